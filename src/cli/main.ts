@@ -1,0 +1,31 @@
+import { Command, CommanderError } from 'commander';
+import { toLlanoError } from '../common/errors.js';
+import { commandModules } from './commands/index.js';
+import { processIo, type CliIo } from './io.js';
+
+/** Builds the `llano` program for the given output. */
+export function buildProgram(io: CliIo): Command {
+  const program = new Command('llano')
+    .description('Llano: data platform for observatory operations')
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+  for (const add of commandModules) add(program, io);
+  return program;
+}
+
+/** Runs the CLI and returns the exit code: 0 ok, 1 error, 2 usage error. Errors print one line. */
+export async function runCli(argv: string[], io: CliIo = processIo): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      return err.exitCode === 0 ? 0 : 2;
+    }
+    const e = toLlanoError(err);
+    io.err(`error: ${e.message}\n`);
+    return 1;
+  }
+}

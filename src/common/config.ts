@@ -1,0 +1,60 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { badRequest } from './errors.js';
+
+/** Settings, from environment variables first, then `llano.config.json` in the working folder, then defaults. */
+export const ConfigSchema = z.object({
+  home: z.string(),
+  port: z.number().int().min(0).max(65535),
+  host: z.string(),
+  catalogUrl: z.string().optional(),
+  maxUploadMb: z.number().positive(),
+  buildParallelism: z.number().int().min(1).max(64),
+  adminPassword: z.string().optional(),
+  publicUrl: z.string().optional(),
+});
+export type Config = z.infer<typeof ConfigSchema>;
+
+const FileSchema = ConfigSchema.partial();
+
+export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  let file: Partial<Config> = {};
+  const filePath = path.join(cwd, 'llano.config.json');
+  if (existsSync(filePath)) {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(readFileSync(filePath, 'utf8'));
+    } catch (e) {
+      throw badRequest(`llano.config.json is not valid JSON: ${(e as Error).message}`);
+    }
+    const parsed = FileSchema.safeParse(raw);
+    if (!parsed.success) throw badRequest(`llano.config.json: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    file = parsed.data;
+  }
+  const num = (v: string | undefined) => (v === undefined || v === '' ? undefined : Number(v));
+  const fromEnv: Partial<Config> = {
+    home: env.LLANO_HOME || undefined,
+    port: num(env.PORT ?? env.LLANO_PORT),
+    host: env.LLANO_HOST || undefined,
+    catalogUrl: env.LLANO_CATALOG_URL || undefined,
+    maxUploadMb: num(env.LLANO_MAX_UPLOAD_MB),
+    buildParallelism: num(env.LLANO_BUILD_PARALLELISM),
+    adminPassword: env.LLANO_ADMIN_PASSWORD || undefined,
+    publicUrl: env.LLANO_PUBLIC_URL || undefined,
+  };
+  const defined = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+  const merged = {
+    home: './.llano',
+    port: 8080,
+    host: '0.0.0.0',
+    maxUploadMb: 1024,
+    buildParallelism: 2,
+    ...defined(file),
+    ...defined(fromEnv),
+    ...defined(overrides),
+  };
+  const parsed = ConfigSchema.safeParse(merged);
+  if (!parsed.success) throw badRequest(`Invalid settings: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return { ...parsed.data, home: path.resolve(cwd, parsed.data.home) };
+}

@@ -1,0 +1,83 @@
+import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+
+/** A query result for JSON consumers: numbers stay numbers where exact, big integers beyond 2^53 become strings. */
+export interface QueryResult {
+  columns: string[];
+  types: string[];
+  rows: unknown[][];
+}
+
+export interface DuckDbOptions {
+  threads?: number;
+  memoryLimit?: string;
+  /** Folder DuckDB may spill to when a query exceeds memory. */
+  tempDirectory?: string;
+}
+
+const INTEGER_TYPES = /^(BIGINT|HUGEINT|UBIGINT|UHUGEINT|INT8|INT128)$/;
+
+function jsonValue(value: unknown, type: string): unknown {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string' && (INTEGER_TYPES.test(type) || type.startsWith('DECIMAL'))) {
+    const n = Number(value);
+    if (type.startsWith('DECIMAL') || Number.isSafeInteger(n)) return n;
+  }
+  return value;
+}
+
+/**
+ * One embedded DuckDB database. Every piece of Llano that computes goes through here,
+ * so threads and memory limits are set in one place.
+ */
+export class DuckDb {
+  private constructor(readonly instance: DuckDBInstance) {}
+
+  static async open(path = ':memory:', options: DuckDbOptions = {}): Promise<DuckDb> {
+    const settings: Record<string, string> = {};
+    if (options.threads) settings.threads = String(options.threads);
+    if (options.memoryLimit) settings.memory_limit = options.memoryLimit;
+    if (options.tempDirectory) settings.temp_directory = options.tempDirectory;
+    return new DuckDb(await DuckDBInstance.create(path, settings));
+  }
+
+  /** A new connection. Temporary views and settings live per connection, so concurrent work uses one each. */
+  connect(): Promise<DuckDBConnection> {
+    return this.instance.connect();
+  }
+
+  /** Runs `fn` with a fresh connection and closes it afterwards. */
+  async withConnection<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+    const conn = await this.connect();
+    try {
+      return await fn(conn);
+    } finally {
+      conn.closeSync();
+    }
+  }
+
+  /** Runs one statement and returns every row, converted for JSON. */
+  async query(sql: string, params?: DuckDBValue[] | Record<string, DuckDBValue>, conn?: DuckDBConnection): Promise<QueryResult> {
+    const run = async (c: DuckDBConnection) => {
+      const reader = await c.runAndReadAll(sql, params);
+      const types = reader.columnTypes().map(String);
+      const rows = reader.getRowsJson().map((row) => row.map((v, i) => jsonValue(v, types[i])));
+      return { columns: reader.columnNames(), types, rows };
+    };
+    return conn ? run(conn) : this.withConnection(run);
+  }
+
+  /** Runs statements whose result is not needed. */
+  async run(sql: string, params?: DuckDBValue[] | Record<string, DuckDBValue>, conn?: DuckDBConnection): Promise<void> {
+    if (conn) {
+      await conn.run(sql, params);
+      return;
+    }
+    await this.withConnection(async (c) => {
+      await c.run(sql, params);
+    });
+  }
+
+  close(): void {
+    this.instance.closeSync();
+  }
+}

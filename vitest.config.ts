@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+// Test files sit next to the code (src/**), cross-module tests in test/, browser tests in e2e/.
+export default defineConfig({
+  test: {
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'e2e/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+  },
+});
