@@ -1,0 +1,33 @@
+import { openCatalogDatabase, type CatalogDatabase } from './database.js';
+import { ObjectStore } from './objects.js';
+import { ProjectStore } from './projects.js';
+import { UserStore } from './users.js';
+
+/** The catalog: one database (SQLite or PostgreSQL) and the stores over it. */
+export class Catalog {
+  readonly objects: ObjectStore;
+  readonly projects: ProjectStore;
+  readonly users: UserStore;
+
+  private constructor(readonly database: CatalogDatabase) {
+    this.objects = new ObjectStore(database.db);
+    this.projects = new ProjectStore(database.db);
+    this.users = new UserStore(database.db);
+  }
+
+  get db() {
+    return this.database.db;
+  }
+
+  get dialect() {
+    return this.database.dialect;
+  }
+
+  static async open(options: { url?: string; home: string }): Promise<Catalog> {
+    return new Catalog(await openCatalogDatabase(options));
+  }
+
+  close(): Promise<void> {
+    return this.database.close();
+  }
+}

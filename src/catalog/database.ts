@@ -1,0 +1,44 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import { migrateToLatest } from './migrations.js';
+import type { CatalogTables } from './tables.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface CatalogDatabase {
+  db: Kysely<CatalogTables>;
+  dialect: Dialect;
+  close(): Promise<void>;
+}
+
+// PostgreSQL returns BIGINT (int8) as strings by default; our counts fit in doubles.
+pg.types.setTypeParser(20, (v) => Number(v));
+
+/**
+ * Opens the catalog: PostgreSQL when `url` starts with postgres://, otherwise a SQLite
+ * file (`catalog.db` under the workspace). Runs migrations before returning.
+ */
+export async function openCatalogDatabase(options: { url?: string; home: string }): Promise<CatalogDatabase> {
+  let db: Kysely<CatalogTables>;
+  let dialect: Dialect;
+  if (options.url && /^postgres(ql)?:\/\//.test(options.url)) {
+    dialect = 'postgres';
+    const pool = new pg.Pool({ connectionString: options.url, max: 10 });
+    db = new Kysely<CatalogTables>({ dialect: new PostgresDialect({ pool }) });
+  } else {
+    dialect = 'sqlite';
+    const file = options.url && options.url !== '' ? options.url.replace(/^sqlite:\/\//, '') : path.join(options.home, 'catalog.db');
+    if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+    const sqlite = new Database(file);
+    // WAL lets readers go on while a build commits; a busy timeout rides out short write locks.
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('busy_timeout = 5000');
+    sqlite.pragma('foreign_keys = ON');
+    db = new Kysely<CatalogTables>({ dialect: new SqliteDialect({ database: sqlite }) });
+  }
+  await migrateToLatest(db as Kysely<any>, dialect);
+  return { db, dialect, close: () => db.destroy() };
+}

@@ -1,0 +1,177 @@
+import type { Kysely, Transaction } from 'kysely';
+import { conflict, notFound } from '../common/errors.js';
+import { nowIso } from '../common/ids.js';
+import type { CatalogTables } from './tables.js';
+
+/** Kinds of versioned project objects. Capabilities add theirs (scenario, dashboard…). */
+export type ObjectKind = string;
+
+export interface StoredObject<T = unknown> {
+  projectKey: string;
+  kind: ObjectKind;
+  name: string;
+  body: T;
+  revision: number;
+  updatedAt: string;
+  updatedBy: string;
+}
+
+export interface Revision {
+  revision: number;
+  action: 'create' | 'update' | 'delete' | 'revert';
+  body: unknown | null;
+  author: string;
+  createdAt: string;
+}
+
+type Db = Kysely<CatalogTables> | Transaction<CatalogTables>;
+
+function toStored<T>(row: CatalogTables['objects']): StoredObject<T> {
+  return {
+    projectKey: row.project_key,
+    kind: row.kind,
+    name: row.name,
+    body: JSON.parse(row.body) as T,
+    revision: row.revision,
+    updatedAt: row.updated_at,
+    updatedBy: row.updated_by,
+  };
+}
+
+/**
+ * The versioned object store: every write appends a revision with the full JSON, so any
+ * object's history can be listed and any revision restored. Writes run in a transaction.
+ */
+export class ObjectStore {
+  constructor(private readonly db: Kysely<CatalogTables>) {}
+
+  async get<T>(projectKey: string, kind: ObjectKind, name: string, db: Db = this.db): Promise<StoredObject<T> | null> {
+    const row = await db.selectFrom('objects').selectAll().where('project_key', '=', projectKey).where('kind', '=', kind).where('name', '=', name).executeTakeFirst();
+    return row ? toStored<T>(row) : null;
+  }
+
+  async require<T>(projectKey: string, kind: ObjectKind, name: string, db: Db = this.db): Promise<StoredObject<T>> {
+    const found = await this.get<T>(projectKey, kind, name, db);
+    if (!found) throw notFound(`${kind} ${name} not found in project ${projectKey}`);
+    return found;
+  }
+
+  async list<T>(projectKey: string, kind: ObjectKind, db: Db = this.db): Promise<StoredObject<T>[]> {
+    const rows = await db.selectFrom('objects').selectAll().where('project_key', '=', projectKey).where('kind', '=', kind).orderBy('name').execute();
+    return rows.map((r) => toStored<T>(r));
+  }
+
+  /** Lists one kind across every project (used by the scheduler and monitoring). */
+  async listAllProjects<T>(kind: ObjectKind, db: Db = this.db): Promise<StoredObject<T>[]> {
+    const rows = await db.selectFrom('objects').selectAll().where('kind', '=', kind).orderBy('project_key').orderBy('name').execute();
+    return rows.map((r) => toStored<T>(r));
+  }
+
+  /**
+   * Creates or updates an object and appends a revision. `expectRevision` gives optimistic
+   * concurrency: 0 means "must not exist yet".
+   */
+  async put<T>(
+    projectKey: string,
+    kind: ObjectKind,
+    name: string,
+    body: T,
+    author: string,
+    options: { expectRevision?: number; action?: Revision['action'] } = {},
+  ): Promise<StoredObject<T>> {
+    return this.db.transaction().execute(async (trx) => this.putIn(trx, projectKey, kind, name, body, author, options));
+  }
+
+  /** Same as `put`, inside a caller's transaction. */
+  async putIn<T>(
+    trx: Transaction<CatalogTables>,
+    projectKey: string,
+    kind: ObjectKind,
+    name: string,
+    body: T,
+    author: string,
+    options: { expectRevision?: number; action?: Revision['action'] } = {},
+  ): Promise<StoredObject<T>> {
+    const existing = await this.get<T>(projectKey, kind, name, trx);
+    const current = existing?.revision ?? 0;
+    if (options.expectRevision !== undefined && options.expectRevision !== current) {
+      throw conflict(
+        existing ? `${kind} ${name} was changed by someone else (revision ${current}, you edited ${options.expectRevision})` : `${kind} ${name} does not exist`,
+      );
+    }
+    const last = await trx
+      .selectFrom('revisions')
+      .select((eb) => eb.fn.max('revision').as('max'))
+      .where('project_key', '=', projectKey)
+      .where('kind', '=', kind)
+      .where('name', '=', name)
+      .executeTakeFirst();
+    const revision = Math.max(current, Number(last?.max ?? 0)) + 1;
+    const now = nowIso();
+    const json = JSON.stringify(body);
+    if (existing) {
+      await trx
+        .updateTable('objects')
+        .set({ body: json, revision, updated_at: now, updated_by: author })
+        .where('project_key', '=', projectKey)
+        .where('kind', '=', kind)
+        .where('name', '=', name)
+        .execute();
+    } else {
+      await trx.insertInto('objects').values({ project_key: projectKey, kind, name, body: json, revision, updated_at: now, updated_by: author }).execute();
+    }
+    await trx
+      .insertInto('revisions')
+      .values({ project_key: projectKey, kind, name, revision, action: options.action ?? (existing ? 'update' : 'create'), body: json, author, created_at: now })
+      .execute();
+    return { projectKey, kind, name, body, revision, updatedAt: now, updatedBy: author };
+  }
+
+  /** Deletes an object; its history stays, with a final `delete` revision. */
+  async delete(projectKey: string, kind: ObjectKind, name: string, author: string, trx?: Transaction<CatalogTables>): Promise<void> {
+    const work = async (t: Transaction<CatalogTables>) => {
+      const existing = await this.require(projectKey, kind, name, t);
+      await t.deleteFrom('objects').where('project_key', '=', projectKey).where('kind', '=', kind).where('name', '=', name).execute();
+      await t
+        .insertInto('revisions')
+        .values({ project_key: projectKey, kind, name, revision: existing.revision + 1, action: 'delete', body: null, author, created_at: nowIso() })
+        .execute();
+    };
+    if (trx) await work(trx);
+    else await this.db.transaction().execute(work);
+  }
+
+  async history(projectKey: string, kind: ObjectKind, name: string): Promise<Revision[]> {
+    const rows = await this.db
+      .selectFrom('revisions')
+      .selectAll()
+      .where('project_key', '=', projectKey)
+      .where('kind', '=', kind)
+      .where('name', '=', name)
+      .orderBy('revision', 'desc')
+      .execute();
+    if (rows.length === 0) throw notFound(`No history for ${kind} ${name} in project ${projectKey}`);
+    return rows.map((r) => ({
+      revision: r.revision,
+      action: r.action as Revision['action'],
+      body: r.body === null ? null : JSON.parse(r.body),
+      author: r.author,
+      createdAt: r.created_at,
+    }));
+  }
+
+  /** The body stored at one revision (for revert); validation of that body is the caller's job. */
+  async bodyAt(projectKey: string, kind: ObjectKind, name: string, revision: number): Promise<unknown> {
+    const row = await this.db
+      .selectFrom('revisions')
+      .select(['body'])
+      .where('project_key', '=', projectKey)
+      .where('kind', '=', kind)
+      .where('name', '=', name)
+      .where('revision', '=', revision)
+      .executeTakeFirst();
+    if (!row) throw notFound(`${kind} ${name} has no revision ${revision}`);
+    if (row.body === null) throw conflict(`Revision ${revision} of ${kind} ${name} is a deletion; pick an earlier revision`);
+    return JSON.parse(row.body);
+  }
+}

@@ -1,0 +1,153 @@
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import { badRequest, conflict, notFound } from '../common/errors.js';
+import { nowIso } from '../common/ids.js';
+import { assertProjectKey, assertUsername } from '../common/names.js';
+import { checkRole, PROJECT_ROLES, type Principal, type ProjectRole } from './access.js';
+import type { CatalogTables } from './tables.js';
+
+export const NewProjectSchema = z.object({
+  key: z.string(),
+  name: z.string().min(1).max(200).optional(),
+  description: z.string().max(10_000).optional(),
+  tags: z.array(z.string().max(50)).max(50).optional(),
+});
+export const ProjectPatchSchema = NewProjectSchema.omit({ key: true }).strict();
+
+export interface Project {
+  key: string;
+  name: string;
+  description: string;
+  tags: string[];
+  createdAt: string;
+  createdBy: string;
+  updatedAt: string;
+  /** The caller's role (admins see `admin`). */
+  role?: ProjectRole;
+}
+
+export interface Member {
+  username: string;
+  role: ProjectRole;
+}
+
+const toProject = (r: CatalogTables['projects'], role?: ProjectRole): Project => ({
+  key: r.key,
+  name: r.name,
+  description: r.description,
+  tags: JSON.parse(r.tags),
+  createdAt: r.created_at,
+  createdBy: r.created_by,
+  updatedAt: r.updated_at,
+  ...(role ? { role } : {}),
+});
+
+/** Projects and their members. Every method checks the caller's role. */
+export class ProjectStore {
+  constructor(private readonly db: Kysely<CatalogTables>) {}
+
+  async roleOf(principal: Principal, key: string): Promise<ProjectRole | null> {
+    if (principal.isAdmin) return 'admin';
+    const r = await this.db.selectFrom('members').select('role').where('project_key', '=', key).where('username', '=', principal.username).executeTakeFirst();
+    return (r?.role as ProjectRole) ?? null;
+  }
+
+  /** Throws 404/403 unless the caller has at least `needed` on the project; returns the project. */
+  async authorize(principal: Principal, key: string, needed: ProjectRole): Promise<Project> {
+    assertProjectKey(key);
+    const row = await this.db.selectFrom('projects').selectAll().where('key', '=', key).executeTakeFirst();
+    const role = await this.roleOf(principal, key);
+    if (!row) throw notFound(`Project ${key} not found`);
+    checkRole(key, role, needed, principal);
+    return toProject(row, role ?? undefined);
+  }
+
+  async create(principal: Principal, input: z.input<typeof NewProjectSchema>): Promise<Project> {
+    const parsed = NewProjectSchema.safeParse(input);
+    if (!parsed.success) throw badRequest(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+    const p = parsed.data;
+    assertProjectKey(p.key);
+    const now = nowIso();
+    const row = { key: p.key, name: p.name ?? p.key, description: p.description ?? '', tags: JSON.stringify(p.tags ?? []), created_at: now, created_by: principal.username, updated_at: now };
+    await this.db.transaction().execute(async (trx) => {
+      const exists = await trx.selectFrom('projects').select('key').where('key', '=', p.key).executeTakeFirst();
+      if (exists) throw conflict(`Project ${p.key} already exists`);
+      await trx.insertInto('projects').values(row).execute();
+      await trx.insertInto('members').values({ project_key: p.key, username: principal.username, role: 'admin' }).execute();
+    });
+    return toProject(row, 'admin');
+  }
+
+  /** Projects the caller may see, newest activity first. */
+  async list(principal: Principal): Promise<Project[]> {
+    if (principal.isAdmin) {
+      return (await this.db.selectFrom('projects').selectAll().orderBy('updated_at', 'desc').execute()).map((r) => toProject(r, 'admin'));
+    }
+    const rows = await this.db
+      .selectFrom('projects')
+      .innerJoin('members', 'members.project_key', 'projects.key')
+      .selectAll('projects')
+      .select('members.role')
+      .where('members.username', '=', principal.username)
+      .orderBy('projects.updated_at', 'desc')
+      .execute();
+    return rows.map((r) => toProject(r, r.role as ProjectRole));
+  }
+
+  async update(principal: Principal, key: string, patch: unknown): Promise<Project> {
+    await this.authorize(principal, key, 'admin');
+    const parsed = ProjectPatchSchema.safeParse(patch);
+    if (!parsed.success) throw badRequest(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+    const p = parsed.data;
+    await this.db
+      .updateTable('projects')
+      .set({
+        ...(p.name !== undefined ? { name: p.name } : {}),
+        ...(p.description !== undefined ? { description: p.description } : {}),
+        ...(p.tags !== undefined ? { tags: JSON.stringify(p.tags) } : {}),
+        updated_at: nowIso(),
+      })
+      .where('key', '=', key)
+      .execute();
+    return this.authorize(principal, key, 'reader');
+  }
+
+  /** Marks activity so the home page can sort by it. */
+  async touch(key: string): Promise<void> {
+    await this.db.updateTable('projects').set({ updated_at: nowIso() }).where('key', '=', key).execute();
+  }
+
+  async delete(principal: Principal, key: string): Promise<void> {
+    await this.authorize(principal, key, 'admin');
+    await this.db.transaction().execute(async (trx) => {
+      for (const table of ['objects', 'members', 'dataset_state', 'dataset_versions', 'revisions'] as const) {
+        await trx.deleteFrom(table).where('project_key', '=', key).execute();
+      }
+      await trx.deleteFrom('projects').where('key', '=', key).execute();
+    });
+  }
+
+  async members(principal: Principal, key: string): Promise<Member[]> {
+    await this.authorize(principal, key, 'reader');
+    const rows = await this.db.selectFrom('members').select(['username', 'role']).where('project_key', '=', key).orderBy('username').execute();
+    return rows.map((r) => ({ username: r.username, role: r.role as ProjectRole }));
+  }
+
+  async setMember(principal: Principal, key: string, username: string, role: string): Promise<Member> {
+    await this.authorize(principal, key, 'admin');
+    assertUsername(username);
+    if (!PROJECT_ROLES.includes(role as ProjectRole)) throw badRequest(`Unknown role ${JSON.stringify(role)}: use reader, writer or admin`);
+    const user = await this.db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst();
+    if (!user) throw notFound(`User ${username} not found`);
+    await this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('members').where('project_key', '=', key).where('username', '=', username).execute();
+      await trx.insertInto('members').values({ project_key: key, username, role }).execute();
+    });
+    return { username, role: role as ProjectRole };
+  }
+
+  async removeMember(principal: Principal, key: string, username: string): Promise<void> {
+    await this.authorize(principal, key, 'admin');
+    await this.db.deleteFrom('members').where('project_key', '=', key).where('username', '=', username).execute();
+  }
+}
