@@ -1,0 +1,88 @@
+import pg from 'pg';
+import { z } from 'zod';
+import { badRequest } from '../common/errors.js';
+
+/** How to reach a PostgreSQL database: a URL, or its parts (parts override what the URL says). */
+export const postgresConnectionInfoSchema = z.object({
+  url: z.string().min(1).optional(),
+  host: z.string().min(1).optional(),
+  port: z.number().int().min(1).max(65535).optional(),
+  database: z.string().min(1).optional(),
+  user: z.string().min(1).optional(),
+  password: z.string().optional(),
+  ssl: z.boolean().optional(),
+});
+export type PostgresConnectionInfo = z.infer<typeof postgresConnectionInfoSchema>;
+
+const pools = new Map<string, pg.Pool>();
+
+function poolConfig(info: PostgresConnectionInfo): pg.PoolConfig {
+  const config: pg.PoolConfig = { max: 4, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 10_000 };
+  if (info.url) config.connectionString = info.url;
+  if (info.host !== undefined) config.host = info.host;
+  if (info.port !== undefined) config.port = info.port;
+  if (info.database !== undefined) config.database = info.database;
+  if (info.user !== undefined) config.user = info.user;
+  if (info.password !== undefined) config.password = info.password;
+  if (info.ssl !== undefined) config.ssl = info.ssl ? { rejectUnauthorized: false } : false;
+  return config;
+}
+
+/** A description of the connection safe to show or log: never the password. */
+export function describeConnection(info: PostgresConnectionInfo): string {
+  let fromUrl: URL | undefined;
+  try {
+    fromUrl = info.url ? new URL(info.url) : undefined;
+  } catch {
+    fromUrl = undefined;
+  }
+  const user = info.user ?? (fromUrl?.username ? decodeURIComponent(fromUrl.username) : undefined);
+  const host = info.host ?? fromUrl?.hostname ?? 'localhost';
+  const port = info.port ?? (fromUrl?.port ? Number(fromUrl.port) : 5432);
+  const database = info.database ?? (fromUrl?.pathname ? decodeURIComponent(fromUrl.pathname.slice(1)) : '');
+  return `postgres://${user ? user + '@' : ''}${host}:${port}/${database}`;
+}
+
+/**
+ * One pool per distinct connection info, kept for the life of the process so that
+ * exploring a table page after page does not reconnect each time.
+ */
+export function postgresPool(info: PostgresConnectionInfo): pg.Pool {
+  const key = JSON.stringify(Object.entries(info).sort(([a], [b]) => a.localeCompare(b)));
+  let pool = pools.get(key);
+  if (!pool) {
+    pool = new pg.Pool(poolConfig(info));
+    // An idle client dropped by the server must not crash the process; the next checkout reconnects.
+    pool.on('error', () => undefined);
+    pools.set(key, pool);
+  }
+  return pool;
+}
+
+/** Runs `fn` with a pooled client; connection failures become a 400 that names the server, not the password. */
+export async function withPostgresClient<T>(info: PostgresConnectionInfo, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  let client: pg.PoolClient;
+  try {
+    client = await postgresPool(info).connect();
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw badRequest(`Cannot connect to PostgreSQL at ${describeConnection(info)}: ${reason}`);
+  }
+  let broken = false;
+  try {
+    return await fn(client);
+  } catch (error) {
+    // After a server-side error the connection is still sound; after anything else, drop it.
+    broken = !(error instanceof pg.DatabaseError);
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}
+
+/** Closes every cached pool (tests, shutdown). */
+export async function closePostgresPools(): Promise<void> {
+  const all = [...pools.values()];
+  pools.clear();
+  await Promise.all(all.map((pool) => pool.end().catch(() => undefined)));
+}
