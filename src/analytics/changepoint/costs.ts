@@ -1,0 +1,344 @@
+import { AnalyticsInputError } from '../common/errors.js';
+import { rangeMedian } from '../common/order-statistics.js';
+
+/** The segment models a change-point search can compare. */
+export type CostKind = 'mean' | 'meanvar' | 'var' | 'poisson' | 'robust';
+
+/** Every cost kind, for validation and help texts. */
+export const COST_KINDS: readonly CostKind[] = ['mean', 'meanvar', 'var', 'poisson', 'robust'];
+
+/**
+ * A segment cost: twice the negative maximised log-likelihood of `data[start..end)`
+ * (constants dropped), so that penalties on the usual information-criterion scale apply.
+ * Every cost here is the minimum over the segment's parameters, which makes it
+ * sub-additive: cost(s, e) ≥ cost(s, k) + cost(k, e). PELT's pruning relies on that.
+ */
+export interface SegmentCost {
+  readonly kind: CostKind;
+  /** Number of data points. */
+  readonly length: number;
+  /** Parameters a new segment adds (used by the information-criterion penalties). */
+  readonly parametersPerChange: number;
+  /** Shortest segment the model can estimate (2 when a variance is fitted). */
+  readonly shortestSegment: number;
+  /** Cost of `data[start..end)`. */
+  cost(start: number, end: number): number;
+  /** `out[i] = cost(starts[i], end)` for `i < count`; `starts` ascending. One call per time step keeps hot loops monomorphic. */
+  costsEndingAt(end: number, starts: Int32Array, count: number, out: Float64Array): void;
+  /** `out[k] = cost(start, start + k)` for k = 1 … end − start. */
+  prefixCosts(start: number, end: number, out: Float64Array): void;
+  /** `out[k] = cost(start + k, end)` for k = 0 … end − start − 1. */
+  suffixCosts(start: number, end: number, out: Float64Array): void;
+}
+
+/** Log-variance floor: keeps a constant stretch from having cost −∞ (data are on a unit noise scale). */
+const VARIANCE_FLOOR = 1e-8;
+const LOG_2PI_PLUS_1 = Math.log(2 * Math.PI) + 1;
+
+/** Gaussian cost of n points with maximum-likelihood variance v: n·(log 2π + log v + 1). */
+function gaussianCost(n: number, v: number): number {
+  return n * (LOG_2PI_PLUS_1 + Math.log(v > VARIANCE_FLOOR ? v : VARIANCE_FLOOR));
+}
+
+/** Shared prefix-sum machinery: Σx and Σx² make every Gaussian segment cost O(1). */
+abstract class PrefixSumCost implements SegmentCost {
+  abstract readonly kind: CostKind;
+  abstract readonly parametersPerChange: number;
+  abstract readonly shortestSegment: number;
+  readonly length: number;
+  protected readonly sum: Float64Array;
+  protected readonly sumSquares: Float64Array;
+
+  constructor(data: Float64Array, shift = 0) {
+    const n = data.length;
+    this.length = n;
+    this.sum = new Float64Array(n + 1);
+    this.sumSquares = new Float64Array(n + 1);
+    let s = 0;
+    let q = 0;
+    for (let i = 0; i < n; i++) {
+      const x = data[i] - shift;
+      s += x;
+      q += x * x;
+      this.sum[i + 1] = s;
+      this.sumSquares[i + 1] = q;
+    }
+  }
+
+  abstract cost(start: number, end: number): number;
+  abstract costsEndingAt(end: number, starts: Int32Array, count: number, out: Float64Array): void;
+
+  prefixCosts(start: number, end: number, out: Float64Array): void {
+    for (let k = 1; k <= end - start; k++) out[k] = this.cost(start, start + k);
+  }
+
+  suffixCosts(start: number, end: number, out: Float64Array): void {
+    for (let k = 0; k < end - start; k++) out[k] = this.cost(start + k, end);
+  }
+}
+
+/** Change in mean, known unit variance: Σ(x − x̄)² (the L2 cost). */
+export class MeanCost extends PrefixSumCost {
+  readonly kind = 'mean';
+  readonly parametersPerChange = 1;
+  readonly shortestSegment = 1;
+
+  cost(start: number, end: number): number {
+    const s = this.sum[end] - this.sum[start];
+    const c = this.sumSquares[end] - this.sumSquares[start] - (s * s) / (end - start);
+    return c > 0 ? c : 0;
+  }
+
+  costsEndingAt(end: number, starts: Int32Array, count: number, out: Float64Array): void {
+    const sum = this.sum;
+    const sq = this.sumSquares;
+    const se = sum[end];
+    const qe = sq[end];
+    for (let i = 0; i < count; i++) {
+      const start = starts[i];
+      const s = se - sum[start];
+      const c = qe - sq[start] - (s * s) / (end - start);
+      out[i] = c > 0 ? c : 0;
+    }
+  }
+}
+
+/** Change in mean and variance, Gaussian likelihood: n·(log 2π + log σ̂² + 1). */
+export class MeanVarianceCost extends PrefixSumCost {
+  readonly kind = 'meanvar';
+  readonly parametersPerChange = 2;
+  readonly shortestSegment = 2;
+
+  cost(start: number, end: number): number {
+    const n = end - start;
+    const s = this.sum[end] - this.sum[start];
+    const v = (this.sumSquares[end] - this.sumSquares[start] - (s * s) / n) / n;
+    return gaussianCost(n, v);
+  }
+
+  costsEndingAt(end: number, starts: Int32Array, count: number, out: Float64Array): void {
+    const sum = this.sum;
+    const sq = this.sumSquares;
+    for (let i = 0; i < count; i++) {
+      const start = starts[i];
+      const n = end - start;
+      const s = sum[end] - sum[start];
+      const v = (sq[end] - sq[start] - (s * s) / n) / n;
+      out[i] = gaussianCost(n, v);
+    }
+  }
+}
+
+/** Change in variance around a known common mean (the series mean): n·(log 2π + log σ̂² + 1). */
+export class VarianceCost extends PrefixSumCost {
+  readonly kind = 'var';
+  readonly parametersPerChange = 1;
+  readonly shortestSegment = 2;
+
+  constructor(data: Float64Array) {
+    let mean = 0;
+    for (let i = 0; i < data.length; i++) mean += data[i];
+    super(data, data.length ? mean / data.length : 0);
+  }
+
+  cost(start: number, end: number): number {
+    const n = end - start;
+    const v = (this.sumSquares[end] - this.sumSquares[start]) / n;
+    return gaussianCost(n, v);
+  }
+
+  costsEndingAt(end: number, starts: Int32Array, count: number, out: Float64Array): void {
+    const sq = this.sumSquares;
+    for (let i = 0; i < count; i++) {
+      const n = end - starts[i];
+      const v = (sq[end] - sq[starts[i]]) / n;
+      out[i] = gaussianCost(n, v);
+    }
+  }
+}
+
+/** Change in the rate of a Poisson count series: 2·(Σx − Σx·log(Σx / n)). */
+export class PoissonCost extends PrefixSumCost {
+  readonly kind = 'poisson';
+  readonly parametersPerChange = 1;
+  readonly shortestSegment = 1;
+
+  constructor(data: Float64Array) {
+    for (let i = 0; i < data.length; i++) {
+      if (data[i] < 0) throw new AnalyticsInputError(`the poisson cost needs counts ≥ 0, got ${data[i]} at index ${i}`);
+    }
+    super(data);
+  }
+
+  cost(start: number, end: number): number {
+    const s = this.sum[end] - this.sum[start];
+    return s > 0 ? 2 * (s - s * Math.log(s / (end - start))) : 0;
+  }
+
+  costsEndingAt(end: number, starts: Int32Array, count: number, out: Float64Array): void {
+    const sum = this.sum;
+    for (let i = 0; i < count; i++) {
+      const s = sum[end] - sum[starts[i]];
+      out[i] = s > 0 ? 2 * (s - s * Math.log(s / (end - starts[i]))) : 0;
+    }
+  }
+}
+
+/**
+ * Laplace scale of unit-variance Gaussian noise, E|x − median| = √(2/π). Dividing by it puts
+ * the robust cost on the same scale as the L2 cost, so the same penalties apply.
+ */
+const LAPLACE_SCALE = Math.sqrt(2 / Math.PI);
+
+/**
+ * Robust change in location: 2·Σ|x − median| / b (Laplace likelihood, b = √(2/π)).
+ * One outlier moves it linearly, not quadratically, so single spikes do not become segments.
+ * Segment medians come from a two-heap running median, so batch queries cost O(length · log length).
+ */
+export class RobustCost implements SegmentCost {
+  readonly kind = 'robust';
+  readonly parametersPerChange = 1;
+  readonly shortestSegment = 1;
+  readonly length: number;
+  private readonly running: RunningMedian;
+  private readonly scratch: Float64Array;
+
+  constructor(private readonly data: Float64Array) {
+    this.length = data.length;
+    this.running = new RunningMedian(data.length);
+    this.scratch = new Float64Array(data.length);
+  }
+
+  cost(start: number, end: number): number {
+    const m = rangeMedian(this.data, start, end, this.scratch);
+    let total = 0;
+    for (let i = start; i < end; i++) total += Math.abs(this.data[i] - m);
+    return (2 * total) / LAPLACE_SCALE;
+  }
+
+  costsEndingAt(end: number, starts: Int32Array, count: number, out: Float64Array): void {
+    if (count === 0) return;
+    const running = this.running;
+    running.clear();
+    let next = count - 1;
+    for (let k = end - 1; k >= starts[0] && next >= 0; k--) {
+      running.push(this.data[k]);
+      while (next >= 0 && starts[next] === k) out[next--] = (2 * running.absoluteDeviation()) / LAPLACE_SCALE;
+    }
+  }
+
+  prefixCosts(start: number, end: number, out: Float64Array): void {
+    this.running.clear();
+    for (let k = 1; k <= end - start; k++) {
+      this.running.push(this.data[start + k - 1]);
+      out[k] = (2 * this.running.absoluteDeviation()) / LAPLACE_SCALE;
+    }
+  }
+
+  suffixCosts(start: number, end: number, out: Float64Array): void {
+    this.running.clear();
+    for (let k = end - start - 1; k >= 0; k--) {
+      this.running.push(this.data[start + k]);
+      out[k] = (2 * this.running.absoluteDeviation()) / LAPLACE_SCALE;
+    }
+  }
+}
+
+/**
+ * Running median with Σ|x − median| in O(1) after each O(log n) push: a max-heap of the
+ * lower half and a min-heap of the upper half, with their sums.
+ */
+export class RunningMedian {
+  private readonly lower: Float64Array;
+  private readonly upper: Float64Array;
+  private lowerCount = 0;
+  private upperCount = 0;
+  private lowerSum = 0;
+  private upperSum = 0;
+
+  constructor(capacity: number) {
+    this.lower = new Float64Array(capacity + 1);
+    this.upper = new Float64Array(capacity + 1);
+  }
+
+  clear(): void {
+    this.lowerCount = this.upperCount = 0;
+    this.lowerSum = this.upperSum = 0;
+  }
+
+  push(x: number): void {
+    if (this.lowerCount === 0 || x <= -this.lower[0]) {
+      heapPush(this.lower, this.lowerCount++, -x);
+      this.lowerSum += x;
+    } else {
+      heapPush(this.upper, this.upperCount++, x);
+      this.upperSum += x;
+    }
+    // Lower holds ⌈n/2⌉ values; the heaps store the lower half negated so both are min-heaps.
+    if (this.lowerCount > this.upperCount + 1) {
+      const v = -heapPop(this.lower, this.lowerCount--);
+      this.lowerSum -= v;
+      heapPush(this.upper, this.upperCount++, v);
+      this.upperSum += v;
+    } else if (this.upperCount > this.lowerCount) {
+      const v = heapPop(this.upper, this.upperCount--);
+      this.upperSum -= v;
+      heapPush(this.lower, this.lowerCount++, -v);
+      this.lowerSum += v;
+    }
+  }
+
+  /** Median of the values pushed so far (the lower middle value for an even count is as good for Σ|x − m|). */
+  median(): number {
+    return -this.lower[0];
+  }
+
+  /** Σ|x − median| over the values pushed so far. */
+  absoluteDeviation(): number {
+    const m = -this.lower[0];
+    return m * this.lowerCount - this.lowerSum + (this.upperSum - m * this.upperCount);
+  }
+}
+
+function heapPush(heap: Float64Array, size: number, value: number): void {
+  let i = size;
+  while (i > 0) {
+    const parent = (i - 1) >> 1;
+    if (heap[parent] <= value) break;
+    heap[i] = heap[parent];
+    i = parent;
+  }
+  heap[i] = value;
+}
+
+function heapPop(heap: Float64Array, size: number): number {
+  const top = heap[0];
+  const last = heap[size - 1];
+  const n = size - 1;
+  let i = 0;
+  for (;;) {
+    let child = 2 * i + 1;
+    if (child >= n) break;
+    if (child + 1 < n && heap[child + 1] < heap[child]) child++;
+    if (heap[child] >= last) break;
+    heap[i] = heap[child];
+    i = child;
+  }
+  heap[i] = last;
+  return top;
+}
+
+const COST_FACTORIES: Record<CostKind, (data: Float64Array) => SegmentCost> = {
+  mean: (data) => new MeanCost(data),
+  meanvar: (data) => new MeanVarianceCost(data),
+  var: (data) => new VarianceCost(data),
+  poisson: (data) => new PoissonCost(data),
+  robust: (data) => new RobustCost(data),
+};
+
+/** Builds the cost of `kind` over `data` (already normalised to unit noise where that matters). */
+export function createCost(kind: CostKind, data: Float64Array): SegmentCost {
+  const factory = COST_FACTORIES[kind];
+  if (!factory) throw new AnalyticsInputError(`unknown cost "${String(kind)}"; use one of ${COST_KINDS.join(', ')}`);
+  return factory(data);
+}

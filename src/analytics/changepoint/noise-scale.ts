@@ -1,0 +1,33 @@
+import { MAD_TO_SD, medianAndMad } from '../common/order-statistics.js';
+
+/**
+ * Robust noise standard deviation of a series with level shifts: the MAD of first
+ * differences, scaled by 1.4826/√2. Differencing removes the shifts (each only spoils one
+ * difference) and the MAD ignores outliers. Falls back to the plain standard deviation of
+ * the differences, then of the values, when more than half the differences are zero
+ * (quantised or constant data); returns 1 for a constant series so callers never divide by 0.
+ */
+export function robustNoiseScale(data: Float64Array): number {
+  const n = data.length;
+  if (n < 3) return 1;
+  const diffs = new Float64Array(n - 1);
+  for (let i = 1; i < n; i++) diffs[i - 1] = data[i] - data[i - 1];
+  const mad = medianAndMad(diffs).mad;
+  if (mad > 0) return (MAD_TO_SD * mad) / Math.SQRT2;
+  const fromDiffs = standardDeviation(diffs) / Math.SQRT2;
+  if (fromDiffs > 0) return fromDiffs;
+  const fromValues = standardDeviation(data);
+  return fromValues > 0 ? fromValues : 1;
+}
+
+/** Sample standard deviation (n − 1 denominator); 0 for fewer than two values. */
+export function standardDeviation(values: ArrayLike<number>, start = 0, end = values.length): number {
+  const n = end - start;
+  if (n < 2) return 0;
+  let mean = 0;
+  for (let i = start; i < end; i++) mean += values[i];
+  mean /= n;
+  let ss = 0;
+  for (let i = start; i < end; i++) ss += (values[i] - mean) * (values[i] - mean);
+  return Math.sqrt(ss / (n - 1));
+}

@@ -1,0 +1,53 @@
+import type { SegmentCost } from './costs.js';
+
+/** What a change-point search returns before segment statistics are attached. */
+export interface SearchResult {
+  /** 0-based index of the first point of each new segment, ascending. */
+  changes: number[];
+  /** Penalised objective: Σ segment costs + β · (number of changes). */
+  cost: number;
+}
+
+/** Inputs common to every search. */
+export interface SearchParameters {
+  cost: SegmentCost;
+  /** Penalty β per change point. */
+  penalty: number;
+  /** Minimum segment length (≥ the cost's shortest segment). */
+  minSize: number;
+}
+
+/** Walks the `last` back-pointers from n to 0 into ascending change indices. */
+export function backtrack(last: Int32Array, n: number): number[] {
+  const changes: number[] = [];
+  for (let t = last[n]; t > 0; t = last[t]) changes.push(t);
+  return changes.reverse();
+}
+
+/** Penalised cost of a given segmentation, for tests and for binary segmentation's total. */
+export function segmentationCost(cost: SegmentCost, changes: readonly number[], penalty: number): number {
+  let total = penalty * changes.length;
+  let start = 0;
+  for (const c of [...changes, cost.length]) {
+    total += cost.cost(start, c);
+    start = c;
+  }
+  return total;
+}
+
+/**
+ * Index i minimising best[starts[i]] + values[i] (−1 when none is finite). Strict comparison in
+ * ascending order keeps the earliest start on ties, so every exact search breaks ties alike.
+ */
+export function cheapestStart(best: Float64Array, starts: Int32Array, count: number, values: Float64Array): number {
+  let value = Infinity;
+  let arg = -1;
+  for (let i = 0; i < count; i++) {
+    const v = best[starts[i]] + values[i];
+    if (v < value) {
+      value = v;
+      arg = i;
+    }
+  }
+  return arg;
+}

@@ -1,0 +1,80 @@
+/** Scale factor turning a median absolute deviation into a Gaussian standard deviation. */
+export const MAD_TO_SD = 1.482602218505602;
+
+/** Sorted copy of the finite values of `values` (NaN and ±Infinity are left out). */
+export function sortedFinite(values: ArrayLike<number>): Float64Array {
+  let count = 0;
+  for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i])) count++;
+  const out = new Float64Array(count);
+  let k = 0;
+  for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i])) out[k++] = values[i];
+  return out.sort();
+}
+
+/**
+ * Quantile of already sorted values with linear interpolation between order statistics
+ * (Hyndman & Fan type 7, the default of R and numpy). NaN for an empty array.
+ */
+export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
+  const n = sorted.length;
+  if (n === 0) return NaN;
+  const h = (n - 1) * p;
+  const lo = Math.floor(h);
+  const hi = Math.min(n - 1, lo + 1);
+  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+}
+
+/** Median of the finite values (NaN when there are none). */
+export function median(values: ArrayLike<number>): number {
+  return quantileSorted(sortedFinite(values), 0.5);
+}
+
+/** Median and raw median absolute deviation (not scaled) of the finite values. */
+export function medianAndMad(values: ArrayLike<number>): { median: number; mad: number } {
+  const sorted = sortedFinite(values);
+  const m = quantileSorted(sorted, 0.5);
+  const deviations = new Float64Array(sorted.length);
+  for (let i = 0; i < sorted.length; i++) deviations[i] = Math.abs(sorted[i] - m);
+  deviations.sort();
+  return { median: m, mad: quantileSorted(deviations, 0.5) };
+}
+
+/**
+ * Median of `data[start..end)` without sorting the whole range: Hoare quickselect on a
+ * scratch copy, so the input is untouched. Expected O(length).
+ */
+export function rangeMedian(data: Float64Array, start: number, end: number, scratch: Float64Array): number {
+  const n = end - start;
+  for (let i = 0; i < n; i++) scratch[i] = data[start + i];
+  const upper = selectKth(scratch, n, n >> 1);
+  if (n % 2 === 1) return upper;
+  let lower = -Infinity;
+  for (let i = 0; i < n >> 1; i++) if (scratch[i] > lower) lower = scratch[i];
+  return (lower + upper) / 2;
+}
+
+/** Rearranges `a[0..n)` so that `a[k]` holds the k-th smallest value, smaller ones before it; returns it. */
+export function selectKth(a: Float64Array, n: number, k: number): number {
+  let lo = 0;
+  let hi = n - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >> 1];
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        const t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else break;
+  }
+  return a[k];
+}
