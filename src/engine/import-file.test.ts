@@ -1,0 +1,229 @@
+import { createHash } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DuckDb } from './duckdb.js';
+import { importFile, type ImportFileOptions } from './import-file.js';
+import type { WriteProgress } from './parquet-output.js';
+
+let db: DuckDb;
+let root: string;
+let dir: string;
+let outDir: string;
+let n = 0;
+
+beforeAll(async () => {
+  db = await DuckDb.open(':memory:', { threads: 2 });
+  root = await mkdtemp(join(tmpdir(), 'llano-import-'));
+});
+afterAll(async () => {
+  db.close();
+  await rm(root, { recursive: true, force: true });
+});
+beforeEach(async () => {
+  n++;
+  dir = join(root, `case${n}`);
+  outDir = join(dir, 'out');
+});
+
+async function file(name: string, content: string | Buffer): Promise<string> {
+  const { mkdir } = await import('node:fs/promises');
+  await mkdir(dir, { recursive: true });
+  const path = join(dir, name);
+  await writeFile(path, content);
+  return path;
+}
+
+async function run(sourcePath: string, options: Partial<ImportFileOptions> = {}) {
+  const targetPath = join(outDir, 'data.parquet');
+  const result = await importFile(db, { sourcePath, targetPath, ...options });
+  const rows = (await db.query(`SELECT * FROM read_parquet('${targetPath}')`)).rows;
+  return { result, rows, targetPath };
+}
+
+/** The import must fail with a 400 and leave nothing in the output folder. */
+async function rejects(sourcePath: string, message: RegExp, options: Partial<ImportFileOptions> = {}) {
+  const error = await importFile(db, { sourcePath, targetPath: join(outDir, 'data.parquet'), ...options }).catch((e: unknown) => e);
+  expect(error).toMatchObject({ status: 400 });
+  expect((error as Error).message).toMatch(message);
+  expect((error as Error).message).not.toContain(dir);
+  const left = await readdir(outDir).catch(() => []);
+  expect(left).toEqual([]);
+  return error as Error & { details?: unknown };
+}
+
+describe('importFile: CSV', () => {
+  it('detects header, delimiter and types, computes nullability and the content hash', async () => {
+    const path = await file('obs.csv', 'timestamp,antenna,band,amplitude,note\n2024-01-01 00:00:00,DA41,3,1.5,\n2024-01-01 00:00:01,DV02,6,2.25,windy\n');
+    const progress: WriteProgress[] = [];
+    const { result, rows, targetPath } = await run(path, { onProgress: (p) => progress.push(p) });
+    expect(result.rowCount).toBe(2);
+    expect(result.columns).toEqual([
+      { name: 'timestamp', type: 'TIMESTAMP', nullable: false },
+      { name: 'antenna', type: 'VARCHAR', nullable: false },
+      { name: 'band', type: 'BIGINT', nullable: false },
+      { name: 'amplitude', type: 'DOUBLE', nullable: false },
+      { name: 'note', type: 'VARCHAR', nullable: true },
+    ]);
+    expect(result.detected).toEqual({ format: 'csv', delimiter: ',', quote: '"', escape: expect.any(String), header: true, encoding: 'utf-8' });
+    expect(rows[1]).toEqual(['2024-01-01 00:00:01', 'DV02', 6, 2.25, 'windy']);
+    expect(result.contentHash).toBe(createHash('sha256').update(await readFile(targetPath)).digest('hex'));
+    expect(await readdir(outDir)).toEqual(['data.parquet']);
+    expect(progress[0].phase).toBe('start');
+    expect(progress.at(-1)).toEqual({ phase: 'done', percent: 100, rows: 2 });
+  });
+
+  it('reads quoted fields with delimiters, doubled quotes and newlines inside', async () => {
+    const path = await file('q.csv', 'id,text\n1,"a, b"\n2,"say ""hi"""\n3,"two\nlines"\n');
+    const { rows } = await run(path);
+    expect(rows).toEqual([[1, 'a, b'], [2, 'say "hi"'], [3, 'two\nlines']]);
+  });
+
+  it('rejects a ragged row (too few fields) naming the line', async () => {
+    const path = await file('ragged.csv', 'a,b,c\n1,2,3\n4,5,6\n7,8\n9,10,11\n');
+    const error = await rejects(path, /line 4: expected 3 columns, found 2/);
+    expect(error.details).toMatchObject({ line: 4, kind: 'columns' });
+  });
+
+  it('rejects a row with too many fields naming the line', async () => {
+    const path = await file('ragged2.csv', 'a,b,c\n1,2,3\n4,5,6,7\n9,10,11\n');
+    await rejects(path, /line 3: expected 3 columns, found 4/);
+  });
+
+  it('rejects a ragged row far beyond the sniffer sample', async () => {
+    const lines = ['a,b,c', ...Array.from({ length: 30_000 }, (_, i) => `${i},${i},x`), '1,2', '3,4,5'];
+    const path = await file('late-ragged.csv', lines.join('\n') + '\n');
+    await rejects(path, /line 30002: expected 3 columns, found 2/);
+  });
+
+  it('rejects an unterminated quote naming the line', async () => {
+    const path = await file('quote.csv', 'a,b\n1,"hello"\n2,"unterminated\n3,x\n');
+    await rejects(path, /line 3: a quoted value is not closed/);
+  });
+
+  it('rejects a misplaced quote naming the line', async () => {
+    const path = await file('quote2.csv', 'a,b\n1,"hello"\n2,"bad"quote\n3,x\n');
+    await rejects(path, /line 3: a quoted value is not closed/);
+  });
+
+  it('rejects invalid UTF-8 when utf-8 is forced, naming the line', async () => {
+    const path = await file('latin.csv', Buffer.from('name,city\nAnna,Paris\nJos\xe9,S\xe3o Paulo\n', 'latin1'));
+    await rejects(path, /line 3: the bytes are not valid UTF-8/, { csv: { encoding: 'utf-8' } });
+  });
+
+  it('detects latin-1 when the bytes are not UTF-8', async () => {
+    const path = await file('latin.csv', Buffer.from('name,city\nJos\xe9,S\xe3o Paulo\nAnna,Z\xfcrich\n', 'latin1'));
+    const { result, rows } = await run(path);
+    expect(result.detected.encoding).toBe('latin-1');
+    expect(rows).toEqual([['José', 'São Paulo'], ['Anna', 'Zürich']]);
+  });
+
+  it('falls back to latin-1 when invalid UTF-8 appears after the probed first megabyte', async () => {
+    const filler = Array.from({ length: 80_000 }, (_, i) => `${i},plain ascii text`).join('\n');
+    const path = await file('late-latin.csv', Buffer.concat([Buffer.from('id,text\n' + filler + '\n'), Buffer.from('80000,Z\xfcrich\n', 'latin1')]));
+    const { result, rows } = await run(path);
+    expect(result.detected.encoding).toBe('latin-1');
+    expect(result.rowCount).toBe(80_001);
+    expect(rows.at(-1)).toEqual([80000, 'Zürich']);
+  });
+
+  it('reads UTF-16 with a byte-order mark', async () => {
+    const path = await file('u16.csv', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('a,b\n1,été\n', 'utf16le')]));
+    const { result, rows } = await run(path);
+    expect(result.detected.encoding).toBe('utf-16');
+    expect(rows).toEqual([[1, 'été']]);
+  });
+
+  it('imports TSV, explicitly or detected', async () => {
+    const path = await file('x.tsv', 'a\tb\n1\thello, world\n2\tx\n');
+    const explicit = await run(path, { format: 'tsv' });
+    expect(explicit.rows).toEqual([[1, 'hello, world'], [2, 'x']]);
+    expect(explicit.result.detected.delimiter).toBe('\t');
+    const detected = await run(await file('x.txt', 'a\tb\n1\thello, world\n2\tx\n'));
+    expect(detected.result.detected.delimiter).toBe('\t');
+  });
+
+  it('detects a semicolon delimiter and honours an explicit one', async () => {
+    const path = await file('semi.csv', 'a;b\n1;2,5\n3;4,5\n');
+    expect((await run(path)).result.detected.delimiter).toBe(';');
+    const forced = await run(path, { csv: { delimiter: '|' } });
+    expect(forced.result.columns.map((c) => c.name)).toEqual(['a;b']);
+  });
+
+  it('detects a header-less file and accepts header overrides', async () => {
+    const path = await file('noh.csv', '1,foo,2.5\n2,bar,3.5\n');
+    const { result, rows } = await run(path);
+    expect(result.detected.header).toBe(false);
+    expect(result.columns.map((c) => c.name)).toEqual(['column0', 'column1', 'column2']);
+    expect(rows).toHaveLength(2);
+    const withHeader = await run(path, { csv: { header: true } });
+    expect(withHeader.result.columns.map((c) => c.name)).toEqual(['1', 'foo', '2.5']);
+    expect(withHeader.rows).toEqual([[2, 'bar', 3.5]]);
+  });
+
+  it('applies a type override', async () => {
+    const path = await file('types.csv', 'id,band,value\n1,03,1.5\n2,07,2.5\n');
+    const { result, rows } = await run(path, { schema: { band: 'VARCHAR', value: 'DECIMAL(10, 2)' } });
+    expect(result.columns.map((c) => c.type)).toEqual(['BIGINT', 'VARCHAR', 'DECIMAL(10,2)']);
+    expect(rows[0]).toEqual([1, '03', 1.5]);
+  });
+
+  it('rejects a type override the data does not fit, naming line and column', async () => {
+    const path = await file('types.csv', 'id,name\n1,DA41\n2,DV02\n');
+    const error = await rejects(path, /line 2: column "name": Could not convert string "DA41" to 'INTEGER'/, { schema: { name: 'INTEGER' } });
+    expect(error.details).toMatchObject({ line: 2, kind: 'conversion', column: 'name' });
+  });
+
+  it('rejects overrides of unknown columns and invalid type names', async () => {
+    const path = await file('types.csv', 'id,name\n1,DA41\n');
+    await rejects(path, /Unknown column "nope"/, { schema: { nope: 'INTEGER' } });
+    await rejects(path, /Invalid type/, { schema: { id: "INTEGER); SELECT '" } });
+    await rejects(path, /does not exist/i, { schema: { id: 'NOSUCHTYPE' } });
+  });
+
+  it('widens a detected column to VARCHAR when a late value does not fit the sampled type', async () => {
+    const lines = ['a,b', ...Array.from({ length: 30_000 }, (_, i) => `${i},${i}`), 'n/a,1'];
+    const { result, rows } = await run(await file('late-type.csv', lines.join('\n') + '\n'));
+    expect(result.columns.map((c) => c.type)).toEqual(['VARCHAR', 'BIGINT']);
+    expect(rows.at(-1)).toEqual(['n/a', 1]);
+  });
+
+  it('rejects an empty file and a missing file', async () => {
+    await rejects(await file('empty.csv', ''), /empty/);
+    await rejects(join(root, 'missing.csv'), /does not exist/);
+  });
+});
+
+describe('importFile: JSON lines and Parquet', () => {
+  it('imports JSON lines (auto-detected by extension) with nested values', async () => {
+    const path = await file('x.jsonl', '{"a":1,"b":"x","c":{"d":true}}\n{"a":2,"b":null,"c":{"d":false}}\n');
+    const { result, rows } = await run(path);
+    expect(result.detected).toEqual({ format: 'jsonl' });
+    expect(result.columns.map((c) => [c.name, c.nullable])).toEqual([['a', false], ['b', true], ['c', false]]);
+    expect(rows[0][0]).toBe(1);
+    expect(rows[0][2]).toEqual({ d: true });
+  });
+
+  it('rejects malformed JSON lines with a 400', async () => {
+    const path = await file('bad.jsonl', '{"a":1}\n{"a":2,,}\n');
+    await rejects(path, /Malformed JSON/, { format: 'jsonl' });
+  });
+
+  it('round-trips a Parquet file (detected by its magic bytes) with a type override', async () => {
+    const source = join(root, `source${n}.bin`);
+    await db.run(`COPY (SELECT i AS id, 'r' || i AS name FROM range(5) t(i)) TO '${source}' (FORMAT parquet)`);
+    const { result, rows } = await run(source, { schema: { id: 'INTEGER' } });
+    expect(result.detected.format).toBe('parquet');
+    expect(result.columns).toEqual([
+      { name: 'id', type: 'INTEGER', nullable: false },
+      { name: 'name', type: 'VARCHAR', nullable: false },
+    ]);
+    expect(rows).toEqual([[0, 'r0'], [1, 'r1'], [2, 'r2'], [3, 'r3'], [4, 'r4']]);
+  });
+
+  it('rejects a file that is not Parquet', async () => {
+    const path = await file('fake.parquet', 'hello, this is not parquet');
+    await rejects(path, /not a readable Parquet file/);
+  });
+});

@@ -1,0 +1,100 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { quoteIdent, quoteLiteral } from '../common/names.js';
+
+/** A column of a written dataset, as Llano stores it in the catalog. */
+export interface DatasetColumn {
+  name: string;
+  type: string;
+  nullable: boolean;
+}
+
+/** Progress of a long write: `percent` from DuckDB's own progress tracking (-1 when it cannot tell). */
+export interface WriteProgress {
+  phase: 'start' | 'detect' | 'write' | 'finish' | 'done';
+  percent: number;
+  rows?: number;
+}
+export type ProgressCallback = (progress: WriteProgress) => void;
+
+const POLL_MS = 250;
+
+/** A hidden sibling of `target`, on the same file system so the final rename is atomic. */
+export function tempPathNextTo(target: string, suffix = '.tmp'): string {
+  return join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}${suffix}`);
+}
+
+export async function sha256File(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  await pipeline(createReadStream(path, { highWaterMark: 1 << 20 }), hash);
+  return hash.digest('hex');
+}
+
+/**
+ * Runs `work` on `conn` while reporting DuckDB's query progress every 250 ms. The progress
+ * bar setting is what makes DuckDB track progress; printing it is switched off.
+ */
+export async function withQueryProgress<T>(conn: DuckDBConnection, onProgress: ProgressCallback | undefined, work: () => Promise<T>): Promise<T> {
+  if (!onProgress) return work();
+  await conn.run('SET enable_progress_bar = true; SET enable_progress_bar_print = false; SET progress_bar_time = 0');
+  let last = -1;
+  const timer = setInterval(() => {
+    const percent = conn.progress.percentage;
+    if (percent > last) {
+      last = percent;
+      onProgress({ phase: 'write', percent: Math.min(99.9, percent) });
+    }
+  }, POLL_MS);
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/**
+ * `COPY (select) TO <temp> (FORMAT parquet)` next to `targetPath`, then an atomic rename: a
+ * crash or an error never leaves a half-written file at `targetPath`. Returns the row count.
+ * `tempPath` lets a caller that sandboxes DuckDB decide (and allow) the temporary file.
+ */
+export async function copySelectToParquet(
+  conn: DuckDBConnection,
+  selectSql: string,
+  targetPath: string,
+  options: { onProgress?: ProgressCallback; tempPath?: string } = {},
+): Promise<{ rowCount: number; columns: DatasetColumn[]; contentHash: string }> {
+  await mkdir(dirname(targetPath), { recursive: true });
+  const temp = options.tempPath ?? tempPathNextTo(targetPath);
+  try {
+    const result = await withQueryProgress(conn, options.onProgress, () =>
+      conn.run(`COPY (${selectSql}) TO ${quoteLiteral(temp)} (FORMAT parquet)`),
+    );
+    const rowCount = Number((await result.getRowsJson())[0]?.[0] ?? result.rowsChanged);
+    options.onProgress?.({ phase: 'finish', percent: 99.9, rows: rowCount });
+    const columns = await describeParquet(conn, temp);
+    const contentHash = await sha256File(temp);
+    await rename(temp, targetPath);
+    return { rowCount, columns, contentHash };
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+}
+
+/**
+ * Column names, types and nullability of a Parquet file. `count(*) - count(col)` is answered
+ * from the Parquet statistics when present, so this costs milliseconds even on big files.
+ */
+export async function describeParquet(conn: DuckDBConnection, path: string): Promise<DatasetColumn[]> {
+  const relation = `read_parquet(${quoteLiteral(path)})`;
+  const described = (await conn.runAndReadAll(`DESCRIBE SELECT * FROM ${relation}`)).getRowObjectsJson();
+  const columns = described.map((row) => ({ name: String(row.column_name), type: String(row.column_type) }));
+  if (columns.length === 0) return [];
+  const nullCounts = columns.map((c) => `count(*) - count(${quoteIdent(c.name)})`).join(', ');
+  const counts = (await conn.runAndReadAll(`SELECT ${nullCounts} FROM ${relation}`)).getRowsJson()[0];
+  return columns.map((c, i) => ({ ...c, nullable: Number(counts[i]) > 0 }));
+}
