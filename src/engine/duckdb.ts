@@ -16,7 +16,8 @@ export interface DuckDbOptions {
 
 const INTEGER_TYPES = /^(BIGINT|HUGEINT|UBIGINT|UHUGEINT|INT8|INT128)$/;
 
-function jsonValue(value: unknown, type: string): unknown {
+/** Converts one DuckDB JSON value for JSON consumers, given its column type. */
+export function jsonValue(value: unknown, type: string): unknown {
   if (value === null || value === undefined) return null;
   if (typeof value === 'string' && (INTEGER_TYPES.test(type) || type.startsWith('DECIMAL'))) {
     const n = Number(value);

@@ -1,0 +1,188 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DuckDb } from './duckdb.js';
+import { columnStats, exportData, readRows } from './explore.js';
+import { parseFilters, parseSort } from './table-query.js';
+import type { TableSource } from './table-source.js';
+
+const HOSTILE = 'x"); DROP TABLE t; --';
+let db: DuckDb;
+let dir: string;
+let source: TableSource;
+
+beforeAll(async () => {
+  db = await DuckDb.open(':memory:', { threads: 2 });
+  dir = await mkdtemp(join(tmpdir(), 'llano-explore-'));
+  const path = join(dir, 'obs.parquet');
+  await db.run(`COPY (SELECT * FROM (VALUES
+      (1, 'DA41', 1.0, TIMESTAMP '2024-01-01 00:00:00', 'a'),
+      (2, 'DA41', 2.0, TIMESTAMP '2024-01-01 01:00:00', 'b'),
+      (3, 'DV02', 3.0, TIMESTAMP '2024-01-01 02:00:00', NULL),
+      (4, 'PM01', 4.0, TIMESTAMP '2024-01-01 03:00:00', 'd'),
+      (5, 'DA41', NULL, TIMESTAMP '2024-01-01 04:00:00', 'e')
+    ) v(id, antenna, value, ts, "x""); DROP TABLE t; --")) TO '${path}' (FORMAT parquet)`);
+  source = { kind: 'parquet', paths: [path] };
+});
+afterAll(async () => {
+  db.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function text(stream: Readable): Promise<{ text: string; chunks: number }> {
+  let out = '';
+  let chunks = 0;
+  for await (const chunk of stream) {
+    out += chunk.toString();
+    chunks++;
+  }
+  return { text: out, chunks };
+}
+
+describe('readRows', () => {
+  it('returns columns, a page of rows and the total', async () => {
+    const page = await readRows(db, source, { offset: 1, limit: 2, sort: parseSort('id') });
+    expect(page.columns).toEqual([
+      { name: 'id', type: 'INTEGER' },
+      { name: 'antenna', type: 'VARCHAR' },
+      { name: 'value', type: 'DECIMAL(2,1)' },
+      { name: 'ts', type: 'TIMESTAMP' },
+      { name: HOSTILE, type: 'VARCHAR' },
+    ]);
+    expect(page.rows).toEqual([
+      [2, 'DA41', 2, '2024-01-01 01:00:00', 'b'],
+      [3, 'DV02', 3, '2024-01-01 02:00:00', null],
+    ]);
+    expect(page.total).toBe(5);
+  });
+
+  it('sorts on several keys, nulls last', async () => {
+    const page = await readRows(db, source, { sort: parseSort('-value,id') });
+    expect(page.rows.map((r) => r[0])).toEqual([4, 3, 2, 1, 5]);
+    const byAntenna = await readRows(db, source, { sort: parseSort('antenna,-id') });
+    expect(byAntenna.rows.map((r) => r[0])).toEqual([5, 2, 1, 3, 4]);
+  });
+
+  it('filters, counting only matching rows in the total', async () => {
+    const page = await readRows(db, source, { filters: parseFilters(['antenna:eq:DA41', 'value:notnull']), limit: 1, sort: parseSort('id') });
+    expect(page.total).toBe(2);
+    expect(page.rows.map((r) => r[0])).toEqual([1]);
+    const times = await readRows(db, source, { filters: parseFilters(['ts:ge:2024-01-01 02:00:00', 'antenna:in:DV02|DA41']) });
+    expect(times.rows.map((r) => r[0])).toEqual([3, 5]);
+  });
+
+  it('filters and sorts on a hostile column name without injection', async () => {
+    const quoted = `"${HOSTILE.replace(/"/g, '""')}"`;
+    const page = await readRows(db, source, { filters: parseFilters([`${quoted}:isnull`]) });
+    expect(page.rows.map((r) => r[0])).toEqual([3]);
+    const sorted = await readRows(db, source, { sort: parseSort(`-${quoted}`) });
+    expect(sorted.rows.map((r) => r[0])).toEqual([5, 4, 2, 1, 3]);
+    const injected = await readRows(db, source, { filters: parseFilters(["antenna:eq:x' OR '1'='1"]) });
+    expect(injected.total).toBe(0);
+  });
+
+  it('answers 400 for unknown columns, bad values and oversized pages', async () => {
+    await expect(readRows(db, source, { filters: parseFilters(['nope:eq:1']) })).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/Unknown column "nope"/) });
+    await expect(readRows(db, source, { sort: parseSort('nope') })).rejects.toMatchObject({ status: 400 });
+    await expect(readRows(db, source, { filters: parseFilters(['id:eq:abc']) })).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/Conversion/) });
+    await expect(readRows(db, source, { limit: 10_001 })).rejects.toMatchObject({ status: 400 });
+    await expect(readRows(db, source, { offset: -1 })).rejects.toMatchObject({ status: 400 });
+  });
+
+  it('reads CSV file sources in place and reports a missing file as 400 without its path', async () => {
+    const csv = join(dir, 'in-place.csv');
+    await writeFile(csv, 'a,b\n1,x\n2,y\n');
+    const page = await readRows(db, { kind: 'file', path: csv, format: 'csv' }, { sort: parseSort('-a') });
+    expect(page.rows).toEqual([[2, 'y'], [1, 'x']]);
+    const missing = join(dir, 'missing.parquet');
+    const error = await readRows(db, { kind: 'file', path: missing, format: 'parquet' }).catch((e: Error) => e);
+    expect(error).toMatchObject({ status: 400 });
+    expect((error as Error).message).not.toContain(dir);
+  });
+});
+
+describe('columnStats', () => {
+  it('matches hand-computed statistics', async () => {
+    const stats = await columnStats(db, source);
+    const byName = Object.fromEntries(stats.map((s) => [s.name, s]));
+    expect(byName.id).toMatchObject({ count: 5, nulls: 0, distinct: 5, min: 1, max: 5, mean: 3 });
+    expect(byName.id.stddev).toBeCloseTo(Math.sqrt(2.5), 10);
+    const value = byName.value;
+    expect(value).toMatchObject({ count: 5, nulls: 1, distinct: 4, min: 1, max: 4, mean: 2.5, distinctIsApproximate: true });
+    expect(value.stddev).toBeCloseTo(Math.sqrt(5 / 3), 10);
+    expect(value.histogram).toHaveLength(20);
+    expect(value.histogram[0]).toEqual({ low: 1, high: 1.15, count: 1 });
+    expect(value.histogram.map((b) => b.count)).toEqual([1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1]);
+    expect(value.histogram[19].high).toBe(4);
+    expect(byName.antenna).toMatchObject({ min: 'DA41', max: 'PM01', mean: null, stddev: null, histogram: [], distinct: 3 });
+    expect(byName.antenna.topValues).toEqual([
+      { value: 'DA41', count: 3 },
+      { value: 'DV02', count: 1 },
+      { value: 'PM01', count: 1 },
+    ]);
+    const ts = byName.ts;
+    expect(ts.min).toBe('2024-01-01 00:00:00');
+    expect(ts.histogram[0].low).toBe('2024-01-01T00:00:00.000Z');
+    expect(ts.histogram[19].high).toBe('2024-01-01T04:00:00.000Z');
+    expect(ts.histogram.reduce((sum, b) => sum + b.count, 0)).toBe(5);
+    expect(byName[HOSTILE]).toMatchObject({ nulls: 1, distinct: 4 });
+  });
+
+  it('gives a constant column a single bin', async () => {
+    const path = join(dir, 'constant.parquet');
+    await db.run(`COPY (SELECT 7 AS k FROM range(3)) TO '${path}' (FORMAT parquet)`);
+    const [k] = await columnStats(db, { kind: 'parquet', paths: [path] });
+    expect(k.histogram).toEqual([{ low: 7, high: 7, count: 3 }]);
+    expect(k.topValues).toEqual([{ value: 7, count: 3 }]);
+  });
+});
+
+describe('exportData', () => {
+  it('streams CSV that reads back to the same rows, honouring filters and sort', async () => {
+    const stream = await exportData(db, source, 'csv', { sort: parseSort('-id'), filters: parseFilters(['antenna:eq:DA41']) });
+    const { text: csv } = await text(stream);
+    const lines = csv.trimEnd().split('\r\n');
+    expect(lines[0]).toBe(`id,antenna,value,ts,"x""); DROP TABLE t; --"`);
+    expect(lines.slice(1)).toEqual(['5,DA41,,2024-01-01 04:00:00,e', '2,DA41,2,2024-01-01 01:00:00,b', '1,DA41,1,2024-01-01 00:00:00,a']);
+    const file = join(dir, 'export.csv');
+    await writeFile(file, csv);
+    const back = await db.query(`SELECT count(*), sum(id) FROM read_csv('${file}')`);
+    expect(back.rows).toEqual([[3, 8]]);
+  });
+
+  it('streams JSON as an array of row objects', async () => {
+    const { text: json } = await text(await exportData(db, source, 'json', { sort: parseSort('id') }));
+    const rows = JSON.parse(json);
+    expect(rows).toHaveLength(5);
+    expect(rows[2]).toEqual({ id: 3, antenna: 'DV02', value: 3, ts: '2024-01-01 02:00:00', [HOSTILE]: null });
+    const { text: empty } = await text(await exportData(db, source, 'json', { filters: parseFilters(['id:gt:100']) }));
+    expect(JSON.parse(empty)).toEqual([]);
+  });
+
+  it('streams a large export in many chunks', async () => {
+    const path = join(dir, 'big.parquet');
+    await db.run(`COPY (SELECT i AS id, 'row ' || i AS label FROM range(100000) t(i)) TO '${path}' (FORMAT parquet)`);
+    const { text: csv, chunks } = await text(await exportData(db, { kind: 'parquet', paths: [path] }, 'csv'));
+    expect(chunks).toBeGreaterThan(10);
+    expect(csv.trimEnd().split('\r\n')).toHaveLength(100_001);
+  });
+
+  it('streams Parquet through a temporary file that is deleted afterwards', async () => {
+    const stream = await exportData(db, source, 'parquet', { filters: parseFilters(['value:gt:2']) });
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    const file = join(dir, 'export.parquet');
+    await writeFile(file, Buffer.concat(chunks));
+    const back = await db.query(`SELECT id FROM read_parquet('${file}') ORDER BY id`);
+    expect(back.rows).toEqual([[3], [4]]);
+    const temp = (stream as unknown as { path: string }).path;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await expect(import('node:fs/promises').then((fs) => fs.stat(temp))).rejects.toThrow();
+  });
+
+  it('rejects an unknown filter column before streaming', async () => {
+    await expect(exportData(db, source, 'csv', { filters: parseFilters(['nope:eq:1']) })).rejects.toMatchObject({ status: 400 });
+  });
+});

@@ -1,0 +1,232 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { badRequest } from '../common/errors.js';
+import { quoteIdent, quoteLiteral } from '../common/names.js';
+import { binEdges, singleBin, toHistogram, TOP_VALUES, type ColumnStats } from './column-stats.js';
+import { isNestedType, isNumericType, isTemporalType } from './column-types.js';
+import { jsonValue, type DuckDb } from './duckdb.js';
+import { engineError } from './engine-errors.js';
+import { streamAndDelete, textExport, type ExportFormat } from './export-format.js';
+import { postgresColumnStats, postgresExport, postgresReadRows } from './postgres.js';
+import { MAX_PAGE_ROWS, orderByClause, whereClause, type ColumnInfo, type Filter, type SortKey } from './table-query.js';
+import { duckdbRelation, type TableSource } from './table-source.js';
+
+export type { ColumnStats, HistogramBin } from './column-stats.js';
+
+export interface ReadRowsOptions {
+  offset?: number;
+  limit?: number;
+  sort?: SortKey[];
+  filters?: Filter[];
+}
+
+export interface RowsPage {
+  columns: ColumnInfo[];
+  rows: unknown[][];
+  /** Rows matching the filters (not just this page). */
+  total: number;
+}
+
+export interface ExportOptions {
+  sort?: SortKey[];
+  filters?: Filter[];
+}
+
+/** Checks paging bounds shared by every engine. */
+export function pageBounds(options: ReadRowsOptions): { offset: number; limit: number } {
+  const offset = options.offset ?? 0;
+  const limit = options.limit ?? 100;
+  if (!Number.isInteger(offset) || offset < 0) throw badRequest('offset must be a non-negative integer');
+  if (!Number.isInteger(limit) || limit < 1) throw badRequest('limit must be a positive integer');
+  if (limit > MAX_PAGE_ROWS) throw badRequest(`limit is at most ${MAX_PAGE_ROWS} rows`);
+  return { offset, limit };
+}
+
+async function describe(db: DuckDb, conn: DuckDBConnection, relation: string): Promise<ColumnInfo[]> {
+  const described = await db.query(`DESCRIBE SELECT * FROM ${relation}`, undefined, conn);
+  return described.rows.map((r) => ({ name: String(r[0]), type: String(r[1]) }));
+}
+
+/** Runs `fn` with a connection, turning engine errors (bad files, conversion of filter values) into 400s. */
+async function onConnection<T>(db: DuckDb, source: TableSource, fn: (conn: DuckDBConnection, relation: string) => Promise<T>): Promise<T> {
+  const relation = duckdbRelation(source);
+  const paths = source.kind === 'parquet' ? source.paths : source.kind === 'file' ? [source.path] : [];
+  return db.withConnection(async (conn) => {
+    try {
+      return await fn(conn, relation);
+    } catch (error) {
+      throw engineError(error, paths);
+    }
+  });
+}
+
+/** One page of rows, filtered and sorted, with the total number of matching rows. */
+export async function readRows(db: DuckDb, source: TableSource, options: ReadRowsOptions = {}): Promise<RowsPage> {
+  const { offset, limit } = pageBounds(options);
+  if (source.kind === 'postgres') return postgresReadRows(source, { ...options, offset, limit });
+  return onConnection(db, source, async (conn, relation) => {
+    const columns = await describe(db, conn, relation);
+    const where = whereClause(options.filters ?? [], columns, 'duckdb');
+    const orderBy = orderByClause(options.sort ?? [], columns);
+    const total = await db.query(`SELECT count(*) FROM ${relation} ${where.sql}`, where.params, conn);
+    const n = where.params.length;
+    const page = await db.query(
+      `SELECT * FROM ${relation} ${where.sql} ${orderBy} LIMIT $${n + 1} OFFSET $${n + 2}`,
+      [...where.params, limit, offset],
+      conn,
+    );
+    return { columns, rows: page.rows, total: Number(total.rows[0][0]) };
+  });
+}
+
+/**
+ * Statistics of every column in three scans: counts, approximate distinct counts, min, max,
+ * mean and stddev in one aggregate query; all histograms in one `histogram()` query; exact
+ * top values in one query of per-column group-bys. Distinct counts use DuckDB's
+ * `approx_count_distinct` (HyperLogLog, a few percent off on large columns).
+ */
+export async function columnStats(db: DuckDb, source: TableSource): Promise<ColumnStats[]> {
+  if (source.kind === 'postgres') return postgresColumnStats(source);
+  return onConnection(db, source, async (conn, relation) => {
+    const columns = await describe(db, conn, relation);
+    if (columns.length === 0) return [];
+    const numericOf = (c: ColumnInfo, ident: string) => (isTemporalType(c.type) ? `epoch_us(${ident})` : `CAST(${ident} AS DOUBLE)`);
+    const hasRange = (c: ColumnInfo) => isNumericType(c.type) || isTemporalType(c.type);
+    const aggregates = ['count(*)'];
+    columns.forEach((c) => {
+      const ident = quoteIdent(c.name);
+      const nested = isNestedType(c.type);
+      const numeric = isNumericType(c.type);
+      aggregates.push(
+        `count(${ident})`,
+        `approx_count_distinct(${ident})`,
+        nested ? 'NULL' : `min(${ident})`,
+        nested ? 'NULL' : `max(${ident})`,
+        numeric ? `avg(${ident})::DOUBLE` : 'NULL',
+        numeric ? `stddev_samp(${ident})::DOUBLE` : 'NULL',
+        hasRange(c) ? `min(${numericOf(c, ident)})::DOUBLE` : 'NULL',
+        hasRange(c) ? `max(${numericOf(c, ident)})::DOUBLE` : 'NULL',
+      );
+    });
+    const summary = await db.query(`SELECT ${aggregates.join(', ')} FROM ${relation}`, undefined, conn);
+    const row = summary.rows[0];
+    const count = Number(row[0]);
+    const stats: ColumnStats[] = [];
+    const ranges: { index: number; low: number; high: number }[] = [];
+    columns.forEach((c, i) => {
+      const at = 1 + i * 8;
+      const nonNull = Number(row[at]);
+      const low = row[at + 6] as number | null;
+      const high = row[at + 7] as number | null;
+      stats.push({
+        name: c.name,
+        type: c.type,
+        count,
+        nulls: count - nonNull,
+        distinct: Math.min(Number(row[at + 1]), nonNull),
+        distinctIsApproximate: true,
+        min: row[at + 2],
+        max: row[at + 3],
+        mean: row[at + 4] as number | null,
+        stddev: row[at + 5] as number | null,
+        topValues: [],
+        histogram: [],
+      });
+      if (low !== null && high !== null) ranges.push({ index: i, low, high });
+    });
+
+    const binned = ranges.map((r) => ({ ...r, edges: binEdges(r.low, r.high) }));
+    for (const r of binned) {
+      if (!r.edges && r.low === r.high) stats[r.index].histogram = singleBin(r.low, count - stats[r.index].nulls, isTemporalType(columns[r.index].type));
+    }
+    const withEdges = binned.filter((r) => r.edges);
+    if (withEdges.length) {
+      const parts = withEdges.map((r) => {
+        const c = columns[r.index];
+        const upper = r.edges!.slice(1).map((e) => `${e}::DOUBLE`).join(', ');
+        return `histogram(${numericOf(c, quoteIdent(c.name))}::DOUBLE, [${upper}])`;
+      });
+      const histograms = await db.query(`SELECT ${parts.join(', ')} FROM ${relation}`, undefined, conn);
+      withEdges.forEach((r, k) => {
+        const map = (histograms.rows[0][k] ?? []) as { key: number; value: string | number }[];
+        const counts = map.map((entry) => Number(entry.value));
+        stats[r.index].histogram = toHistogram(r.edges!, counts, isTemporalType(columns[r.index].type));
+      });
+    }
+
+    const groupable = columns.map((c, i) => ({ c, i })).filter(({ c }) => !isNestedType(c.type));
+    if (groupable.length) {
+      const parts = groupable.map(({ c }) => {
+        const ident = quoteIdent(c.name);
+        return `(SELECT list({'value': v, 'count': n}) FROM (SELECT ${ident} AS v, count(*) AS n FROM ${relation} WHERE ${ident} IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${TOP_VALUES}))`;
+      });
+      const tops = await db.query(`SELECT ${parts.join(', ')}`, undefined, conn);
+      groupable.forEach(({ c, i }, k) => {
+        const list = (tops.rows[0][k] ?? []) as { value: unknown; count: string | number }[];
+        stats[i].topValues = list.map((t) => ({ value: jsonValue(t.value, c.type), count: Number(t.count) }));
+      });
+    }
+    return stats;
+  });
+}
+
+/**
+ * The dataset (filtered and sorted) as a stream. CSV and JSON are produced from DuckDB's
+ * streaming result one chunk at a time; Parquet is written by DuckDB to a temporary file
+ * that is streamed and then deleted.
+ */
+export async function exportData(db: DuckDb, source: TableSource, format: ExportFormat, options: ExportOptions = {}): Promise<Readable> {
+  if (source.kind === 'postgres') return postgresExport(db, source, format, options);
+  const relation = duckdbRelation(source);
+  const paths = source.kind === 'parquet' ? source.paths : [source.path];
+  const conn = await db.connect();
+  let handedOver = false;
+  try {
+    const columns = await describe(db, conn, relation);
+    const where = whereClause(options.filters ?? [], columns, 'duckdb');
+    const select = `SELECT * FROM ${relation} ${where.sql} ${orderByClause(options.sort ?? [], columns)}`;
+    if (format === 'parquet') {
+      const dir = await mkdtemp(join(tmpdir(), 'llano-export-'));
+      try {
+        await conn.run(`COPY (${select}) TO ${quoteLiteral(join(dir, 'export.parquet'))} (FORMAT parquet)`, where.params);
+      } catch (error) {
+        await rm(dir, { recursive: true, force: true });
+        throw error;
+      }
+      const stream = streamAndDelete(join(dir, 'export.parquet'));
+      stream.on('close', () => void rm(dir, { recursive: true, force: true }));
+      return stream;
+    }
+    const result = await conn.stream(select, where.params);
+    const types = result.columnTypes().map(String);
+    // The connection now belongs to the stream: closed when it ends or is destroyed.
+    handedOver = true;
+    let open = true;
+    let started = false;
+    const close = () => {
+      if (open) conn.closeSync();
+      open = false;
+    };
+    async function* batches(): AsyncGenerator<unknown[][]> {
+      started = true;
+      try {
+        for await (const rows of result.yieldRowsJson()) yield rows.map((r) => r.map((v, i) => jsonValue(v, types[i])));
+      } finally {
+        close();
+      }
+    }
+    const stream = textExport(format, result.columnNames(), batches());
+    // A stream destroyed before its first read never runs the generator's `finally`.
+    stream.on('close', () => {
+      if (!started) close();
+    });
+    return stream;
+  } catch (error) {
+    throw engineError(error, paths);
+  } finally {
+    if (!handedOver) conn.closeSync();
+  }
+}

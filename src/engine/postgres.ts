@@ -1,0 +1,333 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import pg from 'pg';
+import { badRequest, LlanoError } from '../common/errors.js';
+import { quoteIdent } from '../common/names.js';
+import { binEdges, singleBin, toHistogram, TOP_VALUES, type ColumnStats } from './column-stats.js';
+import { isNestedType, isNumericType, isTemporalType } from './column-types.js';
+import type { DuckDb } from './duckdb.js';
+import { streamAndDelete, textExport, type ExportFormat } from './export-format.js';
+import { copySelectToParquet, type DatasetColumn, type ProgressCallback } from './parquet-output.js';
+import { postgresPool, withPostgresClient, type PostgresConnectionInfo } from './postgres-connection.js';
+import { orderByClause, whereClause, type ColumnInfo, type Filter, type SortKey } from './table-query.js';
+import type { PostgresTableRef, PostgresTableSource } from './table-source.js';
+
+export { closePostgresPools, describeConnection, postgresPool, withPostgresClient, type PostgresConnectionInfo } from './postgres-connection.js';
+
+const FETCH_ROWS = 5000;
+
+/** `"schema"."name"` or `"name"`. */
+export function qualifiedName(table: PostgresTableRef): string {
+  return table.schema ? `${quoteIdent(table.schema)}.${quoteIdent(table.name)}` : quoteIdent(table.name);
+}
+
+/** The FROM expression of a PostgreSQL source: its table, or its query as a subquery. */
+export function postgresRelation(source: PostgresTableSource): string {
+  if (source.table) return qualifiedName(source.table);
+  if (source.query) return `(${source.query.replace(/;\s*$/, '')}) AS source`;
+  throw badRequest('A PostgreSQL source needs a table or a query');
+}
+
+// Values as the explorer shows them: 64-bit integers and numerics as numbers when exact
+// enough, dates and timestamps as PostgreSQL prints them (like DuckDB does), never Date objects.
+const OID = { int8: 20, numeric: 1700, date: 1082, timestamp: 1114, timestamptz: 1184 };
+const asText = (value: string) => value;
+const jsonTypes = {
+  getTypeParser(oid: number, format?: string): (value: string) => unknown {
+    if (oid === OID.int8) return (v) => (Number.isSafeInteger(Number(v)) ? Number(v) : v);
+    if (oid === OID.numeric) return (v) => Number(v);
+    if (oid === OID.date || oid === OID.timestamp || oid === OID.timestamptz) return asText;
+    return pg.types.getTypeParser(oid, (format ?? 'text') as 'text');
+  },
+} as pg.CustomTypesConfig;
+/** Every value as PostgreSQL's text, for loading into DuckDB with explicit casts. */
+const textTypes = { getTypeParser: () => asText } as unknown as pg.CustomTypesConfig;
+
+/** PostgreSQL errors are the user's to fix (bad SQL, wrong filter value): 400 with PostgreSQL's message. */
+export function postgresError(error: unknown): LlanoError {
+  if (error instanceof LlanoError) return error;
+  if (error instanceof pg.DatabaseError) return badRequest(`PostgreSQL: ${error.message}`, { code: error.code, position: error.position });
+  return badRequest(`PostgreSQL: ${error instanceof Error ? error.message : String(error)}`);
+}
+
+async function withClient<T>(info: PostgresConnectionInfo, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  try {
+    return await withPostgresClient(info, fn);
+  } catch (error) {
+    throw postgresError(error);
+  }
+}
+
+/** Column names and types (as `format_type` spells them) of any relation or query, without reading rows. */
+export async function postgresColumns(client: pg.PoolClient, relation: string): Promise<ColumnInfo[]> {
+  const result = await client.query(`SELECT * FROM ${relation} LIMIT 0`);
+  // format_type with the type modifier, so numeric(4,1) and varchar(20) keep their parameters.
+  const typeNames = await client.query<{ name: string }>(
+    'SELECT format_type(t.oid, nullif(t.mod, -1)) AS name FROM unnest($1::oid[], $2::int[]) WITH ORDINALITY AS t(oid, mod, n) ORDER BY n',
+    [result.fields.map((f) => f.dataTypeID), result.fields.map((f) => f.dataTypeModifier)],
+  );
+  return result.fields.map((f, i) => ({ name: f.name, type: typeNames.rows[i]?.name ?? 'text' }));
+}
+
+export async function postgresReadRows(
+  source: PostgresTableSource,
+  options: { offset: number; limit: number; sort?: SortKey[]; filters?: Filter[] },
+): Promise<{ columns: ColumnInfo[]; rows: unknown[][]; total: number }> {
+  const relation = postgresRelation(source);
+  return withClient(source.connection, async (client) => {
+    const columns = await postgresColumns(client, relation);
+    const where = whereClause(options.filters ?? [], columns, 'postgres');
+    const n = where.params.length;
+    const total = await client.query<{ total: string }>(`SELECT count(*) AS total FROM ${relation} ${where.sql}`, where.params);
+    const page = await client.query({
+      text: `SELECT * FROM ${relation} ${where.sql} ${orderByClause(options.sort ?? [], columns)} LIMIT $${n + 1} OFFSET $${n + 2}`,
+      values: [...where.params, options.limit, options.offset],
+      rowMode: 'array',
+      types: jsonTypes,
+    });
+    return { columns, rows: page.rows as unknown[][], total: Number(total.rows[0].total) };
+  });
+}
+
+const TEXT_TYPE = /^(text|character varying|character|varchar|char|name|"char"|citext)\b/i;
+
+/**
+ * Column statistics computed in PostgreSQL: one aggregate query (exact distinct counts),
+ * one scan for all histograms (`width_bucket`), one query of per-column top values.
+ */
+export async function postgresColumnStats(source: PostgresTableSource): Promise<ColumnStats[]> {
+  const relation = postgresRelation(source);
+  return withClient(source.connection, async (client) => {
+    const columns = await postgresColumns(client, relation);
+    if (columns.length === 0) return [];
+    const numericOf = (c: ColumnInfo, ident: string) => (isTemporalType(c.type) ? `(extract(epoch FROM ${ident}) * 1000000)::float8` : `${ident}::float8`);
+    const ranged = (c: ColumnInfo) => isNumericType(c.type) || isTemporalType(c.type);
+    const comparable = (c: ColumnInfo) => ranged(c) || TEXT_TYPE.test(c.type);
+    const aggregates = ['count(*)'];
+    for (const c of columns) {
+      const ident = quoteIdent(c.name);
+      const distinctOf = isNestedType(c.type) || /^(json|xml)/i.test(c.type) ? `${ident}::text` : ident;
+      const isBoolean = c.type === 'boolean';
+      aggregates.push(
+        `count(${ident})`,
+        `count(DISTINCT ${distinctOf})`,
+        isBoolean ? `bool_and(${ident})` : comparable(c) ? `min(${ident})` : 'NULL',
+        isBoolean ? `bool_or(${ident})` : comparable(c) ? `max(${ident})` : 'NULL',
+        isNumericType(c.type) ? `avg(${ident})::float8` : 'NULL',
+        isNumericType(c.type) ? `stddev_samp(${ident})::float8` : 'NULL',
+        ranged(c) ? `min(${numericOf(c, ident)})` : 'NULL',
+        ranged(c) ? `max(${numericOf(c, ident)})` : 'NULL',
+      );
+    }
+    const summary = await client.query({ text: `SELECT ${aggregates.join(', ')} FROM ${relation}`, rowMode: 'array', types: jsonTypes });
+    const row = summary.rows[0] as unknown[];
+    const count = Number(row[0]);
+    const stats: ColumnStats[] = columns.map((c, i) => {
+      const at = 1 + i * 8;
+      return {
+        name: c.name,
+        type: c.type,
+        count,
+        nulls: count - Number(row[at]),
+        distinct: Number(row[at + 1]),
+        distinctIsApproximate: false,
+        min: row[at + 2] ?? null,
+        max: row[at + 3] ?? null,
+        mean: (row[at + 4] as number | null) ?? null,
+        stddev: (row[at + 5] as number | null) ?? null,
+        topValues: [],
+        histogram: [],
+      };
+    });
+
+    const binned = columns
+      .map((c, i) => ({ c, i, low: row[1 + i * 8 + 6] as number | null, high: row[1 + i * 8 + 7] as number | null }))
+      .filter((r) => r.low !== null && r.high !== null)
+      .map((r) => ({ ...r, edges: binEdges(r.low!, r.high!) }));
+    for (const r of binned) {
+      if (!r.edges && r.low === r.high) stats[r.i].histogram = singleBin(r.low!, count - stats[r.i].nulls, isTemporalType(r.c.type));
+    }
+    const withEdges = binned.filter((r) => r.edges);
+    if (withEdges.length) {
+      const values = withEdges
+        .map((r, k) => {
+          const [low, high] = [r.edges![0], r.edges![r.edges!.length - 1]];
+          // The maximum lands in bucket n+1; it is folded into the last bin below (not with least(), which ignores NULLs).
+          return `(${k}, width_bucket(${numericOf(r.c, quoteIdent(r.c.name))}, ${low}::float8, ${high}::float8, ${r.edges!.length - 1}))`;
+        })
+        .join(', ');
+      const histogram = await client.query<{ k: number; bucket: number; n: string }>(
+        `SELECT k, bucket, count(*) AS n FROM ${relation} CROSS JOIN LATERAL (VALUES ${values}) AS bins(k, bucket) WHERE bucket IS NOT NULL GROUP BY k, bucket`,
+      );
+      withEdges.forEach((r, k) => {
+        const counts = new Array<number>(r.edges!.length - 1).fill(0);
+        for (const h of histogram.rows) if (h.k === k) counts[Math.min(Math.max(h.bucket, 1), counts.length) - 1] += Number(h.n);
+        stats[r.i].histogram = toHistogram(r.edges!, counts, isTemporalType(r.c.type));
+      });
+    }
+
+    const tops = columns.map((c) => {
+      const ident = /^(json|xml)/i.test(c.type) ? `${quoteIdent(c.name)}::text` : quoteIdent(c.name);
+      return `(SELECT coalesce(json_agg(t), '[]') FROM (SELECT ${ident} AS value, count(*) AS count FROM ${relation} WHERE ${quoteIdent(c.name)} IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${TOP_VALUES}) AS t)`;
+    });
+    const top = await client.query({ text: `SELECT ${tops.join(', ')}`, rowMode: 'array' });
+    columns.forEach((_, i) => {
+      stats[i].topValues = ((top.rows[0] as unknown[])[i] as { value: unknown; count: number }[]).map((t) => ({ value: t.value, count: Number(t.count) }));
+    });
+    return stats;
+  });
+}
+
+/** Reads a query with a server-side cursor, `FETCH_ROWS` rows at a time, inside a read-only transaction. */
+async function* cursorBatches(
+  client: pg.PoolClient,
+  sql: string,
+  params: unknown[],
+  types: pg.CustomTypesConfig,
+): AsyncGenerator<unknown[][]> {
+  await client.query('BEGIN READ ONLY');
+  let finished = false;
+  try {
+    await client.query(`DECLARE llano_export NO SCROLL CURSOR FOR ${sql}`, params);
+    for (;;) {
+      const batch = await client.query({ text: `FETCH ${FETCH_ROWS} FROM llano_export`, rowMode: 'array', types });
+      if (batch.rows.length === 0) break;
+      yield batch.rows as unknown[][];
+    }
+    await client.query('COMMIT');
+    finished = true;
+  } catch (error) {
+    throw postgresError(error);
+  } finally {
+    // On an error, or when the consumer stopped reading early, the transaction is still open.
+    if (!finished) await client.query('ROLLBACK').catch(() => undefined);
+  }
+}
+
+/** Filtered, sorted rows of a PostgreSQL source as a stream (cursor batches; Parquet via a temporary file). */
+export async function postgresExport(
+  db: DuckDb,
+  source: PostgresTableSource,
+  format: ExportFormat,
+  options: { sort?: SortKey[]; filters?: Filter[] },
+): Promise<Readable> {
+  if (format === 'parquet') {
+    const dir = await mkdtemp(join(tmpdir(), 'llano-export-'));
+    const file = join(dir, 'export.parquet');
+    try {
+      await materializeToParquet(db, source, file, options);
+    } catch (error) {
+      await rm(dir, { recursive: true, force: true });
+      throw error;
+    }
+    const stream = streamAndDelete(file);
+    stream.on('close', () => void rm(dir, { recursive: true, force: true }));
+    return stream;
+  }
+  const relation = postgresRelation(source);
+  const pool = postgresPool(source.connection);
+  let client: pg.PoolClient;
+  try {
+    client = await pool.connect();
+  } catch (error) {
+    throw postgresError(error);
+  }
+  let columns: ColumnInfo[];
+  let select: { sql: string; params: string[] };
+  try {
+    columns = await postgresColumns(client, relation);
+    const where = whereClause(options.filters ?? [], columns, 'postgres');
+    select = { sql: `SELECT * FROM ${relation} ${where.sql} ${orderByClause(options.sort ?? [], columns)}`, params: where.params };
+  } catch (error) {
+    client.release();
+    throw postgresError(error);
+  }
+  let released = false;
+  let started = false;
+  const release = (broken?: boolean) => {
+    if (!released) client.release(broken);
+    released = true;
+  };
+  async function* batches(): AsyncGenerator<unknown[][]> {
+    started = true;
+    try {
+      yield* cursorBatches(client, select.sql, select.params, jsonTypes);
+    } finally {
+      release();
+    }
+  }
+  const stream = textExport(format, columns.map((c) => c.name), batches());
+  stream.on('close', () => {
+    if (!started) release();
+  });
+  return stream;
+}
+
+/** DuckDB type for a PostgreSQL column (as `format_type` names it) and the cast from PostgreSQL's text output. */
+function duckdbColumn(type: string, ident: string): { type: string; expression: string } {
+  const t = type.toLowerCase();
+  const cast = (duck: string) => ({ type: duck, expression: `CAST(${ident} AS ${duck})` });
+  if (t === 'smallint') return cast('SMALLINT');
+  if (t === 'integer') return cast('INTEGER');
+  if (t === 'bigint') return cast('BIGINT');
+  if (t === 'real') return cast('FLOAT');
+  if (t === 'double precision') return cast('DOUBLE');
+  const decimal = /^numeric\((\d+),(\d+)\)$/.exec(t);
+  if (decimal && Number(decimal[1]) <= 38) return cast(`DECIMAL(${decimal[1]}, ${decimal[2]})`);
+  if (t.startsWith('numeric')) return cast('DOUBLE');
+  if (t === 'boolean') return cast('BOOLEAN');
+  if (t === 'date') return cast('DATE');
+  if (t.startsWith('timestamp') && t.includes('with time zone')) return cast('TIMESTAMPTZ');
+  if (t.startsWith('timestamp')) return cast('TIMESTAMP');
+  if (t.startsWith('time') && !t.includes('with time zone')) return cast('TIME');
+  if (t === 'uuid') return cast('UUID');
+  if (t === 'bytea') return { type: 'BLOB', expression: `from_hex(substr(${ident}, 3))` };
+  return { type: 'VARCHAR', expression: ident };
+}
+
+/**
+ * Copies a PostgreSQL source into a Parquet file so DuckDB recipes can join it with other
+ * datasets: rows come through a server-side cursor in batches and are appended (as
+ * PostgreSQL's text) into a DuckDB temp table, then one COPY casts them to proper types and
+ * writes the Parquet file (temp file + rename, like every other write).
+ */
+export async function materializeToParquet(
+  db: DuckDb,
+  source: PostgresTableSource,
+  path: string,
+  options: { sort?: SortKey[]; filters?: Filter[]; onProgress?: ProgressCallback } = {},
+): Promise<{ rowCount: number; columns: DatasetColumn[]; contentHash: string }> {
+  const relation = postgresRelation(source);
+  return withClient(source.connection, async (client) => {
+    const columns = await postgresColumns(client, relation);
+    if (columns.length === 0) throw badRequest('The PostgreSQL source has no columns');
+    const where = whereClause(options.filters ?? [], columns, 'postgres');
+    const sql = `SELECT * FROM ${relation} ${where.sql} ${orderByClause(options.sort ?? [], columns)}`;
+    return db.withConnection(async (conn) => {
+      const staging = `llano_staging_${Math.random().toString(36).slice(2)}`;
+      await conn.run(`CREATE TEMP TABLE ${staging} (${columns.map((_, i) => `c${i} VARCHAR`).join(', ')})`);
+      try {
+        const appender = await conn.createAppender(staging, 'main', 'temp');
+        let rows = 0;
+        for await (const batch of cursorBatches(client, sql, where.params, textTypes)) {
+          for (const row of batch) {
+            for (const value of row) {
+              if (value === null || value === undefined) appender.appendNull();
+              else appender.appendVarchar(value as string);
+            }
+            appender.endRow();
+          }
+          rows += batch.length;
+          options.onProgress?.({ phase: 'write', percent: -1, rows });
+        }
+        appender.closeSync();
+        const select = columns.map((c, i) => `${duckdbColumn(c.type, `c${i}`).expression} AS ${quoteIdent(c.name)}`).join(', ');
+        return await copySelectToParquet(conn, `SELECT ${select} FROM temp.main.${staging}`, path);
+      } finally {
+        await conn.run(`DROP TABLE IF EXISTS temp.main.${staging}`);
+      }
+    });
+  });
+}
