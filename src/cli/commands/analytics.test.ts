@@ -1,0 +1,112 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DuckDb } from '../../engine/duckdb.js';
+import type { CliIo } from '../io.js';
+import { runCli } from '../main.js';
+
+function capture(cwd: string): CliIo & { stdout: string; stderr: string } {
+  const io = {
+    stdout: '',
+    stderr: '',
+    out: (t: string) => void (io.stdout += t),
+    err: (t: string) => void (io.stderr += t),
+    isTty: false,
+    env: {},
+    cwd,
+  };
+  return io;
+}
+
+const NILE = [
+  1120, 1160, 963, 1210, 1160, 1160, 813, 1230, 1370, 1140, 995, 935, 1110, 994, 1020, 960, 1180, 799, 958, 1140, 1100, 1210, 1150, 1250, 1260,
+  1220, 1030, 1100, 774, 840, 874, 694, 940, 833, 701, 916, 692, 1020, 1050, 969, 831, 726, 456, 824, 702, 1120, 1100, 832, 764, 821, 768, 845,
+  864, 862, 698, 845, 744, 796, 1040, 759, 781, 865, 845, 944, 984, 897, 822, 1010, 771, 676, 649, 846, 812, 742, 801, 1040, 860, 874, 848, 890,
+  744, 749, 838, 1050, 918, 986, 797, 923, 975, 815, 1020, 906, 901, 1170, 912, 746, 919, 718, 714, 740,
+]; // R datasets::Nile, 1871–1970
+
+describe('llano analytics', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'llano-analytics-cli-'));
+    // Rows deliberately out of year order: --time must sort them.
+    const rows = NILE.map((v, i) => `${1871 + i},${v}`).reverse();
+    writeFileSync(path.join(dir, 'nile.csv'), ['year,flow', ...rows].join('\n') + '\n');
+    const trec = ['eb,bb,trec_x,trec_y,label'];
+    for (let i = 0; i < 40; i++) trec.push(`uid1,BB_${1 + (i % 2)},${40 + (i % 5) * 0.3},${42 + (i % 3) * 0.2},a`);
+    trec.push('uid1,BB_1,95,43,a');
+    writeFileSync(path.join(dir, 'trec.csv'), trec.join('\n') + '\n');
+    writeFileSync(path.join(dir, 'gaps.csv'), 'v\n1\n\n3\n');
+    const db = await DuckDb.open();
+    await db.run(`COPY (SELECT range AS t, CASE WHEN range < 300 THEN 0 ELSE 5 END + sin(range * 7.1) AS v FROM range(600)) TO '${path.join(dir, 'steps.parquet')}' (FORMAT parquet)`);
+    db.close();
+  });
+
+  it('changepoints: finds the Nile change, sorted by --time, with the year at each change', async () => {
+    const io = capture(dir);
+    expect(await runCli(['analytics', 'changepoints', 'nile.csv', '--column', 'flow', '--time', 'year'], io)).toBe(0);
+    const out = JSON.parse(io.stdout);
+    expect(out.changepoints).toEqual([28]);
+    expect(out.times).toEqual([1899]);
+    expect(out.segments[0]).toMatchObject({ start: 0, end: 28, n: 28, mean: 1097.75 });
+    expect(Object.keys(out.segments[0]).sort()).toEqual(['end', 'mean', 'n', 'start', 'std']);
+  });
+
+  it('changepoints: Parquet input, binseg and bocpd methods, manual penalty and min size', async () => {
+    for (const args of [['--method', 'binseg'], ['--method', 'bocpd'], ['--penalty', '20', '--min-size', '10', '--cost', 'meanvar']]) {
+      const io = capture(dir);
+      expect(await runCli(['analytics', 'changepoints', path.join(dir, 'steps.parquet'), '--column', 'v', ...args], io), io.stderr).toBe(0);
+      const out = JSON.parse(io.stdout);
+      expect(out.changepoints.length, args.join(' ')).toBeGreaterThanOrEqual(1);
+      expect(out.changepoints.some((c: number) => Math.abs(c - 300) <= 5), args.join(' ')).toBe(true);
+    }
+  });
+
+  it('outliers: robust z within groups, as JSON and CSV', async () => {
+    const io = capture(dir);
+    expect(await runCli(['analytics', 'outliers', 'trec.csv', '--columns', 'trec_x,trec_y', '--group', 'eb,bb', '--threshold', '4'], io)).toBe(0);
+    const out = JSON.parse(io.stdout);
+    expect(out.rows).toHaveLength(41);
+    expect(out.rows.filter((r: { flag: boolean }) => r.flag).map((r: { row: number }) => r.row)).toEqual([40]);
+    const csv = capture(dir);
+    expect(await runCli(['analytics', 'outliers', 'trec.csv', '--columns', 'trec_x', '--method', 'iqr', '--format', 'csv'], csv)).toBe(0);
+    const lines = csv.stdout.trim().split('\n');
+    expect(lines[0]).toBe('row,score,flag');
+    expect(lines[41]).toMatch(/^40,[\d.]+,true$/);
+    for (const method of ['iforest', 'lof']) {
+      const io2 = capture(dir);
+      expect(await runCli(['analytics', 'outliers', 'trec.csv', '--columns', 'trec_x,trec_y', '--method', method], io2)).toBe(0);
+      const rows = JSON.parse(io2.stdout).rows as { row: number; score: number }[];
+      expect(rows.reduce((a, r) => (r.score > a.score ? r : a)).row, method).toBe(40);
+    }
+  });
+
+  it('trend: Mann–Kendall and Theil–Sen of the Nile against the year', async () => {
+    const io = capture(dir);
+    expect(await runCli(['analytics', 'trend', 'nile.csv', '--column', 'flow', '--time', 'year'], io)).toBe(0);
+    const out = JSON.parse(io.stdout);
+    expect(out.mannKendall.s).toBe(-1387);
+    expect(out.mannKendall.pValue).toBeCloseTo(3.658262921664327e-5, 9);
+    expect(out.theilSen.slope).toBeCloseTo(-2.6, 10);
+    expect(Object.keys(out.mannKendall).sort()).toEqual(['pValue', 's', 'tau', 'variance', 'z']);
+  });
+
+  it('bad input: one clear error line and exit code 1', async () => {
+    const cases: [string[], RegExp][] = [
+      [['analytics', 'changepoints', 'missing.csv', '--column', 'x'], /file not found/],
+      [['analytics', 'changepoints', 'nile.csv', '--column', 'nope'], /column "nope" not found/],
+      [['analytics', 'outliers', 'trec.csv', '--columns', 'eb'], /"eb" is VARCHAR, not numeric/],
+      [['analytics', 'changepoints', 'gaps.csv', '--column', 'v'], /1 missing or non-finite values \(first at row 1\)/],
+      [['analytics', 'changepoints', 'nile.csv', '--column', 'flow', '--min-size', '500'], /larger than the series/],
+      [['analytics', 'changepoints', 'nile.csv', '--column', 'flow', '--penalty', 'huge'], /penalty must be/],
+      [['analytics', 'changepoints', 'nile.csv', '--column', 'flow', '--method', 'magic'], /--method/],
+    ];
+    for (const [argv, message] of cases) {
+      const io = capture(dir);
+      expect(await runCli(argv, io), argv.join(' ')).toBe(1);
+      expect(io.stderr).toMatch(message);
+      expect(io.stderr.trim().split('\n')).toHaveLength(1);
+    }
+  });
+});

@@ -1,0 +1,116 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { badRequest } from '../common/errors.js';
+import type { DuckDb } from './duckdb.js';
+
+/** A column's name and DuckDB type as the file reader infers it. */
+export interface ColumnInfo {
+  name: string;
+  type: string;
+}
+
+/** Numeric columns of a file as typed arrays; SQL NULL becomes NaN. */
+export interface NumericColumns {
+  rows: number;
+  values: Record<string, Float64Array>;
+}
+
+const NUMERIC_TYPE = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL.*)$/;
+
+/** SQL for a table function reading a CSV or Parquet file (by extension; anything else is read as CSV). */
+export function fileSource(file: string): string {
+  if (!existsSync(file)) throw badRequest(`file not found: ${file}`);
+  const literal = `'${file.replace(/'/g, "''")}'`;
+  return /\.parquet$/i.test(path.extname(file)) ? `read_parquet(${literal})` : `read_csv(${literal})`;
+}
+
+const quoteIdentifier = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/** Columns of a CSV or Parquet file with their inferred types. */
+export async function describeFile(db: DuckDb, file: string, conn?: DuckDBConnection): Promise<ColumnInfo[]> {
+  const source = fileSource(file);
+  try {
+    const result = await db.query(`DESCRIBE SELECT * FROM ${source}`, undefined, conn);
+    return result.rows.map((row) => ({ name: String(row[0]), type: String(row[1]) }));
+  } catch (err) {
+    throw badRequest(`cannot read ${file}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+  }
+}
+
+function requireColumns(available: ColumnInfo[], wanted: readonly string[], file: string): Map<string, ColumnInfo> {
+  const byName = new Map(available.map((c) => [c.name, c]));
+  for (const name of wanted) {
+    if (!byName.has(name)) throw badRequest(`column "${name}" not found in ${file}; it has: ${available.map((c) => c.name).join(', ')}`);
+  }
+  return byName;
+}
+
+const TEMPORAL_TYPE = /^(DATE|TIMESTAMP.*)$/;
+
+/** How to read a file's rows. */
+export interface ReadOptions {
+  /** Sort rows by this column first (e.g. a time column). */
+  orderBy?: string;
+  /** Accept DATE and TIMESTAMP columns, read as seconds since 1970 (default false). */
+  temporalAsEpochSeconds?: boolean;
+}
+
+const orderClause = (orderBy: string | undefined) => (orderBy ? ` ORDER BY ${quoteIdentifier(orderBy)}` : '');
+
+/**
+ * Reads numeric columns as Float64Arrays, chunk by chunk from DuckDB's vectors (no row
+ * objects). Rejects missing and non-numeric columns with a clear error.
+ */
+export async function readNumericColumns(db: DuckDb, file: string, columns: readonly string[], options: ReadOptions = {}): Promise<NumericColumns> {
+  return db.withConnection(async (conn) => {
+    const byName = requireColumns(await describeFile(db, file, conn), [...columns, ...(options.orderBy ? [options.orderBy] : [])], file);
+    const select = columns
+      .map((name) => {
+        const type = byName.get(name)!.type;
+        if (options.temporalAsEpochSeconds && TEMPORAL_TYPE.test(type)) return `CAST(epoch(${quoteIdentifier(name)}) AS DOUBLE)`;
+        if (!NUMERIC_TYPE.test(type)) throw badRequest(`column "${name}" is ${type}, not numeric`);
+        return `CAST(${quoteIdentifier(name)} AS DOUBLE)`;
+      })
+      .join(', ');
+    const result = await conn.stream(`SELECT ${select} FROM ${fileSource(file)}${orderClause(options.orderBy)}`);
+    const parts: Float64Array[][] = columns.map(() => []);
+    let rows = 0;
+    for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+      const count = chunk.rowCount;
+      columns.forEach((_, j) => {
+        const vector = chunk.getColumnVector(j);
+        const out = new Float64Array(count);
+        for (let i = 0; i < count; i++) {
+          const v = vector.getItem(i);
+          out[i] = typeof v === 'number' ? v : NaN;
+        }
+        parts[j].push(out);
+      });
+      rows += count;
+    }
+    const values: Record<string, Float64Array> = {};
+    columns.forEach((name, j) => {
+      const all = new Float64Array(rows);
+      let offset = 0;
+      for (const part of parts[j]) {
+        all.set(part, offset);
+        offset += part.length;
+      }
+      values[name] = all;
+    });
+    return { rows, values };
+  });
+}
+
+/** Reads columns of any type as JSON-friendly values (strings for text and timestamps, numbers for numbers). */
+export async function readColumnsAsJson(db: DuckDb, file: string, columns: readonly string[], options: Pick<ReadOptions, 'orderBy'> = {}): Promise<Record<string, unknown[]>> {
+  return db.withConnection(async (conn) => {
+    requireColumns(await describeFile(db, file, conn), [...columns, ...(options.orderBy ? [options.orderBy] : [])], file);
+    const sql = `SELECT ${columns.map(quoteIdentifier).join(', ')} FROM ${fileSource(file)}${orderClause(options.orderBy)}`;
+    const result = await db.query(sql, undefined, conn);
+    const out: Record<string, unknown[]> = {};
+    columns.forEach((name, j) => (out[name] = result.rows.map((row) => row[j])));
+    return out;
+  });
+}
