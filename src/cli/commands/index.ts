@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
+import { analyticsCommands } from './analytics.js';
 
 /** A CLI command module adds its sub-commands to the program. One file per command group. */
 export type CommandModule = (program: Command, io: CliIo) => void;
 
 /** Every command group of `llano`. Adding a group = adding a file and one line here. */
-export const commandModules: CommandModule[] = [];
+export const commandModules: CommandModule[] = [analyticsCommands];
