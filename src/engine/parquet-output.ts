@@ -22,6 +22,8 @@ export interface WriteProgress {
 export type ProgressCallback = (progress: WriteProgress) => void;
 
 const POLL_MS = 250;
+/** Makes DuckDB track query progress without printing a progress bar. */
+export const PROGRESS_SETTINGS = 'SET enable_progress_bar = true; SET enable_progress_bar_print = false; SET progress_bar_time = 0';
 
 /** A hidden sibling of `target`, on the same file system so the final rename is atomic. */
 export function tempPathNextTo(target: string, suffix = '.tmp'): string {
@@ -40,7 +42,9 @@ export async function sha256File(path: string): Promise<string> {
  */
 export async function withQueryProgress<T>(conn: DuckDBConnection, onProgress: ProgressCallback | undefined, work: () => Promise<T>): Promise<T> {
   if (!onProgress) return work();
-  await conn.run('SET enable_progress_bar = true; SET enable_progress_bar_print = false; SET progress_bar_time = 0');
+  const enabled = (await conn.runAndReadAll("SELECT current_setting('enable_progress_bar')")).getRowsJson()[0][0];
+  // A sandbox has these set before its configuration is locked (see duckdb-sandbox.ts).
+  if (enabled !== true) await conn.run(PROGRESS_SETTINGS);
   let last = -1;
   const timer = setInterval(() => {
     const percent = conn.progress.percentage;

@@ -60,9 +60,22 @@ async function withClient<T>(info: PostgresConnectionInfo, fn: (client: pg.PoolC
   }
 }
 
+/**
+ * Runs one statement with the extended protocol, which refuses several statements in one
+ * text: a source query or recipe SQL cannot smuggle in `; DROP TABLE …`.
+ */
+export function queryOne<R extends pg.QueryResultRow = pg.QueryResultRow>(
+  client: pg.ClientBase,
+  text: string,
+  values: unknown[] = [],
+  options: { rowMode?: 'array'; types?: pg.CustomTypesConfig } = {},
+): Promise<pg.QueryResult<R>> {
+  return client.query({ text, values, ...options, queryMode: 'extended' } as pg.QueryConfig);
+}
+
 /** Column names and types (as `format_type` spells them) of any relation or query, without reading rows. */
 export async function postgresColumns(client: pg.PoolClient, relation: string): Promise<ColumnInfo[]> {
-  const result = await client.query(`SELECT * FROM ${relation} LIMIT 0`);
+  const result = await queryOne(client, `SELECT * FROM ${relation} LIMIT 0`);
   // format_type with the type modifier, so numeric(4,1) and varchar(20) keep their parameters.
   const typeNames = await client.query<{ name: string }>(
     'SELECT format_type(t.oid, nullif(t.mod, -1)) AS name FROM unnest($1::oid[], $2::int[]) WITH ORDINALITY AS t(oid, mod, n) ORDER BY n',
@@ -80,13 +93,13 @@ export async function postgresReadRows(
     const columns = await postgresColumns(client, relation);
     const where = whereClause(options.filters ?? [], columns, 'postgres');
     const n = where.params.length;
-    const total = await client.query<{ total: string }>(`SELECT count(*) AS total FROM ${relation} ${where.sql}`, where.params);
-    const page = await client.query({
-      text: `SELECT * FROM ${relation} ${where.sql} ${orderByClause(options.sort ?? [], columns)} LIMIT $${n + 1} OFFSET $${n + 2}`,
-      values: [...where.params, options.limit, options.offset],
-      rowMode: 'array',
-      types: jsonTypes,
-    });
+    const total = await queryOne<{ total: string }>(client, `SELECT count(*) AS total FROM ${relation} ${where.sql}`, where.params);
+    const page = await queryOne(
+      client,
+      `SELECT * FROM ${relation} ${where.sql} ${orderByClause(options.sort ?? [], columns)} LIMIT $${n + 1} OFFSET $${n + 2}`,
+      [...where.params, options.limit, options.offset],
+      { rowMode: 'array', types: jsonTypes },
+    );
     return { columns, rows: page.rows as unknown[][], total: Number(total.rows[0].total) };
   });
 }
@@ -121,7 +134,7 @@ export async function postgresColumnStats(source: PostgresTableSource): Promise<
         ranged(c) ? `max(${numericOf(c, ident)})` : 'NULL',
       );
     }
-    const summary = await client.query({ text: `SELECT ${aggregates.join(', ')} FROM ${relation}`, rowMode: 'array', types: jsonTypes });
+    const summary = await queryOne(client, `SELECT ${aggregates.join(', ')} FROM ${relation}`, [], { rowMode: 'array', types: jsonTypes });
     const row = summary.rows[0] as unknown[];
     const count = Number(row[0]);
     const stats: ColumnStats[] = columns.map((c, i) => {
@@ -158,7 +171,8 @@ export async function postgresColumnStats(source: PostgresTableSource): Promise<
           return `(${k}, width_bucket(${numericOf(r.c, quoteIdent(r.c.name))}, ${low}::float8, ${high}::float8, ${r.edges!.length - 1}))`;
         })
         .join(', ');
-      const histogram = await client.query<{ k: number; bucket: number; n: string }>(
+      const histogram = await queryOne<{ k: number; bucket: number; n: string }>(
+        client,
         `SELECT k, bucket, count(*) AS n FROM ${relation} CROSS JOIN LATERAL (VALUES ${values}) AS bins(k, bucket) WHERE bucket IS NOT NULL GROUP BY k, bucket`,
       );
       withEdges.forEach((r, k) => {
@@ -172,7 +186,7 @@ export async function postgresColumnStats(source: PostgresTableSource): Promise<
       const ident = /^(json|xml)/i.test(c.type) ? `${quoteIdent(c.name)}::text` : quoteIdent(c.name);
       return `(SELECT coalesce(json_agg(t), '[]') FROM (SELECT ${ident} AS value, count(*) AS count FROM ${relation} WHERE ${quoteIdent(c.name)} IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${TOP_VALUES}) AS t)`;
     });
-    const top = await client.query({ text: `SELECT ${tops.join(', ')}`, rowMode: 'array' });
+    const top = await queryOne(client, `SELECT ${tops.join(', ')}`, [], { rowMode: 'array' });
     columns.forEach((_, i) => {
       stats[i].topValues = ((top.rows[0] as unknown[])[i] as { value: unknown; count: number }[]).map((t) => ({ value: t.value, count: Number(t.count) }));
     });
@@ -190,7 +204,7 @@ async function* cursorBatches(
   await client.query('BEGIN READ ONLY');
   let finished = false;
   try {
-    await client.query(`DECLARE llano_export NO SCROLL CURSOR FOR ${sql}`, params);
+    await queryOne(client, `DECLARE llano_export NO SCROLL CURSOR FOR ${sql}`, params);
     for (;;) {
       const batch = await client.query({ text: `FETCH ${FETCH_ROWS} FROM llano_export`, rowMode: 'array', types });
       if (batch.rows.length === 0) break;
@@ -266,7 +280,7 @@ export async function postgresExport(
 }
 
 /** DuckDB type for a PostgreSQL column (as `format_type` names it) and the cast from PostgreSQL's text output. */
-function duckdbColumn(type: string, ident: string): { type: string; expression: string } {
+export function duckdbColumn(type: string, ident: string): { type: string; expression: string } {
   const t = type.toLowerCase();
   const cast = (duck: string) => ({ type: duck, expression: `CAST(${ident} AS ${duck})` });
   if (t === 'smallint') return cast('SMALLINT');

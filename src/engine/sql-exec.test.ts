@@ -1,0 +1,214 @@
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPostgres, type RunningPostgres } from '../../test/support/embedded-postgres.js';
+import { DuckDb } from './duckdb.js';
+import { closePostgresPools } from './postgres.js';
+import { describeSelect, executeSelectInPostgres, executeSelectToParquet, trimSql } from './sql-exec.js';
+import type { TableSource } from './table-source.js';
+
+let db: DuckDb;
+let dir: string;
+let inputs: Record<string, TableSource>;
+let secret: string;
+
+beforeAll(async () => {
+  db = await DuckDb.open(':memory:', { threads: 2 });
+  dir = await mkdtemp(join(tmpdir(), 'llano-sql-'));
+  await mkdir(join(dir, 'data'));
+  const observations = join(dir, 'data', 'observations.parquet');
+  await db.run(`COPY (SELECT i AS id, 'DA' || (i % 3) AS antenna, i * 1.5 AS amplitude FROM range(10) t(i)) TO '${observations}' (FORMAT parquet)`);
+  const antennas = join(dir, 'data', 'antennas.csv');
+  await writeFile(antennas, 'antenna,pad\nDA0,A001\nDA1,A002\nDA2,A003\n');
+  secret = join(dir, 'data', 'secret.parquet');
+  await db.run(`COPY (SELECT 'top secret' AS s) TO '${secret}' (FORMAT parquet)`);
+  inputs = {
+    observations: { kind: 'parquet', paths: [observations] },
+    antennas: { kind: 'file', path: antennas, format: 'csv' },
+  };
+});
+afterAll(async () => {
+  db.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const JOIN_SQL = `
+  SELECT a.pad, count(*) AS n, sum(o.amplitude) AS total -- comment at the end
+  FROM observations o JOIN antennas a USING (antenna)
+  GROUP BY a.pad ORDER BY a.pad; -- trailing`;
+
+describe('trimSql', () => {
+  it('drops one final semicolon and trailing comments, not semicolons inside strings or comments', () => {
+    expect(trimSql('SELECT 1; -- done')).toBe('SELECT 1');
+    expect(trimSql("SELECT ';' AS s;")).toBe("SELECT ';' AS s");
+    expect(trimSql("SELECT '--;' AS s -- c;")).toBe("SELECT '--;' AS s -- c;");
+    expect(trimSql('SELECT 1 /* ; */')).toBe('SELECT 1 /* ; */');
+    expect(trimSql('SELECT 1; SELECT 2')).toBe('SELECT 1; SELECT 2');
+    expect(() => trimSql(' ; ')).toThrow(/empty/);
+  });
+});
+
+describe('SQL recipes in DuckDB', () => {
+  it('describes a SELECT over two inputs without running it', async () => {
+    const { columns } = await describeSelect(db, { inputs, sql: JOIN_SQL });
+    expect(columns).toEqual([
+      { name: 'pad', type: 'VARCHAR' },
+      { name: 'n', type: 'BIGINT' },
+      { name: 'total', type: 'DECIMAL(38,1)' },
+    ]);
+  });
+
+  it('runs a SELECT over two inputs into a Parquet file', async () => {
+    const outputPath = join(dir, 'out', 'by_pad.parquet');
+    const phases: string[] = [];
+    const result = await executeSelectToParquet(db, { inputs, sql: JOIN_SQL, outputPath, onProgress: (p) => phases.push(p.phase) });
+    expect(result.rowCount).toBe(3);
+    expect(result.columns.map((c) => c.name)).toEqual(['pad', 'n', 'total']);
+    expect(result.contentHash).toBe(createHash('sha256').update(await readFile(outputPath)).digest('hex'));
+    const rows = await db.query(`SELECT pad, n, total::DOUBLE FROM read_parquet('${outputPath}') ORDER BY pad`);
+    // ids 0,3,6,9 → DA0; 1,4,7 → DA1; 2,5,8 → DA2
+    expect(rows.rows).toEqual([['A001', 4, 27], ['A002', 3, 18], ['A003', 3, 22.5]]);
+    expect(await readdir(join(dir, 'out'))).toEqual(['by_pad.parquet']);
+    expect(phases[0]).toBe('start');
+    expect(phases.at(-1)).toBe('done');
+  });
+
+  it.each([
+    ['CREATE TABLE t AS SELECT 1', /SELECT/],
+    ["COPY (SELECT 1) TO '/tmp/llano-should-not-exist.csv'", /SELECT|Permission/],
+    ["ATTACH '/tmp/llano-should-not-exist.db'", /SELECT|Permission/],
+    ['INSERT INTO observations VALUES (1)', /SELECT|Error/],
+    ['PRAGMA version', /cannot start with PRAGMA/],
+    ['SHOW TABLES', /cannot start with SHOW/],
+    ['/* hi */ DESCRIBE observations', /cannot start with DESCRIBE/],
+    ['SET threads = 1', /SELECT/],
+    ['EXPLAIN SELECT 1', /SELECT/],
+    ['SELECT 1; SELECT 2', /exactly one SELECT statement; this text has 2/],
+    ['SELECT 1; DROP VIEW observations', /exactly one/],
+    ['', /empty/],
+  ])('rejects %j with a 400', async (sql, message) => {
+    await expect(describeSelect(db, { inputs, sql })).rejects.toMatchObject({ status: 400, message: expect.stringMatching(message) });
+    await expect(executeSelectToParquet(db, { inputs, sql, outputPath: join(dir, 'rejected', 'x.parquet') })).rejects.toMatchObject({ status: 400 });
+  });
+
+  it('reports syntax and binding errors with DuckDB message', async () => {
+    await expect(describeSelect(db, { inputs, sql: 'SELEC 1' })).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/syntax error/) });
+    await expect(describeSelect(db, { inputs, sql: 'SELECT nope FROM observations' })).rejects.toMatchObject({
+      status: 400,
+      message: expect.stringMatching(/Referenced column "nope" not found/),
+    });
+    await expect(describeSelect(db, { inputs, sql: 'SELECT * FROM missing_dataset' })).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/missing_dataset/) });
+  });
+
+  it.each([
+    [`SELECT * FROM read_parquet('SECRET')`],
+    [`SELECT * FROM 'SECRET'`],
+    [`SELECT * FROM read_csv('/etc/passwd')`],
+    [`SELECT * FROM read_text('/etc/passwd')`],
+    [`SELECT * FROM glob('/etc/*')`],
+    [`SELECT * FROM query('SELECT * FROM read_text(''/etc/hostname'')')`],
+    [`SELECT * FROM observations WHERE id IN (SELECT 1 FROM read_parquet('SECRET'))`],
+    [`WITH s AS (SELECT * FROM sniff_csv('/etc/passwd')) SELECT * FROM s`],
+  ])('refuses to read files from SQL: %s', async (template) => {
+    const sql = template.replace(/SECRET/g, secret);
+    const outDir = join(dir, 'files-out');
+    // Describing binds without reading: some table functions only touch their file when run.
+    const described = await describeSelect(db, { inputs, sql }).catch((e: Error) => e);
+    if (described instanceof Error) expect(described).toMatchObject({ status: 400, message: expect.stringMatching(/Permission Error/) });
+    const runError = await executeSelectToParquet(db, { inputs, sql, outputPath: join(outDir, 'x.parquet') }).catch((e: Error) => e);
+    expect(runError).toMatchObject({ status: 400, message: expect.stringMatching(/Permission Error: Cannot access file/) });
+    expect(await readdir(outDir)).toEqual([]);
+  });
+
+  it('still reads every input file when several paths make one dataset', async () => {
+    const second = join(dir, 'data', 'observations-2.parquet');
+    await db.run(`COPY (SELECT 100 AS id, 'DA0' AS antenna, 1.0 AS amplitude) TO '${second}' (FORMAT parquet)`);
+    const both = { ...inputs, observations: { kind: 'parquet' as const, paths: [(inputs.observations as { paths: string[] }).paths[0], second] } };
+    const result = await executeSelectToParquet(db, { inputs: both, sql: 'SELECT max(id) AS m FROM observations', outputPath: join(dir, 'out2', 'm.parquet') });
+    expect(result.rowCount).toBe(1);
+    expect((await db.query(`SELECT m FROM read_parquet('${join(dir, 'out2', 'm.parquet')}')`)).rows).toEqual([[100]]);
+  });
+});
+
+describe('SQL recipes with PostgreSQL', () => {
+  let server: RunningPostgres;
+  let client: pg.Client;
+  beforeAll(async () => {
+    server = await startPostgres();
+    client = new pg.Client({ connectionString: server.url });
+    await client.connect();
+    await client.query(`
+      CREATE SCHEMA ops;
+      CREATE TABLE ops.observations AS SELECT g AS id, 'DA' || (g % 3) AS antenna, g * 1.5 AS amplitude FROM generate_series(0, 9) g;
+      CREATE TABLE ops.antennas (antenna text, pad text);
+      INSERT INTO ops.antennas VALUES ('DA0', 'A001'), ('DA1', 'A002'), ('DA2', 'A003');`);
+  }, 60_000);
+  afterAll(async () => {
+    await client?.end();
+    await closePostgresPools();
+    await server?.stop();
+  });
+
+  const pgInputs = () => ({ observations: { schema: 'ops', name: 'observations' }, antennas: { schema: 'ops', name: 'antennas' } });
+  const byPad = 'SELECT a.pad, count(*) AS n FROM observations o JOIN antennas a USING (antenna) GROUP BY a.pad';
+
+  it('joins a PostgreSQL input with a Parquet input in DuckDB', async () => {
+    const mixed: Record<string, TableSource> = {
+      observations: inputs.observations,
+      antennas: { kind: 'postgres', connection: { url: server.url }, table: { schema: 'ops', name: 'antennas' } },
+    };
+    const described = await describeSelect(db, { inputs: mixed, sql: byPad });
+    expect(described.columns).toEqual([{ name: 'pad', type: 'VARCHAR' }, { name: 'n', type: 'BIGINT' }]);
+    const outputPath = join(dir, 'mixed', 'out.parquet');
+    const result = await executeSelectToParquet(db, { inputs: mixed, sql: byPad + ' ORDER BY 1', outputPath });
+    expect(result.rowCount).toBe(3);
+    expect((await db.query(`SELECT * FROM read_parquet('${outputPath}')`)).rows).toEqual([['A001', 4], ['A002', 3], ['A003', 3]]);
+    expect(await readdir(join(dir, 'mixed'))).toEqual(['out.parquet']);
+  });
+
+  it('pushes a recipe down into PostgreSQL and swaps the output table atomically', async () => {
+    const output = { schema: 'ops', name: 'by_pad' };
+    const first = await executeSelectInPostgres({ url: server.url }, { inputs: pgInputs(), sql: byPad, output });
+    expect(first.rowCount).toBe(3);
+    expect(first.columns).toEqual([{ name: 'pad', type: 'text' }, { name: 'n', type: 'bigint' }]);
+    const second = await executeSelectInPostgres({ url: server.url }, { inputs: pgInputs(), sql: `${byPad} HAVING count(*) > 3;`, output });
+    expect(second.rowCount).toBe(1);
+    expect((await client.query('SELECT pad, n::int FROM ops.by_pad')).rows).toEqual([{ pad: 'A001', n: 4 }]);
+    const leftovers = await client.query(`SELECT relname FROM pg_class WHERE relname LIKE 'llano_%'`);
+    expect(leftovers.rows).toEqual([]);
+  });
+
+  it('leaves the old output table intact when the query fails', async () => {
+    const output = { schema: 'ops', name: 'kept' };
+    await executeSelectInPostgres({ url: server.url }, { inputs: pgInputs(), sql: 'SELECT id FROM observations', output });
+    await expect(
+      executeSelectInPostgres({ url: server.url }, { inputs: pgInputs(), sql: 'SELECT id / (id - id) AS boom FROM observations', output }),
+    ).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/division by zero/) });
+    await expect(executeSelectInPostgres({ url: server.url }, { inputs: pgInputs(), sql: 'SELECT nope FROM observations', output })).rejects.toMatchObject({
+      status: 400,
+      message: expect.stringMatching(/column "nope" does not exist/),
+    });
+    expect((await client.query('SELECT count(*)::int AS n FROM ops.kept')).rows[0].n).toBe(10);
+  });
+
+  it('refuses a second statement smuggled into the SQL', async () => {
+    const output = { schema: 'ops', name: 'smuggled' };
+    await expect(
+      executeSelectInPostgres({ url: server.url }, { inputs: pgInputs(), sql: 'SELECT 1 AS x); DROP TABLE ops.antennas; --', output }),
+    ).rejects.toMatchObject({ status: 400 });
+    expect((await client.query('SELECT count(*)::int AS n FROM ops.antennas')).rows[0].n).toBe(3);
+  });
+
+  it('lets readers see the old output table while a new one is being built', async () => {
+    const output = { schema: 'ops', name: 'slow' };
+    await executeSelectInPostgres({ url: server.url }, { inputs: pgInputs(), sql: 'SELECT 1 AS version', output });
+    const running = executeSelectInPostgres({ url: server.url }, { inputs: pgInputs(), sql: 'SELECT 2 AS version FROM pg_sleep(0.5)', output });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect((await client.query('SELECT version FROM ops.slow')).rows).toEqual([{ version: 1 }]);
+    await running;
+    expect((await client.query('SELECT version FROM ops.slow')).rows).toEqual([{ version: 2 }]);
+  });
+});

@@ -1,0 +1,212 @@
+import { mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { StatementType } from '@duckdb/node-api';
+import type pg from 'pg';
+import { badRequest } from '../common/errors.js';
+import { quoteIdent } from '../common/names.js';
+import type { DuckDb } from './duckdb.js';
+import { openSandbox } from './duckdb-sandbox.js';
+import { engineError } from './engine-errors.js';
+import { copySelectToParquet, type DatasetColumn, type ProgressCallback } from './parquet-output.js';
+import { duckdbColumn, materializeToParquet, postgresColumns, postgresError, postgresRelation, qualifiedName, queryOne } from './postgres.js';
+import { withPostgresClient, type PostgresConnectionInfo } from './postgres-connection.js';
+import type { ColumnInfo } from './table-query.js';
+import { duckdbRelation, type PostgresTableRef, type TableSource } from './table-source.js';
+
+export interface SelectRecipe {
+  /** Dataset name → where its rows are; the SQL refers to each input by that name. */
+  inputs: Record<string, TableSource>;
+  sql: string;
+}
+
+const LEADING_COMMENTS = /^(?:\s+|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)*/;
+const QUERY_KEYWORDS = new Set(['SELECT', 'WITH', 'FROM', 'VALUES', 'TABLE', 'PIVOT', 'UNPIVOT', '(']);
+
+/**
+ * Removes one final `;` (and what follows it, if only blanks and comments) so the query can be
+ * wrapped as `COPY (\n<sql>\n) TO …`. Strings, quoted names and comments are skipped while
+ * scanning; DuckDB's parser then confirms the text is a single statement.
+ */
+export function trimSql(sql: string): string {
+  let lastSemicolon = -1;
+  let codeAfter = false;
+  for (let i = 0; i < sql.length; i++) {
+    const ch = sql[i];
+    if (ch === "'" || ch === '"') {
+      const end = sql.indexOf(ch, i + 1);
+      i = end < 0 ? sql.length : end;
+      codeAfter = true;
+    } else if (ch === '-' && sql[i + 1] === '-') {
+      const end = sql.indexOf('\n', i);
+      i = end < 0 ? sql.length : end;
+    } else if (ch === '/' && sql[i + 1] === '*') {
+      const end = sql.indexOf('*/', i + 2);
+      i = end < 0 ? sql.length : end + 1;
+    } else if (ch === ';') {
+      lastSemicolon = i;
+      codeAfter = false;
+    } else if (!/\s/.test(ch)) {
+      codeAfter = true;
+    }
+  }
+  const trimmed = (lastSemicolon >= 0 && !codeAfter ? sql.slice(0, lastSemicolon) : sql).trim();
+  if (trimmed === '') throw badRequest('The SQL query is empty');
+  return trimmed;
+}
+
+function filePaths(source: TableSource): string[] {
+  if (source.kind === 'parquet') return source.paths;
+  if (source.kind === 'file') return [source.path];
+  return [];
+}
+
+/**
+ * Checks that `sql` is exactly one SELECT (or WITH … SELECT) without parameters and returns
+ * its result columns, all without running it: DuckDB parses and binds (prepares) it.
+ */
+async function checkSelect(conn: DuckDBConnection, sql: string): Promise<ColumnInfo[]> {
+  const statements = await conn.extractStatements(sql);
+  if (statements.count !== 1) throw badRequest(`A SQL recipe is exactly one SELECT statement; this text has ${statements.count}`);
+  // DuckDB rewrites some statements (PRAGMA version, SHOW, DESCRIBE) into SELECTs, so the text must start like a query too.
+  const start = sql.replace(LEADING_COMMENTS, '');
+  const keyword = /^(\(|[A-Za-z]+)/.exec(start)?.[1]?.toUpperCase() ?? '';
+  if (!QUERY_KEYWORDS.has(keyword)) throw badRequest(`A SQL recipe is a SELECT query; it cannot start with ${keyword || JSON.stringify(start.slice(0, 10))}`);
+  const prepared = await statements.prepare(0);
+  if (prepared.statementType !== StatementType.SELECT) {
+    throw badRequest(`A SQL recipe is a SELECT query; ${StatementType[prepared.statementType] ?? 'this'} statements are not allowed`);
+  }
+  if (prepared.parameterCount > 0) throw badRequest('A SQL recipe cannot have parameters ($1, ?)');
+  return Array.from({ length: prepared.columnCount }, (_, i) => ({ name: prepared.columnName(i), type: String(prepared.columnType(i)) }));
+}
+
+/** Views named after the inputs; a PostgreSQL input is either a materialized file or, for describing, an empty typed view. */
+async function createInputViews(conn: DuckDBConnection, relations: Record<string, string>): Promise<void> {
+  for (const [name, relation] of Object.entries(relations)) {
+    await conn.run(`CREATE TEMP VIEW ${quoteIdent(name)} AS SELECT * FROM ${relation}`);
+  }
+}
+
+async function emptyPostgresRelation(source: Extract<TableSource, { kind: 'postgres' }>): Promise<string> {
+  const columns = await withPostgresClient(source.connection, (client) => postgresColumns(client, postgresRelation(source))).catch((error: unknown) => {
+    throw postgresError(error);
+  });
+  const select = columns.map((c) => `CAST(NULL AS ${duckdbColumn(c.type, 'x').type}) AS ${quoteIdent(c.name)}`).join(', ');
+  return `(SELECT ${select} WHERE false)`;
+}
+
+/**
+ * Validates a SQL recipe without running it and returns its output columns. The SQL runs in a
+ * sandbox (see `openSandbox`): it can read its inputs and nothing else, so `read_csv('/etc/…')`,
+ * `FROM 'file.parquet'`, `glob()`, `ATTACH` fail with a permission error (400).
+ */
+export async function describeSelect(db: DuckDb, recipe: SelectRecipe): Promise<{ columns: ColumnInfo[] }> {
+  const sql = trimSql(recipe.sql);
+  const relations: Record<string, string> = {};
+  for (const [name, source] of Object.entries(recipe.inputs)) {
+    relations[name] = source.kind === 'postgres' ? await emptyPostgresRelation(source) : duckdbRelation(source);
+  }
+  const allowed = Object.values(recipe.inputs).flatMap(filePaths);
+  const sandbox = await openSandbox(db, tmpdir(), allowed);
+  try {
+    await createInputViews(sandbox.conn, relations);
+    return { columns: await checkSelect(sandbox.conn, sql) };
+  } catch (error) {
+    throw engineError(error, allowed);
+  } finally {
+    await sandbox.close();
+  }
+}
+
+/**
+ * Runs a SQL recipe into a Parquet file: in a sandboxed DuckDB, views named after the inputs,
+ * then `COPY (sql) TO <temp> (FORMAT parquet)` and a rename into `outputPath`. PostgreSQL
+ * inputs are first materialized to Parquet in the sandbox's work folder.
+ */
+export async function executeSelectToParquet(
+  db: DuckDb,
+  recipe: SelectRecipe & { outputPath: string; onProgress?: ProgressCallback },
+): Promise<{ rowCount: number; columns: DatasetColumn[]; contentHash: string }> {
+  const sql = trimSql(recipe.sql);
+  const outputDir = dirname(recipe.outputPath);
+  await mkdir(outputDir, { recursive: true });
+  const files = Object.values(recipe.inputs).flatMap(filePaths);
+  // Materialized PostgreSQL inputs live in the sandbox's work folder, which it may read.
+  const sandbox = await openSandbox(db, outputDir, files);
+  try {
+    const relations: Record<string, string> = {};
+    for (const [name, source] of Object.entries(recipe.inputs)) {
+      if (source.kind === 'postgres') {
+        const path = join(sandbox.workDir, `input-${Object.keys(relations).length}.parquet`);
+        await materializeToParquet(db, source, path);
+        relations[name] = duckdbRelation({ kind: 'parquet', paths: [path] });
+      } else {
+        relations[name] = duckdbRelation(source);
+      }
+    }
+    await createInputViews(sandbox.conn, relations);
+    await checkSelect(sandbox.conn, sql);
+    recipe.onProgress?.({ phase: 'start', percent: 0 });
+    const result = await copySelectToParquet(sandbox.conn, `\n${sql}\n`, recipe.outputPath, {
+      onProgress: recipe.onProgress,
+      tempPath: join(sandbox.workDir, 'output.parquet'),
+    });
+    recipe.onProgress?.({ phase: 'done', percent: 100, rows: result.rowCount });
+    return result;
+  } catch (error) {
+    throw engineError(error, [...files, recipe.outputPath, sandbox.workDir]);
+  } finally {
+    await sandbox.close();
+  }
+}
+
+export interface PostgresSelectRecipe {
+  /** Dataset name → its table in the same database. */
+  inputs: Record<string, PostgresTableRef>;
+  sql: string;
+  output: PostgresTableRef;
+}
+
+/**
+ * Runs a SQL recipe inside PostgreSQL (pushdown). In one transaction: temporary views named
+ * after the inputs (temporary objects are found first on PostgreSQL's search path), `CREATE
+ * TABLE <new> AS <sql>`, then the old output table is renamed away, the new one renamed into
+ * place and the old one dropped. Readers see the old table until the commit; on any error the
+ * transaction rolls back and the old output table is untouched. The SQL runs with the extended
+ * protocol, so it is one statement; it runs with the connection's own privileges.
+ */
+export async function executeSelectInPostgres(
+  connection: PostgresConnectionInfo,
+  recipe: PostgresSelectRecipe,
+): Promise<{ rowCount: number; columns: ColumnInfo[] }> {
+  const sql = trimSql(recipe.sql);
+  const suffix = Math.random().toString(36).slice(2, 10);
+  const fresh: PostgresTableRef = { schema: recipe.output.schema, name: `llano_new_${suffix}` };
+  const old: PostgresTableRef = { schema: recipe.output.schema, name: `llano_old_${suffix}` };
+  const run = async (client: pg.PoolClient) => {
+    await client.query('BEGIN');
+    try {
+      for (const [name, table] of Object.entries(recipe.inputs)) {
+        await client.query(`CREATE TEMP VIEW ${quoteIdent(name)} AS SELECT * FROM ${qualifiedName(table)}`);
+      }
+      const created = await queryOne(client, `CREATE TABLE ${qualifiedName(fresh)} AS (\n${sql}\n)`);
+      const exists = await client.query<{ found: boolean }>('SELECT to_regclass($1) IS NOT NULL AS found', [qualifiedName(recipe.output)]);
+      if (exists.rows[0].found) await client.query(`ALTER TABLE ${qualifiedName(recipe.output)} RENAME TO ${quoteIdent(old.name)}`);
+      await client.query(`ALTER TABLE ${qualifiedName(fresh)} RENAME TO ${quoteIdent(recipe.output.name)}`);
+      if (exists.rows[0].found) await client.query(`DROP TABLE ${qualifiedName(old)}`);
+      for (const name of Object.keys(recipe.inputs)) await client.query(`DROP VIEW ${quoteIdent(name)}`);
+      const columns = await postgresColumns(client, qualifiedName(recipe.output));
+      await client.query('COMMIT');
+      return { rowCount: created.rowCount ?? 0, columns };
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  };
+  try {
+    return await withPostgresClient(connection, run);
+  } catch (error) {
+    throw postgresError(error);
+  }
+}
