@@ -1,0 +1,234 @@
+import type { DeviceChangeRow, TruthRow } from './devices.js';
+import type { ExecutionRow } from './executions.js';
+import type { JobRunRow } from './jobs.js';
+import type { GapRow, ShiftRow } from './shifts.js';
+
+/** Column names and SQL types of every table the simulator writes (file name = table name). */
+
+export type ColumnType = 'VARCHAR' | 'INTEGER' | 'DOUBLE' | 'BOOLEAN' | 'TIMESTAMP';
+
+export interface RowTableSpec<Row> {
+  name: string;
+  columns: readonly (readonly [keyof Row & string, ColumnType])[];
+}
+
+export interface AntennaRow {
+  antennaname: string;
+  antenna_type: string;
+  array_family: string;
+  dish_m: number;
+  maker: string;
+  executive: string;
+}
+
+export interface PadRow {
+  pad_name: string;
+  array_family: string;
+  arm: string;
+  x_m: number;
+  y_m: number;
+}
+
+export interface ArrayFamilyRow {
+  array_family: string;
+  label: string;
+  dsa_kind: string;
+  correlator: string;
+  n_antennas: number;
+}
+
+export interface ConfigurationRow {
+  configuration_id: string;
+  array_family: string;
+  configuration_name: string;
+  max_baseline_m: number;
+  start_ts: number;
+  end_ts: number;
+}
+
+export const ANTENNA_TABLE: RowTableSpec<AntennaRow> = {
+  name: 'antenna',
+  columns: [
+    ['antennaname', 'VARCHAR'],
+    ['antenna_type', 'VARCHAR'],
+    ['array_family', 'VARCHAR'],
+    ['dish_m', 'DOUBLE'],
+    ['maker', 'VARCHAR'],
+    ['executive', 'VARCHAR'],
+  ],
+};
+
+export const PAD_TABLE: RowTableSpec<PadRow> = {
+  name: 'pad',
+  columns: [
+    ['pad_name', 'VARCHAR'],
+    ['array_family', 'VARCHAR'],
+    ['arm', 'VARCHAR'],
+    ['x_m', 'DOUBLE'],
+    ['y_m', 'DOUBLE'],
+  ],
+};
+
+export const ARRAY_FAMILY_TABLE: RowTableSpec<ArrayFamilyRow> = {
+  name: 'array_family',
+  columns: [
+    ['array_family', 'VARCHAR'],
+    ['label', 'VARCHAR'],
+    ['dsa_kind', 'VARCHAR'],
+    ['correlator', 'VARCHAR'],
+    ['n_antennas', 'INTEGER'],
+  ],
+};
+
+export const CONFIGURATION_TABLE: RowTableSpec<ConfigurationRow> = {
+  name: 'configuration',
+  columns: [
+    ['configuration_id', 'VARCHAR'],
+    ['array_family', 'VARCHAR'],
+    ['configuration_name', 'VARCHAR'],
+    ['max_baseline_m', 'DOUBLE'],
+    ['start_ts', 'TIMESTAMP'],
+    ['end_ts', 'TIMESTAMP'],
+  ],
+};
+
+export const SHIFT_TABLE: RowTableSpec<ShiftRow> = {
+  name: 'shift',
+  columns: [
+    ['shift_id', 'VARCHAR'],
+    ['array_family', 'VARCHAR'],
+    ['shift_date', 'VARCHAR'],
+    ['start_ts', 'TIMESTAMP'],
+    ['end_ts', 'TIMESTAMP'],
+    ['shift_type', 'VARCHAR'],
+    ['operator', 'VARCHAR'],
+    ['aod', 'VARCHAR'],
+    ['activity', 'VARCHAR'],
+    ['alma_sw_version', 'VARCHAR'],
+    ['handover_subject', 'VARCHAR'],
+  ],
+};
+
+export const GAP_TABLE: RowTableSpec<GapRow> = {
+  name: 'gap',
+  columns: [
+    ['gap_id', 'VARCHAR'],
+    ['shift_id', 'VARCHAR'],
+    ['array_family', 'VARCHAR'],
+    ['start_ts', 'TIMESTAMP'],
+    ['end_ts', 'TIMESTAMP'],
+    ['duration_h', 'DOUBLE'],
+    ['class', 'VARCHAR'],
+    ['type', 'VARCHAR'],
+    ['tag', 'VARCHAR'],
+    ['priority', 'VARCHAR'],
+    ['related_eb_uid', 'VARCHAR'],
+    ['comment', 'VARCHAR'],
+    ['ticket', 'VARCHAR'],
+  ],
+};
+
+export const EXECUTION_TABLE: RowTableSpec<ExecutionRow> = {
+  name: 'execution',
+  columns: [
+    ['eb_uid', 'VARCHAR'],
+    ['sb_uid', 'VARCHAR'],
+    ['sb_name', 'VARCHAR'],
+    ['mous_uid', 'VARCHAR'],
+    ['gous_uid', 'VARCHAR'],
+    ['project_code', 'VARCHAR'],
+    ['cycle', 'INTEGER'],
+    ['grade', 'VARCHAR'],
+    ['executive', 'VARCHAR'],
+    ['array_family', 'VARCHAR'],
+    ['array_name', 'VARCHAR'],
+    ['configuration', 'VARCHAR'],
+    ['n_antennas', 'INTEGER'],
+    ['antennas', 'VARCHAR'],
+    ['correlator', 'VARCHAR'],
+    ['band', 'VARCHAR'],
+    ['rep_freq_ghz', 'DOUBLE'],
+    ['start_ts', 'TIMESTAMP'],
+    ['end_ts', 'TIMESTAMP'],
+    ['eb_status', 'VARCHAR'],
+    ['qa0_status', 'VARCHAR'],
+    ['exec_fraction', 'DOUBLE'],
+    ['is_calibration', 'BOOLEAN'],
+    ['pwv_mm', 'DOUBLE'],
+    ['shift_id', 'VARCHAR'],
+  ],
+};
+
+export const DEVICE_CHANGE_TABLE: RowTableSpec<DeviceChangeRow> = {
+  name: 'device_change',
+  columns: [
+    ['event_id', 'INTEGER'],
+    ['antennaname', 'VARCHAR'],
+    ['eventtime', 'TIMESTAMP'],
+    ['change_type', 'VARCHAR'],
+    ['receiverband', 'VARCHAR'],
+    ['old_serial', 'VARCHAR'],
+    ['new_serial', 'VARCHAR'],
+    ['new_value', 'VARCHAR'],
+    ['comment', 'VARCHAR'],
+  ],
+};
+
+export const TRUTH_TABLE: RowTableSpec<TruthRow> = {
+  name: 'ground_truth',
+  columns: [
+    ['truth_id', 'INTEGER'],
+    ['kind', 'VARCHAR'],
+    ['antennaname', 'VARCHAR'],
+    ['receiverband', 'VARCHAR'],
+    ['polarization', 'VARCHAR'],
+    ['basebandname', 'VARCHAR'],
+    ['start_ts', 'TIMESTAMP'],
+    ['end_ts', 'TIMESTAMP'],
+    ['magnitude', 'DOUBLE'],
+    ['event_id', 'INTEGER'],
+    ['eb_uid', 'VARCHAR'],
+    ['caldataid', 'INTEGER'],
+    ['comment', 'VARCHAR'],
+  ],
+};
+
+export const JOB_RUN_TABLE: RowTableSpec<JobRunRow> = {
+  name: 'job_run',
+  columns: [
+    ['run_id', 'INTEGER'],
+    ['job_name', 'VARCHAR'],
+    ['target', 'VARCHAR'],
+    ['scheduled_ts', 'TIMESTAMP'],
+    ['start_ts', 'TIMESTAMP'],
+    ['end_ts', 'TIMESTAMP'],
+    ['duration_s', 'INTEGER'],
+    ['status', 'VARCHAR'],
+    ['volume_gb', 'DOUBLE'],
+    ['items', 'INTEGER'],
+    ['attempt', 'INTEGER'],
+    ['failure_cause', 'VARCHAR'],
+    ['eb_uid', 'VARCHAR'],
+    ['mous_uid', 'VARCHAR'],
+  ],
+};
+
+export const TREC_TABLE_NAME = 'trec_measurement';
+/** Spectra of a sample of Trec measurements (all of them with `spectra: true`). */
+export const TREC_SPECTRUM_TABLE_NAME = 'trec_spectrum';
+
+/** Every table in the order `simulate` writes them. */
+export const TABLE_NAMES = [
+  'antenna',
+  'pad',
+  'array_family',
+  'configuration',
+  'shift',
+  'gap',
+  'execution',
+  'device_change',
+  'ground_truth',
+  'job_run',
+  TREC_TABLE_NAME,
+  TREC_SPECTRUM_TABLE_NAME,
+] as const;
