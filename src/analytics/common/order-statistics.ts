@@ -24,19 +24,36 @@ export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
   return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
 }
 
-/** Median of the finite values (NaN when there are none). */
-export function median(values: ArrayLike<number>): number {
-  return quantileSorted(sortedFinite(values), 0.5);
+/** Finite values of `values` in a new array, unsorted. */
+function finiteCopy(values: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(values.length);
+  let k = 0;
+  for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i])) out[k++] = values[i];
+  return k === out.length ? out : out.slice(0, k);
 }
 
-/** Median and raw median absolute deviation (not scaled) of the finite values. */
+/** Median of a[0..n) by quickselect (reorders a); NaN when n = 0. */
+function medianInPlace(a: Float64Array): number {
+  const n = a.length;
+  if (n === 0) return NaN;
+  const upper = selectKth(a, n, n >> 1);
+  if (n % 2 === 1) return upper;
+  let lower = -Infinity;
+  for (let i = 0; i < n >> 1; i++) if (a[i] > lower) lower = a[i];
+  return (lower + upper) / 2;
+}
+
+/** Median of the finite values (NaN when there are none). Expected O(n) by quickselect. */
+export function median(values: ArrayLike<number>): number {
+  return medianInPlace(finiteCopy(values));
+}
+
+/** Median and raw median absolute deviation (not scaled) of the finite values, in expected O(n). */
 export function medianAndMad(values: ArrayLike<number>): { median: number; mad: number } {
-  const sorted = sortedFinite(values);
-  const m = quantileSorted(sorted, 0.5);
-  const deviations = new Float64Array(sorted.length);
-  for (let i = 0; i < sorted.length; i++) deviations[i] = Math.abs(sorted[i] - m);
-  deviations.sort();
-  return { median: m, mad: quantileSorted(deviations, 0.5) };
+  const copy = finiteCopy(values);
+  const m = medianInPlace(copy);
+  for (let i = 0; i < copy.length; i++) copy[i] = Math.abs(copy[i] - m);
+  return { median: m, mad: medianInPlace(copy) };
 }
 
 /**

@@ -1,0 +1,128 @@
+// Analytics benchmarks: `node --import tsx bench/analytics.ts` or `npm run bench analytics`.
+// Prints markdown tables. Timings are wall-clock on one core; targets are stated in the issue
+// (R changepoint reference speeds on this machine) and compared in the last column.
+import {
+  createBocpd,
+  createCost,
+  detectChangePoints,
+  isolationForestScores,
+  matrixFromColumns,
+  pelt,
+  penaltyValue,
+  piecewiseGaussian,
+  robustZScores,
+} from '../src/analytics/index.js';
+import { createRandom } from '../src/analytics/common/random.js';
+
+function time<T>(fn: () => T): { ms: number; result: T } {
+  const start = performance.now();
+  const result = fn();
+  return { ms: performance.now() - start, result };
+}
+
+const fmt = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);
+const table = (header: string[], rows: (string | number)[][]) =>
+  console.log(['| ' + header.join(' | ') + ' |', '| ' + header.map(() => '---').join(' | ') + ' |', ...rows.map((r) => '| ' + r.join(' | ') + ' |')].join('\n') + '\n');
+
+const fourShifts = (n: number, seed = 1) => piecewiseGaussian({ n, changes: 4, seed, meanShift: 2 });
+
+// 1. Against the R changepoint reference (series with 4 mean shifts, unit noise).
+{
+  // Warm the JIT first so the first row does not pay for compilation.
+  for (let i = 0; i < 20; i++) detectChangePoints(fourShifts(5000, 99 + i).values);
+  const rows: (string | number)[][] = [];
+  for (const n of [1e4, 1e5]) {
+    const { values } = fourShifts(n);
+    const mbic = time(() => detectChangePoints(values, { penalty: 'mbic', minSize: 1, noiseScale: 1 }));
+    rows.push(['mean, MBIC (FPOP)', n, fmt(mbic.ms), mbic.result.changepoints.length, n === 1e4 ? '3 ms' : '67 ms']);
+    const manual = time(() => detectChangePoints(values, { penalty: 2 * Math.log(n), minSize: 1, noiseScale: 1 }));
+    rows.push(['mean, 2·log n (FPOP)', n, fmt(manual.ms), manual.result.changepoints.length, n === 1e4 ? '31 ms' : '3.1 s']);
+    const mv = time(() => detectChangePoints(values, { cost: 'meanvar', penalty: 2 * Math.log(n), minSize: 2, noiseScale: 1 }));
+    rows.push(['meanvar, 2·log n (PELT)', n, fmt(mv.ms), mv.result.changepoints.length, n === 1e4 ? '95 ms' : '9.1 s']);
+  }
+  console.log('### Change points vs R changepoint (4 mean shifts, unit noise)\n');
+  table(['search', 'n', 'Llano', 'changes found', 'R changepoint'], rows);
+}
+
+// 2. PELT with the mean-and-variance cost at 10⁵ and 10⁶ (one change per 2 000 points, MBIC).
+{
+  const rows: (string | number)[][] = [];
+  for (const n of [1e5, 1e6]) {
+    const { values, changes } = piecewiseGaussian({ n, changes: n / 2000, seed: 2, meanShift: 1, scaleFactor: 2 });
+    const r = time(() => detectChangePoints(values, { cost: 'meanvar', method: 'pelt' }));
+    rows.push([n, changes.length, r.result.changepoints.length, fmt(r.ms), `${((n / r.ms) * 1000 / 1e6).toFixed(2)} M points/s`]);
+  }
+  console.log('### PELT, mean + variance cost, MBIC, defaults\n');
+  table(['n', 'true changes', 'found', 'time', 'throughput'], rows);
+}
+
+// 3. How time grows with n: FPOP stays near-linear, PELT (mean, 4 shifts) turns quadratic.
+{
+  const rows: (string | number)[][] = [];
+  for (const n of [1e3, 1e4, 1e5, 1e6]) {
+    const { values } = fourShifts(n, 3);
+    const f = time(() => detectChangePoints(values, { method: 'fpop', noiseScale: 1 }));
+    let peltTime = '(skipped: quadratic)';
+    if (n <= 1e5) {
+      const cost = createCost('mean', values);
+      peltTime = fmt(time(() => pelt({ cost, penalty: penaltyValue('mbic', n, 1), minSize: 5 })).ms);
+    }
+    rows.push([n, fmt(f.ms), peltTime]);
+  }
+  console.log('### Growth with n (mean cost, MBIC, 4 shifts)\n');
+  table(['n', 'FPOP', 'PELT'], rows);
+}
+
+// 4. Online detector throughput.
+{
+  const { values } = piecewiseGaussian({ n: 200_000, changes: 20, seed: 4, meanShift: 3 });
+  const detector = createBocpd();
+  const r = time(() => detector.updateBatch(values));
+  console.log('### BOCPD (Normal-Gamma, hazard 1/250, ≤ 400 run lengths)\n');
+  table(['points', 'time', 'points/s', 'alarms'], [[values.length, fmt(r.ms), Math.round((values.length / r.ms) * 1000).toLocaleString('en'), r.result.alarms.length]]);
+}
+
+// 5. Isolation Forest on 10⁵ rows × 4 columns.
+{
+  const random = createRandom(5);
+  const columns = Array.from({ length: 4 }, () => Float64Array.from({ length: 100_000 }, () => random.normal()));
+  const m = matrixFromColumns(columns);
+  const r = time(() => isolationForestScores(m, { trees: 100, seed: 1 }));
+  console.log('### Isolation Forest (100 trees, ψ = 256), fit + score\n');
+  table(['rows × cols', 'time'], [['100 000 × 4', fmt(r.ms)]]);
+}
+
+// 6. The observatory's whole history: 4 224 Trec series of ~4 000 EB medians.
+{
+  const seriesCount = 4224;
+  const random = createRandom(6);
+  const series: Float64Array[] = [];
+  let total = 0;
+  for (let s = 0; s < seriesCount; s++) {
+    const n = 3500 + random.integer(1000);
+    const steps = random.integer(4);
+    series.push(piecewiseGaussian({ n, changes: steps, seed: 100 + s, meanShift: 4 }).values.map((v) => 40 * (1 + 0.015 * v)));
+    total += n;
+  }
+  const cp = time(() => {
+    let found = 0;
+    for (const values of series) found += detectChangePoints(values).changepoints.length;
+    return found;
+  });
+  const outliers = time(() => {
+    let flagged = 0;
+    for (const values of series) {
+      const { flags } = robustZScores(values, 4);
+      for (let i = 0; i < flags.length; i++) flagged += flags[i];
+    }
+    return flagged;
+  });
+  console.log(`### Whole history: ${seriesCount} series, ${(total / 1e6).toFixed(1)} M values, one core\n`);
+  table(
+    ['task', 'time', 'target', 'result'],
+    [
+      ['change points of every series (defaults: FPOP, mean, MBIC, min 5)', fmt(cp.ms), '≤ 10 s', `${cp.result} changes`],
+      ['robust z-score of every value (per series)', fmt(outliers.ms), '≤ 5 s', `${outliers.result} flagged`],
+    ],
+  );
+}
