@@ -9,7 +9,12 @@ export function buildProgram(io: CliIo): Command {
     .description('Llano: data platform for observatory operations')
     .showHelpAfterError()
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
+    .option('--url <url>', 'a running Llano server (or LLANO_URL); without it the workspace is used directly')
+    .option('--token <token>', 'session token or API key (or LLANO_TOKEN)')
+    .option('--home <dir>', 'workspace folder (or LLANO_HOME; default ./.llano)')
+    .option('-p, --project <key>', 'project key (or LLANO_PROJECT)')
+    .option('--json', 'print JSON instead of tables');
   for (const add of commandModules) add(program, io);
   return program;
 }
@@ -25,7 +30,9 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
       return err.exitCode === 0 ? 0 : 2;
     }
     const e = toLlanoError(err);
-    io.err(`error: ${e.message}\n`);
+    // One line: engine messages span lines (context, caret); keep their words, drop the layout.
+    const oneLine = e.message.split('\n').map((l) => l.trim()).filter((l) => l && !/^\^+$/.test(l)).join(' ');
+    io.err(`error: ${oneLine}\n`);
     return 1;
   }
 }

@@ -1,9 +1,19 @@
 import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
 import { analyticsCommands } from './analytics.js';
+import { datasetCommands } from './datasets.js';
+import { flowCommands } from './flow.js';
+import { projectCommands } from './projects.js';
+import { serveCommands } from './serve.js';
 
 /** A CLI command module adds its sub-commands to the program. One file per command group. */
 export type CommandModule = (program: Command, io: CliIo) => void;
 
 /** Every command group of `llano`. Adding a group = adding a file and one line here. */
-export const commandModules: CommandModule[] = [analyticsCommands];
+export const commandModules: CommandModule[] = [
+  serveCommands,
+  projectCommands,
+  datasetCommands,
+  flowCommands,
+  analyticsCommands,
+];

@@ -1,0 +1,139 @@
+import { openAsBlob } from 'node:fs';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import { LlanoError } from '../common/errors.js';
+import { loadConfig } from '../common/config.js';
+import type { Workspace } from '../workspace/workspace.js';
+import type { CliIo } from './io.js';
+
+/**
+ * How the CLI reaches Llano. With `--url`/`LLANO_URL` it calls a running server over HTTP
+ * (token from `--token`/`LLANO_TOKEN`); otherwise it opens the workspace itself and sends the
+ * same API requests to an in-process server as the local workspace owner. Either way every
+ * command goes through the same routes and services as the web API.
+ */
+export interface ApiClient {
+  request<T = unknown>(method: string, url: string, body?: unknown): Promise<T>;
+  /** Uploads a file as multipart field `file`. */
+  upload<T = unknown>(url: string, filePath: string): Promise<T>;
+  /** A streamed response body (downloads). */
+  stream(url: string): Promise<Readable>;
+  /** The local workspace, when there is no server (for work that bypasses HTTP, such as serve). */
+  workspace?: Workspace;
+  close(): Promise<void>;
+}
+
+async function errorFrom(status: number, text: string): Promise<LlanoError> {
+  try {
+    const e = JSON.parse(text).error;
+    if (e?.message) return new LlanoError(e.code ?? 'error', status, e.message, e.details);
+  } catch {
+    // not JSON
+  }
+  return new LlanoError('error', status, text || `HTTP ${status}`);
+}
+
+export class HttpClient implements ApiClient {
+  constructor(
+    private readonly base: string,
+    private readonly token: string | undefined,
+  ) {}
+
+  private headers(extra: Record<string, string> = {}): Record<string, string> {
+    return { ...(this.token ? { authorization: `Bearer ${this.token}` } : {}), ...extra };
+  }
+
+  private async fetch(method: string, url: string, init: RequestInit = {}): Promise<Response> {
+    let res: Response;
+    try {
+      res = await fetch(new URL(url, this.base), { method, ...init, headers: this.headers(init.headers as Record<string, string>) });
+    } catch (e) {
+      throw new LlanoError('unreachable', 503, `Cannot reach Llano at ${this.base}: ${(e as Error).message}`);
+    }
+    if (!res.ok) throw await errorFrom(res.status, await res.text());
+    return res;
+  }
+
+  async request<T>(method: string, url: string, body?: unknown): Promise<T> {
+    const res = await this.fetch(method, url, body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+    if (res.status === 204) return undefined as T;
+    const type = res.headers.get('content-type') ?? '';
+    return (type.includes('json') ? await res.json() : await res.text()) as T;
+  }
+
+  async upload<T>(url: string, filePath: string): Promise<T> {
+    const form = new FormData();
+    form.set('file', await openAsBlob(filePath), path.basename(filePath));
+    const res = await this.fetch('POST', url, { body: form });
+    return (await res.json()) as T;
+  }
+
+  async stream(url: string): Promise<Readable> {
+    const res = await this.fetch('GET', url);
+    return Readable.fromWeb(res.body as import('node:stream/web').ReadableStream);
+  }
+
+  async close(): Promise<void> {}
+}
+
+/** Sends API requests to an in-process server over the local workspace (no network). */
+export class LocalClient implements ApiClient {
+  constructor(
+    readonly workspace: Workspace,
+    private readonly app: FastifyInstance,
+  ) {}
+
+  static async open(io: CliIo, home?: string): Promise<LocalClient> {
+    const { Workspace } = await import('../workspace/workspace.js');
+    const { bootstrapWorkspace } = await import('../workspace/bootstrap.js');
+    const { buildServer } = await import('../server/app.js');
+    const ws = await Workspace.open(loadConfig(home ? { home } : {}, io.env, io.cwd));
+    await bootstrapWorkspace(ws);
+    const app = await buildServer(ws, { localOwner: true });
+    return new LocalClient(ws, app);
+  }
+
+  async request<T>(method: string, url: string, body?: unknown): Promise<T> {
+    const res = await this.app.inject({ method: method as 'GET', url, ...(body === undefined ? {} : { payload: body as object }) });
+    if (res.statusCode >= 400) throw await errorFrom(res.statusCode, res.body);
+    if (res.statusCode === 204) return undefined as T;
+    return ((res.headers['content-type'] ?? '').toString().includes('json') ? res.json() : res.body) as T;
+  }
+
+  async upload<T>(url: string, filePath: string): Promise<T> {
+    const form = new FormData();
+    form.set('file', await openAsBlob(filePath), path.basename(filePath));
+    const req = new Request('http://local/', { method: 'POST', body: form });
+    const res = await this.app.inject({ method: 'POST', url, payload: Buffer.from(await req.arrayBuffer()), headers: { 'content-type': req.headers.get('content-type')! } });
+    if (res.statusCode >= 400) throw await errorFrom(res.statusCode, res.body);
+    return res.json() as T;
+  }
+
+  async stream(url: string): Promise<Readable> {
+    const res = await this.app.inject({ method: 'GET', url, payloadAsStream: true });
+    if (res.statusCode >= 400) {
+      const chunks: Buffer[] = [];
+      for await (const c of res.stream()) chunks.push(c as Buffer);
+      throw await errorFrom(res.statusCode, Buffer.concat(chunks).toString());
+    }
+    return res.stream();
+  }
+
+  async close(): Promise<void> {
+    await this.app.close();
+    await this.workspace.close();
+  }
+}
+
+export interface ClientOptions {
+  url?: string;
+  token?: string;
+  home?: string;
+}
+
+export async function openClient(io: CliIo, options: ClientOptions): Promise<ApiClient> {
+  const url = options.url ?? io.env.LLANO_URL;
+  if (url) return new HttpClient(url, options.token ?? io.env.LLANO_TOKEN);
+  return LocalClient.open(io, options.home);
+}

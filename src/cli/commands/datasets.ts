@@ -1,0 +1,131 @@
+import { createWriteStream, existsSync, statSync } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { badRequest } from '../../common/errors.js';
+import { enc, globals, print, printRecord, projectOf, withClient } from '../command-kit.js';
+import { formatTable } from '../io.js';
+import { ProgressBar } from '../progress.js';
+import type { CommandModule } from './index.js';
+
+interface DatasetInfo {
+  name: string;
+  storage: { type: string };
+  rowCount: number | null;
+  columns: { name: string; type: string }[] | null;
+  producedBy: string | null;
+  currentVersion: { seq: number; createdAt: string } | null;
+}
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+/** `llano dataset …`: import, list, show, head, stats, download. */
+export const datasetCommands: CommandModule = (program, io) => {
+  const dataset = program.command('dataset').description('Datasets of a project (--project KEY)');
+
+  dataset
+    .command('import <name> <file>')
+    .description('Import a CSV/TSV, Parquet or JSON-lines file as a new version of a dataset')
+    .option('--format <format>', 'auto, csv, tsv, parquet or jsonl (default: from the file name)')
+    .option('--delimiter <char>')
+    .option('--quote <char>')
+    .option('--header <bool>', 'true or false (default: detected)')
+    .option('--encoding <encoding>', 'utf-8, latin-1 or utf-16 (default: detected)')
+    .option('--schema <json>', 'column type overrides, e.g. {"antenna":"VARCHAR"}')
+    .action(async (name: string, file: string, opts: Record<string, string | undefined>, cmd) => {
+      if (!existsSync(file) || !statSync(file).isFile()) throw badRequest(`No such file: ${file}`);
+      await withClient(io, cmd, async (c, g) => {
+        const params = new URLSearchParams(Object.entries(opts).filter((e): e is [string, string] => typeof e[1] === 'string'));
+        const bar = new ProgressBar(io, `import ${name}`);
+        bar.update(0, `${(statSync(file).size / 1e6).toFixed(1)} MB`);
+        const d = await c.upload<DatasetInfo>(`/api/projects/${projectOf(io, g)}/datasets/${enc(name)}/upload?${params}`, file);
+        bar.update(1, `${d.rowCount} rows`);
+        bar.done();
+        if (g.json) printRecord(io, g, d as unknown as Record<string, unknown>);
+        else io.out(`Imported ${d.rowCount} rows into ${name} (version ${d.currentVersion?.seq}), ${d.columns?.length} columns\n`);
+      });
+    });
+
+  dataset
+    .command('list')
+    .action(async (_o, cmd) =>
+      withClient(io, cmd, async (c, g) =>
+        print(io, g, await c.request(`GET`, `/api/projects/${projectOf(io, g)}/datasets`), {
+          columns: ['name', 'storage', 'rows', 'columns', 'version', 'written by'],
+          rows: (d: DatasetInfo) => [d.name, d.storage.type, d.rowCount, d.columns?.length ?? null, d.currentVersion?.seq ?? null, d.producedBy],
+        }),
+      ),
+    );
+
+  dataset
+    .command('show <name>')
+    .description('Definition, schema and current version')
+    .action(async (name: string, _o, cmd) =>
+      withClient(io, cmd, async (c, g) => {
+        const d = await c.request<DatasetInfo>('GET', `/api/projects/${projectOf(io, g)}/datasets/${enc(name)}`);
+        if (g.json) return printRecord(io, g, d as unknown as Record<string, unknown>);
+        io.out(`${d.name}: ${d.storage.type}, ${d.rowCount ?? 'no'} rows, version ${d.currentVersion?.seq ?? '-'}${d.producedBy ? `, written by ${d.producedBy}` : ''}\n\n`);
+        io.out(formatTable(['column', 'type'], (d.columns ?? []).map((col) => [col.name, col.type])));
+      }),
+    );
+
+  dataset
+    .command('head <name>')
+    .description('First rows (sorted and filtered in the engine)')
+    .option('-n, --limit <n>', 'rows', '20')
+    .option('--offset <n>', 'rows to skip', '0')
+    .option('--sort <columns>', 'e.g. -trec_x,antenna')
+    .option('--filter <column:op:value>', 'repeatable', collect)
+    .action(async (name: string, opts: { limit: string; offset: string; sort?: string; filter?: string[] }, cmd) =>
+      withClient(io, cmd, async (c, g) => {
+        const q = new URLSearchParams({ limit: opts.limit, offset: opts.offset, ...(opts.sort ? { sort: opts.sort } : {}) });
+        for (const f of opts.filter ?? []) q.append('filter', f);
+        const page = await c.request<{ columns: string[]; rows: unknown[][]; total: number }>('GET', `/api/projects/${projectOf(io, g)}/datasets/${enc(name)}/data?${q}`);
+        if (g.json) return printRecord(io, g, page);
+        io.out(formatTable(page.columns, page.rows));
+        io.out(`(${page.rows.length} of ${page.total} rows)\n`);
+      }),
+    );
+
+  dataset
+    .command('stats <name>')
+    .description('Column statistics')
+    .action(async (name: string, _o, cmd) =>
+      withClient(io, cmd, async (c, g) =>
+        print(io, g, await c.request('GET', `/api/projects/${projectOf(io, g)}/datasets/${enc(name)}/stats`), {
+          columns: ['column', 'type', 'count', 'nulls', 'distinct', 'min', 'max', 'mean', 'stddev'],
+          rows: (s: Record<string, unknown>) => [s.name, s.type, s.count, s.nulls, s.distinct, s.min, s.max, s.mean, s.stddev],
+        }),
+      ),
+    );
+
+  dataset
+    .command('download <name>')
+    .description('Download as CSV, Parquet or JSON (streamed)')
+    .option('--format <format>', 'csv, parquet or json', 'csv')
+    .option('-o, --out <file>', 'write to a file instead of stdout')
+    .action(async (name: string, opts: { format: string; out?: string }, cmd) =>
+      withClient(io, cmd, async (c) => {
+        const g = globals(cmd);
+        if (opts.format === 'json') {
+          const page = await c.request('GET', `/api/projects/${projectOf(io, g)}/datasets/${enc(name)}/data?limit=10000`);
+          io.out(JSON.stringify(page) + '\n');
+          return;
+        }
+        const stream = await c.stream(`/api/projects/${projectOf(io, g)}/datasets/${enc(name)}/data?format=${enc(opts.format)}`);
+        if (opts.out) {
+          await pipeline(stream, createWriteStream(opts.out));
+          io.out(`Wrote ${opts.out}\n`);
+        } else {
+          for await (const chunk of stream) io.out(chunk.toString());
+        }
+      }),
+    );
+
+  dataset
+    .command('delete <name>')
+    .action(async (name: string, _o, cmd) =>
+      withClient(io, cmd, async (c, g) => {
+        await c.request('DELETE', `/api/projects/${projectOf(io, g)}/datasets/${enc(name)}`);
+        io.out(`Deleted dataset ${name}\n`);
+      }),
+    );
+};

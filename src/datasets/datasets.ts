@@ -1,0 +1,126 @@
+import { existsSync, statSync } from 'node:fs';
+import type { Principal } from '../catalog/access.js';
+import { badRequest, conflict, notFound } from '../common/errors.js';
+import { assertObjectName } from '../common/names.js';
+import type { TableSource } from '../engine/table-source.js';
+import type { Workspace } from '../workspace/workspace.js';
+import { getConnection, postgresInfo, resolveInRoot } from './connections.js';
+import { DatasetDefinitionSchema, type DatasetDefinition, type DatasetInfo } from './definitions.js';
+import { currentVersion, currentVersions, dropVersions, type CommittedVersion } from './versions.js';
+
+export const DATASET_KIND = 'dataset';
+const RECIPE_KIND = 'recipe';
+
+/** The part of a recipe object the dataset layer needs: who reads and who writes a dataset. */
+interface RecipeEdges {
+  inputs: string[];
+  output: string;
+}
+
+export function parseDatasetDefinition(input: unknown): DatasetDefinition {
+  const parsed = DatasetDefinitionSchema.safeParse(input);
+  if (!parsed.success) throw badRequest(`Invalid dataset: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'dataset'}: ${i.message}`).join('; ')}`);
+  assertObjectName(parsed.data.name, 'dataset name');
+  return parsed.data;
+}
+
+async function producers(ws: Workspace, projectKey: string): Promise<Map<string, string>> {
+  const recipes = await ws.catalog.objects.list<RecipeEdges>(projectKey, RECIPE_KIND);
+  return new Map(recipes.map((r) => [r.body.output, r.name]));
+}
+
+function info(def: DatasetDefinition, stored: { revision: number; updatedAt: string; updatedBy: string }, version: CommittedVersion | null, producedBy: string | null): DatasetInfo {
+  const { location: _l, ...v } = version ?? ({} as CommittedVersion);
+  return {
+    ...def,
+    revision: stored.revision,
+    updatedAt: stored.updatedAt,
+    updatedBy: stored.updatedBy,
+    currentVersion: version ? v : null,
+    columns: version?.columns ?? null,
+    rowCount: version?.rowCount ?? null,
+    producedBy,
+  };
+}
+
+/** Creates or replaces a dataset definition (writer). */
+export async function saveDataset(ws: Workspace, principal: Principal, projectKey: string, input: unknown, options: { expectRevision?: number } = {}): Promise<DatasetInfo> {
+  await ws.catalog.projects.authorize(principal, projectKey, 'writer');
+  const def = parseDatasetDefinition(input);
+  if (def.storage.type !== 'managed') {
+    const conn = await getConnection(ws, projectKey, def.storage.connection).catch(() => {
+      throw badRequest(`Connection ${def.storage.type === 'managed' ? '' : def.storage.connection} does not exist in project ${projectKey}`);
+    });
+    if (def.storage.type === 'file' && conn.type !== 'filesystem') throw badRequest(`Connection ${conn.name} is not a filesystem connection`);
+    if (def.storage.type === 'postgres' && conn.type !== 'postgres') throw badRequest(`Connection ${conn.name} is not a PostgreSQL connection`);
+    if (def.storage.type === 'file' && conn.type === 'filesystem') {
+      const abs = resolveInRoot(conn.root, def.storage.path);
+      if (!existsSync(abs)) throw badRequest(`File ${def.storage.path} does not exist under connection ${conn.name}`);
+    }
+  }
+  const stored = await ws.catalog.objects.put(projectKey, DATASET_KIND, def.name, def, principal.username, options);
+  await ws.catalog.projects.touch(projectKey);
+  return info(def, stored, await currentVersion(ws, projectKey, def.name), (await producers(ws, projectKey)).get(def.name) ?? null);
+}
+
+export async function listDatasets(ws: Workspace, principal: Principal, projectKey: string): Promise<DatasetInfo[]> {
+  await ws.catalog.projects.authorize(principal, projectKey, 'reader');
+  const [objects, versions, producedBy] = await Promise.all([
+    ws.catalog.objects.list<DatasetDefinition>(projectKey, DATASET_KIND),
+    currentVersions(ws, projectKey),
+    producers(ws, projectKey),
+  ]);
+  return objects.map((o) => info(o.body, o, versions.get(o.name) ?? null, producedBy.get(o.name) ?? null));
+}
+
+export async function getDataset(ws: Workspace, principal: Principal, projectKey: string, name: string): Promise<DatasetInfo> {
+  await ws.catalog.projects.authorize(principal, projectKey, 'reader');
+  const o = await ws.catalog.objects.get<DatasetDefinition>(projectKey, DATASET_KIND, name);
+  if (!o) throw notFound(`Dataset ${name} not found in project ${projectKey}`);
+  return info(o.body, o, await currentVersion(ws, projectKey, name), (await producers(ws, projectKey)).get(name) ?? null);
+}
+
+/** Deletes a dataset and its data. Refused (409) while recipes read or write it. */
+export async function deleteDataset(ws: Workspace, principal: Principal, projectKey: string, name: string): Promise<void> {
+  await ws.catalog.projects.authorize(principal, projectKey, 'writer');
+  await ws.catalog.objects.require(projectKey, DATASET_KIND, name);
+  const recipes = await ws.catalog.objects.list<RecipeEdges>(projectKey, RECIPE_KIND);
+  const users = recipes.filter((r) => r.body.inputs.includes(name) || r.body.output === name).map((r) => r.name);
+  if (users.length) throw conflict(`Dataset ${name} is used by recipe${users.length > 1 ? 's' : ''} ${users.join(', ')}; delete or change them first`, { recipes: users });
+  await ws.catalog.objects.delete(projectKey, DATASET_KIND, name, principal.username);
+  await dropVersions(ws, projectKey, name);
+}
+
+/**
+ * Where a dataset's rows are, for the engine. `versionToken` identifies the data for
+ * staleness: the version id for managed data, size+mtime for files; PostgreSQL tables
+ * read in place have no cheap token, so they count as unchanged unless a build is forced.
+ */
+export async function resolveSource(ws: Workspace, projectKey: string, name: string): Promise<{ source: TableSource; definition: DatasetDefinition; version: CommittedVersion | null; versionToken: string | null }> {
+  const o = await ws.catalog.objects.get<DatasetDefinition>(projectKey, DATASET_KIND, name);
+  if (!o) throw notFound(`Dataset ${name} not found in project ${projectKey}`);
+  const def = o.body;
+  const version = await currentVersion(ws, projectKey, name);
+  switch (def.storage.type) {
+    case 'managed': {
+      if (!version) return { source: { kind: 'parquet', paths: [] }, definition: def, version, versionToken: null };
+      return { source: { kind: 'parquet', paths: [ws.resolve(version.location)] }, definition: def, version, versionToken: version.contentHash ? `sha256:${version.contentHash}` : version.id };
+    }
+    case 'file': {
+      const conn = await getConnection(ws, projectKey, def.storage.connection);
+      if (conn.type !== 'filesystem') throw badRequest(`Connection ${conn.name} is not a filesystem connection`);
+      const abs = resolveInRoot(conn.root, def.storage.path);
+      if (!existsSync(abs)) throw notFound(`File ${def.storage.path} of dataset ${name} no longer exists`);
+      const st = statSync(abs);
+      return { source: { kind: 'file', path: abs, format: def.storage.format, csv: def.storage.csv }, definition: def, version, versionToken: `file:${st.size}:${st.mtimeMs}` };
+    }
+    case 'postgres': {
+      const conn = await getConnection(ws, projectKey, def.storage.connection);
+      if (conn.type !== 'postgres') throw badRequest(`Connection ${conn.name} is not a PostgreSQL connection`);
+      const source: TableSource = def.storage.table
+        ? { kind: 'postgres', connection: postgresInfo(conn), table: def.storage.table }
+        : { kind: 'postgres', connection: postgresInfo(conn), query: def.storage.query! };
+      return { source, definition: def, version, versionToken: version?.id ?? 'postgres' };
+    }
+  }
+}

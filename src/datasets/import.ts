@@ -1,0 +1,65 @@
+import type { Principal } from '../catalog/access.js';
+import { badRequest, conflict } from '../common/errors.js';
+import { importFile } from '../engine/import-file.js';
+import type { WriteProgress as ImportProgress } from '../engine/parquet-output.js';
+import type { CsvOptions } from '../engine/table-source.js';
+import type { Workspace } from '../workspace/workspace.js';
+import { DATASET_KIND, getDataset, parseDatasetDefinition } from './datasets.js';
+import type { DatasetDefinition, DatasetInfo } from './definitions.js';
+import { beginVersion, commitVersion, failVersion } from './versions.js';
+
+export interface ImportRequest {
+  /** The file on disk (an upload already streamed to a temporary file, or a CLI path). */
+  filePath: string;
+  fileName?: string;
+  format?: 'auto' | 'csv' | 'tsv' | 'parquet' | 'jsonl';
+  csv?: CsvOptions;
+  /** Column type overrides (column → DuckDB type). */
+  schema?: Record<string, string>;
+}
+
+export function formatFromName(fileName: string | undefined): ImportRequest['format'] {
+  const ext = (fileName ?? '').toLowerCase().split('.').pop();
+  if (ext === 'parquet') return 'parquet';
+  if (ext === 'jsonl' || ext === 'ndjson' || ext === 'json') return 'jsonl';
+  if (ext === 'tsv' || ext === 'tab') return 'tsv';
+  if (ext === 'csv' || ext === 'txt') return 'csv';
+  return 'auto';
+}
+
+/**
+ * Imports a file as a new version of a managed dataset, creating the dataset if needed.
+ * Readers see the previous version until the new one is complete; on any error nothing is
+ * created and the previous version stays current.
+ */
+export async function importDataset(ws: Workspace, principal: Principal, projectKey: string, name: string, request: ImportRequest, onProgress?: (p: ImportProgress) => void): Promise<DatasetInfo> {
+  await ws.catalog.projects.authorize(principal, projectKey, 'writer');
+  const existing = await ws.catalog.objects.get<DatasetDefinition>(projectKey, DATASET_KIND, name);
+  if (existing && existing.body.storage.type !== 'managed') throw conflict(`Dataset ${name} is read in place from a connection; import into a managed dataset instead`);
+  const def = existing?.body ?? parseDatasetDefinition({ name, storage: { type: 'managed' } });
+  const producer = (await ws.catalog.objects.list<{ output: string }>(projectKey, 'recipe')).find((r) => r.body.output === name);
+  if (producer) throw conflict(`Dataset ${name} is written by recipe ${producer.name}; import into another dataset`);
+  const schema = request.schema ?? def.schema;
+  if (schema && Object.values(schema).some((t) => typeof t !== 'string' || !/^[A-Za-z][A-Za-z0-9_ (),]*$/.test(t))) throw badRequest('Invalid column type in schema override');
+
+  const pending = await beginVersion(ws, projectKey, name);
+  try {
+    const result = await importFile(ws.duck, {
+      sourcePath: request.filePath,
+      format: request.format ?? formatFromName(request.fileName),
+      csv: request.csv,
+      schema,
+      targetPath: pending.path,
+      onProgress,
+    });
+    if (!existing) {
+      await ws.catalog.objects.put(projectKey, DATASET_KIND, name, { ...def, ...(request.schema ? { schema: request.schema } : {}) }, principal.username, { expectRevision: 0 });
+    }
+    await commitVersion(ws, pending, { rowCount: result.rowCount, contentHash: result.contentHash, columns: result.columns, lineage: { source: 'upload', fileName: request.fileName } });
+  } catch (err) {
+    await failVersion(ws, pending);
+    throw err;
+  }
+  await ws.catalog.projects.touch(projectKey);
+  return getDataset(ws, principal, projectKey, name);
+}

@@ -1,0 +1,174 @@
+import { mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { newId, nowIso } from '../common/ids.js';
+import type { Workspace } from '../workspace/workspace.js';
+import type { ColumnSchema, DatasetVersion, Lineage } from './definitions.js';
+
+/** How many ready versions keep their files: the current one and the one before (a reader may still be on it). */
+const KEEP_FILES = 2;
+
+export interface PendingVersion {
+  id: string;
+  seq: number;
+  projectKey: string;
+  dataset: string;
+  /** Relative to the workspace; `postgres:` for data written in a database. */
+  location: string;
+  /** Absolute path of the Parquet file to write (managed datasets). */
+  path: string;
+}
+
+export interface CommittedVersion extends DatasetVersion {
+  location: string;
+}
+
+function toVersion(r: {
+  id: string;
+  seq: number;
+  status: string;
+  row_count: number | null;
+  content_hash: string | null;
+  columns: string | null;
+  lineage: string | null;
+  job_id: string | null;
+  created_at: string;
+  location: string;
+}): CommittedVersion {
+  return {
+    id: r.id,
+    seq: r.seq,
+    status: r.status as DatasetVersion['status'],
+    rowCount: r.row_count === null ? null : Number(r.row_count),
+    contentHash: r.content_hash,
+    columns: r.columns ? JSON.parse(r.columns) : null,
+    lineage: r.lineage ? JSON.parse(r.lineage) : null,
+    jobId: r.job_id,
+    createdAt: r.created_at,
+    location: r.location,
+  };
+}
+
+/**
+ * Starts a new version next to the current one. Readers keep seeing the current version
+ * until `commitVersion` swaps the pointer in one transaction.
+ */
+export async function beginVersion(
+  ws: Workspace,
+  projectKey: string,
+  dataset: string,
+  options: { jobId?: string; inDatabase?: boolean } = {},
+): Promise<PendingVersion> {
+  const id = newId();
+  return ws.catalog.db.transaction().execute(async (trx) => {
+    const last = await trx
+      .selectFrom('dataset_versions')
+      .select((eb) => eb.fn.max('seq').as('max'))
+      .where('project_key', '=', projectKey)
+      .where('dataset', '=', dataset)
+      .executeTakeFirst();
+    const seq = Number(last?.max ?? 0) + 1;
+    const location = options.inDatabase ? `postgres:${seq}` : path.posix.join('data', projectKey, dataset, `v${seq}-${id.slice(0, 8)}.parquet`);
+    await trx
+      .insertInto('dataset_versions')
+      .values({ id, project_key: projectKey, dataset, seq, status: 'building', location, row_count: null, content_hash: null, columns: null, lineage: null, job_id: options.jobId ?? null, created_at: nowIso() })
+      .execute();
+    const abs = options.inDatabase ? '' : ws.resolve(location);
+    if (abs) mkdirSync(path.dirname(abs), { recursive: true });
+    return { id, seq, projectKey, dataset, location, path: abs };
+  });
+}
+
+/** Makes a finished version current, atomically, and prunes files of old versions. */
+export async function commitVersion(
+  ws: Workspace,
+  pending: PendingVersion,
+  result: { rowCount: number; contentHash: string | null; columns: ColumnSchema[]; lineage: Lineage },
+): Promise<CommittedVersion> {
+  await ws.catalog.db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('dataset_versions')
+      .set({ status: 'ready', row_count: result.rowCount, content_hash: result.contentHash, columns: JSON.stringify(result.columns), lineage: JSON.stringify(result.lineage) })
+      .where('id', '=', pending.id)
+      .execute();
+    await trx.deleteFrom('dataset_state').where('project_key', '=', pending.projectKey).where('dataset', '=', pending.dataset).execute();
+    await trx.insertInto('dataset_state').values({ project_key: pending.projectKey, dataset: pending.dataset, current_version: pending.id }).execute();
+  });
+  await pruneOldVersions(ws, pending.projectKey, pending.dataset);
+  ws.events.emit('datasetVersion', { projectKey: pending.projectKey, dataset: pending.dataset, versionId: pending.id, rowCount: result.rowCount });
+  const v = await ws.catalog.db.selectFrom('dataset_versions').selectAll().where('id', '=', pending.id).executeTakeFirstOrThrow();
+  return toVersion(v);
+}
+
+/** Marks a version failed and removes whatever it had written. The current version is untouched. */
+export async function failVersion(ws: Workspace, pending: PendingVersion): Promise<void> {
+  if (pending.path) rmSync(pending.path, { force: true });
+  await ws.catalog.db.updateTable('dataset_versions').set({ status: 'failed' }).where('id', '=', pending.id).execute();
+}
+
+export async function currentVersion(ws: Workspace, projectKey: string, dataset: string): Promise<CommittedVersion | null> {
+  const r = await ws.catalog.db
+    .selectFrom('dataset_state')
+    .innerJoin('dataset_versions', 'dataset_versions.id', 'dataset_state.current_version')
+    .selectAll('dataset_versions')
+    .where('dataset_state.project_key', '=', projectKey)
+    .where('dataset_state.dataset', '=', dataset)
+    .executeTakeFirst();
+  return r ? toVersion(r) : null;
+}
+
+/** Current versions of every dataset of a project, by dataset name. */
+export async function currentVersions(ws: Workspace, projectKey: string): Promise<Map<string, CommittedVersion>> {
+  const rows = await ws.catalog.db
+    .selectFrom('dataset_state')
+    .innerJoin('dataset_versions', 'dataset_versions.id', 'dataset_state.current_version')
+    .selectAll('dataset_versions')
+    .where('dataset_state.project_key', '=', projectKey)
+    .execute();
+  return new Map(rows.map((r) => [r.dataset, toVersion(r)]));
+}
+
+export async function listVersions(ws: Workspace, projectKey: string, dataset: string): Promise<(DatasetVersion & { current: boolean })[]> {
+  const current = await currentVersion(ws, projectKey, dataset);
+  const rows = await ws.catalog.db.selectFrom('dataset_versions').selectAll().where('project_key', '=', projectKey).where('dataset', '=', dataset).orderBy('seq', 'desc').execute();
+  return rows.map((r) => {
+    const { location: _l, ...v } = toVersion(r);
+    return { ...v, current: r.id === current?.id };
+  });
+}
+
+async function pruneOldVersions(ws: Workspace, projectKey: string, dataset: string): Promise<void> {
+  const ready = await ws.catalog.db
+    .selectFrom('dataset_versions')
+    .select(['id', 'location'])
+    .where('project_key', '=', projectKey)
+    .where('dataset', '=', dataset)
+    .where('status', '=', 'ready')
+    .orderBy('seq', 'desc')
+    .execute();
+  for (const old of ready.slice(KEEP_FILES)) {
+    if (!old.location.startsWith('postgres:')) rmSync(ws.resolve(old.location), { force: true });
+    await ws.catalog.db.updateTable('dataset_versions').set({ status: 'expired' }).where('id', '=', old.id).execute();
+  }
+}
+
+/** Forgets every version of a dataset and deletes its files (dataset deletion). */
+export async function dropVersions(ws: Workspace, projectKey: string, dataset: string): Promise<void> {
+  await ws.catalog.db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('dataset_state').where('project_key', '=', projectKey).where('dataset', '=', dataset).execute();
+    await trx.deleteFrom('dataset_versions').where('project_key', '=', projectKey).where('dataset', '=', dataset).execute();
+  });
+  rmSync(path.join(ws.config.home, 'data', projectKey, dataset), { recursive: true, force: true });
+}
+
+/**
+ * After a crash: versions still `building` were interrupted. Mark them failed and delete
+ * their partial files; the current versions were never touched.
+ */
+export async function recoverInterruptedVersions(ws: Workspace): Promise<number> {
+  const stale = await ws.catalog.db.selectFrom('dataset_versions').select(['id', 'location']).where('status', '=', 'building').execute();
+  for (const v of stale) {
+    if (!v.location.startsWith('postgres:')) rmSync(ws.resolve(v.location), { force: true });
+  }
+  if (stale.length) await ws.catalog.db.updateTable('dataset_versions').set({ status: 'failed' }).where('status', '=', 'building').execute();
+  return stale.length;
+}

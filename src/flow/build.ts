@@ -1,0 +1,157 @@
+import { z } from 'zod';
+import type { Principal } from '../catalog/access.js';
+import { badRequest, conflict } from '../common/errors.js';
+import { DATASET_KIND, resolveSource } from '../datasets/datasets.js';
+import type { DatasetDefinition } from '../datasets/definitions.js';
+import { beginVersion, commitVersion, failVersion, type PendingVersion } from '../datasets/versions.js';
+import { recipeType } from '../recipes/registry.js';
+import type { RecipeBase } from '../recipes/recipe-type.js';
+import type { Workspace } from '../workspace/workspace.js';
+import type { TableSource } from '../engine/table-source.js';
+import { JobStore, type ActivityStatus, type Job } from './jobs.js';
+import { runPostBuildValidators } from './post-build.js';
+import { BUILD_MODES, planBuild, type PlannedActivity } from './planner.js';
+import { recipeContext, RECIPE_KIND } from './recipes-service.js';
+import { recipeTarget } from './recipe-target.js';
+import { recipeSignature, staleReason, type StaleReason } from './staleness.js';
+
+export const BuildRequestSchema = z.object({
+  targets: z.array(z.string()).min(1, 'Name at least one dataset to build'),
+  mode: z.enum(BUILD_MODES).default('required'),
+});
+export type BuildRequest = z.input<typeof BuildRequestSchema>;
+
+/** Running builds of this process, so they can be aborted and awaited. */
+const running = new Map<string, { abort: boolean; done: Promise<Job> }>();
+
+/** Why a recipe's output is stale right now (null when up to date). */
+export async function recipeStaleness(ws: Workspace, projectKey: string, recipe: RecipeBase): Promise<StaleReason> {
+  const output = await resolveSource(ws, projectKey, recipe.output).catch(() => null);
+  const tokens: Record<string, string | null> = {};
+  for (const input of recipe.inputs) {
+    tokens[input] = (await resolveSource(ws, projectKey, input).catch(() => null))?.versionToken ?? null;
+  }
+  return staleReason(recipeSignature(recipe as unknown as Record<string, unknown>), output?.version?.lineage, tokens);
+}
+
+/** Plans a build, records the job and starts it. Returns the job id at once; `done` settles when it ends. */
+export async function startBuild(ws: Workspace, principal: Principal, projectKey: string, request: BuildRequest): Promise<{ jobId: string; plan: PlannedActivity[]; done: Promise<Job> }> {
+  await ws.catalog.projects.authorize(principal, projectKey, 'writer');
+  const parsed = BuildRequestSchema.safeParse(request);
+  if (!parsed.success) throw badRequest(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  const { targets, mode } = parsed.data;
+  const recipes = (await ws.catalog.objects.list<RecipeBase>(projectKey, RECIPE_KIND)).map((o) => o.body);
+  const datasets = new Set((await ws.catalog.objects.list(projectKey, DATASET_KIND)).map((o) => o.name));
+  const unknown = targets.filter((t) => !datasets.has(t));
+  if (unknown.length) throw badRequest(`Unknown dataset${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}`);
+  const stale = new Map<string, StaleReason>();
+  if (mode === 'required') for (const r of recipes) stale.set(r.name, await recipeStaleness(ws, projectKey, r));
+  const plan = planBuild(targets, mode, recipes, (name) => stale.get(name) ?? null);
+  const jobs = new JobStore(ws);
+  const jobId = await jobs.create(projectKey, principal, targets, mode, plan);
+  const state = { abort: false, done: Promise.resolve(null as unknown as Job) };
+  state.done = runJob(ws, jobs, projectKey, jobId, plan, new Map(recipes.map((r) => [r.name, r])), mode, state).finally(() => running.delete(jobId));
+  running.set(jobId, state);
+  return { jobId, plan, done: state.done };
+}
+
+/** Asks a running job to stop: activities not yet started are aborted. */
+export async function abortJob(ws: Workspace, principal: Principal, projectKey: string, jobId: string): Promise<Job> {
+  await ws.catalog.projects.authorize(principal, projectKey, 'writer');
+  const jobs = new JobStore(ws);
+  const job = await jobs.get(projectKey, jobId);
+  const state = running.get(jobId);
+  if (!state || (job.status !== 'running' && job.status !== 'queued')) throw conflict(`Job ${jobId} is not running (${job.status})`);
+  state.abort = true;
+  return state.done;
+}
+
+/** Waits for a job of this process to end (or returns it if it already ended). */
+export async function waitForJob(ws: Workspace, projectKey: string, jobId: string): Promise<Job> {
+  const state = running.get(jobId);
+  if (state) return state.done;
+  return new JobStore(ws).get(projectKey, jobId);
+}
+
+/**
+ * Runs a planned build: activities whose dependencies are done run in parallel up to the
+ * configured limit; a failure skips its dependants and leaves their previous versions intact.
+ */
+async function runJob(ws: Workspace, jobs: JobStore, projectKey: string, jobId: string, plan: PlannedActivity[], recipes: Map<string, RecipeBase>, mode: string, state: { abort: boolean }): Promise<Job> {
+  const status = new Map<string, ActivityStatus>(plan.map((a) => [a.recipe, 'pending']));
+  const index = new Map(plan.map((a, i) => [a.recipe, i]));
+  const limit = Math.max(1, ws.config.buildParallelism);
+  await jobs.setStatus(projectKey, jobId, 'running');
+  await jobs.log(projectKey, jobId, 'info', plan.length ? `Build (${mode}) of ${plan.length} recipe${plan.length > 1 ? 's' : ''}: ${plan.map((a) => a.recipe).join(', ')}` : 'Everything is up to date: nothing to build');
+
+  const set = async (a: PlannedActivity, s: ActivityStatus, extra: { rows?: number | null; error?: string | null } = {}) => {
+    status.set(a.recipe, s);
+    await jobs.setActivity(projectKey, jobId, index.get(a.recipe)!, { status: s, ...extra }, { recipe: a.recipe, output: a.output });
+  };
+
+  const runOne = async (a: PlannedActivity) => {
+    const recipe = recipes.get(a.recipe)!;
+    if (a.reason === 'upstream rebuilt' && (await recipeStaleness(ws, projectKey, recipe)) === null) {
+      await set(a, 'up-to-date');
+      await jobs.log(projectKey, jobId, 'info', `${a.recipe}: inputs unchanged after upstream rebuild, output kept`);
+      return;
+    }
+    await set(a, 'running');
+    const started = Date.now();
+    let pending: PendingVersion | null = null;
+    try {
+      const def = (await ws.catalog.objects.get<DatasetDefinition>(projectKey, DATASET_KIND, a.output))?.body;
+      pending = await beginVersion(ws, projectKey, a.output, { jobId, inDatabase: def?.storage.type === 'postgres' });
+      const ctx = await recipeContext(ws, projectKey, recipe, (m) => void jobs.log(projectKey, jobId, 'info', `${a.recipe}: ${m}`));
+      const tokens: Record<string, string> = {};
+      for (const input of recipe.inputs) tokens[input] = (await resolveSource(ws, projectKey, input)).versionToken ?? 'none';
+      const target = await recipeTarget(ws, projectKey, a.output, def, pending.path);
+      const result = await recipeType(recipe.type).run(ctx, recipe, target);
+      const written: TableSource = target.kind === 'parquet' ? { kind: 'parquet', paths: [target.path] } : { kind: 'postgres', connection: target.connection, table: target.table };
+      await runPostBuildValidators(ws, { projectKey, dataset: a.output, versionId: pending.id, jobId, source: written, log: (m) => void jobs.log(projectKey, jobId, 'info', `${a.recipe}: ${m}`) });
+      await commitVersion(ws, pending, {
+        rowCount: result.rowCount,
+        contentHash: result.contentHash,
+        columns: result.columns,
+        lineage: { source: 'build', recipe: recipe.name, recipeSignature: recipeSignature(recipe as unknown as Record<string, unknown>), inputs: tokens },
+      });
+      await set(a, 'succeeded', { rows: result.rowCount });
+      await jobs.log(projectKey, jobId, 'info', `${a.recipe}: wrote ${result.rowCount} rows to ${a.output} in ${Date.now() - started} ms`);
+    } catch (err) {
+      if (pending) await failVersion(ws, pending);
+      const message = err instanceof Error ? err.message : String(err);
+      await set(a, 'failed', { error: message });
+      await jobs.log(projectKey, jobId, 'error', `${a.recipe}: failed: ${message}`);
+    }
+  };
+
+  const inFlight = new Set<Promise<void>>();
+  for (;;) {
+    // Dependants of failed, skipped or aborted activities never run.
+    for (const a of plan) {
+      if (status.get(a.recipe) !== 'pending') continue;
+      const bad = a.dependsOn.find((d) => ['failed', 'skipped', 'aborted'].includes(status.get(d)!));
+      if (bad) {
+        await set(a, 'skipped', { error: `Upstream ${bad} did not succeed` });
+      } else if (state.abort) {
+        await set(a, 'aborted', { error: 'Aborted by a user' });
+      }
+    }
+    const ready = plan.filter((a) => status.get(a.recipe) === 'pending' && a.dependsOn.every((d) => ['succeeded', 'up-to-date'].includes(status.get(d)!)));
+    while (ready.length && inFlight.size < limit) {
+      const a = ready.shift()!;
+      status.set(a.recipe, 'running');
+      const p = runOne(a).finally(() => inFlight.delete(p));
+      inFlight.add(p);
+    }
+    if (inFlight.size === 0) break;
+    await Promise.race(inFlight);
+  }
+
+  const failed = plan.filter((a) => status.get(a.recipe) === 'failed');
+  const final = state.abort ? 'aborted' : failed.length ? 'failed' : 'succeeded';
+  const error = failed.length ? `${failed.length} recipe${failed.length > 1 ? 's' : ''} failed: ${failed.map((a) => a.recipe).join(', ')}` : state.abort ? 'Aborted by a user' : null;
+  await jobs.log(projectKey, jobId, final === 'succeeded' ? 'info' : 'error', `Job ${final}${error ? `: ${error}` : ''}`);
+  await jobs.setStatus(projectKey, jobId, final, error);
+  return jobs.get(projectKey, jobId);
+}

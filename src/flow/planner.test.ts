@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { findCycle, validateRecipeEdges } from './graph.js';
+import { planBuild } from './planner.js';
+import { recipeSignature, staleReason } from './staleness.js';
+
+// raw → clean → by_band → report ; raw → other (independent branch)
+const recipes = [
+  { name: 'r_clean', type: 'sql', inputs: ['raw'], output: 'clean' },
+  { name: 'r_by_band', type: 'sql', inputs: ['clean'], output: 'by_band' },
+  { name: 'r_report', type: 'sql', inputs: ['by_band', 'clean'], output: 'report' },
+  { name: 'r_other', type: 'sql', inputs: ['raw'], output: 'other' },
+];
+
+describe('planBuild', () => {
+  it('only: just the target recipe', () => {
+    expect(planBuild(['report'], 'only', recipes, () => 'never built')).toEqual([{ recipe: 'r_report', output: 'report', dependsOn: [], reason: 'target' }]);
+  });
+
+  it('recursive: everything upstream, in dependency order, nothing from other branches', () => {
+    const plan = planBuild(['report'], 'recursive', recipes, () => null);
+    expect(plan.map((a) => a.recipe)).toEqual(['r_clean', 'r_by_band', 'r_report']);
+    expect(plan[2].dependsOn.sort()).toEqual(['r_by_band', 'r_clean']);
+  });
+
+  it('required: stale recipes and their downstream only', () => {
+    const plan = planBuild(['report'], 'required', recipes, (r) => (r === 'r_by_band' ? 'recipe changed' : null));
+    expect(plan.map((a) => [a.recipe, a.reason])).toEqual([
+      ['r_by_band', 'recipe changed'],
+      ['r_report', 'upstream rebuilt'],
+    ]);
+    expect(planBuild(['report'], 'required', recipes, () => null)).toEqual([]);
+  });
+
+  it('rejects targets no recipe writes', () => {
+    expect(() => planBuild(['raw'], 'only', recipes, () => null)).toThrow(/raw is not written by any recipe/);
+  });
+});
+
+describe('flow validation', () => {
+  const datasets = new Set(['raw', 'clean', 'by_band', 'report', 'other']);
+  it('names the cycle a recipe would close', () => {
+    const msg = validateRecipeEdges({ name: 'r_back', type: 'sql', inputs: ['report'], output: 'raw' }, recipes, datasets);
+    expect(msg).toBe('Recipe r_back would close a cycle: clean → by_band → report → raw → clean');
+    expect(findCycle(recipes)).toBeNull();
+  });
+  it('rejects writing its own input, missing inputs and a second writer', () => {
+    expect(validateRecipeEdges({ name: 'x', type: 'sql', inputs: ['clean'], output: 'clean' }, recipes, datasets)).toMatch(/writes its own input clean/);
+    expect(validateRecipeEdges({ name: 'x', type: 'sql', inputs: ['nope'], output: 'y' }, recipes, datasets)).toMatch(/nope does not exist/);
+    expect(validateRecipeEdges({ name: 'x', type: 'sql', inputs: ['raw'], output: 'clean' }, recipes, datasets)).toMatch(/already written by recipe r_clean/);
+  });
+});
+
+describe('staleness', () => {
+  it('ignores descriptions but not code, and compares input identities', () => {
+    const a = recipeSignature({ type: 'sql', sql: 'SELECT 1', inputs: ['x'], description: 'one' });
+    expect(recipeSignature({ description: 'two', inputs: ['x'], sql: 'SELECT 1', type: 'sql' })).toBe(a);
+    expect(recipeSignature({ type: 'sql', sql: 'SELECT 2', inputs: ['x'] })).not.toBe(a);
+    expect(staleReason(a, null, {})).toBe('never built');
+    expect(staleReason(a, { recipeSignature: 'other', inputs: {} }, {})).toBe('recipe changed');
+    expect(staleReason(a, { recipeSignature: a, inputs: { x: 'v1' } }, { x: 'v2' })).toBe('input changed');
+    expect(staleReason(a, { recipeSignature: a, inputs: { x: 'v1' } }, { x: 'v1' })).toBeNull();
+  });
+});

@@ -1,0 +1,99 @@
+import type { Principal } from '../catalog/access.js';
+import { badRequest, notFound } from '../common/errors.js';
+import { assertObjectName } from '../common/names.js';
+import { DATASET_KIND, resolveSource } from '../datasets/datasets.js';
+import type { DatasetDefinition } from '../datasets/definitions.js';
+import { recipeType } from '../recipes/registry.js';
+import { RecipeBaseSchema, type RecipeBase, type RecipeContext, type RecipeInput } from '../recipes/recipe-type.js';
+import type { Workspace } from '../workspace/workspace.js';
+import { validateRecipeEdges } from './graph.js';
+import { recipeTarget } from './recipe-target.js';
+
+export const RECIPE_KIND = 'recipe';
+
+export interface RecipeInfo extends RecipeBase {
+  revision: number;
+  updatedAt: string;
+  updatedBy: string;
+  [param: string]: unknown;
+}
+
+const issues = (e: { issues: { path: PropertyKey[]; message: string }[] }) => e.issues.map((i) => `${i.path.join('.') || 'recipe'}: ${i.message}`).join('; ');
+
+/** Parses a recipe body with its type's schema; names are checked too. */
+export function parseRecipe(input: unknown): RecipeBase {
+  const base = RecipeBaseSchema.safeParse(input);
+  if (!base.success) throw badRequest(`Invalid recipe: ${issues(base.error)}`);
+  const parsed = recipeType(base.data.type).schema.safeParse(input);
+  if (!parsed.success) throw badRequest(`Invalid ${base.data.type} recipe: ${issues(parsed.error)}`);
+  const r = parsed.data;
+  assertObjectName(r.name, 'recipe name');
+  assertObjectName(r.output, 'output dataset name');
+  r.inputs.forEach((i) => assertObjectName(i, 'input dataset name'));
+  return r;
+}
+
+/** The context a recipe type needs to describe or run against the current inputs. */
+export async function recipeContext(ws: Workspace, projectKey: string, recipe: RecipeBase, log: (m: string) => void = () => undefined): Promise<RecipeContext> {
+  const inputs: RecipeInput[] = [];
+  for (const name of recipe.inputs) {
+    const r = await resolveSource(ws, projectKey, name);
+    inputs.push({ name, source: r.source, definition: r.definition });
+  }
+  return { duck: ws.duck, inputs, tempPath: (s) => ws.tempPath(s), log };
+}
+
+/**
+ * Creates or replaces a recipe after checking the flow stays valid (inputs exist, no second
+ * writer, no cycle) and that the code compiles against the inputs. A missing output dataset is
+ * created as a managed dataset.
+ */
+export async function saveRecipe(ws: Workspace, principal: Principal, projectKey: string, input: unknown, options: { expectRevision?: number } = {}): Promise<RecipeInfo> {
+  await ws.catalog.projects.authorize(principal, projectKey, 'writer');
+  const recipe = parseRecipe(input);
+  const [datasets, recipes] = await Promise.all([
+    ws.catalog.objects.list<DatasetDefinition>(projectKey, DATASET_KIND),
+    ws.catalog.objects.list<RecipeBase>(projectKey, RECIPE_KIND),
+  ]);
+  const names = new Set(datasets.map((d) => d.name));
+  const problem = validateRecipeEdges(recipe, recipes.map((r) => r.body), names);
+  if (problem) throw badRequest(problem);
+  const outputDef = datasets.find((d) => d.name === recipe.output)?.body;
+  if (outputDef?.storage.type === 'file') throw badRequest(`Dataset ${recipe.output} is a file read in place; a recipe cannot write it`);
+
+  // Check the code against the inputs when they all have data (an unbuilt input is checked at build time).
+  const ctx = await recipeContext(ws, projectKey, recipe);
+  const ready = ctx.inputs.every((i) => !(i.source.kind === 'parquet' && i.source.paths.length === 0));
+  if (ready) {
+    const target = await recipeTarget(ws, projectKey, recipe.output, outputDef, '');
+    await recipeType(recipe.type).describe(ctx, recipe, target);
+  }
+
+  const stored = await ws.catalog.db.transaction().execute(async (trx) => {
+    if (!outputDef) {
+      await ws.catalog.objects.putIn(trx, projectKey, DATASET_KIND, recipe.output, { name: recipe.output, storage: { type: 'managed' } }, principal.username);
+    }
+    return ws.catalog.objects.putIn(trx, projectKey, RECIPE_KIND, recipe.name, recipe, principal.username, options);
+  });
+  await ws.catalog.projects.touch(projectKey);
+  return { ...(stored.body as RecipeBase), revision: stored.revision, updatedAt: stored.updatedAt, updatedBy: stored.updatedBy };
+}
+
+export async function listRecipes(ws: Workspace, principal: Principal, projectKey: string): Promise<RecipeInfo[]> {
+  await ws.catalog.projects.authorize(principal, projectKey, 'reader');
+  const rows = await ws.catalog.objects.list<RecipeBase>(projectKey, RECIPE_KIND);
+  return rows.map((o) => ({ ...o.body, revision: o.revision, updatedAt: o.updatedAt, updatedBy: o.updatedBy }));
+}
+
+export async function getRecipe(ws: Workspace, principal: Principal, projectKey: string, name: string): Promise<RecipeInfo> {
+  await ws.catalog.projects.authorize(principal, projectKey, 'reader');
+  const o = await ws.catalog.objects.get<RecipeBase>(projectKey, RECIPE_KIND, name);
+  if (!o) throw notFound(`Recipe ${name} not found in project ${projectKey}`);
+  return { ...o.body, revision: o.revision, updatedAt: o.updatedAt, updatedBy: o.updatedBy };
+}
+
+/** Deletes a recipe; its output dataset and data stay. */
+export async function deleteRecipe(ws: Workspace, principal: Principal, projectKey: string, name: string): Promise<void> {
+  await ws.catalog.projects.authorize(principal, projectKey, 'writer');
+  await ws.catalog.objects.delete(projectKey, RECIPE_KIND, name, principal.username);
+}

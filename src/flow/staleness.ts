@@ -1,0 +1,33 @@
+import { createHash } from 'node:crypto';
+import type { Lineage } from '../datasets/definitions.js';
+
+/**
+ * A recipe's signature: a hash of everything that decides its output (type, inputs, code,
+ * parameters), but not its description or tags. A changed signature makes the output stale.
+ */
+export function recipeSignature(recipe: Record<string, unknown>): string {
+  const { description: _d, tags: _t, name: _n, ...decisive } = recipe;
+  return createHash('sha256').update(JSON.stringify(sortDeep(decisive))).digest('hex').slice(0, 32);
+}
+
+function sortDeep(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortDeep);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v as object).sort(([a], [b]) => a.localeCompare(b)).map(([k, x]) => [k, sortDeep(x)]));
+  return v;
+}
+
+export type StaleReason = 'never built' | 'recipe changed' | 'input changed' | null;
+
+/**
+ * Why the output of a recipe is stale, or null when it is up to date. Judged by content
+ * identity (recipe signature and input version ids recorded in the output's lineage),
+ * never by timestamps alone.
+ */
+export function staleReason(signature: string, lineage: Lineage | null | undefined, inputTokens: Record<string, string | null>): StaleReason {
+  if (!lineage) return 'never built';
+  if (lineage.recipeSignature !== signature) return 'recipe changed';
+  for (const [name, token] of Object.entries(inputTokens)) {
+    if (token === null || lineage.inputs?.[name] !== token) return 'input changed';
+  }
+  return null;
+}

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import type { DatasetDefinition, ColumnSchema } from '../datasets/definitions.js';
+import type { DuckDb } from '../engine/duckdb.js';
+import type { PostgresConnectionInfo, TableSource } from '../engine/table-source.js';
+
+/** Fields every recipe has, whatever its type. */
+export const RecipeBaseSchema = z.object({
+  name: z.string(),
+  type: z.string(),
+  inputs: z.array(z.string()).min(1, 'A recipe needs at least one input dataset'),
+  output: z.string(),
+  description: z.string().max(10_000).optional(),
+  tags: z.array(z.string().max(50)).max(50).optional(),
+});
+export type RecipeBase = z.infer<typeof RecipeBaseSchema>;
+
+export interface RecipeInput {
+  name: string;
+  source: TableSource;
+  definition: DatasetDefinition;
+}
+
+/** Where a run writes: a Parquet file (managed output) or a PostgreSQL table (pushdown). */
+export type RecipeTarget =
+  | { kind: 'parquet'; path: string }
+  | { kind: 'postgres'; connection: PostgresConnectionInfo; connectionName: string; table: { schema?: string; name: string } };
+
+export interface RecipeContext {
+  duck: DuckDb;
+  inputs: RecipeInput[];
+  /** A temporary file path on the workspace's file system. */
+  tempPath(suffix: string): string;
+  log(message: string): void;
+  onProgress?(rows: number): void;
+}
+
+export interface RecipeResult {
+  rowCount: number;
+  columns: ColumnSchema[];
+  contentHash: string | null;
+}
+
+/**
+ * A recipe type: its parameter schema, a check at save time (returns the output schema)
+ * and its run. Each type is one file registered in `registry.ts`.
+ */
+export interface RecipeType<R extends RecipeBase = RecipeBase> {
+  type: string;
+  label: string;
+  schema: z.ZodType<R>;
+  /** Validates against the inputs without writing anything; errors are LlanoErrors (400). */
+  describe(ctx: RecipeContext, recipe: R, target: RecipeTarget): Promise<{ columns: ColumnSchema[] }>;
+  run(ctx: RecipeContext, recipe: R, target: RecipeTarget): Promise<RecipeResult>;
+}

@@ -1,0 +1,67 @@
+import cookie from '@fastify/cookie';
+import multipart from '@fastify/multipart';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { LOCAL_ADMIN, type Principal } from '../catalog/access.js';
+import { LlanoError, toLlanoError } from '../common/errors.js';
+import { VERSION } from '../common/version.js';
+import type { Workspace } from '../workspace/workspace.js';
+import { openApiDocument } from './openapi.js';
+import { route } from './route.js';
+import { apiRouteModules } from './routes/index.js';
+import { SESSION_COOKIE } from './routes/auth.js';
+import { registerWebUi } from './web-ui.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+}
+
+export interface ServerOptions {
+  logger?: boolean;
+  /**
+   * For the CLI's in-process server only (never one that listens): requests without
+   * credentials act as the local workspace owner, who can read the workspace folder anyway.
+   */
+  localOwner?: boolean;
+}
+
+/** The HTTP API (and later the web UI) over one workspace. */
+export async function buildServer(ws: Workspace, options: ServerOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ? { level: 'info', redact: ['req.headers.authorization', 'req.headers.cookie'] } : false,
+    bodyLimit: 10 * 1024 * 1024,
+  });
+  await app.register(cookie);
+  await app.register(multipart, { limits: { fileSize: ws.config.maxUploadMb * 1024 * 1024, files: 1 } });
+
+  app.decorateRequest('principal', null);
+  // Resolve the caller from a Bearer token (session token or API key) or the session cookie.
+  app.addHook('onRequest', async (request) => {
+    const header = request.headers.authorization;
+    const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : request.cookies?.[SESSION_COOKIE];
+    request.principal = token ? await ws.catalog.users.authenticateToken(token) : options.localOwner ? LOCAL_ADMIN : null;
+    if (request.principal && header) request.principal = { ...request.principal, via: request.principal.via === 'apikey' ? 'apikey' : 'token' };
+  });
+
+  app.setErrorHandler((err, _request, reply) => {
+    let e: LlanoError;
+    const code = (err as { code?: string }).code;
+    const status = (err as { statusCode?: number }).statusCode;
+    if (err instanceof LlanoError) e = err;
+    else if (code === 'FST_REQ_FILE_TOO_LARGE' || code === 'FST_ERR_CTP_BODY_TOO_LARGE') e = new LlanoError('payload_too_large', 413, `Upload exceeds the limit of ${ws.config.maxUploadMb} MB`);
+    else if (status && status >= 400 && status < 500) e = new LlanoError('bad_request', status, (err as Error).message);
+    else e = toLlanoError(err);
+    if (e.status >= 500) app.log.error(err);
+    void reply.code(e.status).send({ error: { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) } });
+  });
+  app.setNotFoundHandler((request, reply) => {
+    void reply.code(404).send({ error: { code: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}` } });
+  });
+
+  route(app, { method: 'GET', url: '/api/health', summary: 'Liveness check', tag: 'system', auth: false }, async () => ({ status: 'ok', version: VERSION }));
+  route(app, { method: 'GET', url: '/api/openapi.json', summary: 'This API described in OpenAPI 3', tag: 'system' }, async () => openApiDocument(VERSION));
+  for (const register of apiRouteModules) register(app, ws);
+  await registerWebUi(app);
+  return app;
+}

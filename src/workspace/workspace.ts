@@ -1,0 +1,62 @@
+import { EventEmitter } from 'node:events';
+import { mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { Catalog } from '../catalog/catalog.js';
+import type { Config } from '../common/config.js';
+import { DuckDb } from '../engine/duckdb.js';
+
+/** Events other parts listen to (SSE progress, data-change triggers). */
+export interface WorkspaceEvents {
+  job: [JobEvent];
+  datasetVersion: [{ projectKey: string; dataset: string; versionId: string; rowCount: number | null }];
+}
+
+export type JobEvent =
+  | { type: 'job-status'; projectKey: string; jobId: string; status: string; error?: string | null }
+  | { type: 'activity'; projectKey: string; jobId: string; index: number; recipe: string; output: string; status: string; rows?: number | null; error?: string | null }
+  | { type: 'log'; projectKey: string; jobId: string; level: string; message: string; ts: string };
+
+/**
+ * Everything a running Llano has open: settings, the catalog, the DuckDB engine and the
+ * workspace folder (`LLANO_HOME`). Services receive it as their first argument.
+ */
+export class Workspace {
+  readonly events = new EventEmitter<WorkspaceEvents>();
+  /** An id for this process; jobs it runs carry it so a restart can spot interrupted ones. */
+  readonly processId = `${process.pid}-${Date.now()}`;
+
+  private constructor(
+    readonly config: Config,
+    readonly catalog: Catalog,
+    readonly duck: DuckDb,
+  ) {
+    this.events.setMaxListeners(0);
+  }
+
+  static async open(config: Config): Promise<Workspace> {
+    for (const dir of ['data', 'tmp', 'logs']) mkdirSync(path.join(config.home, dir), { recursive: true });
+    // Leftovers of a crashed process (half-written uploads, spill files) are never needed.
+    rmSync(path.join(config.home, 'tmp'), { recursive: true, force: true });
+    mkdirSync(path.join(config.home, 'tmp', 'duckdb'), { recursive: true });
+    const catalog = await Catalog.open({ url: config.catalogUrl, home: config.home });
+    const duck = await DuckDb.open(':memory:', { tempDirectory: path.join(config.home, 'tmp', 'duckdb') });
+    return new Workspace(config, catalog, duck);
+  }
+
+  /** Absolute path of a location stored relative to the workspace. */
+  resolve(relative: string): string {
+    const abs = path.resolve(this.config.home, relative);
+    if (!abs.startsWith(path.resolve(this.config.home) + path.sep)) throw new Error(`Location escapes the workspace: ${relative}`);
+    return abs;
+  }
+
+  /** A fresh temporary path under the workspace (same file system as the data, so renames are atomic). */
+  tempPath(suffix: string): string {
+    return path.join(this.config.home, 'tmp', `${Date.now()}-${Math.random().toString(36).slice(2)}${suffix}`);
+  }
+
+  async close(): Promise<void> {
+    this.duck.close();
+    await this.catalog.close();
+  }
+}

@@ -1,0 +1,84 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { llano } from './support/cli.js';
+import { startTestServer, type TestServer } from './support/llano-server.js';
+
+const CSV = 'antenna,band,trec_x\nDA41,3,35.5\nDA42,3,36.5\nDV01,6,55.0\n';
+
+describe('llano CLI on a workspace (no server)', () => {
+  let dir: string;
+  let home: string[];
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'llano-cli-'));
+    home = ['--home', path.join(dir, 'ws')];
+    writeFileSync(path.join(dir, 'trec.csv'), CSV);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('creates a project, imports, writes a recipe, builds and reads the result', async () => {
+    expect((await llano([...home, 'project', 'create', 'QA', '--name', 'Receiver QA'])).code).toBe(0);
+    const list = await llano([...home, 'project', 'list']);
+    expect(list.out).toMatch(/QA\s+Receiver QA\s+admin/);
+
+    const imp = await llano([...home, '-p', 'QA', 'dataset', 'import', 'trec', path.join(dir, 'trec.csv')]);
+    expect(imp.code).toBe(0);
+    expect(imp.out).toMatch(/Imported 3 rows into trec/);
+
+    const rec = await llano([...home, '-p', 'QA', 'recipe', 'create', 'r_by_band', '--input', 'trec', '--output', 'by_band', '--sql', 'SELECT band, avg(trec_x) AS mean FROM trec GROUP BY band ORDER BY band']);
+    expect(rec.code, rec.err).toBe(0);
+
+    const build = await llano([...home, '-p', 'QA', 'build', 'by_band']);
+    expect(build.code, build.err).toBe(0);
+    expect(build.out).toMatch(/succeeded/);
+
+    const head = await llano([...home, '-p', 'QA', '--json', 'dataset', 'head', 'by_band']);
+    expect(JSON.parse(head.out).rows).toEqual([[3, 36], [6, 55]]);
+
+    const stats = await llano([...home, '-p', 'QA', 'dataset', 'stats', 'trec']);
+    expect(stats.out).toMatch(/trec_x\s+DOUBLE\s+3\s+0/);
+
+    const out = path.join(dir, 'by_band.csv');
+    expect((await llano([...home, '-p', 'QA', 'dataset', 'download', 'by_band', '--out', out])).code).toBe(0);
+    expect(readFileSync(out, 'utf8').trim().split(/\r?\n/)).toEqual(['band,mean', '3,36', '6,55']);
+
+    const jobs = await llano([...home, '-p', 'QA', '--json', 'job', 'list']);
+    const jobId = JSON.parse(jobs.out)[0].id;
+    expect((await llano([...home, '-p', 'QA', 'job', 'log', jobId])).out).toMatch(/wrote 2 rows to by_band/);
+    expect((await llano([...home, '-p', 'QA', 'flow'])).out).toMatch(/dataset\s+by_band\s+built/);
+  });
+
+  it('errors are one line and a non-zero exit code', async () => {
+    const r = await llano([...home, '-p', 'QA', 'dataset', 'import', 'x', path.join(dir, 'missing.csv')]);
+    expect(r.code).toBe(1);
+    expect(r.err).toBe(`error: No such file: ${path.join(dir, 'missing.csv')}\n`);
+    const bad = await llano([...home, '-p', 'QA', 'recipe', 'create', 'r2', '--input', 'trec', '--output', 'o2', '--sql', 'SELECT nope FROM trec']);
+    expect(bad.code).toBe(1);
+    expect(bad.err.trim().split('\n')).toHaveLength(1);
+    expect(bad.err).toMatch(/nope/);
+    expect((await llano([...home, 'dataset', 'list'])).err).toMatch(/--project/);
+    expect((await llano([...home, 'no-such-command'])).code).toBe(2);
+  });
+});
+
+describe('llano CLI against a server', () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startTestServer();
+  });
+  afterAll(async () => s?.stop());
+
+  it('uses --url and a token; refuses without one', async () => {
+    const env = { LLANO_URL: s.url, LLANO_TOKEN: s.adminToken };
+    expect((await llano(['project', 'create', 'REMOTE'], env)).code).toBe(0);
+    expect((await llano(['--json', 'project', 'list'], env)).out).toMatch(/"key": "REMOTE"/);
+    const anon = await llano(['project', 'list'], { LLANO_URL: s.url });
+    expect(anon.code).toBe(1);
+    expect(anon.err).toBe('error: Authentication required\n');
+    const created = await llano(['--json', 'user', 'create', 'ana', '--password', 'long-password'], env);
+    expect(created.code).toBe(0);
+    const key = await llano(['--json', 'apikey', 'create', 'laptop'], env);
+    expect(JSON.parse(key.out).key).toMatch(/^llk_/);
+  });
+});

@@ -1,0 +1,68 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { spawnServer, stopServer, type SpawnedServer } from './support/spawn-server.js';
+
+async function api(base: string, token: string | null, method: string, url: string, body?: unknown): Promise<any> {
+  const res = await fetch(base + url, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (res.status >= 400) throw new Error(`${method} ${url}: ${res.status} ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+describe('kill -9 during a build', () => {
+  const home = mkdtempSync(path.join(tmpdir(), 'llano-crash-'));
+  let server: SpawnedServer | undefined;
+  afterAll(async () => {
+    if (server) await stopServer(server, 'SIGKILL');
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  it('marks the job failed as interrupted after restart and keeps serving the previous version', async () => {
+    server = await spawnServer(home);
+    const { token } = await api(server.url, null, 'POST', '/api/auth/login', { username: 'admin', password: 'admin-password-for-tests' });
+    await api(server.url, token, 'POST', '/api/projects', { key: 'CRASH' });
+    const form = new FormData();
+    form.set('file', new Blob(['x\n1\n2\n3\n']), 'seed.csv');
+    const up = await fetch(`${server.url}/api/projects/CRASH/datasets/seed/upload`, { method: 'POST', body: form, headers: { authorization: `Bearer ${token}` } });
+    expect(up.status).toBe(201);
+    await api(server.url, token, 'POST', '/api/projects/CRASH/recipes', { name: 'r_out', type: 'sql', inputs: ['seed'], output: 'out', sql: 'SELECT sum(x) AS total FROM seed' });
+    const first = await api(server.url, token, 'POST', '/api/projects/CRASH/builds', { targets: ['out'] });
+    for (let i = 0; i < 200; i++) {
+      if ((await api(server.url, token, 'GET', `/api/projects/CRASH/jobs/${first.jobId}`)).status === 'succeeded') break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect((await api(server.url, token, 'GET', '/api/projects/CRASH/datasets/out/data')).rows).toEqual([[6]]);
+
+    // A slow query: hundreds of millions of rows hashed, long enough to be killed mid-way.
+    await api(server.url, token, 'PUT', '/api/projects/CRASH/recipes/r_out', {
+      name: 'r_out', type: 'sql', inputs: ['seed'], output: 'out',
+      sql: 'SELECT count(DISTINCT md5(CAST(i AS VARCHAR))) AS total FROM range(400000000) t(i), (SELECT max(x) FROM seed) s',
+    });
+    const slow = await api(server.url, token, 'POST', '/api/projects/CRASH/builds', { targets: ['out'] });
+    for (let i = 0; i < 200; i++) {
+      const job = await api(server.url, token, 'GET', `/api/projects/CRASH/jobs/${slow.jobId}`);
+      if (job.activities[0]?.status === 'running') break;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    await stopServer(server, 'SIGKILL');
+
+    server = await spawnServer(home);
+    const token2 = (await api(server.url, null, 'POST', '/api/auth/login', { username: 'admin', password: 'admin-password-for-tests' })).token;
+    const job = await api(server.url, token2, 'GET', `/api/projects/CRASH/jobs/${slow.jobId}`);
+    expect(job.status).toBe('failed');
+    expect(job.error).toMatch(/Interrupted/);
+    expect(job.activities[0].status).toBe('aborted');
+    expect((await api(server.url, token2, 'GET', '/api/projects/CRASH/datasets/out/data')).rows).toEqual([[6]]);
+    const versions = await api(server.url, token2, 'GET', '/api/projects/CRASH/datasets/out/versions');
+    expect(versions.map((v: { status: string; current: boolean }) => [v.status, v.current])).toEqual([
+      ['failed', false],
+      ['ready', true],
+    ]);
+  });
+});

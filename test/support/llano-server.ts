@@ -1,0 +1,85 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { loadConfig, type Config } from '../../src/common/config.js';
+import { buildServer } from '../../src/server/app.js';
+import { bootstrapWorkspace } from '../../src/workspace/bootstrap.js';
+import { Workspace } from '../../src/workspace/workspace.js';
+
+export const ADMIN_PASSWORD = 'admin-password-for-tests';
+
+export interface TestServer {
+  ws: Workspace;
+  app: FastifyInstance;
+  url: string;
+  home: string;
+  adminToken: string;
+  /** JSON request with an optional Bearer token; returns status and parsed body. */
+  call<T = any>(method: string, url: string, options?: { token?: string | null; body?: unknown }): Promise<{ status: number; body: T; headers: Headers }>;
+  /** Multipart upload of `content` as field `file`. */
+  upload<T = any>(url: string, content: string | Buffer, fileName: string, token?: string): Promise<{ status: number; body: T }>;
+  login(username: string, password: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/** A real Llano server on a random port over a fresh temporary workspace (one per test file). */
+export async function startTestServer(overrides: Partial<Config> = {}): Promise<TestServer> {
+  const home = mkdtempSync(path.join(tmpdir(), 'llano-test-'));
+  const ws = await Workspace.open(loadConfig({ home, adminPassword: ADMIN_PASSWORD, port: 0, host: '127.0.0.1', ...overrides }, {}));
+  await bootstrapWorkspace(ws);
+  const app = await buildServer(ws);
+  const address = await app.listen({ port: 0, host: '127.0.0.1' });
+  const call: TestServer['call'] = async (method, url, options = {}) => {
+    const headers: Record<string, string> = {};
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    if (options.body !== undefined) headers['content-type'] = 'application/json';
+    const res = await fetch(address + url, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
+    const text = await res.text();
+    let body: unknown = text;
+    try {
+      body = text ? JSON.parse(text) : null;
+    } catch {
+      // text body (CSV, logs)
+    }
+    return { status: res.status, body: body as never, headers: res.headers };
+  };
+  const login = async (username: string, password: string) => {
+    const r = await call<{ token: string }>('POST', '/api/auth/login', { body: { username, password } });
+    if (r.status !== 200) throw new Error(`login failed: ${JSON.stringify(r.body)}`);
+    return r.body.token;
+  };
+  const adminToken = await login('admin', ADMIN_PASSWORD);
+  const upload: TestServer['upload'] = async (url, content, fileName, token = adminToken) => {
+    const form = new FormData();
+    form.set('file', new Blob([typeof content === 'string' ? content : new Uint8Array(content)]), fileName);
+    const res = await fetch(address + url, { method: 'POST', body: form, headers: { authorization: `Bearer ${token}` } });
+    const text = await res.text();
+    return { status: res.status, body: (text ? JSON.parse(text) : null) as never };
+  };
+  return {
+    ws,
+    app,
+    url: address,
+    home,
+    adminToken,
+    call,
+    upload,
+    login,
+    stop: async () => {
+      await app.close();
+      await ws.close();
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls a job until it ends. */
+export async function waitForJobEnd(server: TestServer, project: string, jobId: string, token = server.adminToken): Promise<any> {
+  for (let i = 0; i < 600; i++) {
+    const r = await server.call('GET', `/api/projects/${project}/jobs/${jobId}`, { token });
+    if (['succeeded', 'failed', 'aborted'].includes(r.body.status)) return r.body;
+    await new Promise((res) => setTimeout(res, 50));
+  }
+  throw new Error(`job ${jobId} did not end`);
+}
