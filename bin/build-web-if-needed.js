@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+// Builds the web UI (web/dist) only when it is missing or older than its sources, so that
+// `npm start` on a fresh checkout serves the UI without rebuilding it every time.
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const webDir = path.join(root, 'web');
+
+function newestMtime(p) {
+  const st = statSync(p);
+  if (!st.isDirectory()) return st.mtimeMs;
+  let newest = st.mtimeMs;
+  for (const entry of readdirSync(p)) if (entry !== 'node_modules' && entry !== 'dist') newest = Math.max(newest, newestMtime(path.join(p, entry)));
+  return newest;
+}
+
+/** True when web/dist is missing or older than a source file of the UI. */
+export function webBuildIsStale() {
+  const index = path.join(webDir, 'dist', 'index.html');
+  if (!existsSync(index)) return true;
+  const sources = ['src', 'index.html', 'vite.config.ts', 'tsconfig.json'].map((f) => path.join(webDir, f)).filter(existsSync);
+  return Math.max(...sources.map(newestMtime)) > statSync(index).mtimeMs;
+}
+
+/** Builds with Vite's API when stale; returns whether it built. */
+export async function buildWebIfStale({ quiet = false } = {}) {
+  if (!webBuildIsStale()) return false;
+  if (!quiet) process.stdout.write('Building the web UI (web/dist)…\n');
+  const { build } = await import('vite');
+  await build({ configFile: path.join(webDir, 'vite.config.ts'), logLevel: quiet ? 'warn' : 'info' });
+  return true;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  try {
+    await buildWebIfStale();
+  } catch (err) {
+    process.stderr.write(`Could not build the web UI: ${err instanceof Error ? err.message : err}\n`);
+    process.exitCode = 1;
+  }
+}

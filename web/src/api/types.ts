@@ -1,0 +1,175 @@
+/** Shapes of the API's answers, as the UI uses them (see GET /api/openapi.json). */
+export type ProjectRole = 'reader' | 'writer' | 'admin';
+
+export interface User {
+  id: string;
+  username: string;
+  displayName: string | null;
+  email: string | null;
+  isAdmin: boolean;
+  createdAt: string;
+}
+
+export interface Me extends Partial<User> {
+  via: string;
+}
+
+export interface Project {
+  key: string;
+  name: string;
+  description: string;
+  tags: string[];
+  createdAt: string;
+  createdBy: string;
+  updatedAt: string;
+  role?: ProjectRole;
+}
+
+export interface Member {
+  username: string;
+  role: ProjectRole;
+}
+
+export interface ApiKeyInfo {
+  id: string;
+  name: string;
+  prefix: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  key?: string;
+}
+
+export interface ColumnSchema {
+  name: string;
+  type: string;
+  nullable?: boolean;
+}
+
+export interface DatasetVersion {
+  id: string;
+  seq: number;
+  status: 'building' | 'ready' | 'failed';
+  rowCount: number | null;
+  contentHash: string | null;
+  columns: ColumnSchema[] | null;
+  lineage: { recipe?: string; source?: string; fileName?: string; inputs?: Record<string, string> } | null;
+  jobId: string | null;
+  createdAt: string;
+  current?: boolean;
+}
+
+export interface Dataset {
+  name: string;
+  description?: string;
+  tags?: string[];
+  storage: { type: 'managed' | 'file' | 'postgres'; [k: string]: unknown };
+  revision: number;
+  updatedAt: string;
+  updatedBy: string;
+  currentVersion: DatasetVersion | null;
+  columns: ColumnSchema[] | null;
+  rowCount: number | null;
+  producedBy?: string | null;
+}
+
+export interface DataPage {
+  columns: string[];
+  types: string[];
+  rows: unknown[][];
+  total: number;
+  offset?: number;
+}
+
+export interface HistogramBin {
+  low: number | string;
+  high: number | string;
+  count: number;
+}
+
+export interface ColumnStats {
+  name: string;
+  type: string;
+  count: number;
+  nulls: number;
+  distinct: number;
+  distinctIsApproximate: boolean;
+  min: unknown;
+  max: unknown;
+  mean: number | null;
+  stddev: number | null;
+  topValues: { value: unknown; count: number }[];
+  histogram: HistogramBin[];
+}
+
+export interface Recipe {
+  name: string;
+  type: string;
+  inputs: string[];
+  output: string;
+  sql?: string;
+  description?: string;
+  revision: number;
+  updatedAt: string;
+  updatedBy: string;
+  [param: string]: unknown;
+}
+
+export type DatasetState = 'built' | 'stale' | 'empty' | 'failed' | 'building' | 'external';
+
+export interface FlowNode {
+  id: string;
+  kind: 'dataset' | 'recipe';
+  name: string;
+  state?: DatasetState;
+  storage?: string;
+  rowCount?: number | null;
+  builtAt?: string | null;
+  type?: string;
+  stale?: string | null;
+}
+
+export interface FlowGraph {
+  nodes: FlowNode[];
+  edges: { from: string; to: string }[];
+}
+
+export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'aborted';
+export type ActivityStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'up-to-date' | 'aborted';
+
+export interface JobActivity {
+  index: number;
+  recipe: string;
+  output: string;
+  status: ActivityStatus;
+  startedAt: string | null;
+  endedAt: string | null;
+  durationMs: number | null;
+  rows: number | null;
+  error: string | null;
+}
+
+export interface Job {
+  id: string;
+  projectKey: string;
+  kind: string;
+  status: JobStatus;
+  mode: string;
+  targets: string[];
+  createdBy: string;
+  createdAt: string;
+  startedAt: string | null;
+  endedAt: string | null;
+  durationMs: number | null;
+  error: string | null;
+  activities?: JobActivity[];
+}
+
+export interface Revision {
+  revision: number;
+  action: 'create' | 'update' | 'delete' | 'revert';
+  body: unknown | null;
+  author: string;
+  createdAt: string;
+}
+
+export type BuildMode = 'only' | 'required' | 'recursive';

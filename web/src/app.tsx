@@ -1,0 +1,74 @@
+import { lazy, Suspense, type ReactNode } from 'react';
+import { BrowserRouter, Route, Routes } from 'react-router-dom';
+import { AuthProvider, RequireAuth } from './auth';
+import { AppShell, PlainBody, ProjectLayout } from './components/layout';
+import { EmptyState, Loading } from './components/ui';
+import { LoginPage } from './pages/login';
+import { HomePage } from './pages/home';
+
+// Pages with heavy libraries (ECharts, CodeMirror, xyflow + elk) load on first visit.
+const ProjectOverviewPage = lazy(() => import('./pages/project-overview'));
+const DatasetsPage = lazy(() => import('./pages/datasets'));
+const DatasetPage = lazy(() => import('./pages/dataset'));
+const FlowPage = lazy(() => import('./pages/flow'));
+const RecipesPage = lazy(() => import('./pages/recipes'));
+const RecipeEditorPage = lazy(() => import('./pages/recipe-editor'));
+const JobsPage = lazy(() => import('./pages/jobs'));
+const JobPage = lazy(() => import('./pages/job'));
+const ScenariosPage = lazy(() => import('./pages/scenarios'));
+const ScenarioPage = lazy(() => import('./pages/scenario'));
+const MonitoringPage = lazy(() => import('./pages/monitoring'));
+const HistoryPage = lazy(() => import('./pages/history'));
+const MembersPage = lazy(() => import('./pages/members'));
+const UsersPage = lazy(() => import('./pages/users'));
+const AccountPage = lazy(() => import('./pages/account'));
+
+const page = (node: ReactNode) => <Suspense fallback={<Loading />}>{node}</Suspense>;
+
+function NotFound() {
+  return <EmptyState title="Page not found">This address does not match any page of Llano.</EmptyState>;
+}
+
+export function App() {
+  return (
+    <BrowserRouter>
+      <AuthProvider>
+        <Routes>
+          <Route path="/login" element={<LoginPage />} />
+          <Route
+            element={
+              <RequireAuth>
+                <AppShell />
+              </RequireAuth>
+            }
+          >
+            <Route element={<PlainBody />}>
+              <Route index element={<HomePage />} />
+              <Route path="monitoring/:tab?" element={page(<MonitoringPage />)} />
+              <Route path="admin/users" element={page(<UsersPage />)} />
+              <Route path="account" element={page(<AccountPage />)} />
+              <Route path="*" element={<NotFound />} />
+            </Route>
+            <Route path="projects/:key" element={<ProjectLayout />}>
+              <Route index element={page(<ProjectOverviewPage />)} />
+              <Route path="datasets" element={page(<DatasetsPage />)} />
+              <Route path="datasets/:name/:tab?" element={page(<DatasetPage />)} />
+              <Route path="recipes" element={page(<RecipesPage />)} />
+              <Route path="recipes/:name" element={page(<RecipeEditorPage />)} />
+              <Route path="jobs" element={page(<JobsPage />)} />
+              <Route path="jobs/:id" element={page(<JobPage />)} />
+              <Route path="scenarios" element={page(<ScenariosPage />)} />
+              <Route path="scenarios/:name/:tab?" element={page(<ScenarioPage />)} />
+              <Route path="history/:kind/:name" element={page(<HistoryPage />)} />
+              <Route path="members" element={page(<MembersPage />)} />
+              <Route path="*" element={<NotFound />} />
+            </Route>
+            <Route path="projects/:key/flow" element={<ProjectLayout full />}>
+              <Route index element={page(<FlowPage />)} />
+            </Route>
+          </Route>
+        </Routes>
+      </AuthProvider>
+    </BrowserRouter>
+  );
+}

@@ -1,0 +1,77 @@
+import { BarChart, CustomChart, LineChart, ScatterChart } from 'echarts/charts';
+import { DataZoomComponent, GridComponent, LegendComponent, MarkLineComponent, TooltipComponent } from 'echarts/components';
+import * as echarts from 'echarts/core';
+import { CanvasRenderer } from 'echarts/renderers';
+import { useEffect, useRef } from 'react';
+
+echarts.use([BarChart, CustomChart, LineChart, ScatterChart, GridComponent, TooltipComponent, DataZoomComponent, LegendComponent, MarkLineComponent, CanvasRenderer]);
+
+export type EChartsOption = echarts.EChartsCoreOption;
+export { echarts };
+
+/**
+ * One ECharts instance in a div; resized with its container. `onClick` receives the clicked
+ * item's `data`.
+ */
+export function EChart({ option, className = 'chart', style, onClick, ariaLabel }: { option: EChartsOption; className?: string; style?: React.CSSProperties; onClick?: (data: unknown) => void; ariaLabel: string }) {
+  const ref = useRef<HTMLDivElement>(null);
+  const chart = useRef<echarts.ECharts | null>(null);
+  const clickRef = useRef(onClick);
+  clickRef.current = onClick;
+
+  useEffect(() => {
+    if (!ref.current) return;
+    const c = echarts.init(ref.current, undefined, { renderer: 'canvas' });
+    chart.current = c;
+    c.on('click', (p) => clickRef.current?.((p as { data?: unknown }).data));
+    const ro = new ResizeObserver(() => c.resize());
+    ro.observe(ref.current);
+    return () => {
+      ro.disconnect();
+      c.dispose();
+      chart.current = null;
+    };
+  }, []);
+
+  useEffect(() => {
+    chart.current?.setOption(option, { notMerge: true });
+  }, [option]);
+
+  return <div ref={ref} className={className} style={style} role="img" aria-label={ariaLabel} />;
+}
+
+/** Colours of outcomes and states, matching the CSS tokens. */
+export const COLORS = {
+  ok: '#2e8b57',
+  warn: '#c27c0e',
+  bad: '#c62f3a',
+  run: '#2d7dd2',
+  idle: '#8a94a3',
+  ext: '#7a5cc4',
+  accent: '#1f5fae',
+};
+
+export function outcomeColor(outcome: string | null | undefined): string {
+  switch (outcome) {
+    case 'succeeded':
+    case 'success':
+    case 'built':
+    case 'up-to-date':
+      return COLORS.ok;
+    case 'warning':
+    case 'skipped':
+    case 'stale':
+      return COLORS.warn;
+    case 'failed':
+    case 'failure':
+    case 'aborted':
+    case 'interrupted':
+      return COLORS.bad;
+    case 'running':
+    case 'building':
+    case 'queued':
+      return COLORS.run;
+    default:
+      return COLORS.idle;
+  }
+}

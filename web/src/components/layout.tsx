@@ -1,0 +1,95 @@
+import { Link, NavLink, Outlet, useParams } from 'react-router-dom';
+import { projectApi } from '../api/client';
+import type { Project } from '../api/types';
+import { useAuth } from '../auth';
+import { useApi } from '../lib/use-api';
+
+/** Header with the global navigation, then the page. */
+export function AppShell() {
+  const { me, logout } = useAuth();
+  return (
+    <div className="app">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <Link to="/" className="brand" aria-label="Llano home">
+          <span className="brand-mark" aria-hidden="true">
+            ◢
+          </span>
+          Llano
+        </Link>
+        <nav aria-label="Main">
+          <NavLink to="/" end>
+            Projects
+          </NavLink>
+          <NavLink to="/monitoring">Automation monitoring</NavLink>
+          {me?.isAdmin ? <NavLink to="/admin/users">Users</NavLink> : null}
+          <NavLink to="/account">API keys</NavLink>
+        </nav>
+        <div className="spacer" />
+        <div className="user">
+          <span title={me?.email ?? undefined}>{me?.displayName || me?.username}</span>
+          <button type="button" className="btn small" onClick={() => void logout()}>
+            Log out
+          </button>
+        </div>
+      </header>
+      <Outlet />
+    </div>
+  );
+}
+
+/** A page without the project sidebar. */
+export function PlainBody() {
+  return (
+    <div className="body" style={{ gridTemplateColumns: '1fr' }}>
+      <main id="main" className="content" tabIndex={-1}>
+        <Outlet />
+      </main>
+    </div>
+  );
+}
+
+const PROJECT_NAV: { to: string; label: string; icon: string; end?: boolean }[] = [
+  { to: '', label: 'Overview', icon: '◉', end: true },
+  { to: 'flow', label: 'Flow', icon: '⇶' },
+  { to: 'datasets', label: 'Datasets', icon: '▦' },
+  { to: 'recipes', label: 'Recipes', icon: '⚙' },
+  { to: 'jobs', label: 'Jobs', icon: '▶' },
+  { to: 'scenarios', label: 'Scenarios', icon: '⟳' },
+  { to: 'members', label: 'Members', icon: '☺' },
+];
+
+/** Project pages: the sidebar and the page. Pages that need the whole area set `full`. */
+export function ProjectLayout({ full = false }: { full?: boolean }) {
+  const { key = '' } = useParams();
+  const project = useApi<Project>(projectApi(key));
+  return (
+    <div className="body">
+      <aside className="sidebar" aria-label="Project">
+        <div className="project-title">
+          <div className="key">{key}</div>
+          <div className="name">{project.data?.name ?? ' '}</div>
+        </div>
+        <nav aria-label="Project sections">
+          {PROJECT_NAV.map((n) => (
+            <NavLink key={n.to} to={`/projects/${encodeURIComponent(key)}${n.to ? '/' + n.to : ''}`} end={n.end} className={({ isActive }) => (isActive ? 'active' : '')}>
+              <span className="icon" aria-hidden="true">
+                {n.icon}
+              </span>
+              {n.label}
+            </NavLink>
+          ))}
+        </nav>
+      </aside>
+      <main id="main" className={`content${full ? ' full' : ''}`} tabIndex={-1}>
+        <Outlet />
+      </main>
+    </div>
+  );
+}
+
+export function projectPath(key: string, ...rest: string[]): string {
+  return ['/projects', key, ...rest].map((s, i) => (i === 0 ? s : encodeURIComponent(s))).join('/');
+}

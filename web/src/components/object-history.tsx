@@ -1,0 +1,117 @@
+import { useMemo, useState } from 'react';
+import { api, projectApi } from '../api/client';
+import type { Revision } from '../api/types';
+import { canonicalJson, diffLines } from '../lib/diff';
+import { formatDateTime, formatRelative } from '../lib/format';
+import { useApi } from '../lib/use-api';
+import { Async, EmptyState, ErrorAlert } from './ui';
+
+/**
+ * Revisions of a catalog object (dataset, recipe, scenario…), newest first, with the diff of
+ * the selected revision against the one before it, and revert (which appends a revision).
+ */
+export function ObjectHistory({ projectKey, kind, name, onReverted }: { projectKey: string; kind: string; name: string; onReverted?: () => void }) {
+  const history = useApi<Revision[]>(projectApi(projectKey, 'history', kind, name));
+  const [selected, setSelected] = useState<number | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const revisions = useMemo(() => history.data ?? [], [history.data]);
+  const current = selected ?? revisions[0]?.revision ?? null;
+  const index = revisions.findIndex((r) => r.revision === current);
+  const rev = index >= 0 ? revisions[index] : null;
+  const previous = index >= 0 ? revisions[index + 1] : undefined;
+  const diff = useMemo(() => (rev ? diffLines(canonicalJson(previous?.body), canonicalJson(rev.body)) : []), [rev, previous]);
+
+  const revert = async (revision: number) => {
+    if (!window.confirm(`Restore ${kind} ${name} to revision ${revision}? This adds a new revision; nothing is lost.`)) return;
+    setBusy(true);
+    setError(null);
+    setNotice(null);
+    try {
+      await api.post(projectApi(projectKey, 'history', kind, name, 'revert'), { revision });
+      setNotice(`Restored revision ${revision} as a new revision.`);
+      setSelected(null);
+      history.reload();
+      onReverted?.();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Async state={history} label="Loading history…">
+      {() =>
+        revisions.length === 0 ? (
+          <EmptyState title="No history">This object has no recorded revision.</EmptyState>
+        ) : (
+          <div className="stack">
+            <ErrorAlert error={error} title="Revert failed" />
+            {notice ? (
+              <div className="alert success" role="status">
+                {notice}
+              </div>
+            ) : null}
+            <div style={{ display: 'grid', gridTemplateColumns: 'minmax(260px, 340px) 1fr', gap: 16, alignItems: 'start' }}>
+              <div className="card">
+                <table className="table" aria-label="Revisions">
+                  <thead>
+                    <tr>
+                      <th>Rev.</th>
+                      <th>Change</th>
+                      <th>By</th>
+                      <th />
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {revisions.map((r, i) => (
+                      <tr key={r.revision} aria-selected={r.revision === current} style={r.revision === current ? { background: 'var(--accent-soft)' } : undefined}>
+                        <td>
+                          <button type="button" className="btn ghost small" onClick={() => setSelected(r.revision)} aria-label={`Show revision ${r.revision}`}>
+                            #{r.revision}
+                          </button>
+                        </td>
+                        <td>
+                          {r.action}
+                          <div className="muted small" title={formatDateTime(r.createdAt)}>
+                            {formatRelative(r.createdAt)}
+                          </div>
+                        </td>
+                        <td className="small">{r.author}</td>
+                        <td>
+                          {i > 0 && r.body !== null ? (
+                            <button type="button" className="btn small" disabled={busy} onClick={() => void revert(r.revision)}>
+                              Revert
+                            </button>
+                          ) : i === 0 ? (
+                            <span className="badge ok plain">current</span>
+                          ) : null}
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+              <div className="stack" style={{ minWidth: 0 }}>
+                <div className="muted small">
+                  {rev ? (previous ? `Revision ${rev.revision} compared with revision ${previous.revision}` : `Revision ${rev.revision}: first version`) : null}
+                </div>
+                <div className="diff" aria-label="Differences">
+                  {diff.map((d, i) => (
+                    <div key={i} className={d.kind}>
+                      {d.kind === 'add' ? '+ ' : d.kind === 'del' ? '- ' : '  '}
+                      {d.text}
+                    </div>
+                  ))}
+                </div>
+              </div>
+            </div>
+          </div>
+        )
+      }
+    </Async>
+  );
+}

@@ -1,0 +1,134 @@
+import { useEffect, useRef, type ReactNode } from 'react';
+import { NavLink } from 'react-router-dom';
+import { ApiError, errorMessage } from '../api/client';
+
+export function Loading({ label = 'Loading…' }: { label?: string }) {
+  return (
+    <div className="loading-block" role="status" aria-live="polite">
+      <span className="spinner" aria-hidden="true" /> {label}
+    </div>
+  );
+}
+
+/** An API error as users should read it: the server's message, its code in small print. */
+export function ErrorAlert({ error, title, onRetry }: { error: unknown; title?: string; onRetry?: () => void }) {
+  if (!error) return null;
+  const code = error instanceof ApiError ? error.code : null;
+  return (
+    <div className="alert error" role="alert">
+      {title ? <strong>{title}: </strong> : null}
+      {errorMessage(error)}
+      {code ? <span className="code">{code}</span> : null}
+      {onRetry ? (
+        <button type="button" className="btn small ghost" style={{ marginLeft: 8 }} onClick={onRetry}>
+          Retry
+        </button>
+      ) : null}
+    </div>
+  );
+}
+
+export function EmptyState({ title, children, actions }: { title: string; children?: ReactNode; actions?: ReactNode }) {
+  return (
+    <div className="empty">
+      <div className="empty-title">{title}</div>
+      {children ? <div>{children}</div> : null}
+      {actions ? <div className="empty-actions">{actions}</div> : null}
+    </div>
+  );
+}
+
+/** The whole-page states of data loaded by useApi: spinner, error with retry, or the content. */
+export function Async<T>({ state, children, label }: { state: { data: T | undefined; error: unknown; loading: boolean; reload: () => void }; children: (data: T) => ReactNode; label?: string }) {
+  if (state.error && state.data === undefined) return <ErrorAlert error={state.error} onRetry={state.reload} />;
+  if (state.data === undefined) return <Loading label={label} />;
+  return <>{children(state.data)}</>;
+}
+
+const STATUS_CLASS: Record<string, string> = {
+  built: 'ok',
+  succeeded: 'ok',
+  success: 'ok',
+  ok: 'ok',
+  passed: 'ok',
+  ready: 'ok',
+  'up-to-date': 'ok',
+  stale: 'warn',
+  warning: 'warn',
+  warn: 'warn',
+  skipped: 'warn',
+  failed: 'bad',
+  failure: 'bad',
+  error: 'bad',
+  aborted: 'bad',
+  interrupted: 'bad',
+  building: 'run',
+  running: 'run',
+  queued: 'run',
+  pending: '',
+  empty: '',
+  external: 'ext',
+};
+
+export const statusClass = (status: string | null | undefined) => STATUS_CLASS[status ?? ''] ?? '';
+
+export function StatusBadge({ status, label }: { status: string | null | undefined; label?: string }) {
+  return <span className={`badge ${statusClass(status)}`}>{label ?? status ?? 'unknown'}</span>;
+}
+
+export function PageHeader({ title, subtitle, breadcrumbs, actions }: { title: ReactNode; subtitle?: ReactNode; breadcrumbs?: ReactNode; actions?: ReactNode }) {
+  return (
+    <div className="page-header">
+      <div className="titles">
+        {breadcrumbs ? <div className="breadcrumbs">{breadcrumbs}</div> : null}
+        <h1>{title}</h1>
+        {subtitle ? <div className="subtitle">{subtitle}</div> : null}
+      </div>
+      {actions ? <div className="actions">{actions}</div> : null}
+    </div>
+  );
+}
+
+/** Tabs that are links, so each tab has its own URL. */
+export function LinkTabs({ tabs, label }: { tabs: { to: string; label: string; end?: boolean }[]; label: string }) {
+  return (
+    <nav className="tabs" aria-label={label}>
+      {tabs.map((t) => (
+        <NavLink key={t.to} to={t.to} end={t.end ?? true} className={({ isActive }) => (isActive ? 'active' : '')}>
+          {t.label}
+        </NavLink>
+      ))}
+    </nav>
+  );
+}
+
+export function ProgressBar({ fraction, label, indeterminate }: { fraction: number; label: string; indeterminate?: boolean }) {
+  const pct = Math.round(Math.max(0, Math.min(1, fraction)) * 100);
+  return (
+    <div className={`progress${indeterminate ? ' indeterminate' : ''}`} role="progressbar" aria-label={label} aria-valuemin={0} aria-valuemax={100} aria-valuenow={indeterminate ? undefined : pct}>
+      <div style={{ width: `${pct}%` }} />
+    </div>
+  );
+}
+
+/** A native <dialog>: focus is trapped and Escape closes it. */
+export function Modal({ open, title, onClose, children, footer }: { open: boolean; title: string; onClose: () => void; children: ReactNode; footer?: ReactNode }) {
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const d = ref.current;
+    if (!d) return;
+    if (open && !d.open) d.showModal();
+    if (!open && d.open) d.close();
+  }, [open]);
+  return (
+    <dialog ref={ref} className="modal" aria-label={title} onClose={onClose} onCancel={onClose}>
+      {open ? (
+        <>
+          <header>{title}</header>
+          <div className="modal-body">{children}</div>
+          {footer ? <footer>{footer}</footer> : null}
+        </>
+      ) : null}
+    </dialog>
+  );
+}

@@ -1,0 +1,78 @@
+/** Display helpers shared by the pages. */
+const numberFormat = new Intl.NumberFormat('en-US');
+
+export function formatCount(n: number | null | undefined): string {
+  return n === null || n === undefined ? '—' : numberFormat.format(n);
+}
+
+export function formatNumber(n: number | null | undefined, digits = 3): string {
+  if (n === null || n === undefined || Number.isNaN(n)) return '—';
+  if (Number.isInteger(n)) return numberFormat.format(n);
+  return Number(n.toPrecision(digits + 2)).toLocaleString('en-US', { maximumFractionDigits: 6 });
+}
+
+/** 1234 ms → `1.2 s`; 75_000 → `1 min 15 s`. */
+export function formatDuration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined) return '—';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const s = ms / 1000;
+  if (s < 60) return `${s.toFixed(s < 10 ? 1 : 0)} s`;
+  const m = Math.floor(s / 60);
+  const rest = Math.round(s % 60);
+  if (m < 60) return rest ? `${m} min ${rest} s` : `${m} min`;
+  const h = Math.floor(m / 60);
+  return `${h} h ${m % 60} min`;
+}
+
+/** `mm:ss` (or `h:mm:ss`), as in the observatory's monitoring view. */
+export function formatClock(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined) return '—';
+  const total = Math.round(ms / 1000);
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  const two = (x: number) => String(x).padStart(2, '0');
+  return h ? `${h}:${two(m)}:${two(s)}` : `${two(m)}:${two(s)}`;
+}
+
+export function formatDateTime(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return d.toLocaleString('en-GB', { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+}
+
+/** `3 min ago`, `yesterday`, or the date. */
+export function formatRelative(iso: string | null | undefined, now = Date.now()): string {
+  if (!iso) return '—';
+  const t = new Date(iso).getTime();
+  if (Number.isNaN(t)) return iso;
+  const s = Math.round((now - t) / 1000);
+  if (s < 45) return 'just now';
+  if (s < 3600) return `${Math.round(s / 60)} min ago`;
+  if (s < 86400) return `${Math.round(s / 3600)} h ago`;
+  if (s < 2 * 86400) return 'yesterday';
+  if (s < 30 * 86400) return `${Math.round(s / 86400)} days ago`;
+  return new Date(iso).toLocaleDateString('en-GB', { year: 'numeric', month: 'short', day: 'numeric' });
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
+}
+
+/** A cell value for the grid: null shown apart, objects as JSON. */
+export function formatCell(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'object') return JSON.stringify(v);
+  return String(v);
+}
+
+export const plural = (n: number, word: string, many = word + 's') => `${formatCount(n)} ${n === 1 ? word : many}`;

@@ -1,0 +1,58 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { api, type Query } from '../api/client';
+
+export interface ApiState<T> {
+  data: T | undefined;
+  error: unknown;
+  loading: boolean;
+  reload: () => void;
+  setData: (update: T | ((old: T | undefined) => T)) => void;
+}
+
+/**
+ * GETs `url` (null: nothing yet) and re-fetches when the URL or query changes. Late answers
+ * of superseded requests are dropped.
+ */
+export function useApi<T>(url: string | null, query?: Query): ApiState<T> {
+  const [data, setData] = useState<T | undefined>(undefined);
+  const [error, setError] = useState<unknown>(null);
+  const [loading, setLoading] = useState(Boolean(url));
+  const [tick, setTick] = useState(0);
+  const key = url === null ? null : url + JSON.stringify(query ?? {});
+  const queryRef = useRef(query);
+  queryRef.current = query;
+
+  useEffect(() => {
+    if (url === null) return;
+    const controller = new AbortController();
+    setLoading(true);
+    api
+      .get<T>(url, queryRef.current, controller.signal)
+      .then((d) => {
+        setData(d);
+        setError(null);
+      })
+      .catch((e) => {
+        if ((e as Error).name !== 'AbortError') setError(e);
+      })
+      .finally(() => {
+        if (!controller.signal.aborted) setLoading(false);
+      });
+    return () => controller.abort();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [key, tick]);
+
+  const reload = useCallback(() => setTick((t) => t + 1), []);
+  return { data, error, loading, reload, setData: setData as ApiState<T>['setData'] };
+}
+
+/** Re-runs `fn` every `ms` while `active`. */
+export function useInterval(fn: () => void, ms: number, active = true): void {
+  const saved = useRef(fn);
+  saved.current = fn;
+  useEffect(() => {
+    if (!active) return;
+    const id = setInterval(() => saved.current(), ms);
+    return () => clearInterval(id);
+  }, [ms, active]);
+}

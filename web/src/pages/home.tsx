@@ -1,0 +1,184 @@
+import { useMemo, useState, type FormEvent } from 'react';
+import { Link, useNavigate, useSearchParams } from 'react-router-dom';
+import { api } from '../api/client';
+import type { Project } from '../api/types';
+import { projectPath } from '../components/layout';
+import { Async, EmptyState, ErrorAlert, Modal, PageHeader } from '../components/ui';
+import { formatDateTime, formatRelative } from '../lib/format';
+import { useApi } from '../lib/use-api';
+
+export function HomePage() {
+  const projects = useApi<Project[]>('/api/projects');
+  const [params, setParams] = useSearchParams();
+  const q = params.get('q') ?? '';
+  const tag = params.get('tag');
+  const [creating, setCreating] = useState(false);
+
+  const setParam = (name: string, value: string | null) => {
+    const next = new URLSearchParams(params);
+    if (value) next.set(name, value);
+    else next.delete(name);
+    setParams(next, { replace: true });
+  };
+
+  const allTags = useMemo(() => [...new Set((projects.data ?? []).flatMap((p) => p.tags))].sort(), [projects.data]);
+  const visible = useMemo(() => {
+    const needle = q.trim().toLowerCase();
+    return (projects.data ?? [])
+      .filter((p) => !tag || p.tags.includes(tag))
+      .filter((p) => !needle || [p.key, p.name, p.description, ...p.tags].some((s) => s.toLowerCase().includes(needle)))
+      .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
+  }, [projects.data, q, tag]);
+
+  return (
+    <>
+      <PageHeader
+        title="Projects"
+        subtitle="The projects you may see, most recently active first"
+        actions={
+          <button type="button" className="btn primary" onClick={() => setCreating(true)}>
+            New project
+          </button>
+        }
+      />
+      <div className="filter-bar">
+        <input type="search" aria-label="Search projects" placeholder="Search by name, key, description or tag" value={q} onChange={(e) => setParam('q', e.target.value)} style={{ width: 340 }} />
+        {allTags.length ? (
+          <div className="row" role="group" aria-label="Filter by tag">
+            {allTags.map((t) => (
+              <button key={t} type="button" className="tag" aria-pressed={tag === t} onClick={() => setParam('tag', tag === t ? null : t)}>
+                {t}
+              </button>
+            ))}
+          </div>
+        ) : null}
+      </div>
+      <Async state={projects} label="Loading projects…">
+        {(all) =>
+          all.length === 0 ? (
+            <div className="card">
+              <EmptyState
+                title="No projects yet"
+                actions={
+                  <button type="button" className="btn primary" onClick={() => setCreating(true)}>
+                    Create your first project
+                  </button>
+                }
+              >
+                A project holds datasets, recipes, scenarios and dashboards, with its own members.
+              </EmptyState>
+            </div>
+          ) : visible.length === 0 ? (
+            <div className="card">
+              <EmptyState title="No project matches">Change the search or the tag filter.</EmptyState>
+            </div>
+          ) : (
+            <div className="card">
+              <table className="table">
+                <thead>
+                  <tr>
+                    <th>Project</th>
+                    <th>Description</th>
+                    <th>Tags</th>
+                    <th>Your role</th>
+                    <th>Last activity</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {visible.map((p) => (
+                    <tr key={p.key}>
+                      <td>
+                        <Link to={projectPath(p.key)}>
+                          <strong>{p.name}</strong>
+                        </Link>
+                        <div className="muted small mono">{p.key}</div>
+                      </td>
+                      <td className="muted" style={{ maxWidth: 360 }}>
+                        {p.description || '—'}
+                      </td>
+                      <td>
+                        {p.tags.map((t) => (
+                          <span key={t} className="tag">
+                            {t}
+                          </span>
+                        ))}
+                      </td>
+                      <td>{p.role ?? '—'}</td>
+                      <td title={formatDateTime(p.updatedAt)}>{formatRelative(p.updatedAt)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )
+        }
+      </Async>
+      <NewProjectDialog open={creating} onClose={() => setCreating(false)} />
+    </>
+  );
+}
+
+function NewProjectDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
+  const navigate = useNavigate();
+  const [key, setKey] = useState('');
+  const [name, setName] = useState('');
+  const [description, setDescription] = useState('');
+  const [tags, setTags] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const p = await api.post<Project>('/api/projects', {
+        key: key.trim(),
+        ...(name.trim() ? { name: name.trim() } : {}),
+        ...(description.trim() ? { description: description.trim() } : {}),
+        tags: tags
+          .split(',')
+          .map((t) => t.trim())
+          .filter(Boolean),
+      });
+      onClose();
+      navigate(projectPath(p.key));
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Modal open={open} title="New project" onClose={onClose}>
+      <form className="stack" onSubmit={submit}>
+        <ErrorAlert error={error} />
+        <label className="field">
+          Key <span className="hint">Upper-case letters, digits and underscores, e.g. RECEIVER_QA</span>
+          <input name="key" required autoFocus value={key} onChange={(e) => setKey(e.target.value.toUpperCase())} />
+        </label>
+        <label className="field">
+          Name
+          <input name="name" value={name} onChange={(e) => setName(e.target.value)} />
+        </label>
+        <label className="field">
+          Description
+          <textarea name="description" rows={3} value={description} onChange={(e) => setDescription(e.target.value)} />
+        </label>
+        <label className="field">
+          Tags <span className="hint">Comma-separated</span>
+          <input name="tags" value={tags} onChange={(e) => setTags(e.target.value)} />
+        </label>
+        <div className="row" style={{ justifyContent: 'flex-end' }}>
+          <button type="button" className="btn" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="btn primary" disabled={busy}>
+            {busy ? 'Creating…' : 'Create project'}
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}
