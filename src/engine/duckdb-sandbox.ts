@@ -13,31 +13,61 @@ export interface DuckDbSandbox {
 }
 
 /**
+ * Creating a DuckDB instance costs 20–100 ms, as much as a whole small query, so one
+ * unconfigured instance per shared database is kept ready; it is created after a sandbox
+ * closes, when nobody waits for it.
+ */
+const spares = new WeakMap<DuckDb, Promise<DuckDBInstance>>();
+
+async function createInstance(db: DuckDb): Promise<DuckDBInstance> {
+  const limits = await db.query("SELECT current_setting('threads')::VARCHAR, current_setting('memory_limit')::VARCHAR");
+  const [threads, memoryLimit] = limits.rows[0] as [string, string];
+  return DuckDBInstance.create(':memory:', {
+    threads,
+    memory_limit: memoryLimit,
+    autoinstall_known_extensions: 'false',
+    autoload_known_extensions: 'false',
+  });
+}
+
+function takeInstance(db: DuckDb): Promise<DuckDBInstance> {
+  const spare = spares.get(db);
+  spares.delete(db);
+  return spare ?? createInstance(db);
+}
+
+function prepareSpare(db: DuckDb): void {
+  if (spares.has(db)) return;
+  const next = createInstance(db);
+  next.catch(() => spares.delete(db));
+  spares.set(db, next);
+}
+
+/**
  * A throw-away DuckDB instance for running user SQL, in which only `allowedPaths` and a
- * private work folder can be touched. DuckDB's own switch does the enforcing:
+ * private work folder can be touched. DuckDB's own switches do the enforcing:
  * `allowed_paths` / `allowed_directories`, then `enable_external_access = false`, then
  * `lock_configuration = true` so the SQL cannot switch anything back. These settings are
  * global to an instance, which is why user SQL gets its own instance instead of a connection
  * of the shared one. It inherits the shared instance's thread count and memory limit.
  */
-export async function openSandbox(db: DuckDb, parentDir: string, allowedPaths: readonly string[]): Promise<DuckDbSandbox> {
-  const limits = await db.query("SELECT current_setting('threads')::VARCHAR, current_setting('memory_limit')::VARCHAR");
-  const [threads, memoryLimit] = limits.rows[0] as [string, string];
+export async function openSandbox(
+  db: DuckDb,
+  parentDir: string,
+  allowedPaths: readonly string[],
+  options: { trackProgress?: boolean } = {},
+): Promise<DuckDbSandbox> {
   const workDir = await mkdtemp(join(parentDir, '.llano-sql-'));
   let instance: DuckDBInstance | undefined;
   try {
-    instance = await DuckDBInstance.create(':memory:', {
-      threads,
-      memory_limit: memoryLimit,
-      temp_directory: join(workDir, 'spill'),
-      autoinstall_known_extensions: 'false',
-      autoload_known_extensions: 'false',
-    });
+    instance = await takeInstance(db);
     const conn = await instance.connect();
     const list = (items: readonly string[]) => `[${items.map(quoteLiteral).join(', ')}]`;
+    await conn.run(`SET temp_directory = ${quoteLiteral(join(workDir, 'spill'))}`);
     await conn.run(`SET allowed_paths = ${list(allowedPaths)}`);
     await conn.run(`SET allowed_directories = ${list([workDir + '/'])}`);
-    await conn.run(PROGRESS_SETTINGS);
+    // Progress tracking is a setting, so it must be decided before the configuration is locked.
+    if (options.trackProgress) await conn.run(PROGRESS_SETTINGS);
     await conn.run('SET enable_external_access = false');
     await conn.run('SET lock_configuration = true');
     const opened = instance;
@@ -46,8 +76,12 @@ export async function openSandbox(db: DuckDb, parentDir: string, allowedPaths: r
       workDir,
       async close() {
         conn.closeSync();
-        opened.closeSync();
         await rm(workDir, { recursive: true, force: true });
+        // Tearing down the instance and starting the next one happen after the caller has its answer.
+        setImmediate(() => {
+          opened.closeSync();
+          prepareSpare(db);
+        });
       },
     };
   } catch (error) {

@@ -133,7 +133,7 @@ export async function executeSelectToParquet(
   await mkdir(outputDir, { recursive: true });
   const files = Object.values(recipe.inputs).flatMap(filePaths);
   // Materialized PostgreSQL inputs live in the sandbox's work folder, which it may read.
-  const sandbox = await openSandbox(db, outputDir, files);
+  const sandbox = await openSandbox(db, outputDir, files, { trackProgress: recipe.onProgress !== undefined });
   try {
     const relations: Record<string, string> = {};
     for (const [name, source] of Object.entries(recipe.inputs)) {
