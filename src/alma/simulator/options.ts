@@ -194,7 +194,10 @@ export const simulationOptionsSchema = z
     start: z
       .string()
       .regex(/^\d{4}-\d{2}-\d{2}$/, 'start must be a date YYYY-MM-DD')
-      .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), 'start must be a valid date')
+      .refine((s) => {
+        const ms = Date.parse(`${s}T00:00:00Z`);
+        return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === s;
+      }, 'start must be a valid date')
       .default('2024-10-01'),
     /** Days to simulate; defaults to 30, or to `fullScale.days` with scale 'full'. */
     days: z.number().int().min(1).max(20000).optional(),

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
+import { almaCommands } from './alma.js';
 import { analyticsCommands } from './analytics.js';
 import { datasetCommands } from './datasets.js';
 import { flowCommands } from './flow.js';
@@ -16,4 +17,5 @@ export const commandModules: CommandModule[] = [
   datasetCommands,
   flowCommands,
   analyticsCommands,
+  almaCommands,
 ];
