@@ -4,7 +4,8 @@ import { authRoutes } from './auth.js';
 import { catalogObjectRoutes } from './catalog-objects.js';
 import { datasetRoutes } from './datasets.js';
 import { flowRoutes } from './flow.js';
+import { previewRoutes } from './preview.js';
 import { projectRoutes } from './projects.js';
 
 /** Every group of API routes. Adding a group = adding a file and one line here. */
-export const apiRouteModules: ((app: FastifyInstance, ws: Workspace) => void)[] = [authRoutes, projectRoutes, datasetRoutes, flowRoutes, catalogObjectRoutes];
+export const apiRouteModules: ((app: FastifyInstance, ws: Workspace) => void)[] = [authRoutes, projectRoutes, datasetRoutes, flowRoutes, catalogObjectRoutes, previewRoutes];

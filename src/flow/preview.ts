@@ -1,0 +1,110 @@
+import { tmpdir } from 'node:os';
+import { z } from 'zod';
+import type { Principal } from '../catalog/access.js';
+import { badRequest, LlanoError } from '../common/errors.js';
+import { quoteIdent } from '../common/names.js';
+import { openSandbox } from '../engine/duckdb-sandbox.js';
+import { describeSelect, trimSql } from '../engine/sql-exec.js';
+import { duckdbRelation, type TableSource } from '../engine/table-source.js';
+import type { Workspace } from '../workspace/workspace.js';
+import { recipeContext } from './recipes-service.js';
+
+export const PREVIEW_MAX_ROWS = 1000;
+
+export const PreviewRequestSchema = z.object({
+  type: z.literal('sql').default('sql'),
+  inputs: z.array(z.string()).min(1, 'A recipe needs at least one input dataset'),
+  sql: z.string().min(1, 'The SQL must not be empty').max(1_000_000),
+  limit: z.number().int().min(1).max(PREVIEW_MAX_ROWS).default(100),
+});
+export type PreviewRequest = z.input<typeof PreviewRequestSchema>;
+
+export interface PreviewResult {
+  columns: { name: string; type: string }[];
+  rows: unknown[][];
+  /** More rows exist beyond `limit`. */
+  truncated: boolean;
+  durationMs: number;
+}
+
+/** Where a SQL error is, 1-based, in the text the user wrote. */
+export interface SqlPosition {
+  line: number;
+  column: number;
+}
+
+/**
+ * DuckDB ends parser and binder messages with `LINE n: <excerpt>` and a caret under the
+ * faulty spot; the excerpt may be cut and start with `...`. Finds that spot in `sql`.
+ */
+export function sqlErrorPosition(message: string, sql: string): SqlPosition | null {
+  const m = /(LINE (\d+): ?)(.*)\n( *)\^/.exec(message);
+  if (!m) return null;
+  const line = Number(m[2]);
+  const prefix = m[1].length;
+  let excerpt = m[3];
+  let caret = m[4].length - prefix;
+  if (excerpt.startsWith('...')) {
+    excerpt = excerpt.slice(3);
+    caret -= 3;
+  }
+  if (excerpt.endsWith('...')) excerpt = excerpt.slice(0, -3);
+  const text = sql.split('\n')[line - 1];
+  if (text === undefined || caret < 0) return null;
+  const at = excerpt ? text.indexOf(excerpt) : 0;
+  return { line, column: Math.max(0, at) + caret + 1 };
+}
+
+/**
+ * The first rows a SQL recipe would produce, without saving or building anything: the SQL
+ * is checked like a saved recipe (`describeSelect`: one SELECT, inputs only) and then run
+ * with a LIMIT in a DuckDB sandbox that can read the inputs and nothing else. Engine errors
+ * are 400s whose `details` give the position in the SQL when DuckDB knows it.
+ */
+export async function previewRecipe(ws: Workspace, principal: Principal, projectKey: string, body: unknown): Promise<PreviewResult> {
+  await ws.catalog.projects.authorize(principal, projectKey, 'reader');
+  const parsed = PreviewRequestSchema.safeParse(body);
+  if (!parsed.success) throw badRequest(`Invalid preview: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'preview'}: ${i.message}`).join('; ')}`);
+  const { inputs: inputNames, sql, limit } = parsed.data;
+  const ctx = await recipeContext(ws, projectKey, { name: 'preview', type: 'sql', inputs: inputNames, output: 'preview' });
+  const inputs: Record<string, TableSource> = {};
+  const allowed: string[] = [];
+  for (const input of ctx.inputs) {
+    const s = input.source;
+    if (s.kind === 'postgres') throw badRequest(`Preview reads Parquet and file datasets; ${input.name} is in PostgreSQL: save and build the recipe to see its rows`);
+    if (s.kind === 'parquet' && s.paths.length === 0) throw badRequest(`Input dataset ${input.name} has no data yet: build or import it first`);
+    inputs[input.name] = s;
+    allowed.push(...(s.kind === 'parquet' ? s.paths : [s.path]));
+  }
+
+  const started = Date.now();
+  const sandbox = await openSandbox(ws.duck, tmpdir(), allowed);
+  try {
+    for (const [name, source] of Object.entries(inputs)) await sandbox.conn.run(`CREATE TEMP VIEW ${quoteIdent(name)} AS SELECT * FROM ${duckdbRelation(source)}`);
+    let columns: { name: string; type: string }[];
+    try {
+      columns = (await describeSelect(ws.duck, { inputs, sql })).columns;
+    } catch (error) {
+      throw await withPosition(error, sandbox.conn, sql);
+    }
+    const result = await ws.duck.query(`SELECT * FROM (\n${trimSql(sql)}\n) AS llano_preview LIMIT ${limit + 1}`, undefined, sandbox.conn).catch((error: unknown) => {
+      // Errors at run time (casts, division by zero) carry no position.
+      throw badRequest(error instanceof Error ? error.message.split('\n')[0] : String(error));
+    });
+    return { columns, rows: result.rows.slice(0, limit), truncated: result.rows.length > limit, durationMs: Date.now() - started };
+  } finally {
+    await sandbox.close();
+  }
+}
+
+/** describeSelect keeps DuckDB's first sentence; preparing the text again yields the full message with its position. */
+async function withPosition(error: unknown, conn: { prepare(sql: string): Promise<unknown> }, sql: string): Promise<unknown> {
+  if (!(error instanceof LlanoError) || error.status !== 400) return error;
+  let position: SqlPosition | null = null;
+  try {
+    await conn.prepare(sql);
+  } catch (raw) {
+    position = sqlErrorPosition(raw instanceof Error ? raw.message : String(raw), sql);
+  }
+  return position ? new LlanoError(error.code, error.status, error.message, { ...(error.details as object | undefined), position }) : error;
+}

@@ -1,0 +1,18 @@
+import type { FastifyInstance } from 'fastify';
+import { PreviewRequestSchema, previewRecipe } from '../../flow/preview.js';
+import type { Workspace } from '../../workspace/workspace.js';
+import { route } from '../route.js';
+
+export function previewRoutes(app: FastifyInstance, ws: Workspace): void {
+  route(
+    app,
+    {
+      method: 'POST',
+      url: '/api/projects/{key}/recipes/preview',
+      summary: 'The first rows of a SQL recipe before saving it; engine errors give their position in details.position {line, column}',
+      tag: 'recipes',
+      body: PreviewRequestSchema,
+    },
+    async ({ principal, params, body }) => previewRecipe(ws, principal, params.key, body),
+  );
+}
