@@ -1,16 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPostgres, type RunningPostgres } from './support/embedded-postgres.js';
 import { startTestServer, waitForJobEnd, type TestServer } from './support/llano-server.js';
 
 const P = '/api/projects/OPS';
 const CSV = 'ts,antenna,band,trec_x\n2024-01-01 00:00:00,DA41,3,35.5\n2024-01-01 00:10:00,DA42,3,36.1\n2024-01-01 00:20:00,DV01,6,55.0\n2024-01-01 00:30:00,DV01,6,\n';
 
-describe('core HTTP API', () => {
+// The whole suite runs on both catalog databases: SQLite (embedded shape) and PostgreSQL (cluster shape).
+describe.each(['sqlite', 'postgres'])('core HTTP API, %s catalog', (catalog) => {
   let s: TestServer;
+  let catalogDb: RunningPostgres | undefined;
   let reader: string;
   let outsider: string;
 
   beforeAll(async () => {
-    s = await startTestServer();
+    if (catalog === 'postgres') catalogDb = await startPostgres();
+    s = await startTestServer(catalogDb ? { catalogUrl: catalogDb.url } : {});
     expect((await s.call('POST', '/api/projects', { token: s.adminToken, body: { key: 'OPS', name: 'Operations' } })).status).toBe(201);
     for (const u of ['reader1', 'outsider']) {
       expect((await s.call('POST', '/api/users', { token: s.adminToken, body: { username: u, password: 'password-' + u } })).status).toBe(201);
@@ -19,7 +23,10 @@ describe('core HTTP API', () => {
     reader = await s.login('reader1', 'password-reader1');
     outsider = await s.login('outsider', 'password-outsider');
   });
-  afterAll(async () => s?.stop());
+  afterAll(async () => {
+    await s?.stop();
+    await catalogDb?.stop();
+  });
 
   it('health is public, everything else needs a principal', async () => {
     const h = await s.call('GET', '/api/health');
