@@ -88,6 +88,14 @@ describe('PostgreSQL sources: readRows', () => {
     expect(page.total).toBe(3);
   });
 
+  it('accepts a query ending with a semicolon and a comment, and refuses a second statement', async () => {
+    const query: PostgresTableSource = { kind: 'postgres', connection: { url: server.url }, query: 'SELECT id FROM ops.obs; -- all of them' };
+    expect((await readRows(db, query)).total).toBe(5);
+    const smuggled: PostgresTableSource = { ...query, query: 'SELECT 1 AS x) AS a; DROP TABLE ops.obs; SELECT * FROM (SELECT 1' };
+    await expect(readRows(db, smuggled)).rejects.toMatchObject({ status: 400 });
+    expect((await readRows(db, table)).total).toBe(5);
+  });
+
   it('reports connection failures as 400 without the password', async () => {
     const url = new URL(server.url);
     url.password = 'wrong-secret';

@@ -11,6 +11,7 @@ import type { DuckDb } from './duckdb.js';
 import { streamAndDelete, textExport, type ExportFormat } from './export-format.js';
 import { copySelectToParquet, type DatasetColumn, type ProgressCallback } from './parquet-output.js';
 import { postgresPool, withPostgresClient, type PostgresConnectionInfo } from './postgres-connection.js';
+import { trimSql } from './sql-text.js';
 import { orderByClause, whereClause, type ColumnInfo, type Filter, type SortKey } from './table-query.js';
 import type { PostgresTableRef, PostgresTableSource } from './table-source.js';
 
@@ -26,7 +27,7 @@ export function qualifiedName(table: PostgresTableRef): string {
 /** The FROM expression of a PostgreSQL source: its table, or its query as a subquery. */
 export function postgresRelation(source: PostgresTableSource): string {
   if (source.table) return qualifiedName(source.table);
-  if (source.query) return `(${source.query.replace(/;\s*$/, '')}) AS source`;
+  if (source.query) return `(\n${trimSql(source.query)}\n) AS source`;
   throw badRequest('A PostgreSQL source needs a table or a query');
 }
 

@@ -202,6 +202,15 @@ describe('SQL recipes with PostgreSQL', () => {
     expect((await client.query('SELECT count(*)::int AS n FROM ops.antennas')).rows[0].n).toBe(3);
   });
 
+  it('refuses data-modifying CTEs, which CREATE TABLE AS would otherwise run', async () => {
+    const output = { schema: 'ops', name: 'modifying' };
+    await expect(
+      executeSelectInPostgres({ url: server.url }, { inputs: pgInputs(), sql: 'WITH d AS (DELETE FROM ops.antennas RETURNING *) SELECT * FROM d', output }),
+    ).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/only reads its inputs/) });
+    expect((await client.query('SELECT count(*)::int AS n FROM ops.antennas')).rows[0].n).toBe(3);
+    expect((await client.query(`SELECT to_regclass('ops.modifying') AS t`)).rows[0].t).toBeNull();
+  });
+
   it('lets readers see the old output table while a new one is being built', async () => {
     const output = { schema: 'ops', name: 'slow' };
     await executeSelectInPostgres({ url: server.url }, { inputs: pgInputs(), sql: 'SELECT 1 AS version', output });

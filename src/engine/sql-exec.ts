@@ -9,10 +9,13 @@ import { quoteIdent } from '../common/names.js';
 import type { DuckDb } from './duckdb.js';
 import { openSandbox } from './duckdb-sandbox.js';
 import { engineError } from './engine-errors.js';
+import { trimSql } from './sql-text.js';
 import { copySelectToParquet, type DatasetColumn, type ProgressCallback } from './parquet-output.js';
 import { duckdbColumn, materializeToParquet, postgresColumns, postgresError, postgresRelation, qualifiedName, queryOne } from './postgres.js';
 import { withPostgresClient, type PostgresConnectionInfo } from './postgres-connection.js';
 import type { ColumnInfo } from './table-query.js';
+
+export { trimSql } from './sql-text.js';
 import { duckdbRelation, type PostgresTableRef, type TableSource } from './table-source.js';
 
 export interface SelectRecipe {
@@ -23,38 +26,6 @@ export interface SelectRecipe {
 
 const LEADING_COMMENTS = /^(?:\s+|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)*/;
 const QUERY_KEYWORDS = new Set(['SELECT', 'WITH', 'FROM', 'VALUES', 'TABLE', 'PIVOT', 'UNPIVOT', '(']);
-
-/**
- * Removes one final `;` (and what follows it, if only blanks and comments) so the query can be
- * wrapped as `COPY (\n<sql>\n) TO …`. Strings, quoted names and comments are skipped while
- * scanning; DuckDB's parser then confirms the text is a single statement.
- */
-export function trimSql(sql: string): string {
-  let lastSemicolon = -1;
-  let codeAfter = false;
-  for (let i = 0; i < sql.length; i++) {
-    const ch = sql[i];
-    if (ch === "'" || ch === '"') {
-      const end = sql.indexOf(ch, i + 1);
-      i = end < 0 ? sql.length : end;
-      codeAfter = true;
-    } else if (ch === '-' && sql[i + 1] === '-') {
-      const end = sql.indexOf('\n', i);
-      i = end < 0 ? sql.length : end;
-    } else if (ch === '/' && sql[i + 1] === '*') {
-      const end = sql.indexOf('*/', i + 2);
-      i = end < 0 ? sql.length : end + 1;
-    } else if (ch === ';') {
-      lastSemicolon = i;
-      codeAfter = false;
-    } else if (!/\s/.test(ch)) {
-      codeAfter = true;
-    }
-  }
-  const trimmed = (lastSemicolon >= 0 && !codeAfter ? sql.slice(0, lastSemicolon) : sql).trim();
-  if (trimmed === '') throw badRequest('The SQL query is empty');
-  return trimmed;
-}
 
 function filePaths(source: TableSource): string[] {
   if (source.kind === 'parquet') return source.paths;
@@ -189,6 +160,11 @@ export async function executeSelectInPostgres(
     try {
       for (const [name, table] of Object.entries(recipe.inputs)) {
         await client.query(`CREATE TEMP VIEW ${quoteIdent(name)} AS SELECT * FROM ${qualifiedName(table)}`);
+      }
+      // CREATE TABLE AS accepts data-modifying CTEs (WITH d AS (DELETE …)); a recipe only reads its inputs.
+      const plan = await queryOne(client, `EXPLAIN (FORMAT JSON) ${sql}`);
+      if (JSON.stringify(plan.rows).includes('"Node Type":"ModifyTable"')) {
+        throw badRequest('A SQL recipe only reads its inputs: INSERT, UPDATE and DELETE are not allowed, not even inside WITH');
       }
       const created = await queryOne(client, `CREATE TABLE ${qualifiedName(fresh)} AS (\n${sql}\n)`);
       const exists = await client.query<{ found: boolean }>('SELECT to_regclass($1) IS NOT NULL AS found', [qualifiedName(recipe.output)]);
