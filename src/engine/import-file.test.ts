@@ -71,7 +71,8 @@ describe('importFile: CSV', () => {
     expect(result.contentHash).toBe(createHash('sha256').update(await readFile(targetPath)).digest('hex'));
     expect(await readdir(outDir)).toEqual(['data.parquet']);
     expect(progress[0].phase).toBe('start');
-    expect(progress.at(-1)).toEqual({ phase: 'done', percent: 100, rows: 2 });
+    const size = (await import('node:fs/promises').then((fs) => fs.stat(path))).size;
+    expect(progress.at(-1)).toEqual({ phase: 'done', percent: 100, rows: 2, bytes: size, totalBytes: size });
   });
 
   it('reads quoted fields with delimiters, doubled quotes and newlines inside', async () => {

@@ -75,10 +75,14 @@ async function sniffFormat(path: string): Promise<StoredFormat | 'tsv'> {
  * next to `targetPath` and renamed into place; on any error nothing is left behind.
  */
 export async function importFile(db: DuckDb, options: ImportFileOptions): Promise<ImportResult> {
-  const { sourcePath, targetPath, onProgress } = options;
+  const { sourcePath, targetPath } = options;
   const info = await stat(sourcePath).catch(() => undefined);
   if (!info?.isFile()) throw badRequest('The file to import does not exist');
   if (info.size === 0) throw badRequest('The file is empty');
+  const totalBytes = info.size;
+  const onProgress: ProgressCallback | undefined = options.onProgress
+    ? (p) => options.onProgress!({ ...p, bytes: p.percent >= 0 ? Math.round((Math.min(p.percent, 100) / 100) * totalBytes) : undefined, totalBytes })
+    : undefined;
   onProgress?.({ phase: 'start', percent: 0 });
   const requested = options.format ?? 'auto';
   const format = requested === 'auto' ? await sniffFormat(sourcePath) : requested;

@@ -18,6 +18,9 @@ export interface WriteProgress {
   phase: 'start' | 'detect' | 'write' | 'finish' | 'done';
   percent: number;
   rows?: number;
+  /** Imports: bytes of the source file read so far (estimated from `percent`) and in total. */
+  bytes?: number;
+  totalBytes?: number;
 }
 export type ProgressCallback = (progress: WriteProgress) => void;
 
