@@ -78,6 +78,9 @@ describe.each(['sqlite', 'postgres'])('core HTTP API, %s catalog', (catalog) => 
     expect(lines).toHaveLength(5);
     const pq = await fetch(`${s.url}${P}/datasets/trec/data?format=parquet`, { headers: { authorization: `Bearer ${reader}` } });
     expect(Buffer.from(await pq.arrayBuffer()).subarray(0, 4).toString()).toBe('PAR1');
+    const json = await fetch(`${s.url}${P}/datasets/trec/data?format=json&download=true&filter=antenna:eq:DV01`, { headers: { authorization: `Bearer ${reader}` } });
+    const objects = (await json.json()) as { trec_x: number | null }[];
+    expect(objects.map((o) => o.trec_x)).toEqual([55, null]);
   });
 
   it('SQL recipes read datasets by name; builds rebuild exactly what is stale', async () => {

@@ -100,17 +100,12 @@ export const datasetCommands: CommandModule = (program, io) => {
   dataset
     .command('download <name>')
     .description('Download as CSV, Parquet or JSON (streamed)')
-    .option('--format <format>', 'csv, parquet or json', 'csv')
+    .option('--format <format>', 'csv, parquet or json (an array of row objects)', 'csv')
     .option('-o, --out <file>', 'write to a file instead of stdout')
     .action(async (name: string, opts: { format: string; out?: string }, cmd) =>
       withClient(io, cmd, async (c) => {
         const g = globals(cmd);
-        if (opts.format === 'json') {
-          const page = await c.request('GET', `/api/projects/${projectOf(io, g)}/datasets/${enc(name)}/data?limit=10000`);
-          io.out(JSON.stringify(page) + '\n');
-          return;
-        }
-        const stream = await c.stream(`/api/projects/${projectOf(io, g)}/datasets/${enc(name)}/data?format=${enc(opts.format)}`);
+        const stream = await c.stream(`/api/projects/${projectOf(io, g)}/datasets/${enc(name)}/data?format=${enc(opts.format)}&download=true`);
         if (opts.out) {
           await pipeline(stream, createWriteStream(opts.out));
           io.out(`Wrote ${opts.out}\n`);

@@ -20,7 +20,8 @@ const DataQuery = z.object({
   limit: z.string().optional(),
   sort: z.string().optional().describe('Comma-separated columns, `-` for descending: `-trec_x,antenna`'),
   filter: z.union([z.string(), z.array(z.string())]).optional().describe('Repeatable `column:op:value`; ops eq ne lt le gt ge contains startswith in isnull notnull'),
-  format: z.enum(['json', 'csv', 'parquet']).optional(),
+  format: z.enum(['json', 'csv', 'parquet']).optional().describe('json: one page unless download=true; csv, parquet: the whole (sorted, filtered) data, streamed'),
+  download: z.enum(['true', 'false']).optional().describe('with format=json: the whole data as one streamed JSON array of row objects'),
 });
 const UploadQuery = z.object({
   format: z.enum(['auto', 'csv', 'tsv', 'parquet', 'jsonl']).optional(),
@@ -66,15 +67,14 @@ export function datasetRoutes(app: FastifyInstance, ws: Workspace): void {
   route(app, { method: 'GET', url: `${P}/datasets/{name}/stats`, summary: 'Column statistics', tag: 'datasets' }, async ({ principal, params }) => datasetStats(ws, principal, params.key, params.name));
   route(app, { method: 'GET', url: `${P}/datasets/{name}/data`, summary: 'Rows: a JSON page, or the whole (sorted, filtered) data streamed as CSV or Parquet', tag: 'datasets', query: DataQuery, raw: true }, async ({ principal, params, query, request, reply }) => {
     const format = query.format ?? 'json';
-    if (format === 'json') {
+    if (format === 'json' && query.download !== 'true') {
       const page = await datasetRows(ws, principal, params.key, params.name, parseTableQuery(request.query));
       return { columns: page.columns.map((c) => c.name), types: page.columns.map((c) => c.type), rows: page.rows, total: page.total, offset: Number(query.offset ?? 0) };
     }
     const { sort, filters } = parseTableQuery({ sort: query.sort, filter: query.filter });
     const stream = await datasetExport(ws, principal, params.key, params.name, format, { sort, filters });
-    void reply
-      .header('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/vnd.apache.parquet')
-      .header('content-disposition', `attachment; filename="${params.name}.${format}"`);
+    const contentType = { csv: 'text/csv; charset=utf-8', json: 'application/json; charset=utf-8', parquet: 'application/vnd.apache.parquet' }[format];
+    void reply.header('content-type', contentType).header('content-disposition', `attachment; filename="${params.name}.${format}"`);
     return reply.send(stream);
   });
   route(app, { method: 'POST', url: `${P}/datasets/{name}/upload`, summary: 'Upload a file (multipart field `file`) as a new version; creates the dataset if needed', tag: 'datasets', query: UploadQuery, raw: true }, async ({ principal, params, query, request, reply }) => {
