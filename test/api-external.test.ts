@@ -103,4 +103,17 @@ describe('external datasets, pushdown, limits and progress', () => {
     expect(act.r_a.startedAt < act.r_b.endedAt && act.r_b.startedAt < act.r_a.endedAt).toBe(true);
     expect(act.r_ab.startedAt >= act.r_a.endedAt && act.r_ab.startedAt >= act.r_b.endedAt).toBe(true);
   });
+
+  it('aborts a running build: activities not yet started are aborted, earlier versions kept', async () => {
+    const slow = 'SELECT count(DISTINCT hash(i)) AS n FROM range(8000000) t(i), (SELECT max(x) FROM seed) s';
+    await s.call('POST', `${P}/recipes`, { token: s.adminToken, body: { name: 'r_slow', type: 'sql', inputs: ['seed'], output: 'slow', sql: slow } });
+    await s.call('POST', `${P}/recipes`, { token: s.adminToken, body: { name: 'r_after', type: 'sql', inputs: ['slow'], output: 'after', sql: 'SELECT n FROM slow' } });
+    const { jobId } = (await s.call('POST', `${P}/builds`, { token: s.adminToken, body: { targets: ['after'], mode: 'recursive' } })).body;
+    const aborted = await s.call('POST', `${P}/jobs/${jobId}/abort`, { token: s.adminToken });
+    expect(aborted.status).toBe(200);
+    expect(aborted.body.status).toBe('aborted');
+    expect(aborted.body.activities.find((a: { recipe: string }) => a.recipe === 'r_after').status).toBe('aborted');
+    expect((await s.call('POST', `${P}/jobs/${jobId}/abort`, { token: s.adminToken })).status).toBe(409);
+    expect((await s.call('GET', `${P}/datasets/after`, { token: s.adminToken })).body.currentVersion).toBeNull();
+  });
 });
