@@ -5,12 +5,12 @@ const TEMPORAL = /^(DATE|TIMESTAMP)/i;
 const NESTED = /(\[\]|\[\d+\]$|^STRUCT|^MAP|^UNION|^JSONB?$|^ARRAY$)/i;
 
 export function isNumericType(type: string): boolean {
-  return NUMERIC.test(type.trim());
+  return NUMERIC.test(type.trim()) && !isNestedType(type);
 }
 
 /** Dates and timestamps (with or without time zone): they get histograms, in epoch microseconds. */
 export function isTemporalType(type: string): boolean {
-  return TEMPORAL.test(type.trim());
+  return TEMPORAL.test(type.trim()) && !isNestedType(type);
 }
 
 /** Lists, structs, maps, JSON: no min/max, no histogram. */

@@ -130,6 +130,26 @@ describe('columnStats', () => {
     expect(byName[HOSTILE]).toMatchObject({ nulls: 1, distinct: 4 });
   });
 
+  it('handles dates, time zones, booleans, lists, structs and an empty dataset', async () => {
+    const path = join(dir, 'types.parquet');
+    await db.run(`COPY (SELECT DATE '2024-01-01' + i::INTEGER AS d, TIMESTAMPTZ '2024-01-01 00:00:00+00' + to_hours(i) AS tz, i % 2 = 0 AS flag,
+      [i, i + 1] AS list, {'k': i} AS struct, 9007199254740993 + i AS huge FROM range(4) t(i)) TO '${path}' (FORMAT parquet)`);
+    const stats = Object.fromEntries((await columnStats(db, { kind: 'parquet', paths: [path] })).map((s) => [s.name, s]));
+    expect(stats.d).toMatchObject({ min: '2024-01-01', max: '2024-01-04', nulls: 0 });
+    expect(stats.d.histogram[0].low).toBe('2024-01-01T00:00:00.000Z');
+    expect(stats.tz.histogram.reduce((sum, b) => sum + b.count, 0)).toBe(4);
+    expect(stats.flag).toMatchObject({ min: false, max: true, distinct: 2, histogram: [] });
+    expect(stats.flag.topValues).toEqual([{ value: false, count: 2 }, { value: true, count: 2 }]);
+    expect(stats.list).toMatchObject({ min: null, max: null, topValues: [], histogram: [] });
+    expect(stats.struct).toMatchObject({ min: null, topValues: [] });
+    expect(stats.huge).toMatchObject({ min: '9007199254740993', max: '9007199254740996' });
+    const empty = join(dir, 'empty.parquet');
+    await db.run(`COPY (SELECT 1 AS x WHERE false) TO '${empty}' (FORMAT parquet)`);
+    expect(await columnStats(db, { kind: 'parquet', paths: [empty] })).toEqual([
+      { name: 'x', type: 'INTEGER', count: 0, nulls: 0, distinct: 0, distinctIsApproximate: true, min: null, max: null, mean: null, stddev: null, topValues: [], histogram: [] },
+    ]);
+  });
+
   it('gives a constant column a single bin', async () => {
     const path = join(dir, 'constant.parquet');
     await db.run(`COPY (SELECT 7 AS k FROM range(3)) TO '${path}' (FORMAT parquet)`);
