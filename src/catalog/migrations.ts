@@ -144,6 +144,104 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await sql`SELECT 1`.execute(db);
       },
     },
+    '0002_automation': {
+      async up(db: Kysely<any>) {
+        // Scenario runs: one row per run; the monitoring view reads them by time range.
+        await db.schema
+          .createTable('scenario_runs')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('project_key', 'text', (c) => c.notNull())
+          .addColumn('scenario', 'text', (c) => c.notNull())
+          .addColumn('trigger_type', 'text', (c) => c.notNull())
+          .addColumn('trigger_key', 'text')
+          .addColumn('cause', 'text', (c) => c.notNull())
+          .addColumn('outcome', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('started_at', 'text')
+          .addColumn('ended_at', 'text')
+          .addColumn('duration_ms', 'bigint')
+          .addColumn('error', 'text')
+          .addColumn('run_as', 'text', (c) => c.notNull())
+          .addColumn('owner', 'text', (c) => c.notNull())
+          .addColumn('owner_host', 'text', (c) => c.notNull())
+          .addColumn('heartbeat_at', 'text')
+          .addColumn('abort_requested', 'integer', (c) => c.notNull().defaultTo(0))
+          .execute();
+        await db.schema.createIndex('scenario_runs_by_start').on('scenario_runs').columns(['started_at']).execute();
+        await db.schema.createIndex('scenario_runs_by_scenario').on('scenario_runs').columns(['project_key', 'scenario', 'started_at']).execute();
+        await db.schema.createIndex('scenario_runs_by_outcome').on('scenario_runs').columns(['outcome', 'project_key', 'scenario']).execute();
+        await db.schema.createIndex('scenario_runs_by_end').on('scenario_runs').columns(['ended_at']).execute();
+        await db.schema
+          .createTable('scenario_step_runs')
+          .addColumn('run_id', 'text', (c) => c.notNull())
+          .addColumn('idx', 'integer', (c) => c.notNull())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('type', 'text', (c) => c.notNull())
+          .addColumn('outcome', 'text', (c) => c.notNull())
+          .addColumn('started_at', 'text')
+          .addColumn('ended_at', 'text')
+          .addColumn('duration_ms', 'bigint')
+          .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('error', 'text')
+          .addColumn('detail', 'text')
+          .addPrimaryKeyConstraint('scenario_step_runs_pk', ['run_id', 'idx'])
+          .execute();
+        await serial(db, 'scenario_run_logs')
+          .addColumn('run_id', 'text', (c) => c.notNull())
+          .addColumn('ts', 'text', (c) => c.notNull())
+          .addColumn('level', 'text', (c) => c.notNull())
+          .addColumn('message', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('scenario_run_logs_by_run').on('scenario_run_logs').columns(['run_id', 'id']).execute();
+        // The unique key is the scheduler's lock: two processes inserting the same due instant, one wins.
+        await db.schema
+          .createTable('trigger_fires')
+          .addColumn('project_key', 'text', (c) => c.notNull())
+          .addColumn('scenario', 'text', (c) => c.notNull())
+          .addColumn('trigger_key', 'text', (c) => c.notNull())
+          .addColumn('instant', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('fired_at', 'text', (c) => c.notNull())
+          .addColumn('run_id', 'text')
+          .addColumn('owner', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('trigger_fires_pk', ['project_key', 'scenario', 'trigger_key', 'instant'])
+          .execute();
+        await db.schema
+          .createTable('trigger_state')
+          .addColumn('project_key', 'text', (c) => c.notNull())
+          .addColumn('scenario', 'text', (c) => c.notNull())
+          .addColumn('trigger_key', 'text', (c) => c.notNull())
+          .addColumn('last_instant', 'text', (c) => c.notNull())
+          .addColumn('poll_state', 'text')
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('trigger_state_pk', ['project_key', 'scenario', 'trigger_key'])
+          .execute();
+        await serial(db, 'dataset_metrics')
+          .addColumn('project_key', 'text', (c) => c.notNull())
+          .addColumn('dataset', 'text', (c) => c.notNull())
+          .addColumn('partition', 'text')
+          .addColumn('version_id', 'text')
+          .addColumn('origin', 'text', (c) => c.notNull())
+          .addColumn('computed_at', 'text', (c) => c.notNull())
+          .addColumn('metrics', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('dataset_metrics_by_dataset').on('dataset_metrics').columns(['project_key', 'dataset', 'id']).execute();
+        await serial(db, 'check_results')
+          .addColumn('project_key', 'text', (c) => c.notNull())
+          .addColumn('dataset', 'text', (c) => c.notNull())
+          .addColumn('partition', 'text')
+          .addColumn('version_id', 'text')
+          .addColumn('check_name', 'text', (c) => c.notNull())
+          .addColumn('check_type', 'text', (c) => c.notNull())
+          .addColumn('outcome', 'text', (c) => c.notNull())
+          .addColumn('message', 'text', (c) => c.notNull())
+          .addColumn('value', 'double precision')
+          .addColumn('run_at', 'text', (c) => c.notNull())
+          .addColumn('scenario_run_id', 'text')
+          .execute();
+        await db.schema.createIndex('check_results_by_dataset').on('check_results').columns(['project_key', 'dataset', 'id']).execute();
+      },
+    },
   };
 }
 

@@ -141,4 +141,108 @@ export interface CatalogTables {
   jobs: JobsTable;
   job_activities: JobActivitiesTable;
   job_logs: JobLogsTable;
+  scenario_runs: ScenarioRunsTable;
+  scenario_step_runs: ScenarioStepRunsTable;
+  scenario_run_logs: ScenarioRunLogsTable;
+  trigger_fires: TriggerFiresTable;
+  trigger_state: TriggerStateTable;
+  dataset_metrics: DatasetMetricsTable;
+  check_results: CheckResultsTable;
+}
+
+/** One run of a scenario (automation). Outcome: QUEUED, RUNNING, SUCCESS, WARNING, FAILED, ABORTED. */
+export interface ScenarioRunsTable {
+  id: string;
+  project_key: string;
+  scenario: string;
+  trigger_type: string;
+  trigger_key: string | null;
+  /** Human-readable reason: "time 2026-01-01T06:00:00Z", "dataset trec changed", "manual by alice". */
+  cause: string;
+  outcome: string;
+  created_at: string;
+  started_at: string | null;
+  ended_at: string | null;
+  duration_ms: number | null;
+  error: string | null;
+  run_as: string;
+  /** The process running it, and its host: a restart fails runs whose owner is gone. */
+  owner: string;
+  owner_host: string;
+  heartbeat_at: string | null;
+  abort_requested: number;
+}
+
+export interface ScenarioStepRunsTable {
+  run_id: string;
+  idx: number;
+  name: string;
+  type: string;
+  outcome: string;
+  started_at: string | null;
+  ended_at: string | null;
+  duration_ms: number | null;
+  attempts: number;
+  error: string | null;
+  /** JSON: what the step produced (job id, check outcomes…). */
+  detail: string | null;
+}
+
+export interface ScenarioRunLogsTable {
+  id: Generated<number>;
+  run_id: string;
+  ts: string;
+  level: string;
+  message: string;
+}
+
+/** Every fire of a trigger; the primary key makes each instant fire once across processes. */
+export interface TriggerFiresTable {
+  project_key: string;
+  scenario: string;
+  trigger_key: string;
+  instant: string;
+  /** fired, queued, dropped or skipped (missed while down). */
+  status: string;
+  fired_at: string;
+  run_id: string | null;
+  owner: string;
+}
+
+/** Per trigger: the last instant handled (persisted across restarts) and the last polled value. */
+export interface TriggerStateTable {
+  project_key: string;
+  scenario: string;
+  trigger_key: string;
+  last_instant: string;
+  poll_state: string | null;
+  updated_at: string;
+}
+
+/** One computation of a dataset's metrics (JSON map metric → value). */
+export interface DatasetMetricsTable {
+  id: Generated<number>;
+  project_key: string;
+  dataset: string;
+  partition: string | null;
+  version_id: string | null;
+  origin: string;
+  computed_at: string;
+  metrics: string;
+}
+
+export interface CheckResultsTable {
+  id: Generated<number>;
+  project_key: string;
+  dataset: string;
+  partition: string | null;
+  version_id: string | null;
+  check_name: string;
+  check_type: string;
+  /** OK, WARNING or ERROR. */
+  outcome: string;
+  message: string;
+  value: number | null;
+  run_at: string;
+  scenario_run_id: string | null;
 }

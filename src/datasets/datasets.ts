@@ -5,6 +5,7 @@ import { assertObjectName } from '../common/names.js';
 import type { TableSource } from '../engine/table-source.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { getConnection, postgresInfo, resolveInRoot } from './connections.js';
+import { exportSystemTable } from './system-tables.js';
 import { DatasetDefinitionSchema, type DatasetDefinition, type DatasetInfo } from './definitions.js';
 import { currentVersion, currentVersions, dropVersions, type CommittedVersion } from './versions.js';
 
@@ -47,9 +48,9 @@ function info(def: DatasetDefinition, stored: { revision: number; updatedAt: str
 export async function saveDataset(ws: Workspace, principal: Principal, projectKey: string, input: unknown, options: { expectRevision?: number } = {}): Promise<DatasetInfo> {
   await ws.catalog.projects.authorize(principal, projectKey, 'writer');
   const def = parseDatasetDefinition(input);
-  if (def.storage.type !== 'managed') {
+  if (def.storage.type !== 'managed' && def.storage.type !== 'system') {
     const conn = await getConnection(ws, projectKey, def.storage.connection).catch(() => {
-      throw badRequest(`Connection ${def.storage.type === 'managed' ? '' : def.storage.connection} does not exist in project ${projectKey}`);
+      throw badRequest(`Connection ${def.storage.type === 'managed' || def.storage.type === 'system' ? '' : def.storage.connection} does not exist in project ${projectKey}`);
     });
     if (def.storage.type === 'file' && conn.type !== 'filesystem') throw badRequest(`Connection ${conn.name} is not a filesystem connection`);
     if (def.storage.type === 'postgres' && conn.type !== 'postgres') throw badRequest(`Connection ${conn.name} is not a PostgreSQL connection`);
@@ -121,6 +122,10 @@ export async function resolveSource(ws: Workspace, projectKey: string, name: str
         ? { kind: 'postgres', connection: postgresInfo(conn), table: def.storage.table }
         : { kind: 'postgres', connection: postgresInfo(conn), query: def.storage.query! };
       return { source, definition: def, version, versionToken: version?.id ?? 'postgres' };
+    }
+    case 'system': {
+      const exported = await exportSystemTable(ws, projectKey, def.storage.table);
+      return { source: { kind: 'parquet', paths: [exported.path] }, definition: def, version, versionToken: `system:${exported.token}` };
     }
   }
 }

@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import { csvOptionsSchema, postgresTableRefSchema } from '../engine/table-source.js';
+import { SYSTEM_TABLES } from './system-tables.js';
 
 /**
  * Where a dataset's data lives. `managed`: Parquet files Llano writes under the workspace
  * (by imports and builds). `file`: a file under a filesystem connection, read in place.
  * `postgres`: a table or query on a PostgreSQL connection, read in place (and written in
  * place when it is a recipe's output on the same connection as its inputs: pushdown).
+ * `system`: a catalog table of the project (scenario runs, step runs, check results), read-only.
  */
 export const StorageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('managed') }).strict(),
@@ -27,6 +29,7 @@ export const StorageSchema = z.discriminatedUnion('type', [
     })
     .strict()
     .refine((s) => (s.table === undefined) !== (s.query === undefined), { message: 'give exactly one of table and query' }),
+  z.object({ type: z.literal('system'), table: z.enum(SYSTEM_TABLES) }).strict(),
 ]);
 export type Storage = z.infer<typeof StorageSchema>;
 

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { installAutomation } from '../automation/install.js';
+import { recoverInterruptedRuns } from '../automation/recovery.js';
 import { recoverInterruptedVersions } from '../datasets/versions.js';
 import { JobStore } from '../flow/jobs.js';
 import type { Workspace } from './workspace.js';
@@ -8,13 +10,16 @@ import type { Workspace } from './workspace.js';
  * fresh workspace create the `admin` user (password from LLANO_ADMIN_PASSWORD or generated,
  * returned so it can be printed once).
  */
-export async function bootstrapWorkspace(ws: Workspace): Promise<{ adminPassword: string | null; interruptedJobs: number; interruptedVersions: number }> {
+export async function bootstrapWorkspace(ws: Workspace): Promise<{ adminPassword: string | null; interruptedJobs: number; interruptedVersions: number; interruptedRuns: number }> {
   const interruptedJobs = await new JobStore(ws).recoverInterrupted();
   const interruptedVersions = await recoverInterruptedVersions(ws);
+  // Scenario runs a killed process left RUNNING become FAILED (interrupted); their failure reporters fire.
+  installAutomation();
+  const interruptedRuns = await recoverInterruptedRuns(ws);
   let adminPassword: string | null = null;
   if ((await ws.catalog.users.count()) === 0) {
     adminPassword = ws.config.adminPassword ?? randomBytes(12).toString('base64url');
     await ws.catalog.users.create({ username: 'admin', password: adminPassword, isAdmin: true, displayName: 'Administrator' });
   }
-  return { adminPassword, interruptedJobs, interruptedVersions };
+  return { adminPassword, interruptedJobs, interruptedVersions, interruptedRuns };
 }

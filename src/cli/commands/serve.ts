@@ -1,3 +1,4 @@
+import { startScheduler, stopScheduler } from '../../automation/scheduler.js';
 import { loadConfig } from '../../common/config.js';
 import { buildServer } from '../../server/app.js';
 import { bootstrapWorkspace } from '../../workspace/bootstrap.js';
@@ -28,6 +29,7 @@ export const serveCommands: CommandModule = (program, io) => {
       if (opts.demo) await loadDemo(ws, (s) => io.out(s + '\n'));
       const app = await buildServer(ws, { logger: Boolean(opts.log) });
       const address = await app.listen({ port: config.port, host: config.host });
+      const scheduler = await startScheduler(ws);
       const url = config.publicUrl ?? address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
       io.out(`Llano is running at ${url}\nWorkspace: ${config.home}\n`);
       if (boot.adminPassword) io.out(`First start: log in as admin with password ${boot.adminPassword}\n(shown once; set LLANO_ADMIN_PASSWORD to choose it)\n`);
@@ -37,6 +39,7 @@ export const serveCommands: CommandModule = (program, io) => {
         process.once('SIGTERM', stop);
       });
       io.out('Stopping…\n');
+      await stopScheduler(scheduler);
       await app.close();
       await ws.close();
     });

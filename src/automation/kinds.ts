@@ -1,0 +1,2 @@
+/** Catalog object kind of scenarios. */
+export const SCENARIO_KIND = 'scenario';

@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import type { Principal } from '../catalog/access.js';
+import { badRequest } from '../common/errors.js';
+import type { Workspace } from '../workspace/workspace.js';
+
+/** Project variables: one versioned object per project, a map name → JSON value. */
+export const VARIABLES_KIND = 'variables';
+const NAME = 'project';
+
+export const VariableValueSchema = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+export const VariablesSchema = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]{0,127}$/, 'variable names: letters, digits, _ . -'), VariableValueSchema);
+export type Variables = z.infer<typeof VariablesSchema>;
+
+export async function getVariables(ws: Workspace, principal: Principal, projectKey: string): Promise<Variables> {
+  await ws.catalog.projects.authorize(principal, projectKey, 'reader');
+  return (await ws.catalog.objects.get<Variables>(projectKey, VARIABLES_KIND, NAME))?.body ?? {};
+}
+
+/** Replaces the whole map (writer); also the saver used when reverting history. */
+export async function saveVariables(ws: Workspace, principal: Principal, projectKey: string, input: unknown): Promise<Variables> {
+  await ws.catalog.projects.authorize(principal, projectKey, 'writer');
+  const parsed = VariablesSchema.safeParse(input);
+  if (!parsed.success) throw badRequest(`Invalid variables: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  await ws.catalog.objects.put(projectKey, VARIABLES_KIND, NAME, parsed.data, principal.username);
+  return parsed.data;
+}
+
+/** Sets one variable in a transaction, so two scenarios setting different variables do not lose either. */
+export async function setVariable(ws: Workspace, principal: Principal, projectKey: string, name: string, value: z.infer<typeof VariableValueSchema>): Promise<void> {
+  await ws.catalog.projects.authorize(principal, projectKey, 'writer');
+  const parsed = VariablesSchema.safeParse({ [name]: value });
+  if (!parsed.success) throw badRequest(`Invalid variable: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+  await ws.catalog.db.transaction().execute(async (trx) => {
+    const current = (await ws.catalog.objects.get<Variables>(projectKey, VARIABLES_KIND, NAME, trx))?.body ?? {};
+    await ws.catalog.objects.putIn(trx, projectKey, VARIABLES_KIND, NAME, { ...current, [name]: value }, principal.username);
+  });
+}

@@ -1,0 +1,45 @@
+import nodemailer from 'nodemailer';
+import { z } from 'zod';
+import type { ReporterType } from '../types.js';
+import { reporterParams } from './common.js';
+import { DEFAULT_SUBJECT, fillTemplate } from './template.js';
+
+const params = reporterParams('mail', {
+  smtp: z
+    .object({
+      host: z.string().min(1),
+      port: z.number().int().min(1).max(65535).default(587),
+      secure: z.boolean().default(false).describe('TLS from the start (port 465); otherwise STARTTLS when offered'),
+      user: z.string().optional(),
+      password: z.string().optional().describe('Never returned by the API'),
+    })
+    .strict(),
+  from: z.email({ error: 'from: not a valid e-mail address' }),
+  to: z.array(z.email({ error: 'to: not a valid e-mail address' })).min(1, 'name at least one recipient'),
+  subject: z.string().max(500).optional().describe('Template, default "[Llano] {{scenario}}: {{outcome}}"'),
+});
+
+/** E-mail over SMTP (nodemailer). The password goes to the SMTP server only, never to logs. */
+export const mailReporter: ReporterType<z.infer<typeof params>> = {
+  channel: 'mail',
+  label: 'E-mail (SMTP)',
+  params,
+  secretPaths: [['smtp', 'password']],
+  async send(ctx, p, summary, message) {
+    const transport = nodemailer.createTransport({
+      host: p.smtp.host,
+      port: p.smtp.port,
+      secure: p.smtp.secure,
+      ...(p.smtp.user ? { auth: { user: p.smtp.user, pass: p.smtp.password ?? '' } } : {}),
+      connectionTimeout: 15_000,
+      socketTimeout: 30_000,
+    });
+    try {
+      const sending = transport.sendMail({ from: p.from, to: p.to, subject: fillTemplate(p.subject ?? DEFAULT_SUBJECT, summary), text: message });
+      const aborted = new Promise<never>((_, reject) => ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason), { once: true }));
+      await Promise.race([sending, aborted]);
+    } finally {
+      transport.close();
+    }
+  },
+};

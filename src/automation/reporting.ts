@@ -1,0 +1,33 @@
+import type { Automation } from './automation.js';
+import { reporterType } from './reporters/registry.js';
+import { DEFAULT_TEMPLATE, fillTemplate } from './reporters/template.js';
+import type { ReporterConfig, Scenario } from './scenario.js';
+import type { RunOutcome, RunSummary } from './types.js';
+
+/** Reporters wait this long at most: a dead mail server must not hold a run's end for ever. */
+const REPORT_TIMEOUT_MS = 30_000;
+
+export function reporterApplies(on: ReporterConfig['on'], outcome: RunOutcome): boolean {
+  if (on === 'always') return true;
+  if (on === 'success') return outcome === 'SUCCESS';
+  if (on === 'warning') return outcome === 'WARNING';
+  return outcome === 'FAILED' || outcome === 'ABORTED';
+}
+
+/**
+ * Sends every reporter whose condition matches the outcome. A reporter failing is logged on
+ * the run (without its settings: no password reaches a log) and does not change the outcome.
+ */
+export async function sendReports(automation: Automation, scenario: Scenario, summary: RunSummary): Promise<void> {
+  for (const r of scenario.reporters) {
+    if (!reporterApplies(r.on, summary.outcome)) continue;
+    const at = automation.nowIso();
+    try {
+      const type = reporterType(r.channel);
+      await type.send({ ws: automation.ws, signal: AbortSignal.timeout(REPORT_TIMEOUT_MS) }, r, summary, fillTemplate(r.template ?? DEFAULT_TEMPLATE, summary));
+      await automation.runs.log(summary.runId, 'info', `Report sent by ${r.channel} (${r.on})`, at);
+    } catch (e) {
+      await automation.runs.log(summary.runId, 'warn', `Reporter ${r.channel} failed: ${e instanceof Error ? e.message : String(e)}`, at);
+    }
+  }
+}

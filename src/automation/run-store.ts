@@ -1,0 +1,202 @@
+import { hostname } from 'node:os';
+import type { ScenarioRunsTable } from '../catalog/tables.js';
+import { notFound } from '../common/errors.js';
+import type { Workspace } from '../workspace/workspace.js';
+import { FINAL_OUTCOMES, type RunOutcome, type StepOutcome } from './types.js';
+
+export interface StepRun {
+  index: number;
+  name: string;
+  type: string;
+  outcome: StepOutcome;
+  startedAt: string | null;
+  endedAt: string | null;
+  durationMs: number | null;
+  attempts: number;
+  error: string | null;
+  detail: unknown;
+}
+
+export interface ScenarioRun {
+  id: string;
+  projectKey: string;
+  scenario: string;
+  triggerType: string;
+  triggerKey: string | null;
+  cause: string;
+  outcome: RunOutcome;
+  createdAt: string;
+  startedAt: string | null;
+  endedAt: string | null;
+  durationMs: number | null;
+  error: string | null;
+  runAs: string;
+  steps?: StepRun[];
+  logs?: { ts: string; level: string; message: string }[];
+}
+
+export interface NewRun {
+  id: string;
+  projectKey: string;
+  scenario: string;
+  triggerType: string;
+  triggerKey: string | null;
+  cause: string;
+  outcome: 'QUEUED' | 'RUNNING';
+  runAs: string;
+  steps: { name: string; type: string }[];
+  at: string;
+}
+
+export const HOST = hostname();
+
+type Db = Workspace['catalog']['db'];
+
+/** Durable run records: runs, their steps and log lines (the history the API and monitoring read). */
+export class RunStore {
+  constructor(private readonly ws: Workspace) {}
+
+  private get db(): Db {
+    return this.ws.catalog.db;
+  }
+
+  /** Inserts a run and its pending steps; `db` may be the claiming transaction. */
+  async insert(run: NewRun, db: Db = this.db): Promise<void> {
+    await db
+      .insertInto('scenario_runs')
+      .values({
+        id: run.id,
+        project_key: run.projectKey,
+        scenario: run.scenario,
+        trigger_type: run.triggerType,
+        trigger_key: run.triggerKey,
+        cause: run.cause,
+        outcome: run.outcome,
+        created_at: run.at,
+        started_at: run.outcome === 'RUNNING' ? run.at : null,
+        ended_at: null,
+        duration_ms: null,
+        error: null,
+        run_as: run.runAs,
+        owner: this.ws.processId,
+        owner_host: HOST,
+        // Heartbeats are wall-clock time: other processes judge them with their own clocks.
+        heartbeat_at: new Date().toISOString(),
+        abort_requested: 0,
+      })
+      .execute();
+    if (run.steps.length) {
+      await db
+        .insertInto('scenario_step_runs')
+        .values(run.steps.map((s, idx) => ({ run_id: run.id, idx, name: s.name, type: s.type, outcome: 'PENDING', started_at: null, ended_at: null, duration_ms: null, attempts: 0, error: null, detail: null })))
+        .execute();
+    }
+  }
+
+  /** QUEUED → RUNNING, taken over by this process. False when someone else took it or it was aborted. */
+  async start(runId: string, at: string): Promise<boolean> {
+    const r = await this.db.updateTable('scenario_runs').set({ outcome: 'RUNNING', started_at: at, owner: this.ws.processId, owner_host: HOST, heartbeat_at: new Date().toISOString() }).where('id', '=', runId).where('outcome', '=', 'QUEUED').executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+
+  async finish(runId: string, outcome: RunOutcome, at: string, error: string | null): Promise<void> {
+    const run = await this.db.selectFrom('scenario_runs').select(['started_at']).where('id', '=', runId).executeTakeFirst();
+    const duration = run?.started_at ? Math.max(0, Date.parse(at) - Date.parse(run.started_at)) : null;
+    await this.db.updateTable('scenario_runs').set({ outcome, ended_at: at, duration_ms: duration, error }).where('id', '=', runId).execute();
+  }
+
+  async heartbeat(runIds: string[], at: string): Promise<void> {
+    if (runIds.length) await this.db.updateTable('scenario_runs').set({ heartbeat_at: at }).where('id', 'in', runIds).execute();
+  }
+
+  async setStep(runId: string, index: number, patch: { outcome: StepOutcome; at: string; attempts?: number; error?: string | null; detail?: unknown; startedAt?: string | null }): Promise<void> {
+    const set: Record<string, unknown> = { outcome: patch.outcome };
+    if (patch.outcome === 'RUNNING') set.started_at = patch.at;
+    else if (patch.outcome !== 'PENDING') {
+      set.ended_at = patch.at;
+      if (patch.startedAt) set.duration_ms = Math.max(0, Date.parse(patch.at) - Date.parse(patch.startedAt));
+    }
+    if (patch.attempts !== undefined) set.attempts = patch.attempts;
+    if (patch.error !== undefined) set.error = patch.error;
+    if (patch.detail !== undefined) set.detail = JSON.stringify(patch.detail);
+    await this.db.updateTable('scenario_step_runs').set(set).where('run_id', '=', runId).where('idx', '=', index).execute();
+  }
+
+  /** Marks every step still pending or running with `outcome` (run aborted or interrupted). */
+  async closeOpenSteps(runId: string, outcome: StepOutcome, at: string, error: string): Promise<void> {
+    await this.db.updateTable('scenario_step_runs').set({ outcome, ended_at: at, error }).where('run_id', '=', runId).where('outcome', 'in', ['PENDING', 'RUNNING']).execute();
+  }
+
+  async log(runId: string, level: string, message: string, ts: string): Promise<void> {
+    await this.db.insertInto('scenario_run_logs').values({ run_id: runId, ts, level, message }).execute();
+  }
+
+  async requestAbort(runId: string): Promise<void> {
+    await this.db.updateTable('scenario_runs').set({ abort_requested: 1 }).where('id', '=', runId).execute();
+  }
+
+  async abortRequested(runId: string): Promise<boolean> {
+    const r = await this.db.selectFrom('scenario_runs').select('abort_requested').where('id', '=', runId).executeTakeFirst();
+    return Number(r?.abort_requested ?? 0) === 1;
+  }
+
+  async get(projectKey: string, runId: string, options: { details?: boolean } = {}): Promise<ScenarioRun> {
+    const r = await this.db.selectFrom('scenario_runs').selectAll().where('id', '=', runId).where('project_key', '=', projectKey).executeTakeFirst();
+    if (!r) throw notFound(`Scenario run ${runId} not found in project ${projectKey}`);
+    const run = toRun(r);
+    if (!options.details) return run;
+    const steps = await this.db.selectFrom('scenario_step_runs').selectAll().where('run_id', '=', runId).orderBy('idx').execute();
+    const logs = await this.db.selectFrom('scenario_run_logs').select(['ts', 'level', 'message']).where('run_id', '=', runId).orderBy('id').execute();
+    return {
+      ...run,
+      steps: steps.map((s) => ({
+        index: s.idx,
+        name: s.name,
+        type: s.type,
+        outcome: s.outcome as StepOutcome,
+        startedAt: s.started_at,
+        endedAt: s.ended_at,
+        durationMs: s.duration_ms === null ? null : Number(s.duration_ms),
+        attempts: s.attempts,
+        error: s.error,
+        detail: s.detail ? JSON.parse(s.detail) : null,
+      })),
+      logs,
+    };
+  }
+
+  async list(projectKey: string, scenario: string, limit = 100): Promise<ScenarioRun[]> {
+    const rows = await this.db.selectFrom('scenario_runs').selectAll().where('project_key', '=', projectKey).where('scenario', '=', scenario).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+    return rows.map(toRun);
+  }
+
+  /** Runs of a scenario not yet ended (any process). */
+  async openRuns(projectKey: string, scenario: string): Promise<{ id: string; outcome: string; owner: string }[]> {
+    return this.db.selectFrom('scenario_runs').select(['id', 'outcome', 'owner']).where('outcome', 'in', ['QUEUED', 'RUNNING']).where('project_key', '=', projectKey).where('scenario', '=', scenario).orderBy('created_at').orderBy('id').execute();
+  }
+
+  /** QUEUED runs this process created, oldest first (a queue is served by the process that holds it). */
+  async queuedOwned(): Promise<{ id: string; project_key: string; scenario: string }[]> {
+    return this.db.selectFrom('scenario_runs').select(['id', 'project_key', 'scenario']).where('outcome', '=', 'QUEUED').where('owner', '=', this.ws.processId).orderBy('created_at').orderBy('id').execute();
+  }
+}
+
+export const isFinal = (o: string): boolean => (FINAL_OUTCOMES as string[]).includes(o);
+
+function toRun(r: ScenarioRunsTable): ScenarioRun {
+  return {
+    id: r.id,
+    projectKey: r.project_key,
+    scenario: r.scenario,
+    triggerType: r.trigger_type,
+    triggerKey: r.trigger_key,
+    cause: r.cause,
+    outcome: r.outcome as RunOutcome,
+    createdAt: r.created_at,
+    startedAt: r.started_at,
+    endedAt: r.ended_at,
+    durationMs: r.duration_ms === null ? null : Number(r.duration_ms),
+    error: r.error,
+    runAs: r.run_as,
+  };
+}

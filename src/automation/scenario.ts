@@ -1,0 +1,110 @@
+import { z } from 'zod';
+import { badRequest } from '../common/errors.js';
+import { sha256 } from '../common/ids.js';
+import { assertObjectName } from '../common/names.js';
+import { findReporterType, reporterTypes } from './reporters/registry.js';
+import { findStepType, stepTypes } from './steps/registry.js';
+import type { RunIf } from './steps/common.js';
+import { findTriggerType, triggerTypes } from './triggers/registry.js';
+import type { SaveContext } from './types.js';
+
+export const CONCURRENCY = ['queue', 'drop', 'parallel'] as const;
+export const MISSED_RUNS = ['skip', 'run-once'] as const;
+
+/** The scenario-level fields; triggers, steps and reporters are parsed by their own types' schemas. */
+export const ScenarioSchema = z
+  .object({
+    id: z.string(),
+    name: z.string().min(1).max(200).optional(),
+    description: z.string().max(10_000).optional(),
+    active: z.boolean().default(true).describe('Inactive scenarios run only by hand'),
+    concurrency: z.enum(CONCURRENCY).default('queue').describe('A trigger firing while a run is going: queue it, drop it, or run in parallel'),
+    missedRuns: z.enum(MISSED_RUNS).default('skip').describe('Time-trigger instants missed while the server was down: skip them, or run once'),
+    runAs: z.string().optional().describe('The user whose rights the runs have; defaults to whoever saves the scenario (only admins may name someone else)'),
+    triggers: z.array(z.looseObject({ type: z.string() })).max(50).default([]),
+    steps: z.array(z.looseObject({ type: z.string() })).max(1000).default([]),
+    reporters: z.array(z.looseObject({ channel: z.string() })).max(50).default([]),
+  })
+  .strict();
+
+export interface TriggerConfig {
+  type: string;
+  id?: string;
+  [param: string]: unknown;
+}
+export interface StepConfig {
+  type: string;
+  name?: string;
+  runIf: RunIf;
+  timeoutSeconds?: number;
+  retries?: { count: number; delaySeconds: number; factor: number };
+  [param: string]: unknown;
+}
+export interface ReporterConfig {
+  channel: string;
+  on: 'success' | 'warning' | 'failure' | 'always';
+  template?: string;
+  [param: string]: unknown;
+}
+
+export interface Scenario {
+  id: string;
+  name: string;
+  description?: string;
+  active: boolean;
+  concurrency: (typeof CONCURRENCY)[number];
+  missedRuns: (typeof MISSED_RUNS)[number];
+  runAs?: string;
+  triggers: TriggerConfig[];
+  steps: StepConfig[];
+  reporters: ReporterConfig[];
+}
+
+const issues = (e: z.ZodError) => e.issues.map((i) => `${i.path.join('.') || 'value'}: ${i.message}`).join('; ');
+
+function parseEach<T>(items: { [k: string]: unknown }[], what: string, key: 'type' | 'channel', find: (t: unknown) => { params: z.ZodType } | undefined, known: string[]): T[] {
+  return items.map((raw, i) => {
+    const type = find(raw[key]);
+    if (!type) throw badRequest(`${what}[${i}]: unknown ${what === 'reporters' ? 'reporter channel' : what.slice(0, -1) + ' type'} ${JSON.stringify(raw[key])}; known: ${known.join(', ')}`);
+    const parsed = type.params.safeParse(raw);
+    if (!parsed.success) throw badRequest(`${what}[${i}] (${String(raw[key])}): ${issues(parsed.error)}`);
+    return parsed.data as T;
+  });
+}
+
+/** Parses a scenario body with every trigger, step and reporter checked by its type's schema. */
+export function parseScenario(input: unknown): Scenario {
+  const base = ScenarioSchema.safeParse(input);
+  if (!base.success) throw badRequest(`Invalid scenario: ${issues(base.error)}`);
+  const b = base.data;
+  assertObjectName(b.id, 'scenario id');
+  return {
+    ...b,
+    name: b.name ?? b.id,
+    triggers: parseEach<TriggerConfig>(b.triggers, 'triggers', 'type', findTriggerType, triggerTypes.map((t) => t.type)),
+    steps: parseEach<StepConfig>(b.steps, 'steps', 'type', findStepType, stepTypes.map((t) => t.type)),
+    reporters: parseEach<ReporterConfig>(b.reporters, 'reporters', 'channel', findReporterType, reporterTypes.map((t) => t.channel)),
+  };
+}
+
+/** Checks against the catalog (datasets, connections, scenarios named) and semantic rules (cron, time zone). */
+export async function validateScenario(ctx: SaveContext, s: Scenario): Promise<void> {
+  const prefix = async (where: string, fn: () => Promise<void> | undefined) => {
+    try {
+      await fn();
+    } catch (e) {
+      throw badRequest(`${where}: ${(e as Error).message}`);
+    }
+  };
+  for (const [i, t] of s.triggers.entries()) await prefix(`triggers[${i}] (${t.type})`, () => findTriggerType(t.type)!.validate?.(ctx, t as never));
+  for (const [i, st] of s.steps.entries()) await prefix(`steps[${i}] (${st.type})`, () => findStepType(st.type)!.validate?.(ctx, st as never));
+  const ids = s.triggers.map((t) => t.id).filter(Boolean);
+  if (new Set(ids).size !== ids.length) throw badRequest('triggers: two triggers have the same id');
+}
+
+/** A trigger's identity for its fire history: its id, or a hash of its settings (a changed schedule starts afresh). */
+export function triggerKey(t: TriggerConfig): string {
+  return t.id ?? `${t.type}-${sha256(JSON.stringify(t)).slice(0, 16)}`;
+}
+
+export const stepName = (s: StepConfig, index: number): string => s.name ?? `${index + 1} ${s.type}`;

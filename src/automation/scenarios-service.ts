@@ -1,0 +1,67 @@
+import type { Principal } from '../catalog/access.js';
+import { roleAtLeast } from '../catalog/access.js';
+import { badRequest, forbidden } from '../common/errors.js';
+import type { Workspace } from '../workspace/workspace.js';
+import { SCENARIO_KIND } from './kinds.js';
+import { redactScenario, restoreSecrets } from './scenario-secrets.js';
+import { parseScenario, validateScenario, type Scenario } from './scenario.js';
+
+export interface ScenarioInfo extends Scenario {
+  projectKey: string;
+  revision: number;
+  updatedAt: string;
+  updatedBy: string;
+}
+
+async function canEdit(ws: Workspace, principal: Principal, projectKey: string): Promise<boolean> {
+  return roleAtLeast(await ws.catalog.projects.roleOf(principal, projectKey), 'writer');
+}
+
+function info(stored: { projectKey: string; body: Scenario; revision: number; updatedAt: string; updatedBy: string }, showTokens: boolean): ScenarioInfo {
+  return { ...redactScenario(parseScenario(stored.body), { showTokens }), projectKey: stored.projectKey, revision: stored.revision, updatedAt: stored.updatedAt, updatedBy: stored.updatedBy };
+}
+
+export async function listScenarios(ws: Workspace, principal: Principal, projectKey: string): Promise<ScenarioInfo[]> {
+  await ws.catalog.projects.authorize(principal, projectKey, 'reader');
+  const edit = await canEdit(ws, principal, projectKey);
+  return (await ws.catalog.objects.list<Scenario>(projectKey, SCENARIO_KIND)).map((o) => info(o, edit));
+}
+
+export async function getScenario(ws: Workspace, principal: Principal, projectKey: string, id: string): Promise<ScenarioInfo> {
+  await ws.catalog.projects.authorize(principal, projectKey, 'reader');
+  const stored = await ws.catalog.objects.require<Scenario>(projectKey, SCENARIO_KIND, id);
+  return info(stored, await canEdit(ws, principal, projectKey));
+}
+
+/** The stored scenario with its secrets, for the runner. */
+export async function loadScenario(ws: Workspace, projectKey: string, id: string): Promise<Scenario & { updatedBy: string }> {
+  const stored = await ws.catalog.objects.require<Scenario>(projectKey, SCENARIO_KIND, id);
+  return { ...parseScenario(stored.body), updatedBy: stored.updatedBy };
+}
+
+/**
+ * Creates or replaces a scenario (writer): every trigger, step and reporter is checked by its
+ * type, names in the catalog must exist, cron and time zones must parse. Runs act as `runAs`,
+ * which only an admin may set to someone else.
+ */
+export async function saveScenario(ws: Workspace, principal: Principal, projectKey: string, input: unknown, options: { expectRevision?: number } = {}): Promise<ScenarioInfo> {
+  await ws.catalog.projects.authorize(principal, projectKey, 'writer');
+  // A scenario read from the API can be saved back: its read-only fields are dropped.
+  const { projectKey: _p, revision: _r, updatedAt: _u, updatedBy: _b, ...body } = (input ?? {}) as Record<string, unknown>;
+  const existing = typeof body.id === 'string' ? await ws.catalog.objects.get<Scenario>(projectKey, SCENARIO_KIND, body.id).catch(() => null) : null;
+  const scenario = parseScenario(restoreSecrets(body as unknown as Scenario, existing ? parseScenario(existing.body) : null));
+  if (scenario.runAs && scenario.runAs !== principal.username) {
+    if (!principal.isAdmin) throw forbidden('Only an admin may make a scenario run as another user');
+    if (!(await ws.catalog.users.findByUsername(scenario.runAs))) throw badRequest(`runAs: user ${scenario.runAs} does not exist`);
+  }
+  scenario.runAs ??= principal.username;
+  await validateScenario({ ws, projectKey, principal, scenarioId: scenario.id }, scenario);
+  const stored = await ws.catalog.objects.put(projectKey, SCENARIO_KIND, scenario.id, scenario, principal.username, options);
+  await ws.catalog.projects.touch(projectKey);
+  return info(stored, true);
+}
+
+export async function deleteScenario(ws: Workspace, principal: Principal, projectKey: string, id: string): Promise<void> {
+  await ws.catalog.projects.authorize(principal, projectKey, 'writer');
+  await ws.catalog.objects.delete(projectKey, SCENARIO_KIND, id, principal.username);
+}

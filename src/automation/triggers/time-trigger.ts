@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { badRequest } from '../../common/errors.js';
+import { cronSchedule, intervalSchedule, type Schedule } from '../schedule.js';
+import type { TriggerType } from '../types.js';
+import { triggerParams } from './common.js';
+
+const params = triggerParams('time', {
+  cron: z.string().min(1).optional().describe('Cron expression, e.g. "0 6 * * *"'),
+  everyMinutes: z.number().int().min(1).max(1440).optional().describe('Every N minutes'),
+  everyHours: z.number().int().min(1).max(168).optional().describe('Every N hours'),
+  dailyAt: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use HH:MM')
+    .optional()
+    .describe('Every day at HH:MM'),
+  timezone: z.string().default('UTC').describe('IANA time zone of cron and dailyAt'),
+}).refine((p) => [p.cron, p.everyMinutes, p.everyHours, p.dailyAt].filter((v) => v !== undefined).length === 1, {
+  message: 'give exactly one of cron, everyMinutes, everyHours and dailyAt',
+});
+type TimeParams = z.infer<typeof params>;
+
+function scheduleOf(p: TimeParams): Schedule {
+  if (p.cron !== undefined) return cronSchedule(p.cron, p.timezone);
+  if (p.everyMinutes !== undefined) return intervalSchedule(p.everyMinutes * 60_000);
+  if (p.everyHours !== undefined) return intervalSchedule(p.everyHours * 3_600_000);
+  if (p.dailyAt !== undefined) {
+    const [hh, mm] = p.dailyAt.split(':').map(Number);
+    return cronSchedule(`${mm} ${hh} * * *`, p.timezone);
+  }
+  throw badRequest('A time trigger needs cron, everyMinutes, everyHours or dailyAt');
+}
+
+/** Fires at due instants: cron in a time zone, every N minutes or hours, or daily at HH:MM. */
+export const timeTrigger: TriggerType<TimeParams> = {
+  type: 'time',
+  label: 'Time',
+  kind: 'schedule',
+  params,
+  async validate(_ctx, p) {
+    scheduleOf(p);
+  },
+  schedule: scheduleOf,
+  describe: (p) => scheduleOf(p).describe(),
+};

@@ -1,0 +1,117 @@
+import type { z } from 'zod';
+import type { Principal } from '../catalog/access.js';
+import type { Workspace } from '../workspace/workspace.js';
+import type { Clock } from './clock.js';
+import type { Schedule } from './schedule.js';
+
+/** Outcomes of runs and steps. QUEUED runs wait for a running one; SKIPPED steps did not run. */
+export const RUN_OUTCOMES = ['QUEUED', 'RUNNING', 'SUCCESS', 'WARNING', 'FAILED', 'ABORTED'] as const;
+export type RunOutcome = (typeof RUN_OUTCOMES)[number];
+export type StepOutcome = 'PENDING' | 'RUNNING' | 'SUCCESS' | 'WARNING' | 'FAILED' | 'ABORTED' | 'SKIPPED';
+export const FINAL_OUTCOMES: RunOutcome[] = ['SUCCESS', 'WARNING', 'FAILED', 'ABORTED'];
+
+/** What a definition validates against at save time: the catalog of the scenario's project. */
+export interface SaveContext {
+  ws: Workspace;
+  projectKey: string;
+  scenarioId: string;
+  principal: Principal;
+}
+
+/** Things that happen in the workspace and may fire event triggers. */
+export type AutomationEvent =
+  | { kind: 'dataset-version'; projectKey: string; dataset: string; versionId: string }
+  | { kind: 'run-ended'; projectKey: string; scenario: string; runId: string; outcome: RunOutcome };
+
+/** What an event trigger makes of an event: the unique key of this fire and a readable cause. */
+export interface EventMatch {
+  key: string;
+  cause: string;
+}
+
+export interface PollContext {
+  ws: Workspace;
+  projectKey: string;
+  signal: AbortSignal;
+}
+
+/**
+ * A trigger type. `schedule` triggers have due instants (time); `poll` triggers compare a
+ * fingerprint at each poll (file checksum, SQL result); `event` triggers match workspace
+ * events; `webhook` and `manual` triggers fire on request.
+ */
+export interface TriggerType<P extends { type: string } = any> {
+  type: string;
+  label: string;
+  kind: 'schedule' | 'poll' | 'event' | 'webhook' | 'manual';
+  params: z.ZodType<P>;
+  validate?(ctx: SaveContext, params: P): Promise<void>;
+  describe(params: P): string;
+  schedule?(params: P): Schedule;
+  /** Poll period in ms (poll triggers). */
+  pollEvery?(params: P): number;
+  /** A fingerprint of the watched thing; a change between two polls fires. */
+  poll?(ctx: PollContext, params: P): Promise<string>;
+  match?(params: P, event: AutomationEvent, scenario: { projectKey: string; id: string }): EventMatch | null;
+}
+
+/** What a running step may use. */
+export interface StepContext {
+  ws: Workspace;
+  clock: Clock;
+  projectKey: string;
+  scenarioId: string;
+  runId: string;
+  /** The user the scenario runs as: every service checks this principal's role. */
+  principal: Principal;
+  signal: AbortSignal;
+  log(level: 'info' | 'warn' | 'error', message: string): void;
+  /** Runs another scenario of the project and resolves with its outcome (the run-scenario step). */
+  runScenario(id: string, cause: string): Promise<{ runId: string; outcome: RunOutcome }>;
+  /** The run so far, for report steps. */
+  summary(): Promise<RunSummary>;
+}
+
+/** A step that ends without throwing succeeded, or warned when it says so. Failure is a throw. */
+export interface StepResult {
+  outcome?: 'SUCCESS' | 'WARNING';
+  message?: string;
+  detail?: unknown;
+}
+
+export interface StepType<P extends { type: string } = any> {
+  type: string;
+  label: string;
+  params: z.ZodType<P>;
+  validate?(ctx: SaveContext, params: P): Promise<void>;
+  run(ctx: StepContext, params: P): Promise<StepResult>;
+}
+
+/** What reporters tell: one run, summed up. */
+export interface RunSummary {
+  projectKey: string;
+  scenarioId: string;
+  scenarioName: string;
+  runId: string;
+  trigger: string;
+  outcome: RunOutcome;
+  startedAt: string | null;
+  endedAt: string | null;
+  durationMs: number | null;
+  failedSteps: { name: string; error: string | null }[];
+  link: string;
+}
+
+export interface ReporterContext {
+  ws: Workspace;
+  signal: AbortSignal;
+}
+
+export interface ReporterType<P extends { channel: string } = any> {
+  channel: string;
+  label: string;
+  params: z.ZodType<P>;
+  /** Paths of fields holding secrets (e.g. ['smtp', 'password']): never returned by the API, kept when saved back redacted. */
+  secretPaths?: string[][];
+  send(ctx: ReporterContext, params: P, summary: RunSummary, message: string): Promise<void>;
+}

@@ -1,0 +1,25 @@
+import { badRequest } from '../common/errors.js';
+import type { Workspace } from '../workspace/workspace.js';
+
+/** Catalog tables a project can read as datasets (storage `{type: 'system', table}`). */
+export const SYSTEM_TABLES = ['scenario_runs', 'step_runs', 'check_results'] as const;
+export type SystemTable = (typeof SYSTEM_TABLES)[number];
+
+/**
+ * Writes one project's rows of a system table to a Parquet file and returns it with a token
+ * that changes when the rows do. The capability owning the table registers the exporter, so
+ * the dataset layer does not depend on it.
+ */
+export type SystemTableExporter = (ws: Workspace, projectKey: string) => Promise<{ path: string; token: string }>;
+
+const exporters = new Map<SystemTable, SystemTableExporter>();
+
+export function registerSystemTable(table: SystemTable, exporter: SystemTableExporter): void {
+  exporters.set(table, exporter);
+}
+
+export async function exportSystemTable(ws: Workspace, projectKey: string, table: SystemTable): Promise<{ path: string; token: string }> {
+  const exporter = exporters.get(table);
+  if (!exporter) throw badRequest(`System table ${table} is not available in this server`);
+  return exporter(ws, projectKey);
+}

@@ -1,0 +1,35 @@
+import { registerPostBuildValidator, type PostBuildValidator } from '../flow/post-build.js';
+import { registerHistoryKind } from '../flow/history.js';
+import { evaluateQuality } from './evaluate.js';
+import { saveQualitySettings } from './quality-service.js';
+import { parseQualitySettings, QUALITY_KIND, type QualitySettings } from './quality-settings.js';
+
+/**
+ * After each build of a dataset with quality settings: metrics and checks on the written
+ * output, before it is committed. With `failBuildOnError`, an ERROR rejects the version (the
+ * previous one stays current). PostgreSQL outputs are written in place, so they are judged
+ * and recorded but cannot be rolled back from here.
+ */
+export const qualityBuildValidator: PostBuildValidator = async (ws, output) => {
+  const stored = await ws.catalog.objects.get<QualitySettings>(output.projectKey, QUALITY_KIND, output.dataset);
+  if (!stored) return;
+  const settings = parseQualitySettings(stored.body);
+  if (!settings.metrics.afterBuild && !settings.failBuildOnError) return;
+  const run = await evaluateQuality(ws, output.projectKey, settings, output.source, { versionId: output.versionId, origin: 'build', withChecks: true });
+  const failed = run.results.filter((r) => r.outcome !== 'OK');
+  output.log(`quality of ${output.dataset}: ${run.results.length} check(s), ${run.outcome}${failed.length ? ` (${failed.map((r) => `${r.check}: ${r.message}`).join('; ')})` : ''}`);
+  if (run.outcome === 'ERROR' && settings.failBuildOnError && output.source.kind === 'parquet') {
+    const errors = run.results.filter((r) => r.outcome === 'ERROR');
+    throw new Error(`Quality check${errors.length > 1 ? 's' : ''} failed on ${output.dataset}: ${errors.map((r) => `${r.check}: ${r.message}`).join('; ')}; the previous version stays current`);
+  }
+};
+
+let installed = false;
+
+/** Registers quality with the flow (post-build checks) and the history service. Idempotent. */
+export function installQuality(): void {
+  if (installed) return;
+  installed = true;
+  registerPostBuildValidator(qualityBuildValidator);
+  registerHistoryKind(QUALITY_KIND, saveQualitySettings);
+}

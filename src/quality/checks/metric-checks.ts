@@ -1,0 +1,109 @@
+import { z } from 'zod';
+import type { CheckEvaluation, CheckType } from '../check-type.js';
+import { outcomeOf } from '../check-type.js';
+import { checkParams, numeric, severity } from './common.js';
+
+const metric = z.string().min(1).describe('Metric name, e.g. records, nulls.trec_x, mean.trec_x, sql.bad_rows');
+const bounds = z.object({ min: z.number().optional(), max: z.number().optional() }).strict();
+
+const outside = (v: number, b?: { min?: number; max?: number }) => b !== undefined && ((b.min !== undefined && v < b.min) || (b.max !== undefined && v > b.max));
+const show = (b: { min?: number; max?: number }) => `[${b.min ?? '-∞'}, ${b.max ?? '∞'}]`;
+
+const boundsParams = checkParams('metric-bounds', {
+  metric,
+  error: bounds.optional().describe('Outside these: ERROR'),
+  warning: bounds.optional().describe('Outside these (but inside the error bounds): WARNING'),
+}).refine((p) => p.error || p.warning, { message: 'give error bounds, warning bounds or both' });
+
+/** A metric's value within error and warning bounds. */
+export const metricBoundsCheck: CheckType<z.infer<typeof boundsParams>> = {
+  type: 'metric-bounds',
+  label: 'Metric within bounds',
+  params: boundsParams,
+  defaultName: (p) => `metric-bounds:${p.metric}`,
+  evaluate(p, { metrics }): CheckEvaluation {
+    const v = numeric(metrics[p.metric]);
+    if (v === null) return { outcome: 'ERROR', message: `metric ${p.metric} has no numeric value`, value: null };
+    if (outside(v, p.error)) return { outcome: 'ERROR', message: `${p.metric} = ${v}, outside ${show(p.error!)}`, value: v };
+    if (outside(v, p.warning)) return { outcome: 'WARNING', message: `${p.metric} = ${v}, outside ${show(p.warning!)}`, value: v };
+    return { outcome: 'OK', message: `${p.metric} = ${v}`, value: v };
+  },
+};
+
+const changeShape = {
+  maxChange: z.number().min(0).optional().describe('Largest allowed absolute change'),
+  maxChangePercent: z.number().min(0).optional().describe('Largest allowed change in percent of the previous value'),
+  severity,
+};
+
+/** Compares a value with the previous computation's: absolute and relative limits. */
+function judgeChange(label: string, current: number | null, previous: number | null, p: { maxChange?: number; maxChangePercent?: number; severity: 'error' | 'warning' }): CheckEvaluation {
+  if (current === null) return { outcome: 'ERROR', message: `${label} has no numeric value`, value: null };
+  if (previous === null) return { outcome: 'OK', message: `${label} = ${current} (no previous value to compare)`, value: current };
+  const change = current - previous;
+  const percent = previous === 0 ? (change === 0 ? 0 : Number.POSITIVE_INFINITY) : (Math.abs(change) / Math.abs(previous)) * 100;
+  const text = `${label} went from ${previous} to ${current} (${change >= 0 ? '+' : ''}${change}${Number.isFinite(percent) ? `, ${percent.toFixed(1)}%` : ''})`;
+  const broken = (p.maxChange !== undefined && Math.abs(change) > p.maxChange) || (p.maxChangePercent !== undefined && percent > p.maxChangePercent);
+  return { outcome: broken ? outcomeOf(p.severity) : 'OK', message: text, value: change };
+}
+
+const changeParams = checkParams('metric-change', { metric, ...changeShape }).refine((p) => p.maxChange !== undefined || p.maxChangePercent !== undefined, {
+  message: 'give maxChange, maxChangePercent or both',
+});
+
+/** A metric's change against its previous value. */
+export const metricChangeCheck: CheckType<z.infer<typeof changeParams>> = {
+  type: 'metric-change',
+  label: 'Metric change',
+  params: changeParams,
+  defaultName: (p) => `metric-change:${p.metric}`,
+  evaluate: (p, { metrics, previous }) => judgeChange(p.metric, numeric(metrics[p.metric]), previous ? numeric(previous[p.metric]) : null, p),
+};
+
+const rowCountParams = checkParams('row-count-change', {
+  maxDropPercent: z.number().min(0).max(100).optional().describe('Largest allowed drop, percent'),
+  maxGrowthPercent: z.number().min(0).optional().describe('Largest allowed growth, percent'),
+  severity,
+}).refine((p) => p.maxDropPercent !== undefined || p.maxGrowthPercent !== undefined, { message: 'give maxDropPercent, maxGrowthPercent or both' });
+
+/** The record count against the previous computation's: limits on drop and growth. */
+export const rowCountChangeCheck: CheckType<z.infer<typeof rowCountParams>> = {
+  type: 'row-count-change',
+  label: 'Row count against previous',
+  params: rowCountParams,
+  defaultName: () => 'row-count-change',
+  evaluate(p, { metrics, previous }) {
+    const current = numeric(metrics.records);
+    const before = previous ? numeric(previous.records) : null;
+    if (current === null || before === null) return judgeChange('records', current, before, p);
+    const change = current - before;
+    const percent = before === 0 ? (change === 0 ? 0 : Number.POSITIVE_INFINITY) : (change / before) * 100;
+    const text = `records went from ${before} to ${current} (${change >= 0 ? '+' : ''}${Number.isFinite(percent) ? percent.toFixed(1) + '%' : change})`;
+    const broken = (p.maxDropPercent !== undefined && -percent > p.maxDropPercent) || (p.maxGrowthPercent !== undefined && percent > p.maxGrowthPercent);
+    return { outcome: broken ? outcomeOf(p.severity) : 'OK', message: text, value: change };
+  },
+};
+
+const freshnessParams = checkParams('freshness', {
+  column: z.string().min(1).describe('A date or timestamp column'),
+  maxAgeHours: z.number().positive().describe('Newest value older than this: ERROR'),
+  warningAgeHours: z.number().positive().optional().describe('Newest value older than this: WARNING'),
+});
+
+/** The newest value of a time column is at most N hours old. */
+export const freshnessCheck: CheckType<z.infer<typeof freshnessParams>> = {
+  type: 'freshness',
+  label: 'Freshness',
+  params: freshnessParams,
+  defaultName: (p) => `freshness:${p.column}`,
+  columns: (p) => [p.column],
+  evaluate(p, { metrics, now }) {
+    const latest = metrics[`freshness.${p.column}`];
+    if (latest === null || latest === undefined) return { outcome: 'ERROR', message: `${p.column} has no values (or is not a time column)`, value: null };
+    const hours = (now - new Date(String(latest)).getTime()) / 3_600_000;
+    const text = `newest ${p.column} is ${latest}, ${hours.toFixed(1)} h old`;
+    if (hours > p.maxAgeHours) return { outcome: 'ERROR', message: `${text} (limit ${p.maxAgeHours} h)`, value: hours };
+    if (p.warningAgeHours !== undefined && hours > p.warningAgeHours) return { outcome: 'WARNING', message: `${text} (warning after ${p.warningAgeHours} h)`, value: hours };
+    return { outcome: 'OK', message: text, value: hours };
+  },
+};

@@ -1,0 +1,149 @@
+import { badRequest } from '../common/errors.js';
+import { quoteIdent } from '../common/names.js';
+import { isNestedType, isNumericType, isTemporalType } from '../engine/column-types.js';
+import type { DuckDb } from '../engine/duckdb.js';
+import { openSandbox } from '../engine/duckdb-sandbox.js';
+import { postgresColumns, postgresError, postgresRelation, queryOne, withPostgresClient } from '../engine/postgres.js';
+import { duckdbRelation, type TableSource } from '../engine/table-source.js';
+import type { Metrics, SqlDialect } from './check-type.js';
+import type { ParsedCheck, QualitySettings } from './quality-settings.js';
+
+export interface MetricsPass {
+  metrics: Metrics;
+  /** Check name → rows breaking its column rule. */
+  violations: Record<string, number>;
+  columns: { name: string; type: string }[];
+}
+
+interface Column {
+  name: string;
+  type: string;
+}
+
+const TEXT = /^(VARCHAR|TEXT|CHAR|CHARACTER|STRING|CHARACTER VARYING|UUID)\b/i;
+
+/** Where metrics are computed: DuckDB for Parquet and files, the database itself for PostgreSQL. */
+interface Engine {
+  dialect: SqlDialect;
+  columns(): Promise<Column[]>;
+  one(sql: string): Promise<unknown[]>;
+  /** Runs a user's SQL metric with the dataset visible under its name, read-only. */
+  userMetric(dataset: string, sql: string): Promise<unknown>;
+}
+
+/**
+ * The select list of the one metrics pass: record count; per column nulls, distinct, min, max
+ * and mean (numeric), the newest value of time columns; and the violation count of every
+ * column rule. Columns the dataset lacks make the rule count as every row (reported).
+ */
+function selectList(dialect: SqlDialect, columns: Column[], settings: QualitySettings, checks: ParsedCheck[]) {
+  const double = dialect === 'duckdb' ? 'DOUBLE' : 'double precision';
+  const epochMs = (c: string) => (dialect === 'duckdb' ? `CAST(epoch(max(${c})) * 1000 AS DOUBLE)` : `CAST(extract(epoch from max(${c})) * 1000 AS double precision)`);
+  const timeColumns = new Set(settings.metrics.timeColumns ?? columns.filter((c) => isTemporalType(c.type)).map((c) => c.name));
+  const items: { key: string; kind: 'number' | 'text' | 'violation' | 'freshness'; sql: string }[] = [{ key: 'records', kind: 'number', sql: 'count(*)' }];
+  for (const col of columns) {
+    const c = quoteIdent(col.name);
+    items.push({ key: `nulls.${col.name}`, kind: 'number', sql: `count(*) - count(${c})` });
+    if (isNestedType(col.type)) continue;
+    items.push({ key: `distinct.${col.name}`, kind: 'number', sql: `count(DISTINCT ${c})` });
+    if (isNumericType(col.type)) {
+      items.push({ key: `min.${col.name}`, kind: 'number', sql: `CAST(min(${c}) AS ${double})` });
+      items.push({ key: `max.${col.name}`, kind: 'number', sql: `CAST(max(${c}) AS ${double})` });
+      items.push({ key: `mean.${col.name}`, kind: 'number', sql: `CAST(avg(${c}) AS ${double})` });
+    } else if (isTemporalType(col.type) || TEXT.test(col.type)) {
+      items.push({ key: `min.${col.name}`, kind: 'text', sql: `CAST(min(${c}) AS TEXT)` });
+      items.push({ key: `max.${col.name}`, kind: 'text', sql: `CAST(max(${c}) AS TEXT)` });
+    }
+    if (timeColumns.has(col.name) && isTemporalType(col.type)) items.push({ key: `freshness.${col.name}`, kind: 'freshness', sql: epochMs(c) });
+  }
+  const names = new Set(columns.map((c) => c.name));
+  for (const check of checks) {
+    if (!check.type.violations) continue;
+    const column = String(check.params.column);
+    items.push({ key: check.name, kind: 'violation', sql: names.has(column) ? check.type.violations(check.params, quoteIdent(column), dialect) : 'count(*)' });
+  }
+  return items;
+}
+
+const toNumber = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+/** Computes a dataset's metrics and its column rules' violations in one pass, then its SQL metrics. */
+export async function computeMetricsPass(duck: DuckDb, tempDir: string, dataset: string, source: TableSource, settings: QualitySettings, checks: ParsedCheck[]): Promise<MetricsPass> {
+  return withEngine(duck, tempDir, source, async (engine) => {
+    const columns = await engine.columns();
+    const items = selectList(engine.dialect, columns, settings, checks);
+    const row = await engine.one(`SELECT ${items.map((i) => i.sql).join(', ')}`);
+    const metrics: Metrics = {};
+    const violations: Record<string, number> = {};
+    items.forEach((item, i) => {
+      const v = row[i];
+      if (item.kind === 'violation') violations[item.key] = Number(v ?? 0);
+      else if (item.kind === 'freshness') metrics[item.key] = v === null || v === undefined ? null : new Date(Number(v)).toISOString();
+      else if (item.kind === 'text') metrics[item.key] = v === null || v === undefined ? null : String(v);
+      else metrics[item.key] = toNumber(v);
+    });
+    for (const m of settings.metrics.sql) {
+      let value: unknown;
+      try {
+        value = await engine.userMetric(dataset, m.sql);
+      } catch (e) {
+        throw badRequest(`SQL metric ${m.name}: ${(e as Error).message}`);
+      }
+      // Numbers stay numbers (DuckDB hands big integers and decimals over as text).
+      const asNumber = typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
+      metrics[`sql.${m.name}`] = value === null || value === undefined ? null : typeof value === 'number' ? value : Number.isFinite(asNumber) ? asNumber : String(value);
+    }
+    return { metrics, violations, columns };
+  });
+}
+
+async function withEngine<T>(duck: DuckDb, tempDir: string, source: TableSource, fn: (engine: Engine) => Promise<T>): Promise<T> {
+  if (source.kind === 'postgres') {
+    const relation = postgresRelation(source);
+    try {
+      return await withPostgresClient(source.connection, (client) =>
+        fn({
+          dialect: 'postgres',
+          columns: () => postgresColumns(client, relation),
+          one: async (sql) => (await queryOne(client, `${sql} FROM ${relation}`, [], { rowMode: 'array' })).rows[0] as unknown[],
+          async userMetric(dataset, sql) {
+            // A read-only transaction: a WITH … DELETE in a metric cannot change anything.
+            await client.query('BEGIN READ ONLY');
+            try {
+              const r = await queryOne(client, `WITH ${quoteIdent(dataset)} AS (SELECT * FROM ${relation}) ${sql.replace(/;\s*$/, '')}`, [], { rowMode: 'array' });
+              return (r.rows[0] as unknown[] | undefined)?.[0] ?? null;
+            } finally {
+              await client.query('ROLLBACK');
+            }
+          },
+        }),
+      );
+    } catch (e) {
+      throw postgresError(e);
+    }
+  }
+  const relation = duckdbRelation(source);
+  const files = source.kind === 'parquet' ? source.paths : [source.path];
+  return duck.withConnection((conn) =>
+    fn({
+      dialect: 'duckdb',
+      async columns() {
+        const r = await duck.query(`DESCRIBE SELECT * FROM ${relation}`, undefined, conn);
+        return r.rows.map((row) => ({ name: String(row[0]), type: String(row[1]) }));
+      },
+      one: async (sql) => (await duck.query(`${sql} FROM ${relation}`, undefined, conn)).rows[0],
+      async userMetric(dataset, sql) {
+        // User SQL runs in a sandbox that can read this dataset's files and nothing else.
+        const sandbox = await openSandbox(duck, tempDir, files);
+        try {
+          await sandbox.conn.run(`CREATE VIEW ${quoteIdent(dataset)} AS SELECT * FROM ${relation}`);
+          const reader = await sandbox.conn.runAndReadAll(sql.replace(/;\s*$/, ''));
+          const v = reader.getRowsJson()[0]?.[0];
+          return v ?? null;
+        } finally {
+          await sandbox.close();
+        }
+      },
+    }),
+  );
+}

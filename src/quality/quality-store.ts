@@ -1,0 +1,107 @@
+import type { Workspace } from '../workspace/workspace.js';
+import type { CheckOutcome, Metrics } from './check-type.js';
+
+/** A dataset's metrics at one moment. `origin` says who computed them; a rejected build's are kept but never "previous". */
+export interface MetricsRecord {
+  id: number;
+  dataset: string;
+  partition: string | null;
+  versionId: string | null;
+  origin: 'build' | 'rejected-build' | 'manual' | 'checks' | 'scenario';
+  computedAt: string;
+  metrics: Metrics;
+}
+
+export interface CheckResult {
+  id?: number;
+  dataset: string;
+  partition: string | null;
+  versionId: string | null;
+  check: string;
+  type: string;
+  outcome: CheckOutcome;
+  message: string;
+  value: number | null;
+  runAt: string;
+  scenarioRunId: string | null;
+}
+
+/** Metrics and check results: append-only history tables of the catalog. */
+export class QualityStore {
+  constructor(private readonly ws: Workspace) {}
+
+  private get db() {
+    return this.ws.catalog.db;
+  }
+
+  async addMetrics(projectKey: string, r: Omit<MetricsRecord, 'id'>): Promise<MetricsRecord> {
+    const row = await this.db
+      .insertInto('dataset_metrics')
+      .values({ project_key: projectKey, dataset: r.dataset, partition: r.partition, version_id: r.versionId, origin: r.origin, computed_at: r.computedAt, metrics: JSON.stringify(r.metrics) })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return { ...r, id: Number(row.id) };
+  }
+
+  /** The last metrics that count as "previous": rejected builds' metrics do not. */
+  async previousMetrics(projectKey: string, dataset: string): Promise<MetricsRecord | null> {
+    const r = await this.db
+      .selectFrom('dataset_metrics')
+      .selectAll()
+      .where('project_key', '=', projectKey)
+      .where('dataset', '=', dataset)
+      .where('origin', '!=', 'rejected-build')
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return r ? toMetrics(r) : null;
+  }
+
+  async metricsHistory(projectKey: string, dataset: string, limit: number): Promise<MetricsRecord[]> {
+    const rows = await this.db.selectFrom('dataset_metrics').selectAll().where('project_key', '=', projectKey).where('dataset', '=', dataset).orderBy('id', 'desc').limit(limit).execute();
+    return rows.map(toMetrics);
+  }
+
+  async addCheckResults(projectKey: string, results: CheckResult[]): Promise<void> {
+    if (results.length === 0) return;
+    await this.db
+      .insertInto('check_results')
+      .values(
+        results.map((r) => ({
+          project_key: projectKey,
+          dataset: r.dataset,
+          partition: r.partition,
+          version_id: r.versionId,
+          check_name: r.check,
+          check_type: r.type,
+          outcome: r.outcome,
+          message: r.message,
+          value: r.value !== null && Number.isFinite(r.value) ? r.value : null,
+          run_at: r.runAt,
+          scenario_run_id: r.scenarioRunId,
+        })),
+      )
+      .execute();
+  }
+
+  async checkHistory(projectKey: string, dataset: string, limit: number): Promise<CheckResult[]> {
+    const rows = await this.db.selectFrom('check_results').selectAll().where('project_key', '=', projectKey).where('dataset', '=', dataset).orderBy('id', 'desc').limit(limit).execute();
+    return rows.map((r) => ({
+      id: Number(r.id),
+      dataset: r.dataset,
+      partition: r.partition,
+      versionId: r.version_id,
+      check: r.check_name,
+      type: r.check_type,
+      outcome: r.outcome as CheckOutcome,
+      message: r.message,
+      value: r.value === null ? null : Number(r.value),
+      runAt: r.run_at,
+      scenarioRunId: r.scenario_run_id,
+    }));
+  }
+}
+
+function toMetrics(r: { id: number; dataset: string; partition: string | null; version_id: string | null; origin: string; computed_at: string; metrics: string }): MetricsRecord {
+  return { id: Number(r.id), dataset: r.dataset, partition: r.partition, versionId: r.version_id, origin: r.origin as MetricsRecord['origin'], computedAt: r.computed_at, metrics: JSON.parse(r.metrics) };
+}

@@ -1,0 +1,64 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { Automation } from '../../automation/automation.js';
+import { installAutomation } from '../../automation/install.js';
+import { automationMonitoring } from '../../automation/monitoring.js';
+import { getVariables, saveVariables } from '../../automation/project-variables.js';
+import { scenarioTypeSchemas } from '../../automation/type-schemas.js';
+import { deleteScenario, getScenario, listScenarios, saveScenario } from '../../automation/scenarios-service.js';
+import { fireWebhook } from '../../automation/webhooks.js';
+import { badRequest } from '../../common/errors.js';
+import type { Workspace } from '../../workspace/workspace.js';
+import { route } from '../route.js';
+
+const P = '/api/projects/{key}';
+const ScenarioBody = z.looseObject({ id: z.string() });
+const Limit = z.object({ limit: z.coerce.number().int().min(1).max(10_000).default(100) });
+
+/** Scenarios, their runs, webhooks, project variables and the automation-monitoring view. */
+export function automationRoutes(app: FastifyInstance, ws: Workspace): void {
+  installAutomation();
+  const automation = Automation.of(ws);
+  route(app, { method: 'GET', url: '/api/scenario-types', summary: 'Trigger, step and reporter types with the JSON schema of their settings (forms are generated from them)', tag: 'automation' }, async () => scenarioTypeSchemas());
+  route(app, { method: 'GET', url: `${P}/scenarios`, summary: 'Scenarios of the project', tag: 'automation' }, async ({ principal, params }) => listScenarios(ws, principal, params.key));
+  route(app, { method: 'POST', url: `${P}/scenarios`, summary: 'Create a scenario (every trigger, step and reporter is checked)', tag: 'automation', body: ScenarioBody }, async ({ principal, params, body, reply }) => {
+    const s = await saveScenario(ws, principal, params.key, body, { expectRevision: 0 });
+    void reply.code(201);
+    return s;
+  });
+  route(app, { method: 'GET', url: `${P}/scenarios/{id}`, summary: 'One scenario (secrets hidden; webhook tokens shown to writers)', tag: 'automation' }, async ({ principal, params }) => getScenario(ws, principal, params.key, params.id));
+  route(app, { method: 'PUT', url: `${P}/scenarios/{id}`, summary: 'Replace a scenario', tag: 'automation', body: ScenarioBody }, async ({ principal, params, body }) => {
+    if (body.id !== params.id) throw badRequest(`The body names scenario ${body.id}, the URL ${params.id}`);
+    return saveScenario(ws, principal, params.key, body);
+  });
+  route(app, { method: 'DELETE', url: `${P}/scenarios/{id}`, summary: 'Delete a scenario (its runs stay in history)', tag: 'automation' }, async ({ principal, params }) => {
+    await deleteScenario(ws, principal, params.key, params.id);
+    return undefined;
+  });
+  route(app, { method: 'POST', url: `${P}/scenarios/{id}/run`, summary: 'Run a scenario now; returns the run id at once', tag: 'automation' }, async ({ principal, params, reply }) => {
+    const r = await automation.runManually(principal, params.key, params.id);
+    void reply.code(202);
+    return r;
+  });
+  route(app, { method: 'GET', url: `${P}/scenarios/{id}/runs`, summary: 'Runs of a scenario, newest first', tag: 'automation', query: Limit }, async ({ principal, params, query }) => {
+    await ws.catalog.projects.authorize(principal, params.key, 'reader');
+    return automation.runs.list(params.key, params.id, query.limit);
+  });
+  route(app, { method: 'GET', url: `${P}/scenario-runs/{runId}`, summary: 'A run with its steps and log', tag: 'automation' }, async ({ principal, params }) => {
+    await ws.catalog.projects.authorize(principal, params.key, 'reader');
+    return automation.runs.get(params.key, params.runId, { details: true });
+  });
+  route(app, { method: 'POST', url: `${P}/scenario-runs/{runId}/abort`, summary: 'Abort a running or queued run', tag: 'automation' }, async ({ principal, params }) => automation.abort(principal, params.key, params.runId));
+  route(app, { method: 'POST', url: '/api/webhooks/scenarios/{token}', summary: 'Fire the scenario whose webhook trigger holds this secret token', tag: 'automation', auth: false }, async ({ params, request, reply }) => {
+    const r = await fireWebhook(ws, params.token, request.ip);
+    void reply.code(202);
+    return r;
+  });
+  route(
+    app,
+    { method: 'GET', url: '/api/automation/monitoring', summary: 'Every visible scenario with its runs in [from, to), durations, next fires, triggers, reporters; runs by outcome per day', tag: 'automation', query: z.object({ from: z.string().optional(), to: z.string().optional() }) },
+    async ({ principal, query }) => automationMonitoring(ws, principal, query),
+  );
+  route(app, { method: 'GET', url: `${P}/variables`, summary: 'Project variables', tag: 'automation' }, async ({ principal, params }) => getVariables(ws, principal, params.key));
+  route(app, { method: 'PUT', url: `${P}/variables`, summary: 'Replace the project variables', tag: 'automation', body: z.record(z.string(), z.unknown()) }, async ({ principal, params, body }) => saveVariables(ws, principal, params.key, body));
+}

@@ -1,0 +1,314 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Automation } from '../src/automation/automation.js';
+import { ManualClock } from '../src/automation/clock.js';
+import { Scheduler } from '../src/automation/scheduler.js';
+import { startTestServer, type TestServer } from './support/llano-server.js';
+import { startHttpReceiver, startSmtpReceiver, type HttpReceiver } from './support/receivers.js';
+
+const P = '/api/projects/AUTO';
+const CSV = 'ts,antenna,band\n2030-01-01 00:00:00,DA41,3\n2030-01-01 00:10:00,DA42,6\n';
+const FINAL = ['SUCCESS', 'WARNING', 'FAILED', 'ABORTED'];
+
+describe('scenarios: definitions, runs, triggers, reporters', () => {
+  let s: TestServer;
+  let http: HttpReceiver;
+  let smtp: Awaited<ReturnType<typeof startSmtpReceiver>>;
+  let reader: string;
+  let clock: ManualClock;
+  let scheduler: Scheduler;
+  let automation: Automation;
+
+  const save = (body: unknown, token = s.adminToken) => s.call('POST', `${P}/scenarios`, { token, body });
+  const put = (body: { id: string }) => s.call('PUT', `${P}/scenarios/${body.id}`, { token: s.adminToken, body });
+  const run = async (id: string) => {
+    const r = await s.call('POST', `${P}/scenarios/${id}/run`, { token: s.adminToken });
+    expect(r.status).toBe(202);
+    return r.body.runId as string;
+  };
+  /** Waits for a run through the service (an event, not a timer). */
+  const ended = async (runId: string) => {
+    await automation.waitForRun('AUTO', runId);
+    const r = await s.call('GET', `${P}/scenario-runs/${runId}`, { token: s.adminToken });
+    expect(FINAL).toContain(r.body.outcome);
+    return r.body;
+  };
+
+  beforeAll(async () => {
+    [s, http, smtp] = await Promise.all([startTestServer({ publicUrl: 'https://llano.example.org' }), startHttpReceiver(), startSmtpReceiver()]);
+    expect((await s.call('POST', '/api/projects', { token: s.adminToken, body: { key: 'AUTO' } })).status).toBe(201);
+    await s.call('POST', '/api/users', { token: s.adminToken, body: { username: 'reader1', password: 'password-reader1' } });
+    await s.call('PUT', `${P}/members/reader1`, { token: s.adminToken, body: { role: 'reader' } });
+    reader = await s.login('reader1', 'password-reader1');
+    expect((await s.upload(`${P}/datasets/trec/upload`, CSV, 'trec.csv')).status).toBe(201);
+    const recipe = { name: 'r_by_band', type: 'sql', inputs: ['trec'], output: 'by_band', sql: 'SELECT band, count(*) AS n FROM trec GROUP BY band' };
+    expect((await s.call('POST', `${P}/recipes`, { token: s.adminToken, body: recipe })).status).toBe(201);
+    clock = new ManualClock(Date.UTC(2030, 0, 1, 0, 0, 30));
+    scheduler = new Scheduler(s.ws, { clock });
+    automation = scheduler.automation;
+    await scheduler.start({ loop: false });
+  });
+  afterAll(async () => {
+    await scheduler?.stop();
+    await automation?.shutdown();
+    await Promise.all([s?.stop(), http?.stop(), smtp?.stop()]);
+  });
+
+  it('rejects bad definitions at save time with a clear message', async () => {
+    const base = { id: 'bad', triggers: [{ type: 'manual' }], steps: [{ type: 'noop' }] };
+    const cases: [unknown, RegExp][] = [
+      [{ ...base, steps: [{ type: 'teleport' }] }, /steps\[0\]: unknown step type "teleport"; known: build, .*noop/],
+      [{ ...base, triggers: [{ type: 'time', cron: '61 * * * *' }] }, /triggers\[0\] \(time\): Invalid cron expression "61 \* \* \* \*"/],
+      [{ ...base, triggers: [{ type: 'time', dailyAt: '06:00', timezone: 'Mars/Olympus' }] }, /Unknown time zone "Mars\/Olympus"/],
+      [{ ...base, triggers: [{ type: 'time', cron: '0 6 * * *', everyMinutes: 5 }] }, /exactly one of cron, everyMinutes, everyHours and dailyAt/],
+      [{ ...base, steps: [{ type: 'build', targets: ['no_such_dataset'] }] }, /steps\[0\] \(build\): dataset no_such_dataset does not exist in project AUTO/],
+      [{ ...base, reporters: [{ channel: 'mail', on: 'failure', smtp: { host: 'localhost' }, from: 'llano@example.org', to: ['not an address'] }] }, /reporters\[0\] \(mail\): to\.0: to: not a valid e-mail address/],
+      [{ ...base, reporters: [{ channel: 'pigeon' }] }, /reporters\[0\]: unknown reporter channel "pigeon"/],
+      [{ ...base, steps: [{ type: 'noop', runIf: 'sometimes' }] }, /steps\[0\] \(noop\): runIf/],
+      [{ ...base, id: '../etc' }, /Invalid scenario id/],
+    ];
+    for (const [body, message] of cases) {
+      const r = await save(body);
+      expect(r.status, JSON.stringify(body)).toBe(400);
+      expect(r.body.error.message).toMatch(message);
+    }
+    expect((await s.call('GET', `${P}/scenarios`, { token: s.adminToken })).body).toEqual([]);
+  });
+
+  it('describes every type with a JSON schema for generated forms', async () => {
+    const r = await s.call('GET', '/api/scenario-types', { token: reader });
+    expect(r.status).toBe(200);
+    expect(r.body.triggers.map((t: { type: string }) => t.type)).toEqual(['time', 'dataset-changed', 'file-changed', 'sql-changed', 'scenario-ended', 'webhook', 'manual']);
+    expect(r.body.steps.map((t: { type: string }) => t.type)).toEqual(expect.arrayContaining(['build', 'compute-metrics', 'run-checks', 'sql', 'run-scenario', 'set-variable', 'http', 'report', 'noop']));
+    const build = r.body.steps.find((t: { type: string }) => t.type === 'build');
+    expect(build.schema.properties.mode.enum).toEqual(['only', 'required', 'recursive']);
+    expect(build.schema.properties.runIf.enum).toEqual(['previous-succeeded', 'always', 'previous-failed']);
+    const mail = r.body.reporters.find((t: { channel: string }) => t.channel === 'mail');
+    expect(mail.schema.properties.to.items.format).toBe('email');
+  });
+
+  it('runs by hand: returns the run id at once, records steps, logs and outcome; readers see but cannot run', async () => {
+    const created = await save({
+      id: 'daily_refresh',
+      name: 'Daily refresh',
+      triggers: [{ type: 'time', cron: '0 6 * * *', timezone: 'UTC' }, { type: 'manual' }],
+      steps: [
+        { type: 'build', targets: ['by_band'], mode: 'required' },
+        { type: 'set-variable', variable: 'last_refresh', value: '{{now}}' },
+        { type: 'http', url: `${http.url}/ping`, method: 'POST', body: { hello: 1 } },
+        { type: 'noop', name: 'only if failed', runIf: 'previous-failed' },
+      ],
+      reporters: [{ on: 'failure', channel: 'webhook', url: `${http.url}/never` }],
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ id: 'daily_refresh', active: true, concurrency: 'queue', missedRuns: 'skip', runAs: 'admin', revision: 1 });
+    expect((await s.call('POST', `${P}/scenarios/daily_refresh/run`, { token: reader })).status).toBe(403);
+    expect((await s.call('PUT', `${P}/scenarios/daily_refresh`, { token: reader, body: created.body })).status).toBe(403);
+
+    const runId = await run('daily_refresh');
+    const done = await ended(runId);
+    expect(done).toMatchObject({ id: runId, scenario: 'daily_refresh', outcome: 'SUCCESS', triggerType: 'manual', cause: 'manual, by admin' });
+    expect(done.steps.map((st: { name: string; outcome: string }) => [st.name, st.outcome])).toEqual([
+      ['1 build', 'SUCCESS'],
+      ['2 set-variable', 'SUCCESS'],
+      ['3 http', 'SUCCESS'],
+      ['only if failed', 'SKIPPED'],
+    ]);
+    expect(done.logs.map((l: { message: string }) => l.message).join('\n')).toMatch(/Run ended SUCCESS/);
+    expect(http.of('/ping')[0].json).toEqual({ hello: 1 });
+    expect((await s.call('GET', `${P}/variables`, { token: reader })).body.last_refresh).toBe('2030-01-01T00:00:30.000Z');
+    const runs = await s.call('GET', `${P}/scenarios/daily_refresh/runs`, { token: reader });
+    expect(runs.body.map((r: { id: string }) => r.id)).toEqual([runId]);
+    expect(http.of('/never')).toHaveLength(0);
+  });
+
+  it('fires a time trigger once per due instant with the injected clock', async () => {
+    expect((await save({ id: 'every_minute', triggers: [{ type: 'time', everyMinutes: 1 }], steps: [{ type: 'noop' }] })).status).toBe(201);
+    await scheduler.tick(); // first sight: armed at 00:00:30, nothing due yet
+    expect((await automation.runs.list('AUTO', 'every_minute')).length).toBe(0);
+    clock.set(Date.UTC(2030, 0, 1, 0, 1, 0));
+    await scheduler.tick();
+    await scheduler.tick();
+    clock.set(Date.UTC(2030, 0, 1, 0, 3, 10));
+    await scheduler.tick();
+    await automation.idle();
+    const runs = await automation.runs.list('AUTO', 'every_minute');
+    expect(runs.map((r) => r.cause).sort()).toEqual(['every 1 min: 2030-01-01T00:01:00.000Z', 'every 1 min: 2030-01-01T00:02:00.000Z', 'every 1 min: 2030-01-01T00:03:00.000Z']);
+    expect(runs.every((r) => r.outcome === 'SUCCESS')).toBe(true);
+    const mon = await s.call('GET', `/api/automation/monitoring?from=2030-01-01T00:00:00Z&to=2030-01-02T00:00:00Z`, { token: reader });
+    const m = mon.body.scenarios.find((x: { id: string }) => x.id === 'every_minute');
+    expect(m.runs).toHaveLength(3);
+    expect(m.nextFires[0]).toBe('2030-01-01T00:04:00.000Z');
+    expect(mon.body.daily).toEqual([{ day: '2030-01-01', outcomes: { SUCCESS: 4 } }]);
+    await put({ id: 'every_minute', active: false, triggers: [{ type: 'time', everyMinutes: 1 }], steps: [{ type: 'noop' }] } as never);
+  });
+
+  it('deals with instants missed while stopped: skip or run once, and persists the last fire across restarts', async () => {
+    const def = (id: string, missedRuns: string) => ({ id, missedRuns, triggers: [{ type: 'time', cron: '0 * * * *' }], steps: [{ type: 'noop' }] });
+    expect((await save(def('hourly_skip', 'skip'))).status).toBe(201);
+    expect((await save(def('hourly_once', 'run-once'))).status).toBe(201);
+    await scheduler.tick(); // armed
+    await scheduler.stop();
+    clock.set(Date.UTC(2030, 0, 1, 5, 30)); // down for five hourly instants
+    scheduler = new Scheduler(s.ws, { clock });
+    await scheduler.start({ loop: false });
+    await scheduler.tick();
+    await scheduler.tick();
+    await automation.idle();
+    expect(await automation.runs.list('AUTO', 'hourly_skip')).toHaveLength(0);
+    const once = await automation.runs.list('AUTO', 'hourly_once');
+    expect(once.map((r) => r.cause)).toEqual(['cron 0 * * * * (UTC): 2030-01-01T05:00:00.000Z, missed while stopped (run once)']);
+    clock.set(Date.UTC(2030, 0, 1, 6, 0));
+    await scheduler.tick();
+    await automation.idle();
+    expect((await automation.runs.list('AUTO', 'hourly_skip')).map((r) => r.cause)).toEqual(['cron 0 * * * * (UTC): 2030-01-01T06:00:00.000Z']);
+    expect(await automation.runs.list('AUTO', 'hourly_once')).toHaveLength(2);
+    // Another restart at the same time fires nothing again: the last fire is persisted.
+    await scheduler.stop();
+    scheduler = new Scheduler(s.ws, { clock });
+    await scheduler.start({ loop: false });
+    await scheduler.tick();
+    await automation.idle();
+    expect(await automation.runs.list('AUTO', 'hourly_once')).toHaveLength(2);
+    for (const id of ['hourly_skip', 'hourly_once']) await s.call('DELETE', `${P}/scenarios/${id}`, { token: s.adminToken });
+  });
+
+  it('reports failures by webhook, Slack-compatible webhook and e-mail; the SMTP password is never returned', async () => {
+    const body = {
+      id: 'failing',
+      name: 'Failing scenario',
+      steps: [{ type: 'noop' }, { type: 'http', name: 'call broken service', url: `${http.url}/fail` }, { type: 'noop', name: 'cleanup', runIf: 'always' }],
+      reporters: [
+        { on: 'failure', channel: 'webhook', url: `${http.url}/hook`, headers: { authorization: 'Bearer hook-secret' } },
+        { on: 'always', channel: 'slack', url: `${http.url}/slack`, template: '{{scenario}} → {{outcome}} ({{trigger}})' },
+        { on: 'success', channel: 'webhook', url: `${http.url}/success-only` },
+        { on: 'failure', channel: 'mail', smtp: { host: '127.0.0.1', port: smtp.port, user: 'bot', password: 'smtp-secret' }, from: 'llano@example.org', to: ['ops@example.org'] },
+      ],
+    };
+    const created = await save(body);
+    expect(created.status).toBe(201);
+    expect(JSON.stringify(created.body)).not.toContain('smtp-secret');
+    expect(JSON.stringify(created.body)).not.toContain('hook-secret');
+    expect(created.body.reporters[3].smtp.password).toBe('********');
+    // Saving back the redacted body keeps the stored secret.
+    const back = await put(created.body);
+    expect(back.body.error?.message ?? null).toBe(null);
+    expect(back.status).toBe(200);
+
+    const runId = await run('failing');
+    const done = await ended(runId);
+    expect(done.outcome).toBe('FAILED');
+    expect(done.steps.map((st: { outcome: string }) => st.outcome)).toEqual(['SUCCESS', 'FAILED', 'SUCCESS']);
+    expect(done.steps[1].error).toMatch(/answered 500/);
+
+    const hook = http.of('/hook')[0];
+    expect(hook.headers.authorization).toBe('Bearer hook-secret');
+    expect(hook.json).toMatchObject({ scenarioId: 'failing', scenarioName: 'Failing scenario', runId, outcome: 'FAILED', trigger: 'manual, by admin', failedSteps: [{ name: 'call broken service' }] });
+    expect(hook.json.link).toBe(`https://llano.example.org/projects/AUTO/scenarios/failing/runs/${runId}`);
+    expect(hook.json.message).toMatch(/Failed steps:\n- call broken service: .*answered 500/);
+    expect(http.of('/slack')[0].json).toEqual({ text: 'Failing scenario → FAILED (manual, by admin)' });
+    expect(http.of('/success-only')).toHaveLength(0);
+    const mail = await smtp.next();
+    expect(mail).toMatchObject({ from: 'llano@example.org', to: ['ops@example.org'], user: 'bot', password: 'smtp-secret' });
+    expect(mail.data).toMatch(/Subject: \[Llano\] Failing scenario: FAILED/);
+    // Quoted-printable wraps long lines with a soft break "=\r\n".
+    expect(mail.data.replace(/=\r\n/g, '')).toContain(`https://llano.example.org/projects/AUTO/scenarios/failing/runs/${runId}`);
+    expect(JSON.stringify(done.logs)).not.toContain('smtp-secret');
+  });
+
+  it('retries with back-off, times out through the clock, and runs always-steps after a failure', async () => {
+    await save({ id: 'retrying', steps: [{ type: 'http', url: `${http.url}/fail-retry`, retries: { count: 2, delaySeconds: 1, factor: 3 } }] });
+    const before = clock.sleeps.length;
+    const done = await ended(await run('retrying'));
+    expect(done.outcome).toBe('FAILED');
+    expect(done.steps[0].attempts).toBe(3);
+    expect(http.of('/fail-retry')).toHaveLength(3);
+    expect(clock.sleeps.slice(before)).toEqual([1000, 3000]);
+
+    await save({ id: 'slow', steps: [{ type: 'http', url: `${http.url}/hang-timeout`, timeoutSeconds: 30 }, { type: 'noop', name: 'after', runIf: 'always' }] });
+    const runId = await run('slow');
+    await http.next('/hang-timeout');
+    clock.advance(30_000);
+    const slow = await ended(runId);
+    expect(slow.outcome).toBe('FAILED');
+    expect(slow.steps.map((st: { outcome: string; error: string | null }) => [st.outcome, st.error])).toEqual([
+      ['FAILED', 'Timed out after 30 s'],
+      ['SUCCESS', null],
+    ]);
+  });
+
+  it('one run at a time: a second fire queues (or is dropped), parallel is opt-in, and runs can be aborted', async () => {
+    await save({ id: 'exclusive', concurrency: 'queue', steps: [{ type: 'http', url: `${http.url}/hang-exclusive` }] });
+    const first = await run('exclusive');
+    await http.next('/hang-exclusive');
+    const second = await s.call('POST', `${P}/scenarios/exclusive/run`, { token: s.adminToken });
+    expect(second.body.status).toBe('QUEUED');
+    expect((await s.call('GET', `${P}/scenario-runs/${second.body.runId}`, { token: s.adminToken })).body.outcome).toBe('QUEUED');
+    expect((await s.call('POST', `${P}/scenario-runs/${first}/abort`, { token: reader })).status).toBe(403);
+    const aborted = await s.call('POST', `${P}/scenario-runs/${first}/abort`, { token: s.adminToken });
+    expect(aborted.body).toMatchObject({ outcome: 'ABORTED', error: 'Aborted by admin' });
+    expect(aborted.body.steps[0].outcome).toBe('ABORTED');
+    // The queued run starts when the first ends; abort it too.
+    await http.next('/hang-exclusive', 1);
+    expect((await s.call('POST', `${P}/scenario-runs/${second.body.runId}/abort`, { token: s.adminToken })).body.outcome).toBe('ABORTED');
+
+    await save({ id: 'dropping', concurrency: 'drop', steps: [{ type: 'http', url: `${http.url}/hang-drop` }] });
+    const d1 = await run('dropping');
+    await http.next('/hang-drop');
+    const d2 = await s.call('POST', `${P}/scenarios/dropping/run`, { token: s.adminToken });
+    expect(d2.status).toBe(409);
+    expect(d2.body.error.message).toMatch(/already running and drops new runs/);
+    await s.call('POST', `${P}/scenario-runs/${d1}/abort`, { token: s.adminToken });
+
+    await save({ id: 'parallel', concurrency: 'parallel', steps: [{ type: 'http', url: `${http.url}/hang-parallel` }] });
+    const p1 = await run('parallel');
+    const p2 = await run('parallel');
+    await http.next('/hang-parallel', 1);
+    for (const id of [p1, p2]) expect((await s.call('POST', `${P}/scenario-runs/${id}/abort`, { token: s.adminToken })).body.outcome).toBe('ABORTED');
+  });
+
+  it('fires on a new dataset version, after another scenario, and on a webhook with its secret token', async () => {
+    await save({ id: 'on_upload', triggers: [{ type: 'dataset-changed', datasets: ['trec'] }], steps: [{ type: 'noop' }] });
+    await save({ id: 'after_upload', triggers: [{ type: 'scenario-ended', scenario: 'on_upload', on: 'success' }], steps: [{ type: 'noop' }] });
+    await scheduler.tick();
+    expect((await s.upload(`${P}/datasets/trec/upload`, CSV, 'trec.csv')).status).toBe(201);
+    await scheduler.idle();
+    await automation.idle();
+    await scheduler.idle();
+    await automation.idle();
+    const upload = await automation.runs.list('AUTO', 'on_upload');
+    expect(upload).toHaveLength(1);
+    expect(upload[0].cause).toMatch(/^dataset trec changed/);
+    const chained = await automation.runs.list('AUTO', 'after_upload');
+    expect(chained.map((r) => r.cause)).toEqual([`scenario on_upload ended SUCCESS (run ${upload[0].id})`]);
+
+    const hooked = await save({ id: 'hooked', triggers: [{ type: 'webhook' }], steps: [{ type: 'noop' }] });
+    const token = hooked.body.triggers[0].token as string;
+    expect(token).toMatch(/^lwh_/);
+    expect((await s.call('GET', `${P}/scenarios/hooked`, { token: reader })).body.triggers[0].token).toBe('********');
+    expect((await s.call('POST', `/api/webhooks/scenarios/${token}x`)).status).toBe(404);
+    const fired = await s.call('POST', `/api/webhooks/scenarios/${token}`);
+    expect(fired.status).toBe(202);
+    expect(fired.body).toMatchObject({ projectKey: 'AUTO', scenario: 'hooked', status: 'RUNNING' });
+    expect((await ended(fired.body.runId)).outcome).toBe('SUCCESS');
+  });
+
+  it('runs another scenario as a step and exposes runs and steps as system datasets', async () => {
+    await save({ id: 'child', steps: [{ type: 'noop' }] });
+    await save({ id: 'parent', steps: [{ type: 'run-scenario', scenario: 'child' }] });
+    const done = await ended(await run('parent'));
+    expect(done.outcome).toBe('SUCCESS');
+    expect(done.steps[0].detail).toMatchObject({ outcome: 'SUCCESS' });
+    expect((await save({ id: 'selfish', steps: [{ type: 'run-scenario', scenario: 'selfish' }] })).body.error.message).toMatch(/cannot run itself/);
+
+    expect((await s.call('POST', `${P}/datasets`, { token: s.adminToken, body: { name: 'runs', storage: { type: 'system', table: 'scenario_runs' } } })).status).toBe(201);
+    expect((await s.call('POST', `${P}/datasets`, { token: s.adminToken, body: { name: 'steps', storage: { type: 'system', table: 'step_runs' } } })).status).toBe(201);
+    const page = await s.call('GET', `${P}/datasets/runs/data?limit=1000&filter=scenario:eq:parent`, { token: reader });
+    expect(page.status).toBe(200);
+    expect(page.body.rows).toHaveLength(1);
+    const outcomeAt = page.body.columns.indexOf('outcome');
+    expect(page.body.rows[0][outcomeAt]).toBe('SUCCESS');
+    const steps = await s.call('GET', `${P}/datasets/steps/data?limit=1000&filter=scenario:eq:failing`, { token: reader });
+    expect(steps.body.error ?? null).toBe(null);
+    expect(steps.body.rows.map((r: unknown[]) => r[steps.body.columns.indexOf('outcome')])).toEqual(['SUCCESS', 'FAILED', 'SUCCESS']);
+  });
+});
