@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
@@ -11,34 +11,43 @@ const NOT_BUILT = '<!doctype html><meta charset="utf-8"><title>Llano</title><p>T
 
 const isApi = (pathname: string) => pathname === '/api' || pathname.startsWith('/api/');
 
+function isFile(p: string): boolean {
+  try {
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
 /**
- * Serves the web UI at `/`. Unknown GET paths outside `/api` answer index.html so that every
- * page's URL survives a reload (the UI routes in the browser); API 404s stay JSON.
+ * Serves the web UI at `/`. Files are looked up on each request, so a rebuild is picked up
+ * without a restart. Unknown GET paths outside `/api` answer index.html, so that every page's
+ * URL survives a reload (the UI routes in the browser); API 404s stay JSON.
  */
 export async function registerWebUi(app: FastifyInstance, distDir = WEB_DIST): Promise<void> {
-  const built = existsSync(path.join(distDir, 'index.html'));
-  if (built) {
-    await app.register(fastifyStatic, {
-      root: distDir,
-      prefix: '/',
-      wildcard: false,
-      index: ['index.html'],
-      // Hashed assets never change; index.html must be revalidated to pick up new builds.
-      cacheControl: false,
-      setHeaders: (reply, file) => {
-        reply.header('cache-control', file.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache');
-      },
-    });
-  }
+  // Only `reply.sendFile` (ranges, ETags, no path traversal); the route below decides what to send.
+  await app.register(fastifyStatic, { root: distDir, serve: false, cacheControl: false });
+
   // GET only: other methods keep the API's JSON 404 from buildServer's not-found handler.
   app.get('/*', async (request, reply) => {
-    const pathname = request.url.split('?')[0];
+    let pathname: string;
+    try {
+      pathname = decodeURIComponent(request.url.split('?')[0]);
+    } catch {
+      pathname = request.url.split('?')[0];
+    }
+    const notFound = () => reply.code(404).send({ error: { code: 'not_found', message: `No route GET ${pathname}` } });
+    if (isApi(pathname)) return notFound();
+    const file = path.join(distDir, pathname);
+    if (pathname !== '/' && file.startsWith(distDir + path.sep) && isFile(file)) {
+      // Hashed assets never change; other files (index.html, icons) are revalidated.
+      const immutable = pathname.startsWith('/assets/');
+      return reply.header('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache').sendFile(path.relative(distDir, file));
+    }
     const accepts = request.headers.accept ?? '';
     const wantsPage = !accepts || accepts.includes('text/html') || accepts.includes('*/*');
-    if (isApi(pathname) || /\.[a-z0-9]{1,8}$/i.test(pathname) || !wantsPage) {
-      return reply.code(404).send({ error: { code: 'not_found', message: `No route GET ${pathname}` } });
-    }
-    if (!built) return reply.type('text/html; charset=utf-8').send(NOT_BUILT);
+    if (/\.[a-z0-9]{1,8}$/i.test(pathname) || !wantsPage) return notFound();
+    if (!existsSync(path.join(distDir, 'index.html'))) return reply.type('text/html; charset=utf-8').send(NOT_BUILT);
     return reply.header('cache-control', 'no-cache').sendFile('index.html');
   });
 }

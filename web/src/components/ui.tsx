@@ -132,3 +132,36 @@ export function Modal({ open, title, onClose, children, footer }: { open: boolea
     </dialog>
   );
 }
+
+/** An empty state in a card, for lists with nothing in them yet. */
+export function EmptyCard(props: { title: string; children?: ReactNode; actions?: ReactNode }) {
+  return (
+    <div className="card">
+      <EmptyState {...props} />
+    </div>
+  );
+}
+
+/** A list of objects as a table in a card; headers ending in `#` are right-aligned numbers. */
+export function ListTable({ headers, children, label }: { headers: string[]; children: ReactNode; label?: string }) {
+  return (
+    <div className="card">
+      <table className="table" aria-label={label}>
+        <thead>
+          <tr>
+            {headers.map((h) =>
+              h.endsWith('#') ? (
+                <th key={h} className="num">
+                  {h.slice(0, -1)}
+                </th>
+              ) : (
+                <th key={h}>{h}</th>
+              ),
+            )}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
+  );
+}

@@ -4,7 +4,7 @@ import { projectApi } from '../api/client';
 import type { Dataset, FlowGraph } from '../api/types';
 import { projectPath } from '../components/layout';
 import { UploadDialog } from '../components/upload-dialog';
-import { Async, EmptyState, PageHeader, StatusBadge } from '../components/ui';
+import { Async, EmptyCard, ListTable, PageHeader, StatusBadge } from '../components/ui';
 import { formatCount, formatRelative } from '../lib/format';
 import { useApi } from '../lib/use-api';
 
@@ -40,8 +40,7 @@ export default function DatasetsPage() {
           const needle = q.toLowerCase();
           const shown = all.filter((d) => !needle || d.name.toLowerCase().includes(needle) || (d.description ?? '').toLowerCase().includes(needle));
           return all.length === 0 ? (
-            <div className="card">
-              <EmptyState
+            <EmptyCard
                 title="No datasets in this project"
                 actions={
                   <button type="button" className="btn primary" onClick={() => setUploading(true)}>
@@ -50,28 +49,14 @@ export default function DatasetsPage() {
                 }
               >
                 Upload a CSV, TSV, Parquet or JSON-lines file, or create one with a recipe.
-              </EmptyState>
-            </div>
+              </EmptyCard>
           ) : (
             <>
               <div className="filter-bar">
                 <input type="search" aria-label="Search datasets" placeholder="Search datasets" value={q} onChange={(e) => setQ(e.target.value)} style={{ width: 280 }} />
                 <span className="muted small">{shown.length === all.length ? `${all.length} datasets` : `${shown.length} of ${all.length}`}</span>
               </div>
-              <div className="card">
-                <table className="table">
-                  <thead>
-                    <tr>
-                      <th>Name</th>
-                      <th>State</th>
-                      <th>Storage</th>
-                      <th className="num">Rows</th>
-                      <th className="num">Columns</th>
-                      <th>Written by</th>
-                      <th>Updated</th>
-                    </tr>
-                  </thead>
-                  <tbody>
+              <ListTable headers={['Name', 'State', 'Storage', 'Rows#', 'Columns#', 'Written by', 'Updated']}>
                     {shown.map((d) => (
                       <tr key={d.name}>
                         <td>
@@ -88,9 +73,7 @@ export default function DatasetsPage() {
                         <td className="muted small">{formatRelative(d.currentVersion?.createdAt ?? d.updatedAt)}</td>
                       </tr>
                     ))}
-                  </tbody>
-                </table>
-              </div>
+              </ListTable>
             </>
           );
         }}

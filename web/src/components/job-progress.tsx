@@ -1,0 +1,58 @@
+import { useEffect, useRef } from 'react';
+import { Link } from 'react-router-dom';
+import type { Job } from '../api/types';
+import { formatCount, formatDuration } from '../lib/format';
+import { useJobEvents } from '../lib/job-events';
+import { projectPath } from './layout';
+import { ProgressBar, StatusBadge } from './ui';
+
+/** Share of a job's activities that are over, for a progress bar. */
+export function jobFraction(job: Job | null): number {
+  const acts = job?.activities ?? [];
+  if (!acts.length) return job && ['succeeded', 'failed', 'aborted'].includes(job.status) ? 1 : 0;
+  return acts.filter((a) => !['pending', 'running'].includes(a.status)).length / acts.length;
+}
+
+/** A compact live view of a running job: status, progress bar, one line per activity. */
+export function JobProgress({ projectKey, jobId, onEnd }: { projectKey: string; jobId: string; onEnd?: (job: Job) => void }) {
+  const { job, disconnected } = useJobEvents(projectKey, jobId);
+  const final = job !== null && ['succeeded', 'failed', 'aborted'].includes(job.status);
+  const onEndRef = useRef(onEnd);
+  onEndRef.current = onEnd;
+  useEffect(() => {
+    if (final && job) onEndRef.current?.(job);
+    // Once per job end.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [final]);
+  return (
+    <div className="stack" style={{ gap: 8 }} aria-live="polite" aria-label="Job progress">
+      <div className="row">
+        <strong>Job</strong>
+        <Link to={projectPath(projectKey, 'jobs', jobId)} className="mono small">
+          {jobId}
+        </Link>
+        <StatusBadge status={job?.status ?? 'queued'} />
+        {disconnected && !final ? <span className="small muted">Reconnecting…</span> : null}
+      </div>
+      <ProgressBar fraction={jobFraction(job)} label="Build progress" indeterminate={!job || (job.status === 'running' && jobFraction(job) === 0)} />
+      {job?.activities?.length ? (
+        <table className="table small">
+          <tbody>
+            {job.activities.map((a) => (
+              <tr key={a.index}>
+                <td>{a.recipe}</td>
+                <td>→ {a.output}</td>
+                <td>
+                  <StatusBadge status={a.status} />
+                </td>
+                <td className="num">{a.rows !== null ? `${formatCount(a.rows)} rows` : ''}</td>
+                <td className="num">{formatDuration(a.durationMs)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      {job?.error ? <div className="alert error">{job.error}</div> : null}
+    </div>
+  );
+}
