@@ -208,7 +208,7 @@ export const simulationOptionsSchema = z
     spectra: z.boolean().default(false),
     scale: z.enum(['default', 'full']).default('default'),
     fullScale: z
-      .object({ days: z.number().int().min(1).default(1220), spectraRows: z.number().int().min(0).default(715_000) })
+      .object({ days: z.number().int().min(1).default(1385), spectraRows: z.number().int().min(0).default(715_000) })
       .prefault({}),
     /** Antenna inventory (§1.1); fewer antennas make small test data. */
     antennas: z
@@ -222,7 +222,7 @@ export const simulationOptionsSchema = z
     /** Rows per columnar batch handed to DuckDB. */
     batchRows: z.number().int().min(16).max(2048).default(2048),
     /** DuckDB memory limit while writing (the Trec table spills beyond it). */
-    memoryLimit: z.string().default('1GB'),
+    memoryLimit: z.string().default('640MB'),
   })
   .strict();
 

@@ -40,6 +40,22 @@ describe('Rng', () => {
     expect(counts.a / 20_000).toBeLessThan(0.78);
   });
 
+  it('draws table-based normals with the right spread and bounded tails', () => {
+    const r = new Rng(9);
+    const n = 100_000;
+    let s2 = 0;
+    let beyond2 = 0;
+    for (let i = 0; i < n; i++) {
+      const v = r.normalFast();
+      s2 += v * v;
+      if (Math.abs(v) > 2) beyond2++;
+      expect(Math.abs(v)).toBeLessThan(4.1);
+    }
+    expect(Math.abs(Math.sqrt(s2 / n) - 1)).toBeLessThan(0.02);
+    expect(beyond2 / n).toBeGreaterThan(0.04);
+    expect(beyond2 / n).toBeLessThan(0.051);
+  });
+
   it('keeps log-normal draws inside their range and samples distinct items in order', () => {
     const r = new Rng(3);
     for (let i = 0; i < 1000; i++) {

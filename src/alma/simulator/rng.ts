@@ -1,3 +1,5 @@
+import { normalQuantile } from '../../analytics/common/normal.js';
+
 /**
  * Seeded pseudo-random numbers. Every table draws from its own stream (`fork(label)`),
  * so adding a draw to one generator never shifts the numbers of another and the same
@@ -17,6 +19,16 @@ export function hashLabel(seed: number, label: string): number {
   h = Math.imul(h, 0xc2b2ae35) >>> 0;
   h ^= h >>> 16;
   return h >>> 0;
+}
+
+const NORMAL_TABLE_SIZE = 16384;
+const NORMAL_TABLE = buildNormalTable(NORMAL_TABLE_SIZE);
+
+/** Quantiles of the standard normal at (i + 0.5) / size, plus a closing entry for interpolation. */
+function buildNormalTable(size: number): Float64Array {
+  const table = new Float64Array(size + 1);
+  for (let i = 0; i <= size; i++) table[i] = normalQuantile(Math.min(i + 0.5, size - 0.5) / size);
+  return table;
 }
 
 /** sfc32: small, fast, passes PractRand; state is four 32-bit words. */
@@ -78,6 +90,17 @@ export class Rng {
     const theta = 2 * Math.PI * this.next();
     this.spareNormal = r * Math.sin(theta);
     return r * Math.cos(theta);
+  }
+
+  /**
+   * Standard normal from a quantile table (linear interpolation, tails cut near ±4σ):
+   * a fifth of the cost of Box–Muller, for per-row measurement noise.
+   */
+  normalFast(): number {
+    const x = this.next() * NORMAL_TABLE_SIZE;
+    const i = x | 0;
+    const f = x - i;
+    return NORMAL_TABLE[i] + f * (NORMAL_TABLE[i + 1] - NORMAL_TABLE[i]);
   }
 
   gaussian(mean: number, sd: number): number {

@@ -166,8 +166,8 @@ export function generateTrecForEb(ctx: TrecContext, eb: TrecEb, batch: TrecBatch
       const a = eb.antennas[ai];
       const base = ai * 8;
       for (let k = 0; k < 4; k++) {
-        let trecX = perAntennaNominal[base + k] * shape[k] * ebFactor[ai * 2] * (1 + noise * rng.normal());
-        let trecY = perAntennaNominal[base + 4 + k] * shape[k] * ebFactor[ai * 2 + 1] * (1 + noise * rng.normal());
+        let trecX = perAntennaNominal[base + k] * shape[k] * ebFactor[ai * 2] * (1 + noise * rng.normalFast());
+        let trecY = perAntennaNominal[base + 4 + k] * shape[k] * ebFactor[ai * 2 + 1] * (1 + noise * rng.normalFast());
         if (rng.next() < outlierRate) {
           const pol = rng.int(0, 1);
           const nonPhysical = rng.next() < nonPhysicalShare;
@@ -190,7 +190,7 @@ export function generateTrecForEb(ctx: TrecContext, eb: TrecEb, batch: TrecBatch
             comment: nonPhysical ? 'Non-physical value (bad load reading)' : 'Single-scan outlier (load reading, saturation or LO unlock)',
           });
         }
-        const tau = tauZenith * tauFactor[k] * (1 + 0.02 * rng.normal());
+        const tau = tauZenith * tauFactor[k] * (1 + 0.02 * rng.normalFast());
         const trans = Math.exp(-tau * airmass);
         const sky = eta * tatm * (1 - trans) + (1 - eta) * groundT;
         const gain = (1 + g) / (eta * trans);
@@ -210,10 +210,10 @@ export function generateTrecForEb(ctx: TrecContext, eb: TrecEb, batch: TrecBatch
         c.trec_y[r] = trecY;
         c.tsys_x[r] = gain * (Math.max(trecX, 1) + sky);
         c.tsys_y[r] = gain * (Math.max(trecY, 1) + sky);
-        c.tatm_x[r] = tatm + 0.5 * rng.normal();
-        c.tatm_y[r] = tatm + 0.5 * rng.normal();
+        c.tatm_x[r] = tatm + 0.5 * rng.normalFast();
+        c.tatm_y[r] = tatm + 0.5 * rng.normalFast();
         c.tau[r] = tau;
-        c.water[r] = (pwv / 1000) * (1 + 0.02 * rng.normal());
+        c.water[r] = (pwv / 1000) * (1 + 0.02 * rng.normalFast());
         c.groundtemperature[r] = groundT;
         c.groundpressure[r] = groundP;
         c.groundrelhumidity[r] = groundRh;
@@ -245,7 +245,7 @@ function addSpectra(batch: TrecBatch, eb: TrecEb, caldataid: number, antenna: nu
   for (let ch = 0; ch < n; ch++) {
     const u = ((ch + 0.5) / n) * 2 - 1;
     const shape = 1 + 0.06 * (u * u - 1 / 3) + 0.01 * Math.sin(ch * 0.37 + baseband);
-    sp.x[offset + ch] = trecX * (shape + channelNoise * rng.normal());
-    sp.y[offset + ch] = trecY * (shape + channelNoise * rng.normal());
+    sp.x[offset + ch] = trecX * (shape + channelNoise * rng.normalFast());
+    sp.y[offset + ch] = trecY * (shape + channelNoise * rng.normalFast());
   }
 }

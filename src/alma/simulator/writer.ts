@@ -66,10 +66,26 @@ export class RowTableWriter<Row> {
 
 const RAW_TYPE: Record<string, DuckDBType> = { INTEGER, DOUBLE, FLOAT };
 
-/** Copies `n` numbers from `values[offset…]` into column `c` of the chunk (numeric vectors flush as one block copy). */
+type TypedNumbers = Float64Array | Float32Array | Int32Array;
+
+/**
+ * The typed array a numeric DuckDB vector flushes from. `items` is not public API, so
+ * this checks its shape and returns null when a future version stores it differently.
+ */
+function vectorItems(vector: unknown, length: number): TypedNumbers | null {
+  const items = (vector as { items?: unknown }).items;
+  return (items instanceof Float64Array || items instanceof Float32Array || items instanceof Int32Array) && items.length === length ? items : null;
+}
+
+/**
+ * Copies `n` numbers from `values[offset…]` into column `c` of the chunk: one typed-array
+ * copy and one flush per column instead of a method call per value.
+ */
 function fillColumn(chunk: DuckDBDataChunk, c: number, values: Float64Array | Int32Array, offset: number, n: number): void {
   const vector = chunk.getColumnVector(c);
-  for (let i = 0; i < n; i++) vector.setItem(i, values[offset + i]);
+  const items = vectorItems(vector, n);
+  if (items) items.set(values.subarray(offset, offset + n));
+  else for (let i = 0; i < n; i++) vector.setItem(i, values[offset + i]);
   vector.flush();
 }
 
@@ -188,10 +204,14 @@ export class SpectrumWriter {
       SPECTRUM_KEY_COLUMNS.forEach((key, c) => fillColumn(chunk, c, batch.keys[key], offset, n));
       [batch.x, batch.y].forEach((values, p) => {
         const vector = chunk.getColumnVector(SPECTRUM_KEY_COLUMNS.length + p);
-        // The array vector only reads `items`, so a typed-array view avoids boxing 128 values per row.
-        for (let i = 0; i < n; i++) {
-          const start = (offset + i) * n0;
-          vector.setItem(i, { items: values.subarray(start, start + n0) } as unknown as DuckDBArrayValue);
+        const child = vectorItems((vector as unknown as { childData?: unknown }).childData, n * n0);
+        if (child) child.set(values.subarray(offset * n0, (offset + n) * n0));
+        else {
+          // The array vector only reads `items`, so a typed-array view avoids boxing every value.
+          for (let i = 0; i < n; i++) {
+            const start = (offset + i) * n0;
+            vector.setItem(i, { items: values.subarray(start, start + n0) } as unknown as DuckDBArrayValue);
+          }
         }
         vector.flush();
       });

@@ -1,0 +1,71 @@
+// Simulator benchmark: Trec rows per second into Parquet, and the time and peak memory
+// of `--scale full`. Each measurement runs in its own process so peak RSS is its own.
+// Run: node --import tsx bench/simulator.ts   (or: npm run bench simulator)
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Simulation } from '../src/alma/simulator/generate.js';
+import { simulate, type SimulationOptionsInput } from '../src/alma/simulator/index.js';
+
+interface Measurement {
+  label: string;
+  trecRows: number;
+  spectrumRows: number;
+  seconds: number;
+  maxRssMb: number;
+  bytes: number;
+}
+
+const CASES: Record<string, { label: string; options: Omit<SimulationOptionsInput, 'out'> | null }> = {
+  generate: { label: 'generate only (120 days, no writing)', options: null },
+  parquet: { label: 'simulate → Parquet (120 days)', options: { start: '2024-10-01', days: 120, seed: 42 } },
+  full: { label: 'simulate --scale full → Parquet', options: { scale: 'full', seed: 42 } },
+};
+
+async function child(name: string): Promise<Measurement> {
+  const c = CASES[name];
+  const started = performance.now();
+  if (!c.options) {
+    const sim = new Simulation({ out: '/unused', start: '2024-10-01', days: 120, seed: 42 });
+    let trecRows = 0;
+    for (const day of sim.days()) trecRows += day.trec.length;
+    return { label: c.label, trecRows, spectrumRows: 0, seconds: (performance.now() - started) / 1000, maxRssMb: process.resourceUsage().maxRSS / 1024, bytes: 0 };
+  }
+  const out = mkdtempSync(path.join(tmpdir(), 'llano-bench-sim-'));
+  try {
+    const result = await simulate({ ...c.options, out });
+    const seconds = (performance.now() - started) / 1000;
+    const rows = (n: string) => result.tables.find((t) => t.name === n)?.rows ?? 0;
+    const bytes = result.tables.reduce((s, t) => s + statSync(t.path).size, 0);
+    return { label: c.label, trecRows: rows('trec_measurement'), spectrumRows: rows('trec_spectrum'), seconds, maxRssMb: process.resourceUsage().maxRSS / 1024, bytes };
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+const childName = process.argv[2] === '--child' ? process.argv[3] : null;
+if (childName) {
+  process.stdout.write(JSON.stringify(await child(childName)) + '\n');
+} else {
+  const self = fileURLToPath(import.meta.url);
+  const rows: string[] = [];
+  const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+  for (const name of Object.keys(CASES)) {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', self, '--child', name], { encoding: 'utf8', maxBuffer: 1 << 24 });
+    if (r.status !== 0) {
+      process.stderr.write(r.stderr);
+      process.exitCode = 1;
+      continue;
+    }
+    const m = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Measurement;
+    const target = name === 'parquet' ? '≥ 2,000,000 rows/s' : name === 'full' ? '< 60 s, < 2,048 MB' : '';
+    rows.push(
+      `| ${m.label} | ${fmt(m.trecRows)} | ${fmt(m.spectrumRows)} | ${m.seconds.toFixed(1)} | ${fmt(m.trecRows / m.seconds)} | ${fmt(m.maxRssMb)} | ${m.bytes ? fmt(m.bytes / 1e6) : '—'} | ${target} |`,
+    );
+  }
+  console.log('| measurement | Trec rows | spectrum rows | seconds | Trec rows/s | peak RSS (MB) | files (MB) | target |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
+  for (const line of rows) console.log(line);
+}
