@@ -1,0 +1,150 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Automation } from '../src/automation/automation.js';
+import { startTestServer, waitForJobEnd, type TestServer } from './support/llano-server.js';
+
+const P = '/api/projects/QA';
+const GOOD = 'ts,antenna,band,trec\n2030-01-01 00:00:00,DA41,3,35.5\n2030-01-01 06:00:00,DA42,6,40.0\n2030-01-01 12:00:00,DV01,7,52.5\n';
+const BAD = 'ts,antenna,band,trec\n2030-01-01 00:00:00,DA41,3,35.5\n2030-01-01 06:00:00,XX99,6,\n2030-01-01 06:00:00,XX99,12,900\n2030-01-01 12:00:00,DV01,7,52.5\n';
+
+describe('data quality: metrics and checks', () => {
+  let s: TestServer;
+  let reader: string;
+
+  beforeAll(async () => {
+    s = await startTestServer();
+    await s.call('POST', '/api/projects', { token: s.adminToken, body: { key: 'QA' } });
+    await s.call('POST', '/api/users', { token: s.adminToken, body: { username: 'reader1', password: 'password-reader1' } });
+    await s.call('PUT', `${P}/members/reader1`, { token: s.adminToken, body: { role: 'reader' } });
+    reader = await s.login('reader1', 'password-reader1');
+    expect((await s.upload(`${P}/datasets/raw/upload`, GOOD, 'raw.csv')).status).toBe(201);
+  });
+  afterAll(async () => s?.stop());
+
+  it('computes record count, per-column nulls/distinct/min/max/mean, freshness and SQL metrics in the engine, with history', async () => {
+    const put = await s.call('PUT', `${P}/datasets/raw/checks`, { token: s.adminToken, body: { metrics: { sql: [{ name: 'hot', sql: 'SELECT count(*) FROM raw WHERE trec > 50' }] } } });
+    expect(put.status).toBe(200);
+    const m = await s.call('POST', `${P}/datasets/raw/metrics/compute`, { token: s.adminToken });
+    expect(m.status).toBe(200);
+    expect(m.body).toMatchObject({ origin: 'manual', partition: null });
+    expect(m.body.metrics).toMatchObject({
+      records: 3,
+      'nulls.trec': 0,
+      'distinct.antenna': 3,
+      'min.trec': 35.5,
+      'max.trec': 52.5,
+      'mean.trec': 42.666666666666664,
+      'min.antenna': 'DA41',
+      'freshness.ts': '2030-01-01T12:00:00.000Z',
+      'sql.hot': 1,
+    });
+    expect((await s.call('POST', `${P}/datasets/raw/metrics/compute`, { token: reader })).status).toBe(403);
+    await s.call('POST', `${P}/datasets/raw/metrics/compute`, { token: s.adminToken });
+    const history = await s.call('GET', `${P}/datasets/raw/metrics`, { token: reader });
+    expect(history.body).toHaveLength(2);
+    expect(history.body[0].id).toBeGreaterThan(history.body[1].id);
+  });
+
+  it('runs checks: bounds, change, row count, freshness and column rules, each OK/WARNING/ERROR with a message', async () => {
+    const checks = [
+      { type: 'metric-bounds', metric: 'records', error: { min: 1 }, warning: { min: 3 } },
+      { type: 'metric-change', metric: 'mean.trec', maxChangePercent: 10, severity: 'warning' },
+      { type: 'row-count-change', maxGrowthPercent: 20 },
+      { type: 'freshness', column: 'ts', maxAgeHours: 48, warningAgeHours: 6 },
+      { type: 'not-null', column: 'trec' },
+      { type: 'unique', column: 'ts', severity: 'warning' },
+      { type: 'in-set', column: 'band', values: [3, 6, 7] },
+      { type: 'pattern', column: 'antenna', pattern: '(DA|DV|PM)\\d\\d' },
+      { type: 'range', column: 'trec', min: 0, max: 500 },
+    ];
+    const bad = await s.call('PUT', `${P}/datasets/raw/checks`, { token: s.adminToken, body: { checks: [{ type: 'not-null', column: 'no_such_column' }] } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/check not-null:no_such_column: column no_such_column is not in dataset raw/);
+    expect((await s.call('PUT', `${P}/datasets/raw/checks`, { token: s.adminToken, body: { checks: [{ type: 'spell-check' }] } })).body.error.message).toMatch(/unknown check type "spell-check"/);
+    expect((await s.call('PUT', `${P}/datasets/raw/checks`, { token: reader, body: { checks } })).status).toBe(403);
+    expect((await s.call('PUT', `${P}/datasets/raw/checks`, { token: s.adminToken, body: { checks } })).status).toBe(200);
+
+    const now = Date.UTC(2030, 0, 1, 20, 0);
+    const { runChecks } = await import('../src/quality/quality-service.js');
+    const { LOCAL_ADMIN } = await import('../src/catalog/access.js');
+    const good = await runChecks(s.ws, LOCAL_ADMIN, 'QA', 'raw', { now });
+    expect(good.results.map((r) => [r.check, r.outcome])).toEqual([
+      ['metric-bounds:records', 'OK'],
+      ['metric-change:mean.trec', 'OK'],
+      ['row-count-change', 'OK'],
+      ['freshness:ts', 'WARNING'],
+      ['not-null:trec', 'OK'],
+      ['unique:ts', 'OK'],
+      ['in-set:band', 'OK'],
+      ['pattern:antenna', 'OK'],
+      ['range:trec', 'OK'],
+    ]);
+    expect(good.results[3].message).toBe('newest ts is 2030-01-01T12:00:00.000Z, 8.0 h old (warning after 6 h)');
+    expect(good.outcome).toBe('WARNING');
+
+    expect((await s.upload(`${P}/datasets/raw/upload`, BAD, 'raw.csv')).status).toBe(201);
+    const run = await s.call('POST', `${P}/datasets/raw/checks/run`, { token: s.adminToken });
+    expect(run.status).toBe(200);
+    const by = Object.fromEntries(run.body.results.map((r: { check: string }) => [r.check, r]));
+    expect(by['metric-change:mean.trec']).toMatchObject({ outcome: 'WARNING' });
+    expect(by['metric-change:mean.trec'].message).toMatch(/mean.trec went from 42.66\d* to 329.33/);
+    expect(by['row-count-change']).toMatchObject({ outcome: 'ERROR', message: 'records went from 3 to 4 (+33.3%)' });
+    expect(by['not-null:trec']).toMatchObject({ outcome: 'ERROR', message: 'trec: 1 row not null-free', value: 1 });
+    expect(by['unique:ts']).toMatchObject({ outcome: 'WARNING', message: 'ts: 1 row not unique' });
+    expect(by['in-set:band']).toMatchObject({ outcome: 'ERROR', message: 'band: 1 row not in {3, 6, 7}' });
+    expect(by['pattern:antenna']).toMatchObject({ outcome: 'ERROR', message: 'antenna: 2 rows not matching /(DA|DV|PM)\\d\\d/' });
+    expect(by['range:trec']).toMatchObject({ outcome: 'ERROR', value: 1 });
+    expect(run.body.outcome).toBe('ERROR');
+
+    const listed = await s.call('GET', `${P}/datasets/raw/checks`, { token: reader });
+    expect(listed.body.checks).toHaveLength(9);
+    expect(listed.body.results).toHaveLength(18);
+
+    expect((await s.call('POST', `${P}/datasets`, { token: s.adminToken, body: { name: 'check_history', storage: { type: 'system', table: 'check_results' } } })).status).toBe(201);
+    const page = await s.call('GET', `${P}/datasets/check_history/data?limit=100&filter=outcome:eq:ERROR`, { token: reader });
+    expect(page.body.total).toBe(5);
+  });
+
+  it('optionally fails a build whose output breaks an ERROR check; the previous version stays current', async () => {
+    await s.upload(`${P}/datasets/raw/upload`, GOOD, 'raw.csv');
+    const recipe = { name: 'r_clean', type: 'sql', inputs: ['raw'], output: 'clean', sql: 'SELECT antenna, band, trec FROM raw' };
+    expect((await s.call('POST', `${P}/recipes`, { token: s.adminToken, body: recipe })).status).toBe(201);
+    const first = await s.call('POST', `${P}/builds`, { token: s.adminToken, body: { targets: ['clean'] } });
+    expect((await waitForJobEnd(s, 'QA', first.body.jobId)).status).toBe('succeeded');
+    const v1 = (await s.call('GET', `${P}/datasets/clean`, { token: s.adminToken })).body.currentVersion;
+
+    const settings = { failBuildOnError: true, checks: [{ type: 'not-null', column: 'trec' }, { type: 'unique', column: 'antenna', severity: 'warning' }] };
+    expect((await s.call('PUT', `${P}/datasets/clean/checks`, { token: s.adminToken, body: settings })).status).toBe(200);
+    await s.upload(`${P}/datasets/raw/upload`, BAD, 'raw.csv');
+    const second = await s.call('POST', `${P}/builds`, { token: s.adminToken, body: { targets: ['clean'] } });
+    const job = await waitForJobEnd(s, 'QA', second.body.jobId);
+    expect(job.status).toBe('failed');
+    expect(job.activities[0].error).toBe('Quality check failed on clean: not-null:trec: trec: 1 row not null-free; the previous version stays current');
+    const after = (await s.call('GET', `${P}/datasets/clean`, { token: s.adminToken })).body;
+    expect(after.currentVersion.id).toBe(v1.id);
+    expect(after.rowCount).toBe(3);
+    const metrics = await s.call('GET', `${P}/datasets/clean/metrics`, { token: reader });
+    // Metrics of the rejected output are kept, marked so they never serve as "previous".
+    expect(metrics.body.map((m: { origin: string }) => m.origin)).toEqual(['rejected-build']);
+
+    // Without failBuildOnError the same build goes through; its results are recorded.
+    await s.call('PUT', `${P}/datasets/clean/checks`, { token: s.adminToken, body: { ...settings, failBuildOnError: false } });
+    const third = await s.call('POST', `${P}/builds`, { token: s.adminToken, body: { targets: ['clean'] } });
+    expect((await waitForJobEnd(s, 'QA', third.body.jobId)).status).toBe('succeeded');
+    expect((await s.call('GET', `${P}/datasets/clean`, { token: s.adminToken })).body.rowCount).toBe(4);
+  });
+
+  it('scenario steps compute metrics and run checks; a WARNING check makes the run WARNING, an ERROR fails it', async () => {
+    await s.call('PUT', `${P}/datasets/clean/checks`, { token: s.adminToken, body: { checks: [{ type: 'unique', column: 'antenna', severity: 'warning' }] } });
+    await s.call('POST', `${P}/scenarios`, { token: s.adminToken, body: { id: 'qa', steps: [{ type: 'compute-metrics', datasets: ['clean'] }, { type: 'run-checks', datasets: ['clean'] }] } });
+    const automation = Automation.of(s.ws);
+    const warn = await s.call('POST', `${P}/scenarios/qa/run`, { token: s.adminToken });
+    const w = await automation.waitForRun('QA', warn.body.runId);
+    expect(w.outcome).toBe('WARNING');
+    await s.call('PUT', `${P}/datasets/clean/checks`, { token: s.adminToken, body: { checks: [{ type: 'not-null', column: 'trec' }] } });
+    const fail = await s.call('POST', `${P}/scenarios/qa/run`, { token: s.adminToken });
+    const failed = await automation.waitForRun('QA', fail.body.runId);
+    expect(failed.outcome).toBe('FAILED');
+    const detail = await s.call('GET', `${P}/scenario-runs/${fail.body.runId}`, { token: reader });
+    expect(detail.body.steps[1].error).toBe('Check failed: clean not-null:trec: trec: 1 row not null-free');
+  });
+});
