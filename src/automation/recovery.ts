@@ -47,7 +47,7 @@ export async function recoverInterruptedRuns(ws: Workspace): Promise<number> {
     // Another process may be recovering the same run: only the one that changed it reports.
     if (Number(updated.numUpdatedRows) !== 1) continue;
     recovered++;
-    await automation.runs.closeOpenSteps(r.id, 'FAILED', at, 'Interrupted');
+    await automation.runs.interruptSteps(r.id, at);
     await automation.runs.log(r.id, 'error', `${reason} (process ${r.owner} on ${r.owner_host})`, at);
     const scenario = await loadScenario(ws, r.project_key, r.scenario).catch(() => null);
     if (scenario) await sendReports(automation, scenario, await runSummary(automation, r.project_key, r.id, scenario));

@@ -127,6 +127,12 @@ export class RunStore {
     await this.db.updateTable('scenario_step_runs').set({ outcome, ended_at: at, error }).where('run_id', '=', runId).where('outcome', 'in', ['PENDING', 'RUNNING']).execute();
   }
 
+  /** A run cut short by a dead process: the step that was running failed, the rest never ran. */
+  async interruptSteps(runId: string, at: string): Promise<void> {
+    await this.db.updateTable('scenario_step_runs').set({ outcome: 'FAILED', ended_at: at, error: 'Interrupted' }).where('run_id', '=', runId).where('outcome', '=', 'RUNNING').execute();
+    await this.db.updateTable('scenario_step_runs').set({ outcome: 'SKIPPED', error: 'The run was interrupted' }).where('run_id', '=', runId).where('outcome', '=', 'PENDING').execute();
+  }
+
   async log(runId: string, level: string, message: string, ts: string): Promise<void> {
     await this.db.insertInto('scenario_run_logs').values({ run_id: runId, ts, level, message }).execute();
   }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
+import { automationCommands } from './automation.js';
 import { almaCommands } from './alma.js';
 import { analyticsCommands } from './analytics.js';
 import { datasetCommands } from './datasets.js';
@@ -18,4 +19,5 @@ export const commandModules: CommandModule[] = [
   flowCommands,
   analyticsCommands,
   almaCommands,
+  automationCommands,
 ];

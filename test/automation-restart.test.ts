@@ -1,0 +1,106 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/common/config.js';
+import { bootstrapWorkspace } from '../src/workspace/bootstrap.js';
+import { Workspace } from '../src/workspace/workspace.js';
+import { llano } from './support/cli.js';
+import { startHttpReceiver, type HttpReceiver } from './support/receivers.js';
+import { spawnServer, stopServer, type SpawnedServer } from './support/spawn-server.js';
+
+async function api(base: string, token: string | null, method: string, url: string, body?: unknown): Promise<any> {
+  const res = await fetch(base + url, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (res.status >= 400) throw new Error(`${method} ${url}: ${res.status} ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+describe('scenario runs survive a kill -9 of the server', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'llano-auto-crash-'));
+  const home = path.join(dir, 'ws');
+  let server: SpawnedServer | undefined;
+  let http: HttpReceiver;
+  beforeAll(async () => {
+    http = await startHttpReceiver();
+  });
+  afterAll(async () => {
+    if (server) await stopServer(server, 'SIGKILL');
+    await http?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('leaves the run FAILED as interrupted after restart and fires its failure reporters', async () => {
+    server = await spawnServer(home);
+    const { token } = await api(server.url, null, 'POST', '/api/auth/login', { username: 'admin', password: 'admin-password-for-tests' });
+    await api(server.url, token, 'POST', '/api/projects', { key: 'OPS' });
+    await api(server.url, token, 'POST', '/api/projects/OPS/scenarios', {
+      id: 'long_job',
+      name: 'Long job',
+      steps: [{ type: 'noop' }, { type: 'http', name: 'wait for upstream', url: `${http.url}/hang-upstream` }, { type: 'noop', name: 'never reached' }],
+      reporters: [{ on: 'failure', channel: 'webhook', url: `${http.url}/report` }],
+    });
+    const { runId } = await api(server.url, token, 'POST', '/api/projects/OPS/scenarios/long_job/run');
+    await http.next('/hang-upstream'); // the run is inside its second step
+    expect((await api(server.url, token, 'GET', `/api/projects/OPS/scenario-runs/${runId}`)).outcome).toBe('RUNNING');
+    await stopServer(server, 'SIGKILL');
+    server = undefined;
+
+    // Restart: bootstrap recovers the run (its process is gone) before serving.
+    const ws = await Workspace.open(loadConfig({ home, adminPassword: 'admin-password-for-tests' }, {}));
+    try {
+      const boot = await bootstrapWorkspace(ws);
+      expect(boot.interruptedRuns).toBe(1);
+    } finally {
+      await ws.close();
+    }
+    const report = await http.next('/report');
+    expect(report.json).toMatchObject({ runId, scenarioId: 'long_job', outcome: 'FAILED', failedSteps: [{ name: 'wait for upstream', error: 'Interrupted' }] });
+
+    // The CLI reads the same history through the API (in-process server over the workspace).
+    const show = await llano(['--home', home, '-p', 'OPS', '--json', 'scenario', 'runs', 'long_job']);
+    expect(show.code, show.err).toBe(0);
+    const [run] = JSON.parse(show.out);
+    expect(run).toMatchObject({ id: runId, outcome: 'FAILED', error: 'Interrupted: the server stopped while this run was going' });
+    const detail = await llano(['--home', home, '-p', 'OPS', '--json', 'scenario', 'abort', runId]);
+    expect(detail.code).toBe(1);
+    expect(detail.err).toMatch(/is not running \(FAILED\)/);
+  });
+
+  it('drives scenarios, checks and metrics from the CLI', async () => {
+    writeFileSync(path.join(dir, 'trec.csv'), 'antenna,trec\nDA41,35.5\nDA42,\n');
+    writeFileSync(path.join(dir, 'scenario.json'), JSON.stringify({ id: 'nightly', name: 'Nightly', triggers: [{ type: 'time', dailyAt: '03:00', timezone: 'America/Santiago' }], steps: [{ type: 'noop' }, { type: 'run-checks', datasets: ['trec'] }] }));
+    const cli = (...args: string[]) => llano(['--home', home, '-p', 'OPS', ...args]);
+    expect((await cli('dataset', 'import', 'trec', path.join(dir, 'trec.csv'))).code).toBe(0);
+    expect((await cli('scenario', 'save', path.join(dir, 'scenario.json'))).out).toBe('Created scenario nightly\n');
+    expect((await cli('scenario', 'list')).out).toMatch(/nightly\s+Nightly\s+true\s+time\s+2\s+1/);
+    const run = await cli('scenario', 'run', 'nightly');
+    expect(run.code, run.err).toBe(0);
+    expect(run.out).toMatch(/Run \S+ of nightly: SUCCESS/);
+    expect(run.out).toMatch(/2 run-checks\s+run-checks\s+SUCCESS/);
+
+    const metrics = await cli('metrics', 'show', 'trec', '--compute');
+    expect(metrics.code, metrics.err).toBe(0);
+    expect(metrics.out).toMatch(/records\s+2/);
+    expect(metrics.out).toMatch(/nulls\.trec\s+1/);
+
+    const ws = await Workspace.open(loadConfig({ home }, {}));
+    try {
+      const { saveQualitySettings } = await import('../src/quality/quality-service.js');
+      const { LOCAL_ADMIN } = await import('../src/catalog/access.js');
+      await saveQualitySettings(ws, LOCAL_ADMIN, 'OPS', { dataset: 'trec', checks: [{ type: 'not-null', column: 'trec' }] });
+    } finally {
+      await ws.close();
+    }
+    const checks = await cli('checks', 'run', 'trec');
+    expect(checks.code).toBe(1);
+    expect(checks.out).toMatch(/not-null:trec\s+ERROR\s+trec: 1 row not null-free/);
+    const failed = await cli('scenario', 'run', 'nightly');
+    expect(failed.code).toBe(1);
+    expect(failed.err).toMatch(/Run FAILED: 1 step\(s\) failed: 2 run-checks/);
+  });
+});
