@@ -7,7 +7,8 @@ export { AnalyticsInputError } from './common/errors.js';
 export { createRandom, type Random } from './common/random.js';
 export { median, medianAndMad, quantileSorted, MAD_TO_SD } from './common/order-statistics.js';
 
-export { COST_KINDS, createCost, type CostKind, type SegmentCost } from './changepoint/costs.js';
+export { COST_KINDS, COST_SHAPES, createCost, type CostKind, type SegmentCost } from './changepoint/costs.js';
+export { ChangePointWorkspace } from './changepoint/workspace.js';
 export { PENALTY_KINDS, parsePenalty, penaltyValue, type PenaltyKind } from './changepoint/penalties.js';
 export { robustNoiseScale } from './changepoint/noise-scale.js';
 export { pelt } from './changepoint/pelt.js';

@@ -7,6 +7,15 @@ export type CostKind = 'mean' | 'meanvar' | 'var' | 'poisson' | 'robust';
 /** Every cost kind, for validation and help texts. */
 export const COST_KINDS: readonly CostKind[] = ['mean', 'meanvar', 'var', 'poisson', 'robust'];
 
+/** What a cost model adds per change and the shortest segment it can estimate, known without data. */
+export const COST_SHAPES: Readonly<Record<CostKind, { readonly parametersPerChange: number; readonly shortestSegment: number }>> = {
+  mean: { parametersPerChange: 1, shortestSegment: 1 },
+  meanvar: { parametersPerChange: 2, shortestSegment: 2 },
+  var: { parametersPerChange: 1, shortestSegment: 2 },
+  poisson: { parametersPerChange: 1, shortestSegment: 1 },
+  robust: { parametersPerChange: 1, shortestSegment: 1 },
+};
+
 /**
  * A segment cost: twice the negative maximised log-likelihood of `data[start..end)`
  * (constants dropped), so that penalties on the usual information-criterion scale apply.
@@ -80,8 +89,8 @@ abstract class PrefixSumCost implements SegmentCost {
 /** Change in mean, known unit variance: Σ(x − x̄)² (the L2 cost). */
 export class MeanCost extends PrefixSumCost {
   readonly kind = 'mean';
-  readonly parametersPerChange = 1;
-  readonly shortestSegment = 1;
+  readonly parametersPerChange = COST_SHAPES.mean.parametersPerChange;
+  readonly shortestSegment = COST_SHAPES.mean.shortestSegment;
 
   cost(start: number, end: number): number {
     const s = this.sum[end] - this.sum[start];
@@ -106,8 +115,8 @@ export class MeanCost extends PrefixSumCost {
 /** Change in mean and variance, Gaussian likelihood: n·(log 2π + log σ̂² + 1). */
 export class MeanVarianceCost extends PrefixSumCost {
   readonly kind = 'meanvar';
-  readonly parametersPerChange = 2;
-  readonly shortestSegment = 2;
+  readonly parametersPerChange = COST_SHAPES.meanvar.parametersPerChange;
+  readonly shortestSegment = COST_SHAPES.meanvar.shortestSegment;
 
   cost(start: number, end: number): number {
     const n = end - start;
@@ -132,8 +141,8 @@ export class MeanVarianceCost extends PrefixSumCost {
 /** Change in variance around a known common mean (the series mean): n·(log 2π + log σ̂² + 1). */
 export class VarianceCost extends PrefixSumCost {
   readonly kind = 'var';
-  readonly parametersPerChange = 1;
-  readonly shortestSegment = 2;
+  readonly parametersPerChange = COST_SHAPES.var.parametersPerChange;
+  readonly shortestSegment = COST_SHAPES.var.shortestSegment;
 
   constructor(data: Float64Array) {
     let mean = 0;
@@ -160,8 +169,8 @@ export class VarianceCost extends PrefixSumCost {
 /** Change in the rate of a Poisson count series: 2·(Σx − Σx·log(Σx / n)). */
 export class PoissonCost extends PrefixSumCost {
   readonly kind = 'poisson';
-  readonly parametersPerChange = 1;
-  readonly shortestSegment = 1;
+  readonly parametersPerChange = COST_SHAPES.poisson.parametersPerChange;
+  readonly shortestSegment = COST_SHAPES.poisson.shortestSegment;
 
   constructor(data: Float64Array) {
     for (let i = 0; i < data.length; i++) {
@@ -197,8 +206,8 @@ const LAPLACE_SCALE = Math.sqrt(2 / Math.PI);
  */
 export class RobustCost implements SegmentCost {
   readonly kind = 'robust';
-  readonly parametersPerChange = 1;
-  readonly shortestSegment = 1;
+  readonly parametersPerChange = COST_SHAPES.robust.parametersPerChange;
+  readonly shortestSegment = COST_SHAPES.robust.shortestSegment;
   readonly length: number;
   private readonly running: RunningMedian;
   private readonly scratch: Float64Array;

@@ -1,13 +1,14 @@
 import { AnalyticsInputError, checkInteger, finiteSeries } from '../common/errors.js';
-import { median } from '../common/order-statistics.js';
+import { medianInPlace } from '../common/order-statistics.js';
 import { binarySegmentation } from './binseg.js';
-import { COST_KINDS, createCost, type CostKind } from './costs.js';
+import { COST_KINDS, COST_SHAPES, createCost, type CostKind } from './costs.js';
 import { fpop } from './fpop.js';
 import { robustNoiseScale, standardDeviation } from './noise-scale.js';
 import { optimalPartitioning } from './optimal-partitioning.js';
 import { pelt } from './pelt.js';
 import { penaltyValue, type PenaltyKind } from './penalties.js';
 import type { SearchResult } from './search.js';
+import { ChangePointWorkspace, F64 } from './workspace.js';
 
 /** Search algorithms. `auto` = FPOP for the mean cost, PELT otherwise (both exact). */
 export type ChangePointMethod = 'auto' | 'pelt' | 'fpop' | 'binseg' | 'optimal-partitioning';
@@ -29,6 +30,11 @@ export interface ChangePointOptions {
   noiseScale?: number;
   /** Binary segmentation only: stop after this many changes. */
   maxChanges?: number;
+  /**
+   * Scratch memory reused across calls, e.g. one workspace for a loop over thousands of
+   * series: saves allocating and collecting the per-series buffers. Results never point into it.
+   */
+  workspace?: ChangePointWorkspace;
 }
 
 /** One segment of the result, in the original units. */
@@ -79,16 +85,20 @@ export function detectChangePoints(values: ArrayLike<number>, options: ChangePoi
   if (!CHANGE_POINT_METHODS.includes(method)) throw new AnalyticsInputError(`unknown method "${method}"; use one of ${CHANGE_POINT_METHODS.join(', ')}`);
   if (method === 'fpop' && kind !== 'mean') throw new AnalyticsInputError('fpop handles the mean cost only; use pelt for other costs');
 
-  const { normalised, scale } = normalise(data, kind, options.noiseScale);
-  const cost = createCost(kind, normalised);
-  const minSize = chooseMinSize(n, cost.shortestSegment, options.minSize);
-  const penalty = penaltyValue(options.penalty ?? 'mbic', n, cost.parametersPerChange);
+  const ws = options.workspace ?? new ChangePointWorkspace();
+  const { normalised, scale } = normalise(data, kind, options.noiseScale, ws);
+  const shape = COST_SHAPES[kind];
+  const minSize = chooseMinSize(n, shape.shortestSegment, options.minSize);
+  const penalty = penaltyValue(options.penalty ?? 'mbic', n, shape.parametersPerChange);
   const resolved = method === 'auto' ? (kind === 'mean' ? 'fpop' : 'pelt') : method;
   let found: SearchResult;
-  if (resolved === 'fpop') found = fpop({ data: normalised, penalty, minSize });
-  else if (resolved === 'pelt') found = pelt({ cost, penalty, minSize });
-  else if (resolved === 'binseg') found = binarySegmentation({ cost, penalty, minSize, maxChanges: options.maxChanges });
-  else found = optimalPartitioning({ cost, penalty, minSize });
+  if (resolved === 'fpop') found = fpop({ data: normalised, penalty, minSize, workspace: ws });
+  else {
+    const cost = createCost(kind, normalised);
+    if (resolved === 'pelt') found = pelt({ cost, penalty, minSize, workspace: ws });
+    else if (resolved === 'binseg') found = binarySegmentation({ cost, penalty, minSize, maxChanges: options.maxChanges });
+    else found = optimalPartitioning({ cost, penalty, minSize });
+  }
   return {
     changepoints: found.changes,
     segments: describeSegments(data, found.changes),
@@ -101,15 +111,24 @@ export function detectChangePoints(values: ArrayLike<number>, options: ChangePoi
   };
 }
 
-function normalise(data: Float64Array, kind: CostKind, noiseScale: number | undefined): { normalised: Float64Array; scale: number } {
+function normalise(
+  data: Float64Array,
+  kind: CostKind,
+  noiseScale: number | undefined,
+  ws: ChangePointWorkspace,
+): { normalised: Float64Array; scale: number } {
   if (kind === 'poisson') return { normalised: data, scale: 1 };
   if (noiseScale !== undefined && !(Number.isFinite(noiseScale) && noiseScale > 0)) {
     throw new AnalyticsInputError(`noiseScale must be a positive number, got ${noiseScale}`);
   }
-  const scale = noiseScale ?? robustNoiseScale(data);
-  const centre = median(data);
-  const normalised = new Float64Array(data.length);
-  for (let i = 0; i < data.length; i++) normalised[i] = (data[i] - centre) / scale;
+  const n = data.length;
+  const scratch = ws.float64(F64.scratch, n);
+  const scale = noiseScale ?? robustNoiseScale(data, scratch);
+  // data is finite (checked above), so its median is that of a plain copy.
+  scratch.set(data);
+  const centre = medianInPlace(scratch, n);
+  const normalised = ws.float64(F64.normalised, n);
+  for (let i = 0; i < n; i++) normalised[i] = (data[i] - centre) / scale;
   return { normalised, scale };
 }
 

@@ -1,10 +1,13 @@
 import { backtrack, type SearchResult } from './search.js';
+import { ChangePointWorkspace, F64, I32 } from './workspace.js';
 
 /** Inputs of FPOP: the unit-noise data, the penalty per change and the minimum segment length. */
 export interface FpopParameters {
   data: Float64Array;
   penalty: number;
   minSize: number;
+  /** Scratch memory to reuse across calls (see {@link ChangePointWorkspace}); optional. */
+  workspace?: ChangePointWorkspace;
 }
 
 /**
@@ -23,25 +26,34 @@ export interface FpopParameters {
  *
  * With a minimum segment length m, candidate τ enters at time τ + m with m points already
  * in its quadratic; pruning stays exact because later points are still common to all.
+ *
+ * The pieces live in flat typed arrays (lower end, upper end, owner) that are rebuilt into a
+ * second set at each insertion and swapped: no object or closure per step.
  */
-export function fpop({ data, penalty, minSize }: FpopParameters): SearchResult {
+export function fpop({ data, penalty, minSize, workspace }: FpopParameters): SearchResult {
   const n = data.length;
-  const sum = new Float64Array(n + 1);
-  const sumSquares = new Float64Array(n + 1);
+  const ws = workspace ?? new ChangePointWorkspace();
+  const sum = ws.float64(F64.sum, n + 1);
+  const sumSquares = ws.float64(F64.sumSquares, n + 1);
   let lowest = Infinity;
   let highest = -Infinity;
+  sum[0] = 0;
+  sumSquares[0] = 0;
   for (let i = 0; i < n; i++) {
-    sum[i + 1] = sum[i] + data[i];
-    sumSquares[i + 1] = sumSquares[i] + data[i] * data[i];
-    if (data[i] < lowest) lowest = data[i];
-    if (data[i] > highest) highest = data[i];
+    const x = data[i];
+    sum[i + 1] = sum[i] + x;
+    sumSquares[i + 1] = sumSquares[i] + x * x;
+    if (x < lowest) lowest = x;
+    if (x > highest) highest = x;
   }
   if (!(highest > lowest)) {
     lowest -= 0.5;
     highest += 0.5;
   }
-  const best = new Float64Array(n + 1).fill(Infinity);
-  const last = new Int32Array(n + 1);
+  const best = ws.float64(F64.best, n + 1);
+  const last = ws.int32(I32.last, n + 1);
+  best.fill(Infinity);
+  last.fill(0);
   best[0] = -penalty;
 
   let capacity = 64;
@@ -52,71 +64,86 @@ export function fpop({ data, penalty, minSize }: FpopParameters): SearchResult {
   let nextHi = new Float64Array(capacity);
   let nextOwner = new Int32Array(capacity);
   let pieces = 0;
-  let built = 0;
-
-  const emit = (from: number, to: number, tau: number) => {
-    if (!(to > from)) return;
-    if (built > 0 && nextOwner[built - 1] === tau && nextHi[built - 1] >= from) {
-      nextHi[built - 1] = to;
-      return;
-    }
-    if (built === capacity) {
-      capacity *= 2;
-      const grow = <T extends Float64Array | Int32Array>(a: T, make: (k: number) => T): T => {
-        const b = make(capacity);
-        b.set(a);
-        return b;
-      };
-      nextLo = grow(nextLo, (k) => new Float64Array(k));
-      nextHi = grow(nextHi, (k) => new Float64Array(k));
-      nextOwner = grow(nextOwner, (k) => new Int32Array(k));
-      lo = grow(lo, (k) => new Float64Array(k));
-      hi = grow(hi, (k) => new Float64Array(k));
-      owner = grow(owner, (k) => new Int32Array(k));
-    }
-    nextLo[built] = from;
-    nextHi[built] = to;
-    nextOwner[built] = tau;
-    built++;
-  };
-
-  const insert = (tau: number) => {
-    built = 0;
-    if (pieces === 0) {
-      emit(lowest, highest, tau);
-    } else {
-      for (let p = 0; p < pieces; p++) {
-        const old = owner[p];
-        const from = lo[p];
-        const to = hi[p];
-        // q_old − q_new = aμ² + bμ + c with a > 0: the new candidate wins outside the roots.
-        const a = tau - old;
-        const b = -2 * (sum[tau] - sum[old]);
-        const c = best[old] - best[tau] + (sumSquares[tau] - sumSquares[old]);
-        const disc = b * b - 4 * a * c;
-        if (disc <= 0) {
-          emit(from, to, tau);
-          continue;
-        }
-        const root = Math.sqrt(disc);
-        const q = -0.5 * (b + (b >= 0 ? root : -root));
-        let r1 = q / a;
-        let r2 = q !== 0 ? c / q : r1;
-        if (r1 > r2) [r1, r2] = [r2, r1];
-        emit(from, Math.min(to, r1), tau);
-        emit(Math.max(from, r1), Math.min(to, r2), old);
-        emit(Math.max(from, r2), to, tau);
-      }
-    }
-    [lo, nextLo] = [nextLo, lo];
-    [hi, nextHi] = [nextHi, hi];
-    [owner, nextOwner] = [nextOwner, owner];
-    pieces = built;
-  };
 
   for (let t = minSize; t <= n; t++) {
-    const entering = t - minSize;
-    if (best[entering] < Infinity) insert(entering);
+    const tau = t - minSize;
+    if (best[tau] < Infinity && !everywhereWorse(lo, hi, owner, pieces, tau, best, sum, sumSquares)) {
+      // Insert candidate tau: split every piece where it beats the piece's owner.
+      // Every piece can become at most three, so make room for that first.
+      if (3 * pieces + 1 > capacity) {
+        capacity = 2 * (3 * pieces + 1);
+        const grownLo = new Float64Array(capacity);
+        const grownHi = new Float64Array(capacity);
+        const grownOwner = new Int32Array(capacity);
+        grownLo.set(lo.subarray(0, pieces));
+        grownHi.set(hi.subarray(0, pieces));
+        grownOwner.set(owner.subarray(0, pieces));
+        lo = grownLo;
+        hi = grownHi;
+        owner = grownOwner;
+        nextLo = new Float64Array(capacity);
+        nextHi = new Float64Array(capacity);
+        nextOwner = new Int32Array(capacity);
+      }
+      let built = 0;
+      if (pieces === 0) {
+        nextLo[0] = lowest;
+        nextHi[0] = highest;
+        nextOwner[0] = tau;
+        built = 1;
+      } else {
+        const bestTau = best[tau];
+        const sumTau = sum[tau];
+        const sqTau = sumSquares[tau];
+        // Roots of q_old − q_new depend on the owner only; consecutive pieces often share it.
+        let rootsOf = -1;
+        let r1 = 0;
+        let r2 = 0;
+        let everywhere = false;
+        for (let p = 0; p < pieces; p++) {
+          const old = owner[p];
+          const from = lo[p];
+          const to = hi[p];
+          if (old !== rootsOf) {
+            rootsOf = old;
+            // q_old − q_new = aμ² + bμ + c with a > 0: the new candidate wins outside the roots.
+            const a = tau - old;
+            const b = -2 * (sumTau - sum[old]);
+            const c = best[old] - bestTau + (sqTau - sumSquares[old]);
+            const disc = b * b - 4 * a * c;
+            everywhere = disc <= 0;
+            if (!everywhere) {
+              const root = Math.sqrt(disc);
+              const q = -0.5 * (b + (b >= 0 ? root : -root));
+              r1 = q / a;
+              r2 = q !== 0 ? c / q : r1;
+              if (r1 > r2) {
+                const swap = r1;
+                r1 = r2;
+                r2 = swap;
+              }
+            }
+          }
+          if (everywhere) {
+            built = emit(nextLo, nextHi, nextOwner, built, from, to, tau);
+            continue;
+          }
+          built = emit(nextLo, nextHi, nextOwner, built, from, to < r1 ? to : r1, tau);
+          built = emit(nextLo, nextHi, nextOwner, built, from > r1 ? from : r1, to < r2 ? to : r2, old);
+          built = emit(nextLo, nextHi, nextOwner, built, from > r2 ? from : r2, to, tau);
+        }
+      }
+      let swapF = lo;
+      lo = nextLo;
+      nextLo = swapF;
+      swapF = hi;
+      hi = nextHi;
+      nextHi = swapF;
+      const swapI = owner;
+      owner = nextOwner;
+      nextOwner = swapI;
+      pieces = built;
+    }
     let value = Infinity;
     let arg = 0;
     const st = sum[t];
@@ -138,4 +165,56 @@ export function fpop({ data, penalty, minSize }: FpopParameters): SearchResult {
     last[t] = arg;
   }
   return { changes: backtrack(last, n), cost: best[n] };
+}
+
+/**
+ * True when candidate `tau` is nowhere lower than the current piece owners, so that inserting
+ * it would leave the piece list unchanged. On each piece q_old − q_tau is a convex quadratic
+ * in μ, so it is negative on the whole piece iff it is at both ends. The margin keeps every
+ * borderline case (a root within rounding of an end) for the exact root computation.
+ */
+function everywhereWorse(
+  lo: Float64Array,
+  hi: Float64Array,
+  owner: Int32Array,
+  pieces: number,
+  tau: number,
+  best: Float64Array,
+  sum: Float64Array,
+  sumSquares: Float64Array,
+): boolean {
+  if (pieces === 0) return false;
+  const bestTau = best[tau];
+  const sumTau = sum[tau];
+  const sqTau = sumSquares[tau];
+  for (let p = 0; p < pieces; p++) {
+    const old = owner[p];
+    const a = tau - old;
+    const b = -2 * (sumTau - sum[old]);
+    const c = best[old] - bestTau + (sqTau - sumSquares[old]);
+    const from = lo[p];
+    const to = hi[p];
+    const atFrom = (a * from + b) * from + c;
+    const atTo = (a * to + b) * to + c;
+    const scale = Math.abs(c) + a * (from * from + to * to) + Math.abs(b) * (Math.abs(from) + Math.abs(to));
+    const margin = 1e-9 * scale;
+    if (!(atFrom < -margin && atTo < -margin)) return false;
+  }
+  return true;
+}
+
+/**
+ * Appends the piece [from, to) owned by `tau` to the list being built (skipping empty ones and
+ * merging with a preceding piece of the same owner); returns the new length.
+ */
+function emit(lo: Float64Array, hi: Float64Array, owner: Int32Array, built: number, from: number, to: number, tau: number): number {
+  if (!(to > from)) return built;
+  if (built > 0 && owner[built - 1] === tau && hi[built - 1] >= from) {
+    hi[built - 1] = to;
+    return built;
+  }
+  lo[built] = from;
+  hi[built] = to;
+  owner[built] = tau;
+  return built + 1;
 }

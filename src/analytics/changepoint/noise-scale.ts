@@ -1,4 +1,4 @@
-import { MAD_TO_SD, medianAndMad } from '../common/order-statistics.js';
+import { MAD_TO_SD, medianAndMad, medianInPlace } from '../common/order-statistics.js';
 
 /**
  * Robust noise standard deviation of a series with level shifts: the MAD of first
@@ -6,18 +6,33 @@ import { MAD_TO_SD, medianAndMad } from '../common/order-statistics.js';
  * difference) and the MAD ignores outliers. Falls back to the plain standard deviation of
  * the differences, then of the values, when more than half the differences are zero
  * (quantised or constant data); returns 1 for a constant series so callers never divide by 0.
+ * `scratch` (at least n − 1 long) avoids allocating the differences.
  */
-export function robustNoiseScale(data: Float64Array): number {
+export function robustNoiseScale(data: Float64Array, scratch?: Float64Array): number {
   const n = data.length;
   if (n < 3) return 1;
-  const diffs = new Float64Array(n - 1);
-  for (let i = 1; i < n; i++) diffs[i - 1] = data[i] - data[i - 1];
-  const mad = medianAndMad(diffs).mad;
+  const diffs = scratch !== undefined && scratch.length >= n - 1 ? scratch : new Float64Array(n - 1);
+  let finite = true;
+  for (let i = 1; i < n; i++) {
+    const d = data[i] - data[i - 1];
+    diffs[i - 1] = d;
+    if (!Number.isFinite(d)) finite = false;
+  }
+  // The MAD ignores non-finite differences; without any, it can work on the differences in place.
+  const mad = finite ? madInPlace(diffs, n - 1) : medianAndMad(diffs.subarray(0, n - 1)).mad;
   if (mad > 0) return (MAD_TO_SD * mad) / Math.SQRT2;
-  const fromDiffs = standardDeviation(diffs) / Math.SQRT2;
+  for (let i = 1; i < n; i++) diffs[i - 1] = data[i] - data[i - 1];
+  const fromDiffs = standardDeviation(diffs, 0, n - 1) / Math.SQRT2;
   if (fromDiffs > 0) return fromDiffs;
   const fromValues = standardDeviation(data);
   return fromValues > 0 ? fromValues : 1;
+}
+
+/** Raw median absolute deviation of `a[0..n)` (reorders and overwrites it). */
+function madInPlace(a: Float64Array, n: number): number {
+  const m = medianInPlace(a, n);
+  for (let i = 0; i < n; i++) a[i] = Math.abs(a[i] - m);
+  return medianInPlace(a, n);
 }
 
 /** Sample standard deviation (n − 1 denominator); 0 for fewer than two values. */

@@ -1,4 +1,5 @@
 import type { SegmentCost } from './costs.js';
+import type { ChangePointWorkspace } from './workspace.js';
 
 /** What a change-point search returns before segment statistics are attached. */
 export interface SearchResult {
@@ -15,6 +16,8 @@ export interface SearchParameters {
   penalty: number;
   /** Minimum segment length (≥ the cost's shortest segment). */
   minSize: number;
+  /** Scratch memory to reuse across calls (PELT uses it; see {@link ChangePointWorkspace}). */
+  workspace?: ChangePointWorkspace;
 }
 
 /** Walks the `last` back-pointers from n to 0 into ascending change indices. */

@@ -32,9 +32,8 @@ function finiteCopy(values: ArrayLike<number>): Float64Array {
   return k === out.length ? out : out.slice(0, k);
 }
 
-/** Median of a[0..n) by quickselect (reorders a); NaN when n = 0. */
-function medianInPlace(a: Float64Array): number {
-  const n = a.length;
+/** Median of `a[0..n)` by quickselect (reorders it; `n` defaults to the whole array); NaN when n = 0. */
+export function medianInPlace(a: Float64Array, n = a.length): number {
   if (n === 0) return NaN;
   const upper = selectKth(a, n, n >> 1);
   if (n % 2 === 1) return upper;
