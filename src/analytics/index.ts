@@ -11,7 +11,7 @@ export { COST_KINDS, COST_SHAPES, createCost, type CostKind, type SegmentCost } 
 export { ChangePointWorkspace } from './changepoint/workspace.js';
 export { PENALTY_KINDS, parsePenalty, penaltyValue, type PenaltyKind } from './changepoint/penalties.js';
 export { robustNoiseScale } from './changepoint/noise-scale.js';
-export { pelt } from './changepoint/pelt.js';
+export { pelt, type PeltParameters } from './changepoint/pelt.js';
 export { fpop, type FpopParameters } from './changepoint/fpop.js';
 export { binarySegmentation, type BinarySegmentationParameters } from './changepoint/binseg.js';
 export { optimalPartitioning } from './changepoint/optimal-partitioning.js';

@@ -4,16 +4,17 @@ import { COST_KINDS, createCost } from './costs.js';
 import { optimalPartitioning } from './optimal-partitioning.js';
 import { penaltyValue } from './penalties.js';
 import { pelt } from './pelt.js';
+import { ChangePointWorkspace } from './workspace.js';
 
-/** A short random series with a few random shifts in mean and scale. */
-function randomSeries(seed: number, poisson: boolean): Float64Array {
+/** A random series with a few random shifts in mean and scale (short ones by default). */
+function randomSeries(seed: number, poisson: boolean, { minLength = 20, extraLength = 130, changeRate = 0.04 } = {}): Float64Array {
   const random = createRandom(seed);
-  const n = 20 + random.integer(130);
+  const n = minLength + random.integer(extraLength);
   const x = new Float64Array(n);
   let mean = 0;
   let scale = 1;
   for (let i = 0; i < n; i++) {
-    if (random.next() < 0.04) {
+    if (random.next() < changeRate) {
       mean = random.normal() * 3;
       scale = 0.3 + random.next() * 3;
     }
@@ -40,6 +41,41 @@ describe('PELT', () => {
     }
     // The property is only meaningful if most series do have change points.
     expect(withChanges).toBeGreaterThan(400);
+  });
+
+  it('block bounds change nothing: equal to optimal partitioning and to plain PELT on 160 longer series, any leaf size, one shared workspace', () => {
+    // Long change-free stretches are where the bounds skip most candidates, so use few changes.
+    const workspace = new ChangePointWorkspace();
+    const kinds = ['mean', 'meanvar', 'var', 'poisson'] as const;
+    const penalties = ['mbic', 'bic', 'aic', 2] as const;
+    let skippedSome = 0;
+    for (let seed = 1; seed <= 160; seed++) {
+      const kind = kinds[seed % kinds.length];
+      const x = randomSeries(1000 + seed, kind === 'poisson', { minLength: 300, extraLength: 700, changeRate: 0.006 });
+      const n = x.length;
+      const cost = createCost(kind, x);
+      const minSize = Math.max(cost.shortestSegment, 1 + (seed % 3));
+      const penalty = penaltyValue(penalties[seed % penalties.length], n, cost.parametersPerChange);
+      const exact = optimalPartitioning({ cost, penalty, minSize });
+      const plain = pelt({ cost, penalty, minSize, leafSize: 0 });
+      expect(plain.changes, `seed ${seed} ${kind} plain`).toEqual(exact.changes);
+      let evaluations = 0;
+      const counting = Object.assign(Object.create(Object.getPrototypeOf(cost)), cost, {
+        costsEndingAt(end: number, starts: Int32Array, count: number, out: Float64Array) {
+          evaluations += count;
+          cost.costsEndingAt(end, starts, count, out);
+        },
+      });
+      for (const leafSize of [1, 3, 16]) {
+        evaluations = 0;
+        const bounded = pelt({ cost: counting, penalty, minSize, leafSize, workspace });
+        expect(bounded.changes, `seed ${seed} ${kind} leaf ${leafSize}`).toEqual(exact.changes);
+        expect(bounded.cost).toBe(plain.cost);
+        if (leafSize === 3 && evaluations < n * 20) skippedSome++;
+      }
+    }
+    // The bounds must actually skip work on most series, or this test checks nothing.
+    expect(skippedSome).toBeGreaterThan(100);
   });
 
   it('respects the minimum segment length', () => {

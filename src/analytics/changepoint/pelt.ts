@@ -1,4 +1,17 @@
 import { backtrack, cheapestStart, type SearchParameters, type SearchResult } from './search.js';
+import { ChangePointWorkspace, F64, I32 } from './workspace.js';
+
+/** Options of {@link pelt} beyond the common search parameters. */
+export interface PeltParameters extends SearchParameters {
+  /**
+   * Candidates per leaf of the bound tree (default 16); 0 turns the bounds off (plain PELT).
+   * Any value gives the same result; it only trades bound evaluations against cost evaluations.
+   */
+  leafSize?: number;
+}
+
+const NEVER = 0x7fffffff;
+const DEFAULT_LEAF_SIZE = 16;
 
 /**
  * PELT (Killick, Fearnhead & Eckley 2012): optimal partitioning with inequality pruning.
@@ -10,29 +23,44 @@ import { backtrack, cheapestStart, type SearchParameters, type SearchResult } fr
  * not at once. That keeps the result identical to optimal partitioning (the property test
  * checks this), while the original rule can drop the true optimum when m > 1.
  *
- * Linear time when the number of changes grows with n; quadratic on long change-free
- * stretches (use FPOP for the mean cost there).
+ * Pruning alone keeps every candidate since the last change, so plain PELT costs
+ * n × (segment length). On top of it, candidates are grouped (in arrival order) into a
+ * binary tree of blocks; a block sealed at time b stores the floor
+ * A = min over its candidates of F(s) + cost(s, b). Sub-additivity gives, for every later t,
+ *
+ *   F(s) + cost(s, t) ≥ F(s) + cost(s, b) + cost(b, t) ≥ A + cost(b, t),
+ *
+ * one cost evaluation bounding the whole block. Blocks are opened best bound first and a
+ * block whose bound exceeds the best value found so far (plus a rounding margin) is skipped:
+ * none of its candidates can be the minimum, so the result stays exact. Inside a segment
+ * the skipped blocks hold every candidate but the few near the last change (their bound is
+ * about β above it), which makes the search near-linear when changes are not rare. The
+ * robust cost evaluates all starts in one pass anyway, so it runs plain PELT.
  */
-export function pelt({ cost, penalty, minSize }: SearchParameters): SearchResult {
+export function pelt(parameters: PeltParameters): SearchResult {
+  const leafSize = parameters.leafSize ?? DEFAULT_LEAF_SIZE;
+  if (!(Number.isInteger(leafSize) && leafSize >= 0)) throw new RangeError(`leafSize must be an integer ≥ 0, got ${leafSize}`);
+  if (leafSize === 0 || parameters.cost.kind === 'robust') return plainPelt(parameters);
+  return boundedPelt(parameters, leafSize);
+}
+
+/** PELT as published (with the delayed pruning for m > 1): every surviving candidate is evaluated at every step. */
+function plainPelt({ cost, penalty, minSize, workspace }: SearchParameters): SearchResult {
   const n = cost.length;
-  const best = new Float64Array(n + 1).fill(Infinity);
-  const last = new Int32Array(n + 1);
-  const prunedFrom = new Int32Array(n + 1).fill(0x7fffffff);
-  let candidates = new Int32Array(n + 1);
-  let spare = new Int32Array(n + 1);
-  const values = new Float64Array(n + 1);
+  const ws = workspace ?? new ChangePointWorkspace();
+  const { best, last, prunedFrom } = searchArrays(ws, n, penalty);
+  const candidates = ws.int32(I32.candidates, n + 1);
+  const values = ws.float64(F64.values, n + 1);
   let count = 0;
-  best[0] = -penalty;
   for (let t = minSize; t <= n; t++) {
     const newest = t - minSize;
     if (best[newest] < Infinity) candidates[count++] = newest;
-    // Drop the candidates whose pruning has become effective.
+    // Drop the candidates whose pruning has become effective (in place, order kept).
     let kept = 0;
     for (let i = 0; i < count; i++) {
       const s = candidates[i];
-      if (prunedFrom[s] > t) spare[kept++] = s;
+      if (prunedFrom[s] > t) candidates[kept++] = s;
     }
-    [candidates, spare] = [spare, candidates];
     count = kept;
 
     cost.costsEndingAt(t, candidates, count, values);
@@ -40,14 +68,243 @@ export function pelt({ cost, penalty, minSize }: SearchParameters): SearchResult
     const value = pick < 0 ? Infinity : best[candidates[pick]] + values[pick] + penalty;
     best[t] = value;
     last[t] = pick < 0 ? 0 : candidates[pick];
-    if (value === Infinity) continue;
-    // A small tolerance keeps rounding in the prefix sums from pruning a true tie.
-    const bound = value + 1e-9 * (1 + Math.abs(value));
-    const effective = t + minSize;
+    if (value < Infinity) pruneDominated(best, prunedFrom, candidates, values, count, value, t + minSize);
+  }
+  return { changes: backtrack(last, n), cost: best[n] };
+}
+
+/** PELT with block bounds (see {@link pelt}). */
+function boundedPelt({ cost, penalty, minSize, workspace }: SearchParameters, leafSize: number): SearchResult {
+  const n = cost.length;
+  const ws = workspace ?? new ChangePointWorkspace();
+  const { best, last, prunedFrom } = searchArrays(ws, n, penalty);
+  // Candidates in arrival order; never moved, so a block is a range of this array.
+  const arrived = ws.int32(I32.candidates, n + 1);
+  // The candidates evaluated at the current step and their costs, for pruning.
+  const evaluated = ws.int32(I32.spare, n + 1);
+  const values = ws.float64(F64.values, n + 1);
+  const leafStarts = ws.int32(I32.leafStarts, leafSize);
+  const leafValues = ws.float64(F64.leafValues, leafSize);
+  // Tree nodes: at most one leaf per leafSize arrivals and one parent per merge.
+  const maxNodes = 2 * (Math.floor((n + 1) / leafSize) + 2);
+  const nodeFrom = ws.int32(I32.nodeFrom, maxNodes);
+  const nodeTo = ws.int32(I32.nodeTo, maxNodes);
+  const nodeAnchor = ws.int32(I32.nodeAnchor, maxNodes);
+  const nodeLeft = ws.int32(I32.nodeLeft, maxNodes);
+  const nodeRight = ws.int32(I32.nodeRight, maxNodes);
+  const nodeLevel = ws.int32(I32.nodeLevel, maxNodes);
+  const nodePruned = ws.int32(I32.nodePruned, maxNodes);
+  const nodeFloor = ws.float64(F64.nodeFloor, maxNodes);
+  const roots = ws.int32(I32.roots, maxNodes);
+  const heapNode = ws.int32(I32.heapNode, maxNodes);
+  const heapKey = ws.float64(F64.heapKey, maxNodes);
+  const skippedNode = ws.int32(I32.skippedNode, maxNodes);
+  const skippedKey = ws.float64(F64.skippedKey, maxNodes);
+  let nodes = 0;
+  let rootCount = 0;
+  let arrivedCount = 0;
+  let tailFrom = 0;
+
+  for (let t = minSize; t <= n; t++) {
+    const newest = t - minSize;
+    if (best[newest] < Infinity) arrived[arrivedCount++] = newest;
+
+    // 1. The open tail (not yet in a block) is always evaluated.
+    let count = 0;
+    for (let i = tailFrom; i < arrivedCount; i++) {
+      const s = arrived[i];
+      if (prunedFrom[s] > t) evaluated[count++] = s;
+    }
+    const tailCount = count;
+    cost.costsEndingAt(t, evaluated, count, values);
+    let minimum = Infinity;
+    let arg = -1;
     for (let i = 0; i < count; i++) {
-      const s = candidates[i];
-      if (best[s] + values[i] > bound && prunedFrom[s] > effective) prunedFrom[s] = effective;
+      const s = evaluated[i];
+      const v = best[s] + values[i];
+      if (v < minimum || (v === minimum && s < arg)) {
+        minimum = v;
+        arg = s;
+      }
+    }
+
+    // 2. Blocks, best bound first; stop at the first bound above the minimum found so far.
+    let kept = 0;
+    let heapSize = 0;
+    for (let r = 0; r < rootCount; r++) {
+      const k = roots[r];
+      if (nodePruned[k] <= t) continue;
+      roots[kept++] = k;
+      heapSize = heapPush(heapNode, heapKey, heapSize, k, nodeFloor[k] + cost.cost(nodeAnchor[k], t));
+    }
+    rootCount = kept;
+    let skipped = 0;
+    while (heapSize > 0) {
+      const k = heapNode[0];
+      const key = heapKey[0];
+      if (key > minimum + 1e-9 * (1 + Math.abs(minimum))) break;
+      heapSize = heapPop(heapNode, heapKey, heapSize);
+      const left = nodeLeft[k];
+      if (left >= 0) {
+        const right = nodeRight[k];
+        if (nodePruned[left] > t) heapSize = heapPush(heapNode, heapKey, heapSize, left, nodeFloor[left] + cost.cost(nodeAnchor[left], t));
+        if (nodePruned[right] > t) heapSize = heapPush(heapNode, heapKey, heapSize, right, nodeFloor[right] + cost.cost(nodeAnchor[right], t));
+        continue;
+      }
+      let leafCount = 0;
+      for (let i = nodeFrom[k]; i < nodeTo[k]; i++) {
+        const s = arrived[i];
+        if (prunedFrom[s] > t) leafStarts[leafCount++] = s;
+      }
+      cost.costsEndingAt(t, leafStarts, leafCount, leafValues);
+      for (let i = 0; i < leafCount; i++) {
+        const s = leafStarts[i];
+        const c = leafValues[i];
+        evaluated[count] = s;
+        values[count++] = c;
+        const v = best[s] + c;
+        if (v < minimum || (v === minimum && s < arg)) {
+          minimum = v;
+          arg = s;
+        }
+      }
+    }
+    // Whatever is left in the heap was skipped: its bound is above the minimum.
+    for (let i = 0; i < heapSize; i++) {
+      skippedNode[skipped] = heapNode[i];
+      skippedKey[skipped++] = heapKey[i];
+    }
+
+    const value = arg < 0 ? Infinity : minimum + penalty;
+    best[t] = value;
+    last[t] = arg < 0 ? 0 : arg;
+
+    // 3. Pruning, as in plain PELT; a skipped block whose bound is above F(t) goes as a whole.
+    if (value < Infinity) {
+      const bound = pruneDominated(best, prunedFrom, evaluated, values, count, value, t + minSize);
+      const effective = t + minSize;
+      for (let i = 0; i < skipped; i++) {
+        const k = skippedNode[i];
+        if (skippedKey[i] > bound && nodePruned[k] > effective) nodePruned[k] = effective;
+      }
+    }
+
+    // 4. Seal a full tail into a leaf anchored at t; merge equal levels like a binary counter.
+    if (arrivedCount - tailFrom >= leafSize) {
+      let floor = Infinity;
+      for (let i = 0; i < tailCount; i++) {
+        const v = best[evaluated[i]] + values[i];
+        if (v < floor) floor = v;
+      }
+      if (tailCount > 0) {
+        const k = nodes++;
+        nodeFrom[k] = tailFrom;
+        nodeTo[k] = arrivedCount;
+        nodeAnchor[k] = t;
+        nodeFloor[k] = floor;
+        nodeLeft[k] = -1;
+        nodeRight[k] = -1;
+        nodeLevel[k] = 0;
+        nodePruned[k] = NEVER;
+        roots[rootCount++] = k;
+      }
+      tailFrom = arrivedCount;
+      while (rootCount >= 2 && nodeLevel[roots[rootCount - 1]] === nodeLevel[roots[rootCount - 2]]) {
+        const left = roots[rootCount - 2];
+        const right = roots[rootCount - 1];
+        const anchor = nodeAnchor[right];
+        // The parent's floor at the right block's anchor: exact over the left block's live candidates.
+        let floor = nodeFloor[right];
+        for (let from = nodeFrom[left]; from < nodeTo[left]; from += leafSize) {
+          const to = Math.min(from + leafSize, nodeTo[left]);
+          let leafCount = 0;
+          for (let i = from; i < to; i++) {
+            const s = arrived[i];
+            if (prunedFrom[s] > t) leafStarts[leafCount++] = s;
+          }
+          cost.costsEndingAt(anchor, leafStarts, leafCount, leafValues);
+          for (let i = 0; i < leafCount; i++) {
+            const v = best[leafStarts[i]] + leafValues[i];
+            if (v < floor) floor = v;
+          }
+        }
+        const k = nodes++;
+        nodeFrom[k] = nodeFrom[left];
+        nodeTo[k] = nodeTo[right];
+        nodeAnchor[k] = anchor;
+        nodeFloor[k] = floor;
+        nodeLeft[k] = left;
+        nodeRight[k] = right;
+        nodeLevel[k] = nodeLevel[left] + 1;
+        nodePruned[k] = Math.max(nodePruned[left], nodePruned[right]);
+        roots[rootCount - 2] = k;
+        rootCount--;
+      }
     }
   }
   return { changes: backtrack(last, n), cost: best[n] };
+}
+
+/** F(t) (−β at 0, +∞ until reached), the last change before t and when each candidate stops counting. */
+function searchArrays(ws: ChangePointWorkspace, n: number, penalty: number): { best: Float64Array; last: Int32Array; prunedFrom: Int32Array } {
+  const best = ws.float64(F64.best, n + 1).fill(Infinity);
+  best[0] = -penalty;
+  return { best, last: ws.int32(I32.last, n + 1).fill(0), prunedFrom: ws.int32(I32.prunedFrom, n + 1).fill(NEVER) };
+}
+
+/**
+ * PELT's rule on the candidates evaluated at t (F(t) = `value`): those with F(s) + cost(s, t)
+ * above F(t) stop counting from `effective` = t + m on. Returns the bound used: F(t) plus a
+ * small tolerance, which keeps rounding in the prefix sums from pruning a true tie.
+ */
+function pruneDominated(
+  best: Float64Array,
+  prunedFrom: Int32Array,
+  starts: Int32Array,
+  values: Float64Array,
+  count: number,
+  value: number,
+  effective: number,
+): number {
+  const bound = value + 1e-9 * (1 + Math.abs(value));
+  for (let i = 0; i < count; i++) {
+    const s = starts[i];
+    if (best[s] + values[i] > bound && prunedFrom[s] > effective) prunedFrom[s] = effective;
+  }
+  return bound;
+}
+
+/** Pushes (node, key) on a binary min-heap of `size` entries; returns the new size. */
+function heapPush(nodes: Int32Array, keys: Float64Array, size: number, node: number, key: number): number {
+  let i = size;
+  while (i > 0) {
+    const parent = (i - 1) >> 1;
+    if (keys[parent] <= key) break;
+    keys[i] = keys[parent];
+    nodes[i] = nodes[parent];
+    i = parent;
+  }
+  keys[i] = key;
+  nodes[i] = node;
+  return size + 1;
+}
+
+/** Removes the top of a binary min-heap of `size` entries; returns the new size. */
+function heapPop(nodes: Int32Array, keys: Float64Array, size: number): number {
+  const n = size - 1;
+  const lastKey = keys[n];
+  const lastNode = nodes[n];
+  let i = 0;
+  for (;;) {
+    let child = 2 * i + 1;
+    if (child >= n) break;
+    if (child + 1 < n && keys[child + 1] < keys[child]) child++;
+    if (keys[child] >= lastKey) break;
+    keys[i] = keys[child];
+    nodes[i] = nodes[child];
+    i = child;
+  }
+  keys[i] = lastKey;
+  nodes[i] = lastNode;
+  return n;
 }
