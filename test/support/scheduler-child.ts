@@ -1,0 +1,19 @@
+// A scheduler in its own process, on a shared catalog, with a fast clock that both children
+// derive from the same origin: minutes of schedule pass in seconds, without any sleeping test.
+import { installAutomation } from '../../src/automation/install.js';
+import { SystemClock } from '../../src/automation/clock.js';
+import { Scheduler } from '../../src/automation/scheduler.js';
+import { loadConfig } from '../../src/common/config.js';
+import { Workspace } from '../../src/workspace/workspace.js';
+
+const [catalogUrl, home, virtualOrigin, realOrigin, speed, virtualDuration] = process.argv.slice(2);
+const ws = await Workspace.open(loadConfig({ home, catalogUrl }, {}));
+installAutomation();
+const clock = new SystemClock(Number(virtualOrigin), Number(speed), Number(realOrigin));
+const scheduler = new Scheduler(ws, { clock, maxSleepMs: 30_000 });
+await scheduler.start();
+await clock.sleep(Number(virtualOrigin) + Number(virtualDuration) - clock.now());
+await scheduler.stop();
+await scheduler.automation.idle();
+await ws.close();
+process.stdout.write(JSON.stringify({ processId: ws.processId }) + '\n');
