@@ -158,6 +158,12 @@ describe.each(['sqlite', 'postgres'])('core HTTP API, %s catalog', (catalog) => 
     expect(missing.body.error.message).toMatch(/ghost does not exist/);
     const ddl = await post({ name: 'bad6', inputs: ['trec'], output: 'x6', sql: 'DROP TABLE trec' });
     expect(ddl.status).toBe(400);
+    // The SQL may read its project's data only: no system files, no catalog, no other project.
+    for (const path of ['/etc/passwd', `${s.home}/catalog.db`, `${s.home}/data/OTHER/x/v1.parquet`]) {
+      const escape = await post({ name: 'bad7', inputs: ['trec'], output: 'x7', sql: `SELECT * FROM read_csv('${path}')` });
+      expect(escape.status, path).toBe(400);
+      expect(escape.body.error.message, path).toMatch(/permission|not allowed|disabled|access/i);
+    }
     // Nothing was created by the rejected saves.
     const ds = await s.call('GET', `${P}/datasets`, { token: s.adminToken });
     expect(ds.body.map((d: { name: string }) => d.name).filter((n: string) => /^x\d$/.test(n))).toEqual([]);

@@ -1,9 +1,20 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { quoteLiteral } from '../common/names.js';
 import type { DuckDb } from './duckdb.js';
 import { PROGRESS_SETTINGS } from './parquet-output.js';
+
+/**
+ * Where pooled sandboxes may read and write: whole folders (e.g. one project's data folder)
+ * and a scratch folder inside them for per-run work files. Sandboxes of the same scope share
+ * one locked-down DuckDB instance (each run on its own connection, so input views never
+ * mix), which saves the 20–100 ms start and ~20 ms synchronous close of an instance per run.
+ */
+export interface SandboxScope {
+  roots: readonly string[];
+  scratchDir: string;
+}
 
 export interface DuckDbSandbox {
   conn: DuckDBConnection;
@@ -55,8 +66,9 @@ export async function openSandbox(
   db: DuckDb,
   parentDir: string,
   allowedPaths: readonly string[],
-  options: { trackProgress?: boolean } = {},
+  options: { trackProgress?: boolean; scope?: SandboxScope } = {},
 ): Promise<DuckDbSandbox> {
+  if (options.scope) return openPooledSandbox(db, options.scope, allowedPaths);
   const workDir = await mkdtemp(join(parentDir, '.llano-sql-'));
   let instance: DuckDBInstance | undefined;
   try {
@@ -89,4 +101,64 @@ export async function openSandbox(
     await rm(workDir, { recursive: true, force: true });
     throw error;
   }
+}
+
+/** Pooled instances by scope; the least recently used beyond the limit are closed. */
+const pooled = new Map<string, Promise<DuckDBInstance>>();
+const POOL_LIMIT = 8;
+
+const inside = (path: string, roots: readonly string[]) => roots.some((r) => path === r || path.startsWith(r.endsWith('/') ? r : r + '/'));
+
+async function configuredInstance(db: DuckDb, scope: SandboxScope, extraPaths: readonly string[]): Promise<DuckDBInstance> {
+  const instance = await createInstance(db);
+  try {
+    const conn = await instance.connect();
+    const list = (items: readonly string[]) => `[${items.map(quoteLiteral).join(', ')}]`;
+    await mkdir(scope.scratchDir, { recursive: true });
+    await conn.run(`SET temp_directory = ${quoteLiteral(join(scope.scratchDir, 'spill'))}`);
+    await conn.run(`SET allowed_paths = ${list(extraPaths)}`);
+    await conn.run(`SET allowed_directories = ${list(scope.roots.map((r) => (r.endsWith('/') ? r : r + '/')))}`);
+    await conn.run(PROGRESS_SETTINGS);
+    await conn.run('SET enable_external_access = false');
+    await conn.run('SET lock_configuration = true');
+    conn.closeSync();
+    return instance;
+  } catch (error) {
+    instance.closeSync();
+    throw error;
+  }
+}
+
+async function openPooledSandbox(db: DuckDb, scope: SandboxScope, allowedPaths: readonly string[]): Promise<DuckDbSandbox> {
+  if (!inside(scope.scratchDir, scope.roots)) throw new Error('The scratch folder of a sandbox scope must lie inside its roots');
+  // Files outside the roots (files read in place from a connection) must be listed one by one.
+  const extra = [...new Set(allowedPaths.filter((p) => !inside(p, scope.roots)))].sort();
+  const key = JSON.stringify([[...scope.roots].sort(), scope.scratchDir, extra]);
+  let instancePromise = pooled.get(key);
+  if (!instancePromise) {
+    instancePromise = configuredInstance(db, scope, extra);
+    instancePromise.catch(() => pooled.delete(key));
+    pooled.set(key, instancePromise);
+    if (pooled.size > POOL_LIMIT) {
+      const [oldestKey, oldest] = pooled.entries().next().value!;
+      pooled.delete(oldestKey);
+      // Runs still using it hold their own connections; close once they are likely done.
+      setTimeout(() => void oldest.then((i) => i.closeSync()).catch(() => undefined), 60_000).unref();
+    }
+  } else {
+    // Refresh its place in the LRU order.
+    pooled.delete(key);
+    pooled.set(key, instancePromise);
+  }
+  const instance = await instancePromise;
+  const workDir = await mkdtemp(join(scope.scratchDir, '.llano-sql-'));
+  const conn = await instance.connect();
+  return {
+    conn,
+    workDir,
+    async close() {
+      conn.closeSync();
+      await rm(workDir, { recursive: true, force: true });
+    },
+  };
 }

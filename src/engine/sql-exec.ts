@@ -7,7 +7,7 @@ import type pg from 'pg';
 import { badRequest } from '../common/errors.js';
 import { quoteIdent } from '../common/names.js';
 import type { DuckDb } from './duckdb.js';
-import { openSandbox } from './duckdb-sandbox.js';
+import { openSandbox, type SandboxScope } from './duckdb-sandbox.js';
 import { engineError } from './engine-errors.js';
 import { trimSql } from './sql-text.js';
 import { copySelectToParquet, type DatasetColumn, type ProgressCallback } from './parquet-output.js';
@@ -22,6 +22,8 @@ export interface SelectRecipe {
   /** Dataset name → where its rows are; the SQL refers to each input by that name. */
   inputs: Record<string, TableSource>;
   sql: string;
+  /** Folders the SQL may read and write (e.g. the project's data); runs of one scope share a sandbox instance. */
+  scope?: SandboxScope;
 }
 
 const LEADING_COMMENTS = /^(?:\s+|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)*/;
@@ -79,7 +81,7 @@ export async function describeSelect(db: DuckDb, recipe: SelectRecipe): Promise<
     relations[name] = source.kind === 'postgres' ? await emptyPostgresRelation(source) : duckdbRelation(source);
   }
   const allowed = Object.values(recipe.inputs).flatMap(filePaths);
-  const sandbox = await openSandbox(db, tmpdir(), allowed);
+  const sandbox = await openSandbox(db, tmpdir(), allowed, { scope: recipe.scope });
   try {
     await createInputViews(sandbox.conn, relations);
     return { columns: await checkSelect(sandbox.conn, sql) };
@@ -104,7 +106,7 @@ export async function executeSelectToParquet(
   await mkdir(outputDir, { recursive: true });
   const files = Object.values(recipe.inputs).flatMap(filePaths);
   // Materialized PostgreSQL inputs live in the sandbox's work folder, which it may read.
-  const sandbox = await openSandbox(db, outputDir, files, { trackProgress: recipe.onProgress !== undefined });
+  const sandbox = await openSandbox(db, outputDir, files, { trackProgress: recipe.onProgress !== undefined, scope: recipe.scope });
   try {
     const relations: Record<string, string> = {};
     for (const [name, source] of Object.entries(recipe.inputs)) {

@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import type { Principal } from '../catalog/access.js';
 import { badRequest, notFound } from '../common/errors.js';
 import { assertObjectName } from '../common/names.js';
@@ -40,7 +42,11 @@ export async function recipeContext(ws: Workspace, projectKey: string, recipe: R
     const r = await resolveSource(ws, projectKey, name);
     inputs.push({ name, source: r.source, definition: r.definition });
   }
-  return { duck: ws.duck, inputs, tempPath: (s) => ws.tempPath(s), log };
+  const root = path.join(ws.config.home, 'data', projectKey);
+  const scratchDir = path.join(root, '.scratch');
+  mkdirSync(scratchDir, { recursive: true });
+  const tempPath = (suffix: string) => path.join(scratchDir, `${Date.now()}-${Math.random().toString(36).slice(2)}${suffix}`);
+  return { duck: ws.duck, inputs, tempPath, scope: { roots: [root], scratchDir }, log };
 }
 
 /**

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { DatasetDefinition, ColumnSchema } from '../datasets/definitions.js';
 import type { DuckDb } from '../engine/duckdb.js';
+import type { SandboxScope } from '../engine/duckdb-sandbox.js';
 import type { PostgresConnectionInfo, TableSource } from '../engine/table-source.js';
 
 /** Fields every recipe has, whatever its type. */
@@ -28,8 +29,10 @@ export type RecipeTarget =
 export interface RecipeContext {
   duck: DuckDb;
   inputs: RecipeInput[];
-  /** A temporary file path on the workspace's file system. */
+  /** A temporary file path inside the sandbox scope (readable by the recipe's SQL). */
   tempPath(suffix: string): string;
+  /** The folders the recipe's code may touch: the project's data folder. */
+  scope: SandboxScope;
   log(message: string): void;
   onProgress?(rows: number): void;
 }

@@ -56,7 +56,7 @@ export const sqlRecipeType: RecipeType<SqlRecipe> = {
     if (pushdown && target.kind === 'postgres') return { columns: [] };
     const { inputs, cleanup } = await duckInputs(ctx);
     try {
-      return await describeSelect(ctx.duck, { inputs, sql: recipe.sql });
+      return await describeSelect(ctx.duck, { inputs, sql: recipe.sql, scope: ctx.scope });
     } finally {
       cleanup();
     }
@@ -73,7 +73,7 @@ export const sqlRecipeType: RecipeType<SqlRecipe> = {
     const { inputs, cleanup } = await duckInputs(ctx);
     try {
       ctx.log('Running in DuckDB');
-      return await executeSelectToParquet(ctx.duck, { inputs, sql: recipe.sql, outputPath: target.path, onProgress: ctx.onProgress ? (p) => ctx.onProgress?.(p.rows ?? 0) : undefined });
+      return await executeSelectToParquet(ctx.duck, { inputs, sql: recipe.sql, scope: ctx.scope, outputPath: target.path, onProgress: ctx.onProgress ? (p) => ctx.onProgress?.(p.rows ?? 0) : undefined });
     } finally {
       cleanup();
     }

@@ -1,3 +1,5 @@
+import { rmSync } from 'node:fs';
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Workspace } from '../../workspace/workspace.js';
@@ -20,6 +22,8 @@ export function projectRoutes(app: FastifyInstance, ws: Workspace): void {
   );
   route(app, { method: 'DELETE', url: '/api/projects/{key}', summary: 'Delete a project and everything in it (project admin)', tag: 'projects' }, async ({ principal, params }) => {
     await ws.catalog.projects.delete(principal, params.key);
+    // The project's managed data goes with it (the key was validated by delete).
+    rmSync(path.join(ws.config.home, 'data', params.key), { recursive: true, force: true });
     return undefined;
   });
   route(app, { method: 'GET', url: '/api/projects/{key}/members', summary: 'Members and roles', tag: 'projects' }, async ({ principal, params }) => ws.catalog.projects.members(principal, params.key));
