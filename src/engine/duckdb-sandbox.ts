@@ -62,6 +62,20 @@ function prepareSpare(db: DuckDb): void {
  * global to an instance, which is why user SQL gets its own instance instead of a connection
  * of the shared one. It inherits the shared instance's thread count and memory limit.
  */
+/**
+ * Restricts an instance to the given files and folders, then locks its configuration so the
+ * SQL cannot switch anything back. Progress tracking is a setting too, so it is decided here.
+ */
+async function lockDown(conn: DuckDBConnection, o: { spillDir: string; paths: readonly string[]; directories: readonly string[]; trackProgress?: boolean }): Promise<void> {
+  const list = (items: readonly string[]) => `[${items.map(quoteLiteral).join(', ')}]`;
+  await conn.run(`SET temp_directory = ${quoteLiteral(o.spillDir)}`);
+  await conn.run(`SET allowed_paths = ${list(o.paths)}`);
+  await conn.run(`SET allowed_directories = ${list(o.directories)}`);
+  if (o.trackProgress) await conn.run(PROGRESS_SETTINGS);
+  await conn.run('SET enable_external_access = false');
+  await conn.run('SET lock_configuration = true');
+}
+
 export async function openSandbox(
   db: DuckDb,
   parentDir: string,
@@ -74,14 +88,7 @@ export async function openSandbox(
   try {
     instance = await takeInstance(db);
     const conn = await instance.connect();
-    const list = (items: readonly string[]) => `[${items.map(quoteLiteral).join(', ')}]`;
-    await conn.run(`SET temp_directory = ${quoteLiteral(join(workDir, 'spill'))}`);
-    await conn.run(`SET allowed_paths = ${list(allowedPaths)}`);
-    await conn.run(`SET allowed_directories = ${list([workDir + '/'])}`);
-    // Progress tracking is a setting, so it must be decided before the configuration is locked.
-    if (options.trackProgress) await conn.run(PROGRESS_SETTINGS);
-    await conn.run('SET enable_external_access = false');
-    await conn.run('SET lock_configuration = true');
+    await lockDown(conn, { spillDir: join(workDir, 'spill'), paths: allowedPaths, directories: [workDir + '/'], trackProgress: options.trackProgress });
     const opened = instance;
     return {
       conn,
@@ -113,14 +120,9 @@ async function configuredInstance(db: DuckDb, scope: SandboxScope, extraPaths: r
   const instance = await createInstance(db);
   try {
     const conn = await instance.connect();
-    const list = (items: readonly string[]) => `[${items.map(quoteLiteral).join(', ')}]`;
     await mkdir(scope.scratchDir, { recursive: true });
-    await conn.run(`SET temp_directory = ${quoteLiteral(join(scope.scratchDir, 'spill'))}`);
-    await conn.run(`SET allowed_paths = ${list(extraPaths)}`);
-    await conn.run(`SET allowed_directories = ${list(scope.roots.map((r) => (r.endsWith('/') ? r : r + '/')))}`);
-    await conn.run(PROGRESS_SETTINGS);
-    await conn.run('SET enable_external_access = false');
-    await conn.run('SET lock_configuration = true');
+    const directories = scope.roots.map((r) => (r.endsWith('/') ? r : r + '/'));
+    await lockDown(conn, { spillDir: join(scope.scratchDir, 'spill'), paths: extraPaths, directories, trackProgress: true });
     conn.closeSync();
     return instance;
   } catch (error) {
