@@ -158,11 +158,12 @@ export class Automation {
       })
       .then(async (outcome) => {
         this.active.delete(runId);
+        this.events.emit('event', { kind: 'run-ended', projectKey, scenario: scenario.id, runId, outcome });
+        await this.startQueued(projectKey, scenario.id).catch(() => undefined);
+        // Waiters last: when they wake, this run's follow-up (the next queued run) is settled.
         const run = await this.runs.get(projectKey, runId).catch(() => null);
         for (const resolve of this.waiters.get(runId) ?? []) if (run) resolve(run);
         this.waiters.delete(runId);
-        this.events.emit('event', { kind: 'run-ended', projectKey, scenario: scenario.id, runId, outcome });
-        await this.startQueued(projectKey, scenario.id);
         return outcome;
       });
   }

@@ -12,7 +12,8 @@ installAutomation();
 const clock = new SystemClock(Number(virtualOrigin), Number(speed), Number(realOrigin));
 const scheduler = new Scheduler(ws, { clock, maxSleepMs: 30_000 });
 await scheduler.start();
-await clock.sleep(Number(virtualOrigin) + Number(virtualDuration) - clock.now());
+// A referenced timer: the clock's own timers do not keep a process alive.
+await new Promise((resolve) => setTimeout(resolve, (Number(virtualOrigin) + Number(virtualDuration) - clock.now()) / Number(speed)));
 await scheduler.stop();
 await scheduler.automation.idle();
 await ws.close();

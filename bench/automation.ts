@@ -1,0 +1,119 @@
+// Automation benchmarks: `node --import tsx bench/automation.ts`. Prints a markdown table.
+// Runner overhead per no-op step and per trivial build step, fire latency of a time trigger on
+// the real clock, and scheduler CPU per tick with 1,000 scenarios due every minute.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Automation } from '../src/automation/automation.js';
+import { ManualClock, SystemClock } from '../src/automation/clock.js';
+import { installAutomation } from '../src/automation/install.js';
+import { Scheduler } from '../src/automation/scheduler.js';
+import { saveScenario } from '../src/automation/scenarios-service.js';
+import { LOCAL_ADMIN } from '../src/catalog/access.js';
+import { loadConfig } from '../src/common/config.js';
+import { importDataset } from '../src/datasets/import.js';
+import { startBuild } from '../src/flow/build.js';
+import { saveRecipe } from '../src/flow/recipes-service.js';
+import { bootstrapWorkspace } from '../src/workspace/bootstrap.js';
+import { Workspace } from '../src/workspace/workspace.js';
+
+const rows: string[][] = [];
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const ms = (x: number) => `${x.toFixed(2)} ms`;
+
+async function openWorkspace(name: string): Promise<{ ws: Workspace; dir: string }> {
+  const dir = mkdtempSync(path.join(tmpdir(), `llano-bench-${name}-`));
+  const ws = await Workspace.open(loadConfig({ home: path.join(dir, 'ws'), adminPassword: 'bench-password' }, {}));
+  await bootstrapWorkspace(ws);
+  installAutomation();
+  await ws.catalog.projects.create(LOCAL_ADMIN, { key: 'BENCH' });
+  return { ws, dir };
+}
+
+async function timeRun(automation: Automation, id: string): Promise<number> {
+  const start = performance.now();
+  const { runId } = await automation.runManually(LOCAL_ADMIN, 'BENCH', id);
+  const run = await automation.waitForRun('BENCH', runId);
+  if (run.outcome !== 'SUCCESS') throw new Error(`${id}: ${run.outcome} ${run.error}`);
+  return performance.now() - start;
+}
+
+// 1 and 2: runner overhead per step.
+{
+  const { ws, dir } = await openWorkspace('steps');
+  const automation = Automation.of(ws);
+  await saveScenario(ws, LOCAL_ADMIN, 'BENCH', { id: 'noops', steps: Array.from({ length: 100 }, () => ({ type: 'noop' })) });
+  const noop = [];
+  for (let i = 0; i < 5; i++) noop.push((await timeRun(automation, 'noops')) / 100);
+  rows.push(['scenario of 100 sequential no-op steps: overhead per step', ms(median(noop)), '≤ 2 ms']);
+
+  const csv = path.join(dir, 'seed.csv');
+  writeFileSync(csv, 'x,y\n1,a\n2,b\n3,c\n');
+  await importDataset(ws, LOCAL_ADMIN, 'BENCH', 'seed', { filePath: csv, fileName: 'seed.csv' });
+  for (let i = 0; i < 40; i++) await saveRecipe(ws, LOCAL_ADMIN, 'BENCH', { name: `r_${i}`, type: 'sql', inputs: ['seed'], output: `out_${i}`, sql: `SELECT x + ${i} AS x, y FROM seed` });
+  await saveScenario(ws, LOCAL_ADMIN, 'BENCH', { id: 'builds', steps: Array.from({ length: 40 }, (_, i) => ({ type: 'build', targets: [`out_${i}`], mode: 'only' })) });
+  const build = [];
+  for (let i = 0; i < 3; i++) build.push((await timeRun(automation, 'builds')) / 40);
+  // The same 40 builds straight through the flow, to separate the runner's share from the build's.
+  const bare = [];
+  for (let i = 0; i < 3; i++) {
+    const start = performance.now();
+    for (let r = 0; r < 40; r++) await (await startBuild(ws, LOCAL_ADMIN, 'BENCH', { targets: [`out_${r}`], mode: 'only' })).done;
+    bare.push((performance.now() - start) / 40);
+  }
+  rows.push(['scenario of 40 builds of trivial SQL recipes: time per build step', ms(median(build)), '≤ 20 ms']);
+  rows.push(['the same builds started directly (startBuild, no scenario): time per build', ms(median(bare)), '']);
+  await automation.idle();
+  await ws.close();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+// 3: fire latency after the due instant, real clock, a trigger due every second.
+{
+  const { ws, dir } = await openWorkspace('latency');
+  await saveScenario(ws, LOCAL_ADMIN, 'BENCH', { id: 'every_second', concurrency: 'parallel', triggers: [{ type: 'time', cron: '* * * * * *' }], steps: [{ type: 'noop' }] });
+  const scheduler = new Scheduler(ws, { clock: new SystemClock() });
+  await scheduler.start();
+  await new Promise((resolve) => setTimeout(resolve, 6500)); // let it fire on the real clock
+  await scheduler.stop();
+  await scheduler.automation.idle();
+  const runs = await ws.catalog.db.selectFrom('scenario_runs').select(['cause', 'created_at']).where('scenario', '=', 'every_second').execute();
+  const latencies = runs.map((r) => Date.parse(r.created_at) - Date.parse(r.cause.replace(/^.*: /, '')));
+  rows.push([`fire latency after the due instant (${latencies.length} fires, median / max)`, `${ms(median(latencies))} / ${ms(Math.max(...latencies))}`, '≤ 100 ms']);
+  await ws.close();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+// 4: 1,000 scenarios due every minute: scheduler CPU per tick.
+{
+  const { ws, dir } = await openWorkspace('ticks');
+  for (let i = 0; i < 1000; i++) await saveScenario(ws, LOCAL_ADMIN, 'BENCH', { id: `s_${i}`, triggers: [{ type: 'time', everyMinutes: 1 }], steps: [{ type: 'noop' }] });
+  const clock = new ManualClock(Date.UTC(2030, 0, 1, 0, 0, 30));
+  const scheduler = new Scheduler(ws, { clock });
+  await scheduler.start({ loop: false });
+  await scheduler.tick(); // loads and arms the 1,000 triggers
+  const cpu = async (fn: () => Promise<void>) => {
+    const before = process.cpuUsage();
+    await fn();
+    const used = process.cpuUsage(before);
+    return (used.user + used.system) / 1000;
+  };
+  const idle = [];
+  for (let i = 0; i < 20; i++) {
+    clock.advance(1000);
+    idle.push(await cpu(() => scheduler.tick()));
+  }
+  const firing = [];
+  for (let minute = 1; minute <= 3; minute++) {
+    clock.set(Date.UTC(2030, 0, 1, 0, minute, 0));
+    firing.push(await cpu(() => scheduler.tick()));
+    await scheduler.automation.idle();
+  }
+  rows.push(['1,000 scenarios every minute: scheduler CPU per tick, nothing due', ms(median(idle)), '']);
+  rows.push(['1,000 scenarios every minute: CPU of the tick firing all 1,000 (claims, run records, and the 1,000 one-step runs it starts)', ms(median(firing)), '']);
+  await scheduler.stop();
+  await ws.close();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+console.log('| measure | result | target |\n| --- | --- | --- |\n' + rows.map((r) => `| ${r.join(' | ')} |`).join('\n'));
