@@ -173,3 +173,119 @@ export interface Revision {
 }
 
 export type BuildMode = 'only' | 'required' | 'recursive';
+
+export interface ScenarioTypeInfo {
+  type?: string;
+  channel?: string;
+  label: string;
+  kind?: string;
+  schema: import('../components/schema-form').JsonSchema;
+}
+
+export interface ScenarioTypes {
+  scenario: import('../components/schema-form').JsonSchema;
+  triggers: ScenarioTypeInfo[];
+  steps: ScenarioTypeInfo[];
+  reporters: ScenarioTypeInfo[];
+}
+
+export interface Scenario {
+  id: string;
+  name?: string;
+  description?: string;
+  active?: boolean;
+  concurrency?: string;
+  missedRuns?: string;
+  runAs?: string;
+  triggers: { type: string; [k: string]: unknown }[];
+  steps: { type: string; name?: string; [k: string]: unknown }[];
+  reporters: { channel: string; on?: string; [k: string]: unknown }[];
+  projectKey?: string;
+  revision?: number;
+  updatedAt?: string;
+  updatedBy?: string;
+}
+
+export type RunOutcome = 'QUEUED' | 'RUNNING' | 'SUCCESS' | 'WARNING' | 'FAILED' | 'ABORTED';
+
+export interface StepRun {
+  index: number;
+  name: string;
+  type: string;
+  outcome: string;
+  startedAt: string | null;
+  endedAt: string | null;
+  durationMs: number | null;
+  attempts: number;
+  error: string | null;
+  detail: unknown;
+}
+
+export interface ScenarioRun {
+  id: string;
+  projectKey: string;
+  scenario: string;
+  triggerType: string;
+  cause: string;
+  outcome: RunOutcome;
+  createdAt: string;
+  startedAt: string | null;
+  endedAt: string | null;
+  durationMs: number | null;
+  error: string | null;
+  runAs: string;
+  steps?: StepRun[];
+  logs?: { ts: string; level: string; message: string }[];
+}
+
+export interface MonitoredScenario {
+  project: string;
+  id: string;
+  name: string;
+  active: boolean;
+  runs: { id: string; start: string | null; end: string | null; outcome: string; durationMs: number | null }[];
+  averageDurationMs: number | null;
+  lastDurationMs: number | null;
+  lastOutcome: string | null;
+  nextFires: string[];
+  triggers: { type: string; description: string }[];
+  reporters: { channel: string; on: string }[];
+}
+
+export interface Monitoring {
+  from: string;
+  to: string;
+  scenarios: MonitoredScenario[];
+  daily: { day: string; outcomes: Record<string, number> }[];
+  truncated: boolean;
+}
+
+export interface MetricsRecord {
+  id: number;
+  dataset: string;
+  partition: string | null;
+  versionId: string | null;
+  origin: string;
+  computedAt: string;
+  metrics: Record<string, number | string | null>;
+}
+
+export interface CheckResult {
+  id?: number;
+  check: string;
+  type: string;
+  outcome: 'OK' | 'WARNING' | 'ERROR';
+  message: string;
+  value: number | null;
+  runAt: string;
+  scenarioRunId: string | null;
+}
+
+export interface QualitySettings {
+  dataset: string;
+  metrics: { afterBuild?: boolean; timeColumns?: string[]; sql?: { name: string; sql: string }[] };
+  checks: { type: string; name?: string; [k: string]: unknown }[];
+  failBuildOnError?: boolean;
+  revision: number | null;
+  results: CheckResult[];
+}

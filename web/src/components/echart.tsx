@@ -52,7 +52,8 @@ export const COLORS = {
 };
 
 export function outcomeColor(outcome: string | null | undefined): string {
-  switch (outcome) {
+  switch (outcome?.toLowerCase()) {
+    case 'ok':
     case 'succeeded':
     case 'success':
     case 'built':
@@ -64,6 +65,7 @@ export function outcomeColor(outcome: string | null | undefined): string {
       return COLORS.warn;
     case 'failed':
     case 'failure':
+    case 'error':
     case 'aborted':
     case 'interrupted':
       return COLORS.bad;

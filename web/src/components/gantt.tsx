@@ -19,14 +19,27 @@ const escape = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': 
  * A timeline of bars, one row per category (activities of a job, runs of scenarios): an
  * ECharts custom series on a time axis. Very short bars keep a visible minimum width.
  */
-export function Gantt({ rows, bars, from, to, height, onBarClick, ariaLabel, rowLabelWidth = 160 }: { rows: string[]; bars: GanttBar[]; from?: number; to?: number; height?: number; onBarClick?: (payload: unknown) => void; ariaLabel: string; rowLabelWidth?: number }) {
+export function Gantt({ rows, bars, from, to, onBarClick, ariaLabel, rowLabelWidth = 160, layout }: {
+  rows: string[];
+  bars: GanttBar[];
+  from?: number;
+  to?: number;
+  onBarClick?: (payload: unknown) => void;
+  ariaLabel: string;
+  /** 0 hides the row labels (when a table next to the chart names the rows). */
+  rowLabelWidth?: number;
+  /** Fixed geometry, to line the rows up with an HTML table beside the chart. */
+  layout?: { top: number; rowHeight: number };
+}) {
+  const top = layout?.top ?? 28;
+  const rowHeight = layout?.rowHeight ?? 30;
   const option: EChartsOption = useMemo(
     () => ({
       animation: false,
-      grid: { left: rowLabelWidth, right: 24, top: 28, bottom: 28 },
+      grid: { left: rowLabelWidth || 12, right: 24, top, bottom: layout ? 0 : 28 },
       tooltip: { trigger: 'item', formatter: (p: { data: { tooltip: string } }) => p.data.tooltip },
       xAxis: { type: 'time', min: from, max: to, position: 'top', splitLine: { show: true, lineStyle: { color: '#edf0f4' } }, axisLabel: { hideOverlap: true, fontSize: 11 } },
-      yAxis: { type: 'category', data: rows, inverse: true, axisTick: { show: false }, axisLine: { show: false }, axisLabel: { width: rowLabelWidth - 16, overflow: 'truncate', fontSize: 12 }, splitLine: { show: true, lineStyle: { color: '#f2f4f7' } } },
+      yAxis: { type: 'category', data: rows, inverse: true, axisTick: { show: false }, axisLine: { show: false }, axisLabel: { show: rowLabelWidth > 0, width: rowLabelWidth - 16, overflow: 'truncate', fontSize: 12 }, splitLine: { show: true, lineStyle: { color: '#f2f4f7' } } },
       dataZoom: [{ type: 'inside', xAxisIndex: 0, filterMode: 'weakFilter' }],
       series: [
         {
@@ -47,7 +60,7 @@ export function Gantt({ rows, bars, from, to, height, onBarClick, ariaLabel, row
         },
       ],
     }),
-    [rows, bars, from, to, rowLabelWidth],
+    [rows, bars, from, to, rowLabelWidth, top, layout],
   );
-  return <EChart option={option} ariaLabel={ariaLabel} style={{ height: height ?? Math.max(140, 60 + rows.length * 30) }} onClick={(d) => onBarClick?.((d as { payload?: unknown } | undefined)?.payload)} />;
+  return <EChart option={option} ariaLabel={ariaLabel} style={{ height: layout ? top + rows.length * rowHeight : Math.max(140, top + 28 + rows.length * rowHeight) }} onClick={(d) => onBarClick?.((d as { payload?: unknown } | undefined)?.payload)} />;
 }

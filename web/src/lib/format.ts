@@ -27,6 +27,8 @@ export function formatDuration(ms: number | null | undefined): string {
 /** `mm:ss` (or `h:mm:ss`), as in the observatory's monitoring view. */
 export function formatClock(ms: number | null | undefined): string {
   if (ms === null || ms === undefined) return '—';
+  // Sub-second runs would all read 00:00.
+  if (ms < 10_000) return `00:${(ms / 1000).toFixed(1).padStart(4, '0')}`;
   const total = Math.round(ms / 1000);
   const h = Math.floor(total / 3600);
   const m = Math.floor((total % 3600) / 60);

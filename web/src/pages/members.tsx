@@ -1,1 +1,104 @@
-export default function Page() { return <div>TODO members</div>; }
+import { useState, type FormEvent } from 'react';
+import { Link, useParams } from 'react-router-dom';
+import { api, projectApi } from '../api/client';
+import type { Member, Project, ProjectRole, User } from '../api/types';
+import { useAuth } from '../auth';
+import { projectPath } from '../components/layout';
+import { Async, ErrorAlert, ListTable, PageHeader } from '../components/ui';
+import { useApi } from '../lib/use-api';
+
+const ROLES: ProjectRole[] = ['reader', 'writer', 'admin'];
+
+export default function MembersPage() {
+  const { key = '' } = useParams();
+  const { me } = useAuth();
+  const project = useApi<Project>(projectApi(key));
+  const members = useApi<Member[]>(projectApi(key, 'members'));
+  // Only global admins may list users; others type the username.
+  const users = useApi<User[]>(me?.isAdmin ? '/api/users' : null);
+  const [username, setUsername] = useState('');
+  const [role, setRole] = useState<ProjectRole>('reader');
+  const [error, setError] = useState<unknown>(null);
+  const isAdmin = project.data?.role === 'admin';
+
+  const setMember = async (user: string, r: ProjectRole) => {
+    setError(null);
+    try {
+      await api.put(projectApi(key, 'members', user), { role: r });
+      members.reload();
+    } catch (e) {
+      setError(e);
+    }
+  };
+  const remove = async (user: string) => {
+    if (!window.confirm(`Remove ${user} from ${key}?`)) return;
+    setError(null);
+    try {
+      await api.del(projectApi(key, 'members', user));
+      members.reload();
+    } catch (e) {
+      setError(e);
+    }
+  };
+  const add = async (e: FormEvent) => {
+    e.preventDefault();
+    await setMember(username.trim(), role);
+    setUsername('');
+  };
+
+  return (
+    <>
+      <PageHeader title="Members" breadcrumbs={<Link to={projectPath(key)}>{key}</Link>} subtitle="Readers see, writers change, admins manage members and settings" />
+      <ErrorAlert error={error} />
+      {isAdmin ? (
+        <form className="filter-bar card" style={{ padding: 12 }} onSubmit={add} aria-label="Add a member">
+          <input list="known-users" aria-label="Username" placeholder="Username" required value={username} onChange={(e) => setUsername(e.target.value)} />
+          <datalist id="known-users">
+            {(users.data ?? []).map((u) => (
+              <option key={u.username} value={u.username}>
+                {u.displayName ?? ''}
+              </option>
+            ))}
+          </datalist>
+          <select aria-label="Role" value={role} onChange={(e) => setRole(e.target.value as ProjectRole)}>
+            {ROLES.map((r) => (
+              <option key={r}>{r}</option>
+            ))}
+          </select>
+          <button type="submit" className="btn primary">
+            Add member
+          </button>
+        </form>
+      ) : null}
+      <Async state={members} label="Loading members…">
+        {(all) => (
+          <ListTable headers={['User', 'Role', '']} label="Members">
+            {all.map((m) => (
+              <tr key={m.username}>
+                <td>{m.username}</td>
+                <td>
+                  {isAdmin ? (
+                    <select aria-label={`Role of ${m.username}`} value={m.role} onChange={(e) => void setMember(m.username, e.target.value as ProjectRole)}>
+                      {ROLES.map((r) => (
+                        <option key={r}>{r}</option>
+                      ))}
+                    </select>
+                  ) : (
+                    m.role
+                  )}
+                </td>
+                <td className="right">
+                  {isAdmin ? (
+                    <button type="button" className="btn danger small" onClick={() => void remove(m.username)}>
+                      Remove
+                    </button>
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </ListTable>
+        )}
+      </Async>
+    </>
+  );
+}

@@ -152,11 +152,11 @@ export default function ProjectOverviewPage() {
         <ListSection title="Scenarios" to={projectPath(key, 'scenarios')} state={scenarios} empty={<EmptyState title="No scenarios">Automate builds and checks with triggers, steps and reporters.</EmptyState>}>
           {(items) =>
             items.map((s) => (
-              <tr key={s.name}>
+              <tr key={s.id}>
                 <td>
-                  <Link to={projectPath(key, 'scenarios', s.name)}>{s.label || s.name}</Link>
+                  <Link to={projectPath(key, 'scenarios', s.id)}>{s.name || s.id}</Link>
                 </td>
-                <td>{s.enabled === false ? <span className="badge">disabled</span> : <span className="badge ok">enabled</span>}</td>
+                <td>{s.active === false ? <span className="badge">inactive</span> : <span className="badge ok">active</span>}</td>
               </tr>
             ))
           }

@@ -1,2 +1,121 @@
-export default function Page() { return <div>TODO scenarios</div>; }
-export interface ScenarioSummary { name: string; label?: string; enabled?: boolean }
+import { useState, type FormEvent } from 'react';
+import { Link, useNavigate, useParams } from 'react-router-dom';
+import { api, projectApi } from '../api/client';
+import type { Scenario } from '../api/types';
+import { projectPath } from '../components/layout';
+import { Async, EmptyCard, ErrorAlert, ListTable, Modal, PageHeader } from '../components/ui';
+import { formatRelative } from '../lib/format';
+import { OBJECT_NAME } from '../lib/names';
+import { useApi } from '../lib/use-api';
+
+export type ScenarioSummary = Pick<Scenario, 'id' | 'name' | 'active'>;
+
+export default function ScenariosPage() {
+  const { key = '' } = useParams();
+  const scenarios = useApi<Scenario[]>(projectApi(key, 'scenarios'));
+  const [creating, setCreating] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+
+  const runNow = async (id: string) => {
+    setError(null);
+    setNotice(null);
+    try {
+      const r = await api.post<{ runId: string; status: string }>(projectApi(key, 'scenarios', id, 'run'));
+      setNotice(`Started run ${r.runId} of ${id} (${r.status}).`);
+    } catch (e) {
+      setError(e);
+    }
+  };
+
+  const newButton = (
+    <button type="button" className="btn primary" onClick={() => setCreating(true)}>
+      New scenario
+    </button>
+  );
+  return (
+    <>
+      <PageHeader title="Scenarios" breadcrumbs={<Link to={projectPath(key)}>{key}</Link>} subtitle="Triggers start runs; steps build, check and notify; reporters tell how it went" actions={newButton} />
+      <ErrorAlert error={error} />
+      {notice ? (
+        <div className="alert success" role="status">
+          {notice}
+        </div>
+      ) : null}
+      <Async state={scenarios} label="Loading scenarios…">
+        {(all) =>
+          all.length === 0 ? (
+            <EmptyCard title="No scenarios yet" actions={newButton}>
+              A scenario automates work: for example, every morning at 06:00 build the flow and run its checks, and mail the team when it fails.
+            </EmptyCard>
+          ) : (
+            <ListTable headers={['Scenario', 'Status', 'Triggers', 'Steps#', 'Reporters', 'Updated', '']}>
+              {all.map((s) => (
+                <tr key={s.id}>
+                  <td>
+                    <Link to={projectPath(key, 'scenarios', s.id)}>
+                      <strong>{s.name || s.id}</strong>
+                    </Link>
+                    <div className="mono small muted">{s.id}</div>
+                  </td>
+                  <td>{s.active === false ? <span className="badge">inactive</span> : <span className="badge ok">active</span>}</td>
+                  <td className="small">{s.triggers.map((t) => t.type).join(', ') || <span className="muted">by hand only</span>}</td>
+                  <td className="num">{s.steps.length}</td>
+                  <td className="small">{s.reporters.map((r) => `${r.channel} (${r.on ?? 'failure'})`).join(', ') || '—'}</td>
+                  <td className="small muted">{formatRelative(s.updatedAt)}</td>
+                  <td className="right">
+                    <button type="button" className="btn small" onClick={() => void runNow(s.id)}>
+                      Run now
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </ListTable>
+          )
+        }
+      </Async>
+      <NewScenarioDialog projectKey={key} open={creating} onClose={() => setCreating(false)} />
+    </>
+  );
+}
+
+function NewScenarioDialog({ projectKey, open, onClose }: { projectKey: string; open: boolean; onClose: () => void }) {
+  const navigate = useNavigate();
+  const [id, setId] = useState('');
+  const [name, setName] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    try {
+      const s = await api.post<Scenario>(projectApi(projectKey, 'scenarios'), { id, name: name || undefined, triggers: [], steps: [], reporters: [] });
+      onClose();
+      navigate(projectPath(projectKey, 'scenarios', s.id));
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return (
+    <Modal open={open} title="New scenario" onClose={onClose}>
+      <form className="stack" onSubmit={submit}>
+        <ErrorAlert error={error} />
+        <label className="field">
+          Id <span className="hint">Letters, digits and underscores, e.g. daily_refresh</span>
+          <input required autoFocus value={id} onChange={(e) => setId(e.target.value)} aria-invalid={id !== '' && !OBJECT_NAME.test(id)} />
+        </label>
+        <label className="field">
+          Name
+          <input value={name} onChange={(e) => setName(e.target.value)} placeholder="Daily refresh" />
+        </label>
+        <div className="row" style={{ justifyContent: 'flex-end' }}>
+          <button type="button" className="btn" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="btn primary" disabled={!OBJECT_NAME.test(id)}>
+            Create
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}

@@ -1,0 +1,204 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildWebIfStale } from '../bin/build-web-if-needed.js';
+import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../test/support/llano-server.js';
+import { launchBrowser, logIn, type TestBrowser } from './support/browser.js';
+import { expectText } from './support/expect-text.js';
+import { receiverCsv } from './support/seed.js';
+
+/**
+ * The main path through the UI, in one browser against a real server: log in, create a
+ * project, upload a CSV, write and run a SQL recipe, see and build the flow, automate it with
+ * a scenario and find its run on the monitoring timeline.
+ */
+describe('web UI: the main path', () => {
+  let server: TestServer;
+  let b: TestBrowser;
+  const KEY = 'RECEIVER_QA';
+
+  beforeAll(async () => {
+    await buildWebIfStale({ quiet: true });
+    server = await startTestServer();
+    b = await launchBrowser(server.url);
+  }, 300_000);
+
+  afterAll(async () => {
+    expect(b?.pageErrors ?? []).toEqual([]);
+    await b?.close();
+    await server?.stop();
+  });
+
+  it('refuses a wrong password with the server message, then logs in', async () => {
+    const { page } = b;
+    await page.goto(`/projects/${KEY}/flow`);
+    // Not logged in: sent to the login page, which remembers where we were going.
+    await page.getByLabel('Username').waitFor();
+    expect(new URL(page.url()).searchParams.get('next')).toBe(`/projects/${KEY}/flow`);
+    await page.getByLabel('Username').fill('admin');
+    await page.getByLabel('Password').fill('not-the-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expectText(page.getByRole('alert'), /password/i);
+    await logIn(page, 'admin', ADMIN_PASSWORD);
+    await page.getByText('No projects yet').waitFor();
+  });
+
+  it('creates a project and uploads a CSV as a dataset, with a progress bar', async () => {
+    const { page } = b;
+    await page.getByRole('button', { name: 'Create your first project' }).click();
+    await page.getByLabel(/^Key/).fill(KEY);
+    await page.getByLabel('Name').fill('Receiver QA');
+    await page.getByLabel(/^Tags/).fill('qa, science');
+    await page.getByRole('button', { name: 'Create project' }).click();
+    await page.getByRole('heading', { name: 'Receiver QA' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe(`/projects/${KEY}`);
+
+    await page.getByRole('link', { name: 'Datasets', exact: true }).first().click();
+    await page.getByText('No datasets in this project').waitFor();
+    await page.getByRole('button', { name: 'Upload a file' }).first().click();
+    await page.locator('input[type=file]').setInputFiles({ name: 'receiver temps.csv', mimeType: 'text/csv', buffer: Buffer.from(receiverCsv(5000)) });
+    // The name comes from the file name, made a valid identifier.
+    expect(await page.getByLabel('Dataset name').inputValue()).toBe('receiver_temps');
+    await page.getByRole('button', { name: 'Upload', exact: true }).click();
+    await page.getByRole('heading', { name: 'receiver_temps' }).waitFor({ timeout: 30_000 });
+    expect(new URL(page.url()).pathname).toBe(`/projects/${KEY}/datasets/receiver_temps`);
+    await expectText(page.locator('.grid-footer strong'), /^5,000$/);
+    await expectText(page.getByRole('gridcell').first(), /^DA41$/);
+  });
+
+  it('sorts and filters the grid, keeping both in the URL across a reload', async () => {
+    const { page } = b;
+    await page.getByRole('button', { name: /^trec_k/ }).click();
+    await page.getByRole('button', { name: /^trec_k/ }).click();
+    await expectText(page.locator('.grid-footer'), /Sorted by trec_k ↓/);
+    expect(new URL(page.url()).searchParams.get('sort')).toBe('-trec_k');
+    await page.getByLabel('Filter column').selectOption('antenna');
+    await page.getByLabel('Filter operator').selectOption('eq');
+    await page.getByLabel('Filter value').fill('DA47');
+    await page.getByRole('button', { name: 'Add filter' }).click();
+    await expectText(page.locator('.grid-footer strong'), /^417$/);
+    await page.reload();
+    await expectText(page.locator('.grid-footer strong'), /^417$/);
+    expect(new URL(page.url()).searchParams.getAll('filter')).toEqual(['antenna:eq:DA47']);
+    // The drifting antenna's hottest measurement comes first.
+    const first = await page.locator('[role=row][aria-rowindex="2"] [role=gridcell]').allTextContents();
+    expect(first[0]).toBe('DA47');
+    expect(Number(first[3])).toBeGreaterThan(60);
+
+    await page.getByRole('link', { name: 'Statistics' }).click();
+    await page.getByRole('region', { name: 'Column trec_k' }).waitFor();
+    await page.locator('[aria-label="Distribution of trec_k"] canvas').waitFor();
+  });
+
+  it('writes a SQL recipe with completion, shows the engine error at its position, previews, saves and runs it', async () => {
+    const { page } = b;
+    await page.goto(`/projects/${KEY}/datasets/receiver_temps`);
+    await page.getByRole('link', { name: 'New SQL recipe' }).click();
+    await page.getByLabel('SQL query').waitFor();
+    await page.getByLabel('Recipe name').fill('compute_trec_by_antenna');
+    await page.getByLabel('Output dataset').fill('trec_by_antenna');
+
+    const editor = page.getByLabel('SQL query');
+    await editor.click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.press('Delete');
+    await page.keyboard.type('SELECT anten');
+    // Column names of the inputs complete anywhere in the query.
+    await page.locator('.cm-tooltip-autocomplete').getByText('antenna', { exact: true }).waitFor();
+    await page.keyboard.press('Enter');
+    // The rest is inserted as text: an Enter typed while a completion is open would accept it instead.
+    await page.keyboard.insertText(', avg(trec) AS mean_trec_k\nFROM receiver_temps\nGROUP BY antenna\nORDER BY antenna');
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'Preview' }).click();
+    const error = page.getByRole('alert');
+    await expectText(error, /trec/);
+    await expectText(error.getByRole('button'), /Line 1, column \d+/);
+    await page.locator('.cm-lintRange-error').waitFor();
+
+    // Fix the column name where the error points.
+    await error.getByRole('button').click();
+    await page.keyboard.press('Shift+End');
+    await page.keyboard.insertText('trec_k) AS mean_trec_k');
+    await page.keyboard.press('Escape');
+    expect(await editor.textContent()).toContain('avg(trec_k) AS mean_trec_k');
+    await page.getByRole('button', { name: 'Preview' }).click();
+    const preview = page.getByRole('region', { name: 'Preview' });
+    await expectText(preview, /12 rows/);
+    await expectText(preview.locator('tbody tr').first(), /DA41/);
+
+    await page.getByRole('button', { name: 'Save and run' }).click();
+    await page.waitForURL(/\/recipes\/compute_trec_by_antenna$/);
+    await page.getByRole('button', { name: 'Save and run' }).click();
+    await expectText(page.getByLabel('Job progress'), /succeeded/, 45_000);
+  });
+
+  it('shows the flow with build states and builds from the graph with a mode', async () => {
+    const { page } = b;
+    await page.getByRole('link', { name: 'Flow', exact: true }).click();
+    const output = page.locator('.react-flow__node').filter({ hasText: 'trec_by_antenna' }).filter({ hasText: 'rows' });
+    await expectText(output, /built · 12 rows/);
+    await expectText(page.locator('.react-flow__node').filter({ hasText: 'receiver_temps' }), /built · 5,000 rows/);
+    expect(await page.locator('.react-flow__edge').count()).toBe(2);
+
+    await output.click();
+    await expectText(page.getByRole('complementary', { name: 'Selection' }), /trec_by_antenna/);
+    await page.getByLabel('Build mode').selectOption('recursive');
+    await page.getByRole('button', { name: 'Build selected' }).click();
+    await expectText(page.getByLabel('Job progress'), /succeeded/, 45_000);
+    expect(new URL(page.url()).searchParams.get('job')).toMatch(/./);
+
+    // The job page: per-activity timings and the log.
+    await page.getByLabel('Job progress').getByRole('link').click();
+    await page.getByRole('heading', { name: 'Build of trec_by_antenna' }).waitFor();
+    await page.locator('[aria-label="Activity timings"] canvas').waitFor();
+    await expectText(page.getByLabel('Log lines'), /compute_trec_by_antenna/);
+  });
+
+  it('creates a scenario with a time trigger and a build step, runs it, and shows it on the monitoring timeline', async () => {
+    const { page } = b;
+    await page.getByRole('link', { name: 'Scenarios', exact: true }).click();
+    await page.getByText('No scenarios yet').waitFor();
+    await page.getByRole('button', { name: 'New scenario' }).first().click();
+    await page.getByLabel(/^Id/).fill('daily_refresh');
+    await page.getByLabel('Name', { exact: true }).fill('Daily refresh');
+    await page.getByRole('button', { name: 'Create' }).click();
+    await page.getByRole('heading', { name: 'Daily refresh' }).waitFor();
+
+    const triggers = page.getByRole('region', { name: 'Triggers' });
+    await triggers.getByLabel('New trigger type').selectOption('time');
+    await triggers.getByRole('button', { name: 'Add trigger' }).click();
+    await triggers.getByLabel(/Daily At/).fill('06:00');
+
+    const steps = page.getByRole('region', { name: 'Steps' });
+    await steps.getByLabel('New step type').selectOption('build');
+    await steps.getByRole('button', { name: 'Add step' }).click();
+    await steps.getByRole('button', { name: 'trec_by_antenna' }).click();
+    await steps.getByLabel(/^Mode/).selectOption('recursive');
+    await page.getByRole('button', { name: 'Save scenario' }).click();
+    await expectText(page.getByRole('status'), /Saved revision 2/);
+
+    await page.getByRole('button', { name: 'Run now' }).click();
+    await page.waitForURL(/\/scenarios\/daily_refresh\/runs\?run=/);
+    await expectText(page.getByRole('region', { name: 'Run' }).locator('.card-header'), /SUCCESS/, 45_000);
+    await expectText(page.getByRole('table', { name: 'Steps' }), /build/);
+
+    await page.getByRole('link', { name: 'Automation monitoring' }).click();
+    const row = page.getByRole('table', { name: 'Scenarios' }).getByRole('row').filter({ hasText: 'Daily refresh' });
+    await expectText(row, new RegExp(`Daily refresh - ${KEY}`));
+    await expectText(row, /00:0\d\.\d/);
+    await page.locator('[aria-label^="Runs of each scenario"] canvas').waitFor();
+    await page.getByRole('link', { name: 'Triggers' }).click();
+    await expectText(page.getByRole('table', { name: 'Triggers' }), /06:00/);
+    await page.getByRole('link', { name: 'Daily summary' }).click();
+    await expectText(page.getByRole('table', { name: 'Runs per day' }), /success/i);
+  });
+
+  it('keeps every page on reload and answers unknown API paths with JSON', async () => {
+    const { page } = b;
+    await page.goto(`/projects/${KEY}/datasets/trec_by_antenna/versions`);
+    await expectText(page.getByRole('table'), /recipe compute_trec_by_antenna/);
+    await page.goto(`/projects/${KEY}/history/recipe/compute_trec_by_antenna`);
+    await expectText(page.getByRole('table', { name: 'Revisions' }), /#2/);
+    const res = await fetch(`${server.url}/api/no/such/route`, { headers: { accept: 'text/html' } });
+    expect(res.status).toBe(404);
+    expect((await res.json()).error.code).toBe('not_found');
+  });
+});
