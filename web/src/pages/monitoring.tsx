@@ -260,17 +260,18 @@ function DailySummary({ monitoring }: { monitoring: Monitoring }) {
   );
 }
 
-function TriggersTable({ scenarios }: { scenarios: MonitoredScenario[] }) {
+/** One row per scenario (name linked, project) and the columns a tab adds. */
+function ScenarioTable({ scenarios, label, headers, cells }: { scenarios: MonitoredScenario[]; label: string; headers: string[]; cells: (s: MonitoredScenario) => React.ReactNode[] }) {
   return (
     <div className="card">
-      <table className="table" aria-label="Triggers">
+      <table className="table" aria-label={label}>
         <thead>
           <tr>
             <th>Scenario</th>
             <th>Project</th>
-            <th>Status</th>
-            <th>Triggers</th>
-            <th>Next runs</th>
+            {headers.map((h) => (
+              <th key={h}>{h}</th>
+            ))}
           </tr>
         </thead>
         <tbody>
@@ -280,9 +281,11 @@ function TriggersTable({ scenarios }: { scenarios: MonitoredScenario[] }) {
                 <Link to={projectPath(s.project, 'scenarios', s.id)}>{s.name}</Link>
               </td>
               <td className="small">{s.project}</td>
-              <td>{s.active ? <span className="badge ok">active</span> : <span className="badge">inactive</span>}</td>
-              <td className="small">{s.triggers.length ? s.triggers.map((t, i) => <div key={i}>{t.description}</div>) : <span className="muted">by hand only</span>}</td>
-              <td className="small">{s.nextFires.length ? s.nextFires.slice(0, 3).map((f) => <div key={f}>{formatDateTime(f)}</div>) : <span className="muted">—</span>}</td>
+              {cells(s).map((c, i) => (
+                <td key={i} className="small">
+                  {c}
+                </td>
+              ))}
             </tr>
           ))}
         </tbody>
@@ -291,41 +294,39 @@ function TriggersTable({ scenarios }: { scenarios: MonitoredScenario[] }) {
   );
 }
 
+function TriggersTable({ scenarios }: { scenarios: MonitoredScenario[] }) {
+  return (
+    <ScenarioTable
+      scenarios={scenarios}
+      label="Triggers"
+      headers={['Status', 'Triggers', 'Next runs']}
+      cells={(s) => [
+        s.active ? <span className="badge ok">active</span> : <span className="badge">inactive</span>,
+        s.triggers.length ? s.triggers.map((t, i) => <div key={i}>{t.description}</div>) : <span className="muted">by hand only</span>,
+        s.nextFires.length ? s.nextFires.slice(0, 3).map((f) => <div key={f}>{formatDateTime(f)}</div>) : <span className="muted">—</span>,
+      ]}
+    />
+  );
+}
+
 function ReportersTable({ scenarios }: { scenarios: MonitoredScenario[] }) {
   return (
-    <div className="card">
-      <table className="table" aria-label="Reporters">
-        <thead>
-          <tr>
-            <th>Scenario</th>
-            <th>Project</th>
-            <th>Reporters</th>
-            <th>Last outcome</th>
-          </tr>
-        </thead>
-        <tbody>
-          {scenarios.map((s) => (
-            <tr key={`${s.project}/${s.id}`}>
-              <td>
-                <Link to={projectPath(s.project, 'scenarios', s.id)}>{s.name}</Link>
-              </td>
-              <td className="small">{s.project}</td>
-              <td className="small">
-                {s.reporters.length ? (
-                  s.reporters.map((r, i) => (
-                    <span key={i} className="tag">
-                      {r.channel} on {r.on}
-                    </span>
-                  ))
-                ) : (
-                  <span className="muted">none</span>
-                )}
-              </td>
-              <td>{s.lastOutcome ? <StatusBadge status={s.lastOutcome} /> : <span className="muted">never ran</span>}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <ScenarioTable
+      scenarios={scenarios}
+      label="Reporters"
+      headers={['Reporters', 'Last outcome']}
+      cells={(s) => [
+        s.reporters.length ? (
+          s.reporters.map((r, i) => (
+            <span key={i} className="tag">
+              {r.channel} on {r.on}
+            </span>
+          ))
+        ) : (
+          <span className="muted">none</span>
+        ),
+        s.lastOutcome ? <StatusBadge status={s.lastOutcome} /> : <span className="muted">never ran</span>,
+      ]}
+    />
   );
 }
