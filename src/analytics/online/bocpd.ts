@@ -1,6 +1,6 @@
 import { AnalyticsInputError, checkInteger, checkNumber } from '../common/errors.js';
 import { logGamma } from '../common/gamma.js';
-import { feedBatch, type BatchResult, type OnlineDetector, type OnlineStep } from './detector.js';
+import { type BatchResult, type OnlineDetector, type OnlineStep } from './detector.js';
 
 /** Normal-Gamma prior on a run's unknown mean and precision. */
 export interface NormalGammaPrior {
@@ -43,6 +43,8 @@ export interface BocpdState {
   alpha: number[];
   beta: number[];
   gammaTerm: number[];
+  /** log β per run (optional: recomputed from β when absent). */
+  logBeta?: number[];
 }
 
 /** Run-length posterior: P(current run has `runLength[i]` points) = `probability[i]`. */
@@ -61,6 +63,18 @@ export class BocpdDetector implements OnlineDetector<BocpdState> {
   private readonly options: BocpdState['options'];
   private readonly hazard: number;
   private readonly priorGammaTerm: number;
+  /** log α0, for the first update of a new run. */
+  private readonly logAlpha0: number;
+  /**
+   * Per run length r < RUN_TABLE (grown on demand): α and κ of a run that has absorbed r
+   * points (α0 + ½ and κ0 + 1 added r times), log α, and ½·log(2π(κ + 1)/κ), the part of the
+   * Student-t normalising constant that depends on κ only. Used when a run's α or κ equals the
+   * tabulated one (always, unless a state was edited by hand).
+   */
+  private alphaByRun: Float64Array;
+  private logAlphaByRun: Float64Array;
+  private kappaByRun: Float64Array;
+  private halfLogScaleByRun: Float64Array;
   private capacity: number;
   private count = 0;
   private index = -1;
@@ -73,6 +87,15 @@ export class BocpdDetector implements OnlineDetector<BocpdState> {
   private beta: Float64Array;
   /** log Γ(α + ½) − log Γ(α) per run, kept by the recurrence L(α + ½) = log α − L(α) to avoid log Γ calls. */
   private gammaTerm: Float64Array;
+  /**
+   * log β per run, carried as log β + log1p(z) (the same log1p the density needs) and
+   * recomputed exactly every 64 points of a run, so the rounding drift stays below 1e-13.
+   */
+  private logBeta: Float64Array;
+  /** Second set of the same columns: each step writes the shifted, updated runs there and swaps. */
+  private spare: RunColumns;
+  /** P(recent change) after the last step, summed while normalising. */
+  private recent = 0;
 
   constructor(options: BocpdOptions = {}) {
     const prior = options.prior ?? {};
@@ -99,22 +122,47 @@ export class BocpdDetector implements OnlineDetector<BocpdState> {
     this.alpha = new Float64Array(this.capacity);
     this.beta = new Float64Array(this.capacity);
     this.gammaTerm = new Float64Array(this.capacity);
+    this.logBeta = new Float64Array(this.capacity);
+    this.spare = newColumns(this.capacity);
+    this.logAlpha0 = Math.log(this.options.prior.alpha0);
+    this.alphaByRun = new Float64Array(0);
+    this.logAlphaByRun = new Float64Array(0);
+    this.kappaByRun = new Float64Array(0);
+    this.halfLogScaleByRun = new Float64Array(0);
   }
 
   update(value: number): OnlineStep {
-    if (!Number.isFinite(value)) throw new AnalyticsInputError(`BOCPD needs finite values, got ${value} after index ${this.index}`);
-    this.index++;
-    if (this.count === 0) this.startRun(value);
-    else this.step(value);
-    const changeProbability = this.recentChangeProbability();
+    const changeProbability = this.advance(value);
     const crossing = changeProbability >= this.options.threshold;
     const alarm = crossing && !this.inAlarm;
     this.inAlarm = crossing;
     return { index: this.index, changeProbability, alarm };
   }
 
+  /** Same as calling {@link update} on each value, without an object per point. */
   updateBatch(values: ArrayLike<number>): BatchResult {
-    return feedBatch(this, values);
+    const alarms: number[] = [];
+    const changeProbability = new Float64Array(values.length);
+    const threshold = this.options.threshold;
+    for (let i = 0; i < values.length; i++) {
+      const p = this.advance(values[i]);
+      changeProbability[i] = p;
+      const crossing = p >= threshold;
+      if (crossing && !this.inAlarm) alarms.push(this.index);
+      this.inAlarm = crossing;
+    }
+    return { alarms, changeProbability };
+  }
+
+  /** Feeds one value; returns P(recent change). Throws before touching the state on a non-finite value. */
+  private advance(value: number): number {
+    if (!Number.isFinite(value)) throw new AnalyticsInputError(`BOCPD needs finite values, got ${value} after index ${this.index}`);
+    this.index++;
+    if (this.count === 0) {
+      this.startRun(value);
+      this.recent = this.recentChangeProbability();
+    } else this.step(value);
+    return this.recent;
   }
 
   reset(): void {
@@ -160,6 +208,7 @@ export class BocpdDetector implements OnlineDetector<BocpdState> {
       alpha: list(this.alpha),
       beta: list(this.beta),
       gammaTerm: list(this.gammaTerm),
+      logBeta: list(this.logBeta),
     };
   }
 
@@ -184,6 +233,9 @@ export class BocpdDetector implements OnlineDetector<BocpdState> {
     detector.alpha.set(s.alpha);
     detector.beta.set(s.beta);
     detector.gammaTerm.set(s.gammaTerm);
+    // States written before logBeta was kept: take the logarithms now.
+    if (Array.isArray(s.logBeta) && s.logBeta.length === n) detector.logBeta.set(s.logBeta);
+    else for (let i = 0; i < n; i++) detector.logBeta[i] = Math.log(detector.beta[i]);
     return detector;
   }
 
@@ -198,60 +250,157 @@ export class BocpdDetector implements OnlineDetector<BocpdState> {
     this.beta[0] = prior.beta0;
     this.gammaTerm[0] = this.priorGammaTerm;
     this.absorb(0, value);
+    this.logBeta[0] = Math.log(this.beta[0]);
   }
 
+  /**
+   * One step of the recursion in three passes over the runs:
+   * 1. predictive density of `value` under each run (Student t), the growth and change
+   *    masses, and each run's posterior update written one place further into the spare
+   *    columns (that is the shift making room for the new run at index 0);
+   * 2. pruning of negligible runs (compaction in place, rare);
+   * 3. normalisation, which also sums P(recent change).
+   * At the memory bound the least probable run is left out of pass 1. Per run and point it
+   * costs one log1p and one exp: log β is carried (log β' = log β + log1p(z), the log1p the
+   * density needs anyway), the α and κ terms come from per-run-length tables and the
+   * evidence is not divided out separately (it cancels in the normalisation). The sufficient
+   * statistics are updated exactly as before; the probabilities agree with the textbook
+   * formula to about 1e-15.
+   */
   private step(value: number): void {
-    if (this.count >= this.capacity - 1) this.dropLeastProbable();
     const { runLength, probability, mu, kappa, alpha, beta, gammaTerm } = this;
+    const next = this.spare;
+    const count = this.count;
+    // At the memory bound the least probable run goes (ties: the newest).
+    let drop = -1;
+    if (count >= this.capacity - 1) {
+      drop = 0;
+      for (let i = 1; i < count; i++) if (probability[i] < probability[drop]) drop = i;
+    }
     const prior = this.options.prior;
-    const priorMu = prior.mu0 ?? this.firstValueEstimate();
+    // Prior mean for new runs when none was configured: the oldest surviving run's mean.
+    const priorMu = prior.mu0 ?? mu[drop === count - 1 ? count - 2 : count - 1];
     const h = this.hazard;
-    // Predictive densities of `value` under each run, and under a fresh run (the prior).
+    const stay = 1 - h;
+    // Runs are ordered newest first, so the last one is the longest.
+    const longest = runLength[count - 1];
+    if (longest >= this.alphaByRun.length && this.alphaByRun.length < RUN_TABLE) this.growTables(longest + 1);
+    const alphaByRun = this.alphaByRun;
+    const logAlphaByRun = this.logAlphaByRun;
+    const kappaByRun = this.kappaByRun;
+    const halfLogScaleByRun = this.halfLogScaleByRun;
+    const logBeta = this.logBeta;
+    const tabulated = alphaByRun.length;
+    const nextProbability = next.probability;
+    const nextBeta = next.beta;
+    const nextLogBeta = next.logBeta;
+    const nextMu = next.mu;
+    const nextKappa = next.kappa;
+    const nextGammaTerm = next.gammaTerm;
+    const nextAlpha = next.alpha;
+    const nextRunLength = next.runLength;
     let change = 0;
     let total = 0;
-    for (let i = 0; i < this.count; i++) {
-      const pred = studentDensity(value, mu[i], kappa[i], alpha[i], beta[i], gammaTerm[i]);
-      const joint = probability[i] * pred;
+    let j = 1;
+    for (let i = 0; i < count; i++) {
+      if (i === drop) continue;
+      const m = mu[i];
+      const k = kappa[i];
+      const a = alpha[i];
+      const b = beta[i];
+      const g = gammaTerm[i];
+      const r = runLength[i];
+      // Student-t log density with ν = 2α, scale² = β(κ + 1)/(ακ):
+      // log Γ(α + ½) − log Γ(α) − ½·log(2π(κ + 1)/κ) − ½·log β − (α + ½)·log1p(z),
+      // z = κ d² / (2β(κ + 1)); the κ and α terms come from the tables.
+      const d = value - m;
+      const kdd = k * d * d;
+      const increment = kdd / (2 * (k + 1));
+      const z = increment / b;
+      const growth = Math.log1p(z);
+      const inTable = r < tabulated;
+      const halfLogScale = inTable && kappaByRun[r] === k ? halfLogScaleByRun[r] : 0.5 * Math.log((2 * Math.PI * (k + 1)) / k);
+      const joint = probability[i] * Math.exp(g - halfLogScale - 0.5 * logBeta[i] - (a + 0.5) * growth);
       change += joint * h;
-      probability[i] = joint * (1 - h);
-      total += joint;
+      const grown = joint * stay;
+      nextProbability[j] = grown;
+      total += grown;
+      // Normal-Gamma update with the value (as in absorb); β' = β(1 + z).
+      const updatedBeta = b + increment;
+      nextBeta[j] = updatedBeta;
+      nextLogBeta[j] = ((r + 1) & 63) === 0 ? Math.log(updatedBeta) : logBeta[i] + growth;
+      nextMu[j] = m + d / (k + 1);
+      nextKappa[j] = k + 1;
+      nextGammaTerm[j] = (inTable && alphaByRun[r] === a ? logAlphaByRun[r] : Math.log(a)) - g;
+      nextAlpha[j] = a + 0.5;
+      nextRunLength[j] = r + 1;
+      j++;
     }
     const fresh = studentDensity(value, priorMu, prior.kappa0, prior.alpha0, prior.beta0, this.priorGammaTerm);
-    change *= fresh / (total > 0 ? total : 1);
-    // The weights above share the factor 1/total so nothing underflows on an outlier.
-    for (let i = 0; i < this.count; i++) probability[i] /= total > 0 ? total : 1;
-    // Shift every run one place to make room for the new run at index 0.
-    const keep = this.count;
-    runLength.copyWithin(1, 0, keep);
-    probability.copyWithin(1, 0, keep);
-    mu.copyWithin(1, 0, keep);
-    kappa.copyWithin(1, 0, keep);
-    alpha.copyWithin(1, 0, keep);
-    beta.copyWithin(1, 0, keep);
-    gammaTerm.copyWithin(1, 0, keep);
-    this.count = keep + 1;
-    runLength[0] = 0;
-    probability[0] = change;
-    mu[0] = priorMu;
-    kappa[0] = prior.kappa0;
-    alpha[0] = prior.alpha0;
-    beta[0] = prior.beta0;
-    gammaTerm[0] = this.priorGammaTerm;
-    for (let i = 0; i < this.count; i++) this.absorb(i, value);
-    this.normaliseAndPrune();
+    // Masses are left unnormalised (the evidence cancels in the final normalisation).
+    change *= fresh;
+    // The new run (index 0): the prior updated with the value.
+    const d0 = value - priorMu;
+    next.runLength[0] = 1;
+    next.beta[0] = prior.beta0 + (prior.kappa0 * d0 * d0) / (2 * (prior.kappa0 + 1));
+    next.logBeta[0] = Math.log(next.beta[0]);
+    next.mu[0] = priorMu + d0 / (prior.kappa0 + 1);
+    next.kappa[0] = prior.kappa0 + 1;
+    next.gammaTerm[0] = this.logAlpha0 - this.priorGammaTerm;
+    next.alpha[0] = prior.alpha0 + 0.5;
+    nextProbability[0] = change;
+    this.swapColumns();
+    this.count = j;
+    this.normaliseAndPrune(change + total);
   }
 
-  /** Frees a slot at the memory bound by removing the run with the least posterior mass. */
-  private dropLeastProbable(): void {
-    let arg = 0;
-    for (let i = 1; i < this.count; i++) if (this.probability[i] < this.probability[arg]) arg = i;
-    for (let i = arg + 1; i < this.count; i++) this.move(i, i - 1);
-    this.count--;
+  /** Makes the spare columns current (and the current ones spare). */
+  private swapColumns(): void {
+    const next = this.spare;
+    this.spare = {
+      runLength: this.runLength,
+      probability: this.probability,
+      mu: this.mu,
+      kappa: this.kappa,
+      alpha: this.alpha,
+      beta: this.beta,
+      gammaTerm: this.gammaTerm,
+      logBeta: this.logBeta,
+    };
+    this.runLength = next.runLength;
+    this.probability = next.probability;
+    this.mu = next.mu;
+    this.kappa = next.kappa;
+    this.alpha = next.alpha;
+    this.beta = next.beta;
+    this.gammaTerm = next.gammaTerm;
+    this.logBeta = next.logBeta;
   }
 
-  /** Prior mean for new runs when none was configured: the oldest surviving run's mean. */
-  private firstValueEstimate(): number {
-    return this.mu[this.count - 1];
+  /** Extends the per-run-length tables to at least `length` entries (at most RUN_TABLE). */
+  private growTables(length: number): void {
+    const old = this.alphaByRun.length;
+    const size = Math.min(RUN_TABLE, Math.max(length, 2 * old, 64));
+    const grow = (a: Float64Array) => {
+      const b = new Float64Array(size);
+      b.set(a);
+      return b;
+    };
+    const alpha = grow(this.alphaByRun);
+    const logAlpha = grow(this.logAlphaByRun);
+    const kappa = grow(this.kappaByRun);
+    const halfLogScale = grow(this.halfLogScaleByRun);
+    const prior = this.options.prior;
+    for (let r = old; r < size; r++) {
+      alpha[r] = r === 0 ? prior.alpha0 : alpha[r - 1] + 0.5;
+      kappa[r] = r === 0 ? prior.kappa0 : kappa[r - 1] + 1;
+      logAlpha[r] = Math.log(alpha[r]);
+      halfLogScale[r] = 0.5 * Math.log((2 * Math.PI * (kappa[r] + 1)) / kappa[r]);
+    }
+    this.alphaByRun = alpha;
+    this.logAlphaByRun = logAlpha;
+    this.kappaByRun = kappa;
+    this.halfLogScaleByRun = halfLogScale;
   }
 
   /** Normal-Gamma posterior update of run i with one observation. */
@@ -266,21 +415,30 @@ export class BocpdDetector implements OnlineDetector<BocpdState> {
     this.runLength[i]++;
   }
 
-  private normaliseAndPrune(): void {
-    const { probability } = this;
-    let total = 0;
-    for (let i = 0; i < this.count; i++) total += probability[i];
-    let kept = 0;
+  /** Drops runs below `pruneBelow` of the mass `total` (never the newest), renormalises and sums P(recent change). */
+  private normaliseAndPrune(total: number): void {
+    const { probability, runLength } = this;
     const floor = this.options.pruneBelow * total;
+    let kept = 0;
+    let sum = 0;
     for (let i = 0; i < this.count; i++) {
       if (probability[i] < floor && i !== 0) continue;
       if (kept !== i) this.move(i, kept);
+      sum += probability[kept];
       kept++;
     }
     this.count = kept;
-    total = 0;
-    for (let i = 0; i < this.count; i++) total += probability[i];
-    for (let i = 0; i < this.count; i++) probability[i] /= total;
+    const window = this.options.recentWindow;
+    // Multiply by the reciprocal unless it would overflow (a mass near the subnormal range).
+    const scale = sum > 1e-300 ? 1 / sum : 0;
+    let recent = 0;
+    for (let i = 0; i < kept; i++) {
+      if (scale > 0) probability[i] *= scale;
+      else probability[i] /= sum;
+      const r = runLength[i];
+      if (r <= window && r <= this.index) recent += probability[i];
+    }
+    this.recent = Math.min(1, recent);
   }
 
   private move(from: number, to: number): void {
@@ -291,7 +449,36 @@ export class BocpdDetector implements OnlineDetector<BocpdState> {
     this.alpha[to] = this.alpha[from];
     this.beta[to] = this.beta[from];
     this.gammaTerm[to] = this.gammaTerm[from];
+    this.logBeta[to] = this.logBeta[from];
   }
+}
+
+/** Run lengths with tabulated α, κ terms (longer runs compute them). */
+const RUN_TABLE = 4096;
+
+/** One set of the per-run columns. */
+interface RunColumns {
+  runLength: Int32Array;
+  probability: Float64Array;
+  mu: Float64Array;
+  kappa: Float64Array;
+  alpha: Float64Array;
+  beta: Float64Array;
+  gammaTerm: Float64Array;
+  logBeta: Float64Array;
+}
+
+function newColumns(capacity: number): RunColumns {
+  return {
+    runLength: new Int32Array(capacity),
+    probability: new Float64Array(capacity),
+    mu: new Float64Array(capacity),
+    kappa: new Float64Array(capacity),
+    alpha: new Float64Array(capacity),
+    beta: new Float64Array(capacity),
+    gammaTerm: new Float64Array(capacity),
+    logBeta: new Float64Array(capacity),
+  };
 }
 
 /** Student-t predictive density of a Normal-Gamma(μ, κ, α, β) posterior at x. */
