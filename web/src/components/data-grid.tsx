@@ -134,6 +134,19 @@ export function DataGrid({ dataUrl, sort, filters, onSortChange, onLoaded }: Gri
   const realOffset = virtualOffset / scale;
   const rowTop = (start: number) => start - virtualOffset + realOffset - HEADER_H;
 
+  // The virtualizer clamps scrollToIndex to the DOM's (scaled) height, so rows are brought into view here.
+  const scrollRowIntoView = (index: number) => {
+    const el = scrollRef.current;
+    if (!el) return;
+    const top = index * ROW_H;
+    const view = virtualOffset;
+    const rowsH = viewportH - HEADER_H;
+    let target = view;
+    if (top < view) target = top;
+    else if (top + ROW_H > view + rowsH) target = top + ROW_H - rowsH;
+    el.scrollTop = target / scale;
+  };
+
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     const pageRows = Math.max(1, Math.floor((viewportH - HEADER_H) / ROW_H) - 1);
     const moves: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: pageRows, PageUp: -pageRows };
@@ -145,7 +158,7 @@ export function DataGrid({ dataUrl, sort, filters, onSortChange, onLoaded }: Gri
     e.preventDefault();
     next = Math.max(0, Math.min(total - 1, next));
     setFocusRow(next);
-    virtualizer.scrollToIndex(next, { align: 'auto' });
+    scrollRowIntoView(next);
   };
 
   const sortOf = (c: string) => sort.findIndex((s) => s.column === c);

@@ -73,6 +73,8 @@ export function formatBytes(n: number): string {
 /** A cell value for the grid: null shown apart, objects as JSON. */
 export function formatCell(v: unknown): string {
   if (v === null || v === undefined) return '';
+  // Binary floating point noise (59.980000000000004) is not what the data means.
+  if (typeof v === 'number' && !Number.isInteger(v)) return String(Number(v.toPrecision(12)));
   if (typeof v === 'object') return JSON.stringify(v);
   return String(v);
 }
