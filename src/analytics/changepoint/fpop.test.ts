@@ -22,7 +22,7 @@ describe('FPOP', () => {
     }
   });
 
-  it('skipping insertions of candidates that win nowhere changes nothing: equal to optimal partitioning on 150 longer series, shared workspace', () => {
+  it('copying pieces where the entering candidate loses everywhere (no roots) changes nothing: equal to optimal partitioning on 150 longer series, shared workspace', () => {
     const workspace = new ChangePointWorkspace();
     for (let seed = 1; seed <= 150; seed++) {
       const random = createRandom(5000 + seed);

@@ -28,7 +28,9 @@ export interface FpopParameters {
  * in its quadratic; pruning stays exact because later points are still common to all.
  *
  * The pieces live in flat typed arrays (lower end, upper end, owner) that are rebuilt into a
- * second set at each insertion and swapped: no object or closure per step.
+ * second set at each insertion and swapped: no object or closure per step. A piece on which
+ * the entering candidate is higher at both ends (q_old − q_new is convex there) is copied
+ * without computing roots.
  */
 export function fpop({ data, penalty, minSize, workspace }: FpopParameters): SearchResult {
   const n = data.length;
@@ -67,7 +69,11 @@ export function fpop({ data, penalty, minSize, workspace }: FpopParameters): Sea
 
   for (let t = minSize; t <= n; t++) {
     const tau = t - minSize;
-    if (best[tau] < Infinity && !everywhereWorse(lo, hi, owner, pieces, tau, best, sum, sumSquares)) {
+    const st = sum[t];
+    const qt = sumSquares[t];
+    // Insert the entering candidate. It nearly always wins somewhere (at least near an end of
+    // the data range, where its quadratic has the fewest points), so every step rebuilds.
+    if (best[tau] < Infinity) {
       // Insert candidate tau: split every piece where it beats the piece's owner.
       // Every piece can become at most three, so make room for that first.
       if (3 * pieces + 1 > capacity) {
@@ -104,12 +110,17 @@ export function fpop({ data, penalty, minSize, workspace }: FpopParameters): Sea
           const old = owner[p];
           const from = lo[p];
           const to = hi[p];
+          // q_old − q_new = aμ² + bμ + c with a > 0: the new candidate wins outside the roots.
+          const a = tau - old;
+          const b = -2 * (sumTau - sum[old]);
+          const c = best[old] - bestTau + (sqTau - sumSquares[old]);
+          if (lowerOnWholePiece(a, b, c, from, to)) {
+            // The roots would lie beyond both ends: the piece stays as it is.
+            built = emit(nextLo, nextHi, nextOwner, built, from, to, old);
+            continue;
+          }
           if (old !== rootsOf) {
             rootsOf = old;
-            // q_old − q_new = aμ² + bμ + c with a > 0: the new candidate wins outside the roots.
-            const a = tau - old;
-            const b = -2 * (sumTau - sum[old]);
-            const c = best[old] - bestTau + (sqTau - sumSquares[old]);
             const disc = b * b - 4 * a * c;
             everywhere = disc <= 0;
             if (!everywhere) {
@@ -146,19 +157,12 @@ export function fpop({ data, penalty, minSize, workspace }: FpopParameters): Sea
     }
     let value = Infinity;
     let arg = 0;
-    const st = sum[t];
-    const qt = sumSquares[t];
     for (let p = 0; p < pieces; p++) {
-      const tau = owner[p];
-      const count = t - tau;
-      const s = st - sum[tau];
-      let mu = s / count;
-      if (mu < lo[p]) mu = lo[p];
-      else if (mu > hi[p]) mu = hi[p];
-      const v = best[tau] + penalty + (qt - sumSquares[tau]) - 2 * mu * s + count * mu * mu;
-      if (v < value || (v === value && tau < arg)) {
+      const old = owner[p];
+      const v = pieceMinimum(t, old, lo[p], hi[p], st, qt, best, sum, sumSquares, penalty);
+      if (v < value || (v === value && old < arg)) {
         value = v;
-        arg = tau;
+        arg = old;
       }
     }
     best[t] = value;
@@ -168,39 +172,36 @@ export function fpop({ data, penalty, minSize, workspace }: FpopParameters): Sea
 }
 
 /**
- * True when candidate `tau` is nowhere lower than the current piece owners, so that inserting
- * it would leave the piece list unchanged. On each piece q_old − q_tau is a convex quadratic
- * in μ, so it is negative on the whole piece iff it is at both ends. The margin keeps every
- * borderline case (a root within rounding of an end) for the exact root computation.
+ * True when aμ² + bμ + c (= q_old − q_new, a > 0, so convex) is negative on all of [from, to],
+ * with a margin: it is then negative at both ends. Borderline cases answer false and go to
+ * the exact root computation.
  */
-function everywhereWorse(
-  lo: Float64Array,
-  hi: Float64Array,
-  owner: Int32Array,
-  pieces: number,
+function lowerOnWholePiece(a: number, b: number, c: number, from: number, to: number): boolean {
+  const atFrom = (a * from + b) * from + c;
+  const atTo = (a * to + b) * to + c;
+  const margin = 1e-9 * (Math.abs(c) + a * (from * from + to * to) + Math.abs(b) * (Math.abs(from) + Math.abs(to)));
+  return atFrom < -margin && atTo < -margin;
+}
+
+/** Minimum over [from, to] of q_tau(μ) = F(τ) + β + Σ_{τ..t−1} (x_i − μ)²: at the segment mean, clamped to the piece. */
+function pieceMinimum(
+  t: number,
   tau: number,
+  from: number,
+  to: number,
+  st: number,
+  qt: number,
   best: Float64Array,
   sum: Float64Array,
   sumSquares: Float64Array,
-): boolean {
-  if (pieces === 0) return false;
-  const bestTau = best[tau];
-  const sumTau = sum[tau];
-  const sqTau = sumSquares[tau];
-  for (let p = 0; p < pieces; p++) {
-    const old = owner[p];
-    const a = tau - old;
-    const b = -2 * (sumTau - sum[old]);
-    const c = best[old] - bestTau + (sqTau - sumSquares[old]);
-    const from = lo[p];
-    const to = hi[p];
-    const atFrom = (a * from + b) * from + c;
-    const atTo = (a * to + b) * to + c;
-    const scale = Math.abs(c) + a * (from * from + to * to) + Math.abs(b) * (Math.abs(from) + Math.abs(to));
-    const margin = 1e-9 * scale;
-    if (!(atFrom < -margin && atTo < -margin)) return false;
-  }
-  return true;
+  penalty: number,
+): number {
+  const count = t - tau;
+  const s = st - sum[tau];
+  let mu = s / count;
+  if (mu < from) mu = from;
+  else if (mu > to) mu = to;
+  return best[tau] + penalty + (qt - sumSquares[tau]) - 2 * mu * s + count * mu * mu;
 }
 
 /**
