@@ -6,19 +6,9 @@ import { loadConfig } from '../src/common/config.js';
 import { bootstrapWorkspace } from '../src/workspace/bootstrap.js';
 import { Workspace } from '../src/workspace/workspace.js';
 import { llano } from './support/cli.js';
+import { api } from './support/http.js';
 import { startHttpReceiver, type HttpReceiver } from './support/receivers.js';
 import { spawnServer, stopServer, type SpawnedServer } from './support/spawn-server.js';
-
-async function api(base: string, token: string | null, method: string, url: string, body?: unknown): Promise<any> {
-  const res = await fetch(base + url, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (res.status >= 400) throw new Error(`${method} ${url}: ${res.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
 
 describe('scenario runs survive a kill -9 of the server', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'llano-auto-crash-'));

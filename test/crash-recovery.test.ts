@@ -2,18 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { api } from './support/http.js';
 import { spawnServer, stopServer, type SpawnedServer } from './support/spawn-server.js';
-
-async function api(base: string, token: string | null, method: string, url: string, body?: unknown): Promise<any> {
-  const res = await fetch(base + url, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (res.status >= 400) throw new Error(`${method} ${url}: ${res.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
 
 describe('kill -9 during a build', () => {
   const home = mkdtempSync(path.join(tmpdir(), 'llano-crash-'));
