@@ -302,6 +302,10 @@ describe('scenarios: definitions, runs, triggers, reporters', () => {
 
     expect((await s.call('POST', `${P}/datasets`, { token: s.adminToken, body: { name: 'runs', storage: { type: 'system', table: 'scenario_runs' } } })).status).toBe(201);
     expect((await s.call('POST', `${P}/datasets`, { token: s.adminToken, body: { name: 'steps', storage: { type: 'system', table: 'step_runs' } } })).status).toBe(201);
+    // A system dataset is read-only: no recipe may write it.
+    const writer = await s.call('POST', `${P}/recipes`, { token: s.adminToken, body: { name: 'r_overwrite_runs', type: 'sql', inputs: ['trec'], output: 'runs', sql: 'SELECT * FROM trec' } });
+    expect(writer.status).toBe(400);
+    expect(writer.body.error.message).toBe('Dataset runs is a system dataset (read-only)');
     const page = await s.call('GET', `${P}/datasets/runs/data?limit=1000&filter=scenario:eq:parent`, { token: reader });
     expect(page.status).toBe(200);
     expect(page.body.rows).toHaveLength(1);

@@ -14,5 +14,6 @@ export async function recipeTarget(ws: Workspace, projectKey: string, output: st
     if (conn.type !== 'postgres') throw badRequest(`Connection ${conn.name} is not a PostgreSQL connection`);
     return { kind: 'postgres', connection: postgresInfo(conn), connectionName: conn.name, table: storage.table };
   }
+  if (storage.type === 'system') throw badRequest(`Dataset ${output} is a system dataset (read-only)`);
   throw badRequest(`Dataset ${output} is a file read in place; a recipe cannot write it`);
 }

@@ -66,6 +66,7 @@ export async function saveRecipe(ws: Workspace, principal: Principal, projectKey
   if (problem) throw badRequest(problem);
   const outputDef = datasets.find((d) => d.name === recipe.output)?.body;
   if (outputDef?.storage.type === 'file') throw badRequest(`Dataset ${recipe.output} is a file read in place; a recipe cannot write it`);
+  if (outputDef?.storage.type === 'system') throw badRequest(`Dataset ${recipe.output} is a system dataset (read-only)`);
 
   // Check the code against the inputs when they all have data (an unbuilt input is checked at build time).
   const ctx = await recipeContext(ws, projectKey, recipe);
