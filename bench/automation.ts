@@ -1,9 +1,12 @@
-// Automation benchmarks: `node --import tsx bench/automation.ts`. Prints a markdown table.
-// Runner overhead per no-op step and per trivial build step, fire latency of a time trigger on
-// the real clock, and scheduler CPU per tick with 1,000 scenarios due every minute.
+// Automation benchmarks: `node --import tsx bench/automation.ts [section…]`. Prints a markdown table.
+// Sections: steps (runner overhead per no-op step and per trivial build step), latency (fire
+// latency of a time trigger on the real clock), ticks (scheduler CPU per tick with 1,000
+// scenarios due every minute), monitoring (the monitoring view over a year of hourly runs of
+// 300 scenarios). No argument runs them all.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { Automation } from '../src/automation/automation.js';
 import { ManualClock, SystemClock } from '../src/automation/clock.js';
 import { installAutomation } from '../src/automation/install.js';
@@ -13,6 +16,7 @@ import { LOCAL_ADMIN } from '../src/catalog/access.js';
 import { loadConfig } from '../src/common/config.js';
 import { importDataset } from '../src/datasets/import.js';
 import { startBuild } from '../src/flow/build.js';
+import { buildServer } from '../src/server/app.js';
 import { saveRecipe } from '../src/flow/recipes-service.js';
 import { bootstrapWorkspace } from '../src/workspace/bootstrap.js';
 import { Workspace } from '../src/workspace/workspace.js';
@@ -38,8 +42,11 @@ async function timeRun(automation: Automation, id: string): Promise<number> {
   return performance.now() - start;
 }
 
+const wanted = process.argv.slice(2);
+const section = (name: string) => wanted.length === 0 || wanted.includes(name);
+
 // 1 and 2: runner overhead per step.
-{
+if (section('steps')) {
   const { ws, dir } = await openWorkspace('steps');
   const automation = Automation.of(ws);
   await saveScenario(ws, LOCAL_ADMIN, 'BENCH', { id: 'noops', steps: Array.from({ length: 100 }, () => ({ type: 'noop' })) });
@@ -69,7 +76,7 @@ async function timeRun(automation: Automation, id: string): Promise<number> {
 }
 
 // 3: fire latency after the due instant, real clock, a trigger due every second.
-{
+if (section('latency')) {
   const { ws, dir } = await openWorkspace('latency');
   await saveScenario(ws, LOCAL_ADMIN, 'BENCH', { id: 'every_second', concurrency: 'parallel', triggers: [{ type: 'time', cron: '* * * * * *' }], steps: [{ type: 'noop' }] });
   const scheduler = new Scheduler(ws, { clock: new SystemClock() });
@@ -85,7 +92,7 @@ async function timeRun(automation: Automation, id: string): Promise<number> {
 }
 
 // 4: 1,000 scenarios due every minute: scheduler CPU per tick.
-{
+if (section('ticks')) {
   const { ws, dir } = await openWorkspace('ticks');
   for (let i = 0; i < 1000; i++) await saveScenario(ws, LOCAL_ADMIN, 'BENCH', { id: `s_${i}`, triggers: [{ type: 'time', everyMinutes: 1 }], steps: [{ type: 'noop' }] });
   const clock = new ManualClock(Date.UTC(2030, 0, 1, 0, 0, 30));
@@ -112,6 +119,73 @@ async function timeRun(automation: Automation, id: string): Promise<number> {
   rows.push(['1,000 scenarios every minute: scheduler CPU per tick, nothing due', ms(median(idle)), '']);
   rows.push(['1,000 scenarios every minute: CPU of the tick firing all 1,000 (claims, run records, and the 1,000 one-step runs it starts)', ms(median(firing)), '']);
   await scheduler.stop();
+  await ws.close();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+// 5: the monitoring view over a year of history: 300 scenarios, one run per hour each.
+if (section('monitoring')) {
+  const scenarioCount = Number(process.env.BENCH_MONITORING_SCENARIOS ?? 300);
+  const hours = Number(process.env.BENCH_MONITORING_HOURS ?? 365 * 24);
+  const { ws, dir } = await openWorkspace('monitoring');
+  for (let i = 0; i < scenarioCount; i++) {
+    await saveScenario(ws, LOCAL_ADMIN, 'BENCH', { id: `s_${i}`, triggers: [{ type: 'time', everyHours: 1 }], steps: [{ type: 'noop' }, { type: 'noop' }] });
+  }
+  // History goes straight into the run tables: one transaction, prepared statements, through a
+  // second connection to the same SQLite file (the workspace's connection then sees it).
+  const end = Date.UTC(2030, 0, 1);
+  const start = end - hours * 3_600_000;
+  const generation = performance.now();
+  const sqlite = new Database(path.join(ws.config.home, 'catalog.db'));
+  const insertRun = sqlite.prepare(
+    `INSERT INTO scenario_runs (id, project_key, scenario, trigger_type, trigger_key, cause, outcome, created_at, started_at, ended_at, duration_ms, error, run_as, owner, owner_host, heartbeat_at, abort_requested)
+     VALUES (?, 'BENCH', ?, 'time', 'hourly', 'every 1 h', ?, ?, ?, ?, ?, ?, 'admin', 'bench', 'bench', NULL, 0)`,
+  );
+  const insertStep = sqlite.prepare(`INSERT INTO scenario_step_runs (run_id, idx, name, type, outcome, started_at, ended_at, duration_ms, attempts, error, detail) VALUES (?, ?, ?, 'noop', ?, ?, ?, ?, 1, NULL, NULL)`);
+  sqlite.transaction(() => {
+    for (let h = 0; h < hours; h++) {
+      const hourStart = start + h * 3_600_000;
+      for (let i = 0; i < scenarioCount; i++) {
+        const started = hourStart + (i % 60) * 1000;
+        const duration = 200 + ((h * 7919 + i * 104_729) % 5000);
+        const failed = (h + i) % 97 === 0;
+        const outcome = failed ? 'FAILED' : 'SUCCESS';
+        const id = `${started.toString(36)}-${i.toString(36).padStart(3, '0')}`;
+        const startedIso = new Date(started).toISOString();
+        const endedIso = new Date(started + duration).toISOString();
+        insertRun.run(id, `s_${i}`, outcome, startedIso, startedIso, endedIso, duration, failed ? '1 step(s) failed: 1 noop' : null);
+        insertStep.run(id, 0, '1 noop', outcome, startedIso, endedIso, duration);
+      }
+    }
+  })();
+  sqlite.close();
+  const runCount = scenarioCount * hours;
+  rows.push([`monitoring: generating ${scenarioCount} scenarios × ${hours} hourly runs (${(runCount / 1e6).toFixed(2)} M runs, one step row each)`, `${((performance.now() - generation) / 1000).toFixed(1)} s`, '']);
+
+  const app = await buildServer(ws);
+  const login = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'admin', password: 'bench-password' } });
+  const token = (login.json() as { token: string }).token;
+  Automation.of(ws).clock = new ManualClock(end);
+  const timeMonitoring = async (rangeMs: number) => {
+    const url = `/api/automation/monitoring?from=${new Date(end - rangeMs).toISOString()}&to=${new Date(end).toISOString()}`;
+    const times: number[] = [];
+    let body: { scenarios: { runs: unknown[]; averageDurationMs: number | null; lastDurationMs: number | null }[]; truncated: boolean } | null = null;
+    for (let i = 0; i < 5; i++) {
+      const t = performance.now();
+      const res = await app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } });
+      times.push(performance.now() - t);
+      if (res.statusCode !== 200) throw new Error(`monitoring: ${res.statusCode} ${res.body}`);
+      body = res.json();
+    }
+    const listed = body!.scenarios.reduce((n, s) => n + s.runs.length, 0);
+    if (body!.scenarios.length !== scenarioCount || body!.scenarios.some((s) => s.averageDurationMs === null || s.lastDurationMs === null)) throw new Error('monitoring: missing scenarios or durations');
+    return { median: median(times), first: times[0], listed, truncated: body!.truncated };
+  };
+  const day = await timeMonitoring(86_400_000);
+  rows.push([`GET /api/automation/monitoring, 24 h range (${day.listed} runs listed; median of 5 / first call)`, `${ms(day.median)} / ${ms(day.first)}`, '≪ 1 s']);
+  const month = await timeMonitoring(30 * 86_400_000);
+  rows.push([`GET /api/automation/monitoring, 30-day range (${month.listed} runs listed${month.truncated ? ', truncated' : ''}; median of 5 / first call)`, `${ms(month.median)} / ${ms(month.first)}`, '']);
+  await app.close();
   await ws.close();
   rmSync(dir, { recursive: true, force: true });
 }
