@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadScenario } from '../src/automation/scenarios-service.js';
 import { startPostgres, type RunningPostgres } from './support/embedded-postgres.js';
 import { startTestServer, type TestServer } from './support/llano-server.js';
 import { startManualScheduler, type ManualScheduler } from './support/manual-scheduler.js';
@@ -196,5 +197,17 @@ describe('scenario types: file-changed and sql-changed triggers, sql and report 
     const failed = await runNow('unreachable_report');
     expect(failed.outcome).toBe('FAILED');
     expect(failed.steps[0].error).toMatch(/answered 500/);
+  });
+
+  it('parsed scenarios are cached per revision: an edit is run at the next fire', async () => {
+    const v1 = await create({ id: 'cached', steps: [{ type: 'http', url: `${http.url}/cached-v1` }] });
+    const first = await loadScenario(s.ws, 'TYPES', 'cached');
+    expect(await loadScenario(s.ws, 'TYPES', 'cached')).toBe(first); // same revision: not parsed again
+    expect((await runNow('cached')).outcome).toBe('SUCCESS');
+    const edited = await s.call('PUT', `${P}/scenarios/cached`, { token: s.adminToken, body: { ...v1, steps: [{ type: 'http', url: `${http.url}/cached-v2` }] } });
+    expect(edited.body.revision).toBe(v1.revision + 1);
+    expect((await runNow('cached')).outcome).toBe('SUCCESS');
+    expect([http.of('/cached-v1').length, http.of('/cached-v2').length]).toEqual([1, 1]);
+    expect(await loadScenario(s.ws, 'TYPES', 'cached')).not.toBe(first);
   });
 });

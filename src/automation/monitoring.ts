@@ -6,7 +6,8 @@ import { Automation } from './automation.js';
 import { isoAt } from './clock.js';
 import { SCENARIO_KIND } from './kinds.js';
 import { upcoming } from './schedule.js';
-import { parseScenario, type Scenario } from './scenario.js';
+import type { Scenario } from './scenario.js';
+import { parsedScenario } from './scenarios-service.js';
 import { findTriggerType } from './triggers/registry.js';
 
 /** At most this many runs are listed per request; the daily summary still counts them all. */
@@ -128,7 +129,7 @@ export async function automationMonitoring(ws: Workspace, principal: Principal, 
   const scenarios = objects.flatMap((o): MonitoredScenario[] => {
     let s: Scenario;
     try {
-      s = parseScenario(o.body);
+      s = parsedScenario(ws, o);
     } catch {
       return [];
     }

@@ -1,6 +1,6 @@
 import type { Principal } from '../catalog/access.js';
 import { roleAtLeast } from '../catalog/access.js';
-import { badRequest, forbidden } from '../common/errors.js';
+import { badRequest, forbidden, notFound } from '../common/errors.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { SCENARIO_KIND } from './kinds.js';
 import { redactScenario, restoreSecrets } from './scenario-secrets.js';
@@ -33,10 +33,45 @@ export async function getScenario(ws: Workspace, principal: Principal, projectKe
   return info(stored, await canEdit(ws, principal, projectKey));
 }
 
-/** The stored scenario with its secrets, for the runner. */
-export async function loadScenario(ws: Workspace, projectKey: string, id: string): Promise<Scenario & { updatedBy: string }> {
-  const stored = await ws.catalog.objects.require<Scenario>(projectKey, SCENARIO_KIND, id);
-  return { ...parseScenario(stored.body), updatedBy: stored.updatedBy };
+export type LoadedScenario = Readonly<Scenario & { updatedBy: string }>;
+
+/**
+ * Parsed scenarios of each workspace by project and id, valid for one revision (and edit time:
+ * a project deleted and created again starts its revisions afresh). Firing a scenario then
+ * costs a look at its revision instead of reading and validating the whole body again.
+ */
+const parsedScenarios = new WeakMap<Workspace, Map<string, { revision: number; updatedAt: string; scenario: LoadedScenario }>>();
+
+function cacheOf(ws: Workspace) {
+  let cache = parsedScenarios.get(ws);
+  if (!cache) parsedScenarios.set(ws, (cache = new Map()));
+  return cache;
+}
+
+/** The parsed form of a stored scenario, from the cache when this revision was parsed before. */
+export function parsedScenario(ws: Workspace, stored: { projectKey: string; name: string; body: unknown; revision: number; updatedAt: string; updatedBy: string }): LoadedScenario {
+  const cache = cacheOf(ws);
+  const key = `${stored.projectKey}/${stored.name}`;
+  const hit = cache.get(key);
+  if (hit && hit.revision === stored.revision && hit.updatedAt === stored.updatedAt) return hit.scenario;
+  const scenario = Object.freeze({ ...parseScenario(stored.body), updatedBy: stored.updatedBy });
+  cache.set(key, { revision: stored.revision, updatedAt: stored.updatedAt, scenario });
+  return scenario;
+}
+
+/** The stored scenario with its secrets, for the runner: its revision is read, its body only when it changed. */
+export async function loadScenario(ws: Workspace, projectKey: string, id: string): Promise<LoadedScenario> {
+  const head = await ws.catalog.db
+    .selectFrom('objects')
+    .select(['revision', 'updated_at'])
+    .where('project_key', '=', projectKey)
+    .where('kind', '=', SCENARIO_KIND)
+    .where('name', '=', id)
+    .executeTakeFirst();
+  if (!head) throw notFound(`${SCENARIO_KIND} ${id} not found in project ${projectKey}`);
+  const hit = cacheOf(ws).get(`${projectKey}/${id}`);
+  if (hit && hit.revision === head.revision && hit.updatedAt === head.updated_at) return hit.scenario;
+  return parsedScenario(ws, await ws.catalog.objects.require<Scenario>(projectKey, SCENARIO_KIND, id));
 }
 
 /**

@@ -5,7 +5,8 @@ import { isoAt, type Clock } from './clock.js';
 import { SCENARIO_KIND } from './kinds.js';
 import { recoverInterruptedRuns } from './recovery.js';
 import type { Schedule } from './schedule.js';
-import { parseScenario, triggerKey, type Scenario, type TriggerConfig } from './scenario.js';
+import { triggerKey, type Scenario, type TriggerConfig } from './scenario.js';
+import { parsedScenario } from './scenarios-service.js';
 import { advanceTrigger, loadTriggerState, loadTriggerStates, triggerId } from './trigger-state.js';
 import { findTriggerType } from './triggers/registry.js';
 import type { AutomationEvent, TriggerType } from './types.js';
@@ -171,7 +172,7 @@ export class Scheduler {
     for (const o of await this.ws.catalog.objects.listAllProjects<Scenario>(SCENARIO_KIND)) {
       let scenario: Scenario;
       try {
-        scenario = parseScenario(o.body);
+        scenario = parsedScenario(this.ws, o);
       } catch (e) {
         this.errors.set(`${o.projectKey}/${o.name}`, (e as Error).message);
         continue;
