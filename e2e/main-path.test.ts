@@ -103,7 +103,10 @@ describe('web UI: the main path', () => {
     await page.keyboard.type('SELECT anten');
     // Column names of the inputs complete anywhere in the query.
     await page.locator('.cm-tooltip-autocomplete').getByText('antenna', { exact: true }).waitFor();
+    // CodeMirror ignores Enter for 75 ms after the list opens, against accidental picks.
+    await page.waitForTimeout(200);
     await page.keyboard.press('Enter');
+    await expect.poll(() => editor.textContent()).toBe('SELECT antenna');
     // The rest is inserted as text: an Enter typed while a completion is open would accept it instead.
     await page.keyboard.insertText(', avg(trec) AS mean_trec_k\nFROM receiver_temps\nGROUP BY antenna\nORDER BY antenna');
     await page.keyboard.press('Escape');

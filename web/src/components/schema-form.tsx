@@ -69,8 +69,10 @@ function Field({ name, schema, required, value, onChange, suggestions }: { name:
   const id = useId();
   const label = (
     <>
-      {humanize(name)}
-      {required ? <span aria-hidden="true" style={{ color: 'var(--bad)' }}> *</span> : null}
+      <span>
+        {humanize(name)}
+        {required ? <span aria-hidden="true" style={{ color: 'var(--bad)' }}> *</span> : null}
+      </span>
       {schema.description ? <span className="hint">{schema.description}</span> : null}
     </>
   );
@@ -155,12 +157,13 @@ function Field({ name, schema, required, value, onChange, suggestions }: { name:
   }
   if (kind === 'string') {
     const options = suggestions[name];
-    const long = /sql|query|template|body/i.test(name) || (schema as { maxLength?: number }).maxLength! > 1000;
+    const code = /sql|query|template|body/i.test(name);
+    const long = code || (schema as { maxLength?: number }).maxLength! > 1000;
     return (
       <label className="field" style={long ? { gridColumn: '1 / -1' } : undefined}>
         {label}
         {long ? (
-          <textarea rows={4} className="mono" required={required} placeholder={placeholder} value={value === undefined ? '' : String(value)} onChange={(e) => onChange(e.target.value === '' ? undefined : e.target.value)} />
+          <textarea rows={code ? 4 : 2} className={code ? 'mono' : undefined} required={required} placeholder={placeholder} value={value === undefined ? '' : String(value)} onChange={(e) => onChange(e.target.value === '' ? undefined : e.target.value)} />
         ) : (
           <>
             <input
@@ -223,7 +226,7 @@ function JsonField({ label, value, onChange }: { label: React.ReactNode; value: 
 function NamePicker({ id, label, options, value, onChange }: { id: string; label: React.ReactNode; options: string[]; value: string[]; onChange: (v: string[]) => void }) {
   return (
     <div className="field" role="group" aria-labelledby={id} style={{ gridColumn: '1 / -1' }}>
-      <span id={id} className="field" style={{ fontWeight: 500, fontSize: '0.9rem' }}>
+      <span id={id} className="field">
         {label}
       </span>
       <div className="row" style={{ gap: 6 }}>

@@ -1,4 +1,4 @@
-import { Background, Controls, Handle, MiniMap, Position, ReactFlow, type Edge, type Node, type NodeProps, type ReactFlowInstance } from '@xyflow/react';
+import { Background, Controls, Handle, Position, ReactFlow, type Edge, type Node, type NodeProps, type ReactFlowInstance } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
@@ -199,7 +199,6 @@ export default function FlowPage() {
           >
             <Background gap={20} color="#e3e8ef" />
             <Controls showInteractive={false} />
-            {nodes.length > 12 ? <MiniMap pannable zoomable nodeColor={(n) => (n.type === 'recipe' ? '#e3b96a' : STATE_COLORS[((n.data as NodeData).state ?? 'empty') as DatasetState])} /> : null}
           </ReactFlow>
         )}
         {selected ? (

@@ -98,6 +98,14 @@ function ScenarioEditor({ projectKey, scenario, onSaved }: { projectKey: string;
 
   return (
     <div className="stack">
+      {dirty ? (
+        <div className="alert info row">
+          <span className="grow">Unsaved changes</span>
+          <button type="button" className="btn primary small" onClick={() => void save()} disabled={saving}>
+            Save now
+          </button>
+        </div>
+      ) : null}
       <section className="card" aria-label="General">
         <div className="card-header">
           <h2>General</h2>
@@ -115,14 +123,13 @@ function ScenarioEditor({ projectKey, scenario, onSaved }: { projectKey: string;
           {notice}
         </div>
       ) : null}
-      <div className="row" style={{ position: 'sticky', bottom: -40, background: 'var(--bg)', padding: '10px 0 40px', borderTop: '1px solid var(--border)' }}>
+      <div className="row">
         <button type="button" className="btn primary" onClick={() => void save()} disabled={saving || !dirty}>
           {saving ? 'Saving…' : 'Save scenario'}
         </button>
         <button type="button" className="btn" onClick={() => setDraft(scenario)} disabled={!dirty}>
           Discard changes
         </button>
-        {dirty ? <span className="small muted">Unsaved changes</span> : null}
       </div>
     </div>
   );

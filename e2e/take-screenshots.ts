@@ -1,0 +1,90 @@
+/**
+ * Takes the screenshots of docs/screenshots/ (shown in README.md): a real server on a
+ * temporary workspace with the ALMA demo project (30 simulated days), a receiver-QA project
+ * and a few scenarios run several times, seen by Chromium at a laptop size.
+ *
+ *   npm run screenshots
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureDemo } from '../src/alma/demo.js';
+import { buildWebIfStale } from '../bin/build-web-if-needed.js';
+import { ADMIN_PASSWORD, startTestServer, waitForJobEnd } from '../test/support/llano-server.js';
+import { launchBrowser, logIn } from './support/browser.js';
+import { apiClient, receiverCsv, TREC_BY_ANTENNA_SQL } from './support/seed.js';
+
+const OUT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../docs/screenshots');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+await buildWebIfStale();
+const server = await startTestServer();
+try {
+  console.log('Seeding…');
+  await ensureDemo(server.ws, console.log, { days: 30 });
+  const api = apiClient(server.url, server.adminToken);
+  await api.call('POST', '/api/projects', { key: 'RECEIVER_QA', name: 'Receiver QA', description: 'Antenna receiver temperatures from calibration scans: outliers and change points', tags: ['qa', 'science'] });
+  await api.call('POST', '/api/projects', { key: 'SHIFT_EFFICIENCY', name: 'Shift efficiency', description: 'Observing time efficiency per shift, for the short-term plans', tags: ['operations'] });
+  await api.call('POST', '/api/projects', { key: 'GRID_MONITORING', name: 'Grid monitoring', description: 'Power grid and generator telemetry', tags: ['engineering'] });
+  await api.upload('/api/projects/RECEIVER_QA/datasets/receiver_temps/upload', receiverCsv(200_000), 'receiver_temps.csv');
+  await api.call('POST', '/api/projects/RECEIVER_QA/recipes', { name: 'compute_trec_by_antenna', type: 'sql', inputs: ['receiver_temps'], output: 'trec_by_antenna', sql: TREC_BY_ANTENNA_SQL });
+  const build = await api.call('POST', '/api/projects/RECEIVER_QA/builds', { targets: ['trec_by_antenna'], mode: 'required' });
+  await waitForJobEnd(server, 'RECEIVER_QA', build.jobId);
+
+  const P = '/api/projects/ALMA_OPS';
+  const scenarios = [
+    { id: 'daily_refresh', name: 'Daily refresh', triggers: [{ type: 'time', dailyAt: '06:00', timezone: 'America/Santiago' }], steps: [{ type: 'build', targets: ['shift_metrics', 'eb_trec_median'], mode: 'recursive' }], reporters: [{ channel: 'webhook', url: 'http://127.0.0.1:9/hooks/ops', on: 'failure' }] },
+    { id: 'receiver_checks', name: 'Receiver checks', triggers: [{ type: 'dataset-changed', datasets: ['trec_measurement'] }], steps: [{ type: 'compute-metrics', datasets: ['trec_measurement', 'eb_trec_median'] }, { type: 'run-checks', datasets: ['eb_trec_median'] }], reporters: [] },
+    { id: 'upload_monitoring', name: 'Upload monitoring to S3', triggers: [{ type: 'time', everyHours: 1 }], steps: [{ type: 'http', method: 'POST', url: 'http://127.0.0.1:9/upload', timeoutSeconds: 5 }], reporters: [{ channel: 'slack', url: 'http://127.0.0.1:9/slack', on: 'always' }] },
+  ];
+  for (const s of scenarios) await api.call('POST', `${P}/scenarios`, s);
+  const first = Date.now();
+  for (let round = 0; round < 4; round++) {
+    for (const s of scenarios) await api.call('POST', `${P}/scenarios/${s.id}/run`);
+    await sleep(4000);
+  }
+  await sleep(3000);
+  const from = new Date(first - 20_000).toISOString();
+  const to = new Date(Date.now() + 10_000).toISOString();
+  const jobs = await api.call<{ id: string }[]>('GET', `${P}/jobs`);
+
+  console.log('Screenshots…');
+  mkdirSync(OUT, { recursive: true });
+  const b = await launchBrowser(server.url);
+  try {
+    const { page } = b;
+    const shot = async (name: string, url: string | null, ready: string, before?: () => Promise<void>) => {
+      if (url) await page.goto(url);
+      await page.locator(ready).first().waitFor({ timeout: 30_000 });
+      await before?.();
+      await sleep(900); // charts animate in
+      await page.screenshot({ path: path.join(OUT, `${name}.png`) });
+      console.log(`  ${name}.png`);
+    };
+    await shot('login', '/login', 'form');
+    await logIn(page, 'admin', ADMIN_PASSWORD);
+    await shot('projects', '/', 'table');
+    await shot('project-overview', '/projects/ALMA_OPS', '.stat-tile');
+    await shot('flow', '/projects/ALMA_OPS/flow', '.react-flow__node');
+    await shot('dataset-grid', '/projects/RECEIVER_QA/datasets/receiver_temps?sort=-trec_k', '[role=gridcell]:not(:empty)');
+    await shot('dataset-stats', '/projects/ALMA_OPS/datasets/trec_measurement/stats', '.card canvas');
+    await shot('recipe-editor', '/projects/RECEIVER_QA/recipes/compute_trec_by_antenna', '.cm-editor', async () => {
+      await page.getByRole('button', { name: 'Preview' }).click();
+      await page.getByRole('region', { name: 'Preview' }).waitFor();
+    });
+    await shot('job', `/projects/ALMA_OPS/jobs/${jobs[0].id}`, '[aria-label="Activity timings"] canvas');
+    await shot('scenario-editor', '/projects/ALMA_OPS/scenarios/daily_refresh', '.list-item', async () => {
+      await page.locator('main').evaluate((main) => {
+        const triggers = main.querySelector('[aria-label="Triggers"]') as HTMLElement;
+        main.scrollTop += triggers.getBoundingClientRect().top - main.getBoundingClientRect().top - 16;
+      });
+    });
+    const range = `from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`;
+    await shot('monitoring-timeline', `/monitoring?${range}`, '[aria-label^="Runs of each scenario"] canvas');
+    await shot('monitoring-triggers', `/monitoring/triggers?${range}`, 'table');
+  } finally {
+    await b.close();
+  }
+} finally {
+  await server.stop();
+}
