@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,9 +7,11 @@ import { saveScenario } from '../src/automation/scenarios-service.js';
 import { installAutomation } from '../src/automation/install.js';
 import { LOCAL_ADMIN } from '../src/catalog/access.js';
 import { loadConfig } from '../src/common/config.js';
+import { importDataset } from '../src/datasets/import.js';
 import { bootstrapWorkspace } from '../src/workspace/bootstrap.js';
 import { Workspace } from '../src/workspace/workspace.js';
 import { startPostgres, type RunningPostgres } from './support/embedded-postgres.js';
+import { startManualScheduler } from './support/manual-scheduler.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -67,6 +69,72 @@ describe('two scheduler processes on one PostgreSQL catalog', () => {
       expect(fires.map((f) => f.instant).sort()).toEqual(instants);
     } finally {
       await check.close();
+    }
+  });
+
+  it('fires dataset-changed once for a version committed by another process', async () => {
+    const open = async (name: string) => {
+      const ws = await Workspace.open(loadConfig({ home: path.join(dir, name), catalogUrl: pg.url, adminPassword: 'admin-password-for-tests' }, {}));
+      await bootstrapWorkspace(ws);
+      return ws;
+    };
+    // Two servers on one catalog, in this process: each its own workspace, scheduler and clock.
+    const a = await open('server-a');
+    const b = await open('server-b');
+    expect(a.processId).not.toBe(b.processId);
+    const csv = path.join(dir, 'feed.csv');
+    const importFeed = async (rows: number) => {
+      writeFileSync(csv, 'antenna,trec\n' + Array.from({ length: rows }, (_, i) => `DA${41 + i},${30 + i}\n`).join(''));
+      return importDataset(b, LOCAL_ADMIN, 'DS', 'feed', { filePath: csv, fileName: 'feed.csv' });
+    };
+    const at = Date.UTC(2030, 0, 1);
+    const schedulerA = await startManualScheduler(a, at);
+    let schedulerB = await startManualScheduler(b, at);
+    try {
+      await a.catalog.projects.create(LOCAL_ADMIN, { key: 'DS' });
+      await importFeed(1); // exists before the trigger: history, not news
+      await schedulerB.scheduler.idle(); // B's scheduler has handled its event before the scenario exists
+      await saveScenario(a, LOCAL_ADMIN, 'DS', { id: 'on_feed', triggers: [{ type: 'dataset-changed', datasets: ['feed'] }], steps: [{ type: 'noop' }] });
+      const runs = () => a.catalog.db.selectFrom('scenario_runs').select(['cause', 'outcome', 'owner']).where('scenario', '=', 'on_feed').orderBy('created_at').execute();
+      const tickBoth = async () => {
+        await schedulerA.tickAfter(2000);
+        await schedulerB.tickAfter(2000);
+      };
+      await tickBoth();
+      expect(await runs()).toHaveLength(0);
+
+      // B commits a version and has a scheduler: its own event and A's poll both try; one fires.
+      await importFeed(2);
+      await schedulerB.scheduler.idle();
+      await tickBoth();
+      await tickBoth();
+      let fired = await runs();
+      expect(fired).toHaveLength(1);
+      expect(fired[0].cause).toMatch(/^dataset feed changed \(version /);
+
+      // B stops its scheduler (a worker, a CLI import): only A's poll sees the version, and fires it once.
+      await schedulerB.stop();
+      await importFeed(3);
+      await schedulerA.tickAfter(1000); // the poll period (2 s) has not passed yet
+      expect(await runs()).toHaveLength(1);
+      await schedulerA.tickAfter(1000);
+      await schedulerA.tickAfter(2000);
+      fired = await runs();
+      expect(fired).toHaveLength(2);
+      expect(fired[1]).toMatchObject({ outcome: 'SUCCESS', owner: a.processId });
+      const fires = await a.catalog.db.selectFrom('trigger_fires').select(['instant', 'owner']).where('scenario', '=', 'on_feed').execute();
+      expect(fires).toHaveLength(2);
+      expect(fires.every((f) => f.instant.startsWith('version:'))).toBe(true);
+
+      // A restarted scheduler starts from the latest version: nothing fires twice.
+      schedulerB = await startManualScheduler(b, at + 60_000);
+      await tickBoth();
+      expect(await runs()).toHaveLength(2);
+    } finally {
+      await schedulerA.stop();
+      await schedulerB.stop();
+      await a.close();
+      await b.close();
     }
   });
 });

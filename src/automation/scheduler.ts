@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Workspace } from '../workspace/workspace.js';
 import { Automation } from './automation.js';
 import { isoAt, type Clock } from './clock.js';
+import { DatasetVersionPoller } from './dataset-version-poller.js';
 import { SCENARIO_KIND } from './kinds.js';
 import { recoverInterruptedRuns } from './recovery.js';
 import type { Schedule } from './schedule.js';
@@ -38,6 +39,8 @@ export interface SchedulerOptions {
   maxSleepMs?: number;
   /** How often runs of dead processes are looked for. */
   recoveryEveryMs?: number;
+  /** How often the catalog is asked for dataset versions committed by other processes. */
+  datasetPollEveryMs?: number;
 }
 
 /** More due instants than this in one tick (a long stall): only the latest fires. */
@@ -61,8 +64,11 @@ export class Scheduler {
   private readonly background = new Set<Promise<unknown>>();
   private readonly polling = new Set<string>();
   private lastRecovery = 0;
+  private lastDatasetPoll = Number.NEGATIVE_INFINITY;
   private readonly maxSleepMs: number;
   private readonly recoveryEveryMs: number;
+  private readonly datasetPollEveryMs: number;
+  private readonly versions: DatasetVersionPoller;
   /** Last error of each trigger (bad connection, deleted scenario…), shown by monitoring. */
   readonly errors = new Map<string, string>();
   private readonly onEvent = (e: AutomationEvent) => this.track(this.serialized(() => this.handleEvent(e)));
@@ -76,6 +82,8 @@ export class Scheduler {
     this.clock = this.automation.clock;
     this.maxSleepMs = options.maxSleepMs ?? 1000;
     this.recoveryEveryMs = options.recoveryEveryMs ?? 60_000;
+    this.datasetPollEveryMs = options.datasetPollEveryMs ?? 2000;
+    this.versions = new DatasetVersionPoller(ws);
   }
 
   /** Starts firing. With `loop: false` nothing happens until `tick()` is called (tests). */
@@ -149,6 +157,14 @@ export class Scheduler {
         }
       }
     }
+    if (now - this.lastDatasetPoll >= this.datasetPollEveryMs) {
+      this.lastDatasetPoll = now;
+      try {
+        for (const e of await this.versions.poll()) await this.fireEventTriggers(e);
+      } catch {
+        // The catalog is unreachable for a moment: the next poll starts from the same place.
+      }
+    }
     if (now - this.lastRecovery >= this.recoveryEveryMs) {
       this.lastRecovery = now;
       await recoverInterruptedRuns(this.ws).catch(() => undefined);
@@ -202,6 +218,9 @@ export class Scheduler {
       loaded.push({ projectKey: o.projectKey, scenario, updatedAt: Date.parse(o.updatedAt), triggers });
     }
     this.scenarios = loaded;
+    await this.versions.watch(
+      loaded.flatMap((s) => s.triggers.flatMap((t) => (t.type.watchedDatasets?.(t.config) ?? []).map((dataset) => ({ projectKey: s.projectKey, dataset })))),
+    );
   }
 
   private async handleSchedule(s: LoadedScenario, t: LoadedTrigger, now: number): Promise<void> {
@@ -260,6 +279,12 @@ export class Scheduler {
   private async handleEvent(e: AutomationEvent): Promise<void> {
     if (!this.running) return;
     await this.refresh(this.clock.now());
+    if (e.kind === 'dataset-version') this.versions.noteSeen(e.projectKey, e.dataset, e.versionId);
+    await this.fireEventTriggers(e);
+  }
+
+  /** Fires the event triggers an event matches (an in-process event, or a version found by polling). */
+  private async fireEventTriggers(e: AutomationEvent): Promise<void> {
     for (const s of this.scenarios) {
       if (!s.scenario.active || s.projectKey !== e.projectKey) continue;
       for (const t of s.triggers) {

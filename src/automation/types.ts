@@ -53,6 +53,8 @@ export interface TriggerType<P extends { type: string } = any> {
   /** A fingerprint of the watched thing; a change between two polls fires. */
   poll?(ctx: PollContext, params: P): Promise<string>;
   match?(params: P, event: AutomationEvent, scenario: { projectKey: string; id: string }): EventMatch | null;
+  /** Datasets (of the scenario's project) whose new versions the scheduler also polls for: commits of other processes. */
+  watchedDatasets?(params: P): string[];
 }
 
 /** What a running step may use. */

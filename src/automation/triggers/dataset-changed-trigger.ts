@@ -8,7 +8,7 @@ const params = triggerParams('dataset-changed', {
   datasets: z.array(z.string()).min(1, 'name at least one dataset').describe('Fire when a new version of one of these is built or imported'),
 });
 
-/** Fires when a new version of a watched dataset is committed (build or import). */
+/** Fires when a new version of a watched dataset is committed (build or import), by this process or another sharing the catalog. */
 export const datasetChangedTrigger: TriggerType<z.infer<typeof params>> = {
   type: 'dataset-changed',
   label: 'Dataset changed',
@@ -20,6 +20,7 @@ export const datasetChangedTrigger: TriggerType<z.infer<typeof params>> = {
     }
   },
   describe: (p) => `dataset changed: ${p.datasets.join(', ')}`,
+  watchedDatasets: (p) => p.datasets,
   match(p, event, scenario) {
     if (event.kind !== 'dataset-version' || event.projectKey !== scenario.projectKey || !p.datasets.includes(event.dataset)) return null;
     return { key: `version:${event.versionId}`, cause: `dataset ${event.dataset} changed (version ${event.versionId.slice(0, 8)})` };
