@@ -12,6 +12,13 @@ const PAGE = 200;
 /** Browsers cap element heights (~17M px in Firefox); taller virtual lists are scrolled at scale. */
 const MAX_SCROLL_PX = 6_000_000;
 const ROWNUM_W = 72;
+/**
+ * The virtualizer works on blocks of rows: it keeps one measurement per item, and ten
+ * million of them would take seconds and hundreds of megabytes. Rows inside the visible
+ * blocks are then clipped to the viewport.
+ */
+const BLOCK = 100;
+const OVERSCAN_ROWS = 12;
 
 const isNumeric = (type: string) => /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|DOUBLE|REAL|DECIMAL|INT|NUMERIC)/i.test(type);
 
@@ -104,18 +111,32 @@ export function DataGrid({ dataUrl, sort, filters, onSortChange, onLoaded }: Gri
   const scaleRef = useRef(scale);
   scaleRef.current = scale;
 
+  const blocks = Math.ceil(total / BLOCK);
   const virtualizer = useVirtualizer({
-    count: total,
+    count: blocks,
     getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_H,
-    overscan: 12,
+    estimateSize: (b) => Math.min(BLOCK, total - b * BLOCK) * ROW_H,
+    overscan: 1,
     scrollMargin: HEADER_H,
     observeElementOffset: (instance, cb) => observeElementOffset(instance, (offset, scrolling) => cb(offset * scaleRef.current, scrolling)),
     scrollToFn: (offset, options, instance) => elementScroll(offset / scaleRef.current, options, instance),
   });
-  const items = virtualizer.getVirtualItems();
-  const first = items[0]?.index ?? 0;
-  const last = items[items.length - 1]?.index ?? 0;
+  const virtualOffset = virtualizer.scrollOffset ?? 0;
+  const realOffset = virtualOffset / scale;
+  // Rows of the visible blocks that fall in the viewport (plus a few), as {index, start} in virtual pixels.
+  const rows: { index: number; start: number }[] = [];
+  for (const block of virtualizer.getVirtualItems()) {
+    const end = Math.min(total, (block.index + 1) * BLOCK);
+    for (let index = block.index * BLOCK; index < end; index++) {
+      const start = block.start + (index - block.index * BLOCK) * ROW_H;
+      if (start + ROW_H >= virtualOffset + HEADER_H - OVERSCAN_ROWS * ROW_H && start <= virtualOffset + viewportH + OVERSCAN_ROWS * ROW_H) rows.push({ index, start });
+    }
+  }
+  const first = rows[0]?.index ?? 0;
+  const last = rows[rows.length - 1]?.index ?? 0;
+  // What the footer reports: the rows actually in view, without the overscan.
+  const firstVisible = Math.min(total - 1, Math.floor(virtualOffset / ROW_H));
+  const lastVisible = Math.min(total - 1, Math.floor((virtualOffset + viewportH - HEADER_H - 1) / ROW_H));
 
   // Fetch the pages under the visible rows, after scrolling settles for a moment.
   useEffect(() => {
@@ -130,8 +151,6 @@ export function DataGrid({ dataUrl, sort, filters, onSortChange, onLoaded }: Gri
     return () => clearTimeout(t);
   }, [first, last, meta, total, fetchPage]);
 
-  const virtualOffset = virtualizer.scrollOffset ?? 0;
-  const realOffset = virtualOffset / scale;
   const rowTop = (start: number) => start - virtualOffset + realOffset - HEADER_H;
 
   // The virtualizer clamps scrollToIndex to the DOM's (scaled) height, so rows are brought into view here.
@@ -212,11 +231,11 @@ export function DataGrid({ dataUrl, sort, filters, onSortChange, onLoaded }: Gri
           })}
         </div>
         <div style={{ height: spacerH, width: rowWidth, position: 'relative' }}>
-          {items.map((item) => {
+          {rows.map((item) => {
             const row = pages.current.get(Math.floor(item.index / PAGE))?.[item.index % PAGE];
             return (
               <div
-                key={item.key}
+                key={item.index}
                 className={`grid-row${item.index % 2 ? ' odd' : ''}${item.index === focusRow ? ' focused' : ''}`}
                 role="row"
                 aria-rowindex={item.index + 2}
@@ -243,7 +262,7 @@ export function DataGrid({ dataUrl, sort, filters, onSortChange, onLoaded }: Gri
         {meta ? (
           <>
             <span>
-              Rows {total ? formatCount(first + 1) : 0}–{formatCount(Math.min(total, last + 1))} of <strong>{formatCount(total)}</strong>
+              Rows {total ? formatCount(firstVisible + 1) : 0}–{formatCount(Math.max(0, lastVisible + 1))} of <strong>{formatCount(total)}</strong>
             </span>
             <span>{columns.length} columns</span>
             {sort.length ? <span>Sorted by {sort.map((s) => `${s.column}${s.desc ? ' ↓' : ' ↑'}`).join(', ')}</span> : null}

@@ -11,7 +11,7 @@ import { Async, EmptyState, ErrorAlert, StatusBadge } from './ui';
  * history, the checks with their latest outcome, the history of results, and actions to
  * compute metrics, run checks and edit the settings.
  */
-export function QualityPanel({ projectKey, dataset }: { projectKey: string; dataset: string }) {
+export default function QualityPanel({ projectKey, dataset }: { projectKey: string; dataset: string }) {
   const metrics = useApi<MetricsRecord[]>(projectApi(projectKey, 'datasets', dataset, 'metrics'), { limit: 200 });
   const checks = useApi<QualitySettings>(projectApi(projectKey, 'datasets', dataset, 'checks'), { limit: 200 });
   const [error, setError] = useState<unknown>(null);

@@ -1,17 +1,19 @@
-import { useMemo, useState, type FormEvent } from 'react';
+import { lazy, Suspense, useMemo, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { projectApi } from '../api/client';
-import type { ColumnStats, Dataset, DatasetVersion } from '../api/types';
+import type { Dataset, DatasetVersion } from '../api/types';
 import { DataGrid } from '../components/data-grid';
-import { EChart, COLORS } from '../components/echart';
 import { projectPath } from '../components/layout';
 import { ObjectHistory } from '../components/object-history';
-import { QualityPanel } from '../components/quality-panel';
 import { UploadDialog } from '../components/upload-dialog';
 import { Async, EmptyState, ErrorAlert, LinkTabs, Loading, PageHeader, StatusBadge } from '../components/ui';
-import { formatCell, formatCount, formatDateTime, formatNumber, formatRelative } from '../lib/format';
+import { formatCount, formatDateTime, formatRelative } from '../lib/format';
 import { FILTER_OP_LABELS, FILTER_OPS, filterParam, opNeedsValue, parseFilterParam, parseSortParam, sortParam, type Filter, type FilterOp } from '../lib/table-query';
 import { useApi } from '../lib/use-api';
+
+// Charts (ECharts) load only with the tabs that draw them, so the rows come first.
+const StatsTab = lazy(() => import('../components/dataset-stats'));
+const QualityPanel = lazy(() => import('../components/quality-panel'));
 
 const TABS = ['data', 'schema', 'stats', 'versions', 'quality', 'history'] as const;
 type Tab = (typeof TABS)[number];
@@ -68,9 +70,17 @@ export default function DatasetPage() {
       {dataset.error ? <ErrorAlert error={dataset.error} onRetry={dataset.reload} /> : null}
       {tab === 'data' ? <DataTab projectKey={key} name={name} dataset={d} /> : null}
       {tab === 'schema' ? d ? <SchemaTab dataset={d} /> : <Loading /> : null}
-      {tab === 'stats' ? <StatsTab projectKey={key} name={name} /> : null}
+      {tab === 'stats' ? (
+        <Suspense fallback={<Loading />}>
+          <StatsTab projectKey={key} name={name} />
+        </Suspense>
+      ) : null}
       {tab === 'versions' ? <VersionsTab projectKey={key} name={name} /> : null}
-      {tab === 'quality' ? <QualityPanel projectKey={key} dataset={name} /> : null}
+      {tab === 'quality' ? (
+        <Suspense fallback={<Loading />}>
+          <QualityPanel projectKey={key} dataset={name} />
+        </Suspense>
+      ) : null}
       {tab === 'history' ? <ObjectHistory projectKey={key} kind="dataset" name={name} onReverted={dataset.reload} /> : null}
       <UploadDialog
         projectKey={key}
@@ -197,81 +207,6 @@ function SchemaTab({ dataset }: { dataset: Dataset }) {
         </tbody>
       </table>
     </div>
-  );
-}
-
-function StatsTab({ projectKey, name }: { projectKey: string; name: string }) {
-  const stats = useApi<ColumnStats[]>(projectApi(projectKey, 'datasets', name, 'stats'));
-  return (
-    <Async state={stats} label="Computing column statistics…">
-      {(cols) => (cols.length === 0 ? <EmptyState title="No columns" /> : <div className="grid-3">{cols.map((c) => <ColumnStatsCard key={c.name} stats={c} />)}</div>)}
-    </Async>
-  );
-}
-
-function ColumnStatsCard({ stats: s }: { stats: ColumnStats }) {
-  const option = useMemo(() => {
-    if (s.histogram.length) {
-      const label = (b: { low: number | string; high: number | string }) => (typeof b.low === 'number' ? `${formatNumber(b.low)} – ${formatNumber(b.high as number)}` : `${String(b.low).slice(0, 16)} – ${String(b.high).slice(0, 16)}`);
-      return {
-        grid: { left: 44, right: 8, top: 10, bottom: 22 },
-        tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
-        xAxis: { type: 'category', data: s.histogram.map(label), axisLabel: { show: false }, axisTick: { show: false } },
-        yAxis: { type: 'value', splitNumber: 3, axisLabel: { fontSize: 10 } },
-        series: [{ type: 'bar', data: s.histogram.map((b) => b.count), itemStyle: { color: COLORS.accent }, barCategoryGap: '8%' }],
-      };
-    }
-    if (s.topValues.length) {
-      const top = [...s.topValues].reverse();
-      return {
-        grid: { left: 90, right: 16, top: 6, bottom: 18 },
-        tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
-        xAxis: { type: 'value', splitNumber: 3, axisLabel: { fontSize: 10 } },
-        yAxis: { type: 'category', data: top.map((t) => formatCell(t.value).slice(0, 14)), axisLabel: { fontSize: 10 } },
-        series: [{ type: 'bar', data: top.map((t) => t.count), itemStyle: { color: COLORS.ext } }],
-      };
-    }
-    return null;
-  }, [s]);
-  const nonNull = s.count - s.nulls;
-  return (
-    <section className="card" aria-label={`Column ${s.name}`}>
-      <div className="card-header">
-        <h3>{s.name}</h3>
-        <span className="mono small muted">{s.type}</span>
-      </div>
-      <div className="card-body">
-        {option ? <EChart option={option} className="chart small" ariaLabel={`Distribution of ${s.name}`} /> : <div className="muted small">No values to chart</div>}
-        <table className="table small" style={{ marginTop: 8 }}>
-          <tbody>
-            <tr>
-              <td>Non-null</td>
-              <td className="num">
-                {formatCount(nonNull)} {s.count ? <span className="muted">({Math.round((nonNull / s.count) * 100)}%)</span> : null}
-              </td>
-            </tr>
-            <tr>
-              <td>Distinct{s.distinctIsApproximate ? ' (approx.)' : ''}</td>
-              <td className="num">{formatCount(s.distinct)}</td>
-            </tr>
-            <tr>
-              <td>Min / max</td>
-              <td className="num">
-                {typeof s.min === 'number' ? formatNumber(s.min) : formatCell(s.min) || '—'} / {typeof s.max === 'number' ? formatNumber(s.max) : formatCell(s.max) || '—'}
-              </td>
-            </tr>
-            {s.mean !== null ? (
-              <tr>
-                <td>Mean ± sd</td>
-                <td className="num">
-                  {formatNumber(s.mean)} ± {formatNumber(s.stddev)}
-                </td>
-              </tr>
-            ) : null}
-          </tbody>
-        </table>
-      </div>
-    </section>
   );
 }
 

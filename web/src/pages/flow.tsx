@@ -192,6 +192,10 @@ export default function FlowPage() {
               instance.current = i;
             }}
             onNodeClick={(_, n) => setParam('selected', n.id)}
+            // Keyboard users select a focused node with Enter or Space.
+            onSelectionChange={({ nodes: picked }) => {
+              if (picked.length === 1 && picked[0].id !== selectedId) setParam('selected', picked[0].id);
+            }}
             onNodeDoubleClick={(_, n) => open(n.data as NodeData)}
             onPaneClick={() => setParam('selected', null)}
             proOptions={{ hideAttribution: true }}
