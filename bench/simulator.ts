@@ -19,7 +19,7 @@ interface Measurement {
 }
 
 const CASES: Record<string, { label: string; options: Omit<SimulationOptionsInput, 'out'> | null }> = {
-  generate: { label: 'generate only (120 days, no writing)', options: null },
+  generate: { label: 'generate plans only (120 days, no writing)', options: null },
   parquet: { label: 'simulate → Parquet (120 days)', options: { start: '2024-10-01', days: 120, seed: 42 } },
   full: { label: 'simulate --scale full → Parquet', options: { scale: 'full', seed: 42 } },
 };
@@ -30,7 +30,7 @@ async function child(name: string): Promise<Measurement> {
   if (!c.options) {
     const sim = new Simulation({ out: '/unused', start: '2024-10-01', days: 120, seed: 42 });
     let trecRows = 0;
-    for (const day of sim.days()) trecRows += day.trec.length;
+    for (const day of sim.days()) trecRows += day.trecPlan.rows;
     return { label: c.label, trecRows, spectrumRows: 0, seconds: (performance.now() - started) / 1000, maxRssMb: process.resourceUsage().maxRSS / 1024, bytes: 0 };
   }
   const out = mkdtempSync(path.join(tmpdir(), 'llano-bench-sim-'));
@@ -46,13 +46,15 @@ async function child(name: string): Promise<Measurement> {
 }
 
 const childName = process.argv[2] === '--child' ? process.argv[3] : null;
+// `--only parquet,generate` runs a subset (the full scale takes minutes).
+const only = process.argv[2] === '--only' ? process.argv[3].split(',') : null;
 if (childName) {
   process.stdout.write(JSON.stringify(await child(childName)) + '\n');
 } else {
   const self = fileURLToPath(import.meta.url);
   const rows: string[] = [];
   const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-  for (const name of Object.keys(CASES)) {
+  for (const name of Object.keys(CASES).filter((n) => !only || only.includes(n))) {
     const r = spawnSync(process.execPath, ['--import', 'tsx', self, '--child', name], { encoding: 'utf8', maxBuffer: 1 << 24 });
     if (r.status !== 0) {
       process.stderr.write(r.stderr);

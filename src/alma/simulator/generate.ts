@@ -8,13 +8,14 @@ import { ARRAY_FAMILIES, resolveOptions, type ResolvedOptions, type SimulationOp
 import { ProjectPool } from './projects.js';
 import { Rng } from './rng.js';
 import { generateFamilyDay, type EbSlot, type GapRow, type ShiftRow } from './shifts.js';
-import { TrecBatch } from './trec-batch.js';
-import { generateTrecForEb } from './trec.js';
+import { TrecPlan, expandTrecPlan, type TrecBatch } from './trec-batch.js';
+import { planTrecForEb } from './trec.js';
 import { Weather } from './weather.js';
 
 /**
  * The simulation as a stream of days. Each day's batch holds that day's rows of every
- * table; the Trec rows come as typed-array columns. Nothing is kept across days except
+ * table; the Trec rows come as a compact plan (per EB and EB × antenna) that the writer
+ * expands in DuckDB, or `trec` expands in JS. Nothing is kept across days except
  * the state the model needs (device fleet, weather, backlogs), so any length of
  * history streams in bounded memory.
  */
@@ -27,8 +28,10 @@ export interface DayBatch {
   deviceChanges: DeviceChangeRow[];
   truth: TruthRow[];
   jobRuns: JobRunRow[];
-  /** Trec rows of the day; reused between days, so consume it before pulling the next day. */
-  trec: TrecBatch;
+  /** The day's Trec measurements as plan rows; reused between days, so consume it before pulling the next day. */
+  trecPlan: TrecPlan;
+  /** The day's Trec measurement rows, expanded in JS from `trecPlan` on first access (same values as the file). */
+  readonly trec: TrecBatch;
 }
 
 export interface StaticTables {
@@ -74,11 +77,10 @@ export class Simulation {
     const executionRng = this.rng.fork('executions');
     const trecRng = this.rng.fork('trec');
     const spectraRng = this.rng.fork('spectra');
-    const spectraNoiseRng = this.rng.fork('spectra-noise');
-    const batch = new TrecBatch(1 << 15, o.trec.spectrumChannels);
+    const plan = new TrecPlan();
     const antennaNames = this.antennas.map((a) => a.name);
     const executionContext = { options: o, antennas: this.antennas, configurations: this.configurations, fleet: this.fleet, pool, weather, rng: executionRng, endMs: this.endMs };
-    const trecContext = { options: o, fleet: this.fleet, weather, antennaNames, rng: trecRng, spectraRng: spectraNoiseRng };
+    const trecContext = { options: o, fleet: this.fleet, weather, antennaNames, rng: trecRng };
     let previousDayRows = 0;
     // EB UIDs: the middle block advances by day like the real archive's; the item counts EBs.
     let ebCounter = 0;
@@ -97,7 +99,7 @@ export class Simulation {
       }
       // Device state advances in time order per antenna, so EBs of all arrays are merged first.
       slots.sort((a, b) => a.startMs - b.startMs || a.ebUid.localeCompare(b.ebUid));
-      batch.clear();
+      plan.clear();
       const executions: ExecutionRow[] = [];
       const trecRowsByEb = new Map<string, number>();
       let arrayNumber = 0;
@@ -105,7 +107,7 @@ export class Simulation {
         const execution = buildExecution(executionContext, slot, ++arrayNumber);
         executions.push(execution.row);
         this.ebUids.push(slot.ebUid);
-        const rows = generateTrecForEb(
+        const rows = planTrecForEb(
           trecContext,
           {
             ebIndex: this.ebUids.length - 1,
@@ -119,7 +121,7 @@ export class Simulation {
             isCalibration: slot.isCalibration,
             spectra: o.spectraShare > 0 && spectraRng.next() < o.spectraShare,
           },
-          batch,
+          plan,
         );
         trecRowsByEb.set(slot.ebUid, rows);
       }
@@ -127,7 +129,21 @@ export class Simulation {
       const { deviceChanges, truth } = this.fleet.drain();
       const jobRuns = jobs.day(dayMs, executions, trecRowsByEb, previousDayRows);
       previousDayRows = shifts.length + gaps.length + executions.length;
-      yield { day: new Date(dayMs).toISOString().slice(0, 10), shifts, gaps, executions, deviceChanges, truth, jobRuns, trec: batch };
+      let expanded: TrecBatch | null = null;
+      yield {
+        day: new Date(dayMs).toISOString().slice(0, 10),
+        shifts,
+        gaps,
+        executions,
+        deviceChanges,
+        truth,
+        jobRuns,
+        trecPlan: plan,
+        get trec() {
+          expanded ??= expandTrecPlan(plan);
+          return expanded;
+        },
+      };
     }
   }
 }

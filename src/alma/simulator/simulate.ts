@@ -13,7 +13,7 @@ import {
   TRUTH_TABLE,
   type ArrayFamilyRow,
 } from './tables.js';
-import { RowTableWriter, SimulationWriter, SpectrumWriter, TrecWriter, type WrittenTable } from './writer.js';
+import { RowTableWriter, SimulationWriter, TrecPlanWriter, type WrittenTable } from './writer.js';
 
 export interface SimulationProgress {
   phase: 'generating' | 'writing';
@@ -79,8 +79,7 @@ export async function simulate(input: SimulationOptionsInput, onProgress?: (p: S
       truth: await RowTableWriter.create(conn, TRUTH_TABLE),
       jobRun: await RowTableWriter.create(conn, JOB_RUN_TABLE),
     };
-    const trec = await TrecWriter.create(conn, o.batchRows);
-    const spectra = o.spectraShare > 0 ? await SpectrumWriter.create(conn, o.trec.spectrumChannels, o.batchRows) : null;
+    const trec = await TrecPlanWriter.create(conn, o.batchRows);
     let day = 0;
     for (const batch of sim.days()) {
       dayWriters.shift.append(batch.shifts);
@@ -89,8 +88,7 @@ export async function simulate(input: SimulationOptionsInput, onProgress?: (p: S
       dayWriters.deviceChange.append(batch.deviceChanges);
       dayWriters.truth.append(batch.truth);
       dayWriters.jobRun.append(batch.jobRuns);
-      trec.append(batch.trec);
-      spectra?.append(batch.trec.spectra);
+      trec.append(batch.trecPlan);
       day++;
       onProgress?.({ phase: 'generating', day, days: o.days, trecRows: trec.rows });
     }
@@ -101,7 +99,6 @@ export async function simulate(input: SimulationOptionsInput, onProgress?: (p: S
       tables.push(await writer.copyTable(w.spec.name, w.rows));
     }
     trec.close();
-    spectra?.close();
     onProgress?.({ phase: 'writing', day, days: o.days, trecRows: trec.rows, table: 'trec_measurement' });
     tables.push(
       ...(await writer.copyTrec(
@@ -112,7 +109,7 @@ export async function simulate(input: SimulationOptionsInput, onProgress?: (p: S
           frontEndCount: sim.antennas.length + o.devices.spareFrontEnds,
         },
         trec.rows,
-        spectra ? spectra.rows : null,
+        o.spectraShare > 0 ? o.trec.spectrumChannels : null,
       )),
     );
     return { tables, days: o.days, start: o.start, seed: o.seed };

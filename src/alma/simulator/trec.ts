@@ -1,10 +1,9 @@
-import { MINUTE_MS } from './calendar.js';
 import type { DeviceFleet } from './devices.js';
 import { bandName } from './identifiers.js';
 import type { ArrayFamily, ResolvedOptions } from './options.js';
 import { BAND_RANGE_GHZ } from './projects.js';
 import type { Rng } from './rng.js';
-import type { TrecBatch } from './trec-batch.js';
+import { MAX_ATM_SCANS, cellOutlier, scanValues, type ScanValues, type TrecEbColumn, type TrecPlan, type TrecUnitColumn } from './trec-batch.js';
 import type { Weather } from './weather.js';
 
 /**
@@ -28,6 +27,7 @@ export interface TrecEb {
   endMs: number;
   antennas: readonly number[];
   isCalibration: boolean;
+  /** The EB's rows also get spectra (written to `trec_spectrum`). */
   spectra: boolean;
 }
 
@@ -37,8 +37,6 @@ export interface TrecContext {
   weather: Weather;
   antennaNames: readonly string[];
   rng: Rng;
-  /** Spectra noise has its own stream, so turning spectra on leaves every scalar unchanged. */
-  spectraRng: Rng;
 }
 
 /** Sky frequency range of each baseband (GHz) and its sideband code (0 none, 1 LSB, 2 USB). */
@@ -75,8 +73,11 @@ function atmScanCount(ctx: TrecContext, eb: TrecEb): number {
   return Math.round(ctx.rng.lognormalInRange(ctx.options.trec.atmScansMedian[eb.family], min, max));
 }
 
-/** Appends the EB's rows to `batch`; returns the number of rows. */
-export function generateTrecForEb(ctx: TrecContext, eb: TrecEb, batch: TrecBatch): number {
+/**
+ * Plans the EB's rows into `plan` (one EB row, one unit row per antenna) and emits the
+ * truth rows of its injected outliers; returns the number of measurement rows.
+ */
+export function planTrecForEb(ctx: TrecContext, eb: TrecEb, plan: TrecPlan): number {
   const { options, fleet, weather, rng } = ctx;
   const t = options.trec;
   const model = t.bands[String(eb.band)];
@@ -84,29 +85,48 @@ export function generateTrecForEb(ctx: TrecContext, eb: TrecEb, batch: TrecBatch
   const nAnt = eb.antennas.length;
   const rows = nScans * nAnt * 4;
   if (rows === 0) return 0;
-  batch.reserve(rows);
-  if (eb.spectra) batch.spectra.reserve(rows);
-  const c = batch.columns;
+  if (nScans > MAX_ATM_SCANS) throw new Error(`trec.atmScans: at most ${MAX_ATM_SCANS} ATM scans per EB are supported (got ${nScans})`);
   const [fMin, fMax] = BAND_RANGE_GHZ[eb.band];
   const mid = (fMin + fMax) / 2;
   const half = (fMax - fMin) / 2;
   const layout = basebandLayout(eb.band, eb.repFreqGhz);
   const shape = new Float64Array(4);
-  const tauFactor = new Float64Array(4);
+  const E = plan.eb.columns;
+  const e = plan.eb.push();
   for (let k = 0; k < 4; k++) {
     const x = (layout.lo[k] + 1 - mid) / half;
     shape[k] = 1 + t.loEdgeExcess * x * x;
-    tauFactor[k] = 1 + 0.3 * x;
+    E[`tf${k}` as TrecEbColumn][e] = 1 + 0.3 * x;
+    E[`lo${k}` as TrecEbColumn][e] = layout.lo[k];
+    E[`hi${k}` as TrecEbColumn][e] = layout.hi[k];
+    E[`sb${k}` as TrecEbColumn][e] = layout.sideband[k];
   }
   const g = DSB_BANDS.has(eb.band) ? 1 : 0;
-  const eta = t.forwardEfficiency;
   const pwv = weather.pwvAt(eb.startMs);
-  const tauZenith = model.tauDry + model.tauWet * pwv;
   const h = weather.hourIndex(eb.startMs);
   const groundT = weather.groundTemperatureK[h];
-  const groundP = weather.groundPressurePa[h];
-  const groundRh = weather.groundRelHumidity[h];
-  const familyCode = FAMILY_CODE[eb.family];
+  const outlierRate = t.scanOutlierRate;
+  const nonPhysicalShare = outlierRate > 0 ? t.nonPhysicalRate / outlierRate : 0;
+  const ebSeed = (rng.next() * 4294967296) >>> 0;
+  E.eb[e] = eb.ebIndex;
+  E.family[e] = FAMILY_CODE[eb.family];
+  E.band[e] = eb.band;
+  E.n_scans[e] = nScans;
+  E.start_ms[e] = eb.startMs;
+  E.duration_ms[e] = eb.endMs - eb.startMs;
+  E.seed[e] = ebSeed;
+  E.pwv[e] = pwv;
+  E.tau_zenith[e] = model.tauDry + model.tauWet * pwv;
+  E.ground_t[e] = groundT;
+  E.ground_p[e] = weather.groundPressurePa[h];
+  E.ground_rh[e] = weather.groundRelHumidity[h];
+  E.noise[e] = model.noise;
+  E.gain_num[e] = 1 + g;
+  E.eta[e] = t.forwardEfficiency;
+  E.outlier_factor_lo[e] = t.scanOutlierFactor[0];
+  E.outlier_factor_hi[e] = t.scanOutlierFactor[1];
+  E.non_physical_share[e] = nonPhysicalShare;
+  E.spectra[e] = eb.spectra ? 1 : 0;
   const band = bandName(eb.band);
 
   // EB-level antenna outliers: one (sometimes two) antenna × pol bad for the whole EB.
@@ -139,113 +159,61 @@ export function generateTrecForEb(ctx: TrecContext, eb: TrecEb, batch: TrecBatch
     }
   }
 
+  // Scan outliers: each cell (antenna × scan × baseband) independently with probability
+  // `scanOutlierRate`, drawn by geometric skips so the cost is per outlier, not per row.
+  const cells = nScans * 4;
+  const logKeep = outlierRate > 0 && outlierRate < 1 ? Math.log(1 - outlierRate) : 0;
+  const nextOutlier = (from: number): number => {
+    if (outlierRate <= 0) return Infinity;
+    if (outlierRate >= 1) return from;
+    return from + Math.floor(Math.log(1 - rng.next()) / logKeep);
+  };
+  let next = nextOutlier(0);
   const nominal = new Float64Array(8);
-  const perAntennaNominal = new Float64Array(nAnt * 8);
-  const cartridge = new Float64Array(nAnt);
-  const frontEnd = new Float64Array(nAnt);
+  const U = plan.unit.columns;
+  const scan: ScanValues = { startMs: 0, endMs: 0, airmass: 0, tatm: 0 };
   for (let ai = 0; ai < nAnt; ai++) {
     const a = eb.antennas[ai];
     fleet.nominalTrec(a, eb.band, eb.startMs, nominal);
-    perAntennaNominal.set(nominal, ai * 8);
-    cartridge[ai] = fleet.cartridgeId(a, eb.band);
-    frontEnd[ai] = fleet.frontEndNumber(a);
-  }
-
-  const outlierRate = t.scanOutlierRate;
-  const nonPhysicalShare = outlierRate > 0 ? t.nonPhysicalRate / outlierRate : 0;
-  const noise = model.noise;
-  const duration = eb.endMs - eb.startMs;
-  let r = batch.length;
-  for (let s = 0; s < nScans; s++) {
-    const scanStart = eb.startMs + Math.floor((s * duration) / nScans) + (s === 0 ? MINUTE_MS / 2 : 0);
-    const scanEnd = scanStart + Math.round(rng.uniform(20, 40) * 1000);
-    const scanNumber = 1 + 3 * s + (s > 0 ? 1 : 0);
-    const airmass = rng.uniform(1.05, 1.7);
-    const tatm = groundT - rng.uniform(8, 14);
-    for (let ai = 0; ai < nAnt; ai++) {
-      const a = eb.antennas[ai];
-      const base = ai * 8;
-      for (let k = 0; k < 4; k++) {
-        let trecX = perAntennaNominal[base + k] * shape[k] * ebFactor[ai * 2] * (1 + noise * rng.normalFast());
-        let trecY = perAntennaNominal[base + 4 + k] * shape[k] * ebFactor[ai * 2 + 1] * (1 + noise * rng.normalFast());
-        if (rng.next() < outlierRate) {
-          const pol = rng.int(0, 1);
-          const nonPhysical = rng.next() < nonPhysicalShare;
-          const before = pol === 0 ? trecX : trecY;
-          const value = nonPhysical ? (rng.chance(0.5) ? -rng.uniform(0, 50) : rng.uniform(2000, 20000)) : before * rng.uniform(t.scanOutlierFactor[0], t.scanOutlierFactor[1]);
-          if (pol === 0) trecX = value;
-          else trecY = value;
-          fleet.addTruth({
-            kind: nonPhysical ? 'non_physical' : 'scan_outlier',
-            antennaname: ctx.antennaNames[a],
-            receiverband: band,
-            polarization: pol === 0 ? 'X' : 'Y',
-            basebandname: `BB_${k + 1}`,
-            start_ts: scanStart,
-            end_ts: scanEnd,
-            magnitude: value / before,
-            event_id: null,
-            eb_uid: eb.ebUid,
-            caldataid: s + 1,
-            comment: nonPhysical ? 'Non-physical value (bad load reading)' : 'Single-scan outlier (load reading, saturation or LO unlock)',
-          });
-        }
-        const tau = tauZenith * tauFactor[k] * (1 + 0.02 * rng.normalFast());
-        const trans = Math.exp(-tau * airmass);
-        const sky = eta * tatm * (1 - trans) + (1 - eta) * groundT;
-        const gain = (1 + g) / (eta * trans);
-        c.eb[r] = eb.ebIndex;
-        c.caldataid[r] = s + 1;
-        c.scan[r] = scanNumber;
-        c.start_ms[r] = scanStart;
-        c.end_ms[r] = scanEnd;
-        c.antenna[r] = a;
-        c.family[r] = familyCode;
-        c.band[r] = eb.band;
-        c.baseband[r] = k;
-        c.sideband[r] = layout.sideband[k];
-        c.freq_lo_ghz[r] = layout.lo[k];
-        c.freq_hi_ghz[r] = layout.hi[k];
-        c.trec_x[r] = trecX;
-        c.trec_y[r] = trecY;
-        c.tsys_x[r] = gain * (Math.max(trecX, 1) + sky);
-        c.tsys_y[r] = gain * (Math.max(trecY, 1) + sky);
-        c.tatm_x[r] = tatm + 0.5 * rng.normalFast();
-        c.tatm_y[r] = tatm + 0.5 * rng.normalFast();
-        c.tau[r] = tau;
-        c.water[r] = (pwv / 1000) * (1 + 0.02 * rng.normalFast());
-        c.groundtemperature[r] = groundT;
-        c.groundpressure[r] = groundP;
-        c.groundrelhumidity[r] = groundRh;
-        c.cartridge[r] = cartridge[ai];
-        c.frontend[r] = frontEnd[ai];
-        if (eb.spectra) addSpectra(batch, eb, s + 1, a, k, trecX, trecY, model.noise, ctx.spectraRng);
-        r++;
-      }
+    const u = plan.unit.push();
+    const seed = (rng.next() * 4294967296) >>> 0;
+    U.eb[u] = eb.ebIndex;
+    U.antenna[u] = a;
+    U.cartridge[u] = fleet.cartridgeId(a, eb.band);
+    U.frontend[u] = fleet.frontEndNumber(a);
+    U.seed[u] = seed;
+    for (let k = 0; k < 4; k++) {
+      U[`nx${k}` as TrecUnitColumn][u] = nominal[k] * shape[k] * ebFactor[ai * 2];
+      U[`ny${k}` as TrecUnitColumn][u] = nominal[4 + k] * shape[k] * ebFactor[ai * 2 + 1];
     }
+    let mask = 0;
+    while (next < (ai + 1) * cells) {
+      const cell = next - ai * cells;
+      mask += 2 ** cell;
+      const s = Math.floor(cell / 4);
+      const k = cell % 4;
+      const o = cellOutlier(seed, cell, t.scanOutlierFactor[0], t.scanOutlierFactor[1], nonPhysicalShare);
+      const nominalValue = o.pol === 0 ? U[`nx${k}` as TrecUnitColumn][u] : U[`ny${k}` as TrecUnitColumn][u];
+      scanValues(ebSeed, s, nScans, eb.startMs, eb.endMs - eb.startMs, groundT, scan);
+      fleet.addTruth({
+        kind: o.nonPhysical ? 'non_physical' : 'scan_outlier',
+        antennaname: ctx.antennaNames[a],
+        receiverband: band,
+        polarization: o.pol === 0 ? 'X' : 'Y',
+        basebandname: `BB_${k + 1}`,
+        start_ts: scan.startMs,
+        end_ts: scan.endMs,
+        // Scan outliers: the factor applied to the measured value; non-physical: value / nominal.
+        magnitude: o.nonPhysical ? o.value / nominalValue : o.value,
+        event_id: null,
+        eb_uid: eb.ebUid,
+        caldataid: s + 1,
+        comment: o.nonPhysical ? 'Non-physical value (bad load reading)' : 'Single-scan outlier (load reading, saturation or LO unlock)',
+      });
+      next = nextOutlier(next + 1);
+    }
+    U.outliers[u] = mask;
   }
-  batch.length = r;
+  plan.rows += rows;
   return rows;
-}
-
-/**
- * Spectra of one measurement: the scalar Trec shaped across the baseband (IF-slope
- * U-shape with zero mean, a standing-wave ripple) plus channel noise twice the scalar's.
- */
-function addSpectra(batch: TrecBatch, eb: TrecEb, caldataid: number, antenna: number, baseband: number, trecX: number, trecY: number, noise: number, rng: Rng): void {
-  const sp = batch.spectra;
-  const i = sp.length++;
-  sp.keys.eb[i] = eb.ebIndex;
-  sp.keys.caldataid[i] = caldataid;
-  sp.keys.antenna[i] = antenna;
-  sp.keys.baseband[i] = baseband;
-  const n = sp.channels;
-  const offset = i * n;
-  const channelNoise = 2 * noise;
-  for (let ch = 0; ch < n; ch++) {
-    const u = ((ch + 0.5) / n) * 2 - 1;
-    const shape = 1 + 0.06 * (u * u - 1 / 3) + 0.01 * Math.sin(ch * 0.37 + baseband);
-    sp.x[offset + ch] = trecX * (shape + channelNoise * rng.normalFast());
-    sp.y[offset + ch] = trecY * (shape + channelNoise * rng.normalFast());
-  }
 }

@@ -1,27 +1,17 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import {
-  ARRAY,
-  DOUBLE,
-  DuckDBDataChunk,
-  FLOAT,
-  INTEGER,
-  timestampValue,
-  type DuckDBAppender,
-  type DuckDBArrayValue,
-  type DuckDBConnection,
-  type DuckDBType,
-} from '@duckdb/node-api';
+import { DOUBLE, DuckDBDataChunk, timestampValue, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import { DuckDb } from '../../engine/duckdb.js';
 import type { RowTableSpec } from './tables.js';
 import { TREC_SPECTRUM_TABLE_NAME, TREC_TABLE_NAME } from './tables.js';
-import { SPECTRUM_KEY_COLUMNS, TREC_RAW_COLUMNS, type SpectrumBatch, type TrecBatch } from './trec-batch.js';
+import { TREC_EB_COLUMNS, TREC_UNIT_COLUMNS, type ColumnTable, type TrecEbColumn, type TrecPlan, type TrecUnitColumn } from './trec-batch.js';
+import { spectrumRowsSql, trecRowsSql } from './trec-sql.js';
 
 /**
  * Writes the simulated tables through DuckDB: rows go into staging tables through
- * appenders (the Trec table as columnar chunks), then each table is copied to one
- * Parquet or CSV file. DuckDB spills to a temporary folder beyond its memory limit, so
- * the largest table never has to fit in memory.
+ * appenders, then each table is copied to one Parquet or CSV file. The Trec table is
+ * never staged: its compact plan tables are, and one `COPY (SELECT …)` expands them into
+ * the file, streaming (DuckDB spills to a temporary folder beyond its memory limit).
  */
 
 export type OutputFormat = 'parquet' | 'csv';
@@ -64,8 +54,6 @@ export class RowTableWriter<Row> {
   }
 }
 
-const RAW_TYPE: Record<string, DuckDBType> = { INTEGER, DOUBLE, FLOAT };
-
 type TypedNumbers = Float64Array | Float32Array | Int32Array;
 
 /**
@@ -81,7 +69,7 @@ function vectorItems(vector: unknown, length: number): TypedNumbers | null {
  * Copies `n` numbers from `values[offset…]` into column `c` of the chunk: one typed-array
  * copy and one flush per column instead of a method call per value.
  */
-function fillColumn(chunk: DuckDBDataChunk, c: number, values: Float64Array | Int32Array, offset: number, n: number): void {
+function fillColumn(chunk: DuckDBDataChunk, c: number, values: Float64Array, offset: number, n: number): void {
   const vector = chunk.getColumnVector(c);
   const items = vectorItems(vector, n);
   if (items) items.set(values.subarray(offset, offset + n));
@@ -89,39 +77,68 @@ function fillColumn(chunk: DuckDBDataChunk, c: number, values: Float64Array | In
   vector.flush();
 }
 
-/** Appends Trec batches into the staging table `trec_raw`, one DuckDB data chunk at a time. */
-export class TrecWriter {
+/** Appends a `ColumnTable` (all DOUBLE) into a DuckDB table of the same name, one data chunk at a time. */
+export class ColumnTableWriter<C extends string> {
   rows = 0;
-  private readonly types = TREC_RAW_COLUMNS.map(([, type]) => RAW_TYPE[type]);
   private readonly chunk: DuckDBDataChunk;
 
   private constructor(
+    private readonly names: readonly C[],
     private readonly appender: DuckDBAppender,
     private readonly chunkRows: number,
   ) {
-    this.chunk = DuckDBDataChunk.create(this.types, chunkRows);
+    this.chunk = DuckDBDataChunk.create(
+      names.map(() => DOUBLE),
+      chunkRows,
+    );
   }
 
-  static async create(conn: DuckDBConnection, chunkRows: number): Promise<TrecWriter> {
-    const columns = TREC_RAW_COLUMNS.map(([name, type]) => `${name} ${type}`).join(', ');
-    await conn.run(`CREATE OR REPLACE TABLE trec_raw (${columns})`);
-    return new TrecWriter(await conn.createAppender('trec_raw'), chunkRows);
+  static async create<C extends string>(conn: DuckDBConnection, table: string, names: readonly C[], chunkRows: number): Promise<ColumnTableWriter<C>> {
+    await conn.run(`CREATE OR REPLACE TABLE ${ident(table)} (${names.map((n) => `${ident(n)} DOUBLE`).join(', ')})`);
+    return new ColumnTableWriter(names, await conn.createAppender(table), chunkRows);
   }
 
-  append(batch: TrecBatch): void {
+  append(table: ColumnTable<C>): void {
     const chunk = this.chunk;
-    for (let offset = 0; offset < batch.length; offset += this.chunkRows) {
-      const n = Math.min(this.chunkRows, batch.length - offset);
+    for (let offset = 0; offset < table.length; offset += this.chunkRows) {
+      const n = Math.min(this.chunkRows, table.length - offset);
       chunk.reset();
       chunk.rowCount = n;
-      for (let c = 0; c < TREC_RAW_COLUMNS.length; c++) fillColumn(chunk, c, batch.columns[TREC_RAW_COLUMNS[c][0]], offset, n);
+      for (let c = 0; c < this.names.length; c++) fillColumn(chunk, c, table.columns[this.names[c]], offset, n);
       this.appender.appendDataChunk(chunk);
     }
-    this.rows += batch.length;
+    this.rows += table.length;
   }
 
   close(): void {
     this.appender.closeSync();
+  }
+}
+
+/** Appends Trec plans into `trec_eb` and `trec_unit`; the measurement rows only exist inside the COPY. */
+export class TrecPlanWriter {
+  rows = 0;
+  private constructor(
+    private readonly eb: ColumnTableWriter<TrecEbColumn>,
+    private readonly unit: ColumnTableWriter<TrecUnitColumn>,
+  ) {}
+
+  static async create(conn: DuckDBConnection, chunkRows: number): Promise<TrecPlanWriter> {
+    return new TrecPlanWriter(
+      await ColumnTableWriter.create(conn, 'trec_eb', TREC_EB_COLUMNS, chunkRows),
+      await ColumnTableWriter.create(conn, 'trec_unit', TREC_UNIT_COLUMNS, chunkRows),
+    );
+  }
+
+  append(plan: TrecPlan): void {
+    this.eb.append(plan.eb);
+    this.unit.append(plan.unit);
+    this.rows += plan.rows;
+  }
+
+  close(): void {
+    this.eb.close();
+    this.unit.close();
   }
 }
 
@@ -138,7 +155,7 @@ function list(values: readonly (string | null)[]): string {
 
 const BASEBANDS = "['BB_1', 'BB_2', 'BB_3', 'BB_4']";
 
-/** The SELECT that turns `trec_raw` into `trec_measurement`: codes back to names, epoch milliseconds to timestamps. */
+/** `trec_measurement`: the plan expanded by `trecRowsSql`, codes back to names, epoch milliseconds to timestamps. */
 export function trecSelectSql(lookups: TrecLookups): string {
   const bands = list(Array.from({ length: 11 }, (_, b) => `ALMA_RB_${String(b).padStart(2, '0')}`));
   const frontEnds = list(Array.from({ length: lookups.frontEndCount + 1 }, (_, n) => `FE-${String(n).padStart(3, '0')}`));
@@ -146,8 +163,8 @@ export function trecSelectSql(lookups: TrecLookups): string {
     getvariable('sim_eb_uids')[eb + 1] AS uid,
     caldataid,
     scan,
-    epoch_ms(start_ms::BIGINT) AS startvalidtime,
-    epoch_ms(end_ms::BIGINT) AS endvalidtime,
+    epoch_ms(start_ms) AS startvalidtime,
+    epoch_ms(end_ms) AS endvalidtime,
     getvariable('sim_antenna_names')[antenna + 1] AS antennaname,
     ['12m', '7m', 'TP'][family + 1] AS array_family,
     ${bands}[band + 1] AS receiverband,
@@ -158,71 +175,19 @@ export function trecSelectSql(lookups: TrecLookups): string {
     groundtemperature, groundpressure, groundrelhumidity,
     getvariable('sim_cartridge_serials')[cartridge + 1] AS cartridge_serial,
     ${frontEnds}[frontend + 1] AS frontend_serial
-  FROM trec_raw`;
+  FROM (${trecRowsSql()})`;
 }
 
 /** `trec_spectrum`: one row per measurement with spectra, keyed like `trec_measurement`. */
-export function spectrumSelectSql(): string {
+export function spectrumSelectSql(channels: number): string {
   return `SELECT
     getvariable('sim_eb_uids')[eb + 1] AS uid,
     caldataid,
     getvariable('sim_antenna_names')[antenna + 1] AS antennaname,
     ${BASEBANDS}[baseband + 1] AS basebandname,
-    trec_spectrum_x::FLOAT[] AS trec_spectrum_x,
-    trec_spectrum_y::FLOAT[] AS trec_spectrum_y
-  FROM spectrum_raw`;
-}
-
-/** Appends spectra into `spectrum_raw` as fixed-size FLOAT arrays. */
-export class SpectrumWriter {
-  rows = 0;
-  private readonly chunk: DuckDBDataChunk;
-  private readonly types: DuckDBType[];
-
-  private constructor(
-    private readonly appender: DuckDBAppender,
-    private readonly channels: number,
-    private readonly chunkRows: number,
-  ) {
-    this.types = [INTEGER, INTEGER, INTEGER, INTEGER, ARRAY(FLOAT, channels), ARRAY(FLOAT, channels)];
-    this.chunk = DuckDBDataChunk.create(this.types, chunkRows);
-  }
-
-  static async create(conn: DuckDBConnection, channels: number, chunkRows: number): Promise<SpectrumWriter> {
-    const keys = SPECTRUM_KEY_COLUMNS.map((k) => `${k} INTEGER`).join(', ');
-    await conn.run(`CREATE OR REPLACE TABLE spectrum_raw (${keys}, trec_spectrum_x FLOAT[${channels}], trec_spectrum_y FLOAT[${channels}])`);
-    return new SpectrumWriter(await conn.createAppender('spectrum_raw'), channels, chunkRows);
-  }
-
-  append(batch: SpectrumBatch): void {
-    const chunk = this.chunk;
-    const n0 = this.channels;
-    for (let offset = 0; offset < batch.length; offset += this.chunkRows) {
-      const n = Math.min(this.chunkRows, batch.length - offset);
-      chunk.reset();
-      chunk.rowCount = n;
-      SPECTRUM_KEY_COLUMNS.forEach((key, c) => fillColumn(chunk, c, batch.keys[key], offset, n));
-      [batch.x, batch.y].forEach((values, p) => {
-        const vector = chunk.getColumnVector(SPECTRUM_KEY_COLUMNS.length + p);
-        const child = vectorItems((vector as unknown as { childData?: unknown }).childData, n * n0);
-        if (child) child.set(values.subarray(offset * n0, (offset + n) * n0));
-        else {
-          // The array vector only reads `items`, so a typed-array view avoids boxing every value.
-          for (let i = 0; i < n; i++) {
-            const start = (offset + i) * n0;
-            vector.setItem(i, { items: values.subarray(start, start + n0) } as unknown as DuckDBArrayValue);
-          }
-        }
-        vector.flush();
-      });
-      this.appender.appendDataChunk(chunk);
-    }
-    this.rows += batch.length;
-  }
-
-  close(): void {
-    this.appender.closeSync();
-  }
+    trec_spectrum_x,
+    trec_spectrum_y
+  FROM (${spectrumRowsSql(channels)})`;
 }
 
 export interface WrittenTable {
@@ -266,8 +231,8 @@ export class SimulationWriter {
     return { name: table, path: file, rows };
   }
 
-  /** Copies `trec_raw` (and `spectrum_raw` when `spectrumRows` is set) to their files. */
-  async copyTrec(lookups: TrecLookups, rows: number, spectrumRows: number | null): Promise<WrittenTable[]> {
+  /** Expands the plan tables into `trec_measurement` (and `trec_spectrum` when `spectrumChannels` is set). */
+  async copyTrec(lookups: TrecLookups, rows: number, spectrumChannels: number | null): Promise<WrittenTable[]> {
     const setList = async (name: string, values: readonly string[]) => {
       await this.conn.run(`SET VARIABLE ${name} = ${list(values)}::VARCHAR[]`);
     };
@@ -276,14 +241,14 @@ export class SimulationWriter {
     await setList('sim_cartridge_serials', lookups.cartridgeSerials);
     const file = this.filePath(TREC_TABLE_NAME);
     await this.conn.run(`COPY (${trecSelectSql(lookups)}) TO ${sqlString(file)} ${this.formatClause()}`);
-    await this.conn.run('DROP TABLE trec_raw');
     const written: WrittenTable[] = [{ name: TREC_TABLE_NAME, path: file, rows }];
-    if (spectrumRows !== null) {
+    if (spectrumChannels !== null) {
       const spectrumFile = this.filePath(TREC_SPECTRUM_TABLE_NAME);
-      await this.conn.run(`COPY (${spectrumSelectSql()}) TO ${sqlString(spectrumFile)} ${this.formatClause()}`);
-      await this.conn.run('DROP TABLE spectrum_raw');
-      written.push({ name: TREC_SPECTRUM_TABLE_NAME, path: spectrumFile, rows: spectrumRows });
+      const reader = await this.conn.runAndReadAll(`COPY (${spectrumSelectSql(spectrumChannels)}) TO ${sqlString(spectrumFile)} ${this.formatClause()}`);
+      written.push({ name: TREC_SPECTRUM_TABLE_NAME, path: spectrumFile, rows: Number(reader.getRows()[0]?.[0] ?? 0) });
     }
+    await this.conn.run('DROP TABLE trec_unit');
+    await this.conn.run('DROP TABLE trec_eb');
     return written;
   }
 
