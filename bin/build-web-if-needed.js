@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Builds the web UI (web/dist) only when it is missing or older than its sources, so that
 // `npm start` on a fresh checkout serves the UI without rebuilding it every time.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -24,13 +26,40 @@ export function webBuildIsStale() {
   return Math.max(...sources.map(newestMtime)) > statSync(index).mtimeMs;
 }
 
+// Test files run in parallel and each may ask for a build: one builds, the others wait for it.
+const LOCK = path.join(tmpdir(), `llano-web-build-${createHash('sha256').update(root).digest('hex').slice(0, 12)}.lock`);
+const LOCK_STALE_MS = 5 * 60_000;
+
+async function withBuildLock(fn) {
+  for (;;) {
+    try {
+      mkdirSync(LOCK);
+      break;
+    } catch (err) {
+      if (err.code !== 'EEXIST') throw err;
+      // A lock left by a killed build is taken over.
+      const age = Date.now() - statSync(LOCK, { throwIfNoEntry: false })?.mtimeMs;
+      if (age > LOCK_STALE_MS) rmSync(LOCK, { recursive: true, force: true });
+      else await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    rmSync(LOCK, { recursive: true, force: true });
+  }
+}
+
 /** Builds with Vite's API when stale; returns whether it built. */
 export async function buildWebIfStale({ quiet = false } = {}) {
   if (!webBuildIsStale()) return false;
-  if (!quiet) process.stdout.write('Building the web UI (web/dist)…\n');
-  const { build } = await import('vite');
-  await build({ configFile: path.join(webDir, 'vite.config.ts'), logLevel: quiet ? 'warn' : 'info' });
-  return true;
+  return withBuildLock(async () => {
+    if (!webBuildIsStale()) return false;
+    if (!quiet) process.stdout.write('Building the web UI (web/dist)…\n');
+    const { build } = await import('vite');
+    await build({ configFile: path.join(webDir, 'vite.config.ts'), logLevel: quiet ? 'warn' : 'info' });
+    return true;
+  });
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
