@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { llano } from './support/cli.js';
 import { api } from './support/http.js';
 import { spawnServer, stopServer, type SpawnedServer } from './support/spawn-server.js';
 
@@ -40,6 +41,11 @@ describe('kill -9 during a build', () => {
       if (job.activities[0]?.status === 'running') break;
       await new Promise((r) => setTimeout(r, 25));
     }
+    // A CLI opening the same workspace meanwhile must not take the live build for an interrupted one.
+    const cli = await llano(['--home', home, '--json', '-p', 'CRASH', 'job', 'show', slow.jobId]);
+    expect(cli.code, cli.err).toBe(0);
+    expect(JSON.parse(cli.out).status).toBe('running');
+    expect((await api(server.url, token, 'GET', `/api/projects/CRASH/jobs/${slow.jobId}`)).status).toBe('running');
     await stopServer(server, 'SIGKILL');
 
     server = await spawnServer(home);

@@ -1,26 +1,12 @@
 import type { Workspace } from '../workspace/workspace.js';
 import { Automation } from './automation.js';
 import { sendReports } from './reporting.js';
-import { HOST } from './run-store.js';
+import { ownerIsDead } from '../workspace/process-liveness.js';
 import { loadScenario } from './scenarios-service.js';
 import { runSummary } from './summary.js';
 
 /** A run whose owner has not sent a heartbeat for this long is orphaned (its process died elsewhere). */
 const STALE_HEARTBEAT_MS = 2 * 60_000;
-
-/** True when `owner` (`<pid>-<start ms>`) names a process of this host that no longer exists. */
-function ownerIsDead(owner: string, ownerHost: string): boolean {
-  if (ownerHost !== HOST) return false;
-  const pid = Number(owner.split('-')[0]);
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  if (pid === process.pid) return false;
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'ESRCH';
-  }
-}
 
 /**
  * After a crash or kill: runs left RUNNING or QUEUED by a process that is gone (a dead pid on

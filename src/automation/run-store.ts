@@ -1,4 +1,4 @@
-import { hostname } from 'node:os';
+import { HOST } from '../workspace/process-liveness.js';
 import type { ScenarioRunsTable } from '../catalog/tables.js';
 import { notFound } from '../common/errors.js';
 import type { Workspace } from '../workspace/workspace.js';
@@ -48,7 +48,7 @@ export interface NewRun {
   at: string;
 }
 
-export const HOST = hostname();
+export { HOST } from '../workspace/process-liveness.js';
 
 type Db = Workspace['catalog']['db'];
 

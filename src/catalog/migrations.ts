@@ -250,6 +250,15 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('scenario_runs_by_start').on('scenario_runs').columns(['started_at', 'project_key', 'scenario', 'outcome', 'duration_ms']).execute();
       },
     },
+    '0004_build_owners': {
+      async up(db: Kysely<any>) {
+        // Which process (and host) runs a build or writes a version, so that recovery after a
+        // crash fails only the work of dead processes, never that of another live server or CLI.
+        await db.schema.alterTable('jobs').addColumn('owner_host', 'text').execute();
+        await db.schema.alterTable('dataset_versions').addColumn('owner', 'text').execute();
+        await db.schema.alterTable('dataset_versions').addColumn('owner_host', 'text').execute();
+      },
+    },
   };
 }
 

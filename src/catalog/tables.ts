@@ -85,6 +85,8 @@ export interface DatasetVersionsTable {
   lineage: string | null;
   job_id: string | null;
   created_at: string;
+  owner: string | null;
+  owner_host: string | null;
 }
 
 export interface DatasetStateTable {
@@ -106,6 +108,7 @@ export interface JobsTable {
   ended_at: string | null;
   error: string | null;
   owner: string | null;
+  owner_host: string | null;
 }
 
 export interface JobActivitiesTable {

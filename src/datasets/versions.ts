@@ -1,6 +1,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { newId, nowIso } from '../common/ids.js';
+import { HOST, ownerIsDead } from '../workspace/process-liveness.js';
 import type { Workspace } from '../workspace/workspace.js';
 import type { ColumnSchema, DatasetVersion, Lineage } from './definitions.js';
 
@@ -70,7 +71,7 @@ export async function beginVersion(
     const location = options.inDatabase ? `postgres:${seq}` : path.posix.join('data', projectKey, dataset, `v${seq}-${id.slice(0, 8)}.parquet`);
     await trx
       .insertInto('dataset_versions')
-      .values({ id, project_key: projectKey, dataset, seq, status: 'building', location, row_count: null, content_hash: null, columns: null, lineage: null, job_id: options.jobId ?? null, created_at: nowIso() })
+      .values({ id, project_key: projectKey, dataset, seq, status: 'building', location, row_count: null, content_hash: null, columns: null, lineage: null, job_id: options.jobId ?? null, created_at: nowIso(), owner: ws.processId, owner_host: HOST })
       .execute();
     const abs = options.inDatabase ? '' : ws.resolve(location);
     if (abs) mkdirSync(path.dirname(abs), { recursive: true });
@@ -161,14 +162,16 @@ export async function dropVersions(ws: Workspace, projectKey: string, dataset: s
 }
 
 /**
- * After a crash: versions still `building` were interrupted. Mark them failed and delete
- * their partial files; the current versions were never touched.
+ * After a crash: versions still `building` by a dead process were interrupted. Mark them
+ * failed and delete their partial files; the current versions were never touched.
  */
 export async function recoverInterruptedVersions(ws: Workspace): Promise<number> {
-  const stale = await ws.catalog.db.selectFrom('dataset_versions').select(['id', 'location']).where('status', '=', 'building').execute();
+  const building = await ws.catalog.db.selectFrom('dataset_versions').select(['id', 'location', 'owner', 'owner_host']).where('status', '=', 'building').execute();
+  // Only versions of dead processes: another server or CLI may be writing the others right now.
+  const stale = building.filter((v) => v.owner !== ws.processId && ownerIsDead(v.owner, v.owner_host));
   for (const v of stale) {
     if (!v.location.startsWith('postgres:')) rmSync(ws.resolve(v.location), { force: true });
+    await ws.catalog.db.updateTable('dataset_versions').set({ status: 'failed' }).where('id', '=', v.id).execute();
   }
-  if (stale.length) await ws.catalog.db.updateTable('dataset_versions').set({ status: 'failed' }).where('status', '=', 'building').execute();
   return stale.length;
 }

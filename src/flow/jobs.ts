@@ -1,6 +1,7 @@
 import type { Principal } from '../catalog/access.js';
 import { notFound } from '../common/errors.js';
 import { newTimeId, nowIso } from '../common/ids.js';
+import { HOST, ownerIsDead } from '../workspace/process-liveness.js';
 import type { Workspace } from '../workspace/workspace.js';
 import type { BuildMode, PlannedActivity } from './planner.js';
 
@@ -50,7 +51,7 @@ export class JobStore {
     await this.db.transaction().execute(async (trx) => {
       await trx
         .insertInto('jobs')
-        .values({ id, project_key: projectKey, kind: 'build', status: 'queued', mode, targets: JSON.stringify(targets), created_by: principal.username, created_at: nowIso(), started_at: null, ended_at: null, error: null, owner: this.ws.processId })
+        .values({ id, project_key: projectKey, kind: 'build', status: 'queued', mode, targets: JSON.stringify(targets), created_by: principal.username, created_at: nowIso(), started_at: null, ended_at: null, error: null, owner: this.ws.processId, owner_host: HOST })
         .execute();
       for (const [idx, a] of plan.entries()) {
         await trx.insertInto('job_activities').values({ job_id: id, idx, recipe: a.recipe, output: a.output, status: 'pending', started_at: null, ended_at: null, rows: null, error: null }).execute();
@@ -114,11 +115,13 @@ export class JobStore {
   }
 
   /**
-   * After a crash or kill: jobs another (dead) process left queued or running are failed as
-   * interrupted; their unfinished activities too.
+   * After a crash or kill: jobs a dead process of this host left queued or running are failed
+   * as interrupted; their unfinished activities too.
    */
   async recoverInterrupted(): Promise<number> {
-    const stale = await this.db.selectFrom('jobs').select(['id', 'project_key']).where('status', 'in', ['queued', 'running']).where('owner', '!=', this.ws.processId).execute();
+    const open = await this.db.selectFrom('jobs').select(['id', 'project_key', 'owner', 'owner_host']).where('status', 'in', ['queued', 'running']).where('owner', '!=', this.ws.processId).execute();
+    // Only jobs of dead processes: a CLI opening the workspace must not fail a live server's build.
+    const stale = open.filter((j) => ownerIsDead(j.owner, j.owner_host));
     const now = nowIso();
     for (const j of stale) {
       await this.db.updateTable('jobs').set({ status: 'failed', ended_at: now, error: 'Interrupted: the server stopped while this job was running' }).where('id', '=', j.id).execute();
