@@ -45,6 +45,12 @@ describe.each(['sqlite', 'postgres'])('core HTTP API, %s catalog', (catalog) => 
     const me = await fetch(s.url + '/api/auth/me', { headers: { cookie: cookie.split(';')[0] } });
     expect(((await me.json()) as { username: string }).username).toBe('admin');
     expect((await s.call('POST', '/api/auth/login', { body: { username: 'admin', password: 'nope' } })).status).toBe(401);
+    // Guessing is throttled per address and username: the 6th failure in a row gets 429.
+    for (let i = 0; i < 4; i++) await s.call('POST', '/api/auth/login', { body: { username: 'reader1', password: 'guess' + i } });
+    expect((await s.call('POST', '/api/auth/login', { body: { username: 'reader1', password: 'guess' } })).status).toBe(401);
+    const blocked = await s.call('POST', '/api/auth/login', { body: { username: 'reader1', password: 'password-reader1' } });
+    expect(blocked.status).toBe(429);
+    expect(blocked.body.error.code).toBe('too_many_attempts');
   });
 
   it('API keys work as Bearer tokens', async () => {

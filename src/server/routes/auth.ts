@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { forbidden } from '../../common/errors.js';
 import type { Workspace } from '../../workspace/workspace.js';
+import { LoginThrottle } from '../login-throttle.js';
 import { route } from '../route.js';
 
 export const SESSION_COOKIE = 'llano_session';
@@ -12,8 +13,15 @@ const NewKey = z.object({ name: z.string().min(1).max(200) });
 const Password = z.object({ password: z.string() });
 
 export function authRoutes(app: FastifyInstance, ws: Workspace): void {
-  route(app, { method: 'POST', url: '/api/auth/login', summary: 'Log in; sets the session cookie and returns a token usable as a Bearer token', tag: 'auth', body: Login, auth: false }, async ({ body, reply }) => {
-    const user = await ws.catalog.users.verifyPassword(body.username, body.password);
+  const throttle = new LoginThrottle();
+  route(app, { method: 'POST', url: '/api/auth/login', summary: 'Log in; sets the session cookie and returns a token usable as a Bearer token (429 after 5 failures in 5 minutes)', tag: 'auth', body: Login, auth: false }, async ({ body, reply, request }) => {
+    const key = `${request.ip}|${body.username}`;
+    throttle.check(key);
+    const user = await ws.catalog.users.verifyPassword(body.username, body.password).catch((e: unknown) => {
+      throttle.fail(key);
+      throw e;
+    });
+    throttle.succeed(key);
     const token = await ws.catalog.users.createSession(user);
     void reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'strict', maxAge: 14 * 86400 });
     return { token, user };
