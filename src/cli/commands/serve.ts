@@ -30,7 +30,9 @@ export const serveCommands: CommandModule = (program, io) => {
       const app = await buildServer(ws, { logger: Boolean(opts.log) });
       const address = await app.listen({ port: config.port, host: config.host });
       const scheduler = await startScheduler(ws);
-      const url = config.publicUrl ?? address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
+      // Listening on every interface: people open it as localhost.
+      const port = new URL(address).port;
+      const url = config.publicUrl ?? (['0.0.0.0', '::'].includes(config.host) ? `http://localhost:${port}` : address);
       io.out(`Llano is running at ${url}\nWorkspace: ${config.home}\n`);
       if (boot.adminPassword) io.out(`First start: log in as admin with password ${boot.adminPassword}\n(shown once; set LLANO_ADMIN_PASSWORD to choose it)\n`);
       await new Promise<void>((resolve) => {
