@@ -98,13 +98,20 @@ export function trecRowsSql(): string {
  * version; nothing else depends on it, so it has no JS twin).
  */
 export function spectrumRowsSql(channels: number): string {
-  const n = X(channels);
+  // The shape depends on channel and baseband only: four constant lists, zipped with the
+  // channel numbers, leave the lambda (evaluated per element) only the noise to compute.
+  const shapes = [0, 1, 2, 3].map((k) => {
+    const values = Array.from({ length: channels }, (_, ch) => {
+      const u = ((ch + 0.5) / channels) * 2 - 1;
+      return 1 + 0.06 * (u * u - 1 / 3) + 0.01 * Math.sin(ch * 0.37 + k);
+    });
+    return `list_zip([${values.join(', ')}]::DOUBLE[], range(${channels}))`;
+  });
+  const zipped = `CASE k WHEN 0 THEN ${shapes[0]} WHEN 1 THEN ${shapes[1]} WHEN 2 THEN ${shapes[2]} ELSE ${shapes[3]} END`;
   const channel = (value: string, pol: number, trig: 'cos' | 'sin') => {
-    const h = `hash(seed, cell, ch, ${pol})`;
-    const normal = `sqrt(${X(-2)} * ln(((${h} >> 32)::DOUBLE + ${X(0.5)}) / ${X(4294967296)})) * ${trig}(${X(2 * Math.PI)} * ((${h} & 4294967295)::DOUBLE + ${X(0.5)}) / ${X(4294967296)})`;
-    const u = `((ch::DOUBLE + ${X(0.5)}) / ${n} * ${X(2)} - ${X(1)})`;
-    const shape = `${X(1)} + ${X(0.06)} * (${u} * ${u} - ${X(1 / 3)}) + ${X(0.01)} * sin(ch::DOUBLE * ${X(0.37)} + k::DOUBLE)`;
-    return `list_transform(range(${channels}), lambda ch: (${value} * (${shape} + ${X(2)} * noise * ${normal}))::FLOAT)`;
+    const h = `hash(seed, cell, p[2], ${pol})`;
+    const normal = `sqrt(${X(-2)} * ln(((${h} >> 32)::DOUBLE + ${X(0.5)}) / ${X(4294967296)})) * ${trig}(${X((2 * Math.PI) / 4294967296)} * ((${h} & 4294967295)::DOUBLE + ${X(0.5)}))`;
+    return `list_transform(${zipped}, lambda p: (${value} * (p[1] + ${X(2)} * noise * ${normal}))::FLOAT)`;
   };
   return `SELECT eb, (s + 1)::INTEGER AS caldataid, antenna, k::INTEGER AS baseband,
       ${channel('trec_x', 0, 'cos')} AS trec_spectrum_x,

@@ -220,8 +220,10 @@ export class SimulationWriter {
     return path.join(this.out, `${table}.${this.format}`);
   }
 
-  private formatClause(): string {
-    return this.format === 'parquet' ? '(FORMAT parquet)' : '(FORMAT csv, HEADER true)';
+  /** `rowGroupSize` bounds what the Parquet writer buffers (spectra rows are ~1 KB each). */
+  private formatClause(rowGroupSize?: number): string {
+    if (this.format === 'csv') return '(FORMAT csv, HEADER true)';
+    return rowGroupSize ? `(FORMAT parquet, ROW_GROUP_SIZE ${rowGroupSize})` : '(FORMAT parquet)';
   }
 
   async copyTable(table: string, rows: number): Promise<WrittenTable> {
@@ -244,7 +246,7 @@ export class SimulationWriter {
     const written: WrittenTable[] = [{ name: TREC_TABLE_NAME, path: file, rows }];
     if (spectrumChannels !== null) {
       const spectrumFile = this.filePath(TREC_SPECTRUM_TABLE_NAME);
-      const reader = await this.conn.runAndReadAll(`COPY (${spectrumSelectSql(spectrumChannels)}) TO ${sqlString(spectrumFile)} ${this.formatClause()}`);
+      const reader = await this.conn.runAndReadAll(`COPY (${spectrumSelectSql(spectrumChannels)}) TO ${sqlString(spectrumFile)} ${this.formatClause(16384)}`);
       written.push({ name: TREC_SPECTRUM_TABLE_NAME, path: spectrumFile, rows: Number(reader.getRows()[0]?.[0] ?? 0) });
     }
     await this.conn.run('DROP TABLE trec_unit');
