@@ -3,11 +3,13 @@ import type { Workspace } from '../../workspace/workspace.js';
 import { authRoutes } from './auth.js';
 import { automationRoutes } from './automation.js';
 import { catalogObjectRoutes } from './catalog-objects.js';
+import { checkTypeRoutes } from './check-types.js';
 import { datasetRoutes } from './datasets.js';
 import { flowRoutes } from './flow.js';
+import { monitoringStepRoutes } from './monitoring-steps.js';
 import { previewRoutes } from './preview.js';
 import { projectRoutes } from './projects.js';
 import { qualityRoutes } from './quality.js';
 
 /** Every group of API routes. Adding a group = adding a file and one line here. */
-export const apiRouteModules: ((app: FastifyInstance, ws: Workspace) => void)[] = [authRoutes, projectRoutes, datasetRoutes, flowRoutes, catalogObjectRoutes, previewRoutes, automationRoutes, qualityRoutes];
+export const apiRouteModules: ((app: FastifyInstance, ws: Workspace) => void)[] = [authRoutes, projectRoutes, datasetRoutes, flowRoutes, catalogObjectRoutes, previewRoutes, automationRoutes, monitoringStepRoutes, qualityRoutes, checkTypeRoutes];

@@ -260,6 +260,27 @@ export interface Monitoring {
   truncated: boolean;
 }
 
+/** A step run of a scenario run started in the monitored range (the timeline expanded to steps). */
+export interface StepRunInRange {
+  run: string;
+  project: string;
+  scenario: string;
+  index: number;
+  name: string;
+  type: string;
+  outcome: string;
+  start: string | null;
+  end: string | null;
+  durationMs: number | null;
+}
+
+export interface MonitoringSteps {
+  from: string;
+  to: string;
+  steps: StepRunInRange[];
+  truncated: boolean;
+}
+
 export interface MetricsRecord {
   id: number;
   dataset: string;

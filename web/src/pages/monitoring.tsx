@@ -1,10 +1,10 @@
 import { useMemo } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
-import type { MonitoredScenario, Monitoring } from '../api/types';
+import type { MonitoredScenario, Monitoring, MonitoringSteps, StepRunInRange } from '../api/types';
 import { EChart, outcomeColor } from '../components/echart';
 import { Gantt, type GanttBar } from '../components/gantt';
 import { projectPath } from '../components/layout';
-import { Async, EmptyState, LinkTabs, PageHeader, StatusBadge } from '../components/ui';
+import { Async, EmptyState, ErrorAlert, LinkTabs, PageHeader, StatusBadge } from '../components/ui';
 import { formatClock, formatDateTime, formatDuration } from '../lib/format';
 import { useApi, useInterval } from '../lib/use-api';
 
@@ -42,6 +42,8 @@ export default function MonitoringPage() {
   // A moving window ("last N hours") is recomputed on each refresh; a fixed one comes from the URL.
   const range = useMemo(() => (from && to ? { from, to } : { from: new Date(Date.now() - hours * 3_600_000).toISOString(), to: new Date().toISOString() }), [from, to, hours, params.get('t')]); // eslint-disable-line react-hooks/exhaustive-deps
   const monitoring = useApi<Monitoring>('/api/automation/monitoring', range);
+  const expand = params.get('expand') === 'step' ? 'step' : 'scenario';
+  const steps = useApi<MonitoringSteps>(expand === 'step' && tab === 'timeline' ? '/api/automation/monitoring/steps' : null, range);
   const setParam = (updates: Record<string, string | null>) => {
     const next = new URLSearchParams(params);
     for (const [k, v] of Object.entries(updates)) {
@@ -126,7 +128,22 @@ export default function MonitoringPage() {
           ) : (
             <>
               {m.truncated ? <div className="alert info">Too many runs in this range: the oldest are left out. Narrow the range to see them all.</div> : null}
-              {tab === 'daily' ? <DailySummary monitoring={m} /> : tab === 'triggers' ? <TriggersTable scenarios={scenarios} /> : tab === 'reporters' ? <ReportersTable scenarios={scenarios} /> : <Timeline scenarios={scenarios} from={Date.parse(m.from)} to={Date.parse(m.to)} />}
+              {tab === 'daily' ? <DailySummary monitoring={m} /> : tab === 'triggers' ? <TriggersTable scenarios={scenarios} /> : tab === 'reporters' ? <ReportersTable scenarios={scenarios} /> : (
+                <>
+                  <div className="filter-bar" role="group" aria-label="Expand to">
+                    <span className="small muted">Expand to</span>
+                    {(['scenario', 'step'] as const).map((e) => (
+                      <button key={e} type="button" className={`btn small${expand === e ? ' primary' : ''}`} aria-pressed={expand === e} onClick={() => setParam({ expand: e === 'step' ? 'step' : null })}>
+                        {e}
+                      </button>
+                    ))}
+                    {expand === 'step' && steps.loading ? <span className="small muted" role="status">Loading steps…</span> : null}
+                  </div>
+                  {expand === 'step' ? <ErrorAlert error={steps.error} title="Steps not loaded" onRetry={steps.reload} /> : null}
+                  {expand === 'step' && steps.data?.truncated ? <div className="alert info">Too many step runs in this range: the newest are left out. Narrow the range to see them all.</div> : null}
+                  <Timeline scenarios={scenarios} from={Date.parse(m.from)} to={Date.parse(m.to)} steps={expand === 'step' ? steps.data : undefined} />
+                </>
+              )}
             </>
           )
         }
@@ -135,27 +152,83 @@ export default function MonitoringPage() {
   );
 }
 
-function Timeline({ scenarios, from, to }: { scenarios: MonitoredScenario[]; from: number; to: number }) {
+interface TimelineRow {
+  key: string;
+  /** A scenario or, expanded to steps, one of its steps. */
+  step?: { name: string; type: string };
+  scenario: MonitoredScenario;
+  averageDurationMs: number | null;
+  lastDurationMs: number | null;
+  runs: { run: string; start: string | null; end: string | null; outcome: string; durationMs: number | null }[];
+}
+
+const mean = (xs: number[]) => (xs.length ? Math.round(xs.reduce((a, b) => a + b, 0) / xs.length) : null);
+
+/** One row per scenario; expanded to steps, each scenario row is followed by one row per step it ran in the range. */
+function timelineRows(scenarios: MonitoredScenario[], steps: MonitoringSteps | undefined): TimelineRow[] {
+  const scenarioRow = (s: MonitoredScenario): TimelineRow => ({ key: `${s.project}/${s.id}`, scenario: s, averageDurationMs: s.averageDurationMs, lastDurationMs: s.lastDurationMs, runs: s.runs.map((r) => ({ ...r, run: r.id })) });
+  if (!steps) return scenarios.map(scenarioRow);
+  // Step runs grouped by scenario, then by step name in the order the steps run.
+  type StepGroup = { type: string; index: number; runs: StepRunInRange[] };
+  const byScenario = new Map<string, Map<string, StepGroup>>();
+  for (const st of steps.steps) {
+    const k = `${st.project}/${st.scenario}`;
+    const names = byScenario.get(k) ?? new Map<string, StepGroup>();
+    const entry = names.get(st.name) ?? { type: st.type, index: st.index, runs: [] };
+    entry.index = Math.min(entry.index, st.index);
+    entry.runs.push(st);
+    names.set(st.name, entry);
+    byScenario.set(k, names);
+  }
+  return scenarios.flatMap((s) => {
+    const shown = new Set(s.runs.map((r) => r.id));
+    const names = [...(byScenario.get(`${s.project}/${s.id}`) ?? new Map<string, StepGroup>()).entries()].sort(([, a], [, b]) => a.index - b.index);
+    return [
+      scenarioRow(s),
+      ...names.flatMap(([name, e]): TimelineRow[] => {
+        const runs = e.runs.filter((r) => shown.has(r.run));
+        if (runs.length === 0) return [];
+        const ended = runs.filter((r) => r.durationMs !== null && r.end);
+        return [
+          {
+            key: `${s.project}/${s.id}/${name}`,
+            step: { name, type: e.type },
+            scenario: s,
+            averageDurationMs: mean(ended.map((r) => r.durationMs!)),
+            lastDurationMs: ended.length ? ended[ended.length - 1].durationMs : null,
+            runs: runs.map((r) => ({ run: r.run, start: r.start, end: r.end, outcome: r.outcome, durationMs: r.durationMs })),
+          },
+        ];
+      }),
+    ];
+  });
+}
+
+function Timeline({ scenarios, from, to, steps }: { scenarios: MonitoredScenario[]; from: number; to: number; steps?: MonitoringSteps }) {
   const navigate = useNavigate();
+  const rows = useMemo(() => timelineRows(scenarios, steps), [scenarios, steps]);
   const bars: GanttBar[] = useMemo(
     () =>
-      scenarios.flatMap((s, row) =>
-        s.runs
+      rows.flatMap((row, index) =>
+        row.runs
           .filter((r) => r.start)
           .map((r) => {
+            const s = row.scenario;
             const start = Date.parse(r.start!);
             const end = r.end ? Date.parse(r.end) : Math.min(Date.now(), to);
-            return { row, start, end, color: outcomeColor(r.outcome), tooltip: `${s.name} (${s.project})\n${r.outcome} · ${formatDateTime(r.start)} · ${formatDuration(r.durationMs ?? end - start)}`, payload: { project: s.project, id: s.id, run: r.id } };
+            const what = row.step ? `${row.step.name} (${row.step.type}) of ${s.name}` : `${s.name} (${s.project})`;
+            return { row: index, start, end, color: outcomeColor(r.outcome), tooltip: `${what}\n${r.outcome} · ${formatDateTime(r.start)} · ${formatDuration(r.durationMs ?? end - start)}`, payload: { project: s.project, id: s.id, run: r.run } };
           }),
       ),
-    [scenarios, to],
+    [rows, to],
   );
+  const runLink = (s: MonitoredScenario) => projectPath(s.project, 'scenarios', s.id, 'runs');
   return (
     <div className="card" style={{ display: 'grid', gridTemplateColumns: 'minmax(260px, 34%) 1fr', overflow: 'hidden' }}>
       <table className="table" aria-label="Scenarios" style={{ tableLayout: 'fixed' }}>
         <thead>
           <tr style={{ height: HEAD_H }}>
-            <th style={{ padding: '0 12px' }}>Scenario</th>
+            <th style={{ padding: '0 12px' }}>{steps ? 'Scenario / step' : 'Scenario'}</th>
             <th className="num" style={{ width: 70, padding: '0 8px' }}>
               Avg
             </th>
@@ -165,31 +238,43 @@ function Timeline({ scenarios, from, to }: { scenarios: MonitoredScenario[]; fro
           </tr>
         </thead>
         <tbody>
-          {scenarios.map((s) => (
-            <tr key={`${s.project}/${s.id}`} style={{ height: ROW_H }}>
-              <td style={{ padding: '0 12px', whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis' }} title={`${s.name} - ${s.project}`}>
-                <span style={{ display: 'inline-block', width: 8, height: 8, borderRadius: 4, background: outcomeColor(s.lastOutcome), marginRight: 6 }} aria-hidden="true" />
-                <Link to={projectPath(s.project, 'scenarios', s.id, 'runs')}>{s.name}</Link> <span className="muted small">- {s.project}</span>
-              </td>
-              <td className="num mono small" style={{ padding: '0 8px' }}>
-                {formatClock(s.averageDurationMs)}
-              </td>
-              <td className="num mono small" style={{ padding: '0 12px 0 8px' }}>
-                {formatClock(s.lastDurationMs)}
-              </td>
-            </tr>
-          ))}
+          {rows.map((row) => {
+            const s = row.scenario;
+            return (
+              <tr key={row.key} style={{ height: ROW_H }} className={row.step ? 'step-row' : undefined}>
+                {row.step ? (
+                  <td style={{ padding: '0 12px 0 30px', whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis' }} title={`${row.step.name} (${row.step.type}) - ${s.name}`}>
+                    <span aria-hidden="true" className="muted">
+                      ↳{' '}
+                    </span>
+                    {row.step.name} <span className="muted small">({row.step.type})</span>
+                  </td>
+                ) : (
+                  <td style={{ padding: '0 12px', whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis' }} title={`${s.name} - ${s.project}`}>
+                    <span style={{ display: 'inline-block', width: 8, height: 8, borderRadius: 4, background: outcomeColor(s.lastOutcome), marginRight: 6 }} aria-hidden="true" />
+                    <Link to={runLink(s)}>{s.name}</Link> <span className="muted small">- {s.project}</span>
+                  </td>
+                )}
+                <td className="num mono small" style={{ padding: '0 8px' }}>
+                  {formatClock(row.averageDurationMs)}
+                </td>
+                <td className="num mono small" style={{ padding: '0 12px 0 8px' }}>
+                  {formatClock(row.lastDurationMs)}
+                </td>
+              </tr>
+            );
+          })}
         </tbody>
       </table>
       <div style={{ borderLeft: '1px solid var(--border)', minWidth: 0 }}>
         <Gantt
-          rows={scenarios.map((s) => s.name)}
+          rows={rows.map((r) => r.key)}
           bars={bars}
           from={from}
           to={to}
           rowLabelWidth={0}
           layout={{ top: HEAD_H, rowHeight: ROW_H }}
-          ariaLabel="Runs of each scenario on a timeline, coloured by outcome"
+          ariaLabel={steps ? 'Runs of each scenario and of its steps on a timeline, coloured by outcome' : 'Runs of each scenario on a timeline, coloured by outcome'}
           onBarClick={(p) => {
             const x = p as { project: string; id: string; run: string } | undefined;
             if (x) navigate(`${projectPath(x.project, 'scenarios', x.id, 'runs')}?run=${encodeURIComponent(x.run)}`);
@@ -197,7 +282,7 @@ function Timeline({ scenarios, from, to }: { scenarios: MonitoredScenario[]; fro
         />
       </div>
       <div className="legend" style={{ gridColumn: '1 / -1', padding: '8px 12px', borderTop: '1px solid var(--border)' }}>
-        {OUTCOMES.map((o) => (
+        {(steps ? [...OUTCOMES, 'SKIPPED'] : OUTCOMES).map((o) => (
           <span key={o} style={{ ['--c' as string]: outcomeColor(o) }}>
             {o.toLowerCase()}
           </span>

@@ -1,0 +1,16 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { checkTypes } from '../../quality/checks/registry.js';
+import { QualitySettingsSchema } from '../../quality/quality-settings.js';
+import type { Workspace } from '../../workspace/workspace.js';
+import { route } from '../route.js';
+
+const jsonSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
+
+/** Check types with the JSON schema of their parameters: the dataset quality editor builds its forms from them. */
+export function checkTypeRoutes(app: FastifyInstance, _ws: Workspace): void {
+  route(app, { method: 'GET', url: '/api/check-types', summary: 'Dataset check types with the JSON schema of their parameters (forms are generated from them)', tag: 'quality' }, async () => ({
+    settings: jsonSchema(QualitySettingsSchema),
+    checks: checkTypes.map((c) => ({ type: c.type, label: c.label, columnRule: Boolean(c.columns), schema: jsonSchema(c.params) })),
+  }));
+}
