@@ -194,6 +194,81 @@ describe('web UI: the main path', () => {
     await expectText(page.getByRole('table', { name: 'Runs per day' }), /success/i);
   });
 
+  it('expands the monitoring timeline to steps, keeps it on reload, and opens a run from a step bar', async () => {
+    const { page } = b;
+    // The run of the previous test: a window around it, so its bars are wide enough to click.
+    const [run] = await page.evaluate(async (key) => (await fetch(`/api/projects/${key}/scenarios/daily_refresh/runs`)).json(), KEY);
+    const start = Date.parse(run.startedAt ?? run.start);
+    const end = Date.parse(run.endedAt ?? run.end);
+    const pad = Math.max(end - start, 1000);
+    const range = `from=${encodeURIComponent(new Date(start - pad).toISOString())}&to=${encodeURIComponent(new Date(end + pad).toISOString())}`;
+    await page.goto(`/monitoring?${range}`);
+    const table = page.getByRole('table', { name: 'Scenarios' });
+    await expectText(table, /Daily refresh/);
+    expect(await table.locator('tr.step-row').count()).toBe(0);
+    await page.getByRole('group', { name: 'Expand to' }).getByRole('button', { name: 'step' }).click();
+    const stepRow = table.locator('tr.step-row');
+    await expectText(stepRow, /1 build \(build\)/);
+    expect(new URL(page.url()).searchParams.get('expand')).toBe('step');
+    await page.reload();
+    await expectText(table.locator('tr.step-row'), /1 build/);
+    expect(await page.getByRole('button', { name: 'step' }).getAttribute('aria-pressed')).toBe('true');
+
+    // The step's bar sits in the middle third of the window, on the second row.
+    const chart = page.locator('[aria-label^="Runs of each scenario and of its steps"]');
+    await chart.locator('canvas').waitFor();
+    const box = (await chart.boundingBox())!;
+    const rowBox = (await table.locator('tr.step-row').boundingBox())!;
+    await page.waitForTimeout(100);
+    await page.mouse.click(box.x + 12 + (box.width - 36) / 2, rowBox.y + rowBox.height / 2);
+    await page.waitForURL(/\/scenarios\/daily_refresh\/runs\?run=/);
+    expect(new URL(page.url()).searchParams.get('run')).toBe(run.id);
+  });
+
+  it('edits checks through forms generated from their types, shows the server refusal, then runs them', async () => {
+    const { page } = b;
+    await page.goto(`/projects/${KEY}/datasets/receiver_temps/quality`);
+    await page.getByText('No checks', { exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Edit checks' }).click();
+    const editor = page.getByRole('form', { name: 'Quality settings' });
+    const add = async (label: string) => {
+      await editor.getByLabel('New check type').selectOption({ label });
+      await editor.getByRole('button', { name: 'Add check' }).click();
+    };
+    await add('Not null');
+    // The column is picked from the dataset's schema.
+    const notNull = editor.getByRole('group', { name: /^Check 1/ });
+    expect(await notNull.getByLabel(/^Column/).locator('option').allTextContents()).toEqual(['— choose —', 'antenna', 'band', 'observed_at', 'trec_k', 'elevation_deg']);
+    await notNull.getByLabel(/^Column/).selectOption('antenna');
+    await add('Within a range');
+    const range = editor.getByRole('group', { name: /^Check 2/ });
+    await range.getByLabel(/^Column/).selectOption('trec_k');
+    await range.getByLabel(/^Max/).fill('60');
+    await range.getByLabel(/^Severity/).selectOption('warning');
+    await add('Metric within bounds');
+    const bounds = editor.getByRole('group', { name: /^Check 3/ });
+    await bounds.getByLabel(/^Metric/).fill('records');
+    // No bounds yet: the server refuses, with its message.
+    await editor.getByRole('button', { name: 'Save settings' }).click();
+    await expectText(editor.getByRole('alert'), /Not saved.*error bounds, warning bounds or both/);
+    await bounds.getByRole('group', { name: 'Error' }).getByLabel(/^Min/).fill('1000');
+    await editor.getByRole('button', { name: 'Save settings' }).click();
+    await editor.waitFor({ state: 'detached' });
+
+    await page.getByRole('button', { name: 'Run checks' }).click();
+    const checks = page.getByRole('table', { name: 'Latest check outcomes' });
+    await expectText(checks.getByRole('row').filter({ hasText: 'not-null:antenna' }), /OK/);
+    // The drifting antenna goes above 60 K: a warning.
+    await expectText(checks.getByRole('row').filter({ hasText: 'range:trec_k' }), /WARNING.*trec_k: \d+ rows? not within \[-∞, 60\]/);
+    await expectText(checks.getByRole('row').filter({ hasText: 'metric-bounds:records' }), /OK/);
+
+    // The saved checks come back into the form.
+    await page.getByRole('button', { name: 'Edit checks' }).click();
+    expect(await editor.getByRole('group', { name: /^Check 2/ }).getByLabel(/^Max/).inputValue()).toBe('60');
+    await page.reload();
+    expect(await editor.getByRole('group', { name: /^Check 1/ }).getByLabel(/^Column/).inputValue()).toBe('antenna');
+  });
+
   it('keeps every page on reload and answers unknown API paths with JSON', async () => {
     const { page } = b;
     await page.goto(`/projects/${KEY}/datasets/trec_by_antenna/versions`);

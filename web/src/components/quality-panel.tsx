@@ -1,9 +1,11 @@
 import { useMemo, useState } from 'react';
 import { api, projectApi } from '../api/client';
-import type { MetricsRecord, QualitySettings } from '../api/types';
+import { useSearchParams } from 'react-router-dom';
+import type { ColumnSchema, MetricsRecord, QualitySettings } from '../api/types';
 import { formatDateTime, formatNumber, formatRelative } from '../lib/format';
 import { useApi } from '../lib/use-api';
 import { COLORS, EChart } from './echart';
+import { SchemaForm, type JsonSchema } from './schema-form';
 import { Async, EmptyState, ErrorAlert, StatusBadge } from './ui';
 
 /**
@@ -11,13 +13,21 @@ import { Async, EmptyState, ErrorAlert, StatusBadge } from './ui';
  * history, the checks with their latest outcome, the history of results, and actions to
  * compute metrics, run checks and edit the settings.
  */
-export default function QualityPanel({ projectKey, dataset }: { projectKey: string; dataset: string }) {
+export default function QualityPanel({ projectKey, dataset, columns }: { projectKey: string; dataset: string; columns: ColumnSchema[] }) {
   const metrics = useApi<MetricsRecord[]>(projectApi(projectKey, 'datasets', dataset, 'metrics'), { limit: 200 });
   const checks = useApi<QualitySettings>(projectApi(projectKey, 'datasets', dataset, 'checks'), { limit: 200 });
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const [chosen, setChosen] = useState<string | null>(null);
-  const [editing, setEditing] = useState(false);
+  // The editor's state is in the URL (?edit), so a reload keeps it open.
+  const [params, setParams] = useSearchParams();
+  const editing = params.has('edit');
+  const setEditing = (on: boolean) => {
+    const next = new URLSearchParams(params);
+    if (on) next.set('edit', '');
+    else next.delete('edit');
+    setParams(next, { replace: true });
+  };
 
   const act = async (path: string) => {
     setBusy(true);
@@ -56,7 +66,7 @@ export default function QualityPanel({ projectKey, dataset }: { projectKey: stri
         <button type="button" className="btn primary" disabled={busy} onClick={() => void act('checks/run')}>
           Run checks
         </button>
-        <button type="button" className="btn" onClick={() => setEditing((e) => !e)} aria-expanded={editing}>
+        <button type="button" className="btn" onClick={() => setEditing(!editing)} aria-expanded={editing}>
           {editing ? 'Close settings' : 'Edit checks'}
         </button>
       </div>
@@ -66,6 +76,9 @@ export default function QualityPanel({ projectKey, dataset }: { projectKey: stri
           projectKey={projectKey}
           dataset={dataset}
           settings={checks.data}
+          columns={columns}
+          metricNames={Object.keys(latest?.metrics ?? {})}
+          onCancel={() => setEditing(false)}
           onSaved={() => {
             setEditing(false);
             checks.reload();
@@ -124,7 +137,7 @@ export default function QualityPanel({ projectKey, dataset }: { projectKey: stri
                   <EmptyState title="No checks">Add checks (row count bounds, no nulls, freshness…) with “Edit checks”.</EmptyState>
                 ) : (
                   <>
-                    <table className="table small">
+                    <table className="table small" aria-label="Latest check outcomes">
                       <thead>
                         <tr>
                           <th>Check</th>
@@ -134,12 +147,12 @@ export default function QualityPanel({ projectKey, dataset }: { projectKey: stri
                       </thead>
                       <tbody>
                         {q.checks.map((c, i) => {
-                          const name = c.name ?? c.type;
+                          const name = checkName(c);
                           const last = lastOf(name);
                           return (
                             <tr key={i}>
                               <td>
-                                {name} <span className="muted">({c.type})</span>
+                                {name}
                               </td>
                               <td>{last ? <StatusBadge status={last.outcome} /> : <span className="muted">not run</span>}</td>
                               <td className="small">{last?.message ?? ''}</td>
@@ -176,37 +189,198 @@ export default function QualityPanel({ projectKey, dataset }: { projectKey: stri
   );
 }
 
-/** The dataset's quality settings as JSON (metrics options and checks). */
-function SettingsEditor({ projectKey, dataset, settings, onSaved }: { projectKey: string; dataset: string; settings: QualitySettings; onSaved: () => void }) {
-  const { results: _r, revision: _v, ...body } = settings;
-  const [text, setText] = useState(JSON.stringify(body, null, 2));
+/** A check's name as the server gives it: its own, or "<type>:<column or metric>" (the types' default). */
+function checkName(c: { type: string; name?: string; column?: unknown; metric?: unknown }): string {
+  if (c.name) return c.name;
+  const on = c.column ?? c.metric;
+  return typeof on === 'string' && on ? `${c.type}:${on}` : c.type;
+}
+
+interface CheckTypeInfo {
+  type: string;
+  label: string;
+  columnRule: boolean;
+  schema: JsonSchema;
+}
+
+type Check = QualitySettings['checks'][number];
+type Editable = Pick<QualitySettings, 'metrics' | 'checks' | 'failBuildOnError'>;
+const TIME_TYPE = /date|time/i;
+
+/**
+ * The dataset's quality settings as forms: metric options, SQL metrics, and each check with a
+ * form generated from its type's JSON schema; columns are picked from the dataset's schema,
+ * metric names suggested from the latest metrics. "Edit as JSON" shows the same settings as text.
+ */
+function SettingsEditor({ projectKey, dataset, settings, columns, metricNames, onSaved, onCancel }: { projectKey: string; dataset: string; settings: QualitySettings; columns: ColumnSchema[]; metricNames: string[]; onSaved: () => void; onCancel: () => void }) {
+  const types = useApi<{ checks: CheckTypeInfo[] }>('/api/check-types');
+  const [value, setValue] = useState<Editable>(() => ({ metrics: { afterBuild: true, sql: [], ...settings.metrics }, checks: settings.checks, failBuildOnError: settings.failBuildOnError ?? false }));
+  const [json, setJson] = useState<string | null>(null);
+  const [newType, setNewType] = useState('');
   const [error, setError] = useState<unknown>(null);
-  const save = async () => {
+  const [saving, setSaving] = useState(false);
+  const columnNames = columns.map((c) => c.name);
+  const timeColumns = columns.filter((c) => TIME_TYPE.test(c.type)).map((c) => c.name);
+
+  const setChecks = (checks: Check[]) => setValue((v) => ({ ...v, checks }));
+  const setMetrics = (m: Partial<Editable['metrics']>) => setValue((v) => ({ ...v, metrics: { ...v.metrics, ...m } }));
+  const sqlMetrics = value.metrics.sql ?? [];
+
+  const toggleJson = () => {
     setError(null);
+    if (json === null) {
+      setJson(JSON.stringify(value, null, 2));
+      return;
+    }
     try {
-      await api.put(projectApi(projectKey, 'datasets', dataset, 'checks'), JSON.parse(text));
-      onSaved();
+      setValue(JSON.parse(json) as Editable);
+      setJson(null);
     } catch (e) {
-      setError(e);
+      setError(new Error(`The JSON is not valid: ${(e as Error).message}`));
     }
   };
+  const save = async (e: React.FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    setSaving(true);
+    try {
+      await api.put(projectApi(projectKey, 'datasets', dataset, 'checks'), json === null ? value : JSON.parse(json));
+      onSaved();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setSaving(false);
+    }
+  };
+
   return (
-    <section className="card" aria-label="Quality settings">
+    <form className="card" aria-label="Quality settings" onSubmit={(e) => void save(e)}>
       <div className="card-header">
         <h3>Metrics and checks settings</h3>
+        <button type="button" className="btn small ghost" onClick={toggleJson} aria-pressed={json !== null}>
+          {json === null ? 'Edit as JSON' : 'Back to the form'}
+        </button>
       </div>
       <div className="card-body stack">
-        <div className="small muted">
-          Example check: <code>{'{"type": "metric-bounds", "metric": "records", "error": {"min": 1}}'}</code>. Settings are validated by the server.
-        </div>
-        <textarea className="mono" rows={14} value={text} onChange={(e) => setText(e.target.value)} aria-label="Settings as JSON" />
+        {json !== null ? (
+          <textarea className="mono" rows={16} value={json} onChange={(e) => setJson(e.target.value)} aria-label="Settings as JSON" />
+        ) : (
+          <>
+            <fieldset>
+              <legend>Metrics</legend>
+              <div className="form-grid">
+                <label className="field" style={{ flexDirection: 'row', alignItems: 'center', gap: 8 }}>
+                  <input type="checkbox" checked={value.metrics.afterBuild !== false} onChange={(e) => setMetrics({ afterBuild: e.target.checked })} />
+                  <span>Compute metrics and run checks after every build</span>
+                </label>
+                <label className="field" style={{ flexDirection: 'row', alignItems: 'center', gap: 8 }}>
+                  <input type="checkbox" checked={Boolean(value.failBuildOnError)} onChange={(e) => setValue((v) => ({ ...v, failBuildOnError: e.target.checked }))} />
+                  <span>Reject a build whose output fails an ERROR check</span>
+                </label>
+              </div>
+              <div className="field" role="group" aria-labelledby="quality-time-columns" style={{ marginTop: 8 }}>
+                <span id="quality-time-columns">Freshness columns <span className="hint">default: every date/timestamp column</span></span>
+                <div className="row" style={{ gap: 6 }}>
+                  {timeColumns.length === 0 ? <span className="small muted">The dataset has no date or timestamp column.</span> : null}
+                  {timeColumns.map((c) => {
+                    const on = value.metrics.timeColumns?.includes(c) ?? false;
+                    const list = value.metrics.timeColumns ?? [];
+                    return (
+                      <button key={c} type="button" className="tag" aria-pressed={on} onClick={() => setMetrics({ timeColumns: on ? list.filter((x) => x !== c) : [...list, c] })}>
+                        {c}
+                      </button>
+                    );
+                  })}
+                </div>
+              </div>
+              <div className="stack" style={{ marginTop: 8, gap: 6 }}>
+                <span>SQL metrics</span>
+                {sqlMetrics.map((m, i) => (
+                  <div key={i} className="row" style={{ alignItems: 'flex-start', gap: 8 }}>
+                    <input aria-label={`SQL metric ${i + 1} name`} required placeholder="name" value={m.name} style={{ width: 160 }} onChange={(e) => setMetrics({ sql: sqlMetrics.map((x, j) => (j === i ? { ...x, name: e.target.value } : x)) })} />
+                    <textarea
+                      aria-label={`SQL metric ${i + 1} query`}
+                      required
+                      className="mono"
+                      rows={2}
+                      style={{ flex: 1 }}
+                      placeholder={`SELECT count(*) FROM ${dataset} WHERE …`}
+                      value={m.sql}
+                      onChange={(e) => setMetrics({ sql: sqlMetrics.map((x, j) => (j === i ? { ...x, sql: e.target.value } : x)) })}
+                    />
+                    <button type="button" className="btn small ghost" aria-label={`Remove SQL metric ${i + 1}`} onClick={() => setMetrics({ sql: sqlMetrics.filter((_, j) => j !== i) })}>
+                      Remove
+                    </button>
+                  </div>
+                ))}
+                <div>
+                  <button type="button" className="btn small" onClick={() => setMetrics({ sql: [...sqlMetrics, { name: '', sql: '' }] })}>
+                    Add SQL metric
+                  </button>
+                </div>
+              </div>
+            </fieldset>
+            <Async state={types} label="Loading check types…">
+              {({ checks: known }) => (
+                <>
+                  {value.checks.length === 0 ? <div className="small muted">No checks yet: add one below.</div> : null}
+                  {value.checks.map((c, i) => {
+                    const t = known.find((k) => k.type === c.type);
+                    const title = `Check ${i + 1}: ${t?.label ?? c.type}`;
+                    return (
+                      <fieldset key={i} aria-label={title}>
+                        <legend>
+                          {title} {c.name ? <span className="muted">({c.name})</span> : null}
+                        </legend>
+                        {t ? (
+                          <SchemaForm schema={t.schema} value={c} choices={{ column: columnNames }} suggestions={{ metric: metricNames }} onChange={(v) => setChecks(value.checks.map((x, j) => (j === i ? ({ ...v, type: c.type } as Check) : x)))} />
+                        ) : (
+                          <div className="alert error">Unknown check type {c.type}: edit it as JSON or remove it.</div>
+                        )}
+                        <div className="row" style={{ marginTop: 6 }}>
+                          <button type="button" className="btn small ghost" onClick={() => setChecks(value.checks.filter((_, j) => j !== i))}>
+                            Remove check
+                          </button>
+                        </div>
+                      </fieldset>
+                    );
+                  })}
+                  <div className="row">
+                    <select aria-label="New check type" value={newType} onChange={(e) => setNewType(e.target.value)}>
+                      <option value="">Choose a check type…</option>
+                      {known.map((k) => (
+                        <option key={k.type} value={k.type}>
+                          {k.label}
+                        </option>
+                      ))}
+                    </select>
+                    <button
+                      type="button"
+                      className="btn"
+                      disabled={!newType}
+                      onClick={() => {
+                        setChecks([...value.checks, { type: newType }]);
+                        setNewType('');
+                      }}
+                    >
+                      Add check
+                    </button>
+                  </div>
+                </>
+              )}
+            </Async>
+          </>
+        )}
         <ErrorAlert error={error} title="Not saved" />
-        <div>
-          <button type="button" className="btn primary" onClick={() => void save()}>
-            Save settings
+        <div className="row">
+          <button type="submit" className="btn primary" disabled={saving}>
+            {saving ? 'Saving…' : 'Save settings'}
+          </button>
+          <button type="button" className="btn" onClick={onCancel}>
+            Cancel
           </button>
         </div>
       </div>
-    </section>
+    </form>
   );
 }

@@ -23,6 +23,9 @@ export type FormValue = Record<string, unknown>;
 /** Where a field of a given name can pick from known names (datasets, scenarios…). */
 export type Suggestions = Record<string, string[]>;
 
+/** Text fields that must be one of a known list (a dataset's columns): shown as a select. */
+export type Choices = Record<string, string[]>;
+
 const humanize = (key: string) =>
   key
     .replace(/([a-z])([A-Z])/g, '$1 $2')
@@ -38,9 +41,9 @@ function typeOf(schema: JsonSchema): string {
 /**
  * A form generated from a JSON schema: text, numbers, booleans, enums, lists of names,
  * nested objects; anything else is edited as JSON. Constant fields (`type`, `channel`) are
- * not shown. Fields named in `suggestions` offer those names.
+ * not shown. Fields named in `suggestions` offer those names; those named in `choices` pick one.
  */
-export function SchemaForm({ schema, value, onChange, suggestions = {}, hidden = [] }: { schema: JsonSchema; value: FormValue; onChange: (v: FormValue) => void; suggestions?: Suggestions; hidden?: string[] }) {
+export function SchemaForm({ schema, value, onChange, suggestions = {}, choices = {}, hidden = [] }: { schema: JsonSchema; value: FormValue; onChange: (v: FormValue) => void; suggestions?: Suggestions; choices?: Choices; hidden?: string[] }) {
   const props = Object.entries(schema.properties ?? {}).filter(([k, s]) => s.const === undefined && !hidden.includes(k));
   const required = new Set(schema.required ?? []);
   return (
@@ -53,6 +56,7 @@ export function SchemaForm({ schema, value, onChange, suggestions = {}, hidden =
           required={required.has(key)}
           value={value[key]}
           suggestions={suggestions}
+          choices={choices}
           onChange={(v) => {
             const next = { ...value };
             if (v === undefined) delete next[key];
@@ -65,7 +69,7 @@ export function SchemaForm({ schema, value, onChange, suggestions = {}, hidden =
   );
 }
 
-function Field({ name, schema, required, value, onChange, suggestions }: { name: string; schema: JsonSchema; required: boolean; value: unknown; onChange: (v: unknown) => void; suggestions: Suggestions }) {
+function Field({ name, schema, required, value, onChange, suggestions, choices }: { name: string; schema: JsonSchema; required: boolean; value: unknown; onChange: (v: unknown) => void; suggestions: Suggestions; choices: Choices }) {
   const id = useId();
   const label = (
     <>
@@ -85,7 +89,7 @@ function Field({ name, schema, required, value, onChange, suggestions }: { name:
       <fieldset style={{ gridColumn: '1 / -1' }}>
         <legend>{humanize(name)}</legend>
         {schema.description ? <div className="small muted" style={{ marginBottom: 6 }}>{schema.description}</div> : null}
-        <SchemaForm schema={schema} value={obj} suggestions={suggestions} onChange={(v) => onChange(Object.keys(v).length ? v : undefined)} />
+        <SchemaForm schema={schema} value={obj} suggestions={suggestions} choices={choices} onChange={(v) => onChange(Object.keys(v).length ? v : undefined)} />
       </fieldset>
     );
   }
@@ -132,10 +136,12 @@ function Field({ name, schema, required, value, onChange, suggestions }: { name:
       </label>
     );
   }
-  if (kind === 'array' && schema.items && (schema.items.type === 'string' || schema.items.type === 'integer' || schema.items.type === 'number')) {
+  // Lists of scalars; a list of mixed scalars (strings, numbers, booleans) is edited as strings.
+  const itemType = schema.items && Array.isArray(schema.items.type) && schema.items.type.includes('string') ? 'string' : schema.items?.type;
+  if (kind === 'array' && schema.items && (itemType === 'string' || itemType === 'integer' || itemType === 'number')) {
     const list = Array.isArray(value) ? (value as unknown[]) : [];
     const options = suggestions[name];
-    if (options && schema.items.type === 'string') return <NamePicker id={id} label={label} options={options} value={list.map(String)} onChange={(v) => onChange(v.length ? v : undefined)} />;
+    if (options && itemType === 'string') return <NamePicker id={id} label={label} options={options} value={list.map(String)} onChange={(v) => onChange(v.length ? v : undefined)} />;
     return (
       <label className="field">
         {label}
@@ -148,10 +154,28 @@ function Field({ name, schema, required, value, onChange, suggestions }: { name:
               .split(',')
               .map((x) => x.trim())
               .filter(Boolean)
-              .map((x) => (schema.items!.type === 'string' ? x : Number(x)));
+              .map((x) => (itemType === 'string' ? x : Number(x)));
             onChange(items.length ? items : undefined);
           }}
         />
+      </label>
+    );
+  }
+  if (kind === 'string' && choices[name]) {
+    const known = choices[name];
+    const current = value === undefined ? '' : String(value);
+    return (
+      <label className="field">
+        {label}
+        <select value={current} required={required} onChange={(e) => onChange(e.target.value === '' ? undefined : e.target.value)}>
+          <option value="">— choose —</option>
+          {current && !known.includes(current) ? <option value={current}>{current} (not in the schema)</option> : null}
+          {known.map((o) => (
+            <option key={o} value={o}>
+              {o}
+            </option>
+          ))}
+        </select>
       </label>
     );
   }

@@ -78,7 +78,7 @@ export default function DatasetPage() {
       {tab === 'versions' ? <VersionsTab projectKey={key} name={name} /> : null}
       {tab === 'quality' ? (
         <Suspense fallback={<Loading />}>
-          <QualityPanel projectKey={key} dataset={name} />
+          <QualityPanel projectKey={key} dataset={name} columns={d?.columns ?? []} />
         </Suspense>
       ) : null}
       {tab === 'history' ? <ObjectHistory projectKey={key} kind="dataset" name={name} onReverted={dataset.reload} /> : null}
