@@ -61,6 +61,19 @@ export const TREC_UNIT_COLUMNS = ['eb', 'antenna', 'cartridge', 'frontend', 'see
 export type TrecEbColumn = (typeof TREC_EB_COLUMNS)[number];
 export type TrecUnitColumn = (typeof TREC_UNIT_COLUMNS)[number];
 
+/**
+ * One row per unit with its EB's columns beside it (`seed` of the EB as `eb_seed`): the
+ * table the SQL expansion reads. Joining in JS keeps the source a plain table scan, which
+ * DuckDB splits by row group and keeps ordered (a join in the query would not), so the
+ * `COPY` runs on every thread.
+ */
+export const TREC_PLAN_COLUMNS = [
+  ...TREC_UNIT_COLUMNS,
+  ...TREC_EB_COLUMNS.filter((c) => c !== 'eb').map((c) => (c === 'seed' ? 'eb_seed' : c)),
+] as (TrecUnitColumn | Exclude<TrecEbColumn, 'eb' | 'seed'> | 'eb_seed')[];
+
+export type TrecPlanColumn = (typeof TREC_PLAN_COLUMNS)[number];
+
 /** Scans per EB above this do not fit a unit's 52-bit outlier mask (13 scans × 4 basebands). */
 export const MAX_ATM_SCANS = 13;
 
@@ -101,6 +114,22 @@ export class TrecPlan {
   readonly unit = new ColumnTable<TrecUnitColumn>(TREC_UNIT_COLUMNS, 4096);
   /** Measurement rows the plan expands to. */
   rows = 0;
+
+  /** Unit rows joined to their EB rows, into `out` (cleared first). */
+  joined(out: ColumnTable<TrecPlanColumn>): ColumnTable<TrecPlanColumn> {
+    out.clear();
+    const E = this.eb.columns;
+    const U = this.unit.columns;
+    let e = 0;
+    for (let u = 0; u < this.unit.length; u++) {
+      while (E.eb[e] !== U.eb[u]) e++;
+      const r = out.push();
+      const C = out.columns;
+      for (const c of TREC_UNIT_COLUMNS) C[c][r] = U[c][u];
+      for (const c of TREC_EB_COLUMNS) if (c !== 'eb') C[c === 'seed' ? 'eb_seed' : c][r] = E[c][e];
+    }
+    return out;
+  }
 
   clear(): void {
     this.eb.clear();

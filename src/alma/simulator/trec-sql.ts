@@ -17,17 +17,20 @@ import { dbl, mixInlineSql, mixSql, u32Sql, uHiSql, uLoSql, wrapSql } from './tr
 
 const X = (n: number) => dbl(n);
 
-/** Unit rows joined to their EB, fanned out to scans and basebands; `where` filters EBs. */
+/** The plan table: one row per EB × antenna with the EB's columns (`TREC_PLAN_COLUMNS`), written by `TrecPlanWriter`. */
+export const PLAN_TABLE = 'sim_plan.main.trec_plan';
+
+/** Plan rows fanned out to scans and basebands; `where` filters them. */
 function cellsSql(where: string): string {
-  const units = `SELECT e.eb::INTEGER AS eb, e.family::INTEGER AS family, e.band::INTEGER AS band, e.n_scans::BIGINT AS n_scans,
-      e.start_ms::BIGINT AS start_ms, e.duration_ms::BIGINT AS duration_ms, e.seed::BIGINT AS eb_seed,
-      e.pwv, e.tau_zenith, e.ground_t, e.ground_p, e.ground_rh, e.noise, e.gain_num, e.eta,
-      e.outlier_factor_lo, e.outlier_factor_hi, e.non_physical_share,
-      e.lo0, e.lo1, e.lo2, e.lo3, e.hi0, e.hi1, e.hi2, e.hi3, e.sb0, e.sb1, e.sb2, e.sb3, e.tf0, e.tf1, e.tf2, e.tf3,
-      u.antenna::INTEGER AS antenna, u.cartridge::INTEGER AS cartridge, u.frontend::INTEGER AS frontend,
-      u.seed::BIGINT AS seed, u.outliers::BIGINT AS outliers,
-      u.nx0, u.nx1, u.nx2, u.nx3, u.ny0, u.ny1, u.ny2, u.ny3
-    FROM trec_unit u JOIN trec_eb e ON u.eb = e.eb ${where}`;
+  const units = `SELECT eb::INTEGER AS eb, family::INTEGER AS family, band::INTEGER AS band, n_scans::BIGINT AS n_scans,
+      start_ms::BIGINT AS start_ms, duration_ms::BIGINT AS duration_ms, eb_seed::BIGINT AS eb_seed,
+      pwv, tau_zenith, ground_t, ground_p, ground_rh, noise, gain_num, eta,
+      outlier_factor_lo, outlier_factor_hi, non_physical_share,
+      lo0, lo1, lo2, lo3, hi0, hi1, hi2, hi3, sb0, sb1, sb2, sb3, tf0, tf1, tf2, tf3,
+      antenna::INTEGER AS antenna, cartridge::INTEGER AS cartridge, frontend::INTEGER AS frontend,
+      seed::BIGINT AS seed, outliers::BIGINT AS outliers,
+      nx0, nx1, nx2, nx3, ny0, ny1, ny2, ny3
+    FROM ${PLAN_TABLE} ${where}`;
   // Scans first: their values (scanValues in trec-batch.ts) are shared by the four basebands.
   const scans = `SELECT *, unnest(range(n_scans)) AS s FROM (${units})`;
   const scanKeyed = `SELECT *, ${wrapSql('eb_seed + s * 2')} AS ks, ${wrapSql('eb_seed + s * 2 + 1')} AS kt FROM (${scans})`;
@@ -116,5 +119,5 @@ export function spectrumRowsSql(channels: number): string {
   return `SELECT eb, (s + 1)::INTEGER AS caldataid, antenna, k::INTEGER AS baseband,
       ${channel('trec_x', 0, 'cos')} AS trec_spectrum_x,
       ${channel('trec_y', 1, 'sin')} AS trec_spectrum_y
-    FROM (${cellsSql('WHERE e.spectra = 1')})`;
+    FROM (${cellsSql('WHERE spectra = 1')})`;
 }
