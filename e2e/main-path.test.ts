@@ -3,7 +3,7 @@ import { buildWebIfStale } from '../bin/build-web-if-needed.js';
 import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../test/support/llano-server.js';
 import { launchBrowser, logIn, type TestBrowser } from './support/browser.js';
 import { expectText } from './support/expect-text.js';
-import { receiverCsv } from './support/seed.js';
+import { apiClient, receiverCsv } from './support/seed.js';
 
 /**
  * The main path through the UI, in one browser against a real server: log in, create a
@@ -278,5 +278,49 @@ describe('web UI: the main path', () => {
     const res = await fetch(`${server.url}/api/no/such/route`, { headers: { accept: 'text/html' } });
     expect(res.status).toBe(404);
     expect((await res.json()).error.code).toBe('not_found');
+  });
+
+  it('lists many projects with search, tag filter, sort and count kept in the URL; "/" focuses the search', async () => {
+    const { page } = b;
+    const api = apiClient(server.url, server.adminToken);
+    const tags = ['archive', 'weather', 'correlator', 'power'];
+    for (let i = 0; i < 40; i++) await api.call('POST', '/api/projects', { key: `P${String(i).padStart(2, '0')}`, name: `Pipeline ${i}`, tags: [tags[i % 4], tags[i % 4]] });
+    await page.goto('/');
+    const table = page.getByRole('table', { name: 'Projects' });
+    // Most recently active first: the last project created.
+    await expectText(table.locator('tbody tr').first(), /Pipeline 39/);
+    await expectText(page.getByRole('status'), /^41 projects$/);
+    await page.keyboard.press('/');
+    await page.keyboard.type('pipeline 1');
+    await expectText(page.getByRole('status'), /^11 of 41 projects$/);
+    // A tag in a row filters by it (each tag once, though the project was given it twice).
+    const row = table.locator('tbody tr').filter({ hasText: 'Pipeline 13' });
+    expect(await row.getByRole('button').allTextContents()).toEqual(['weather']);
+    await row.getByRole('button', { name: 'weather' }).click();
+    await expectText(page.getByRole('status'), /^3 of 41 projects$/);
+    await page.getByLabel('Sort projects').selectOption('name');
+    await page.reload();
+    await expect.poll(() => table.locator('tbody tr td:first-child strong').allTextContents()).toEqual(['Pipeline 1', 'Pipeline 13', 'Pipeline 17']);
+    expect(await page.getByLabel('Search projects').inputValue()).toBe('pipeline 1');
+    await page.getByLabel('Search projects').fill('no such thing');
+    await page.getByText('No project matches').waitFor();
+    await page.getByRole('button', { name: 'Clear filters' }).first().click();
+    await expectText(page.getByRole('status'), /^41 projects$/);
+    expect(new URL(page.url()).search).toBe('?sort=name');
+  });
+
+  it('says what is missing, with a way back and no useless Retry', async () => {
+    const { page } = b;
+    for (const [url, message, back] of [
+      [`/projects/${KEY}/datasets/nope`, /Dataset nope not found/, 'All datasets'],
+      [`/projects/${KEY}/scenarios/nope`, /nope not found/, 'All scenarios'],
+      [`/projects/${KEY}/jobs/nope`, /not found/i, 'All jobs'],
+    ] as const) {
+      await page.goto(url);
+      const alert = page.getByRole('alert');
+      await expectText(alert, message);
+      expect(await alert.getByRole('button', { name: 'Retry' }).count()).toBe(0);
+      await alert.getByRole('link', { name: back }).waitFor();
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { useEffect, useRef, type ReactNode } from 'react';
-import { NavLink } from 'react-router-dom';
+import { Link, NavLink } from 'react-router-dom';
 import { ApiError, errorMessage } from '../api/client';
 
 export function Loading({ label = 'Loading…' }: { label?: string }) {
@@ -10,10 +10,14 @@ export function Loading({ label = 'Loading…' }: { label?: string }) {
   );
 }
 
-/** An API error as users should read it: the server's message, its code in small print. */
-export function ErrorAlert({ error, title, onRetry }: { error: unknown; title?: string; onRetry?: () => void }) {
+/** Errors that a retry does not fix: the object is not there, or not for this user. */
+export const isPermanent = (error: unknown) => error instanceof ApiError && [400, 403, 404, 409, 422].includes(error.status);
+
+/** An API error as users should read it: the server's message, its code in small print; Retry only where it may help, and a way back. */
+export function ErrorAlert({ error, title, onRetry, back }: { error: unknown; title?: string; onRetry?: () => void; back?: { to: string; label: string } }) {
   if (!error) return null;
   const code = error instanceof ApiError ? error.code : null;
+  if (isPermanent(error)) onRetry = undefined;
   return (
     <div className="alert error" role="alert">
       {title ? <strong>{title}: </strong> : null}
@@ -23,6 +27,11 @@ export function ErrorAlert({ error, title, onRetry }: { error: unknown; title?: 
         <button type="button" className="btn small ghost" style={{ marginLeft: 8 }} onClick={onRetry}>
           Retry
         </button>
+      ) : null}
+      {back ? (
+        <Link className="btn small ghost" style={{ marginLeft: 8 }} to={back.to}>
+          {back.label}
+        </Link>
       ) : null}
     </div>
   );
@@ -39,8 +48,8 @@ export function EmptyState({ title, children, actions }: { title: string; childr
 }
 
 /** The whole-page states of data loaded by useApi: spinner, error with retry, or the content. */
-export function Async<T>({ state, children, label }: { state: { data: T | undefined; error: unknown; loading: boolean; reload: () => void }; children: (data: T) => ReactNode; label?: string }) {
-  if (state.error && state.data === undefined) return <ErrorAlert error={state.error} onRetry={state.reload} />;
+export function Async<T>({ state, children, label, back }: { state: { data: T | undefined; error: unknown; loading: boolean; reload: () => void }; children: (data: T) => ReactNode; label?: string; back?: { to: string; label: string } }) {
+  if (state.error && state.data === undefined) return <ErrorAlert error={state.error} onRetry={state.reload} back={back} />;
   if (state.data === undefined) return <Loading label={label} />;
   return <>{children(state.data)}</>;
 }

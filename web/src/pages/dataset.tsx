@@ -6,7 +6,7 @@ import { DataGrid } from '../components/data-grid';
 import { projectPath } from '../components/layout';
 import { ObjectHistory } from '../components/object-history';
 import { UploadDialog } from '../components/upload-dialog';
-import { Async, EmptyState, ErrorAlert, LinkTabs, Loading, PageHeader, StatusBadge } from '../components/ui';
+import { Async, EmptyState, ErrorAlert, isPermanent, LinkTabs, Loading, PageHeader, StatusBadge } from '../components/ui';
 import { formatCount, formatDateTime, formatRelative } from '../lib/format';
 import { FILTER_OP_LABELS, FILTER_OPS, filterParam, opNeedsValue, parseFilterParam, parseSortParam, sortParam, type Filter, type FilterOp } from '../lib/table-query';
 import { useApi } from '../lib/use-api';
@@ -26,6 +26,15 @@ export default function DatasetPage() {
   const [uploading, setUploading] = useState(false);
   const base = projectPath(key, 'datasets', name);
   const d = dataset.data;
+
+  if (dataset.error && !d && isPermanent(dataset.error)) {
+    return (
+      <>
+        <PageHeader title={name} breadcrumbs={<><Link to={projectPath(key)}>{key}</Link> / <Link to={projectPath(key, 'datasets')}>Datasets</Link></>} />
+        <ErrorAlert error={dataset.error} back={{ to: projectPath(key, 'datasets'), label: 'All datasets' }} />
+      </>
+    );
+  }
 
   return (
     <div className="stack" style={{ height: tab === 'data' ? '100%' : undefined, gap: 0 }}>

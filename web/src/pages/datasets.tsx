@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { projectApi } from '../api/client';
 import type { Dataset, FlowGraph } from '../api/types';
@@ -7,6 +7,7 @@ import { UploadDialog } from '../components/upload-dialog';
 import { Async, EmptyCard, ListTable, PageHeader, StatusBadge } from '../components/ui';
 import { formatCount, formatRelative } from '../lib/format';
 import { useApi } from '../lib/use-api';
+import { useUrlText } from '../lib/use-url-text';
 
 export default function DatasetsPage() {
   const { key = '' } = useParams();
@@ -14,7 +15,7 @@ export default function DatasetsPage() {
   const [params, setParams] = useSearchParams();
   const datasets = useApi<Dataset[]>(projectApi(key, 'datasets'));
   const flow = useApi<FlowGraph>(projectApi(key, 'flow'));
-  const [q, setQ] = useState('');
+  const [q, setQ] = useUrlText('q');
   const uploading = params.get('upload') === '1';
   const setUploading = (v: boolean) => {
     const next = new URLSearchParams(params);

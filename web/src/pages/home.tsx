@@ -1,4 +1,4 @@
-import { useMemo, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { api } from '../api/client';
 import type { Project } from '../api/types';
@@ -6,13 +6,35 @@ import { projectPath } from '../components/layout';
 import { Async, EmptyState, ErrorAlert, Modal, PageHeader } from '../components/ui';
 import { formatDateTime, formatRelative } from '../lib/format';
 import { useApi } from '../lib/use-api';
+import { useUrlText } from '../lib/use-url-text';
+
+const SORTS: { value: string; label: string; compare: (a: Project, b: Project) => number }[] = [
+  { value: 'activity', label: 'Last activity', compare: (a, b) => b.updatedAt.localeCompare(a.updatedAt) },
+  { value: 'name', label: 'Name', compare: (a, b) => a.name.localeCompare(b.name, undefined, { sensitivity: 'base', numeric: true }) },
+  { value: 'key', label: 'Key', compare: (a, b) => a.key.localeCompare(b.key) },
+  { value: 'created', label: 'Newest', compare: (a, b) => b.createdAt.localeCompare(a.createdAt) },
+];
 
 export function HomePage() {
   const projects = useApi<Project[]>('/api/projects');
   const [params, setParams] = useSearchParams();
-  const q = params.get('q') ?? '';
+  const [q, setQ] = useUrlText('q');
   const tag = params.get('tag');
+  const sort = SORTS.some((s) => s.value === params.get('sort')) ? params.get('sort')! : 'activity';
   const [creating, setCreating] = useState(false);
+  const search = useRef<HTMLInputElement>(null);
+  // "/" jumps to the search box, as in most list pages on the web.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const t = e.target as HTMLElement;
+      if (e.key === '/' && !e.ctrlKey && !e.metaKey && !e.altKey && !/^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName) && !t.isContentEditable) {
+        e.preventDefault();
+        search.current?.focus();
+      }
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
 
   const setParam = (name: string, value: string | null) => {
     const next = new URLSearchParams(params);
@@ -27,8 +49,15 @@ export function HomePage() {
     return (projects.data ?? [])
       .filter((p) => !tag || p.tags.includes(tag))
       .filter((p) => !needle || [p.key, p.name, p.description, ...p.tags].some((s) => s.toLowerCase().includes(needle)))
-      .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
-  }, [projects.data, q, tag]);
+      .sort(SORTS.find((s) => s.value === sort)!.compare);
+  }, [projects.data, q, tag, sort]);
+  const filtered = Boolean(q.trim() || tag);
+  const clear = () => {
+    const next = new URLSearchParams(params);
+    next.delete('q');
+    next.delete('tag');
+    setParams(next, { replace: true });
+  };
 
   return (
     <>
@@ -42,9 +71,29 @@ export function HomePage() {
         }
       />
       <div className="filter-bar">
-        <input type="search" aria-label="Search projects" placeholder="Search by name, key, description or tag" value={q} onChange={(e) => setParam('q', e.target.value)} style={{ width: 340 }} />
+        <input ref={search} type="search" aria-label="Search projects" aria-keyshortcuts="/" placeholder="Search by name, key, description or tag  ( / )" value={q} onChange={(e) => setQ(e.target.value)} style={{ width: 340 }} />
+        <select aria-label="Sort projects" value={sort} onChange={(e) => setParam('sort', e.target.value === 'activity' ? null : e.target.value)}>
+          {SORTS.map((s) => (
+            <option key={s.value} value={s.value}>
+              {s.label}
+            </option>
+          ))}
+        </select>
+        {projects.data ? (
+          <span className="small muted" role="status">
+            {filtered ? `${visible.length} of ${projects.data.length} projects` : `${projects.data.length} project${projects.data.length === 1 ? '' : 's'}`}
+          </span>
+        ) : null}
+        {filtered ? (
+          <button type="button" className="btn small ghost" onClick={clear}>
+            Clear filters
+          </button>
+        ) : null}
+      </div>
+      <div className="filter-bar">
         {allTags.length ? (
-          <div className="row" role="group" aria-label="Filter by tag">
+          <div className="row" role="group" aria-label="Filter by tag" style={{ gap: 4, flexWrap: 'wrap' }}>
+            <span className="small muted">Tags</span>
             {allTags.map((t) => (
               <button key={t} type="button" className="tag" aria-pressed={tag === t} onClick={() => setParam('tag', tag === t ? null : t)}>
                 {t}
@@ -70,11 +119,22 @@ export function HomePage() {
             </div>
           ) : visible.length === 0 ? (
             <div className="card">
-              <EmptyState title="No project matches">Change the search or the tag filter.</EmptyState>
+              <EmptyState
+                title="No project matches"
+                actions={
+                  <button type="button" className="btn" onClick={clear}>
+                    Clear filters
+                  </button>
+                }
+              >
+                Nothing matches {q.trim() ? <>“{q.trim()}”</> : null}
+                {q.trim() && tag ? ' with ' : null}
+                {tag ? <>the tag {tag}</> : null}.
+              </EmptyState>
             </div>
           ) : (
             <div className="card">
-              <table className="table">
+              <table className="table" aria-label="Projects">
                 <thead>
                   <tr>
                     <th>Project</th>
@@ -97,10 +157,10 @@ export function HomePage() {
                         {p.description || '—'}
                       </td>
                       <td>
-                        {p.tags.map((t) => (
-                          <span key={t} className="tag">
+                        {[...new Set(p.tags)].map((t) => (
+                          <button key={t} type="button" className="tag" aria-pressed={tag === t} title={`Only projects tagged ${t}`} onClick={() => setParam('tag', tag === t ? null : t)}>
                             {t}
-                          </span>
+                          </button>
                         ))}
                       </td>
                       <td>{p.role ?? '—'}</td>

@@ -20,6 +20,7 @@ export default function JobPage() {
   const [logText, setLogText] = useState<string | null>(null);
   const [abortError, setAbortError] = useState<unknown>(null);
   const job = live.job;
+  const probe = useApi<Job>(live.disconnected && !job ? projectApi(key, 'jobs', id) : null);
 
   const now = Date.now();
   const { rows, bars, from, to } = useMemo(() => {
@@ -38,7 +39,13 @@ export default function JobPage() {
     return { rows: acts.map((a) => a.recipe), bars, from, to: from !== undefined && to !== undefined && to - from < 50 ? from + 50 : to };
   }, [job, now]);
 
-  if (!job) return live.disconnected ? <ErrorAlert error={new Error('Cannot follow this job: it does not exist or the connection failed.')} /> : <Loading label="Loading the job…" />;
+  if (!job) {
+    if (!live.disconnected) return <Loading label="Loading the job…" />;
+    const back = { to: projectPath(key, 'jobs'), label: 'All jobs' };
+    // The live stream says little when it fails: the plain request gives the server's reason.
+    if (probe.error) return <ErrorAlert error={probe.error} back={back} />;
+    return probe.loading ? <Loading label="Loading the job…" /> : <ErrorAlert error={new Error('Cannot follow this job: the connection failed.')} onRetry={() => window.location.reload()} back={back} />;
+  }
   const text = logText ?? (final ? log.data : live.logs.map((l) => `${l.ts} ${l.level.toUpperCase().padEnd(5)} ${l.message}`).join('\n'));
 
   const abort = async () => {

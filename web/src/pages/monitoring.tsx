@@ -7,6 +7,7 @@ import { projectPath } from '../components/layout';
 import { Async, EmptyState, ErrorAlert, LinkTabs, PageHeader, StatusBadge } from '../components/ui';
 import { formatClock, formatDateTime, formatDuration } from '../lib/format';
 import { useApi, useInterval } from '../lib/use-api';
+import { useUrlText } from '../lib/use-url-text';
 
 const OUTCOMES = ['SUCCESS', 'WARNING', 'FAILED', 'ABORTED', 'RUNNING', 'QUEUED'];
 const RANGES: { label: string; hours: number }[] = [
@@ -38,7 +39,7 @@ export default function MonitoringPage() {
   const hours = Number(params.get('hours') ?? 24);
   const project = params.get('project') ?? '';
   const outcome = params.get('outcome') ?? '';
-  const q = params.get('q') ?? '';
+  const [q, setQ] = useUrlText('q');
   // A moving window ("last N hours") is recomputed on each refresh; a fixed one comes from the URL.
   const range = useMemo(() => (from && to ? { from, to } : { from: new Date(Date.now() - hours * 3_600_000).toISOString(), to: new Date().toISOString() }), [from, to, hours, params.get('t')]); // eslint-disable-line react-hooks/exhaustive-deps
   const monitoring = useApi<Monitoring>('/api/automation/monitoring', range);
@@ -89,7 +90,7 @@ export default function MonitoringPage() {
         </button>
       </div>
       <div className="filter-bar">
-        <input type="search" aria-label="Search scenarios" placeholder="Search scenarios" value={q} onChange={(e) => setParam({ q: e.target.value })} style={{ width: 220 }} />
+        <input type="search" aria-label="Search scenarios" placeholder="Search scenarios" value={q} onChange={(e) => setQ(e.target.value)} style={{ width: 220 }} />
         <select aria-label="Project" value={project} onChange={(e) => setParam({ project: e.target.value })}>
           <option value="">All projects</option>
           {projects.map((p) => (

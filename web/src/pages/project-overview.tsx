@@ -46,7 +46,7 @@ export default function ProjectOverviewPage() {
   const members = useApi<Member[]>(projectApi(key, 'members'));
   const scenarios = useApi<ScenarioSummary[]>(projectApi(key, 'scenarios'));
 
-  if (project.error) return <ErrorAlert error={project.error} onRetry={project.reload} />;
+  if (project.error) return <ErrorAlert error={project.error} onRetry={project.reload} back={{ to: '/', label: 'All projects' }} />;
   if (!project.data) return <Loading />;
   const p = project.data;
 

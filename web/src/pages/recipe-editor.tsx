@@ -52,7 +52,7 @@ export default function RecipeEditorPage() {
     }
   }, [isNew, recipe.data, params]);
 
-  if (recipe.error) return <ErrorAlert error={recipe.error} onRetry={recipe.reload} />;
+  if (recipe.error) return <ErrorAlert error={recipe.error} onRetry={recipe.reload} back={{ to: projectPath(key, 'recipes'), label: 'All recipes' }} />;
   if (!draft || !datasets.data) return <Loading />;
   if (recipe.data && recipe.data.type !== 'sql') {
     return (

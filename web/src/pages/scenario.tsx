@@ -45,14 +45,16 @@ export default function ScenarioPage() {
         }
         subtitle={scenario.data ? `${scenario.data.active === false ? 'Inactive' : 'Active'} · runs as ${scenario.data.runAs ?? '—'} · revision ${scenario.data.revision} by ${scenario.data.updatedBy}` : null}
         actions={
-          <button type="button" className="btn primary" onClick={() => void runNow()}>
-            Run now
-          </button>
+          scenario.data ? (
+            <button type="button" className="btn primary" onClick={() => void runNow()}>
+              Run now
+            </button>
+          ) : null
         }
       />
       <ErrorAlert error={runError} title="Could not start a run" />
       <LinkTabs label="Scenario sections" tabs={TABS.map((t) => ({ to: t === 'settings' ? base : `${base}/${t}`, label: t === 'settings' ? 'Settings' : t === 'runs' ? 'Runs' : 'History' }))} />
-      {tab === 'settings' ? <Async state={scenario}>{(s) => <ScenarioEditor projectKey={key} scenario={s} onSaved={(saved) => scenario.setData(saved)} />}</Async> : null}
+      {tab === 'settings' ? <Async state={scenario} back={{ to: projectPath(key, 'scenarios'), label: 'All scenarios' }}>{(s) => <ScenarioEditor projectKey={key} scenario={s} onSaved={(saved) => scenario.setData(saved)} />}</Async> : null}
       {tab === 'runs' ? <RunsTab projectKey={key} id={id} /> : null}
       {tab === 'history' ? <ObjectHistory projectKey={key} kind="scenario" name={id} onReverted={scenario.reload} /> : null}
     </>

@@ -1,0 +1,35 @@
+import { useEffect, useRef, useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
+
+/**
+ * Text typed in an input and kept in a URL search parameter (a search box that survives a
+ * reload). The text is held locally as well: bound to the URL alone, an input loses keystrokes
+ * typed before the router has caught up. Changes of the URL from elsewhere (back, "clear
+ * filters") come back into the text.
+ */
+export function useUrlText(name: string): [string, (value: string) => void] {
+  const [params, setParams] = useSearchParams();
+  const fromUrl = params.get(name) ?? '';
+  const [text, setText] = useState(fromUrl);
+  const written = useRef(fromUrl);
+  useEffect(() => {
+    if (fromUrl !== written.current) {
+      written.current = fromUrl;
+      setText(fromUrl);
+    }
+  }, [fromUrl]);
+  const set = (value: string) => {
+    setText(value);
+    written.current = value;
+    setParams(
+      (prev) => {
+        const next = new URLSearchParams(prev);
+        if (value) next.set(name, value);
+        else next.delete(name);
+        return next;
+      },
+      { replace: true },
+    );
+  };
+  return [text, set];
+}
