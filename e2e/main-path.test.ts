@@ -209,6 +209,8 @@ describe('web UI: the main path', () => {
     await page.getByRole('group', { name: 'Expand to' }).getByRole('button', { name: 'step' }).click();
     const stepRow = table.locator('tr.step-row');
     await expectText(stepRow, /1 build \(build\)/);
+    // From the keyboard, the step's name opens its latest run (what a click on a bar does).
+    expect(await stepRow.getByRole('link', { name: '1 build' }).getAttribute('href')).toContain(`?run=${run.id}`);
     expect(new URL(page.url()).searchParams.get('expand')).toBe('step');
     await page.reload();
     await expectText(table.locator('tr.step-row'), /1 build/);
@@ -236,6 +238,8 @@ describe('web UI: the main path', () => {
       await editor.getByRole('button', { name: 'Add check' }).click();
     };
     await add('Not null');
+    // Focus moves into the added check's form.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.closest('fieldset')?.getAttribute('aria-label'))).toBe('Check 1: Not null');
     // The column is picked from the dataset's schema.
     const notNull = editor.getByRole('group', { name: /^Check 1/ });
     expect(await notNull.getByLabel(/^Column/).locator('option').allTextContents()).toEqual(['— choose —', 'antenna', 'band', 'observed_at', 'trec_k', 'elevation_deg']);

@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { api, projectApi } from '../api/client';
 import { useSearchParams } from 'react-router-dom';
 import type { ColumnSchema, MetricsRecord, QualitySettings } from '../api/types';
@@ -220,6 +220,16 @@ function SettingsEditor({ projectKey, dataset, settings, columns, metricNames, o
   const [error, setError] = useState<unknown>(null);
   const [saving, setSaving] = useState(false);
   const columnNames = columns.map((c) => c.name);
+  // Keyboard focus follows the editing: into an added check's first field, to the type picker after a removal.
+  const checksBox = useRef<HTMLDivElement>(null);
+  const focusNext = useRef<'last' | 'picker' | null>(null);
+  useEffect(() => {
+    const box = checksBox.current;
+    if (!box || !focusNext.current) return;
+    const target = focusNext.current === 'last' ? box.querySelector<HTMLElement>(':scope > fieldset:last-of-type :is(input, select, textarea)') : box.querySelector<HTMLElement>('select[aria-label="New check type"]');
+    focusNext.current = null;
+    target?.focus();
+  }, [value.checks.length]);
   const timeColumns = columns.filter((c) => TIME_TYPE.test(c.type)).map((c) => c.name);
 
   const setChecks = (checks: Check[]) => setValue((v) => ({ ...v, checks }));
@@ -322,7 +332,7 @@ function SettingsEditor({ projectKey, dataset, settings, columns, metricNames, o
             </fieldset>
             <Async state={types} label="Loading check types…">
               {({ checks: known }) => (
-                <>
+                <div className="stack" ref={checksBox}>
                   {value.checks.length === 0 ? <div className="small muted">No checks yet: add one below.</div> : null}
                   {value.checks.map((c, i) => {
                     const t = known.find((k) => k.type === c.type);
@@ -338,7 +348,14 @@ function SettingsEditor({ projectKey, dataset, settings, columns, metricNames, o
                           <div className="alert error">Unknown check type {c.type}: edit it as JSON or remove it.</div>
                         )}
                         <div className="row" style={{ marginTop: 6 }}>
-                          <button type="button" className="btn small ghost" onClick={() => setChecks(value.checks.filter((_, j) => j !== i))}>
+                          <button
+                            type="button"
+                            className="btn small ghost"
+                            onClick={() => {
+                              focusNext.current = 'picker';
+                              setChecks(value.checks.filter((_, j) => j !== i));
+                            }}
+                          >
                             Remove check
                           </button>
                         </div>
@@ -359,6 +376,7 @@ function SettingsEditor({ projectKey, dataset, settings, columns, metricNames, o
                       className="btn"
                       disabled={!newType}
                       onClick={() => {
+                        focusNext.current = 'last';
                         setChecks([...value.checks, { type: newType }]);
                         setNewType('');
                       }}
@@ -366,7 +384,7 @@ function SettingsEditor({ projectKey, dataset, settings, columns, metricNames, o
                       Add check
                     </button>
                   </div>
-                </>
+                </div>
               )}
             </Async>
           </>

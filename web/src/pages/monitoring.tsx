@@ -224,6 +224,8 @@ function Timeline({ scenarios, from, to, steps }: { scenarios: MonitoredScenario
     [rows, to],
   );
   const runLink = (s: MonitoredScenario) => projectPath(s.project, 'scenarios', s.id, 'runs');
+  // The step name links to its latest run: what a click on a bar does, from the keyboard.
+  const lastRun = (row: TimelineRow) => row.runs.filter((r) => r.start).at(-1)?.run;
   return (
     <div className="card" style={{ display: 'grid', gridTemplateColumns: 'minmax(260px, 34%) 1fr', overflow: 'hidden' }}>
       <table className="table" aria-label="Scenarios" style={{ tableLayout: 'fixed' }}>
@@ -248,7 +250,14 @@ function Timeline({ scenarios, from, to, steps }: { scenarios: MonitoredScenario
                     <span aria-hidden="true" className="muted">
                       ↳{' '}
                     </span>
-                    {row.step.name} <span className="muted small">({row.step.type})</span>
+                    {lastRun(row) ? (
+                      <Link to={`${runLink(s)}?run=${encodeURIComponent(lastRun(row)!)}`} title="Open the latest run of this step">
+                        {row.step.name}
+                      </Link>
+                    ) : (
+                      row.step.name
+                    )}{' '}
+                    <span className="muted small">({row.step.type})</span>
                   </td>
                 ) : (
                   <td style={{ padding: '0 12px', whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis' }} title={`${s.name} - ${s.project}`}>
