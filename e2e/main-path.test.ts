@@ -239,7 +239,7 @@ describe('web UI: the main path', () => {
     };
     await add('Not null');
     // Focus moves into the added check's form.
-    await expect.poll(() => page.evaluate(() => document.activeElement?.closest('fieldset')?.getAttribute('aria-label'))).toBe('Check 1: Not null');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.closest('.list-item')?.getAttribute('aria-label'))).toBe('Check 1: Not null');
     // The column is picked from the dataset's schema.
     const notNull = editor.getByRole('group', { name: /^Check 1/ });
     expect(await notNull.getByLabel(/^Column/).locator('option').allTextContents()).toEqual(['— choose —', 'antenna', 'band', 'observed_at', 'trec_k', 'elevation_deg']);

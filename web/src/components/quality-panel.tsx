@@ -226,7 +226,7 @@ function SettingsEditor({ projectKey, dataset, settings, columns, metricNames, o
   useEffect(() => {
     const box = checksBox.current;
     if (!box || !focusNext.current) return;
-    const target = focusNext.current === 'last' ? box.querySelector<HTMLElement>(':scope > fieldset:last-of-type :is(input, select, textarea)') : box.querySelector<HTMLElement>('select[aria-label="New check type"]');
+    const target = focusNext.current === 'last' ? [...box.querySelectorAll<HTMLElement>(':scope > .list-item')].at(-1)?.querySelector<HTMLElement>('input, select, textarea') : box.querySelector<HTMLElement>('select[aria-label="New check type"]');
     focusNext.current = null;
     target?.focus();
   }, [value.checks.length]);
@@ -276,8 +276,10 @@ function SettingsEditor({ projectKey, dataset, settings, columns, metricNames, o
           <textarea className="mono" rows={16} value={json} onChange={(e) => setJson(e.target.value)} aria-label="Settings as JSON" />
         ) : (
           <>
-            <fieldset>
-              <legend>Metrics</legend>
+            <div className="list-item" role="group" aria-label="Metrics">
+              <div className="list-item-head">
+                <span className="grow">Metrics</span>
+              </div>
               <div className="form-grid">
                 <label className="field" style={{ flexDirection: 'row', alignItems: 'center', gap: 8 }}>
                   <input type="checkbox" checked={value.metrics.afterBuild !== false} onChange={(e) => setMetrics({ afterBuild: e.target.checked })} />
@@ -329,7 +331,7 @@ function SettingsEditor({ projectKey, dataset, settings, columns, metricNames, o
                   </button>
                 </div>
               </div>
-            </fieldset>
+            </div>
             <Async state={types} label="Loading check types…">
               {({ checks: known }) => (
                 <div className="stack" ref={checksBox}>
@@ -338,28 +340,30 @@ function SettingsEditor({ projectKey, dataset, settings, columns, metricNames, o
                     const t = known.find((k) => k.type === c.type);
                     const title = `Check ${i + 1}: ${t?.label ?? c.type}`;
                     return (
-                      <fieldset key={i} aria-label={title}>
-                        <legend>
-                          {title} {c.name ? <span className="muted">({c.name})</span> : null}
-                        </legend>
-                        {t ? (
-                          <SchemaForm schema={t.schema} value={c} choices={{ column: columnNames }} suggestions={{ metric: metricNames }} onChange={(v) => setChecks(value.checks.map((x, j) => (j === i ? ({ ...v, type: c.type } as Check) : x)))} />
-                        ) : (
-                          <div className="alert error">Unknown check type {c.type}: edit it as JSON or remove it.</div>
-                        )}
-                        <div className="row" style={{ marginTop: 6 }}>
+                      <div key={i} className="list-item" role="group" aria-label={title}>
+                        <div className="list-item-head">
+                          <span className="badge plain">{i + 1}</span>
+                          <span className="grow">
+                            {t?.label ?? c.type} <span className="muted small mono">{checkName(c)}</span>
+                          </span>
                           <button
                             type="button"
-                            className="btn small ghost"
+                            className="btn danger small"
+                            aria-label={`Remove check ${i + 1}`}
                             onClick={() => {
                               focusNext.current = 'picker';
                               setChecks(value.checks.filter((_, j) => j !== i));
                             }}
                           >
-                            Remove check
+                            Remove
                           </button>
                         </div>
-                      </fieldset>
+                        {t ? (
+                          <SchemaForm schema={t.schema} value={c} first={['column', 'metric']} choices={{ column: columnNames }} suggestions={{ metric: metricNames }} onChange={(v) => setChecks(value.checks.map((x, j) => (j === i ? ({ ...v, type: c.type } as Check) : x)))} />
+                        ) : (
+                          <div className="alert error">Unknown check type {c.type}: edit it as JSON or remove it.</div>
+                        )}
+                      </div>
                     );
                   })}
                   <div className="row">

@@ -43,8 +43,12 @@ function typeOf(schema: JsonSchema): string {
  * nested objects; anything else is edited as JSON. Constant fields (`type`, `channel`) are
  * not shown. Fields named in `suggestions` offer those names; those named in `choices` pick one.
  */
-export function SchemaForm({ schema, value, onChange, suggestions = {}, choices = {}, hidden = [] }: { schema: JsonSchema; value: FormValue; onChange: (v: FormValue) => void; suggestions?: Suggestions; choices?: Choices; hidden?: string[] }) {
-  const props = Object.entries(schema.properties ?? {}).filter(([k, s]) => s.const === undefined && !hidden.includes(k));
+export function SchemaForm({ schema, value, onChange, suggestions = {}, choices = {}, hidden = [], first = [] }: { schema: JsonSchema; value: FormValue; onChange: (v: FormValue) => void; suggestions?: Suggestions; choices?: Choices; hidden?: string[]; first?: string[] }) {
+  // Fields named in `first` come first (what the item is about), the others in the schema's order.
+  const rank = (k: string) => (first.includes(k) ? first.indexOf(k) : first.length);
+  const props = Object.entries(schema.properties ?? {})
+    .filter(([k, s]) => s.const === undefined && !hidden.includes(k))
+    .sort(([a], [b]) => rank(a) - rank(b));
   const required = new Set(schema.required ?? []);
   return (
     <div className="form-grid schema-form">

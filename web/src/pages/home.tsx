@@ -71,7 +71,7 @@ export function HomePage() {
         }
       />
       <div className="filter-bar">
-        <input ref={search} type="search" aria-label="Search projects" aria-keyshortcuts="/" placeholder="Search by name, key, description or tag  ( / )" value={q} onChange={(e) => setQ(e.target.value)} style={{ width: 340 }} />
+        <input ref={search} type="search" aria-label="Search projects" aria-keyshortcuts="/" placeholder="Search by name, key, description or tag  ( / )" value={q} onChange={(e) => setQ(e.target.value)} style={{ width: 380 }} />
         <select aria-label="Sort projects" value={sort} onChange={(e) => setParam('sort', e.target.value === 'activity' ? null : e.target.value)}>
           {SORTS.map((s) => (
             <option key={s.value} value={s.value}>
