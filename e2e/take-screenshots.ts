@@ -30,6 +30,16 @@ try {
   await api.call('POST', '/api/projects/RECEIVER_QA/recipes', { name: 'compute_trec_by_antenna', type: 'sql', inputs: ['receiver_temps'], output: 'trec_by_antenna', sql: TREC_BY_ANTENNA_SQL });
   const build = await api.call('POST', '/api/projects/RECEIVER_QA/builds', { targets: ['trec_by_antenna'], mode: 'required' });
   await waitForJobEnd(server, 'RECEIVER_QA', build.jobId);
+  await api.call('PUT', '/api/projects/RECEIVER_QA/datasets/receiver_temps/checks', {
+    metrics: { afterBuild: true, sql: [] },
+    checks: [
+      { type: 'not-null', column: 'antenna' },
+      { type: 'range', column: 'trec_k', max: 70, severity: 'warning' },
+      { type: 'in-set', column: 'band', values: ['3', '6', '7'] },
+      { type: 'metric-bounds', metric: 'records', error: { min: 1000 } },
+    ],
+  });
+  await api.call('POST', '/api/projects/RECEIVER_QA/datasets/receiver_temps/checks/run');
 
   const P = '/api/projects/ALMA_OPS';
   const scenarios = [
@@ -81,7 +91,14 @@ try {
     });
     const range = `from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`;
     await shot('monitoring-timeline', `/monitoring?${range}`, '[aria-label^="Runs of each scenario"] canvas');
+    await shot('monitoring-steps', `/monitoring?${range}&expand=step`, 'tr.step-row');
     await shot('monitoring-triggers', `/monitoring/triggers?${range}`, 'table');
+    await shot('dataset-checks', '/projects/RECEIVER_QA/datasets/receiver_temps/quality?edit', 'form[aria-label="Quality settings"] .list-item', async () => {
+      await page.locator('main').evaluate((main) => {
+        const form = main.querySelector('[aria-label="Quality settings"]') as HTMLElement;
+        main.scrollTop += form.getBoundingClientRect().top - main.getBoundingClientRect().top - 16;
+      });
+    });
   } finally {
     await b.close();
   }
