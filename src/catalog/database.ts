@@ -27,6 +27,9 @@ export async function openCatalogDatabase(options: { url?: string; home: string 
   if (options.url && /^postgres(ql)?:\/\//.test(options.url)) {
     dialect = 'postgres';
     const pool = new pg.Pool({ connectionString: options.url, max: 10 });
+    // An idle connection dropped by the server (restart, failover, admin command) must not
+    // crash the process: the pool discards it and the next query opens a new one.
+    pool.on('error', () => undefined);
     db = new Kysely<CatalogTables>({ dialect: new PostgresDialect({ pool }) });
   } else {
     dialect = 'sqlite';
