@@ -244,6 +244,7 @@ describe('web UI: the main path', () => {
     const notNull = editor.getByRole('group', { name: /^Check 1/ });
     expect(await notNull.getByLabel(/^Column/).locator('option').allTextContents()).toEqual(['— choose —', 'antenna', 'band', 'observed_at', 'trec_k', 'elevation_deg']);
     await notNull.getByLabel(/^Column/).selectOption('antenna');
+    await editor.getByText('Unsaved changes').waitFor();
     await add('Within a range');
     const range = editor.getByRole('group', { name: /^Check 2/ });
     await range.getByLabel(/^Column/).selectOption('trec_k');

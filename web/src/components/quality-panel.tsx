@@ -4,6 +4,7 @@ import { useSearchParams } from 'react-router-dom';
 import type { ColumnSchema, MetricsRecord, QualitySettings } from '../api/types';
 import { formatDateTime, formatNumber, formatRelative } from '../lib/format';
 import { useApi } from '../lib/use-api';
+import { useWarnBeforeUnload } from '../lib/use-warn-before-unload';
 import { COLORS, EChart } from './echart';
 import { SchemaForm, type JsonSchema } from './schema-form';
 import { Async, EmptyState, ErrorAlert, StatusBadge } from './ui';
@@ -17,7 +18,7 @@ export default function QualityPanel({ projectKey, dataset, columns }: { project
   const metrics = useApi<MetricsRecord[]>(projectApi(projectKey, 'datasets', dataset, 'metrics'), { limit: 200 });
   const checks = useApi<QualitySettings>(projectApi(projectKey, 'datasets', dataset, 'checks'), { limit: 200 });
   const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const [busy, setBusy] = useState<string | null>(null);
   const [chosen, setChosen] = useState<string | null>(null);
   // The editor's state is in the URL (?edit), so a reload keeps it open.
   const [params, setParams] = useSearchParams();
@@ -30,7 +31,7 @@ export default function QualityPanel({ projectKey, dataset, columns }: { project
   };
 
   const act = async (path: string) => {
-    setBusy(true);
+    setBusy(path);
     setError(null);
     try {
       await api.post(projectApi(projectKey, 'datasets', dataset, ...path.split('/')));
@@ -39,7 +40,7 @@ export default function QualityPanel({ projectKey, dataset, columns }: { project
     } catch (e) {
       setError(e);
     } finally {
-      setBusy(false);
+      setBusy(null);
     }
   };
 
@@ -60,11 +61,11 @@ export default function QualityPanel({ projectKey, dataset, columns }: { project
   return (
     <div className="stack">
       <div className="row">
-        <button type="button" className="btn" disabled={busy} onClick={() => void act('metrics/compute')}>
-          Compute metrics
+        <button type="button" className="btn" disabled={busy !== null} onClick={() => void act('metrics/compute')}>
+          {busy === 'metrics/compute' ? 'Computing…' : 'Compute metrics'}
         </button>
-        <button type="button" className="btn primary" disabled={busy} onClick={() => void act('checks/run')}>
-          Run checks
+        <button type="button" className="btn primary" disabled={busy !== null} onClick={() => void act('checks/run')}>
+          {busy === 'checks/run' ? 'Running checks…' : 'Run checks'}
         </button>
         <button type="button" className="btn" onClick={() => setEditing(!editing)} aria-expanded={editing}>
           {editing ? 'Close settings' : 'Edit checks'}
@@ -214,11 +215,14 @@ const TIME_TYPE = /date|time/i;
  */
 function SettingsEditor({ projectKey, dataset, settings, columns, metricNames, onSaved, onCancel }: { projectKey: string; dataset: string; settings: QualitySettings; columns: ColumnSchema[]; metricNames: string[]; onSaved: () => void; onCancel: () => void }) {
   const types = useApi<{ checks: CheckTypeInfo[] }>('/api/check-types');
-  const [value, setValue] = useState<Editable>(() => ({ metrics: { afterBuild: true, sql: [], ...settings.metrics }, checks: settings.checks, failBuildOnError: settings.failBuildOnError ?? false }));
+  const initial = useMemo<Editable>(() => ({ metrics: { afterBuild: true, sql: [], ...settings.metrics }, checks: settings.checks, failBuildOnError: settings.failBuildOnError ?? false }), [settings]);
+  const [value, setValue] = useState<Editable>(initial);
   const [json, setJson] = useState<string | null>(null);
   const [newType, setNewType] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [saving, setSaving] = useState(false);
+  const dirty = json !== null ? json !== JSON.stringify(initial, null, 2) : JSON.stringify(value) !== JSON.stringify(initial);
+  useWarnBeforeUnload(dirty && !saving);
   const columnNames = columns.map((c) => c.name);
   // Keyboard focus follows the editing: into an added check's first field, to the type picker after a removal.
   const checksBox = useRef<HTMLDivElement>(null);
@@ -398,6 +402,7 @@ function SettingsEditor({ projectKey, dataset, settings, columns, metricNames, o
           <button type="submit" className="btn primary" disabled={saving}>
             {saving ? 'Saving…' : 'Save settings'}
           </button>
+          {dirty ? <span className="small muted">Unsaved changes</span> : null}
           <button type="button" className="btn" onClick={onCancel}>
             Cancel
           </button>

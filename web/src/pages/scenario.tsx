@@ -10,6 +10,7 @@ import { SchemaForm, type FormValue, type Suggestions } from '../components/sche
 import { Async, EmptyState, ErrorAlert, LinkTabs, Loading, PageHeader, StatusBadge } from '../components/ui';
 import { formatDateTime, formatDuration, formatRelative } from '../lib/format';
 import { useApi, useInterval } from '../lib/use-api';
+import { useWarnBeforeUnload } from '../lib/use-warn-before-unload';
 import { LogView } from './job';
 
 const TABS = ['settings', 'runs', 'history'] as const;
@@ -72,6 +73,8 @@ function ScenarioEditor({ projectKey, scenario, onSaved }: { projectKey: string;
   const [notice, setNotice] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   useEffect(() => setDraft(scenario), [scenario]);
+  const dirty = JSON.stringify(draft) !== JSON.stringify(scenario);
+  useWarnBeforeUnload(dirty);
 
   const suggestions: Suggestions = useMemo(() => {
     const names = (datasets.data ?? []).map((d) => d.name);
@@ -96,8 +99,6 @@ function ScenarioEditor({ projectKey, scenario, onSaved }: { projectKey: string;
       setSaving(false);
     }
   };
-  const dirty = JSON.stringify(draft) !== JSON.stringify(scenario);
-
   return (
     <div className="stack">
       {dirty ? (
