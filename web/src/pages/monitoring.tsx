@@ -1,12 +1,13 @@
 import { useMemo } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
-import type { MonitoredScenario, Monitoring, MonitoringSteps, StepRunInRange } from '../api/types';
+import type { MonitoredScenario, Monitoring, MonitoringSteps } from '../api/types';
 import { EChart, outcomeColor } from '../components/echart';
 import { Gantt, type GanttBar } from '../components/gantt';
 import { projectPath } from '../components/layout';
 import { Async, EmptyState, ErrorAlert, LinkTabs, PageHeader, StatusBadge } from '../components/ui';
 import { formatClock, formatDateTime, formatDuration } from '../lib/format';
 import { useApi, useInterval } from '../lib/use-api';
+import { timelineRows, type TimelineRow } from '../lib/timeline-rows';
 import { useUrlText } from '../lib/use-url-text';
 
 const OUTCOMES = ['SUCCESS', 'WARNING', 'FAILED', 'ABORTED', 'RUNNING', 'QUEUED'];
@@ -151,58 +152,6 @@ export default function MonitoringPage() {
       </Async>
     </>
   );
-}
-
-interface TimelineRow {
-  key: string;
-  /** A scenario or, expanded to steps, one of its steps. */
-  step?: { name: string; type: string };
-  scenario: MonitoredScenario;
-  averageDurationMs: number | null;
-  lastDurationMs: number | null;
-  runs: { run: string; start: string | null; end: string | null; outcome: string; durationMs: number | null }[];
-}
-
-const mean = (xs: number[]) => (xs.length ? Math.round(xs.reduce((a, b) => a + b, 0) / xs.length) : null);
-
-/** One row per scenario; expanded to steps, each scenario row is followed by one row per step it ran in the range. */
-function timelineRows(scenarios: MonitoredScenario[], steps: MonitoringSteps | undefined): TimelineRow[] {
-  const scenarioRow = (s: MonitoredScenario): TimelineRow => ({ key: `${s.project}/${s.id}`, scenario: s, averageDurationMs: s.averageDurationMs, lastDurationMs: s.lastDurationMs, runs: s.runs.map((r) => ({ ...r, run: r.id })) });
-  if (!steps) return scenarios.map(scenarioRow);
-  // Step runs grouped by scenario, then by step name in the order the steps run.
-  type StepGroup = { type: string; index: number; runs: StepRunInRange[] };
-  const byScenario = new Map<string, Map<string, StepGroup>>();
-  for (const st of steps.steps) {
-    const k = `${st.project}/${st.scenario}`;
-    const names = byScenario.get(k) ?? new Map<string, StepGroup>();
-    const entry = names.get(st.name) ?? { type: st.type, index: st.index, runs: [] };
-    entry.index = Math.min(entry.index, st.index);
-    entry.runs.push(st);
-    names.set(st.name, entry);
-    byScenario.set(k, names);
-  }
-  return scenarios.flatMap((s) => {
-    const shown = new Set(s.runs.map((r) => r.id));
-    const names = [...(byScenario.get(`${s.project}/${s.id}`) ?? new Map<string, StepGroup>()).entries()].sort(([, a], [, b]) => a.index - b.index);
-    return [
-      scenarioRow(s),
-      ...names.flatMap(([name, e]): TimelineRow[] => {
-        const runs = e.runs.filter((r) => shown.has(r.run));
-        if (runs.length === 0) return [];
-        const ended = runs.filter((r) => r.durationMs !== null && r.end);
-        return [
-          {
-            key: `${s.project}/${s.id}/${name}`,
-            step: { name, type: e.type },
-            scenario: s,
-            averageDurationMs: mean(ended.map((r) => r.durationMs!)),
-            lastDurationMs: ended.length ? ended[ended.length - 1].durationMs : null,
-            runs: runs.map((r) => ({ run: r.run, start: r.start, end: r.end, outcome: r.outcome, durationMs: r.durationMs })),
-          },
-        ];
-      }),
-    ];
-  });
 }
 
 function Timeline({ scenarios, from, to, steps }: { scenarios: MonitoredScenario[]; from: number; to: number; steps?: MonitoringSteps }) {
