@@ -86,8 +86,9 @@ describe.each(backends)('catalog on $name', ({ open }) => {
       { username: 'alice', role: 'admin' },
       { username: 'bob', role: 'reader' },
     ]);
-    const updated = await catalog.projects.update(alice, 'ALMA_OPS', { description: 'Shift reports' });
+    const updated = await catalog.projects.update(alice, 'ALMA_OPS', { description: 'Shift reports', tags: ['qa', ' qa ', '', 'trec'] });
     expect(updated.description).toBe('Shift reports');
+    expect(updated.tags).toEqual(['qa', 'trec']);
   });
 
   it('keeps every revision of an object, with optimistic concurrency and revert data', async () => {

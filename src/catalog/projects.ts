@@ -10,7 +10,12 @@ export const NewProjectSchema = z.object({
   key: z.string(),
   name: z.string().min(1).max(200).optional(),
   description: z.string().max(10_000).optional(),
-  tags: z.array(z.string().max(50)).max(50).optional(),
+  // Tags are a set: trimmed, empty ones dropped, duplicates removed.
+  tags: z
+    .array(z.string().max(50))
+    .max(50)
+    .transform((tags) => [...new Set(tags.map((t) => t.trim()).filter(Boolean))])
+    .optional(),
 });
 export const ProjectPatchSchema = NewProjectSchema.omit({ key: true }).strict();
 

@@ -49,6 +49,7 @@ export async function startBuild(ws: Workspace, principal: Principal, projectKey
   const plan = planBuild(targets, mode, recipes, (name) => stale.get(name) ?? null);
   const jobs = new JobStore(ws);
   const jobId = await jobs.create(projectKey, principal, targets, mode, plan);
+  await ws.catalog.projects.touch(projectKey);
   const state = { abort: false, done: Promise.resolve(null as unknown as Job) };
   state.done = runJob(ws, jobs, projectKey, jobId, plan, new Map(recipes.map((r) => [r.name, r])), mode, state).finally(() => running.delete(jobId));
   running.set(jobId, state);
