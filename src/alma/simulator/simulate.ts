@@ -110,6 +110,7 @@ export async function simulate(input: SimulationOptionsInput, onProgress?: (p: S
         },
         trec.rows,
         o.spectraShare > 0 ? o.trec.spectrumChannels : null,
+        (table) => onProgress?.({ phase: 'writing', day, days: o.days, trecRows: trec.rows, table }),
       )),
     );
     return { tables, days: o.days, start: o.start, seed: o.seed };

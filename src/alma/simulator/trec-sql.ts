@@ -17,10 +17,13 @@ import { dbl, mixInlineSql, mixSql, u32Sql, uHiSql, uLoSql, wrapSql } from './tr
 
 const X = (n: number) => dbl(n);
 
-/** The plan table: one row per EB × antenna with the EB's columns (`TREC_PLAN_COLUMNS`), written by `TrecPlanWriter`. */
-export const PLAN_TABLE = 'sim_plan.main.trec_plan';
+/**
+ * The attached database holding `trec_plan` during the expansion: one row per unit with
+ * its EB's columns (the EB's `seed` as `eb_seed`), see `SimulationWriter.copyTrec`.
+ */
+export const PLAN_CATALOG = 'sim_plan';
 
-/** Plan rows fanned out to scans and basebands; `where` filters them. */
+/** Plan units with their EB, fanned out to scans and basebands; `where` filters them. */
 function cellsSql(where: string): string {
   const units = `SELECT eb::INTEGER AS eb, family::INTEGER AS family, band::INTEGER AS band, n_scans::BIGINT AS n_scans,
       start_ms::BIGINT AS start_ms, duration_ms::BIGINT AS duration_ms, eb_seed::BIGINT AS eb_seed,
@@ -30,7 +33,7 @@ function cellsSql(where: string): string {
       antenna::INTEGER AS antenna, cartridge::INTEGER AS cartridge, frontend::INTEGER AS frontend,
       seed::BIGINT AS seed, outliers::BIGINT AS outliers,
       nx0, nx1, nx2, nx3, ny0, ny1, ny2, ny3
-    FROM ${PLAN_TABLE} ${where}`;
+    FROM ${PLAN_CATALOG}.main.trec_plan ${where}`;
   // Scans first: their values (scanValues in trec-batch.ts) are shared by the four basebands.
   const scans = `SELECT *, unnest(range(n_scans)) AS s FROM (${units})`;
   const scanKeyed = `SELECT *, ${wrapSql('eb_seed + s * 2')} AS ks, ${wrapSql('eb_seed + s * 2 + 1')} AS kt FROM (${scans})`;

@@ -4,8 +4,8 @@ import { DOUBLE, DuckDBDataChunk, timestampValue, type DuckDBAppender, type Duck
 import { DuckDb } from '../../engine/duckdb.js';
 import type { RowTableSpec } from './tables.js';
 import { TREC_SPECTRUM_TABLE_NAME, TREC_TABLE_NAME } from './tables.js';
-import { ColumnTable, TREC_PLAN_COLUMNS, type TrecPlan, type TrecPlanColumn } from './trec-batch.js';
-import { spectrumRowsSql, trecRowsSql } from './trec-sql.js';
+import { TREC_EB_COLUMNS, TREC_UNIT_COLUMNS, type ColumnTable, type TrecEbColumn, type TrecPlan, type TrecUnitColumn } from './trec-batch.js';
+import { PLAN_CATALOG, spectrumRowsSql, trecRowsSql } from './trec-sql.js';
 
 /**
  * Writes the simulated tables through DuckDB: rows go into staging tables through
@@ -118,31 +118,36 @@ export class ColumnTableWriter<C extends string> {
 }
 
 /**
- * The database holding the Trec plan: a file in the spill folder with small row groups
- * (DuckDB's in-memory tables ignore ROW_GROUP_SIZE). A table scan is split into one task
- * per row group and keeps its order, so the expansion `COPY` runs on every thread and
- * still writes rows in insertion order.
+ * Row group size of the Trec plan's units in the expansion `COPY`: one task per row group
+ * (DuckDB splits a table scan by row group and keeps its order), so the expansion runs on
+ * every thread and still writes rows in insertion order.
  */
-export const PLAN_CATALOG = 'sim_plan';
 const PLAN_ROW_GROUP_SIZE = 8192;
 
-/** Appends Trec plans (units joined to their EBs) into `sim_plan.trec_plan`; the measurement rows only exist inside the COPY. */
+/** Appends Trec plans into `trec_eb` and `trec_unit`; the measurement rows only exist inside the COPY. */
 export class TrecPlanWriter {
   rows = 0;
-  private readonly joined = new ColumnTable<TrecPlanColumn>(TREC_PLAN_COLUMNS, 4096);
-  private constructor(private readonly plan: ColumnTableWriter<TrecPlanColumn>) {}
+  private constructor(
+    private readonly eb: ColumnTableWriter<TrecEbColumn>,
+    private readonly unit: ColumnTableWriter<TrecUnitColumn>,
+  ) {}
 
   static async create(conn: DuckDBConnection, chunkRows: number): Promise<TrecPlanWriter> {
-    return new TrecPlanWriter(await ColumnTableWriter.create(conn, 'trec_plan', TREC_PLAN_COLUMNS, chunkRows, PLAN_CATALOG));
+    return new TrecPlanWriter(
+      await ColumnTableWriter.create(conn, 'trec_eb', TREC_EB_COLUMNS, chunkRows),
+      await ColumnTableWriter.create(conn, 'trec_unit', TREC_UNIT_COLUMNS, chunkRows),
+    );
   }
 
   append(plan: TrecPlan): void {
-    this.plan.append(plan.joined(this.joined));
+    this.eb.append(plan.eb);
+    this.unit.append(plan.unit);
     this.rows += plan.rows;
   }
 
   close(): void {
-    this.plan.close();
+    this.eb.close();
+    this.unit.close();
   }
 }
 
@@ -217,8 +222,7 @@ export class SimulationWriter {
     // Output must not depend on thread scheduling: keep rows in insertion order.
     const conn = await db.connect();
     await conn.run('SET preserve_insertion_order = true');
-    mkdirSync(tempDirectory, { recursive: true });
-    await conn.run(`ATTACH ${sqlString(path.join(tempDirectory, 'plan.duckdb'))} AS ${PLAN_CATALOG} (ROW_GROUP_SIZE ${PLAN_ROW_GROUP_SIZE})`);
+
     return new SimulationWriter(db, conn, out, format, tempDirectory);
   }
 
@@ -226,11 +230,16 @@ export class SimulationWriter {
     return path.join(this.out, `${table}.${this.format}`);
   }
 
-  /** `rowGroupSize` bounds what the Parquet writer buffers (spectra rows are ~1 KB each). */
+  /**
+   * `rowGroupSize` 0 (the Trec expansions): one Parquet row group per source batch (one
+   * plan row group, ~8 k units). Any other size makes DuckDB's parallel, order-preserving
+   * COPY merge batches into row groups at points that depend on thread timing (it takes a
+   * batch within one vector of the size as is), so the bytes would differ between runs.
+   */
   private formatClause(rowGroupSize?: number): string {
     if (this.format === 'csv') return '(FORMAT csv, HEADER true)';
     // zstd: ~15 % smaller files than the default snappy for the same encoding time.
-    return rowGroupSize ? `(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${rowGroupSize})` : '(FORMAT parquet, COMPRESSION zstd)';
+    return rowGroupSize !== undefined ? `(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${rowGroupSize})` : '(FORMAT parquet, COMPRESSION zstd)';
   }
 
   async copyTable(table: string, rows: number): Promise<WrittenTable> {
@@ -241,19 +250,30 @@ export class SimulationWriter {
   }
 
   /** Expands the plan tables into `trec_measurement` (and `trec_spectrum` when `spectrumChannels` is set). */
-  async copyTrec(lookups: TrecLookups, rows: number, spectrumChannels: number | null): Promise<WrittenTable[]> {
+  async copyTrec(lookups: TrecLookups, rows: number, spectrumChannels: number | null, onTable?: (table: string) => void): Promise<WrittenTable[]> {
     const setList = async (name: string, values: readonly string[]) => {
       await this.conn.run(`SET VARIABLE ${name} = ${list(values)}::VARCHAR[]`);
     };
     await setList('sim_eb_uids', lookups.ebUids);
     await setList('sim_antenna_names', lookups.antennaNames);
     await setList('sim_cartridge_serials', lookups.cartridgeSerials);
+    // The expansion's source: units joined to their EB, in a file database with small row
+    // groups (in-memory tables ignore ROW_GROUP_SIZE), one scan task each. A join inside
+    // the COPY would make it single-threaded (a join output has no order-preserving batches).
+    mkdirSync(this.tempDirectory, { recursive: true });
+    await this.conn.run(`ATTACH ${sqlString(path.join(this.tempDirectory, 'plan.duckdb'))} AS ${PLAN_CATALOG} (ROW_GROUP_SIZE ${PLAN_ROW_GROUP_SIZE})`);
+    await this.conn.run(
+      `CREATE TABLE ${PLAN_CATALOG}.main.trec_plan AS SELECT u.*, e.* EXCLUDE (eb, seed), e.seed AS eb_seed FROM trec_unit u JOIN trec_eb e ON u.eb = e.eb ORDER BY u.rowid`,
+    );
+    await this.conn.run('DROP TABLE trec_unit');
+    await this.conn.run('DROP TABLE trec_eb');
     const file = this.filePath(TREC_TABLE_NAME);
-    await this.conn.run(`COPY (${trecSelectSql(lookups)}) TO ${sqlString(file)} ${this.formatClause()}`);
+    await this.conn.run(`COPY (${trecSelectSql(lookups)}) TO ${sqlString(file)} ${this.formatClause(0)}`);
     const written: WrittenTable[] = [{ name: TREC_TABLE_NAME, path: file, rows }];
     if (spectrumChannels !== null) {
+      onTable?.(TREC_SPECTRUM_TABLE_NAME);
       const spectrumFile = this.filePath(TREC_SPECTRUM_TABLE_NAME);
-      const reader = await this.conn.runAndReadAll(`COPY (${spectrumSelectSql(spectrumChannels)}) TO ${sqlString(spectrumFile)} ${this.formatClause(16384)}`);
+      const reader = await this.conn.runAndReadAll(`COPY (${spectrumSelectSql(spectrumChannels)}) TO ${sqlString(spectrumFile)} ${this.formatClause(0)}`);
       written.push({ name: TREC_SPECTRUM_TABLE_NAME, path: spectrumFile, rows: Number(reader.getRows()[0]?.[0] ?? 0) });
     }
     await this.conn.run(`DETACH ${PLAN_CATALOG}`);
