@@ -13,7 +13,7 @@ import {
   TRUTH_TABLE,
   type ArrayFamilyRow,
 } from './tables.js';
-import { RowTableWriter, SimulationWriter, TrecPlanWriter, type WrittenTable } from './writer.js';
+import { DENSE_SPECTRA_PLAN_ROW_GROUP_SIZE, PLAN_ROW_GROUP_SIZE, RowTableWriter, SimulationWriter, TrecPlanWriter, type WrittenTable } from './writer.js';
 
 export interface SimulationProgress {
   phase: 'generating' | 'writing';
@@ -111,6 +111,7 @@ export async function simulate(input: SimulationOptionsInput, onProgress?: (p: S
         trec.rows,
         o.spectraShare > 0 ? o.trec.spectrumChannels : null,
         (table) => onProgress?.({ phase: 'writing', day, days: o.days, trecRows: trec.rows, table }),
+        o.spectraShare >= 0.5 ? DENSE_SPECTRA_PLAN_ROW_GROUP_SIZE : PLAN_ROW_GROUP_SIZE,
       )),
     );
     return { tables, days: o.days, start: o.start, seed: o.seed };

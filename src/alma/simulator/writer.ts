@@ -120,9 +120,13 @@ export class ColumnTableWriter<C extends string> {
 /**
  * Row group size of the Trec plan's units in the expansion `COPY`: one task per row group
  * (DuckDB splits a table scan by row group and keeps its order), so the expansion runs on
- * every thread and still writes rows in insertion order.
+ * every thread and still writes rows in insertion order. Each becomes one Parquet row
+ * group (~115 k measurement rows); with spectra on most EBs use `DENSE_SPECTRA_PLAN_ROW_GROUP_SIZE`,
+ * since a spectrum row is ~1 KB (60 days with spectra on every EB: 1.6 GB peak RSS at
+ * 8,192, 0.8 GB at 2,048).
  */
-const PLAN_ROW_GROUP_SIZE = 8192;
+export const PLAN_ROW_GROUP_SIZE = 8192;
+export const DENSE_SPECTRA_PLAN_ROW_GROUP_SIZE = 2048;
 
 /** Appends Trec plans into `trec_eb` and `trec_unit`; the measurement rows only exist inside the COPY. */
 export class TrecPlanWriter {
@@ -250,7 +254,13 @@ export class SimulationWriter {
   }
 
   /** Expands the plan tables into `trec_measurement` (and `trec_spectrum` when `spectrumChannels` is set). */
-  async copyTrec(lookups: TrecLookups, rows: number, spectrumChannels: number | null, onTable?: (table: string) => void): Promise<WrittenTable[]> {
+  async copyTrec(
+    lookups: TrecLookups,
+    rows: number,
+    spectrumChannels: number | null,
+    onTable?: (table: string) => void,
+    planRowGroupSize = PLAN_ROW_GROUP_SIZE,
+  ): Promise<WrittenTable[]> {
     const setList = async (name: string, values: readonly string[]) => {
       await this.conn.run(`SET VARIABLE ${name} = ${list(values)}::VARCHAR[]`);
     };
@@ -261,7 +271,7 @@ export class SimulationWriter {
     // groups (in-memory tables ignore ROW_GROUP_SIZE), one scan task each. A join inside
     // the COPY would make it single-threaded (a join output has no order-preserving batches).
     mkdirSync(this.tempDirectory, { recursive: true });
-    await this.conn.run(`ATTACH ${sqlString(path.join(this.tempDirectory, 'plan.duckdb'))} AS ${PLAN_CATALOG} (ROW_GROUP_SIZE ${PLAN_ROW_GROUP_SIZE})`);
+    await this.conn.run(`ATTACH ${sqlString(path.join(this.tempDirectory, 'plan.duckdb'))} AS ${PLAN_CATALOG} (ROW_GROUP_SIZE ${planRowGroupSize})`);
     await this.conn.run(
       `CREATE TABLE ${PLAN_CATALOG}.main.trec_plan AS SELECT u.*, e.* EXCLUDE (eb, seed), e.seed AS eb_seed FROM trec_unit u JOIN trec_eb e ON u.eb = e.eb ORDER BY u.rowid`,
     );
