@@ -2,21 +2,9 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../io.js';
+import { captureIo as capture } from '../capture-io.js';
 import { runCli } from '../main.js';
 
-function capture(cwd: string): CliIo & { stdout: string; stderr: string } {
-  const io = {
-    stdout: '',
-    stderr: '',
-    out: (t: string) => void (io.stdout += t),
-    err: (t: string) => void (io.stderr += t),
-    isTty: false,
-    env: {},
-    cwd,
-  };
-  return io;
-}
 
 describe('llano alma simulate', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'llano-alma-cli-'));

@@ -3,21 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DuckDb } from '../../engine/duckdb.js';
-import type { CliIo } from '../io.js';
+import { captureIo as capture } from '../capture-io.js';
 import { runCli } from '../main.js';
 
-function capture(cwd: string): CliIo & { stdout: string; stderr: string } {
-  const io = {
-    stdout: '',
-    stderr: '',
-    out: (t: string) => void (io.stdout += t),
-    err: (t: string) => void (io.stderr += t),
-    isTty: false,
-    env: {},
-    cwd,
-  };
-  return io;
-}
 
 const NILE = [
   1120, 1160, 963, 1210, 1160, 1160, 813, 1230, 1370, 1140, 995, 935, 1110, 994, 1020, 960, 1180, 799, 958, 1140, 1100, 1210, 1150, 1250, 1260,

@@ -1,0 +1,15 @@
+import type { CliIo } from './io.js';
+
+/** A CliIo that keeps what the CLI prints, for tests and for running `llano` inside another program. */
+export function captureIo(cwd: string = process.cwd(), env: NodeJS.ProcessEnv = {}): CliIo & { stdout: string; stderr: string } {
+  const io = {
+    stdout: '',
+    stderr: '',
+    out: (t: string) => void (io.stdout += t),
+    err: (t: string) => void (io.stderr += t),
+    isTty: false,
+    env,
+    cwd,
+  };
+  return io;
+}
