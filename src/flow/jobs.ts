@@ -3,38 +3,10 @@ import { notFound } from '../common/errors.js';
 import { newTimeId, nowIso } from '../common/ids.js';
 import { HOST, ownerIsDead } from '../workspace/process-liveness.js';
 import type { Workspace } from '../workspace/workspace.js';
+import type { ActivityStatus, Job, JobStatus } from './job-types.js';
 import type { BuildMode, PlannedActivity } from './planner.js';
 
-export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'aborted';
-export type ActivityStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'up-to-date' | 'aborted';
-
-export interface JobActivity {
-  index: number;
-  recipe: string;
-  output: string;
-  status: ActivityStatus;
-  startedAt: string | null;
-  endedAt: string | null;
-  durationMs: number | null;
-  rows: number | null;
-  error: string | null;
-}
-
-export interface Job {
-  id: string;
-  projectKey: string;
-  kind: string;
-  status: JobStatus;
-  mode: string;
-  targets: string[];
-  createdBy: string;
-  createdAt: string;
-  startedAt: string | null;
-  endedAt: string | null;
-  durationMs: number | null;
-  error: string | null;
-  activities?: JobActivity[];
-}
+export type { ActivityStatus, Job, JobActivity, JobStatus } from './job-types.js';
 
 const ms = (a: string | null, b: string | null) => (a && b ? new Date(b).getTime() - new Date(a).getTime() : null);
 

@@ -80,26 +80,7 @@ export interface DataPage {
   offset?: number;
 }
 
-export interface HistogramBin {
-  low: number | string;
-  high: number | string;
-  count: number;
-}
-
-export interface ColumnStats {
-  name: string;
-  type: string;
-  count: number;
-  nulls: number;
-  distinct: number;
-  distinctIsApproximate: boolean;
-  min: unknown;
-  max: unknown;
-  mean: number | null;
-  stddev: number | null;
-  topValues: { value: unknown; count: number }[];
-  histogram: HistogramBin[];
-}
+export type { ColumnStats, HistogramBin } from '../../../src/engine/column-stats.js';
 
 export interface Recipe {
   name: string;
@@ -133,36 +114,7 @@ export interface FlowGraph {
   edges: { from: string; to: string }[];
 }
 
-export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'aborted';
-export type ActivityStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'up-to-date' | 'aborted';
-
-export interface JobActivity {
-  index: number;
-  recipe: string;
-  output: string;
-  status: ActivityStatus;
-  startedAt: string | null;
-  endedAt: string | null;
-  durationMs: number | null;
-  rows: number | null;
-  error: string | null;
-}
-
-export interface Job {
-  id: string;
-  projectKey: string;
-  kind: string;
-  status: JobStatus;
-  mode: string;
-  targets: string[];
-  createdBy: string;
-  createdAt: string;
-  startedAt: string | null;
-  endedAt: string | null;
-  durationMs: number | null;
-  error: string | null;
-  activities?: JobActivity[];
-}
+export type { ActivityStatus, Job, JobActivity, JobStatus } from '../../../src/flow/job-types.js';
 
 export interface Revision {
   revision: number;

@@ -1,0 +1,31 @@
+/** Build jobs as the API returns them. Types only, so the web UI can import them too. */
+export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'aborted';
+export type ActivityStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'up-to-date' | 'aborted';
+
+export interface JobActivity {
+  index: number;
+  recipe: string;
+  output: string;
+  status: ActivityStatus;
+  startedAt: string | null;
+  endedAt: string | null;
+  durationMs: number | null;
+  rows: number | null;
+  error: string | null;
+}
+
+export interface Job {
+  id: string;
+  projectKey: string;
+  kind: string;
+  status: JobStatus;
+  mode: string;
+  targets: string[];
+  createdBy: string;
+  createdAt: string;
+  startedAt: string | null;
+  endedAt: string | null;
+  durationMs: number | null;
+  error: string | null;
+  activities?: JobActivity[];
+}
