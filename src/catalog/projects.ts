@@ -4,6 +4,7 @@ import { badRequest, conflict, notFound } from '../common/errors.js';
 import { nowIso } from '../common/ids.js';
 import { assertProjectKey, assertUsername } from '../common/names.js';
 import { checkRole, PROJECT_ROLES, type Principal, type ProjectRole } from './access.js';
+import type { Member, Project } from './project-types.js';
 import type { CatalogTables } from './tables.js';
 
 export const NewProjectSchema = z.object({
@@ -19,22 +20,7 @@ export const NewProjectSchema = z.object({
 });
 export const ProjectPatchSchema = NewProjectSchema.omit({ key: true }).strict();
 
-export interface Project {
-  key: string;
-  name: string;
-  description: string;
-  tags: string[];
-  createdAt: string;
-  createdBy: string;
-  updatedAt: string;
-  /** The caller's role (admins see `admin`). */
-  role?: ProjectRole;
-}
-
-export interface Member {
-  username: string;
-  role: ProjectRole;
-}
+export type { Member, Project } from './project-types.js';
 
 const toProject = (r: CatalogTables['projects'], role?: ProjectRole): Project => ({
   key: r.key,

@@ -5,6 +5,7 @@ import { badRequest, conflict, notFound, unauthorized } from '../common/errors.j
 import { newId, newSecret, nowIso, sha256 } from '../common/ids.js';
 import { assertUsername } from '../common/names.js';
 import type { Principal } from './access.js';
+import type { ApiKeyInfo, User } from './user-types.js';
 import type { CatalogTables } from './tables.js';
 
 export const NewUserSchema = z.object({
@@ -16,22 +17,7 @@ export const NewUserSchema = z.object({
 });
 export type NewUser = z.infer<typeof NewUserSchema>;
 
-export interface User {
-  id: string;
-  username: string;
-  displayName: string | null;
-  email: string | null;
-  isAdmin: boolean;
-  createdAt: string;
-}
-
-export interface ApiKeyInfo {
-  id: string;
-  name: string;
-  prefix: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-}
+export type { ApiKeyInfo, User } from './user-types.js';
 
 const SESSION_DAYS = 14;
 

@@ -24,13 +24,29 @@ export type BuildRequest = z.input<typeof BuildRequestSchema>;
 /** Running builds of this process, so they can be aborted and awaited. */
 const running = new Map<string, { abort: boolean; done: Promise<Job> }>();
 
-/** Why a recipe's output is stale right now (null when up to date). */
-export async function recipeStaleness(ws: Workspace, projectKey: string, recipe: RecipeBase): Promise<StaleReason> {
-  const output = await resolveSource(ws, projectKey, recipe.output).catch(() => null);
+type Resolved = Awaited<ReturnType<typeof resolveSource>> | null;
+
+/**
+ * Resolves each dataset of a project at most once: judging the staleness of a whole flow
+ * reads every dataset as an output and again as the input of its readers.
+ */
+export function datasetResolver(ws: Workspace, projectKey: string): (name: string) => Promise<Resolved> {
+  const cache = new Map<string, Promise<Resolved>>();
+  return (name) => {
+    let r = cache.get(name);
+    if (!r) {
+      r = resolveSource(ws, projectKey, name).catch(() => null);
+      cache.set(name, r);
+    }
+    return r;
+  };
+}
+
+/** Why a recipe's output is stale right now (null when up to date). Pass one resolver to judge many recipes. */
+export async function recipeStaleness(ws: Workspace, projectKey: string, recipe: RecipeBase, resolve = datasetResolver(ws, projectKey)): Promise<StaleReason> {
+  const output = await resolve(recipe.output);
   const tokens: Record<string, string | null> = {};
-  for (const input of recipe.inputs) {
-    tokens[input] = (await resolveSource(ws, projectKey, input).catch(() => null))?.versionToken ?? null;
-  }
+  for (const input of recipe.inputs) tokens[input] = (await resolve(input))?.versionToken ?? null;
   return staleReason(recipeSignature(recipe as unknown as Record<string, unknown>), output?.version?.lineage, tokens);
 }
 
@@ -45,7 +61,8 @@ export async function startBuild(ws: Workspace, principal: Principal, projectKey
   const unknown = targets.filter((t) => !datasets.has(t));
   if (unknown.length) throw badRequest(`Unknown dataset${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}`);
   const stale = new Map<string, StaleReason>();
-  if (mode === 'required') for (const r of recipes) stale.set(r.name, await recipeStaleness(ws, projectKey, r));
+  const resolve = datasetResolver(ws, projectKey);
+  if (mode === 'required') for (const r of recipes) stale.set(r.name, await recipeStaleness(ws, projectKey, r, resolve));
   const plan = planBuild(targets, mode, recipes, (name) => stale.get(name) ?? null);
   const jobs = new JobStore(ws);
   const jobId = await jobs.create(projectKey, principal, targets, mode, plan);
@@ -104,8 +121,7 @@ async function runJob(ws: Workspace, jobs: JobStore, projectKey: string, jobId: 
       const def = (await ws.catalog.objects.get<DatasetDefinition>(projectKey, DATASET_KIND, a.output))?.body;
       pending = await beginVersion(ws, projectKey, a.output, { jobId, inDatabase: def?.storage.type === 'postgres' });
       const ctx = await recipeContext(ws, projectKey, recipe, (m) => void jobs.log(projectKey, jobId, 'info', `${a.recipe}: ${m}`));
-      const tokens: Record<string, string> = {};
-      for (const input of recipe.inputs) tokens[input] = (await resolveSource(ws, projectKey, input)).versionToken ?? 'none';
+      const tokens = Object.fromEntries(ctx.inputs.map((i) => [i.name, i.versionToken ?? 'none']));
       const target = await recipeTarget(ws, projectKey, a.output, def, pending.path);
       const result = await recipeType(recipe.type).run(ctx, recipe, target);
       const written: TableSource = target.kind === 'parquet' ? { kind: 'parquet', paths: [target.path] } : { kind: 'postgres', connection: target.connection, table: target.table };

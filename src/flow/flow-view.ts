@@ -4,7 +4,7 @@ import type { DatasetDefinition } from '../datasets/definitions.js';
 import { currentVersions } from '../datasets/versions.js';
 import type { RecipeBase } from '../recipes/recipe-type.js';
 import type { Workspace } from '../workspace/workspace.js';
-import { recipeStaleness } from './build.js';
+import { datasetResolver, recipeStaleness } from './build.js';
 import { datasetNodeId, flowEdges, recipeNodeId, type FlowEdge, type FlowNode } from './graph.js';
 import { RECIPE_KIND } from './recipes-service.js';
 
@@ -35,7 +35,8 @@ export async function getFlow(ws: Workspace, principal: Principal, projectKey: s
   for (const v of latest) if (!lastAttempt.has(v.dataset)) lastAttempt.set(v.dataset, v.status);
 
   const staleness = new Map<string, string | null>();
-  for (const r of recipes) staleness.set(r.name, await recipeStaleness(ws, projectKey, r.body));
+  const resolve = datasetResolver(ws, projectKey);
+  for (const r of recipes) staleness.set(r.name, await recipeStaleness(ws, projectKey, r.body, resolve));
   const producer = new Map(recipes.map((r) => [r.body.output, r.name]));
 
   const nodes: FlowNode[] = [];

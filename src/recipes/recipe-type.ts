@@ -19,6 +19,8 @@ export interface RecipeInput {
   name: string;
   source: TableSource;
   definition: DatasetDefinition;
+  /** Identity of the data read (content hash, file size+mtime…), recorded in the output's lineage. */
+  versionToken: string | null;
 }
 
 /** Where a run writes: a Parquet file (managed output) or a PostgreSQL table (pushdown). */

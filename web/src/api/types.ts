@@ -1,43 +1,14 @@
 /** Shapes of the API's answers, as the UI uses them (see GET /api/openapi.json). */
-export type ProjectRole = 'reader' | 'writer' | 'admin';
-
-export interface User {
-  id: string;
-  username: string;
-  displayName: string | null;
-  email: string | null;
-  isAdmin: boolean;
-  createdAt: string;
-}
+export type { User } from '../../../src/catalog/user-types.js';
+export type { Member, Project, ProjectRole } from '../../../src/catalog/project-types.js';
+import type { ApiKeyInfo as StoredApiKey, User } from '../../../src/catalog/user-types.js';
 
 export interface Me extends Partial<User> {
   via: string;
 }
 
-export interface Project {
-  key: string;
-  name: string;
-  description: string;
-  tags: string[];
-  createdAt: string;
-  createdBy: string;
-  updatedAt: string;
-  role?: ProjectRole;
-}
-
-export interface Member {
-  username: string;
-  role: ProjectRole;
-}
-
-export interface ApiKeyInfo {
-  id: string;
-  name: string;
-  prefix: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  key?: string;
-}
+/** The secret `key` comes back once, when the key is created. */
+export type ApiKeyInfo = StoredApiKey & { key?: string };
 
 export interface ColumnSchema {
   name: string;
