@@ -11,16 +11,22 @@ export function useUrlText(name: string): [string, (value: string) => void] {
   const [params, setParams] = useSearchParams();
   const fromUrl = params.get(name) ?? '';
   const [text, setText] = useState(fromUrl);
-  const written = useRef(fromUrl);
+  // Values we wrote that the URL may still report, oldest first. Under load the router applies
+  // them after later keystrokes, so an older one coming back is not a navigation to adopt.
+  const pending = useRef<string[]>([]);
   useEffect(() => {
-    if (fromUrl !== written.current) {
-      written.current = fromUrl;
-      setText(fromUrl);
+    const ours = pending.current.indexOf(fromUrl);
+    if (ours >= 0) {
+      pending.current = pending.current.slice(ours + 1);
+      return;
     }
+    // A change we did not make (back button, link): the URL wins.
+    pending.current = [];
+    setText(fromUrl);
   }, [fromUrl]);
   const set = (value: string) => {
     setText(value);
-    written.current = value;
+    pending.current.push(value);
     setParams(
       (prev) => {
         const next = new URLSearchParams(prev);
