@@ -18,6 +18,8 @@ import { i64, list, struct, writeStruct, type ThriftStruct } from './thrift-comp
 
 export interface EncodedRowGroup {
   rows: number;
+  /** What the pages were compressed with: the file must say the same. */
+  compression: ParquetCompression;
   chunks: EncodedColumnChunk[];
 }
 
@@ -73,8 +75,9 @@ const pathInSchema = (spec: ParquetColumnSpec): string[] => (spec.type === 'floa
 
 /** Encodes one row group: `values[i]` holds column i's first `rows` values. */
 export function encodeRowGroup(columns: readonly ParquetColumnSpec[], values: readonly ColumnValues[], rows: number, compression: ParquetCompression = 'snappy'): EncodedRowGroup {
+  if (!Number.isSafeInteger(rows) || rows < 0) throw new RangeError(`row count must be a whole number of rows, got ${rows}`);
   if (values.length !== columns.length) throw new RangeError(`${columns.length} columns but ${values.length} value arrays`);
-  return { rows, chunks: columns.map((c, i) => encodeColumnChunk(c, values[i], rows, compression)) };
+  return { rows, compression, chunks: columns.map((c, i) => encodeColumnChunk(c, values[i], rows, compression)) };
 }
 
 export class ParquetFileWriter {
@@ -117,6 +120,7 @@ export class ParquetFileWriter {
   writeRowGroup(group: EncodedRowGroup): void {
     if (this.closed) throw new Error(`${this.path} is closed`);
     if (group.chunks.length !== this.columns.length) throw new RangeError(`row group has ${group.chunks.length} columns, file has ${this.columns.length}`);
+    if (group.compression !== this.compression) throw new RangeError(`row group is compressed with ${group.compression}, the file with ${this.compression}`);
     const start = this.offset;
     let uncompressed = 0;
     const chunks = group.chunks.map((chunk, i) => {
