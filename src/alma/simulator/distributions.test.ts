@@ -11,7 +11,7 @@ describe('simulated distributions', () => {
   const tsys = new Map<number, number[]>();
   for (const day of sim.days()) {
     executions.push(...day.executions);
-    const c = day.trec.columns;
+    const c = day.trec;
     for (let i = 0; i < day.trec.length; i += 3) {
       const band = c.band[i];
       if (!trec.has(band)) {

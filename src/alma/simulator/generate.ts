@@ -8,14 +8,15 @@ import { ARRAY_FAMILIES, resolveOptions, type ResolvedOptions, type SimulationOp
 import { ProjectPool } from './projects.js';
 import { Rng } from './rng.js';
 import { generateFamilyDay, type EbSlot, type GapRow, type ShiftRow } from './shifts.js';
-import { TrecPlan, expandTrecPlan, type TrecBatch } from './trec-batch.js';
+import { TrecPlan } from './trec-batch.js';
+import { expandTrecPlan, type TrecRows } from './trec-expand.js';
 import { planTrecForEb } from './trec.js';
 import { Weather } from './weather.js';
 
 /**
  * The simulation as a stream of days. Each day's batch holds that day's rows of every
- * table; the Trec rows come as a compact plan (per EB and EB × antenna) that the writer
- * expands in DuckDB, or `trec` expands in JS. Nothing is kept across days except
+ * table; the Trec rows come as a compact plan (per EB and EB × antenna) that the writer's
+ * worker threads expand, or `trec` expands on first access. Nothing is kept across days except
  * the state the model needs (device fleet, weather, backlogs), so any length of
  * history streams in bounded memory.
  */
@@ -31,7 +32,7 @@ export interface DayBatch {
   /** The day's Trec measurements as plan rows; reused between days, so consume it before pulling the next day. */
   trecPlan: TrecPlan;
   /** The day's Trec measurement rows, expanded in JS from `trecPlan` on first access (same values as the file). */
-  readonly trec: TrecBatch;
+  readonly trec: TrecRows;
 }
 
 export interface StaticTables {
@@ -129,7 +130,7 @@ export class Simulation {
       const { deviceChanges, truth } = this.fleet.drain();
       const jobRuns = jobs.day(dayMs, executions, trecRowsByEb, previousDayRows);
       previousDayRows = shifts.length + gaps.length + executions.length;
-      let expanded: TrecBatch | null = null;
+      let expanded: TrecRows | null = null;
       yield {
         day: new Date(dayMs).toISOString().slice(0, 10),
         shifts,

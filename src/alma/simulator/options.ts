@@ -219,9 +219,9 @@ export const simulationOptionsSchema = z
     observing: observingModelSchema.prefault({}),
     weather: weatherModelSchema.prefault({}),
     jobs: jobsModelSchema.prefault({}),
-    /** Rows per columnar batch handed to DuckDB. */
-    batchRows: z.number().int().min(16).max(2048).default(2048),
-    /** DuckDB memory limit while writing (the Trec table spills beyond it). */
+    /** Worker threads expanding and encoding the Trec files (default: one per CPU). */
+    threads: z.number().int().min(1).max(64).optional(),
+    /** DuckDB memory limit while writing the other tables. */
     memoryLimit: z.string().default('640MB'),
   })
   .strict();

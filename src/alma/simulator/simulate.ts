@@ -13,7 +13,10 @@ import {
   TRUTH_TABLE,
   type ArrayFamilyRow,
 } from './tables.js';
-import { DENSE_SPECTRA_PLAN_ROW_GROUP_SIZE, PLAN_ROW_GROUP_SIZE, RowTableWriter, SimulationWriter, TrecPlanWriter, type WrittenTable } from './writer.js';
+import { frontEndSerial } from './identifiers.js';
+import { TREC_SPECTRUM_TABLE_NAME, TREC_TABLE_NAME } from './tables.js';
+import { TrecSink } from './trec-sink.js';
+import { RowTableWriter, SimulationWriter, type WrittenTable } from './writer.js';
 
 export interface SimulationProgress {
   phase: 'generating' | 'writing';
@@ -30,6 +33,10 @@ export interface SimulationResult {
   start: string;
   seed: number;
 }
+
+/** Measurement rows per Trec row group (~10 MB encoded); fewer with spectra on most EBs (a spectrum row is ~1 KB). */
+const TREC_CHUNK_ROWS = 131_072;
+const TREC_DENSE_SPECTRA_CHUNK_ROWS = 16_384;
 
 const FAMILY_INFO: Record<string, Omit<ArrayFamilyRow, 'array_family' | 'n_antennas'>> = {
   '12m': { label: '12 [m]', dsa_kind: 'TWELVE-M', correlator: 'BL' },
@@ -79,8 +86,20 @@ export async function simulate(input: SimulationOptionsInput, onProgress?: (p: S
       truth: await RowTableWriter.create(conn, TRUTH_TABLE),
       jobRun: await RowTableWriter.create(conn, JOB_RUN_TABLE),
     };
-    const trec = await TrecPlanWriter.create(conn, o.batchRows);
+    const spectra = o.spectraShare > 0;
+    const trec = new TrecSink({
+      trecPath: writer.stagingPath(TREC_TABLE_NAME),
+      spectrumPath: spectra ? writer.stagingPath(TREC_SPECTRUM_TABLE_NAME) : null,
+      channels: spectra ? o.trec.spectrumChannels : null,
+      antennaNames: sim.antennas.map((a) => a.name),
+      frontEndNames: Array.from({ length: sim.antennas.length + o.devices.spareFrontEnds + 1 }, (_, n) => frontEndSerial(n)),
+      // A spectrum row is ~1 KB: with spectra on most EBs, smaller row groups bound the memory.
+      chunkRows: o.spectraShare >= 0.5 ? TREC_DENSE_SPECTRA_CHUNK_ROWS : TREC_CHUNK_ROWS,
+      threads: o.threads,
+    });
+    let trecPlanned = 0;
     let day = 0;
+    try {
     for (const batch of sim.days()) {
       dayWriters.shift.append(batch.shifts);
       dayWriters.gap.append(batch.gaps);
@@ -88,32 +107,28 @@ export async function simulate(input: SimulationOptionsInput, onProgress?: (p: S
       dayWriters.deviceChange.append(batch.deviceChanges);
       dayWriters.truth.append(batch.truth);
       dayWriters.jobRun.append(batch.jobRuns);
-      trec.append(batch.trecPlan);
+      trecPlanned += batch.trecPlan.rows;
+      await trec.append(batch.trecPlan, sim.ebUids, sim.fleet.cartridgeSerials);
       day++;
-      onProgress?.({ phase: 'generating', day, days: o.days, trecRows: trec.rows });
+      onProgress?.({ phase: 'generating', day, days: o.days, trecRows: trecPlanned });
     }
+    } catch (e) {
+      trec.abort();
+      throw e;
+    }
+    // The small tables are written by DuckDB's threads while the Trec workers finish.
+    const trecDone = trec.finish(sim.ebUids, sim.fleet.cartridgeSerials);
+    trecDone.catch(() => {});
     const all = [...Object.values(staticWriters), ...Object.values(dayWriters)];
     for (const w of all) {
       w.close();
-      onProgress?.({ phase: 'writing', day, days: o.days, trecRows: trec.rows, table: w.spec.name });
+      onProgress?.({ phase: 'writing', day, days: o.days, trecRows: trecPlanned, table: w.spec.name });
       tables.push(await writer.copyTable(w.spec.name, w.rows));
     }
-    trec.close();
-    onProgress?.({ phase: 'writing', day, days: o.days, trecRows: trec.rows, table: 'trec_measurement' });
-    tables.push(
-      ...(await writer.copyTrec(
-        {
-          ebUids: sim.ebUids,
-          antennaNames: sim.antennas.map((a) => a.name),
-          cartridgeSerials: sim.fleet.cartridgeSerials,
-          frontEndCount: sim.antennas.length + o.devices.spareFrontEnds,
-        },
-        trec.rows,
-        o.spectraShare > 0 ? o.trec.spectrumChannels : null,
-        (table) => onProgress?.({ phase: 'writing', day, days: o.days, trecRows: trec.rows, table }),
-        o.spectraShare >= 0.5 ? DENSE_SPECTRA_PLAN_ROW_GROUP_SIZE : PLAN_ROW_GROUP_SIZE,
-      )),
-    );
+    onProgress?.({ phase: 'writing', day, days: o.days, trecRows: trecPlanned, table: TREC_TABLE_NAME });
+    await trecDone;
+    tables.push(await writer.adopt(TREC_TABLE_NAME, writer.stagingPath(TREC_TABLE_NAME), trec.trecRows));
+    if (spectra) tables.push(await writer.adopt(TREC_SPECTRUM_TABLE_NAME, writer.stagingPath(TREC_SPECTRUM_TABLE_NAME), trec.spectrumRows));
     return { tables, days: o.days, start: o.start, seed: o.seed };
   } finally {
     writer.close();

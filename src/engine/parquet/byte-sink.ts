@@ -23,6 +23,14 @@ export class ByteSink {
     this.view = new DataView(grown.buffer);
   }
 
+  /**
+   * Direct writes for hot loops: `reserve(n)` first, then write up to n bytes into
+   * `raw()` from `length` on and advance `length` yourself.
+   */
+  raw(): Uint8Array {
+    return this.buf;
+  }
+
   byte(b: number): void {
     this.reserve(1);
     this.buf[this.length++] = b;

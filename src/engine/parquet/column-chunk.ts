@@ -17,9 +17,16 @@ export type ParquetCompression = 'snappy' | 'none';
 export interface ParquetColumnSpec {
   name: string;
   type: ParquetType;
+  /** Strings only: an index below 0 is a null (the column is OPTIONAL). */
+  nullable?: boolean;
+  /**
+   * Numbers only: dictionary-encode (RLE_DICTIONARY) when few distinct values repeat, as
+   * constants per run do; falls back to PLAIN past `NUMERIC_DICTIONARY_LIMIT` entries.
+   */
+  dictionary?: boolean;
 }
 
-/** Strings as indices into a dictionary (unused entries are dropped from the file). */
+/** Strings as indices into a dictionary (unused entries are dropped from the file; -1 is null in a nullable column). */
 export interface DictionaryValues {
   dictionary: readonly string[];
   indices: Int32Array;
@@ -46,6 +53,7 @@ export interface EncodedColumnChunk {
   encodings: number[];
   numValues: number;
   uncompressedSize: number;
+  nullCount: number;
   /** Min and max as Parquet's PLAIN bytes, or null when there is no value to bound. */
   min: Uint8Array | null;
   max: Uint8Array | null;
@@ -56,6 +64,9 @@ export const PARQUET_TYPE = { INT32: 1, INT64: 2, FLOAT: 4, DOUBLE: 5, BYTE_ARRA
 export const ENCODING = { PLAIN: 0, RLE: 3, RLE_DICTIONARY: 8 } as const;
 export const CODEC = { UNCOMPRESSED: 0, SNAPPY: 1 } as const;
 const PAGE_TYPE = { DATA_PAGE: 0, DICTIONARY_PAGE: 2 } as const;
+
+/** Distinct values above which a numeric dictionary is abandoned for PLAIN. */
+export const NUMERIC_DICTIONARY_LIMIT = 1 << 16;
 
 /** Values per data page: ~1 MB of doubles, so a reader never buffers a huge page. */
 const PAGE_VALUES = 131072;
@@ -111,10 +122,22 @@ function numericBounds(a: Float32Array | Float64Array | Int32Array, type: Parque
 }
 
 class PageWriter {
-  readonly out = new ByteSink(1 << 16);
+  readonly out: ByteSink;
   uncompressedSize = 0;
 
-  constructor(private readonly compression: ParquetCompression) {}
+  /** `expectedBytes`: a guess of the chunk's size, so the buffer rarely grows. */
+  constructor(
+    private readonly compression: ParquetCompression,
+    expectedBytes: number,
+  ) {
+    this.out = new ByteSink(Math.max(1024, expectedBytes + 256));
+  }
+
+  /** The pages' bytes; a view when the buffer is nearly full (no copy), else a trimmed copy. */
+  bytes(): Uint8Array {
+    const view = this.out.view8();
+    return view.length >= view.buffer.byteLength * 0.75 ? view : this.out.copy();
+  }
 
   /** Appends one page: its Thrift header, then its (compressed) body. */
   page(body: Uint8Array, header: (uncompressed: number, compressed: number) => ReturnType<typeof struct>): void {
@@ -142,38 +165,94 @@ class PageWriter {
 }
 
 function encodeNumbers(type: ParquetType, values: Float32Array | Float64Array | Int32Array, rows: number, pages: PageWriter): Omit<EncodedColumnChunk, 'bytes' | 'uncompressedSize'> {
-  const body = new ByteSink(0);
   for (let start = 0; start < rows || start === 0; start += PAGE_VALUES) {
     const end = Math.min(rows, start + PAGE_VALUES);
     const bytes = type === 'int64' || type === 'timestamp' ? int64Bytes(values as Float64Array, start, end) : leBytes(values, start, end);
-    body.clear();
-    body.bytes(bytes);
-    pages.dataPage(body.view8(), end - start, ENCODING.PLAIN);
+    pages.dataPage(bytes, end - start, ENCODING.PLAIN);
     if (end >= rows) break;
   }
   const [min, max] = numericBounds(values.subarray(0, rows), type);
-  return { dictionaryBytes: 0, encodings: [ENCODING.PLAIN, ENCODING.RLE], numValues: rows, min, max };
+  return { dictionaryBytes: 0, encodings: [ENCODING.PLAIN, ENCODING.RLE], numValues: rows, nullCount: 0, min, max };
+}
+
+/** Dictionary keys: the number itself, but −0 apart from 0 (a Map treats them as one). */
+const NEGATIVE_ZERO = 'neg0';
+
+/**
+ * Dictionary-encodes numbers, or returns null (nothing written) when they have more than
+ * `NUMERIC_DICTIONARY_LIMIT` distinct values. A value equal to its predecessor (the
+ * common case: constants per scan, unit or EB) reuses its index without a lookup.
+ */
+function encodeNumericDictionary(type: ParquetType, values: Float32Array | Float64Array | Int32Array, rows: number, pages: PageWriter): Omit<EncodedColumnChunk, 'bytes' | 'uncompressedSize'> | null {
+  const index = new Map<number | string, number>();
+  const distinct: number[] = [];
+  const indices = new Int32Array(rows);
+  let previous = NaN;
+  let previousIndex = -1;
+  for (let i = 0; i < rows; i++) {
+    const v = values[i];
+    if (v === previous && v !== 0) {
+      indices[i] = previousIndex;
+      continue;
+    }
+    // Values cycling with period 4 (per baseband) reuse the index of four rows back.
+    if (i >= 4 && v === values[i - 4] && v !== 0) {
+      indices[i] = previousIndex = indices[i - 4];
+      previous = v;
+      continue;
+    }
+    const key = v === 0 && 1 / v < 0 ? NEGATIVE_ZERO : v;
+    let at = index.get(key);
+    if (at === undefined) {
+      if (distinct.length >= NUMERIC_DICTIONARY_LIMIT) return null;
+      at = distinct.length;
+      index.set(key, at);
+      distinct.push(v);
+    }
+    indices[i] = previousIndex = at;
+    previous = v;
+  }
+  const dictionaryValues = type === 'float' ? Float32Array.from(distinct) : type === 'int32' ? Int32Array.from(distinct) : Float64Array.from(distinct);
+  const dictionaryPage = type === 'int64' || type === 'timestamp' ? int64Bytes(dictionaryValues as Float64Array, 0, distinct.length) : leBytes(dictionaryValues, 0, distinct.length);
+  pages.dictionaryPage(dictionaryPage, distinct.length);
+  const dictionaryBytes = pages.out.length;
+  const width = bitWidth(Math.max(0, distinct.length - 1));
+  const body = new ByteSink(1024);
+  for (let start = 0; start < rows || start === 0; start += PAGE_VALUES) {
+    const end = Math.min(rows, start + PAGE_VALUES);
+    body.clear();
+    body.byte(width);
+    writeRleHybrid(body, indices.subarray(start, end), end - start, width);
+    pages.dataPage(body.view8(), end - start, ENCODING.RLE_DICTIONARY);
+    if (end >= rows) break;
+  }
+  const [min, max] = numericBounds(dictionaryValues, type);
+  return { dictionaryBytes, encodings: [ENCODING.PLAIN, ENCODING.RLE, ENCODING.RLE_DICTIONARY], numValues: rows, nullCount: 0, min, max };
 }
 
 function compareBytes(a: Uint8Array, b: Uint8Array): number {
   return Buffer.compare(a, b);
 }
 
-function encodeDictionary(column: DictionaryValues, rows: number, pages: PageWriter): Omit<EncodedColumnChunk, 'bytes' | 'uncompressedSize'> {
+function encodeDictionary(column: DictionaryValues, rows: number, nullable: boolean, pages: PageWriter): Omit<EncodedColumnChunk, 'bytes' | 'uncompressedSize'> {
   const { dictionary, indices } = column;
-  // Renumber the entries in first-use order so unused ones are not written.
+  // Renumber the entries in first-use order so unused ones are not written; nulls get no index.
   const local = new Int32Array(dictionary.length).fill(-1);
   const used: number[] = [];
   const renumbered = new Int32Array(rows);
+  const defined = nullable ? new Uint8Array(rows) : null;
+  let nonNull = 0;
   for (let i = 0; i < rows; i++) {
     const g = indices[i];
+    if (g < 0 && defined) continue;
     let l = local[g];
     if (l === undefined) throw new RangeError(`dictionary index ${g} out of range (dictionary of ${dictionary.length})`);
     if (l < 0) {
       l = local[g] = used.length;
       used.push(g);
     }
-    renumbered[i] = l;
+    if (defined) defined[i] = 1;
+    renumbered[nonNull++] = l;
   }
   const encoded = used.map((g) => utf8.encode(dictionary[g]));
   const dict = new ByteSink(1024);
@@ -185,11 +264,23 @@ function encodeDictionary(column: DictionaryValues, rows: number, pages: PageWri
   const dictionaryBytes = pages.out.length;
   const width = bitWidth(Math.max(0, used.length - 1));
   const body = new ByteSink(1024);
+  const levels = new ByteSink(256);
+  let valueAt = 0;
   for (let start = 0; start < rows || start === 0; start += PAGE_VALUES) {
     const end = Math.min(rows, start + PAGE_VALUES);
     body.clear();
+    let present = end - start;
+    if (defined) {
+      present = 0;
+      for (let i = start; i < end; i++) present += defined[i];
+      levels.clear();
+      writeRleHybrid(levels, defined.subarray(start, end), end - start, 1);
+      body.int32LE(levels.length);
+      body.bytes(levels.view8());
+    }
     body.byte(width);
-    writeRleHybrid(body, renumbered.subarray(start, end), end - start, width);
+    writeRleHybrid(body, renumbered.subarray(valueAt, valueAt + present), present, width);
+    valueAt += present;
     pages.dataPage(body.view8(), end - start, ENCODING.RLE_DICTIONARY);
     if (end >= rows) break;
   }
@@ -199,7 +290,7 @@ function encodeDictionary(column: DictionaryValues, rows: number, pages: PageWri
     if (!min || compareBytes(b, min) < 0) min = b;
     if (!max || compareBytes(b, max) > 0) max = b;
   }
-  return { dictionaryBytes, encodings: [ENCODING.PLAIN, ENCODING.RLE, ENCODING.RLE_DICTIONARY], numValues: rows, min, max };
+  return { dictionaryBytes, encodings: [ENCODING.PLAIN, ENCODING.RLE, ENCODING.RLE_DICTIONARY], numValues: rows, nullCount: rows - nonNull, min, max };
 }
 
 function encodeFloatList(column: FloatListValues, rows: number, pages: PageWriter): Omit<EncodedColumnChunk, 'bytes' | 'uncompressedSize'> {
@@ -229,7 +320,7 @@ function encodeFloatList(column: FloatListValues, rows: number, pages: PageWrite
     if (end >= rows) break;
   }
   const [min, max] = numericBounds(values.subarray(0, rows * listLength), 'float-list');
-  return { dictionaryBytes: 0, encodings: [ENCODING.PLAIN, ENCODING.RLE], numValues: rows * listLength, min, max };
+  return { dictionaryBytes: 0, encodings: [ENCODING.PLAIN, ENCODING.RLE], numValues: rows * listLength, nullCount: 0, min, max };
 }
 
 function isDictionary(v: ColumnValues): v is DictionaryValues {
@@ -248,14 +339,25 @@ const ARRAY_FOR: Record<Exclude<ParquetType, 'string' | 'float-list'>, Function>
   timestamp: Float64Array,
 };
 
+/** About the PLAIN size of a column chunk (dictionary-encoded ones come out smaller). */
+function expectedBytes(spec: ParquetColumnSpec, values: ColumnValues, rows: number): number {
+  if (spec.type === 'float-list') return rows * (values as FloatListValues).listLength * 4 + rows * 4;
+  if (spec.type === 'string' || spec.dictionary) return rows / 2;
+  return rows * (spec.type === 'float' || spec.type === 'int32' ? 4 : 8);
+}
+
 /** Encodes `rows` values of one column. Throws a RangeError when the values do not fit the type. */
 export function encodeColumnChunk(spec: ParquetColumnSpec, values: ColumnValues, rows: number, compression: ParquetCompression): EncodedColumnChunk {
-  const pages = new PageWriter(compression);
+  const pages = new PageWriter(compression, expectedBytes(spec, values, rows));
   let encoded: Omit<EncodedColumnChunk, 'bytes' | 'uncompressedSize'>;
   if (spec.type === 'string') {
     if (!isDictionary(values)) throw new RangeError(`column ${spec.name}: a string column takes { dictionary, indices }`);
     if (values.indices.length < rows) throw new RangeError(`column ${spec.name}: ${values.indices.length} indices for ${rows} rows`);
-    encoded = encodeDictionary(values, rows, pages);
+    encoded = encodeDictionary(values, rows, spec.nullable === true, pages);
+  } else if (spec.nullable) {
+    throw new RangeError(`column ${spec.name}: only string columns can be nullable`);
+  } else if (spec.dictionary && spec.type === 'float-list') {
+    throw new RangeError(`column ${spec.name}: float lists cannot be dictionary-encoded`);
   } else if (spec.type === 'float-list') {
     if (!isFloatList(values)) throw new RangeError(`column ${spec.name}: a float-list column takes { values, listLength }`);
     encoded = encodeFloatList(values, rows, pages);
@@ -264,8 +366,8 @@ export function encodeColumnChunk(spec: ParquetColumnSpec, values: ColumnValues,
     if (!(values instanceof expected)) throw new RangeError(`column ${spec.name}: a ${spec.type} column takes a ${expected.name}`);
     const numbers = values as Float32Array | Float64Array | Int32Array;
     if (numbers.length < rows) throw new RangeError(`column ${spec.name}: ${numbers.length} values for ${rows} rows`);
-    encoded = encodeNumbers(spec.type, numbers, rows, pages);
+    encoded = (spec.dictionary && encodeNumericDictionary(spec.type, numbers, rows, pages)) || encodeNumbers(spec.type, numbers, rows, pages);
   }
-  return { ...encoded, bytes: pages.out.copy(), uncompressedSize: pages.uncompressedSize };
+  return { ...encoded, bytes: pages.bytes(), uncompressedSize: pages.uncompressedSize };
 }
 

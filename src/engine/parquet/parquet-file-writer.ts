@@ -8,7 +8,7 @@ import { i64, list, struct, writeStruct, type ThriftStruct } from './thrift-comp
  * then the footer (schema, row groups, statistics) on `close`. Row groups are encoded
  * apart (`encodeRowGroup`, a pure function worker threads can run), so a producer can
  * encode in parallel and append in order: the bytes depend only on the data and the
- * row-group boundaries, never on thread timing. Every column is REQUIRED (no nulls).
+ * row-group boundaries, never on thread timing. Columns are REQUIRED, except string columns marked `nullable`.
  *
  * Why Llano has its own writer: the simulator's Trec table must stream at millions of
  * rows per second on two cores, and DuckDB's Parquet writer alone costs ~1.3 µs of CPU
@@ -31,7 +31,7 @@ function writeAll(fd: number, bytes: Uint8Array): void {
 }
 
 const CONVERTED = { UTF8: 0, LIST: 3, TIMESTAMP_MICROS: 10 } as const;
-const REPETITION = { REQUIRED: 0, REPEATED: 2 } as const;
+const REPETITION = { REQUIRED: 0, OPTIONAL: 1, REPEATED: 2 } as const;
 
 function physicalType(spec: ParquetColumnSpec): number {
   switch (spec.type) {
@@ -53,7 +53,7 @@ function physicalType(spec: ParquetColumnSpec): number {
 /** Schema elements of one column (three for a list: the LIST group, `list`, `element`). */
 function schemaElements(spec: ParquetColumnSpec): ThriftStruct[] {
   const leaf = (name: string, extra: (readonly [number, ThriftStruct | number | undefined])[] = []) =>
-    struct([1, physicalType(spec)], [3, REPETITION.REQUIRED], [4, name], ...extra);
+    struct([1, physicalType(spec)], [3, spec.nullable ? REPETITION.OPTIONAL : REPETITION.REQUIRED], [4, name], ...extra);
   switch (spec.type) {
     case 'string':
       return [leaf(spec.name, [[6, CONVERTED.UTF8], [10, struct([1, struct()])]])];
@@ -129,7 +129,7 @@ export class ParquetFileWriter {
       writeAll(this.fd, chunk.bytes);
       this.offset += chunk.bytes.length;
       uncompressed += chunk.uncompressedSize;
-      const statistics = chunk.min && chunk.max ? struct([3, i64(0)], [5, chunk.max], [6, chunk.min]) : undefined;
+      const statistics = chunk.min && chunk.max ? struct([3, i64(chunk.nullCount)], [5, chunk.max], [6, chunk.min]) : undefined;
       const meta = struct(
         [1, physicalType(spec)],
         [2, list('i32', chunk.encodings)],

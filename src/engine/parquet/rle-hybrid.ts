@@ -30,19 +30,38 @@ function writeRleRun(out: ByteSink, count: number, value: number, width: number)
 
 function writeBitPacked(out: ByteSink, values: ArrayLike<number>, start: number, groups: number, end: number, width: number): void {
   out.varint(groups * 2 + 1);
-  let acc = 0;
-  let bits = 0;
+  out.reserve(groups * width);
+  const buf = out.raw();
+  let o = out.length;
   const stop = start + groups * 8;
-  for (let i = start; i < stop; i++) {
-    // Values past the end pad the last group with zeros.
-    acc += (i < end ? values[i] : 0) * 2 ** bits;
-    bits += width;
-    while (bits >= 8) {
-      out.byte(acc % 256);
-      acc = Math.floor(acc / 256);
-      bits -= 8;
+  if (width <= 24) {
+    // Fits 32-bit integer arithmetic: fewer than 8 bits wait in `acc` before each value.
+    let acc = 0;
+    let bits = 0;
+    for (let i = start; i < stop; i++) {
+      acc |= (i < end ? values[i] : 0) << bits;
+      bits += width;
+      while (bits >= 8) {
+        buf[o++] = acc & 255;
+        acc >>>= 8;
+        bits -= 8;
+      }
+    }
+  } else {
+    let acc = 0;
+    let bits = 0;
+    for (let i = start; i < stop; i++) {
+      // Values past the end pad the last group with zeros.
+      acc += (i < end ? values[i] : 0) * 2 ** bits;
+      bits += width;
+      while (bits >= 8) {
+        buf[o++] = acc % 256;
+        acc = Math.floor(acc / 256);
+        bits -= 8;
+      }
     }
   }
+  out.length = o;
 }
 
 /** Appends the hybrid encoding of `values[0…n)` (each below 2^width) to `out`. */

@@ -1,0 +1,287 @@
+import { ColumnTable, TREC_PLAN_COLUMNS, cellKey, cellOutlier, scanValues, type ScanValues, type TrecPlan, type TrecPlanColumn } from './trec-batch.js';
+import { mix32, normalHi, normalLo } from './trec-noise.js';
+
+/**
+ * Expands Trec plan units (one row per EB × antenna, joined to their EB: `TrecPlan.joined`)
+ * into the measurement rows, column by column into typed arrays, in the file's order:
+ * unit after unit, scan-major (cell = s × 4 + k). Every value is a pure function of the
+ * unit's plan row and the cell (counter-based hashes, `trec-noise.ts`), so any range of
+ * units expands the same on any thread, and the truth table computed from the same
+ * hashes matches the file exactly.
+ *
+ * Spectra: the rows of EBs with `spectra` set also get `channels` values per polarisation,
+ * the scalar Trec shaped across the baseband (zero-mean IF-slope U-shape, a standing-wave
+ * ripple) plus channel noise twice the scalar's.
+ */
+
+/** Measurement rows; strings are codes (EB index, antenna, family, band, baseband, sideband, cartridge, front end). */
+export class TrecRows {
+  length = 0;
+  readonly eb: Int32Array;
+  readonly caldataid: Int32Array;
+  readonly scan: Int32Array;
+  /** Microseconds since the epoch (the file's TIMESTAMP unit). */
+  readonly start_us: Float64Array;
+  readonly end_us: Float64Array;
+  readonly antenna: Int32Array;
+  readonly family: Int32Array;
+  readonly band: Int32Array;
+  readonly baseband: Int32Array;
+  /** 0 none (double sideband), 1 LSB, 2 USB. */
+  readonly sideband: Int32Array;
+  readonly freq_lo_ghz: Float64Array;
+  readonly freq_hi_ghz: Float64Array;
+  readonly trec_x: Float32Array;
+  readonly trec_y: Float32Array;
+  readonly tsys_x: Float32Array;
+  readonly tsys_y: Float32Array;
+  readonly tatm_x: Float32Array;
+  readonly tatm_y: Float32Array;
+  readonly tau: Float32Array;
+  readonly water: Float32Array;
+  readonly groundtemperature: Float32Array;
+  readonly groundpressure: Float32Array;
+  readonly groundrelhumidity: Float32Array;
+  readonly cartridge: Int32Array;
+  readonly frontend: Int32Array;
+
+  constructor(readonly capacity: number) {
+    const i32 = () => new Int32Array(capacity);
+    const f64 = () => new Float64Array(capacity);
+    const f32 = () => new Float32Array(capacity);
+    this.eb = i32();
+    this.caldataid = i32();
+    this.scan = i32();
+    this.start_us = f64();
+    this.end_us = f64();
+    this.antenna = i32();
+    this.family = i32();
+    this.band = i32();
+    this.baseband = i32();
+    this.sideband = i32();
+    this.freq_lo_ghz = f64();
+    this.freq_hi_ghz = f64();
+    this.trec_x = f32();
+    this.trec_y = f32();
+    this.tsys_x = f32();
+    this.tsys_y = f32();
+    this.tatm_x = f32();
+    this.tatm_y = f32();
+    this.tau = f32();
+    this.water = f32();
+    this.groundtemperature = f32();
+    this.groundpressure = f32();
+    this.groundrelhumidity = f32();
+    this.cartridge = i32();
+    this.frontend = i32();
+  }
+}
+
+/** Spectra of the rows of EBs with spectra: keys, and `channels` floats per row and polarisation. */
+export class SpectrumRows {
+  length = 0;
+  readonly eb: Int32Array;
+  readonly caldataid: Int32Array;
+  readonly antenna: Int32Array;
+  readonly baseband: Int32Array;
+  readonly x: Float32Array;
+  readonly y: Float32Array;
+
+  constructor(
+    readonly capacity: number,
+    readonly channels: number,
+  ) {
+    this.eb = new Int32Array(capacity);
+    this.caldataid = new Int32Array(capacity);
+    this.antenna = new Int32Array(capacity);
+    this.baseband = new Int32Array(capacity);
+    this.x = new Float32Array(capacity * channels);
+    this.y = new Float32Array(capacity * channels);
+  }
+}
+
+/** Channel shape of each baseband: depends on channel and baseband only. */
+function spectrumShapes(channels: number): Float64Array[] {
+  return [0, 1, 2, 3].map((k) =>
+    Float64Array.from({ length: channels }, (_, ch) => {
+      const u = ((ch + 0.5) / channels) * 2 - 1;
+      return 1 + 0.06 * (u * u - 1 / 3) + 0.01 * Math.sin(ch * 0.37 + k);
+    }),
+  );
+}
+
+/** Spectrum noise keys live far from the scalar ones (cellKey … + 3) of the same cell. */
+const SPECTRUM_KEY_OFFSET = 0x6a09e667;
+
+export interface ExpandedTrec {
+  rows: TrecRows;
+  spectra: SpectrumRows | null;
+}
+
+/** Per-baseband plan columns, gathered once per call. */
+interface BasebandColumns {
+  nx: Float64Array[];
+  ny: Float64Array[];
+  lo: Float64Array[];
+  hi: Float64Array[];
+  sb: Float64Array[];
+  tf: Float64Array[];
+}
+
+/**
+ * Expands units [0, plan.length) of a joined plan. `channels` null: no spectra; else the
+ * rows of EBs with `spectra` = 1 also get spectra of that many channels. `reuse`: the
+ * previous call's result, whose arrays are overwritten when they are large enough (a
+ * worker expanding chunk after chunk then allocates almost nothing).
+ */
+export function expandTrecUnits(plan: ColumnTable<TrecPlanColumn>, channels: number | null, reuse?: ExpandedTrec): ExpandedTrec {
+  const P = plan.columns;
+  const units = plan.length;
+  let total = 0;
+  let spectrumTotal = 0;
+  for (let u = 0; u < units; u++) {
+    const n = P.n_scans[u] * 4;
+    total += n;
+    if (P.spectra[u] === 1) spectrumTotal += n;
+  }
+  const out = reuse && reuse.rows.capacity >= total ? reuse.rows : new TrecRows(total);
+  out.length = 0;
+  let spectra: SpectrumRows | null = null;
+  if (channels !== null) spectra = reuse?.spectra && reuse.spectra.channels === channels && reuse.spectra.capacity >= spectrumTotal ? reuse.spectra : new SpectrumRows(spectrumTotal, channels);
+  if (spectra) spectra.length = 0;
+  const shapes = channels !== null ? spectrumShapes(channels) : [];
+  const bb: BasebandColumns = {
+    nx: [P.nx0, P.nx1, P.nx2, P.nx3],
+    ny: [P.ny0, P.ny1, P.ny2, P.ny3],
+    lo: [P.lo0, P.lo1, P.lo2, P.lo3],
+    hi: [P.hi0, P.hi1, P.hi2, P.hi3],
+    sb: [P.sb0, P.sb1, P.sb2, P.sb3],
+    tf: [P.tf0, P.tf1, P.tf2, P.tf3],
+  };
+  const scan: ScanValues = { startMs: 0, endMs: 0, airmass: 0, tatm: 0 };
+  let r = 0;
+  for (let u = 0; u < units; u++) {
+    const first = r;
+    r = expandUnit(P, bb, u, scan, out, r);
+    if (spectra !== null && P.spectra[u] === 1) expandSpectra(P, u, out, first, r, shapes, spectra);
+  }
+  out.length = r;
+  return { rows: out, spectra };
+}
+
+/**
+ * The rows of unit `u` from row `r` on; returns the next row. One small function per unit
+ * (rather than one loop over all units) lets V8 optimise it after a few units.
+ */
+function expandUnit(P: Record<TrecPlanColumn, Float64Array>, bb: BasebandColumns, u: number, scan: ScanValues, out: TrecRows, r: number): number {
+  const n = P.n_scans[u];
+  const seed = P.seed[u];
+  const outliers = P.outliers[u];
+  const eb = P.eb[u];
+  const antenna = P.antenna[u];
+  const family = P.family[u];
+  const band = P.band[u];
+  const cartridge = P.cartridge[u];
+  const frontend = P.frontend[u];
+  const groundT = P.ground_t[u];
+  const groundP = P.ground_p[u];
+  const groundRh = P.ground_rh[u];
+  const eta = P.eta[u];
+  const noise = P.noise[u];
+  const gainNum = P.gain_num[u];
+  const tauZenith = P.tau_zenith[u];
+  const water0 = P.pwv[u] / 1000;
+  for (let s = 0; s < n; s++) {
+    scanValues(P.eb_seed[u], s, n, P.start_ms[u], P.duration_ms[u], groundT, scan);
+    const startUs = scan.startMs * 1000;
+    const endUs = scan.endMs * 1000;
+    const airmass = scan.airmass;
+    const tatm = scan.tatm;
+    const scanNumber = 1 + 3 * s + (s > 0 ? 1 : 0);
+    for (let k = 0; k < 4; k++) {
+      const cell = s * 4 + k;
+      const key = cellKey(seed, cell);
+      const h0 = mix32(key);
+      const h1 = mix32(key + 1);
+      const h2 = mix32(key + 2);
+      let trecX = bb.nx[k][u] * (1 + noise * normalLo(h0));
+      let trecY = bb.ny[k][u] * (1 + noise * normalHi(h0));
+      if (outliers !== 0 && hasBit(outliers, cell)) {
+        const o = cellOutlier(seed, cell, P.outlier_factor_lo[u], P.outlier_factor_hi[u], P.non_physical_share[u]);
+        if (o.pol === 0) trecX = o.nonPhysical ? o.value : trecX * o.value;
+        else trecY = o.nonPhysical ? o.value : trecY * o.value;
+      }
+      const tau = tauZenith * bb.tf[k][u] * (1 + 0.02 * normalLo(h1));
+      const trans = Math.exp(-tau * airmass);
+      const sky = eta * tatm * (1 - trans) + (1 - eta) * groundT;
+      const gain = gainNum / (eta * trans);
+      out.eb[r] = eb;
+      out.caldataid[r] = s + 1;
+      out.scan[r] = scanNumber;
+      out.start_us[r] = startUs;
+      out.end_us[r] = endUs;
+      out.antenna[r] = antenna;
+      out.family[r] = family;
+      out.band[r] = band;
+      out.baseband[r] = k;
+      out.sideband[r] = bb.sb[k][u];
+      out.freq_lo_ghz[r] = bb.lo[k][u];
+      out.freq_hi_ghz[r] = bb.hi[k][u];
+      out.trec_x[r] = trecX;
+      out.trec_y[r] = trecY;
+      out.tsys_x[r] = gain * (Math.max(trecX, 1) + sky);
+      out.tsys_y[r] = gain * (Math.max(trecY, 1) + sky);
+      out.tatm_x[r] = tatm + 0.5 * normalLo(h2);
+      out.tatm_y[r] = tatm + 0.5 * normalHi(h2);
+      out.tau[r] = tau;
+      out.water[r] = water0 * (1 + 0.02 * normalHi(h1));
+      out.groundtemperature[r] = groundT;
+      out.groundpressure[r] = groundP;
+      out.groundrelhumidity[r] = groundRh;
+      out.cartridge[r] = cartridge;
+      out.frontend[r] = frontend;
+      r++;
+    }
+  }
+  return r;
+}
+
+/** Bit `bit` (0–51) of a mask held in a double. */
+function hasBit(mask: number, bit: number): boolean {
+  return Math.floor(mask / 2 ** bit) % 2 === 1;
+}
+
+/** Spectra of rows [first, end) (one unit's): the row's scalar Trec across the channels, plus noise. */
+function expandSpectra(P: Record<TrecPlanColumn, Float64Array>, u: number, rows: TrecRows, first: number, end: number, shapes: Float64Array[], spectra: SpectrumRows): void {
+  const channels = spectra.channels;
+  const spread = 2 * P.noise[u];
+  const seed = P.seed[u];
+  const x = spectra.x;
+  const y = spectra.y;
+  for (let r = first; r < end; r++) {
+    const cell = r - first;
+    const k = cell & 3;
+    const shape = shapes[k];
+    const trecX = rows.trec_x[r];
+    const trecY = rows.trec_y[r];
+    const base = mix32(cellKey(seed, cell) + SPECTRUM_KEY_OFFSET);
+    const sr = spectra.length++;
+    const at = sr * channels;
+    for (let ch = 0; ch < channels; ch++) {
+      const h = mix32(base + ch);
+      x[at + ch] = trecX * (shape[ch] + spread * normalLo(h));
+      y[at + ch] = trecY * (shape[ch] + spread * normalHi(h));
+    }
+    spectra.eb[sr] = rows.eb[r];
+    spectra.caldataid[sr] = rows.caldataid[r];
+    spectra.antenna[sr] = rows.antenna[r];
+    spectra.baseband[sr] = k;
+  }
+}
+
+/** All measurement rows of a plan (one day's, as `DayBatch.trec` gives them). */
+export function expandTrecPlan(plan: TrecPlan): TrecRows {
+  const joined = new ColumnTable<TrecPlanColumn>(TREC_PLAN_COLUMNS, Math.max(1, plan.unit.length));
+  plan.appendJoinedTo(joined);
+  return expandTrecUnits(joined, null).rows;
+}
