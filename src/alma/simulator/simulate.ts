@@ -12,6 +12,7 @@ import {
   SHIFT_TABLE,
   TRUTH_TABLE,
   type ArrayFamilyRow,
+  type RowTableSpec,
 } from './tables.js';
 import { frontEndSerial } from './identifiers.js';
 import { TREC_SPECTRUM_TABLE_NAME, TREC_TABLE_NAME } from './tables.js';
@@ -51,15 +52,19 @@ const FAMILY_INFO: Record<string, Omit<ArrayFamilyRow, 'array_family' | 'n_anten
 export async function simulate(input: SimulationOptionsInput, onProgress?: (p: SimulationProgress) => void): Promise<SimulationResult> {
   const sim = new Simulation(input);
   const o = sim.options;
-  const writer = await SimulationWriter.open(o.out, o.format, o.memoryLimit);
+  const writer = new SimulationWriter(o.out, o.format, o.memoryLimit);
+  const open: { abort(): void | Promise<void> }[] = [];
+  const rowTable = <Row>(spec: RowTableSpec<Row>): RowTableWriter<Row> => {
+    const w = new RowTableWriter(spec, writer.stagingPath(spec.name));
+    open.push(w);
+    return w;
+  };
   try {
-    const conn = writer.conn;
-    const tables: WrittenTable[] = [];
     const staticWriters = {
-      antenna: await RowTableWriter.create(conn, ANTENNA_TABLE),
-      pad: await RowTableWriter.create(conn, PAD_TABLE),
-      arrayFamily: await RowTableWriter.create(conn, ARRAY_FAMILY_TABLE),
-      configuration: await RowTableWriter.create(conn, CONFIGURATION_TABLE),
+      antenna: rowTable(ANTENNA_TABLE),
+      pad: rowTable(PAD_TABLE),
+      arrayFamily: rowTable(ARRAY_FAMILY_TABLE),
+      configuration: rowTable(CONFIGURATION_TABLE),
     };
     staticWriters.antenna.append(
       sim.antennas.map((a) => ({ antennaname: a.name, antenna_type: a.kind, array_family: a.family, dish_m: a.dishM, maker: a.maker, executive: a.executive })),
@@ -79,12 +84,12 @@ export async function simulate(input: SimulationOptionsInput, onProgress?: (p: S
       })),
     );
     const dayWriters = {
-      shift: await RowTableWriter.create(conn, SHIFT_TABLE),
-      gap: await RowTableWriter.create(conn, GAP_TABLE),
-      execution: await RowTableWriter.create(conn, EXECUTION_TABLE),
-      deviceChange: await RowTableWriter.create(conn, DEVICE_CHANGE_TABLE),
-      truth: await RowTableWriter.create(conn, TRUTH_TABLE),
-      jobRun: await RowTableWriter.create(conn, JOB_RUN_TABLE),
+      shift: rowTable(SHIFT_TABLE),
+      gap: rowTable(GAP_TABLE),
+      execution: rowTable(EXECUTION_TABLE),
+      deviceChange: rowTable(DEVICE_CHANGE_TABLE),
+      truth: rowTable(TRUTH_TABLE),
+      jobRun: rowTable(JOB_RUN_TABLE),
     };
     const spectra = o.spectraShare > 0;
     const trec = new TrecSink({
@@ -97,9 +102,9 @@ export async function simulate(input: SimulationOptionsInput, onProgress?: (p: S
       chunkRows: o.spectraShare >= 0.5 ? TREC_DENSE_SPECTRA_CHUNK_ROWS : TREC_CHUNK_ROWS,
       threads: o.threads,
     });
+    open.push(trec);
     let trecPlanned = 0;
     let day = 0;
-    try {
     for (const batch of sim.days()) {
       dayWriters.shift.append(batch.shifts);
       dayWriters.gap.append(batch.gaps);
@@ -112,25 +117,22 @@ export async function simulate(input: SimulationOptionsInput, onProgress?: (p: S
       day++;
       onProgress?.({ phase: 'generating', day, days: o.days, trecRows: trecPlanned });
     }
-    } catch (e) {
-      trec.abort();
-      throw e;
-    }
-    // The small tables are written by DuckDB's threads while the Trec workers finish.
-    const trecDone = trec.finish(sim.ebUids, sim.fleet.cartridgeSerials);
-    trecDone.catch(() => {});
-    const all = [...Object.values(staticWriters), ...Object.values(dayWriters)];
-    for (const w of all) {
-      w.close();
+    const tables: WrittenTable[] = [];
+    for (const w of [...Object.values(staticWriters), ...Object.values(dayWriters)]) {
       onProgress?.({ phase: 'writing', day, days: o.days, trecRows: trecPlanned, table: w.spec.name });
-      tables.push(await writer.copyTable(w.spec.name, w.rows));
+      w.close();
+      tables.push(await writer.adopt(w.spec.name, w.rows));
     }
     onProgress?.({ phase: 'writing', day, days: o.days, trecRows: trecPlanned, table: TREC_TABLE_NAME });
-    await trecDone;
-    tables.push(await writer.adopt(TREC_TABLE_NAME, writer.stagingPath(TREC_TABLE_NAME), trec.trecRows));
-    if (spectra) tables.push(await writer.adopt(TREC_SPECTRUM_TABLE_NAME, writer.stagingPath(TREC_SPECTRUM_TABLE_NAME), trec.spectrumRows));
+    await trec.finish(sim.ebUids, sim.fleet.cartridgeSerials);
+    tables.push(await writer.adopt(TREC_TABLE_NAME, trec.trecRows));
+    if (spectra) tables.push(await writer.adopt(TREC_SPECTRUM_TABLE_NAME, trec.spectrumRows));
     return { tables, days: o.days, start: o.start, seed: o.seed };
+  } catch (e) {
+    // Nothing half-written stays behind: unfinished files go with the temporary folder.
+    for (const w of open) await w.abort();
+    throw e;
   } finally {
-    writer.close();
+    await writer.close();
   }
 }

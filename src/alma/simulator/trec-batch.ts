@@ -86,13 +86,11 @@ export class ColumnTable<C extends string> {
     this.columns = Object.fromEntries(names.map((n) => [n, new Float64Array(capacity)])) as Record<C, Float64Array>;
   }
 
-  /** A table over existing columns (e.g. received from another thread). */
-  static over<C extends string>(names: readonly C[], columns: Record<C, Float64Array>, length: number): ColumnTable<C> {
-    const table = new ColumnTable(names, 0);
-    table.columns = columns;
-    table.capacity = length;
-    table.length = length;
-    return table;
+  /** Takes existing columns (e.g. received from another thread) as this table's rows. */
+  adopt(columns: Record<C, Float64Array>, length: number): void {
+    this.columns = columns;
+    this.capacity = length;
+    this.length = length;
   }
 
   /** Makes room for one more row and returns its index (the caller fills it). */
@@ -113,6 +111,18 @@ export class ColumnTable<C extends string> {
     }
   }
 
+  /** Appends all rows of a table with the same columns. */
+  appendRows(other: ColumnTable<C>): void {
+    this.reserve(this.length + other.length);
+    for (const n of this.names) this.columns[n].set(other.columns[n].subarray(0, other.length), this.length);
+    this.length += other.length;
+  }
+
+  /** The first `length` rows of every column, copied into arrays of their own (to transfer). */
+  sliceColumns(): Record<C, Float64Array> {
+    return Object.fromEntries(this.names.map((n) => [n, this.columns[n].slice(0, this.length)])) as Record<C, Float64Array>;
+  }
+
   clear(): void {
     this.length = 0;
   }
@@ -124,7 +134,7 @@ export class TrecPlan {
   /** Measurement rows the plan expands to. */
   rows = 0;
 
-  /** Appends the unit rows, each joined to its EB row, to `out`. */
+  /** Appends the unit rows, each joined to its EB row, to `out` (column by column). */
   appendJoinedTo(out: ColumnTable<TrecPlanColumn>): void {
     const E = this.eb.columns;
     const U = this.unit.columns;
@@ -133,14 +143,26 @@ export class TrecPlan {
     out.reserve(first + units);
     const C = out.columns;
     for (const c of TREC_UNIT_COLUMNS) C[c].set(U[c].subarray(0, units), first);
-    // EB columns: units of an EB are consecutive and in EB order.
-    const ebColumns = TREC_EB_COLUMNS.filter((c) => c !== 'eb').map((c) => [E[c], C[c === 'seed' ? 'eb_seed' : c]] as const);
-    let e = 0;
-    for (let u = 0; u < units; u++) {
+    // Units of an EB are consecutive and in EB order: map each unit to its EB row once.
+    const ebRow = new Int32Array(units);
+    for (let u = 0, e = 0; u < units; u++) {
       while (E.eb[e] !== U.eb[u]) e++;
-      for (const [from, to] of ebColumns) to[first + u] = from[e];
+      ebRow[u] = e;
+    }
+    for (const c of TREC_EB_COLUMNS) {
+      if (c === 'eb') continue;
+      const from = E[c];
+      const to = C[c === 'seed' ? 'eb_seed' : c];
+      for (let u = 0; u < units; u++) to[first + u] = from[ebRow[u]];
     }
     out.length = first + units;
+  }
+
+  /** Appends another plan's EB and unit rows (a chunk gathering days). */
+  append(other: TrecPlan): void {
+    this.eb.appendRows(other.eb);
+    this.unit.appendRows(other.unit);
+    this.rows += other.rows;
   }
 
   clear(): void {

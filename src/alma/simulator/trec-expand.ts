@@ -191,6 +191,21 @@ function expandUnit(P: Record<TrecPlanColumn, Float64Array>, bb: BasebandColumns
   const gainNum = P.gain_num[u];
   const tauZenith = P.tau_zenith[u];
   const water0 = P.pwv[u] / 1000;
+  // The unit's per-baseband values, read once instead of per row.
+  const nx = unitScratch.nx;
+  const ny = unitScratch.ny;
+  const lo = unitScratch.lo;
+  const hi = unitScratch.hi;
+  const sb = unitScratch.sb;
+  const tf = unitScratch.tf;
+  for (let k = 0; k < 4; k++) {
+    nx[k] = bb.nx[k][u];
+    ny[k] = bb.ny[k][u];
+    lo[k] = bb.lo[k][u];
+    hi[k] = bb.hi[k][u];
+    sb[k] = bb.sb[k][u];
+    tf[k] = bb.tf[k][u];
+  }
   for (let s = 0; s < n; s++) {
     scanValues(P.eb_seed[u], s, n, P.start_ms[u], P.duration_ms[u], groundT, scan);
     const startUs = scan.startMs * 1000;
@@ -201,17 +216,22 @@ function expandUnit(P: Record<TrecPlanColumn, Float64Array>, bb: BasebandColumns
     for (let k = 0; k < 4; k++) {
       const cell = s * 4 + k;
       const key = cellKey(seed, cell);
+      // One hash per cell; two xorshift32 steps give the other two pairs of normals.
       const h0 = mix32(key);
-      const h1 = mix32(key + 1);
-      const h2 = mix32(key + 2);
-      let trecX = bb.nx[k][u] * (1 + noise * normalLo(h0));
-      let trecY = bb.ny[k][u] * (1 + noise * normalHi(h0));
+      let h1 = h0 ^ (h0 << 13);
+      h1 ^= h1 >>> 17;
+      h1 ^= h1 << 5;
+      let h2 = h1 ^ (h1 << 13);
+      h2 ^= h2 >>> 17;
+      h2 ^= h2 << 5;
+      let trecX = nx[k] * (1 + noise * normalLo(h0));
+      let trecY = ny[k] * (1 + noise * normalHi(h0));
       if (outliers !== 0 && hasBit(outliers, cell)) {
         const o = cellOutlier(seed, cell, P.outlier_factor_lo[u], P.outlier_factor_hi[u], P.non_physical_share[u]);
         if (o.pol === 0) trecX = o.nonPhysical ? o.value : trecX * o.value;
         else trecY = o.nonPhysical ? o.value : trecY * o.value;
       }
-      const tau = tauZenith * bb.tf[k][u] * (1 + 0.02 * normalLo(h1));
+      const tau = tauZenith * tf[k] * (1 + 0.02 * normalLo(h1));
       const trans = Math.exp(-tau * airmass);
       const sky = eta * tatm * (1 - trans) + (1 - eta) * groundT;
       const gain = gainNum / (eta * trans);
@@ -224,9 +244,9 @@ function expandUnit(P: Record<TrecPlanColumn, Float64Array>, bb: BasebandColumns
       out.family[r] = family;
       out.band[r] = band;
       out.baseband[r] = k;
-      out.sideband[r] = bb.sb[k][u];
-      out.freq_lo_ghz[r] = bb.lo[k][u];
-      out.freq_hi_ghz[r] = bb.hi[k][u];
+      out.sideband[r] = sb[k];
+      out.freq_lo_ghz[r] = lo[k];
+      out.freq_hi_ghz[r] = hi[k];
       out.trec_x[r] = trecX;
       out.trec_y[r] = trecY;
       out.tsys_x[r] = gain * (Math.max(trecX, 1) + sky);
@@ -246,6 +266,8 @@ function expandUnit(P: Record<TrecPlanColumn, Float64Array>, bb: BasebandColumns
   return r;
 }
 
+const unitScratch = { nx: new Float64Array(4), ny: new Float64Array(4), lo: new Float64Array(4), hi: new Float64Array(4), sb: new Float64Array(4), tf: new Float64Array(4) };
+
 /** Bit `bit` (0–51) of a mask held in a double. */
 function hasBit(mask: number, bit: number): boolean {
   return Math.floor(mask / 2 ** bit) % 2 === 1;
@@ -264,13 +286,19 @@ function expandSpectra(P: Record<TrecPlanColumn, Float64Array>, u: number, rows:
     const shape = shapes[k];
     const trecX = rows.trec_x[r];
     const trecY = rows.trec_y[r];
-    const base = mix32(cellKey(seed, cell) + SPECTRUM_KEY_OFFSET);
+    // One hash seeds the row; a xorshift32 stream (three shifts per channel) gives the
+    // channels' noise, a normal per polarisation from each 16-bit half.
+    let h = mix32(cellKey(seed, cell) + SPECTRUM_KEY_OFFSET) | 1;
     const sr = spectra.length++;
     const at = sr * channels;
+    const noiseX = trecX * spread;
+    const noiseY = trecY * spread;
     for (let ch = 0; ch < channels; ch++) {
-      const h = mix32(base + ch);
-      x[at + ch] = trecX * (shape[ch] + spread * normalLo(h));
-      y[at + ch] = trecY * (shape[ch] + spread * normalHi(h));
+      h ^= h << 13;
+      h ^= h >>> 17;
+      h ^= h << 5;
+      x[at + ch] = trecX * shape[ch] + noiseX * normalLo(h);
+      y[at + ch] = trecY * shape[ch] + noiseY * normalHi(h);
     }
     spectra.eb[sr] = rows.eb[r];
     spectra.caldataid[sr] = rows.caldataid[r];

@@ -1,4 +1,5 @@
 import type { ColumnValues, ParquetColumnSpec, ParquetCompression } from '../../engine/parquet/column-chunk.js';
+import type { ByteSink } from '../../engine/parquet/byte-sink.js';
 import { encodeRowGroup, type EncodedRowGroup } from '../../engine/parquet/parquet-file-writer.js';
 import { bandName } from './identifiers.js';
 import type { ColumnTable, TrecPlanColumn } from './trec-batch.js';
@@ -37,8 +38,9 @@ export const TREC_SPECTRUM_COLUMNS: readonly ParquetColumnSpec[] = [
   { name: 'caldataid', type: 'int32', dictionary: true },
   { name: 'antennaname', type: 'string' },
   { name: 'basebandname', type: 'string' },
-  { name: 'trec_spectrum_x', type: 'float-list' },
-  { name: 'trec_spectrum_y', type: 'float-list' },
+  // Channel noise: statistics would bound nothing useful and cost a pass over every value.
+  { name: 'trec_spectrum_x', type: 'float-list', statistics: false },
+  { name: 'trec_spectrum_y', type: 'float-list', statistics: false },
 ];
 
 const FAMILIES = ['12m', '7m', 'TP'];
@@ -115,12 +117,19 @@ export interface EncodedTrecChunk {
  * Expands plan units and encodes them as one row group of each file. `scratch` keeps the
  * expanded rows' arrays between calls (see `expandTrecUnits`).
  */
-export function encodeTrecChunk(plan: ColumnTable<TrecPlanColumn>, channels: number | null, names: TrecNames, compression: ParquetCompression, scratch?: { expanded?: ExpandedTrec }): EncodedTrecChunk {
+export function encodeTrecChunk(
+  plan: ColumnTable<TrecPlanColumn>,
+  channels: number | null,
+  names: TrecNames,
+  compression: ParquetCompression,
+  scratch?: { expanded?: ExpandedTrec },
+  out?: { trec: ByteSink; spectra: ByteSink },
+): EncodedTrecChunk {
   const expanded = expandTrecUnits(plan, channels, scratch?.expanded);
   if (scratch) scratch.expanded = expanded;
   const { rows, spectra } = expanded;
   return {
-    trec: encodeRowGroup(TREC_MEASUREMENT_COLUMNS, trecValues(rows, names), rows.length, compression),
-    spectra: spectra && spectra.length > 0 ? encodeRowGroup(TREC_SPECTRUM_COLUMNS, spectrumValues(spectra, names), spectra.length, compression) : null,
+    trec: encodeRowGroup(TREC_MEASUREMENT_COLUMNS, trecValues(rows, names), rows.length, compression, out?.trec),
+    spectra: spectra && spectra.length > 0 ? encodeRowGroup(TREC_SPECTRUM_COLUMNS, spectrumValues(spectra, names), spectra.length, compression, out?.spectra) : null,
   };
 }

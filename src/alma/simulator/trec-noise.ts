@@ -40,4 +40,4 @@ const NORMAL16 = Float64Array.from({ length: 65536 }, (_, i) => normalQuantile((
 /** A standard normal from the low 16 bits of a hash. */
 export const normalLo = (h: number): number => NORMAL16[h & 65535];
 /** A standard normal from the high 16 bits of a hash. */
-export const normalHi = (h: number): number => NORMAL16[h >>> 16];
+export const normalHi = (h: number): number => NORMAL16[(h >>> 16) & 65535];

@@ -1,6 +1,6 @@
 import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
 import { ByteSink } from './byte-sink.js';
-import { CODEC, encodeColumnChunk, PARQUET_TYPE, type ColumnValues, type EncodedColumnChunk, type ParquetColumnSpec, type ParquetCompression } from './column-chunk.js';
+import { CODEC, encodeColumnChunk, PARQUET_TYPE, type ColumnChunkMeta, type ColumnValues, type ParquetColumnSpec, type ParquetCompression } from './column-chunk.js';
 import { i64, list, struct, writeStruct, type ThriftStruct } from './thrift-compact.js';
 
 /**
@@ -16,18 +16,28 @@ import { i64, list, struct, writeStruct, type ThriftStruct } from './thrift-comp
  * whole budget. Here the producer hands dictionary indices it already has.
  */
 
-export interface EncodedRowGroup {
+/** Where a row group's bytes sit and what the footer says about them (no bytes). */
+export interface RowGroupLayout {
   rows: number;
   /** What the pages were compressed with: the file must say the same. */
   compression: ParquetCompression;
-  chunks: EncodedColumnChunk[];
+  /** The column chunks, contiguous and in column order. */
+  chunks: ColumnChunkMeta[];
+}
+
+/** A row group encoded into one contiguous byte range. */
+export interface EncodedRowGroup extends RowGroupLayout {
+  bytes: Uint8Array;
 }
 
 const MAGIC = new TextEncoder().encode('PAR1');
 
-/** `writeSync` may write less than asked; loop until every byte is out. */
-function writeAll(fd: number, bytes: Uint8Array): void {
-  for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
+/**
+ * Writes all of `bytes` at `position` (positional: several threads may write different
+ * ranges of one file through the same descriptor). `writeSync` may write less than asked.
+ */
+export function writeAllAt(fd: number, bytes: Uint8Array, position: number): void {
+  for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done, position + done);
 }
 
 const CONVERTED = { UTF8: 0, LIST: 3, TIMESTAMP_MICROS: 10 } as const;
@@ -35,6 +45,8 @@ const REPETITION = { REQUIRED: 0, OPTIONAL: 1, REPEATED: 2 } as const;
 
 function physicalType(spec: ParquetColumnSpec): number {
   switch (spec.type) {
+    case 'boolean':
+      return PARQUET_TYPE.BOOLEAN;
     case 'float':
     case 'float-list':
       return PARQUET_TYPE.FLOAT;
@@ -73,11 +85,23 @@ function schemaElements(spec: ParquetColumnSpec): ThriftStruct[] {
 
 const pathInSchema = (spec: ParquetColumnSpec): string[] => (spec.type === 'float-list' ? [spec.name, 'list', 'element'] : [spec.name]);
 
-/** Encodes one row group: `values[i]` holds column i's first `rows` values. */
-export function encodeRowGroup(columns: readonly ParquetColumnSpec[], values: readonly ColumnValues[], rows: number, compression: ParquetCompression = 'snappy'): EncodedRowGroup {
+/**
+ * Encodes one row group: `values[i]` holds column i's first `rows` values. The bytes are
+ * appended to `out` when given (a buffer reused across row groups: `bytes` is then a view
+ * into it, valid until its next write), else to a buffer of their own.
+ */
+export function encodeRowGroup(
+  columns: readonly ParquetColumnSpec[],
+  values: readonly ColumnValues[],
+  rows: number,
+  compression: ParquetCompression = 'snappy',
+  out: ByteSink = new ByteSink(1 << 16),
+): EncodedRowGroup {
   if (!Number.isSafeInteger(rows) || rows < 0) throw new RangeError(`row count must be a whole number of rows, got ${rows}`);
   if (values.length !== columns.length) throw new RangeError(`${columns.length} columns but ${values.length} value arrays`);
-  return { rows, compression, chunks: columns.map((c, i) => encodeColumnChunk(c, values[i], rows, compression)) };
+  const start = out.length;
+  const chunks = columns.map((c, i) => encodeColumnChunk(c, values[i], rows, compression, out));
+  return { rows, compression, chunks, bytes: out.view8().subarray(start) };
 }
 
 export class ParquetFileWriter {
@@ -88,7 +112,8 @@ export class ParquetFileWriter {
 
   private constructor(
     readonly path: string,
-    private readonly fd: number,
+    /** Open for writing until `close`; other threads may write placed row groups through it (`writeAllAt`). */
+    readonly fd: number,
     readonly columns: readonly ParquetColumnSpec[],
     readonly compression: ParquetCompression,
     private readonly createdBy: string,
@@ -103,7 +128,7 @@ export class ParquetFileWriter {
       names.add(c.name);
     }
     const fd = openSync(path, 'w');
-    writeAll(fd, MAGIC);
+    writeAllAt(fd, MAGIC, 0);
     return new ParquetFileWriter(path, fd, columns, options.compression ?? 'snappy', options.createdBy ?? 'Llano');
   }
 
@@ -118,6 +143,16 @@ export class ParquetFileWriter {
 
   /** Appends a row group encoded elsewhere (same columns, same compression). */
   writeRowGroup(group: EncodedRowGroup): void {
+    const at = this.place(group);
+    writeAllAt(this.fd, group.bytes, at);
+  }
+
+  /**
+   * Reserves the next byte range for a row group and records its footer entry; returns
+   * where its bytes must be written (by the caller, e.g. the thread that encoded them,
+   * with `writeAllAt(fd, bytes, at)`) before `close`.
+   */
+  place(group: RowGroupLayout): number {
     if (this.closed) throw new Error(`${this.path} is closed`);
     if (group.chunks.length !== this.columns.length) throw new RangeError(`row group has ${group.chunks.length} columns, file has ${this.columns.length}`);
     if (group.compression !== this.compression) throw new RangeError(`row group is compressed with ${group.compression}, the file with ${this.compression}`);
@@ -126,8 +161,7 @@ export class ParquetFileWriter {
     const chunks = group.chunks.map((chunk, i) => {
       const spec = this.columns[i];
       const at = this.offset;
-      writeAll(this.fd, chunk.bytes);
-      this.offset += chunk.bytes.length;
+      this.offset += chunk.length;
       uncompressed += chunk.uncompressedSize;
       const statistics = chunk.min && chunk.max ? struct([3, i64(chunk.nullCount)], [5, chunk.max], [6, chunk.min]) : undefined;
       const meta = struct(
@@ -137,7 +171,7 @@ export class ParquetFileWriter {
         [4, this.compression === 'snappy' ? CODEC.SNAPPY : CODEC.UNCOMPRESSED],
         [5, i64(chunk.numValues)],
         [6, i64(chunk.uncompressedSize)],
-        [7, i64(chunk.bytes.length)],
+        [7, i64(chunk.length)],
         [9, i64(at + chunk.dictionaryBytes)],
         [11, chunk.dictionaryBytes > 0 ? i64(at) : undefined],
         [12, statistics],
@@ -146,6 +180,7 @@ export class ParquetFileWriter {
     });
     this.rowGroups.push(struct([1, list('struct', chunks)], [2, i64(uncompressed)], [3, i64(group.rows)], [5, i64(start)], [6, i64(this.offset - start)]));
     this.rows += group.rows;
+    return start;
   }
 
   /** Writes the footer and closes the file; returns its size in bytes. */
@@ -168,7 +203,7 @@ export class ParquetFileWriter {
     const length = footer.length;
     footer.int32LE(length);
     footer.bytes(MAGIC);
-    writeAll(this.fd, footer.view8());
+    writeAllAt(this.fd, footer.view8(), this.offset);
     this.offset += footer.length;
     closeSync(this.fd);
     this.closed = true;
