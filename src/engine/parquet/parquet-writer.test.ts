@@ -1,38 +1,15 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DuckDBInstance, type DuckDBConnection, type DuckDBListValue, type DuckDBValue } from '@duckdb/node-api';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { type DuckDBListValue, type DuckDBValue } from '@duckdb/node-api';
+import { describe, expect, it } from 'vitest';
 import { createRandom } from '../../analytics/common/random.js';
 import type { ColumnValues, ParquetColumnSpec, ParquetCompression } from './column-chunk.js';
 import { encodeRowGroup, ParquetFileWriter } from './parquet-file-writer.js';
+import { readBackWithDuckDB } from './test-support.js';
 
 /** Values per data page in column-chunk.ts (float lists page by rows: 2 × this many floats). */
 const PAGE_VALUES = 131072;
 
-let dir: string;
-let instance: DuckDBInstance;
-let db: DuckDBConnection;
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'llano-parquet-'));
-  instance = await DuckDBInstance.create(':memory:');
-  db = await instance.connect();
-});
-
-afterAll(() => {
-  db?.closeSync();
-  instance?.closeSync();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
-
-async function rows(sql: string): Promise<DuckDBValue[][]> {
-  return (await db.runAndReadAll(sql)).getRows();
-}
-
-async function json(sql: string): Promise<Record<string, unknown>[]> {
-  return (await db.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[];
-}
+const { path: scratchPath, rows, json } = readBackWithDuckDB('llano-parquet-');
 
 interface Group {
   values: ColumnValues[];
@@ -40,7 +17,7 @@ interface Group {
 }
 
 function writeParquet(name: string, columns: ParquetColumnSpec[], groups: Group[], compression?: ParquetCompression): string {
-  const path = join(dir, name);
+  const path = scratchPath(name);
   const writer = ParquetFileWriter.create(path, columns, { compression });
   for (const g of groups) writer.write(g.values, g.rows);
   expect(writer.rowCount).toBe(groups.reduce((n, g) => n + g.rows, 0));
@@ -448,7 +425,7 @@ describe('ParquetFileWriter bytes', () => {
 
     // Encoded out of order (as worker threads may finish), appended in order.
     const encoded = groups.map((_, i) => i).reverse().map((i) => ({ i, group: encodeRowGroup(columns, groups[i].values, groups[i].rows, compression) }));
-    const path = join(dir, `same-c-${compression}.parquet`);
+    const path = scratchPath(`same-c-${compression}.parquet`);
     const writer = ParquetFileWriter.create(path, columns, { compression });
     for (const { group: g } of encoded.sort((x, y) => x.i - y.i)) writer.writeRowGroup(g);
     writer.close();
@@ -459,7 +436,7 @@ describe('ParquetFileWriter bytes', () => {
 
 describe('ParquetFileWriter refuses bad input', () => {
   let files = 0;
-  const path = () => join(dir, `bad-${++files}.parquet`);
+  const path = () => scratchPath(`bad-${++files}.parquet`);
 
   it('names the column and what it takes when the values do not fit the type', () => {
     const cases: [ParquetColumnSpec, ColumnValues, number, RegExp][] = [
