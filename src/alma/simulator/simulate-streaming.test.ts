@@ -145,6 +145,21 @@ describe('simulate (streaming Trec files, formats, failures)', () => {
     }
   });
 
+  it('keeps an earlier complete run untouched when a later run fails while writing its last table', async () => {
+    const small = { start: '2024-10-01', days: 2, antennas: { DA: 8, DV: 8, CM: 5, PM: 3 }, threads: 1 } as const;
+    const out = path.join(root, 'late-failure');
+    const earlier = await simulate({ ...small, seed: 1, out });
+    const bytes = Object.fromEntries(earlier.tables.map((t) => [t.name, readFileSync(t.path)]));
+    const failure = new Error('late failure');
+    const run = simulate({ ...small, seed: 2, out }, (p) => {
+      if (p.phase === 'writing' && p.table === 'trec_measurement') throw failure;
+    });
+    await expect(run).rejects.toBe(failure);
+    // Only a run that completes replaces files: the seed-1 tables are all still there, byte for byte.
+    expect(readdirSync(out).sort()).toEqual(earlier.tables.map((t) => path.basename(t.path)).sort());
+    for (const t of earlier.tables) expect(readFileSync(t.path).equals(bytes[t.name]), t.name).toBe(true);
+  });
+
   it('writes every table as CSV that DuckDB reads back to the same rows as the Parquet run', async () => {
     const csv = await simulate({ ...SPECTRA, threads: 1, format: 'csv', out: path.join(root, 'csv') });
     expect(csv.tables.map((t) => t.name)).toEqual([...TABLE_NAMES]);

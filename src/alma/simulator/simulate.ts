@@ -127,6 +127,7 @@ export async function simulate(input: SimulationOptionsInput, onProgress?: (p: S
     await trec.finish(sim.ebUids, sim.fleet.cartridgeSerials);
     tables.push(await writer.adopt(TREC_TABLE_NAME, trec.trecRows));
     if (spectra) tables.push(await writer.adopt(TREC_SPECTRUM_TABLE_NAME, trec.spectrumRows));
+    writer.publish(tables);
     return { tables, days: o.days, start: o.start, seed: o.seed };
   } catch (e) {
     // Nothing half-written stays behind: unfinished files go with the temporary folder.

@@ -1,4 +1,4 @@
-import { ColumnTable, TREC_PLAN_COLUMNS, cellKey, cellOutlier, scanValues, type ScanValues, type TrecPlan, type TrecPlanColumn } from './trec-batch.js';
+import { ColumnTable, MAX_ATM_SCANS, TREC_PLAN_COLUMNS, cellKey, cellOutlier, scanValues, type ScanValues, type TrecPlan, type TrecPlanColumn } from './trec-batch.js';
 import { mix32, normalHi, normalLo } from './trec-noise.js';
 
 /**
@@ -14,23 +14,29 @@ import { mix32, normalHi, normalLo } from './trec-noise.js';
  * ripple) plus channel noise twice the scalar's.
  */
 
-/** Measurement rows; strings are codes (EB index, antenna, family, band, baseband, sideband, cartridge, front end). */
+/**
+ * Measurement rows. Strings are codes (EB index, antenna, family, band, baseband,
+ * sideband, cartridge, front end); values constant per scan or per EB are references
+ * into small per-chunk tables (what the file's dictionary pages hold), so neither this
+ * nor the writer repeats or looks them up per row.
+ */
 export class TrecRows {
   length = 0;
   readonly eb: Int32Array;
-  readonly caldataid: Int32Array;
-  readonly scan: Int32Array;
-  /** Microseconds since the epoch (the file's TIMESTAMP unit). */
-  readonly start_us: Float64Array;
-  readonly end_us: Float64Array;
+  /** Scan position s in its EB (caldataid s + 1). */
+  readonly scan_index: Int32Array;
+  /** Index into `scanStartUs` / `scanEndUs`. */
+  readonly scan_ref: Int32Array;
+  /** Index into the per-EB tables (`groundT`, …). */
+  readonly eb_ref: Int32Array;
+  /** Index into `freqLoGhz` / `freqHiGhz`: eb_ref × 4 + baseband. */
+  readonly freq_ref: Int32Array;
   readonly antenna: Int32Array;
   readonly family: Int32Array;
   readonly band: Int32Array;
   readonly baseband: Int32Array;
   /** 0 none (double sideband), 1 LSB, 2 USB. */
   readonly sideband: Int32Array;
-  readonly freq_lo_ghz: Float64Array;
-  readonly freq_hi_ghz: Float64Array;
   readonly trec_x: Float32Array;
   readonly trec_y: Float32Array;
   readonly tsys_x: Float32Array;
@@ -39,28 +45,36 @@ export class TrecRows {
   readonly tatm_y: Float32Array;
   readonly tau: Float32Array;
   readonly water: Float32Array;
-  readonly groundtemperature: Float32Array;
-  readonly groundpressure: Float32Array;
-  readonly groundrelhumidity: Float32Array;
   readonly cartridge: Int32Array;
   readonly frontend: Int32Array;
+  /** Scans (microseconds since the epoch, the file's TIMESTAMP unit) and their count. */
+  scanStartUs: Float64Array;
+  scanEndUs: Float64Array;
+  scans = 0;
+  /** Per EB of the chunk, and their count. */
+  groundT: Float32Array;
+  groundP: Float32Array;
+  groundRh: Float32Array;
+  ebs = 0;
+  /** Per EB × baseband. */
+  freqLoGhz: Float64Array;
+  freqHiGhz: Float64Array;
+  /** Most ATM scans of any EB of the chunk. */
+  maxScans = 0;
 
   constructor(readonly capacity: number) {
     const i32 = () => new Int32Array(capacity);
-    const f64 = () => new Float64Array(capacity);
     const f32 = () => new Float32Array(capacity);
     this.eb = i32();
-    this.caldataid = i32();
-    this.scan = i32();
-    this.start_us = f64();
-    this.end_us = f64();
+    this.scan_index = i32();
+    this.scan_ref = i32();
+    this.eb_ref = i32();
+    this.freq_ref = i32();
     this.antenna = i32();
     this.family = i32();
     this.band = i32();
     this.baseband = i32();
     this.sideband = i32();
-    this.freq_lo_ghz = f64();
-    this.freq_hi_ghz = f64();
     this.trec_x = f32();
     this.trec_y = f32();
     this.tsys_x = f32();
@@ -69,11 +83,26 @@ export class TrecRows {
     this.tatm_y = f32();
     this.tau = f32();
     this.water = f32();
-    this.groundtemperature = f32();
-    this.groundpressure = f32();
-    this.groundrelhumidity = f32();
     this.cartridge = i32();
     this.frontend = i32();
+    // Every EB has at least one unit of at least 4 rows, every scan 4 rows per unit.
+    const ebs = Math.ceil(capacity / 4);
+    this.scanStartUs = new Float64Array(ebs);
+    this.scanEndUs = new Float64Array(ebs);
+    this.groundT = new Float32Array(ebs);
+    this.groundP = new Float32Array(ebs);
+    this.groundRh = new Float32Array(ebs);
+    this.freqLoGhz = new Float64Array(ebs * 4);
+    this.freqHiGhz = new Float64Array(ebs * 4);
+  }
+
+  /** Value helpers (for readers of `DayBatch.trec`): the scan's start and the row's ground temperature. */
+  startUs(row: number): number {
+    return this.scanStartUs[this.scan_ref[row]];
+  }
+
+  groundTemperature(row: number): number {
+    return this.groundT[this.eb_ref[row]];
   }
 }
 
@@ -158,11 +187,15 @@ export function expandTrecUnits(plan: ColumnTable<TrecPlanColumn>, channels: num
     sb: [P.sb0, P.sb1, P.sb2, P.sb3],
     tf: [P.tf0, P.tf1, P.tf2, P.tf3],
   };
-  const scan: ScanValues = { startMs: 0, endMs: 0, airmass: 0, tatm: 0 };
+  out.scans = 0;
+  out.ebs = 0;
+  out.maxScans = 0;
+  const eb: EbState = { eb: -1, ref: -1, scanBase: 0, airmass: new Float64Array(MAX_ATM_SCANS), tatm: new Float64Array(MAX_ATM_SCANS) };
   let r = 0;
   for (let u = 0; u < units; u++) {
+    if (P.eb[u] !== eb.eb) startEb(P, bb, u, eb, out);
     const first = r;
-    r = expandUnit(P, bb, u, scan, out, r);
+    r = expandUnit(P, bb, u, eb, out, r);
     if (spectra !== null && P.spectra[u] === 1) expandSpectra(P, u, out, first, r, shapes, spectra);
   }
   out.length = r;
@@ -173,7 +206,41 @@ export function expandTrecUnits(plan: ColumnTable<TrecPlanColumn>, channels: num
  * The rows of unit `u` from row `r` on; returns the next row. One small function per unit
  * (rather than one loop over all units) lets V8 optimise it after a few units.
  */
-function expandUnit(P: Record<TrecPlanColumn, Float64Array>, bb: BasebandColumns, u: number, scan: ScanValues, out: TrecRows, r: number): number {
+/** The EB whose units are being expanded: its scans' values and its rows in the per-EB tables. */
+interface EbState {
+  eb: number;
+  ref: number;
+  scanBase: number;
+  airmass: Float64Array;
+  tatm: Float64Array;
+}
+
+/** Enters unit u's EB: its scans (start, end, airmass, T_atm) and per-EB values, once for all its antennas. */
+function startEb(P: Record<TrecPlanColumn, Float64Array>, bb: BasebandColumns, u: number, eb: EbState, out: TrecRows): void {
+  const n = P.n_scans[u];
+  const scan: ScanValues = { startMs: 0, endMs: 0, airmass: 0, tatm: 0 };
+  eb.eb = P.eb[u];
+  eb.ref = out.ebs++;
+  eb.scanBase = out.scans;
+  for (let s = 0; s < n; s++) {
+    scanValues(P.eb_seed[u], s, n, P.start_ms[u], P.duration_ms[u], P.ground_t[u], scan);
+    out.scanStartUs[out.scans] = scan.startMs * 1000;
+    out.scanEndUs[out.scans] = scan.endMs * 1000;
+    out.scans++;
+    eb.airmass[s] = scan.airmass;
+    eb.tatm[s] = scan.tatm;
+  }
+  out.maxScans = Math.max(out.maxScans, n);
+  out.groundT[eb.ref] = P.ground_t[u];
+  out.groundP[eb.ref] = P.ground_p[u];
+  out.groundRh[eb.ref] = P.ground_rh[u];
+  for (let k = 0; k < 4; k++) {
+    out.freqLoGhz[eb.ref * 4 + k] = bb.lo[k][u];
+    out.freqHiGhz[eb.ref * 4 + k] = bb.hi[k][u];
+  }
+}
+
+function expandUnit(P: Record<TrecPlanColumn, Float64Array>, bb: BasebandColumns, u: number, ebState: EbState, out: TrecRows, r: number): number {
   const n = P.n_scans[u];
   const seed = P.seed[u];
   const outliers = P.outliers[u];
@@ -184,35 +251,29 @@ function expandUnit(P: Record<TrecPlanColumn, Float64Array>, bb: BasebandColumns
   const cartridge = P.cartridge[u];
   const frontend = P.frontend[u];
   const groundT = P.ground_t[u];
-  const groundP = P.ground_p[u];
-  const groundRh = P.ground_rh[u];
   const eta = P.eta[u];
   const noise = P.noise[u];
   const gainNum = P.gain_num[u];
   const tauZenith = P.tau_zenith[u];
   const water0 = P.pwv[u] / 1000;
+  const first = r;
   // The unit's per-baseband values, read once instead of per row.
   const nx = unitScratch.nx;
   const ny = unitScratch.ny;
-  const lo = unitScratch.lo;
-  const hi = unitScratch.hi;
   const sb = unitScratch.sb;
   const tf = unitScratch.tf;
   for (let k = 0; k < 4; k++) {
     nx[k] = bb.nx[k][u];
     ny[k] = bb.ny[k][u];
-    lo[k] = bb.lo[k][u];
-    hi[k] = bb.hi[k][u];
     sb[k] = bb.sb[k][u];
     tf[k] = bb.tf[k][u];
   }
+  const { scan_index, scan_ref, freq_ref, baseband, sideband, trec_x, trec_y, tsys_x, tsys_y, tatm_x, tatm_y, tau: tauColumn, water } = out;
+  const freqBase = ebState.ref * 4;
   for (let s = 0; s < n; s++) {
-    scanValues(P.eb_seed[u], s, n, P.start_ms[u], P.duration_ms[u], groundT, scan);
-    const startUs = scan.startMs * 1000;
-    const endUs = scan.endMs * 1000;
-    const airmass = scan.airmass;
-    const tatm = scan.tatm;
-    const scanNumber = 1 + 3 * s + (s > 0 ? 1 : 0);
+    const scanRef = ebState.scanBase + s;
+    const airmass = ebState.airmass[s];
+    const tatm = ebState.tatm[s];
     for (let k = 0; k < 4; k++) {
       const cell = s * 4 + k;
       const key = cellKey(seed, cell);
@@ -235,38 +296,34 @@ function expandUnit(P: Record<TrecPlanColumn, Float64Array>, bb: BasebandColumns
       const trans = Math.exp(-tau * airmass);
       const sky = eta * tatm * (1 - trans) + (1 - eta) * groundT;
       const gain = gainNum / (eta * trans);
-      out.eb[r] = eb;
-      out.caldataid[r] = s + 1;
-      out.scan[r] = scanNumber;
-      out.start_us[r] = startUs;
-      out.end_us[r] = endUs;
-      out.antenna[r] = antenna;
-      out.family[r] = family;
-      out.band[r] = band;
-      out.baseband[r] = k;
-      out.sideband[r] = sb[k];
-      out.freq_lo_ghz[r] = lo[k];
-      out.freq_hi_ghz[r] = hi[k];
-      out.trec_x[r] = trecX;
-      out.trec_y[r] = trecY;
-      out.tsys_x[r] = gain * (Math.max(trecX, 1) + sky);
-      out.tsys_y[r] = gain * (Math.max(trecY, 1) + sky);
-      out.tatm_x[r] = tatm + 0.5 * normalLo(h2);
-      out.tatm_y[r] = tatm + 0.5 * normalHi(h2);
-      out.tau[r] = tau;
-      out.water[r] = water0 * (1 + 0.02 * normalHi(h1));
-      out.groundtemperature[r] = groundT;
-      out.groundpressure[r] = groundP;
-      out.groundrelhumidity[r] = groundRh;
-      out.cartridge[r] = cartridge;
-      out.frontend[r] = frontend;
+      scan_index[r] = s;
+      scan_ref[r] = scanRef;
+      freq_ref[r] = freqBase + k;
+      baseband[r] = k;
+      sideband[r] = sb[k];
+      trec_x[r] = trecX;
+      trec_y[r] = trecY;
+      tsys_x[r] = gain * (Math.max(trecX, 1) + sky);
+      tsys_y[r] = gain * (Math.max(trecY, 1) + sky);
+      tatm_x[r] = tatm + 0.5 * normalLo(h2);
+      tatm_y[r] = tatm + 0.5 * normalHi(h2);
+      tauColumn[r] = tau;
+      water[r] = water0 * (1 + 0.02 * normalHi(h1));
       r++;
     }
   }
+  // Constants of the unit: one fill per column instead of a store per row.
+  out.eb.fill(eb, first, r);
+  out.antenna.fill(antenna, first, r);
+  out.family.fill(family, first, r);
+  out.band.fill(band, first, r);
+  out.eb_ref.fill(ebState.ref, first, r);
+  out.cartridge.fill(cartridge, first, r);
+  out.frontend.fill(frontend, first, r);
   return r;
 }
 
-const unitScratch = { nx: new Float64Array(4), ny: new Float64Array(4), lo: new Float64Array(4), hi: new Float64Array(4), sb: new Float64Array(4), tf: new Float64Array(4) };
+const unitScratch = { nx: new Float64Array(4), ny: new Float64Array(4), sb: new Float64Array(4), tf: new Float64Array(4) };
 
 /** Bit `bit` (0–51) of a mask held in a double. */
 function hasBit(mask: number, bit: number): boolean {
@@ -301,7 +358,7 @@ function expandSpectra(P: Record<TrecPlanColumn, Float64Array>, u: number, rows:
       y[at + ch] = trecY * shape[ch] + noiseY * normalHi(h);
     }
     spectra.eb[sr] = rows.eb[r];
-    spectra.caldataid[sr] = rows.caldataid[r];
+    spectra.caldataid[sr] = rows.scan_index[r] + 1;
     spectra.antenna[sr] = rows.antenna[r];
     spectra.baseband[sr] = k;
   }

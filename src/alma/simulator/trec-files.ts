@@ -13,22 +13,22 @@ import { expandTrecUnits, type ExpandedTrec, type SpectrumRows, type TrecRows } 
 
 export const TREC_MEASUREMENT_COLUMNS: readonly ParquetColumnSpec[] = [
   { name: 'uid', type: 'string' },
-  // Constant per scan, unit or EB: dictionary pages make them a few bits per row.
-  { name: 'caldataid', type: 'int32', dictionary: true },
-  { name: 'scan', type: 'int32', dictionary: true },
-  { name: 'startvalidtime', type: 'timestamp', dictionary: true },
-  { name: 'endvalidtime', type: 'timestamp', dictionary: true },
+  // Constant per scan or EB: dictionary pages (built during the expansion) make them a few bits per row.
+  { name: 'caldataid', type: 'int32' },
+  { name: 'scan', type: 'int32' },
+  { name: 'startvalidtime', type: 'timestamp' },
+  { name: 'endvalidtime', type: 'timestamp' },
   { name: 'antennaname', type: 'string' },
   { name: 'array_family', type: 'string' },
   { name: 'receiverband', type: 'string' },
   { name: 'basebandname', type: 'string' },
   // Null for double-sideband receivers (Bands 9, 10).
   { name: 'sideband', type: 'string', nullable: true },
-  { name: 'freq_lo_ghz', type: 'double', dictionary: true },
-  { name: 'freq_hi_ghz', type: 'double', dictionary: true },
+  { name: 'freq_lo_ghz', type: 'double' },
+  { name: 'freq_hi_ghz', type: 'double' },
   // Measured values: noise, incompressible (Snappy saves nothing on them), PLAIN.
   ...['trec_x', 'trec_y', 'tsys_x', 'tsys_y', 'tatm_x', 'tatm_y', 'tau', 'water'].map((name): ParquetColumnSpec => ({ name, type: 'float' })),
-  ...['groundtemperature', 'groundpressure', 'groundrelhumidity'].map((name): ParquetColumnSpec => ({ name, type: 'float', dictionary: true })),
+  ...['groundtemperature', 'groundpressure', 'groundrelhumidity'].map((name): ParquetColumnSpec => ({ name, type: 'float' })),
   { name: 'cartridge_serial', type: 'string' },
   { name: 'frontend_serial', type: 'string' },
 ];
@@ -68,18 +68,18 @@ function trecValues(rows: TrecRows, names: TrecNames): ColumnValues[] {
   const n = rows.length;
   return [
     { dictionary: names.ebUids, indices: shifted(rows.eb, n, names.ebBase) },
-    rows.caldataid,
-    rows.scan,
-    rows.start_us,
-    rows.end_us,
+    { dictionary: Int32Array.from({ length: rows.maxScans }, (_, s) => s + 1), indices: rows.scan_index },
+    { dictionary: Int32Array.from({ length: rows.maxScans }, (_, s) => 1 + 3 * s + (s > 0 ? 1 : 0)), indices: rows.scan_index },
+    { dictionary: rows.scanStartUs.subarray(0, rows.scans), indices: rows.scan_ref },
+    { dictionary: rows.scanEndUs.subarray(0, rows.scans), indices: rows.scan_ref },
     { dictionary: names.antennaNames, indices: rows.antenna },
     { dictionary: FAMILIES, indices: rows.family },
     { dictionary: BANDS, indices: rows.band },
     { dictionary: BASEBANDS, indices: rows.baseband },
     // Sideband codes 1 LSB, 2 USB, 0 none → index −1: null.
     { dictionary: SIDEBANDS, indices: shifted(rows.sideband, n, 1) },
-    rows.freq_lo_ghz,
-    rows.freq_hi_ghz,
+    { dictionary: rows.freqLoGhz.subarray(0, rows.ebs * 4), indices: rows.freq_ref },
+    { dictionary: rows.freqHiGhz.subarray(0, rows.ebs * 4), indices: rows.freq_ref },
     rows.trec_x,
     rows.trec_y,
     rows.tsys_x,
@@ -88,9 +88,9 @@ function trecValues(rows: TrecRows, names: TrecNames): ColumnValues[] {
     rows.tatm_y,
     rows.tau,
     rows.water,
-    rows.groundtemperature,
-    rows.groundpressure,
-    rows.groundrelhumidity,
+    { dictionary: rows.groundT.subarray(0, rows.ebs), indices: rows.eb_ref },
+    { dictionary: rows.groundP.subarray(0, rows.ebs), indices: rows.eb_ref },
+    { dictionary: rows.groundRh.subarray(0, rows.ebs), indices: rows.eb_ref },
     { dictionary: names.cartridgeSerials, indices: rows.cartridge },
     { dictionary: names.frontEndNames, indices: rows.frontend },
   ];

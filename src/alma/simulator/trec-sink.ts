@@ -4,6 +4,7 @@ import type { ParquetCompression } from '../../engine/parquet/column-chunk.js';
 import { ParquetFileWriter } from '../../engine/parquet/parquet-file-writer.js';
 import { TrecPlan } from './trec-batch.js';
 import { TREC_MEASUREMENT_COLUMNS, TREC_SPECTRUM_COLUMNS } from './trec-files.js';
+import { trecWorkerScript } from './worker-script.js';
 import type { TrecLayouts, TrecTask, TrecWorkerData, TrecWorkerReply, TrecWrite } from './trec-worker.js';
 
 /**
@@ -38,7 +39,7 @@ class TrecWorker {
   private failure: Error | null = null;
 
   constructor(data: TrecWorkerData) {
-    this.worker = new Worker(new URL('./trec-worker-entry.mjs', import.meta.url), { workerData: data });
+    this.worker = new Worker(trecWorkerScript(), { workerData: data });
     this.worker.on('message', (m: TrecWorkerReply) => {
       if (m.type === 'error') {
         const e = new Error(`Trec worker failed: ${m.error}`);

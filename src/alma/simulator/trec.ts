@@ -93,13 +93,16 @@ export function planTrecForEb(ctx: TrecContext, eb: TrecEb, plan: TrecPlan): num
   const shape = new Float64Array(4);
   const E = plan.eb.columns;
   const e = plan.eb.push();
+  // (Read after push: a push may grow, i.e. replace, the column arrays.)
+  const perBaseband = (prefix: string) => [0, 1, 2, 3].map((k) => E[`${prefix}${k}` as TrecEbColumn]);
+  const [TF, LO, HI, SB] = ['tf', 'lo', 'hi', 'sb'].map(perBaseband);
   for (let k = 0; k < 4; k++) {
     const x = (layout.lo[k] + 1 - mid) / half;
     shape[k] = 1 + t.loEdgeExcess * x * x;
-    E[`tf${k}` as TrecEbColumn][e] = 1 + 0.3 * x;
-    E[`lo${k}` as TrecEbColumn][e] = layout.lo[k];
-    E[`hi${k}` as TrecEbColumn][e] = layout.hi[k];
-    E[`sb${k}` as TrecEbColumn][e] = layout.sideband[k];
+    TF[k][e] = 1 + 0.3 * x;
+    LO[k][e] = layout.lo[k];
+    HI[k][e] = layout.hi[k];
+    SB[k][e] = layout.sideband[k];
   }
   const g = DSB_BANDS.has(eb.band) ? 1 : 0;
   const pwv = weather.pwvAt(eb.startMs);
@@ -176,6 +179,9 @@ export function planTrecForEb(ctx: TrecContext, eb: TrecEb, plan: TrecPlan): num
     const a = eb.antennas[ai];
     fleet.nominalTrec(a, eb.band, eb.startMs, nominal);
     const u = plan.unit.push();
+    // (Read after push: a push may grow, i.e. replace, the column arrays.)
+    const NX = [U.nx0, U.nx1, U.nx2, U.nx3];
+    const NY = [U.ny0, U.ny1, U.ny2, U.ny3];
     const seed = (rng.next() * 4294967296) >>> 0;
     U.eb[u] = eb.ebIndex;
     U.antenna[u] = a;
@@ -183,8 +189,8 @@ export function planTrecForEb(ctx: TrecContext, eb: TrecEb, plan: TrecPlan): num
     U.frontend[u] = fleet.frontEndNumber(a);
     U.seed[u] = seed;
     for (let k = 0; k < 4; k++) {
-      U[`nx${k}` as TrecUnitColumn][u] = nominal[k] * shape[k] * ebFactor[ai * 2];
-      U[`ny${k}` as TrecUnitColumn][u] = nominal[4 + k] * shape[k] * ebFactor[ai * 2 + 1];
+      NX[k][u] = nominal[k] * shape[k] * ebFactor[ai * 2];
+      NY[k][u] = nominal[4 + k] * shape[k] * ebFactor[ai * 2 + 1];
     }
     let mask = 0;
     while (next < (ai + 1) * cells) {
@@ -193,7 +199,7 @@ export function planTrecForEb(ctx: TrecContext, eb: TrecEb, plan: TrecPlan): num
       const s = Math.floor(cell / 4);
       const k = cell % 4;
       const o = cellOutlier(seed, cell, t.scanOutlierFactor[0], t.scanOutlierFactor[1], nonPhysicalShare);
-      const nominalValue = o.pol === 0 ? U[`nx${k}` as TrecUnitColumn][u] : U[`ny${k}` as TrecUnitColumn][u];
+      const nominalValue = o.pol === 0 ? NX[k][u] : NY[k][u];
       scanValues(ebSeed, s, nScans, eb.startMs, eb.endMs - eb.startMs, groundT, scan);
       fleet.addTruth({
         kind: o.nonPhysical ? 'non_physical' : 'scan_outlier',

@@ -47,6 +47,8 @@ class StringBuffer extends ColumnBuffer {
   private readonly indices = new Int32Array(ROW_GROUP_ROWS);
   private readonly dictionary = new Map<string, number>();
   private readonly strings: string[] = [];
+  private last: string | null = null;
+  private lastIndex = -1;
 
   set(i: number, v: unknown): void {
     if (v === null || v === undefined) {
@@ -54,6 +56,11 @@ class StringBuffer extends ColumnBuffer {
       return;
     }
     const s = typeof v === 'string' ? v : String(v);
+    // Consecutive rows often repeat a value (a job name, a status): skip the hash lookup.
+    if (s === this.last) {
+      this.indices[i] = this.lastIndex;
+      return;
+    }
     let at = this.dictionary.get(s);
     if (at === undefined) {
       at = this.strings.length;
@@ -61,12 +68,15 @@ class StringBuffer extends ColumnBuffer {
       this.strings.push(s);
     }
     this.indices[i] = at;
+    this.last = s;
+    this.lastIndex = at;
   }
 
   take(rows: number): ColumnValues {
     const values = { dictionary: this.strings.slice(), indices: this.indices.slice(0, rows) };
     this.dictionary.clear();
     this.strings.length = 0;
+    this.last = null;
     return values;
   }
 }
@@ -210,17 +220,27 @@ export class SimulationWriter {
     return path.join(this.tempDirectory, `${table}.parquet`);
   }
 
-  /** A finished staging file as this run's format: moved into place, or converted to CSV. */
+  /**
+   * A finished staging file in this run's format (converted to CSV next to it if asked),
+   * still in the temporary folder: `publish` moves every table into place at the end.
+   */
   async adopt(table: string, rows: number): Promise<WrittenTable> {
-    const staged = this.stagingPath(table);
-    const file = this.filePath(table);
-    if (this.format === 'parquet') renameSync(staged, file);
-    else {
+    if (this.format === 'csv') {
+      const staged = this.stagingPath(table);
       this.db ??= DuckDb.open(':memory:', { threads: 2, memoryLimit: this.memoryLimit, tempDirectory: this.tempDirectory });
-      await (await this.db).run(`COPY (SELECT * FROM read_parquet(${sqlString(staged)})) TO ${sqlString(file)} (FORMAT csv, HEADER true)`);
+      await (await this.db).run(`COPY (SELECT * FROM read_parquet(${sqlString(staged)})) TO ${sqlString(this.finishedPath(table))} (FORMAT csv, HEADER true)`);
       rmSync(staged, { force: true });
     }
-    return { name: table, path: file, rows };
+    return { name: table, path: this.filePath(table), rows };
+  }
+
+  /** Moves every adopted table into the output folder: only a run that completes replaces files there. */
+  publish(tables: readonly WrittenTable[]): void {
+    for (const t of tables) renameSync(this.finishedPath(t.name), t.path);
+  }
+
+  private finishedPath(table: string): string {
+    return path.join(this.tempDirectory, `${table}.${this.format}`);
   }
 
   async close(): Promise<void> {

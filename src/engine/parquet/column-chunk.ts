@@ -38,6 +38,16 @@ export interface DictionaryValues {
   indices: Int32Array;
 }
 
+/**
+ * Numbers as indices into a dictionary the producer already has (values constant per
+ * run, say): written RLE_DICTIONARY without looking a value up. Statistics come from the
+ * dictionary, so every entry should be used.
+ */
+export interface NumericDictionaryValues {
+  dictionary: Float32Array | Float64Array | Int32Array;
+  indices: Int32Array;
+}
+
 /** Values with a null mask: `present[i]` 0 makes row i null (its slot in `values` is ignored). */
 export interface NullableValues {
   values: Float32Array | Float64Array | Int32Array | Uint8Array;
@@ -53,10 +63,11 @@ export interface FloatListValues {
 /**
  * A column's values for one row group: `Uint8Array` of 0/1 (boolean), `Float32Array`
  * (float), `Float64Array` (double; int64 and timestamp as integral numbers, timestamps in
- * microseconds since the epoch), `Int32Array` (int32), `DictionaryValues` (string),
+ * microseconds since the epoch), `Int32Array` (int32), `NumericDictionaryValues` (any
+ * numeric type, pre-encoded), `DictionaryValues` (string),
  * `FloatListValues` (float-list); `NullableValues` around any numeric one for nulls.
  */
-export type ColumnValues = Uint8Array | Float32Array | Float64Array | Int32Array | NullableValues | DictionaryValues | FloatListValues;
+export type ColumnValues = Uint8Array | Float32Array | Float64Array | Int32Array | NullableValues | DictionaryValues | NumericDictionaryValues | FloatListValues;
 
 type NumberArray = Uint8Array | Float32Array | Float64Array | Int32Array;
 
@@ -330,8 +341,8 @@ function encodeDictionary(column: DictionaryValues, rows: number, nullable: bool
   const renumbered = indexScratch(rows);
   const defined = nullable ? new Uint8Array(rows) : null;
   let nonNull = 0;
-  // Only ever a valid index (nulls, −1, never take the shortcut).
-  let previous = -2;
+  // Only ever a valid index (NaN at first): nulls never take the shortcut.
+  let previous = NaN;
   let previousLocal = -1;
   for (let i = 0; i < rows; i++) {
     const g = indices[i];
@@ -410,7 +421,24 @@ function encodeFloatList(column: FloatListValues, rows: number, statistics: bool
 }
 
 function isDictionary(v: ColumnValues): v is DictionaryValues {
-  return 'indices' in v;
+  return 'indices' in v && Array.isArray(v.dictionary);
+}
+
+function isNumericDictionary(v: ColumnValues): v is NumericDictionaryValues {
+  return 'indices' in v && ArrayBuffer.isView(v.dictionary);
+}
+
+/** A pre-built numeric dictionary: its page, then the indices. */
+function encodePrebuiltDictionary(type: ParquetType, column: NumericDictionaryValues, rows: number, pages: PageWriter): Omit<ColumnChunkMeta, 'length' | 'uncompressedSize'> {
+  const { dictionary, indices } = column;
+  if (indices.length < rows) throw new RangeError(`${indices.length} indices for ${rows} rows`);
+  const size = dictionary.length;
+  for (let i = 0; i < rows; i++) if (!(indices[i] >= 0 && indices[i] < size)) throw new RangeError(`dictionary index ${indices[i]} out of range (dictionary of ${size})`);
+  pages.dictionaryPage(plainBytes(type, dictionary, 0, size), size);
+  const dictionaryBytes = pages.size;
+  writeDataPages(rows, null, ENCODING.RLE_DICTIONARY, pages, (from, to) => [dictionaryIndices(indices, from, to, size)]);
+  const [min, max] = numericBounds(dictionary, type);
+  return { dictionaryBytes, encodings: [ENCODING.PLAIN, ENCODING.RLE, ENCODING.RLE_DICTIONARY], numValues: rows, nullCount: 0, min, max };
 }
 
 function isNullable(v: ColumnValues): v is NullableValues {
@@ -445,6 +473,11 @@ export function encodeColumnChunk(spec: ParquetColumnSpec, values: ColumnValues,
     if (spec.nullable || spec.dictionary) throw new RangeError(`column ${spec.name}: float lists can be neither nullable nor dictionary-encoded`);
     if (!isFloatList(values)) throw new RangeError(`column ${spec.name}: a float-list column takes { values, listLength }`);
     encoded = encodeFloatList(values, rows, spec.statistics !== false, pages);
+  } else if (isNumericDictionary(values)) {
+    if (spec.nullable || spec.type === 'boolean') throw new RangeError(`column ${spec.name}: a pre-built dictionary needs a non-nullable number column`);
+    const expected = ARRAY_FOR[spec.type];
+    if (!(values.dictionary instanceof expected)) throw new RangeError(`column ${spec.name}: a ${spec.type} dictionary is a ${expected.name}`);
+    encoded = encodePrebuiltDictionary(spec.type, values, rows, pages);
   } else {
     const expected = ARRAY_FOR[spec.type];
     const withNulls = isNullable(values) ? values : null;
@@ -452,10 +485,12 @@ export function encodeColumnChunk(spec: ParquetColumnSpec, values: ColumnValues,
     const numbers = withNulls ? withNulls.values : values;
     if (!(numbers instanceof expected)) throw new RangeError(`column ${spec.name}: a ${spec.type} column takes a ${expected.name}`);
     const all = numbers as NumberArray;
-    if (all.length < rows || (withNulls && withNulls.present.length < rows)) throw new RangeError(`column ${spec.name}: ${all.length} values for ${rows} rows`);
-    const present = spec.nullable ? (withNulls?.present ?? new Uint8Array(rows).fill(1)) : null;
+    if (all.length < rows) throw new RangeError(`column ${spec.name}: ${all.length} values for ${rows} rows`);
+    if (withNulls && withNulls.present.length < rows) throw new RangeError(`column ${spec.name}: present has ${withNulls.present.length} entries for ${rows} rows`);
+    // Any non-zero `present` entry means a value: levels must be exactly 0 or 1.
+    const present = spec.nullable ? (withNulls ? withNulls.present.subarray(0, rows).map((p) => (p !== 0 ? 1 : 0)) : new Uint8Array(rows).fill(1)) : null;
     const definition = present ? new Definition(present) : null;
-    const compact = withNulls ? compactPresent(all, withNulls.present, rows) : all;
+    const compact = withNulls && present ? compactPresent(all, present, rows) : all;
     const count = withNulls ? compact.length : rows;
     encoded =
       (spec.dictionary && spec.type !== 'boolean' && encodeNumericDictionary(spec.type, compact, count, rows, definition, pages)) ||

@@ -23,6 +23,8 @@ export class NumberIndex {
   }
 
   private hash(v: number): number {
+    // Every NaN is one key (they compare equal in `same`), whatever its bits.
+    if (v !== v) return 0x7ff80000;
     this.scratch[0] = v;
     let h = Math.imul(this.scratchWords[0], 0x9e3779b1) ^ Math.imul(this.scratchWords[1], 0x85ebca77);
     h ^= h >>> 15;

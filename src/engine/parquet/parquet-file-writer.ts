@@ -163,7 +163,8 @@ export class ParquetFileWriter {
       const at = this.offset;
       this.offset += chunk.length;
       uncompressed += chunk.uncompressedSize;
-      const statistics = chunk.min && chunk.max ? struct([3, i64(chunk.nullCount)], [5, chunk.max], [6, chunk.min]) : undefined;
+      // The null count always; bounds when there is a value to bound (and statistics are on).
+      const statistics = chunk.min && chunk.max ? struct([3, i64(chunk.nullCount)], [5, chunk.max], [6, chunk.min]) : struct([3, i64(chunk.nullCount)]);
       const meta = struct(
         [1, physicalType(spec)],
         [2, list('i32', chunk.encodings)],
