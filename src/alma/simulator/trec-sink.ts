@@ -39,7 +39,8 @@ class TrecWorker {
   private failure: Error | null = null;
 
   constructor(data: TrecWorkerData) {
-    this.worker = new Worker(trecWorkerScript(), { workerData: data });
+    // No inherited `--import tsx` etc.: the script is plain JS (or registers tsx itself).
+    this.worker = new Worker(trecWorkerScript(), { workerData: data, execArgv: [] });
     this.worker.on('message', (m: TrecWorkerReply) => {
       if (m.type === 'error') {
         const e = new Error(`Trec worker failed: ${m.error}`);

@@ -18,13 +18,26 @@ const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
 /** Rows per row group of the row tables (the largest, job_run, has ~0.5 M rows at full scale). */
 const ROW_GROUP_ROWS = 65_536;
+/** First capacity of a column buffer: small tables (66 antennas) never allocate a whole row group. */
+const INITIAL_ROWS = 1024;
+
+function grown<T extends Uint8Array | Int32Array | Float64Array>(a: T, capacity: number): T {
+  const b = new (a.constructor as new (n: number) => T)(capacity);
+  b.set(a);
+  return b;
+}
 
 const PARQUET_TYPE: Record<ColumnType, ParquetType> = { VARCHAR: 'string', INTEGER: 'int32', DOUBLE: 'double', BOOLEAN: 'boolean', TIMESTAMP: 'timestamp' };
 
 /** One column's values of the row group being filled. */
 abstract class ColumnBuffer {
-  protected present = new Uint8Array(ROW_GROUP_ROWS);
+  protected present = new Uint8Array(INITIAL_ROWS);
   protected nulls = 0;
+
+  /** Room for `capacity` rows. */
+  grow(capacity: number): void {
+    this.present = grown(this.present, capacity);
+  }
 
   /** Stores row i's value (null or undefined: a null). */
   abstract set(i: number, v: unknown): void;
@@ -44,11 +57,15 @@ abstract class ColumnBuffer {
 }
 
 class StringBuffer extends ColumnBuffer {
-  private readonly indices = new Int32Array(ROW_GROUP_ROWS);
+  private indices = new Int32Array(INITIAL_ROWS);
   private readonly dictionary = new Map<string, number>();
   private readonly strings: string[] = [];
   private last: string | null = null;
   private lastIndex = -1;
+
+  override grow(capacity: number): void {
+    this.indices = grown(this.indices, capacity);
+  }
 
   set(i: number, v: unknown): void {
     if (v === null || v === undefined) {
@@ -82,7 +99,7 @@ class StringBuffer extends ColumnBuffer {
 }
 
 class NumberBuffer extends ColumnBuffer {
-  private readonly numbers: Float64Array | Int32Array;
+  private numbers: Float64Array | Int32Array;
 
   /** `scale`: 1000 turns the rows' epoch milliseconds into the file's microseconds. */
   constructor(
@@ -90,7 +107,12 @@ class NumberBuffer extends ColumnBuffer {
     private readonly scale: number,
   ) {
     super();
-    this.numbers = integer ? new Int32Array(ROW_GROUP_ROWS) : new Float64Array(ROW_GROUP_ROWS);
+    this.numbers = integer ? new Int32Array(INITIAL_ROWS) : new Float64Array(INITIAL_ROWS);
+  }
+
+  override grow(capacity: number): void {
+    super.grow(capacity);
+    this.numbers = grown(this.numbers, capacity);
   }
 
   set(i: number, v: unknown): void {
@@ -105,7 +127,12 @@ class NumberBuffer extends ColumnBuffer {
 }
 
 class BooleanBuffer extends ColumnBuffer {
-  private readonly bits = new Uint8Array(ROW_GROUP_ROWS);
+  private bits = new Uint8Array(INITIAL_ROWS);
+
+  override grow(capacity: number): void {
+    super.grow(capacity);
+    this.bits = grown(this.bits, capacity);
+  }
 
   set(i: number, v: unknown): void {
     if (v === null || v === undefined) return this.setNull(i);
@@ -148,6 +175,7 @@ function rowCopier(names: readonly string[]): (row: unknown, i: number, buffers:
 export class RowTableWriter<Row> {
   rows = 0;
   private pending = 0;
+  private capacity = INITIAL_ROWS;
   private readonly buffers: ColumnBuffer[];
   private readonly copyRow: (row: unknown, i: number, buffers: ColumnBuffer[]) => void;
   private readonly file: ParquetFileWriter;
@@ -164,6 +192,10 @@ export class RowTableWriter<Row> {
 
   append(rows: readonly Row[]): void {
     for (const row of rows) {
+      if (this.pending === this.capacity) {
+        this.capacity = Math.min(ROW_GROUP_ROWS, this.capacity * 2);
+        for (const b of this.buffers) b.grow(this.capacity);
+      }
       this.copyRow(row, this.pending, this.buffers);
       if (++this.pending === ROW_GROUP_ROWS) this.flush();
     }
