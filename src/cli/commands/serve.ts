@@ -1,14 +1,15 @@
 import { startScheduler, stopScheduler } from '../../automation/scheduler.js';
 import { loadConfig } from '../../common/config.js';
+import { badRequest } from '../../common/errors.js';
 import { buildServer } from '../../server/app.js';
 import { bootstrapWorkspace } from '../../workspace/bootstrap.js';
 import { Workspace } from '../../workspace/workspace.js';
 import type { CommandModule } from './index.js';
 
-/** Loaded lazily so that `llano serve` without --demo does not pull in the simulator. */
-async function loadDemo(ws: Workspace, log: (s: string) => void): Promise<void> {
+/** Loaded lazily so that `llano serve` without --demo does not pull in the simulator. Resolves to false when the project already exists. */
+async function loadDemo(ws: Workspace, log: (s: string) => void, options: { days?: number } = {}): Promise<boolean> {
   const { ensureDemo } = await import('../../alma/demo.js');
-  await ensureDemo(ws, log);
+  return ensureDemo(ws, log, options);
 }
 
 /** `llano serve`: the HTTP API (and web UI) on one workspace, until SIGINT/SIGTERM. */
@@ -44,5 +45,26 @@ export const serveCommands: CommandModule = (program, io) => {
       await stopScheduler(scheduler);
       await app.close();
       await ws.close();
+    });
+
+  program
+    .command('demo')
+    .description('Create the demo project ALMA_OPS in the workspace: simulated observatory tables and a built flow (what `serve --demo` does on first start)')
+    .option('--days <n>', 'simulated days (default 90)')
+    .action(async (opts: { days?: string }, cmd) => {
+      const g = cmd.optsWithGlobals() as { home?: string; url?: string };
+      if (g.url || io.env.LLANO_URL) throw badRequest('llano demo works on a local workspace (--home), not through --url');
+      const days = opts.days === undefined ? undefined : Number(opts.days);
+      if (days !== undefined && !(Number.isInteger(days) && days >= 1 && days <= 3650)) throw badRequest('--days: a whole number of days from 1 to 3650');
+      const config = loadConfig(g.home ? { home: g.home } : {}, io.env, io.cwd);
+      const ws = await Workspace.open(config);
+      try {
+        const boot = await bootstrapWorkspace(ws);
+        if (boot.adminPassword) io.out(`First start: log in as admin with password ${boot.adminPassword}\n(shown once; set LLANO_ADMIN_PASSWORD to choose it)\n`);
+        const created = await loadDemo(ws, (s) => io.out(s + '\n'), days === undefined ? {} : { days });
+        if (!created) io.out('The demo project ALMA_OPS already exists: nothing to do\n');
+      } finally {
+        await ws.close();
+      }
     });
 };

@@ -1,0 +1,38 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { captureIo as capture } from '../capture-io.js';
+import { runCli } from '../main.js';
+
+describe('llano demo', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'llano-demo-cli-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const env = { LLANO_ADMIN_PASSWORD: 'demo-cli-password' };
+
+  it('creates ALMA_OPS in the workspace once, then leaves it alone', async () => {
+    const first = capture(dir, env);
+    expect(await runCli(['--home', 'ws', 'demo', '--days', '2'], first)).toBe(0);
+    expect(first.stderr).toBe('');
+    expect(first.stdout).toMatch(/Creating the demo project ALMA_OPS \(2 simulated days\)/);
+    expect(first.stdout).toMatch(/Demo project ready .* \(build succeeded\)/);
+
+    const list = capture(dir, env);
+    expect(await runCli(['--home', 'ws', '--json', 'dataset', 'list', '-p', 'ALMA_OPS'], list)).toBe(0);
+    const names = (JSON.parse(list.stdout) as { name: string }[]).map((d) => d.name);
+    expect(names).toEqual(expect.arrayContaining(['trec_measurement', 'shift', 'shift_metrics', 'eb_trec_median']));
+
+    const again = capture(dir, env);
+    expect(await runCli(['--home', 'ws', 'demo'], again)).toBe(0);
+    expect(again.stdout).toBe('The demo project ALMA_OPS already exists: nothing to do\n');
+  });
+
+  it('refuses a remote server and bad day counts with one-line errors', async () => {
+    const remote = capture(dir, env);
+    expect(await runCli(['--url', 'http://localhost:1', 'demo'], remote)).toBe(1);
+    expect(remote.stderr).toMatch(/^error: llano demo works on a local workspace/);
+    const days = capture(dir, env);
+    expect(await runCli(['--home', 'ws2', 'demo', '--days', '0'], days)).toBe(1);
+    expect(days.stderr).toMatch(/^error: --days: a whole number of days/);
+  });
+});
