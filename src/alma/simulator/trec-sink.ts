@@ -10,9 +10,11 @@ import type { TrecLayouts, TrecTask, TrecWorkerData, TrecWorkerReply, TrecWrite 
 /**
  * Streams Trec plans into `trec_measurement` (and `trec_spectrum`) Parquet files. Plan
  * units accumulate into chunks of about `chunkRows` measurement rows; worker threads
- * expand and encode each chunk into one row group per file, and this thread appends the
- * row groups in chunk order. Chunk boundaries depend only on the plans (whole days), so
- * the bytes never depend on thread timing: same seed, same files.
+ * expand and encode each chunk into one row group per file, this thread places the row
+ * groups in chunk order (offsets and footer entries), and each worker writes its bytes at
+ * the offsets it is given. Chunk boundaries depend only on the plans (whole days) and the
+ * placement only on chunk order, so the bytes never depend on thread timing: same seed,
+ * same files, with any number of threads.
  */
 
 export interface TrecSinkOptions {
