@@ -139,6 +139,7 @@ describe('scenarios: definitions, runs, triggers, reporters', () => {
     expect(m.runs).toHaveLength(3);
     expect(m.nextFires[0]).toBe('2030-01-01T00:04:00.000Z');
     expect(mon.body.daily).toEqual([{ day: '2030-01-01', outcomes: { SUCCESS: 4 } }]);
+    expect(mon.body).toMatchObject({ truncated: false, totalRuns: 4, listedRuns: 4 });
     await put({ id: 'every_minute', active: false, triggers: [{ type: 'time', everyMinutes: 1 }], steps: [{ type: 'noop' }] } as never);
   });
 
@@ -314,5 +315,25 @@ describe('scenarios: definitions, runs, triggers, reporters', () => {
     const steps = await s.call('GET', `${P}/datasets/steps/data?limit=1000&filter=scenario:eq:failing`, { token: reader });
     expect(steps.body.error ?? null).toBe(null);
     expect(steps.body.rows.map((r: unknown[]) => r[steps.body.columns.indexOf('outcome')])).toEqual(['SUCCESS', 'FAILED', 'SUCCESS']);
+  });
+
+  it('counts a scenario run as activity in its project: the projects list shows it', async () => {
+    expect((await s.call('POST', '/api/projects', { token: s.adminToken, body: { key: 'IDLE' } })).status).toBe(201);
+    expect((await save({ id: 'activity', steps: [{ type: 'noop' }] })).status).toBe(201);
+    // Saving touched AUTO: set both back to known instants, AUTO the older.
+    const setActivity = (key: string, at: string) => s.ws.catalog.db.updateTable('projects').set({ updated_at: at }).where('key', '=', key).execute();
+    await setActivity('AUTO', '2020-01-01T00:00:00.000Z');
+    await setActivity('IDLE', '2025-01-01T00:00:00.000Z');
+    const projects = async () => (await s.call('GET', '/api/projects', { token: s.adminToken })).body.map((p: { key: string; updatedAt: string }) => [p.key, p.updatedAt]);
+    expect(await projects()).toEqual([
+      ['IDLE', '2025-01-01T00:00:00.000Z'],
+      ['AUTO', '2020-01-01T00:00:00.000Z'],
+    ]);
+    expect((await ended(await run('activity'))).outcome).toBe('SUCCESS');
+    const [first, second] = await projects();
+    expect(first[0]).toBe('AUTO');
+    expect(first[1] > '2025-01-01T00:00:00.000Z').toBe(true);
+    expect(second).toEqual(['IDLE', '2025-01-01T00:00:00.000Z']);
+    expect((await s.call('DELETE', '/api/projects/IDLE', { token: s.adminToken })).status).toBe(204);
   });
 });

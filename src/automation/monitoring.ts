@@ -10,8 +10,10 @@ import type { Scenario } from './scenario.js';
 import { parsedScenario } from './scenarios-service.js';
 import { findTriggerType } from './triggers/registry.js';
 
-/** At most this many runs are listed per request; the daily summary still counts them all. */
+/** At most this many runs are listed per request, the newest of the range; counts, averages and the daily summary cover them all. */
 const MAX_RUNS = 50_000;
+/** At most this many step runs per request, those of the newest runs. */
+const MAX_STEP_RUNS = 100_000;
 const NEXT_FIRES = 5;
 
 export interface MonitoringRun {
@@ -41,8 +43,53 @@ export interface Monitoring {
   to: string;
   scenarios: MonitoredScenario[];
   daily: { day: string; outcomes: Record<string, number> }[];
+  /** The range holds more runs than are listed: the scenarios' `runs` are the newest `listedRuns`. */
+  truncated: boolean;
+  /** Runs started in the range, all of them (what the daily summary counts). */
+  totalRuns: number;
+  /** Runs listed in the scenarios' `runs` (all of them unless truncated). */
+  listedRuns: number;
+}
+
+/** A step run of a run started in the range (the monitoring timeline expanded to steps). */
+export interface MonitoringStepRun {
+  run: string;
+  project: string;
+  scenario: string;
+  index: number;
+  name: string;
+  type: string;
+  outcome: string;
+  start: string | null;
+  end: string | null;
+  durationMs: number | null;
+}
+
+export interface MonitoringSteps {
+  from: string;
+  to: string;
+  steps: MonitoringStepRun[];
+  /** The range holds more step runs than are listed: those listed are the steps of the newest runs. */
   truncated: boolean;
 }
+
+type Range = { from?: string; to?: string };
+
+/** [from, to) as ISO instants (the last 24 hours by default), and the projects the caller may see. */
+async function monitoredRange(ws: Workspace, principal: Principal, range: Range) {
+  const now = Automation.of(ws).clock.now();
+  const to = range.to ? Date.parse(range.to) : now;
+  const from = range.from ? Date.parse(range.from) : to - 86_400_000;
+  if (Number.isNaN(from) || Number.isNaN(to)) throw badRequest('from and to must be ISO dates or times');
+  if (to <= from) throw badRequest('to must be after from');
+  const projects = (await ws.catalog.projects.list(principal)).map((p) => p.key);
+  return { now, fromIso: isoAt(from), toIso: isoAt(to), projects };
+}
+
+// The project filter is written as an expression on purpose: SQLite, without statistics,
+// would otherwise prefer the equality on project_key and read every run of the year through
+// the (project, scenario, start) index instead of the range's runs through the time index.
+const visibleProject = (column: 'project_key' | 'r.project_key') => sql<string>`(${sql.ref(column)} || '')`;
 
 /**
  * The automation-monitoring view: every scenario the caller may see, its runs in the range,
@@ -51,32 +98,25 @@ export interface Monitoring {
  * history: runs and aggregates through the (start, project, scenario, outcome, duration) index,
  * grouped in the database; the last run per scenario through the (project, scenario, start) index.
  */
-export async function automationMonitoring(ws: Workspace, principal: Principal, range: { from?: string; to?: string }): Promise<Monitoring> {
-  const now = Automation.of(ws).clock.now();
-  const to = range.to ? Date.parse(range.to) : now;
-  const from = range.from ? Date.parse(range.from) : to - 86_400_000;
-  if (Number.isNaN(from) || Number.isNaN(to)) throw badRequest('from and to must be ISO dates or times');
-  if (to <= from) throw badRequest('to must be after from');
-  const fromIso = isoAt(from);
-  const toIso = isoAt(to);
-  const projects = (await ws.catalog.projects.list(principal)).map((p) => p.key);
-  if (projects.length === 0) return { from: fromIso, to: toIso, scenarios: [], daily: [], truncated: false };
+export async function automationMonitoring(ws: Workspace, principal: Principal, range: Range, options: { maxRuns?: number } = {}): Promise<Monitoring> {
+  const maxRuns = options.maxRuns ?? MAX_RUNS;
+  const { now, fromIso, toIso, projects } = await monitoredRange(ws, principal, range);
+  if (projects.length === 0) return { from: fromIso, to: toIso, scenarios: [], daily: [], truncated: false, totalRuns: 0, listedRuns: 0 };
   const db = ws.catalog.db;
-  // The project filter is written as an expression on purpose: SQLite, without statistics,
-  // would otherwise prefer the equality on project_key and read every run of the year through
-  // the (project, scenario, start) index instead of the range's runs through the time index.
-  const visible = sql<string>`(project_key || '')`;
+  const visible = visibleProject('project_key');
 
   const objects = (await ws.catalog.objects.listAllProjects<Scenario>(SCENARIO_KIND)).filter((o) => projects.includes(o.projectKey));
-  const runs = await db
+  // The newest runs of the range (the time index read backwards), listed oldest first.
+  const newest = await db
     .selectFrom('scenario_runs')
     .select(['id', 'project_key', 'scenario', 'started_at', 'ended_at', 'outcome', 'duration_ms'])
     .where('started_at', '>=', fromIso)
     .where('started_at', '<', toIso)
     .where(visible, 'in', projects)
-    .orderBy('started_at')
-    .limit(MAX_RUNS + 1)
+    .orderBy('started_at', 'desc')
+    .limit(maxRuns + 1)
     .execute();
+  const runs = newest.slice(0, maxRuns).reverse();
   const averages = await db
     .selectFrom('scenario_runs')
     .select(['project_key', 'scenario', sql<number>`avg(duration_ms)`.as('avg')])
@@ -111,7 +151,7 @@ export async function automationMonitoring(ws: Workspace, principal: Principal, 
 
   const key = (p: string, s: string) => `${p}/${s}`;
   const runsBy = new Map<string, MonitoringRun[]>();
-  for (const r of runs.slice(0, MAX_RUNS)) {
+  for (const r of runs) {
     const k = key(r.project_key, r.scenario);
     const list = runsBy.get(k) ?? [];
     list.push({ id: r.id, start: r.started_at, end: r.ended_at, outcome: r.outcome, durationMs: r.duration_ms === null ? null : Number(r.duration_ms) });
@@ -120,9 +160,11 @@ export async function automationMonitoring(ws: Workspace, principal: Principal, 
   const avgBy = new Map(averages.map((a) => [key(a.project_key, a.scenario), a.avg === null ? null : Math.round(Number(a.avg))]));
   const lastBy = new Map(last.map((l) => [key(l.project_key, l.name), l]));
   const days = new Map<string, Record<string, number>>();
+  let totalRuns = 0;
   for (const d of daily) {
     const o = days.get(d.day) ?? {};
     o[d.outcome] = Number(d.n);
+    totalRuns += Number(d.n);
     days.set(d.day, o);
   }
 
@@ -170,7 +212,52 @@ export async function automationMonitoring(ws: Workspace, principal: Principal, 
     to: toIso,
     scenarios,
     daily: [...days.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([day, outcomes]) => ({ day, outcomes })),
-    truncated: runs.length > MAX_RUNS,
+    truncated: newest.length > maxRuns,
+    totalRuns,
+    listedRuns: runs.length,
+  };
+}
+
+/**
+ * Step runs of every visible scenario run started in [from, to), in one query: the runs through
+ * the time index (as the monitoring view reads them), each run's steps through the step table's
+ * (run_id, idx) primary key. Over the cap, the steps of the newest runs are kept, as the
+ * monitoring view keeps the newest runs. The timeline's "Expand to: step" reads it.
+ */
+export async function automationMonitoringSteps(ws: Workspace, principal: Principal, range: Range, options: { maxStepRuns?: number } = {}): Promise<MonitoringSteps> {
+  const maxStepRuns = options.maxStepRuns ?? MAX_STEP_RUNS;
+  const { fromIso, toIso, projects } = await monitoredRange(ws, principal, range);
+  if (projects.length === 0) return { from: fromIso, to: toIso, steps: [], truncated: false };
+  const rows = await ws.catalog.db
+    .selectFrom('scenario_runs as r')
+    .innerJoin('scenario_step_runs as s', 's.run_id', 'r.id')
+    .select(['r.id as run_id', 'r.project_key', 'r.scenario', 's.idx', 's.name', 's.type', 's.outcome', 's.started_at', 's.ended_at', 's.duration_ms'])
+    .where('r.started_at', '>=', fromIso)
+    .where('r.started_at', '<', toIso)
+    .where(visibleProject('r.project_key'), 'in', projects)
+    .orderBy('r.started_at', 'desc')
+    .orderBy('s.idx', 'desc')
+    .limit(maxStepRuns + 1)
+    .execute();
+  return {
+    from: fromIso,
+    to: toIso,
+    steps: rows
+      .slice(0, maxStepRuns)
+      .reverse()
+      .map((s) => ({
+        run: s.run_id,
+        project: s.project_key,
+        scenario: s.scenario,
+        index: Number(s.idx),
+        name: s.name,
+        type: s.type,
+        outcome: s.outcome,
+        start: s.started_at,
+        end: s.ended_at,
+        durationMs: s.duration_ms === null ? null : Number(s.duration_ms),
+      })),
+    truncated: rows.length > maxStepRuns,
   };
 }
 

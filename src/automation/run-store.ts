@@ -99,10 +99,12 @@ export class RunStore {
     return Number(r.numUpdatedRows) === 1;
   }
 
+  /** Records the end of a run; a run that ends (however) is activity in its project. */
   async finish(runId: string, outcome: RunOutcome, at: string, error: string | null): Promise<void> {
-    const run = await this.db.selectFrom('scenario_runs').select(['started_at']).where('id', '=', runId).executeTakeFirst();
+    const run = await this.db.selectFrom('scenario_runs').select(['project_key', 'started_at']).where('id', '=', runId).executeTakeFirst();
     const duration = run?.started_at ? Math.max(0, Date.parse(at) - Date.parse(run.started_at)) : null;
     await this.db.updateTable('scenario_runs').set({ outcome, ended_at: at, duration_ms: duration, error }).where('id', '=', runId).execute();
+    if (run) await this.ws.catalog.projects.touch(run.project_key);
   }
 
   async heartbeat(runIds: string[], at: string): Promise<void> {

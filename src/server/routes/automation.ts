@@ -56,7 +56,7 @@ export function automationRoutes(app: FastifyInstance, ws: Workspace): void {
   });
   route(
     app,
-    { method: 'GET', url: '/api/automation/monitoring', summary: 'Every visible scenario with its runs in [from, to), durations, next fires, triggers, reporters; runs by outcome per day', tag: 'automation', query: z.object({ from: z.string().optional(), to: z.string().optional() }) },
+    { method: 'GET', url: '/api/automation/monitoring', summary: 'Every visible scenario with its runs in [from, to) (the newest 50,000 when there are more: truncated, totalRuns, listedRuns), durations, next fires, triggers, reporters; runs by outcome per day', tag: 'automation', query: z.object({ from: z.string().optional(), to: z.string().optional() }) },
     async ({ principal, query }) => automationMonitoring(ws, principal, query),
   );
   route(app, { method: 'GET', url: `${P}/variables`, summary: 'Project variables', tag: 'automation' }, async ({ principal, params }) => getVariables(ws, principal, params.key));

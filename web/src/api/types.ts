@@ -180,7 +180,10 @@ export interface Monitoring {
   to: string;
   scenarios: MonitoredScenario[];
   daily: { day: string; outcomes: Record<string, number> }[];
+  /** More runs than listed: the scenarios' runs are the newest `listedRuns` of `totalRuns`. */
   truncated: boolean;
+  totalRuns: number;
+  listedRuns: number;
 }
 
 /** A step run of a scenario run started in the monitored range (the timeline expanded to steps). */

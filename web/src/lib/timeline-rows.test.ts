@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MonitoredScenario, StepRunInRange } from '../api/types';
-import { timelineRows } from './timeline-rows';
+import { timelineRows, truncationNote } from './timeline-rows';
 
 const scenario = (id: string, runIds: string[]): MonitoredScenario => ({
   project: 'P',
@@ -50,5 +50,12 @@ describe('monitoring timeline rows', () => {
     const steps = [step('r1', 'a', 0, '1 build', 1000), step('hidden', 'a', 1, '2 sql', 1000)];
     const rows = timelineRows([scenario('a', ['r1'])], { from: '', to: '', steps, truncated: false });
     expect(rows.map((r) => r.key)).toEqual(['P/a', 'P/a/1 build']);
+  });
+
+  it('says when the timeline lists only the most recent runs of the range, and how many there are', () => {
+    expect(truncationNote({ truncated: false, totalRuns: 12, listedRuns: 12 })).toBeNull();
+    const note = truncationNote({ truncated: true, totalRuns: 216_000, listedRuns: 50_000 });
+    expect(note).toMatch(/^This range holds 216,000 runs: the timeline shows only the most recent 50,000\./);
+    expect(note).toMatch(/daily summary cover all of them/);
   });
 });

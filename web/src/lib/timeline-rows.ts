@@ -1,4 +1,5 @@
-import type { MonitoredScenario, MonitoringSteps, StepRunInRange } from '../api/types';
+import type { MonitoredScenario, Monitoring, MonitoringSteps, StepRunInRange } from '../api/types';
+import { formatCount } from './format';
 
 export interface TimelineRow {
   key: string;
@@ -50,4 +51,10 @@ export function timelineRows(scenarios: MonitoredScenario[], steps: MonitoringSt
       }),
     ];
   });
+}
+
+/** What the page says when the range holds more runs than the timeline lists (null when it lists them all). */
+export function truncationNote(m: Pick<Monitoring, 'truncated' | 'totalRuns' | 'listedRuns'>): string | null {
+  if (!m.truncated) return null;
+  return `This range holds ${formatCount(m.totalRuns)} runs: the timeline shows only the most recent ${formatCount(m.listedRuns)}. Counts, average and last runtimes and the daily summary cover all of them. Narrow the range to see every run on the timeline.`;
 }

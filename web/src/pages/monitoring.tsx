@@ -7,7 +7,7 @@ import { projectPath } from '../components/layout';
 import { Async, EmptyState, ErrorAlert, LinkTabs, PageHeader, StatusBadge } from '../components/ui';
 import { formatClock, formatDateTime, formatDuration } from '../lib/format';
 import { useApi, useInterval } from '../lib/use-api';
-import { timelineRows, type TimelineRow } from '../lib/timeline-rows';
+import { timelineRows, truncationNote, type TimelineRow } from '../lib/timeline-rows';
 import { useUrlText } from '../lib/use-url-text';
 
 const OUTCOMES = ['SUCCESS', 'WARNING', 'FAILED', 'ABORTED', 'RUNNING', 'QUEUED'];
@@ -129,7 +129,7 @@ export default function MonitoringPage() {
             </div>
           ) : (
             <>
-              {m.truncated ? <div className="alert info">Too many runs in this range: the oldest are left out. Narrow the range to see them all.</div> : null}
+              {m.truncated ? <div className="alert info">{truncationNote(m)}</div> : null}
               {tab === 'daily' ? <DailySummary monitoring={m} /> : tab === 'triggers' ? <TriggersTable scenarios={scenarios} /> : tab === 'reporters' ? <ReportersTable scenarios={scenarios} /> : (
                 <>
                   <div className="filter-bar" role="group" aria-label="Expand to">
@@ -142,7 +142,7 @@ export default function MonitoringPage() {
                     {expand === 'step' && steps.loading ? <span className="small muted" role="status">Loading steps…</span> : null}
                   </div>
                   {expand === 'step' ? <ErrorAlert error={steps.error} title="Steps not loaded" onRetry={steps.reload} /> : null}
-                  {expand === 'step' && steps.data?.truncated ? <div className="alert info">Too many step runs in this range: the newest are left out. Narrow the range to see them all.</div> : null}
+                  {expand === 'step' && steps.data?.truncated ? <div className="alert info">Too many step runs in this range: only the steps of the most recent runs are shown. Narrow the range to see them all.</div> : null}
                   <Timeline scenarios={scenarios} from={Date.parse(m.from)} to={Date.parse(m.to)} steps={expand === 'step' ? steps.data : undefined} />
                 </>
               )}
