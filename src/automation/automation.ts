@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { Principal } from '../catalog/access.js';
 import { conflict, LlanoError } from '../common/errors.js';
 import { newTimeId } from '../common/ids.js';
+import type { Heartbeat } from '../workspace/process-liveness.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { isoAt, SystemClock, type Clock } from './clock.js';
 import { executeRun } from './runner.js';
@@ -49,13 +50,17 @@ export class Automation {
   private readonly active = new Map<string, ActiveRun>();
   private readonly locks = new Map<string, Promise<unknown>>();
   private readonly waiters = new Map<string, ((run: ScenarioRun) => void)[]>();
-  private heartbeat: NodeJS.Timeout | null = null;
+  /** Another process decides a run is orphaned when its heartbeat stops (see recovery). */
+  private readonly heartbeat: Heartbeat;
+  /** QUEUED runs this process holds (they wait for it, so it keeps them alive too); refreshed from the catalog each tick. */
+  private queuedHere = new Set<string>();
 
   private constructor(
     readonly ws: Workspace,
     public clock: Clock,
   ) {
     this.runs = new RunStore(ws);
+    this.heartbeat = ws.liveness.heartbeat(() => [...new Set([...this.active.keys(), ...this.queuedHere])], (ids, at) => this.runs.heartbeat(ids, at));
     this.events.setMaxListeners(0);
     ws.events.on('datasetVersion', (e) => this.events.emit('event', { kind: 'dataset-version', projectKey: e.projectKey, dataset: e.dataset, versionId: e.versionId }));
   }
@@ -125,6 +130,10 @@ export class Automation {
       });
       if (!won) return { runId: null, status: 'lost' as const };
       if (status === 'RUNNING') this.launch(runId!, req.projectKey, scenario);
+      if (status === 'QUEUED') {
+        this.queuedHere.add(runId!);
+        this.heartbeat.ensure();
+      }
       return { runId, status };
     });
   }
@@ -148,7 +157,7 @@ export class Automation {
     const controller = new AbortController();
     const entry: ActiveRun = { projectKey, scenario: scenario.id, controller, done: Promise.resolve('RUNNING' as RunOutcome) };
     this.active.set(runId, entry);
-    this.ensureHeartbeat();
+    this.heartbeat.ensure();
     entry.done = executeRun(this, runId, projectKey, scenario, controller.signal)
       .catch(async (e) => {
         // The runner records its own failures; this only guards against a broken catalog.
@@ -176,18 +185,25 @@ export class Automation {
       if (!next) return;
       const scenario = await loadScenario(this.ws, projectKey, scenarioId).catch(() => null);
       if (!scenario) {
+        this.queuedHere.delete(next.id);
         await this.runs.finish(next.id, 'ABORTED', this.nowIso(), 'The scenario was deleted');
         return;
       }
       if (scenario.concurrency !== 'parallel' && open.some((r) => r.outcome === 'RUNNING')) return;
-      if (await this.runs.start(next.id, this.nowIso())) this.launch(next.id, projectKey, scenario);
+      if (await this.runs.start(next.id, this.nowIso())) {
+        this.queuedHere.delete(next.id);
+        this.launch(next.id, projectKey, scenario);
+      }
     });
   }
 
   /** Every queue this process holds (after a tick, or when another process's run ended). */
   async startAllQueued(): Promise<void> {
     const seen = new Set<string>();
-    for (const q of await this.runs.queuedOwned()) {
+    const queued = await this.runs.queuedOwned();
+    this.queuedHere = new Set(queued.map((q) => q.id));
+    if (queued.length) this.heartbeat.ensure();
+    for (const q of queued) {
       const key = `${q.project_key}/${q.scenario}`;
       if (seen.has(key)) continue;
       seen.add(key);
@@ -206,6 +222,7 @@ export class Automation {
       local.controller.abort(new LlanoError('aborted', 409, `Aborted by ${principal.username}`));
       await local.done;
     } else if (run.outcome === 'QUEUED') {
+      this.queuedHere.delete(runId);
       const at = this.nowIso();
       await this.runs.closeOpenSteps(runId, 'ABORTED', at, 'Run aborted before it started');
       await this.runs.finish(runId, 'ABORTED', at, `Aborted by ${principal.username} while queued`);
@@ -247,25 +264,10 @@ export class Automation {
     while (this.active.size) await Promise.all([...this.active.values()].map((a) => a.done));
   }
 
-  private ensureHeartbeat(): void {
-    if (this.heartbeat) return;
-    // Another process decides a run is orphaned when its heartbeat stops (see recovery).
-    this.heartbeat = setInterval(() => {
-      if (this.active.size === 0) {
-        clearInterval(this.heartbeat!);
-        this.heartbeat = null;
-        return;
-      }
-      void this.runs.heartbeat(this.activeRunIds(), new Date().toISOString()).catch(() => undefined);
-    }, 15_000);
-    this.heartbeat.unref();
-  }
-
   /** Aborts what this process runs (server stop) and waits for the runs to record it. */
   async shutdown(): Promise<void> {
     for (const a of this.active.values()) a.controller.abort(new LlanoError('aborted', 409, 'The server is stopping'));
     await this.idle();
-    if (this.heartbeat) clearInterval(this.heartbeat);
-    this.heartbeat = null;
+    this.heartbeat.stop();
   }
 }

@@ -80,8 +80,8 @@ export class RunStore {
         run_as: run.runAs,
         owner: this.ws.processId,
         owner_host: HOST,
-        // Heartbeats are wall-clock time: other processes judge them with their own clocks.
-        heartbeat_at: new Date().toISOString(),
+        // Heartbeats are wall-clock time: other processes judge them with their own clocks (see Liveness).
+        heartbeat_at: this.ws.liveness.nowIso(),
         abort_requested: 0,
       })
       .execute();
@@ -95,7 +95,7 @@ export class RunStore {
 
   /** QUEUED → RUNNING, taken over by this process. False when someone else took it or it was aborted. */
   async start(runId: string, at: string): Promise<boolean> {
-    const r = await this.db.updateTable('scenario_runs').set({ outcome: 'RUNNING', started_at: at, owner: this.ws.processId, owner_host: HOST, heartbeat_at: new Date().toISOString() }).where('id', '=', runId).where('outcome', '=', 'QUEUED').executeTakeFirst();
+    const r = await this.db.updateTable('scenario_runs').set({ outcome: 'RUNNING', started_at: at, owner: this.ws.processId, owner_host: HOST, heartbeat_at: this.ws.liveness.nowIso() }).where('id', '=', runId).where('outcome', '=', 'QUEUED').executeTakeFirst();
     return Number(r.numUpdatedRows) === 1;
   }
 

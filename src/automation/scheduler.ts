@@ -4,7 +4,7 @@ import { Automation } from './automation.js';
 import { isoAt, type Clock } from './clock.js';
 import { DatasetVersionPoller } from './dataset-version-poller.js';
 import { SCENARIO_KIND } from './kinds.js';
-import { recoverInterruptedRuns } from './recovery.js';
+import { recoverInterruptedWork } from './recovery.js';
 import type { Schedule } from './schedule.js';
 import { triggerKey, type Scenario, type TriggerConfig } from './scenario.js';
 import { parsedScenario } from './scenarios-service.js';
@@ -37,7 +37,7 @@ export interface SchedulerOptions {
   clock?: Clock;
   /** Longest sleep between ticks (polls, edits by other processes, queues). */
   maxSleepMs?: number;
-  /** How often runs of dead processes are looked for. */
+  /** How often builds and runs of processes that are gone are looked for. */
   recoveryEveryMs?: number;
   /** How often the catalog is asked for dataset versions committed by other processes. */
   datasetPollEveryMs?: number;
@@ -167,7 +167,7 @@ export class Scheduler {
     }
     if (now - this.lastRecovery >= this.recoveryEveryMs) {
       this.lastRecovery = now;
-      await recoverInterruptedRuns(this.ws).catch(() => undefined);
+      await recoverInterruptedWork(this.ws).catch(() => undefined);
     }
     await this.automation.startAllQueued();
   }

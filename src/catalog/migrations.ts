@@ -259,6 +259,13 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable('dataset_versions').addColumn('owner_host', 'text').execute();
       },
     },
+    '0005_job_heartbeats': {
+      async up(db: Kysely<any>) {
+        // A running build stamps this periodically: recovery on any host fails a job whose stamp
+        // went stale (its process died on a host whose processes the recovering one cannot see).
+        await db.schema.alterTable('jobs').addColumn('heartbeat_at', 'text').execute();
+      },
+    },
   };
 }
 

@@ -109,6 +109,8 @@ export interface JobsTable {
   error: string | null;
   owner: string | null;
   owner_host: string | null;
+  /** Last sign of life of the owner while queued or running (wall-clock ISO time). */
+  heartbeat_at: string | null;
 }
 
 export interface JobActivitiesTable {

@@ -11,6 +11,8 @@ export const ConfigSchema = z.object({
   catalogUrl: z.string().optional(),
   maxUploadMb: z.number().positive(),
   buildParallelism: z.number().int().min(1).max(64),
+  /** How often running builds and scenario runs stamp their heartbeat; silent for 3 intervals, they count as interrupted. */
+  heartbeatSeconds: z.number().positive().max(3600),
   adminPassword: z.string().optional(),
   publicUrl: z.string().optional(),
 });
@@ -40,6 +42,7 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
     catalogUrl: env.LLANO_CATALOG_URL || undefined,
     maxUploadMb: num(env.LLANO_MAX_UPLOAD_MB),
     buildParallelism: num(env.LLANO_BUILD_PARALLELISM),
+    heartbeatSeconds: num(env.LLANO_HEARTBEAT_SECONDS),
     adminPassword: env.LLANO_ADMIN_PASSWORD || undefined,
     publicUrl: env.LLANO_PUBLIC_URL || undefined,
   };
@@ -50,6 +53,7 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
     host: '0.0.0.0',
     maxUploadMb: 1024,
     buildParallelism: 2,
+    heartbeatSeconds: 10,
     ...defined(file),
     ...defined(fromEnv),
     ...defined(overrides),

@@ -1,5 +1,6 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { conflict } from '../common/errors.js';
 import { newId, nowIso } from '../common/ids.js';
 import { HOST, ownerIsDead } from '../workspace/process-liveness.js';
 import type { Workspace } from '../workspace/workspace.js';
@@ -86,11 +87,14 @@ export async function commitVersion(
   result: { rowCount: number; contentHash: string | null; columns: ColumnSchema[]; lineage: Lineage },
 ): Promise<CommittedVersion> {
   await ws.catalog.db.transaction().execute(async (trx) => {
-    await trx
+    const updated = await trx
       .updateTable('dataset_versions')
       .set({ status: 'ready', row_count: result.rowCount, content_hash: result.contentHash, columns: JSON.stringify(result.columns), lineage: JSON.stringify(result.lineage) })
       .where('id', '=', pending.id)
-      .execute();
+      .where('status', '=', 'building')
+      .executeTakeFirst();
+    // Recovery elsewhere failed it (its job's heartbeat went stale): it must not become current.
+    if (Number(updated.numUpdatedRows) !== 1) throw conflict(`Version ${pending.seq} of ${pending.dataset} was failed as interrupted before it could be committed`);
     await trx.deleteFrom('dataset_state').where('project_key', '=', pending.projectKey).where('dataset', '=', pending.dataset).execute();
     await trx.insertInto('dataset_state').values({ project_key: pending.projectKey, dataset: pending.dataset, current_version: pending.id }).execute();
   });
@@ -162,13 +166,15 @@ export async function dropVersions(ws: Workspace, projectKey: string, dataset: s
 }
 
 /**
- * After a crash: versions still `building` by a dead process were interrupted. Mark them
- * failed and delete their partial files; the current versions were never touched.
+ * After a crash: versions still `building` by a dead process, or by a job just failed as
+ * interrupted (`interruptedJobs`, whatever its host), were interrupted. Mark them failed and
+ * delete their partial files; the current versions were never touched.
  */
-export async function recoverInterruptedVersions(ws: Workspace): Promise<number> {
-  const building = await ws.catalog.db.selectFrom('dataset_versions').select(['id', 'location', 'owner', 'owner_host']).where('status', '=', 'building').execute();
+export async function recoverInterruptedVersions(ws: Workspace, interruptedJobs: string[] = []): Promise<number> {
+  const building = await ws.catalog.db.selectFrom('dataset_versions').select(['id', 'location', 'owner', 'owner_host', 'job_id']).where('status', '=', 'building').execute();
+  const jobs = new Set(interruptedJobs);
   // Only versions of dead processes: another server or CLI may be writing the others right now.
-  const stale = building.filter((v) => v.owner !== ws.processId && ownerIsDead(v.owner, v.owner_host));
+  const stale = building.filter((v) => v.owner !== ws.processId && (ownerIsDead(v.owner, v.owner_host) || (v.job_id !== null && jobs.has(v.job_id))));
   for (const v of stale) {
     if (!v.location.startsWith('postgres:')) rmSync(ws.resolve(v.location), { force: true });
     await ws.catalog.db.updateTable('dataset_versions').set({ status: 'failed' }).where('id', '=', v.id).execute();

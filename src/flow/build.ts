@@ -6,6 +6,7 @@ import type { DatasetDefinition } from '../datasets/definitions.js';
 import { beginVersion, commitVersion, failVersion, type PendingVersion } from '../datasets/versions.js';
 import { recipeType } from '../recipes/registry.js';
 import type { RecipeBase } from '../recipes/recipe-type.js';
+import type { Heartbeat } from '../workspace/process-liveness.js';
 import type { Workspace } from '../workspace/workspace.js';
 import type { TableSource } from '../engine/table-source.js';
 import { JobStore, type ActivityStatus, type Job } from './jobs.js';
@@ -21,8 +22,24 @@ export const BuildRequestSchema = z.object({
 });
 export type BuildRequest = z.input<typeof BuildRequestSchema>;
 
-/** Running builds of this process, so they can be aborted and awaited. */
-const running = new Map<string, { abort: boolean; done: Promise<Job> }>();
+/** Running builds of this process, so they can be aborted, awaited and kept alive by a heartbeat. */
+const running = new Map<string, { ws: Workspace; abort: boolean; done: Promise<Job> }>();
+
+const heartbeats = new WeakMap<Workspace, Heartbeat>();
+
+/**
+ * The heartbeat of the builds this process runs on a workspace: their jobs are stamped every
+ * interval, so that recovery on any host can tell them from builds whose process died.
+ */
+export function buildHeartbeat(ws: Workspace): Heartbeat {
+  let h = heartbeats.get(ws);
+  if (!h) {
+    const ids = () => [...running].filter(([, s]) => s.ws === ws).map(([id]) => id);
+    h = ws.liveness.heartbeat(ids, (jobIds, at) => new JobStore(ws).heartbeat(jobIds, at));
+    heartbeats.set(ws, h);
+  }
+  return h;
+}
 
 type Resolved = Awaited<ReturnType<typeof resolveSource>> | null;
 
@@ -67,9 +84,10 @@ export async function startBuild(ws: Workspace, principal: Principal, projectKey
   const jobs = new JobStore(ws);
   const jobId = await jobs.create(projectKey, principal, targets, mode, plan);
   await ws.catalog.projects.touch(projectKey);
-  const state = { abort: false, done: Promise.resolve(null as unknown as Job) };
+  const state = { ws, abort: false, done: Promise.resolve(null as unknown as Job) };
   state.done = runJob(ws, jobs, projectKey, jobId, plan, new Map(recipes.map((r) => [r.name, r])), mode, state).finally(() => running.delete(jobId));
   running.set(jobId, state);
+  buildHeartbeat(ws).ensure();
   return { jobId, plan, done: state.done };
 }
 

@@ -1,7 +1,8 @@
 import type { Principal } from '../catalog/access.js';
 import { notFound } from '../common/errors.js';
 import { newTimeId, nowIso } from '../common/ids.js';
-import { HOST, ownerIsDead } from '../workspace/process-liveness.js';
+import { recoverInterruptedVersions } from '../datasets/versions.js';
+import { HOST } from '../workspace/process-liveness.js';
 import type { Workspace } from '../workspace/workspace.js';
 import type { ActivityStatus, Job, JobStatus } from './job-types.js';
 import type { BuildMode, PlannedActivity } from './planner.js';
@@ -9,6 +10,9 @@ import type { BuildMode, PlannedActivity } from './planner.js';
 export type { ActivityStatus, Job, JobActivity, JobStatus } from './job-types.js';
 
 const ms = (a: string | null, b: string | null) => (a && b ? new Date(b).getTime() - new Date(a).getTime() : null);
+
+/** Statuses of a job that has not ended: only these change, so an ended job stays as it ended. */
+const OPEN: JobStatus[] = ['queued', 'running'];
 
 /** Durable job records: a job, its activities (one per recipe run) and its log lines. */
 export class JobStore {
@@ -23,7 +27,7 @@ export class JobStore {
     await this.db.transaction().execute(async (trx) => {
       await trx
         .insertInto('jobs')
-        .values({ id, project_key: projectKey, kind: 'build', status: 'queued', mode, targets: JSON.stringify(targets), created_by: principal.username, created_at: nowIso(), started_at: null, ended_at: null, error: null, owner: this.ws.processId, owner_host: HOST })
+        .values({ id, project_key: projectKey, kind: 'build', status: 'queued', mode, targets: JSON.stringify(targets), created_by: principal.username, created_at: nowIso(), started_at: null, ended_at: null, error: null, owner: this.ws.processId, owner_host: HOST, heartbeat_at: this.ws.liveness.nowIso() })
         .execute();
       for (const [idx, a] of plan.entries()) {
         await trx.insertInto('job_activities').values({ job_id: id, idx, recipe: a.recipe, output: a.output, status: 'pending', started_at: null, ended_at: null, rows: null, error: null }).execute();
@@ -35,7 +39,8 @@ export class JobStore {
   async setStatus(projectKey: string, jobId: string, status: JobStatus, error: string | null = null): Promise<void> {
     const now = nowIso();
     const patch = status === 'running' ? { status, started_at: now } : status === 'queued' ? { status } : { status, ended_at: now, error };
-    await this.db.updateTable('jobs').set(patch).where('id', '=', jobId).execute();
+    // A job another process failed as interrupted (its heartbeat went stale) is not revived.
+    await this.db.updateTable('jobs').set(patch).where('id', '=', jobId).where('status', 'in', OPEN).execute();
     this.ws.events.emit('job', { type: 'job-status', projectKey, jobId, status, error });
   }
 
@@ -86,22 +91,54 @@ export class JobStore {
     return this.db.selectFrom('job_logs').select(['ts', 'level', 'message']).where('job_id', '=', jobId).orderBy('id').execute();
   }
 
-  /**
-   * After a crash or kill: jobs a dead process of this host left queued or running are failed
-   * as interrupted; their unfinished activities too.
-   */
-  async recoverInterrupted(): Promise<number> {
-    const open = await this.db.selectFrom('jobs').select(['id', 'project_key', 'owner', 'owner_host']).where('status', 'in', ['queued', 'running']).where('owner', '!=', this.ws.processId).execute();
-    // Only jobs of dead processes: a CLI opening the workspace must not fail a live server's build.
-    const stale = open.filter((j) => ownerIsDead(j.owner, j.owner_host));
-    const now = nowIso();
-    for (const j of stale) {
-      await this.db.updateTable('jobs').set({ status: 'failed', ended_at: now, error: 'Interrupted: the server stopped while this job was running' }).where('id', '=', j.id).execute();
-      await this.db.updateTable('job_activities').set({ status: 'aborted', ended_at: now, error: 'Interrupted' }).where('job_id', '=', j.id).where('status', 'in', ['pending', 'running']).execute();
-      await this.db.insertInto('job_logs').values({ job_id: j.id, ts: now, level: 'error', message: 'Job interrupted by a server stop; earlier dataset versions were kept' }).execute();
-    }
-    return stale.length;
+  /** Stamps the heartbeat of jobs this process runs (see `Liveness`). */
+  async heartbeat(jobIds: string[], at: string): Promise<void> {
+    if (jobIds.length) await this.db.updateTable('jobs').set({ heartbeat_at: at }).where('id', 'in', jobIds).where('status', 'in', OPEN).execute();
   }
+
+  /**
+   * After a crash or kill: jobs left queued or running by a process that is gone (a dead pid on
+   * this host, or a stale heartbeat from any host) are failed as interrupted, their unfinished
+   * activities too. Jobs of live processes are left alone: a CLI opening the workspace, or a
+   * second server on the catalog, must not fail a live server's build. Returns the ids failed here.
+   */
+  async recoverInterrupted(): Promise<string[]> {
+    const open = await this.db
+      .selectFrom('jobs')
+      .select(['id', 'owner', 'owner_host', 'heartbeat_at', 'started_at', 'created_at'])
+      .where('status', 'in', OPEN)
+      .where('owner', '!=', this.ws.processId)
+      .execute();
+    const recovered: string[] = [];
+    for (const j of open) {
+      const why = this.ws.liveness.abandoned(j);
+      if (!why) continue;
+      const now = nowIso();
+      // Only while still open and not stamped since it was judged; another process may be recovering it too.
+      const updated = await this.db
+        .updateTable('jobs')
+        .set({ status: 'failed', ended_at: now, error: `Interrupted: the server stopped while this job was running (${why})` })
+        .where('id', '=', j.id)
+        .where('status', 'in', OPEN)
+        .where((eb) => (j.heartbeat_at === null ? eb('heartbeat_at', 'is', null) : eb('heartbeat_at', '=', j.heartbeat_at)))
+        .executeTakeFirst();
+      if (Number(updated.numUpdatedRows) !== 1) continue;
+      recovered.push(j.id);
+      await this.db.updateTable('job_activities').set({ status: 'aborted', ended_at: now, error: 'Interrupted' }).where('job_id', '=', j.id).where('status', 'in', ['pending', 'running']).execute();
+      await this.db.insertInto('job_logs').values({ job_id: j.id, ts: now, level: 'error', message: `Job interrupted by a server stop (${why}); earlier dataset versions were kept` }).execute();
+    }
+    return recovered;
+  }
+}
+
+/**
+ * Builds that processes which are gone left open: their jobs fail as interrupted, then the
+ * versions they (or any dead process) left building fail and lose their partial files.
+ */
+export async function recoverInterruptedBuilds(ws: Workspace): Promise<{ jobs: number; versions: number }> {
+  const jobs = await new JobStore(ws).recoverInterrupted();
+  const versions = await recoverInterruptedVersions(ws, jobs);
+  return { jobs: jobs.length, versions };
 }
 
 function toJob(r: { id: string; project_key: string; kind: string; status: string; mode: string; targets: string; created_by: string; created_at: string; started_at: string | null; ended_at: string | null; error: string | null }): Job {

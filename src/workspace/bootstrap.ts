@@ -1,8 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { installAutomation } from '../automation/install.js';
-import { recoverInterruptedRuns } from '../automation/recovery.js';
-import { recoverInterruptedVersions } from '../datasets/versions.js';
-import { JobStore } from '../flow/jobs.js';
+import { recoverInterruptedWork } from '../automation/recovery.js';
 import type { Workspace } from './workspace.js';
 
 /**
@@ -11,11 +9,10 @@ import type { Workspace } from './workspace.js';
  * returned so it can be printed once).
  */
 export async function bootstrapWorkspace(ws: Workspace): Promise<{ adminPassword: string | null; interruptedJobs: number; interruptedVersions: number; interruptedRuns: number }> {
-  const interruptedJobs = await new JobStore(ws).recoverInterrupted();
-  const interruptedVersions = await recoverInterruptedVersions(ws);
-  // Scenario runs a killed process left RUNNING become FAILED (interrupted); their failure reporters fire.
+  // Builds and scenario runs of processes that are gone (a dead pid here, a stale heartbeat from
+  // any host) fail as interrupted; failure reporters of the runs fire, so automation is installed first.
   installAutomation();
-  const interruptedRuns = await recoverInterruptedRuns(ws);
+  const { interruptedJobs, interruptedVersions, interruptedRuns } = await recoverInterruptedWork(ws);
   let adminPassword: string | null = null;
   if ((await ws.catalog.users.count()) === 0) {
     adminPassword = ws.config.adminPassword ?? randomBytes(12).toString('base64url');

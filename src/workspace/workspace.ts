@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Catalog } from '../catalog/catalog.js';
 import type { Config } from '../common/config.js';
 import { DuckDb } from '../engine/duckdb.js';
+import { Liveness } from './process-liveness.js';
 
 /** Events other parts listen to (SSE progress, data-change triggers). */
 export interface WorkspaceEvents {
@@ -24,6 +25,8 @@ export class Workspace {
   readonly events = new EventEmitter<WorkspaceEvents>();
   /** An id for this process; jobs it runs carry it so a restart can spot interrupted ones. */
   readonly processId = `${process.pid}-${Date.now()}`;
+  /** Heartbeats of the work this process runs, and how work of other processes is judged abandoned. */
+  readonly liveness: Liveness;
 
   private constructor(
     readonly config: Config,
@@ -31,6 +34,7 @@ export class Workspace {
     readonly duck: DuckDb,
   ) {
     this.events.setMaxListeners(0);
+    this.liveness = new Liveness(config.heartbeatSeconds * 1000);
   }
 
   static async open(config: Config): Promise<Workspace> {
