@@ -39,6 +39,8 @@ export async function recoverInterruptedRuns(ws: Workspace): Promise<number> {
     // Another process may be recovering the same run: only the one that changed it reports.
     if (Number(updated.numUpdatedRows) !== 1) continue;
     recovered++;
+    // An ended run is project activity, however it ended (as RunStore.finish records it).
+    await ws.catalog.projects.touch(r.project_key);
     await automation.runs.interruptSteps(r.id, at);
     await automation.runs.log(r.id, 'error', `${reason} (${why})`, at);
     const scenario = await loadScenario(ws, r.project_key, r.scenario).catch(() => null);
