@@ -5,73 +5,19 @@ import type { Workspace } from '../workspace/workspace.js';
 import { Automation } from './automation.js';
 import { isoAt } from './clock.js';
 import { SCENARIO_KIND } from './kinds.js';
+import type { MonitoredScenario, Monitoring, MonitoringRun, MonitoringSteps } from './monitoring-types.js';
 import { upcoming } from './schedule.js';
 import type { Scenario } from './scenario.js';
 import { parsedScenario } from './scenarios-service.js';
 import { findTriggerType } from './triggers/registry.js';
+
+export type { MonitoredScenario, Monitoring, MonitoringRun, MonitoringStepRun, MonitoringSteps } from './monitoring-types.js';
 
 /** At most this many runs are listed per request, the newest of the range; counts, averages and the daily summary cover them all. */
 const MAX_RUNS = 50_000;
 /** At most this many step runs per request, those of the newest runs. */
 const MAX_STEP_RUNS = 100_000;
 const NEXT_FIRES = 5;
-
-export interface MonitoringRun {
-  id: string;
-  start: string | null;
-  end: string | null;
-  outcome: string;
-  durationMs: number | null;
-}
-
-export interface MonitoredScenario {
-  project: string;
-  id: string;
-  name: string;
-  active: boolean;
-  runs: MonitoringRun[];
-  averageDurationMs: number | null;
-  lastDurationMs: number | null;
-  lastOutcome: string | null;
-  nextFires: string[];
-  triggers: { type: string; description: string }[];
-  reporters: { channel: string; on: string }[];
-}
-
-export interface Monitoring {
-  from: string;
-  to: string;
-  scenarios: MonitoredScenario[];
-  daily: { day: string; outcomes: Record<string, number> }[];
-  /** The range holds more runs than are listed: the scenarios' `runs` are the newest `listedRuns`. */
-  truncated: boolean;
-  /** Runs started in the range, all of them (what the daily summary counts). */
-  totalRuns: number;
-  /** Runs listed in the scenarios' `runs` (all of them unless truncated). */
-  listedRuns: number;
-}
-
-/** A step run of a run started in the range (the monitoring timeline expanded to steps). */
-export interface MonitoringStepRun {
-  run: string;
-  project: string;
-  scenario: string;
-  index: number;
-  name: string;
-  type: string;
-  outcome: string;
-  start: string | null;
-  end: string | null;
-  durationMs: number | null;
-}
-
-export interface MonitoringSteps {
-  from: string;
-  to: string;
-  steps: MonitoringStepRun[];
-  /** The range holds more step runs than are listed: those listed are the steps of the newest runs. */
-  truncated: boolean;
-}
 
 type Range = { from?: string; to?: string };
 

@@ -2,38 +2,10 @@ import { HOST } from '../workspace/process-liveness.js';
 import type { ScenarioRunsTable } from '../catalog/tables.js';
 import { notFound } from '../common/errors.js';
 import type { Workspace } from '../workspace/workspace.js';
+import type { ScenarioRun, StepRun } from './run-types.js';
 import { FINAL_OUTCOMES, type RunOutcome, type StepOutcome } from './types.js';
 
-export interface StepRun {
-  index: number;
-  name: string;
-  type: string;
-  outcome: StepOutcome;
-  startedAt: string | null;
-  endedAt: string | null;
-  durationMs: number | null;
-  attempts: number;
-  error: string | null;
-  detail: unknown;
-}
-
-export interface ScenarioRun {
-  id: string;
-  projectKey: string;
-  scenario: string;
-  triggerType: string;
-  triggerKey: string | null;
-  cause: string;
-  outcome: RunOutcome;
-  createdAt: string;
-  startedAt: string | null;
-  endedAt: string | null;
-  durationMs: number | null;
-  error: string | null;
-  runAs: string;
-  steps?: StepRun[];
-  logs?: { ts: string; level: string; message: string }[];
-}
+export type { ScenarioRun, StepRun } from './run-types.js';
 
 export interface NewRun {
   id: string;

@@ -2,12 +2,10 @@ import type { z } from 'zod';
 import type { Principal } from '../catalog/access.js';
 import type { Workspace } from '../workspace/workspace.js';
 import type { Clock } from './clock.js';
+import type { RunOutcome } from './run-types.js';
 import type { Schedule } from './schedule.js';
 
-/** Outcomes of runs and steps. QUEUED runs wait for a running one; SKIPPED steps did not run. */
-export const RUN_OUTCOMES = ['QUEUED', 'RUNNING', 'SUCCESS', 'WARNING', 'FAILED', 'ABORTED'] as const;
-export type RunOutcome = (typeof RUN_OUTCOMES)[number];
-export type StepOutcome = 'PENDING' | 'RUNNING' | 'SUCCESS' | 'WARNING' | 'FAILED' | 'ABORTED' | 'SKIPPED';
+export { RUN_OUTCOMES, type RunOutcome, type StepOutcome } from './run-types.js';
 export const FINAL_OUTCOMES: RunOutcome[] = ['SUCCESS', 'WARNING', 'FAILED', 'ABORTED'];
 
 /** What a definition validates against at save time: the catalog of the scenario's project. */

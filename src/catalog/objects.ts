@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { conflict, notFound } from '../common/errors.js';
 import { nowIso } from '../common/ids.js';
+import type { Revision } from './object-types.js';
 import type { CatalogTables } from './tables.js';
 
 /** Kinds of versioned project objects. Capabilities add theirs (scenario, dashboard…). */
@@ -16,13 +17,7 @@ export interface StoredObject<T = unknown> {
   updatedBy: string;
 }
 
-export interface Revision {
-  revision: number;
-  action: 'create' | 'update' | 'delete' | 'revert';
-  body: unknown | null;
-  author: string;
-  createdAt: string;
-}
+export type { Revision } from './object-types.js';
 
 type Db = Kysely<CatalogTables> | Transaction<CatalogTables>;
 

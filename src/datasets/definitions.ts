@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { csvOptionsSchema, postgresTableRefSchema } from '../engine/table-source.js';
+import type { DatasetStatus } from './dataset-types.js';
 import { SYSTEM_TABLES } from './system-tables.js';
+
+export type { ColumnSchema, DatasetStatus, DatasetVersion, Lineage, ListedVersion } from './dataset-types.js';
 
 /**
  * Where a dataset's data lives. `managed`: Parquet files Llano writes under the workspace
@@ -45,41 +48,5 @@ export const DatasetDefinitionSchema = z
   .strict();
 export type DatasetDefinition = z.infer<typeof DatasetDefinitionSchema>;
 
-export interface ColumnSchema {
-  name: string;
-  type: string;
-  nullable?: boolean;
-}
-
-export interface DatasetVersion {
-  id: string;
-  seq: number;
-  status: 'building' | 'ready' | 'failed';
-  rowCount: number | null;
-  contentHash: string | null;
-  columns: ColumnSchema[] | null;
-  lineage: Lineage | null;
-  jobId: string | null;
-  createdAt: string;
-}
-
-/** What produced a version: the recipe's signature and the input versions it read. */
-export interface Lineage {
-  recipe?: string;
-  recipeSignature?: string;
-  inputs?: Record<string, string>;
-  source?: 'upload' | 'import' | 'build';
-  fileName?: string;
-}
-
 /** A dataset as the API shows it: its definition plus its current version. */
-export interface DatasetInfo extends DatasetDefinition {
-  revision: number;
-  updatedAt: string;
-  updatedBy: string;
-  currentVersion: DatasetVersion | null;
-  columns: ColumnSchema[] | null;
-  rowCount: number | null;
-  /** The recipe that writes this dataset, if any. */
-  producedBy: string | null;
-}
+export interface DatasetInfo extends DatasetDefinition, DatasetStatus {}

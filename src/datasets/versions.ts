@@ -4,7 +4,7 @@ import { conflict } from '../common/errors.js';
 import { newId, nowIso } from '../common/ids.js';
 import { HOST, ownerIsDead } from '../workspace/process-liveness.js';
 import type { Workspace } from '../workspace/workspace.js';
-import type { ColumnSchema, DatasetVersion, Lineage } from './definitions.js';
+import type { ColumnSchema, DatasetVersion, Lineage, ListedVersion } from './dataset-types.js';
 
 /** How many ready versions keep their files: the current one and the one before (a reader may still be on it). */
 const KEEP_FILES = 2;
@@ -132,7 +132,7 @@ export async function currentVersions(ws: Workspace, projectKey: string): Promis
   return new Map(rows.map((r) => [r.dataset, toVersion(r)]));
 }
 
-export async function listVersions(ws: Workspace, projectKey: string, dataset: string): Promise<(DatasetVersion & { current: boolean })[]> {
+export async function listVersions(ws: Workspace, projectKey: string, dataset: string): Promise<ListedVersion[]> {
   const current = await currentVersion(ws, projectKey, dataset);
   const rows = await ws.catalog.db.selectFrom('dataset_versions').selectAll().where('project_key', '=', projectKey).where('dataset', '=', dataset).orderBy('seq', 'desc').execute();
   return rows.map((r) => {

@@ -1,4 +1,9 @@
-/** Build jobs as the API returns them. Types only, so the web UI can import them too. */
+/** Build jobs as the API returns them, and build modes. Node-free (types and one constant), so the web UI can import the types too. */
+
+/** `only` the targets' recipes; `required` the stale upstream ones too; `recursive` all upstream, forced. */
+export const BUILD_MODES = ['only', 'required', 'recursive'] as const;
+export type BuildMode = (typeof BUILD_MODES)[number];
+
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'aborted';
 export type ActivityStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'up-to-date' | 'aborted';
 

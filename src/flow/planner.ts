@@ -1,9 +1,9 @@
 import { badRequest } from '../common/errors.js';
 import { topologicalOrder, upstreamRecipes, type RecipeEdgesLike } from './graph.js';
+import type { BuildMode } from './job-types.js';
 import type { StaleReason } from './staleness.js';
 
-export const BUILD_MODES = ['only', 'required', 'recursive'] as const;
-export type BuildMode = (typeof BUILD_MODES)[number];
+export { BUILD_MODES, type BuildMode } from './job-types.js';
 
 export interface PlannedActivity {
   recipe: string;

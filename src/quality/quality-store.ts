@@ -1,30 +1,8 @@
 import type { Workspace } from '../workspace/workspace.js';
-import type { CheckOutcome, Metrics } from './check-type.js';
+import type { CheckOutcome } from './check-type.js';
+import type { CheckResult, MetricsRecord } from './quality-types.js';
 
-/** A dataset's metrics at one moment. `origin` says who computed them; a rejected build's are kept but never "previous". */
-export interface MetricsRecord {
-  id: number;
-  dataset: string;
-  partition: string | null;
-  versionId: string | null;
-  origin: 'build' | 'rejected-build' | 'manual' | 'checks' | 'scenario';
-  computedAt: string;
-  metrics: Metrics;
-}
-
-export interface CheckResult {
-  id?: number;
-  dataset: string;
-  partition: string | null;
-  versionId: string | null;
-  check: string;
-  type: string;
-  outcome: CheckOutcome;
-  message: string;
-  value: number | null;
-  runAt: string;
-  scenarioRunId: string | null;
-}
+export type { CheckResult, MetricsRecord } from './quality-types.js';
 
 /** Metrics and check results: append-only history tables of the catalog. */
 export class QualityStore {

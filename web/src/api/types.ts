@@ -2,6 +2,8 @@
 export type { User } from '../../../src/catalog/user-types.js';
 export type { Member, Project, ProjectRole } from '../../../src/catalog/project-types.js';
 import type { ApiKeyInfo as StoredApiKey, User } from '../../../src/catalog/user-types.js';
+import type { DatasetStatus } from '../../../src/datasets/dataset-types.js';
+import type { CheckResult } from '../../../src/quality/quality-types.js';
 
 export interface Me extends Partial<User> {
   via: string;
@@ -10,37 +12,19 @@ export interface Me extends Partial<User> {
 /** The secret `key` comes back once, when the key is created. */
 export type ApiKeyInfo = StoredApiKey & { key?: string };
 
-export interface ColumnSchema {
-  name: string;
-  type: string;
-  nullable?: boolean;
-}
+export type { ColumnSchema, DatasetStatus, DatasetVersion, Lineage, ListedVersion } from '../../../src/datasets/dataset-types.js';
 
-export interface DatasetVersion {
-  id: string;
-  seq: number;
-  status: 'building' | 'ready' | 'failed';
-  rowCount: number | null;
-  contentHash: string | null;
-  columns: ColumnSchema[] | null;
-  lineage: { recipe?: string; source?: string; fileName?: string; inputs?: Record<string, string> } | null;
-  jobId: string | null;
-  createdAt: string;
-  current?: boolean;
-}
-
-export interface Dataset {
+/**
+ * A dataset: its definition (restated here from `DatasetDefinitionSchema` in
+ * src/datasets/definitions.ts, whose zod schemas import server-only modules) plus its status.
+ */
+export interface Dataset extends DatasetStatus {
   name: string;
   description?: string;
   tags?: string[];
-  storage: { type: 'managed' | 'file' | 'postgres'; [k: string]: unknown };
-  revision: number;
-  updatedAt: string;
-  updatedBy: string;
-  currentVersion: DatasetVersion | null;
-  columns: ColumnSchema[] | null;
-  rowCount: number | null;
-  producedBy?: string | null;
+  storage: { type: 'managed' | 'file' | 'postgres' | 'system'; [k: string]: unknown };
+  /** Column type overrides applied when importing (column → DuckDB type). */
+  schema?: Record<string, string>;
 }
 
 export interface DataPage {
@@ -85,17 +69,9 @@ export interface FlowGraph {
   edges: { from: string; to: string }[];
 }
 
-export type { ActivityStatus, Job, JobActivity, JobStatus } from '../../../src/flow/job-types.js';
+export type { ActivityStatus, BuildMode, Job, JobActivity, JobStatus } from '../../../src/flow/job-types.js';
 
-export interface Revision {
-  revision: number;
-  action: 'create' | 'update' | 'delete' | 'revert';
-  body: unknown | null;
-  author: string;
-  createdAt: string;
-}
-
-export type BuildMode = 'only' | 'required' | 'recursive';
+export type { Revision } from '../../../src/catalog/object-types.js';
 
 export interface ScenarioTypeInfo {
   type?: string;
@@ -129,104 +105,11 @@ export interface Scenario {
   updatedBy?: string;
 }
 
-export type RunOutcome = 'QUEUED' | 'RUNNING' | 'SUCCESS' | 'WARNING' | 'FAILED' | 'ABORTED';
+export type { RunOutcome, ScenarioRun, StepOutcome, StepRun } from '../../../src/automation/run-types.js';
 
-export interface StepRun {
-  index: number;
-  name: string;
-  type: string;
-  outcome: string;
-  startedAt: string | null;
-  endedAt: string | null;
-  durationMs: number | null;
-  attempts: number;
-  error: string | null;
-  detail: unknown;
-}
+export type { MonitoredScenario, Monitoring, MonitoringRun, MonitoringStepRun, MonitoringSteps } from '../../../src/automation/monitoring-types.js';
 
-export interface ScenarioRun {
-  id: string;
-  projectKey: string;
-  scenario: string;
-  triggerType: string;
-  cause: string;
-  outcome: RunOutcome;
-  createdAt: string;
-  startedAt: string | null;
-  endedAt: string | null;
-  durationMs: number | null;
-  error: string | null;
-  runAs: string;
-  steps?: StepRun[];
-  logs?: { ts: string; level: string; message: string }[];
-}
-
-export interface MonitoredScenario {
-  project: string;
-  id: string;
-  name: string;
-  active: boolean;
-  runs: { id: string; start: string | null; end: string | null; outcome: string; durationMs: number | null }[];
-  averageDurationMs: number | null;
-  lastDurationMs: number | null;
-  lastOutcome: string | null;
-  nextFires: string[];
-  triggers: { type: string; description: string }[];
-  reporters: { channel: string; on: string }[];
-}
-
-export interface Monitoring {
-  from: string;
-  to: string;
-  scenarios: MonitoredScenario[];
-  daily: { day: string; outcomes: Record<string, number> }[];
-  /** More runs than listed: the scenarios' runs are the newest `listedRuns` of `totalRuns`. */
-  truncated: boolean;
-  totalRuns: number;
-  listedRuns: number;
-}
-
-/** A step run of a scenario run started in the monitored range (the timeline expanded to steps). */
-export interface StepRunInRange {
-  run: string;
-  project: string;
-  scenario: string;
-  index: number;
-  name: string;
-  type: string;
-  outcome: string;
-  start: string | null;
-  end: string | null;
-  durationMs: number | null;
-}
-
-export interface MonitoringSteps {
-  from: string;
-  to: string;
-  steps: StepRunInRange[];
-  truncated: boolean;
-}
-
-export interface MetricsRecord {
-  id: number;
-  dataset: string;
-  partition: string | null;
-  versionId: string | null;
-  origin: string;
-  computedAt: string;
-  metrics: Record<string, number | string | null>;
-}
-
-export interface CheckResult {
-  id?: number;
-  check: string;
-  type: string;
-  outcome: 'OK' | 'WARNING' | 'ERROR';
-  message: string;
-  value: number | null;
-  runAt: string;
-  scenarioRunId: string | null;
-}
+export type { CheckResult, MetricsRecord } from '../../../src/quality/quality-types.js';
 
 export interface QualitySettings {
   dataset: string;

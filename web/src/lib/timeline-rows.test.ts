@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { MonitoredScenario, StepRunInRange } from '../api/types';
+import type { MonitoredScenario, MonitoringStepRun } from '../api/types';
 import { timelineRows, truncationNote } from './timeline-rows';
 
 const scenario = (id: string, runIds: string[]): MonitoredScenario => ({
@@ -16,7 +16,7 @@ const scenario = (id: string, runIds: string[]): MonitoredScenario => ({
   reporters: [],
 });
 
-const step = (run: string, scenarioId: string, index: number, name: string, durationMs: number | null, outcome = 'SUCCESS'): StepRunInRange => ({
+const step = (run: string, scenarioId: string, index: number, name: string, durationMs: number | null, outcome = 'SUCCESS'): MonitoringStepRun => ({
   run,
   project: 'P',
   scenario: scenarioId,

@@ -1,4 +1,4 @@
-import type { MonitoredScenario, Monitoring, MonitoringSteps, StepRunInRange } from '../api/types';
+import type { MonitoredScenario, Monitoring, MonitoringStepRun, MonitoringSteps } from '../api/types';
 import { formatCount } from './format';
 
 export interface TimelineRow {
@@ -18,7 +18,7 @@ export function timelineRows(scenarios: MonitoredScenario[], steps: MonitoringSt
   const scenarioRow = (s: MonitoredScenario): TimelineRow => ({ key: `${s.project}/${s.id}`, scenario: s, averageDurationMs: s.averageDurationMs, lastDurationMs: s.lastDurationMs, runs: s.runs.map((r) => ({ ...r, run: r.id })) });
   if (!steps) return scenarios.map(scenarioRow);
   // Step runs grouped by scenario, then by step name in the order the steps run.
-  type StepGroup = { type: string; index: number; runs: StepRunInRange[] };
+  type StepGroup = { type: string; index: number; runs: MonitoringStepRun[] };
   const byScenario = new Map<string, Map<string, StepGroup>>();
   for (const st of steps.steps) {
     const k = `${st.project}/${st.scenario}`;

@@ -1,7 +1,7 @@
 import { lazy, Suspense, useMemo, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { projectApi } from '../api/client';
-import type { Dataset, DatasetVersion } from '../api/types';
+import type { Dataset, ListedVersion } from '../api/types';
 import { DataGrid } from '../components/data-grid';
 import { projectPath } from '../components/layout';
 import { ObjectHistory } from '../components/object-history';
@@ -220,7 +220,7 @@ function SchemaTab({ dataset }: { dataset: Dataset }) {
 }
 
 function VersionsTab({ projectKey, name }: { projectKey: string; name: string }) {
-  const versions = useApi<DatasetVersion[]>(projectApi(projectKey, 'datasets', name, 'versions'));
+  const versions = useApi<ListedVersion[]>(projectApi(projectKey, 'datasets', name, 'versions'));
   const navigate = useNavigate();
   return (
     <Async state={versions} label="Loading versions…">

@@ -1,0 +1,8 @@
+/** Revisions of versioned project objects as the API returns them. Types only, so the web UI imports them too. */
+export interface Revision {
+  revision: number;
+  action: 'create' | 'update' | 'delete' | 'revert';
+  body: unknown | null;
+  author: string;
+  createdAt: string;
+}
