@@ -221,7 +221,7 @@ export const simulationOptionsSchema = z
     jobs: jobsModelSchema.prefault({}),
     /** Worker threads expanding and encoding the Trec files (default: one per CPU). */
     threads: z.number().int().min(1).max(64).optional(),
-    /** DuckDB memory limit while writing the other tables. */
+    /** DuckDB memory limit while converting finished tables to CSV (`format: 'csv'`). */
     memoryLimit: z.string().default('640MB'),
   })
   .strict();

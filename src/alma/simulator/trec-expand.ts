@@ -2,7 +2,7 @@ import { ColumnTable, MAX_ATM_SCANS, TREC_PLAN_COLUMNS, cellKey, cellOutlier, sc
 import { mix32, normalHi, normalLo } from './trec-noise.js';
 
 /**
- * Expands Trec plan units (one row per EB × antenna, joined to their EB: `TrecPlan.joined`)
+ * Expands Trec plan units (one row per EB × antenna, joined to their EB: `TrecPlan.appendJoinedTo`)
  * into the measurement rows, column by column into typed arrays, in the file's order:
  * unit after unit, scan-major (cell = s × 4 + k). Every value is a pure function of the
  * unit's plan row and the cell (counter-based hashes, `trec-noise.ts`), so any range of
