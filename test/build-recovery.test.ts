@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../src/automation/clock.js';
 import { recoverInterruptedWork } from '../src/automation/recovery.js';
 import { LOCAL_ADMIN } from '../src/catalog/access.js';
-import { loadConfig } from '../src/common/config.js';
 import { importDataset } from '../src/datasets/import.js';
 import { beginVersion, commitVersion, currentVersion, type PendingVersion } from '../src/datasets/versions.js';
 import { buildHeartbeat, startBuild } from '../src/flow/build.js';
@@ -14,9 +13,10 @@ import { registerPostBuildValidator } from '../src/flow/post-build.js';
 import { saveRecipe } from '../src/flow/recipes-service.js';
 import { bootstrapWorkspace } from '../src/workspace/bootstrap.js';
 import { HOST } from '../src/workspace/process-liveness.js';
-import { Workspace } from '../src/workspace/workspace.js';
+import type { Workspace } from '../src/workspace/workspace.js';
 import { startManualScheduler } from './support/manual-scheduler.js';
 import { startPostgres, type RunningPostgres } from './support/embedded-postgres.js';
+import { Gates, openWorkspaceOnClock } from './support/liveness.js';
 
 const T = Date.UTC(2030, 0, 1);
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -24,32 +24,11 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const OTHER_HOST = 'build-host-b';
 const OTHER_OWNER = '4242-1893456000000';
 
-/**
- * Builds of project GATED stop in a post-build validator until the test opens the gate, so a
- * build stays running for as long as the test needs, without sleeping.
- */
-const gates: { reached: () => void; open: Promise<void> }[] = [];
+/** Builds of project GATED stop in a post-build validator until the test opens the gate. */
+const gates = new Gates();
 registerPostBuildValidator(async (_ws, output) => {
-  const gate = output.projectKey === 'GATED' ? gates.shift() : undefined;
-  if (!gate) return;
-  gate.reached();
-  await gate.open;
+  if (output.projectKey === 'GATED') await gates.pass();
 });
-function gate() {
-  let reached!: () => void;
-  let open!: () => void;
-  const r = new Promise<void>((resolve) => (reached = resolve));
-  const o = new Promise<void>((resolve) => (open = resolve));
-  gates.push({ reached, open: o });
-  return { reached: r, open };
-}
-
-async function openWorkspace(home: string, clock: ManualClock, catalogUrl?: string): Promise<Workspace> {
-  // One-second heartbeats: a job silent for more than three seconds counts as abandoned.
-  const ws = await Workspace.open(loadConfig({ home, heartbeatSeconds: 1, ...(catalogUrl ? { catalogUrl } : {}) }, {}));
-  ws.liveness.clock = clock;
-  return ws;
-}
 
 /** A project with seed → out, built once, so that `out` has a current version to keep. */
 async function setUpProject(ws: Workspace, dir: string, key: string): Promise<void> {
@@ -85,8 +64,8 @@ describe('build jobs of processes on other hosts (SQLite catalog)', () => {
   let server: Workspace; // the process that recovers
   let builder: Workspace; // another process on the same catalog, running builds
   beforeAll(async () => {
-    server = await openWorkspace(home, clock);
-    builder = await openWorkspace(home, clock);
+    server = await openWorkspaceOnClock(home, clock);
+    builder = await openWorkspaceOnClock(home, clock);
     await setUpProject(builder, dir, 'GATED');
   });
   afterAll(async () => {
@@ -132,7 +111,7 @@ describe('build jobs of processes on other hosts (SQLite catalog)', () => {
   });
 
   it('keeps a live build alive through its heartbeat, however long it runs', async () => {
-    const g = gate();
+    const g = gates.next();
     const build = await startBuild(builder, LOCAL_ADMIN, 'GATED', { targets: ['out'], mode: 'only' });
     await g.reached;
     expect(await heartbeatOf(server, build.jobId)).toBe(iso(clock.now()));
@@ -185,13 +164,13 @@ describe('build jobs across hosts on a PostgreSQL catalog', () => {
 
   it('fails the build of a host that went silent, once, and its late commit cannot revive it', async () => {
     const clock = new ManualClock(T);
-    const a = await openWorkspace(path.join(dir, 'host-a'), clock, pg.url);
-    const b = await openWorkspace(path.join(dir, 'host-b'), clock, pg.url);
+    const a = await openWorkspaceOnClock(path.join(dir, 'host-a'), clock, pg.url);
+    const b = await openWorkspaceOnClock(path.join(dir, 'host-b'), clock, pg.url);
     try {
       await bootstrapWorkspace(a);
       await setUpProject(b, dir, 'GATED');
       const kept = await currentVersion(b, 'GATED', 'out');
-      const g = gate();
+      const g = gates.next();
       const build = await startBuild(b, LOCAL_ADMIN, 'GATED', { targets: ['out'], mode: 'only' });
       await g.reached;
       // B's rows carry another host's name: A cannot see its process, only its heartbeat.

@@ -266,6 +266,13 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable('jobs').addColumn('heartbeat_at', 'text').execute();
       },
     },
+    '0006_version_heartbeats': {
+      async up(db: Kysely<any>) {
+        // A version written outside a build (an import or upload) has no job to stamp: it is
+        // stamped itself, so that recovery on any host fails it once its process is gone.
+        await db.schema.alterTable('dataset_versions').addColumn('heartbeat_at', 'text').execute();
+      },
+    },
   };
 }
 

@@ -87,6 +87,8 @@ export interface DatasetVersionsTable {
   created_at: string;
   owner: string | null;
   owner_host: string | null;
+  /** Last sign of life of the owner while a version without a job is `building` (wall-clock ISO time). */
+  heartbeat_at: string | null;
 }
 
 export interface DatasetStateTable {

@@ -2,7 +2,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { conflict } from '../common/errors.js';
 import { newId, nowIso } from '../common/ids.js';
-import { HOST, ownerIsDead } from '../workspace/process-liveness.js';
+import { HOST, ownerIsDead, type Heartbeat } from '../workspace/process-liveness.js';
 import type { Workspace } from '../workspace/workspace.js';
 import type { ColumnSchema, DatasetVersion, Lineage, ListedVersion } from './dataset-types.js';
 
@@ -50,6 +50,34 @@ function toVersion(r: {
   };
 }
 
+/** Versions this process writes outside a build job (imports, uploads), by workspace: they carry their own heartbeat. */
+const writing = new WeakMap<Workspace, { ids: Set<string>; heartbeat: Heartbeat }>();
+
+/**
+ * The heartbeat of the versions this process writes without a job: they are stamped every
+ * interval, so that recovery on any host can tell them from versions whose process died. (A
+ * build's versions live as long as their job, whose own heartbeat tells.)
+ */
+export function versionHeartbeat(ws: Workspace): Heartbeat {
+  return writtenHere(ws).heartbeat;
+}
+
+function writtenHere(ws: Workspace): { ids: Set<string>; heartbeat: Heartbeat } {
+  let w = writing.get(ws);
+  if (!w) {
+    const ids = new Set<string>();
+    const heartbeat = ws.liveness.heartbeat(
+      () => [...ids],
+      async (versionIds, at) => {
+        await ws.catalog.db.updateTable('dataset_versions').set({ heartbeat_at: at }).where('id', 'in', versionIds).where('status', '=', 'building').execute();
+      },
+    );
+    w = { ids, heartbeat };
+    writing.set(ws, w);
+  }
+  return w;
+}
+
 /**
  * Starts a new version next to the current one. Readers keep seeing the current version
  * until `commitVersion` swaps the pointer in one transaction.
@@ -61,7 +89,7 @@ export async function beginVersion(
   options: { jobId?: string; inDatabase?: boolean } = {},
 ): Promise<PendingVersion> {
   const id = newId();
-  return ws.catalog.db.transaction().execute(async (trx) => {
+  const pending = await ws.catalog.db.transaction().execute(async (trx) => {
     const last = await trx
       .selectFrom('dataset_versions')
       .select((eb) => eb.fn.max('seq').as('max'))
@@ -72,12 +100,18 @@ export async function beginVersion(
     const location = options.inDatabase ? `postgres:${seq}` : path.posix.join('data', projectKey, dataset, `v${seq}-${id.slice(0, 8)}.parquet`);
     await trx
       .insertInto('dataset_versions')
-      .values({ id, project_key: projectKey, dataset, seq, status: 'building', location, row_count: null, content_hash: null, columns: null, lineage: null, job_id: options.jobId ?? null, created_at: nowIso(), owner: ws.processId, owner_host: HOST })
+      .values({ id, project_key: projectKey, dataset, seq, status: 'building', location, row_count: null, content_hash: null, columns: null, lineage: null, job_id: options.jobId ?? null, created_at: nowIso(), owner: ws.processId, owner_host: HOST, heartbeat_at: options.jobId ? null : ws.liveness.nowIso() })
       .execute();
     const abs = options.inDatabase ? '' : ws.resolve(location);
     if (abs) mkdirSync(path.dirname(abs), { recursive: true });
     return { id, seq, projectKey, dataset, location, path: abs };
   });
+  if (!options.jobId) {
+    const w = writtenHere(ws);
+    w.ids.add(id);
+    w.heartbeat.ensure();
+  }
+  return pending;
 }
 
 /** Makes a finished version current, atomically, and prunes files of old versions. */
@@ -86,6 +120,7 @@ export async function commitVersion(
   pending: PendingVersion,
   result: { rowCount: number; contentHash: string | null; columns: ColumnSchema[]; lineage: Lineage },
 ): Promise<CommittedVersion> {
+  writing.get(ws)?.ids.delete(pending.id);
   await ws.catalog.db.transaction().execute(async (trx) => {
     const updated = await trx
       .updateTable('dataset_versions')
@@ -93,7 +128,7 @@ export async function commitVersion(
       .where('id', '=', pending.id)
       .where('status', '=', 'building')
       .executeTakeFirst();
-    // Recovery elsewhere failed it (its job's heartbeat went stale): it must not become current.
+    // Recovery elsewhere failed it (its job's or its own heartbeat went stale): it must not become current.
     if (Number(updated.numUpdatedRows) !== 1) throw conflict(`Version ${pending.seq} of ${pending.dataset} was failed as interrupted before it could be committed`);
     await trx.deleteFrom('dataset_state').where('project_key', '=', pending.projectKey).where('dataset', '=', pending.dataset).execute();
     await trx.insertInto('dataset_state').values({ project_key: pending.projectKey, dataset: pending.dataset, current_version: pending.id }).execute();
@@ -106,6 +141,7 @@ export async function commitVersion(
 
 /** Marks a version failed and removes whatever it had written. The current version is untouched. */
 export async function failVersion(ws: Workspace, pending: PendingVersion): Promise<void> {
+  writing.get(ws)?.ids.delete(pending.id);
   if (pending.path) rmSync(pending.path, { force: true });
   await ws.catalog.db.updateTable('dataset_versions').set({ status: 'failed' }).where('id', '=', pending.id).execute();
 }
@@ -166,18 +202,33 @@ export async function dropVersions(ws: Workspace, projectKey: string, dataset: s
 }
 
 /**
- * After a crash: versions still `building` by a dead process, or by a job just failed as
- * interrupted (`interruptedJobs`, whatever its host), were interrupted. Mark them failed and
+ * After a crash: versions still `building` were interrupted when written by a dead process of
+ * this host, by a job just failed as interrupted (`interruptedJobs`, whatever its host), or,
+ * without a job, by a process gone per its own heartbeat (see `Liveness`). Mark them failed and
  * delete their partial files; the current versions were never touched.
  */
 export async function recoverInterruptedVersions(ws: Workspace, interruptedJobs: string[] = []): Promise<number> {
-  const building = await ws.catalog.db.selectFrom('dataset_versions').select(['id', 'location', 'owner', 'owner_host', 'job_id']).where('status', '=', 'building').execute();
+  const building = await ws.catalog.db
+    .selectFrom('dataset_versions')
+    .select(['id', 'location', 'owner', 'owner_host', 'job_id', 'heartbeat_at', 'created_at'])
+    .where('status', '=', 'building')
+    .execute();
   const jobs = new Set(interruptedJobs);
-  // Only versions of dead processes: another server or CLI may be writing the others right now.
-  const stale = building.filter((v) => v.owner !== ws.processId && (ownerIsDead(v.owner, v.owner_host) || (v.job_id !== null && jobs.has(v.job_id))));
+  // Only versions of processes that are gone: another server or CLI may be writing the others right now.
+  const stale = building.filter((v) => v.owner !== ws.processId && (v.job_id === null ? ws.liveness.abandoned(v) !== null : ownerIsDead(v.owner, v.owner_host) || jobs.has(v.job_id)));
+  let failed = 0;
   for (const v of stale) {
+    // Only while still building and not stamped since it was judged; another process may be recovering it too.
+    const updated = await ws.catalog.db
+      .updateTable('dataset_versions')
+      .set({ status: 'failed' })
+      .where('id', '=', v.id)
+      .where('status', '=', 'building')
+      .where((eb) => (v.heartbeat_at === null ? eb('heartbeat_at', 'is', null) : eb('heartbeat_at', '=', v.heartbeat_at)))
+      .executeTakeFirst();
+    if (Number(updated.numUpdatedRows) !== 1) continue;
+    failed++;
     if (!v.location.startsWith('postgres:')) rmSync(ws.resolve(v.location), { force: true });
-    await ws.catalog.db.updateTable('dataset_versions').set({ status: 'failed' }).where('id', '=', v.id).execute();
   }
-  return stale.length;
+  return failed;
 }
