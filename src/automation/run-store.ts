@@ -7,15 +7,9 @@ import { FINAL_OUTCOMES, type RunOutcome, type StepOutcome } from './types.js';
 
 export type { ScenarioRun, StepRun } from './run-types.js';
 
-export interface NewRun {
-  id: string;
-  projectKey: string;
-  scenario: string;
-  triggerType: string;
-  triggerKey: string | null;
-  cause: string;
+/** A run as it is first recorded: the listed fields of a `ScenarioRun`, its step names, and when. */
+export interface NewRun extends Pick<ScenarioRun, 'id' | 'projectKey' | 'scenario' | 'triggerType' | 'triggerKey' | 'cause' | 'runAs'> {
   outcome: 'QUEUED' | 'RUNNING';
-  runAs: string;
   steps: { name: string; type: string }[];
   at: string;
 }

@@ -25,7 +25,7 @@ const NORMAL_TABLE_SIZE = 16384;
 const NORMAL_TABLE = buildNormalTable(NORMAL_TABLE_SIZE);
 
 /** Quantiles of the standard normal at (i + 0.5) / size, plus a closing entry for interpolation. */
-function buildNormalTable(size: number): Float64Array {
+export function buildNormalTable(size: number): Float64Array {
   const table = new Float64Array(size + 1);
   for (let i = 0; i <= size; i++) table[i] = normalQuantile(Math.min(i + 0.5, size - 0.5) / size);
   return table;

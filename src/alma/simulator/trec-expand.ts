@@ -95,15 +95,6 @@ export class TrecRows {
     this.freqLoGhz = new Float64Array(ebs * 4);
     this.freqHiGhz = new Float64Array(ebs * 4);
   }
-
-  /** Value helpers (for readers of `DayBatch.trec`): the scan's start and the row's ground temperature. */
-  startUs(row: number): number {
-    return this.scanStartUs[this.scan_ref[row]];
-  }
-
-  groundTemperature(row: number): number {
-    return this.groundT[this.eb_ref[row]];
-  }
 }
 
 /** Spectra of the rows of EBs with spectra: keys, and `channels` floats per row and polarisation. */

@@ -1,4 +1,4 @@
-import { normalQuantile } from '../../analytics/common/normal.js';
+import { buildNormalTable } from './rng.js';
 
 /**
  * Counter-based noise for the Trec rows: every random value of a measurement is a pure
@@ -35,7 +35,7 @@ export const u32 = (h: number): number => (h + 0.5) / 4294967296;
  * Standard normal quantiles at (i + 0.5) / 65536: a 16-bit uniform looks its normal up
  * here, so one 32-bit hash gives two normals without log, sqrt or trig (|n| ≤ 4.17).
  */
-const NORMAL16 = Float64Array.from({ length: 65536 }, (_, i) => normalQuantile((i + 0.5) / 65536));
+const NORMAL16 = buildNormalTable(65536);
 
 /** A standard normal from the low 16 bits of a hash. */
 export const normalLo = (h: number): number => NORMAL16[h & 65535];

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import * as esbuild from 'esbuild';
+import { createRequire } from 'node:module';
 
 /**
  * The Trec worker's script. Llano runs its TypeScript sources through a loader (tsx for
@@ -59,6 +59,8 @@ export function trecWorkerScript(): URL {
 
 function bundle(): URL | null {
   try {
+    // Loaded only on a cache miss: a process that finds its bundle never loads esbuild.
+    const esbuild = createRequire(import.meta.url)('esbuild') as typeof import('esbuild');
     const built = esbuild.buildSync({ entryPoints: [ENTRY], bundle: true, platform: 'node', format: 'esm', write: false, external: ['snappy'], metafile: true, logLevel: 'silent' });
     const code = built.outputFiles[0].contents;
     const file = `${CACHE}trec-worker-${createHash('sha256').update(code).digest('hex').slice(0, 16)}.mjs`;
