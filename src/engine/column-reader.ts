@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { badRequest } from '../common/errors.js';
 import type { DuckDb } from './duckdb.js';
+import { quoteIdent, quoteLiteral } from '../common/names.js';
 
 /** A column's name and DuckDB type as the file reader infers it. */
 export interface ColumnInfo {
@@ -21,11 +22,9 @@ const NUMERIC_TYPE = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLI
 /** SQL for a table function reading a CSV or Parquet file (by extension; anything else is read as CSV). */
 export function fileSource(file: string): string {
   if (!existsSync(file)) throw badRequest(`file not found: ${file}`);
-  const literal = `'${file.replace(/'/g, "''")}'`;
+  const literal = quoteLiteral(file);
   return /\.parquet$/i.test(path.extname(file)) ? `read_parquet(${literal})` : `read_csv(${literal})`;
 }
-
-const quoteIdentifier = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /** Columns of a CSV or Parquet file with their inferred types. */
 export async function describeFile(db: DuckDb, file: string, conn?: DuckDBConnection): Promise<ColumnInfo[]> {
@@ -56,7 +55,7 @@ export interface ReadOptions {
   temporalAsEpochSeconds?: boolean;
 }
 
-const orderClause = (orderBy: string | undefined) => (orderBy ? ` ORDER BY ${quoteIdentifier(orderBy)}` : '');
+const orderClause = (orderBy: string | undefined) => (orderBy ? ` ORDER BY ${quoteIdent(orderBy)}` : '');
 
 /**
  * Reads numeric columns as Float64Arrays, chunk by chunk from DuckDB's vectors (no row
@@ -68,9 +67,9 @@ export async function readNumericColumns(db: DuckDb, file: string, columns: read
     const select = columns
       .map((name) => {
         const type = byName.get(name)!.type;
-        if (options.temporalAsEpochSeconds && TEMPORAL_TYPE.test(type)) return `CAST(epoch(${quoteIdentifier(name)}) AS DOUBLE)`;
+        if (options.temporalAsEpochSeconds && TEMPORAL_TYPE.test(type)) return `CAST(epoch(${quoteIdent(name)}) AS DOUBLE)`;
         if (!NUMERIC_TYPE.test(type)) throw badRequest(`column "${name}" is ${type}, not numeric`);
-        return `CAST(${quoteIdentifier(name)} AS DOUBLE)`;
+        return `CAST(${quoteIdent(name)} AS DOUBLE)`;
       })
       .join(', ');
     const result = await conn.stream(`SELECT ${select} FROM ${fileSource(file)}${orderClause(options.orderBy)}`);
@@ -107,7 +106,7 @@ export async function readNumericColumns(db: DuckDb, file: string, columns: read
 export async function readColumnsAsJson(db: DuckDb, file: string, columns: readonly string[], options: Pick<ReadOptions, 'orderBy'> = {}): Promise<Record<string, unknown[]>> {
   return db.withConnection(async (conn) => {
     requireColumns(await describeFile(db, file, conn), [...columns, ...(options.orderBy ? [options.orderBy] : [])], file);
-    const sql = `SELECT ${columns.map(quoteIdentifier).join(', ')} FROM ${fileSource(file)}${orderClause(options.orderBy)}`;
+    const sql = `SELECT ${columns.map(quoteIdent).join(', ')} FROM ${fileSource(file)}${orderClause(options.orderBy)}`;
     const result = await db.query(sql, undefined, conn);
     const out: Record<string, unknown[]> = {};
     columns.forEach((name, j) => (out[name] = result.rows.map((row) => row[j])));

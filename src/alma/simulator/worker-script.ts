@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSyn
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
+import { tempPathNextTo } from '../../engine/parquet-output.js';
 
 /**
  * The Trec worker's script. Llano runs its TypeScript sources through a loader (tsx for
@@ -45,7 +46,7 @@ function cached(): URL | null {
 
 function writeAtomically(file: string, data: string | Uint8Array): void {
   // Write then rename: a concurrent process never reads a half-written file.
-  const partial = `${file}.${process.pid}.partial`;
+  const partial = tempPathNextTo(file);
   writeFileSync(partial, data);
   renameSync(partial, file);
 }

@@ -1,5 +1,6 @@
 import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { quoteLiteral } from '../../common/names.js';
 import { DuckDb } from '../../engine/duckdb.js';
 import type { ColumnValues, ParquetColumnSpec, ParquetType } from '../../engine/parquet/column-chunk.js';
 import { ParquetFileWriter } from '../../engine/parquet/parquet-file-writer.js';
@@ -14,7 +15,6 @@ import type { ColumnType, RowTableSpec } from './tables.js';
 
 export type OutputFormat = 'parquet' | 'csv';
 
-const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
 /** Rows per row group of the row tables (the largest, job_run, has ~0.5 M rows at full scale). */
 const ROW_GROUP_ROWS = 65_536;
@@ -260,7 +260,7 @@ export class SimulationWriter {
     if (this.format === 'csv') {
       const staged = this.stagingPath(table);
       this.db ??= DuckDb.open(':memory:', { threads: 2, memoryLimit: this.memoryLimit, tempDirectory: this.tempDirectory });
-      await (await this.db).run(`COPY (SELECT * FROM read_parquet(${sqlString(staged)})) TO ${sqlString(this.finishedPath(table))} (FORMAT csv, HEADER true)`);
+      await (await this.db).run(`COPY (SELECT * FROM read_parquet(${quoteLiteral(staged)})) TO ${quoteLiteral(this.finishedPath(table))} (FORMAT csv, HEADER true)`);
       rmSync(staged, { force: true });
     }
     return { name: table, path: this.filePath(table), rows };
