@@ -9,7 +9,6 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { Automation } from '../src/automation/automation.js';
 import { ManualClock, SystemClock } from '../src/automation/clock.js';
-import { installAutomation } from '../src/automation/install.js';
 import { Scheduler } from '../src/automation/scheduler.js';
 import { saveScenario } from '../src/automation/scenarios-service.js';
 import { LOCAL_ADMIN } from '../src/catalog/access.js';
@@ -18,7 +17,7 @@ import { importDataset } from '../src/datasets/import.js';
 import { startBuild } from '../src/flow/build.js';
 import { buildServer } from '../src/server/app.js';
 import { saveRecipe } from '../src/flow/recipes-service.js';
-import { bootstrapWorkspace } from '../src/workspace/bootstrap.js';
+import { bootstrapWorkspace } from '../src/app/start-workspace.js';
 import { Workspace } from '../src/workspace/workspace.js';
 
 const rows: string[][] = [];
@@ -29,7 +28,6 @@ async function openWorkspace(name: string): Promise<{ ws: Workspace; dir: string
   const dir = mkdtempSync(path.join(tmpdir(), `llano-bench-${name}-`));
   const ws = await Workspace.open(loadConfig({ home: path.join(dir, 'ws'), adminPassword: 'bench-password' }, {}));
   await bootstrapWorkspace(ws);
-  installAutomation();
   await ws.catalog.projects.create(LOCAL_ADMIN, { key: 'BENCH' });
   return { ws, dir };
 }

@@ -10,7 +10,7 @@ import { loadConfig } from '../src/common/config.js';
 import { importDataset } from '../src/datasets/import.js';
 import { startBuild } from '../src/flow/build.js';
 import { saveRecipe } from '../src/flow/recipes-service.js';
-import { bootstrapWorkspace } from '../src/workspace/bootstrap.js';
+import { bootstrapWorkspace } from '../src/app/start-workspace.js';
 import { Workspace } from '../src/workspace/workspace.js';
 
 const CHAIN = 20;

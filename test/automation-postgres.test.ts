@@ -4,11 +4,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { saveScenario } from '../src/automation/scenarios-service.js';
-import { installAutomation } from '../src/automation/install.js';
 import { LOCAL_ADMIN } from '../src/catalog/access.js';
 import { loadConfig } from '../src/common/config.js';
 import { importDataset } from '../src/datasets/import.js';
-import { bootstrapWorkspace } from '../src/workspace/bootstrap.js';
+import { bootstrapWorkspace } from '../src/app/start-workspace.js';
 import { Workspace } from '../src/workspace/workspace.js';
 import { startPostgres, type RunningPostgres } from './support/embedded-postgres.js';
 import { startManualScheduler } from './support/manual-scheduler.js';
@@ -40,7 +39,6 @@ describe('two scheduler processes on one PostgreSQL catalog', () => {
     const ws = await Workspace.open(loadConfig({ home: path.join(dir, 'setup'), catalogUrl: pg.url, adminPassword: 'admin-password-for-tests' }, {}));
     try {
       await bootstrapWorkspace(ws);
-      installAutomation();
       await ws.catalog.projects.create(LOCAL_ADMIN, { key: 'PG' });
       await saveScenario(ws, LOCAL_ADMIN, 'PG', { id: 'every_minute', triggers: [{ type: 'time', everyMinutes: 1 }], steps: [{ type: 'noop' }, { type: 'noop' }] });
     } finally {

@@ -11,7 +11,7 @@ import { buildHeartbeat, startBuild } from '../src/flow/build.js';
 import { JobStore } from '../src/flow/jobs.js';
 import { registerPostBuildValidator } from '../src/flow/post-build.js';
 import { saveRecipe } from '../src/flow/recipes-service.js';
-import { bootstrapWorkspace } from '../src/workspace/bootstrap.js';
+import { bootstrapWorkspace } from '../src/app/start-workspace.js';
 import { HOST } from '../src/workspace/process-liveness.js';
 import type { Workspace } from '../src/workspace/workspace.js';
 import { startManualScheduler } from './support/manual-scheduler.js';
@@ -26,9 +26,13 @@ const OTHER_OWNER = '4242-1893456000000';
 
 /** Builds of project GATED stop in a post-build validator until the test opens the gate. */
 const gates = new Gates();
-registerPostBuildValidator(async (_ws, output) => {
-  if (output.projectKey === 'GATED') await gates.pass();
-});
+async function openGatedWorkspace(home: string, clock: ManualClock, catalogUrl?: string): Promise<Workspace> {
+  const ws = await openWorkspaceOnClock(home, clock, catalogUrl);
+  registerPostBuildValidator(ws, async (_ws, output) => {
+    if (output.projectKey === 'GATED') await gates.pass();
+  });
+  return ws;
+}
 
 /** A project with seed → out, built once, so that `out` has a current version to keep. */
 async function setUpProject(ws: Workspace, dir: string, key: string): Promise<void> {
@@ -64,8 +68,8 @@ describe('build jobs of processes on other hosts (SQLite catalog)', () => {
   let server: Workspace; // the process that recovers
   let builder: Workspace; // another process on the same catalog, running builds
   beforeAll(async () => {
-    server = await openWorkspaceOnClock(home, clock);
-    builder = await openWorkspaceOnClock(home, clock);
+    server = await openGatedWorkspace(home, clock);
+    builder = await openGatedWorkspace(home, clock);
     await setUpProject(builder, dir, 'GATED');
   });
   afterAll(async () => {
@@ -164,8 +168,8 @@ describe('build jobs across hosts on a PostgreSQL catalog', () => {
 
   it('fails the build of a host that went silent, once, and its late commit cannot revive it', async () => {
     const clock = new ManualClock(T);
-    const a = await openWorkspaceOnClock(path.join(dir, 'host-a'), clock, pg.url);
-    const b = await openWorkspaceOnClock(path.join(dir, 'host-b'), clock, pg.url);
+    const a = await openGatedWorkspace(path.join(dir, 'host-a'), clock, pg.url);
+    const b = await openGatedWorkspace(path.join(dir, 'host-b'), clock, pg.url);
     try {
       await bootstrapWorkspace(a);
       await setUpProject(b, dir, 'GATED');

@@ -8,7 +8,7 @@ import { loadConfig } from '../src/common/config.js';
 import { listDatasets } from '../src/datasets/datasets.js';
 import { datasetRows } from '../src/datasets/explore.js';
 import { getFlow } from '../src/flow/flow-view.js';
-import { bootstrapWorkspace } from '../src/workspace/bootstrap.js';
+import { bootstrapWorkspace } from '../src/app/start-workspace.js';
 import { Workspace } from '../src/workspace/workspace.js';
 
 describe('the demo project', () => {

@@ -7,7 +7,7 @@ import { recoverInterruptedWork } from '../src/automation/recovery.js';
 import { LOCAL_ADMIN } from '../src/catalog/access.js';
 import { importDataset } from '../src/datasets/import.js';
 import { currentVersion, versionHeartbeat } from '../src/datasets/versions.js';
-import { bootstrapWorkspace } from '../src/workspace/bootstrap.js';
+import { bootstrapWorkspace } from '../src/app/start-workspace.js';
 import { HOST } from '../src/workspace/process-liveness.js';
 import type { Workspace } from '../src/workspace/workspace.js';
 import { startPostgres, type RunningPostgres } from './support/embedded-postgres.js';

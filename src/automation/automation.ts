@@ -3,7 +3,7 @@ import type { Principal } from '../catalog/access.js';
 import { conflict, LlanoError } from '../common/errors.js';
 import { newTimeId } from '../common/ids.js';
 import type { Heartbeat } from '../workspace/process-liveness.js';
-import type { Workspace } from '../workspace/workspace.js';
+import { workspaceSlot, type Workspace } from '../workspace/workspace.js';
 import { isoAt, SystemClock, type Clock } from './clock.js';
 import { executeRun } from './runner.js';
 import { RunStore, type ScenarioRun } from './run-store.js';
@@ -37,8 +37,6 @@ interface ActiveRun {
   done: Promise<RunOutcome>;
 }
 
-const instances = new WeakMap<Workspace, Automation>();
-
 /**
  * Scenario runs of one workspace in this process: firing (with the cross-process claim and
  * the concurrency policy), executing, aborting, queues. The scheduler and the API both go
@@ -65,13 +63,11 @@ export class Automation {
     ws.events.on('datasetVersion', (e) => this.events.emit('event', { kind: 'dataset-version', projectKey: e.projectKey, dataset: e.dataset, versionId: e.versionId }));
   }
 
+  /** The one Automation of each workspace. */
+  private static readonly ofWorkspace = workspaceSlot('automation.automation', (ws) => new Automation(ws, new SystemClock()));
+
   static of(ws: Workspace): Automation {
-    let a = instances.get(ws);
-    if (!a) {
-      a = new Automation(ws, new SystemClock());
-      instances.set(ws, a);
-    }
-    return a;
+    return Automation.ofWorkspace(ws);
   }
 
   nowIso(): string {

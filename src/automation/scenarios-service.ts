@@ -1,7 +1,7 @@
 import type { Principal } from '../catalog/access.js';
 import { roleAtLeast } from '../catalog/access.js';
 import { badRequest, forbidden, notFound } from '../common/errors.js';
-import type { Workspace } from '../workspace/workspace.js';
+import { workspaceSlot, type Workspace } from '../workspace/workspace.js';
 import { SCENARIO_KIND } from './kinds.js';
 import { redactScenario, restoreSecrets } from './scenario-secrets.js';
 import { parseScenario, validateScenario, type Scenario } from './scenario.js';
@@ -40,13 +40,7 @@ export type LoadedScenario = Readonly<Scenario & { updatedBy: string }>;
  * a project deleted and created again starts its revisions afresh). Firing a scenario then
  * costs a look at its revision instead of reading and validating the whole body again.
  */
-const parsedScenarios = new WeakMap<Workspace, Map<string, { revision: number; updatedAt: string; scenario: LoadedScenario }>>();
-
-function cacheOf(ws: Workspace) {
-  let cache = parsedScenarios.get(ws);
-  if (!cache) parsedScenarios.set(ws, (cache = new Map()));
-  return cache;
-}
+const cacheOf = workspaceSlot('automation.parsed-scenarios', () => new Map<string, { revision: number; updatedAt: string; scenario: LoadedScenario }>());
 
 /** The parsed form of a stored scenario, from the cache when this revision was parsed before. */
 export function parsedScenario(ws: Workspace, stored: { projectKey: string; name: string; body: unknown; revision: number; updatedAt: string; updatedBy: string }): LoadedScenario {

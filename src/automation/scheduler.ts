@@ -300,20 +300,15 @@ export class Scheduler {
   }
 }
 
-let serverScheduler: Scheduler | null = null;
-
-/** The scheduler of `llano serve`. */
+/** The scheduler of `llano serve` (started by the composition root, `src/app/start-workspace.ts`). */
 export async function startScheduler(ws: Workspace, options: SchedulerOptions = {}): Promise<Scheduler> {
-  serverScheduler = new Scheduler(ws, options);
-  await serverScheduler.start();
-  return serverScheduler;
+  const scheduler = new Scheduler(ws, options);
+  await scheduler.start();
+  return scheduler;
 }
 
 /** Stops firing and lets runs in progress end as ABORTED (they are recorded, reporters sent). */
 export async function stopScheduler(scheduler: Scheduler): Promise<void> {
   await scheduler.stop();
   await scheduler.automation.shutdown();
-  if (serverScheduler === scheduler) serverScheduler = null;
 }
-
-export const runningScheduler = (): Scheduler | null => serverScheduler;

@@ -2,7 +2,7 @@ import { rmSync, writeFileSync, existsSync } from 'node:fs';
 import { sql } from 'kysely';
 import { quoteLiteral } from '../common/names.js';
 import { registerSystemTable, type SystemTable } from '../datasets/system-tables.js';
-import type { Workspace } from '../workspace/workspace.js';
+import { workspaceSlot, type Workspace } from '../workspace/workspace.js';
 
 interface TableExport {
   /** DuckDB column types, in order. */
@@ -91,8 +91,8 @@ const tables: Record<SystemTable, TableExport> = {
   },
 };
 
-/** Last export of each (workspace, project, table): reused while the rows have not changed. */
-const cache = new WeakMap<Workspace, Map<string, { token: string; path: string }>>();
+/** Last export of each (project, table) on a workspace: reused while the rows have not changed. */
+const lastExports = workspaceSlot('automation.system-table-exports', () => new Map<string, { token: string; path: string }>());
 
 /**
  * Exports one project's rows of a run/check table to Parquet: rows go to a JSON-lines file
@@ -102,8 +102,7 @@ const cache = new WeakMap<Workspace, Map<string, { token: string; path: string }
 async function exportTable(ws: Workspace, projectKey: string, table: SystemTable): Promise<{ path: string; token: string }> {
   const spec = tables[table];
   const token = await spec.token(ws, projectKey);
-  const byWs = cache.get(ws) ?? new Map<string, { token: string; path: string }>();
-  cache.set(ws, byWs);
+  const byWs = lastExports(ws);
   const key = `${projectKey}/${table}`;
   const cached = byWs.get(key);
   if (cached && cached.token === token && existsSync(cached.path)) return cached;
@@ -123,10 +122,7 @@ async function exportTable(ws: Workspace, projectKey: string, table: SystemTable
   return entry;
 }
 
-let installed = false;
-
-export function installSystemDatasets(): void {
-  if (installed) return;
-  installed = true;
-  for (const table of Object.keys(tables) as SystemTable[]) registerSystemTable(table, (ws, projectKey) => exportTable(ws, projectKey, table));
+/** Makes the run and check tables of `ws` readable as system datasets. */
+export function installSystemDatasets(ws: Workspace): void {
+  for (const table of Object.keys(tables) as SystemTable[]) registerSystemTable(ws, table, (w, projectKey) => exportTable(w, projectKey, table));
 }

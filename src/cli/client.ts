@@ -85,11 +85,9 @@ export class LocalClient implements ApiClient {
   ) {}
 
   static async open(io: CliIo, home?: string): Promise<LocalClient> {
-    const { Workspace } = await import('../workspace/workspace.js');
-    const { bootstrapWorkspace } = await import('../workspace/bootstrap.js');
+    const { startWorkspace } = await import('../app/start-workspace.js');
     const { buildServer } = await import('../server/app.js');
-    const ws = await Workspace.open(loadConfig(home ? { home } : {}, io.env, io.cwd));
-    await bootstrapWorkspace(ws);
+    const { ws } = await startWorkspace(loadConfig(home ? { home } : {}, io.env, io.cwd));
     const app = await buildServer(ws, { localOwner: true });
     return new LocalClient(ws, app);
   }

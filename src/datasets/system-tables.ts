@@ -1,5 +1,5 @@
 import { badRequest } from '../common/errors.js';
-import type { Workspace } from '../workspace/workspace.js';
+import { workspaceSlot, type Workspace } from '../workspace/workspace.js';
 
 /** Catalog tables a project can read as datasets (storage `{type: 'system', table}`). */
 export const SYSTEM_TABLES = ['scenario_runs', 'step_runs', 'check_results'] as const;
@@ -7,19 +7,19 @@ export type SystemTable = (typeof SYSTEM_TABLES)[number];
 
 /**
  * Writes one project's rows of a system table to a Parquet file and returns it with a token
- * that changes when the rows do. The capability owning the table registers the exporter, so
- * the dataset layer does not depend on it.
+ * that changes when the rows do. The capability owning the table registers the exporter on
+ * each workspace (through the composition root), so the dataset layer does not depend on it.
  */
 export type SystemTableExporter = (ws: Workspace, projectKey: string) => Promise<{ path: string; token: string }>;
 
-const exporters = new Map<SystemTable, SystemTableExporter>();
+const exporters = workspaceSlot('datasets.system-table-exporters', () => new Map<SystemTable, SystemTableExporter>());
 
-export function registerSystemTable(table: SystemTable, exporter: SystemTableExporter): void {
-  exporters.set(table, exporter);
+export function registerSystemTable(ws: Workspace, table: SystemTable, exporter: SystemTableExporter): void {
+  exporters(ws).set(table, exporter);
 }
 
 export async function exportSystemTable(ws: Workspace, projectKey: string, table: SystemTable): Promise<{ path: string; token: string }> {
-  const exporter = exporters.get(table);
+  const exporter = exporters(ws).get(table);
   if (!exporter) throw badRequest(`System table ${table} is not available in this server`);
   return exporter(ws, projectKey);
 }

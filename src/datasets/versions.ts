@@ -3,7 +3,7 @@ import path from 'node:path';
 import { conflict } from '../common/errors.js';
 import { newId, nowIso } from '../common/ids.js';
 import { HOST, ownerIsDead, type Heartbeat } from '../workspace/process-liveness.js';
-import type { Workspace } from '../workspace/workspace.js';
+import { workspaceSlot, type Workspace } from '../workspace/workspace.js';
 import type { ColumnSchema, DatasetVersion, Lineage, ListedVersion } from './dataset-types.js';
 
 /** How many ready versions keep their files: the current one and the one before (a reader may still be on it). */
@@ -50,8 +50,24 @@ function toVersion(r: {
   };
 }
 
-/** Versions this process writes outside a build job (imports, uploads), by workspace: they carry their own heartbeat. */
-const writing = new WeakMap<Workspace, { ids: Set<string>; heartbeat: Heartbeat }>();
+/** Versions this process writes on a workspace outside a build job (imports, uploads): they carry their own heartbeat. */
+const writtenHere = workspaceSlot(
+  'datasets.versions-written-here',
+  (ws) => {
+    const ids = new Set<string>();
+    const heartbeat = ws.liveness.heartbeat(
+      () => [...ids],
+      async (versionIds, at) => {
+        await ws.catalog.db.updateTable('dataset_versions').set({ heartbeat_at: at }).where('id', 'in', versionIds).where('status', '=', 'building').execute();
+      },
+    );
+    return { ids, heartbeat };
+  },
+  async ({ heartbeat }) => {
+    heartbeat.stop();
+    await heartbeat.flush();
+  },
+);
 
 /**
  * The heartbeat of the versions this process writes without a job: they are stamped every
@@ -60,22 +76,6 @@ const writing = new WeakMap<Workspace, { ids: Set<string>; heartbeat: Heartbeat 
  */
 export function versionHeartbeat(ws: Workspace): Heartbeat {
   return writtenHere(ws).heartbeat;
-}
-
-function writtenHere(ws: Workspace): { ids: Set<string>; heartbeat: Heartbeat } {
-  let w = writing.get(ws);
-  if (!w) {
-    const ids = new Set<string>();
-    const heartbeat = ws.liveness.heartbeat(
-      () => [...ids],
-      async (versionIds, at) => {
-        await ws.catalog.db.updateTable('dataset_versions').set({ heartbeat_at: at }).where('id', 'in', versionIds).where('status', '=', 'building').execute();
-      },
-    );
-    w = { ids, heartbeat };
-    writing.set(ws, w);
-  }
-  return w;
 }
 
 /**
@@ -120,7 +120,7 @@ export async function commitVersion(
   pending: PendingVersion,
   result: { rowCount: number; contentHash: string | null; columns: ColumnSchema[]; lineage: Lineage },
 ): Promise<CommittedVersion> {
-  writing.get(ws)?.ids.delete(pending.id);
+  writtenHere(ws).ids.delete(pending.id);
   await ws.catalog.db.transaction().execute(async (trx) => {
     const updated = await trx
       .updateTable('dataset_versions')
@@ -141,7 +141,7 @@ export async function commitVersion(
 
 /** Marks a version failed and removes whatever it had written. The current version is untouched. */
 export async function failVersion(ws: Workspace, pending: PendingVersion): Promise<void> {
-  writing.get(ws)?.ids.delete(pending.id);
+  writtenHere(ws).ids.delete(pending.id);
   if (pending.path) rmSync(pending.path, { force: true });
   await ws.catalog.db.updateTable('dataset_versions').set({ status: 'failed' }).where('id', '=', pending.id).execute();
 }

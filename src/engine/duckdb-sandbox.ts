@@ -24,11 +24,32 @@ export interface DuckDbSandbox {
 }
 
 /**
- * Creating a DuckDB instance costs 20–100 ms, as much as a whole small query, so one
- * unconfigured instance per shared database is kept ready; it is created after a sandbox
- * closes, when nobody waits for it.
+ * The sandbox instances of one database: creating a DuckDB instance costs 20–100 ms, as much
+ * as a whole small query, so one unconfigured instance is kept ready (created after a sandbox
+ * closes, when nobody waits for it), and configured instances are pooled by scope. They belong
+ * to the database (so to its workspace) and are closed with it.
  */
-const spares = new WeakMap<DuckDb, Promise<DuckDBInstance>>();
+class SandboxInstances {
+  spare: Promise<DuckDBInstance> | null = null;
+  /** Pooled instances by scope; the least recently used beyond the limit are closed. */
+  readonly pooled = new Map<string, Promise<DuckDBInstance>>();
+  closed = false;
+
+  close(): Promise<void> {
+    this.closed = true;
+    const all = [...(this.spare ? [this.spare] : []), ...this.pooled.values()];
+    this.spare = null;
+    this.pooled.clear();
+    return closeInstances(all);
+  }
+}
+
+const SANDBOXES = Symbol('sandbox instances');
+const instancesOf = (db: DuckDb) => db.resource(SANDBOXES, () => new SandboxInstances(), (s) => s.close());
+
+async function closeInstances(instances: Promise<DuckDBInstance>[]): Promise<void> {
+  await Promise.all(instances.map((p) => p.then((i) => i.closeSync()).catch(() => undefined)));
+}
 
 async function createInstance(db: DuckDb): Promise<DuckDBInstance> {
   const limits = await db.query("SELECT current_setting('threads')::VARCHAR, current_setting('memory_limit')::VARCHAR");
@@ -42,16 +63,20 @@ async function createInstance(db: DuckDb): Promise<DuckDBInstance> {
 }
 
 function takeInstance(db: DuckDb): Promise<DuckDBInstance> {
-  const spare = spares.get(db);
-  spares.delete(db);
+  const instances = instancesOf(db);
+  const spare = instances.spare;
+  instances.spare = null;
   return spare ?? createInstance(db);
 }
 
 function prepareSpare(db: DuckDb): void {
-  if (spares.has(db)) return;
+  const instances = instancesOf(db);
+  if (instances.spare || instances.closed) return;
   const next = createInstance(db);
-  next.catch(() => spares.delete(db));
-  spares.set(db, next);
+  next.catch(() => {
+    if (instances.spare === next) instances.spare = null;
+  });
+  instances.spare = next;
 }
 
 /**
@@ -90,19 +115,13 @@ export async function openSandbox(
     const conn = await instance.connect();
     await lockDown(conn, { spillDir: join(workDir, 'spill'), paths: allowedPaths, directories: [workDir + '/'], trackProgress: options.trackProgress });
     const opened = instance;
-    return {
-      conn,
-      workDir,
-      async close() {
-        conn.closeSync();
-        await rm(workDir, { recursive: true, force: true });
-        // Tearing down the instance and starting the next one happen after the caller has its answer.
-        setImmediate(() => {
-          opened.closeSync();
-          prepareSpare(db);
-        });
-      },
-    };
+    // Tearing down the instance and starting the next one happen after the caller has its answer.
+    return sandbox(conn, workDir, () =>
+      setImmediate(() => {
+        opened.closeSync();
+        prepareSpare(db);
+      }),
+    );
   } catch (error) {
     instance?.closeSync();
     await rm(workDir, { recursive: true, force: true });
@@ -110,8 +129,19 @@ export async function openSandbox(
   }
 }
 
-/** Pooled instances by scope; the least recently used beyond the limit are closed. */
-const pooled = new Map<string, Promise<DuckDBInstance>>();
+/** A sandbox on `conn`: closing it closes the connection and deletes its work folder, then runs `afterClose`. */
+function sandbox(conn: DuckDBConnection, workDir: string, afterClose?: () => void): DuckDbSandbox {
+  return {
+    conn,
+    workDir,
+    async close() {
+      conn.closeSync();
+      await rm(workDir, { recursive: true, force: true });
+      afterClose?.();
+    },
+  };
+}
+
 const POOL_LIMIT = 8;
 
 const inside = (path: string, roots: readonly string[]) => roots.some((r) => path === r || path.startsWith(r.endsWith('/') ? r : r + '/'));
@@ -136,6 +166,7 @@ async function openPooledSandbox(db: DuckDb, scope: SandboxScope, allowedPaths: 
   // Files outside the roots (files read in place from a connection) must be listed one by one.
   const extra = [...new Set(allowedPaths.filter((p) => !inside(p, scope.roots)))].sort();
   const key = JSON.stringify([[...scope.roots].sort(), scope.scratchDir, extra]);
+  const { pooled } = instancesOf(db);
   let instancePromise = pooled.get(key);
   if (!instancePromise) {
     instancePromise = configuredInstance(db, scope, extra);
@@ -155,12 +186,5 @@ async function openPooledSandbox(db: DuckDb, scope: SandboxScope, allowedPaths: 
   const instance = await instancePromise;
   const workDir = await mkdtemp(join(scope.scratchDir, '.llano-sql-'));
   const conn = await instance.connect();
-  return {
-    conn,
-    workDir,
-    async close() {
-      conn.closeSync();
-      await rm(workDir, { recursive: true, force: true });
-    },
-  };
+  return sandbox(conn, workDir);
 }

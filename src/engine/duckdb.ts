@@ -31,6 +31,9 @@ export function jsonValue(value: unknown, type: string): unknown {
  * so threads and memory limits are set in one place.
  */
 export class DuckDb {
+  /** Resources engine modules keep for this database (see `resource`), released by `close()`. */
+  private readonly resources = new Map<symbol, { value: unknown; release: (value: unknown) => void | Promise<void> }>();
+
   private constructor(readonly instance: DuckDBInstance) {}
 
   static async open(path = ':memory:', options: DuckDbOptions = {}): Promise<DuckDb> {
@@ -78,7 +81,25 @@ export class DuckDb {
     });
   }
 
-  close(): void {
+  /**
+   * A resource an engine module keeps for this database rather than in a module variable
+   * (pooled sandbox instances, PostgreSQL pools): created on first use with `key`, released
+   * when this database closes, so each workspace (which owns one database) has its own.
+   */
+  resource<T>(key: symbol, create: () => T, release: (value: T) => void | Promise<void>): T {
+    const held = this.resources.get(key);
+    if (held) return held.value as T;
+    const value = create();
+    this.resources.set(key, { value, release: release as (value: unknown) => void | Promise<void> });
+    return value;
+  }
+
+  /** Closes the database at once; the promise settles when its resources are released too. */
+  async close(): Promise<void> {
+    const held = [...this.resources.values()];
+    this.resources.clear();
+    const releasing = held.map(({ value, release }) => Promise.resolve().then(() => release(value)).catch(() => undefined));
     this.instance.closeSync();
+    await Promise.all(releasing);
   }
 }

@@ -66,7 +66,7 @@ async function onConnection<T>(db: DuckDb, source: TableSource, fn: (conn: DuckD
 /** One page of rows, filtered and sorted, with the total number of matching rows. */
 export async function readRows(db: DuckDb, source: TableSource, options: ReadRowsOptions = {}): Promise<RowsPage> {
   const { offset, limit } = pageBounds(options);
-  if (source.kind === 'postgres') return postgresReadRows(source, { ...options, offset, limit });
+  if (source.kind === 'postgres') return postgresReadRows(db, source, { ...options, offset, limit });
   return onConnection(db, source, async (conn, relation) => {
     const columns = await describe(db, conn, relation);
     const where = whereClause(options.filters ?? [], columns, 'duckdb');
@@ -89,7 +89,7 @@ export async function readRows(db: DuckDb, source: TableSource, options: ReadRow
  * `approx_count_distinct` (HyperLogLog, a few percent off on large columns).
  */
 export async function columnStats(db: DuckDb, source: TableSource): Promise<ColumnStats[]> {
-  if (source.kind === 'postgres') return postgresColumnStats(source);
+  if (source.kind === 'postgres') return postgresColumnStats(db, source);
   return onConnection(db, source, async (conn, relation) => {
     const columns = await describe(db, conn, relation);
     if (columns.length === 0) return [];

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { z } from 'zod';
 import { badRequest } from '../common/errors.js';
+import type { DuckDb } from './duckdb.js';
 
 /** How to reach a PostgreSQL database: a URL, or its parts (parts override what the URL says). */
 export const postgresConnectionInfoSchema = z.object({
@@ -13,8 +14,6 @@ export const postgresConnectionInfoSchema = z.object({
   ssl: z.boolean().optional(),
 });
 export type PostgresConnectionInfo = z.infer<typeof postgresConnectionInfoSchema>;
-
-const pools = new Map<string, pg.Pool>();
 
 function poolConfig(info: PostgresConnectionInfo): pg.PoolConfig {
   const config: pg.PoolConfig = { max: 4, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 10_000 };
@@ -43,11 +42,23 @@ export function describeConnection(info: PostgresConnectionInfo): string {
   return `postgres://${user ? user + '@' : ''}${host}:${port}/${database}`;
 }
 
+const POOLS = Symbol('postgres pools');
+
+/** The PostgreSQL pools of one engine database (so of one workspace), by connection info; ended when it closes. */
+const poolsOf = (db: DuckDb) => db.resource(POOLS, () => new Map<string, pg.Pool>(), endPools);
+
+async function endPools(pools: Map<string, pg.Pool>): Promise<void> {
+  const all = [...pools.values()];
+  pools.clear();
+  await Promise.all(all.map((pool) => pool.end().catch(() => undefined)));
+}
+
 /**
- * One pool per distinct connection info, kept for the life of the process so that
- * exploring a table page after page does not reconnect each time.
+ * One pool per distinct connection info, kept as long as the engine database `db` (the
+ * workspace's) so that exploring a table page after page does not reconnect each time.
  */
-export function postgresPool(info: PostgresConnectionInfo): pg.Pool {
+export function postgresPool(db: DuckDb, info: PostgresConnectionInfo): pg.Pool {
+  const pools = poolsOf(db);
   const key = JSON.stringify(Object.entries(info).sort(([a], [b]) => a.localeCompare(b)));
   let pool = pools.get(key);
   if (!pool) {
@@ -60,10 +71,10 @@ export function postgresPool(info: PostgresConnectionInfo): pg.Pool {
 }
 
 /** Runs `fn` with a pooled client; connection failures become a 400 that names the server, not the password. */
-export async function withPostgresClient<T>(info: PostgresConnectionInfo, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+export async function withPostgresClient<T>(db: DuckDb, info: PostgresConnectionInfo, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   let client: pg.PoolClient;
   try {
-    client = await postgresPool(info).connect();
+    client = await postgresPool(db, info).connect();
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw badRequest(`Cannot connect to PostgreSQL at ${describeConnection(info)}: ${reason}`);
@@ -80,9 +91,7 @@ export async function withPostgresClient<T>(info: PostgresConnectionInfo, fn: (c
   }
 }
 
-/** Closes every cached pool (tests, shutdown). */
-export async function closePostgresPools(): Promise<void> {
-  const all = [...pools.values()];
-  pools.clear();
-  await Promise.all(all.map((pool) => pool.end().catch(() => undefined)));
+/** Ends the pools of `db` before it closes (tests stopping a PostgreSQL server). */
+export async function closePostgresPools(db: DuckDb): Promise<void> {
+  await endPools(poolsOf(db));
 }

@@ -36,7 +36,7 @@ beforeAll(async () => {
   table = { kind: 'postgres', connection: { url: server.url }, table: { schema: 'ops', name: 'obs' } };
 }, 60_000);
 afterAll(async () => {
-  await closePostgresPools();
+  await closePostgresPools(db);
   db?.close();
   await rm(dir, { recursive: true, force: true });
   await server?.stop();

@@ -53,9 +53,9 @@ export function postgresError(error: unknown): LlanoError {
   return badRequest(`PostgreSQL: ${error instanceof Error ? error.message : String(error)}`);
 }
 
-async function withClient<T>(info: PostgresConnectionInfo, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+async function withClient<T>(db: DuckDb, info: PostgresConnectionInfo, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   try {
-    return await withPostgresClient(info, fn);
+    return await withPostgresClient(db, info, fn);
   } catch (error) {
     throw postgresError(error);
   }
@@ -86,11 +86,12 @@ export async function postgresColumns(client: pg.PoolClient, relation: string): 
 }
 
 export async function postgresReadRows(
+  db: DuckDb,
   source: PostgresTableSource,
   options: { offset: number; limit: number; sort?: SortKey[]; filters?: Filter[] },
 ): Promise<{ columns: ColumnInfo[]; rows: unknown[][]; total: number }> {
   const relation = postgresRelation(source);
-  return withClient(source.connection, async (client) => {
+  return withClient(db, source.connection, async (client) => {
     const columns = await postgresColumns(client, relation);
     const where = whereClause(options.filters ?? [], columns, 'postgres');
     const n = where.params.length;
@@ -111,9 +112,9 @@ const TEXT_TYPE = /^(text|character varying|character|varchar|char|name|"char"|c
  * Column statistics computed in PostgreSQL: one aggregate query (exact distinct counts),
  * one scan for all histograms (`width_bucket`), one query of per-column top values.
  */
-export async function postgresColumnStats(source: PostgresTableSource): Promise<ColumnStats[]> {
+export async function postgresColumnStats(db: DuckDb, source: PostgresTableSource): Promise<ColumnStats[]> {
   const relation = postgresRelation(source);
-  return withClient(source.connection, async (client) => {
+  return withClient(db, source.connection, async (client) => {
     const columns = await postgresColumns(client, relation);
     if (columns.length === 0) return [];
     const numericOf = (c: ColumnInfo, ident: string) => (isTemporalType(c.type) ? `(extract(epoch FROM ${ident}) * 1000000)::float8` : `${ident}::float8`);
@@ -242,7 +243,7 @@ export async function postgresExport(
     return stream;
   }
   const relation = postgresRelation(source);
-  const pool = postgresPool(source.connection);
+  const pool = postgresPool(db, source.connection);
   let client: pg.PoolClient;
   try {
     client = await pool.connect();
@@ -315,7 +316,7 @@ export async function materializeToParquet(
   options: { sort?: SortKey[]; filters?: Filter[]; onProgress?: ProgressCallback } = {},
 ): Promise<{ rowCount: number; columns: DatasetColumn[]; contentHash: string }> {
   const relation = postgresRelation(source);
-  return withClient(source.connection, async (client) => {
+  return withClient(db, source.connection, async (client) => {
     const columns = await postgresColumns(client, relation);
     if (columns.length === 0) throw badRequest('The PostgreSQL source has no columns');
     const where = whereClause(options.filters ?? [], columns, 'postgres');

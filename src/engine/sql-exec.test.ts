@@ -148,7 +148,7 @@ describe('SQL recipes with PostgreSQL', () => {
   }, 60_000);
   afterAll(async () => {
     await client?.end();
-    await closePostgresPools();
+    await closePostgresPools(db);
     await server?.stop();
   });
 
@@ -171,10 +171,10 @@ describe('SQL recipes with PostgreSQL', () => {
 
   it('pushes a recipe down into PostgreSQL and swaps the output table atomically', async () => {
     const output = { schema: 'ops', name: 'by_pad' };
-    const first = await executeSelectInPostgres({ url: server.url }, { inputs: pgInputs(), sql: byPad, output });
+    const first = await executeSelectInPostgres(db, { url: server.url }, { inputs: pgInputs(), sql: byPad, output });
     expect(first.rowCount).toBe(3);
     expect(first.columns).toEqual([{ name: 'pad', type: 'text' }, { name: 'n', type: 'bigint' }]);
-    const second = await executeSelectInPostgres({ url: server.url }, { inputs: pgInputs(), sql: `${byPad} HAVING count(*) > 3;`, output });
+    const second = await executeSelectInPostgres(db, { url: server.url }, { inputs: pgInputs(), sql: `${byPad} HAVING count(*) > 3;`, output });
     expect(second.rowCount).toBe(1);
     expect((await client.query('SELECT pad, n::int FROM ops.by_pad')).rows).toEqual([{ pad: 'A001', n: 4 }]);
     const leftovers = await client.query(`SELECT relname FROM pg_class WHERE relname LIKE 'llano_%'`);
@@ -183,11 +183,11 @@ describe('SQL recipes with PostgreSQL', () => {
 
   it('leaves the old output table intact when the query fails', async () => {
     const output = { schema: 'ops', name: 'kept' };
-    await executeSelectInPostgres({ url: server.url }, { inputs: pgInputs(), sql: 'SELECT id FROM observations', output });
+    await executeSelectInPostgres(db, { url: server.url }, { inputs: pgInputs(), sql: 'SELECT id FROM observations', output });
     await expect(
-      executeSelectInPostgres({ url: server.url }, { inputs: pgInputs(), sql: 'SELECT id / (id - id) AS boom FROM observations', output }),
+      executeSelectInPostgres(db, { url: server.url }, { inputs: pgInputs(), sql: 'SELECT id / (id - id) AS boom FROM observations', output }),
     ).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/division by zero/) });
-    await expect(executeSelectInPostgres({ url: server.url }, { inputs: pgInputs(), sql: 'SELECT nope FROM observations', output })).rejects.toMatchObject({
+    await expect(executeSelectInPostgres(db, { url: server.url }, { inputs: pgInputs(), sql: 'SELECT nope FROM observations', output })).rejects.toMatchObject({
       status: 400,
       message: expect.stringMatching(/column "nope" does not exist/),
     });
@@ -197,7 +197,7 @@ describe('SQL recipes with PostgreSQL', () => {
   it('refuses a second statement smuggled into the SQL', async () => {
     const output = { schema: 'ops', name: 'smuggled' };
     await expect(
-      executeSelectInPostgres({ url: server.url }, { inputs: pgInputs(), sql: 'SELECT 1 AS x); DROP TABLE ops.antennas; --', output }),
+      executeSelectInPostgres(db, { url: server.url }, { inputs: pgInputs(), sql: 'SELECT 1 AS x); DROP TABLE ops.antennas; --', output }),
     ).rejects.toMatchObject({ status: 400 });
     expect((await client.query('SELECT count(*)::int AS n FROM ops.antennas')).rows[0].n).toBe(3);
   });
@@ -205,7 +205,7 @@ describe('SQL recipes with PostgreSQL', () => {
   it('refuses data-modifying CTEs, which CREATE TABLE AS would otherwise run', async () => {
     const output = { schema: 'ops', name: 'modifying' };
     await expect(
-      executeSelectInPostgres({ url: server.url }, { inputs: pgInputs(), sql: 'WITH d AS (DELETE FROM ops.antennas RETURNING *) SELECT * FROM d', output }),
+      executeSelectInPostgres(db, { url: server.url }, { inputs: pgInputs(), sql: 'WITH d AS (DELETE FROM ops.antennas RETURNING *) SELECT * FROM d', output }),
     ).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/only reads its inputs/) });
     expect((await client.query('SELECT count(*)::int AS n FROM ops.antennas')).rows[0].n).toBe(3);
     expect((await client.query(`SELECT to_regclass('ops.modifying') AS t`)).rows[0].t).toBeNull();
@@ -213,8 +213,8 @@ describe('SQL recipes with PostgreSQL', () => {
 
   it('lets readers see the old output table while a new one is being built', async () => {
     const output = { schema: 'ops', name: 'slow' };
-    await executeSelectInPostgres({ url: server.url }, { inputs: pgInputs(), sql: 'SELECT 1 AS version', output });
-    const running = executeSelectInPostgres({ url: server.url }, { inputs: pgInputs(), sql: 'SELECT 2 AS version FROM pg_sleep(0.5)', output });
+    await executeSelectInPostgres(db, { url: server.url }, { inputs: pgInputs(), sql: 'SELECT 1 AS version', output });
+    const running = executeSelectInPostgres(db, { url: server.url }, { inputs: pgInputs(), sql: 'SELECT 2 AS version FROM pg_sleep(0.5)', output });
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect((await client.query('SELECT version FROM ops.slow')).rows).toEqual([{ version: 1 }]);
     await running;

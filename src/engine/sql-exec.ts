@@ -61,8 +61,8 @@ async function createInputViews(conn: DuckDBConnection, relations: Record<string
   }
 }
 
-async function emptyPostgresRelation(source: Extract<TableSource, { kind: 'postgres' }>): Promise<string> {
-  const columns = await withPostgresClient(source.connection, (client) => postgresColumns(client, postgresRelation(source))).catch((error: unknown) => {
+async function emptyPostgresRelation(db: DuckDb, source: Extract<TableSource, { kind: 'postgres' }>): Promise<string> {
+  const columns = await withPostgresClient(db, source.connection, (client) => postgresColumns(client, postgresRelation(source))).catch((error: unknown) => {
     throw postgresError(error);
   });
   const select = columns.map((c) => `CAST(NULL AS ${duckdbColumn(c.type, 'x').type}) AS ${quoteIdent(c.name)}`).join(', ');
@@ -78,7 +78,7 @@ export async function describeSelect(db: DuckDb, recipe: SelectRecipe): Promise<
   const sql = trimSql(recipe.sql);
   const relations: Record<string, string> = {};
   for (const [name, source] of Object.entries(recipe.inputs)) {
-    relations[name] = source.kind === 'postgres' ? await emptyPostgresRelation(source) : duckdbRelation(source);
+    relations[name] = source.kind === 'postgres' ? await emptyPostgresRelation(db, source) : duckdbRelation(source);
   }
   const allowed = Object.values(recipe.inputs).flatMap(filePaths);
   const sandbox = await openSandbox(db, tmpdir(), allowed, { scope: recipe.scope });
@@ -150,6 +150,7 @@ export interface PostgresSelectRecipe {
  * protocol, so it is one statement; it runs with the connection's own privileges.
  */
 export async function executeSelectInPostgres(
+  db: DuckDb,
   connection: PostgresConnectionInfo,
   recipe: PostgresSelectRecipe,
 ): Promise<{ rowCount: number; columns: ColumnInfo[] }> {
@@ -183,7 +184,7 @@ export async function executeSelectInPostgres(
     }
   };
   try {
-    return await withPostgresClient(connection, run);
+    return await withPostgresClient(db, connection, run);
   } catch (error) {
     throw postgresError(error);
   }

@@ -7,7 +7,7 @@ import { beginVersion, commitVersion, failVersion, type PendingVersion } from '.
 import { recipeType } from '../recipes/registry.js';
 import type { RecipeBase } from '../recipes/recipe-type.js';
 import type { Heartbeat } from '../workspace/process-liveness.js';
-import type { Workspace } from '../workspace/workspace.js';
+import { workspaceSlot, type Workspace } from '../workspace/workspace.js';
 import type { TableSource } from '../engine/table-source.js';
 import { JobStore, type ActivityStatus, type Job } from './jobs.js';
 import { runPostBuildValidators } from './post-build.js';
@@ -22,24 +22,21 @@ export const BuildRequestSchema = z.object({
 });
 export type BuildRequest = z.input<typeof BuildRequestSchema>;
 
-/** Running builds of this process, so they can be aborted, awaited and kept alive by a heartbeat. */
-const running = new Map<string, { ws: Workspace; abort: boolean; done: Promise<Job> }>();
-
-const heartbeats = new WeakMap<Workspace, Heartbeat>();
+/** Builds this process runs on a workspace, by job id, so they can be aborted, awaited and kept alive by a heartbeat. */
+const runningBuilds = workspaceSlot('flow.running-builds', () => new Map<string, { abort: boolean; done: Promise<Job> }>());
 
 /**
  * The heartbeat of the builds this process runs on a workspace: their jobs are stamped every
  * interval, so that recovery on any host can tell them from builds whose process died.
  */
-export function buildHeartbeat(ws: Workspace): Heartbeat {
-  let h = heartbeats.get(ws);
-  if (!h) {
-    const ids = () => [...running].filter(([, s]) => s.ws === ws).map(([id]) => id);
-    h = ws.liveness.heartbeat(ids, (jobIds, at) => new JobStore(ws).heartbeat(jobIds, at));
-    heartbeats.set(ws, h);
-  }
-  return h;
-}
+export const buildHeartbeat: (ws: Workspace) => Heartbeat = workspaceSlot(
+  'flow.build-heartbeat',
+  (ws) => ws.liveness.heartbeat(() => [...runningBuilds(ws).keys()], (jobIds, at) => new JobStore(ws).heartbeat(jobIds, at)),
+  async (heartbeat) => {
+    heartbeat.stop();
+    await heartbeat.flush();
+  },
+);
 
 type Resolved = Awaited<ReturnType<typeof resolveSource>> | null;
 
@@ -84,7 +81,8 @@ export async function startBuild(ws: Workspace, principal: Principal, projectKey
   const jobs = new JobStore(ws);
   const jobId = await jobs.create(projectKey, principal, targets, mode, plan);
   await ws.catalog.projects.touch(projectKey);
-  const state = { ws, abort: false, done: Promise.resolve(null as unknown as Job) };
+  const running = runningBuilds(ws);
+  const state = { abort: false, done: Promise.resolve(null as unknown as Job) };
   state.done = runJob(ws, jobs, projectKey, jobId, plan, new Map(recipes.map((r) => [r.name, r])), mode, state).finally(() => running.delete(jobId));
   running.set(jobId, state);
   buildHeartbeat(ws).ensure();
@@ -96,7 +94,7 @@ export async function abortJob(ws: Workspace, principal: Principal, projectKey: 
   await ws.catalog.projects.authorize(principal, projectKey, 'writer');
   const jobs = new JobStore(ws);
   const job = await jobs.get(projectKey, jobId);
-  const state = running.get(jobId);
+  const state = runningBuilds(ws).get(jobId);
   if (!state || (job.status !== 'running' && job.status !== 'queued')) throw conflict(`Job ${jobId} is not running (${job.status})`);
   state.abort = true;
   return state.done;
@@ -104,7 +102,7 @@ export async function abortJob(ws: Workspace, principal: Principal, projectKey: 
 
 /** Waits for a job of this process to end (or returns it if it already ended). */
 export async function waitForJob(ws: Workspace, projectKey: string, jobId: string): Promise<Job> {
-  const state = running.get(jobId);
+  const state = runningBuilds(ws).get(jobId);
   if (state) return state.done;
   return new JobStore(ws).get(projectKey, jobId);
 }

@@ -3,26 +3,31 @@ import type { Revision } from '../catalog/objects.js';
 import { badRequest } from '../common/errors.js';
 import { saveConnection } from '../datasets/connections.js';
 import { saveDataset } from '../datasets/datasets.js';
-import type { Workspace } from '../workspace/workspace.js';
+import { workspaceSlot, type Workspace } from '../workspace/workspace.js';
 import { saveRecipe } from './recipes-service.js';
 
 /**
- * Object kinds with history, each with the service that saves it: a revert goes through the
- * same validation as an edit (a reverted recipe must still fit the flow). Capabilities add
- * their kinds with `registerHistoryKind`.
+ * Object kinds with history on a workspace, each with the service that saves it: a revert
+ * goes through the same validation as an edit (a reverted recipe must still fit the flow).
+ * Capabilities add their kinds with `registerHistoryKind`, called by the composition root.
  */
 type Saver = (ws: Workspace, principal: Principal, projectKey: string, body: unknown) => Promise<unknown>;
-const savers = new Map<string, Saver>([
-  ['dataset', saveDataset],
-  ['recipe', saveRecipe],
-  ['connection', saveConnection],
-]);
+const historySavers = workspaceSlot(
+  'flow.history-savers',
+  () =>
+    new Map<string, Saver>([
+      ['dataset', saveDataset],
+      ['recipe', saveRecipe],
+      ['connection', saveConnection],
+    ]),
+);
 
-export function registerHistoryKind(kind: string, save: Saver): void {
-  savers.set(kind, save);
+export function registerHistoryKind(ws: Workspace, kind: string, save: Saver): void {
+  historySavers(ws).set(kind, save);
 }
 
-function saverOf(kind: string): Saver {
+function saverOf(ws: Workspace, kind: string): Saver {
+  const savers = historySavers(ws);
   const s = savers.get(kind);
   if (!s) throw badRequest(`Unknown object kind ${JSON.stringify(kind)}; known: ${[...savers.keys()].join(', ')}`);
   return s;
@@ -30,7 +35,7 @@ function saverOf(kind: string): Saver {
 
 export async function objectHistory(ws: Workspace, principal: Principal, projectKey: string, kind: string, name: string): Promise<Revision[]> {
   await ws.catalog.projects.authorize(principal, projectKey, 'reader');
-  saverOf(kind);
+  saverOf(ws, kind);
   const revisions = await ws.catalog.objects.history(projectKey, kind, name);
   // Connection secrets stay out of history listings.
   return kind === 'connection' ? revisions.map((r) => ({ ...r, body: r.body && typeof r.body === 'object' && 'password' in r.body ? { ...r.body, password: '********' } : r.body })) : revisions;
@@ -39,7 +44,7 @@ export async function objectHistory(ws: Workspace, principal: Principal, project
 /** Restores an object to a past revision; this appends a new revision (history is never rewritten). */
 export async function revertObject(ws: Workspace, principal: Principal, projectKey: string, kind: string, name: string, revision: number): Promise<unknown> {
   await ws.catalog.projects.authorize(principal, projectKey, 'writer');
-  const save = saverOf(kind);
+  const save = saverOf(ws, kind);
   const body = await ws.catalog.objects.bodyAt(projectKey, kind, name, revision);
   return save(ws, principal, projectKey, body);
 }

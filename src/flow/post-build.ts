@@ -1,5 +1,5 @@
 import type { TableSource } from '../engine/table-source.js';
-import type { Workspace } from '../workspace/workspace.js';
+import { workspaceSlot, type Workspace } from '../workspace/workspace.js';
 
 /** A recipe's freshly written output, before it becomes the dataset's current version. */
 export interface BuiltOutput {
@@ -16,16 +16,18 @@ export interface BuiltOutput {
 /**
  * Checks run on a build's output before it is committed. A validator that throws fails the
  * recipe: the new version is discarded and the previous one stays current. Capabilities
- * above the flow (data quality) register theirs, so the flow does not depend on them.
+ * above the flow (data quality) register theirs on each workspace (through the composition
+ * root), so the flow does not depend on them.
  */
 export type PostBuildValidator = (ws: Workspace, output: BuiltOutput) => Promise<void>;
 
-const validators: PostBuildValidator[] = [];
+const validators = workspaceSlot('flow.post-build-validators', () => [] as PostBuildValidator[]);
 
-export function registerPostBuildValidator(validator: PostBuildValidator): void {
-  if (!validators.includes(validator)) validators.push(validator);
+export function registerPostBuildValidator(ws: Workspace, validator: PostBuildValidator): void {
+  const registered = validators(ws);
+  if (!registered.includes(validator)) registered.push(validator);
 }
 
 export async function runPostBuildValidators(ws: Workspace, output: BuiltOutput): Promise<void> {
-  for (const validate of validators) await validate(ws, output);
+  for (const validate of validators(ws)) await validate(ws, output);
 }

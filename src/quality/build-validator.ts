@@ -1,4 +1,5 @@
 import { registerPostBuildValidator, type PostBuildValidator } from '../flow/post-build.js';
+import type { Workspace } from '../workspace/workspace.js';
 import { registerHistoryKind } from '../flow/history.js';
 import { evaluateQuality } from './evaluate.js';
 import { saveQualitySettings } from './quality-service.js';
@@ -24,12 +25,8 @@ export const qualityBuildValidator: PostBuildValidator = async (ws, output) => {
   }
 };
 
-let installed = false;
-
-/** Registers quality with the flow (post-build checks) and the history service. Idempotent. */
-export function installQuality(): void {
-  if (installed) return;
-  installed = true;
-  registerPostBuildValidator(qualityBuildValidator);
-  registerHistoryKind(QUALITY_KIND, saveQualitySettings);
+/** Registers quality with the flow of `ws` (post-build checks) and its history service. Idempotent. */
+export function installQuality(ws: Workspace): void {
+  registerPostBuildValidator(ws, qualityBuildValidator);
+  registerHistoryKind(ws, QUALITY_KIND, saveQualitySettings);
 }

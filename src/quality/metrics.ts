@@ -101,7 +101,7 @@ async function withEngine<T>(duck: DuckDb, tempDir: string, source: TableSource,
   if (source.kind === 'postgres') {
     const relation = postgresRelation(source);
     try {
-      return await withPostgresClient(source.connection, (client) =>
+      return await withPostgresClient(duck, source.connection, (client) =>
         fn({
           dialect: 'postgres',
           columns: () => postgresColumns(client, relation),

@@ -66,7 +66,7 @@ export const sqlRecipeType: RecipeType<SqlRecipe> = {
     const pushdown = pushdownInputs(ctx, target);
     if (pushdown && target.kind === 'postgres') {
       ctx.log(`Running inside PostgreSQL (pushdown) into ${target.table.schema ? target.table.schema + '.' : ''}${target.table.name}`);
-      const r = await executeSelectInPostgres(target.connection, { inputs: pushdown, sql: recipe.sql, output: target.table });
+      const r = await executeSelectInPostgres(ctx.duck, target.connection, { inputs: pushdown, sql: recipe.sql, output: target.table });
       return { rowCount: r.rowCount, columns: r.columns, contentHash: null };
     }
     if (target.kind !== 'parquet') throw badRequest('A PostgreSQL output needs every input on the same PostgreSQL connection');

@@ -27,6 +27,8 @@ export class Workspace {
   readonly processId = `${process.pid}-${Date.now()}`;
   /** Heartbeats of the work this process runs, and how work of other processes is judged abandoned. */
   readonly liveness: Liveness;
+  /** State modules keep for this workspace (see `workspaceSlot`), in the order it was created. */
+  private readonly slots = new Map<symbol, { value: unknown; release?: (value: unknown) => void | Promise<void> }>();
 
   private constructor(
     readonly config: Config,
@@ -59,8 +61,33 @@ export class Workspace {
     return path.join(this.config.home, 'tmp', `${Date.now()}-${Math.random().toString(36).slice(2)}${suffix}`);
   }
 
+  /** The value of one slot on this workspace, created on first use; prefer `workspaceSlot`. */
+  slot<T>(key: symbol, create: () => T, release?: (value: T) => void | Promise<void>): T {
+    const held = this.slots.get(key);
+    if (held) return held.value as T;
+    const value = create();
+    this.slots.set(key, { value, release: release as ((value: unknown) => void | Promise<void>) | undefined });
+    return value;
+  }
+
+  /** Releases what this workspace holds (its slots, newest first, then the engine's pools and the catalog); other workspaces keep theirs. */
   async close(): Promise<void> {
-    this.duck.close();
+    const held = [...this.slots.values()].reverse();
+    this.slots.clear();
+    for (const { value, release } of held) await release?.(value);
+    await this.duck.close();
     await this.catalog.close();
   }
+}
+
+/**
+ * Declares state a module keeps per workspace instead of in a module variable, so that two
+ * workspaces open in one process (tests, tools) never see each other's: `const runs =
+ * workspaceSlot('flow.runs', () => new Map())`, then `runs(ws)`. `release` runs when the
+ * workspace closes. Registries filled at start-up (history kinds, post-build validators)
+ * are slots too, filled by the composition root (`src/app/start-workspace.ts`).
+ */
+export function workspaceSlot<T>(name: string, create: (ws: Workspace) => T, release?: (value: T) => void | Promise<void>): (ws: Workspace) => T {
+  const key = Symbol(name);
+  return (ws) => ws.slot(key, () => create(ws), release);
 }

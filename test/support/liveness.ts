@@ -1,3 +1,4 @@
+import { installCapabilities } from '../../src/app/start-workspace.js';
 import type { ManualClock } from '../../src/automation/clock.js';
 import { loadConfig } from '../../src/common/config.js';
 import { Workspace } from '../../src/workspace/workspace.js';
@@ -28,9 +29,13 @@ export class Gates {
   }
 }
 
-/** A workspace whose heartbeats beat every second of `clock`: work silent for more than three seconds counts as abandoned. */
+/**
+ * A workspace whose heartbeats beat every second of `clock`: work silent for more than three
+ * seconds counts as abandoned. Its capabilities are installed as a server's are (recovery is left to the test).
+ */
 export async function openWorkspaceOnClock(home: string, clock: ManualClock, catalogUrl?: string): Promise<Workspace> {
   const ws = await Workspace.open(loadConfig({ home, heartbeatSeconds: 1, ...(catalogUrl ? { catalogUrl } : {}) }, {}));
+  installCapabilities(ws);
   ws.liveness.clock = clock;
   return ws;
 }

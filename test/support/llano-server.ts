@@ -4,8 +4,8 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig, type Config } from '../../src/common/config.js';
 import { buildServer } from '../../src/server/app.js';
-import { bootstrapWorkspace } from '../../src/workspace/bootstrap.js';
-import { Workspace } from '../../src/workspace/workspace.js';
+import { startWorkspace } from '../../src/app/start-workspace.js';
+import type { Workspace } from '../../src/workspace/workspace.js';
 
 export const ADMIN_PASSWORD = 'admin-password-for-tests';
 
@@ -26,8 +26,8 @@ export interface TestServer {
 /** A real Llano server on a random port over a fresh temporary workspace (one per test file). */
 export async function startTestServer(overrides: Partial<Config> = {}): Promise<TestServer> {
   const home = mkdtempSync(path.join(tmpdir(), 'llano-test-'));
-  const ws = await Workspace.open(loadConfig({ home, adminPassword: ADMIN_PASSWORD, port: 0, host: '127.0.0.1', ...overrides }, {}));
-  await bootstrapWorkspace(ws);
+  const started = await startWorkspace(loadConfig({ home, adminPassword: ADMIN_PASSWORD, port: 0, host: '127.0.0.1', ...overrides }, {}));
+  const { ws } = started;
   const app = await buildServer(ws);
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   const call: TestServer['call'] = async (method, url, options = {}) => {
@@ -68,7 +68,7 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
     login,
     stop: async () => {
       await app.close();
-      await ws.close();
+      await started.close();
       rmSync(home, { recursive: true, force: true });
     },
   };

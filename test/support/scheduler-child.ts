@@ -1,6 +1,6 @@
 // A scheduler in its own process, on a shared catalog, with a fast clock that both children
 // derive from the same origin: minutes of schedule pass in seconds, without any sleeping test.
-import { installAutomation } from '../../src/automation/install.js';
+import { installCapabilities } from '../../src/app/start-workspace.js';
 import { SystemClock } from '../../src/automation/clock.js';
 import { Scheduler } from '../../src/automation/scheduler.js';
 import { loadConfig } from '../../src/common/config.js';
@@ -8,7 +8,7 @@ import { Workspace } from '../../src/workspace/workspace.js';
 
 const [catalogUrl, home, virtualOrigin, realOrigin, speed, virtualDuration] = process.argv.slice(2);
 const ws = await Workspace.open(loadConfig({ home, catalogUrl }, {}));
-installAutomation();
+installCapabilities(ws);
 const clock = new SystemClock(Number(virtualOrigin), Number(speed), Number(realOrigin));
 const scheduler = new Scheduler(ws, { clock, maxSleepMs: 30_000 });
 await scheduler.start();

@@ -25,9 +25,9 @@ export const sqlStep: StepType<z.infer<typeof params>> = {
     const conn = await getConnection(ctx.ws, ctx.projectKey, p.connection);
     if (conn.type !== 'postgres') throw badRequest(`connection ${p.connection} is not a PostgreSQL connection`);
     const info = postgresInfo(conn);
-    const result = await withPostgresClient(info, async (client) => {
+    const result = await withPostgresClient(ctx.ws.duck, info, async (client) => {
       const pid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid;
-      const cancel = () => void withPostgresClient(info, (c) => c.query('SELECT pg_cancel_backend($1)', [pid])).catch(() => undefined);
+      const cancel = () => void withPostgresClient(ctx.ws.duck, info, (c) => c.query('SELECT pg_cancel_backend($1)', [pid])).catch(() => undefined);
       ctx.signal.addEventListener('abort', cancel, { once: true });
       try {
         return await client.query(p.sql);

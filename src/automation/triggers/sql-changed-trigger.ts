@@ -29,7 +29,7 @@ export const sqlChangedTrigger: TriggerType<SqlParams> = {
   async poll(ctx, p) {
     const conn = await getConnection(ctx.ws, ctx.projectKey, p.connection);
     if (conn.type !== 'postgres') throw badRequest(`connection ${p.connection} is not a PostgreSQL connection`);
-    const result = await withPostgresClient(postgresInfo(conn), (client) => client.query({ text: p.query, rowMode: 'array' }));
+    const result = await withPostgresClient(ctx.ws.duck, postgresInfo(conn), (client) => client.query({ text: p.query, rowMode: 'array' }));
     // Results are compared by hash: the state row stays small whatever the query returns.
     return createHash('sha256').update(JSON.stringify(result.rows)).digest('hex');
   },

@@ -1,9 +1,8 @@
-import { startScheduler, stopScheduler } from '../../automation/scheduler.js';
+import { startWorkspace } from '../../app/start-workspace.js';
 import { loadConfig } from '../../common/config.js';
 import { badRequest } from '../../common/errors.js';
 import { buildServer } from '../../server/app.js';
-import { bootstrapWorkspace } from '../../workspace/bootstrap.js';
-import { Workspace } from '../../workspace/workspace.js';
+import type { Workspace } from '../../workspace/workspace.js';
 import type { CommandModule } from './index.js';
 
 /** Loaded lazily so that `llano serve` without --demo does not pull in the simulator. Resolves to false when the project already exists. */
@@ -24,13 +23,13 @@ export const serveCommands: CommandModule = (program, io) => {
     .action(async (opts: { port?: string; host?: string; demo?: boolean; log?: boolean }, cmd) => {
       const g = cmd.optsWithGlobals() as { home?: string };
       const config = loadConfig({ ...(opts.port ? { port: Number(opts.port) } : {}), ...(opts.host ? { host: opts.host } : {}), ...(g.home ? { home: g.home } : {}) }, io.env, io.cwd);
-      const ws = await Workspace.open(config);
-      const boot = await bootstrapWorkspace(ws);
+      const started = await startWorkspace(config);
+      const { ws, boot } = started;
       if (boot.interruptedJobs) io.out(`Marked ${boot.interruptedJobs} interrupted job(s) as failed\n`);
       if (opts.demo) await loadDemo(ws, (s) => io.out(s + '\n'));
       const app = await buildServer(ws, { logger: Boolean(opts.log) });
       const address = await app.listen({ port: config.port, host: config.host });
-      const scheduler = await startScheduler(ws);
+      await started.startScheduler();
       // Listening on every interface: people open it as localhost.
       const port = new URL(address).port;
       const url = config.publicUrl ?? (['0.0.0.0', '::'].includes(config.host) ? `http://localhost:${port}` : address);
@@ -42,9 +41,9 @@ export const serveCommands: CommandModule = (program, io) => {
         process.once('SIGTERM', stop);
       });
       io.out('Stopping…\n');
-      await stopScheduler(scheduler);
+      await started.stopScheduler();
       await app.close();
-      await ws.close();
+      await started.close();
     });
 
   program
@@ -57,14 +56,13 @@ export const serveCommands: CommandModule = (program, io) => {
       const days = opts.days === undefined ? undefined : Number(opts.days);
       if (days !== undefined && !(Number.isInteger(days) && days >= 1 && days <= 3650)) throw badRequest('--days: a whole number of days from 1 to 3650');
       const config = loadConfig(g.home ? { home: g.home } : {}, io.env, io.cwd);
-      const ws = await Workspace.open(config);
+      const { ws, boot, close } = await startWorkspace(config);
       try {
-        const boot = await bootstrapWorkspace(ws);
         if (boot.adminPassword) io.out(`First start: log in as admin with password ${boot.adminPassword}\n(shown once; set LLANO_ADMIN_PASSWORD to choose it)\n`);
         const created = await loadDemo(ws, (s) => io.out(s + '\n'), days === undefined ? {} : { days });
         if (!created) io.out('The demo project ALMA_OPS already exists: nothing to do\n');
       } finally {
-        await ws.close();
+        await close();
       }
     });
 };

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { Automation } from '../../automation/automation.js';
-import { installAutomation } from '../../automation/install.js';
 import { automationMonitoring } from '../../automation/monitoring.js';
 import { getVariables, saveVariables } from '../../automation/project-variables.js';
 import { scenarioTypeSchemas } from '../../automation/type-schemas.js';
@@ -17,7 +16,6 @@ const Limit = z.object({ limit: z.coerce.number().int().min(1).max(10_000).defau
 
 /** Scenarios, their runs, webhooks, project variables and the automation-monitoring view. */
 export function automationRoutes(app: FastifyInstance, ws: Workspace): void {
-  installAutomation();
   const automation = Automation.of(ws);
   route(app, { method: 'GET', url: '/api/scenario-types', summary: 'Trigger, step and reporter types with the JSON schema of their settings (forms are generated from them)', tag: 'automation' }, async () => scenarioTypeSchemas());
   route(app, { method: 'GET', url: `${P}/scenarios`, summary: 'Scenarios of the project', tag: 'automation' }, async ({ principal, params }) => listScenarios(ws, principal, params.key));

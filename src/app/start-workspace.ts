@@ -1,0 +1,99 @@
+import { randomBytes } from 'node:crypto';
+import { SCENARIO_KIND } from '../automation/kinds.js';
+import { saveVariables, VARIABLES_KIND } from '../automation/project-variables.js';
+import { recoverInterruptedWork } from '../automation/recovery.js';
+import { saveScenario } from '../automation/scenarios-service.js';
+import { startScheduler, stopScheduler, type Scheduler, type SchedulerOptions } from '../automation/scheduler.js';
+import { installSystemDatasets } from '../automation/system-datasets.js';
+import type { Config } from '../common/config.js';
+import { registerHistoryKind } from '../flow/history.js';
+import { installQuality } from '../quality/build-validator.js';
+import { Workspace } from '../workspace/workspace.js';
+
+/**
+ * The composition root: the one place that plugs the capabilities (automation, quality) into
+ * the layers below them and brings a workspace up. Lower layers expose registries on the
+ * workspace and never import upward to wire themselves; `serve`, the CLI's in-process client
+ * and the tests all start workspaces through here.
+ */
+
+/**
+ * Fills the registries of `ws`: scenario, variable and quality-settings history (a revert goes
+ * through the same validation as an edit), post-build quality checks, the run and check tables
+ * as system datasets. Idempotent.
+ */
+export function installCapabilities(ws: Workspace): void {
+  registerHistoryKind(ws, SCENARIO_KIND, saveScenario);
+  registerHistoryKind(ws, VARIABLES_KIND, saveVariables);
+  installQuality(ws);
+  installSystemDatasets(ws);
+}
+
+export interface BootReport {
+  /** The generated (or configured) password of the `admin` created on a fresh workspace, to print once; null otherwise. */
+  adminPassword: string | null;
+  interruptedJobs: number;
+  interruptedVersions: number;
+  interruptedRuns: number;
+}
+
+/**
+ * What a server does once at start on an open workspace: install the capabilities, finish off
+ * work a crashed process left behind, and on a fresh workspace create the `admin` user
+ * (password from LLANO_ADMIN_PASSWORD or generated).
+ */
+export async function bootstrapWorkspace(ws: Workspace): Promise<BootReport> {
+  // Builds and scenario runs of processes that are gone (a dead pid here, a stale heartbeat from
+  // any host) fail as interrupted; failure reporters of the runs fire, so capabilities come first.
+  installCapabilities(ws);
+  const { interruptedJobs, interruptedVersions, interruptedRuns } = await recoverInterruptedWork(ws);
+  let adminPassword: string | null = null;
+  if ((await ws.catalog.users.count()) === 0) {
+    adminPassword = ws.config.adminPassword ?? randomBytes(12).toString('base64url');
+    await ws.catalog.users.create({ username: 'admin', password: adminPassword, isAdmin: true, displayName: 'Administrator' });
+  }
+  return { adminPassword, interruptedJobs, interruptedVersions, interruptedRuns };
+}
+
+export interface StartedWorkspace {
+  ws: Workspace;
+  boot: BootReport;
+  /** Starts firing this workspace's scenarios (`llano serve`, once it listens). */
+  startScheduler(options?: SchedulerOptions): Promise<Scheduler>;
+  /** Stops the scheduler, if started: runs in progress end as ABORTED (recorded, reporters sent). */
+  stopScheduler(): Promise<void>;
+  /** Stops the scheduler and closes the workspace. */
+  close(): Promise<void>;
+}
+
+/** Opens the workspace of `config` and bootstraps it; a server then starts its scheduler. */
+export async function startWorkspace(config: Config): Promise<StartedWorkspace> {
+  const ws = await Workspace.open(config);
+  let boot: BootReport;
+  try {
+    boot = await bootstrapWorkspace(ws);
+  } catch (error) {
+    await ws.close().catch(() => undefined);
+    throw error;
+  }
+  let scheduler: Scheduler | null = null;
+  const stop = async () => {
+    const running = scheduler;
+    scheduler = null;
+    if (running) await stopScheduler(running);
+  };
+  return {
+    ws,
+    boot,
+    async startScheduler(options = {}) {
+      await stop();
+      scheduler = await startScheduler(ws, options);
+      return scheduler;
+    },
+    stopScheduler: stop,
+    async close() {
+      await stop();
+      await ws.close();
+    },
+  };
+}
