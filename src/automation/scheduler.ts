@@ -219,7 +219,7 @@ export class Scheduler {
     }
     this.scenarios = loaded;
     await this.versions.watch(
-      loaded.flatMap((s) => s.triggers.flatMap((t) => ((t.type.kind === 'event' && t.type.watchedDatasets?.(t.config)) || []).map((dataset) => ({ projectKey: s.projectKey, dataset })))),
+      loaded.flatMap((s) => s.triggers.flatMap((t) => (t.type.kind === 'event' ? (t.type.watchedDatasets?.(t.config) ?? []) : []).map((dataset) => ({ projectKey: s.projectKey, dataset })))),
     );
   }
 
