@@ -194,6 +194,19 @@ describe('web UI: the main path', () => {
     await expectText(page.getByRole('table', { name: 'Runs per day' }), /success/i);
   });
 
+  it('adds a step from an example of its type, with its form filled in', async () => {
+    const { page } = b;
+    await page.goto(`/projects/${KEY}/scenarios/daily_refresh`);
+    const steps = page.getByRole('region', { name: 'Steps' });
+    await steps.getByLabel('From example').selectOption({ label: 'Rebuild the shift metrics when stale' });
+    await steps.getByRole('button', { name: 'Add example step' }).click();
+    const added = steps.getByRole('group', { name: 'step 2' });
+    await expectText(added, /Build datasets/);
+    expect(await added.getByLabel(/^Mode/).inputValue()).toBe('required');
+    await page.getByRole('button', { name: 'Discard changes' }).click();
+    await expect.poll(() => steps.getByRole('group', { name: 'step 2' }).count()).toBe(0);
+  });
+
   it('expands the monitoring timeline to steps, keeps it on reload, and opens a run from a step bar', async () => {
     const { page } = b;
     // The run of the previous test: a window around it, so its bars are wide enough to click.

@@ -9,7 +9,7 @@ import type { MonitoredScenario, Monitoring, MonitoringRun, MonitoringSteps } fr
 import { upcoming } from './schedule.js';
 import type { Scenario } from './scenario.js';
 import { parsedScenario } from './scenarios-service.js';
-import { findTriggerType } from './triggers/registry.js';
+import { triggerTypes } from './triggers/registry.js';
 
 export type { MonitoredScenario, Monitoring, MonitoringRun, MonitoringStepRun, MonitoringSteps } from './monitoring-types.js';
 
@@ -126,7 +126,8 @@ export async function automationMonitoring(ws: Workspace, principal: Principal, 
       ? s.triggers
           .flatMap((t) => {
             try {
-              const schedule = findTriggerType(t.type)?.schedule?.(t);
+              const type = triggerTypes.find(t.type);
+              const schedule = type?.kind === 'schedule' ? type.schedule(t) : null;
               return schedule ? upcoming(schedule, now, NEXT_FIRES) : [];
             } catch {
               return [];
@@ -209,7 +210,7 @@ export async function automationMonitoringSteps(ws: Workspace, principal: Princi
 
 function describeTrigger(t: { type: string }): string {
   try {
-    return findTriggerType(t.type)?.describe(t) ?? t.type;
+    return triggerTypes.find(t.type)?.describe(t) ?? t.type;
   } catch {
     return t.type;
   }

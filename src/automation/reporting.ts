@@ -1,5 +1,5 @@
 import type { Automation } from './automation.js';
-import { reporterType } from './reporters/registry.js';
+import { reporterTypes } from './reporters/registry.js';
 import { DEFAULT_TEMPLATE, fillTemplate } from './reporters/template.js';
 import type { ReporterConfig, Scenario } from './scenario.js';
 import type { RunOutcome, RunSummary } from './types.js';
@@ -23,7 +23,7 @@ export async function sendReports(automation: Automation, scenario: Scenario, su
     if (!reporterApplies(r.on, summary.outcome)) continue;
     const at = automation.nowIso();
     try {
-      const type = reporterType(r.channel);
+      const type = reporterTypes.get(r.channel);
       await type.send({ ws: automation.ws, signal: AbortSignal.timeout(REPORT_TIMEOUT_MS) }, r, summary, fillTemplate(r.template ?? DEFAULT_TEMPLATE, summary));
       await automation.runs.log(summary.runId, 'info', `Report sent by ${r.channel} (${r.on})`, at);
     } catch (e) {

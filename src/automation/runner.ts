@@ -3,7 +3,7 @@ import { LlanoError } from '../common/errors.js';
 import type { Automation } from './automation.js';
 import { sendReports } from './reporting.js';
 import { stepName, type Scenario } from './scenario.js';
-import { stepType } from './steps/registry.js';
+import { stepTypes } from './steps/registry.js';
 import type { RunOutcome, RunSummary, StepContext, StepOutcome } from './types.js';
 import { runSummary } from './summary.js';
 
@@ -59,7 +59,7 @@ export async function executeRun(automation: Automation, runId: string, projectK
       await runs.setStep(runId, index, { outcome: 'SKIPPED', at: now(), error: setupError ?? (failed ? 'An earlier step failed' : 'No earlier step failed') });
       continue;
     }
-    const type = stepType(step.type);
+    const type = stepTypes.get(step.type);
     const startedAt = now();
     await runs.setStep(runId, index, { outcome: 'RUNNING', at: startedAt });
     const maxAttempts = 1 + (step.retries?.count ?? 0);

@@ -1,6 +1,6 @@
 import { badRequest } from '../common/errors.js';
 import { newSecret } from '../common/ids.js';
-import { findReporterType } from './reporters/registry.js';
+import { reporterTypes } from './reporters/registry.js';
 import type { Scenario } from './scenario.js';
 
 /** What the API shows instead of a secret; saving it back keeps the stored value. */
@@ -34,7 +34,7 @@ export function redactScenario(s: Scenario, options: { showTokens: boolean }): S
   const copy = structuredClone(s);
   if (!options.showTokens) for (const t of copy.triggers) if (t.type === 'webhook' && t.token) t.token = REDACTED;
   for (const r of reporterConfigs(copy)) {
-    for (const path of findReporterType(r.channel)?.secretPaths ?? []) walk(r, path, (parent, key) => (parent[key] = redactValue(parent[key])));
+    for (const path of reporterTypes.find(r.channel)?.secretPaths ?? []) walk(r, path, (parent, key) => (parent[key] = redactValue(parent[key])));
   }
   return copy;
 }
@@ -61,7 +61,7 @@ export function restoreSecrets(incoming: Scenario, existing: Scenario | null): S
   });
   const before = existing ? reporterConfigs(existing) : [];
   reporterConfigs(s).forEach((r, i) => {
-    for (const path of findReporterType(r.channel)?.secretPaths ?? []) {
+    for (const path of reporterTypes.find(r.channel)?.secretPaths ?? []) {
       walk(r, path, (parent, key) => {
         if (!hasRedacted(parent[key])) return;
         const old = before[i]?.channel === r.channel ? before[i] : undefined;

@@ -2,10 +2,12 @@ import { z } from 'zod';
 import { badRequest } from '../common/errors.js';
 import { sha256 } from '../common/ids.js';
 import { assertObjectName } from '../common/names.js';
-import { findReporterType, reporterTypes } from './reporters/registry.js';
-import { findStepType, stepTypes } from './steps/registry.js';
+import type { Registry } from '../common/registry.js';
+import { SCHEMA_VERSION, upgradeParams, type DefinedType } from '../common/type-definition.js';
+import { reporterTypes } from './reporters/registry.js';
+import { stepTypes } from './steps/registry.js';
 import type { RunIf } from './steps/common.js';
-import { findTriggerType, triggerTypes } from './triggers/registry.js';
+import { triggerTypes } from './triggers/registry.js';
 import type { SaveContext } from './types.js';
 
 export const CONCURRENCY = ['queue', 'drop', 'parallel'] as const;
@@ -62,12 +64,22 @@ export interface Scenario {
 
 const issues = (e: z.ZodError) => e.issues.map((i) => `${i.path.join('.') || 'value'}: ${i.message}`).join('; ');
 
-function parseEach<T>(items: { [k: string]: unknown }[], what: string, key: 'type' | 'channel', find: (t: unknown) => { params: z.ZodType } | undefined, known: string[]): T[] {
+/** Runs `fn`, prefixing the message of a LlanoError it throws with where in the body it happened. */
+function at<T>(where: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    throw badRequest(`${where}: ${(e as Error).message}`);
+  }
+}
+
+/** Each item parsed by its type's schema, after its stored settings are upgraded to the type's version. */
+function parseEach<T>(items: { [k: string]: unknown }[], what: string, key: 'type' | 'channel', registry: Registry<DefinedType & { params: z.ZodType }>): T[] {
   return items.map((raw, i) => {
-    const type = find(raw[key]);
-    if (!type) throw badRequest(`${what}[${i}]: unknown ${what === 'reporters' ? 'reporter channel' : what.slice(0, -1) + ' type'} ${JSON.stringify(raw[key])}; known: ${known.join(', ')}`);
-    const parsed = type.params.safeParse(raw);
-    if (!parsed.success) throw badRequest(`${what}[${i}] (${String(raw[key])}): ${issues(parsed.error)}`);
+    const type = at(`${what}[${i}]`, () => registry.get(raw[key]));
+    const where = `${what}[${i}] (${String(raw[key])})`;
+    const parsed = type.params.safeParse(at(where, () => upgradeParams(type, raw)));
+    if (!parsed.success) throw badRequest(`${where}: ${issues(parsed.error)}`);
     return parsed.data as T;
   });
 }
@@ -81,9 +93,9 @@ export function parseScenario(input: unknown): Scenario {
   return {
     ...b,
     name: b.name ?? b.id,
-    triggers: parseEach<TriggerConfig>(b.triggers, 'triggers', 'type', findTriggerType, triggerTypes.map((t) => t.type)),
-    steps: parseEach<StepConfig>(b.steps, 'steps', 'type', findStepType, stepTypes.map((t) => t.type)),
-    reporters: parseEach<ReporterConfig>(b.reporters, 'reporters', 'channel', findReporterType, reporterTypes.map((t) => t.channel)),
+    triggers: parseEach<TriggerConfig>(b.triggers, 'triggers', 'type', triggerTypes),
+    steps: parseEach<StepConfig>(b.steps, 'steps', 'type', stepTypes),
+    reporters: parseEach<ReporterConfig>(b.reporters, 'reporters', 'channel', reporterTypes),
   };
 }
 
@@ -96,15 +108,19 @@ export async function validateScenario(ctx: SaveContext, s: Scenario): Promise<v
       throw badRequest(`${where}: ${(e as Error).message}`);
     }
   };
-  for (const [i, t] of s.triggers.entries()) await prefix(`triggers[${i}] (${t.type})`, () => findTriggerType(t.type)!.validate?.(ctx, t as never));
-  for (const [i, st] of s.steps.entries()) await prefix(`steps[${i}] (${st.type})`, () => findStepType(st.type)!.validate?.(ctx, st as never));
+  for (const [i, t] of s.triggers.entries()) await prefix(`triggers[${i}] (${t.type})`, () => triggerTypes.get(t.type).validate?.(ctx, t as never));
+  for (const [i, st] of s.steps.entries()) await prefix(`steps[${i}] (${st.type})`, () => stepTypes.get(st.type).validate?.(ctx, st as never));
   const ids = s.triggers.map((t) => t.id).filter(Boolean);
   if (new Set(ids).size !== ids.length) throw badRequest('triggers: two triggers have the same id');
 }
 
-/** A trigger's identity for its fire history: its id, or a hash of its settings (a changed schedule starts afresh). */
+/**
+ * A trigger's identity for its fire history: its id, or a hash of its settings (a changed schedule
+ * starts afresh). The schema version is left out: recording it does not change what fires when.
+ */
 export function triggerKey(t: TriggerConfig): string {
-  return t.id ?? `${t.type}-${sha256(JSON.stringify(t)).slice(0, 16)}`;
+  const { [SCHEMA_VERSION]: _version, ...settings } = t;
+  return t.id ?? `${t.type}-${sha256(JSON.stringify(settings)).slice(0, 16)}`;
 }
 
 export const stepName = (s: StepConfig, index: number): string => s.name ?? `${index + 1} ${s.type}`;

@@ -9,8 +9,8 @@ import type { Schedule } from './schedule.js';
 import { triggerKey, type Scenario, type TriggerConfig } from './scenario.js';
 import { parsedScenario } from './scenarios-service.js';
 import { advanceTrigger, loadTriggerState, loadTriggerStates, triggerId } from './trigger-state.js';
-import { findTriggerType } from './triggers/registry.js';
-import type { AutomationEvent, TriggerType } from './types.js';
+import { triggerTypes } from './triggers/registry.js';
+import type { AutomationEvent, PollTriggerType, TriggerType } from './types.js';
 
 interface LoadedTrigger {
   config: TriggerConfig;
@@ -149,11 +149,11 @@ export class Scheduler {
     for (const s of this.scenarios) {
       if (!s.scenario.active) continue;
       for (const t of s.triggers) {
-        if (t.schedule) await this.handleSchedule(s, t, now);
+        if (t.schedule) await this.handleSchedule(s, t, t.schedule, now);
         else if (t.type.kind === 'poll' && now >= t.nextPoll && !this.polling.has(t.id)) {
-          t.nextPoll = now + (t.type.pollEvery?.(t.config) ?? 60_000);
+          t.nextPoll = now + t.type.pollEvery(t.config);
           this.polling.add(t.id);
-          this.track(this.poll(s, t, now).finally(() => this.polling.delete(t.id)));
+          this.track(this.poll(s, t, t.type, now).finally(() => this.polling.delete(t.id)));
         }
       }
     }
@@ -195,14 +195,14 @@ export class Scheduler {
       }
       const triggers: LoadedTrigger[] = [];
       for (const config of scenario.triggers) {
-        const type = findTriggerType(config.type);
-        if (!type || type.kind === 'manual' || type.kind === 'webhook') continue;
+        const type = triggerTypes.find(config.type);
+        if (!type || type.kind === 'request') continue;
         const key = triggerKey(config);
         const id = triggerId({ projectKey: o.projectKey, scenario: scenario.id, triggerKey: key });
         const before = previous.get(id);
         let schedule: Schedule | null = null;
         try {
-          schedule = type.schedule?.(config) ?? null;
+          schedule = type.kind === 'schedule' ? type.schedule(config) : null;
         } catch (e) {
           this.errors.set(id, (e as Error).message);
           continue;
@@ -219,13 +219,12 @@ export class Scheduler {
     }
     this.scenarios = loaded;
     await this.versions.watch(
-      loaded.flatMap((s) => s.triggers.flatMap((t) => (t.type.watchedDatasets?.(t.config) ?? []).map((dataset) => ({ projectKey: s.projectKey, dataset })))),
+      loaded.flatMap((s) => s.triggers.flatMap((t) => (t.type.kind === 'event' ? (t.type.watchedDatasets?.(t.config) ?? []) : []).map((dataset) => ({ projectKey: s.projectKey, dataset })))),
     );
   }
 
-  private async handleSchedule(s: LoadedScenario, t: LoadedTrigger, now: number): Promise<void> {
+  private async handleSchedule(s: LoadedScenario, t: LoadedTrigger, schedule: Schedule, now: number): Promise<void> {
     if (t.missedHandled && t.nextDue !== null && now < t.nextDue) return;
-    const schedule = t.schedule!;
     // Instants before the scenario's last edit never count: that scenario did not exist yet.
     const base = Math.max(t.last, s.updatedAt);
     if (!t.missedHandled) {
@@ -257,16 +256,16 @@ export class Scheduler {
   }
 
   /** Compares the watched value with the stored one; a change fires (the first poll only records). */
-  private async poll(s: LoadedScenario, t: LoadedTrigger, now: number): Promise<void> {
+  private async poll(s: LoadedScenario, t: LoadedTrigger, type: PollTriggerType, now: number): Promise<void> {
     const ref = { projectKey: s.projectKey, scenario: s.scenario.id, triggerKey: t.key };
     try {
       const state = await loadTriggerState(this.ws.catalog.db, ref);
-      const value = await t.type.poll!({ ws: this.ws, projectKey: s.projectKey, signal: AbortSignal.timeout(5 * 60_000) }, t.config);
+      const value = await type.poll({ ws: this.ws, projectKey: s.projectKey, signal: AbortSignal.timeout(5 * 60_000) }, t.config);
       if (!state || state.pollState === null) {
         await advanceTrigger(this.ws.catalog.db, ref, { pollState: value, at: isoAt(now) });
       } else if (value !== state.pollState) {
         // Processes polling in the same period claim the same instant: one fires.
-        const every = t.type.pollEvery?.(t.config) ?? 60_000;
+        const every = type.pollEvery(t.config);
         const slot = isoAt(Math.floor(now / every) * every);
         await this.automation.fire({ projectKey: s.projectKey, scenarioId: s.scenario.id, triggerType: t.type.type, triggerKey: t.key, instant: `poll:${slot}`, cause: t.type.describe(t.config), pollState: value });
       }
@@ -288,7 +287,7 @@ export class Scheduler {
     for (const s of this.scenarios) {
       if (!s.scenario.active || s.projectKey !== e.projectKey) continue;
       for (const t of s.triggers) {
-        const match = t.type.kind === 'event' ? t.type.match?.(t.config, e, { projectKey: s.projectKey, id: s.scenario.id }) : null;
+        const match = t.type.kind === 'event' ? t.type.match(t.config, e, { projectKey: s.projectKey, id: s.scenario.id }) : null;
         if (!match) continue;
         try {
           await this.automation.fire({ projectKey: s.projectKey, scenarioId: s.scenario.id, triggerType: t.type.type, triggerKey: t.key, instant: match.key, cause: match.cause });

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Principal } from '../catalog/access.js';
+import type { DefinedType } from '../common/type-definition.js';
 import type { Workspace } from '../workspace/workspace.js';
 import type { Clock } from './clock.js';
 import type { RunOutcome } from './run-types.js';
@@ -33,27 +34,44 @@ export interface PollContext {
   signal: AbortSignal;
 }
 
-/**
- * A trigger type. `schedule` triggers have due instants (time); `poll` triggers compare a
- * fingerprint at each poll (file checksum, SQL result); `event` triggers match workspace
- * events; `webhook` and `manual` triggers fire on request.
- */
-export interface TriggerType<P extends { type: string } = any> {
+interface TriggerTypeBase<P> extends DefinedType {
   type: string;
-  label: string;
-  kind: 'schedule' | 'poll' | 'event' | 'webhook' | 'manual';
   params: z.ZodType<P>;
   validate?(ctx: SaveContext, params: P): Promise<void>;
   describe(params: P): string;
-  schedule?(params: P): Schedule;
-  /** Poll period in ms (poll triggers). */
-  pollEvery?(params: P): number;
+}
+
+/** Fires at due instants (time). */
+export interface ScheduleTriggerType<P = any> extends TriggerTypeBase<P> {
+  kind: 'schedule';
+  schedule(params: P): Schedule;
+}
+
+/** Compares a fingerprint at each poll (file checksum, SQL result): a change fires. */
+export interface PollTriggerType<P = any> extends TriggerTypeBase<P> {
+  kind: 'poll';
+  /** Poll period in ms. */
+  pollEvery(params: P): number;
   /** A fingerprint of the watched thing; a change between two polls fires. */
-  poll?(ctx: PollContext, params: P): Promise<string>;
-  match?(params: P, event: AutomationEvent, scenario: { projectKey: string; id: string }): EventMatch | null;
+  poll(ctx: PollContext, params: P): Promise<string>;
+}
+
+/** Matches workspace events (a dataset changed, a scenario ended). */
+export interface EventTriggerType<P = any> extends TriggerTypeBase<P> {
+  kind: 'event';
+  match(params: P, event: AutomationEvent, scenario: { projectKey: string; id: string }): EventMatch | null;
   /** Datasets (of the scenario's project) whose new versions the scheduler also polls for: commits of other processes. */
   watchedDatasets?(params: P): string[];
 }
+
+/** Fires on request: a webhook call, or someone running the scenario by hand. */
+export interface RequestTriggerType<P = any> extends TriggerTypeBase<P> {
+  kind: 'request';
+  via: 'webhook' | 'manual';
+}
+
+/** A trigger type: its `kind` says which methods it has, so callers narrow on it instead of asserting. */
+export type TriggerType<P = any> = ScheduleTriggerType<P> | PollTriggerType<P> | EventTriggerType<P> | RequestTriggerType<P>;
 
 /** What a running step may use. */
 export interface StepContext {
@@ -79,9 +97,8 @@ export interface StepResult {
   detail?: unknown;
 }
 
-export interface StepType<P extends { type: string } = any> {
+export interface StepType<P = any> extends DefinedType {
   type: string;
-  label: string;
   params: z.ZodType<P>;
   validate?(ctx: SaveContext, params: P): Promise<void>;
   run(ctx: StepContext, params: P): Promise<StepResult>;
@@ -107,9 +124,8 @@ export interface ReporterContext {
   signal: AbortSignal;
 }
 
-export interface ReporterType<P extends { channel: string } = any> {
+export interface ReporterType<P = any> extends DefinedType {
   channel: string;
-  label: string;
   params: z.ZodType<P>;
   /** Paths of fields holding secrets (e.g. ['smtp', 'password']): never returned by the API, kept when saved back redacted. */
   secretPaths?: string[][];

@@ -4,7 +4,7 @@ import { badRequest, conflict } from '../common/errors.js';
 import { DATASET_KIND, resolveSource } from '../datasets/datasets.js';
 import type { DatasetDefinition } from '../datasets/definitions.js';
 import { beginVersion, commitVersion, failVersion, type PendingVersion } from '../datasets/versions.js';
-import { recipeType } from '../recipes/registry.js';
+import { recipeTypes } from '../recipes/registry.js';
 import type { RecipeBase } from '../recipes/recipe-type.js';
 import type { Heartbeat } from '../workspace/process-liveness.js';
 import { workspaceSlot, type Workspace } from '../workspace/workspace.js';
@@ -12,7 +12,7 @@ import type { TableSource } from '../engine/table-source.js';
 import { JobStore, type ActivityStatus, type Job } from './jobs.js';
 import { runPostBuildValidators } from './post-build.js';
 import { BUILD_MODES, planBuild, type PlannedActivity } from './planner.js';
-import { recipeContext, RECIPE_KIND } from './recipes-service.js';
+import { recipeContext, RECIPE_KIND, storedRecipe } from './recipes-service.js';
 import { recipeTarget } from './recipe-target.js';
 import { recipeSignature, staleReason, type StaleReason } from './staleness.js';
 
@@ -70,7 +70,7 @@ export async function startBuild(ws: Workspace, principal: Principal, projectKey
   const parsed = BuildRequestSchema.safeParse(request);
   if (!parsed.success) throw badRequest(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
   const { targets, mode } = parsed.data;
-  const recipes = (await ws.catalog.objects.list<RecipeBase>(projectKey, RECIPE_KIND)).map((o) => o.body);
+  const recipes = (await ws.catalog.objects.list<RecipeBase>(projectKey, RECIPE_KIND)).map((o) => storedRecipe(o.body));
   const datasets = new Set((await ws.catalog.objects.list(projectKey, DATASET_KIND)).map((o) => o.name));
   const unknown = targets.filter((t) => !datasets.has(t));
   if (unknown.length) throw badRequest(`Unknown dataset${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}`);
@@ -139,7 +139,7 @@ async function runJob(ws: Workspace, jobs: JobStore, projectKey: string, jobId: 
       const ctx = await recipeContext(ws, projectKey, recipe, (m) => void jobs.log(projectKey, jobId, 'info', `${a.recipe}: ${m}`));
       const tokens = Object.fromEntries(ctx.inputs.map((i) => [i.name, i.versionToken ?? 'none']));
       const target = await recipeTarget(ws, projectKey, a.output, def, pending.path);
-      const result = await recipeType(recipe.type).run(ctx, recipe, target);
+      const result = await recipeTypes.get(recipe.type).run(ctx, recipe, target);
       const written: TableSource = target.kind === 'parquet' ? { kind: 'parquet', paths: [target.path] } : { kind: 'postgres', connection: target.connection, table: target.table };
       await runPostBuildValidators(ws, { projectKey, dataset: a.output, versionId: pending.id, jobId, source: written, log: (m) => void jobs.log(projectKey, jobId, 'info', `${a.recipe}: ${m}`) });
       await commitVersion(ws, pending, {

@@ -6,7 +6,7 @@ import type { RecipeBase } from '../recipes/recipe-type.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { datasetResolver, recipeStaleness } from './build.js';
 import { datasetNodeId, flowEdges, recipeNodeId, type FlowEdge, type FlowNode } from './graph.js';
-import { RECIPE_KIND } from './recipes-service.js';
+import { RECIPE_KIND, storedRecipe } from './recipes-service.js';
 
 export interface FlowView {
   nodes: FlowNode[];
@@ -36,7 +36,7 @@ export async function getFlow(ws: Workspace, principal: Principal, projectKey: s
 
   const staleness = new Map<string, string | null>();
   const resolve = datasetResolver(ws, projectKey);
-  for (const r of recipes) staleness.set(r.name, await recipeStaleness(ws, projectKey, r.body, resolve));
+  for (const r of recipes) staleness.set(r.name, await recipeStaleness(ws, projectKey, storedRecipe(r.body), resolve));
   const producer = new Map(recipes.map((r) => [r.body.output, r.name]));
 
   const nodes: FlowNode[] = [];

@@ -3,9 +3,10 @@ import path from 'node:path';
 import type { Principal } from '../catalog/access.js';
 import { badRequest, notFound } from '../common/errors.js';
 import { assertObjectName } from '../common/names.js';
+import { upgradeParams } from '../common/type-definition.js';
 import { DATASET_KIND, resolveSource } from '../datasets/datasets.js';
 import type { DatasetDefinition } from '../datasets/definitions.js';
-import { recipeType } from '../recipes/registry.js';
+import { recipeTypes } from '../recipes/registry.js';
 import { RecipeBaseSchema, type RecipeBase, type RecipeContext, type RecipeInput } from '../recipes/recipe-type.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { validateRecipeEdges } from './graph.js';
@@ -26,13 +27,31 @@ const issues = (e: { issues: { path: PropertyKey[]; message: string }[] }) => e.
 export function parseRecipe(input: unknown): RecipeBase {
   const base = RecipeBaseSchema.safeParse(input);
   if (!base.success) throw badRequest(`Invalid recipe: ${issues(base.error)}`);
-  const parsed = recipeType(base.data.type).schema.safeParse(input);
+  const type = recipeTypes.get(base.data.type);
+  const parsed = type.schema.safeParse(upgradeRecipe(type, input as Record<string, unknown>));
   if (!parsed.success) throw badRequest(`Invalid ${base.data.type} recipe: ${issues(parsed.error)}`);
   const r = parsed.data;
   assertObjectName(r.name, 'recipe name');
   assertObjectName(r.output, 'output dataset name');
   r.inputs.forEach((i) => assertObjectName(i, 'input dataset name'));
   return r;
+}
+
+function upgradeRecipe(type: Parameters<typeof upgradeParams>[0], stored: Record<string, unknown>): Record<string, unknown> {
+  try {
+    return upgradeParams(type, stored);
+  } catch (e) {
+    throw badRequest(`Recipe ${String(stored.name)}: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * A stored recipe brought up to its type's version (stored recipes are not validated again on
+ * read; an unknown type is left to the build to report).
+ */
+export function storedRecipe<R extends RecipeBase>(body: R): R {
+  const type = recipeTypes.find(body.type);
+  return type ? (upgradeRecipe(type, body) as R) : body;
 }
 
 /** The context a recipe type needs to describe or run against the current inputs. */
@@ -73,7 +92,7 @@ export async function saveRecipe(ws: Workspace, principal: Principal, projectKey
   const ready = ctx.inputs.every((i) => !(i.source.kind === 'parquet' && i.source.paths.length === 0));
   if (ready) {
     const target = await recipeTarget(ws, projectKey, recipe.output, outputDef, '');
-    await recipeType(recipe.type).describe(ctx, recipe, target);
+    await recipeTypes.get(recipe.type).describe(ctx, recipe, target);
   }
 
   const stored = await ws.catalog.db.transaction().execute(async (trx) => {
@@ -89,14 +108,14 @@ export async function saveRecipe(ws: Workspace, principal: Principal, projectKey
 export async function listRecipes(ws: Workspace, principal: Principal, projectKey: string): Promise<RecipeInfo[]> {
   await ws.catalog.projects.authorize(principal, projectKey, 'reader');
   const rows = await ws.catalog.objects.list<RecipeBase>(projectKey, RECIPE_KIND);
-  return rows.map((o) => ({ ...o.body, revision: o.revision, updatedAt: o.updatedAt, updatedBy: o.updatedBy }));
+  return rows.map((o) => ({ ...storedRecipe(o.body), revision: o.revision, updatedAt: o.updatedAt, updatedBy: o.updatedBy }));
 }
 
 export async function getRecipe(ws: Workspace, principal: Principal, projectKey: string, name: string): Promise<RecipeInfo> {
   await ws.catalog.projects.authorize(principal, projectKey, 'reader');
   const o = await ws.catalog.objects.get<RecipeBase>(projectKey, RECIPE_KIND, name);
   if (!o) throw notFound(`Recipe ${name} not found in project ${projectKey}`);
-  return { ...o.body, revision: o.revision, updatedAt: o.updatedAt, updatedBy: o.updatedBy };
+  return { ...storedRecipe(o.body), revision: o.revision, updatedAt: o.updatedAt, updatedBy: o.updatedBy };
 }
 
 /** Deletes a recipe; its output dataset and data stay. */

@@ -3,10 +3,12 @@ import type { Lineage } from '../datasets/definitions.js';
 
 /**
  * A recipe's signature: a hash of everything that decides its output (type, inputs, code,
- * parameters), but not its description or tags. A changed signature makes the output stale.
+ * parameters), but not its description or tags, nor the schema version its settings record
+ * (an upgrade that changes what runs changes the settings too). A changed signature makes the
+ * output stale.
  */
 export function recipeSignature(recipe: Record<string, unknown>): string {
-  const { description: _d, tags: _t, name: _n, ...decisive } = recipe;
+  const { description: _d, tags: _t, name: _n, schemaVersion: _v, ...decisive } = recipe;
   return createHash('sha256').update(JSON.stringify(sortDeep(decisive))).digest('hex').slice(0, 32);
 }
 

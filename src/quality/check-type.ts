@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { DefinedType } from '../common/type-definition.js';
 
 export type CheckOutcome = 'OK' | 'WARNING' | 'ERROR';
 export type SqlDialect = 'duckdb' | 'postgres';
@@ -25,9 +26,8 @@ export interface CheckEvaluation {
  * A check type: its parameter schema and how it judges. Column rules also give an aggregate
  * counting their violations, so every rule is counted in the one metrics pass.
  */
-export interface CheckType<P extends { type: string } = any> {
+export interface CheckType<P = any> extends DefinedType {
   type: string;
-  label: string;
   params: z.ZodType<P>;
   /** Default name: unique within a dataset's checks. */
   defaultName(p: P): string;

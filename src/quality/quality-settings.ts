@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { badRequest } from '../common/errors.js';
+import { upgradeParams } from '../common/type-definition.js';
 import type { CheckType } from './check-type.js';
-import { checkType } from './checks/registry.js';
+import { checkTypes } from './checks/registry.js';
 
 /** Catalog object kind of a dataset's quality settings (name = the dataset's name). */
 export const QUALITY_KIND = 'quality';
@@ -39,19 +40,30 @@ export interface ParsedCheck {
 
 const issues = (e: z.ZodError) => e.issues.map((i) => `${i.path.join('.') || 'value'}: ${i.message}`).join('; ');
 
+/** A stored check brought up to its type's version (the settings keep checks as written, defaults unfilled). */
+function upgradeCheck(raw: QualitySettings['checks'][number], i: number): QualitySettings['checks'][number] {
+  const type = checkTypes.get(raw.type);
+  try {
+    return upgradeParams(type, raw) as typeof raw;
+  } catch (e) {
+    throw badRequest(`checks[${i}] (${raw.type}): ${(e as Error).message}`);
+  }
+}
+
 export function parseQualitySettings(input: unknown): QualitySettings {
   const parsed = QualitySettingsSchema.safeParse(input);
   if (!parsed.success) throw badRequest(`Invalid quality settings: ${issues(parsed.error)}`);
-  parseChecks(parsed.data);
-  return parsed.data;
+  const settings = { ...parsed.data, checks: parsed.data.checks.map(upgradeCheck) };
+  parseChecks(settings);
+  return settings;
 }
 
 /** Parses every check with its type's schema; names must be unique. */
 export function parseChecks(settings: QualitySettings): ParsedCheck[] {
   const out: ParsedCheck[] = [];
   settings.checks.forEach((raw, i) => {
-    const type = checkType(raw.type);
-    const parsed = type.params.safeParse(raw);
+    const type = checkTypes.get(raw.type);
+    const parsed = type.params.safeParse(upgradeCheck(raw, i));
     if (!parsed.success) throw badRequest(`checks[${i}] (${raw.type}): ${issues(parsed.error)}`);
     const params = parsed.data as ParsedCheck['params'];
     const name = params.name ?? type.defaultName(params);

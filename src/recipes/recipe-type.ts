@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { schemaVersionField, type DefinedType } from '../common/type-definition.js';
 import type { DatasetDefinition, ColumnSchema } from '../datasets/definitions.js';
 import type { DuckDb } from '../engine/duckdb.js';
 import type { SandboxScope } from '../engine/duckdb-sandbox.js';
@@ -12,6 +13,7 @@ export const RecipeBaseSchema = z.object({
   output: z.string(),
   description: z.string().max(10_000).optional(),
   tags: z.array(z.string().max(50)).max(50).optional(),
+  schemaVersion: schemaVersionField,
 });
 export type RecipeBase = z.infer<typeof RecipeBaseSchema>;
 
@@ -47,11 +49,10 @@ export interface RecipeResult {
 
 /**
  * A recipe type: its parameter schema, a check at save time (returns the output schema)
- * and its run. Each type is one file registered in `registry.ts`.
+ * and its run. Each type is one file (`defineRecipeType`) registered in `registry.ts`.
  */
-export interface RecipeType<R extends RecipeBase = RecipeBase> {
+export interface RecipeType<R extends RecipeBase = RecipeBase> extends DefinedType {
   type: string;
-  label: string;
   schema: z.ZodType<R>;
   /** Validates against the inputs without writing anything; errors are LlanoErrors (400). */
   describe(ctx: RecipeContext, recipe: R, target: RecipeTarget): Promise<{ columns: ColumnSchema[] }>;

@@ -4,13 +4,8 @@ import { badRequest } from '../common/errors.js';
 import { materializeToParquet } from '../engine/postgres.js';
 import { describeSelect, executeSelectInPostgres, executeSelectToParquet } from '../engine/sql-exec.js';
 import type { TableSource } from '../engine/table-source.js';
-import { RecipeBaseSchema, type RecipeContext, type RecipeTarget, type RecipeType } from './recipe-type.js';
-
-export const SqlRecipeSchema = RecipeBaseSchema.extend({
-  type: z.literal('sql'),
-  sql: z.string().min(1, 'The SQL must not be empty').max(1_000_000),
-}).strict();
-export type SqlRecipe = z.infer<typeof SqlRecipeSchema>;
+import { defineRecipeType } from './define-recipe-type.js';
+import type { RecipeContext, RecipeTarget } from './recipe-type.js';
 
 /**
  * Pushdown applies when every input and the output are tables/queries on the same
@@ -46,10 +41,32 @@ async function duckInputs(ctx: RecipeContext): Promise<{ inputs: Record<string, 
   return { inputs, cleanup: () => temps.forEach((t) => rmSync(t, { force: true })) };
 }
 
-export const sqlRecipeType: RecipeType<SqlRecipe> = {
-  type: 'sql',
+export const sqlRecipeType = defineRecipeType('sql', {
   label: 'SQL query',
-  schema: SqlRecipeSchema,
+  params: z.object({
+    sql: z.string().min(1, 'The SQL must not be empty').max(1_000_000),
+  }),
+  examples: [
+    {
+      title: 'Observation hours per shift and array family',
+      params: {
+        name: 'compute_shift_hours',
+        inputs: ['shift', 'execution'],
+        output: 'shift_hours',
+        sql: 'SELECT s.shift_id, s.array_family, sum(epoch(e.end_ts - e.start_ts)) / 3600.0 AS observed_h\nFROM shift s JOIN execution e ON e.shift_id = s.shift_id\nGROUP BY s.shift_id, s.array_family',
+      },
+    },
+    {
+      title: 'Daily median receiver temperature per antenna and band',
+      params: {
+        name: 'compute_trec_daily',
+        inputs: ['eb_trec_median'],
+        output: 'trec_daily',
+        sql: 'SELECT CAST(eb_start AS DATE) AS day, antennaname, receiverband, median(trec_median) AS trec_median\nFROM eb_trec_median\nGROUP BY ALL',
+        description: 'Smooths the per-EB series for the receiver-QA dashboard',
+      },
+    },
+  ],
 
   async describe(ctx, recipe, target) {
     const pushdown = pushdownInputs(ctx, target);
@@ -78,4 +95,4 @@ export const sqlRecipeType: RecipeType<SqlRecipe> = {
       cleanup();
     }
   },
-};
+});

@@ -3,17 +3,11 @@ import { z } from 'zod';
 export const REPORT_ON = ['success', 'warning', 'failure', 'always'] as const;
 export type ReportOn = (typeof REPORT_ON)[number];
 
-/** Fields every reporter has: when it sends and the message template. */
-export function reporterParams<T extends string, S extends z.ZodRawShape>(channel: T, shape: S) {
-  return z
-    .object({
-      channel: z.literal(channel),
-      on: z.enum(REPORT_ON).default('failure').describe('success, warning, failure (FAILED or ABORTED) or always'),
-      template: z.string().max(20_000).optional().describe('Message with {{scenario}}, {{project}}, {{trigger}}, {{outcome}}, {{duration}}, {{failedSteps}}, {{link}}, {{runId}}'),
-      ...shape,
-    })
-    .strict();
-}
+/** Fields every reporter has besides its channel: when it sends and the message template. */
+export const reporterCommonShape = {
+  on: z.enum(REPORT_ON).default('failure').describe('success, warning, failure (FAILED or ABORTED) or always'),
+  template: z.string().max(20_000).optional().describe('Message with {{scenario}}, {{project}}, {{trigger}}, {{outcome}}, {{duration}}, {{failedSteps}}, {{link}}, {{runId}}'),
+};
 
 export const httpUrl = z.url({ protocol: /^https?$/, error: 'use an http:// or https:// URL' });
 

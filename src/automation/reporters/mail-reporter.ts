@@ -1,29 +1,31 @@
 import nodemailer from 'nodemailer';
 import { z } from 'zod';
-import type { ReporterType } from '../types.js';
-import { reporterParams } from './common.js';
+import { defineReporter } from './define-reporter.js';
 import { DEFAULT_SUBJECT, fillTemplate } from './template.js';
 
-const params = reporterParams('mail', {
-  smtp: z
-    .object({
-      host: z.string().min(1),
-      port: z.number().int().min(1).max(65535).default(587),
-      secure: z.boolean().default(false).describe('TLS from the start (port 465); otherwise STARTTLS when offered'),
-      user: z.string().optional(),
-      password: z.string().optional().describe('Never returned by the API'),
-    })
-    .strict(),
-  from: z.email({ error: 'from: not a valid e-mail address' }),
-  to: z.array(z.email({ error: 'to: not a valid e-mail address' })).min(1, 'name at least one recipient'),
-  subject: z.string().max(500).optional().describe('Template, default "[Llano] {{scenario}}: {{outcome}}"'),
-});
-
 /** E-mail over SMTP (nodemailer). The password goes to the SMTP server only, never to logs. */
-export const mailReporter: ReporterType<z.infer<typeof params>> = {
-  channel: 'mail',
+export const mailReporter = defineReporter('mail', {
   label: 'E-mail (SMTP)',
-  params,
+  params: z.object({
+    smtp: z
+      .object({
+        host: z.string().min(1),
+        port: z.number().int().min(1).max(65535).default(587),
+        secure: z.boolean().default(false).describe('TLS from the start (port 465); otherwise STARTTLS when offered'),
+        user: z.string().optional(),
+        password: z.string().optional().describe('Never returned by the API'),
+      })
+      .strict(),
+    from: z.email({ error: 'from: not a valid e-mail address' }),
+    to: z.array(z.email({ error: 'to: not a valid e-mail address' })).min(1, 'name at least one recipient'),
+    subject: z.string().max(500).optional().describe('Template, default "[Llano] {{scenario}}: {{outcome}}"'),
+  }),
+  examples: [
+    {
+      title: 'Mail the astronomer on duty when a run fails',
+      params: { on: 'failure', smtp: { host: 'smtp.example.org', port: 587 }, from: 'llano@example.org', to: ['aod@example.org'], subject: '[ALMA ops] {{scenario}}: {{outcome}}' },
+    },
+  ],
   secretPaths: [['smtp', 'password']],
   async send(ctx, p, summary, message) {
     const transport = nodemailer.createTransport({
@@ -42,4 +44,4 @@ export const mailReporter: ReporterType<z.infer<typeof params>> = {
       transport.close();
     }
   },
-};
+});

@@ -1,19 +1,20 @@
 import { z } from 'zod';
 import { abortJob, startBuild } from '../../flow/build.js';
 import { BUILD_MODES } from '../../flow/planner.js';
-import type { StepType } from '../types.js';
-import { assertDatasetsExist, stepParams } from './common.js';
-
-const params = stepParams('build', {
-  targets: z.array(z.string()).min(1, 'name at least one dataset to build').describe('Datasets to build'),
-  mode: z.enum(BUILD_MODES).default('required').describe('only | required (stale upstream too) | recursive (all upstream, forced)'),
-});
+import { assertDatasetsExist } from './common.js';
+import { defineStep } from './define-step.js';
 
 /** Builds datasets through the flow's job runner; a failed job fails the step, an aborted run aborts the job. */
-export const buildStep: StepType<z.infer<typeof params>> = {
-  type: 'build',
+export const buildStep = defineStep('build', {
   label: 'Build datasets',
-  params,
+  params: z.object({
+    targets: z.array(z.string()).min(1, 'name at least one dataset to build').describe('Datasets to build'),
+    mode: z.enum(BUILD_MODES).default('required').describe('only | required (stale upstream too) | recursive (all upstream, forced)'),
+  }),
+  examples: [
+    { title: 'Rebuild the shift metrics when stale', params: { targets: ['shift_metrics'], mode: 'required' } },
+    { title: 'Force a rebuild of the Trec medians and everything upstream', params: { name: 'Rebuild Trec medians', targets: ['eb_trec_median'], mode: 'recursive', timeoutSeconds: 3600 } },
+  ],
   validate: (ctx, p) => assertDatasetsExist(ctx, p.targets),
   async run(ctx, p) {
     const { jobId, plan, done } = await startBuild(ctx.ws, ctx.principal, ctx.projectKey, { targets: p.targets, mode: p.mode });
@@ -28,4 +29,4 @@ export const buildStep: StepType<z.infer<typeof params>> = {
       ctx.signal.removeEventListener('abort', onAbort);
     }
   },
-};
+});

@@ -21,10 +21,6 @@ export const stepCommonShape = {
     .describe('Retry a failed step with back-off'),
 };
 
-export function stepParams<T extends string, S extends z.ZodRawShape>(type: T, shape: S) {
-  return z.object({ type: z.literal(type), ...stepCommonShape, ...shape }).strict();
-}
-
 export async function assertDatasetsExist(ctx: SaveContext, datasets: string[]): Promise<void> {
   for (const d of datasets) {
     if (!(await ctx.ws.catalog.objects.get(ctx.projectKey, DATASET_KIND, d))) throw badRequest(`dataset ${d} does not exist in project ${ctx.projectKey}`);

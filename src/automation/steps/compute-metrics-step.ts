@@ -1,17 +1,15 @@
 import { z } from 'zod';
 import { computeMetrics } from '../../quality/quality-service.js';
-import type { StepType } from '../types.js';
-import { assertDatasetsExist, stepParams } from './common.js';
-
-const params = stepParams('compute-metrics', {
-  datasets: z.array(z.string()).min(1, 'name at least one dataset').describe('Datasets whose metrics to compute'),
-});
+import { assertDatasetsExist } from './common.js';
+import { defineStep } from './define-step.js';
 
 /** Computes and records the metrics of datasets. */
-export const computeMetricsStep: StepType<z.infer<typeof params>> = {
-  type: 'compute-metrics',
+export const computeMetricsStep = defineStep('compute-metrics', {
   label: 'Compute metrics',
-  params,
+  params: z.object({
+    datasets: z.array(z.string()).min(1, 'name at least one dataset').describe('Datasets whose metrics to compute'),
+  }),
+  examples: [{ title: 'Record the metrics of the shift tables', params: { datasets: ['shift', 'shift_metrics'] } }],
   validate: (ctx, p) => assertDatasetsExist(ctx, p.datasets),
   async run(ctx, p) {
     const ids: Record<string, number> = {};
@@ -22,4 +20,4 @@ export const computeMetricsStep: StepType<z.infer<typeof params>> = {
     }
     return { detail: { metrics: ids } };
   },
-};
+});

@@ -1,20 +1,20 @@
 import { z } from 'zod';
-import type { StepType } from '../types.js';
-import { stepParams } from './common.js';
-
-const params = stepParams('http', {
-  method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).default('GET'),
-  url: z.url({ protocol: /^https?$/, error: 'use an http:// or https:// URL' }),
-  headers: z.record(z.string(), z.string()).optional(),
-  body: z.unknown().optional().describe('Sent as JSON'),
-  expectStatus: z.array(z.number().int().min(100).max(599)).optional().describe('Accepted statuses (default: any 2xx)'),
-});
+import { defineStep } from './define-step.js';
 
 /** Calls an HTTP endpoint; an unexpected status fails the step. */
-export const httpStep: StepType<z.infer<typeof params>> = {
-  type: 'http',
+export const httpStep = defineStep('http', {
   label: 'HTTP request',
-  params,
+  params: z.object({
+    method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).default('GET'),
+    url: z.url({ protocol: /^https?$/, error: 'use an http:// or https:// URL' }),
+    headers: z.record(z.string(), z.string()).optional(),
+    body: z.unknown().optional().describe('Sent as JSON'),
+    expectStatus: z.array(z.number().int().min(100).max(599)).optional().describe('Accepted statuses (default: any 2xx)'),
+  }),
+  examples: [
+    { title: 'Tell the archive that new shift metrics are ready', params: { method: 'POST', url: 'https://archive.example.org/api/refresh', body: { dataset: 'shift_metrics' }, expectStatus: [200, 202] } },
+    { title: 'Check that the observatory status page answers', params: { method: 'GET', url: 'https://status.example.org/health', retries: { count: 3, delaySeconds: 30, factor: 2 } } },
+  ],
   async run(ctx, p) {
     const res = await fetch(p.url, {
       method: p.method,
@@ -28,4 +28,4 @@ export const httpStep: StepType<z.infer<typeof params>> = {
     ctx.log('info', `${p.method} ${p.url} → ${res.status}`);
     return { detail: { status: res.status } };
   },
-};
+});

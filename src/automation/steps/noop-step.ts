@@ -1,15 +1,12 @@
-import type { z } from 'zod';
-import type { StepType } from '../types.js';
-import { stepParams } from './common.js';
-
-const params = stepParams('noop', {});
+import { z } from 'zod';
+import { defineStep } from './define-step.js';
 
 /** Does nothing: a placeholder while designing a scenario, and the yardstick of runner overhead. */
-export const noopStep: StepType<z.infer<typeof params>> = {
-  type: 'noop',
+export const noopStep = defineStep('noop', {
   label: 'Do nothing',
-  params,
+  params: z.object({}),
+  examples: [{ title: 'A placeholder for a step still to be written', params: { name: 'Publish the nightly report (to do)' } }],
   async run() {
     return {};
   },
-};
+});

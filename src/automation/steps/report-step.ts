@@ -1,28 +1,43 @@
 import { z } from 'zod';
 import { badRequest } from '../../common/errors.js';
-import { reporterType } from '../reporters/registry.js';
+import { upgradeParams } from '../../common/type-definition.js';
+import { reporterTypes } from '../reporters/registry.js';
 import { DEFAULT_TEMPLATE, fillTemplate } from '../reporters/template.js';
-import type { StepType } from '../types.js';
-import { stepParams } from './common.js';
+import { defineStep } from './define-step.js';
 
-const params = stepParams('report', {
-  reporter: z.looseObject({ channel: z.string() }).describe('A reporter (mail, webhook, slack) with its settings; "on" is ignored'),
-  template: z.string().max(20_000).optional().describe('Message template; defaults to the reporter\'s'),
+/** The reporter's settings are versioned by its channel's type, like a scenario's reporters. */
+const reporterSettings = z.looseObject({ channel: z.string() }).transform((raw, ctx) => {
+  const type = reporterTypes.find(raw.channel);
+  if (!type) return raw; // validate() names the unknown channel
+  try {
+    return upgradeParams(type, raw) as typeof raw;
+  } catch (e) {
+    ctx.addIssue({ code: 'custom', message: (e as Error).message });
+    return z.NEVER;
+  }
 });
 
 function parseReporter(raw: unknown) {
   const r = raw as { channel: string };
-  const type = reporterType(r.channel);
+  const type = reporterTypes.get(r.channel);
   const parsed = type.params.safeParse({ on: 'always', ...r });
   if (!parsed.success) throw badRequest(`reporter (${r.channel}): ${parsed.error.issues.map((i) => `${i.path.join('.') || 'reporter'}: ${i.message}`).join('; ')}`);
   return { type, params: parsed.data as { template?: string } };
 }
 
 /** Sends a report in the middle of a run (the summary so far). */
-export const reportStep: StepType<z.infer<typeof params>> = {
-  type: 'report',
+export const reportStep = defineStep('report', {
   label: 'Send a report',
-  params,
+  params: z.object({
+    reporter: reporterSettings.describe('A reporter (mail, webhook, slack) with its settings; "on" is ignored'),
+    template: z.string().max(20_000).optional().describe('Message template; defaults to the reporter\'s'),
+  }),
+  examples: [
+    {
+      title: 'Post the run so far to the operations chat',
+      params: { reporter: { channel: 'slack', url: 'https://chat.example.org/hooks/alma-ops' }, template: 'Shift metrics rebuilt for {{project}}; checks next ({{link}})' },
+    },
+  ],
   async validate(_ctx, p) {
     parseReporter(p.reporter);
   },
@@ -33,4 +48,4 @@ export const reportStep: StepType<z.infer<typeof params>> = {
     ctx.log('info', `Report sent by ${type.channel}`);
     return {};
   },
-};
+});

@@ -1,17 +1,15 @@
 import { z } from 'zod';
 import { runChecks } from '../../quality/quality-service.js';
-import type { StepType } from '../types.js';
-import { assertDatasetsExist, stepParams } from './common.js';
-
-const params = stepParams('run-checks', {
-  datasets: z.array(z.string()).min(1, 'name at least one dataset').describe('Datasets whose checks to run'),
-});
+import { assertDatasetsExist } from './common.js';
+import { defineStep } from './define-step.js';
 
 /** Runs datasets' checks: an ERROR fails the step, a WARNING makes it (and the run) WARNING. */
-export const runChecksStep: StepType<z.infer<typeof params>> = {
-  type: 'run-checks',
+export const runChecksStep = defineStep('run-checks', {
   label: 'Run checks',
-  params,
+  params: z.object({
+    datasets: z.array(z.string()).min(1, 'name at least one dataset').describe('Datasets whose checks to run'),
+  }),
+  examples: [{ title: 'Check the shift metrics after their build', params: { datasets: ['shift_metrics'] } }],
   validate: (ctx, p) => assertDatasetsExist(ctx, p.datasets),
   async run(ctx, p) {
     const outcomes: Record<string, string> = {};
@@ -29,4 +27,4 @@ export const runChecksStep: StepType<z.infer<typeof params>> = {
     if (errors.length) throw new Error(`Check${errors.length > 1 ? 's' : ''} failed: ${errors.join('; ')}`);
     return { outcome: warning ? 'WARNING' : 'SUCCESS', detail: { outcomes } };
   },
-};
+});

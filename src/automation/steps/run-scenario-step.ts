@@ -1,18 +1,15 @@
 import { z } from 'zod';
 import { badRequest } from '../../common/errors.js';
 import { SCENARIO_KIND } from '../kinds.js';
-import type { StepType } from '../types.js';
-import { stepParams } from './common.js';
-
-const params = stepParams('run-scenario', {
-  scenario: z.string().min(1).describe('Another scenario of the project; this step waits for its run'),
-});
+import { defineStep } from './define-step.js';
 
 /** Runs another scenario and takes its outcome: FAILED/ABORTED fail the step, WARNING warns. */
-export const runScenarioStep: StepType<z.infer<typeof params>> = {
-  type: 'run-scenario',
+export const runScenarioStep = defineStep('run-scenario', {
   label: 'Run another scenario',
-  params,
+  params: z.object({
+    scenario: z.string().min(1).describe('Another scenario of the project; this step waits for its run'),
+  }),
+  examples: [{ title: 'Refresh the Trec medians first, and wait for them', params: { scenario: 'trec_refresh' } }],
   async validate(ctx, p) {
     if (p.scenario === ctx.scenarioId) throw badRequest('a scenario cannot run itself');
     if (!(await ctx.ws.catalog.objects.get(ctx.projectKey, SCENARIO_KIND, p.scenario))) throw badRequest(`scenario ${p.scenario} does not exist in project ${ctx.projectKey}`);
@@ -22,4 +19,4 @@ export const runScenarioStep: StepType<z.infer<typeof params>> = {
     if (outcome === 'FAILED' || outcome === 'ABORTED') throw new Error(`Scenario ${p.scenario} run ${runId} ended ${outcome}`);
     return { outcome: outcome === 'WARNING' ? 'WARNING' : 'SUCCESS', message: `scenario ${p.scenario} run ${runId}: ${outcome}`, detail: { runId, outcome } };
   },
-};
+});

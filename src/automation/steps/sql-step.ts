@@ -2,19 +2,16 @@ import { z } from 'zod';
 import { badRequest } from '../../common/errors.js';
 import { getConnection, postgresInfo } from '../../datasets/connections.js';
 import { withPostgresClient } from '../../engine/postgres-connection.js';
-import type { StepType } from '../types.js';
-import { stepParams } from './common.js';
-
-const params = stepParams('sql', {
-  connection: z.string().min(1).describe('A PostgreSQL connection of the project'),
-  sql: z.string().min(1).max(1_000_000).describe('Statements to execute'),
-});
+import { defineStep } from './define-step.js';
 
 /** Executes SQL on a PostgreSQL connection; an abort cancels the statement on the server. */
-export const sqlStep: StepType<z.infer<typeof params>> = {
-  type: 'sql',
+export const sqlStep = defineStep('sql', {
   label: 'Execute SQL',
-  params,
+  params: z.object({
+    connection: z.string().min(1).describe('A PostgreSQL connection of the project'),
+    sql: z.string().min(1).max(1_000_000).describe('Statements to execute'),
+  }),
+  examples: [{ title: 'Refresh a materialized view of the shift log', params: { connection: 'ops_db', sql: 'REFRESH MATERIALIZED VIEW shift_summary', timeoutSeconds: 600 } }],
   async validate(ctx, p) {
     const conn = await getConnection(ctx.ws, ctx.projectKey, p.connection).catch(() => null);
     if (!conn) throw badRequest(`connection ${p.connection} does not exist in project ${ctx.projectKey}`);
@@ -39,4 +36,4 @@ export const sqlStep: StepType<z.infer<typeof params>> = {
     ctx.log('info', `SQL on ${p.connection}: ${last?.command ?? 'done'}${last?.rowCount != null ? ` (${last.rowCount} rows)` : ''}`);
     return { detail: { command: last?.command ?? null, rowCount: last?.rowCount ?? null } };
   },
-};
+});

@@ -4,10 +4,10 @@ import { z } from 'zod';
 import { badRequest } from '../../common/errors.js';
 import { getConnection, resolveInRoot } from '../../datasets/connections.js';
 import type { Workspace } from '../../workspace/workspace.js';
-import type { TriggerType } from '../types.js';
-import { pollSeconds, triggerParams } from './common.js';
+import { pollSeconds } from './common.js';
+import { defineTrigger } from './define-trigger.js';
 
-const params = triggerParams('file-changed', {
+const params = z.object({
   connection: z.string().min(1).describe('A filesystem connection of the project'),
   path: z.string().min(1).describe('File path under the connection'),
   everySeconds: pollSeconds,
@@ -23,11 +23,11 @@ async function fileOf(ws: Workspace, projectKey: string, p: FileParams): Promise
 }
 
 /** Polls an external file's SHA-256; a changed checksum fires (a missing file counts as a state too). */
-export const fileChangedTrigger: TriggerType<FileParams> = {
-  type: 'file-changed',
+export const fileChangedTrigger = defineTrigger('file-changed', {
   label: 'File changed',
   kind: 'poll',
   params,
+  examples: [{ title: 'Run when the weather station drops a new export', params: { connection: 'site_files', path: 'weather/latest.csv', everySeconds: 300 } }],
   async validate(ctx, p) {
     await fileOf(ctx.ws, ctx.projectKey, p);
   },
@@ -40,4 +40,4 @@ export const fileChangedTrigger: TriggerType<FileParams> = {
     for await (const chunk of createReadStream(file, { signal: ctx.signal })) hash.update(chunk as Buffer);
     return `sha256:${hash.digest('hex')}`;
   },
-};
+});

@@ -1,20 +1,17 @@
 import { z } from 'zod';
 import { badRequest } from '../../common/errors.js';
 import { SCENARIO_KIND } from '../kinds.js';
-import type { TriggerType } from '../types.js';
-import { triggerParams } from './common.js';
-
-const params = triggerParams('scenario-ended', {
-  scenario: z.string().min(1).describe('The scenario (same project) whose end fires this one'),
-  on: z.enum(['success', 'failure', 'any']).default('success').describe('success (SUCCESS or WARNING), failure (FAILED or ABORTED) or any'),
-});
+import { defineTrigger } from './define-trigger.js';
 
 /** Chains scenarios: fires after another scenario's run ends. */
-export const scenarioEndedTrigger: TriggerType<z.infer<typeof params>> = {
-  type: 'scenario-ended',
+export const scenarioEndedTrigger = defineTrigger('scenario-ended', {
   label: 'After another scenario',
   kind: 'event',
-  params,
+  params: z.object({
+    scenario: z.string().min(1).describe('The scenario (same project) whose end fires this one'),
+    on: z.enum(['success', 'failure', 'any']).default('success').describe('success (SUCCESS or WARNING), failure (FAILED or ABORTED) or any'),
+  }),
+  examples: [{ title: 'Check the shift metrics once the nightly import succeeded', params: { scenario: 'nightly_import', on: 'success' } }],
   async validate(ctx, p) {
     if (p.scenario === ctx.scenarioId) throw badRequest('a scenario cannot be triggered by its own end');
     if (!(await ctx.ws.catalog.objects.get(ctx.projectKey, SCENARIO_KIND, p.scenario))) throw badRequest(`scenario ${p.scenario} does not exist in project ${ctx.projectKey}`);
@@ -26,4 +23,4 @@ export const scenarioEndedTrigger: TriggerType<z.infer<typeof params>> = {
     if ((p.on === 'success' && !success) || (p.on === 'failure' && success)) return null;
     return { key: `run:${event.runId}`, cause: `scenario ${event.scenario} ended ${event.outcome} (run ${event.runId})` };
   },
-};
+});

@@ -3,22 +3,19 @@ import { z } from 'zod';
 import { badRequest } from '../../common/errors.js';
 import { getConnection, postgresInfo } from '../../datasets/connections.js';
 import { withPostgresClient } from '../../engine/postgres-connection.js';
-import type { TriggerType } from '../types.js';
-import { pollSeconds, triggerParams } from './common.js';
-
-const params = triggerParams('sql-changed', {
-  connection: z.string().min(1).describe('A PostgreSQL connection of the project'),
-  query: z.string().min(1).max(100_000).describe('A query whose result is watched, e.g. SELECT max(updated_at) FROM t'),
-  everySeconds: pollSeconds,
-});
-type SqlParams = z.infer<typeof params>;
+import { pollSeconds } from './common.js';
+import { defineTrigger } from './define-trigger.js';
 
 /** Polls a query on a PostgreSQL connection; a different result fires. */
-export const sqlChangedTrigger: TriggerType<SqlParams> = {
-  type: 'sql-changed',
+export const sqlChangedTrigger = defineTrigger('sql-changed', {
   label: 'SQL result changed',
   kind: 'poll',
-  params,
+  params: z.object({
+    connection: z.string().min(1).describe('A PostgreSQL connection of the project'),
+    query: z.string().min(1).max(100_000).describe('A query whose result is watched, e.g. SELECT max(updated_at) FROM t'),
+    everySeconds: pollSeconds,
+  }),
+  examples: [{ title: 'Run when the shift log gets a new entry', params: { connection: 'ops_db', query: 'SELECT max(updated_at) FROM shift_log', everySeconds: 120 } }],
   async validate(ctx, p) {
     const conn = await getConnection(ctx.ws, ctx.projectKey, p.connection).catch(() => null);
     if (!conn) throw badRequest(`connection ${p.connection} does not exist in project ${ctx.projectKey}`);
@@ -33,4 +30,4 @@ export const sqlChangedTrigger: TriggerType<SqlParams> = {
     // Results are compared by hash: the state row stays small whatever the query returns.
     return createHash('sha256').update(JSON.stringify(result.rows)).digest('hex');
   },
-};
+});

@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import { badRequest } from '../../common/errors.js';
 import { cronSchedule, intervalSchedule, type Schedule } from '../schedule.js';
-import type { TriggerType } from '../types.js';
-import { triggerParams } from './common.js';
+import { defineTrigger } from './define-trigger.js';
 
-const params = triggerParams('time', {
+const params = z.object({
   cron: z.string().min(1).optional().describe('Cron expression, e.g. "0 6 * * *"'),
   everyMinutes: z.number().int().min(1).max(1440).optional().describe('Every N minutes'),
   everyHours: z.number().int().min(1).max(168).optional().describe('Every N hours'),
@@ -31,14 +30,18 @@ function scheduleOf(p: TimeParams): Schedule {
 }
 
 /** Fires at due instants: cron in a time zone, every N minutes or hours, or daily at HH:MM. */
-export const timeTrigger: TriggerType<TimeParams> = {
-  type: 'time',
+export const timeTrigger = defineTrigger('time', {
   label: 'Time',
   kind: 'schedule',
   params,
+  examples: [
+    { title: 'Every morning at 06:00 Chilean time, after the night shift', params: { dailyAt: '06:00', timezone: 'America/Santiago' } },
+    { title: 'At the start of each shift (cron)', params: { cron: '0 7,15,23 * * *', timezone: 'America/Santiago' } },
+    { title: 'Every 15 minutes', params: { everyMinutes: 15 } },
+  ],
   async validate(_ctx, p) {
     scheduleOf(p);
   },
   schedule: scheduleOf,
   describe: (p) => scheduleOf(p).describe(),
-};
+});

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import type { CheckEvaluation, CheckType } from '../check-type.js';
+import type { CheckEvaluation } from '../check-type.js';
 import { outcomeOf } from '../check-type.js';
-import { checkParams, numeric, severity } from './common.js';
+import { numeric, severity } from './common.js';
+import { defineCheck } from './define-check.js';
 
 const metric = z.string().min(1).describe('Metric name, e.g. records, nulls.trec_x, mean.trec_x, sql.bad_rows');
 const bounds = z.object({ min: z.number().optional(), max: z.number().optional() }).strict();
@@ -9,17 +10,20 @@ const bounds = z.object({ min: z.number().optional(), max: z.number().optional()
 const outside = (v: number, b?: { min?: number; max?: number }) => b !== undefined && ((b.min !== undefined && v < b.min) || (b.max !== undefined && v > b.max));
 const show = (b: { min?: number; max?: number }) => `[${b.min ?? '-∞'}, ${b.max ?? '∞'}]`;
 
-const boundsParams = checkParams('metric-bounds', {
-  metric,
-  error: bounds.optional().describe('Outside these: ERROR'),
-  warning: bounds.optional().describe('Outside these (but inside the error bounds): WARNING'),
-}).refine((p) => p.error || p.warning, { message: 'give error bounds, warning bounds or both' });
-
 /** A metric's value within error and warning bounds. */
-export const metricBoundsCheck: CheckType<z.infer<typeof boundsParams>> = {
-  type: 'metric-bounds',
+export const metricBoundsCheck = defineCheck('metric-bounds', {
   label: 'Metric within bounds',
-  params: boundsParams,
+  params: z
+    .object({
+      metric,
+      error: bounds.optional().describe('Outside these: ERROR'),
+      warning: bounds.optional().describe('Outside these (but inside the error bounds): WARNING'),
+    })
+    .refine((p) => p.error || p.warning, { message: 'give error bounds, warning bounds or both' }),
+  examples: [
+    { title: 'Observation efficiency of the latest shift stays sensible', params: { metric: 'sql.latest_efficiency_pct', error: { min: 0, max: 100 }, warning: { min: 40 } } },
+    { title: 'The shift table is never empty', params: { metric: 'records', error: { min: 1 } } },
+  ],
   defaultName: (p) => `metric-bounds:${p.metric}`,
   evaluate(p, { metrics }): CheckEvaluation {
     const v = numeric(metrics[p.metric]);
@@ -28,7 +32,7 @@ export const metricBoundsCheck: CheckType<z.infer<typeof boundsParams>> = {
     if (outside(v, p.warning)) return { outcome: 'WARNING', message: `${p.metric} = ${v}, outside ${show(p.warning!)}`, value: v };
     return { outcome: 'OK', message: `${p.metric} = ${v}`, value: v };
   },
-};
+});
 
 const changeShape = {
   maxChange: z.number().min(0).optional().describe('Largest allowed absolute change'),
@@ -47,30 +51,28 @@ function judgeChange(label: string, current: number | null, previous: number | n
   return { outcome: broken ? outcomeOf(p.severity) : 'OK', message: text, value: change };
 }
 
-const changeParams = checkParams('metric-change', { metric, ...changeShape }).refine((p) => p.maxChange !== undefined || p.maxChangePercent !== undefined, {
-  message: 'give maxChange, maxChangePercent or both',
-});
-
 /** A metric's change against its previous value. */
-export const metricChangeCheck: CheckType<z.infer<typeof changeParams>> = {
-  type: 'metric-change',
+export const metricChangeCheck = defineCheck('metric-change', {
   label: 'Metric change',
-  params: changeParams,
+  params: z.object({ metric, ...changeShape }).refine((p) => p.maxChange !== undefined || p.maxChangePercent !== undefined, {
+    message: 'give maxChange, maxChangePercent or both',
+  }),
+  examples: [{ title: 'The mean receiver temperature does not jump between builds', params: { metric: 'mean.trec_x', maxChangePercent: 20, severity: 'warning' } }],
   defaultName: (p) => `metric-change:${p.metric}`,
   evaluate: (p, { metrics, previous }) => judgeChange(p.metric, numeric(metrics[p.metric]), previous ? numeric(previous[p.metric]) : null, p),
-};
-
-const rowCountParams = checkParams('row-count-change', {
-  maxDropPercent: z.number().min(0).max(100).optional().describe('Largest allowed drop, percent'),
-  maxGrowthPercent: z.number().min(0).optional().describe('Largest allowed growth, percent'),
-  severity,
-}).refine((p) => p.maxDropPercent !== undefined || p.maxGrowthPercent !== undefined, { message: 'give maxDropPercent, maxGrowthPercent or both' });
+});
 
 /** The record count against the previous computation's: limits on drop and growth. */
-export const rowCountChangeCheck: CheckType<z.infer<typeof rowCountParams>> = {
-  type: 'row-count-change',
+export const rowCountChangeCheck = defineCheck('row-count-change', {
   label: 'Row count against previous',
-  params: rowCountParams,
+  params: z
+    .object({
+      maxDropPercent: z.number().min(0).max(100).optional().describe('Largest allowed drop, percent'),
+      maxGrowthPercent: z.number().min(0).optional().describe('Largest allowed growth, percent'),
+      severity,
+    })
+    .refine((p) => p.maxDropPercent !== undefined || p.maxGrowthPercent !== undefined, { message: 'give maxDropPercent, maxGrowthPercent or both' }),
+  examples: [{ title: 'Shift metrics never lose rows; a daily build adds a few', params: { maxDropPercent: 0, maxGrowthPercent: 10 } }],
   defaultName: () => 'row-count-change',
   evaluate(p, { metrics, previous }) {
     const current = numeric(metrics.records);
@@ -82,19 +84,17 @@ export const rowCountChangeCheck: CheckType<z.infer<typeof rowCountParams>> = {
     const broken = (p.maxDropPercent !== undefined && -percent > p.maxDropPercent) || (p.maxGrowthPercent !== undefined && percent > p.maxGrowthPercent);
     return { outcome: broken ? outcomeOf(p.severity) : 'OK', message: text, value: change };
   },
-};
-
-const freshnessParams = checkParams('freshness', {
-  column: z.string().min(1).describe('A date or timestamp column'),
-  maxAgeHours: z.number().positive().describe('Newest value older than this: ERROR'),
-  warningAgeHours: z.number().positive().optional().describe('Newest value older than this: WARNING'),
 });
 
 /** The newest value of a time column is at most N hours old. */
-export const freshnessCheck: CheckType<z.infer<typeof freshnessParams>> = {
-  type: 'freshness',
+export const freshnessCheck = defineCheck('freshness', {
   label: 'Freshness',
-  params: freshnessParams,
+  params: z.object({
+    column: z.string().min(1).describe('A date or timestamp column'),
+    maxAgeHours: z.number().positive().describe('Newest value older than this: ERROR'),
+    warningAgeHours: z.number().positive().optional().describe('Newest value older than this: WARNING'),
+  }),
+  examples: [{ title: 'A shift ended in the last day (warn after 12 h)', params: { column: 'end_ts', maxAgeHours: 24, warningAgeHours: 12 } }],
   defaultName: (p) => `freshness:${p.column}`,
   columns: (p) => [p.column],
   evaluate(p, { metrics, now }) {
@@ -106,4 +106,4 @@ export const freshnessCheck: CheckType<z.infer<typeof freshnessParams>> = {
     if (p.warningAgeHours !== undefined && hours > p.warningAgeHours) return { outcome: 'WARNING', message: `${text} (warning after ${p.warningAgeHours} h)`, value: hours };
     return { outcome: 'OK', message: text, value: hours };
   },
-};
+});

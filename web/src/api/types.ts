@@ -72,6 +72,8 @@ export interface FlowGraph {
 export type { ActivityStatus, BuildMode, Job, JobActivity, JobStatus } from '../../../src/flow/job-types.js';
 
 export type { Revision } from '../../../src/catalog/object-types.js';
+import type { TypeExample } from '../../../src/common/type-definition.js';
+export type { TypeExample };
 
 export interface ScenarioTypeInfo {
   type?: string;
@@ -79,6 +81,7 @@ export interface ScenarioTypeInfo {
   label: string;
   kind?: string;
   schema: import('../components/schema-form').JsonSchema;
+  examples?: TypeExample[];
 }
 
 export interface ScenarioTypes {

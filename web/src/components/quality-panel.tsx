@@ -7,6 +7,7 @@ import { useApi } from '../lib/use-api';
 import { useWarnBeforeUnload } from '../lib/use-warn-before-unload';
 import { COLORS, EChart } from './echart';
 import { SchemaForm, type JsonSchema } from './schema-form';
+import { TypeExamples } from './type-examples';
 import { Async, EmptyState, ErrorAlert, StatusBadge } from './ui';
 
 /**
@@ -392,6 +393,14 @@ function SettingsEditor({ projectKey, dataset, settings, columns, metricNames, o
                       Add check
                     </button>
                   </div>
+                  <TypeExamples
+                    what="check"
+                    types={known}
+                    onAdd={(params) => {
+                      focusNext.current = 'last';
+                      setChecks([...value.checks, params as Check]);
+                    }}
+                  />
                 </div>
               )}
             </Async>

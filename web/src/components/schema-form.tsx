@@ -16,6 +16,8 @@ export interface JsonSchema {
   format?: string;
   pattern?: string;
   additionalProperties?: unknown;
+  /** Set by the server (e.g. `schemaVersion`): kept in the value, not shown. */
+  readOnly?: boolean;
 }
 
 export type FormValue = Record<string, unknown>;
@@ -47,7 +49,7 @@ export function SchemaForm({ schema, value, onChange, suggestions = {}, choices 
   // Fields named in `first` come first (what the item is about), the others in the schema's order.
   const rank = (k: string) => (first.includes(k) ? first.indexOf(k) : first.length);
   const props = Object.entries(schema.properties ?? {})
-    .filter(([k, s]) => s.const === undefined && !hidden.includes(k))
+    .filter(([k, s]) => s.const === undefined && !s.readOnly && !hidden.includes(k))
     .sort(([a], [b]) => rank(a) - rank(b));
   const required = new Set(schema.required ?? []);
   return (

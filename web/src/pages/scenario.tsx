@@ -7,6 +7,7 @@ import { Gantt } from '../components/gantt';
 import { projectPath } from '../components/layout';
 import { ObjectHistory } from '../components/object-history';
 import { SchemaForm, type FormValue, type Suggestions } from '../components/schema-form';
+import { TypeExamples } from '../components/type-examples';
 import { Async, EmptyState, ErrorAlert, LinkTabs, Loading, PageHeader, StatusBadge } from '../components/ui';
 import { formatDateTime, formatDuration, formatRelative } from '../lib/format';
 import { useApi, useInterval } from '../lib/use-api';
@@ -163,6 +164,7 @@ function ItemsEditor({ title, what, keyField, types, items, onChange, suggestion
         </button>
       </div>
       <div className="card-body">
+        <TypeExamples what={what} types={types} onAdd={(params) => onChange([...items, params])} />
         {items.length === 0 ? <div className="muted small">{empty}</div> : null}
         {items.map((item, i) => {
           const type = typeOf(item);
