@@ -3,7 +3,8 @@ import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { api } from '../api/client';
 import type { Project } from '../api/types';
 import { projectPath } from '../components/layout';
-import { Async, EmptyState, ErrorAlert, Modal, PageHeader } from '../components/ui';
+import { Table } from '../components/table';
+import { Async, DialogButtons, EmptyCard, EmptyState, ErrorAlert, Modal, PageHeader } from '../components/ui';
 import { formatDateTime, formatRelative } from '../lib/format';
 import { useApi } from '../lib/use-api';
 import { useUrlText } from '../lib/use-url-text';
@@ -71,7 +72,7 @@ export function HomePage() {
         }
       />
       <div className="filter-bar">
-        <input ref={search} type="search" aria-label="Search projects" aria-keyshortcuts="/" placeholder="Search by name, key, description or tag  ( / )" value={q} onChange={(e) => setQ(e.target.value)} style={{ width: 380 }} />
+        <input ref={search} type="search" aria-label="Search projects" aria-keyshortcuts="/" placeholder="Search by name, key, description or tag  ( / )" value={q} onChange={(e) => setQ(e.target.value)} className="input-l" />
         <select aria-label="Sort projects" value={sort} onChange={(e) => setParam('sort', e.target.value === 'activity' ? null : e.target.value)}>
           {SORTS.map((s) => (
             <option key={s.value} value={s.value}>
@@ -92,7 +93,7 @@ export function HomePage() {
       </div>
       <div className="filter-bar">
         {allTags.length ? (
-          <div className="row" role="group" aria-label="Filter by tag" style={{ gap: 4, flexWrap: 'wrap' }}>
+          <div className="row gap-1" role="group" aria-label="Filter by tag">
             <span className="small muted">Tags</span>
             {allTags.map((t) => (
               <button key={t} type="button" className="tag" aria-pressed={tag === t} onClick={() => setParam('tag', tag === t ? null : t)}>
@@ -105,71 +106,62 @@ export function HomePage() {
       <Async state={projects} label="Loading projects…">
         {(all) =>
           all.length === 0 ? (
-            <div className="card">
-              <EmptyState
-                title="No projects yet"
-                actions={
-                  <button type="button" className="btn primary" onClick={() => setCreating(true)}>
-                    Create your first project
-                  </button>
-                }
-              >
-                A project holds datasets, recipes, scenarios and dashboards, with its own members.
-              </EmptyState>
-            </div>
-          ) : visible.length === 0 ? (
-            <div className="card">
-              <EmptyState
-                title="No project matches"
-                actions={
-                  <button type="button" className="btn" onClick={clear}>
-                    Clear filters
-                  </button>
-                }
-              >
-                Nothing matches {q.trim() ? <>“{q.trim()}”</> : null}
-                {q.trim() && tag ? ' with ' : null}
-                {tag ? <>the tag {tag}</> : null}.
-              </EmptyState>
-            </div>
+            <EmptyCard
+              title="No projects yet"
+              actions={
+                <button type="button" className="btn primary" onClick={() => setCreating(true)}>
+                  Create your first project
+                </button>
+              }
+            >
+              A project holds datasets, recipes, scenarios and dashboards, with its own members.
+            </EmptyCard>
           ) : (
-            <div className="card">
-              <table className="table" aria-label="Projects">
-                <thead>
-                  <tr>
-                    <th>Project</th>
-                    <th>Description</th>
-                    <th>Tags</th>
-                    <th>Your role</th>
-                    <th>Last activity</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {visible.map((p) => (
-                    <tr key={p.key}>
-                      <td>
-                        <Link to={projectPath(p.key)}>
-                          <strong>{p.name}</strong>
-                        </Link>
-                        <div className="muted small mono">{p.key}</div>
-                      </td>
-                      <td className="muted" style={{ maxWidth: 360 }}>
-                        {p.description || '—'}
-                      </td>
-                      <td>
-                        {[...new Set(p.tags)].map((t) => (
-                          <button key={t} type="button" className="tag" aria-pressed={tag === t} title={`Only projects tagged ${t}`} onClick={() => setParam('tag', tag === t ? null : t)}>
-                            {t}
-                          </button>
-                        ))}
-                      </td>
-                      <td>{p.role ?? '—'}</td>
-                      <td title={formatDateTime(p.updatedAt)}>{formatRelative(p.updatedAt)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <Table
+              card
+              label="Projects"
+              rows={visible}
+              rowKey={(p) => p.key}
+              empty={
+                <EmptyState
+                  title="No project matches"
+                  actions={
+                    <button type="button" className="btn" onClick={clear}>
+                      Clear filters
+                    </button>
+                  }
+                >
+                  Nothing matches {q.trim() ? <>“{q.trim()}”</> : null}
+                  {q.trim() && tag ? ' with ' : null}
+                  {tag ? <>the tag {tag}</> : null}.
+                </EmptyState>
+              }
+              columns={[
+                {
+                  header: 'Project',
+                  cell: (p) => (
+                    <>
+                      <Link to={projectPath(p.key)}>
+                        <strong>{p.name}</strong>
+                      </Link>
+                      <div className="muted small mono">{p.key}</div>
+                    </>
+                  ),
+                },
+                { header: 'Description', className: 'muted cell-text', cell: (p) => p.description || '—' },
+                {
+                  header: 'Tags',
+                  cell: (p) =>
+                    [...new Set(p.tags)].map((t) => (
+                      <button key={t} type="button" className="tag" aria-pressed={tag === t} title={`Only projects tagged ${t}`} onClick={() => setParam('tag', tag === t ? null : t)}>
+                        {t}
+                      </button>
+                    )),
+                },
+                { header: 'Your role', cell: (p) => p.role ?? '—' },
+                { header: 'Last activity', title: (p) => formatDateTime(p.updatedAt), cell: (p) => formatRelative(p.updatedAt) },
+              ]}
+            />
           )
         }
       </Async>
@@ -230,14 +222,7 @@ function NewProjectDialog({ open, onClose }: { open: boolean; onClose: () => voi
           Tags <span className="hint">Comma-separated</span>
           <input name="tags" value={tags} onChange={(e) => setTags(e.target.value)} />
         </label>
-        <div className="row" style={{ justifyContent: 'flex-end' }}>
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="btn primary" disabled={busy}>
-            {busy ? 'Creating…' : 'Create project'}
-          </button>
-        </div>
+        <DialogButtons onCancel={onClose} submit={busy ? 'Creating…' : 'Create project'} disabled={busy} />
       </form>
     </Modal>
   );
