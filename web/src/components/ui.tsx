@@ -162,6 +162,16 @@ export function EmptyCard(props: { title: string; children?: ReactNode; actions?
   );
 }
 
+/** What an action did ("Saved revision 3."), announced to screen readers; nothing without text. */
+export function Notice({ text }: { text: string | null }) {
+  if (!text) return null;
+  return (
+    <div className="alert success" role="status">
+      {text}
+    </div>
+  );
+}
+
 /** Whether a scenario runs on its triggers. */
 export function ActiveBadge({ active }: { active: boolean | undefined }) {
   return active === false ? <span className="badge">inactive</span> : <span className="badge ok">active</span>;

@@ -7,11 +7,11 @@ import { Gantt } from '../components/gantt';
 import { projectPath } from '../components/layout';
 import { ObjectHistory } from '../components/object-history';
 import { SchemaForm, type FormValue, type Suggestions } from '../components/schema-form';
-import { Async, EmptyState, ErrorAlert, LinkTabs, Loading, PageHeader, StatusBadge } from '../components/ui';
+import { Async, EmptyState, ErrorAlert, LinkTabs, Loading, Notice, PageHeader, StatusBadge } from '../components/ui';
 import { formatDateTime, formatDuration, formatRelative } from '../lib/format';
 import { useApi, useInterval } from '../lib/use-api';
 import { useWarnBeforeUnload } from '../lib/use-warn-before-unload';
-import { LogView } from './job';
+import { LogView } from '../components/log-view';
 
 const TABS = ['settings', 'runs', 'history'] as const;
 type Tab = (typeof TABS)[number];
@@ -121,11 +121,7 @@ function ScenarioEditor({ projectKey, scenario, onSaved }: { projectKey: string;
       <ItemsEditor title="Steps" what="step" keyField="type" types={t.steps} items={draft.steps} suggestions={suggestions} onChange={(steps) => setDraft({ ...draft, steps: steps as Scenario['steps'] })} empty="No step yet: add a build, checks, SQL or a report." />
       <ItemsEditor title="Reporters" what="reporter" keyField="channel" types={t.reporters} items={draft.reporters} suggestions={suggestions} onChange={(reporters) => setDraft({ ...draft, reporters: reporters as Scenario['reporters'] })} empty="No reporter: nobody is told about runs." />
       <ErrorAlert error={error} title="Not saved" />
-      {notice ? (
-        <div className="alert success" role="status">
-          {notice}
-        </div>
-      ) : null}
+      <Notice text={notice} />
       <div className="row">
         <button type="button" className="btn primary" onClick={() => void save()} disabled={saving || !dirty}>
           {saving ? 'Saving…' : 'Save scenario'}

@@ -4,7 +4,7 @@ import { api, projectApi } from '../api/client';
 import type { Scenario } from '../api/types';
 import { projectPath } from '../components/layout';
 import { Table } from '../components/table';
-import { ActiveBadge, Async, DialogButtons, EmptyState, ErrorAlert, Modal, PageHeader } from '../components/ui';
+import { ActiveBadge, Async, DialogButtons, EmptyState, ErrorAlert, Modal, Notice, PageHeader } from '../components/ui';
 import { formatRelative } from '../lib/format';
 import { OBJECT_NAME } from '../lib/names';
 import { useApi } from '../lib/use-api';
@@ -38,11 +38,7 @@ export default function ScenariosPage() {
     <>
       <PageHeader title="Scenarios" breadcrumbs={<Link to={projectPath(key)}>{key}</Link>} subtitle="Triggers start runs; steps build, check and notify; reporters tell how it went" actions={newButton} />
       <ErrorAlert error={error} />
-      {notice ? (
-        <div className="alert success" role="status">
-          {notice}
-        </div>
-      ) : null}
+      <Notice text={notice} />
       <Async state={scenarios} label="Loading scenarios…">
         {(all) => (
           <Table

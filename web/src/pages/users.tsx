@@ -3,7 +3,7 @@ import { api } from '../api/client';
 import type { User } from '../api/types';
 import { useAuth } from '../auth';
 import { Table } from '../components/table';
-import { Async, EmptyState, ErrorAlert, PageHeader } from '../components/ui';
+import { Async, EmptyState, ErrorAlert, Notice, PageHeader } from '../components/ui';
 import { formatRelative } from '../lib/format';
 import { useApi } from '../lib/use-api';
 
@@ -39,11 +39,7 @@ export default function UsersPage() {
         </div>
         <form className="card-body stack" onSubmit={submit}>
           <ErrorAlert error={error} title="Not created" />
-          {notice ? (
-            <div className="alert success" role="status">
-              {notice}
-            </div>
-          ) : null}
+          <Notice text={notice} />
           <div className="form-grid">
             <label className="field">
               Username
