@@ -162,6 +162,19 @@ export function EmptyCard(props: { title: string; children?: ReactNode; actions?
   );
 }
 
+/** A card with a titled header (and anything beside the title) over its body: a region named by its title. */
+export function CardSection({ title, extra, children }: { title: string; extra?: ReactNode; children: ReactNode }) {
+  return (
+    <section className="card" aria-label={title}>
+      <div className="card-header">
+        <h3>{title}</h3>
+        {extra}
+      </div>
+      <div className="card-body">{children}</div>
+    </section>
+  );
+}
+
 /** What an action did ("Saved revision 3."), announced to screen readers; nothing without text. */
 export function Notice({ text }: { text: string | null }) {
   if (!text) return null;
