@@ -79,7 +79,7 @@ function Field({ name, schema, required, value, onChange, suggestions, choices }
     <>
       <span>
         {humanize(name)}
-        {required ? <span aria-hidden="true" style={{ color: 'var(--bad)' }}> *</span> : null}
+        {required ? <span aria-hidden="true" className="text-bad"> *</span> : null}
       </span>
       {schema.description ? <span className="hint">{schema.description}</span> : null}
     </>
@@ -90,9 +90,9 @@ function Field({ name, schema, required, value, onChange, suggestions, choices }
   if (kind === 'object' && schema.properties) {
     const obj = (value && typeof value === 'object' ? value : {}) as FormValue;
     return (
-      <fieldset style={{ gridColumn: '1 / -1' }}>
+      <fieldset className="full-row">
         <legend>{humanize(name)}</legend>
-        {schema.description ? <div className="small muted" style={{ marginBottom: 6 }}>{schema.description}</div> : null}
+        {schema.description ? <div className="small muted mb-2">{schema.description}</div> : null}
         <SchemaForm schema={schema} value={obj} suggestions={suggestions} choices={choices} onChange={(v) => onChange(Object.keys(v).length ? v : undefined)} />
       </fieldset>
     );
@@ -100,9 +100,9 @@ function Field({ name, schema, required, value, onChange, suggestions, choices }
   if (kind === 'boolean') {
     const checked = value === undefined ? Boolean(schema.default) : Boolean(value);
     return (
-      <label className="field" style={{ flexDirection: 'row', alignItems: 'center', gap: 8 }}>
+      <label className="field check">
         <input type="checkbox" checked={checked} onChange={(e) => onChange(e.target.checked)} />
-        <span className="stack" style={{ gap: 0 }}>
+        <span className="stack gap-0">
           {label}
         </span>
       </label>
@@ -188,7 +188,7 @@ function Field({ name, schema, required, value, onChange, suggestions, choices }
     const code = /sql|query|template|body/i.test(name);
     const long = code || (schema as { maxLength?: number }).maxLength! > 1000;
     return (
-      <label className="field" style={long ? { gridColumn: '1 / -1' } : undefined}>
+      <label className={`field${long ? ' full-row' : ''}`}>
         {label}
         {long ? (
           <textarea rows={code ? 4 : 2} className={code ? 'mono' : undefined} required={required} placeholder={placeholder} value={value === undefined ? '' : String(value)} onChange={(e) => onChange(e.target.value === '' ? undefined : e.target.value)} />
@@ -222,7 +222,7 @@ function JsonField({ label, value, onChange }: { label: React.ReactNode; value: 
   const [text, setText] = useState(value === undefined ? '' : JSON.stringify(value, null, 2));
   const [bad, setBad] = useState(false);
   return (
-    <label className="field" style={{ gridColumn: '1 / -1' }}>
+    <label className="field full-row">
       {label}
       <textarea
         rows={3}
@@ -245,7 +245,7 @@ function JsonField({ label, value, onChange }: { label: React.ReactNode; value: 
           }
         }}
       />
-      {bad ? <span className="hint" style={{ color: 'var(--bad)' }}>Not valid JSON yet</span> : null}
+      {bad ? <span className="hint text-bad">Not valid JSON yet</span> : null}
     </label>
   );
 }
@@ -253,11 +253,11 @@ function JsonField({ label, value, onChange }: { label: React.ReactNode; value: 
 /** Pick names from a known list (datasets, scenarios) as toggle chips. */
 function NamePicker({ id, label, options, value, onChange }: { id: string; label: React.ReactNode; options: string[]; value: string[]; onChange: (v: string[]) => void }) {
   return (
-    <div className="field" role="group" aria-labelledby={id} style={{ gridColumn: '1 / -1' }}>
+    <div className="field full-row" role="group" aria-labelledby={id}>
       <span id={id} className="field">
         {label}
       </span>
-      <div className="row" style={{ gap: 6 }}>
+      <div className="row gap-2">
         {options.length === 0 ? <span className="small muted">Nothing to choose from yet.</span> : null}
         {options.map((o) => {
           const on = value.includes(o);
