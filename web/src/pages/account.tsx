@@ -1,8 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../api/client';
 import type { ApiKeyInfo } from '../api/types';
-import { Table } from '../components/table';
-import { Async, EmptyState, ErrorAlert, PageHeader } from '../components/ui';
+import { LoadedTable } from '../components/loaded-table';
+import { EmptyState, ErrorAlert, PageHeader } from '../components/ui';
 import { formatRelative } from '../lib/format';
 import { useApi } from '../lib/use-api';
 
@@ -52,33 +52,29 @@ export default function AccountPage() {
           </pre>
         </div>
       ) : null}
-      <Async state={keys} label="Loading keys…">
-        {(all) => (
-          <Table
-            card
-            label="API keys"
-            rows={all}
-            rowKey={(k) => k.id}
-            empty={<EmptyState title="No API keys" />}
-            columns={[
-              { header: 'Name', cell: (k) => k.name },
-              { header: 'Prefix', className: 'mono', cell: (k) => `${k.prefix}…` },
-              { header: 'Created', className: 'small', cell: (k) => formatRelative(k.createdAt) },
-              { header: 'Last used', className: 'small', cell: (k) => (k.lastUsedAt ? formatRelative(k.lastUsedAt) : 'never') },
-              {
-                header: '',
-                id: 'actions',
-                className: 'right',
-                cell: (k) => (
-                  <button type="button" className="btn danger small" onClick={() => void revoke(k)}>
-                    Revoke
-                  </button>
-                ),
-              },
-            ]}
-          />
-        )}
-      </Async>
+      <LoadedTable
+        state={keys}
+        loading="Loading keys…"
+        label="API keys"
+        rowKey={(k) => k.id}
+        empty={<EmptyState title="No API keys" />}
+        columns={[
+          { header: 'Name', cell: (k) => k.name },
+          { header: 'Prefix', className: 'mono', cell: (k) => `${k.prefix}…` },
+          { header: 'Created', className: 'small', cell: (k) => formatRelative(k.createdAt) },
+          { header: 'Last used', className: 'small', cell: (k) => (k.lastUsedAt ? formatRelative(k.lastUsedAt) : 'never') },
+          {
+            header: '',
+            id: 'actions',
+            className: 'right',
+            cell: (k) => (
+              <button type="button" className="btn danger small" onClick={() => void revoke(k)}>
+                Revoke
+              </button>
+            ),
+          },
+        ]}
+      />
     </>
   );
 }

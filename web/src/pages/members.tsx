@@ -4,8 +4,8 @@ import { api, projectApi } from '../api/client';
 import type { Member, Project, ProjectRole, User } from '../api/types';
 import { useAuth } from '../auth';
 import { projectPath } from '../components/layout';
-import { Table } from '../components/table';
-import { Async, ErrorAlert, PageHeader } from '../components/ui';
+import { LoadedTable } from '../components/loaded-table';
+import { ErrorAlert, PageHeader } from '../components/ui';
 import { useApi } from '../lib/use-api';
 
 const ROLES: ProjectRole[] = ['reader', 'writer', 'admin'];
@@ -71,43 +71,39 @@ export default function MembersPage() {
           </button>
         </form>
       ) : null}
-      <Async state={members} label="Loading members…">
-        {(all) => (
-          <Table
-            card
-            label="Members"
-            rows={all}
-            rowKey={(m) => m.username}
-            columns={[
-              { header: 'User', cell: (m) => m.username },
-              {
-                header: 'Role',
-                cell: (m) =>
-                  isAdmin ? (
-                    <select aria-label={`Role of ${m.username}`} value={m.role} onChange={(e) => void setMember(m.username, e.target.value as ProjectRole)}>
-                      {ROLES.map((r) => (
-                        <option key={r}>{r}</option>
-                      ))}
-                    </select>
-                  ) : (
-                    m.role
-                  ),
-              },
-              {
-                header: '',
-                id: 'actions',
-                className: 'right',
-                cell: (m) =>
-                  isAdmin ? (
-                    <button type="button" className="btn danger small" onClick={() => void remove(m.username)}>
-                      Remove
-                    </button>
-                  ) : null,
-              },
-            ]}
-          />
-        )}
-      </Async>
+      <LoadedTable
+        state={members}
+        loading="Loading members…"
+        label="Members"
+        rowKey={(m) => m.username}
+        columns={[
+          { header: 'User', cell: (m) => m.username },
+          {
+            header: 'Role',
+            cell: (m) =>
+              isAdmin ? (
+                <select aria-label={`Role of ${m.username}`} value={m.role} onChange={(e) => void setMember(m.username, e.target.value as ProjectRole)}>
+                  {ROLES.map((r) => (
+                    <option key={r}>{r}</option>
+                  ))}
+                </select>
+              ) : (
+                m.role
+              ),
+          },
+          {
+            header: '',
+            id: 'actions',
+            className: 'right',
+            cell: (m) =>
+              isAdmin ? (
+                <button type="button" className="btn danger small" onClick={() => void remove(m.username)}>
+                  Remove
+                </button>
+              ) : null,
+          },
+        ]}
+      />
     </>
   );
 }

@@ -9,7 +9,7 @@ import { useUrlText } from '../lib/use-url-text';
 import { DailySummary } from './monitoring/daily-summary';
 import { OUTCOMES } from './monitoring/outcomes';
 import { RangeBar } from './monitoring/range-bar';
-import { ReportersTable, TriggersTable } from './monitoring/scenario-tables';
+import { REPORTER_COLUMNS, ScenarioTable, TRIGGER_COLUMNS } from './monitoring/scenario-tables';
 import { Timeline } from './monitoring/timeline';
 
 /**
@@ -93,7 +93,7 @@ export default function MonitoringPage() {
           ) : (
             <>
               {m.truncated ? <div className="alert info">{truncationNote(m)}</div> : null}
-              {tab === 'daily' ? <DailySummary monitoring={m} /> : tab === 'triggers' ? <TriggersTable scenarios={scenarios} /> : tab === 'reporters' ? <ReportersTable scenarios={scenarios} /> : (
+              {tab === 'daily' ? <DailySummary monitoring={m} /> : tab === 'triggers' ? <ScenarioTable scenarios={scenarios} label="Triggers" columns={TRIGGER_COLUMNS} /> : tab === 'reporters' ? <ScenarioTable scenarios={scenarios} label="Reporters" columns={REPORTER_COLUMNS} /> : (
                 <>
                   <div className="filter-bar" role="group" aria-label="Expand to">
                     <span className="small muted">Expand to</span>

@@ -3,8 +3,8 @@ import { Link, useNavigate, useParams } from 'react-router-dom';
 import { api, projectApi } from '../api/client';
 import type { Scenario } from '../api/types';
 import { projectPath } from '../components/layout';
-import { Table } from '../components/table';
-import { ActiveBadge, Async, DialogButtons, EmptyState, ErrorAlert, Modal, Notice, PageHeader } from '../components/ui';
+import { LoadedTable } from '../components/loaded-table';
+import { ActiveBadge, DialogButtons, EmptyState, ErrorAlert, Modal, Notice, PageHeader } from '../components/ui';
 import { formatRelative } from '../lib/format';
 import { OBJECT_NAME } from '../lib/names';
 import { useApi } from '../lib/use-api';
@@ -39,48 +39,44 @@ export default function ScenariosPage() {
       <PageHeader title="Scenarios" breadcrumbs={<Link to={projectPath(key)}>{key}</Link>} subtitle="Triggers start runs; steps build, check and notify; reporters tell how it went" actions={newButton} />
       <ErrorAlert error={error} />
       <Notice text={notice} />
-      <Async state={scenarios} label="Loading scenarios…">
-        {(all) => (
-          <Table
-            card
-            rows={all}
-            rowKey={(s) => s.id}
-            empty={
-              <EmptyState title="No scenarios yet" actions={newButton}>
-                A scenario automates work: for example, every morning at 06:00 build the flow and run its checks, and mail the team when it fails.
-              </EmptyState>
-            }
-            columns={[
-              {
-                header: 'Scenario',
-                cell: (s) => (
-                  <>
-                    <Link to={projectPath(key, 'scenarios', s.id)}>
-                      <strong>{s.name || s.id}</strong>
-                    </Link>
-                    <div className="mono small muted">{s.id}</div>
-                  </>
-                ),
-              },
-              { header: 'Status', cell: (s) => <ActiveBadge active={s.active} /> },
-              { header: 'Triggers', className: 'small', cell: (s) => s.triggers.map((t) => t.type).join(', ') || <span className="muted">by hand only</span> },
-              { header: 'Steps', numeric: true, cell: (s) => s.steps.length },
-              { header: 'Reporters', className: 'small', cell: (s) => s.reporters.map((r) => `${r.channel} (${r.on ?? 'failure'})`).join(', ') || '—' },
-              { header: 'Updated', className: 'small muted', cell: (s) => formatRelative(s.updatedAt) },
-              {
-                header: '',
-                id: 'actions',
-                className: 'right',
-                cell: (s) => (
-                  <button type="button" className="btn small" onClick={() => void runNow(s.id)}>
-                    Run now
-                  </button>
-                ),
-              },
-            ]}
-          />
-        )}
-      </Async>
+      <LoadedTable
+        state={scenarios}
+        loading="Loading scenarios…"
+        rowKey={(s) => s.id}
+        empty={
+          <EmptyState title="No scenarios yet" actions={newButton}>
+            A scenario automates work: for example, every morning at 06:00 build the flow and run its checks, and mail the team when it fails.
+          </EmptyState>
+        }
+        columns={[
+          {
+            header: 'Scenario',
+            cell: (s) => (
+              <>
+                <Link to={projectPath(key, 'scenarios', s.id)}>
+                  <strong>{s.name || s.id}</strong>
+                </Link>
+                <div className="mono small muted">{s.id}</div>
+              </>
+            ),
+          },
+          { header: 'Status', cell: (s) => <ActiveBadge active={s.active} /> },
+          { header: 'Triggers', className: 'small', cell: (s) => s.triggers.map((t) => t.type).join(', ') || <span className="muted">by hand only</span> },
+          { header: 'Steps', numeric: true, cell: (s) => s.steps.length },
+          { header: 'Reporters', className: 'small', cell: (s) => s.reporters.map((r) => `${r.channel} (${r.on ?? 'failure'})`).join(', ') || '—' },
+          { header: 'Updated', className: 'small muted', cell: (s) => formatRelative(s.updatedAt) },
+          {
+            header: '',
+            id: 'actions',
+            className: 'right',
+            cell: (s) => (
+              <button type="button" className="btn small" onClick={() => void runNow(s.id)}>
+                Run now
+              </button>
+            ),
+          },
+        ]}
+      />
       <NewScenarioDialog projectKey={key} open={creating} onClose={() => setCreating(false)} />
     </>
   );

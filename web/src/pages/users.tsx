@@ -2,8 +2,8 @@ import { useState, type FormEvent } from 'react';
 import { api } from '../api/client';
 import type { User } from '../api/types';
 import { useAuth } from '../auth';
-import { Table } from '../components/table';
-import { Async, EmptyState, ErrorAlert, Notice, PageHeader } from '../components/ui';
+import { LoadedTable } from '../components/loaded-table';
+import { EmptyState, ErrorAlert, Notice, PageHeader } from '../components/ui';
 import { formatRelative } from '../lib/format';
 import { useApi } from '../lib/use-api';
 
@@ -68,23 +68,19 @@ export default function UsersPage() {
           </div>
         </form>
       </section>
-      <Async state={users} label="Loading users…">
-        {(all) => (
-          <Table
-            card
-            label="Users"
-            rows={all}
-            rowKey={(u) => u.id}
-            columns={[
-              { header: 'Username', cell: (u) => <strong>{u.username}</strong> },
-              { header: 'Name', cell: (u) => u.displayName ?? '—' },
-              { header: 'Email', cell: (u) => u.email ?? '—' },
-              { header: 'Role', cell: (u) => (u.isAdmin ? <span className="badge ext plain">admin</span> : 'user') },
-              { header: 'Created', className: 'small muted', cell: (u) => formatRelative(u.createdAt) },
-            ]}
-          />
-        )}
-      </Async>
+      <LoadedTable
+        state={users}
+        loading="Loading users…"
+        label="Users"
+        rowKey={(u) => u.id}
+        columns={[
+          { header: 'Username', cell: (u) => <strong>{u.username}</strong> },
+          { header: 'Name', cell: (u) => u.displayName ?? '—' },
+          { header: 'Email', cell: (u) => u.email ?? '—' },
+          { header: 'Role', cell: (u) => (u.isAdmin ? <span className="badge ext plain">admin</span> : 'user') },
+          { header: 'Created', className: 'small muted', cell: (u) => formatRelative(u.createdAt) },
+        ]}
+      />
     </>
   );
 }

@@ -2,8 +2,8 @@ import { Link, useNavigate } from 'react-router-dom';
 import { projectApi } from '../../api/client';
 import type { ListedVersion } from '../../api/types';
 import { projectPath } from '../../components/layout';
-import { Table } from '../../components/table';
-import { Async, EmptyState, StatusBadge } from '../../components/ui';
+import { LoadedTable } from '../../components/loaded-table';
+import { EmptyState, StatusBadge } from '../../components/ui';
 import { formatCount, formatDateTime, formatRelative } from '../../lib/format';
 import { useApi } from '../../lib/use-api';
 
@@ -12,56 +12,52 @@ export function VersionsTab({ projectKey, name }: { projectKey: string; name: st
   const versions = useApi<ListedVersion[]>(projectApi(projectKey, 'datasets', name, 'versions'));
   const navigate = useNavigate();
   return (
-    <Async state={versions} label="Loading versions…">
-      {(vs) => (
-        <Table
-          card
-          rows={vs}
-          rowKey={(v) => v.id}
-          empty={<EmptyState title="No versions">Versions appear when the dataset is uploaded or built.</EmptyState>}
-          columns={[
-            {
-              header: 'Version',
-              numeric: true,
-              cell: (v) => (
+    <LoadedTable
+      state={versions}
+      loading="Loading versions…"
+      rowKey={(v) => v.id}
+      empty={<EmptyState title="No versions">Versions appear when the dataset is uploaded or built.</EmptyState>}
+      columns={[
+        {
+          header: 'Version',
+          numeric: true,
+          cell: (v) => (
+            <>
+              {v.seq} {v.current ? <span className="badge ok plain">current</span> : null}
+            </>
+          ),
+        },
+        { header: 'Status', cell: (v) => <StatusBadge status={v.status} /> },
+        { header: 'Rows', numeric: true, cell: (v) => formatCount(v.rowCount) },
+        { header: 'Columns', className: 'small', cell: (v) => (v.columns ? v.columns.length : '—') },
+        {
+          header: 'Source',
+          className: 'small',
+          cell: (v) => (
+            <>
+              {v.lineage?.recipe ? (
                 <>
-                  {v.seq} {v.current ? <span className="badge ok plain">current</span> : null}
+                  recipe <Link to={projectPath(projectKey, 'recipes', v.lineage.recipe)}>{v.lineage.recipe}</Link>
                 </>
-              ),
-            },
-            { header: 'Status', cell: (v) => <StatusBadge status={v.status} /> },
-            { header: 'Rows', numeric: true, cell: (v) => formatCount(v.rowCount) },
-            { header: 'Columns', className: 'small', cell: (v) => (v.columns ? v.columns.length : '—') },
-            {
-              header: 'Source',
-              className: 'small',
-              cell: (v) => (
+              ) : v.lineage?.fileName ? (
+                <>upload of {v.lineage.fileName}</>
+              ) : (
+                v.lineage?.source ?? '—'
+              )}
+              {v.jobId ? (
                 <>
-                  {v.lineage?.recipe ? (
-                    <>
-                      recipe <Link to={projectPath(projectKey, 'recipes', v.lineage.recipe)}>{v.lineage.recipe}</Link>
-                    </>
-                  ) : v.lineage?.fileName ? (
-                    <>upload of {v.lineage.fileName}</>
-                  ) : (
-                    v.lineage?.source ?? '—'
-                  )}
-                  {v.jobId ? (
-                    <>
-                      {' '}
-                      ·{' '}
-                      <button type="button" className="btn ghost small" onClick={() => navigate(projectPath(projectKey, 'jobs', v.jobId!))}>
-                        job
-                      </button>
-                    </>
-                  ) : null}
+                  {' '}
+                  ·{' '}
+                  <button type="button" className="btn ghost small" onClick={() => navigate(projectPath(projectKey, 'jobs', v.jobId!))}>
+                    job
+                  </button>
                 </>
-              ),
-            },
-            { header: 'Created', className: 'small', title: (v) => formatDateTime(v.createdAt), cell: (v) => formatRelative(v.createdAt) },
-          ]}
-        />
-      )}
-    </Async>
+              ) : null}
+            </>
+          ),
+        },
+        { header: 'Created', className: 'small', title: (v) => formatDateTime(v.createdAt), cell: (v) => formatRelative(v.createdAt) },
+      ]}
+    />
   );
 }

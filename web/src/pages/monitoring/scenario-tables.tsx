@@ -6,7 +6,7 @@ import { ActiveBadge, StatusBadge } from '../../components/ui';
 import { formatDateTime } from '../../lib/format';
 
 /** One row per scenario (name linked, project) and the columns a tab adds. */
-function ScenarioTable({ scenarios, label, columns }: { scenarios: MonitoredScenario[]; label: string; columns: Column<MonitoredScenario>[] }) {
+export function ScenarioTable({ scenarios, label, columns }: { scenarios: MonitoredScenario[]; label: string; columns: Column<MonitoredScenario>[] }) {
   return (
     <Table
       card
@@ -22,41 +22,27 @@ function ScenarioTable({ scenarios, label, columns }: { scenarios: MonitoredScen
   );
 }
 
-export function TriggersTable({ scenarios }: { scenarios: MonitoredScenario[] }) {
-  return (
-    <ScenarioTable
-      scenarios={scenarios}
-      label="Triggers"
-      columns={[
-        { header: 'Status', cell: (s) => <ActiveBadge active={s.active} /> },
-        { header: 'Triggers', cell: (s) => (s.triggers.length ? s.triggers.map((t, i) => <div key={i}>{t.description}</div>) : <span className="muted">by hand only</span>) },
-        { header: 'Next runs', cell: (s) => (s.nextFires.length ? s.nextFires.slice(0, 3).map((f) => <div key={f}>{formatDateTime(f)}</div>) : <span className="muted">—</span>) },
-      ]}
-    />
-  );
-}
+/** What the Triggers tab adds: whether the scenario is active, its triggers and its next runs. */
+export const TRIGGER_COLUMNS: Column<MonitoredScenario>[] = [
+  { header: 'Status', cell: (s) => <ActiveBadge active={s.active} /> },
+  { header: 'Triggers', cell: (s) => (s.triggers.length ? s.triggers.map((t, i) => <div key={i}>{t.description}</div>) : <span className="muted">by hand only</span>) },
+  { header: 'Next runs', cell: (s) => (s.nextFires.length ? s.nextFires.slice(0, 3).map((f) => <div key={f}>{formatDateTime(f)}</div>) : <span className="muted">—</span>) },
+];
 
-export function ReportersTable({ scenarios }: { scenarios: MonitoredScenario[] }) {
-  return (
-    <ScenarioTable
-      scenarios={scenarios}
-      label="Reporters"
-      columns={[
-        {
-          header: 'Reporters',
-          cell: (s) =>
-            s.reporters.length ? (
-              s.reporters.map((r, i) => (
-                <span key={i} className="tag">
-                  {r.channel} on {r.on}
-                </span>
-              ))
-            ) : (
-              <span className="muted">none</span>
-            ),
-        },
-        { header: 'Last outcome', cell: (s) => (s.lastOutcome ? <StatusBadge status={s.lastOutcome} /> : <span className="muted">never ran</span>) },
-      ]}
-    />
-  );
-}
+/** What the Reporters tab adds: who is told about runs, and the last outcome. */
+export const REPORTER_COLUMNS: Column<MonitoredScenario>[] = [
+  {
+    header: 'Reporters',
+    cell: (s) =>
+      s.reporters.length ? (
+        s.reporters.map((r, i) => (
+          <span key={i} className="tag">
+            {r.channel} on {r.on}
+          </span>
+        ))
+      ) : (
+        <span className="muted">none</span>
+      ),
+  },
+  { header: 'Last outcome', cell: (s) => (s.lastOutcome ? <StatusBadge status={s.lastOutcome} /> : <span className="muted">never ran</span>) },
+];

@@ -5,6 +5,7 @@ import type { ScenarioRun } from '../../api/types';
 import { outcomeColor } from '../../components/echart';
 import { Gantt } from '../../components/gantt';
 import { LogView } from '../../components/log-view';
+import { LoadedTable } from '../../components/loaded-table';
 import { Table } from '../../components/table';
 import { Async, EmptyState, StatusBadge } from '../../components/ui';
 import { formatDateTime, formatDuration, formatRelative } from '../../lib/format';
@@ -21,34 +22,30 @@ export function RunsTab({ projectKey, id }: { projectKey: string; id: string }) 
   useInterval(runs.reload, 1500, active || (selected !== null && !runs.data?.some((r) => r.id === selected)));
   return (
     <div className="master-detail wide">
-      <Async state={runs} label="Loading runs…">
-        {(all) => (
-          <Table
-            card
-            small
-            label="Runs"
-            rows={all}
-            rowKey={(r) => r.id}
-            isSelected={(r) => r.id === selected}
-            empty={<EmptyState title="No runs yet">Use “Run now”, or wait for a trigger.</EmptyState>}
-            columns={[
-              {
-                header: 'Run',
-                cell: (r) => (
-                  <>
-                    <button type="button" className="btn ghost small" onClick={() => setParams({ run: r.id }, { replace: true })} aria-label={`Show run ${r.id}`}>
-                      {formatDateTime(r.startedAt ?? r.createdAt)}
-                    </button>
-                    <div className="muted">{r.cause}</div>
-                  </>
-                ),
-              },
-              { header: 'Outcome', cell: (r) => <StatusBadge status={r.outcome} /> },
-              { header: 'Duration', numeric: true, cell: (r) => formatDuration(r.durationMs) },
-            ]}
-          />
-        )}
-      </Async>
+      <LoadedTable
+        state={runs}
+        loading="Loading runs…"
+        small
+        label="Runs"
+        rowKey={(r) => r.id}
+        isSelected={(r) => r.id === selected}
+        empty={<EmptyState title="No runs yet">Use “Run now”, or wait for a trigger.</EmptyState>}
+        columns={[
+          {
+            header: 'Run',
+            cell: (r) => (
+              <>
+                <button type="button" className="btn ghost small" onClick={() => setParams({ run: r.id }, { replace: true })} aria-label={`Show run ${r.id}`}>
+                  {formatDateTime(r.startedAt ?? r.createdAt)}
+                </button>
+                <div className="muted">{r.cause}</div>
+              </>
+            ),
+          },
+          { header: 'Outcome', cell: (r) => <StatusBadge status={r.outcome} /> },
+          { header: 'Duration', numeric: true, cell: (r) => formatDuration(r.durationMs) },
+        ]}
+      />
       {selected ? <RunDetail projectKey={projectKey} runId={selected} /> : <EmptyState title="Select a run">Its steps, timings and log appear here.</EmptyState>}
     </div>
   );
