@@ -3,6 +3,10 @@ import { createRoot } from 'react-dom/client';
 import { App } from './app';
 import './styles/base.css';
 import './styles/components.css';
+import './styles/table.css';
+import './styles/data-grid.css';
+import './styles/pages.css';
+import './styles/utilities.css';
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -1,9 +1,10 @@
-import { useMemo } from 'react';
+import { useMemo, type ReactNode } from 'react';
 import { projectApi } from '../api/client';
 import type { ColumnStats } from '../api/types';
 import { formatCell, formatCount, formatNumber } from '../lib/format';
 import { useApi } from '../lib/use-api';
 import { COLORS, EChart } from './echart';
+import { Table, type Column } from './table';
 import { Async, EmptyState } from './ui';
 
 /** Column statistics of a dataset: a histogram (or top values) and summary numbers per column. */
@@ -15,6 +16,15 @@ export default function StatsTab({ projectKey, name }: { projectKey: string; nam
     </Async>
   );
 }
+
+interface Summary {
+  label: string;
+  value: ReactNode;
+}
+const SUMMARY_COLUMNS: Column<Summary>[] = [
+  { header: 'Measure', cell: (r) => r.label },
+  { header: 'Value', numeric: true, cell: (r) => r.value },
+];
 
 function ColumnStatsCard({ stats: s }: { stats: ColumnStats }) {
   const option = useMemo(() => {
@@ -41,6 +51,19 @@ function ColumnStatsCard({ stats: s }: { stats: ColumnStats }) {
     return null;
   }, [s]);
   const nonNull = s.count - s.nulls;
+  const summary: Summary[] = [
+    {
+      label: 'Non-null',
+      value: (
+        <>
+          {formatCount(nonNull)} {s.count ? <span className="muted">({Math.round((nonNull / s.count) * 100)}%)</span> : null}
+        </>
+      ),
+    },
+    { label: `Distinct${s.distinctIsApproximate ? ' (approx.)' : ''}`, value: formatCount(s.distinct) },
+    { label: 'Min / max', value: `${typeof s.min === 'number' ? formatNumber(s.min) : formatCell(s.min) || '—'} / ${typeof s.max === 'number' ? formatNumber(s.max) : formatCell(s.max) || '—'}` },
+    ...(s.mean !== null ? [{ label: 'Mean ± sd', value: `${formatNumber(s.mean)} ± ${formatNumber(s.stddev)}` }] : []),
+  ];
   return (
     <section className="card" aria-label={`Column ${s.name}`}>
       <div className="card-header">
@@ -49,34 +72,7 @@ function ColumnStatsCard({ stats: s }: { stats: ColumnStats }) {
       </div>
       <div className="card-body">
         {option ? <EChart option={option} className="chart small" ariaLabel={`Distribution of ${s.name}`} /> : <div className="muted small">No values to chart</div>}
-        <table className="table small" style={{ marginTop: 8 }}>
-          <tbody>
-            <tr>
-              <td>Non-null</td>
-              <td className="num">
-                {formatCount(nonNull)} {s.count ? <span className="muted">({Math.round((nonNull / s.count) * 100)}%)</span> : null}
-              </td>
-            </tr>
-            <tr>
-              <td>Distinct{s.distinctIsApproximate ? ' (approx.)' : ''}</td>
-              <td className="num">{formatCount(s.distinct)}</td>
-            </tr>
-            <tr>
-              <td>Min / max</td>
-              <td className="num">
-                {typeof s.min === 'number' ? formatNumber(s.min) : formatCell(s.min) || '—'} / {typeof s.max === 'number' ? formatNumber(s.max) : formatCell(s.max) || '—'}
-              </td>
-            </tr>
-            {s.mean !== null ? (
-              <tr>
-                <td>Mean ± sd</td>
-                <td className="num">
-                  {formatNumber(s.mean)} ± {formatNumber(s.stddev)}
-                </td>
-              </tr>
-            ) : null}
-          </tbody>
-        </table>
+        <Table small headless className="mt-3" rows={summary} rowKey={(r) => r.label} columns={SUMMARY_COLUMNS} />
       </div>
     </section>
   );

@@ -51,29 +51,36 @@ export const COLORS = {
   accent: '#1f5fae',
 };
 
-export function outcomeColor(outcome: string | null | undefined): string {
+/** The colour family of an outcome or state: a key of COLORS, and a `tone-*` class in the stylesheet. */
+export type Tone = 'ok' | 'warn' | 'bad' | 'run' | 'idle' | 'ext';
+
+export function outcomeTone(outcome: string | null | undefined): Tone {
   switch (outcome?.toLowerCase()) {
     case 'ok':
     case 'succeeded':
     case 'success':
     case 'built':
     case 'up-to-date':
-      return COLORS.ok;
+      return 'ok';
     case 'warning':
     case 'skipped':
     case 'stale':
-      return COLORS.warn;
+      return 'warn';
     case 'failed':
     case 'failure':
     case 'error':
     case 'aborted':
     case 'interrupted':
-      return COLORS.bad;
+      return 'bad';
     case 'running':
     case 'building':
     case 'queued':
-      return COLORS.run;
+      return 'run';
     default:
-      return COLORS.idle;
+      return 'idle';
   }
+}
+
+export function outcomeColor(outcome: string | null | undefined): string {
+  return COLORS[outcomeTone(outcome)];
 }

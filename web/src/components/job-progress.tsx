@@ -4,6 +4,7 @@ import type { Job } from '../api/types';
 import { formatCount, formatDuration } from '../lib/format';
 import { useJobEvents } from '../lib/job-events';
 import { projectPath } from './layout';
+import { Table } from './table';
 import { ProgressBar, StatusBadge } from './ui';
 
 /** Share of a job's activities that are over, for a progress bar. */
@@ -25,7 +26,7 @@ export function JobProgress({ projectKey, jobId, onEnd }: { projectKey: string; 
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [final]);
   return (
-    <div className="stack" style={{ gap: 8 }} aria-live="polite" aria-label="Job progress">
+    <div className="stack gap-3" aria-live="polite" aria-label="Job progress">
       <div className="row">
         <strong>Job</strong>
         <Link to={projectPath(projectKey, 'jobs', jobId)} className="mono small">
@@ -36,21 +37,19 @@ export function JobProgress({ projectKey, jobId, onEnd }: { projectKey: string; 
       </div>
       <ProgressBar fraction={jobFraction(job)} label="Build progress" indeterminate={!job || (job.status === 'running' && jobFraction(job) === 0)} />
       {job?.activities?.length ? (
-        <table className="table small">
-          <tbody>
-            {job.activities.map((a) => (
-              <tr key={a.index}>
-                <td>{a.recipe}</td>
-                <td>→ {a.output}</td>
-                <td>
-                  <StatusBadge status={a.status} />
-                </td>
-                <td className="num">{a.rows !== null ? `${formatCount(a.rows)} rows` : ''}</td>
-                <td className="num">{formatDuration(a.durationMs)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Table
+          small
+          headless
+          rows={job.activities}
+          rowKey={(a) => a.index}
+          columns={[
+            { header: 'Recipe', cell: (a) => a.recipe },
+            { header: 'Output', cell: (a) => `→ ${a.output}` },
+            { header: 'Status', cell: (a) => <StatusBadge status={a.status} /> },
+            { header: 'Rows', numeric: true, cell: (a) => (a.rows !== null ? `${formatCount(a.rows)} rows` : '') },
+            { header: 'Duration', numeric: true, cell: (a) => formatDuration(a.durationMs) },
+          ]}
+        />
       ) : null}
       {job?.error ? <div className="alert error">{job.error}</div> : null}
     </div>

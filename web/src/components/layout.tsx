@@ -43,7 +43,7 @@ export function AppShell() {
 /** A page without the project sidebar. */
 export function PlainBody() {
   return (
-    <div className="body" style={{ gridTemplateColumns: '1fr' }}>
+    <div className="body plain">
       <main id="main" className="content" tabIndex={-1}>
         <Outlet />
       </main>

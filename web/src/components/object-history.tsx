@@ -4,7 +4,8 @@ import type { Revision } from '../api/types';
 import { canonicalJson, diffLines } from '../lib/diff';
 import { formatDateTime, formatRelative } from '../lib/format';
 import { useApi } from '../lib/use-api';
-import { Async, EmptyState, ErrorAlert } from './ui';
+import { Table } from './table';
+import { Async, EmptyState, ErrorAlert, Notice } from './ui';
 
 /**
  * Revisions of a catalog object (dataset, recipe, scenario…), newest first, with the diff of
@@ -50,52 +51,50 @@ export function ObjectHistory({ projectKey, kind, name, onReverted }: { projectK
         ) : (
           <div className="stack">
             <ErrorAlert error={error} title="Revert failed" />
-            {notice ? (
-              <div className="alert success" role="status">
-                {notice}
-              </div>
-            ) : null}
-            <div style={{ display: 'grid', gridTemplateColumns: 'minmax(260px, 340px) 1fr', gap: 16, alignItems: 'start' }}>
-              <div className="card">
-                <table className="table" aria-label="Revisions">
-                  <thead>
-                    <tr>
-                      <th>Rev.</th>
-                      <th>Change</th>
-                      <th>By</th>
-                      <th />
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {revisions.map((r, i) => (
-                      <tr key={r.revision} aria-selected={r.revision === current} style={r.revision === current ? { background: 'var(--accent-soft)' } : undefined}>
-                        <td>
-                          <button type="button" className="btn ghost small" onClick={() => setSelected(r.revision)} aria-label={`Show revision ${r.revision}`}>
-                            #{r.revision}
-                          </button>
-                        </td>
-                        <td>
-                          {r.action}
-                          <div className="muted small" title={formatDateTime(r.createdAt)}>
-                            {formatRelative(r.createdAt)}
-                          </div>
-                        </td>
-                        <td className="small">{r.author}</td>
-                        <td>
-                          {i > 0 && r.body !== null ? (
-                            <button type="button" className="btn small" disabled={busy} onClick={() => void revert(r.revision)}>
-                              Revert
-                            </button>
-                          ) : i === 0 ? (
-                            <span className="badge ok plain">current</span>
-                          ) : null}
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-              <div className="stack" style={{ minWidth: 0 }}>
+            <Notice text={notice} />
+            <div className="master-detail">
+              <Table
+                card
+                label="Revisions"
+                rows={revisions}
+                rowKey={(r) => r.revision}
+                isSelected={(r) => r.revision === current}
+                columns={[
+                  {
+                    header: 'Rev.',
+                    cell: (r) => (
+                      <button type="button" className="btn ghost small" onClick={() => setSelected(r.revision)} aria-label={`Show revision ${r.revision}`}>
+                        #{r.revision}
+                      </button>
+                    ),
+                  },
+                  {
+                    header: 'Change',
+                    cell: (r) => (
+                      <>
+                        {r.action}
+                        <div className="muted small" title={formatDateTime(r.createdAt)}>
+                          {formatRelative(r.createdAt)}
+                        </div>
+                      </>
+                    ),
+                  },
+                  { header: 'By', className: 'small', cell: (r) => r.author },
+                  {
+                    header: '',
+                    id: 'revert',
+                    cell: (r, i) =>
+                      i > 0 && r.body !== null ? (
+                        <button type="button" className="btn small" disabled={busy} onClick={() => void revert(r.revision)}>
+                          Revert
+                        </button>
+                      ) : i === 0 ? (
+                        <span className="badge ok plain">current</span>
+                      ) : null,
+                  },
+                ]}
+              />
+              <div className="stack min-w-0">
                 <div className="muted small">
                   {rev ? (previous ? `Revision ${rev.revision} compared with revision ${previous.revision}` : `Revision ${rev.revision}: first version`) : null}
                 </div>

@@ -1,4 +1,7 @@
-import { useId, useState } from 'react';
+import { useId } from 'react';
+import { BooleanField, ChoiceField, EnumField, NumberField, TextField, type FieldProps } from './schema-form/fields';
+import { JsonField } from './schema-form/json-field';
+import { ListField, listItemType } from './schema-form/list-field';
 
 /** The subset of JSON Schema (draft 2020-12, as zod emits it) the forms understand. */
 export interface JsonSchema {
@@ -81,7 +84,7 @@ function Field({ name, schema, required, value, onChange, suggestions, choices }
     <>
       <span>
         {humanize(name)}
-        {required ? <span aria-hidden="true" style={{ color: 'var(--bad)' }}> *</span> : null}
+        {required ? <span aria-hidden="true" className="text-bad"> *</span> : null}
       </span>
       {schema.description ? <span className="hint">{schema.description}</span> : null}
     </>
@@ -92,184 +95,20 @@ function Field({ name, schema, required, value, onChange, suggestions, choices }
   if (kind === 'object' && schema.properties) {
     const obj = (value && typeof value === 'object' ? value : {}) as FormValue;
     return (
-      <fieldset style={{ gridColumn: '1 / -1' }}>
+      <fieldset className="full-row">
         <legend>{humanize(name)}</legend>
-        {schema.description ? <div className="small muted" style={{ marginBottom: 6 }}>{schema.description}</div> : null}
+        {schema.description ? <div className="small muted mb-2">{schema.description}</div> : null}
         <SchemaForm schema={schema} value={obj} suggestions={suggestions} choices={choices} onChange={(v) => onChange(Object.keys(v).length ? v : undefined)} />
       </fieldset>
     );
   }
-  if (kind === 'boolean') {
-    const checked = value === undefined ? Boolean(schema.default) : Boolean(value);
-    return (
-      <label className="field" style={{ flexDirection: 'row', alignItems: 'center', gap: 8 }}>
-        <input type="checkbox" checked={checked} onChange={(e) => onChange(e.target.checked)} />
-        <span className="stack" style={{ gap: 0 }}>
-          {label}
-        </span>
-      </label>
-    );
-  }
-  if (kind === 'enum') {
-    return (
-      <label className="field">
-        {label}
-        <select value={value === undefined ? '' : String(value)} required={required} onChange={(e) => onChange(e.target.value === '' ? undefined : e.target.value)}>
-          <option value="">{placeholder !== undefined ? `Default (${placeholder})` : '—'}</option>
-          {schema.enum!.map((o) => (
-            <option key={String(o)} value={String(o)}>
-              {String(o)}
-            </option>
-          ))}
-        </select>
-      </label>
-    );
-  }
-  if (kind === 'integer' || kind === 'number') {
-    return (
-      <label className="field">
-        {label}
-        <input
-          type="number"
-          min={schema.minimum}
-          max={schema.maximum}
-          step={kind === 'integer' ? 1 : 'any'}
-          required={required}
-          placeholder={placeholder}
-          value={value === undefined || value === null ? '' : String(value)}
-          onChange={(e) => onChange(e.target.value === '' ? undefined : Number(e.target.value))}
-        />
-      </label>
-    );
-  }
-  // Lists of scalars; a list of mixed scalars (strings, numbers, booleans) is edited as strings.
-  const itemType = schema.items && Array.isArray(schema.items.type) && schema.items.type.includes('string') ? 'string' : schema.items?.type;
-  if (kind === 'array' && schema.items && (itemType === 'string' || itemType === 'integer' || itemType === 'number')) {
-    const list = Array.isArray(value) ? (value as unknown[]) : [];
-    const options = suggestions[name];
-    if (options && itemType === 'string') return <NamePicker id={id} label={label} options={options} value={list.map(String)} onChange={(v) => onChange(v.length ? v : undefined)} />;
-    return (
-      <label className="field">
-        {label}
-        <input
-          placeholder="Comma-separated"
-          required={required}
-          defaultValue={list.join(', ')}
-          onBlur={(e) => {
-            const items = e.target.value
-              .split(',')
-              .map((x) => x.trim())
-              .filter(Boolean)
-              .map((x) => (itemType === 'string' ? x : Number(x)));
-            onChange(items.length ? items : undefined);
-          }}
-        />
-      </label>
-    );
-  }
-  if (kind === 'string' && choices[name]) {
-    const known = choices[name];
-    const current = value === undefined ? '' : String(value);
-    return (
-      <label className="field">
-        {label}
-        <select value={current} required={required} onChange={(e) => onChange(e.target.value === '' ? undefined : e.target.value)}>
-          <option value="">— choose —</option>
-          {current && !known.includes(current) ? <option value={current}>{current} (not in the schema)</option> : null}
-          {known.map((o) => (
-            <option key={o} value={o}>
-              {o}
-            </option>
-          ))}
-        </select>
-      </label>
-    );
-  }
-  if (kind === 'string') {
-    const options = suggestions[name];
-    const code = /sql|query|template|body/i.test(name);
-    const long = code || (schema as { maxLength?: number }).maxLength! > 1000;
-    return (
-      <label className="field" style={long ? { gridColumn: '1 / -1' } : undefined}>
-        {label}
-        {long ? (
-          <textarea rows={code ? 4 : 2} className={code ? 'mono' : undefined} required={required} placeholder={placeholder} value={value === undefined ? '' : String(value)} onChange={(e) => onChange(e.target.value === '' ? undefined : e.target.value)} />
-        ) : (
-          <>
-            <input
-              list={options ? id + '-list' : undefined}
-              type={schema.format === 'email' ? 'email' : 'text'}
-              required={required}
-              placeholder={placeholder}
-              value={value === undefined ? '' : String(value)}
-              onChange={(e) => onChange(e.target.value === '' ? undefined : e.target.value)}
-            />
-            {options ? (
-              <datalist id={id + '-list'}>
-                {options.map((o) => (
-                  <option key={o} value={o} />
-                ))}
-              </datalist>
-            ) : null}
-          </>
-        )}
-      </label>
-    );
-  }
+  const props: FieldProps = { id, name, schema, required, value, onChange, label, placeholder, suggestions, choices };
+  if (kind === 'boolean') return <BooleanField {...props} />;
+  if (kind === 'enum') return <EnumField {...props} />;
+  if (kind === 'integer' || kind === 'number') return <NumberField {...props} />;
+  const itemType = kind === 'array' ? listItemType(schema) : undefined;
+  if (itemType) return <ListField {...props} itemType={itemType} />;
+  if (kind === 'string' && choices[name]) return <ChoiceField {...props} />;
+  if (kind === 'string') return <TextField {...props} />;
   return <JsonField label={label} value={value} onChange={onChange} />;
-}
-
-/** Values the form cannot structure (unions, free objects): JSON text, applied when valid. */
-function JsonField({ label, value, onChange }: { label: React.ReactNode; value: unknown; onChange: (v: unknown) => void }) {
-  const [text, setText] = useState(value === undefined ? '' : JSON.stringify(value, null, 2));
-  const [bad, setBad] = useState(false);
-  return (
-    <label className="field" style={{ gridColumn: '1 / -1' }}>
-      {label}
-      <textarea
-        rows={3}
-        className="mono"
-        value={text}
-        aria-invalid={bad}
-        placeholder="JSON value"
-        onChange={(e) => {
-          setText(e.target.value);
-          if (e.target.value.trim() === '') {
-            setBad(false);
-            onChange(undefined);
-            return;
-          }
-          try {
-            onChange(JSON.parse(e.target.value));
-            setBad(false);
-          } catch {
-            setBad(true);
-          }
-        }}
-      />
-      {bad ? <span className="hint" style={{ color: 'var(--bad)' }}>Not valid JSON yet</span> : null}
-    </label>
-  );
-}
-
-/** Pick names from a known list (datasets, scenarios) as toggle chips. */
-function NamePicker({ id, label, options, value, onChange }: { id: string; label: React.ReactNode; options: string[]; value: string[]; onChange: (v: string[]) => void }) {
-  return (
-    <div className="field" role="group" aria-labelledby={id} style={{ gridColumn: '1 / -1' }}>
-      <span id={id} className="field">
-        {label}
-      </span>
-      <div className="row" style={{ gap: 6 }}>
-        {options.length === 0 ? <span className="small muted">Nothing to choose from yet.</span> : null}
-        {options.map((o) => {
-          const on = value.includes(o);
-          return (
-            <button key={o} type="button" className="tag" aria-pressed={on} onClick={() => onChange(on ? value.filter((x) => x !== o) : [...value, o])}>
-              {o}
-            </button>
-          );
-        })}
-      </div>
-    </div>
-  );
 }

@@ -1,4 +1,4 @@
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useEffect, useRef, type CSSProperties, type ReactNode } from 'react';
 import { Link, NavLink } from 'react-router-dom';
 import { ApiError, errorMessage } from '../api/client';
 
@@ -24,12 +24,12 @@ export function ErrorAlert({ error, title, onRetry, back }: { error: unknown; ti
       {errorMessage(error)}
       {code ? <span className="code">{code}</span> : null}
       {onRetry ? (
-        <button type="button" className="btn small ghost" style={{ marginLeft: 8 }} onClick={onRetry}>
+        <button type="button" className="btn small ghost ml-3" onClick={onRetry}>
           Retry
         </button>
       ) : null}
       {back ? (
-        <Link className="btn small ghost" style={{ marginLeft: 8 }} to={back.to}>
+        <Link className="btn small ghost ml-3" to={back.to}>
           {back.label}
         </Link>
       ) : null}
@@ -125,7 +125,8 @@ export function ProgressBar({ fraction, label, indeterminate }: { fraction: numb
   const pct = Math.round(Math.max(0, Math.min(1, fraction)) * 100);
   return (
     <div className={`progress${indeterminate ? ' indeterminate' : ''}`} role="progressbar" aria-label={label} aria-valuemin={0} aria-valuemax={100} aria-valuenow={indeterminate ? undefined : pct}>
-      <div style={{ width: `${pct}%` }} />
+      {/* The share done is data: it stays inline, as a custom property the stylesheet reads. */}
+      <div style={{ '--value': `${pct}%` } as CSSProperties} />
     </div>
   );
 }
@@ -161,26 +162,44 @@ export function EmptyCard(props: { title: string; children?: ReactNode; actions?
   );
 }
 
-/** A list of objects as a table in a card; headers ending in `#` are right-aligned numbers. */
-export function ListTable({ headers, children, label }: { headers: string[]; children: ReactNode; label?: string }) {
+/** A card with a titled header (and anything beside the title) over its body: a region named by its title. */
+export function CardSection({ title, extra, children }: { title: string; extra?: ReactNode; children: ReactNode }) {
   return (
-    <div className="card">
-      <table className="table" aria-label={label}>
-        <thead>
-          <tr>
-            {headers.map((h) =>
-              h.endsWith('#') ? (
-                <th key={h} className="num">
-                  {h.slice(0, -1)}
-                </th>
-              ) : (
-                <th key={h}>{h}</th>
-              ),
-            )}
-          </tr>
-        </thead>
-        <tbody>{children}</tbody>
-      </table>
+    <section className="card" aria-label={title}>
+      <div className="card-header">
+        <h3>{title}</h3>
+        {extra}
+      </div>
+      <div className="card-body">{children}</div>
+    </section>
+  );
+}
+
+/** What an action did ("Saved revision 3."), announced to screen readers; nothing without text. */
+export function Notice({ text }: { text: string | null }) {
+  if (!text) return null;
+  return (
+    <div className="alert success" role="status">
+      {text}
+    </div>
+  );
+}
+
+/** Whether a scenario runs on its triggers. */
+export function ActiveBadge({ active }: { active: boolean | undefined }) {
+  return active === false ? <span className="badge">inactive</span> : <span className="badge ok">active</span>;
+}
+
+/** The end of a dialog's form: Cancel, then the submit button. */
+export function DialogButtons({ onCancel, submit, disabled }: { onCancel: () => void; submit: ReactNode; disabled?: boolean }) {
+  return (
+    <div className="row end">
+      <button type="button" className="btn" onClick={onCancel}>
+        Cancel
+      </button>
+      <button type="submit" className="btn primary" disabled={disabled}>
+        {submit}
+      </button>
     </div>
   );
 }

@@ -4,7 +4,7 @@ import type { Dataset } from '../api/types';
 import { uploadFile, type UploadProgress } from '../api/upload';
 import { formatBytes } from '../lib/format';
 import { nameFromFileName, OBJECT_NAME } from '../lib/names';
-import { ErrorAlert, Modal, ProgressBar } from './ui';
+import { DialogButtons, ErrorAlert, Modal, ProgressBar } from './ui';
 
 /**
  * Uploads a CSV/TSV/Parquet/JSON-lines file as a new dataset (or a new version of
@@ -79,7 +79,7 @@ export function UploadDialog({ projectKey, open, onClose, onDone, fixedName }: {
           <label className="field">
             Dataset name
             <input name="dataset" required value={name} disabled={busy} onChange={(e) => setName(e.target.value)} aria-invalid={name !== '' && !nameValid} />
-            {name && !nameValid ? <span className="hint" style={{ color: 'var(--bad)' }}>Letters, digits and underscores, starting with a letter</span> : null}
+            {name && !nameValid ? <span className="hint text-bad">Letters, digits and underscores, starting with a letter</span> : null}
           </label>
         ) : null}
         <div className="row">
@@ -99,7 +99,7 @@ export function UploadDialog({ projectKey, open, onClose, onDone, fixedName }: {
           </label>
         </div>
         {progress ? (
-          <div className="stack" style={{ gap: 6 }}>
+          <div className="stack gap-2">
             <ProgressBar fraction={progress.fraction} indeterminate={progress.phase === 'importing'} label="Upload progress" />
             <div className="small muted" aria-live="polite">
               {progress.phase === 'sending' ? `Sending ${formatBytes(progress.loaded)} of ${formatBytes(progress.total)} (${Math.round(progress.fraction * 100)}%)` : 'Importing into Parquet…'}
@@ -110,14 +110,7 @@ export function UploadDialog({ projectKey, open, onClose, onDone, fixedName }: {
             {file.name} · {formatBytes(file.size)}
           </div>
         ) : null}
-        <div className="row" style={{ justifyContent: 'flex-end' }}>
-          <button type="button" className="btn" onClick={close}>
-            Cancel
-          </button>
-          <button type="submit" className="btn primary" disabled={!file || !nameValid || busy}>
-            Upload
-          </button>
-        </div>
+        <DialogButtons onCancel={close} submit="Upload" disabled={!file || !nameValid || busy} />
       </form>
     </Modal>
   );

@@ -1,7 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../api/client';
 import type { ApiKeyInfo } from '../api/types';
-import { Async, EmptyCard, ErrorAlert, ListTable, PageHeader } from '../components/ui';
+import { LoadedTable } from '../components/loaded-table';
+import { EmptyState, ErrorAlert, PageHeader } from '../components/ui';
 import { formatRelative } from '../lib/format';
 import { useApi } from '../lib/use-api';
 
@@ -36,8 +37,8 @@ export default function AccountPage() {
   return (
     <>
       <PageHeader title="API keys" subtitle="Keys act as you, for scripts and the llano command: send them as Authorization: Bearer <key>" />
-      <form className="filter-bar card" style={{ padding: 12 }} onSubmit={create} aria-label="New API key">
-        <input aria-label="Key name" placeholder="Name, e.g. nightly-export" required value={name} onChange={(e) => setName(e.target.value)} style={{ width: 280 }} />
+      <form className="filter-bar card padded" onSubmit={create} aria-label="New API key">
+        <input aria-label="Key name" placeholder="Name, e.g. nightly-export" required value={name} onChange={(e) => setName(e.target.value)} className="input-m" />
         <button type="submit" className="btn primary">
           Create key
         </button>
@@ -46,34 +47,34 @@ export default function AccountPage() {
       {created?.key ? (
         <div className="alert success" role="status">
           Key <strong>{created.name}</strong> created. Copy it now, it is shown only once:
-          <pre className="log" style={{ marginTop: 8 }} aria-label="New API key">
+          <pre className="log mt-3" aria-label="New API key">
             {created.key}
           </pre>
         </div>
       ) : null}
-      <Async state={keys} label="Loading keys…">
-        {(all) =>
-          all.length === 0 ? (
-            <EmptyCard title="No API keys" />
-          ) : (
-            <ListTable headers={['Name', 'Prefix', 'Created', 'Last used', '']} label="API keys">
-              {all.map((k) => (
-                <tr key={k.id}>
-                  <td>{k.name}</td>
-                  <td className="mono">{k.prefix}…</td>
-                  <td className="small">{formatRelative(k.createdAt)}</td>
-                  <td className="small">{k.lastUsedAt ? formatRelative(k.lastUsedAt) : 'never'}</td>
-                  <td className="right">
-                    <button type="button" className="btn danger small" onClick={() => void revoke(k)}>
-                      Revoke
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </ListTable>
-          )
-        }
-      </Async>
+      <LoadedTable
+        state={keys}
+        loading="Loading keys…"
+        label="API keys"
+        rowKey={(k) => k.id}
+        empty={<EmptyState title="No API keys" />}
+        columns={[
+          { header: 'Name', cell: (k) => k.name },
+          { header: 'Prefix', className: 'mono', cell: (k) => `${k.prefix}…` },
+          { header: 'Created', className: 'small', cell: (k) => formatRelative(k.createdAt) },
+          { header: 'Last used', className: 'small', cell: (k) => (k.lastUsedAt ? formatRelative(k.lastUsedAt) : 'never') },
+          {
+            header: '',
+            id: 'actions',
+            className: 'right',
+            cell: (k) => (
+              <button type="button" className="btn danger small" onClick={() => void revoke(k)}>
+                Revoke
+              </button>
+            ),
+          },
+        ]}
+      />
     </>
   );
 }

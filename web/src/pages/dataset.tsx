@@ -1,15 +1,16 @@
-import { lazy, Suspense, useMemo, useState, type FormEvent } from 'react';
-import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
+import { lazy, Suspense, useState } from 'react';
+import { Link, useParams } from 'react-router-dom';
 import { projectApi } from '../api/client';
-import type { Dataset, ListedVersion } from '../api/types';
-import { DataGrid } from '../components/data-grid';
+import type { Dataset } from '../api/types';
 import { projectPath } from '../components/layout';
 import { ObjectHistory } from '../components/object-history';
 import { UploadDialog } from '../components/upload-dialog';
-import { Async, EmptyState, ErrorAlert, isPermanent, LinkTabs, Loading, PageHeader, StatusBadge } from '../components/ui';
-import { formatCount, formatDateTime, formatRelative } from '../lib/format';
-import { FILTER_OP_LABELS, FILTER_OPS, filterParam, opNeedsValue, parseFilterParam, parseSortParam, sortParam, type Filter, type FilterOp } from '../lib/table-query';
+import { ErrorAlert, isPermanent, LinkTabs, Loading, PageHeader } from '../components/ui';
+import { formatCount, formatRelative } from '../lib/format';
 import { useApi } from '../lib/use-api';
+import { DataTab } from './dataset/data-tab';
+import { SchemaTab } from './dataset/schema-tab';
+import { VersionsTab } from './dataset/versions-tab';
 
 // Charts (ECharts) load only with the tabs that draw them, so the rows come first.
 const StatsTab = lazy(() => import('../components/dataset-stats'));
@@ -37,7 +38,7 @@ export default function DatasetPage() {
   }
 
   return (
-    <div className="stack" style={{ height: tab === 'data' ? '100%' : undefined, gap: 0 }}>
+    <div className={`stack gap-0${tab === 'data' ? ' fill' : ''}`}>
       <PageHeader
         title={name}
         breadcrumbs={
@@ -103,184 +104,5 @@ export default function DatasetPage() {
         }}
       />
     </div>
-  );
-}
-
-/** Rows with sort and filters kept in the URL (`?sort=-a,b&filter=a:gt:3`). */
-function DataTab({ projectKey, name, dataset }: { projectKey: string; name: string; dataset: Dataset | undefined }) {
-  const [params, setParams] = useSearchParams();
-  const sort = useMemo(() => parseSortParam(params.get('sort')), [params]);
-  const filterTexts = params.getAll('filter');
-  const filters = useMemo(() => filterTexts.map(parseFilterParam).filter((f): f is Filter => f !== null), [filterTexts.join('\n')]); // eslint-disable-line react-hooks/exhaustive-deps
-  const [loadInfo, setLoadInfo] = useState<{ total: number; ms: number } | null>(null);
-
-  const update = (nextSort = sort, nextFilters = filters) => {
-    const p = new URLSearchParams();
-    if (nextSort.length) p.set('sort', sortParam(nextSort));
-    nextFilters.forEach((f) => p.append('filter', filterParam(f)));
-    setParams(p, { replace: true });
-  };
-
-  if (dataset && !dataset.currentVersion && dataset.storage.type === 'managed') {
-    return (
-      <div className="card">
-        <EmptyState title="No data yet">{dataset.producedBy ? 'Build this dataset from the flow to compute its rows.' : 'Upload a file to give this dataset its first version.'}</EmptyState>
-      </div>
-    );
-  }
-  return (
-    <div className="stack" style={{ flex: 1, minHeight: 420, gap: 8 }}>
-      <FilterBar columns={dataset?.columns?.map((c) => c.name) ?? []} filters={filters} onChange={(f) => update(sort, f)} />
-      {loadInfo ? (
-        <div className="small muted" aria-live="polite">
-          {filters.length ? `${formatCount(loadInfo.total)} rows match` : `${formatCount(loadInfo.total)} rows`} · first page in {loadInfo.ms} ms
-        </div>
-      ) : null}
-      <div style={{ flex: 1, minHeight: 360, display: 'flex', height: 'calc(100vh - 300px)' }}>
-        <DataGrid dataUrl={projectApi(projectKey, 'datasets', name, 'data')} sort={sort} filters={filters} onSortChange={(s) => update(s, filters)} onLoaded={setLoadInfo} />
-      </div>
-    </div>
-  );
-}
-
-function FilterBar({ columns, filters, onChange }: { columns: string[]; filters: Filter[]; onChange: (f: Filter[]) => void }) {
-  const [column, setColumn] = useState('');
-  const [op, setOp] = useState<FilterOp>('eq');
-  const [value, setValue] = useState('');
-  const add = (e: FormEvent) => {
-    e.preventDefault();
-    const col = column || columns[0];
-    if (!col) return;
-    onChange([...filters, opNeedsValue(op) ? { column: col, op, value } : { column: col, op }]);
-    setValue('');
-  };
-  return (
-    <form className="filter-bar" onSubmit={add} aria-label="Filter rows">
-      <select aria-label="Filter column" value={column || columns[0] || ''} onChange={(e) => setColumn(e.target.value)}>
-        {columns.map((c) => (
-          <option key={c}>{c}</option>
-        ))}
-      </select>
-      <select aria-label="Filter operator" value={op} onChange={(e) => setOp(e.target.value as FilterOp)}>
-        {FILTER_OPS.map((o) => (
-          <option key={o} value={o}>
-            {FILTER_OP_LABELS[o]}
-          </option>
-        ))}
-      </select>
-      {opNeedsValue(op) ? <input aria-label="Filter value" placeholder="value" value={value} onChange={(e) => setValue(e.target.value)} style={{ width: 180 }} /> : null}
-      <button type="submit" className="btn">
-        Add filter
-      </button>
-      {filters.map((f, i) => (
-        <span key={i} className="chip">
-          {f.column} {FILTER_OP_LABELS[f.op]} {f.value ?? ''}
-          <button type="button" aria-label={`Remove filter on ${f.column}`} onClick={() => onChange(filters.filter((_, j) => j !== i))}>
-            ×
-          </button>
-        </span>
-      ))}
-      {filters.length > 1 ? (
-        <button type="button" className="btn ghost small" onClick={() => onChange([])}>
-          Clear all
-        </button>
-      ) : null}
-    </form>
-  );
-}
-
-function SchemaTab({ dataset }: { dataset: Dataset }) {
-  if (!dataset.columns?.length) return <EmptyState title="No schema yet">The schema is known once the dataset has data.</EmptyState>;
-  return (
-    <div className="card">
-      <table className="table">
-        <thead>
-          <tr>
-            <th className="num">#</th>
-            <th>Column</th>
-            <th>Type</th>
-            <th>Nullable</th>
-          </tr>
-        </thead>
-        <tbody>
-          {dataset.columns.map((c, i) => (
-            <tr key={c.name}>
-              <td className="num muted">{i + 1}</td>
-              <td>
-                <strong>{c.name}</strong>
-              </td>
-              <td className="mono">{c.type}</td>
-              <td>{c.nullable === false ? 'no' : 'yes'}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
-}
-
-function VersionsTab({ projectKey, name }: { projectKey: string; name: string }) {
-  const versions = useApi<ListedVersion[]>(projectApi(projectKey, 'datasets', name, 'versions'));
-  const navigate = useNavigate();
-  return (
-    <Async state={versions} label="Loading versions…">
-      {(vs) =>
-        vs.length === 0 ? (
-          <EmptyState title="No versions">Versions appear when the dataset is uploaded or built.</EmptyState>
-        ) : (
-          <div className="card">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th className="num">Version</th>
-                  <th>Status</th>
-                  <th className="num">Rows</th>
-                  <th>Columns</th>
-                  <th>Source</th>
-                  <th>Created</th>
-                </tr>
-              </thead>
-              <tbody>
-                {vs.map((v) => (
-                  <tr key={v.id}>
-                    <td className="num">
-                      {v.seq} {v.current ? <span className="badge ok plain">current</span> : null}
-                    </td>
-                    <td>
-                      <StatusBadge status={v.status} />
-                    </td>
-                    <td className="num">{formatCount(v.rowCount)}</td>
-                    <td className="small">{v.columns ? v.columns.length : '—'}</td>
-                    <td className="small">
-                      {v.lineage?.recipe ? (
-                        <>
-                          recipe <Link to={projectPath(projectKey, 'recipes', v.lineage.recipe)}>{v.lineage.recipe}</Link>
-                        </>
-                      ) : v.lineage?.fileName ? (
-                        <>upload of {v.lineage.fileName}</>
-                      ) : (
-                        v.lineage?.source ?? '—'
-                      )}
-                      {v.jobId ? (
-                        <>
-                          {' '}
-                          ·{' '}
-                          <button type="button" className="btn ghost small" onClick={() => navigate(projectPath(projectKey, 'jobs', v.jobId!))}>
-                            job
-                          </button>
-                        </>
-                      ) : null}
-                    </td>
-                    <td className="small" title={formatDateTime(v.createdAt)}>
-                      {formatRelative(v.createdAt)}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )
-      }
-    </Async>
   );
 }

@@ -4,7 +4,8 @@ import { projectApi } from '../api/client';
 import type { Dataset, FlowGraph } from '../api/types';
 import { projectPath } from '../components/layout';
 import { UploadDialog } from '../components/upload-dialog';
-import { Async, EmptyCard, ListTable, PageHeader, StatusBadge } from '../components/ui';
+import { Table } from '../components/table';
+import { Async, EmptyCard, PageHeader, StatusBadge } from '../components/ui';
 import { formatCount, formatRelative } from '../lib/format';
 import { useApi } from '../lib/use-api';
 import { useUrlText } from '../lib/use-url-text';
@@ -42,39 +43,46 @@ export default function DatasetsPage() {
           const shown = all.filter((d) => !needle || d.name.toLowerCase().includes(needle) || (d.description ?? '').toLowerCase().includes(needle));
           return all.length === 0 ? (
             <EmptyCard
-                title="No datasets in this project"
-                actions={
-                  <button type="button" className="btn primary" onClick={() => setUploading(true)}>
-                    Upload a file
-                  </button>
-                }
-              >
-                Upload a CSV, TSV, Parquet or JSON-lines file, or create one with a recipe.
-              </EmptyCard>
+              title="No datasets in this project"
+              actions={
+                <button type="button" className="btn primary" onClick={() => setUploading(true)}>
+                  Upload a file
+                </button>
+              }
+            >
+              Upload a CSV, TSV, Parquet or JSON-lines file, or create one with a recipe.
+            </EmptyCard>
           ) : (
             <>
               <div className="filter-bar">
-                <input type="search" aria-label="Search datasets" placeholder="Search datasets" value={q} onChange={(e) => setQ(e.target.value)} style={{ width: 280 }} />
+                <input type="search" className="input-m" aria-label="Search datasets" placeholder="Search datasets" value={q} onChange={(e) => setQ(e.target.value)} />
                 <span className="muted small">{shown.length === all.length ? `${all.length} datasets` : `${shown.length} of ${all.length}`}</span>
               </div>
-              <ListTable headers={['Name', 'State', 'Storage', 'Rows#', 'Columns#', 'Written by', 'Updated']}>
-                    {shown.map((d) => (
-                      <tr key={d.name}>
-                        <td>
-                          <Link to={projectPath(key, 'datasets', d.name)}>
-                            <strong>{d.name}</strong>
-                          </Link>
-                          {d.description ? <div className="muted small">{d.description}</div> : null}
-                        </td>
-                        <td>{states.get(d.name) ? <StatusBadge status={states.get(d.name)} /> : <span className="muted">—</span>}</td>
-                        <td className="muted">{d.storage.type}</td>
-                        <td className="num">{formatCount(d.rowCount)}</td>
-                        <td className="num">{d.columns ? d.columns.length : '—'}</td>
-                        <td>{d.producedBy ? <Link to={projectPath(key, 'recipes', d.producedBy)}>{d.producedBy}</Link> : <span className="muted">upload</span>}</td>
-                        <td className="muted small">{formatRelative(d.currentVersion?.createdAt ?? d.updatedAt)}</td>
-                      </tr>
-                    ))}
-              </ListTable>
+              <Table
+                card
+                rows={shown}
+                rowKey={(d) => d.name}
+                columns={[
+                  {
+                    header: 'Name',
+                    sortValue: (d) => d.name,
+                    cell: (d) => (
+                      <>
+                        <Link to={projectPath(key, 'datasets', d.name)}>
+                          <strong>{d.name}</strong>
+                        </Link>
+                        {d.description ? <div className="muted small">{d.description}</div> : null}
+                      </>
+                    ),
+                  },
+                  { header: 'State', cell: (d) => (states.get(d.name) ? <StatusBadge status={states.get(d.name)} /> : <span className="muted">—</span>) },
+                  { header: 'Storage', className: 'muted', cell: (d) => d.storage.type },
+                  { header: 'Rows', numeric: true, sortValue: (d) => d.rowCount, cell: (d) => formatCount(d.rowCount) },
+                  { header: 'Columns', numeric: true, cell: (d) => (d.columns ? d.columns.length : '—') },
+                  { header: 'Written by', cell: (d) => (d.producedBy ? <Link to={projectPath(key, 'recipes', d.producedBy)}>{d.producedBy}</Link> : <span className="muted">upload</span>) },
+                  { header: 'Updated', className: 'muted small', sortValue: (d) => d.currentVersion?.createdAt ?? d.updatedAt, cell: (d) => formatRelative(d.currentVersion?.createdAt ?? d.updatedAt) },
+                ]}
+              />
             </>
           );
         }}

@@ -1,12 +1,12 @@
-import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
-import { Link, useNavigate, useSearchParams } from 'react-router-dom';
-import { api } from '../api/client';
+import { useMemo, useRef, useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
 import type { Project } from '../api/types';
-import { projectPath } from '../components/layout';
-import { Async, EmptyState, ErrorAlert, Modal, PageHeader } from '../components/ui';
-import { formatDateTime, formatRelative } from '../lib/format';
+import { Async, EmptyCard, PageHeader } from '../components/ui';
 import { useApi } from '../lib/use-api';
+import { useSlashToFocus } from '../lib/use-slash-to-focus';
 import { useUrlText } from '../lib/use-url-text';
+import { NewProjectDialog } from './home/new-project-dialog';
+import { NoMatch, ProjectsTable } from './home/projects-table';
 
 const SORTS: { value: string; label: string; compare: (a: Project, b: Project) => number }[] = [
   { value: 'activity', label: 'Last activity', compare: (a, b) => b.updatedAt.localeCompare(a.updatedAt) },
@@ -23,18 +23,7 @@ export function HomePage() {
   const sort = SORTS.some((s) => s.value === params.get('sort')) ? params.get('sort')! : 'activity';
   const [creating, setCreating] = useState(false);
   const search = useRef<HTMLInputElement>(null);
-  // "/" jumps to the search box, as in most list pages on the web.
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      const t = e.target as HTMLElement;
-      if (e.key === '/' && !e.ctrlKey && !e.metaKey && !e.altKey && !/^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName) && !t.isContentEditable) {
-        e.preventDefault();
-        search.current?.focus();
-      }
-    };
-    document.addEventListener('keydown', onKey);
-    return () => document.removeEventListener('keydown', onKey);
-  }, []);
+  useSlashToFocus(search);
 
   const setParam = (name: string, value: string | null) => {
     const next = new URLSearchParams(params);
@@ -71,7 +60,7 @@ export function HomePage() {
         }
       />
       <div className="filter-bar">
-        <input ref={search} type="search" aria-label="Search projects" aria-keyshortcuts="/" placeholder="Search by name, key, description or tag  ( / )" value={q} onChange={(e) => setQ(e.target.value)} style={{ width: 380 }} />
+        <input ref={search} type="search" aria-label="Search projects" aria-keyshortcuts="/" placeholder="Search by name, key, description or tag  ( / )" value={q} onChange={(e) => setQ(e.target.value)} className="input-l" />
         <select aria-label="Sort projects" value={sort} onChange={(e) => setParam('sort', e.target.value === 'activity' ? null : e.target.value)}>
           {SORTS.map((s) => (
             <option key={s.value} value={s.value}>
@@ -92,7 +81,7 @@ export function HomePage() {
       </div>
       <div className="filter-bar">
         {allTags.length ? (
-          <div className="row" role="group" aria-label="Filter by tag" style={{ gap: 4, flexWrap: 'wrap' }}>
+          <div className="row gap-1" role="group" aria-label="Filter by tag">
             <span className="small muted">Tags</span>
             {allTags.map((t) => (
               <button key={t} type="button" className="tag" aria-pressed={tag === t} onClick={() => setParam('tag', tag === t ? null : t)}>
@@ -105,140 +94,22 @@ export function HomePage() {
       <Async state={projects} label="Loading projects…">
         {(all) =>
           all.length === 0 ? (
-            <div className="card">
-              <EmptyState
-                title="No projects yet"
-                actions={
-                  <button type="button" className="btn primary" onClick={() => setCreating(true)}>
-                    Create your first project
-                  </button>
-                }
-              >
-                A project holds datasets, recipes, scenarios and dashboards, with its own members.
-              </EmptyState>
-            </div>
-          ) : visible.length === 0 ? (
-            <div className="card">
-              <EmptyState
-                title="No project matches"
-                actions={
-                  <button type="button" className="btn" onClick={clear}>
-                    Clear filters
-                  </button>
-                }
-              >
-                Nothing matches {q.trim() ? <>“{q.trim()}”</> : null}
-                {q.trim() && tag ? ' with ' : null}
-                {tag ? <>the tag {tag}</> : null}.
-              </EmptyState>
-            </div>
+            <EmptyCard
+              title="No projects yet"
+              actions={
+                <button type="button" className="btn primary" onClick={() => setCreating(true)}>
+                  Create your first project
+                </button>
+              }
+            >
+              A project holds datasets, recipes, scenarios and dashboards, with its own members.
+            </EmptyCard>
           ) : (
-            <div className="card">
-              <table className="table" aria-label="Projects">
-                <thead>
-                  <tr>
-                    <th>Project</th>
-                    <th>Description</th>
-                    <th>Tags</th>
-                    <th>Your role</th>
-                    <th>Last activity</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {visible.map((p) => (
-                    <tr key={p.key}>
-                      <td>
-                        <Link to={projectPath(p.key)}>
-                          <strong>{p.name}</strong>
-                        </Link>
-                        <div className="muted small mono">{p.key}</div>
-                      </td>
-                      <td className="muted" style={{ maxWidth: 360 }}>
-                        {p.description || '—'}
-                      </td>
-                      <td>
-                        {[...new Set(p.tags)].map((t) => (
-                          <button key={t} type="button" className="tag" aria-pressed={tag === t} title={`Only projects tagged ${t}`} onClick={() => setParam('tag', tag === t ? null : t)}>
-                            {t}
-                          </button>
-                        ))}
-                      </td>
-                      <td>{p.role ?? '—'}</td>
-                      <td title={formatDateTime(p.updatedAt)}>{formatRelative(p.updatedAt)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <ProjectsTable projects={visible} tag={tag} onTag={(t) => setParam('tag', tag === t ? null : t)} empty={<NoMatch q={q.trim()} tag={tag} onClear={clear} />} />
           )
         }
       </Async>
       <NewProjectDialog open={creating} onClose={() => setCreating(false)} />
     </>
-  );
-}
-
-function NewProjectDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
-  const navigate = useNavigate();
-  const [key, setKey] = useState('');
-  const [name, setName] = useState('');
-  const [description, setDescription] = useState('');
-  const [tags, setTags] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const p = await api.post<Project>('/api/projects', {
-        key: key.trim(),
-        ...(name.trim() ? { name: name.trim() } : {}),
-        ...(description.trim() ? { description: description.trim() } : {}),
-        tags: tags
-          .split(',')
-          .map((t) => t.trim())
-          .filter(Boolean),
-      });
-      onClose();
-      navigate(projectPath(p.key));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  return (
-    <Modal open={open} title="New project" onClose={onClose}>
-      <form className="stack" onSubmit={submit}>
-        <ErrorAlert error={error} />
-        <label className="field">
-          Key <span className="hint">Upper-case letters, digits and underscores, e.g. RECEIVER_QA</span>
-          <input name="key" required autoFocus value={key} onChange={(e) => setKey(e.target.value.toUpperCase())} />
-        </label>
-        <label className="field">
-          Name
-          <input name="name" value={name} onChange={(e) => setName(e.target.value)} />
-        </label>
-        <label className="field">
-          Description
-          <textarea name="description" rows={3} value={description} onChange={(e) => setDescription(e.target.value)} />
-        </label>
-        <label className="field">
-          Tags <span className="hint">Comma-separated</span>
-          <input name="tags" value={tags} onChange={(e) => setTags(e.target.value)} />
-        </label>
-        <div className="row" style={{ justifyContent: 'flex-end' }}>
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="btn primary" disabled={busy}>
-            {busy ? 'Creating…' : 'Create project'}
-          </button>
-        </div>
-      </form>
-    </Modal>
   );
 }

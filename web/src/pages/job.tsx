@@ -6,6 +6,8 @@ import { outcomeColor } from '../components/echart';
 import { Gantt, type GanttBar } from '../components/gantt';
 import { jobFraction } from '../components/job-progress';
 import { projectPath } from '../components/layout';
+import { LogView } from '../components/log-view';
+import { Table } from '../components/table';
 import { EmptyState, ErrorAlert, Loading, PageHeader, ProgressBar, StatusBadge } from '../components/ui';
 import { formatCount, formatDateTime, formatDuration } from '../lib/format';
 import { FINAL_JOB_STATUSES, useJobEvents } from '../lib/job-events';
@@ -68,7 +70,7 @@ export default function JobPage() {
           </>
         }
         subtitle={
-          <span className="row" style={{ gap: 8 }}>
+          <span className="row gap-3">
             <StatusBadge status={job.status} /> <span className="mono small">{job.id}</span> · mode {job.mode} · by {job.createdBy} · started {formatDateTime(job.startedAt ?? job.createdAt)} · {formatDuration(job.durationMs ?? (job.startedAt ? now - Date.parse(job.startedAt) : null))}
           </span>
         }
@@ -87,7 +89,7 @@ export default function JobPage() {
       <ErrorAlert error={abortError} title="Abort failed" />
       {job.error ? <div className="alert error">{job.error}</div> : null}
       {!final ? (
-        <div style={{ marginBottom: 16 }}>
+        <div className="mb-5">
           <ProgressBar fraction={jobFraction(job)} label="Job progress" indeterminate={jobFraction(job) === 0} />
         </div>
       ) : null}
@@ -103,38 +105,19 @@ export default function JobPage() {
             ) : (
               <>
                 {bars.length ? <Gantt rows={rows} bars={bars} from={from} to={to} ariaLabel="Activity timings" /> : null}
-                <table className="table small">
-                  <thead>
-                    <tr>
-                      <th>Recipe</th>
-                      <th>Output</th>
-                      <th>Status</th>
-                      <th className="num">Rows</th>
-                      <th className="num">Duration</th>
-                      <th>Error</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {job.activities.map((a) => (
-                      <tr key={a.index}>
-                        <td>
-                          <Link to={projectPath(key, 'recipes', a.recipe)}>{a.recipe}</Link>
-                        </td>
-                        <td>
-                          <Link to={projectPath(key, 'datasets', a.output)}>{a.output}</Link>
-                        </td>
-                        <td>
-                          <StatusBadge status={a.status} />
-                        </td>
-                        <td className="num">{formatCount(a.rows)}</td>
-                        <td className="num">{formatDuration(a.durationMs)}</td>
-                        <td className="small" style={{ color: 'var(--bad)' }}>
-                          {a.error ?? ''}
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
+                <Table
+                  small
+                  rows={job.activities}
+                  rowKey={(a) => a.index}
+                  columns={[
+                    { header: 'Recipe', cell: (a) => <Link to={projectPath(key, 'recipes', a.recipe)}>{a.recipe}</Link> },
+                    { header: 'Output', cell: (a) => <Link to={projectPath(key, 'datasets', a.output)}>{a.output}</Link> },
+                    { header: 'Status', cell: (a) => <StatusBadge status={a.status} /> },
+                    { header: 'Rows', numeric: true, cell: (a) => formatCount(a.rows) },
+                    { header: 'Duration', numeric: true, cell: (a) => formatDuration(a.durationMs) },
+                    { header: 'Error', className: 'small text-bad', cell: (a) => a.error ?? '' },
+                  ]}
+                />
               </>
             )}
           </div>
@@ -155,19 +138,5 @@ export default function JobPage() {
         </section>
       </div>
     </>
-  );
-}
-
-/** Log text with warnings and errors coloured. */
-export function LogView({ text }: { text: string }) {
-  if (!text.trim()) return <div className="muted small">No log lines yet.</div>;
-  return (
-    <pre className="log" tabIndex={0} aria-label="Log lines">
-      {text.split('\n').map((line, i) => (
-        <div key={i} className={/\bERROR\b/.test(line) ? 'lvl-error' : /\bWARN\b/.test(line) ? 'lvl-warn' : undefined}>
-          {line}
-        </div>
-      ))}
-    </pre>
   );
 }

@@ -2,7 +2,8 @@ import { Link, useParams } from 'react-router-dom';
 import { projectApi } from '../api/client';
 import type { Job } from '../api/types';
 import { projectPath } from '../components/layout';
-import { Async, EmptyCard, ListTable, PageHeader, StatusBadge } from '../components/ui';
+import { LoadedTable } from '../components/loaded-table';
+import { EmptyState, PageHeader, StatusBadge } from '../components/ui';
 import { formatDateTime, formatDuration, formatRelative } from '../lib/format';
 import { useApi, useInterval } from '../lib/use-api';
 
@@ -14,44 +15,39 @@ export default function JobsPage() {
   return (
     <>
       <PageHeader title="Jobs" breadcrumbs={<Link to={projectPath(key)}>{key}</Link>} subtitle="Builds of this project, newest first" />
-      <Async state={jobs} label="Loading jobs…">
-        {(all) =>
-          all.length === 0 ? (
-            <EmptyCard
-                title="No jobs yet"
-                actions={
-                  <Link className="btn primary" to={projectPath(key, 'flow')}>
-                    Open the flow
-                  </Link>
-                }
-              >
-                Jobs appear when datasets are built from the flow, a recipe or a scenario.
-              </EmptyCard>
-          ) : (
-            <ListTable headers={['Job', 'Targets', 'Mode', 'Status', 'Duration#', 'By', 'Started']}>
-                  {all.map((j) => (
-                    <tr key={j.id}>
-                      <td>
-                        <Link to={projectPath(key, 'jobs', j.id)} className="mono small">
-                          {j.id}
-                        </Link>
-                      </td>
-                      <td>{j.targets.join(', ')}</td>
-                      <td className="small">{j.mode}</td>
-                      <td>
-                        <StatusBadge status={j.status} />
-                      </td>
-                      <td className="num">{formatDuration(j.durationMs)}</td>
-                      <td className="small">{j.createdBy}</td>
-                      <td className="small" title={formatDateTime(j.createdAt)}>
-                        {formatRelative(j.createdAt)}
-                      </td>
-                    </tr>
-                  ))}
-                </ListTable>
-          )
+      <LoadedTable
+        state={jobs}
+        loading="Loading jobs…"
+        rowKey={(j) => j.id}
+        empty={
+          <EmptyState
+            title="No jobs yet"
+            actions={
+              <Link className="btn primary" to={projectPath(key, 'flow')}>
+                Open the flow
+              </Link>
+            }
+          >
+            Jobs appear when datasets are built from the flow, a recipe or a scenario.
+          </EmptyState>
         }
-      </Async>
+        columns={[
+          {
+            header: 'Job',
+            cell: (j) => (
+              <Link to={projectPath(key, 'jobs', j.id)} className="mono small">
+                {j.id}
+              </Link>
+            ),
+          },
+          { header: 'Targets', cell: (j) => j.targets.join(', ') },
+          { header: 'Mode', className: 'small', cell: (j) => j.mode },
+          { header: 'Status', cell: (j) => <StatusBadge status={j.status} /> },
+          { header: 'Duration', numeric: true, cell: (j) => formatDuration(j.durationMs) },
+          { header: 'By', className: 'small', cell: (j) => j.createdBy },
+          { header: 'Started', className: 'small', title: (j) => formatDateTime(j.createdAt), cell: (j) => formatRelative(j.createdAt) },
+        ]}
+      />
     </>
   );
 }

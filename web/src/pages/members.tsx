@@ -4,7 +4,8 @@ import { api, projectApi } from '../api/client';
 import type { Member, Project, ProjectRole, User } from '../api/types';
 import { useAuth } from '../auth';
 import { projectPath } from '../components/layout';
-import { Async, ErrorAlert, ListTable, PageHeader } from '../components/ui';
+import { LoadedTable } from '../components/loaded-table';
+import { ErrorAlert, PageHeader } from '../components/ui';
 import { useApi } from '../lib/use-api';
 
 const ROLES: ProjectRole[] = ['reader', 'writer', 'admin'];
@@ -51,7 +52,7 @@ export default function MembersPage() {
       <PageHeader title="Members" breadcrumbs={<Link to={projectPath(key)}>{key}</Link>} subtitle="Readers see, writers change, admins manage members and settings" />
       <ErrorAlert error={error} />
       {isAdmin ? (
-        <form className="filter-bar card" style={{ padding: 12 }} onSubmit={add} aria-label="Add a member">
+        <form className="filter-bar card padded" onSubmit={add} aria-label="Add a member">
           <input list="known-users" aria-label="Username" placeholder="Username" required value={username} onChange={(e) => setUsername(e.target.value)} />
           <datalist id="known-users">
             {(users.data ?? []).map((u) => (
@@ -70,35 +71,39 @@ export default function MembersPage() {
           </button>
         </form>
       ) : null}
-      <Async state={members} label="Loading members…">
-        {(all) => (
-          <ListTable headers={['User', 'Role', '']} label="Members">
-            {all.map((m) => (
-              <tr key={m.username}>
-                <td>{m.username}</td>
-                <td>
-                  {isAdmin ? (
-                    <select aria-label={`Role of ${m.username}`} value={m.role} onChange={(e) => void setMember(m.username, e.target.value as ProjectRole)}>
-                      {ROLES.map((r) => (
-                        <option key={r}>{r}</option>
-                      ))}
-                    </select>
-                  ) : (
-                    m.role
-                  )}
-                </td>
-                <td className="right">
-                  {isAdmin ? (
-                    <button type="button" className="btn danger small" onClick={() => void remove(m.username)}>
-                      Remove
-                    </button>
-                  ) : null}
-                </td>
-              </tr>
-            ))}
-          </ListTable>
-        )}
-      </Async>
+      <LoadedTable
+        state={members}
+        loading="Loading members…"
+        label="Members"
+        rowKey={(m) => m.username}
+        columns={[
+          { header: 'User', cell: (m) => m.username },
+          {
+            header: 'Role',
+            cell: (m) =>
+              isAdmin ? (
+                <select aria-label={`Role of ${m.username}`} value={m.role} onChange={(e) => void setMember(m.username, e.target.value as ProjectRole)}>
+                  {ROLES.map((r) => (
+                    <option key={r}>{r}</option>
+                  ))}
+                </select>
+              ) : (
+                m.role
+              ),
+          },
+          {
+            header: '',
+            id: 'actions',
+            className: 'right',
+            cell: (m) =>
+              isAdmin ? (
+                <button type="button" className="btn danger small" onClick={() => void remove(m.username)}>
+                  Remove
+                </button>
+              ) : null,
+          },
+        ]}
+      />
     </>
   );
 }

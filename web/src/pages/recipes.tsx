@@ -2,7 +2,8 @@ import { Link, useParams } from 'react-router-dom';
 import { projectApi } from '../api/client';
 import type { Recipe } from '../api/types';
 import { projectPath } from '../components/layout';
-import { Async, EmptyCard, ListTable, PageHeader } from '../components/ui';
+import { LoadedTable } from '../components/loaded-table';
+import { EmptyState, PageHeader } from '../components/ui';
 import { formatRelative } from '../lib/format';
 import { useApi } from '../lib/use-api';
 
@@ -17,42 +18,39 @@ export default function RecipesPage() {
   return (
     <>
       <PageHeader title="Recipes" breadcrumbs={<Link to={projectPath(key)}>{key}</Link>} actions={newButton} />
-      <Async state={recipes} label="Loading recipes…">
-        {(all) =>
-          all.length === 0 ? (
-            <EmptyCard title="No recipes yet" actions={newButton}>
-                A recipe turns input datasets into an output dataset, e.g. with a SQL query.
-              </EmptyCard>
-          ) : (
-            <ListTable headers={['Name', 'Type', 'Inputs', 'Output', 'Updated']}>
-                  {all.map((r) => (
-                    <tr key={r.name}>
-                      <td>
-                        <Link to={projectPath(key, 'recipes', r.name)}>
-                          <strong>{r.name}</strong>
-                        </Link>
-                      </td>
-                      <td>{r.type}</td>
-                      <td>
-                        {r.inputs.map((i, n) => (
-                          <span key={i}>
-                            {n ? ', ' : ''}
-                            <Link to={projectPath(key, 'datasets', i)}>{i}</Link>
-                          </span>
-                        ))}
-                      </td>
-                      <td>
-                        <Link to={projectPath(key, 'datasets', r.output)}>{r.output}</Link>
-                      </td>
-                      <td className="small muted">
-                        {formatRelative(r.updatedAt)} by {r.updatedBy}
-                      </td>
-                    </tr>
-                  ))}
-                </ListTable>
-          )
+      <LoadedTable
+        state={recipes}
+        loading="Loading recipes…"
+        rowKey={(r) => r.name}
+        empty={
+          <EmptyState title="No recipes yet" actions={newButton}>
+            A recipe turns input datasets into an output dataset, e.g. with a SQL query.
+          </EmptyState>
         }
-      </Async>
+        columns={[
+          {
+            header: 'Name',
+            cell: (r) => (
+              <Link to={projectPath(key, 'recipes', r.name)}>
+                <strong>{r.name}</strong>
+              </Link>
+            ),
+          },
+          { header: 'Type', cell: (r) => r.type },
+          {
+            header: 'Inputs',
+            cell: (r) =>
+              r.inputs.map((i, n) => (
+                <span key={i}>
+                  {n ? ', ' : ''}
+                  <Link to={projectPath(key, 'datasets', i)}>{i}</Link>
+                </span>
+              )),
+          },
+          { header: 'Output', cell: (r) => <Link to={projectPath(key, 'datasets', r.output)}>{r.output}</Link> },
+          { header: 'Updated', className: 'small muted', cell: (r) => `${formatRelative(r.updatedAt)} by ${r.updatedBy}` },
+        ]}
+      />
     </>
   );
 }

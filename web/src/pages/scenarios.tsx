@@ -3,7 +3,8 @@ import { Link, useNavigate, useParams } from 'react-router-dom';
 import { api, projectApi } from '../api/client';
 import type { Scenario } from '../api/types';
 import { projectPath } from '../components/layout';
-import { Async, EmptyCard, ErrorAlert, ListTable, Modal, PageHeader } from '../components/ui';
+import { LoadedTable } from '../components/loaded-table';
+import { ActiveBadge, DialogButtons, EmptyState, ErrorAlert, Modal, Notice, PageHeader } from '../components/ui';
 import { formatRelative } from '../lib/format';
 import { OBJECT_NAME } from '../lib/names';
 import { useApi } from '../lib/use-api';
@@ -37,43 +38,45 @@ export default function ScenariosPage() {
     <>
       <PageHeader title="Scenarios" breadcrumbs={<Link to={projectPath(key)}>{key}</Link>} subtitle="Triggers start runs; steps build, check and notify; reporters tell how it went" actions={newButton} />
       <ErrorAlert error={error} />
-      {notice ? (
-        <div className="alert success" role="status">
-          {notice}
-        </div>
-      ) : null}
-      <Async state={scenarios} label="Loading scenarios…">
-        {(all) =>
-          all.length === 0 ? (
-            <EmptyCard title="No scenarios yet" actions={newButton}>
-              A scenario automates work: for example, every morning at 06:00 build the flow and run its checks, and mail the team when it fails.
-            </EmptyCard>
-          ) : (
-            <ListTable headers={['Scenario', 'Status', 'Triggers', 'Steps#', 'Reporters', 'Updated', '']}>
-              {all.map((s) => (
-                <tr key={s.id}>
-                  <td>
-                    <Link to={projectPath(key, 'scenarios', s.id)}>
-                      <strong>{s.name || s.id}</strong>
-                    </Link>
-                    <div className="mono small muted">{s.id}</div>
-                  </td>
-                  <td>{s.active === false ? <span className="badge">inactive</span> : <span className="badge ok">active</span>}</td>
-                  <td className="small">{s.triggers.map((t) => t.type).join(', ') || <span className="muted">by hand only</span>}</td>
-                  <td className="num">{s.steps.length}</td>
-                  <td className="small">{s.reporters.map((r) => `${r.channel} (${r.on ?? 'failure'})`).join(', ') || '—'}</td>
-                  <td className="small muted">{formatRelative(s.updatedAt)}</td>
-                  <td className="right">
-                    <button type="button" className="btn small" onClick={() => void runNow(s.id)}>
-                      Run now
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </ListTable>
-          )
+      <Notice text={notice} />
+      <LoadedTable
+        state={scenarios}
+        loading="Loading scenarios…"
+        rowKey={(s) => s.id}
+        empty={
+          <EmptyState title="No scenarios yet" actions={newButton}>
+            A scenario automates work: for example, every morning at 06:00 build the flow and run its checks, and mail the team when it fails.
+          </EmptyState>
         }
-      </Async>
+        columns={[
+          {
+            header: 'Scenario',
+            cell: (s) => (
+              <>
+                <Link to={projectPath(key, 'scenarios', s.id)}>
+                  <strong>{s.name || s.id}</strong>
+                </Link>
+                <div className="mono small muted">{s.id}</div>
+              </>
+            ),
+          },
+          { header: 'Status', cell: (s) => <ActiveBadge active={s.active} /> },
+          { header: 'Triggers', className: 'small', cell: (s) => s.triggers.map((t) => t.type).join(', ') || <span className="muted">by hand only</span> },
+          { header: 'Steps', numeric: true, cell: (s) => s.steps.length },
+          { header: 'Reporters', className: 'small', cell: (s) => s.reporters.map((r) => `${r.channel} (${r.on ?? 'failure'})`).join(', ') || '—' },
+          { header: 'Updated', className: 'small muted', cell: (s) => formatRelative(s.updatedAt) },
+          {
+            header: '',
+            id: 'actions',
+            className: 'right',
+            cell: (s) => (
+              <button type="button" className="btn small" onClick={() => void runNow(s.id)}>
+                Run now
+              </button>
+            ),
+          },
+        ]}
+      />
       <NewScenarioDialog projectKey={key} open={creating} onClose={() => setCreating(false)} />
     </>
   );
@@ -107,14 +110,7 @@ function NewScenarioDialog({ projectKey, open, onClose }: { projectKey: string; 
           Name
           <input value={name} onChange={(e) => setName(e.target.value)} placeholder="Daily refresh" />
         </label>
-        <div className="row" style={{ justifyContent: 'flex-end' }}>
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="btn primary" disabled={!OBJECT_NAME.test(id)}>
-            Create
-          </button>
-        </div>
+        <DialogButtons onCancel={onClose} submit="Create" disabled={!OBJECT_NAME.test(id)} />
       </form>
     </Modal>
   );

@@ -2,7 +2,8 @@ import { useState, type FormEvent } from 'react';
 import { api } from '../api/client';
 import type { User } from '../api/types';
 import { useAuth } from '../auth';
-import { Async, EmptyState, ErrorAlert, ListTable, PageHeader } from '../components/ui';
+import { LoadedTable } from '../components/loaded-table';
+import { EmptyState, ErrorAlert, Notice, PageHeader } from '../components/ui';
 import { formatRelative } from '../lib/format';
 import { useApi } from '../lib/use-api';
 
@@ -32,17 +33,13 @@ export default function UsersPage() {
   return (
     <>
       <PageHeader title="Users" subtitle="Accounts of this Llano server" />
-      <section className="card" aria-label="New user" style={{ marginBottom: 16 }}>
+      <section className="card mb-5" aria-label="New user">
         <div className="card-header">
           <h2>New user</h2>
         </div>
         <form className="card-body stack" onSubmit={submit}>
           <ErrorAlert error={error} title="Not created" />
-          {notice ? (
-            <div className="alert success" role="status">
-              {notice}
-            </div>
-          ) : null}
+          <Notice text={notice} />
           <div className="form-grid">
             <label className="field">
               Username
@@ -61,7 +58,7 @@ export default function UsersPage() {
               <input type="password" autoComplete="new-password" required minLength={8} value={form.password} onChange={(e) => setForm({ ...form, password: e.target.value })} />
             </label>
           </div>
-          <label className="row small" style={{ gap: 6 }}>
+          <label className="row small gap-2">
             <input type="checkbox" checked={form.isAdmin} onChange={(e) => setForm({ ...form, isAdmin: e.target.checked })} /> Global administrator (sees and manages every project)
           </label>
           <div>
@@ -71,23 +68,19 @@ export default function UsersPage() {
           </div>
         </form>
       </section>
-      <Async state={users} label="Loading users…">
-        {(all) => (
-          <ListTable headers={['Username', 'Name', 'Email', 'Role', 'Created']} label="Users">
-            {all.map((u) => (
-              <tr key={u.id}>
-                <td>
-                  <strong>{u.username}</strong>
-                </td>
-                <td>{u.displayName ?? '—'}</td>
-                <td>{u.email ?? '—'}</td>
-                <td>{u.isAdmin ? <span className="badge ext plain">admin</span> : 'user'}</td>
-                <td className="small muted">{formatRelative(u.createdAt)}</td>
-              </tr>
-            ))}
-          </ListTable>
-        )}
-      </Async>
+      <LoadedTable
+        state={users}
+        loading="Loading users…"
+        label="Users"
+        rowKey={(u) => u.id}
+        columns={[
+          { header: 'Username', cell: (u) => <strong>{u.username}</strong> },
+          { header: 'Name', cell: (u) => u.displayName ?? '—' },
+          { header: 'Email', cell: (u) => u.email ?? '—' },
+          { header: 'Role', cell: (u) => (u.isAdmin ? <span className="badge ext plain">admin</span> : 'user') },
+          { header: 'Created', className: 'small muted', cell: (u) => formatRelative(u.createdAt) },
+        ]}
+      />
     </>
   );
 }

@@ -1,0 +1,131 @@
+import { useCallback, useMemo, useRef, useState } from 'react';
+import { Link } from 'react-router-dom';
+import { api, ApiError, projectApi } from '../../api/client';
+import type { Dataset, Job, Recipe } from '../../api/types';
+import { JobProgress } from '../../components/job-progress';
+import { projectPath } from '../../components/layout';
+import { SqlEditor, type SqlEditorHandle, type SqlSchema } from '../../components/sql-editor';
+import { OBJECT_NAME } from '../../lib/names';
+import { InputsPanel } from './inputs-panel';
+import { PreviewTable, type Preview } from './preview-table';
+import { sqlError, SqlErrorAlert } from './sql-error';
+
+export interface Draft {
+  name: string;
+  output: string;
+  inputs: string[];
+  sql: string;
+}
+
+/** The SQL recipe's form: inputs, name and output, the SQL with completion, preview, save and run. */
+export function Editor({ projectKey, isNew, draft, setDraft, datasets, onSaved }: { projectKey: string; isNew: boolean; draft: Draft; setDraft: (d: Draft) => void; datasets: Dataset[]; onSaved: (r: Recipe) => void }) {
+  const editor = useRef<SqlEditorHandle>(null);
+  const [preview, setPreview] = useState<Preview | null>(null);
+  const [previewing, setPreviewing] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [saving, setSaving] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [jobId, setJobId] = useState<string | null>(null);
+  const draftRef = useRef(draft);
+  draftRef.current = draft;
+
+  const candidates = datasets.filter((d) => d.name !== draft.output);
+  const schema: SqlSchema = useMemo(() => Object.fromEntries(datasets.filter((d) => draft.inputs.includes(d.name)).map((d) => [d.name, d.columns ?? []])), [datasets, draft.inputs]);
+  const position = sqlError(error);
+
+  const runPreview = useCallback(async () => {
+    const d = draftRef.current;
+    if (!d.inputs.length) {
+      setError(new ApiError(400, 'bad_request', 'Choose at least one input dataset'));
+      return;
+    }
+    setPreviewing(true);
+    setError(null);
+    setNotice(null);
+    try {
+      setPreview(await api.post<Preview>(projectApi(projectKey, 'recipes', 'preview'), { type: 'sql', inputs: d.inputs, sql: d.sql, limit: 100 }));
+    } catch (e) {
+      setError(e);
+      setPreview(null);
+    } finally {
+      setPreviewing(false);
+    }
+  }, [projectKey]);
+
+  const save = useCallback(
+    async (thenBuild: boolean) => {
+      const d = draftRef.current;
+      setSaving(true);
+      setError(null);
+      setNotice(null);
+      try {
+        const body = { name: d.name, type: 'sql', inputs: d.inputs, output: d.output, sql: d.sql };
+        const saved = isNew ? await api.post<Recipe>(projectApi(projectKey, 'recipes'), body) : await api.put<Recipe>(projectApi(projectKey, 'recipes', d.name), body);
+        setNotice(`Saved revision ${saved.revision}.`);
+        if (thenBuild) {
+          const { jobId: id } = await api.post<{ jobId: string }>(projectApi(projectKey, 'builds'), { targets: [d.output], mode: 'only' });
+          setJobId(id);
+        }
+        onSaved(saved);
+      } catch (e) {
+        // A save error in the SQL has no position; the preview endpoint finds it.
+        setError(e);
+        if (e instanceof ApiError && e.status === 400 && d.inputs.length) {
+          api.post(projectApi(projectKey, 'recipes', 'preview'), { type: 'sql', inputs: d.inputs, sql: d.sql, limit: 1 }).catch((pe) => {
+            if (sqlError(pe)) setError(pe);
+          });
+        }
+      } finally {
+        setSaving(false);
+      }
+    },
+    [isNew, projectKey, onSaved],
+  );
+
+  const nameOk = OBJECT_NAME.test(draft.name) && OBJECT_NAME.test(draft.output);
+
+  return (
+    <div className="editor-layout">
+      <InputsPanel candidates={candidates} inputs={draft.inputs} onInputsChange={(inputs) => setDraft({ ...draft, inputs })} onInsert={(name) => editor.current?.insert(name)} />
+      <div className="stack min-w-0">
+        <div className="row">
+          <label className="field">
+            Recipe name
+            <input value={draft.name} disabled={!isNew} onChange={(e) => setDraft({ ...draft, name: e.target.value })} aria-invalid={draft.name !== '' && !OBJECT_NAME.test(draft.name)} />
+          </label>
+          <label className="field">
+            Output dataset
+            <input value={draft.output} onChange={(e) => setDraft({ ...draft, output: e.target.value })} aria-invalid={draft.output !== '' && !OBJECT_NAME.test(draft.output)} />
+          </label>
+          <div className="grow" />
+          <button type="button" className="btn" onClick={() => void runPreview()} disabled={previewing} title="Ctrl+Enter">
+            {previewing ? 'Running…' : 'Preview'}
+          </button>
+          <button type="button" className="btn" onClick={() => void save(false)} disabled={saving || !nameOk} title="Ctrl+S">
+            Save
+          </button>
+          <button type="button" className="btn primary" onClick={() => void save(true)} disabled={saving || !nameOk}>
+            Save and run
+          </button>
+        </div>
+        <SqlEditor ref={editor} label="SQL query" value={draft.sql} onChange={(sql) => setDraft({ ...draftRef.current, sql })} schema={schema} error={position} onRun={() => void runPreview()} onSave={() => void save(false)} />
+        <div className="small muted">Ctrl+Space completes dataset and column names · Ctrl+Enter previews the first 100 rows · Ctrl+S saves</div>
+        <SqlErrorAlert error={error} position={position} onGoTo={(p) => editor.current?.focusAt(p.line, p.column)} />
+        {notice ? (
+          <div className="alert success" role="status">
+            {notice}{' '}
+            {!isNew ? <Link to={projectPath(projectKey, 'datasets', draft.output)}>Open {draft.output}</Link> : null}
+          </div>
+        ) : null}
+        {jobId ? (
+          <div className="card">
+            <div className="card-body">
+              <JobProgress projectKey={projectKey} jobId={jobId} onEnd={(j: Job) => j.status === 'succeeded' && setNotice(`Built ${draft.output}.`)} />
+            </div>
+          </div>
+        ) : null}
+        {preview ? <PreviewTable preview={preview} /> : null}
+      </div>
+    </div>
+  );
+}

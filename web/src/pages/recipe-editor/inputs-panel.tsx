@@ -1,0 +1,38 @@
+import type { Dataset } from '../../api/types';
+
+/** The datasets a recipe may read: ticked ones are its inputs; a column name is inserted into the SQL with a click. */
+export function InputsPanel({ candidates, inputs, onInputsChange, onInsert }: { candidates: Dataset[]; inputs: string[]; onInputsChange: (inputs: string[]) => void; onInsert: (column: string) => void }) {
+  return (
+    <aside className="card" aria-label="Inputs">
+      <div className="card-header">
+        <h3>Inputs</h3>
+      </div>
+      <div className="card-body schema-tree">
+        {candidates.length === 0 ? <div className="muted">No dataset to read yet.</div> : null}
+        {candidates.map((d) => {
+          const checked = inputs.includes(d.name);
+          return (
+            <details key={d.name} open={checked}>
+              <summary>
+                <label onClick={(e) => e.stopPropagation()}>
+                  <input type="checkbox" checked={checked} onChange={() => onInputsChange(checked ? inputs.filter((i) => i !== d.name) : [...inputs, d.name])} /> {d.name}
+                </label>
+              </summary>
+              <ul>
+                {(d.columns ?? []).map((c) => (
+                  <li key={c.name}>
+                    <button type="button" className="btn ghost small" onClick={() => onInsert(c.name)} title="Insert into the SQL">
+                      {c.name}
+                    </button>
+                    <span className="t">{c.type}</span>
+                  </li>
+                ))}
+                {!d.columns ? <li className="muted">not built yet</li> : null}
+              </ul>
+            </details>
+          );
+        })}
+      </div>
+    </aside>
+  );
+}

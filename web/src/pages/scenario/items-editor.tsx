@@ -1,0 +1,67 @@
+import { useState } from 'react';
+import type { ScenarioTypeInfo } from '../../api/types';
+import { SchemaForm, type Suggestions } from '../../components/schema-form';
+import { TypeExamples } from '../../components/type-examples';
+
+export type Item = Record<string, unknown>;
+
+/** A list of triggers, steps or reporters: each with its type and a form from that type's schema. */
+export function ItemsEditor({ title, what, keyField, types, items, onChange, suggestions, empty }: { title: string; what: string; keyField: 'type' | 'channel'; types: ScenarioTypeInfo[]; items: Item[]; onChange: (items: Item[]) => void; suggestions: Suggestions; empty: string }) {
+  const [adding, setAdding] = useState(types[0]?.[keyField] ?? '');
+  const typeOf = (item: Item) => types.find((t) => t[keyField] === item[keyField]);
+  const move = (i: number, d: number) => {
+    const next = [...items];
+    [next[i], next[i + d]] = [next[i + d], next[i]];
+    onChange(next);
+  };
+  return (
+    <section className="card" aria-label={title}>
+      <div className="card-header">
+        <h2>{title}</h2>
+        <select aria-label={`New ${what} type`} value={adding} onChange={(e) => setAdding(e.target.value)}>
+          {types.map((t) => (
+            <option key={t[keyField]} value={t[keyField]}>
+              {t.label}
+            </option>
+          ))}
+        </select>
+        <button type="button" className="btn small" onClick={() => onChange([...items, { [keyField]: adding }])}>
+          Add {what}
+        </button>
+      </div>
+      <div className="card-body">
+        <TypeExamples what={what} types={types} onAdd={(params) => onChange([...items, params])} />
+        {items.length === 0 ? <div className="muted small">{empty}</div> : null}
+        {items.map((item, i) => {
+          const type = typeOf(item);
+          return (
+            <div className="list-item" key={i} aria-label={`${what} ${i + 1}`} role="group">
+              <div className="list-item-head">
+                <span className="badge plain">{i + 1}</span>
+                <span className="grow">{type?.label ?? String(item[keyField])}</span>
+                {what === 'step' ? (
+                  <>
+                    <button type="button" className="btn ghost small" disabled={i === 0} onClick={() => move(i, -1)} aria-label={`Move ${what} ${i + 1} up`}>
+                      ↑
+                    </button>
+                    <button type="button" className="btn ghost small" disabled={i === items.length - 1} onClick={() => move(i, 1)} aria-label={`Move ${what} ${i + 1} down`}>
+                      ↓
+                    </button>
+                  </>
+                ) : null}
+                <button type="button" className="btn danger small" onClick={() => onChange(items.filter((_, j) => j !== i))} aria-label={`Remove ${what} ${i + 1}`}>
+                  Remove
+                </button>
+              </div>
+              {type ? (
+                <SchemaForm schema={type.schema} value={item} suggestions={suggestions} onChange={(v) => onChange(items.map((x, j) => (j === i ? { ...v, [keyField]: item[keyField] } : x)))} />
+              ) : (
+                <div className="alert error">Unknown {what} type {String(item[keyField])}</div>
+              )}
+            </div>
+          );
+        })}
+      </div>
+    </section>
+  );
+}

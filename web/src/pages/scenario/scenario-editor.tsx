@@ -1,0 +1,79 @@
+import { useEffect, useMemo, useState } from 'react';
+import { api, projectApi } from '../../api/client';
+import type { Dataset, Scenario, ScenarioTypes } from '../../api/types';
+import { SchemaForm, type FormValue, type Suggestions } from '../../components/schema-form';
+import { ErrorAlert, Loading, Notice } from '../../components/ui';
+import { useApi } from '../../lib/use-api';
+import { useWarnBeforeUnload } from '../../lib/use-warn-before-unload';
+import { ItemsEditor } from './items-editor';
+
+/** The scenario's settings: general fields, then its triggers, steps and reporters, saved together. */
+export function ScenarioEditor({ projectKey, scenario, onSaved }: { projectKey: string; scenario: Scenario; onSaved: (s: Scenario) => void }) {
+  const types = useApi<ScenarioTypes>('/api/scenario-types');
+  const datasets = useApi<Dataset[]>(projectApi(projectKey, 'datasets'));
+  const scenarios = useApi<Scenario[]>(projectApi(projectKey, 'scenarios'));
+  const [draft, setDraft] = useState<Scenario>(scenario);
+  const [error, setError] = useState<unknown>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+  useEffect(() => setDraft(scenario), [scenario]);
+  const dirty = JSON.stringify(draft) !== JSON.stringify(scenario);
+  useWarnBeforeUnload(dirty);
+
+  const suggestions: Suggestions = useMemo(() => {
+    const names = (datasets.data ?? []).map((d) => d.name);
+    return { targets: names, datasets: names, scenario: (scenarios.data ?? []).map((s) => s.id).filter((s) => s !== scenario.id) };
+  }, [datasets.data, scenarios.data, scenario.id]);
+
+  if (types.error) return <ErrorAlert error={types.error} onRetry={types.reload} />;
+  if (!types.data) return <Loading label="Loading trigger, step and reporter types…" />;
+  const t = types.data;
+
+  const save = async () => {
+    setSaving(true);
+    setError(null);
+    setNotice(null);
+    try {
+      const saved = await api.put<Scenario>(projectApi(projectKey, 'scenarios', scenario.id), draft);
+      setNotice(`Saved revision ${saved.revision}.`);
+      onSaved(saved);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setSaving(false);
+    }
+  };
+  return (
+    <div className="stack">
+      {dirty ? (
+        <div className="alert info row">
+          <span className="grow">Unsaved changes</span>
+          <button type="button" className="btn primary small" onClick={() => void save()} disabled={saving}>
+            Save now
+          </button>
+        </div>
+      ) : null}
+      <section className="card" aria-label="General">
+        <div className="card-header">
+          <h2>General</h2>
+        </div>
+        <div className="card-body">
+          <SchemaForm schema={t.scenario} value={draft as unknown as FormValue} hidden={['id', 'triggers', 'steps', 'reporters']} onChange={(v) => setDraft({ ...(v as unknown as Scenario), id: scenario.id, triggers: draft.triggers, steps: draft.steps, reporters: draft.reporters })} />
+        </div>
+      </section>
+      <ItemsEditor title="Triggers" what="trigger" keyField="type" types={t.triggers} items={draft.triggers} suggestions={suggestions} onChange={(triggers) => setDraft({ ...draft, triggers: triggers as Scenario['triggers'] })} empty="No trigger: the scenario runs only when started by hand." />
+      <ItemsEditor title="Steps" what="step" keyField="type" types={t.steps} items={draft.steps} suggestions={suggestions} onChange={(steps) => setDraft({ ...draft, steps: steps as Scenario['steps'] })} empty="No step yet: add a build, checks, SQL or a report." />
+      <ItemsEditor title="Reporters" what="reporter" keyField="channel" types={t.reporters} items={draft.reporters} suggestions={suggestions} onChange={(reporters) => setDraft({ ...draft, reporters: reporters as Scenario['reporters'] })} empty="No reporter: nobody is told about runs." />
+      <ErrorAlert error={error} title="Not saved" />
+      <Notice text={notice} />
+      <div className="row">
+        <button type="button" className="btn primary" onClick={() => void save()} disabled={saving || !dirty}>
+          {saving ? 'Saving…' : 'Save scenario'}
+        </button>
+        <button type="button" className="btn" onClick={() => setDraft(scenario)} disabled={!dirty}>
+          Discard changes
+        </button>
+      </div>
+    </div>
+  );
+}
