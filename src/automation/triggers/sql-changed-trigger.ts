@@ -1,19 +1,19 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { badRequest } from '../../common/errors.js';
-import { getConnection, postgresInfo } from '../../datasets/connections.js';
-import { withPostgresClient } from '../../engine/postgres-connection.js';
+import { requireCapability } from '../../connectors/registry.js';
+import { getConnection } from '../../datasets/connections.js';
 import type { TriggerType } from '../types.js';
 import { pollSeconds, triggerParams } from './common.js';
 
 const params = triggerParams('sql-changed', {
-  connection: z.string().min(1).describe('A PostgreSQL connection of the project'),
+  connection: z.string().min(1).describe('A connection of the project that runs SQL (PostgreSQL, SQLite)'),
   query: z.string().min(1).max(100_000).describe('A query whose result is watched, e.g. SELECT max(updated_at) FROM t'),
   everySeconds: pollSeconds,
 });
 type SqlParams = z.infer<typeof params>;
 
-/** Polls a query on a PostgreSQL connection; a different result fires. */
+/** Polls a query on a connection whose type runs SQL; a different result fires. */
 export const sqlChangedTrigger: TriggerType<SqlParams> = {
   type: 'sql-changed',
   label: 'SQL result changed',
@@ -22,14 +22,14 @@ export const sqlChangedTrigger: TriggerType<SqlParams> = {
   async validate(ctx, p) {
     const conn = await getConnection(ctx.ws, ctx.projectKey, p.connection).catch(() => null);
     if (!conn) throw badRequest(`connection ${p.connection} does not exist in project ${ctx.projectKey}`);
-    if (conn.type !== 'postgres') throw badRequest(`connection ${p.connection} is not a PostgreSQL connection`);
+    requireCapability(conn, 'runSql');
   },
   describe: (p) => `result of a query on ${p.connection} changed`,
   pollEvery: (p) => p.everySeconds * 1000,
   async poll(ctx, p) {
     const conn = await getConnection(ctx.ws, ctx.projectKey, p.connection);
-    if (conn.type !== 'postgres') throw badRequest(`connection ${p.connection} is not a PostgreSQL connection`);
-    const result = await withPostgresClient(postgresInfo(conn), (client) => client.query({ text: p.query, rowMode: 'array' }));
+    const { can: runSql, settings } = requireCapability(conn, 'runSql');
+    const result = await runSql(settings, p.query, { signal: ctx.signal });
     // Results are compared by hash: the state row stays small whatever the query returns.
     return createHash('sha256').update(JSON.stringify(result.rows)).digest('hex');
   },
