@@ -121,7 +121,8 @@ export async function resolveSource(ws: Workspace, projectKey: string, name: str
     }
     case 'database':
     case 'postgres': {
-      const { connection, ...where } = tableStorage(def.storage)!;
+      const { connection, table, query } = tableStorage(def.storage)!;
+      const where = table ? { table } : { query };
       const conn = await getConnection(ws, projectKey, connection);
       const { can: tables, settings } = requireCapability(conn, 'tables');
       const source = tables.source(settings, where);
