@@ -7,7 +7,7 @@ import type { TableSource } from '../engine/table-source.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { getConnection } from './connections.js';
 import { exportSystemTable } from './system-tables.js';
-import { DatasetDefinitionSchema, tableStorage, type DatasetDefinition, type DatasetInfo } from './definitions.js';
+import { DatasetDefinitionSchema, type DatasetDefinition, type DatasetInfo } from './definitions.js';
 import { currentVersion, currentVersions, dropVersions, type CommittedVersion } from './versions.js';
 
 export const DATASET_KIND = 'dataset';
@@ -119,18 +119,18 @@ export async function resolveSource(ws: Workspace, projectKey: string, name: str
       const st = statSync(abs);
       return { source: { kind: 'file', path: abs, format: def.storage.format, csv: def.storage.csv }, definition: def, version, versionToken: `file:${st.size}:${st.mtimeMs}` };
     }
-    case 'database':
-    case 'postgres': {
-      const { connection, table, query } = tableStorage(def.storage)!;
+    case 'system': {
+      const exported = await exportSystemTable(ws, projectKey, def.storage.table);
+      return { source: { kind: 'parquet', paths: [exported.path] }, definition: def, version, versionToken: `system:${exported.token}` };
+    }
+    default: {
+      // A table or a query of a connection.
+      const { connection, table, query } = def.storage;
       const where = table ? { table } : { query };
       const conn = await getConnection(ws, projectKey, connection);
       const { can: tables, settings } = requireCapability(conn, 'tables');
       const source = tables.source(settings, where);
       return { source, definition: def, version, versionToken: version?.id ?? tables.versionToken?.(settings, where) ?? conn.type };
-    }
-    case 'system': {
-      const exported = await exportSystemTable(ws, projectKey, def.storage.table);
-      return { source: { kind: 'parquet', paths: [exported.path] }, definition: def, version, versionToken: `system:${exported.token}` };
     }
   }
 }

@@ -14,6 +14,9 @@ export type { ColumnSchema, DatasetStatus, DatasetVersion, Lineage, ListedVersio
  * stored definitions. `system`: a catalog table of the project (scenario runs, step runs,
  * check results), read-only.
  */
+/** Storage types of a table or query of a connection: `postgres` is the older spelling of `database`. */
+const TABLE_STORAGE = ['database', 'postgres'] as const;
+
 function databaseStorage<T extends string>(type: T) {
   return z
     .object({
@@ -37,15 +40,15 @@ export const StorageSchema = z.discriminatedUnion('type', [
       csv: csvOptionsSchema.optional(),
     })
     .strict(),
-  databaseStorage('database'),
-  databaseStorage('postgres'),
+  databaseStorage(TABLE_STORAGE[0]),
+  databaseStorage(TABLE_STORAGE[1]),
   z.object({ type: z.literal('system'), table: z.enum(SYSTEM_TABLES) }).strict(),
 ]);
 export type Storage = z.infer<typeof StorageSchema>;
 
 /** The table or query of a dataset kept in a database connection; null for other storage. */
 export function tableStorage(storage: Storage): { connection: string; table?: TableRef; query?: string } | null {
-  return storage.type === 'database' || storage.type === 'postgres' ? storage : null;
+  return (TABLE_STORAGE as readonly string[]).includes(storage.type) ? (storage as Extract<Storage, { type: (typeof TABLE_STORAGE)[number] }>) : null;
 }
 
 export const DatasetDefinitionSchema = z

@@ -11,6 +11,7 @@ const P = '/api/projects/{key}';
 const Revert = z.object({ revision: z.number().int().min(1) });
 const [firstType, ...otherTypes] = connectionTypes().map((t) => t.type);
 const ConnectionBody = z.object({ name: z.string(), type: z.enum([firstType, ...otherTypes]) }).passthrough();
+const adminOnlyTypes = connectionTypes().filter((t) => t.adminOnly).map((t) => t.type).join(', ');
 
 export function catalogObjectRoutes(app: FastifyInstance, ws: Workspace): void {
   route(app, { method: 'GET', url: `${P}/history/{kind}/{name}`, summary: 'Revisions of an object, newest first (kind: dataset, recipe, connection, …)', tag: 'history' }, async ({ principal, params }) =>
@@ -20,7 +21,7 @@ export function catalogObjectRoutes(app: FastifyInstance, ws: Workspace): void {
     revertObject(ws, principal, params.key, params.kind, params.name, body.revision),
   );
   route(app, { method: 'GET', url: `${P}/connections`, summary: 'Connections (secrets redacted)', tag: 'connections' }, async ({ principal, params }) => listConnections(ws, principal, params.key));
-  route(app, { method: 'POST', url: `${P}/connections`, summary: 'Create or replace a connection (project admin; filesystem: global admin)', tag: 'connections', body: ConnectionBody }, async ({ principal, params, body, reply }) => {
+  route(app, { method: 'POST', url: `${P}/connections`, summary: `Create or replace a connection (project admin; ${adminOnlyTypes}: global admin)`, tag: 'connections', body: ConnectionBody }, async ({ principal, params, body, reply }) => {
     const c = await saveConnection(ws, principal, params.key, body);
     void reply.code(201);
     return c;
