@@ -53,7 +53,7 @@ export const postgresConnection = defineConnectionType<PostgresConnectionInfo>({
   secrets: ['password'],
   secretUrls: ['url'],
   async test(info) {
-    const version = await withClient(info, async (client) => (await client.query<{ v: string }>('SHOW server_version')).rows[0].v);
+    const version = await withClient(info, async (client) => (await client.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0].v);
     return `PostgreSQL ${version} at ${describeConnection(info)}`;
   },
   async runSql(info, sql, { signal }) {
