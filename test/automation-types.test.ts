@@ -63,7 +63,7 @@ describe('scenario types: file-changed and sql-changed triggers, sql and report 
     writeFileSync(file, 'antenna DA41 online\n');
     const bad = await save({ id: 'outside', triggers: [{ type: 'file-changed', connection: 'ops_db', path: 'x' }], steps: [{ type: 'noop' }] });
     expect(bad.status).toBe(400);
-    expect(bad.body.error.message).toMatch(/triggers\[0\] \(file-changed\): connection ops_db is not a filesystem connection/);
+    expect(bad.body.error.message).toMatch(/triggers\[0\] \(file-changed\): connection ops_db \(postgres\) cannot read files/);
     await create({ id: 'on_file', triggers: [{ type: 'file-changed', connection: 'files', path: 'feed/status.txt', everySeconds: 60 }], steps: [{ type: 'noop' }] });
 
     await tickAfter(0); // the first poll records the checksum
@@ -92,7 +92,7 @@ describe('scenario types: file-changed and sql-changed triggers, sql and report 
   it('sql-changed: a changed query result fires once; the same result does not', async () => {
     const bad = await save({ id: 'wrong_conn', triggers: [{ type: 'sql-changed', connection: 'files', query: 'SELECT 1' }], steps: [{ type: 'noop' }] });
     expect(bad.status).toBe(400);
-    expect(bad.body.error.message).toMatch(/triggers\[0\] \(sql-changed\): connection files is not a PostgreSQL connection/);
+    expect(bad.body.error.message).toMatch(/triggers\[0\] \(sql-changed\): connection files \(filesystem\) cannot run SQL statements/);
     const query = 'SELECT count(*), max(id) FROM observations';
     await create({ id: 'on_rows', triggers: [{ type: 'sql-changed', connection: 'ops_db', query, everySeconds: 120 }], steps: [{ type: 'noop' }] });
 

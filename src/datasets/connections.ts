@@ -1,54 +1,65 @@
-import { existsSync, statSync } from 'node:fs';
-import path from 'node:path';
 import { z } from 'zod';
 import type { Principal } from '../catalog/access.js';
-import { badRequest, forbidden } from '../common/errors.js';
+import { badRequest, forbidden, notFound } from '../common/errors.js';
 import { assertObjectName } from '../common/names.js';
-import { postgresConnectionInfoSchema, type PostgresConnectionInfo } from '../engine/postgres-connection.js';
+import type { Settings } from '../connectors/connector.js';
+import { connectionType, settingsOf, type StoredConnection } from '../connectors/registry.js';
 import type { Workspace } from '../workspace/workspace.js';
 
+export { resolveInRoot } from '../connectors/filesystem/filesystem.js';
+
 /**
- * Connection types. A `filesystem` connection exposes one folder (and nothing outside it);
- * a `postgres` connection one database.
+ * A connection: a name, a type from the connection-type registry (src/connectors) and the
+ * settings that type defines, side by side (`{"name":"ops","type":"postgres","url":"…"}`).
  */
-export const ConnectionSchema = z.discriminatedUnion('type', [
-  z.object({ name: z.string(), type: z.literal('filesystem'), description: z.string().optional(), root: z.string().min(1) }).strict(),
-  z.object({ name: z.string(), type: z.literal('postgres'), description: z.string().optional() }).merge(postgresConnectionInfoSchema).strict(),
-]);
-export type Connection = z.infer<typeof ConnectionSchema>;
-export type PostgresConnection = Extract<Connection, { type: 'postgres' }>;
+export const ConnectionSchema = z.object({ name: z.string(), type: z.string().min(1), description: z.string().optional() }).passthrough();
+export type Connection = StoredConnection & Settings;
 
 const KIND = 'connection';
 const SECRET = '********';
+const URL_PASSWORD = /(\/\/[^:/@]+:)([^@]*)@/;
 
-/** What the API returns: the password is never sent back. */
+/** What the API returns: the type's secret settings (and passwords inside its URLs) are never sent back. */
 export function redactConnection(c: Connection): Connection {
-  if (c.type !== 'postgres') return c;
-  const out = { ...c };
-  if (out.password !== undefined) out.password = SECRET;
-  if (out.url) out.url = out.url.replace(/(\/\/[^:/@]+:)[^@]*@/, `$1${SECRET}@`);
+  const type = connectionType(c.type);
+  const out: Connection = { ...c };
+  for (const key of type.secrets ?? []) if (out[key] !== undefined) out[key] = SECRET;
+  for (const key of type.secretUrls ?? []) if (typeof out[key] === 'string') out[key] = (out[key] as string).replace(URL_PASSWORD, `$1${SECRET}@`);
   return out;
 }
 
-export function postgresInfo(c: PostgresConnection): PostgresConnectionInfo {
-  const { name: _n, type: _t, description: _d, ...info } = c;
-  return info;
+/** Saving a redacted connection back keeps the stored secrets. */
+function keepStoredSecrets(c: Connection, stored: Connection | undefined): void {
+  if (!stored || stored.type !== c.type) return;
+  const type = connectionType(c.type);
+  for (const key of type.secrets ?? []) if (c[key] === SECRET) c[key] = stored[key];
+  for (const key of type.secretUrls ?? []) {
+    const given = typeof c[key] === 'string' ? URL_PASSWORD.exec(c[key] as string) : null;
+    const kept = typeof stored[key] === 'string' ? URL_PASSWORD.exec(stored[key] as string) : null;
+    if (given?.[2] === SECRET && kept) c[key] = (c[key] as string).replace(URL_PASSWORD, `$1${kept[2]}@`);
+  }
+}
+
+/** A stored connection's settings checked against its type's schema (a 400 naming the field). */
+export function parseConnection(input: unknown): Connection {
+  const head = ConnectionSchema.safeParse(input);
+  if (!head.success) throw badRequest(`Invalid connection: ${head.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  const type = connectionType(head.data.type);
+  const settings = type.settings.safeParse(settingsOf(head.data));
+  if (!settings.success) throw badRequest(`Invalid ${type.type} connection: ${settings.error.issues.map((i) => `${i.path.join('.') || 'settings'}: ${i.message}`).join('; ')}`);
+  const { name, description } = head.data;
+  return { name, type: type.type, ...(description !== undefined ? { description } : {}), ...settings.data };
 }
 
 export async function saveConnection(ws: Workspace, principal: Principal, projectKey: string, input: unknown): Promise<Connection> {
   await ws.catalog.projects.authorize(principal, projectKey, 'admin');
-  const parsed = ConnectionSchema.safeParse(input);
-  if (!parsed.success) throw badRequest(`Invalid connection: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  const c = parsed.data;
+  const c = parseConnection(input);
   assertObjectName(c.name, 'connection name');
-  if (c.type === 'filesystem') {
-    // Reading folders of the server is a server-wide privilege.
-    if (!principal.isAdmin) throw forbidden('Only a global admin may create filesystem connections');
-    if (!path.isAbsolute(c.root) || !existsSync(c.root) || !statSync(c.root).isDirectory()) throw badRequest(`Connection root ${c.root} is not an existing absolute folder`);
-  }
+  const type = connectionType(c.type);
+  if (type.adminOnly && !principal.isAdmin) throw forbidden(`Only a global admin may create ${type.type} connections`);
   const existing = await ws.catalog.objects.get<Connection>(projectKey, KIND, c.name);
-  // Saving a redacted connection back keeps the stored secret.
-  if (c.type === 'postgres' && existing?.body.type === 'postgres' && c.password === SECRET) c.password = existing.body.password;
+  keepStoredSecrets(c, existing?.body);
+  type.check?.(settingsOf(c));
   await ws.catalog.objects.put(projectKey, KIND, c.name, c, principal.username);
   return redactConnection(c);
 }
@@ -62,10 +73,29 @@ export async function listConnections(ws: Workspace, principal: Principal, proje
   return (await ws.catalog.objects.list<Connection>(projectKey, KIND)).map((o) => redactConnection(o.body));
 }
 
-/** Resolves a path inside a filesystem connection, refusing anything that escapes its root. */
-export function resolveInRoot(root: string, relative: string): string {
-  const abs = path.resolve(root, relative);
-  const rootAbs = path.resolve(root);
-  if (abs !== rootAbs && !abs.startsWith(rootAbs + path.sep)) throw badRequest(`Path ${relative} is outside the connection's folder`);
-  return abs;
+export interface ConnectionTestResult {
+  name: string;
+  type: string;
+  ok: boolean;
+  /** What the connection reached ("PostgreSQL 16.4 at postgres://…") or why it failed. */
+  message: string;
+  durationMs: number;
+}
+
+/**
+ * Tests a connection (project writer): its type reaches what it points at. A failure to reach
+ * it is an answer (`ok: false` and the reason), not an error; an unknown connection is a 404.
+ */
+export async function testConnection(ws: Workspace, principal: Principal, projectKey: string, name: string): Promise<ConnectionTestResult> {
+  await ws.catalog.projects.authorize(principal, projectKey, 'writer');
+  const stored = await ws.catalog.objects.get<Connection>(projectKey, KIND, name);
+  if (!stored) throw notFound(`Connection ${name} not found in project ${projectKey}`);
+  const c = stored.body;
+  const started = Date.now();
+  try {
+    const message = await connectionType(c.type).test(settingsOf(c), ws.duck);
+    return { name, type: c.type, ok: true, message, durationMs: Date.now() - started };
+  } catch (error) {
+    return { name, type: c.type, ok: false, message: error instanceof Error ? error.message : String(error), durationMs: Date.now() - started };
+  }
 }

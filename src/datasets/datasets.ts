@@ -2,9 +2,10 @@ import { existsSync, statSync } from 'node:fs';
 import type { Principal } from '../catalog/access.js';
 import { badRequest, conflict, notFound } from '../common/errors.js';
 import { assertObjectName } from '../common/names.js';
+import { requireCapability } from '../connectors/registry.js';
 import type { TableSource } from '../engine/table-source.js';
 import type { Workspace } from '../workspace/workspace.js';
-import { getConnection, postgresInfo, resolveInRoot } from './connections.js';
+import { getConnection } from './connections.js';
 import { exportSystemTable } from './system-tables.js';
 import { DatasetDefinitionSchema, type DatasetDefinition, type DatasetInfo } from './definitions.js';
 import { currentVersion, currentVersions, dropVersions, type CommittedVersion } from './versions.js';
@@ -49,14 +50,16 @@ export async function saveDataset(ws: Workspace, principal: Principal, projectKe
   await ws.catalog.projects.authorize(principal, projectKey, 'writer');
   const def = parseDatasetDefinition(input);
   if (def.storage.type !== 'managed' && def.storage.type !== 'system') {
-    const conn = await getConnection(ws, projectKey, def.storage.connection).catch(() => {
-      throw badRequest(`Connection ${def.storage.type === 'managed' || def.storage.type === 'system' ? '' : def.storage.connection} does not exist in project ${projectKey}`);
+    const name = def.storage.connection;
+    const conn = await getConnection(ws, projectKey, name).catch(() => {
+      throw badRequest(`Connection ${name} does not exist in project ${projectKey}`);
     });
-    if (def.storage.type === 'file' && conn.type !== 'filesystem') throw badRequest(`Connection ${conn.name} is not a filesystem connection`);
-    if (def.storage.type === 'postgres' && conn.type !== 'postgres') throw badRequest(`Connection ${conn.name} is not a PostgreSQL connection`);
-    if (def.storage.type === 'file' && conn.type === 'filesystem') {
-      const abs = resolveInRoot(conn.root, def.storage.path);
+    if (def.storage.type === 'file') {
+      const { can: files, settings } = requireCapability(conn, 'files');
+      const abs = files.resolve(settings, def.storage.path);
       if (!existsSync(abs)) throw badRequest(`File ${def.storage.path} does not exist under connection ${conn.name}`);
+    } else {
+      requireCapability(conn, 'tables');
     }
   }
   const stored = await ws.catalog.objects.put(projectKey, DATASET_KIND, def.name, def, principal.username, options);
@@ -94,8 +97,9 @@ export async function deleteDataset(ws: Workspace, principal: Principal, project
 
 /**
  * Where a dataset's rows are, for the engine. `versionToken` identifies the data for
- * staleness: the version id for managed data, size+mtime for files; PostgreSQL tables
- * read in place have no cheap token, so they count as unchanged unless a build is forced.
+ * staleness: the version id for managed data, size+mtime for files, what the connection type
+ * says for its tables; PostgreSQL tables read in place have no cheap token, so they count as
+ * unchanged unless a build is forced.
  */
 export async function resolveSource(ws: Workspace, projectKey: string, name: string): Promise<{ source: TableSource; definition: DatasetDefinition; version: CommittedVersion | null; versionToken: string | null }> {
   const o = await ws.catalog.objects.get<DatasetDefinition>(projectKey, DATASET_KIND, name);
@@ -109,23 +113,24 @@ export async function resolveSource(ws: Workspace, projectKey: string, name: str
     }
     case 'file': {
       const conn = await getConnection(ws, projectKey, def.storage.connection);
-      if (conn.type !== 'filesystem') throw badRequest(`Connection ${conn.name} is not a filesystem connection`);
-      const abs = resolveInRoot(conn.root, def.storage.path);
+      const { can: files, settings } = requireCapability(conn, 'files');
+      const abs = files.resolve(settings, def.storage.path);
       if (!existsSync(abs)) throw notFound(`File ${def.storage.path} of dataset ${name} no longer exists`);
       const st = statSync(abs);
       return { source: { kind: 'file', path: abs, format: def.storage.format, csv: def.storage.csv }, definition: def, version, versionToken: `file:${st.size}:${st.mtimeMs}` };
     }
-    case 'postgres': {
-      const conn = await getConnection(ws, projectKey, def.storage.connection);
-      if (conn.type !== 'postgres') throw badRequest(`Connection ${conn.name} is not a PostgreSQL connection`);
-      const source: TableSource = def.storage.table
-        ? { kind: 'postgres', connection: postgresInfo(conn), table: def.storage.table }
-        : { kind: 'postgres', connection: postgresInfo(conn), query: def.storage.query! };
-      return { source, definition: def, version, versionToken: version?.id ?? 'postgres' };
-    }
     case 'system': {
       const exported = await exportSystemTable(ws, projectKey, def.storage.table);
       return { source: { kind: 'parquet', paths: [exported.path] }, definition: def, version, versionToken: `system:${exported.token}` };
+    }
+    default: {
+      // A table or a query of a connection.
+      const { connection, table, query } = def.storage;
+      const where = table ? { table } : { query };
+      const conn = await getConnection(ws, projectKey, connection);
+      const { can: tables, settings } = requireCapability(conn, 'tables');
+      const source = tables.source(settings, where);
+      return { source, definition: def, version, versionToken: version?.id ?? tables.versionToken?.(settings, where) ?? conn.type };
     }
   }
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { csvOptionsSchema, postgresTableRefSchema } from '../engine/table-source.js';
+import { csvOptionsSchema, tableRefSchema, type TableRef } from '../engine/table-source.js';
 import type { DatasetStatus } from './dataset-types.js';
 import { SYSTEM_TABLES } from './system-tables.js';
 
@@ -8,10 +8,27 @@ export type { ColumnSchema, DatasetStatus, DatasetVersion, Lineage, ListedVersio
 /**
  * Where a dataset's data lives. `managed`: Parquet files Llano writes under the workspace
  * (by imports and builds). `file`: a file under a filesystem connection, read in place.
- * `postgres`: a table or query on a PostgreSQL connection, read in place (and written in
- * place when it is a recipe's output on the same connection as its inputs: pushdown).
- * `system`: a catalog table of the project (scenario runs, step runs, check results), read-only.
+ * `database`: a table or query of a database connection (PostgreSQL, SQLite…), read in place (and
+ * written in place when it is a recipe's output on the same connection as its inputs and the
+ * connection type can: pushdown). `postgres` is the older spelling of `database`, kept for
+ * stored definitions. `system`: a catalog table of the project (scenario runs, step runs,
+ * check results), read-only.
  */
+/** Storage types of a table or query of a connection: `postgres` is the older spelling of `database`. */
+const TABLE_STORAGE = ['database', 'postgres'] as const;
+
+function databaseStorage<T extends string>(type: T) {
+  return z
+    .object({
+      type: z.literal(type),
+      connection: z.string(),
+      table: tableRefSchema.optional(),
+      query: z.string().min(1).optional(),
+    })
+    .strict()
+    .refine((s) => (s.table === undefined) !== (s.query === undefined), { message: 'give exactly one of table and query' });
+}
+
 export const StorageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('managed') }).strict(),
   z
@@ -23,18 +40,16 @@ export const StorageSchema = z.discriminatedUnion('type', [
       csv: csvOptionsSchema.optional(),
     })
     .strict(),
-  z
-    .object({
-      type: z.literal('postgres'),
-      connection: z.string(),
-      table: postgresTableRefSchema.optional(),
-      query: z.string().min(1).optional(),
-    })
-    .strict()
-    .refine((s) => (s.table === undefined) !== (s.query === undefined), { message: 'give exactly one of table and query' }),
+  databaseStorage(TABLE_STORAGE[0]),
+  databaseStorage(TABLE_STORAGE[1]),
   z.object({ type: z.literal('system'), table: z.enum(SYSTEM_TABLES) }).strict(),
 ]);
 export type Storage = z.infer<typeof StorageSchema>;
+
+/** The table or query of a dataset kept in a database connection; null for other storage. */
+export function tableStorage(storage: Storage): { connection: string; table?: TableRef; query?: string } | null {
+  return (TABLE_STORAGE as readonly string[]).includes(storage.type) ? (storage as Extract<Storage, { type: (typeof TABLE_STORAGE)[number] }>) : null;
+}
 
 export const DatasetDefinitionSchema = z
   .object({

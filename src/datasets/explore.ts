@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { Principal } from '../catalog/access.js';
 import { badRequest } from '../common/errors.js';
-import { columnStats, exportData, readRows } from '../engine/explore.js';
+import { sourceReader } from '../connectors/registry.js';
 import type { TableQuery } from '../engine/table-query.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { resolveSource } from './datasets.js';
@@ -15,15 +15,18 @@ async function readableSource(ws: Workspace, principal: Principal, projectKey: s
 
 /** A page of rows, sorted and filtered in the engine. */
 export async function datasetRows(ws: Workspace, principal: Principal, projectKey: string, name: string, query: TableQuery) {
-  return readRows(ws.duck, await readableSource(ws, principal, projectKey, name), query);
+  const source = await readableSource(ws, principal, projectKey, name);
+  return sourceReader(source).readRows(ws.duck, source, query);
 }
 
 /** Column statistics computed in the engine. */
 export async function datasetStats(ws: Workspace, principal: Principal, projectKey: string, name: string) {
-  return columnStats(ws.duck, await readableSource(ws, principal, projectKey, name));
+  const source = await readableSource(ws, principal, projectKey, name);
+  return sourceReader(source).columnStats(ws.duck, source);
 }
 
 /** The whole dataset as a stream (CSV, JSON lines or Parquet), never held in memory. */
 export async function datasetExport(ws: Workspace, principal: Principal, projectKey: string, name: string, format: 'csv' | 'json' | 'parquet', query: Pick<TableQuery, 'sort' | 'filters'>): Promise<Readable> {
-  return exportData(ws.duck, await readableSource(ws, principal, projectKey, name), format, query);
+  const source = await readableSource(ws, principal, projectKey, name);
+  return sourceReader(source).exportData(ws.duck, source, format, query);
 }

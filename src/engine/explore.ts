@@ -10,9 +10,9 @@ import { isNestedType, isNumericType, isTemporalType } from './column-types.js';
 import { jsonValue, type DuckDb } from './duckdb.js';
 import { engineError } from './engine-errors.js';
 import { streamAndDelete, textExport, type ExportFormat } from './export-format.js';
-import { postgresColumnStats, postgresExport, postgresReadRows } from './postgres.js';
+import { copySelectToParquet, type DatasetColumn } from './parquet-output.js';
 import { MAX_PAGE_ROWS, orderByClause, whereClause, type ColumnInfo, type Filter, type SortKey } from './table-query.js';
-import { duckdbRelation, type TableSource } from './table-source.js';
+import { duckdbRelation, type FileTableSource, type TableSource } from './table-source.js';
 
 export type { ColumnStats, HistogramBin } from './column-stats.js';
 
@@ -35,6 +35,18 @@ export interface ExportOptions {
   filters?: Filter[];
 }
 
+/**
+ * How one kind of source is explored. DuckDB reads Parquet and files (`duckdbReader`); each
+ * connection type that keeps its own rows (a database) brings a reader for its external sources.
+ */
+export interface SourceReader<S extends TableSource = TableSource> {
+  readRows(db: DuckDb, source: S, options?: ReadRowsOptions): Promise<RowsPage>;
+  columnStats(db: DuckDb, source: S): Promise<ColumnStats[]>;
+  exportData(db: DuckDb, source: S, format: ExportFormat, options?: ExportOptions): Promise<Readable>;
+  /** Copies the rows into a Parquet file (written aside, then renamed) so DuckDB can join them with other datasets. */
+  materialize(db: DuckDb, source: S, path: string): Promise<{ rowCount: number; columns: DatasetColumn[]; contentHash: string }>;
+}
+
 /** Checks paging bounds shared by every engine. */
 export function pageBounds(options: ReadRowsOptions): { offset: number; limit: number } {
   const offset = options.offset ?? 0;
@@ -50,10 +62,12 @@ async function describe(db: DuckDb, conn: DuckDBConnection, relation: string): P
   return described.rows.map((r) => ({ name: String(r[0]), type: String(r[1]) }));
 }
 
+const filePaths = (source: TableSource) => (source.kind === 'parquet' ? source.paths : source.kind === 'file' ? [source.path] : []);
+
 /** Runs `fn` with a connection, turning engine errors (bad files, conversion of filter values) into 400s. */
 async function onConnection<T>(db: DuckDb, source: TableSource, fn: (conn: DuckDBConnection, relation: string) => Promise<T>): Promise<T> {
   const relation = duckdbRelation(source);
-  const paths = source.kind === 'parquet' ? source.paths : source.kind === 'file' ? [source.path] : [];
+  const paths = filePaths(source);
   return db.withConnection(async (conn) => {
     try {
       return await fn(conn, relation);
@@ -66,7 +80,6 @@ async function onConnection<T>(db: DuckDb, source: TableSource, fn: (conn: DuckD
 /** One page of rows, filtered and sorted, with the total number of matching rows. */
 export async function readRows(db: DuckDb, source: TableSource, options: ReadRowsOptions = {}): Promise<RowsPage> {
   const { offset, limit } = pageBounds(options);
-  if (source.kind === 'postgres') return postgresReadRows(db, source, { ...options, offset, limit });
   return onConnection(db, source, async (conn, relation) => {
     const columns = await describe(db, conn, relation);
     const where = whereClause(options.filters ?? [], columns, 'duckdb');
@@ -89,7 +102,6 @@ export async function readRows(db: DuckDb, source: TableSource, options: ReadRow
  * `approx_count_distinct` (HyperLogLog, a few percent off on large columns).
  */
 export async function columnStats(db: DuckDb, source: TableSource): Promise<ColumnStats[]> {
-  if (source.kind === 'postgres') return postgresColumnStats(db, source);
   return onConnection(db, source, async (conn, relation) => {
     const columns = await describe(db, conn, relation);
     if (columns.length === 0) return [];
@@ -179,9 +191,8 @@ export async function columnStats(db: DuckDb, source: TableSource): Promise<Colu
  * that is streamed and then deleted.
  */
 export async function exportData(db: DuckDb, source: TableSource, format: ExportFormat, options: ExportOptions = {}): Promise<Readable> {
-  if (source.kind === 'postgres') return postgresExport(db, source, format, options);
   const relation = duckdbRelation(source);
-  const paths = source.kind === 'parquet' ? source.paths : [source.path];
+  const paths = filePaths(source);
   const conn = await db.connect();
   let handedOver = false;
   try {
@@ -230,3 +241,11 @@ export async function exportData(db: DuckDb, source: TableSource, format: Export
     if (!handedOver) conn.closeSync();
   }
 }
+
+/** Parquet and files, read by DuckDB itself. */
+export const duckdbReader: SourceReader<FileTableSource> = {
+  readRows,
+  columnStats,
+  exportData,
+  materialize: (db, source, path) => onConnection(db, source, (conn, relation) => copySelectToParquet(conn, `SELECT * FROM ${relation}`, path)),
+};

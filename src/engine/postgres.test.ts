@@ -6,11 +6,11 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPostgres, type RunningPostgres } from '../../test/support/embedded-postgres.js';
 import { DuckDb } from './duckdb.js';
-import { columnStats, exportData, readRows } from './explore.js';
-import { closePostgresPools, describeConnection, materializeToParquet } from './postgres.js';
+import { closePostgresPools, describeConnection, materializeToParquet, postgresReader, type PostgresTableSource } from './postgres.js';
 import { parseFilters, parseSort } from './table-query.js';
-import type { PostgresTableSource } from './table-source.js';
 
+// PostgreSQL sources are explored by the PostgreSQL connection type's reader.
+const { readRows, columnStats, exportData } = postgresReader;
 const HOSTILE = 'x"); DROP TABLE t; --';
 let server: RunningPostgres;
 let db: DuckDb;
@@ -33,7 +33,7 @@ beforeAll(async () => {
       (4, 'PM01', 4.0, '2024-01-01 03:00:00', 'd', 4, NULL, NULL),
       (5, 'DA41', NULL, '2024-01-01 04:00:00', 'e', 5, true, NULL);`);
   await client.end();
-  table = { kind: 'postgres', connection: { url: server.url }, table: { schema: 'ops', name: 'obs' } };
+  table = { kind: 'external', type: 'postgres', connection: { url: server.url }, table: { schema: 'ops', name: 'obs' } };
 }, 60_000);
 afterAll(async () => {
   await closePostgresPools(db);
@@ -82,14 +82,14 @@ describe('PostgreSQL sources: readRows', () => {
   });
 
   it('reads a query source', async () => {
-    const query: PostgresTableSource = { kind: 'postgres', connection: { url: server.url }, query: 'SELECT antenna, count(*) AS n FROM ops.obs GROUP BY antenna' };
+    const query: PostgresTableSource = { kind: 'external', type: 'postgres', connection: { url: server.url }, query: 'SELECT antenna, count(*) AS n FROM ops.obs GROUP BY antenna' };
     const page = await readRows(db, query, { sort: parseSort('-n') });
     expect(page.rows[0]).toEqual(['DA41', 3]);
     expect(page.total).toBe(3);
   });
 
   it('accepts a query ending with a semicolon and a comment, and refuses a second statement', async () => {
-    const query: PostgresTableSource = { kind: 'postgres', connection: { url: server.url }, query: 'SELECT id FROM ops.obs; -- all of them' };
+    const query: PostgresTableSource = { kind: 'external', type: 'postgres', connection: { url: server.url }, query: 'SELECT id FROM ops.obs; -- all of them' };
     expect((await readRows(db, query)).total).toBe(5);
     const smuggled: PostgresTableSource = { ...query, query: 'SELECT 1 AS x) AS a; DROP TABLE ops.obs; SELECT * FROM (SELECT 1' };
     await expect(readRows(db, smuggled)).rejects.toMatchObject({ status: 400 });
@@ -137,7 +137,7 @@ describe('PostgreSQL sources: export and materialize', () => {
   });
 
   it('streams a big table in many cursor batches', async () => {
-    const big: PostgresTableSource = { kind: 'postgres', connection: { url: server.url }, query: 'SELECT g AS n, md5(g::text) AS h FROM generate_series(1, 20000) g' };
+    const big: PostgresTableSource = { kind: 'external', type: 'postgres', connection: { url: server.url }, query: 'SELECT g AS n, md5(g::text) AS h FROM generate_series(1, 20000) g' };
     const csv = await text(await exportData(db, big, 'csv'));
     expect(csv.trimEnd().split('\r\n')).toHaveLength(20_001);
   });

@@ -8,16 +8,20 @@ import { quoteIdent } from '../common/names.js';
 import { binEdges, singleBin, toHistogram, TOP_VALUES, type ColumnStats } from './column-stats.js';
 import { isNestedType, isNumericType, isTemporalType } from './column-types.js';
 import type { DuckDb } from './duckdb.js';
+import { pageBounds, type SourceReader } from './explore.js';
 import { streamAndDelete, textExport, type ExportFormat } from './export-format.js';
 import { copySelectToParquet, type DatasetColumn, type ProgressCallback } from './parquet-output.js';
 import { postgresPool, withPostgresClient, type PostgresConnectionInfo } from './postgres-connection.js';
 import { trimSql } from './sql-text.js';
 import { orderByClause, whereClause, type ColumnInfo, type Filter, type SortKey } from './table-query.js';
-import type { PostgresTableRef, PostgresTableSource } from './table-source.js';
+import type { ExternalTableSource, PostgresTableRef } from './table-source.js';
 
 export { closePostgresPools, describeConnection, postgresPool, withPostgresClient, type PostgresConnectionInfo } from './postgres-connection.js';
 
 const FETCH_ROWS = 5000;
+
+/** A table or query of a PostgreSQL connection: an external source whose settings say how to reach the database. */
+export type PostgresTableSource = Omit<ExternalTableSource, 'connection'> & { connection: PostgresConnectionInfo };
 
 /** `"schema"."name"` or `"name"`. */
 export function qualifiedName(table: PostgresTableRef): string {
@@ -347,3 +351,11 @@ export async function materializeToParquet(
     });
   });
 }
+
+/** Explores PostgreSQL sources in PostgreSQL: paging, filters, sorting and statistics run on the server. */
+export const postgresReader: SourceReader<PostgresTableSource> = {
+  readRows: (db, source, options = {}) => postgresReadRows(db, source, { ...options, ...pageBounds(options) }),
+  columnStats: (db, source) => postgresColumnStats(db, source),
+  exportData: (db, source, format, options = {}) => postgresExport(db, source, format, options),
+  materialize: (db, source, path) => materializeToParquet(db, source, path),
+};

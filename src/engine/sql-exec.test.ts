@@ -6,7 +6,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPostgres, type RunningPostgres } from '../../test/support/embedded-postgres.js';
 import { DuckDb } from './duckdb.js';
-import { closePostgresPools } from './postgres.js';
+import { closePostgresPools, materializeToParquet } from './postgres.js';
 import { describeSelect, executeSelectInPostgres, executeSelectToParquet, trimSql } from './sql-exec.js';
 import type { TableSource } from './table-source.js';
 
@@ -155,10 +155,12 @@ describe('SQL recipes with PostgreSQL', () => {
   const pgInputs = () => ({ observations: { schema: 'ops', name: 'observations' }, antennas: { schema: 'ops', name: 'antennas' } });
   const byPad = 'SELECT a.pad, count(*) AS n FROM observations o JOIN antennas a USING (antenna) GROUP BY a.pad';
 
-  it('joins a PostgreSQL input with a Parquet input in DuckDB', async () => {
+  it('joins a PostgreSQL input, copied to Parquet as recipes do, with a Parquet input in DuckDB', async () => {
+    const copy = join(dir, 'antennas-copy.parquet');
+    await materializeToParquet(db, { kind: 'external', type: 'postgres', connection: { url: server.url }, table: { schema: 'ops', name: 'antennas' } }, copy);
     const mixed: Record<string, TableSource> = {
       observations: inputs.observations,
-      antennas: { kind: 'postgres', connection: { url: server.url }, table: { schema: 'ops', name: 'antennas' } },
+      antennas: { kind: 'parquet', paths: [copy] },
     };
     const described = await describeSelect(db, { inputs: mixed, sql: byPad });
     expect(described.columns).toEqual([{ name: 'pad', type: 'VARCHAR' }, { name: 'n', type: 'BIGINT' }]);

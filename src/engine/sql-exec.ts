@@ -11,7 +11,7 @@ import { openSandbox, type SandboxScope } from './duckdb-sandbox.js';
 import { engineError } from './engine-errors.js';
 import { trimSql } from './sql-text.js';
 import { copySelectToParquet, type DatasetColumn, type ProgressCallback } from './parquet-output.js';
-import { duckdbColumn, materializeToParquet, postgresColumns, postgresError, postgresRelation, qualifiedName, queryOne } from './postgres.js';
+import { postgresColumns, postgresError, qualifiedName, queryOne } from './postgres.js';
 import { withPostgresClient, type PostgresConnectionInfo } from './postgres-connection.js';
 import type { ColumnInfo } from './table-query.js';
 
@@ -19,7 +19,10 @@ export { trimSql } from './sql-text.js';
 import { duckdbRelation, type PostgresTableRef, type TableSource } from './table-source.js';
 
 export interface SelectRecipe {
-  /** Dataset name → where its rows are; the SQL refers to each input by that name. */
+  /**
+   * Dataset name → where its rows are; the SQL refers to each input by that name. Sources of
+   * other connections (databases) are materialized to Parquet by their connection type first.
+   */
   inputs: Record<string, TableSource>;
   sql: string;
   /** Folders the SQL may read and write (e.g. the project's data); runs of one scope share a sandbox instance. */
@@ -54,19 +57,11 @@ async function checkSelect(conn: DuckDBConnection, sql: string): Promise<ColumnI
   return Array.from({ length: prepared.columnCount }, (_, i) => ({ name: prepared.columnName(i), type: String(prepared.columnType(i)) }));
 }
 
-/** Views named after the inputs; a PostgreSQL input is either a materialized file or, for describing, an empty typed view. */
+/** Views named after the inputs. */
 async function createInputViews(conn: DuckDBConnection, relations: Record<string, string>): Promise<void> {
   for (const [name, relation] of Object.entries(relations)) {
     await conn.run(`CREATE TEMP VIEW ${quoteIdent(name)} AS SELECT * FROM ${relation}`);
   }
-}
-
-async function emptyPostgresRelation(db: DuckDb, source: Extract<TableSource, { kind: 'postgres' }>): Promise<string> {
-  const columns = await withPostgresClient(db, source.connection, (client) => postgresColumns(client, postgresRelation(source))).catch((error: unknown) => {
-    throw postgresError(error);
-  });
-  const select = columns.map((c) => `CAST(NULL AS ${duckdbColumn(c.type, 'x').type}) AS ${quoteIdent(c.name)}`).join(', ');
-  return `(SELECT ${select} WHERE false)`;
 }
 
 /**
@@ -77,9 +72,7 @@ async function emptyPostgresRelation(db: DuckDb, source: Extract<TableSource, { 
 export async function describeSelect(db: DuckDb, recipe: SelectRecipe): Promise<{ columns: ColumnInfo[] }> {
   const sql = trimSql(recipe.sql);
   const relations: Record<string, string> = {};
-  for (const [name, source] of Object.entries(recipe.inputs)) {
-    relations[name] = source.kind === 'postgres' ? await emptyPostgresRelation(db, source) : duckdbRelation(source);
-  }
+  for (const [name, source] of Object.entries(recipe.inputs)) relations[name] = duckdbRelation(source);
   const allowed = Object.values(recipe.inputs).flatMap(filePaths);
   const sandbox = await openSandbox(db, tmpdir(), allowed, { scope: recipe.scope });
   try {
@@ -94,8 +87,7 @@ export async function describeSelect(db: DuckDb, recipe: SelectRecipe): Promise<
 
 /**
  * Runs a SQL recipe into a Parquet file: in a sandboxed DuckDB, views named after the inputs,
- * then `COPY (sql) TO <temp> (FORMAT parquet)` and a rename into `outputPath`. PostgreSQL
- * inputs are first materialized to Parquet in the sandbox's work folder.
+ * then `COPY (sql) TO <temp> (FORMAT parquet)` and a rename into `outputPath`.
  */
 export async function executeSelectToParquet(
   db: DuckDb,
@@ -105,19 +97,10 @@ export async function executeSelectToParquet(
   const outputDir = dirname(recipe.outputPath);
   await mkdir(outputDir, { recursive: true });
   const files = Object.values(recipe.inputs).flatMap(filePaths);
-  // Materialized PostgreSQL inputs live in the sandbox's work folder, which it may read.
   const sandbox = await openSandbox(db, outputDir, files, { trackProgress: recipe.onProgress !== undefined, scope: recipe.scope });
   try {
     const relations: Record<string, string> = {};
-    for (const [name, source] of Object.entries(recipe.inputs)) {
-      if (source.kind === 'postgres') {
-        const path = join(sandbox.workDir, `input-${Object.keys(relations).length}.parquet`);
-        await materializeToParquet(db, source, path);
-        relations[name] = duckdbRelation({ kind: 'parquet', paths: [path] });
-      } else {
-        relations[name] = duckdbRelation(source);
-      }
-    }
+    for (const [name, source] of Object.entries(recipe.inputs)) relations[name] = duckdbRelation(source);
     await createInputViews(sandbox.conn, relations);
     await checkSelect(sandbox.conn, sql);
     recipe.onProgress?.({ phase: 'start', percent: 0 });

@@ -37,15 +37,15 @@ describe('duckdbRelation', () => {
     expect(j.rows).toEqual([[3]]);
   });
 
-  it('refuses empty Parquet sources and PostgreSQL sources with a 400', () => {
+  it('refuses empty Parquet sources and external (database) sources with a 400', () => {
     expect(() => duckdbRelation({ kind: 'parquet', paths: [] })).toThrow(/no data/);
-    expect(() => duckdbRelation({ kind: 'postgres', connection: {}, table: { name: 't' } })).toThrow(expect.objectContaining({ status: 400 }));
+    expect(() => duckdbRelation({ kind: 'external', type: 'postgres', connection: {}, table: { name: 't' } })).toThrow(expect.objectContaining({ status: 400 }));
   });
 
-  it('validates stored sources: a PostgreSQL source needs exactly one of table and query', () => {
-    expect(tableSourceSchema.safeParse({ kind: 'postgres', connection: {}, table: { name: 't' } }).success).toBe(true);
-    expect(tableSourceSchema.safeParse({ kind: 'postgres', connection: {} }).success).toBe(false);
-    expect(tableSourceSchema.safeParse({ kind: 'postgres', connection: {}, table: { name: 't' }, query: 'SELECT 1' }).success).toBe(false);
+  it('validates stored sources: a database source needs exactly one of table and query', () => {
+    expect(tableSourceSchema.safeParse({ kind: 'external', type: 'postgres', connection: {}, table: { name: 't' } }).success).toBe(true);
+    expect(tableSourceSchema.safeParse({ kind: 'external', type: 'postgres', connection: {} }).success).toBe(false);
+    expect(tableSourceSchema.safeParse({ kind: 'external', type: 'postgres', connection: {}, table: { name: 't' }, query: 'SELECT 1' }).success).toBe(false);
     expect(tableSourceSchema.safeParse({ kind: 'file', path: '/x', format: 'xls' }).success).toBe(false);
   });
 });

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { badRequest } from '../common/errors.js';
 import { quoteLiteral } from '../common/names.js';
-import { postgresConnectionInfoSchema } from './postgres-connection.js';
 
 export type { PostgresConnectionInfo } from './postgres-connection.js';
 
@@ -18,16 +17,21 @@ export const csvOptionsSchema = z.object({
 });
 export type CsvOptions = z.infer<typeof csvOptionsSchema>;
 
-export const postgresTableRefSchema = z.object({
+/** A table of a database connection: `name`, in `schema` when the database has schemas. */
+export const tableRefSchema = z.object({
   schema: z.string().min(1).optional(),
   name: z.string().min(1),
 });
-export type PostgresTableRef = z.infer<typeof postgresTableRefSchema>;
+export type TableRef = z.infer<typeof tableRefSchema>;
+export const postgresTableRefSchema = tableRefSchema;
+export type PostgresTableRef = TableRef;
 
 /**
  * Where a dataset's rows are. `parquet` is a managed dataset (one or more Parquet files,
- * e.g. one per partition); `file` a single file read in place; `postgres` a table or a
- * query in a PostgreSQL database (exactly one of `table` and `query`).
+ * e.g. one per partition); `file` a single file read in place; `external` a table or a
+ * query (exactly one of `table` and `query`) of a connection DuckDB does not read itself:
+ * only the connection type named by `type` knows how (see src/connectors), with `connection`
+ * its settings.
  */
 export const tableSourceSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('parquet'), paths: z.array(z.string().min(1)) }),
@@ -39,18 +43,19 @@ export const tableSourceSchema = z.discriminatedUnion('kind', [
   }),
   z
     .object({
-      kind: z.literal('postgres'),
-      connection: postgresConnectionInfoSchema,
-      table: postgresTableRefSchema.optional(),
+      kind: z.literal('external'),
+      type: z.string().min(1),
+      connection: z.record(z.string(), z.unknown()),
+      table: tableRefSchema.optional(),
       query: z.string().min(1).optional(),
     })
     .refine((s) => (s.table === undefined) !== (s.query === undefined), {
-      message: 'A PostgreSQL source needs exactly one of table and query',
+      message: 'A database source needs exactly one of table and query',
     }),
 ]);
 export type TableSource = z.infer<typeof tableSourceSchema>;
 export type FileTableSource = Extract<TableSource, { kind: 'parquet' | 'file' }>;
-export type PostgresTableSource = Extract<TableSource, { kind: 'postgres' }>;
+export type ExternalTableSource = Extract<TableSource, { kind: 'external' }>;
 
 /** The `read_csv` named arguments for explicit options (detected ones are simply left out). */
 export function csvReadOptions(csv: CsvOptions = {}): string[] {
@@ -63,7 +68,7 @@ export function csvReadOptions(csv: CsvOptions = {}): string[] {
   return options;
 }
 
-/** The DuckDB FROM expression reading a file or Parquet source. PostgreSQL sources are not read by DuckDB. */
+/** The DuckDB FROM expression reading a file or Parquet source. External sources are not read by DuckDB. */
 export function duckdbRelation(source: TableSource): string {
   switch (source.kind) {
     case 'parquet':
@@ -73,7 +78,7 @@ export function duckdbRelation(source: TableSource): string {
       if (source.format === 'parquet') return `read_parquet(${quoteLiteral(source.path)})`;
       if (source.format === 'jsonl') return `read_json(${quoteLiteral(source.path)}, format = 'newline_delimited')`;
       return `read_csv(${[quoteLiteral(source.path), ...csvReadOptions(source.csv)].join(', ')})`;
-    case 'postgres':
-      throw badRequest('A PostgreSQL source is queried in PostgreSQL; materialize it to Parquet to use it in DuckDB');
+    case 'external':
+      throw badRequest(`A ${source.type} source is read through its connection; materialize it to Parquet to use it in DuckDB`);
   }
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Principal } from '../catalog/access.js';
 import { badRequest, conflict } from '../common/errors.js';
 import { DATASET_KIND, resolveSource } from '../datasets/datasets.js';
-import type { DatasetDefinition } from '../datasets/definitions.js';
+import { tableStorage, type DatasetDefinition } from '../datasets/definitions.js';
 import { beginVersion, commitVersion, failVersion, type PendingVersion } from '../datasets/versions.js';
 import { recipeTypes } from '../recipes/registry.js';
 import type { RecipeBase } from '../recipes/recipe-type.js';
@@ -135,12 +135,12 @@ async function runJob(ws: Workspace, jobs: JobStore, projectKey: string, jobId: 
     let pending: PendingVersion | null = null;
     try {
       const def = (await ws.catalog.objects.get<DatasetDefinition>(projectKey, DATASET_KIND, a.output))?.body;
-      pending = await beginVersion(ws, projectKey, a.output, { jobId, inDatabase: def?.storage.type === 'postgres' });
+      pending = await beginVersion(ws, projectKey, a.output, { jobId, inDatabase: def !== undefined && tableStorage(def.storage) !== null });
       const ctx = await recipeContext(ws, projectKey, recipe, (m) => void jobs.log(projectKey, jobId, 'info', `${a.recipe}: ${m}`));
       const tokens = Object.fromEntries(ctx.inputs.map((i) => [i.name, i.versionToken ?? 'none']));
       const target = await recipeTarget(ws, projectKey, a.output, def, pending.path);
       const result = await recipeTypes.get(recipe.type).run(ctx, recipe, target);
-      const written: TableSource = target.kind === 'parquet' ? { kind: 'parquet', paths: [target.path] } : { kind: 'postgres', connection: target.connection, table: target.table };
+      const written: TableSource = target.kind === 'parquet' ? { kind: 'parquet', paths: [target.path] } : target.source;
       await runPostBuildValidators(ws, { projectKey, dataset: a.output, versionId: pending.id, jobId, source: written, log: (m) => void jobs.log(projectKey, jobId, 'info', `${a.recipe}: ${m}`) });
       await commitVersion(ws, pending, {
         rowCount: result.rowCount,

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Principal } from '../catalog/access.js';
 import { badRequest, LlanoError } from '../common/errors.js';
 import { quoteIdent } from '../common/names.js';
+import { connectionType } from '../connectors/registry.js';
 import { openSandbox } from '../engine/duckdb-sandbox.js';
 import { describeSelect, trimSql } from '../engine/sql-exec.js';
 import { duckdbRelation, type TableSource } from '../engine/table-source.js';
@@ -71,7 +72,7 @@ export async function previewRecipe(ws: Workspace, principal: Principal, project
   const allowed: string[] = [];
   for (const input of ctx.inputs) {
     const s = input.source;
-    if (s.kind === 'postgres') throw badRequest(`Preview reads Parquet and file datasets; ${input.name} is in PostgreSQL: save and build the recipe to see its rows`);
+    if (s.kind === 'external') throw badRequest(`Preview reads Parquet and file datasets; ${input.name} is in ${connectionType(s.type).label}: save and build the recipe to see its rows`);
     if (s.kind === 'parquet' && s.paths.length === 0) throw badRequest(`Input dataset ${input.name} has no data yet: build or import it first`);
     inputs[input.name] = s;
     allowed.push(...(s.kind === 'parquet' ? s.paths : [s.path]));

@@ -1,18 +1,21 @@
 import { badRequest } from '../common/errors.js';
-import { getConnection, postgresInfo } from '../datasets/connections.js';
-import type { DatasetDefinition } from '../datasets/definitions.js';
+import { requireCapability } from '../connectors/registry.js';
+import { getConnection } from '../datasets/connections.js';
+import { tableStorage, type DatasetDefinition } from '../datasets/definitions.js';
 import type { RecipeTarget } from '../recipes/recipe-type.js';
 import type { Workspace } from '../workspace/workspace.js';
 
-/** Where a recipe writes its output: the new version's Parquet file, or a PostgreSQL table. */
+/** Where a recipe writes its output: the new version's Parquet file, or a table of a connection that can write one (pushdown). */
 export async function recipeTarget(ws: Workspace, projectKey: string, output: string, def: DatasetDefinition | undefined, parquetPath: string): Promise<RecipeTarget> {
   const storage = def?.storage ?? { type: 'managed' as const };
   if (storage.type === 'managed') return { kind: 'parquet', path: parquetPath };
-  if (storage.type === 'postgres') {
-    if (!storage.table) throw badRequest(`Dataset ${output} is a PostgreSQL query; a recipe can only write a table`);
-    const conn = await getConnection(ws, projectKey, storage.connection);
-    if (conn.type !== 'postgres') throw badRequest(`Connection ${conn.name} is not a PostgreSQL connection`);
-    return { kind: 'postgres', connection: postgresInfo(conn), connectionName: conn.name, table: storage.table };
+  const inConnection = tableStorage(storage);
+  if (inConnection) {
+    if (!inConnection.table) throw badRequest(`Dataset ${output} is a query of connection ${inConnection.connection}; a recipe can only write a table`);
+    const conn = await getConnection(ws, projectKey, inConnection.connection);
+    const { type, settings, can: tables } = requireCapability(conn, 'tables');
+    if (!tables.runRecipe) throw badRequest(`connection ${conn.name} (${conn.type}) cannot write a recipe's output`);
+    return { kind: 'in-place', connectionName: conn.name, type, settings, table: inConnection.table, source: tables.source(settings, { table: inConnection.table }) };
   }
   if (storage.type === 'system') throw badRequest(`Dataset ${output} is a system dataset (read-only)`);
   throw badRequest(`Dataset ${output} is a file read in place; a recipe cannot write it`);

@@ -1,10 +1,12 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { badRequest } from '../common/errors.js';
 import { quoteIdent } from '../common/names.js';
 import { isNestedType, isNumericType, isTemporalType } from '../engine/column-types.js';
 import type { DuckDb } from '../engine/duckdb.js';
 import { openSandbox } from '../engine/duckdb-sandbox.js';
-import { postgresColumns, postgresError, postgresRelation, queryOne, withPostgresClient } from '../engine/postgres.js';
-import { duckdbRelation, type TableSource } from '../engine/table-source.js';
+import { connectionType, sourceReader } from '../connectors/registry.js';
+import { duckdbRelation, type ExternalTableSource, type TableSource } from '../engine/table-source.js';
 import type { Metrics, SqlDialect } from './check-type.js';
 import type { ParsedCheck, QualitySettings } from './quality-settings.js';
 
@@ -22,7 +24,10 @@ interface Column {
 
 const TEXT = /^(VARCHAR|TEXT|CHAR|CHARACTER|STRING|CHARACTER VARYING|UUID)\b/i;
 
-/** Where metrics are computed: DuckDB for Parquet and files, the database itself for PostgreSQL. */
+/**
+ * Where metrics are computed: DuckDB for Parquet and files; for a connection's table, the
+ * connection itself when its type can (PostgreSQL), else DuckDB on a Parquet copy.
+ */
 interface Engine {
   dialect: SqlDialect;
   columns(): Promise<Column[]>;
@@ -97,30 +102,23 @@ export async function computeMetricsPass(duck: DuckDb, tempDir: string, dataset:
   });
 }
 
+/** Copies a connection's table to a temporary Parquet file for the time of `fn`. */
+async function withParquetCopy<T>(duck: DuckDb, tempDir: string, source: ExternalTableSource, fn: (copy: TableSource) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(join(tempDir, 'metrics-'));
+  try {
+    const file = join(dir, 'copy.parquet');
+    await sourceReader(source).materialize(duck, source, file);
+    return await fn({ kind: 'parquet', paths: [file] });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 async function withEngine<T>(duck: DuckDb, tempDir: string, source: TableSource, fn: (engine: Engine) => Promise<T>): Promise<T> {
-  if (source.kind === 'postgres') {
-    const relation = postgresRelation(source);
-    try {
-      return await withPostgresClient(duck, source.connection, (client) =>
-        fn({
-          dialect: 'postgres',
-          columns: () => postgresColumns(client, relation),
-          one: async (sql) => (await queryOne(client, `${sql} FROM ${relation}`, [], { rowMode: 'array' })).rows[0] as unknown[],
-          async userMetric(dataset, sql) {
-            // A read-only transaction: a WITH … DELETE in a metric cannot change anything.
-            await client.query('BEGIN READ ONLY');
-            try {
-              const r = await queryOne(client, `WITH ${quoteIdent(dataset)} AS (SELECT * FROM ${relation}) ${sql.replace(/;\s*$/, '')}`, [], { rowMode: 'array' });
-              return (r.rows[0] as unknown[] | undefined)?.[0] ?? null;
-            } finally {
-              await client.query('ROLLBACK');
-            }
-          },
-        }),
-      );
-    } catch (e) {
-      throw postgresError(e);
-    }
+  if (source.kind === 'external') {
+    const inConnection = connectionType(source.type).tables?.metrics;
+    if (inConnection) return inConnection(duck, source, fn);
+    return withParquetCopy(duck, tempDir, source, (copy) => withEngine(duck, tempDir, copy, fn));
   }
   const relation = duckdbRelation(source);
   const files = source.kind === 'parquet' ? source.paths : [source.path];

@@ -3,7 +3,8 @@ import { schemaVersionField, type DefinedType } from '../common/type-definition.
 import type { DatasetDefinition, ColumnSchema } from '../datasets/definitions.js';
 import type { DuckDb } from '../engine/duckdb.js';
 import type { SandboxScope } from '../engine/duckdb-sandbox.js';
-import type { PostgresConnectionInfo, TableSource } from '../engine/table-source.js';
+import type { ConnectionType, Settings } from '../connectors/connector.js';
+import type { TableRef, TableSource } from '../engine/table-source.js';
 
 /** Fields every recipe has, whatever its type. */
 export const RecipeBaseSchema = z.object({
@@ -25,10 +26,13 @@ export interface RecipeInput {
   versionToken: string | null;
 }
 
-/** Where a run writes: a Parquet file (managed output) or a PostgreSQL table (pushdown). */
+/**
+ * Where a run writes: a Parquet file (managed output) or a table of a connection whose type can
+ * run a recipe in place (pushdown); `source` reads that table back (post-build checks).
+ */
 export type RecipeTarget =
   | { kind: 'parquet'; path: string }
-  | { kind: 'postgres'; connection: PostgresConnectionInfo; connectionName: string; table: { schema?: string; name: string } };
+  | { kind: 'in-place'; connectionName: string; type: ConnectionType; settings: Settings; table: TableRef; source: TableSource };
 
 export interface RecipeContext {
   duck: DuckDb;

@@ -1,37 +1,38 @@
 import { rmSync } from 'node:fs';
 import { z } from 'zod';
 import { badRequest } from '../common/errors.js';
-import { materializeToParquet } from '../engine/postgres.js';
-import { describeSelect, executeSelectInPostgres, executeSelectToParquet } from '../engine/sql-exec.js';
-import type { TableSource } from '../engine/table-source.js';
+import { connectionType, sourceReader } from '../connectors/registry.js';
+import { tableStorage } from '../datasets/definitions.js';
+import { describeSelect, executeSelectToParquet } from '../engine/sql-exec.js';
+import type { TableRef, TableSource } from '../engine/table-source.js';
 import { defineRecipeType } from './define-recipe-type.js';
 import type { RecipeContext, RecipeTarget } from './recipe-type.js';
 
 /**
- * Pushdown applies when every input and the output are tables/queries on the same
- * PostgreSQL connection: the query then runs inside PostgreSQL, no data moves.
+ * Pushdown applies when every input and the output are tables of the same connection and its
+ * type can run a recipe in place: the query then runs there, no data moves.
  */
-function pushdownInputs(ctx: RecipeContext, target: RecipeTarget): Record<string, { schema?: string; name: string }> | null {
-  if (target.kind !== 'postgres') return null;
-  const out: Record<string, { schema?: string; name: string }> = {};
+function pushdownInputs(ctx: RecipeContext, target: RecipeTarget): Record<string, TableRef> | null {
+  if (target.kind !== 'in-place' || !target.type.tables?.runRecipe) return null;
+  const out: Record<string, TableRef> = {};
   for (const input of ctx.inputs) {
-    const s = input.definition.storage;
-    if (s.type !== 'postgres' || s.connection !== target.connectionName || !s.table) return null;
+    const s = tableStorage(input.definition.storage);
+    if (!s || s.connection !== target.connectionName || !s.table) return null;
     out[input.name] = s.table;
   }
   return out;
 }
 
-/** DuckDB reads Parquet and files directly; PostgreSQL inputs are first copied to temporary Parquet. */
+/** DuckDB reads Parquet and files directly; inputs kept in other connections are first copied to temporary Parquet. */
 async function duckInputs(ctx: RecipeContext): Promise<{ inputs: Record<string, TableSource>; cleanup: () => void }> {
   const temps: string[] = [];
   const inputs: Record<string, TableSource> = {};
   for (const input of ctx.inputs) {
-    if (input.source.kind === 'postgres') {
+    if (input.source.kind === 'external') {
       const file = ctx.tempPath('.parquet');
       temps.push(file);
-      ctx.log(`Copying PostgreSQL dataset ${input.name} to a temporary Parquet file`);
-      await materializeToParquet(ctx.duck, input.source, file);
+      ctx.log(`Copying ${connectionType(input.source.type).label} dataset ${input.name} to a temporary Parquet file`);
+      await sourceReader(input.source).materialize(ctx.duck, input.source, file);
       inputs[input.name] = { kind: 'parquet', paths: [file] };
     } else {
       if (input.source.kind === 'parquet' && input.source.paths.length === 0) throw badRequest(`Input dataset ${input.name} has no data yet: build or import it first`);
@@ -70,7 +71,7 @@ export const sqlRecipeType = defineRecipeType('sql', {
 
   async describe(ctx, recipe, target) {
     const pushdown = pushdownInputs(ctx, target);
-    if (pushdown && target.kind === 'postgres') return { columns: [] };
+    if (pushdown && target.kind === 'in-place') return { columns: [] };
     const { inputs, cleanup } = await duckInputs(ctx);
     try {
       return await describeSelect(ctx.duck, { inputs, sql: recipe.sql, scope: ctx.scope });
@@ -81,12 +82,13 @@ export const sqlRecipeType = defineRecipeType('sql', {
 
   async run(ctx, recipe, target) {
     const pushdown = pushdownInputs(ctx, target);
-    if (pushdown && target.kind === 'postgres') {
-      ctx.log(`Running inside PostgreSQL (pushdown) into ${target.table.schema ? target.table.schema + '.' : ''}${target.table.name}`);
-      const r = await executeSelectInPostgres(ctx.duck, target.connection, { inputs: pushdown, sql: recipe.sql, output: target.table });
+    const runInPlace = target.kind === 'in-place' ? target.type.tables?.runRecipe : undefined;
+    if (pushdown && target.kind === 'in-place' && runInPlace) {
+      ctx.log(`Running inside ${target.type.label} (pushdown) into ${target.table.schema ? target.table.schema + '.' : ''}${target.table.name}`);
+      const r = await runInPlace(target.settings, ctx.duck, { inputs: pushdown, sql: recipe.sql, output: target.table });
       return { rowCount: r.rowCount, columns: r.columns, contentHash: null };
     }
-    if (target.kind !== 'parquet') throw badRequest('A PostgreSQL output needs every input on the same PostgreSQL connection');
+    if (target.kind !== 'parquet') throw badRequest(`An output in connection ${target.connectionName} needs every input to be a table of that connection`);
     const { inputs, cleanup } = await duckInputs(ctx);
     try {
       ctx.log('Running in DuckDB');

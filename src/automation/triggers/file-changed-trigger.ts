@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
 import { z } from 'zod';
 import { badRequest } from '../../common/errors.js';
-import { getConnection, resolveInRoot } from '../../datasets/connections.js';
+import { requireCapability } from '../../connectors/registry.js';
+import { getConnection } from '../../datasets/connections.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { pollSeconds } from './common.js';
 import { defineTrigger } from './define-trigger.js';
@@ -18,8 +19,8 @@ async function fileOf(ws: Workspace, projectKey: string, p: FileParams): Promise
   const conn = await getConnection(ws, projectKey, p.connection).catch(() => {
     throw badRequest(`connection ${p.connection} does not exist in project ${projectKey}`);
   });
-  if (conn.type !== 'filesystem') throw badRequest(`connection ${p.connection} is not a filesystem connection`);
-  return resolveInRoot(conn.root, p.path);
+  const { can: files, settings } = requireCapability(conn, 'files');
+  return files.resolve(settings, p.path);
 }
 
 /** Polls an external file's SHA-256; a changed checksum fires (a missing file counts as a state too). */

@@ -1,17 +1,17 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { badRequest } from '../../common/errors.js';
-import { getConnection, postgresInfo } from '../../datasets/connections.js';
-import { withPostgresClient } from '../../engine/postgres-connection.js';
+import { requireCapability } from '../../connectors/registry.js';
+import { getConnection } from '../../datasets/connections.js';
 import { pollSeconds } from './common.js';
 import { defineTrigger } from './define-trigger.js';
 
-/** Polls a query on a PostgreSQL connection; a different result fires. */
+/** Polls a query on a connection whose type runs SQL; a different result fires. */
 export const sqlChangedTrigger = defineTrigger('sql-changed', {
   label: 'SQL result changed',
   kind: 'poll',
   params: z.object({
-    connection: z.string().min(1).describe('A PostgreSQL connection of the project'),
+    connection: z.string().min(1).describe('A connection of the project that runs SQL (PostgreSQL, SQLite)'),
     query: z.string().min(1).max(100_000).describe('A query whose result is watched, e.g. SELECT max(updated_at) FROM t'),
     everySeconds: pollSeconds,
   }),
@@ -19,14 +19,14 @@ export const sqlChangedTrigger = defineTrigger('sql-changed', {
   async validate(ctx, p) {
     const conn = await getConnection(ctx.ws, ctx.projectKey, p.connection).catch(() => null);
     if (!conn) throw badRequest(`connection ${p.connection} does not exist in project ${ctx.projectKey}`);
-    if (conn.type !== 'postgres') throw badRequest(`connection ${p.connection} is not a PostgreSQL connection`);
+    requireCapability(conn, 'runSql');
   },
   describe: (p) => `result of a query on ${p.connection} changed`,
   pollEvery: (p) => p.everySeconds * 1000,
   async poll(ctx, p) {
     const conn = await getConnection(ctx.ws, ctx.projectKey, p.connection);
-    if (conn.type !== 'postgres') throw badRequest(`connection ${p.connection} is not a PostgreSQL connection`);
-    const result = await withPostgresClient(ctx.ws.duck, postgresInfo(conn), (client) => client.query({ text: p.query, rowMode: 'array' }));
+    const { can: runSql, settings } = requireCapability(conn, 'runSql');
+    const result = await runSql(settings, p.query, { signal: ctx.signal, db: ctx.ws.duck });
     // Results are compared by hash: the state row stays small whatever the query returns.
     return createHash('sha256').update(JSON.stringify(result.rows)).digest('hex');
   },

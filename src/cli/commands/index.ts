@@ -3,6 +3,7 @@ import type { CliIo } from '../io.js';
 import { automationCommands } from './automation.js';
 import { almaCommands } from './alma.js';
 import { analyticsCommands } from './analytics.js';
+import { connectionCommands } from './connections.js';
 import { datasetCommands } from './datasets.js';
 import { flowCommands } from './flow.js';
 import { projectCommands } from './projects.js';
@@ -16,6 +17,7 @@ export const commandModules: CommandModule[] = [
   serveCommands,
   projectCommands,
   datasetCommands,
+  connectionCommands,
   flowCommands,
   analyticsCommands,
   almaCommands,

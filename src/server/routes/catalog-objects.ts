@@ -1,14 +1,17 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { badRequest } from '../../common/errors.js';
-import { listConnections, saveConnection } from '../../datasets/connections.js';
+import { connectionTypes } from '../../connectors/registry.js';
+import { listConnections, saveConnection, testConnection } from '../../datasets/connections.js';
 import { objectHistory, revertObject } from '../../flow/history.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { route } from '../route.js';
 
 const P = '/api/projects/{key}';
 const Revert = z.object({ revision: z.number().int().min(1) });
-const ConnectionBody = z.object({ name: z.string(), type: z.enum(['filesystem', 'postgres']) }).passthrough();
+const [firstType, ...otherTypes] = connectionTypes().map((t) => t.type);
+const ConnectionBody = z.object({ name: z.string(), type: z.enum([firstType, ...otherTypes]) }).passthrough();
+const adminOnlyTypes = connectionTypes().filter((t) => t.adminOnly).map((t) => t.type).join(', ');
 
 export function catalogObjectRoutes(app: FastifyInstance, ws: Workspace): void {
   route(app, { method: 'GET', url: `${P}/history/{kind}/{name}`, summary: 'Revisions of an object, newest first (kind: dataset, recipe, connection, …)', tag: 'history' }, async ({ principal, params }) =>
@@ -18,7 +21,7 @@ export function catalogObjectRoutes(app: FastifyInstance, ws: Workspace): void {
     revertObject(ws, principal, params.key, params.kind, params.name, body.revision),
   );
   route(app, { method: 'GET', url: `${P}/connections`, summary: 'Connections (secrets redacted)', tag: 'connections' }, async ({ principal, params }) => listConnections(ws, principal, params.key));
-  route(app, { method: 'POST', url: `${P}/connections`, summary: 'Create or replace a connection (project admin; filesystem: global admin)', tag: 'connections', body: ConnectionBody }, async ({ principal, params, body, reply }) => {
+  route(app, { method: 'POST', url: `${P}/connections`, summary: `Create or replace a connection (project admin; ${adminOnlyTypes}: global admin)`, tag: 'connections', body: ConnectionBody }, async ({ principal, params, body, reply }) => {
     const c = await saveConnection(ws, principal, params.key, body);
     void reply.code(201);
     return c;
@@ -27,4 +30,7 @@ export function catalogObjectRoutes(app: FastifyInstance, ws: Workspace): void {
     if (body.name !== params.name) throw badRequest(`The body names connection ${body.name}, the URL ${params.name}`);
     return saveConnection(ws, principal, params.key, body);
   });
+  route(app, { method: 'POST', url: `${P}/connections/{name}/test`, summary: 'Test a connection: reach what it points at (project writer)', tag: 'connections' }, async ({ principal, params }) =>
+    testConnection(ws, principal, params.key, params.name),
+  );
 }

@@ -45,7 +45,7 @@ function parseSchemaOverride(text: string | undefined): Record<string, string> |
 
 export function datasetRoutes(app: FastifyInstance, ws: Workspace): void {
   route(app, { method: 'GET', url: `${P}/datasets`, summary: 'Datasets of the project with their current version', tag: 'datasets' }, async ({ principal, params }) => listDatasets(ws, principal, params.key));
-  route(app, { method: 'POST', url: `${P}/datasets`, summary: 'Create a dataset (managed, a file on a filesystem connection, or a PostgreSQL table/query)', tag: 'datasets', body: DatasetBody }, async ({ principal, params, body, reply }) => {
+  route(app, { method: 'POST', url: `${P}/datasets`, summary: 'Create a dataset (managed, a file on a filesystem connection, or a table/query of a database connection)', tag: 'datasets', body: DatasetBody }, async ({ principal, params, body, reply }) => {
     const d = await saveDataset(ws, principal, params.key, body, { expectRevision: 0 });
     void reply.code(201);
     return d;

@@ -22,7 +22,7 @@ export interface Dataset extends DatasetStatus {
   name: string;
   description?: string;
   tags?: string[];
-  storage: { type: 'managed' | 'file' | 'postgres' | 'system'; [k: string]: unknown };
+  storage: { type: 'managed' | 'file' | 'database' | 'postgres' | 'system'; [k: string]: unknown };
   /** Column type overrides applied when importing (column → DuckDB type). */
   schema?: Record<string, string>;
 }
