@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { badRequest } from '../common/errors.js';
+import { parseOr400 } from '../common/parse.js';
 import { sha256 } from '../common/ids.js';
 import { assertObjectName } from '../common/names.js';
 import { findReporterType, reporterTypes } from './reporters/registry.js';
@@ -60,23 +61,17 @@ export interface Scenario {
   reporters: ReporterConfig[];
 }
 
-const issues = (e: z.ZodError) => e.issues.map((i) => `${i.path.join('.') || 'value'}: ${i.message}`).join('; ');
-
 function parseEach<T>(items: { [k: string]: unknown }[], what: string, key: 'type' | 'channel', find: (t: unknown) => { params: z.ZodType } | undefined, known: string[]): T[] {
   return items.map((raw, i) => {
     const type = find(raw[key]);
     if (!type) throw badRequest(`${what}[${i}]: unknown ${what === 'reporters' ? 'reporter channel' : what.slice(0, -1) + ' type'} ${JSON.stringify(raw[key])}; known: ${known.join(', ')}`);
-    const parsed = type.params.safeParse(raw);
-    if (!parsed.success) throw badRequest(`${what}[${i}] (${String(raw[key])}): ${issues(parsed.error)}`);
-    return parsed.data as T;
+    return parseOr400(type.params, raw, 'value', { prefix: `${what}[${i}] (${String(raw[key])})` }) as T;
   });
 }
 
 /** Parses a scenario body with every trigger, step and reporter checked by its type's schema. */
 export function parseScenario(input: unknown): Scenario {
-  const base = ScenarioSchema.safeParse(input);
-  if (!base.success) throw badRequest(`Invalid scenario: ${issues(base.error)}`);
-  const b = base.data;
+  const b = parseOr400(ScenarioSchema, input, 'value', { prefix: 'Invalid scenario' });
   assertObjectName(b.id, 'scenario id');
   return {
     ...b,

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { badRequest, conflict, notFound } from '../common/errors.js';
+import { parseOr400 } from '../common/parse.js';
 import { nowIso } from '../common/ids.js';
 import { assertProjectKey, assertUsername } from '../common/names.js';
 import { checkRole, PROJECT_ROLES, type Principal, type ProjectRole } from './access.js';
@@ -54,9 +55,7 @@ export class ProjectStore {
   }
 
   async create(principal: Principal, input: z.input<typeof NewProjectSchema>): Promise<Project> {
-    const parsed = NewProjectSchema.safeParse(input);
-    if (!parsed.success) throw badRequest(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-    const p = parsed.data;
+    const p = parseOr400(NewProjectSchema, input, 'project', { prefix: '' });
     assertProjectKey(p.key);
     const now = nowIso();
     const row = { key: p.key, name: p.name ?? p.key, description: p.description ?? '', tags: JSON.stringify(p.tags ?? []), created_at: now, created_by: principal.username, updated_at: now };
@@ -87,9 +86,7 @@ export class ProjectStore {
 
   async update(principal: Principal, key: string, patch: unknown): Promise<Project> {
     await this.authorize(principal, key, 'admin');
-    const parsed = ProjectPatchSchema.safeParse(patch);
-    if (!parsed.success) throw badRequest(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-    const p = parsed.data;
+    const p = parseOr400(ProjectPatchSchema, patch, 'project', { prefix: '' });
     await this.db
       .updateTable('projects')
       .set({

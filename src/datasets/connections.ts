@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { Principal } from '../catalog/access.js';
 import { badRequest, forbidden } from '../common/errors.js';
+import { parseOr400 } from '../common/parse.js';
 import { assertObjectName } from '../common/names.js';
 import { postgresConnectionInfoSchema, type PostgresConnectionInfo } from '../engine/postgres-connection.js';
 import type { Workspace } from '../workspace/workspace.js';
@@ -37,9 +38,7 @@ export function postgresInfo(c: PostgresConnection): PostgresConnectionInfo {
 
 export async function saveConnection(ws: Workspace, principal: Principal, projectKey: string, input: unknown): Promise<Connection> {
   await ws.catalog.projects.authorize(principal, projectKey, 'admin');
-  const parsed = ConnectionSchema.safeParse(input);
-  if (!parsed.success) throw badRequest(`Invalid connection: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  const c = parsed.data;
+  const c = parseOr400(ConnectionSchema, input, 'connection');
   assertObjectName(c.name, 'connection name');
   if (c.type === 'filesystem') {
     // Reading folders of the server is a server-wide privilege.

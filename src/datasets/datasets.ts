@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import type { Principal } from '../catalog/access.js';
 import { badRequest, conflict, notFound } from '../common/errors.js';
+import { parseOr400 } from '../common/parse.js';
 import { assertObjectName } from '../common/names.js';
 import type { TableSource } from '../engine/table-source.js';
 import type { Workspace } from '../workspace/workspace.js';
@@ -19,10 +20,9 @@ interface RecipeEdges {
 }
 
 export function parseDatasetDefinition(input: unknown): DatasetDefinition {
-  const parsed = DatasetDefinitionSchema.safeParse(input);
-  if (!parsed.success) throw badRequest(`Invalid dataset: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'dataset'}: ${i.message}`).join('; ')}`);
-  assertObjectName(parsed.data.name, 'dataset name');
-  return parsed.data;
+  const definition = parseOr400(DatasetDefinitionSchema, input, 'dataset');
+  assertObjectName(definition.name, 'dataset name');
+  return definition;
 }
 
 async function producers(ws: Workspace, projectKey: string): Promise<Map<string, string>> {

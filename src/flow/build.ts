@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Principal } from '../catalog/access.js';
 import { badRequest, conflict } from '../common/errors.js';
+import { parseOr400 } from '../common/parse.js';
 import { DATASET_KIND, resolveSource } from '../datasets/datasets.js';
 import type { DatasetDefinition } from '../datasets/definitions.js';
 import { beginVersion, commitVersion, failVersion, type PendingVersion } from '../datasets/versions.js';
@@ -70,9 +71,7 @@ export async function recipeStaleness(ws: Workspace, projectKey: string, recipe:
 /** Plans a build, records the job and starts it. Returns the job id at once; `done` settles when it ends. */
 export async function startBuild(ws: Workspace, principal: Principal, projectKey: string, request: BuildRequest): Promise<{ jobId: string; plan: PlannedActivity[]; done: Promise<Job> }> {
   await ws.catalog.projects.authorize(principal, projectKey, 'writer');
-  const parsed = BuildRequestSchema.safeParse(request);
-  if (!parsed.success) throw badRequest(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-  const { targets, mode } = parsed.data;
+  const { targets, mode } = parseOr400(BuildRequestSchema, request, 'build request', { prefix: '' });
   const recipes = (await ws.catalog.objects.list<RecipeBase>(projectKey, RECIPE_KIND)).map((o) => o.body);
   const datasets = new Set((await ws.catalog.objects.list(projectKey, DATASET_KIND)).map((o) => o.name));
   const unknown = targets.filter((t) => !datasets.has(t));

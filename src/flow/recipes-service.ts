@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Principal } from '../catalog/access.js';
 import { badRequest, notFound } from '../common/errors.js';
+import { parseOr400 } from '../common/parse.js';
 import { assertObjectName } from '../common/names.js';
 import { DATASET_KIND, resolveSource } from '../datasets/datasets.js';
 import type { DatasetDefinition } from '../datasets/definitions.js';
@@ -20,15 +21,10 @@ export interface RecipeInfo extends RecipeBase {
   [param: string]: unknown;
 }
 
-const issues = (e: { issues: { path: PropertyKey[]; message: string }[] }) => e.issues.map((i) => `${i.path.join('.') || 'recipe'}: ${i.message}`).join('; ');
-
 /** Parses a recipe body with its type's schema; names are checked too. */
 export function parseRecipe(input: unknown): RecipeBase {
-  const base = RecipeBaseSchema.safeParse(input);
-  if (!base.success) throw badRequest(`Invalid recipe: ${issues(base.error)}`);
-  const parsed = recipeType(base.data.type).schema.safeParse(input);
-  if (!parsed.success) throw badRequest(`Invalid ${base.data.type} recipe: ${issues(parsed.error)}`);
-  const r = parsed.data;
+  const base = parseOr400(RecipeBaseSchema, input, 'recipe');
+  const r = parseOr400(recipeType(base.type).schema, input, 'recipe', { prefix: `Invalid ${base.type} recipe` });
   assertObjectName(r.name, 'recipe name');
   assertObjectName(r.output, 'output dataset name');
   r.inputs.forEach((i) => assertObjectName(i, 'input dataset name'));

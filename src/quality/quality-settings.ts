@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { badRequest } from '../common/errors.js';
+import { parseOr400 } from '../common/parse.js';
 import type { CheckType } from './check-type.js';
 import { checkType } from './checks/registry.js';
 
@@ -37,13 +38,10 @@ export interface ParsedCheck {
   params: { type: string; name?: string } & Record<string, unknown>;
 }
 
-const issues = (e: z.ZodError) => e.issues.map((i) => `${i.path.join('.') || 'value'}: ${i.message}`).join('; ');
-
 export function parseQualitySettings(input: unknown): QualitySettings {
-  const parsed = QualitySettingsSchema.safeParse(input);
-  if (!parsed.success) throw badRequest(`Invalid quality settings: ${issues(parsed.error)}`);
-  parseChecks(parsed.data);
-  return parsed.data;
+  const settings = parseOr400(QualitySettingsSchema, input, 'value', { prefix: 'Invalid quality settings' });
+  parseChecks(settings);
+  return settings;
 }
 
 /** Parses every check with its type's schema; names must be unique. */
@@ -51,9 +49,7 @@ export function parseChecks(settings: QualitySettings): ParsedCheck[] {
   const out: ParsedCheck[] = [];
   settings.checks.forEach((raw, i) => {
     const type = checkType(raw.type);
-    const parsed = type.params.safeParse(raw);
-    if (!parsed.success) throw badRequest(`checks[${i}] (${raw.type}): ${issues(parsed.error)}`);
-    const params = parsed.data as ParsedCheck['params'];
+    const params = parseOr400(type.params, raw, 'value', { prefix: `checks[${i}] (${raw.type})` }) as ParsedCheck['params'];
     const name = params.name ?? type.defaultName(params);
     if (out.some((c) => c.name === name)) throw badRequest(`checks[${i}]: two checks are named ${name}; give one a name`);
     out.push({ name, type, params });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { badRequest } from '../../common/errors.js';
+import { parseOr400 } from '../../common/parse.js';
 import { reporterType } from '../reporters/registry.js';
 import { DEFAULT_TEMPLATE, fillTemplate } from '../reporters/template.js';
 import type { StepType } from '../types.js';
@@ -13,9 +13,8 @@ const params = stepParams('report', {
 function parseReporter(raw: unknown) {
   const r = raw as { channel: string };
   const type = reporterType(r.channel);
-  const parsed = type.params.safeParse({ on: 'always', ...r });
-  if (!parsed.success) throw badRequest(`reporter (${r.channel}): ${parsed.error.issues.map((i) => `${i.path.join('.') || 'reporter'}: ${i.message}`).join('; ')}`);
-  return { type, params: parsed.data as { template?: string } };
+  const params = parseOr400(type.params, { on: 'always', ...r }, 'reporter', { prefix: `reporter (${r.channel})` });
+  return { type, params: params as { template?: string } };
 }
 
 /** Sends a report in the middle of a run (the summary so far). */
