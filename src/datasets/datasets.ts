@@ -8,7 +8,8 @@ import type { Workspace } from '../workspace/workspace.js';
 import { getConnection, postgresInfo, resolveInRoot } from './connections.js';
 import { exportSystemTable } from './system-tables.js';
 import { DatasetDefinitionSchema, type DatasetDefinition, type DatasetInfo } from './definitions.js';
-import { currentVersion, currentVersions, dropVersions, type CommittedVersion } from './versions.js';
+import type { ListedVersion } from './dataset-types.js';
+import { currentVersion, currentVersions, dropVersions, listVersions, type CommittedVersion } from './versions.js';
 
 export const DATASET_KIND = 'dataset';
 const RECIPE_KIND = 'recipe';
@@ -79,6 +80,12 @@ export async function getDataset(ws: Workspace, principal: Principal, projectKey
   const o = await ws.catalog.objects.get<DatasetDefinition>(projectKey, DATASET_KIND, name);
   if (!o) throw notFound(`Dataset ${name} not found in project ${projectKey}`);
   return info(o.body, o, await currentVersion(ws, projectKey, name), (await producers(ws, projectKey)).get(name) ?? null);
+}
+
+/** Versions of a dataset, newest first (reader; 404 for an unknown dataset). */
+export async function listDatasetVersions(ws: Workspace, principal: Principal, projectKey: string, name: string): Promise<ListedVersion[]> {
+  await getDataset(ws, principal, projectKey, name);
+  return listVersions(ws, projectKey, name);
 }
 
 /** Deletes a dataset and its data. Refused (409) while recipes read or write it. */

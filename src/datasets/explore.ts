@@ -27,3 +27,9 @@ export async function datasetStats(ws: Workspace, principal: Principal, projectK
 export async function datasetExport(ws: Workspace, principal: Principal, projectKey: string, name: string, format: 'csv' | 'json' | 'parquet', query: Pick<TableQuery, 'sort' | 'filters'>): Promise<Readable> {
   return exportData(ws.duck, await readableSource(ws, principal, projectKey, name), format, query);
 }
+
+/** A page of rows as the API answers it: column names and types apart from the rows. */
+export async function datasetPage(ws: Workspace, principal: Principal, projectKey: string, name: string, query: TableQuery) {
+  const page = await datasetRows(ws, principal, projectKey, name, query);
+  return { columns: page.columns.map((c) => c.name), types: page.columns.map((c) => c.type), rows: page.rows, total: page.total, offset: query.offset };
+}

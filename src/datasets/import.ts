@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import type { Principal } from '../catalog/access.js';
 import { badRequest, conflict } from '../common/errors.js';
 import { importFile } from '../engine/import-file.js';
@@ -62,4 +63,19 @@ export async function importDataset(ws: Workspace, principal: Principal, project
   }
   await ws.catalog.projects.touch(projectKey);
   return getDataset(ws, principal, projectKey, name);
+}
+
+/**
+ * Imports an uploaded file (writer). Rights are checked before `receive` writes the
+ * upload to the temporary file it is given, so a refused caller's body is never read;
+ * `receive` answers the import settings sent with the file. The file is deleted in any case.
+ */
+export async function importUpload(ws: Workspace, principal: Principal, projectKey: string, name: string, receive: (filePath: string) => Promise<Omit<ImportRequest, 'filePath'>>): Promise<DatasetInfo> {
+  await ws.catalog.projects.authorize(principal, projectKey, 'writer');
+  const filePath = ws.tempPath('-upload');
+  try {
+    return await importDataset(ws, principal, projectKey, name, { ...(await receive(filePath)), filePath });
+  } finally {
+    await rm(filePath, { force: true });
+  }
 }

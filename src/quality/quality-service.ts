@@ -68,3 +68,8 @@ export async function checkHistory(ws: Workspace, principal: Principal, projectK
   await requireDataset(ws, projectKey, dataset);
   return new QualityStore(ws).checkHistory(projectKey, dataset, limit);
 }
+
+/** The metric settings and checks of a dataset with its newest check results (reader). */
+export async function getDatasetChecks(ws: Workspace, principal: Principal, projectKey: string, dataset: string, limit = 100): Promise<QualitySettings & { revision: number | null; results: CheckResult[] }> {
+  return { ...(await getQualitySettings(ws, principal, projectKey, dataset)), results: await checkHistory(ws, principal, projectKey, dataset, limit) };
+}

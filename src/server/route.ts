@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Principal } from '../catalog/access.js';
-import { unauthorized } from '../common/errors.js';
+import { badRequest, unauthorized } from '../common/errors.js';
 import { parseOr400 } from '../common/parse.js';
 
 /** One documented API route: registered in Fastify and described in the OpenAPI document. */
@@ -71,4 +71,9 @@ export function route<B extends z.ZodType | undefined = undefined, Q extends z.Z
       return result;
     },
   });
+}
+
+/** A PUT names its object twice, in the URL and in the body: they must agree. */
+export function assertSameName(kind: string, bodyName: string, urlName: string): void {
+  if (bodyName !== urlName) throw badRequest(`The body names ${kind} ${bodyName}, the URL ${urlName}`);
 }

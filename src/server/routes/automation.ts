@@ -5,11 +5,11 @@ import { installAutomation } from '../../automation/install.js';
 import { automationMonitoring } from '../../automation/monitoring.js';
 import { getVariables, saveVariables } from '../../automation/project-variables.js';
 import { scenarioTypeSchemas } from '../../automation/type-schemas.js';
+import { getScenarioRun, listScenarioRuns } from '../../automation/runs-service.js';
 import { deleteScenario, getScenario, listScenarios, saveScenario } from '../../automation/scenarios-service.js';
 import { fireWebhook } from '../../automation/webhooks.js';
-import { badRequest } from '../../common/errors.js';
 import type { Workspace } from '../../workspace/workspace.js';
-import { route } from '../route.js';
+import { assertSameName, route } from '../route.js';
 
 const P = '/api/projects/{key}';
 const ScenarioBody = z.looseObject({ id: z.string() });
@@ -28,7 +28,7 @@ export function automationRoutes(app: FastifyInstance, ws: Workspace): void {
   });
   route(app, { method: 'GET', url: `${P}/scenarios/{id}`, summary: 'One scenario (secrets hidden; webhook tokens shown to writers)', tag: 'automation' }, async ({ principal, params }) => getScenario(ws, principal, params.key, params.id));
   route(app, { method: 'PUT', url: `${P}/scenarios/{id}`, summary: 'Replace a scenario', tag: 'automation', body: ScenarioBody }, async ({ principal, params, body }) => {
-    if (body.id !== params.id) throw badRequest(`The body names scenario ${body.id}, the URL ${params.id}`);
+    assertSameName('scenario', body.id, params.id);
     return saveScenario(ws, principal, params.key, body);
   });
   route(app, { method: 'DELETE', url: `${P}/scenarios/{id}`, summary: 'Delete a scenario (its runs stay in history)', tag: 'automation' }, async ({ principal, params }) => {
@@ -40,14 +40,8 @@ export function automationRoutes(app: FastifyInstance, ws: Workspace): void {
     void reply.code(202);
     return r;
   });
-  route(app, { method: 'GET', url: `${P}/scenarios/{id}/runs`, summary: 'Runs of a scenario, newest first', tag: 'automation', query: Limit }, async ({ principal, params, query }) => {
-    await ws.catalog.projects.authorize(principal, params.key, 'reader');
-    return automation.runs.list(params.key, params.id, query.limit);
-  });
-  route(app, { method: 'GET', url: `${P}/scenario-runs/{runId}`, summary: 'A run with its steps and log', tag: 'automation' }, async ({ principal, params }) => {
-    await ws.catalog.projects.authorize(principal, params.key, 'reader');
-    return automation.runs.get(params.key, params.runId, { details: true });
-  });
+  route(app, { method: 'GET', url: `${P}/scenarios/{id}/runs`, summary: 'Runs of a scenario, newest first', tag: 'automation', query: Limit }, async ({ principal, params, query }) => listScenarioRuns(ws, principal, params.key, params.id, query.limit));
+  route(app, { method: 'GET', url: `${P}/scenario-runs/{runId}`, summary: 'A run with its steps and log', tag: 'automation' }, async ({ principal, params }) => getScenarioRun(ws, principal, params.key, params.runId));
   route(app, { method: 'POST', url: `${P}/scenario-runs/{runId}/abort`, summary: 'Abort a running or queued run', tag: 'automation' }, async ({ principal, params }) => automation.abort(principal, params.key, params.runId));
   route(app, { method: 'POST', url: '/api/webhooks/scenarios/{token}', summary: 'Fire the scenario whose webhook trigger holds this secret token', tag: 'automation', auth: false }, async ({ params, request, reply }) => {
     const r = await fireWebhook(ws, params.token, request.ip);

@@ -1,10 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { badRequest } from '../../common/errors.js';
 import { listConnections, saveConnection } from '../../datasets/connections.js';
 import { objectHistory, revertObject } from '../../flow/history.js';
 import type { Workspace } from '../../workspace/workspace.js';
-import { route } from '../route.js';
+import { assertSameName, route } from '../route.js';
 
 const P = '/api/projects/{key}';
 const Revert = z.object({ revision: z.number().int().min(1) });
@@ -24,7 +23,7 @@ export function catalogObjectRoutes(app: FastifyInstance, ws: Workspace): void {
     return c;
   });
   route(app, { method: 'PUT', url: `${P}/connections/{name}`, summary: 'Replace a connection', tag: 'connections', body: ConnectionBody }, async ({ principal, params, body }) => {
-    if (body.name !== params.name) throw badRequest(`The body names connection ${body.name}, the URL ${params.name}`);
+    assertSameName('connection', body.name, params.name);
     return saveConnection(ws, principal, params.key, body);
   });
 }
