@@ -1,4 +1,5 @@
 import { HOST } from '../workspace/process-liveness.js';
+import { isOneOf, RUN_OPEN_OUTCOMES } from '../catalog/statuses.js';
 import type { ScenarioRunsTable } from '../catalog/tables.js';
 import { notFound } from '../common/errors.js';
 import type { Workspace } from '../workspace/workspace.js';
@@ -127,7 +128,7 @@ export class RunStore {
         index: s.idx,
         name: s.name,
         type: s.type,
-        outcome: s.outcome as StepOutcome,
+        outcome: s.outcome,
         startedAt: s.started_at,
         endedAt: s.ended_at,
         durationMs: s.duration_ms === null ? null : Number(s.duration_ms),
@@ -145,8 +146,8 @@ export class RunStore {
   }
 
   /** Runs of a scenario not yet ended (any process). */
-  async openRuns(projectKey: string, scenario: string): Promise<{ id: string; outcome: string; owner: string }[]> {
-    return this.db.selectFrom('scenario_runs').select(['id', 'outcome', 'owner']).where('outcome', 'in', ['QUEUED', 'RUNNING']).where('project_key', '=', projectKey).where('scenario', '=', scenario).orderBy('created_at').orderBy('id').execute();
+  async openRuns(projectKey: string, scenario: string): Promise<{ id: string; outcome: RunOutcome; owner: string }[]> {
+    return this.db.selectFrom('scenario_runs').select(['id', 'outcome', 'owner']).where('outcome', 'in', RUN_OPEN_OUTCOMES).where('project_key', '=', projectKey).where('scenario', '=', scenario).orderBy('created_at').orderBy('id').execute();
   }
 
   /** QUEUED runs this process created, oldest first (a queue is served by the process that holds it). */
@@ -155,7 +156,7 @@ export class RunStore {
   }
 }
 
-export const isFinal = (o: string): boolean => (FINAL_OUTCOMES as string[]).includes(o);
+export const isFinal = (o: string): boolean => isOneOf(FINAL_OUTCOMES, o);
 
 function toRun(r: ScenarioRunsTable): ScenarioRun {
   return {
@@ -165,7 +166,7 @@ function toRun(r: ScenarioRunsTable): ScenarioRun {
     triggerType: r.trigger_type,
     triggerKey: r.trigger_key,
     cause: r.cause,
-    outcome: r.outcome as RunOutcome,
+    outcome: r.outcome,
     createdAt: r.created_at,
     startedAt: r.started_at,
     endedAt: r.ended_at,

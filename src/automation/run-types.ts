@@ -3,10 +3,10 @@
  * so the web UI imports the types too.
  */
 
+import type { RunOutcome, StepOutcome } from '../catalog/statuses.js';
+
 /** Outcomes of runs and steps. QUEUED runs wait for a running one; SKIPPED steps did not run. */
-export const RUN_OUTCOMES = ['QUEUED', 'RUNNING', 'SUCCESS', 'WARNING', 'FAILED', 'ABORTED'] as const;
-export type RunOutcome = (typeof RUN_OUTCOMES)[number];
-export type StepOutcome = 'PENDING' | 'RUNNING' | 'SUCCESS' | 'WARNING' | 'FAILED' | 'ABORTED' | 'SKIPPED';
+export { RUN_OUTCOMES, STEP_OUTCOMES, type RunOutcome, type StepOutcome } from '../catalog/statuses.js';
 
 export interface StepRun {
   index: number;

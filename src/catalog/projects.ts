@@ -4,7 +4,7 @@ import { badRequest, conflict, notFound } from '../common/errors.js';
 import { parseOr400 } from '../common/parse.js';
 import { nowIso } from '../common/ids.js';
 import { assertProjectKey, assertUsername } from '../common/names.js';
-import { checkRole, PROJECT_ROLES, type Principal, type ProjectRole } from './access.js';
+import { checkRole, isProjectRole, type Principal, type ProjectRole } from './access.js';
 import type { Member, Project } from './project-types.js';
 import type { CatalogTables } from './tables.js';
 
@@ -41,7 +41,7 @@ export class ProjectStore {
   async roleOf(principal: Principal, key: string): Promise<ProjectRole | null> {
     if (principal.isAdmin) return 'admin';
     const r = await this.db.selectFrom('members').select('role').where('project_key', '=', key).where('username', '=', principal.username).executeTakeFirst();
-    return (r?.role as ProjectRole) ?? null;
+    return r?.role ?? null;
   }
 
   /** Throws 404/403 unless the caller has at least `needed` on the project; returns the project. */
@@ -81,7 +81,7 @@ export class ProjectStore {
       .where('members.username', '=', principal.username)
       .orderBy('projects.updated_at', 'desc')
       .execute();
-    return rows.map((r) => toProject(r, r.role as ProjectRole));
+    return rows.map((r) => toProject(r, r.role));
   }
 
   async update(principal: Principal, key: string, patch: unknown): Promise<Project> {
@@ -118,20 +118,20 @@ export class ProjectStore {
   async members(principal: Principal, key: string): Promise<Member[]> {
     await this.authorize(principal, key, 'reader');
     const rows = await this.db.selectFrom('members').select(['username', 'role']).where('project_key', '=', key).orderBy('username').execute();
-    return rows.map((r) => ({ username: r.username, role: r.role as ProjectRole }));
+    return rows.map((r) => ({ username: r.username, role: r.role }));
   }
 
   async setMember(principal: Principal, key: string, username: string, role: string): Promise<Member> {
     await this.authorize(principal, key, 'admin');
     assertUsername(username);
-    if (!PROJECT_ROLES.includes(role as ProjectRole)) throw badRequest(`Unknown role ${JSON.stringify(role)}: use reader, writer or admin`);
+    if (!isProjectRole(role)) throw badRequest(`Unknown role ${JSON.stringify(role)}: use reader, writer or admin`);
     const user = await this.db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst();
     if (!user) throw notFound(`User ${username} not found`);
     await this.db.transaction().execute(async (trx) => {
       await trx.deleteFrom('members').where('project_key', '=', key).where('username', '=', username).execute();
       await trx.insertInto('members').values({ project_key: key, username, role }).execute();
     });
-    return { username, role: role as ProjectRole };
+    return { username, role };
   }
 
   async removeMember(principal: Principal, key: string, username: string): Promise<void> {

@@ -4,13 +4,9 @@
 export const BUILD_MODES = ['only', 'required', 'recursive'] as const;
 export type BuildMode = (typeof BUILD_MODES)[number];
 
-export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'aborted'] as const;
-export type JobStatus = (typeof JOB_STATUSES)[number];
-/** A job in one of these has ended and no longer changes. */
-export const JOB_ENDED_STATUSES: readonly string[] = ['succeeded', 'failed', 'aborted'] satisfies JobStatus[];
+import type { ActivityStatus, JobStatus } from '../catalog/statuses.js';
 
-export const ACTIVITY_STATUSES = ['pending', 'running', 'succeeded', 'failed', 'skipped', 'up-to-date', 'aborted'] as const;
-export type ActivityStatus = (typeof ACTIVITY_STATUSES)[number];
+export { ACTIVITY_STATUSES, JOB_ENDED_STATUSES, JOB_STATUSES, type ActivityStatus, type JobStatus } from '../catalog/statuses.js';
 
 export interface JobActivity {
   index: number;

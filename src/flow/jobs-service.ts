@@ -1,5 +1,6 @@
 import type { Principal } from '../catalog/access.js';
 import type { JobEvent, Workspace } from '../workspace/workspace.js';
+import { isOneOf } from '../catalog/statuses.js';
 import { JOB_ENDED_STATUSES, type Job } from './job-types.js';
 import { JobStore } from './jobs.js';
 
@@ -36,12 +37,12 @@ export async function followJob(ws: Workspace, principal: Principal, projectKey:
   const snapshot = await getJob(ws, principal, projectKey, jobId);
   return {
     snapshot,
-    ended: JOB_ENDED_STATUSES.includes(snapshot.status),
+    ended: isOneOf(JOB_ENDED_STATUSES, snapshot.status),
     subscribe(onEvent, onEnd) {
       const listener = (e: JobEvent) => {
         if (e.jobId !== jobId) return;
         onEvent(e);
-        if (e.type === 'job-status' && JOB_ENDED_STATUSES.includes(e.status)) onEnd();
+        if (e.type === 'job-status' && isOneOf(JOB_ENDED_STATUSES, e.status)) onEnd();
       };
       ws.events.on('job', listener);
       return () => ws.events.off('job', listener);

@@ -1,4 +1,6 @@
 import type { Principal } from '../catalog/access.js';
+import { JOB_OPEN_STATUSES } from '../catalog/statuses.js';
+import type { JobsTable } from '../catalog/tables.js';
 import { notFound } from '../common/errors.js';
 import { newTimeId, nowIso } from '../common/ids.js';
 import { recoverInterruptedVersions } from '../datasets/versions.js';
@@ -12,7 +14,7 @@ export type { ActivityStatus, Job, JobActivity, JobStatus } from './job-types.js
 const ms = (a: string | null, b: string | null) => (a && b ? new Date(b).getTime() - new Date(a).getTime() : null);
 
 /** Statuses of a job that has not ended: only these change, so an ended job stays as it ended. */
-const OPEN: JobStatus[] = ['queued', 'running'];
+const OPEN = JOB_OPEN_STATUSES;
 
 /** Durable job records: a job, its activities (one per recipe run) and its log lines. */
 export class JobStore {
@@ -71,7 +73,7 @@ export class JobStore {
         index: a.idx,
         recipe: a.recipe,
         output: a.output,
-        status: a.status as ActivityStatus,
+        status: a.status,
         startedAt: a.started_at,
         endedAt: a.ended_at,
         durationMs: ms(a.started_at, a.ended_at),
@@ -141,12 +143,12 @@ export async function recoverInterruptedBuilds(ws: Workspace): Promise<{ jobs: n
   return { jobs: jobs.length, versions };
 }
 
-function toJob(r: { id: string; project_key: string; kind: string; status: string; mode: string; targets: string; created_by: string; created_at: string; started_at: string | null; ended_at: string | null; error: string | null }): Job {
+function toJob(r: JobsTable): Job {
   return {
     id: r.id,
     projectKey: r.project_key,
     kind: r.kind,
-    status: r.status as JobStatus,
+    status: r.status,
     mode: r.mode,
     targets: JSON.parse(r.targets),
     createdBy: r.created_by,

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
+import type { CheckOutcome } from '../catalog/statuses.js';
 
-export type CheckOutcome = 'OK' | 'WARNING' | 'ERROR';
+export type { CheckOutcome } from '../catalog/statuses.js';
 export type SqlDialect = 'duckdb' | 'postgres';
 
 /** Metric name → value: numbers, ISO times (freshness) or text (min/max of text columns). */
