@@ -20,7 +20,7 @@ export async function getVariables(ws: Workspace, principal: Principal, projectK
 export async function saveVariables(ws: Workspace, principal: Principal, projectKey: string, input: unknown): Promise<Variables> {
   await ws.catalog.projects.authorize(principal, projectKey, 'writer');
   const variables = parseOr400(VariablesSchema, input, 'variables');
-  await ws.catalog.objects.put(projectKey, VARIABLES_KIND, NAME, variables, principal.username);
+  await ws.catalog.objects.put({ projectKey, kind: VARIABLES_KIND, name: NAME, body: variables, author: principal.username });
   return variables;
 }
 
@@ -30,6 +30,6 @@ export async function setVariable(ws: Workspace, principal: Principal, projectKe
   parseOr400(VariablesSchema, { [name]: value }, 'variable');
   await ws.catalog.db.transaction().execute(async (trx) => {
     const current = (await ws.catalog.objects.get<Variables>(projectKey, VARIABLES_KIND, NAME, trx))?.body ?? {};
-    await ws.catalog.objects.putIn(trx, projectKey, VARIABLES_KIND, NAME, { ...current, [name]: value }, principal.username);
+    await ws.catalog.objects.putIn(trx, { projectKey, kind: VARIABLES_KIND, name: NAME, body: { ...current, [name]: value }, author: principal.username });
   });
 }

@@ -1,6 +1,7 @@
 import { HOST } from '../workspace/process-liveness.js';
 import { isOneOf, RUN_OPEN_OUTCOMES } from '../catalog/statuses.js';
 import type { ScenarioRunsTable } from '../catalog/tables.js';
+import { workTimes } from '../catalog/work-times.js';
 import { notFound } from '../common/errors.js';
 import type { Workspace } from '../workspace/workspace.js';
 import type { ScenarioRun, StepRun } from './run-types.js';
@@ -167,11 +168,7 @@ function toRun(r: ScenarioRunsTable): ScenarioRun {
     triggerKey: r.trigger_key,
     cause: r.cause,
     outcome: r.outcome,
-    createdAt: r.created_at,
-    startedAt: r.started_at,
-    endedAt: r.ended_at,
-    durationMs: r.duration_ms === null ? null : Number(r.duration_ms),
-    error: r.error,
     runAs: r.run_as,
+    ...workTimes(r, r.duration_ms === null ? null : Number(r.duration_ms)),
   };
 }

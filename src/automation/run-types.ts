@@ -4,6 +4,7 @@
  */
 
 import type { RunOutcome, StepOutcome } from '../catalog/statuses.js';
+import type { WorkTimes } from '../catalog/work-times.js';
 
 /** Outcomes of runs and steps. QUEUED runs wait for a running one; SKIPPED steps did not run. */
 export { RUN_OUTCOMES, STEP_OUTCOMES, type RunOutcome, type StepOutcome } from '../catalog/statuses.js';
@@ -21,7 +22,7 @@ export interface StepRun {
   detail: unknown;
 }
 
-export interface ScenarioRun {
+export interface ScenarioRun extends WorkTimes {
   id: string;
   projectKey: string;
   scenario: string;
@@ -29,11 +30,6 @@ export interface ScenarioRun {
   triggerKey: string | null;
   cause: string;
   outcome: RunOutcome;
-  createdAt: string;
-  startedAt: string | null;
-  endedAt: string | null;
-  durationMs: number | null;
-  error: string | null;
   runAs: string;
   steps?: StepRun[];
   logs?: { ts: string; level: string; message: string }[];

@@ -48,7 +48,7 @@ export async function saveConnection(ws: Workspace, principal: Principal, projec
   const existing = await ws.catalog.objects.get<Connection>(projectKey, KIND, c.name);
   // Saving a redacted connection back keeps the stored secret.
   if (c.type === 'postgres' && existing?.body.type === 'postgres' && c.password === SECRET) c.password = existing.body.password;
-  await ws.catalog.objects.put(projectKey, KIND, c.name, c, principal.username);
+  await ws.catalog.objects.put({ projectKey, kind: KIND, name: c.name, body: c, author: principal.username });
   return redactConnection(c);
 }
 

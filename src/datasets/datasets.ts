@@ -60,7 +60,7 @@ export async function saveDataset(ws: Workspace, principal: Principal, projectKe
       if (!existsSync(abs)) throw badRequest(`File ${def.storage.path} does not exist under connection ${conn.name}`);
     }
   }
-  const stored = await ws.catalog.objects.put(projectKey, DATASET_KIND, def.name, def, principal.username, options);
+  const stored = await ws.catalog.objects.put({ projectKey, kind: DATASET_KIND, name: def.name, body: def, author: principal.username, ...options });
   await ws.catalog.projects.touch(projectKey);
   return info(def, stored, await currentVersion(ws, projectKey, def.name), (await producers(ws, projectKey)).get(def.name) ?? null);
 }
@@ -95,7 +95,7 @@ export async function deleteDataset(ws: Workspace, principal: Principal, project
   const recipes = await ws.catalog.objects.list<RecipeEdges>(projectKey, RECIPE_KIND);
   const users = recipes.filter((r) => r.body.inputs.includes(name) || r.body.output === name).map((r) => r.name);
   if (users.length) throw conflict(`Dataset ${name} is used by recipe${users.length > 1 ? 's' : ''} ${users.join(', ')}; delete or change them first`, { recipes: users });
-  await ws.catalog.objects.delete(projectKey, DATASET_KIND, name, principal.username);
+  await ws.catalog.objects.delete({ projectKey, kind: DATASET_KIND, name, author: principal.username });
   await dropVersions(ws, projectKey, name);
 }
 

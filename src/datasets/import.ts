@@ -54,7 +54,7 @@ export async function importDataset(ws: Workspace, principal: Principal, project
       onProgress,
     });
     if (!existing) {
-      await ws.catalog.objects.put(projectKey, DATASET_KIND, name, { ...def, ...(request.schema ? { schema: request.schema } : {}) }, principal.username, { expectRevision: 0 });
+      await ws.catalog.objects.put({ projectKey, kind: DATASET_KIND, name, body: { ...def, ...(request.schema ? { schema: request.schema } : {}) }, author: principal.username, expectRevision: 0 });
     }
     await commitVersion(ws, pending, { rowCount: result.rowCount, contentHash: result.contentHash, columns: result.columns, lineage: { source: 'upload', fileName: request.fileName } });
   } catch (err) {

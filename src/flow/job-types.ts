@@ -5,6 +5,7 @@ export const BUILD_MODES = ['only', 'required', 'recursive'] as const;
 export type BuildMode = (typeof BUILD_MODES)[number];
 
 import type { ActivityStatus, JobStatus } from '../catalog/statuses.js';
+import type { WorkTimes } from '../catalog/work-times.js';
 
 export { ACTIVITY_STATUSES, JOB_ENDED_STATUSES, JOB_STATUSES, type ActivityStatus, type JobStatus } from '../catalog/statuses.js';
 
@@ -20,7 +21,7 @@ export interface JobActivity {
   error: string | null;
 }
 
-export interface Job {
+export interface Job extends WorkTimes {
   id: string;
   projectKey: string;
   kind: string;
@@ -28,10 +29,5 @@ export interface Job {
   mode: string;
   targets: string[];
   createdBy: string;
-  createdAt: string;
-  startedAt: string | null;
-  endedAt: string | null;
-  durationMs: number | null;
-  error: string | null;
   activities?: JobActivity[];
 }

@@ -1,6 +1,7 @@
 import type { Principal } from '../catalog/access.js';
 import { JOB_OPEN_STATUSES } from '../catalog/statuses.js';
 import type { JobsTable } from '../catalog/tables.js';
+import { workTimes } from '../catalog/work-times.js';
 import { notFound } from '../common/errors.js';
 import { newTimeId, nowIso } from '../common/ids.js';
 import { recoverInterruptedVersions } from '../datasets/versions.js';
@@ -152,10 +153,6 @@ function toJob(r: JobsTable): Job {
     mode: r.mode,
     targets: JSON.parse(r.targets),
     createdBy: r.created_by,
-    createdAt: r.created_at,
-    startedAt: r.started_at,
-    endedAt: r.ended_at,
-    durationMs: ms(r.started_at, r.ended_at),
-    error: r.error,
+    ...workTimes(r, ms(r.started_at, r.ended_at)),
   };
 }

@@ -74,9 +74,9 @@ export async function saveRecipe(ws: Workspace, principal: Principal, projectKey
 
   const stored = await ws.catalog.db.transaction().execute(async (trx) => {
     if (!outputDef) {
-      await ws.catalog.objects.putIn(trx, projectKey, DATASET_KIND, recipe.output, { name: recipe.output, storage: { type: 'managed' } }, principal.username);
+      await ws.catalog.objects.putIn(trx, { projectKey, kind: DATASET_KIND, name: recipe.output, body: { name: recipe.output, storage: { type: 'managed' } }, author: principal.username });
     }
-    return ws.catalog.objects.putIn(trx, projectKey, RECIPE_KIND, recipe.name, recipe, principal.username, options);
+    return ws.catalog.objects.putIn(trx, { projectKey, kind: RECIPE_KIND, name: recipe.name, body: recipe, author: principal.username, ...options });
   });
   await ws.catalog.projects.touch(projectKey);
   return { ...(stored.body as RecipeBase), revision: stored.revision, updatedAt: stored.updatedAt, updatedBy: stored.updatedBy };
@@ -98,5 +98,5 @@ export async function getRecipe(ws: Workspace, principal: Principal, projectKey:
 /** Deletes a recipe; its output dataset and data stay. */
 export async function deleteRecipe(ws: Workspace, principal: Principal, projectKey: string, name: string): Promise<void> {
   await ws.catalog.projects.authorize(principal, projectKey, 'writer');
-  await ws.catalog.objects.delete(projectKey, RECIPE_KIND, name, principal.username);
+  await ws.catalog.objects.delete({ projectKey, kind: RECIPE_KIND, name, author: principal.username });
 }

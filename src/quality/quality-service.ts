@@ -37,7 +37,7 @@ export async function saveQualitySettings(ws: Workspace, principal: Principal, p
     const missingTime = (settings.metrics.timeColumns ?? []).filter((c) => !known.includes(c));
     if (missingTime.length) throw badRequest(`metrics.timeColumns: ${missingTime.join(', ')} not in dataset ${settings.dataset}`);
   }
-  await ws.catalog.objects.put(projectKey, QUALITY_KIND, settings.dataset, settings, principal.username);
+  await ws.catalog.objects.put({ projectKey, kind: QUALITY_KIND, name: settings.dataset, body: settings, author: principal.username });
   return settings;
 }
 
