@@ -159,7 +159,7 @@ export class Automation {
     const entry: ActiveRun = { projectKey, scenario: scenario.id, controller, done: Promise.resolve('RUNNING' as RunOutcome) };
     this.active.set(runId, entry);
     this.heartbeat.ensure();
-    entry.done = executeRun(this, runId, projectKey, scenario, controller.signal)
+    entry.done = executeRun(this, { runId, projectKey, scenario, signal: controller.signal })
       .catch(async (e) => {
         // The runner records its own failures; this only guards against a broken catalog.
         const message = e instanceof Error ? e.message : String(e);

@@ -24,7 +24,8 @@ export async function datasetStats(ws: Workspace, principal: Principal, projectK
 }
 
 /** The whole dataset as a stream (CSV, JSON lines or Parquet), never held in memory. */
-export async function datasetExport(ws: Workspace, principal: Principal, projectKey: string, name: string, format: 'csv' | 'json' | 'parquet', query: Pick<TableQuery, 'sort' | 'filters'>): Promise<Readable> {
+export async function datasetExport(ws: Workspace, principal: Principal, projectKey: string, name: string, request: { format: 'csv' | 'json' | 'parquet' } & Pick<TableQuery, 'sort' | 'filters'>): Promise<Readable> {
+  const { format, ...query } = request;
   return exportData(ws.duck, await readableSource(ws, principal, projectKey, name), format, query);
 }
 

@@ -17,6 +17,7 @@ export interface ImportRequest {
   csv?: CsvOptions;
   /** Column type overrides (column → DuckDB type). */
   schema?: Record<string, string>;
+  onProgress?: (p: ImportProgress) => void;
 }
 
 export function formatFromName(fileName: string | undefined): ImportRequest['format'] {
@@ -33,7 +34,7 @@ export function formatFromName(fileName: string | undefined): ImportRequest['for
  * Readers see the previous version until the new one is complete; on any error nothing is
  * created and the previous version stays current.
  */
-export async function importDataset(ws: Workspace, principal: Principal, projectKey: string, name: string, request: ImportRequest, onProgress?: (p: ImportProgress) => void): Promise<DatasetInfo> {
+export async function importDataset(ws: Workspace, principal: Principal, projectKey: string, name: string, request: ImportRequest): Promise<DatasetInfo> {
   await ws.catalog.projects.authorize(principal, projectKey, 'writer');
   const existing = await ws.catalog.objects.get<DatasetDefinition>(projectKey, DATASET_KIND, name);
   if (existing && existing.body.storage.type !== 'managed') throw conflict(`Dataset ${name} is read in place from a connection; import into a managed dataset instead`);
@@ -51,7 +52,7 @@ export async function importDataset(ws: Workspace, principal: Principal, project
       csv: request.csv,
       schema,
       targetPath: pending.path,
-      onProgress,
+      onProgress: request.onProgress,
     });
     if (!existing) {
       await ws.catalog.objects.put({ projectKey, kind: DATASET_KIND, name, body: { ...def, ...(request.schema ? { schema: request.schema } : {}) }, author: principal.username, expectRevision: 0 });

@@ -12,7 +12,7 @@ import type { Workspace } from '../workspace/workspace.js';
 import type { TableSource } from '../engine/table-source.js';
 import { JobStore, type ActivityStatus, type Job } from './jobs.js';
 import { runPostBuildValidators } from './post-build.js';
-import { BUILD_MODES, planBuild, type PlannedActivity } from './planner.js';
+import { BUILD_MODES, planBuild, type BuildMode, type PlannedActivity } from './planner.js';
 import { recipeContext, RECIPE_KIND } from './recipes-service.js';
 import { recipeTarget } from './recipe-target.js';
 import { recipeSignature, staleReason, type StaleReason } from './staleness.js';
@@ -81,10 +81,10 @@ export async function startBuild(ws: Workspace, principal: Principal, projectKey
   if (mode === 'required') for (const r of recipes) stale.set(r.name, await recipeStaleness(ws, projectKey, r, resolve));
   const plan = planBuild(targets, mode, recipes, (name) => stale.get(name) ?? null);
   const jobs = new JobStore(ws);
-  const jobId = await jobs.create(projectKey, principal, targets, mode, plan);
+  const jobId = await jobs.create(projectKey, { principal, targets, mode, plan });
   await ws.catalog.projects.touch(projectKey);
   const state = { ws, abort: false, done: Promise.resolve(null as unknown as Job) };
-  state.done = runJob(ws, jobs, projectKey, jobId, plan, new Map(recipes.map((r) => [r.name, r])), mode, state).finally(() => running.delete(jobId));
+  state.done = runJob(ws, { jobs, projectKey, jobId, plan, recipes: new Map(recipes.map((r) => [r.name, r])), mode, state }).finally(() => running.delete(jobId));
   running.set(jobId, state);
   buildHeartbeat(ws).ensure();
   return { jobId, plan, done: state.done };
@@ -108,11 +108,23 @@ export async function waitForJob(ws: Workspace, projectKey: string, jobId: strin
   return new JobStore(ws).get(projectKey, jobId);
 }
 
+/** A recorded job about to run: its plan, the recipes by name, and the flag `abortJob` raises. */
+interface JobRun {
+  jobs: JobStore;
+  projectKey: string;
+  jobId: string;
+  plan: PlannedActivity[];
+  recipes: Map<string, RecipeBase>;
+  mode: BuildMode;
+  state: { abort: boolean };
+}
+
 /**
  * Runs a planned build: activities whose dependencies are done run in parallel up to the
  * configured limit; a failure skips its dependants and leaves their previous versions intact.
  */
-async function runJob(ws: Workspace, jobs: JobStore, projectKey: string, jobId: string, plan: PlannedActivity[], recipes: Map<string, RecipeBase>, mode: string, state: { abort: boolean }): Promise<Job> {
+async function runJob(ws: Workspace, run: JobRun): Promise<Job> {
+  const { jobs, projectKey, jobId, plan, recipes, mode, state } = run;
   const status = new Map<string, ActivityStatus>(plan.map((a) => [a.recipe, 'pending']));
   const index = new Map(plan.map((a, i) => [a.recipe, i]));
   const limit = Math.max(1, ws.config.buildParallelism);
@@ -121,7 +133,7 @@ async function runJob(ws: Workspace, jobs: JobStore, projectKey: string, jobId: 
 
   const set = async (a: PlannedActivity, s: ActivityStatus, extra: { rows?: number | null; error?: string | null } = {}) => {
     status.set(a.recipe, s);
-    await jobs.setActivity(projectKey, jobId, index.get(a.recipe)!, { status: s, ...extra }, { recipe: a.recipe, output: a.output });
+    await jobs.setActivity(projectKey, jobId, { index: index.get(a.recipe)!, recipe: a.recipe, output: a.output, status: s, ...extra });
   };
 
   const runOne = async (a: PlannedActivity) => {
@@ -139,7 +151,7 @@ async function runJob(ws: Workspace, jobs: JobStore, projectKey: string, jobId: 
       pending = await beginVersion(ws, projectKey, a.output, { jobId, inDatabase: def?.storage.type === 'postgres' });
       const ctx = await recipeContext(ws, projectKey, recipe, (m) => void jobs.log(projectKey, jobId, 'info', `${a.recipe}: ${m}`));
       const tokens = Object.fromEntries(ctx.inputs.map((i) => [i.name, i.versionToken ?? 'none']));
-      const target = await recipeTarget(ws, projectKey, a.output, def, pending.path);
+      const target = await recipeTarget(ws, projectKey, { output: a.output, definition: def, parquetPath: pending.path });
       const result = await recipeType(recipe.type).run(ctx, recipe, target);
       const written: TableSource = target.kind === 'parquet' ? { kind: 'parquet', paths: [target.path] } : { kind: 'postgres', connection: target.connection, table: target.table };
       await runPostBuildValidators(ws, { projectKey, dataset: a.output, versionId: pending.id, jobId, source: written, log: (m) => void jobs.log(projectKey, jobId, 'info', `${a.recipe}: ${m}`) });

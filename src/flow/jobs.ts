@@ -25,7 +25,8 @@ export class JobStore {
     return this.ws.catalog.db;
   }
 
-  async create(projectKey: string, principal: Principal, targets: string[], mode: BuildMode, plan: PlannedActivity[]): Promise<string> {
+  async create(projectKey: string, job: { principal: Principal; targets: string[]; mode: BuildMode; plan: PlannedActivity[] }): Promise<string> {
+    const { principal, targets, mode, plan } = job;
     const id = newTimeId();
     await this.db.transaction().execute(async (trx) => {
       await trx
@@ -47,7 +48,9 @@ export class JobStore {
     this.ws.events.emit('job', { type: 'job-status', projectKey, jobId, status, error });
   }
 
-  async setActivity(projectKey: string, jobId: string, index: number, patch: { status: ActivityStatus; rows?: number | null; error?: string | null }, names: { recipe: string; output: string }): Promise<void> {
+  /** Records an activity's new status (with its rows or error) and tells listeners, who also learn its recipe and output. */
+  async setActivity(projectKey: string, jobId: string, activity: { index: number; recipe: string; output: string; status: ActivityStatus; rows?: number | null; error?: string | null }): Promise<void> {
+    const { index, recipe, output, ...patch } = activity;
     const now = nowIso();
     const set: Record<string, unknown> = { status: patch.status };
     if (patch.status === 'running') set.started_at = now;
@@ -55,7 +58,7 @@ export class JobStore {
     if (patch.rows !== undefined) set.rows = patch.rows;
     if (patch.error !== undefined) set.error = patch.error;
     await this.db.updateTable('job_activities').set(set).where('job_id', '=', jobId).where('idx', '=', index).execute();
-    this.ws.events.emit('job', { type: 'activity', projectKey, jobId, index, ...names, status: patch.status, rows: patch.rows ?? null, error: patch.error ?? null });
+    this.ws.events.emit('job', { type: 'activity', projectKey, jobId, index, recipe, output, status: patch.status, rows: patch.rows ?? null, error: patch.error ?? null });
   }
 
   async log(projectKey: string, jobId: string, level: 'info' | 'warn' | 'error', message: string): Promise<void> {

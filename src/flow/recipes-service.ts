@@ -68,7 +68,7 @@ export async function saveRecipe(ws: Workspace, principal: Principal, projectKey
   const ctx = await recipeContext(ws, projectKey, recipe);
   const ready = ctx.inputs.every((i) => !(i.source.kind === 'parquet' && i.source.paths.length === 0));
   if (ready) {
-    const target = await recipeTarget(ws, projectKey, recipe.output, outputDef, '');
+    const target = await recipeTarget(ws, projectKey, { output: recipe.output, definition: outputDef, parquetPath: '' });
     await recipeType(recipe.type).describe(ctx, recipe, target);
   }
 

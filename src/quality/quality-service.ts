@@ -46,7 +46,7 @@ export async function computeMetrics(ws: Workspace, principal: Principal, projec
   await ws.catalog.projects.authorize(principal, projectKey, 'writer');
   const { source, version } = await resolveSource(ws, projectKey, dataset);
   const settings = await qualitySettingsOf(ws, projectKey, dataset);
-  return (await evaluateQuality(ws, projectKey, settings, source, { versionId: version?.id ?? null, origin, withChecks: false })).metrics;
+  return (await evaluateQuality(ws, projectKey, { settings, source, versionId: version?.id ?? null, origin, withChecks: false })).metrics;
 }
 
 /** Runs the dataset's checks on its current version and records metrics and results. */
@@ -54,7 +54,7 @@ export async function runChecks(ws: Workspace, principal: Principal, projectKey:
   await ws.catalog.projects.authorize(principal, projectKey, 'writer');
   const { source, version } = await resolveSource(ws, projectKey, dataset);
   const settings = await qualitySettingsOf(ws, projectKey, dataset);
-  return evaluateQuality(ws, projectKey, settings, source, { versionId: version?.id ?? null, origin: options.scenarioRunId ? 'scenario' : 'checks', withChecks: true, scenarioRunId: options.scenarioRunId ?? null, now: options.now });
+  return evaluateQuality(ws, projectKey, { settings, source, versionId: version?.id ?? null, origin: options.scenarioRunId ? 'scenario' : 'checks', withChecks: true, scenarioRunId: options.scenarioRunId ?? null, now: options.now });
 }
 
 export async function metricsHistory(ws: Workspace, principal: Principal, projectKey: string, dataset: string, limit = 100): Promise<MetricsRecord[]> {

@@ -11,10 +11,10 @@ const ConnectionBody = z.object({ name: z.string(), type: z.enum(['filesystem', 
 
 export function catalogObjectRoutes(app: FastifyInstance, ws: Workspace): void {
   route(app, { method: 'GET', url: `${P}/history/{kind}/{name}`, summary: 'Revisions of an object, newest first (kind: dataset, recipe, connection, …)', tag: 'history' }, async ({ principal, params }) =>
-    objectHistory(ws, principal, params.key, params.kind, params.name),
+    objectHistory(ws, principal, params.key, { kind: params.kind, name: params.name }),
   );
   route(app, { method: 'POST', url: `${P}/history/{kind}/{name}/revert`, summary: 'Restore an object to a revision (appends a new revision)', tag: 'history', body: Revert }, async ({ principal, params, body }) =>
-    revertObject(ws, principal, params.key, params.kind, params.name, body.revision),
+    revertObject(ws, principal, params.key, { kind: params.kind, name: params.name, revision: body.revision }),
   );
   route(app, { method: 'GET', url: `${P}/connections`, summary: 'Connections (secrets redacted)', tag: 'connections' }, async ({ principal, params }) => listConnections(ws, principal, params.key));
   route(app, { method: 'POST', url: `${P}/connections`, summary: 'Create or replace a connection (project admin; filesystem: global admin)', tag: 'connections', body: ConnectionBody }, async ({ principal, params, body, reply }) => {

@@ -63,7 +63,7 @@ export function datasetRoutes(app: FastifyInstance, ws: Workspace): void {
     const format = query.format ?? 'json';
     if (format === 'json' && query.download !== 'true') return datasetPage(ws, principal, params.key, params.name, parseTableQuery(request.query));
     const { sort, filters } = parseTableQuery({ sort: query.sort, filter: query.filter });
-    const stream = await datasetExport(ws, principal, params.key, params.name, format, { sort, filters });
+    const stream = await datasetExport(ws, principal, params.key, params.name, { format, sort, filters });
     const contentType = { csv: 'text/csv; charset=utf-8', json: 'application/json; charset=utf-8', parquet: 'application/vnd.apache.parquet' }[format];
     void reply.header('content-type', contentType).header('content-disposition', `attachment; filename="${params.name}.${format}"`);
     return reply.send(stream);
