@@ -9,7 +9,8 @@ import { getScenarioRun, listScenarioRuns } from '../../automation/runs-service.
 import { deleteScenario, getScenario, listScenarios, saveScenario } from '../../automation/scenarios-service.js';
 import { fireWebhook } from '../../automation/webhooks.js';
 import type { Workspace } from '../../workspace/workspace.js';
-import { assertSameName, route } from '../route.js';
+import { objectRoutes } from '../object-routes.js';
+import { route } from '../route.js';
 
 const P = '/api/projects/{key}';
 const ScenarioBody = z.looseObject({ id: z.string() });
@@ -20,21 +21,25 @@ export function automationRoutes(app: FastifyInstance, ws: Workspace): void {
   installAutomation();
   const automation = Automation.of(ws);
   route(app, { method: 'GET', url: '/api/scenario-types', summary: 'Trigger, step and reporter types with the JSON schema of their settings (forms are generated from them)', tag: 'automation' }, async () => scenarioTypeSchemas());
-  route(app, { method: 'GET', url: `${P}/scenarios`, summary: 'Scenarios of the project', tag: 'automation' }, async ({ principal, params }) => listScenarios(ws, principal, params.key));
-  route(app, { method: 'POST', url: `${P}/scenarios`, summary: 'Create a scenario (every trigger, step and reporter is checked)', tag: 'automation', body: ScenarioBody }, async ({ principal, params, body, reply }) => {
-    const s = await saveScenario(ws, principal, params.key, body, { expectRevision: 0 });
-    void reply.code(201);
-    return s;
-  });
-  route(app, { method: 'GET', url: `${P}/scenarios/{id}`, summary: 'One scenario (secrets hidden; webhook tokens shown to writers)', tag: 'automation' }, async ({ principal, params }) => getScenario(ws, principal, params.key, params.id));
-  route(app, { method: 'PUT', url: `${P}/scenarios/{id}`, summary: 'Replace a scenario', tag: 'automation', body: ScenarioBody }, async ({ principal, params, body }) => {
-    assertSameName('scenario', body.id, params.id);
-    return saveScenario(ws, principal, params.key, body);
-  });
-  route(app, { method: 'DELETE', url: `${P}/scenarios/{id}`, summary: 'Delete a scenario (its runs stay in history)', tag: 'automation' }, async ({ principal, params }) => {
-    await deleteScenario(ws, principal, params.key, params.id);
-    return undefined;
-  });
+  objectRoutes(
+    app,
+    ws,
+    {
+      kind: 'scenario',
+      plural: 'scenarios',
+      tag: 'automation',
+      nameField: 'id',
+      body: ScenarioBody,
+      summaries: {
+        list: 'Scenarios of the project',
+        create: 'Create a scenario (every trigger, step and reporter is checked)',
+        get: 'One scenario (secrets hidden; webhook tokens shown to writers)',
+        replace: 'Replace a scenario',
+        remove: 'Delete a scenario (its runs stay in history)',
+      },
+    },
+    { list: listScenarios, get: getScenario, save: saveScenario, remove: deleteScenario },
+  );
   route(app, { method: 'POST', url: `${P}/scenarios/{id}/run`, summary: 'Run a scenario now; returns the run id at once', tag: 'automation' }, async ({ principal, params, reply }) => {
     const r = await automation.runManually(principal, params.key, params.id);
     void reply.code(202);

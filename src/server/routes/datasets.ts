@@ -8,7 +8,8 @@ import { datasetExport, datasetPage, datasetStats } from '../../datasets/explore
 import { importUpload } from '../../datasets/import.js';
 import { parseTableQuery } from '../../engine/table-query.js';
 import type { Workspace } from '../../workspace/workspace.js';
-import { assertSameName, route } from '../route.js';
+import { objectRoutes } from '../object-routes.js';
+import { route } from '../route.js';
 
 const P = '/api/projects/{key}';
 
@@ -42,21 +43,25 @@ function parseSchemaOverride(text: string | undefined): Record<string, string> |
 }
 
 export function datasetRoutes(app: FastifyInstance, ws: Workspace): void {
-  route(app, { method: 'GET', url: `${P}/datasets`, summary: 'Datasets of the project with their current version', tag: 'datasets' }, async ({ principal, params }) => listDatasets(ws, principal, params.key));
-  route(app, { method: 'POST', url: `${P}/datasets`, summary: 'Create a dataset (managed, a file on a filesystem connection, or a PostgreSQL table/query)', tag: 'datasets', body: DatasetBody }, async ({ principal, params, body, reply }) => {
-    const d = await saveDataset(ws, principal, params.key, body, { expectRevision: 0 });
-    void reply.code(201);
-    return d;
-  });
-  route(app, { method: 'GET', url: `${P}/datasets/{name}`, summary: 'A dataset: definition, schema, row count, current version', tag: 'datasets' }, async ({ principal, params }) => getDataset(ws, principal, params.key, params.name));
-  route(app, { method: 'PUT', url: `${P}/datasets/{name}`, summary: 'Replace a dataset definition', tag: 'datasets', body: DatasetBody }, async ({ principal, params, body }) => {
-    assertSameName('dataset', body.name, params.name);
-    return saveDataset(ws, principal, params.key, body);
-  });
-  route(app, { method: 'DELETE', url: `${P}/datasets/{name}`, summary: 'Delete a dataset and its data (409 while recipes use it)', tag: 'datasets' }, async ({ principal, params }) => {
-    await deleteDataset(ws, principal, params.key, params.name);
-    return undefined;
-  });
+  objectRoutes(
+    app,
+    ws,
+    {
+      kind: 'dataset',
+      plural: 'datasets',
+      tag: 'datasets',
+      nameField: 'name',
+      body: DatasetBody,
+      summaries: {
+        list: 'Datasets of the project with their current version',
+        create: 'Create a dataset (managed, a file on a filesystem connection, or a PostgreSQL table/query)',
+        get: 'A dataset: definition, schema, row count, current version',
+        replace: 'Replace a dataset definition',
+        remove: 'Delete a dataset and its data (409 while recipes use it)',
+      },
+    },
+    { list: listDatasets, get: getDataset, save: saveDataset, remove: deleteDataset },
+  );
   route(app, { method: 'GET', url: `${P}/datasets/{name}/versions`, summary: 'Versions, newest first', tag: 'datasets' }, async ({ principal, params }) => listDatasetVersions(ws, principal, params.key, params.name));
   route(app, { method: 'GET', url: `${P}/datasets/{name}/stats`, summary: 'Column statistics', tag: 'datasets' }, async ({ principal, params }) => datasetStats(ws, principal, params.key, params.name));
   route(app, { method: 'GET', url: `${P}/datasets/{name}/data`, summary: 'Rows: a JSON page, or the whole (sorted, filtered) data streamed as CSV or Parquet', tag: 'datasets', query: DataQuery, raw: true }, async ({ principal, params, query, request, reply }) => {

@@ -6,7 +6,8 @@ import { followJob, getJob, jobLogText, listJobs } from '../../flow/jobs-service
 import { deleteRecipe, getRecipe, listRecipes, saveRecipe } from '../../flow/recipes-service.js';
 import { listRecipeTypes } from '../../recipes/registry.js';
 import type { Workspace } from '../../workspace/workspace.js';
-import { assertSameName, route } from '../route.js';
+import { objectRoutes } from '../object-routes.js';
+import { route } from '../route.js';
 import { openEventStream } from '../sse.js';
 
 const P = '/api/projects/{key}';
@@ -14,21 +15,25 @@ const RecipeBody = z.object({ name: z.string(), type: z.string(), inputs: z.arra
 
 export function flowRoutes(app: FastifyInstance, ws: Workspace): void {
   route(app, { method: 'GET', url: '/api/recipe-types', summary: 'Recipe types', tag: 'recipes' }, async () => listRecipeTypes());
-  route(app, { method: 'GET', url: `${P}/recipes`, summary: 'Recipes of the project', tag: 'recipes' }, async ({ principal, params }) => listRecipes(ws, principal, params.key));
-  route(app, { method: 'POST', url: `${P}/recipes`, summary: 'Create a recipe (checked: inputs exist, no cycle, SQL compiles); creates its output dataset', tag: 'recipes', body: RecipeBody }, async ({ principal, params, body, reply }) => {
-    const r = await saveRecipe(ws, principal, params.key, body, { expectRevision: 0 });
-    void reply.code(201);
-    return r;
-  });
-  route(app, { method: 'GET', url: `${P}/recipes/{name}`, summary: 'One recipe', tag: 'recipes' }, async ({ principal, params }) => getRecipe(ws, principal, params.key, params.name));
-  route(app, { method: 'PUT', url: `${P}/recipes/{name}`, summary: 'Replace a recipe', tag: 'recipes', body: RecipeBody }, async ({ principal, params, body }) => {
-    assertSameName('recipe', body.name, params.name);
-    return saveRecipe(ws, principal, params.key, body);
-  });
-  route(app, { method: 'DELETE', url: `${P}/recipes/{name}`, summary: 'Delete a recipe (its output dataset stays)', tag: 'recipes' }, async ({ principal, params }) => {
-    await deleteRecipe(ws, principal, params.key, params.name);
-    return undefined;
-  });
+  objectRoutes(
+    app,
+    ws,
+    {
+      kind: 'recipe',
+      plural: 'recipes',
+      tag: 'recipes',
+      nameField: 'name',
+      body: RecipeBody,
+      summaries: {
+        list: 'Recipes of the project',
+        create: 'Create a recipe (checked: inputs exist, no cycle, SQL compiles); creates its output dataset',
+        get: 'One recipe',
+        replace: 'Replace a recipe',
+        remove: 'Delete a recipe (its output dataset stays)',
+      },
+    },
+    { list: listRecipes, get: getRecipe, save: saveRecipe, remove: deleteRecipe },
+  );
   route(app, { method: 'GET', url: `${P}/flow`, summary: 'The graph of datasets and recipes, with build state', tag: 'flow' }, async ({ principal, params }) => getFlow(ws, principal, params.key));
   route(app, { method: 'POST', url: `${P}/builds`, summary: 'Build datasets: mode only | required (stale upstream too) | recursive (all upstream, forced)', tag: 'flow', body: BuildRequestSchema }, async ({ principal, params, body, reply }) => {
     const { jobId, plan } = await startBuild(ws, principal, params.key, body);
