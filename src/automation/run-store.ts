@@ -1,7 +1,7 @@
 import { HOST } from '../workspace/process-liveness.js';
 import { isOneOf, RUN_OPEN_OUTCOMES } from '../catalog/statuses.js';
 import type { ScenarioRunsTable } from '../catalog/tables.js';
-import { workTimes } from '../catalog/work-times.js';
+import { workRecord } from '../catalog/work-record.js';
 import { notFound } from '../common/errors.js';
 import type { Workspace } from '../workspace/workspace.js';
 import type { ScenarioRun, StepRun } from './run-types.js';
@@ -161,14 +161,12 @@ export const isFinal = (o: string): boolean => isOneOf(FINAL_OUTCOMES, o);
 
 function toRun(r: ScenarioRunsTable): ScenarioRun {
   return {
-    id: r.id,
-    projectKey: r.project_key,
     scenario: r.scenario,
     triggerType: r.trigger_type,
     triggerKey: r.trigger_key,
     cause: r.cause,
     outcome: r.outcome,
     runAs: r.run_as,
-    ...workTimes(r, r.duration_ms === null ? null : Number(r.duration_ms)),
+    ...workRecord(r, r.duration_ms === null ? null : Number(r.duration_ms)),
   };
 }

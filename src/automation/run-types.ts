@@ -4,7 +4,7 @@
  */
 
 import type { RunOutcome, StepOutcome } from '../catalog/statuses.js';
-import type { WorkTimes } from '../catalog/work-times.js';
+import type { WorkRecord } from '../catalog/work-record.js';
 
 /** Outcomes of runs and steps. QUEUED runs wait for a running one; SKIPPED steps did not run. */
 export { RUN_OUTCOMES, STEP_OUTCOMES, type RunOutcome, type StepOutcome } from '../catalog/statuses.js';
@@ -22,9 +22,7 @@ export interface StepRun {
   detail: unknown;
 }
 
-export interface ScenarioRun extends WorkTimes {
-  id: string;
-  projectKey: string;
+export interface ScenarioRun extends WorkRecord {
   scenario: string;
   triggerType: string;
   triggerKey: string | null;

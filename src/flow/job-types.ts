@@ -5,7 +5,7 @@ export const BUILD_MODES = ['only', 'required', 'recursive'] as const;
 export type BuildMode = (typeof BUILD_MODES)[number];
 
 import type { ActivityStatus, JobStatus } from '../catalog/statuses.js';
-import type { WorkTimes } from '../catalog/work-times.js';
+import type { WorkRecord } from '../catalog/work-record.js';
 
 export { ACTIVITY_STATUSES, JOB_ENDED_STATUSES, JOB_STATUSES, type ActivityStatus, type JobStatus } from '../catalog/statuses.js';
 
@@ -21,9 +21,7 @@ export interface JobActivity {
   error: string | null;
 }
 
-export interface Job extends WorkTimes {
-  id: string;
-  projectKey: string;
+export interface Job extends WorkRecord {
   kind: string;
   status: JobStatus;
   mode: string;

@@ -1,7 +1,7 @@
 import type { Principal } from '../catalog/access.js';
 import { JOB_OPEN_STATUSES } from '../catalog/statuses.js';
 import type { JobsTable } from '../catalog/tables.js';
-import { workTimes } from '../catalog/work-times.js';
+import { workRecord } from '../catalog/work-record.js';
 import { notFound } from '../common/errors.js';
 import { newTimeId, nowIso } from '../common/ids.js';
 import { recoverInterruptedVersions } from '../datasets/versions.js';
@@ -149,13 +149,11 @@ export async function recoverInterruptedBuilds(ws: Workspace): Promise<{ jobs: n
 
 function toJob(r: JobsTable): Job {
   return {
-    id: r.id,
-    projectKey: r.project_key,
     kind: r.kind,
     status: r.status,
     mode: r.mode,
     targets: JSON.parse(r.targets),
     createdBy: r.created_by,
-    ...workTimes(r, ms(r.started_at, r.ended_at)),
+    ...workRecord(r, ms(r.started_at, r.ended_at)),
   };
 }
