@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Principal } from '../catalog/access.js';
+import type { TriggerFireStatus } from '../catalog/statuses.js';
 import { conflict, LlanoError } from '../common/errors.js';
 import { newTimeId } from '../common/ids.js';
 import type { Heartbeat } from '../workspace/process-liveness.js';
@@ -103,7 +104,7 @@ export class Automation {
       if (status === 'dropped' && req.refuseDrop) throw conflict(`Scenario ${req.scenarioId} is already running and drops new runs (concurrency: drop)`);
       const runId = status === 'RUNNING' || status === 'QUEUED' ? newTimeId(new Date(this.clock.now())) : null;
       const won = await this.ws.catalog.db.transaction().execute(async (trx) => {
-        if (!(await claimFire(trx, ref, req.instant, { status: status.toLowerCase(), runId, owner: this.ws.processId, at }))) return false;
+        if (!(await claimFire(trx, ref, req.instant, { status: status.toLowerCase() as TriggerFireStatus, runId, owner: this.ws.processId, at }))) return false;
         if (req.advance || req.pollState !== undefined) await advanceTrigger(trx, ref, { lastInstant: req.advance ? req.instant : undefined, pollState: req.pollState, at });
         if (runId) {
           await this.runs.insert(
@@ -154,7 +155,7 @@ export class Automation {
     const entry: ActiveRun = { projectKey, scenario: scenario.id, controller, done: Promise.resolve('RUNNING' as RunOutcome) };
     this.active.set(runId, entry);
     this.heartbeat.ensure();
-    entry.done = executeRun(this, runId, projectKey, scenario, controller.signal)
+    entry.done = executeRun(this, { runId, projectKey, scenario, signal: controller.signal })
       .catch(async (e) => {
         // The runner records its own failures; this only guards against a broken catalog.
         const message = e instanceof Error ? e.message : String(e);

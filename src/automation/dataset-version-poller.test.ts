@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { VersionStatus } from '../catalog/statuses.js';
 import { loadConfig } from '../common/config.js';
 import { Workspace } from '../workspace/workspace.js';
 import { DatasetVersionPoller } from './dataset-version-poller.js';
@@ -17,9 +18,9 @@ describe('DatasetVersionPoller', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const version = (dataset: string, seq: number, status: string) =>
+  const version = (dataset: string, seq: number, status: VersionStatus) =>
     ws.catalog.db.insertInto('dataset_versions').values({ id: `${dataset}-v${seq}`, project_key: 'P', dataset, seq, status, location: 'x', row_count: null, content_hash: null, columns: null, lineage: null, job_id: null, created_at: '2030-01-01T00:00:00Z' }).execute();
-  const setStatus = (dataset: string, seq: number, status: string) => ws.catalog.db.updateTable('dataset_versions').set({ status }).where('id', '=', `${dataset}-v${seq}`).execute();
+  const setStatus = (dataset: string, seq: number, status: VersionStatus) => ws.catalog.db.updateTable('dataset_versions').set({ status }).where('id', '=', `${dataset}-v${seq}`).execute();
   const ids = async (poller: DatasetVersionPoller) => (await poller.poll()).map((e) => (e.kind === 'dataset-version' ? e.versionId : ''));
 
   it('reports each committed version once, starting after what existed, held back by versions still building', async () => {

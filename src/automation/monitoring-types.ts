@@ -1,9 +1,11 @@
 /** The automation-monitoring view as the API returns it. Types only, so the web UI imports them too. */
+import type { RunOutcome, StepOutcome } from '../catalog/statuses.js';
+
 export interface MonitoringRun {
   id: string;
   start: string | null;
   end: string | null;
-  outcome: string;
+  outcome: RunOutcome;
   durationMs: number | null;
 }
 
@@ -15,7 +17,7 @@ export interface MonitoredScenario {
   runs: MonitoringRun[];
   averageDurationMs: number | null;
   lastDurationMs: number | null;
-  lastOutcome: string | null;
+  lastOutcome: RunOutcome | null;
   nextFires: string[];
   triggers: { type: string; description: string }[];
   reporters: { channel: string; on: string }[];
@@ -42,7 +44,7 @@ export interface MonitoringStepRun {
   index: number;
   name: string;
   type: string;
-  outcome: string;
+  outcome: StepOutcome;
   start: string | null;
   end: string | null;
   durationMs: number | null;

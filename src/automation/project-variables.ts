@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Principal } from '../catalog/access.js';
-import { badRequest } from '../common/errors.js';
+import { parseOr400 } from '../common/parse.js';
 import type { Workspace } from '../workspace/workspace.js';
 
 /** Project variables: one versioned object per project, a map name → JSON value. */
@@ -19,19 +19,17 @@ export async function getVariables(ws: Workspace, principal: Principal, projectK
 /** Replaces the whole map (writer); also the saver used when reverting history. */
 export async function saveVariables(ws: Workspace, principal: Principal, projectKey: string, input: unknown): Promise<Variables> {
   await ws.catalog.projects.authorize(principal, projectKey, 'writer');
-  const parsed = VariablesSchema.safeParse(input);
-  if (!parsed.success) throw badRequest(`Invalid variables: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  await ws.catalog.objects.put(projectKey, VARIABLES_KIND, NAME, parsed.data, principal.username);
-  return parsed.data;
+  const variables = parseOr400(VariablesSchema, input, 'variables');
+  await ws.catalog.objects.put({ projectKey, kind: VARIABLES_KIND, name: NAME, body: variables, author: principal.username });
+  return variables;
 }
 
 /** Sets one variable in a transaction, so two scenarios setting different variables do not lose either. */
 export async function setVariable(ws: Workspace, principal: Principal, projectKey: string, name: string, value: z.infer<typeof VariableValueSchema>): Promise<void> {
   await ws.catalog.projects.authorize(principal, projectKey, 'writer');
-  const parsed = VariablesSchema.safeParse({ [name]: value });
-  if (!parsed.success) throw badRequest(`Invalid variable: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+  parseOr400(VariablesSchema, { [name]: value }, 'variable');
   await ws.catalog.db.transaction().execute(async (trx) => {
     const current = (await ws.catalog.objects.get<Variables>(projectKey, VARIABLES_KIND, NAME, trx))?.body ?? {};
-    await ws.catalog.objects.putIn(trx, projectKey, VARIABLES_KIND, NAME, { ...current, [name]: value }, principal.username);
+    await ws.catalog.objects.putIn(trx, { projectKey, kind: VARIABLES_KIND, name: NAME, body: { ...current, [name]: value }, author: principal.username });
   });
 }

@@ -1,5 +1,7 @@
 import { HOST } from '../workspace/process-liveness.js';
+import { isOneOf, RUN_OPEN_OUTCOMES } from '../catalog/statuses.js';
 import type { ScenarioRunsTable } from '../catalog/tables.js';
+import { workRecord } from '../catalog/work-record.js';
 import { notFound } from '../common/errors.js';
 import type { Workspace } from '../workspace/workspace.js';
 import type { ScenarioRun, StepRun } from './run-types.js';
@@ -127,7 +129,7 @@ export class RunStore {
         index: s.idx,
         name: s.name,
         type: s.type,
-        outcome: s.outcome as StepOutcome,
+        outcome: s.outcome,
         startedAt: s.started_at,
         endedAt: s.ended_at,
         durationMs: s.duration_ms === null ? null : Number(s.duration_ms),
@@ -145,8 +147,8 @@ export class RunStore {
   }
 
   /** Runs of a scenario not yet ended (any process). */
-  async openRuns(projectKey: string, scenario: string): Promise<{ id: string; outcome: string; owner: string }[]> {
-    return this.db.selectFrom('scenario_runs').select(['id', 'outcome', 'owner']).where('outcome', 'in', ['QUEUED', 'RUNNING']).where('project_key', '=', projectKey).where('scenario', '=', scenario).orderBy('created_at').orderBy('id').execute();
+  async openRuns(projectKey: string, scenario: string): Promise<{ id: string; outcome: RunOutcome; owner: string }[]> {
+    return this.db.selectFrom('scenario_runs').select(['id', 'outcome', 'owner']).where('outcome', 'in', RUN_OPEN_OUTCOMES).where('project_key', '=', projectKey).where('scenario', '=', scenario).orderBy('created_at').orderBy('id').execute();
   }
 
   /** QUEUED runs this process created, oldest first (a queue is served by the process that holds it). */
@@ -155,22 +157,16 @@ export class RunStore {
   }
 }
 
-export const isFinal = (o: string): boolean => (FINAL_OUTCOMES as string[]).includes(o);
+export const isFinal = (o: string): boolean => isOneOf(FINAL_OUTCOMES, o);
 
 function toRun(r: ScenarioRunsTable): ScenarioRun {
   return {
-    id: r.id,
-    projectKey: r.project_key,
     scenario: r.scenario,
     triggerType: r.trigger_type,
     triggerKey: r.trigger_key,
     cause: r.cause,
-    outcome: r.outcome as RunOutcome,
-    createdAt: r.created_at,
-    startedAt: r.started_at,
-    endedAt: r.ended_at,
-    durationMs: r.duration_ms === null ? null : Number(r.duration_ms),
-    error: r.error,
+    outcome: r.outcome,
     runAs: r.run_as,
+    ...workRecord(r, r.duration_ms === null ? null : Number(r.duration_ms)),
   };
 }

@@ -3,10 +3,11 @@
  * so the web UI imports the types too.
  */
 
+import type { RunOutcome, StepOutcome } from '../catalog/statuses.js';
+import type { WorkRecord } from '../catalog/work-record.js';
+
 /** Outcomes of runs and steps. QUEUED runs wait for a running one; SKIPPED steps did not run. */
-export const RUN_OUTCOMES = ['QUEUED', 'RUNNING', 'SUCCESS', 'WARNING', 'FAILED', 'ABORTED'] as const;
-export type RunOutcome = (typeof RUN_OUTCOMES)[number];
-export type StepOutcome = 'PENDING' | 'RUNNING' | 'SUCCESS' | 'WARNING' | 'FAILED' | 'ABORTED' | 'SKIPPED';
+export { RUN_OUTCOMES, STEP_OUTCOMES, type RunOutcome, type StepOutcome } from '../catalog/statuses.js';
 
 export interface StepRun {
   index: number;
@@ -21,19 +22,12 @@ export interface StepRun {
   detail: unknown;
 }
 
-export interface ScenarioRun {
-  id: string;
-  projectKey: string;
+export interface ScenarioRun extends WorkRecord {
   scenario: string;
   triggerType: string;
   triggerKey: string | null;
   cause: string;
   outcome: RunOutcome;
-  createdAt: string;
-  startedAt: string | null;
-  endedAt: string | null;
-  durationMs: number | null;
-  error: string | null;
   runAs: string;
   steps?: StepRun[];
   logs?: { ts: string; level: string; message: string }[];

@@ -27,7 +27,8 @@ class StepTimeout extends Error {
  * back-off; an abort (user, server stop) stops the current step through its signal and
  * marks the rest ABORTED. Afterwards the reporters whose condition matches are sent.
  */
-export async function executeRun(automation: Automation, runId: string, projectKey: string, scenario: Scenario & { updatedBy: string }, signal: AbortSignal): Promise<RunOutcome> {
+export async function executeRun(automation: Automation, started: { runId: string; projectKey: string; scenario: Scenario & { updatedBy: string }; signal: AbortSignal }): Promise<RunOutcome> {
+  const { runId, projectKey, scenario, signal } = started;
   const { runs, clock } = automation;
   const now = () => automation.nowIso();
   // Log lines are written in order, without making steps wait for each write.

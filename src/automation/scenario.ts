@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { badRequest } from '../common/errors.js';
+import { parseOr400 } from '../common/parse.js';
 import { sha256 } from '../common/ids.js';
 import { assertObjectName } from '../common/names.js';
 import type { Registry } from '../common/registry.js';
@@ -62,8 +63,6 @@ export interface Scenario {
   reporters: ReporterConfig[];
 }
 
-const issues = (e: z.ZodError) => e.issues.map((i) => `${i.path.join('.') || 'value'}: ${i.message}`).join('; ');
-
 /** Runs `fn`, prefixing the message of a LlanoError it throws with where in the body it happened. */
 function at<T>(where: string, fn: () => T): T {
   try {
@@ -78,17 +77,13 @@ function parseEach<T>(items: { [k: string]: unknown }[], what: string, key: 'typ
   return items.map((raw, i) => {
     const type = at(`${what}[${i}]`, () => registry.get(raw[key]));
     const where = `${what}[${i}] (${String(raw[key])})`;
-    const parsed = type.params.safeParse(at(where, () => upgradeParams(type, raw)));
-    if (!parsed.success) throw badRequest(`${where}: ${issues(parsed.error)}`);
-    return parsed.data as T;
+    return parseOr400(type.params, at(where, () => upgradeParams(type, raw)), 'value', { prefix: where }) as T;
   });
 }
 
 /** Parses a scenario body with every trigger, step and reporter checked by its type's schema. */
 export function parseScenario(input: unknown): Scenario {
-  const base = ScenarioSchema.safeParse(input);
-  if (!base.success) throw badRequest(`Invalid scenario: ${issues(base.error)}`);
-  const b = base.data;
+  const b = parseOr400(ScenarioSchema, input, 'value', { prefix: 'Invalid scenario' });
   assertObjectName(b.id, 'scenario id');
   return {
     ...b,

@@ -85,12 +85,12 @@ export async function saveScenario(ws: Workspace, principal: Principal, projectK
   }
   scenario.runAs ??= principal.username;
   await validateScenario({ ws, projectKey, principal, scenarioId: scenario.id }, scenario);
-  const stored = await ws.catalog.objects.put(projectKey, SCENARIO_KIND, scenario.id, scenario, principal.username, options);
+  const stored = await ws.catalog.objects.put({ projectKey, kind: SCENARIO_KIND, name: scenario.id, body: scenario, author: principal.username, ...options });
   await ws.catalog.projects.touch(projectKey);
   return info(stored, true);
 }
 
 export async function deleteScenario(ws: Workspace, principal: Principal, projectKey: string, id: string): Promise<void> {
   await ws.catalog.projects.authorize(principal, projectKey, 'writer');
-  await ws.catalog.objects.delete(projectKey, SCENARIO_KIND, id, principal.username);
+  await ws.catalog.objects.delete({ projectKey, kind: SCENARIO_KIND, name: id, author: principal.username });
 }

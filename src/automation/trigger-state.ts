@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import type { TriggerFireStatus } from '../catalog/statuses.js';
 import type { Workspace } from '../workspace/workspace.js';
 
 type Db = Workspace['catalog']['db'];
@@ -16,7 +17,7 @@ export const triggerId = (t: TriggerRef): string => `${t.projectKey}/${t.scenari
  * the lock between processes: the second insert of the same instant does nothing, and its
  * caller learns it lost. Plain INSERT … ON CONFLICT DO NOTHING, so SQLite and PostgreSQL agree.
  */
-export async function claimFire(db: Db, t: TriggerRef, instant: string, fields: { status: string; runId: string | null; owner: string; at: string }): Promise<boolean> {
+export async function claimFire(db: Db, t: TriggerRef, instant: string, fields: { status: TriggerFireStatus; runId: string | null; owner: string; at: string }): Promise<boolean> {
   const r = await db
     .insertInto('trigger_fires')
     .values({ project_key: t.projectKey, scenario: t.scenario, trigger_key: t.triggerKey, instant, status: fields.status, fired_at: fields.at, run_id: fields.runId, owner: fields.owner })

@@ -7,7 +7,7 @@ import type { RunOutcome } from './run-types.js';
 import type { Schedule } from './schedule.js';
 
 export { RUN_OUTCOMES, type RunOutcome, type StepOutcome } from './run-types.js';
-export const FINAL_OUTCOMES: RunOutcome[] = ['SUCCESS', 'WARNING', 'FAILED', 'ABORTED'];
+export { RUN_FINAL_OUTCOMES as FINAL_OUTCOMES } from '../catalog/statuses.js';
 
 /** What a definition validates against at save time: the catalog of the scenario's project. */
 export interface SaveContext {

@@ -2,6 +2,7 @@ import { forbidden, notFound } from '../common/errors.js';
 
 export type ProjectRole = 'reader' | 'writer' | 'admin';
 export const PROJECT_ROLES: ProjectRole[] = ['reader', 'writer', 'admin'];
+export const isProjectRole = (value: string): value is ProjectRole => (PROJECT_ROLES as string[]).includes(value);
 const RANK: Record<ProjectRole, number> = { reader: 1, writer: 2, admin: 3 };
 
 /** Who is asking. Every service call that touches a project takes one. */

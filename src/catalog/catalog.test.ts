@@ -93,10 +93,11 @@ describe.each(backends)('catalog on $name', ({ open }) => {
 
   it('keeps every revision of an object, with optimistic concurrency and revert data', async () => {
     const o = catalog.objects;
-    await o.put('ALMA_OPS', 'recipe', 'by_band', { sql: 'SELECT 1' }, 'alice');
-    await o.put('ALMA_OPS', 'recipe', 'by_band', { sql: 'SELECT 2' }, 'bob');
-    await expect(o.put('ALMA_OPS', 'recipe', 'by_band', { sql: 'SELECT 3' }, 'bob', { expectRevision: 1 })).rejects.toMatchObject({ status: 409 });
-    await expect(o.put('ALMA_OPS', 'recipe', 'by_band', { sql: 'x' }, 'bob', { expectRevision: 0 })).rejects.toMatchObject({ status: 409 });
+    const byBand = { projectKey: 'ALMA_OPS', kind: 'recipe', name: 'by_band' };
+    await o.put({ ...byBand, body: { sql: 'SELECT 1' }, author: 'alice' });
+    await o.put({ ...byBand, body: { sql: 'SELECT 2' }, author: 'bob' });
+    await expect(o.put({ ...byBand, body: { sql: 'SELECT 3' }, author: 'bob', expectRevision: 1 })).rejects.toMatchObject({ status: 409 });
+    await expect(o.put({ ...byBand, body: { sql: 'x' }, author: 'bob', expectRevision: 0 })).rejects.toMatchObject({ status: 409 });
     const current = await o.require<{ sql: string }>('ALMA_OPS', 'recipe', 'by_band');
     expect(current).toMatchObject({ revision: 2, body: { sql: 'SELECT 2' }, updatedBy: 'bob' });
     const history = await o.history('ALMA_OPS', 'recipe', 'by_band');
@@ -105,17 +106,17 @@ describe.each(backends)('catalog on $name', ({ open }) => {
       [1, 'create', 'alice'],
     ]);
     expect(await o.bodyAt('ALMA_OPS', 'recipe', 'by_band', 1)).toEqual({ sql: 'SELECT 1' });
-    await o.delete('ALMA_OPS', 'recipe', 'by_band', 'alice');
+    await o.delete({ ...byBand, author: 'alice' });
     expect(await o.get('ALMA_OPS', 'recipe', 'by_band')).toBeNull();
     expect((await o.history('ALMA_OPS', 'recipe', 'by_band'))[0]).toMatchObject({ revision: 3, action: 'delete', body: null });
     // Re-creating after a delete continues the revision numbers instead of clashing.
-    const again = await o.put('ALMA_OPS', 'recipe', 'by_band', { sql: 'SELECT 1' }, 'alice', { action: 'revert' });
+    const again = await o.put({ ...byBand, body: { sql: 'SELECT 1' }, author: 'alice', action: 'revert' });
     expect(again.revision).toBe(4);
   });
 
   it('deleting a project removes its objects and memberships', async () => {
     await catalog.projects.create(alice, { key: 'TEMP' });
-    await catalog.objects.put('TEMP', 'dataset', 'd', { type: 'managed' }, 'alice');
+    await catalog.objects.put({ projectKey: 'TEMP', kind: 'dataset', name: 'd', body: { type: 'managed' }, author: 'alice' });
     await expect(catalog.projects.delete(bob, 'TEMP')).rejects.toMatchObject({ status: 404 });
     await catalog.projects.delete(alice, 'TEMP');
     expect(await catalog.objects.list('TEMP', 'dataset')).toEqual([]);

@@ -21,6 +21,21 @@ export type { Revision } from './object-types.js';
 
 type Db = Kysely<CatalogTables> | Transaction<CatalogTables>;
 
+/** Which object, and who changes it. */
+export interface ObjectRef {
+  projectKey: string;
+  kind: ObjectKind;
+  name: string;
+  author: string;
+}
+
+/** A new body for an object. `expectRevision` gives optimistic concurrency: 0 means "must not exist yet". */
+export interface ObjectWrite<T> extends ObjectRef {
+  body: T;
+  expectRevision?: number;
+  action?: Revision['action'];
+}
+
 function toStored<T>(row: CatalogTables['objects']): StoredObject<T> {
   return {
     projectKey: row.project_key,
@@ -62,31 +77,14 @@ export class ObjectStore {
     return rows.map((r) => toStored<T>(r));
   }
 
-  /**
-   * Creates or updates an object and appends a revision. `expectRevision` gives optimistic
-   * concurrency: 0 means "must not exist yet".
-   */
-  async put<T>(
-    projectKey: string,
-    kind: ObjectKind,
-    name: string,
-    body: T,
-    author: string,
-    options: { expectRevision?: number; action?: Revision['action'] } = {},
-  ): Promise<StoredObject<T>> {
-    return this.db.transaction().execute(async (trx) => this.putIn(trx, projectKey, kind, name, body, author, options));
+  /** Creates or updates an object and appends a revision. */
+  async put<T>(write: ObjectWrite<T>): Promise<StoredObject<T>> {
+    return this.db.transaction().execute(async (trx) => this.putIn(trx, write));
   }
 
   /** Same as `put`, inside a caller's transaction. */
-  async putIn<T>(
-    trx: Transaction<CatalogTables>,
-    projectKey: string,
-    kind: ObjectKind,
-    name: string,
-    body: T,
-    author: string,
-    options: { expectRevision?: number; action?: Revision['action'] } = {},
-  ): Promise<StoredObject<T>> {
+  async putIn<T>(trx: Transaction<CatalogTables>, write: ObjectWrite<T>): Promise<StoredObject<T>> {
+    const { projectKey, kind, name, body, author, ...options } = write;
     const existing = await this.get<T>(projectKey, kind, name, trx);
     const current = existing?.revision ?? 0;
     if (options.expectRevision !== undefined && options.expectRevision !== current) {
@@ -123,7 +121,8 @@ export class ObjectStore {
   }
 
   /** Deletes an object; its history stays, with a final `delete` revision. */
-  async delete(projectKey: string, kind: ObjectKind, name: string, author: string, trx?: Transaction<CatalogTables>): Promise<void> {
+  async delete(ref: ObjectRef, trx?: Transaction<CatalogTables>): Promise<void> {
+    const { projectKey, kind, name, author } = ref;
     const work = async (t: Transaction<CatalogTables>) => {
       const existing = await this.require(projectKey, kind, name, t);
       await t.deleteFrom('objects').where('project_key', '=', projectKey).where('kind', '=', kind).where('name', '=', name).execute();

@@ -1,9 +1,10 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { badRequest, conflict, notFound } from '../common/errors.js';
+import { parseOr400 } from '../common/parse.js';
 import { nowIso } from '../common/ids.js';
 import { assertProjectKey, assertUsername } from '../common/names.js';
-import { checkRole, PROJECT_ROLES, type Principal, type ProjectRole } from './access.js';
+import { checkRole, isProjectRole, type Principal, type ProjectRole } from './access.js';
 import type { Member, Project } from './project-types.js';
 import type { CatalogTables } from './tables.js';
 
@@ -40,7 +41,7 @@ export class ProjectStore {
   async roleOf(principal: Principal, key: string): Promise<ProjectRole | null> {
     if (principal.isAdmin) return 'admin';
     const r = await this.db.selectFrom('members').select('role').where('project_key', '=', key).where('username', '=', principal.username).executeTakeFirst();
-    return (r?.role as ProjectRole) ?? null;
+    return r?.role ?? null;
   }
 
   /** Throws 404/403 unless the caller has at least `needed` on the project; returns the project. */
@@ -54,9 +55,7 @@ export class ProjectStore {
   }
 
   async create(principal: Principal, input: z.input<typeof NewProjectSchema>): Promise<Project> {
-    const parsed = NewProjectSchema.safeParse(input);
-    if (!parsed.success) throw badRequest(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-    const p = parsed.data;
+    const p = parseOr400(NewProjectSchema, input, 'project', { prefix: '' });
     assertProjectKey(p.key);
     const now = nowIso();
     const row = { key: p.key, name: p.name ?? p.key, description: p.description ?? '', tags: JSON.stringify(p.tags ?? []), created_at: now, created_by: principal.username, updated_at: now };
@@ -82,14 +81,12 @@ export class ProjectStore {
       .where('members.username', '=', principal.username)
       .orderBy('projects.updated_at', 'desc')
       .execute();
-    return rows.map((r) => toProject(r, r.role as ProjectRole));
+    return rows.map((r) => toProject(r, r.role));
   }
 
   async update(principal: Principal, key: string, patch: unknown): Promise<Project> {
     await this.authorize(principal, key, 'admin');
-    const parsed = ProjectPatchSchema.safeParse(patch);
-    if (!parsed.success) throw badRequest(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-    const p = parsed.data;
+    const p = parseOr400(ProjectPatchSchema, patch, 'project', { prefix: '' });
     await this.db
       .updateTable('projects')
       .set({
@@ -121,20 +118,20 @@ export class ProjectStore {
   async members(principal: Principal, key: string): Promise<Member[]> {
     await this.authorize(principal, key, 'reader');
     const rows = await this.db.selectFrom('members').select(['username', 'role']).where('project_key', '=', key).orderBy('username').execute();
-    return rows.map((r) => ({ username: r.username, role: r.role as ProjectRole }));
+    return rows.map((r) => ({ username: r.username, role: r.role }));
   }
 
   async setMember(principal: Principal, key: string, username: string, role: string): Promise<Member> {
     await this.authorize(principal, key, 'admin');
     assertUsername(username);
-    if (!PROJECT_ROLES.includes(role as ProjectRole)) throw badRequest(`Unknown role ${JSON.stringify(role)}: use reader, writer or admin`);
+    if (!isProjectRole(role)) throw badRequest(`Unknown role ${JSON.stringify(role)}: use reader, writer or admin`);
     const user = await this.db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst();
     if (!user) throw notFound(`User ${username} not found`);
     await this.db.transaction().execute(async (trx) => {
       await trx.deleteFrom('members').where('project_key', '=', key).where('username', '=', username).execute();
       await trx.insertInto('members').values({ project_key: key, username, role }).execute();
     });
-    return { username, role: role as ProjectRole };
+    return { username, role };
   }
 
   async removeMember(principal: Principal, key: string, username: string): Promise<void> {

@@ -1,4 +1,6 @@
 import type { Generated } from 'kysely';
+import type { ProjectRole } from './access.js';
+import type { ActivityStatus, CheckOutcome, JobStatus, RunOutcome, StepOutcome, TriggerFireStatus, VersionStatus } from './statuses.js';
 
 /**
  * Catalog tables as Kysely sees them. Times are ISO-8601 text and JSON is text in both
@@ -44,7 +46,7 @@ export interface ProjectsTable {
 export interface MembersTable {
   project_key: string;
   username: string;
-  role: string;
+  role: ProjectRole;
 }
 
 /** Every typed object of a project (dataset, recipe, connection, scenario…), current state. */
@@ -76,7 +78,7 @@ export interface DatasetVersionsTable {
   project_key: string;
   dataset: string;
   seq: number;
-  status: string;
+  status: VersionStatus;
   location: string;
   row_count: number | null;
   content_hash: string | null;
@@ -101,7 +103,7 @@ export interface JobsTable {
   id: string;
   project_key: string;
   kind: string;
-  status: string;
+  status: JobStatus;
   mode: string;
   targets: string;
   created_by: string;
@@ -120,7 +122,7 @@ export interface JobActivitiesTable {
   idx: number;
   recipe: string;
   output: string;
-  status: string;
+  status: ActivityStatus;
   started_at: string | null;
   ended_at: string | null;
   rows: number | null;
@@ -157,7 +159,7 @@ export interface CatalogTables {
   check_results: CheckResultsTable;
 }
 
-/** One run of a scenario (automation). Outcome: QUEUED, RUNNING, SUCCESS, WARNING, FAILED, ABORTED. */
+/** One run of a scenario (automation). */
 export interface ScenarioRunsTable {
   id: string;
   project_key: string;
@@ -166,7 +168,7 @@ export interface ScenarioRunsTable {
   trigger_key: string | null;
   /** Human-readable reason: "time 2026-01-01T06:00:00Z", "dataset trec changed", "manual by alice". */
   cause: string;
-  outcome: string;
+  outcome: RunOutcome;
   created_at: string;
   started_at: string | null;
   ended_at: string | null;
@@ -185,7 +187,7 @@ export interface ScenarioStepRunsTable {
   idx: number;
   name: string;
   type: string;
-  outcome: string;
+  outcome: StepOutcome;
   started_at: string | null;
   ended_at: string | null;
   duration_ms: number | null;
@@ -209,8 +211,7 @@ export interface TriggerFiresTable {
   scenario: string;
   trigger_key: string;
   instant: string;
-  /** fired, queued, dropped or skipped (missed while down). */
-  status: string;
+  status: TriggerFireStatus;
   fired_at: string;
   run_id: string | null;
   owner: string;
@@ -246,8 +247,7 @@ export interface CheckResultsTable {
   version_id: string | null;
   check_name: string;
   check_type: string;
-  /** OK, WARNING or ERROR. */
-  outcome: string;
+  outcome: CheckOutcome;
   message: string;
   value: number | null;
   run_at: string;

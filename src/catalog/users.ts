@@ -2,6 +2,7 @@ import argon2 from 'argon2';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { badRequest, conflict, notFound, unauthorized } from '../common/errors.js';
+import { parseOr400 } from '../common/parse.js';
 import { newId, newSecret, nowIso, sha256 } from '../common/ids.js';
 import { assertUsername } from '../common/names.js';
 import type { Principal } from './access.js';
@@ -35,9 +36,7 @@ export class UserStore {
   constructor(private readonly db: Kysely<CatalogTables>) {}
 
   async create(input: NewUser): Promise<User> {
-    const parsed = NewUserSchema.safeParse(input);
-    if (!parsed.success) throw badRequest(parsed.error.issues.map((i) => `${i.path.join('.') || 'user'}: ${i.message}`).join('; '));
-    const u = parsed.data;
+    const u = parseOr400(NewUserSchema, input, 'user', { prefix: '' });
     assertUsername(u.username);
     if (await this.findByUsername(u.username)) throw conflict(`User ${u.username} already exists`);
     const row = {

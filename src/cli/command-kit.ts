@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
+import type { z } from 'zod';
 import { badRequest } from '../common/errors.js';
+import { parseOr400 } from '../common/parse.js';
 import { openClient, type ApiClient } from './client.js';
 import { formatJson, formatTable, type CliIo } from './io.js';
 
@@ -57,3 +59,10 @@ export function printRecord(io: CliIo, opts: GlobalOptions, value: Record<string
 }
 
 export const enc = encodeURIComponent;
+
+const flagName = (path: string) => `--${path.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())}`;
+
+/** Validates a command's flags with zod; each problem names its flag (`--time-column: …`). */
+export function parseFlags<T extends z.ZodType>(schema: T, raw: unknown): z.output<T> {
+  return parseOr400(schema, raw, 'flags', { prefix: '', field: flagName });
+}

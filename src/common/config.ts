@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { badRequest } from './errors.js';
+import { parseOr400 } from './parse.js';
 
 /** Settings, from environment variables first, then `llano.config.json` in the working folder, then defaults. */
 export const ConfigSchema = z.object({
@@ -30,9 +31,7 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
     } catch (e) {
       throw badRequest(`llano.config.json is not valid JSON: ${(e as Error).message}`);
     }
-    const parsed = FileSchema.safeParse(raw);
-    if (!parsed.success) throw badRequest(`llano.config.json: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-    file = parsed.data;
+    file = parseOr400(FileSchema, raw, 'llano.config.json', { prefix: 'llano.config.json' });
   }
   const num = (v: string | undefined) => (v === undefined || v === '' ? undefined : Number(v));
   const fromEnv: Partial<Config> = {
@@ -58,7 +57,6 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
     ...defined(fromEnv),
     ...defined(overrides),
   };
-  const parsed = ConfigSchema.safeParse(merged);
-  if (!parsed.success) throw badRequest(`Invalid settings: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  return { ...parsed.data, home: path.resolve(cwd, parsed.data.home) };
+  const settings = parseOr400(ConfigSchema, merged, 'settings');
+  return { ...settings, home: path.resolve(cwd, settings.home) };
 }

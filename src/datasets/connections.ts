@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Principal } from '../catalog/access.js';
 import { badRequest, forbidden, notFound } from '../common/errors.js';
+import { parseOr400 } from '../common/parse.js';
 import { assertObjectName } from '../common/names.js';
 import type { Settings } from '../connectors/connector.js';
 import { connectionType, settingsOf, type StoredConnection } from '../connectors/registry.js';
@@ -42,13 +43,11 @@ function keepStoredSecrets(c: Connection, stored: Connection | undefined): void 
 
 /** A stored connection's settings checked against its type's schema (a 400 naming the field). */
 export function parseConnection(input: unknown): Connection {
-  const head = ConnectionSchema.safeParse(input);
-  if (!head.success) throw badRequest(`Invalid connection: ${head.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  const type = connectionType(head.data.type);
-  const settings = type.settings.safeParse(settingsOf(head.data));
-  if (!settings.success) throw badRequest(`Invalid ${type.type} connection: ${settings.error.issues.map((i) => `${i.path.join('.') || 'settings'}: ${i.message}`).join('; ')}`);
-  const { name, description } = head.data;
-  return { name, type: type.type, ...(description !== undefined ? { description } : {}), ...settings.data };
+  const head = parseOr400(ConnectionSchema, input, 'connection');
+  const type = connectionType(head.type);
+  const settings = parseOr400(type.settings, settingsOf(head), 'settings', { prefix: `Invalid ${type.type} connection` });
+  const { name, description } = head;
+  return { name, type: type.type, ...(description !== undefined ? { description } : {}), ...settings };
 }
 
 export async function saveConnection(ws: Workspace, principal: Principal, projectKey: string, input: unknown): Promise<Connection> {
@@ -60,7 +59,7 @@ export async function saveConnection(ws: Workspace, principal: Principal, projec
   const existing = await ws.catalog.objects.get<Connection>(projectKey, KIND, c.name);
   keepStoredSecrets(c, existing?.body);
   type.check?.(settingsOf(c));
-  await ws.catalog.objects.put(projectKey, KIND, c.name, c, principal.username);
+  await ws.catalog.objects.put({ projectKey, kind: KIND, name: c.name, body: c, author: principal.username });
   return redactConnection(c);
 }
 

@@ -3,6 +3,9 @@
  * the web UI imports them too (the definition itself, `DatasetDefinition`, is inferred from the
  * zod schema in definitions.ts).
  */
+import type { VersionStatus } from '../catalog/statuses.js';
+
+export { VERSION_STATUSES, type VersionStatus } from '../catalog/statuses.js';
 
 export interface ColumnSchema {
   name: string;
@@ -14,7 +17,7 @@ export interface DatasetVersion {
   id: string;
   seq: number;
   /** `expired`: a ready version since replaced, whose file was pruned (listed in a dataset's versions). */
-  status: 'building' | 'ready' | 'failed' | 'expired';
+  status: VersionStatus;
   rowCount: number | null;
   contentHash: string | null;
   columns: ColumnSchema[] | null;

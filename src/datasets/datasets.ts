@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import type { Principal } from '../catalog/access.js';
 import { badRequest, conflict, notFound } from '../common/errors.js';
+import { parseOr400 } from '../common/parse.js';
 import { assertObjectName } from '../common/names.js';
 import { requireCapability } from '../connectors/registry.js';
 import type { TableSource } from '../engine/table-source.js';
@@ -8,7 +9,8 @@ import type { Workspace } from '../workspace/workspace.js';
 import { getConnection } from './connections.js';
 import { exportSystemTable } from './system-tables.js';
 import { DatasetDefinitionSchema, type DatasetDefinition, type DatasetInfo } from './definitions.js';
-import { currentVersion, currentVersions, dropVersions, type CommittedVersion } from './versions.js';
+import type { ListedVersion } from './dataset-types.js';
+import { currentVersion, currentVersions, dropVersions, listVersions, type CommittedVersion } from './versions.js';
 
 export const DATASET_KIND = 'dataset';
 const RECIPE_KIND = 'recipe';
@@ -20,10 +22,9 @@ interface RecipeEdges {
 }
 
 export function parseDatasetDefinition(input: unknown): DatasetDefinition {
-  const parsed = DatasetDefinitionSchema.safeParse(input);
-  if (!parsed.success) throw badRequest(`Invalid dataset: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'dataset'}: ${i.message}`).join('; ')}`);
-  assertObjectName(parsed.data.name, 'dataset name');
-  return parsed.data;
+  const definition = parseOr400(DatasetDefinitionSchema, input, 'dataset');
+  assertObjectName(definition.name, 'dataset name');
+  return definition;
 }
 
 async function producers(ws: Workspace, projectKey: string): Promise<Map<string, string>> {
@@ -62,7 +63,7 @@ export async function saveDataset(ws: Workspace, principal: Principal, projectKe
       requireCapability(conn, 'tables');
     }
   }
-  const stored = await ws.catalog.objects.put(projectKey, DATASET_KIND, def.name, def, principal.username, options);
+  const stored = await ws.catalog.objects.put({ projectKey, kind: DATASET_KIND, name: def.name, body: def, author: principal.username, ...options });
   await ws.catalog.projects.touch(projectKey);
   return info(def, stored, await currentVersion(ws, projectKey, def.name), (await producers(ws, projectKey)).get(def.name) ?? null);
 }
@@ -84,6 +85,12 @@ export async function getDataset(ws: Workspace, principal: Principal, projectKey
   return info(o.body, o, await currentVersion(ws, projectKey, name), (await producers(ws, projectKey)).get(name) ?? null);
 }
 
+/** Versions of a dataset, newest first (reader; 404 for an unknown dataset). */
+export async function listDatasetVersions(ws: Workspace, principal: Principal, projectKey: string, name: string): Promise<ListedVersion[]> {
+  await getDataset(ws, principal, projectKey, name);
+  return listVersions(ws, projectKey, name);
+}
+
 /** Deletes a dataset and its data. Refused (409) while recipes read or write it. */
 export async function deleteDataset(ws: Workspace, principal: Principal, projectKey: string, name: string): Promise<void> {
   await ws.catalog.projects.authorize(principal, projectKey, 'writer');
@@ -91,7 +98,7 @@ export async function deleteDataset(ws: Workspace, principal: Principal, project
   const recipes = await ws.catalog.objects.list<RecipeEdges>(projectKey, RECIPE_KIND);
   const users = recipes.filter((r) => r.body.inputs.includes(name) || r.body.output === name).map((r) => r.name);
   if (users.length) throw conflict(`Dataset ${name} is used by recipe${users.length > 1 ? 's' : ''} ${users.join(', ')}; delete or change them first`, { recipes: users });
-  await ws.catalog.objects.delete(projectKey, DATASET_KIND, name, principal.username);
+  await ws.catalog.objects.delete({ projectKey, kind: DATASET_KIND, name, author: principal.username });
   await dropVersions(ws, projectKey, name);
 }
 

@@ -26,7 +26,14 @@ export async function datasetStats(ws: Workspace, principal: Principal, projectK
 }
 
 /** The whole dataset as a stream (CSV, JSON lines or Parquet), never held in memory. */
-export async function datasetExport(ws: Workspace, principal: Principal, projectKey: string, name: string, format: 'csv' | 'json' | 'parquet', query: Pick<TableQuery, 'sort' | 'filters'>): Promise<Readable> {
+export async function datasetExport(ws: Workspace, principal: Principal, projectKey: string, name: string, request: { format: 'csv' | 'json' | 'parquet' } & Pick<TableQuery, 'sort' | 'filters'>): Promise<Readable> {
+  const { format, ...query } = request;
   const source = await readableSource(ws, principal, projectKey, name);
   return sourceReader(source).exportData(ws.duck, source, format, query);
+}
+
+/** A page of rows as the API answers it: column names and types apart from the rows. */
+export async function datasetPage(ws: Workspace, principal: Principal, projectKey: string, name: string, query: TableQuery) {
+  const page = await datasetRows(ws, principal, projectKey, name, query);
+  return { columns: page.columns.map((c) => c.name), types: page.columns.map((c) => c.type), rows: page.rows, total: page.total, offset: query.offset };
 }

@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import type { Principal } from '../catalog/access.js';
 import { badRequest, conflict } from '../common/errors.js';
 import { importFile } from '../engine/import-file.js';
@@ -16,6 +17,7 @@ export interface ImportRequest {
   csv?: CsvOptions;
   /** Column type overrides (column → DuckDB type). */
   schema?: Record<string, string>;
+  onProgress?: (p: ImportProgress) => void;
 }
 
 export function formatFromName(fileName: string | undefined): ImportRequest['format'] {
@@ -32,7 +34,7 @@ export function formatFromName(fileName: string | undefined): ImportRequest['for
  * Readers see the previous version until the new one is complete; on any error nothing is
  * created and the previous version stays current.
  */
-export async function importDataset(ws: Workspace, principal: Principal, projectKey: string, name: string, request: ImportRequest, onProgress?: (p: ImportProgress) => void): Promise<DatasetInfo> {
+export async function importDataset(ws: Workspace, principal: Principal, projectKey: string, name: string, request: ImportRequest): Promise<DatasetInfo> {
   await ws.catalog.projects.authorize(principal, projectKey, 'writer');
   const existing = await ws.catalog.objects.get<DatasetDefinition>(projectKey, DATASET_KIND, name);
   if (existing && existing.body.storage.type !== 'managed') throw conflict(`Dataset ${name} is read in place from a connection; import into a managed dataset instead`);
@@ -50,10 +52,10 @@ export async function importDataset(ws: Workspace, principal: Principal, project
       csv: request.csv,
       schema,
       targetPath: pending.path,
-      onProgress,
+      onProgress: request.onProgress,
     });
     if (!existing) {
-      await ws.catalog.objects.put(projectKey, DATASET_KIND, name, { ...def, ...(request.schema ? { schema: request.schema } : {}) }, principal.username, { expectRevision: 0 });
+      await ws.catalog.objects.put({ projectKey, kind: DATASET_KIND, name, body: { ...def, ...(request.schema ? { schema: request.schema } : {}) }, author: principal.username, expectRevision: 0 });
     }
     await commitVersion(ws, pending, { rowCount: result.rowCount, contentHash: result.contentHash, columns: result.columns, lineage: { source: 'upload', fileName: request.fileName } });
   } catch (err) {
@@ -62,4 +64,19 @@ export async function importDataset(ws: Workspace, principal: Principal, project
   }
   await ws.catalog.projects.touch(projectKey);
   return getDataset(ws, principal, projectKey, name);
+}
+
+/**
+ * Imports an uploaded file (writer). Rights are checked before `receive` writes the
+ * upload to the temporary file it is given, so a refused caller's body is never read;
+ * `receive` answers the import settings sent with the file. The file is deleted in any case.
+ */
+export async function importUpload(ws: Workspace, principal: Principal, projectKey: string, name: string, receive: (filePath: string) => Promise<Omit<ImportRequest, 'filePath'>>): Promise<DatasetInfo> {
+  await ws.catalog.projects.authorize(principal, projectKey, 'writer');
+  const filePath = ws.tempPath('-upload');
+  try {
+    return await importDataset(ws, principal, projectKey, name, { ...(await receive(filePath)), filePath });
+  } finally {
+    await rm(filePath, { force: true });
+  }
 }

@@ -1,5 +1,6 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import type { DatasetVersionsTable } from '../catalog/tables.js';
 import { conflict } from '../common/errors.js';
 import { newId, nowIso } from '../common/ids.js';
 import { HOST, ownerIsDead, type Heartbeat } from '../workspace/process-liveness.js';
@@ -24,22 +25,11 @@ export interface CommittedVersion extends DatasetVersion {
   location: string;
 }
 
-function toVersion(r: {
-  id: string;
-  seq: number;
-  status: string;
-  row_count: number | null;
-  content_hash: string | null;
-  columns: string | null;
-  lineage: string | null;
-  job_id: string | null;
-  created_at: string;
-  location: string;
-}): CommittedVersion {
+function toVersion(r: Pick<DatasetVersionsTable, 'id' | 'seq' | 'status' | 'row_count' | 'content_hash' | 'columns' | 'lineage' | 'job_id' | 'created_at' | 'location'>): CommittedVersion {
   return {
     id: r.id,
     seq: r.seq,
-    status: r.status as DatasetVersion['status'],
+    status: r.status,
     rowCount: r.row_count === null ? null : Number(r.row_count),
     contentHash: r.content_hash,
     columns: r.columns ? JSON.parse(r.columns) : null,

@@ -91,22 +91,24 @@ export async function importFile(db: DuckDb, options: ImportFileOptions): Promis
     if (format === 'csv' || format === 'tsv') {
       const csv = { ...options.csv };
       if (format === 'tsv' && csv.delimiter === undefined) csv.delimiter = '\t';
-      return importCsv(conn, sourcePath, targetPath, csv, schema, onProgress);
+      return importCsv(conn, { path: sourcePath, targetPath, schema, onProgress }, csv);
     }
-    return importSelfDescribing(conn, sourcePath, targetPath, format, schema, onProgress);
+    return importSelfDescribing(conn, { path: sourcePath, targetPath, schema, onProgress }, format);
   });
   onProgress?.({ phase: 'done', percent: 100, rows: result.rowCount });
   return result;
 }
 
-async function importCsv(
-  conn: DuckDBConnection,
-  path: string,
-  targetPath: string,
-  csv: CsvOptions,
-  schema: Record<string, string>,
-  onProgress: ProgressCallback | undefined,
-): Promise<ImportResult> {
+/** One file to copy into a Parquet file, with column type overrides. */
+interface FileCopy {
+  path: string;
+  targetPath: string;
+  schema: Record<string, string>;
+  onProgress: ProgressCallback | undefined;
+}
+
+async function importCsv(conn: DuckDBConnection, copy: FileCopy, csv: CsvOptions): Promise<ImportResult> {
+  const { path, targetPath, schema, onProgress } = copy;
   onProgress?.({ phase: 'detect', percent: 0 });
   let dialect: CsvDialect = await detectCsv(conn, path, csv);
   checkSchema(schema, dialect.columns.map((c) => c.name));
@@ -139,14 +141,8 @@ async function importCsv(
   throw badRequest('Could not find column types that fit this CSV file; set them explicitly');
 }
 
-async function importSelfDescribing(
-  conn: DuckDBConnection,
-  path: string,
-  targetPath: string,
-  format: 'parquet' | 'jsonl',
-  schema: Record<string, string>,
-  onProgress: ProgressCallback | undefined,
-): Promise<ImportResult> {
+async function importSelfDescribing(conn: DuckDBConnection, copy: FileCopy, format: 'parquet' | 'jsonl'): Promise<ImportResult> {
+  const { path, targetPath, schema, onProgress } = copy;
   const relation = format === 'parquet' ? `read_parquet(${quoteLiteral(path)})` : `read_json(${quoteLiteral(path)}, format = 'newline_delimited')`;
   const what = format === 'parquet' ? 'This is not a readable Parquet file' : 'Malformed JSON lines';
   let names: string[];

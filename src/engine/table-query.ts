@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { badRequest } from '../common/errors.js';
+import { parseOr400 } from '../common/parse.js';
 import { quoteIdent } from '../common/names.js';
 
 /**
@@ -115,12 +116,7 @@ export const tableQueryParamsSchema = z
 
 /** Parses query-string style parameters; every problem is a 400 with a sentence. */
 export function parseTableQuery(raw: unknown): TableQuery {
-  const parsed = tableQueryParamsSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw badRequest(`Invalid ${issue.path.join('.') || 'query'}: ${issue.message}`);
-  }
-  return parsed.data;
+  return parseOr400(tableQueryParamsSchema, raw, 'query');
 }
 
 export type SqlDialect = 'duckdb' | 'postgres';

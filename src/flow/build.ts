@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Principal } from '../catalog/access.js';
 import { badRequest, conflict } from '../common/errors.js';
+import { parseOr400 } from '../common/parse.js';
 import { DATASET_KIND, resolveSource } from '../datasets/datasets.js';
 import { tableStorage, type DatasetDefinition } from '../datasets/definitions.js';
 import { beginVersion, commitVersion, failVersion, type PendingVersion } from '../datasets/versions.js';
@@ -11,7 +12,7 @@ import { workspaceSlot, type Workspace } from '../workspace/workspace.js';
 import type { TableSource } from '../engine/table-source.js';
 import { JobStore, type ActivityStatus, type Job } from './jobs.js';
 import { runPostBuildValidators } from './post-build.js';
-import { BUILD_MODES, planBuild, type PlannedActivity } from './planner.js';
+import { BUILD_MODES, planBuild, type BuildMode, type PlannedActivity } from './planner.js';
 import { recipeContext, RECIPE_KIND, storedRecipe } from './recipes-service.js';
 import { recipeTarget } from './recipe-target.js';
 import { recipeSignature, staleReason, type StaleReason } from './staleness.js';
@@ -67,9 +68,7 @@ export async function recipeStaleness(ws: Workspace, projectKey: string, recipe:
 /** Plans a build, records the job and starts it. Returns the job id at once; `done` settles when it ends. */
 export async function startBuild(ws: Workspace, principal: Principal, projectKey: string, request: BuildRequest): Promise<{ jobId: string; plan: PlannedActivity[]; done: Promise<Job> }> {
   await ws.catalog.projects.authorize(principal, projectKey, 'writer');
-  const parsed = BuildRequestSchema.safeParse(request);
-  if (!parsed.success) throw badRequest(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-  const { targets, mode } = parsed.data;
+  const { targets, mode } = parseOr400(BuildRequestSchema, request, 'build request', { prefix: '' });
   const recipes = (await ws.catalog.objects.list<RecipeBase>(projectKey, RECIPE_KIND)).map((o) => storedRecipe(o.body));
   const datasets = new Set((await ws.catalog.objects.list(projectKey, DATASET_KIND)).map((o) => o.name));
   const unknown = targets.filter((t) => !datasets.has(t));
@@ -79,11 +78,11 @@ export async function startBuild(ws: Workspace, principal: Principal, projectKey
   if (mode === 'required') for (const r of recipes) stale.set(r.name, await recipeStaleness(ws, projectKey, r, resolve));
   const plan = planBuild(targets, mode, recipes, (name) => stale.get(name) ?? null);
   const jobs = new JobStore(ws);
-  const jobId = await jobs.create(projectKey, principal, targets, mode, plan);
+  const jobId = await jobs.create(projectKey, { principal, targets, mode, plan });
   await ws.catalog.projects.touch(projectKey);
   const running = runningBuilds(ws);
   const state = { abort: false, done: Promise.resolve(null as unknown as Job) };
-  state.done = runJob(ws, jobs, projectKey, jobId, plan, new Map(recipes.map((r) => [r.name, r])), mode, state).finally(() => running.delete(jobId));
+  state.done = runJob(ws, { jobs, projectKey, jobId, plan, recipes: new Map(recipes.map((r) => [r.name, r])), mode, state }).finally(() => running.delete(jobId));
   running.set(jobId, state);
   buildHeartbeat(ws).ensure();
   return { jobId, plan, done: state.done };
@@ -107,11 +106,23 @@ export async function waitForJob(ws: Workspace, projectKey: string, jobId: strin
   return new JobStore(ws).get(projectKey, jobId);
 }
 
+/** A recorded job about to run: its plan, the recipes by name, and the flag `abortJob` raises. */
+interface JobRun {
+  jobs: JobStore;
+  projectKey: string;
+  jobId: string;
+  plan: PlannedActivity[];
+  recipes: Map<string, RecipeBase>;
+  mode: BuildMode;
+  state: { abort: boolean };
+}
+
 /**
  * Runs a planned build: activities whose dependencies are done run in parallel up to the
  * configured limit; a failure skips its dependants and leaves their previous versions intact.
  */
-async function runJob(ws: Workspace, jobs: JobStore, projectKey: string, jobId: string, plan: PlannedActivity[], recipes: Map<string, RecipeBase>, mode: string, state: { abort: boolean }): Promise<Job> {
+async function runJob(ws: Workspace, run: JobRun): Promise<Job> {
+  const { jobs, projectKey, jobId, plan, recipes, mode, state } = run;
   const status = new Map<string, ActivityStatus>(plan.map((a) => [a.recipe, 'pending']));
   const index = new Map(plan.map((a, i) => [a.recipe, i]));
   const limit = Math.max(1, ws.config.buildParallelism);
@@ -120,7 +131,7 @@ async function runJob(ws: Workspace, jobs: JobStore, projectKey: string, jobId: 
 
   const set = async (a: PlannedActivity, s: ActivityStatus, extra: { rows?: number | null; error?: string | null } = {}) => {
     status.set(a.recipe, s);
-    await jobs.setActivity(projectKey, jobId, index.get(a.recipe)!, { status: s, ...extra }, { recipe: a.recipe, output: a.output });
+    await jobs.setActivity(projectKey, jobId, { index: index.get(a.recipe)!, recipe: a.recipe, output: a.output, status: s, ...extra });
   };
 
   const runOne = async (a: PlannedActivity) => {
@@ -138,7 +149,7 @@ async function runJob(ws: Workspace, jobs: JobStore, projectKey: string, jobId: 
       pending = await beginVersion(ws, projectKey, a.output, { jobId, inDatabase: def !== undefined && tableStorage(def.storage) !== null });
       const ctx = await recipeContext(ws, projectKey, recipe, (m) => void jobs.log(projectKey, jobId, 'info', `${a.recipe}: ${m}`));
       const tokens = Object.fromEntries(ctx.inputs.map((i) => [i.name, i.versionToken ?? 'none']));
-      const target = await recipeTarget(ws, projectKey, a.output, def, pending.path);
+      const target = await recipeTarget(ws, projectKey, { output: a.output, definition: def, parquetPath: pending.path });
       const result = await recipeTypes.get(recipe.type).run(ctx, recipe, target);
       const written: TableSource = target.kind === 'parquet' ? { kind: 'parquet', paths: [target.path] } : target.source;
       await runPostBuildValidators(ws, { projectKey, dataset: a.output, versionId: pending.id, jobId, source: written, log: (m) => void jobs.log(projectKey, jobId, 'info', `${a.recipe}: ${m}`) });

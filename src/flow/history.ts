@@ -33,7 +33,8 @@ function saverOf(ws: Workspace, kind: string): Saver {
   return s;
 }
 
-export async function objectHistory(ws: Workspace, principal: Principal, projectKey: string, kind: string, name: string): Promise<Revision[]> {
+export async function objectHistory(ws: Workspace, principal: Principal, projectKey: string, object: { kind: string; name: string }): Promise<Revision[]> {
+  const { kind, name } = object;
   await ws.catalog.projects.authorize(principal, projectKey, 'reader');
   saverOf(ws, kind);
   const revisions = await ws.catalog.objects.history(projectKey, kind, name);
@@ -42,7 +43,8 @@ export async function objectHistory(ws: Workspace, principal: Principal, project
 }
 
 /** Restores an object to a past revision; this appends a new revision (history is never rewritten). */
-export async function revertObject(ws: Workspace, principal: Principal, projectKey: string, kind: string, name: string, revision: number): Promise<unknown> {
+export async function revertObject(ws: Workspace, principal: Principal, projectKey: string, to: { kind: string; name: string; revision: number }): Promise<unknown> {
+  const { kind, name, revision } = to;
   await ws.catalog.projects.authorize(principal, projectKey, 'writer');
   const save = saverOf(ws, kind);
   const body = await ws.catalog.objects.bodyAt(projectKey, kind, name, revision);

@@ -4,8 +4,10 @@
 export const BUILD_MODES = ['only', 'required', 'recursive'] as const;
 export type BuildMode = (typeof BUILD_MODES)[number];
 
-export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'aborted';
-export type ActivityStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'up-to-date' | 'aborted';
+import type { ActivityStatus, JobStatus } from '../catalog/statuses.js';
+import type { WorkRecord } from '../catalog/work-record.js';
+
+export { ACTIVITY_STATUSES, JOB_ENDED_STATUSES, JOB_STATUSES, type ActivityStatus, type JobStatus } from '../catalog/statuses.js';
 
 export interface JobActivity {
   index: number;
@@ -19,18 +21,11 @@ export interface JobActivity {
   error: string | null;
 }
 
-export interface Job {
-  id: string;
-  projectKey: string;
+export interface Job extends WorkRecord {
   kind: string;
   status: JobStatus;
   mode: string;
   targets: string[];
   createdBy: string;
-  createdAt: string;
-  startedAt: string | null;
-  endedAt: string | null;
-  durationMs: number | null;
-  error: string | null;
   activities?: JobActivity[];
 }

@@ -1,4 +1,7 @@
 import type { Principal } from '../catalog/access.js';
+import { JOB_OPEN_STATUSES } from '../catalog/statuses.js';
+import type { JobsTable } from '../catalog/tables.js';
+import { workRecord } from '../catalog/work-record.js';
 import { notFound } from '../common/errors.js';
 import { newTimeId, nowIso } from '../common/ids.js';
 import { recoverInterruptedVersions } from '../datasets/versions.js';
@@ -12,7 +15,7 @@ export type { ActivityStatus, Job, JobActivity, JobStatus } from './job-types.js
 const ms = (a: string | null, b: string | null) => (a && b ? new Date(b).getTime() - new Date(a).getTime() : null);
 
 /** Statuses of a job that has not ended: only these change, so an ended job stays as it ended. */
-const OPEN: JobStatus[] = ['queued', 'running'];
+const OPEN = JOB_OPEN_STATUSES;
 
 /** Durable job records: a job, its activities (one per recipe run) and its log lines. */
 export class JobStore {
@@ -22,7 +25,8 @@ export class JobStore {
     return this.ws.catalog.db;
   }
 
-  async create(projectKey: string, principal: Principal, targets: string[], mode: BuildMode, plan: PlannedActivity[]): Promise<string> {
+  async create(projectKey: string, job: { principal: Principal; targets: string[]; mode: BuildMode; plan: PlannedActivity[] }): Promise<string> {
+    const { principal, targets, mode, plan } = job;
     const id = newTimeId();
     await this.db.transaction().execute(async (trx) => {
       await trx
@@ -44,7 +48,9 @@ export class JobStore {
     this.ws.events.emit('job', { type: 'job-status', projectKey, jobId, status, error });
   }
 
-  async setActivity(projectKey: string, jobId: string, index: number, patch: { status: ActivityStatus; rows?: number | null; error?: string | null }, names: { recipe: string; output: string }): Promise<void> {
+  /** Records an activity's new status (with its rows or error) and tells listeners, who also learn its recipe and output. */
+  async setActivity(projectKey: string, jobId: string, activity: { index: number; recipe: string; output: string; status: ActivityStatus; rows?: number | null; error?: string | null }): Promise<void> {
+    const { index, recipe, output, ...patch } = activity;
     const now = nowIso();
     const set: Record<string, unknown> = { status: patch.status };
     if (patch.status === 'running') set.started_at = now;
@@ -52,7 +58,7 @@ export class JobStore {
     if (patch.rows !== undefined) set.rows = patch.rows;
     if (patch.error !== undefined) set.error = patch.error;
     await this.db.updateTable('job_activities').set(set).where('job_id', '=', jobId).where('idx', '=', index).execute();
-    this.ws.events.emit('job', { type: 'activity', projectKey, jobId, index, ...names, status: patch.status, rows: patch.rows ?? null, error: patch.error ?? null });
+    this.ws.events.emit('job', { type: 'activity', projectKey, jobId, index, recipe, output, status: patch.status, rows: patch.rows ?? null, error: patch.error ?? null });
   }
 
   async log(projectKey: string, jobId: string, level: 'info' | 'warn' | 'error', message: string): Promise<void> {
@@ -71,7 +77,7 @@ export class JobStore {
         index: a.idx,
         recipe: a.recipe,
         output: a.output,
-        status: a.status as ActivityStatus,
+        status: a.status,
         startedAt: a.started_at,
         endedAt: a.ended_at,
         durationMs: ms(a.started_at, a.ended_at),
@@ -141,19 +147,13 @@ export async function recoverInterruptedBuilds(ws: Workspace): Promise<{ jobs: n
   return { jobs: jobs.length, versions };
 }
 
-function toJob(r: { id: string; project_key: string; kind: string; status: string; mode: string; targets: string; created_by: string; created_at: string; started_at: string | null; ended_at: string | null; error: string | null }): Job {
+function toJob(r: JobsTable): Job {
   return {
-    id: r.id,
-    projectKey: r.project_key,
     kind: r.kind,
-    status: r.status as JobStatus,
+    status: r.status,
     mode: r.mode,
     targets: JSON.parse(r.targets),
     createdBy: r.created_by,
-    createdAt: r.created_at,
-    startedAt: r.started_at,
-    endedAt: r.ended_at,
-    durationMs: ms(r.started_at, r.ended_at),
-    error: r.error,
+    ...workRecord(r, ms(r.started_at, r.ended_at)),
   };
 }

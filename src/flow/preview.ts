@@ -2,6 +2,7 @@ import { tmpdir } from 'node:os';
 import { z } from 'zod';
 import type { Principal } from '../catalog/access.js';
 import { badRequest, LlanoError } from '../common/errors.js';
+import { parseOr400 } from '../common/parse.js';
 import { quoteIdent } from '../common/names.js';
 import { connectionType } from '../connectors/registry.js';
 import { openSandbox } from '../engine/duckdb-sandbox.js';
@@ -64,9 +65,7 @@ export function sqlErrorPosition(message: string, sql: string): SqlPosition | nu
  */
 export async function previewRecipe(ws: Workspace, principal: Principal, projectKey: string, body: unknown): Promise<PreviewResult> {
   await ws.catalog.projects.authorize(principal, projectKey, 'reader');
-  const parsed = PreviewRequestSchema.safeParse(body);
-  if (!parsed.success) throw badRequest(`Invalid preview: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'preview'}: ${i.message}`).join('; ')}`);
-  const { inputs: inputNames, sql, limit } = parsed.data;
+  const { inputs: inputNames, sql, limit } = parseOr400(PreviewRequestSchema, body, 'preview');
   const ctx = await recipeContext(ws, projectKey, { name: 'preview', type: 'sql', inputs: inputNames, output: 'preview' });
   const inputs: Record<string, TableSource> = {};
   const allowed: string[] = [];

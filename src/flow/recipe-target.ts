@@ -6,8 +6,9 @@ import type { RecipeTarget } from '../recipes/recipe-type.js';
 import type { Workspace } from '../workspace/workspace.js';
 
 /** Where a recipe writes its output: the new version's Parquet file, or a table of a connection that can write one (pushdown). */
-export async function recipeTarget(ws: Workspace, projectKey: string, output: string, def: DatasetDefinition | undefined, parquetPath: string): Promise<RecipeTarget> {
-  const storage = def?.storage ?? { type: 'managed' as const };
+export async function recipeTarget(ws: Workspace, projectKey: string, to: { output: string; definition: DatasetDefinition | undefined; parquetPath: string }): Promise<RecipeTarget> {
+  const { output, definition, parquetPath } = to;
+  const storage = definition?.storage ?? { type: 'managed' as const };
   if (storage.type === 'managed') return { kind: 'parquet', path: parquetPath };
   const inConnection = tableStorage(storage);
   if (inConnection) {

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Principal } from '../catalog/access.js';
 import { badRequest, notFound } from '../common/errors.js';
+import { parseOr400 } from '../common/parse.js';
 import { assertObjectName } from '../common/names.js';
 import { upgradeParams } from '../common/type-definition.js';
 import { DATASET_KIND, resolveSource } from '../datasets/datasets.js';
@@ -21,16 +22,11 @@ export interface RecipeInfo extends RecipeBase {
   [param: string]: unknown;
 }
 
-const issues = (e: { issues: { path: PropertyKey[]; message: string }[] }) => e.issues.map((i) => `${i.path.join('.') || 'recipe'}: ${i.message}`).join('; ');
-
 /** Parses a recipe body with its type's schema; names are checked too. */
 export function parseRecipe(input: unknown): RecipeBase {
-  const base = RecipeBaseSchema.safeParse(input);
-  if (!base.success) throw badRequest(`Invalid recipe: ${issues(base.error)}`);
-  const type = recipeTypes.get(base.data.type);
-  const parsed = type.schema.safeParse(upgradeRecipe(type, input as Record<string, unknown>));
-  if (!parsed.success) throw badRequest(`Invalid ${base.data.type} recipe: ${issues(parsed.error)}`);
-  const r = parsed.data;
+  const base = parseOr400(RecipeBaseSchema, input, 'recipe');
+  const type = recipeTypes.get(base.type);
+  const r = parseOr400(type.schema, upgradeRecipe(type, input as Record<string, unknown>), 'recipe', { prefix: `Invalid ${base.type} recipe` });
   assertObjectName(r.name, 'recipe name');
   assertObjectName(r.output, 'output dataset name');
   r.inputs.forEach((i) => assertObjectName(i, 'input dataset name'));
@@ -91,15 +87,15 @@ export async function saveRecipe(ws: Workspace, principal: Principal, projectKey
   const ctx = await recipeContext(ws, projectKey, recipe);
   const ready = ctx.inputs.every((i) => !(i.source.kind === 'parquet' && i.source.paths.length === 0));
   if (ready) {
-    const target = await recipeTarget(ws, projectKey, recipe.output, outputDef, '');
+    const target = await recipeTarget(ws, projectKey, { output: recipe.output, definition: outputDef, parquetPath: '' });
     await recipeTypes.get(recipe.type).describe(ctx, recipe, target);
   }
 
   const stored = await ws.catalog.db.transaction().execute(async (trx) => {
     if (!outputDef) {
-      await ws.catalog.objects.putIn(trx, projectKey, DATASET_KIND, recipe.output, { name: recipe.output, storage: { type: 'managed' } }, principal.username);
+      await ws.catalog.objects.putIn(trx, { projectKey, kind: DATASET_KIND, name: recipe.output, body: { name: recipe.output, storage: { type: 'managed' } }, author: principal.username });
     }
-    return ws.catalog.objects.putIn(trx, projectKey, RECIPE_KIND, recipe.name, recipe, principal.username, options);
+    return ws.catalog.objects.putIn(trx, { projectKey, kind: RECIPE_KIND, name: recipe.name, body: recipe, author: principal.username, ...options });
   });
   await ws.catalog.projects.touch(projectKey);
   return { ...(stored.body as RecipeBase), revision: stored.revision, updatedAt: stored.updatedAt, updatedBy: stored.updatedBy };
@@ -121,5 +117,5 @@ export async function getRecipe(ws: Workspace, principal: Principal, projectKey:
 /** Deletes a recipe; its output dataset and data stay. */
 export async function deleteRecipe(ws: Workspace, principal: Principal, projectKey: string, name: string): Promise<void> {
   await ws.catalog.projects.authorize(principal, projectKey, 'writer');
-  await ws.catalog.objects.delete(projectKey, RECIPE_KIND, name, principal.username);
+  await ws.catalog.objects.delete({ projectKey, kind: RECIPE_KIND, name, author: principal.username });
 }

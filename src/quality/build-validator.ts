@@ -16,7 +16,7 @@ export const qualityBuildValidator: PostBuildValidator = async (ws, output) => {
   if (!stored) return;
   const settings = parseQualitySettings(stored.body);
   if (!settings.metrics.afterBuild && !settings.failBuildOnError) return;
-  const run = await evaluateQuality(ws, output.projectKey, settings, output.source, { versionId: output.versionId, origin: 'build', withChecks: true });
+  const run = await evaluateQuality(ws, output.projectKey, { settings, source: output.source, versionId: output.versionId, origin: 'build', withChecks: true });
   const failed = run.results.filter((r) => r.outcome !== 'OK');
   output.log(`quality of ${output.dataset}: ${run.results.length} check(s), ${run.outcome}${failed.length ? ` (${failed.map((r) => `${r.check}: ${r.message}`).join('; ')})` : ''}`);
   if (run.outcome === 'ERROR' && settings.failBuildOnError && output.source.kind === 'parquet') {

@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 import type { DefinedType } from '../common/type-definition.js';
+import type { CheckOutcome } from '../catalog/statuses.js';
 
-export type CheckOutcome = 'OK' | 'WARNING' | 'ERROR';
+export type { CheckOutcome } from '../catalog/statuses.js';
 export type SqlDialect = 'duckdb' | 'postgres';
 
 /** Metric name → value: numbers, ISO times (freshness) or text (min/max of text columns). */

@@ -25,14 +25,13 @@ export const worstOutcome = (outcomes: CheckOutcome[]): CheckOutcome => outcomes
 export async function evaluateQuality(
   ws: Workspace,
   projectKey: string,
-  settings: QualitySettings,
-  source: TableSource,
-  options: { versionId: string | null; origin: MetricsRecord['origin']; withChecks: boolean; scenarioRunId?: string | null; now?: number },
+  options: { settings: QualitySettings; source: TableSource; versionId: string | null; origin: MetricsRecord['origin']; withChecks: boolean; scenarioRunId?: string | null; now?: number },
 ): Promise<QualityRun> {
+  const { settings, source } = options;
   const checks = options.withChecks ? parseChecks(settings) : [];
   const store = new QualityStore(ws);
   const previous = await store.previousMetrics(projectKey, settings.dataset);
-  const pass = await computeMetricsPass(ws.duck, path.join(ws.config.home, 'tmp'), settings.dataset, source, settings, checks);
+  const pass = await computeMetricsPass(ws.duck, { tempDir: path.join(ws.config.home, 'tmp'), source, settings, checks });
   const now = options.now ?? Date.now();
   const at = new Date(now).toISOString();
   const results: CheckResult[] = checks.map((c) => {

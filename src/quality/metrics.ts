@@ -73,7 +73,9 @@ function selectList(dialect: SqlDialect, columns: Column[], settings: QualitySet
 const toNumber = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
 /** Computes a dataset's metrics and its column rules' violations in one pass, then its SQL metrics. */
-export async function computeMetricsPass(duck: DuckDb, tempDir: string, dataset: string, source: TableSource, settings: QualitySettings, checks: ParsedCheck[]): Promise<MetricsPass> {
+export async function computeMetricsPass(duck: DuckDb, pass: { tempDir: string; source: TableSource; settings: QualitySettings; checks: ParsedCheck[] }): Promise<MetricsPass> {
+  const { tempDir, source, settings, checks } = pass;
+  const dataset = settings.dataset;
   return withEngine(duck, tempDir, source, async (engine) => {
     const columns = await engine.columns();
     const items = selectList(engine.dialect, columns, settings, checks);

@@ -37,7 +37,7 @@ export async function saveQualitySettings(ws: Workspace, principal: Principal, p
     const missingTime = (settings.metrics.timeColumns ?? []).filter((c) => !known.includes(c));
     if (missingTime.length) throw badRequest(`metrics.timeColumns: ${missingTime.join(', ')} not in dataset ${settings.dataset}`);
   }
-  await ws.catalog.objects.put(projectKey, QUALITY_KIND, settings.dataset, settings, principal.username);
+  await ws.catalog.objects.put({ projectKey, kind: QUALITY_KIND, name: settings.dataset, body: settings, author: principal.username });
   return settings;
 }
 
@@ -46,7 +46,7 @@ export async function computeMetrics(ws: Workspace, principal: Principal, projec
   await ws.catalog.projects.authorize(principal, projectKey, 'writer');
   const { source, version } = await resolveSource(ws, projectKey, dataset);
   const settings = await qualitySettingsOf(ws, projectKey, dataset);
-  return (await evaluateQuality(ws, projectKey, settings, source, { versionId: version?.id ?? null, origin, withChecks: false })).metrics;
+  return (await evaluateQuality(ws, projectKey, { settings, source, versionId: version?.id ?? null, origin, withChecks: false })).metrics;
 }
 
 /** Runs the dataset's checks on its current version and records metrics and results. */
@@ -54,7 +54,7 @@ export async function runChecks(ws: Workspace, principal: Principal, projectKey:
   await ws.catalog.projects.authorize(principal, projectKey, 'writer');
   const { source, version } = await resolveSource(ws, projectKey, dataset);
   const settings = await qualitySettingsOf(ws, projectKey, dataset);
-  return evaluateQuality(ws, projectKey, settings, source, { versionId: version?.id ?? null, origin: options.scenarioRunId ? 'scenario' : 'checks', withChecks: true, scenarioRunId: options.scenarioRunId ?? null, now: options.now });
+  return evaluateQuality(ws, projectKey, { settings, source, versionId: version?.id ?? null, origin: options.scenarioRunId ? 'scenario' : 'checks', withChecks: true, scenarioRunId: options.scenarioRunId ?? null, now: options.now });
 }
 
 export async function metricsHistory(ws: Workspace, principal: Principal, projectKey: string, dataset: string, limit = 100): Promise<MetricsRecord[]> {
@@ -67,4 +67,9 @@ export async function checkHistory(ws: Workspace, principal: Principal, projectK
   await ws.catalog.projects.authorize(principal, projectKey, 'reader');
   await requireDataset(ws, projectKey, dataset);
   return new QualityStore(ws).checkHistory(projectKey, dataset, limit);
+}
+
+/** The metric settings and checks of a dataset with its newest check results (reader). */
+export async function getDatasetChecks(ws: Workspace, principal: Principal, projectKey: string, dataset: string, limit = 100): Promise<QualitySettings & { revision: number | null; results: CheckResult[] }> {
+  return { ...(await getQualitySettings(ws, principal, projectKey, dataset)), results: await checkHistory(ws, principal, projectKey, dataset, limit) };
 }

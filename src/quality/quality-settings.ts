@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { badRequest } from '../common/errors.js';
 import { upgradeParams } from '../common/type-definition.js';
+import { parseOr400 } from '../common/parse.js';
 import type { CheckType } from './check-type.js';
 import { checkTypes } from './checks/registry.js';
 
@@ -38,8 +39,6 @@ export interface ParsedCheck {
   params: { type: string; name?: string } & Record<string, unknown>;
 }
 
-const issues = (e: z.ZodError) => e.issues.map((i) => `${i.path.join('.') || 'value'}: ${i.message}`).join('; ');
-
 /** A stored check brought up to its type's version (the settings keep checks as written, defaults unfilled). */
 function upgradeCheck(raw: QualitySettings['checks'][number], i: number): QualitySettings['checks'][number] {
   const type = checkTypes.get(raw.type);
@@ -51,9 +50,8 @@ function upgradeCheck(raw: QualitySettings['checks'][number], i: number): Qualit
 }
 
 export function parseQualitySettings(input: unknown): QualitySettings {
-  const parsed = QualitySettingsSchema.safeParse(input);
-  if (!parsed.success) throw badRequest(`Invalid quality settings: ${issues(parsed.error)}`);
-  const settings = { ...parsed.data, checks: parsed.data.checks.map(upgradeCheck) };
+  const parsed = parseOr400(QualitySettingsSchema, input, 'value', { prefix: 'Invalid quality settings' });
+  const settings = { ...parsed, checks: parsed.checks.map(upgradeCheck) };
   parseChecks(settings);
   return settings;
 }
@@ -63,9 +61,7 @@ export function parseChecks(settings: QualitySettings): ParsedCheck[] {
   const out: ParsedCheck[] = [];
   settings.checks.forEach((raw, i) => {
     const type = checkTypes.get(raw.type);
-    const parsed = type.params.safeParse(upgradeCheck(raw, i));
-    if (!parsed.success) throw badRequest(`checks[${i}] (${raw.type}): ${issues(parsed.error)}`);
-    const params = parsed.data as ParsedCheck['params'];
+    const params = parseOr400(type.params, upgradeCheck(raw, i), 'value', { prefix: `checks[${i}] (${raw.type})` }) as ParsedCheck['params'];
     const name = params.name ?? type.defaultName(params);
     if (out.some((c) => c.name === name)) throw badRequest(`checks[${i}]: two checks are named ${name}; give one a name`);
     out.push({ name, type, params });

@@ -71,7 +71,7 @@ export class QualityStore {
       versionId: r.version_id,
       check: r.check_name,
       type: r.check_type,
-      outcome: r.outcome as CheckOutcome,
+      outcome: r.outcome,
       message: r.message,
       value: r.value === null ? null : Number(r.value),
       runAt: r.run_at,

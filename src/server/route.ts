@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Principal } from '../catalog/access.js';
 import { badRequest, unauthorized } from '../common/errors.js';
+import { parseOr400 } from '../common/parse.js';
 
 /** One documented API route: registered in Fastify and described in the OpenAPI document. */
 export interface RouteDef<B extends z.ZodType | undefined, Q extends z.ZodType | undefined> {
@@ -43,12 +44,6 @@ export interface DocumentedRoute {
 
 export const documentedRoutes: DocumentedRoute[] = [];
 
-function parseWith<T extends z.ZodType>(schema: T, value: unknown, where: string): z.infer<T> {
-  const r = schema.safeParse(value);
-  if (!r.success) throw badRequest(`Invalid ${where}: ${r.error.issues.map((i) => `${i.path.join('.') || where}: ${i.message}`).join('; ')}`);
-  return r.data;
-}
-
 /**
  * Registers a route whose handler receives the authenticated principal and validated
  * input. Whatever the handler returns is sent as JSON (undefined → 204).
@@ -68,12 +63,17 @@ export function route<B extends z.ZodType | undefined = undefined, Q extends z.Z
     handler: async (request, reply) => {
       const principal = request.principal;
       if (auth && !principal) throw unauthorized();
-      const body = def.body && !def.raw ? parseWith(def.body, request.body ?? {}, 'request body') : (undefined as Infer<B>);
-      const query = def.query ? parseWith(def.query, request.query ?? {}, 'query') : (undefined as Infer<Q>);
+      const body = def.body && !def.raw ? parseOr400(def.body, request.body ?? {}, 'request body') : (undefined as Infer<B>);
+      const query = def.query ? parseOr400(def.query, request.query ?? {}, 'query') : (undefined as Infer<Q>);
       const result = await handler({ principal: principal!, params: request.params as Record<string, string>, body: body as Infer<B>, query: query as Infer<Q>, request, reply });
       if (reply.sent) return reply;
       if (result === undefined) return reply.code(204).send();
       return result;
     },
   });
+}
+
+/** A PUT names its object twice, in the URL and in the body: they must agree. */
+export function assertSameName(kind: string, bodyName: string, urlName: string): void {
+  if (bodyName !== urlName) throw badRequest(`The body names ${kind} ${bodyName}, the URL ${urlName}`);
 }

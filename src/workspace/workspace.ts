@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { Catalog } from '../catalog/catalog.js';
+import type { ActivityStatus, JobStatus } from '../catalog/statuses.js';
 import type { Config } from '../common/config.js';
 import { DuckDb } from '../engine/duckdb.js';
 import { Liveness } from './process-liveness.js';
@@ -13,8 +14,8 @@ export interface WorkspaceEvents {
 }
 
 export type JobEvent =
-  | { type: 'job-status'; projectKey: string; jobId: string; status: string; error?: string | null }
-  | { type: 'activity'; projectKey: string; jobId: string; index: number; recipe: string; output: string; status: string; rows?: number | null; error?: string | null }
+  | { type: 'job-status'; projectKey: string; jobId: string; status: JobStatus; error?: string | null }
+  | { type: 'activity'; projectKey: string; jobId: string; index: number; recipe: string; output: string; status: ActivityStatus; rows?: number | null; error?: string | null }
   | { type: 'log'; projectKey: string; jobId: string; level: string; message: string; ts: string };
 
 /**

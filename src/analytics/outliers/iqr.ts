@@ -1,6 +1,6 @@
 import { checkNumber } from '../common/errors.js';
 import { quantileSorted, sortedFinite } from '../common/order-statistics.js';
-import type { OutlierScores } from './scores.js';
+import { scoreOutside, type OutlierScores } from './scores.js';
 
 /** Tukey fences of a sample. */
 export interface TukeyFences {
@@ -26,18 +26,5 @@ export function tukeyFences(values: ArrayLike<number>, k = 1.5): TukeyFences {
  */
 export function iqrOutliers(values: ArrayLike<number>, k = 1.5): OutlierScores {
   const { q1, q3, lower, upper } = tukeyFences(values, k);
-  const iqr = q3 - q1;
-  const scores = new Float64Array(values.length);
-  const flags = new Uint8Array(values.length);
-  for (let i = 0; i < values.length; i++) {
-    const x = values[i];
-    if (!Number.isFinite(x)) {
-      scores[i] = NaN;
-      continue;
-    }
-    const beyond = x > upper ? x - upper : x < lower ? x - lower : 0;
-    scores[i] = beyond === 0 ? 0 : iqr > 0 ? beyond / iqr : beyond * Infinity;
-    flags[i] = beyond !== 0 ? 1 : 0;
-  }
-  return { scores, flags };
+  return scoreOutside(values, lower, upper, q3 - q1);
 }

@@ -1,6 +1,6 @@
 import { AnalyticsInputError, checkNumber } from '../common/errors.js';
 import { quantileSorted, sortedFinite } from '../common/order-statistics.js';
-import type { OutlierScores } from './scores.js';
+import { scoreOutside, type OutlierScores } from './scores.js';
 
 /** A band [low, high] learnt from a reference history. */
 export interface QuantileBand {
@@ -24,18 +24,5 @@ export function quantileBand(reference: ArrayLike<number>, lower = 0.01, upper =
  * distance outside in band widths (signed). Flags every value outside. Non-finite values are skipped.
  */
 export function scoreAgainstBand(values: ArrayLike<number>, band: QuantileBand): OutlierScores {
-  const width = band.high - band.low;
-  const scores = new Float64Array(values.length);
-  const flags = new Uint8Array(values.length);
-  for (let i = 0; i < values.length; i++) {
-    const x = values[i];
-    if (!Number.isFinite(x)) {
-      scores[i] = NaN;
-      continue;
-    }
-    const beyond = x > band.high ? x - band.high : x < band.low ? x - band.low : 0;
-    scores[i] = beyond === 0 ? 0 : width > 0 ? beyond / width : beyond * Infinity;
-    flags[i] = beyond !== 0 ? 1 : 0;
-  }
-  return { scores, flags };
+  return scoreOutside(values, band.low, band.high, band.high - band.low);
 }

@@ -12,3 +12,24 @@ export function flagAbove(scores: Float64Array, threshold: number): OutlierScore
   for (let i = 0; i < scores.length; i++) flags[i] = Math.abs(scores[i]) > threshold ? 1 : 0;
   return { scores, flags };
 }
+
+/**
+ * Scores values against an interval [low, high]: 0 inside, otherwise the signed distance
+ * outside in units of `unit` (±Infinity when the unit is 0); flags every value outside.
+ * Non-finite values score NaN and are never flagged.
+ */
+export function scoreOutside(values: ArrayLike<number>, low: number, high: number, unit: number): OutlierScores {
+  const scores = new Float64Array(values.length);
+  const flags = new Uint8Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i];
+    if (!Number.isFinite(x)) {
+      scores[i] = NaN;
+      continue;
+    }
+    const beyond = x > high ? x - high : x < low ? x - low : 0;
+    scores[i] = beyond === 0 ? 0 : unit > 0 ? beyond / unit : beyond * Infinity;
+    flags[i] = beyond !== 0 ? 1 : 0;
+  }
+  return { scores, flags };
+}

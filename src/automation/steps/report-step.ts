@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { badRequest } from '../../common/errors.js';
+import { parseOr400 } from '../../common/parse.js';
 import { upgradeParams } from '../../common/type-definition.js';
 import { reporterTypes } from '../reporters/registry.js';
 import { DEFAULT_TEMPLATE, fillTemplate } from '../reporters/template.js';
@@ -20,9 +20,8 @@ const reporterSettings = z.looseObject({ channel: z.string() }).transform((raw, 
 function parseReporter(raw: unknown) {
   const r = raw as { channel: string };
   const type = reporterTypes.get(r.channel);
-  const parsed = type.params.safeParse({ on: 'always', ...r });
-  if (!parsed.success) throw badRequest(`reporter (${r.channel}): ${parsed.error.issues.map((i) => `${i.path.join('.') || 'reporter'}: ${i.message}`).join('; ')}`);
-  return { type, params: parsed.data as { template?: string } };
+  const params = parseOr400(type.params, { on: 'always', ...r }, 'reporter', { prefix: `reporter (${r.channel})` });
+  return { type, params: params as { template?: string } };
 }
 
 /** Sends a report in the middle of a run (the summary so far). */

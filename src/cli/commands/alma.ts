@@ -2,8 +2,8 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { simulate } from '../../alma/simulator/index.js';
-import { badRequest } from '../../common/errors.js';
 import { formatJson, formatTable } from '../io.js';
+import { parseFlags } from '../command-kit.js';
 import type { CommandModule } from './index.js';
 
 const simulateFlags = z.object({
@@ -16,15 +16,6 @@ const simulateFlags = z.object({
   scale: z.enum(['default', 'full']).default('default'),
   json: z.boolean().default(false),
 });
-
-function parseFlags(raw: unknown): z.infer<typeof simulateFlags> {
-  const result = simulateFlags.safeParse(raw);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    throw badRequest(`--${issue.path.join('.')}: ${issue.message}`);
-  }
-  return result.data;
-}
 
 /** `llano alma …`: the observatory solution's tools. */
 export const almaCommands: CommandModule = (program, io) => {
@@ -41,7 +32,7 @@ export const almaCommands: CommandModule = (program, io) => {
     .option('--scale <scale>', "'full' reproduces the observatory's largest tables (~17.5 M Trec rows, 715 000 × 2 spectra)", 'default')
     .action(async (_options: unknown, command: Command) => {
       // --json is the program-wide flag, so read the options together with the globals.
-      const flags = parseFlags(command.optsWithGlobals());
+      const flags = parseFlags(simulateFlags, command.optsWithGlobals());
       const out = path.resolve(io.cwd, flags.out);
       const started = Date.now();
       let lastDraw = 0;

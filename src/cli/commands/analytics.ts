@@ -24,6 +24,7 @@ import { badRequest } from '../../common/errors.js';
 import { describeFile, readColumnsAsJson, readNumericColumns } from '../../engine/column-reader.js';
 import { DuckDb } from '../../engine/duckdb.js';
 import { formatJson, type CliIo } from '../io.js';
+import { parseFlags } from '../command-kit.js';
 import type { CommandModule } from './index.js';
 
 const changePointFlags = z.object({
@@ -44,16 +45,6 @@ const outlierFlags = z.object({
 });
 
 const trendFlags = z.object({ column: z.string().min(1), time: z.string().min(1).optional() });
-
-/** Validates flags with zod, turning the first problem into a one-line bad request. */
-function parseFlags<T>(schema: z.ZodType<T>, raw: unknown): T {
-  const result = schema.safeParse(raw);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    throw badRequest(`--${issue.path.join('.').replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())}: ${issue.message}`);
-  }
-  return result.data;
-}
 
 const splitList = (text: string) => text.split(',').map((s) => s.trim()).filter(Boolean);
 

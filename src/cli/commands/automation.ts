@@ -1,23 +1,14 @@
 import { readFileSync } from 'node:fs';
+import type { ScenarioRun } from '../../automation/run-types.js';
+import { isOneOf, RUN_OPEN_OUTCOMES } from '../../catalog/statuses.js';
 import { LlanoError } from '../../common/errors.js';
 import type { ApiClient } from '../client.js';
 import { enc, print, printRecord, projectOf, withClient } from '../command-kit.js';
 import { formatTable, type CliIo } from '../io.js';
 import type { CommandModule } from './index.js';
 
-interface Run {
-  id: string;
-  scenario: string;
-  outcome: string;
-  cause: string;
-  startedAt: string | null;
-  durationMs: number | null;
-  error: string | null;
-  steps?: { name: string; type: string; outcome: string; durationMs: number | null; attempts: number; error: string | null }[];
-  logs?: { ts: string; level: string; message: string }[];
-}
+type Run = ScenarioRun;
 
-const OPEN = ['QUEUED', 'RUNNING'];
 
 function printRun(io: CliIo, run: Run): void {
   io.out(`Run ${run.id} of ${run.scenario}: ${run.outcome}${run.durationMs !== null ? ` in ${run.durationMs} ms` : ''}${run.error ? ` (${run.error})` : ''}\n`);
@@ -28,7 +19,7 @@ function printRun(io: CliIo, run: Run): void {
 async function followRun(client: ApiClient, project: string, runId: string): Promise<Run> {
   for (;;) {
     const run = await client.request<Run>('GET', `/api/projects/${project}/scenario-runs/${enc(runId)}`);
-    if (!OPEN.includes(run.outcome)) return run;
+    if (!isOneOf(RUN_OPEN_OUTCOMES, run.outcome)) return run;
     await new Promise((r) => setTimeout(r, 200));
   }
 }

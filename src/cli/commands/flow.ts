@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isOneOf, JOB_ENDED_STATUSES } from '../../catalog/statuses.js';
 import { LlanoError, badRequest } from '../../common/errors.js';
 import type { Job } from '../../flow/jobs.js';
 import type { ApiClient } from '../client.js';
@@ -7,7 +8,6 @@ import { formatTable, type CliIo } from '../io.js';
 import { ProgressBar } from '../progress.js';
 import type { CommandModule } from './index.js';
 
-const FINAL = ['succeeded', 'failed', 'aborted'];
 
 /** Polls a job until it ends, drawing a progress bar on a terminal. */
 async function followJob(io: CliIo, client: ApiClient, project: string, jobId: string): Promise<Job> {
@@ -18,7 +18,7 @@ async function followJob(io: CliIo, client: ApiClient, project: string, jobId: s
     const done = acts.filter((a) => !['pending', 'running'].includes(a.status)).length;
     const rows = acts.reduce((s, a) => s + (a.rows ?? 0), 0);
     bar.update(acts.length ? done / acts.length : 1, `${done}/${acts.length} recipes, ${rows} rows`);
-    if (FINAL.includes(job.status)) {
+    if (isOneOf(JOB_ENDED_STATUSES, job.status)) {
       bar.done();
       return job;
     }

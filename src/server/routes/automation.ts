@@ -4,10 +4,11 @@ import { Automation } from '../../automation/automation.js';
 import { automationMonitoring } from '../../automation/monitoring.js';
 import { getVariables, saveVariables } from '../../automation/project-variables.js';
 import { scenarioTypeSchemas } from '../../automation/type-schemas.js';
+import { getScenarioRun, listScenarioRuns } from '../../automation/runs-service.js';
 import { deleteScenario, getScenario, listScenarios, saveScenario } from '../../automation/scenarios-service.js';
 import { fireWebhook } from '../../automation/webhooks.js';
-import { badRequest } from '../../common/errors.js';
 import type { Workspace } from '../../workspace/workspace.js';
+import { objectRoutes } from '../object-routes.js';
 import { route } from '../route.js';
 
 const P = '/api/projects/{key}';
@@ -18,34 +19,32 @@ const Limit = z.object({ limit: z.coerce.number().int().min(1).max(10_000).defau
 export function automationRoutes(app: FastifyInstance, ws: Workspace): void {
   const automation = Automation.of(ws);
   route(app, { method: 'GET', url: '/api/scenario-types', summary: 'Trigger, step and reporter types with the JSON schema of their settings (forms are generated from them)', tag: 'automation' }, async () => scenarioTypeSchemas());
-  route(app, { method: 'GET', url: `${P}/scenarios`, summary: 'Scenarios of the project', tag: 'automation' }, async ({ principal, params }) => listScenarios(ws, principal, params.key));
-  route(app, { method: 'POST', url: `${P}/scenarios`, summary: 'Create a scenario (every trigger, step and reporter is checked)', tag: 'automation', body: ScenarioBody }, async ({ principal, params, body, reply }) => {
-    const s = await saveScenario(ws, principal, params.key, body, { expectRevision: 0 });
-    void reply.code(201);
-    return s;
-  });
-  route(app, { method: 'GET', url: `${P}/scenarios/{id}`, summary: 'One scenario (secrets hidden; webhook tokens shown to writers)', tag: 'automation' }, async ({ principal, params }) => getScenario(ws, principal, params.key, params.id));
-  route(app, { method: 'PUT', url: `${P}/scenarios/{id}`, summary: 'Replace a scenario', tag: 'automation', body: ScenarioBody }, async ({ principal, params, body }) => {
-    if (body.id !== params.id) throw badRequest(`The body names scenario ${body.id}, the URL ${params.id}`);
-    return saveScenario(ws, principal, params.key, body);
-  });
-  route(app, { method: 'DELETE', url: `${P}/scenarios/{id}`, summary: 'Delete a scenario (its runs stay in history)', tag: 'automation' }, async ({ principal, params }) => {
-    await deleteScenario(ws, principal, params.key, params.id);
-    return undefined;
-  });
+  objectRoutes(
+    app,
+    ws,
+    {
+      kind: 'scenario',
+      plural: 'scenarios',
+      tag: 'automation',
+      nameField: 'id',
+      body: ScenarioBody,
+      summaries: {
+        list: 'Scenarios of the project',
+        create: 'Create a scenario (every trigger, step and reporter is checked)',
+        get: 'One scenario (secrets hidden; webhook tokens shown to writers)',
+        replace: 'Replace a scenario',
+        remove: 'Delete a scenario (its runs stay in history)',
+      },
+    },
+    { list: listScenarios, get: getScenario, save: saveScenario, remove: deleteScenario },
+  );
   route(app, { method: 'POST', url: `${P}/scenarios/{id}/run`, summary: 'Run a scenario now; returns the run id at once', tag: 'automation' }, async ({ principal, params, reply }) => {
     const r = await automation.runManually(principal, params.key, params.id);
     void reply.code(202);
     return r;
   });
-  route(app, { method: 'GET', url: `${P}/scenarios/{id}/runs`, summary: 'Runs of a scenario, newest first', tag: 'automation', query: Limit }, async ({ principal, params, query }) => {
-    await ws.catalog.projects.authorize(principal, params.key, 'reader');
-    return automation.runs.list(params.key, params.id, query.limit);
-  });
-  route(app, { method: 'GET', url: `${P}/scenario-runs/{runId}`, summary: 'A run with its steps and log', tag: 'automation' }, async ({ principal, params }) => {
-    await ws.catalog.projects.authorize(principal, params.key, 'reader');
-    return automation.runs.get(params.key, params.runId, { details: true });
-  });
+  route(app, { method: 'GET', url: `${P}/scenarios/{id}/runs`, summary: 'Runs of a scenario, newest first', tag: 'automation', query: Limit }, async ({ principal, params, query }) => listScenarioRuns(ws, principal, params.key, params.id, query.limit));
+  route(app, { method: 'GET', url: `${P}/scenario-runs/{runId}`, summary: 'A run with its steps and log', tag: 'automation' }, async ({ principal, params }) => getScenarioRun(ws, principal, params.key, params.runId));
   route(app, { method: 'POST', url: `${P}/scenario-runs/{runId}/abort`, summary: 'Abort a running or queued run', tag: 'automation' }, async ({ principal, params }) => automation.abort(principal, params.key, params.runId));
   route(app, { method: 'POST', url: '/api/webhooks/scenarios/{token}', summary: 'Fire the scenario whose webhook trigger holds this secret token', tag: 'automation', auth: false }, async ({ params, request, reply }) => {
     const r = await fireWebhook(ws, params.token, request.ip);

@@ -5,7 +5,7 @@ import { connectionTypes } from '../../connectors/registry.js';
 import { listConnections, saveConnection, testConnection } from '../../datasets/connections.js';
 import { objectHistory, revertObject } from '../../flow/history.js';
 import type { Workspace } from '../../workspace/workspace.js';
-import { route } from '../route.js';
+import { assertSameName, route } from '../route.js';
 
 const P = '/api/projects/{key}';
 const Revert = z.object({ revision: z.number().int().min(1) });
@@ -15,10 +15,10 @@ const adminOnlyTypes = connectionTypes().filter((t) => t.adminOnly).map((t) => t
 
 export function catalogObjectRoutes(app: FastifyInstance, ws: Workspace): void {
   route(app, { method: 'GET', url: `${P}/history/{kind}/{name}`, summary: 'Revisions of an object, newest first (kind: dataset, recipe, connection, …)', tag: 'history' }, async ({ principal, params }) =>
-    objectHistory(ws, principal, params.key, params.kind, params.name),
+    objectHistory(ws, principal, params.key, { kind: params.kind, name: params.name }),
   );
   route(app, { method: 'POST', url: `${P}/history/{kind}/{name}/revert`, summary: 'Restore an object to a revision (appends a new revision)', tag: 'history', body: Revert }, async ({ principal, params, body }) =>
-    revertObject(ws, principal, params.key, params.kind, params.name, body.revision),
+    revertObject(ws, principal, params.key, { kind: params.kind, name: params.name, revision: body.revision }),
   );
   route(app, { method: 'GET', url: `${P}/connections`, summary: 'Connections (secrets redacted)', tag: 'connections' }, async ({ principal, params }) => listConnections(ws, principal, params.key));
   route(app, { method: 'POST', url: `${P}/connections`, summary: `Create or replace a connection (project admin; ${adminOnlyTypes}: global admin)`, tag: 'connections', body: ConnectionBody }, async ({ principal, params, body, reply }) => {
@@ -27,7 +27,7 @@ export function catalogObjectRoutes(app: FastifyInstance, ws: Workspace): void {
     return c;
   });
   route(app, { method: 'PUT', url: `${P}/connections/{name}`, summary: 'Replace a connection', tag: 'connections', body: ConnectionBody }, async ({ principal, params, body }) => {
-    if (body.name !== params.name) throw badRequest(`The body names connection ${body.name}, the URL ${params.name}`);
+    assertSameName('connection', body.name, params.name);
     return saveConnection(ws, principal, params.key, body);
   });
   route(app, { method: 'POST', url: `${P}/connections/{name}/test`, summary: 'Test a connection: reach what it points at (project writer)', tag: 'connections' }, async ({ principal, params }) =>

@@ -1,15 +1,14 @@
 import { createWriteStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { badRequest, tooLarge } from '../../common/errors.js';
-import { deleteDataset, getDataset, listDatasets, saveDataset } from '../../datasets/datasets.js';
-import { datasetExport, datasetRows, datasetStats } from '../../datasets/explore.js';
-import { importDataset } from '../../datasets/import.js';
-import { listVersions } from '../../datasets/versions.js';
+import { deleteDataset, getDataset, listDatasets, listDatasetVersions, saveDataset } from '../../datasets/datasets.js';
+import { datasetExport, datasetPage, datasetStats } from '../../datasets/explore.js';
+import { importUpload } from '../../datasets/import.js';
 import { parseTableQuery } from '../../engine/table-query.js';
 import type { Workspace } from '../../workspace/workspace.js';
+import { objectRoutes } from '../object-routes.js';
 import { route } from '../route.js';
 
 const P = '/api/projects/{key}';
@@ -44,53 +43,46 @@ function parseSchemaOverride(text: string | undefined): Record<string, string> |
 }
 
 export function datasetRoutes(app: FastifyInstance, ws: Workspace): void {
-  route(app, { method: 'GET', url: `${P}/datasets`, summary: 'Datasets of the project with their current version', tag: 'datasets' }, async ({ principal, params }) => listDatasets(ws, principal, params.key));
-  route(app, { method: 'POST', url: `${P}/datasets`, summary: 'Create a dataset (managed, a file on a filesystem connection, or a table/query of a database connection)', tag: 'datasets', body: DatasetBody }, async ({ principal, params, body, reply }) => {
-    const d = await saveDataset(ws, principal, params.key, body, { expectRevision: 0 });
-    void reply.code(201);
-    return d;
-  });
-  route(app, { method: 'GET', url: `${P}/datasets/{name}`, summary: 'A dataset: definition, schema, row count, current version', tag: 'datasets' }, async ({ principal, params }) => getDataset(ws, principal, params.key, params.name));
-  route(app, { method: 'PUT', url: `${P}/datasets/{name}`, summary: 'Replace a dataset definition', tag: 'datasets', body: DatasetBody }, async ({ principal, params, body }) => {
-    if (body.name !== params.name) throw badRequest(`The body names dataset ${body.name}, the URL ${params.name}`);
-    return saveDataset(ws, principal, params.key, body);
-  });
-  route(app, { method: 'DELETE', url: `${P}/datasets/{name}`, summary: 'Delete a dataset and its data (409 while recipes use it)', tag: 'datasets' }, async ({ principal, params }) => {
-    await deleteDataset(ws, principal, params.key, params.name);
-    return undefined;
-  });
-  route(app, { method: 'GET', url: `${P}/datasets/{name}/versions`, summary: 'Versions, newest first', tag: 'datasets' }, async ({ principal, params }) => {
-    await ws.catalog.projects.authorize(principal, params.key, 'reader');
-    await getDataset(ws, principal, params.key, params.name);
-    return listVersions(ws, params.key, params.name);
-  });
+  objectRoutes(
+    app,
+    ws,
+    {
+      kind: 'dataset',
+      plural: 'datasets',
+      tag: 'datasets',
+      nameField: 'name',
+      body: DatasetBody,
+      summaries: {
+        list: 'Datasets of the project with their current version',
+        create: 'Create a dataset (managed, a file on a filesystem connection, or a table/query of a database connection)',
+        get: 'A dataset: definition, schema, row count, current version',
+        replace: 'Replace a dataset definition',
+        remove: 'Delete a dataset and its data (409 while recipes use it)',
+      },
+    },
+    { list: listDatasets, get: getDataset, save: saveDataset, remove: deleteDataset },
+  );
+  route(app, { method: 'GET', url: `${P}/datasets/{name}/versions`, summary: 'Versions, newest first', tag: 'datasets' }, async ({ principal, params }) => listDatasetVersions(ws, principal, params.key, params.name));
   route(app, { method: 'GET', url: `${P}/datasets/{name}/stats`, summary: 'Column statistics', tag: 'datasets' }, async ({ principal, params }) => datasetStats(ws, principal, params.key, params.name));
   route(app, { method: 'GET', url: `${P}/datasets/{name}/data`, summary: 'Rows: a JSON page, or the whole (sorted, filtered) data streamed as CSV or Parquet', tag: 'datasets', query: DataQuery, raw: true }, async ({ principal, params, query, request, reply }) => {
     const format = query.format ?? 'json';
-    if (format === 'json' && query.download !== 'true') {
-      const page = await datasetRows(ws, principal, params.key, params.name, parseTableQuery(request.query));
-      return { columns: page.columns.map((c) => c.name), types: page.columns.map((c) => c.type), rows: page.rows, total: page.total, offset: Number(query.offset ?? 0) };
-    }
+    if (format === 'json' && query.download !== 'true') return datasetPage(ws, principal, params.key, params.name, parseTableQuery(request.query));
     const { sort, filters } = parseTableQuery({ sort: query.sort, filter: query.filter });
-    const stream = await datasetExport(ws, principal, params.key, params.name, format, { sort, filters });
+    const stream = await datasetExport(ws, principal, params.key, params.name, { format, sort, filters });
     const contentType = { csv: 'text/csv; charset=utf-8', json: 'application/json; charset=utf-8', parquet: 'application/vnd.apache.parquet' }[format];
     void reply.header('content-type', contentType).header('content-disposition', `attachment; filename="${params.name}.${format}"`);
     return reply.send(stream);
   });
   route(app, { method: 'POST', url: `${P}/datasets/{name}/upload`, summary: 'Upload a file (multipart field `file`) as a new version; creates the dataset if needed', tag: 'datasets', query: UploadQuery, raw: true }, async ({ principal, params, query, request, reply }) => {
-    // Check rights before reading a possibly large body.
-    await ws.catalog.projects.authorize(principal, params.key, 'writer');
-    if (!request.isMultipart()) throw badRequest('Send the file as multipart/form-data in a field named file');
-    const part = await request.file();
-    if (!part || part.fieldname !== 'file') throw badRequest('The multipart body needs a field named file');
-    const tmp = ws.tempPath('-upload');
-    try {
-      await pipeline(part.file, createWriteStream(tmp));
+    const d = await importUpload(ws, principal, params.key, params.name, async (filePath) => {
+      if (!request.isMultipart()) throw badRequest('Send the file as multipart/form-data in a field named file');
+      const part = await request.file();
+      if (!part || part.fieldname !== 'file') throw badRequest('The multipart body needs a field named file');
+      await pipeline(part.file, createWriteStream(filePath));
       if (part.file.truncated) throw tooLarge(`Upload exceeds the limit of ${ws.config.maxUploadMb} MB`);
       const fields = Object.fromEntries(Object.entries(part.fields).flatMap(([k, v]) => (v && !Array.isArray(v) && 'value' in v ? [[k, String(v.value)]] : [])));
       const opts = { ...fields, ...query } as Record<string, string | undefined>;
-      const d = await importDataset(ws, principal, params.key, params.name, {
-        filePath: tmp,
+      return {
         fileName: part.filename,
         format: (opts.format as 'auto') ?? undefined,
         csv: {
@@ -100,11 +92,9 @@ export function datasetRoutes(app: FastifyInstance, ws: Workspace): void {
           ...(opts.encoding ? { encoding: opts.encoding as 'utf-8' } : {}),
         },
         schema: parseSchemaOverride(opts.schema),
-      });
-      void reply.code(201);
-      return d;
-    } finally {
-      await rm(tmp, { force: true });
-    }
+      };
+    });
+    void reply.code(201);
+    return d;
   });
 }

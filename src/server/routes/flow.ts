@@ -1,81 +1,58 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { badRequest } from '../../common/errors.js';
 import { abortJob, BuildRequestSchema, startBuild } from '../../flow/build.js';
 import { getFlow } from '../../flow/flow-view.js';
-import { JobStore } from '../../flow/jobs.js';
+import { followJob, getJob, jobLogText, listJobs } from '../../flow/jobs-service.js';
 import { deleteRecipe, getRecipe, listRecipes, saveRecipe } from '../../flow/recipes-service.js';
 import { listRecipeTypes } from '../../recipes/registry.js';
-import type { JobEvent, Workspace } from '../../workspace/workspace.js';
+import type { Workspace } from '../../workspace/workspace.js';
+import { objectRoutes } from '../object-routes.js';
 import { route } from '../route.js';
+import { openEventStream } from '../sse.js';
 
 const P = '/api/projects/{key}';
 const RecipeBody = z.object({ name: z.string(), type: z.string(), inputs: z.array(z.string()), output: z.string() }).passthrough();
-const FINAL = ['succeeded', 'failed', 'aborted'];
 
 export function flowRoutes(app: FastifyInstance, ws: Workspace): void {
-  const jobs = new JobStore(ws);
   route(app, { method: 'GET', url: '/api/recipe-types', summary: 'Recipe types', tag: 'recipes' }, async () => listRecipeTypes());
-  route(app, { method: 'GET', url: `${P}/recipes`, summary: 'Recipes of the project', tag: 'recipes' }, async ({ principal, params }) => listRecipes(ws, principal, params.key));
-  route(app, { method: 'POST', url: `${P}/recipes`, summary: 'Create a recipe (checked: inputs exist, no cycle, SQL compiles); creates its output dataset', tag: 'recipes', body: RecipeBody }, async ({ principal, params, body, reply }) => {
-    const r = await saveRecipe(ws, principal, params.key, body, { expectRevision: 0 });
-    void reply.code(201);
-    return r;
-  });
-  route(app, { method: 'GET', url: `${P}/recipes/{name}`, summary: 'One recipe', tag: 'recipes' }, async ({ principal, params }) => getRecipe(ws, principal, params.key, params.name));
-  route(app, { method: 'PUT', url: `${P}/recipes/{name}`, summary: 'Replace a recipe', tag: 'recipes', body: RecipeBody }, async ({ principal, params, body }) => {
-    if (body.name !== params.name) throw badRequest(`The body names recipe ${body.name}, the URL ${params.name}`);
-    return saveRecipe(ws, principal, params.key, body);
-  });
-  route(app, { method: 'DELETE', url: `${P}/recipes/{name}`, summary: 'Delete a recipe (its output dataset stays)', tag: 'recipes' }, async ({ principal, params }) => {
-    await deleteRecipe(ws, principal, params.key, params.name);
-    return undefined;
-  });
+  objectRoutes(
+    app,
+    ws,
+    {
+      kind: 'recipe',
+      plural: 'recipes',
+      tag: 'recipes',
+      nameField: 'name',
+      body: RecipeBody,
+      summaries: {
+        list: 'Recipes of the project',
+        create: 'Create a recipe (checked: inputs exist, no cycle, SQL compiles); creates its output dataset',
+        get: 'One recipe',
+        replace: 'Replace a recipe',
+        remove: 'Delete a recipe (its output dataset stays)',
+      },
+    },
+    { list: listRecipes, get: getRecipe, save: saveRecipe, remove: deleteRecipe },
+  );
   route(app, { method: 'GET', url: `${P}/flow`, summary: 'The graph of datasets and recipes, with build state', tag: 'flow' }, async ({ principal, params }) => getFlow(ws, principal, params.key));
   route(app, { method: 'POST', url: `${P}/builds`, summary: 'Build datasets: mode only | required (stale upstream too) | recursive (all upstream, forced)', tag: 'flow', body: BuildRequestSchema }, async ({ principal, params, body, reply }) => {
     const { jobId, plan } = await startBuild(ws, principal, params.key, body);
     void reply.code(202);
     return { jobId, plan };
   });
-  route(app, { method: 'GET', url: `${P}/jobs`, summary: 'Recent jobs, newest first', tag: 'jobs' }, async ({ principal, params }) => {
-    await ws.catalog.projects.authorize(principal, params.key, 'reader');
-    return jobs.list(params.key);
-  });
-  route(app, { method: 'GET', url: `${P}/jobs/{id}`, summary: 'A job with its activities', tag: 'jobs' }, async ({ principal, params }) => {
-    await ws.catalog.projects.authorize(principal, params.key, 'reader');
-    return jobs.get(params.key, params.id);
-  });
+  route(app, { method: 'GET', url: `${P}/jobs`, summary: 'Recent jobs, newest first', tag: 'jobs' }, async ({ principal, params }) => listJobs(ws, principal, params.key));
+  route(app, { method: 'GET', url: `${P}/jobs/{id}`, summary: 'A job with its activities', tag: 'jobs' }, async ({ principal, params }) => getJob(ws, principal, params.key, params.id));
   route(app, { method: 'POST', url: `${P}/jobs/{id}/abort`, summary: 'Abort a running job', tag: 'jobs' }, async ({ principal, params }) => abortJob(ws, principal, params.key, params.id));
   route(app, { method: 'GET', url: `${P}/jobs/{id}/log`, summary: 'The job log as text', tag: 'jobs', raw: true }, async ({ principal, params, reply }) => {
-    await ws.catalog.projects.authorize(principal, params.key, 'reader');
-    const lines = await jobs.logs(params.key, params.id);
+    const text = await jobLogText(ws, principal, params.key, params.id);
     void reply.header('content-type', 'text/plain; charset=utf-8');
-    return reply.send(lines.map((l) => `${l.ts} ${l.level.toUpperCase().padEnd(5)} ${l.message}`).join('\n') + '\n');
+    return reply.send(text);
   });
   route(app, { method: 'GET', url: `${P}/jobs/{id}/events`, summary: 'Live job progress as server-sent events (snapshot first, then changes)', tag: 'jobs', raw: true }, async ({ principal, params, reply, request }) => {
-    await ws.catalog.projects.authorize(principal, params.key, 'reader');
-    const snapshot = await jobs.get(params.key, params.id);
-    reply.hijack();
-    const res = reply.raw;
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
-    const send = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-    send('snapshot', snapshot);
-    if (FINAL.includes(snapshot.status)) {
-      res.end();
-      return;
-    }
-    const listener = (e: JobEvent) => {
-      if (e.jobId !== params.id) return;
-      send(e.type, e);
-      if (e.type === 'job-status' && FINAL.includes(e.status)) close();
-    };
-    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
-    const close = () => {
-      clearInterval(heartbeat);
-      ws.events.off('job', listener);
-      res.end();
-    };
-    ws.events.on('job', listener);
-    request.raw.on('close', close);
+    const job = await followJob(ws, principal, params.key, params.id);
+    const stream = openEventStream(request, reply);
+    stream.send('snapshot', job.snapshot);
+    if (job.ended) return stream.close();
+    stream.onClose(job.subscribe((e) => stream.send(e.type, e), stream.close));
   });
 }

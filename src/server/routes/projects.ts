@@ -1,7 +1,6 @@
-import { rmSync } from 'node:fs';
-import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { deleteProject, getProject } from '../../workspace/projects-service.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { route } from '../route.js';
 
@@ -16,14 +15,12 @@ export function projectRoutes(app: FastifyInstance, ws: Workspace): void {
     void reply.code(201);
     return p;
   });
-  route(app, { method: 'GET', url: '/api/projects/{key}', summary: 'One project', tag: 'projects' }, async ({ principal, params }) => ws.catalog.projects.authorize(principal, params.key, 'reader'));
+  route(app, { method: 'GET', url: '/api/projects/{key}', summary: 'One project', tag: 'projects' }, async ({ principal, params }) => getProject(ws, principal, params.key));
   route(app, { method: 'PATCH', url: '/api/projects/{key}', summary: 'Change name, description or tags (project admin)', tag: 'projects', body: Patch }, async ({ principal, params, body }) =>
     ws.catalog.projects.update(principal, params.key, body),
   );
   route(app, { method: 'DELETE', url: '/api/projects/{key}', summary: 'Delete a project and everything in it (project admin)', tag: 'projects' }, async ({ principal, params }) => {
-    await ws.catalog.projects.delete(principal, params.key);
-    // The project's managed data goes with it (the key was validated by delete).
-    rmSync(path.join(ws.config.home, 'data', params.key), { recursive: true, force: true });
+    await deleteProject(ws, principal, params.key);
     return undefined;
   });
   route(app, { method: 'GET', url: '/api/projects/{key}/members', summary: 'Members and roles', tag: 'projects' }, async ({ principal, params }) => ws.catalog.projects.members(principal, params.key));

@@ -16,7 +16,7 @@ const scenario = (id: string, runIds: string[]): MonitoredScenario => ({
   reporters: [],
 });
 
-const step = (run: string, scenarioId: string, index: number, name: string, durationMs: number | null, outcome = 'SUCCESS'): MonitoringStepRun => ({
+const step = (run: string, scenarioId: string, index: number, name: string, durationMs: number | null, outcome: MonitoringStepRun['outcome'] = 'SUCCESS'): MonitoringStepRun => ({
   run,
   project: 'P',
   scenario: scenarioId,

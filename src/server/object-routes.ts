@@ -1,0 +1,50 @@
+import type { FastifyInstance } from 'fastify';
+import type { z } from 'zod';
+import type { Principal } from '../catalog/access.js';
+import type { Workspace } from '../workspace/workspace.js';
+import { assertSameName, route } from './route.js';
+
+/** The service functions behind one kind of project object; each authorises its caller. */
+export interface ObjectService {
+  list(ws: Workspace, principal: Principal, projectKey: string): Promise<unknown>;
+  get(ws: Workspace, principal: Principal, projectKey: string, name: string): Promise<unknown>;
+  save(ws: Workspace, principal: Principal, projectKey: string, body: unknown, options?: { expectRevision?: number }): Promise<unknown>;
+  remove(ws: Workspace, principal: Principal, projectKey: string, name: string): Promise<void>;
+}
+
+export interface ObjectRoutes {
+  /** Singular, for messages: `recipe`. */
+  kind: string;
+  /** The URL segment: `/api/projects/{key}/recipes`. */
+  plural: string;
+  tag: string;
+  /** The body field, and URL parameter, that names an object (`id` for scenarios). */
+  nameField: 'name' | 'id';
+  body: z.ZodType<Record<string, unknown>>;
+  summaries: { list: string; create: string; get: string; replace: string; remove: string };
+}
+
+/**
+ * The five routes of a kind of project object: list, create (201; refused if it exists),
+ * get, replace (the URL and the body must name the same object) and delete (204).
+ */
+export function objectRoutes(app: FastifyInstance, ws: Workspace, def: ObjectRoutes, service: ObjectService): void {
+  const base = `/api/projects/{key}/${def.plural}`;
+  const one = `${base}/{${def.nameField}}`;
+  const { tag, body, summaries } = def;
+  route(app, { method: 'GET', url: base, summary: summaries.list, tag }, async ({ principal, params }) => service.list(ws, principal, params.key));
+  route(app, { method: 'POST', url: base, summary: summaries.create, tag, body }, async ({ principal, params, body, reply }) => {
+    const created = await service.save(ws, principal, params.key, body, { expectRevision: 0 });
+    void reply.code(201);
+    return created;
+  });
+  route(app, { method: 'GET', url: one, summary: summaries.get, tag }, async ({ principal, params }) => service.get(ws, principal, params.key, params[def.nameField]));
+  route(app, { method: 'PUT', url: one, summary: summaries.replace, tag, body }, async ({ principal, params, body }) => {
+    assertSameName(def.kind, String(body[def.nameField]), params[def.nameField]);
+    return service.save(ws, principal, params.key, body);
+  });
+  route(app, { method: 'DELETE', url: one, summary: summaries.remove, tag }, async ({ principal, params }) => {
+    await service.remove(ws, principal, params.key, params[def.nameField]);
+    return undefined;
+  });
+}
