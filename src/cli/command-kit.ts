@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { badRequest } from '../common/errors.js';
 import { openClient, type ApiClient } from './client.js';
-import { formatJson, formatTable, type CliIo } from './io.js';
+import { formatCell, formatJson, formatTable, type CliIo } from './io.js';
 
 /** Global flags every command understands. */
 export interface GlobalOptions {
@@ -13,7 +13,7 @@ export interface GlobalOptions {
 }
 
 export function globals(cmd: Command): GlobalOptions {
-  return cmd.optsWithGlobals() as GlobalOptions;
+  return cmd.optsWithGlobals<GlobalOptions>();
 }
 
 /** Runs `fn` with an API client (HTTP or in-process), always closing it. */
@@ -34,14 +34,14 @@ export function projectOf(io: CliIo, opts: GlobalOptions): string {
   return encodeURIComponent(key);
 }
 
-/** Prints JSON with --json, otherwise a table of the chosen columns. */
-export function print(io: CliIo, opts: GlobalOptions, value: unknown, table?: { columns: string[]; rows: (v: any) => unknown[] }): void {
+/** Prints JSON with --json, otherwise a table of the chosen columns; `T` is the item the API answers (not checked). */
+export function print<T>(io: CliIo, opts: GlobalOptions, value: unknown, table?: { columns: string[]; rows: (v: T) => unknown[] }): void {
   if (opts.json || !table) {
     io.out(formatJson(value));
     return;
   }
-  const items = Array.isArray(value) ? value : [value];
-  io.out(formatTable(table.columns, items.map(table.rows)));
+  const items: unknown[] = Array.isArray(value) ? value : [value];
+  io.out(formatTable(table.columns, items.map((item) => table.rows(item as T))));
 }
 
 /** Prints an object as aligned `key: value` lines. */
@@ -52,7 +52,7 @@ export function printRecord(io: CliIo, opts: GlobalOptions, value: Record<string
   }
   const width = Math.max(...Object.keys(value).map((k) => k.length));
   for (const [k, v] of Object.entries(value)) {
-    io.out(`${k.padEnd(width)}  ${v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v)}\n`);
+    io.out(`${k.padEnd(width)}  ${formatCell(v)}\n`);
   }
 }
 
