@@ -162,7 +162,7 @@ if (section('monitoring')) {
 
   const app = await buildServer(ws);
   const login = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'admin', password: 'bench-password' } });
-  const token = (login.json() as { token: string }).token;
+  const token = login.json<{ token: string }>().token;
   Automation.of(ws).clock = new ManualClock(end);
   const timeMonitoring = async (rangeMs: number) => {
     const url = `/api/automation/monitoring?from=${new Date(end - rangeMs).toISOString()}&to=${new Date(end).toISOString()}`;

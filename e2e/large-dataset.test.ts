@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWebIfStale } from '../bin/build-web-if-needed.js';
+import type { BuildStarted } from '../test/support/api-types.js';
 import { ADMIN_PASSWORD, startTestServer, waitForJobEnd, type TestServer } from '../test/support/llano-server.js';
 import { launchBrowser, logIn, type TestBrowser } from './support/browser.js';
 import { expectText } from './support/expect-text.js';
@@ -22,7 +23,7 @@ describe('web UI: a 10-million-row dataset', () => {
     expect((await server.upload('/api/projects/BIG/datasets/seed/upload', 'x\n1\n', 'seed.csv')).status).toBe(201);
     const sql = `SELECT i AS row_id, 'DA' || (41 + i % 12) AS antenna, (i % 3) + 3 AS band, 40 + (i % 1000) / 50.0 AS trec_k FROM range(${ROWS}) t(i) CROSS JOIN (SELECT 1 FROM seed LIMIT 1) s`;
     expect((await server.call('POST', '/api/projects/BIG/recipes', { token, body: { name: 'make_big', type: 'sql', inputs: ['seed'], output: 'big', sql } })).status).toBe(201);
-    const build = await server.call('POST', '/api/projects/BIG/builds', { token, body: { targets: ['big'], mode: 'only' } });
+    const build = await server.call<BuildStarted>('POST', '/api/projects/BIG/builds', { token, body: { targets: ['big'], mode: 'only' } });
     expect((await waitForJobEnd(server, 'BIG', build.body.jobId)).status).toBe('succeeded');
     b = await launchBrowser(server.url);
     await logIn(b.page, 'admin', ADMIN_PASSWORD);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWebIfStale } from '../bin/build-web-if-needed.js';
+import type { ApiError } from '../test/support/api-types.js';
 import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../test/support/llano-server.js';
 import { launchBrowser, logIn, type TestBrowser } from './support/browser.js';
 import { expectText } from './support/expect-text.js';
@@ -210,9 +211,10 @@ describe('web UI: the main path', () => {
   it('expands the monitoring timeline to steps, keeps it on reload, and opens a run from a step bar', async () => {
     const { page } = b;
     // The run of the previous test: a window around it, so its bars are wide enough to click.
-    const [run] = await page.evaluate(async (key) => (await fetch(`/api/projects/${key}/scenarios/daily_refresh/runs`)).json(), KEY);
-    const start = Date.parse(run.startedAt ?? run.start);
-    const end = Date.parse(run.endedAt ?? run.end);
+    type Run = { id: string; startedAt?: string | null; start?: string | null; endedAt?: string | null; end?: string | null };
+    const [run] = await page.evaluate(async (key) => (await (await fetch(`/api/projects/${key}/scenarios/daily_refresh/runs`)).json()) as Run[], KEY);
+    const start = Date.parse(run.startedAt ?? run.start ?? '');
+    const end = Date.parse(run.endedAt ?? run.end ?? '');
     const pad = Math.max(end - start, 1000);
     const range = `from=${encodeURIComponent(new Date(start - pad).toISOString())}&to=${encodeURIComponent(new Date(end + pad).toISOString())}`;
     await page.goto(`/monitoring?${range}`);
@@ -295,7 +297,7 @@ describe('web UI: the main path', () => {
     await expectText(page.getByRole('table', { name: 'Revisions' }), /#2/);
     const res = await fetch(`${server.url}/api/no/such/route`, { headers: { accept: 'text/html' } });
     expect(res.status).toBe(404);
-    expect((await res.json()).error.code).toBe('not_found');
+    expect(((await res.json()) as ApiError).error.code).toBe('not_found');
   });
 
   it('lists many projects with search, tag filter, sort and count kept in the URL; "/" focuses the search', async () => {

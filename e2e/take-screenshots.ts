@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureDemo } from '../src/alma/demo.js';
 import { buildWebIfStale } from '../bin/build-web-if-needed.js';
+import type { BuildStarted } from '../test/support/api-types.js';
 import { ADMIN_PASSWORD, startTestServer, waitForJobEnd } from '../test/support/llano-server.js';
 import { launchBrowser, logIn } from './support/browser.js';
 import { apiClient, receiverCsv, TREC_BY_ANTENNA_SQL } from './support/seed.js';
@@ -28,7 +29,7 @@ try {
   await api.call('POST', '/api/projects', { key: 'GRID_MONITORING', name: 'Grid monitoring', description: 'Power grid and generator telemetry', tags: ['engineering'] });
   await api.upload('/api/projects/RECEIVER_QA/datasets/receiver_temps/upload', receiverCsv(200_000), 'receiver_temps.csv');
   await api.call('POST', '/api/projects/RECEIVER_QA/recipes', { name: 'compute_trec_by_antenna', type: 'sql', inputs: ['receiver_temps'], output: 'trec_by_antenna', sql: TREC_BY_ANTENNA_SQL });
-  const build = await api.call('POST', '/api/projects/RECEIVER_QA/builds', { targets: ['trec_by_antenna'], mode: 'required' });
+  const build = await api.call<BuildStarted>('POST', '/api/projects/RECEIVER_QA/builds', { targets: ['trec_by_antenna'], mode: 'required' });
   await waitForJobEnd(server, 'RECEIVER_QA', build.jobId);
   await api.call('PUT', '/api/projects/RECEIVER_QA/datasets/receiver_temps/checks', {
     metrics: { afterBuild: true, sql: [] },

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPostgres, type RunningPostgres } from './support/embedded-postgres.js';
+import type { ApiError, ApiKeyCreated, BuildStarted, ColumnStats, DataPage, DatasetShown, FlowView, Health, ListedVersion, OpenApiDocument, Project, Recipe, Revision } from './support/api-types.js';
 import { startTestServer, waitForJobEnd, type TestServer } from './support/llano-server.js';
 
 const P = '/api/projects/OPS';
@@ -29,9 +30,10 @@ describe.each(['sqlite', 'postgres'])('core HTTP API, %s catalog', (catalog) => 
   });
 
   it('health is public, everything else needs a principal', async () => {
-    const h = await s.call('GET', '/api/health');
+    const h = await s.call<Health>('GET', '/api/health');
     expect(h.status).toBe(200);
-    expect(h.body).toMatchObject({ status: 'ok', version: expect.any(String) });
+    expect(h.body.status).toBe('ok');
+    expect(h.body.version).toBeTypeOf('string');
     const r = await s.call('GET', '/api/projects');
     expect(r.status).toBe(401);
     expect(r.body).toEqual({ error: { code: 'unauthorized', message: 'Authentication required' } });
@@ -48,33 +50,33 @@ describe.each(['sqlite', 'postgres'])('core HTTP API, %s catalog', (catalog) => 
     // Guessing is throttled per address and username: the 6th failure in a row gets 429.
     for (let i = 0; i < 4; i++) await s.call('POST', '/api/auth/login', { body: { username: 'reader1', password: 'guess' + i } });
     expect((await s.call('POST', '/api/auth/login', { body: { username: 'reader1', password: 'guess' } })).status).toBe(401);
-    const blocked = await s.call('POST', '/api/auth/login', { body: { username: 'reader1', password: 'password-reader1' } });
+    const blocked = await s.call<ApiError>('POST', '/api/auth/login', { body: { username: 'reader1', password: 'password-reader1' } });
     expect(blocked.status).toBe(429);
     expect(blocked.body.error.code).toBe('too_many_attempts');
   });
 
   it('API keys work as Bearer tokens', async () => {
-    const k = await s.call('POST', '/api/api-keys', { token: s.adminToken, body: { name: 'scripts' } });
+    const k = await s.call<ApiKeyCreated>('POST', '/api/api-keys', { token: s.adminToken, body: { name: 'scripts' } });
     expect(k.status).toBe(201);
     expect(k.body.key).toMatch(/^llk_/);
     expect((await s.call('GET', '/api/projects', { token: k.body.key })).status).toBe(200);
   });
 
   it('imports a CSV, infers the schema and serves pages, stats and downloads', async () => {
-    const up = await s.upload(`${P}/datasets/trec/upload`, CSV, 'trec.csv');
+    const up = await s.upload<DatasetShown>(`${P}/datasets/trec/upload`, CSV, 'trec.csv');
     expect(up.status).toBe(201);
     expect(up.body).toMatchObject({ name: 'trec', rowCount: 4, currentVersion: { seq: 1 } });
-    expect(up.body.columns.map((c: { name: string }) => c.name)).toEqual(['ts', 'antenna', 'band', 'trec_x']);
-    expect(up.body.columns.find((c: { name: string }) => c.name === 'ts').type).toMatch(/TIMESTAMP/);
+    expect(up.body.columns?.map((c) => c.name)).toEqual(['ts', 'antenna', 'band', 'trec_x']);
+    expect(up.body.columns?.find((c) => c.name === 'ts')?.type).toMatch(/TIMESTAMP/);
 
-    const page = await s.call('GET', `${P}/datasets/trec/data?limit=2&sort=-trec_x&filter=band:eq:3`, { token: reader });
+    const page = await s.call<DataPage>('GET', `${P}/datasets/trec/data?limit=2&sort=-trec_x&filter=band:eq:3`, { token: reader });
     expect(page.status).toBe(200);
     expect(page.body.columns).toEqual(['ts', 'antenna', 'band', 'trec_x']);
     expect(page.body.total).toBe(2);
-    expect(page.body.rows.map((r: unknown[]) => r[1])).toEqual(['DA42', 'DA41']);
+    expect(page.body.rows.map((r) => r[1])).toEqual(['DA42', 'DA41']);
 
-    const stats = await s.call('GET', `${P}/datasets/trec/stats`, { token: reader });
-    const trec = stats.body.find((c: { name: string }) => c.name === 'trec_x');
+    const stats = await s.call<ColumnStats[]>('GET', `${P}/datasets/trec/stats`, { token: reader });
+    const trec = stats.body.find((c) => c.name === 'trec_x');
     expect(trec).toMatchObject({ count: 4, nulls: 1, min: 35.5, max: 55 });
 
     const csv = await fetch(`${s.url}${P}/datasets/trec/data?format=csv&sort=antenna`, { headers: { authorization: `Bearer ${reader}` } });
@@ -95,58 +97,58 @@ describe.each(['sqlite', 'postgres'])('core HTTP API, %s catalog', (catalog) => 
     const r2 = await s.call('POST', `${P}/recipes`, { token: s.adminToken, body: { name: 'r_hot', type: 'sql', inputs: ['by_band'], output: 'hot_bands', sql: 'SELECT band FROM by_band WHERE mean_trec > 40' } });
     expect(r2.status).toBe(201);
 
-    const flow = await s.call('GET', `${P}/flow`, { token: reader });
-    expect(flow.body.nodes.map((n: { id: string }) => n.id).sort()).toEqual(['dataset:by_band', 'dataset:hot_bands', 'dataset:trec', 'recipe:r_by_band', 'recipe:r_hot']);
+    const flow = await s.call<FlowView>('GET', `${P}/flow`, { token: reader });
+    expect(flow.body.nodes.map((n) => n.id).sort()).toEqual(['dataset:by_band', 'dataset:hot_bands', 'dataset:trec', 'recipe:r_by_band', 'recipe:r_hot']);
     expect(flow.body.edges).toContainEqual({ from: 'dataset:trec', to: 'recipe:r_by_band' });
     expect(flow.body.edges).toContainEqual({ from: 'recipe:r_hot', to: 'dataset:hot_bands' });
 
-    const b = await s.call('POST', `${P}/builds`, { token: s.adminToken, body: { targets: ['hot_bands'], mode: 'required' } });
+    const b = await s.call<BuildStarted>('POST', `${P}/builds`, { token: s.adminToken, body: { targets: ['hot_bands'], mode: 'required' } });
     expect(b.status).toBe(202);
     const job = await waitForJobEnd(s, 'OPS', b.body.jobId);
     expect(job.status).toBe('succeeded');
-    expect(job.activities.map((a: { recipe: string; status: string }) => [a.recipe, a.status])).toEqual([
+    expect(job.activities?.map((a) => [a.recipe, a.status])).toEqual([
       ['r_by_band', 'succeeded'],
       ['r_hot', 'succeeded'],
     ]);
-    const hot = await s.call('GET', `${P}/datasets/hot_bands/data`, { token: reader });
+    const hot = await s.call<DataPage>('GET', `${P}/datasets/hot_bands/data`, { token: reader });
     expect(hot.body.rows).toEqual([[6]]);
 
     // Nothing changed: nothing to build.
-    const again = await waitForJobEnd(s, 'OPS', (await s.call('POST', `${P}/builds`, { token: s.adminToken, body: { targets: ['hot_bands'], mode: 'required' } })).body.jobId);
+    const again = await waitForJobEnd(s, 'OPS', (await s.call<BuildStarted>('POST', `${P}/builds`, { token: s.adminToken, body: { targets: ['hot_bands'], mode: 'required' } })).body.jobId);
     expect(again.activities).toEqual([]);
 
     // Change the downstream recipe only: only it runs.
     await s.call('PUT', `${P}/recipes/r_hot`, { token: s.adminToken, body: { name: 'r_hot', type: 'sql', inputs: ['by_band'], output: 'hot_bands', sql: 'SELECT band FROM by_band WHERE mean_trec > 30 ORDER BY band' } });
-    const third = await waitForJobEnd(s, 'OPS', (await s.call('POST', `${P}/builds`, { token: s.adminToken, body: { targets: ['hot_bands'], mode: 'required' } })).body.jobId);
-    expect(third.activities.map((a: { recipe: string }) => a.recipe)).toEqual(['r_hot']);
+    const third = await waitForJobEnd(s, 'OPS', (await s.call<BuildStarted>('POST', `${P}/builds`, { token: s.adminToken, body: { targets: ['hot_bands'], mode: 'required' } })).body.jobId);
+    expect(third.activities?.map((a) => a.recipe)).toEqual(['r_hot']);
 
     // Recursive forces everything upstream.
-    const forced = await waitForJobEnd(s, 'OPS', (await s.call('POST', `${P}/builds`, { token: s.adminToken, body: { targets: ['hot_bands'], mode: 'recursive' } })).body.jobId);
-    expect(forced.activities.map((a: { recipe: string }) => a.recipe)).toEqual(['r_by_band', 'r_hot']);
+    const forced = await waitForJobEnd(s, 'OPS', (await s.call<BuildStarted>('POST', `${P}/builds`, { token: s.adminToken, body: { targets: ['hot_bands'], mode: 'recursive' } })).body.jobId);
+    expect(forced.activities?.map((a) => a.recipe)).toEqual(['r_by_band', 'r_hot']);
 
     const log = await s.call('GET', `${P}/jobs/${forced.id}/log`, { token: reader });
     expect(log.body).toMatch(/r_hot: wrote 2 rows/);
-    const versions = await s.call('GET', `${P}/datasets/hot_bands/versions`, { token: reader });
+    const versions = await s.call<ListedVersion[]>('GET', `${P}/datasets/hot_bands/versions`, { token: reader });
     expect(versions.body[0]).toMatchObject({ current: true, status: 'ready' });
   });
 
   it('a failing recipe stops its dependants and keeps the previous version', async () => {
     // Make r_by_band fail at build time: the input column disappears in a new import.
     await s.upload(`${P}/datasets/trec/upload`, 'ts,antenna,band\n2024-01-01 00:00:00,DA41,3\n', 'trec.csv');
-    const job = await waitForJobEnd(s, 'OPS', (await s.call('POST', `${P}/builds`, { token: s.adminToken, body: { targets: ['hot_bands'], mode: 'required' } })).body.jobId);
+    const job = await waitForJobEnd(s, 'OPS', (await s.call<BuildStarted>('POST', `${P}/builds`, { token: s.adminToken, body: { targets: ['hot_bands'], mode: 'required' } })).body.jobId);
     expect(job.status).toBe('failed');
-    expect(job.activities.map((a: { status: string }) => a.status)).toEqual(['failed', 'skipped']);
-    expect(job.activities[0].error).toMatch(/trec_x/);
-    const hot = await s.call('GET', `${P}/datasets/hot_bands/data`, { token: reader });
+    expect(job.activities?.map((a) => a.status)).toEqual(['failed', 'skipped']);
+    expect(job.activities?.[0].error).toMatch(/trec_x/);
+    const hot = await s.call<DataPage>('GET', `${P}/datasets/hot_bands/data`, { token: reader });
     expect(hot.body.rows).toEqual([[3], [6]]);
-    const flow = await s.call('GET', `${P}/flow`, { token: reader });
-    expect(flow.body.nodes.find((n: { id: string }) => n.id === 'dataset:by_band').state).toBe('failed');
+    const flow = await s.call<FlowView>('GET', `${P}/flow`, { token: reader });
+    expect(flow.body.nodes.find((n) => n.id === 'dataset:by_band')?.state).toBe('failed');
     // Restore the input for later tests.
     await s.upload(`${P}/datasets/trec/upload`, CSV, 'trec.csv');
   });
 
   it('rejects bad recipes at save time with the reason', async () => {
-    const post = (body: object) => s.call('POST', `${P}/recipes`, { token: s.adminToken, body: { type: 'sql', ...body } });
+    const post = (body: object) => s.call<ApiError>('POST', `${P}/recipes`, { token: s.adminToken, body: { type: 'sql', ...body } });
     const syntax = await post({ name: 'bad1', inputs: ['trec'], output: 'x1', sql: 'SELEC * FROM trec' });
     expect(syntax.status).toBe(400);
     expect(syntax.body.error.message).toMatch(/syntax error/i);
@@ -171,8 +173,8 @@ describe.each(['sqlite', 'postgres'])('core HTTP API, %s catalog', (catalog) => 
       expect(escape.body.error.message, path).toMatch(/permission|not allowed|disabled|access/i);
     }
     // Nothing was created by the rejected saves.
-    const ds = await s.call('GET', `${P}/datasets`, { token: s.adminToken });
-    expect(ds.body.map((d: { name: string }) => d.name).filter((n: string) => /^x\d$/.test(n))).toEqual([]);
+    const ds = await s.call<DatasetShown[]>('GET', `${P}/datasets`, { token: s.adminToken });
+    expect(ds.body.map((d) => d.name).filter((n) => /^x\d$/.test(n))).toEqual([]);
   });
 
   it('rejects hostile names and malformed files, creating nothing', async () => {
@@ -180,7 +182,7 @@ describe.each(['sqlite', 'postgres'])('core HTTP API, %s catalog', (catalog) => 
       const r = await s.upload(`${P}/datasets/${name}/upload`, CSV, 'x.csv');
       expect(r.status, name).toBe(400);
     }
-    const ragged = await s.upload(`${P}/datasets/ragged/upload`, 'a,b\n1,2\n3,4,5\n6,7\n', 'ragged.csv');
+    const ragged = await s.upload<ApiError>(`${P}/datasets/ragged/upload`, 'a,b\n1,2\n3,4,5\n6,7\n', 'ragged.csv');
     expect(ragged.status).toBe(400);
     expect(ragged.body.error.message).toMatch(/line 3/);
     const quote = await s.upload(`${P}/datasets/badquote/upload`, 'a,b\n1,"unterminated\n2,3\n', 'q.csv');
@@ -195,33 +197,33 @@ describe.each(['sqlite', 'postgres'])('core HTTP API, %s catalog', (catalog) => 
     expect((await s.call('POST', `${P}/builds`, { token: reader, body: { targets: ['by_band'] } })).status).toBe(403);
     expect((await s.call('GET', `${P}/datasets`, { token: outsider })).status).toBe(404);
     expect((await s.call('GET', `${P}/datasets/trec/data`, { token: outsider })).status).toBe(404);
-    expect((await s.call('GET', '/api/projects', { token: outsider })).body).toEqual([]);
+    expect((await s.call<Project[]>('GET', '/api/projects', { token: outsider })).body).toEqual([]);
     expect((await s.call('POST', '/api/users', { token: reader, body: { username: 'x', password: 'password1' } })).status).toBe(403);
   });
 
   it('refuses to delete a dataset that recipes use, listing them', async () => {
-    const r = await s.call('DELETE', `${P}/datasets/by_band`, { token: s.adminToken });
+    const r = await s.call<ApiError>('DELETE', `${P}/datasets/by_band`, { token: s.adminToken });
     expect(r.status).toBe(409);
     expect(r.body.error.message).toMatch(/r_by_band, r_hot|r_hot, r_by_band/);
   });
 
   it('keeps history and reverts a recipe', async () => {
-    const h = await s.call('GET', `${P}/history/recipe/r_hot`, { token: reader });
-    expect(h.body.map((r: { revision: number }) => r.revision)).toEqual([2, 1]);
-    const rev = await s.call('POST', `${P}/history/recipe/r_hot/revert`, { token: s.adminToken, body: { revision: 1 } });
+    const h = await s.call<Revision[]>('GET', `${P}/history/recipe/r_hot`, { token: reader });
+    expect(h.body.map((r) => r.revision)).toEqual([2, 1]);
+    const rev = await s.call<Recipe>('POST', `${P}/history/recipe/r_hot/revert`, { token: s.adminToken, body: { revision: 1 } });
     expect(rev.status).toBe(200);
     expect(rev.body.sql).toBe('SELECT band FROM by_band WHERE mean_trec > 40');
-    expect((await s.call('GET', `${P}/history/recipe/r_hot`, { token: reader })).body[0].revision).toBe(3);
+    expect((await s.call<Revision[]>('GET', `${P}/history/recipe/r_hot`, { token: reader })).body[0].revision).toBe(3);
   });
 
   it('serves an OpenAPI document listing the routes', async () => {
-    const r = await s.call('GET', '/api/openapi.json', { token: reader });
+    const r = await s.call<OpenApiDocument>('GET', '/api/openapi.json', { token: reader });
     expect(r.body.openapi).toMatch(/^3\./);
     expect(Object.keys(r.body.paths)).toEqual(expect.arrayContaining(['/api/health', '/api/projects/{key}/datasets/{name}/data', '/api/projects/{key}/builds']));
   });
 
   it('unknown routes answer 404 in the error shape', async () => {
-    const r = await s.call('GET', '/api/nope', { token: reader });
+    const r = await s.call<ApiError>('GET', '/api/nope', { token: reader });
     expect(r.status).toBe(404);
     expect(r.body.error.code).toBe('not_found');
   });

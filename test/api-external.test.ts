@@ -4,6 +4,8 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPostgres, type RunningPostgres } from './support/embedded-postgres.js';
+import type { ApiError, BuildStarted, DataPage, DatasetShown, Job } from './support/api-types.js';
+import { parseJson } from './support/http.js';
 import { startTestServer, waitForJobEnd, type TestServer } from './support/llano-server.js';
 
 const P = '/api/projects/EXT';
@@ -33,9 +35,9 @@ describe('external datasets, pushdown, limits and progress', () => {
     expect((await s.call('POST', `${P}/connections`, { token: s.adminToken, body: { name: 'files', type: 'filesystem', root: files } })).status).toBe(201);
     const d = await s.call('POST', `${P}/datasets`, { token: s.adminToken, body: { name: 'pads', storage: { type: 'file', connection: 'files', path: 'pads.csv', format: 'csv' } } });
     expect(d.status).toBe(201);
-    const rows = await s.call('GET', `${P}/datasets/pads/data?sort=pad`, { token: s.adminToken });
+    const rows = await s.call<DataPage>('GET', `${P}/datasets/pads/data?sort=pad`, { token: s.adminToken });
     expect(rows.body.rows).toEqual([['A001', 'central'], ['S301', 'south'], ['W201', 'west']]);
-    const escape = await s.call('POST', `${P}/datasets`, { token: s.adminToken, body: { name: 'passwd', storage: { type: 'file', connection: 'files', path: '../../etc/passwd', format: 'csv' } } });
+    const escape = await s.call<ApiError>('POST', `${P}/datasets`, { token: s.adminToken, body: { name: 'passwd', storage: { type: 'file', connection: 'files', path: '../../etc/passwd', format: 'csv' } } });
     expect(escape.status).toBe(400);
     expect(escape.body.error.message).toMatch(/outside the connection's folder/);
   });
@@ -46,22 +48,22 @@ describe('external datasets, pushdown, limits and progress', () => {
     expect(JSON.stringify(c.body)).not.toContain('llano-test');
     expect(JSON.stringify((await s.call('GET', `${P}/connections`, { token: s.adminToken })).body)).not.toContain('llano-test');
     await s.call('POST', `${P}/datasets`, { token: s.adminToken, body: { name: 'eb', storage: { type: 'postgres', connection: 'ops_db', table: { name: 'eb' } } } });
-    const rows = await s.call('GET', `${P}/datasets/eb/data?sort=-minutes&filter=band:eq:6`, { token: s.adminToken });
+    const rows = await s.call<DataPage>('GET', `${P}/datasets/eb/data?sort=-minutes&filter=band:eq:6`, { token: s.adminToken });
     expect(rows.body).toMatchObject({ columns: ['uid', 'band', 'minutes'], total: 2 });
-    expect(rows.body.rows.map((r: unknown[]) => r[2])).toEqual([70, 30]);
+    expect(rows.body.rows.map((r) => r[2])).toEqual([70, 30]);
   });
 
   it('pushes a SQL recipe down into PostgreSQL when input and output share the connection', async () => {
     await s.call('POST', `${P}/datasets`, { token: s.adminToken, body: { name: 'eb_by_band', storage: { type: 'postgres', connection: 'ops_db', table: { name: 'eb_by_band' } } } });
     const r = await s.call('POST', `${P}/recipes`, { token: s.adminToken, body: { name: 'r_pg', type: 'sql', inputs: ['eb'], output: 'eb_by_band', sql: 'SELECT band, sum(minutes) AS minutes FROM eb GROUP BY band ORDER BY band' } });
     expect(r.status, JSON.stringify(r.body)).toBe(201);
-    const job = await waitForJobEnd(s, 'EXT', (await s.call('POST', `${P}/builds`, { token: s.adminToken, body: { targets: ['eb_by_band'] } })).body.jobId);
+    const job = await waitForJobEnd(s, 'EXT', (await s.call<BuildStarted>('POST', `${P}/builds`, { token: s.adminToken, body: { targets: ['eb_by_band'] } })).body.jobId);
     expect(job.status, JSON.stringify(job)).toBe('succeeded');
     const log = await s.call('GET', `${P}/jobs/${job.id}/log`, { token: s.adminToken });
     expect(log.body).toMatch(/pushdown/);
     const client = new pg.Client({ connectionString: db.url });
     await client.connect();
-    const { rows } = await client.query('SELECT band, minutes FROM eb_by_band ORDER BY band');
+    const { rows } = await client.query<{ band: number; minutes: number }>('SELECT band, minutes FROM eb_by_band ORDER BY band');
     await client.end();
     expect(rows).toEqual([{ band: 3, minutes: 50 }, { band: 6, minutes: 100 }]);
   });
@@ -69,14 +71,14 @@ describe('external datasets, pushdown, limits and progress', () => {
   it('joins a PostgreSQL table with a file in DuckDB', async () => {
     const r = await s.call('POST', `${P}/recipes`, { token: s.adminToken, body: { name: 'r_mix', type: 'sql', inputs: ['eb', 'pads'], output: 'mixed', sql: 'SELECT count(*) AS n FROM eb CROSS JOIN pads' } });
     expect(r.status, JSON.stringify(r.body)).toBe(201);
-    const job = await waitForJobEnd(s, 'EXT', (await s.call('POST', `${P}/builds`, { token: s.adminToken, body: { targets: ['mixed'] } })).body.jobId);
+    const job = await waitForJobEnd(s, 'EXT', (await s.call<BuildStarted>('POST', `${P}/builds`, { token: s.adminToken, body: { targets: ['mixed'] } })).body.jobId);
     expect(job.status, JSON.stringify(job)).toBe('succeeded');
-    expect((await s.call('GET', `${P}/datasets/mixed/data`, { token: s.adminToken })).body.rows).toEqual([[9]]);
+    expect((await s.call<DataPage>('GET', `${P}/datasets/mixed/data`, { token: s.adminToken })).body.rows).toEqual([[9]]);
   });
 
   it('answers 413 for an upload over LLANO_MAX_UPLOAD_MB and creates nothing', async () => {
     const big = 'x\n' + '1234567890\n'.repeat(120_000);
-    const r = await s.upload(`${P}/datasets/big/upload`, big, 'big.csv');
+    const r = await s.upload<ApiError>(`${P}/datasets/big/upload`, big, 'big.csv');
     expect(r.status).toBe(413);
     expect(r.body.error.code).toBe('payload_too_large');
     expect((await s.call('GET', `${P}/datasets/big`, { token: s.adminToken })).status).toBe(404);
@@ -89,17 +91,21 @@ describe('external datasets, pushdown, limits and progress', () => {
     await s.call('POST', `${P}/recipes`, { token: s.adminToken, body: { name: 'r_a', type: 'sql', inputs: ['seed'], output: 'a', sql: heavy } });
     await s.call('POST', `${P}/recipes`, { token: s.adminToken, body: { name: 'r_b', type: 'sql', inputs: ['seed'], output: 'b', sql: heavy } });
     await s.call('POST', `${P}/recipes`, { token: s.adminToken, body: { name: 'r_ab', type: 'sql', inputs: ['a', 'b'], output: 'ab', sql: 'SELECT a.n + b.n AS n FROM a, b' } });
-    const { jobId } = (await s.call('POST', `${P}/builds`, { token: s.adminToken, body: { targets: ['ab'], mode: 'required' } })).body;
+    const { jobId } = (await s.call<BuildStarted>('POST', `${P}/builds`, { token: s.adminToken, body: { targets: ['ab'], mode: 'required' } })).body;
     const res = await fetch(`${s.url}${P}/jobs/${jobId}/events`, { headers: { authorization: `Bearer ${s.adminToken}` } });
     expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
     const text = await res.text(); // the stream ends when the job ends
-    const events = [...text.matchAll(/event: (\S+)\ndata: (.*)\n/g)].map((m) => ({ type: m[1], data: JSON.parse(m[2]) }));
+    const events = [...text.matchAll(/event: (\S+)\ndata: (.*)\n/g)].map((m) => ({ type: m[1], data: parseJson<{ recipe?: string; status?: string }>(m[2]) }));
     expect(events[0].type).toBe('snapshot');
     expect(events.at(-1)).toMatchObject({ type: 'job-status', data: { status: 'succeeded' } });
     expect(events.filter((e) => e.type === 'activity').map((e) => `${e.data.recipe}:${e.data.status}`)).toEqual(expect.arrayContaining(['r_ab:running', 'r_ab:succeeded']));
     // Both branches overlapped in time; the join started after both ended.
-    const job = (await s.call('GET', `${P}/jobs/${jobId}`, { token: s.adminToken })).body;
-    const act = Object.fromEntries(job.activities.map((a: { recipe: string; startedAt: string; endedAt: string }) => [a.recipe, a]));
+    const job = (await s.call<Job>('GET', `${P}/jobs/${jobId}`, { token: s.adminToken })).body;
+    const act: Record<string, { startedAt: string; endedAt: string }> = {};
+    for (const a of job.activities ?? []) {
+      expect(a.startedAt !== null && a.endedAt !== null, a.recipe).toBe(true);
+      act[a.recipe] = { startedAt: a.startedAt ?? '', endedAt: a.endedAt ?? '' };
+    }
     expect(act.r_a.startedAt < act.r_b.endedAt && act.r_b.startedAt < act.r_a.endedAt).toBe(true);
     expect(act.r_ab.startedAt >= act.r_a.endedAt && act.r_ab.startedAt >= act.r_b.endedAt).toBe(true);
   });
@@ -108,12 +114,12 @@ describe('external datasets, pushdown, limits and progress', () => {
     const slow = 'SELECT count(DISTINCT hash(i)) AS n FROM range(8000000) t(i), (SELECT max(x) FROM seed) s';
     await s.call('POST', `${P}/recipes`, { token: s.adminToken, body: { name: 'r_slow', type: 'sql', inputs: ['seed'], output: 'slow', sql: slow } });
     await s.call('POST', `${P}/recipes`, { token: s.adminToken, body: { name: 'r_after', type: 'sql', inputs: ['slow'], output: 'after', sql: 'SELECT n FROM slow' } });
-    const { jobId } = (await s.call('POST', `${P}/builds`, { token: s.adminToken, body: { targets: ['after'], mode: 'recursive' } })).body;
-    const aborted = await s.call('POST', `${P}/jobs/${jobId}/abort`, { token: s.adminToken });
+    const { jobId } = (await s.call<BuildStarted>('POST', `${P}/builds`, { token: s.adminToken, body: { targets: ['after'], mode: 'recursive' } })).body;
+    const aborted = await s.call<Job>('POST', `${P}/jobs/${jobId}/abort`, { token: s.adminToken });
     expect(aborted.status).toBe(200);
     expect(aborted.body.status).toBe('aborted');
-    expect(aborted.body.activities.find((a: { recipe: string }) => a.recipe === 'r_after').status).toBe('aborted');
+    expect(aborted.body.activities?.find((a) => a.recipe === 'r_after')?.status).toBe('aborted');
     expect((await s.call('POST', `${P}/jobs/${jobId}/abort`, { token: s.adminToken })).status).toBe(409);
-    expect((await s.call('GET', `${P}/datasets/after`, { token: s.adminToken })).body.currentVersion).toBeNull();
+    expect((await s.call<DatasetShown>('GET', `${P}/datasets/after`, { token: s.adminToken })).body.currentVersion).toBeNull();
   });
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Automation } from '../src/automation/automation.js';
+import type { ApiError, BuildStarted, CheckRun, DataPage, DatasetShown, MetricsRecord, QualityShown, RunStarted, ScenarioRun } from './support/api-types.js';
 import { startTestServer, waitForJobEnd, type TestServer } from './support/llano-server.js';
 
 const P = '/api/projects/QA';
@@ -23,7 +24,7 @@ describe('data quality: metrics and checks', () => {
   it('computes record count, per-column nulls/distinct/min/max/mean, freshness and SQL metrics in the engine, with history', async () => {
     const put = await s.call('PUT', `${P}/datasets/raw/checks`, { token: s.adminToken, body: { metrics: { sql: [{ name: 'hot', sql: 'SELECT count(*) FROM raw WHERE trec > 50' }] } } });
     expect(put.status).toBe(200);
-    const m = await s.call('POST', `${P}/datasets/raw/metrics/compute`, { token: s.adminToken });
+    const m = await s.call<MetricsRecord>('POST', `${P}/datasets/raw/metrics/compute`, { token: s.adminToken });
     expect(m.status).toBe(200);
     expect(m.body).toMatchObject({ origin: 'manual', partition: null });
     expect(m.body.metrics).toMatchObject({
@@ -39,7 +40,7 @@ describe('data quality: metrics and checks', () => {
     });
     expect((await s.call('POST', `${P}/datasets/raw/metrics/compute`, { token: reader })).status).toBe(403);
     await s.call('POST', `${P}/datasets/raw/metrics/compute`, { token: s.adminToken });
-    const history = await s.call('GET', `${P}/datasets/raw/metrics`, { token: reader });
+    const history = await s.call<MetricsRecord[]>('GET', `${P}/datasets/raw/metrics`, { token: reader });
     expect(history.body).toHaveLength(2);
     expect(history.body[0].id).toBeGreaterThan(history.body[1].id);
   });
@@ -56,10 +57,10 @@ describe('data quality: metrics and checks', () => {
       { type: 'pattern', column: 'antenna', pattern: '(DA|DV|PM)\\d\\d' },
       { type: 'range', column: 'trec', min: 0, max: 500 },
     ];
-    const bad = await s.call('PUT', `${P}/datasets/raw/checks`, { token: s.adminToken, body: { checks: [{ type: 'not-null', column: 'no_such_column' }] } });
+    const bad = await s.call<ApiError>('PUT', `${P}/datasets/raw/checks`, { token: s.adminToken, body: { checks: [{ type: 'not-null', column: 'no_such_column' }] } });
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toMatch(/check not-null:no_such_column: column no_such_column is not in dataset raw/);
-    expect((await s.call('PUT', `${P}/datasets/raw/checks`, { token: s.adminToken, body: { checks: [{ type: 'spell-check' }] } })).body.error.message).toMatch(/unknown check type "spell-check"/);
+    expect((await s.call<ApiError>('PUT', `${P}/datasets/raw/checks`, { token: s.adminToken, body: { checks: [{ type: 'spell-check' }] } })).body.error.message).toMatch(/unknown check type "spell-check"/);
     expect((await s.call('PUT', `${P}/datasets/raw/checks`, { token: reader, body: { checks } })).status).toBe(403);
     expect((await s.call('PUT', `${P}/datasets/raw/checks`, { token: s.adminToken, body: { checks } })).status).toBe(200);
 
@@ -82,9 +83,9 @@ describe('data quality: metrics and checks', () => {
     expect(good.outcome).toBe('WARNING');
 
     expect((await s.upload(`${P}/datasets/raw/upload`, BAD, 'raw.csv')).status).toBe(201);
-    const run = await s.call('POST', `${P}/datasets/raw/checks/run`, { token: s.adminToken });
+    const run = await s.call<CheckRun>('POST', `${P}/datasets/raw/checks/run`, { token: s.adminToken });
     expect(run.status).toBe(200);
-    const by = Object.fromEntries(run.body.results.map((r: { check: string }) => [r.check, r]));
+    const by = Object.fromEntries(run.body.results.map((r) => [r.check, r]));
     expect(by['metric-change:mean.trec']).toMatchObject({ outcome: 'WARNING' });
     expect(by['metric-change:mean.trec'].message).toMatch(/mean.trec went from 42.66\d* to 329.33/);
     expect(by['row-count-change']).toMatchObject({ outcome: 'ERROR', message: 'records went from 3 to 4 (+33.3%)' });
@@ -95,12 +96,12 @@ describe('data quality: metrics and checks', () => {
     expect(by['range:trec']).toMatchObject({ outcome: 'ERROR', value: 1 });
     expect(run.body.outcome).toBe('ERROR');
 
-    const listed = await s.call('GET', `${P}/datasets/raw/checks`, { token: reader });
+    const listed = await s.call<QualityShown>('GET', `${P}/datasets/raw/checks`, { token: reader });
     expect(listed.body.checks).toHaveLength(9);
     expect(listed.body.results).toHaveLength(18);
 
     expect((await s.call('POST', `${P}/datasets`, { token: s.adminToken, body: { name: 'check_history', storage: { type: 'system', table: 'check_results' } } })).status).toBe(201);
-    const page = await s.call('GET', `${P}/datasets/check_history/data?limit=100&filter=outcome:eq:ERROR`, { token: reader });
+    const page = await s.call<DataPage>('GET', `${P}/datasets/check_history/data?limit=100&filter=outcome:eq:ERROR`, { token: reader });
     expect(page.body.total).toBe(5);
   });
 
@@ -108,43 +109,43 @@ describe('data quality: metrics and checks', () => {
     await s.upload(`${P}/datasets/raw/upload`, GOOD, 'raw.csv');
     const recipe = { name: 'r_clean', type: 'sql', inputs: ['raw'], output: 'clean', sql: 'SELECT antenna, band, trec FROM raw' };
     expect((await s.call('POST', `${P}/recipes`, { token: s.adminToken, body: recipe })).status).toBe(201);
-    const first = await s.call('POST', `${P}/builds`, { token: s.adminToken, body: { targets: ['clean'] } });
+    const first = await s.call<BuildStarted>('POST', `${P}/builds`, { token: s.adminToken, body: { targets: ['clean'] } });
     expect((await waitForJobEnd(s, 'QA', first.body.jobId)).status).toBe('succeeded');
-    const v1 = (await s.call('GET', `${P}/datasets/clean`, { token: s.adminToken })).body.currentVersion;
+    const v1 = (await s.call<DatasetShown>('GET', `${P}/datasets/clean`, { token: s.adminToken })).body.currentVersion;
 
     const settings = { failBuildOnError: true, checks: [{ type: 'not-null', column: 'trec' }, { type: 'unique', column: 'antenna', severity: 'warning' }] };
     expect((await s.call('PUT', `${P}/datasets/clean/checks`, { token: s.adminToken, body: settings })).status).toBe(200);
     await s.upload(`${P}/datasets/raw/upload`, BAD, 'raw.csv');
-    const second = await s.call('POST', `${P}/builds`, { token: s.adminToken, body: { targets: ['clean'] } });
+    const second = await s.call<BuildStarted>('POST', `${P}/builds`, { token: s.adminToken, body: { targets: ['clean'] } });
     const job = await waitForJobEnd(s, 'QA', second.body.jobId);
     expect(job.status).toBe('failed');
-    expect(job.activities[0].error).toBe('Quality check failed on clean: not-null:trec: trec: 1 row not null-free; the previous version stays current');
-    const after = (await s.call('GET', `${P}/datasets/clean`, { token: s.adminToken })).body;
-    expect(after.currentVersion.id).toBe(v1.id);
+    expect(job.activities?.[0].error).toBe('Quality check failed on clean: not-null:trec: trec: 1 row not null-free; the previous version stays current');
+    const after = (await s.call<DatasetShown>('GET', `${P}/datasets/clean`, { token: s.adminToken })).body;
+    expect(after.currentVersion?.id).toBe(v1?.id);
     expect(after.rowCount).toBe(3);
-    const metrics = await s.call('GET', `${P}/datasets/clean/metrics`, { token: reader });
+    const metrics = await s.call<MetricsRecord[]>('GET', `${P}/datasets/clean/metrics`, { token: reader });
     // Metrics of the rejected output are kept, marked so they never serve as "previous".
-    expect(metrics.body.map((m: { origin: string }) => m.origin)).toEqual(['rejected-build']);
+    expect(metrics.body.map((m) => m.origin)).toEqual(['rejected-build']);
 
     // Without failBuildOnError the same build goes through; its results are recorded.
     await s.call('PUT', `${P}/datasets/clean/checks`, { token: s.adminToken, body: { ...settings, failBuildOnError: false } });
-    const third = await s.call('POST', `${P}/builds`, { token: s.adminToken, body: { targets: ['clean'] } });
+    const third = await s.call<BuildStarted>('POST', `${P}/builds`, { token: s.adminToken, body: { targets: ['clean'] } });
     expect((await waitForJobEnd(s, 'QA', third.body.jobId)).status).toBe('succeeded');
-    expect((await s.call('GET', `${P}/datasets/clean`, { token: s.adminToken })).body.rowCount).toBe(4);
+    expect((await s.call<DatasetShown>('GET', `${P}/datasets/clean`, { token: s.adminToken })).body.rowCount).toBe(4);
   });
 
   it('scenario steps compute metrics and run checks; a WARNING check makes the run WARNING, an ERROR fails it', async () => {
     await s.call('PUT', `${P}/datasets/clean/checks`, { token: s.adminToken, body: { checks: [{ type: 'unique', column: 'antenna', severity: 'warning' }] } });
     await s.call('POST', `${P}/scenarios`, { token: s.adminToken, body: { id: 'qa', steps: [{ type: 'compute-metrics', datasets: ['clean'] }, { type: 'run-checks', datasets: ['clean'] }] } });
     const automation = Automation.of(s.ws);
-    const warn = await s.call('POST', `${P}/scenarios/qa/run`, { token: s.adminToken });
+    const warn = await s.call<RunStarted>('POST', `${P}/scenarios/qa/run`, { token: s.adminToken });
     const w = await automation.waitForRun('QA', warn.body.runId);
     expect(w.outcome).toBe('WARNING');
     await s.call('PUT', `${P}/datasets/clean/checks`, { token: s.adminToken, body: { checks: [{ type: 'not-null', column: 'trec' }] } });
-    const fail = await s.call('POST', `${P}/scenarios/qa/run`, { token: s.adminToken });
+    const fail = await s.call<RunStarted>('POST', `${P}/scenarios/qa/run`, { token: s.adminToken });
     const failed = await automation.waitForRun('QA', fail.body.runId);
     expect(failed.outcome).toBe('FAILED');
-    const detail = await s.call('GET', `${P}/scenario-runs/${fail.body.runId}`, { token: reader });
-    expect(detail.body.steps[1].error).toBe('Check failed: clean not-null:trec: trec: 1 row not null-free');
+    const detail = await s.call<ScenarioRun>('GET', `${P}/scenario-runs/${fail.body.runId}`, { token: reader });
+    expect(detail.body.steps?.[1].error).toBe('Check failed: clean not-null:trec: trec: 1 row not null-free');
   });
 });

@@ -6,7 +6,8 @@ import { loadConfig } from '../src/common/config.js';
 import { bootstrapWorkspace } from '../src/app/start-workspace.js';
 import { Workspace } from '../src/workspace/workspace.js';
 import { llano } from './support/cli.js';
-import { api } from './support/http.js';
+import type { LoginAnswer, RunStarted, ScenarioRun } from './support/api-types.js';
+import { api, parseJson } from './support/http.js';
 import { startHttpReceiver, type HttpReceiver } from './support/receivers.js';
 import { spawnServer, stopServer, type SpawnedServer } from './support/spawn-server.js';
 
@@ -26,7 +27,7 @@ describe('scenario runs survive a kill -9 of the server', () => {
 
   it('leaves the run FAILED as interrupted after restart and fires its failure reporters', async () => {
     server = await spawnServer(home);
-    const { token } = await api(server.url, null, 'POST', '/api/auth/login', { username: 'admin', password: 'admin-password-for-tests' });
+    const { token } = await api<LoginAnswer>(server.url, null, 'POST', '/api/auth/login', { username: 'admin', password: 'admin-password-for-tests' });
     await api(server.url, token, 'POST', '/api/projects', { key: 'OPS' });
     await api(server.url, token, 'POST', '/api/projects/OPS/scenarios', {
       id: 'long_job',
@@ -34,9 +35,9 @@ describe('scenario runs survive a kill -9 of the server', () => {
       steps: [{ type: 'noop' }, { type: 'http', name: 'wait for upstream', url: `${http.url}/hang-upstream` }, { type: 'noop', name: 'never reached' }],
       reporters: [{ on: 'failure', channel: 'webhook', url: `${http.url}/report` }],
     });
-    const { runId } = await api(server.url, token, 'POST', '/api/projects/OPS/scenarios/long_job/run');
+    const { runId } = await api<RunStarted>(server.url, token, 'POST', '/api/projects/OPS/scenarios/long_job/run');
     await http.next('/hang-upstream'); // the run is inside its second step
-    expect((await api(server.url, token, 'GET', `/api/projects/OPS/scenario-runs/${runId}`)).outcome).toBe('RUNNING');
+    expect((await api<ScenarioRun>(server.url, token, 'GET', `/api/projects/OPS/scenario-runs/${runId}`)).outcome).toBe('RUNNING');
     await stopServer(server, 'SIGKILL');
     server = undefined;
 
@@ -54,7 +55,7 @@ describe('scenario runs survive a kill -9 of the server', () => {
     // The CLI reads the same history through the API (in-process server over the workspace).
     const show = await llano(['--home', home, '-p', 'OPS', '--json', 'scenario', 'runs', 'long_job']);
     expect(show.code, show.err).toBe(0);
-    const [run] = JSON.parse(show.out);
+    const [run] = parseJson<ScenarioRun[]>(show.out);
     expect(run).toMatchObject({ id: runId, outcome: 'FAILED', error: 'Interrupted: the server stopped while this run was going' });
     const detail = await llano(['--home', home, '-p', 'OPS', '--json', 'scenario', 'abort', runId]);
     expect(detail.code).toBe(1);

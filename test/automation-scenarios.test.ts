@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Automation } from '../src/automation/automation.js';
 import { ManualClock } from '../src/automation/clock.js';
 import { Scheduler } from '../src/automation/scheduler.js';
+import type { ApiError, DataPage, Monitoring, Project, RunStarted, SavedScenario, ScenarioRun, ScenarioTypes } from './support/api-types.js';
 import { startTestServer, type TestServer } from './support/llano-server.js';
 import { startHttpReceiver, startSmtpReceiver, type HttpReceiver } from './support/receivers.js';
 
@@ -18,17 +19,18 @@ describe('scenarios: definitions, runs, triggers, reporters', () => {
   let scheduler: Scheduler;
   let automation: Automation;
 
-  const save = (body: unknown, token = s.adminToken) => s.call('POST', `${P}/scenarios`, { token, body });
-  const put = (body: { id: string }) => s.call('PUT', `${P}/scenarios/${body.id}`, { token: s.adminToken, body });
+  /** `T`: the saved scenario, or `ApiError` where the test expects a refusal. */
+  const save = <T = SavedScenario>(body: unknown, token = s.adminToken) => s.call<T>('POST', `${P}/scenarios`, { token, body });
+  const put = (body: { id: string }) => s.call<SavedScenario & Partial<ApiError>>('PUT', `${P}/scenarios/${body.id}`, { token: s.adminToken, body });
   const run = async (id: string) => {
-    const r = await s.call('POST', `${P}/scenarios/${id}/run`, { token: s.adminToken });
+    const r = await s.call<RunStarted>('POST', `${P}/scenarios/${id}/run`, { token: s.adminToken });
     expect(r.status).toBe(202);
-    return r.body.runId as string;
+    return r.body.runId;
   };
   /** Waits for a run through the service (an event, not a timer). */
   const ended = async (runId: string) => {
     await automation.waitForRun('AUTO', runId);
-    const r = await s.call('GET', `${P}/scenario-runs/${runId}`, { token: s.adminToken });
+    const r = await s.call<ScenarioRun>('GET', `${P}/scenario-runs/${runId}`, { token: s.adminToken });
     expect(FINAL).toContain(r.body.outcome);
     return r.body;
   };
@@ -67,7 +69,7 @@ describe('scenarios: definitions, runs, triggers, reporters', () => {
       [{ ...base, id: '../etc' }, /Invalid scenario id/],
     ];
     for (const [body, message] of cases) {
-      const r = await save(body);
+      const r = await save<ApiError>(body);
       expect(r.status, JSON.stringify(body)).toBe(400);
       expect(r.body.error.message).toMatch(message);
     }
@@ -75,15 +77,15 @@ describe('scenarios: definitions, runs, triggers, reporters', () => {
   });
 
   it('describes every type with a JSON schema for generated forms', async () => {
-    const r = await s.call('GET', '/api/scenario-types', { token: reader });
+    const r = await s.call<ScenarioTypes>('GET', '/api/scenario-types', { token: reader });
     expect(r.status).toBe(200);
-    expect(r.body.triggers.map((t: { type: string }) => t.type)).toEqual(['time', 'dataset-changed', 'file-changed', 'sql-changed', 'scenario-ended', 'webhook', 'manual']);
-    expect(r.body.steps.map((t: { type: string }) => t.type)).toEqual(expect.arrayContaining(['build', 'compute-metrics', 'run-checks', 'sql', 'run-scenario', 'set-variable', 'http', 'report', 'noop']));
-    const build = r.body.steps.find((t: { type: string }) => t.type === 'build');
-    expect(build.schema.properties.mode.enum).toEqual(['only', 'required', 'recursive']);
-    expect(build.schema.properties.runIf.enum).toEqual(['previous-succeeded', 'always', 'previous-failed']);
-    const mail = r.body.reporters.find((t: { channel: string }) => t.channel === 'mail');
-    expect(mail.schema.properties.to.items.format).toBe('email');
+    expect(r.body.triggers.map((t) => t.type)).toEqual(['time', 'dataset-changed', 'file-changed', 'sql-changed', 'scenario-ended', 'webhook', 'manual']);
+    expect(r.body.steps.map((t) => t.type)).toEqual(expect.arrayContaining(['build', 'compute-metrics', 'run-checks', 'sql', 'run-scenario', 'set-variable', 'http', 'report', 'noop']));
+    const build = r.body.steps.find((t) => t.type === 'build');
+    expect(build?.schema.properties?.mode.enum).toEqual(['only', 'required', 'recursive']);
+    expect(build?.schema.properties?.runIf.enum).toEqual(['previous-succeeded', 'always', 'previous-failed']);
+    const mail = r.body.reporters.find((t) => t.channel === 'mail');
+    expect(mail?.schema.properties?.to.items?.format).toBe('email');
   });
 
   it('runs by hand: returns the run id at once, records steps, logs and outcome; readers see but cannot run', async () => {
@@ -107,17 +109,17 @@ describe('scenarios: definitions, runs, triggers, reporters', () => {
     const runId = await run('daily_refresh');
     const done = await ended(runId);
     expect(done).toMatchObject({ id: runId, scenario: 'daily_refresh', outcome: 'SUCCESS', triggerType: 'manual', cause: 'manual, by admin' });
-    expect(done.steps.map((st: { name: string; outcome: string }) => [st.name, st.outcome])).toEqual([
+    expect(done.steps?.map((st) => [st.name, st.outcome])).toEqual([
       ['1 build', 'SUCCESS'],
       ['2 set-variable', 'SUCCESS'],
       ['3 http', 'SUCCESS'],
       ['only if failed', 'SKIPPED'],
     ]);
-    expect(done.logs.map((l: { message: string }) => l.message).join('\n')).toMatch(/Run ended SUCCESS/);
+    expect(done.logs?.map((l) => l.message).join('\n')).toMatch(/Run ended SUCCESS/);
     expect(http.of('/ping')[0].json).toEqual({ hello: 1 });
-    expect((await s.call('GET', `${P}/variables`, { token: reader })).body.last_refresh).toBe('2030-01-01T00:00:30.000Z');
-    const runs = await s.call('GET', `${P}/scenarios/daily_refresh/runs`, { token: reader });
-    expect(runs.body.map((r: { id: string }) => r.id)).toEqual([runId]);
+    expect((await s.call<Record<string, string>>('GET', `${P}/variables`, { token: reader })).body.last_refresh).toBe('2030-01-01T00:00:30.000Z');
+    const runs = await s.call<ScenarioRun[]>('GET', `${P}/scenarios/daily_refresh/runs`, { token: reader });
+    expect(runs.body.map((r) => r.id)).toEqual([runId]);
     expect(http.of('/never')).toHaveLength(0);
   });
 
@@ -134,10 +136,10 @@ describe('scenarios: definitions, runs, triggers, reporters', () => {
     const runs = await automation.runs.list('AUTO', 'every_minute');
     expect(runs.map((r) => r.cause).sort()).toEqual(['every 1 min: 2030-01-01T00:01:00.000Z', 'every 1 min: 2030-01-01T00:02:00.000Z', 'every 1 min: 2030-01-01T00:03:00.000Z']);
     expect(runs.every((r) => r.outcome === 'SUCCESS')).toBe(true);
-    const mon = await s.call('GET', `/api/automation/monitoring?from=2030-01-01T00:00:00Z&to=2030-01-02T00:00:00Z`, { token: reader });
-    const m = mon.body.scenarios.find((x: { id: string }) => x.id === 'every_minute');
-    expect(m.runs).toHaveLength(3);
-    expect(m.nextFires[0]).toBe('2030-01-01T00:04:00.000Z');
+    const mon = await s.call<Monitoring>('GET', `/api/automation/monitoring?from=2030-01-01T00:00:00Z&to=2030-01-02T00:00:00Z`, { token: reader });
+    const m = mon.body.scenarios.find((x) => x.id === 'every_minute');
+    expect(m?.runs).toHaveLength(3);
+    expect(m?.nextFires[0]).toBe('2030-01-01T00:04:00.000Z');
     expect(mon.body.daily).toEqual([{ day: '2030-01-01', outcomes: { SUCCESS: 4 } }]);
     expect(mon.body).toMatchObject({ truncated: false, totalRuns: 4, listedRuns: 4 });
     await put({ id: 'every_minute', active: false, triggers: [{ type: 'time', everyMinutes: 1 }], steps: [{ type: 'noop' }] } as never);
@@ -189,7 +191,7 @@ describe('scenarios: definitions, runs, triggers, reporters', () => {
     expect(created.status).toBe(201);
     expect(JSON.stringify(created.body)).not.toContain('smtp-secret');
     expect(JSON.stringify(created.body)).not.toContain('hook-secret');
-    expect(created.body.reporters[3].smtp.password).toBe('********');
+    expect(created.body.reporters[3].smtp?.password).toBe('********');
     // Saving back the redacted body keeps the stored secret.
     const back = await put(created.body);
     expect(back.body.error?.message ?? null).toBe(null);
@@ -198,14 +200,15 @@ describe('scenarios: definitions, runs, triggers, reporters', () => {
     const runId = await run('failing');
     const done = await ended(runId);
     expect(done.outcome).toBe('FAILED');
-    expect(done.steps.map((st: { outcome: string }) => st.outcome)).toEqual(['SUCCESS', 'FAILED', 'SUCCESS']);
-    expect(done.steps[1].error).toMatch(/answered 500/);
+    expect(done.steps?.map((st) => st.outcome)).toEqual(['SUCCESS', 'FAILED', 'SUCCESS']);
+    expect(done.steps?.[1].error).toMatch(/answered 500/);
 
     const hook = http.of('/hook')[0];
     expect(hook.headers.authorization).toBe('Bearer hook-secret');
     expect(hook.json).toMatchObject({ scenarioId: 'failing', scenarioName: 'Failing scenario', runId, outcome: 'FAILED', trigger: 'manual, by admin', failedSteps: [{ name: 'call broken service' }] });
-    expect(hook.json.link).toBe(`https://llano.example.org/projects/AUTO/scenarios/failing/runs/${runId}`);
-    expect(hook.json.message).toMatch(/Failed steps:\n- call broken service: .*answered 500/);
+    const report = hook.json as { link: string; message: string };
+    expect(report.link).toBe(`https://llano.example.org/projects/AUTO/scenarios/failing/runs/${runId}`);
+    expect(report.message).toMatch(/Failed steps:\n- call broken service: .*answered 500/);
     expect(http.of('/slack')[0].json).toEqual({ text: 'Failing scenario → FAILED (manual, by admin)' });
     expect(http.of('/success-only')).toHaveLength(0);
     const mail = await smtp.next();
@@ -221,7 +224,7 @@ describe('scenarios: definitions, runs, triggers, reporters', () => {
     const before = clock.sleeps.length;
     const done = await ended(await run('retrying'));
     expect(done.outcome).toBe('FAILED');
-    expect(done.steps[0].attempts).toBe(3);
+    expect(done.steps?.[0].attempts).toBe(3);
     expect(http.of('/fail-retry')).toHaveLength(3);
     expect(clock.sleeps.slice(before)).toEqual([1000, 3000]);
 
@@ -231,7 +234,7 @@ describe('scenarios: definitions, runs, triggers, reporters', () => {
     clock.advance(30_000);
     const slow = await ended(runId);
     expect(slow.outcome).toBe('FAILED');
-    expect(slow.steps.map((st: { outcome: string; error: string | null }) => [st.outcome, st.error])).toEqual([
+    expect(slow.steps?.map((st) => [st.outcome, st.error])).toEqual([
       ['FAILED', 'Timed out after 30 s'],
       ['SUCCESS', null],
     ]);
@@ -241,21 +244,21 @@ describe('scenarios: definitions, runs, triggers, reporters', () => {
     await save({ id: 'exclusive', concurrency: 'queue', steps: [{ type: 'http', url: `${http.url}/hang-exclusive` }] });
     const first = await run('exclusive');
     await http.next('/hang-exclusive');
-    const second = await s.call('POST', `${P}/scenarios/exclusive/run`, { token: s.adminToken });
+    const second = await s.call<RunStarted>('POST', `${P}/scenarios/exclusive/run`, { token: s.adminToken });
     expect(second.body.status).toBe('QUEUED');
-    expect((await s.call('GET', `${P}/scenario-runs/${second.body.runId}`, { token: s.adminToken })).body.outcome).toBe('QUEUED');
+    expect((await s.call<ScenarioRun>('GET', `${P}/scenario-runs/${second.body.runId}`, { token: s.adminToken })).body.outcome).toBe('QUEUED');
     expect((await s.call('POST', `${P}/scenario-runs/${first}/abort`, { token: reader })).status).toBe(403);
-    const aborted = await s.call('POST', `${P}/scenario-runs/${first}/abort`, { token: s.adminToken });
+    const aborted = await s.call<ScenarioRun>('POST', `${P}/scenario-runs/${first}/abort`, { token: s.adminToken });
     expect(aborted.body).toMatchObject({ outcome: 'ABORTED', error: 'Aborted by admin' });
-    expect(aborted.body.steps[0].outcome).toBe('ABORTED');
+    expect(aborted.body.steps?.[0].outcome).toBe('ABORTED');
     // The queued run starts when the first ends; abort it too.
     await http.next('/hang-exclusive', 1);
-    expect((await s.call('POST', `${P}/scenario-runs/${second.body.runId}/abort`, { token: s.adminToken })).body.outcome).toBe('ABORTED');
+    expect((await s.call<ScenarioRun>('POST', `${P}/scenario-runs/${second.body.runId}/abort`, { token: s.adminToken })).body.outcome).toBe('ABORTED');
 
     await save({ id: 'dropping', concurrency: 'drop', steps: [{ type: 'http', url: `${http.url}/hang-drop` }] });
     const d1 = await run('dropping');
     await http.next('/hang-drop');
-    const d2 = await s.call('POST', `${P}/scenarios/dropping/run`, { token: s.adminToken });
+    const d2 = await s.call<ApiError>('POST', `${P}/scenarios/dropping/run`, { token: s.adminToken });
     expect(d2.status).toBe(409);
     expect(d2.body.error.message).toMatch(/already running and drops new runs/);
     await s.call('POST', `${P}/scenario-runs/${d1}/abort`, { token: s.adminToken });
@@ -264,7 +267,7 @@ describe('scenarios: definitions, runs, triggers, reporters', () => {
     const p1 = await run('parallel');
     const p2 = await run('parallel');
     await http.next('/hang-parallel', 1);
-    for (const id of [p1, p2]) expect((await s.call('POST', `${P}/scenario-runs/${id}/abort`, { token: s.adminToken })).body.outcome).toBe('ABORTED');
+    for (const id of [p1, p2]) expect((await s.call<ScenarioRun>('POST', `${P}/scenario-runs/${id}/abort`, { token: s.adminToken })).body.outcome).toBe('ABORTED');
   });
 
   it('fires on a new dataset version, after another scenario, and on a webhook with its secret token', async () => {
@@ -283,11 +286,11 @@ describe('scenarios: definitions, runs, triggers, reporters', () => {
     expect(chained.map((r) => r.cause)).toEqual([`scenario on_upload ended SUCCESS (run ${upload[0].id})`]);
 
     const hooked = await save({ id: 'hooked', triggers: [{ type: 'webhook' }], steps: [{ type: 'noop' }] });
-    const token = hooked.body.triggers[0].token as string;
+    const token = hooked.body.triggers[0].token;
     expect(token).toMatch(/^lwh_/);
-    expect((await s.call('GET', `${P}/scenarios/hooked`, { token: reader })).body.triggers[0].token).toBe('********');
+    expect((await s.call<SavedScenario>('GET', `${P}/scenarios/hooked`, { token: reader })).body.triggers[0].token).toBe('********');
     expect((await s.call('POST', `/api/webhooks/scenarios/${token}x`)).status).toBe(404);
-    const fired = await s.call('POST', `/api/webhooks/scenarios/${token}`);
+    const fired = await s.call<RunStarted>('POST', `/api/webhooks/scenarios/${token}`);
     expect(fired.status).toBe(202);
     expect(fired.body).toMatchObject({ projectKey: 'AUTO', scenario: 'hooked', status: 'RUNNING' });
     expect((await ended(fired.body.runId)).outcome).toBe('SUCCESS');
@@ -298,23 +301,23 @@ describe('scenarios: definitions, runs, triggers, reporters', () => {
     await save({ id: 'parent', steps: [{ type: 'run-scenario', scenario: 'child' }] });
     const done = await ended(await run('parent'));
     expect(done.outcome).toBe('SUCCESS');
-    expect(done.steps[0].detail).toMatchObject({ outcome: 'SUCCESS' });
-    expect((await save({ id: 'selfish', steps: [{ type: 'run-scenario', scenario: 'selfish' }] })).body.error.message).toMatch(/cannot run itself/);
+    expect(done.steps?.[0].detail).toMatchObject({ outcome: 'SUCCESS' });
+    expect((await save<ApiError>({ id: 'selfish', steps: [{ type: 'run-scenario', scenario: 'selfish' }] })).body.error.message).toMatch(/cannot run itself/);
 
     expect((await s.call('POST', `${P}/datasets`, { token: s.adminToken, body: { name: 'runs', storage: { type: 'system', table: 'scenario_runs' } } })).status).toBe(201);
     expect((await s.call('POST', `${P}/datasets`, { token: s.adminToken, body: { name: 'steps', storage: { type: 'system', table: 'step_runs' } } })).status).toBe(201);
     // A system dataset is read-only: no recipe may write it.
-    const writer = await s.call('POST', `${P}/recipes`, { token: s.adminToken, body: { name: 'r_overwrite_runs', type: 'sql', inputs: ['trec'], output: 'runs', sql: 'SELECT * FROM trec' } });
+    const writer = await s.call<ApiError>('POST', `${P}/recipes`, { token: s.adminToken, body: { name: 'r_overwrite_runs', type: 'sql', inputs: ['trec'], output: 'runs', sql: 'SELECT * FROM trec' } });
     expect(writer.status).toBe(400);
     expect(writer.body.error.message).toBe('Dataset runs is a system dataset (read-only)');
-    const page = await s.call('GET', `${P}/datasets/runs/data?limit=1000&filter=scenario:eq:parent`, { token: reader });
+    const page = await s.call<DataPage>('GET', `${P}/datasets/runs/data?limit=1000&filter=scenario:eq:parent`, { token: reader });
     expect(page.status).toBe(200);
     expect(page.body.rows).toHaveLength(1);
     const outcomeAt = page.body.columns.indexOf('outcome');
     expect(page.body.rows[0][outcomeAt]).toBe('SUCCESS');
-    const steps = await s.call('GET', `${P}/datasets/steps/data?limit=1000&filter=scenario:eq:failing`, { token: reader });
+    const steps = await s.call<DataPage & Partial<ApiError>>('GET', `${P}/datasets/steps/data?limit=1000&filter=scenario:eq:failing`, { token: reader });
     expect(steps.body.error ?? null).toBe(null);
-    expect(steps.body.rows.map((r: unknown[]) => r[steps.body.columns.indexOf('outcome')])).toEqual(['SUCCESS', 'FAILED', 'SUCCESS']);
+    expect(steps.body.rows.map((r) => r[steps.body.columns.indexOf('outcome')])).toEqual(['SUCCESS', 'FAILED', 'SUCCESS']);
   });
 
   it('counts a scenario run as activity in its project: the projects list shows it', async () => {
@@ -324,7 +327,7 @@ describe('scenarios: definitions, runs, triggers, reporters', () => {
     const setActivity = (key: string, at: string) => s.ws.catalog.db.updateTable('projects').set({ updated_at: at }).where('key', '=', key).execute();
     await setActivity('AUTO', '2020-01-01T00:00:00.000Z');
     await setActivity('IDLE', '2025-01-01T00:00:00.000Z');
-    const projects = async () => (await s.call('GET', '/api/projects', { token: s.adminToken })).body.map((p: { key: string; updatedAt: string }) => [p.key, p.updatedAt]);
+    const projects = async () => (await s.call<Project[]>('GET', '/api/projects', { token: s.adminToken })).body.map((p) => [p.key, p.updatedAt]);
     expect(await projects()).toEqual([
       ['IDLE', '2025-01-01T00:00:00.000Z'],
       ['AUTO', '2020-01-01T00:00:00.000Z'],

@@ -5,6 +5,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadScenario } from '../src/automation/scenarios-service.js';
 import { startPostgres, type RunningPostgres } from './support/embedded-postgres.js';
+import type { ApiError, RunStarted, SavedScenario, ScenarioRun } from './support/api-types.js';
 import { startTestServer, type TestServer } from './support/llano-server.js';
 import { startManualScheduler, type ManualScheduler } from './support/manual-scheduler.js';
 import { startHttpReceiver, startSmtpReceiver, type HttpReceiver } from './support/receivers.js';
@@ -25,19 +26,20 @@ describe('scenario types: file-changed and sql-changed triggers, sql and report 
   let scheduler: ManualScheduler;
   const files = mkdtempSync(path.join(tmpdir(), 'llano-auto-files-'));
 
-  const save = (body: unknown) => s.call('POST', `${P}/scenarios`, { token: s.adminToken, body });
+  // Only for definitions the server refuses (`create` for the accepted ones).
+  const save = (body: unknown) => s.call<ApiError>('POST', `${P}/scenarios`, { token: s.adminToken, body });
   const create = async (body: unknown) => {
-    const r = await save(body);
+    const r = await s.call<SavedScenario>('POST', `${P}/scenarios`, { token: s.adminToken, body });
     expect(r.status, JSON.stringify(r.body)).toBe(201);
     return r.body;
   };
   const runsOf = (id: string) => scheduler.automation.runs.list('TYPES', id);
   const tickAfter = (seconds: number) => scheduler.tickAfter(seconds * 1000);
   const runNow = async (id: string) => {
-    const r = await s.call('POST', `${P}/scenarios/${id}/run`, { token: s.adminToken });
+    const r = await s.call<RunStarted>('POST', `${P}/scenarios/${id}/run`, { token: s.adminToken });
     expect(r.status).toBe(202);
     await scheduler.automation.waitForRun('TYPES', r.body.runId);
-    return (await s.call('GET', `${P}/scenario-runs/${r.body.runId}`, { token: s.adminToken })).body;
+    return (await s.call<ScenarioRun>('GET', `${P}/scenario-runs/${r.body.runId}`, { token: s.adminToken })).body;
   };
 
   beforeAll(async () => {
@@ -128,7 +130,7 @@ describe('scenario types: file-changed and sql-changed triggers, sql and report 
     });
     const ok = await runNow('load_rows');
     expect(ok.outcome).toBe('SUCCESS');
-    expect(ok.steps.map((st: { outcome: string; detail: unknown }) => [st.outcome, st.detail])).toEqual([
+    expect(ok.steps?.map((st) => [st.outcome, st.detail])).toEqual([
       ['SUCCESS', { command: 'INSERT', rowCount: 3 }],
       ['SUCCESS', { command: 'UPDATE', rowCount: 3 }],
     ]);
@@ -137,7 +139,7 @@ describe('scenario types: file-changed and sql-changed triggers, sql and report 
       { id: 11, band: 4 },
       { id: 12, band: 9 },
     ]);
-    expect(ok.logs.map((l: { message: string }) => l.message)).toContain('insert: SQL on ops_db: INSERT (3 rows)');
+    expect(ok.logs?.map((l) => l.message)).toContain('insert: SQL on ops_db: INSERT (3 rows)');
 
     await create({
       id: 'broken_sql',
@@ -149,13 +151,13 @@ describe('scenario types: file-changed and sql-changed triggers, sql and report 
     });
     const failed = await runNow('broken_sql');
     expect(failed.outcome).toBe('FAILED');
-    expect(failed.steps.map((st: { outcome: string; error: string | null }) => [st.outcome, st.error])).toEqual([
+    expect(failed.steps?.map((st) => [st.outcome, st.error])).toEqual([
       ['FAILED', 'duplicate key value violates unique constraint "observations_pkey"'],
       ['FAILED', 'relation "no_such_table" does not exist'],
       ['SKIPPED', 'An earlier step failed'],
     ]);
     expect(failed.error).toBe('2 step(s) failed: duplicate key, missing table');
-    expect((await db.query('SELECT count(*)::int AS n FROM observations')).rows[0].n).toBe(4);
+    expect((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM observations')).rows[0].n).toBe(4);
   });
 
   it('report step: sends the run so far through a reporter in the middle of the run', async () => {
@@ -178,7 +180,7 @@ describe('scenario types: file-changed and sql-changed triggers, sql and report 
 
     const run = await runNow('progress_report');
     expect(run.outcome).toBe('SUCCESS');
-    expect(run.steps.map((st: { name: string; outcome: string }) => [st.name, st.outcome])).toEqual([
+    expect(run.steps?.map((st) => [st.name, st.outcome])).toEqual([
       ['prepare', 'SUCCESS'],
       ['tell ops', 'SUCCESS'],
       ['after the report', 'SUCCESS'],
@@ -189,14 +191,14 @@ describe('scenario types: file-changed and sql-changed triggers, sql and report 
     // Sent mid-run: the run was still RUNNING, and the step after it had not run yet.
     expect(mail.data).toContain('Progress report is RUNNING; No step failed.');
     expect(http.of('/after-report')).toHaveLength(1);
-    expect(run.logs.map((l: { message: string }) => l.message)).toContain('tell ops: Report sent by mail');
+    expect(run.logs?.map((l) => l.message)).toContain('tell ops: Report sent by mail');
     expect(JSON.stringify(run.logs)).not.toContain('smtp-secret');
 
     // A reporter that cannot deliver fails the step like any other step.
     await create({ id: 'unreachable_report', steps: [{ type: 'report', reporter: { channel: 'webhook', url: `${http.url}/fail-report` } }] });
     const failed = await runNow('unreachable_report');
     expect(failed.outcome).toBe('FAILED');
-    expect(failed.steps[0].error).toMatch(/answered 500/);
+    expect(failed.steps?.[0].error).toMatch(/answered 500/);
   });
 
   it('parsed scenarios are cached per revision: an edit is run at the next fire', async () => {
@@ -204,7 +206,7 @@ describe('scenario types: file-changed and sql-changed triggers, sql and report 
     const first = await loadScenario(s.ws, 'TYPES', 'cached');
     expect(await loadScenario(s.ws, 'TYPES', 'cached')).toBe(first); // same revision: not parsed again
     expect((await runNow('cached')).outcome).toBe('SUCCESS');
-    const edited = await s.call('PUT', `${P}/scenarios/cached`, { token: s.adminToken, body: { ...v1, steps: [{ type: 'http', url: `${http.url}/cached-v2` }] } });
+    const edited = await s.call<SavedScenario>('PUT', `${P}/scenarios/cached`, { token: s.adminToken, body: { ...v1, steps: [{ type: 'http', url: `${http.url}/cached-v2` }] } });
     expect(edited.body.revision).toBe(v1.revision + 1);
     expect((await runNow('cached')).outcome).toBe('SUCCESS');
     expect([http.of('/cached-v1').length, http.of('/cached-v2').length]).toEqual([1, 1]);

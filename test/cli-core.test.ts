@@ -2,7 +2,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApiKeyCreated, Job } from './support/api-types.js';
 import { llano } from './support/cli.js';
+import { parseJson } from './support/http.js';
 import { startTestServer, type TestServer } from './support/llano-server.js';
 
 const CSV = 'antenna,band,trec_x\nDA41,3,35.5\nDA42,3,36.5\nDV01,6,55.0\n';
@@ -34,7 +36,7 @@ describe('llano CLI on a workspace (no server)', () => {
     expect(build.out).toMatch(/succeeded/);
 
     const head = await llano([...home, '-p', 'QA', '--json', 'dataset', 'head', 'by_band']);
-    expect(JSON.parse(head.out).rows).toEqual([[3, 36], [6, 55]]);
+    expect(parseJson<{ rows: unknown[][] }>(head.out).rows).toEqual([[3, 36], [6, 55]]);
 
     const stats = await llano([...home, '-p', 'QA', 'dataset', 'stats', 'trec']);
     expect(stats.out).toMatch(/trec_x\s+DOUBLE\s+3\s+0/);
@@ -44,7 +46,7 @@ describe('llano CLI on a workspace (no server)', () => {
     expect(readFileSync(out, 'utf8').trim().split(/\r?\n/)).toEqual(['band,mean', '3,36', '6,55']);
 
     const jobs = await llano([...home, '-p', 'QA', '--json', 'job', 'list']);
-    const jobId = JSON.parse(jobs.out)[0].id;
+    const jobId = parseJson<Job[]>(jobs.out)[0].id;
     expect((await llano([...home, '-p', 'QA', 'job', 'log', jobId])).out).toMatch(/wrote 2 rows to by_band/);
     expect((await llano([...home, '-p', 'QA', 'flow'])).out).toMatch(/dataset\s+by_band\s+built/);
   });
@@ -79,6 +81,6 @@ describe('llano CLI against a server', () => {
     const created = await llano(['--json', 'user', 'create', 'ana', '--password', 'long-password'], env);
     expect(created.code).toBe(0);
     const key = await llano(['--json', 'apikey', 'create', 'laptop'], env);
-    expect(JSON.parse(key.out).key).toMatch(/^llk_/);
+    expect(parseJson<ApiKeyCreated>(key.out).key).toMatch(/^llk_/);
   });
 });

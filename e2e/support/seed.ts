@@ -3,8 +3,9 @@
  * temperatures, a SQL recipe averaging them per antenna, built once.
  */
 export interface ApiClient {
-  call<T = any>(method: string, url: string, body?: unknown): Promise<T>;
-  upload<T = any>(url: string, content: string, fileName: string): Promise<T>;
+  /** `T`: the body the caller expects (not checked). */
+  call<T = unknown>(method: string, url: string, body?: unknown): Promise<T>;
+  upload<T = unknown>(url: string, content: string, fileName: string): Promise<T>;
 }
 
 export function apiClient(baseUrl: string, token: string): ApiClient {
@@ -15,7 +16,7 @@ export function apiClient(baseUrl: string, token: string): ApiClient {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
-    const parsed = text ? JSON.parse(text) : null;
+    const parsed: unknown = text ? JSON.parse(text) : null;
     if (!res.ok) throw new Error(`${method} ${url}: HTTP ${res.status} ${text}`);
     return parsed as T;
   };

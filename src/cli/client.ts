@@ -24,9 +24,9 @@ export interface ApiClient {
   close(): Promise<void>;
 }
 
-async function errorFrom(status: number, text: string): Promise<LlanoError> {
+function errorFrom(status: number, text: string): LlanoError {
   try {
-    const e = JSON.parse(text).error;
+    const e = (JSON.parse(text) as { error?: { code?: string; message?: string; details?: unknown } } | null)?.error;
     if (e?.message) return new LlanoError(e.code ?? 'error', status, e.message, e.details);
   } catch {
     // not JSON
@@ -51,7 +51,7 @@ export class HttpClient implements ApiClient {
     } catch (e) {
       throw new LlanoError('unreachable', 503, `Cannot reach Llano at ${this.base}: ${(e as Error).message}`);
     }
-    if (!res.ok) throw await errorFrom(res.status, await res.text());
+    if (!res.ok) throw errorFrom(res.status, await res.text());
     return res;
   }
 
@@ -94,7 +94,7 @@ export class LocalClient implements ApiClient {
 
   async request<T>(method: string, url: string, body?: unknown): Promise<T> {
     const res = await this.app.inject({ method: method as 'GET', url, ...(body === undefined ? {} : { payload: body as object }) });
-    if (res.statusCode >= 400) throw await errorFrom(res.statusCode, res.body);
+    if (res.statusCode >= 400) throw errorFrom(res.statusCode, res.body);
     if (res.statusCode === 204) return undefined as T;
     return ((res.headers['content-type'] ?? '').toString().includes('json') ? res.json() : res.body) as T;
   }
@@ -104,8 +104,8 @@ export class LocalClient implements ApiClient {
     form.set('file', await openAsBlob(filePath), path.basename(filePath));
     const req = new Request('http://local/', { method: 'POST', body: form });
     const res = await this.app.inject({ method: 'POST', url, payload: Buffer.from(await req.arrayBuffer()), headers: { 'content-type': req.headers.get('content-type')! } });
-    if (res.statusCode >= 400) throw await errorFrom(res.statusCode, res.body);
-    return res.json() as T;
+    if (res.statusCode >= 400) throw errorFrom(res.statusCode, res.body);
+    return res.json<T>();
   }
 
   async stream(url: string): Promise<Readable> {
@@ -113,7 +113,7 @@ export class LocalClient implements ApiClient {
     if (res.statusCode >= 400) {
       const chunks: Buffer[] = [];
       for await (const c of res.stream()) chunks.push(c as Buffer);
-      throw await errorFrom(res.statusCode, Buffer.concat(chunks).toString());
+      throw errorFrom(res.statusCode, Buffer.concat(chunks).toString());
     }
     return res.stream();
   }

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { badRequest } from '../common/errors.js';
 import { parseOr400 } from '../common/parse.js';
 import { openClient, type ApiClient } from './client.js';
-import { formatJson, formatTable, type CliIo } from './io.js';
+import { formatCell, formatJson, formatTable, type CliIo } from './io.js';
 
 /** Global flags every command understands. */
 export interface GlobalOptions {
@@ -15,7 +15,7 @@ export interface GlobalOptions {
 }
 
 export function globals(cmd: Command): GlobalOptions {
-  return cmd.optsWithGlobals() as GlobalOptions;
+  return cmd.optsWithGlobals<GlobalOptions>();
 }
 
 /** Runs `fn` with an API client (HTTP or in-process), always closing it. */
@@ -36,14 +36,14 @@ export function projectOf(io: CliIo, opts: GlobalOptions): string {
   return encodeURIComponent(key);
 }
 
-/** Prints JSON with --json, otherwise a table of the chosen columns. */
-export function print(io: CliIo, opts: GlobalOptions, value: unknown, table?: { columns: string[]; rows: (v: any) => unknown[] }): void {
+/** Prints JSON with --json, otherwise a table of the chosen columns; `T` is the item the API answers (not checked). */
+export function print<T>(io: CliIo, opts: GlobalOptions, value: unknown, table?: { columns: string[]; rows: (v: T) => unknown[] }): void {
   if (opts.json || !table) {
     io.out(formatJson(value));
     return;
   }
-  const items = Array.isArray(value) ? value : [value];
-  io.out(formatTable(table.columns, items.map(table.rows)));
+  const items: unknown[] = Array.isArray(value) ? value : [value];
+  io.out(formatTable(table.columns, items.map((item) => table.rows(item as T))));
 }
 
 /** Prints an object as aligned `key: value` lines. */
@@ -54,7 +54,7 @@ export function printRecord(io: CliIo, opts: GlobalOptions, value: Record<string
   }
   const width = Math.max(...Object.keys(value).map((k) => k.length));
   for (const [k, v] of Object.entries(value)) {
-    io.out(`${k.padEnd(width)}  ${v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v)}\n`);
+    io.out(`${k.padEnd(width)}  ${formatCell(v)}\n`);
   }
 }
 

@@ -18,13 +18,21 @@ export const processIo: CliIo = {
 
 /** Renders rows as an aligned text table for people. */
 export function formatTable(columns: string[], rows: unknown[][]): string {
-  const cell = (v: unknown) => (v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
-  const text = rows.map((r) => r.map(cell));
+  const text = rows.map((r) => r.map(formatCell));
   const widths = columns.map((c, i) => Math.min(60, Math.max(c.length, ...text.map((r) => (r[i] ?? '').length))));
   const line = (cells: string[]) => cells.map((c, i) => (c.length > widths[i] ? c.slice(0, widths[i] - 1) + '…' : c.padEnd(widths[i]))).join('  ').trimEnd();
   return [line(columns), line(widths.map((w) => '-'.repeat(w))), ...text.map(line)].join('\n') + '\n';
 }
 
 export function formatJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? Number(v) : v), 2) + '\n';
+  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v), 2) + '\n';
+}
+
+/** A value as a table cell or a record line: empty for null, JSON for objects and lists. */
+export function formatCell(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  // Objects and lists; API values are never functions or symbols.
+  return JSON.stringify(v) ?? '';
 }

@@ -14,7 +14,7 @@ it('starts a PostgreSQL server that accepts connections on its URL', async () =>
   const client = new pg.Client({ connectionString: server.url });
   await client.connect();
   try {
-    const result = await client.query('SELECT 1 + 1 AS two');
+    const result = await client.query<{ two: number }>('SELECT 1 + 1 AS two');
     expect(result.rows[0].two).toBe(2);
   } finally {
     await client.end();

@@ -65,7 +65,7 @@ export async function startPostgres(): Promise<RunningPostgres> {
     await server.stop().catch(() => undefined);
     await rm(parent, { recursive: true, force: true });
     const reason = error instanceof Error ? error.message : 'the server process exited';
-    throw new Error(`embedded PostgreSQL did not start: ${reason}\n${logs.join('').slice(-4000)}`);
+    throw new Error(`embedded PostgreSQL did not start: ${reason}\n${logs.join('').slice(-4000)}`, { cause: error });
   }
   let stopped = false;
   return {

@@ -7,7 +7,7 @@ export interface ReceivedRequest {
   path: string;
   headers: IncomingMessage['headers'];
   body: string;
-  json: any;
+  json: unknown;
 }
 
 /**
@@ -24,7 +24,7 @@ export async function startHttpReceiver() {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString();
-      let json: unknown = null;
+      let json: unknown;
       try {
         json = body ? JSON.parse(body) : null;
       } catch {

@@ -17,8 +17,8 @@ export async function spawnServer(home: string, env: NodeJS.ProcessEnv = {}, arg
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let text = '';
-  child.stdout!.on('data', (d) => (text += d));
-  child.stderr!.on('data', (d) => (text += d));
+  child.stdout.on('data', (d) => (text += d));
+  child.stderr.on('data', (d) => (text += d));
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${text}`)), 60_000);
     const check = () => {
@@ -28,7 +28,7 @@ export async function spawnServer(home: string, env: NodeJS.ProcessEnv = {}, arg
         resolve(m[1]);
       }
     };
-    child.stdout!.on('data', check);
+    child.stdout.on('data', check);
     child.on('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`server exited with ${code}:\n${text}`));

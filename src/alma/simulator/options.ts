@@ -49,7 +49,6 @@ const familyRanges = (twelve: [number, number], seven: [number, number], tp: [nu
   z
     .object({ '12m': z.tuple([z.number(), z.number()]), '7m': z.tuple([z.number(), z.number()]), TP: z.tuple([z.number(), z.number()]) })
     .default({ '12m': twelve, '7m': seven, TP: tp });
-const bandMix = (values: Record<string, number>) => z.record(z.string(), share).default(values);
 
 export const trecModelSchema = z.object({
   bands: z.record(z.string(), bandModelSchema).default(defaultBands),

@@ -3,7 +3,7 @@ import { bandName } from './identifiers.js';
 import type { ArrayFamily, ResolvedOptions } from './options.js';
 import { BAND_RANGE_GHZ } from './projects.js';
 import type { Rng } from './rng.js';
-import { MAX_ATM_SCANS, cellOutlier, scanValues, type ScanValues, type TrecEbColumn, type TrecPlan, type TrecUnitColumn } from './trec-batch.js';
+import { MAX_ATM_SCANS, cellOutlier, scanValues, type ScanValues, type TrecEbColumn, type TrecPlan } from './trec-batch.js';
 import type { Weather } from './weather.js';
 
 /**

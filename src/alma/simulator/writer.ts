@@ -72,7 +72,8 @@ class StringBuffer extends ColumnBuffer {
       this.indices[i] = -1;
       return;
     }
-    const s = typeof v === 'string' ? v : String(v);
+    // VARCHAR columns hold text; a number or flag put here is written as its text.
+    const s = typeof v === 'string' ? v : `${v as number | boolean}`;
     // Consecutive rows often repeat a value (a job name, a status): skip the hash lookup.
     if (s === this.last) {
       this.indices[i] = this.lastIndex;
@@ -168,6 +169,7 @@ function columnBuffer(type: ColumnType): ColumnBuffer {
 function rowCopier(names: readonly string[]): (row: unknown, i: number, buffers: ColumnBuffer[]) => void {
   for (const n of names) if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(n)) throw new Error(`not a column identifier: ${n}`);
   const body = names.map((n, c) => `buffers[${c}].set(i, row.${n});`).join('\n');
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- deliberate code generation (see above), from checked identifiers only
   return new Function('row', 'i', 'buffers', body) as (row: unknown, i: number, buffers: ColumnBuffer[]) => void;
 }
 

@@ -17,7 +17,7 @@ describe('binary segmentation', () => {
   });
 
   it('stops at maxChanges, splitting the largest gain first', () => {
-    const x = Float64Array.from([...Array(30).fill(0), ...Array(30).fill(10), ...Array(30).fill(11)]);
+    const x = Float64Array.from([...Array<number>(30).fill(0), ...Array<number>(30).fill(10), ...Array<number>(30).fill(11)]);
     const result = binarySegmentation({ cost: createCost('mean', x), penalty: 0.1, minSize: 2, maxChanges: 1 });
     expect(result.changes).toEqual([30]);
   });

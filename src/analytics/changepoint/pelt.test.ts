@@ -60,7 +60,7 @@ describe('PELT', () => {
       const plain = pelt({ cost, penalty, minSize, leafSize: 0 });
       expect(plain.changes, `seed ${seed} ${kind} plain`).toEqual(exact.changes);
       let evaluations = 0;
-      const counting = Object.assign(Object.create(Object.getPrototypeOf(cost)), cost, {
+      const counting = Object.assign(Object.create(Object.getPrototypeOf(cost) as object) as typeof cost, cost, {
         costsEndingAt(end: number, starts: Int32Array, count: number, out: Float64Array) {
           evaluations += count;
           cost.costsEndingAt(end, starts, count, out);

@@ -12,7 +12,7 @@ export class AnalyticsInputError extends Error {
 
 /** Copies `values` into a Float64Array, rejecting NaN and ±Infinity with the first bad index. */
 export function finiteSeries(values: ArrayLike<number>, what = 'series'): Float64Array {
-  const out = values instanceof Float64Array ? values : Float64Array.from(values as ArrayLike<number>);
+  const out = values instanceof Float64Array ? values : Float64Array.from(values);
   for (let i = 0; i < out.length; i++) {
     if (!Number.isFinite(out[i])) {
       throw new AnalyticsInputError(`${what} has a non-finite value (${out[i]}) at index ${i}; remove or impute missing values first`);

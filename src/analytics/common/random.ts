@@ -1,11 +1,14 @@
-/** A seeded pseudo-random source: same seed, same sequence, on every platform. */
+/**
+ * A seeded pseudo-random source: same seed, same sequence, on every platform. Its functions are
+ * closures, not methods, so they may be passed on alone (`const rand = createRandom(1).next`).
+ */
 export interface Random {
   /** Uniform in [0, 1). */
-  next(): number;
+  next: () => number;
   /** Uniform integer in [0, n). */
-  integer(n: number): number;
+  integer: (n: number) => number;
   /** Standard normal draw (Box–Muller). */
-  normal(): number;
+  normal: () => number;
 }
 
 /**

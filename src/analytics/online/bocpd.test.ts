@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createRandom } from '../common/random.js';
 import { piecewiseGaussian } from '../common/synthetic.js';
 import { logGamma } from '../common/gamma.js';
-import { BocpdDetector, createBocpd } from './bocpd.js';
+import { BocpdDetector, createBocpd, type BocpdState } from './bocpd.js';
 
 /**
  * The textbook recursion (Adams & MacKay 2007), written plainly with one array of runs:
@@ -123,7 +123,7 @@ describe('BOCPD', () => {
     const uninterrupted = createBocpd().updateBatch(values);
     const first = createBocpd();
     first.updateBatch(values.subarray(0, 400));
-    const { logBeta, ...older } = JSON.parse(JSON.stringify(first));
+    const { logBeta, ...older } = JSON.parse(JSON.stringify(first)) as BocpdState;
     expect(logBeta).toHaveLength(older.beta.length);
     const after = BocpdDetector.fromJSON(older).updateBatch(values.subarray(400));
     expect(after.alarms).toEqual(uninterrupted.alarms.filter((a) => a >= 400));

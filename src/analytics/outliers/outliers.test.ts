@@ -154,7 +154,7 @@ describe('Local Outlier Factor', () => {
 describe('group helpers', () => {
   it('score each row within its group (EB × band × baseband × pol)', () => {
     const values = [100, 101, 99, 100, 140, 50, 51, 49, 50, 50];
-    const keys = ['eb1|B6|BB_1|X', ...Array(4).fill('eb1|B6|BB_1|X'), ...Array(5).fill('eb1|B3|BB_1|X')];
+    const keys = ['eb1|B6|BB_1|X', ...Array<string>(4).fill('eb1|B6|BB_1|X'), ...Array<string>(5).fill('eb1|B3|BB_1|X')];
     const { flags } = scoreWithinGroups(values, keys);
     // 140 is an outlier in its own group; pooled with the B3 values nothing would stand out as much.
     expect(Array.from(flags)).toEqual([0, 0, 0, 0, 1, 0, 0, 0, 0, 0]);
@@ -171,7 +171,7 @@ describe('group helpers', () => {
 
   it('score values against the same key’s own history; keys without history stay unscored', () => {
     const history = [10, 11, 9, 10, 10.5, 30, 31, 29, 30, 30.5];
-    const historyKeys = [...Array(5).fill('DA41'), ...Array(5).fill('DV02')];
+    const historyKeys = [...Array<string>(5).fill('DA41'), ...Array<string>(5).fill('DV02')];
     const r = scoreAgainstHistory([10.2, 40, 30.1, 5], ['DA41', 'DV02', 'DV02', 'PM01'], history, historyKeys, 4);
     expect(Array.from(r.flags)).toEqual([0, 1, 0, 0]);
     expect(r.scores[0]).toBeCloseTo(0.2 / (1.482602218505602 * 0.5), 9);

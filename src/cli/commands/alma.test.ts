@@ -28,9 +28,9 @@ describe('llano alma simulate', () => {
   it('prints JSON with --json and writes CSV with --format csv', async () => {
     const io = capture(dir);
     expect(await runCli(['alma', 'simulate', '--days', '1', '--out', 'csv', '--format', 'csv', '--json'], io)).toBe(0);
-    const summary = JSON.parse(io.stdout);
+    const summary = JSON.parse(io.stdout) as { days: number; tables: { name: string; rows: number }[] };
     expect(summary.days).toBe(1);
-    expect(summary.tables.find((t: { name: string }) => t.name === 'shift').rows).toBe(9);
+    expect(summary.tables.find((t) => t.name === 'shift')?.rows).toBe(9);
     expect(existsSync(path.join(dir, 'csv', 'execution.csv'))).toBe(true);
   });
 

@@ -6,6 +6,20 @@ import { DuckDb } from '../../engine/duckdb.js';
 import { captureIo as capture } from '../capture-io.js';
 import { runCli } from '../main.js';
 
+/** The JSON the commands print, as far as the tests read it. */
+interface ChangepointsOut {
+  changepoints: number[];
+  times: unknown[];
+  segments: Record<string, number>[];
+}
+interface OutliersOut {
+  rows: { row: number; score: number; flag: boolean }[];
+}
+interface TrendOut {
+  mannKendall: Record<string, number>;
+  theilSen: { slope: number };
+}
+
 
 const NILE = [
   1120, 1160, 963, 1210, 1160, 1160, 813, 1230, 1370, 1140, 995, 935, 1110, 994, 1020, 960, 1180, 799, 958, 1140, 1100, 1210, 1150, 1250, 1260,
@@ -34,7 +48,7 @@ describe('llano analytics', () => {
   it('changepoints: finds the Nile change, sorted by --time, with the year at each change', async () => {
     const io = capture(dir);
     expect(await runCli(['analytics', 'changepoints', 'nile.csv', '--column', 'flow', '--time', 'year'], io)).toBe(0);
-    const out = JSON.parse(io.stdout);
+    const out = JSON.parse(io.stdout) as ChangepointsOut;
     expect(out.changepoints).toEqual([28]);
     expect(out.times).toEqual([1899]);
     expect(out.segments[0]).toMatchObject({ start: 0, end: 28, n: 28, mean: 1097.75 });
@@ -45,18 +59,18 @@ describe('llano analytics', () => {
     for (const args of [['--method', 'binseg'], ['--method', 'bocpd'], ['--penalty', '20', '--min-size', '10', '--cost', 'meanvar']]) {
       const io = capture(dir);
       expect(await runCli(['analytics', 'changepoints', path.join(dir, 'steps.parquet'), '--column', 'v', ...args], io), io.stderr).toBe(0);
-      const out = JSON.parse(io.stdout);
+      const out = JSON.parse(io.stdout) as ChangepointsOut;
       expect(out.changepoints.length, args.join(' ')).toBeGreaterThanOrEqual(1);
-      expect(out.changepoints.some((c: number) => Math.abs(c - 300) <= 5), args.join(' ')).toBe(true);
+      expect(out.changepoints.some((c) => Math.abs(c - 300) <= 5), args.join(' ')).toBe(true);
     }
   });
 
   it('outliers: robust z within groups, as JSON and CSV', async () => {
     const io = capture(dir);
     expect(await runCli(['analytics', 'outliers', 'trec.csv', '--columns', 'trec_x,trec_y', '--group', 'eb,bb', '--threshold', '4'], io)).toBe(0);
-    const out = JSON.parse(io.stdout);
+    const out = JSON.parse(io.stdout) as OutliersOut;
     expect(out.rows).toHaveLength(41);
-    expect(out.rows.filter((r: { flag: boolean }) => r.flag).map((r: { row: number }) => r.row)).toEqual([40]);
+    expect(out.rows.filter((r) => r.flag).map((r) => r.row)).toEqual([40]);
     const csv = capture(dir);
     expect(await runCli(['analytics', 'outliers', 'trec.csv', '--columns', 'trec_x', '--method', 'iqr', '--format', 'csv'], csv)).toBe(0);
     const lines = csv.stdout.trim().split('\n');
@@ -65,7 +79,7 @@ describe('llano analytics', () => {
     for (const method of ['iforest', 'lof']) {
       const io2 = capture(dir);
       expect(await runCli(['analytics', 'outliers', 'trec.csv', '--columns', 'trec_x,trec_y', '--method', method], io2)).toBe(0);
-      const rows = JSON.parse(io2.stdout).rows as { row: number; score: number }[];
+      const rows = (JSON.parse(io2.stdout) as OutliersOut).rows;
       expect(rows.reduce((a, r) => (r.score > a.score ? r : a)).row, method).toBe(40);
     }
   });
@@ -73,7 +87,7 @@ describe('llano analytics', () => {
   it('trend: Mann–Kendall and Theil–Sen of the Nile against the year', async () => {
     const io = capture(dir);
     expect(await runCli(['analytics', 'trend', 'nile.csv', '--column', 'flow', '--time', 'year'], io)).toBe(0);
-    const out = JSON.parse(io.stdout);
+    const out = JSON.parse(io.stdout) as TrendOut;
     expect(out.mannKendall.s).toBe(-1387);
     expect(out.mannKendall.pValue).toBeCloseTo(3.658262921664327e-5, 9);
     expect(out.theilSen.slope).toBeCloseTo(-2.6, 10);

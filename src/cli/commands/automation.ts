@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
 import type { ScenarioRun } from '../../automation/run-types.js';
 import { isOneOf, RUN_OPEN_OUTCOMES } from '../../catalog/statuses.js';
 import { LlanoError } from '../../common/errors.js';
@@ -27,7 +28,7 @@ async function followRun(client: ApiClient, project: string, runId: string): Pro
 /** `llano scenario …`, `llano checks run`, `llano metrics show`. */
 export const automationCommands: CommandModule = (program, io) => {
   const scenario = program.command('scenario').description('Scenarios of a project (--project KEY)');
-  scenario.command('list').action(async (_o, cmd) =>
+  scenario.command('list').action(async (_o, cmd: Command) =>
     withClient(io, cmd, async (c, g) =>
       print(io, g, await c.request('GET', `/api/projects/${projectOf(io, g)}/scenarios`), {
         columns: ['id', 'name', 'active', 'triggers', 'steps', 'revision'],
@@ -35,11 +36,11 @@ export const automationCommands: CommandModule = (program, io) => {
       }),
     ),
   );
-  scenario.command('show <id>').action(async (id: string, _o, cmd) => withClient(io, cmd, async (c, g) => printRecord(io, g, await c.request('GET', `/api/projects/${projectOf(io, g)}/scenarios/${enc(id)}`))));
+  scenario.command('show <id>').action(async (id: string, _o, cmd: Command) => withClient(io, cmd, async (c, g) => printRecord(io, g, await c.request('GET', `/api/projects/${projectOf(io, g)}/scenarios/${enc(id)}`))));
   scenario
     .command('save <file>')
     .description('Create or replace a scenario from a JSON file')
-    .action(async (file: string, _o, cmd) =>
+    .action(async (file: string, _o, cmd: Command) =>
       withClient(io, cmd, async (c, g) => {
         const body = JSON.parse(readFileSync(file, 'utf8')) as { id: string };
         const project = projectOf(io, g);
@@ -56,7 +57,7 @@ export const automationCommands: CommandModule = (program, io) => {
     .command('run <id>')
     .description('Run a scenario now; waits for the outcome unless --no-wait')
     .option('--no-wait', 'print the run id at once')
-    .action(async (id: string, opts: { wait: boolean }, cmd) =>
+    .action(async (id: string, opts: { wait: boolean }, cmd: Command) =>
       withClient(io, cmd, async (c, g) => {
         const project = projectOf(io, g);
         const { runId } = await c.request<{ runId: string }>('POST', `/api/projects/${project}/scenarios/${enc(id)}/run`);
@@ -70,7 +71,7 @@ export const automationCommands: CommandModule = (program, io) => {
   scenario
     .command('runs <id>')
     .option('--limit <n>', 'how many', '20')
-    .action(async (id: string, opts: { limit: string }, cmd) =>
+    .action(async (id: string, opts: { limit: string }, cmd: Command) =>
       withClient(io, cmd, async (c, g) =>
         print(io, g, await c.request('GET', `/api/projects/${projectOf(io, g)}/scenarios/${enc(id)}/runs?limit=${enc(opts.limit)}`), {
           columns: ['id', 'outcome', 'cause', 'started', 'ms', 'error'],
@@ -78,7 +79,7 @@ export const automationCommands: CommandModule = (program, io) => {
         }),
       ),
     );
-  scenario.command('abort <runId>').action(async (runId: string, _o, cmd) =>
+  scenario.command('abort <runId>').action(async (runId: string, _o, cmd: Command) =>
     withClient(io, cmd, async (c, g) => {
       const run = await c.request<Run>('POST', `/api/projects/${projectOf(io, g)}/scenario-runs/${enc(runId)}/abort`);
       if (g.json) printRecord(io, g, run as unknown as Record<string, unknown>);
@@ -91,10 +92,10 @@ export const automationCommands: CommandModule = (program, io) => {
     .description('Data-quality checks (--project KEY)')
     .command('run <dataset>')
     .description('Run the checks of a dataset on its current version')
-    .action(async (dataset: string, _o, cmd) =>
+    .action(async (dataset: string, _o, cmd: Command) =>
       withClient(io, cmd, async (c, g) => {
         const r = await c.request<{ outcome: string; results: { check: string; outcome: string; message: string }[] }>('POST', `/api/projects/${projectOf(io, g)}/datasets/${enc(dataset)}/checks/run`);
-        if (g.json) return printRecord(io, g, r as unknown as Record<string, unknown>);
+        if (g.json) return printRecord(io, g, r);
         io.out(`Checks of ${dataset}: ${r.outcome}\n`);
         if (r.results.length) io.out(formatTable(['check', 'outcome', 'message'], r.results.map((x) => [x.check, x.outcome, x.message])));
         if (r.outcome === 'ERROR') throw new LlanoError('checks_failed', 1, `${r.results.filter((x) => x.outcome === 'ERROR').length} check(s) failed`);
@@ -107,12 +108,12 @@ export const automationCommands: CommandModule = (program, io) => {
     .command('show <dataset>')
     .description('The latest metrics of a dataset (--compute to compute them now)')
     .option('--compute', 'compute the metrics of the current version first')
-    .action(async (dataset: string, opts: { compute?: boolean }, cmd) =>
+    .action(async (dataset: string, opts: { compute?: boolean }, cmd: Command) =>
       withClient(io, cmd, async (c, g) => {
         const base = `/api/projects/${projectOf(io, g)}/datasets/${enc(dataset)}/metrics`;
         if (opts.compute) await c.request('POST', `${base}/compute`);
         const history = await c.request<{ computedAt: string; origin: string; metrics: Record<string, unknown> }[]>('GET', `${base}?limit=1`);
-        if (g.json) return printRecord(io, g, (history[0] ?? {}) as Record<string, unknown>);
+        if (g.json) return printRecord(io, g, history[0] ?? {});
         if (!history.length) return io.out(`No metrics for ${dataset} yet (use --compute)\n`);
         io.out(`Metrics of ${dataset} at ${history[0].computedAt} (${history[0].origin})\n`);
         io.out(formatTable(['metric', 'value'], Object.entries(history[0].metrics)));

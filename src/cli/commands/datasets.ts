@@ -1,5 +1,6 @@
 import { createWriteStream, existsSync, statSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
+import type { Command } from 'commander';
 import { badRequest } from '../../common/errors.js';
 import { enc, globals, print, printRecord, projectOf, withClient } from '../command-kit.js';
 import { formatTable } from '../io.js';
@@ -30,7 +31,7 @@ export const datasetCommands: CommandModule = (program, io) => {
     .option('--header <bool>', 'true or false (default: detected)')
     .option('--encoding <encoding>', 'utf-8, latin-1 or utf-16 (default: detected)')
     .option('--schema <json>', 'column type overrides, e.g. {"antenna":"VARCHAR"}')
-    .action(async (name: string, file: string, opts: Record<string, string | undefined>, cmd) => {
+    .action(async (name: string, file: string, opts: Record<string, string | undefined>, cmd: Command) => {
       if (!existsSync(file) || !statSync(file).isFile()) throw badRequest(`No such file: ${file}`);
       await withClient(io, cmd, async (c, g) => {
         const params = new URLSearchParams(Object.entries(opts).filter((e): e is [string, string] => typeof e[1] === 'string'));
@@ -46,7 +47,7 @@ export const datasetCommands: CommandModule = (program, io) => {
 
   dataset
     .command('list')
-    .action(async (_o, cmd) =>
+    .action(async (_o, cmd: Command) =>
       withClient(io, cmd, async (c, g) =>
         print(io, g, await c.request(`GET`, `/api/projects/${projectOf(io, g)}/datasets`), {
           columns: ['name', 'storage', 'rows', 'columns', 'version', 'written by'],
@@ -58,7 +59,7 @@ export const datasetCommands: CommandModule = (program, io) => {
   dataset
     .command('show <name>')
     .description('Definition, schema and current version')
-    .action(async (name: string, _o, cmd) =>
+    .action(async (name: string, _o, cmd: Command) =>
       withClient(io, cmd, async (c, g) => {
         const d = await c.request<DatasetInfo>('GET', `/api/projects/${projectOf(io, g)}/datasets/${enc(name)}`);
         if (g.json) return printRecord(io, g, d as unknown as Record<string, unknown>);
@@ -74,7 +75,7 @@ export const datasetCommands: CommandModule = (program, io) => {
     .option('--offset <n>', 'rows to skip', '0')
     .option('--sort <columns>', 'e.g. -trec_x,antenna')
     .option('--filter <column:op:value>', 'repeatable', collect)
-    .action(async (name: string, opts: { limit: string; offset: string; sort?: string; filter?: string[] }, cmd) =>
+    .action(async (name: string, opts: { limit: string; offset: string; sort?: string; filter?: string[] }, cmd: Command) =>
       withClient(io, cmd, async (c, g) => {
         const q = new URLSearchParams({ limit: opts.limit, offset: opts.offset, ...(opts.sort ? { sort: opts.sort } : {}) });
         for (const f of opts.filter ?? []) q.append('filter', f);
@@ -88,7 +89,7 @@ export const datasetCommands: CommandModule = (program, io) => {
   dataset
     .command('stats <name>')
     .description('Column statistics')
-    .action(async (name: string, _o, cmd) =>
+    .action(async (name: string, _o, cmd: Command) =>
       withClient(io, cmd, async (c, g) =>
         print(io, g, await c.request('GET', `/api/projects/${projectOf(io, g)}/datasets/${enc(name)}/stats`), {
           columns: ['column', 'type', 'count', 'nulls', 'distinct', 'min', 'max', 'mean', 'stddev'],
@@ -102,7 +103,7 @@ export const datasetCommands: CommandModule = (program, io) => {
     .description('Download as CSV, Parquet or JSON (streamed)')
     .option('--format <format>', 'csv, parquet or json (an array of row objects)', 'csv')
     .option('-o, --out <file>', 'write to a file instead of stdout')
-    .action(async (name: string, opts: { format: string; out?: string }, cmd) =>
+    .action(async (name: string, opts: { format: string; out?: string }, cmd: Command) =>
       withClient(io, cmd, async (c) => {
         const g = globals(cmd);
         const stream = await c.stream(`/api/projects/${projectOf(io, g)}/datasets/${enc(name)}/data?format=${enc(opts.format)}&download=true`);
@@ -110,14 +111,14 @@ export const datasetCommands: CommandModule = (program, io) => {
           await pipeline(stream, createWriteStream(opts.out));
           io.out(`Wrote ${opts.out}\n`);
         } else {
-          for await (const chunk of stream) io.out(chunk.toString());
+          for await (const chunk of stream as AsyncIterable<Buffer>) io.out(chunk.toString()); // no encoding set: Buffers
         }
       }),
     );
 
   dataset
     .command('delete <name>')
-    .action(async (name: string, _o, cmd) =>
+    .action(async (name: string, _o, cmd: Command) =>
       withClient(io, cmd, async (c, g) => {
         await c.request('DELETE', `/api/projects/${projectOf(io, g)}/datasets/${enc(name)}`);
         io.out(`Deleted dataset ${name}\n`);

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
 import { isOneOf, JOB_ENDED_STATUSES } from '../../catalog/statuses.js';
 import { LlanoError, badRequest } from '../../common/errors.js';
 import type { Job } from '../../flow/jobs.js';
@@ -43,7 +44,7 @@ export const flowCommands: CommandModule = (program, io) => {
     .requiredOption('--output <dataset>', 'output dataset (created if missing)')
     .option('--sql <query>', 'the SELECT, naming inputs by dataset name')
     .option('--sql-file <file>', 'read the SELECT from a file')
-    .action(async (name: string, opts: { input: string; output: string; sql?: string; sqlFile?: string }, cmd) => {
+    .action(async (name: string, opts: { input: string; output: string; sql?: string; sqlFile?: string }, cmd: Command) => {
       const sql = opts.sql ?? (opts.sqlFile ? readFileSync(opts.sqlFile, 'utf8') : undefined);
       if (!sql) throw badRequest('Give the query with --sql or --sql-file');
       await withClient(io, cmd, async (c, g) => {
@@ -60,7 +61,7 @@ export const flowCommands: CommandModule = (program, io) => {
     });
   recipe
     .command('list')
-    .action(async (_o, cmd) =>
+    .action(async (_o, cmd: Command) =>
       withClient(io, cmd, async (c, g) =>
         print(io, g, await c.request('GET', `/api/projects/${projectOf(io, g)}/recipes`), {
           columns: ['name', 'type', 'inputs', 'output', 'revision'],
@@ -68,8 +69,8 @@ export const flowCommands: CommandModule = (program, io) => {
         }),
       ),
     );
-  recipe.command('show <name>').action(async (name: string, _o, cmd) => withClient(io, cmd, async (c, g) => printRecord(io, g, await c.request('GET', `/api/projects/${projectOf(io, g)}/recipes/${enc(name)}`))));
-  recipe.command('delete <name>').action(async (name: string, _o, cmd) =>
+  recipe.command('show <name>').action(async (name: string, _o, cmd: Command) => withClient(io, cmd, async (c, g) => printRecord(io, g, await c.request('GET', `/api/projects/${projectOf(io, g)}/recipes/${enc(name)}`))));
+  recipe.command('delete <name>').action(async (name: string, _o, cmd: Command) =>
     withClient(io, cmd, async (c, g) => {
       await c.request('DELETE', `/api/projects/${projectOf(io, g)}/recipes/${enc(name)}`);
       io.out(`Deleted recipe ${name}\n`);
@@ -79,7 +80,7 @@ export const flowCommands: CommandModule = (program, io) => {
   program
     .command('flow')
     .description('The flow of datasets and recipes (--project KEY)')
-    .action(async (_o, cmd) =>
+    .action(async (_o, cmd: Command) =>
       withClient(io, cmd, async (c, g) => {
         const flow = await c.request<{ nodes: { id: string; kind: string; name: string; state?: string; stale?: string | null }[]; edges: { from: string; to: string }[] }>('GET', `/api/projects/${projectOf(io, g)}/flow`);
         if (g.json) return printRecord(io, g, flow);
@@ -98,7 +99,7 @@ export const flowCommands: CommandModule = (program, io) => {
     .description('Build datasets (--project KEY); waits and shows progress unless --no-wait')
     .option('--mode <mode>', 'only, required (stale upstream too) or recursive (all upstream)', 'required')
     .option('--no-wait', 'return the job id at once')
-    .action(async (targets: string[], opts: { mode: string; wait: boolean }, cmd) =>
+    .action(async (targets: string[], opts: { mode: string; wait: boolean }, cmd: Command) =>
       withClient(io, cmd, async (c, g) => {
         const project = projectOf(io, g);
         const { jobId } = await c.request<{ jobId: string }>('POST', `/api/projects/${project}/builds`, { targets, mode: opts.mode });
@@ -111,7 +112,7 @@ export const flowCommands: CommandModule = (program, io) => {
     );
 
   const job = program.command('job').description('Build jobs (--project KEY)');
-  job.command('list').action(async (_o, cmd) =>
+  job.command('list').action(async (_o, cmd: Command) =>
     withClient(io, cmd, async (c, g) =>
       print(io, g, await c.request('GET', `/api/projects/${projectOf(io, g)}/jobs`), {
         columns: ['id', 'status', 'mode', 'targets', 'by', 'created', 'ms'],
@@ -119,15 +120,15 @@ export const flowCommands: CommandModule = (program, io) => {
       }),
     ),
   );
-  job.command('show <id>').action(async (id: string, _o, cmd) =>
+  job.command('show <id>').action(async (id: string, _o, cmd: Command) =>
     withClient(io, cmd, async (c, g) => {
       const j = await c.request<Job>('GET', `/api/projects/${projectOf(io, g)}/jobs/${enc(id)}`);
       if (g.json) printRecord(io, g, j as unknown as Record<string, unknown>);
       else printJob(io, j);
     }),
   );
-  job.command('log <id>').action(async (id: string, _o, cmd) => withClient(io, cmd, async (c, g) => io.out(await c.request<string>('GET', `/api/projects/${projectOf(io, g)}/jobs/${enc(id)}/log`))));
-  job.command('abort <id>').action(async (id: string, _o, cmd) =>
+  job.command('log <id>').action(async (id: string, _o, cmd: Command) => withClient(io, cmd, async (c, g) => io.out(await c.request<string>('GET', `/api/projects/${projectOf(io, g)}/jobs/${enc(id)}/log`))));
+  job.command('abort <id>').action(async (id: string, _o, cmd: Command) =>
     withClient(io, cmd, async (c, g) => printJob(io, await c.request<Job>('POST', `/api/projects/${projectOf(io, g)}/jobs/${enc(id)}/abort`))),
   );
 };

@@ -1,3 +1,4 @@
+import type { Command } from 'commander';
 import { startWorkspace } from '../../app/start-workspace.js';
 import { loadConfig } from '../../common/config.js';
 import { badRequest } from '../../common/errors.js';
@@ -20,8 +21,8 @@ export const serveCommands: CommandModule = (program, io) => {
     .option('--host <host>', 'address to listen on (default 0.0.0.0)')
     .option('--demo', 'create the demo project on first start')
     .option('--log', 'log every request')
-    .action(async (opts: { port?: string; host?: string; demo?: boolean; log?: boolean }, cmd) => {
-      const g = cmd.optsWithGlobals() as { home?: string };
+    .action(async (opts: { port?: string; host?: string; demo?: boolean; log?: boolean }, cmd: Command) => {
+      const g = cmd.optsWithGlobals<{ home?: string }>();
       const config = loadConfig({ ...(opts.port ? { port: Number(opts.port) } : {}), ...(opts.host ? { host: opts.host } : {}), ...(g.home ? { home: g.home } : {}) }, io.env, io.cwd);
       const started = await startWorkspace(config);
       const { ws, boot } = started;
@@ -50,8 +51,8 @@ export const serveCommands: CommandModule = (program, io) => {
     .command('demo')
     .description('Create the demo project ALMA_OPS in the workspace: simulated observatory tables and a built flow (what `serve --demo` does on first start)')
     .option('--days <n>', 'simulated days (default 90)')
-    .action(async (opts: { days?: string }, cmd) => {
-      const g = cmd.optsWithGlobals() as { home?: string; url?: string };
+    .action(async (opts: { days?: string }, cmd: Command) => {
+      const g = cmd.optsWithGlobals<{ home?: string; url?: string }>();
       if (g.url || io.env.LLANO_URL) throw badRequest('llano demo works on a local workspace (--home), not through --url');
       const days = opts.days === undefined ? undefined : Number(opts.days);
       if (days !== undefined && !(Number.isInteger(days) && days >= 1 && days <= 3650)) throw badRequest('--days: a whole number of days from 1 to 3650');

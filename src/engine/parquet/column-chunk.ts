@@ -449,7 +449,7 @@ function isFloatList(v: ColumnValues): v is FloatListValues {
   return 'listLength' in v;
 }
 
-const ARRAY_FOR: Record<Exclude<ParquetType, 'string' | 'float-list'>, Function> = {
+const ARRAY_FOR: Record<Exclude<ParquetType, 'string' | 'float-list'>, typeof Uint8Array | typeof Float32Array | typeof Float64Array | typeof Int32Array> = {
   boolean: Uint8Array,
   float: Float32Array,
   double: Float64Array,
@@ -484,7 +484,7 @@ export function encodeColumnChunk(spec: ParquetColumnSpec, values: ColumnValues,
     if (withNulls && !spec.nullable) throw new RangeError(`column ${spec.name}: values with nulls for a column that is not nullable`);
     const numbers = withNulls ? withNulls.values : values;
     if (!(numbers instanceof expected)) throw new RangeError(`column ${spec.name}: a ${spec.type} column takes a ${expected.name}`);
-    const all = numbers as NumberArray;
+    const all = numbers;
     if (all.length < rows) throw new RangeError(`column ${spec.name}: ${all.length} values for ${rows} rows`);
     if (withNulls && withNulls.present.length < rows) throw new RangeError(`column ${spec.name}: present has ${withNulls.present.length} entries for ${rows} rows`);
     // Any non-zero `present` entry means a value: levels must be exactly 0 or 1.

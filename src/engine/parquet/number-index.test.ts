@@ -50,7 +50,7 @@ describe('NumberIndex', () => {
       (i: number) => i * 2 ** 32,
       (i: number) => 2 ** ((i % 2000) - 1000) * (i % 3 === 0 ? -1 : 1),
       (i: number) => (rand() - 0.5) * 10 ** ((i % 40) - 20),
-      (i: number) => Math.fround(rand() * 1000),
+      () => Math.fround(rand() * 1000),
       (i: number) => [0, -0, NaN, Infinity, -Infinity][i % 5],
     ];
     const values: number[] = [];

@@ -51,9 +51,9 @@ describe('RLE / bit-packing hybrid', () => {
   it('bit-packs 0…7 at width 3 as the spec example, and repeats as one RLE run', () => {
     expect([...encode([0, 1, 2, 3, 4, 5, 6, 7], 3)]).toEqual([0x03, 0b10001000, 0b11000110, 0b11111010]);
     // 300 copies of 5: varint(600) then the value in ceil(3 / 8) = 1 byte.
-    expect([...encode(new Array(300).fill(5), 3)]).toEqual([0xd8, 0x04, 0x05]);
+    expect([...encode(new Array<number>(300).fill(5), 3)]).toEqual([0xd8, 0x04, 0x05]);
     // A 17-bit value takes three bytes, little-endian.
-    expect([...encode(new Array(8).fill(69999), 17)]).toEqual([0x10, 0x6f, 0x11, 0x01]);
+    expect([...encode(new Array<number>(8).fill(69999), 17)]).toEqual([0x10, 0x6f, 0x11, 0x01]);
   });
 
   it('pads a short tail to a whole group of 8 and writes nothing for a constant of zero values', () => {

@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { afterAll, beforeAll } from 'vitest';
 
-/** For the Parquet writer's tests: a scratch folder and an in-memory DuckDB to read files back. */
+/** For the Parquet writer's tests: a scratch folder and an in-memory DuckDB to read files back (closures: destructure them freely). */
 export interface ReadBack {
   /** Where test files go (made before the tests, removed after). */
-  path(name: string): string;
-  rows(sql: string): Promise<DuckDBValue[][]>;
-  json(sql: string): Promise<Record<string, unknown>[]>;
+  path: (name: string) => string;
+  rows: (sql: string) => Promise<DuckDBValue[][]>;
+  json: (sql: string) => Promise<Record<string, unknown>[]>;
 }
 
 /** Call at the top of a test file: registers the hooks that make and remove the folder and the database. */
@@ -30,6 +30,6 @@ export function readBackWithDuckDB(prefix: string): ReadBack {
   return {
     path: (name) => join(dir, name),
     rows: async (sql) => (await db!.runAndReadAll(sql)).getRows(),
-    json: async (sql) => (await db!.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[],
+    json: async (sql) => (await db!.runAndReadAll(sql)).getRowObjectsJson(),
   };
 }
