@@ -96,7 +96,7 @@ describe('connection types: test, SQLite datasets, capabilities', () => {
     await s.call('POST', `${P}/datasets`, { token: s.adminToken, body: { name: 'copy', storage: { type: 'database', connection: 'archive', table: { name: 'copy' } } } });
     const w = await s.call('POST', `${P}/recipes`, { token: s.adminToken, body: { name: 'r_copy', type: 'sql', inputs: ['obs'], output: 'copy', sql: 'SELECT * FROM obs' } });
     const message = w.status === 201
-      ? (await waitForJobEnd(s, 'CON', (await s.call('POST', `${P}/builds`, { token: s.adminToken, body: { targets: ['copy'] } })).body.jobId)).activities[0]?.error
+      ? (await waitForJobEnd(s, 'CON', (await s.call('POST', `${P}/builds`, { token: s.adminToken, body: { targets: ['copy'] } })).body.jobId)).activities?.[0]?.error
       : w.body.error.message;
     expect(message).toMatch(/connection archive \(sqlite\) cannot write a recipe's output/);
   });
