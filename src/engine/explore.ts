@@ -9,6 +9,7 @@ import { binEdges, singleBin, toHistogram, TOP_VALUES, type ColumnStats } from '
 import { isNestedType, isNumericType, isTemporalType } from './column-types.js';
 import { jsonValue, type DuckDb } from './duckdb.js';
 import { engineError } from './engine-errors.js';
+import { jsonConverter } from './json-value.js';
 import { streamAndDelete, textExport, type ExportFormat } from './export-format.js';
 import { postgresColumnStats, postgresExport, postgresReadRows } from './postgres.js';
 import { MAX_PAGE_ROWS, orderByClause, whereClause, type ColumnInfo, type Filter, type SortKey } from './table-query.js';
@@ -201,7 +202,7 @@ export async function exportData(db: DuckDb, source: TableSource, format: Export
       return stream;
     }
     const result = await conn.stream(select, where.params);
-    const types = result.columnTypes().map(String);
+    const convert = result.columnTypes().map((t) => jsonConverter(String(t)));
     // The connection now belongs to the stream: closed when it ends or is destroyed.
     handedOver = true;
     let open = true;
@@ -213,7 +214,7 @@ export async function exportData(db: DuckDb, source: TableSource, format: Export
     async function* batches(): AsyncGenerator<unknown[][]> {
       started = true;
       try {
-        for await (const rows of result.yieldRowsJson()) yield rows.map((r) => r.map((v, i) => jsonValue(v, types[i])));
+        for await (const rows of result.yieldRowsJson()) yield rows.map((r) => r.map((v, i) => convert[i](v)));
       } finally {
         close();
       }

@@ -24,7 +24,7 @@ const DataQuery = z.object({
   download: z.enum(['true', 'false']).optional().describe('with format=json: the whole data as one streamed JSON array of row objects'),
 });
 const UploadQuery = z.object({
-  format: z.enum(['auto', 'csv', 'tsv', 'parquet', 'jsonl']).optional(),
+  format: z.enum(['auto', 'csv', 'tsv', 'parquet', 'json', 'jsonl']).optional().describe('json and jsonl read an array of records or JSON lines alike; CSV and JSON may be gzip- or zstd-compressed'),
   delimiter: z.string().optional(),
   quote: z.string().optional(),
   header: z.enum(['true', 'false']).optional(),
