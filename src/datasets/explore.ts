@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { Principal } from '../catalog/access.js';
 import { badRequest } from '../common/errors.js';
+import type { ExportFormat } from '../engine/export-format.js';
 import { columnStats, exportData, readRows } from '../engine/explore.js';
 import type { TableQuery } from '../engine/table-query.js';
 import type { Workspace } from '../workspace/workspace.js';
@@ -23,7 +24,7 @@ export async function datasetStats(ws: Workspace, principal: Principal, projectK
   return columnStats(ws.duck, await readableSource(ws, principal, projectKey, name));
 }
 
-/** The whole dataset as a stream (CSV, JSON lines or Parquet), never held in memory. */
-export async function datasetExport(ws: Workspace, principal: Principal, projectKey: string, name: string, format: 'csv' | 'json' | 'parquet', query: Pick<TableQuery, 'sort' | 'filters'>): Promise<Readable> {
+/** The whole dataset as a stream (CSV, a JSON array, JSON lines or Parquet), never held in memory. */
+export async function datasetExport(ws: Workspace, principal: Principal, projectKey: string, name: string, format: ExportFormat, query: Pick<TableQuery, 'sort' | 'filters'>): Promise<Readable> {
   return exportData(ws.duck, await readableSource(ws, principal, projectKey, name), format, query);
 }

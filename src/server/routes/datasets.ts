@@ -8,6 +8,7 @@ import { deleteDataset, getDataset, listDatasets, saveDataset } from '../../data
 import { datasetExport, datasetRows, datasetStats } from '../../datasets/explore.js';
 import { importDataset } from '../../datasets/import.js';
 import { listVersions } from '../../datasets/versions.js';
+import { EXPORT_CONTENT_TYPES } from '../../engine/export-format.js';
 import { parseTableQuery } from '../../engine/table-query.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { route } from '../route.js';
@@ -20,7 +21,7 @@ const DataQuery = z.object({
   limit: z.string().optional(),
   sort: z.string().optional().describe('Comma-separated columns, `-` for descending: `-trec_x,antenna`'),
   filter: z.union([z.string(), z.array(z.string())]).optional().describe('Repeatable `column:op:value`; ops eq ne lt le gt ge contains startswith in isnull notnull'),
-  format: z.enum(['json', 'csv', 'parquet']).optional().describe('json: one page unless download=true; csv, parquet: the whole (sorted, filtered) data, streamed'),
+  format: z.enum(['json', 'csv', 'jsonl', 'parquet']).optional().describe('json: one page unless download=true; csv, jsonl (JSON lines), parquet: the whole (sorted, filtered) data, streamed'),
   download: z.enum(['true', 'false']).optional().describe('with format=json: the whole data as one streamed JSON array of row objects'),
 });
 const UploadQuery = z.object({
@@ -65,7 +66,7 @@ export function datasetRoutes(app: FastifyInstance, ws: Workspace): void {
     return listVersions(ws, params.key, params.name);
   });
   route(app, { method: 'GET', url: `${P}/datasets/{name}/stats`, summary: 'Column statistics', tag: 'datasets' }, async ({ principal, params }) => datasetStats(ws, principal, params.key, params.name));
-  route(app, { method: 'GET', url: `${P}/datasets/{name}/data`, summary: 'Rows: a JSON page, or the whole (sorted, filtered) data streamed as CSV or Parquet', tag: 'datasets', query: DataQuery, raw: true }, async ({ principal, params, query, request, reply }) => {
+  route(app, { method: 'GET', url: `${P}/datasets/{name}/data`, summary: 'Rows: a JSON page, or the whole (sorted, filtered) data streamed as CSV, JSON, JSON lines or Parquet', tag: 'datasets', query: DataQuery, raw: true }, async ({ principal, params, query, request, reply }) => {
     const format = query.format ?? 'json';
     if (format === 'json' && query.download !== 'true') {
       const page = await datasetRows(ws, principal, params.key, params.name, parseTableQuery(request.query));
@@ -73,8 +74,7 @@ export function datasetRoutes(app: FastifyInstance, ws: Workspace): void {
     }
     const { sort, filters } = parseTableQuery({ sort: query.sort, filter: query.filter });
     const stream = await datasetExport(ws, principal, params.key, params.name, format, { sort, filters });
-    const contentType = { csv: 'text/csv; charset=utf-8', json: 'application/json; charset=utf-8', parquet: 'application/vnd.apache.parquet' }[format];
-    void reply.header('content-type', contentType).header('content-disposition', `attachment; filename="${params.name}.${format}"`);
+    void reply.header('content-type', EXPORT_CONTENT_TYPES[format]).header('content-disposition', `attachment; filename="${params.name}.${format}"`);
     return reply.send(stream);
   });
   route(app, { method: 'POST', url: `${P}/datasets/{name}/upload`, summary: 'Upload a file (multipart field `file`) as a new version; creates the dataset if needed', tag: 'datasets', query: UploadQuery, raw: true }, async ({ principal, params, query, request, reply }) => {

@@ -3,6 +3,7 @@ import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom'
 import { projectApi } from '../api/client';
 import type { Dataset, ListedVersion } from '../api/types';
 import { DataGrid } from '../components/data-grid';
+import { DownloadMenu } from '../components/download-menu';
 import { projectPath } from '../components/layout';
 import { ObjectHistory } from '../components/object-history';
 import { UploadDialog } from '../components/upload-dialog';
@@ -61,9 +62,7 @@ export default function DatasetPage() {
         }
         actions={
           <>
-            <a className="btn" href={projectApi(key, 'datasets', name, 'data') + '?format=csv'} download>
-              Export CSV
-            </a>
+            <DownloadMenu href={projectApi(key, 'datasets', name, 'data')} />
             {d && d.storage.type === 'managed' && !d.producedBy ? (
               <button type="button" className="btn" onClick={() => setUploading(true)}>
                 Upload new version
