@@ -5,7 +5,7 @@ import type { Readable } from 'node:stream';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { badRequest } from '../common/errors.js';
 import { quoteIdent, quoteLiteral } from '../common/names.js';
-import { binEdges, singleBin, toHistogram, TOP_VALUES, type ColumnStats } from './column-stats.js';
+import { binEdges, EXACT_DISTINCT_ROWS, singleBin, toHistogram, TOP_VALUES, type ColumnStats } from './column-stats.js';
 import { isNestedType, isNumericType, isTemporalType } from './column-types.js';
 import { jsonValue, type DuckDb } from './duckdb.js';
 import { engineError } from './engine-errors.js';
@@ -83,17 +83,25 @@ export async function readRows(db: DuckDb, source: TableSource, options: ReadRow
   });
 }
 
+export interface ColumnStatsOptions {
+  /** Row count up to which distinct counts are exact (default {@link EXACT_DISTINCT_ROWS}). */
+  exactDistinctUpTo?: number;
+}
+
 /**
- * Statistics of every column in three scans: counts, approximate distinct counts, min, max,
- * mean and stddev in one aggregate query; all histograms in one `histogram()` query; exact
- * top values in one query of per-column group-bys. Distinct counts use DuckDB's
- * `approx_count_distinct` (HyperLogLog, a few percent off on large columns).
+ * Statistics of every column in three scans: counts, distinct counts, min, max, mean and
+ * stddev in one aggregate query; all histograms in one `histogram()` query; exact top values
+ * in one query of per-column group-bys. Distinct counts are exact up to `exactDistinctUpTo`
+ * rows and DuckDB's `approx_count_distinct` (HyperLogLog, a few percent off) above, flagged by
+ * `distinctIsApproximate`; the row count that decides comes from the Parquet footer.
  */
-export async function columnStats(db: DuckDb, source: TableSource): Promise<ColumnStats[]> {
+export async function columnStats(db: DuckDb, source: TableSource, options: ColumnStatsOptions = {}): Promise<ColumnStats[]> {
   if (source.kind === 'postgres') return postgresColumnStats(db, source);
   return onConnection(db, source, async (conn, relation) => {
     const columns = await describe(db, conn, relation);
     if (columns.length === 0) return [];
+    const rows = Number((await db.query(`SELECT count(*) FROM ${relation}`, undefined, conn)).rows[0][0]);
+    const approximate = rows > (options.exactDistinctUpTo ?? EXACT_DISTINCT_ROWS);
     const numericOf = (c: ColumnInfo, ident: string) => (isTemporalType(c.type) ? `epoch_us(${ident})` : `CAST(${ident} AS DOUBLE)`);
     const hasRange = (c: ColumnInfo) => isNumericType(c.type) || isTemporalType(c.type);
     const aggregates = ['count(*)'];
@@ -103,7 +111,7 @@ export async function columnStats(db: DuckDb, source: TableSource): Promise<Colu
       const numeric = isNumericType(c.type);
       aggregates.push(
         `count(${ident})`,
-        `approx_count_distinct(${ident})`,
+        approximate ? `approx_count_distinct(${ident})` : `count(DISTINCT ${ident})`,
         nested ? 'NULL' : `min(${ident})`,
         nested ? 'NULL' : `max(${ident})`,
         numeric ? `avg(${ident})::DOUBLE` : 'NULL',
@@ -128,7 +136,7 @@ export async function columnStats(db: DuckDb, source: TableSource): Promise<Colu
         count,
         nulls: count - nonNull,
         distinct: Math.min(Number(row[at + 1]), nonNull),
-        distinctIsApproximate: true,
+        distinctIsApproximate: approximate,
         min: row[at + 2],
         max: row[at + 3],
         mean: row[at + 4] as number | null,
