@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { badRequest } from '../common/errors.js';
 import { openClient, type ApiClient } from './client.js';
 import { formatJson, formatTable, type CliIo } from './io.js';
+import { formatTypedNumber } from './number-format.js';
 
 /** Global flags every command understands. */
 export interface GlobalOptions {
@@ -52,7 +53,7 @@ export function printRecord(io: CliIo, opts: GlobalOptions, value: Record<string
   }
   const width = Math.max(...Object.keys(value).map((k) => k.length));
   for (const [k, v] of Object.entries(value)) {
-    io.out(`${k.padEnd(width)}  ${v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v)}\n`);
+    io.out(`${k.padEnd(width)}  ${v === null || v === undefined ? '' : typeof v === 'number' ? formatTypedNumber(v) : typeof v === 'object' ? JSON.stringify(v) : String(v)}\n`);
   }
 }
 

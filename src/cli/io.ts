@@ -1,3 +1,5 @@
+import { formatTypedNumber } from './number-format.js';
+
 /** Where the CLI writes. Tests pass their own to capture output without spawning a process. */
 export interface CliIo {
   out(text: string): void;
@@ -16,9 +18,10 @@ export const processIo: CliIo = {
   cwd: process.cwd(),
 };
 
-/** Renders rows as an aligned text table for people. */
-export function formatTable(columns: string[], rows: unknown[][]): string {
-  const cell = (v: unknown) => (v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+/** Renders rows as an aligned text table for people; numbers by their column's type when `types` is given. */
+export function formatTable(columns: string[], rows: unknown[][], types: readonly string[] = []): string {
+  const cell = (v: unknown, i: number) =>
+    v === null || v === undefined ? '' : typeof v === 'number' ? formatTypedNumber(v, types[i]) : typeof v === 'object' ? JSON.stringify(v) : String(v);
   const text = rows.map((r) => r.map(cell));
   const widths = columns.map((c, i) => Math.min(60, Math.max(c.length, ...text.map((r) => (r[i] ?? '').length))));
   const line = (cells: string[]) => cells.map((c, i) => (c.length > widths[i] ? c.slice(0, widths[i] - 1) + '…' : c.padEnd(widths[i]))).join('  ').trimEnd();

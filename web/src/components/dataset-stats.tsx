@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 import { projectApi } from '../api/client';
 import type { ColumnStats } from '../api/types';
-import { formatCell, formatCount, formatNumber } from '../lib/format';
+import { formatCell, formatCount, formatDistinct, formatNumber } from '../lib/format';
 import { useApi } from '../lib/use-api';
 import { COLORS, EChart } from './echart';
 import { Async, EmptyState } from './ui';
@@ -58,13 +58,15 @@ function ColumnStatsCard({ stats: s }: { stats: ColumnStats }) {
               </td>
             </tr>
             <tr>
-              <td>Distinct{s.distinctIsApproximate ? ' (approx.)' : ''}</td>
-              <td className="num">{formatCount(s.distinct)}</td>
+              <td>Distinct</td>
+              <td className="num" title={s.distinctIsApproximate ? 'Estimated (HyperLogLog) on this many rows' : undefined}>
+                {formatDistinct(s.distinct, s.distinctIsApproximate)}
+              </td>
             </tr>
             <tr>
               <td>Min / max</td>
               <td className="num">
-                {typeof s.min === 'number' ? formatNumber(s.min) : formatCell(s.min) || '—'} / {typeof s.max === 'number' ? formatNumber(s.max) : formatCell(s.max) || '—'}
+                {formatCell(s.min, s.type) || '—'} / {formatCell(s.max, s.type) || '—'}
               </td>
             </tr>
             {s.mean !== null ? (

@@ -285,7 +285,7 @@ function PreviewTable({ preview }: { preview: Preview }) {
                 <tr key={i}>
                   {r.map((v, j) => (
                     <td key={j} className={typeof v === 'number' ? 'num' : undefined}>
-                      {v === null ? <span className="muted">null</span> : formatCell(v)}
+                      {v === null ? <span className="muted">null</span> : formatCell(v, preview.columns[j]?.type)}
                     </td>
                   ))}
                 </tr>
