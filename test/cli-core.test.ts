@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { llano } from './support/cli.js';
 import { startTestServer, type TestServer } from './support/llano-server.js';
 
+type Page = { columns: string[]; rows: unknown[][] };
 const CSV = 'antenna,band,trec_x\nDA41,3,35.5\nDA42,3,36.5\nDV01,6,55.0\n';
 
 describe('llano CLI on a workspace (no server)', () => {
@@ -60,14 +61,14 @@ describe('llano CLI on a workspace (no server)', () => {
     const table = await llano([...home, '-p', 'QA', 'dataset', 'head', 'readings']);
     expect(table.out.split('\n')[2]).toMatch(/^1\s+25\.1\s+0\.3$/);
     expect(table.out.split('\n')[3]).toMatch(/^2\s+-3\.7\s+100$/);
-    const json = JSON.parse((await llano([...home, '-p', 'QA', '--json', 'dataset', 'head', 'readings'])).out);
+    const json = JSON.parse((await llano([...home, '-p', 'QA', '--json', 'dataset', 'head', 'readings'])).out) as Page;
     expect(json.rows[0]).toEqual([1, 25.100000381469727, 0.30000000000000004]);
 
     const out = path.join(dir, 'readings.json');
     expect((await llano([...home, '-p', 'QA', 'dataset', 'download', 'readings', '--format', 'json', '--out', out])).code).toBe(0);
     const back = await llano([...home, '-p', 'QA', 'dataset', 'import', 'readings_back', out]);
     expect(back.code, back.err).toBe(0);
-    const again = JSON.parse((await llano([...home, '-p', 'QA', '--json', 'dataset', 'head', 'readings_back'])).out);
+    const again = JSON.parse((await llano([...home, '-p', 'QA', '--json', 'dataset', 'head', 'readings_back'])).out) as Page;
     expect(again.columns).toEqual(['id', 'f', 'd']);
     expect(again.rows).toEqual(json.rows);
     const stats = await llano([...home, '-p', 'QA', 'dataset', 'stats', 'readings']);

@@ -1,5 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { badRequest } from '../common/errors.js';
@@ -96,3 +98,69 @@ export async function readContentHead(
 
 /** The first bytes of the file as stored (for magic numbers). */
 export const readStoredHead = readRawHead;
+
+const truncated = (compression: Compression) => badRequest(`The ${compression} file is truncated or corrupt`);
+
+/** Decompresses the whole gzip stream (all members) and drops the output: zlib checks lengths and CRCs. */
+async function checkGzip(path: string): Promise<void> {
+  const sink = new Writable({ write: (_chunk, _encoding, done) => done() });
+  try {
+    await pipeline(createReadStream(path), createGunzip(), sink);
+  } catch (error) {
+    throw badRequest(
+      `The gzip file is truncated or corrupt (${error instanceof Error ? error.message : String(error)})`,
+    );
+  }
+}
+
+/**
+ * Walks the zstd frames and block headers without decompressing (Node 20 has no zstd): every
+ * frame must end with its last block, the last one exactly at the end of the file.
+ * (RFC 8878: frame header, 3-byte block headers, optional 4-byte checksum, skippable frames.)
+ */
+async function checkZstdFrames(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    const size = (await handle.stat()).size;
+    const buffer = Buffer.alloc(8);
+    const read = async (at: number, n: number) => {
+      const { bytesRead } = await handle.read(buffer, 0, n, at);
+      if (bytesRead < n) throw truncated('zstd');
+      return buffer;
+    };
+    let pos = 0;
+    while (pos < size) {
+      const magic = (await read(pos, 4)).readUInt32LE(0);
+      if ((magic & 0xfffffff0) === 0x184d2a50) {
+        pos += 8 + (await read(pos + 4, 4)).readUInt32LE(0);
+        continue;
+      }
+      if (magic !== 0xfd2fb528) throw truncated('zstd');
+      const descriptor = (await read(pos + 4, 1))[0];
+      const singleSegment = (descriptor >> 5) & 1;
+      const contentSizeBytes = [singleSegment ? 1 : 0, 2, 4, 8][descriptor >> 6];
+      const dictionaryBytes = [0, 1, 2, 4][descriptor & 3];
+      pos += 4 + 1 + (singleSegment ? 0 : 1) + dictionaryBytes + contentSizeBytes;
+      for (let last = false; !last;) {
+        const b = await read(pos, 3);
+        const header = b[0] | (b[1] << 8) | (b[2] << 16);
+        const type = (header >> 1) & 3;
+        if (type === 3) throw truncated('zstd');
+        last = (header & 1) === 1;
+        pos += 3 + (type === 1 ? 1 : header >>> 3);
+      }
+      if ((descriptor >> 2) & 1) pos += 4;
+    }
+    if (pos !== size) throw truncated('zstd');
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * DuckDB reads a cut-off gzip or zstd file as a shorter one without a word, so an import checks
+ * that the file is whole: gzip by decompressing it alongside the import, zstd by its frame layout.
+ */
+export function checkComplete(path: string, compression: Compression): Promise<void> {
+  return compression === 'gzip' ? checkGzip(path) : checkZstdFrames(path);
+}

@@ -300,6 +300,19 @@ describe('importFile: JSON arrays, nested records and compressed files', () => {
     expect(lines.rows[9]).toEqual([9, { x: 9 }]);
   });
 
+  it('rejects a cut-off gzip or zstd file instead of importing the rows before the cut', async () => {
+    const { gzipSync } = await import('node:zlib');
+    const csv = Array.from({ length: 20000 }, (_, i) => `${i},r${i}`).join('\n');
+    const whole = gzipSync(`id,name\n${csv}\n`);
+    await rejects(await file('cut.csv.gz', whole.subarray(0, Math.floor(whole.length / 2))), /gzip file is truncated or corrupt/);
+    const zst = join(dir, 'whole.csv.zst');
+    await db.run(`COPY (SELECT i AS id, 'r' || i AS name FROM range(200000) t(i)) TO '${zst}' (FORMAT csv, COMPRESSION zstd)`);
+    const bytes = await readFile(zst);
+    expect((await run(zst)).result.rowCount).toBe(200000);
+    await rejects(await file('cut.csv.zst', bytes.subarray(0, Math.floor(bytes.length / 2))), /zstd file is truncated or corrupt/);
+    await rejects(await file('cut.jsonl.zst', bytes.subarray(0, bytes.length - 1)), /zstd file is truncated or corrupt/);
+  });
+
   it('rejects a corrupt gzip file and a compressed Parquet file with a 400', async () => {
     const { gzipSync } = await import('node:zlib');
     const broken = Buffer.concat([gzipSync('a,b\n').subarray(0, 10), Buffer.from('definitely not deflate data')]);

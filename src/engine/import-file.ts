@@ -1,9 +1,9 @@
-import { stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { badRequest } from '../common/errors.js';
 import { quoteIdent, quoteLiteral } from '../common/names.js';
-import { compressionOf, compressionOption, readContentHead, readStoredHead, withoutCompressionExtension, type Compression } from './compression.js';
+import { checkComplete, compressionOf, compressionOption, readContentHead, readStoredHead, withoutCompressionExtension, type Compression } from './compression.js';
 import { csvBadRequest, csvReadExpression, detectCsv, parseCsvError, type CsvDialect } from './csv-detect.js';
 import type { DuckDb } from './duckdb.js';
 import { engineError } from './engine-errors.js';
@@ -96,16 +96,35 @@ export async function importFile(db: DuckDb, options: ImportFileOptions): Promis
     const content = compression ? await readContentHead(conn, sourcePath, compression, HEAD_BYTES) : stored;
     const sniffed = sniffFormat(content, stored, options.fileName ?? sourcePath);
     const format = requested === 'auto' ? sniffed : requested;
-    if (format === 'csv' || format === 'tsv') {
-      const csv = { ...options.csv };
-      if (format === 'tsv' && csv.delimiter === undefined) csv.delimiter = '\t';
-      return importCsv(conn, sourcePath, targetPath, csv, schema, compression, onProgress);
+    const read = (): Promise<ImportResult> => {
+      if (format === 'csv' || format === 'tsv') {
+        const csv = { ...options.csv };
+        if (format === 'tsv' && csv.delimiter === undefined) csv.delimiter = '\t';
+        return importCsv(conn, sourcePath, targetPath, csv, schema, compression, onProgress);
+      }
+      if (format === 'parquet') {
+        if (compression) throw badRequest(`A ${compression}-compressed Parquet file cannot be read: Parquet compresses its pages itself, import the .parquet file`);
+        return importSelfDescribing(conn, sourcePath, targetPath, 'parquet', schema, undefined, onProgress);
+      }
+      return importSelfDescribing(conn, sourcePath, targetPath, sniffed === 'json' ? 'json' : 'jsonl', schema, compression, onProgress);
+    };
+    if (!compression || format === 'parquet') return read();
+    // Checked alongside the import; a cut-off file fails it (and the import's error is then moot).
+    const whole = checkComplete(sourcePath, compression).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    const outcome = await read().then(
+      (value) => ({ value }),
+      (error: unknown) => ({ error }),
+    );
+    const problem = await whole;
+    if (problem) {
+      await rm(targetPath, { force: true });
+      throw problem;
     }
-    if (format === 'parquet') {
-      if (compression) throw badRequest(`A ${compression}-compressed Parquet file cannot be read: Parquet compresses its pages itself, import the .parquet file`);
-      return importSelfDescribing(conn, sourcePath, targetPath, 'parquet', schema, undefined, onProgress);
-    }
-    return importSelfDescribing(conn, sourcePath, targetPath, sniffed === 'json' ? 'json' : 'jsonl', schema, compression, onProgress);
+    if ('error' in outcome) throw outcome.error;
+    return outcome.value;
   });
   onProgress?.({ phase: 'done', percent: 100, rows: result.rowCount });
   return result;
