@@ -110,13 +110,11 @@ export async function importFile(db: DuckDb, options: ImportFileOptions): Promis
     };
     if (!compression || format === 'parquet') return read();
     // Checked alongside the import; a cut-off file fails it (and the import's error is then moot).
-    const whole = checkComplete(sourcePath, compression).then(
-      () => undefined,
-      (error: unknown) => error,
-    );
+    const asError = (error: unknown) => (error instanceof Error ? error : new Error(String(error)));
+    const whole = checkComplete(sourcePath, compression).then(() => undefined, asError);
     const outcome = await read().then(
       (value) => ({ value }),
-      (error: unknown) => ({ error }),
+      (error: unknown) => ({ error: asError(error) }),
     );
     const problem = await whole;
     if (problem) {
