@@ -9,8 +9,8 @@ import { binEdges, EXACT_DISTINCT_ROWS, singleBin, toHistogram, TOP_VALUES, type
 import { isNestedType, isNumericType, isTemporalType } from './column-types.js';
 import { jsonValue, type DuckDb } from './duckdb.js';
 import { engineError } from './engine-errors.js';
-import { jsonConverter } from './json-value.js';
 import { streamAndDelete, textExport, type ExportFormat } from './export-format.js';
+import { jsonConverter } from './json-value.js';
 import { postgresColumnStats, postgresExport, postgresReadRows } from './postgres.js';
 import { MAX_PAGE_ROWS, orderByClause, whereClause, type ColumnInfo, type Filter, type SortKey } from './table-query.js';
 import { duckdbRelation, type TableSource } from './table-source.js';
@@ -93,7 +93,7 @@ export interface ColumnStatsOptions {
  * stddev in one aggregate query; all histograms in one `histogram()` query; exact top values
  * in one query of per-column group-bys. Distinct counts are exact up to `exactDistinctUpTo`
  * rows and DuckDB's `approx_count_distinct` (HyperLogLog, a few percent off) above, flagged by
- * `distinctIsApproximate`; the row count that decides comes from the Parquet footer.
+ * `distinctIsApproximate`; the row count that decides is read from the Parquet footer for managed datasets.
  */
 export async function columnStats(db: DuckDb, source: TableSource, options: ColumnStatsOptions = {}): Promise<ColumnStats[]> {
   if (source.kind === 'postgres') return postgresColumnStats(db, source);
