@@ -1,12 +1,14 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiKeyCreated, Job } from './support/api-types.js';
 import { llano } from './support/cli.js';
 import { parseJson } from './support/http.js';
 import { startTestServer, type TestServer } from './support/llano-server.js';
 
+type Page = { columns: string[]; rows: unknown[][] };
 const CSV = 'antenna,band,trec_x\nDA41,3,35.5\nDA42,3,36.5\nDV01,6,55.0\n';
 
 describe('llano CLI on a workspace (no server)', () => {
@@ -49,6 +51,30 @@ describe('llano CLI on a workspace (no server)', () => {
     const jobId = parseJson<Job[]>(jobs.out)[0].id;
     expect((await llano([...home, '-p', 'QA', 'job', 'log', jobId])).out).toMatch(/wrote 2 rows to by_band/);
     expect((await llano([...home, '-p', 'QA', 'flow'])).out).toMatch(/dataset\s+by_band\s+built/);
+  });
+
+  it('imports a .csv.gz, round-trips a JSON download, prints numbers without float noise', async () => {
+    const gz = path.join(dir, 'readings.csv.gz');
+    writeFileSync(gz, gzipSync('id,f,d\n1,25.1,0.30000000000000004\n2,-3.7,100.00000000000001\n'));
+    const imp = await llano([...home, '-p', 'QA', 'dataset', 'import', 'readings', gz, '--schema', '{"f":"FLOAT"}']);
+    expect(imp.code, imp.err).toBe(0);
+    expect(imp.out).toMatch(/Imported 2 rows into readings/);
+
+    const table = await llano([...home, '-p', 'QA', 'dataset', 'head', 'readings']);
+    expect(table.out.split('\n')[2]).toMatch(/^1\s+25\.1\s+0\.3$/);
+    expect(table.out.split('\n')[3]).toMatch(/^2\s+-3\.7\s+100$/);
+    const json = JSON.parse((await llano([...home, '-p', 'QA', '--json', 'dataset', 'head', 'readings'])).out) as Page;
+    expect(json.rows[0]).toEqual([1, 25.100000381469727, 0.30000000000000004]);
+
+    const out = path.join(dir, 'readings.json');
+    expect((await llano([...home, '-p', 'QA', 'dataset', 'download', 'readings', '--format', 'json', '--out', out])).code).toBe(0);
+    const back = await llano([...home, '-p', 'QA', 'dataset', 'import', 'readings_back', out]);
+    expect(back.code, back.err).toBe(0);
+    const again = JSON.parse((await llano([...home, '-p', 'QA', '--json', 'dataset', 'head', 'readings_back'])).out) as Page;
+    expect(again.columns).toEqual(['id', 'f', 'd']);
+    expect(again.rows).toEqual(json.rows);
+    const stats = await llano([...home, '-p', 'QA', 'dataset', 'stats', 'readings']);
+    expect(stats.out).toMatch(/f\s+FLOAT\s+2\s+0\s+2\s+-3\.7\s+25\.1\s+10\.7\s/);
   });
 
   it('errors are one line and a non-zero exit code', async () => {

@@ -1,3 +1,5 @@
+import { formatTypedNumber } from './number-format.js';
+
 /** Where the CLI writes. Tests pass their own to capture output without spawning a process. */
 export interface CliIo {
   out(text: string): void;
@@ -16,9 +18,9 @@ export const processIo: CliIo = {
   cwd: process.cwd(),
 };
 
-/** Renders rows as an aligned text table for people. */
-export function formatTable(columns: string[], rows: unknown[][]): string {
-  const text = rows.map((r) => r.map(formatCell));
+/** Renders rows as an aligned text table for people; numbers by their column's type when `types` is given. */
+export function formatTable(columns: string[], rows: unknown[][], types: readonly string[] = []): string {
+  const text = rows.map((r) => r.map((v, i) => formatCell(v, types[i])));
   const widths = columns.map((c, i) => Math.min(60, Math.max(c.length, ...text.map((r) => (r[i] ?? '').length))));
   const line = (cells: string[]) => cells.map((c, i) => (c.length > widths[i] ? c.slice(0, widths[i] - 1) + '…' : c.padEnd(widths[i]))).join('  ').trimEnd();
   return [line(columns), line(widths.map((w) => '-'.repeat(w))), ...text.map(line)].join('\n') + '\n';
@@ -29,10 +31,12 @@ export function formatJson(value: unknown): string {
 }
 
 /** A value as a table cell or a record line: empty for null, JSON for objects and lists. */
-export function formatCell(v: unknown): string {
+export function formatCell(v: unknown, type?: string): string {
   if (v === null || v === undefined) return '';
   if (typeof v === 'string') return v;
-  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  // Numbers without float noise, by their column's type when known; --json keeps full precision.
+  if (typeof v === 'number') return formatTypedNumber(v, type);
+  if (typeof v === 'boolean' || typeof v === 'bigint') return String(v);
   // Objects and lists; API values are never functions or symbols.
   return JSON.stringify(v) ?? '';
 }

@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import type { Principal } from '../catalog/access.js';
 import { badRequest } from '../common/errors.js';
 import { sourceReader } from '../connectors/registry.js';
+import type { ExportFormat } from '../engine/export-format.js';
 import type { TableQuery } from '../engine/table-query.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { resolveSource } from './datasets.js';
@@ -25,8 +26,8 @@ export async function datasetStats(ws: Workspace, principal: Principal, projectK
   return sourceReader(source).columnStats(ws.duck, source);
 }
 
-/** The whole dataset as a stream (CSV, JSON lines or Parquet), never held in memory. */
-export async function datasetExport(ws: Workspace, principal: Principal, projectKey: string, name: string, request: { format: 'csv' | 'json' | 'parquet' } & Pick<TableQuery, 'sort' | 'filters'>): Promise<Readable> {
+/** The whole dataset as a stream (CSV, a JSON array, JSON lines or Parquet), never held in memory. */
+export async function datasetExport(ws: Workspace, principal: Principal, projectKey: string, name: string, request: { format: ExportFormat } & Pick<TableQuery, 'sort' | 'filters'>): Promise<Readable> {
   const { format, ...query } = request;
   const source = await readableSource(ws, principal, projectKey, name);
   return sourceReader(source).exportData(ws.duck, source, format, query);

@@ -1,7 +1,8 @@
 import { rm } from 'node:fs/promises';
 import type { Principal } from '../catalog/access.js';
 import { badRequest, conflict } from '../common/errors.js';
-import { importFile } from '../engine/import-file.js';
+import { withoutCompressionExtension } from '../engine/compression.js';
+import { importFile, type ImportFormat } from '../engine/import-file.js';
 import type { WriteProgress as ImportProgress } from '../engine/parquet-output.js';
 import type { CsvOptions } from '../engine/table-source.js';
 import type { Workspace } from '../workspace/workspace.js';
@@ -13,17 +14,19 @@ export interface ImportRequest {
   /** The file on disk (an upload already streamed to a temporary file, or a CLI path). */
   filePath: string;
   fileName?: string;
-  format?: 'auto' | 'csv' | 'tsv' | 'parquet' | 'jsonl';
+  format?: ImportFormat;
   csv?: CsvOptions;
   /** Column type overrides (column → DuckDB type). */
   schema?: Record<string, string>;
   onProgress?: (p: ImportProgress) => void;
 }
 
+/** The format an extension promises (`obs.csv.gz` is a CSV file); `auto` lets the content decide. */
 export function formatFromName(fileName: string | undefined): ImportRequest['format'] {
-  const ext = (fileName ?? '').toLowerCase().split('.').pop();
+  const ext = withoutCompressionExtension(fileName ?? '').toLowerCase().split('.').pop();
   if (ext === 'parquet') return 'parquet';
-  if (ext === 'jsonl' || ext === 'ndjson' || ext === 'json') return 'jsonl';
+  if (ext === 'json') return 'json';
+  if (ext === 'jsonl' || ext === 'ndjson') return 'jsonl';
   if (ext === 'tsv' || ext === 'tab') return 'tsv';
   if (ext === 'csv' || ext === 'txt') return 'csv';
   return 'auto';
@@ -48,6 +51,7 @@ export async function importDataset(ws: Workspace, principal: Principal, project
   try {
     const result = await importFile(ws.duck, {
       sourcePath: request.filePath,
+      fileName: request.fileName,
       format: request.format ?? formatFromName(request.fileName),
       csv: request.csv,
       schema,

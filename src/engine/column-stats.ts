@@ -5,8 +5,12 @@ export interface ColumnStats {
   /** Rows in the dataset (non-null values are `count - nulls`). */
   count: number;
   nulls: number;
-  /** Distinct non-null values; approximate (HyperLogLog) in DuckDB, exact in PostgreSQL. */
+  /**
+   * Distinct non-null values: exact in PostgreSQL and, in DuckDB, for up to
+   * {@link EXACT_DISTINCT_ROWS} rows; approximate (HyperLogLog, a few percent off) above.
+   */
   distinct: number;
+  /** True when `distinct` is an estimate: show it as such (`≈13`). */
   distinctIsApproximate: boolean;
   min: unknown;
   max: unknown;
@@ -27,6 +31,8 @@ export interface HistogramBin {
 
 export const HISTOGRAM_BINS = 20;
 export const TOP_VALUES = 10;
+/** Up to this many rows distinct counts are exact (`count(DISTINCT …)`); above, HyperLogLog keeps memory flat. */
+export const EXACT_DISTINCT_ROWS = 100_000;
 
 /** Equal-width bin edges; `null` when the range is empty or not finite (one bin, or none). */
 export function binEdges(min: number, max: number, bins = HISTOGRAM_BINS): number[] | null {

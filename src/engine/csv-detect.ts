@@ -1,8 +1,8 @@
 import { isUtf8 } from 'node:buffer';
-import { open } from 'node:fs/promises';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { badRequest, LlanoError } from '../common/errors.js';
 import { quoteLiteral } from '../common/names.js';
+import { compressionOption, readContentHead, type Compression } from './compression.js';
 import { engineMessage } from './engine-errors.js';
 import type { CsvEncoding, CsvOptions } from './table-source.js';
 
@@ -18,22 +18,13 @@ export interface CsvDialect {
   dateFormat?: string;
   timestampFormat?: string;
   columns: { name: string; type: string }[];
+  /** A gzip or zstd file, decompressed by the reader. */
+  compression?: Compression;
 }
 
 const ENCODING_PROBE_BYTES = 1 << 20;
 const SAMPLE_BYTES = 1 << 16;
 const DELIMITER_CANDIDATES = [',', '\t', ';', '|'];
-
-async function readHead(path: string, bytes: number): Promise<Buffer> {
-  const handle = await open(path, 'r');
-  try {
-    const buffer = Buffer.alloc(bytes);
-    const { bytesRead } = await handle.read(buffer, 0, bytes, 0);
-    return buffer.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
-  }
-}
 
 /** True when `head` is valid UTF-8, allowing the probe to cut the last character in half. */
 function looksUtf8(head: Buffer, complete: boolean): boolean {
@@ -145,6 +136,7 @@ export function csvReadExpression(path: string, dialect: CsvDialect, types: Reco
   if (dialect.comment) options.push(`comment = ${quoteLiteral(dialect.comment)}`);
   if (dialect.dateFormat) options.push(`dateformat = ${quoteLiteral(dialect.dateFormat)}`);
   if (dialect.timestampFormat) options.push(`timestampformat = ${quoteLiteral(dialect.timestampFormat)}`);
+  if (dialect.compression) options.push(`compression = ${quoteLiteral(dialect.compression)}`);
   return `read_csv(${options.join(', ')})`;
 }
 
@@ -182,8 +174,8 @@ export function csvBadRequest(info: CsvErrorInfo): LlanoError {
  * sniffer run with those fixed. Every explicit option wins over detection. A file that cannot be
  * read under the detected dialect is rejected with the line at fault.
  */
-export async function detectCsv(conn: DuckDBConnection, path: string, options: CsvOptions = {}): Promise<CsvDialect> {
-  const head = await readHead(path, ENCODING_PROBE_BYTES);
+export async function detectCsv(conn: DuckDBConnection, path: string, options: CsvOptions = {}, compression?: Compression): Promise<CsvDialect> {
+  const head = await readContentHead(conn, path, compression, ENCODING_PROBE_BYTES);
   if (head.length === 0) throw badRequest('The file is empty');
   const encoding = options.encoding ?? detectEncoding(head, head.length < ENCODING_PROBE_BYTES);
   const quote = options.quote ?? '"';
@@ -198,6 +190,7 @@ export async function detectCsv(conn: DuckDBConnection, path: string, options: C
   ];
   if (options.escape !== undefined) sniffOptions.push(`escape = ${quoteLiteral(options.escape)}`);
   if (options.header !== undefined) sniffOptions.push(`header = ${options.header}`);
+  if (compression) sniffOptions.push(`compression = ${quoteLiteral(compression)}`);
   let sniffed: Record<string, unknown>;
   try {
     const reader = await conn.runAndReadAll(
@@ -205,7 +198,7 @@ export async function detectCsv(conn: DuckDBConnection, path: string, options: C
     );
     sniffed = reader.getRowObjectsJson()[0] as Record<string, unknown>;
   } catch (error) {
-    throw await diagnose(conn, path, { delimiter, quote, escape: options.escape ?? quote, encoding, fields: guess.fields }, error);
+    throw await diagnose(conn, path, { delimiter, quote, escape: options.escape ?? quote, encoding, fields: guess.fields, compression }, error);
   }
   const columns = (sniffed.Columns as { name: string; type: string }[]).map((c) => ({ name: c.name, type: c.type }));
   return {
@@ -219,6 +212,7 @@ export async function detectCsv(conn: DuckDBConnection, path: string, options: C
     dateFormat: (sniffed.DateFormat as string | null) ?? undefined,
     timestampFormat: (sniffed.TimestampFormat as string | null) ?? undefined,
     columns,
+    ...(compression ? { compression } : {}),
   };
 }
 
@@ -229,13 +223,13 @@ export async function detectCsv(conn: DuckDBConnection, path: string, options: C
 async function diagnose(
   conn: DuckDBConnection,
   path: string,
-  dialect: { delimiter: string; quote: string; escape: string; encoding: CsvEncoding; fields: number },
+  dialect: { delimiter: string; quote: string; escape: string; encoding: CsvEncoding; fields: number; compression?: Compression },
   sniffError: unknown,
 ): Promise<LlanoError> {
   const columns = Array.from({ length: Math.max(1, dialect.fields) }, (_, i) => `'c${i}': 'VARCHAR'`).join(', ');
   try {
     await conn.run(
-      `SELECT count(*) FROM read_csv(${quoteLiteral(path)}, auto_detect = false, delim = ${quoteLiteral(dialect.delimiter)}, quote = ${quoteLiteral(dialect.quote)}, escape = ${quoteLiteral(dialect.escape)}, header = false, encoding = ${quoteLiteral(dialect.encoding)}, columns = {${columns}}, strict_mode = true)`,
+      `SELECT count(*) FROM read_csv(${quoteLiteral(path)}, auto_detect = false, delim = ${quoteLiteral(dialect.delimiter)}, quote = ${quoteLiteral(dialect.quote)}, escape = ${quoteLiteral(dialect.escape)}, header = false, encoding = ${quoteLiteral(dialect.encoding)}, columns = {${columns}}, strict_mode = true${compressionOption(dialect.compression)})`,
     );
   } catch (error) {
     const info = parseCsvError(error);

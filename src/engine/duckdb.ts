@@ -1,4 +1,5 @@
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { jsonConverter } from './json-value.js';
 
 /** A query result for JSON consumers: numbers stay numbers where exact, big integers beyond 2^53 become strings. */
 export interface QueryResult {
@@ -14,16 +15,9 @@ export interface DuckDbOptions {
   tempDirectory?: string;
 }
 
-const INTEGER_TYPES = /^(BIGINT|HUGEINT|UBIGINT|UHUGEINT|INT8|INT128)$/;
-
-/** Converts one DuckDB JSON value for JSON consumers, given its column type. */
+/** Converts one DuckDB JSON value for JSON consumers, given its column type (nested types included). */
 export function jsonValue(value: unknown, type: string): unknown {
-  if (value === null || value === undefined) return null;
-  if (typeof value === 'string' && (INTEGER_TYPES.test(type) || type.startsWith('DECIMAL'))) {
-    const n = Number(value);
-    if (type.startsWith('DECIMAL') || Number.isSafeInteger(n)) return n;
-  }
-  return value;
+  return jsonConverter(type)(value);
 }
 
 /**
@@ -64,7 +58,8 @@ export class DuckDb {
     const run = async (c: DuckDBConnection) => {
       const reader = await c.runAndReadAll(sql, params);
       const types = reader.columnTypes().map(String);
-      const rows = reader.getRowsJson().map((row) => row.map((v, i) => jsonValue(v, types[i])));
+      const convert = types.map(jsonConverter);
+      const rows = reader.getRowsJson().map((row) => row.map((v, i) => convert[i](v)));
       return { columns: reader.columnNames(), types, rows };
     };
     return conn ? run(conn) : this.withConnection(run);

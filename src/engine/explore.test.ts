@@ -110,7 +110,7 @@ describe('columnStats', () => {
     expect(byName.id).toMatchObject({ count: 5, nulls: 0, distinct: 5, min: 1, max: 5, mean: 3 });
     expect(byName.id.stddev).toBeCloseTo(Math.sqrt(2.5), 10);
     const value = byName.value;
-    expect(value).toMatchObject({ count: 5, nulls: 1, distinct: 4, min: 1, max: 4, mean: 2.5, distinctIsApproximate: true });
+    expect(value).toMatchObject({ count: 5, nulls: 1, distinct: 4, min: 1, max: 4, mean: 2.5, distinctIsApproximate: false });
     expect(value.stddev).toBeCloseTo(Math.sqrt(5 / 3), 10);
     expect(value.histogram).toHaveLength(20);
     expect(value.histogram[0]).toEqual({ low: 1, high: 1.15, count: 1 });
@@ -146,8 +146,21 @@ describe('columnStats', () => {
     const empty = join(dir, 'empty.parquet');
     await db.run(`COPY (SELECT 1 AS x WHERE false) TO '${empty}' (FORMAT parquet)`);
     expect(await columnStats(db, { kind: 'parquet', paths: [empty] })).toEqual([
-      { name: 'x', type: 'INTEGER', count: 0, nulls: 0, distinct: 0, distinctIsApproximate: true, min: null, max: null, mean: null, stddev: null, topValues: [], histogram: [] },
+      { name: 'x', type: 'INTEGER', count: 0, nulls: 0, distinct: 0, distinctIsApproximate: false, min: null, max: null, mean: null, stddev: null, topValues: [], histogram: [] },
     ]);
+  });
+
+  it('counts distinct values exactly up to the threshold, approximately (and says so) above it', async () => {
+    const path = join(dir, 'distinct.parquet');
+    await db.run(`COPY (SELECT i AS id, i % 7 AS k, [i % 3] AS l FROM range(5000) t(i)) TO '${path}' (FORMAT parquet)`);
+    const exact = Object.fromEntries((await columnStats(db, { kind: 'parquet', paths: [path] })).map((s) => [s.name, s]));
+    expect(exact.id).toMatchObject({ distinct: 5000, distinctIsApproximate: false });
+    expect(exact.k).toMatchObject({ distinct: 7, distinctIsApproximate: false });
+    expect(exact.l).toMatchObject({ distinct: 3, distinctIsApproximate: false });
+    const estimated = Object.fromEntries((await columnStats(db, { kind: 'parquet', paths: [path] }, { exactDistinctUpTo: 4999 })).map((s) => [s.name, s]));
+    expect(estimated.id.distinctIsApproximate).toBe(true);
+    expect(Math.abs(estimated.id.distinct - 5000)).toBeLessThan(500);
+    expect(estimated.k).toMatchObject({ distinct: 7, distinctIsApproximate: true });
   });
 
   it('gives a constant column a single bin', async () => {

@@ -5,12 +5,13 @@ import type { Readable } from 'node:stream';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { badRequest } from '../common/errors.js';
 import { quoteIdent, quoteLiteral } from '../common/names.js';
-import { binEdges, singleBin, toHistogram, TOP_VALUES, type ColumnStats } from './column-stats.js';
+import { binEdges, EXACT_DISTINCT_ROWS, singleBin, toHistogram, TOP_VALUES, type ColumnStats } from './column-stats.js';
 import { isNestedType, isNumericType, isTemporalType } from './column-types.js';
 import { jsonValue, type DuckDb } from './duckdb.js';
 import { engineError } from './engine-errors.js';
 import { streamAndDelete, textExport, type ExportFormat } from './export-format.js';
 import { copySelectToParquet, type DatasetColumn } from './parquet-output.js';
+import { jsonConverter } from './json-value.js';
 import { MAX_PAGE_ROWS, orderByClause, whereClause, type ColumnInfo, type Filter, type SortKey } from './table-query.js';
 import { duckdbRelation, type FileTableSource, type TableSource } from './table-source.js';
 
@@ -95,16 +96,24 @@ export async function readRows(db: DuckDb, source: TableSource, options: ReadRow
   });
 }
 
+export interface ColumnStatsOptions {
+  /** Row count up to which distinct counts are exact (default {@link EXACT_DISTINCT_ROWS}). */
+  exactDistinctUpTo?: number;
+}
+
 /**
- * Statistics of every column in three scans: counts, approximate distinct counts, min, max,
- * mean and stddev in one aggregate query; all histograms in one `histogram()` query; exact
- * top values in one query of per-column group-bys. Distinct counts use DuckDB's
- * `approx_count_distinct` (HyperLogLog, a few percent off on large columns).
+ * Statistics of every column in three scans: counts, distinct counts, min, max, mean and
+ * stddev in one aggregate query; all histograms in one `histogram()` query; exact top values
+ * in one query of per-column group-bys. Distinct counts are exact up to `exactDistinctUpTo`
+ * rows and DuckDB's `approx_count_distinct` (HyperLogLog, a few percent off) above, flagged by
+ * `distinctIsApproximate`; the row count that decides is read from the Parquet footer for managed datasets.
  */
-export async function columnStats(db: DuckDb, source: TableSource): Promise<ColumnStats[]> {
+export async function columnStats(db: DuckDb, source: TableSource, options: ColumnStatsOptions = {}): Promise<ColumnStats[]> {
   return onConnection(db, source, async (conn, relation) => {
     const columns = await describe(db, conn, relation);
     if (columns.length === 0) return [];
+    const rows = Number((await db.query(`SELECT count(*) FROM ${relation}`, undefined, conn)).rows[0][0]);
+    const approximate = rows > (options.exactDistinctUpTo ?? EXACT_DISTINCT_ROWS);
     const numericOf = (c: ColumnInfo, ident: string) => (isTemporalType(c.type) ? `epoch_us(${ident})` : `CAST(${ident} AS DOUBLE)`);
     const hasRange = (c: ColumnInfo) => isNumericType(c.type) || isTemporalType(c.type);
     const aggregates = ['count(*)'];
@@ -114,7 +123,7 @@ export async function columnStats(db: DuckDb, source: TableSource): Promise<Colu
       const numeric = isNumericType(c.type);
       aggregates.push(
         `count(${ident})`,
-        `approx_count_distinct(${ident})`,
+        approximate ? `approx_count_distinct(${ident})` : `count(DISTINCT ${ident})`,
         nested ? 'NULL' : `min(${ident})`,
         nested ? 'NULL' : `max(${ident})`,
         numeric ? `avg(${ident})::DOUBLE` : 'NULL',
@@ -139,7 +148,7 @@ export async function columnStats(db: DuckDb, source: TableSource): Promise<Colu
         count,
         nulls: count - nonNull,
         distinct: Math.min(Number(row[at + 1]), nonNull),
-        distinctIsApproximate: true,
+        distinctIsApproximate: approximate,
         min: row[at + 2],
         max: row[at + 3],
         mean: row[at + 4] as number | null,
@@ -212,7 +221,7 @@ export async function exportData(db: DuckDb, source: TableSource, format: Export
       return stream;
     }
     const result = await conn.stream(select, where.params);
-    const types = result.columnTypes().map(String);
+    const convert = result.columnTypes().map((t) => jsonConverter(String(t)));
     // The connection now belongs to the stream: closed when it ends or is destroyed.
     handedOver = true;
     let open = true;
@@ -224,7 +233,7 @@ export async function exportData(db: DuckDb, source: TableSource, format: Export
     async function* batches(): AsyncGenerator<unknown[][]> {
       started = true;
       try {
-        for await (const rows of result.yieldRowsJson()) yield rows.map((r) => r.map((v, i) => jsonValue(v, types[i])));
+        for await (const rows of result.yieldRowsJson()) yield rows.map((r) => r.map((v, i) => convert[i](v)));
       } finally {
         close();
       }

@@ -2,12 +2,13 @@ import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 
-export type ExportFormat = 'csv' | 'json' | 'parquet';
-export const EXPORT_FORMATS: readonly ExportFormat[] = ['csv', 'json', 'parquet'];
+export type ExportFormat = 'csv' | 'json' | 'jsonl' | 'parquet';
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['csv', 'json', 'jsonl', 'parquet'];
 
 export const EXPORT_CONTENT_TYPES: Record<ExportFormat, string> = {
   csv: 'text/csv; charset=utf-8',
   json: 'application/json; charset=utf-8',
+  jsonl: 'application/x-ndjson; charset=utf-8',
   parquet: 'application/vnd.apache.parquet',
 };
 
@@ -20,9 +21,10 @@ function csvField(value: unknown): string {
 /**
  * Text export of a stream of row batches. CSV: RFC 4180, a header line, nulls as empty
  * fields, empty strings as `""`, nested values as JSON. JSON: one array of row objects,
- * written batch by batch so that memory holds one batch at a time.
+ * written batch by batch so that memory holds one batch at a time. JSON lines: one row
+ * object per line. Both JSON forms import back as they were exported.
  */
-export function textExport(format: 'csv' | 'json', columns: readonly string[], batches: AsyncIterable<unknown[][]>): Readable {
+export function textExport(format: Exclude<ExportFormat, 'parquet'>, columns: readonly string[], batches: AsyncIterable<unknown[][]>): Readable {
   async function* generate(): AsyncGenerator<string> {
     if (format === 'csv') {
       yield columns.map(csvField).join(',') + '\r\n';
@@ -32,11 +34,18 @@ export function textExport(format: 'csv' | 'json', columns: readonly string[], b
       return;
     }
     const keys = columns.map((c) => JSON.stringify(c));
+    const record = (row: unknown[]) => '{' + row.map((v, i) => `${keys[i]}:${JSON.stringify(v ?? null)}`).join(',') + '}';
+    if (format === 'jsonl') {
+      for await (const rows of batches) {
+        if (rows.length) yield rows.map(record).join('\n') + '\n';
+      }
+      return;
+    }
     let first = true;
     yield '[';
     for await (const rows of batches) {
       if (rows.length === 0) continue;
-      const text = rows.map((row) => '{' + row.map((v, i) => `${keys[i]}:${JSON.stringify(v ?? null)}`).join(',') + '}').join(',\n');
+      const text = rows.map(record).join(',\n');
       yield (first ? '\n' : ',\n') + text;
       first = false;
     }

@@ -228,3 +228,97 @@ describe('importFile: JSON lines and Parquet', () => {
     await rejects(path, /not a readable Parquet file/);
   });
 });
+
+describe('importFile: JSON arrays, nested records and compressed files', () => {
+  const records = [
+    { id: 1, name: 'DA41', pos: { x: 1.5, y: -2.25 }, bands: [3, 6] },
+    { id: 2, name: 'DV02', pos: { x: 0.5, y: 4.75 }, bands: [] },
+  ];
+  const expectedRows = [
+    [1, 'DA41', { x: 1.5, y: -2.25 }, [3, 6]],
+    [2, 'DV02', { x: 0.5, y: 4.75 }, []],
+  ];
+  const expectedTypes = [
+    ['id', 'BIGINT'],
+    ['name', 'VARCHAR'],
+    ['pos', 'STRUCT(x DOUBLE, y DOUBLE)'],
+    ['bands', 'BIGINT[]'],
+  ];
+
+  it('imports a pretty-printed JSON array as rows, nested records as STRUCT and LIST columns', async () => {
+    const path = await file('export.json', JSON.stringify(records, null, 2));
+    const { result, rows } = await run(path);
+    expect(result.detected).toEqual({ format: 'json' });
+    expect(result.columns.map((c) => [c.name, c.type])).toEqual(expectedTypes);
+    expect(rows).toEqual(expectedRows);
+  });
+
+  it('imports a one-line JSON array, also when the name says nothing or promises JSON lines', async () => {
+    for (const name of ['data.bin', 'data.jsonl']) {
+      const { result, rows } = await run(await file(name, JSON.stringify(records)));
+      expect(result.detected.format).toBe('json');
+      expect(rows).toEqual(expectedRows);
+    }
+  });
+
+  it('imports JSON lines with nested records', async () => {
+    const { result, rows } = await run(await file('lines.ndjson', records.map((r) => JSON.stringify(r)).join('\n')));
+    expect(result.detected).toEqual({ format: 'jsonl' });
+    expect(result.columns.map((c) => [c.name, c.type])).toEqual(expectedTypes);
+    expect(rows).toEqual(expectedRows);
+  });
+
+  it('imports gzip-compressed CSV, JSON lines and JSON arrays, whatever their name', async () => {
+    const { gzipSync } = await import('node:zlib');
+    const csv = 'station;value;note\nDA41;1,5;été\nDV02;2,25;\n';
+    for (const name of ['obs.csv.gz', 'upload-tmp']) {
+      const { result, rows } = await run(await file(name, gzipSync(Buffer.from(csv, 'latin1'))));
+      expect(result.detected).toMatchObject({ format: 'csv', delimiter: ';', encoding: 'latin-1', compression: 'gzip' });
+      expect(rows).toEqual([['DA41', '1,5', 'été'], ['DV02', '2,25', null]]);
+    }
+    const lines = await run(await file('lines.jsonl.gz', gzipSync(records.map((r) => JSON.stringify(r)).join('\n'))));
+    expect(lines.result.detected).toEqual({ format: 'jsonl', compression: 'gzip' });
+    expect(lines.rows).toEqual(expectedRows);
+    const array = await run(await file('array.json.gz', gzipSync(JSON.stringify(records, null, 1))));
+    expect(array.result.detected).toEqual({ format: 'json', compression: 'gzip' });
+    expect(array.rows).toEqual(expectedRows);
+  });
+
+  it('imports zstd-compressed CSV and JSON lines', async () => {
+    await file('placeholder', 'x');
+    const csvPath = join(dir, 'obs.csv.zst');
+    await db.run(`COPY (SELECT i AS id, 'r' || i AS name, i / 4 AS ratio FROM range(3000) t(i)) TO '${csvPath}' (FORMAT csv, COMPRESSION zstd)`);
+    const { result, rows } = await run(csvPath);
+    expect(result.detected).toMatchObject({ format: 'csv', delimiter: ',', header: true, compression: 'zstd' });
+    expect(result.rowCount).toBe(3000);
+    expect(result.columns.map((c) => c.type)).toEqual(['BIGINT', 'VARCHAR', 'DOUBLE']);
+    expect(rows[2999]).toEqual([2999, 'r2999', 749.75]);
+    const jsonPath = join(dir, 'lines.zst');
+    await db.run(`COPY (SELECT i AS id, {'x': i} AS pos FROM range(10) t(i)) TO '${jsonPath}' (FORMAT json, COMPRESSION zstd)`);
+    const lines = await run(jsonPath);
+    expect(lines.result.detected).toEqual({ format: 'jsonl', compression: 'zstd' });
+    expect(lines.rows[9]).toEqual([9, { x: 9 }]);
+  });
+
+  it('rejects a cut-off gzip or zstd file instead of importing the rows before the cut', async () => {
+    const { gzipSync } = await import('node:zlib');
+    const csv = Array.from({ length: 20000 }, (_, i) => `${i},r${i}`).join('\n');
+    const whole = gzipSync(`id,name\n${csv}\n`);
+    await rejects(await file('cut.csv.gz', whole.subarray(0, Math.floor(whole.length / 2))), /gzip file is truncated or corrupt/);
+    const zst = join(dir, 'whole.csv.zst');
+    await db.run(`COPY (SELECT i AS id, 'r' || i AS name FROM range(200000) t(i)) TO '${zst}' (FORMAT csv, COMPRESSION zstd)`);
+    const bytes = await readFile(zst);
+    expect((await run(zst)).result.rowCount).toBe(200000);
+    await rejects(await file('cut.csv.zst', bytes.subarray(0, Math.floor(bytes.length / 2))), /zstd file is truncated or corrupt/);
+    await rejects(await file('cut.jsonl.zst', bytes.subarray(0, bytes.length - 1)), /zstd file is truncated or corrupt/);
+  });
+
+  it('rejects a corrupt gzip file and a compressed Parquet file with a 400', async () => {
+    const { gzipSync } = await import('node:zlib');
+    const broken = Buffer.concat([gzipSync('a,b\n').subarray(0, 10), Buffer.from('definitely not deflate data')]);
+    await rejects(await file('broken.csv.gz', broken), /gzip/);
+    const source = join(root, `source${n}.parquet`);
+    await db.run(`COPY (SELECT 1 AS a) TO '${source}' (FORMAT parquet)`);
+    await rejects(await file('data.parquet.gz', gzipSync(await readFile(source))), /compressed Parquet/);
+  });
+});

@@ -1,19 +1,24 @@
-import { open, stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { badRequest } from '../common/errors.js';
 import { quoteIdent, quoteLiteral } from '../common/names.js';
+import { checkComplete, compressionOf, compressionOption, readContentHead, readStoredHead, withoutCompressionExtension, type Compression } from './compression.js';
 import { csvBadRequest, csvReadExpression, detectCsv, parseCsvError, type CsvDialect } from './csv-detect.js';
 import type { DuckDb } from './duckdb.js';
 import { engineError } from './engine-errors.js';
 import { copySelectToParquet, type DatasetColumn, type ProgressCallback } from './parquet-output.js';
 import type { CsvEncoding, CsvOptions } from './table-source.js';
 
-export type ImportFormat = 'auto' | 'csv' | 'tsv' | 'parquet' | 'jsonl';
-export type StoredFormat = 'csv' | 'parquet' | 'jsonl';
+/** `json` and `jsonl` both read a JSON array of records or JSON lines, whichever the file holds. */
+export type ImportFormat = 'auto' | 'csv' | 'tsv' | 'parquet' | 'json' | 'jsonl';
+/** What was found: `json` is one array of records, `jsonl` one record per line. */
+export type StoredFormat = 'csv' | 'parquet' | 'json' | 'jsonl';
 
 export interface ImportFileOptions {
   sourcePath: string;
+  /** The name the file had (uploads are stored under a temporary name): its extension hints the format. */
+  fileName?: string;
   format?: ImportFormat;
   csv?: CsvOptions;
   /** Column → DuckDB type, overriding the detected type. */
@@ -34,6 +39,7 @@ export interface ImportResult {
     escape?: string;
     header?: boolean;
     encoding?: CsvEncoding;
+    compression?: Compression;
   };
 }
 
@@ -49,27 +55,25 @@ function checkSchema(schema: Record<string, string>, columns: readonly string[])
   }
 }
 
-async function sniffFormat(path: string): Promise<StoredFormat | 'tsv'> {
-  const handle = await open(path, 'r');
-  let head: Buffer;
-  try {
-    const buffer = Buffer.alloc(4096);
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-    head = buffer.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
-  }
-  if (head.subarray(0, 4).toString('latin1') === 'PAR1') return 'parquet';
-  const extension = extname(path).toLowerCase();
+/** `[` or `{` first: JSON; otherwise the (decompressed) name's extension, then CSV. */
+function sniffFormat(content: Buffer, stored: Buffer, name: string): StoredFormat | 'tsv' {
+  if (stored.subarray(0, 4).toString('latin1') === 'PAR1') return 'parquet';
+  const extension = extname(withoutCompressionExtension(name)).toLowerCase();
   if (extension === '.parquet' || extension === '.parq') return 'parquet';
-  if (extension === '.jsonl' || extension === '.ndjson' || extension === '.json') return 'jsonl';
   if (extension === '.tsv' || extension === '.tab') return 'tsv';
   if (extension === '.csv' || extension === '.txt') return 'csv';
-  return head.toString('latin1').trimStart().startsWith('{') ? 'jsonl' : 'csv';
+  const first = content.toString('latin1').trimStart()[0];
+  if (first === '[') return 'json';
+  if (first === '{' || extension === '.jsonl' || extension === '.ndjson' || extension === '.json') return 'jsonl';
+  return 'csv';
 }
 
+const HEAD_BYTES = 4096;
+
 /**
- * Imports a CSV, TSV, JSON-lines or Parquet file into a new Parquet file at `targetPath`.
+ * Imports a CSV, TSV, JSON (an array of records, or JSON lines) or Parquet file into a new
+ * Parquet file at `targetPath`; CSV and JSON may be gzip- or zstd-compressed (found by the magic
+ * bytes). Nested JSON records become STRUCT and LIST columns.
  * The work is one DuckDB `COPY … TO … (FORMAT parquet)` with every reader option fixed
  * after a cheap detection pass, so it runs at DuckDB's own speed. The Parquet file is written
  * next to `targetPath` and renamed into place; on any error nothing is left behind.
@@ -85,15 +89,40 @@ export async function importFile(db: DuckDb, options: ImportFileOptions): Promis
     : undefined;
   onProgress?.({ phase: 'start', percent: 0 });
   const requested = options.format ?? 'auto';
-  const format = requested === 'auto' ? await sniffFormat(sourcePath) : requested;
   const schema = options.schema ?? {};
   const result = await db.withConnection(async (conn) => {
-    if (format === 'csv' || format === 'tsv') {
-      const csv = { ...options.csv };
-      if (format === 'tsv' && csv.delimiter === undefined) csv.delimiter = '\t';
-      return importCsv(conn, { path: sourcePath, targetPath, schema, onProgress }, csv);
+    const stored = await readStoredHead(sourcePath, HEAD_BYTES);
+    const compression = compressionOf(stored);
+    const content = compression ? await readContentHead(conn, sourcePath, compression, HEAD_BYTES) : stored;
+    const sniffed = sniffFormat(content, stored, options.fileName ?? sourcePath);
+    const format = requested === 'auto' ? sniffed : requested;
+    const read = (): Promise<ImportResult> => {
+      if (format === 'csv' || format === 'tsv') {
+        const csv = { ...options.csv };
+        if (format === 'tsv' && csv.delimiter === undefined) csv.delimiter = '\t';
+        return importCsv(conn, { path: sourcePath, targetPath, schema, onProgress, compression }, csv);
+      }
+      if (format === 'parquet') {
+        if (compression) throw badRequest(`A ${compression}-compressed Parquet file cannot be read: Parquet compresses its pages itself, import the .parquet file`);
+        return importSelfDescribing(conn, { path: sourcePath, targetPath, schema, onProgress }, 'parquet');
+      }
+      return importSelfDescribing(conn, { path: sourcePath, targetPath, schema, onProgress, compression }, sniffed === 'json' ? 'json' : 'jsonl');
+    };
+    if (!compression || format === 'parquet') return read();
+    // Checked alongside the import; a cut-off file fails it (and the import's error is then moot).
+    const asError = (error: unknown) => (error instanceof Error ? error : new Error(String(error)));
+    const whole = checkComplete(sourcePath, compression).then(() => undefined, asError);
+    const outcome = await read().then(
+      (value) => ({ value }),
+      (error: unknown) => ({ error: asError(error) }),
+    );
+    const problem = await whole;
+    if (problem) {
+      await rm(targetPath, { force: true });
+      throw problem;
     }
-    return importSelfDescribing(conn, { path: sourcePath, targetPath, schema, onProgress }, format);
+    if ('error' in outcome) throw outcome.error;
+    return outcome.value;
   });
   onProgress?.({ phase: 'done', percent: 100, rows: result.rowCount });
   return result;
@@ -105,12 +134,14 @@ interface FileCopy {
   targetPath: string;
   schema: Record<string, string>;
   onProgress: ProgressCallback | undefined;
+  /** gzip or zstd, read by DuckDB as it goes. */
+  compression?: Compression;
 }
 
 async function importCsv(conn: DuckDBConnection, copy: FileCopy, csv: CsvOptions): Promise<ImportResult> {
-  const { path, targetPath, schema, onProgress } = copy;
+  const { path, targetPath, schema, onProgress, compression } = copy;
   onProgress?.({ phase: 'detect', percent: 0 });
-  let dialect: CsvDialect = await detectCsv(conn, path, csv);
+  let dialect: CsvDialect = await detectCsv(conn, path, csv, compression);
   checkSchema(schema, dialect.columns.map((c) => c.name));
   const types = { ...schema };
   // A type guessed from the sniffer's sample can meet a value it does not fit further down
@@ -121,7 +152,15 @@ async function importCsv(conn: DuckDBConnection, copy: FileCopy, csv: CsvOptions
       const written = await copySelectToParquet(conn, `SELECT * FROM ${csvReadExpression(path, dialect, types)}`, targetPath, { onProgress });
       return {
         ...written,
-        detected: { format: 'csv', delimiter: dialect.delimiter, quote: dialect.quote, escape: dialect.escape, header: dialect.header, encoding: dialect.encoding },
+        detected: {
+          format: 'csv',
+          delimiter: dialect.delimiter,
+          quote: dialect.quote,
+          escape: dialect.escape,
+          header: dialect.header,
+          encoding: dialect.encoding,
+          ...(compression ? { compression } : {}),
+        },
       };
     } catch (error) {
       const info = parseCsvError(error);
@@ -141,10 +180,12 @@ async function importCsv(conn: DuckDBConnection, copy: FileCopy, csv: CsvOptions
   throw badRequest('Could not find column types that fit this CSV file; set them explicitly');
 }
 
-async function importSelfDescribing(conn: DuckDBConnection, copy: FileCopy, format: 'parquet' | 'jsonl'): Promise<ImportResult> {
-  const { path, targetPath, schema, onProgress } = copy;
-  const relation = format === 'parquet' ? `read_parquet(${quoteLiteral(path)})` : `read_json(${quoteLiteral(path)}, format = 'newline_delimited')`;
-  const what = format === 'parquet' ? 'This is not a readable Parquet file' : 'Malformed JSON lines';
+async function importSelfDescribing(conn: DuckDBConnection, copy: FileCopy, format: 'parquet' | 'json' | 'jsonl'): Promise<ImportResult> {
+  const { path, targetPath, schema, onProgress, compression } = copy;
+  // format = 'auto': an array of records or one record per line, whatever the name promised.
+  const relation =
+    format === 'parquet' ? `read_parquet(${quoteLiteral(path)})` : `read_json(${quoteLiteral(path)}, format = 'auto'${compressionOption(compression)})`;
+  const what = format === 'parquet' ? 'This is not a readable Parquet file' : format === 'json' ? 'Malformed JSON' : 'Malformed JSON lines';
   let names: string[];
   try {
     names = (await conn.runAndReadAll(`DESCRIBE SELECT * FROM ${relation}`)).getRowObjectsJson().map((r) => String(r.column_name));
@@ -156,7 +197,7 @@ async function importSelfDescribing(conn: DuckDBConnection, copy: FileCopy, form
   const select = `SELECT * ${casts.length ? `REPLACE (${casts.join(', ')})` : ''} FROM ${relation}`;
   try {
     const written = await copySelectToParquet(conn, select, targetPath, { onProgress });
-    return { ...written, detected: { format } };
+    return { ...written, detected: { format, ...(compression ? { compression } : {}) } };
   } catch (error) {
     const conversion = error instanceof Error && error.message.startsWith('Conversion Error');
     throw engineError(error, [path, targetPath], conversion ? 'A type override does not fit the data: ' : `${what}: `);

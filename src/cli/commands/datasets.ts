@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { badRequest } from '../../common/errors.js';
 import { enc, globals, print, printRecord, projectOf, withClient } from '../command-kit.js';
 import { formatTable } from '../io.js';
+import { formatDistinct, formatTypedNumber, significantDigits } from '../number-format.js';
 import { ProgressBar } from '../progress.js';
 import type { CommandModule } from './index.js';
 
@@ -18,14 +19,35 @@ interface DatasetInfo {
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
+interface ColumnStats {
+  name: string;
+  type: string;
+  count: number;
+  nulls: number;
+  distinct: number;
+  distinctIsApproximate: boolean;
+  min: unknown;
+  max: unknown;
+  mean: number | null;
+  stddev: number | null;
+}
+
+/** One line of `dataset stats`: estimates marked `≈`, numbers rounded as the column's type holds them. */
+function statsRow(s: ColumnStats): unknown[] {
+  const number = (v: unknown, type: string) => (typeof v === 'number' ? formatTypedNumber(v, type) : v);
+  // Mean and deviation are computed in DOUBLE but cannot be more precise than the values.
+  const derived = significantDigits(s.type) < 15 ? s.type : 'DOUBLE';
+  return [s.name, s.type, s.count, s.nulls, formatDistinct(s.distinct, s.distinctIsApproximate), number(s.min, s.type), number(s.max, s.type), number(s.mean, derived), number(s.stddev, derived)];
+}
+
 /** `llano dataset …`: import, list, show, head, stats, download. */
 export const datasetCommands: CommandModule = (program, io) => {
   const dataset = program.command('dataset').description('Datasets of a project (--project KEY)');
 
   dataset
     .command('import <name> <file>')
-    .description('Import a CSV/TSV, Parquet or JSON-lines file as a new version of a dataset')
-    .option('--format <format>', 'auto, csv, tsv, parquet or jsonl (default: from the file name)')
+    .description('Import a CSV/TSV, Parquet, JSON or JSON-lines file (CSV and JSON may be .gz or .zst) as a new version of a dataset')
+    .option('--format <format>', 'auto, csv, tsv, parquet, json or jsonl (default: from the file name)')
     .option('--delimiter <char>')
     .option('--quote <char>')
     .option('--header <bool>', 'true or false (default: detected)')
@@ -79,9 +101,9 @@ export const datasetCommands: CommandModule = (program, io) => {
       withClient(io, cmd, async (c, g) => {
         const q = new URLSearchParams({ limit: opts.limit, offset: opts.offset, ...(opts.sort ? { sort: opts.sort } : {}) });
         for (const f of opts.filter ?? []) q.append('filter', f);
-        const page = await c.request<{ columns: string[]; rows: unknown[][]; total: number }>('GET', `/api/projects/${projectOf(io, g)}/datasets/${enc(name)}/data?${q}`);
+        const page = await c.request<{ columns: string[]; types: string[]; rows: unknown[][]; total: number }>('GET', `/api/projects/${projectOf(io, g)}/datasets/${enc(name)}/data?${q}`);
         if (g.json) return printRecord(io, g, page);
-        io.out(formatTable(page.columns, page.rows));
+        io.out(formatTable(page.columns, page.rows, page.types));
         io.out(`(${page.rows.length} of ${page.total} rows)\n`);
       }),
     );
@@ -93,15 +115,15 @@ export const datasetCommands: CommandModule = (program, io) => {
       withClient(io, cmd, async (c, g) =>
         print(io, g, await c.request('GET', `/api/projects/${projectOf(io, g)}/datasets/${enc(name)}/stats`), {
           columns: ['column', 'type', 'count', 'nulls', 'distinct', 'min', 'max', 'mean', 'stddev'],
-          rows: (s: Record<string, unknown>) => [s.name, s.type, s.count, s.nulls, s.distinct, s.min, s.max, s.mean, s.stddev],
+          rows: statsRow,
         }),
       ),
     );
 
   dataset
     .command('download <name>')
-    .description('Download as CSV, Parquet or JSON (streamed)')
-    .option('--format <format>', 'csv, parquet or json (an array of row objects)', 'csv')
+    .description('Download as CSV, Parquet, JSON or JSON lines (streamed)')
+    .option('--format <format>', 'csv, parquet, json (an array of row objects) or jsonl (one row object per line)', 'csv')
     .option('-o, --out <file>', 'write to a file instead of stdout')
     .action(async (name: string, opts: { format: string; out?: string }, cmd: Command) =>
       withClient(io, cmd, async (c) => {

@@ -6,6 +6,7 @@ import { badRequest, tooLarge } from '../../common/errors.js';
 import { deleteDataset, getDataset, listDatasets, listDatasetVersions, saveDataset } from '../../datasets/datasets.js';
 import { datasetExport, datasetPage, datasetStats } from '../../datasets/explore.js';
 import { importUpload } from '../../datasets/import.js';
+import { EXPORT_CONTENT_TYPES } from '../../engine/export-format.js';
 import { parseTableQuery } from '../../engine/table-query.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { objectRoutes } from '../object-routes.js';
@@ -19,11 +20,11 @@ const DataQuery = z.object({
   limit: z.string().optional(),
   sort: z.string().optional().describe('Comma-separated columns, `-` for descending: `-trec_x,antenna`'),
   filter: z.union([z.string(), z.array(z.string())]).optional().describe('Repeatable `column:op:value`; ops eq ne lt le gt ge contains startswith in isnull notnull'),
-  format: z.enum(['json', 'csv', 'parquet']).optional().describe('json: one page unless download=true; csv, parquet: the whole (sorted, filtered) data, streamed'),
+  format: z.enum(['json', 'csv', 'jsonl', 'parquet']).optional().describe('json: one page unless download=true; csv, jsonl (JSON lines), parquet: the whole (sorted, filtered) data, streamed'),
   download: z.enum(['true', 'false']).optional().describe('with format=json: the whole data as one streamed JSON array of row objects'),
 });
 const UploadQuery = z.object({
-  format: z.enum(['auto', 'csv', 'tsv', 'parquet', 'jsonl']).optional(),
+  format: z.enum(['auto', 'csv', 'tsv', 'parquet', 'json', 'jsonl']).optional().describe('json and jsonl read an array of records or JSON lines alike; CSV and JSON may be gzip- or zstd-compressed'),
   delimiter: z.string().optional(),
   quote: z.string().optional(),
   header: z.enum(['true', 'false']).optional(),
@@ -64,13 +65,12 @@ export function datasetRoutes(app: FastifyInstance, ws: Workspace): void {
   );
   route(app, { method: 'GET', url: `${P}/datasets/{name}/versions`, summary: 'Versions, newest first', tag: 'datasets' }, async ({ principal, params }) => listDatasetVersions(ws, principal, params.key, params.name));
   route(app, { method: 'GET', url: `${P}/datasets/{name}/stats`, summary: 'Column statistics', tag: 'datasets' }, async ({ principal, params }) => datasetStats(ws, principal, params.key, params.name));
-  route(app, { method: 'GET', url: `${P}/datasets/{name}/data`, summary: 'Rows: a JSON page, or the whole (sorted, filtered) data streamed as CSV or Parquet', tag: 'datasets', query: DataQuery, raw: true }, async ({ principal, params, query, request, reply }) => {
+  route(app, { method: 'GET', url: `${P}/datasets/{name}/data`, summary: 'Rows: a JSON page, or the whole (sorted, filtered) data streamed as CSV, JSON, JSON lines or Parquet', tag: 'datasets', query: DataQuery, raw: true }, async ({ principal, params, query, request, reply }) => {
     const format = query.format ?? 'json';
     if (format === 'json' && query.download !== 'true') return datasetPage(ws, principal, params.key, params.name, parseTableQuery(request.query));
     const { sort, filters } = parseTableQuery({ sort: query.sort, filter: query.filter });
     const stream = await datasetExport(ws, principal, params.key, params.name, { format, sort, filters });
-    const contentType = { csv: 'text/csv; charset=utf-8', json: 'application/json; charset=utf-8', parquet: 'application/vnd.apache.parquet' }[format];
-    void reply.header('content-type', contentType).header('content-disposition', `attachment; filename="${params.name}.${format}"`);
+    void reply.header('content-type', EXPORT_CONTENT_TYPES[format]).header('content-disposition', `attachment; filename="${params.name}.${format}"`);
     return reply.send(stream);
   });
   route(app, { method: 'POST', url: `${P}/datasets/{name}/upload`, summary: 'Upload a file (multipart field `file`) as a new version; creates the dataset if needed', tag: 'datasets', query: UploadQuery, raw: true }, async ({ principal, params, query, request, reply }) => {

@@ -1,7 +1,7 @@
 import { useMemo, type ReactNode } from 'react';
 import { projectApi } from '../api/client';
 import type { ColumnStats } from '../api/types';
-import { formatCell, formatCount, formatNumber } from '../lib/format';
+import { formatCell, formatCount, formatDistinct, formatNumber } from '../lib/format';
 import { useApi } from '../lib/use-api';
 import { COLORS, EChart } from './echart';
 import { Table, type Column } from './table';
@@ -60,8 +60,8 @@ function ColumnStatsCard({ stats: s }: { stats: ColumnStats }) {
         </>
       ),
     },
-    { label: `Distinct${s.distinctIsApproximate ? ' (approx.)' : ''}`, value: formatCount(s.distinct) },
-    { label: 'Min / max', value: `${typeof s.min === 'number' ? formatNumber(s.min) : formatCell(s.min) || '—'} / ${typeof s.max === 'number' ? formatNumber(s.max) : formatCell(s.max) || '—'}` },
+    { label: 'Distinct', value: formatDistinct(s.distinct, s.distinctIsApproximate) },
+    { label: 'Min / max', value: `${formatCell(s.min, s.type) || '—'} / ${formatCell(s.max, s.type) || '—'}` },
     ...(s.mean !== null ? [{ label: 'Mean ± sd', value: `${formatNumber(s.mean)} ± ${formatNumber(s.stddev)}` }] : []),
   ];
   return (

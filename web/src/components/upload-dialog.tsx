@@ -61,11 +61,11 @@ export function UploadDialog({ projectKey, open, onClose, onDone, fixedName }: {
       <form className="stack" onSubmit={submit} aria-label="Upload">
         <ErrorAlert error={error} title="Upload failed" />
         <label className="field">
-          File <span className="hint">CSV, TSV, Parquet or JSON lines</span>
+          File <span className="hint">CSV, TSV, Parquet, JSON or JSON lines; CSV and JSON may be .gz or .zst</span>
           <input
             type="file"
             name="file"
-            accept=".csv,.tsv,.txt,.parquet,.jsonl,.ndjson,.gz"
+            accept=".csv,.tsv,.txt,.parquet,.json,.jsonl,.ndjson,.gz,.zst"
             required
             disabled={busy}
             onChange={(e) => {
@@ -90,6 +90,7 @@ export function UploadDialog({ projectKey, open, onClose, onDone, fixedName }: {
               <option value="csv">CSV</option>
               <option value="tsv">TSV</option>
               <option value="parquet">Parquet</option>
+              <option value="json">JSON</option>
               <option value="jsonl">JSON lines</option>
             </select>
           </label>

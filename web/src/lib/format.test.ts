@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatCell, formatClock, formatDuration } from './format';
+import { formatCell, formatClock, formatDistinct, formatDuration, formatTypedNumber } from './format';
 import { nameFromFileName } from './names';
 
 describe('display helpers', () => {
@@ -18,7 +18,28 @@ describe('display helpers', () => {
     expect(formatCell({ a: 1 })).toBe('{"a":1}');
   });
 
+  it('prints numbers by column type: FLOAT with ~7 significant digits, DOUBLE up to 15, DECIMAL with its scale', () => {
+    expect(formatCell(25.100000381469727, 'FLOAT')).toBe('25.1');
+    expect(formatCell(0.30000001192092896, 'REAL')).toBe('0.3');
+    expect(formatCell(100.00000000000001, 'DOUBLE')).toBe('100');
+    expect(formatCell(0.1 + 0.2)).toBe('0.3');
+    expect(formatCell(1 / 3, 'DOUBLE')).toBe('0.333333333333333');
+    expect(formatCell(1 / 3, 'FLOAT')).toBe('0.3333333');
+    expect(formatCell(2.5, 'DECIMAL(10,2)')).toBe('2.50');
+    expect(formatTypedNumber(6.02214076e23, 'DOUBLE')).toBe('6.02214076e+23');
+    expect(formatTypedNumber(1.5e-9, 'DOUBLE')).toBe('1.5e-9');
+    expect(formatTypedNumber(16777217, 'FLOAT')).toBe('16777217');
+    expect(formatTypedNumber(9007199254740991, 'BIGINT')).toBe('9007199254740991');
+  });
+
+  it('marks approximate distinct counts', () => {
+    expect(formatDistinct(13, true)).toBe('≈13');
+    expect(formatDistinct(1234, false)).toBe('1,234');
+  });
+
   it('makes dataset names from file names', () => {
+    expect(nameFromFileName('obs.csv.gz')).toBe('obs');
+    expect(nameFromFileName('Lines.jsonl.zst')).toBe('lines');
     expect(nameFromFileName('Receiver temps (2022).csv')).toBe('receiver_temps_2022');
     expect(nameFromFileName('2022-shifts.parquet')).toBe('d_2022_shifts');
   });

@@ -70,11 +70,32 @@ export function formatBytes(n: number): string {
   return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
 }
 
-/** A cell value for the grid: null shown apart, objects as JSON. */
-export function formatCell(v: unknown): string {
+/** Significant digits a floating-point column type holds: FLOAT/REAL (32-bit) about 7, DOUBLE 15. */
+export function significantDigits(type?: string): number {
+  return /^(FLOAT|FLOAT4|REAL)$/i.test((type ?? '').trim()) ? 7 : 15;
+}
+
+/**
+ * A number as its column type means it: without binary noise (`100.00000000000001` in a
+ * DOUBLE is 100, `25.100000381469727` in a FLOAT is 25.1), a DECIMAL(p, s) with its s decimals.
+ * The API's JSON keeps full precision; only the display rounds.
+ */
+export function formatTypedNumber(n: number, type?: string): string {
+  if (!Number.isFinite(n) || Number.isInteger(n)) return String(n);
+  const decimal = /^(DECIMAL|NUMERIC)\(\s*\d+\s*,\s*(\d+)\s*\)$/i.exec((type ?? '').trim());
+  if (decimal && Math.abs(n) < 1e15) return n.toFixed(Number(decimal[2]));
+  return String(Number(n.toPrecision(significantDigits(type))));
+}
+
+/** A distinct count, marked `≈` when it is an estimate. */
+export function formatDistinct(n: number, approximate: boolean): string {
+  return `${approximate ? '≈' : ''}${formatCount(n)}`;
+}
+
+/** A cell value for the grid: null shown apart, numbers by their column type, objects as JSON. */
+export function formatCell(v: unknown, type?: string): string {
   if (v === null || v === undefined) return '';
-  // Binary floating point noise (59.980000000000004) is not what the data means.
-  if (typeof v === 'number' && !Number.isInteger(v)) return String(Number(v.toPrecision(12)));
+  if (typeof v === 'number') return formatTypedNumber(v, type);
   if (typeof v === 'object') return JSON.stringify(v);
   return String(v);
 }

@@ -2,6 +2,7 @@ import { lazy, Suspense, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { projectApi } from '../api/client';
 import type { Dataset } from '../api/types';
+import { DownloadMenu } from '../components/download-menu';
 import { projectPath } from '../components/layout';
 import { ObjectHistory } from '../components/object-history';
 import { UploadDialog } from '../components/upload-dialog';
@@ -62,9 +63,7 @@ export default function DatasetPage() {
         }
         actions={
           <>
-            <a className="btn" href={projectApi(key, 'datasets', name, 'data') + '?format=csv'} download>
-              Export CSV
-            </a>
+            <DownloadMenu href={projectApi(key, 'datasets', name, 'data')} />
             {d && d.storage.type === 'managed' && !d.producedBy ? (
               <button type="button" className="btn" onClick={() => setUploading(true)}>
                 Upload new version

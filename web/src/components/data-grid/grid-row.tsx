@@ -12,8 +12,8 @@ export function GridRow({ index, top, row, columns, types, focused }: { index: n
       {columns.map((c, i) => {
         const v = row?.[i];
         return (
-          <div key={c} role="gridcell" className={`grid-cell${isNumeric(types[i] ?? '') ? ' num' : ''}`} title={row && v !== null ? formatCell(v) : undefined}>
-            {!row ? <span className="placeholder" /> : v === null || v === undefined ? <span className="null">null</span> : formatCell(v)}
+          <div key={c} role="gridcell" className={`grid-cell${isNumeric(types[i] ?? '') ? ' num' : ''}`} title={row && v !== null ? formatCell(v, types[i]) : undefined}>
+            {!row ? <span className="placeholder" /> : v === null || v === undefined ? <span className="null">null</span> : formatCell(v, types[i])}
           </div>
         );
       })}

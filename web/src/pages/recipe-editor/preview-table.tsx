@@ -37,7 +37,7 @@ export function PreviewTable({ preview }: { preview: Preview }) {
                 ),
                 id: String(j),
                 className: (r) => (typeof r[j] === 'number' ? 'num' : undefined),
-                cell: (r) => (r[j] === null ? <span className="muted">null</span> : formatCell(r[j])),
+                cell: (r) => (r[j] === null ? <span className="muted">null</span> : formatCell(r[j], c.type)),
               }),
             )}
           />

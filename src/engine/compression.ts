@@ -1,0 +1,166 @@
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { badRequest } from '../common/errors.js';
+import { quoteLiteral } from '../common/names.js';
+
+/** Whole-file compressions DuckDB's CSV and JSON readers decompress on the fly. */
+export type Compression = 'gzip' | 'zstd';
+
+const COMPRESSED_EXTENSION = /\.(gz|gzip|zst|zstd)$/i;
+
+/** Decided by the magic bytes, not the name: uploads arrive as nameless temporary files. */
+export function compressionOf(head: Buffer): Compression | undefined {
+  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
+  if (head.length >= 4 && head[0] === 0x28 && head[1] === 0xb5 && head[2] === 0x2f && head[3] === 0xfd) return 'zstd';
+  return undefined;
+}
+
+/** `obs.csv.gz` → `obs.csv`: the name that tells the format of the content. */
+export function withoutCompressionExtension(fileName: string): string {
+  return fileName.replace(COMPRESSED_EXTENSION, '');
+}
+
+/** The `, compression = …` reader option, or nothing for a plain file. */
+export function compressionOption(compression: Compression | undefined): string {
+  return compression ? `, compression = ${quoteLiteral(compression)}` : '';
+}
+
+async function readRawHead(path: string, bytes: number): Promise<Buffer> {
+  const handle = await open(path, 'r');
+  try {
+    const buffer = Buffer.alloc(bytes);
+    const { bytesRead } = await handle.read(buffer, 0, bytes, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+async function gunzipHead(path: string, bytes: number): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  let size = 0;
+  const input = createReadStream(path);
+  const gunzip = createGunzip();
+  try {
+    for await (const chunk of input.pipe(gunzip) as AsyncIterable<Buffer>) {
+      parts.push(chunk);
+      size += chunk.length;
+      if (size >= bytes) break;
+    }
+  } catch (error) {
+    throw badRequest(`The gzip file cannot be decompressed: ${error instanceof Error ? error.message : String(error)}`);
+  } finally {
+    input.destroy();
+    gunzip.destroy();
+  }
+  return Buffer.concat(parts).subarray(0, bytes);
+}
+
+/**
+ * The first `bytes` bytes of the file's content, decompressed when needed, for the encoding,
+ * delimiter and format probes. Node 20 has no zstd, so DuckDB decompresses that one: the content
+ * is read as latin-1 lines, one per row, and re-encoded as latin-1, which gives the bytes back
+ * (line ends come back as `\n`, which the probes accept).
+ */
+export async function readContentHead(
+  conn: DuckDBConnection,
+  path: string,
+  compression: Compression | undefined,
+  bytes: number,
+): Promise<Buffer> {
+  if (!compression) return readRawHead(path, bytes);
+  if (compression === 'gzip') return gunzipHead(path, bytes);
+  const sql =
+    `SELECT line FROM read_csv(${quoteLiteral(path)}, compression = ${quoteLiteral(compression)}, auto_detect = false, header = false, ` +
+    `columns = {'line': 'VARCHAR'}, delim = chr(0), quote = '', escape = '', encoding = 'latin-1', strict_mode = false)`;
+  const parts: Buffer[] = [];
+  let size = 0;
+  try {
+    const result = await conn.stream(sql);
+    for await (const rows of result.yieldRowsJson()) {
+      for (const [line] of rows) {
+        const part = Buffer.from(`${typeof line === 'string' ? line : ''}\n`, 'latin1');
+        parts.push(part);
+        size += part.length;
+        if (size >= bytes) return Buffer.concat(parts).subarray(0, bytes);
+      }
+    }
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw badRequest(`The zstd file cannot be read as text: ${reason.replace(path, 'the file')}`);
+  }
+  return Buffer.concat(parts);
+}
+
+/** The first bytes of the file as stored (for magic numbers). */
+export const readStoredHead = readRawHead;
+
+const truncated = (compression: Compression) => badRequest(`The ${compression} file is truncated or corrupt`);
+
+/** Decompresses the whole gzip stream (all members) and drops the output: zlib checks lengths and CRCs. */
+async function checkGzip(path: string): Promise<void> {
+  const sink = new Writable({ write: (_chunk, _encoding, done) => done() });
+  try {
+    await pipeline(createReadStream(path), createGunzip(), sink);
+  } catch (error) {
+    throw badRequest(
+      `The gzip file is truncated or corrupt (${error instanceof Error ? error.message : String(error)})`,
+    );
+  }
+}
+
+/**
+ * Walks the zstd frames and block headers without decompressing (Node 20 has no zstd): every
+ * frame must end with its last block, the last one exactly at the end of the file.
+ * (RFC 8878: frame header, 3-byte block headers, optional 4-byte checksum, skippable frames.)
+ */
+async function checkZstdFrames(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    const size = (await handle.stat()).size;
+    const buffer = Buffer.alloc(8);
+    const read = async (at: number, n: number) => {
+      const { bytesRead } = await handle.read(buffer, 0, n, at);
+      if (bytesRead < n) throw truncated('zstd');
+      return buffer;
+    };
+    let pos = 0;
+    while (pos < size) {
+      const magic = (await read(pos, 4)).readUInt32LE(0);
+      if ((magic & 0xfffffff0) === 0x184d2a50) {
+        pos += 8 + (await read(pos + 4, 4)).readUInt32LE(0);
+        continue;
+      }
+      if (magic !== 0xfd2fb528) throw truncated('zstd');
+      const descriptor = (await read(pos + 4, 1))[0];
+      const singleSegment = (descriptor >> 5) & 1;
+      const contentSizeBytes = [singleSegment ? 1 : 0, 2, 4, 8][descriptor >> 6];
+      const dictionaryBytes = [0, 1, 2, 4][descriptor & 3];
+      pos += 4 + 1 + (singleSegment ? 0 : 1) + dictionaryBytes + contentSizeBytes;
+      for (let last = false; !last;) {
+        const b = await read(pos, 3);
+        const header = b[0] | (b[1] << 8) | (b[2] << 16);
+        const type = (header >> 1) & 3;
+        if (type === 3) throw truncated('zstd');
+        last = (header & 1) === 1;
+        pos += 3 + (type === 1 ? 1 : header >>> 3);
+      }
+      if ((descriptor >> 2) & 1) pos += 4;
+    }
+    if (pos !== size) throw truncated('zstd');
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * DuckDB reads a cut-off gzip or zstd file as a shorter one without a word, so an import checks
+ * that the file is whole: gzip by decompressing it alongside the import, zstd by its frame layout.
+ */
+export function checkComplete(path: string, compression: Compression): Promise<void> {
+  return compression === 'gzip' ? checkGzip(path) : checkZstdFrames(path);
+}
