@@ -23,7 +23,13 @@ function time<T>(fn: () => T): { ms: number; result: T } {
 
 const fmt = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);
 const table = (header: string[], rows: (string | number)[][]) =>
-  console.log(['| ' + header.join(' | ') + ' |', '| ' + header.map(() => '---').join(' | ') + ' |', ...rows.map((r) => '| ' + r.join(' | ') + ' |')].join('\n') + '\n');
+  console.log(
+    [
+      '| ' + header.join(' | ') + ' |',
+      '| ' + header.map(() => '---').join(' | ') + ' |',
+      ...rows.map((r) => '| ' + r.join(' | ') + ' |'),
+    ].join('\n') + '\n',
+  );
 
 const fourShifts = (n: number, seed = 1) => piecewiseGaussian({ n, changes: 4, seed, meanShift: 2 });
 
@@ -41,8 +47,16 @@ const fourShifts = (n: number, seed = 1) => piecewiseGaussian({ n, changes: 4, s
     const mbic = time(() => detectChangePoints(values, { penalty: 'mbic', minSize: 1, noiseScale: 1 }));
     rows.push(['mean, MBIC (FPOP)', n, fmt(mbic.ms), mbic.result.changepoints.length, n === 1e4 ? '3 ms' : '67 ms']);
     const manual = time(() => detectChangePoints(values, { penalty: 2 * Math.log(n), minSize: 1, noiseScale: 1 }));
-    rows.push(['mean, 2·log n (FPOP)', n, fmt(manual.ms), manual.result.changepoints.length, n === 1e4 ? '31 ms' : '3.1 s']);
-    const mv = time(() => detectChangePoints(values, { cost: 'meanvar', penalty: 2 * Math.log(n), minSize: 2, noiseScale: 1 }));
+    rows.push([
+      'mean, 2·log n (FPOP)',
+      n,
+      fmt(manual.ms),
+      manual.result.changepoints.length,
+      n === 1e4 ? '31 ms' : '3.1 s',
+    ]);
+    const mv = time(() =>
+      detectChangePoints(values, { cost: 'meanvar', penalty: 2 * Math.log(n), minSize: 2, noiseScale: 1 }),
+    );
     rows.push(['meanvar, 2·log n (PELT)', n, fmt(mv.ms), mv.result.changepoints.length, n === 1e4 ? '95 ms' : '9.1 s']);
   }
   console.log('### Change points vs R changepoint (4 mean shifts, unit noise)\n');
@@ -55,7 +69,13 @@ const fourShifts = (n: number, seed = 1) => piecewiseGaussian({ n, changes: 4, s
   for (const n of [1e5, 1e6]) {
     const { values, changes } = piecewiseGaussian({ n, changes: n / 2000, seed: 2, meanShift: 1, scaleFactor: 2 });
     const r = time(() => detectChangePoints(values, { cost: 'meanvar', method: 'pelt' }));
-    rows.push([n, changes.length, r.result.changepoints.length, fmt(r.ms), `${((n / r.ms) * 1000 / 1e6).toFixed(2)} M points/s`]);
+    rows.push([
+      n,
+      changes.length,
+      r.result.changepoints.length,
+      fmt(r.ms),
+      `${(((n / r.ms) * 1000) / 1e6).toFixed(2)} M points/s`,
+    ]);
   }
   console.log('### PELT, mean + variance cost, MBIC, defaults\n');
   table(['n', 'true changes', 'found', 'time', 'throughput'], rows);
@@ -82,7 +102,17 @@ const fourShifts = (n: number, seed = 1) => piecewiseGaussian({ n, changes: 4, s
   const detector = createBocpd();
   const r = time(() => detector.updateBatch(values));
   console.log('### BOCPD (Normal-Gamma, hazard 1/250, ≤ 400 run lengths)\n');
-  table(['points', 'time', 'points/s', 'alarms'], [[values.length, fmt(r.ms), Math.round((values.length / r.ms) * 1000).toLocaleString('en'), r.result.alarms.length]]);
+  table(
+    ['points', 'time', 'points/s', 'alarms'],
+    [
+      [
+        values.length,
+        fmt(r.ms),
+        Math.round((values.length / r.ms) * 1000).toLocaleString('en'),
+        r.result.alarms.length,
+      ],
+    ],
+  );
 }
 
 // 5. Isolation Forest on 10⁵ rows × 4 columns.
@@ -104,7 +134,9 @@ const fourShifts = (n: number, seed = 1) => piecewiseGaussian({ n, changes: 4, s
   for (let s = 0; s < seriesCount; s++) {
     const n = 3500 + random.integer(1000);
     const steps = random.integer(4);
-    series.push(piecewiseGaussian({ n, changes: steps, seed: 100 + s, meanShift: 4 }).values.map((v) => 40 * (1 + 0.015 * v)));
+    series.push(
+      piecewiseGaussian({ n, changes: steps, seed: 100 + s, meanShift: 4 }).values.map((v) => 40 * (1 + 0.015 * v)),
+    );
     total += n;
   }
   // One workspace for the whole loop: the per-series buffers are allocated once.
@@ -128,7 +160,12 @@ const fourShifts = (n: number, seed = 1) => piecewiseGaussian({ n, changes: 4, s
   table(
     ['task', 'time', 'target', 'result'],
     [
-      ['change points of every series (defaults: FPOP, mean, MBIC, min 5)', `${fmt(cp.ms)} (CPU ${fmt((cpu.user + cpu.system) / 1000)})`, '≤ 10 s', `${cp.result} changes`],
+      [
+        'change points of every series (defaults: FPOP, mean, MBIC, min 5)',
+        `${fmt(cp.ms)} (CPU ${fmt((cpu.user + cpu.system) / 1000)})`,
+        '≤ 10 s',
+        `${cp.result} changes`,
+      ],
       ['robust z-score of every value (per series)', fmt(outliers.ms), '≤ 5 s', `${outliers.result} flagged`],
     ],
   );

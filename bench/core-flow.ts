@@ -24,7 +24,13 @@ const csv = path.join(home, 'seed.csv');
 writeFileSync(csv, 'x\n1\n2\n3\n');
 await importDataset(ws, LOCAL_ADMIN, 'BENCH', 'd0', { filePath: csv, fileName: 'seed.csv' });
 for (let i = 1; i <= CHAIN; i++) {
-  await saveRecipe(ws, LOCAL_ADMIN, 'BENCH', { name: `r${i}`, type: 'sql', inputs: [`d${i - 1}`], output: `d${i}`, sql: `SELECT x + 1 AS x FROM d${i - 1}` });
+  await saveRecipe(ws, LOCAL_ADMIN, 'BENCH', {
+    name: `r${i}`,
+    type: 'sql',
+    inputs: [`d${i - 1}`],
+    output: `d${i}`,
+    sql: `SELECT x + 1 AS x FROM d${i - 1}`,
+  });
 }
 
 // The engine alone: the same 20 COPY statements run back to back in DuckDB.

@@ -61,7 +61,12 @@ async function main(): Promise<void> {
     const llanoOut = join(dir, 'out', 'group-llano.parquet');
     const [duckGroup, llanoGroup] = await best([
       () => db.run(`COPY (${groupBy(`read_parquet('${llanoParquet}')`)}) TO '${duckOut}' (FORMAT parquet)`),
-      () => executeSelectToParquet(db, { inputs: { observations: { kind: 'parquet', paths: [llanoParquet] } }, sql: groupBy('observations'), outputPath: llanoOut }),
+      () =>
+        executeSelectToParquet(db, {
+          inputs: { observations: { kind: 'parquet', paths: [llanoParquet] } },
+          sql: groupBy('observations'),
+          outputPath: llanoOut,
+        }),
     ]);
 
     const importRatio = duckImport / llanoImport;

@@ -32,7 +32,14 @@ async function child(name: string): Promise<Measurement> {
     const sim = new Simulation({ out: '/unused', start: '2024-10-01', days: 120, seed: 42 });
     let trecRows = 0;
     for (const day of sim.days()) trecRows += day.trecPlan.rows;
-    return { label: c.label, trecRows, spectrumRows: 0, seconds: (performance.now() - started) / 1000, maxRssMb: process.resourceUsage().maxRSS / 1024, bytes: 0 };
+    return {
+      label: c.label,
+      trecRows,
+      spectrumRows: 0,
+      seconds: (performance.now() - started) / 1000,
+      maxRssMb: process.resourceUsage().maxRSS / 1024,
+      bytes: 0,
+    };
   }
   const out = mkdtempSync(path.join(tmpdir(), 'llano-bench-sim-'));
   try {
@@ -40,7 +47,14 @@ async function child(name: string): Promise<Measurement> {
     const seconds = (performance.now() - started) / 1000;
     const rows = (n: string) => result.tables.find((t) => t.name === n)?.rows ?? 0;
     const bytes = result.tables.reduce((s, t) => s + statSync(t.path).size, 0);
-    return { label: c.label, trecRows: rows('trec_measurement'), spectrumRows: rows('trec_spectrum'), seconds, maxRssMb: process.resourceUsage().maxRSS / 1024, bytes };
+    return {
+      label: c.label,
+      trecRows: rows('trec_measurement'),
+      spectrumRows: rows('trec_spectrum'),
+      seconds,
+      maxRssMb: process.resourceUsage().maxRSS / 1024,
+      bytes,
+    };
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
@@ -57,7 +71,10 @@ if (childName) {
   const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
   const measured: Record<string, Measurement> = {};
   for (const name of Object.keys(CASES).filter((n) => !only || only.includes(n))) {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', self, '--child', name], { encoding: 'utf8', maxBuffer: 1 << 24 });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', self, '--child', name], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 24,
+    });
     if (r.status !== 0) {
       process.stderr.write(r.stderr);
       process.exitCode = 1;
@@ -65,7 +82,10 @@ if (childName) {
     }
     const m = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Measurement;
     measured[name] = m;
-    const target = name === 'parquet' || name === 'year' || name === 'full' ? `≥ 2,000,000 rows/s${name === 'full' ? '; < 60 s, < 2,048 MB' : ''}` : '';
+    const target =
+      name === 'parquet' || name === 'year' || name === 'full'
+        ? `≥ 2,000,000 rows/s${name === 'full' ? '; < 60 s, < 2,048 MB' : ''}`
+        : '';
     rows.push(
       `| ${m.label} | ${fmt(m.trecRows)} | ${fmt(m.spectrumRows)} | ${m.seconds.toFixed(1)} | ${fmt(m.trecRows / m.seconds)} | ${fmt(m.maxRssMb)} | ${m.bytes ? fmt(m.bytes / 1e6) : '—'} | ${target} |`,
     );
@@ -76,9 +96,13 @@ if (childName) {
   if (parquet && year) {
     const dr = year.trecRows - parquet.trecRows;
     const ds = year.seconds - parquet.seconds;
-    rows.push(`| steady state (365 − 120 days) | ${fmt(dr)} | 0 | ${ds.toFixed(1)} | ${fmt(dr / ds)} | | | ≥ 2,000,000 rows/s |`);
+    rows.push(
+      `| steady state (365 − 120 days) | ${fmt(dr)} | 0 | ${ds.toFixed(1)} | ${fmt(dr / ds)} | | | ≥ 2,000,000 rows/s |`,
+    );
   }
-  console.log('| measurement | Trec rows | spectrum rows | seconds | Trec rows/s | peak RSS (MB) | files (MB) | target |');
+  console.log(
+    '| measurement | Trec rows | spectrum rows | seconds | Trec rows/s | peak RSS (MB) | files (MB) | target |',
+  );
   console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
   for (const line of rows) console.log(line);
 }

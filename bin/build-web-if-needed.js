@@ -14,7 +14,8 @@ function newestMtime(p) {
   const st = statSync(p);
   if (!st.isDirectory()) return st.mtimeMs;
   let newest = st.mtimeMs;
-  for (const entry of readdirSync(p)) if (entry !== 'node_modules' && entry !== 'dist') newest = Math.max(newest, newestMtime(path.join(p, entry)));
+  for (const entry of readdirSync(p))
+    if (entry !== 'node_modules' && entry !== 'dist') newest = Math.max(newest, newestMtime(path.join(p, entry)));
   return newest;
 }
 
@@ -22,12 +23,17 @@ function newestMtime(p) {
 export function webBuildIsStale() {
   const index = path.join(webDir, 'dist', 'index.html');
   if (!existsSync(index)) return true;
-  const sources = ['src', 'index.html', 'vite.config.ts', 'tsconfig.json'].map((f) => path.join(webDir, f)).filter(existsSync);
+  const sources = ['src', 'index.html', 'vite.config.ts', 'tsconfig.json']
+    .map((f) => path.join(webDir, f))
+    .filter(existsSync);
   return Math.max(...sources.map(newestMtime)) > statSync(index).mtimeMs;
 }
 
 // Test files run in parallel and each may ask for a build: one builds, the others wait for it.
-const LOCK = path.join(tmpdir(), `llano-web-build-${createHash('sha256').update(root).digest('hex').slice(0, 12)}.lock`);
+const LOCK = path.join(
+  tmpdir(),
+  `llano-web-build-${createHash('sha256').update(root).digest('hex').slice(0, 12)}.lock`,
+);
 const LOCK_STALE_MS = 5 * 60_000;
 
 async function withBuildLock(fn) {

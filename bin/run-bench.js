@@ -15,7 +15,10 @@ const files = readdirSync(path.join(root, 'bench'))
 let failed = 0;
 for (const file of files) {
   console.log(`\n## bench/${file}\n`);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'bench', file)], { stdio: 'inherit', cwd: root });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'bench', file)], {
+    stdio: 'inherit',
+    cwd: root,
+  });
   if (r.status !== 0) failed++;
 }
 process.exitCode = failed ? 1 : 0;

@@ -22,8 +22,18 @@ describe('web UI: a 10-million-row dataset', () => {
     await server.call('POST', '/api/projects', { token, body: { key: 'BIG' } });
     expect((await server.upload('/api/projects/BIG/datasets/seed/upload', 'x\n1\n', 'seed.csv')).status).toBe(201);
     const sql = `SELECT i AS row_id, 'DA' || (41 + i % 12) AS antenna, (i % 3) + 3 AS band, 40 + (i % 1000) / 50.0 AS trec_k FROM range(${ROWS}) t(i) CROSS JOIN (SELECT 1 FROM seed LIMIT 1) s`;
-    expect((await server.call('POST', '/api/projects/BIG/recipes', { token, body: { name: 'make_big', type: 'sql', inputs: ['seed'], output: 'big', sql } })).status).toBe(201);
-    const build = await server.call<BuildStarted>('POST', '/api/projects/BIG/builds', { token, body: { targets: ['big'], mode: 'only' } });
+    expect(
+      (
+        await server.call('POST', '/api/projects/BIG/recipes', {
+          token,
+          body: { name: 'make_big', type: 'sql', inputs: ['seed'], output: 'big', sql },
+        })
+      ).status,
+    ).toBe(201);
+    const build = await server.call<BuildStarted>('POST', '/api/projects/BIG/builds', {
+      token,
+      body: { targets: ['big'], mode: 'only' },
+    });
     expect((await waitForJobEnd(server, 'BIG', build.body.jobId)).status).toBe('succeeded');
     b = await launchBrowser(server.url);
     await logIn(b.page, 'admin', ADMIN_PASSWORD);
@@ -35,7 +45,8 @@ describe('web UI: a 10-million-row dataset', () => {
     await server?.stop();
   });
 
-  const cellsOfRow = (row: number) => b.page.locator(`[role=row][aria-rowindex="${row + 1}"] [role=gridcell]`).allTextContents();
+  const cellsOfRow = (row: number) =>
+    b.page.locator(`[role=row][aria-rowindex="${row + 1}"] [role=gridcell]`).allTextContents();
 
   it('shows the first rows quickly and keeps only the rows in view in the page', async () => {
     const { page } = b;
@@ -69,7 +80,9 @@ describe('web UI: a 10-million-row dataset', () => {
       el.scrollTop = (el.scrollHeight - el.clientHeight) / 2;
     });
     await expectText(page.locator('.grid-footer'), /Rows 4,99\d,\d{3}–/);
-    const firstShown = Number((await page.locator('.grid-footer').textContent())!.match(/Rows ([\d,]+)/)![1].replace(/,/g, ''));
+    const firstShown = Number(
+      (await page.locator('.grid-footer').textContent())!.match(/Rows ([\d,]+)/)![1].replace(/,/g, ''),
+    );
     const row = firstShown + 5;
     await expect.poll(async () => (await cellsOfRow(row))[0], { timeout: 20_000 }).toBe(String(row - 1));
     expect(await page.locator('[role=grid] [role=row]').count()).toBeLessThan(120);

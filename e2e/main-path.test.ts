@@ -55,7 +55,9 @@ describe('web UI: the main path', () => {
     await page.getByRole('link', { name: 'Datasets', exact: true }).first().click();
     await page.getByText('No datasets in this project').waitFor();
     await page.getByRole('button', { name: 'Upload a file' }).first().click();
-    await page.locator('input[type=file]').setInputFiles({ name: 'receiver temps.csv', mimeType: 'text/csv', buffer: Buffer.from(receiverCsv(5000)) });
+    await page
+      .locator('input[type=file]')
+      .setInputFiles({ name: 'receiver temps.csv', mimeType: 'text/csv', buffer: Buffer.from(receiverCsv(5000)) });
     // The name comes from the file name, made a valid identifier.
     expect(await page.getByLabel('Dataset name').inputValue()).toBe('receiver_temps');
     await page.getByRole('button', { name: 'Upload', exact: true }).click();
@@ -109,7 +111,9 @@ describe('web UI: the main path', () => {
     await page.keyboard.press('Enter');
     await expect.poll(() => editor.textContent()).toBe('SELECT antenna');
     // The rest is inserted as text: an Enter typed while a completion is open would accept it instead.
-    await page.keyboard.insertText(', avg(trec) AS mean_trec_k\nFROM receiver_temps\nGROUP BY antenna\nORDER BY antenna');
+    await page.keyboard.insertText(
+      ', avg(trec) AS mean_trec_k\nFROM receiver_temps\nGROUP BY antenna\nORDER BY antenna',
+    );
     await page.keyboard.press('Escape');
     await page.getByRole('button', { name: 'Preview' }).click();
     const error = page.getByRole('alert');
@@ -211,8 +215,17 @@ describe('web UI: the main path', () => {
   it('expands the monitoring timeline to steps, keeps it on reload, and opens a run from a step bar', async () => {
     const { page } = b;
     // The run of the previous test: a window around it, so its bars are wide enough to click.
-    type Run = { id: string; startedAt?: string | null; start?: string | null; endedAt?: string | null; end?: string | null };
-    const [run] = await page.evaluate(async (key) => (await (await fetch(`/api/projects/${key}/scenarios/daily_refresh/runs`)).json()) as Run[], KEY);
+    type Run = {
+      id: string;
+      startedAt?: string | null;
+      start?: string | null;
+      endedAt?: string | null;
+      end?: string | null;
+    };
+    const [run] = await page.evaluate(
+      async (key) => (await (await fetch(`/api/projects/${key}/scenarios/daily_refresh/runs`)).json()) as Run[],
+      KEY,
+    );
     const start = Date.parse(run.startedAt ?? run.start ?? '');
     const end = Date.parse(run.endedAt ?? run.end ?? '');
     const pad = Math.max(end - start, 1000);
@@ -254,10 +267,17 @@ describe('web UI: the main path', () => {
     };
     await add('Not null');
     // Focus moves into the added check's form.
-    await expect.poll(() => page.evaluate(() => document.activeElement?.closest('.list-item')?.getAttribute('aria-label'))).toBe('Check 1: Not null');
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.closest('.list-item')?.getAttribute('aria-label')))
+      .toBe('Check 1: Not null');
     // The column is picked from the dataset's schema.
     const notNull = editor.getByRole('group', { name: /^Check 1/ });
-    expect(await notNull.getByLabel(/^Column/).locator('option').allTextContents()).toEqual(['— choose —', 'antenna', 'band', 'observed_at', 'trec_k', 'elevation_deg']);
+    expect(
+      await notNull
+        .getByLabel(/^Column/)
+        .locator('option')
+        .allTextContents(),
+    ).toEqual(['— choose —', 'antenna', 'band', 'observed_at', 'trec_k', 'elevation_deg']);
     await notNull.getByLabel(/^Column/).selectOption('antenna');
     await editor.getByText('Unsaved changes').waitFor();
     await add('Within a range');
@@ -279,14 +299,27 @@ describe('web UI: the main path', () => {
     const checks = page.getByRole('table', { name: 'Latest check outcomes' });
     await expectText(checks.getByRole('row').filter({ hasText: 'not-null:antenna' }), /OK/);
     // The drifting antenna goes above 60 K: a warning.
-    await expectText(checks.getByRole('row').filter({ hasText: 'range:trec_k' }), /WARNING.*trec_k: \d+ rows? not within \[-∞, 60\]/);
+    await expectText(
+      checks.getByRole('row').filter({ hasText: 'range:trec_k' }),
+      /WARNING.*trec_k: \d+ rows? not within \[-∞, 60\]/,
+    );
     await expectText(checks.getByRole('row').filter({ hasText: 'metric-bounds:records' }), /OK/);
 
     // The saved checks come back into the form.
     await page.getByRole('button', { name: 'Edit checks' }).click();
-    expect(await editor.getByRole('group', { name: /^Check 2/ }).getByLabel(/^Max/).inputValue()).toBe('60');
+    expect(
+      await editor
+        .getByRole('group', { name: /^Check 2/ })
+        .getByLabel(/^Max/)
+        .inputValue(),
+    ).toBe('60');
     await page.reload();
-    expect(await editor.getByRole('group', { name: /^Check 1/ }).getByLabel(/^Column/).inputValue()).toBe('antenna');
+    expect(
+      await editor
+        .getByRole('group', { name: /^Check 1/ })
+        .getByLabel(/^Column/)
+        .inputValue(),
+    ).toBe('antenna');
   });
 
   it('keeps every page on reload and answers unknown API paths with JSON', async () => {
@@ -304,7 +337,12 @@ describe('web UI: the main path', () => {
     const { page } = b;
     const api = apiClient(server.url, server.adminToken);
     const tags = ['archive', 'weather', 'correlator', 'power'];
-    for (let i = 0; i < 40; i++) await api.call('POST', '/api/projects', { key: `P${String(i).padStart(2, '0')}`, name: `Pipeline ${i}`, tags: [tags[i % 4], tags[i % 4]] });
+    for (let i = 0; i < 40; i++)
+      await api.call('POST', '/api/projects', {
+        key: `P${String(i).padStart(2, '0')}`,
+        name: `Pipeline ${i}`,
+        tags: [tags[i % 4], tags[i % 4]],
+      });
     await page.goto('/');
     const table = page.getByRole('table', { name: 'Projects' });
     // Most recently active first: the last project created.
@@ -320,7 +358,9 @@ describe('web UI: the main path', () => {
     await expectText(page.getByRole('status'), /^3 of 41 projects$/);
     await page.getByLabel('Sort projects').selectOption('name');
     await page.reload();
-    await expect.poll(() => table.locator('tbody tr td:first-child strong').allTextContents()).toEqual(['Pipeline 1', 'Pipeline 13', 'Pipeline 17']);
+    await expect
+      .poll(() => table.locator('tbody tr td:first-child strong').allTextContents())
+      .toEqual(['Pipeline 1', 'Pipeline 13', 'Pipeline 17']);
     expect(await page.getByLabel('Search projects').inputValue()).toBe('pipeline 1');
     await page.getByLabel('Search projects').fill('no such thing');
     await page.getByText('No project matches').waitFor();

@@ -24,12 +24,40 @@ try {
   console.log('Seeding…');
   await ensureDemo(server.ws, console.log, { days: 30 });
   const api = apiClient(server.url, server.adminToken);
-  await api.call('POST', '/api/projects', { key: 'RECEIVER_QA', name: 'Receiver QA', description: 'Antenna receiver temperatures from calibration scans: outliers and change points', tags: ['qa', 'science'] });
-  await api.call('POST', '/api/projects', { key: 'SHIFT_EFFICIENCY', name: 'Shift efficiency', description: 'Observing time efficiency per shift, for the short-term plans', tags: ['operations'] });
-  await api.call('POST', '/api/projects', { key: 'GRID_MONITORING', name: 'Grid monitoring', description: 'Power grid and generator telemetry', tags: ['engineering'] });
-  await api.upload('/api/projects/RECEIVER_QA/datasets/receiver_temps/upload', receiverCsv(200_000), 'receiver_temps.csv');
-  await api.call('POST', '/api/projects/RECEIVER_QA/recipes', { name: 'compute_trec_by_antenna', type: 'sql', inputs: ['receiver_temps'], output: 'trec_by_antenna', sql: TREC_BY_ANTENNA_SQL });
-  const build = await api.call<BuildStarted>('POST', '/api/projects/RECEIVER_QA/builds', { targets: ['trec_by_antenna'], mode: 'required' });
+  await api.call('POST', '/api/projects', {
+    key: 'RECEIVER_QA',
+    name: 'Receiver QA',
+    description: 'Antenna receiver temperatures from calibration scans: outliers and change points',
+    tags: ['qa', 'science'],
+  });
+  await api.call('POST', '/api/projects', {
+    key: 'SHIFT_EFFICIENCY',
+    name: 'Shift efficiency',
+    description: 'Observing time efficiency per shift, for the short-term plans',
+    tags: ['operations'],
+  });
+  await api.call('POST', '/api/projects', {
+    key: 'GRID_MONITORING',
+    name: 'Grid monitoring',
+    description: 'Power grid and generator telemetry',
+    tags: ['engineering'],
+  });
+  await api.upload(
+    '/api/projects/RECEIVER_QA/datasets/receiver_temps/upload',
+    receiverCsv(200_000),
+    'receiver_temps.csv',
+  );
+  await api.call('POST', '/api/projects/RECEIVER_QA/recipes', {
+    name: 'compute_trec_by_antenna',
+    type: 'sql',
+    inputs: ['receiver_temps'],
+    output: 'trec_by_antenna',
+    sql: TREC_BY_ANTENNA_SQL,
+  });
+  const build = await api.call<BuildStarted>('POST', '/api/projects/RECEIVER_QA/builds', {
+    targets: ['trec_by_antenna'],
+    mode: 'required',
+  });
   await waitForJobEnd(server, 'RECEIVER_QA', build.jobId);
   await api.call('PUT', '/api/projects/RECEIVER_QA/datasets/receiver_temps/checks', {
     metrics: { afterBuild: true, sql: [] },
@@ -44,9 +72,30 @@ try {
 
   const P = '/api/projects/ALMA_OPS';
   const scenarios = [
-    { id: 'daily_refresh', name: 'Daily refresh', triggers: [{ type: 'time', dailyAt: '06:00', timezone: 'America/Santiago' }], steps: [{ type: 'build', targets: ['shift_metrics', 'eb_trec_median'], mode: 'recursive' }], reporters: [{ channel: 'webhook', url: 'http://127.0.0.1:9/hooks/ops', on: 'failure' }] },
-    { id: 'receiver_checks', name: 'Receiver checks', triggers: [{ type: 'dataset-changed', datasets: ['trec_measurement'] }], steps: [{ type: 'compute-metrics', datasets: ['trec_measurement', 'eb_trec_median'] }, { type: 'run-checks', datasets: ['eb_trec_median'] }], reporters: [] },
-    { id: 'upload_monitoring', name: 'Upload monitoring to S3', triggers: [{ type: 'time', everyHours: 1 }], steps: [{ type: 'http', method: 'POST', url: 'http://127.0.0.1:9/upload', timeoutSeconds: 5 }], reporters: [{ channel: 'slack', url: 'http://127.0.0.1:9/slack', on: 'always' }] },
+    {
+      id: 'daily_refresh',
+      name: 'Daily refresh',
+      triggers: [{ type: 'time', dailyAt: '06:00', timezone: 'America/Santiago' }],
+      steps: [{ type: 'build', targets: ['shift_metrics', 'eb_trec_median'], mode: 'recursive' }],
+      reporters: [{ channel: 'webhook', url: 'http://127.0.0.1:9/hooks/ops', on: 'failure' }],
+    },
+    {
+      id: 'receiver_checks',
+      name: 'Receiver checks',
+      triggers: [{ type: 'dataset-changed', datasets: ['trec_measurement'] }],
+      steps: [
+        { type: 'compute-metrics', datasets: ['trec_measurement', 'eb_trec_median'] },
+        { type: 'run-checks', datasets: ['eb_trec_median'] },
+      ],
+      reporters: [],
+    },
+    {
+      id: 'upload_monitoring',
+      name: 'Upload monitoring to S3',
+      triggers: [{ type: 'time', everyHours: 1 }],
+      steps: [{ type: 'http', method: 'POST', url: 'http://127.0.0.1:9/upload', timeoutSeconds: 5 }],
+      reporters: [{ channel: 'slack', url: 'http://127.0.0.1:9/slack', on: 'always' }],
+    },
   ];
   for (const s of scenarios) await api.call('POST', `${P}/scenarios`, s);
   const first = Date.now();
@@ -77,7 +126,11 @@ try {
     await shot('projects', '/', 'table');
     await shot('project-overview', '/projects/ALMA_OPS', '.stat-tile');
     await shot('flow', '/projects/ALMA_OPS/flow', '.react-flow__node');
-    await shot('dataset-grid', '/projects/RECEIVER_QA/datasets/receiver_temps?sort=-trec_k', '[role=gridcell]:not(:empty)');
+    await shot(
+      'dataset-grid',
+      '/projects/RECEIVER_QA/datasets/receiver_temps?sort=-trec_k',
+      '[role=gridcell]:not(:empty)',
+    );
     await shot('dataset-stats', '/projects/ALMA_OPS/datasets/trec_measurement/stats', '.card canvas');
     await shot('recipe-editor', '/projects/RECEIVER_QA/recipes/compute_trec_by_antenna', '.cm-editor', async () => {
       await page.getByRole('button', { name: 'Preview' }).click();
@@ -94,12 +147,17 @@ try {
     await shot('monitoring-timeline', `/monitoring?${range}`, '[aria-label^="Runs of each scenario"] canvas');
     await shot('monitoring-steps', `/monitoring?${range}&expand=step`, 'tr.step-row');
     await shot('monitoring-triggers', `/monitoring/triggers?${range}`, 'table');
-    await shot('dataset-checks', '/projects/RECEIVER_QA/datasets/receiver_temps/quality?edit', 'form[aria-label="Quality settings"] .list-item', async () => {
-      await page.locator('main').evaluate((main) => {
-        const form = main.querySelector('[aria-label="Quality settings"]') as HTMLElement;
-        main.scrollTop += form.getBoundingClientRect().top - main.getBoundingClientRect().top - 16;
-      });
-    });
+    await shot(
+      'dataset-checks',
+      '/projects/RECEIVER_QA/datasets/receiver_temps/quality?edit',
+      'form[aria-label="Quality settings"] .list-item',
+      async () => {
+        await page.locator('main').evaluate((main) => {
+          const form = main.querySelector('[aria-label="Quality settings"]') as HTMLElement;
+          main.scrollTop += form.getBoundingClientRect().top - main.getBoundingClientRect().top - 16;
+        });
+      },
+    );
   } finally {
     await b.close();
   }

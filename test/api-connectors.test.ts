@@ -32,11 +32,19 @@ describe('connection types: test, SQLite datasets, capabilities', () => {
   });
 
   it('creates and tests a SQLite connection over the API and the CLI', async () => {
-    const c = await s.call('POST', `${P}/connections`, { token: s.adminToken, body: { name: 'archive', type: 'sqlite', path: file } });
+    const c = await s.call('POST', `${P}/connections`, {
+      token: s.adminToken,
+      body: { name: 'archive', type: 'sqlite', path: file },
+    });
     expect(c.status, JSON.stringify(c.body)).toBe(201);
     const t = await s.call('POST', `${P}/connections/archive/test`, { token: s.adminToken });
     expect(t.status).toBe(200);
-    expect(t.body).toMatchObject({ name: 'archive', type: 'sqlite', ok: true, message: expect.stringMatching(/^SQLite 3\..*1 tables and views/) });
+    expect(t.body).toMatchObject({
+      name: 'archive',
+      type: 'sqlite',
+      ok: true,
+      message: expect.stringMatching(/^SQLite 3\..*1 tables and views/),
+    });
     const cli = await llano(['--url', s.url, '--token', s.adminToken, '-p', 'CON', 'connection', 'test', 'archive']);
     expect(cli.code, cli.err).toBe(0);
     expect(cli.out).toMatch(/^ok: archive \(sqlite\): SQLite 3/);
@@ -46,9 +54,15 @@ describe('connection types: test, SQLite datasets, capabilities', () => {
   });
 
   it('answers a failed test with the reason, never the password, and the CLI exits with 1', async () => {
-    await s.call('POST', `${P}/connections`, { token: s.adminToken, body: { name: 'gone_db', type: 'postgres', url: 'postgres://ops:s3cret@127.0.0.1:1/ops' } });
+    await s.call('POST', `${P}/connections`, {
+      token: s.adminToken,
+      body: { name: 'gone_db', type: 'postgres', url: 'postgres://ops:s3cret@127.0.0.1:1/ops' },
+    });
     const t = await s.call('POST', `${P}/connections/gone_db/test`, { token: s.adminToken });
-    expect(t.body).toMatchObject({ ok: false, message: expect.stringMatching(/Cannot connect to PostgreSQL at postgres:\/\/ops@127\.0\.0\.1:1\/ops/) });
+    expect(t.body).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/Cannot connect to PostgreSQL at postgres:\/\/ops@127\.0\.0\.1:1\/ops/),
+    });
     expect(JSON.stringify(t.body)).not.toContain('s3cret');
     const cli = await llano(['--url', s.url, '--token', s.adminToken, '-p', 'CON', 'connection', 'test', 'gone_db']);
     expect(cli.code).toBe(1);
@@ -56,28 +70,58 @@ describe('connection types: test, SQLite datasets, capabilities', () => {
   });
 
   it('keeps the stored password when a redacted connection is saved back', async () => {
-    const listed = (await s.call('GET', `${P}/connections`, { token: s.adminToken })).body.find((c: { name: string }) => c.name === 'gone_db');
+    const listed = (await s.call('GET', `${P}/connections`, { token: s.adminToken })).body.find(
+      (c: { name: string }) => c.name === 'gone_db',
+    );
     expect(listed.url).toBe('postgres://ops:********@127.0.0.1:1/ops');
-    expect((await s.call('PUT', `${P}/connections/gone_db`, { token: s.adminToken, body: { ...listed, description: 'moved' } })).status).toBe(200);
+    expect(
+      (
+        await s.call('PUT', `${P}/connections/gone_db`, {
+          token: s.adminToken,
+          body: { ...listed, description: 'moved' },
+        })
+      ).status,
+    ).toBe(200);
     const history = await s.call('GET', `${P}/history/connection/gone_db`, { token: s.adminToken });
     expect(JSON.stringify(history.body)).not.toContain('********@');
   });
 
   it('refuses unknown types and settings the type does not have, naming them', async () => {
-    const unknown = await s.call('POST', `${P}/connections`, { token: s.adminToken, body: { name: 'x', type: 'mysql' } });
+    const unknown = await s.call('POST', `${P}/connections`, {
+      token: s.adminToken,
+      body: { name: 'x', type: 'mysql' },
+    });
     expect(unknown.status).toBe(400);
-    const extra = await s.call('POST', `${P}/connections`, { token: s.adminToken, body: { name: 'x', type: 'sqlite', path: file, root: dir } });
+    const extra = await s.call('POST', `${P}/connections`, {
+      token: s.adminToken,
+      body: { name: 'x', type: 'sqlite', path: file, root: dir },
+    });
     expect(extra.status).toBe(400);
     expect(extra.body.error.message).toMatch(/Invalid sqlite connection/);
-    const missing = await s.call('POST', `${P}/connections`, { token: s.adminToken, body: { name: 'x', type: 'sqlite', path: path.join(dir, 'none.db') } });
+    const missing = await s.call('POST', `${P}/connections`, {
+      token: s.adminToken,
+      body: { name: 'x', type: 'sqlite', path: path.join(dir, 'none.db') },
+    });
     expect(missing.body.error.message).toMatch(/not an existing file/);
   });
 
   it('reads a SQLite table as a dataset: rows, stats and download', async () => {
-    const d = await s.call('POST', `${P}/datasets`, { token: s.adminToken, body: { name: 'obs', storage: { type: 'database', connection: 'archive', table: { name: 'observations' } } } });
+    const d = await s.call('POST', `${P}/datasets`, {
+      token: s.adminToken,
+      body: { name: 'obs', storage: { type: 'database', connection: 'archive', table: { name: 'observations' } } },
+    });
     expect(d.status, JSON.stringify(d.body)).toBe(201);
-    const rows = await s.call('GET', `${P}/datasets/obs/data?sort=-id&filter=band:eq:6&limit=2`, { token: s.adminToken });
-    expect(rows.body).toMatchObject({ columns: ['id', 'antenna', 'band', 'minutes'], total: ROWS / 2, rows: [[19_999, 'DA44', 6, 19], [19_997, 'DA42', 6, 17]] });
+    const rows = await s.call('GET', `${P}/datasets/obs/data?sort=-id&filter=band:eq:6&limit=2`, {
+      token: s.adminToken,
+    });
+    expect(rows.body).toMatchObject({
+      columns: ['id', 'antenna', 'band', 'minutes'],
+      total: ROWS / 2,
+      rows: [
+        [19_999, 'DA44', 6, 19],
+        [19_997, 'DA42', 6, 17],
+      ],
+    });
     const stats = await s.call('GET', `${P}/datasets/obs/stats`, { token: s.adminToken });
     expect(stats.status, JSON.stringify(stats.body)).toBe(200);
     expect(JSON.stringify(stats.body)).toContain('"distinct"');
@@ -86,18 +130,57 @@ describe('connection types: test, SQLite datasets, capabilities', () => {
   });
 
   it('uses a SQLite query in a DuckDB recipe, and refuses to write a recipe output into SQLite', async () => {
-    await s.call('POST', `${P}/datasets`, { token: s.adminToken, body: { name: 'per_antenna', storage: { type: 'database', connection: 'archive', query: 'SELECT antenna, count(*) AS n FROM observations GROUP BY antenna' } } });
-    const r = await s.call('POST', `${P}/recipes`, { token: s.adminToken, body: { name: 'r_top', type: 'sql', inputs: ['per_antenna'], output: 'top', sql: 'SELECT antenna, n FROM per_antenna ORDER BY antenna LIMIT 2' } });
+    await s.call('POST', `${P}/datasets`, {
+      token: s.adminToken,
+      body: {
+        name: 'per_antenna',
+        storage: {
+          type: 'database',
+          connection: 'archive',
+          query: 'SELECT antenna, count(*) AS n FROM observations GROUP BY antenna',
+        },
+      },
+    });
+    const r = await s.call('POST', `${P}/recipes`, {
+      token: s.adminToken,
+      body: {
+        name: 'r_top',
+        type: 'sql',
+        inputs: ['per_antenna'],
+        output: 'top',
+        sql: 'SELECT antenna, n FROM per_antenna ORDER BY antenna LIMIT 2',
+      },
+    });
     expect(r.status, JSON.stringify(r.body)).toBe(201);
-    const job = await waitForJobEnd(s, 'CON', (await s.call('POST', `${P}/builds`, { token: s.adminToken, body: { targets: ['top'] } })).body.jobId);
+    const job = await waitForJobEnd(
+      s,
+      'CON',
+      (await s.call('POST', `${P}/builds`, { token: s.adminToken, body: { targets: ['top'] } })).body.jobId,
+    );
     expect(job.status, JSON.stringify(job)).toBe('succeeded');
-    expect((await s.call('GET', `${P}/datasets/top/data`, { token: s.adminToken })).body.rows).toEqual([['DA40', 4000], ['DA41', 4000]]);
+    expect((await s.call('GET', `${P}/datasets/top/data`, { token: s.adminToken })).body.rows).toEqual([
+      ['DA40', 4000],
+      ['DA41', 4000],
+    ]);
 
-    await s.call('POST', `${P}/datasets`, { token: s.adminToken, body: { name: 'copy', storage: { type: 'database', connection: 'archive', table: { name: 'copy' } } } });
-    const w = await s.call('POST', `${P}/recipes`, { token: s.adminToken, body: { name: 'r_copy', type: 'sql', inputs: ['obs'], output: 'copy', sql: 'SELECT * FROM obs' } });
-    const message = w.status === 201
-      ? (await waitForJobEnd(s, 'CON', (await s.call('POST', `${P}/builds`, { token: s.adminToken, body: { targets: ['copy'] } })).body.jobId)).activities?.[0]?.error
-      : w.body.error.message;
+    await s.call('POST', `${P}/datasets`, {
+      token: s.adminToken,
+      body: { name: 'copy', storage: { type: 'database', connection: 'archive', table: { name: 'copy' } } },
+    });
+    const w = await s.call('POST', `${P}/recipes`, {
+      token: s.adminToken,
+      body: { name: 'r_copy', type: 'sql', inputs: ['obs'], output: 'copy', sql: 'SELECT * FROM obs' },
+    });
+    const message =
+      w.status === 201
+        ? (
+            await waitForJobEnd(
+              s,
+              'CON',
+              (await s.call('POST', `${P}/builds`, { token: s.adminToken, body: { targets: ['copy'] } })).body.jobId,
+            )
+          ).activities?.[0]?.error
+        : w.body.error.message;
     expect(message).toMatch(/connection archive \(sqlite\) cannot write a recipe's output/);
   });
 });

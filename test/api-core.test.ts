@@ -1,10 +1,25 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPostgres, type RunningPostgres } from './support/embedded-postgres.js';
-import type { ApiError, ApiKeyCreated, BuildStarted, ColumnStats, DataPage, DatasetShown, FlowView, Health, ListedVersion, OpenApiDocument, Project, Recipe, Revision } from './support/api-types.js';
+import type {
+  ApiError,
+  ApiKeyCreated,
+  BuildStarted,
+  ColumnStats,
+  DataPage,
+  DatasetShown,
+  FlowView,
+  Health,
+  ListedVersion,
+  OpenApiDocument,
+  Project,
+  Recipe,
+  Revision,
+} from './support/api-types.js';
 import { startTestServer, waitForJobEnd, type TestServer } from './support/llano-server.js';
 
 const P = '/api/projects/OPS';
-const CSV = 'ts,antenna,band,trec_x\n2024-01-01 00:00:00,DA41,3,35.5\n2024-01-01 00:10:00,DA42,3,36.1\n2024-01-01 00:20:00,DV01,6,55.0\n2024-01-01 00:30:00,DV01,6,\n';
+const CSV =
+  'ts,antenna,band,trec_x\n2024-01-01 00:00:00,DA41,3,35.5\n2024-01-01 00:10:00,DA42,3,36.1\n2024-01-01 00:20:00,DV01,6,55.0\n2024-01-01 00:30:00,DV01,6,\n';
 
 // The whole suite runs on both catalog databases: SQLite (embedded shape) and PostgreSQL (cluster shape).
 describe.each(['sqlite', 'postgres'])('core HTTP API, %s catalog', (catalog) => {
@@ -16,9 +31,14 @@ describe.each(['sqlite', 'postgres'])('core HTTP API, %s catalog', (catalog) => 
   beforeAll(async () => {
     if (catalog === 'postgres') catalogDb = await startPostgres();
     s = await startTestServer(catalogDb ? { catalogUrl: catalogDb.url } : {});
-    expect((await s.call('POST', '/api/projects', { token: s.adminToken, body: { key: 'OPS', name: 'Operations' } })).status).toBe(201);
+    expect(
+      (await s.call('POST', '/api/projects', { token: s.adminToken, body: { key: 'OPS', name: 'Operations' } })).status,
+    ).toBe(201);
     for (const u of ['reader1', 'outsider']) {
-      expect((await s.call('POST', '/api/users', { token: s.adminToken, body: { username: u, password: 'password-' + u } })).status).toBe(201);
+      expect(
+        (await s.call('POST', '/api/users', { token: s.adminToken, body: { username: u, password: 'password-' + u } }))
+          .status,
+      ).toBe(201);
     }
     await s.call('PUT', `${P}/members/reader1`, { token: s.adminToken, body: { role: 'reader' } });
     reader = await s.login('reader1', 'password-reader1');
@@ -41,16 +61,27 @@ describe.each(['sqlite', 'postgres'])('core HTTP API, %s catalog', (catalog) => 
   });
 
   it('login sets a session cookie that authenticates', async () => {
-    const res = await fetch(s.url + '/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'admin-password-for-tests' }) });
+    const res = await fetch(s.url + '/api/auth/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: 'admin-password-for-tests' }),
+    });
     const cookie = res.headers.get('set-cookie')!;
     expect(cookie).toMatch(/llano_session=.*HttpOnly/i);
     const me = await fetch(s.url + '/api/auth/me', { headers: { cookie: cookie.split(';')[0] } });
     expect(((await me.json()) as { username: string }).username).toBe('admin');
-    expect((await s.call('POST', '/api/auth/login', { body: { username: 'admin', password: 'nope' } })).status).toBe(401);
+    expect((await s.call('POST', '/api/auth/login', { body: { username: 'admin', password: 'nope' } })).status).toBe(
+      401,
+    );
     // Guessing is throttled per address and username: the 6th failure in a row gets 429.
-    for (let i = 0; i < 4; i++) await s.call('POST', '/api/auth/login', { body: { username: 'reader1', password: 'guess' + i } });
-    expect((await s.call('POST', '/api/auth/login', { body: { username: 'reader1', password: 'guess' } })).status).toBe(401);
-    const blocked = await s.call<ApiError>('POST', '/api/auth/login', { body: { username: 'reader1', password: 'password-reader1' } });
+    for (let i = 0; i < 4; i++)
+      await s.call('POST', '/api/auth/login', { body: { username: 'reader1', password: 'guess' + i } });
+    expect((await s.call('POST', '/api/auth/login', { body: { username: 'reader1', password: 'guess' } })).status).toBe(
+      401,
+    );
+    const blocked = await s.call<ApiError>('POST', '/api/auth/login', {
+      body: { username: 'reader1', password: 'password-reader1' },
+    });
     expect(blocked.status).toBe(429);
     expect(blocked.body.error.code).toBe('too_many_attempts');
   });
@@ -69,7 +100,9 @@ describe.each(['sqlite', 'postgres'])('core HTTP API, %s catalog', (catalog) => 
     expect(up.body.columns?.map((c) => c.name)).toEqual(['ts', 'antenna', 'band', 'trec_x']);
     expect(up.body.columns?.find((c) => c.name === 'ts')?.type).toMatch(/TIMESTAMP/);
 
-    const page = await s.call<DataPage>('GET', `${P}/datasets/trec/data?limit=2&sort=-trec_x&filter=band:eq:3`, { token: reader });
+    const page = await s.call<DataPage>('GET', `${P}/datasets/trec/data?limit=2&sort=-trec_x&filter=band:eq:3`, {
+      token: reader,
+    });
     expect(page.status).toBe(200);
     expect(page.body.columns).toEqual(['ts', 'antenna', 'band', 'trec_x']);
     expect(page.body.total).toBe(2);
@@ -79,30 +112,67 @@ describe.each(['sqlite', 'postgres'])('core HTTP API, %s catalog', (catalog) => 
     const trec = stats.body.find((c) => c.name === 'trec_x');
     expect(trec).toMatchObject({ count: 4, nulls: 1, min: 35.5, max: 55 });
 
-    const csv = await fetch(`${s.url}${P}/datasets/trec/data?format=csv&sort=antenna`, { headers: { authorization: `Bearer ${reader}` } });
+    const csv = await fetch(`${s.url}${P}/datasets/trec/data?format=csv&sort=antenna`, {
+      headers: { authorization: `Bearer ${reader}` },
+    });
     expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
     const lines = (await csv.text()).trim().split(/\r?\n/);
     expect(lines[0]).toBe('ts,antenna,band,trec_x');
     expect(lines).toHaveLength(5);
-    const pq = await fetch(`${s.url}${P}/datasets/trec/data?format=parquet`, { headers: { authorization: `Bearer ${reader}` } });
-    expect(Buffer.from(await pq.arrayBuffer()).subarray(0, 4).toString()).toBe('PAR1');
-    const json = await fetch(`${s.url}${P}/datasets/trec/data?format=json&download=true&filter=antenna:eq:DV01`, { headers: { authorization: `Bearer ${reader}` } });
+    const pq = await fetch(`${s.url}${P}/datasets/trec/data?format=parquet`, {
+      headers: { authorization: `Bearer ${reader}` },
+    });
+    expect(
+      Buffer.from(await pq.arrayBuffer())
+        .subarray(0, 4)
+        .toString(),
+    ).toBe('PAR1');
+    const json = await fetch(`${s.url}${P}/datasets/trec/data?format=json&download=true&filter=antenna:eq:DV01`, {
+      headers: { authorization: `Bearer ${reader}` },
+    });
     const objects = (await json.json()) as { trec_x: number | null }[];
     expect(objects.map((o) => o.trec_x)).toEqual([55, null]);
   });
 
   it('SQL recipes read datasets by name; builds rebuild exactly what is stale', async () => {
-    const r1 = await s.call('POST', `${P}/recipes`, { token: s.adminToken, body: { name: 'r_by_band', type: 'sql', inputs: ['trec'], output: 'by_band', sql: 'SELECT band, count(*) AS n, avg(trec_x) AS mean_trec FROM trec GROUP BY band ORDER BY band' } });
+    const r1 = await s.call('POST', `${P}/recipes`, {
+      token: s.adminToken,
+      body: {
+        name: 'r_by_band',
+        type: 'sql',
+        inputs: ['trec'],
+        output: 'by_band',
+        sql: 'SELECT band, count(*) AS n, avg(trec_x) AS mean_trec FROM trec GROUP BY band ORDER BY band',
+      },
+    });
     expect(r1.status).toBe(201);
-    const r2 = await s.call('POST', `${P}/recipes`, { token: s.adminToken, body: { name: 'r_hot', type: 'sql', inputs: ['by_band'], output: 'hot_bands', sql: 'SELECT band FROM by_band WHERE mean_trec > 40' } });
+    const r2 = await s.call('POST', `${P}/recipes`, {
+      token: s.adminToken,
+      body: {
+        name: 'r_hot',
+        type: 'sql',
+        inputs: ['by_band'],
+        output: 'hot_bands',
+        sql: 'SELECT band FROM by_band WHERE mean_trec > 40',
+      },
+    });
     expect(r2.status).toBe(201);
 
     const flow = await s.call<FlowView>('GET', `${P}/flow`, { token: reader });
-    expect(flow.body.nodes.map((n) => n.id).sort()).toEqual(['dataset:by_band', 'dataset:hot_bands', 'dataset:trec', 'recipe:r_by_band', 'recipe:r_hot']);
+    expect(flow.body.nodes.map((n) => n.id).sort()).toEqual([
+      'dataset:by_band',
+      'dataset:hot_bands',
+      'dataset:trec',
+      'recipe:r_by_band',
+      'recipe:r_hot',
+    ]);
     expect(flow.body.edges).toContainEqual({ from: 'dataset:trec', to: 'recipe:r_by_band' });
     expect(flow.body.edges).toContainEqual({ from: 'recipe:r_hot', to: 'dataset:hot_bands' });
 
-    const b = await s.call<BuildStarted>('POST', `${P}/builds`, { token: s.adminToken, body: { targets: ['hot_bands'], mode: 'required' } });
+    const b = await s.call<BuildStarted>('POST', `${P}/builds`, {
+      token: s.adminToken,
+      body: { targets: ['hot_bands'], mode: 'required' },
+    });
     expect(b.status).toBe(202);
     const job = await waitForJobEnd(s, 'OPS', b.body.jobId);
     expect(job.status).toBe('succeeded');
@@ -114,16 +184,52 @@ describe.each(['sqlite', 'postgres'])('core HTTP API, %s catalog', (catalog) => 
     expect(hot.body.rows).toEqual([[6]]);
 
     // Nothing changed: nothing to build.
-    const again = await waitForJobEnd(s, 'OPS', (await s.call<BuildStarted>('POST', `${P}/builds`, { token: s.adminToken, body: { targets: ['hot_bands'], mode: 'required' } })).body.jobId);
+    const again = await waitForJobEnd(
+      s,
+      'OPS',
+      (
+        await s.call<BuildStarted>('POST', `${P}/builds`, {
+          token: s.adminToken,
+          body: { targets: ['hot_bands'], mode: 'required' },
+        })
+      ).body.jobId,
+    );
     expect(again.activities).toEqual([]);
 
     // Change the downstream recipe only: only it runs.
-    await s.call('PUT', `${P}/recipes/r_hot`, { token: s.adminToken, body: { name: 'r_hot', type: 'sql', inputs: ['by_band'], output: 'hot_bands', sql: 'SELECT band FROM by_band WHERE mean_trec > 30 ORDER BY band' } });
-    const third = await waitForJobEnd(s, 'OPS', (await s.call<BuildStarted>('POST', `${P}/builds`, { token: s.adminToken, body: { targets: ['hot_bands'], mode: 'required' } })).body.jobId);
+    await s.call('PUT', `${P}/recipes/r_hot`, {
+      token: s.adminToken,
+      body: {
+        name: 'r_hot',
+        type: 'sql',
+        inputs: ['by_band'],
+        output: 'hot_bands',
+        sql: 'SELECT band FROM by_band WHERE mean_trec > 30 ORDER BY band',
+      },
+    });
+    const third = await waitForJobEnd(
+      s,
+      'OPS',
+      (
+        await s.call<BuildStarted>('POST', `${P}/builds`, {
+          token: s.adminToken,
+          body: { targets: ['hot_bands'], mode: 'required' },
+        })
+      ).body.jobId,
+    );
     expect(third.activities?.map((a) => a.recipe)).toEqual(['r_hot']);
 
     // Recursive forces everything upstream.
-    const forced = await waitForJobEnd(s, 'OPS', (await s.call<BuildStarted>('POST', `${P}/builds`, { token: s.adminToken, body: { targets: ['hot_bands'], mode: 'recursive' } })).body.jobId);
+    const forced = await waitForJobEnd(
+      s,
+      'OPS',
+      (
+        await s.call<BuildStarted>('POST', `${P}/builds`, {
+          token: s.adminToken,
+          body: { targets: ['hot_bands'], mode: 'recursive' },
+        })
+      ).body.jobId,
+    );
     expect(forced.activities?.map((a) => a.recipe)).toEqual(['r_by_band', 'r_hot']);
 
     const log = await s.call('GET', `${P}/jobs/${forced.id}/log`, { token: reader });
@@ -135,7 +241,16 @@ describe.each(['sqlite', 'postgres'])('core HTTP API, %s catalog', (catalog) => 
   it('a failing recipe stops its dependants and keeps the previous version', async () => {
     // Make r_by_band fail at build time: the input column disappears in a new import.
     await s.upload(`${P}/datasets/trec/upload`, 'ts,antenna,band\n2024-01-01 00:00:00,DA41,3\n', 'trec.csv');
-    const job = await waitForJobEnd(s, 'OPS', (await s.call<BuildStarted>('POST', `${P}/builds`, { token: s.adminToken, body: { targets: ['hot_bands'], mode: 'required' } })).body.jobId);
+    const job = await waitForJobEnd(
+      s,
+      'OPS',
+      (
+        await s.call<BuildStarted>('POST', `${P}/builds`, {
+          token: s.adminToken,
+          body: { targets: ['hot_bands'], mode: 'required' },
+        })
+      ).body.jobId,
+    );
     expect(job.status).toBe('failed');
     expect(job.activities?.map((a) => a.status)).toEqual(['failed', 'skipped']);
     expect(job.activities?.[0].error).toMatch(/trec_x/);
@@ -148,7 +263,8 @@ describe.each(['sqlite', 'postgres'])('core HTTP API, %s catalog', (catalog) => 
   });
 
   it('rejects bad recipes at save time with the reason', async () => {
-    const post = (body: object) => s.call<ApiError>('POST', `${P}/recipes`, { token: s.adminToken, body: { type: 'sql', ...body } });
+    const post = (body: object) =>
+      s.call<ApiError>('POST', `${P}/recipes`, { token: s.adminToken, body: { type: 'sql', ...body } });
     const syntax = await post({ name: 'bad1', inputs: ['trec'], output: 'x1', sql: 'SELEC * FROM trec' });
     expect(syntax.status).toBe(400);
     expect(syntax.body.error.message).toMatch(/syntax error/i);
@@ -168,7 +284,12 @@ describe.each(['sqlite', 'postgres'])('core HTTP API, %s catalog', (catalog) => 
     expect(ddl.status).toBe(400);
     // The SQL may read its project's data only: no system files, no catalog, no other project.
     for (const path of ['/etc/passwd', `${s.home}/catalog.db`, `${s.home}/data/OTHER/x/v1.parquet`]) {
-      const escape = await post({ name: 'bad7', inputs: ['trec'], output: 'x7', sql: `SELECT * FROM read_csv('${path}')` });
+      const escape = await post({
+        name: 'bad7',
+        inputs: ['trec'],
+        output: 'x7',
+        sql: `SELECT * FROM read_csv('${path}')`,
+      });
       expect(escape.status, path).toBe(400);
       expect(escape.body.error.message, path).toMatch(/permission|not allowed|disabled|access/i);
     }
@@ -192,13 +313,22 @@ describe.each(['sqlite', 'postgres'])('core HTTP API, %s catalog', (catalog) => 
   });
 
   it('enforces roles: readers cannot write, outsiders cannot see', async () => {
-    expect((await s.call('POST', `${P}/recipes`, { token: reader, body: { name: 'r', type: 'sql', inputs: ['trec'], output: 'y', sql: 'SELECT 1' } })).status).toBe(403);
+    expect(
+      (
+        await s.call('POST', `${P}/recipes`, {
+          token: reader,
+          body: { name: 'r', type: 'sql', inputs: ['trec'], output: 'y', sql: 'SELECT 1' },
+        })
+      ).status,
+    ).toBe(403);
     expect((await s.upload(`${P}/datasets/z/upload`, CSV, 'z.csv', reader)).status).toBe(403);
     expect((await s.call('POST', `${P}/builds`, { token: reader, body: { targets: ['by_band'] } })).status).toBe(403);
     expect((await s.call('GET', `${P}/datasets`, { token: outsider })).status).toBe(404);
     expect((await s.call('GET', `${P}/datasets/trec/data`, { token: outsider })).status).toBe(404);
     expect((await s.call<Project[]>('GET', '/api/projects', { token: outsider })).body).toEqual([]);
-    expect((await s.call('POST', '/api/users', { token: reader, body: { username: 'x', password: 'password1' } })).status).toBe(403);
+    expect(
+      (await s.call('POST', '/api/users', { token: reader, body: { username: 'x', password: 'password1' } })).status,
+    ).toBe(403);
   });
 
   it('refuses to delete a dataset that recipes use, listing them', async () => {
@@ -210,7 +340,10 @@ describe.each(['sqlite', 'postgres'])('core HTTP API, %s catalog', (catalog) => 
   it('keeps history and reverts a recipe', async () => {
     const h = await s.call<Revision[]>('GET', `${P}/history/recipe/r_hot`, { token: reader });
     expect(h.body.map((r) => r.revision)).toEqual([2, 1]);
-    const rev = await s.call<Recipe>('POST', `${P}/history/recipe/r_hot/revert`, { token: s.adminToken, body: { revision: 1 } });
+    const rev = await s.call<Recipe>('POST', `${P}/history/recipe/r_hot/revert`, {
+      token: s.adminToken,
+      body: { revision: 1 },
+    });
     expect(rev.status).toBe(200);
     expect(rev.body.sql).toBe('SELECT band FROM by_band WHERE mean_trec > 40');
     expect((await s.call<Revision[]>('GET', `${P}/history/recipe/r_hot`, { token: reader })).body[0].revision).toBe(3);
@@ -219,7 +352,9 @@ describe.each(['sqlite', 'postgres'])('core HTTP API, %s catalog', (catalog) => 
   it('serves an OpenAPI document listing the routes', async () => {
     const r = await s.call<OpenApiDocument>('GET', '/api/openapi.json', { token: reader });
     expect(r.body.openapi).toMatch(/^3\./);
-    expect(Object.keys(r.body.paths)).toEqual(expect.arrayContaining(['/api/health', '/api/projects/{key}/datasets/{name}/data', '/api/projects/{key}/builds']));
+    expect(Object.keys(r.body.paths)).toEqual(
+      expect.arrayContaining(['/api/health', '/api/projects/{key}/datasets/{name}/data', '/api/projects/{key}/builds']),
+    );
   });
 
   it('unknown routes answer 404 in the error shape', async () => {

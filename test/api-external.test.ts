@@ -21,7 +21,9 @@ describe('external datasets, pushdown, limits and progress', () => {
     writeFileSync(path.join(files, 'pads.csv'), 'pad,arm\nA001,central\nW201,west\nS301,south\n');
     const client = new pg.Client({ connectionString: db.url });
     await client.connect();
-    await client.query(`CREATE TABLE eb (uid text, band int, minutes double precision); INSERT INTO eb VALUES ('uid://A002/X1/X1', 3, 50), ('uid://A002/X1/X2', 6, 70), ('uid://A002/X1/X3', 6, 30)`);
+    await client.query(
+      `CREATE TABLE eb (uid text, band int, minutes double precision); INSERT INTO eb VALUES ('uid://A002/X1/X1', 3, 50), ('uid://A002/X1/X2', 6, 70), ('uid://A002/X1/X3', 6, 30)`,
+    );
     await client.end();
     await s.call('POST', '/api/projects', { token: s.adminToken, body: { key: 'EXT' } });
   });
@@ -32,48 +34,113 @@ describe('external datasets, pushdown, limits and progress', () => {
   });
 
   it('reads a file in place under a filesystem connection, never outside it', async () => {
-    expect((await s.call('POST', `${P}/connections`, { token: s.adminToken, body: { name: 'files', type: 'filesystem', root: files } })).status).toBe(201);
-    const d = await s.call('POST', `${P}/datasets`, { token: s.adminToken, body: { name: 'pads', storage: { type: 'file', connection: 'files', path: 'pads.csv', format: 'csv' } } });
+    expect(
+      (
+        await s.call('POST', `${P}/connections`, {
+          token: s.adminToken,
+          body: { name: 'files', type: 'filesystem', root: files },
+        })
+      ).status,
+    ).toBe(201);
+    const d = await s.call('POST', `${P}/datasets`, {
+      token: s.adminToken,
+      body: { name: 'pads', storage: { type: 'file', connection: 'files', path: 'pads.csv', format: 'csv' } },
+    });
     expect(d.status).toBe(201);
     const rows = await s.call<DataPage>('GET', `${P}/datasets/pads/data?sort=pad`, { token: s.adminToken });
-    expect(rows.body.rows).toEqual([['A001', 'central'], ['S301', 'south'], ['W201', 'west']]);
-    const escape = await s.call<ApiError>('POST', `${P}/datasets`, { token: s.adminToken, body: { name: 'passwd', storage: { type: 'file', connection: 'files', path: '../../etc/passwd', format: 'csv' } } });
+    expect(rows.body.rows).toEqual([
+      ['A001', 'central'],
+      ['S301', 'south'],
+      ['W201', 'west'],
+    ]);
+    const escape = await s.call<ApiError>('POST', `${P}/datasets`, {
+      token: s.adminToken,
+      body: { name: 'passwd', storage: { type: 'file', connection: 'files', path: '../../etc/passwd', format: 'csv' } },
+    });
     expect(escape.status).toBe(400);
     expect(escape.body.error.message).toMatch(/outside the connection's folder/);
   });
 
   it('reads a PostgreSQL table in place and never returns the password', async () => {
-    const c = await s.call('POST', `${P}/connections`, { token: s.adminToken, body: { name: 'ops_db', type: 'postgres', url: db.url } });
+    const c = await s.call('POST', `${P}/connections`, {
+      token: s.adminToken,
+      body: { name: 'ops_db', type: 'postgres', url: db.url },
+    });
     expect(c.status).toBe(201);
     expect(JSON.stringify(c.body)).not.toContain('llano-test');
-    expect(JSON.stringify((await s.call('GET', `${P}/connections`, { token: s.adminToken })).body)).not.toContain('llano-test');
-    await s.call('POST', `${P}/datasets`, { token: s.adminToken, body: { name: 'eb', storage: { type: 'postgres', connection: 'ops_db', table: { name: 'eb' } } } });
-    const rows = await s.call<DataPage>('GET', `${P}/datasets/eb/data?sort=-minutes&filter=band:eq:6`, { token: s.adminToken });
+    expect(JSON.stringify((await s.call('GET', `${P}/connections`, { token: s.adminToken })).body)).not.toContain(
+      'llano-test',
+    );
+    await s.call('POST', `${P}/datasets`, {
+      token: s.adminToken,
+      body: { name: 'eb', storage: { type: 'postgres', connection: 'ops_db', table: { name: 'eb' } } },
+    });
+    const rows = await s.call<DataPage>('GET', `${P}/datasets/eb/data?sort=-minutes&filter=band:eq:6`, {
+      token: s.adminToken,
+    });
     expect(rows.body).toMatchObject({ columns: ['uid', 'band', 'minutes'], total: 2 });
     expect(rows.body.rows.map((r) => r[2])).toEqual([70, 30]);
   });
 
   it('pushes a SQL recipe down into PostgreSQL when input and output share the connection', async () => {
-    await s.call('POST', `${P}/datasets`, { token: s.adminToken, body: { name: 'eb_by_band', storage: { type: 'postgres', connection: 'ops_db', table: { name: 'eb_by_band' } } } });
-    const r = await s.call('POST', `${P}/recipes`, { token: s.adminToken, body: { name: 'r_pg', type: 'sql', inputs: ['eb'], output: 'eb_by_band', sql: 'SELECT band, sum(minutes) AS minutes FROM eb GROUP BY band ORDER BY band' } });
+    await s.call('POST', `${P}/datasets`, {
+      token: s.adminToken,
+      body: { name: 'eb_by_band', storage: { type: 'postgres', connection: 'ops_db', table: { name: 'eb_by_band' } } },
+    });
+    const r = await s.call('POST', `${P}/recipes`, {
+      token: s.adminToken,
+      body: {
+        name: 'r_pg',
+        type: 'sql',
+        inputs: ['eb'],
+        output: 'eb_by_band',
+        sql: 'SELECT band, sum(minutes) AS minutes FROM eb GROUP BY band ORDER BY band',
+      },
+    });
     expect(r.status, JSON.stringify(r.body)).toBe(201);
-    const job = await waitForJobEnd(s, 'EXT', (await s.call<BuildStarted>('POST', `${P}/builds`, { token: s.adminToken, body: { targets: ['eb_by_band'] } })).body.jobId);
+    const job = await waitForJobEnd(
+      s,
+      'EXT',
+      (await s.call<BuildStarted>('POST', `${P}/builds`, { token: s.adminToken, body: { targets: ['eb_by_band'] } }))
+        .body.jobId,
+    );
     expect(job.status, JSON.stringify(job)).toBe('succeeded');
     const log = await s.call('GET', `${P}/jobs/${job.id}/log`, { token: s.adminToken });
     expect(log.body).toMatch(/pushdown/);
     const client = new pg.Client({ connectionString: db.url });
     await client.connect();
-    const { rows } = await client.query<{ band: number; minutes: number }>('SELECT band, minutes FROM eb_by_band ORDER BY band');
+    const { rows } = await client.query<{ band: number; minutes: number }>(
+      'SELECT band, minutes FROM eb_by_band ORDER BY band',
+    );
     await client.end();
-    expect(rows).toEqual([{ band: 3, minutes: 50 }, { band: 6, minutes: 100 }]);
+    expect(rows).toEqual([
+      { band: 3, minutes: 50 },
+      { band: 6, minutes: 100 },
+    ]);
   });
 
   it('joins a PostgreSQL table with a file in DuckDB', async () => {
-    const r = await s.call('POST', `${P}/recipes`, { token: s.adminToken, body: { name: 'r_mix', type: 'sql', inputs: ['eb', 'pads'], output: 'mixed', sql: 'SELECT count(*) AS n FROM eb CROSS JOIN pads' } });
+    const r = await s.call('POST', `${P}/recipes`, {
+      token: s.adminToken,
+      body: {
+        name: 'r_mix',
+        type: 'sql',
+        inputs: ['eb', 'pads'],
+        output: 'mixed',
+        sql: 'SELECT count(*) AS n FROM eb CROSS JOIN pads',
+      },
+    });
     expect(r.status, JSON.stringify(r.body)).toBe(201);
-    const job = await waitForJobEnd(s, 'EXT', (await s.call<BuildStarted>('POST', `${P}/builds`, { token: s.adminToken, body: { targets: ['mixed'] } })).body.jobId);
+    const job = await waitForJobEnd(
+      s,
+      'EXT',
+      (await s.call<BuildStarted>('POST', `${P}/builds`, { token: s.adminToken, body: { targets: ['mixed'] } })).body
+        .jobId,
+    );
     expect(job.status, JSON.stringify(job)).toBe('succeeded');
-    expect((await s.call<DataPage>('GET', `${P}/datasets/mixed/data`, { token: s.adminToken })).body.rows).toEqual([[9]]);
+    expect((await s.call<DataPage>('GET', `${P}/datasets/mixed/data`, { token: s.adminToken })).body.rows).toEqual([
+      [9],
+    ]);
   });
 
   it('answers 413 for an upload over LLANO_MAX_UPLOAD_MB and creates nothing', async () => {
@@ -88,17 +155,38 @@ describe('external datasets, pushdown, limits and progress', () => {
     await s.upload(`${P}/datasets/seed/upload`, 'x\n1\n', 'seed.csv');
     // Two independent heavy-ish recipes: with parallelism 2 both run at once.
     const heavy = 'SELECT count(DISTINCT hash(i)) AS n FROM range(3000000) t(i), (SELECT max(x) FROM seed) s';
-    await s.call('POST', `${P}/recipes`, { token: s.adminToken, body: { name: 'r_a', type: 'sql', inputs: ['seed'], output: 'a', sql: heavy } });
-    await s.call('POST', `${P}/recipes`, { token: s.adminToken, body: { name: 'r_b', type: 'sql', inputs: ['seed'], output: 'b', sql: heavy } });
-    await s.call('POST', `${P}/recipes`, { token: s.adminToken, body: { name: 'r_ab', type: 'sql', inputs: ['a', 'b'], output: 'ab', sql: 'SELECT a.n + b.n AS n FROM a, b' } });
-    const { jobId } = (await s.call<BuildStarted>('POST', `${P}/builds`, { token: s.adminToken, body: { targets: ['ab'], mode: 'required' } })).body;
-    const res = await fetch(`${s.url}${P}/jobs/${jobId}/events`, { headers: { authorization: `Bearer ${s.adminToken}` } });
+    await s.call('POST', `${P}/recipes`, {
+      token: s.adminToken,
+      body: { name: 'r_a', type: 'sql', inputs: ['seed'], output: 'a', sql: heavy },
+    });
+    await s.call('POST', `${P}/recipes`, {
+      token: s.adminToken,
+      body: { name: 'r_b', type: 'sql', inputs: ['seed'], output: 'b', sql: heavy },
+    });
+    await s.call('POST', `${P}/recipes`, {
+      token: s.adminToken,
+      body: { name: 'r_ab', type: 'sql', inputs: ['a', 'b'], output: 'ab', sql: 'SELECT a.n + b.n AS n FROM a, b' },
+    });
+    const { jobId } = (
+      await s.call<BuildStarted>('POST', `${P}/builds`, {
+        token: s.adminToken,
+        body: { targets: ['ab'], mode: 'required' },
+      })
+    ).body;
+    const res = await fetch(`${s.url}${P}/jobs/${jobId}/events`, {
+      headers: { authorization: `Bearer ${s.adminToken}` },
+    });
     expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
     const text = await res.text(); // the stream ends when the job ends
-    const events = [...text.matchAll(/event: (\S+)\ndata: (.*)\n/g)].map((m) => ({ type: m[1], data: parseJson<{ recipe?: string; status?: string }>(m[2]) }));
+    const events = [...text.matchAll(/event: (\S+)\ndata: (.*)\n/g)].map((m) => ({
+      type: m[1],
+      data: parseJson<{ recipe?: string; status?: string }>(m[2]),
+    }));
     expect(events[0].type).toBe('snapshot');
     expect(events.at(-1)).toMatchObject({ type: 'job-status', data: { status: 'succeeded' } });
-    expect(events.filter((e) => e.type === 'activity').map((e) => `${e.data.recipe}:${e.data.status}`)).toEqual(expect.arrayContaining(['r_ab:running', 'r_ab:succeeded']));
+    expect(events.filter((e) => e.type === 'activity').map((e) => `${e.data.recipe}:${e.data.status}`)).toEqual(
+      expect.arrayContaining(['r_ab:running', 'r_ab:succeeded']),
+    );
     // Both branches overlapped in time; the join started after both ended.
     const job = (await s.call<Job>('GET', `${P}/jobs/${jobId}`, { token: s.adminToken })).body;
     const act: Record<string, { startedAt: string; endedAt: string }> = {};
@@ -112,14 +200,27 @@ describe('external datasets, pushdown, limits and progress', () => {
 
   it('aborts a running build: activities not yet started are aborted, earlier versions kept', async () => {
     const slow = 'SELECT count(DISTINCT hash(i)) AS n FROM range(8000000) t(i), (SELECT max(x) FROM seed) s';
-    await s.call('POST', `${P}/recipes`, { token: s.adminToken, body: { name: 'r_slow', type: 'sql', inputs: ['seed'], output: 'slow', sql: slow } });
-    await s.call('POST', `${P}/recipes`, { token: s.adminToken, body: { name: 'r_after', type: 'sql', inputs: ['slow'], output: 'after', sql: 'SELECT n FROM slow' } });
-    const { jobId } = (await s.call<BuildStarted>('POST', `${P}/builds`, { token: s.adminToken, body: { targets: ['after'], mode: 'recursive' } })).body;
+    await s.call('POST', `${P}/recipes`, {
+      token: s.adminToken,
+      body: { name: 'r_slow', type: 'sql', inputs: ['seed'], output: 'slow', sql: slow },
+    });
+    await s.call('POST', `${P}/recipes`, {
+      token: s.adminToken,
+      body: { name: 'r_after', type: 'sql', inputs: ['slow'], output: 'after', sql: 'SELECT n FROM slow' },
+    });
+    const { jobId } = (
+      await s.call<BuildStarted>('POST', `${P}/builds`, {
+        token: s.adminToken,
+        body: { targets: ['after'], mode: 'recursive' },
+      })
+    ).body;
     const aborted = await s.call<Job>('POST', `${P}/jobs/${jobId}/abort`, { token: s.adminToken });
     expect(aborted.status).toBe(200);
     expect(aborted.body.status).toBe('aborted');
     expect(aborted.body.activities?.find((a) => a.recipe === 'r_after')?.status).toBe('aborted');
     expect((await s.call('POST', `${P}/jobs/${jobId}/abort`, { token: s.adminToken })).status).toBe(409);
-    expect((await s.call<DatasetShown>('GET', `${P}/datasets/after`, { token: s.adminToken })).body.currentVersion).toBeNull();
+    expect(
+      (await s.call<DatasetShown>('GET', `${P}/datasets/after`, { token: s.adminToken })).body.currentVersion,
+    ).toBeNull();
   });
 });

@@ -16,7 +16,11 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 
 function child(args: string[]): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test', 'support', 'scheduler-child.ts'), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(ROOT, 'test', 'support', 'scheduler-child.ts'), ...args],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let out = '';
     p.stdout.on('data', (d) => (out += d));
     p.stderr.on('data', (d) => (out += d));
@@ -36,11 +40,17 @@ describe('two scheduler processes on one PostgreSQL catalog', () => {
   });
 
   it('fires every due instant exactly once', async () => {
-    const ws = await Workspace.open(loadConfig({ home: path.join(dir, 'setup'), catalogUrl: pg.url, adminPassword: 'admin-password-for-tests' }, {}));
+    const ws = await Workspace.open(
+      loadConfig({ home: path.join(dir, 'setup'), catalogUrl: pg.url, adminPassword: 'admin-password-for-tests' }, {}),
+    );
     try {
       await bootstrapWorkspace(ws);
       await ws.catalog.projects.create(LOCAL_ADMIN, { key: 'PG' });
-      await saveScenario(ws, LOCAL_ADMIN, 'PG', { id: 'every_minute', triggers: [{ type: 'time', everyMinutes: 1 }], steps: [{ type: 'noop' }, { type: 'noop' }] });
+      await saveScenario(ws, LOCAL_ADMIN, 'PG', {
+        id: 'every_minute',
+        triggers: [{ type: 'time', everyMinutes: 1 }],
+        steps: [{ type: 'noop' }, { type: 'noop' }],
+      });
     } finally {
       await ws.close();
     }
@@ -48,14 +58,25 @@ describe('two scheduler processes on one PostgreSQL catalog', () => {
     // One real second is one minute for both children; they run until ten minutes of schedule
     // after an origin a few seconds ahead (start-up takes a while), the same for both.
     const realOrigin = Date.now() + 10_000;
-    const args = (name: string) => [pg.url, path.join(dir, name), String(realOrigin), String(realOrigin), '60', String(10 * 60_000)];
+    const args = (name: string) => [
+      pg.url,
+      path.join(dir, name),
+      String(realOrigin),
+      String(realOrigin),
+      '60',
+      String(10 * 60_000),
+    ];
     const [a, b] = await Promise.all([child(args('a')), child(args('b'))]);
     expect(a.code, a.out).toBe(0);
     expect(b.code, b.out).toBe(0);
 
     const check = await Workspace.open(loadConfig({ home: path.join(dir, 'check'), catalogUrl: pg.url }, {}));
     try {
-      const runs = await check.catalog.db.selectFrom('scenario_runs').select(['cause', 'outcome', 'owner']).where('scenario', '=', 'every_minute').execute();
+      const runs = await check.catalog.db
+        .selectFrom('scenario_runs')
+        .select(['cause', 'outcome', 'owner'])
+        .where('scenario', '=', 'every_minute')
+        .execute();
       const instants = runs.map((r) => r.cause.replace('every 1 min: ', '')).sort();
       expect(new Set(instants).size).toBe(instants.length);
       expect(instants.length).toBeGreaterThanOrEqual(5);
@@ -63,7 +84,11 @@ describe('two scheduler processes on one PostgreSQL catalog', () => {
       const times = instants.map((i) => Date.parse(i));
       expect(times.slice(1).map((t, i) => t - times[i])).toEqual(times.slice(1).map(() => 60_000));
       expect(runs.every((r) => r.outcome === 'SUCCESS')).toBe(true);
-      const fires = await check.catalog.db.selectFrom('trigger_fires').select(['instant']).where('scenario', '=', 'every_minute').execute();
+      const fires = await check.catalog.db
+        .selectFrom('trigger_fires')
+        .select(['instant'])
+        .where('scenario', '=', 'every_minute')
+        .execute();
       expect(fires.map((f) => f.instant).sort()).toEqual(instants);
     } finally {
       await check.close();
@@ -72,7 +97,9 @@ describe('two scheduler processes on one PostgreSQL catalog', () => {
 
   it('fires dataset-changed once for a version committed by another process', async () => {
     const open = async (name: string) => {
-      const ws = await Workspace.open(loadConfig({ home: path.join(dir, name), catalogUrl: pg.url, adminPassword: 'admin-password-for-tests' }, {}));
+      const ws = await Workspace.open(
+        loadConfig({ home: path.join(dir, name), catalogUrl: pg.url, adminPassword: 'admin-password-for-tests' }, {}),
+      );
       await bootstrapWorkspace(ws);
       return ws;
     };
@@ -92,8 +119,18 @@ describe('two scheduler processes on one PostgreSQL catalog', () => {
       await a.catalog.projects.create(LOCAL_ADMIN, { key: 'DS' });
       await importFeed(1); // exists before the trigger: history, not news
       await schedulerB.scheduler.idle(); // B's scheduler has handled its event before the scenario exists
-      await saveScenario(a, LOCAL_ADMIN, 'DS', { id: 'on_feed', triggers: [{ type: 'dataset-changed', datasets: ['feed'] }], steps: [{ type: 'noop' }] });
-      const runs = () => a.catalog.db.selectFrom('scenario_runs').select(['cause', 'outcome', 'owner']).where('scenario', '=', 'on_feed').orderBy('created_at').execute();
+      await saveScenario(a, LOCAL_ADMIN, 'DS', {
+        id: 'on_feed',
+        triggers: [{ type: 'dataset-changed', datasets: ['feed'] }],
+        steps: [{ type: 'noop' }],
+      });
+      const runs = () =>
+        a.catalog.db
+          .selectFrom('scenario_runs')
+          .select(['cause', 'outcome', 'owner'])
+          .where('scenario', '=', 'on_feed')
+          .orderBy('created_at')
+          .execute();
       const tickBoth = async () => {
         await schedulerA.tickAfter(2000);
         await schedulerB.tickAfter(2000);
@@ -120,7 +157,11 @@ describe('two scheduler processes on one PostgreSQL catalog', () => {
       fired = await runs();
       expect(fired).toHaveLength(2);
       expect(fired[1]).toMatchObject({ outcome: 'SUCCESS', owner: a.processId });
-      const fires = await a.catalog.db.selectFrom('trigger_fires').select(['instant', 'owner']).where('scenario', '=', 'on_feed').execute();
+      const fires = await a.catalog.db
+        .selectFrom('trigger_fires')
+        .select(['instant', 'owner'])
+        .where('scenario', '=', 'on_feed')
+        .execute();
       expect(fires).toHaveLength(2);
       expect(fires.every((f) => f.instant.startsWith('version:'))).toBe(true);
 

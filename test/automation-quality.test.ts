@@ -1,11 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Automation } from '../src/automation/automation.js';
-import type { ApiError, BuildStarted, CheckRun, DataPage, DatasetShown, MetricsRecord, QualityShown, RunStarted, ScenarioRun } from './support/api-types.js';
+import type {
+  ApiError,
+  BuildStarted,
+  CheckRun,
+  DataPage,
+  DatasetShown,
+  MetricsRecord,
+  QualityShown,
+  RunStarted,
+  ScenarioRun,
+} from './support/api-types.js';
 import { startTestServer, waitForJobEnd, type TestServer } from './support/llano-server.js';
 
 const P = '/api/projects/QA';
-const GOOD = 'ts,antenna,band,trec\n2030-01-01 00:00:00,DA41,3,35.5\n2030-01-01 06:00:00,DA42,6,40.0\n2030-01-01 12:00:00,DV01,7,52.5\n';
-const BAD = 'ts,antenna,band,trec\n2030-01-01 00:00:00,DA41,3,35.5\n2030-01-01 06:00:00,XX99,6,\n2030-01-01 06:00:00,XX99,12,900\n2030-01-01 12:00:00,DV01,7,52.5\n';
+const GOOD =
+  'ts,antenna,band,trec\n2030-01-01 00:00:00,DA41,3,35.5\n2030-01-01 06:00:00,DA42,6,40.0\n2030-01-01 12:00:00,DV01,7,52.5\n';
+const BAD =
+  'ts,antenna,band,trec\n2030-01-01 00:00:00,DA41,3,35.5\n2030-01-01 06:00:00,XX99,6,\n2030-01-01 06:00:00,XX99,12,900\n2030-01-01 12:00:00,DV01,7,52.5\n';
 
 describe('data quality: metrics and checks', () => {
   let s: TestServer;
@@ -14,7 +26,10 @@ describe('data quality: metrics and checks', () => {
   beforeAll(async () => {
     s = await startTestServer();
     await s.call('POST', '/api/projects', { token: s.adminToken, body: { key: 'QA' } });
-    await s.call('POST', '/api/users', { token: s.adminToken, body: { username: 'reader1', password: 'password-reader1' } });
+    await s.call('POST', '/api/users', {
+      token: s.adminToken,
+      body: { username: 'reader1', password: 'password-reader1' },
+    });
     await s.call('PUT', `${P}/members/reader1`, { token: s.adminToken, body: { role: 'reader' } });
     reader = await s.login('reader1', 'password-reader1');
     expect((await s.upload(`${P}/datasets/raw/upload`, GOOD, 'raw.csv')).status).toBe(201);
@@ -22,7 +37,10 @@ describe('data quality: metrics and checks', () => {
   afterAll(async () => s?.stop());
 
   it('computes record count, per-column nulls/distinct/min/max/mean, freshness and SQL metrics in the engine, with history', async () => {
-    const put = await s.call('PUT', `${P}/datasets/raw/checks`, { token: s.adminToken, body: { metrics: { sql: [{ name: 'hot', sql: 'SELECT count(*) FROM raw WHERE trec > 50' }] } } });
+    const put = await s.call('PUT', `${P}/datasets/raw/checks`, {
+      token: s.adminToken,
+      body: { metrics: { sql: [{ name: 'hot', sql: 'SELECT count(*) FROM raw WHERE trec > 50' }] } },
+    });
     expect(put.status).toBe(200);
     const m = await s.call<MetricsRecord>('POST', `${P}/datasets/raw/metrics/compute`, { token: s.adminToken });
     expect(m.status).toBe(200);
@@ -57,12 +75,26 @@ describe('data quality: metrics and checks', () => {
       { type: 'pattern', column: 'antenna', pattern: '(DA|DV|PM)\\d\\d' },
       { type: 'range', column: 'trec', min: 0, max: 500 },
     ];
-    const bad = await s.call<ApiError>('PUT', `${P}/datasets/raw/checks`, { token: s.adminToken, body: { checks: [{ type: 'not-null', column: 'no_such_column' }] } });
+    const bad = await s.call<ApiError>('PUT', `${P}/datasets/raw/checks`, {
+      token: s.adminToken,
+      body: { checks: [{ type: 'not-null', column: 'no_such_column' }] },
+    });
     expect(bad.status).toBe(400);
-    expect(bad.body.error.message).toMatch(/check not-null:no_such_column: column no_such_column is not in dataset raw/);
-    expect((await s.call<ApiError>('PUT', `${P}/datasets/raw/checks`, { token: s.adminToken, body: { checks: [{ type: 'spell-check' }] } })).body.error.message).toMatch(/unknown check type "spell-check"/);
+    expect(bad.body.error.message).toMatch(
+      /check not-null:no_such_column: column no_such_column is not in dataset raw/,
+    );
+    expect(
+      (
+        await s.call<ApiError>('PUT', `${P}/datasets/raw/checks`, {
+          token: s.adminToken,
+          body: { checks: [{ type: 'spell-check' }] },
+        })
+      ).body.error.message,
+    ).toMatch(/unknown check type "spell-check"/);
     expect((await s.call('PUT', `${P}/datasets/raw/checks`, { token: reader, body: { checks } })).status).toBe(403);
-    expect((await s.call('PUT', `${P}/datasets/raw/checks`, { token: s.adminToken, body: { checks } })).status).toBe(200);
+    expect((await s.call('PUT', `${P}/datasets/raw/checks`, { token: s.adminToken, body: { checks } })).status).toBe(
+      200,
+    );
 
     const now = Date.UTC(2030, 0, 1, 20, 0);
     const { runChecks } = await import('../src/quality/quality-service.js');
@@ -92,7 +124,10 @@ describe('data quality: metrics and checks', () => {
     expect(by['not-null:trec']).toMatchObject({ outcome: 'ERROR', message: 'trec: 1 row not null-free', value: 1 });
     expect(by['unique:ts']).toMatchObject({ outcome: 'WARNING', message: 'ts: 1 row not unique' });
     expect(by['in-set:band']).toMatchObject({ outcome: 'ERROR', message: 'band: 1 row not in {3, 6, 7}' });
-    expect(by['pattern:antenna']).toMatchObject({ outcome: 'ERROR', message: 'antenna: 2 rows not matching /(DA|DV|PM)\\d\\d/' });
+    expect(by['pattern:antenna']).toMatchObject({
+      outcome: 'ERROR',
+      message: 'antenna: 2 rows not matching /(DA|DV|PM)\\d\\d/',
+    });
     expect(by['range:trec']).toMatchObject({ outcome: 'ERROR', value: 1 });
     expect(run.body.outcome).toBe('ERROR');
 
@@ -100,26 +135,57 @@ describe('data quality: metrics and checks', () => {
     expect(listed.body.checks).toHaveLength(9);
     expect(listed.body.results).toHaveLength(18);
 
-    expect((await s.call('POST', `${P}/datasets`, { token: s.adminToken, body: { name: 'check_history', storage: { type: 'system', table: 'check_results' } } })).status).toBe(201);
-    const page = await s.call<DataPage>('GET', `${P}/datasets/check_history/data?limit=100&filter=outcome:eq:ERROR`, { token: reader });
+    expect(
+      (
+        await s.call('POST', `${P}/datasets`, {
+          token: s.adminToken,
+          body: { name: 'check_history', storage: { type: 'system', table: 'check_results' } },
+        })
+      ).status,
+    ).toBe(201);
+    const page = await s.call<DataPage>('GET', `${P}/datasets/check_history/data?limit=100&filter=outcome:eq:ERROR`, {
+      token: reader,
+    });
     expect(page.body.total).toBe(5);
   });
 
   it('optionally fails a build whose output breaks an ERROR check; the previous version stays current', async () => {
     await s.upload(`${P}/datasets/raw/upload`, GOOD, 'raw.csv');
-    const recipe = { name: 'r_clean', type: 'sql', inputs: ['raw'], output: 'clean', sql: 'SELECT antenna, band, trec FROM raw' };
+    const recipe = {
+      name: 'r_clean',
+      type: 'sql',
+      inputs: ['raw'],
+      output: 'clean',
+      sql: 'SELECT antenna, band, trec FROM raw',
+    };
     expect((await s.call('POST', `${P}/recipes`, { token: s.adminToken, body: recipe })).status).toBe(201);
-    const first = await s.call<BuildStarted>('POST', `${P}/builds`, { token: s.adminToken, body: { targets: ['clean'] } });
+    const first = await s.call<BuildStarted>('POST', `${P}/builds`, {
+      token: s.adminToken,
+      body: { targets: ['clean'] },
+    });
     expect((await waitForJobEnd(s, 'QA', first.body.jobId)).status).toBe('succeeded');
     const v1 = (await s.call<DatasetShown>('GET', `${P}/datasets/clean`, { token: s.adminToken })).body.currentVersion;
 
-    const settings = { failBuildOnError: true, checks: [{ type: 'not-null', column: 'trec' }, { type: 'unique', column: 'antenna', severity: 'warning' }] };
-    expect((await s.call('PUT', `${P}/datasets/clean/checks`, { token: s.adminToken, body: settings })).status).toBe(200);
+    const settings = {
+      failBuildOnError: true,
+      checks: [
+        { type: 'not-null', column: 'trec' },
+        { type: 'unique', column: 'antenna', severity: 'warning' },
+      ],
+    };
+    expect((await s.call('PUT', `${P}/datasets/clean/checks`, { token: s.adminToken, body: settings })).status).toBe(
+      200,
+    );
     await s.upload(`${P}/datasets/raw/upload`, BAD, 'raw.csv');
-    const second = await s.call<BuildStarted>('POST', `${P}/builds`, { token: s.adminToken, body: { targets: ['clean'] } });
+    const second = await s.call<BuildStarted>('POST', `${P}/builds`, {
+      token: s.adminToken,
+      body: { targets: ['clean'] },
+    });
     const job = await waitForJobEnd(s, 'QA', second.body.jobId);
     expect(job.status).toBe('failed');
-    expect(job.activities?.[0].error).toBe('Quality check failed on clean: not-null:trec: trec: 1 row not null-free; the previous version stays current');
+    expect(job.activities?.[0].error).toBe(
+      'Quality check failed on clean: not-null:trec: trec: 1 row not null-free; the previous version stays current',
+    );
     const after = (await s.call<DatasetShown>('GET', `${P}/datasets/clean`, { token: s.adminToken })).body;
     expect(after.currentVersion?.id).toBe(v1?.id);
     expect(after.rowCount).toBe(3);
@@ -128,20 +194,41 @@ describe('data quality: metrics and checks', () => {
     expect(metrics.body.map((m) => m.origin)).toEqual(['rejected-build']);
 
     // Without failBuildOnError the same build goes through; its results are recorded.
-    await s.call('PUT', `${P}/datasets/clean/checks`, { token: s.adminToken, body: { ...settings, failBuildOnError: false } });
-    const third = await s.call<BuildStarted>('POST', `${P}/builds`, { token: s.adminToken, body: { targets: ['clean'] } });
+    await s.call('PUT', `${P}/datasets/clean/checks`, {
+      token: s.adminToken,
+      body: { ...settings, failBuildOnError: false },
+    });
+    const third = await s.call<BuildStarted>('POST', `${P}/builds`, {
+      token: s.adminToken,
+      body: { targets: ['clean'] },
+    });
     expect((await waitForJobEnd(s, 'QA', third.body.jobId)).status).toBe('succeeded');
     expect((await s.call<DatasetShown>('GET', `${P}/datasets/clean`, { token: s.adminToken })).body.rowCount).toBe(4);
   });
 
   it('scenario steps compute metrics and run checks; a WARNING check makes the run WARNING, an ERROR fails it', async () => {
-    await s.call('PUT', `${P}/datasets/clean/checks`, { token: s.adminToken, body: { checks: [{ type: 'unique', column: 'antenna', severity: 'warning' }] } });
-    await s.call('POST', `${P}/scenarios`, { token: s.adminToken, body: { id: 'qa', steps: [{ type: 'compute-metrics', datasets: ['clean'] }, { type: 'run-checks', datasets: ['clean'] }] } });
+    await s.call('PUT', `${P}/datasets/clean/checks`, {
+      token: s.adminToken,
+      body: { checks: [{ type: 'unique', column: 'antenna', severity: 'warning' }] },
+    });
+    await s.call('POST', `${P}/scenarios`, {
+      token: s.adminToken,
+      body: {
+        id: 'qa',
+        steps: [
+          { type: 'compute-metrics', datasets: ['clean'] },
+          { type: 'run-checks', datasets: ['clean'] },
+        ],
+      },
+    });
     const automation = Automation.of(s.ws);
     const warn = await s.call<RunStarted>('POST', `${P}/scenarios/qa/run`, { token: s.adminToken });
     const w = await automation.waitForRun('QA', warn.body.runId);
     expect(w.outcome).toBe('WARNING');
-    await s.call('PUT', `${P}/datasets/clean/checks`, { token: s.adminToken, body: { checks: [{ type: 'not-null', column: 'trec' }] } });
+    await s.call('PUT', `${P}/datasets/clean/checks`, {
+      token: s.adminToken,
+      body: { checks: [{ type: 'not-null', column: 'trec' }] },
+    });
     const fail = await s.call<RunStarted>('POST', `${P}/scenarios/qa/run`, { token: s.adminToken });
     const failed = await automation.waitForRun('QA', fail.body.runId);
     expect(failed.outcome).toBe('FAILED');

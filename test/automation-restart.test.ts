@@ -27,17 +27,26 @@ describe('scenario runs survive a kill -9 of the server', () => {
 
   it('leaves the run FAILED as interrupted after restart and fires its failure reporters', async () => {
     server = await spawnServer(home);
-    const { token } = await api<LoginAnswer>(server.url, null, 'POST', '/api/auth/login', { username: 'admin', password: 'admin-password-for-tests' });
+    const { token } = await api<LoginAnswer>(server.url, null, 'POST', '/api/auth/login', {
+      username: 'admin',
+      password: 'admin-password-for-tests',
+    });
     await api(server.url, token, 'POST', '/api/projects', { key: 'OPS' });
     await api(server.url, token, 'POST', '/api/projects/OPS/scenarios', {
       id: 'long_job',
       name: 'Long job',
-      steps: [{ type: 'noop' }, { type: 'http', name: 'wait for upstream', url: `${http.url}/hang-upstream` }, { type: 'noop', name: 'never reached' }],
+      steps: [
+        { type: 'noop' },
+        { type: 'http', name: 'wait for upstream', url: `${http.url}/hang-upstream` },
+        { type: 'noop', name: 'never reached' },
+      ],
       reporters: [{ on: 'failure', channel: 'webhook', url: `${http.url}/report` }],
     });
     const { runId } = await api<RunStarted>(server.url, token, 'POST', '/api/projects/OPS/scenarios/long_job/run');
     await http.next('/hang-upstream'); // the run is inside its second step
-    expect((await api<ScenarioRun>(server.url, token, 'GET', `/api/projects/OPS/scenario-runs/${runId}`)).outcome).toBe('RUNNING');
+    expect((await api<ScenarioRun>(server.url, token, 'GET', `/api/projects/OPS/scenario-runs/${runId}`)).outcome).toBe(
+      'RUNNING',
+    );
     await stopServer(server, 'SIGKILL');
     server = undefined;
 
@@ -50,13 +59,22 @@ describe('scenario runs survive a kill -9 of the server', () => {
       await ws.close();
     }
     const report = await http.next('/report');
-    expect(report.json).toMatchObject({ runId, scenarioId: 'long_job', outcome: 'FAILED', failedSteps: [{ name: 'wait for upstream', error: 'Interrupted' }] });
+    expect(report.json).toMatchObject({
+      runId,
+      scenarioId: 'long_job',
+      outcome: 'FAILED',
+      failedSteps: [{ name: 'wait for upstream', error: 'Interrupted' }],
+    });
 
     // The CLI reads the same history through the API (in-process server over the workspace).
     const show = await llano(['--home', home, '-p', 'OPS', '--json', 'scenario', 'runs', 'long_job']);
     expect(show.code, show.err).toBe(0);
     const [run] = parseJson<ScenarioRun[]>(show.out);
-    expect(run).toMatchObject({ id: runId, outcome: 'FAILED', error: 'Interrupted: the server stopped while this run was going' });
+    expect(run).toMatchObject({
+      id: runId,
+      outcome: 'FAILED',
+      error: 'Interrupted: the server stopped while this run was going',
+    });
     const detail = await llano(['--home', home, '-p', 'OPS', '--json', 'scenario', 'abort', runId]);
     expect(detail.code).toBe(1);
     expect(detail.err).toMatch(/is not running \(FAILED\)/);
@@ -64,7 +82,15 @@ describe('scenario runs survive a kill -9 of the server', () => {
 
   it('drives scenarios, checks and metrics from the CLI', async () => {
     writeFileSync(path.join(dir, 'trec.csv'), 'antenna,trec\nDA41,35.5\nDA42,\n');
-    writeFileSync(path.join(dir, 'scenario.json'), JSON.stringify({ id: 'nightly', name: 'Nightly', triggers: [{ type: 'time', dailyAt: '03:00', timezone: 'America/Santiago' }], steps: [{ type: 'noop' }, { type: 'run-checks', datasets: ['trec'] }] }));
+    writeFileSync(
+      path.join(dir, 'scenario.json'),
+      JSON.stringify({
+        id: 'nightly',
+        name: 'Nightly',
+        triggers: [{ type: 'time', dailyAt: '03:00', timezone: 'America/Santiago' }],
+        steps: [{ type: 'noop' }, { type: 'run-checks', datasets: ['trec'] }],
+      }),
+    );
     const cli = (...args: string[]) => llano(['--home', home, '-p', 'OPS', ...args]);
     expect((await cli('dataset', 'import', 'trec', path.join(dir, 'trec.csv'))).code).toBe(0);
     expect((await cli('scenario', 'save', path.join(dir, 'scenario.json'))).out).toBe('Created scenario nightly\n');
@@ -83,7 +109,10 @@ describe('scenario runs survive a kill -9 of the server', () => {
     try {
       const { saveQualitySettings } = await import('../src/quality/quality-service.js');
       const { LOCAL_ADMIN } = await import('../src/catalog/access.js');
-      await saveQualitySettings(ws, LOCAL_ADMIN, 'OPS', { dataset: 'trec', checks: [{ type: 'not-null', column: 'trec' }] });
+      await saveQualitySettings(ws, LOCAL_ADMIN, 'OPS', {
+        dataset: 'trec',
+        checks: [{ type: 'not-null', column: 'trec' }],
+      });
     } finally {
       await ws.close();
     }

@@ -2,7 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Automation } from '../src/automation/automation.js';
 import { ManualClock } from '../src/automation/clock.js';
 import { Scheduler } from '../src/automation/scheduler.js';
-import type { ApiError, DataPage, Monitoring, Project, RunStarted, SavedScenario, ScenarioRun, ScenarioTypes } from './support/api-types.js';
+import type {
+  ApiError,
+  DataPage,
+  Monitoring,
+  Project,
+  RunStarted,
+  SavedScenario,
+  ScenarioRun,
+  ScenarioTypes,
+} from './support/api-types.js';
 import { startTestServer, type TestServer } from './support/llano-server.js';
 import { startHttpReceiver, startSmtpReceiver, type HttpReceiver } from './support/receivers.js';
 
@@ -20,8 +29,10 @@ describe('scenarios: definitions, runs, triggers, reporters', () => {
   let automation: Automation;
 
   /** `T`: the saved scenario, or `ApiError` where the test expects a refusal. */
-  const save = <T = SavedScenario>(body: unknown, token = s.adminToken) => s.call<T>('POST', `${P}/scenarios`, { token, body });
-  const put = (body: { id: string }) => s.call<SavedScenario & Partial<ApiError>>('PUT', `${P}/scenarios/${body.id}`, { token: s.adminToken, body });
+  const save = <T = SavedScenario>(body: unknown, token = s.adminToken) =>
+    s.call<T>('POST', `${P}/scenarios`, { token, body });
+  const put = (body: { id: string }) =>
+    s.call<SavedScenario & Partial<ApiError>>('PUT', `${P}/scenarios/${body.id}`, { token: s.adminToken, body });
   const run = async (id: string) => {
     const r = await s.call<RunStarted>('POST', `${P}/scenarios/${id}/run`, { token: s.adminToken });
     expect(r.status).toBe(202);
@@ -36,13 +47,26 @@ describe('scenarios: definitions, runs, triggers, reporters', () => {
   };
 
   beforeAll(async () => {
-    [s, http, smtp] = await Promise.all([startTestServer({ publicUrl: 'https://llano.example.org' }), startHttpReceiver(), startSmtpReceiver()]);
+    [s, http, smtp] = await Promise.all([
+      startTestServer({ publicUrl: 'https://llano.example.org' }),
+      startHttpReceiver(),
+      startSmtpReceiver(),
+    ]);
     expect((await s.call('POST', '/api/projects', { token: s.adminToken, body: { key: 'AUTO' } })).status).toBe(201);
-    await s.call('POST', '/api/users', { token: s.adminToken, body: { username: 'reader1', password: 'password-reader1' } });
+    await s.call('POST', '/api/users', {
+      token: s.adminToken,
+      body: { username: 'reader1', password: 'password-reader1' },
+    });
     await s.call('PUT', `${P}/members/reader1`, { token: s.adminToken, body: { role: 'reader' } });
     reader = await s.login('reader1', 'password-reader1');
     expect((await s.upload(`${P}/datasets/trec/upload`, CSV, 'trec.csv')).status).toBe(201);
-    const recipe = { name: 'r_by_band', type: 'sql', inputs: ['trec'], output: 'by_band', sql: 'SELECT band, count(*) AS n FROM trec GROUP BY band' };
+    const recipe = {
+      name: 'r_by_band',
+      type: 'sql',
+      inputs: ['trec'],
+      output: 'by_band',
+      sql: 'SELECT band, count(*) AS n FROM trec GROUP BY band',
+    };
     expect((await s.call('POST', `${P}/recipes`, { token: s.adminToken, body: recipe })).status).toBe(201);
     clock = new ManualClock(Date.UTC(2030, 0, 1, 0, 0, 30));
     scheduler = new Scheduler(s.ws, { clock });
@@ -59,11 +83,37 @@ describe('scenarios: definitions, runs, triggers, reporters', () => {
     const base = { id: 'bad', triggers: [{ type: 'manual' }], steps: [{ type: 'noop' }] };
     const cases: [unknown, RegExp][] = [
       [{ ...base, steps: [{ type: 'teleport' }] }, /steps\[0\]: unknown step type "teleport"; known: build, .*noop/],
-      [{ ...base, triggers: [{ type: 'time', cron: '61 * * * *' }] }, /triggers\[0\] \(time\): Invalid cron expression "61 \* \* \* \*"/],
-      [{ ...base, triggers: [{ type: 'time', dailyAt: '06:00', timezone: 'Mars/Olympus' }] }, /Unknown time zone "Mars\/Olympus"/],
-      [{ ...base, triggers: [{ type: 'time', cron: '0 6 * * *', everyMinutes: 5 }] }, /exactly one of cron, everyMinutes, everyHours and dailyAt/],
-      [{ ...base, steps: [{ type: 'build', targets: ['no_such_dataset'] }] }, /steps\[0\] \(build\): dataset no_such_dataset does not exist in project AUTO/],
-      [{ ...base, reporters: [{ channel: 'mail', on: 'failure', smtp: { host: 'localhost' }, from: 'llano@example.org', to: ['not an address'] }] }, /reporters\[0\] \(mail\): to\.0: to: not a valid e-mail address/],
+      [
+        { ...base, triggers: [{ type: 'time', cron: '61 * * * *' }] },
+        /triggers\[0\] \(time\): Invalid cron expression "61 \* \* \* \*"/,
+      ],
+      [
+        { ...base, triggers: [{ type: 'time', dailyAt: '06:00', timezone: 'Mars/Olympus' }] },
+        /Unknown time zone "Mars\/Olympus"/,
+      ],
+      [
+        { ...base, triggers: [{ type: 'time', cron: '0 6 * * *', everyMinutes: 5 }] },
+        /exactly one of cron, everyMinutes, everyHours and dailyAt/,
+      ],
+      [
+        { ...base, steps: [{ type: 'build', targets: ['no_such_dataset'] }] },
+        /steps\[0\] \(build\): dataset no_such_dataset does not exist in project AUTO/,
+      ],
+      [
+        {
+          ...base,
+          reporters: [
+            {
+              channel: 'mail',
+              on: 'failure',
+              smtp: { host: 'localhost' },
+              from: 'llano@example.org',
+              to: ['not an address'],
+            },
+          ],
+        },
+        /reporters\[0\] \(mail\): to\.0: to: not a valid e-mail address/,
+      ],
       [{ ...base, reporters: [{ channel: 'pigeon' }] }, /reporters\[0\]: unknown reporter channel "pigeon"/],
       [{ ...base, steps: [{ type: 'noop', runIf: 'sometimes' }] }, /steps\[0\] \(noop\): runIf/],
       [{ ...base, id: '../etc' }, /Invalid scenario id/],
@@ -79,8 +129,28 @@ describe('scenarios: definitions, runs, triggers, reporters', () => {
   it('describes every type with a JSON schema for generated forms', async () => {
     const r = await s.call<ScenarioTypes>('GET', '/api/scenario-types', { token: reader });
     expect(r.status).toBe(200);
-    expect(r.body.triggers.map((t) => t.type)).toEqual(['time', 'dataset-changed', 'file-changed', 'sql-changed', 'scenario-ended', 'webhook', 'manual']);
-    expect(r.body.steps.map((t) => t.type)).toEqual(expect.arrayContaining(['build', 'compute-metrics', 'run-checks', 'sql', 'run-scenario', 'set-variable', 'http', 'report', 'noop']));
+    expect(r.body.triggers.map((t) => t.type)).toEqual([
+      'time',
+      'dataset-changed',
+      'file-changed',
+      'sql-changed',
+      'scenario-ended',
+      'webhook',
+      'manual',
+    ]);
+    expect(r.body.steps.map((t) => t.type)).toEqual(
+      expect.arrayContaining([
+        'build',
+        'compute-metrics',
+        'run-checks',
+        'sql',
+        'run-scenario',
+        'set-variable',
+        'http',
+        'report',
+        'noop',
+      ]),
+    );
     const build = r.body.steps.find((t) => t.type === 'build');
     expect(build?.schema.properties?.mode.enum).toEqual(['only', 'required', 'recursive']);
     expect(build?.schema.properties?.runIf.enum).toEqual(['previous-succeeded', 'always', 'previous-failed']);
@@ -102,13 +172,28 @@ describe('scenarios: definitions, runs, triggers, reporters', () => {
       reporters: [{ on: 'failure', channel: 'webhook', url: `${http.url}/never` }],
     });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ id: 'daily_refresh', active: true, concurrency: 'queue', missedRuns: 'skip', runAs: 'admin', revision: 1 });
+    expect(created.body).toMatchObject({
+      id: 'daily_refresh',
+      active: true,
+      concurrency: 'queue',
+      missedRuns: 'skip',
+      runAs: 'admin',
+      revision: 1,
+    });
     expect((await s.call('POST', `${P}/scenarios/daily_refresh/run`, { token: reader })).status).toBe(403);
-    expect((await s.call('PUT', `${P}/scenarios/daily_refresh`, { token: reader, body: created.body })).status).toBe(403);
+    expect((await s.call('PUT', `${P}/scenarios/daily_refresh`, { token: reader, body: created.body })).status).toBe(
+      403,
+    );
 
     const runId = await run('daily_refresh');
     const done = await ended(runId);
-    expect(done).toMatchObject({ id: runId, scenario: 'daily_refresh', outcome: 'SUCCESS', triggerType: 'manual', cause: 'manual, by admin' });
+    expect(done).toMatchObject({
+      id: runId,
+      scenario: 'daily_refresh',
+      outcome: 'SUCCESS',
+      triggerType: 'manual',
+      cause: 'manual, by admin',
+    });
     expect(done.steps?.map((st) => [st.name, st.outcome])).toEqual([
       ['1 build', 'SUCCESS'],
       ['2 set-variable', 'SUCCESS'],
@@ -117,14 +202,19 @@ describe('scenarios: definitions, runs, triggers, reporters', () => {
     ]);
     expect(done.logs?.map((l) => l.message).join('\n')).toMatch(/Run ended SUCCESS/);
     expect(http.of('/ping')[0].json).toEqual({ hello: 1 });
-    expect((await s.call<Record<string, string>>('GET', `${P}/variables`, { token: reader })).body.last_refresh).toBe('2030-01-01T00:00:30.000Z');
+    expect((await s.call<Record<string, string>>('GET', `${P}/variables`, { token: reader })).body.last_refresh).toBe(
+      '2030-01-01T00:00:30.000Z',
+    );
     const runs = await s.call<ScenarioRun[]>('GET', `${P}/scenarios/daily_refresh/runs`, { token: reader });
     expect(runs.body.map((r) => r.id)).toEqual([runId]);
     expect(http.of('/never')).toHaveLength(0);
   });
 
   it('fires a time trigger once per due instant with the injected clock', async () => {
-    expect((await save({ id: 'every_minute', triggers: [{ type: 'time', everyMinutes: 1 }], steps: [{ type: 'noop' }] })).status).toBe(201);
+    expect(
+      (await save({ id: 'every_minute', triggers: [{ type: 'time', everyMinutes: 1 }], steps: [{ type: 'noop' }] }))
+        .status,
+    ).toBe(201);
     await scheduler.tick(); // first sight: armed at 00:00:30, nothing due yet
     expect((await automation.runs.list('AUTO', 'every_minute')).length).toBe(0);
     clock.set(Date.UTC(2030, 0, 1, 0, 1, 0));
@@ -134,19 +224,37 @@ describe('scenarios: definitions, runs, triggers, reporters', () => {
     await scheduler.tick();
     await automation.idle();
     const runs = await automation.runs.list('AUTO', 'every_minute');
-    expect(runs.map((r) => r.cause).sort()).toEqual(['every 1 min: 2030-01-01T00:01:00.000Z', 'every 1 min: 2030-01-01T00:02:00.000Z', 'every 1 min: 2030-01-01T00:03:00.000Z']);
+    expect(runs.map((r) => r.cause).sort()).toEqual([
+      'every 1 min: 2030-01-01T00:01:00.000Z',
+      'every 1 min: 2030-01-01T00:02:00.000Z',
+      'every 1 min: 2030-01-01T00:03:00.000Z',
+    ]);
     expect(runs.every((r) => r.outcome === 'SUCCESS')).toBe(true);
-    const mon = await s.call<Monitoring>('GET', `/api/automation/monitoring?from=2030-01-01T00:00:00Z&to=2030-01-02T00:00:00Z`, { token: reader });
+    const mon = await s.call<Monitoring>(
+      'GET',
+      `/api/automation/monitoring?from=2030-01-01T00:00:00Z&to=2030-01-02T00:00:00Z`,
+      { token: reader },
+    );
     const m = mon.body.scenarios.find((x) => x.id === 'every_minute');
     expect(m?.runs).toHaveLength(3);
     expect(m?.nextFires[0]).toBe('2030-01-01T00:04:00.000Z');
     expect(mon.body.daily).toEqual([{ day: '2030-01-01', outcomes: { SUCCESS: 4 } }]);
     expect(mon.body).toMatchObject({ truncated: false, totalRuns: 4, listedRuns: 4 });
-    await put({ id: 'every_minute', active: false, triggers: [{ type: 'time', everyMinutes: 1 }], steps: [{ type: 'noop' }] } as never);
+    await put({
+      id: 'every_minute',
+      active: false,
+      triggers: [{ type: 'time', everyMinutes: 1 }],
+      steps: [{ type: 'noop' }],
+    } as never);
   });
 
   it('deals with instants missed while stopped: skip or run once, and persists the last fire across restarts', async () => {
-    const def = (id: string, missedRuns: string) => ({ id, missedRuns, triggers: [{ type: 'time', cron: '0 * * * *' }], steps: [{ type: 'noop' }] });
+    const def = (id: string, missedRuns: string) => ({
+      id,
+      missedRuns,
+      triggers: [{ type: 'time', cron: '0 * * * *' }],
+      steps: [{ type: 'noop' }],
+    });
     expect((await save(def('hourly_skip', 'skip'))).status).toBe(201);
     expect((await save(def('hourly_once', 'run-once'))).status).toBe(201);
     await scheduler.tick(); // armed
@@ -159,11 +267,15 @@ describe('scenarios: definitions, runs, triggers, reporters', () => {
     await automation.idle();
     expect(await automation.runs.list('AUTO', 'hourly_skip')).toHaveLength(0);
     const once = await automation.runs.list('AUTO', 'hourly_once');
-    expect(once.map((r) => r.cause)).toEqual(['cron 0 * * * * (UTC): 2030-01-01T05:00:00.000Z, missed while stopped (run once)']);
+    expect(once.map((r) => r.cause)).toEqual([
+      'cron 0 * * * * (UTC): 2030-01-01T05:00:00.000Z, missed while stopped (run once)',
+    ]);
     clock.set(Date.UTC(2030, 0, 1, 6, 0));
     await scheduler.tick();
     await automation.idle();
-    expect((await automation.runs.list('AUTO', 'hourly_skip')).map((r) => r.cause)).toEqual(['cron 0 * * * * (UTC): 2030-01-01T06:00:00.000Z']);
+    expect((await automation.runs.list('AUTO', 'hourly_skip')).map((r) => r.cause)).toEqual([
+      'cron 0 * * * * (UTC): 2030-01-01T06:00:00.000Z',
+    ]);
     expect(await automation.runs.list('AUTO', 'hourly_once')).toHaveLength(2);
     // Another restart at the same time fires nothing again: the last fire is persisted.
     await scheduler.stop();
@@ -172,19 +284,40 @@ describe('scenarios: definitions, runs, triggers, reporters', () => {
     await scheduler.tick();
     await automation.idle();
     expect(await automation.runs.list('AUTO', 'hourly_once')).toHaveLength(2);
-    for (const id of ['hourly_skip', 'hourly_once']) await s.call('DELETE', `${P}/scenarios/${id}`, { token: s.adminToken });
+    for (const id of ['hourly_skip', 'hourly_once'])
+      await s.call('DELETE', `${P}/scenarios/${id}`, { token: s.adminToken });
   });
 
   it('reports failures by webhook, Slack-compatible webhook and e-mail; the SMTP password is never returned', async () => {
     const body = {
       id: 'failing',
       name: 'Failing scenario',
-      steps: [{ type: 'noop' }, { type: 'http', name: 'call broken service', url: `${http.url}/fail` }, { type: 'noop', name: 'cleanup', runIf: 'always' }],
+      steps: [
+        { type: 'noop' },
+        { type: 'http', name: 'call broken service', url: `${http.url}/fail` },
+        { type: 'noop', name: 'cleanup', runIf: 'always' },
+      ],
       reporters: [
-        { on: 'failure', channel: 'webhook', url: `${http.url}/hook`, headers: { authorization: 'Bearer hook-secret' } },
-        { on: 'always', channel: 'slack', url: `${http.url}/slack`, template: '{{scenario}} → {{outcome}} ({{trigger}})' },
+        {
+          on: 'failure',
+          channel: 'webhook',
+          url: `${http.url}/hook`,
+          headers: { authorization: 'Bearer hook-secret' },
+        },
+        {
+          on: 'always',
+          channel: 'slack',
+          url: `${http.url}/slack`,
+          template: '{{scenario}} → {{outcome}} ({{trigger}})',
+        },
         { on: 'success', channel: 'webhook', url: `${http.url}/success-only` },
-        { on: 'failure', channel: 'mail', smtp: { host: '127.0.0.1', port: smtp.port, user: 'bot', password: 'smtp-secret' }, from: 'llano@example.org', to: ['ops@example.org'] },
+        {
+          on: 'failure',
+          channel: 'mail',
+          smtp: { host: '127.0.0.1', port: smtp.port, user: 'bot', password: 'smtp-secret' },
+          from: 'llano@example.org',
+          to: ['ops@example.org'],
+        },
       ],
     };
     const created = await save(body);
@@ -205,22 +338,39 @@ describe('scenarios: definitions, runs, triggers, reporters', () => {
 
     const hook = http.of('/hook')[0];
     expect(hook.headers.authorization).toBe('Bearer hook-secret');
-    expect(hook.json).toMatchObject({ scenarioId: 'failing', scenarioName: 'Failing scenario', runId, outcome: 'FAILED', trigger: 'manual, by admin', failedSteps: [{ name: 'call broken service' }] });
+    expect(hook.json).toMatchObject({
+      scenarioId: 'failing',
+      scenarioName: 'Failing scenario',
+      runId,
+      outcome: 'FAILED',
+      trigger: 'manual, by admin',
+      failedSteps: [{ name: 'call broken service' }],
+    });
     const report = hook.json as { link: string; message: string };
     expect(report.link).toBe(`https://llano.example.org/projects/AUTO/scenarios/failing/runs/${runId}`);
     expect(report.message).toMatch(/Failed steps:\n- call broken service: .*answered 500/);
     expect(http.of('/slack')[0].json).toEqual({ text: 'Failing scenario → FAILED (manual, by admin)' });
     expect(http.of('/success-only')).toHaveLength(0);
     const mail = await smtp.next();
-    expect(mail).toMatchObject({ from: 'llano@example.org', to: ['ops@example.org'], user: 'bot', password: 'smtp-secret' });
+    expect(mail).toMatchObject({
+      from: 'llano@example.org',
+      to: ['ops@example.org'],
+      user: 'bot',
+      password: 'smtp-secret',
+    });
     expect(mail.data).toMatch(/Subject: \[Llano\] Failing scenario: FAILED/);
     // Quoted-printable wraps long lines with a soft break "=\r\n".
-    expect(mail.data.replace(/=\r\n/g, '')).toContain(`https://llano.example.org/projects/AUTO/scenarios/failing/runs/${runId}`);
+    expect(mail.data.replace(/=\r\n/g, '')).toContain(
+      `https://llano.example.org/projects/AUTO/scenarios/failing/runs/${runId}`,
+    );
     expect(JSON.stringify(done.logs)).not.toContain('smtp-secret');
   });
 
   it('retries with back-off, times out through the clock, and runs always-steps after a failure', async () => {
-    await save({ id: 'retrying', steps: [{ type: 'http', url: `${http.url}/fail-retry`, retries: { count: 2, delaySeconds: 1, factor: 3 } }] });
+    await save({
+      id: 'retrying',
+      steps: [{ type: 'http', url: `${http.url}/fail-retry`, retries: { count: 2, delaySeconds: 1, factor: 3 } }],
+    });
     const before = clock.sleeps.length;
     const done = await ended(await run('retrying'));
     expect(done.outcome).toBe('FAILED');
@@ -228,7 +378,13 @@ describe('scenarios: definitions, runs, triggers, reporters', () => {
     expect(http.of('/fail-retry')).toHaveLength(3);
     expect(clock.sleeps.slice(before)).toEqual([1000, 3000]);
 
-    await save({ id: 'slow', steps: [{ type: 'http', url: `${http.url}/hang-timeout`, timeoutSeconds: 30 }, { type: 'noop', name: 'after', runIf: 'always' }] });
+    await save({
+      id: 'slow',
+      steps: [
+        { type: 'http', url: `${http.url}/hang-timeout`, timeoutSeconds: 30 },
+        { type: 'noop', name: 'after', runIf: 'always' },
+      ],
+    });
     const runId = await run('slow');
     await http.next('/hang-timeout');
     clock.advance(30_000);
@@ -246,14 +402,20 @@ describe('scenarios: definitions, runs, triggers, reporters', () => {
     await http.next('/hang-exclusive');
     const second = await s.call<RunStarted>('POST', `${P}/scenarios/exclusive/run`, { token: s.adminToken });
     expect(second.body.status).toBe('QUEUED');
-    expect((await s.call<ScenarioRun>('GET', `${P}/scenario-runs/${second.body.runId}`, { token: s.adminToken })).body.outcome).toBe('QUEUED');
+    expect(
+      (await s.call<ScenarioRun>('GET', `${P}/scenario-runs/${second.body.runId}`, { token: s.adminToken })).body
+        .outcome,
+    ).toBe('QUEUED');
     expect((await s.call('POST', `${P}/scenario-runs/${first}/abort`, { token: reader })).status).toBe(403);
     const aborted = await s.call<ScenarioRun>('POST', `${P}/scenario-runs/${first}/abort`, { token: s.adminToken });
     expect(aborted.body).toMatchObject({ outcome: 'ABORTED', error: 'Aborted by admin' });
     expect(aborted.body.steps?.[0].outcome).toBe('ABORTED');
     // The queued run starts when the first ends; abort it too.
     await http.next('/hang-exclusive', 1);
-    expect((await s.call<ScenarioRun>('POST', `${P}/scenario-runs/${second.body.runId}/abort`, { token: s.adminToken })).body.outcome).toBe('ABORTED');
+    expect(
+      (await s.call<ScenarioRun>('POST', `${P}/scenario-runs/${second.body.runId}/abort`, { token: s.adminToken })).body
+        .outcome,
+    ).toBe('ABORTED');
 
     await save({ id: 'dropping', concurrency: 'drop', steps: [{ type: 'http', url: `${http.url}/hang-drop` }] });
     const d1 = await run('dropping');
@@ -263,16 +425,31 @@ describe('scenarios: definitions, runs, triggers, reporters', () => {
     expect(d2.body.error.message).toMatch(/already running and drops new runs/);
     await s.call('POST', `${P}/scenario-runs/${d1}/abort`, { token: s.adminToken });
 
-    await save({ id: 'parallel', concurrency: 'parallel', steps: [{ type: 'http', url: `${http.url}/hang-parallel` }] });
+    await save({
+      id: 'parallel',
+      concurrency: 'parallel',
+      steps: [{ type: 'http', url: `${http.url}/hang-parallel` }],
+    });
     const p1 = await run('parallel');
     const p2 = await run('parallel');
     await http.next('/hang-parallel', 1);
-    for (const id of [p1, p2]) expect((await s.call<ScenarioRun>('POST', `${P}/scenario-runs/${id}/abort`, { token: s.adminToken })).body.outcome).toBe('ABORTED');
+    for (const id of [p1, p2])
+      expect(
+        (await s.call<ScenarioRun>('POST', `${P}/scenario-runs/${id}/abort`, { token: s.adminToken })).body.outcome,
+      ).toBe('ABORTED');
   });
 
   it('fires on a new dataset version, after another scenario, and on a webhook with its secret token', async () => {
-    await save({ id: 'on_upload', triggers: [{ type: 'dataset-changed', datasets: ['trec'] }], steps: [{ type: 'noop' }] });
-    await save({ id: 'after_upload', triggers: [{ type: 'scenario-ended', scenario: 'on_upload', on: 'success' }], steps: [{ type: 'noop' }] });
+    await save({
+      id: 'on_upload',
+      triggers: [{ type: 'dataset-changed', datasets: ['trec'] }],
+      steps: [{ type: 'noop' }],
+    });
+    await save({
+      id: 'after_upload',
+      triggers: [{ type: 'scenario-ended', scenario: 'on_upload', on: 'success' }],
+      steps: [{ type: 'noop' }],
+    });
     await scheduler.tick();
     expect((await s.upload(`${P}/datasets/trec/upload`, CSV, 'trec.csv')).status).toBe(201);
     await scheduler.idle();
@@ -288,7 +465,9 @@ describe('scenarios: definitions, runs, triggers, reporters', () => {
     const hooked = await save({ id: 'hooked', triggers: [{ type: 'webhook' }], steps: [{ type: 'noop' }] });
     const token = hooked.body.triggers[0].token;
     expect(token).toMatch(/^lwh_/);
-    expect((await s.call<SavedScenario>('GET', `${P}/scenarios/hooked`, { token: reader })).body.triggers[0].token).toBe('********');
+    expect(
+      (await s.call<SavedScenario>('GET', `${P}/scenarios/hooked`, { token: reader })).body.triggers[0].token,
+    ).toBe('********');
     expect((await s.call('POST', `/api/webhooks/scenarios/${token}x`)).status).toBe(404);
     const fired = await s.call<RunStarted>('POST', `/api/webhooks/scenarios/${token}`);
     expect(fired.status).toBe(202);
@@ -302,32 +481,64 @@ describe('scenarios: definitions, runs, triggers, reporters', () => {
     const done = await ended(await run('parent'));
     expect(done.outcome).toBe('SUCCESS');
     expect(done.steps?.[0].detail).toMatchObject({ outcome: 'SUCCESS' });
-    expect((await save<ApiError>({ id: 'selfish', steps: [{ type: 'run-scenario', scenario: 'selfish' }] })).body.error.message).toMatch(/cannot run itself/);
+    expect(
+      (await save<ApiError>({ id: 'selfish', steps: [{ type: 'run-scenario', scenario: 'selfish' }] })).body.error
+        .message,
+    ).toMatch(/cannot run itself/);
 
-    expect((await s.call('POST', `${P}/datasets`, { token: s.adminToken, body: { name: 'runs', storage: { type: 'system', table: 'scenario_runs' } } })).status).toBe(201);
-    expect((await s.call('POST', `${P}/datasets`, { token: s.adminToken, body: { name: 'steps', storage: { type: 'system', table: 'step_runs' } } })).status).toBe(201);
+    expect(
+      (
+        await s.call('POST', `${P}/datasets`, {
+          token: s.adminToken,
+          body: { name: 'runs', storage: { type: 'system', table: 'scenario_runs' } },
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (
+        await s.call('POST', `${P}/datasets`, {
+          token: s.adminToken,
+          body: { name: 'steps', storage: { type: 'system', table: 'step_runs' } },
+        })
+      ).status,
+    ).toBe(201);
     // A system dataset is read-only: no recipe may write it.
-    const writer = await s.call<ApiError>('POST', `${P}/recipes`, { token: s.adminToken, body: { name: 'r_overwrite_runs', type: 'sql', inputs: ['trec'], output: 'runs', sql: 'SELECT * FROM trec' } });
+    const writer = await s.call<ApiError>('POST', `${P}/recipes`, {
+      token: s.adminToken,
+      body: { name: 'r_overwrite_runs', type: 'sql', inputs: ['trec'], output: 'runs', sql: 'SELECT * FROM trec' },
+    });
     expect(writer.status).toBe(400);
     expect(writer.body.error.message).toBe('Dataset runs is a system dataset (read-only)');
-    const page = await s.call<DataPage>('GET', `${P}/datasets/runs/data?limit=1000&filter=scenario:eq:parent`, { token: reader });
+    const page = await s.call<DataPage>('GET', `${P}/datasets/runs/data?limit=1000&filter=scenario:eq:parent`, {
+      token: reader,
+    });
     expect(page.status).toBe(200);
     expect(page.body.rows).toHaveLength(1);
     const outcomeAt = page.body.columns.indexOf('outcome');
     expect(page.body.rows[0][outcomeAt]).toBe('SUCCESS');
-    const steps = await s.call<DataPage & Partial<ApiError>>('GET', `${P}/datasets/steps/data?limit=1000&filter=scenario:eq:failing`, { token: reader });
+    const steps = await s.call<DataPage & Partial<ApiError>>(
+      'GET',
+      `${P}/datasets/steps/data?limit=1000&filter=scenario:eq:failing`,
+      { token: reader },
+    );
     expect(steps.body.error ?? null).toBe(null);
-    expect(steps.body.rows.map((r) => r[steps.body.columns.indexOf('outcome')])).toEqual(['SUCCESS', 'FAILED', 'SUCCESS']);
+    expect(steps.body.rows.map((r) => r[steps.body.columns.indexOf('outcome')])).toEqual([
+      'SUCCESS',
+      'FAILED',
+      'SUCCESS',
+    ]);
   });
 
   it('counts a scenario run as activity in its project: the projects list shows it', async () => {
     expect((await s.call('POST', '/api/projects', { token: s.adminToken, body: { key: 'IDLE' } })).status).toBe(201);
     expect((await save({ id: 'activity', steps: [{ type: 'noop' }] })).status).toBe(201);
     // Saving touched AUTO: set both back to known instants, AUTO the older.
-    const setActivity = (key: string, at: string) => s.ws.catalog.db.updateTable('projects').set({ updated_at: at }).where('key', '=', key).execute();
+    const setActivity = (key: string, at: string) =>
+      s.ws.catalog.db.updateTable('projects').set({ updated_at: at }).where('key', '=', key).execute();
     await setActivity('AUTO', '2020-01-01T00:00:00.000Z');
     await setActivity('IDLE', '2025-01-01T00:00:00.000Z');
-    const projects = async () => (await s.call<Project[]>('GET', '/api/projects', { token: s.adminToken })).body.map((p) => [p.key, p.updatedAt]);
+    const projects = async () =>
+      (await s.call<Project[]>('GET', '/api/projects', { token: s.adminToken })).body.map((p) => [p.key, p.updatedAt]);
     expect(await projects()).toEqual([
       ['IDLE', '2025-01-01T00:00:00.000Z'],
       ['AUTO', '2020-01-01T00:00:00.000Z'],

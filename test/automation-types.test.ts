@@ -43,13 +43,32 @@ describe('scenario types: file-changed and sql-changed triggers, sql and report 
   };
 
   beforeAll(async () => {
-    [s, postgres, http, smtp] = await Promise.all([startTestServer(), startPostgres(), startHttpReceiver(), startSmtpReceiver()]);
+    [s, postgres, http, smtp] = await Promise.all([
+      startTestServer(),
+      startPostgres(),
+      startHttpReceiver(),
+      startSmtpReceiver(),
+    ]);
     db = new pg.Client({ connectionString: postgres.url });
     await db.connect();
     await db.query('CREATE TABLE observations (id integer PRIMARY KEY, band integer NOT NULL)');
     expect((await s.call('POST', '/api/projects', { token: s.adminToken, body: { key: 'TYPES' } })).status).toBe(201);
-    expect((await s.call('POST', `${P}/connections`, { token: s.adminToken, body: { name: 'files', type: 'filesystem', root: files } })).status).toBe(201);
-    expect((await s.call('POST', `${P}/connections`, { token: s.adminToken, body: { name: 'ops_db', type: 'postgres', url: postgres.url } })).status).toBe(201);
+    expect(
+      (
+        await s.call('POST', `${P}/connections`, {
+          token: s.adminToken,
+          body: { name: 'files', type: 'filesystem', root: files },
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (
+        await s.call('POST', `${P}/connections`, {
+          token: s.adminToken,
+          body: { name: 'ops_db', type: 'postgres', url: postgres.url },
+        })
+      ).status,
+    ).toBe(201);
     scheduler = await startManualScheduler(s.ws, Date.UTC(2030, 0, 1));
   });
   afterAll(async () => {
@@ -63,10 +82,20 @@ describe('scenario types: file-changed and sql-changed triggers, sql and report 
     mkdirSync(path.join(files, 'feed'));
     const file = path.join(files, 'feed', 'status.txt');
     writeFileSync(file, 'antenna DA41 online\n');
-    const bad = await save({ id: 'outside', triggers: [{ type: 'file-changed', connection: 'ops_db', path: 'x' }], steps: [{ type: 'noop' }] });
+    const bad = await save({
+      id: 'outside',
+      triggers: [{ type: 'file-changed', connection: 'ops_db', path: 'x' }],
+      steps: [{ type: 'noop' }],
+    });
     expect(bad.status).toBe(400);
-    expect(bad.body.error.message).toMatch(/triggers\[0\] \(file-changed\): connection ops_db \(postgres\) cannot read files/);
-    await create({ id: 'on_file', triggers: [{ type: 'file-changed', connection: 'files', path: 'feed/status.txt', everySeconds: 60 }], steps: [{ type: 'noop' }] });
+    expect(bad.body.error.message).toMatch(
+      /triggers\[0\] \(file-changed\): connection ops_db \(postgres\) cannot read files/,
+    );
+    await create({
+      id: 'on_file',
+      triggers: [{ type: 'file-changed', connection: 'files', path: 'feed/status.txt', everySeconds: 60 }],
+      steps: [{ type: 'noop' }],
+    });
 
     await tickAfter(0); // the first poll records the checksum
     await tickAfter(60); // same content
@@ -78,7 +107,9 @@ describe('scenario types: file-changed and sql-changed triggers, sql and report 
     expect(await runsOf('on_file')).toHaveLength(0);
     await tickAfter(30);
     const runs = await runsOf('on_file');
-    expect(runs.map((r) => [r.triggerType, r.cause, r.outcome])).toEqual([['file-changed', 'file files:feed/status.txt changed', 'SUCCESS']]);
+    expect(runs.map((r) => [r.triggerType, r.cause, r.outcome])).toEqual([
+      ['file-changed', 'file files:feed/status.txt changed', 'SUCCESS'],
+    ]);
 
     // The new checksum is now the reference: further polls of the same content do not fire.
     await tickAfter(60);
@@ -92,11 +123,21 @@ describe('scenario types: file-changed and sql-changed triggers, sql and report 
   });
 
   it('sql-changed: a changed query result fires once; the same result does not', async () => {
-    const bad = await save({ id: 'wrong_conn', triggers: [{ type: 'sql-changed', connection: 'files', query: 'SELECT 1' }], steps: [{ type: 'noop' }] });
+    const bad = await save({
+      id: 'wrong_conn',
+      triggers: [{ type: 'sql-changed', connection: 'files', query: 'SELECT 1' }],
+      steps: [{ type: 'noop' }],
+    });
     expect(bad.status).toBe(400);
-    expect(bad.body.error.message).toMatch(/triggers\[0\] \(sql-changed\): connection files \(filesystem\) cannot run SQL statements/);
+    expect(bad.body.error.message).toMatch(
+      /triggers\[0\] \(sql-changed\): connection files \(filesystem\) cannot run SQL statements/,
+    );
     const query = 'SELECT count(*), max(id) FROM observations';
-    await create({ id: 'on_rows', triggers: [{ type: 'sql-changed', connection: 'ops_db', query, everySeconds: 120 }], steps: [{ type: 'noop' }] });
+    await create({
+      id: 'on_rows',
+      triggers: [{ type: 'sql-changed', connection: 'ops_db', query, everySeconds: 120 }],
+      steps: [{ type: 'noop' }],
+    });
 
     await tickAfter(0); // the first poll records the result
     await tickAfter(120);
@@ -105,7 +146,9 @@ describe('scenario types: file-changed and sql-changed triggers, sql and report 
     await db.query('INSERT INTO observations VALUES (1, 3), (2, 6)');
     await tickAfter(120);
     const runs = await runsOf('on_rows');
-    expect(runs.map((r) => [r.triggerType, r.cause, r.outcome])).toEqual([['sql-changed', 'result of a query on ops_db changed', 'SUCCESS']]);
+    expect(runs.map((r) => [r.triggerType, r.cause, r.outcome])).toEqual([
+      ['sql-changed', 'result of a query on ops_db changed', 'SUCCESS'],
+    ]);
     await tickAfter(120);
     await tickAfter(120);
     expect(await runsOf('on_rows')).toHaveLength(1);
@@ -120,11 +163,16 @@ describe('scenario types: file-changed and sql-changed triggers, sql and report 
     await s.call('DELETE', `${P}/scenarios/on_rows`, { token: s.adminToken });
   });
 
-  it('sql step: executes statements on the connection; an SQL error fails the step with PostgreSQL\'s message', async () => {
+  it("sql step: executes statements on the connection; an SQL error fails the step with PostgreSQL's message", async () => {
     await create({
       id: 'load_rows',
       steps: [
-        { type: 'sql', name: 'insert', connection: 'ops_db', sql: 'INSERT INTO observations VALUES (10, 3), (11, 3), (12, 9)' },
+        {
+          type: 'sql',
+          name: 'insert',
+          connection: 'ops_db',
+          sql: 'INSERT INTO observations VALUES (10, 3), (11, 3), (12, 9)',
+        },
         { type: 'sql', name: 'update', connection: 'ops_db', sql: 'UPDATE observations SET band = 4 WHERE band = 3' },
       ],
     });
@@ -145,7 +193,13 @@ describe('scenario types: file-changed and sql-changed triggers, sql and report 
       id: 'broken_sql',
       steps: [
         { type: 'sql', name: 'duplicate key', connection: 'ops_db', sql: 'INSERT INTO observations VALUES (10, 1)' },
-        { type: 'sql', name: 'missing table', connection: 'ops_db', sql: 'SELECT * FROM no_such_table', runIf: 'always' },
+        {
+          type: 'sql',
+          name: 'missing table',
+          connection: 'ops_db',
+          sql: 'SELECT * FROM no_such_table',
+          runIf: 'always',
+        },
         { type: 'sql', name: 'not reached', connection: 'ops_db', sql: 'DELETE FROM observations' },
       ],
     });
@@ -170,7 +224,13 @@ describe('scenario types: file-changed and sql-changed triggers, sql and report 
           type: 'report',
           name: 'tell ops',
           template: '{{scenario}} is {{outcome}}; {{failedSteps}}',
-          reporter: { channel: 'mail', smtp: { host: '127.0.0.1', port: smtp.port, user: 'bot', password: 'smtp-secret' }, from: 'llano@example.org', to: ['ops@example.org'], subject: 'Progress of {{scenario}}' },
+          reporter: {
+            channel: 'mail',
+            smtp: { host: '127.0.0.1', port: smtp.port, user: 'bot', password: 'smtp-secret' },
+            from: 'llano@example.org',
+            to: ['ops@example.org'],
+            subject: 'Progress of {{scenario}}',
+          },
         },
         { type: 'http', name: 'after the report', url: `${http.url}/after-report` },
       ],
@@ -186,7 +246,12 @@ describe('scenario types: file-changed and sql-changed triggers, sql and report 
       ['after the report', 'SUCCESS'],
     ]);
     const mail = await smtp.next(mailsBefore);
-    expect(mail).toMatchObject({ from: 'llano@example.org', to: ['ops@example.org'], user: 'bot', password: 'smtp-secret' });
+    expect(mail).toMatchObject({
+      from: 'llano@example.org',
+      to: ['ops@example.org'],
+      user: 'bot',
+      password: 'smtp-secret',
+    });
     expect(mail.data).toMatch(/Subject: Progress of Progress report/);
     // Sent mid-run: the run was still RUNNING, and the step after it had not run yet.
     expect(mail.data).toContain('Progress report is RUNNING; No step failed.');
@@ -195,7 +260,10 @@ describe('scenario types: file-changed and sql-changed triggers, sql and report 
     expect(JSON.stringify(run.logs)).not.toContain('smtp-secret');
 
     // A reporter that cannot deliver fails the step like any other step.
-    await create({ id: 'unreachable_report', steps: [{ type: 'report', reporter: { channel: 'webhook', url: `${http.url}/fail-report` } }] });
+    await create({
+      id: 'unreachable_report',
+      steps: [{ type: 'report', reporter: { channel: 'webhook', url: `${http.url}/fail-report` } }],
+    });
     const failed = await runNow('unreachable_report');
     expect(failed.outcome).toBe('FAILED');
     expect(failed.steps?.[0].error).toMatch(/answered 500/);
@@ -206,7 +274,10 @@ describe('scenario types: file-changed and sql-changed triggers, sql and report 
     const first = await loadScenario(s.ws, 'TYPES', 'cached');
     expect(await loadScenario(s.ws, 'TYPES', 'cached')).toBe(first); // same revision: not parsed again
     expect((await runNow('cached')).outcome).toBe('SUCCESS');
-    const edited = await s.call<SavedScenario>('PUT', `${P}/scenarios/cached`, { token: s.adminToken, body: { ...v1, steps: [{ type: 'http', url: `${http.url}/cached-v2` }] } });
+    const edited = await s.call<SavedScenario>('PUT', `${P}/scenarios/cached`, {
+      token: s.adminToken,
+      body: { ...v1, steps: [{ type: 'http', url: `${http.url}/cached-v2` }] },
+    });
     expect(edited.body.revision).toBe(v1.revision + 1);
     expect((await runNow('cached')).outcome).toBe('SUCCESS');
     expect([http.of('/cached-v1').length, http.of('/cached-v2').length]).toEqual([1, 1]);

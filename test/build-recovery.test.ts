@@ -40,26 +40,69 @@ async function setUpProject(ws: Workspace, dir: string, key: string): Promise<vo
   const csv = path.join(dir, `${key}-seed.csv`);
   writeFileSync(csv, 'x\n1\n2\n3\n');
   await importDataset(ws, LOCAL_ADMIN, key, 'seed', { filePath: csv, fileName: 'seed.csv' });
-  await saveRecipe(ws, LOCAL_ADMIN, key, { name: 'r_out', type: 'sql', inputs: ['seed'], output: 'out', sql: 'SELECT sum(x) AS total FROM seed' });
+  await saveRecipe(ws, LOCAL_ADMIN, key, {
+    name: 'r_out',
+    type: 'sql',
+    inputs: ['seed'],
+    output: 'out',
+    sql: 'SELECT sum(x) AS total FROM seed',
+  });
   const first = await startBuild(ws, LOCAL_ADMIN, key, { targets: ['out'], mode: 'only' });
   expect((await first.done).status).toBe('succeeded');
 }
 
 /** A job row as a server on another host writes it while building `out`, with the version it is writing. */
-async function remoteJob(ws: Workspace, key: string, id: string, heartbeatAt: string, owner = { owner: OTHER_OWNER, owner_host: OTHER_HOST }): Promise<PendingVersion> {
+async function remoteJob(
+  ws: Workspace,
+  key: string,
+  id: string,
+  heartbeatAt: string,
+  owner = { owner: OTHER_OWNER, owner_host: OTHER_HOST },
+): Promise<PendingVersion> {
   await ws.catalog.db
     .insertInto('jobs')
-    .values({ id, project_key: key, kind: 'build', status: 'running', mode: 'only', targets: '["out"]', created_by: 'admin', created_at: heartbeatAt, started_at: heartbeatAt, ended_at: null, error: null, ...owner, heartbeat_at: heartbeatAt })
+    .values({
+      id,
+      project_key: key,
+      kind: 'build',
+      status: 'running',
+      mode: 'only',
+      targets: '["out"]',
+      created_by: 'admin',
+      created_at: heartbeatAt,
+      started_at: heartbeatAt,
+      ended_at: null,
+      error: null,
+      ...owner,
+      heartbeat_at: heartbeatAt,
+    })
     .execute();
-  await ws.catalog.db.insertInto('job_activities').values({ job_id: id, idx: 0, recipe: 'r_out', output: 'out', status: 'running', started_at: heartbeatAt, ended_at: null, rows: null, error: null }).execute();
+  await ws.catalog.db
+    .insertInto('job_activities')
+    .values({
+      job_id: id,
+      idx: 0,
+      recipe: 'r_out',
+      output: 'out',
+      status: 'running',
+      started_at: heartbeatAt,
+      ended_at: null,
+      rows: null,
+      error: null,
+    })
+    .execute();
   const pending = await beginVersion(ws, key, 'out', { jobId: id });
   await ws.catalog.db.updateTable('dataset_versions').set(owner).where('id', '=', pending.id).execute();
   writeFileSync(pending.path, 'partial parquet');
   return pending;
 }
 
-const versionStatus = async (ws: Workspace, id: string) => (await ws.catalog.db.selectFrom('dataset_versions').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status;
-const heartbeatOf = async (ws: Workspace, jobId: string) => (await ws.catalog.db.selectFrom('jobs').select('heartbeat_at').where('id', '=', jobId).executeTakeFirstOrThrow()).heartbeat_at;
+const versionStatus = async (ws: Workspace, id: string) =>
+  (await ws.catalog.db.selectFrom('dataset_versions').select('status').where('id', '=', id).executeTakeFirstOrThrow())
+    .status;
+const heartbeatOf = async (ws: Workspace, jobId: string) =>
+  (await ws.catalog.db.selectFrom('jobs').select('heartbeat_at').where('id', '=', jobId).executeTakeFirstOrThrow())
+    .heartbeat_at;
 
 describe('build jobs of processes on other hosts (SQLite catalog)', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'llano-build-hb-'));
@@ -83,19 +126,33 @@ describe('build jobs of processes on other hosts (SQLite catalog)', () => {
     const stale = await remoteJob(server, 'GATED', 'job-stale', iso(T - 3_001));
     const fresh = await remoteJob(server, 'GATED', 'job-fresh', iso(T - 1_000));
     // This host, a live process (this one, under another workspace id), silent for an hour: the pid tells, not the heartbeat.
-    const local = await remoteJob(server, 'GATED', 'job-local', iso(T - 3_600_000), { owner: `${process.pid}-1`, owner_host: HOST });
+    const local = await remoteJob(server, 'GATED', 'job-local', iso(T - 3_600_000), {
+      owner: `${process.pid}-1`,
+      owner_host: HOST,
+    });
 
-    expect(await recoverInterruptedWork(server)).toEqual({ interruptedJobs: 1, interruptedVersions: 1, interruptedRuns: 0 });
+    expect(await recoverInterruptedWork(server)).toEqual({
+      interruptedJobs: 1,
+      interruptedVersions: 1,
+      interruptedRuns: 0,
+    });
     const jobs = new JobStore(server);
     const failed = await jobs.get('GATED', 'job-stale');
     expect(failed.status).toBe('failed');
-    expect(failed.error).toBe(`Interrupted: the server stopped while this job was running (no heartbeat from process ${OTHER_OWNER} on ${OTHER_HOST} since ${iso(T - 3_001)})`);
+    expect(failed.error).toBe(
+      `Interrupted: the server stopped while this job was running (no heartbeat from process ${OTHER_OWNER} on ${OTHER_HOST} since ${iso(T - 3_001)})`,
+    );
     expect(failed.activities!.map((a) => [a.status, a.error])).toEqual([['aborted', 'Interrupted']]);
-    expect((await jobs.logs('GATED', 'job-stale')).at(-1)?.message).toMatch(/^Job interrupted by a server stop \(no heartbeat from process .* on build-host-b since .*\); earlier dataset versions were kept$/);
+    expect((await jobs.logs('GATED', 'job-stale')).at(-1)?.message).toMatch(
+      /^Job interrupted by a server stop \(no heartbeat from process .* on build-host-b since .*\); earlier dataset versions were kept$/,
+    );
     expect(await versionStatus(server, stale.id)).toBe('failed');
     expect(existsSync(stale.path)).toBe(false);
 
-    for (const [id, version] of [['job-fresh', fresh], ['job-local', local]] as const) {
+    for (const [id, version] of [
+      ['job-fresh', fresh],
+      ['job-local', local],
+    ] as const) {
       expect((await jobs.get('GATED', id)).status).toBe('running');
       expect(await versionStatus(server, version.id)).toBe('building');
       expect(existsSync(version.path)).toBe(true);
@@ -103,12 +160,18 @@ describe('build jobs of processes on other hosts (SQLite catalog)', () => {
     expect((await currentVersion(server, 'GATED', 'out'))?.id).toBe(kept?.id);
 
     // The failed version cannot be committed any more, should its process turn out alive.
-    await expect(commitVersion(server, stale, { rowCount: 1, contentHash: null, columns: [], lineage: { source: 'build' } })).rejects.toThrow(/failed as interrupted/);
+    await expect(
+      commitVersion(server, stale, { rowCount: 1, contentHash: null, columns: [], lineage: { source: 'build' } }),
+    ).rejects.toThrow(/failed as interrupted/);
     expect((await currentVersion(server, 'GATED', 'out'))?.id).toBe(kept?.id);
 
     // Two more seconds of silence: the fresh job's last beat is now more than three seconds old.
     clock.advance(2_001);
-    expect(await recoverInterruptedWork(server)).toEqual({ interruptedJobs: 1, interruptedVersions: 1, interruptedRuns: 0 });
+    expect(await recoverInterruptedWork(server)).toEqual({
+      interruptedJobs: 1,
+      interruptedVersions: 1,
+      interruptedRuns: 0,
+    });
     expect((await jobs.get('GATED', 'job-fresh')).status).toBe('failed');
     expect((await jobs.get('GATED', 'job-local')).status).toBe('running');
     await server.catalog.db.updateTable('jobs').set({ status: 'failed' }).where('id', '=', 'job-local').execute();
@@ -121,13 +184,21 @@ describe('build jobs of processes on other hosts (SQLite catalog)', () => {
     expect(await heartbeatOf(server, build.jobId)).toBe(iso(clock.now()));
     // Seen as if it ran on another host, only its heartbeat can keep it alive.
     await server.catalog.db.updateTable('jobs').set({ owner_host: OTHER_HOST }).where('id', '=', build.jobId).execute();
-    await server.catalog.db.updateTable('dataset_versions').set({ owner_host: OTHER_HOST }).where('job_id', '=', build.jobId).execute();
+    await server.catalog.db
+      .updateTable('dataset_versions')
+      .set({ owner_host: OTHER_HOST })
+      .where('job_id', '=', build.jobId)
+      .execute();
 
     for (let i = 0; i < 3; i++) {
       clock.advance(10_000);
       await buildHeartbeat(builder).flush();
       expect(await heartbeatOf(server, build.jobId)).toBe(iso(clock.now()));
-      expect(await recoverInterruptedWork(server)).toEqual({ interruptedJobs: 0, interruptedVersions: 0, interruptedRuns: 0 });
+      expect(await recoverInterruptedWork(server)).toEqual({
+        interruptedJobs: 0,
+        interruptedVersions: 0,
+        interruptedRuns: 0,
+      });
     }
 
     g.open();
@@ -179,7 +250,11 @@ describe('build jobs across hosts on a PostgreSQL catalog', () => {
       await g.reached;
       // B's rows carry another host's name: A cannot see its process, only its heartbeat.
       await a.catalog.db.updateTable('jobs').set({ owner_host: OTHER_HOST }).where('id', '=', build.jobId).execute();
-      await a.catalog.db.updateTable('dataset_versions').set({ owner_host: OTHER_HOST }).where('job_id', '=', build.jobId).execute();
+      await a.catalog.db
+        .updateTable('dataset_versions')
+        .set({ owner_host: OTHER_HOST })
+        .where('job_id', '=', build.jobId)
+        .execute();
 
       clock.advance(10_000);
       await buildHeartbeat(b).flush();
@@ -193,9 +268,16 @@ describe('build jobs across hosts on a PostgreSQL catalog', () => {
       expect(first.interruptedJobs + second.interruptedJobs).toBe(1);
       expect(first.interruptedVersions + second.interruptedVersions).toBe(1);
       const failed = await new JobStore(a).get('GATED', build.jobId);
-      expect(failed).toMatchObject({ status: 'failed', error: `Interrupted: the server stopped while this job was running (no heartbeat from process ${b.processId} on ${OTHER_HOST} since ${iso(T + 10_000)})` });
+      expect(failed).toMatchObject({
+        status: 'failed',
+        error: `Interrupted: the server stopped while this job was running (no heartbeat from process ${b.processId} on ${OTHER_HOST} since ${iso(T + 10_000)})`,
+      });
       expect(failed.activities![0].status).toBe('aborted');
-      const versions = await a.catalog.db.selectFrom('dataset_versions').select(['status']).where('job_id', '=', build.jobId).execute();
+      const versions = await a.catalog.db
+        .selectFrom('dataset_versions')
+        .select(['status'])
+        .where('job_id', '=', build.jobId)
+        .execute();
       expect(versions.map((v) => v.status)).toEqual(['failed']);
 
       // B was only slow: its build goes on, but its commit is refused and the job stays failed as interrupted.

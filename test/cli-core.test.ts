@@ -30,7 +30,20 @@ describe('llano CLI on a workspace (no server)', () => {
     expect(imp.code).toBe(0);
     expect(imp.out).toMatch(/Imported 3 rows into trec/);
 
-    const rec = await llano([...home, '-p', 'QA', 'recipe', 'create', 'r_by_band', '--input', 'trec', '--output', 'by_band', '--sql', 'SELECT band, avg(trec_x) AS mean FROM trec GROUP BY band ORDER BY band']);
+    const rec = await llano([
+      ...home,
+      '-p',
+      'QA',
+      'recipe',
+      'create',
+      'r_by_band',
+      '--input',
+      'trec',
+      '--output',
+      'by_band',
+      '--sql',
+      'SELECT band, avg(trec_x) AS mean FROM trec GROUP BY band ORDER BY band',
+    ]);
     expect(rec.code, rec.err).toBe(0);
 
     const build = await llano([...home, '-p', 'QA', 'build', 'by_band']);
@@ -38,7 +51,10 @@ describe('llano CLI on a workspace (no server)', () => {
     expect(build.out).toMatch(/succeeded/);
 
     const head = await llano([...home, '-p', 'QA', '--json', 'dataset', 'head', 'by_band']);
-    expect(parseJson<{ rows: unknown[][] }>(head.out).rows).toEqual([[3, 36], [6, 55]]);
+    expect(parseJson<{ rows: unknown[][] }>(head.out).rows).toEqual([
+      [3, 36],
+      [6, 55],
+    ]);
 
     const stats = await llano([...home, '-p', 'QA', 'dataset', 'stats', 'trec']);
     expect(stats.out).toMatch(/trec_x\s+DOUBLE\s+3\s+0/);
@@ -67,10 +83,14 @@ describe('llano CLI on a workspace (no server)', () => {
     expect(json.rows[0]).toEqual([1, 25.100000381469727, 0.30000000000000004]);
 
     const out = path.join(dir, 'readings.json');
-    expect((await llano([...home, '-p', 'QA', 'dataset', 'download', 'readings', '--format', 'json', '--out', out])).code).toBe(0);
+    expect(
+      (await llano([...home, '-p', 'QA', 'dataset', 'download', 'readings', '--format', 'json', '--out', out])).code,
+    ).toBe(0);
     const back = await llano([...home, '-p', 'QA', 'dataset', 'import', 'readings_back', out]);
     expect(back.code, back.err).toBe(0);
-    const again = JSON.parse((await llano([...home, '-p', 'QA', '--json', 'dataset', 'head', 'readings_back'])).out) as Page;
+    const again = JSON.parse(
+      (await llano([...home, '-p', 'QA', '--json', 'dataset', 'head', 'readings_back'])).out,
+    ) as Page;
     expect(again.columns).toEqual(['id', 'f', 'd']);
     expect(again.rows).toEqual(json.rows);
     const stats = await llano([...home, '-p', 'QA', 'dataset', 'stats', 'readings']);
@@ -81,7 +101,20 @@ describe('llano CLI on a workspace (no server)', () => {
     const r = await llano([...home, '-p', 'QA', 'dataset', 'import', 'x', path.join(dir, 'missing.csv')]);
     expect(r.code).toBe(1);
     expect(r.err).toBe(`error: No such file: ${path.join(dir, 'missing.csv')}\n`);
-    const bad = await llano([...home, '-p', 'QA', 'recipe', 'create', 'r2', '--input', 'trec', '--output', 'o2', '--sql', 'SELECT nope FROM trec']);
+    const bad = await llano([
+      ...home,
+      '-p',
+      'QA',
+      'recipe',
+      'create',
+      'r2',
+      '--input',
+      'trec',
+      '--output',
+      'o2',
+      '--sql',
+      'SELECT nope FROM trec',
+    ]);
     expect(bad.code).toBe(1);
     expect(bad.err.trim().split('\n')).toHaveLength(1);
     expect(bad.err).toMatch(/nope/);

@@ -17,23 +17,44 @@ describe('kill -9 during a build', () => {
 
   it('marks the job failed as interrupted after restart and keeps serving the previous version', async () => {
     server = await spawnServer(home);
-    const { token } = await api<LoginAnswer>(server.url, null, 'POST', '/api/auth/login', { username: 'admin', password: 'admin-password-for-tests' });
+    const { token } = await api<LoginAnswer>(server.url, null, 'POST', '/api/auth/login', {
+      username: 'admin',
+      password: 'admin-password-for-tests',
+    });
     await api(server.url, token, 'POST', '/api/projects', { key: 'CRASH' });
     const form = new FormData();
     form.set('file', new Blob(['x\n1\n2\n3\n']), 'seed.csv');
-    const up = await fetch(`${server.url}/api/projects/CRASH/datasets/seed/upload`, { method: 'POST', body: form, headers: { authorization: `Bearer ${token}` } });
+    const up = await fetch(`${server.url}/api/projects/CRASH/datasets/seed/upload`, {
+      method: 'POST',
+      body: form,
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(up.status).toBe(201);
-    await api(server.url, token, 'POST', '/api/projects/CRASH/recipes', { name: 'r_out', type: 'sql', inputs: ['seed'], output: 'out', sql: 'SELECT sum(x) AS total FROM seed' });
-    const first = await api<BuildStarted>(server.url, token, 'POST', '/api/projects/CRASH/builds', { targets: ['out'] });
+    await api(server.url, token, 'POST', '/api/projects/CRASH/recipes', {
+      name: 'r_out',
+      type: 'sql',
+      inputs: ['seed'],
+      output: 'out',
+      sql: 'SELECT sum(x) AS total FROM seed',
+    });
+    const first = await api<BuildStarted>(server.url, token, 'POST', '/api/projects/CRASH/builds', {
+      targets: ['out'],
+    });
     for (let i = 0; i < 200; i++) {
-      if ((await api<Job>(server.url, token, 'GET', `/api/projects/CRASH/jobs/${first.jobId}`)).status === 'succeeded') break;
+      if ((await api<Job>(server.url, token, 'GET', `/api/projects/CRASH/jobs/${first.jobId}`)).status === 'succeeded')
+        break;
       await new Promise((r) => setTimeout(r, 50));
     }
-    expect((await api<DataPage>(server.url, token, 'GET', '/api/projects/CRASH/datasets/out/data')).rows).toEqual([[6]]);
+    expect((await api<DataPage>(server.url, token, 'GET', '/api/projects/CRASH/datasets/out/data')).rows).toEqual([
+      [6],
+    ]);
 
     // A slow query: hundreds of millions of rows hashed, long enough to be killed mid-way.
     await api(server.url, token, 'PUT', '/api/projects/CRASH/recipes/r_out', {
-      name: 'r_out', type: 'sql', inputs: ['seed'], output: 'out',
+      name: 'r_out',
+      type: 'sql',
+      inputs: ['seed'],
+      output: 'out',
       sql: 'SELECT count(DISTINCT md5(CAST(i AS VARCHAR))) AS total FROM range(400000000) t(i), (SELECT max(x) FROM seed) s',
     });
     const slow = await api<BuildStarted>(server.url, token, 'POST', '/api/projects/CRASH/builds', { targets: ['out'] });
@@ -50,12 +71,19 @@ describe('kill -9 during a build', () => {
     await stopServer(server, 'SIGKILL');
 
     server = await spawnServer(home);
-    const token2 = (await api<LoginAnswer>(server.url, null, 'POST', '/api/auth/login', { username: 'admin', password: 'admin-password-for-tests' })).token;
+    const token2 = (
+      await api<LoginAnswer>(server.url, null, 'POST', '/api/auth/login', {
+        username: 'admin',
+        password: 'admin-password-for-tests',
+      })
+    ).token;
     const job = await api<Job>(server.url, token2, 'GET', `/api/projects/CRASH/jobs/${slow.jobId}`);
     expect(job.status).toBe('failed');
     expect(job.error).toMatch(/Interrupted/);
     expect(job.activities?.[0].status).toBe('aborted');
-    expect((await api<DataPage>(server.url, token2, 'GET', '/api/projects/CRASH/datasets/out/data')).rows).toEqual([[6]]);
+    expect((await api<DataPage>(server.url, token2, 'GET', '/api/projects/CRASH/datasets/out/data')).rows).toEqual([
+      [6],
+    ]);
     const versions = await api<ListedVersion[]>(server.url, token2, 'GET', '/api/projects/CRASH/datasets/out/versions');
     expect(versions.map((v) => [v.status, v.current])).toEqual([
       ['failed', false],

@@ -30,14 +30,35 @@ describe('the demo project', () => {
     expect(lines.at(-1)).toMatch(/Demo project ready .* \(build succeeded\)/);
     const datasets = await listDatasets(ws, LOCAL_ADMIN, DEMO_PROJECT);
     const names = datasets.map((d) => d.name);
-    expect(names).toEqual(expect.arrayContaining(['shift', 'gap', 'execution', 'trec_measurement', 'device_change', 'shift_metrics', 'eb_trec_median']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'shift',
+        'gap',
+        'execution',
+        'trec_measurement',
+        'device_change',
+        'shift_metrics',
+        'eb_trec_median',
+      ]),
+    );
     expect(datasets.find((d) => d.name === 'trec_measurement')!.rowCount).toBeGreaterThan(1000);
     // 3 array families × 3 shifts a day × 4 days.
     expect(datasets.find((d) => d.name === 'shift_metrics')!.rowCount).toBe(36);
     const flow = await getFlow(ws, LOCAL_ADMIN, DEMO_PROJECT);
-    expect(flow.nodes.filter((n) => n.kind === 'dataset' && ['shift_metrics', 'eb_trec_median'].includes(n.name)).map((n) => n.state)).toEqual(['built', 'built']);
-    const page = await datasetRows(ws, LOCAL_ADMIN, DEMO_PROJECT, 'shift_metrics', { offset: 0, limit: 5, sort: [], filters: [] });
-    expect(page.columns.map((c) => c.name)).toEqual(expect.arrayContaining(['shift_id', 'observation_efficiency_with_cal_pct']));
+    expect(
+      flow.nodes
+        .filter((n) => n.kind === 'dataset' && ['shift_metrics', 'eb_trec_median'].includes(n.name))
+        .map((n) => n.state),
+    ).toEqual(['built', 'built']);
+    const page = await datasetRows(ws, LOCAL_ADMIN, DEMO_PROJECT, 'shift_metrics', {
+      offset: 0,
+      limit: 5,
+      sort: [],
+      filters: [],
+    });
+    expect(page.columns.map((c) => c.name)).toEqual(
+      expect.arrayContaining(['shift_id', 'observation_efficiency_with_cal_pct']),
+    );
     // A second start leaves the project alone.
     expect(await ensureDemo(ws)).toBe(false);
   });

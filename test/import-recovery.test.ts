@@ -39,15 +39,40 @@ async function importCsv(ws: Workspace, dir: string, key: string, name: string, 
 }
 
 /** How an import ends: 'committed', or the message it failed with. */
-const outcomeOf = (running: Promise<unknown>) => running.then(() => 'committed', (e: Error) => e.message);
+const outcomeOf = (running: Promise<unknown>) =>
+  running.then(
+    () => 'committed',
+    (e: Error) => e.message,
+  );
 
 /** A version row as an import on another process writes it (no job), with its partial file. */
-async function remoteImport(ws: Workspace, key: string, seq: number, heartbeatAt: string, owner = { owner: OTHER_OWNER, owner_host: OTHER_HOST }) {
+async function remoteImport(
+  ws: Workspace,
+  key: string,
+  seq: number,
+  heartbeatAt: string,
+  owner = { owner: OTHER_OWNER, owner_host: OTHER_HOST },
+) {
   const id = `upload-${seq}`;
   const location = path.posix.join('data', key, 'uploaded', `v${seq}-${id}.parquet`);
   await ws.catalog.db
     .insertInto('dataset_versions')
-    .values({ id, project_key: key, dataset: 'uploaded', seq, status: 'building', location, row_count: null, content_hash: null, columns: null, lineage: null, job_id: null, created_at: heartbeatAt, ...owner, heartbeat_at: heartbeatAt })
+    .values({
+      id,
+      project_key: key,
+      dataset: 'uploaded',
+      seq,
+      status: 'building',
+      location,
+      row_count: null,
+      content_hash: null,
+      columns: null,
+      lineage: null,
+      job_id: null,
+      created_at: heartbeatAt,
+      ...owner,
+      heartbeat_at: heartbeatAt,
+    })
     .execute();
   const file = ws.resolve(location);
   mkdirSync(path.dirname(file), { recursive: true });
@@ -55,11 +80,23 @@ async function remoteImport(ws: Workspace, key: string, seq: number, heartbeatAt
   return { id, file };
 }
 
-const versionRow = (ws: Workspace, id: string) => ws.catalog.db.selectFrom('dataset_versions').select(['status', 'heartbeat_at', 'owner']).where('id', '=', id).executeTakeFirstOrThrow();
+const versionRow = (ws: Workspace, id: string) =>
+  ws.catalog.db
+    .selectFrom('dataset_versions')
+    .select(['status', 'heartbeat_at', 'owner'])
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow();
 const buildingOf = (ws: Workspace, key: string, dataset: string) =>
-  ws.catalog.db.selectFrom('dataset_versions').select(['id', 'location', 'heartbeat_at']).where('project_key', '=', key).where('dataset', '=', dataset).where('status', '=', 'building').executeTakeFirstOrThrow();
+  ws.catalog.db
+    .selectFrom('dataset_versions')
+    .select(['id', 'location', 'heartbeat_at'])
+    .where('project_key', '=', key)
+    .where('dataset', '=', dataset)
+    .where('status', '=', 'building')
+    .executeTakeFirstOrThrow();
 /** Seen as if written on another host: only its heartbeat can keep it alive. */
-const moveToOtherHost = (ws: Workspace, id: string) => ws.catalog.db.updateTable('dataset_versions').set({ owner_host: OTHER_HOST }).where('id', '=', id).execute();
+const moveToOtherHost = (ws: Workspace, id: string) =>
+  ws.catalog.db.updateTable('dataset_versions').set({ owner_host: OTHER_HOST }).where('id', '=', id).execute();
 
 describe('versions written outside a build by processes on other hosts (SQLite catalog)', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'llano-import-hb-'));
@@ -82,9 +119,16 @@ describe('versions written outside a build by processes on other hosts (SQLite c
     const stale = await remoteImport(server, 'UP', 1, iso(T - 3_001));
     const fresh = await remoteImport(server, 'UP', 2, iso(T - 1_000));
     // This host, a live process (this one, under another workspace id), silent for an hour: the pid tells, not the heartbeat.
-    const local = await remoteImport(server, 'UP', 3, iso(T - 3_600_000), { owner: `${process.pid}-1`, owner_host: HOST });
+    const local = await remoteImport(server, 'UP', 3, iso(T - 3_600_000), {
+      owner: `${process.pid}-1`,
+      owner_host: HOST,
+    });
 
-    expect(await recoverInterruptedWork(server)).toEqual({ interruptedJobs: 0, interruptedVersions: 1, interruptedRuns: 0 });
+    expect(await recoverInterruptedWork(server)).toEqual({
+      interruptedJobs: 0,
+      interruptedVersions: 1,
+      interruptedRuns: 0,
+    });
     expect((await versionRow(server, stale.id)).status).toBe('failed');
     expect(existsSync(stale.file)).toBe(false);
     for (const v of [fresh, local]) {
@@ -98,7 +142,11 @@ describe('versions written outside a build by processes on other hosts (SQLite c
     expect((await versionRow(server, fresh.id)).status).toBe('failed');
     expect(existsSync(fresh.file)).toBe(false);
     expect((await versionRow(server, local.id)).status).toBe('building');
-    await server.catalog.db.updateTable('dataset_versions').set({ status: 'failed' }).where('id', '=', local.id).execute();
+    await server.catalog.db
+      .updateTable('dataset_versions')
+      .set({ status: 'failed' })
+      .where('id', '=', local.id)
+      .execute();
   });
 
   it('keeps an import alive through its heartbeat, however long it runs, and commits it normally', async () => {
@@ -107,7 +155,10 @@ describe('versions written outside a build by processes on other hosts (SQLite c
     const running = importCsv(importer, dir, 'UP', 'sales', [1, 2, 3]);
     await g.reached;
     const pending = await buildingOf(server, 'UP', 'sales');
-    expect(await versionRow(server, pending.id)).toMatchObject({ heartbeat_at: iso(clock.now()), owner: importer.processId });
+    expect(await versionRow(server, pending.id)).toMatchObject({
+      heartbeat_at: iso(clock.now()),
+      owner: importer.processId,
+    });
     await moveToOtherHost(server, pending.id);
 
     for (let i = 0; i < 3; i++) {

@@ -16,10 +16,19 @@ import { sha256 } from '../src/common/ids.js';
 /** Every family's types with the schema their parameters are parsed by. */
 const families = [
   { family: 'step', types: stepTypes.list().map((t) => ({ key: t.type, schema: t.params, examples: t.examples })) },
-  { family: 'trigger', types: triggerTypes.list().map((t) => ({ key: t.type, schema: t.params, examples: t.examples })) },
-  { family: 'reporter', types: reporterTypes.list().map((t) => ({ key: t.channel, schema: t.params, examples: t.examples })) },
+  {
+    family: 'trigger',
+    types: triggerTypes.list().map((t) => ({ key: t.type, schema: t.params, examples: t.examples })),
+  },
+  {
+    family: 'reporter',
+    types: reporterTypes.list().map((t) => ({ key: t.channel, schema: t.params, examples: t.examples })),
+  },
   { family: 'check', types: checkTypes.list().map((t) => ({ key: t.type, schema: t.params, examples: t.examples })) },
-  { family: 'recipe', types: recipeTypes.list().map((t) => ({ key: t.type, schema: t.schema as z.ZodType, examples: t.examples })) },
+  {
+    family: 'recipe',
+    types: recipeTypes.list().map((t) => ({ key: t.type, schema: t.schema as z.ZodType, examples: t.examples })),
+  },
 ];
 
 describe('examples beside each type', () => {
@@ -44,14 +53,20 @@ describe('examples beside each type', () => {
       reporters: reporterTypes.list().flatMap((t) => t.examples.map((e) => e.params)),
     });
     expect(scenario.steps.length).toBe(stepTypes.list().reduce((n, t) => n + t.examples.length, 0));
-    const settings = parseQualitySettings({ dataset: 'shift_metrics', checks: checkTypes.list().flatMap((t) => t.examples.map((e) => e.params)) });
+    const settings = parseQualitySettings({
+      dataset: 'shift_metrics',
+      checks: checkTypes.list().flatMap((t) => t.examples.map((e) => e.params)),
+    });
     expect(settings.checks.length).toBeGreaterThan(checkTypes.list().length);
     for (const t of recipeTypes.list()) for (const e of t.examples) expect(parseRecipe(e.params).type).toBe(t.type);
   });
 
   it('are listed with the types the UI builds its forms from', () => {
     const api = scenarioTypeSchemas();
-    expect(api.steps.find((s) => s.type === 'build')?.examples[0].params).toMatchObject({ type: 'build', targets: ['shift_metrics'] });
+    expect(api.steps.find((s) => s.type === 'build')?.examples[0].params).toMatchObject({
+      type: 'build',
+      targets: ['shift_metrics'],
+    });
     expect(api.reporters.every((r) => r.examples.length > 0)).toBe(true);
     // The schema version is shown read-only, so generated forms leave it out.
     expect(api.steps[0].schema.properties?.schemaVersion).toMatchObject({ readOnly: true });
@@ -75,14 +90,27 @@ describe('stored parameters carry a schema version', () => {
   it('reads a version 1 stored param of a version 2 type as version 2', () => {
     const stored = { type: 'export-test', name: 'Nightly export', dataset: 'shift_metrics' };
     const read = exportStep.params.parse(upgradeParams(exportStep, stored));
-    expect(read).toEqual({ type: 'export-test', name: 'Nightly export', runIf: 'previous-succeeded', datasets: ['shift_metrics'], schemaVersion: 2 });
+    expect(read).toEqual({
+      type: 'export-test',
+      name: 'Nightly export',
+      runIf: 'previous-succeeded',
+      datasets: ['shift_metrics'],
+      schemaVersion: 2,
+    });
     // Without the upgrade the old shape is refused: the schema only knows version 2.
     expect(exportStep.params.safeParse(stored).success).toBe(false);
-    expect(() => upgradeParams(exportStep, { ...stored, schemaVersion: 3 })).toThrow(/settings version 3, but this Llano knows up to version 2/);
+    expect(() => upgradeParams(exportStep, { ...stored, schemaVersion: 3 })).toThrow(
+      /settings version 3, but this Llano knows up to version 2/,
+    );
   });
 
   it('is recorded on the items of a scenario, which read back and save again unchanged', () => {
-    const stored = { id: 'nightly', triggers: [{ type: 'time', dailyAt: '06:00' }], steps: [{ type: 'build', targets: ['shift_metrics'] }], reporters: [{ channel: 'slack', url: 'https://chat.example.org/hooks/ops' }] };
+    const stored = {
+      id: 'nightly',
+      triggers: [{ type: 'time', dailyAt: '06:00' }],
+      steps: [{ type: 'build', targets: ['shift_metrics'] }],
+      reporters: [{ channel: 'slack', url: 'https://chat.example.org/hooks/ops' }],
+    };
     const read = parseScenario(stored);
     expect(read.triggers[0].schemaVersion).toBe(1);
     expect(read.steps[0].schemaVersion).toBe(1);
@@ -94,13 +122,27 @@ describe('stored parameters carry a schema version', () => {
   });
 
   it('answers a clear 400 for settings saved by a newer Llano', () => {
-    expect(() => parseScenario({ id: 'future', steps: [{ type: 'noop' }, { type: 'build', targets: ['trec'], schemaVersion: 7 }] })).toThrow('steps[1] (build): saved with settings version 7, but this Llano knows up to version 1 of this type: upgrade Llano to use them');
-    expect(() => parseQualitySettings({ dataset: 'shift', checks: [{ type: 'unique', column: 'shift_id', schemaVersion: 2 }] })).toThrow(/checks\[0\] \(unique\): saved with settings version 2/);
-    expect(() => parseRecipe({ type: 'sql', name: 'r', inputs: ['shift'], output: 'o', sql: 'SELECT 1', schemaVersion: 2 })).toThrow(/saved with settings version 2/);
+    expect(() =>
+      parseScenario({
+        id: 'future',
+        steps: [{ type: 'noop' }, { type: 'build', targets: ['trec'], schemaVersion: 7 }],
+      }),
+    ).toThrow(
+      'steps[1] (build): saved with settings version 7, but this Llano knows up to version 1 of this type: upgrade Llano to use them',
+    );
+    expect(() =>
+      parseQualitySettings({ dataset: 'shift', checks: [{ type: 'unique', column: 'shift_id', schemaVersion: 2 }] }),
+    ).toThrow(/checks\[0\] \(unique\): saved with settings version 2/);
+    expect(() =>
+      parseRecipe({ type: 'sql', name: 'r', inputs: ['shift'], output: 'o', sql: 'SELECT 1', schemaVersion: 2 }),
+    ).toThrow(/saved with settings version 2/);
   });
 
-  it('is recorded on a report step\'s reporter too', () => {
-    const read = parseScenario({ id: 'mid', steps: [{ type: 'report', reporter: { channel: 'slack', url: 'https://chat.example.org/hooks/ops' } }] });
+  it("is recorded on a report step's reporter too", () => {
+    const read = parseScenario({
+      id: 'mid',
+      steps: [{ type: 'report', reporter: { channel: 'slack', url: 'https://chat.example.org/hooks/ops' } }],
+    });
     expect(read.steps[0].reporter).toMatchObject({ channel: 'slack', schemaVersion: 1 });
   });
 });

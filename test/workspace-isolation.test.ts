@@ -31,7 +31,13 @@ describe('two workspaces in one process', () => {
     const csv = path.join(dir, 'seed.csv');
     writeFileSync(csv, 'x\n1\n2\n3\n');
     await importDataset(a.ws, LOCAL_ADMIN, 'ISO', 'seed', { filePath: csv, fileName: 'seed.csv' });
-    await saveRecipe(a.ws, LOCAL_ADMIN, 'ISO', { name: 'r_out', type: 'sql', inputs: ['seed'], output: 'out', sql: 'SELECT sum(x) AS total FROM seed' });
+    await saveRecipe(a.ws, LOCAL_ADMIN, 'ISO', {
+      name: 'r_out',
+      type: 'sql',
+      inputs: ['seed'],
+      output: 'out',
+      sql: 'SELECT sum(x) AS total FROM seed',
+    });
   });
   afterAll(async () => {
     await b?.close();

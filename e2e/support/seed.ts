@@ -12,7 +12,10 @@ export function apiClient(baseUrl: string, token: string): ApiClient {
   const call = async <T>(method: string, url: string, body?: unknown): Promise<T> => {
     const res = await fetch(baseUrl + url, {
       method,
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
@@ -23,7 +26,11 @@ export function apiClient(baseUrl: string, token: string): ApiClient {
   const upload = async <T>(url: string, content: string, fileName: string): Promise<T> => {
     const form = new FormData();
     form.set('file', new Blob([content]), fileName);
-    const res = await fetch(baseUrl + url, { method: 'POST', body: form, headers: { authorization: `Bearer ${token}` } });
+    const res = await fetch(baseUrl + url, {
+      method: 'POST',
+      body: form,
+      headers: { authorization: `Bearer ${token}` },
+    });
     const text = await res.text();
     if (!res.ok) throw new Error(`upload ${url}: HTTP ${res.status} ${text}`);
     return JSON.parse(text) as T;

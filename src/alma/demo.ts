@@ -16,27 +16,50 @@ export const DEMO_OPTIONS = { start: '2024-12-15', days: 90, seed: 42 } as const
  * simulator's tables as datasets, and the first flow of SQL recipes (per-shift time
  * buckets and efficiencies, per-EB median receiver temperature), built once.
  */
-export async function ensureDemo(ws: Workspace, log: (line: string) => void = () => undefined, options: { days?: number } = {}): Promise<boolean> {
-  const existing = await ws.catalog.db.selectFrom('projects').select('key').where('key', '=', DEMO_PROJECT).executeTakeFirst();
+export async function ensureDemo(
+  ws: Workspace,
+  log: (line: string) => void = () => undefined,
+  options: { days?: number } = {},
+): Promise<boolean> {
+  const existing = await ws.catalog.db
+    .selectFrom('projects')
+    .select('key')
+    .where('key', '=', DEMO_PROJECT)
+    .executeTakeFirst();
   if (existing) return false;
   const started = Date.now();
   log(`Creating the demo project ${DEMO_PROJECT} (${options.days ?? DEMO_OPTIONS.days} simulated days)…`);
   const out = ws.tempPath('-demo');
   try {
-    const sim = await simulate({ ...DEMO_OPTIONS, ...(options.days ? { days: options.days } : {}), out, format: 'parquet' });
+    const sim = await simulate({
+      ...DEMO_OPTIONS,
+      ...(options.days ? { days: options.days } : {}),
+      out,
+      format: 'parquet',
+    });
     await ws.catalog.projects.create(LOCAL_ADMIN, {
       key: DEMO_PROJECT,
       name: 'ALMA operations (demo)',
-      description: 'Simulated observatory data: shifts, execution blocks, receiver temperatures, device changes and pipeline job runs.',
+      description:
+        'Simulated observatory data: shifts, execution blocks, receiver temperatures, device changes and pipeline job runs.',
       tags: ['demo', 'alma'],
     });
     for (const t of sim.tables) {
-      await importDataset(ws, LOCAL_ADMIN, DEMO_PROJECT, t.name, { filePath: t.path, fileName: `${t.name}.parquet`, format: 'parquet' });
+      await importDataset(ws, LOCAL_ADMIN, DEMO_PROJECT, t.name, {
+        filePath: t.path,
+        fileName: `${t.name}.parquet`,
+        format: 'parquet',
+      });
     }
     for (const r of demoRecipes) await saveRecipe(ws, LOCAL_ADMIN, DEMO_PROJECT, { type: 'sql', ...r });
-    const { done } = await startBuild(ws, LOCAL_ADMIN, DEMO_PROJECT, { targets: demoRecipes.map((r) => r.output), mode: 'required' });
+    const { done } = await startBuild(ws, LOCAL_ADMIN, DEMO_PROJECT, {
+      targets: demoRecipes.map((r) => r.output),
+      mode: 'required',
+    });
     const job = await done;
-    log(`Demo project ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${sim.tables.length} datasets, ${demoRecipes.length} recipes (build ${job.status})`);
+    log(
+      `Demo project ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${sim.tables.length} datasets, ${demoRecipes.length} recipes (build ${job.status})`,
+    );
   } finally {
     rmSync(out, { recursive: true, force: true });
   }

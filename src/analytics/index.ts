@@ -27,7 +27,14 @@ export {
 } from './changepoint/detect.js';
 
 export type { BatchResult, OnlineDetector, OnlineStep } from './online/detector.js';
-export { BocpdDetector, createBocpd, type BocpdOptions, type BocpdState, type NormalGammaPrior, type RunLengthPosterior } from './online/bocpd.js';
+export {
+  BocpdDetector,
+  createBocpd,
+  type BocpdOptions,
+  type BocpdState,
+  type NormalGammaPrior,
+  type RunLengthPosterior,
+} from './online/bocpd.js';
 export { CusumDetector, createCusum, type CusumOptions, type CusumState, type CusumStep } from './online/cusum.js';
 
 export type { OutlierScores } from './outliers/scores.js';
@@ -35,10 +42,23 @@ export { iqrOutliers, tukeyFences, type TukeyFences } from './outliers/iqr.js';
 export { robustScale, robustZScores, type RobustScale } from './outliers/robust-z.js';
 export { quantileBand, scoreAgainstBand, type QuantileBand } from './outliers/quantile-bands.js';
 export { hampelFilter, type HampelResult } from './outliers/hampel.js';
-export { fitIsolationForest, isolationForestScores, scoreIsolationForest, type IsolationForest, type IsolationForestOptions } from './outliers/isolation-forest.js';
+export {
+  fitIsolationForest,
+  isolationForestScores,
+  scoreIsolationForest,
+  type IsolationForest,
+  type IsolationForestOptions,
+} from './outliers/isolation-forest.js';
 export { localOutlierFactor, type LofOptions } from './outliers/lof.js';
 export { matrixFromColumns, type Matrix } from './outliers/matrix.js';
-export { groupRows, scoreAgainstHistory, scoreRowsWithinGroups, scoreWithinGroups, type MatrixScorer, type SeriesScorer } from './outliers/groups.js';
+export {
+  groupRows,
+  scoreAgainstHistory,
+  scoreRowsWithinGroups,
+  scoreWithinGroups,
+  type MatrixScorer,
+  type SeriesScorer,
+} from './outliers/groups.js';
 
 export { mannKendall, type MannKendallResult } from './trend/mann-kendall.js';
 export { theilSen, type TheilSenOptions, type TheilSenResult } from './trend/theil-sen.js';

@@ -50,7 +50,12 @@ export async function bootstrapWorkspace(ws: Workspace): Promise<BootReport> {
   let adminPassword: string | null = null;
   if ((await ws.catalog.users.count()) === 0) {
     adminPassword = ws.config.adminPassword ?? randomBytes(12).toString('base64url');
-    await ws.catalog.users.create({ username: 'admin', password: adminPassword, isAdmin: true, displayName: 'Administrator' });
+    await ws.catalog.users.create({
+      username: 'admin',
+      password: adminPassword,
+      isAdmin: true,
+      displayName: 'Administrator',
+    });
   }
   return { adminPassword, interruptedJobs, interruptedVersions, interruptedRuns };
 }

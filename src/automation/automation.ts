@@ -59,13 +59,26 @@ export class Automation {
     public clock: Clock,
   ) {
     this.runs = new RunStore(ws);
-    this.heartbeat = ws.liveness.heartbeat(() => [...new Set([...this.active.keys(), ...this.queuedHere])], (ids, at) => this.runs.heartbeat(ids, at));
+    this.heartbeat = ws.liveness.heartbeat(
+      () => [...new Set([...this.active.keys(), ...this.queuedHere])],
+      (ids, at) => this.runs.heartbeat(ids, at),
+    );
     this.events.setMaxListeners(0);
-    ws.events.on('datasetVersion', (e) => this.events.emit('event', { kind: 'dataset-version', projectKey: e.projectKey, dataset: e.dataset, versionId: e.versionId }));
+    ws.events.on('datasetVersion', (e) =>
+      this.events.emit('event', {
+        kind: 'dataset-version',
+        projectKey: e.projectKey,
+        dataset: e.dataset,
+        versionId: e.versionId,
+      }),
+    );
   }
 
   /** The one Automation of each workspace. */
-  private static readonly ofWorkspace = workspaceSlot('automation.automation', (ws) => new Automation(ws, new SystemClock()));
+  private static readonly ofWorkspace = workspaceSlot(
+    'automation.automation',
+    (ws) => new Automation(ws, new SystemClock()),
+  );
 
   static of(ws: Workspace): Automation {
     return Automation.ofWorkspace(ws);
@@ -101,11 +114,25 @@ export class Automation {
         const open = await this.runs.openRuns(req.projectKey, req.scenarioId);
         if (open.length) status = scenario.concurrency === 'drop' ? 'dropped' : 'QUEUED';
       }
-      if (status === 'dropped' && req.refuseDrop) throw conflict(`Scenario ${req.scenarioId} is already running and drops new runs (concurrency: drop)`);
+      if (status === 'dropped' && req.refuseDrop)
+        throw conflict(`Scenario ${req.scenarioId} is already running and drops new runs (concurrency: drop)`);
       const runId = status === 'RUNNING' || status === 'QUEUED' ? newTimeId(new Date(this.clock.now())) : null;
       const won = await this.ws.catalog.db.transaction().execute(async (trx) => {
-        if (!(await claimFire(trx, ref, req.instant, { status: status.toLowerCase() as TriggerFireStatus, runId, owner: this.ws.processId, at }))) return false;
-        if (req.advance || req.pollState !== undefined) await advanceTrigger(trx, ref, { lastInstant: req.advance ? req.instant : undefined, pollState: req.pollState, at });
+        if (
+          !(await claimFire(trx, ref, req.instant, {
+            status: status.toLowerCase() as TriggerFireStatus,
+            runId,
+            owner: this.ws.processId,
+            at,
+          }))
+        )
+          return false;
+        if (req.advance || req.pollState !== undefined)
+          await advanceTrigger(trx, ref, {
+            lastInstant: req.advance ? req.instant : undefined,
+            pollState: req.pollState,
+            at,
+          });
         if (runId) {
           await this.runs.insert(
             {
@@ -136,23 +163,52 @@ export class Automation {
   }
 
   /** Starts a manual run (writer) and returns its id at once. */
-  async runManually(principal: Principal, projectKey: string, scenarioId: string): Promise<{ runId: string; status: FireStatus }> {
+  async runManually(
+    principal: Principal,
+    projectKey: string,
+    scenarioId: string,
+  ): Promise<{ runId: string; status: FireStatus }> {
     await this.ws.catalog.projects.authorize(principal, projectKey, 'writer');
     const instant = `manual:${newTimeId()}`;
-    const r = await this.fire({ projectKey, scenarioId, triggerType: 'manual', triggerKey: 'manual', instant, cause: `manual, by ${principal.username}`, refuseDrop: true });
+    const r = await this.fire({
+      projectKey,
+      scenarioId,
+      triggerType: 'manual',
+      triggerKey: 'manual',
+      instant,
+      cause: `manual, by ${principal.username}`,
+      refuseDrop: true,
+    });
     return { runId: r.runId!, status: r.status };
   }
 
   /** Fires a scenario from a step of another run and waits for the outcome. */
-  async runAndWait(projectKey: string, scenarioId: string, cause: string): Promise<{ runId: string; outcome: RunOutcome }> {
-    const r = await this.fire({ projectKey, scenarioId, triggerType: 'scenario-step', triggerKey: 'step', instant: `step:${newTimeId()}`, cause, refuseDrop: true });
+  async runAndWait(
+    projectKey: string,
+    scenarioId: string,
+    cause: string,
+  ): Promise<{ runId: string; outcome: RunOutcome }> {
+    const r = await this.fire({
+      projectKey,
+      scenarioId,
+      triggerType: 'scenario-step',
+      triggerKey: 'step',
+      instant: `step:${newTimeId()}`,
+      cause,
+      refuseDrop: true,
+    });
     const run = await this.waitForRun(projectKey, r.runId!);
     return { runId: run.id, outcome: run.outcome };
   }
 
   private launch(runId: string, projectKey: string, scenario: Scenario & { updatedBy: string }): void {
     const controller = new AbortController();
-    const entry: ActiveRun = { projectKey, scenario: scenario.id, controller, done: Promise.resolve('RUNNING' as RunOutcome) };
+    const entry: ActiveRun = {
+      projectKey,
+      scenario: scenario.id,
+      controller,
+      done: Promise.resolve('RUNNING' as RunOutcome),
+    };
     this.active.set(runId, entry);
     this.heartbeat.ensure();
     entry.done = executeRun(this, { runId, projectKey, scenario, signal: controller.signal })
@@ -212,7 +268,8 @@ export class Automation {
   async abort(principal: Principal, projectKey: string, runId: string): Promise<ScenarioRun> {
     await this.ws.catalog.projects.authorize(principal, projectKey, 'writer');
     const run = await this.runs.get(projectKey, runId);
-    if (run.outcome !== 'RUNNING' && run.outcome !== 'QUEUED') throw conflict(`Run ${runId} is not running (${run.outcome})`);
+    if (run.outcome !== 'RUNNING' && run.outcome !== 'QUEUED')
+      throw conflict(`Run ${runId} is not running (${run.outcome})`);
     await this.runs.requestAbort(runId);
     const local = this.active.get(runId);
     if (local) {

@@ -19,9 +19,27 @@ describe('DatasetVersionPoller', () => {
   });
 
   const version = (dataset: string, seq: number, status: VersionStatus) =>
-    ws.catalog.db.insertInto('dataset_versions').values({ id: `${dataset}-v${seq}`, project_key: 'P', dataset, seq, status, location: 'x', row_count: null, content_hash: null, columns: null, lineage: null, job_id: null, created_at: '2030-01-01T00:00:00Z' }).execute();
-  const setStatus = (dataset: string, seq: number, status: VersionStatus) => ws.catalog.db.updateTable('dataset_versions').set({ status }).where('id', '=', `${dataset}-v${seq}`).execute();
-  const ids = async (poller: DatasetVersionPoller) => (await poller.poll()).map((e) => (e.kind === 'dataset-version' ? e.versionId : ''));
+    ws.catalog.db
+      .insertInto('dataset_versions')
+      .values({
+        id: `${dataset}-v${seq}`,
+        project_key: 'P',
+        dataset,
+        seq,
+        status,
+        location: 'x',
+        row_count: null,
+        content_hash: null,
+        columns: null,
+        lineage: null,
+        job_id: null,
+        created_at: '2030-01-01T00:00:00Z',
+      })
+      .execute();
+  const setStatus = (dataset: string, seq: number, status: VersionStatus) =>
+    ws.catalog.db.updateTable('dataset_versions').set({ status }).where('id', '=', `${dataset}-v${seq}`).execute();
+  const ids = async (poller: DatasetVersionPoller) =>
+    (await poller.poll()).map((e) => (e.kind === 'dataset-version' ? e.versionId : ''));
 
   it('reports each committed version once, starting after what existed, held back by versions still building', async () => {
     await version('a', 1, 'expired');
@@ -29,7 +47,10 @@ describe('DatasetVersionPoller', () => {
     await version('a', 3, 'building'); // a slow build that commits later
     await version('b', 1, 'ready');
     const poller = new DatasetVersionPoller(ws);
-    await poller.watch([{ projectKey: 'P', dataset: 'a' }, { projectKey: 'P', dataset: 'b' }]);
+    await poller.watch([
+      { projectKey: 'P', dataset: 'a' },
+      { projectKey: 'P', dataset: 'b' },
+    ]);
     expect(await ids(poller)).toEqual([]);
 
     await version('a', 4, 'ready'); // a quicker build committed after it
@@ -51,7 +72,10 @@ describe('DatasetVersionPoller', () => {
     await poller.watch([{ projectKey: 'P', dataset: 'a' }]);
     await version('b', 4, 'ready');
     expect(await ids(poller)).toEqual([]);
-    await poller.watch([{ projectKey: 'P', dataset: 'a' }, { projectKey: 'P', dataset: 'b' }]);
+    await poller.watch([
+      { projectKey: 'P', dataset: 'a' },
+      { projectKey: 'P', dataset: 'b' },
+    ]);
     expect(await ids(poller)).toEqual([]);
     await version('b', 5, 'ready');
     expect(await ids(poller)).toEqual(['b-v5']);

@@ -69,7 +69,13 @@ export class DatasetVersionPoller {
       const rows = await this.ws.catalog.db
         .selectFrom('dataset_versions')
         .select(['id', 'project_key', 'dataset', 'seq', 'status'])
-        .where((eb) => eb.or(chunk.map((w) => eb.and([eb('project_key', '=', w.projectKey), eb('dataset', '=', w.dataset), eb('seq', '>', w.after)]))))
+        .where((eb) =>
+          eb.or(
+            chunk.map((w) =>
+              eb.and([eb('project_key', '=', w.projectKey), eb('dataset', '=', w.dataset), eb('seq', '>', w.after)]),
+            ),
+          ),
+        )
         .orderBy('seq')
         .execute();
       const byDataset = new Map<string, typeof rows>();
@@ -87,7 +93,8 @@ export class DatasetVersionPoller {
             settled = false;
             continue;
           }
-          if (report && COMMITTED.has(r.status) && !w.seen.has(r.id)) events.push({ kind: 'dataset-version', projectKey: w.projectKey, dataset: w.dataset, versionId: r.id });
+          if (report && COMMITTED.has(r.status) && !w.seen.has(r.id))
+            events.push({ kind: 'dataset-version', projectKey: w.projectKey, dataset: w.dataset, versionId: r.id });
           w.seen.set(r.id, seq);
           if (settled) w.after = seq;
         }

@@ -22,7 +22,21 @@ describe('automation monitoring over more runs than it lists', () => {
     const { runs } = Automation.of(ws);
     const id = `${scenario}@${start}`;
     const end = new Date(Date.parse(start) + seconds * 1000).toISOString();
-    await runs.insert({ id, projectKey: P, scenario, triggerType: 'manual', triggerKey: null, cause: 'test', outcome: 'RUNNING', runAs: 'admin', steps: [{ name: 'first', type: 'noop' }, { name: 'second', type: 'noop' }], at: start });
+    await runs.insert({
+      id,
+      projectKey: P,
+      scenario,
+      triggerType: 'manual',
+      triggerKey: null,
+      cause: 'test',
+      outcome: 'RUNNING',
+      runAs: 'admin',
+      steps: [
+        { name: 'first', type: 'noop' },
+        { name: 'second', type: 'noop' },
+      ],
+      at: start,
+    });
     for (const index of [0, 1]) await runs.setStep(id, index, { outcome: 'SUCCESS', at: end, startedAt: start });
     await runs.finish(id, outcome, end, null);
   };
@@ -30,7 +44,15 @@ describe('automation monitoring over more runs than it lists', () => {
   beforeAll(async () => {
     ws = await Workspace.open(loadConfig({ home: dir }, {}));
     await ws.catalog.projects.create(LOCAL_ADMIN, { key: P });
-    for (const id of ['a', 'b', 'c']) await saveScenario(ws, LOCAL_ADMIN, P, { id, triggers: [{ type: 'manual' }], steps: [{ type: 'noop', name: 'first' }, { type: 'noop', name: 'second' }] });
+    for (const id of ['a', 'b', 'c'])
+      await saveScenario(ws, LOCAL_ADMIN, P, {
+        id,
+        triggers: [{ type: 'manual' }],
+        steps: [
+          { type: 'noop', name: 'first' },
+          { type: 'noop', name: 'second' },
+        ],
+      });
     // Seven runs in the range, over three days; c runs only before and after it.
     await run('a', '2030-01-01T00:00:00.000Z', 10, 'SUCCESS');
     await run('b', '2030-01-01T06:00:00.000Z', 100, 'SUCCESS');
@@ -47,7 +69,8 @@ describe('automation monitoring over more runs than it lists', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const starts = (m: Awaited<ReturnType<typeof automationMonitoring>>, id: string) => m.scenarios.find((s) => s.id === id)!.runs.map((r) => r.start);
+  const starts = (m: Awaited<ReturnType<typeof automationMonitoring>>, id: string) =>
+    m.scenarios.find((s) => s.id === id)!.runs.map((r) => r.start);
   const daily = [
     { day: '2030-01-01', outcomes: { SUCCESS: 2, FAILED: 1 } },
     { day: '2030-01-02', outcomes: { SUCCESS: 1, WARNING: 1 } },
@@ -58,7 +81,12 @@ describe('automation monitoring over more runs than it lists', () => {
     for (const maxRuns of [undefined, 7]) {
       const m = await automationMonitoring(ws, LOCAL_ADMIN, range, { maxRuns });
       expect(m).toMatchObject({ truncated: false, totalRuns: 7, listedRuns: 7, daily });
-      expect(starts(m, 'a')).toEqual(['2030-01-01T00:00:00.000Z', '2030-01-01T12:00:00.000Z', '2030-01-02T00:00:00.000Z', '2030-01-03T00:00:00.000Z']);
+      expect(starts(m, 'a')).toEqual([
+        '2030-01-01T00:00:00.000Z',
+        '2030-01-01T12:00:00.000Z',
+        '2030-01-02T00:00:00.000Z',
+        '2030-01-03T00:00:00.000Z',
+      ]);
       expect(starts(m, 'c')).toEqual([]);
     }
   });
@@ -68,7 +96,11 @@ describe('automation monitoring over more runs than it lists', () => {
     expect(m).toMatchObject({ truncated: true, totalRuns: 7, listedRuns: 3, daily });
     expect(starts(m, 'a')).toEqual(['2030-01-03T00:00:00.000Z']);
     expect(starts(m, 'b')).toEqual(['2030-01-02T06:00:00.000Z', '2030-01-03T06:00:00.000Z']);
-    expect(m.scenarios.find((s) => s.id === 'b')!.runs[0]).toMatchObject({ outcome: 'WARNING', durationMs: 200_000, end: '2030-01-02T06:03:20.000Z' });
+    expect(m.scenarios.find((s) => s.id === 'b')!.runs[0]).toMatchObject({
+      outcome: 'WARNING',
+      durationMs: 200_000,
+      end: '2030-01-02T06:03:20.000Z',
+    });
     // Averages over the range's runs, not the listed ones; the last run of each scenario.
     const summary = m.scenarios.map((s) => [s.id, s.averageDurationMs, s.lastDurationMs, s.lastOutcome]);
     expect(summary.slice(0, 2)).toEqual([

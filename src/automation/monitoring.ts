@@ -11,7 +11,13 @@ import type { Scenario } from './scenario.js';
 import { parsedScenario } from './scenarios-service.js';
 import { triggerTypes } from './triggers/registry.js';
 
-export type { MonitoredScenario, Monitoring, MonitoringRun, MonitoringStepRun, MonitoringSteps } from './monitoring-types.js';
+export type {
+  MonitoredScenario,
+  Monitoring,
+  MonitoringRun,
+  MonitoringStepRun,
+  MonitoringSteps,
+} from './monitoring-types.js';
 
 /** At most this many runs are listed per request, the newest of the range; counts, averages and the daily summary cover them all. */
 const MAX_RUNS = 50_000;
@@ -44,14 +50,22 @@ const visibleProject = (column: 'project_key' | 'r.project_key') => sql<string>`
  * history: runs and aggregates through the (start, project, scenario, outcome, duration) index,
  * grouped in the database; the last run per scenario through the (project, scenario, start) index.
  */
-export async function automationMonitoring(ws: Workspace, principal: Principal, range: Range, options: { maxRuns?: number } = {}): Promise<Monitoring> {
+export async function automationMonitoring(
+  ws: Workspace,
+  principal: Principal,
+  range: Range,
+  options: { maxRuns?: number } = {},
+): Promise<Monitoring> {
   const maxRuns = options.maxRuns ?? MAX_RUNS;
   const { now, fromIso, toIso, projects } = await monitoredRange(ws, principal, range);
-  if (projects.length === 0) return { from: fromIso, to: toIso, scenarios: [], daily: [], truncated: false, totalRuns: 0, listedRuns: 0 };
+  if (projects.length === 0)
+    return { from: fromIso, to: toIso, scenarios: [], daily: [], truncated: false, totalRuns: 0, listedRuns: 0 };
   const db = ws.catalog.db;
   const visible = visibleProject('project_key');
 
-  const objects = (await ws.catalog.objects.listAllProjects<Scenario>(SCENARIO_KIND)).filter((o) => projects.includes(o.projectKey));
+  const objects = (await ws.catalog.objects.listAllProjects<Scenario>(SCENARIO_KIND)).filter((o) =>
+    projects.includes(o.projectKey),
+  );
   // The newest runs of the range (the time index read backwards), listed oldest first.
   const newest = await db
     .selectFrom('scenario_runs')
@@ -100,10 +114,18 @@ export async function automationMonitoring(ws: Workspace, principal: Principal, 
   for (const r of runs) {
     const k = key(r.project_key, r.scenario);
     const list = runsBy.get(k) ?? [];
-    list.push({ id: r.id, start: r.started_at, end: r.ended_at, outcome: r.outcome, durationMs: r.duration_ms === null ? null : Number(r.duration_ms) });
+    list.push({
+      id: r.id,
+      start: r.started_at,
+      end: r.ended_at,
+      outcome: r.outcome,
+      durationMs: r.duration_ms === null ? null : Number(r.duration_ms),
+    });
     runsBy.set(k, list);
   }
-  const avgBy = new Map(averages.map((a) => [key(a.project_key, a.scenario), a.avg === null ? null : Math.round(Number(a.avg))]));
+  const avgBy = new Map(
+    averages.map((a) => [key(a.project_key, a.scenario), a.avg === null ? null : Math.round(Number(a.avg))]),
+  );
   const lastBy = new Map(last.map((l) => [key(l.project_key, l.name), l]));
   const days = new Map<string, Record<string, number>>();
   let totalRuns = 0;
@@ -171,14 +193,30 @@ export async function automationMonitoring(ws: Workspace, principal: Principal, 
  * (run_id, idx) primary key. Over the cap, the steps of the newest runs are kept, as the
  * monitoring view keeps the newest runs. The timeline's "Expand to: step" reads it.
  */
-export async function automationMonitoringSteps(ws: Workspace, principal: Principal, range: Range, options: { maxStepRuns?: number } = {}): Promise<MonitoringSteps> {
+export async function automationMonitoringSteps(
+  ws: Workspace,
+  principal: Principal,
+  range: Range,
+  options: { maxStepRuns?: number } = {},
+): Promise<MonitoringSteps> {
   const maxStepRuns = options.maxStepRuns ?? MAX_STEP_RUNS;
   const { fromIso, toIso, projects } = await monitoredRange(ws, principal, range);
   if (projects.length === 0) return { from: fromIso, to: toIso, steps: [], truncated: false };
   const rows = await ws.catalog.db
     .selectFrom('scenario_runs as r')
     .innerJoin('scenario_step_runs as s', 's.run_id', 'r.id')
-    .select(['r.id as run_id', 'r.project_key', 'r.scenario', 's.idx', 's.name', 's.type', 's.outcome', 's.started_at', 's.ended_at', 's.duration_ms'])
+    .select([
+      'r.id as run_id',
+      'r.project_key',
+      'r.scenario',
+      's.idx',
+      's.name',
+      's.type',
+      's.outcome',
+      's.started_at',
+      's.ended_at',
+      's.duration_ms',
+    ])
     .where('r.started_at', '>=', fromIso)
     .where('r.started_at', '<', toIso)
     .where(visibleProject('r.project_key'), 'in', projects)

@@ -47,9 +47,17 @@ describe('recovery of scenario runs left by a process that is gone', () => {
     await ws.catalog.db.updateTable('projects').set({ updated_at: LONG_AGO }).where('key', '=', 'OPS').execute();
 
     expect(await recoverInterruptedRuns(ws)).toBe(1);
-    const run = await ws.catalog.db.selectFrom('scenario_runs').select(['outcome', 'error']).where('id', '=', 'run-1').executeTakeFirstOrThrow();
+    const run = await ws.catalog.db
+      .selectFrom('scenario_runs')
+      .select(['outcome', 'error'])
+      .where('id', '=', 'run-1')
+      .executeTakeFirstOrThrow();
     expect(run).toEqual({ outcome: 'FAILED', error: 'Interrupted: the server stopped while this run was going' });
-    const project = await ws.catalog.db.selectFrom('projects').select('updated_at').where('key', '=', 'OPS').executeTakeFirstOrThrow();
+    const project = await ws.catalog.db
+      .selectFrom('projects')
+      .select('updated_at')
+      .where('key', '=', 'OPS')
+      .executeTakeFirstOrThrow();
     expect(project.updated_at > LONG_AGO).toBe(true);
     // Recovering again changes nothing.
     expect(await recoverInterruptedRuns(ws)).toBe(0);

@@ -9,7 +9,9 @@ import { runSummary } from './summary.js';
  * Everything processes that are gone left open (at start, and periodically from the server's
  * scheduler): build jobs and their versions, then scenario runs.
  */
-export async function recoverInterruptedWork(ws: Workspace): Promise<{ interruptedJobs: number; interruptedVersions: number; interruptedRuns: number }> {
+export async function recoverInterruptedWork(
+  ws: Workspace,
+): Promise<{ interruptedJobs: number; interruptedVersions: number; interruptedRuns: number }> {
   const builds = await recoverInterruptedBuilds(ws);
   const interruptedRuns = await recoverInterruptedRuns(ws);
   return { interruptedJobs: builds.jobs, interruptedVersions: builds.versions, interruptedRuns };
@@ -35,7 +37,12 @@ export async function recoverInterruptedRuns(ws: Workspace): Promise<number> {
     if (!why) continue;
     const at = automation.nowIso();
     const reason = 'Interrupted: the server stopped while this run was going';
-    const updated = await ws.catalog.db.updateTable('scenario_runs').set({ outcome: 'FAILED', ended_at: at, error: reason }).where('id', '=', r.id).where('outcome', 'in', ['RUNNING', 'QUEUED']).executeTakeFirst();
+    const updated = await ws.catalog.db
+      .updateTable('scenario_runs')
+      .set({ outcome: 'FAILED', ended_at: at, error: reason })
+      .where('id', '=', r.id)
+      .where('outcome', 'in', ['RUNNING', 'QUEUED'])
+      .executeTakeFirst();
     // Another process may be recovering the same run: only the one that changed it reports.
     if (Number(updated.numUpdatedRows) !== 1) continue;
     recovered++;

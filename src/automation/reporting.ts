@@ -24,10 +24,20 @@ export async function sendReports(automation: Automation, scenario: Scenario, su
     const at = automation.nowIso();
     try {
       const type = reporterTypes.get(r.channel);
-      await type.send({ ws: automation.ws, signal: AbortSignal.timeout(REPORT_TIMEOUT_MS) }, r, summary, fillTemplate(r.template ?? DEFAULT_TEMPLATE, summary));
+      await type.send(
+        { ws: automation.ws, signal: AbortSignal.timeout(REPORT_TIMEOUT_MS) },
+        r,
+        summary,
+        fillTemplate(r.template ?? DEFAULT_TEMPLATE, summary),
+      );
       await automation.runs.log(summary.runId, 'info', `Report sent by ${r.channel} (${r.on})`, at);
     } catch (e) {
-      await automation.runs.log(summary.runId, 'warn', `Reporter ${r.channel} failed: ${e instanceof Error ? e.message : String(e)}`, at);
+      await automation.runs.log(
+        summary.runId,
+        'warn',
+        `Reporter ${r.channel} failed: ${e instanceof Error ? e.message : String(e)}`,
+        at,
+      );
     }
   }
 }

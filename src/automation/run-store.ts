@@ -10,7 +10,10 @@ import { FINAL_OUTCOMES, type RunOutcome, type StepOutcome } from './types.js';
 export type { ScenarioRun, StepRun } from './run-types.js';
 
 /** A run as it is first recorded: the listed fields of a `ScenarioRun`, its step names, and when. */
-export interface NewRun extends Pick<ScenarioRun, 'id' | 'projectKey' | 'scenario' | 'triggerType' | 'triggerKey' | 'cause' | 'runAs'> {
+export interface NewRun extends Pick<
+  ScenarioRun,
+  'id' | 'projectKey' | 'scenario' | 'triggerType' | 'triggerKey' | 'cause' | 'runAs'
+> {
   outcome: 'QUEUED' | 'RUNNING';
   steps: { name: string; type: string }[];
   at: string;
@@ -56,30 +59,75 @@ export class RunStore {
     if (run.steps.length) {
       await db
         .insertInto('scenario_step_runs')
-        .values(run.steps.map((s, idx) => ({ run_id: run.id, idx, name: s.name, type: s.type, outcome: 'PENDING', started_at: null, ended_at: null, duration_ms: null, attempts: 0, error: null, detail: null })))
+        .values(
+          run.steps.map((s, idx) => ({
+            run_id: run.id,
+            idx,
+            name: s.name,
+            type: s.type,
+            outcome: 'PENDING',
+            started_at: null,
+            ended_at: null,
+            duration_ms: null,
+            attempts: 0,
+            error: null,
+            detail: null,
+          })),
+        )
         .execute();
     }
   }
 
   /** QUEUED → RUNNING, taken over by this process. False when someone else took it or it was aborted. */
   async start(runId: string, at: string): Promise<boolean> {
-    const r = await this.db.updateTable('scenario_runs').set({ outcome: 'RUNNING', started_at: at, owner: this.ws.processId, owner_host: HOST, heartbeat_at: this.ws.liveness.nowIso() }).where('id', '=', runId).where('outcome', '=', 'QUEUED').executeTakeFirst();
+    const r = await this.db
+      .updateTable('scenario_runs')
+      .set({
+        outcome: 'RUNNING',
+        started_at: at,
+        owner: this.ws.processId,
+        owner_host: HOST,
+        heartbeat_at: this.ws.liveness.nowIso(),
+      })
+      .where('id', '=', runId)
+      .where('outcome', '=', 'QUEUED')
+      .executeTakeFirst();
     return Number(r.numUpdatedRows) === 1;
   }
 
   /** Records the end of a run; a run that ends (however) is activity in its project. */
   async finish(runId: string, outcome: RunOutcome, at: string, error: string | null): Promise<void> {
-    const run = await this.db.selectFrom('scenario_runs').select(['project_key', 'started_at']).where('id', '=', runId).executeTakeFirst();
+    const run = await this.db
+      .selectFrom('scenario_runs')
+      .select(['project_key', 'started_at'])
+      .where('id', '=', runId)
+      .executeTakeFirst();
     const duration = run?.started_at ? Math.max(0, Date.parse(at) - Date.parse(run.started_at)) : null;
-    await this.db.updateTable('scenario_runs').set({ outcome, ended_at: at, duration_ms: duration, error }).where('id', '=', runId).execute();
+    await this.db
+      .updateTable('scenario_runs')
+      .set({ outcome, ended_at: at, duration_ms: duration, error })
+      .where('id', '=', runId)
+      .execute();
     if (run) await this.ws.catalog.projects.touch(run.project_key);
   }
 
   async heartbeat(runIds: string[], at: string): Promise<void> {
-    if (runIds.length) await this.db.updateTable('scenario_runs').set({ heartbeat_at: at }).where('id', 'in', runIds).execute();
+    if (runIds.length)
+      await this.db.updateTable('scenario_runs').set({ heartbeat_at: at }).where('id', 'in', runIds).execute();
   }
 
-  async setStep(runId: string, index: number, patch: { outcome: StepOutcome; at: string; attempts?: number; error?: string | null; detail?: unknown; startedAt?: string | null }): Promise<void> {
+  async setStep(
+    runId: string,
+    index: number,
+    patch: {
+      outcome: StepOutcome;
+      at: string;
+      attempts?: number;
+      error?: string | null;
+      detail?: unknown;
+      startedAt?: string | null;
+    },
+  ): Promise<void> {
     const set: Record<string, unknown> = { outcome: patch.outcome };
     if (patch.outcome === 'RUNNING') set.started_at = patch.at;
     else if (patch.outcome !== 'PENDING') {
@@ -89,18 +137,38 @@ export class RunStore {
     if (patch.attempts !== undefined) set.attempts = patch.attempts;
     if (patch.error !== undefined) set.error = patch.error;
     if (patch.detail !== undefined) set.detail = JSON.stringify(patch.detail);
-    await this.db.updateTable('scenario_step_runs').set(set).where('run_id', '=', runId).where('idx', '=', index).execute();
+    await this.db
+      .updateTable('scenario_step_runs')
+      .set(set)
+      .where('run_id', '=', runId)
+      .where('idx', '=', index)
+      .execute();
   }
 
   /** Marks every step still pending or running with `outcome` (run aborted or interrupted). */
   async closeOpenSteps(runId: string, outcome: StepOutcome, at: string, error: string): Promise<void> {
-    await this.db.updateTable('scenario_step_runs').set({ outcome, ended_at: at, error }).where('run_id', '=', runId).where('outcome', 'in', ['PENDING', 'RUNNING']).execute();
+    await this.db
+      .updateTable('scenario_step_runs')
+      .set({ outcome, ended_at: at, error })
+      .where('run_id', '=', runId)
+      .where('outcome', 'in', ['PENDING', 'RUNNING'])
+      .execute();
   }
 
   /** A run cut short by a dead process: the step that was running failed, the rest never ran. */
   async interruptSteps(runId: string, at: string): Promise<void> {
-    await this.db.updateTable('scenario_step_runs').set({ outcome: 'FAILED', ended_at: at, error: 'Interrupted' }).where('run_id', '=', runId).where('outcome', '=', 'RUNNING').execute();
-    await this.db.updateTable('scenario_step_runs').set({ outcome: 'SKIPPED', error: 'The run was interrupted' }).where('run_id', '=', runId).where('outcome', '=', 'PENDING').execute();
+    await this.db
+      .updateTable('scenario_step_runs')
+      .set({ outcome: 'FAILED', ended_at: at, error: 'Interrupted' })
+      .where('run_id', '=', runId)
+      .where('outcome', '=', 'RUNNING')
+      .execute();
+    await this.db
+      .updateTable('scenario_step_runs')
+      .set({ outcome: 'SKIPPED', error: 'The run was interrupted' })
+      .where('run_id', '=', runId)
+      .where('outcome', '=', 'PENDING')
+      .execute();
   }
 
   async log(runId: string, level: string, message: string, ts: string): Promise<void> {
@@ -112,17 +180,36 @@ export class RunStore {
   }
 
   async abortRequested(runId: string): Promise<boolean> {
-    const r = await this.db.selectFrom('scenario_runs').select('abort_requested').where('id', '=', runId).executeTakeFirst();
+    const r = await this.db
+      .selectFrom('scenario_runs')
+      .select('abort_requested')
+      .where('id', '=', runId)
+      .executeTakeFirst();
     return Number(r?.abort_requested ?? 0) === 1;
   }
 
   async get(projectKey: string, runId: string, options: { details?: boolean } = {}): Promise<ScenarioRun> {
-    const r = await this.db.selectFrom('scenario_runs').selectAll().where('id', '=', runId).where('project_key', '=', projectKey).executeTakeFirst();
+    const r = await this.db
+      .selectFrom('scenario_runs')
+      .selectAll()
+      .where('id', '=', runId)
+      .where('project_key', '=', projectKey)
+      .executeTakeFirst();
     if (!r) throw notFound(`Scenario run ${runId} not found in project ${projectKey}`);
     const run = toRun(r);
     if (!options.details) return run;
-    const steps = await this.db.selectFrom('scenario_step_runs').selectAll().where('run_id', '=', runId).orderBy('idx').execute();
-    const logs = await this.db.selectFrom('scenario_run_logs').select(['ts', 'level', 'message']).where('run_id', '=', runId).orderBy('id').execute();
+    const steps = await this.db
+      .selectFrom('scenario_step_runs')
+      .selectAll()
+      .where('run_id', '=', runId)
+      .orderBy('idx')
+      .execute();
+    const logs = await this.db
+      .selectFrom('scenario_run_logs')
+      .select(['ts', 'level', 'message'])
+      .where('run_id', '=', runId)
+      .orderBy('id')
+      .execute();
     return {
       ...run,
       steps: steps.map((s) => ({
@@ -142,18 +229,41 @@ export class RunStore {
   }
 
   async list(projectKey: string, scenario: string, limit = 100): Promise<ScenarioRun[]> {
-    const rows = await this.db.selectFrom('scenario_runs').selectAll().where('project_key', '=', projectKey).where('scenario', '=', scenario).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+    const rows = await this.db
+      .selectFrom('scenario_runs')
+      .selectAll()
+      .where('project_key', '=', projectKey)
+      .where('scenario', '=', scenario)
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
     return rows.map(toRun);
   }
 
   /** Runs of a scenario not yet ended (any process). */
   async openRuns(projectKey: string, scenario: string): Promise<{ id: string; outcome: RunOutcome; owner: string }[]> {
-    return this.db.selectFrom('scenario_runs').select(['id', 'outcome', 'owner']).where('outcome', 'in', RUN_OPEN_OUTCOMES).where('project_key', '=', projectKey).where('scenario', '=', scenario).orderBy('created_at').orderBy('id').execute();
+    return this.db
+      .selectFrom('scenario_runs')
+      .select(['id', 'outcome', 'owner'])
+      .where('outcome', 'in', RUN_OPEN_OUTCOMES)
+      .where('project_key', '=', projectKey)
+      .where('scenario', '=', scenario)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
   }
 
   /** QUEUED runs this process created, oldest first (a queue is served by the process that holds it). */
   async queuedOwned(): Promise<{ id: string; project_key: string; scenario: string }[]> {
-    return this.db.selectFrom('scenario_runs').select(['id', 'project_key', 'scenario']).where('outcome', '=', 'QUEUED').where('owner', '=', this.ws.processId).orderBy('created_at').orderBy('id').execute();
+    return this.db
+      .selectFrom('scenario_runs')
+      .select(['id', 'project_key', 'scenario'])
+      .where('outcome', '=', 'QUEUED')
+      .where('owner', '=', this.ws.processId)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
   }
 }
 

@@ -27,7 +27,10 @@ class StepTimeout extends Error {
  * back-off; an abort (user, server stop) stops the current step through its signal and
  * marks the rest ABORTED. Afterwards the reporters whose condition matches are sent.
  */
-export async function executeRun(automation: Automation, started: { runId: string; projectKey: string; scenario: Scenario & { updatedBy: string }; signal: AbortSignal }): Promise<RunOutcome> {
+export async function executeRun(
+  automation: Automation,
+  started: { runId: string; projectKey: string; scenario: Scenario & { updatedBy: string }; signal: AbortSignal },
+): Promise<RunOutcome> {
   const { runId, projectKey, scenario, signal } = started;
   const { runs, clock } = automation;
   const now = () => automation.nowIso();
@@ -55,9 +58,16 @@ export async function executeRun(automation: Automation, started: { runId: strin
   for (const [index, step] of scenario.steps.entries()) {
     const name = stepName(step, index);
     if (signal.aborted || (await runs.abortRequested(runId))) break;
-    const should = step.runIf === 'always' || (step.runIf === 'previous-succeeded' && !failed) || (step.runIf === 'previous-failed' && failed);
+    const should =
+      step.runIf === 'always' ||
+      (step.runIf === 'previous-succeeded' && !failed) ||
+      (step.runIf === 'previous-failed' && failed);
     if (!should || !principal) {
-      await runs.setStep(runId, index, { outcome: 'SKIPPED', at: now(), error: setupError ?? (failed ? 'An earlier step failed' : 'No earlier step failed') });
+      await runs.setStep(runId, index, {
+        outcome: 'SKIPPED',
+        at: now(),
+        error: setupError ?? (failed ? 'An earlier step failed' : 'No earlier step failed'),
+      });
       continue;
     }
     const type = stepTypes.get(step.type);
@@ -73,7 +83,9 @@ export async function executeRun(automation: Automation, started: { runId: strin
       const stepController = new AbortController();
       const onRunAbort = () => stepController.abort(signal.reason);
       signal.addEventListener('abort', onRunAbort, { once: true });
-      const cancelTimeout = step.timeoutSeconds ? clock.timer(step.timeoutSeconds * 1000, () => stepController.abort(new StepTimeout(step.timeoutSeconds!))) : () => undefined;
+      const cancelTimeout = step.timeoutSeconds
+        ? clock.timer(step.timeoutSeconds * 1000, () => stepController.abort(new StepTimeout(step.timeoutSeconds!)))
+        : () => undefined;
       const ctx: StepContext = {
         ws: automation.ws,
         clock,
@@ -129,10 +141,23 @@ export async function executeRun(automation: Automation, started: { runId: strin
   if (aborted) await runs.closeOpenSteps(runId, 'ABORTED', end, 'Run aborted');
   const outcome: RunOutcome = aborted ? 'ABORTED' : failed ? 'FAILED' : warned ? 'WARNING' : 'SUCCESS';
   const reason = aborted ? messageOf(signal.reason ?? 'Aborted') : setupError;
-  log(outcome === 'SUCCESS' ? 'info' : outcome === 'WARNING' ? 'warn' : 'error', `Run ended ${outcome}${reason ? `: ${reason}` : ''}`);
+  log(
+    outcome === 'SUCCESS' ? 'info' : outcome === 'WARNING' ? 'warn' : 'error',
+    `Run ended ${outcome}${reason ? `: ${reason}` : ''}`,
+  );
   await logs;
-  const failedSteps = (await runs.get(projectKey, runId, { details: true })).steps!.filter((s) => s.outcome === 'FAILED');
-  await runs.finish(runId, outcome, end, reason ?? (failedSteps.length ? `${failedSteps.length} step(s) failed: ${failedSteps.map((s) => s.name).join(', ')}` : null));
+  const failedSteps = (await runs.get(projectKey, runId, { details: true })).steps!.filter(
+    (s) => s.outcome === 'FAILED',
+  );
+  await runs.finish(
+    runId,
+    outcome,
+    end,
+    reason ??
+      (failedSteps.length
+        ? `${failedSteps.length} step(s) failed: ${failedSteps.map((s) => s.name).join(', ')}`
+        : null),
+  );
   await sendReports(automation, scenario, await summary());
   return outcome;
 }

@@ -21,10 +21,16 @@ function walk(target: Obj, path: string[], fn: (parent: Obj, key: string) => voi
     if (!node || typeof node !== 'object') return;
     node = (node as Obj)[key];
   }
-  if (node && typeof node === 'object' && path[path.length - 1] in (node as Obj)) fn(node as Obj, path[path.length - 1]);
+  if (node && typeof node === 'object' && path[path.length - 1] in (node as Obj))
+    fn(node as Obj, path[path.length - 1]);
 }
 
-const redactValue = (v: unknown): unknown => (v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).map((k) => [k, REDACTED])) : v === undefined ? v : REDACTED);
+const redactValue = (v: unknown): unknown =>
+  v && typeof v === 'object'
+    ? Object.fromEntries(Object.keys(v).map((k) => [k, REDACTED]))
+    : v === undefined
+      ? v
+      : REDACTED;
 
 /**
  * A copy safe to show: reporter secrets (SMTP passwords, webhook headers, Slack URLs) are
@@ -34,7 +40,8 @@ export function redactScenario(s: Scenario, options: { showTokens: boolean }): S
   const copy = structuredClone(s);
   if (!options.showTokens) for (const t of copy.triggers) if (t.type === 'webhook' && t.token) t.token = REDACTED;
   for (const r of reporterConfigs(copy)) {
-    for (const path of reporterTypes.find(r.channel)?.secretPaths ?? []) walk(r, path, (parent, key) => (parent[key] = redactValue(parent[key])));
+    for (const path of reporterTypes.find(r.channel)?.secretPaths ?? [])
+      walk(r, path, (parent, key) => (parent[key] = redactValue(parent[key])));
   }
   return copy;
 }
@@ -67,7 +74,10 @@ export function restoreSecrets(incoming: Scenario, existing: Scenario | null): S
         const old = before[i]?.channel === r.channel ? before[i] : undefined;
         let value: unknown;
         if (old) walk(old, path, (p, k) => (value = p[k]));
-        if (value === undefined) throw badRequest(`reporter ${r.channel}: ${path.join('.')} is "${REDACTED}" but no stored value exists; give the real value`);
+        if (value === undefined)
+          throw badRequest(
+            `reporter ${r.channel}: ${path.join('.')} is "${REDACTED}" but no stored value exists; give the real value`,
+          );
         parent[key] = value;
       });
     }

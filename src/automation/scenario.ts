@@ -21,12 +21,32 @@ export const ScenarioSchema = z
     name: z.string().min(1).max(200).optional(),
     description: z.string().max(10_000).optional(),
     active: z.boolean().default(true).describe('Inactive scenarios run only by hand'),
-    concurrency: z.enum(CONCURRENCY).default('queue').describe('A trigger firing while a run is going: queue it, drop it, or run in parallel'),
-    missedRuns: z.enum(MISSED_RUNS).default('skip').describe('Time-trigger instants missed while the server was down: skip them, or run once'),
-    runAs: z.string().optional().describe('The user whose rights the runs have; defaults to whoever saves the scenario (only admins may name someone else)'),
-    triggers: z.array(z.looseObject({ type: z.string() })).max(50).default([]),
-    steps: z.array(z.looseObject({ type: z.string() })).max(1000).default([]),
-    reporters: z.array(z.looseObject({ channel: z.string() })).max(50).default([]),
+    concurrency: z
+      .enum(CONCURRENCY)
+      .default('queue')
+      .describe('A trigger firing while a run is going: queue it, drop it, or run in parallel'),
+    missedRuns: z
+      .enum(MISSED_RUNS)
+      .default('skip')
+      .describe('Time-trigger instants missed while the server was down: skip them, or run once'),
+    runAs: z
+      .string()
+      .optional()
+      .describe(
+        'The user whose rights the runs have; defaults to whoever saves the scenario (only admins may name someone else)',
+      ),
+    triggers: z
+      .array(z.looseObject({ type: z.string() }))
+      .max(50)
+      .default([]),
+    steps: z
+      .array(z.looseObject({ type: z.string() }))
+      .max(1000)
+      .default([]),
+    reporters: z
+      .array(z.looseObject({ channel: z.string() }))
+      .max(50)
+      .default([]),
   })
   .strict();
 
@@ -73,11 +93,21 @@ function at<T>(where: string, fn: () => T): T {
 }
 
 /** Each item parsed by its type's schema, after its stored settings are upgraded to the type's version. */
-function parseEach<T>(items: { [k: string]: unknown }[], what: string, key: 'type' | 'channel', registry: Registry<DefinedType & { params: z.ZodType }>): T[] {
+function parseEach<T>(
+  items: { [k: string]: unknown }[],
+  what: string,
+  key: 'type' | 'channel',
+  registry: Registry<DefinedType & { params: z.ZodType }>,
+): T[] {
   return items.map((raw, i) => {
     const type = at(`${what}[${i}]`, () => registry.get(raw[key]));
     const where = `${what}[${i}] (${String(raw[key])})`;
-    return parseOr400(type.params, at(where, () => upgradeParams(type, raw)), 'value', { prefix: where }) as T;
+    return parseOr400(
+      type.params,
+      at(where, () => upgradeParams(type, raw)),
+      'value',
+      { prefix: where },
+    ) as T;
   });
 }
 
@@ -103,8 +133,10 @@ export async function validateScenario(ctx: SaveContext, s: Scenario): Promise<v
       throw badRequest(`${where}: ${(e as Error).message}`);
     }
   };
-  for (const [i, t] of s.triggers.entries()) await prefix(`triggers[${i}] (${t.type})`, () => triggerTypes.get(t.type).validate?.(ctx, t as never));
-  for (const [i, st] of s.steps.entries()) await prefix(`steps[${i}] (${st.type})`, () => stepTypes.get(st.type).validate?.(ctx, st as never));
+  for (const [i, t] of s.triggers.entries())
+    await prefix(`triggers[${i}] (${t.type})`, () => triggerTypes.get(t.type).validate?.(ctx, t as never));
+  for (const [i, st] of s.steps.entries())
+    await prefix(`steps[${i}] (${st.type})`, () => stepTypes.get(st.type).validate?.(ctx, st as never));
   const ids = s.triggers.map((t) => t.id).filter(Boolean);
   if (new Set(ids).size !== ids.length) throw badRequest('triggers: two triggers have the same id');
 }

@@ -17,8 +17,17 @@ async function canEdit(ws: Workspace, principal: Principal, projectKey: string):
   return roleAtLeast(await ws.catalog.projects.roleOf(principal, projectKey), 'writer');
 }
 
-function info(stored: { projectKey: string; body: Scenario; revision: number; updatedAt: string; updatedBy: string }, showTokens: boolean): ScenarioInfo {
-  return { ...redactScenario(parseScenario(stored.body), { showTokens }), projectKey: stored.projectKey, revision: stored.revision, updatedAt: stored.updatedAt, updatedBy: stored.updatedBy };
+function info(
+  stored: { projectKey: string; body: Scenario; revision: number; updatedAt: string; updatedBy: string },
+  showTokens: boolean,
+): ScenarioInfo {
+  return {
+    ...redactScenario(parseScenario(stored.body), { showTokens }),
+    projectKey: stored.projectKey,
+    revision: stored.revision,
+    updatedAt: stored.updatedAt,
+    updatedBy: stored.updatedBy,
+  };
 }
 
 export async function listScenarios(ws: Workspace, principal: Principal, projectKey: string): Promise<ScenarioInfo[]> {
@@ -27,7 +36,12 @@ export async function listScenarios(ws: Workspace, principal: Principal, project
   return (await ws.catalog.objects.list<Scenario>(projectKey, SCENARIO_KIND)).map((o) => info(o, edit));
 }
 
-export async function getScenario(ws: Workspace, principal: Principal, projectKey: string, id: string): Promise<ScenarioInfo> {
+export async function getScenario(
+  ws: Workspace,
+  principal: Principal,
+  projectKey: string,
+  id: string,
+): Promise<ScenarioInfo> {
   await ws.catalog.projects.authorize(principal, projectKey, 'reader');
   const stored = await ws.catalog.objects.require<Scenario>(projectKey, SCENARIO_KIND, id);
   return info(stored, await canEdit(ws, principal, projectKey));
@@ -40,10 +54,16 @@ export type LoadedScenario = Readonly<Scenario & { updatedBy: string }>;
  * a project deleted and created again starts its revisions afresh). Firing a scenario then
  * costs a look at its revision instead of reading and validating the whole body again.
  */
-const cacheOf = workspaceSlot('automation.parsed-scenarios', () => new Map<string, { revision: number; updatedAt: string; scenario: LoadedScenario }>());
+const cacheOf = workspaceSlot(
+  'automation.parsed-scenarios',
+  () => new Map<string, { revision: number; updatedAt: string; scenario: LoadedScenario }>(),
+);
 
 /** The parsed form of a stored scenario, from the cache when this revision was parsed before. */
-export function parsedScenario(ws: Workspace, stored: { projectKey: string; name: string; body: unknown; revision: number; updatedAt: string; updatedBy: string }): LoadedScenario {
+export function parsedScenario(
+  ws: Workspace,
+  stored: { projectKey: string; name: string; body: unknown; revision: number; updatedAt: string; updatedBy: string },
+): LoadedScenario {
   const cache = cacheOf(ws);
   const key = `${stored.projectKey}/${stored.name}`;
   const hit = cache.get(key);
@@ -73,24 +93,54 @@ export async function loadScenario(ws: Workspace, projectKey: string, id: string
  * type, names in the catalog must exist, cron and time zones must parse. Runs act as `runAs`,
  * which only an admin may set to someone else.
  */
-export async function saveScenario(ws: Workspace, principal: Principal, projectKey: string, input: unknown, options: { expectRevision?: number } = {}): Promise<ScenarioInfo> {
+export async function saveScenario(
+  ws: Workspace,
+  principal: Principal,
+  projectKey: string,
+  input: unknown,
+  options: { expectRevision?: number } = {},
+): Promise<ScenarioInfo> {
   await ws.catalog.projects.authorize(principal, projectKey, 'writer');
   // A scenario read from the API can be saved back: its read-only fields are dropped.
-  const { projectKey: _p, revision: _r, updatedAt: _u, updatedBy: _b, ...body } = (input ?? {}) as Record<string, unknown>;
-  const existing = typeof body.id === 'string' ? await ws.catalog.objects.get<Scenario>(projectKey, SCENARIO_KIND, body.id).catch(() => null) : null;
-  const scenario = parseScenario(restoreSecrets(body as unknown as Scenario, existing ? parseScenario(existing.body) : null));
+  const {
+    projectKey: _p,
+    revision: _r,
+    updatedAt: _u,
+    updatedBy: _b,
+    ...body
+  } = (input ?? {}) as Record<string, unknown>;
+  const existing =
+    typeof body.id === 'string'
+      ? await ws.catalog.objects.get<Scenario>(projectKey, SCENARIO_KIND, body.id).catch(() => null)
+      : null;
+  const scenario = parseScenario(
+    restoreSecrets(body as unknown as Scenario, existing ? parseScenario(existing.body) : null),
+  );
   if (scenario.runAs && scenario.runAs !== principal.username) {
     if (!principal.isAdmin) throw forbidden('Only an admin may make a scenario run as another user');
-    if (!(await ws.catalog.users.findByUsername(scenario.runAs))) throw badRequest(`runAs: user ${scenario.runAs} does not exist`);
+    if (!(await ws.catalog.users.findByUsername(scenario.runAs)))
+      throw badRequest(`runAs: user ${scenario.runAs} does not exist`);
   }
   scenario.runAs ??= principal.username;
   await validateScenario({ ws, projectKey, principal, scenarioId: scenario.id }, scenario);
-  const stored = await ws.catalog.objects.put({ projectKey, kind: SCENARIO_KIND, name: scenario.id, body: scenario, author: principal.username, ...options });
+  const stored = await ws.catalog.objects.put({
+    projectKey,
+    kind: SCENARIO_KIND,
+    name: scenario.id,
+    body: scenario,
+    author: principal.username,
+    ...options,
+  });
   await ws.catalog.projects.touch(projectKey);
   return info(stored, true);
 }
 
-export async function deleteScenario(ws: Workspace, principal: Principal, projectKey: string, id: string): Promise<void> {
+export async function deleteScenario(
+  ws: Workspace,
+  principal: Principal,
+  projectKey: string,
+  id: string,
+): Promise<void> {
   await ws.catalog.projects.authorize(principal, projectKey, 'writer');
   await ws.catalog.objects.delete({ projectKey, kind: SCENARIO_KIND, name: id, author: principal.username });
 }

@@ -211,15 +211,36 @@ export class Scheduler {
         if (schedule && Number.isNaN(last)) {
           // First sight: the trigger is armed now; only later instants are due.
           last = now;
-          await advanceTrigger(this.ws.catalog.db, { projectKey: o.projectKey, scenario: scenario.id, triggerKey: key }, { lastInstant: isoAt(now), at: isoAt(now) });
+          await advanceTrigger(
+            this.ws.catalog.db,
+            { projectKey: o.projectKey, scenario: scenario.id, triggerKey: key },
+            { lastInstant: isoAt(now), at: isoAt(now) },
+          );
         }
-        triggers.push({ config, type, key, id, schedule, last, missedHandled: before?.missedHandled ?? false, nextDue: null, nextPoll: before?.nextPoll ?? now });
+        triggers.push({
+          config,
+          type,
+          key,
+          id,
+          schedule,
+          last,
+          missedHandled: before?.missedHandled ?? false,
+          nextDue: null,
+          nextPoll: before?.nextPoll ?? now,
+        });
       }
       loaded.push({ projectKey: o.projectKey, scenario, updatedAt: Date.parse(o.updatedAt), triggers });
     }
     this.scenarios = loaded;
     await this.versions.watch(
-      loaded.flatMap((s) => s.triggers.flatMap((t) => (t.type.kind === 'event' ? (t.type.watchedDatasets?.(t.config) ?? []) : []).map((dataset) => ({ projectKey: s.projectKey, dataset })))),
+      loaded.flatMap((s) =>
+        s.triggers.flatMap((t) =>
+          (t.type.kind === 'event' ? (t.type.watchedDatasets?.(t.config) ?? []) : []).map((dataset) => ({
+            projectKey: s.projectKey,
+            dataset,
+          })),
+        ),
+      ),
     );
   }
 
@@ -231,15 +252,29 @@ export class Scheduler {
       t.missedHandled = true;
       const missed = schedule.latestBetween(base, Math.min(this.startedAt, now));
       if (missed !== null && s.scenario.missedRuns === 'run-once') {
-        await this.fireInstant(s, t, missed, `${t.type.describe(t.config)}: ${isoAt(missed)}, missed while stopped (run once)`);
+        await this.fireInstant(
+          s,
+          t,
+          missed,
+          `${t.type.describe(t.config)}: ${isoAt(missed)}, missed while stopped (run once)`,
+        );
       } else if (missed !== null) {
         // Skipped, not claimed: a process that was up at that instant may still fire it.
         t.last = Math.max(t.last, missed);
-        await advanceTrigger(this.ws.catalog.db, { projectKey: s.projectKey, scenario: s.scenario.id, triggerKey: t.key }, { lastInstant: isoAt(missed), at: isoAt(now) });
+        await advanceTrigger(
+          this.ws.catalog.db,
+          { projectKey: s.projectKey, scenario: s.scenario.id, triggerKey: t.key },
+          { lastInstant: isoAt(missed), at: isoAt(now) },
+        );
       }
     }
     let due: number[] = [];
-    for (let at = schedule.next(Math.max(base, t.last, this.startedAt)); at !== null && at <= now && due.length <= 1000; at = schedule.next(at)) due.push(at);
+    for (
+      let at = schedule.next(Math.max(base, t.last, this.startedAt));
+      at !== null && at <= now && due.length <= 1000;
+      at = schedule.next(at)
+    )
+      due.push(at);
     if (due.length > MAX_INSTANTS_PER_TICK) due = due.slice(-1);
     for (const at of due) await this.fireInstant(s, t, at, `${t.type.describe(t.config)}: ${isoAt(at)}`);
     t.nextDue = schedule.next(Math.max(t.last, now));
@@ -248,7 +283,15 @@ export class Scheduler {
   private async fireInstant(s: LoadedScenario, t: LoadedTrigger, at: number, cause: string): Promise<void> {
     t.last = Math.max(t.last, at);
     try {
-      await this.automation.fire({ projectKey: s.projectKey, scenarioId: s.scenario.id, triggerType: t.type.type, triggerKey: t.key, instant: isoAt(at), cause, advance: true });
+      await this.automation.fire({
+        projectKey: s.projectKey,
+        scenarioId: s.scenario.id,
+        triggerType: t.type.type,
+        triggerKey: t.key,
+        instant: isoAt(at),
+        cause,
+        advance: true,
+      });
       this.errors.delete(t.id);
     } catch (e) {
       this.errors.set(t.id, (e as Error).message);
@@ -260,14 +303,25 @@ export class Scheduler {
     const ref = { projectKey: s.projectKey, scenario: s.scenario.id, triggerKey: t.key };
     try {
       const state = await loadTriggerState(this.ws.catalog.db, ref);
-      const value = await type.poll({ ws: this.ws, projectKey: s.projectKey, signal: AbortSignal.timeout(5 * 60_000) }, t.config);
+      const value = await type.poll(
+        { ws: this.ws, projectKey: s.projectKey, signal: AbortSignal.timeout(5 * 60_000) },
+        t.config,
+      );
       if (!state || state.pollState === null) {
         await advanceTrigger(this.ws.catalog.db, ref, { pollState: value, at: isoAt(now) });
       } else if (value !== state.pollState) {
         // Processes polling in the same period claim the same instant: one fires.
         const every = type.pollEvery(t.config);
         const slot = isoAt(Math.floor(now / every) * every);
-        await this.automation.fire({ projectKey: s.projectKey, scenarioId: s.scenario.id, triggerType: t.type.type, triggerKey: t.key, instant: `poll:${slot}`, cause: t.type.describe(t.config), pollState: value });
+        await this.automation.fire({
+          projectKey: s.projectKey,
+          scenarioId: s.scenario.id,
+          triggerType: t.type.type,
+          triggerKey: t.key,
+          instant: `poll:${slot}`,
+          cause: t.type.describe(t.config),
+          pollState: value,
+        });
       }
       this.errors.delete(t.id);
     } catch (e) {
@@ -287,10 +341,18 @@ export class Scheduler {
     for (const s of this.scenarios) {
       if (!s.scenario.active || s.projectKey !== e.projectKey) continue;
       for (const t of s.triggers) {
-        const match = t.type.kind === 'event' ? t.type.match(t.config, e, { projectKey: s.projectKey, id: s.scenario.id }) : null;
+        const match =
+          t.type.kind === 'event' ? t.type.match(t.config, e, { projectKey: s.projectKey, id: s.scenario.id }) : null;
         if (!match) continue;
         try {
-          await this.automation.fire({ projectKey: s.projectKey, scenarioId: s.scenario.id, triggerType: t.type.type, triggerKey: t.key, instant: match.key, cause: match.cause });
+          await this.automation.fire({
+            projectKey: s.projectKey,
+            scenarioId: s.scenario.id,
+            triggerType: t.type.type,
+            triggerKey: t.key,
+            instant: match.key,
+            cause: match.cause,
+          });
         } catch (err) {
           this.errors.set(t.id, (err as Error).message);
         }

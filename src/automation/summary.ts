@@ -9,7 +9,12 @@ export function runLink(automation: Automation, projectKey: string, scenarioId: 
 }
 
 /** What reporters and report steps tell about a run (so far, while it goes). */
-export async function runSummary(automation: Automation, projectKey: string, runId: string, scenario: Pick<Scenario, 'id' | 'name'>): Promise<RunSummary> {
+export async function runSummary(
+  automation: Automation,
+  projectKey: string,
+  runId: string,
+  scenario: Pick<Scenario, 'id' | 'name'>,
+): Promise<RunSummary> {
   const run = await automation.runs.get(projectKey, runId, { details: true });
   return {
     projectKey,

@@ -29,7 +29,12 @@ const RUN_COLUMNS = {
 const runsToken = async (ws: Workspace, projectKey: string) => {
   const r = await ws.catalog.db
     .selectFrom('scenario_runs')
-    .select([sql<number>`count(*)`.as('n'), sql<string>`max(created_at)`.as('c'), sql<string>`max(ended_at)`.as('e'), sql<number>`sum(CASE WHEN ended_at IS NULL THEN 1 ELSE 0 END)`.as('open')])
+    .select([
+      sql<number>`count(*)`.as('n'),
+      sql<string>`max(created_at)`.as('c'),
+      sql<string>`max(ended_at)`.as('e'),
+      sql<number>`sum(CASE WHEN ended_at IS NULL THEN 1 ELSE 0 END)`.as('open'),
+    ])
     .where('project_key', '=', projectKey)
     .executeTakeFirst();
   return `${r?.n}|${r?.c}|${r?.e}|${r?.open}`;
@@ -40,7 +45,14 @@ const tables: Record<SystemTable, TableExport> = {
     columns: RUN_COLUMNS,
     token: runsToken,
     rows: async (ws, projectKey) =>
-      (await ws.catalog.db.selectFrom('scenario_runs').selectAll().where('project_key', '=', projectKey).orderBy('created_at').execute()).map((r) => ({
+      (
+        await ws.catalog.db
+          .selectFrom('scenario_runs')
+          .selectAll()
+          .where('project_key', '=', projectKey)
+          .orderBy('created_at')
+          .execute()
+      ).map((r) => ({
         run_id: r.id,
         scenario: r.scenario,
         trigger_type: r.trigger_type,
@@ -55,28 +67,86 @@ const tables: Record<SystemTable, TableExport> = {
       })),
   },
   step_runs: {
-    columns: { run_id: 'VARCHAR', scenario: 'VARCHAR', step_index: 'INTEGER', step: 'VARCHAR', type: 'VARCHAR', outcome: 'VARCHAR', started_at: 'TIMESTAMP', ended_at: 'TIMESTAMP', duration_ms: 'BIGINT', attempts: 'INTEGER', error: 'VARCHAR' },
+    columns: {
+      run_id: 'VARCHAR',
+      scenario: 'VARCHAR',
+      step_index: 'INTEGER',
+      step: 'VARCHAR',
+      type: 'VARCHAR',
+      outcome: 'VARCHAR',
+      started_at: 'TIMESTAMP',
+      ended_at: 'TIMESTAMP',
+      duration_ms: 'BIGINT',
+      attempts: 'INTEGER',
+      error: 'VARCHAR',
+    },
     token: runsToken,
     rows: async (ws, projectKey) =>
       (
         await ws.catalog.db
           .selectFrom('scenario_step_runs as s')
           .innerJoin('scenario_runs as r', 'r.id', 's.run_id')
-          .select(['s.run_id', 'r.scenario', 's.idx', 's.name', 's.type', 's.outcome', 's.started_at', 's.ended_at', 's.duration_ms', 's.attempts', 's.error'])
+          .select([
+            's.run_id',
+            'r.scenario',
+            's.idx',
+            's.name',
+            's.type',
+            's.outcome',
+            's.started_at',
+            's.ended_at',
+            's.duration_ms',
+            's.attempts',
+            's.error',
+          ])
           .where('r.project_key', '=', projectKey)
           .orderBy('r.created_at')
           .orderBy('s.idx')
           .execute()
-      ).map((s) => ({ run_id: s.run_id, scenario: s.scenario, step_index: s.idx, step: s.name, type: s.type, outcome: s.outcome, started_at: s.started_at, ended_at: s.ended_at, duration_ms: s.duration_ms, attempts: s.attempts, error: s.error })),
+      ).map((s) => ({
+        run_id: s.run_id,
+        scenario: s.scenario,
+        step_index: s.idx,
+        step: s.name,
+        type: s.type,
+        outcome: s.outcome,
+        started_at: s.started_at,
+        ended_at: s.ended_at,
+        duration_ms: s.duration_ms,
+        attempts: s.attempts,
+        error: s.error,
+      })),
   },
   check_results: {
-    columns: { dataset: 'VARCHAR', partition: 'VARCHAR', version_id: 'VARCHAR', check_name: 'VARCHAR', check_type: 'VARCHAR', outcome: 'VARCHAR', message: 'VARCHAR', value: 'DOUBLE', run_at: 'TIMESTAMP', scenario_run_id: 'VARCHAR' },
+    columns: {
+      dataset: 'VARCHAR',
+      partition: 'VARCHAR',
+      version_id: 'VARCHAR',
+      check_name: 'VARCHAR',
+      check_type: 'VARCHAR',
+      outcome: 'VARCHAR',
+      message: 'VARCHAR',
+      value: 'DOUBLE',
+      run_at: 'TIMESTAMP',
+      scenario_run_id: 'VARCHAR',
+    },
     async token(ws, projectKey) {
-      const r = await ws.catalog.db.selectFrom('check_results').select([sql<number>`count(*)`.as('n'), sql<number>`max(id)`.as('m')]).where('project_key', '=', projectKey).executeTakeFirst();
+      const r = await ws.catalog.db
+        .selectFrom('check_results')
+        .select([sql<number>`count(*)`.as('n'), sql<number>`max(id)`.as('m')])
+        .where('project_key', '=', projectKey)
+        .executeTakeFirst();
       return `${r?.n}|${r?.m}`;
     },
     rows: async (ws, projectKey) =>
-      (await ws.catalog.db.selectFrom('check_results').selectAll().where('project_key', '=', projectKey).orderBy('id').execute()).map((c) => ({
+      (
+        await ws.catalog.db
+          .selectFrom('check_results')
+          .selectAll()
+          .where('project_key', '=', projectKey)
+          .orderBy('id')
+          .execute()
+      ).map((c) => ({
         dataset: c.dataset,
         partition: c.partition,
         version_id: c.version_id,
@@ -92,14 +162,21 @@ const tables: Record<SystemTable, TableExport> = {
 };
 
 /** Last export of each (project, table) on a workspace: reused while the rows have not changed. */
-const lastExports = workspaceSlot('automation.system-table-exports', () => new Map<string, { token: string; path: string }>());
+const lastExports = workspaceSlot(
+  'automation.system-table-exports',
+  () => new Map<string, { token: string; path: string }>(),
+);
 
 /**
  * Exports one project's rows of a run/check table to Parquet: rows go to a JSON-lines file
  * and DuckDB types and writes them in one COPY (the catalog may be SQLite or PostgreSQL, so
  * the rows pass through here; they are already aggregated history, not data).
  */
-async function exportTable(ws: Workspace, projectKey: string, table: SystemTable): Promise<{ path: string; token: string }> {
+async function exportTable(
+  ws: Workspace,
+  projectKey: string,
+  table: SystemTable,
+): Promise<{ path: string; token: string }> {
   const spec = tables[table];
   const token = await spec.token(ws, projectKey);
   const byWs = lastExports(ws);
@@ -111,8 +188,12 @@ async function exportTable(ws: Workspace, projectKey: string, table: SystemTable
   const parquet = ws.tempPath(`-${table}.parquet`);
   writeFileSync(jsonl, rows.map((r) => JSON.stringify(r)).join('\n'));
   try {
-    const columns = `{${Object.entries(spec.columns).map(([c, t]) => `${quoteLiteral(c)}: ${quoteLiteral(t)}`).join(', ')}}`;
-    await ws.duck.run(`COPY (SELECT * FROM read_json(${quoteLiteral(jsonl)}, format = 'newline_delimited', columns = ${columns})) TO ${quoteLiteral(parquet)} (FORMAT parquet)`);
+    const columns = `{${Object.entries(spec.columns)
+      .map(([c, t]) => `${quoteLiteral(c)}: ${quoteLiteral(t)}`)
+      .join(', ')}}`;
+    await ws.duck.run(
+      `COPY (SELECT * FROM read_json(${quoteLiteral(jsonl)}, format = 'newline_delimited', columns = ${columns})) TO ${quoteLiteral(parquet)} (FORMAT parquet)`,
+    );
   } finally {
     rmSync(jsonl, { force: true });
   }
@@ -124,5 +205,6 @@ async function exportTable(ws: Workspace, projectKey: string, table: SystemTable
 
 /** Makes the run and check tables of `ws` readable as system datasets. */
 export function installSystemDatasets(ws: Workspace): void {
-  for (const table of Object.keys(tables) as SystemTable[]) registerSystemTable(ws, table, (w, projectKey) => exportTable(w, projectKey, table));
+  for (const table of Object.keys(tables) as SystemTable[])
+    registerSystemTable(ws, table, (w, projectKey) => exportTable(w, projectKey, table));
 }

@@ -17,20 +17,45 @@ export const triggerId = (t: TriggerRef): string => `${t.projectKey}/${t.scenari
  * the lock between processes: the second insert of the same instant does nothing, and its
  * caller learns it lost. Plain INSERT … ON CONFLICT DO NOTHING, so SQLite and PostgreSQL agree.
  */
-export async function claimFire(db: Db, t: TriggerRef, instant: string, fields: { status: TriggerFireStatus; runId: string | null; owner: string; at: string }): Promise<boolean> {
+export async function claimFire(
+  db: Db,
+  t: TriggerRef,
+  instant: string,
+  fields: { status: TriggerFireStatus; runId: string | null; owner: string; at: string },
+): Promise<boolean> {
   const r = await db
     .insertInto('trigger_fires')
-    .values({ project_key: t.projectKey, scenario: t.scenario, trigger_key: t.triggerKey, instant, status: fields.status, fired_at: fields.at, run_id: fields.runId, owner: fields.owner })
+    .values({
+      project_key: t.projectKey,
+      scenario: t.scenario,
+      trigger_key: t.triggerKey,
+      instant,
+      status: fields.status,
+      fired_at: fields.at,
+      run_id: fields.runId,
+      owner: fields.owner,
+    })
     .onConflict((oc) => oc.columns(['project_key', 'scenario', 'trigger_key', 'instant']).doNothing())
     .executeTakeFirst();
   return Number(r.numInsertedOrUpdatedRows ?? 0n) > 0;
 }
 
 /** Moves a trigger's last handled instant forward (never back) and, for polls, stores the value seen. */
-export async function advanceTrigger(db: Db, t: TriggerRef, state: { lastInstant?: string; pollState?: string; at: string }): Promise<void> {
+export async function advanceTrigger(
+  db: Db,
+  t: TriggerRef,
+  state: { lastInstant?: string; pollState?: string; at: string },
+): Promise<void> {
   await db
     .insertInto('trigger_state')
-    .values({ project_key: t.projectKey, scenario: t.scenario, trigger_key: t.triggerKey, last_instant: state.lastInstant ?? '', poll_state: state.pollState ?? null, updated_at: state.at })
+    .values({
+      project_key: t.projectKey,
+      scenario: t.scenario,
+      trigger_key: t.triggerKey,
+      last_instant: state.lastInstant ?? '',
+      poll_state: state.pollState ?? null,
+      updated_at: state.at,
+    })
     .onConflict((oc) =>
       oc.columns(['project_key', 'scenario', 'trigger_key']).doUpdateSet({
         last_instant: sql<string>`CASE WHEN excluded.last_instant > trigger_state.last_instant THEN excluded.last_instant ELSE trigger_state.last_instant END`,
@@ -42,12 +67,28 @@ export async function advanceTrigger(db: Db, t: TriggerRef, state: { lastInstant
 }
 
 /** The state of every trigger, keyed by `triggerId`. */
-export async function loadTriggerStates(db: Db): Promise<Map<string, { lastInstant: string; pollState: string | null }>> {
+export async function loadTriggerStates(
+  db: Db,
+): Promise<Map<string, { lastInstant: string; pollState: string | null }>> {
   const rows = await db.selectFrom('trigger_state').selectAll().execute();
-  return new Map(rows.map((r) => [triggerId({ projectKey: r.project_key, scenario: r.scenario, triggerKey: r.trigger_key }), { lastInstant: r.last_instant, pollState: r.poll_state }]));
+  return new Map(
+    rows.map((r) => [
+      triggerId({ projectKey: r.project_key, scenario: r.scenario, triggerKey: r.trigger_key }),
+      { lastInstant: r.last_instant, pollState: r.poll_state },
+    ]),
+  );
 }
 
-export async function loadTriggerState(db: Db, t: TriggerRef): Promise<{ lastInstant: string; pollState: string | null } | null> {
-  const r = await db.selectFrom('trigger_state').select(['last_instant', 'poll_state']).where('project_key', '=', t.projectKey).where('scenario', '=', t.scenario).where('trigger_key', '=', t.triggerKey).executeTakeFirst();
+export async function loadTriggerState(
+  db: Db,
+  t: TriggerRef,
+): Promise<{ lastInstant: string; pollState: string | null } | null> {
+  const r = await db
+    .selectFrom('trigger_state')
+    .select(['last_instant', 'poll_state'])
+    .where('project_key', '=', t.projectKey)
+    .where('scenario', '=', t.scenario)
+    .where('trigger_key', '=', t.triggerKey)
+    .executeTakeFirst();
   return r ? { lastInstant: r.last_instant, pollState: r.poll_state } : null;
 }

@@ -14,8 +14,18 @@ const apiKind = (t: TriggerType) => (t.kind === 'request' ? t.via : t.kind);
 export function scenarioTypeSchemas() {
   return {
     scenario: jsonSchema(ScenarioSchema),
-    triggers: triggerTypes.list().map((t) => ({ type: t.type, label: t.label, kind: apiKind(t), schema: jsonSchema(t.params), examples: t.examples })),
-    steps: stepTypes.list().map((s) => ({ type: s.type, label: s.label, schema: jsonSchema(s.params), examples: s.examples })),
-    reporters: reporterTypes.list().map((r) => ({ channel: r.channel, label: r.label, schema: jsonSchema(r.params), examples: r.examples })),
+    triggers: triggerTypes.list().map((t) => ({
+      type: t.type,
+      label: t.label,
+      kind: apiKind(t),
+      schema: jsonSchema(t.params),
+      examples: t.examples,
+    })),
+    steps: stepTypes
+      .list()
+      .map((s) => ({ type: s.type, label: s.label, schema: jsonSchema(s.params), examples: s.examples })),
+    reporters: reporterTypes
+      .list()
+      .map((r) => ({ channel: r.channel, label: r.label, schema: jsonSchema(r.params), examples: r.examples })),
   };
 }

@@ -71,7 +71,8 @@ export interface RequestTriggerType<P = any> extends TriggerTypeBase<P> {
 }
 
 /** A trigger type: its `kind` says which methods it has, so callers narrow on it instead of asserting. */
-export type TriggerType<P = any> = ScheduleTriggerType<P> | PollTriggerType<P> | EventTriggerType<P> | RequestTriggerType<P>;
+export type TriggerType<P = any> =
+  ScheduleTriggerType<P> | PollTriggerType<P> | EventTriggerType<P> | RequestTriggerType<P>;
 
 /** What a running step may use. */
 export interface StepContext {

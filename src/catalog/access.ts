@@ -17,13 +17,19 @@ export interface Principal {
 /** The local workspace owner: whoever can read the workspace folder can do anything in it. */
 export const LOCAL_ADMIN: Principal = { userId: 'local', username: 'admin', isAdmin: true, via: 'local' };
 
-export const roleAtLeast = (role: ProjectRole | null, needed: ProjectRole): boolean => role !== null && RANK[role] >= RANK[needed];
+export const roleAtLeast = (role: ProjectRole | null, needed: ProjectRole): boolean =>
+  role !== null && RANK[role] >= RANK[needed];
 
 /**
  * Throws unless `role` satisfies `needed`. Non-members get 404 so that a project's
  * existence is not revealed; members without enough rights get 403.
  */
-export function checkRole(projectKey: string, role: ProjectRole | null, needed: ProjectRole, principal: Principal): void {
+export function checkRole(
+  projectKey: string,
+  role: ProjectRole | null,
+  needed: ProjectRole,
+  principal: Principal,
+): void {
   if (principal.isAdmin) return;
   if (role === null) throw notFound(`Project ${projectKey} not found`);
   if (!roleAtLeast(role, needed)) throw forbidden(`Your role on ${projectKey} is ${role}; this needs ${needed}`);

@@ -13,7 +13,13 @@ const backends: { name: string; open: () => Promise<{ catalog: Catalog; cleanup:
     open: async () => {
       const home = mkdtempSync(path.join(tmpdir(), 'llano-cat-'));
       const catalog = await Catalog.open({ home });
-      return { catalog, cleanup: async () => { await catalog.close(); rmSync(home, { recursive: true, force: true }); } };
+      return {
+        catalog,
+        cleanup: async () => {
+          await catalog.close();
+          rmSync(home, { recursive: true, force: true });
+        },
+      };
     },
   },
   {
@@ -21,7 +27,13 @@ const backends: { name: string; open: () => Promise<{ catalog: Catalog; cleanup:
     open: async () => {
       const pg = await startPostgres();
       const catalog = await Catalog.open({ home: tmpdir(), url: pg.url });
-      return { catalog, cleanup: async () => { await catalog.close(); await pg.stop(); } };
+      return {
+        catalog,
+        cleanup: async () => {
+          await catalog.close();
+          await pg.stop();
+        },
+      };
     },
   },
 ];
@@ -42,17 +54,31 @@ describe.each(backends)('catalog on $name', ({ open }) => {
   afterAll(async () => cleanup?.());
 
   it('hashes passwords with argon2 and rejects wrong ones with one message', async () => {
-    const row = await catalog.db.selectFrom('users').select('password_hash').where('username', '=', 'alice').executeTakeFirstOrThrow();
+    const row = await catalog.db
+      .selectFrom('users')
+      .select('password_hash')
+      .where('username', '=', 'alice')
+      .executeTakeFirstOrThrow();
     expect(row.password_hash).toMatch(/^\$argon2id\$/);
-    await expect(catalog.users.verifyPassword('alice', 'wrong password')).rejects.toMatchObject({ status: 401, message: 'Invalid username or password' });
-    await expect(catalog.users.verifyPassword('nobody', 'whatever1')).rejects.toMatchObject({ status: 401, message: 'Invalid username or password' });
+    await expect(catalog.users.verifyPassword('alice', 'wrong password')).rejects.toMatchObject({
+      status: 401,
+      message: 'Invalid username or password',
+    });
+    await expect(catalog.users.verifyPassword('nobody', 'whatever1')).rejects.toMatchObject({
+      status: 401,
+      message: 'Invalid username or password',
+    });
     expect((await catalog.users.verifyPassword('alice', 'correct horse')).username).toBe('alice');
   });
 
   it('rejects duplicate users, short passwords and hostile usernames', async () => {
-    await expect(catalog.users.create({ username: 'alice', password: 'whatever123' })).rejects.toMatchObject({ status: 409 });
+    await expect(catalog.users.create({ username: 'alice', password: 'whatever123' })).rejects.toMatchObject({
+      status: 409,
+    });
     await expect(catalog.users.create({ username: 'carol', password: 'short' })).rejects.toMatchObject({ status: 400 });
-    await expect(catalog.users.create({ username: '../etc', password: 'whatever123' })).rejects.toMatchObject({ status: 400 });
+    await expect(catalog.users.create({ username: '../etc', password: 'whatever123' })).rejects.toMatchObject({
+      status: 400,
+    });
   });
 
   it('sessions and API keys authenticate; unknown tokens do not', async () => {
@@ -73,7 +99,9 @@ describe.each(backends)('catalog on $name', ({ open }) => {
     expect(p).toMatchObject({ key: 'ALMA_OPS', role: 'admin', createdBy: 'alice' });
     await expect(catalog.projects.create(alice, { key: 'ALMA_OPS' })).rejects.toMatchObject({ status: 409 });
     await expect(catalog.projects.create(alice, { key: 'bad key' })).rejects.toMatchObject({ status: 400 });
-    await expect(catalog.projects.create(alice, { key: "X'; DROP TABLE users;--" })).rejects.toMatchObject({ status: 400 });
+    await expect(catalog.projects.create(alice, { key: "X'; DROP TABLE users;--" })).rejects.toMatchObject({
+      status: 400,
+    });
     // bob is not a member: the project is invisible to him.
     await expect(catalog.projects.authorize(bob, 'ALMA_OPS', 'reader')).rejects.toMatchObject({ status: 404 });
     expect(await catalog.projects.list(bob)).toEqual([]);
@@ -86,7 +114,10 @@ describe.each(backends)('catalog on $name', ({ open }) => {
       { username: 'alice', role: 'admin' },
       { username: 'bob', role: 'reader' },
     ]);
-    const updated = await catalog.projects.update(alice, 'ALMA_OPS', { description: 'Shift reports', tags: ['qa', ' qa ', '', 'trec'] });
+    const updated = await catalog.projects.update(alice, 'ALMA_OPS', {
+      description: 'Shift reports',
+      tags: ['qa', ' qa ', '', 'trec'],
+    });
     expect(updated.description).toBe('Shift reports');
     expect(updated.tags).toEqual(['qa', 'trec']);
   });
@@ -96,8 +127,12 @@ describe.each(backends)('catalog on $name', ({ open }) => {
     const byBand = { projectKey: 'ALMA_OPS', kind: 'recipe', name: 'by_band' };
     await o.put({ ...byBand, body: { sql: 'SELECT 1' }, author: 'alice' });
     await o.put({ ...byBand, body: { sql: 'SELECT 2' }, author: 'bob' });
-    await expect(o.put({ ...byBand, body: { sql: 'SELECT 3' }, author: 'bob', expectRevision: 1 })).rejects.toMatchObject({ status: 409 });
-    await expect(o.put({ ...byBand, body: { sql: 'x' }, author: 'bob', expectRevision: 0 })).rejects.toMatchObject({ status: 409 });
+    await expect(
+      o.put({ ...byBand, body: { sql: 'SELECT 3' }, author: 'bob', expectRevision: 1 }),
+    ).rejects.toMatchObject({ status: 409 });
+    await expect(o.put({ ...byBand, body: { sql: 'x' }, author: 'bob', expectRevision: 0 })).rejects.toMatchObject({
+      status: 409,
+    });
     const current = await o.require<{ sql: string }>('ALMA_OPS', 'recipe', 'by_band');
     expect(current).toMatchObject({ revision: 2, body: { sql: 'SELECT 2' }, updatedBy: 'bob' });
     const history = await o.history('ALMA_OPS', 'recipe', 'by_band');
@@ -108,7 +143,11 @@ describe.each(backends)('catalog on $name', ({ open }) => {
     expect(await o.bodyAt('ALMA_OPS', 'recipe', 'by_band', 1)).toEqual({ sql: 'SELECT 1' });
     await o.delete({ ...byBand, author: 'alice' });
     expect(await o.get('ALMA_OPS', 'recipe', 'by_band')).toBeNull();
-    expect((await o.history('ALMA_OPS', 'recipe', 'by_band'))[0]).toMatchObject({ revision: 3, action: 'delete', body: null });
+    expect((await o.history('ALMA_OPS', 'recipe', 'by_band'))[0]).toMatchObject({
+      revision: 3,
+      action: 'delete',
+      body: null,
+    });
     // Re-creating after a delete continues the revision numbers instead of clashing.
     const again = await o.put({ ...byBand, body: { sql: 'SELECT 1' }, author: 'alice', action: 'revert' });
     expect(again.revision).toBe(4);
@@ -116,7 +155,13 @@ describe.each(backends)('catalog on $name', ({ open }) => {
 
   it('deleting a project removes its objects and memberships', async () => {
     await catalog.projects.create(alice, { key: 'TEMP' });
-    await catalog.objects.put({ projectKey: 'TEMP', kind: 'dataset', name: 'd', body: { type: 'managed' }, author: 'alice' });
+    await catalog.objects.put({
+      projectKey: 'TEMP',
+      kind: 'dataset',
+      name: 'd',
+      body: { type: 'managed' },
+      author: 'alice',
+    });
     await expect(catalog.projects.delete(bob, 'TEMP')).rejects.toMatchObject({ status: 404 });
     await catalog.projects.delete(alice, 'TEMP');
     expect(await catalog.objects.list('TEMP', 'dataset')).toEqual([]);

@@ -33,7 +33,10 @@ export async function openCatalogDatabase(options: { url?: string; home: string 
     db = new Kysely<CatalogTables>({ dialect: new PostgresDialect({ pool }) });
   } else {
     dialect = 'sqlite';
-    const file = options.url && options.url !== '' ? options.url.replace(/^sqlite:\/\//, '') : path.join(options.home, 'catalog.db');
+    const file =
+      options.url && options.url !== ''
+        ? options.url.replace(/^sqlite:\/\//, '')
+        : path.join(options.home, 'catalog.db');
     if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
     const sqlite = new Database(file);
     // WAL lets readers go on while a build commits; a busy timeout rides out short write locks.

@@ -96,7 +96,11 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('job_id', 'text')
           .addColumn('created_at', 'text', (c) => c.notNull())
           .execute();
-        await db.schema.createIndex('dataset_versions_by_dataset').on('dataset_versions').columns(['project_key', 'dataset', 'seq']).execute();
+        await db.schema
+          .createIndex('dataset_versions_by_dataset')
+          .on('dataset_versions')
+          .columns(['project_key', 'dataset', 'seq'])
+          .execute();
         await db.schema
           .createTable('dataset_state')
           .addColumn('project_key', 'text', (c) => c.notNull())
@@ -168,8 +172,16 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('abort_requested', 'integer', (c) => c.notNull().defaultTo(0))
           .execute();
         await db.schema.createIndex('scenario_runs_by_start').on('scenario_runs').columns(['started_at']).execute();
-        await db.schema.createIndex('scenario_runs_by_scenario').on('scenario_runs').columns(['project_key', 'scenario', 'started_at']).execute();
-        await db.schema.createIndex('scenario_runs_by_outcome').on('scenario_runs').columns(['outcome', 'project_key', 'scenario']).execute();
+        await db.schema
+          .createIndex('scenario_runs_by_scenario')
+          .on('scenario_runs')
+          .columns(['project_key', 'scenario', 'started_at'])
+          .execute();
+        await db.schema
+          .createIndex('scenario_runs_by_outcome')
+          .on('scenario_runs')
+          .columns(['outcome', 'project_key', 'scenario'])
+          .execute();
         await db.schema.createIndex('scenario_runs_by_end').on('scenario_runs').columns(['ended_at']).execute();
         await db.schema
           .createTable('scenario_step_runs')
@@ -192,7 +204,11 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('level', 'text', (c) => c.notNull())
           .addColumn('message', 'text', (c) => c.notNull())
           .execute();
-        await db.schema.createIndex('scenario_run_logs_by_run').on('scenario_run_logs').columns(['run_id', 'id']).execute();
+        await db.schema
+          .createIndex('scenario_run_logs_by_run')
+          .on('scenario_run_logs')
+          .columns(['run_id', 'id'])
+          .execute();
         // The unique key is the scheduler's lock: two processes inserting the same due instant, one wins.
         await db.schema
           .createTable('trigger_fires')
@@ -225,7 +241,11 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('computed_at', 'text', (c) => c.notNull())
           .addColumn('metrics', 'text', (c) => c.notNull())
           .execute();
-        await db.schema.createIndex('dataset_metrics_by_dataset').on('dataset_metrics').columns(['project_key', 'dataset', 'id']).execute();
+        await db.schema
+          .createIndex('dataset_metrics_by_dataset')
+          .on('dataset_metrics')
+          .columns(['project_key', 'dataset', 'id'])
+          .execute();
         await serial(db, 'check_results')
           .addColumn('project_key', 'text', (c) => c.notNull())
           .addColumn('dataset', 'text', (c) => c.notNull())
@@ -239,7 +259,11 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('run_at', 'text', (c) => c.notNull())
           .addColumn('scenario_run_id', 'text')
           .execute();
-        await db.schema.createIndex('check_results_by_dataset').on('check_results').columns(['project_key', 'dataset', 'id']).execute();
+        await db.schema
+          .createIndex('check_results_by_dataset')
+          .on('check_results')
+          .columns(['project_key', 'dataset', 'id'])
+          .execute();
       },
     },
     '0003_scenario_runs_by_start_covering': {
@@ -247,7 +271,11 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         // Monitoring reads a time range of runs and aggregates them: with these columns in the
         // index, averages and daily counts over a month of a busy year never touch the table.
         await db.schema.dropIndex('scenario_runs_by_start').execute();
-        await db.schema.createIndex('scenario_runs_by_start').on('scenario_runs').columns(['started_at', 'project_key', 'scenario', 'outcome', 'duration_ms']).execute();
+        await db.schema
+          .createIndex('scenario_runs_by_start')
+          .on('scenario_runs')
+          .columns(['started_at', 'project_key', 'scenario', 'outcome', 'duration_ms'])
+          .execute();
       },
     },
     '0004_build_owners': {

@@ -56,7 +56,13 @@ export class ObjectStore {
   constructor(private readonly db: Kysely<CatalogTables>) {}
 
   async get<T>(projectKey: string, kind: ObjectKind, name: string, db: Db = this.db): Promise<StoredObject<T> | null> {
-    const row = await db.selectFrom('objects').selectAll().where('project_key', '=', projectKey).where('kind', '=', kind).where('name', '=', name).executeTakeFirst();
+    const row = await db
+      .selectFrom('objects')
+      .selectAll()
+      .where('project_key', '=', projectKey)
+      .where('kind', '=', kind)
+      .where('name', '=', name)
+      .executeTakeFirst();
     return row ? toStored<T>(row) : null;
   }
 
@@ -67,13 +73,25 @@ export class ObjectStore {
   }
 
   async list<T>(projectKey: string, kind: ObjectKind, db: Db = this.db): Promise<StoredObject<T>[]> {
-    const rows = await db.selectFrom('objects').selectAll().where('project_key', '=', projectKey).where('kind', '=', kind).orderBy('name').execute();
+    const rows = await db
+      .selectFrom('objects')
+      .selectAll()
+      .where('project_key', '=', projectKey)
+      .where('kind', '=', kind)
+      .orderBy('name')
+      .execute();
     return rows.map((r) => toStored<T>(r));
   }
 
   /** Lists one kind across every project (used by the scheduler and monitoring). */
   async listAllProjects<T>(kind: ObjectKind, db: Db = this.db): Promise<StoredObject<T>[]> {
-    const rows = await db.selectFrom('objects').selectAll().where('kind', '=', kind).orderBy('project_key').orderBy('name').execute();
+    const rows = await db
+      .selectFrom('objects')
+      .selectAll()
+      .where('kind', '=', kind)
+      .orderBy('project_key')
+      .orderBy('name')
+      .execute();
     return rows.map((r) => toStored<T>(r));
   }
 
@@ -89,7 +107,9 @@ export class ObjectStore {
     const current = existing?.revision ?? 0;
     if (options.expectRevision !== undefined && options.expectRevision !== current) {
       throw conflict(
-        existing ? `${kind} ${name} was changed by someone else (revision ${current}, you edited ${options.expectRevision})` : `${kind} ${name} does not exist`,
+        existing
+          ? `${kind} ${name} was changed by someone else (revision ${current}, you edited ${options.expectRevision})`
+          : `${kind} ${name} does not exist`,
       );
     }
     const last = await trx
@@ -111,11 +131,23 @@ export class ObjectStore {
         .where('name', '=', name)
         .execute();
     } else {
-      await trx.insertInto('objects').values({ project_key: projectKey, kind, name, body: json, revision, updated_at: now, updated_by: author }).execute();
+      await trx
+        .insertInto('objects')
+        .values({ project_key: projectKey, kind, name, body: json, revision, updated_at: now, updated_by: author })
+        .execute();
     }
     await trx
       .insertInto('revisions')
-      .values({ project_key: projectKey, kind, name, revision, action: options.action ?? (existing ? 'update' : 'create'), body: json, author, created_at: now })
+      .values({
+        project_key: projectKey,
+        kind,
+        name,
+        revision,
+        action: options.action ?? (existing ? 'update' : 'create'),
+        body: json,
+        author,
+        created_at: now,
+      })
       .execute();
     return { projectKey, kind, name, body, revision, updatedAt: now, updatedBy: author };
   }
@@ -125,10 +157,24 @@ export class ObjectStore {
     const { projectKey, kind, name, author } = ref;
     const work = async (t: Transaction<CatalogTables>) => {
       const existing = await this.require(projectKey, kind, name, t);
-      await t.deleteFrom('objects').where('project_key', '=', projectKey).where('kind', '=', kind).where('name', '=', name).execute();
+      await t
+        .deleteFrom('objects')
+        .where('project_key', '=', projectKey)
+        .where('kind', '=', kind)
+        .where('name', '=', name)
+        .execute();
       await t
         .insertInto('revisions')
-        .values({ project_key: projectKey, kind, name, revision: existing.revision + 1, action: 'delete', body: null, author, created_at: nowIso() })
+        .values({
+          project_key: projectKey,
+          kind,
+          name,
+          revision: existing.revision + 1,
+          action: 'delete',
+          body: null,
+          author,
+          created_at: nowIso(),
+        })
         .execute();
     };
     if (trx) await work(trx);
@@ -165,7 +211,8 @@ export class ObjectStore {
       .where('revision', '=', revision)
       .executeTakeFirst();
     if (!row) throw notFound(`${kind} ${name} has no revision ${revision}`);
-    if (row.body === null) throw conflict(`Revision ${revision} of ${kind} ${name} is a deletion; pick an earlier revision`);
+    if (row.body === null)
+      throw conflict(`Revision ${revision} of ${kind} ${name} is a deletion; pick an earlier revision`);
     return JSON.parse(row.body);
   }
 }

@@ -40,7 +40,12 @@ export class ProjectStore {
 
   async roleOf(principal: Principal, key: string): Promise<ProjectRole | null> {
     if (principal.isAdmin) return 'admin';
-    const r = await this.db.selectFrom('members').select('role').where('project_key', '=', key).where('username', '=', principal.username).executeTakeFirst();
+    const r = await this.db
+      .selectFrom('members')
+      .select('role')
+      .where('project_key', '=', key)
+      .where('username', '=', principal.username)
+      .executeTakeFirst();
     return r?.role ?? null;
   }
 
@@ -58,12 +63,23 @@ export class ProjectStore {
     const p = parseOr400(NewProjectSchema, input, 'project', { prefix: '' });
     assertProjectKey(p.key);
     const now = nowIso();
-    const row = { key: p.key, name: p.name ?? p.key, description: p.description ?? '', tags: JSON.stringify(p.tags ?? []), created_at: now, created_by: principal.username, updated_at: now };
+    const row = {
+      key: p.key,
+      name: p.name ?? p.key,
+      description: p.description ?? '',
+      tags: JSON.stringify(p.tags ?? []),
+      created_at: now,
+      created_by: principal.username,
+      updated_at: now,
+    };
     await this.db.transaction().execute(async (trx) => {
       const exists = await trx.selectFrom('projects').select('key').where('key', '=', p.key).executeTakeFirst();
       if (exists) throw conflict(`Project ${p.key} already exists`);
       await trx.insertInto('projects').values(row).execute();
-      await trx.insertInto('members').values({ project_key: p.key, username: principal.username, role: 'admin' }).execute();
+      await trx
+        .insertInto('members')
+        .values({ project_key: p.key, username: principal.username, role: 'admin' })
+        .execute();
     });
     return toProject(row, 'admin');
   }
@@ -71,7 +87,9 @@ export class ProjectStore {
   /** Projects the caller may see, newest activity first. */
   async list(principal: Principal): Promise<Project[]> {
     if (principal.isAdmin) {
-      return (await this.db.selectFrom('projects').selectAll().orderBy('updated_at', 'desc').execute()).map((r) => toProject(r, 'admin'));
+      return (await this.db.selectFrom('projects').selectAll().orderBy('updated_at', 'desc').execute()).map((r) =>
+        toProject(r, 'admin'),
+      );
     }
     const rows = await this.db
       .selectFrom('projects')
@@ -117,7 +135,12 @@ export class ProjectStore {
 
   async members(principal: Principal, key: string): Promise<Member[]> {
     await this.authorize(principal, key, 'reader');
-    const rows = await this.db.selectFrom('members').select(['username', 'role']).where('project_key', '=', key).orderBy('username').execute();
+    const rows = await this.db
+      .selectFrom('members')
+      .select(['username', 'role'])
+      .where('project_key', '=', key)
+      .orderBy('username')
+      .execute();
     return rows.map((r) => ({ username: r.username, role: r.role }));
   }
 

@@ -5,7 +5,8 @@
  */
 
 /** Whether `value` is one of `list`, narrowing a plain string (a row, an event, an API answer) to the list's type. */
-export const isOneOf = <T extends string>(list: readonly T[], value: string): value is T => (list as readonly string[]).includes(value);
+export const isOneOf = <T extends string>(list: readonly T[], value: string): value is T =>
+  (list as readonly string[]).includes(value);
 
 /** jobs.status */
 export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'aborted'] as const;
@@ -15,7 +16,15 @@ export const JOB_OPEN_STATUSES = ['queued', 'running'] as const satisfies readon
 export const JOB_ENDED_STATUSES = ['succeeded', 'failed', 'aborted'] as const satisfies readonly JobStatus[];
 
 /** job_activities.status: `up-to-date` activities found nothing stale and did not run. */
-export const ACTIVITY_STATUSES = ['pending', 'running', 'succeeded', 'failed', 'skipped', 'up-to-date', 'aborted'] as const;
+export const ACTIVITY_STATUSES = [
+  'pending',
+  'running',
+  'succeeded',
+  'failed',
+  'skipped',
+  'up-to-date',
+  'aborted',
+] as const;
 export type ActivityStatus = (typeof ACTIVITY_STATUSES)[number];
 
 /** dataset_versions.status: `expired` is a ready version since replaced, whose file was pruned. */

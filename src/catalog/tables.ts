@@ -1,6 +1,14 @@
 import type { Generated } from 'kysely';
 import type { ProjectRole } from './access.js';
-import type { ActivityStatus, CheckOutcome, JobStatus, RunOutcome, StepOutcome, TriggerFireStatus, VersionStatus } from './statuses.js';
+import type {
+  ActivityStatus,
+  CheckOutcome,
+  JobStatus,
+  RunOutcome,
+  StepOutcome,
+  TriggerFireStatus,
+  VersionStatus,
+} from './statuses.js';
 
 /**
  * Catalog tables as Kysely sees them. Times are ISO-8601 text and JSON is text in both

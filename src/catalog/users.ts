@@ -53,7 +53,10 @@ export class UserStore {
   }
 
   async count(): Promise<number> {
-    const r = await this.db.selectFrom('users').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
+    const r = await this.db
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirst();
     return Number(r?.n ?? 0);
   }
 
@@ -75,7 +78,11 @@ export class UserStore {
   async setPassword(username: string, password: string): Promise<void> {
     if (password.length < 8) throw badRequest('Password must have at least 8 characters');
     const hash = await argon2.hash(password, { type: argon2.argon2id });
-    const r = await this.db.updateTable('users').set({ password_hash: hash }).where('username', '=', username).executeTakeFirst();
+    const r = await this.db
+      .updateTable('users')
+      .set({ password_hash: hash })
+      .where('username', '=', username)
+      .executeTakeFirst();
     if (Number(r.numUpdatedRows) === 0) throw notFound(`User ${username} not found`);
   }
 
@@ -113,18 +120,41 @@ export class UserStore {
     const info = { id: newId(), name, prefix: key.slice(0, 10), createdAt: nowIso(), lastUsedAt: null };
     await this.db
       .insertInto('api_keys')
-      .values({ id: info.id, user_id: user.id, name, token_hash: sha256(key), token_prefix: info.prefix, created_at: info.createdAt, last_used_at: null })
+      .values({
+        id: info.id,
+        user_id: user.id,
+        name,
+        token_hash: sha256(key),
+        token_prefix: info.prefix,
+        created_at: info.createdAt,
+        last_used_at: null,
+      })
       .execute();
     return { key, info };
   }
 
   async listApiKeys(user: User): Promise<ApiKeyInfo[]> {
-    const rows = await this.db.selectFrom('api_keys').selectAll().where('user_id', '=', user.id).orderBy('created_at').execute();
-    return rows.map((r) => ({ id: r.id, name: r.name, prefix: r.token_prefix, createdAt: r.created_at, lastUsedAt: r.last_used_at }));
+    const rows = await this.db
+      .selectFrom('api_keys')
+      .selectAll()
+      .where('user_id', '=', user.id)
+      .orderBy('created_at')
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      prefix: r.token_prefix,
+      createdAt: r.created_at,
+      lastUsedAt: r.last_used_at,
+    }));
   }
 
   async deleteApiKey(user: User, id: string): Promise<void> {
-    const r = await this.db.deleteFrom('api_keys').where('id', '=', id).where('user_id', '=', user.id).executeTakeFirst();
+    const r = await this.db
+      .deleteFrom('api_keys')
+      .where('id', '=', id)
+      .where('user_id', '=', user.id)
+      .executeTakeFirst();
     if (Number(r.numDeletedRows) === 0) throw notFound(`API key ${id} not found`);
   }
 

@@ -11,8 +11,23 @@ export interface WorkRecord {
 
 /** The columns jobs and scenario runs share, mapped once; each table says how it knows the duration. */
 export function workRecord(
-  row: { id: string; project_key: string; created_at: string; started_at: string | null; ended_at: string | null; error: string | null },
+  row: {
+    id: string;
+    project_key: string;
+    created_at: string;
+    started_at: string | null;
+    ended_at: string | null;
+    error: string | null;
+  },
   durationMs: number | null,
 ): WorkRecord {
-  return { id: row.id, projectKey: row.project_key, createdAt: row.created_at, startedAt: row.started_at, endedAt: row.ended_at, durationMs, error: row.error };
+  return {
+    id: row.id,
+    projectKey: row.project_key,
+    createdAt: row.created_at,
+    startedAt: row.started_at,
+    endedAt: row.ended_at,
+    durationMs,
+    error: row.error,
+  };
 }

@@ -1,7 +1,10 @@
 import type { CliIo } from './io.js';
 
 /** A CliIo that keeps what the CLI prints, for tests and for running `llano` inside another program. */
-export function captureIo(cwd: string = process.cwd(), env: NodeJS.ProcessEnv = {}): CliIo & { stdout: string; stderr: string } {
+export function captureIo(
+  cwd: string = process.cwd(),
+  env: NodeJS.ProcessEnv = {},
+): CliIo & { stdout: string; stderr: string } {
   const io = {
     stdout: '',
     stderr: '',

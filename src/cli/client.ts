@@ -47,7 +47,11 @@ export class HttpClient implements ApiClient {
   private async fetch(method: string, url: string, init: RequestInit = {}): Promise<Response> {
     let res: Response;
     try {
-      res = await fetch(new URL(url, this.base), { method, ...init, headers: this.headers(init.headers as Record<string, string>) });
+      res = await fetch(new URL(url, this.base), {
+        method,
+        ...init,
+        headers: this.headers(init.headers as Record<string, string>),
+      });
     } catch (e) {
       throw new LlanoError('unreachable', 503, `Cannot reach Llano at ${this.base}: ${(e as Error).message}`);
     }
@@ -56,7 +60,11 @@ export class HttpClient implements ApiClient {
   }
 
   async request<T>(method: string, url: string, body?: unknown): Promise<T> {
-    const res = await this.fetch(method, url, body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+    const res = await this.fetch(
+      method,
+      url,
+      body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } },
+    );
     if (res.status === 204) return undefined as T;
     const type = res.headers.get('content-type') ?? '';
     return (type.includes('json') ? await res.json() : await res.text()) as T;
@@ -93,7 +101,11 @@ export class LocalClient implements ApiClient {
   }
 
   async request<T>(method: string, url: string, body?: unknown): Promise<T> {
-    const res = await this.app.inject({ method: method as 'GET', url, ...(body === undefined ? {} : { payload: body as object }) });
+    const res = await this.app.inject({
+      method: method as 'GET',
+      url,
+      ...(body === undefined ? {} : { payload: body as object }),
+    });
     if (res.statusCode >= 400) throw errorFrom(res.statusCode, res.body);
     if (res.statusCode === 204) return undefined as T;
     return ((res.headers['content-type'] ?? '').toString().includes('json') ? res.json() : res.body) as T;
@@ -103,7 +115,12 @@ export class LocalClient implements ApiClient {
     const form = new FormData();
     form.set('file', await openAsBlob(filePath), path.basename(filePath));
     const req = new Request('http://local/', { method: 'POST', body: form });
-    const res = await this.app.inject({ method: 'POST', url, payload: Buffer.from(await req.arrayBuffer()), headers: { 'content-type': req.headers.get('content-type')! } });
+    const res = await this.app.inject({
+      method: 'POST',
+      url,
+      payload: Buffer.from(await req.arrayBuffer()),
+      headers: { 'content-type': req.headers.get('content-type')! },
+    });
     if (res.statusCode >= 400) throw errorFrom(res.statusCode, res.body);
     return res.json<T>();
   }

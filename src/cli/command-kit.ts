@@ -19,7 +19,11 @@ export function globals(cmd: Command): GlobalOptions {
 }
 
 /** Runs `fn` with an API client (HTTP or in-process), always closing it. */
-export async function withClient<T>(io: CliIo, cmd: Command, fn: (client: ApiClient, opts: GlobalOptions) => Promise<T>): Promise<T> {
+export async function withClient<T>(
+  io: CliIo,
+  cmd: Command,
+  fn: (client: ApiClient, opts: GlobalOptions) => Promise<T>,
+): Promise<T> {
   const opts = globals(cmd);
   const client = await openClient(io, opts);
   try {
@@ -37,13 +41,23 @@ export function projectOf(io: CliIo, opts: GlobalOptions): string {
 }
 
 /** Prints JSON with --json, otherwise a table of the chosen columns; `T` is the item the API answers (not checked). */
-export function print<T>(io: CliIo, opts: GlobalOptions, value: unknown, table?: { columns: string[]; rows: (v: T) => unknown[] }): void {
+export function print<T>(
+  io: CliIo,
+  opts: GlobalOptions,
+  value: unknown,
+  table?: { columns: string[]; rows: (v: T) => unknown[] },
+): void {
   if (opts.json || !table) {
     io.out(formatJson(value));
     return;
   }
   const items: unknown[] = Array.isArray(value) ? value : [value];
-  io.out(formatTable(table.columns, items.map((item) => table.rows(item as T))));
+  io.out(
+    formatTable(
+      table.columns,
+      items.map((item) => table.rows(item as T)),
+    ),
+  );
 }
 
 /** Prints an object as aligned `key: value` lines. */

@@ -31,7 +31,11 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
     }
     const e = toLlanoError(err);
     // One line: engine messages span lines (context, caret); keep their words, drop the layout.
-    const oneLine = e.message.split('\n').map((l) => l.trim()).filter((l) => l && !/^\^+$/.test(l)).join(' ');
+    const oneLine = e.message
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !/^\^+$/.test(l))
+      .join(' ');
     io.err(`error: ${oneLine}\n`);
     return 1;
   }

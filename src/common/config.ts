@@ -21,7 +21,11 @@ export type Config = z.infer<typeof ConfigSchema>;
 
 const FileSchema = ConfigSchema.partial();
 
-export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+export function loadConfig(
+  overrides: Partial<Config> = {},
+  env: NodeJS.ProcessEnv = process.env,
+  cwd = process.cwd(),
+): Config {
   let file: Partial<Config> = {};
   const filePath = path.join(cwd, 'llano.config.json');
   if (existsSync(filePath)) {
@@ -45,7 +49,8 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
     adminPassword: env.LLANO_ADMIN_PASSWORD || undefined,
     publicUrl: env.LLANO_PUBLIC_URL || undefined,
   };
-  const defined = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+  const defined = <T extends object>(o: T) =>
+    Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
   const merged = {
     home: './.llano',
     port: 8080,

@@ -18,7 +18,8 @@ export class LlanoError extends Error {
 export const badRequest = (message: string, details?: unknown) => new LlanoError('bad_request', 400, message, details);
 export const invalidName = (message: string) => new LlanoError('invalid_name', 400, message);
 export const unauthorized = (message = 'Authentication required') => new LlanoError('unauthorized', 401, message);
-export const forbidden = (message = 'You do not have permission to do this') => new LlanoError('forbidden', 403, message);
+export const forbidden = (message = 'You do not have permission to do this') =>
+  new LlanoError('forbidden', 403, message);
 export const notFound = (message: string) => new LlanoError('not_found', 404, message);
 export const conflict = (message: string, details?: unknown) => new LlanoError('conflict', 409, message, details);
 export const tooLarge = (message: string) => new LlanoError('payload_too_large', 413, message);

@@ -15,14 +15,18 @@ export const USERNAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 export function assertProjectKey(key: string): string {
   if (typeof key !== 'string' || !PROJECT_KEY.test(key)) {
-    throw invalidName(`Invalid project key ${JSON.stringify(key)}: use upper-case letters, digits and underscores, starting with a letter (e.g. ALMA_OPS)`);
+    throw invalidName(
+      `Invalid project key ${JSON.stringify(key)}: use upper-case letters, digits and underscores, starting with a letter (e.g. ALMA_OPS)`,
+    );
   }
   return key;
 }
 
 export function assertObjectName(name: string, what = 'name'): string {
   if (typeof name !== 'string' || !OBJECT_NAME.test(name)) {
-    throw invalidName(`Invalid ${what} ${JSON.stringify(name)}: use letters, digits and underscores, starting with a letter or underscore`);
+    throw invalidName(
+      `Invalid ${what} ${JSON.stringify(name)}: use letters, digits and underscores, starting with a letter or underscore`,
+    );
   }
   return name;
 }

@@ -35,7 +35,11 @@ describe('parseOr400', () => {
   it('takes another prefix and a field style', () => {
     const flags = z.object({ timeColumn: z.string() });
     const kebab = (p: string) => `--${p.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())}`;
-    expect(errorOf(() => parseOr400(flags, {}, 'flags', { prefix: '', field: kebab })).message).toMatch(/^--time-column: /);
-    expect(errorOf(() => parseOr400(flags, {}, 'flags', { prefix: 'llano.config.json' })).message).toMatch(/^llano\.config\.json: timeColumn: /);
+    expect(errorOf(() => parseOr400(flags, {}, 'flags', { prefix: '', field: kebab })).message).toMatch(
+      /^--time-column: /,
+    );
+    expect(errorOf(() => parseOr400(flags, {}, 'flags', { prefix: 'llano.config.json' })).message).toMatch(
+      /^llano\.config\.json: timeColumn: /,
+    );
   });
 });

@@ -19,7 +19,11 @@ export interface Registry<T> {
  */
 export function createRegistry<T extends { type: string }>(kind: string, items: readonly T[]): Registry<T>;
 export function createRegistry<T>(kind: string, items: readonly T[], keyOf: (item: T) => string): Registry<T>;
-export function createRegistry<T>(kind: string, items: readonly T[], keyOf: (item: T) => string = (item) => (item as { type: string }).type): Registry<T> {
+export function createRegistry<T>(
+  kind: string,
+  items: readonly T[],
+  keyOf: (item: T) => string = (item) => (item as { type: string }).type,
+): Registry<T> {
   const byKey = new Map<string, T>();
   for (const item of items) {
     const key = keyOf(item);

@@ -18,7 +18,7 @@ export const schemaVersionField = z
   .min(1)
   .optional()
   .meta({ readOnly: true })
-  .describe('Version of the type\'s settings these follow; set when saved, older ones are upgraded when read');
+  .describe("Version of the type's settings these follow; set when saved, older ones are upgraded when read");
 
 /** Turns stored parameters of version N into version N + 1 (plain JSON in, plain JSON out). */
 export type Upgrade = (old: Record<string, unknown>) => Record<string, unknown>;
@@ -52,27 +52,42 @@ export interface DefinitionOptions<Example> {
  * type's own fields and the schema version, in that order (the order forms show them). The
  * type's own refinements ("give min, max or both") still apply. Unknown fields are refused.
  */
-export function typeSchema<K extends string, T extends string, C extends z.ZodRawShape, S extends z.ZodRawShape>(key: K, type: T, common: C, own: z.ZodObject<S, z.core.$ZodObjectConfig>) {
-  const full = z.object({ [key]: z.literal(type), ...common, ...own.shape, [SCHEMA_VERSION]: schemaVersionField }).strict();
+export function typeSchema<K extends string, T extends string, C extends z.ZodRawShape, S extends z.ZodRawShape>(
+  key: K,
+  type: T,
+  common: C,
+  own: z.ZodObject<S, z.core.$ZodObjectConfig>,
+) {
+  const full = z
+    .object({ [key]: z.literal(type), ...common, ...own.shape, [SCHEMA_VERSION]: schemaVersionField })
+    .strict();
   // The refinements read the whole parsed object, of which the own fields are a part.
   const checks = (own._zod.def.checks ?? []) as z.core.$ZodCheck<any>[];
   return (checks.length ? full.check(...checks) : full) as unknown as TypeSchema<K, T, C, S>;
 }
-export type TypeSchema<K extends string, T extends string, C extends z.ZodRawShape, S extends z.ZodRawShape> = z.ZodObject<
-  Record<K, z.ZodLiteral<T>> & C & S & { schemaVersion: typeof schemaVersionField },
-  z.core.$strict
->;
+export type TypeSchema<
+  K extends string,
+  T extends string,
+  C extends z.ZodRawShape,
+  S extends z.ZodRawShape,
+> = z.ZodObject<Record<K, z.ZodLiteral<T>> & C & S & { schemaVersion: typeof schemaVersionField }, z.core.$strict>;
 
 /** The version, upgrades and examples of a definition, checked once when the type is defined. */
-export function definedType<K extends string>(key: K, type: string, options: DefinitionOptions<object>): Pick<DefinedType, 'version' | 'upgrades' | 'examples'> {
+export function definedType<K extends string>(
+  key: K,
+  type: string,
+  options: DefinitionOptions<object>,
+): Pick<DefinedType, 'version' | 'upgrades' | 'examples'> {
   const version = options.version ?? 1;
   const upgrades = options.upgrades ?? {};
   if (!Number.isInteger(version) || version < 1) throw new Error(`${type}: version must be a whole number from 1`);
   for (let v = 1; v < version; v++) {
-    if (typeof upgrades[v] !== 'function') throw new Error(`${type}: version ${version} needs an upgrade from version ${v}`);
+    if (typeof upgrades[v] !== 'function')
+      throw new Error(`${type}: version ${version} needs an upgrade from version ${v}`);
   }
   for (const from of Object.keys(upgrades).map(Number)) {
-    if (!(from >= 1 && from < version)) throw new Error(`${type}: an upgrade from version ${from} is given but the type is at version ${version}`);
+    if (!(from >= 1 && from < version))
+      throw new Error(`${type}: an upgrade from version ${from} is given but the type is at version ${version}`);
   }
   const examples = (options.examples ?? []).map((e) => ({ title: e.title, params: { [key]: type, ...e.params } }));
   return { version, upgrades, examples };
@@ -82,11 +97,17 @@ export function definedType<K extends string>(key: K, type: string, options: Def
  * Stored parameters brought up to the type's version, with that version recorded; parameters
  * without one are version 1. Parameters newer than the type (saved by a later Llano) are a 400.
  */
-export function upgradeParams(type: Pick<DefinedType, 'version' | 'upgrades'>, stored: Record<string, unknown>): Record<string, unknown> {
+export function upgradeParams(
+  type: Pick<DefinedType, 'version' | 'upgrades'>,
+  stored: Record<string, unknown>,
+): Record<string, unknown> {
   const from = stored[SCHEMA_VERSION] ?? 1;
-  if (typeof from !== 'number' || !Number.isInteger(from) || from < 1) throw badRequest(`${SCHEMA_VERSION}: must be a whole number from 1, not ${JSON.stringify(from)}`);
+  if (typeof from !== 'number' || !Number.isInteger(from) || from < 1)
+    throw badRequest(`${SCHEMA_VERSION}: must be a whole number from 1, not ${JSON.stringify(from)}`);
   if (from > type.version) {
-    throw badRequest(`saved with settings version ${from}, but this Llano knows up to version ${type.version} of this type: upgrade Llano to use them`);
+    throw badRequest(
+      `saved with settings version ${from}, but this Llano knows up to version ${type.version} of this type: upgrade Llano to use them`,
+    );
   }
   let params = stored;
   for (let v = from; v < type.version; v++) params = type.upgrades[v]({ ...params });

@@ -8,7 +8,11 @@ import { postgresConnection } from './postgres/postgres.js';
 import { sqliteConnection } from './sqlite/sqlite.js';
 
 /** Every connection type. Adding one = a folder beside these and one entry here. */
-export const connectionTypeRegistry = createRegistry('connection type', [filesystemConnection, postgresConnection, sqliteConnection]);
+export const connectionTypeRegistry = createRegistry('connection type', [
+  filesystemConnection,
+  postgresConnection,
+  sqliteConnection,
+]);
 
 export function connectionTypes(): ConnectionType[] {
   return [...connectionTypeRegistry.list()];
@@ -44,7 +48,10 @@ export type Capability = keyof typeof CAPABILITIES;
  * What `conn` can do for `capability`, with its type and settings; when its type cannot do
  * it, a 400 that names both ("connection ops (filesystem) cannot run SQL statements").
  */
-export function requireCapability<K extends Capability>(conn: StoredConnection, capability: K): { type: ConnectionType; settings: Settings; can: NonNullable<ConnectionType[K]> } {
+export function requireCapability<K extends Capability>(
+  conn: StoredConnection,
+  capability: K,
+): { type: ConnectionType; settings: Settings; can: NonNullable<ConnectionType[K]> } {
   const type = connectionType(conn.type);
   const can = type[capability];
   if (!can) throw badRequest(`connection ${conn.name} (${conn.type}) cannot ${CAPABILITIES[capability]}`);

@@ -13,7 +13,9 @@ export { resolveInRoot } from '../connectors/filesystem/filesystem.js';
  * A connection: a name, a type from the connection-type registry (src/connectors) and the
  * settings that type defines, side by side (`{"name":"ops","type":"postgres","url":"…"}`).
  */
-export const ConnectionSchema = z.object({ name: z.string(), type: z.string().min(1), description: z.string().optional() }).passthrough();
+export const ConnectionSchema = z
+  .object({ name: z.string(), type: z.string().min(1), description: z.string().optional() })
+  .passthrough();
 export type Connection = StoredConnection & Settings;
 
 const KIND = 'connection';
@@ -25,7 +27,8 @@ export function redactConnection(c: Connection): Connection {
   const type = connectionType(c.type);
   const out: Connection = { ...c };
   for (const key of type.secrets ?? []) if (out[key] !== undefined) out[key] = SECRET;
-  for (const key of type.secretUrls ?? []) if (typeof out[key] === 'string') out[key] = (out[key] as string).replace(URL_PASSWORD, `$1${SECRET}@`);
+  for (const key of type.secretUrls ?? [])
+    if (typeof out[key] === 'string') out[key] = (out[key] as string).replace(URL_PASSWORD, `$1${SECRET}@`);
   return out;
 }
 
@@ -45,12 +48,19 @@ function keepStoredSecrets(c: Connection, stored: Connection | undefined): void 
 export function parseConnection(input: unknown): Connection {
   const head = parseOr400(ConnectionSchema, input, 'connection');
   const type = connectionType(head.type);
-  const settings = parseOr400(type.settings, settingsOf(head), 'settings', { prefix: `Invalid ${type.type} connection` });
+  const settings = parseOr400(type.settings, settingsOf(head), 'settings', {
+    prefix: `Invalid ${type.type} connection`,
+  });
   const { name, description } = head;
   return { name, type: type.type, ...(description !== undefined ? { description } : {}), ...settings };
 }
 
-export async function saveConnection(ws: Workspace, principal: Principal, projectKey: string, input: unknown): Promise<Connection> {
+export async function saveConnection(
+  ws: Workspace,
+  principal: Principal,
+  projectKey: string,
+  input: unknown,
+): Promise<Connection> {
   await ws.catalog.projects.authorize(principal, projectKey, 'admin');
   const c = parseConnection(input);
   assertObjectName(c.name, 'connection name');
@@ -85,7 +95,12 @@ export interface ConnectionTestResult {
  * Tests a connection (project writer): its type reaches what it points at. A failure to reach
  * it is an answer (`ok: false` and the reason), not an error; an unknown connection is a 404.
  */
-export async function testConnection(ws: Workspace, principal: Principal, projectKey: string, name: string): Promise<ConnectionTestResult> {
+export async function testConnection(
+  ws: Workspace,
+  principal: Principal,
+  projectKey: string,
+  name: string,
+): Promise<ConnectionTestResult> {
   await ws.catalog.projects.authorize(principal, projectKey, 'writer');
   const stored = await ws.catalog.objects.get<Connection>(projectKey, KIND, name);
   if (!stored) throw notFound(`Connection ${name} not found in project ${projectKey}`);
@@ -95,6 +110,12 @@ export async function testConnection(ws: Workspace, principal: Principal, projec
     const message = await connectionType(c.type).test(settingsOf(c), ws.duck);
     return { name, type: c.type, ok: true, message, durationMs: Date.now() - started };
   } catch (error) {
-    return { name, type: c.type, ok: false, message: error instanceof Error ? error.message : String(error), durationMs: Date.now() - started };
+    return {
+      name,
+      type: c.type,
+      ok: false,
+      message: error instanceof Error ? error.message : String(error),
+      durationMs: Date.now() - started,
+    };
   }
 }

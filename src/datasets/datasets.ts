@@ -32,7 +32,12 @@ async function producers(ws: Workspace, projectKey: string): Promise<Map<string,
   return new Map(recipes.map((r) => [r.body.output, r.name]));
 }
 
-function info(def: DatasetDefinition, stored: { revision: number; updatedAt: string; updatedBy: string }, version: CommittedVersion | null, producedBy: string | null): DatasetInfo {
+function info(
+  def: DatasetDefinition,
+  stored: { revision: number; updatedAt: string; updatedBy: string },
+  version: CommittedVersion | null,
+  producedBy: string | null,
+): DatasetInfo {
   const { location: _l, ...v } = version ?? ({} as CommittedVersion);
   return {
     ...def,
@@ -47,7 +52,13 @@ function info(def: DatasetDefinition, stored: { revision: number; updatedAt: str
 }
 
 /** Creates or replaces a dataset definition (writer). */
-export async function saveDataset(ws: Workspace, principal: Principal, projectKey: string, input: unknown, options: { expectRevision?: number } = {}): Promise<DatasetInfo> {
+export async function saveDataset(
+  ws: Workspace,
+  principal: Principal,
+  projectKey: string,
+  input: unknown,
+  options: { expectRevision?: number } = {},
+): Promise<DatasetInfo> {
   await ws.catalog.projects.authorize(principal, projectKey, 'writer');
   const def = parseDatasetDefinition(input);
   if (def.storage.type !== 'managed' && def.storage.type !== 'system') {
@@ -63,9 +74,21 @@ export async function saveDataset(ws: Workspace, principal: Principal, projectKe
       requireCapability(conn, 'tables');
     }
   }
-  const stored = await ws.catalog.objects.put({ projectKey, kind: DATASET_KIND, name: def.name, body: def, author: principal.username, ...options });
+  const stored = await ws.catalog.objects.put({
+    projectKey,
+    kind: DATASET_KIND,
+    name: def.name,
+    body: def,
+    author: principal.username,
+    ...options,
+  });
   await ws.catalog.projects.touch(projectKey);
-  return info(def, stored, await currentVersion(ws, projectKey, def.name), (await producers(ws, projectKey)).get(def.name) ?? null);
+  return info(
+    def,
+    stored,
+    await currentVersion(ws, projectKey, def.name),
+    (await producers(ws, projectKey)).get(def.name) ?? null,
+  );
 }
 
 export async function listDatasets(ws: Workspace, principal: Principal, projectKey: string): Promise<DatasetInfo[]> {
@@ -78,26 +101,50 @@ export async function listDatasets(ws: Workspace, principal: Principal, projectK
   return objects.map((o) => info(o.body, o, versions.get(o.name) ?? null, producedBy.get(o.name) ?? null));
 }
 
-export async function getDataset(ws: Workspace, principal: Principal, projectKey: string, name: string): Promise<DatasetInfo> {
+export async function getDataset(
+  ws: Workspace,
+  principal: Principal,
+  projectKey: string,
+  name: string,
+): Promise<DatasetInfo> {
   await ws.catalog.projects.authorize(principal, projectKey, 'reader');
   const o = await ws.catalog.objects.get<DatasetDefinition>(projectKey, DATASET_KIND, name);
   if (!o) throw notFound(`Dataset ${name} not found in project ${projectKey}`);
-  return info(o.body, o, await currentVersion(ws, projectKey, name), (await producers(ws, projectKey)).get(name) ?? null);
+  return info(
+    o.body,
+    o,
+    await currentVersion(ws, projectKey, name),
+    (await producers(ws, projectKey)).get(name) ?? null,
+  );
 }
 
 /** Versions of a dataset, newest first (reader; 404 for an unknown dataset). */
-export async function listDatasetVersions(ws: Workspace, principal: Principal, projectKey: string, name: string): Promise<ListedVersion[]> {
+export async function listDatasetVersions(
+  ws: Workspace,
+  principal: Principal,
+  projectKey: string,
+  name: string,
+): Promise<ListedVersion[]> {
   await getDataset(ws, principal, projectKey, name);
   return listVersions(ws, projectKey, name);
 }
 
 /** Deletes a dataset and its data. Refused (409) while recipes read or write it. */
-export async function deleteDataset(ws: Workspace, principal: Principal, projectKey: string, name: string): Promise<void> {
+export async function deleteDataset(
+  ws: Workspace,
+  principal: Principal,
+  projectKey: string,
+  name: string,
+): Promise<void> {
   await ws.catalog.projects.authorize(principal, projectKey, 'writer');
   await ws.catalog.objects.require(projectKey, DATASET_KIND, name);
   const recipes = await ws.catalog.objects.list<RecipeEdges>(projectKey, RECIPE_KIND);
   const users = recipes.filter((r) => r.body.inputs.includes(name) || r.body.output === name).map((r) => r.name);
-  if (users.length) throw conflict(`Dataset ${name} is used by recipe${users.length > 1 ? 's' : ''} ${users.join(', ')}; delete or change them first`, { recipes: users });
+  if (users.length)
+    throw conflict(
+      `Dataset ${name} is used by recipe${users.length > 1 ? 's' : ''} ${users.join(', ')}; delete or change them first`,
+      { recipes: users },
+    );
   await ws.catalog.objects.delete({ projectKey, kind: DATASET_KIND, name, author: principal.username });
   await dropVersions(ws, projectKey, name);
 }
@@ -108,7 +155,16 @@ export async function deleteDataset(ws: Workspace, principal: Principal, project
  * says for its tables; PostgreSQL tables read in place have no cheap token, so they count as
  * unchanged unless a build is forced.
  */
-export async function resolveSource(ws: Workspace, projectKey: string, name: string): Promise<{ source: TableSource; definition: DatasetDefinition; version: CommittedVersion | null; versionToken: string | null }> {
+export async function resolveSource(
+  ws: Workspace,
+  projectKey: string,
+  name: string,
+): Promise<{
+  source: TableSource;
+  definition: DatasetDefinition;
+  version: CommittedVersion | null;
+  versionToken: string | null;
+}> {
   const o = await ws.catalog.objects.get<DatasetDefinition>(projectKey, DATASET_KIND, name);
   if (!o) throw notFound(`Dataset ${name} not found in project ${projectKey}`);
   const def = o.body;
@@ -116,7 +172,12 @@ export async function resolveSource(ws: Workspace, projectKey: string, name: str
   switch (def.storage.type) {
     case 'managed': {
       if (!version) return { source: { kind: 'parquet', paths: [] }, definition: def, version, versionToken: null };
-      return { source: { kind: 'parquet', paths: [ws.resolve(version.location)] }, definition: def, version, versionToken: version.contentHash ? `sha256:${version.contentHash}` : version.id };
+      return {
+        source: { kind: 'parquet', paths: [ws.resolve(version.location)] },
+        definition: def,
+        version,
+        versionToken: version.contentHash ? `sha256:${version.contentHash}` : version.id,
+      };
     }
     case 'file': {
       const conn = await getConnection(ws, projectKey, def.storage.connection);
@@ -124,11 +185,21 @@ export async function resolveSource(ws: Workspace, projectKey: string, name: str
       const abs = files.resolve(settings, def.storage.path);
       if (!existsSync(abs)) throw notFound(`File ${def.storage.path} of dataset ${name} no longer exists`);
       const st = statSync(abs);
-      return { source: { kind: 'file', path: abs, format: def.storage.format, csv: def.storage.csv }, definition: def, version, versionToken: `file:${st.size}:${st.mtimeMs}` };
+      return {
+        source: { kind: 'file', path: abs, format: def.storage.format, csv: def.storage.csv },
+        definition: def,
+        version,
+        versionToken: `file:${st.size}:${st.mtimeMs}`,
+      };
     }
     case 'system': {
       const exported = await exportSystemTable(ws, projectKey, def.storage.table);
-      return { source: { kind: 'parquet', paths: [exported.path] }, definition: def, version, versionToken: `system:${exported.token}` };
+      return {
+        source: { kind: 'parquet', paths: [exported.path] },
+        definition: def,
+        version,
+        versionToken: `system:${exported.token}`,
+      };
     }
     default: {
       // A table or a query of a connection.
@@ -137,7 +208,12 @@ export async function resolveSource(ws: Workspace, projectKey: string, name: str
       const conn = await getConnection(ws, projectKey, connection);
       const { can: tables, settings } = requireCapability(conn, 'tables');
       const source = tables.source(settings, where);
-      return { source, definition: def, version, versionToken: version?.id ?? tables.versionToken?.(settings, where) ?? conn.type };
+      return {
+        source,
+        definition: def,
+        version,
+        versionToken: version?.id ?? tables.versionToken?.(settings, where) ?? conn.type,
+      };
     }
   }
 }

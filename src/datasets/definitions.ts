@@ -26,7 +26,9 @@ function databaseStorage<T extends string>(type: T) {
       query: z.string().min(1).optional(),
     })
     .strict()
-    .refine((s) => (s.table === undefined) !== (s.query === undefined), { message: 'give exactly one of table and query' });
+    .refine((s) => (s.table === undefined) !== (s.query === undefined), {
+      message: 'give exactly one of table and query',
+    });
 }
 
 export const StorageSchema = z.discriminatedUnion('type', [
@@ -48,7 +50,9 @@ export type Storage = z.infer<typeof StorageSchema>;
 
 /** The table or query of a dataset kept in a database connection; null for other storage. */
 export function tableStorage(storage: Storage): { connection: string; table?: TableRef; query?: string } | null {
-  return (TABLE_STORAGE as readonly string[]).includes(storage.type) ? (storage as Extract<Storage, { type: (typeof TABLE_STORAGE)[number] }>) : null;
+  return (TABLE_STORAGE as readonly string[]).includes(storage.type)
+    ? (storage as Extract<Storage, { type: (typeof TABLE_STORAGE)[number] }>)
+    : null;
 }
 
 export const DatasetDefinitionSchema = z

@@ -10,12 +10,19 @@ import { resolveSource } from './datasets.js';
 async function readableSource(ws: Workspace, principal: Principal, projectKey: string, name: string) {
   await ws.catalog.projects.authorize(principal, projectKey, 'reader');
   const { source } = await resolveSource(ws, projectKey, name);
-  if (source.kind === 'parquet' && source.paths.length === 0) throw badRequest(`Dataset ${name} has no data yet: import or build it first`);
+  if (source.kind === 'parquet' && source.paths.length === 0)
+    throw badRequest(`Dataset ${name} has no data yet: import or build it first`);
   return source;
 }
 
 /** A page of rows, sorted and filtered in the engine. */
-export async function datasetRows(ws: Workspace, principal: Principal, projectKey: string, name: string, query: TableQuery) {
+export async function datasetRows(
+  ws: Workspace,
+  principal: Principal,
+  projectKey: string,
+  name: string,
+  query: TableQuery,
+) {
   const source = await readableSource(ws, principal, projectKey, name);
   return sourceReader(source).readRows(ws.duck, source, query);
 }
@@ -27,14 +34,32 @@ export async function datasetStats(ws: Workspace, principal: Principal, projectK
 }
 
 /** The whole dataset as a stream (CSV, a JSON array, JSON lines or Parquet), never held in memory. */
-export async function datasetExport(ws: Workspace, principal: Principal, projectKey: string, name: string, request: { format: ExportFormat } & Pick<TableQuery, 'sort' | 'filters'>): Promise<Readable> {
+export async function datasetExport(
+  ws: Workspace,
+  principal: Principal,
+  projectKey: string,
+  name: string,
+  request: { format: ExportFormat } & Pick<TableQuery, 'sort' | 'filters'>,
+): Promise<Readable> {
   const { format, ...query } = request;
   const source = await readableSource(ws, principal, projectKey, name);
   return sourceReader(source).exportData(ws.duck, source, format, query);
 }
 
 /** A page of rows as the API answers it: column names and types apart from the rows. */
-export async function datasetPage(ws: Workspace, principal: Principal, projectKey: string, name: string, query: TableQuery) {
+export async function datasetPage(
+  ws: Workspace,
+  principal: Principal,
+  projectKey: string,
+  name: string,
+  query: TableQuery,
+) {
   const page = await datasetRows(ws, principal, projectKey, name, query);
-  return { columns: page.columns.map((c) => c.name), types: page.columns.map((c) => c.type), rows: page.rows, total: page.total, offset: query.offset };
+  return {
+    columns: page.columns.map((c) => c.name),
+    types: page.columns.map((c) => c.type),
+    rows: page.rows,
+    total: page.total,
+    offset: query.offset,
+  };
 }

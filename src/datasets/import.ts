@@ -23,7 +23,10 @@ export interface ImportRequest {
 
 /** The format an extension promises (`obs.csv.gz` is a CSV file); `auto` lets the content decide. */
 export function formatFromName(fileName: string | undefined): ImportRequest['format'] {
-  const ext = withoutCompressionExtension(fileName ?? '').toLowerCase().split('.').pop();
+  const ext = withoutCompressionExtension(fileName ?? '')
+    .toLowerCase()
+    .split('.')
+    .pop();
   if (ext === 'parquet') return 'parquet';
   if (ext === 'json') return 'json';
   if (ext === 'jsonl' || ext === 'ndjson') return 'jsonl';
@@ -37,15 +40,25 @@ export function formatFromName(fileName: string | undefined): ImportRequest['for
  * Readers see the previous version until the new one is complete; on any error nothing is
  * created and the previous version stays current.
  */
-export async function importDataset(ws: Workspace, principal: Principal, projectKey: string, name: string, request: ImportRequest): Promise<DatasetInfo> {
+export async function importDataset(
+  ws: Workspace,
+  principal: Principal,
+  projectKey: string,
+  name: string,
+  request: ImportRequest,
+): Promise<DatasetInfo> {
   await ws.catalog.projects.authorize(principal, projectKey, 'writer');
   const existing = await ws.catalog.objects.get<DatasetDefinition>(projectKey, DATASET_KIND, name);
-  if (existing && existing.body.storage.type !== 'managed') throw conflict(`Dataset ${name} is read in place from a connection; import into a managed dataset instead`);
+  if (existing && existing.body.storage.type !== 'managed')
+    throw conflict(`Dataset ${name} is read in place from a connection; import into a managed dataset instead`);
   const def = existing?.body ?? parseDatasetDefinition({ name, storage: { type: 'managed' } });
-  const producer = (await ws.catalog.objects.list<{ output: string }>(projectKey, 'recipe')).find((r) => r.body.output === name);
+  const producer = (await ws.catalog.objects.list<{ output: string }>(projectKey, 'recipe')).find(
+    (r) => r.body.output === name,
+  );
   if (producer) throw conflict(`Dataset ${name} is written by recipe ${producer.name}; import into another dataset`);
   const schema = request.schema ?? def.schema;
-  if (schema && Object.values(schema).some((t) => typeof t !== 'string' || !/^[A-Za-z][A-Za-z0-9_ (),]*$/.test(t))) throw badRequest('Invalid column type in schema override');
+  if (schema && Object.values(schema).some((t) => typeof t !== 'string' || !/^[A-Za-z][A-Za-z0-9_ (),]*$/.test(t)))
+    throw badRequest('Invalid column type in schema override');
 
   const pending = await beginVersion(ws, projectKey, name);
   try {
@@ -59,9 +72,21 @@ export async function importDataset(ws: Workspace, principal: Principal, project
       onProgress: request.onProgress,
     });
     if (!existing) {
-      await ws.catalog.objects.put({ projectKey, kind: DATASET_KIND, name, body: { ...def, ...(request.schema ? { schema: request.schema } : {}) }, author: principal.username, expectRevision: 0 });
+      await ws.catalog.objects.put({
+        projectKey,
+        kind: DATASET_KIND,
+        name,
+        body: { ...def, ...(request.schema ? { schema: request.schema } : {}) },
+        author: principal.username,
+        expectRevision: 0,
+      });
     }
-    await commitVersion(ws, pending, { rowCount: result.rowCount, contentHash: result.contentHash, columns: result.columns, lineage: { source: 'upload', fileName: request.fileName } });
+    await commitVersion(ws, pending, {
+      rowCount: result.rowCount,
+      contentHash: result.contentHash,
+      columns: result.columns,
+      lineage: { source: 'upload', fileName: request.fileName },
+    });
   } catch (err) {
     await failVersion(ws, pending);
     throw err;
@@ -75,7 +100,13 @@ export async function importDataset(ws: Workspace, principal: Principal, project
  * upload to the temporary file it is given, so a refused caller's body is never read;
  * `receive` answers the import settings sent with the file. The file is deleted in any case.
  */
-export async function importUpload(ws: Workspace, principal: Principal, projectKey: string, name: string, receive: (filePath: string) => Promise<Omit<ImportRequest, 'filePath'>>): Promise<DatasetInfo> {
+export async function importUpload(
+  ws: Workspace,
+  principal: Principal,
+  projectKey: string,
+  name: string,
+  receive: (filePath: string) => Promise<Omit<ImportRequest, 'filePath'>>,
+): Promise<DatasetInfo> {
   await ws.catalog.projects.authorize(principal, projectKey, 'writer');
   const filePath = ws.tempPath('-upload');
   try {

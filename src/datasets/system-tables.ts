@@ -18,7 +18,11 @@ export function registerSystemTable(ws: Workspace, table: SystemTable, exporter:
   exporters(ws).set(table, exporter);
 }
 
-export async function exportSystemTable(ws: Workspace, projectKey: string, table: SystemTable): Promise<{ path: string; token: string }> {
+export async function exportSystemTable(
+  ws: Workspace,
+  projectKey: string,
+  table: SystemTable,
+): Promise<{ path: string; token: string }> {
   const exporter = exporters(ws).get(table);
   if (!exporter) throw badRequest(`System table ${table} is not available in this server`);
   return exporter(ws, projectKey);

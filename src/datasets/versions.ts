@@ -25,7 +25,21 @@ export interface CommittedVersion extends DatasetVersion {
   location: string;
 }
 
-function toVersion(r: Pick<DatasetVersionsTable, 'id' | 'seq' | 'status' | 'row_count' | 'content_hash' | 'columns' | 'lineage' | 'job_id' | 'created_at' | 'location'>): CommittedVersion {
+function toVersion(
+  r: Pick<
+    DatasetVersionsTable,
+    | 'id'
+    | 'seq'
+    | 'status'
+    | 'row_count'
+    | 'content_hash'
+    | 'columns'
+    | 'lineage'
+    | 'job_id'
+    | 'created_at'
+    | 'location'
+  >,
+): CommittedVersion {
   return {
     id: r.id,
     seq: r.seq,
@@ -48,7 +62,12 @@ const writtenHere = workspaceSlot(
     const heartbeat = ws.liveness.heartbeat(
       () => [...ids],
       async (versionIds, at) => {
-        await ws.catalog.db.updateTable('dataset_versions').set({ heartbeat_at: at }).where('id', 'in', versionIds).where('status', '=', 'building').execute();
+        await ws.catalog.db
+          .updateTable('dataset_versions')
+          .set({ heartbeat_at: at })
+          .where('id', 'in', versionIds)
+          .where('status', '=', 'building')
+          .execute();
       },
     );
     return { ids, heartbeat };
@@ -87,10 +106,28 @@ export async function beginVersion(
       .where('dataset', '=', dataset)
       .executeTakeFirst();
     const seq = Number(last?.max ?? 0) + 1;
-    const location = options.inDatabase ? `postgres:${seq}` : path.posix.join('data', projectKey, dataset, `v${seq}-${id.slice(0, 8)}.parquet`);
+    const location = options.inDatabase
+      ? `postgres:${seq}`
+      : path.posix.join('data', projectKey, dataset, `v${seq}-${id.slice(0, 8)}.parquet`);
     await trx
       .insertInto('dataset_versions')
-      .values({ id, project_key: projectKey, dataset, seq, status: 'building', location, row_count: null, content_hash: null, columns: null, lineage: null, job_id: options.jobId ?? null, created_at: nowIso(), owner: ws.processId, owner_host: HOST, heartbeat_at: options.jobId ? null : ws.liveness.nowIso() })
+      .values({
+        id,
+        project_key: projectKey,
+        dataset,
+        seq,
+        status: 'building',
+        location,
+        row_count: null,
+        content_hash: null,
+        columns: null,
+        lineage: null,
+        job_id: options.jobId ?? null,
+        created_at: nowIso(),
+        owner: ws.processId,
+        owner_host: HOST,
+        heartbeat_at: options.jobId ? null : ws.liveness.nowIso(),
+      })
       .execute();
     const abs = options.inDatabase ? '' : ws.resolve(location);
     if (abs) mkdirSync(path.dirname(abs), { recursive: true });
@@ -114,18 +151,43 @@ export async function commitVersion(
   await ws.catalog.db.transaction().execute(async (trx) => {
     const updated = await trx
       .updateTable('dataset_versions')
-      .set({ status: 'ready', row_count: result.rowCount, content_hash: result.contentHash, columns: JSON.stringify(result.columns), lineage: JSON.stringify(result.lineage) })
+      .set({
+        status: 'ready',
+        row_count: result.rowCount,
+        content_hash: result.contentHash,
+        columns: JSON.stringify(result.columns),
+        lineage: JSON.stringify(result.lineage),
+      })
       .where('id', '=', pending.id)
       .where('status', '=', 'building')
       .executeTakeFirst();
     // Recovery elsewhere failed it (its job's or its own heartbeat went stale): it must not become current.
-    if (Number(updated.numUpdatedRows) !== 1) throw conflict(`Version ${pending.seq} of ${pending.dataset} was failed as interrupted before it could be committed`);
-    await trx.deleteFrom('dataset_state').where('project_key', '=', pending.projectKey).where('dataset', '=', pending.dataset).execute();
-    await trx.insertInto('dataset_state').values({ project_key: pending.projectKey, dataset: pending.dataset, current_version: pending.id }).execute();
+    if (Number(updated.numUpdatedRows) !== 1)
+      throw conflict(
+        `Version ${pending.seq} of ${pending.dataset} was failed as interrupted before it could be committed`,
+      );
+    await trx
+      .deleteFrom('dataset_state')
+      .where('project_key', '=', pending.projectKey)
+      .where('dataset', '=', pending.dataset)
+      .execute();
+    await trx
+      .insertInto('dataset_state')
+      .values({ project_key: pending.projectKey, dataset: pending.dataset, current_version: pending.id })
+      .execute();
   });
   await pruneOldVersions(ws, pending.projectKey, pending.dataset);
-  ws.events.emit('datasetVersion', { projectKey: pending.projectKey, dataset: pending.dataset, versionId: pending.id, rowCount: result.rowCount });
-  const v = await ws.catalog.db.selectFrom('dataset_versions').selectAll().where('id', '=', pending.id).executeTakeFirstOrThrow();
+  ws.events.emit('datasetVersion', {
+    projectKey: pending.projectKey,
+    dataset: pending.dataset,
+    versionId: pending.id,
+    rowCount: result.rowCount,
+  });
+  const v = await ws.catalog.db
+    .selectFrom('dataset_versions')
+    .selectAll()
+    .where('id', '=', pending.id)
+    .executeTakeFirstOrThrow();
   return toVersion(v);
 }
 
@@ -136,7 +198,11 @@ export async function failVersion(ws: Workspace, pending: PendingVersion): Promi
   await ws.catalog.db.updateTable('dataset_versions').set({ status: 'failed' }).where('id', '=', pending.id).execute();
 }
 
-export async function currentVersion(ws: Workspace, projectKey: string, dataset: string): Promise<CommittedVersion | null> {
+export async function currentVersion(
+  ws: Workspace,
+  projectKey: string,
+  dataset: string,
+): Promise<CommittedVersion | null> {
   const r = await ws.catalog.db
     .selectFrom('dataset_state')
     .innerJoin('dataset_versions', 'dataset_versions.id', 'dataset_state.current_version')
@@ -160,7 +226,13 @@ export async function currentVersions(ws: Workspace, projectKey: string): Promis
 
 export async function listVersions(ws: Workspace, projectKey: string, dataset: string): Promise<ListedVersion[]> {
   const current = await currentVersion(ws, projectKey, dataset);
-  const rows = await ws.catalog.db.selectFrom('dataset_versions').selectAll().where('project_key', '=', projectKey).where('dataset', '=', dataset).orderBy('seq', 'desc').execute();
+  const rows = await ws.catalog.db
+    .selectFrom('dataset_versions')
+    .selectAll()
+    .where('project_key', '=', projectKey)
+    .where('dataset', '=', dataset)
+    .orderBy('seq', 'desc')
+    .execute();
   return rows.map((r) => {
     const { location: _l, ...v } = toVersion(r);
     return { ...v, current: r.id === current?.id };
@@ -185,8 +257,16 @@ async function pruneOldVersions(ws: Workspace, projectKey: string, dataset: stri
 /** Forgets every version of a dataset and deletes its files (dataset deletion). */
 export async function dropVersions(ws: Workspace, projectKey: string, dataset: string): Promise<void> {
   await ws.catalog.db.transaction().execute(async (trx) => {
-    await trx.deleteFrom('dataset_state').where('project_key', '=', projectKey).where('dataset', '=', dataset).execute();
-    await trx.deleteFrom('dataset_versions').where('project_key', '=', projectKey).where('dataset', '=', dataset).execute();
+    await trx
+      .deleteFrom('dataset_state')
+      .where('project_key', '=', projectKey)
+      .where('dataset', '=', dataset)
+      .execute();
+    await trx
+      .deleteFrom('dataset_versions')
+      .where('project_key', '=', projectKey)
+      .where('dataset', '=', dataset)
+      .execute();
   });
   rmSync(path.join(ws.config.home, 'data', projectKey, dataset), { recursive: true, force: true });
 }
@@ -205,7 +285,13 @@ export async function recoverInterruptedVersions(ws: Workspace, interruptedJobs:
     .execute();
   const jobs = new Set(interruptedJobs);
   // Only versions of processes that are gone: another server or CLI may be writing the others right now.
-  const stale = building.filter((v) => v.owner !== ws.processId && (v.job_id === null ? ws.liveness.abandoned(v) !== null : ownerIsDead(v.owner, v.owner_host) || jobs.has(v.job_id)));
+  const stale = building.filter(
+    (v) =>
+      v.owner !== ws.processId &&
+      (v.job_id === null
+        ? ws.liveness.abandoned(v) !== null
+        : ownerIsDead(v.owner, v.owner_host) || jobs.has(v.job_id)),
+  );
   let failed = 0;
   for (const v of stale) {
     // Only while still building and not stamped since it was judged; another process may be recovering it too.
@@ -214,7 +300,9 @@ export async function recoverInterruptedVersions(ws: Workspace, interruptedJobs:
       .set({ status: 'failed' })
       .where('id', '=', v.id)
       .where('status', '=', 'building')
-      .where((eb) => (v.heartbeat_at === null ? eb('heartbeat_at', 'is', null) : eb('heartbeat_at', '=', v.heartbeat_at)))
+      .where((eb) =>
+        v.heartbeat_at === null ? eb('heartbeat_at', 'is', null) : eb('heartbeat_at', '=', v.heartbeat_at),
+      )
       .executeTakeFirst();
     if (Number(updated.numUpdatedRows) !== 1) continue;
     failed++;

@@ -13,7 +13,9 @@ describe('column reader', () => {
     db = await DuckDb.open();
     dir = mkdtempSync(path.join(tmpdir(), 'llano-columns-'));
     writeFileSync(path.join(dir, 'a.csv'), 'antenna,trec,n\nDA41,40.5,1\nDA42,,2\nDV02,38.25,3\n');
-    await db.run(`COPY (SELECT range AS i, range * 0.5 AS x FROM range(5000)) TO '${path.join(dir, 'b.parquet')}' (FORMAT parquet)`);
+    await db.run(
+      `COPY (SELECT range AS i, range * 0.5 AS x FROM range(5000)) TO '${path.join(dir, 'b.parquet')}' (FORMAT parquet)`,
+    );
   });
   afterAll(() => db?.close());
 
@@ -29,26 +31,35 @@ describe('column reader', () => {
     const r = await readNumericColumns(db, path.join(dir, 'b.parquet'), ['x']);
     expect(r.rows).toBe(5000);
     expect(r.values.x[4999]).toBe(2499.5);
-    expect(r.values.x.reduce((a, b) => a + b, 0)).toBe(0.5 * (4999 * 5000) / 2);
+    expect(r.values.x.reduce((a, b) => a + b, 0)).toBe((0.5 * (4999 * 5000)) / 2);
     expect((await describeFile(db, path.join(dir, 'b.parquet'))).map((c) => c.name)).toEqual(['i', 'x']);
   });
 
   it('sorts by a column and reads timestamps as epoch seconds when asked', async () => {
     writeFileSync(path.join(dir, 't.csv'), 't,v\n2024-01-02 00:00:00,2\n2024-01-01 00:00:00,1\n');
-    const r = await readNumericColumns(db, path.join(dir, 't.csv'), ['v', 't'], { orderBy: 't', temporalAsEpochSeconds: true });
+    const r = await readNumericColumns(db, path.join(dir, 't.csv'), ['v', 't'], {
+      orderBy: 't',
+      temporalAsEpochSeconds: true,
+    });
     expect(Array.from(r.values.v)).toEqual([1, 2]);
     expect(r.values.t[1] - r.values.t[0]).toBe(86400);
     await expect(readNumericColumns(db, path.join(dir, 't.csv'), ['t'])).rejects.toThrow(/TIMESTAMP, not numeric/);
   });
 
   it('reads text columns as values', async () => {
-    expect(await readColumnsAsJson(db, path.join(dir, 'a.csv'), ['antenna'])).toEqual({ antenna: ['DA41', 'DA42', 'DV02'] });
+    expect(await readColumnsAsJson(db, path.join(dir, 'a.csv'), ['antenna'])).toEqual({
+      antenna: ['DA41', 'DA42', 'DV02'],
+    });
   });
 
   it('rejects a missing file, a missing column and a non-numeric column with a LlanoError', async () => {
     await expect(readNumericColumns(db, path.join(dir, 'nope.csv'), ['x'])).rejects.toThrow(/file not found/);
-    await expect(readNumericColumns(db, path.join(dir, 'a.csv'), ['tsys'])).rejects.toThrow(/column "tsys" not found .* antenna, trec, n/);
-    await expect(readNumericColumns(db, path.join(dir, 'a.csv'), ['antenna'])).rejects.toThrow(/"antenna" is VARCHAR, not numeric/);
+    await expect(readNumericColumns(db, path.join(dir, 'a.csv'), ['tsys'])).rejects.toThrow(
+      /column "tsys" not found .* antenna, trec, n/,
+    );
+    await expect(readNumericColumns(db, path.join(dir, 'a.csv'), ['antenna'])).rejects.toThrow(
+      /"antenna" is VARCHAR, not numeric/,
+    );
     await expect(readNumericColumns(db, path.join(dir, 'a.csv'), ['antenna'])).rejects.toBeInstanceOf(LlanoError);
   });
 });

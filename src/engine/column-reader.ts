@@ -17,7 +17,8 @@ export interface NumericColumns {
   values: Record<string, Float64Array>;
 }
 
-const NUMERIC_TYPE = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL.*)$/;
+const NUMERIC_TYPE =
+  /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL.*)$/;
 
 /** SQL for a table function reading a CSV or Parquet file (by extension; anything else is read as CSV). */
 export function fileSource(file: string): string {
@@ -40,7 +41,8 @@ export async function describeFile(db: DuckDb, file: string, conn?: DuckDBConnec
 function requireColumns(available: ColumnInfo[], wanted: readonly string[], file: string): Map<string, ColumnInfo> {
   const byName = new Map(available.map((c) => [c.name, c]));
   for (const name of wanted) {
-    if (!byName.has(name)) throw badRequest(`column "${name}" not found in ${file}; it has: ${available.map((c) => c.name).join(', ')}`);
+    if (!byName.has(name))
+      throw badRequest(`column "${name}" not found in ${file}; it has: ${available.map((c) => c.name).join(', ')}`);
   }
   return byName;
 }
@@ -61,13 +63,23 @@ const orderClause = (orderBy: string | undefined) => (orderBy ? ` ORDER BY ${quo
  * Reads numeric columns as Float64Arrays, chunk by chunk from DuckDB's vectors (no row
  * objects). Rejects missing and non-numeric columns with a clear error.
  */
-export async function readNumericColumns(db: DuckDb, file: string, columns: readonly string[], options: ReadOptions = {}): Promise<NumericColumns> {
+export async function readNumericColumns(
+  db: DuckDb,
+  file: string,
+  columns: readonly string[],
+  options: ReadOptions = {},
+): Promise<NumericColumns> {
   return db.withConnection(async (conn) => {
-    const byName = requireColumns(await describeFile(db, file, conn), [...columns, ...(options.orderBy ? [options.orderBy] : [])], file);
+    const byName = requireColumns(
+      await describeFile(db, file, conn),
+      [...columns, ...(options.orderBy ? [options.orderBy] : [])],
+      file,
+    );
     const select = columns
       .map((name) => {
         const type = byName.get(name)!.type;
-        if (options.temporalAsEpochSeconds && TEMPORAL_TYPE.test(type)) return `CAST(epoch(${quoteIdent(name)}) AS DOUBLE)`;
+        if (options.temporalAsEpochSeconds && TEMPORAL_TYPE.test(type))
+          return `CAST(epoch(${quoteIdent(name)}) AS DOUBLE)`;
         if (!NUMERIC_TYPE.test(type)) throw badRequest(`column "${name}" is ${type}, not numeric`);
         return `CAST(${quoteIdent(name)} AS DOUBLE)`;
       })
@@ -103,9 +115,18 @@ export async function readNumericColumns(db: DuckDb, file: string, columns: read
 }
 
 /** Reads columns of any type as JSON-friendly values (strings for text and timestamps, numbers for numbers). */
-export async function readColumnsAsJson(db: DuckDb, file: string, columns: readonly string[], options: Pick<ReadOptions, 'orderBy'> = {}): Promise<Record<string, unknown[]>> {
+export async function readColumnsAsJson(
+  db: DuckDb,
+  file: string,
+  columns: readonly string[],
+  options: Pick<ReadOptions, 'orderBy'> = {},
+): Promise<Record<string, unknown[]>> {
   return db.withConnection(async (conn) => {
-    requireColumns(await describeFile(db, file, conn), [...columns, ...(options.orderBy ? [options.orderBy] : [])], file);
+    requireColumns(
+      await describeFile(db, file, conn),
+      [...columns, ...(options.orderBy ? [options.orderBy] : [])],
+      file,
+    );
     const sql = `SELECT ${columns.map(quoteIdent).join(', ')} FROM ${fileSource(file)}${orderClause(options.orderBy)}`;
     const result = await db.query(sql, undefined, conn);
     const out: Record<string, unknown[]> = {};

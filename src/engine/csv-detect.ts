@@ -44,7 +44,8 @@ function looksUtf8(head: Buffer, complete: boolean): boolean {
  * naming the line.
  */
 export function detectEncoding(head: Buffer, complete: boolean): CsvEncoding {
-  if (head.length >= 2 && ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff))) return 'utf-16';
+  if (head.length >= 2 && ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)))
+    return 'utf-16';
   if (head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return 'utf-8';
   return looksUtf8(head, complete) ? 'utf-8' : 'latin-1';
 }
@@ -110,7 +111,8 @@ export function guessDelimiter(sample: string, quote: string): { delimiter: stri
     for (const c of counts) frequency.set(c, (frequency.get(c) ?? 0) + 1);
     const [fields, hits] = [...frequency.entries()].sort((a, b) => b[1] - a[1] || b[0] - a[0])[0];
     const share = hits / counts.length;
-    if (fields > 1 && (share > best.share || (share === best.share && fields > best.fields))) best = { delimiter, fields, share };
+    if (fields > 1 && (share > best.share || (share === best.share && fields > best.fields)))
+      best = { delimiter, fields, share };
   }
   return { delimiter: best.delimiter, fields: best.fields };
 }
@@ -156,16 +158,27 @@ export function parseCsvError(error: unknown): CsvErrorInfo | undefined {
   const line = Number(lineMatch[1]);
   const columns = /Expected Number of Columns: (\d+) Found: (\d+)/.exec(message);
   if (columns) return { line, kind: 'columns', reason: `expected ${columns[1]} columns, found ${columns[2]}` };
-  if (/unterminated quote/i.test(message)) return { line, kind: 'quote', reason: 'a quoted value is not closed (unterminated or misplaced quote)' };
-  if (/Invalid unicode/i.test(message)) return { line, kind: 'unicode', reason: 'the bytes are not valid UTF-8 (choose the right encoding, e.g. latin-1)' };
+  if (/unterminated quote/i.test(message))
+    return { line, kind: 'quote', reason: 'a quoted value is not closed (unterminated or misplaced quote)' };
+  if (/Invalid unicode/i.test(message))
+    return { line, kind: 'unicode', reason: 'the bytes are not valid UTF-8 (choose the right encoding, e.g. latin-1)' };
   const conversion = /Error when converting column "((?:[^"]|"")*)"\. ([^\n]*)/.exec(message);
-  if (conversion) return { line, kind: 'conversion', column: conversion[1], reason: `column "${conversion[1]}": ${conversion[2]}` };
-  const body = message.split(/\nPossible (?:fixes|solutions?):/)[0].split('\n').map((l) => l.trim()).filter(Boolean);
+  if (conversion)
+    return { line, kind: 'conversion', column: conversion[1], reason: `column "${conversion[1]}": ${conversion[2]}` };
+  const body = message
+    .split(/\nPossible (?:fixes|solutions?):/)[0]
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   return { line, kind: 'other', reason: body[body.length - 1] ?? 'malformed CSV' };
 }
 
 export function csvBadRequest(info: CsvErrorInfo): LlanoError {
-  return badRequest(`Malformed CSV on line ${info.line}: ${info.reason}`, { line: info.line, kind: info.kind, column: info.column });
+  return badRequest(`Malformed CSV on line ${info.line}: ${info.reason}`, {
+    line: info.line,
+    kind: info.kind,
+    column: info.column,
+  });
 }
 
 /**
@@ -174,7 +187,12 @@ export function csvBadRequest(info: CsvErrorInfo): LlanoError {
  * sniffer run with those fixed. Every explicit option wins over detection. A file that cannot be
  * read under the detected dialect is rejected with the line at fault.
  */
-export async function detectCsv(conn: DuckDBConnection, path: string, options: CsvOptions = {}, compression?: Compression): Promise<CsvDialect> {
+export async function detectCsv(
+  conn: DuckDBConnection,
+  path: string,
+  options: CsvOptions = {},
+  compression?: Compression,
+): Promise<CsvDialect> {
   const head = await readContentHead(conn, path, compression, ENCODING_PROBE_BYTES);
   if (head.length === 0) throw badRequest('The file is empty');
   const encoding = options.encoding ?? detectEncoding(head, head.length < ENCODING_PROBE_BYTES);
@@ -198,7 +216,12 @@ export async function detectCsv(conn: DuckDBConnection, path: string, options: C
     );
     sniffed = reader.getRowObjectsJson()[0] as Record<string, unknown>;
   } catch (error) {
-    throw await diagnose(conn, path, { delimiter, quote, escape: options.escape ?? quote, encoding, fields: guess.fields, compression }, error);
+    throw await diagnose(
+      conn,
+      path,
+      { delimiter, quote, escape: options.escape ?? quote, encoding, fields: guess.fields, compression },
+      error,
+    );
   }
   const columns = (sniffed.Columns as { name: string; type: string }[]).map((c) => ({ name: c.name, type: c.type }));
   return {
@@ -223,7 +246,14 @@ export async function detectCsv(conn: DuckDBConnection, path: string, options: C
 async function diagnose(
   conn: DuckDBConnection,
   path: string,
-  dialect: { delimiter: string; quote: string; escape: string; encoding: CsvEncoding; fields: number; compression?: Compression },
+  dialect: {
+    delimiter: string;
+    quote: string;
+    escape: string;
+    encoding: CsvEncoding;
+    fields: number;
+    compression?: Compression;
+  },
   sniffError: unknown,
 ): Promise<LlanoError> {
   const columns = Array.from({ length: Math.max(1, dialect.fields) }, (_, i) => `'c${i}': 'VARCHAR'`).join(', ');
@@ -236,5 +266,7 @@ async function diagnose(
     if (info) return csvBadRequest(info);
   }
   const first = engineMessage(sniffError, [path]).split('\n')[0];
-  return badRequest(`Could not detect how to read this CSV file (${first}); set the delimiter, quote and header explicitly`);
+  return badRequest(
+    `Could not detect how to read this CSV file (${first}); set the delimiter, quote and header explicitly`,
+  );
 }

@@ -45,7 +45,12 @@ class SandboxInstances {
 }
 
 const SANDBOXES = Symbol('sandbox instances');
-const instancesOf = (db: DuckDb) => db.resource(SANDBOXES, () => new SandboxInstances(), (s) => s.close());
+const instancesOf = (db: DuckDb) =>
+  db.resource(
+    SANDBOXES,
+    () => new SandboxInstances(),
+    (s) => s.close(),
+  );
 
 async function closeInstances(instances: Promise<DuckDBInstance>[]): Promise<void> {
   await Promise.all(instances.map((p) => p.then((i) => i.closeSync()).catch(() => undefined)));
@@ -91,7 +96,10 @@ function prepareSpare(db: DuckDb): void {
  * Restricts an instance to the given files and folders, then locks its configuration so the
  * SQL cannot switch anything back. Progress tracking is a setting too, so it is decided here.
  */
-async function lockDown(conn: DuckDBConnection, o: { spillDir: string; paths: readonly string[]; directories: readonly string[]; trackProgress?: boolean }): Promise<void> {
+async function lockDown(
+  conn: DuckDBConnection,
+  o: { spillDir: string; paths: readonly string[]; directories: readonly string[]; trackProgress?: boolean },
+): Promise<void> {
   const list = (items: readonly string[]) => `[${items.map(quoteLiteral).join(', ')}]`;
   await conn.run(`SET temp_directory = ${quoteLiteral(o.spillDir)}`);
   await conn.run(`SET allowed_paths = ${list(o.paths)}`);
@@ -113,7 +121,12 @@ export async function openSandbox(
   try {
     instance = await takeInstance(db);
     const conn = await instance.connect();
-    await lockDown(conn, { spillDir: join(workDir, 'spill'), paths: allowedPaths, directories: [workDir + '/'], trackProgress: options.trackProgress });
+    await lockDown(conn, {
+      spillDir: join(workDir, 'spill'),
+      paths: allowedPaths,
+      directories: [workDir + '/'],
+      trackProgress: options.trackProgress,
+    });
     const opened = instance;
     // Tearing down the instance and starting the next one happen after the caller has its answer.
     return sandbox(conn, workDir, () =>
@@ -144,15 +157,25 @@ function sandbox(conn: DuckDBConnection, workDir: string, afterClose?: () => voi
 
 const POOL_LIMIT = 8;
 
-const inside = (path: string, roots: readonly string[]) => roots.some((r) => path === r || path.startsWith(r.endsWith('/') ? r : r + '/'));
+const inside = (path: string, roots: readonly string[]) =>
+  roots.some((r) => path === r || path.startsWith(r.endsWith('/') ? r : r + '/'));
 
-async function configuredInstance(db: DuckDb, scope: SandboxScope, extraPaths: readonly string[]): Promise<DuckDBInstance> {
+async function configuredInstance(
+  db: DuckDb,
+  scope: SandboxScope,
+  extraPaths: readonly string[],
+): Promise<DuckDBInstance> {
   const instance = await createInstance(db);
   try {
     const conn = await instance.connect();
     await mkdir(scope.scratchDir, { recursive: true });
     const directories = scope.roots.map((r) => (r.endsWith('/') ? r : r + '/'));
-    await lockDown(conn, { spillDir: join(scope.scratchDir, 'spill'), paths: extraPaths, directories, trackProgress: true });
+    await lockDown(conn, {
+      spillDir: join(scope.scratchDir, 'spill'),
+      paths: extraPaths,
+      directories,
+      trackProgress: true,
+    });
     conn.closeSync();
     return instance;
   } catch (error) {
@@ -161,8 +184,13 @@ async function configuredInstance(db: DuckDb, scope: SandboxScope, extraPaths: r
   }
 }
 
-async function openPooledSandbox(db: DuckDb, scope: SandboxScope, allowedPaths: readonly string[]): Promise<DuckDbSandbox> {
-  if (!inside(scope.scratchDir, scope.roots)) throw new Error('The scratch folder of a sandbox scope must lie inside its roots');
+async function openPooledSandbox(
+  db: DuckDb,
+  scope: SandboxScope,
+  allowedPaths: readonly string[],
+): Promise<DuckDbSandbox> {
+  if (!inside(scope.scratchDir, scope.roots))
+    throw new Error('The scratch folder of a sandbox scope must lie inside its roots');
   // Files outside the roots (files read in place from a connection) must be listed one by one.
   const extra = [...new Set(allowedPaths.filter((p) => !inside(p, scope.roots)))].sort();
   const key = JSON.stringify([[...scope.roots].sort(), scope.scratchDir, extra]);

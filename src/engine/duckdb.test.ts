@@ -7,7 +7,9 @@ describe('DuckDb', () => {
 
   it('returns JSON-friendly values: safe big integers and decimals as numbers', async () => {
     db = await DuckDb.open();
-    const r = await db.query("SELECT 42::BIGINT AS a, 'x' AS b, 1.5::DECIMAL(5,2) AS d, 9007199254740993::BIGINT AS huge, NULL AS n");
+    const r = await db.query(
+      "SELECT 42::BIGINT AS a, 'x' AS b, 1.5::DECIMAL(5,2) AS d, 9007199254740993::BIGINT AS huge, NULL AS n",
+    );
     expect(r.columns).toEqual(['a', 'b', 'd', 'huge', 'n']);
     expect(r.rows).toEqual([[42, 'x', 1.5, '9007199254740993', null]]);
   });

@@ -54,7 +54,11 @@ export class DuckDb {
   }
 
   /** Runs one statement and returns every row, converted for JSON. */
-  async query(sql: string, params?: DuckDBValue[] | Record<string, DuckDBValue>, conn?: DuckDBConnection): Promise<QueryResult> {
+  async query(
+    sql: string,
+    params?: DuckDBValue[] | Record<string, DuckDBValue>,
+    conn?: DuckDBConnection,
+  ): Promise<QueryResult> {
     const run = async (c: DuckDBConnection) => {
       const reader = await c.runAndReadAll(sql, params);
       const types = reader.columnTypes().map(String);
@@ -93,7 +97,11 @@ export class DuckDb {
   async close(): Promise<void> {
     const held = [...this.resources.values()];
     this.resources.clear();
-    const releasing = held.map(({ value, release }) => Promise.resolve().then(() => release(value)).catch(() => undefined));
+    const releasing = held.map(({ value, release }) =>
+      Promise.resolve()
+        .then(() => release(value))
+        .catch(() => undefined),
+    );
     this.instance.closeSync();
     await Promise.all(releasing);
   }

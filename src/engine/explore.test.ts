@@ -66,10 +66,16 @@ describe('readRows', () => {
   });
 
   it('filters, counting only matching rows in the total', async () => {
-    const page = await readRows(db, source, { filters: parseFilters(['antenna:eq:DA41', 'value:notnull']), limit: 1, sort: parseSort('id') });
+    const page = await readRows(db, source, {
+      filters: parseFilters(['antenna:eq:DA41', 'value:notnull']),
+      limit: 1,
+      sort: parseSort('id'),
+    });
     expect(page.total).toBe(2);
     expect(page.rows.map((r) => r[0])).toEqual([1]);
-    const times = await readRows(db, source, { filters: parseFilters(['ts:ge:2024-01-01 02:00:00', 'antenna:in:DV02|DA41']) });
+    const times = await readRows(db, source, {
+      filters: parseFilters(['ts:ge:2024-01-01 02:00:00', 'antenna:in:DV02|DA41']),
+    });
     expect(times.rows.map((r) => r[0])).toEqual([3, 5]);
   });
 
@@ -84,9 +90,15 @@ describe('readRows', () => {
   });
 
   it('answers 400 for unknown columns, bad values and oversized pages', async () => {
-    await expect(readRows(db, source, { filters: parseFilters(['nope:eq:1']) })).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/Unknown column "nope"/) });
+    await expect(readRows(db, source, { filters: parseFilters(['nope:eq:1']) })).rejects.toMatchObject({
+      status: 400,
+      message: expect.stringMatching(/Unknown column "nope"/),
+    });
     await expect(readRows(db, source, { sort: parseSort('nope') })).rejects.toMatchObject({ status: 400 });
-    await expect(readRows(db, source, { filters: parseFilters(['id:eq:abc']) })).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/Conversion/) });
+    await expect(readRows(db, source, { filters: parseFilters(['id:eq:abc']) })).rejects.toMatchObject({
+      status: 400,
+      message: expect.stringMatching(/Conversion/),
+    });
     await expect(readRows(db, source, { limit: 10_001 })).rejects.toMatchObject({ status: 400 });
     await expect(readRows(db, source, { offset: -1 })).rejects.toMatchObject({ status: 400 });
   });
@@ -95,7 +107,10 @@ describe('readRows', () => {
     const csv = join(dir, 'in-place.csv');
     await writeFile(csv, 'a,b\n1,x\n2,y\n');
     const page = await readRows(db, { kind: 'file', path: csv, format: 'csv' }, { sort: parseSort('-a') });
-    expect(page.rows).toEqual([[2, 'y'], [1, 'x']]);
+    expect(page.rows).toEqual([
+      [2, 'y'],
+      [1, 'x'],
+    ]);
     const missing = join(dir, 'missing.parquet');
     const error = await readRows(db, { kind: 'file', path: missing, format: 'parquet' }).catch((e: Error) => e);
     expect(error).toMatchObject({ status: 400 });
@@ -110,13 +125,28 @@ describe('columnStats', () => {
     expect(byName.id).toMatchObject({ count: 5, nulls: 0, distinct: 5, min: 1, max: 5, mean: 3 });
     expect(byName.id.stddev).toBeCloseTo(Math.sqrt(2.5), 10);
     const value = byName.value;
-    expect(value).toMatchObject({ count: 5, nulls: 1, distinct: 4, min: 1, max: 4, mean: 2.5, distinctIsApproximate: false });
+    expect(value).toMatchObject({
+      count: 5,
+      nulls: 1,
+      distinct: 4,
+      min: 1,
+      max: 4,
+      mean: 2.5,
+      distinctIsApproximate: false,
+    });
     expect(value.stddev).toBeCloseTo(Math.sqrt(5 / 3), 10);
     expect(value.histogram).toHaveLength(20);
     expect(value.histogram[0]).toEqual({ low: 1, high: 1.15, count: 1 });
     expect(value.histogram.map((b) => b.count)).toEqual([1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1]);
     expect(value.histogram[19].high).toBe(4);
-    expect(byName.antenna).toMatchObject({ min: 'DA41', max: 'PM01', mean: null, stddev: null, histogram: [], distinct: 3 });
+    expect(byName.antenna).toMatchObject({
+      min: 'DA41',
+      max: 'PM01',
+      mean: null,
+      stddev: null,
+      histogram: [],
+      distinct: 3,
+    });
     expect(byName.antenna.topValues).toEqual([
       { value: 'DA41', count: 3 },
       { value: 'DV02', count: 1 },
@@ -134,30 +164,52 @@ describe('columnStats', () => {
     const path = join(dir, 'types.parquet');
     await db.run(`COPY (SELECT DATE '2024-01-01' + i::INTEGER AS d, TIMESTAMPTZ '2024-01-01 00:00:00+00' + to_hours(i) AS tz, i % 2 = 0 AS flag,
       [i, i + 1] AS list, {'k': i} AS struct, 9007199254740993 + i AS huge FROM range(4) t(i)) TO '${path}' (FORMAT parquet)`);
-    const stats = Object.fromEntries((await columnStats(db, { kind: 'parquet', paths: [path] })).map((s) => [s.name, s]));
+    const stats = Object.fromEntries(
+      (await columnStats(db, { kind: 'parquet', paths: [path] })).map((s) => [s.name, s]),
+    );
     expect(stats.d).toMatchObject({ min: '2024-01-01', max: '2024-01-04', nulls: 0 });
     expect(stats.d.histogram[0].low).toBe('2024-01-01T00:00:00.000Z');
     expect(stats.tz.histogram.reduce((sum, b) => sum + b.count, 0)).toBe(4);
     expect(stats.flag).toMatchObject({ min: false, max: true, distinct: 2, histogram: [] });
-    expect(stats.flag.topValues).toEqual([{ value: false, count: 2 }, { value: true, count: 2 }]);
+    expect(stats.flag.topValues).toEqual([
+      { value: false, count: 2 },
+      { value: true, count: 2 },
+    ]);
     expect(stats.list).toMatchObject({ min: null, max: null, topValues: [], histogram: [] });
     expect(stats.struct).toMatchObject({ min: null, topValues: [] });
     expect(stats.huge).toMatchObject({ min: '9007199254740993', max: '9007199254740996' });
     const empty = join(dir, 'empty.parquet');
     await db.run(`COPY (SELECT 1 AS x WHERE false) TO '${empty}' (FORMAT parquet)`);
     expect(await columnStats(db, { kind: 'parquet', paths: [empty] })).toEqual([
-      { name: 'x', type: 'INTEGER', count: 0, nulls: 0, distinct: 0, distinctIsApproximate: false, min: null, max: null, mean: null, stddev: null, topValues: [], histogram: [] },
+      {
+        name: 'x',
+        type: 'INTEGER',
+        count: 0,
+        nulls: 0,
+        distinct: 0,
+        distinctIsApproximate: false,
+        min: null,
+        max: null,
+        mean: null,
+        stddev: null,
+        topValues: [],
+        histogram: [],
+      },
     ]);
   });
 
   it('counts distinct values exactly up to the threshold, approximately (and says so) above it', async () => {
     const path = join(dir, 'distinct.parquet');
     await db.run(`COPY (SELECT i AS id, i % 7 AS k, [i % 3] AS l FROM range(5000) t(i)) TO '${path}' (FORMAT parquet)`);
-    const exact = Object.fromEntries((await columnStats(db, { kind: 'parquet', paths: [path] })).map((s) => [s.name, s]));
+    const exact = Object.fromEntries(
+      (await columnStats(db, { kind: 'parquet', paths: [path] })).map((s) => [s.name, s]),
+    );
     expect(exact.id).toMatchObject({ distinct: 5000, distinctIsApproximate: false });
     expect(exact.k).toMatchObject({ distinct: 7, distinctIsApproximate: false });
     expect(exact.l).toMatchObject({ distinct: 3, distinctIsApproximate: false });
-    const estimated = Object.fromEntries((await columnStats(db, { kind: 'parquet', paths: [path] }, { exactDistinctUpTo: 4999 })).map((s) => [s.name, s]));
+    const estimated = Object.fromEntries(
+      (await columnStats(db, { kind: 'parquet', paths: [path] }, { exactDistinctUpTo: 4999 })).map((s) => [s.name, s]),
+    );
     expect(estimated.id.distinctIsApproximate).toBe(true);
     expect(Math.abs(estimated.id.distinct - 5000)).toBeLessThan(500);
     expect(estimated.k).toMatchObject({ distinct: 7, distinctIsApproximate: true });
@@ -174,11 +226,18 @@ describe('columnStats', () => {
 
 describe('exportData', () => {
   it('streams CSV that reads back to the same rows, honouring filters and sort', async () => {
-    const stream = await exportData(db, source, 'csv', { sort: parseSort('-id'), filters: parseFilters(['antenna:eq:DA41']) });
+    const stream = await exportData(db, source, 'csv', {
+      sort: parseSort('-id'),
+      filters: parseFilters(['antenna:eq:DA41']),
+    });
     const { text: csv } = await text(stream);
     const lines = csv.trimEnd().split('\r\n');
     expect(lines[0]).toBe(`id,antenna,value,ts,"x""); DROP TABLE t; --"`);
-    expect(lines.slice(1)).toEqual(['5,DA41,,2024-01-01 04:00:00,e', '2,DA41,2,2024-01-01 01:00:00,b', '1,DA41,1,2024-01-01 00:00:00,a']);
+    expect(lines.slice(1)).toEqual([
+      '5,DA41,,2024-01-01 04:00:00,e',
+      '2,DA41,2,2024-01-01 01:00:00,b',
+      '1,DA41,1,2024-01-01 00:00:00,a',
+    ]);
     const file = join(dir, 'export.csv');
     await writeFile(file, csv);
     const back = await db.query(`SELECT count(*), sum(id) FROM read_csv('${file}')`);
@@ -216,6 +275,8 @@ describe('exportData', () => {
   });
 
   it('rejects an unknown filter column before streaming', async () => {
-    await expect(exportData(db, source, 'csv', { filters: parseFilters(['nope:eq:1']) })).rejects.toMatchObject({ status: 400 });
+    await expect(exportData(db, source, 'csv', { filters: parseFilters(['nope:eq:1']) })).rejects.toMatchObject({
+      status: 400,
+    });
   });
 });

@@ -12,7 +12,14 @@ import { engineError } from './engine-errors.js';
 import { streamAndDelete, textExport, type ExportFormat } from './export-format.js';
 import { copySelectToParquet, type DatasetColumn } from './parquet-output.js';
 import { jsonConverter } from './json-value.js';
-import { MAX_PAGE_ROWS, orderByClause, whereClause, type ColumnInfo, type Filter, type SortKey } from './table-query.js';
+import {
+  MAX_PAGE_ROWS,
+  orderByClause,
+  whereClause,
+  type ColumnInfo,
+  type Filter,
+  type SortKey,
+} from './table-query.js';
 import { duckdbRelation, type FileTableSource, type TableSource } from './table-source.js';
 
 export type { ColumnStats, HistogramBin } from './column-stats.js';
@@ -45,7 +52,11 @@ export interface SourceReader<S extends TableSource = TableSource> {
   columnStats(db: DuckDb, source: S): Promise<ColumnStats[]>;
   exportData(db: DuckDb, source: S, format: ExportFormat, options?: ExportOptions): Promise<Readable>;
   /** Copies the rows into a Parquet file (written aside, then renamed) so DuckDB can join them with other datasets. */
-  materialize(db: DuckDb, source: S, path: string): Promise<{ rowCount: number; columns: DatasetColumn[]; contentHash: string }>;
+  materialize(
+    db: DuckDb,
+    source: S,
+    path: string,
+  ): Promise<{ rowCount: number; columns: DatasetColumn[]; contentHash: string }>;
 }
 
 /** Checks paging bounds shared by every engine. */
@@ -63,10 +74,15 @@ async function describe(db: DuckDb, conn: DuckDBConnection, relation: string): P
   return described.rows.map((r) => ({ name: String(r[0]), type: String(r[1]) }));
 }
 
-const filePaths = (source: TableSource) => (source.kind === 'parquet' ? source.paths : source.kind === 'file' ? [source.path] : []);
+const filePaths = (source: TableSource) =>
+  source.kind === 'parquet' ? source.paths : source.kind === 'file' ? [source.path] : [];
 
 /** Runs `fn` with a connection, turning engine errors (bad files, conversion of filter values) into 400s. */
-async function onConnection<T>(db: DuckDb, source: TableSource, fn: (conn: DuckDBConnection, relation: string) => Promise<T>): Promise<T> {
+async function onConnection<T>(
+  db: DuckDb,
+  source: TableSource,
+  fn: (conn: DuckDBConnection, relation: string) => Promise<T>,
+): Promise<T> {
   const relation = duckdbRelation(source);
   const paths = filePaths(source);
   return db.withConnection(async (conn) => {
@@ -108,13 +124,18 @@ export interface ColumnStatsOptions {
  * rows and DuckDB's `approx_count_distinct` (HyperLogLog, a few percent off) above, flagged by
  * `distinctIsApproximate`; the row count that decides is read from the Parquet footer for managed datasets.
  */
-export async function columnStats(db: DuckDb, source: TableSource, options: ColumnStatsOptions = {}): Promise<ColumnStats[]> {
+export async function columnStats(
+  db: DuckDb,
+  source: TableSource,
+  options: ColumnStatsOptions = {},
+): Promise<ColumnStats[]> {
   return onConnection(db, source, async (conn, relation) => {
     const columns = await describe(db, conn, relation);
     if (columns.length === 0) return [];
     const rows = Number((await db.query(`SELECT count(*) FROM ${relation}`, undefined, conn)).rows[0][0]);
     const approximate = rows > (options.exactDistinctUpTo ?? EXACT_DISTINCT_ROWS);
-    const numericOf = (c: ColumnInfo, ident: string) => (isTemporalType(c.type) ? `epoch_us(${ident})` : `CAST(${ident} AS DOUBLE)`);
+    const numericOf = (c: ColumnInfo, ident: string) =>
+      isTemporalType(c.type) ? `epoch_us(${ident})` : `CAST(${ident} AS DOUBLE)`;
     const hasRange = (c: ColumnInfo) => isNumericType(c.type) || isTemporalType(c.type);
     const aggregates = ['count(*)'];
     columns.forEach((c) => {
@@ -161,13 +182,21 @@ export async function columnStats(db: DuckDb, source: TableSource, options: Colu
 
     const binned = ranges.map((r) => ({ ...r, edges: binEdges(r.low, r.high) }));
     for (const r of binned) {
-      if (!r.edges && r.low === r.high) stats[r.index].histogram = singleBin(r.low, count - stats[r.index].nulls, isTemporalType(columns[r.index].type));
+      if (!r.edges && r.low === r.high)
+        stats[r.index].histogram = singleBin(
+          r.low,
+          count - stats[r.index].nulls,
+          isTemporalType(columns[r.index].type),
+        );
     }
     const withEdges = binned.filter((r) => r.edges);
     if (withEdges.length) {
       const parts = withEdges.map((r) => {
         const c = columns[r.index];
-        const upper = r.edges!.slice(1).map((e) => `${e}::DOUBLE`).join(', ');
+        const upper = r
+          .edges!.slice(1)
+          .map((e) => `${e}::DOUBLE`)
+          .join(', ');
         return `histogram(${numericOf(c, quoteIdent(c.name))}::DOUBLE, [${upper}])`;
       });
       const histograms = await db.query(`SELECT ${parts.join(', ')} FROM ${relation}`, undefined, conn);
@@ -199,7 +228,12 @@ export async function columnStats(db: DuckDb, source: TableSource, options: Colu
  * streaming result one chunk at a time; Parquet is written by DuckDB to a temporary file
  * that is streamed and then deleted.
  */
-export async function exportData(db: DuckDb, source: TableSource, format: ExportFormat, options: ExportOptions = {}): Promise<Readable> {
+export async function exportData(
+  db: DuckDb,
+  source: TableSource,
+  format: ExportFormat,
+  options: ExportOptions = {},
+): Promise<Readable> {
   const relation = duckdbRelation(source);
   const paths = filePaths(source);
   const conn = await db.connect();
@@ -211,7 +245,10 @@ export async function exportData(db: DuckDb, source: TableSource, format: Export
     if (format === 'parquet') {
       const dir = await mkdtemp(join(tmpdir(), 'llano-export-'));
       try {
-        await conn.run(`COPY (${select}) TO ${quoteLiteral(join(dir, 'export.parquet'))} (FORMAT parquet)`, where.params);
+        await conn.run(
+          `COPY (${select}) TO ${quoteLiteral(join(dir, 'export.parquet'))} (FORMAT parquet)`,
+          where.params,
+        );
       } catch (error) {
         await rm(dir, { recursive: true, force: true });
         throw error;
@@ -256,5 +293,6 @@ export const duckdbReader: SourceReader<FileTableSource> = {
   readRows,
   columnStats,
   exportData,
-  materialize: (db, source, path) => onConnection(db, source, (conn, relation) => copySelectToParquet(conn, `SELECT * FROM ${relation}`, path)),
+  materialize: (db, source, path) =>
+    onConnection(db, source, (conn, relation) => copySelectToParquet(conn, `SELECT * FROM ${relation}`, path)),
 };

@@ -24,7 +24,11 @@ function csvField(value: unknown): string {
  * written batch by batch so that memory holds one batch at a time. JSON lines: one row
  * object per line. Both JSON forms import back as they were exported.
  */
-export function textExport(format: Exclude<ExportFormat, 'parquet'>, columns: readonly string[], batches: AsyncIterable<unknown[][]>): Readable {
+export function textExport(
+  format: Exclude<ExportFormat, 'parquet'>,
+  columns: readonly string[],
+  batches: AsyncIterable<unknown[][]>,
+): Readable {
   async function* generate(): AsyncGenerator<string> {
     if (format === 'csv') {
       yield columns.map(csvField).join(',') + '\r\n';
@@ -34,7 +38,8 @@ export function textExport(format: Exclude<ExportFormat, 'parquet'>, columns: re
       return;
     }
     const keys = columns.map((c) => JSON.stringify(c));
-    const record = (row: unknown[]) => '{' + row.map((v, i) => `${keys[i]}:${JSON.stringify(v ?? null)}`).join(',') + '}';
+    const record = (row: unknown[]) =>
+      '{' + row.map((v, i) => `${keys[i]}:${JSON.stringify(v ?? null)}`).join(',') + '}';
     if (format === 'jsonl') {
       for await (const rows of batches) {
         if (rows.length) yield rows.map(record).join('\n') + '\n';

@@ -44,7 +44,9 @@ async function run(sourcePath: string, options: Partial<ImportFileOptions> = {})
 
 /** The import must fail with a 400 and leave nothing in the output folder. */
 async function rejects(sourcePath: string, message: RegExp, options: Partial<ImportFileOptions> = {}) {
-  const error = await importFile(db, { sourcePath, targetPath: join(outDir, 'data.parquet'), ...options }).catch((e: unknown) => e);
+  const error = await importFile(db, { sourcePath, targetPath: join(outDir, 'data.parquet'), ...options }).catch(
+    (e: unknown) => e,
+  );
   expect(error).toMatchObject({ status: 400 });
   expect((error as Error).message).toMatch(message);
   expect((error as Error).message).not.toContain(dir);
@@ -55,7 +57,10 @@ async function rejects(sourcePath: string, message: RegExp, options: Partial<Imp
 
 describe('importFile: CSV', () => {
   it('detects header, delimiter and types, computes nullability and the content hash', async () => {
-    const path = await file('obs.csv', 'timestamp,antenna,band,amplitude,note\n2024-01-01 00:00:00,DA41,3,1.5,\n2024-01-01 00:00:01,DV02,6,2.25,windy\n');
+    const path = await file(
+      'obs.csv',
+      'timestamp,antenna,band,amplitude,note\n2024-01-01 00:00:00,DA41,3,1.5,\n2024-01-01 00:00:01,DV02,6,2.25,windy\n',
+    );
     const progress: WriteProgress[] = [];
     const { result, rows, targetPath } = await run(path, { onProgress: (p) => progress.push(p) });
     expect(result.rowCount).toBe(2);
@@ -66,9 +71,20 @@ describe('importFile: CSV', () => {
       { name: 'amplitude', type: 'DOUBLE', nullable: false },
       { name: 'note', type: 'VARCHAR', nullable: true },
     ]);
-    expect(result.detected).toEqual({ format: 'csv', delimiter: ',', quote: '"', escape: expect.any(String), header: true, encoding: 'utf-8' });
+    expect(result.detected).toEqual({
+      format: 'csv',
+      delimiter: ',',
+      quote: '"',
+      escape: expect.any(String),
+      header: true,
+      encoding: 'utf-8',
+    });
     expect(rows[1]).toEqual(['2024-01-01 00:00:01', 'DV02', 6, 2.25, 'windy']);
-    expect(result.contentHash).toBe(createHash('sha256').update(await readFile(targetPath)).digest('hex'));
+    expect(result.contentHash).toBe(
+      createHash('sha256')
+        .update(await readFile(targetPath))
+        .digest('hex'),
+    );
     expect(await readdir(outDir)).toEqual(['data.parquet']);
     expect(progress[0].phase).toBe('start');
     const size = (await import('node:fs/promises').then((fs) => fs.stat(path))).size;
@@ -78,7 +94,11 @@ describe('importFile: CSV', () => {
   it('reads quoted fields with delimiters, doubled quotes and newlines inside', async () => {
     const path = await file('q.csv', 'id,text\n1,"a, b"\n2,"say ""hi"""\n3,"two\nlines"\n');
     const { rows } = await run(path);
-    expect(rows).toEqual([[1, 'a, b'], [2, 'say "hi"'], [3, 'two\nlines']]);
+    expect(rows).toEqual([
+      [1, 'a, b'],
+      [2, 'say "hi"'],
+      [3, 'two\nlines'],
+    ]);
   });
 
   it('rejects a ragged row (too few fields) naming the line', async () => {
@@ -117,12 +137,18 @@ describe('importFile: CSV', () => {
     const path = await file('latin.csv', Buffer.from('name,city\nJos\xe9,S\xe3o Paulo\nAnna,Z\xfcrich\n', 'latin1'));
     const { result, rows } = await run(path);
     expect(result.detected.encoding).toBe('latin-1');
-    expect(rows).toEqual([['José', 'São Paulo'], ['Anna', 'Zürich']]);
+    expect(rows).toEqual([
+      ['José', 'São Paulo'],
+      ['Anna', 'Zürich'],
+    ]);
   });
 
   it('falls back to latin-1 when invalid UTF-8 appears after the probed first megabyte', async () => {
     const filler = Array.from({ length: 80_000 }, (_, i) => `${i},plain ascii text`).join('\n');
-    const path = await file('late-latin.csv', Buffer.concat([Buffer.from('id,text\n' + filler + '\n'), Buffer.from('80000,Z\xfcrich\n', 'latin1')]));
+    const path = await file(
+      'late-latin.csv',
+      Buffer.concat([Buffer.from('id,text\n' + filler + '\n'), Buffer.from('80000,Z\xfcrich\n', 'latin1')]),
+    );
     const { result, rows } = await run(path);
     expect(result.detected.encoding).toBe('latin-1');
     expect(result.rowCount).toBe(80_001);
@@ -130,7 +156,10 @@ describe('importFile: CSV', () => {
   });
 
   it('reads UTF-16 with a byte-order mark', async () => {
-    const path = await file('u16.csv', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('a,b\n1,été\n', 'utf16le')]));
+    const path = await file(
+      'u16.csv',
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('a,b\n1,été\n', 'utf16le')]),
+    );
     const { result, rows } = await run(path);
     expect(result.detected.encoding).toBe('utf-16');
     expect(rows).toEqual([[1, 'été']]);
@@ -139,7 +168,10 @@ describe('importFile: CSV', () => {
   it('imports TSV, explicitly or detected', async () => {
     const path = await file('x.tsv', 'a\tb\n1\thello, world\n2\tx\n');
     const explicit = await run(path, { format: 'tsv' });
-    expect(explicit.rows).toEqual([[1, 'hello, world'], [2, 'x']]);
+    expect(explicit.rows).toEqual([
+      [1, 'hello, world'],
+      [2, 'x'],
+    ]);
     expect(explicit.result.detected.delimiter).toBe('\t');
     const detected = await run(await file('x.txt', 'a\tb\n1\thello, world\n2\tx\n'));
     expect(detected.result.detected.delimiter).toBe('\t');
@@ -172,7 +204,9 @@ describe('importFile: CSV', () => {
 
   it('rejects a type override the data does not fit, naming line and column', async () => {
     const path = await file('types.csv', 'id,name\n1,DA41\n2,DV02\n');
-    const error = await rejects(path, /line 2: column "name": Could not convert string "DA41" to 'INTEGER'/, { schema: { name: 'INTEGER' } });
+    const error = await rejects(path, /line 2: column "name": Could not convert string "DA41" to 'INTEGER'/, {
+      schema: { name: 'INTEGER' },
+    });
     expect(error.details).toMatchObject({ line: 2, kind: 'conversion', column: 'name' });
   });
 
@@ -201,7 +235,11 @@ describe('importFile: JSON lines and Parquet', () => {
     const path = await file('x.jsonl', '{"a":1,"b":"x","c":{"d":true}}\n{"a":2,"b":null,"c":{"d":false}}\n');
     const { result, rows } = await run(path);
     expect(result.detected).toEqual({ format: 'jsonl' });
-    expect(result.columns.map((c) => [c.name, c.nullable])).toEqual([['a', false], ['b', true], ['c', false]]);
+    expect(result.columns.map((c) => [c.name, c.nullable])).toEqual([
+      ['a', false],
+      ['b', true],
+      ['c', false],
+    ]);
     expect(rows[0][0]).toBe(1);
     expect(rows[0][2]).toEqual({ d: true });
   });
@@ -220,7 +258,13 @@ describe('importFile: JSON lines and Parquet', () => {
       { name: 'id', type: 'INTEGER', nullable: false },
       { name: 'name', type: 'VARCHAR', nullable: false },
     ]);
-    expect(rows).toEqual([[0, 'r0'], [1, 'r1'], [2, 'r2'], [3, 'r3'], [4, 'r4']]);
+    expect(rows).toEqual([
+      [0, 'r0'],
+      [1, 'r1'],
+      [2, 'r2'],
+      [3, 'r3'],
+      [4, 'r4'],
+    ]);
   });
 
   it('rejects a file that is not Parquet', async () => {
@@ -273,8 +317,16 @@ describe('importFile: JSON arrays, nested records and compressed files', () => {
     const csv = 'station;value;note\nDA41;1,5;été\nDV02;2,25;\n';
     for (const name of ['obs.csv.gz', 'upload-tmp']) {
       const { result, rows } = await run(await file(name, gzipSync(Buffer.from(csv, 'latin1'))));
-      expect(result.detected).toMatchObject({ format: 'csv', delimiter: ';', encoding: 'latin-1', compression: 'gzip' });
-      expect(rows).toEqual([['DA41', '1,5', 'été'], ['DV02', '2,25', null]]);
+      expect(result.detected).toMatchObject({
+        format: 'csv',
+        delimiter: ';',
+        encoding: 'latin-1',
+        compression: 'gzip',
+      });
+      expect(rows).toEqual([
+        ['DA41', '1,5', 'été'],
+        ['DV02', '2,25', null],
+      ]);
     }
     const lines = await run(await file('lines.jsonl.gz', gzipSync(records.map((r) => JSON.stringify(r)).join('\n'))));
     expect(lines.result.detected).toEqual({ format: 'jsonl', compression: 'gzip' });
@@ -287,14 +339,18 @@ describe('importFile: JSON arrays, nested records and compressed files', () => {
   it('imports zstd-compressed CSV and JSON lines', async () => {
     await file('placeholder', 'x');
     const csvPath = join(dir, 'obs.csv.zst');
-    await db.run(`COPY (SELECT i AS id, 'r' || i AS name, i / 4 AS ratio FROM range(3000) t(i)) TO '${csvPath}' (FORMAT csv, COMPRESSION zstd)`);
+    await db.run(
+      `COPY (SELECT i AS id, 'r' || i AS name, i / 4 AS ratio FROM range(3000) t(i)) TO '${csvPath}' (FORMAT csv, COMPRESSION zstd)`,
+    );
     const { result, rows } = await run(csvPath);
     expect(result.detected).toMatchObject({ format: 'csv', delimiter: ',', header: true, compression: 'zstd' });
     expect(result.rowCount).toBe(3000);
     expect(result.columns.map((c) => c.type)).toEqual(['BIGINT', 'VARCHAR', 'DOUBLE']);
     expect(rows[2999]).toEqual([2999, 'r2999', 749.75]);
     const jsonPath = join(dir, 'lines.zst');
-    await db.run(`COPY (SELECT i AS id, {'x': i} AS pos FROM range(10) t(i)) TO '${jsonPath}' (FORMAT json, COMPRESSION zstd)`);
+    await db.run(
+      `COPY (SELECT i AS id, {'x': i} AS pos FROM range(10) t(i)) TO '${jsonPath}' (FORMAT json, COMPRESSION zstd)`,
+    );
     const lines = await run(jsonPath);
     expect(lines.result.detected).toEqual({ format: 'jsonl', compression: 'zstd' });
     expect(lines.rows[9]).toEqual([9, { x: 9 }]);
@@ -304,13 +360,24 @@ describe('importFile: JSON arrays, nested records and compressed files', () => {
     const { gzipSync } = await import('node:zlib');
     const csv = Array.from({ length: 20000 }, (_, i) => `${i},r${i}`).join('\n');
     const whole = gzipSync(`id,name\n${csv}\n`);
-    await rejects(await file('cut.csv.gz', whole.subarray(0, Math.floor(whole.length / 2))), /gzip file is truncated or corrupt/);
+    await rejects(
+      await file('cut.csv.gz', whole.subarray(0, Math.floor(whole.length / 2))),
+      /gzip file is truncated or corrupt/,
+    );
     const zst = join(dir, 'whole.csv.zst');
-    await db.run(`COPY (SELECT i AS id, 'r' || i AS name FROM range(200000) t(i)) TO '${zst}' (FORMAT csv, COMPRESSION zstd)`);
+    await db.run(
+      `COPY (SELECT i AS id, 'r' || i AS name FROM range(200000) t(i)) TO '${zst}' (FORMAT csv, COMPRESSION zstd)`,
+    );
     const bytes = await readFile(zst);
     expect((await run(zst)).result.rowCount).toBe(200000);
-    await rejects(await file('cut.csv.zst', bytes.subarray(0, Math.floor(bytes.length / 2))), /zstd file is truncated or corrupt/);
-    await rejects(await file('cut.jsonl.zst', bytes.subarray(0, bytes.length - 1)), /zstd file is truncated or corrupt/);
+    await rejects(
+      await file('cut.csv.zst', bytes.subarray(0, Math.floor(bytes.length / 2))),
+      /zstd file is truncated or corrupt/,
+    );
+    await rejects(
+      await file('cut.jsonl.zst', bytes.subarray(0, bytes.length - 1)),
+      /zstd file is truncated or corrupt/,
+    );
   });
 
   it('rejects a corrupt gzip file and a compressed Parquet file with a 400', async () => {

@@ -3,7 +3,15 @@ import { extname } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { badRequest } from '../common/errors.js';
 import { quoteIdent, quoteLiteral } from '../common/names.js';
-import { checkComplete, compressionOf, compressionOption, readContentHead, readStoredHead, withoutCompressionExtension, type Compression } from './compression.js';
+import {
+  checkComplete,
+  compressionOf,
+  compressionOption,
+  readContentHead,
+  readStoredHead,
+  withoutCompressionExtension,
+  type Compression,
+} from './compression.js';
 import { csvBadRequest, csvReadExpression, detectCsv, parseCsvError, type CsvDialect } from './csv-detect.js';
 import type { DuckDb } from './duckdb.js';
 import { engineError } from './engine-errors.js';
@@ -49,9 +57,12 @@ const TYPE_NAME = /^[A-Za-z][A-Za-z0-9_]*( [A-Za-z][A-Za-z0-9_]*)*\s*(\(\s*\d+\s
 function checkSchema(schema: Record<string, string>, columns: readonly string[]): void {
   for (const [column, type] of Object.entries(schema)) {
     if (!columns.includes(column)) {
-      throw badRequest(`Unknown column ${JSON.stringify(column)} in the type overrides; the file has ${columns.map((c) => JSON.stringify(c)).join(', ')}`);
+      throw badRequest(
+        `Unknown column ${JSON.stringify(column)} in the type overrides; the file has ${columns.map((c) => JSON.stringify(c)).join(', ')}`,
+      );
     }
-    if (!TYPE_NAME.test(type.trim())) throw badRequest(`Invalid type ${JSON.stringify(type)} for column ${JSON.stringify(column)}`);
+    if (!TYPE_NAME.test(type.trim()))
+      throw badRequest(`Invalid type ${JSON.stringify(type)} for column ${JSON.stringify(column)}`);
   }
 }
 
@@ -85,7 +96,12 @@ export async function importFile(db: DuckDb, options: ImportFileOptions): Promis
   if (info.size === 0) throw badRequest('The file is empty');
   const totalBytes = info.size;
   const onProgress: ProgressCallback | undefined = options.onProgress
-    ? (p) => options.onProgress!({ ...p, bytes: p.percent >= 0 ? Math.round((Math.min(p.percent, 100) / 100) * totalBytes) : undefined, totalBytes })
+    ? (p) =>
+        options.onProgress!({
+          ...p,
+          bytes: p.percent >= 0 ? Math.round((Math.min(p.percent, 100) / 100) * totalBytes) : undefined,
+          totalBytes,
+        })
     : undefined;
   onProgress?.({ phase: 'start', percent: 0 });
   const requested = options.format ?? 'auto';
@@ -103,10 +119,17 @@ export async function importFile(db: DuckDb, options: ImportFileOptions): Promis
         return importCsv(conn, { path: sourcePath, targetPath, schema, onProgress, compression }, csv);
       }
       if (format === 'parquet') {
-        if (compression) throw badRequest(`A ${compression}-compressed Parquet file cannot be read: Parquet compresses its pages itself, import the .parquet file`);
+        if (compression)
+          throw badRequest(
+            `A ${compression}-compressed Parquet file cannot be read: Parquet compresses its pages itself, import the .parquet file`,
+          );
         return importSelfDescribing(conn, { path: sourcePath, targetPath, schema, onProgress }, 'parquet');
       }
-      return importSelfDescribing(conn, { path: sourcePath, targetPath, schema, onProgress, compression }, sniffed === 'json' ? 'json' : 'jsonl');
+      return importSelfDescribing(
+        conn,
+        { path: sourcePath, targetPath, schema, onProgress, compression },
+        sniffed === 'json' ? 'json' : 'jsonl',
+      );
     };
     if (!compression || format === 'parquet') return read();
     // Checked alongside the import; a cut-off file fails it (and the import's error is then moot).
@@ -142,14 +165,22 @@ async function importCsv(conn: DuckDBConnection, copy: FileCopy, csv: CsvOptions
   const { path, targetPath, schema, onProgress, compression } = copy;
   onProgress?.({ phase: 'detect', percent: 0 });
   let dialect: CsvDialect = await detectCsv(conn, path, csv, compression);
-  checkSchema(schema, dialect.columns.map((c) => c.name));
+  checkSchema(
+    schema,
+    dialect.columns.map((c) => c.name),
+  );
   const types = { ...schema };
   // A type guessed from the sniffer's sample can meet a value it does not fit further down
   // (a "N/A" among numbers): such a column is widened to VARCHAR and the copy retried.
   // Likewise a file that turns out not to be UTF-8 past the probed head is re-read as latin-1.
   for (let attempt = 0; attempt <= dialect.columns.length + 1; attempt++) {
     try {
-      const written = await copySelectToParquet(conn, `SELECT * FROM ${csvReadExpression(path, dialect, types)}`, targetPath, { onProgress });
+      const written = await copySelectToParquet(
+        conn,
+        `SELECT * FROM ${csvReadExpression(path, dialect, types)}`,
+        targetPath,
+        { onProgress },
+      );
       return {
         ...written,
         detected: {
@@ -180,20 +211,35 @@ async function importCsv(conn: DuckDBConnection, copy: FileCopy, csv: CsvOptions
   throw badRequest('Could not find column types that fit this CSV file; set them explicitly');
 }
 
-async function importSelfDescribing(conn: DuckDBConnection, copy: FileCopy, format: 'parquet' | 'json' | 'jsonl'): Promise<ImportResult> {
+async function importSelfDescribing(
+  conn: DuckDBConnection,
+  copy: FileCopy,
+  format: 'parquet' | 'json' | 'jsonl',
+): Promise<ImportResult> {
   const { path, targetPath, schema, onProgress, compression } = copy;
   // format = 'auto': an array of records or one record per line, whatever the name promised.
   const relation =
-    format === 'parquet' ? `read_parquet(${quoteLiteral(path)})` : `read_json(${quoteLiteral(path)}, format = 'auto'${compressionOption(compression)})`;
-  const what = format === 'parquet' ? 'This is not a readable Parquet file' : format === 'json' ? 'Malformed JSON' : 'Malformed JSON lines';
+    format === 'parquet'
+      ? `read_parquet(${quoteLiteral(path)})`
+      : `read_json(${quoteLiteral(path)}, format = 'auto'${compressionOption(compression)})`;
+  const what =
+    format === 'parquet'
+      ? 'This is not a readable Parquet file'
+      : format === 'json'
+        ? 'Malformed JSON'
+        : 'Malformed JSON lines';
   let names: string[];
   try {
-    names = (await conn.runAndReadAll(`DESCRIBE SELECT * FROM ${relation}`)).getRowObjectsJson().map((r) => String(r.column_name));
+    names = (await conn.runAndReadAll(`DESCRIBE SELECT * FROM ${relation}`))
+      .getRowObjectsJson()
+      .map((r) => String(r.column_name));
   } catch (error) {
     throw engineError(error, [path], `${what}: `);
   }
   checkSchema(schema, names);
-  const casts = Object.entries(schema).map(([column, type]) => `CAST(${quoteIdent(column)} AS ${type.trim()}) AS ${quoteIdent(column)}`);
+  const casts = Object.entries(schema).map(
+    ([column, type]) => `CAST(${quoteIdent(column)} AS ${type.trim()}) AS ${quoteIdent(column)}`,
+  );
   const select = `SELECT * ${casts.length ? `REPLACE (${casts.join(', ')})` : ''} FROM ${relation}`;
   try {
     const written = await copySelectToParquet(conn, select, targetPath, { onProgress });

@@ -26,7 +26,8 @@ export type ProgressCallback = (progress: WriteProgress) => void;
 
 const POLL_MS = 250;
 /** Makes DuckDB track query progress without printing a progress bar. */
-export const PROGRESS_SETTINGS = 'SET enable_progress_bar = true; SET enable_progress_bar_print = false; SET progress_bar_time = 0';
+export const PROGRESS_SETTINGS =
+  'SET enable_progress_bar = true; SET enable_progress_bar_print = false; SET progress_bar_time = 0';
 
 /** A hidden sibling of `target`, on the same file system so the final rename is atomic. */
 export function tempPathNextTo(target: string, suffix = '.tmp'): string {
@@ -43,7 +44,11 @@ export async function sha256File(path: string): Promise<string> {
  * Runs `work` on `conn` while reporting DuckDB's query progress every 250 ms. The progress
  * bar setting is what makes DuckDB track progress; printing it is switched off.
  */
-export async function withQueryProgress<T>(conn: DuckDBConnection, onProgress: ProgressCallback | undefined, work: () => Promise<T>): Promise<T> {
+export async function withQueryProgress<T>(
+  conn: DuckDBConnection,
+  onProgress: ProgressCallback | undefined,
+  work: () => Promise<T>,
+): Promise<T> {
   if (!onProgress) return work();
   const enabled = (await conn.runAndReadAll("SELECT current_setting('enable_progress_bar')")).getRowsJson()[0][0];
   // A sandbox has these set before its configuration is locked (see duckdb-sandbox.ts).

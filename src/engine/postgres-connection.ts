@@ -71,7 +71,11 @@ export function postgresPool(db: DuckDb, info: PostgresConnectionInfo): pg.Pool 
 }
 
 /** Runs `fn` with a pooled client; connection failures become a 400 that names the server, not the password. */
-export async function withPostgresClient<T>(db: DuckDb, info: PostgresConnectionInfo, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+export async function withPostgresClient<T>(
+  db: DuckDb,
+  info: PostgresConnectionInfo,
+  fn: (client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
   let client: pg.PoolClient;
   try {
     client = await postgresPool(db, info).connect();

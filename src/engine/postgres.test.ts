@@ -6,7 +6,13 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPostgres, type RunningPostgres } from '../../test/support/embedded-postgres.js';
 import { DuckDb } from './duckdb.js';
-import { closePostgresPools, describeConnection, materializeToParquet, postgresReader, type PostgresTableSource } from './postgres.js';
+import {
+  closePostgresPools,
+  describeConnection,
+  materializeToParquet,
+  postgresReader,
+  type PostgresTableSource,
+} from './postgres.js';
 import { parseFilters, parseSort } from './table-query.js';
 
 // PostgreSQL sources are explored by the PostgreSQL connection type's reader.
@@ -33,7 +39,12 @@ beforeAll(async () => {
       (4, 'PM01', 4.0, '2024-01-01 03:00:00', 'd', 4, NULL, NULL),
       (5, 'DA41', NULL, '2024-01-01 04:00:00', 'e', 5, true, NULL);`);
   await client.end();
-  table = { kind: 'external', type: 'postgres', connection: { url: server.url }, table: { schema: 'ops', name: 'obs' } };
+  table = {
+    kind: 'external',
+    type: 'postgres',
+    connection: { url: server.url },
+    table: { schema: 'ops', name: 'obs' },
+  };
 }, 60_000);
 afterAll(async () => {
   await closePostgresPools(db);
@@ -66,9 +77,18 @@ describe('PostgreSQL sources: readRows', () => {
 
   it('filters with parameters, including a hostile column and a hostile value', async () => {
     const quoted = `"${HOSTILE.replace(/"/g, '""')}"`;
-    const page = await readRows(db, table, { filters: parseFilters(['antenna:in:DA41|DV02', 'ts:lt:2024-01-01 03:00:00', 'antenna:startswith:D', 'antenna:contains:4']) });
+    const page = await readRows(db, table, {
+      filters: parseFilters([
+        'antenna:in:DA41|DV02',
+        'ts:lt:2024-01-01 03:00:00',
+        'antenna:startswith:D',
+        'antenna:contains:4',
+      ]),
+    });
     expect(page.rows.map((r) => r[0]).sort()).toEqual([1, 2]);
-    expect((await readRows(db, table, { filters: parseFilters([`${quoted}:isnull`]) })).rows.map((r) => r[0])).toEqual([3]);
+    expect((await readRows(db, table, { filters: parseFilters([`${quoted}:isnull`]) })).rows.map((r) => r[0])).toEqual([
+      3,
+    ]);
     expect((await readRows(db, table, { filters: parseFilters(["antenna:eq:x' OR '1'='1"]) })).total).toBe(0);
     expect(page.rows[0][5]).toBe('9007199254740993');
   });
@@ -78,20 +98,36 @@ describe('PostgreSQL sources: readRows', () => {
       status: 400,
       message: expect.stringMatching(/invalid input syntax for type integer/),
     });
-    await expect(readRows(db, table, { filters: parseFilters(['nope:eq:1']) })).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/nope/) });
+    await expect(readRows(db, table, { filters: parseFilters(['nope:eq:1']) })).rejects.toMatchObject({
+      status: 400,
+      message: expect.stringMatching(/nope/),
+    });
   });
 
   it('reads a query source', async () => {
-    const query: PostgresTableSource = { kind: 'external', type: 'postgres', connection: { url: server.url }, query: 'SELECT antenna, count(*) AS n FROM ops.obs GROUP BY antenna' };
+    const query: PostgresTableSource = {
+      kind: 'external',
+      type: 'postgres',
+      connection: { url: server.url },
+      query: 'SELECT antenna, count(*) AS n FROM ops.obs GROUP BY antenna',
+    };
     const page = await readRows(db, query, { sort: parseSort('-n') });
     expect(page.rows[0]).toEqual(['DA41', 3]);
     expect(page.total).toBe(3);
   });
 
   it('accepts a query ending with a semicolon and a comment, and refuses a second statement', async () => {
-    const query: PostgresTableSource = { kind: 'external', type: 'postgres', connection: { url: server.url }, query: 'SELECT id FROM ops.obs; -- all of them' };
+    const query: PostgresTableSource = {
+      kind: 'external',
+      type: 'postgres',
+      connection: { url: server.url },
+      query: 'SELECT id FROM ops.obs; -- all of them',
+    };
     expect((await readRows(db, query)).total).toBe(5);
-    const smuggled: PostgresTableSource = { ...query, query: 'SELECT 1 AS x) AS a; DROP TABLE ops.obs; SELECT * FROM (SELECT 1' };
+    const smuggled: PostgresTableSource = {
+      ...query,
+      query: 'SELECT 1 AS x) AS a; DROP TABLE ops.obs; SELECT * FROM (SELECT 1',
+    };
     await expect(readRows(db, smuggled)).rejects.toMatchObject({ status: 400 });
     expect((await readRows(db, table)).total).toBe(5);
   });
@@ -110,7 +146,15 @@ describe('PostgreSQL sources: columnStats', () => {
   it('matches hand-computed statistics', async () => {
     const stats = Object.fromEntries((await columnStats(db, table)).map((s) => [s.name, s]));
     const value = stats.value;
-    expect(value).toMatchObject({ count: 5, nulls: 1, distinct: 4, min: 1, max: 4, mean: 2.5, distinctIsApproximate: false });
+    expect(value).toMatchObject({
+      count: 5,
+      nulls: 1,
+      distinct: 4,
+      min: 1,
+      max: 4,
+      mean: 2.5,
+      distinctIsApproximate: false,
+    });
     expect(value.stddev).toBeCloseTo(Math.sqrt(5 / 3), 10);
     expect(value.histogram.map((b) => b.count)).toEqual([1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1]);
     expect(stats.antenna.topValues).toEqual([
@@ -127,7 +171,9 @@ describe('PostgreSQL sources: columnStats', () => {
 
 describe('PostgreSQL sources: export and materialize', () => {
   it('streams CSV and JSON through a cursor', async () => {
-    const csv = await text(await exportData(db, table, 'csv', { sort: parseSort('id'), filters: parseFilters(['antenna:eq:DA41']) }));
+    const csv = await text(
+      await exportData(db, table, 'csv', { sort: parseSort('id'), filters: parseFilters(['antenna:eq:DA41']) }),
+    );
     const lines = csv.trimEnd().split('\r\n');
     expect(lines).toHaveLength(4);
     expect(lines[1]).toBe('1,DA41,1,2024-01-01 00:00:00,a,9007199254740993,true,"{""k"":1}"');
@@ -137,18 +183,33 @@ describe('PostgreSQL sources: export and materialize', () => {
   });
 
   it('streams a big table in many cursor batches', async () => {
-    const big: PostgresTableSource = { kind: 'external', type: 'postgres', connection: { url: server.url }, query: 'SELECT g AS n, md5(g::text) AS h FROM generate_series(1, 20000) g' };
+    const big: PostgresTableSource = {
+      kind: 'external',
+      type: 'postgres',
+      connection: { url: server.url },
+      query: 'SELECT g AS n, md5(g::text) AS h FROM generate_series(1, 20000) g',
+    };
     const csv = await text(await exportData(db, big, 'csv'));
     expect(csv.trimEnd().split('\r\n')).toHaveLength(20_001);
   });
 
   it('exports Parquet with PostgreSQL types mapped to DuckDB types', async () => {
     const chunks: Buffer[] = [];
-    for await (const chunk of await exportData(db, table, 'parquet', { sort: parseSort('id') })) chunks.push(chunk as Buffer);
+    for await (const chunk of await exportData(db, table, 'parquet', { sort: parseSort('id') }))
+      chunks.push(chunk as Buffer);
     const file = join(dir, 'export.parquet');
     await writeFile(file, Buffer.concat(chunks));
     const back = await db.query(`SELECT * FROM read_parquet('${file}')`);
-    expect(back.types).toEqual(['INTEGER', 'VARCHAR', 'DECIMAL(4,1)', 'TIMESTAMP', 'VARCHAR', 'BIGINT', 'BOOLEAN', 'VARCHAR']);
+    expect(back.types).toEqual([
+      'INTEGER',
+      'VARCHAR',
+      'DECIMAL(4,1)',
+      'TIMESTAMP',
+      'VARCHAR',
+      'BIGINT',
+      'BOOLEAN',
+      'VARCHAR',
+    ]);
     expect(back.rows[0]).toEqual([1, 'DA41', 1, '2024-01-01 00:00:00', 'a', '9007199254740993', true, '{"k": 1}']);
   });
 

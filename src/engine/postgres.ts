@@ -16,7 +16,13 @@ import { trimSql } from './sql-text.js';
 import { orderByClause, whereClause, type ColumnInfo, type Filter, type SortKey } from './table-query.js';
 import type { ExternalTableSource, PostgresTableRef } from './table-source.js';
 
-export { closePostgresPools, describeConnection, postgresPool, withPostgresClient, type PostgresConnectionInfo } from './postgres-connection.js';
+export {
+  closePostgresPools,
+  describeConnection,
+  postgresPool,
+  withPostgresClient,
+  type PostgresConnectionInfo,
+} from './postgres-connection.js';
 
 const FETCH_ROWS = 5000;
 
@@ -53,11 +59,16 @@ const textTypes = { getTypeParser: () => asText } as unknown as pg.CustomTypesCo
 /** PostgreSQL errors are the user's to fix (bad SQL, wrong filter value): 400 with PostgreSQL's message. */
 export function postgresError(error: unknown): LlanoError {
   if (error instanceof LlanoError) return error;
-  if (error instanceof pg.DatabaseError) return badRequest(`PostgreSQL: ${error.message}`, { code: error.code, position: error.position });
+  if (error instanceof pg.DatabaseError)
+    return badRequest(`PostgreSQL: ${error.message}`, { code: error.code, position: error.position });
   return badRequest(`PostgreSQL: ${error instanceof Error ? error.message : String(error)}`);
 }
 
-async function withClient<T>(db: DuckDb, info: PostgresConnectionInfo, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+async function withClient<T>(
+  db: DuckDb,
+  info: PostgresConnectionInfo,
+  fn: (client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
   try {
     return await withPostgresClient(db, info, fn);
   } catch (error) {
@@ -99,7 +110,11 @@ export async function postgresReadRows(
     const columns = await postgresColumns(client, relation);
     const where = whereClause(options.filters ?? [], columns, 'postgres');
     const n = where.params.length;
-    const total = await queryOne<{ total: string }>(client, `SELECT count(*) AS total FROM ${relation} ${where.sql}`, where.params);
+    const total = await queryOne<{ total: string }>(
+      client,
+      `SELECT count(*) AS total FROM ${relation} ${where.sql}`,
+      where.params,
+    );
     const page = await queryOne(
       client,
       `SELECT * FROM ${relation} ${where.sql} ${orderByClause(options.sort ?? [], columns)} LIMIT $${n + 1} OFFSET $${n + 2}`,
@@ -121,7 +136,8 @@ export async function postgresColumnStats(db: DuckDb, source: PostgresTableSourc
   return withClient(db, source.connection, async (client) => {
     const columns = await postgresColumns(client, relation);
     if (columns.length === 0) return [];
-    const numericOf = (c: ColumnInfo, ident: string) => (isTemporalType(c.type) ? `(extract(epoch FROM ${ident}) * 1000000)::float8` : `${ident}::float8`);
+    const numericOf = (c: ColumnInfo, ident: string) =>
+      isTemporalType(c.type) ? `(extract(epoch FROM ${ident}) * 1000000)::float8` : `${ident}::float8`;
     const ranged = (c: ColumnInfo) => isNumericType(c.type) || isTemporalType(c.type);
     const comparable = (c: ColumnInfo) => ranged(c) || TEXT_TYPE.test(c.type);
     const aggregates = ['count(*)'];
@@ -140,7 +156,10 @@ export async function postgresColumnStats(db: DuckDb, source: PostgresTableSourc
         ranged(c) ? `max(${numericOf(c, ident)})` : 'NULL',
       );
     }
-    const summary = await queryOne(client, `SELECT ${aggregates.join(', ')} FROM ${relation}`, [], { rowMode: 'array', types: jsonTypes });
+    const summary = await queryOne(client, `SELECT ${aggregates.join(', ')} FROM ${relation}`, [], {
+      rowMode: 'array',
+      types: jsonTypes,
+    });
     const row = summary.rows[0] as unknown[];
     const count = Number(row[0]);
     const stats: ColumnStats[] = columns.map((c, i) => {
@@ -166,7 +185,8 @@ export async function postgresColumnStats(db: DuckDb, source: PostgresTableSourc
       .filter((r) => r.low !== null && r.high !== null)
       .map((r) => ({ ...r, edges: binEdges(r.low!, r.high!) }));
     for (const r of binned) {
-      if (!r.edges && r.low === r.high) stats[r.i].histogram = singleBin(r.low!, count - stats[r.i].nulls, isTemporalType(r.c.type));
+      if (!r.edges && r.low === r.high)
+        stats[r.i].histogram = singleBin(r.low!, count - stats[r.i].nulls, isTemporalType(r.c.type));
     }
     const withEdges = binned.filter((r) => r.edges);
     if (withEdges.length) {
@@ -183,7 +203,8 @@ export async function postgresColumnStats(db: DuckDb, source: PostgresTableSourc
       );
       withEdges.forEach((r, k) => {
         const counts = new Array<number>(r.edges!.length - 1).fill(0);
-        for (const h of histogram.rows) if (h.k === k) counts[Math.min(Math.max(h.bucket, 1), counts.length) - 1] += Number(h.n);
+        for (const h of histogram.rows)
+          if (h.k === k) counts[Math.min(Math.max(h.bucket, 1), counts.length) - 1] += Number(h.n);
         stats[r.i].histogram = toHistogram(r.edges!, counts, isTemporalType(r.c.type));
       });
     }
@@ -194,7 +215,10 @@ export async function postgresColumnStats(db: DuckDb, source: PostgresTableSourc
     });
     const top = await queryOne(client, `SELECT ${tops.join(', ')}`, [], { rowMode: 'array' });
     columns.forEach((_, i) => {
-      stats[i].topValues = ((top.rows[0] as unknown[])[i] as { value: unknown; count: number }[]).map((t) => ({ value: t.value, count: Number(t.count) }));
+      stats[i].topValues = ((top.rows[0] as unknown[])[i] as { value: unknown; count: number }[]).map((t) => ({
+        value: t.value,
+        count: Number(t.count),
+      }));
     });
     return stats;
   });
@@ -259,7 +283,10 @@ export async function postgresExport(
   try {
     columns = await postgresColumns(client, relation);
     const where = whereClause(options.filters ?? [], columns, 'postgres');
-    select = { sql: `SELECT * FROM ${relation} ${where.sql} ${orderByClause(options.sort ?? [], columns)}`, params: where.params };
+    select = {
+      sql: `SELECT * FROM ${relation} ${where.sql} ${orderByClause(options.sort ?? [], columns)}`,
+      params: where.params,
+    };
   } catch (error) {
     client.release();
     throw postgresError(error);
@@ -278,7 +305,11 @@ export async function postgresExport(
       release();
     }
   }
-  const stream = textExport(format, columns.map((c) => c.name), batches());
+  const stream = textExport(
+    format,
+    columns.map((c) => c.name),
+    batches(),
+  );
   stream.on('close', () => {
     if (!started) release();
   });
@@ -343,7 +374,9 @@ export async function materializeToParquet(
           options.onProgress?.({ phase: 'write', percent: -1, rows });
         }
         appender.closeSync();
-        const select = columns.map((c, i) => `${duckdbColumn(c.type, `c${i}`).expression} AS ${quoteIdent(c.name)}`).join(', ');
+        const select = columns
+          .map((c, i) => `${duckdbColumn(c.type, `c${i}`).expression} AS ${quoteIdent(c.name)}`)
+          .join(', ');
         return await copySelectToParquet(conn, `SELECT ${select} FROM temp.main.${staging}`, path);
       } finally {
         await conn.run(`DROP TABLE IF EXISTS temp.main.${staging}`);

@@ -20,7 +20,9 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'llano-sql-'));
   await mkdir(join(dir, 'data'));
   const observations = join(dir, 'data', 'observations.parquet');
-  await db.run(`COPY (SELECT i AS id, 'DA' || (i % 3) AS antenna, i * 1.5 AS amplitude FROM range(10) t(i)) TO '${observations}' (FORMAT parquet)`);
+  await db.run(
+    `COPY (SELECT i AS id, 'DA' || (i % 3) AS antenna, i * 1.5 AS amplitude FROM range(10) t(i)) TO '${observations}' (FORMAT parquet)`,
+  );
   const antennas = join(dir, 'data', 'antennas.csv');
   await writeFile(antennas, 'antenna,pad\nDA0,A001\nDA1,A002\nDA2,A003\n');
   secret = join(dir, 'data', 'secret.parquet');
@@ -64,13 +66,26 @@ describe('SQL recipes in DuckDB', () => {
   it('runs a SELECT over two inputs into a Parquet file', async () => {
     const outputPath = join(dir, 'out', 'by_pad.parquet');
     const phases: string[] = [];
-    const result = await executeSelectToParquet(db, { inputs, sql: JOIN_SQL, outputPath, onProgress: (p) => phases.push(p.phase) });
+    const result = await executeSelectToParquet(db, {
+      inputs,
+      sql: JOIN_SQL,
+      outputPath,
+      onProgress: (p) => phases.push(p.phase),
+    });
     expect(result.rowCount).toBe(3);
     expect(result.columns.map((c) => c.name)).toEqual(['pad', 'n', 'total']);
-    expect(result.contentHash).toBe(createHash('sha256').update(await readFile(outputPath)).digest('hex'));
+    expect(result.contentHash).toBe(
+      createHash('sha256')
+        .update(await readFile(outputPath))
+        .digest('hex'),
+    );
     const rows = await db.query(`SELECT pad, n, total::DOUBLE FROM read_parquet('${outputPath}') ORDER BY pad`);
     // ids 0,3,6,9 → DA0; 1,4,7 → DA1; 2,5,8 → DA2
-    expect(rows.rows).toEqual([['A001', 4, 27], ['A002', 3, 18], ['A003', 3, 22.5]]);
+    expect(rows.rows).toEqual([
+      ['A001', 4, 27],
+      ['A002', 3, 18],
+      ['A003', 3, 22.5],
+    ]);
     expect(await readdir(join(dir, 'out'))).toEqual(['by_pad.parquet']);
     expect(phases[0]).toBe('start');
     expect(phases.at(-1)).toBe('done');
@@ -90,17 +105,28 @@ describe('SQL recipes in DuckDB', () => {
     ['SELECT 1; DROP VIEW observations', /exactly one/],
     ['', /empty/],
   ])('rejects %j with a 400', async (sql, message) => {
-    await expect(describeSelect(db, { inputs, sql })).rejects.toMatchObject({ status: 400, message: expect.stringMatching(message) });
-    await expect(executeSelectToParquet(db, { inputs, sql, outputPath: join(dir, 'rejected', 'x.parquet') })).rejects.toMatchObject({ status: 400 });
+    await expect(describeSelect(db, { inputs, sql })).rejects.toMatchObject({
+      status: 400,
+      message: expect.stringMatching(message),
+    });
+    await expect(
+      executeSelectToParquet(db, { inputs, sql, outputPath: join(dir, 'rejected', 'x.parquet') }),
+    ).rejects.toMatchObject({ status: 400 });
   });
 
   it('reports syntax and binding errors with DuckDB message', async () => {
-    await expect(describeSelect(db, { inputs, sql: 'SELEC 1' })).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/syntax error/) });
+    await expect(describeSelect(db, { inputs, sql: 'SELEC 1' })).rejects.toMatchObject({
+      status: 400,
+      message: expect.stringMatching(/syntax error/),
+    });
     await expect(describeSelect(db, { inputs, sql: 'SELECT nope FROM observations' })).rejects.toMatchObject({
       status: 400,
       message: expect.stringMatching(/Referenced column "nope" not found/),
     });
-    await expect(describeSelect(db, { inputs, sql: 'SELECT * FROM missing_dataset' })).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/missing_dataset/) });
+    await expect(describeSelect(db, { inputs, sql: 'SELECT * FROM missing_dataset' })).rejects.toMatchObject({
+      status: 400,
+      message: expect.stringMatching(/missing_dataset/),
+    });
   });
 
   it.each([
@@ -117,17 +143,33 @@ describe('SQL recipes in DuckDB', () => {
     const outDir = join(dir, 'files-out');
     // Describing binds without reading: some table functions only touch their file when run.
     const described = await describeSelect(db, { inputs, sql }).catch((e: Error) => e);
-    if (described instanceof Error) expect(described).toMatchObject({ status: 400, message: expect.stringMatching(/Permission Error/) });
-    const runError = await executeSelectToParquet(db, { inputs, sql, outputPath: join(outDir, 'x.parquet') }).catch((e: Error) => e);
-    expect(runError).toMatchObject({ status: 400, message: expect.stringMatching(/Permission Error: Cannot access file/) });
+    if (described instanceof Error)
+      expect(described).toMatchObject({ status: 400, message: expect.stringMatching(/Permission Error/) });
+    const runError = await executeSelectToParquet(db, { inputs, sql, outputPath: join(outDir, 'x.parquet') }).catch(
+      (e: Error) => e,
+    );
+    expect(runError).toMatchObject({
+      status: 400,
+      message: expect.stringMatching(/Permission Error: Cannot access file/),
+    });
     expect(await readdir(outDir)).toEqual([]);
   });
 
   it('still reads every input file when several paths make one dataset', async () => {
     const second = join(dir, 'data', 'observations-2.parquet');
     await db.run(`COPY (SELECT 100 AS id, 'DA0' AS antenna, 1.0 AS amplitude) TO '${second}' (FORMAT parquet)`);
-    const both = { ...inputs, observations: { kind: 'parquet' as const, paths: [(inputs.observations as { paths: string[] }).paths[0], second] } };
-    const result = await executeSelectToParquet(db, { inputs: both, sql: 'SELECT max(id) AS m FROM observations', outputPath: join(dir, 'out2', 'm.parquet') });
+    const both = {
+      ...inputs,
+      observations: {
+        kind: 'parquet' as const,
+        paths: [(inputs.observations as { paths: string[] }).paths[0], second],
+      },
+    };
+    const result = await executeSelectToParquet(db, {
+      inputs: both,
+      sql: 'SELECT max(id) AS m FROM observations',
+      outputPath: join(dir, 'out2', 'm.parquet'),
+    });
     expect(result.rowCount).toBe(1);
     expect((await db.query(`SELECT m FROM read_parquet('${join(dir, 'out2', 'm.parquet')}')`)).rows).toEqual([[100]]);
   });
@@ -152,22 +194,41 @@ describe('SQL recipes with PostgreSQL', () => {
     await server?.stop();
   });
 
-  const pgInputs = () => ({ observations: { schema: 'ops', name: 'observations' }, antennas: { schema: 'ops', name: 'antennas' } });
+  const pgInputs = () => ({
+    observations: { schema: 'ops', name: 'observations' },
+    antennas: { schema: 'ops', name: 'antennas' },
+  });
   const byPad = 'SELECT a.pad, count(*) AS n FROM observations o JOIN antennas a USING (antenna) GROUP BY a.pad';
 
   it('joins a PostgreSQL input, copied to Parquet as recipes do, with a Parquet input in DuckDB', async () => {
     const copy = join(dir, 'antennas-copy.parquet');
-    await materializeToParquet(db, { kind: 'external', type: 'postgres', connection: { url: server.url }, table: { schema: 'ops', name: 'antennas' } }, copy);
+    await materializeToParquet(
+      db,
+      {
+        kind: 'external',
+        type: 'postgres',
+        connection: { url: server.url },
+        table: { schema: 'ops', name: 'antennas' },
+      },
+      copy,
+    );
     const mixed: Record<string, TableSource> = {
       observations: inputs.observations,
       antennas: { kind: 'parquet', paths: [copy] },
     };
     const described = await describeSelect(db, { inputs: mixed, sql: byPad });
-    expect(described.columns).toEqual([{ name: 'pad', type: 'VARCHAR' }, { name: 'n', type: 'BIGINT' }]);
+    expect(described.columns).toEqual([
+      { name: 'pad', type: 'VARCHAR' },
+      { name: 'n', type: 'BIGINT' },
+    ]);
     const outputPath = join(dir, 'mixed', 'out.parquet');
     const result = await executeSelectToParquet(db, { inputs: mixed, sql: byPad + ' ORDER BY 1', outputPath });
     expect(result.rowCount).toBe(3);
-    expect((await db.query(`SELECT * FROM read_parquet('${outputPath}')`)).rows).toEqual([['A001', 4], ['A002', 3], ['A003', 3]]);
+    expect((await db.query(`SELECT * FROM read_parquet('${outputPath}')`)).rows).toEqual([
+      ['A001', 4],
+      ['A002', 3],
+      ['A003', 3],
+    ]);
     expect(await readdir(join(dir, 'mixed'))).toEqual(['out.parquet']);
   });
 
@@ -175,8 +236,15 @@ describe('SQL recipes with PostgreSQL', () => {
     const output = { schema: 'ops', name: 'by_pad' };
     const first = await executeSelectInPostgres(db, { url: server.url }, { inputs: pgInputs(), sql: byPad, output });
     expect(first.rowCount).toBe(3);
-    expect(first.columns).toEqual([{ name: 'pad', type: 'text' }, { name: 'n', type: 'bigint' }]);
-    const second = await executeSelectInPostgres(db, { url: server.url }, { inputs: pgInputs(), sql: `${byPad} HAVING count(*) > 3;`, output });
+    expect(first.columns).toEqual([
+      { name: 'pad', type: 'text' },
+      { name: 'n', type: 'bigint' },
+    ]);
+    const second = await executeSelectInPostgres(
+      db,
+      { url: server.url },
+      { inputs: pgInputs(), sql: `${byPad} HAVING count(*) > 3;`, output },
+    );
     expect(second.rowCount).toBe(1);
     expect((await client.query('SELECT pad, n::int FROM ops.by_pad')).rows).toEqual([{ pad: 'A001', n: 4 }]);
     const leftovers = await client.query(`SELECT relname FROM pg_class WHERE relname LIKE 'llano_%'`);
@@ -185,11 +253,25 @@ describe('SQL recipes with PostgreSQL', () => {
 
   it('leaves the old output table intact when the query fails', async () => {
     const output = { schema: 'ops', name: 'kept' };
-    await executeSelectInPostgres(db, { url: server.url }, { inputs: pgInputs(), sql: 'SELECT id FROM observations', output });
+    await executeSelectInPostgres(
+      db,
+      { url: server.url },
+      { inputs: pgInputs(), sql: 'SELECT id FROM observations', output },
+    );
     await expect(
-      executeSelectInPostgres(db, { url: server.url }, { inputs: pgInputs(), sql: 'SELECT id / (id - id) AS boom FROM observations', output }),
+      executeSelectInPostgres(
+        db,
+        { url: server.url },
+        { inputs: pgInputs(), sql: 'SELECT id / (id - id) AS boom FROM observations', output },
+      ),
     ).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/division by zero/) });
-    await expect(executeSelectInPostgres(db, { url: server.url }, { inputs: pgInputs(), sql: 'SELECT nope FROM observations', output })).rejects.toMatchObject({
+    await expect(
+      executeSelectInPostgres(
+        db,
+        { url: server.url },
+        { inputs: pgInputs(), sql: 'SELECT nope FROM observations', output },
+      ),
+    ).rejects.toMatchObject({
       status: 400,
       message: expect.stringMatching(/column "nope" does not exist/),
     });
@@ -199,7 +281,11 @@ describe('SQL recipes with PostgreSQL', () => {
   it('refuses a second statement smuggled into the SQL', async () => {
     const output = { schema: 'ops', name: 'smuggled' };
     await expect(
-      executeSelectInPostgres(db, { url: server.url }, { inputs: pgInputs(), sql: 'SELECT 1 AS x); DROP TABLE ops.antennas; --', output }),
+      executeSelectInPostgres(
+        db,
+        { url: server.url },
+        { inputs: pgInputs(), sql: 'SELECT 1 AS x); DROP TABLE ops.antennas; --', output },
+      ),
     ).rejects.toMatchObject({ status: 400 });
     expect((await client.query('SELECT count(*)::int AS n FROM ops.antennas')).rows[0].n).toBe(3);
   });
@@ -207,7 +293,11 @@ describe('SQL recipes with PostgreSQL', () => {
   it('refuses data-modifying CTEs, which CREATE TABLE AS would otherwise run', async () => {
     const output = { schema: 'ops', name: 'modifying' };
     await expect(
-      executeSelectInPostgres(db, { url: server.url }, { inputs: pgInputs(), sql: 'WITH d AS (DELETE FROM ops.antennas RETURNING *) SELECT * FROM d', output }),
+      executeSelectInPostgres(
+        db,
+        { url: server.url },
+        { inputs: pgInputs(), sql: 'WITH d AS (DELETE FROM ops.antennas RETURNING *) SELECT * FROM d', output },
+      ),
     ).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/only reads its inputs/) });
     expect((await client.query('SELECT count(*)::int AS n FROM ops.antennas')).rows[0].n).toBe(3);
     expect((await client.query(`SELECT to_regclass('ops.modifying') AS t`)).rows[0].t).toBeNull();
@@ -216,7 +306,11 @@ describe('SQL recipes with PostgreSQL', () => {
   it('lets readers see the old output table while a new one is being built', async () => {
     const output = { schema: 'ops', name: 'slow' };
     await executeSelectInPostgres(db, { url: server.url }, { inputs: pgInputs(), sql: 'SELECT 1 AS version', output });
-    const running = executeSelectInPostgres(db, { url: server.url }, { inputs: pgInputs(), sql: 'SELECT 2 AS version FROM pg_sleep(0.5)', output });
+    const running = executeSelectInPostgres(
+      db,
+      { url: server.url },
+      { inputs: pgInputs(), sql: 'SELECT 2 AS version FROM pg_sleep(0.5)', output },
+    );
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect((await client.query('SELECT version FROM ops.slow')).rows).toEqual([{ version: 1 }]);
     await running;

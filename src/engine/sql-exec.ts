@@ -44,17 +44,26 @@ function filePaths(source: TableSource): string[] {
  */
 async function checkSelect(conn: DuckDBConnection, sql: string): Promise<ColumnInfo[]> {
   const statements = await conn.extractStatements(sql);
-  if (statements.count !== 1) throw badRequest(`A SQL recipe is exactly one SELECT statement; this text has ${statements.count}`);
+  if (statements.count !== 1)
+    throw badRequest(`A SQL recipe is exactly one SELECT statement; this text has ${statements.count}`);
   // DuckDB rewrites some statements (PRAGMA version, SHOW, DESCRIBE) into SELECTs, so the text must start like a query too.
   const start = sql.replace(LEADING_COMMENTS, '');
   const keyword = /^(\(|[A-Za-z]+)/.exec(start)?.[1]?.toUpperCase() ?? '';
-  if (!QUERY_KEYWORDS.has(keyword)) throw badRequest(`A SQL recipe is a SELECT query; it cannot start with ${keyword || JSON.stringify(start.slice(0, 10))}`);
+  if (!QUERY_KEYWORDS.has(keyword))
+    throw badRequest(
+      `A SQL recipe is a SELECT query; it cannot start with ${keyword || JSON.stringify(start.slice(0, 10))}`,
+    );
   const prepared = await statements.prepare(0);
   if (prepared.statementType !== StatementType.SELECT) {
-    throw badRequest(`A SQL recipe is a SELECT query; ${StatementType[prepared.statementType] ?? 'this'} statements are not allowed`);
+    throw badRequest(
+      `A SQL recipe is a SELECT query; ${StatementType[prepared.statementType] ?? 'this'} statements are not allowed`,
+    );
   }
   if (prepared.parameterCount > 0) throw badRequest('A SQL recipe cannot have parameters ($1, ?)');
-  return Array.from({ length: prepared.columnCount }, (_, i) => ({ name: prepared.columnName(i), type: String(prepared.columnType(i)) }));
+  return Array.from({ length: prepared.columnCount }, (_, i) => ({
+    name: prepared.columnName(i),
+    type: String(prepared.columnType(i)),
+  }));
 }
 
 /** Views named after the inputs. */
@@ -97,7 +106,10 @@ export async function executeSelectToParquet(
   const outputDir = dirname(recipe.outputPath);
   await mkdir(outputDir, { recursive: true });
   const files = Object.values(recipe.inputs).flatMap(filePaths);
-  const sandbox = await openSandbox(db, outputDir, files, { trackProgress: recipe.onProgress !== undefined, scope: recipe.scope });
+  const sandbox = await openSandbox(db, outputDir, files, {
+    trackProgress: recipe.onProgress !== undefined,
+    scope: recipe.scope,
+  });
   try {
     const relations: Record<string, string> = {};
     for (const [name, source] of Object.entries(recipe.inputs)) relations[name] = duckdbRelation(source);
@@ -150,11 +162,16 @@ export async function executeSelectInPostgres(
       // CREATE TABLE AS accepts data-modifying CTEs (WITH d AS (DELETE …)); a recipe only reads its inputs.
       const plan = await queryOne(client, `EXPLAIN (FORMAT JSON) ${sql}`);
       if (JSON.stringify(plan.rows).includes('"Node Type":"ModifyTable"')) {
-        throw badRequest('A SQL recipe only reads its inputs: INSERT, UPDATE and DELETE are not allowed, not even inside WITH');
+        throw badRequest(
+          'A SQL recipe only reads its inputs: INSERT, UPDATE and DELETE are not allowed, not even inside WITH',
+        );
       }
       const created = await queryOne(client, `CREATE TABLE ${qualifiedName(fresh)} AS (\n${sql}\n)`);
-      const exists = await client.query<{ found: boolean }>('SELECT to_regclass($1) IS NOT NULL AS found', [qualifiedName(recipe.output)]);
-      if (exists.rows[0].found) await client.query(`ALTER TABLE ${qualifiedName(recipe.output)} RENAME TO ${quoteIdent(old.name)}`);
+      const exists = await client.query<{ found: boolean }>('SELECT to_regclass($1) IS NOT NULL AS found', [
+        qualifiedName(recipe.output),
+      ]);
+      if (exists.rows[0].found)
+        await client.query(`ALTER TABLE ${qualifiedName(recipe.output)} RENAME TO ${quoteIdent(old.name)}`);
       await client.query(`ALTER TABLE ${qualifiedName(fresh)} RENAME TO ${quoteIdent(recipe.output.name)}`);
       if (exists.rows[0].found) await client.query(`DROP TABLE ${qualifiedName(old)}`);
       for (const name of Object.keys(recipe.inputs)) await client.query(`DROP VIEW ${quoteIdent(name)}`);

@@ -1,10 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDb } from './duckdb.js';
-import { orderByClause, parseFilter, parseFilters, parseSort, parseTableQuery, whereClause, type ColumnInfo } from './table-query.js';
+import {
+  orderByClause,
+  parseFilter,
+  parseFilters,
+  parseSort,
+  parseTableQuery,
+  whereClause,
+  type ColumnInfo,
+} from './table-query.js';
 
 describe('parseSort', () => {
   it('reads descending and ascending keys', () => {
-    expect(parseSort('-a,b')).toEqual([{ column: 'a', desc: true }, { column: 'b', desc: false }]);
+    expect(parseSort('-a,b')).toEqual([
+      { column: 'a', desc: true },
+      { column: 'b', desc: false },
+    ]);
     expect(parseSort(undefined)).toEqual([]);
     expect(parseSort('')).toEqual([]);
   });
@@ -70,7 +81,9 @@ describe('SQL building, run in DuckDB', () => {
   ];
   beforeAll(async () => {
     db = await DuckDb.open();
-    await db.run(`CREATE TABLE t AS SELECT * FROM (VALUES (1, 'DA41', 1.5), (2, 'DV02', NULL), (3, 'PM01', 3.5), (4, 'it''s', 4.5)) v(id, name, "x""; DROP TABLE t; --")`);
+    await db.run(
+      `CREATE TABLE t AS SELECT * FROM (VALUES (1, 'DA41', 1.5), (2, 'DV02', NULL), (3, 'PM01', 3.5), (4, 'it''s', 4.5)) v(id, name, "x""; DROP TABLE t; --")`,
+    );
   });
   afterAll(() => db.close());
 
@@ -103,7 +116,9 @@ describe('SQL building, run in DuckDB', () => {
   });
 
   it('names unknown columns in filters and sorts', () => {
-    expect(() => whereClause(parseFilters(['nope:eq:1']), columns, 'duckdb')).toThrow(/Unknown column "nope" in filter/);
+    expect(() => whereClause(parseFilters(['nope:eq:1']), columns, 'duckdb')).toThrow(
+      /Unknown column "nope" in filter/,
+    );
     expect(() => orderByClause(parseSort('-nope'), columns)).toThrow(/Unknown column "nope" in sort/);
   });
 

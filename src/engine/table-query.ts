@@ -14,7 +14,19 @@ import { quoteIdent } from '../common/names.js';
 export const MAX_PAGE_ROWS = 10_000;
 export const DEFAULT_PAGE_ROWS = 100;
 
-export const FILTER_OPS = ['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'contains', 'startswith', 'in', 'isnull', 'notnull'] as const;
+export const FILTER_OPS = [
+  'eq',
+  'ne',
+  'lt',
+  'le',
+  'gt',
+  'ge',
+  'contains',
+  'startswith',
+  'in',
+  'isnull',
+  'notnull',
+] as const;
 export type FilterOp = (typeof FILTER_OPS)[number];
 const VALUELESS_OPS: ReadonlySet<FilterOp> = new Set(['isnull', 'notnull']);
 
@@ -70,7 +82,8 @@ export function parseSort(param: string | undefined): SortKey[] {
     if (desc || param[i] === '+') i++;
     const { name, end } = readColumnName(param, i, ',');
     if (name === '') throw badRequest(`Empty column name in sort ${JSON.stringify(param)}`);
-    if (end < param.length && param[end] !== ',') throw badRequest(`Unexpected text after column ${JSON.stringify(name)} in sort ${JSON.stringify(param)}`);
+    if (end < param.length && param[end] !== ',')
+      throw badRequest(`Unexpected text after column ${JSON.stringify(name)} in sort ${JSON.stringify(param)}`);
     keys.push({ column: name, desc });
     i = end + 1;
   }
@@ -86,11 +99,14 @@ export function parseFilter(param: string): Filter {
   const colon = rest.indexOf(':');
   const op = colon < 0 ? rest : rest.slice(0, colon);
   if (!(FILTER_OPS as readonly string[]).includes(op)) {
-    throw badRequest(`Unknown filter operator ${JSON.stringify(op)} in ${JSON.stringify(param)}; use one of ${FILTER_OPS.join(', ')}`);
+    throw badRequest(
+      `Unknown filter operator ${JSON.stringify(op)} in ${JSON.stringify(param)}; use one of ${FILTER_OPS.join(', ')}`,
+    );
   }
   const filterOp = op as FilterOp;
   if (VALUELESS_OPS.has(filterOp)) {
-    if (colon >= 0 && rest.slice(colon + 1) !== '') throw badRequest(`Filter operator ${op} takes no value (in ${JSON.stringify(param)})`);
+    if (colon >= 0 && rest.slice(colon + 1) !== '')
+      throw badRequest(`Filter operator ${op} takes no value (in ${JSON.stringify(param)})`);
     return { column: name, op: filterOp };
   }
   if (colon < 0) throw badRequest(`Filter ${JSON.stringify(param)} needs a value: write column:${op}:value`);
@@ -112,7 +128,12 @@ export const tableQueryParamsSchema = z
     sort: z.string().optional(),
     filter: z.union([z.string(), z.array(z.string())]).optional(),
   })
-  .transform((p): TableQuery => ({ offset: p.offset, limit: p.limit, sort: parseSort(p.sort), filters: parseFilters(p.filter) }));
+  .transform((p): TableQuery => ({
+    offset: p.offset,
+    limit: p.limit,
+    sort: parseSort(p.sort),
+    filters: parseFilters(p.filter),
+  }));
 
 /** Parses query-string style parameters; every problem is a 400 with a sentence. */
 export function parseTableQuery(raw: unknown): TableQuery {
@@ -166,7 +187,8 @@ export function whereClause(
     const type = columnType(columns, filter.column, 'filter');
     const column = quoteIdent(filter.column);
     const needValue = () => {
-      if (filter.value === undefined) throw badRequest(`Filter ${filter.op} on ${JSON.stringify(filter.column)} needs a value`);
+      if (filter.value === undefined)
+        throw badRequest(`Filter ${filter.op} on ${JSON.stringify(filter.column)} needs a value`);
       return filter.value;
     };
     switch (filter.op) {
@@ -182,7 +204,8 @@ export function whereClause(
         return `starts_with(${asText(column)}, ${placeholder(needValue(), 'VARCHAR')})`;
       case 'in': {
         const values = filter.values ?? [];
-        if (values.length === 0) throw badRequest(`Filter in on ${JSON.stringify(filter.column)} needs at least one value`);
+        if (values.length === 0)
+          throw badRequest(`Filter in on ${JSON.stringify(filter.column)} needs at least one value`);
         return `${column} IN (${values.map((v) => placeholder(v, type)).join(', ')})`;
       }
       default:

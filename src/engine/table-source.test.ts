@@ -29,8 +29,13 @@ describe('duckdbRelation', () => {
   it('reads CSV with explicit options and JSON lines', async () => {
     const csv = join(dir, 'x.csv');
     await writeFile(csv, '1;a\n2;b\n');
-    const r = await db.query(`SELECT * FROM ${duckdbRelation({ kind: 'file', path: csv, format: 'csv', csv: { delimiter: ';', header: false } })} ORDER BY 1`);
-    expect(r.rows).toEqual([[1, 'a'], [2, 'b']]);
+    const r = await db.query(
+      `SELECT * FROM ${duckdbRelation({ kind: 'file', path: csv, format: 'csv', csv: { delimiter: ';', header: false } })} ORDER BY 1`,
+    );
+    expect(r.rows).toEqual([
+      [1, 'a'],
+      [2, 'b'],
+    ]);
     const jsonl = join(dir, 'x.jsonl');
     await writeFile(jsonl, '{"a":1}\n{"a":2}\n');
     const j = await db.query(`SELECT sum(a) FROM ${duckdbRelation({ kind: 'file', path: jsonl, format: 'jsonl' })}`);
@@ -39,13 +44,25 @@ describe('duckdbRelation', () => {
 
   it('refuses empty Parquet sources and external (database) sources with a 400', () => {
     expect(() => duckdbRelation({ kind: 'parquet', paths: [] })).toThrow(/no data/);
-    expect(() => duckdbRelation({ kind: 'external', type: 'postgres', connection: {}, table: { name: 't' } })).toThrow(expect.objectContaining({ status: 400 }));
+    expect(() => duckdbRelation({ kind: 'external', type: 'postgres', connection: {}, table: { name: 't' } })).toThrow(
+      expect.objectContaining({ status: 400 }),
+    );
   });
 
   it('validates stored sources: a database source needs exactly one of table and query', () => {
-    expect(tableSourceSchema.safeParse({ kind: 'external', type: 'postgres', connection: {}, table: { name: 't' } }).success).toBe(true);
+    expect(
+      tableSourceSchema.safeParse({ kind: 'external', type: 'postgres', connection: {}, table: { name: 't' } }).success,
+    ).toBe(true);
     expect(tableSourceSchema.safeParse({ kind: 'external', type: 'postgres', connection: {} }).success).toBe(false);
-    expect(tableSourceSchema.safeParse({ kind: 'external', type: 'postgres', connection: {}, table: { name: 't' }, query: 'SELECT 1' }).success).toBe(false);
+    expect(
+      tableSourceSchema.safeParse({
+        kind: 'external',
+        type: 'postgres',
+        connection: {},
+        table: { name: 't' },
+        query: 'SELECT 1',
+      }).success,
+    ).toBe(false);
     expect(tableSourceSchema.safeParse({ kind: 'file', path: '/x', format: 'xls' }).success).toBe(false);
   });
 });

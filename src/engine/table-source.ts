@@ -79,6 +79,8 @@ export function duckdbRelation(source: TableSource): string {
       if (source.format === 'jsonl') return `read_json(${quoteLiteral(source.path)}, format = 'newline_delimited')`;
       return `read_csv(${[quoteLiteral(source.path), ...csvReadOptions(source.csv)].join(', ')})`;
     case 'external':
-      throw badRequest(`A ${source.type} source is read through its connection; materialize it to Parquet to use it in DuckDB`);
+      throw badRequest(
+        `A ${source.type} source is read through its connection; materialize it to Parquet to use it in DuckDB`,
+      );
   }
 }

@@ -24,7 +24,10 @@ export const BuildRequestSchema = z.object({
 export type BuildRequest = z.input<typeof BuildRequestSchema>;
 
 /** Builds this process runs on a workspace, by job id, so they can be aborted, awaited and kept alive by a heartbeat. */
-const runningBuilds = workspaceSlot('flow.running-builds', () => new Map<string, { abort: boolean; done: Promise<Job> }>());
+const runningBuilds = workspaceSlot(
+  'flow.running-builds',
+  () => new Map<string, { abort: boolean; done: Promise<Job> }>(),
+);
 
 /**
  * The heartbeat of the builds this process runs on a workspace: their jobs are stamped every
@@ -32,7 +35,11 @@ const runningBuilds = workspaceSlot('flow.running-builds', () => new Map<string,
  */
 export const buildHeartbeat: (ws: Workspace) => Heartbeat = workspaceSlot(
   'flow.build-heartbeat',
-  (ws) => ws.liveness.heartbeat(() => [...runningBuilds(ws).keys()], (jobIds, at) => new JobStore(ws).heartbeat(jobIds, at)),
+  (ws) =>
+    ws.liveness.heartbeat(
+      () => [...runningBuilds(ws).keys()],
+      (jobIds, at) => new JobStore(ws).heartbeat(jobIds, at),
+    ),
   async (heartbeat) => {
     heartbeat.stop();
     await heartbeat.flush();
@@ -58,7 +65,12 @@ export function datasetResolver(ws: Workspace, projectKey: string): (name: strin
 }
 
 /** Why a recipe's output is stale right now (null when up to date). Pass one resolver to judge many recipes. */
-export async function recipeStaleness(ws: Workspace, projectKey: string, recipe: RecipeBase, resolve = datasetResolver(ws, projectKey)): Promise<StaleReason> {
+export async function recipeStaleness(
+  ws: Workspace,
+  projectKey: string,
+  recipe: RecipeBase,
+  resolve = datasetResolver(ws, projectKey),
+): Promise<StaleReason> {
   const output = await resolve(recipe.output);
   const tokens: Record<string, string | null> = {};
   for (const input of recipe.inputs) tokens[input] = (await resolve(input))?.versionToken ?? null;
@@ -66,7 +78,12 @@ export async function recipeStaleness(ws: Workspace, projectKey: string, recipe:
 }
 
 /** Plans a build, records the job and starts it. Returns the job id at once; `done` settles when it ends. */
-export async function startBuild(ws: Workspace, principal: Principal, projectKey: string, request: BuildRequest): Promise<{ jobId: string; plan: PlannedActivity[]; done: Promise<Job> }> {
+export async function startBuild(
+  ws: Workspace,
+  principal: Principal,
+  projectKey: string,
+  request: BuildRequest,
+): Promise<{ jobId: string; plan: PlannedActivity[]; done: Promise<Job> }> {
   await ws.catalog.projects.authorize(principal, projectKey, 'writer');
   const { targets, mode } = parseOr400(BuildRequestSchema, request, 'build request', { prefix: '' });
   const recipes = (await ws.catalog.objects.list<RecipeBase>(projectKey, RECIPE_KIND)).map((o) => storedRecipe(o.body));
@@ -75,14 +92,23 @@ export async function startBuild(ws: Workspace, principal: Principal, projectKey
   if (unknown.length) throw badRequest(`Unknown dataset${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}`);
   const stale = new Map<string, StaleReason>();
   const resolve = datasetResolver(ws, projectKey);
-  if (mode === 'required') for (const r of recipes) stale.set(r.name, await recipeStaleness(ws, projectKey, r, resolve));
+  if (mode === 'required')
+    for (const r of recipes) stale.set(r.name, await recipeStaleness(ws, projectKey, r, resolve));
   const plan = planBuild(targets, mode, recipes, (name) => stale.get(name) ?? null);
   const jobs = new JobStore(ws);
   const jobId = await jobs.create(projectKey, { principal, targets, mode, plan });
   await ws.catalog.projects.touch(projectKey);
   const running = runningBuilds(ws);
   const state = { abort: false, done: Promise.resolve(null as unknown as Job) };
-  state.done = runJob(ws, { jobs, projectKey, jobId, plan, recipes: new Map(recipes.map((r) => [r.name, r])), mode, state }).finally(() => running.delete(jobId));
+  state.done = runJob(ws, {
+    jobs,
+    projectKey,
+    jobId,
+    plan,
+    recipes: new Map(recipes.map((r) => [r.name, r])),
+    mode,
+    state,
+  }).finally(() => running.delete(jobId));
   running.set(jobId, state);
   buildHeartbeat(ws).ensure();
   return { jobId, plan, done: state.done };
@@ -94,7 +120,8 @@ export async function abortJob(ws: Workspace, principal: Principal, projectKey: 
   const jobs = new JobStore(ws);
   const job = await jobs.get(projectKey, jobId);
   const state = runningBuilds(ws).get(jobId);
-  if (!state || (job.status !== 'running' && job.status !== 'queued')) throw conflict(`Job ${jobId} is not running (${job.status})`);
+  if (!state || (job.status !== 'running' && job.status !== 'queued'))
+    throw conflict(`Job ${jobId} is not running (${job.status})`);
   state.abort = true;
   return state.done;
 }
@@ -127,11 +154,28 @@ async function runJob(ws: Workspace, run: JobRun): Promise<Job> {
   const index = new Map(plan.map((a, i) => [a.recipe, i]));
   const limit = Math.max(1, ws.config.buildParallelism);
   await jobs.setStatus(projectKey, jobId, 'running');
-  await jobs.log(projectKey, jobId, 'info', plan.length ? `Build (${mode}) of ${plan.length} recipe${plan.length > 1 ? 's' : ''}: ${plan.map((a) => a.recipe).join(', ')}` : 'Everything is up to date: nothing to build');
+  await jobs.log(
+    projectKey,
+    jobId,
+    'info',
+    plan.length
+      ? `Build (${mode}) of ${plan.length} recipe${plan.length > 1 ? 's' : ''}: ${plan.map((a) => a.recipe).join(', ')}`
+      : 'Everything is up to date: nothing to build',
+  );
 
-  const set = async (a: PlannedActivity, s: ActivityStatus, extra: { rows?: number | null; error?: string | null } = {}) => {
+  const set = async (
+    a: PlannedActivity,
+    s: ActivityStatus,
+    extra: { rows?: number | null; error?: string | null } = {},
+  ) => {
     status.set(a.recipe, s);
-    await jobs.setActivity(projectKey, jobId, { index: index.get(a.recipe)!, recipe: a.recipe, output: a.output, status: s, ...extra });
+    await jobs.setActivity(projectKey, jobId, {
+      index: index.get(a.recipe)!,
+      recipe: a.recipe,
+      output: a.output,
+      status: s,
+      ...extra,
+    });
   };
 
   const runOne = async (a: PlannedActivity) => {
@@ -146,21 +190,51 @@ async function runJob(ws: Workspace, run: JobRun): Promise<Job> {
     let pending: PendingVersion | null = null;
     try {
       const def = (await ws.catalog.objects.get<DatasetDefinition>(projectKey, DATASET_KIND, a.output))?.body;
-      pending = await beginVersion(ws, projectKey, a.output, { jobId, inDatabase: def !== undefined && tableStorage(def.storage) !== null });
-      const ctx = await recipeContext(ws, projectKey, recipe, (m) => void jobs.log(projectKey, jobId, 'info', `${a.recipe}: ${m}`));
+      pending = await beginVersion(ws, projectKey, a.output, {
+        jobId,
+        inDatabase: def !== undefined && tableStorage(def.storage) !== null,
+      });
+      const ctx = await recipeContext(
+        ws,
+        projectKey,
+        recipe,
+        (m) => void jobs.log(projectKey, jobId, 'info', `${a.recipe}: ${m}`),
+      );
       const tokens = Object.fromEntries(ctx.inputs.map((i) => [i.name, i.versionToken ?? 'none']));
-      const target = await recipeTarget(ws, projectKey, { output: a.output, definition: def, parquetPath: pending.path });
+      const target = await recipeTarget(ws, projectKey, {
+        output: a.output,
+        definition: def,
+        parquetPath: pending.path,
+      });
       const result = await recipeTypes.get(recipe.type).run(ctx, recipe, target);
-      const written: TableSource = target.kind === 'parquet' ? { kind: 'parquet', paths: [target.path] } : target.source;
-      await runPostBuildValidators(ws, { projectKey, dataset: a.output, versionId: pending.id, jobId, source: written, log: (m) => void jobs.log(projectKey, jobId, 'info', `${a.recipe}: ${m}`) });
+      const written: TableSource =
+        target.kind === 'parquet' ? { kind: 'parquet', paths: [target.path] } : target.source;
+      await runPostBuildValidators(ws, {
+        projectKey,
+        dataset: a.output,
+        versionId: pending.id,
+        jobId,
+        source: written,
+        log: (m) => void jobs.log(projectKey, jobId, 'info', `${a.recipe}: ${m}`),
+      });
       await commitVersion(ws, pending, {
         rowCount: result.rowCount,
         contentHash: result.contentHash,
         columns: result.columns,
-        lineage: { source: 'build', recipe: recipe.name, recipeSignature: recipeSignature(recipe as unknown as Record<string, unknown>), inputs: tokens },
+        lineage: {
+          source: 'build',
+          recipe: recipe.name,
+          recipeSignature: recipeSignature(recipe as unknown as Record<string, unknown>),
+          inputs: tokens,
+        },
       });
       await set(a, 'succeeded', { rows: result.rowCount });
-      await jobs.log(projectKey, jobId, 'info', `${a.recipe}: wrote ${result.rowCount} rows to ${a.output} in ${Date.now() - started} ms`);
+      await jobs.log(
+        projectKey,
+        jobId,
+        'info',
+        `${a.recipe}: wrote ${result.rowCount} rows to ${a.output} in ${Date.now() - started} ms`,
+      );
     } catch (err) {
       if (pending) await failVersion(ws, pending);
       const message = err instanceof Error ? err.message : String(err);
@@ -181,7 +255,11 @@ async function runJob(ws: Workspace, run: JobRun): Promise<Job> {
         await set(a, 'aborted', { error: 'Aborted by a user' });
       }
     }
-    const ready = plan.filter((a) => status.get(a.recipe) === 'pending' && a.dependsOn.every((d) => ['succeeded', 'up-to-date'].includes(status.get(d)!)));
+    const ready = plan.filter(
+      (a) =>
+        status.get(a.recipe) === 'pending' &&
+        a.dependsOn.every((d) => ['succeeded', 'up-to-date'].includes(status.get(d)!)),
+    );
     while (ready.length && inFlight.size < limit) {
       const a = ready.shift()!;
       status.set(a.recipe, 'running');
@@ -194,8 +272,17 @@ async function runJob(ws: Workspace, run: JobRun): Promise<Job> {
 
   const failed = plan.filter((a) => status.get(a.recipe) === 'failed');
   const final = state.abort ? 'aborted' : failed.length ? 'failed' : 'succeeded';
-  const error = failed.length ? `${failed.length} recipe${failed.length > 1 ? 's' : ''} failed: ${failed.map((a) => a.recipe).join(', ')}` : state.abort ? 'Aborted by a user' : null;
-  await jobs.log(projectKey, jobId, final === 'succeeded' ? 'info' : 'error', `Job ${final}${error ? `: ${error}` : ''}`);
+  const error = failed.length
+    ? `${failed.length} recipe${failed.length > 1 ? 's' : ''} failed: ${failed.map((a) => a.recipe).join(', ')}`
+    : state.abort
+      ? 'Aborted by a user'
+      : null;
+  await jobs.log(
+    projectKey,
+    jobId,
+    final === 'succeeded' ? 'info' : 'error',
+    `Job ${final}${error ? `: ${error}` : ''}`,
+  );
   await jobs.setStatus(projectKey, jobId, final, error);
   return jobs.get(projectKey, jobId);
 }

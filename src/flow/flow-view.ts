@@ -51,10 +51,24 @@ export async function getFlow(ws: Workspace, principal: Principal, projectKey: s
     else if (!v) state = 'empty';
     else if (recipe && staleness.get(recipe)) state = 'stale';
     else state = 'built';
-    nodes.push({ id: datasetNodeId(d.name), kind: 'dataset', name: d.name, storage: d.body.storage.type, state, rowCount: v?.rowCount ?? null, builtAt: v?.createdAt ?? null });
+    nodes.push({
+      id: datasetNodeId(d.name),
+      kind: 'dataset',
+      name: d.name,
+      storage: d.body.storage.type,
+      state,
+      rowCount: v?.rowCount ?? null,
+      builtAt: v?.createdAt ?? null,
+    });
   }
   for (const r of recipes) {
-    nodes.push({ id: recipeNodeId(r.name), kind: 'recipe', name: r.name, type: r.body.type, stale: staleness.get(r.name) ?? null });
+    nodes.push({
+      id: recipeNodeId(r.name),
+      kind: 'recipe',
+      name: r.name,
+      type: r.body.type,
+      stale: staleness.get(r.name) ?? null,
+    });
   }
   return { nodes, edges: flowEdges(recipes.map((r) => r.body)) };
 }

@@ -64,11 +64,17 @@ export function findCycle(recipes: RecipeEdgesLike[]): string[] | null {
 }
 
 /** Checks that adding/replacing `candidate` keeps the flow valid; returns the problem or null. */
-export function validateRecipeEdges(candidate: RecipeEdgesLike, others: RecipeEdgesLike[], datasets: Set<string>): string | null {
+export function validateRecipeEdges(
+  candidate: RecipeEdgesLike,
+  others: RecipeEdgesLike[],
+  datasets: Set<string>,
+): string | null {
   const missing = candidate.inputs.filter((i) => !datasets.has(i));
-  if (missing.length) return `Input dataset${missing.length > 1 ? 's' : ''} ${missing.join(', ')} do${missing.length > 1 ? '' : 'es'} not exist`;
+  if (missing.length)
+    return `Input dataset${missing.length > 1 ? 's' : ''} ${missing.join(', ')} do${missing.length > 1 ? '' : 'es'} not exist`;
   if (new Set(candidate.inputs).size !== candidate.inputs.length) return 'An input is listed twice';
-  if (candidate.inputs.includes(candidate.output)) return `Recipe ${candidate.name} writes its own input ${candidate.output} (cycle ${candidate.output} → ${candidate.name} → ${candidate.output})`;
+  if (candidate.inputs.includes(candidate.output))
+    return `Recipe ${candidate.name} writes its own input ${candidate.output} (cycle ${candidate.output} → ${candidate.name} → ${candidate.output})`;
   const writer = others.find((r) => r.name !== candidate.name && r.output === candidate.output);
   if (writer) return `Dataset ${candidate.output} is already written by recipe ${writer.name}`;
   const cycle = findCycle([...others.filter((r) => r.name !== candidate.name), candidate]);

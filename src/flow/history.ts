@@ -33,17 +33,33 @@ function saverOf(ws: Workspace, kind: string): Saver {
   return s;
 }
 
-export async function objectHistory(ws: Workspace, principal: Principal, projectKey: string, object: { kind: string; name: string }): Promise<Revision[]> {
+export async function objectHistory(
+  ws: Workspace,
+  principal: Principal,
+  projectKey: string,
+  object: { kind: string; name: string },
+): Promise<Revision[]> {
   const { kind, name } = object;
   await ws.catalog.projects.authorize(principal, projectKey, 'reader');
   saverOf(ws, kind);
   const revisions = await ws.catalog.objects.history(projectKey, kind, name);
   // Connection secrets stay out of history listings.
-  return kind === 'connection' ? revisions.map((r) => ({ ...r, body: r.body && typeof r.body === 'object' && 'password' in r.body ? { ...r.body, password: '********' } : r.body })) : revisions;
+  return kind === 'connection'
+    ? revisions.map((r) => ({
+        ...r,
+        body:
+          r.body && typeof r.body === 'object' && 'password' in r.body ? { ...r.body, password: '********' } : r.body,
+      }))
+    : revisions;
 }
 
 /** Restores an object to a past revision; this appends a new revision (history is never rewritten). */
-export async function revertObject(ws: Workspace, principal: Principal, projectKey: string, to: { kind: string; name: string; revision: number }): Promise<unknown> {
+export async function revertObject(
+  ws: Workspace,
+  principal: Principal,
+  projectKey: string,
+  to: { kind: string; name: string; revision: number },
+): Promise<unknown> {
   const { kind, name, revision } = to;
   await ws.catalog.projects.authorize(principal, projectKey, 'writer');
   const save = saverOf(ws, kind);

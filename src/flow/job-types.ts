@@ -7,7 +7,13 @@ export type BuildMode = (typeof BUILD_MODES)[number];
 import type { ActivityStatus, JobStatus } from '../catalog/statuses.js';
 import type { WorkRecord } from '../catalog/work-record.js';
 
-export { ACTIVITY_STATUSES, JOB_ENDED_STATUSES, JOB_STATUSES, type ActivityStatus, type JobStatus } from '../catalog/statuses.js';
+export {
+  ACTIVITY_STATUSES,
+  JOB_ENDED_STATUSES,
+  JOB_STATUSES,
+  type ActivityStatus,
+  type JobStatus,
+} from '../catalog/statuses.js';
 
 export interface JobActivity {
   index: number;

@@ -17,7 +17,12 @@ export async function getJob(ws: Workspace, principal: Principal, projectKey: st
 }
 
 /** The job log as text, one `ts LEVEL message` line each (reader). */
-export async function jobLogText(ws: Workspace, principal: Principal, projectKey: string, jobId: string): Promise<string> {
+export async function jobLogText(
+  ws: Workspace,
+  principal: Principal,
+  projectKey: string,
+  jobId: string,
+): Promise<string> {
   await ws.catalog.projects.authorize(principal, projectKey, 'reader');
   const lines = await new JobStore(ws).logs(projectKey, jobId);
   return lines.map((l) => `${l.ts} ${l.level.toUpperCase().padEnd(5)} ${l.message}`).join('\n') + '\n';
@@ -33,7 +38,12 @@ export interface FollowedJob {
 }
 
 /** Follows a job (reader): the snapshot first, then its events (the SSE route streams them). */
-export async function followJob(ws: Workspace, principal: Principal, projectKey: string, jobId: string): Promise<FollowedJob> {
+export async function followJob(
+  ws: Workspace,
+  principal: Principal,
+  projectKey: string,
+  jobId: string,
+): Promise<FollowedJob> {
   const snapshot = await getJob(ws, principal, projectKey, jobId);
   return {
     snapshot,

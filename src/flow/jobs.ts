@@ -25,16 +25,47 @@ export class JobStore {
     return this.ws.catalog.db;
   }
 
-  async create(projectKey: string, job: { principal: Principal; targets: string[]; mode: BuildMode; plan: PlannedActivity[] }): Promise<string> {
+  async create(
+    projectKey: string,
+    job: { principal: Principal; targets: string[]; mode: BuildMode; plan: PlannedActivity[] },
+  ): Promise<string> {
     const { principal, targets, mode, plan } = job;
     const id = newTimeId();
     await this.db.transaction().execute(async (trx) => {
       await trx
         .insertInto('jobs')
-        .values({ id, project_key: projectKey, kind: 'build', status: 'queued', mode, targets: JSON.stringify(targets), created_by: principal.username, created_at: nowIso(), started_at: null, ended_at: null, error: null, owner: this.ws.processId, owner_host: HOST, heartbeat_at: this.ws.liveness.nowIso() })
+        .values({
+          id,
+          project_key: projectKey,
+          kind: 'build',
+          status: 'queued',
+          mode,
+          targets: JSON.stringify(targets),
+          created_by: principal.username,
+          created_at: nowIso(),
+          started_at: null,
+          ended_at: null,
+          error: null,
+          owner: this.ws.processId,
+          owner_host: HOST,
+          heartbeat_at: this.ws.liveness.nowIso(),
+        })
         .execute();
       for (const [idx, a] of plan.entries()) {
-        await trx.insertInto('job_activities').values({ job_id: id, idx, recipe: a.recipe, output: a.output, status: 'pending', started_at: null, ended_at: null, rows: null, error: null }).execute();
+        await trx
+          .insertInto('job_activities')
+          .values({
+            job_id: id,
+            idx,
+            recipe: a.recipe,
+            output: a.output,
+            status: 'pending',
+            started_at: null,
+            ended_at: null,
+            rows: null,
+            error: null,
+          })
+          .execute();
       }
     });
     return id;
@@ -42,14 +73,30 @@ export class JobStore {
 
   async setStatus(projectKey: string, jobId: string, status: JobStatus, error: string | null = null): Promise<void> {
     const now = nowIso();
-    const patch = status === 'running' ? { status, started_at: now } : status === 'queued' ? { status } : { status, ended_at: now, error };
+    const patch =
+      status === 'running'
+        ? { status, started_at: now }
+        : status === 'queued'
+          ? { status }
+          : { status, ended_at: now, error };
     // A job another process failed as interrupted (its heartbeat went stale) is not revived.
     await this.db.updateTable('jobs').set(patch).where('id', '=', jobId).where('status', 'in', OPEN).execute();
     this.ws.events.emit('job', { type: 'job-status', projectKey, jobId, status, error });
   }
 
   /** Records an activity's new status (with its rows or error) and tells listeners, who also learn its recipe and output. */
-  async setActivity(projectKey: string, jobId: string, activity: { index: number; recipe: string; output: string; status: ActivityStatus; rows?: number | null; error?: string | null }): Promise<void> {
+  async setActivity(
+    projectKey: string,
+    jobId: string,
+    activity: {
+      index: number;
+      recipe: string;
+      output: string;
+      status: ActivityStatus;
+      rows?: number | null;
+      error?: string | null;
+    },
+  ): Promise<void> {
     const { index, recipe, output, ...patch } = activity;
     const now = nowIso();
     const set: Record<string, unknown> = { status: patch.status };
@@ -58,7 +105,17 @@ export class JobStore {
     if (patch.rows !== undefined) set.rows = patch.rows;
     if (patch.error !== undefined) set.error = patch.error;
     await this.db.updateTable('job_activities').set(set).where('job_id', '=', jobId).where('idx', '=', index).execute();
-    this.ws.events.emit('job', { type: 'activity', projectKey, jobId, index, recipe, output, status: patch.status, rows: patch.rows ?? null, error: patch.error ?? null });
+    this.ws.events.emit('job', {
+      type: 'activity',
+      projectKey,
+      jobId,
+      index,
+      recipe,
+      output,
+      status: patch.status,
+      rows: patch.rows ?? null,
+      error: patch.error ?? null,
+    });
   }
 
   async log(projectKey: string, jobId: string, level: 'info' | 'warn' | 'error', message: string): Promise<void> {
@@ -68,9 +125,19 @@ export class JobStore {
   }
 
   async get(projectKey: string, jobId: string): Promise<Job> {
-    const r = await this.db.selectFrom('jobs').selectAll().where('id', '=', jobId).where('project_key', '=', projectKey).executeTakeFirst();
+    const r = await this.db
+      .selectFrom('jobs')
+      .selectAll()
+      .where('id', '=', jobId)
+      .where('project_key', '=', projectKey)
+      .executeTakeFirst();
     if (!r) throw notFound(`Job ${jobId} not found in project ${projectKey}`);
-    const acts = await this.db.selectFrom('job_activities').selectAll().where('job_id', '=', jobId).orderBy('idx').execute();
+    const acts = await this.db
+      .selectFrom('job_activities')
+      .selectAll()
+      .where('job_id', '=', jobId)
+      .orderBy('idx')
+      .execute();
     return {
       ...toJob(r),
       activities: acts.map((a) => ({
@@ -88,18 +155,35 @@ export class JobStore {
   }
 
   async list(projectKey: string, limit = 100): Promise<Job[]> {
-    const rows = await this.db.selectFrom('jobs').selectAll().where('project_key', '=', projectKey).orderBy('created_at', 'desc').limit(limit).execute();
+    const rows = await this.db
+      .selectFrom('jobs')
+      .selectAll()
+      .where('project_key', '=', projectKey)
+      .orderBy('created_at', 'desc')
+      .limit(limit)
+      .execute();
     return rows.map(toJob);
   }
 
   async logs(projectKey: string, jobId: string): Promise<{ ts: string; level: string; message: string }[]> {
     await this.get(projectKey, jobId);
-    return this.db.selectFrom('job_logs').select(['ts', 'level', 'message']).where('job_id', '=', jobId).orderBy('id').execute();
+    return this.db
+      .selectFrom('job_logs')
+      .select(['ts', 'level', 'message'])
+      .where('job_id', '=', jobId)
+      .orderBy('id')
+      .execute();
   }
 
   /** Stamps the heartbeat of jobs this process runs (see `Liveness`). */
   async heartbeat(jobIds: string[], at: string): Promise<void> {
-    if (jobIds.length) await this.db.updateTable('jobs').set({ heartbeat_at: at }).where('id', 'in', jobIds).where('status', 'in', OPEN).execute();
+    if (jobIds.length)
+      await this.db
+        .updateTable('jobs')
+        .set({ heartbeat_at: at })
+        .where('id', 'in', jobIds)
+        .where('status', 'in', OPEN)
+        .execute();
   }
 
   /**
@@ -123,15 +207,34 @@ export class JobStore {
       // Only while still open and not stamped since it was judged; another process may be recovering it too.
       const updated = await this.db
         .updateTable('jobs')
-        .set({ status: 'failed', ended_at: now, error: `Interrupted: the server stopped while this job was running (${why})` })
+        .set({
+          status: 'failed',
+          ended_at: now,
+          error: `Interrupted: the server stopped while this job was running (${why})`,
+        })
         .where('id', '=', j.id)
         .where('status', 'in', OPEN)
-        .where((eb) => (j.heartbeat_at === null ? eb('heartbeat_at', 'is', null) : eb('heartbeat_at', '=', j.heartbeat_at)))
+        .where((eb) =>
+          j.heartbeat_at === null ? eb('heartbeat_at', 'is', null) : eb('heartbeat_at', '=', j.heartbeat_at),
+        )
         .executeTakeFirst();
       if (Number(updated.numUpdatedRows) !== 1) continue;
       recovered.push(j.id);
-      await this.db.updateTable('job_activities').set({ status: 'aborted', ended_at: now, error: 'Interrupted' }).where('job_id', '=', j.id).where('status', 'in', ['pending', 'running']).execute();
-      await this.db.insertInto('job_logs').values({ job_id: j.id, ts: now, level: 'error', message: `Job interrupted by a server stop (${why}); earlier dataset versions were kept` }).execute();
+      await this.db
+        .updateTable('job_activities')
+        .set({ status: 'aborted', ended_at: now, error: 'Interrupted' })
+        .where('job_id', '=', j.id)
+        .where('status', 'in', ['pending', 'running'])
+        .execute();
+      await this.db
+        .insertInto('job_logs')
+        .values({
+          job_id: j.id,
+          ts: now,
+          level: 'error',
+          message: `Job interrupted by a server stop (${why}); earlier dataset versions were kept`,
+        })
+        .execute();
     }
     return recovered;
   }

@@ -13,7 +13,9 @@ const recipes = [
 
 describe('planBuild', () => {
   it('only: just the target recipe', () => {
-    expect(planBuild(['report'], 'only', recipes, () => 'never built')).toEqual([{ recipe: 'r_report', output: 'report', dependsOn: [], reason: 'target' }]);
+    expect(planBuild(['report'], 'only', recipes, () => 'never built')).toEqual([
+      { recipe: 'r_report', output: 'report', dependsOn: [], reason: 'target' },
+    ]);
   });
 
   it('recursive: everything upstream, in dependency order, nothing from other branches', () => {
@@ -39,14 +41,24 @@ describe('planBuild', () => {
 describe('flow validation', () => {
   const datasets = new Set(['raw', 'clean', 'by_band', 'report', 'other']);
   it('names the cycle a recipe would close', () => {
-    const msg = validateRecipeEdges({ name: 'r_back', type: 'sql', inputs: ['report'], output: 'raw' }, recipes, datasets);
+    const msg = validateRecipeEdges(
+      { name: 'r_back', type: 'sql', inputs: ['report'], output: 'raw' },
+      recipes,
+      datasets,
+    );
     expect(msg).toBe('Recipe r_back would close a cycle: clean → by_band → report → raw → clean');
     expect(findCycle(recipes)).toBeNull();
   });
   it('rejects writing its own input, missing inputs and a second writer', () => {
-    expect(validateRecipeEdges({ name: 'x', type: 'sql', inputs: ['clean'], output: 'clean' }, recipes, datasets)).toMatch(/writes its own input clean/);
-    expect(validateRecipeEdges({ name: 'x', type: 'sql', inputs: ['nope'], output: 'y' }, recipes, datasets)).toMatch(/nope does not exist/);
-    expect(validateRecipeEdges({ name: 'x', type: 'sql', inputs: ['raw'], output: 'clean' }, recipes, datasets)).toMatch(/already written by recipe r_clean/);
+    expect(
+      validateRecipeEdges({ name: 'x', type: 'sql', inputs: ['clean'], output: 'clean' }, recipes, datasets),
+    ).toMatch(/writes its own input clean/);
+    expect(validateRecipeEdges({ name: 'x', type: 'sql', inputs: ['nope'], output: 'y' }, recipes, datasets)).toMatch(
+      /nope does not exist/,
+    );
+    expect(
+      validateRecipeEdges({ name: 'x', type: 'sql', inputs: ['raw'], output: 'clean' }, recipes, datasets),
+    ).toMatch(/already written by recipe r_clean/);
   });
 });
 

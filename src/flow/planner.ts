@@ -20,11 +20,19 @@ export interface PlannedActivity {
  * - `required`: every upstream recipe whose output is stale, plus those downstream of one.
  * - `recursive`: every upstream recipe, forced.
  */
-export function planBuild(targets: string[], mode: BuildMode, recipes: RecipeEdgesLike[], staleOf: (recipe: string) => StaleReason): PlannedActivity[] {
+export function planBuild(
+  targets: string[],
+  mode: BuildMode,
+  recipes: RecipeEdgesLike[],
+  staleOf: (recipe: string) => StaleReason,
+): PlannedActivity[] {
   if (targets.length === 0) throw badRequest('Name at least one dataset to build');
   const byOutput = new Map(recipes.map((r) => [r.output, r]));
   const notBuildable = targets.filter((t) => !byOutput.has(t));
-  if (notBuildable.length) throw badRequest(`Dataset${notBuildable.length > 1 ? 's' : ''} ${notBuildable.join(', ')} ${notBuildable.length > 1 ? 'are' : 'is'} not written by any recipe: nothing to build`);
+  if (notBuildable.length)
+    throw badRequest(
+      `Dataset${notBuildable.length > 1 ? 's' : ''} ${notBuildable.join(', ')} ${notBuildable.length > 1 ? 'are' : 'is'} not written by any recipe: nothing to build`,
+    );
 
   if (mode === 'only') {
     return targets.map((t) => ({ recipe: byOutput.get(t)!.name, output: t, dependsOn: [], reason: 'target' as const }));
@@ -33,14 +41,17 @@ export function planBuild(targets: string[], mode: BuildMode, recipes: RecipeEdg
   const ordered = topologicalOrder(upstream);
   const chosen = new Map<string, PlannedActivity>();
   for (const r of ordered) {
-    const deps = r.inputs.map((i) => byOutput.get(i)?.name).filter((n): n is string => n !== undefined && upstream.some((u) => u.name === n));
+    const deps = r.inputs
+      .map((i) => byOutput.get(i)?.name)
+      .filter((n): n is string => n !== undefined && upstream.some((u) => u.name === n));
     let reason: PlannedActivity['reason'] | null;
     if (mode === 'recursive') reason = 'forced';
     else {
       const own = staleOf(r.name);
       reason = own ?? (deps.some((d) => chosen.has(d)) ? 'upstream rebuilt' : null);
     }
-    if (reason) chosen.set(r.name, { recipe: r.name, output: r.output, dependsOn: deps.filter((d) => chosen.has(d)), reason });
+    if (reason)
+      chosen.set(r.name, { recipe: r.name, output: r.output, dependsOn: deps.filter((d) => chosen.has(d)), reason });
   }
   return [...chosen.values()];
 }

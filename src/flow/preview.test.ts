@@ -28,14 +28,22 @@ describe('POST /api/projects/{key}/recipes/preview', () => {
   beforeAll(async () => {
     server = await startTestServer();
     await server.call('POST', '/api/projects', { token: server.adminToken, body: { key: 'PREVIEW' } });
-    const csv = 'antenna,trec\n' + Array.from({ length: 50 }, (_, i) => `DA${40 + (i % 5)},${20 + i}`).join('\n') + '\n';
+    const csv =
+      'antenna,trec\n' + Array.from({ length: 50 }, (_, i) => `DA${40 + (i % 5)},${20 + i}`).join('\n') + '\n';
     const up = await server.upload('/api/projects/PREVIEW/datasets/temps/upload', csv, 'temps.csv');
     expect(up.status).toBe(201);
   });
   afterAll(() => server?.stop());
 
   it('returns the first rows and the columns', async () => {
-    const r = await server.call('POST', url, { token: server.adminToken, body: { inputs: ['temps'], sql: 'SELECT antenna, avg(trec) AS mean FROM temps GROUP BY antenna ORDER BY antenna;', limit: 3 } });
+    const r = await server.call('POST', url, {
+      token: server.adminToken,
+      body: {
+        inputs: ['temps'],
+        sql: 'SELECT antenna, avg(trec) AS mean FROM temps GROUP BY antenna ORDER BY antenna;',
+        limit: 3,
+      },
+    });
     expect(r.status).toBe(200);
     expect(r.body.columns.map((c: { name: string }) => c.name)).toEqual(['antenna', 'mean']);
     expect(r.body.rows).toEqual([
@@ -47,7 +55,10 @@ describe('POST /api/projects/{key}/recipes/preview', () => {
   });
 
   it('gives the position of an engine error', async () => {
-    const r = await server.call('POST', url, { token: server.adminToken, body: { inputs: ['temps'], sql: 'SELECT antenna,\n       trec_k\nFROM temps' } });
+    const r = await server.call('POST', url, {
+      token: server.adminToken,
+      body: { inputs: ['temps'], sql: 'SELECT antenna,\n       trec_k\nFROM temps' },
+    });
     expect(r.status).toBe(400);
     expect(r.body.error.message).toMatch(/trec_k/);
     expect(r.body.error.message).not.toMatch(/LINE/);
@@ -55,14 +66,23 @@ describe('POST /api/projects/{key}/recipes/preview', () => {
   });
 
   it('refuses anything but one SELECT, and files outside the inputs', async () => {
-    const two = await server.call('POST', url, { token: server.adminToken, body: { inputs: ['temps'], sql: 'SELECT 1; SELECT 2' } });
+    const two = await server.call('POST', url, {
+      token: server.adminToken,
+      body: { inputs: ['temps'], sql: 'SELECT 1; SELECT 2' },
+    });
     expect(two.status).toBe(400);
-    const file = await server.call('POST', url, { token: server.adminToken, body: { inputs: ['temps'], sql: "SELECT * FROM read_csv('/etc/passwd')" } });
+    const file = await server.call('POST', url, {
+      token: server.adminToken,
+      body: { inputs: ['temps'], sql: "SELECT * FROM read_csv('/etc/passwd')" },
+    });
     expect(file.status).toBe(400);
   });
 
   it('hides the project from users who are not members', async () => {
-    await server.call('POST', '/api/users', { token: server.adminToken, body: { username: 'outsider', password: 'outsider-password' } });
+    await server.call('POST', '/api/users', {
+      token: server.adminToken,
+      body: { username: 'outsider', password: 'outsider-password' },
+    });
     const token = await server.login('outsider', 'outsider-password');
     const r = await server.call('POST', url, { token, body: { inputs: ['temps'], sql: 'SELECT * FROM temps' } });
     expect(r.status).toBe(404);

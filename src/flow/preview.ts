@@ -63,16 +63,30 @@ export function sqlErrorPosition(message: string, sql: string): SqlPosition | nu
  * with a LIMIT in a DuckDB sandbox that can read the inputs and nothing else. Engine errors
  * are 400s whose `details` give the position in the SQL when DuckDB knows it.
  */
-export async function previewRecipe(ws: Workspace, principal: Principal, projectKey: string, body: unknown): Promise<PreviewResult> {
+export async function previewRecipe(
+  ws: Workspace,
+  principal: Principal,
+  projectKey: string,
+  body: unknown,
+): Promise<PreviewResult> {
   await ws.catalog.projects.authorize(principal, projectKey, 'reader');
   const { inputs: inputNames, sql, limit } = parseOr400(PreviewRequestSchema, body, 'preview');
-  const ctx = await recipeContext(ws, projectKey, { name: 'preview', type: 'sql', inputs: inputNames, output: 'preview' });
+  const ctx = await recipeContext(ws, projectKey, {
+    name: 'preview',
+    type: 'sql',
+    inputs: inputNames,
+    output: 'preview',
+  });
   const inputs: Record<string, TableSource> = {};
   const allowed: string[] = [];
   for (const input of ctx.inputs) {
     const s = input.source;
-    if (s.kind === 'external') throw badRequest(`Preview reads Parquet and file datasets; ${input.name} is in ${connectionType(s.type).label}: save and build the recipe to see its rows`);
-    if (s.kind === 'parquet' && s.paths.length === 0) throw badRequest(`Input dataset ${input.name} has no data yet: build or import it first`);
+    if (s.kind === 'external')
+      throw badRequest(
+        `Preview reads Parquet and file datasets; ${input.name} is in ${connectionType(s.type).label}: save and build the recipe to see its rows`,
+      );
+    if (s.kind === 'parquet' && s.paths.length === 0)
+      throw badRequest(`Input dataset ${input.name} has no data yet: build or import it first`);
     inputs[input.name] = s;
     allowed.push(...(s.kind === 'parquet' ? s.paths : [s.path]));
   }
@@ -80,25 +94,37 @@ export async function previewRecipe(ws: Workspace, principal: Principal, project
   const started = Date.now();
   const sandbox = await openSandbox(ws.duck, tmpdir(), allowed);
   try {
-    for (const [name, source] of Object.entries(inputs)) await sandbox.conn.run(`CREATE TEMP VIEW ${quoteIdent(name)} AS SELECT * FROM ${duckdbRelation(source)}`);
+    for (const [name, source] of Object.entries(inputs))
+      await sandbox.conn.run(`CREATE TEMP VIEW ${quoteIdent(name)} AS SELECT * FROM ${duckdbRelation(source)}`);
     let columns: { name: string; type: string }[];
     try {
       columns = (await describeSelect(ws.duck, { inputs, sql })).columns;
     } catch (error) {
       throw await withPosition(error, sandbox.conn, sql);
     }
-    const result = await ws.duck.query(`SELECT * FROM (\n${trimSql(sql)}\n) AS llano_preview LIMIT ${limit + 1}`, undefined, sandbox.conn).catch((error: unknown) => {
-      // Errors at run time (casts, division by zero) carry no position.
-      throw badRequest(error instanceof Error ? error.message.split('\n')[0] : String(error));
-    });
-    return { columns, rows: result.rows.slice(0, limit), truncated: result.rows.length > limit, durationMs: Date.now() - started };
+    const result = await ws.duck
+      .query(`SELECT * FROM (\n${trimSql(sql)}\n) AS llano_preview LIMIT ${limit + 1}`, undefined, sandbox.conn)
+      .catch((error: unknown) => {
+        // Errors at run time (casts, division by zero) carry no position.
+        throw badRequest(error instanceof Error ? error.message.split('\n')[0] : String(error));
+      });
+    return {
+      columns,
+      rows: result.rows.slice(0, limit),
+      truncated: result.rows.length > limit,
+      durationMs: Date.now() - started,
+    };
   } finally {
     await sandbox.close();
   }
 }
 
 /** describeSelect keeps DuckDB's first sentence; preparing the text again yields the full message with its position. */
-async function withPosition(error: unknown, conn: { prepare(sql: string): Promise<unknown> }, sql: string): Promise<unknown> {
+async function withPosition(
+  error: unknown,
+  conn: { prepare(sql: string): Promise<unknown> },
+  sql: string,
+): Promise<unknown> {
   if (!(error instanceof LlanoError) || error.status !== 400) return error;
   let position: SqlPosition | null = null;
   try {
@@ -106,5 +132,7 @@ async function withPosition(error: unknown, conn: { prepare(sql: string): Promis
   } catch (raw) {
     position = sqlErrorPosition(raw instanceof Error ? raw.message : String(raw), sql);
   }
-  return position ? new LlanoError(error.code, error.status, error.message, { ...(error.details as object | undefined), position }) : error;
+  return position
+    ? new LlanoError(error.code, error.status, error.message, { ...(error.details as object | undefined), position })
+    : error;
 }

@@ -26,14 +26,19 @@ export interface RecipeInfo extends RecipeBase {
 export function parseRecipe(input: unknown): RecipeBase {
   const base = parseOr400(RecipeBaseSchema, input, 'recipe');
   const type = recipeTypes.get(base.type);
-  const r = parseOr400(type.schema, upgradeRecipe(type, input as Record<string, unknown>), 'recipe', { prefix: `Invalid ${base.type} recipe` });
+  const r = parseOr400(type.schema, upgradeRecipe(type, input as Record<string, unknown>), 'recipe', {
+    prefix: `Invalid ${base.type} recipe`,
+  });
   assertObjectName(r.name, 'recipe name');
   assertObjectName(r.output, 'output dataset name');
   r.inputs.forEach((i) => assertObjectName(i, 'input dataset name'));
   return r;
 }
 
-function upgradeRecipe(type: Parameters<typeof upgradeParams>[0], stored: Record<string, unknown>): Record<string, unknown> {
+function upgradeRecipe(
+  type: Parameters<typeof upgradeParams>[0],
+  stored: Record<string, unknown>,
+): Record<string, unknown> {
   try {
     return upgradeParams(type, stored);
   } catch (e) {
@@ -51,7 +56,12 @@ export function storedRecipe<R extends RecipeBase>(body: R): R {
 }
 
 /** The context a recipe type needs to describe or run against the current inputs. */
-export async function recipeContext(ws: Workspace, projectKey: string, recipe: RecipeBase, log: (m: string) => void = () => undefined): Promise<RecipeContext> {
+export async function recipeContext(
+  ws: Workspace,
+  projectKey: string,
+  recipe: RecipeBase,
+  log: (m: string) => void = () => undefined,
+): Promise<RecipeContext> {
   const inputs: RecipeInput[] = [];
   for (const name of recipe.inputs) {
     const r = await resolveSource(ws, projectKey, name);
@@ -60,7 +70,8 @@ export async function recipeContext(ws: Workspace, projectKey: string, recipe: R
   const root = path.join(ws.config.home, 'data', projectKey);
   const scratchDir = path.join(root, '.scratch');
   mkdirSync(scratchDir, { recursive: true });
-  const tempPath = (suffix: string) => path.join(scratchDir, `${Date.now()}-${Math.random().toString(36).slice(2)}${suffix}`);
+  const tempPath = (suffix: string) =>
+    path.join(scratchDir, `${Date.now()}-${Math.random().toString(36).slice(2)}${suffix}`);
   return { duck: ws.duck, inputs, tempPath, scope: { roots: [root], scratchDir }, log };
 }
 
@@ -69,7 +80,13 @@ export async function recipeContext(ws: Workspace, projectKey: string, recipe: R
  * writer, no cycle) and that the code compiles against the inputs. A missing output dataset is
  * created as a managed dataset.
  */
-export async function saveRecipe(ws: Workspace, principal: Principal, projectKey: string, input: unknown, options: { expectRevision?: number } = {}): Promise<RecipeInfo> {
+export async function saveRecipe(
+  ws: Workspace,
+  principal: Principal,
+  projectKey: string,
+  input: unknown,
+  options: { expectRevision?: number } = {},
+): Promise<RecipeInfo> {
   await ws.catalog.projects.authorize(principal, projectKey, 'writer');
   const recipe = parseRecipe(input);
   const [datasets, recipes] = await Promise.all([
@@ -77,37 +94,75 @@ export async function saveRecipe(ws: Workspace, principal: Principal, projectKey
     ws.catalog.objects.list<RecipeBase>(projectKey, RECIPE_KIND),
   ]);
   const names = new Set(datasets.map((d) => d.name));
-  const problem = validateRecipeEdges(recipe, recipes.map((r) => r.body), names);
+  const problem = validateRecipeEdges(
+    recipe,
+    recipes.map((r) => r.body),
+    names,
+  );
   if (problem) throw badRequest(problem);
   const outputDef = datasets.find((d) => d.name === recipe.output)?.body;
-  if (outputDef?.storage.type === 'file') throw badRequest(`Dataset ${recipe.output} is a file read in place; a recipe cannot write it`);
-  if (outputDef?.storage.type === 'system') throw badRequest(`Dataset ${recipe.output} is a system dataset (read-only)`);
+  if (outputDef?.storage.type === 'file')
+    throw badRequest(`Dataset ${recipe.output} is a file read in place; a recipe cannot write it`);
+  if (outputDef?.storage.type === 'system')
+    throw badRequest(`Dataset ${recipe.output} is a system dataset (read-only)`);
 
   // Check the code against the inputs when they all have data (an unbuilt input is checked at build time).
   const ctx = await recipeContext(ws, projectKey, recipe);
   const ready = ctx.inputs.every((i) => !(i.source.kind === 'parquet' && i.source.paths.length === 0));
   if (ready) {
-    const target = await recipeTarget(ws, projectKey, { output: recipe.output, definition: outputDef, parquetPath: '' });
+    const target = await recipeTarget(ws, projectKey, {
+      output: recipe.output,
+      definition: outputDef,
+      parquetPath: '',
+    });
     await recipeTypes.get(recipe.type).describe(ctx, recipe, target);
   }
 
   const stored = await ws.catalog.db.transaction().execute(async (trx) => {
     if (!outputDef) {
-      await ws.catalog.objects.putIn(trx, { projectKey, kind: DATASET_KIND, name: recipe.output, body: { name: recipe.output, storage: { type: 'managed' } }, author: principal.username });
+      await ws.catalog.objects.putIn(trx, {
+        projectKey,
+        kind: DATASET_KIND,
+        name: recipe.output,
+        body: { name: recipe.output, storage: { type: 'managed' } },
+        author: principal.username,
+      });
     }
-    return ws.catalog.objects.putIn(trx, { projectKey, kind: RECIPE_KIND, name: recipe.name, body: recipe, author: principal.username, ...options });
+    return ws.catalog.objects.putIn(trx, {
+      projectKey,
+      kind: RECIPE_KIND,
+      name: recipe.name,
+      body: recipe,
+      author: principal.username,
+      ...options,
+    });
   });
   await ws.catalog.projects.touch(projectKey);
-  return { ...(stored.body as RecipeBase), revision: stored.revision, updatedAt: stored.updatedAt, updatedBy: stored.updatedBy };
+  return {
+    ...(stored.body as RecipeBase),
+    revision: stored.revision,
+    updatedAt: stored.updatedAt,
+    updatedBy: stored.updatedBy,
+  };
 }
 
 export async function listRecipes(ws: Workspace, principal: Principal, projectKey: string): Promise<RecipeInfo[]> {
   await ws.catalog.projects.authorize(principal, projectKey, 'reader');
   const rows = await ws.catalog.objects.list<RecipeBase>(projectKey, RECIPE_KIND);
-  return rows.map((o) => ({ ...storedRecipe(o.body), revision: o.revision, updatedAt: o.updatedAt, updatedBy: o.updatedBy }));
+  return rows.map((o) => ({
+    ...storedRecipe(o.body),
+    revision: o.revision,
+    updatedAt: o.updatedAt,
+    updatedBy: o.updatedBy,
+  }));
 }
 
-export async function getRecipe(ws: Workspace, principal: Principal, projectKey: string, name: string): Promise<RecipeInfo> {
+export async function getRecipe(
+  ws: Workspace,
+  principal: Principal,
+  projectKey: string,
+  name: string,
+): Promise<RecipeInfo> {
   await ws.catalog.projects.authorize(principal, projectKey, 'reader');
   const o = await ws.catalog.objects.get<RecipeBase>(projectKey, RECIPE_KIND, name);
   if (!o) throw notFound(`Recipe ${name} not found in project ${projectKey}`);
@@ -115,7 +170,12 @@ export async function getRecipe(ws: Workspace, principal: Principal, projectKey:
 }
 
 /** Deletes a recipe; its output dataset and data stay. */
-export async function deleteRecipe(ws: Workspace, principal: Principal, projectKey: string, name: string): Promise<void> {
+export async function deleteRecipe(
+  ws: Workspace,
+  principal: Principal,
+  projectKey: string,
+  name: string,
+): Promise<void> {
   await ws.catalog.projects.authorize(principal, projectKey, 'writer');
   await ws.catalog.objects.delete({ projectKey, kind: RECIPE_KIND, name, author: principal.username });
 }

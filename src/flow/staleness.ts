@@ -9,12 +9,20 @@ import type { Lineage } from '../datasets/definitions.js';
  */
 export function recipeSignature(recipe: Record<string, unknown>): string {
   const { description: _d, tags: _t, name: _n, schemaVersion: _v, ...decisive } = recipe;
-  return createHash('sha256').update(JSON.stringify(sortDeep(decisive))).digest('hex').slice(0, 32);
+  return createHash('sha256')
+    .update(JSON.stringify(sortDeep(decisive)))
+    .digest('hex')
+    .slice(0, 32);
 }
 
 function sortDeep(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sortDeep);
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v as object).sort(([a], [b]) => a.localeCompare(b)).map(([k, x]) => [k, sortDeep(x)]));
+  if (v && typeof v === 'object')
+    return Object.fromEntries(
+      Object.entries(v as object)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, x]) => [k, sortDeep(x)]),
+    );
   return v;
 }
 
@@ -25,7 +33,11 @@ export type StaleReason = 'never built' | 'recipe changed' | 'input changed' | n
  * identity (recipe signature and input version ids recorded in the output's lineage),
  * never by timestamps alone.
  */
-export function staleReason(signature: string, lineage: Lineage | null | undefined, inputTokens: Record<string, string | null>): StaleReason {
+export function staleReason(
+  signature: string,
+  lineage: Lineage | null | undefined,
+  inputTokens: Record<string, string | null>,
+): StaleReason {
   if (!lineage) return 'never built';
   if (lineage.recipeSignature !== signature) return 'recipe changed';
   for (const [name, token] of Object.entries(inputTokens)) {

@@ -16,12 +16,22 @@ export const qualityBuildValidator: PostBuildValidator = async (ws, output) => {
   if (!stored) return;
   const settings = parseQualitySettings(stored.body);
   if (!settings.metrics.afterBuild && !settings.failBuildOnError) return;
-  const run = await evaluateQuality(ws, output.projectKey, { settings, source: output.source, versionId: output.versionId, origin: 'build', withChecks: true });
+  const run = await evaluateQuality(ws, output.projectKey, {
+    settings,
+    source: output.source,
+    versionId: output.versionId,
+    origin: 'build',
+    withChecks: true,
+  });
   const failed = run.results.filter((r) => r.outcome !== 'OK');
-  output.log(`quality of ${output.dataset}: ${run.results.length} check(s), ${run.outcome}${failed.length ? ` (${failed.map((r) => `${r.check}: ${r.message}`).join('; ')})` : ''}`);
+  output.log(
+    `quality of ${output.dataset}: ${run.results.length} check(s), ${run.outcome}${failed.length ? ` (${failed.map((r) => `${r.check}: ${r.message}`).join('; ')})` : ''}`,
+  );
   if (run.outcome === 'ERROR' && settings.failBuildOnError && output.source.kind === 'parquet') {
     const errors = run.results.filter((r) => r.outcome === 'ERROR');
-    throw new Error(`Quality check${errors.length > 1 ? 's' : ''} failed on ${output.dataset}: ${errors.map((r) => `${r.check}: ${r.message}`).join('; ')}; the previous version stays current`);
+    throw new Error(
+      `Quality check${errors.length > 1 ? 's' : ''} failed on ${output.dataset}: ${errors.map((r) => `${r.check}: ${r.message}`).join('; ')}; the previous version stays current`,
+    );
   }
 };
 

@@ -14,7 +14,8 @@ export interface QualityRun {
 }
 
 const RANK: Record<CheckOutcome, number> = { OK: 0, WARNING: 1, ERROR: 2 };
-export const worstOutcome = (outcomes: CheckOutcome[]): CheckOutcome => outcomes.reduce<CheckOutcome>((w, o) => (RANK[o] > RANK[w] ? o : w), 'OK');
+export const worstOutcome = (outcomes: CheckOutcome[]): CheckOutcome =>
+  outcomes.reduce<CheckOutcome>((w, o) => (RANK[o] > RANK[w] ? o : w), 'OK');
 
 /**
  * Computes metrics (one pass, column rules included), compares with the previous metrics,
@@ -25,22 +26,59 @@ export const worstOutcome = (outcomes: CheckOutcome[]): CheckOutcome => outcomes
 export async function evaluateQuality(
   ws: Workspace,
   projectKey: string,
-  options: { settings: QualitySettings; source: TableSource; versionId: string | null; origin: MetricsRecord['origin']; withChecks: boolean; scenarioRunId?: string | null; now?: number },
+  options: {
+    settings: QualitySettings;
+    source: TableSource;
+    versionId: string | null;
+    origin: MetricsRecord['origin'];
+    withChecks: boolean;
+    scenarioRunId?: string | null;
+    now?: number;
+  },
 ): Promise<QualityRun> {
   const { settings, source } = options;
   const checks = options.withChecks ? parseChecks(settings) : [];
   const store = new QualityStore(ws);
   const previous = await store.previousMetrics(projectKey, settings.dataset);
-  const pass = await computeMetricsPass(ws.duck, { tempDir: path.join(ws.config.home, 'tmp'), source, settings, checks });
+  const pass = await computeMetricsPass(ws.duck, {
+    tempDir: path.join(ws.config.home, 'tmp'),
+    source,
+    settings,
+    checks,
+  });
   const now = options.now ?? Date.now();
   const at = new Date(now).toISOString();
   const results: CheckResult[] = checks.map((c) => {
-    const e = c.type.evaluate(c.params, { metrics: pass.metrics, previous: previous?.metrics ?? null, violations: pass.violations[c.name] ?? null, now });
-    return { dataset: settings.dataset, partition: null, versionId: options.versionId, check: c.name, type: c.type.type, outcome: e.outcome, message: e.message, value: e.value, runAt: at, scenarioRunId: options.scenarioRunId ?? null };
+    const e = c.type.evaluate(c.params, {
+      metrics: pass.metrics,
+      previous: previous?.metrics ?? null,
+      violations: pass.violations[c.name] ?? null,
+      now,
+    });
+    return {
+      dataset: settings.dataset,
+      partition: null,
+      versionId: options.versionId,
+      check: c.name,
+      type: c.type.type,
+      outcome: e.outcome,
+      message: e.message,
+      value: e.value,
+      runAt: at,
+      scenarioRunId: options.scenarioRunId ?? null,
+    };
   });
   const outcome = worstOutcome(results.map((r) => r.outcome));
-  const origin = options.origin === 'build' && outcome === 'ERROR' && settings.failBuildOnError ? 'rejected-build' : options.origin;
-  const metrics = await store.addMetrics(projectKey, { dataset: settings.dataset, partition: null, versionId: options.versionId, origin, computedAt: at, metrics: pass.metrics });
+  const origin =
+    options.origin === 'build' && outcome === 'ERROR' && settings.failBuildOnError ? 'rejected-build' : options.origin;
+  const metrics = await store.addMetrics(projectKey, {
+    dataset: settings.dataset,
+    partition: null,
+    versionId: options.versionId,
+    origin,
+    computedAt: at,
+    metrics: pass.metrics,
+  });
   await store.addCheckResults(projectKey, results);
   return { metrics, results, outcome };
 }

@@ -43,9 +43,16 @@ interface Engine {
  */
 function selectList(dialect: SqlDialect, columns: Column[], settings: QualitySettings, checks: ParsedCheck[]) {
   const double = dialect === 'duckdb' ? 'DOUBLE' : 'double precision';
-  const epochMs = (c: string) => (dialect === 'duckdb' ? `CAST(epoch(max(${c})) * 1000 AS DOUBLE)` : `CAST(extract(epoch from max(${c})) * 1000 AS double precision)`);
-  const timeColumns = new Set(settings.metrics.timeColumns ?? columns.filter((c) => isTemporalType(c.type)).map((c) => c.name));
-  const items: { key: string; kind: 'number' | 'text' | 'violation' | 'freshness'; sql: string }[] = [{ key: 'records', kind: 'number', sql: 'count(*)' }];
+  const epochMs = (c: string) =>
+    dialect === 'duckdb'
+      ? `CAST(epoch(max(${c})) * 1000 AS DOUBLE)`
+      : `CAST(extract(epoch from max(${c})) * 1000 AS double precision)`;
+  const timeColumns = new Set(
+    settings.metrics.timeColumns ?? columns.filter((c) => isTemporalType(c.type)).map((c) => c.name),
+  );
+  const items: { key: string; kind: 'number' | 'text' | 'violation' | 'freshness'; sql: string }[] = [
+    { key: 'records', kind: 'number', sql: 'count(*)' },
+  ];
   for (const col of columns) {
     const c = quoteIdent(col.name);
     items.push({ key: `nulls.${col.name}`, kind: 'number', sql: `count(*) - count(${c})` });
@@ -59,13 +66,18 @@ function selectList(dialect: SqlDialect, columns: Column[], settings: QualitySet
       items.push({ key: `min.${col.name}`, kind: 'text', sql: `CAST(min(${c}) AS TEXT)` });
       items.push({ key: `max.${col.name}`, kind: 'text', sql: `CAST(max(${c}) AS TEXT)` });
     }
-    if (timeColumns.has(col.name) && isTemporalType(col.type)) items.push({ key: `freshness.${col.name}`, kind: 'freshness', sql: epochMs(c) });
+    if (timeColumns.has(col.name) && isTemporalType(col.type))
+      items.push({ key: `freshness.${col.name}`, kind: 'freshness', sql: epochMs(c) });
   }
   const names = new Set(columns.map((c) => c.name));
   for (const check of checks) {
     if (!check.type.violations) continue;
     const column = String(check.params.column);
-    items.push({ key: check.name, kind: 'violation', sql: names.has(column) ? check.type.violations(check.params, quoteIdent(column), dialect) : 'count(*)' });
+    items.push({
+      key: check.name,
+      kind: 'violation',
+      sql: names.has(column) ? check.type.violations(check.params, quoteIdent(column), dialect) : 'count(*)',
+    });
   }
   return items;
 }
@@ -73,7 +85,10 @@ function selectList(dialect: SqlDialect, columns: Column[], settings: QualitySet
 const toNumber = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
 /** Computes a dataset's metrics and its column rules' violations in one pass, then its SQL metrics. */
-export async function computeMetricsPass(duck: DuckDb, pass: { tempDir: string; source: TableSource; settings: QualitySettings; checks: ParsedCheck[] }): Promise<MetricsPass> {
+export async function computeMetricsPass(
+  duck: DuckDb,
+  pass: { tempDir: string; source: TableSource; settings: QualitySettings; checks: ParsedCheck[] },
+): Promise<MetricsPass> {
   const { tempDir, source, settings, checks } = pass;
   const dataset = settings.dataset;
   return withEngine(duck, tempDir, source, async (engine) => {
@@ -85,7 +100,8 @@ export async function computeMetricsPass(duck: DuckDb, pass: { tempDir: string; 
     items.forEach((item, i) => {
       const v = row[i];
       if (item.kind === 'violation') violations[item.key] = Number(v ?? 0);
-      else if (item.kind === 'freshness') metrics[item.key] = v === null || v === undefined ? null : new Date(Number(v)).toISOString();
+      else if (item.kind === 'freshness')
+        metrics[item.key] = v === null || v === undefined ? null : new Date(Number(v)).toISOString();
       else if (item.kind === 'text') metrics[item.key] = v === null || v === undefined ? null : String(v);
       else metrics[item.key] = toNumber(v);
     });
@@ -98,14 +114,26 @@ export async function computeMetricsPass(duck: DuckDb, pass: { tempDir: string; 
       }
       // Numbers stay numbers (DuckDB hands big integers and decimals over as text).
       const asNumber = typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
-      metrics[`sql.${m.name}`] = value === null || value === undefined ? null : typeof value === 'number' ? value : Number.isFinite(asNumber) ? asNumber : String(value);
+      metrics[`sql.${m.name}`] =
+        value === null || value === undefined
+          ? null
+          : typeof value === 'number'
+            ? value
+            : Number.isFinite(asNumber)
+              ? asNumber
+              : String(value);
     }
     return { metrics, violations, columns };
   });
 }
 
 /** Copies a connection's table to a temporary Parquet file for the time of `fn`. */
-async function withParquetCopy<T>(duck: DuckDb, tempDir: string, source: ExternalTableSource, fn: (copy: TableSource) => Promise<T>): Promise<T> {
+async function withParquetCopy<T>(
+  duck: DuckDb,
+  tempDir: string,
+  source: ExternalTableSource,
+  fn: (copy: TableSource) => Promise<T>,
+): Promise<T> {
   const dir = await mkdtemp(join(tempDir, 'metrics-'));
   try {
     const file = join(dir, 'copy.parquet');
@@ -116,7 +144,12 @@ async function withParquetCopy<T>(duck: DuckDb, tempDir: string, source: Externa
   }
 }
 
-async function withEngine<T>(duck: DuckDb, tempDir: string, source: TableSource, fn: (engine: Engine) => Promise<T>): Promise<T> {
+async function withEngine<T>(
+  duck: DuckDb,
+  tempDir: string,
+  source: TableSource,
+  fn: (engine: Engine) => Promise<T>,
+): Promise<T> {
   if (source.kind === 'external') {
     const inConnection = connectionType(source.type).tables?.metrics;
     if (inConnection) return inConnection(duck, source, fn);

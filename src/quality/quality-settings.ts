@@ -11,7 +11,11 @@ export const QUALITY_KIND = 'quality';
 export const SqlMetricSchema = z
   .object({
     name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'metric names: letters, digits and _'),
-    sql: z.string().min(1).max(100_000).describe('A SELECT naming the dataset by its name; the first column of the first row is the value'),
+    sql: z
+      .string()
+      .min(1)
+      .max(100_000)
+      .describe('A SELECT naming the dataset by its name; the first column of the first row is the value'),
   })
   .strict();
 
@@ -20,14 +24,26 @@ export const QualitySettingsSchema = z
     dataset: z.string(),
     metrics: z
       .object({
-        afterBuild: z.boolean().default(true).describe('Compute metrics (and run checks) on every build of the dataset'),
-        timeColumns: z.array(z.string()).optional().describe('Columns whose newest value is the freshness metric; default: every date/timestamp column'),
+        afterBuild: z
+          .boolean()
+          .default(true)
+          .describe('Compute metrics (and run checks) on every build of the dataset'),
+        timeColumns: z
+          .array(z.string())
+          .optional()
+          .describe('Columns whose newest value is the freshness metric; default: every date/timestamp column'),
         sql: z.array(SqlMetricSchema).max(50).default([]),
       })
       .strict()
       .default({ afterBuild: true, sql: [] }),
-    checks: z.array(z.looseObject({ type: z.string() })).max(200).default([]),
-    failBuildOnError: z.boolean().default(false).describe('A build whose output fails an ERROR check is rejected; the previous version stays current'),
+    checks: z
+      .array(z.looseObject({ type: z.string() }))
+      .max(200)
+      .default([]),
+    failBuildOnError: z
+      .boolean()
+      .default(false)
+      .describe('A build whose output fails an ERROR check is rejected; the previous version stays current'),
   })
   .strict();
 export type QualitySettings = z.infer<typeof QualitySettingsSchema>;
@@ -61,12 +77,20 @@ export function parseChecks(settings: QualitySettings): ParsedCheck[] {
   const out: ParsedCheck[] = [];
   settings.checks.forEach((raw, i) => {
     const type = checkTypes.get(raw.type);
-    const params = parseOr400(type.params, upgradeCheck(raw, i), 'value', { prefix: `checks[${i}] (${raw.type})` }) as ParsedCheck['params'];
+    const params = parseOr400(type.params, upgradeCheck(raw, i), 'value', {
+      prefix: `checks[${i}] (${raw.type})`,
+    }) as ParsedCheck['params'];
     const name = params.name ?? type.defaultName(params);
-    if (out.some((c) => c.name === name)) throw badRequest(`checks[${i}]: two checks are named ${name}; give one a name`);
+    if (out.some((c) => c.name === name))
+      throw badRequest(`checks[${i}]: two checks are named ${name}; give one a name`);
     out.push({ name, type, params });
   });
   return out;
 }
 
-export const defaultQualitySettings = (dataset: string): QualitySettings => ({ dataset, metrics: { afterBuild: true, sql: [] }, checks: [], failBuildOnError: false });
+export const defaultQualitySettings = (dataset: string): QualitySettings => ({
+  dataset,
+  metrics: { afterBuild: true, sql: [] },
+  checks: [],
+  failBuildOnError: false,
+});

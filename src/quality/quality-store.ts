@@ -15,7 +15,15 @@ export class QualityStore {
   async addMetrics(projectKey: string, r: Omit<MetricsRecord, 'id'>): Promise<MetricsRecord> {
     const row = await this.db
       .insertInto('dataset_metrics')
-      .values({ project_key: projectKey, dataset: r.dataset, partition: r.partition, version_id: r.versionId, origin: r.origin, computed_at: r.computedAt, metrics: JSON.stringify(r.metrics) })
+      .values({
+        project_key: projectKey,
+        dataset: r.dataset,
+        partition: r.partition,
+        version_id: r.versionId,
+        origin: r.origin,
+        computed_at: r.computedAt,
+        metrics: JSON.stringify(r.metrics),
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     return { ...r, id: Number(row.id) };
@@ -36,7 +44,14 @@ export class QualityStore {
   }
 
   async metricsHistory(projectKey: string, dataset: string, limit: number): Promise<MetricsRecord[]> {
-    const rows = await this.db.selectFrom('dataset_metrics').selectAll().where('project_key', '=', projectKey).where('dataset', '=', dataset).orderBy('id', 'desc').limit(limit).execute();
+    const rows = await this.db
+      .selectFrom('dataset_metrics')
+      .selectAll()
+      .where('project_key', '=', projectKey)
+      .where('dataset', '=', dataset)
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
     return rows.map(toMetrics);
   }
 
@@ -63,7 +78,14 @@ export class QualityStore {
   }
 
   async checkHistory(projectKey: string, dataset: string, limit: number): Promise<CheckResult[]> {
-    const rows = await this.db.selectFrom('check_results').selectAll().where('project_key', '=', projectKey).where('dataset', '=', dataset).orderBy('id', 'desc').limit(limit).execute();
+    const rows = await this.db
+      .selectFrom('check_results')
+      .selectAll()
+      .where('project_key', '=', projectKey)
+      .where('dataset', '=', dataset)
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
     return rows.map((r) => ({
       id: Number(r.id),
       dataset: r.dataset,
@@ -80,6 +102,22 @@ export class QualityStore {
   }
 }
 
-function toMetrics(r: { id: number; dataset: string; partition: string | null; version_id: string | null; origin: string; computed_at: string; metrics: string }): MetricsRecord {
-  return { id: Number(r.id), dataset: r.dataset, partition: r.partition, versionId: r.version_id, origin: r.origin as MetricsRecord['origin'], computedAt: r.computed_at, metrics: JSON.parse(r.metrics) };
+function toMetrics(r: {
+  id: number;
+  dataset: string;
+  partition: string | null;
+  version_id: string | null;
+  origin: string;
+  computed_at: string;
+  metrics: string;
+}): MetricsRecord {
+  return {
+    id: Number(r.id),
+    dataset: r.dataset,
+    partition: r.partition,
+    versionId: r.version_id,
+    origin: r.origin as MetricsRecord['origin'],
+    computedAt: r.computed_at,
+    metrics: JSON.parse(r.metrics),
+  };
 }

@@ -1,14 +1,25 @@
 import type { z } from 'zod';
 import { definedType, typeSchema, type DefinitionOptions, type TypeSchema } from '../common/type-definition.js';
 import type { ColumnSchema } from '../datasets/definitions.js';
-import { RecipeBaseSchema, type RecipeBase, type RecipeContext, type RecipeResult, type RecipeTarget, type RecipeType } from './recipe-type.js';
+import {
+  RecipeBaseSchema,
+  type RecipeBase,
+  type RecipeContext,
+  type RecipeResult,
+  type RecipeTarget,
+  type RecipeType,
+} from './recipe-type.js';
 
 /** Fields every recipe has besides its type (name, inputs, output, description, tags). */
 const { type: _type, schemaVersion: _version, ...recipeCommonShape } = RecipeBaseSchema.shape;
 
 type Schema<T extends string, S extends z.ZodRawShape> = TypeSchema<'type', T, typeof recipeCommonShape, S>;
 
-export interface RecipeTypeDefinition<T extends string, S extends z.ZodRawShape, R = z.output<Schema<T, S>>> extends DefinitionOptions<Omit<z.input<Schema<T, S>>, 'type'>> {
+export interface RecipeTypeDefinition<
+  T extends string,
+  S extends z.ZodRawShape,
+  R = z.output<Schema<T, S>>,
+> extends DefinitionOptions<Omit<z.input<Schema<T, S>>, 'type'>> {
   /** The type's own fields (e.g. `sql`); `type`, the common fields and the schema version are added. */
   params: z.ZodObject<S, z.core.$ZodObjectConfig>;
   /** Validates against the inputs without writing anything; errors are LlanoErrors (400). */
@@ -17,7 +28,15 @@ export interface RecipeTypeDefinition<T extends string, S extends z.ZodRawShape,
 }
 
 /** A recipe type, its recipe type inferred from its schema. Register it in `registry.ts`. */
-export function defineRecipeType<T extends string, S extends z.ZodRawShape>(type: T, definition: RecipeTypeDefinition<T, S>): RecipeType<z.output<Schema<T, S>> & RecipeBase> {
+export function defineRecipeType<T extends string, S extends z.ZodRawShape>(
+  type: T,
+  definition: RecipeTypeDefinition<T, S>,
+): RecipeType<z.output<Schema<T, S>> & RecipeBase> {
   const schema = typeSchema('type', type, recipeCommonShape, definition.params);
-  return { ...definition, type, schema: schema as unknown as z.ZodType<z.output<Schema<T, S>> & RecipeBase>, ...definedType('type', type, definition) };
+  return {
+    ...definition,
+    type,
+    schema: schema as unknown as z.ZodType<z.output<Schema<T, S>> & RecipeBase>,
+    ...definedType('type', type, definition),
+  };
 }

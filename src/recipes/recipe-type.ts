@@ -32,7 +32,14 @@ export interface RecipeInput {
  */
 export type RecipeTarget =
   | { kind: 'parquet'; path: string }
-  | { kind: 'in-place'; connectionName: string; type: ConnectionType; settings: Settings; table: TableRef; source: TableSource };
+  | {
+      kind: 'in-place';
+      connectionName: string;
+      type: ConnectionType;
+      settings: Settings;
+      table: TableRef;
+      source: TableSource;
+    };
 
 export interface RecipeContext {
   duck: DuckDb;

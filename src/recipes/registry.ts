@@ -5,4 +5,5 @@ import { sqlRecipeType } from './sql-recipe.js';
 /** Every recipe type. Adding a type = adding a file (`defineRecipeType`) and one line here. */
 export const recipeTypes: Registry<RecipeType> = createRegistry<RecipeType<any>>('recipe type', [sqlRecipeType]);
 
-export const listRecipeTypes = () => recipeTypes.list().map((t) => ({ type: t.type, label: t.label, examples: t.examples }));
+export const listRecipeTypes = () =>
+  recipeTypes.list().map((t) => ({ type: t.type, label: t.label, examples: t.examples }));

@@ -35,7 +35,8 @@ async function duckInputs(ctx: RecipeContext): Promise<{ inputs: Record<string, 
       await sourceReader(input.source).materialize(ctx.duck, input.source, file);
       inputs[input.name] = { kind: 'parquet', paths: [file] };
     } else {
-      if (input.source.kind === 'parquet' && input.source.paths.length === 0) throw badRequest(`Input dataset ${input.name} has no data yet: build or import it first`);
+      if (input.source.kind === 'parquet' && input.source.paths.length === 0)
+        throw badRequest(`Input dataset ${input.name} has no data yet: build or import it first`);
       inputs[input.name] = input.source;
     }
   }
@@ -84,15 +85,30 @@ export const sqlRecipeType = defineRecipeType('sql', {
     const pushdown = pushdownInputs(ctx, target);
     const runInPlace = target.kind === 'in-place' ? target.type.tables?.runRecipe : undefined;
     if (pushdown && target.kind === 'in-place' && runInPlace) {
-      ctx.log(`Running inside ${target.type.label} (pushdown) into ${target.table.schema ? target.table.schema + '.' : ''}${target.table.name}`);
-      const r = await runInPlace(target.settings, ctx.duck, { inputs: pushdown, sql: recipe.sql, output: target.table });
+      ctx.log(
+        `Running inside ${target.type.label} (pushdown) into ${target.table.schema ? target.table.schema + '.' : ''}${target.table.name}`,
+      );
+      const r = await runInPlace(target.settings, ctx.duck, {
+        inputs: pushdown,
+        sql: recipe.sql,
+        output: target.table,
+      });
       return { rowCount: r.rowCount, columns: r.columns, contentHash: null };
     }
-    if (target.kind !== 'parquet') throw badRequest(`An output in connection ${target.connectionName} needs every input to be a table of that connection`);
+    if (target.kind !== 'parquet')
+      throw badRequest(
+        `An output in connection ${target.connectionName} needs every input to be a table of that connection`,
+      );
     const { inputs, cleanup } = await duckInputs(ctx);
     try {
       ctx.log('Running in DuckDB');
-      return await executeSelectToParquet(ctx.duck, { inputs, sql: recipe.sql, scope: ctx.scope, outputPath: target.path, onProgress: ctx.onProgress ? (p) => ctx.onProgress?.(p.rows ?? 0) : undefined });
+      return await executeSelectToParquet(ctx.duck, {
+        inputs,
+        sql: recipe.sql,
+        scope: ctx.scope,
+        outputPath: target.path,
+        onProgress: ctx.onProgress ? (p) => ctx.onProgress?.(p.rows ?? 0) : undefined,
+      });
     } finally {
       cleanup();
     }

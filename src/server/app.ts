@@ -40,8 +40,13 @@ export async function buildServer(ws: Workspace, options: ServerOptions = {}): P
   app.addHook('onRequest', async (request) => {
     const header = request.headers.authorization;
     const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : request.cookies?.[SESSION_COOKIE];
-    request.principal = token ? await ws.catalog.users.authenticateToken(token) : options.localOwner ? LOCAL_ADMIN : null;
-    if (request.principal && header) request.principal = { ...request.principal, via: request.principal.via === 'apikey' ? 'apikey' : 'token' };
+    request.principal = token
+      ? await ws.catalog.users.authenticateToken(token)
+      : options.localOwner
+        ? LOCAL_ADMIN
+        : null;
+    if (request.principal && header)
+      request.principal = { ...request.principal, via: request.principal.via === 'apikey' ? 'apikey' : 'token' };
   });
 
   app.setErrorHandler((err, _request, reply) => {
@@ -49,18 +54,31 @@ export async function buildServer(ws: Workspace, options: ServerOptions = {}): P
     const code = (err as { code?: string }).code;
     const status = (err as { statusCode?: number }).statusCode;
     if (err instanceof LlanoError) e = err;
-    else if (code === 'FST_REQ_FILE_TOO_LARGE' || code === 'FST_ERR_CTP_BODY_TOO_LARGE') e = new LlanoError('payload_too_large', 413, `Upload exceeds the limit of ${ws.config.maxUploadMb} MB`);
+    else if (code === 'FST_REQ_FILE_TOO_LARGE' || code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+      e = new LlanoError('payload_too_large', 413, `Upload exceeds the limit of ${ws.config.maxUploadMb} MB`);
     else if (status && status >= 400 && status < 500) e = new LlanoError('bad_request', status, (err as Error).message);
     else e = toLlanoError(err);
     if (e.status >= 500) app.log.error(err);
-    void reply.code(e.status).send({ error: { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) } });
+    void reply
+      .code(e.status)
+      .send({ error: { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) } });
   });
   app.setNotFoundHandler((request, reply) => {
-    void reply.code(404).send({ error: { code: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}` } });
+    void reply
+      .code(404)
+      .send({ error: { code: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}` } });
   });
 
-  route(app, { method: 'GET', url: '/api/health', summary: 'Liveness check', tag: 'system', auth: false }, async () => ({ status: 'ok', version: VERSION }));
-  route(app, { method: 'GET', url: '/api/openapi.json', summary: 'This API described in OpenAPI 3', tag: 'system' }, async () => openApiDocument(VERSION));
+  route(
+    app,
+    { method: 'GET', url: '/api/health', summary: 'Liveness check', tag: 'system', auth: false },
+    async () => ({ status: 'ok', version: VERSION }),
+  );
+  route(
+    app,
+    { method: 'GET', url: '/api/openapi.json', summary: 'This API described in OpenAPI 3', tag: 'system' },
+    async () => openApiDocument(VERSION),
+  );
   for (const register of apiRouteModules) register(app, ws);
   await registerWebUi(app);
   return app;

@@ -8,7 +8,13 @@ import { assertSameName, route } from './route.js';
 export interface ObjectService {
   list(ws: Workspace, principal: Principal, projectKey: string): Promise<unknown>;
   get(ws: Workspace, principal: Principal, projectKey: string, name: string): Promise<unknown>;
-  save(ws: Workspace, principal: Principal, projectKey: string, body: unknown, options?: { expectRevision?: number }): Promise<unknown>;
+  save(
+    ws: Workspace,
+    principal: Principal,
+    projectKey: string,
+    body: unknown,
+    options?: { expectRevision?: number },
+  ): Promise<unknown>;
   remove(ws: Workspace, principal: Principal, projectKey: string, name: string): Promise<void>;
 }
 
@@ -32,17 +38,29 @@ export function objectRoutes(app: FastifyInstance, ws: Workspace, def: ObjectRou
   const base = `/api/projects/{key}/${def.plural}`;
   const one = `${base}/{${def.nameField}}`;
   const { tag, body, summaries } = def;
-  route(app, { method: 'GET', url: base, summary: summaries.list, tag }, async ({ principal, params }) => service.list(ws, principal, params.key));
-  route(app, { method: 'POST', url: base, summary: summaries.create, tag, body }, async ({ principal, params, body, reply }) => {
-    const created = await service.save(ws, principal, params.key, body, { expectRevision: 0 });
-    void reply.code(201);
-    return created;
-  });
-  route(app, { method: 'GET', url: one, summary: summaries.get, tag }, async ({ principal, params }) => service.get(ws, principal, params.key, params[def.nameField]));
-  route(app, { method: 'PUT', url: one, summary: summaries.replace, tag, body }, async ({ principal, params, body }) => {
-    assertSameName(def.kind, String(body[def.nameField]), params[def.nameField]);
-    return service.save(ws, principal, params.key, body);
-  });
+  route(app, { method: 'GET', url: base, summary: summaries.list, tag }, async ({ principal, params }) =>
+    service.list(ws, principal, params.key),
+  );
+  route(
+    app,
+    { method: 'POST', url: base, summary: summaries.create, tag, body },
+    async ({ principal, params, body, reply }) => {
+      const created = await service.save(ws, principal, params.key, body, { expectRevision: 0 });
+      void reply.code(201);
+      return created;
+    },
+  );
+  route(app, { method: 'GET', url: one, summary: summaries.get, tag }, async ({ principal, params }) =>
+    service.get(ws, principal, params.key, params[def.nameField]),
+  );
+  route(
+    app,
+    { method: 'PUT', url: one, summary: summaries.replace, tag, body },
+    async ({ principal, params, body }) => {
+      assertSameName(def.kind, String(body[def.nameField]), params[def.nameField]);
+      return service.save(ws, principal, params.key, body);
+    },
+  );
   route(app, { method: 'DELETE', url: one, summary: summaries.remove, tag }, async ({ principal, params }) => {
     await service.remove(ws, principal, params.key, params[def.nameField]);
     return undefined;

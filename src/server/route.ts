@@ -55,7 +55,16 @@ export function route<B extends z.ZodType | undefined = undefined, Q extends z.Z
 ): void {
   const auth = def.auth !== false;
   if (!documentedRoutes.some((r) => r.method === def.method && r.url === def.url)) {
-    documentedRoutes.push({ method: def.method, url: def.url, summary: def.summary, tag: def.tag, auth, body: def.body, query: def.query, response: def.response });
+    documentedRoutes.push({
+      method: def.method,
+      url: def.url,
+      summary: def.summary,
+      tag: def.tag,
+      auth,
+      body: def.body,
+      query: def.query,
+      response: def.response,
+    });
   }
   app.route({
     method: def.method,
@@ -63,9 +72,17 @@ export function route<B extends z.ZodType | undefined = undefined, Q extends z.Z
     handler: async (request, reply) => {
       const principal = request.principal;
       if (auth && !principal) throw unauthorized();
-      const body = def.body && !def.raw ? parseOr400(def.body, request.body ?? {}, 'request body') : (undefined as Infer<B>);
+      const body =
+        def.body && !def.raw ? parseOr400(def.body, request.body ?? {}, 'request body') : (undefined as Infer<B>);
       const query = def.query ? parseOr400(def.query, request.query ?? {}, 'query') : (undefined as Infer<Q>);
-      const result = await handler({ principal: principal!, params: request.params as Record<string, string>, body: body as Infer<B>, query: query as Infer<Q>, request, reply });
+      const result = await handler({
+        principal: principal!,
+        params: request.params as Record<string, string>,
+        body: body as Infer<B>,
+        query: query as Infer<Q>,
+        request,
+        reply,
+      });
       if (reply.sent) return reply;
       if (result === undefined) return reply.code(204).send();
       return result;

@@ -7,7 +7,8 @@ import type { FastifyInstance } from 'fastify';
 /** The built web UI (`npm run build:web`). */
 export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
 
-const NOT_BUILT = '<!doctype html><meta charset="utf-8"><title>Llano</title><p>The web UI is not built: run <code>npm run build:web</code> and reload.</p>\n';
+const NOT_BUILT =
+  '<!doctype html><meta charset="utf-8"><title>Llano</title><p>The web UI is not built: run <code>npm run build:web</code> and reload.</p>\n';
 
 const isApi = (pathname: string) => pathname === '/api' || pathname.startsWith('/api/');
 
@@ -42,7 +43,9 @@ export async function registerWebUi(app: FastifyInstance, distDir = WEB_DIST): P
     if (pathname !== '/' && file.startsWith(distDir + path.sep) && isFile(file)) {
       // Hashed assets never change; other files (index.html, icons) are revalidated.
       const immutable = pathname.startsWith('/assets/');
-      return reply.header('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache').sendFile(path.relative(distDir, file));
+      return reply
+        .header('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache')
+        .sendFile(path.relative(distDir, file));
     }
     const accepts = request.headers.accept ?? '';
     const wantsPage = !accepts || accepts.includes('text/html') || accepts.includes('*/*');

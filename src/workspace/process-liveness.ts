@@ -80,7 +80,8 @@ export class Liveness {
   abandoned(work: OwnedWork): string | null {
     if (!work.owner) return 'it has no owner process';
     const host = work.owner_host ?? HOST;
-    if (host === HOST) return ownerIsDead(work.owner, work.owner_host) ? `process ${work.owner} on ${host} is gone` : null;
+    if (host === HOST)
+      return ownerIsDead(work.owner, work.owner_host) ? `process ${work.owner} on ${host} is gone` : null;
     const last = work.heartbeat_at ?? work.started_at ?? work.created_at ?? null;
     if (last === null || !(Date.parse(last) < this.clock.now() - this.staleAfterMs)) return null;
     return `no heartbeat from process ${work.owner} on ${host} since ${last}`;

@@ -15,7 +15,17 @@ export interface WorkspaceEvents {
 
 export type JobEvent =
   | { type: 'job-status'; projectKey: string; jobId: string; status: JobStatus; error?: string | null }
-  | { type: 'activity'; projectKey: string; jobId: string; index: number; recipe: string; output: string; status: ActivityStatus; rows?: number | null; error?: string | null }
+  | {
+      type: 'activity';
+      projectKey: string;
+      jobId: string;
+      index: number;
+      recipe: string;
+      output: string;
+      status: ActivityStatus;
+      rows?: number | null;
+      error?: string | null;
+    }
   | { type: 'log'; projectKey: string; jobId: string; level: string; message: string; ts: string };
 
 /**
@@ -53,7 +63,8 @@ export class Workspace {
   /** Absolute path of a location stored relative to the workspace. */
   resolve(relative: string): string {
     const abs = path.resolve(this.config.home, relative);
-    if (!abs.startsWith(path.resolve(this.config.home) + path.sep)) throw new Error(`Location escapes the workspace: ${relative}`);
+    if (!abs.startsWith(path.resolve(this.config.home) + path.sep))
+      throw new Error(`Location escapes the workspace: ${relative}`);
     return abs;
   }
 
@@ -88,7 +99,11 @@ export class Workspace {
  * workspace closes. Registries filled at start-up (history kinds, post-build validators)
  * are slots too, filled by the composition root (`src/app/start-workspace.ts`).
  */
-export function workspaceSlot<T>(name: string, create: (ws: Workspace) => T, release?: (value: T) => void | Promise<void>): (ws: Workspace) => T {
+export function workspaceSlot<T>(
+  name: string,
+  create: (ws: Workspace) => T,
+  release?: (value: T) => void | Promise<void>,
+): (ws: Workspace) => T {
   const key = Symbol(name);
   return (ws) => ws.slot(key, () => create(ws), release);
 }

@@ -11,7 +11,17 @@ import type { CheckResult, MetricsRecord } from '../../src/quality/quality-types
 import type { Monitoring } from '../../src/automation/monitoring-types.js';
 import type { ScenarioRun } from '../../src/automation/run-types.js';
 
-export type { CheckResult, ColumnSchema, Job, ListedVersion, MetricsRecord, Monitoring, Project, Revision, ScenarioRun };
+export type {
+  CheckResult,
+  ColumnSchema,
+  Job,
+  ListedVersion,
+  MetricsRecord,
+  Monitoring,
+  Project,
+  Revision,
+  ScenarioRun,
+};
 
 /** What every route answers with a status of 400 or more. */
 export interface ApiError {

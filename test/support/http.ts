@@ -3,10 +3,19 @@
  * of 400 or more throws with the method, URL, status and body, so a test fails where it called.
  * `T` is the body the test expects (not checked).
  */
-export async function api<T = unknown>(base: string, token: string | null, method: string, url: string, body?: unknown): Promise<T> {
+export async function api<T = unknown>(
+  base: string,
+  token: string | null,
+  method: string,
+  url: string,
+  body?: unknown,
+): Promise<T> {
   const res = await fetch(base + url, {
     method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();

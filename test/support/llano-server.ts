@@ -18,9 +18,18 @@ export interface TestServer {
   adminToken: string;
   /** JSON request with an optional Bearer token; returns status and parsed body (`T`: the body the test expects). */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- src/flow/preview.test.ts (another branch) still reads untyped bodies; make this `unknown` once it passes `T`
-  call<T = any>(method: string, url: string, options?: { token?: string | null; body?: unknown }): Promise<{ status: number; body: T; headers: Headers }>;
+  call<T = any>(
+    method: string,
+    url: string,
+    options?: { token?: string | null; body?: unknown },
+  ): Promise<{ status: number; body: T; headers: Headers }>;
   /** Multipart upload of `content` as field `file`. */
-  upload<T = unknown>(url: string, content: string | Buffer, fileName: string, token?: string): Promise<{ status: number; body: T }>;
+  upload<T = unknown>(
+    url: string,
+    content: string | Buffer,
+    fileName: string,
+    token?: string,
+  ): Promise<{ status: number; body: T }>;
   login(username: string, password: string): Promise<string>;
   stop(): Promise<void>;
 }
@@ -28,7 +37,9 @@ export interface TestServer {
 /** A real Llano server on a random port over a fresh temporary workspace (one per test file). */
 export async function startTestServer(overrides: Partial<Config> = {}): Promise<TestServer> {
   const home = mkdtempSync(path.join(tmpdir(), 'llano-test-'));
-  const started = await startWorkspace(loadConfig({ home, adminPassword: ADMIN_PASSWORD, port: 0, host: '127.0.0.1', ...overrides }, {}));
+  const started = await startWorkspace(
+    loadConfig({ home, adminPassword: ADMIN_PASSWORD, port: 0, host: '127.0.0.1', ...overrides }, {}),
+  );
   const { ws } = started;
   const app = await buildServer(ws);
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
@@ -36,7 +47,11 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
     const headers: Record<string, string> = {};
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     if (options.body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(address + url, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
+    const res = await fetch(address + url, {
+      method,
+      headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    });
     const text = await res.text();
     let body: unknown = text;
     try {
@@ -55,7 +70,11 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
   const upload: TestServer['upload'] = async (url, content, fileName, token = adminToken) => {
     const form = new FormData();
     form.set('file', new Blob([typeof content === 'string' ? content : new Uint8Array(content)]), fileName);
-    const res = await fetch(address + url, { method: 'POST', body: form, headers: { authorization: `Bearer ${token}` } });
+    const res = await fetch(address + url, {
+      method: 'POST',
+      body: form,
+      headers: { authorization: `Bearer ${token}` },
+    });
     const text = await res.text();
     return { status: res.status, body: (text ? JSON.parse(text) : null) as never };
   };
@@ -77,7 +96,12 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
 }
 
 /** Polls a job until it ends. */
-export async function waitForJobEnd(server: TestServer, project: string, jobId: string, token = server.adminToken): Promise<Job> {
+export async function waitForJobEnd(
+  server: TestServer,
+  project: string,
+  jobId: string,
+  token = server.adminToken,
+): Promise<Job> {
   for (let i = 0; i < 600; i++) {
     const r = await server.call<Job>('GET', `/api/projects/${project}/jobs/${jobId}`, { token });
     if (['succeeded', 'failed', 'aborted'].includes(r.body.status)) return r.body;

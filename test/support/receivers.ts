@@ -106,7 +106,8 @@ export async function startSmtpReceiver() {
   return {
     port,
     mails,
-    next: (after = 0): Promise<ReceivedMail> => (mails[after] ? Promise.resolve(mails[after]) : new Promise((resolve) => waiting.push(resolve))),
+    next: (after = 0): Promise<ReceivedMail> =>
+      mails[after] ? Promise.resolve(mails[after]) : new Promise((resolve) => waiting.push(resolve)),
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -13,7 +13,9 @@ const clock = new SystemClock(Number(virtualOrigin), Number(speed), Number(realO
 const scheduler = new Scheduler(ws, { clock, maxSleepMs: 30_000 });
 await scheduler.start();
 // A referenced timer: the clock's own timers do not keep a process alive.
-await new Promise((resolve) => setTimeout(resolve, (Number(virtualOrigin) + Number(virtualDuration) - clock.now()) / Number(speed)));
+await new Promise((resolve) =>
+  setTimeout(resolve, (Number(virtualOrigin) + Number(virtualDuration) - clock.now()) / Number(speed)),
+);
 await scheduler.stop();
 await scheduler.automation.idle();
 await ws.close();

@@ -10,12 +10,20 @@ export interface SpawnedServer {
 }
 
 /** Starts `llano serve` as a real child process and waits for its URL. */
-export async function spawnServer(home: string, env: NodeJS.ProcessEnv = {}, args: string[] = []): Promise<SpawnedServer> {
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'llano.js'), 'serve', '--home', home, '--port', '0', '--host', '127.0.0.1', ...args], {
-    cwd: ROOT,
-    env: { ...process.env, LLANO_ADMIN_PASSWORD: 'admin-password-for-tests', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+export async function spawnServer(
+  home: string,
+  env: NodeJS.ProcessEnv = {},
+  args: string[] = [],
+): Promise<SpawnedServer> {
+  const child = spawn(
+    process.execPath,
+    [path.join(ROOT, 'bin', 'llano.js'), 'serve', '--home', home, '--port', '0', '--host', '127.0.0.1', ...args],
+    {
+      cwd: ROOT,
+      env: { ...process.env, LLANO_ADMIN_PASSWORD: 'admin-password-for-tests', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let text = '';
   child.stdout.on('data', (d) => (text += d));
   child.stderr.on('data', (d) => (text += d));

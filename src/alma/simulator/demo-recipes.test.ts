@@ -12,7 +12,13 @@ describe('demo SQL recipes over simulated files', () => {
   const recipe = (output: string) => demoRecipes.find((r) => r.output === output)!;
 
   beforeAll(async () => {
-    const result = await simulate({ start: '2025-01-28', days: 6, seed: 3, out: root, antennas: { DA: 6, DV: 6, CM: 4, PM: 2 } });
+    const result = await simulate({
+      start: '2025-01-28',
+      days: 6,
+      seed: 3,
+      out: root,
+      antennas: { DA: 6, DV: 6, CM: 4, PM: 2 },
+    });
     db = await DuckDb.open();
     for (const t of result.tables) await db.run(`CREATE VIEW ${t.name} AS SELECT * FROM read_parquet('${t.path}')`);
     for (const r of demoRecipes) await db.run(`CREATE TABLE ${r.output} AS ${r.sql}`);
@@ -57,7 +63,8 @@ describe('demo SQL recipes over simulated files', () => {
       'backlog_rate_pct',
     ];
     for (const m of metrics) {
-      const [min, max, n] = (await db.query(`SELECT min(${m}), max(${m}), count(${m}) FROM shift_metrics`)).rows[0] as number[];
+      const [min, max, n] = (await db.query(`SELECT min(${m}), max(${m}), count(${m}) FROM shift_metrics`))
+        .rows[0] as number[];
       expect(n, m).toBeGreaterThan(0);
       expect(min, m).toBeGreaterThanOrEqual(0);
       expect(max, m).toBeLessThanOrEqual(100 + 1e-9);
@@ -75,8 +82,16 @@ describe('demo SQL recipes over simulated files', () => {
   });
 
   it('computes per-EB median Trec per antenna, band, baseband and polarisation in long format', async () => {
-    const expected = Number((await db.query(`SELECT 2 * count(*) FROM (SELECT DISTINCT uid, antennaname, basebandname FROM trec_measurement)`)).rows[0][0]);
-    const [rows, pols] = (await db.query(`SELECT count(*), string_agg(DISTINCT pol, ',' ORDER BY pol) FROM eb_trec_median`)).rows[0];
+    const expected = Number(
+      (
+        await db.query(
+          `SELECT 2 * count(*) FROM (SELECT DISTINCT uid, antennaname, basebandname FROM trec_measurement)`,
+        )
+      ).rows[0][0],
+    );
+    const [rows, pols] = (
+      await db.query(`SELECT count(*), string_agg(DISTINCT pol, ',' ORDER BY pol) FROM eb_trec_median`)
+    ).rows[0];
     expect(rows).toBe(expected);
     expect(pols).toBe('X,Y');
     // Spot-check one group against a direct median.

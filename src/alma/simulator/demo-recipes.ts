@@ -122,6 +122,11 @@ GROUP BY uid, antennaname, array_family, receiverband, basebandname, pol
 ORDER BY eb_start, antennaname, receiverband, basebandname, pol`;
 
 export const demoRecipes: DemoRecipe[] = [
-  { name: 'compute_shift_metrics', inputs: ['shift', 'gap', 'execution'], output: 'shift_metrics', sql: SHIFT_METRICS_SQL },
+  {
+    name: 'compute_shift_metrics',
+    inputs: ['shift', 'gap', 'execution'],
+    output: 'shift_metrics',
+    sql: SHIFT_METRICS_SQL,
+  },
   { name: 'compute_eb_trec_median', inputs: ['trec_measurement'], output: 'eb_trec_median', sql: EB_TREC_MEDIAN_SQL },
 ];

@@ -11,7 +11,8 @@ import type { Rng } from './rng.js';
  * moves Trec, the ground-truth rows detectors are scored against.
  */
 
-export type ChangeType = 'CartridgeReplaced' | 'WCAReplaced' | 'FrontEndSwap' | 'SISRetune' | 'CryostatWarmup' | 'PadMove' | 'BandStatus';
+export type ChangeType =
+  'CartridgeReplaced' | 'WCAReplaced' | 'FrontEndSwap' | 'SISRetune' | 'CryostatWarmup' | 'PadMove' | 'BandStatus';
 
 export interface DeviceChangeRow {
   event_id: number;
@@ -218,7 +219,10 @@ export class DeviceFleet {
   private newWca(band: number): { serial: string; factor: number } {
     const unit = (this.nextWcaUnit.get(band) ?? 0) + 1;
     this.nextWcaUnit.set(band, unit);
-    return { serial: wcaSerial(band, unit), factor: 1 + this.rng.uniform(this.options.trec.wcaStep[0], this.options.trec.wcaStep[1]) / 2 };
+    return {
+      serial: wcaSerial(band, unit),
+      factor: 1 + this.rng.uniform(this.options.trec.wcaStep[0], this.options.trec.wcaStep[1]) / 2,
+    };
   }
 
   private newFrontEnd(number: number): FrontEnd {
@@ -243,7 +247,9 @@ export class DeviceFleet {
     });
     const fixed = (family: '7m' | 'TP') => {
       const pads = allPads.filter((p) => p.family === family);
-      this.antennas.filter((a) => a.family === family).forEach((a, i) => (this.pads[a.index] = pads[i % pads.length].name));
+      this.antennas
+        .filter((a) => a.family === family)
+        .forEach((a, i) => (this.pads[a.index] = pads[i % pads.length].name));
     };
     fixed('7m');
     fixed('TP');
@@ -260,7 +266,14 @@ export class DeviceFleet {
         occupied.delete(current.get(a.index)!);
         occupied.add(targets[i].name);
         current.set(a.index, targets[i].name);
-        if (ms >= this.startMs) this.plans[a.index].push({ ms, type: 'PadMove', band: null, value: targets[i].name, comment: `Reconfiguration to ${config.name}` });
+        if (ms >= this.startMs)
+          this.plans[a.index].push({
+            ms,
+            type: 'PadMove',
+            band: null,
+            value: targets[i].name,
+            comment: `Reconfiguration to ${config.name}`,
+          });
         else this.pads[a.index] = targets[i].name;
       });
     }
@@ -276,12 +289,14 @@ export class DeviceFleet {
     for (const antenna of this.antennas) {
       const plan = this.plans[antenna.index];
       const perBand = (rate: number, type: ChangeType) => {
-        for (let k = rng.poisson(rate * bands * years); k > 0; k--) plan.push({ ms: at(), type, band: rng.pick(BANDS) });
+        for (let k = rng.poisson(rate * bands * years); k > 0; k--)
+          plan.push({ ms: at(), type, band: rng.pick(BANDS) });
       };
       perBand(d.cartridgeReplacementsPerCartridgeYear, 'CartridgeReplaced');
       perBand(d.wcaReplacementsPerCartridgeYear, 'WCAReplaced');
       perBand(d.sisRetunesPerCartridgeYear, 'SISRetune');
-      for (let k = rng.poisson(d.frontEndSwapsPerAntennaYear * years); k > 0; k--) plan.push({ ms: at(), type: 'FrontEndSwap', band: null });
+      for (let k = rng.poisson(d.frontEndSwapsPerAntennaYear * years); k > 0; k--)
+        plan.push({ ms: at(), type: 'FrontEndSwap', band: null });
       for (let k = rng.poisson(d.cryostatWarmupsPerAntennaYear * years); k > 0; k--) {
         const ms = at();
         const endMs = ms + Math.round(rng.uniform(t.excursionHours[0], t.excursionHours[1]) * HOUR_MS);
@@ -290,7 +305,13 @@ export class DeviceFleet {
         // After the excursion the antenna is usually taken out for a few days.
         const backMs = endMs + Math.round(rng.uniform(d.outAfterWarmupDays[0], d.outAfterWarmupDays[1]) * DAY_MS);
         this.outOfService[antenna.index].push([endMs, backMs]);
-        plan.push({ ms: endMs, type: 'BandStatus', band: null, value: 'C', comment: 'Taken out after cryostat warm-up' });
+        plan.push({
+          ms: endMs,
+          type: 'BandStatus',
+          band: null,
+          value: 'C',
+          comment: 'Taken out after cryostat warm-up',
+        });
         plan.push({ ms: backMs, type: 'BandStatus', band: null, value: 'O', comment: 'Back in the array' });
       }
     }
@@ -313,7 +334,13 @@ export class DeviceFleet {
     return s / 8;
   }
 
-  private emitChange(a: number, e: PlannedEvent, oldSerial: string | null, newSerial: string | null, comment: string): number {
+  private emitChange(
+    a: number,
+    e: PlannedEvent,
+    oldSerial: string | null,
+    newSerial: string | null,
+    comment: string,
+  ): number {
     const id = this.nextEventId++;
     this.deviceChanges.push({
       event_id: id,

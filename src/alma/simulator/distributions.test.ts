@@ -5,7 +5,13 @@ import { BANDS } from './options.js';
 
 /** Long-run shares and per-band value ranges against alma-domain.md (small antenna counts keep it fast). */
 describe('simulated distributions', () => {
-  const sim = new Simulation({ out: '/unused', start: '2024-03-01', days: 150, seed: 11, antennas: { DA: 6, DV: 6, CM: 4, PM: 2 } });
+  const sim = new Simulation({
+    out: '/unused',
+    start: '2024-03-01',
+    days: 150,
+    seed: 11,
+    antennas: { DA: 6, DV: 6, CM: 4, PM: 2 },
+  });
   const executions: ExecutionRow[] = [];
   const trec = new Map<number, number[]>();
   const tsys = new Map<number, number[]>();
@@ -41,7 +47,9 @@ describe('simulated distributions', () => {
   });
 
   it('splits QA0 of completed EBs at the §3.3 rates and leaves only the last ~48 h Pending', () => {
-    const completed = executions.filter((e) => ['SUCCESS', 'PARTIAL', 'TIMEOUT'].includes(e.eb_status) && e.qa0_status !== 'Pending');
+    const completed = executions.filter(
+      (e) => ['SUCCESS', 'PARTIAL', 'TIMEOUT'].includes(e.eb_status) && e.qa0_status !== 'Pending',
+    );
     expect(share(completed, (e) => e.qa0_status === 'Pass')).toBeGreaterThan(0.83);
     expect(share(completed, (e) => e.qa0_status === 'Pass')).toBeLessThan(0.91);
     expect(share(completed, (e) => e.qa0_status === 'SemiPass')).toBeGreaterThan(0.05);
@@ -65,7 +73,13 @@ describe('simulated distributions', () => {
       expect(quantile(values, 0.05)).toBeGreaterThan(model.trecMedian - 4 * model.trecSd);
       expect(quantile(values, 0.95)).toBeLessThan(model.trecMedian * 1.1 + 4 * model.trecSd);
     }
-    const tsysRange: Record<number, [number, number]> = { 3: [50, 90], 6: [70, 130], 7: [120, 250], 9: [600, 1500], 10: [1000, 3000] };
+    const tsysRange: Record<number, [number, number]> = {
+      3: [50, 90],
+      6: [70, 130],
+      7: [120, 250],
+      9: [600, 1500],
+      10: [1000, 3000],
+    };
     for (const [band, [lo, hi]] of Object.entries(tsysRange)) {
       const values = tsys.get(Number(band));
       if (!values || values.length < 50) continue;

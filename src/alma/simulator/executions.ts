@@ -73,7 +73,9 @@ function chooseBand(ctx: ExecutionContext, family: EbSlot['family'], pwv: number
 
 function chooseAntennas(ctx: ExecutionContext, slot: EbSlot): number[] {
   const { rng, fleet } = ctx;
-  const available = ctx.antennas.filter((a) => a.family === slot.family && fleet.isAvailable(a.index, slot.startMs)).map((a) => a.index);
+  const available = ctx.antennas
+    .filter((a) => a.family === slot.family && fleet.isAvailable(a.index, slot.startMs))
+    .map((a) => a.index);
   const [min, max] = ctx.options.observing.antennasPerEb[slot.family];
   const chosen = rng.sample(available, Math.min(available.length, rng.int(min, max)));
   if (slot.family === '12m' && rng.chance(ctx.options.observing.totalPowerJoinsTwelveMeterShare)) {
@@ -117,8 +119,12 @@ export function buildExecution(ctx: ExecutionContext, slot: EbSlot, arrayNumber:
   const antennaIndexes = chooseAntennas(ctx, slot);
   for (const a of antennaIndexes) fleet.advance(a, slot.startMs);
   const qa0 = qa0For(ctx, slot);
-  const configuration = ctx.configurations.find((c) => c.family === slot.family && slot.startMs >= c.startMs && slot.startMs < c.endMs);
-  const medianMinutes = slot.isCalibration ? ctx.options.observing.calibrationEbMedianMinutes : ctx.options.observing.scienceEbMedianMinutes[slot.family];
+  const configuration = ctx.configurations.find(
+    (c) => c.family === slot.family && slot.startMs >= c.startMs && slot.startMs < c.endMs,
+  );
+  const medianMinutes = slot.isCalibration
+    ? ctx.options.observing.calibrationEbMedianMinutes
+    : ctx.options.observing.scienceEbMedianMinutes[slot.family];
   const row: ExecutionRow = {
     eb_uid: slot.ebUid,
     sb_uid: sb.sbUid,

@@ -2,7 +2,14 @@ import { DAY_MS, parseDay } from './calendar.js';
 import { DeviceFleet, type DeviceChangeRow, type TruthRow } from './devices.js';
 import { buildExecution, type ExecutionRow } from './executions.js';
 import { uid } from './identifiers.js';
-import { buildAntennas, buildConfigurations, buildPads, type Antenna, type Configuration, type Pad } from './inventory.js';
+import {
+  buildAntennas,
+  buildConfigurations,
+  buildPads,
+  type Antenna,
+  type Configuration,
+  type Pad,
+} from './inventory.js';
 import { JobSimulator, type JobRunRow } from './jobs.js';
 import { ARRAY_FAMILIES, resolveOptions, type ResolvedOptions, type SimulationOptionsInput } from './options.js';
 import { ProjectPool } from './projects.js';
@@ -61,7 +68,15 @@ export class Simulation {
     this.antennas = buildAntennas(this.options.antennas);
     this.pads = buildPads(this.rng.fork('pads'));
     this.configurations = buildConfigurations(this.startMs, this.endMs, this.options.devices.reconfigurationEveryDays);
-    this.fleet = new DeviceFleet(this.antennas, this.pads, this.configurations, this.startMs, this.endMs, this.options, this.rng.fork('devices'));
+    this.fleet = new DeviceFleet(
+      this.antennas,
+      this.pads,
+      this.configurations,
+      this.startMs,
+      this.endMs,
+      this.options,
+      this.rng.fork('devices'),
+    );
   }
 
   staticTables(): StaticTables {
@@ -80,7 +95,16 @@ export class Simulation {
     const spectraRng = this.rng.fork('spectra');
     const plan = new TrecPlan();
     const antennaNames = this.antennas.map((a) => a.name);
-    const executionContext = { options: o, antennas: this.antennas, configurations: this.configurations, fleet: this.fleet, pool, weather, rng: executionRng, endMs: this.endMs };
+    const executionContext = {
+      options: o,
+      antennas: this.antennas,
+      configurations: this.configurations,
+      fleet: this.fleet,
+      pool,
+      weather,
+      rng: executionRng,
+      endMs: this.endMs,
+    };
     const trecContext = { options: o, fleet: this.fleet, weather, antennaNames, rng: trecRng };
     let previousDayRows = 0;
     // EB UIDs: the middle block advances by day like the real archive's; the item counts EBs.

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { cycleOf, parseDay } from './calendar.js';
-import { PROJECT_CODE_PATTERN, SB_NAME_PATTERN, UID_PATTERN, bandName, projectCode, schedBlockName, uid, uidFileName } from './identifiers.js';
+import {
+  PROJECT_CODE_PATTERN,
+  SB_NAME_PATTERN,
+  UID_PATTERN,
+  bandName,
+  projectCode,
+  schedBlockName,
+  uid,
+  uidFileName,
+} from './identifiers.js';
 
 describe('identifiers', () => {
   it('formats UIDs like the archive', () => {

@@ -22,7 +22,12 @@ export function projectCode(prefix: string, running: number, type: string): stri
 export const PROJECT_CODE_PATTERN = /^\d{4}\.[0-9A]\.\d{5}\.(S|L|T|V|P|CSV)$/;
 
 /** `<target>_<letter>_<band 2 digits>_<array>`, e.g. `M83_e_03_TM1`. */
-export function schedBlockName(target: string, letter: string, band: number, array: 'TM1' | 'TM2' | '7M' | 'TP'): string {
+export function schedBlockName(
+  target: string,
+  letter: string,
+  band: number,
+  array: 'TM1' | 'TM2' | '7M' | 'TP',
+): string {
   return `${target}_${letter}_${String(band).padStart(2, '0')}_${array}`;
 }
 

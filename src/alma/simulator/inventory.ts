@@ -61,7 +61,15 @@ export function buildAntennas(counts: ResolvedOptions['antennas']): Antenna[] {
 }
 
 // 192 pads for the 12-m Array and 22 for ACA/TP (§1.2 [A]) plus the OSF test facility.
-const PAD_GROUPS: { prefix: string; from: number; count: number; family: Pad['family']; arm: string; rMin: number; rMax: number }[] = [
+const PAD_GROUPS: {
+  prefix: string;
+  from: number;
+  count: number;
+  family: Pad['family'];
+  arm: string;
+  rMin: number;
+  rMax: number;
+}[] = [
   { prefix: 'A', from: 1, count: 137, family: '12m', arm: 'central', rMin: 10, rMax: 1200 },
   { prefix: 'W', from: 201, count: 10, family: '12m', arm: 'west', rMin: 1000, rMax: 8000 },
   { prefix: 'S', from: 301, count: 10, family: '12m', arm: 'south', rMin: 1000, rMax: 8000 },
@@ -72,18 +80,30 @@ const PAD_GROUPS: { prefix: string; from: number; count: number; family: Pad['fa
   { prefix: 'TF', from: 1, count: 8, family: 'test', arm: 'osf', rMin: 0, rMax: 100 },
 ];
 
-const ARM_ANGLE: Record<string, number> = { west: Math.PI, south: -Math.PI / 2, pampa: -Math.PI / 4, north: Math.PI / 2 };
+const ARM_ANGLE: Record<string, number> = {
+  west: Math.PI,
+  south: -Math.PI / 2,
+  pampa: -Math.PI / 4,
+  north: Math.PI / 2,
+};
 
 export function buildPads(rng: Rng): Pad[] {
   const pads: Pad[] = [];
   for (const g of PAD_GROUPS) {
     for (let i = 0; i < g.count; i++) {
       const number = g.from + i;
-      const name = g.prefix === 'TF' ? `TF${String(number).padStart(2, '0')}` : `${g.prefix}${String(number).padStart(3, '0')}`;
+      const name =
+        g.prefix === 'TF' ? `TF${String(number).padStart(2, '0')}` : `${g.prefix}${String(number).padStart(3, '0')}`;
       // Pads further along the list lie further out, so compact configurations use the first ones.
       const r = g.rMin + (g.rMax - g.rMin) * Math.pow((i + rng.next()) / g.count, 2);
       const angle = ARM_ANGLE[g.arm] ?? rng.uniform(0, 2 * Math.PI);
-      pads.push({ name, family: g.family, arm: g.arm, xM: Math.round(r * Math.cos(angle)), yM: Math.round(r * Math.sin(angle)) });
+      pads.push({
+        name,
+        family: g.family,
+        arm: g.arm,
+        xM: Math.round(r * Math.cos(angle)),
+        yM: Math.round(r * Math.sin(angle)),
+      });
     }
   }
   return pads;
@@ -110,7 +130,15 @@ export function buildConfigurations(startMs: number, endMs: number, everyDays: n
   for (let p = first; p <= last; p++) {
     const level = levelAt(p);
     const s = CONFIG_EPOCH + p * period;
-    out.push({ id: `12m-${p}`, family: '12m', name: `C-${level}`, maxBaselineM: MAX_BASELINE_M[level - 1], startMs: s, endMs: s + period, level });
+    out.push({
+      id: `12m-${p}`,
+      family: '12m',
+      name: `C-${level}`,
+      maxBaselineM: MAX_BASELINE_M[level - 1],
+      startMs: s,
+      endMs: s + period,
+      level,
+    });
   }
   out.push({ id: '7m-0', family: '7m', name: '7M', maxBaselineM: 48.9, startMs, endMs, level: 0 });
   out.push({ id: 'TP-0', family: 'TP', name: 'TP', maxBaselineM: 0, startMs, endMs, level: 0 });

@@ -61,7 +61,13 @@ export class JobSimulator {
     return this.rng.chance(this.options.jobs.failureProbability[job] ?? 0.01);
   }
 
-  private run(rows: JobRunRow[], job: string, scheduledMs: number, durationMs: number, fields: Partial<JobRunRow> = {}): JobRunRow {
+  private run(
+    rows: JobRunRow[],
+    job: string,
+    scheduledMs: number,
+    durationMs: number,
+    fields: Partial<JobRunRow> = {},
+  ): JobRunRow {
     let status: JobStatus = fields.status ?? 'SUCCESS';
     let start: number | null = scheduledMs + Math.round(this.rng.uniform(0, 60) * 1000);
     let end: number | null = start + Math.round(durationMs);
@@ -95,15 +101,31 @@ export class JobSimulator {
   }
 
   /** A run that may fail once and be retried (the first attempt then shows RETRYING). */
-  private runWithRetry(rows: JobRunRow[], job: string, scheduledMs: number, durationMs: number, fields: Partial<JobRunRow>, causes = CAUSES): void {
+  private runWithRetry(
+    rows: JobRunRow[],
+    job: string,
+    scheduledMs: number,
+    durationMs: number,
+    fields: Partial<JobRunRow>,
+    causes = CAUSES,
+  ): void {
     if (this.failed(job)) {
-      this.run(rows, job, scheduledMs, durationMs * this.rng.uniform(0.1, 0.9), { ...fields, status: 'RETRYING', failure_cause: this.rng.pick(causes.slice(0, 3)) });
+      this.run(rows, job, scheduledMs, durationMs * this.rng.uniform(0.1, 0.9), {
+        ...fields,
+        status: 'RETRYING',
+        failure_cause: this.rng.pick(causes.slice(0, 3)),
+      });
       this.run(rows, job, scheduledMs + durationMs + 10 * MINUTE_MS, durationMs, { ...fields, attempt: 2 });
     } else this.run(rows, job, scheduledMs, durationMs, fields);
   }
 
   /** Job runs of the day starting at `dayMs`, given the EBs that ended that day. */
-  day(dayMs: number, executions: readonly ExecutionRow[], trecRowsByEb: ReadonlyMap<string, number>, previousDayRows: number): JobRunRow[] {
+  day(
+    dayMs: number,
+    executions: readonly ExecutionRow[],
+    trecRowsByEb: ReadonlyMap<string, number>,
+    previousDayRows: number,
+  ): JobRunRow[] {
     const rows: JobRunRow[] = [];
     const rng = this.rng;
     const j = this.options.jobs;
@@ -113,28 +135,65 @@ export class JobSimulator {
       const volumeGb = j.dataTbPerEbHour * 1000 * hours * rng.uniform(0.7, 1.3);
       this.osfBacklogGb += volumeGb;
       const fields = { eb_uid: eb.eb_uid, volume_gb: round(volumeGb) };
-      this.runWithRetry(rows, 'asdm_ingest_osf', eb.end_ts + MINUTE_MS, rng.lognormalInRange(3, 1, 10) * MINUTE_MS, fields);
-      this.runWithRetry(rows, 'telcal_calatmosphere_extract', eb.end_ts + 2 * MINUTE_MS, rng.lognormalInRange(5, 2, 15) * MINUTE_MS, {
-        eb_uid: eb.eb_uid,
-        items: trecRowsByEb.get(eb.eb_uid) ?? 0,
-      });
-      if (eb.is_calibration) this.run(rows, 'qa0_report_generation', eb.end_ts + 3 * MINUTE_MS, 0, { eb_uid: eb.eb_uid, status: 'SKIPPED', items: 0 });
-      else this.runWithRetry(rows, 'qa0_report_generation', eb.end_ts + 3 * MINUTE_MS, rng.lognormalInRange(2, 1, 5) * MINUTE_MS, { eb_uid: eb.eb_uid });
+      this.runWithRetry(
+        rows,
+        'asdm_ingest_osf',
+        eb.end_ts + MINUTE_MS,
+        rng.lognormalInRange(3, 1, 10) * MINUTE_MS,
+        fields,
+      );
+      this.runWithRetry(
+        rows,
+        'telcal_calatmosphere_extract',
+        eb.end_ts + 2 * MINUTE_MS,
+        rng.lognormalInRange(5, 2, 15) * MINUTE_MS,
+        {
+          eb_uid: eb.eb_uid,
+          items: trecRowsByEb.get(eb.eb_uid) ?? 0,
+        },
+      );
+      if (eb.is_calibration)
+        this.run(rows, 'qa0_report_generation', eb.end_ts + 3 * MINUTE_MS, 0, {
+          eb_uid: eb.eb_uid,
+          status: 'SKIPPED',
+          items: 0,
+        });
+      else
+        this.runWithRetry(
+          rows,
+          'qa0_report_generation',
+          eb.end_ts + 3 * MINUTE_MS,
+          rng.lognormalInRange(2, 1, 5) * MINUTE_MS,
+          { eb_uid: eb.eb_uid },
+        );
       // About one Pass EB in three completes its MOUS, which then goes to the pipeline.
       if (!eb.is_calibration && eb.qa0_status === 'Pass' && rng.chance(j.mousPerDay / 30)) pipelineCandidates.push(eb);
     }
     for (let q = 0; q < 96; q++) {
       const ms = dayMs + q * 15 * MINUTE_MS;
-      if (this.networkDown(ms)) this.run(rows, 'metadata_db_replication', ms, 30_000, { status: 'FAILED', failure_cause: 'network outage to Santiago', items: 0 });
-      else this.runWithRetry(rows, 'metadata_db_replication', ms, rng.uniform(10, 110) * 1000, { volume_gb: round(rng.uniform(0.01, 0.1)) });
+      if (this.networkDown(ms))
+        this.run(rows, 'metadata_db_replication', ms, 30_000, {
+          status: 'FAILED',
+          failure_cause: 'network outage to Santiago',
+          items: 0,
+        });
+      else
+        this.runWithRetry(rows, 'metadata_db_replication', ms, rng.uniform(10, 110) * 1000, {
+          volume_gb: round(rng.uniform(0.01, 0.1)),
+        });
     }
     for (let hour = 0; hour < 24; hour++) {
       const ms = dayMs + hour * HOUR_MS;
-      this.runWithRetry(rows, 'monitor_data_archive', ms, rng.lognormalInRange(10, 5, 20) * MINUTE_MS, { volume_gb: round(rng.uniform(20, 60) / 24) });
+      this.runWithRetry(rows, 'monitor_data_archive', ms, rng.lognormalInRange(10, 5, 20) * MINUTE_MS, {
+        volume_gb: round(rng.uniform(20, 60) / 24),
+      });
       this.replicate(rows, 'archive_replication_osf_to_sco', null, ms, 1);
     }
-    for (let h = 0; h < 24; h += 4) for (const arc of ARCS) this.replicate(rows, 'archive_replication_sco_to_arc', arc, dayMs + h * HOUR_MS, 4);
-    this.runWithRetry(rows, 'slt_daily_export', dayMs + 12 * HOUR_MS, rng.lognormalInRange(2, 1, 5) * MINUTE_MS, { items: previousDayRows });
+    for (let h = 0; h < 24; h += 4)
+      for (const arc of ARCS) this.replicate(rows, 'archive_replication_sco_to_arc', arc, dayMs + h * HOUR_MS, 4);
+    this.runWithRetry(rows, 'slt_daily_export', dayMs + 12 * HOUR_MS, rng.lognormalInRange(2, 1, 5) * MINUTE_MS, {
+      items: previousDayRows,
+    });
     for (const eb of pipelineCandidates) this.pipeline(rows, eb);
     return rows;
   }
@@ -142,11 +201,21 @@ export class JobSimulator {
   private replicate(rows: JobRunRow[], job: string, arc: string | null, ms: number, periodHours: number): void {
     const rng = this.rng;
     if (this.networkDown(ms)) {
-      this.run(rows, job, ms, rng.uniform(1, 5) * MINUTE_MS, { target: arc, status: 'FAILED', failure_cause: 'network outage to Santiago', items: 0 });
+      this.run(rows, job, ms, rng.uniform(1, 5) * MINUTE_MS, {
+        target: arc,
+        status: 'FAILED',
+        failure_cause: 'network outage to Santiago',
+        items: 0,
+      });
       return;
     }
     if (this.failed(arc ? job : 'archive_replication_osf_to_sco')) {
-      this.run(rows, job, ms, rng.uniform(1, 20) * MINUTE_MS, { target: arc, status: 'FAILED', failure_cause: rng.pick(CAUSES.slice(0, 3)), items: 0 });
+      this.run(rows, job, ms, rng.uniform(1, 20) * MINUTE_MS, {
+        target: arc,
+        status: 'FAILED',
+        failure_cause: rng.pick(CAUSES.slice(0, 3)),
+        items: 0,
+      });
       return;
     }
     const capacityGb = this.options.jobs.replicationTbPerHour * 1000 * periodHours;
@@ -170,12 +239,20 @@ export class JobSimulator {
     const stage = (job: string, median: number, min: number, max: number, fields: Partial<JobRunRow> = {}) => {
       const duration = rng.lognormalInRange(median, min, max) * HOUR_MS;
       if (this.failed(job)) {
-        this.run(rows, job, t, duration * rng.uniform(0.05, 0.8), { mous_uid: mous, status: 'FAILED', failure_cause: rng.pick(PIPELINE_CAUSES) });
+        this.run(rows, job, t, duration * rng.uniform(0.05, 0.8), {
+          mous_uid: mous,
+          status: 'FAILED',
+          failure_cause: rng.pick(PIPELINE_CAUSES),
+        });
         t += duration + rng.uniform(2, 24) * HOUR_MS;
         if (rng.chance(0.3)) return false;
         this.run(rows, job, t, duration, { mous_uid: mous, attempt: 2, ...fields });
       } else if (job.startsWith('pipeline_') && rng.chance(0.02)) {
-        this.run(rows, job, t, max * HOUR_MS, { mous_uid: mous, status: 'TIMEOUT', failure_cause: 'maximum runtime exceeded' });
+        this.run(rows, job, t, max * HOUR_MS, {
+          mous_uid: mous,
+          status: 'TIMEOUT',
+          failure_cause: 'maximum runtime exceeded',
+        });
         return false;
       } else this.run(rows, job, t, duration, { mous_uid: mous, ...fields });
       t += duration + rng.uniform(0.1, 2) * HOUR_MS;
@@ -191,4 +268,3 @@ export class JobSimulator {
 function round(v: number): number {
   return Math.round(v * 1000) / 1000;
 }
-

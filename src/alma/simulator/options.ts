@@ -47,7 +47,11 @@ const familyNumbers = (twelve: number, seven: number, tp: number) =>
   z.object({ '12m': z.number(), '7m': z.number(), TP: z.number() }).default({ '12m': twelve, '7m': seven, TP: tp });
 const familyRanges = (twelve: [number, number], seven: [number, number], tp: [number, number]) =>
   z
-    .object({ '12m': z.tuple([z.number(), z.number()]), '7m': z.tuple([z.number(), z.number()]), TP: z.tuple([z.number(), z.number()]) })
+    .object({
+      '12m': z.tuple([z.number(), z.number()]),
+      '7m': z.tuple([z.number(), z.number()]),
+      TP: z.tuple([z.number(), z.number()]),
+    })
     .default({ '12m': twelve, '7m': seven, TP: tp });
 
 export const trecModelSchema = z.object({
@@ -106,7 +110,9 @@ export const observingModelSchema = z.object({
     .object({ SUCCESS: share, PARTIAL: share, FAIL: share, ABORTED: share, TIMEOUT: share })
     .default({ SUCCESS: 0.885, PARTIAL: 0.02, FAIL: 0.05, ABORTED: 0.037, TIMEOUT: 0.008 }),
   /** QA0 split of completed EBs (SUCCESS, PARTIAL, TIMEOUT). */
-  qa0Shares: z.object({ Pass: share, SemiPass: share, Fail: share }).default({ Pass: 0.87, SemiPass: 0.08, Fail: 0.05 }),
+  qa0Shares: z
+    .object({ Pass: share, SemiPass: share, Fail: share })
+    .default({ Pass: 0.87, SemiPass: 0.08, Fail: 0.05 }),
   /** An EB cut by the end of its shift is left RUNNING with this probability. */
   runningAtShiftEndProbability: z.number().min(0).max(1).default(0.1),
   /** QA0 review delay: EBs whose review would fall after the end of the simulation stay Pending. */
@@ -135,7 +141,16 @@ export const observingModelSchema = z.object({
       other: share,
       userError: share,
     })
-    .default({ science: 0.58, calibration: 0.06, technical: 0.07, testing: 0.08, scheduling: 0.03, arrayRecreation: 0.02, other: 0.02, userError: 0.005 }),
+    .default({
+      science: 0.58,
+      calibration: 0.06,
+      technical: 0.07,
+      testing: 0.08,
+      scheduling: 0.03,
+      arrayRecreation: 0.02,
+      other: 0.02,
+      userError: 0.005,
+    }),
   /** Share of shifts run as EOC / Engineering rather than SciOps. */
   nonScienceShiftShare: z.number().min(0).max(1).default(0.1),
   handoverMinutes: range(15, 30),
@@ -211,7 +226,12 @@ export const simulationOptionsSchema = z
       .prefault({}),
     /** Antenna inventory (§1.1); fewer antennas make small test data. */
     antennas: z
-      .object({ DA: z.number().int().min(0).max(25).default(25), DV: z.number().int().min(0).max(25).default(25), CM: z.number().int().min(0).max(12).default(12), PM: z.number().int().min(0).max(4).default(4) })
+      .object({
+        DA: z.number().int().min(0).max(25).default(25),
+        DV: z.number().int().min(0).max(25).default(25),
+        CM: z.number().int().min(0).max(12).default(12),
+        PM: z.number().int().min(0).max(4).default(4),
+      })
       .prefault({}),
     trec: trecModelSchema.prefault({}),
     devices: devicesModelSchema.prefault({}),
@@ -241,6 +261,10 @@ export function resolveOptions(input: SimulationOptionsInput): ResolvedOptions {
   const days = o.days ?? (full ? o.fullScale.days : 30);
   // Full scale reproduces the observatory's spectra table size: about 715 000 measurements
   // out of ~17.5 M carry spectra, so only a matching share of EBs gets them.
-  const spectraShare = full ? Math.min(1, (o.fullScale.spectraRows / 17_500_000) * (o.fullScale.days / days)) : o.spectra ? 1 : 0;
+  const spectraShare = full
+    ? Math.min(1, (o.fullScale.spectraRows / 17_500_000) * (o.fullScale.days / days))
+    : o.spectra
+      ? 1
+      : 0;
   return { ...o, days, spectraShare };
 }

@@ -34,9 +34,36 @@ export const BAND_RANGE_GHZ: Record<number, [number, number]> = {
 };
 
 const TARGETS = [
-  'M83', 'NGC253', 'OrionKL', 'HLTau', 'SgrA', 'TWHya', 'Arp220', 'NGC1068', 'A2744-20', 'J1337-1257', 'IRAS16293',
-  'ElGordo', 'W51e2', 'G34.26', 'NGC6334I', 'HD163296', 'AS209', 'SPT0346-52', 'COSMOS-12', 'Betelgeuse', 'M87', 'NGC4945',
-  'Elias2-27', 'L1527', 'B335', 'CenA', 'SMC-N66', 'LMC-30Dor', 'GOODS-S', 'SSA22',
+  'M83',
+  'NGC253',
+  'OrionKL',
+  'HLTau',
+  'SgrA',
+  'TWHya',
+  'Arp220',
+  'NGC1068',
+  'A2744-20',
+  'J1337-1257',
+  'IRAS16293',
+  'ElGordo',
+  'W51e2',
+  'G34.26',
+  'NGC6334I',
+  'HD163296',
+  'AS209',
+  'SPT0346-52',
+  'COSMOS-12',
+  'Betelgeuse',
+  'M87',
+  'NGC4945',
+  'Elias2-27',
+  'L1527',
+  'B335',
+  'CenA',
+  'SMC-N66',
+  'LMC-30Dor',
+  'GOODS-S',
+  'SSA22',
 ];
 const ARRAY_CODE: Record<ArrayFamily, 'TM1' | '7M' | 'TP'> = { '12m': 'TM1', '7m': '7M', TP: 'TP' };
 const CALIBRATION_TARGETS = ['PointingCal', 'FocusCal', 'ArrayCheckout', 'DelayCal', 'BandpassCheck'];
@@ -70,12 +97,18 @@ export class ProjectPool {
       const ddt = rng.chance(0.02);
       const prefix = ddt ? `${cycle.prefix.slice(0, 4)}.A` : cycle.prefix;
       return {
-        code: projectCode(prefix, ddt ? 1 + p : 1 + Math.floor((p * 2500) / o.projectsPerCycle) + rng.int(0, 5), ddt ? 'S' : rng.weightedKey(PROJECT_TYPES)),
+        code: projectCode(
+          prefix,
+          ddt ? 1 + p : 1 + Math.floor((p * 2500) / o.projectsPerCycle) + rng.int(0, 5),
+          ddt ? 'S' : rng.weightedKey(PROJECT_TYPES),
+        ),
         block: 0x1000 + (cycle.startYear - 2010) * 0x400 + p,
         items: 0x10,
         grade: (['A', 'B', 'C'] as const)[rng.weightedIndex([35, 45, 20])],
         executive: rng.weightedKey(o.executiveShares),
-        target: rng.chance(0.7) ? rng.pick(TARGETS) : `J${rng.int(1000, 2359)}${rng.chance(0.5) ? '+' : '-'}${rng.int(1000, 8959)}`,
+        target: rng.chance(0.7)
+          ? rng.pick(TARGETS)
+          : `J${rng.int(1000, 2359)}${rng.chance(0.5) ? '+' : '-'}${rng.int(1000, 8959)}`,
       };
     });
     const pool = new Map<string, SchedBlock[]>();

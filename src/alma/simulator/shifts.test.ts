@@ -15,7 +15,14 @@ describe('shift timeline', () => {
     (['12m', '7m', 'TP'] as const).map((family) => ({
       family,
       dayMs: start + d * DAY_MS,
-      ...generateFamilyDay({ dayMs: start + d * DAY_MS, family, weather, options, rng, newEbUid: () => `uid://A002/X1/X${(++n).toString(16)}` }),
+      ...generateFamilyDay({
+        dayMs: start + d * DAY_MS,
+        family,
+        weather,
+        options,
+        rng,
+        newEbUid: () => `uid://A002/X1/X${(++n).toString(16)}`,
+      }),
     })),
   ).flat();
 
@@ -61,7 +68,11 @@ describe('shift timeline', () => {
     for (const day of days) {
       for (const eb of day.ebs.filter((e) => ['FAIL', 'ABORTED', 'RUNNING'].includes(e.status))) {
         const gap = day.gaps.find((g) => g.related_eb_uid === eb.ebUid);
-        expect(gap?.type).toBe({ FAIL: 'Failed execution gap', ABORTED: 'Aborted execution gap', RUNNING: 'Running execution gap' }[eb.status as 'FAIL']);
+        expect(gap?.type).toBe(
+          { FAIL: 'Failed execution gap', ABORTED: 'Aborted execution gap', RUNNING: 'Running execution gap' }[
+            eb.status as 'FAIL'
+          ],
+        );
         expect([gap?.start_ts, gap?.end_ts]).toEqual([eb.startMs, eb.endMs]);
       }
     }

@@ -76,7 +76,8 @@ export interface EbSlot {
   weatherAbort: boolean;
 }
 
-type Category = 'science' | 'calibration' | 'technical' | 'testing' | 'scheduling' | 'arrayRecreation' | 'other' | 'userError';
+type Category =
+  'science' | 'calibration' | 'technical' | 'testing' | 'scheduling' | 'arrayRecreation' | 'other' | 'userError';
 
 const GAP_OF: Record<Exclude<Category, 'science' | 'calibration'>, GapType> = {
   technical: 'Technical downtime',
@@ -109,7 +110,14 @@ const TAG: Record<GapType, string> = {
 };
 const COMMENTS: Partial<Record<GapType, string[]>> = {
   'Weather downtime': ['High PWV', 'Wind above limits', 'Snow on site', 'Phase instability'],
-  'Technical downtime': ['Correlator fault', 'Antenna control software crash', 'Front-end cryostat alarm', 'Power cut', 'Photonic reference unlocked', 'Network problem at AOS'],
+  'Technical downtime': [
+    'Correlator fault',
+    'Antenna control software crash',
+    'Front-end cryostat alarm',
+    'Power cut',
+    'Photonic reference unlocked',
+    'Network problem at AOS',
+  ],
   'Testing time gap': ['EOC test', 'CSV observations', 'Software regression tests', 'Engineering time'],
   'Scheduling downtime': ['No SB observable', 'Queue exhausted for current LST', 'Waiting for LST range'],
   'Array recreation': ['Array destroyed and re-created after antenna fault', 'New antenna added to array'],
@@ -174,7 +182,11 @@ export function generateFamilyDay(input: FamilyDayInput): FamilyDay {
     const start = dayMs + s * SHIFT_HOURS * HOUR_MS;
     const end = start + SHIFT_HOURS * HOUR_MS;
     const shiftId = `${family}-${day}-${shiftType}`;
-    const activity = february ? 'Engineering' : rng.chance(o.nonScienceShiftShare) ? rng.pick(['EOC', 'Engineering']) : 'SciOps';
+    const activity = february
+      ? 'Engineering'
+      : rng.chance(o.nonScienceShiftShare)
+        ? rng.pick(['EOC', 'Engineering'])
+        : 'SciOps';
     out.shifts.push({
       shift_id: shiftId,
       array_family: family,
@@ -191,7 +203,13 @@ export function generateFamilyDay(input: FamilyDayInput): FamilyDay {
 
     // Time shares → draw weights: a category's weight is its share over its mean length.
     const b = o.timeBudget;
-    const scienceFactor = february ? (family === '12m' ? 0 : o.februaryCompactArrayScience) : activity === 'SciOps' ? 1 : 0.1;
+    const scienceFactor = february
+      ? family === '12m'
+        ? 0
+        : o.februaryCompactArrayScience
+      : activity === 'SciOps'
+        ? 1
+        : 0.1;
     const weights: Record<Category, number> = {
       science: (b.science * scienceFactor) / o.scienceEbMedianMinutes[family],
       calibration: b.calibration / o.calibrationEbMedianMinutes,
@@ -222,7 +240,11 @@ export function generateFamilyDay(input: FamilyDayInput): FamilyDay {
         const isCalibration = category === 'calibration';
         const minutes = isCalibration
           ? rng.lognormalInRange(o.calibrationEbMedianMinutes, o.calibrationEbMinutes[0], o.calibrationEbMinutes[1])
-          : rng.lognormalInRange(o.scienceEbMedianMinutes[family], o.scienceEbMinutes[family][0], o.scienceEbMinutes[family][1]);
+          : rng.lognormalInRange(
+              o.scienceEbMedianMinutes[family],
+              o.scienceEbMinutes[family][0],
+              o.scienceEbMinutes[family][1],
+            );
         let ebEnd = t + Math.round(minutes * MINUTE_MS);
         let status = rng.weightedKey(o.ebStatusShares) as EbStatus;
         let weatherAbort = false;
@@ -240,18 +262,39 @@ export function generateFamilyDay(input: FamilyDayInput): FamilyDay {
           t = ebEnd;
           continue;
         }
-        const slot: EbSlot = { ebUid: input.newEbUid(), family, shiftId, startMs: t, endMs: ebEnd, isCalibration, status, weatherAbort };
+        const slot: EbSlot = {
+          ebUid: input.newEbUid(),
+          family,
+          shiftId,
+          startMs: t,
+          endMs: ebEnd,
+          isCalibration,
+          status,
+          weatherAbort,
+        };
         out.ebs.push(slot);
         const gapType: GapType | null =
-          status === 'FAIL' ? 'Failed execution gap' : status === 'ABORTED' ? 'Aborted execution gap' : status === 'RUNNING' ? 'Running execution gap' : null;
-        if (gapType) addGap(shiftId, t, ebEnd, gapType, { related_eb_uid: slot.ebUid, comment: weatherAbort ? 'Aborted: weather' : `EB ended ${status}` });
+          status === 'FAIL'
+            ? 'Failed execution gap'
+            : status === 'ABORTED'
+              ? 'Aborted execution gap'
+              : status === 'RUNNING'
+                ? 'Running execution gap'
+                : null;
+        if (gapType)
+          addGap(shiftId, t, ebEnd, gapType, {
+            related_eb_uid: slot.ebUid,
+            comment: weatherAbort ? 'Aborted: weather' : `EB ended ${status}`,
+          });
         t = ebEnd + Math.round(rng.uniform(o.interEbOverheadMinutes[0], o.interEbOverheadMinutes[1]) * MINUTE_MS);
         continue;
       }
       const [median, min, max] = GAP_MINUTES[category];
       const gapEnd = Math.min(stop, t + Math.round(rng.lognormalInRange(median, min, max) * MINUTE_MS));
-      if (category === 'userError') addGap(shiftId, t, gapEnd, 'Other', { class: 'USER ERROR', tag: 'PI science', comment: rng.pick(USER_ERRORS) });
-      else if (february && category === 'other') addGap(shiftId, t, gapEnd, 'Other', { comment: 'February maintenance shutdown', tag: 'Engineering' });
+      if (category === 'userError')
+        addGap(shiftId, t, gapEnd, 'Other', { class: 'USER ERROR', tag: 'PI science', comment: rng.pick(USER_ERRORS) });
+      else if (february && category === 'other')
+        addGap(shiftId, t, gapEnd, 'Other', { comment: 'February maintenance shutdown', tag: 'Engineering' });
       else addGap(shiftId, t, gapEnd, GAP_OF[category]);
       t = gapEnd;
     }

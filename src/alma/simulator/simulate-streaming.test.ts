@@ -19,7 +19,14 @@ import { TABLE_NAMES } from './tables.js';
 const ROW_GROUPS = { start: '2024-10-01', days: 10, seed: 3 } as const;
 // Spectra on every EB: the sink's chunks are 16,384 rows, so both Trec files have several row groups.
 const CHANNELS = 16;
-const SPECTRA = { start: '2024-10-01', days: 5, seed: 3, spectra: true, antennas: { DA: 8, DV: 8, CM: 5, PM: 3 }, trec: { spectrumChannels: CHANNELS } } as const;
+const SPECTRA = {
+  start: '2024-10-01',
+  days: 5,
+  seed: 3,
+  spectra: true,
+  antennas: { DA: 8, DV: 8, CM: 5, PM: 3 },
+  trec: { spectrumChannels: CHANNELS },
+} as const;
 
 const sqlPath = (p: string) => `'${p.replace(/'/g, "''")}'`;
 const file = (r: SimulationResult, table: string) => r.tables.find((t) => t.name === table)!.path;
@@ -39,7 +46,8 @@ describe('simulate (streaming Trec files, formats, failures)', () => {
   const rows = async (sql: string) => (await db.query(sql)).rows;
   const count = async (sql: string) => Number((await rows(sql))[0][0]);
   /** Column names and types of a relation (DESCRIBE answers both as text). */
-  const describeColumns = async (relation: string) => (await rows(`DESCRIBE SELECT * FROM ${relation}`)).map((r) => [r[0], r[1]] as [string, string]);
+  const describeColumns = async (relation: string) =>
+    (await rows(`DESCRIBE SELECT * FROM ${relation}`)).map((r) => [r[0], r[1]] as [string, string]);
 
   beforeAll(async () => {
     rowGroups = await simulate({ ...ROW_GROUPS, threads: 2, out: path.join(root, 'row-groups') });
@@ -51,7 +59,8 @@ describe('simulate (streaming Trec files, formats, failures)', () => {
     rmSync(root, { recursive: true, force: true });
   });
 
-  const rowGroupCount = (p: string) => count(`SELECT count(DISTINCT row_group_id) FROM parquet_metadata(${sqlPath(p)})`);
+  const rowGroupCount = (p: string) =>
+    count(`SELECT count(DISTINCT row_group_id) FROM parquet_metadata(${sqlPath(p)})`);
 
   it('writes the same bytes for every table on 1 and 2 threads and on a repeat run, across several row groups', async () => {
     expect(await rowGroupCount(file(rowGroups, 'trec_measurement'))).toBeGreaterThan(1);
@@ -60,7 +69,8 @@ describe('simulate (streaming Trec files, formats, failures)', () => {
     const names = TABLE_NAMES.filter((t) => t !== 'trec_spectrum');
     for (const run of [oneThread, repeat]) {
       expect(run.tables.map((t) => t.name)).toEqual(names);
-      for (const t of rowGroups.tables) expect(readFileSync(file(run, t.name)).equals(readFileSync(t.path)), t.name).toBe(true);
+      for (const t of rowGroups.tables)
+        expect(readFileSync(file(run, t.name)).equals(readFileSync(t.path)), t.name).toBe(true);
     }
     // Only the table files are left in the output folder.
     expect(readdirSync(path.join(root, 'row-groups-1')).sort()).toEqual(names.map((t) => `${t}.parquet`).sort());
@@ -71,7 +81,8 @@ describe('simulate (streaming Trec files, formats, failures)', () => {
     expect(await rowGroupCount(file(spectra, 'trec_spectrum'))).toBeGreaterThan(1);
     const oneThread = await simulate({ ...SPECTRA, threads: 1, out: path.join(root, 'spectra-1') });
     expect(oneThread.tables.map((t) => t.name)).toEqual([...TABLE_NAMES]);
-    for (const t of spectra.tables) expect(readFileSync(file(oneThread, t.name)).equals(readFileSync(t.path)), t.name).toBe(true);
+    for (const t of spectra.tables)
+      expect(readFileSync(file(oneThread, t.name)).equals(readFileSync(t.path)), t.name).toBe(true);
   });
 
   it('gives every measurement a spectrum of the configured channels around its scalar Trec', async () => {
@@ -82,9 +93,17 @@ describe('simulate (streaming Trec files, formats, failures)', () => {
     // spectra: true puts spectra on every row, one per measurement key.
     expect(await count(`SELECT count(*) FROM ${s}`)).toBe(measured);
     expect(spectra.tables.find((t) => t.name === 'trec_spectrum')!.rows).toBe(measured);
-    expect(await count(`SELECT count(*) FROM ${s} ANTI JOIN ${m} USING (uid, caldataid, antennaname, basebandname)`)).toBe(0);
-    expect(await count(`SELECT count(*) - count(DISTINCT (uid, caldataid, antennaname, basebandname)) FROM ${s}`)).toBe(0);
-    expect(await count(`SELECT count(*) FROM ${s} WHERE trec_spectrum_x IS NULL OR trec_spectrum_y IS NULL OR len(trec_spectrum_x) <> ${CHANNELS} OR len(trec_spectrum_y) <> ${CHANNELS}`)).toBe(0);
+    expect(
+      await count(`SELECT count(*) FROM ${s} ANTI JOIN ${m} USING (uid, caldataid, antennaname, basebandname)`),
+    ).toBe(0);
+    expect(await count(`SELECT count(*) - count(DISTINCT (uid, caldataid, antennaname, basebandname)) FROM ${s}`)).toBe(
+      0,
+    );
+    expect(
+      await count(
+        `SELECT count(*) FROM ${s} WHERE trec_spectrum_x IS NULL OR trec_spectrum_y IS NULL OR len(trec_spectrum_x) <> ${CHANNELS} OR len(trec_spectrum_y) <> ${CHANNELS}`,
+      ),
+    ).toBe(0);
 
     // The channel mean follows the row's Trec: channel noise is twice the band's scalar σ, so the
     // mean of 16 channels deviates by σ_mean = 2σ / 4 (0.75 % for σ = 1.5 %, 2.5 % for σ = 5 %).
@@ -99,7 +118,9 @@ describe('simulate (streaming Trec files, formats, failures)', () => {
         FROM ${s} JOIN ${m} USING (uid, caldataid, antennaname, basebandname) JOIN sigma USING (receiverband)
         WHERE trec_x <> 0 AND trec_y <> 0)`;
     // Every row within 6 σ_mean (at most 4.5 % for the quiet bands, 15 % for bands 9 and 10).
-    expect(await count(`${deviations} SELECT count(*) FROM rel WHERE abs(dx) > 6 * sigma_mean OR abs(dy) > 6 * sigma_mean`)).toBe(0);
+    expect(
+      await count(`${deviations} SELECT count(*) FROM rel WHERE abs(dx) > 6 * sigma_mean OR abs(dy) > 6 * sigma_mean`),
+    ).toBe(0);
     expect(await count(`${deviations} SELECT count(*) FROM rel`)).toBe(measured);
     // Unbiased, with the spread the model gives, band by band.
     const byBand = await rows(`${deviations}
@@ -175,7 +196,10 @@ describe('simulate (streaming Trec files, formats, failures)', () => {
       const columns = await describeColumns(`read_parquet(${sqlPath(parquet.path)})`);
       const types = columns.map(([name, type]) => `'${name}': '${type}'`).join(', ');
       const csvRows = `read_csv(${sqlPath(t.path)}, header = true, types = {${types}})`;
-      expect((await rows(`DESCRIBE SELECT * FROM ${csvRows}`)).map(([name]) => name), t.name).toEqual(columns.map(([name]) => name));
+      expect(
+        (await rows(`DESCRIBE SELECT * FROM ${csvRows}`)).map(([name]) => name),
+        t.name,
+      ).toEqual(columns.map(([name]) => name));
       const differing = `SELECT count(*) FROM (SELECT * FROM read_parquet(${sqlPath(parquet.path)}) EXCEPT ALL SELECT * FROM ${csvRows})`;
       expect(await count(differing), t.name).toBe(0);
     }
@@ -183,23 +207,27 @@ describe('simulate (streaming Trec files, formats, failures)', () => {
 
   it('writes the column types DuckDB reads, with a sideband for every band but 9 and 10', async () => {
     const expected: Record<string, string> = {
-      antenna: 'antennaname VARCHAR, antenna_type VARCHAR, array_family VARCHAR, dish_m DOUBLE, maker VARCHAR, executive VARCHAR',
+      antenna:
+        'antennaname VARCHAR, antenna_type VARCHAR, array_family VARCHAR, dish_m DOUBLE, maker VARCHAR, executive VARCHAR',
       pad: 'pad_name VARCHAR, array_family VARCHAR, arm VARCHAR, x_m DOUBLE, y_m DOUBLE',
       array_family: 'array_family VARCHAR, label VARCHAR, dsa_kind VARCHAR, correlator VARCHAR, n_antennas INTEGER',
-      configuration: 'configuration_id VARCHAR, array_family VARCHAR, configuration_name VARCHAR, max_baseline_m DOUBLE, start_ts TIMESTAMP, end_ts TIMESTAMP',
+      configuration:
+        'configuration_id VARCHAR, array_family VARCHAR, configuration_name VARCHAR, max_baseline_m DOUBLE, start_ts TIMESTAMP, end_ts TIMESTAMP',
       shift:
         'shift_id VARCHAR, array_family VARCHAR, shift_date VARCHAR, start_ts TIMESTAMP, end_ts TIMESTAMP, shift_type VARCHAR, operator VARCHAR, aod VARCHAR, activity VARCHAR, alma_sw_version VARCHAR, handover_subject VARCHAR',
       gap: 'gap_id VARCHAR, shift_id VARCHAR, array_family VARCHAR, start_ts TIMESTAMP, end_ts TIMESTAMP, duration_h DOUBLE, class VARCHAR, type VARCHAR, tag VARCHAR, priority VARCHAR, related_eb_uid VARCHAR, comment VARCHAR, ticket VARCHAR',
       execution:
         'eb_uid VARCHAR, sb_uid VARCHAR, sb_name VARCHAR, mous_uid VARCHAR, gous_uid VARCHAR, project_code VARCHAR, cycle INTEGER, grade VARCHAR, executive VARCHAR, array_family VARCHAR, array_name VARCHAR, configuration VARCHAR, n_antennas INTEGER, antennas VARCHAR, correlator VARCHAR, band VARCHAR, rep_freq_ghz DOUBLE, start_ts TIMESTAMP, end_ts TIMESTAMP, eb_status VARCHAR, qa0_status VARCHAR, exec_fraction DOUBLE, is_calibration BOOLEAN, pwv_mm DOUBLE, shift_id VARCHAR',
-      device_change: 'event_id INTEGER, antennaname VARCHAR, eventtime TIMESTAMP, change_type VARCHAR, receiverband VARCHAR, old_serial VARCHAR, new_serial VARCHAR, new_value VARCHAR, comment VARCHAR',
+      device_change:
+        'event_id INTEGER, antennaname VARCHAR, eventtime TIMESTAMP, change_type VARCHAR, receiverband VARCHAR, old_serial VARCHAR, new_serial VARCHAR, new_value VARCHAR, comment VARCHAR',
       ground_truth:
         'truth_id INTEGER, kind VARCHAR, antennaname VARCHAR, receiverband VARCHAR, polarization VARCHAR, basebandname VARCHAR, start_ts TIMESTAMP, end_ts TIMESTAMP, magnitude DOUBLE, event_id INTEGER, eb_uid VARCHAR, caldataid INTEGER, comment VARCHAR',
       job_run:
         'run_id INTEGER, job_name VARCHAR, target VARCHAR, scheduled_ts TIMESTAMP, start_ts TIMESTAMP, end_ts TIMESTAMP, duration_s INTEGER, status VARCHAR, volume_gb DOUBLE, items INTEGER, attempt INTEGER, failure_cause VARCHAR, eb_uid VARCHAR, mous_uid VARCHAR',
       trec_measurement:
         'uid VARCHAR, caldataid INTEGER, scan INTEGER, startvalidtime TIMESTAMP, endvalidtime TIMESTAMP, antennaname VARCHAR, array_family VARCHAR, receiverband VARCHAR, basebandname VARCHAR, sideband VARCHAR, freq_lo_ghz DOUBLE, freq_hi_ghz DOUBLE, trec_x FLOAT, trec_y FLOAT, tsys_x FLOAT, tsys_y FLOAT, tatm_x FLOAT, tatm_y FLOAT, tau FLOAT, water FLOAT, groundtemperature FLOAT, groundpressure FLOAT, groundrelhumidity FLOAT, cartridge_serial VARCHAR, frontend_serial VARCHAR',
-      trec_spectrum: 'uid VARCHAR, caldataid INTEGER, antennaname VARCHAR, basebandname VARCHAR, trec_spectrum_x FLOAT[], trec_spectrum_y FLOAT[]',
+      trec_spectrum:
+        'uid VARCHAR, caldataid INTEGER, antennaname VARCHAR, basebandname VARCHAR, trec_spectrum_x FLOAT[], trec_spectrum_y FLOAT[]',
     };
     expect(Object.keys(expected)).toEqual([...TABLE_NAMES]);
     for (const run of [rowGroups, spectra]) {
@@ -219,6 +247,10 @@ describe('simulate (streaming Trec files, formats, failures)', () => {
       const doubleSideband = band === 'ALMA_RB_09' || band === 'ALMA_RB_10';
       expect([nulls, named], band).toEqual(doubleSideband ? [total, 0] : [0, total]);
     }
-    expect(await count(`SELECT count(*) FROM ${m} WHERE startvalidtime >= endvalidtime OR startvalidtime < TIMESTAMP '2024-10-01'`)).toBe(0);
+    expect(
+      await count(
+        `SELECT count(*) FROM ${m} WHERE startvalidtime >= endvalidtime OR startvalidtime < TIMESTAMP '2024-10-01'`,
+      ),
+    ).toBe(0);
   });
 });

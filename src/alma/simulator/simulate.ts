@@ -49,7 +49,10 @@ const FAMILY_INFO: Record<string, Omit<ArrayFamilyRow, 'array_family' | 'n_anten
  * Simulates `days` of observatory data and writes one file per table into `out`.
  * Same options (seed included) → the same bytes.
  */
-export async function simulate(input: SimulationOptionsInput, onProgress?: (p: SimulationProgress) => void): Promise<SimulationResult> {
+export async function simulate(
+  input: SimulationOptionsInput,
+  onProgress?: (p: SimulationProgress) => void,
+): Promise<SimulationResult> {
   const sim = new Simulation(input);
   const o = sim.options;
   const writer = new SimulationWriter(o.out, o.format, o.memoryLimit);
@@ -67,11 +70,24 @@ export async function simulate(input: SimulationOptionsInput, onProgress?: (p: S
       configuration: rowTable(CONFIGURATION_TABLE),
     };
     staticWriters.antenna.append(
-      sim.antennas.map((a) => ({ antennaname: a.name, antenna_type: a.kind, array_family: a.family, dish_m: a.dishM, maker: a.maker, executive: a.executive })),
+      sim.antennas.map((a) => ({
+        antennaname: a.name,
+        antenna_type: a.kind,
+        array_family: a.family,
+        dish_m: a.dishM,
+        maker: a.maker,
+        executive: a.executive,
+      })),
     );
-    staticWriters.pad.append(sim.pads.map((p) => ({ pad_name: p.name, array_family: p.family, arm: p.arm, x_m: p.xM, y_m: p.yM })));
+    staticWriters.pad.append(
+      sim.pads.map((p) => ({ pad_name: p.name, array_family: p.family, arm: p.arm, x_m: p.xM, y_m: p.yM })),
+    );
     staticWriters.arrayFamily.append(
-      Object.entries(FAMILY_INFO).map(([family, info]) => ({ array_family: family, ...info, n_antennas: sim.antennas.filter((a) => a.family === family).length })),
+      Object.entries(FAMILY_INFO).map(([family, info]) => ({
+        array_family: family,
+        ...info,
+        n_antennas: sim.antennas.filter((a) => a.family === family).length,
+      })),
     );
     staticWriters.configuration.append(
       sim.configurations.map((c) => ({
@@ -97,7 +113,9 @@ export async function simulate(input: SimulationOptionsInput, onProgress?: (p: S
       spectrumPath: spectra ? writer.stagingPath(TREC_SPECTRUM_TABLE_NAME) : null,
       channels: spectra ? o.trec.spectrumChannels : null,
       antennaNames: sim.antennas.map((a) => a.name),
-      frontEndNames: Array.from({ length: sim.antennas.length + o.devices.spareFrontEnds + 1 }, (_, n) => frontEndSerial(n)),
+      frontEndNames: Array.from({ length: sim.antennas.length + o.devices.spareFrontEnds + 1 }, (_, n) =>
+        frontEndSerial(n),
+      ),
       // A spectrum row is ~1 KB: with spectra on most EBs, smaller row groups bound the memory.
       chunkRows: o.spectraShare >= 0.5 ? TREC_DENSE_SPECTRA_CHUNK_ROWS : TREC_CHUNK_ROWS,
       threads: o.threads,

@@ -53,7 +53,22 @@ export const TREC_EB_COLUMNS = [
   'tf3',
 ] as const;
 
-export const TREC_UNIT_COLUMNS = ['eb', 'antenna', 'cartridge', 'frontend', 'seed', 'outliers', 'nx0', 'nx1', 'nx2', 'nx3', 'ny0', 'ny1', 'ny2', 'ny3'] as const;
+export const TREC_UNIT_COLUMNS = [
+  'eb',
+  'antenna',
+  'cartridge',
+  'frontend',
+  'seed',
+  'outliers',
+  'nx0',
+  'nx1',
+  'nx2',
+  'nx3',
+  'ny0',
+  'ny1',
+  'ny2',
+  'ny3',
+] as const;
 
 export type TrecEbColumn = (typeof TREC_EB_COLUMNS)[number];
 export type TrecUnitColumn = (typeof TREC_UNIT_COLUMNS)[number];
@@ -120,7 +135,10 @@ export class ColumnTable<C extends string> {
 
   /** The first `length` rows of every column, copied into arrays of their own (to transfer). */
   sliceColumns(): Record<C, Float64Array> {
-    return Object.fromEntries(this.names.map((n) => [n, this.columns[n].slice(0, this.length)])) as Record<C, Float64Array>;
+    return Object.fromEntries(this.names.map((n) => [n, this.columns[n].slice(0, this.length)])) as Record<
+      C,
+      Float64Array
+    >;
   }
 
   clear(): void {
@@ -182,7 +200,15 @@ export interface ScanValues {
 }
 
 /** Scan s of an EB: start spread over the EB (first one 30 s in), 20–40 s long, airmass, atmosphere temperature. */
-export function scanValues(ebSeed: number, s: number, nScans: number, startMs: number, durationMs: number, groundT: number, out: ScanValues): ScanValues {
+export function scanValues(
+  ebSeed: number,
+  s: number,
+  nScans: number,
+  startMs: number,
+  durationMs: number,
+  groundT: number,
+  out: ScanValues,
+): ScanValues {
   const hs = mix32(ebSeed + s * 2);
   const ht = mix32(ebSeed + s * 2 + 1);
   out.startMs = startMs + Math.floor((s * durationMs) / nScans) + (s === 0 ? MINUTE_MS / 2 : 0);
@@ -203,7 +229,13 @@ export interface CellOutlier {
 }
 
 /** What a scan-outlier cell does, from its fourth hash. */
-export function cellOutlier(unitSeed: number, cell: number, factorLo: number, factorHi: number, nonPhysicalShare: number): CellOutlier {
+export function cellOutlier(
+  unitSeed: number,
+  cell: number,
+  factorLo: number,
+  factorHi: number,
+  nonPhysicalShare: number,
+): CellOutlier {
   const h = mix32(cellKey(unitSeed, cell) + 3);
   const pol = (h & 1) as 0 | 1;
   const nonPhysical = (((h >>> 2) & 16383) + 0.5) / 16384 < nonPhysicalShare;

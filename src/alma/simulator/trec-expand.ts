@@ -1,4 +1,14 @@
-import { ColumnTable, MAX_ATM_SCANS, TREC_PLAN_COLUMNS, cellKey, cellOutlier, scanValues, type ScanValues, type TrecPlan, type TrecPlanColumn } from './trec-batch.js';
+import {
+  ColumnTable,
+  MAX_ATM_SCANS,
+  TREC_PLAN_COLUMNS,
+  cellKey,
+  cellOutlier,
+  scanValues,
+  type ScanValues,
+  type TrecPlan,
+  type TrecPlanColumn,
+} from './trec-batch.js';
 import { mix32, normalHi, normalLo } from './trec-noise.js';
 
 /**
@@ -154,7 +164,11 @@ interface BasebandColumns {
  * previous call's result, whose arrays are overwritten when they are large enough (a
  * worker expanding chunk after chunk then allocates almost nothing).
  */
-export function expandTrecUnits(plan: ColumnTable<TrecPlanColumn>, channels: number | null, reuse?: ExpandedTrec): ExpandedTrec {
+export function expandTrecUnits(
+  plan: ColumnTable<TrecPlanColumn>,
+  channels: number | null,
+  reuse?: ExpandedTrec,
+): ExpandedTrec {
   const P = plan.columns;
   const units = plan.length;
   let total = 0;
@@ -167,7 +181,11 @@ export function expandTrecUnits(plan: ColumnTable<TrecPlanColumn>, channels: num
   const out = reuse && reuse.rows.capacity >= total ? reuse.rows : new TrecRows(total);
   out.length = 0;
   let spectra: SpectrumRows | null = null;
-  if (channels !== null) spectra = reuse?.spectra && reuse.spectra.channels === channels && reuse.spectra.capacity >= spectrumTotal ? reuse.spectra : new SpectrumRows(spectrumTotal, channels);
+  if (channels !== null)
+    spectra =
+      reuse?.spectra && reuse.spectra.channels === channels && reuse.spectra.capacity >= spectrumTotal
+        ? reuse.spectra
+        : new SpectrumRows(spectrumTotal, channels);
   if (spectra) spectra.length = 0;
   const shapes = channels !== null ? spectrumShapes(channels) : [];
   const bb: BasebandColumns = {
@@ -181,7 +199,13 @@ export function expandTrecUnits(plan: ColumnTable<TrecPlanColumn>, channels: num
   out.scans = 0;
   out.ebs = 0;
   out.maxScans = 0;
-  const eb: EbState = { eb: -1, ref: -1, scanBase: 0, airmass: new Float64Array(MAX_ATM_SCANS), tatm: new Float64Array(MAX_ATM_SCANS) };
+  const eb: EbState = {
+    eb: -1,
+    ref: -1,
+    scanBase: 0,
+    airmass: new Float64Array(MAX_ATM_SCANS),
+    tatm: new Float64Array(MAX_ATM_SCANS),
+  };
   let r = 0;
   for (let u = 0; u < units; u++) {
     if (P.eb[u] !== eb.eb) startEb(P, bb, u, eb, out);
@@ -207,7 +231,13 @@ interface EbState {
 }
 
 /** Enters unit u's EB: its scans (start, end, airmass, T_atm) and per-EB values, once for all its antennas. */
-function startEb(P: Record<TrecPlanColumn, Float64Array>, bb: BasebandColumns, u: number, eb: EbState, out: TrecRows): void {
+function startEb(
+  P: Record<TrecPlanColumn, Float64Array>,
+  bb: BasebandColumns,
+  u: number,
+  eb: EbState,
+  out: TrecRows,
+): void {
   const n = P.n_scans[u];
   const scan: ScanValues = { startMs: 0, endMs: 0, airmass: 0, tatm: 0 };
   eb.eb = P.eb[u];
@@ -231,7 +261,14 @@ function startEb(P: Record<TrecPlanColumn, Float64Array>, bb: BasebandColumns, u
   }
 }
 
-function expandUnit(P: Record<TrecPlanColumn, Float64Array>, bb: BasebandColumns, u: number, ebState: EbState, out: TrecRows, r: number): number {
+function expandUnit(
+  P: Record<TrecPlanColumn, Float64Array>,
+  bb: BasebandColumns,
+  u: number,
+  ebState: EbState,
+  out: TrecRows,
+  r: number,
+): number {
   const n = P.n_scans[u];
   const seed = P.seed[u];
   const outliers = P.outliers[u];
@@ -259,7 +296,21 @@ function expandUnit(P: Record<TrecPlanColumn, Float64Array>, bb: BasebandColumns
     sb[k] = bb.sb[k][u];
     tf[k] = bb.tf[k][u];
   }
-  const { scan_index, scan_ref, freq_ref, baseband, sideband, trec_x, trec_y, tsys_x, tsys_y, tatm_x, tatm_y, tau: tauColumn, water } = out;
+  const {
+    scan_index,
+    scan_ref,
+    freq_ref,
+    baseband,
+    sideband,
+    trec_x,
+    trec_y,
+    tsys_x,
+    tsys_y,
+    tatm_x,
+    tatm_y,
+    tau: tauColumn,
+    water,
+  } = out;
   const freqBase = ebState.ref * 4;
   for (let s = 0; s < n; s++) {
     const scanRef = ebState.scanBase + s;
@@ -314,7 +365,12 @@ function expandUnit(P: Record<TrecPlanColumn, Float64Array>, bb: BasebandColumns
   return r;
 }
 
-const unitScratch = { nx: new Float64Array(4), ny: new Float64Array(4), sb: new Float64Array(4), tf: new Float64Array(4) };
+const unitScratch = {
+  nx: new Float64Array(4),
+  ny: new Float64Array(4),
+  sb: new Float64Array(4),
+  tf: new Float64Array(4),
+};
 
 /** Bit `bit` (0–51) of a mask held in a double. */
 function hasBit(mask: number, bit: number): boolean {
@@ -322,7 +378,15 @@ function hasBit(mask: number, bit: number): boolean {
 }
 
 /** Spectra of rows [first, end) (one unit's): the row's scalar Trec across the channels, plus noise. */
-function expandSpectra(P: Record<TrecPlanColumn, Float64Array>, u: number, rows: TrecRows, first: number, end: number, shapes: Float64Array[], spectra: SpectrumRows): void {
+function expandSpectra(
+  P: Record<TrecPlanColumn, Float64Array>,
+  u: number,
+  rows: TrecRows,
+  first: number,
+  end: number,
+  shapes: Float64Array[],
+  spectra: SpectrumRows,
+): void {
   const channels = spectra.channels;
   const spread = 2 * P.noise[u];
   const seed = P.seed[u];

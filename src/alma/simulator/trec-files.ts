@@ -27,8 +27,14 @@ export const TREC_MEASUREMENT_COLUMNS: readonly ParquetColumnSpec[] = [
   { name: 'freq_lo_ghz', type: 'double' },
   { name: 'freq_hi_ghz', type: 'double' },
   // Measured values: noise, incompressible (Snappy saves nothing on them), PLAIN.
-  ...['trec_x', 'trec_y', 'tsys_x', 'tsys_y', 'tatm_x', 'tatm_y', 'tau', 'water'].map((name): ParquetColumnSpec => ({ name, type: 'float' })),
-  ...['groundtemperature', 'groundpressure', 'groundrelhumidity'].map((name): ParquetColumnSpec => ({ name, type: 'float' })),
+  ...['trec_x', 'trec_y', 'tsys_x', 'tsys_y', 'tatm_x', 'tatm_y', 'tau', 'water'].map((name): ParquetColumnSpec => ({
+    name,
+    type: 'float',
+  })),
+  ...['groundtemperature', 'groundpressure', 'groundrelhumidity'].map((name): ParquetColumnSpec => ({
+    name,
+    type: 'float',
+  })),
   { name: 'cartridge_serial', type: 'string' },
   { name: 'frontend_serial', type: 'string' },
 ];
@@ -69,7 +75,10 @@ function trecValues(rows: TrecRows, names: TrecNames): ColumnValues[] {
   return [
     { dictionary: names.ebUids, indices: shifted(rows.eb, n, names.ebBase) },
     { dictionary: Int32Array.from({ length: rows.maxScans }, (_, s) => s + 1), indices: rows.scan_index },
-    { dictionary: Int32Array.from({ length: rows.maxScans }, (_, s) => 1 + 3 * s + (s > 0 ? 1 : 0)), indices: rows.scan_index },
+    {
+      dictionary: Int32Array.from({ length: rows.maxScans }, (_, s) => 1 + 3 * s + (s > 0 ? 1 : 0)),
+      indices: rows.scan_index,
+    },
     { dictionary: rows.scanStartUs.subarray(0, rows.scans), indices: rows.scan_ref },
     { dictionary: rows.scanEndUs.subarray(0, rows.scans), indices: rows.scan_ref },
     { dictionary: names.antennaNames, indices: rows.antenna },
@@ -130,6 +139,15 @@ export function encodeTrecChunk(
   const { rows, spectra } = expanded;
   return {
     trec: encodeRowGroup(TREC_MEASUREMENT_COLUMNS, trecValues(rows, names), rows.length, compression, out?.trec),
-    spectra: spectra && spectra.length > 0 ? encodeRowGroup(TREC_SPECTRUM_COLUMNS, spectrumValues(spectra, names), spectra.length, compression, out?.spectra) : null,
+    spectra:
+      spectra && spectra.length > 0
+        ? encodeRowGroup(
+            TREC_SPECTRUM_COLUMNS,
+            spectrumValues(spectra, names),
+            spectra.length,
+            compression,
+            out?.spectra,
+          )
+        : null,
   };
 }

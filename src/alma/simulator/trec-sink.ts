@@ -72,7 +72,11 @@ class TrecWorker {
     return this.encoding.size + this.writing.size;
   }
 
-  private request<T>(map: Map<number, Pending<T>>, message: TrecTask | TrecWrite, transfer: ArrayBuffer[] = []): Promise<T> {
+  private request<T>(
+    map: Map<number, Pending<T>>,
+    message: TrecTask | TrecWrite,
+    transfer: ArrayBuffer[] = [],
+  ): Promise<T> {
     if (this.failure) return Promise.reject(this.failure);
     const result = new Promise<T>((resolve, reject) => map.set(message.id, { resolve, reject }));
     // Nothing may reject unobserved while it waits in a queue.
@@ -111,8 +115,16 @@ export class TrecSink {
   constructor(private readonly options: TrecSinkOptions) {
     const compression = options.compression ?? 'none';
     const threads = options.threads ?? Math.max(1, availableParallelism());
-    this.trecFile = ParquetFileWriter.create(options.trecPath, TREC_MEASUREMENT_COLUMNS, { compression, createdBy: 'Llano ALMA simulator' });
-    this.spectrumFile = options.spectrumPath ? ParquetFileWriter.create(options.spectrumPath, TREC_SPECTRUM_COLUMNS, { compression, createdBy: 'Llano ALMA simulator' }) : null;
+    this.trecFile = ParquetFileWriter.create(options.trecPath, TREC_MEASUREMENT_COLUMNS, {
+      compression,
+      createdBy: 'Llano ALMA simulator',
+    });
+    this.spectrumFile = options.spectrumPath
+      ? ParquetFileWriter.create(options.spectrumPath, TREC_SPECTRUM_COLUMNS, {
+          compression,
+          createdBy: 'Llano ALMA simulator',
+        })
+      : null;
     const data: TrecWorkerData = {
       antennaNames: [...options.antennaNames],
       frontEndNames: [...options.frontEndNames],

@@ -2,7 +2,14 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { ByteSink } from '../../engine/parquet/byte-sink.js';
 import type { ParquetCompression } from '../../engine/parquet/column-chunk.js';
 import { writeAllAt, type RowGroupLayout } from '../../engine/parquet/parquet-file-writer.js';
-import { ColumnTable, TREC_PLAN_COLUMNS, TrecPlan, type TrecEbColumn, type TrecPlanColumn, type TrecUnitColumn } from './trec-batch.js';
+import {
+  ColumnTable,
+  TREC_PLAN_COLUMNS,
+  TrecPlan,
+  type TrecEbColumn,
+  type TrecPlanColumn,
+  type TrecUnitColumn,
+} from './trec-batch.js';
 import { encodeTrecChunk, type EncodedTrecChunk } from './trec-files.js';
 
 /**
@@ -49,9 +56,16 @@ export interface TrecLayouts {
   spectra: RowGroupLayout | null;
 }
 
-export type TrecWorkerReply = { type: 'encoded'; id: number; layouts: TrecLayouts } | { type: 'written'; id: number } | { type: 'error'; id: number; error: string };
+export type TrecWorkerReply =
+  | { type: 'encoded'; id: number; layouts: TrecLayouts }
+  | { type: 'written'; id: number }
+  | { type: 'error'; id: number; error: string };
 
-const layoutOf = (g: RowGroupLayout): RowGroupLayout => ({ rows: g.rows, compression: g.compression, chunks: g.chunks });
+const layoutOf = (g: RowGroupLayout): RowGroupLayout => ({
+  rows: g.rows,
+  compression: g.compression,
+  chunks: g.chunks,
+});
 
 if (parentPort) {
   const port = parentPort;
@@ -62,7 +76,12 @@ if (parentPort) {
   // Output buffers: one per chunk awaiting its offsets, reused once written.
   const free: { trec: ByteSink; spectra: ByteSink }[] = [];
   const waiting = new Map<number, { buffers: { trec: ByteSink; spectra: ByteSink }; chunk: EncodedTrecChunk }>();
-  const fail = (id: number, e: unknown) => port.postMessage({ type: 'error', id, error: e instanceof Error ? (e.stack ?? e.message) : String(e) } satisfies TrecWorkerReply);
+  const fail = (id: number, e: unknown) =>
+    port.postMessage({
+      type: 'error',
+      id,
+      error: e instanceof Error ? (e.stack ?? e.message) : String(e),
+    } satisfies TrecWorkerReply);
 
   port.on('message', (message: TrecTask | TrecWrite) => {
     if (message.type === 'write') {
@@ -71,7 +90,8 @@ if (parentPort) {
         if (!held) throw new Error(`no encoded chunk ${message.id}`);
         waiting.delete(message.id);
         writeAllAt(init.trecFd, held.chunk.trec.bytes, message.trecAt);
-        if (held.chunk.spectra && init.spectrumFd !== null && message.spectrumAt !== null) writeAllAt(init.spectrumFd, held.chunk.spectra.bytes, message.spectrumAt);
+        if (held.chunk.spectra && init.spectrumFd !== null && message.spectrumAt !== null)
+          writeAllAt(init.spectrumFd, held.chunk.spectra.bytes, message.spectrumAt);
         free.push(held.buffers);
         port.postMessage({ type: 'written', id: message.id } satisfies TrecWorkerReply);
       } catch (e) {
@@ -93,13 +113,22 @@ if (parentPort) {
       const chunk = encodeTrecChunk(
         joined,
         init.channels,
-        { ebUids: task.ebUids, ebBase: task.ebBase, antennaNames: init.antennaNames, cartridgeSerials, frontEndNames: init.frontEndNames },
+        {
+          ebUids: task.ebUids,
+          ebBase: task.ebBase,
+          antennaNames: init.antennaNames,
+          cartridgeSerials,
+          frontEndNames: init.frontEndNames,
+        },
         init.compression,
         scratch,
         buffers,
       );
       waiting.set(task.id, { buffers, chunk });
-      const layouts: TrecLayouts = { trec: layoutOf(chunk.trec), spectra: chunk.spectra ? layoutOf(chunk.spectra) : null };
+      const layouts: TrecLayouts = {
+        trec: layoutOf(chunk.trec),
+        spectra: chunk.spectra ? layoutOf(chunk.spectra) : null,
+      };
       port.postMessage({ type: 'encoded', id: task.id, layouts } satisfies TrecWorkerReply);
     } catch (e) {
       fail(task.id, e);

@@ -3,7 +3,14 @@ import { bandName } from './identifiers.js';
 import type { ArrayFamily, ResolvedOptions } from './options.js';
 import { BAND_RANGE_GHZ } from './projects.js';
 import type { Rng } from './rng.js';
-import { MAX_ATM_SCANS, cellOutlier, scanValues, type ScanValues, type TrecEbColumn, type TrecPlan } from './trec-batch.js';
+import {
+  MAX_ATM_SCANS,
+  cellOutlier,
+  scanValues,
+  type ScanValues,
+  type TrecEbColumn,
+  type TrecPlan,
+} from './trec-batch.js';
 import type { Weather } from './weather.js';
 
 /**
@@ -40,7 +47,10 @@ export interface TrecContext {
 }
 
 /** Sky frequency range of each baseband (GHz) and its sideband code (0 none, 1 LSB, 2 USB). */
-export function basebandLayout(band: number, repFreqGhz: number): { lo: Float64Array; hi: Float64Array; sideband: Int32Array } {
+export function basebandLayout(
+  band: number,
+  repFreqGhz: number,
+): { lo: Float64Array; hi: Float64Array; sideband: Int32Array } {
   const [fMin, fMax] = BAND_RANGE_GHZ[band];
   const lo = new Float64Array(4);
   const hi = new Float64Array(4);
@@ -85,7 +95,8 @@ export function planTrecForEb(ctx: TrecContext, eb: TrecEb, plan: TrecPlan): num
   const nAnt = eb.antennas.length;
   const rows = nScans * nAnt * 4;
   if (rows === 0) return 0;
-  if (nScans > MAX_ATM_SCANS) throw new Error(`trec.atmScans: at most ${MAX_ATM_SCANS} ATM scans per EB are supported (got ${nScans})`);
+  if (nScans > MAX_ATM_SCANS)
+    throw new Error(`trec.atmScans: at most ${MAX_ATM_SCANS} ATM scans per EB are supported (got ${nScans})`);
   const [fMin, fMax] = BAND_RANGE_GHZ[eb.band];
   const mid = (fMin + fMax) / 2;
   const half = (fMax - fMin) / 2;
@@ -214,7 +225,9 @@ export function planTrecForEb(ctx: TrecContext, eb: TrecEb, plan: TrecPlan): num
         event_id: null,
         eb_uid: eb.ebUid,
         caldataid: s + 1,
-        comment: o.nonPhysical ? 'Non-physical value (bad load reading)' : 'Single-scan outlier (load reading, saturation or LO unlock)',
+        comment: o.nonPhysical
+          ? 'Non-physical value (bad load reading)'
+          : 'Single-scan outlier (load reading, saturation or LO unlock)',
       });
       next = nextOutlier(next + 1);
     }

@@ -28,7 +28,9 @@ export class Weather {
     this.groundRelHumidity = new Float64Array(hours);
     const phi = model.pwvHourlyPersistence;
     const innovation = Math.sqrt(1 - phi * phi);
-    const thresholds = model.weatherDowntimeByMonth.map((share) => normalQuantile(1 - Math.min(0.999, Math.max(0.001, share))));
+    const thresholds = model.weatherDowntimeByMonth.map((share) =>
+      normalQuantile(1 - Math.min(0.999, Math.max(0.001, share))),
+    );
     let z = rng.normal();
     let pressure = 0;
     for (let h = 0; h < hours; h++) {
@@ -42,7 +44,8 @@ export class Weather {
       this.pwvMm[h] = pwv;
       this.bad[h] = z > thresholds[month] ? 1 : 0;
       const summer = Math.cos((2 * Math.PI * (month - 0.5)) / 12);
-      this.groundTemperatureK[h] = 270 + 4 * summer + 5 * Math.cos((2 * Math.PI * (utcHour - 19)) / 24) + rng.gaussian(0, 0.8);
+      this.groundTemperatureK[h] =
+        270 + 4 * summer + 5 * Math.cos((2 * Math.PI * (utcHour - 19)) / 24) + rng.gaussian(0, 0.8);
       pressure = 0.95 * pressure + rng.gaussian(0, 40);
       this.groundPressurePa[h] = 55_500 + pressure;
       this.groundRelHumidity[h] = Math.min(0.95, Math.max(0.02, 0.05 + 0.12 * pwv + rng.gaussian(0, 0.02)));

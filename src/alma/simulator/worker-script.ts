@@ -62,13 +62,24 @@ function bundle(): URL | null {
   try {
     // Loaded only on a cache miss: a process that finds its bundle never loads esbuild.
     const esbuild = createRequire(import.meta.url)('esbuild') as typeof import('esbuild');
-    const built = esbuild.buildSync({ entryPoints: [ENTRY], bundle: true, platform: 'node', format: 'esm', write: false, external: ['snappy'], metafile: true, logLevel: 'silent' });
+    const built = esbuild.buildSync({
+      entryPoints: [ENTRY],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      write: false,
+      external: ['snappy'],
+      metafile: true,
+      logLevel: 'silent',
+    });
     const code = built.outputFiles[0].contents;
     const file = `${CACHE}trec-worker-${createHash('sha256').update(code).digest('hex').slice(0, 16)}.mjs`;
     mkdirSync(CACHE, { recursive: true });
     if (!existsSync(file)) writeAtomically(file, code);
     // Metafile inputs are relative to the working directory.
-    const inputs = Object.fromEntries(Object.keys(built.metafile.inputs).map((i) => [path.resolve(i), fingerprint(path.resolve(i))]));
+    const inputs = Object.fromEntries(
+      Object.keys(built.metafile.inputs).map((i) => [path.resolve(i), fingerprint(path.resolve(i))]),
+    );
     writeAtomically(MANIFEST, JSON.stringify({ file, inputs } satisfies Manifest));
     return pathToFileURL(file);
   } catch {

@@ -15,7 +15,6 @@ import type { ColumnType, RowTableSpec } from './tables.js';
 
 export type OutputFormat = 'parquet' | 'csv';
 
-
 /** Rows per row group of the row tables (the largest, job_run, has ~0.5 M rows at full scale). */
 const ROW_GROUP_ROWS = 65_536;
 /** First capacity of a column buffer: small tables (66 antennas) never allocate a whole row group. */
@@ -27,7 +26,13 @@ function grown<T extends Uint8Array | Int32Array | Float64Array>(a: T, capacity:
   return b;
 }
 
-const PARQUET_TYPE: Record<ColumnType, ParquetType> = { VARCHAR: 'string', INTEGER: 'int32', DOUBLE: 'double', BOOLEAN: 'boolean', TIMESTAMP: 'timestamp' };
+const PARQUET_TYPE: Record<ColumnType, ParquetType> = {
+  VARCHAR: 'string',
+  INTEGER: 'int32',
+  DOUBLE: 'double',
+  BOOLEAN: 'boolean',
+  TIMESTAMP: 'timestamp',
+};
 
 /** One column's values of the row group being filled. */
 abstract class ColumnBuffer {
@@ -50,7 +55,10 @@ abstract class ColumnBuffer {
   }
 
   protected numbersOrNullable(numbers: Float64Array | Int32Array | Uint8Array, rows: number): ColumnValues {
-    const values = this.nulls === 0 ? numbers.slice(0, rows) : { values: numbers.slice(0, rows), present: this.present.slice(0, rows) };
+    const values =
+      this.nulls === 0
+        ? numbers.slice(0, rows)
+        : { values: numbers.slice(0, rows), present: this.present.slice(0, rows) };
     this.nulls = 0;
     return values;
   }
@@ -186,7 +194,11 @@ export class RowTableWriter<Row> {
     readonly spec: RowTableSpec<Row>,
     file: string,
   ) {
-    const columns: ParquetColumnSpec[] = spec.columns.map(([name, type]) => ({ name, type: PARQUET_TYPE[type], nullable: true }));
+    const columns: ParquetColumnSpec[] = spec.columns.map(([name, type]) => ({
+      name,
+      type: PARQUET_TYPE[type],
+      nullable: true,
+    }));
     this.file = ParquetFileWriter.create(file, columns, { compression: 'snappy', createdBy: 'Llano ALMA simulator' });
     this.buffers = spec.columns.map(([, type]) => columnBuffer(type));
     this.copyRow = rowCopier(spec.columns.map(([name]) => name));
@@ -261,8 +273,16 @@ export class SimulationWriter {
   async adopt(table: string, rows: number): Promise<WrittenTable> {
     if (this.format === 'csv') {
       const staged = this.stagingPath(table);
-      this.db ??= DuckDb.open(':memory:', { threads: 2, memoryLimit: this.memoryLimit, tempDirectory: this.tempDirectory });
-      await (await this.db).run(`COPY (SELECT * FROM read_parquet(${quoteLiteral(staged)})) TO ${quoteLiteral(this.finishedPath(table))} (FORMAT csv, HEADER true)`);
+      this.db ??= DuckDb.open(':memory:', {
+        threads: 2,
+        memoryLimit: this.memoryLimit,
+        tempDirectory: this.tempDirectory,
+      });
+      await (
+        await this.db
+      ).run(
+        `COPY (SELECT * FROM read_parquet(${quoteLiteral(staged)})) TO ${quoteLiteral(this.finishedPath(table))} (FORMAT csv, HEADER true)`,
+      );
       rmSync(staged, { force: true });
     }
     return { name: table, path: this.filePath(table), rows };

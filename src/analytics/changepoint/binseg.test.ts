@@ -17,13 +17,24 @@ describe('binary segmentation', () => {
   });
 
   it('stops at maxChanges, splitting the largest gain first', () => {
-    const x = Float64Array.from([...Array<number>(30).fill(0), ...Array<number>(30).fill(10), ...Array<number>(30).fill(11)]);
+    const x = Float64Array.from([
+      ...Array<number>(30).fill(0),
+      ...Array<number>(30).fill(10),
+      ...Array<number>(30).fill(11),
+    ]);
     const result = binarySegmentation({ cost: createCost('mean', x), penalty: 0.1, minSize: 2, maxChanges: 1 });
     expect(result.changes).toEqual([30]);
   });
 
   it('works with the robust cost and its heap-based prefix costs', () => {
-    const x = Float64Array.from([...Array(40).fill(0).map((_, i) => (i === 7 ? 50 : i % 3)), ...Array(40).fill(0).map((_, i) => 10 + (i % 3))]);
+    const x = Float64Array.from([
+      ...Array(40)
+        .fill(0)
+        .map((_, i) => (i === 7 ? 50 : i % 3)),
+      ...Array(40)
+        .fill(0)
+        .map((_, i) => 10 + (i % 3)),
+    ]);
     expect(binarySegmentation({ cost: createCost('robust', x), penalty: 20, minSize: 3 }).changes).toEqual([40]);
   });
 });

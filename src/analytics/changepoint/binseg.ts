@@ -19,7 +19,12 @@ interface Candidate {
  * that gain exceeds the penalty β. O(n log n) for prefix-sum costs. Approximate: it can
  * miss short segments between two nearby changes, which PELT finds.
  */
-export function binarySegmentation({ cost, penalty, minSize, maxChanges = Infinity }: BinarySegmentationParameters): SearchResult {
+export function binarySegmentation({
+  cost,
+  penalty,
+  minSize,
+  maxChanges = Infinity,
+}: BinarySegmentationParameters): SearchResult {
   const n = cost.length;
   const left = new Float64Array(n + 1);
   const right = new Float64Array(n + 1);

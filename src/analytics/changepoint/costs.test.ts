@@ -36,7 +36,13 @@ describe('segment costs', () => {
     const x = kind === 'poisson' ? counts : data;
     it(`${kind}: single, batch, prefix and suffix evaluations agree with the textbook formula`, () => {
       const cost = createCost(kind, x);
-      for (const [s, e] of [[0, 60], [3, 17], [29, 31], [10, 45]]) expect(cost.cost(s, e)).toBeCloseTo(direct(kind, x, s, e), 8);
+      for (const [s, e] of [
+        [0, 60],
+        [3, 17],
+        [29, 31],
+        [10, 45],
+      ])
+        expect(cost.cost(s, e)).toBeCloseTo(direct(kind, x, s, e), 8);
       const starts = Int32Array.from([0, 4, 9, 20, 33]);
       const out = new Float64Array(5);
       cost.costsEndingAt(40, starts, 5, out);
@@ -81,7 +87,10 @@ describe('segment costs', () => {
       const sorted = [...seen].sort((a, b) => a - b);
       const med = sorted[Math.floor((sorted.length - 1) / 2)];
       expect(rm.median()).toBe(med);
-      expect(rm.absoluteDeviation()).toBeCloseTo(seen.reduce((a, v) => a + Math.abs(v - med), 0), 9);
+      expect(rm.absoluteDeviation()).toBeCloseTo(
+        seen.reduce((a, v) => a + Math.abs(v - med), 0),
+        9,
+      );
     }
   });
 });

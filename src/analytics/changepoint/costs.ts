@@ -8,7 +8,9 @@ export type CostKind = 'mean' | 'meanvar' | 'var' | 'poisson' | 'robust';
 export const COST_KINDS: readonly CostKind[] = ['mean', 'meanvar', 'var', 'poisson', 'robust'];
 
 /** What a cost model adds per change and the shortest segment it can estimate, known without data. */
-export const COST_SHAPES: Readonly<Record<CostKind, { readonly parametersPerChange: number; readonly shortestSegment: number }>> = {
+export const COST_SHAPES: Readonly<
+  Record<CostKind, { readonly parametersPerChange: number; readonly shortestSegment: number }>
+> = {
   mean: { parametersPerChange: 1, shortestSegment: 1 },
   meanvar: { parametersPerChange: 2, shortestSegment: 2 },
   var: { parametersPerChange: 1, shortestSegment: 2 },

@@ -14,7 +14,13 @@ import { ChangePointWorkspace, F64 } from './workspace.js';
 export type ChangePointMethod = 'auto' | 'pelt' | 'fpop' | 'binseg' | 'optimal-partitioning';
 
 /** Every search algorithm name. */
-export const CHANGE_POINT_METHODS: readonly ChangePointMethod[] = ['auto', 'pelt', 'fpop', 'binseg', 'optimal-partitioning'];
+export const CHANGE_POINT_METHODS: readonly ChangePointMethod[] = [
+  'auto',
+  'pelt',
+  'fpop',
+  'binseg',
+  'optimal-partitioning',
+];
 
 /** Options of {@link detectChangePoints}; every field has a documented default. */
 export interface ChangePointOptions {
@@ -80,10 +86,13 @@ export function detectChangePoints(values: ArrayLike<number>, options: ChangePoi
   const n = data.length;
   if (n === 0) throw new AnalyticsInputError('cannot detect change points in an empty series');
   const kind = options.cost ?? 'mean';
-  if (!COST_KINDS.includes(kind)) throw new AnalyticsInputError(`unknown cost "${kind}"; use one of ${COST_KINDS.join(', ')}`);
+  if (!COST_KINDS.includes(kind))
+    throw new AnalyticsInputError(`unknown cost "${kind}"; use one of ${COST_KINDS.join(', ')}`);
   const method = options.method ?? 'auto';
-  if (!CHANGE_POINT_METHODS.includes(method)) throw new AnalyticsInputError(`unknown method "${method}"; use one of ${CHANGE_POINT_METHODS.join(', ')}`);
-  if (method === 'fpop' && kind !== 'mean') throw new AnalyticsInputError('fpop handles the mean cost only; use pelt for other costs');
+  if (!CHANGE_POINT_METHODS.includes(method))
+    throw new AnalyticsInputError(`unknown method "${method}"; use one of ${CHANGE_POINT_METHODS.join(', ')}`);
+  if (method === 'fpop' && kind !== 'mean')
+    throw new AnalyticsInputError('fpop handles the mean cost only; use pelt for other costs');
 
   const ws = options.workspace ?? new ChangePointWorkspace();
   const { normalised, scale } = normalise(data, kind, options.noiseScale, ws);
@@ -96,7 +105,8 @@ export function detectChangePoints(values: ArrayLike<number>, options: ChangePoi
   else {
     const cost = createCost(kind, normalised);
     if (resolved === 'pelt') found = pelt({ cost, penalty, minSize, workspace: ws });
-    else if (resolved === 'binseg') found = binarySegmentation({ cost, penalty, minSize, maxChanges: options.maxChanges });
+    else if (resolved === 'binseg')
+      found = binarySegmentation({ cost, penalty, minSize, maxChanges: options.maxChanges });
     else found = optimalPartitioning({ cost, penalty, minSize });
   }
   return {
@@ -136,7 +146,10 @@ function chooseMinSize(n: number, shortest: number, requested: number | undefine
   if (requested !== undefined) {
     checkInteger(requested, 'minSize', 1);
     if (requested > n) throw new AnalyticsInputError(`minSize ${requested} is larger than the series (${n} points)`);
-    if (requested < shortest) throw new AnalyticsInputError(`this cost needs segments of at least ${shortest} points; minSize ${requested} is too small`);
+    if (requested < shortest)
+      throw new AnalyticsInputError(
+        `this cost needs segments of at least ${shortest} points; minSize ${requested} is too small`,
+      );
     return requested;
   }
   const size = Math.max(shortest, Math.min(DEFAULT_MIN_SIZE, Math.floor(n / 2)));

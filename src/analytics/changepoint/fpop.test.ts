@@ -12,7 +12,13 @@ describe('FPOP', () => {
     for (let seed = 1; seed <= 400; seed++) {
       const random = createRandom(seed);
       const n = 10 + random.integer(190);
-      const { values } = piecewiseGaussian({ n, changes: random.integer(5), seed, meanShift: 0.5 + random.next() * 3, minGap: 3 });
+      const { values } = piecewiseGaussian({
+        n,
+        changes: random.integer(5),
+        seed,
+        meanShift: 0.5 + random.next() * 3,
+        minGap: 3,
+      });
       const minSize = 1 + (seed % 5);
       const penalty = [0.5, 2 * Math.log(n), 3 * Math.log(n), 10][seed % 4];
       const exact = optimalPartitioning({ cost: createCost('mean', values), penalty, minSize });
@@ -28,7 +34,13 @@ describe('FPOP', () => {
       const random = createRandom(5000 + seed);
       const n = 200 + random.integer(800);
       // Quantised values make exact ties between candidates common.
-      const { values } = piecewiseGaussian({ n, changes: random.integer(6), seed, meanShift: 0.5 + random.next() * 4, minGap: 5 });
+      const { values } = piecewiseGaussian({
+        n,
+        changes: random.integer(6),
+        seed,
+        meanShift: 0.5 + random.next() * 4,
+        minGap: 5,
+      });
       const data = seed % 3 === 0 ? values.map((v) => Math.round(v * 2) / 2) : values;
       const minSize = 1 + (seed % 6);
       const penalty = [0.5, 2 * Math.log(n), 3 * Math.log(n), 25][seed % 4];
@@ -41,7 +53,9 @@ describe('FPOP', () => {
         // Quantised data with a tiny penalty have segmentations whose costs tie up to rounding
         // (1e-13); FPOP and optimal partitioning round differently, so either may be returned
         // (this was so before the insertion shortcut as well). It must still be an optimum.
-        expect(Math.abs(segmentationCost(cost, functional.changes, penalty) - exact.cost), `seed ${seed}`).toBeLessThan(1e-9);
+        expect(Math.abs(segmentationCost(cost, functional.changes, penalty) - exact.cost), `seed ${seed}`).toBeLessThan(
+          1e-9,
+        );
       }
     }
   });

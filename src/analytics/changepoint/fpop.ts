@@ -208,7 +208,15 @@ function pieceMinimum(
  * Appends the piece [from, to) owned by `tau` to the list being built (skipping empty ones and
  * merging with a preceding piece of the same owner); returns the new length.
  */
-function emit(lo: Float64Array, hi: Float64Array, owner: Int32Array, built: number, from: number, to: number, tau: number): number {
+function emit(
+  lo: Float64Array,
+  hi: Float64Array,
+  owner: Int32Array,
+  built: number,
+  from: number,
+  to: number,
+  tau: number,
+): number {
   if (!(to > from)) return built;
   if (built > 0 && owner[built - 1] === tau && hi[built - 1] >= from) {
     hi[built - 1] = to;

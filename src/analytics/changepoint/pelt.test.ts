@@ -7,7 +7,11 @@ import { pelt } from './pelt.js';
 import { ChangePointWorkspace } from './workspace.js';
 
 /** A random series with a few random shifts in mean and scale (short ones by default). */
-function randomSeries(seed: number, poisson: boolean, { minLength = 20, extraLength = 130, changeRate = 0.04 } = {}): Float64Array {
+function randomSeries(
+  seed: number,
+  poisson: boolean,
+  { minLength = 20, extraLength = 130, changeRate = 0.04 } = {},
+): Float64Array {
   const random = createRandom(seed);
   const n = minLength + random.integer(extraLength);
   const x = new Float64Array(n);

@@ -39,7 +39,8 @@ const DEFAULT_LEAF_SIZE = 16;
  */
 export function pelt(parameters: PeltParameters): SearchResult {
   const leafSize = parameters.leafSize ?? DEFAULT_LEAF_SIZE;
-  if (!(Number.isInteger(leafSize) && leafSize >= 0)) throw new RangeError(`leafSize must be an integer ≥ 0, got ${leafSize}`);
+  if (!(Number.isInteger(leafSize) && leafSize >= 0))
+    throw new RangeError(`leafSize must be an integer ≥ 0, got ${leafSize}`);
   if (leafSize === 0 || parameters.cost.kind === 'robust') return plainPelt(parameters);
   return boundedPelt(parameters, leafSize);
 }
@@ -147,8 +148,10 @@ function boundedPelt({ cost, penalty, minSize, workspace }: SearchParameters, le
       const left = nodeLeft[k];
       if (left >= 0) {
         const right = nodeRight[k];
-        if (nodePruned[left] > t) heapSize = heapPush(heapNode, heapKey, heapSize, left, nodeFloor[left] + cost.cost(nodeAnchor[left], t));
-        if (nodePruned[right] > t) heapSize = heapPush(heapNode, heapKey, heapSize, right, nodeFloor[right] + cost.cost(nodeAnchor[right], t));
+        if (nodePruned[left] > t)
+          heapSize = heapPush(heapNode, heapKey, heapSize, left, nodeFloor[left] + cost.cost(nodeAnchor[left], t));
+        if (nodePruned[right] > t)
+          heapSize = heapPush(heapNode, heapKey, heapSize, right, nodeFloor[right] + cost.cost(nodeAnchor[right], t));
         continue;
       }
       let leafCount = 0;
@@ -246,7 +249,11 @@ function boundedPelt({ cost, penalty, minSize, workspace }: SearchParameters, le
 }
 
 /** F(t) (−β at 0, +∞ until reached), the last change before t and when each candidate stops counting. */
-function searchArrays(ws: ChangePointWorkspace, n: number, penalty: number): { best: Float64Array; last: Int32Array; prunedFrom: Int32Array } {
+function searchArrays(
+  ws: ChangePointWorkspace,
+  n: number,
+  penalty: number,
+): { best: Float64Array; last: Int32Array; prunedFrom: Int32Array } {
   const best = ws.float64(F64.best, n + 1).fill(Infinity);
   best[0] = -penalty;
   return { best, last: ws.int32(I32.last, n + 1).fill(0), prunedFrom: ws.int32(I32.prunedFrom, n + 1).fill(NEVER) };

@@ -20,7 +20,8 @@ export const PENALTY_KINDS: readonly PenaltyKind[] = ['bic', 'mbic', 'aic', 'hq'
  */
 export function penaltyValue(penalty: PenaltyKind | number, n: number, parametersPerChange: number): number {
   if (typeof penalty === 'number') {
-    if (!Number.isFinite(penalty) || penalty < 0) throw new AnalyticsInputError(`a manual penalty must be a finite number ≥ 0, got ${penalty}`);
+    if (!Number.isFinite(penalty) || penalty < 0)
+      throw new AnalyticsInputError(`a manual penalty must be a finite number ≥ 0, got ${penalty}`);
     return penalty;
   }
   const k = parametersPerChange + 1;
@@ -35,7 +36,9 @@ export function penaltyValue(penalty: PenaltyKind | number, n: number, parameter
     case 'hq':
       return 2 * k * Math.log(logN);
     default:
-      throw new AnalyticsInputError(`unknown penalty "${String(penalty)}"; use one of ${PENALTY_KINDS.join(', ')} or a number`);
+      throw new AnalyticsInputError(
+        `unknown penalty "${String(penalty)}"; use one of ${PENALTY_KINDS.join(', ')} or a number`,
+      );
   }
 }
 

@@ -23,7 +23,12 @@ export class ChangePointWorkspace {
 }
 
 /** The first `length` elements of buffer `slot`, replacing it by a larger one when it is too short. */
-function take<T extends Float64Array | Int32Array>(store: T[], slot: number, length: number, make: (capacity: number) => T): T {
+function take<T extends Float64Array | Int32Array>(
+  store: T[],
+  slot: number,
+  length: number,
+  make: (capacity: number) => T,
+): T {
   let buffer = store[slot];
   if (buffer === undefined || buffer.length < length) {
     buffer = make(grow(buffer === undefined ? 0 : buffer.length, length));

@@ -15,7 +15,9 @@ export function finiteSeries(values: ArrayLike<number>, what = 'series'): Float6
   const out = values instanceof Float64Array ? values : Float64Array.from(values);
   for (let i = 0; i < out.length; i++) {
     if (!Number.isFinite(out[i])) {
-      throw new AnalyticsInputError(`${what} has a non-finite value (${out[i]}) at index ${i}; remove or impute missing values first`);
+      throw new AnalyticsInputError(
+        `${what} has a non-finite value (${out[i]}) at index ${i}; remove or impute missing values first`,
+      );
     }
   }
   return out;

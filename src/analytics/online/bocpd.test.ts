@@ -14,11 +14,23 @@ function referenceBocpd(values: Float64Array, lambda: number, maxRuns: number, p
     const nu = 2 * run.alpha;
     const scale2 = (run.beta * (run.kappa + 1)) / (run.alpha * run.kappa);
     const d = x - run.mu;
-    return Math.exp(logGamma(run.alpha + 0.5) - logGamma(run.alpha) - 0.5 * Math.log(nu * Math.PI * scale2) - (run.alpha + 0.5) * Math.log1p((d * d) / (nu * scale2)));
+    return Math.exp(
+      logGamma(run.alpha + 0.5) -
+        logGamma(run.alpha) -
+        0.5 * Math.log(nu * Math.PI * scale2) -
+        (run.alpha + 0.5) * Math.log1p((d * d) / (nu * scale2)),
+    );
   };
   const absorb = (run: Run, x: number): Run => {
     const d = x - run.mu;
-    return { r: run.r + 1, p: run.p, mu: run.mu + d / (run.kappa + 1), kappa: run.kappa + 1, alpha: run.alpha + 0.5, beta: run.beta + (run.kappa * d * d) / (2 * (run.kappa + 1)) };
+    return {
+      r: run.r + 1,
+      p: run.p,
+      mu: run.mu + d / (run.kappa + 1),
+      kappa: run.kappa + 1,
+      alpha: run.alpha + 0.5,
+      beta: run.beta + (run.kappa * d * d) / (2 * (run.kappa + 1)),
+    };
   };
   const prior = (mu: number): Run => ({ r: 0, p: 1, mu, kappa: 0.1, alpha: 1, beta: 1 });
   const out = new Float64Array(values.length);
@@ -36,14 +48,19 @@ function referenceBocpd(values: Float64Array, lambda: number, maxRuns: number, p
       const total = joints.reduce((a, b) => a + b, 0);
       const fresh = prior(runs[runs.length - 1].mu);
       const change = joints.reduce((a, b) => a + b * h, 0) * density(x, fresh);
-      runs = [{ ...fresh, p: change }, ...runs.map((run, i) => ({ ...run, p: joints[i] * (1 - h) }))].map((run) => absorb(run, x));
+      runs = [{ ...fresh, p: change }, ...runs.map((run, i) => ({ ...run, p: joints[i] * (1 - h) }))].map((run) =>
+        absorb(run, x),
+      );
       const mass = runs.reduce((a, run) => a + run.p, 0);
       runs = runs.filter((run, i) => i === 0 || run.p >= pruneBelow * mass);
       const kept = runs.reduce((a, run) => a + run.p, 0);
       for (const run of runs) run.p /= kept;
       void total;
     }
-    out[t] = Math.min(1, runs.reduce((a, run) => a + (run.r <= 10 && run.r <= t ? run.p : 0), 0));
+    out[t] = Math.min(
+      1,
+      runs.reduce((a, run) => a + (run.r <= 10 && run.r <= t ? run.p : 0), 0),
+    );
   });
   return out;
 }
@@ -127,7 +144,8 @@ describe('BOCPD', () => {
     expect(logBeta).toHaveLength(older.beta.length);
     const after = BocpdDetector.fromJSON(older).updateBatch(values.subarray(400));
     expect(after.alarms).toEqual(uninterrupted.alarms.filter((a) => a >= 400));
-    for (let i = 0; i < 400; i++) expect(after.changeProbability[i]).toBeCloseTo(uninterrupted.changeProbability[400 + i], 12);
+    for (let i = 0; i < 400; i++)
+      expect(after.changeProbability[i]).toBeCloseTo(uninterrupted.changeProbability[400 + i], 12);
   });
 
   it('resets at a known device change and starts over', () => {

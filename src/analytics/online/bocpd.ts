@@ -156,7 +156,8 @@ export class BocpdDetector implements OnlineDetector<BocpdState> {
 
   /** Feeds one value; returns P(recent change). Throws before touching the state on a non-finite value. */
   private advance(value: number): number {
-    if (!Number.isFinite(value)) throw new AnalyticsInputError(`BOCPD needs finite values, got ${value} after index ${this.index}`);
+    if (!Number.isFinite(value))
+      throw new AnalyticsInputError(`BOCPD needs finite values, got ${value} after index ${this.index}`);
     this.index++;
     if (this.count === 0) {
       this.startRun(value);
@@ -215,7 +216,8 @@ export class BocpdDetector implements OnlineDetector<BocpdState> {
   /** Rebuilds a detector from {@link BocpdDetector.toJSON} output, checking its shape. */
   static fromJSON(state: unknown): BocpdDetector {
     const s = state as BocpdState;
-    if (!s || typeof s !== 'object' || s.kind !== 'bocpd' || s.version !== 1) throw new AnalyticsInputError('not a version 1 BOCPD state');
+    if (!s || typeof s !== 'object' || s.kind !== 'bocpd' || s.version !== 1)
+      throw new AnalyticsInputError('not a version 1 BOCPD state');
     const detector = new BocpdDetector(s.options);
     const n = Array.isArray(s.runLength) ? s.runLength.length : -1;
     const columns = [s.probability, s.mu, s.kappa, s.alpha, s.beta, s.gammaTerm];
@@ -319,7 +321,8 @@ export class BocpdDetector implements OnlineDetector<BocpdState> {
       const z = increment / b;
       const growth = Math.log1p(z);
       const inTable = r < tabulated;
-      const halfLogScale = inTable && kappaByRun[r] === k ? halfLogScaleByRun[r] : 0.5 * Math.log((2 * Math.PI * (k + 1)) / k);
+      const halfLogScale =
+        inTable && kappaByRun[r] === k ? halfLogScaleByRun[r] : 0.5 * Math.log((2 * Math.PI * (k + 1)) / k);
       const joint = probability[i] * Math.exp(g - halfLogScale - 0.5 * logBeta[i] - (a + 0.5) * growth);
       change += joint * h;
       const grown = joint * stay;
@@ -486,7 +489,8 @@ function studentDensity(x: number, mu: number, kappa: number, alpha: number, bet
   const nu = 2 * alpha;
   const scale2 = (beta * (kappa + 1)) / (alpha * kappa);
   const d = x - mu;
-  const logDensity = gammaTerm - 0.5 * Math.log(nu * Math.PI * scale2) - (alpha + 0.5) * Math.log1p((d * d) / (nu * scale2));
+  const logDensity =
+    gammaTerm - 0.5 * Math.log(nu * Math.PI * scale2) - (alpha + 0.5) * Math.log1p((d * d) / (nu * scale2));
   return Math.exp(logDensity);
 }
 

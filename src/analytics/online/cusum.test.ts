@@ -8,7 +8,11 @@ describe('CUSUM', () => {
     const detector = createCusum({ target: 10, scale: 2, drift: 0.5, threshold: 4 });
     // z = 1, 2, -1 → S⁺ = 0.5, 2.0, 0.5; S⁻ = 0, 0, 0.5
     const steps = [12, 14, 8].map((x) => detector.update(x));
-    expect(steps.map((s) => [s.upper, s.lower])).toEqual([[0.5, 0], [2, 0], [0.5, 0.5]]);
+    expect(steps.map((s) => [s.upper, s.lower])).toEqual([
+      [0.5, 0],
+      [2, 0],
+      [0.5, 0.5],
+    ]);
     // z = 3, 3 → S⁺ = 3.0, then 5.5 > 4: alarm upwards and reset.
     detector.update(16);
     const alarm = detector.update(16);
@@ -58,6 +62,8 @@ describe('CUSUM', () => {
   it('rejects non-finite values and invalid options', () => {
     expect(() => createCusum().update(Infinity)).toThrow(/finite values/);
     expect(() => createCusum({ warmup: 1 })).toThrow(/warmup/);
-    expect(() => CusumDetector.fromJSON({ kind: 'cusum', version: 1, options: {}, index: 'x' })).toThrow(/invalid numbers/);
+    expect(() => CusumDetector.fromJSON({ kind: 'cusum', version: 1, options: {}, index: 'x' })).toThrow(
+      /invalid numbers/,
+    );
   });
 });

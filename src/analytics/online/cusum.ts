@@ -69,7 +69,8 @@ export class CusumDetector implements OnlineDetector<CusumState> {
   }
 
   update(value: number): CusumStep {
-    if (!Number.isFinite(value)) throw new AnalyticsInputError(`CUSUM needs finite values, got ${value} after index ${this.index}`);
+    if (!Number.isFinite(value))
+      throw new AnalyticsInputError(`CUSUM needs finite values, got ${value} after index ${this.index}`);
     this.index++;
     if (this.target === null || this.scale === null) {
       this.learn(value);
@@ -104,15 +105,29 @@ export class CusumDetector implements OnlineDetector<CusumState> {
 
   toJSON(): CusumState {
     const { index, upper, lower, target, scale, learnCount, learnMean, learnSquares } = this;
-    return { kind: 'cusum', version: 1, options: { ...this.options }, index, upper, lower, target, scale, learnCount, learnMean, learnSquares };
+    return {
+      kind: 'cusum',
+      version: 1,
+      options: { ...this.options },
+      index,
+      upper,
+      lower,
+      target,
+      scale,
+      learnCount,
+      learnMean,
+      learnSquares,
+    };
   }
 
   /** Rebuilds a detector from {@link CusumDetector.toJSON} output. */
   static fromJSON(state: unknown): CusumDetector {
     const s = state as CusumState;
-    if (!s || typeof s !== 'object' || s.kind !== 'cusum' || s.version !== 1) throw new AnalyticsInputError('not a version 1 CUSUM state');
+    if (!s || typeof s !== 'object' || s.kind !== 'cusum' || s.version !== 1)
+      throw new AnalyticsInputError('not a version 1 CUSUM state');
     const numbers = [s.index, s.upper, s.lower, s.learnCount, s.learnMean, s.learnSquares];
-    if (numbers.some((v) => typeof v !== 'number' || !Number.isFinite(v))) throw new AnalyticsInputError('CUSUM state has invalid numbers');
+    if (numbers.some((v) => typeof v !== 'number' || !Number.isFinite(v)))
+      throw new AnalyticsInputError('CUSUM state has invalid numbers');
     const detector = new CusumDetector(s.options);
     Object.assign(detector, {
       index: s.index,

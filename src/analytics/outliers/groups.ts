@@ -27,7 +27,11 @@ function checkKeys(keys: readonly string[], rows: number): void {
 }
 
 /** Scores every value within its own group (default scorer: robust z-score, |z| > 3.5). */
-export function scoreWithinGroups(values: ArrayLike<number>, keys: readonly string[], scorer: SeriesScorer = (v) => robustZScores(v)): OutlierScores {
+export function scoreWithinGroups(
+  values: ArrayLike<number>,
+  keys: readonly string[],
+  scorer: SeriesScorer = (v) => robustZScores(v),
+): OutlierScores {
   checkKeys(keys, values.length);
   const scores = new Float64Array(values.length);
   const flags = new Uint8Array(values.length);
@@ -73,12 +77,16 @@ export function scoreAgainstHistory(
   checkKeys(historyKeys, history.length);
   checkNumber(threshold, 'threshold', 0);
   const scales = new Map<string, ReturnType<typeof robustScale>>();
-  for (const [key, rows] of groupRows(historyKeys)) scales.set(key, robustScale(Float64Array.from(rows, (r) => history[r])));
+  for (const [key, rows] of groupRows(historyKeys))
+    scales.set(key, robustScale(Float64Array.from(rows, (r) => history[r])));
   const scores = new Float64Array(values.length).fill(NaN);
   for (const [key, rows] of groupRows(keys)) {
     const scale = scales.get(key);
     if (!scale) continue;
-    const part = scoreWithScale(Float64Array.from(rows, (r) => values[r]), scale);
+    const part = scoreWithScale(
+      Float64Array.from(rows, (r) => values[r]),
+      scale,
+    );
     rows.forEach((r, i) => (scores[r] = part[i]));
   }
   return flagAbove(scores, threshold);

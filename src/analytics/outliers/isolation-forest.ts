@@ -46,7 +46,8 @@ export function fitIsolationForest(m: Matrix, options: IsolationForestOptions = 
   const trees = checkInteger(options.trees ?? 100, 'trees', 1);
   const usable: number[] = [];
   for (let i = 0; i < m.rows; i++) if (rowIsFinite(m, i)) usable.push(i);
-  if (usable.length < 2) throw new AnalyticsInputError('an isolation forest needs at least two rows with finite values');
+  if (usable.length < 2)
+    throw new AnalyticsInputError('an isolation forest needs at least two rows with finite values');
   const sampleSize = Math.min(checkInteger(options.sampleSize ?? 256, 'sampleSize', 2), usable.length);
   const random = createRandom(options.seed ?? 42);
   const maxDepth = Math.ceil(Math.log2(sampleSize));
@@ -105,7 +106,13 @@ export function fitIsolationForest(m: Matrix, options: IsolationForestOptions = 
 }
 
 /** Picks a random column that varies within the node and a uniform split value inside its range. */
-function chooseSplit(m: Matrix, sample: Int32Array, from: number, to: number, random: Random): { feature: number; value: number } | null {
+function chooseSplit(
+  m: Matrix,
+  sample: Int32Array,
+  from: number,
+  to: number,
+  random: Random,
+): { feature: number; value: number } | null {
   const start = random.integer(m.cols);
   for (let attempt = 0; attempt < m.cols; attempt++) {
     const feature = (start + attempt) % m.cols;
@@ -130,7 +137,8 @@ function chooseSplit(m: Matrix, sample: Int32Array, from: number, to: number, ra
  * Flags s > threshold (default 0.6). Rows with a non-finite value get NaN and no flag.
  */
 export function scoreIsolationForest(forest: IsolationForest, m: Matrix, threshold = 0.6): OutlierScores {
-  if (m.cols !== forest.cols) throw new AnalyticsInputError(`the forest was fitted on ${forest.cols} columns, got ${m.cols}`);
+  if (m.cols !== forest.cols)
+    throw new AnalyticsInputError(`the forest was fitted on ${forest.cols} columns, got ${m.cols}`);
   const scores = new Float64Array(m.rows);
   const flags = new Uint8Array(m.rows);
   const norm = averagePathLength(forest.sampleSize);
@@ -158,6 +166,9 @@ export function scoreIsolationForest(forest: IsolationForest, m: Matrix, thresho
 }
 
 /** Fits a forest on `m` and scores the same rows. */
-export function isolationForestScores(m: Matrix, options: IsolationForestOptions & { threshold?: number } = {}): OutlierScores {
+export function isolationForestScores(
+  m: Matrix,
+  options: IsolationForestOptions & { threshold?: number } = {},
+): OutlierScores {
   return scoreIsolationForest(fitIsolationForest(m, options), m, options.threshold);
 }

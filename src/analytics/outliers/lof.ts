@@ -63,7 +63,15 @@ export function localOutlierFactor(m: Matrix, options: LofOptions = {}): Outlier
 }
 
 /** The k nearest other points of point i, ascending by distance (insertion into a sorted list of k). */
-function nearest(points: Float64Array, n: number, d: number, i: number, k: number, index: Int32Array, dist: Float64Array): void {
+function nearest(
+  points: Float64Array,
+  n: number,
+  d: number,
+  i: number,
+  k: number,
+  index: Int32Array,
+  dist: Float64Array,
+): void {
   let size = 0;
   for (let j = 0; j < n; j++) {
     if (j === i) continue;

@@ -61,7 +61,11 @@ describe('Hampel filter', () => {
     const values = Array.from({ length: 30 }, (_, i) => i + (i % 2) * 0.1);
     values[12] = 100;
     const { flags, filtered, scores } = hampelFilter(values);
-    expect(Array.from(flags).map((f, i) => (f ? i : -1)).filter((i) => i >= 0)).toEqual([12]);
+    expect(
+      Array.from(flags)
+        .map((f, i) => (f ? i : -1))
+        .filter((i) => i >= 0),
+    ).toEqual([12]);
     // Window 9..15 without the spike: median of {9.1, 10, 11.1, 100, 13.1, 14, 15.1} is 13.1.
     expect(filtered[12]).toBeCloseTo(13.1, 12);
     expect(scores[12]).toBeGreaterThan(3);
@@ -113,7 +117,9 @@ describe('Isolation Forest', () => {
     const a = isolationForestScores(m, { seed: 7 });
     const b = isolationForestScores(m, { seed: 7 });
     expect(a.scores).toEqual(b.scores);
-    const top = Array.from(a.scores.keys()).sort((i, j) => a.scores[j] - a.scores[i]).slice(0, 3);
+    const top = Array.from(a.scores.keys())
+      .sort((i, j) => a.scores[j] - a.scores[i])
+      .slice(0, 3);
     expect(top.sort((i, j) => i - j)).toEqual([10, 200, 333]);
     expect(Array.from(a.flags).filter(Boolean).length).toBeLessThan(15);
     expect(isolationForestScores(m, { seed: 8 }).scores).not.toEqual(a.scores);
@@ -122,7 +128,13 @@ describe('Isolation Forest', () => {
   it('scores new rows with a fitted forest, gives NaN to rows with missing values, and checks widths', () => {
     const { x, y } = cluster(300, 2);
     const forest = fitIsolationForest(matrixFromColumns([x, y]), { trees: 50 });
-    const scored = scoreIsolationForest(forest, matrixFromColumns([[40, 100, NaN], [42, 100, 1]]));
+    const scored = scoreIsolationForest(
+      forest,
+      matrixFromColumns([
+        [40, 100, NaN],
+        [42, 100, 1],
+      ]),
+    );
     expect(scored.scores[1]).toBeGreaterThan(scored.scores[0]);
     expect(Number.isNaN(scored.scores[2])).toBe(true);
     expect(() => scoreIsolationForest(forest, matrixFromColumns([[1]]))).toThrow(/2 columns/);
@@ -154,7 +166,11 @@ describe('Local Outlier Factor', () => {
 describe('group helpers', () => {
   it('score each row within its group (EB × band × baseband × pol)', () => {
     const values = [100, 101, 99, 100, 140, 50, 51, 49, 50, 50];
-    const keys = ['eb1|B6|BB_1|X', ...Array<string>(4).fill('eb1|B6|BB_1|X'), ...Array<string>(5).fill('eb1|B3|BB_1|X')];
+    const keys = [
+      'eb1|B6|BB_1|X',
+      ...Array<string>(4).fill('eb1|B6|BB_1|X'),
+      ...Array<string>(5).fill('eb1|B3|BB_1|X'),
+    ];
     const { flags } = scoreWithinGroups(values, keys);
     // 140 is an outlier in its own group; pooled with the B3 values nothing would stand out as much.
     expect(Array.from(flags)).toEqual([0, 0, 0, 0, 1, 0, 0, 0, 0, 0]);

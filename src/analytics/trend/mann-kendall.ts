@@ -30,7 +30,7 @@ export function mannKendall(values: ArrayLike<number>): MannKendallResult {
   const inversions = countStrictInversions(sorted, new Float64Array(n), 0, n);
   let tiedPairs = 0;
   let tieTerm = 0;
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     let j = i + 1;
     while (j < n && sorted[j] === sorted[i]) j++;
     const t = j - i;

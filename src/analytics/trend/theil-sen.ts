@@ -48,7 +48,8 @@ export function theilSen(y: ArrayLike<number>, x?: ArrayLike<number>, options: T
   if (!sampled) {
     slopes = new Float64Array((n * (n - 1)) / 2);
     let k = 0;
-    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) if (xs[j] !== xs[i]) slopes[k++] = (ys[j] - ys[i]) / (xs[j] - xs[i]);
+    for (let i = 0; i < n; i++)
+      for (let j = i + 1; j < n; j++) if (xs[j] !== xs[i]) slopes[k++] = (ys[j] - ys[i]) / (xs[j] - xs[i]);
     slopes = slopes.subarray(0, k);
   } else {
     const random = createRandom(options.seed ?? 1);
@@ -69,7 +70,7 @@ export function theilSen(y: ArrayLike<number>, x?: ArrayLike<number>, options: T
   // Sen's interval: ranks (N ∓ z·σ_S)/2 among the N ordered slopes, σ_S² = Var(S) with ties.
   const sorted = Float64Array.from(ys).sort();
   let tieTerm = 0;
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     let j = i + 1;
     while (j < n && sorted[j] === sorted[i]) j++;
     const t = j - i;
@@ -82,5 +83,13 @@ export function theilSen(y: ArrayLike<number>, x?: ArrayLike<number>, options: T
   const scale = slopes.length / total;
   const upperRank = Math.min(slopes.length - 1, Math.round(((total + z * sigma) / 2) * scale));
   const lowerRank = Math.max(0, Math.round(((total - z * sigma) / 2) * scale) - 1);
-  return { slope, intercept, lower: slopes[lowerRank], upper: slopes[upperRank], confidence, pairs: slopes.length, sampled };
+  return {
+    slope,
+    intercept,
+    lower: slopes[lowerRank],
+    upper: slopes[upperRank],
+    confidence,
+    pairs: slopes.length,
+    sampled,
+  };
 }

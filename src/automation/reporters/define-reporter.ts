@@ -5,7 +5,11 @@ import { reporterCommonShape } from './common.js';
 
 type Schema<C extends string, S extends z.ZodRawShape> = TypeSchema<'channel', C, typeof reporterCommonShape, S>;
 
-export interface ReporterDefinition<C extends string, S extends z.ZodRawShape, P = z.output<Schema<C, S>>> extends DefinitionOptions<Omit<z.input<Schema<C, S>>, 'channel'>> {
+export interface ReporterDefinition<
+  C extends string,
+  S extends z.ZodRawShape,
+  P = z.output<Schema<C, S>>,
+> extends DefinitionOptions<Omit<z.input<Schema<C, S>>, 'channel'>> {
   /** The channel's own settings; `channel`, `on`, `template` and the schema version are added. */
   params: z.ZodObject<S, z.core.$ZodObjectConfig>;
   /** Paths of fields holding secrets (e.g. ['smtp', 'password']): never returned by the API, kept when saved back redacted. */
@@ -14,6 +18,14 @@ export interface ReporterDefinition<C extends string, S extends z.ZodRawShape, P
 }
 
 /** A reporter channel, its parameter type inferred from its schema. Register it in `registry.ts`. */
-export function defineReporter<C extends string, S extends z.ZodRawShape>(channel: C, definition: ReporterDefinition<C, S>): ReporterType<z.output<Schema<C, S>>> {
-  return { ...definition, channel, params: typeSchema('channel', channel, reporterCommonShape, definition.params), ...definedType('channel', channel, definition) };
+export function defineReporter<C extends string, S extends z.ZodRawShape>(
+  channel: C,
+  definition: ReporterDefinition<C, S>,
+): ReporterType<z.output<Schema<C, S>>> {
+  return {
+    ...definition,
+    channel,
+    params: typeSchema('channel', channel, reporterCommonShape, definition.params),
+    ...definedType('channel', channel, definition),
+  };
 }

@@ -23,7 +23,13 @@ export const mailReporter = defineReporter('mail', {
   examples: [
     {
       title: 'Mail the astronomer on duty when a run fails',
-      params: { on: 'failure', smtp: { host: 'smtp.example.org', port: 587 }, from: 'llano@example.org', to: ['aod@example.org'], subject: '[ALMA ops] {{scenario}}: {{outcome}}' },
+      params: {
+        on: 'failure',
+        smtp: { host: 'smtp.example.org', port: 587 },
+        from: 'llano@example.org',
+        to: ['aod@example.org'],
+        subject: '[ALMA ops] {{scenario}}: {{outcome}}',
+      },
     },
   ],
   secretPaths: [['smtp', 'password']],
@@ -37,8 +43,15 @@ export const mailReporter = defineReporter('mail', {
       socketTimeout: 30_000,
     });
     try {
-      const sending = transport.sendMail({ from: p.from, to: p.to, subject: fillTemplate(p.subject ?? DEFAULT_SUBJECT, summary), text: message });
-      const aborted = new Promise<never>((_, reject) => ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason), { once: true }));
+      const sending = transport.sendMail({
+        from: p.from,
+        to: p.to,
+        subject: fillTemplate(p.subject ?? DEFAULT_SUBJECT, summary),
+        text: message,
+      });
+      const aborted = new Promise<never>((_, reject) =>
+        ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason), { once: true }),
+      );
       await Promise.race([sending, aborted]);
     } finally {
       transport.close();

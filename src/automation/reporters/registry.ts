@@ -5,4 +5,8 @@ import { slackReporter } from './slack-reporter.js';
 import { webhookReporter } from './webhook-reporter.js';
 
 /** Every reporter channel. Adding one = adding a file (`defineReporter`) and one line here. */
-export const reporterTypes = createRegistry<ReporterType>('reporter channel', [mailReporter, webhookReporter, slackReporter], (r) => r.channel);
+export const reporterTypes = createRegistry<ReporterType>(
+  'reporter channel',
+  [mailReporter, webhookReporter, slackReporter],
+  (r) => r.channel,
+);

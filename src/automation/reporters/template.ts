@@ -1,6 +1,7 @@
 import type { RunSummary } from '../types.js';
 
-export const DEFAULT_TEMPLATE = 'Scenario {{scenario}} ({{project}}) ended {{outcome}} in {{duration}}.\nTrigger: {{trigger}}\n{{failedSteps}}\n{{link}}';
+export const DEFAULT_TEMPLATE =
+  'Scenario {{scenario}} ({{project}}) ended {{outcome}} in {{duration}}.\nTrigger: {{trigger}}\n{{failedSteps}}\n{{link}}';
 export const DEFAULT_SUBJECT = '[Llano] {{scenario}}: {{outcome}}';
 
 export function formatDuration(ms: number | null): string {
@@ -24,7 +25,9 @@ export function templateValues(s: RunSummary): Record<string, string> {
     duration: formatDuration(s.durationMs),
     startedAt: s.startedAt ?? '',
     endedAt: s.endedAt ?? '',
-    failedSteps: s.failedSteps.length ? 'Failed steps:\n' + s.failedSteps.map((f) => `- ${f.name}: ${f.error ?? 'failed'}`).join('\n') : 'No step failed.',
+    failedSteps: s.failedSteps.length
+      ? 'Failed steps:\n' + s.failedSteps.map((f) => `- ${f.name}: ${f.error ?? 'failed'}`).join('\n')
+      : 'No step failed.',
     link: s.link,
   };
 }

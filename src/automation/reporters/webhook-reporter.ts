@@ -9,7 +9,16 @@ export const webhookReporter = defineReporter('webhook', {
     url: httpUrl,
     headers: z.record(z.string(), z.string()).optional(),
   }),
-  examples: [{ title: 'Open a ticket in the observatory tracker on failure', params: { on: 'failure', url: 'https://tickets.example.org/api/llano', headers: { authorization: 'Bearer <token>' } } }],
+  examples: [
+    {
+      title: 'Open a ticket in the observatory tracker on failure',
+      params: {
+        on: 'failure',
+        url: 'https://tickets.example.org/api/llano',
+        headers: { authorization: 'Bearer <token>' },
+      },
+    },
+  ],
   secretPaths: [['headers']],
   send: (ctx, p, summary, message) => postJson(p.url, { ...summary, message }, ctx.signal, p.headers),
 });

@@ -9,8 +9,16 @@ export type RunIf = (typeof RUN_IF)[number];
 /** Fields every step has, whatever its type: when it runs, how long it may take, how it retries. */
 export const stepCommonShape = {
   name: z.string().min(1).max(200).optional().describe('Shown in run history; defaults to "<n> <type>"'),
-  runIf: z.enum(RUN_IF).default('previous-succeeded').describe('previous-succeeded: only if no earlier step failed; always; previous-failed: only if one did'),
-  timeoutSeconds: z.number().positive().max(7 * 86_400).optional().describe('Fail the step (and abort its work) after this long'),
+  runIf: z
+    .enum(RUN_IF)
+    .default('previous-succeeded')
+    .describe('previous-succeeded: only if no earlier step failed; always; previous-failed: only if one did'),
+  timeoutSeconds: z
+    .number()
+    .positive()
+    .max(7 * 86_400)
+    .optional()
+    .describe('Fail the step (and abort its work) after this long'),
   retries: z
     .object({
       count: z.number().int().min(0).max(20).default(0),
@@ -23,6 +31,7 @@ export const stepCommonShape = {
 
 export async function assertDatasetsExist(ctx: SaveContext, datasets: string[]): Promise<void> {
   for (const d of datasets) {
-    if (!(await ctx.ws.catalog.objects.get(ctx.projectKey, DATASET_KIND, d))) throw badRequest(`dataset ${d} does not exist in project ${ctx.projectKey}`);
+    if (!(await ctx.ws.catalog.objects.get(ctx.projectKey, DATASET_KIND, d)))
+      throw badRequest(`dataset ${d} does not exist in project ${ctx.projectKey}`);
   }
 }

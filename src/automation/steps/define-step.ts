@@ -5,7 +5,11 @@ import { stepCommonShape } from './common.js';
 
 type Schema<T extends string, S extends z.ZodRawShape> = TypeSchema<'type', T, typeof stepCommonShape, S>;
 
-export interface StepDefinition<T extends string, S extends z.ZodRawShape, P = z.output<Schema<T, S>>> extends DefinitionOptions<Omit<z.input<Schema<T, S>>, 'type'>> {
+export interface StepDefinition<
+  T extends string,
+  S extends z.ZodRawShape,
+  P = z.output<Schema<T, S>>,
+> extends DefinitionOptions<Omit<z.input<Schema<T, S>>, 'type'>> {
   /** The step's own settings; `type`, the common fields (name, runIf, timeout, retries) and the schema version are added. */
   params: z.ZodObject<S, z.core.$ZodObjectConfig>;
   /** Checks against the catalog at save time (datasets, connections… exist). */
@@ -14,6 +18,14 @@ export interface StepDefinition<T extends string, S extends z.ZodRawShape, P = z
 }
 
 /** A step type, its parameter type inferred from its schema. Register it in `registry.ts`. */
-export function defineStep<T extends string, S extends z.ZodRawShape>(type: T, definition: StepDefinition<T, S>): StepType<z.output<Schema<T, S>>> {
-  return { ...definition, type, params: typeSchema('type', type, stepCommonShape, definition.params), ...definedType('type', type, definition) };
+export function defineStep<T extends string, S extends z.ZodRawShape>(
+  type: T,
+  definition: StepDefinition<T, S>,
+): StepType<z.output<Schema<T, S>>> {
+  return {
+    ...definition,
+    type,
+    params: typeSchema('type', type, stepCommonShape, definition.params),
+    ...definedType('type', type, definition),
+  };
 }

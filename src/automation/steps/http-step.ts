@@ -9,11 +9,29 @@ export const httpStep = defineStep('http', {
     url: z.url({ protocol: /^https?$/, error: 'use an http:// or https:// URL' }),
     headers: z.record(z.string(), z.string()).optional(),
     body: z.unknown().optional().describe('Sent as JSON'),
-    expectStatus: z.array(z.number().int().min(100).max(599)).optional().describe('Accepted statuses (default: any 2xx)'),
+    expectStatus: z
+      .array(z.number().int().min(100).max(599))
+      .optional()
+      .describe('Accepted statuses (default: any 2xx)'),
   }),
   examples: [
-    { title: 'Tell the archive that new shift metrics are ready', params: { method: 'POST', url: 'https://archive.example.org/api/refresh', body: { dataset: 'shift_metrics' }, expectStatus: [200, 202] } },
-    { title: 'Check that the observatory status page answers', params: { method: 'GET', url: 'https://status.example.org/health', retries: { count: 3, delaySeconds: 30, factor: 2 } } },
+    {
+      title: 'Tell the archive that new shift metrics are ready',
+      params: {
+        method: 'POST',
+        url: 'https://archive.example.org/api/refresh',
+        body: { dataset: 'shift_metrics' },
+        expectStatus: [200, 202],
+      },
+    },
+    {
+      title: 'Check that the observatory status page answers',
+      params: {
+        method: 'GET',
+        url: 'https://status.example.org/health',
+        retries: { count: 3, delaySeconds: 30, factor: 2 },
+      },
+    },
   ],
   async run(ctx, p) {
     const res = await fetch(p.url, {

@@ -5,7 +5,9 @@ import { defineStep } from './define-step.js';
 export const noopStep = defineStep('noop', {
   label: 'Do nothing',
   params: z.object({}),
-  examples: [{ title: 'A placeholder for a step still to be written', params: { name: 'Publish the nightly report (to do)' } }],
+  examples: [
+    { title: 'A placeholder for a step still to be written', params: { name: 'Publish the nightly report (to do)' } },
+  ],
   async run() {
     return {};
   },

@@ -11,4 +11,14 @@ import { setVariableStep } from './set-variable-step.js';
 import { sqlStep } from './sql-step.js';
 
 /** Every step type. Adding a type = adding a file (`defineStep`) and one line here. */
-export const stepTypes = createRegistry<StepType>('step type', [buildStep, computeMetricsStep, runChecksStep, sqlStep, runScenarioStep, setVariableStep, httpStep, reportStep, noopStep]);
+export const stepTypes = createRegistry<StepType>('step type', [
+  buildStep,
+  computeMetricsStep,
+  runChecksStep,
+  sqlStep,
+  runScenarioStep,
+  setVariableStep,
+  httpStep,
+  reportStep,
+  noopStep,
+]);

@@ -29,12 +29,15 @@ export const reportStep = defineStep('report', {
   label: 'Send a report',
   params: z.object({
     reporter: reporterSettings.describe('A reporter (mail, webhook, slack) with its settings; "on" is ignored'),
-    template: z.string().max(20_000).optional().describe('Message template; defaults to the reporter\'s'),
+    template: z.string().max(20_000).optional().describe("Message template; defaults to the reporter's"),
   }),
   examples: [
     {
       title: 'Post the run so far to the operations chat',
-      params: { reporter: { channel: 'slack', url: 'https://chat.example.org/hooks/alma-ops' }, template: 'Shift metrics rebuilt for {{project}}; checks next ({{link}})' },
+      params: {
+        reporter: { channel: 'slack', url: 'https://chat.example.org/hooks/alma-ops' },
+        template: 'Shift metrics rebuilt for {{project}}; checks next ({{link}})',
+      },
     },
   ],
   async validate(_ctx, p) {
@@ -43,7 +46,12 @@ export const reportStep = defineStep('report', {
   async run(ctx, p) {
     const { type, params: rp } = parseReporter(p.reporter);
     const summary = await ctx.summary();
-    await type.send({ ws: ctx.ws, signal: ctx.signal }, rp, summary, fillTemplate(p.template ?? rp.template ?? DEFAULT_TEMPLATE, summary));
+    await type.send(
+      { ws: ctx.ws, signal: ctx.signal },
+      rp,
+      summary,
+      fillTemplate(p.template ?? rp.template ?? DEFAULT_TEMPLATE, summary),
+    );
     ctx.log('info', `Report sent by ${type.channel}`);
     return {};
   },

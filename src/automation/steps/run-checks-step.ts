@@ -16,12 +16,17 @@ export const runChecksStep = defineStep('run-checks', {
     const errors: string[] = [];
     let warning = false;
     for (const d of p.datasets) {
-      const run = await runChecks(ctx.ws, ctx.principal, ctx.projectKey, d, { scenarioRunId: ctx.runId, now: ctx.clock.now() });
+      const run = await runChecks(ctx.ws, ctx.principal, ctx.projectKey, d, {
+        scenarioRunId: ctx.runId,
+        now: ctx.clock.now(),
+      });
       outcomes[d] = run.outcome;
       for (const r of run.results) {
-        if (r.outcome !== 'OK') ctx.log(r.outcome === 'ERROR' ? 'error' : 'warn', `${d} ${r.check}: ${r.outcome}: ${r.message}`);
+        if (r.outcome !== 'OK')
+          ctx.log(r.outcome === 'ERROR' ? 'error' : 'warn', `${d} ${r.check}: ${r.outcome}: ${r.message}`);
       }
-      if (run.outcome === 'ERROR') errors.push(...run.results.filter((r) => r.outcome === 'ERROR').map((r) => `${d} ${r.check}: ${r.message}`));
+      if (run.outcome === 'ERROR')
+        errors.push(...run.results.filter((r) => r.outcome === 'ERROR').map((r) => `${d} ${r.check}: ${r.message}`));
       if (run.outcome === 'WARNING') warning = true;
     }
     if (errors.length) throw new Error(`Check${errors.length > 1 ? 's' : ''} failed: ${errors.join('; ')}`);

@@ -11,7 +11,12 @@ export const sqlStep = defineStep('sql', {
     connection: z.string().min(1).describe('A connection of the project that runs SQL (PostgreSQL, SQLite)'),
     sql: z.string().min(1).max(1_000_000).describe('Statements to execute'),
   }),
-  examples: [{ title: 'Refresh a materialized view of the shift log', params: { connection: 'ops_db', sql: 'REFRESH MATERIALIZED VIEW shift_summary', timeoutSeconds: 600 } }],
+  examples: [
+    {
+      title: 'Refresh a materialized view of the shift log',
+      params: { connection: 'ops_db', sql: 'REFRESH MATERIALIZED VIEW shift_summary', timeoutSeconds: 600 },
+    },
+  ],
   async validate(ctx, p) {
     const conn = await getConnection(ctx.ws, ctx.projectKey, p.connection).catch(() => null);
     if (!conn) throw badRequest(`connection ${p.connection} does not exist in project ${ctx.projectKey}`);
@@ -22,7 +27,10 @@ export const sqlStep = defineStep('sql', {
     const conn = await getConnection(ctx.ws, ctx.projectKey, p.connection);
     const { can: runSql, settings } = requireCapability(conn, 'runSql');
     const last = await runSql(settings, p.sql, { signal: ctx.signal, db: ctx.ws.duck });
-    ctx.log('info', `SQL on ${p.connection}: ${last.command ?? 'done'}${last.rowCount != null ? ` (${last.rowCount} rows)` : ''}`);
+    ctx.log(
+      'info',
+      `SQL on ${p.connection}: ${last.command ?? 'done'}${last.rowCount != null ? ` (${last.rowCount} rows)` : ''}`,
+    );
     return { detail: { command: last.command ?? null, rowCount: last.rowCount ?? null } };
   },
 });

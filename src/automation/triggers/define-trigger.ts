@@ -1,6 +1,13 @@
 import type { z } from 'zod';
 import { definedType, typeSchema, type DefinitionOptions, type TypeSchema } from '../../common/type-definition.js';
-import type { EventTriggerType, PollTriggerType, RequestTriggerType, SaveContext, ScheduleTriggerType, TriggerType } from '../types.js';
+import type {
+  EventTriggerType,
+  PollTriggerType,
+  RequestTriggerType,
+  SaveContext,
+  ScheduleTriggerType,
+  TriggerType,
+} from '../types.js';
 import { triggerCommonShape } from './common.js';
 
 type Schema<T extends string, S extends z.ZodRawShape> = TypeSchema<'type', T, typeof triggerCommonShape, S>;
@@ -12,7 +19,11 @@ type KindMethods<P> =
   | Pick<EventTriggerType<P>, 'kind' | 'match' | 'watchedDatasets'>
   | Pick<RequestTriggerType<P>, 'kind' | 'via'>;
 
-export type TriggerDefinition<T extends string, S extends z.ZodRawShape, P = z.output<Schema<T, S>>> = DefinitionOptions<Omit<z.input<Schema<T, S>>, 'type'>> & {
+export type TriggerDefinition<
+  T extends string,
+  S extends z.ZodRawShape,
+  P = z.output<Schema<T, S>>,
+> = DefinitionOptions<Omit<z.input<Schema<T, S>>, 'type'>> & {
   /** The trigger's own settings; `type`, `id` and the schema version are added. */
   params: z.ZodObject<S, z.core.$ZodObjectConfig>;
   validate?(ctx: SaveContext, params: P): Promise<void>;
@@ -21,6 +32,14 @@ export type TriggerDefinition<T extends string, S extends z.ZodRawShape, P = z.o
 } & KindMethods<P>;
 
 /** A trigger type, its parameter type inferred from its schema. Register it in `registry.ts`. */
-export function defineTrigger<T extends string, S extends z.ZodRawShape>(type: T, definition: TriggerDefinition<T, S>): TriggerType<z.output<Schema<T, S>>> {
-  return { ...definition, type, params: typeSchema('type', type, triggerCommonShape, definition.params), ...definedType('type', type, definition) };
+export function defineTrigger<T extends string, S extends z.ZodRawShape>(
+  type: T,
+  definition: TriggerDefinition<T, S>,
+): TriggerType<z.output<Schema<T, S>>> {
+  return {
+    ...definition,
+    type,
+    params: typeSchema('type', type, triggerCommonShape, definition.params),
+    ...definedType('type', type, definition),
+  };
 }

@@ -28,7 +28,12 @@ export const fileChangedTrigger = defineTrigger('file-changed', {
   label: 'File changed',
   kind: 'poll',
   params,
-  examples: [{ title: 'Run when the weather station drops a new export', params: { connection: 'site_files', path: 'weather/latest.csv', everySeconds: 300 } }],
+  examples: [
+    {
+      title: 'Run when the weather station drops a new export',
+      params: { connection: 'site_files', path: 'weather/latest.csv', everySeconds: 300 },
+    },
+  ],
   async validate(ctx, p) {
     await fileOf(ctx.ws, ctx.projectKey, p);
   },

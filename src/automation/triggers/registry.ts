@@ -9,4 +9,12 @@ import { timeTrigger } from './time-trigger.js';
 import { webhookTrigger } from './webhook-trigger.js';
 
 /** Every trigger type. Adding a type = adding a file (`defineTrigger`) and one line here. */
-export const triggerTypes = createRegistry<TriggerType>('trigger type', [timeTrigger, datasetChangedTrigger, fileChangedTrigger, sqlChangedTrigger, scenarioEndedTrigger, webhookTrigger, manualTrigger]);
+export const triggerTypes = createRegistry<TriggerType>('trigger type', [
+  timeTrigger,
+  datasetChangedTrigger,
+  fileChangedTrigger,
+  sqlChangedTrigger,
+  scenarioEndedTrigger,
+  webhookTrigger,
+  manualTrigger,
+]);

@@ -12,10 +12,19 @@ export const sqlChangedTrigger = defineTrigger('sql-changed', {
   kind: 'poll',
   params: z.object({
     connection: z.string().min(1).describe('A connection of the project that runs SQL (PostgreSQL, SQLite)'),
-    query: z.string().min(1).max(100_000).describe('A query whose result is watched, e.g. SELECT max(updated_at) FROM t'),
+    query: z
+      .string()
+      .min(1)
+      .max(100_000)
+      .describe('A query whose result is watched, e.g. SELECT max(updated_at) FROM t'),
     everySeconds: pollSeconds,
   }),
-  examples: [{ title: 'Run when the shift log gets a new entry', params: { connection: 'ops_db', query: 'SELECT max(updated_at) FROM shift_log', everySeconds: 120 } }],
+  examples: [
+    {
+      title: 'Run when the shift log gets a new entry',
+      params: { connection: 'ops_db', query: 'SELECT max(updated_at) FROM shift_log', everySeconds: 120 },
+    },
+  ],
   async validate(ctx, p) {
     const conn = await getConnection(ctx.ws, ctx.projectKey, p.connection).catch(() => null);
     if (!conn) throw badRequest(`connection ${p.connection} does not exist in project ${ctx.projectKey}`);

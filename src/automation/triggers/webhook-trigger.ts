@@ -7,8 +7,18 @@ export const webhookTrigger = defineTrigger('webhook', {
   kind: 'request',
   via: 'webhook',
   params: z.object({
-    token: z.string().min(24).max(200).optional().describe('Secret in the URL POST /api/webhooks/scenarios/{token}; generated when left out'),
+    token: z
+      .string()
+      .min(24)
+      .max(200)
+      .optional()
+      .describe('Secret in the URL POST /api/webhooks/scenarios/{token}; generated when left out'),
   }),
-  examples: [{ title: 'Let the archive pipeline start this scenario (token generated on save)', params: { id: 'archive-ingest' } }],
+  examples: [
+    {
+      title: 'Let the archive pipeline start this scenario (token generated on save)',
+      params: { id: 'archive-ingest' },
+    },
+  ],
   describe: () => 'webhook',
 });

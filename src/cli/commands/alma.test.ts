@@ -5,14 +5,16 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { captureIo as capture } from '../capture-io.js';
 import { runCli } from '../main.js';
 
-
 describe('llano alma simulate', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'llano-alma-cli-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('writes one file per table and prints rows per table', async () => {
     const io = capture(dir);
-    const code = await runCli(['alma', 'simulate', '--start', '2024-10-01', '--days', '2', '--seed', '42', '--out', 'sim'], io);
+    const code = await runCli(
+      ['alma', 'simulate', '--start', '2024-10-01', '--days', '2', '--seed', '42', '--out', 'sim'],
+      io,
+    );
     expect(io.stderr).toBe('');
     expect(code).toBe(0);
     const lines = io.stdout.trim().split('\n');

@@ -7,7 +7,10 @@ import { parseFlags } from '../command-kit.js';
 import type { CommandModule } from './index.js';
 
 const simulateFlags = z.object({
-  start: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'use a date YYYY-MM-DD').optional(),
+  start: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'use a date YYYY-MM-DD')
+    .optional(),
   days: z.coerce.number().int().min(1).max(20000).optional(),
   seed: z.coerce.number().int().default(42),
   out: z.string().min(1, 'give the output folder'),
@@ -22,14 +25,20 @@ export const almaCommands: CommandModule = (program, io) => {
   const alma = program.command('alma').description('ALMA observatory tools');
   alma
     .command('simulate')
-    .description('Write simulated observatory tables (shifts, gaps, EBs, Trec, device changes, ground truth, job runs), one file per table')
+    .description(
+      'Write simulated observatory tables (shifts, gaps, EBs, Trec, device changes, ground truth, job runs), one file per table',
+    )
     .requiredOption('--out <dir>', 'output folder')
     .option('--start <date>', 'first day, YYYY-MM-DD (default 2024-10-01)')
     .option('--days <n>', 'days to simulate (default 30; with --scale full, the full history)')
     .option('--seed <n>', 'random seed: the same seed gives the same bytes', '42')
     .option('--format <format>', 'parquet or csv', 'parquet')
     .option('--spectra', 'add a Trec spectrum to every measurement (table trec_spectrum)')
-    .option('--scale <scale>', "'full' reproduces the observatory's largest tables (~17.5 M Trec rows, 715 000 × 2 spectra)", 'default')
+    .option(
+      '--scale <scale>',
+      "'full' reproduces the observatory's largest tables (~17.5 M Trec rows, 715 000 × 2 spectra)",
+      'default',
+    )
     .action(async (_options: unknown, command: Command) => {
       // --json is the program-wide flag, so read the options together with the globals.
       const flags = parseFlags(simulateFlags, command.optsWithGlobals());
@@ -37,7 +46,15 @@ export const almaCommands: CommandModule = (program, io) => {
       const started = Date.now();
       let lastDraw = 0;
       const result = await simulate(
-        { start: flags.start, days: flags.days, seed: flags.seed, out, format: flags.format, spectra: flags.spectra, scale: flags.scale },
+        {
+          start: flags.start,
+          days: flags.days,
+          seed: flags.seed,
+          out,
+          format: flags.format,
+          spectra: flags.spectra,
+          scale: flags.scale,
+        },
         (p) => {
           if (!io.isTty || Date.now() - lastDraw < 200) return;
           lastDraw = Date.now();
@@ -51,7 +68,12 @@ export const almaCommands: CommandModule = (program, io) => {
         io.out(formatJson({ ...result, out, seconds }));
         return;
       }
-      io.out(formatTable(['table', 'rows', 'file'], result.tables.map((t) => [t.name, t.rows, path.relative(io.cwd, t.path) || t.path])));
+      io.out(
+        formatTable(
+          ['table', 'rows', 'file'],
+          result.tables.map((t) => [t.name, t.rows, path.relative(io.cwd, t.path) || t.path]),
+        ),
+      );
       io.out(`${result.days} days from ${result.start}, seed ${result.seed}, in ${seconds.toFixed(1)} s\n`);
     });
 };

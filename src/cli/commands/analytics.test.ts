@@ -20,12 +20,12 @@ interface TrendOut {
   theilSen: { slope: number };
 }
 
-
 const NILE = [
-  1120, 1160, 963, 1210, 1160, 1160, 813, 1230, 1370, 1140, 995, 935, 1110, 994, 1020, 960, 1180, 799, 958, 1140, 1100, 1210, 1150, 1250, 1260,
-  1220, 1030, 1100, 774, 840, 874, 694, 940, 833, 701, 916, 692, 1020, 1050, 969, 831, 726, 456, 824, 702, 1120, 1100, 832, 764, 821, 768, 845,
-  864, 862, 698, 845, 744, 796, 1040, 759, 781, 865, 845, 944, 984, 897, 822, 1010, 771, 676, 649, 846, 812, 742, 801, 1040, 860, 874, 848, 890,
-  744, 749, 838, 1050, 918, 986, 797, 923, 975, 815, 1020, 906, 901, 1170, 912, 746, 919, 718, 714, 740,
+  1120, 1160, 963, 1210, 1160, 1160, 813, 1230, 1370, 1140, 995, 935, 1110, 994, 1020, 960, 1180, 799, 958, 1140, 1100,
+  1210, 1150, 1250, 1260, 1220, 1030, 1100, 774, 840, 874, 694, 940, 833, 701, 916, 692, 1020, 1050, 969, 831, 726, 456,
+  824, 702, 1120, 1100, 832, 764, 821, 768, 845, 864, 862, 698, 845, 744, 796, 1040, 759, 781, 865, 845, 944, 984, 897,
+  822, 1010, 771, 676, 649, 846, 812, 742, 801, 1040, 860, 874, 848, 890, 744, 749, 838, 1050, 918, 986, 797, 923, 975,
+  815, 1020, 906, 901, 1170, 912, 746, 919, 718, 714, 740,
 ]; // R datasets::Nile, 1871–1970
 
 describe('llano analytics', () => {
@@ -41,7 +41,9 @@ describe('llano analytics', () => {
     writeFileSync(path.join(dir, 'trec.csv'), trec.join('\n') + '\n');
     writeFileSync(path.join(dir, 'gaps.csv'), 'v\n1\n\n3\n');
     const db = await DuckDb.open();
-    await db.run(`COPY (SELECT range AS t, CASE WHEN range < 300 THEN 0 ELSE 5 END + sin(range * 7.1) AS v FROM range(600)) TO '${path.join(dir, 'steps.parquet')}' (FORMAT parquet)`);
+    await db.run(
+      `COPY (SELECT range AS t, CASE WHEN range < 300 THEN 0 ELSE 5 END + sin(range * 7.1) AS v FROM range(600)) TO '${path.join(dir, 'steps.parquet')}' (FORMAT parquet)`,
+    );
     db.close();
   });
 
@@ -56,29 +58,51 @@ describe('llano analytics', () => {
   });
 
   it('changepoints: Parquet input, binseg and bocpd methods, manual penalty and min size', async () => {
-    for (const args of [['--method', 'binseg'], ['--method', 'bocpd'], ['--penalty', '20', '--min-size', '10', '--cost', 'meanvar']]) {
+    for (const args of [
+      ['--method', 'binseg'],
+      ['--method', 'bocpd'],
+      ['--penalty', '20', '--min-size', '10', '--cost', 'meanvar'],
+    ]) {
       const io = capture(dir);
-      expect(await runCli(['analytics', 'changepoints', path.join(dir, 'steps.parquet'), '--column', 'v', ...args], io), io.stderr).toBe(0);
+      expect(
+        await runCli(['analytics', 'changepoints', path.join(dir, 'steps.parquet'), '--column', 'v', ...args], io),
+        io.stderr,
+      ).toBe(0);
       const out = JSON.parse(io.stdout) as ChangepointsOut;
       expect(out.changepoints.length, args.join(' ')).toBeGreaterThanOrEqual(1);
-      expect(out.changepoints.some((c) => Math.abs(c - 300) <= 5), args.join(' ')).toBe(true);
+      expect(
+        out.changepoints.some((c) => Math.abs(c - 300) <= 5),
+        args.join(' '),
+      ).toBe(true);
     }
   });
 
   it('outliers: robust z within groups, as JSON and CSV', async () => {
     const io = capture(dir);
-    expect(await runCli(['analytics', 'outliers', 'trec.csv', '--columns', 'trec_x,trec_y', '--group', 'eb,bb', '--threshold', '4'], io)).toBe(0);
+    expect(
+      await runCli(
+        ['analytics', 'outliers', 'trec.csv', '--columns', 'trec_x,trec_y', '--group', 'eb,bb', '--threshold', '4'],
+        io,
+      ),
+    ).toBe(0);
     const out = JSON.parse(io.stdout) as OutliersOut;
     expect(out.rows).toHaveLength(41);
     expect(out.rows.filter((r) => r.flag).map((r) => r.row)).toEqual([40]);
     const csv = capture(dir);
-    expect(await runCli(['analytics', 'outliers', 'trec.csv', '--columns', 'trec_x', '--method', 'iqr', '--format', 'csv'], csv)).toBe(0);
+    expect(
+      await runCli(
+        ['analytics', 'outliers', 'trec.csv', '--columns', 'trec_x', '--method', 'iqr', '--format', 'csv'],
+        csv,
+      ),
+    ).toBe(0);
     const lines = csv.stdout.trim().split('\n');
     expect(lines[0]).toBe('row,score,flag');
     expect(lines[41]).toMatch(/^40,[\d.]+,true$/);
     for (const method of ['iforest', 'lof']) {
       const io2 = capture(dir);
-      expect(await runCli(['analytics', 'outliers', 'trec.csv', '--columns', 'trec_x,trec_y', '--method', method], io2)).toBe(0);
+      expect(
+        await runCli(['analytics', 'outliers', 'trec.csv', '--columns', 'trec_x,trec_y', '--method', method], io2),
+      ).toBe(0);
       const rows = (JSON.parse(io2.stdout) as OutliersOut).rows;
       expect(rows.reduce((a, r) => (r.score > a.score ? r : a)).row, method).toBe(40);
     }

@@ -46,7 +46,11 @@ const outlierFlags = z.object({
 
 const trendFlags = z.object({ column: z.string().min(1), time: z.string().min(1).optional() });
 
-const splitList = (text: string) => text.split(',').map((s) => s.trim()).filter(Boolean);
+const splitList = (text: string) =>
+  text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 /** Runs `fn` with a fresh in-memory DuckDB and turns analytics input errors into bad requests. */
 async function withEngine<T>(fn: (db: DuckDb) => Promise<T>): Promise<T> {
@@ -71,7 +75,10 @@ function requireComplete(values: Float64Array, column: string): Float64Array {
       if (first < 0) first = i;
     }
   }
-  if (missing) throw badRequest(`column "${column}" has ${missing} missing or non-finite values (first at row ${first}); filter them out first`);
+  if (missing)
+    throw badRequest(
+      `column "${column}" has ${missing} missing or non-finite values (first at row ${first}); filter them out first`,
+    );
   if (values.length === 0) throw badRequest(`column "${column}" has no rows`);
   return values;
 }
@@ -106,21 +113,36 @@ function combineColumnScores(parts: OutlierScores[], rows: number): OutlierScore
   return { scores, flags };
 }
 
-const columnsOf = (m: Matrix) => Array.from({ length: m.cols }, (_, j) => Float64Array.from({ length: m.rows }, (_, i) => m.data[i * m.cols + j]));
+const columnsOf = (m: Matrix) =>
+  Array.from({ length: m.cols }, (_, j) => Float64Array.from({ length: m.rows }, (_, i) => m.data[i * m.cols + j]));
 
 /** One scorer per --method; univariate ones score each column. */
 const OUTLIER_SCORERS: Record<string, (threshold: number | undefined) => (m: Matrix) => OutlierScores> = {
-  mad: (threshold) => (m) => combineColumnScores(columnsOf(m).map((c) => robustZScores(c, threshold ?? 3.5)), m.rows),
-  iqr: (threshold) => (m) => combineColumnScores(columnsOf(m).map((c) => iqrOutliers(c, threshold ?? 1.5)), m.rows),
-  iforest: (threshold) => (m) => (m.rows < 2 ? { scores: new Float64Array(m.rows).fill(NaN), flags: new Uint8Array(m.rows) } : isolationForestScores(m, { threshold })),
+  mad: (threshold) => (m) =>
+    combineColumnScores(
+      columnsOf(m).map((c) => robustZScores(c, threshold ?? 3.5)),
+      m.rows,
+    ),
+  iqr: (threshold) => (m) =>
+    combineColumnScores(
+      columnsOf(m).map((c) => iqrOutliers(c, threshold ?? 1.5)),
+      m.rows,
+    ),
+  iforest: (threshold) => (m) =>
+    m.rows < 2
+      ? { scores: new Float64Array(m.rows).fill(NaN), flags: new Uint8Array(m.rows) }
+      : isolationForestScores(m, { threshold }),
   lof: (threshold) => (m) => localOutlierFactor(m, { threshold }),
 };
 
-const finiteOrNull = (v: number) => (Number.isFinite(v) ? v : Number.isNaN(v) ? null : v > 0 ? 'Infinity' : '-Infinity');
+const finiteOrNull = (v: number) =>
+  Number.isFinite(v) ? v : Number.isNaN(v) ? null : v > 0 ? 'Infinity' : '-Infinity';
 
 /** `llano analytics …`: change points, outliers and trends of a CSV or Parquet column. */
 export const analyticsCommands: CommandModule = (program, io: CliIo) => {
-  const analytics = program.command('analytics').description('Change points, outliers and trends of columns in a CSV or Parquet file');
+  const analytics = program
+    .command('analytics')
+    .description('Change points, outliers and trends of columns in a CSV or Parquet file');
   const resolve = (file: string) => path.resolve(io.cwd, file);
 
   analytics
@@ -156,7 +178,15 @@ export const analyticsCommands: CommandModule = (program, io: CliIo) => {
             penalty,
             minSize: flags.minSize,
           });
-          output = { changepoints: r.changepoints, segments: r.segments, method: r.method, cost: r.costKind, penalty: r.penalty, minSize: r.minSize, noiseScale: r.noiseScale };
+          output = {
+            changepoints: r.changepoints,
+            segments: r.segments,
+            method: r.method,
+            cost: r.costKind,
+            penalty: r.penalty,
+            minSize: r.minSize,
+            noiseScale: r.noiseScale,
+          };
         }
         if (flags.time) {
           const times = (await readColumnsAsJson(db, source, [flags.time], { orderBy: flags.time }))[flags.time];
@@ -193,10 +223,17 @@ export const analyticsCommands: CommandModule = (program, io: CliIo) => {
         }
         if (flags.format === 'csv') {
           const lines = ['row,score,flag'];
-          for (let i = 0; i < read.rows; i++) lines.push(`${i},${Number.isNaN(result.scores[i]) ? '' : result.scores[i]},${result.flags[i] ? 'true' : 'false'}`);
+          for (let i = 0; i < read.rows; i++)
+            lines.push(
+              `${i},${Number.isNaN(result.scores[i]) ? '' : result.scores[i]},${result.flags[i] ? 'true' : 'false'}`,
+            );
           io.out(lines.join('\n') + '\n');
         } else {
-          const rows = Array.from({ length: read.rows }, (_, i) => ({ row: i, score: finiteOrNull(result.scores[i]), flag: result.flags[i] === 1 }));
+          const rows = Array.from({ length: read.rows }, (_, i) => ({
+            row: i,
+            score: finiteOrNull(result.scores[i]),
+            flag: result.flags[i] === 1,
+          }));
           io.out(formatJson({ method: flags.method, rows }));
         }
       });
@@ -211,7 +248,10 @@ export const analyticsCommands: CommandModule = (program, io: CliIo) => {
       const flags = parseFlags(trendFlags, raw);
       await withEngine(async (db) => {
         const columns = flags.time ? [flags.column, flags.time] : [flags.column];
-        const read = await readNumericColumns(db, resolve(file), columns, { orderBy: flags.time, temporalAsEpochSeconds: true });
+        const read = await readNumericColumns(db, resolve(file), columns, {
+          orderBy: flags.time,
+          temporalAsEpochSeconds: true,
+        });
         const values = requireComplete(read.values[flags.column], flags.column);
         let x: Float64Array | undefined;
         let unit = 'per row';
@@ -229,7 +269,14 @@ export const analyticsCommands: CommandModule = (program, io: CliIo) => {
           formatJson({
             n: mk.n,
             mannKendall: { s: mk.s, variance: mk.variance, z: mk.z, pValue: mk.pValue, tau: mk.tau },
-            theilSen: { slope: ts.slope, intercept: ts.intercept, lower: ts.lower, upper: ts.upper, confidence: ts.confidence, unit },
+            theilSen: {
+              slope: ts.slope,
+              intercept: ts.intercept,
+              lower: ts.lower,
+              upper: ts.upper,
+              confidence: ts.confidence,
+              unit,
+            },
           }),
         );
       });

@@ -10,10 +10,17 @@ import type { CommandModule } from './index.js';
 
 type Run = ScenarioRun;
 
-
 function printRun(io: CliIo, run: Run): void {
-  io.out(`Run ${run.id} of ${run.scenario}: ${run.outcome}${run.durationMs !== null ? ` in ${run.durationMs} ms` : ''}${run.error ? ` (${run.error})` : ''}\n`);
-  if (run.steps?.length) io.out(formatTable(['step', 'type', 'outcome', 'ms', 'attempts', 'error'], run.steps.map((s) => [s.name, s.type, s.outcome, s.durationMs, s.attempts, s.error])));
+  io.out(
+    `Run ${run.id} of ${run.scenario}: ${run.outcome}${run.durationMs !== null ? ` in ${run.durationMs} ms` : ''}${run.error ? ` (${run.error})` : ''}\n`,
+  );
+  if (run.steps?.length)
+    io.out(
+      formatTable(
+        ['step', 'type', 'outcome', 'ms', 'attempts', 'error'],
+        run.steps.map((s) => [s.name, s.type, s.outcome, s.durationMs, s.attempts, s.error]),
+      ),
+    );
 }
 
 /** Polls a run until it ends (the CLI has no event stream to listen to). */
@@ -32,11 +39,24 @@ export const automationCommands: CommandModule = (program, io) => {
     withClient(io, cmd, async (c, g) =>
       print(io, g, await c.request('GET', `/api/projects/${projectOf(io, g)}/scenarios`), {
         columns: ['id', 'name', 'active', 'triggers', 'steps', 'revision'],
-        rows: (s: { id: string; name: string; active: boolean; triggers: { type: string }[]; steps: unknown[]; revision: number }) => [s.id, s.name, s.active, s.triggers.map((t) => t.type).join(','), s.steps.length, s.revision],
+        rows: (s: {
+          id: string;
+          name: string;
+          active: boolean;
+          triggers: { type: string }[];
+          steps: unknown[];
+          revision: number;
+        }) => [s.id, s.name, s.active, s.triggers.map((t) => t.type).join(','), s.steps.length, s.revision],
       }),
     ),
   );
-  scenario.command('show <id>').action(async (id: string, _o, cmd: Command) => withClient(io, cmd, async (c, g) => printRecord(io, g, await c.request('GET', `/api/projects/${projectOf(io, g)}/scenarios/${enc(id)}`))));
+  scenario
+    .command('show <id>')
+    .action(async (id: string, _o, cmd: Command) =>
+      withClient(io, cmd, async (c, g) =>
+        printRecord(io, g, await c.request('GET', `/api/projects/${projectOf(io, g)}/scenarios/${enc(id)}`)),
+      ),
+    );
   scenario
     .command('save <file>')
     .description('Create or replace a scenario from a JSON file')
@@ -48,7 +68,9 @@ export const automationCommands: CommandModule = (program, io) => {
           () => true,
           (e: LlanoError) => (e.status === 404 ? false : Promise.reject(e)),
         );
-        const saved = exists ? await c.request('PUT', `/api/projects/${project}/scenarios/${enc(body.id)}`, body) : await c.request('POST', `/api/projects/${project}/scenarios`, body);
+        const saved = exists
+          ? await c.request('PUT', `/api/projects/${project}/scenarios/${enc(body.id)}`, body)
+          : await c.request('POST', `/api/projects/${project}/scenarios`, body);
         if (g.json) printRecord(io, g, saved as Record<string, unknown>);
         else io.out(`${exists ? 'Updated' : 'Created'} scenario ${body.id}\n`);
       }),
@@ -60,12 +82,16 @@ export const automationCommands: CommandModule = (program, io) => {
     .action(async (id: string, opts: { wait: boolean }, cmd: Command) =>
       withClient(io, cmd, async (c, g) => {
         const project = projectOf(io, g);
-        const { runId } = await c.request<{ runId: string }>('POST', `/api/projects/${project}/scenarios/${enc(id)}/run`);
+        const { runId } = await c.request<{ runId: string }>(
+          'POST',
+          `/api/projects/${project}/scenarios/${enc(id)}/run`,
+        );
         if (!opts.wait) return printRecord(io, g, { runId });
         const run = await followRun(c, project, runId);
         if (g.json) printRecord(io, g, run as unknown as Record<string, unknown>);
         else printRun(io, run);
-        if (run.outcome === 'FAILED' || run.outcome === 'ABORTED') throw new LlanoError('run_failed', 1, `Run ${run.outcome}${run.error ? `: ${run.error}` : ''}`);
+        if (run.outcome === 'FAILED' || run.outcome === 'ABORTED')
+          throw new LlanoError('run_failed', 1, `Run ${run.outcome}${run.error ? `: ${run.error}` : ''}`);
       }),
     );
   scenario
@@ -73,10 +99,18 @@ export const automationCommands: CommandModule = (program, io) => {
     .option('--limit <n>', 'how many', '20')
     .action(async (id: string, opts: { limit: string }, cmd: Command) =>
       withClient(io, cmd, async (c, g) =>
-        print(io, g, await c.request('GET', `/api/projects/${projectOf(io, g)}/scenarios/${enc(id)}/runs?limit=${enc(opts.limit)}`), {
-          columns: ['id', 'outcome', 'cause', 'started', 'ms', 'error'],
-          rows: (r: Run) => [r.id, r.outcome, r.cause, r.startedAt, r.durationMs, r.error],
-        }),
+        print(
+          io,
+          g,
+          await c.request(
+            'GET',
+            `/api/projects/${projectOf(io, g)}/scenarios/${enc(id)}/runs?limit=${enc(opts.limit)}`,
+          ),
+          {
+            columns: ['id', 'outcome', 'cause', 'started', 'ms', 'error'],
+            rows: (r: Run) => [r.id, r.outcome, r.cause, r.startedAt, r.durationMs, r.error],
+          },
+        ),
       ),
     );
   scenario.command('abort <runId>').action(async (runId: string, _o, cmd: Command) =>
@@ -94,11 +128,25 @@ export const automationCommands: CommandModule = (program, io) => {
     .description('Run the checks of a dataset on its current version')
     .action(async (dataset: string, _o, cmd: Command) =>
       withClient(io, cmd, async (c, g) => {
-        const r = await c.request<{ outcome: string; results: { check: string; outcome: string; message: string }[] }>('POST', `/api/projects/${projectOf(io, g)}/datasets/${enc(dataset)}/checks/run`);
+        const r = await c.request<{ outcome: string; results: { check: string; outcome: string; message: string }[] }>(
+          'POST',
+          `/api/projects/${projectOf(io, g)}/datasets/${enc(dataset)}/checks/run`,
+        );
         if (g.json) return printRecord(io, g, r);
         io.out(`Checks of ${dataset}: ${r.outcome}\n`);
-        if (r.results.length) io.out(formatTable(['check', 'outcome', 'message'], r.results.map((x) => [x.check, x.outcome, x.message])));
-        if (r.outcome === 'ERROR') throw new LlanoError('checks_failed', 1, `${r.results.filter((x) => x.outcome === 'ERROR').length} check(s) failed`);
+        if (r.results.length)
+          io.out(
+            formatTable(
+              ['check', 'outcome', 'message'],
+              r.results.map((x) => [x.check, x.outcome, x.message]),
+            ),
+          );
+        if (r.outcome === 'ERROR')
+          throw new LlanoError(
+            'checks_failed',
+            1,
+            `${r.results.filter((x) => x.outcome === 'ERROR').length} check(s) failed`,
+          );
       }),
     );
 
@@ -112,7 +160,10 @@ export const automationCommands: CommandModule = (program, io) => {
       withClient(io, cmd, async (c, g) => {
         const base = `/api/projects/${projectOf(io, g)}/datasets/${enc(dataset)}/metrics`;
         if (opts.compute) await c.request('POST', `${base}/compute`);
-        const history = await c.request<{ computedAt: string; origin: string; metrics: Record<string, unknown> }[]>('GET', `${base}?limit=1`);
+        const history = await c.request<{ computedAt: string; origin: string; metrics: Record<string, unknown> }[]>(
+          'GET',
+          `${base}?limit=1`,
+        );
         if (g.json) return printRecord(io, g, history[0] ?? {});
         if (!history.length) return io.out(`No metrics for ${dataset} yet (use --compute)\n`);
         io.out(`Metrics of ${dataset} at ${history[0].computedAt} (${history[0].origin})\n`);

@@ -31,7 +31,10 @@ export const connectionCommands: CommandModule = (program, io) => {
     .description('Reach what the connection points at; exits with 1 when it cannot')
     .action(async (name: string, _o, cmd) =>
       withClient(io, cmd, async (c, g) => {
-        const r = await c.request<ConnectionTestResult>('POST', `/api/projects/${projectOf(io, g)}/connections/${enc(name)}/test`);
+        const r = await c.request<ConnectionTestResult>(
+          'POST',
+          `/api/projects/${projectOf(io, g)}/connections/${enc(name)}/test`,
+        );
         if (g.json) printRecord(io, g, r as unknown as Record<string, unknown>);
         if (!r.ok) throw badRequest(`connection ${r.name} (${r.type}) failed its test: ${r.message}`);
         if (!g.json) io.out(`ok: ${r.name} (${r.type}): ${r.message} (${r.durationMs} ms)\n`);

@@ -37,7 +37,17 @@ function statsRow(s: ColumnStats): unknown[] {
   const number = (v: unknown, type: string) => (typeof v === 'number' ? formatTypedNumber(v, type) : v);
   // Mean and deviation are computed in DOUBLE but cannot be more precise than the values.
   const derived = significantDigits(s.type) < 15 ? s.type : 'DOUBLE';
-  return [s.name, s.type, s.count, s.nulls, formatDistinct(s.distinct, s.distinctIsApproximate), number(s.min, s.type), number(s.max, s.type), number(s.mean, derived), number(s.stddev, derived)];
+  return [
+    s.name,
+    s.type,
+    s.count,
+    s.nulls,
+    formatDistinct(s.distinct, s.distinctIsApproximate),
+    number(s.min, s.type),
+    number(s.max, s.type),
+    number(s.mean, derived),
+    number(s.stddev, derived),
+  ];
 }
 
 /** `llano dataset …`: import, list, show, head, stats, download. */
@@ -46,7 +56,9 @@ export const datasetCommands: CommandModule = (program, io) => {
 
   dataset
     .command('import <name> <file>')
-    .description('Import a CSV/TSV, Parquet, JSON or JSON-lines file (CSV and JSON may be .gz or .zst) as a new version of a dataset')
+    .description(
+      'Import a CSV/TSV, Parquet, JSON or JSON-lines file (CSV and JSON may be .gz or .zst) as a new version of a dataset',
+    )
     .option('--format <format>', 'auto, csv, tsv, parquet, json or jsonl (default: from the file name)')
     .option('--delimiter <char>')
     .option('--quote <char>')
@@ -56,27 +68,40 @@ export const datasetCommands: CommandModule = (program, io) => {
     .action(async (name: string, file: string, opts: Record<string, string | undefined>, cmd: Command) => {
       if (!existsSync(file) || !statSync(file).isFile()) throw badRequest(`No such file: ${file}`);
       await withClient(io, cmd, async (c, g) => {
-        const params = new URLSearchParams(Object.entries(opts).filter((e): e is [string, string] => typeof e[1] === 'string'));
+        const params = new URLSearchParams(
+          Object.entries(opts).filter((e): e is [string, string] => typeof e[1] === 'string'),
+        );
         const bar = new ProgressBar(io, `import ${name}`);
         bar.update(0, `${(statSync(file).size / 1e6).toFixed(1)} MB`);
-        const d = await c.upload<DatasetInfo>(`/api/projects/${projectOf(io, g)}/datasets/${enc(name)}/upload?${params}`, file);
+        const d = await c.upload<DatasetInfo>(
+          `/api/projects/${projectOf(io, g)}/datasets/${enc(name)}/upload?${params}`,
+          file,
+        );
         bar.update(1, `${d.rowCount} rows`);
         bar.done();
         if (g.json) printRecord(io, g, d as unknown as Record<string, unknown>);
-        else io.out(`Imported ${d.rowCount} rows into ${name} (version ${d.currentVersion?.seq}), ${d.columns?.length} columns\n`);
+        else
+          io.out(
+            `Imported ${d.rowCount} rows into ${name} (version ${d.currentVersion?.seq}), ${d.columns?.length} columns\n`,
+          );
       });
     });
 
-  dataset
-    .command('list')
-    .action(async (_o, cmd: Command) =>
-      withClient(io, cmd, async (c, g) =>
-        print(io, g, await c.request(`GET`, `/api/projects/${projectOf(io, g)}/datasets`), {
-          columns: ['name', 'storage', 'rows', 'columns', 'version', 'written by'],
-          rows: (d: DatasetInfo) => [d.name, d.storage.type, d.rowCount, d.columns?.length ?? null, d.currentVersion?.seq ?? null, d.producedBy],
-        }),
-      ),
-    );
+  dataset.command('list').action(async (_o, cmd: Command) =>
+    withClient(io, cmd, async (c, g) =>
+      print(io, g, await c.request(`GET`, `/api/projects/${projectOf(io, g)}/datasets`), {
+        columns: ['name', 'storage', 'rows', 'columns', 'version', 'written by'],
+        rows: (d: DatasetInfo) => [
+          d.name,
+          d.storage.type,
+          d.rowCount,
+          d.columns?.length ?? null,
+          d.currentVersion?.seq ?? null,
+          d.producedBy,
+        ],
+      }),
+    ),
+  );
 
   dataset
     .command('show <name>')
@@ -85,8 +110,15 @@ export const datasetCommands: CommandModule = (program, io) => {
       withClient(io, cmd, async (c, g) => {
         const d = await c.request<DatasetInfo>('GET', `/api/projects/${projectOf(io, g)}/datasets/${enc(name)}`);
         if (g.json) return printRecord(io, g, d as unknown as Record<string, unknown>);
-        io.out(`${d.name}: ${d.storage.type}, ${d.rowCount ?? 'no'} rows, version ${d.currentVersion?.seq ?? '-'}${d.producedBy ? `, written by ${d.producedBy}` : ''}\n\n`);
-        io.out(formatTable(['column', 'type'], (d.columns ?? []).map((col) => [col.name, col.type])));
+        io.out(
+          `${d.name}: ${d.storage.type}, ${d.rowCount ?? 'no'} rows, version ${d.currentVersion?.seq ?? '-'}${d.producedBy ? `, written by ${d.producedBy}` : ''}\n\n`,
+        );
+        io.out(
+          formatTable(
+            ['column', 'type'],
+            (d.columns ?? []).map((col) => [col.name, col.type]),
+          ),
+        );
       }),
     );
 
@@ -97,15 +129,23 @@ export const datasetCommands: CommandModule = (program, io) => {
     .option('--offset <n>', 'rows to skip', '0')
     .option('--sort <columns>', 'e.g. -trec_x,antenna')
     .option('--filter <column:op:value>', 'repeatable', collect)
-    .action(async (name: string, opts: { limit: string; offset: string; sort?: string; filter?: string[] }, cmd: Command) =>
-      withClient(io, cmd, async (c, g) => {
-        const q = new URLSearchParams({ limit: opts.limit, offset: opts.offset, ...(opts.sort ? { sort: opts.sort } : {}) });
-        for (const f of opts.filter ?? []) q.append('filter', f);
-        const page = await c.request<{ columns: string[]; types: string[]; rows: unknown[][]; total: number }>('GET', `/api/projects/${projectOf(io, g)}/datasets/${enc(name)}/data?${q}`);
-        if (g.json) return printRecord(io, g, page);
-        io.out(formatTable(page.columns, page.rows, page.types));
-        io.out(`(${page.rows.length} of ${page.total} rows)\n`);
-      }),
+    .action(
+      async (name: string, opts: { limit: string; offset: string; sort?: string; filter?: string[] }, cmd: Command) =>
+        withClient(io, cmd, async (c, g) => {
+          const q = new URLSearchParams({
+            limit: opts.limit,
+            offset: opts.offset,
+            ...(opts.sort ? { sort: opts.sort } : {}),
+          });
+          for (const f of opts.filter ?? []) q.append('filter', f);
+          const page = await c.request<{ columns: string[]; types: string[]; rows: unknown[][]; total: number }>(
+            'GET',
+            `/api/projects/${projectOf(io, g)}/datasets/${enc(name)}/data?${q}`,
+          );
+          if (g.json) return printRecord(io, g, page);
+          io.out(formatTable(page.columns, page.rows, page.types));
+          io.out(`(${page.rows.length} of ${page.total} rows)\n`);
+        }),
     );
 
   dataset
@@ -123,12 +163,18 @@ export const datasetCommands: CommandModule = (program, io) => {
   dataset
     .command('download <name>')
     .description('Download as CSV, Parquet, JSON or JSON lines (streamed)')
-    .option('--format <format>', 'csv, parquet, json (an array of row objects) or jsonl (one row object per line)', 'csv')
+    .option(
+      '--format <format>',
+      'csv, parquet, json (an array of row objects) or jsonl (one row object per line)',
+      'csv',
+    )
     .option('-o, --out <file>', 'write to a file instead of stdout')
     .action(async (name: string, opts: { format: string; out?: string }, cmd: Command) =>
       withClient(io, cmd, async (c) => {
         const g = globals(cmd);
-        const stream = await c.stream(`/api/projects/${projectOf(io, g)}/datasets/${enc(name)}/data?format=${enc(opts.format)}&download=true`);
+        const stream = await c.stream(
+          `/api/projects/${projectOf(io, g)}/datasets/${enc(name)}/data?format=${enc(opts.format)}&download=true`,
+        );
         if (opts.out) {
           await pipeline(stream, createWriteStream(opts.out));
           io.out(`Wrote ${opts.out}\n`);
@@ -138,12 +184,10 @@ export const datasetCommands: CommandModule = (program, io) => {
       }),
     );
 
-  dataset
-    .command('delete <name>')
-    .action(async (name: string, _o, cmd: Command) =>
-      withClient(io, cmd, async (c, g) => {
-        await c.request('DELETE', `/api/projects/${projectOf(io, g)}/datasets/${enc(name)}`);
-        io.out(`Deleted dataset ${name}\n`);
-      }),
-    );
+  dataset.command('delete <name>').action(async (name: string, _o, cmd: Command) =>
+    withClient(io, cmd, async (c, g) => {
+      await c.request('DELETE', `/api/projects/${projectOf(io, g)}/datasets/${enc(name)}`);
+      io.out(`Deleted dataset ${name}\n`);
+    }),
+  );
 };

@@ -19,19 +19,30 @@ export const projectCommands: CommandModule = (program, io) => {
     .option('--name <name>')
     .option('--description <text>')
     .action(async (key: string, opts: { name?: string; description?: string }, cmd: Command) =>
-      withClient(io, cmd, async (c, g) => printRecord(io, g, await c.request('POST', '/api/projects', { key, name: opts.name, description: opts.description }))),
+      withClient(io, cmd, async (c, g) =>
+        printRecord(
+          io,
+          g,
+          await c.request('POST', '/api/projects', { key, name: opts.name, description: opts.description }),
+        ),
+      ),
     );
   project
     .command('list')
     .description('Projects you may see')
     .action(async (_o, cmd: Command) =>
       withClient(io, cmd, async (c, g) =>
-        print(io, g, await c.request<Project[]>('GET', '/api/projects'), { columns: ['key', 'name', 'role', 'updated'], rows: (p: Project) => [p.key, p.name, p.role, p.updatedAt] }),
+        print(io, g, await c.request<Project[]>('GET', '/api/projects'), {
+          columns: ['key', 'name', 'role', 'updated'],
+          rows: (p: Project) => [p.key, p.name, p.role, p.updatedAt],
+        }),
       ),
     );
   project
     .command('show <key>')
-    .action(async (key: string, _o, cmd: Command) => withClient(io, cmd, async (c, g) => printRecord(io, g, await c.request('GET', `/api/projects/${enc(key)}`))));
+    .action(async (key: string, _o, cmd: Command) =>
+      withClient(io, cmd, async (c, g) => printRecord(io, g, await c.request('GET', `/api/projects/${enc(key)}`))),
+    );
   project
     .command('delete <key>')
     .description('Delete a project and all it holds')
@@ -47,15 +58,18 @@ export const projectCommands: CommandModule = (program, io) => {
     .command('set <project> <user> <role>')
     .description('Give a user a role on a project: reader, writer or admin')
     .action(async (p: string, user: string, role: string, _o, cmd: Command) =>
-      withClient(io, cmd, async (c, g) => printRecord(io, g, await c.request('PUT', `/api/projects/${enc(p)}/members/${enc(user)}`, { role }))),
-    );
-  member
-    .command('list <project>')
-    .action(async (p: string, _o, cmd: Command) =>
       withClient(io, cmd, async (c, g) =>
-        print(io, g, await c.request('GET', `/api/projects/${enc(p)}/members`), { columns: ['user', 'role'], rows: (m: { username: string; role: string }) => [m.username, m.role] }),
+        printRecord(io, g, await c.request('PUT', `/api/projects/${enc(p)}/members/${enc(user)}`, { role })),
       ),
     );
+  member.command('list <project>').action(async (p: string, _o, cmd: Command) =>
+    withClient(io, cmd, async (c, g) =>
+      print(io, g, await c.request('GET', `/api/projects/${enc(p)}/members`), {
+        columns: ['user', 'role'],
+        rows: (m: { username: string; role: string }) => [m.username, m.role],
+      }),
+    ),
+  );
 
   const user = program.command('user').description('Users (global admin)');
   user
@@ -64,19 +78,37 @@ export const projectCommands: CommandModule = (program, io) => {
     .option('--admin', 'make a global admin')
     .option('--email <email>')
     .action(async (username: string, opts: { password: string; admin?: boolean; email?: string }, cmd: Command) =>
-      withClient(io, cmd, async (c, g) => printRecord(io, g, await c.request('POST', '/api/users', { username, password: opts.password, isAdmin: Boolean(opts.admin), email: opts.email }))),
-    );
-  user
-    .command('list')
-    .action(async (_o, cmd: Command) =>
       withClient(io, cmd, async (c, g) =>
-        print(io, g, await c.request('GET', '/api/users'), { columns: ['username', 'admin', 'created'], rows: (u: { username: string; isAdmin: boolean; createdAt: string }) => [u.username, u.isAdmin ? 'yes' : '', u.createdAt] }),
+        printRecord(
+          io,
+          g,
+          await c.request('POST', '/api/users', {
+            username,
+            password: opts.password,
+            isAdmin: Boolean(opts.admin),
+            email: opts.email,
+          }),
+        ),
       ),
     );
+  user.command('list').action(async (_o, cmd: Command) =>
+    withClient(io, cmd, async (c, g) =>
+      print(io, g, await c.request('GET', '/api/users'), {
+        columns: ['username', 'admin', 'created'],
+        rows: (u: { username: string; isAdmin: boolean; createdAt: string }) => [
+          u.username,
+          u.isAdmin ? 'yes' : '',
+          u.createdAt,
+        ],
+      }),
+    ),
+  );
 
   const apikey = program.command('apikey').description('API keys of the calling user');
   apikey
     .command('create <name>')
     .description('Create an API key; its secret is printed once')
-    .action(async (name: string, _o, cmd: Command) => withClient(io, cmd, async (c, g) => printRecord(io, g, await c.request('POST', '/api/api-keys', { name }))));
+    .action(async (name: string, _o, cmd: Command) =>
+      withClient(io, cmd, async (c, g) => printRecord(io, g, await c.request('POST', '/api/api-keys', { name }))),
+    );
 };

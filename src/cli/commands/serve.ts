@@ -23,7 +23,15 @@ export const serveCommands: CommandModule = (program, io) => {
     .option('--log', 'log every request')
     .action(async (opts: { port?: string; host?: string; demo?: boolean; log?: boolean }, cmd: Command) => {
       const g = cmd.optsWithGlobals<{ home?: string }>();
-      const config = loadConfig({ ...(opts.port ? { port: Number(opts.port) } : {}), ...(opts.host ? { host: opts.host } : {}), ...(g.home ? { home: g.home } : {}) }, io.env, io.cwd);
+      const config = loadConfig(
+        {
+          ...(opts.port ? { port: Number(opts.port) } : {}),
+          ...(opts.host ? { host: opts.host } : {}),
+          ...(g.home ? { home: g.home } : {}),
+        },
+        io.env,
+        io.cwd,
+      );
       const started = await startWorkspace(config);
       const { ws, boot } = started;
       if (boot.interruptedJobs) io.out(`Marked ${boot.interruptedJobs} interrupted job(s) as failed\n`);
@@ -35,7 +43,10 @@ export const serveCommands: CommandModule = (program, io) => {
       const port = new URL(address).port;
       const url = config.publicUrl ?? (['0.0.0.0', '::'].includes(config.host) ? `http://localhost:${port}` : address);
       io.out(`Llano is running at ${url}\nWorkspace: ${config.home}\n`);
-      if (boot.adminPassword) io.out(`First start: log in as admin with password ${boot.adminPassword}\n(shown once; set LLANO_ADMIN_PASSWORD to choose it)\n`);
+      if (boot.adminPassword)
+        io.out(
+          `First start: log in as admin with password ${boot.adminPassword}\n(shown once; set LLANO_ADMIN_PASSWORD to choose it)\n`,
+        );
       await new Promise<void>((resolve) => {
         const stop = () => resolve();
         process.once('SIGINT', stop);
@@ -49,17 +60,24 @@ export const serveCommands: CommandModule = (program, io) => {
 
   program
     .command('demo')
-    .description('Create the demo project ALMA_OPS in the workspace: simulated observatory tables and a built flow (what `serve --demo` does on first start)')
+    .description(
+      'Create the demo project ALMA_OPS in the workspace: simulated observatory tables and a built flow (what `serve --demo` does on first start)',
+    )
     .option('--days <n>', 'simulated days (default 90)')
     .action(async (opts: { days?: string }, cmd: Command) => {
       const g = cmd.optsWithGlobals<{ home?: string; url?: string }>();
-      if (g.url || io.env.LLANO_URL) throw badRequest('llano demo works on a local workspace (--home), not through --url');
+      if (g.url || io.env.LLANO_URL)
+        throw badRequest('llano demo works on a local workspace (--home), not through --url');
       const days = opts.days === undefined ? undefined : Number(opts.days);
-      if (days !== undefined && !(Number.isInteger(days) && days >= 1 && days <= 3650)) throw badRequest('--days: a whole number of days from 1 to 3650');
+      if (days !== undefined && !(Number.isInteger(days) && days >= 1 && days <= 3650))
+        throw badRequest('--days: a whole number of days from 1 to 3650');
       const config = loadConfig(g.home ? { home: g.home } : {}, io.env, io.cwd);
       const { ws, boot, close } = await startWorkspace(config);
       try {
-        if (boot.adminPassword) io.out(`First start: log in as admin with password ${boot.adminPassword}\n(shown once; set LLANO_ADMIN_PASSWORD to choose it)\n`);
+        if (boot.adminPassword)
+          io.out(
+            `First start: log in as admin with password ${boot.adminPassword}\n(shown once; set LLANO_ADMIN_PASSWORD to choose it)\n`,
+          );
         const created = await loadDemo(ws, (s) => io.out(s + '\n'), days === undefined ? {} : { days });
         if (!created) io.out('The demo project ALMA_OPS already exists: nothing to do\n');
       } finally {

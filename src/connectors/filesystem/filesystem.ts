@@ -12,12 +12,14 @@ type FilesystemSettings = z.infer<typeof settings>;
 export function resolveInRoot(root: string, relative: string): string {
   const abs = path.resolve(root, relative);
   const rootAbs = path.resolve(root);
-  if (abs !== rootAbs && !abs.startsWith(rootAbs + path.sep)) throw badRequest(`Path ${relative} is outside the connection's folder`);
+  if (abs !== rootAbs && !abs.startsWith(rootAbs + path.sep))
+    throw badRequest(`Path ${relative} is outside the connection's folder`);
   return abs;
 }
 
 function checkRoot(root: string): void {
-  if (!path.isAbsolute(root) || !existsSync(root) || !statSync(root).isDirectory()) throw badRequest(`Connection root ${root} is not an existing absolute folder`);
+  if (!path.isAbsolute(root) || !existsSync(root) || !statSync(root).isDirectory())
+    throw badRequest(`Connection root ${root} is not an existing absolute folder`);
 }
 
 /** One folder of the server (and nothing outside it): files read in place. */

@@ -1,7 +1,20 @@
 import pg from 'pg';
 import { quoteIdent } from '../../common/names.js';
-import { postgresColumns, postgresError, postgresReader, postgresRelation, qualifiedName, queryOne, type PostgresTableSource } from '../../engine/postgres.js';
-import { describeConnection, postgresConnectionInfoSchema, withPostgresClient, type PostgresConnectionInfo } from '../../engine/postgres-connection.js';
+import {
+  postgresColumns,
+  postgresError,
+  postgresReader,
+  postgresRelation,
+  qualifiedName,
+  queryOne,
+  type PostgresTableSource,
+} from '../../engine/postgres.js';
+import {
+  describeConnection,
+  postgresConnectionInfoSchema,
+  withPostgresClient,
+  type PostgresConnectionInfo,
+} from '../../engine/postgres-connection.js';
 import { executeSelectInPostgres } from '../../engine/sql-exec.js';
 import type { DuckDb } from '../../engine/duckdb.js';
 import type { SourceReader } from '../../engine/explore.js';
@@ -11,7 +24,11 @@ import { defineConnectionType, type MetricsSession } from '../connector.js';
 const TYPE = 'postgres';
 
 /** Runs `fn` with a pooled client; PostgreSQL's errors become 400s with its message. */
-async function withClient<T>(db: DuckDb, info: PostgresConnectionInfo, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+async function withClient<T>(
+  db: DuckDb,
+  info: PostgresConnectionInfo,
+  fn: (client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
   try {
     return await withPostgresClient(db, info, fn);
   } catch (error) {
@@ -27,12 +44,18 @@ function metrics<T>(db: DuckDb, source: ExternalTableSource, fn: (session: Metri
     fn({
       dialect: 'postgres',
       columns: () => postgresColumns(client, relation),
-      one: async (select) => (await queryOne(client, `${select} FROM ${relation}`, [], { rowMode: 'array' })).rows[0] as unknown[],
+      one: async (select) =>
+        (await queryOne(client, `${select} FROM ${relation}`, [], { rowMode: 'array' })).rows[0] as unknown[],
       async userMetric(name, sql) {
         // A read-only transaction: a WITH … DELETE in a metric cannot change anything.
         await client.query('BEGIN READ ONLY');
         try {
-          const r = await queryOne(client, `WITH ${quoteIdent(name)} AS (SELECT * FROM ${relation}) ${sql.replace(/;\s*$/, '')}`, [], { rowMode: 'array' });
+          const r = await queryOne(
+            client,
+            `WITH ${quoteIdent(name)} AS (SELECT * FROM ${relation}) ${sql.replace(/;\s*$/, '')}`,
+            [],
+            { rowMode: 'array' },
+          );
           return (r.rows[0] as unknown[] | undefined)?.[0] ?? null;
         } finally {
           await client.query('ROLLBACK');
@@ -54,14 +77,19 @@ export const postgresConnection = defineConnectionType<PostgresConnectionInfo>({
   secrets: ['password'],
   secretUrls: ['url'],
   async test(info, db) {
-    const version = await withClient(db, info, async (client) => (await client.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0].v);
+    const version = await withClient(
+      db,
+      info,
+      async (client) => (await client.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0].v,
+    );
     return `PostgreSQL ${version} at ${describeConnection(info)}`;
   },
   async runSql(info, sql, { db, signal }) {
     const result = await withPostgresClient(db, info, async (client) => {
       const pid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid;
       // The statement runs on this client; cancelling it takes a second one.
-      const cancel = () => void withPostgresClient(db, info, (c) => c.query('SELECT pg_cancel_backend($1)', [pid])).catch(() => undefined);
+      const cancel = () =>
+        void withPostgresClient(db, info, (c) => c.query('SELECT pg_cancel_backend($1)', [pid])).catch(() => undefined);
       signal?.addEventListener('abort', cancel, { once: true });
       try {
         // The simple protocol: the text may hold several statements.
@@ -72,7 +100,12 @@ export const postgresConnection = defineConnectionType<PostgresConnectionInfo>({
     });
     const all = result as unknown as pg.QueryArrayResult | pg.QueryArrayResult[];
     const last = Array.isArray(all) ? all[all.length - 1] : all;
-    return { command: last?.command ?? null, rowCount: last?.rowCount ?? null, columns: (last?.fields ?? []).map((f) => f.name), rows: (last?.rows ?? []) as unknown[][] };
+    return {
+      command: last?.command ?? null,
+      rowCount: last?.rowCount ?? null,
+      columns: (last?.fields ?? []).map((f) => f.name),
+      rows: (last?.rows ?? []) as unknown[][],
+    };
   },
   describeTable: (info, table, db) => withClient(db, info, (client) => postgresColumns(client, qualifiedName(table))),
   tables: {

@@ -77,7 +77,11 @@ const YIELD_ROWS = 10_000;
  * into a DuckDB temp table, each column then cast to the type its values had (SQLite types values,
  * not columns: integers, reals, text, blobs; a column mixing kinds becomes text).
  */
-export async function sqliteToParquet(duck: DuckDb, source: ExternalTableSource, path: string): Promise<{ rowCount: number; columns: DatasetColumn[]; contentHash: string }> {
+export async function sqliteToParquet(
+  duck: DuckDb,
+  source: ExternalTableSource,
+  path: string,
+): Promise<{ rowCount: number; columns: DatasetColumn[]; contentHash: string }> {
   const settings = source.connection as unknown as SqliteSettings;
   const db = openReadOnly(settings.path);
   try {
@@ -103,7 +107,9 @@ export async function sqliteToParquet(duck: DuckDb, source: ExternalTableSource,
           if (++rows % YIELD_ROWS === 0) await new Promise((resolve) => setImmediate(resolve));
         }
         appender.closeSync();
-        const select = names.map((name, i) => `${DUCK_TYPES[kinds[i] ?? 'text'].cast(`c${i}`)} AS ${quoteIdent(name)}`).join(', ');
+        const select = names
+          .map((name, i) => `${DUCK_TYPES[kinds[i] ?? 'text'].cast(`c${i}`)} AS ${quoteIdent(name)}`)
+          .join(', ');
         return await copySelectToParquet(conn, `SELECT ${select} FROM temp.main.${staging}`, path);
       } finally {
         await conn.run(`DROP TABLE IF EXISTS temp.main.${staging}`);
@@ -139,8 +145,11 @@ async function cachedParquet(duck: DuckDb, source: ExternalTableSource): Promise
 
 /** SQLite tables are explored through a Parquet copy, with DuckDB's paging, filters and statistics. */
 export const sqliteReader: SourceReader<ExternalTableSource> = {
-  readRows: async (duck, source, options) => duckdbReader.readRows(duck, { kind: 'parquet', paths: [await cachedParquet(duck, source)] }, options),
-  columnStats: async (duck, source) => duckdbReader.columnStats(duck, { kind: 'parquet', paths: [await cachedParquet(duck, source)] }),
-  exportData: async (duck, source, format, options) => duckdbReader.exportData(duck, { kind: 'parquet', paths: [await cachedParquet(duck, source)] }, format, options),
+  readRows: async (duck, source, options) =>
+    duckdbReader.readRows(duck, { kind: 'parquet', paths: [await cachedParquet(duck, source)] }, options),
+  columnStats: async (duck, source) =>
+    duckdbReader.columnStats(duck, { kind: 'parquet', paths: [await cachedParquet(duck, source)] }),
+  exportData: async (duck, source, format, options) =>
+    duckdbReader.exportData(duck, { kind: 'parquet', paths: [await cachedParquet(duck, source)] }, format, options),
   materialize: sqliteToParquet,
 };

@@ -14,7 +14,8 @@ let file: string;
 let duck: DuckDb;
 const t = sqliteConnection;
 const settings = () => ({ path: file });
-const source = (where: { table?: { name: string }; query?: string }): ExternalTableSource => t.tables!.source(settings(), where);
+const source = (where: { table?: { name: string }; query?: string }): ExternalTableSource =>
+  t.tables!.source(settings(), where);
 const ROWS = 30_000;
 
 async function text(stream: Readable): Promise<string> {
@@ -43,18 +44,42 @@ afterAll(async () => {
 describe('sqlite connection type', () => {
   it('tests a database file and refuses a missing one', async () => {
     expect(await t.test(settings(), duck)).toMatch(/^SQLite 3\.\d+\.\d+, 2 tables and views in /);
-    await expect(t.test({ path: join(dir, 'nope.db') }, duck)).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/not an existing file/) });
+    await expect(t.test({ path: join(dir, 'nope.db') }, duck)).rejects.toMatchObject({
+      status: 400,
+      message: expect.stringMatching(/not an existing file/),
+    });
     expect(() => t.check!({ path: 'relative.db' })).toThrow(/absolute path/);
   });
 
   it('runs queries read-only: one statement that returns rows', async () => {
-    const r = await t.runSql!(settings(), 'SELECT band, count(*) AS n FROM big GROUP BY band ORDER BY band LIMIT 2', { db: duck });
-    expect(r).toEqual({ command: 'SELECT', rowCount: 2, columns: ['band', 'n'], rows: [[0, 3000], [1, 3000]] });
-    await expect(t.runSql!(settings(), 'DELETE FROM big', { db: duck })).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/read-only/) });
-    await expect(t.runSql!(settings(), 'SELECT 1; DELETE FROM big', { db: duck })).rejects.toMatchObject({ status: 400 });
-    await expect(t.runSql!(settings(), 'SELECT nope FROM big', { db: duck })).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/no such column: nope/) });
+    const r = await t.runSql!(settings(), 'SELECT band, count(*) AS n FROM big GROUP BY band ORDER BY band LIMIT 2', {
+      db: duck,
+    });
+    expect(r).toEqual({
+      command: 'SELECT',
+      rowCount: 2,
+      columns: ['band', 'n'],
+      rows: [
+        [0, 3000],
+        [1, 3000],
+      ],
+    });
+    await expect(t.runSql!(settings(), 'DELETE FROM big', { db: duck })).rejects.toMatchObject({
+      status: 400,
+      message: expect.stringMatching(/read-only/),
+    });
+    await expect(t.runSql!(settings(), 'SELECT 1; DELETE FROM big', { db: duck })).rejects.toMatchObject({
+      status: 400,
+    });
+    await expect(t.runSql!(settings(), 'SELECT nope FROM big', { db: duck })).rejects.toMatchObject({
+      status: 400,
+      message: expect.stringMatching(/no such column: nope/),
+    });
     const aborted = AbortSignal.abort();
-    await expect(t.runSql!(settings(), 'SELECT 1', { db: duck, signal: aborted })).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/cancelled/) });
+    await expect(t.runSql!(settings(), 'SELECT 1', { db: duck, signal: aborted })).rejects.toMatchObject({
+      status: 400,
+      message: expect.stringMatching(/cancelled/),
+    });
     expect((await t.runSql!(settings(), 'SELECT count(*) FROM big', { db: duck })).rows).toEqual([[ROWS]]);
   });
 
@@ -67,11 +92,16 @@ describe('sqlite connection type', () => {
       { name: 'photo', type: 'BLOB' },
       { name: 'note', type: '' },
     ]);
-    await expect(t.describeTable!(settings(), { name: 'missing' }, duck)).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/no such table/) });
+    await expect(t.describeTable!(settings(), { name: 'missing' }, duck)).rejects.toMatchObject({
+      status: 400,
+      message: expect.stringMatching(/no such table/),
+    });
   });
 
   it('reads a table as a dataset with the types its values have', async () => {
-    const page = await t.tables!.reader.readRows(duck, source({ table: { name: 'antennas' } }), { sort: parseSort('name') });
+    const page = await t.tables!.reader.readRows(duck, source({ table: { name: 'antennas' } }), {
+      sort: parseSort('name'),
+    });
     expect(page.columns).toEqual([
       { name: 'name', type: 'VARCHAR' },
       { name: 'pad', type: 'VARCHAR' },
@@ -90,8 +120,18 @@ describe('sqlite connection type', () => {
 
   it('pages, filters, computes statistics and exports a large table', async () => {
     const big = source({ table: { name: 'big' } });
-    const page = await t.tables!.reader.readRows(duck, big, { filters: parseFilters(['band:eq:3']), sort: parseSort('-id'), limit: 2 });
-    expect(page).toMatchObject({ total: ROWS / 10, rows: [[29_993, 3, 14_996.5], [29_983, 3, 14_991.5]] });
+    const page = await t.tables!.reader.readRows(duck, big, {
+      filters: parseFilters(['band:eq:3']),
+      sort: parseSort('-id'),
+      limit: 2,
+    });
+    expect(page).toMatchObject({
+      total: ROWS / 10,
+      rows: [
+        [29_993, 3, 14_996.5],
+        [29_983, 3, 14_991.5],
+      ],
+    });
     const stats = Object.fromEntries((await t.tables!.reader.columnStats(duck, big)).map((s) => [s.name, s]));
     expect(stats.id).toMatchObject({ count: ROWS, nulls: 0, min: 1, max: ROWS });
     const csv = await text(await t.tables!.reader.exportData(duck, big, 'csv', { sort: parseSort('id') }));
@@ -101,11 +141,15 @@ describe('sqlite connection type', () => {
 
   it('reads a query as a dataset and copies it to Parquet for recipes', async () => {
     const query = source({ query: 'SELECT band, sum(minutes) AS minutes FROM big GROUP BY band' });
-    expect((await t.tables!.reader.readRows(duck, query, { sort: parseSort('band'), limit: 1 })).rows).toEqual([[0, 22_507_500]]);
+    expect((await t.tables!.reader.readRows(duck, query, { sort: parseSort('band'), limit: 1 })).rows).toEqual([
+      [0, 22_507_500],
+    ]);
     const out = join(dir, 'copy', 'bands.parquet');
     const written = await t.tables!.reader.materialize(duck, query, out);
     expect(written.rowCount).toBe(10);
-    expect((await duck.query(`SELECT count(*), sum(minutes) FROM read_parquet('${out}')`)).rows).toEqual([[10, (ROWS * (ROWS + 1)) / 4]]);
+    expect((await duck.query(`SELECT count(*), sum(minutes) FROM read_parquet('${out}')`)).rows).toEqual([
+      [10, (ROWS * (ROWS + 1)) / 4],
+    ]);
   });
 
   it('sees new data when the file changes, and says so in its version token', async () => {

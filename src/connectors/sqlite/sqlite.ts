@@ -3,13 +3,21 @@ import path from 'node:path';
 import { z } from 'zod';
 import { badRequest } from '../../common/errors.js';
 import { defineConnectionType } from '../connector.js';
-import { fileToken, openReadOnly, prepareQuery, sqliteName, sqliteReader, type SqliteSettings } from './sqlite-reader.js';
+import {
+  fileToken,
+  openReadOnly,
+  prepareQuery,
+  sqliteName,
+  sqliteReader,
+  type SqliteSettings,
+} from './sqlite-reader.js';
 
 const TYPE = 'sqlite';
 const settings = z.object({ path: z.string().min(1).describe('Absolute path of the SQLite database file') }).strict();
 
 function checkFile(file: string): void {
-  if (!path.isAbsolute(file) || !existsSync(file) || !statSync(file).isFile()) throw badRequest(`SQLite database ${file} is not an existing file (give an absolute path)`);
+  if (!path.isAbsolute(file) || !existsSync(file) || !statSync(file).isFile())
+    throw badRequest(`SQLite database ${file} is not an existing file (give an absolute path)`);
 }
 
 function withDatabase<T>(s: SqliteSettings, fn: (db: ReturnType<typeof openReadOnly>) => T): T {
@@ -40,7 +48,10 @@ export const sqliteConnection = defineConnectionType<SqliteSettings>({
   async test(s) {
     return withDatabase(s, (db) => {
       const version = db.prepare('SELECT sqlite_version()').pluck().get() as string;
-      const tables = db.prepare("SELECT count(*) FROM sqlite_schema WHERE type IN ('table', 'view')").pluck().get() as bigint;
+      const tables = db
+        .prepare("SELECT count(*) FROM sqlite_schema WHERE type IN ('table', 'view')")
+        .pluck()
+        .get() as bigint;
       return `SQLite ${version}, ${tables} tables and views in ${s.path}`;
     });
   },
@@ -49,7 +60,12 @@ export const sqliteConnection = defineConnectionType<SqliteSettings>({
     return withDatabase(s, (db) => {
       const stmt = prepareQuery(db, sql);
       const rows = stmt.raw().all() as unknown[][];
-      return { command: 'SELECT', rowCount: rows.length, columns: stmt.columns().map((c) => c.name), rows: rows.map((r) => r.map((v) => (typeof v === 'bigint' && Number.isSafeInteger(Number(v)) ? Number(v) : v))) };
+      return {
+        command: 'SELECT',
+        rowCount: rows.length,
+        columns: stmt.columns().map((c) => c.name),
+        rows: rows.map((r) => r.map((v) => (typeof v === 'bigint' && Number.isSafeInteger(Number(v)) ? Number(v) : v))),
+      };
     });
   },
   async describeTable(s, table) {

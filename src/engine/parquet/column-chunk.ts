@@ -67,7 +67,15 @@ export interface FloatListValues {
  * numeric type, pre-encoded), `DictionaryValues` (string),
  * `FloatListValues` (float-list); `NullableValues` around any numeric one for nulls.
  */
-export type ColumnValues = Uint8Array | Float32Array | Float64Array | Int32Array | NullableValues | DictionaryValues | NumericDictionaryValues | FloatListValues;
+export type ColumnValues =
+  | Uint8Array
+  | Float32Array
+  | Float64Array
+  | Int32Array
+  | NullableValues
+  | DictionaryValues
+  | NumericDictionaryValues
+  | FloatListValues;
 
 type NumberArray = Uint8Array | Float32Array | Float64Array | Int32Array;
 
@@ -192,12 +200,17 @@ class PageWriter {
   }
 
   /** Appends one page: its Thrift header, then its body (the parts, concatenated and compressed). */
-  page(parts: Uint8Array | Uint8Array[], header: (uncompressed: number, compressed: number) => ReturnType<typeof struct>): void {
+  page(
+    parts: Uint8Array | Uint8Array[],
+    header: (uncompressed: number, compressed: number) => ReturnType<typeof struct>,
+  ): void {
     let list = Array.isArray(parts) ? parts : [parts];
     const length = list.reduce((n, p) => n + p.length, 0);
     let stored = length;
     if (this.compression === 'snappy') {
-      const compressed = compressSync(list.length === 1 ? Buffer.from(list[0].buffer, list[0].byteOffset, length) : Buffer.concat(list));
+      const compressed = compressSync(
+        list.length === 1 ? Buffer.from(list[0].buffer, list[0].byteOffset, length) : Buffer.concat(list),
+      );
       list = [compressed];
       stored = compressed.length;
     }
@@ -221,7 +234,9 @@ class PageWriter {
   }
 
   dictionaryPage(body: Uint8Array, numValues: number): void {
-    this.page(body, (u, c) => struct([1, PAGE_TYPE.DICTIONARY_PAGE], [2, u], [3, c], [7, struct([1, numValues], [2, ENCODING.PLAIN])]));
+    this.page(body, (u, c) =>
+      struct([1, PAGE_TYPE.DICTIONARY_PAGE], [2, u], [3, c], [7, struct([1, numValues], [2, ENCODING.PLAIN])]),
+    );
   }
 }
 
@@ -257,7 +272,13 @@ function compactPresent(values: NumberArray, present: Uint8Array, rows: number):
  * Data pages over rows [0, rows): `valuePart(from, to)` gives the encoded values of the
  * present values from..to; nullable columns get definition levels first.
  */
-function writeDataPages(rows: number, definition: Definition | null, encoding: number, pages: PageWriter, valuePart: (from: number, to: number) => Uint8Array[]): void {
+function writeDataPages(
+  rows: number,
+  definition: Definition | null,
+  encoding: number,
+  pages: PageWriter,
+  valuePart: (from: number, to: number) => Uint8Array[],
+): void {
   let valueAt = 0;
   for (let start = 0; start < rows || start === 0; start += PAGE_VALUES) {
     const end = Math.min(rows, start + PAGE_VALUES);
@@ -271,10 +292,24 @@ function writeDataPages(rows: number, definition: Definition | null, encoding: n
 }
 
 /** `values`: the present values only (`count` of them). */
-function encodeNumbers(type: ParquetType, values: NumberArray, count: number, rows: number, definition: Definition | null, pages: PageWriter): Omit<ColumnChunkMeta, 'length' | 'uncompressedSize'> {
+function encodeNumbers(
+  type: ParquetType,
+  values: NumberArray,
+  count: number,
+  rows: number,
+  definition: Definition | null,
+  pages: PageWriter,
+): Omit<ColumnChunkMeta, 'length' | 'uncompressedSize'> {
   writeDataPages(rows, definition, ENCODING.PLAIN, pages, (from, to) => [plainBytes(type, values, from, to)]);
   const [min, max] = numericBounds(values.subarray(0, count), type);
-  return { dictionaryBytes: 0, encodings: [ENCODING.PLAIN, ENCODING.RLE], numValues: rows, nullCount: rows - count, min, max };
+  return {
+    dictionaryBytes: 0,
+    encodings: [ENCODING.PLAIN, ENCODING.RLE],
+    numValues: rows,
+    nullCount: rows - count,
+    min,
+    max,
+  };
 }
 
 /**
@@ -312,12 +347,22 @@ function encodeNumericDictionary(
     previous = v;
   }
   const distinct = index.values.subarray(0, index.size);
-  const dictionaryValues = type === 'float' ? Float32Array.from(distinct) : type === 'int32' ? Int32Array.from(distinct) : distinct;
+  const dictionaryValues =
+    type === 'float' ? Float32Array.from(distinct) : type === 'int32' ? Int32Array.from(distinct) : distinct;
   pages.dictionaryPage(plainBytes(type, dictionaryValues, 0, distinct.length), distinct.length);
   const dictionaryBytes = pages.size;
-  writeDataPages(rows, definition, ENCODING.RLE_DICTIONARY, pages, (from, to) => [dictionaryIndices(indices, from, to, distinct.length)]);
+  writeDataPages(rows, definition, ENCODING.RLE_DICTIONARY, pages, (from, to) => [
+    dictionaryIndices(indices, from, to, distinct.length),
+  ]);
   const [min, max] = numericBounds(dictionaryValues, type);
-  return { dictionaryBytes, encodings: [ENCODING.PLAIN, ENCODING.RLE, ENCODING.RLE_DICTIONARY], numValues: rows, nullCount: rows - count, min, max };
+  return {
+    dictionaryBytes,
+    encodings: [ENCODING.PLAIN, ENCODING.RLE, ENCODING.RLE_DICTIONARY],
+    numValues: rows,
+    nullCount: rows - count,
+    min,
+    max,
+  };
 }
 
 /** An RLE_DICTIONARY page's values: the bit width, then indices [from, to) in the hybrid encoding. */
@@ -333,7 +378,12 @@ function compareBytes(a: Uint8Array, b: Uint8Array): number {
   return Buffer.compare(a, b);
 }
 
-function encodeDictionary(column: DictionaryValues, rows: number, nullable: boolean, pages: PageWriter): Omit<ColumnChunkMeta, 'length' | 'uncompressedSize'> {
+function encodeDictionary(
+  column: DictionaryValues,
+  rows: number,
+  nullable: boolean,
+  pages: PageWriter,
+): Omit<ColumnChunkMeta, 'length' | 'uncompressedSize'> {
   const { dictionary, indices } = column;
   // Renumber the entries in first-use order so unused ones are not written; nulls get no index.
   const local = new Int32Array(dictionary.length).fill(-1);
@@ -354,7 +404,8 @@ function encodeDictionary(column: DictionaryValues, rows: number, nullable: bool
     }
     if (g < 0 && defined) continue;
     let l = local[g];
-    if (l === undefined) throw new RangeError(`dictionary index ${g} out of range (dictionary of ${dictionary.length})`);
+    if (l === undefined)
+      throw new RangeError(`dictionary index ${g} out of range (dictionary of ${dictionary.length})`);
     if (l < 0) {
       l = local[g] = used.length;
       used.push(g);
@@ -372,20 +423,36 @@ function encodeDictionary(column: DictionaryValues, rows: number, nullable: bool
   }
   pages.dictionaryPage(dict.view8(), used.length);
   const dictionaryBytes = pages.size;
-  writeDataPages(rows, defined ? new Definition(defined) : null, ENCODING.RLE_DICTIONARY, pages, (from, to) => [dictionaryIndices(renumbered, from, to, used.length)]);
+  writeDataPages(rows, defined ? new Definition(defined) : null, ENCODING.RLE_DICTIONARY, pages, (from, to) => [
+    dictionaryIndices(renumbered, from, to, used.length),
+  ]);
   let min: Uint8Array | null = null;
   let max: Uint8Array | null = null;
   for (const b of encoded) {
     if (!min || compareBytes(b, min) < 0) min = b;
     if (!max || compareBytes(b, max) > 0) max = b;
   }
-  return { dictionaryBytes, encodings: [ENCODING.PLAIN, ENCODING.RLE, ENCODING.RLE_DICTIONARY], numValues: rows, nullCount: rows - nonNull, min, max };
+  return {
+    dictionaryBytes,
+    encodings: [ENCODING.PLAIN, ENCODING.RLE, ENCODING.RLE_DICTIONARY],
+    numValues: rows,
+    nullCount: rows - nonNull,
+    min,
+    max,
+  };
 }
 
-function encodeFloatList(column: FloatListValues, rows: number, statistics: boolean, pages: PageWriter): Omit<ColumnChunkMeta, 'length' | 'uncompressedSize'> {
+function encodeFloatList(
+  column: FloatListValues,
+  rows: number,
+  statistics: boolean,
+  pages: PageWriter,
+): Omit<ColumnChunkMeta, 'length' | 'uncompressedSize'> {
   const { values, listLength } = column;
-  if (!Number.isInteger(listLength) || listLength < 1) throw new RangeError(`list length must be a positive integer, got ${listLength}`);
-  if (values.length < rows * listLength) throw new RangeError(`${rows} lists of ${listLength} need ${rows * listLength} values, got ${values.length}`);
+  if (!Number.isInteger(listLength) || listLength < 1)
+    throw new RangeError(`list length must be a positive integer, got ${listLength}`);
+  if (values.length < rows * listLength)
+    throw new RangeError(`${rows} lists of ${listLength} need ${rows * listLength} values, got ${values.length}`);
   const rowsPerPage = Math.max(1, Math.floor((2 * PAGE_VALUES) / listLength));
   // Repetition levels of one list: 0 opens the row, 1 continues it; every value is defined.
   const repetition = new Uint8Array(rowsPerPage * listLength).fill(1);
@@ -417,7 +484,14 @@ function encodeFloatList(column: FloatListValues, rows: number, statistics: bool
     if (end >= rows) break;
   }
   const [min, max] = statistics ? numericBounds(values.subarray(0, rows * listLength), 'float-list') : [null, null];
-  return { dictionaryBytes: 0, encodings: [ENCODING.PLAIN, ENCODING.RLE], numValues: rows * listLength, nullCount: 0, min, max };
+  return {
+    dictionaryBytes: 0,
+    encodings: [ENCODING.PLAIN, ENCODING.RLE],
+    numValues: rows * listLength,
+    nullCount: 0,
+    min,
+    max,
+  };
 }
 
 function isDictionary(v: ColumnValues): v is DictionaryValues {
@@ -429,16 +503,32 @@ function isNumericDictionary(v: ColumnValues): v is NumericDictionaryValues {
 }
 
 /** A pre-built numeric dictionary: its page, then the indices. */
-function encodePrebuiltDictionary(type: ParquetType, column: NumericDictionaryValues, rows: number, pages: PageWriter): Omit<ColumnChunkMeta, 'length' | 'uncompressedSize'> {
+function encodePrebuiltDictionary(
+  type: ParquetType,
+  column: NumericDictionaryValues,
+  rows: number,
+  pages: PageWriter,
+): Omit<ColumnChunkMeta, 'length' | 'uncompressedSize'> {
   const { dictionary, indices } = column;
   if (indices.length < rows) throw new RangeError(`${indices.length} indices for ${rows} rows`);
   const size = dictionary.length;
-  for (let i = 0; i < rows; i++) if (!(indices[i] >= 0 && indices[i] < size)) throw new RangeError(`dictionary index ${indices[i]} out of range (dictionary of ${size})`);
+  for (let i = 0; i < rows; i++)
+    if (!(indices[i] >= 0 && indices[i] < size))
+      throw new RangeError(`dictionary index ${indices[i]} out of range (dictionary of ${size})`);
   pages.dictionaryPage(plainBytes(type, dictionary, 0, size), size);
   const dictionaryBytes = pages.size;
-  writeDataPages(rows, null, ENCODING.RLE_DICTIONARY, pages, (from, to) => [dictionaryIndices(indices, from, to, size)]);
+  writeDataPages(rows, null, ENCODING.RLE_DICTIONARY, pages, (from, to) => [
+    dictionaryIndices(indices, from, to, size),
+  ]);
   const [min, max] = numericBounds(dictionary, type);
-  return { dictionaryBytes, encodings: [ENCODING.PLAIN, ENCODING.RLE, ENCODING.RLE_DICTIONARY], numValues: rows, nullCount: 0, min, max };
+  return {
+    dictionaryBytes,
+    encodings: [ENCODING.PLAIN, ENCODING.RLE, ENCODING.RLE_DICTIONARY],
+    numValues: rows,
+    nullCount: 0,
+    min,
+    max,
+  };
 }
 
 function isNullable(v: ColumnValues): v is NullableValues {
@@ -449,7 +539,10 @@ function isFloatList(v: ColumnValues): v is FloatListValues {
   return 'listLength' in v;
 }
 
-const ARRAY_FOR: Record<Exclude<ParquetType, 'string' | 'float-list'>, typeof Uint8Array | typeof Float32Array | typeof Float64Array | typeof Int32Array> = {
+const ARRAY_FOR: Record<
+  Exclude<ParquetType, 'string' | 'float-list'>,
+  typeof Uint8Array | typeof Float32Array | typeof Float64Array | typeof Int32Array
+> = {
   boolean: Uint8Array,
   float: Float32Array,
   double: Float64Array,
@@ -462,38 +555,59 @@ const ARRAY_FOR: Record<Exclude<ParquetType, 'string' | 'float-list'>, typeof Ui
  * Encodes `rows` values of one column, appending its pages to `out`. Throws a RangeError
  * when the values do not fit the type.
  */
-export function encodeColumnChunk(spec: ParquetColumnSpec, values: ColumnValues, rows: number, compression: ParquetCompression, out: ByteSink): ColumnChunkMeta {
+export function encodeColumnChunk(
+  spec: ParquetColumnSpec,
+  values: ColumnValues,
+  rows: number,
+  compression: ParquetCompression,
+  out: ByteSink,
+): ColumnChunkMeta {
   const pages = new PageWriter(compression, out);
   let encoded: Omit<ColumnChunkMeta, 'length' | 'uncompressedSize'>;
   if (spec.type === 'string') {
-    if (!isDictionary(values)) throw new RangeError(`column ${spec.name}: a string column takes { dictionary, indices }`);
-    if (values.indices.length < rows) throw new RangeError(`column ${spec.name}: ${values.indices.length} indices for ${rows} rows`);
+    if (!isDictionary(values))
+      throw new RangeError(`column ${spec.name}: a string column takes { dictionary, indices }`);
+    if (values.indices.length < rows)
+      throw new RangeError(`column ${spec.name}: ${values.indices.length} indices for ${rows} rows`);
     encoded = encodeDictionary(values, rows, spec.nullable === true, pages);
   } else if (spec.type === 'float-list') {
-    if (spec.nullable || spec.dictionary) throw new RangeError(`column ${spec.name}: float lists can be neither nullable nor dictionary-encoded`);
-    if (!isFloatList(values)) throw new RangeError(`column ${spec.name}: a float-list column takes { values, listLength }`);
+    if (spec.nullable || spec.dictionary)
+      throw new RangeError(`column ${spec.name}: float lists can be neither nullable nor dictionary-encoded`);
+    if (!isFloatList(values))
+      throw new RangeError(`column ${spec.name}: a float-list column takes { values, listLength }`);
     encoded = encodeFloatList(values, rows, spec.statistics !== false, pages);
   } else if (isNumericDictionary(values)) {
-    if (spec.nullable || spec.type === 'boolean') throw new RangeError(`column ${spec.name}: a pre-built dictionary needs a non-nullable number column`);
+    if (spec.nullable || spec.type === 'boolean')
+      throw new RangeError(`column ${spec.name}: a pre-built dictionary needs a non-nullable number column`);
     const expected = ARRAY_FOR[spec.type];
-    if (!(values.dictionary instanceof expected)) throw new RangeError(`column ${spec.name}: a ${spec.type} dictionary is a ${expected.name}`);
+    if (!(values.dictionary instanceof expected))
+      throw new RangeError(`column ${spec.name}: a ${spec.type} dictionary is a ${expected.name}`);
     encoded = encodePrebuiltDictionary(spec.type, values, rows, pages);
   } else {
     const expected = ARRAY_FOR[spec.type];
     const withNulls = isNullable(values) ? values : null;
-    if (withNulls && !spec.nullable) throw new RangeError(`column ${spec.name}: values with nulls for a column that is not nullable`);
+    if (withNulls && !spec.nullable)
+      throw new RangeError(`column ${spec.name}: values with nulls for a column that is not nullable`);
     const numbers = withNulls ? withNulls.values : values;
-    if (!(numbers instanceof expected)) throw new RangeError(`column ${spec.name}: a ${spec.type} column takes a ${expected.name}`);
+    if (!(numbers instanceof expected))
+      throw new RangeError(`column ${spec.name}: a ${spec.type} column takes a ${expected.name}`);
     const all = numbers;
     if (all.length < rows) throw new RangeError(`column ${spec.name}: ${all.length} values for ${rows} rows`);
-    if (withNulls && withNulls.present.length < rows) throw new RangeError(`column ${spec.name}: present has ${withNulls.present.length} entries for ${rows} rows`);
+    if (withNulls && withNulls.present.length < rows)
+      throw new RangeError(`column ${spec.name}: present has ${withNulls.present.length} entries for ${rows} rows`);
     // Any non-zero `present` entry means a value: levels must be exactly 0 or 1.
-    const present = spec.nullable ? (withNulls ? withNulls.present.subarray(0, rows).map((p) => (p !== 0 ? 1 : 0)) : new Uint8Array(rows).fill(1)) : null;
+    const present = spec.nullable
+      ? withNulls
+        ? withNulls.present.subarray(0, rows).map((p) => (p !== 0 ? 1 : 0))
+        : new Uint8Array(rows).fill(1)
+      : null;
     const definition = present ? new Definition(present) : null;
     const compact = withNulls && present ? compactPresent(all, present, rows) : all;
     const count = withNulls ? compact.length : rows;
     encoded =
-      (spec.dictionary && spec.type !== 'boolean' && encodeNumericDictionary(spec.type, compact, count, rows, definition, pages)) ||
+      (spec.dictionary &&
+        spec.type !== 'boolean' &&
+        encodeNumericDictionary(spec.type, compact, count, rows, definition, pages)) ||
       encodeNumbers(spec.type, compact, count, rows, definition, pages);
   }
   if (spec.statistics === false) {
@@ -502,4 +616,3 @@ export function encodeColumnChunk(spec: ParquetColumnSpec, values: ColumnValues,
   }
   return { ...encoded, length: pages.size, uncompressedSize: pages.uncompressedSize };
 }
-

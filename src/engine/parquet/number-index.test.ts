@@ -31,7 +31,9 @@ describe('NumberIndex', () => {
 
   it('keeps −0 apart from 0, and finds NaN again', () => {
     const index = new NumberIndex();
-    expect([0, -0, NaN, -0, 0, NaN, Infinity, -Infinity, 5e-324, -5e-324].map((v) => index.indexOf(v))).toEqual([0, 1, 2, 1, 0, 2, 3, 4, 5, 6]);
+    expect([0, -0, NaN, -0, 0, NaN, Infinity, -Infinity, 5e-324, -5e-324].map((v) => index.indexOf(v))).toEqual([
+      0, 1, 2, 1, 0, 2, 3, 4, 5, 6,
+    ]);
     const values = [...index.values.subarray(0, index.size)];
     expect(Object.is(values[0], 0)).toBe(true);
     expect(Object.is(values[1], -0)).toBe(true);

@@ -1,6 +1,14 @@
 import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
 import { ByteSink } from './byte-sink.js';
-import { CODEC, encodeColumnChunk, PARQUET_TYPE, type ColumnChunkMeta, type ColumnValues, type ParquetColumnSpec, type ParquetCompression } from './column-chunk.js';
+import {
+  CODEC,
+  encodeColumnChunk,
+  PARQUET_TYPE,
+  type ColumnChunkMeta,
+  type ColumnValues,
+  type ParquetColumnSpec,
+  type ParquetCompression,
+} from './column-chunk.js';
 import { i64, list, struct, writeStruct, type ThriftStruct } from './thrift-compact.js';
 
 /**
@@ -37,7 +45,7 @@ const MAGIC = new TextEncoder().encode('PAR1');
  * ranges of one file through the same descriptor). `writeSync` may write less than asked.
  */
 export function writeAllAt(fd: number, bytes: Uint8Array, position: number): void {
-  for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done, position + done);
+  for (let done = 0; done < bytes.length;) done += writeSync(fd, bytes, done, bytes.length - done, position + done);
 }
 
 const CONVERTED = { UTF8: 0, LIST: 3, TIMESTAMP_MICROS: 10 } as const;
@@ -65,13 +73,28 @@ function physicalType(spec: ParquetColumnSpec): number {
 /** Schema elements of one column (three for a list: the LIST group, `list`, `element`). */
 function schemaElements(spec: ParquetColumnSpec): ThriftStruct[] {
   const leaf = (name: string, extra: (readonly [number, ThriftStruct | number | undefined])[] = []) =>
-    struct([1, physicalType(spec)], [3, spec.nullable ? REPETITION.OPTIONAL : REPETITION.REQUIRED], [4, name], ...extra);
+    struct(
+      [1, physicalType(spec)],
+      [3, spec.nullable ? REPETITION.OPTIONAL : REPETITION.REQUIRED],
+      [4, name],
+      ...extra,
+    );
   switch (spec.type) {
     case 'string':
-      return [leaf(spec.name, [[6, CONVERTED.UTF8], [10, struct([1, struct()])]])];
+      return [
+        leaf(spec.name, [
+          [6, CONVERTED.UTF8],
+          [10, struct([1, struct()])],
+        ]),
+      ];
     case 'timestamp':
       // TIMESTAMP(isAdjustedToUTC = false, MICROS): DuckDB's TIMESTAMP.
-      return [leaf(spec.name, [[6, CONVERTED.TIMESTAMP_MICROS], [10, struct([8, struct([1, false], [2, struct([2, struct()])])])]])];
+      return [
+        leaf(spec.name, [
+          [6, CONVERTED.TIMESTAMP_MICROS],
+          [10, struct([8, struct([1, false], [2, struct([2, struct()])])])],
+        ]),
+      ];
     case 'float-list':
       return [
         struct([3, REPETITION.REQUIRED], [4, spec.name], [5, 1], [6, CONVERTED.LIST], [10, struct([3, struct()])]),
@@ -83,7 +106,8 @@ function schemaElements(spec: ParquetColumnSpec): ThriftStruct[] {
   }
 }
 
-const pathInSchema = (spec: ParquetColumnSpec): string[] => (spec.type === 'float-list' ? [spec.name, 'list', 'element'] : [spec.name]);
+const pathInSchema = (spec: ParquetColumnSpec): string[] =>
+  spec.type === 'float-list' ? [spec.name, 'list', 'element'] : [spec.name];
 
 /**
  * Encodes one row group: `values[i]` holds column i's first `rows` values. The bytes are
@@ -97,8 +121,10 @@ export function encodeRowGroup(
   compression: ParquetCompression = 'snappy',
   out: ByteSink = new ByteSink(1 << 16),
 ): EncodedRowGroup {
-  if (!Number.isSafeInteger(rows) || rows < 0) throw new RangeError(`row count must be a whole number of rows, got ${rows}`);
-  if (values.length !== columns.length) throw new RangeError(`${columns.length} columns but ${values.length} value arrays`);
+  if (!Number.isSafeInteger(rows) || rows < 0)
+    throw new RangeError(`row count must be a whole number of rows, got ${rows}`);
+  if (values.length !== columns.length)
+    throw new RangeError(`${columns.length} columns but ${values.length} value arrays`);
   const start = out.length;
   const chunks = columns.map((c, i) => encodeColumnChunk(c, values[i], rows, compression, out));
   return { rows, compression, chunks, bytes: out.view8().subarray(start) };
@@ -120,7 +146,11 @@ export class ParquetFileWriter {
   ) {}
 
   /** Creates (or truncates) `path`; `compression` must match the one row groups were encoded with. */
-  static create(path: string, columns: readonly ParquetColumnSpec[], options: { compression?: ParquetCompression; createdBy?: string } = {}): ParquetFileWriter {
+  static create(
+    path: string,
+    columns: readonly ParquetColumnSpec[],
+    options: { compression?: ParquetCompression; createdBy?: string } = {},
+  ): ParquetFileWriter {
     const names = new Set<string>();
     for (const c of columns) {
       if (!c.name) throw new RangeError('a Parquet column needs a name');
@@ -154,8 +184,10 @@ export class ParquetFileWriter {
    */
   place(group: RowGroupLayout): number {
     if (this.closed) throw new Error(`${this.path} is closed`);
-    if (group.chunks.length !== this.columns.length) throw new RangeError(`row group has ${group.chunks.length} columns, file has ${this.columns.length}`);
-    if (group.compression !== this.compression) throw new RangeError(`row group is compressed with ${group.compression}, the file with ${this.compression}`);
+    if (group.chunks.length !== this.columns.length)
+      throw new RangeError(`row group has ${group.chunks.length} columns, file has ${this.columns.length}`);
+    if (group.compression !== this.compression)
+      throw new RangeError(`row group is compressed with ${group.compression}, the file with ${this.compression}`);
     const start = this.offset;
     let uncompressed = 0;
     const chunks = group.chunks.map((chunk, i) => {
@@ -164,7 +196,10 @@ export class ParquetFileWriter {
       this.offset += chunk.length;
       uncompressed += chunk.uncompressedSize;
       // The null count always; bounds when there is a value to bound (and statistics are on).
-      const statistics = chunk.min && chunk.max ? struct([3, i64(chunk.nullCount)], [5, chunk.max], [6, chunk.min]) : struct([3, i64(chunk.nullCount)]);
+      const statistics =
+        chunk.min && chunk.max
+          ? struct([3, i64(chunk.nullCount)], [5, chunk.max], [6, chunk.min])
+          : struct([3, i64(chunk.nullCount)]);
       const meta = struct(
         [1, physicalType(spec)],
         [2, list('i32', chunk.encodings)],
@@ -179,7 +214,15 @@ export class ParquetFileWriter {
       );
       return struct([2, i64(at)], [3, meta]);
     });
-    this.rowGroups.push(struct([1, list('struct', chunks)], [2, i64(uncompressed)], [3, i64(group.rows)], [5, i64(start)], [6, i64(this.offset - start)]));
+    this.rowGroups.push(
+      struct(
+        [1, list('struct', chunks)],
+        [2, i64(uncompressed)],
+        [3, i64(group.rows)],
+        [5, i64(start)],
+        [6, i64(this.offset - start)],
+      ),
+    );
     this.rows += group.rows;
     return start;
   }
@@ -198,7 +241,13 @@ export class ParquetFileWriter {
         [4, list('struct', this.rowGroups)],
         [6, this.createdBy],
         // TypeDefinedOrder for every leaf: readers may trust min_value / max_value.
-        [7, list('struct', this.columns.map(() => struct([1, struct()])))],
+        [
+          7,
+          list(
+            'struct',
+            this.columns.map(() => struct([1, struct()])),
+          ),
+        ],
       ),
     );
     const length = footer.length;

@@ -2,7 +2,13 @@ import { readFileSync, statSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRandom } from '../../analytics/common/random.js';
 import { ByteSink } from './byte-sink.js';
-import { NUMERIC_DICTIONARY_LIMIT, type ColumnValues, type NullableValues, type ParquetColumnSpec, type ParquetCompression } from './column-chunk.js';
+import {
+  NUMERIC_DICTIONARY_LIMIT,
+  type ColumnValues,
+  type NullableValues,
+  type ParquetColumnSpec,
+  type ParquetCompression,
+} from './column-chunk.js';
 import { encodeRowGroup, ParquetFileWriter, writeAllAt } from './parquet-file-writer.js';
 import { readBackWithDuckDB } from './test-support.js';
 
@@ -22,7 +28,12 @@ interface RowGroup {
   values: ColumnValues[];
 }
 
-function writeFile(name: string, columns: ParquetColumnSpec[], groups: RowGroup[], compression: ParquetCompression = 'snappy'): string {
+function writeFile(
+  name: string,
+  columns: ParquetColumnSpec[],
+  groups: RowGroup[],
+  compression: ParquetCompression = 'snappy',
+): string {
   const path = scratchPath(name);
   const writer = ParquetFileWriter.create(path, columns, { compression });
   for (const g of groups) writer.write(g.values, g.rows);
@@ -51,7 +62,9 @@ async function chunkStats(path: string): Promise<ChunkStats[]> {
 
 /** How many rows of the file break `condition` (one count per named condition, in one scan). */
 async function wrongRows(path: string, conditions: Record<string, string>): Promise<Record<string, number>> {
-  const counts = Object.entries(conditions).map(([name, bad]) => `count(*) FILTER (WHERE ${bad})::INTEGER AS "${name}"`);
+  const counts = Object.entries(conditions).map(
+    ([name, bad]) => `count(*) FILTER (WHERE ${bad})::INTEGER AS "${name}"`,
+  );
   return (await readJson(`SELECT ${counts.join(', ')} FROM '${path}'`))[0] as Record<string, number>;
 }
 
@@ -59,7 +72,13 @@ const zeros = (names: string[]): Record<string, number> => Object.fromEntries(na
 const range = (n: number, from = 0): number[] => Array.from({ length: n }, (_, i) => from + i);
 
 /** A nullable column's values (null slots hold `filler`, which must never be read back or bound the statistics). */
-function masked(make: (n: number) => NullableValues['values'], ids: number[], value: (id: number) => number, isNull: (id: number) => boolean, filler: number): NullableValues {
+function masked(
+  make: (n: number) => NullableValues['values'],
+  ids: number[],
+  value: (id: number) => number,
+  isNull: (id: number) => boolean,
+  filler: number,
+): NullableValues {
   const values = make(ids.length);
   const present = new Uint8Array(ids.length);
   ids.forEach((id, r) => {
@@ -73,12 +92,54 @@ describe('nullable columns of every type', () => {
   // Column k (1…7) is null where id % (k + 4) = k - 1, and all of them around the first page boundary.
   const run = [PAGE - 500, PAGE + 499];
   const types = [
-    { name: 'b', type: 'boolean', make: (n: number) => new Uint8Array(n), js: (id: number) => (id % 3 === 0 ? 1 : 0), sql: '(id % 3 = 0)', filler: 1 },
-    { name: 'f', type: 'float', make: (n: number) => new Float32Array(n), js: (id: number) => (id % 1000) - 500.5, sql: '((id % 1000) - 500.5)::FLOAT', filler: 3e38 },
-    { name: 'd', type: 'double', make: (n: number) => new Float64Array(n), js: (id: number) => id * 0.25 - 1000, sql: 'id * 0.25 - 1000', filler: -1e300 },
-    { name: 'i', type: 'int32', make: (n: number) => new Int32Array(n), js: (id: number) => id * 7 - 1_000_000, sql: 'id * 7 - 1000000', filler: 2 ** 31 - 1 },
-    { name: 'l', type: 'int64', make: (n: number) => new Float64Array(n), js: (id: number) => id * 4099 - 2 ** 40, sql: 'id::BIGINT * 4099 - 1099511627776', filler: 2 ** 53 },
-    { name: 't', type: 'timestamp', make: (n: number) => new Float64Array(n), js: (id: number) => 1.7e15 + id * 1000003, sql: '1700000000000000 + id::BIGINT * 1000003', filler: -(2 ** 53) },
+    {
+      name: 'b',
+      type: 'boolean',
+      make: (n: number) => new Uint8Array(n),
+      js: (id: number) => (id % 3 === 0 ? 1 : 0),
+      sql: '(id % 3 = 0)',
+      filler: 1,
+    },
+    {
+      name: 'f',
+      type: 'float',
+      make: (n: number) => new Float32Array(n),
+      js: (id: number) => (id % 1000) - 500.5,
+      sql: '((id % 1000) - 500.5)::FLOAT',
+      filler: 3e38,
+    },
+    {
+      name: 'd',
+      type: 'double',
+      make: (n: number) => new Float64Array(n),
+      js: (id: number) => id * 0.25 - 1000,
+      sql: 'id * 0.25 - 1000',
+      filler: -1e300,
+    },
+    {
+      name: 'i',
+      type: 'int32',
+      make: (n: number) => new Int32Array(n),
+      js: (id: number) => id * 7 - 1_000_000,
+      sql: 'id * 7 - 1000000',
+      filler: 2 ** 31 - 1,
+    },
+    {
+      name: 'l',
+      type: 'int64',
+      make: (n: number) => new Float64Array(n),
+      js: (id: number) => id * 4099 - 2 ** 40,
+      sql: 'id::BIGINT * 4099 - 1099511627776',
+      filler: 2 ** 53,
+    },
+    {
+      name: 't',
+      type: 'timestamp',
+      make: (n: number) => new Float64Array(n),
+      js: (id: number) => 1.7e15 + id * 1000003,
+      sql: '1700000000000000 + id::BIGINT * 1000003',
+      filler: -(2 ** 53),
+    },
   ] as const;
   const dictionary = Array.from({ length: 1000 }, (_, k) => `v${k}`);
   const nullIn = (k: number) => (id: number) => id % (k + 4) === k - 1 || (id >= run[0] && id <= run[1]);
@@ -129,7 +190,16 @@ describe('nullable columns of every type', () => {
   });
 
   it('reads nulls back as NULL at exactly the null rows, and every other value exactly, across pages and row groups', async () => {
-    expect((await readJson(`DESCRIBE SELECT * FROM '${path}'`)).map((c) => c.column_type)).toEqual(['INTEGER', 'BOOLEAN', 'FLOAT', 'DOUBLE', 'INTEGER', 'BIGINT', 'TIMESTAMP', 'VARCHAR']);
+    expect((await readJson(`DESCRIBE SELECT * FROM '${path}'`)).map((c) => c.column_type)).toEqual([
+      'INTEGER',
+      'BOOLEAN',
+      'FLOAT',
+      'DOUBLE',
+      'INTEGER',
+      'BIGINT',
+      'TIMESTAMP',
+      'VARCHAR',
+    ]);
     const expectedNull = (k: number) =>
       `CASE WHEN id < ${starts[1]} THEN (id % ${k + 4} = ${k - 1} OR id BETWEEN ${run[0]} AND ${run[1]}) WHEN id < ${starts[2]} THEN false WHEN id < ${starts[3]} THEN true ELSE false END`;
     const conditions: Record<string, string> = {};
@@ -139,17 +209,29 @@ describe('nullable columns of every type', () => {
     });
     conditions.s = `(s IS NULL) <> (${expectedNull(names.length)}) OR s <> 'v' || ((id * 7) % 1000)`;
     expect(await wrongRows(path, conditions)).toEqual(zeros(Object.keys(conditions)));
-    expect(await readJson(`SELECT count(*)::INTEGER AS n, count(DISTINCT id)::INTEGER AS ids FROM '${path}'`)).toEqual([{ n: total, ids: total }]);
+    expect(await readJson(`SELECT count(*)::INTEGER AS n, count(DISTINCT id)::INTEGER AS ids FROM '${path}'`)).toEqual([
+      { n: total, ids: total },
+    ]);
 
     // Rows on both sides of the page boundaries, of the null run's ends and of the row groups, compared with the input.
-    const edges = [...new Set([PAGE, 2 * PAGE, run[0], run[1] + 1, ...starts.slice(1)].flatMap((e) => [e - 2, e - 1, e, e + 1]))].sort((a, b) => a - b);
-    const back = await read(`SELECT id, b, f, d, i, l, epoch_us(t), s FROM '${path}' WHERE id IN (${edges.join(',')}) ORDER BY id`);
+    const edges = [
+      ...new Set([PAGE, 2 * PAGE, run[0], run[1] + 1, ...starts.slice(1)].flatMap((e) => [e - 2, e - 1, e, e + 1])),
+    ].sort((a, b) => a - b);
+    const back = await read(
+      `SELECT id, b, f, d, i, l, epoch_us(t), s FROM '${path}' WHERE id IN (${edges.join(',')}) ORDER BY id`,
+    );
     const expected = edges.map((id) => [
       id,
       ...types.map((t, c) => {
         if (isNull(c + 1, id)) return null;
         const v = t.js(id);
-        return t.type === 'boolean' ? v === 1 : t.type === 'float' ? Math.fround(v) : t.type === 'int64' || t.type === 'timestamp' ? BigInt(v) : v;
+        return t.type === 'boolean'
+          ? v === 1
+          : t.type === 'float'
+            ? Math.fround(v)
+            : t.type === 'int64' || t.type === 'timestamp'
+              ? BigInt(v)
+              : v;
       }),
       isNull(names.length, id) ? null : `v${(id * 7) % 1000}`,
     ]);
@@ -182,22 +264,32 @@ describe('nullable columns of every type', () => {
     expect(bounds('d').map(Number)).toEqual(numeric(2));
     expect(bounds('i').map(Number)).toEqual(numeric(3));
     expect(bounds('l')).toEqual(numeric(4).map(String));
-    expect(await readJson(`SELECT epoch_us(stats_min_value::TIMESTAMP) AS lo, epoch_us(stats_max_value::TIMESTAMP) AS hi
-      FROM parquet_metadata('${path}') WHERE path_in_schema = 't' AND row_group_id = 0`)).toEqual([{ lo: String(numeric(5)[0]), hi: String(numeric(5)[1]) }]);
+    expect(
+      await readJson(`SELECT epoch_us(stats_min_value::TIMESTAMP) AS lo, epoch_us(stats_max_value::TIMESTAMP) AS hi
+      FROM parquet_metadata('${path}') WHERE path_in_schema = 't' AND row_group_id = 0`),
+    ).toEqual([{ lo: String(numeric(5)[0]), hi: String(numeric(5)[1]) }]);
   });
 
   it('writes a row group whose values are all null: NULL in every row, no bounds', async () => {
-    expect(await readJson(`SELECT count(*)::INTEGER AS n, (count(b) + count(f) + count(d) + count(i) + count(l) + count(t) + count(s))::INTEGER AS values
-      FROM '${path}' WHERE id >= ${starts[2]} AND id < ${starts[3]}`)).toEqual([{ n: 3, values: 0 }]);
+    expect(
+      await readJson(`SELECT count(*)::INTEGER AS n, (count(b) + count(f) + count(d) + count(i) + count(l) + count(t) + count(s))::INTEGER AS values
+      FROM '${path}' WHERE id >= ${starts[2]} AND id < ${starts[3]}`),
+    ).toEqual([{ n: 3, values: 0 }]);
     const stats = (await chunkStats(path)).filter((s) => s.rg === 2 && s.col !== 'id');
     expect(stats.map((s) => [s.col, s.n, s.min, s.max])).toEqual(names.map((name) => [name, 3, null, null]));
     // DuckDB answers predicates on the group right (no pruning by absent bounds).
-    expect(await readJson(`SELECT count(*)::INTEGER AS n FROM '${path}' WHERE d IS NULL AND id >= ${starts[2]}`)).toEqual([{ n: 3 }]);
+    expect(
+      await readJson(`SELECT count(*)::INTEGER AS n FROM '${path}' WHERE d IS NULL AND id >= ${starts[2]}`),
+    ).toEqual([{ n: 3 }]);
   });
 
   it('takes a plain array for a nullable column and writes it as the same file as all-present NullableValues', () => {
     const ids = range(3000);
-    const plain: ColumnValues[] = [Uint8Array.from(ids, (id) => id % 2), Float64Array.from(ids, (id) => id / 3), Int32Array.from(ids)];
+    const plain: ColumnValues[] = [
+      Uint8Array.from(ids, (id) => id % 2),
+      Float64Array.from(ids, (id) => id / 3),
+      Int32Array.from(ids),
+    ];
     const wrapped = plain.map((v) => ({ values: v, present: new Uint8Array(ids.length).fill(1) }) as NullableValues);
     const specs: ParquetColumnSpec[] = [
       { name: 'b', type: 'boolean', nullable: true },
@@ -219,7 +311,14 @@ describe('boolean columns', () => {
     const groups = sizes.map((n) => {
       const ids = range(n, from);
       from += n;
-      return { rows: n, values: [Int32Array.from(ids), Uint8Array.from(ids, value), masked((k) => new Uint8Array(k), ids, value, isNull, 1)] };
+      return {
+        rows: n,
+        values: [
+          Int32Array.from(ids),
+          Uint8Array.from(ids, value),
+          masked((k) => new Uint8Array(k), ids, value, isNull, 1),
+        ],
+      };
     });
     const columns: ParquetColumnSpec[] = [
       { name: 'id', type: 'int32' },
@@ -227,12 +326,23 @@ describe('boolean columns', () => {
       { name: 'nb', type: 'boolean', nullable: true },
     ];
     const path = writeFile('booleans.parquet', columns, groups);
-    expect((await readJson(`DESCRIBE SELECT * FROM '${path}'`)).map((c) => c.column_type)).toEqual(['INTEGER', 'BOOLEAN', 'BOOLEAN']);
+    expect((await readJson(`DESCRIBE SELECT * FROM '${path}'`)).map((c) => c.column_type)).toEqual([
+      'INTEGER',
+      'BOOLEAN',
+      'BOOLEAN',
+    ]);
     const truth = '(id % 3 = 0 OR id % 11 = 5)';
-    expect(await wrongRows(path, { b: `b IS NULL OR b <> ${truth}`, nb: `(nb IS NULL) <> (id % 4 = 1 OR id % 9 = 0) OR nb <> ${truth}` })).toEqual({ b: 0, nb: 0 });
+    expect(
+      await wrongRows(path, {
+        b: `b IS NULL OR b <> ${truth}`,
+        nb: `(nb IS NULL) <> (id % 4 = 1 OR id % 9 = 0) OR nb <> ${truth}`,
+      }),
+    ).toEqual({ b: 0, nb: 0 });
     expect(await readJson(`SELECT count(*)::INTEGER AS n FROM '${path}'`)).toEqual([{ n: from }]);
 
-    expect(await read(`SELECT b, nb FROM '${path}' WHERE id < 40 ORDER BY id`)).toEqual(range(40).map((id) => [value(id) === 1, isNull(id) ? null : value(id) === 1]));
+    expect(await read(`SELECT b, nb FROM '${path}' WHERE id < 40 ORDER BY id`)).toEqual(
+      range(40).map((id) => [value(id) === 1, isNull(id) ? null : value(id) === 1]),
+    );
 
     const stats = await chunkStats(path);
     // Row group 0 is row 0 alone: true, and null in nb (0 % 9 = 0).
@@ -242,7 +352,10 @@ describe('boolean columns', () => {
     ]);
     let checked = 0;
     for (const [g, n] of sizes.entries()) {
-      const ids = range(n, sizes.slice(0, g).reduce((a, b) => a + b, 0));
+      const ids = range(
+        n,
+        sizes.slice(0, g).reduce((a, b) => a + b, 0),
+      );
       const nulls = ids.filter(isNull).length;
       // (An all-null chunk has no statistics at all: see the nullable tests.)
       if (nulls === n) continue;
@@ -271,9 +384,12 @@ describe('numeric dictionary encoding', () => {
   it('round-trips int32, int64, timestamp, double and float exactly, as RLE_DICTIONARY with a dictionary page', async () => {
     const n = 20_000;
     const doubles = pattern([1.5, -2.25, 1e300, -0, 0, NaN, 5e-324, Infinity], n, 1);
-    const floats = pattern([1.5, -2.25, Math.fround(3e38), -0, 0, NaN, Math.fround(1e-45), -Infinity], n, 2).map(Math.fround);
+    const floats = pattern([1.5, -2.25, Math.fround(3e38), -0, 0, NaN, Math.fround(1e-45), -Infinity], n, 2).map(
+      Math.fround,
+    );
     // Integer columns have no NaN: their patterns map it to a value of the palette.
-    const integers = (palette: number[], seed: number) => pattern(palette, n, seed).map((v) => (Number.isNaN(v) ? palette[0] : v));
+    const integers = (palette: number[], seed: number) =>
+      pattern(palette, n, seed).map((v) => (Number.isNaN(v) ? palette[0] : v));
     const int32s = integers([7, -1, 2 ** 31 - 1, -(2 ** 31), 0], 3).map((v) => v | 0);
     const int64s = integers([5, -(2 ** 53), 2 ** 53, 2 ** 40 + 1, -1], 4);
     const stamps = integers([1.7e15, 1, -1, 2 ** 53, -(2 ** 53)], 5);
@@ -286,7 +402,15 @@ describe('numeric dictionary encoding', () => {
       { name: 'f', type: 'float', dictionary: true },
       { name: 'plain', type: 'double' },
     ];
-    const values = [Int32Array.from(range(n)), Int32Array.from(int32s), Float64Array.from(int64s), Float64Array.from(stamps), Float64Array.from(doubles), Float32Array.from(floats), Float64Array.from(doubles)];
+    const values = [
+      Int32Array.from(range(n)),
+      Int32Array.from(int32s),
+      Float64Array.from(int64s),
+      Float64Array.from(stamps),
+      Float64Array.from(doubles),
+      Float32Array.from(floats),
+      Float64Array.from(doubles),
+    ];
     const path = writeFile('numeric-dictionary.parquet', columns, [{ rows: n, values }]);
 
     const back = await read(`SELECT i, l, epoch_us(t), d, f, plain FROM '${path}' ORDER BY id`);
@@ -343,7 +467,9 @@ describe('numeric dictionary encoding', () => {
       },
     ]);
     // Few distinct values repeating: the dictionary column is far smaller than the plain one.
-    const sizes = await readJson(`SELECT path_in_schema AS col, total_compressed_size::INTEGER AS size FROM parquet_metadata('${path}') WHERE path_in_schema IN ('d', 'plain') ORDER BY column_id`);
+    const sizes = await readJson(
+      `SELECT path_in_schema AS col, total_compressed_size::INTEGER AS size FROM parquet_metadata('${path}') WHERE path_in_schema IN ('d', 'plain') ORDER BY column_id`,
+    );
     expect(sizes[0].size as number).toBeLessThan((sizes[1].size as number) / 4);
   });
 
@@ -363,20 +489,48 @@ describe('numeric dictionary encoding', () => {
       const ids = range(n, starts[g]);
       const nulls = g === 0 ? isNull : () => g === 3;
       const id = Int32Array.from(ids);
-      if (g === 1) return { rows: n, values: [id, Float64Array.from(ids, (i) => cycle[i % 4]), Float64Array.from(ids, (i) => longs[i % 4]), Float32Array.from(ids, (i) => cycle[i % 4])] };
+      if (g === 1)
+        return {
+          rows: n,
+          values: [
+            id,
+            Float64Array.from(ids, (i) => cycle[i % 4]),
+            Float64Array.from(ids, (i) => longs[i % 4]),
+            Float32Array.from(ids, (i) => cycle[i % 4]),
+          ],
+        };
       return {
         rows: n,
         values: [
           id,
-          masked((k) => new Float64Array(k), ids, (i) => cycle[i % 4], nulls, 99),
-          masked((k) => new Float64Array(k), ids, (i) => longs[i % 4], nulls, 99),
-          masked((k) => new Float32Array(k), ids, (i) => cycle[i % 4], nulls, 99),
+          masked(
+            (k) => new Float64Array(k),
+            ids,
+            (i) => cycle[i % 4],
+            nulls,
+            99,
+          ),
+          masked(
+            (k) => new Float64Array(k),
+            ids,
+            (i) => longs[i % 4],
+            nulls,
+            99,
+          ),
+          masked(
+            (k) => new Float32Array(k),
+            ids,
+            (i) => cycle[i % 4],
+            nulls,
+            99,
+          ),
         ],
       };
     });
     const path = writeFile('nullable-dictionary.parquet', columns, groups);
     const nullSql = `CASE WHEN id < ${starts[1]} THEN (id % 5 = 2 OR (id >= ${PAGE - 100} AND id < ${PAGE + 100})) WHEN id < ${starts[3]} THEN false ELSE true END`;
-    const text = (type: string) => `CASE id % 4 WHEN 0 THEN '0.0' WHEN 1 THEN '-0.0' WHEN 2 THEN 'nan' ELSE '2.5' END::${type}::VARCHAR`;
+    const text = (type: string) =>
+      `CASE id % 4 WHEN 0 THEN '0.0' WHEN 1 THEN '-0.0' WHEN 2 THEN 'nan' ELSE '2.5' END::${type}::VARCHAR`;
     expect(
       await wrongRows(path, {
         d: `(d IS NULL) <> (${nullSql}) OR d::VARCHAR <> ${text('DOUBLE')}`,
@@ -384,9 +538,13 @@ describe('numeric dictionary encoding', () => {
         l: `(l IS NULL) <> (${nullSql}) OR l <> CASE id % 4 WHEN 1 THEN -9007199254740992 WHEN 2 THEN 9007199254740992 ELSE 5 END`,
       }),
     ).toEqual({ d: 0, f: 0, l: 0 });
-    expect(await readJson(`SELECT count(*)::INTEGER AS n, count(d)::INTEGER AS d FROM '${path}'`)).toEqual([{ n: starts[3] + 4, d: range(sizes[0]).filter((i) => !isNull(i)).length + 1000 }]);
+    expect(await readJson(`SELECT count(*)::INTEGER AS n, count(d)::INTEGER AS d FROM '${path}'`)).toEqual([
+      { n: starts[3] + 4, d: range(sizes[0]).filter((i) => !isNull(i)).length + 1000 },
+    ]);
     const edges = [PAGE - 101, PAGE - 100, PAGE + 99, PAGE + 100, 2 * PAGE - 1, 2 * PAGE, 2 * PAGE + 1, 2 * PAGE + 2];
-    expect((await read(`SELECT id, d FROM '${path}' WHERE id IN (${edges.join(',')}) ORDER BY id`)).map((r) => r[1])).toEqual(edges.map((id) => (isNull(id) ? null : cycle[id % 4])));
+    expect(
+      (await read(`SELECT id, d FROM '${path}' WHERE id IN (${edges.join(',')}) ORDER BY id`)).map((r) => r[1]),
+    ).toEqual(edges.map((id) => (isNull(id) ? null : cycle[id % 4])));
 
     const stats = await chunkStats(path);
     const nonEmpty = stats.filter((s) => s.rg !== 2 && s.col !== 'id');
@@ -425,7 +583,13 @@ describe('numeric dictionary encoding', () => {
           Int32Array.from(ids),
           Int32Array.from(ids, over),
           Float64Array.from(ids, (r) => over(r) / 4),
-          masked((k) => new Float64Array(k), ids, (r) => r / 8, isNull, 0),
+          masked(
+            (k) => new Float64Array(k),
+            ids,
+            (r) => r / 8,
+            isNull,
+            0,
+          ),
           Int32Array.from(ids, atLimit),
           Float64Array.from(ids, (r) => atLimit(r) / 4),
         ],
@@ -480,7 +644,13 @@ describe('statistics flag', () => {
       Float32Array.from(ids, (r) => r - 0.5),
       Float64Array.from(ids, (r) => r * 2),
       Float64Array.from(ids, (r) => r % 3),
-      masked((k) => new Float64Array(k), ids, (r) => -r, (r) => r % 2 === 0, 1e9),
+      masked(
+        (k) => new Float64Array(k),
+        ids,
+        (r) => -r,
+        (r) => r % 2 === 0,
+        1e9,
+      ),
       Int32Array.from(ids),
       Float64Array.from(ids, (r) => r - 2 ** 40),
       Float64Array.from(ids, (r) => 1.7e15 + r),
@@ -493,13 +663,18 @@ describe('statistics flag', () => {
     expect(readFileSync(byDefault).equals(readFileSync(on))).toBe(true);
 
     const offStats = await chunkStats(off);
-    expect(offStats.map((s) => [s.col, s.min, s.max])).toEqual(columns().map((c) => [c.type === 'float-list' ? 'fl, list, element' : c.name, null, null]));
+    expect(offStats.map((s) => [s.col, s.min, s.max])).toEqual(
+      columns().map((c) => [c.type === 'float-list' ? 'fl, list, element' : c.name, null, null]),
+    );
     const onStats = await chunkStats(on);
     expect(onStats.every((s) => s.min !== null && s.max !== null)).toBe(true);
     const fl = onStats.find((s) => s.col === 'fl, list, element')!;
     expect([Number(fl.min), Number(fl.max)]).toEqual([-(n * 3 - 2) / 4, n * 3 - 1]);
     expect(onStats.find((s) => s.col === 'nd')!.nulls).toBe(n / 2);
-    expect([Number(onStats.find((s) => s.col === 'nd')!.min), Number(onStats.find((s) => s.col === 'nd')!.max)]).toEqual([-(n - 1), -1]);
+    expect([
+      Number(onStats.find((s) => s.col === 'nd')!.min),
+      Number(onStats.find((s) => s.col === 'nd')!.max),
+    ]).toEqual([-(n - 1), -1]);
 
     // Same values either way.
     const all = (p: string) => read(`SELECT b, f, d, dd, nd, i, l, t::VARCHAR, s, fl::VARCHAR FROM '${p}'`);
@@ -526,8 +701,20 @@ describe('row groups placed first, written later at their offsets', () => {
       rows: n,
       values: [
         Int32Array.from(ids),
-        masked((k) => new Uint8Array(k), ids, (id) => id & 1, () => rand() < 0.3, 0),
-        masked((k) => new Float64Array(k), ids, () => rand(), () => rand() < 0.1, 0),
+        masked(
+          (k) => new Uint8Array(k),
+          ids,
+          (id) => id & 1,
+          () => rand() < 0.3,
+          0,
+        ),
+        masked(
+          (k) => new Float64Array(k),
+          ids,
+          () => rand(),
+          () => rand() < 0.1,
+          0,
+        ),
         Float64Array.from(ids, (id) => Math.floor(id / 100) * 1e9),
         { dictionary: ['a', 'b', 'c'], indices: Int32Array.from(ids, () => Math.floor(rand() * 4) - 1) },
         { values: Float32Array.from({ length: n * 2 }, () => rand()), listLength: 2 },
@@ -535,31 +722,43 @@ describe('row groups placed first, written later at their offsets', () => {
     };
   });
 
-  it.each(['snappy', 'none'] as const)('write into one reused ByteSink, place in order, write in reverse: the same file as write() (%s)', async (compression) => {
-    const reference = readFileSync(writeFile(`placed-reference-${compression}.parquet`, columns, groups, compression));
+  it.each(['snappy', 'none'] as const)(
+    'write into one reused ByteSink, place in order, write in reverse: the same file as write() (%s)',
+    async (compression) => {
+      const reference = readFileSync(
+        writeFile(`placed-reference-${compression}.parquet`, columns, groups, compression),
+      );
 
-    // Encoded back to back into one small buffer that must grow.
-    const sink = new ByteSink(16);
-    const encoded = groups.map((g) => encodeRowGroup(columns, g.values, g.rows, compression, sink));
-    const starts = encoded.map((_, i) => encoded.slice(0, i).reduce((n, e) => n + e.bytes.length, 0));
-    expect(sink.length).toBe(encoded.reduce((n, e) => n + e.bytes.length, 0));
-    const all = sink.copy();
-    encoded.forEach((e, i) => expect(Buffer.from(e.bytes).equals(all.subarray(starts[i], starts[i] + e.bytes.length)), `group ${i}`).toBe(true));
+      // Encoded back to back into one small buffer that must grow.
+      const sink = new ByteSink(16);
+      const encoded = groups.map((g) => encodeRowGroup(columns, g.values, g.rows, compression, sink));
+      const starts = encoded.map((_, i) => encoded.slice(0, i).reduce((n, e) => n + e.bytes.length, 0));
+      expect(sink.length).toBe(encoded.reduce((n, e) => n + e.bytes.length, 0));
+      const all = sink.copy();
+      encoded.forEach((e, i) =>
+        expect(Buffer.from(e.bytes).equals(all.subarray(starts[i], starts[i] + e.bytes.length)), `group ${i}`).toBe(
+          true,
+        ),
+      );
 
-    const path = scratchPath(`placed-${compression}.parquet`);
-    const writer = ParquetFileWriter.create(path, columns, { compression });
-    // Only the layout crosses to the writer (no bytes), as from a worker thread.
-    const offsets = encoded.map((e) => writer.place({ rows: e.rows, compression: e.compression, chunks: e.chunks }));
-    expect(offsets).toEqual(starts.map((s) => s + 4));
-    expect(writer.rowCount).toBe(sizes.reduce((a, b) => a + b, 0));
-    for (let i = encoded.length - 1; i >= 0; i--) writeAllAt(writer.fd, all.subarray(starts[i], starts[i] + encoded[i].bytes.length), offsets[i]);
-    const size = writer.close();
-    const file = readFileSync(path);
-    expect(size).toBe(file.length);
-    expect(file.equals(reference)).toBe(true);
-    const total = sizes.reduce((a, b) => a + b, 0);
-    expect(await readJson(`SELECT count(*)::INTEGER AS n, count(DISTINCT id)::INTEGER AS ids FROM '${path}'`)).toEqual([{ n: total, ids: total }]);
-  });
+      const path = scratchPath(`placed-${compression}.parquet`);
+      const writer = ParquetFileWriter.create(path, columns, { compression });
+      // Only the layout crosses to the writer (no bytes), as from a worker thread.
+      const offsets = encoded.map((e) => writer.place({ rows: e.rows, compression: e.compression, chunks: e.chunks }));
+      expect(offsets).toEqual(starts.map((s) => s + 4));
+      expect(writer.rowCount).toBe(sizes.reduce((a, b) => a + b, 0));
+      for (let i = encoded.length - 1; i >= 0; i--)
+        writeAllAt(writer.fd, all.subarray(starts[i], starts[i] + encoded[i].bytes.length), offsets[i]);
+      const size = writer.close();
+      const file = readFileSync(path);
+      expect(size).toBe(file.length);
+      expect(file.equals(reference)).toBe(true);
+      const total = sizes.reduce((a, b) => a + b, 0);
+      expect(
+        await readJson(`SELECT count(*)::INTEGER AS n, count(DISTINCT id)::INTEGER AS ids FROM '${path}'`),
+      ).toEqual([{ n: total, ids: total }]);
+    },
+  );
 
   it('encodes into a shared sink the same bytes and layout as into a buffer of its own, leaving what the sink held', () => {
     const sink = new ByteSink(8);
@@ -594,24 +793,90 @@ describe('row groups placed first, written later at their offsets', () => {
 
 describe('refused input', () => {
   it.each<[string, ParquetColumnSpec, ColumnValues, number, RegExp]>([
-    ['a nullable float list', { name: 'fl', type: 'float-list', nullable: true }, { values: new Float32Array(4), listLength: 2 }, 2, /column fl: float lists can be neither nullable nor dictionary-encoded/],
-    ['a dictionary float list', { name: 'fl', type: 'float-list', dictionary: true }, { values: new Float32Array(4), listLength: 2 }, 2, /column fl: float lists can be neither nullable nor dictionary-encoded/],
-    ['NullableValues for a non-nullable column', { name: 'd', type: 'double' }, { values: new Float64Array(2), present: Uint8Array.of(1, 0) }, 2, /column d: values with nulls for a column that is not nullable/],
-    ['NullableValues around the wrong array', { name: 'd', type: 'double', nullable: true }, { values: new Float32Array(2), present: Uint8Array.of(1, 1) }, 2, /column d: a double column takes a Float64Array/],
-    ['a boolean column given Int32Array', { name: 'b', type: 'boolean' }, new Int32Array(2), 2, /column b: a boolean column takes a Uint8Array/],
-    ['present shorter than the rows', { name: 'i', type: 'int32', nullable: true }, { values: new Int32Array(3), present: new Uint8Array(2) }, 3, /column i: .*3 rows/],
-    ['values shorter than the rows', { name: 'i', type: 'int32', nullable: true }, { values: new Int32Array(2), present: new Uint8Array(3) }, 3, /column i: 2 values for 3 rows/],
+    [
+      'a nullable float list',
+      { name: 'fl', type: 'float-list', nullable: true },
+      { values: new Float32Array(4), listLength: 2 },
+      2,
+      /column fl: float lists can be neither nullable nor dictionary-encoded/,
+    ],
+    [
+      'a dictionary float list',
+      { name: 'fl', type: 'float-list', dictionary: true },
+      { values: new Float32Array(4), listLength: 2 },
+      2,
+      /column fl: float lists can be neither nullable nor dictionary-encoded/,
+    ],
+    [
+      'NullableValues for a non-nullable column',
+      { name: 'd', type: 'double' },
+      { values: new Float64Array(2), present: Uint8Array.of(1, 0) },
+      2,
+      /column d: values with nulls for a column that is not nullable/,
+    ],
+    [
+      'NullableValues around the wrong array',
+      { name: 'd', type: 'double', nullable: true },
+      { values: new Float32Array(2), present: Uint8Array.of(1, 1) },
+      2,
+      /column d: a double column takes a Float64Array/,
+    ],
+    [
+      'a boolean column given Int32Array',
+      { name: 'b', type: 'boolean' },
+      new Int32Array(2),
+      2,
+      /column b: a boolean column takes a Uint8Array/,
+    ],
+    [
+      'present shorter than the rows',
+      { name: 'i', type: 'int32', nullable: true },
+      { values: new Int32Array(3), present: new Uint8Array(2) },
+      3,
+      /column i: .*3 rows/,
+    ],
+    [
+      'values shorter than the rows',
+      { name: 'i', type: 'int32', nullable: true },
+      { values: new Int32Array(2), present: new Uint8Array(3) },
+      3,
+      /column i: 2 values for 3 rows/,
+    ],
   ])('refuses %s with a RangeError naming the column', (_, spec, values, rows, message) => {
     expect(() => encodeRowGroup([spec], [values], rows)).toThrow(RangeError);
     expect(() => encodeRowGroup([spec], [values], rows)).toThrow(message);
   });
 
   it('refuses a negative dictionary index in a non-nullable string column, and takes -1 as null in a nullable one', async () => {
-    expect(() => encodeRowGroup([{ name: 's', type: 'string' }], [{ dictionary: ['a'], indices: Int32Array.of(0, -1) }], 2)).toThrow(/dictionary index -1 out of range/);
-    const path = writeFile('nullable-strings.parquet', [{ name: 'id', type: 'int32' }, { name: 's', type: 'string', nullable: true }], [
-      { rows: 6, values: [Int32Array.from(range(6)), { dictionary: ['a', 'b', 'unused'], indices: Int32Array.of(-1, 1, 1, -1, 0, -1) }] },
+    expect(() =>
+      encodeRowGroup([{ name: 's', type: 'string' }], [{ dictionary: ['a'], indices: Int32Array.of(0, -1) }], 2),
+    ).toThrow(/dictionary index -1 out of range/);
+    const path = writeFile(
+      'nullable-strings.parquet',
+      [
+        { name: 'id', type: 'int32' },
+        { name: 's', type: 'string', nullable: true },
+      ],
+      [
+        {
+          rows: 6,
+          values: [
+            Int32Array.from(range(6)),
+            { dictionary: ['a', 'b', 'unused'], indices: Int32Array.of(-1, 1, 1, -1, 0, -1) },
+          ],
+        },
+      ],
+    );
+    expect((await read(`SELECT s FROM '${path}' ORDER BY id`)).map((r) => r[0])).toEqual([
+      null,
+      'b',
+      'b',
+      null,
+      'a',
+      null,
     ]);
-    expect((await read(`SELECT s FROM '${path}' ORDER BY id`)).map((r) => r[0])).toEqual([null, 'b', 'b', null, 'a', null]);
-    expect((await chunkStats(path)).filter((s) => s.col === 's').map((s) => [s.nulls, s.min, s.max])).toEqual([[3, 'a', 'b']]);
+    expect((await chunkStats(path)).filter((s) => s.col === 's').map((s) => [s.nulls, s.min, s.max])).toEqual([
+      [3, 'a', 'b'],
+    ]);
   });
 });

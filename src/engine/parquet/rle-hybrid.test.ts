@@ -42,7 +42,6 @@ function encode(values: number[], width: number): Uint8Array {
   return sink.copy();
 }
 
-
 describe('RLE / bit-packing hybrid', () => {
   it('needs at least one bit, and exactly enough for the largest value', () => {
     expect([0, 1, 2, 3, 4, 255, 256, 65535, 65536, 69999].map(bitWidth)).toEqual([1, 1, 2, 2, 3, 8, 9, 16, 17, 17]);

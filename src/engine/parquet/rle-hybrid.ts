@@ -28,7 +28,14 @@ function writeRleRun(out: ByteSink, count: number, value: number, width: number)
   }
 }
 
-function writeBitPacked(out: ByteSink, values: ArrayLike<number>, start: number, groups: number, end: number, width: number): void {
+function writeBitPacked(
+  out: ByteSink,
+  values: ArrayLike<number>,
+  start: number,
+  groups: number,
+  end: number,
+  width: number,
+): void {
   out.varint(groups * 2 + 1);
   out.reserve(groups * width);
   const buf = out.raw();

@@ -40,7 +40,8 @@ const LIST_ELEMENT: Record<ThriftList['of'], number> = { i32: T_I32, string: T_B
 
 function writeValue(out: ByteSink, v: ThriftValue): void {
   if (typeof v === 'number') out.zigzag(v);
-  else if (typeof v === 'boolean') out.byte(v ? 1 : 0); // only inside lists; fields carry booleans in their header
+  else if (typeof v === 'boolean')
+    out.byte(v ? 1 : 0); // only inside lists; fields carry booleans in their header
   else if (typeof v === 'string') writeBinary(out, textEncoder.encode(v));
   else if (v instanceof Uint8Array) writeBinary(out, v);
   else if ('i64' in v) out.zigzag(v.i64);

@@ -23,9 +23,21 @@ export const uniqueCheck = columnRule('unique', {
 
 export const inSetCheck = columnRule('in-set', {
   label: 'In a set',
-  params: z.object({ column, severity, values: z.array(z.union([z.string(), z.number(), z.boolean()])).min(1, 'give at least one allowed value') }),
-  examples: [{ title: 'QA0 statuses are the known ones', params: { column: 'qa0_status', values: ['Pass', 'SemiPass', 'Pending', 'Fail'], severity: 'warning' } }],
-  violations: (p, c) => countWhere(`${c} IS NOT NULL AND CAST(${c} AS TEXT) NOT IN (${p.values.map((v) => quoteLiteral(String(v))).join(', ')})`),
+  params: z.object({
+    column,
+    severity,
+    values: z.array(z.union([z.string(), z.number(), z.boolean()])).min(1, 'give at least one allowed value'),
+  }),
+  examples: [
+    {
+      title: 'QA0 statuses are the known ones',
+      params: { column: 'qa0_status', values: ['Pass', 'SemiPass', 'Pending', 'Fail'], severity: 'warning' },
+    },
+  ],
+  violations: (p, c) =>
+    countWhere(
+      `${c} IS NOT NULL AND CAST(${c} AS TEXT) NOT IN (${p.values.map((v) => quoteLiteral(String(v))).join(', ')})`,
+    ),
   what: (p) => `in {${p.values.join(', ')}}`,
 });
 
@@ -48,10 +60,16 @@ export const patternCheck = columnRule('pattern', {
       }, 'not a valid regular expression')
       .describe('Regular expression the whole value must match'),
   }),
-  examples: [{ title: 'Execution block UIDs look like uid://A002/X1234/X5a', params: { column: 'eb_uid', pattern: 'uid://A\\d{3}/X[0-9a-f]+/X[0-9a-f]+' } }],
+  examples: [
+    {
+      title: 'Execution block UIDs look like uid://A002/X1234/X5a',
+      params: { column: 'eb_uid', pattern: 'uid://A\\d{3}/X[0-9a-f]+/X[0-9a-f]+' },
+    },
+  ],
   violations: (p, c, dialect) => {
     const anchored = quoteLiteral(`^(?:${p.pattern})$`);
-    const matches = dialect === 'postgres' ? `CAST(${c} AS TEXT) ~ ${anchored}` : `regexp_matches(CAST(${c} AS TEXT), ${anchored})`;
+    const matches =
+      dialect === 'postgres' ? `CAST(${c} AS TEXT) ~ ${anchored}` : `regexp_matches(CAST(${c} AS TEXT), ${anchored})`;
     return countWhere(`${c} IS NOT NULL AND NOT ${matches}`);
   },
   what: (p) => `matching /${p.pattern}/`,
@@ -59,8 +77,20 @@ export const patternCheck = columnRule('pattern', {
 
 export const rangeCheck = columnRule('range', {
   label: 'Within a range',
-  params: z.object({ column, severity, min: z.number().optional(), max: z.number().optional() }).refine((p) => p.min !== undefined || p.max !== undefined, { message: 'give min, max or both' }),
-  examples: [{ title: 'Median receiver temperatures are physical (K)', params: { column: 'trec_median', min: 0, max: 500, severity: 'warning' } }],
-  violations: (p, c) => countWhere([p.min !== undefined ? `${c} < ${Number(p.min)}` : '', p.max !== undefined ? `${c} > ${Number(p.max)}` : ''].filter(Boolean).join(' OR ')),
+  params: z
+    .object({ column, severity, min: z.number().optional(), max: z.number().optional() })
+    .refine((p) => p.min !== undefined || p.max !== undefined, { message: 'give min, max or both' }),
+  examples: [
+    {
+      title: 'Median receiver temperatures are physical (K)',
+      params: { column: 'trec_median', min: 0, max: 500, severity: 'warning' },
+    },
+  ],
+  violations: (p, c) =>
+    countWhere(
+      [p.min !== undefined ? `${c} < ${Number(p.min)}` : '', p.max !== undefined ? `${c} > ${Number(p.max)}` : '']
+        .filter(Boolean)
+        .join(' OR '),
+    ),
   what: (p) => `within [${p.min ?? '-∞'}, ${p.max ?? '∞'}]`,
 });

@@ -10,14 +10,21 @@ export const countWhere = (condition: string) => `count(*) FILTER (WHERE ${condi
 
 type ColumnShape = z.ZodRawShape & { column: z.ZodString; severity: typeof severity };
 
-export interface ColumnRuleDefinition<T extends string, S extends ColumnShape, P = z.output<CheckSchema<T, S>>> extends Omit<CheckDefinition<T, S>, 'defaultName' | 'columns' | 'violations' | 'evaluate'> {
+export interface ColumnRuleDefinition<
+  T extends string,
+  S extends ColumnShape,
+  P = z.output<CheckSchema<T, S>>,
+> extends Omit<CheckDefinition<T, S>, 'defaultName' | 'columns' | 'violations' | 'evaluate'> {
   violations(p: P, column: string, dialect: SqlDialect): string;
   /** What the values are when the rule holds, e.g. "unique" or "in {A, B}". */
   what(p: P): string;
 }
 
 /** A column rule: `violations` counts the rows breaking it; any violation yields the severity. */
-export function columnRule<T extends string, S extends ColumnShape>(type: T, rule: ColumnRuleDefinition<T, S>): CheckType<z.output<CheckSchema<T, S>>> {
+export function columnRule<T extends string, S extends ColumnShape>(
+  type: T,
+  rule: ColumnRuleDefinition<T, S>,
+): CheckType<z.output<CheckSchema<T, S>>> {
   const ruleOf = (p: unknown) => p as { column: string; severity: 'error' | 'warning' };
   return defineCheck(type, {
     ...rule,
@@ -27,7 +34,11 @@ export function columnRule<T extends string, S extends ColumnShape>(type: T, rul
       const { column, severity } = ruleOf(p);
       const n = input.violations ?? 0;
       if (n === 0) return { outcome: 'OK', message: `${column}: ${rule.what(p)}`, value: 0 };
-      return { outcome: outcomeOf(severity), message: `${column}: ${n} row${n > 1 ? 's' : ''} not ${rule.what(p)}`, value: n };
+      return {
+        outcome: outcomeOf(severity),
+        message: `${column}: ${n} row${n > 1 ? 's' : ''} not ${rule.what(p)}`,
+        value: n,
+      };
     },
   });
 }

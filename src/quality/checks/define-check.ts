@@ -4,12 +4,21 @@ import type { CheckEvaluation, CheckInput, CheckType, SqlDialect } from '../chec
 
 /** Fields every check has besides its type. */
 export const checkCommonShape = {
-  name: z.string().min(1).max(200).optional().describe('Unique within the dataset; defaults to "<type>:<column or metric>"'),
+  name: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe('Unique within the dataset; defaults to "<type>:<column or metric>"'),
 };
 
 export type CheckSchema<T extends string, S extends z.ZodRawShape> = TypeSchema<'type', T, typeof checkCommonShape, S>;
 
-export interface CheckDefinition<T extends string, S extends z.ZodRawShape, P = z.output<CheckSchema<T, S>>> extends DefinitionOptions<Omit<z.input<CheckSchema<T, S>>, 'type'>> {
+export interface CheckDefinition<
+  T extends string,
+  S extends z.ZodRawShape,
+  P = z.output<CheckSchema<T, S>>,
+> extends DefinitionOptions<Omit<z.input<CheckSchema<T, S>>, 'type'>> {
   /** The check's own settings; `type`, `name` and the schema version are added. */
   params: z.ZodObject<S, z.core.$ZodObjectConfig>;
   /** Default name: unique within a dataset's checks. */
@@ -22,6 +31,14 @@ export interface CheckDefinition<T extends string, S extends z.ZodRawShape, P = 
 }
 
 /** A check type, its parameter type inferred from its schema. Register it in `registry.ts`. */
-export function defineCheck<T extends string, S extends z.ZodRawShape>(type: T, definition: CheckDefinition<T, S>): CheckType<z.output<CheckSchema<T, S>>> {
-  return { ...definition, type, params: typeSchema('type', type, checkCommonShape, definition.params), ...definedType('type', type, definition) };
+export function defineCheck<T extends string, S extends z.ZodRawShape>(
+  type: T,
+  definition: CheckDefinition<T, S>,
+): CheckType<z.output<CheckSchema<T, S>>> {
+  return {
+    ...definition,
+    type,
+    params: typeSchema('type', type, checkCommonShape, definition.params),
+    ...definedType('type', type, definition),
+  };
 }

@@ -4,4 +4,14 @@ import { inSetCheck, notNullCheck, patternCheck, rangeCheck, uniqueCheck } from 
 import { freshnessCheck, metricBoundsCheck, metricChangeCheck, rowCountChangeCheck } from './metric-checks.js';
 
 /** Every check type. Adding a type = adding a definition (`defineCheck` or `columnRule`) and one line here. */
-export const checkTypes = createRegistry<CheckType>('check type', [metricBoundsCheck, metricChangeCheck, rowCountChangeCheck, freshnessCheck, notNullCheck, uniqueCheck, inSetCheck, patternCheck, rangeCheck]);
+export const checkTypes = createRegistry<CheckType>('check type', [
+  metricBoundsCheck,
+  metricChangeCheck,
+  rowCountChangeCheck,
+  freshnessCheck,
+  notNullCheck,
+  uniqueCheck,
+  inSetCheck,
+  patternCheck,
+  rangeCheck,
+]);

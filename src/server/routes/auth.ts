@@ -8,60 +8,131 @@ import { route } from '../route.js';
 export const SESSION_COOKIE = 'llano_session';
 
 const Login = z.object({ username: z.string().min(1), password: z.string().min(1) });
-const NewUser = z.object({ username: z.string(), password: z.string(), displayName: z.string().optional(), email: z.string().optional(), isAdmin: z.boolean().optional() });
+const NewUser = z.object({
+  username: z.string(),
+  password: z.string(),
+  displayName: z.string().optional(),
+  email: z.string().optional(),
+  isAdmin: z.boolean().optional(),
+});
 const NewKey = z.object({ name: z.string().min(1).max(200) });
 const Password = z.object({ password: z.string() });
 
 export function authRoutes(app: FastifyInstance, ws: Workspace): void {
   const throttle = new LoginThrottle();
-  route(app, { method: 'POST', url: '/api/auth/login', summary: 'Log in; sets the session cookie and returns a token usable as a Bearer token (429 after 5 failures in 5 minutes)', tag: 'auth', body: Login, auth: false }, async ({ body, reply, request }) => {
-    const key = `${request.ip}|${body.username}`;
-    throttle.check(key);
-    const user = await ws.catalog.users.verifyPassword(body.username, body.password).catch((e: unknown) => {
-      throttle.fail(key);
-      throw e;
-    });
-    throttle.succeed(key);
-    const token = await ws.catalog.users.createSession(user);
-    void reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'strict', maxAge: 14 * 86400 });
-    return { token, user };
-  });
-  route(app, { method: 'POST', url: '/api/auth/logout', summary: 'End this session', tag: 'auth' }, async ({ request, reply }) => {
-    const header = request.headers.authorization;
-    const token = header?.startsWith('Bearer ') ? header.slice(7) : request.cookies[SESSION_COOKIE];
-    if (token) await ws.catalog.users.deleteSession(token);
-    void reply.clearCookie(SESSION_COOKIE, { path: '/' });
-    return undefined;
-  });
-  route(app, { method: 'GET', url: '/api/auth/me', summary: 'The authenticated user', tag: 'auth' }, async ({ principal }) => {
-    const user = principal.via === 'local' ? null : await ws.catalog.users.findByUsername(principal.username);
-    return { ...user, via: principal.via };
-  });
-  route(app, { method: 'GET', url: '/api/users', summary: 'List users (global admin)', tag: 'users' }, async ({ principal }) => {
-    if (!principal.isAdmin) throw forbidden('Only a global admin may list users');
-    return ws.catalog.users.list();
-  });
-  route(app, { method: 'POST', url: '/api/users', summary: 'Create a user (global admin)', tag: 'users', body: NewUser }, async ({ principal, body, reply }) => {
-    if (!principal.isAdmin) throw forbidden('Only a global admin may create users');
-    const user = await ws.catalog.users.create(body);
-    void reply.code(201);
-    return user;
-  });
-  route(app, { method: 'PUT', url: '/api/users/{username}/password', summary: 'Set a password (the user, or a global admin)', tag: 'users', body: Password }, async ({ principal, params, body }) => {
-    if (!principal.isAdmin && principal.username !== params.username) throw forbidden('You may only change your own password');
-    await ws.catalog.users.setPassword(params.username, body.password);
-    return undefined;
-  });
-  route(app, { method: 'GET', url: '/api/api-keys', summary: 'Your API keys (never the secret)', tag: 'users' }, async ({ principal }) => {
-    return ws.catalog.users.listApiKeys(await ws.catalog.users.requireByUsername(principal.username));
-  });
-  route(app, { method: 'POST', url: '/api/api-keys', summary: 'Create an API key; the secret is shown once', tag: 'users', body: NewKey }, async ({ principal, body, reply }) => {
-    const { key, info } = await ws.catalog.users.createApiKey(await ws.catalog.users.requireByUsername(principal.username), body.name);
-    void reply.code(201);
-    return { ...info, key };
-  });
-  route(app, { method: 'DELETE', url: '/api/api-keys/{id}', summary: 'Revoke one of your API keys', tag: 'users' }, async ({ principal, params }) => {
-    await ws.catalog.users.deleteApiKey(await ws.catalog.users.requireByUsername(principal.username), params.id);
-    return undefined;
-  });
+  route(
+    app,
+    {
+      method: 'POST',
+      url: '/api/auth/login',
+      summary:
+        'Log in; sets the session cookie and returns a token usable as a Bearer token (429 after 5 failures in 5 minutes)',
+      tag: 'auth',
+      body: Login,
+      auth: false,
+    },
+    async ({ body, reply, request }) => {
+      const key = `${request.ip}|${body.username}`;
+      throttle.check(key);
+      const user = await ws.catalog.users.verifyPassword(body.username, body.password).catch((e: unknown) => {
+        throttle.fail(key);
+        throw e;
+      });
+      throttle.succeed(key);
+      const token = await ws.catalog.users.createSession(user);
+      void reply.setCookie(SESSION_COOKIE, token, {
+        path: '/',
+        httpOnly: true,
+        sameSite: 'strict',
+        maxAge: 14 * 86400,
+      });
+      return { token, user };
+    },
+  );
+  route(
+    app,
+    { method: 'POST', url: '/api/auth/logout', summary: 'End this session', tag: 'auth' },
+    async ({ request, reply }) => {
+      const header = request.headers.authorization;
+      const token = header?.startsWith('Bearer ') ? header.slice(7) : request.cookies[SESSION_COOKIE];
+      if (token) await ws.catalog.users.deleteSession(token);
+      void reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return undefined;
+    },
+  );
+  route(
+    app,
+    { method: 'GET', url: '/api/auth/me', summary: 'The authenticated user', tag: 'auth' },
+    async ({ principal }) => {
+      const user = principal.via === 'local' ? null : await ws.catalog.users.findByUsername(principal.username);
+      return { ...user, via: principal.via };
+    },
+  );
+  route(
+    app,
+    { method: 'GET', url: '/api/users', summary: 'List users (global admin)', tag: 'users' },
+    async ({ principal }) => {
+      if (!principal.isAdmin) throw forbidden('Only a global admin may list users');
+      return ws.catalog.users.list();
+    },
+  );
+  route(
+    app,
+    { method: 'POST', url: '/api/users', summary: 'Create a user (global admin)', tag: 'users', body: NewUser },
+    async ({ principal, body, reply }) => {
+      if (!principal.isAdmin) throw forbidden('Only a global admin may create users');
+      const user = await ws.catalog.users.create(body);
+      void reply.code(201);
+      return user;
+    },
+  );
+  route(
+    app,
+    {
+      method: 'PUT',
+      url: '/api/users/{username}/password',
+      summary: 'Set a password (the user, or a global admin)',
+      tag: 'users',
+      body: Password,
+    },
+    async ({ principal, params, body }) => {
+      if (!principal.isAdmin && principal.username !== params.username)
+        throw forbidden('You may only change your own password');
+      await ws.catalog.users.setPassword(params.username, body.password);
+      return undefined;
+    },
+  );
+  route(
+    app,
+    { method: 'GET', url: '/api/api-keys', summary: 'Your API keys (never the secret)', tag: 'users' },
+    async ({ principal }) => {
+      return ws.catalog.users.listApiKeys(await ws.catalog.users.requireByUsername(principal.username));
+    },
+  );
+  route(
+    app,
+    {
+      method: 'POST',
+      url: '/api/api-keys',
+      summary: 'Create an API key; the secret is shown once',
+      tag: 'users',
+      body: NewKey,
+    },
+    async ({ principal, body, reply }) => {
+      const { key, info } = await ws.catalog.users.createApiKey(
+        await ws.catalog.users.requireByUsername(principal.username),
+        body.name,
+      );
+      void reply.code(201);
+      return { ...info, key };
+    },
+  );
+  route(
+    app,
+    { method: 'DELETE', url: '/api/api-keys/{id}', summary: 'Revoke one of your API keys', tag: 'users' },
+    async ({ principal, params }) => {
+      await ws.catalog.users.deleteApiKey(await ws.catalog.users.requireByUsername(principal.username), params.id);
+      return undefined;
+    },
+  );
 }

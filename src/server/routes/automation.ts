@@ -18,7 +18,17 @@ const Limit = z.object({ limit: z.coerce.number().int().min(1).max(10_000).defau
 /** Scenarios, their runs, webhooks, project variables and the automation-monitoring view. */
 export function automationRoutes(app: FastifyInstance, ws: Workspace): void {
   const automation = Automation.of(ws);
-  route(app, { method: 'GET', url: '/api/scenario-types', summary: 'Trigger, step and reporter types with the JSON schema of their settings (forms are generated from them)', tag: 'automation' }, async () => scenarioTypeSchemas());
+  route(
+    app,
+    {
+      method: 'GET',
+      url: '/api/scenario-types',
+      summary:
+        'Trigger, step and reporter types with the JSON schema of their settings (forms are generated from them)',
+      tag: 'automation',
+    },
+    async () => scenarioTypeSchemas(),
+  );
   objectRoutes(
     app,
     ws,
@@ -38,24 +48,87 @@ export function automationRoutes(app: FastifyInstance, ws: Workspace): void {
     },
     { list: listScenarios, get: getScenario, save: saveScenario, remove: deleteScenario },
   );
-  route(app, { method: 'POST', url: `${P}/scenarios/{id}/run`, summary: 'Run a scenario now; returns the run id at once', tag: 'automation' }, async ({ principal, params, reply }) => {
-    const r = await automation.runManually(principal, params.key, params.id);
-    void reply.code(202);
-    return r;
-  });
-  route(app, { method: 'GET', url: `${P}/scenarios/{id}/runs`, summary: 'Runs of a scenario, newest first', tag: 'automation', query: Limit }, async ({ principal, params, query }) => listScenarioRuns(ws, principal, params.key, params.id, query.limit));
-  route(app, { method: 'GET', url: `${P}/scenario-runs/{runId}`, summary: 'A run with its steps and log', tag: 'automation' }, async ({ principal, params }) => getScenarioRun(ws, principal, params.key, params.runId));
-  route(app, { method: 'POST', url: `${P}/scenario-runs/{runId}/abort`, summary: 'Abort a running or queued run', tag: 'automation' }, async ({ principal, params }) => automation.abort(principal, params.key, params.runId));
-  route(app, { method: 'POST', url: '/api/webhooks/scenarios/{token}', summary: 'Fire the scenario whose webhook trigger holds this secret token', tag: 'automation', auth: false }, async ({ params, request, reply }) => {
-    const r = await fireWebhook(ws, params.token, request.ip);
-    void reply.code(202);
-    return r;
-  });
   route(
     app,
-    { method: 'GET', url: '/api/automation/monitoring', summary: 'Every visible scenario with its runs in [from, to) (the newest 50,000 when there are more: truncated, totalRuns, listedRuns), durations, next fires, triggers, reporters; runs by outcome per day', tag: 'automation', query: z.object({ from: z.string().optional(), to: z.string().optional() }) },
+    {
+      method: 'POST',
+      url: `${P}/scenarios/{id}/run`,
+      summary: 'Run a scenario now; returns the run id at once',
+      tag: 'automation',
+    },
+    async ({ principal, params, reply }) => {
+      const r = await automation.runManually(principal, params.key, params.id);
+      void reply.code(202);
+      return r;
+    },
+  );
+  route(
+    app,
+    {
+      method: 'GET',
+      url: `${P}/scenarios/{id}/runs`,
+      summary: 'Runs of a scenario, newest first',
+      tag: 'automation',
+      query: Limit,
+    },
+    async ({ principal, params, query }) => listScenarioRuns(ws, principal, params.key, params.id, query.limit),
+  );
+  route(
+    app,
+    { method: 'GET', url: `${P}/scenario-runs/{runId}`, summary: 'A run with its steps and log', tag: 'automation' },
+    async ({ principal, params }) => getScenarioRun(ws, principal, params.key, params.runId),
+  );
+  route(
+    app,
+    {
+      method: 'POST',
+      url: `${P}/scenario-runs/{runId}/abort`,
+      summary: 'Abort a running or queued run',
+      tag: 'automation',
+    },
+    async ({ principal, params }) => automation.abort(principal, params.key, params.runId),
+  );
+  route(
+    app,
+    {
+      method: 'POST',
+      url: '/api/webhooks/scenarios/{token}',
+      summary: 'Fire the scenario whose webhook trigger holds this secret token',
+      tag: 'automation',
+      auth: false,
+    },
+    async ({ params, request, reply }) => {
+      const r = await fireWebhook(ws, params.token, request.ip);
+      void reply.code(202);
+      return r;
+    },
+  );
+  route(
+    app,
+    {
+      method: 'GET',
+      url: '/api/automation/monitoring',
+      summary:
+        'Every visible scenario with its runs in [from, to) (the newest 50,000 when there are more: truncated, totalRuns, listedRuns), durations, next fires, triggers, reporters; runs by outcome per day',
+      tag: 'automation',
+      query: z.object({ from: z.string().optional(), to: z.string().optional() }),
+    },
     async ({ principal, query }) => automationMonitoring(ws, principal, query),
   );
-  route(app, { method: 'GET', url: `${P}/variables`, summary: 'Project variables', tag: 'automation' }, async ({ principal, params }) => getVariables(ws, principal, params.key));
-  route(app, { method: 'PUT', url: `${P}/variables`, summary: 'Replace the project variables', tag: 'automation', body: z.record(z.string(), z.unknown()) }, async ({ principal, params, body }) => saveVariables(ws, principal, params.key, body));
+  route(
+    app,
+    { method: 'GET', url: `${P}/variables`, summary: 'Project variables', tag: 'automation' },
+    async ({ principal, params }) => getVariables(ws, principal, params.key),
+  );
+  route(
+    app,
+    {
+      method: 'PUT',
+      url: `${P}/variables`,
+      summary: 'Replace the project variables',
+      tag: 'automation',
+      body: z.record(z.string(), z.unknown()),
+    },
+    async ({ principal, params, body }) => saveVariables(ws, principal, params.key, body),
+  );
 }

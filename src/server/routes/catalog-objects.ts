@@ -11,26 +11,76 @@ const P = '/api/projects/{key}';
 const Revert = z.object({ revision: z.number().int().min(1) });
 const [firstType, ...otherTypes] = connectionTypes().map((t) => t.type);
 const ConnectionBody = z.object({ name: z.string(), type: z.enum([firstType, ...otherTypes]) }).passthrough();
-const adminOnlyTypes = connectionTypes().filter((t) => t.adminOnly).map((t) => t.type).join(', ');
+const adminOnlyTypes = connectionTypes()
+  .filter((t) => t.adminOnly)
+  .map((t) => t.type)
+  .join(', ');
 
 export function catalogObjectRoutes(app: FastifyInstance, ws: Workspace): void {
-  route(app, { method: 'GET', url: `${P}/history/{kind}/{name}`, summary: 'Revisions of an object, newest first (kind: dataset, recipe, connection, …)', tag: 'history' }, async ({ principal, params }) =>
-    objectHistory(ws, principal, params.key, { kind: params.kind, name: params.name }),
+  route(
+    app,
+    {
+      method: 'GET',
+      url: `${P}/history/{kind}/{name}`,
+      summary: 'Revisions of an object, newest first (kind: dataset, recipe, connection, …)',
+      tag: 'history',
+    },
+    async ({ principal, params }) => objectHistory(ws, principal, params.key, { kind: params.kind, name: params.name }),
   );
-  route(app, { method: 'POST', url: `${P}/history/{kind}/{name}/revert`, summary: 'Restore an object to a revision (appends a new revision)', tag: 'history', body: Revert }, async ({ principal, params, body }) =>
-    revertObject(ws, principal, params.key, { kind: params.kind, name: params.name, revision: body.revision }),
+  route(
+    app,
+    {
+      method: 'POST',
+      url: `${P}/history/{kind}/{name}/revert`,
+      summary: 'Restore an object to a revision (appends a new revision)',
+      tag: 'history',
+      body: Revert,
+    },
+    async ({ principal, params, body }) =>
+      revertObject(ws, principal, params.key, { kind: params.kind, name: params.name, revision: body.revision }),
   );
-  route(app, { method: 'GET', url: `${P}/connections`, summary: 'Connections (secrets redacted)', tag: 'connections' }, async ({ principal, params }) => listConnections(ws, principal, params.key));
-  route(app, { method: 'POST', url: `${P}/connections`, summary: `Create or replace a connection (project admin; ${adminOnlyTypes}: global admin)`, tag: 'connections', body: ConnectionBody }, async ({ principal, params, body, reply }) => {
-    const c = await saveConnection(ws, principal, params.key, body);
-    void reply.code(201);
-    return c;
-  });
-  route(app, { method: 'PUT', url: `${P}/connections/{name}`, summary: 'Replace a connection', tag: 'connections', body: ConnectionBody }, async ({ principal, params, body }) => {
-    assertSameName('connection', body.name, params.name);
-    return saveConnection(ws, principal, params.key, body);
-  });
-  route(app, { method: 'POST', url: `${P}/connections/{name}/test`, summary: 'Test a connection: reach what it points at (project writer)', tag: 'connections' }, async ({ principal, params }) =>
-    testConnection(ws, principal, params.key, params.name),
+  route(
+    app,
+    { method: 'GET', url: `${P}/connections`, summary: 'Connections (secrets redacted)', tag: 'connections' },
+    async ({ principal, params }) => listConnections(ws, principal, params.key),
+  );
+  route(
+    app,
+    {
+      method: 'POST',
+      url: `${P}/connections`,
+      summary: `Create or replace a connection (project admin; ${adminOnlyTypes}: global admin)`,
+      tag: 'connections',
+      body: ConnectionBody,
+    },
+    async ({ principal, params, body, reply }) => {
+      const c = await saveConnection(ws, principal, params.key, body);
+      void reply.code(201);
+      return c;
+    },
+  );
+  route(
+    app,
+    {
+      method: 'PUT',
+      url: `${P}/connections/{name}`,
+      summary: 'Replace a connection',
+      tag: 'connections',
+      body: ConnectionBody,
+    },
+    async ({ principal, params, body }) => {
+      assertSameName('connection', body.name, params.name);
+      return saveConnection(ws, principal, params.key, body);
+    },
+  );
+  route(
+    app,
+    {
+      method: 'POST',
+      url: `${P}/connections/{name}/test`,
+      summary: 'Test a connection: reach what it points at (project writer)',
+      tag: 'connections',
+    },
+    async ({ principal, params }) => testConnection(ws, principal, params.key, params.name),
   );
 }

@@ -9,8 +9,23 @@ const jsonSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', 
 
 /** Check types with the JSON schema of their parameters and examples: the dataset quality editor builds its forms and templates from them. */
 export function checkTypeRoutes(app: FastifyInstance, _ws: Workspace): void {
-  route(app, { method: 'GET', url: '/api/check-types', summary: 'Dataset check types with the JSON schema of their parameters (forms are generated from them)', tag: 'quality' }, async () => ({
-    settings: jsonSchema(QualitySettingsSchema),
-    checks: checkTypes.list().map((c) => ({ type: c.type, label: c.label, columnRule: Boolean(c.columns), schema: jsonSchema(c.params), examples: c.examples })),
-  }));
+  route(
+    app,
+    {
+      method: 'GET',
+      url: '/api/check-types',
+      summary: 'Dataset check types with the JSON schema of their parameters (forms are generated from them)',
+      tag: 'quality',
+    },
+    async () => ({
+      settings: jsonSchema(QualitySettingsSchema),
+      checks: checkTypes.list().map((c) => ({
+        type: c.type,
+        label: c.label,
+        columnRule: Boolean(c.columns),
+        schema: jsonSchema(c.params),
+        examples: c.examples,
+      })),
+    }),
+  );
 }

@@ -19,12 +19,28 @@ const DataQuery = z.object({
   offset: z.string().optional(),
   limit: z.string().optional(),
   sort: z.string().optional().describe('Comma-separated columns, `-` for descending: `-trec_x,antenna`'),
-  filter: z.union([z.string(), z.array(z.string())]).optional().describe('Repeatable `column:op:value`; ops eq ne lt le gt ge contains startswith in isnull notnull'),
-  format: z.enum(['json', 'csv', 'jsonl', 'parquet']).optional().describe('json: one page unless download=true; csv, jsonl (JSON lines), parquet: the whole (sorted, filtered) data, streamed'),
-  download: z.enum(['true', 'false']).optional().describe('with format=json: the whole data as one streamed JSON array of row objects'),
+  filter: z
+    .union([z.string(), z.array(z.string())])
+    .optional()
+    .describe('Repeatable `column:op:value`; ops eq ne lt le gt ge contains startswith in isnull notnull'),
+  format: z
+    .enum(['json', 'csv', 'jsonl', 'parquet'])
+    .optional()
+    .describe(
+      'json: one page unless download=true; csv, jsonl (JSON lines), parquet: the whole (sorted, filtered) data, streamed',
+    ),
+  download: z
+    .enum(['true', 'false'])
+    .optional()
+    .describe('with format=json: the whole data as one streamed JSON array of row objects'),
 });
 const UploadQuery = z.object({
-  format: z.enum(['auto', 'csv', 'tsv', 'parquet', 'json', 'jsonl']).optional().describe('json and jsonl read an array of records or JSON lines alike; CSV and JSON may be gzip- or zstd-compressed'),
+  format: z
+    .enum(['auto', 'csv', 'tsv', 'parquet', 'json', 'jsonl'])
+    .optional()
+    .describe(
+      'json and jsonl read an array of records or JSON lines alike; CSV and JSON may be gzip- or zstd-compressed',
+    ),
   delimiter: z.string().optional(),
   quote: z.string().optional(),
   header: z.enum(['true', 'false']).optional(),
@@ -36,7 +52,8 @@ function parseSchemaOverride(text: string | undefined): Record<string, string> |
   if (!text) return undefined;
   try {
     const v = JSON.parse(text);
-    if (v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((t) => typeof t === 'string')) return v;
+    if (v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((t) => typeof t === 'string'))
+      return v;
   } catch {
     // fall through
   }
@@ -55,7 +72,8 @@ export function datasetRoutes(app: FastifyInstance, ws: Workspace): void {
       body: DatasetBody,
       summaries: {
         list: 'Datasets of the project with their current version',
-        create: 'Create a dataset (managed, a file on a filesystem connection, or a table/query of a database connection)',
+        create:
+          'Create a dataset (managed, a file on a filesystem connection, or a table/query of a database connection)',
         get: 'A dataset: definition, schema, row count, current version',
         replace: 'Replace a dataset definition',
         remove: 'Delete a dataset and its data (409 while recipes use it)',
@@ -63,38 +81,75 @@ export function datasetRoutes(app: FastifyInstance, ws: Workspace): void {
     },
     { list: listDatasets, get: getDataset, save: saveDataset, remove: deleteDataset },
   );
-  route(app, { method: 'GET', url: `${P}/datasets/{name}/versions`, summary: 'Versions, newest first', tag: 'datasets' }, async ({ principal, params }) => listDatasetVersions(ws, principal, params.key, params.name));
-  route(app, { method: 'GET', url: `${P}/datasets/{name}/stats`, summary: 'Column statistics', tag: 'datasets' }, async ({ principal, params }) => datasetStats(ws, principal, params.key, params.name));
-  route(app, { method: 'GET', url: `${P}/datasets/{name}/data`, summary: 'Rows: a JSON page, or the whole (sorted, filtered) data streamed as CSV, JSON, JSON lines or Parquet', tag: 'datasets', query: DataQuery, raw: true }, async ({ principal, params, query, request, reply }) => {
-    const format = query.format ?? 'json';
-    if (format === 'json' && query.download !== 'true') return datasetPage(ws, principal, params.key, params.name, parseTableQuery(request.query));
-    const { sort, filters } = parseTableQuery({ sort: query.sort, filter: query.filter });
-    const stream = await datasetExport(ws, principal, params.key, params.name, { format, sort, filters });
-    void reply.header('content-type', EXPORT_CONTENT_TYPES[format]).header('content-disposition', `attachment; filename="${params.name}.${format}"`);
-    return reply.send(stream);
-  });
-  route(app, { method: 'POST', url: `${P}/datasets/{name}/upload`, summary: 'Upload a file (multipart field `file`) as a new version; creates the dataset if needed', tag: 'datasets', query: UploadQuery, raw: true }, async ({ principal, params, query, request, reply }) => {
-    const d = await importUpload(ws, principal, params.key, params.name, async (filePath) => {
-      if (!request.isMultipart()) throw badRequest('Send the file as multipart/form-data in a field named file');
-      const part = await request.file();
-      if (!part || part.fieldname !== 'file') throw badRequest('The multipart body needs a field named file');
-      await pipeline(part.file, createWriteStream(filePath));
-      if (part.file.truncated) throw tooLarge(`Upload exceeds the limit of ${ws.config.maxUploadMb} MB`);
-      const fields = Object.fromEntries(Object.entries(part.fields).flatMap(([k, v]) => (v && !Array.isArray(v) && 'value' in v ? [[k, String(v.value)]] : [])));
-      const opts = { ...fields, ...query } as Record<string, string | undefined>;
-      return {
-        fileName: part.filename,
-        format: (opts.format as 'auto') ?? undefined,
-        csv: {
-          ...(opts.delimiter ? { delimiter: opts.delimiter } : {}),
-          ...(opts.quote ? { quote: opts.quote } : {}),
-          ...(opts.header ? { header: opts.header === 'true' } : {}),
-          ...(opts.encoding ? { encoding: opts.encoding as 'utf-8' } : {}),
-        },
-        schema: parseSchemaOverride(opts.schema),
-      };
-    });
-    void reply.code(201);
-    return d;
-  });
+  route(
+    app,
+    { method: 'GET', url: `${P}/datasets/{name}/versions`, summary: 'Versions, newest first', tag: 'datasets' },
+    async ({ principal, params }) => listDatasetVersions(ws, principal, params.key, params.name),
+  );
+  route(
+    app,
+    { method: 'GET', url: `${P}/datasets/{name}/stats`, summary: 'Column statistics', tag: 'datasets' },
+    async ({ principal, params }) => datasetStats(ws, principal, params.key, params.name),
+  );
+  route(
+    app,
+    {
+      method: 'GET',
+      url: `${P}/datasets/{name}/data`,
+      summary: 'Rows: a JSON page, or the whole (sorted, filtered) data streamed as CSV, JSON, JSON lines or Parquet',
+      tag: 'datasets',
+      query: DataQuery,
+      raw: true,
+    },
+    async ({ principal, params, query, request, reply }) => {
+      const format = query.format ?? 'json';
+      if (format === 'json' && query.download !== 'true')
+        return datasetPage(ws, principal, params.key, params.name, parseTableQuery(request.query));
+      const { sort, filters } = parseTableQuery({ sort: query.sort, filter: query.filter });
+      const stream = await datasetExport(ws, principal, params.key, params.name, { format, sort, filters });
+      void reply
+        .header('content-type', EXPORT_CONTENT_TYPES[format])
+        .header('content-disposition', `attachment; filename="${params.name}.${format}"`);
+      return reply.send(stream);
+    },
+  );
+  route(
+    app,
+    {
+      method: 'POST',
+      url: `${P}/datasets/{name}/upload`,
+      summary: 'Upload a file (multipart field `file`) as a new version; creates the dataset if needed',
+      tag: 'datasets',
+      query: UploadQuery,
+      raw: true,
+    },
+    async ({ principal, params, query, request, reply }) => {
+      const d = await importUpload(ws, principal, params.key, params.name, async (filePath) => {
+        if (!request.isMultipart()) throw badRequest('Send the file as multipart/form-data in a field named file');
+        const part = await request.file();
+        if (!part || part.fieldname !== 'file') throw badRequest('The multipart body needs a field named file');
+        await pipeline(part.file, createWriteStream(filePath));
+        if (part.file.truncated) throw tooLarge(`Upload exceeds the limit of ${ws.config.maxUploadMb} MB`);
+        const fields = Object.fromEntries(
+          Object.entries(part.fields).flatMap(([k, v]) =>
+            v && !Array.isArray(v) && 'value' in v ? [[k, String(v.value)]] : [],
+          ),
+        );
+        const opts = { ...fields, ...query } as Record<string, string | undefined>;
+        return {
+          fileName: part.filename,
+          format: (opts.format as 'auto') ?? undefined,
+          csv: {
+            ...(opts.delimiter ? { delimiter: opts.delimiter } : {}),
+            ...(opts.quote ? { quote: opts.quote } : {}),
+            ...(opts.header ? { header: opts.header === 'true' } : {}),
+            ...(opts.encoding ? { encoding: opts.encoding as 'utf-8' } : {}),
+          },
+          schema: parseSchemaOverride(opts.schema),
+        };
+      });
+      void reply.code(201);
+      return d;
+    },
+  );
 }

@@ -11,10 +11,14 @@ import { route } from '../route.js';
 import { openEventStream } from '../sse.js';
 
 const P = '/api/projects/{key}';
-const RecipeBody = z.object({ name: z.string(), type: z.string(), inputs: z.array(z.string()), output: z.string() }).passthrough();
+const RecipeBody = z
+  .object({ name: z.string(), type: z.string(), inputs: z.array(z.string()), output: z.string() })
+  .passthrough();
 
 export function flowRoutes(app: FastifyInstance, ws: Workspace): void {
-  route(app, { method: 'GET', url: '/api/recipe-types', summary: 'Recipe types', tag: 'recipes' }, async () => listRecipeTypes());
+  route(app, { method: 'GET', url: '/api/recipe-types', summary: 'Recipe types', tag: 'recipes' }, async () =>
+    listRecipeTypes(),
+  );
   objectRoutes(
     app,
     ws,
@@ -34,25 +38,65 @@ export function flowRoutes(app: FastifyInstance, ws: Workspace): void {
     },
     { list: listRecipes, get: getRecipe, save: saveRecipe, remove: deleteRecipe },
   );
-  route(app, { method: 'GET', url: `${P}/flow`, summary: 'The graph of datasets and recipes, with build state', tag: 'flow' }, async ({ principal, params }) => getFlow(ws, principal, params.key));
-  route(app, { method: 'POST', url: `${P}/builds`, summary: 'Build datasets: mode only | required (stale upstream too) | recursive (all upstream, forced)', tag: 'flow', body: BuildRequestSchema }, async ({ principal, params, body, reply }) => {
-    const { jobId, plan } = await startBuild(ws, principal, params.key, body);
-    void reply.code(202);
-    return { jobId, plan };
-  });
-  route(app, { method: 'GET', url: `${P}/jobs`, summary: 'Recent jobs, newest first', tag: 'jobs' }, async ({ principal, params }) => listJobs(ws, principal, params.key));
-  route(app, { method: 'GET', url: `${P}/jobs/{id}`, summary: 'A job with its activities', tag: 'jobs' }, async ({ principal, params }) => getJob(ws, principal, params.key, params.id));
-  route(app, { method: 'POST', url: `${P}/jobs/{id}/abort`, summary: 'Abort a running job', tag: 'jobs' }, async ({ principal, params }) => abortJob(ws, principal, params.key, params.id));
-  route(app, { method: 'GET', url: `${P}/jobs/{id}/log`, summary: 'The job log as text', tag: 'jobs', raw: true }, async ({ principal, params, reply }) => {
-    const text = await jobLogText(ws, principal, params.key, params.id);
-    void reply.header('content-type', 'text/plain; charset=utf-8');
-    return reply.send(text);
-  });
-  route(app, { method: 'GET', url: `${P}/jobs/{id}/events`, summary: 'Live job progress as server-sent events (snapshot first, then changes)', tag: 'jobs', raw: true }, async ({ principal, params, reply, request }) => {
-    const job = await followJob(ws, principal, params.key, params.id);
-    const stream = openEventStream(request, reply);
-    stream.send('snapshot', job.snapshot);
-    if (job.ended) return stream.close();
-    stream.onClose(job.subscribe((e) => stream.send(e.type, e), stream.close));
-  });
+  route(
+    app,
+    { method: 'GET', url: `${P}/flow`, summary: 'The graph of datasets and recipes, with build state', tag: 'flow' },
+    async ({ principal, params }) => getFlow(ws, principal, params.key),
+  );
+  route(
+    app,
+    {
+      method: 'POST',
+      url: `${P}/builds`,
+      summary: 'Build datasets: mode only | required (stale upstream too) | recursive (all upstream, forced)',
+      tag: 'flow',
+      body: BuildRequestSchema,
+    },
+    async ({ principal, params, body, reply }) => {
+      const { jobId, plan } = await startBuild(ws, principal, params.key, body);
+      void reply.code(202);
+      return { jobId, plan };
+    },
+  );
+  route(
+    app,
+    { method: 'GET', url: `${P}/jobs`, summary: 'Recent jobs, newest first', tag: 'jobs' },
+    async ({ principal, params }) => listJobs(ws, principal, params.key),
+  );
+  route(
+    app,
+    { method: 'GET', url: `${P}/jobs/{id}`, summary: 'A job with its activities', tag: 'jobs' },
+    async ({ principal, params }) => getJob(ws, principal, params.key, params.id),
+  );
+  route(
+    app,
+    { method: 'POST', url: `${P}/jobs/{id}/abort`, summary: 'Abort a running job', tag: 'jobs' },
+    async ({ principal, params }) => abortJob(ws, principal, params.key, params.id),
+  );
+  route(
+    app,
+    { method: 'GET', url: `${P}/jobs/{id}/log`, summary: 'The job log as text', tag: 'jobs', raw: true },
+    async ({ principal, params, reply }) => {
+      const text = await jobLogText(ws, principal, params.key, params.id);
+      void reply.header('content-type', 'text/plain; charset=utf-8');
+      return reply.send(text);
+    },
+  );
+  route(
+    app,
+    {
+      method: 'GET',
+      url: `${P}/jobs/{id}/events`,
+      summary: 'Live job progress as server-sent events (snapshot first, then changes)',
+      tag: 'jobs',
+      raw: true,
+    },
+    async ({ principal, params, reply, request }) => {
+      const job = await followJob(ws, principal, params.key, params.id);
+      const stream = openEventStream(request, reply);
+      stream.send('snapshot', job.snapshot);
+      if (job.ended) return stream.close();
+      stream.onClose(job.subscribe((e) => stream.send(e.type, e), stream.close));
+    },
+  );
 }

@@ -12,4 +12,15 @@ import { projectRoutes } from './projects.js';
 import { qualityRoutes } from './quality.js';
 
 /** Every group of API routes. Adding a group = adding a file and one line here. */
-export const apiRouteModules: ((app: FastifyInstance, ws: Workspace) => void)[] = [authRoutes, projectRoutes, datasetRoutes, flowRoutes, catalogObjectRoutes, previewRoutes, automationRoutes, monitoringStepRoutes, qualityRoutes, checkTypeRoutes];
+export const apiRouteModules: ((app: FastifyInstance, ws: Workspace) => void)[] = [
+  authRoutes,
+  projectRoutes,
+  datasetRoutes,
+  flowRoutes,
+  catalogObjectRoutes,
+  previewRoutes,
+  automationRoutes,
+  monitoringStepRoutes,
+  qualityRoutes,
+  checkTypeRoutes,
+];

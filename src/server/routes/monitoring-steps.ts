@@ -11,7 +11,8 @@ export function monitoringStepRoutes(app: FastifyInstance, ws: Workspace): void 
     {
       method: 'GET',
       url: '/api/automation/monitoring/steps',
-      summary: 'Step runs of the visible scenario runs started in [from, to) (the monitoring timeline expanded to steps); over the cap, those of the newest runs',
+      summary:
+        'Step runs of the visible scenario runs started in [from, to) (the monitoring timeline expanded to steps); over the cap, those of the newest runs',
       tag: 'automation',
       query: z.object({ from: z.string().optional(), to: z.string().optional() }),
     },

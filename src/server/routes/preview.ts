@@ -9,7 +9,8 @@ export function previewRoutes(app: FastifyInstance, ws: Workspace): void {
     {
       method: 'POST',
       url: '/api/projects/{key}/recipes/preview',
-      summary: 'The first rows of a SQL recipe before saving it; engine errors give their position in details.position {line, column}',
+      summary:
+        'The first rows of a SQL recipe before saving it; engine errors give their position in details.position {line, column}',
       tag: 'recipes',
       body: PreviewRequestSchema,
     },

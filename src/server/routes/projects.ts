@@ -4,31 +4,96 @@ import { deleteProject, getProject } from '../../workspace/projects-service.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { route } from '../route.js';
 
-const NewProject = z.object({ key: z.string(), name: z.string().optional(), description: z.string().optional(), tags: z.array(z.string()).optional() });
-const Patch = z.object({ name: z.string().optional(), description: z.string().optional(), tags: z.array(z.string()).optional() });
+const NewProject = z.object({
+  key: z.string(),
+  name: z.string().optional(),
+  description: z.string().optional(),
+  tags: z.array(z.string()).optional(),
+});
+const Patch = z.object({
+  name: z.string().optional(),
+  description: z.string().optional(),
+  tags: z.array(z.string()).optional(),
+});
 const Role = z.object({ role: z.string() });
 
 export function projectRoutes(app: FastifyInstance, ws: Workspace): void {
-  route(app, { method: 'GET', url: '/api/projects', summary: 'Projects you may see', tag: 'projects' }, async ({ principal }) => ws.catalog.projects.list(principal));
-  route(app, { method: 'POST', url: '/api/projects', summary: 'Create a project (you become its admin)', tag: 'projects', body: NewProject }, async ({ principal, body, reply }) => {
-    const p = await ws.catalog.projects.create(principal, body);
-    void reply.code(201);
-    return p;
-  });
-  route(app, { method: 'GET', url: '/api/projects/{key}', summary: 'One project', tag: 'projects' }, async ({ principal, params }) => getProject(ws, principal, params.key));
-  route(app, { method: 'PATCH', url: '/api/projects/{key}', summary: 'Change name, description or tags (project admin)', tag: 'projects', body: Patch }, async ({ principal, params, body }) =>
-    ws.catalog.projects.update(principal, params.key, body),
+  route(
+    app,
+    { method: 'GET', url: '/api/projects', summary: 'Projects you may see', tag: 'projects' },
+    async ({ principal }) => ws.catalog.projects.list(principal),
   );
-  route(app, { method: 'DELETE', url: '/api/projects/{key}', summary: 'Delete a project and everything in it (project admin)', tag: 'projects' }, async ({ principal, params }) => {
-    await deleteProject(ws, principal, params.key);
-    return undefined;
-  });
-  route(app, { method: 'GET', url: '/api/projects/{key}/members', summary: 'Members and roles', tag: 'projects' }, async ({ principal, params }) => ws.catalog.projects.members(principal, params.key));
-  route(app, { method: 'PUT', url: '/api/projects/{key}/members/{user}', summary: 'Give a user a role: reader, writer or admin (project admin)', tag: 'projects', body: Role }, async ({ principal, params, body }) =>
-    ws.catalog.projects.setMember(principal, params.key, params.user, body.role),
+  route(
+    app,
+    {
+      method: 'POST',
+      url: '/api/projects',
+      summary: 'Create a project (you become its admin)',
+      tag: 'projects',
+      body: NewProject,
+    },
+    async ({ principal, body, reply }) => {
+      const p = await ws.catalog.projects.create(principal, body);
+      void reply.code(201);
+      return p;
+    },
   );
-  route(app, { method: 'DELETE', url: '/api/projects/{key}/members/{user}', summary: 'Remove a member (project admin)', tag: 'projects' }, async ({ principal, params }) => {
-    await ws.catalog.projects.removeMember(principal, params.key, params.user);
-    return undefined;
-  });
+  route(
+    app,
+    { method: 'GET', url: '/api/projects/{key}', summary: 'One project', tag: 'projects' },
+    async ({ principal, params }) => getProject(ws, principal, params.key),
+  );
+  route(
+    app,
+    {
+      method: 'PATCH',
+      url: '/api/projects/{key}',
+      summary: 'Change name, description or tags (project admin)',
+      tag: 'projects',
+      body: Patch,
+    },
+    async ({ principal, params, body }) => ws.catalog.projects.update(principal, params.key, body),
+  );
+  route(
+    app,
+    {
+      method: 'DELETE',
+      url: '/api/projects/{key}',
+      summary: 'Delete a project and everything in it (project admin)',
+      tag: 'projects',
+    },
+    async ({ principal, params }) => {
+      await deleteProject(ws, principal, params.key);
+      return undefined;
+    },
+  );
+  route(
+    app,
+    { method: 'GET', url: '/api/projects/{key}/members', summary: 'Members and roles', tag: 'projects' },
+    async ({ principal, params }) => ws.catalog.projects.members(principal, params.key),
+  );
+  route(
+    app,
+    {
+      method: 'PUT',
+      url: '/api/projects/{key}/members/{user}',
+      summary: 'Give a user a role: reader, writer or admin (project admin)',
+      tag: 'projects',
+      body: Role,
+    },
+    async ({ principal, params, body }) => ws.catalog.projects.setMember(principal, params.key, params.user, body.role),
+  );
+  route(
+    app,
+    {
+      method: 'DELETE',
+      url: '/api/projects/{key}/members/{user}',
+      summary: 'Remove a member (project admin)',
+      tag: 'projects',
+    },
+    async ({ principal, params }) => {
+      await ws.catalog.projects.removeMember(principal, params.key, params.user);
+      return undefined;
+    },
+  );
 }

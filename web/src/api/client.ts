@@ -45,13 +45,22 @@ export function toApiError(status: number, body: unknown, fallback: string): Api
   return new ApiError(status, status === 0 ? 'network' : 'http_' + status, fallback);
 }
 
-export async function request<T>(method: string, url: string, body?: unknown, query?: Query, signal?: AbortSignal): Promise<T> {
+export async function request<T>(
+  method: string,
+  url: string,
+  body?: unknown,
+  query?: Query,
+  signal?: AbortSignal,
+): Promise<T> {
   let res: Response;
   try {
     res = await fetch(url + queryString(query), {
       method,
       credentials: 'same-origin',
-      headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      headers:
+        body === undefined
+          ? { accept: 'application/json' }
+          : { accept: 'application/json', 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
       signal,
     });

@@ -12,7 +12,13 @@ export interface Me extends Partial<User> {
 /** The secret `key` comes back once, when the key is created. */
 export type ApiKeyInfo = StoredApiKey & { key?: string };
 
-export type { ColumnSchema, DatasetStatus, DatasetVersion, Lineage, ListedVersion } from '../../../src/datasets/dataset-types.js';
+export type {
+  ColumnSchema,
+  DatasetStatus,
+  DatasetVersion,
+  Lineage,
+  ListedVersion,
+} from '../../../src/datasets/dataset-types.js';
 
 /**
  * A dataset: its definition (restated here from `DatasetDefinitionSchema` in
@@ -110,7 +116,13 @@ export interface Scenario {
 
 export type { RunOutcome, ScenarioRun, StepOutcome, StepRun } from '../../../src/automation/run-types.js';
 
-export type { MonitoredScenario, Monitoring, MonitoringRun, MonitoringStepRun, MonitoringSteps } from '../../../src/automation/monitoring-types.js';
+export type {
+  MonitoredScenario,
+  Monitoring,
+  MonitoringRun,
+  MonitoringStepRun,
+  MonitoringSteps,
+} from '../../../src/automation/monitoring-types.js';
 
 export type { CheckResult, MetricsRecord } from '../../../src/quality/quality-types.js';
 

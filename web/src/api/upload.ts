@@ -12,7 +12,12 @@ export interface UploadProgress {
  * Uploads one file as multipart field `file`. Uses XMLHttpRequest because fetch cannot
  * report upload progress. Resolves with the server's JSON answer.
  */
-export function uploadFile<T>(url: string, file: File, onProgress: (p: UploadProgress) => void, signal?: AbortSignal): Promise<T> {
+export function uploadFile<T>(
+  url: string,
+  file: File,
+  onProgress: (p: UploadProgress) => void,
+  signal?: AbortSignal,
+): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', url);

@@ -46,7 +46,10 @@ export function DataGrid({ dataUrl, sort, filters, onSortChange, onLoaded }: Gri
 
   const widths = useMemo(() => columns.map((c, i) => columnWidth(c, types[i] ?? '')), [columns, types]);
   // The column widths depend on the data: given once to the stylesheet, which lays out the header and every row with them.
-  const layout = { '--grid-cols': [ROWNUM_W, ...widths].map((w) => `${w}px`).join(' '), '--row-w': `${ROWNUM_W + widths.reduce((a, b) => a + b, 0)}px` } as CSSProperties;
+  const layout = {
+    '--grid-cols': [ROWNUM_W, ...widths].map((w) => `${w}px`).join(' '),
+    '--row-w': `${ROWNUM_W + widths.reduce((a, b) => a + b, 0)}px`,
+  } as CSSProperties;
 
   // Fetch the pages under the rendered rows, after scrolling settles for a moment.
   const first = rows[0]?.index ?? 0;
@@ -73,15 +76,34 @@ export function DataGrid({ dataUrl, sort, filters, onSortChange, onLoaded }: Gri
   return (
     <div className="data-grid" style={layout}>
       <ErrorAlert error={error} title="Could not read the rows" />
-      <div ref={scrollRef} className="grid-scroll" role="grid" aria-label="Dataset rows" aria-rowcount={total + 1} aria-colcount={columns.length + 1} tabIndex={0} onKeyDown={onKeyDown}>
+      <div
+        ref={scrollRef}
+        className="grid-scroll"
+        role="grid"
+        aria-label="Dataset rows"
+        aria-rowcount={total + 1}
+        aria-colcount={columns.length + 1}
+        tabIndex={0}
+        onKeyDown={onKeyDown}
+      >
         <GridHeader columns={columns} types={types} sort={sort} onSortChange={onSortChange} />
         {/* The scrolled area's height follows the row count. */}
         <div className="grid-body" style={{ height: spacerH }}>
           {rows.map((item) => (
-            <GridRow key={item.index} index={item.index} top={item.top} row={row(item.index)} columns={columns} types={types} focused={item.index === focusRow} />
+            <GridRow
+              key={item.index}
+              index={item.index}
+              top={item.top}
+              row={row(item.index)}
+              columns={columns}
+              types={types}
+              focused={item.index === focusRow}
+            />
           ))}
         </div>
-        {meta && total === 0 ? <div className="empty">{filters.length ? 'No row matches the filters.' : 'This dataset has no rows.'}</div> : null}
+        {meta && total === 0 ? (
+          <div className="empty">{filters.length ? 'No row matches the filters.' : 'This dataset has no rows.'}</div>
+        ) : null}
       </div>
       <GridFooter meta={meta} firstVisible={firstVisible} lastVisible={lastVisible} sort={sort} />
     </div>

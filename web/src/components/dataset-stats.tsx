@@ -12,7 +12,17 @@ export default function StatsTab({ projectKey, name }: { projectKey: string; nam
   const stats = useApi<ColumnStats[]>(projectApi(projectKey, 'datasets', name, 'stats'));
   return (
     <Async state={stats} label="Computing column statistics…">
-      {(cols) => (cols.length === 0 ? <EmptyState title="No columns" /> : <div className="grid-3">{cols.map((c) => <ColumnStatsCard key={c.name} stats={c} />)}</div>)}
+      {(cols) =>
+        cols.length === 0 ? (
+          <EmptyState title="No columns" />
+        ) : (
+          <div className="grid-3">
+            {cols.map((c) => (
+              <ColumnStatsCard key={c.name} stats={c} />
+            ))}
+          </div>
+        )
+      }
     </Async>
   );
 }
@@ -29,13 +39,28 @@ const SUMMARY_COLUMNS: Column<Summary>[] = [
 function ColumnStatsCard({ stats: s }: { stats: ColumnStats }) {
   const option = useMemo(() => {
     if (s.histogram.length) {
-      const label = (b: { low: number | string; high: number | string }) => (typeof b.low === 'number' ? `${formatNumber(b.low)} – ${formatNumber(b.high as number)}` : `${String(b.low).slice(0, 16)} – ${String(b.high).slice(0, 16)}`);
+      const label = (b: { low: number | string; high: number | string }) =>
+        typeof b.low === 'number'
+          ? `${formatNumber(b.low)} – ${formatNumber(b.high as number)}`
+          : `${String(b.low).slice(0, 16)} – ${String(b.high).slice(0, 16)}`;
       return {
         grid: { left: 44, right: 8, top: 10, bottom: 22 },
         tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
-        xAxis: { type: 'category', data: s.histogram.map(label), axisLabel: { show: false }, axisTick: { show: false } },
+        xAxis: {
+          type: 'category',
+          data: s.histogram.map(label),
+          axisLabel: { show: false },
+          axisTick: { show: false },
+        },
         yAxis: { type: 'value', splitNumber: 3, axisLabel: { fontSize: 10 } },
-        series: [{ type: 'bar', data: s.histogram.map((b) => b.count), itemStyle: { color: COLORS.accent }, barCategoryGap: '8%' }],
+        series: [
+          {
+            type: 'bar',
+            data: s.histogram.map((b) => b.count),
+            itemStyle: { color: COLORS.accent },
+            barCategoryGap: '8%',
+          },
+        ],
       };
     }
     if (s.topValues.length) {
@@ -44,7 +69,11 @@ function ColumnStatsCard({ stats: s }: { stats: ColumnStats }) {
         grid: { left: 90, right: 16, top: 6, bottom: 18 },
         tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
         xAxis: { type: 'value', splitNumber: 3, axisLabel: { fontSize: 10 } },
-        yAxis: { type: 'category', data: top.map((t) => formatCell(t.value).slice(0, 14)), axisLabel: { fontSize: 10 } },
+        yAxis: {
+          type: 'category',
+          data: top.map((t) => formatCell(t.value).slice(0, 14)),
+          axisLabel: { fontSize: 10 },
+        },
         series: [{ type: 'bar', data: top.map((t) => t.count), itemStyle: { color: COLORS.ext } }],
       };
     }
@@ -56,7 +85,8 @@ function ColumnStatsCard({ stats: s }: { stats: ColumnStats }) {
       label: 'Non-null',
       value: (
         <>
-          {formatCount(nonNull)} {s.count ? <span className="muted">({Math.round((nonNull / s.count) * 100)}%)</span> : null}
+          {formatCount(nonNull)}{' '}
+          {s.count ? <span className="muted">({Math.round((nonNull / s.count) * 100)}%)</span> : null}
         </>
       ),
     },
@@ -71,10 +101,13 @@ function ColumnStatsCard({ stats: s }: { stats: ColumnStats }) {
         <span className="mono small muted">{s.type}</span>
       </div>
       <div className="card-body">
-        {option ? <EChart option={option} className="chart small" ariaLabel={`Distribution of ${s.name}`} /> : <div className="muted small">No values to chart</div>}
+        {option ? (
+          <EChart option={option} className="chart small" ariaLabel={`Distribution of ${s.name}`} />
+        ) : (
+          <div className="muted small">No values to chart</div>
+        )}
         <Table small headless className="mt-3" rows={summary} rowKey={(r) => r.label} columns={SUMMARY_COLUMNS} />
       </div>
     </section>
   );
 }
-

@@ -1,10 +1,27 @@
 import { BarChart, CustomChart, LineChart, ScatterChart } from 'echarts/charts';
-import { DataZoomComponent, GridComponent, LegendComponent, MarkLineComponent, TooltipComponent } from 'echarts/components';
+import {
+  DataZoomComponent,
+  GridComponent,
+  LegendComponent,
+  MarkLineComponent,
+  TooltipComponent,
+} from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import { useEffect, useRef } from 'react';
 
-echarts.use([BarChart, CustomChart, LineChart, ScatterChart, GridComponent, TooltipComponent, DataZoomComponent, LegendComponent, MarkLineComponent, CanvasRenderer]);
+echarts.use([
+  BarChart,
+  CustomChart,
+  LineChart,
+  ScatterChart,
+  GridComponent,
+  TooltipComponent,
+  DataZoomComponent,
+  LegendComponent,
+  MarkLineComponent,
+  CanvasRenderer,
+]);
 
 export type EChartsOption = echarts.EChartsCoreOption;
 export { echarts };
@@ -13,7 +30,19 @@ export { echarts };
  * One ECharts instance in a div; resized with its container. `onClick` receives the clicked
  * item's `data`.
  */
-export function EChart({ option, className = 'chart', style, onClick, ariaLabel }: { option: EChartsOption; className?: string; style?: React.CSSProperties; onClick?: (data: unknown) => void; ariaLabel: string }) {
+export function EChart({
+  option,
+  className = 'chart',
+  style,
+  onClick,
+  ariaLabel,
+}: {
+  option: EChartsOption;
+  className?: string;
+  style?: React.CSSProperties;
+  onClick?: (data: unknown) => void;
+  ariaLabel: string;
+}) {
   const ref = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
   const clickRef = useRef(onClick);

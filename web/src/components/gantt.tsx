@@ -13,13 +13,23 @@ export interface GanttBar {
   payload?: unknown;
 }
 
-const escape = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+const escape = (s: string) =>
+  s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
 /**
  * A timeline of bars, one row per category (activities of a job, runs of scenarios): an
  * ECharts custom series on a time axis. Very short bars keep a visible minimum width.
  */
-export function Gantt({ rows, bars, from, to, onBarClick, ariaLabel, rowLabelWidth = 160, layout }: {
+export function Gantt({
+  rows,
+  bars,
+  from,
+  to,
+  onBarClick,
+  ariaLabel,
+  rowLabelWidth = 160,
+  layout,
+}: {
   rows: string[];
   bars: GanttBar[];
   from?: number;
@@ -38,29 +48,69 @@ export function Gantt({ rows, bars, from, to, onBarClick, ariaLabel, rowLabelWid
       animation: false,
       grid: { left: rowLabelWidth || 12, right: 24, top, bottom: layout ? 0 : 28 },
       tooltip: { trigger: 'item', formatter: (p: { data: { tooltip: string } }) => p.data.tooltip },
-      xAxis: { type: 'time', min: from, max: to, position: 'top', splitLine: { show: true, lineStyle: { color: '#edf0f4' } }, axisLabel: { hideOverlap: true, fontSize: 11 } },
-      yAxis: { type: 'category', data: rows, inverse: true, axisTick: { show: false }, axisLine: { show: false }, axisLabel: { show: rowLabelWidth > 0, width: rowLabelWidth - 16, overflow: 'truncate', fontSize: 12 }, splitLine: { show: true, lineStyle: { color: '#f2f4f7' } } },
+      xAxis: {
+        type: 'time',
+        min: from,
+        max: to,
+        position: 'top',
+        splitLine: { show: true, lineStyle: { color: '#edf0f4' } },
+        axisLabel: { hideOverlap: true, fontSize: 11 },
+      },
+      yAxis: {
+        type: 'category',
+        data: rows,
+        inverse: true,
+        axisTick: { show: false },
+        axisLine: { show: false },
+        axisLabel: { show: rowLabelWidth > 0, width: rowLabelWidth - 16, overflow: 'truncate', fontSize: 12 },
+        splitLine: { show: true, lineStyle: { color: '#f2f4f7' } },
+      },
       dataZoom: [{ type: 'inside', xAxisIndex: 0, filterMode: 'weakFilter' }],
       series: [
         {
           type: 'custom',
           encode: { x: [1, 2], y: 0 },
-          renderItem: (params: { coordSys: { x: number; y: number; width: number; height: number } }, api: { value(i: number): number; coord(v: number[]): number[]; size(v: number[]): number[]; visual(k: string): string }) => {
+          renderItem: (
+            params: { coordSys: { x: number; y: number; width: number; height: number } },
+            api: {
+              value(i: number): number;
+              coord(v: number[]): number[];
+              size(v: number[]): number[];
+              visual(k: string): string;
+            },
+          ) => {
             const row = api.value(0);
             const start = api.coord([api.value(1), row]);
             const end = api.coord([api.value(2), row]);
             const h = Math.min(18, api.size([0, 1])[1] * 0.62);
             const rect = echarts.graphic.clipRectByRect(
               { x: start[0], y: start[1] - h / 2, width: Math.max(end[0] - start[0], 3), height: h },
-              { x: params.coordSys.x, y: params.coordSys.y, width: params.coordSys.width, height: params.coordSys.height },
+              {
+                x: params.coordSys.x,
+                y: params.coordSys.y,
+                width: params.coordSys.width,
+                height: params.coordSys.height,
+              },
             );
             return rect ? { type: 'rect', shape: { ...rect, r: 2 }, style: { fill: api.visual('color') } } : null;
           },
-          data: bars.map((b) => ({ value: [b.row, b.start, b.end], itemStyle: { color: b.color }, tooltip: escape(b.tooltip).replace(/\n/g, '<br/>'), payload: b.payload })),
+          data: bars.map((b) => ({
+            value: [b.row, b.start, b.end],
+            itemStyle: { color: b.color },
+            tooltip: escape(b.tooltip).replace(/\n/g, '<br/>'),
+            payload: b.payload,
+          })),
         },
       ],
     }),
     [rows, bars, from, to, rowLabelWidth, top, layout],
   );
-  return <EChart option={option} ariaLabel={ariaLabel} style={{ height: layout ? top + rows.length * rowHeight : Math.max(140, top + 28 + rows.length * rowHeight) }} onClick={(d) => onBarClick?.((d as { payload?: unknown } | undefined)?.payload)} />;
+  return (
+    <EChart
+      option={option}
+      ariaLabel={ariaLabel}
+      style={{ height: layout ? top + rows.length * rowHeight : Math.max(140, top + 28 + rows.length * rowHeight) }}
+      onClick={(d) => onBarClick?.((d as { payload?: unknown } | undefined)?.payload)}
+    />
+  );
 }

@@ -15,7 +15,15 @@ export function jobFraction(job: Job | null): number {
 }
 
 /** A compact live view of a running job: status, progress bar, one line per activity. */
-export function JobProgress({ projectKey, jobId, onEnd }: { projectKey: string; jobId: string; onEnd?: (job: Job) => void }) {
+export function JobProgress({
+  projectKey,
+  jobId,
+  onEnd,
+}: {
+  projectKey: string;
+  jobId: string;
+  onEnd?: (job: Job) => void;
+}) {
   const { job, disconnected } = useJobEvents(projectKey, jobId);
   const final = job !== null && ['succeeded', 'failed', 'aborted'].includes(job.status);
   const onEndRef = useRef(onEnd);
@@ -35,7 +43,11 @@ export function JobProgress({ projectKey, jobId, onEnd }: { projectKey: string; 
         <StatusBadge status={job?.status ?? 'queued'} />
         {disconnected && !final ? <span className="small muted">Reconnecting…</span> : null}
       </div>
-      <ProgressBar fraction={jobFraction(job)} label="Build progress" indeterminate={!job || (job.status === 'running' && jobFraction(job) === 0)} />
+      <ProgressBar
+        fraction={jobFraction(job)}
+        label="Build progress"
+        indeterminate={!job || (job.status === 'running' && jobFraction(job) === 0)}
+      />
       {job?.activities?.length ? (
         <Table
           small

@@ -74,7 +74,12 @@ export function ProjectLayout({ full = false }: { full?: boolean }) {
         </div>
         <nav aria-label="Project sections">
           {PROJECT_NAV.map((n) => (
-            <NavLink key={n.to} to={`/projects/${encodeURIComponent(key)}${n.to ? '/' + n.to : ''}`} end={n.end} className={({ isActive }) => (isActive ? 'active' : '')}>
+            <NavLink
+              key={n.to}
+              to={`/projects/${encodeURIComponent(key)}${n.to ? '/' + n.to : ''}`}
+              end={n.end}
+              className={({ isActive }) => (isActive ? 'active' : '')}
+            >
               <span className="icon" aria-hidden="true">
                 {n.icon}
               </span>

@@ -11,7 +11,17 @@ import { Async, EmptyState, ErrorAlert, Notice } from './ui';
  * Revisions of a catalog object (dataset, recipe, scenario…), newest first, with the diff of
  * the selected revision against the one before it, and revert (which appends a revision).
  */
-export function ObjectHistory({ projectKey, kind, name, onReverted }: { projectKey: string; kind: string; name: string; onReverted?: () => void }) {
+export function ObjectHistory({
+  projectKey,
+  kind,
+  name,
+  onReverted,
+}: {
+  projectKey: string;
+  kind: string;
+  name: string;
+  onReverted?: () => void;
+}) {
   const history = useApi<Revision[]>(projectApi(projectKey, 'history', kind, name));
   const [selected, setSelected] = useState<number | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -23,10 +33,14 @@ export function ObjectHistory({ projectKey, kind, name, onReverted }: { projectK
   const index = revisions.findIndex((r) => r.revision === current);
   const rev = index >= 0 ? revisions[index] : null;
   const previous = index >= 0 ? revisions[index + 1] : undefined;
-  const diff = useMemo(() => (rev ? diffLines(canonicalJson(previous?.body), canonicalJson(rev.body)) : []), [rev, previous]);
+  const diff = useMemo(
+    () => (rev ? diffLines(canonicalJson(previous?.body), canonicalJson(rev.body)) : []),
+    [rev, previous],
+  );
 
   const revert = async (revision: number) => {
-    if (!window.confirm(`Restore ${kind} ${name} to revision ${revision}? This adds a new revision; nothing is lost.`)) return;
+    if (!window.confirm(`Restore ${kind} ${name} to revision ${revision}? This adds a new revision; nothing is lost.`))
+      return;
     setBusy(true);
     setError(null);
     setNotice(null);
@@ -63,7 +77,12 @@ export function ObjectHistory({ projectKey, kind, name, onReverted }: { projectK
                   {
                     header: 'Rev.',
                     cell: (r) => (
-                      <button type="button" className="btn ghost small" onClick={() => setSelected(r.revision)} aria-label={`Show revision ${r.revision}`}>
+                      <button
+                        type="button"
+                        className="btn ghost small"
+                        onClick={() => setSelected(r.revision)}
+                        aria-label={`Show revision ${r.revision}`}
+                      >
                         #{r.revision}
                       </button>
                     ),
@@ -85,7 +104,12 @@ export function ObjectHistory({ projectKey, kind, name, onReverted }: { projectK
                     id: 'revert',
                     cell: (r, i) =>
                       i > 0 && r.body !== null ? (
-                        <button type="button" className="btn small" disabled={busy} onClick={() => void revert(r.revision)}>
+                        <button
+                          type="button"
+                          className="btn small"
+                          disabled={busy}
+                          onClick={() => void revert(r.revision)}
+                        >
                           Revert
                         </button>
                       ) : i === 0 ? (
@@ -96,7 +120,11 @@ export function ObjectHistory({ projectKey, kind, name, onReverted }: { projectK
               />
               <div className="stack min-w-0">
                 <div className="muted small">
-                  {rev ? (previous ? `Revision ${rev.revision} compared with revision ${previous.revision}` : `Revision ${rev.revision}: first version`) : null}
+                  {rev
+                    ? previous
+                      ? `Revision ${rev.revision} compared with revision ${previous.revision}`
+                      : `Revision ${rev.revision}: first version`
+                    : null}
                 </div>
                 <div className="diff" aria-label="Differences">
                   {diff.map((d, i) => (

@@ -13,7 +13,15 @@ import { ErrorAlert } from './ui';
  * history, the checks with their latest outcome, the history of results, and actions to
  * compute metrics, run checks and edit the settings.
  */
-export default function QualityPanel({ projectKey, dataset, columns }: { projectKey: string; dataset: string; columns: ColumnSchema[] }) {
+export default function QualityPanel({
+  projectKey,
+  dataset,
+  columns,
+}: {
+  projectKey: string;
+  dataset: string;
+  columns: ColumnSchema[];
+}) {
   const metrics = useApi<MetricsRecord[]>(projectApi(projectKey, 'datasets', dataset, 'metrics'), { limit: 200 });
   const checks = useApi<QualitySettings>(projectApi(projectKey, 'datasets', dataset, 'checks'), { limit: 200 });
   const [error, setError] = useState<unknown>(null);

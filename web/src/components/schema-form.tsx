@@ -48,7 +48,23 @@ function typeOf(schema: JsonSchema): string {
  * nested objects; anything else is edited as JSON. Constant fields (`type`, `channel`) are
  * not shown. Fields named in `suggestions` offer those names; those named in `choices` pick one.
  */
-export function SchemaForm({ schema, value, onChange, suggestions = {}, choices = {}, hidden = [], first = [] }: { schema: JsonSchema; value: FormValue; onChange: (v: FormValue) => void; suggestions?: Suggestions; choices?: Choices; hidden?: string[]; first?: string[] }) {
+export function SchemaForm({
+  schema,
+  value,
+  onChange,
+  suggestions = {},
+  choices = {},
+  hidden = [],
+  first = [],
+}: {
+  schema: JsonSchema;
+  value: FormValue;
+  onChange: (v: FormValue) => void;
+  suggestions?: Suggestions;
+  choices?: Choices;
+  hidden?: string[];
+  first?: string[];
+}) {
   // Fields named in `first` come first (what the item is about), the others in the schema's order.
   const rank = (k: string) => (first.includes(k) ? first.indexOf(k) : first.length);
   const props = Object.entries(schema.properties ?? {})
@@ -78,19 +94,41 @@ export function SchemaForm({ schema, value, onChange, suggestions = {}, choices 
   );
 }
 
-function Field({ name, schema, required, value, onChange, suggestions, choices }: { name: string; schema: JsonSchema; required: boolean; value: unknown; onChange: (v: unknown) => void; suggestions: Suggestions; choices: Choices }) {
+function Field({
+  name,
+  schema,
+  required,
+  value,
+  onChange,
+  suggestions,
+  choices,
+}: {
+  name: string;
+  schema: JsonSchema;
+  required: boolean;
+  value: unknown;
+  onChange: (v: unknown) => void;
+  suggestions: Suggestions;
+  choices: Choices;
+}) {
   const id = useId();
   const label = (
     <>
       <span>
         {humanize(name)}
-        {required ? <span aria-hidden="true" className="text-bad"> *</span> : null}
+        {required ? (
+          <span aria-hidden="true" className="text-bad">
+            {' '}
+            *
+          </span>
+        ) : null}
       </span>
       {schema.description ? <span className="hint">{schema.description}</span> : null}
     </>
   );
   const kind = typeOf(schema);
-  const placeholder = schema.default !== undefined && typeof schema.default !== 'object' ? String(schema.default) : undefined;
+  const placeholder =
+    schema.default !== undefined && typeof schema.default !== 'object' ? String(schema.default) : undefined;
 
   if (kind === 'object' && schema.properties) {
     const obj = (value && typeof value === 'object' ? value : {}) as FormValue;
@@ -98,7 +136,13 @@ function Field({ name, schema, required, value, onChange, suggestions, choices }
       <fieldset className="full-row">
         <legend>{humanize(name)}</legend>
         {schema.description ? <div className="small muted mb-2">{schema.description}</div> : null}
-        <SchemaForm schema={schema} value={obj} suggestions={suggestions} choices={choices} onChange={(v) => onChange(Object.keys(v).length ? v : undefined)} />
+        <SchemaForm
+          schema={schema}
+          value={obj}
+          suggestions={suggestions}
+          choices={choices}
+          onChange={(v) => onChange(Object.keys(v).length ? v : undefined)}
+        />
       </fieldset>
     );
   }

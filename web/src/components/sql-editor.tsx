@@ -1,4 +1,10 @@
-import { acceptCompletion, autocompletion, type Completion, type CompletionContext, type CompletionResult } from '@codemirror/autocomplete';
+import {
+  acceptCompletion,
+  autocompletion,
+  type Completion,
+  type CompletionContext,
+  type CompletionResult,
+} from '@codemirror/autocomplete';
 import { PostgreSQL, sql } from '@codemirror/lang-sql';
 import { setDiagnostics } from '@codemirror/lint';
 import { Compartment, EditorState } from '@codemirror/state';
@@ -28,7 +34,9 @@ interface Props {
 
 /** Column names of every input complete anywhere, not only after `dataset.`. */
 function columnSource(schema: SqlSchema) {
-  const options: Completion[] = Object.entries(schema).flatMap(([table, cols]) => cols.map((c) => ({ label: c.name, type: 'property', detail: `${table} · ${c.type}`, boost: -1 })));
+  const options: Completion[] = Object.entries(schema).flatMap(([table, cols]) =>
+    cols.map((c) => ({ label: c.name, type: 'property', detail: `${table} · ${c.type}`, boost: -1 })),
+  );
   return (ctx: CompletionContext): CompletionResult | null => {
     const word = ctx.matchBefore(/[A-Za-z_][A-Za-z0-9_]*/);
     if (!word && !ctx.explicit) return null;
@@ -38,12 +46,23 @@ function columnSource(schema: SqlSchema) {
 }
 
 function languageFor(schema: SqlSchema) {
-  const namespace = Object.fromEntries(Object.entries(schema).map(([t, cols]) => [t, cols.map((c) => ({ label: c.name, type: 'property', detail: c.type }))]));
-  return [sql({ dialect: PostgreSQL, schema: namespace, upperCaseKeywords: true }), PostgreSQL.language.data.of({ autocomplete: columnSource(schema) })];
+  const namespace = Object.fromEntries(
+    Object.entries(schema).map(([t, cols]) => [
+      t,
+      cols.map((c) => ({ label: c.name, type: 'property', detail: c.type })),
+    ]),
+  );
+  return [
+    sql({ dialect: PostgreSQL, schema: namespace, upperCaseKeywords: true }),
+    PostgreSQL.language.data.of({ autocomplete: columnSource(schema) }),
+  ];
 }
 
 /** CodeMirror 6 with SQL highlighting, completion of dataset and column names, and the engine's error marked in place. */
-export const SqlEditor = forwardRef<SqlEditorHandle, Props>(function SqlEditor({ value, onChange, schema, error, onRun, onSave, label }, ref) {
+export const SqlEditor = forwardRef<SqlEditorHandle, Props>(function SqlEditor(
+  { value, onChange, schema, error, onRun, onSave, label },
+  ref,
+) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
   const language = useRef(new Compartment());
@@ -84,7 +103,8 @@ export const SqlEditor = forwardRef<SqlEditorHandle, Props>(function SqlEditor({
 
   useEffect(() => {
     const v = view.current;
-    if (v && v.state.doc.toString() !== value) v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: value } });
+    if (v && v.state.doc.toString() !== value)
+      v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: value } });
   }, [value]);
 
   useEffect(() => {
@@ -102,7 +122,11 @@ export const SqlEditor = forwardRef<SqlEditorHandle, Props>(function SqlEditor({
     const line = doc.line(Math.min(Math.max(1, error.line), doc.lines));
     const from = Math.min(line.from + Math.max(0, error.column - 1), line.to);
     const wordEnd = /^[A-Za-z0-9_."]+/.exec(doc.sliceString(from, line.to))?.[0].length ?? 1;
-    v.dispatch(setDiagnostics(v.state, [{ from, to: Math.min(line.to, from + Math.max(1, wordEnd)), severity: 'error', message: error.message }]));
+    v.dispatch(
+      setDiagnostics(v.state, [
+        { from, to: Math.min(line.to, from + Math.max(1, wordEnd)), severity: 'error', message: error.message },
+      ]),
+    );
   }, [error]);
 
   useImperativeHandle(ref, () => ({

@@ -48,17 +48,25 @@ interface SortState {
 const isEmpty = (v: unknown) => v === null || v === undefined || v === '';
 
 /** Rows ordered by a column's value; empty values go last in either direction, since they say least. */
-function sortRows<T>(rows: readonly T[], by: (row: T) => string | number | null | undefined, desc: boolean): readonly T[] {
+function sortRows<T>(
+  rows: readonly T[],
+  by: (row: T) => string | number | null | undefined,
+  desc: boolean,
+): readonly T[] {
   return [...rows].sort((a, b) => {
     const x = by(a);
     const y = by(b);
     if (isEmpty(x) || isEmpty(y)) return Number(isEmpty(x)) - Number(isEmpty(y));
-    const c = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y), undefined, { numeric: true, sensitivity: 'base' });
+    const c =
+      typeof x === 'number' && typeof y === 'number'
+        ? x - y
+        : String(x).localeCompare(String(y), undefined, { numeric: true, sensitivity: 'base' });
     return desc ? -c : c;
   });
 }
 
-const keyOf = <T,>(c: Column<T>, i: number) => c.id ?? (typeof c.header === 'string' && c.header ? c.header : String(i));
+const keyOf = <T,>(c: Column<T>, i: number) =>
+  c.id ?? (typeof c.header === 'string' && c.header ? c.header : String(i));
 
 /**
  * Every plain table of the UI (lists of objects, label–value summaries): the columns say
@@ -66,7 +74,20 @@ const keyOf = <T,>(c: Column<T>, i: number) => c.id ?? (typeof c.header === 'str
  * phone a wide table scrolls sideways inside its box instead of widening the page.
  * The virtualised dataset grid (data-grid.tsx) is the one table that is not this.
  */
-export function Table<T>({ columns, rows, rowKey, label, caption, empty, small, card, headless, className, rowClassName, isSelected }: TableProps<T>) {
+export function Table<T>({
+  columns,
+  rows,
+  rowKey,
+  label,
+  caption,
+  empty,
+  small,
+  card,
+  headless,
+  className,
+  rowClassName,
+  isSelected,
+}: TableProps<T>) {
   const [sort, setSort] = useState<SortState | null>(null);
   const sorted = useMemo(() => {
     const by = sort ? columns[sort.column]?.sortValue : undefined;
@@ -85,11 +106,30 @@ export function Table<T>({ columns, rows, rowKey, label, caption, empty, small, 
             <tr>
               {columns.map((c, i) => {
                 const sortedHere = sort?.column === i ? sort : null;
-                const thClass = [c.numeric ? 'num' : '', c.headerClassName ?? ''].filter(Boolean).join(' ') || undefined;
+                const thClass =
+                  [c.numeric ? 'num' : '', c.headerClassName ?? ''].filter(Boolean).join(' ') || undefined;
                 return (
-                  <th key={keyOf(c, i)} className={thClass} aria-sort={c.sortValue ? (sortedHere ? (sortedHere.desc ? 'descending' : 'ascending') : 'none') : undefined}>
+                  <th
+                    key={keyOf(c, i)}
+                    className={thClass}
+                    aria-sort={
+                      c.sortValue ? (sortedHere ? (sortedHere.desc ? 'descending' : 'ascending') : 'none') : undefined
+                    }
+                  >
                     {c.sortValue ? (
-                      <button type="button" className="th-sort" onClick={() => setSort(sortedHere ? (sortedHere.desc ? null : { column: i, desc: true }) : { column: i, desc: false })}>
+                      <button
+                        type="button"
+                        className="th-sort"
+                        onClick={() =>
+                          setSort(
+                            sortedHere
+                              ? sortedHere.desc
+                                ? null
+                                : { column: i, desc: true }
+                              : { column: i, desc: false },
+                          )
+                        }
+                      >
                         {c.header}
                         <span className="sort-mark" aria-hidden="true">
                           {sortedHere ? (sortedHere.desc ? '▼' : '▲') : ''}
@@ -107,11 +147,15 @@ export function Table<T>({ columns, rows, rowKey, label, caption, empty, small, 
         <tbody>
           {sorted.map((row, r) => {
             const selected = isSelected?.(row);
-            const rowClass = [rowClassName?.(row) ?? '', selected ? 'selected' : ''].filter(Boolean).join(' ') || undefined;
+            const rowClass =
+              [rowClassName?.(row) ?? '', selected ? 'selected' : ''].filter(Boolean).join(' ') || undefined;
             return (
               <tr key={rowKey(row, r)} className={rowClass} aria-selected={isSelected ? selected : undefined}>
                 {columns.map((c, i) => {
-                  const cellClass = [c.numeric ? 'num' : '', (typeof c.className === 'function' ? c.className(row) : c.className) ?? ''].filter(Boolean).join(' ') || undefined;
+                  const cellClass =
+                    [c.numeric ? 'num' : '', (typeof c.className === 'function' ? c.className(row) : c.className) ?? '']
+                      .filter(Boolean)
+                      .join(' ') || undefined;
                   return (
                     <td key={keyOf(c, i)} className={cellClass} title={c.title?.(row)}>
                       {c.cell(row, r)}

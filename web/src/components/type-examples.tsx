@@ -13,7 +13,15 @@ export interface TypeWithExamples {
  * button adds, not the select's change, so stepping through the options with the keyboard
  * adds nothing by accident.
  */
-export function TypeExamples({ what, types, onAdd }: { what: string; types: TypeWithExamples[]; onAdd: (params: Record<string, unknown>) => void }) {
+export function TypeExamples({
+  what,
+  types,
+  onAdd,
+}: {
+  what: string;
+  types: TypeWithExamples[];
+  onAdd: (params: Record<string, unknown>) => void;
+}) {
   const id = useId();
   const [chosen, setChosen] = useState('');
   const withExamples = types.filter((t) => t.examples?.length);

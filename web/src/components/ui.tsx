@@ -11,10 +11,21 @@ export function Loading({ label = 'Loading…' }: { label?: string }) {
 }
 
 /** Errors that a retry does not fix: the object is not there, or not for this user. */
-export const isPermanent = (error: unknown) => error instanceof ApiError && [400, 403, 404, 409, 422].includes(error.status);
+export const isPermanent = (error: unknown) =>
+  error instanceof ApiError && [400, 403, 404, 409, 422].includes(error.status);
 
 /** An API error as users should read it: the server's message, its code in small print; Retry only where it may help, and a way back. */
-export function ErrorAlert({ error, title, onRetry, back }: { error: unknown; title?: string; onRetry?: () => void; back?: { to: string; label: string } }) {
+export function ErrorAlert({
+  error,
+  title,
+  onRetry,
+  back,
+}: {
+  error: unknown;
+  title?: string;
+  onRetry?: () => void;
+  back?: { to: string; label: string };
+}) {
   if (!error) return null;
   const code = error instanceof ApiError ? error.code : null;
   if (isPermanent(error)) onRetry = undefined;
@@ -48,8 +59,19 @@ export function EmptyState({ title, children, actions }: { title: string; childr
 }
 
 /** The whole-page states of data loaded by useApi: spinner, error with retry, or the content. */
-export function Async<T>({ state, children, label, back }: { state: { data: T | undefined; error: unknown; loading: boolean; reload: () => void }; children: (data: T) => ReactNode; label?: string; back?: { to: string; label: string } }) {
-  if (state.error && state.data === undefined) return <ErrorAlert error={state.error} onRetry={state.reload} back={back} />;
+export function Async<T>({
+  state,
+  children,
+  label,
+  back,
+}: {
+  state: { data: T | undefined; error: unknown; loading: boolean; reload: () => void };
+  children: (data: T) => ReactNode;
+  label?: string;
+  back?: { to: string; label: string };
+}) {
+  if (state.error && state.data === undefined)
+    return <ErrorAlert error={state.error} onRetry={state.reload} back={back} />;
   if (state.data === undefined) return <Loading label={label} />;
   return <>{children(state.data)}</>;
 }
@@ -95,7 +117,17 @@ export function StatusBadge({ status, label }: { status: string | null | undefin
   return <span className={`badge ${statusClass(status)}`}>{label ?? status ?? 'unknown'}</span>;
 }
 
-export function PageHeader({ title, subtitle, breadcrumbs, actions }: { title: ReactNode; subtitle?: ReactNode; breadcrumbs?: ReactNode; actions?: ReactNode }) {
+export function PageHeader({
+  title,
+  subtitle,
+  breadcrumbs,
+  actions,
+}: {
+  title: ReactNode;
+  subtitle?: ReactNode;
+  breadcrumbs?: ReactNode;
+  actions?: ReactNode;
+}) {
   return (
     <div className="page-header">
       <div className="titles">
@@ -121,10 +153,25 @@ export function LinkTabs({ tabs, label }: { tabs: { to: string; label: string; e
   );
 }
 
-export function ProgressBar({ fraction, label, indeterminate }: { fraction: number; label: string; indeterminate?: boolean }) {
+export function ProgressBar({
+  fraction,
+  label,
+  indeterminate,
+}: {
+  fraction: number;
+  label: string;
+  indeterminate?: boolean;
+}) {
   const pct = Math.round(Math.max(0, Math.min(1, fraction)) * 100);
   return (
-    <div className={`progress${indeterminate ? ' indeterminate' : ''}`} role="progressbar" aria-label={label} aria-valuemin={0} aria-valuemax={100} aria-valuenow={indeterminate ? undefined : pct}>
+    <div
+      className={`progress${indeterminate ? ' indeterminate' : ''}`}
+      role="progressbar"
+      aria-label={label}
+      aria-valuemin={0}
+      aria-valuemax={100}
+      aria-valuenow={indeterminate ? undefined : pct}
+    >
       {/* The share done is data: it stays inline, as a custom property the stylesheet reads. */}
       <div style={{ '--value': `${pct}%` } as CSSProperties} />
     </div>
@@ -132,7 +179,19 @@ export function ProgressBar({ fraction, label, indeterminate }: { fraction: numb
 }
 
 /** A native <dialog>: focus is trapped and Escape closes it. */
-export function Modal({ open, title, onClose, children, footer }: { open: boolean; title: string; onClose: () => void; children: ReactNode; footer?: ReactNode }) {
+export function Modal({
+  open,
+  title,
+  onClose,
+  children,
+  footer,
+}: {
+  open: boolean;
+  title: string;
+  onClose: () => void;
+  children: ReactNode;
+  footer?: ReactNode;
+}) {
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const d = ref.current;
@@ -191,7 +250,15 @@ export function ActiveBadge({ active }: { active: boolean | undefined }) {
 }
 
 /** The end of a dialog's form: Cancel, then the submit button. */
-export function DialogButtons({ onCancel, submit, disabled }: { onCancel: () => void; submit: ReactNode; disabled?: boolean }) {
+export function DialogButtons({
+  onCancel,
+  submit,
+  disabled,
+}: {
+  onCancel: () => void;
+  submit: ReactNode;
+  disabled?: boolean;
+}) {
   return (
     <div className="row end">
       <button type="button" className="btn" onClick={onCancel}>

@@ -10,7 +10,19 @@ import { DialogButtons, ErrorAlert, Modal, ProgressBar } from './ui';
  * Uploads a CSV/TSV/Parquet/JSON-lines file as a new dataset (or a new version of
  * `fixedName`), with a progress bar while sending and while the server imports.
  */
-export function UploadDialog({ projectKey, open, onClose, onDone, fixedName }: { projectKey: string; open: boolean; onClose: () => void; onDone: (d: Dataset) => void; fixedName?: string }) {
+export function UploadDialog({
+  projectKey,
+  open,
+  onClose,
+  onDone,
+  fixedName,
+}: {
+  projectKey: string;
+  open: boolean;
+  onClose: () => void;
+  onDone: (d: Dataset) => void;
+  fixedName?: string;
+}) {
   const [file, setFile] = useState<File | null>(null);
   const [name, setName] = useState(fixedName ?? '');
   const [format, setFormat] = useState('auto');
@@ -57,7 +69,11 @@ export function UploadDialog({ projectKey, open, onClose, onDone, fixedName }: {
   const nameValid = OBJECT_NAME.test(name);
   const busy = progress !== null;
   return (
-    <Modal open={open} title={fixedName ? `Upload a new version of ${fixedName}` : 'Upload a file as a dataset'} onClose={close}>
+    <Modal
+      open={open}
+      title={fixedName ? `Upload a new version of ${fixedName}` : 'Upload a file as a dataset'}
+      onClose={close}
+    >
       <form className="stack" onSubmit={submit} aria-label="Upload">
         <ErrorAlert error={error} title="Upload failed" />
         <label className="field">
@@ -78,8 +94,17 @@ export function UploadDialog({ projectKey, open, onClose, onDone, fixedName }: {
         {!fixedName ? (
           <label className="field">
             Dataset name
-            <input name="dataset" required value={name} disabled={busy} onChange={(e) => setName(e.target.value)} aria-invalid={name !== '' && !nameValid} />
-            {name && !nameValid ? <span className="hint text-bad">Letters, digits and underscores, starting with a letter</span> : null}
+            <input
+              name="dataset"
+              required
+              value={name}
+              disabled={busy}
+              onChange={(e) => setName(e.target.value)}
+              aria-invalid={name !== '' && !nameValid}
+            />
+            {name && !nameValid ? (
+              <span className="hint text-bad">Letters, digits and underscores, starting with a letter</span>
+            ) : null}
           </label>
         ) : null}
         <div className="row">
@@ -96,14 +121,25 @@ export function UploadDialog({ projectKey, open, onClose, onDone, fixedName }: {
           </label>
           <label className="field grow">
             Delimiter <span className="hint">Empty: detect</span>
-            <input value={delimiter} onChange={(e) => setDelimiter(e.target.value)} disabled={busy} placeholder=", ; | \t" />
+            <input
+              value={delimiter}
+              onChange={(e) => setDelimiter(e.target.value)}
+              disabled={busy}
+              placeholder=", ; | \t"
+            />
           </label>
         </div>
         {progress ? (
           <div className="stack gap-2">
-            <ProgressBar fraction={progress.fraction} indeterminate={progress.phase === 'importing'} label="Upload progress" />
+            <ProgressBar
+              fraction={progress.fraction}
+              indeterminate={progress.phase === 'importing'}
+              label="Upload progress"
+            />
             <div className="small muted" aria-live="polite">
-              {progress.phase === 'sending' ? `Sending ${formatBytes(progress.loaded)} of ${formatBytes(progress.total)} (${Math.round(progress.fraction * 100)}%)` : 'Importing into Parquet…'}
+              {progress.phase === 'sending'
+                ? `Sending ${formatBytes(progress.loaded)} of ${formatBytes(progress.total)} (${Math.round(progress.fraction * 100)}%)`
+                : 'Importing into Parquet…'}
             </div>
           </div>
         ) : file ? (

@@ -41,7 +41,12 @@ export function useJobEvents(projectKey: string, jobId: string | null): LiveJob 
       if (FINAL_JOB_STATUSES.includes(job.status)) end();
     });
     es.addEventListener('activity', (e) => {
-      const a = parse(e as MessageEvent) as { index: number; status: ActivityStatus; rows: number | null; error: string | null };
+      const a = parse(e as MessageEvent) as {
+        index: number;
+        status: ActivityStatus;
+        rows: number | null;
+        error: string | null;
+      };
       const now = new Date().toISOString();
       setState((s) => {
         if (!s.job) return s;
@@ -54,7 +59,10 @@ export function useJobEvents(projectKey: string, jobId: string | null): LiveJob 
                 error: a.error ?? x.error,
                 startedAt: a.status === 'running' ? now : x.startedAt,
                 endedAt: a.status !== 'running' && a.status !== 'pending' ? now : x.endedAt,
-                durationMs: a.status !== 'running' && a.status !== 'pending' && x.startedAt ? Date.parse(now) - Date.parse(x.startedAt) : x.durationMs,
+                durationMs:
+                  a.status !== 'running' && a.status !== 'pending' && x.startedAt
+                    ? Date.parse(now) - Date.parse(x.startedAt)
+                    : x.durationMs,
               }
             : x,
         );
@@ -68,7 +76,20 @@ export function useJobEvents(projectKey: string, jobId: string | null): LiveJob 
     es.addEventListener('job-status', (e) => {
       const j = parse(e as MessageEvent) as { status: JobStatus; error: string | null };
       const now = new Date().toISOString();
-      setState((s) => (s.job ? { ...s, job: { ...s.job, status: j.status, error: j.error, startedAt: s.job.startedAt ?? (j.status === 'running' ? now : null), endedAt: FINAL_JOB_STATUSES.includes(j.status) ? now : s.job.endedAt } } : s));
+      setState((s) =>
+        s.job
+          ? {
+              ...s,
+              job: {
+                ...s.job,
+                status: j.status,
+                error: j.error,
+                startedAt: s.job.startedAt ?? (j.status === 'running' ? now : null),
+                endedAt: FINAL_JOB_STATUSES.includes(j.status) ? now : s.job.endedAt,
+              },
+            }
+          : s,
+      );
       if (FINAL_JOB_STATUSES.includes(j.status)) end();
     });
     es.onerror = () => {

@@ -13,7 +13,19 @@ export interface Filter {
   value?: string;
 }
 
-export const FILTER_OPS = ['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'contains', 'startswith', 'in', 'isnull', 'notnull'] as const;
+export const FILTER_OPS = [
+  'eq',
+  'ne',
+  'lt',
+  'le',
+  'gt',
+  'ge',
+  'contains',
+  'startswith',
+  'in',
+  'isnull',
+  'notnull',
+] as const;
 export type FilterOp = (typeof FILTER_OPS)[number];
 
 export const FILTER_OP_LABELS: Record<FilterOp, string> = {

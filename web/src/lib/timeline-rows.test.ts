@@ -7,7 +7,13 @@ const scenario = (id: string, runIds: string[]): MonitoredScenario => ({
   id,
   name: id,
   active: true,
-  runs: runIds.map((r, i) => ({ id: r, start: `2026-01-01T0${i}:00:00.000Z`, end: `2026-01-01T0${i}:01:00.000Z`, outcome: 'SUCCESS', durationMs: 60_000 })),
+  runs: runIds.map((r, i) => ({
+    id: r,
+    start: `2026-01-01T0${i}:00:00.000Z`,
+    end: `2026-01-01T0${i}:01:00.000Z`,
+    outcome: 'SUCCESS',
+    durationMs: 60_000,
+  })),
   averageDurationMs: 60_000,
   lastDurationMs: 60_000,
   lastOutcome: 'SUCCESS',
@@ -16,7 +22,14 @@ const scenario = (id: string, runIds: string[]): MonitoredScenario => ({
   reporters: [],
 });
 
-const step = (run: string, scenarioId: string, index: number, name: string, durationMs: number | null, outcome: MonitoringStepRun['outcome'] = 'SUCCESS'): MonitoringStepRun => ({
+const step = (
+  run: string,
+  scenarioId: string,
+  index: number,
+  name: string,
+  durationMs: number | null,
+  outcome: MonitoringStepRun['outcome'] = 'SUCCESS',
+): MonitoringStepRun => ({
   run,
   project: 'P',
   scenario: scenarioId,
@@ -37,10 +50,24 @@ describe('monitoring timeline rows', () => {
   });
 
   it('follows each scenario with its steps in run order, with their average and last durations', () => {
-    const steps = [step('r1', 'a', 1, '2 sql', 3000), step('r1', 'a', 0, '1 build', 1000), step('r2', 'a', 0, '1 build', 2000), step('r2', 'a', 1, '2 sql', null, 'RUNNING')];
-    const rows = timelineRows([scenario('a', ['r1', 'r2']), scenario('b', [])], { from: '', to: '', steps, truncated: false });
+    const steps = [
+      step('r1', 'a', 1, '2 sql', 3000),
+      step('r1', 'a', 0, '1 build', 1000),
+      step('r2', 'a', 0, '1 build', 2000),
+      step('r2', 'a', 1, '2 sql', null, 'RUNNING'),
+    ];
+    const rows = timelineRows([scenario('a', ['r1', 'r2']), scenario('b', [])], {
+      from: '',
+      to: '',
+      steps,
+      truncated: false,
+    });
     expect(rows.map((r) => r.key)).toEqual(['P/a', 'P/a/1 build', 'P/a/2 sql', 'P/b']);
-    expect(rows[1]).toMatchObject({ step: { name: '1 build', type: 'build' }, averageDurationMs: 1500, lastDurationMs: 2000 });
+    expect(rows[1]).toMatchObject({
+      step: { name: '1 build', type: 'build' },
+      averageDurationMs: 1500,
+      lastDurationMs: 2000,
+    });
     // A running step has a bar but no duration yet.
     expect(rows[2].runs.map((r) => r.outcome)).toEqual(['SUCCESS', 'RUNNING']);
     expect(rows[2]).toMatchObject({ averageDurationMs: 3000, lastDurationMs: 3000 });

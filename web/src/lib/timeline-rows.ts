@@ -15,7 +15,13 @@ const mean = (xs: number[]) => (xs.length ? Math.round(xs.reduce((a, b) => a + b
 
 /** One row per scenario; expanded to steps, each scenario row is followed by one row per step it ran in the range. */
 export function timelineRows(scenarios: MonitoredScenario[], steps: MonitoringSteps | undefined): TimelineRow[] {
-  const scenarioRow = (s: MonitoredScenario): TimelineRow => ({ key: `${s.project}/${s.id}`, scenario: s, averageDurationMs: s.averageDurationMs, lastDurationMs: s.lastDurationMs, runs: s.runs.map((r) => ({ ...r, run: r.id })) });
+  const scenarioRow = (s: MonitoredScenario): TimelineRow => ({
+    key: `${s.project}/${s.id}`,
+    scenario: s,
+    averageDurationMs: s.averageDurationMs,
+    lastDurationMs: s.lastDurationMs,
+    runs: s.runs.map((r) => ({ ...r, run: r.id })),
+  });
   if (!steps) return scenarios.map(scenarioRow);
   // Step runs grouped by scenario, then by step name in the order the steps run.
   type StepGroup = { type: string; index: number; runs: MonitoringStepRun[] };
@@ -31,7 +37,9 @@ export function timelineRows(scenarios: MonitoredScenario[], steps: MonitoringSt
   }
   return scenarios.flatMap((s) => {
     const shown = new Set(s.runs.map((r) => r.id));
-    const names = [...(byScenario.get(`${s.project}/${s.id}`) ?? new Map<string, StepGroup>()).entries()].sort(([, a], [, b]) => a.index - b.index);
+    const names = [...(byScenario.get(`${s.project}/${s.id}`) ?? new Map<string, StepGroup>()).entries()].sort(
+      ([, a], [, b]) => a.index - b.index,
+    );
     return [
       scenarioRow(s),
       ...names.flatMap(([name, e]): TimelineRow[] => {
@@ -45,7 +53,13 @@ export function timelineRows(scenarios: MonitoredScenario[], steps: MonitoringSt
             scenario: s,
             averageDurationMs: mean(ended.map((r) => r.durationMs!)),
             lastDurationMs: ended.length ? ended[ended.length - 1].durationMs : null,
-            runs: runs.map((r) => ({ run: r.run, start: r.start, end: r.end, outcome: r.outcome, durationMs: r.durationMs })),
+            runs: runs.map((r) => ({
+              run: r.run,
+              start: r.start,
+              end: r.end,
+              outcome: r.outcome,
+              durationMs: r.durationMs,
+            })),
           },
         ];
       }),

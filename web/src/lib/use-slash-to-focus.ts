@@ -5,7 +5,14 @@ export function useSlashToFocus(target: RefObject<HTMLElement | null>) {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const t = e.target as HTMLElement;
-      if (e.key === '/' && !e.ctrlKey && !e.metaKey && !e.altKey && !/^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName) && !t.isContentEditable) {
+      if (
+        e.key === '/' &&
+        !e.ctrlKey &&
+        !e.metaKey &&
+        !e.altKey &&
+        !/^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName) &&
+        !t.isContentEditable
+      ) {
         e.preventDefault();
         target.current?.focus();
       }

@@ -36,9 +36,19 @@ export default function AccountPage() {
 
   return (
     <>
-      <PageHeader title="API keys" subtitle="Keys act as you, for scripts and the llano command: send them as Authorization: Bearer <key>" />
+      <PageHeader
+        title="API keys"
+        subtitle="Keys act as you, for scripts and the llano command: send them as Authorization: Bearer <key>"
+      />
       <form className="filter-bar card padded" onSubmit={create} aria-label="New API key">
-        <input aria-label="Key name" placeholder="Name, e.g. nightly-export" required value={name} onChange={(e) => setName(e.target.value)} className="input-m" />
+        <input
+          aria-label="Key name"
+          placeholder="Name, e.g. nightly-export"
+          required
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          className="input-m"
+        />
         <button type="submit" className="btn primary">
           Create key
         </button>
@@ -62,7 +72,11 @@ export default function AccountPage() {
           { header: 'Name', cell: (k) => k.name },
           { header: 'Prefix', className: 'mono', cell: (k) => `${k.prefix}…` },
           { header: 'Created', className: 'small', cell: (k) => formatRelative(k.createdAt) },
-          { header: 'Last used', className: 'small', cell: (k) => (k.lastUsedAt ? formatRelative(k.lastUsedAt) : 'never') },
+          {
+            header: 'Last used',
+            className: 'small',
+            cell: (k) => (k.lastUsedAt ? formatRelative(k.lastUsedAt) : 'never'),
+          },
           {
             header: '',
             id: 'actions',

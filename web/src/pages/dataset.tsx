@@ -19,7 +19,14 @@ const QualityPanel = lazy(() => import('../components/quality-panel'));
 
 const TABS = ['data', 'schema', 'stats', 'versions', 'quality', 'history'] as const;
 type Tab = (typeof TABS)[number];
-const TAB_LABELS: Record<Tab, string> = { data: 'Data', schema: 'Schema', stats: 'Statistics', versions: 'Versions', quality: 'Metrics & checks', history: 'History' };
+const TAB_LABELS: Record<Tab, string> = {
+  data: 'Data',
+  schema: 'Schema',
+  stats: 'Statistics',
+  versions: 'Versions',
+  quality: 'Metrics & checks',
+  history: 'History',
+};
 
 export default function DatasetPage() {
   const { key = '', name = '', tab: rawTab } = useParams();
@@ -32,7 +39,14 @@ export default function DatasetPage() {
   if (dataset.error && !d && isPermanent(dataset.error)) {
     return (
       <>
-        <PageHeader title={name} breadcrumbs={<><Link to={projectPath(key)}>{key}</Link> / <Link to={projectPath(key, 'datasets')}>Datasets</Link></>} />
+        <PageHeader
+          title={name}
+          breadcrumbs={
+            <>
+              <Link to={projectPath(key)}>{key}</Link> / <Link to={projectPath(key, 'datasets')}>Datasets</Link>
+            </>
+          }
+        />
         <ErrorAlert error={dataset.error} back={{ to: projectPath(key, 'datasets'), label: 'All datasets' }} />
       </>
     );
@@ -57,7 +71,14 @@ export default function DatasetPage() {
                   · written by <Link to={projectPath(key, 'recipes', d.producedBy)}>{d.producedBy}</Link>
                 </>
               ) : null}
-              {d.currentVersion ? <> · version {d.currentVersion.seq} from {formatRelative(d.currentVersion.createdAt)}</> : <> · no data yet</>}
+              {d.currentVersion ? (
+                <>
+                  {' '}
+                  · version {d.currentVersion.seq} from {formatRelative(d.currentVersion.createdAt)}
+                </>
+              ) : (
+                <> · no data yet</>
+              )}
             </>
           ) : null
         }
@@ -69,13 +90,19 @@ export default function DatasetPage() {
                 Upload new version
               </button>
             ) : null}
-            <Link className="btn primary" to={projectPath(key, 'recipes', 'new') + `?input=${encodeURIComponent(name)}`}>
+            <Link
+              className="btn primary"
+              to={projectPath(key, 'recipes', 'new') + `?input=${encodeURIComponent(name)}`}
+            >
               New SQL recipe
             </Link>
           </>
         }
       />
-      <LinkTabs label="Dataset sections" tabs={TABS.map((t) => ({ to: t === 'data' ? base : `${base}/${t}`, label: TAB_LABELS[t] }))} />
+      <LinkTabs
+        label="Dataset sections"
+        tabs={TABS.map((t) => ({ to: t === 'data' ? base : `${base}/${t}`, label: TAB_LABELS[t] }))}
+      />
       {dataset.error ? <ErrorAlert error={dataset.error} onRetry={dataset.reload} /> : null}
       {tab === 'data' ? <DataTab projectKey={key} name={name} dataset={d} /> : null}
       {tab === 'schema' ? d ? <SchemaTab dataset={d} /> : <Loading /> : null}
@@ -90,7 +117,9 @@ export default function DatasetPage() {
           <QualityPanel projectKey={key} dataset={name} columns={d?.columns ?? []} />
         </Suspense>
       ) : null}
-      {tab === 'history' ? <ObjectHistory projectKey={key} kind="dataset" name={name} onReverted={dataset.reload} /> : null}
+      {tab === 'history' ? (
+        <ObjectHistory projectKey={key} kind="dataset" name={name} onReverted={dataset.reload} />
+      ) : null}
       <UploadDialog
         projectKey={key}
         fixedName={name}

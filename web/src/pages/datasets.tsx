@@ -24,7 +24,10 @@ export default function DatasetsPage() {
     else next.delete('upload');
     setParams(next, { replace: true });
   };
-  const states = useMemo(() => new Map((flow.data?.nodes ?? []).filter((n) => n.kind === 'dataset').map((n) => [n.name, n.state])), [flow.data]);
+  const states = useMemo(
+    () => new Map((flow.data?.nodes ?? []).filter((n) => n.kind === 'dataset').map((n) => [n.name, n.state])),
+    [flow.data],
+  );
 
   return (
     <>
@@ -40,7 +43,10 @@ export default function DatasetsPage() {
       <Async state={datasets} label="Loading datasets…">
         {(all) => {
           const needle = q.toLowerCase();
-          const shown = all.filter((d) => !needle || d.name.toLowerCase().includes(needle) || (d.description ?? '').toLowerCase().includes(needle));
+          const shown = all.filter(
+            (d) =>
+              !needle || d.name.toLowerCase().includes(needle) || (d.description ?? '').toLowerCase().includes(needle),
+          );
           return all.length === 0 ? (
             <EmptyCard
               title="No datasets in this project"
@@ -55,8 +61,17 @@ export default function DatasetsPage() {
           ) : (
             <>
               <div className="filter-bar">
-                <input type="search" className="input-m" aria-label="Search datasets" placeholder="Search datasets" value={q} onChange={(e) => setQ(e.target.value)} />
-                <span className="muted small">{shown.length === all.length ? `${all.length} datasets` : `${shown.length} of ${all.length}`}</span>
+                <input
+                  type="search"
+                  className="input-m"
+                  aria-label="Search datasets"
+                  placeholder="Search datasets"
+                  value={q}
+                  onChange={(e) => setQ(e.target.value)}
+                />
+                <span className="muted small">
+                  {shown.length === all.length ? `${all.length} datasets` : `${shown.length} of ${all.length}`}
+                </span>
               </div>
               <Table
                 card
@@ -75,12 +90,33 @@ export default function DatasetsPage() {
                       </>
                     ),
                   },
-                  { header: 'State', cell: (d) => (states.get(d.name) ? <StatusBadge status={states.get(d.name)} /> : <span className="muted">—</span>) },
+                  {
+                    header: 'State',
+                    cell: (d) =>
+                      states.get(d.name) ? (
+                        <StatusBadge status={states.get(d.name)} />
+                      ) : (
+                        <span className="muted">—</span>
+                      ),
+                  },
                   { header: 'Storage', className: 'muted', cell: (d) => d.storage.type },
                   { header: 'Rows', numeric: true, sortValue: (d) => d.rowCount, cell: (d) => formatCount(d.rowCount) },
                   { header: 'Columns', numeric: true, cell: (d) => (d.columns ? d.columns.length : '—') },
-                  { header: 'Written by', cell: (d) => (d.producedBy ? <Link to={projectPath(key, 'recipes', d.producedBy)}>{d.producedBy}</Link> : <span className="muted">upload</span>) },
-                  { header: 'Updated', className: 'muted small', sortValue: (d) => d.currentVersion?.createdAt ?? d.updatedAt, cell: (d) => formatRelative(d.currentVersion?.createdAt ?? d.updatedAt) },
+                  {
+                    header: 'Written by',
+                    cell: (d) =>
+                      d.producedBy ? (
+                        <Link to={projectPath(key, 'recipes', d.producedBy)}>{d.producedBy}</Link>
+                      ) : (
+                        <span className="muted">upload</span>
+                      ),
+                  },
+                  {
+                    header: 'Updated',
+                    className: 'muted small',
+                    sortValue: (d) => d.currentVersion?.createdAt ?? d.updatedAt,
+                    cell: (d) => formatRelative(d.currentVersion?.createdAt ?? d.updatedAt),
+                  },
                 ]}
               />
             </>

@@ -38,14 +38,30 @@ export default function FlowPage() {
   useInterval(flow.reload, 1500, building || Boolean(jobId));
 
   const nodes: Node[] = useMemo(
-    () => (flow.data && positions ? flow.data.nodes.map((n) => ({ id: n.id, type: n.kind, position: positions.get(n.id) ?? { x: 0, y: 0 }, data: n as NodeData, selected: n.id === selectedId, ariaLabel: `${n.kind} ${n.name}${n.state ? `, ${n.state}` : ''}` })) : []),
+    () =>
+      flow.data && positions
+        ? flow.data.nodes.map((n) => ({
+            id: n.id,
+            type: n.kind,
+            position: positions.get(n.id) ?? { x: 0, y: 0 },
+            data: n as NodeData,
+            selected: n.id === selectedId,
+            ariaLabel: `${n.kind} ${n.name}${n.state ? `, ${n.state}` : ''}`,
+          }))
+        : [],
     [flow.data, positions, selectedId],
   );
   const edges: Edge[] = useMemo(
     () =>
       (flow.data?.edges ?? []).map((e) => {
         const target = flow.data!.nodes.find((n) => n.id === e.to);
-        return { id: `${e.from}->${e.to}`, source: e.from, target: e.to, animated: target?.state === 'building', style: { stroke: '#9aa6b6', strokeWidth: 1.5 } };
+        return {
+          id: `${e.from}->${e.to}`,
+          source: e.from,
+          target: e.to,
+          animated: target?.state === 'building',
+          style: { stroke: '#9aa6b6', strokeWidth: 1.5 },
+        };
       }),
     [flow.data],
   );
@@ -66,7 +82,8 @@ export default function FlowPage() {
     }
   };
 
-  const open = (n: FlowNode) => navigate(n.kind === 'dataset' ? projectPath(key, 'datasets', n.name) : projectPath(key, 'recipes', n.name));
+  const open = (n: FlowNode) =>
+    navigate(n.kind === 'dataset' ? projectPath(key, 'datasets', n.name) : projectPath(key, 'recipes', n.name));
 
   return (
     <>
@@ -129,12 +146,25 @@ export default function FlowPage() {
             <Controls showInteractive={false} />
           </ReactFlow>
         )}
-        {selected ? <SelectionPanel projectKey={key} selected={selected} mode={mode} onBuild={(targets) => void build(targets)} onClose={() => setParam('selected', null)} /> : null}
+        {selected ? (
+          <SelectionPanel
+            projectKey={key}
+            selected={selected}
+            mode={mode}
+            onBuild={(targets) => void build(targets)}
+            onClose={() => setParam('selected', null)}
+          />
+        ) : null}
         {jobId ? (
           <div className="card build-panel">
             <div className="card-header">
               <h3>Build</h3>
-              <button type="button" className="btn ghost small" aria-label="Close the build panel" onClick={() => setParam('job', null)}>
+              <button
+                type="button"
+                className="btn ghost small"
+                aria-label="Close the build panel"
+                onClick={() => setParam('job', null)}
+              >
                 ×
               </button>
             </div>

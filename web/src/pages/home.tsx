@@ -10,7 +10,11 @@ import { NoMatch, ProjectsTable } from './home/projects-table';
 
 const SORTS: { value: string; label: string; compare: (a: Project, b: Project) => number }[] = [
   { value: 'activity', label: 'Last activity', compare: (a, b) => b.updatedAt.localeCompare(a.updatedAt) },
-  { value: 'name', label: 'Name', compare: (a, b) => a.name.localeCompare(b.name, undefined, { sensitivity: 'base', numeric: true }) },
+  {
+    value: 'name',
+    label: 'Name',
+    compare: (a, b) => a.name.localeCompare(b.name, undefined, { sensitivity: 'base', numeric: true }),
+  },
   { value: 'key', label: 'Key', compare: (a, b) => a.key.localeCompare(b.key) },
   { value: 'created', label: 'Newest', compare: (a, b) => b.createdAt.localeCompare(a.createdAt) },
 ];
@@ -60,8 +64,21 @@ export function HomePage() {
         }
       />
       <div className="filter-bar">
-        <input ref={search} type="search" aria-label="Search projects" aria-keyshortcuts="/" placeholder="Search by name, key, description or tag  ( / )" value={q} onChange={(e) => setQ(e.target.value)} className="input-l" />
-        <select aria-label="Sort projects" value={sort} onChange={(e) => setParam('sort', e.target.value === 'activity' ? null : e.target.value)}>
+        <input
+          ref={search}
+          type="search"
+          aria-label="Search projects"
+          aria-keyshortcuts="/"
+          placeholder="Search by name, key, description or tag  ( / )"
+          value={q}
+          onChange={(e) => setQ(e.target.value)}
+          className="input-l"
+        />
+        <select
+          aria-label="Sort projects"
+          value={sort}
+          onChange={(e) => setParam('sort', e.target.value === 'activity' ? null : e.target.value)}
+        >
           {SORTS.map((s) => (
             <option key={s.value} value={s.value}>
               {s.label}
@@ -70,7 +87,9 @@ export function HomePage() {
         </select>
         {projects.data ? (
           <span className="small muted" role="status">
-            {filtered ? `${visible.length} of ${projects.data.length} projects` : `${projects.data.length} project${projects.data.length === 1 ? '' : 's'}`}
+            {filtered
+              ? `${visible.length} of ${projects.data.length} projects`
+              : `${projects.data.length} project${projects.data.length === 1 ? '' : 's'}`}
           </span>
         ) : null}
         {filtered ? (
@@ -84,7 +103,13 @@ export function HomePage() {
           <div className="row gap-1" role="group" aria-label="Filter by tag">
             <span className="small muted">Tags</span>
             {allTags.map((t) => (
-              <button key={t} type="button" className="tag" aria-pressed={tag === t} onClick={() => setParam('tag', tag === t ? null : t)}>
+              <button
+                key={t}
+                type="button"
+                className="tag"
+                aria-pressed={tag === t}
+                onClick={() => setParam('tag', tag === t ? null : t)}
+              >
                 {t}
               </button>
             ))}
@@ -105,7 +130,12 @@ export function HomePage() {
               A project holds datasets, recipes, scenarios and dashboards, with its own members.
             </EmptyCard>
           ) : (
-            <ProjectsTable projects={visible} tag={tag} onTag={(t) => setParam('tag', tag === t ? null : t)} empty={<NoMatch q={q.trim()} tag={tag} onClear={clear} />} />
+            <ProjectsTable
+              projects={visible}
+              tag={tag}
+              onTag={(t) => setParam('tag', tag === t ? null : t)}
+              empty={<NoMatch q={q.trim()} tag={tag} onClear={clear} />}
+            />
           )
         }
       </Async>

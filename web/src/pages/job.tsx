@@ -32,13 +32,24 @@ export default function JobPage() {
       .map((a) => {
         const start = Date.parse(a.startedAt!);
         const end = a.endedAt ? Date.parse(a.endedAt) : now;
-        return { row: a.index, start, end, color: outcomeColor(a.status), tooltip: `${a.recipe} → ${a.output}\n${a.status} · ${formatDuration(end - start)}${a.rows !== null ? ` · ${formatCount(a.rows)} rows` : ''}` };
+        return {
+          row: a.index,
+          start,
+          end,
+          color: outcomeColor(a.status),
+          tooltip: `${a.recipe} → ${a.output}\n${a.status} · ${formatDuration(end - start)}${a.rows !== null ? ` · ${formatCount(a.rows)} rows` : ''}`,
+        };
       });
     const starts = bars.map((b) => b.start);
     const ends = bars.map((b) => b.end);
     const from = job?.startedAt ? Date.parse(job.startedAt) : starts.length ? Math.min(...starts) : undefined;
     const to = job?.endedAt ? Date.parse(job.endedAt) : ends.length ? Math.max(...ends) : undefined;
-    return { rows: acts.map((a) => a.recipe), bars, from, to: from !== undefined && to !== undefined && to - from < 50 ? from + 50 : to };
+    return {
+      rows: acts.map((a) => a.recipe),
+      bars,
+      from,
+      to: from !== undefined && to !== undefined && to - from < 50 ? from + 50 : to,
+    };
   }, [job, now]);
 
   if (!job) {
@@ -46,9 +57,19 @@ export default function JobPage() {
     const back = { to: projectPath(key, 'jobs'), label: 'All jobs' };
     // The live stream says little when it fails: the plain request gives the server's reason.
     if (probe.error) return <ErrorAlert error={probe.error} back={back} />;
-    return probe.loading ? <Loading label="Loading the job…" /> : <ErrorAlert error={new Error('Cannot follow this job: the connection failed.')} onRetry={() => window.location.reload()} back={back} />;
+    return probe.loading ? (
+      <Loading label="Loading the job…" />
+    ) : (
+      <ErrorAlert
+        error={new Error('Cannot follow this job: the connection failed.')}
+        onRetry={() => window.location.reload()}
+        back={back}
+      />
+    );
   }
-  const text = logText ?? (final ? log.data : live.logs.map((l) => `${l.ts} ${l.level.toUpperCase().padEnd(5)} ${l.message}`).join('\n'));
+  const text =
+    logText ??
+    (final ? log.data : live.logs.map((l) => `${l.ts} ${l.level.toUpperCase().padEnd(5)} ${l.message}`).join('\n'));
 
   const abort = async () => {
     setAbortError(null);
@@ -71,7 +92,9 @@ export default function JobPage() {
         }
         subtitle={
           <span className="row gap-3">
-            <StatusBadge status={job.status} /> <span className="mono small">{job.id}</span> · mode {job.mode} · by {job.createdBy} · started {formatDateTime(job.startedAt ?? job.createdAt)} · {formatDuration(job.durationMs ?? (job.startedAt ? now - Date.parse(job.startedAt) : null))}
+            <StatusBadge status={job.status} /> <span className="mono small">{job.id}</span> · mode {job.mode} · by{' '}
+            {job.createdBy} · started {formatDateTime(job.startedAt ?? job.createdAt)} ·{' '}
+            {formatDuration(job.durationMs ?? (job.startedAt ? now - Date.parse(job.startedAt) : null))}
           </span>
         }
         actions={
@@ -104,14 +127,22 @@ export default function JobPage() {
               <EmptyState title="Nothing to build">Every target was up to date.</EmptyState>
             ) : (
               <>
-                {bars.length ? <Gantt rows={rows} bars={bars} from={from} to={to} ariaLabel="Activity timings" /> : null}
+                {bars.length ? (
+                  <Gantt rows={rows} bars={bars} from={from} to={to} ariaLabel="Activity timings" />
+                ) : null}
                 <Table
                   small
                   rows={job.activities}
                   rowKey={(a) => a.index}
                   columns={[
-                    { header: 'Recipe', cell: (a) => <Link to={projectPath(key, 'recipes', a.recipe)}>{a.recipe}</Link> },
-                    { header: 'Output', cell: (a) => <Link to={projectPath(key, 'datasets', a.output)}>{a.output}</Link> },
+                    {
+                      header: 'Recipe',
+                      cell: (a) => <Link to={projectPath(key, 'recipes', a.recipe)}>{a.recipe}</Link>,
+                    },
+                    {
+                      header: 'Output',
+                      cell: (a) => <Link to={projectPath(key, 'datasets', a.output)}>{a.output}</Link>,
+                    },
                     { header: 'Status', cell: (a) => <StatusBadge status={a.status} /> },
                     { header: 'Rows', numeric: true, cell: (a) => formatCount(a.rows) },
                     { header: 'Duration', numeric: true, cell: (a) => formatDuration(a.durationMs) },

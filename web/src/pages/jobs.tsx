@@ -14,7 +14,11 @@ export default function JobsPage() {
   useInterval(jobs.reload, 2000, active);
   return (
     <>
-      <PageHeader title="Jobs" breadcrumbs={<Link to={projectPath(key)}>{key}</Link>} subtitle="Builds of this project, newest first" />
+      <PageHeader
+        title="Jobs"
+        breadcrumbs={<Link to={projectPath(key)}>{key}</Link>}
+        subtitle="Builds of this project, newest first"
+      />
       <LoadedTable
         state={jobs}
         loading="Loading jobs…"
@@ -45,7 +49,12 @@ export default function JobsPage() {
           { header: 'Status', cell: (j) => <StatusBadge status={j.status} /> },
           { header: 'Duration', numeric: true, cell: (j) => formatDuration(j.durationMs) },
           { header: 'By', className: 'small', cell: (j) => j.createdBy },
-          { header: 'Started', className: 'small', title: (j) => formatDateTime(j.createdAt), cell: (j) => formatRelative(j.createdAt) },
+          {
+            header: 'Started',
+            className: 'small',
+            title: (j) => formatDateTime(j.createdAt),
+            cell: (j) => formatRelative(j.createdAt),
+          },
         ]}
       />
     </>

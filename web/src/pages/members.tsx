@@ -49,11 +49,22 @@ export default function MembersPage() {
 
   return (
     <>
-      <PageHeader title="Members" breadcrumbs={<Link to={projectPath(key)}>{key}</Link>} subtitle="Readers see, writers change, admins manage members and settings" />
+      <PageHeader
+        title="Members"
+        breadcrumbs={<Link to={projectPath(key)}>{key}</Link>}
+        subtitle="Readers see, writers change, admins manage members and settings"
+      />
       <ErrorAlert error={error} />
       {isAdmin ? (
         <form className="filter-bar card padded" onSubmit={add} aria-label="Add a member">
-          <input list="known-users" aria-label="Username" placeholder="Username" required value={username} onChange={(e) => setUsername(e.target.value)} />
+          <input
+            list="known-users"
+            aria-label="Username"
+            placeholder="Username"
+            required
+            value={username}
+            onChange={(e) => setUsername(e.target.value)}
+          />
           <datalist id="known-users">
             {(users.data ?? []).map((u) => (
               <option key={u.username} value={u.username}>
@@ -82,7 +93,11 @@ export default function MembersPage() {
             header: 'Role',
             cell: (m) =>
               isAdmin ? (
-                <select aria-label={`Role of ${m.username}`} value={m.role} onChange={(e) => void setMember(m.username, e.target.value as ProjectRole)}>
+                <select
+                  aria-label={`Role of ${m.username}`}
+                  value={m.role}
+                  onChange={(e) => void setMember(m.username, e.target.value as ProjectRole)}
+                >
                   {ROLES.map((r) => (
                     <option key={r}>{r}</option>
                   ))}

@@ -27,10 +27,19 @@ export default function MonitoringPage() {
   const outcome = params.get('outcome') ?? '';
   const [q, setQ] = useUrlText('q');
   // A moving window ("last N hours") is recomputed on each refresh; a fixed one comes from the URL.
-  const range = useMemo(() => (from && to ? { from, to } : { from: new Date(Date.now() - hours * 3_600_000).toISOString(), to: new Date().toISOString() }), [from, to, hours, params.get('t')]); // eslint-disable-line react-hooks/exhaustive-deps
+  const range = useMemo(
+    () =>
+      from && to
+        ? { from, to }
+        : { from: new Date(Date.now() - hours * 3_600_000).toISOString(), to: new Date().toISOString() },
+    [from, to, hours, params.get('t')],
+  ); // eslint-disable-line react-hooks/exhaustive-deps
   const monitoring = useApi<Monitoring>('/api/automation/monitoring', range);
   const expand = params.get('expand') === 'step' ? 'step' : 'scenario';
-  const steps = useApi<MonitoringSteps>(expand === 'step' && tab === 'timeline' ? '/api/automation/monitoring/steps' : null, range);
+  const steps = useApi<MonitoringSteps>(
+    expand === 'step' && tab === 'timeline' ? '/api/automation/monitoring/steps' : null,
+    range,
+  );
   const setParam = (updates: Record<string, string | null>) => {
     const next = new URLSearchParams(params);
     for (const [k, v] of Object.entries(updates)) {
@@ -42,7 +51,10 @@ export default function MonitoringPage() {
   const refresh = () => setParam({ t: String(Date.now()) });
   useInterval(refresh, 30_000, !(from && to));
 
-  const projects = useMemo(() => [...new Set((monitoring.data?.scenarios ?? []).map((s) => s.project))].sort(), [monitoring.data]);
+  const projects = useMemo(
+    () => [...new Set((monitoring.data?.scenarios ?? []).map((s) => s.project))].sort(),
+    [monitoring.data],
+  );
   const scenarios = useMemo(() => {
     const needle = q.toLowerCase();
     return (monitoring.data?.scenarios ?? [])
@@ -58,7 +70,14 @@ export default function MonitoringPage() {
       <PageHeader title="Automation monitoring" subtitle="Scenario runs across the projects you may see" />
       <RangeBar hours={from ? null : hours} range={range} setParam={setParam} onRefresh={refresh} />
       <div className="filter-bar">
-        <input type="search" aria-label="Search scenarios" placeholder="Search scenarios" value={q} onChange={(e) => setQ(e.target.value)} className="input-s" />
+        <input
+          type="search"
+          aria-label="Search scenarios"
+          placeholder="Search scenarios"
+          value={q}
+          onChange={(e) => setQ(e.target.value)}
+          className="input-s"
+        />
         <select aria-label="Project" value={project} onChange={(e) => setParam({ project: e.target.value })}>
           <option value="">All projects</option>
           {projects.map((p) => (
@@ -87,26 +106,56 @@ export default function MonitoringPage() {
       <Async state={monitoring} label="Loading runs…">
         {(m) =>
           m.scenarios.length === 0 ? (
-            <EmptyCard title="No scenarios to monitor">Scenarios of your projects appear here with their runs.</EmptyCard>
+            <EmptyCard title="No scenarios to monitor">
+              Scenarios of your projects appear here with their runs.
+            </EmptyCard>
           ) : scenarios.length === 0 ? (
             <EmptyCard title="Nothing matches">Change the filters or widen the range.</EmptyCard>
           ) : (
             <>
               {m.truncated ? <div className="alert info">{truncationNote(m)}</div> : null}
-              {tab === 'daily' ? <DailySummary monitoring={m} /> : tab === 'triggers' ? <ScenarioTable scenarios={scenarios} label="Triggers" columns={TRIGGER_COLUMNS} /> : tab === 'reporters' ? <ScenarioTable scenarios={scenarios} label="Reporters" columns={REPORTER_COLUMNS} /> : (
+              {tab === 'daily' ? (
+                <DailySummary monitoring={m} />
+              ) : tab === 'triggers' ? (
+                <ScenarioTable scenarios={scenarios} label="Triggers" columns={TRIGGER_COLUMNS} />
+              ) : tab === 'reporters' ? (
+                <ScenarioTable scenarios={scenarios} label="Reporters" columns={REPORTER_COLUMNS} />
+              ) : (
                 <>
                   <div className="filter-bar" role="group" aria-label="Expand to">
                     <span className="small muted">Expand to</span>
                     {(['scenario', 'step'] as const).map((e) => (
-                      <button key={e} type="button" className={`btn small${expand === e ? ' primary' : ''}`} aria-pressed={expand === e} onClick={() => setParam({ expand: e === 'step' ? 'step' : null })}>
+                      <button
+                        key={e}
+                        type="button"
+                        className={`btn small${expand === e ? ' primary' : ''}`}
+                        aria-pressed={expand === e}
+                        onClick={() => setParam({ expand: e === 'step' ? 'step' : null })}
+                      >
                         {e}
                       </button>
                     ))}
-                    {expand === 'step' && steps.loading ? <span className="small muted" role="status">Loading steps…</span> : null}
+                    {expand === 'step' && steps.loading ? (
+                      <span className="small muted" role="status">
+                        Loading steps…
+                      </span>
+                    ) : null}
                   </div>
-                  {expand === 'step' ? <ErrorAlert error={steps.error} title="Steps not loaded" onRetry={steps.reload} /> : null}
-                  {expand === 'step' && steps.data?.truncated ? <div className="alert info">Too many step runs in this range: only the steps of the most recent runs are shown. Narrow the range to see them all.</div> : null}
-                  <Timeline scenarios={scenarios} from={Date.parse(m.from)} to={Date.parse(m.to)} steps={expand === 'step' ? steps.data : undefined} />
+                  {expand === 'step' ? (
+                    <ErrorAlert error={steps.error} title="Steps not loaded" onRetry={steps.reload} />
+                  ) : null}
+                  {expand === 'step' && steps.data?.truncated ? (
+                    <div className="alert info">
+                      Too many step runs in this range: only the steps of the most recent runs are shown. Narrow the
+                      range to see them all.
+                    </div>
+                  ) : null}
+                  <Timeline
+                    scenarios={scenarios}
+                    from={Date.parse(m.from)}
+                    to={Date.parse(m.to)}
+                    steps={expand === 'step' ? steps.data : undefined}
+                  />
                 </>
               )}
             </>

@@ -17,7 +17,8 @@ export default function ProjectOverviewPage() {
   const members = useApi<Member[]>(projectApi(key, 'members'));
   const scenarios = useApi<ScenarioSummary[]>(projectApi(key, 'scenarios'));
 
-  if (project.error) return <ErrorAlert error={project.error} onRetry={project.reload} back={{ to: '/', label: 'All projects' }} />;
+  if (project.error)
+    return <ErrorAlert error={project.error} onRetry={project.reload} back={{ to: '/', label: 'All projects' }} />;
   if (!project.data) return <Loading />;
   const p = project.data;
 
@@ -37,7 +38,8 @@ export default function ProjectOverviewPage() {
               ))}
               <span className="muted small">
                 {' '}
-                Key <span className="mono">{p.key}</span> · your role {p.role ?? '—'} · active {formatRelative(p.updatedAt)}
+                Key <span className="mono">{p.key}</span> · your role {p.role ?? '—'} · active{' '}
+                {formatRelative(p.updatedAt)}
               </span>
             </div>
           </>
@@ -102,7 +104,9 @@ export default function ProjectOverviewPage() {
           title="Scenarios"
           to={projectPath(key, 'scenarios')}
           state={scenarios}
-          empty={<EmptyState title="No scenarios">Automate builds and checks with triggers, steps and reporters.</EmptyState>}
+          empty={
+            <EmptyState title="No scenarios">Automate builds and checks with triggers, steps and reporters.</EmptyState>
+          }
           rowKey={(s) => s.id}
           columns={[
             { header: 'Scenario', cell: (s) => <Link to={projectPath(key, 'scenarios', s.id)}>{s.name || s.id}</Link> },

@@ -22,18 +22,39 @@ export default function RecipeEditorPage() {
   useEffect(() => {
     if (isNew) {
       const input = params.get('input');
-      setDraft({ name: input ? `compute_${input}_summary` : '', output: input ? `${input}_summary` : '', inputs: input ? [input] : [], sql: input ? `SELECT *\nFROM ${input}` : 'SELECT *\nFROM ' });
+      setDraft({
+        name: input ? `compute_${input}_summary` : '',
+        output: input ? `${input}_summary` : '',
+        inputs: input ? [input] : [],
+        sql: input ? `SELECT *\nFROM ${input}` : 'SELECT *\nFROM ',
+      });
     } else if (recipe.data) {
-      setDraft({ name: recipe.data.name, output: recipe.data.output, inputs: recipe.data.inputs, sql: String(recipe.data.sql ?? '') });
+      setDraft({
+        name: recipe.data.name,
+        output: recipe.data.output,
+        inputs: recipe.data.inputs,
+        sql: String(recipe.data.sql ?? ''),
+      });
     }
   }, [isNew, recipe.data, params]);
 
-  if (recipe.error) return <ErrorAlert error={recipe.error} onRetry={recipe.reload} back={{ to: projectPath(key, 'recipes'), label: 'All recipes' }} />;
+  if (recipe.error)
+    return (
+      <ErrorAlert
+        error={recipe.error}
+        onRetry={recipe.reload}
+        back={{ to: projectPath(key, 'recipes'), label: 'All recipes' }}
+      />
+    );
   if (!draft || !datasets.data) return <Loading />;
   if (recipe.data && recipe.data.type !== 'sql') {
     return (
       <>
-        <PageHeader title={recipe.data.name} breadcrumbs={<Link to={projectPath(key, 'recipes')}>Recipes</Link>} subtitle={`${recipe.data.type} recipe`} />
+        <PageHeader
+          title={recipe.data.name}
+          breadcrumbs={<Link to={projectPath(key, 'recipes')}>Recipes</Link>}
+          subtitle={`${recipe.data.type} recipe`}
+        />
         <EmptyState title="No editor for this recipe type yet">Its parameters are shown below as stored.</EmptyState>
         <pre className="log">{JSON.stringify(recipe.data, null, 2)}</pre>
       </>
@@ -49,7 +70,11 @@ export default function RecipeEditorPage() {
             <Link to={projectPath(key)}>{key}</Link> / <Link to={projectPath(key, 'recipes')}>Recipes</Link>
           </>
         }
-        subtitle={!isNew && recipe.data ? `SQL recipe · revision ${recipe.data.revision} by ${recipe.data.updatedBy}` : 'Reads input datasets by name and writes one output dataset'}
+        subtitle={
+          !isNew && recipe.data
+            ? `SQL recipe · revision ${recipe.data.revision} by ${recipe.data.updatedBy}`
+            : 'Reads input datasets by name and writes one output dataset'
+        }
       />
       {!isNew ? (
         <div className="tabs" role="tablist" aria-label="Recipe sections">

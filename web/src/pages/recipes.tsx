@@ -48,7 +48,11 @@ export default function RecipesPage() {
               )),
           },
           { header: 'Output', cell: (r) => <Link to={projectPath(key, 'datasets', r.output)}>{r.output}</Link> },
-          { header: 'Updated', className: 'small muted', cell: (r) => `${formatRelative(r.updatedAt)} by ${r.updatedBy}` },
+          {
+            header: 'Updated',
+            className: 'small muted',
+            cell: (r) => `${formatRelative(r.updatedAt)} by ${r.updatedBy}`,
+          },
         ]}
       />
     </>

@@ -14,7 +14,9 @@ type Tab = (typeof TABS)[number];
 
 export default function ScenarioPage() {
   const { key = '', name: id = '', tab: rawTab } = useParams();
-  const tab: Tab = (TABS as readonly string[]).includes(rawTab ?? 'settings') ? ((rawTab ?? 'settings') as Tab) : 'settings';
+  const tab: Tab = (TABS as readonly string[]).includes(rawTab ?? 'settings')
+    ? ((rawTab ?? 'settings') as Tab)
+    : 'settings';
   const navigate = useNavigate();
   const scenario = useApi<Scenario>(projectApi(key, 'scenarios', id));
   const [runError, setRunError] = useState<unknown>(null);
@@ -39,7 +41,11 @@ export default function ScenarioPage() {
             <Link to={projectPath(key)}>{key}</Link> / <Link to={projectPath(key, 'scenarios')}>Scenarios</Link>
           </>
         }
-        subtitle={scenario.data ? `${scenario.data.active === false ? 'Inactive' : 'Active'} · runs as ${scenario.data.runAs ?? '—'} · revision ${scenario.data.revision} by ${scenario.data.updatedBy}` : null}
+        subtitle={
+          scenario.data
+            ? `${scenario.data.active === false ? 'Inactive' : 'Active'} · runs as ${scenario.data.runAs ?? '—'} · revision ${scenario.data.revision} by ${scenario.data.updatedBy}`
+            : null
+        }
         actions={
           scenario.data ? (
             <button type="button" className="btn primary" onClick={() => void runNow()}>
@@ -49,10 +55,22 @@ export default function ScenarioPage() {
         }
       />
       <ErrorAlert error={runError} title="Could not start a run" />
-      <LinkTabs label="Scenario sections" tabs={TABS.map((t) => ({ to: t === 'settings' ? base : `${base}/${t}`, label: t === 'settings' ? 'Settings' : t === 'runs' ? 'Runs' : 'History' }))} />
-      {tab === 'settings' ? <Async state={scenario} back={{ to: projectPath(key, 'scenarios'), label: 'All scenarios' }}>{(s) => <ScenarioEditor projectKey={key} scenario={s} onSaved={(saved) => scenario.setData(saved)} />}</Async> : null}
+      <LinkTabs
+        label="Scenario sections"
+        tabs={TABS.map((t) => ({
+          to: t === 'settings' ? base : `${base}/${t}`,
+          label: t === 'settings' ? 'Settings' : t === 'runs' ? 'Runs' : 'History',
+        }))}
+      />
+      {tab === 'settings' ? (
+        <Async state={scenario} back={{ to: projectPath(key, 'scenarios'), label: 'All scenarios' }}>
+          {(s) => <ScenarioEditor projectKey={key} scenario={s} onSaved={(saved) => scenario.setData(saved)} />}
+        </Async>
+      ) : null}
       {tab === 'runs' ? <RunsTab projectKey={key} id={id} /> : null}
-      {tab === 'history' ? <ObjectHistory projectKey={key} kind="scenario" name={id} onReverted={scenario.reload} /> : null}
+      {tab === 'history' ? (
+        <ObjectHistory projectKey={key} kind="scenario" name={id} onReverted={scenario.reload} />
+      ) : null}
     </>
   );
 }

@@ -36,7 +36,12 @@ export default function ScenariosPage() {
   );
   return (
     <>
-      <PageHeader title="Scenarios" breadcrumbs={<Link to={projectPath(key)}>{key}</Link>} subtitle="Triggers start runs; steps build, check and notify; reporters tell how it went" actions={newButton} />
+      <PageHeader
+        title="Scenarios"
+        breadcrumbs={<Link to={projectPath(key)}>{key}</Link>}
+        subtitle="Triggers start runs; steps build, check and notify; reporters tell how it went"
+        actions={newButton}
+      />
       <ErrorAlert error={error} />
       <Notice text={notice} />
       <LoadedTable
@@ -45,7 +50,8 @@ export default function ScenariosPage() {
         rowKey={(s) => s.id}
         empty={
           <EmptyState title="No scenarios yet" actions={newButton}>
-            A scenario automates work: for example, every morning at 06:00 build the flow and run its checks, and mail the team when it fails.
+            A scenario automates work: for example, every morning at 06:00 build the flow and run its checks, and mail
+            the team when it fails.
           </EmptyState>
         }
         columns={[
@@ -61,9 +67,17 @@ export default function ScenariosPage() {
             ),
           },
           { header: 'Status', cell: (s) => <ActiveBadge active={s.active} /> },
-          { header: 'Triggers', className: 'small', cell: (s) => s.triggers.map((t) => t.type).join(', ') || <span className="muted">by hand only</span> },
+          {
+            header: 'Triggers',
+            className: 'small',
+            cell: (s) => s.triggers.map((t) => t.type).join(', ') || <span className="muted">by hand only</span>,
+          },
           { header: 'Steps', numeric: true, cell: (s) => s.steps.length },
-          { header: 'Reporters', className: 'small', cell: (s) => s.reporters.map((r) => `${r.channel} (${r.on ?? 'failure'})`).join(', ') || '—' },
+          {
+            header: 'Reporters',
+            className: 'small',
+            cell: (s) => s.reporters.map((r) => `${r.channel} (${r.on ?? 'failure'})`).join(', ') || '—',
+          },
           { header: 'Updated', className: 'small muted', cell: (s) => formatRelative(s.updatedAt) },
           {
             header: '',
@@ -91,7 +105,13 @@ function NewScenarioDialog({ projectKey, open, onClose }: { projectKey: string; 
     e.preventDefault();
     setError(null);
     try {
-      const s = await api.post<Scenario>(projectApi(projectKey, 'scenarios'), { id, name: name || undefined, triggers: [], steps: [], reporters: [] });
+      const s = await api.post<Scenario>(projectApi(projectKey, 'scenarios'), {
+        id,
+        name: name || undefined,
+        triggers: [],
+        steps: [],
+        reporters: [],
+      });
       onClose();
       navigate(projectPath(projectKey, 'scenarios', s.id));
     } catch (err) {
@@ -104,7 +124,13 @@ function NewScenarioDialog({ projectKey, open, onClose }: { projectKey: string; 
         <ErrorAlert error={error} />
         <label className="field">
           Id <span className="hint">Letters, digits and underscores, e.g. daily_refresh</span>
-          <input required autoFocus value={id} onChange={(e) => setId(e.target.value)} aria-invalid={id !== '' && !OBJECT_NAME.test(id)} />
+          <input
+            required
+            autoFocus
+            value={id}
+            onChange={(e) => setId(e.target.value)}
+            aria-invalid={id !== '' && !OBJECT_NAME.test(id)}
+          />
         </label>
         <label className="field">
           Name

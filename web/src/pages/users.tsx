@@ -14,14 +14,21 @@ export default function UsersPage() {
   const [form, setForm] = useState({ username: '', displayName: '', email: '', password: '', isAdmin: false });
   const [error, setError] = useState<unknown>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  if (!me?.isAdmin) return <EmptyState title="Administrators only">Ask a Llano administrator to manage users.</EmptyState>;
+  if (!me?.isAdmin)
+    return <EmptyState title="Administrators only">Ask a Llano administrator to manage users.</EmptyState>;
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setError(null);
     setNotice(null);
     try {
-      const u = await api.post<User>('/api/users', { username: form.username.trim(), password: form.password, isAdmin: form.isAdmin, ...(form.displayName ? { displayName: form.displayName } : {}), ...(form.email ? { email: form.email } : {}) });
+      const u = await api.post<User>('/api/users', {
+        username: form.username.trim(),
+        password: form.password,
+        isAdmin: form.isAdmin,
+        ...(form.displayName ? { displayName: form.displayName } : {}),
+        ...(form.email ? { email: form.email } : {}),
+      });
       setNotice(`Created user ${u.username}. Give them project roles from each project's Members page.`);
       setForm({ username: '', displayName: '', email: '', password: '', isAdmin: false });
       users.reload();
@@ -55,11 +62,23 @@ export default function UsersPage() {
             </label>
             <label className="field">
               Password <span className="hint">At least 8 characters</span>
-              <input type="password" autoComplete="new-password" required minLength={8} value={form.password} onChange={(e) => setForm({ ...form, password: e.target.value })} />
+              <input
+                type="password"
+                autoComplete="new-password"
+                required
+                minLength={8}
+                value={form.password}
+                onChange={(e) => setForm({ ...form, password: e.target.value })}
+              />
             </label>
           </div>
           <label className="row small gap-2">
-            <input type="checkbox" checked={form.isAdmin} onChange={(e) => setForm({ ...form, isAdmin: e.target.checked })} /> Global administrator (sees and manages every project)
+            <input
+              type="checkbox"
+              checked={form.isAdmin}
+              onChange={(e) => setForm({ ...form, isAdmin: e.target.checked })}
+            />{' '}
+            Global administrator (sees and manages every project)
           </label>
           <div>
             <button type="submit" className="btn primary">

@@ -17,7 +17,19 @@ export interface GridMeta {
  * query empties the cache and starts from the first page. `row(i)` is undefined until its
  * page arrives.
  */
-export function useRowPages({ dataUrl, sort, filters, onLoaded, onReset }: { dataUrl: string; sort: SortKey[]; filters: Filter[]; onLoaded?: (info: { total: number; ms: number }) => void; onReset: () => void }) {
+export function useRowPages({
+  dataUrl,
+  sort,
+  filters,
+  onLoaded,
+  onReset,
+}: {
+  dataUrl: string;
+  sort: SortKey[];
+  filters: Filter[];
+  onLoaded?: (info: { total: number; ms: number }) => void;
+  onReset: () => void;
+}) {
   const [meta, setMeta] = useState<GridMeta | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [, setVersion] = useState(0);
@@ -34,10 +46,18 @@ export function useRowPages({ dataUrl, sort, filters, onLoaded, onReset }: { dat
       const key = queryRef.current;
       const started = performance.now();
       try {
-        const res = await api.get<DataPage>(dataUrl, { offset: page * PAGE, limit: PAGE, sort: sortParam(sort) || undefined, filter: filters.map(filterParam) }, controller.signal);
+        const res = await api.get<DataPage>(
+          dataUrl,
+          { offset: page * PAGE, limit: PAGE, sort: sortParam(sort) || undefined, filter: filters.map(filterParam) },
+          controller.signal,
+        );
         if (queryRef.current !== key) return;
         pages.current.set(page, res.rows);
-        setMeta((m) => (m && m.total === res.total && m.columns.length === res.columns.length ? m : { columns: res.columns, types: res.types, total: res.total }));
+        setMeta((m) =>
+          m && m.total === res.total && m.columns.length === res.columns.length
+            ? m
+            : { columns: res.columns, types: res.types, total: res.total },
+        );
         if (page === 0) onLoaded?.({ total: res.total, ms: Math.round(performance.now() - started) });
         setError(null);
         setVersion((v) => v + 1);
@@ -69,7 +89,8 @@ export function useRowPages({ dataUrl, sort, filters, onLoaded, onReset }: { dat
       const from = Math.floor(first / PAGE);
       const to = Math.floor(last / PAGE);
       for (let p = from; p <= to; p++) void fetchPage(p);
-      if (pages.current.size > 40) for (const p of pages.current.keys()) if (p < from - 10 || p > to + 10) pages.current.delete(p);
+      if (pages.current.size > 40)
+        for (const p of pages.current.keys()) if (p < from - 10 || p > to + 10) pages.current.delete(p);
     },
     [fetchPage],
   );

@@ -31,7 +31,10 @@ export function useVirtualRows(scrollRef: RefObject<HTMLDivElement | null>, tota
 
   const realHeight = total * ROW_H;
   const spacerH = Math.min(realHeight, MAX_SCROLL_PX);
-  const scale = spacerH > 0 && realHeight > spacerH ? (HEADER_H + realHeight - viewportH) / Math.max(1, HEADER_H + spacerH - viewportH) : 1;
+  const scale =
+    spacerH > 0 && realHeight > spacerH
+      ? (HEADER_H + realHeight - viewportH) / Math.max(1, HEADER_H + spacerH - viewportH)
+      : 1;
   const scaleRef = useRef(scale);
   scaleRef.current = scale;
 
@@ -41,7 +44,8 @@ export function useVirtualRows(scrollRef: RefObject<HTMLDivElement | null>, tota
     estimateSize: (b) => Math.min(BLOCK, total - b * BLOCK) * ROW_H,
     overscan: 1,
     scrollMargin: HEADER_H,
-    observeElementOffset: (instance, cb) => observeElementOffset(instance, (offset, scrolling) => cb(offset * scaleRef.current, scrolling)),
+    observeElementOffset: (instance, cb) =>
+      observeElementOffset(instance, (offset, scrolling) => cb(offset * scaleRef.current, scrolling)),
     scrollToFn: (offset, options, instance) => elementScroll(offset / scaleRef.current, options, instance),
   });
   const virtualOffset = virtualizer.scrollOffset ?? 0;
@@ -52,7 +56,11 @@ export function useVirtualRows(scrollRef: RefObject<HTMLDivElement | null>, tota
     const end = Math.min(total, (block.index + 1) * BLOCK);
     for (let index = block.index * BLOCK; index < end; index++) {
       const start = block.start + (index - block.index * BLOCK) * ROW_H;
-      if (start + ROW_H >= virtualOffset + HEADER_H - OVERSCAN_ROWS * ROW_H && start <= virtualOffset + viewportH + OVERSCAN_ROWS * ROW_H) rows.push({ index, top: start - virtualOffset + realOffset - HEADER_H });
+      if (
+        start + ROW_H >= virtualOffset + HEADER_H - OVERSCAN_ROWS * ROW_H &&
+        start <= virtualOffset + viewportH + OVERSCAN_ROWS * ROW_H
+      )
+        rows.push({ index, top: start - virtualOffset + realOffset - HEADER_H });
     }
   }
   // What the footer reports: the rows actually in view, without the overscan.

@@ -19,7 +19,11 @@ export function ChecksCard({ checks }: { checks: ApiState<QualitySettings> }) {
                 label="Latest check outcomes"
                 rows={q.checks}
                 rowKey={(_, i) => i}
-                empty={<EmptyState title="No checks">Add checks (row count bounds, no nulls, freshness…) with “Edit checks”.</EmptyState>}
+                empty={
+                  <EmptyState title="No checks">
+                    Add checks (row count bounds, no nulls, freshness…) with “Edit checks”.
+                  </EmptyState>
+                }
                 columns={[
                   { header: 'Check', cell: (c) => checkName(c) },
                   {
@@ -53,7 +57,12 @@ function CheckHistory({ results }: { results: QualitySettings['results'] }) {
         rows={results.slice(0, 30)}
         rowKey={(r, i) => r.id ?? i}
         columns={[
-          { header: 'When', className: 'nowrap', title: (r) => formatDateTime(r.runAt), cell: (r) => formatRelative(r.runAt) },
+          {
+            header: 'When',
+            className: 'nowrap',
+            title: (r) => formatDateTime(r.runAt),
+            cell: (r) => formatRelative(r.runAt),
+          },
           { header: 'Check', cell: (r) => r.check },
           { header: 'Outcome', cell: (r) => <StatusBadge status={r.outcome} /> },
           { header: 'Value', numeric: true, cell: (r) => (r.value === null ? '' : formatNumber(r.value)) },

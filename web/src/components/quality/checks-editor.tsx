@@ -17,7 +17,19 @@ export interface CheckTypeInfo {
 type Check = QualitySettings['checks'][number];
 
 /** The checks of a dataset, each with a form from its type's schema, and a picker to add one. */
-export function ChecksEditor({ types, checks, onChange, columnNames, metricNames }: { types: ApiState<{ checks: CheckTypeInfo[] }>; checks: Check[]; onChange: (checks: Check[]) => void; columnNames: string[]; metricNames: string[] }) {
+export function ChecksEditor({
+  types,
+  checks,
+  onChange,
+  columnNames,
+  metricNames,
+}: {
+  types: ApiState<{ checks: CheckTypeInfo[] }>;
+  checks: Check[];
+  onChange: (checks: Check[]) => void;
+  columnNames: string[];
+  metricNames: string[];
+}) {
   const [newType, setNewType] = useState('');
   // Keyboard focus follows the editing: into an added check's first field, to the type picker after a removal.
   const checksBox = useRef<HTMLDivElement>(null);
@@ -25,7 +37,12 @@ export function ChecksEditor({ types, checks, onChange, columnNames, metricNames
   useEffect(() => {
     const box = checksBox.current;
     if (!box || !focusNext.current) return;
-    const target = focusNext.current === 'last' ? [...box.querySelectorAll<HTMLElement>(':scope > .list-item')].at(-1)?.querySelector<HTMLElement>('input, select, textarea') : box.querySelector<HTMLElement>('select[aria-label="New check type"]');
+    const target =
+      focusNext.current === 'last'
+        ? [...box.querySelectorAll<HTMLElement>(':scope > .list-item')]
+            .at(-1)
+            ?.querySelector<HTMLElement>('input, select, textarea')
+        : box.querySelector<HTMLElement>('select[aria-label="New check type"]');
     focusNext.current = null;
     target?.focus();
   }, [checks.length]);
@@ -58,7 +75,14 @@ export function ChecksEditor({ types, checks, onChange, columnNames, metricNames
                   </button>
                 </div>
                 {t ? (
-                  <SchemaForm schema={t.schema} value={c} first={['column', 'metric']} choices={{ column: columnNames }} suggestions={{ metric: metricNames }} onChange={(v) => onChange(checks.map((x, j) => (j === i ? ({ ...v, type: c.type } as Check) : x)))} />
+                  <SchemaForm
+                    schema={t.schema}
+                    value={c}
+                    first={['column', 'metric']}
+                    choices={{ column: columnNames }}
+                    suggestions={{ metric: metricNames }}
+                    onChange={(v) => onChange(checks.map((x, j) => (j === i ? ({ ...v, type: c.type } as Check) : x)))}
+                  />
                 ) : (
                   <div className="alert error">Unknown check type {c.type}: edit it as JSON or remove it.</div>
                 )}

@@ -7,7 +7,17 @@ export type Editable = Pick<QualitySettings, 'metrics' | 'checks' | 'failBuildOn
 const TIME_TYPE = /date|time/i;
 
 /** When metrics are computed, which columns tell freshness, and the dataset's own SQL metrics. */
-export function MetricSettings({ dataset, columns, value, setValue }: { dataset: string; columns: ColumnSchema[]; value: Editable; setValue: Dispatch<SetStateAction<Editable>> }) {
+export function MetricSettings({
+  dataset,
+  columns,
+  value,
+  setValue,
+}: {
+  dataset: string;
+  columns: ColumnSchema[];
+  value: Editable;
+  setValue: Dispatch<SetStateAction<Editable>>;
+}) {
   const setMetrics = (m: Partial<Editable['metrics']>) => setValue((v) => ({ ...v, metrics: { ...v.metrics, ...m } }));
   const sqlMetrics = value.metrics.sql ?? [];
   const timeColumns = columns.filter((c) => TIME_TYPE.test(c.type)).map((c) => c.name);
@@ -18,11 +28,19 @@ export function MetricSettings({ dataset, columns, value, setValue }: { dataset:
       </div>
       <div className="form-grid">
         <label className="field check">
-          <input type="checkbox" checked={value.metrics.afterBuild !== false} onChange={(e) => setMetrics({ afterBuild: e.target.checked })} />
+          <input
+            type="checkbox"
+            checked={value.metrics.afterBuild !== false}
+            onChange={(e) => setMetrics({ afterBuild: e.target.checked })}
+          />
           <span>Compute metrics and run checks after every build</span>
         </label>
         <label className="field check">
-          <input type="checkbox" checked={Boolean(value.failBuildOnError)} onChange={(e) => setValue((v) => ({ ...v, failBuildOnError: e.target.checked }))} />
+          <input
+            type="checkbox"
+            checked={Boolean(value.failBuildOnError)}
+            onChange={(e) => setValue((v) => ({ ...v, failBuildOnError: e.target.checked }))}
+          />
           <span>Reject a build whose output fails an ERROR check</span>
         </label>
       </div>
@@ -31,12 +49,20 @@ export function MetricSettings({ dataset, columns, value, setValue }: { dataset:
           Freshness columns <span className="hint">default: every date/timestamp column</span>
         </span>
         <div className="row gap-2">
-          {timeColumns.length === 0 ? <span className="small muted">The dataset has no date or timestamp column.</span> : null}
+          {timeColumns.length === 0 ? (
+            <span className="small muted">The dataset has no date or timestamp column.</span>
+          ) : null}
           {timeColumns.map((c) => {
             const on = value.metrics.timeColumns?.includes(c) ?? false;
             const list = value.metrics.timeColumns ?? [];
             return (
-              <button key={c} type="button" className="tag" aria-pressed={on} onClick={() => setMetrics({ timeColumns: on ? list.filter((x) => x !== c) : [...list, c] })}>
+              <button
+                key={c}
+                type="button"
+                className="tag"
+                aria-pressed={on}
+                onClick={() => setMetrics({ timeColumns: on ? list.filter((x) => x !== c) : [...list, c] })}
+              >
                 {c}
               </button>
             );
@@ -47,7 +73,16 @@ export function MetricSettings({ dataset, columns, value, setValue }: { dataset:
         <span>SQL metrics</span>
         {sqlMetrics.map((m, i) => (
           <div key={i} className="row top gap-3">
-            <input aria-label={`SQL metric ${i + 1} name`} required placeholder="name" value={m.name} className="input-s" onChange={(e) => setMetrics({ sql: sqlMetrics.map((x, j) => (j === i ? { ...x, name: e.target.value } : x)) })} />
+            <input
+              aria-label={`SQL metric ${i + 1} name`}
+              required
+              placeholder="name"
+              value={m.name}
+              className="input-s"
+              onChange={(e) =>
+                setMetrics({ sql: sqlMetrics.map((x, j) => (j === i ? { ...x, name: e.target.value } : x)) })
+              }
+            />
             <textarea
               aria-label={`SQL metric ${i + 1} query`}
               required
@@ -55,15 +90,26 @@ export function MetricSettings({ dataset, columns, value, setValue }: { dataset:
               rows={2}
               placeholder={`SELECT count(*) FROM ${dataset} WHERE …`}
               value={m.sql}
-              onChange={(e) => setMetrics({ sql: sqlMetrics.map((x, j) => (j === i ? { ...x, sql: e.target.value } : x)) })}
+              onChange={(e) =>
+                setMetrics({ sql: sqlMetrics.map((x, j) => (j === i ? { ...x, sql: e.target.value } : x)) })
+              }
             />
-            <button type="button" className="btn small ghost" aria-label={`Remove SQL metric ${i + 1}`} onClick={() => setMetrics({ sql: sqlMetrics.filter((_, j) => j !== i) })}>
+            <button
+              type="button"
+              className="btn small ghost"
+              aria-label={`Remove SQL metric ${i + 1}`}
+              onClick={() => setMetrics({ sql: sqlMetrics.filter((_, j) => j !== i) })}
+            >
               Remove
             </button>
           </div>
         ))}
         <div>
-          <button type="button" className="btn small" onClick={() => setMetrics({ sql: [...sqlMetrics, { name: '', sql: '' }] })}>
+          <button
+            type="button"
+            className="btn small"
+            onClick={() => setMetrics({ sql: [...sqlMetrics, { name: '', sql: '' }] })}
+          >
             Add SQL metric
           </button>
         </div>

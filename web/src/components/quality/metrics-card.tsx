@@ -10,7 +10,13 @@ import { Async, CardSection, EmptyState } from '../ui';
 export function MetricsCard({ metrics }: { metrics: ApiState<MetricsRecord[]> }) {
   const [chosen, setChosen] = useState<string | null>(null);
   const latest = metrics.data?.[0];
-  const numeric = useMemo(() => Object.entries(latest?.metrics ?? {}).filter(([, v]) => typeof v === 'number').map(([k]) => k), [latest]);
+  const numeric = useMemo(
+    () =>
+      Object.entries(latest?.metrics ?? {})
+        .filter(([, v]) => typeof v === 'number')
+        .map(([k]) => k),
+    [latest],
+  );
   const metric = chosen ?? (numeric.includes('records') ? 'records' : numeric[0]);
   const option = useMemo(() => {
     const points = [...(metrics.data ?? [])].reverse().filter((m) => typeof m.metrics[metric ?? ''] === 'number');
@@ -19,16 +25,35 @@ export function MetricsCard({ metrics }: { metrics: ApiState<MetricsRecord[]> })
       tooltip: { trigger: 'axis' },
       xAxis: { type: 'time' },
       yAxis: { type: 'value', scale: true },
-      series: [{ type: 'line', name: metric, showSymbol: points.length < 60, data: points.map((m) => [m.computedAt, m.metrics[metric!]]), itemStyle: { color: COLORS.accent } }],
+      series: [
+        {
+          type: 'line',
+          name: metric,
+          showSymbol: points.length < 60,
+          data: points.map((m) => [m.computedAt, m.metrics[metric!]]),
+          itemStyle: { color: COLORS.accent },
+        },
+      ],
     };
   }, [metrics.data, metric]);
 
   return (
-    <CardSection title="Metrics" extra={latest ? <span className="small muted">computed {formatRelative(latest.computedAt)} ({latest.origin})</span> : null}>
+    <CardSection
+      title="Metrics"
+      extra={
+        latest ? (
+          <span className="small muted">
+            computed {formatRelative(latest.computedAt)} ({latest.origin})
+          </span>
+        ) : null
+      }
+    >
       <Async state={metrics}>
         {(all) =>
           all.length === 0 ? (
-            <EmptyState title="No metrics yet">Metrics are computed after each build, or with “Compute metrics”.</EmptyState>
+            <EmptyState title="No metrics yet">
+              Metrics are computed after each build, or with “Compute metrics”.
+            </EmptyState>
           ) : (
             <>
               {numeric.length ? (
@@ -49,7 +74,11 @@ export function MetricsCard({ metrics }: { metrics: ApiState<MetricsRecord[]> })
                 rowKey={([k]) => k}
                 columns={[
                   { header: 'Metric', cell: ([k]) => k },
-                  { header: 'Value', numeric: true, cell: ([, v]) => (typeof v === 'number' ? formatNumber(v) : String(v ?? '—')) },
+                  {
+                    header: 'Value',
+                    numeric: true,
+                    cell: ([, v]) => (typeof v === 'number' ? formatNumber(v) : String(v ?? '—')),
+                  },
                 ]}
               />
             </>

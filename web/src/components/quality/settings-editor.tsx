@@ -12,15 +12,39 @@ import { MetricSettings, type Editable } from './metric-settings';
  * form generated from its type's JSON schema; columns are picked from the dataset's schema,
  * metric names suggested from the latest metrics. "Edit as JSON" shows the same settings as text.
  */
-export function SettingsEditor({ projectKey, dataset, settings, columns, metricNames, onSaved, onCancel }: { projectKey: string; dataset: string; settings: QualitySettings; columns: ColumnSchema[]; metricNames: string[]; onSaved: () => void; onCancel: () => void }) {
+export function SettingsEditor({
+  projectKey,
+  dataset,
+  settings,
+  columns,
+  metricNames,
+  onSaved,
+  onCancel,
+}: {
+  projectKey: string;
+  dataset: string;
+  settings: QualitySettings;
+  columns: ColumnSchema[];
+  metricNames: string[];
+  onSaved: () => void;
+  onCancel: () => void;
+}) {
   // Loaded here, not in the checks editor, so switching to JSON and back does not load them again.
   const types = useApi<{ checks: CheckTypeInfo[] }>('/api/check-types');
-  const initial = useMemo<Editable>(() => ({ metrics: { afterBuild: true, sql: [], ...settings.metrics }, checks: settings.checks, failBuildOnError: settings.failBuildOnError ?? false }), [settings]);
+  const initial = useMemo<Editable>(
+    () => ({
+      metrics: { afterBuild: true, sql: [], ...settings.metrics },
+      checks: settings.checks,
+      failBuildOnError: settings.failBuildOnError ?? false,
+    }),
+    [settings],
+  );
   const [value, setValue] = useState<Editable>(initial);
   const [json, setJson] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [saving, setSaving] = useState(false);
-  const dirty = json !== null ? json !== JSON.stringify(initial, null, 2) : JSON.stringify(value) !== JSON.stringify(initial);
+  const dirty =
+    json !== null ? json !== JSON.stringify(initial, null, 2) : JSON.stringify(value) !== JSON.stringify(initial);
   useWarnBeforeUnload(dirty && !saving);
 
   const toggleJson = () => {
@@ -60,11 +84,23 @@ export function SettingsEditor({ projectKey, dataset, settings, columns, metricN
       </div>
       <div className="card-body stack">
         {json !== null ? (
-          <textarea className="mono" rows={16} value={json} onChange={(e) => setJson(e.target.value)} aria-label="Settings as JSON" />
+          <textarea
+            className="mono"
+            rows={16}
+            value={json}
+            onChange={(e) => setJson(e.target.value)}
+            aria-label="Settings as JSON"
+          />
         ) : (
           <>
             <MetricSettings dataset={dataset} columns={columns} value={value} setValue={setValue} />
-            <ChecksEditor types={types} checks={value.checks} onChange={(checks) => setValue((v) => ({ ...v, checks }))} columnNames={columns.map((c) => c.name)} metricNames={metricNames} />
+            <ChecksEditor
+              types={types}
+              checks={value.checks}
+              onChange={(checks) => setValue((v) => ({ ...v, checks }))}
+              columnNames={columns.map((c) => c.name)}
+              metricNames={metricNames}
+            />
           </>
         )}
         <ErrorAlert error={error} title="Not saved" />

@@ -22,9 +22,7 @@ export function BooleanField({ schema, value, onChange, label }: FieldProps) {
   return (
     <label className="field check">
       <input type="checkbox" checked={checked} onChange={(e) => onChange(e.target.checked)} />
-      <span className="stack gap-0">
-        {label}
-      </span>
+      <span className="stack gap-0">{label}</span>
     </label>
   );
 }
@@ -34,7 +32,11 @@ export function EnumField({ schema, value, onChange, label, required, placeholde
   return (
     <label className="field">
       {label}
-      <select value={value === undefined ? '' : String(value)} required={required} onChange={(e) => onChange(e.target.value === '' ? undefined : e.target.value)}>
+      <select
+        value={value === undefined ? '' : String(value)}
+        required={required}
+        onChange={(e) => onChange(e.target.value === '' ? undefined : e.target.value)}
+      >
         <option value="">{placeholder !== undefined ? `Default (${placeholder})` : '—'}</option>
         {schema.enum!.map((o) => (
           <option key={String(o)} value={String(o)}>
@@ -73,7 +75,11 @@ export function ChoiceField({ name, value, onChange, label, required, choices }:
   return (
     <label className="field">
       {label}
-      <select value={current} required={required} onChange={(e) => onChange(e.target.value === '' ? undefined : e.target.value)}>
+      <select
+        value={current}
+        required={required}
+        onChange={(e) => onChange(e.target.value === '' ? undefined : e.target.value)}
+      >
         <option value="">— choose —</option>
         {current && !known.includes(current) ? <option value={current}>{current} (not in the schema)</option> : null}
         {known.map((o) => (
@@ -87,7 +93,17 @@ export function ChoiceField({ name, value, onChange, label, required, choices }:
 }
 
 /** Text: a text area for SQL and long text, else a line with suggested names. */
-export function TextField({ id, name, schema, value, onChange, label, required, placeholder, suggestions }: FieldProps) {
+export function TextField({
+  id,
+  name,
+  schema,
+  value,
+  onChange,
+  label,
+  required,
+  placeholder,
+  suggestions,
+}: FieldProps) {
   const options = suggestions[name];
   const code = /sql|query|template|body/i.test(name);
   const long = code || (schema as { maxLength?: number }).maxLength! > 1000;
@@ -95,7 +111,14 @@ export function TextField({ id, name, schema, value, onChange, label, required, 
     <label className={`field${long ? ' full-row' : ''}`}>
       {label}
       {long ? (
-        <textarea rows={code ? 4 : 2} className={code ? 'mono' : undefined} required={required} placeholder={placeholder} value={value === undefined ? '' : String(value)} onChange={(e) => onChange(e.target.value === '' ? undefined : e.target.value)} />
+        <textarea
+          rows={code ? 4 : 2}
+          className={code ? 'mono' : undefined}
+          required={required}
+          placeholder={placeholder}
+          value={value === undefined ? '' : String(value)}
+          onChange={(e) => onChange(e.target.value === '' ? undefined : e.target.value)}
+        />
       ) : (
         <>
           <input

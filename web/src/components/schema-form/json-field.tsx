@@ -1,7 +1,15 @@
 import { useState, type ReactNode } from 'react';
 
 /** Values the form cannot structure (unions, free objects): JSON text, applied when valid. */
-export function JsonField({ label, value, onChange }: { label: ReactNode; value: unknown; onChange: (v: unknown) => void }) {
+export function JsonField({
+  label,
+  value,
+  onChange,
+}: {
+  label: ReactNode;
+  value: unknown;
+  onChange: (v: unknown) => void;
+}) {
   const [text, setText] = useState(value === undefined ? '' : JSON.stringify(value, null, 2));
   const [bad, setBad] = useState(false);
   return (

@@ -5,15 +5,36 @@ import type { FieldProps } from './fields';
 /** The item type of a list the form edits as text, or undefined for lists it cannot (objects). */
 export function listItemType(schema: JsonSchema): 'string' | 'integer' | 'number' | undefined {
   // Lists of scalars; a list of mixed scalars (strings, numbers, booleans) is edited as strings.
-  const itemType = schema.items && Array.isArray(schema.items.type) && schema.items.type.includes('string') ? 'string' : schema.items?.type;
+  const itemType =
+    schema.items && Array.isArray(schema.items.type) && schema.items.type.includes('string')
+      ? 'string'
+      : schema.items?.type;
   return itemType === 'string' || itemType === 'integer' || itemType === 'number' ? itemType : undefined;
 }
 
 /** A list of names picked from known ones, or of values typed comma-separated. */
-export function ListField({ id, name, value, onChange, label, required, suggestions, itemType }: FieldProps & { itemType: 'string' | 'integer' | 'number' }) {
+export function ListField({
+  id,
+  name,
+  value,
+  onChange,
+  label,
+  required,
+  suggestions,
+  itemType,
+}: FieldProps & { itemType: 'string' | 'integer' | 'number' }) {
   const list = Array.isArray(value) ? (value as unknown[]) : [];
   const options = suggestions[name];
-  if (options && itemType === 'string') return <NamePicker id={id} label={label} options={options} value={list.map(String)} onChange={(v) => onChange(v.length ? v : undefined)} />;
+  if (options && itemType === 'string')
+    return (
+      <NamePicker
+        id={id}
+        label={label}
+        options={options}
+        value={list.map(String)}
+        onChange={(v) => onChange(v.length ? v : undefined)}
+      />
+    );
   return (
     <label className="field">
       {label}
@@ -35,7 +56,19 @@ export function ListField({ id, name, value, onChange, label, required, suggesti
 }
 
 /** Pick names from a known list (datasets, scenarios) as toggle chips. */
-function NamePicker({ id, label, options, value, onChange }: { id: string; label: ReactNode; options: string[]; value: string[]; onChange: (v: string[]) => void }) {
+function NamePicker({
+  id,
+  label,
+  options,
+  value,
+  onChange,
+}: {
+  id: string;
+  label: ReactNode;
+  options: string[];
+  value: string[];
+  onChange: (v: string[]) => void;
+}) {
   return (
     <div className="field full-row" role="group" aria-labelledby={id}>
       <span id={id} className="field">
@@ -46,7 +79,13 @@ function NamePicker({ id, label, options, value, onChange }: { id: string; label
         {options.map((o) => {
           const on = value.includes(o);
           return (
-            <button key={o} type="button" className="tag" aria-pressed={on} onClick={() => onChange(on ? value.filter((x) => x !== o) : [...value, o])}>
+            <button
+              key={o}
+              type="button"
+              className="tag"
+              aria-pressed={on}
+              onClick={() => onChange(on ? value.filter((x) => x !== o) : [...value, o])}
+            >
               {o}
             </button>
           );

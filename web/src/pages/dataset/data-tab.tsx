@@ -5,14 +5,35 @@ import type { Dataset } from '../../api/types';
 import { DataGrid } from '../../components/data-grid';
 import { EmptyCard } from '../../components/ui';
 import { formatCount } from '../../lib/format';
-import { FILTER_OP_LABELS, FILTER_OPS, filterParam, opNeedsValue, parseFilterParam, parseSortParam, sortParam, type Filter, type FilterOp } from '../../lib/table-query';
+import {
+  FILTER_OP_LABELS,
+  FILTER_OPS,
+  filterParam,
+  opNeedsValue,
+  parseFilterParam,
+  parseSortParam,
+  sortParam,
+  type Filter,
+  type FilterOp,
+} from '../../lib/table-query';
 
 /** Rows with sort and filters kept in the URL (`?sort=-a,b&filter=a:gt:3`). */
-export function DataTab({ projectKey, name, dataset }: { projectKey: string; name: string; dataset: Dataset | undefined }) {
+export function DataTab({
+  projectKey,
+  name,
+  dataset,
+}: {
+  projectKey: string;
+  name: string;
+  dataset: Dataset | undefined;
+}) {
   const [params, setParams] = useSearchParams();
   const sort = useMemo(() => parseSortParam(params.get('sort')), [params]);
   const filterTexts = params.getAll('filter');
-  const filters = useMemo(() => filterTexts.map(parseFilterParam).filter((f): f is Filter => f !== null), [filterTexts.join('\n')]); // eslint-disable-line react-hooks/exhaustive-deps
+  const filters = useMemo(
+    () => filterTexts.map(parseFilterParam).filter((f): f is Filter => f !== null),
+    [filterTexts.join('\n')],
+  ); // eslint-disable-line react-hooks/exhaustive-deps
   const [loadInfo, setLoadInfo] = useState<{ total: number; ms: number } | null>(null);
 
   const update = (nextSort = sort, nextFilters = filters) => {
@@ -24,25 +45,48 @@ export function DataTab({ projectKey, name, dataset }: { projectKey: string; nam
 
   if (dataset && !dataset.currentVersion && dataset.storage.type === 'managed') {
     return (
-      <EmptyCard title="No data yet">{dataset.producedBy ? 'Build this dataset from the flow to compute its rows.' : 'Upload a file to give this dataset its first version.'}</EmptyCard>
+      <EmptyCard title="No data yet">
+        {dataset.producedBy
+          ? 'Build this dataset from the flow to compute its rows.'
+          : 'Upload a file to give this dataset its first version.'}
+      </EmptyCard>
     );
   }
   return (
     <div className="stack gap-3 data-tab">
-      <FilterBar columns={dataset?.columns?.map((c) => c.name) ?? []} filters={filters} onChange={(f) => update(sort, f)} />
+      <FilterBar
+        columns={dataset?.columns?.map((c) => c.name) ?? []}
+        filters={filters}
+        onChange={(f) => update(sort, f)}
+      />
       {loadInfo ? (
         <div className="small muted" aria-live="polite">
-          {filters.length ? `${formatCount(loadInfo.total)} rows match` : `${formatCount(loadInfo.total)} rows`} · first page in {loadInfo.ms} ms
+          {filters.length ? `${formatCount(loadInfo.total)} rows match` : `${formatCount(loadInfo.total)} rows`} · first
+          page in {loadInfo.ms} ms
         </div>
       ) : null}
       <div className="data-tab-grid">
-        <DataGrid dataUrl={projectApi(projectKey, 'datasets', name, 'data')} sort={sort} filters={filters} onSortChange={(s) => update(s, filters)} onLoaded={setLoadInfo} />
+        <DataGrid
+          dataUrl={projectApi(projectKey, 'datasets', name, 'data')}
+          sort={sort}
+          filters={filters}
+          onSortChange={(s) => update(s, filters)}
+          onLoaded={setLoadInfo}
+        />
       </div>
     </div>
   );
 }
 
-function FilterBar({ columns, filters, onChange }: { columns: string[]; filters: Filter[]; onChange: (f: Filter[]) => void }) {
+function FilterBar({
+  columns,
+  filters,
+  onChange,
+}: {
+  columns: string[];
+  filters: Filter[];
+  onChange: (f: Filter[]) => void;
+}) {
   const [column, setColumn] = useState('');
   const [op, setOp] = useState<FilterOp>('eq');
   const [value, setValue] = useState('');
@@ -67,14 +111,26 @@ function FilterBar({ columns, filters, onChange }: { columns: string[]; filters:
           </option>
         ))}
       </select>
-      {opNeedsValue(op) ? <input aria-label="Filter value" placeholder="value" value={value} onChange={(e) => setValue(e.target.value)} className="input-s" /> : null}
+      {opNeedsValue(op) ? (
+        <input
+          aria-label="Filter value"
+          placeholder="value"
+          value={value}
+          onChange={(e) => setValue(e.target.value)}
+          className="input-s"
+        />
+      ) : null}
       <button type="submit" className="btn">
         Add filter
       </button>
       {filters.map((f, i) => (
         <span key={i} className="chip">
           {f.column} {FILTER_OP_LABELS[f.op]} {f.value ?? ''}
-          <button type="button" aria-label={`Remove filter on ${f.column}`} onClick={() => onChange(filters.filter((_, j) => j !== i))}>
+          <button
+            type="button"
+            aria-label={`Remove filter on ${f.column}`}
+            onClick={() => onChange(filters.filter((_, j) => j !== i))}
+          >
             ×
           </button>
         </span>
@@ -87,4 +143,3 @@ function FilterBar({ columns, filters, onChange }: { columns: string[]; filters:
     </form>
   );
 }
-

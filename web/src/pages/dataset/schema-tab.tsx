@@ -4,7 +4,8 @@ import { EmptyState } from '../../components/ui';
 
 /** The dataset's columns with their types. */
 export function SchemaTab({ dataset }: { dataset: Dataset }) {
-  if (!dataset.columns?.length) return <EmptyState title="No schema yet">The schema is known once the dataset has data.</EmptyState>;
+  if (!dataset.columns?.length)
+    return <EmptyState title="No schema yet">The schema is known once the dataset has data.</EmptyState>;
   return (
     <Table
       card

@@ -42,13 +42,17 @@ export function VersionsTab({ projectKey, name }: { projectKey: string; name: st
               ) : v.lineage?.fileName ? (
                 <>upload of {v.lineage.fileName}</>
               ) : (
-                v.lineage?.source ?? '—'
+                (v.lineage?.source ?? '—')
               )}
               {v.jobId ? (
                 <>
                   {' '}
                   ·{' '}
-                  <button type="button" className="btn ghost small" onClick={() => navigate(projectPath(projectKey, 'jobs', v.jobId!))}>
+                  <button
+                    type="button"
+                    className="btn ghost small"
+                    onClick={() => navigate(projectPath(projectKey, 'jobs', v.jobId!))}
+                  >
                     job
                   </button>
                 </>
@@ -56,7 +60,12 @@ export function VersionsTab({ projectKey, name }: { projectKey: string; name: st
             </>
           ),
         },
-        { header: 'Created', className: 'small', title: (v) => formatDateTime(v.createdAt), cell: (v) => formatRelative(v.createdAt) },
+        {
+          header: 'Created',
+          className: 'small',
+          title: (v) => formatDateTime(v.createdAt),
+          cell: (v) => formatRelative(v.createdAt),
+        },
       ]}
     />
   );

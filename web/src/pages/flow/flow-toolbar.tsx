@@ -5,13 +5,34 @@ import { MODES } from './modes';
 import { STATE_TONES } from './nodes';
 
 /** The flow's actions: the build mode, building the selection or the whole flow, a new recipe; and the legend of states. */
-export function FlowToolbar({ projectKey, mode, setMode, canBuildSelected, onBuildSelected, canBuildAll, onBuildAll }: { projectKey: string; mode: BuildMode; setMode: (m: BuildMode) => void; canBuildSelected: boolean; onBuildSelected: () => void; canBuildAll: boolean; onBuildAll: () => void }) {
+export function FlowToolbar({
+  projectKey,
+  mode,
+  setMode,
+  canBuildSelected,
+  onBuildSelected,
+  canBuildAll,
+  onBuildAll,
+}: {
+  projectKey: string;
+  mode: BuildMode;
+  setMode: (m: BuildMode) => void;
+  canBuildSelected: boolean;
+  onBuildSelected: () => void;
+  canBuildAll: boolean;
+  onBuildAll: () => void;
+}) {
   return (
     <div className="toolbar" role="toolbar" aria-label="Flow actions">
       <h1>Flow</h1>
       <label className="row small gap-2">
         Mode
-        <select value={mode} onChange={(e) => setMode(e.target.value as BuildMode)} aria-label="Build mode" title={MODES.find((m) => m.value === mode)?.hint}>
+        <select
+          value={mode}
+          onChange={(e) => setMode(e.target.value as BuildMode)}
+          aria-label="Build mode"
+          title={MODES.find((m) => m.value === mode)?.hint}
+        >
           {MODES.map((m) => (
             <option key={m.value} value={m.value}>
               {m.label}

@@ -4,13 +4,23 @@ import type { Tone } from '../../components/echart';
 import { formatCount } from '../../lib/format';
 
 /** The colour family of each build state, as in the legend. */
-export const STATE_TONES: Record<DatasetState, Tone> = { built: 'ok', stale: 'warn', empty: 'idle', failed: 'bad', building: 'run', external: 'ext' };
+export const STATE_TONES: Record<DatasetState, Tone> = {
+  built: 'ok',
+  stale: 'warn',
+  empty: 'idle',
+  failed: 'bad',
+  building: 'run',
+  external: 'ext',
+};
 
 export type NodeData = FlowNode & Record<string, unknown>;
 
 function DatasetNode({ data, selected }: NodeProps<Node<NodeData>>) {
   return (
-    <div className={`flow-node dataset state-${data.state}${selected ? ' selected' : ''}`} title={`${data.name}: ${data.state}`}>
+    <div
+      className={`flow-node dataset state-${data.state}${selected ? ' selected' : ''}`}
+      title={`${data.name}: ${data.state}`}
+    >
       <Handle type="target" position={Position.Left} />
       <div className="title">{data.name}</div>
       <div className="meta">
@@ -24,7 +34,10 @@ function DatasetNode({ data, selected }: NodeProps<Node<NodeData>>) {
 
 function RecipeNode({ data, selected }: NodeProps<Node<NodeData>>) {
   return (
-    <div className={`flow-node recipe${selected ? ' selected' : ''}`} title={data.stale ? `Stale: ${data.stale}` : data.name}>
+    <div
+      className={`flow-node recipe${selected ? ' selected' : ''}`}
+      title={data.stale ? `Stale: ${data.stale}` : data.name}
+    >
       <Handle type="target" position={Position.Left} />
       <div className="title">
         {data.stale ? '● ' : ''}

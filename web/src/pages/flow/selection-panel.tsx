@@ -6,7 +6,19 @@ import { formatCount, formatRelative } from '../../lib/format';
 import { modeLabel } from './modes';
 
 /** The selected dataset or recipe: its state, and a build of it in the chosen mode. */
-export function SelectionPanel({ projectKey, selected, mode, onBuild, onClose }: { projectKey: string; selected: FlowNode; mode: BuildMode; onBuild: (targets: string[]) => void; onClose: () => void }) {
+export function SelectionPanel({
+  projectKey,
+  selected,
+  mode,
+  onBuild,
+  onClose,
+}: {
+  projectKey: string;
+  selected: FlowNode;
+  mode: BuildMode;
+  onBuild: (targets: string[]) => void;
+  onClose: () => void;
+}) {
   return (
     <aside className="card side-panel" aria-label="Selection">
       <div className="card-header">
@@ -22,7 +34,8 @@ export function SelectionPanel({ projectKey, selected, mode, onBuild, onClose }:
               <StatusBadge status={selected.state} /> <span className="small muted">{selected.storage}</span>
             </div>
             <div className="small">
-              {formatCount(selected.rowCount ?? null)} rows{selected.builtAt ? ` · built ${formatRelative(selected.builtAt)}` : ''}
+              {formatCount(selected.rowCount ?? null)} rows
+              {selected.builtAt ? ` · built ${formatRelative(selected.builtAt)}` : ''}
             </div>
             <div className="row">
               <button type="button" className="btn primary small" onClick={() => onBuild([selected.name])}>
@@ -36,7 +49,11 @@ export function SelectionPanel({ projectKey, selected, mode, onBuild, onClose }:
         ) : (
           <>
             <div className="small">{selected.type} recipe</div>
-            {selected.stale ? <div className="alert info small">Stale: {selected.stale}</div> : <div className="small muted">Up to date</div>}
+            {selected.stale ? (
+              <div className="alert info small">Stale: {selected.stale}</div>
+            ) : (
+              <div className="small muted">Up to date</div>
+            )}
             <Link className="btn small" to={projectPath(projectKey, 'recipes', selected.name)}>
               Open recipe
             </Link>

@@ -10,7 +10,10 @@ import { layoutFlow, quickLayout } from '../../lib/flow-layout';
 export function useFlowLayout(graph: FlowGraph | undefined, onError: (e: unknown) => void) {
   const [positions, setPositions] = useState<Map<string, { x: number; y: number }> | null>(null);
   const instance = useRef<ReactFlowInstance | null>(null);
-  const shape = useMemo(() => (graph ? JSON.stringify([graph.nodes.map((n) => n.id).sort(), graph.edges]) : ''), [graph]);
+  const shape = useMemo(
+    () => (graph ? JSON.stringify([graph.nodes.map((n) => n.id).sort(), graph.edges]) : ''),
+    [graph],
+  );
   useEffect(() => {
     if (!graph) return;
     let cancelled = false;

@@ -7,7 +7,17 @@ import { EmptyState } from '../../components/ui';
 import { formatDateTime, formatRelative } from '../../lib/format';
 
 /** The projects with their tags; a click on a tag filters by it (`tag` is the one filtered by). */
-export function ProjectsTable({ projects, tag, onTag, empty }: { projects: Project[]; tag: string | null; onTag: (tag: string) => void; empty: ReactNode }) {
+export function ProjectsTable({
+  projects,
+  tag,
+  onTag,
+  empty,
+}: {
+  projects: Project[];
+  tag: string | null;
+  onTag: (tag: string) => void;
+  empty: ReactNode;
+}) {
   return (
     <Table
       card
@@ -32,13 +42,24 @@ export function ProjectsTable({ projects, tag, onTag, empty }: { projects: Proje
           header: 'Tags',
           cell: (p) =>
             [...new Set(p.tags)].map((t) => (
-              <button key={t} type="button" className="tag" aria-pressed={tag === t} title={`Only projects tagged ${t}`} onClick={() => onTag(t)}>
+              <button
+                key={t}
+                type="button"
+                className="tag"
+                aria-pressed={tag === t}
+                title={`Only projects tagged ${t}`}
+                onClick={() => onTag(t)}
+              >
                 {t}
               </button>
             )),
         },
         { header: 'Your role', cell: (p) => p.role ?? '—' },
-        { header: 'Last activity', title: (p) => formatDateTime(p.updatedAt), cell: (p) => formatRelative(p.updatedAt) },
+        {
+          header: 'Last activity',
+          title: (p) => formatDateTime(p.updatedAt),
+          cell: (p) => formatRelative(p.updatedAt),
+        },
       ]}
     />
   );

@@ -18,20 +18,42 @@ export function DailySummary({ monitoring }: { monitoring: Monitoring }) {
       tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
       xAxis: { type: 'category', data: days },
       yAxis: { type: 'value', name: 'runs', minInterval: 1 },
-      series: present.map((o) => ({ name: o, type: 'bar', stack: 'runs', itemStyle: { color: outcomeColor(o) }, data: monitoring.daily.map((d) => d.outcomes[o] ?? 0) })),
+      series: present.map((o) => ({
+        name: o,
+        type: 'bar',
+        stack: 'runs',
+        itemStyle: { color: outcomeColor(o) },
+        data: monitoring.daily.map((d) => d.outcomes[o] ?? 0),
+      })),
     }),
     [monitoring, days, present],
   );
   const columns: Column<Day>[] = [
     { header: 'Day', cell: (d) => d.day },
     // Counts of runs that did not succeed take their outcome's colour.
-    ...present.map((o): Column<Day> => ({ header: o.toLowerCase(), id: o, numeric: true, className: (d) => (d.outcomes[o] && o !== 'SUCCESS' ? `tone-text tone-${outcomeTone(o)}` : undefined), cell: (d) => d.outcomes[o] ?? 0 })),
-    { header: 'Total', numeric: true, cell: (d) => <strong>{Object.values(d.outcomes).reduce((a, b) => a + b, 0)}</strong> },
+    ...present.map((o): Column<Day> => ({
+      header: o.toLowerCase(),
+      id: o,
+      numeric: true,
+      className: (d) => (d.outcomes[o] && o !== 'SUCCESS' ? `tone-text tone-${outcomeTone(o)}` : undefined),
+      cell: (d) => d.outcomes[o] ?? 0,
+    })),
+    {
+      header: 'Total',
+      numeric: true,
+      cell: (d) => <strong>{Object.values(d.outcomes).reduce((a, b) => a + b, 0)}</strong>,
+    },
   ];
   return (
     <div className="stack">
       <div className="card">
-        <div className="card-body">{days.length ? <EChart option={option} className="chart tall" ariaLabel="Runs per day by outcome" /> : <EmptyState title="No runs in this range" />}</div>
+        <div className="card-body">
+          {days.length ? (
+            <EChart option={option} className="chart tall" ariaLabel="Runs per day by outcome" />
+          ) : (
+            <EmptyState title="No runs in this range" />
+          )}
+        </div>
       </div>
       <Table card label="Runs per day" rows={monitoring.daily} rowKey={(d) => d.day} columns={columns} />
     </div>

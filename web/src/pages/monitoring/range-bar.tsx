@@ -13,22 +13,47 @@ const RANGES: { label: string; hours: number }[] = [
 ];
 
 /** The time range: a moving "last N hours" window (`hours`, null for a fixed range) or fixed from/to, and a refresh. */
-export function RangeBar({ hours, range, setParam, onRefresh }: { hours: number | null; range: { from: string; to: string }; setParam: (updates: Record<string, string | null>) => void; onRefresh: () => void }) {
+export function RangeBar({
+  hours,
+  range,
+  setParam,
+  onRefresh,
+}: {
+  hours: number | null;
+  range: { from: string; to: string };
+  setParam: (updates: Record<string, string | null>) => void;
+  onRefresh: () => void;
+}) {
   return (
     <div className="filter-bar" role="group" aria-label="Range and filters">
       <span className="small muted">Range</span>
       {RANGES.map((r) => (
-        <button key={r.hours} type="button" className={`btn small${hours === r.hours ? ' primary' : ''}`} onClick={() => setParam({ hours: String(r.hours), from: null, to: null })}>
+        <button
+          key={r.hours}
+          type="button"
+          className={`btn small${hours === r.hours ? ' primary' : ''}`}
+          onClick={() => setParam({ hours: String(r.hours), from: null, to: null })}
+        >
           Last {r.label}
         </button>
       ))}
       <label className="row small gap-1">
         From
-        <input type="datetime-local" aria-label="From" value={toLocalInput(range.from)} onChange={(e) => e.target.value && setParam({ from: new Date(e.target.value).toISOString(), to: range.to })} />
+        <input
+          type="datetime-local"
+          aria-label="From"
+          value={toLocalInput(range.from)}
+          onChange={(e) => e.target.value && setParam({ from: new Date(e.target.value).toISOString(), to: range.to })}
+        />
       </label>
       <label className="row small gap-1">
         To
-        <input type="datetime-local" aria-label="To" value={toLocalInput(range.to)} onChange={(e) => e.target.value && setParam({ to: new Date(e.target.value).toISOString(), from: range.from })} />
+        <input
+          type="datetime-local"
+          aria-label="To"
+          value={toLocalInput(range.to)}
+          onChange={(e) => e.target.value && setParam({ to: new Date(e.target.value).toISOString(), from: range.from })}
+        />
       </label>
       <button type="button" className="btn small" onClick={onRefresh} aria-label="Refresh">
         ⟳ Refresh

@@ -6,7 +6,15 @@ import { ActiveBadge, StatusBadge } from '../../components/ui';
 import { formatDateTime } from '../../lib/format';
 
 /** One row per scenario (name linked, project) and the columns a tab adds. */
-export function ScenarioTable({ scenarios, label, columns }: { scenarios: MonitoredScenario[]; label: string; columns: Column<MonitoredScenario>[] }) {
+export function ScenarioTable({
+  scenarios,
+  label,
+  columns,
+}: {
+  scenarios: MonitoredScenario[];
+  label: string;
+  columns: Column<MonitoredScenario>[];
+}) {
   return (
     <Table
       card
@@ -25,8 +33,24 @@ export function ScenarioTable({ scenarios, label, columns }: { scenarios: Monito
 /** What the Triggers tab adds: whether the scenario is active, its triggers and its next runs. */
 export const TRIGGER_COLUMNS: Column<MonitoredScenario>[] = [
   { header: 'Status', cell: (s) => <ActiveBadge active={s.active} /> },
-  { header: 'Triggers', cell: (s) => (s.triggers.length ? s.triggers.map((t, i) => <div key={i}>{t.description}</div>) : <span className="muted">by hand only</span>) },
-  { header: 'Next runs', cell: (s) => (s.nextFires.length ? s.nextFires.slice(0, 3).map((f) => <div key={f}>{formatDateTime(f)}</div>) : <span className="muted">—</span>) },
+  {
+    header: 'Triggers',
+    cell: (s) =>
+      s.triggers.length ? (
+        s.triggers.map((t, i) => <div key={i}>{t.description}</div>)
+      ) : (
+        <span className="muted">by hand only</span>
+      ),
+  },
+  {
+    header: 'Next runs',
+    cell: (s) =>
+      s.nextFires.length ? (
+        s.nextFires.slice(0, 3).map((f) => <div key={f}>{formatDateTime(f)}</div>)
+      ) : (
+        <span className="muted">—</span>
+      ),
+  },
 ];
 
 /** What the Reporters tab adds: who is told about runs, and the last outcome. */
@@ -44,5 +68,8 @@ export const REPORTER_COLUMNS: Column<MonitoredScenario>[] = [
         <span className="muted">none</span>
       ),
   },
-  { header: 'Last outcome', cell: (s) => (s.lastOutcome ? <StatusBadge status={s.lastOutcome} /> : <span className="muted">never ran</span>) },
+  {
+    header: 'Last outcome',
+    cell: (s) => (s.lastOutcome ? <StatusBadge status={s.lastOutcome} /> : <span className="muted">never ran</span>),
+  },
 ];

@@ -16,7 +16,17 @@ const ROW_H = 34;
  * One row per scenario (and per step when expanded): its name and average and last runtime
  * in a table, its runs as bars on the timeline beside it, coloured by outcome.
  */
-export function Timeline({ scenarios, from, to, steps }: { scenarios: MonitoredScenario[]; from: number; to: number; steps?: MonitoringSteps }) {
+export function Timeline({
+  scenarios,
+  from,
+  to,
+  steps,
+}: {
+  scenarios: MonitoredScenario[];
+  from: number;
+  to: number;
+  steps?: MonitoringSteps;
+}) {
   const navigate = useNavigate();
   const rows = useMemo(() => timelineRows(scenarios, steps), [scenarios, steps]);
   const bars: GanttBar[] = useMemo(
@@ -29,7 +39,14 @@ export function Timeline({ scenarios, from, to, steps }: { scenarios: MonitoredS
             const start = Date.parse(r.start!);
             const end = r.end ? Date.parse(r.end) : Math.min(Date.now(), to);
             const what = row.step ? `${row.step.name} (${row.step.type}) of ${s.name}` : `${s.name} (${s.project})`;
-            return { row: index, start, end, color: outcomeColor(r.outcome), tooltip: `${what}\n${r.outcome} · ${formatDateTime(r.start)} · ${formatDuration(r.durationMs ?? end - start)}`, payload: { project: s.project, id: s.id, run: r.run } };
+            return {
+              row: index,
+              start,
+              end,
+              color: outcomeColor(r.outcome),
+              tooltip: `${what}\n${r.outcome} · ${formatDateTime(r.start)} · ${formatDuration(r.durationMs ?? end - start)}`,
+              payload: { project: s.project, id: s.id, run: r.run },
+            };
           }),
       ),
     [rows, to],
@@ -44,9 +61,30 @@ export function Timeline({ scenarios, from, to, steps }: { scenarios: MonitoredS
         rowKey={(row) => row.key}
         rowClassName={(row) => (row.step ? 'step-row' : undefined)}
         columns={[
-          { header: steps ? 'Scenario / step' : 'Scenario', id: 'name', className: 'cell-ellipsis', title: (row) => (row.step ? `${row.step.name} (${row.step.type}) - ${row.scenario.name}` : `${row.scenario.name} - ${row.scenario.project}`), cell: (row) => <RowName row={row} /> },
-          { header: 'Avg', numeric: true, headerClassName: 'col-time', className: 'mono small', cell: (row) => formatClock(row.averageDurationMs) },
-          { header: 'Last', numeric: true, headerClassName: 'col-time', className: 'mono small', cell: (row) => formatClock(row.lastDurationMs) },
+          {
+            header: steps ? 'Scenario / step' : 'Scenario',
+            id: 'name',
+            className: 'cell-ellipsis',
+            title: (row) =>
+              row.step
+                ? `${row.step.name} (${row.step.type}) - ${row.scenario.name}`
+                : `${row.scenario.name} - ${row.scenario.project}`,
+            cell: (row) => <RowName row={row} />,
+          },
+          {
+            header: 'Avg',
+            numeric: true,
+            headerClassName: 'col-time',
+            className: 'mono small',
+            cell: (row) => formatClock(row.averageDurationMs),
+          },
+          {
+            header: 'Last',
+            numeric: true,
+            headerClassName: 'col-time',
+            className: 'mono small',
+            cell: (row) => formatClock(row.lastDurationMs),
+          },
         ]}
       />
       <div className="timeline-chart">
@@ -57,7 +95,11 @@ export function Timeline({ scenarios, from, to, steps }: { scenarios: MonitoredS
           to={to}
           rowLabelWidth={0}
           layout={{ top: ROW_H, rowHeight: ROW_H }}
-          ariaLabel={steps ? 'Runs of each scenario and of its steps on a timeline, coloured by outcome' : 'Runs of each scenario on a timeline, coloured by outcome'}
+          ariaLabel={
+            steps
+              ? 'Runs of each scenario and of its steps on a timeline, coloured by outcome'
+              : 'Runs of each scenario on a timeline, coloured by outcome'
+          }
           onBarClick={(p) => {
             const x = p as { project: string; id: string; run: string } | undefined;
             if (x) navigate(`${projectPath(x.project, 'scenarios', x.id, 'runs')}?run=${encodeURIComponent(x.run)}`);

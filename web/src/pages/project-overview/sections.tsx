@@ -4,7 +4,21 @@ import { ErrorAlert, Loading } from '../../components/ui';
 import type { ApiState } from '../../lib/use-api';
 
 /** A card listing some of the project's objects, with loading, error and empty states. */
-export function ListSection<T>({ title, to, state, empty, rowKey, columns }: { title: string; to: string; state: ApiState<T[]>; empty: React.ReactNode; rowKey: (item: T) => string; columns: Column<T>[] }) {
+export function ListSection<T>({
+  title,
+  to,
+  state,
+  empty,
+  rowKey,
+  columns,
+}: {
+  title: string;
+  to: string;
+  state: ApiState<T[]>;
+  empty: React.ReactNode;
+  rowKey: (item: T) => string;
+  columns: Column<T>[];
+}) {
   return (
     <section className="card" aria-label={title}>
       <div className="card-header">
@@ -32,7 +46,13 @@ export function ListSection<T>({ title, to, state, empty, rowKey, columns }: { t
 }
 
 /** How many objects of a kind the project has: "…" while loading, "—" when they could not be read. */
-export function StatTile({ label, state }: { label: string; state: { data: readonly unknown[] | undefined; error: unknown } }) {
+export function StatTile({
+  label,
+  state,
+}: {
+  label: string;
+  state: { data: readonly unknown[] | undefined; error: unknown };
+}) {
   return (
     <div className="stat-tile">
       <div className="label">{label}</div>

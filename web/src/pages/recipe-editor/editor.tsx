@@ -18,7 +18,21 @@ export interface Draft {
 }
 
 /** The SQL recipe's form: inputs, name and output, the SQL with completion, preview, save and run. */
-export function Editor({ projectKey, isNew, draft, setDraft, datasets, onSaved }: { projectKey: string; isNew: boolean; draft: Draft; setDraft: (d: Draft) => void; datasets: Dataset[]; onSaved: (r: Recipe) => void }) {
+export function Editor({
+  projectKey,
+  isNew,
+  draft,
+  setDraft,
+  datasets,
+  onSaved,
+}: {
+  projectKey: string;
+  isNew: boolean;
+  draft: Draft;
+  setDraft: (d: Draft) => void;
+  datasets: Dataset[];
+  onSaved: (r: Recipe) => void;
+}) {
   const editor = useRef<SqlEditorHandle>(null);
   const [preview, setPreview] = useState<Preview | null>(null);
   const [previewing, setPreviewing] = useState(false);
@@ -30,7 +44,11 @@ export function Editor({ projectKey, isNew, draft, setDraft, datasets, onSaved }
   draftRef.current = draft;
 
   const candidates = datasets.filter((d) => d.name !== draft.output);
-  const schema: SqlSchema = useMemo(() => Object.fromEntries(datasets.filter((d) => draft.inputs.includes(d.name)).map((d) => [d.name, d.columns ?? []])), [datasets, draft.inputs]);
+  const schema: SqlSchema = useMemo(
+    () =>
+      Object.fromEntries(datasets.filter((d) => draft.inputs.includes(d.name)).map((d) => [d.name, d.columns ?? []])),
+    [datasets, draft.inputs],
+  );
   const position = sqlError(error);
 
   const runPreview = useCallback(async () => {
@@ -43,7 +61,14 @@ export function Editor({ projectKey, isNew, draft, setDraft, datasets, onSaved }
     setError(null);
     setNotice(null);
     try {
-      setPreview(await api.post<Preview>(projectApi(projectKey, 'recipes', 'preview'), { type: 'sql', inputs: d.inputs, sql: d.sql, limit: 100 }));
+      setPreview(
+        await api.post<Preview>(projectApi(projectKey, 'recipes', 'preview'), {
+          type: 'sql',
+          inputs: d.inputs,
+          sql: d.sql,
+          limit: 100,
+        }),
+      );
     } catch (e) {
       setError(e);
       setPreview(null);
@@ -60,10 +85,15 @@ export function Editor({ projectKey, isNew, draft, setDraft, datasets, onSaved }
       setNotice(null);
       try {
         const body = { name: d.name, type: 'sql', inputs: d.inputs, output: d.output, sql: d.sql };
-        const saved = isNew ? await api.post<Recipe>(projectApi(projectKey, 'recipes'), body) : await api.put<Recipe>(projectApi(projectKey, 'recipes', d.name), body);
+        const saved = isNew
+          ? await api.post<Recipe>(projectApi(projectKey, 'recipes'), body)
+          : await api.put<Recipe>(projectApi(projectKey, 'recipes', d.name), body);
         setNotice(`Saved revision ${saved.revision}.`);
         if (thenBuild) {
-          const { jobId: id } = await api.post<{ jobId: string }>(projectApi(projectKey, 'builds'), { targets: [d.output], mode: 'only' });
+          const { jobId: id } = await api.post<{ jobId: string }>(projectApi(projectKey, 'builds'), {
+            targets: [d.output],
+            mode: 'only',
+          });
           setJobId(id);
         }
         onSaved(saved);
@@ -71,9 +101,11 @@ export function Editor({ projectKey, isNew, draft, setDraft, datasets, onSaved }
         // A save error in the SQL has no position; the preview endpoint finds it.
         setError(e);
         if (e instanceof ApiError && e.status === 400 && d.inputs.length) {
-          api.post(projectApi(projectKey, 'recipes', 'preview'), { type: 'sql', inputs: d.inputs, sql: d.sql, limit: 1 }).catch((pe) => {
-            if (sqlError(pe)) setError(pe);
-          });
+          api
+            .post(projectApi(projectKey, 'recipes', 'preview'), { type: 'sql', inputs: d.inputs, sql: d.sql, limit: 1 })
+            .catch((pe) => {
+              if (sqlError(pe)) setError(pe);
+            });
         }
       } finally {
         setSaving(false);
@@ -86,30 +118,67 @@ export function Editor({ projectKey, isNew, draft, setDraft, datasets, onSaved }
 
   return (
     <div className="editor-layout">
-      <InputsPanel candidates={candidates} inputs={draft.inputs} onInputsChange={(inputs) => setDraft({ ...draft, inputs })} onInsert={(name) => editor.current?.insert(name)} />
+      <InputsPanel
+        candidates={candidates}
+        inputs={draft.inputs}
+        onInputsChange={(inputs) => setDraft({ ...draft, inputs })}
+        onInsert={(name) => editor.current?.insert(name)}
+      />
       <div className="stack min-w-0">
         <div className="row">
           <label className="field">
             Recipe name
-            <input value={draft.name} disabled={!isNew} onChange={(e) => setDraft({ ...draft, name: e.target.value })} aria-invalid={draft.name !== '' && !OBJECT_NAME.test(draft.name)} />
+            <input
+              value={draft.name}
+              disabled={!isNew}
+              onChange={(e) => setDraft({ ...draft, name: e.target.value })}
+              aria-invalid={draft.name !== '' && !OBJECT_NAME.test(draft.name)}
+            />
           </label>
           <label className="field">
             Output dataset
-            <input value={draft.output} onChange={(e) => setDraft({ ...draft, output: e.target.value })} aria-invalid={draft.output !== '' && !OBJECT_NAME.test(draft.output)} />
+            <input
+              value={draft.output}
+              onChange={(e) => setDraft({ ...draft, output: e.target.value })}
+              aria-invalid={draft.output !== '' && !OBJECT_NAME.test(draft.output)}
+            />
           </label>
           <div className="grow" />
-          <button type="button" className="btn" onClick={() => void runPreview()} disabled={previewing} title="Ctrl+Enter">
+          <button
+            type="button"
+            className="btn"
+            onClick={() => void runPreview()}
+            disabled={previewing}
+            title="Ctrl+Enter"
+          >
             {previewing ? 'Running…' : 'Preview'}
           </button>
-          <button type="button" className="btn" onClick={() => void save(false)} disabled={saving || !nameOk} title="Ctrl+S">
+          <button
+            type="button"
+            className="btn"
+            onClick={() => void save(false)}
+            disabled={saving || !nameOk}
+            title="Ctrl+S"
+          >
             Save
           </button>
           <button type="button" className="btn primary" onClick={() => void save(true)} disabled={saving || !nameOk}>
             Save and run
           </button>
         </div>
-        <SqlEditor ref={editor} label="SQL query" value={draft.sql} onChange={(sql) => setDraft({ ...draftRef.current, sql })} schema={schema} error={position} onRun={() => void runPreview()} onSave={() => void save(false)} />
-        <div className="small muted">Ctrl+Space completes dataset and column names · Ctrl+Enter previews the first 100 rows · Ctrl+S saves</div>
+        <SqlEditor
+          ref={editor}
+          label="SQL query"
+          value={draft.sql}
+          onChange={(sql) => setDraft({ ...draftRef.current, sql })}
+          schema={schema}
+          error={position}
+          onRun={() => void runPreview()}
+          onSave={() => void save(false)}
+        />
+        <div className="small muted">
+          Ctrl+Space completes dataset and column names · Ctrl+Enter previews the first 100 rows · Ctrl+S saves
+        </div>
         <SqlErrorAlert error={error} position={position} onGoTo={(p) => editor.current?.focusAt(p.line, p.column)} />
         {notice ? (
           <div className="alert success" role="status">
@@ -120,7 +189,11 @@ export function Editor({ projectKey, isNew, draft, setDraft, datasets, onSaved }
         {jobId ? (
           <div className="card">
             <div className="card-body">
-              <JobProgress projectKey={projectKey} jobId={jobId} onEnd={(j: Job) => j.status === 'succeeded' && setNotice(`Built ${draft.output}.`)} />
+              <JobProgress
+                projectKey={projectKey}
+                jobId={jobId}
+                onEnd={(j: Job) => j.status === 'succeeded' && setNotice(`Built ${draft.output}.`)}
+              />
             </div>
           </div>
         ) : null}

@@ -1,7 +1,17 @@
 import type { Dataset } from '../../api/types';
 
 /** The datasets a recipe may read: ticked ones are its inputs; a column name is inserted into the SQL with a click. */
-export function InputsPanel({ candidates, inputs, onInputsChange, onInsert }: { candidates: Dataset[]; inputs: string[]; onInputsChange: (inputs: string[]) => void; onInsert: (column: string) => void }) {
+export function InputsPanel({
+  candidates,
+  inputs,
+  onInputsChange,
+  onInsert,
+}: {
+  candidates: Dataset[];
+  inputs: string[];
+  onInputsChange: (inputs: string[]) => void;
+  onInsert: (column: string) => void;
+}) {
   return (
     <aside className="card" aria-label="Inputs">
       <div className="card-header">
@@ -15,13 +25,23 @@ export function InputsPanel({ candidates, inputs, onInputsChange, onInsert }: { 
             <details key={d.name} open={checked}>
               <summary>
                 <label onClick={(e) => e.stopPropagation()}>
-                  <input type="checkbox" checked={checked} onChange={() => onInputsChange(checked ? inputs.filter((i) => i !== d.name) : [...inputs, d.name])} /> {d.name}
+                  <input
+                    type="checkbox"
+                    checked={checked}
+                    onChange={() => onInputsChange(checked ? inputs.filter((i) => i !== d.name) : [...inputs, d.name])}
+                  />{' '}
+                  {d.name}
                 </label>
               </summary>
               <ul>
                 {(d.columns ?? []).map((c) => (
                   <li key={c.name}>
-                    <button type="button" className="btn ghost small" onClick={() => onInsert(c.name)} title="Insert into the SQL">
+                    <button
+                      type="button"
+                      className="btn ghost small"
+                      onClick={() => onInsert(c.name)}
+                      title="Insert into the SQL"
+                    >
                       {c.name}
                     </button>
                     <span className="t">{c.type}</span>

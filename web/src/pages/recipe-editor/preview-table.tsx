@@ -28,18 +28,16 @@ export function PreviewTable({ preview }: { preview: Preview }) {
             small
             rows={preview.rows}
             rowKey={(_, i) => i}
-            columns={preview.columns.map(
-              (c, j): Column<unknown[]> => ({
-                header: (
-                  <>
-                    {c.name} <span className="mono muted col-type">{c.type}</span>
-                  </>
-                ),
-                id: String(j),
-                className: (r) => (typeof r[j] === 'number' ? 'num' : undefined),
-                cell: (r) => (r[j] === null ? <span className="muted">null</span> : formatCell(r[j], c.type)),
-              }),
-            )}
+            columns={preview.columns.map((c, j): Column<unknown[]> => ({
+              header: (
+                <>
+                  {c.name} <span className="mono muted col-type">{c.type}</span>
+                </>
+              ),
+              id: String(j),
+              className: (r) => (typeof r[j] === 'number' ? 'num' : undefined),
+              cell: (r) => (r[j] === null ? <span className="muted">null</span> : formatCell(r[j], c.type)),
+            }))}
           />
         )}
       </div>

@@ -10,7 +10,15 @@ export function sqlError(err: unknown): { message: string; line: number; column:
 type SqlPosition = NonNullable<ReturnType<typeof sqlError>>;
 
 /** The error of a preview or save; an engine error says where in the SQL, and a click goes there. */
-export function SqlErrorAlert({ error, position, onGoTo }: { error: unknown; position: SqlPosition | null; onGoTo: (p: SqlPosition) => void }) {
+export function SqlErrorAlert({
+  error,
+  position,
+  onGoTo,
+}: {
+  error: unknown;
+  position: SqlPosition | null;
+  onGoTo: (p: SqlPosition) => void;
+}) {
   if (!error) return null;
   return (
     <div className="alert error" role="alert">

@@ -6,7 +6,25 @@ import { TypeExamples } from '../../components/type-examples';
 export type Item = Record<string, unknown>;
 
 /** A list of triggers, steps or reporters: each with its type and a form from that type's schema. */
-export function ItemsEditor({ title, what, keyField, types, items, onChange, suggestions, empty }: { title: string; what: string; keyField: 'type' | 'channel'; types: ScenarioTypeInfo[]; items: Item[]; onChange: (items: Item[]) => void; suggestions: Suggestions; empty: string }) {
+export function ItemsEditor({
+  title,
+  what,
+  keyField,
+  types,
+  items,
+  onChange,
+  suggestions,
+  empty,
+}: {
+  title: string;
+  what: string;
+  keyField: 'type' | 'channel';
+  types: ScenarioTypeInfo[];
+  items: Item[];
+  onChange: (items: Item[]) => void;
+  suggestions: Suggestions;
+  empty: string;
+}) {
   const [adding, setAdding] = useState(types[0]?.[keyField] ?? '');
   const typeOf = (item: Item) => types.find((t) => t[keyField] === item[keyField]);
   const move = (i: number, d: number) => {
@@ -41,22 +59,46 @@ export function ItemsEditor({ title, what, keyField, types, items, onChange, sug
                 <span className="grow">{type?.label ?? String(item[keyField])}</span>
                 {what === 'step' ? (
                   <>
-                    <button type="button" className="btn ghost small" disabled={i === 0} onClick={() => move(i, -1)} aria-label={`Move ${what} ${i + 1} up`}>
+                    <button
+                      type="button"
+                      className="btn ghost small"
+                      disabled={i === 0}
+                      onClick={() => move(i, -1)}
+                      aria-label={`Move ${what} ${i + 1} up`}
+                    >
                       ↑
                     </button>
-                    <button type="button" className="btn ghost small" disabled={i === items.length - 1} onClick={() => move(i, 1)} aria-label={`Move ${what} ${i + 1} down`}>
+                    <button
+                      type="button"
+                      className="btn ghost small"
+                      disabled={i === items.length - 1}
+                      onClick={() => move(i, 1)}
+                      aria-label={`Move ${what} ${i + 1} down`}
+                    >
                       ↓
                     </button>
                   </>
                 ) : null}
-                <button type="button" className="btn danger small" onClick={() => onChange(items.filter((_, j) => j !== i))} aria-label={`Remove ${what} ${i + 1}`}>
+                <button
+                  type="button"
+                  className="btn danger small"
+                  onClick={() => onChange(items.filter((_, j) => j !== i))}
+                  aria-label={`Remove ${what} ${i + 1}`}
+                >
                   Remove
                 </button>
               </div>
               {type ? (
-                <SchemaForm schema={type.schema} value={item} suggestions={suggestions} onChange={(v) => onChange(items.map((x, j) => (j === i ? { ...v, [keyField]: item[keyField] } : x)))} />
+                <SchemaForm
+                  schema={type.schema}
+                  value={item}
+                  suggestions={suggestions}
+                  onChange={(v) => onChange(items.map((x, j) => (j === i ? { ...v, [keyField]: item[keyField] } : x)))}
+                />
               ) : (
-                <div className="alert error">Unknown {what} type {String(item[keyField])}</div>
+                <div className="alert error">
+                  Unknown {what} type {String(item[keyField])}
+                </div>
               )}
             </div>
           );

@@ -35,7 +35,12 @@ export function RunsTab({ projectKey, id }: { projectKey: string; id: string }) 
             header: 'Run',
             cell: (r) => (
               <>
-                <button type="button" className="btn ghost small" onClick={() => setParams({ run: r.id }, { replace: true })} aria-label={`Show run ${r.id}`}>
+                <button
+                  type="button"
+                  className="btn ghost small"
+                  onClick={() => setParams({ run: r.id }, { replace: true })}
+                  aria-label={`Show run ${r.id}`}
+                >
                   {formatDateTime(r.startedAt ?? r.createdAt)}
                 </button>
                 <div className="muted">{r.cause}</div>
@@ -46,7 +51,11 @@ export function RunsTab({ projectKey, id }: { projectKey: string; id: string }) 
           { header: 'Duration', numeric: true, cell: (r) => formatDuration(r.durationMs) },
         ]}
       />
-      {selected ? <RunDetail projectKey={projectKey} runId={selected} /> : <EmptyState title="Select a run">Its steps, timings and log appear here.</EmptyState>}
+      {selected ? (
+        <RunDetail projectKey={projectKey} runId={selected} />
+      ) : (
+        <EmptyState title="Select a run">Its steps, timings and log appear here.</EmptyState>
+      )}
     </div>
   );
 }
@@ -60,7 +69,15 @@ function RunDetail({ projectKey, runId }: { projectKey: string; runId: string })
     const steps = run.data?.steps ?? [];
     return {
       rows: steps.map((s) => s.name),
-      bars: steps.filter((s) => s.startedAt).map((s) => ({ row: s.index, start: Date.parse(s.startedAt!), end: s.endedAt ? Date.parse(s.endedAt) : now, color: outcomeColor(s.outcome), tooltip: `${s.name}\n${s.outcome} · ${formatDuration(s.durationMs)}` })),
+      bars: steps
+        .filter((s) => s.startedAt)
+        .map((s) => ({
+          row: s.index,
+          start: Date.parse(s.startedAt!),
+          end: s.endedAt ? Date.parse(s.endedAt) : now,
+          color: outcomeColor(s.outcome),
+          tooltip: `${s.name}\n${s.outcome} · ${formatDuration(s.durationMs)}`,
+        })),
     };
   }, [run.data, now]);
   return (
@@ -97,7 +114,9 @@ function RunDetail({ projectKey, runId }: { projectKey: string; runId: string })
               ]}
             />
             <h3>Log</h3>
-            <LogView text={(r.logs ?? []).map((l) => `${l.ts} ${l.level.toUpperCase().padEnd(5)} ${l.message}`).join('\n')} />
+            <LogView
+              text={(r.logs ?? []).map((l) => `${l.ts} ${l.level.toUpperCase().padEnd(5)} ${l.message}`).join('\n')}
+            />
           </div>
         </section>
       )}

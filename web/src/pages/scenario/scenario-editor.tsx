@@ -8,7 +8,15 @@ import { useWarnBeforeUnload } from '../../lib/use-warn-before-unload';
 import { ItemsEditor } from './items-editor';
 
 /** The scenario's settings: general fields, then its triggers, steps and reporters, saved together. */
-export function ScenarioEditor({ projectKey, scenario, onSaved }: { projectKey: string; scenario: Scenario; onSaved: (s: Scenario) => void }) {
+export function ScenarioEditor({
+  projectKey,
+  scenario,
+  onSaved,
+}: {
+  projectKey: string;
+  scenario: Scenario;
+  onSaved: (s: Scenario) => void;
+}) {
   const types = useApi<ScenarioTypes>('/api/scenario-types');
   const datasets = useApi<Dataset[]>(projectApi(projectKey, 'datasets'));
   const scenarios = useApi<Scenario[]>(projectApi(projectKey, 'scenarios'));
@@ -22,7 +30,11 @@ export function ScenarioEditor({ projectKey, scenario, onSaved }: { projectKey: 
 
   const suggestions: Suggestions = useMemo(() => {
     const names = (datasets.data ?? []).map((d) => d.name);
-    return { targets: names, datasets: names, scenario: (scenarios.data ?? []).map((s) => s.id).filter((s) => s !== scenario.id) };
+    return {
+      targets: names,
+      datasets: names,
+      scenario: (scenarios.data ?? []).map((s) => s.id).filter((s) => s !== scenario.id),
+    };
   }, [datasets.data, scenarios.data, scenario.id]);
 
   if (types.error) return <ErrorAlert error={types.error} onRetry={types.reload} />;
@@ -58,12 +70,52 @@ export function ScenarioEditor({ projectKey, scenario, onSaved }: { projectKey: 
           <h2>General</h2>
         </div>
         <div className="card-body">
-          <SchemaForm schema={t.scenario} value={draft as unknown as FormValue} hidden={['id', 'triggers', 'steps', 'reporters']} onChange={(v) => setDraft({ ...(v as unknown as Scenario), id: scenario.id, triggers: draft.triggers, steps: draft.steps, reporters: draft.reporters })} />
+          <SchemaForm
+            schema={t.scenario}
+            value={draft as unknown as FormValue}
+            hidden={['id', 'triggers', 'steps', 'reporters']}
+            onChange={(v) =>
+              setDraft({
+                ...(v as unknown as Scenario),
+                id: scenario.id,
+                triggers: draft.triggers,
+                steps: draft.steps,
+                reporters: draft.reporters,
+              })
+            }
+          />
         </div>
       </section>
-      <ItemsEditor title="Triggers" what="trigger" keyField="type" types={t.triggers} items={draft.triggers} suggestions={suggestions} onChange={(triggers) => setDraft({ ...draft, triggers: triggers as Scenario['triggers'] })} empty="No trigger: the scenario runs only when started by hand." />
-      <ItemsEditor title="Steps" what="step" keyField="type" types={t.steps} items={draft.steps} suggestions={suggestions} onChange={(steps) => setDraft({ ...draft, steps: steps as Scenario['steps'] })} empty="No step yet: add a build, checks, SQL or a report." />
-      <ItemsEditor title="Reporters" what="reporter" keyField="channel" types={t.reporters} items={draft.reporters} suggestions={suggestions} onChange={(reporters) => setDraft({ ...draft, reporters: reporters as Scenario['reporters'] })} empty="No reporter: nobody is told about runs." />
+      <ItemsEditor
+        title="Triggers"
+        what="trigger"
+        keyField="type"
+        types={t.triggers}
+        items={draft.triggers}
+        suggestions={suggestions}
+        onChange={(triggers) => setDraft({ ...draft, triggers: triggers as Scenario['triggers'] })}
+        empty="No trigger: the scenario runs only when started by hand."
+      />
+      <ItemsEditor
+        title="Steps"
+        what="step"
+        keyField="type"
+        types={t.steps}
+        items={draft.steps}
+        suggestions={suggestions}
+        onChange={(steps) => setDraft({ ...draft, steps: steps as Scenario['steps'] })}
+        empty="No step yet: add a build, checks, SQL or a report."
+      />
+      <ItemsEditor
+        title="Reporters"
+        what="reporter"
+        keyField="channel"
+        types={t.reporters}
+        items={draft.reporters}
+        suggestions={suggestions}
+        onChange={(reporters) => setDraft({ ...draft, reporters: reporters as Scenario['reporters'] })}
+        empty="No reporter: nobody is told about runs."
+      />
       <ErrorAlert error={error} title="Not saved" />
       <Notice text={notice} />
       <div className="row">
