@@ -7,8 +7,8 @@ import { Loading } from './components/ui';
 interface AuthState {
   /** undefined while checking the session; null when logged out. */
   me: Me | null | undefined;
-  login(username: string, password: string): Promise<void>;
-  logout(): Promise<void>;
+  login: (username: string, password: string) => Promise<void>;
+  logout: () => Promise<void>;
 }
 
 const AuthContext = createContext<AuthState | null>(null);

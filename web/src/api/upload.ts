@@ -29,7 +29,7 @@ export function uploadFile<T>(
     };
     xhr.upload.onload = () => onProgress({ loaded: file.size, total: file.size, fraction: 1, phase: 'importing' });
     xhr.onload = () => {
-      let body: unknown = null;
+      let body: unknown;
       try {
         body = xhr.responseText ? JSON.parse(xhr.responseText) : null;
       } catch {

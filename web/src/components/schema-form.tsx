@@ -1,4 +1,5 @@
 import { useId } from 'react';
+import { scalarText } from '../lib/format';
 import { BooleanField, ChoiceField, EnumField, NumberField, TextField, type FieldProps } from './schema-form/fields';
 import { JsonField } from './schema-form/json-field';
 import { ListField, listItemType } from './schema-form/list-field';
@@ -128,7 +129,7 @@ function Field({
   );
   const kind = typeOf(schema);
   const placeholder =
-    schema.default !== undefined && typeof schema.default !== 'object' ? String(schema.default) : undefined;
+    schema.default !== undefined && typeof schema.default !== 'object' ? scalarText(schema.default) : undefined;
 
   if (kind === 'object' && schema.properties) {
     const obj = (value && typeof value === 'object' ? value : {}) as FormValue;

@@ -74,7 +74,7 @@ export function UploadDialog({
       title={fixedName ? `Upload a new version of ${fixedName}` : 'Upload a file as a dataset'}
       onClose={close}
     >
-      <form className="stack" onSubmit={submit} aria-label="Upload">
+      <form className="stack" onSubmit={(e) => void submit(e)} aria-label="Upload">
         <ErrorAlert error={error} title="Upload failed" />
         <label className="field">
           File <span className="hint">CSV, TSV, Parquet, JSON or JSON lines; CSV and JSON may be .gz or .zst</span>

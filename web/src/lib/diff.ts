@@ -41,7 +41,7 @@ export function canonicalJson(value: unknown): string {
     if (Array.isArray(v)) return v.map(sort);
     if (v && typeof v === 'object')
       return Object.fromEntries(
-        Object.keys(v as object)
+        Object.keys(v)
           .sort()
           .map((k) => [k, sort((v as Record<string, unknown>)[k])]),
       );

@@ -103,8 +103,14 @@ export function formatDistinct(n: number, approximate: boolean): string {
 export function formatCell(v: unknown, type?: string): string {
   if (v === null || v === undefined) return '';
   if (typeof v === 'number') return formatTypedNumber(v, type);
-  if (typeof v === 'object') return JSON.stringify(v);
-  return String(v);
+  return scalarText(v);
+}
+
+/** A value as text: strings as they are, booleans and big integers plainly, anything else (objects) as JSON. */
+export function scalarText(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  return JSON.stringify(v) ?? '';
 }
 
 export const plural = (n: number, word: string, many = word + 's') => `${formatCount(n)} ${n === 1 ? word : many}`;

@@ -40,7 +40,7 @@ export default function AccountPage() {
         title="API keys"
         subtitle="Keys act as you, for scripts and the llano command: send them as Authorization: Bearer <key>"
       />
-      <form className="filter-bar card padded" onSubmit={create} aria-label="New API key">
+      <form className="filter-bar card padded" onSubmit={(e) => void create(e)} aria-label="New API key">
         <input
           aria-label="Key name"
           placeholder="Name, e.g. nightly-export"

@@ -129,7 +129,7 @@ export default function DatasetsPage() {
         onClose={() => setUploading(false)}
         onDone={(d) => {
           setUploading(false);
-          navigate(projectPath(key, 'datasets', d.name));
+          void navigate(projectPath(key, 'datasets', d.name));
         }}
       />
     </>

@@ -26,7 +26,7 @@ export function LoginPage() {
     setError(null);
     try {
       await login(username.trim(), password);
-      navigate(next, { replace: true });
+      void navigate(next, { replace: true });
     } catch (err) {
       setError(err);
     } finally {
@@ -36,7 +36,7 @@ export function LoginPage() {
 
   return (
     <div className="login-page">
-      <form className="card login-card stack" onSubmit={submit} aria-labelledby="login-title">
+      <form className="card login-card stack" onSubmit={(e) => void submit(e)} aria-labelledby="login-title">
         <div>
           <h1 id="login-title">Llano</h1>
           <div className="muted">Sign in to the observatory's data platform</div>

@@ -56,7 +56,7 @@ export default function MembersPage() {
       />
       <ErrorAlert error={error} />
       {isAdmin ? (
-        <form className="filter-bar card padded" onSubmit={add} aria-label="Add a member">
+        <form className="filter-bar card padded" onSubmit={(e) => void add(e)} aria-label="Add a member">
           <input
             list="known-users"
             aria-label="Username"

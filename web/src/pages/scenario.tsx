@@ -26,7 +26,7 @@ export default function ScenarioPage() {
     setRunError(null);
     try {
       const r = await api.post<{ runId: string }>(projectApi(key, 'scenarios', id, 'run'));
-      navigate(`${base}/runs?run=${encodeURIComponent(r.runId)}`);
+      void navigate(`${base}/runs?run=${encodeURIComponent(r.runId)}`);
     } catch (e) {
       setRunError(e);
     }

@@ -113,14 +113,14 @@ function NewScenarioDialog({ projectKey, open, onClose }: { projectKey: string; 
         reporters: [],
       });
       onClose();
-      navigate(projectPath(projectKey, 'scenarios', s.id));
+      void navigate(projectPath(projectKey, 'scenarios', s.id));
     } catch (err) {
       setError(err);
     }
   };
   return (
     <Modal open={open} title="New scenario" onClose={onClose}>
-      <form className="stack" onSubmit={submit}>
+      <form className="stack" onSubmit={(e) => void submit(e)}>
         <ErrorAlert error={error} />
         <label className="field">
           Id <span className="hint">Letters, digits and underscores, e.g. daily_refresh</span>

@@ -44,7 +44,7 @@ export default function UsersPage() {
         <div className="card-header">
           <h2>New user</h2>
         </div>
-        <form className="card-body stack" onSubmit={submit}>
+        <form className="card-body stack" onSubmit={(e) => void submit(e)}>
           <ErrorAlert error={error} title="Not created" />
           <Notice text={notice} />
           <div className="form-grid">

@@ -81,7 +81,7 @@ export function ChecksEditor({
                     first={['column', 'metric']}
                     choices={{ column: columnNames }}
                     suggestions={{ metric: metricNames }}
-                    onChange={(v) => onChange(checks.map((x, j) => (j === i ? ({ ...v, type: c.type } as Check) : x)))}
+                    onChange={(v) => onChange(checks.map((x, j) => (j === i ? { ...v, type: c.type } : x)))}
                   />
                 ) : (
                   <div className="alert error">Unknown check type {c.type}: edit it as JSON or remove it.</div>

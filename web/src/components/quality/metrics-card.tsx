@@ -30,7 +30,7 @@ export function MetricsCard({ metrics }: { metrics: ApiState<MetricsRecord[]> })
           type: 'line',
           name: metric,
           showSymbol: points.length < 60,
-          data: points.map((m) => [m.computedAt, m.metrics[metric!]]),
+          data: points.map((m) => [m.computedAt, m.metrics[metric]]),
           itemStyle: { color: COLORS.accent },
         },
       ],

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { scalarText } from '../../lib/format';
 import type { Choices, JsonSchema, Suggestions } from '../schema-form';
 
 /** What every field of a generated form gets: its schema, value and label, and the names it may offer. */
@@ -33,7 +34,7 @@ export function EnumField({ schema, value, onChange, label, required, placeholde
     <label className="field">
       {label}
       <select
-        value={value === undefined ? '' : String(value)}
+        value={value === undefined ? '' : scalarText(value)}
         required={required}
         onChange={(e) => onChange(e.target.value === '' ? undefined : e.target.value)}
       >
@@ -61,7 +62,7 @@ export function NumberField({ schema, value, onChange, label, required, placehol
         step={kind === 'integer' ? 1 : 'any'}
         required={required}
         placeholder={placeholder}
-        value={value === undefined || value === null ? '' : String(value)}
+        value={value === undefined || value === null ? '' : scalarText(value)}
         onChange={(e) => onChange(e.target.value === '' ? undefined : Number(e.target.value))}
       />
     </label>
@@ -71,7 +72,7 @@ export function NumberField({ schema, value, onChange, label, required, placehol
 /** One of a known list (a dataset's columns); a stored value not in it stays visible. */
 export function ChoiceField({ name, value, onChange, label, required, choices }: FieldProps) {
   const known = choices[name];
-  const current = value === undefined ? '' : String(value);
+  const current = value === undefined ? '' : scalarText(value);
   return (
     <label className="field">
       {label}
@@ -116,7 +117,7 @@ export function TextField({
           className={code ? 'mono' : undefined}
           required={required}
           placeholder={placeholder}
-          value={value === undefined ? '' : String(value)}
+          value={value === undefined ? '' : scalarText(value)}
           onChange={(e) => onChange(e.target.value === '' ? undefined : e.target.value)}
         />
       ) : (
@@ -126,7 +127,7 @@ export function TextField({
             type={schema.format === 'email' ? 'email' : 'text'}
             required={required}
             placeholder={placeholder}
-            value={value === undefined ? '' : String(value)}
+            value={value === undefined ? '' : scalarText(value)}
             onChange={(e) => onChange(e.target.value === '' ? undefined : e.target.value)}
           />
           {options ? (

@@ -51,7 +51,7 @@ export function VersionsTab({ projectKey, name }: { projectKey: string; name: st
                   <button
                     type="button"
                     className="btn ghost small"
-                    onClick={() => navigate(projectPath(projectKey, 'jobs', v.jobId!))}
+                    onClick={() => void navigate(projectPath(projectKey, 'jobs', v.jobId!))}
                   >
                     job
                   </button>

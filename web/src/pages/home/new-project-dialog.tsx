@@ -30,7 +30,7 @@ export function NewProjectDialog({ open, onClose }: { open: boolean; onClose: ()
           .filter(Boolean),
       });
       onClose();
-      navigate(projectPath(p.key));
+      void navigate(projectPath(p.key));
     } catch (err) {
       setError(err);
     } finally {
@@ -40,7 +40,7 @@ export function NewProjectDialog({ open, onClose }: { open: boolean; onClose: ()
 
   return (
     <Modal open={open} title="New project" onClose={onClose}>
-      <form className="stack" onSubmit={submit}>
+      <form className="stack" onSubmit={(e) => void submit(e)}>
         <ErrorAlert error={error} />
         <label className="field">
           Key <span className="hint">Upper-case letters, digits and underscores, e.g. RECEIVER_QA</span>

@@ -102,7 +102,8 @@ export function Timeline({
           }
           onBarClick={(p) => {
             const x = p as { project: string; id: string; run: string } | undefined;
-            if (x) navigate(`${projectPath(x.project, 'scenarios', x.id, 'runs')}?run=${encodeURIComponent(x.run)}`);
+            if (x)
+              void navigate(`${projectPath(x.project, 'scenarios', x.id, 'runs')}?run=${encodeURIComponent(x.run)}`);
           }}
         />
       </div>
