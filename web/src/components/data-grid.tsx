@@ -44,7 +44,7 @@ export function DataGrid({ dataUrl, sort, filters, onSortChange, onLoaded }: Gri
   const types = meta?.types ?? [];
   const { rows, spacerH, firstVisible, lastVisible, pageRows, scrollRowIntoView } = useVirtualRows(scrollRef, total);
 
-  const widths = useMemo(() => columns.map((c, i) => columnWidth(c, types[i] ?? '')), [columns, types]);
+  const widths = useMemo(() => (meta ? meta.columns.map((c, i) => columnWidth(c, meta.types[i] ?? '')) : []), [meta]);
   // The column widths depend on the data: given once to the stylesheet, which lays out the header and every row with them.
   const layout = {
     '--grid-cols': [ROWNUM_W, ...widths].map((w) => `${w}px`).join(' '),
@@ -62,7 +62,7 @@ export function DataGrid({ dataUrl, sort, filters, onSortChange, onLoaded }: Gri
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     const moves: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: pageRows, PageUp: -pageRows };
-    let next = focusRow;
+    let next: number;
     if (e.key in moves) next = focusRow + moves[e.key];
     else if (e.key === 'Home' && e.ctrlKey) next = 0;
     else if (e.key === 'End' && e.ctrlKey) next = total - 1;

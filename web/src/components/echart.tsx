@@ -9,6 +9,7 @@ import {
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import { useEffect, useRef } from 'react';
+import { useLatest } from '../lib/use-latest';
 
 echarts.use([
   BarChart,
@@ -45,8 +46,7 @@ export function EChart({
 }) {
   const ref = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
-  const clickRef = useRef(onClick);
-  clickRef.current = onClick;
+  const clickRef = useLatest(onClick);
 
   useEffect(() => {
     if (!ref.current) return;
@@ -60,7 +60,7 @@ export function EChart({
       c.dispose();
       chart.current = null;
     };
-  }, []);
+  }, [clickRef]);
 
   useEffect(() => {
     chart.current?.setOption(option, { notMerge: true });

@@ -1,8 +1,9 @@
-import { useEffect, useRef } from 'react';
+import { useEffect } from 'react';
 import { Link } from 'react-router-dom';
 import type { Job } from '../api/types';
 import { formatCount, formatDuration } from '../lib/format';
 import { useJobEvents } from '../lib/job-events';
+import { useLatest } from '../lib/use-latest';
 import { projectPath } from './layout';
 import { Table } from './table';
 import { ProgressBar, StatusBadge } from './ui';
@@ -26,8 +27,7 @@ export function JobProgress({
 }) {
   const { job, disconnected } = useJobEvents(projectKey, jobId);
   const final = job !== null && ['succeeded', 'failed', 'aborted'].includes(job.status);
-  const onEndRef = useRef(onEnd);
-  onEndRef.current = onEnd;
+  const onEndRef = useLatest(onEnd);
   useEffect(() => {
     if (final && job) onEndRef.current?.(job);
     // Once per job end.

@@ -17,36 +17,44 @@ export interface LiveJob {
   disconnected: boolean;
 }
 
+const NOTHING_YET: LiveJob = { job: null, logs: [], disconnected: false };
+
 /**
  * Follows a job through its server-sent events: a `snapshot` first, then `activity`, `log`
  * and `job-status` changes. The stream is closed once the job ends (EventSource would
  * otherwise reconnect forever).
  */
 export function useJobEvents(projectKey: string, jobId: string | null): LiveJob {
-  const [state, setState] = useState<LiveJob>({ job: null, logs: [], disconnected: false });
+  // The state is tagged with the stream it came from: another job starts from nothing.
+  const [state, setTaggedState] = useState<LiveJob & { stream: string | null }>({ ...NOTHING_YET, stream: null });
+  const stream = jobId ? projectApi(projectKey, 'jobs', jobId, 'events') : null;
 
   useEffect(() => {
-    if (!jobId) return;
-    setState({ job: null, logs: [], disconnected: false });
-    const es = new EventSource(projectApi(projectKey, 'jobs', jobId, 'events'), { withCredentials: true });
-    const parse = (e: MessageEvent) => JSON.parse(e.data as string);
+    if (!stream) return;
+    const setState = (update: (s: LiveJob) => LiveJob) =>
+      setTaggedState((s) => {
+        const next = update(s.stream === stream ? s : NOTHING_YET);
+        return next === s ? s : { ...next, stream };
+      });
+    const es = new EventSource(stream, { withCredentials: true });
+    const parse = <T>(e: MessageEvent): T => JSON.parse(e.data as string) as T;
     let ended = false;
     const end = () => {
       ended = true;
       es.close();
     };
     es.addEventListener('snapshot', (e) => {
-      const job = parse(e as MessageEvent) as Job;
+      const job = parse<Job>(e);
       setState((s) => ({ ...s, job, disconnected: false }));
       if (FINAL_JOB_STATUSES.includes(job.status)) end();
     });
     es.addEventListener('activity', (e) => {
-      const a = parse(e as MessageEvent) as {
+      const a = parse<{
         index: number;
         status: ActivityStatus;
         rows: number | null;
         error: string | null;
-      };
+      }>(e);
       const now = new Date().toISOString();
       setState((s) => {
         if (!s.job) return s;
@@ -70,11 +78,11 @@ export function useJobEvents(projectKey: string, jobId: string | null): LiveJob 
       });
     });
     es.addEventListener('log', (e) => {
-      const l = parse(e as MessageEvent) as LogLine;
+      const l = parse<LogLine>(e);
       setState((s) => ({ ...s, logs: [...s.logs, { ts: l.ts, level: l.level, message: l.message }] }));
     });
     es.addEventListener('job-status', (e) => {
-      const j = parse(e as MessageEvent) as { status: JobStatus; error: string | null };
+      const j = parse<{ status: JobStatus; error: string | null }>(e);
       const now = new Date().toISOString();
       setState((s) =>
         s.job
@@ -96,7 +104,7 @@ export function useJobEvents(projectKey: string, jobId: string | null): LiveJob 
       if (!ended) setState((s) => ({ ...s, disconnected: true }));
     };
     return () => es.close();
-  }, [projectKey, jobId]);
+  }, [stream]);
 
-  return state;
+  return state.stream === stream ? state : NOTHING_YET;
 }

@@ -1,5 +1,6 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { api, type Query } from '../api/client';
+import { useLatest } from './use-latest';
 
 export interface ApiState<T> {
   data: T | undefined;
@@ -16,16 +17,17 @@ export interface ApiState<T> {
 export function useApi<T>(url: string | null, query?: Query): ApiState<T> {
   const [data, setData] = useState<T | undefined>(undefined);
   const [error, setError] = useState<unknown>(null);
-  const [loading, setLoading] = useState(Boolean(url));
   const [tick, setTick] = useState(0);
   const key = url === null ? null : url + JSON.stringify(query ?? {});
-  const queryRef = useRef(query);
-  queryRef.current = query;
+  // Loading until the current request (URL, query and reload count) has settled.
+  const request = key === null ? null : `${tick} ${key}`;
+  const [settled, setSettled] = useState<string | null>(null);
+  const loading = request !== null && settled !== request;
+  const queryRef = useLatest(query);
 
   useEffect(() => {
     if (url === null) return;
     const controller = new AbortController();
-    setLoading(true);
     api
       .get<T>(url, queryRef.current, controller.signal)
       .then((d) => {
@@ -36,23 +38,22 @@ export function useApi<T>(url: string | null, query?: Query): ApiState<T> {
         if ((e as Error).name !== 'AbortError') setError(e);
       })
       .finally(() => {
-        if (!controller.signal.aborted) setLoading(false);
+        if (!controller.signal.aborted) setSettled(request);
       });
     return () => controller.abort();
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key, tick]);
 
   const reload = useCallback(() => setTick((t) => t + 1), []);
-  return { data, error, loading, reload, setData: setData as ApiState<T>['setData'] };
+  return { data, error, loading, reload, setData };
 }
 
 /** Re-runs `fn` every `ms` while `active`. */
 export function useInterval(fn: () => void, ms: number, active = true): void {
-  const saved = useRef(fn);
-  saved.current = fn;
+  const saved = useLatest(fn);
   useEffect(() => {
     if (!active) return;
     const id = setInterval(() => saved.current(), ms);
     return () => clearInterval(id);
-  }, [ms, active]);
+  }, [ms, active, saved]);
 }

@@ -32,7 +32,7 @@ export default function FlowPage() {
     setParams(next, { replace: true });
   };
 
-  const { positions, instance } = useFlowLayout(flow.data, setError);
+  const { positions, instanceRef } = useFlowLayout(flow.data, setError);
 
   const building = flow.data?.nodes.some((n) => n.state === 'building') ?? false;
   useInterval(flow.reload, 1500, building || Boolean(jobId));
@@ -130,14 +130,14 @@ export default function FlowPage() {
             nodesDraggable={false}
             nodesConnectable={false}
             onInit={(i) => {
-              instance.current = i;
+              instanceRef.current = i;
             }}
             onNodeClick={(_, n) => setParam('selected', n.id)}
             // Keyboard users select a focused node with Enter or Space.
             onSelectionChange={({ nodes: picked }) => {
               if (picked.length === 1 && picked[0].id !== selectedId) setParam('selected', picked[0].id);
             }}
-            onNodeDoubleClick={(_, n) => open(n.data as NodeData)}
+            onNodeDoubleClick={(_, n) => void open(n.data as NodeData)}
             onPaneClick={() => setParam('selected', null)}
             proOptions={{ hideAttribution: true }}
             aria-label="Flow graph"

@@ -24,6 +24,8 @@ export default function JobPage() {
   const job = live.job;
   const probe = useApi<Job>(live.disconnected && !job ? projectApi(key, 'jobs', id) : null);
 
+  // Running activities end now; the page renders again on each event of the job.
+  // eslint-disable-next-line react-hooks/purity -- deliberately impure: the chart shows the time of rendering
   const now = Date.now();
   const { rows, bars, from, to } = useMemo(() => {
     const acts = job?.activities ?? [];

@@ -26,14 +26,17 @@ export default function MonitoringPage() {
   const project = params.get('project') ?? '';
   const outcome = params.get('outcome') ?? '';
   const [q, setQ] = useUrlText('q');
-  // A moving window ("last N hours") is recomputed on each refresh; a fixed one comes from the URL.
+  // A moving window ("last N hours") is recomputed on each refresh (`t` changes); a fixed one comes from the URL.
+  const refreshedAt = params.get('t');
   const range = useMemo(
     () =>
       from && to
         ? { from, to }
-        : { from: new Date(Date.now() - hours * 3_600_000).toISOString(), to: new Date().toISOString() },
-    [from, to, hours, params.get('t')],
-  ); // eslint-disable-line react-hooks/exhaustive-deps
+        : // eslint-disable-next-line react-hooks/purity -- deliberately impure: a moving window ends now
+          { from: new Date(Date.now() - hours * 3_600_000).toISOString(), to: new Date().toISOString() },
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `t` is not read, it only marks a refresh
+    [from, to, hours, refreshedAt],
+  );
   const monitoring = useApi<Monitoring>('/api/automation/monitoring', range);
   const expand = params.get('expand') === 'step' ? 'step' : 'scenario';
   const steps = useApi<MonitoringSteps>(

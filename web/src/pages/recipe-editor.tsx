@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { projectApi } from '../api/client';
 import type { Dataset, Recipe } from '../api/types';
@@ -18,25 +18,21 @@ export default function RecipeEditorPage() {
   const [draft, setDraft] = useState<Draft | null>(null);
   const [tab, setTab] = useState<'editor' | 'history'>('editor');
 
-  // Start from the stored recipe, or from ?input=<dataset> for a new one.
-  useEffect(() => {
-    if (isNew) {
-      const input = params.get('input');
-      setDraft({
-        name: input ? `compute_${input}_summary` : '',
-        output: input ? `${input}_summary` : '',
-        inputs: input ? [input] : [],
-        sql: input ? `SELECT *\nFROM ${input}` : 'SELECT *\nFROM ',
-      });
-    } else if (recipe.data) {
-      setDraft({
-        name: recipe.data.name,
-        output: recipe.data.output,
-        inputs: recipe.data.inputs,
-        sql: String(recipe.data.sql ?? ''),
-      });
-    }
-  }, [isNew, recipe.data, params]);
+  // Start from the stored recipe, or from ?input=<dataset> for a new one; again whenever they change
+  // (state adjusted while rendering, not in an effect).
+  const [startedFrom, setStartedFrom] = useState<{ isNew: boolean; recipe?: Recipe; params: URLSearchParams } | null>(
+    null,
+  );
+  if (
+    !startedFrom ||
+    startedFrom.isNew !== isNew ||
+    startedFrom.recipe !== recipe.data ||
+    startedFrom.params !== params
+  ) {
+    setStartedFrom({ isNew, recipe: recipe.data, params });
+    const start = startingDraft(isNew, params.get('input'), recipe.data);
+    if (start) setDraft(start);
+  }
 
   if (recipe.error)
     return (
@@ -97,11 +93,24 @@ export default function RecipeEditorPage() {
           setDraft={setDraft}
           datasets={datasets.data}
           onSaved={(r) => {
-            if (isNew) navigate(projectPath(key, 'recipes', r.name), { replace: true });
+            if (isNew) void navigate(projectPath(key, 'recipes', r.name), { replace: true });
             else recipe.setData(r);
           }}
         />
       )}
     </>
   );
+}
+
+/** The draft to start from: the stored recipe, or for a new one a summary of ?input=<dataset>; null while loading. */
+function startingDraft(isNew: boolean, input: string | null, recipe: Recipe | undefined): Draft | null {
+  if (isNew)
+    return {
+      name: input ? `compute_${input}_summary` : '',
+      output: input ? `${input}_summary` : '',
+      inputs: input ? [input] : [],
+      sql: input ? `SELECT *\nFROM ${input}` : 'SELECT *\nFROM ',
+    };
+  if (recipe) return { name: recipe.name, output: recipe.output, inputs: recipe.inputs, sql: String(recipe.sql ?? '') };
+  return null;
 }

@@ -31,7 +31,8 @@ export function useRowPages({
   onReset: () => void;
 }) {
   const [meta, setMeta] = useState<GridMeta | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  // An error belongs to the query that failed: a new query shows none.
+  const [failure, setFailure] = useState<{ key: string; error: unknown } | null>(null);
   const [, setVersion] = useState(0);
   const pages = useRef(new Map<number, unknown[][]>());
   const inflight = useRef(new Map<number, AbortController>());
@@ -59,10 +60,10 @@ export function useRowPages({
             : { columns: res.columns, types: res.types, total: res.total },
         );
         if (page === 0) onLoaded?.({ total: res.total, ms: Math.round(performance.now() - started) });
-        setError(null);
+        setFailure(null);
         setVersion((v) => v + 1);
       } catch (e) {
-        if ((e as Error).name !== 'AbortError' && queryRef.current === key) setError(e);
+        if ((e as Error).name !== 'AbortError' && queryRef.current === key) setFailure({ key, error: e });
       } finally {
         if (inflight.current.get(page) === controller) inflight.current.delete(page);
       }
@@ -77,8 +78,8 @@ export function useRowPages({
     inflight.current.forEach((c) => c.abort());
     inflight.current.clear();
     pages.current.clear();
-    setError(null);
     onReset();
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- fetchPage sets state only after its request
     void fetchPage(0);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [queryKey, fetchPage]);
@@ -96,5 +97,6 @@ export function useRowPages({
   );
 
   const row = (index: number) => pages.current.get(Math.floor(index / PAGE))?.[index % PAGE];
+  const error = failure?.key === queryKey ? failure.error : null;
   return { meta, error, row, fetchRows };
 }

@@ -38,6 +38,8 @@ export function useVirtualRows(scrollRef: RefObject<HTMLDivElement | null>, tota
   const scaleRef = useRef(scale);
   scaleRef.current = scale;
 
+  // This hook is not compiled by the React Compiler (the app does not use it); nothing here is memoized.
+  // eslint-disable-next-line react-hooks/incompatible-library -- its functions are only called while rendering
   const virtualizer = useVirtualizer({
     count: Math.ceil(total / BLOCK),
     getScrollElement: () => scrollRef.current,

@@ -29,11 +29,12 @@ export function DataTab({
 }) {
   const [params, setParams] = useSearchParams();
   const sort = useMemo(() => parseSortParam(params.get('sort')), [params]);
-  const filterTexts = params.getAll('filter');
+  // Parsed again only when the filter texts change, not the other parameters: compared as one JSON string.
+  const filterTexts = JSON.stringify(params.getAll('filter'));
   const filters = useMemo(
-    () => filterTexts.map(parseFilterParam).filter((f): f is Filter => f !== null),
-    [filterTexts.join('\n')],
-  ); // eslint-disable-line react-hooks/exhaustive-deps
+    () => (JSON.parse(filterTexts) as string[]).map(parseFilterParam).filter((f): f is Filter => f !== null),
+    [filterTexts],
+  );
   const [loadInfo, setLoadInfo] = useState<{ total: number; ms: number } | null>(null);
 
   const update = (nextSort = sort, nextFilters = filters) => {

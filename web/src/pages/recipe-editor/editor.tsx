@@ -6,6 +6,7 @@ import { JobProgress } from '../../components/job-progress';
 import { projectPath } from '../../components/layout';
 import { SqlEditor, type SqlEditorHandle, type SqlSchema } from '../../components/sql-editor';
 import { OBJECT_NAME } from '../../lib/names';
+import { useLatest } from '../../lib/use-latest';
 import { InputsPanel } from './inputs-panel';
 import { PreviewTable, type Preview } from './preview-table';
 import { sqlError, SqlErrorAlert } from './sql-error';
@@ -40,8 +41,7 @@ export function Editor({
   const [saving, setSaving] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
   const [jobId, setJobId] = useState<string | null>(null);
-  const draftRef = useRef(draft);
-  draftRef.current = draft;
+  const draftRef = useLatest(draft);
 
   const candidates = datasets.filter((d) => d.name !== draft.output);
   const schema: SqlSchema = useMemo(
@@ -75,7 +75,7 @@ export function Editor({
     } finally {
       setPreviewing(false);
     }
-  }, [projectKey]);
+  }, [projectKey, draftRef]);
 
   const save = useCallback(
     async (thenBuild: boolean) => {
@@ -111,7 +111,7 @@ export function Editor({
         setSaving(false);
       }
     },
-    [isNew, projectKey, onSaved],
+    [isNew, projectKey, onSaved, draftRef],
   );
 
   const nameOk = OBJECT_NAME.test(draft.name) && OBJECT_NAME.test(draft.output);

@@ -64,6 +64,8 @@ function RunDetail({ projectKey, runId }: { projectKey: string; runId: string })
   const run = useApi<ScenarioRun>(projectApi(projectKey, 'scenario-runs', runId));
   const active = run.data ? ACTIVE_OUTCOMES.includes(run.data.outcome) : false;
   useInterval(run.reload, 1000, active);
+  // Running steps end now: the run is polled each second while active, and each render draws up to its moment.
+  // eslint-disable-next-line react-hooks/purity -- deliberately impure: the chart shows the time of rendering
   const now = Date.now();
   const chart = useMemo(() => {
     const steps = run.data?.steps ?? [];

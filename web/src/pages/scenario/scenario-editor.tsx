@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { api, projectApi } from '../../api/client';
 import type { Dataset, Scenario, ScenarioTypes } from '../../api/types';
 import { SchemaForm, type FormValue, type Suggestions } from '../../components/schema-form';
@@ -24,7 +24,12 @@ export function ScenarioEditor({
   const [error, setError] = useState<unknown>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
-  useEffect(() => setDraft(scenario), [scenario]);
+  // A newly stored scenario (saved, reloaded) replaces the draft, adjusted while rendering.
+  const [shown, setShown] = useState(scenario);
+  if (shown !== scenario) {
+    setShown(scenario);
+    setDraft(scenario);
+  }
   const dirty = JSON.stringify(draft) !== JSON.stringify(scenario);
   useWarnBeforeUnload(dirty);
 
