@@ -1,7 +1,7 @@
 import type { CliIo } from './io.js';
 
 /** A CliIo that keeps what the CLI prints, for tests and for running `llano` inside another program. */
-export function captureIo(cwd: string = process.cwd(), env: NodeJS.ProcessEnv = {}): CliIo & { stdout: string; stderr: string } {
+export function captureIo(cwd: string = process.cwd(), env: NodeJS.ProcessEnv = {}, stdin = ''): CliIo & { stdout: string; stderr: string } {
   const io = {
     stdout: '',
     stderr: '',
@@ -10,6 +10,9 @@ export function captureIo(cwd: string = process.cwd(), env: NodeJS.ProcessEnv = 
     isTty: false,
     env,
     cwd,
+    readStdin: () => Promise.resolve(stdin),
+    // Not a terminal: nobody to ask.
+    promptSecret: () => Promise.resolve(null),
   };
   return io;
 }

@@ -2,6 +2,7 @@ import type { StartedWorkspace } from '../../app/start-workspace.js';
 import type { Config } from '../../common/config.js';
 import { badRequest } from '../../common/errors.js';
 import type { Workspace } from '../../workspace/workspace.js';
+import { adminNotice } from '../admin-notice.js';
 import type { CliIo } from '../io.js';
 import type { CommandModule } from './index.js';
 
@@ -42,7 +43,8 @@ export const serveCommands: CommandModule = (program, io) => {
       const port = new URL(address).port;
       const url = config.publicUrl ?? (['0.0.0.0', '::'].includes(config.host) ? `http://localhost:${port}` : address);
       io.out(`Llano is running at ${url}\nWorkspace: ${config.home}\n`);
-      if (boot.adminPassword) io.out(`First start: log in as admin with password ${boot.adminPassword}\n(shown once; set LLANO_ADMIN_PASSWORD to choose it)\n`);
+      const notice = adminNotice(boot, config);
+      if (notice) io.out(notice);
       await new Promise<void>((resolve) => {
         const stop = () => resolve();
         process.once('SIGINT', stop);
@@ -63,13 +65,15 @@ export const serveCommands: CommandModule = (program, io) => {
       if (g.url || io.env.LLANO_URL) throw badRequest('llano demo works on a local workspace (--home), not through --url');
       const days = opts.days === undefined ? undefined : Number(opts.days);
       if (days !== undefined && !(Number.isInteger(days) && days >= 1 && days <= 3650)) throw badRequest('--days: a whole number of days from 1 to 3650');
-      const { ws, boot, close } = (await start(io, g.home ? { home: g.home } : {})).started;
+      const { config, started } = await start(io, g.home ? { home: g.home } : {});
+      const { ws, boot } = started;
       try {
-        if (boot.adminPassword) io.out(`First start: log in as admin with password ${boot.adminPassword}\n(shown once; set LLANO_ADMIN_PASSWORD to choose it)\n`);
+        const notice = adminNotice(boot, config);
+        if (notice) io.out(notice);
         const created = await loadDemo(ws, (s) => io.out(s + '\n'), days === undefined ? {} : { days });
         if (!created) io.out('The demo project ALMA_OPS already exists: nothing to do\n');
       } finally {
-        await close();
+        await started.close();
       }
     });
 };
