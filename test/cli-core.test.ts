@@ -87,7 +87,7 @@ describe('llano CLI on a workspace (no server)', () => {
     const rows = writeBigCsv(big, 2.5);
     const r = await llano([...home, '-p', 'QA', '--json', 'dataset', 'import', 'big', big], { LLANO_MAX_UPLOAD_MB: '1' });
     expect(r.code, r.err).toBe(0);
-    expect(JSON.parse(r.out).rowCount).toBe(rows);
+    expect((JSON.parse(r.out) as { rowCount: number }).rowCount).toBe(rows);
   });
 });
 

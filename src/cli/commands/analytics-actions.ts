@@ -1,7 +1,6 @@
 // The work behind `llano analytics …` (analytics.ts): loaded only when one of them runs, so that
-// other commands and `--help` do not load DuckDB, zod or the algorithms.
+// other commands and `--help` do not load DuckDB or the algorithms.
 import path from 'node:path';
-import { z } from 'zod';
 import {
   AnalyticsInputError,
   COST_KINDS,
@@ -27,34 +26,59 @@ import { describeFile, readColumnsAsJson, readNumericColumns } from '../../engin
 import { DuckDb } from '../../engine/duckdb.js';
 import { formatJson, type CliIo } from '../io.js';
 
-const changePointFlags = z.object({
-  column: z.string().min(1),
-  time: z.string().min(1).optional(),
-  method: z.enum(['pelt', 'binseg', 'bocpd']).default('pelt'),
-  cost: z.enum(COST_KINDS as [string, ...string[]]).default('mean'),
-  penalty: z.string().default('mbic'),
-  minSize: z.coerce.number().int().positive().optional(),
-});
+// Flags are checked by hand, not with zod: loading zod would be a third of this command's start-up.
+type Flags = Record<string, string | undefined>;
 
-const outlierFlags = z.object({
-  columns: z.string().min(1),
-  group: z.string().min(1).optional(),
-  method: z.enum(['mad', 'iqr', 'iforest', 'lof']).default('mad'),
-  threshold: z.coerce.number().nonnegative().optional(),
-  format: z.enum(['json', 'csv']).default('json'),
-});
-
-const trendFlags = z.object({ column: z.string().min(1), time: z.string().min(1).optional() });
-
-/** Validates flags with zod, turning the first problem into a one-line bad request. */
-function parseFlags<T>(schema: z.ZodType<T>, raw: unknown): T {
-  const result = schema.safeParse(raw);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    throw badRequest(`--${issue.path.join('.').replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())}: ${issue.message}`);
-  }
-  return result.data;
+/** A flag that must be one of `allowed` (default `fallback`). */
+function choice<T extends string>(raw: Flags, key: string, allowed: readonly T[], fallback: T): T {
+  const value = raw[key] ?? fallback;
+  if (!(allowed as readonly string[]).includes(value))
+    throw badRequest(`--${flagName(key)}: expected one of ${allowed.join(', ')}, not "${value}"`);
+  return value as T;
 }
+
+/** An optional number flag; `integer` asks for a whole number ≥ 1, otherwise any number ≥ 0. */
+function numberFlag(raw: Flags, key: string, integer: boolean): number | undefined {
+  if (raw[key] === undefined) return undefined;
+  const n = Number(raw[key]);
+  const ok = integer ? Number.isInteger(n) && n >= 1 : Number.isFinite(n) && n >= 0;
+  if (raw[key].trim() === '' || !ok)
+    throw badRequest(
+      `--${flagName(key)}: expected ${integer ? 'a whole number ≥ 1' : 'a number ≥ 0'}, not "${raw[key]}"`,
+    );
+  return n;
+}
+
+/** A flag that, when given, is not empty. */
+function textFlag(raw: Flags, key: string): string | undefined {
+  if (raw[key] === '') throw badRequest(`--${flagName(key)}: must not be empty`);
+  return raw[key];
+}
+
+const flagName = (key: string) => key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+
+function changePointFlags(raw: Flags) {
+  return {
+    column: textFlag(raw, 'column') ?? '',
+    time: textFlag(raw, 'time'),
+    method: choice(raw, 'method', ['pelt', 'binseg', 'bocpd'] as const, 'pelt'),
+    cost: choice(raw, 'cost', COST_KINDS, 'mean'),
+    penalty: raw.penalty ?? 'mbic',
+    minSize: numberFlag(raw, 'minSize', true),
+  };
+}
+
+function outlierFlags(raw: Flags) {
+  return {
+    columns: textFlag(raw, 'columns') ?? '',
+    group: textFlag(raw, 'group'),
+    method: choice(raw, 'method', ['mad', 'iqr', 'iforest', 'lof'] as const, 'mad'),
+    threshold: numberFlag(raw, 'threshold', false),
+    format: choice(raw, 'format', ['json', 'csv'] as const, 'json'),
+  };
+}
+
+const trendFlags = (raw: Flags) => ({ column: textFlag(raw, 'column') ?? '', time: textFlag(raw, 'time') });
 
 const splitList = (text: string) =>
   text
@@ -150,7 +174,7 @@ const finiteOrNull = (v: number) =>
 
 /** `llano analytics changepoints`: change points of one column, as JSON. */
 export async function changePoints(io: CliIo, file: string, raw: Record<string, string>): Promise<void> {
-  const flags = parseFlags(changePointFlags, raw);
+  const flags = changePointFlags(raw);
   const resolve = (f: string) => path.resolve(io.cwd, f);
   const penalty = (() => {
     try {
@@ -170,7 +194,7 @@ export async function changePoints(io: CliIo, file: string, raw: Record<string, 
     } else {
       const r = detectChangePoints(values, {
         method: flags.method === 'binseg' ? 'binseg' : 'auto',
-        cost: flags.cost as (typeof COST_KINDS)[number],
+        cost: flags.cost,
         penalty,
         minSize: flags.minSize,
       });
@@ -194,7 +218,7 @@ export async function changePoints(io: CliIo, file: string, raw: Record<string, 
 
 /** `llano analytics outliers`: a score and flag per row, as JSON or CSV. */
 export async function outliers(io: CliIo, file: string, raw: Record<string, string>): Promise<void> {
-  const flags = parseFlags(outlierFlags, raw);
+  const flags = outlierFlags(raw);
   const resolve = (f: string) => path.resolve(io.cwd, f);
   const columns = splitList(flags.columns);
   const groups = flags.group ? splitList(flags.group) : [];
@@ -231,7 +255,7 @@ export async function outliers(io: CliIo, file: string, raw: Record<string, stri
 
 /** `llano analytics trend`: Mann–Kendall and Theil–Sen, as JSON. */
 export async function trend(io: CliIo, file: string, raw: Record<string, string>): Promise<void> {
-  const flags = parseFlags(trendFlags, raw);
+  const flags = trendFlags(raw);
   const resolve = (f: string) => path.resolve(io.cwd, f);
   await withEngine(async (db) => {
     const columns = flags.time ? [flags.column, flags.time] : [flags.column];
