@@ -129,10 +129,10 @@ async function measure(n: number, one: (v: Variant) => Sample | Promise<Sample>)
 }
 
 const ms = (x: number) => (x >= 10_000 ? `${(x / 1000).toFixed(1)} s` : `${Math.round(x)} ms`);
-const cell = (s: Sample, rss = false) =>
+const cell = (s: Sample) =>
   s.failed !== undefined
     ? `fails (exit ${s.failed})`
-    : `${ms(s.wallMs)} (cpu ${ms(s.cpuMs)}${rss ? `, rss ${Math.round(s.rssMb)} MB` : ''})`;
+    : `${ms(s.wallMs)} (cpu ${ms(s.cpuMs)}, rss ${Math.round(s.rssMb)} MB)`;
 
 async function writeCsv(file: string, mb: number): Promise<void> {
   const out = createWriteStream(file);
@@ -164,8 +164,8 @@ async function main(): Promise<void> {
     runOnce(variants[0], ['--home', home, 'dataset', 'import', 'series', series], env);
 
     const rows: string[][] = [];
-    const row = (name: string, target: string, samples: Sample[], rss = false) => {
-      rows.push([name, ...samples.map((s) => cell(s, rss)), target]);
+    const row = (name: string, target: string, samples: Sample[]) => {
+      rows.push([name, ...samples.map((s) => cell(s)), target]);
       console.error(`measured ${name}`);
     };
     row('llano --help', '≤ 150 ms', await measure(runs, (v) => runOnce(v, ['--help'])));
@@ -193,11 +193,10 @@ async function main(): Promise<void> {
       `llano dataset import, ${importMb} MB CSV (local)`,
       'rss ≪ file',
       await measure(Math.min(runs, 3), (v) => runOnce(v, ['--home', home, 'dataset', 'import', `big${k++}`, big], env)),
-      true,
     );
 
     const header = ['case', ...variants.map((v) => v.name), 'target'];
-    console.log(`### llano start-up: wall time (CPU time), median of ${runs} runs as child processes\n`);
+    console.log(`### llano start-up: wall time (CPU time, peak RSS), median of ${runs} runs as child processes\n`);
     console.log(
       [
         '| ' + header.join(' | ') + ' |',
