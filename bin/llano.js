@@ -1,8 +1,24 @@
 #!/usr/bin/env node
-// The `llano` command. TypeScript sources are loaded through tsx so that a fresh
-// checkout runs without a separate compile step.
-import { register } from 'tsx/esm/api';
+// The `llano` command. It runs the JavaScript compiled into dist/ (`npm install`, `npm start` and
+// `npm run build` compile it), with stack traces mapped back to src/*.ts. When dist/ is missing or
+// older than a source (after a `git pull` or an edit), it runs the sources through tsx instead and
+// says so: never silently old code, and never a rebuild from here, which could swap dist/ under
+// another running `llano`. LLANO_FROM_SOURCE=1 asks for the sources (development, benchmarks).
+import { distProblem } from './build.js';
 
-register();
-const { runCli } = await import('../src/cli/main.ts');
+const fromSource = process.env.LLANO_FROM_SOURCE === '1';
+const problem = fromSource ? null : distProblem();
+let runCli;
+if (!fromSource && !problem) {
+  process.setSourceMapsEnabled(true);
+  ({ runCli } = await import('../dist/cli/main.js'));
+} else {
+  if (problem)
+    process.stderr.write(
+      `llano: dist/ is ${problem === 'missing' ? 'missing' : 'older than src/'}; running the TypeScript sources (slower start). \`npm run build\` compiles them.\n`,
+    );
+  const { register } = await import('tsx/esm/api');
+  register();
+  ({ runCli } = await import('../src/cli/main.ts'));
+}
 process.exitCode = await runCli(process.argv.slice(2));

@@ -4,12 +4,33 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiKeyCreated, Job } from './support/api-types.js';
+import { loadConfig } from '../src/common/config.js';
+import { Workspace } from '../src/workspace/workspace.js';
 import { llano } from './support/cli.js';
 import { parseJson } from './support/http.js';
 import { startTestServer, type TestServer } from './support/llano-server.js';
 
 type Page = { columns: string[]; rows: unknown[][] };
 const CSV = 'antenna,band,trec_x\nDA41,3,35.5\nDA42,3,36.5\nDV01,6,55.0\n';
+
+/** A CSV of about `mb` megabytes (rows of ~40 bytes). */
+function writeBigCsv(file: string, mb: number): number {
+  const rows = Math.ceil((mb * 1e6) / 40);
+  const lines = ['antenna,band,trec_x,note'];
+  for (let i = 0; i < rows; i++) lines.push(`DA${i % 66},${(i % 10) + 1},${(30 + (i % 97) / 7).toFixed(4)},row-${i}`);
+  writeFileSync(file, lines.join('\n') + '\n');
+  return rows;
+}
+
+/** Runs `fn` on the workspace at `home` opened directly (its catalog, no CLI). */
+async function withWorkspace<T>(home: string, fn: (ws: Workspace) => Promise<T>): Promise<T> {
+  const ws = await Workspace.open(loadConfig({ home }, {}));
+  try {
+    return await fn(ws);
+  } finally {
+    await ws.close();
+  }
+}
 
 describe('llano CLI on a workspace (no server)', () => {
   let dir: string;
@@ -121,12 +142,108 @@ describe('llano CLI on a workspace (no server)', () => {
     expect((await llano([...home, 'dataset', 'list'])).err).toMatch(/--project/);
     expect((await llano([...home, 'no-such-command'])).code).toBe(2);
   });
+
+  it('imports a local file above the HTTP upload limit, streamed', async () => {
+    const big = path.join(dir, 'big.csv');
+    const rows = writeBigCsv(big, 2.5);
+    const r = await llano([...home, '-p', 'QA', '--json', 'dataset', 'import', 'big', big], {
+      LLANO_MAX_UPLOAD_MB: '1',
+    });
+    expect(r.code, r.err).toBe(0);
+    expect((JSON.parse(r.out) as { rowCount: number }).rowCount).toBe(rows);
+  });
+});
+
+describe('llano CLI: the admin of a fresh workspace and set-password', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'llano-cli-admin-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('the first command on a new workspace prints the admin password on stderr, once; --json output stays clean', async () => {
+    const home = path.join(dir, 'fresh');
+    const first = await llano(['--home', home, '--json', 'project', 'list']);
+    expect(first.code, first.err).toBe(0);
+    expect(JSON.parse(first.out)).toEqual([]);
+    const password = /log in as admin with password (\S+)/.exec(first.err)?.[1];
+    expect(password).toBeDefined();
+    await withWorkspace(home, async (ws) =>
+      expect((await ws.catalog.users.verifyPassword('admin', password!)).isAdmin).toBe(true),
+    );
+    const second = await llano(['--home', home, 'project', 'list']);
+    expect(second.err).toBe('');
+  });
+
+  it('LLANO_ADMIN_PASSWORD is honoured by whichever command creates the admin', async () => {
+    const home = path.join(dir, 'chosen');
+    const r = await llano(['--home', home, 'project', 'create', 'P1'], { LLANO_ADMIN_PASSWORD: 'chosen-by-env' });
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toMatch(/password of LLANO_ADMIN_PASSWORD/);
+    expect(r.err).not.toMatch(/chosen-by-env/);
+    await withWorkspace(home, async (ws) =>
+      expect((await ws.catalog.users.verifyPassword('admin', 'chosen-by-env')).username).toBe('admin'),
+    );
+  });
+
+  it('user set-password works on the local workspace without a server, for any user, and ends their sessions', async () => {
+    const home = ['--home', path.join(dir, 'owner')];
+    expect((await llano([...home, 'user', 'create', 'ana', '--password', 'first-password'])).code).toBe(0);
+    const tokens = await withWorkspace(home[1], async (ws) => ({
+      admin: await ws.catalog.users.createSession(await ws.catalog.users.requireByUsername('admin')),
+      ana: await ws.catalog.users.createSession(await ws.catalog.users.requireByUsername('ana')),
+    }));
+
+    const set = await llano(
+      [...home, 'user', 'set-password', 'ana', '--password-stdin'],
+      {},
+      process.cwd(),
+      'second-password\n',
+    );
+    expect(set.code, set.err).toBe(0);
+    expect(set.out).toMatch(/Set the password of ana/);
+    const lockedOut = await llano(
+      [...home, 'user', 'set-password', 'admin', '--password-stdin'],
+      {},
+      process.cwd(),
+      'admin-recovered\n',
+    );
+    expect(lockedOut.code, lockedOut.err).toBe(0);
+
+    await withWorkspace(home[1], async (ws) => {
+      await expect(ws.catalog.users.verifyPassword('ana', 'first-password')).rejects.toThrow(
+        /Invalid username or password/,
+      );
+      expect((await ws.catalog.users.verifyPassword('ana', 'second-password')).username).toBe('ana');
+      expect((await ws.catalog.users.verifyPassword('admin', 'admin-recovered')).username).toBe('admin');
+      expect(await ws.catalog.users.authenticateToken(tokens.ana)).toBeNull();
+      expect(await ws.catalog.users.authenticateToken(tokens.admin)).toBeNull();
+    });
+
+    const short = await llano(
+      [...home, 'user', 'set-password', 'ana', '--password-stdin'],
+      {},
+      process.cwd(),
+      'short\n',
+    );
+    expect(short.err).toBe('error: Password must have at least 8 characters\n');
+    const noTerminal = await llano([...home, 'user', 'set-password', 'ana']);
+    expect(noTerminal.err).toMatch(/--password-stdin/);
+    const unknown = await llano(
+      [...home, 'user', 'set-password', 'nobody', '--password-stdin'],
+      {},
+      process.cwd(),
+      'long-enough\n',
+    );
+    expect(unknown.err).toBe('error: User nobody not found\n');
+  });
 });
 
 describe('llano CLI against a server', () => {
   let s: TestServer;
   beforeAll(async () => {
-    s = await startTestServer();
+    // A low upload limit: the CLI's HTTP imports are held to it, local ones (above) are not.
+    s = await startTestServer({ maxUploadMb: 1 });
   });
   afterAll(async () => s?.stop());
 
@@ -141,5 +258,22 @@ describe('llano CLI against a server', () => {
     expect(created.code).toBe(0);
     const key = await llano(['--json', 'apikey', 'create', 'laptop'], env);
     expect(parseJson<ApiKeyCreated>(key.out).key).toMatch(/^llk_/);
+  });
+
+  it('imports through the server, streamed, within its upload limit', async () => {
+    const env = { LLANO_URL: s.url, LLANO_TOKEN: s.adminToken, LLANO_PROJECT: 'REMOTE' };
+    const dir = mkdtempSync(path.join(tmpdir(), 'llano-cli-http-'));
+    try {
+      writeFileSync(path.join(dir, 'trec.csv'), CSV);
+      const small = await llano(['dataset', 'import', 'trec', path.join(dir, 'trec.csv')], env);
+      expect(small.code, small.err).toBe(0);
+      expect(small.out).toMatch(/Imported 3 rows into trec/);
+      writeBigCsv(path.join(dir, 'big.csv'), 2.5);
+      const big = await llano(['dataset', 'import', 'big', path.join(dir, 'big.csv')], env);
+      expect(big.code).toBe(1);
+      expect(big.err).toBe('error: Upload exceeds the limit of 1 MB\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

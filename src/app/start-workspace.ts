@@ -37,16 +37,28 @@ export interface BootReport {
   interruptedRuns: number;
 }
 
+export interface BootOptions {
+  /**
+   * Finish off work that processes now gone left open (default true). `serve` does; the CLI's
+   * commands on a local workspace do not: a `dataset head` should neither pay for it nor send
+   * the failure reports of someone else's runs. The next `serve` recovers.
+   */
+  recover?: boolean;
+}
+
 /**
  * What a server does once at start on an open workspace: install the capabilities, finish off
  * work a crashed process left behind, and on a fresh workspace create the `admin` user
- * (password from LLANO_ADMIN_PASSWORD or generated).
+ * (password from LLANO_ADMIN_PASSWORD or generated). Whoever calls it shows `adminPassword`.
  */
-export async function bootstrapWorkspace(ws: Workspace): Promise<BootReport> {
+export async function bootstrapWorkspace(ws: Workspace, options: BootOptions = {}): Promise<BootReport> {
   // Builds and scenario runs of processes that are gone (a dead pid here, a stale heartbeat from
   // any host) fail as interrupted; failure reporters of the runs fire, so capabilities come first.
   installCapabilities(ws);
-  const { interruptedJobs, interruptedVersions, interruptedRuns } = await recoverInterruptedWork(ws);
+  const { interruptedJobs, interruptedVersions, interruptedRuns } =
+    options.recover === false
+      ? { interruptedJobs: 0, interruptedVersions: 0, interruptedRuns: 0 }
+      : await recoverInterruptedWork(ws);
   let adminPassword: string | null = null;
   if ((await ws.catalog.users.count()) === 0) {
     adminPassword = ws.config.adminPassword ?? randomBytes(12).toString('base64url');
@@ -72,11 +84,11 @@ export interface StartedWorkspace {
 }
 
 /** Opens the workspace of `config` and bootstraps it; a server then starts its scheduler. */
-export async function startWorkspace(config: Config): Promise<StartedWorkspace> {
+export async function startWorkspace(config: Config, options: BootOptions = {}): Promise<StartedWorkspace> {
   const ws = await Workspace.open(config);
   let boot: BootReport;
   try {
-    boot = await bootstrapWorkspace(ws);
+    boot = await bootstrapWorkspace(ws, options);
   } catch (error) {
     await ws.close().catch(() => undefined);
     throw error;

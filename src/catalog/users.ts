@@ -75,15 +75,26 @@ export class UserStore {
     return u;
   }
 
-  async setPassword(username: string, password: string): Promise<void> {
+  /**
+   * Sets a password and ends every session of the user: whoever knew the old one is logged out.
+   * API keys stay (separate credentials, revoked one by one). Returns how many sessions ended.
+   */
+  async setPassword(username: string, password: string): Promise<{ sessionsEnded: number }> {
     if (password.length < 8) throw badRequest('Password must have at least 8 characters');
     const hash = await argon2.hash(password, { type: argon2.argon2id });
-    const r = await this.db
-      .updateTable('users')
-      .set({ password_hash: hash })
-      .where('username', '=', username)
-      .executeTakeFirst();
-    if (Number(r.numUpdatedRows) === 0) throw notFound(`User ${username} not found`);
+    return this.db.transaction().execute(async (trx) => {
+      const r = await trx
+        .updateTable('users')
+        .set({ password_hash: hash })
+        .where('username', '=', username)
+        .executeTakeFirst();
+      if (Number(r.numUpdatedRows) === 0) throw notFound(`User ${username} not found`);
+      const ended = await trx
+        .deleteFrom('sessions')
+        .where('user_id', 'in', (eb) => eb.selectFrom('users').select('id').where('username', '=', username))
+        .executeTakeFirst();
+      return { sessionsEnded: Number(ended.numDeletedRows) };
+    });
   }
 
   /** Checks a password; the same error for unknown users and wrong passwords. */

@@ -4,6 +4,7 @@ import type { CliIo } from './io.js';
 export function captureIo(
   cwd: string = process.cwd(),
   env: NodeJS.ProcessEnv = {},
+  stdin = '',
 ): CliIo & { stdout: string; stderr: string } {
   const io = {
     stdout: '',
@@ -13,6 +14,9 @@ export function captureIo(
     isTty: false,
     env,
     cwd,
+    readStdin: () => Promise.resolve(stdin),
+    // Not a terminal: nobody to ask.
+    promptSecret: () => Promise.resolve(null),
   };
   return io;
 }

@@ -1,11 +1,10 @@
-import { openAsBlob } from 'node:fs';
-import path from 'node:path';
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { LlanoError } from '../common/errors.js';
-import { loadConfig } from '../common/config.js';
 import type { Workspace } from '../workspace/workspace.js';
+import { adminNotice } from './admin-notice.js';
 import type { CliIo } from './io.js';
+import { multipartFileBody, type UploadProgress } from './multipart-file.js';
 
 /**
  * How the CLI reaches Llano. With `--url`/`LLANO_URL` it calls a running server over HTTP
@@ -15,8 +14,8 @@ import type { CliIo } from './io.js';
  */
 export interface ApiClient {
   request<T = unknown>(method: string, url: string, body?: unknown): Promise<T>;
-  /** Uploads a file as multipart field `file`. */
-  upload<T = unknown>(url: string, filePath: string): Promise<T>;
+  /** Uploads a file as multipart field `file`, streamed from disk. */
+  upload<T = unknown>(url: string, filePath: string, onProgress?: UploadProgress): Promise<T>;
   /** A streamed response body (downloads). */
   stream(url: string): Promise<Readable>;
   /** The local workspace, when there is no server (for work that bypasses HTTP, such as serve). */
@@ -70,10 +69,15 @@ export class HttpClient implements ApiClient {
     return (type.includes('json') ? await res.json() : await res.text()) as T;
   }
 
-  async upload<T>(url: string, filePath: string): Promise<T> {
-    const form = new FormData();
-    form.set('file', await openAsBlob(filePath), path.basename(filePath));
-    const res = await this.fetch('POST', url, { body: form });
+  async upload<T>(url: string, filePath: string, onProgress?: UploadProgress): Promise<T> {
+    const { contentType, body } = multipartFileBody(filePath, onProgress);
+    // A streamed request body (sent chunked) needs `duplex`, which TypeScript's RequestInit lacks.
+    const init = {
+      body: body as unknown as ReadableStream,
+      duplex: 'half',
+      headers: { 'content-type': contentType },
+    } as RequestInit;
+    const res = await this.fetch('POST', url, init);
     return (await res.json()) as T;
   }
 
@@ -92,10 +96,19 @@ export class LocalClient implements ApiClient {
     private readonly app: FastifyInstance,
   ) {}
 
+  /**
+   * Opens the workspace for one command: no scheduler and no recovery of other processes' work
+   * (that is `serve`'s). The command that creates the workspace's `admin` prints its password.
+   */
   static async open(io: CliIo, home?: string): Promise<LocalClient> {
+    // Loaded here, not at the top: `llano --help` and remote commands need none of it.
+    const { loadConfig } = await import('../common/config.js');
     const { startWorkspace } = await import('../app/start-workspace.js');
     const { buildServer } = await import('../server/app.js');
-    const { ws } = await startWorkspace(loadConfig(home ? { home } : {}, io.env, io.cwd));
+    const config = loadConfig(home ? { home } : {}, io.env, io.cwd);
+    const { ws, boot } = await startWorkspace(config, { recover: false });
+    const notice = adminNotice(boot, config);
+    if (notice) io.err(notice);
     const app = await buildServer(ws, { localOwner: true });
     return new LocalClient(ws, app);
   }
@@ -111,15 +124,14 @@ export class LocalClient implements ApiClient {
     return ((res.headers['content-type'] ?? '').toString().includes('json') ? res.json() : res.body) as T;
   }
 
-  async upload<T>(url: string, filePath: string): Promise<T> {
-    const form = new FormData();
-    form.set('file', await openAsBlob(filePath), path.basename(filePath));
-    const req = new Request('http://local/', { method: 'POST', body: form });
+  /** Streams the file into the in-process server; the upload limit of HTTP clients does not apply to the owner's files. */
+  async upload<T>(url: string, filePath: string, onProgress?: UploadProgress): Promise<T> {
+    const { contentType, length, body } = multipartFileBody(filePath, onProgress);
     const res = await this.app.inject({
       method: 'POST',
       url,
-      payload: Buffer.from(await req.arrayBuffer()),
-      headers: { 'content-type': req.headers.get('content-type')! },
+      payload: body,
+      headers: { 'content-type': contentType, 'content-length': String(length) },
     });
     if (res.statusCode >= 400) throw errorFrom(res.statusCode, res.body);
     return res.json<T>();

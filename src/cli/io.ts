@@ -8,6 +8,10 @@ export interface CliIo {
   isTty: boolean;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** All of standard input (for secrets passed on stdin). */
+  readStdin(): Promise<string>;
+  /** Asks for a secret on the terminal without echo; null when stdin is not a terminal. */
+  promptSecret(question: string): Promise<string | null>;
 }
 
 export const processIo: CliIo = {
@@ -16,6 +20,9 @@ export const processIo: CliIo = {
   isTty: Boolean(process.stdout.isTTY),
   env: process.env,
   cwd: process.cwd(),
+  // Loaded on use: few commands read stdin.
+  readStdin: async () => (await import('./prompt.js')).readAllStdin(),
+  promptSecret: async (question) => (await import('./prompt.js')).promptSecret(question),
 };
 
 /** Renders rows as an aligned text table for people; numbers by their column's type when `types` is given. */

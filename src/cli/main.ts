@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { toLlanoError } from '../common/errors.js';
+import { VERSION } from '../common/version.js';
 import { commandModules } from './commands/index.js';
 import { processIo, type CliIo } from './io.js';
 
@@ -7,6 +8,7 @@ import { processIo, type CliIo } from './io.js';
 export function buildProgram(io: CliIo): Command {
   const program = new Command('llano')
     .description('Llano: data platform for observatory operations')
+    .version(VERSION, '-V, --version', 'print the version')
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })

@@ -33,7 +33,10 @@ export async function buildServer(ws: Workspace, options: ServerOptions = {}): P
     bodyLimit: 10 * 1024 * 1024,
   });
   await app.register(cookie);
-  await app.register(multipart, { limits: { fileSize: ws.config.maxUploadMb * 1024 * 1024, files: 1 } });
+  // The local owner's in-process server reads their own files: no upload limit but the disk.
+  await app.register(multipart, {
+    limits: { fileSize: options.localOwner ? Infinity : ws.config.maxUploadMb * 1024 * 1024, files: 1 },
+  });
 
   app.decorateRequest('principal', null);
   // Resolve the caller from a Bearer token (session token or API key) or the session cookie.

@@ -13,7 +13,7 @@ import { tempPathNextTo } from '../../engine/parquet-output.js';
  * cached by content under `node_modules/.cache/llano/` (next to the packages it imports,
  * so `snappy` resolves). A manifest of the bundle's inputs (size and modification time)
  * skips the ~0.15 s build while no source changed. When bundling fails (read-only
- * checkout), workers load through tsx.
+ * checkout), workers load through tsx. Compiled to dist/, workers load the compiled worker.
  */
 
 const ENTRY = fileURLToPath(new URL('./trec-worker.ts', import.meta.url));
@@ -53,8 +53,11 @@ function writeAtomically(file: string, data: string | Uint8Array): void {
 
 let script: URL | null = null;
 
+/** Set when this module runs compiled (dist/, see bin/build.js): the worker is plain JavaScript next to it. */
+const COMPILED_WORKER = import.meta.url.endsWith('.js') ? new URL('./trec-worker.js', import.meta.url) : null;
+
 export function trecWorkerScript(): URL {
-  script ??= cached() ?? bundle() ?? TSX_ENTRY;
+  script ??= COMPILED_WORKER ?? cached() ?? bundle() ?? TSX_ENTRY;
   return script;
 }
 

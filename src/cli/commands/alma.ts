@@ -1,24 +1,26 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { z } from 'zod';
-import { simulate } from '../../alma/simulator/index.js';
 import { formatJson, formatTable } from '../io.js';
 import { parseFlags } from '../command-kit.js';
 import type { CommandModule } from './index.js';
 
-const simulateFlags = z.object({
-  start: z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, 'use a date YYYY-MM-DD')
-    .optional(),
-  days: z.coerce.number().int().min(1).max(20000).optional(),
-  seed: z.coerce.number().int().default(42),
-  out: z.string().min(1, 'give the output folder'),
-  format: z.enum(['parquet', 'csv']).default('parquet'),
-  spectra: z.boolean().default(false),
-  scale: z.enum(['default', 'full']).default('default'),
-  json: z.boolean().default(false),
-});
+// zod and the simulator are loaded when the command runs, not for `llano --help`.
+const simulateFlags = async () => {
+  const { z } = await import('zod');
+  return z.object({
+    start: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, 'use a date YYYY-MM-DD')
+      .optional(),
+    days: z.coerce.number().int().min(1).max(20000).optional(),
+    seed: z.coerce.number().int().default(42),
+    out: z.string().min(1, 'give the output folder'),
+    format: z.enum(['parquet', 'csv']).default('parquet'),
+    spectra: z.boolean().default(false),
+    scale: z.enum(['default', 'full']).default('default'),
+    json: z.boolean().default(false),
+  });
+};
 
 /** `llano alma …`: the observatory solution's tools. */
 export const almaCommands: CommandModule = (program, io) => {
@@ -41,7 +43,8 @@ export const almaCommands: CommandModule = (program, io) => {
     )
     .action(async (_options: unknown, command: Command) => {
       // --json is the program-wide flag, so read the options together with the globals.
-      const flags = parseFlags(simulateFlags, command.optsWithGlobals());
+      const flags = parseFlags(await simulateFlags(), command.optsWithGlobals());
+      const { simulate } = await import('../../alma/simulator/index.js');
       const out = path.resolve(io.cwd, flags.out);
       const started = Date.now();
       let lastDraw = 0;

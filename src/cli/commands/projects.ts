@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
+import { badRequest } from '../../common/errors.js';
 import { enc, print, printRecord, withClient } from '../command-kit.js';
+import type { CliIo } from '../io.js';
 import type { CommandModule } from './index.js';
 
 interface Project {
@@ -8,6 +10,14 @@ interface Project {
   description: string;
   role?: string;
   updatedAt: string;
+}
+
+/** Asks twice on the terminal, without echo; scripts use --password-stdin. */
+async function askNewPassword(io: CliIo, username: string): Promise<string> {
+  const first = await io.promptSecret(`New password for ${username}: `);
+  if (first === null) throw badRequest('Standard input is not a terminal: pass the password with --password-stdin');
+  if ((await io.promptSecret('Again: ')) !== first) throw badRequest('The two passwords differ');
+  return first;
 }
 
 /** `llano project …`, `llano member …`, `llano user …`, `llano apikey …`. */
@@ -103,6 +113,25 @@ export const projectCommands: CommandModule = (program, io) => {
       }),
     ),
   );
+
+  user
+    .command('set-password <username>')
+    .description(
+      "Set a user's password and end their sessions. Without --url it works on the local workspace with no login (whoever owns its files), e.g. to recover admin",
+    )
+    .option(
+      '--password-stdin',
+      'read the password from standard input (its first line) instead of asking on the terminal',
+    )
+    .action(async (username: string, opts: { passwordStdin?: boolean }, cmd: Command) => {
+      const password = opts.passwordStdin
+        ? (await io.readStdin()).split(/\r?\n/)[0]
+        : await askNewPassword(io, username);
+      await withClient(io, cmd, async (c) => {
+        await c.request('PUT', `/api/users/${enc(username)}/password`, { password });
+        io.out(`Set the password of ${username}; their sessions are ended\n`);
+      });
+    });
 
   const apikey = program.command('apikey').description('API keys of the calling user');
   apikey

@@ -1,15 +1,24 @@
 import type { Command } from 'commander';
-import { startWorkspace } from '../../app/start-workspace.js';
-import { loadConfig } from '../../common/config.js';
+import type { StartedWorkspace } from '../../app/start-workspace.js';
+import type { Config } from '../../common/config.js';
 import { badRequest } from '../../common/errors.js';
-import { buildServer } from '../../server/app.js';
 import type { Workspace } from '../../workspace/workspace.js';
+import { adminNotice } from '../admin-notice.js';
+import type { CliIo } from '../io.js';
 import type { CommandModule } from './index.js';
 
 /** Loaded lazily so that `llano serve` without --demo does not pull in the simulator. Resolves to false when the project already exists. */
 async function loadDemo(ws: Workspace, log: (s: string) => void, options: { days?: number } = {}): Promise<boolean> {
   const { ensureDemo } = await import('../../alma/demo.js');
   return ensureDemo(ws, log, options);
+}
+
+/** Loaded when a command runs, so that `llano --help` does not load the engine, catalog and server. */
+async function start(io: CliIo, overrides: Partial<Config>): Promise<{ config: Config; started: StartedWorkspace }> {
+  const { loadConfig } = await import('../../common/config.js');
+  const { startWorkspace } = await import('../../app/start-workspace.js');
+  const config = loadConfig(overrides, io.env, io.cwd);
+  return { config, started: await startWorkspace(config) };
 }
 
 /** `llano serve`: the HTTP API (and web UI) on one workspace, until SIGINT/SIGTERM. */
@@ -23,19 +32,15 @@ export const serveCommands: CommandModule = (program, io) => {
     .option('--log', 'log every request')
     .action(async (opts: { port?: string; host?: string; demo?: boolean; log?: boolean }, cmd: Command) => {
       const g = cmd.optsWithGlobals<{ home?: string }>();
-      const config = loadConfig(
-        {
-          ...(opts.port ? { port: Number(opts.port) } : {}),
-          ...(opts.host ? { host: opts.host } : {}),
-          ...(g.home ? { home: g.home } : {}),
-        },
-        io.env,
-        io.cwd,
-      );
-      const started = await startWorkspace(config);
+      const { config, started } = await start(io, {
+        ...(opts.port ? { port: Number(opts.port) } : {}),
+        ...(opts.host ? { host: opts.host } : {}),
+        ...(g.home ? { home: g.home } : {}),
+      });
       const { ws, boot } = started;
       if (boot.interruptedJobs) io.out(`Marked ${boot.interruptedJobs} interrupted job(s) as failed\n`);
       if (opts.demo) await loadDemo(ws, (s) => io.out(s + '\n'));
+      const { buildServer } = await import('../../server/app.js');
       const app = await buildServer(ws, { logger: Boolean(opts.log) });
       const address = await app.listen({ port: config.port, host: config.host });
       await started.startScheduler();
@@ -43,10 +48,8 @@ export const serveCommands: CommandModule = (program, io) => {
       const port = new URL(address).port;
       const url = config.publicUrl ?? (['0.0.0.0', '::'].includes(config.host) ? `http://localhost:${port}` : address);
       io.out(`Llano is running at ${url}\nWorkspace: ${config.home}\n`);
-      if (boot.adminPassword)
-        io.out(
-          `First start: log in as admin with password ${boot.adminPassword}\n(shown once; set LLANO_ADMIN_PASSWORD to choose it)\n`,
-        );
+      const notice = adminNotice(boot, config);
+      if (notice) io.out(notice);
       await new Promise<void>((resolve) => {
         const stop = () => resolve();
         process.once('SIGINT', stop);
@@ -71,17 +74,15 @@ export const serveCommands: CommandModule = (program, io) => {
       const days = opts.days === undefined ? undefined : Number(opts.days);
       if (days !== undefined && !(Number.isInteger(days) && days >= 1 && days <= 3650))
         throw badRequest('--days: a whole number of days from 1 to 3650');
-      const config = loadConfig(g.home ? { home: g.home } : {}, io.env, io.cwd);
-      const { ws, boot, close } = await startWorkspace(config);
+      const { config, started } = await start(io, g.home ? { home: g.home } : {});
+      const { ws, boot } = started;
       try {
-        if (boot.adminPassword)
-          io.out(
-            `First start: log in as admin with password ${boot.adminPassword}\n(shown once; set LLANO_ADMIN_PASSWORD to choose it)\n`,
-          );
+        const notice = adminNotice(boot, config);
+        if (notice) io.out(notice);
         const created = await loadDemo(ws, (s) => io.out(s + '\n'), days === undefined ? {} : { days });
         if (!created) io.out('The demo project ALMA_OPS already exists: nothing to do\n');
       } finally {
-        await close();
+        await started.close();
       }
     });
 };
