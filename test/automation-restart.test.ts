@@ -24,7 +24,8 @@ describe('scenario runs survive a kill -9 of the server', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('leaves the run FAILED as interrupted after restart and fires its failure reporters', async () => {
+  // A server start-up (up to half a minute on a loaded machine) and a restart.
+  it('leaves the run FAILED as interrupted after restart and fires its failure reporters', { timeout: 180_000 }, async () => {
     server = await spawnServer(home);
     const { token } = await api(server.url, null, 'POST', '/api/auth/login', { username: 'admin', password: 'admin-password-for-tests' });
     await api(server.url, token, 'POST', '/api/projects', { key: 'OPS' });

@@ -74,12 +74,15 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
   };
 }
 
-/** Polls a job until it ends. */
-export async function waitForJobEnd(server: TestServer, project: string, jobId: string, token = server.adminToken): Promise<any> {
-  for (let i = 0; i < 600; i++) {
+/** Polls a job until it ends; the deadline is generous, for builds on a loaded machine. */
+export async function waitForJobEnd(server: TestServer, project: string, jobId: string, token = server.adminToken, timeoutMs = 180_000): Promise<any> {
+  const deadline = Date.now() + timeoutMs;
+  let status: unknown;
+  do {
     const r = await server.call('GET', `/api/projects/${project}/jobs/${jobId}`, { token });
+    status = (r.body as { status: string }).status;
     if (['succeeded', 'failed', 'aborted'].includes(r.body.status)) return r.body;
     await new Promise((res) => setTimeout(res, 50));
-  }
-  throw new Error(`job ${jobId} did not end`);
+  } while (Date.now() < deadline);
+  throw new Error(`job ${jobId} did not end in ${timeoutMs / 1000} s (last status: ${String(status)})`);
 }
