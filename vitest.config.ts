@@ -6,6 +6,8 @@ export default defineConfig({
     include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'web/src/**/*.test.ts', 'e2e/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // expect.poll waits for a condition; its default (1 s) is a wall-clock race on a loaded machine.
+    expect: { poll: { timeout: 30_000 } },
     pool: 'forks',
   },
 });

@@ -247,11 +247,25 @@ describe('web UI: the main path', () => {
     // The step's bar sits in the middle third of the window, on the second row.
     const chart = page.locator('[aria-label^="Runs of each scenario and of its steps"]');
     await chart.locator('canvas').waitFor();
-    const box = (await chart.boundingBox())!;
-    const rowBox = (await table.locator('tr.step-row').boundingBox())!;
-    await page.waitForTimeout(100);
-    await page.mouse.click(box.x + 12 + (box.width - 36) / 2, rowBox.y + rowBox.height / 2);
-    await page.waitForURL(/\/scenarios\/daily_refresh\/runs\?run=/);
+    // The chart draws its bars a frame or more after its canvas appears (more on a loaded machine):
+    // click where the bar belongs until the click opens the run, instead of after a fixed pause.
+    const clickStepBar = async () => {
+      // Short timeouts: if the page has just navigated, the next poll sees it.
+      const box = (await chart.boundingBox({ timeout: 2000 }))!;
+      const rowBox = (await table.locator('tr.step-row').boundingBox({ timeout: 2000 }))!;
+      await page.mouse.click(box.x + 12 + (box.width - 36) / 2, rowBox.y + rowBox.height / 2);
+    };
+    const runsUrl = /\/scenarios\/daily_refresh\/runs\?run=/;
+    await expect
+      .poll(
+        async () => {
+          if (new URL(page.url()).pathname === '/monitoring') await clickStepBar();
+          return page.url();
+        },
+        { interval: 250 },
+      )
+      .toMatch(runsUrl);
+    await page.waitForURL(runsUrl);
     expect(new URL(page.url()).searchParams.get('run')).toBe(run.id);
   });
 

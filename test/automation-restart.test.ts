@@ -25,60 +25,65 @@ describe('scenario runs survive a kill -9 of the server', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('leaves the run FAILED as interrupted after restart and fires its failure reporters', async () => {
-    server = await spawnServer(home);
-    const { token } = await api<LoginAnswer>(server.url, null, 'POST', '/api/auth/login', {
-      username: 'admin',
-      password: 'admin-password-for-tests',
-    });
-    await api(server.url, token, 'POST', '/api/projects', { key: 'OPS' });
-    await api(server.url, token, 'POST', '/api/projects/OPS/scenarios', {
-      id: 'long_job',
-      name: 'Long job',
-      steps: [
-        { type: 'noop' },
-        { type: 'http', name: 'wait for upstream', url: `${http.url}/hang-upstream` },
-        { type: 'noop', name: 'never reached' },
-      ],
-      reporters: [{ on: 'failure', channel: 'webhook', url: `${http.url}/report` }],
-    });
-    const { runId } = await api<RunStarted>(server.url, token, 'POST', '/api/projects/OPS/scenarios/long_job/run');
-    await http.next('/hang-upstream'); // the run is inside its second step
-    expect((await api<ScenarioRun>(server.url, token, 'GET', `/api/projects/OPS/scenario-runs/${runId}`)).outcome).toBe(
-      'RUNNING',
-    );
-    await stopServer(server, 'SIGKILL');
-    server = undefined;
+  // A server start-up (up to half a minute on a loaded machine) and a restart.
+  it(
+    'leaves the run FAILED as interrupted after restart and fires its failure reporters',
+    { timeout: 180_000 },
+    async () => {
+      server = await spawnServer(home);
+      const { token } = await api<LoginAnswer>(server.url, null, 'POST', '/api/auth/login', {
+        username: 'admin',
+        password: 'admin-password-for-tests',
+      });
+      await api(server.url, token, 'POST', '/api/projects', { key: 'OPS' });
+      await api(server.url, token, 'POST', '/api/projects/OPS/scenarios', {
+        id: 'long_job',
+        name: 'Long job',
+        steps: [
+          { type: 'noop' },
+          { type: 'http', name: 'wait for upstream', url: `${http.url}/hang-upstream` },
+          { type: 'noop', name: 'never reached' },
+        ],
+        reporters: [{ on: 'failure', channel: 'webhook', url: `${http.url}/report` }],
+      });
+      const { runId } = await api<RunStarted>(server.url, token, 'POST', '/api/projects/OPS/scenarios/long_job/run');
+      await http.next('/hang-upstream'); // the run is inside its second step
+      expect(
+        (await api<ScenarioRun>(server.url, token, 'GET', `/api/projects/OPS/scenario-runs/${runId}`)).outcome,
+      ).toBe('RUNNING');
+      await stopServer(server, 'SIGKILL');
+      server = undefined;
 
-    // Restart: bootstrap recovers the run (its process is gone) before serving.
-    const ws = await Workspace.open(loadConfig({ home, adminPassword: 'admin-password-for-tests' }, {}));
-    try {
-      const boot = await bootstrapWorkspace(ws);
-      expect(boot.interruptedRuns).toBe(1);
-    } finally {
-      await ws.close();
-    }
-    const report = await http.next('/report');
-    expect(report.json).toMatchObject({
-      runId,
-      scenarioId: 'long_job',
-      outcome: 'FAILED',
-      failedSteps: [{ name: 'wait for upstream', error: 'Interrupted' }],
-    });
+      // Restart: bootstrap recovers the run (its process is gone) before serving.
+      const ws = await Workspace.open(loadConfig({ home, adminPassword: 'admin-password-for-tests' }, {}));
+      try {
+        const boot = await bootstrapWorkspace(ws);
+        expect(boot.interruptedRuns).toBe(1);
+      } finally {
+        await ws.close();
+      }
+      const report = await http.next('/report');
+      expect(report.json).toMatchObject({
+        runId,
+        scenarioId: 'long_job',
+        outcome: 'FAILED',
+        failedSteps: [{ name: 'wait for upstream', error: 'Interrupted' }],
+      });
 
-    // The CLI reads the same history through the API (in-process server over the workspace).
-    const show = await llano(['--home', home, '-p', 'OPS', '--json', 'scenario', 'runs', 'long_job']);
-    expect(show.code, show.err).toBe(0);
-    const [run] = parseJson<ScenarioRun[]>(show.out);
-    expect(run).toMatchObject({
-      id: runId,
-      outcome: 'FAILED',
-      error: 'Interrupted: the server stopped while this run was going',
-    });
-    const detail = await llano(['--home', home, '-p', 'OPS', '--json', 'scenario', 'abort', runId]);
-    expect(detail.code).toBe(1);
-    expect(detail.err).toMatch(/is not running \(FAILED\)/);
-  });
+      // The CLI reads the same history through the API (in-process server over the workspace).
+      const show = await llano(['--home', home, '-p', 'OPS', '--json', 'scenario', 'runs', 'long_job']);
+      expect(show.code, show.err).toBe(0);
+      const [run] = parseJson<ScenarioRun[]>(show.out);
+      expect(run).toMatchObject({
+        id: runId,
+        outcome: 'FAILED',
+        error: 'Interrupted: the server stopped while this run was going',
+      });
+      const detail = await llano(['--home', home, '-p', 'OPS', '--json', 'scenario', 'abort', runId]);
+      expect(detail.code).toBe(1);
+      expect(detail.err).toMatch(/is not running \(FAILED\)/);
+    },
+  );
 
   it('drives scenarios, checks and metrics from the CLI', async () => {
     writeFileSync(path.join(dir, 'trec.csv'), 'antenna,trec\nDA41,35.5\nDA42,\n');

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startPostgres, type RunningPostgres } from '../../test/support/embedded-postgres.js';
 import { DuckDb } from './duckdb.js';
 import { closePostgresPools, materializeToParquet } from './postgres.js';
@@ -306,13 +306,27 @@ describe('SQL recipes with PostgreSQL', () => {
   it('lets readers see the old output table while a new one is being built', async () => {
     const output = { schema: 'ops', name: 'slow' };
     await executeSelectInPostgres(db, { url: server.url }, { inputs: pgInputs(), sql: 'SELECT 1 AS version', output });
+    // The new build waits on a lock this test holds, so it is still being built when readers look,
+    // however slow the machine (a sleep in the SQL against a timer in the test would race).
+    await client.query('SELECT pg_advisory_lock(4242)');
     const running = executeSelectInPostgres(
       db,
       { url: server.url },
-      { inputs: pgInputs(), sql: 'SELECT 2 AS version FROM pg_sleep(0.5)', output },
+      { inputs: pgInputs(), sql: 'SELECT 2 AS version FROM (SELECT pg_advisory_xact_lock(4242)) AS held', output },
     );
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await vi.waitFor(
+      async () =>
+        expect(
+          (
+            await client.query<{ n: number }>(
+              `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`,
+            )
+          ).rows[0].n,
+        ).toBe(1),
+      { timeout: 30_000, interval: 20 },
+    );
     expect((await client.query('SELECT version FROM ops.slow')).rows).toEqual([{ version: 1 }]);
+    await client.query('SELECT pg_advisory_unlock(4242)');
     await running;
     expect((await client.query('SELECT version FROM ops.slow')).rows).toEqual([{ version: 2 }]);
   });

@@ -101,11 +101,16 @@ export async function waitForJobEnd(
   project: string,
   jobId: string,
   token = server.adminToken,
+  timeoutMs = 180_000,
 ): Promise<Job> {
-  for (let i = 0; i < 600; i++) {
+  // A deadline, not a count of tries: builds on a loaded machine are slow, not wrong.
+  const deadline = Date.now() + timeoutMs;
+  let status: string | undefined;
+  do {
     const r = await server.call<Job>('GET', `/api/projects/${project}/jobs/${jobId}`, { token });
+    status = r.body.status;
     if (['succeeded', 'failed', 'aborted'].includes(r.body.status)) return r.body;
     await new Promise((res) => setTimeout(res, 50));
-  }
-  throw new Error(`job ${jobId} did not end`);
+  } while (Date.now() < deadline);
+  throw new Error(`job ${jobId} did not end in ${timeoutMs / 1000} s (last status: ${status})`);
 }

@@ -28,7 +28,8 @@ export async function spawnServer(
   child.stdout.on('data', (d) => (text += d));
   child.stderr.on('data', (d) => (text += d));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${text}`)), 60_000);
+    // Generous: compiling and opening the workspace can take half a minute on a loaded machine.
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${text}`)), 180_000);
     const check = () => {
       const m = /running at (http:\/\/\S+)/.exec(text);
       if (m) {
