@@ -93,5 +93,5 @@ export interface ConnectionType<S extends Settings = Settings> {
 
 /** Lets a type file declare its settings type once: `defineConnectionType<PostgresSettings>({…})`. */
 export function defineConnectionType<S extends Settings>(type: ConnectionType<S>): ConnectionType {
-  return type as unknown as ConnectionType;
+  return type;
 }

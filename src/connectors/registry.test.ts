@@ -5,7 +5,7 @@ import { createRegistry } from '../common/registry.js';
 import { connectionType, connectionTypes, requireCapability } from './registry.js';
 
 const fake = (type: string) =>
-  defineConnectionType({ type, label: type, settings: z.object({}).strict(), test: async () => 'ok' });
+  defineConnectionType({ type, label: type, settings: z.object({}).strict(), test: () => Promise.resolve('ok') });
 
 describe('connection type registry', () => {
   it('lists every type once and answers an unknown one with a 400 naming the known ones', () => {

@@ -30,10 +30,11 @@ export interface StoredConnection {
   description?: string;
 }
 
+const STORED_BESIDE_SETTINGS = new Set(['name', 'type', 'description']);
+
 /** The connection's own settings: all it stores but its name, type and description. */
 export function settingsOf(conn: StoredConnection): Settings {
-  const { name: _n, type: _t, description: _d, ...settings } = conn as StoredConnection & Settings;
-  return settings;
+  return Object.fromEntries(Object.entries(conn).filter(([key]) => !STORED_BESIDE_SETTINGS.has(key)));
 }
 
 const CAPABILITIES = {
@@ -60,8 +61,8 @@ export function requireCapability<K extends Capability>(
 
 /** Who reads a source's rows: DuckDB for Parquet and files, the connection type for the rest. */
 export function sourceReader(source: TableSource): SourceReader {
-  if (source.kind !== 'external') return duckdbReader as SourceReader;
+  if (source.kind !== 'external') return duckdbReader;
   const reader = connectionType(source.type).tables?.reader;
   if (!reader) throw badRequest(`Connection type ${source.type} cannot read tables`);
-  return reader as SourceReader;
+  return reader;
 }

@@ -118,7 +118,12 @@ export function guessDelimiter(sample: string, quote: string): { delimiter: stri
 }
 
 const EMPTY = '(empty)';
-const sniffedChar = (value: unknown) => (value === EMPTY || value === null || value === undefined ? '' : String(value));
+const sniffedChar = (value: unknown) =>
+  value === EMPTY || value === null || value === undefined
+    ? ''
+    : typeof value === 'string'
+      ? value
+      : JSON.stringify(value);
 
 /** The `read_csv` call that reads exactly this dialect, with optional per-column types. */
 export function csvReadExpression(path: string, dialect: CsvDialect, types: Record<string, string> = {}): string {
@@ -214,7 +219,7 @@ export async function detectCsv(
     const reader = await conn.runAndReadAll(
       `SELECT Escape, HasHeader, SkipRows, Comment, DateFormat, TimestampFormat, Columns FROM sniff_csv(${sniffOptions.join(', ')})`,
     );
-    sniffed = reader.getRowObjectsJson()[0] as Record<string, unknown>;
+    sniffed = reader.getRowObjectsJson()[0];
   } catch (error) {
     throw await diagnose(
       conn,

@@ -28,15 +28,18 @@ beforeAll(async () => {
   source = { kind: 'parquet', paths: [path] };
 });
 afterAll(async () => {
-  db.close();
+  await db.close();
   await rm(dir, { recursive: true, force: true });
 });
+
+// vitest types its asymmetric matchers as any; typed unknown they sit in an expected object safely.
+const matching = (pattern: string | RegExp): unknown => expect.stringMatching(pattern);
 
 async function text(stream: Readable): Promise<{ text: string; chunks: number }> {
   let out = '';
   let chunks = 0;
   for await (const chunk of stream) {
-    out += chunk.toString();
+    out += (chunk as Buffer).toString();
     chunks++;
   }
   return { text: out, chunks };
@@ -93,12 +96,12 @@ describe('readRows', () => {
   it('answers 400 for unknown columns, bad values and oversized pages', async () => {
     await expect(readRows(db, source, { filters: parseFilters(['nope:eq:1']) })).rejects.toMatchObject({
       status: 400,
-      message: expect.stringMatching(/Unknown column "nope"/),
+      message: matching(/Unknown column "nope"/),
     });
     await expect(readRows(db, source, { sort: parseSort('nope') })).rejects.toMatchObject({ status: 400 });
     await expect(readRows(db, source, { filters: parseFilters(['id:eq:abc']) })).rejects.toMatchObject({
       status: 400,
-      message: expect.stringMatching(/Conversion/),
+      message: matching(/Conversion/),
     });
     await expect(readRows(db, source, { limit: 10_001 })).rejects.toMatchObject({ status: 400 });
     await expect(readRows(db, source, { offset: -1 })).rejects.toMatchObject({ status: 400 });
@@ -247,7 +250,7 @@ describe('exportData', () => {
 
   it('streams JSON as an array of row objects', async () => {
     const { text: json } = await text(await exportData(db, source, 'json', { sort: parseSort('id') }));
-    const rows = JSON.parse(json);
+    const rows = JSON.parse(json) as unknown[];
     expect(rows).toHaveLength(5);
     expect(rows[2]).toEqual({ id: 3, antenna: 'DV02', value: 3, ts: '2024-01-01 02:00:00', [HOSTILE]: null });
     const { text: empty } = await text(await exportData(db, source, 'json', { filters: parseFilters(['id:gt:100']) }));

@@ -12,16 +12,18 @@ let root: string;
 let dir: string;
 let outDir: string;
 let n = 0;
+// vitest types its asymmetric matchers as any; typed unknown it sits in an expected object safely.
+const anyText: unknown = expect.any(String);
 
 beforeAll(async () => {
   db = await DuckDb.open(':memory:', { threads: 2 });
   root = await mkdtemp(join(tmpdir(), 'llano-import-'));
 });
 afterAll(async () => {
-  db.close();
+  await db.close();
   await rm(root, { recursive: true, force: true });
 });
-beforeEach(async () => {
+beforeEach(() => {
   n++;
   dir = join(root, `case${n}`);
   outDir = join(dir, 'out');
@@ -75,7 +77,7 @@ describe('importFile: CSV', () => {
       format: 'csv',
       delimiter: ',',
       quote: '"',
-      escape: expect.any(String),
+      escape: anyText,
       header: true,
       encoding: 'utf-8',
     });

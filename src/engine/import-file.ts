@@ -15,7 +15,7 @@ import {
 import { csvBadRequest, csvReadExpression, detectCsv, parseCsvError, type CsvDialect } from './csv-detect.js';
 import type { DuckDb } from './duckdb.js';
 import { engineError } from './engine-errors.js';
-import { copySelectToParquet, type DatasetColumn, type ProgressCallback } from './parquet-output.js';
+import { copySelectToParquet, describeRelation, type DatasetColumn, type ProgressCallback } from './parquet-output.js';
 import type { CsvEncoding, CsvOptions } from './table-source.js';
 
 /** `json` and `jsonl` both read a JSON array of records or JSON lines, whichever the file holds. */
@@ -230,9 +230,7 @@ async function importSelfDescribing(
         : 'Malformed JSON lines';
   let names: string[];
   try {
-    names = (await conn.runAndReadAll(`DESCRIBE SELECT * FROM ${relation}`))
-      .getRowObjectsJson()
-      .map((r) => String(r.column_name));
+    names = (await describeRelation(conn, relation)).map((c) => c.name);
   } catch (error) {
     throw engineError(error, [path], `${what}: `);
   }

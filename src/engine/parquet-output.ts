@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection, Json } from '@duckdb/node-api';
 import { quoteIdent, quoteLiteral } from '../common/names.js';
 
 /** A column of a written dataset, as Llano stores it in the catalog. */
@@ -97,14 +97,24 @@ export async function copySelectToParquet(
   }
 }
 
+/** Column names and types of a relation, as DuckDB's DESCRIBE answers them. */
+export async function describeRelation(
+  conn: DuckDBConnection,
+  relation: string,
+): Promise<{ name: string; type: string }[]> {
+  const described = (await conn.runAndReadAll(`DESCRIBE SELECT * FROM ${relation}`)).getRowObjectsJson();
+  // DESCRIBE answers text in both columns.
+  const text = (value: Json) => (typeof value === 'string' ? value : JSON.stringify(value));
+  return described.map((row) => ({ name: text(row.column_name), type: text(row.column_type) }));
+}
+
 /**
  * Column names, types and nullability of a Parquet file. `count(*) - count(col)` is answered
  * from the Parquet statistics when present, so this costs milliseconds even on big files.
  */
 export async function describeParquet(conn: DuckDBConnection, path: string): Promise<DatasetColumn[]> {
   const relation = `read_parquet(${quoteLiteral(path)})`;
-  const described = (await conn.runAndReadAll(`DESCRIBE SELECT * FROM ${relation}`)).getRowObjectsJson();
-  const columns = described.map((row) => ({ name: String(row.column_name), type: String(row.column_type) }));
+  const columns = await describeRelation(conn, relation);
   if (columns.length === 0) return [];
   const nullCounts = columns.map((c) => `count(*) - count(${quoteIdent(c.name)})`).join(', ');
   const counts = (await conn.runAndReadAll(`SELECT ${nullCounts} FROM ${relation}`)).getRowsJson()[0];

@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { text } from 'node:stream/consumers';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPostgres, type RunningPostgres } from '../../test/support/embedded-postgres.js';
@@ -16,7 +16,9 @@ import {
 import { parseFilters, parseSort } from './table-query.js';
 
 // PostgreSQL sources are explored by the PostgreSQL connection type's reader.
-const { readRows, columnStats, exportData } = postgresReader;
+const readRows = postgresReader.readRows.bind(postgresReader);
+const columnStats = postgresReader.columnStats.bind(postgresReader);
+const exportData = postgresReader.exportData.bind(postgresReader);
 const HOSTILE = 'x"); DROP TABLE t; --';
 let server: RunningPostgres;
 let db: DuckDb;
@@ -48,16 +50,13 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   await closePostgresPools(db);
-  db?.close();
+  await db?.close();
   await rm(dir, { recursive: true, force: true });
   await server?.stop();
 });
 
-async function text(stream: Readable): Promise<string> {
-  let out = '';
-  for await (const chunk of stream) out += chunk.toString();
-  return out;
-}
+// vitest types its asymmetric matchers as any; typed unknown they sit in an expected object safely.
+const matching = (pattern: string | RegExp): unknown => expect.stringMatching(pattern);
 
 describe('PostgreSQL sources: readRows', () => {
   it('pages, sorts and counts in PostgreSQL', async () => {
@@ -96,11 +95,11 @@ describe('PostgreSQL sources: readRows', () => {
   it('reports a wrong filter value with PostgreSQL message as 400', async () => {
     await expect(readRows(db, table, { filters: parseFilters(['id:eq:abc']) })).rejects.toMatchObject({
       status: 400,
-      message: expect.stringMatching(/invalid input syntax for type integer/),
+      message: matching(/invalid input syntax for type integer/),
     });
     await expect(readRows(db, table, { filters: parseFilters(['nope:eq:1']) })).rejects.toMatchObject({
       status: 400,
-      message: expect.stringMatching(/nope/),
+      message: matching(/nope/),
     });
   });
 
@@ -177,8 +176,11 @@ describe('PostgreSQL sources: export and materialize', () => {
     const lines = csv.trimEnd().split('\r\n');
     expect(lines).toHaveLength(4);
     expect(lines[1]).toBe('1,DA41,1,2024-01-01 00:00:00,a,9007199254740993,true,"{""k"":1}"');
-    const json = JSON.parse(await text(await exportData(db, table, 'json', { sort: parseSort('-id') })));
-    expect(json.map((r: { id: number }) => r.id)).toEqual([5, 4, 3, 2, 1]);
+    const json = JSON.parse(await text(await exportData(db, table, 'json', { sort: parseSort('-id') }))) as {
+      id: number;
+      meta: unknown;
+    }[];
+    expect(json.map((r) => r.id)).toEqual([5, 4, 3, 2, 1]);
     expect(json[2].meta).toEqual([1, 2]);
   });
 

@@ -45,14 +45,15 @@ export function postgresRelation(source: PostgresTableSource): string {
 // enough, dates and timestamps as PostgreSQL prints them (like DuckDB does), never Date objects.
 const OID = { int8: 20, numeric: 1700, date: 1082, timestamp: 1114, timestamptz: 1184 };
 const asText = (value: string) => value;
-const jsonTypes = {
-  getTypeParser(oid: number, format?: string): (value: string) => unknown {
+const jsonTypes: pg.CustomTypesConfig = {
+  getTypeParser(oid: number, format?: 'text' | 'binary'): (value: string) => unknown {
     if (oid === OID.int8) return (v) => (Number.isSafeInteger(Number(v)) ? Number(v) : v);
     if (oid === OID.numeric) return (v) => Number(v);
     if (oid === OID.date || oid === OID.timestamp || oid === OID.timestamptz) return asText;
-    return pg.types.getTypeParser(oid, (format ?? 'text') as 'text');
+    // pg types its parsers as any; a text parser takes the value's text.
+    return pg.types.getTypeParser(oid, format ?? 'text') as (value: string) => unknown;
   },
-} as pg.CustomTypesConfig;
+};
 /** Every value as PostgreSQL's text, for loading into DuckDB with explicit casts. */
 const textTypes = { getTypeParser: () => asText } as unknown as pg.CustomTypesConfig;
 

@@ -14,6 +14,8 @@ let db: DuckDb;
 let dir: string;
 let inputs: Record<string, TableSource>;
 let secret: string;
+// vitest types its asymmetric matchers as any; typed unknown they sit in an expected object safely.
+const matching = (pattern: string | RegExp): unknown => expect.stringMatching(pattern);
 
 beforeAll(async () => {
   db = await DuckDb.open(':memory:', { threads: 2 });
@@ -33,7 +35,7 @@ beforeAll(async () => {
   };
 });
 afterAll(async () => {
-  db.close();
+  await db.close();
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -107,7 +109,7 @@ describe('SQL recipes in DuckDB', () => {
   ])('rejects %j with a 400', async (sql, message) => {
     await expect(describeSelect(db, { inputs, sql })).rejects.toMatchObject({
       status: 400,
-      message: expect.stringMatching(message),
+      message: matching(message),
     });
     await expect(
       executeSelectToParquet(db, { inputs, sql, outputPath: join(dir, 'rejected', 'x.parquet') }),
@@ -117,15 +119,15 @@ describe('SQL recipes in DuckDB', () => {
   it('reports syntax and binding errors with DuckDB message', async () => {
     await expect(describeSelect(db, { inputs, sql: 'SELEC 1' })).rejects.toMatchObject({
       status: 400,
-      message: expect.stringMatching(/syntax error/),
+      message: matching(/syntax error/),
     });
     await expect(describeSelect(db, { inputs, sql: 'SELECT nope FROM observations' })).rejects.toMatchObject({
       status: 400,
-      message: expect.stringMatching(/Referenced column "nope" not found/),
+      message: matching(/Referenced column "nope" not found/),
     });
     await expect(describeSelect(db, { inputs, sql: 'SELECT * FROM missing_dataset' })).rejects.toMatchObject({
       status: 400,
-      message: expect.stringMatching(/missing_dataset/),
+      message: matching(/missing_dataset/),
     });
   });
 
@@ -144,13 +146,13 @@ describe('SQL recipes in DuckDB', () => {
     // Describing binds without reading: some table functions only touch their file when run.
     const described = await describeSelect(db, { inputs, sql }).catch((e: Error) => e);
     if (described instanceof Error)
-      expect(described).toMatchObject({ status: 400, message: expect.stringMatching(/Permission Error/) });
+      expect(described).toMatchObject({ status: 400, message: matching(/Permission Error/) });
     const runError = await executeSelectToParquet(db, { inputs, sql, outputPath: join(outDir, 'x.parquet') }).catch(
       (e: Error) => e,
     );
     expect(runError).toMatchObject({
       status: 400,
-      message: expect.stringMatching(/Permission Error: Cannot access file/),
+      message: matching(/Permission Error: Cannot access file/),
     });
     expect(await readdir(outDir)).toEqual([]);
   });
@@ -264,7 +266,7 @@ describe('SQL recipes with PostgreSQL', () => {
         { url: server.url },
         { inputs: pgInputs(), sql: 'SELECT id / (id - id) AS boom FROM observations', output },
       ),
-    ).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/division by zero/) });
+    ).rejects.toMatchObject({ status: 400, message: matching(/division by zero/) });
     await expect(
       executeSelectInPostgres(
         db,
@@ -273,9 +275,9 @@ describe('SQL recipes with PostgreSQL', () => {
       ),
     ).rejects.toMatchObject({
       status: 400,
-      message: expect.stringMatching(/column "nope" does not exist/),
+      message: matching(/column "nope" does not exist/),
     });
-    expect((await client.query('SELECT count(*)::int AS n FROM ops.kept')).rows[0].n).toBe(10);
+    expect((await client.query<{ n: number }>('SELECT count(*)::int AS n FROM ops.kept')).rows[0].n).toBe(10);
   });
 
   it('refuses a second statement smuggled into the SQL', async () => {
@@ -287,7 +289,7 @@ describe('SQL recipes with PostgreSQL', () => {
         { inputs: pgInputs(), sql: 'SELECT 1 AS x); DROP TABLE ops.antennas; --', output },
       ),
     ).rejects.toMatchObject({ status: 400 });
-    expect((await client.query('SELECT count(*)::int AS n FROM ops.antennas')).rows[0].n).toBe(3);
+    expect((await client.query<{ n: number }>('SELECT count(*)::int AS n FROM ops.antennas')).rows[0].n).toBe(3);
   });
 
   it('refuses data-modifying CTEs, which CREATE TABLE AS would otherwise run', async () => {
@@ -298,9 +300,9 @@ describe('SQL recipes with PostgreSQL', () => {
         { url: server.url },
         { inputs: pgInputs(), sql: 'WITH d AS (DELETE FROM ops.antennas RETURNING *) SELECT * FROM d', output },
       ),
-    ).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/only reads its inputs/) });
-    expect((await client.query('SELECT count(*)::int AS n FROM ops.antennas')).rows[0].n).toBe(3);
-    expect((await client.query(`SELECT to_regclass('ops.modifying') AS t`)).rows[0].t).toBeNull();
+    ).rejects.toMatchObject({ status: 400, message: matching(/only reads its inputs/) });
+    expect((await client.query<{ n: number }>('SELECT count(*)::int AS n FROM ops.antennas')).rows[0].n).toBe(3);
+    expect((await client.query<{ t: string | null }>(`SELECT to_regclass('ops.modifying') AS t`)).rows[0].t).toBeNull();
   });
 
   it('lets readers see the old output table while a new one is being built', async () => {

@@ -13,7 +13,7 @@ describe('duckdbRelation', () => {
     dir = await mkdtemp(join(tmpdir(), 'llano-source-'));
   });
   afterAll(async () => {
-    db.close();
+    await db.close();
     await rm(dir, { recursive: true, force: true });
   });
 

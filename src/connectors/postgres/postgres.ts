@@ -17,7 +17,6 @@ import {
 } from '../../engine/postgres-connection.js';
 import { executeSelectInPostgres } from '../../engine/sql-exec.js';
 import type { DuckDb } from '../../engine/duckdb.js';
-import type { SourceReader } from '../../engine/explore.js';
 import type { ExternalTableSource } from '../../engine/table-source.js';
 import { defineConnectionType, type MetricsSession } from '../connector.js';
 
@@ -110,7 +109,7 @@ export const postgresConnection = defineConnectionType<PostgresConnectionInfo>({
   describeTable: (info, table, db) => withClient(db, info, (client) => postgresColumns(client, qualifiedName(table))),
   tables: {
     source: (info, where) => ({ kind: 'external', type: TYPE, connection: info, ...where }),
-    reader: postgresReader as SourceReader<ExternalTableSource>,
+    reader: postgresReader,
     metrics,
     runRecipe: (info, db, recipe) => executeSelectInPostgres(db, info, recipe),
   },

@@ -63,6 +63,14 @@ function kindOf(value: unknown): Kind {
   return 'text';
 }
 
+/** A SQLite value for the text staging table: blobs in hex, numbers and text as they print. */
+function asText(value: unknown): string {
+  if (Buffer.isBuffer(value)) return value.toString('hex');
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'bigint') return value.toString();
+  return JSON.stringify(value); // SQLite has no other value types
+}
+
 /** The narrowest column type holding every value seen (SQLite columns may mix them). */
 function widen(seen: Kind | null, next: Kind): Kind {
   if (seen === null || seen === next) return next;
@@ -100,7 +108,7 @@ export async function sqliteToParquet(
             if (value === null || value === undefined) return appender.appendNull();
             const kind = kindOf(value);
             kinds[i] = widen(kinds[i], kind);
-            appender.appendVarchar(kind === 'blob' ? (value as Buffer).toString('hex') : String(value));
+            appender.appendVarchar(asText(value));
           });
           appender.endRow();
           // Reading is synchronous: let other requests run now and then.

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { text } from 'node:stream/consumers';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDb } from '../../engine/duckdb.js';
@@ -18,11 +18,8 @@ const source = (where: { table?: { name: string }; query?: string }): ExternalTa
   t.tables!.source(settings(), where);
 const ROWS = 30_000;
 
-async function text(stream: Readable): Promise<string> {
-  let out = '';
-  for await (const chunk of stream) out += chunk.toString();
-  return out;
-}
+// vitest types its asymmetric matchers as any; typed unknown they sit in an expected object safely.
+const matching = (pattern: string | RegExp): unknown => expect.stringMatching(pattern);
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'llano-sqlite-'));
@@ -37,7 +34,7 @@ beforeAll(async () => {
   duck = await DuckDb.open(':memory:', { threads: 2 });
 });
 afterAll(async () => {
-  duck?.close();
+  await duck?.close();
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -46,7 +43,7 @@ describe('sqlite connection type', () => {
     expect(await t.test(settings(), duck)).toMatch(/^SQLite 3\.\d+\.\d+, 2 tables and views in /);
     await expect(t.test({ path: join(dir, 'nope.db') }, duck)).rejects.toMatchObject({
       status: 400,
-      message: expect.stringMatching(/not an existing file/),
+      message: matching(/not an existing file/),
     });
     expect(() => t.check!({ path: 'relative.db' })).toThrow(/absolute path/);
   });
@@ -66,19 +63,19 @@ describe('sqlite connection type', () => {
     });
     await expect(t.runSql!(settings(), 'DELETE FROM big', { db: duck })).rejects.toMatchObject({
       status: 400,
-      message: expect.stringMatching(/read-only/),
+      message: matching(/read-only/),
     });
     await expect(t.runSql!(settings(), 'SELECT 1; DELETE FROM big', { db: duck })).rejects.toMatchObject({
       status: 400,
     });
     await expect(t.runSql!(settings(), 'SELECT nope FROM big', { db: duck })).rejects.toMatchObject({
       status: 400,
-      message: expect.stringMatching(/no such column: nope/),
+      message: matching(/no such column: nope/),
     });
     const aborted = AbortSignal.abort();
     await expect(t.runSql!(settings(), 'SELECT 1', { db: duck, signal: aborted })).rejects.toMatchObject({
       status: 400,
-      message: expect.stringMatching(/cancelled/),
+      message: matching(/cancelled/),
     });
     expect((await t.runSql!(settings(), 'SELECT count(*) FROM big', { db: duck })).rows).toEqual([[ROWS]]);
   });
@@ -94,7 +91,7 @@ describe('sqlite connection type', () => {
     ]);
     await expect(t.describeTable!(settings(), { name: 'missing' }, duck)).rejects.toMatchObject({
       status: 400,
-      message: expect.stringMatching(/no such table/),
+      message: matching(/no such table/),
     });
   });
 

@@ -33,6 +33,11 @@ function withDatabase<T>(s: SqliteSettings, fn: (db: ReturnType<typeof openReadO
   }
 }
 
+/** SQLite answers synchronously; as a promise its errors (and a cancelled query) still arrive as rejections. */
+function answer<T>(fn: () => T): Promise<T> {
+  return new Promise((resolve) => resolve(fn()));
+}
+
 /**
  * A SQLite database file of the server, opened read-only: test, queries, table columns, and
  * tables or queries read as datasets (copied to Parquet for exploring and for recipes). Like a
@@ -45,34 +50,42 @@ export const sqliteConnection = defineConnectionType<SqliteSettings>({
   settings,
   adminOnly: true,
   check: (s) => checkFile(s.path),
-  async test(s) {
-    return withDatabase(s, (db) => {
-      const version = db.prepare('SELECT sqlite_version()').pluck().get() as string;
-      const tables = db
-        .prepare("SELECT count(*) FROM sqlite_schema WHERE type IN ('table', 'view')")
-        .pluck()
-        .get() as bigint;
-      return `SQLite ${version}, ${tables} tables and views in ${s.path}`;
+  test(s) {
+    return answer(() =>
+      withDatabase(s, (db) => {
+        const version = db.prepare('SELECT sqlite_version()').pluck().get() as string;
+        const tables = db
+          .prepare("SELECT count(*) FROM sqlite_schema WHERE type IN ('table', 'view')")
+          .pluck()
+          .get() as bigint;
+        return `SQLite ${version}, ${tables} tables and views in ${s.path}`;
+      }),
+    );
+  },
+  runSql(s, sql, { signal }) {
+    return answer(() => {
+      if (signal?.aborted) throw badRequest('The query was cancelled');
+      return withDatabase(s, (db) => {
+        const stmt = prepareQuery(db, sql);
+        const rows = stmt.raw().all() as unknown[][];
+        return {
+          command: 'SELECT',
+          rowCount: rows.length,
+          columns: stmt.columns().map((c) => c.name),
+          rows: rows.map((r) =>
+            r.map((v) => (typeof v === 'bigint' && Number.isSafeInteger(Number(v)) ? Number(v) : v)),
+          ),
+        };
+      });
     });
   },
-  async runSql(s, sql, { signal }) {
-    if (signal?.aborted) throw badRequest('The query was cancelled');
-    return withDatabase(s, (db) => {
-      const stmt = prepareQuery(db, sql);
-      const rows = stmt.raw().all() as unknown[][];
-      return {
-        command: 'SELECT',
-        rowCount: rows.length,
-        columns: stmt.columns().map((c) => c.name),
-        rows: rows.map((r) => r.map((v) => (typeof v === 'bigint' && Number.isSafeInteger(Number(v)) ? Number(v) : v))),
-      };
-    });
-  },
-  async describeTable(s, table) {
-    return withDatabase(s, (db) => {
-      const columns = prepareQuery(db, `SELECT * FROM ${sqliteName(table)}`).columns();
-      return columns.map((c) => ({ name: c.name, type: c.type ?? '' }));
-    });
+  describeTable(s, table) {
+    return answer(() =>
+      withDatabase(s, (db) => {
+        const columns = prepareQuery(db, `SELECT * FROM ${sqliteName(table)}`).columns();
+        return columns.map((c) => ({ name: c.name, type: c.type ?? '' }));
+      }),
+    );
   },
   tables: {
     source: (s, where) => ({ kind: 'external', type: TYPE, connection: { ...s }, ...where }),
