@@ -61,7 +61,7 @@ async function withEngine<T>(fn: (db: DuckDb) => Promise<T>): Promise<T> {
     if (err instanceof AnalyticsInputError) throw badRequest(err.message);
     throw err;
   } finally {
-    db.close();
+    await db.close();
   }
 }
 
