@@ -81,7 +81,7 @@ async function main(): Promise<void> {
       `| group by antenna, band → Parquet | ${duckGroup.toFixed(3)} s | ${llanoGroup.toFixed(3)} s | ${overhead >= 0 ? '+' : ''}${overhead.toFixed(1)} % time | ≤ 10 % ${overhead <= 10 ? '✅' : '❌'} |`,
     );
   } finally {
-    db.close();
+    await db.close();
     await rm(dir, { recursive: true, force: true });
   }
 }

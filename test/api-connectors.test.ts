@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApiError, BuildStarted, ConnectionShown, ConnectionTested, DataPage } from './support/api-types.js';
 import { llano } from './support/cli.js';
 import { startTestServer, waitForJobEnd, type TestServer } from './support/llano-server.js';
 
@@ -37,14 +38,10 @@ describe('connection types: test, SQLite datasets, capabilities', () => {
       body: { name: 'archive', type: 'sqlite', path: file },
     });
     expect(c.status, JSON.stringify(c.body)).toBe(201);
-    const t = await s.call('POST', `${P}/connections/archive/test`, { token: s.adminToken });
+    const t = await s.call<ConnectionTested>('POST', `${P}/connections/archive/test`, { token: s.adminToken });
     expect(t.status).toBe(200);
-    expect(t.body).toMatchObject({
-      name: 'archive',
-      type: 'sqlite',
-      ok: true,
-      message: expect.stringMatching(/^SQLite 3\..*1 tables and views/),
-    });
+    expect(t.body).toMatchObject({ name: 'archive', type: 'sqlite', ok: true });
+    expect(t.body.message).toMatch(/^SQLite 3\..*1 tables and views/);
     const cli = await llano(['--url', s.url, '--token', s.adminToken, '-p', 'CON', 'connection', 'test', 'archive']);
     expect(cli.code, cli.err).toBe(0);
     expect(cli.out).toMatch(/^ok: archive \(sqlite\): SQLite 3/);
@@ -58,11 +55,9 @@ describe('connection types: test, SQLite datasets, capabilities', () => {
       token: s.adminToken,
       body: { name: 'gone_db', type: 'postgres', url: 'postgres://ops:s3cret@127.0.0.1:1/ops' },
     });
-    const t = await s.call('POST', `${P}/connections/gone_db/test`, { token: s.adminToken });
-    expect(t.body).toMatchObject({
-      ok: false,
-      message: expect.stringMatching(/Cannot connect to PostgreSQL at postgres:\/\/ops@127\.0\.0\.1:1\/ops/),
-    });
+    const t = await s.call<ConnectionTested>('POST', `${P}/connections/gone_db/test`, { token: s.adminToken });
+    expect(t.body.ok).toBe(false);
+    expect(t.body.message).toMatch(/Cannot connect to PostgreSQL at postgres:\/\/ops@127\.0\.0\.1:1\/ops/);
     expect(JSON.stringify(t.body)).not.toContain('s3cret');
     const cli = await llano(['--url', s.url, '--token', s.adminToken, '-p', 'CON', 'connection', 'test', 'gone_db']);
     expect(cli.code).toBe(1);
@@ -70,10 +65,10 @@ describe('connection types: test, SQLite datasets, capabilities', () => {
   });
 
   it('keeps the stored password when a redacted connection is saved back', async () => {
-    const listed = (await s.call('GET', `${P}/connections`, { token: s.adminToken })).body.find(
-      (c: { name: string }) => c.name === 'gone_db',
+    const listed = (await s.call<ConnectionShown[]>('GET', `${P}/connections`, { token: s.adminToken })).body.find(
+      (c) => c.name === 'gone_db',
     );
-    expect(listed.url).toBe('postgres://ops:********@127.0.0.1:1/ops');
+    expect(listed?.url).toBe('postgres://ops:********@127.0.0.1:1/ops');
     expect(
       (
         await s.call('PUT', `${P}/connections/gone_db`, {
@@ -92,13 +87,13 @@ describe('connection types: test, SQLite datasets, capabilities', () => {
       body: { name: 'x', type: 'mysql' },
     });
     expect(unknown.status).toBe(400);
-    const extra = await s.call('POST', `${P}/connections`, {
+    const extra = await s.call<ApiError>('POST', `${P}/connections`, {
       token: s.adminToken,
       body: { name: 'x', type: 'sqlite', path: file, root: dir },
     });
     expect(extra.status).toBe(400);
     expect(extra.body.error.message).toMatch(/Invalid sqlite connection/);
-    const missing = await s.call('POST', `${P}/connections`, {
+    const missing = await s.call<ApiError>('POST', `${P}/connections`, {
       token: s.adminToken,
       body: { name: 'x', type: 'sqlite', path: path.join(dir, 'none.db') },
     });
@@ -155,10 +150,11 @@ describe('connection types: test, SQLite datasets, capabilities', () => {
     const job = await waitForJobEnd(
       s,
       'CON',
-      (await s.call('POST', `${P}/builds`, { token: s.adminToken, body: { targets: ['top'] } })).body.jobId,
+      (await s.call<BuildStarted>('POST', `${P}/builds`, { token: s.adminToken, body: { targets: ['top'] } })).body
+        .jobId,
     );
     expect(job.status, JSON.stringify(job)).toBe('succeeded');
-    expect((await s.call('GET', `${P}/datasets/top/data`, { token: s.adminToken })).body.rows).toEqual([
+    expect((await s.call<DataPage>('GET', `${P}/datasets/top/data`, { token: s.adminToken })).body.rows).toEqual([
       ['DA40', 4000],
       ['DA41', 4000],
     ]);
@@ -167,7 +163,7 @@ describe('connection types: test, SQLite datasets, capabilities', () => {
       token: s.adminToken,
       body: { name: 'copy', storage: { type: 'database', connection: 'archive', table: { name: 'copy' } } },
     });
-    const w = await s.call('POST', `${P}/recipes`, {
+    const w = await s.call<ApiError>('POST', `${P}/recipes`, {
       token: s.adminToken,
       body: { name: 'r_copy', type: 'sql', inputs: ['obs'], output: 'copy', sql: 'SELECT * FROM obs' },
     });
@@ -177,7 +173,8 @@ describe('connection types: test, SQLite datasets, capabilities', () => {
             await waitForJobEnd(
               s,
               'CON',
-              (await s.call('POST', `${P}/builds`, { token: s.adminToken, body: { targets: ['copy'] } })).body.jobId,
+              (await s.call<BuildStarted>('POST', `${P}/builds`, { token: s.adminToken, body: { targets: ['copy'] } }))
+                .body.jobId,
             )
           ).activities?.[0]?.error
         : w.body.error.message;

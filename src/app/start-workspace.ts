@@ -79,8 +79,8 @@ export interface StartedWorkspace {
   startScheduler(options?: SchedulerOptions): Promise<Scheduler>;
   /** Stops the scheduler, if started: runs in progress end as ABORTED (recorded, reporters sent). */
   stopScheduler(): Promise<void>;
-  /** Stops the scheduler and closes the workspace. */
-  close(): Promise<void>;
+  /** Stops the scheduler and closes the workspace (a property, so callers may destructure it). */
+  close: () => Promise<void>;
 }
 
 /** Opens the workspace of `config` and bootstraps it; a server then starts its scheduler. */

@@ -48,6 +48,6 @@ export async function openCatalogDatabase(options: { url?: string; home: string 
     sqlite.pragma('foreign_keys = ON');
     db = new Kysely<CatalogTables>({ dialect: new SqliteDialect({ database: sqlite }) });
   }
-  await migrateToLatest(db as Kysely<any>, dialect);
+  await migrateToLatest(db as Kysely<unknown>, dialect);
   return { db, dialect, close: () => db.destroy() };
 }

@@ -7,14 +7,14 @@ import type { Dialect } from './database.js';
  */
 function migrations(dialect: Dialect): Record<string, Migration> {
   // An auto-incrementing integer key differs between the two databases.
-  const serial = (db: Kysely<any>, table: string) =>
+  const serial = (db: Kysely<unknown>, table: string) =>
     dialect === 'postgres'
       ? db.schema.createTable(table).addColumn('id', 'serial', (c) => c.primaryKey())
       : db.schema.createTable(table).addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement());
 
   return {
     '0001_core': {
-      async up(db: Kysely<any>) {
+      async up(db: Kysely<unknown>) {
         await db.schema
           .createTable('users')
           .addColumn('id', 'text', (c) => c.primaryKey())
@@ -149,7 +149,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
       },
     },
     '0002_automation': {
-      async up(db: Kysely<any>) {
+      async up(db: Kysely<unknown>) {
         // Scenario runs: one row per run; the monitoring view reads them by time range.
         await db.schema
           .createTable('scenario_runs')
@@ -267,7 +267,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
       },
     },
     '0003_scenario_runs_by_start_covering': {
-      async up(db: Kysely<any>) {
+      async up(db: Kysely<unknown>) {
         // Monitoring reads a time range of runs and aggregates them: with these columns in the
         // index, averages and daily counts over a month of a busy year never touch the table.
         await db.schema.dropIndex('scenario_runs_by_start').execute();
@@ -279,7 +279,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
       },
     },
     '0004_build_owners': {
-      async up(db: Kysely<any>) {
+      async up(db: Kysely<unknown>) {
         // Which process (and host) runs a build or writes a version, so that recovery after a
         // crash fails only the work of dead processes, never that of another live server or CLI.
         await db.schema.alterTable('jobs').addColumn('owner_host', 'text').execute();
@@ -288,14 +288,14 @@ function migrations(dialect: Dialect): Record<string, Migration> {
       },
     },
     '0005_job_heartbeats': {
-      async up(db: Kysely<any>) {
+      async up(db: Kysely<unknown>) {
         // A running build stamps this periodically: recovery on any host fails a job whose stamp
         // went stale (its process died on a host whose processes the recovering one cannot see).
         await db.schema.alterTable('jobs').addColumn('heartbeat_at', 'text').execute();
       },
     },
     '0006_version_heartbeats': {
-      async up(db: Kysely<any>) {
+      async up(db: Kysely<unknown>) {
         // A version written outside a build (an import or upload) has no job to stamp: it is
         // stamped itself, so that recovery on any host fails it once its process is gone.
         await db.schema.alterTable('dataset_versions').addColumn('heartbeat_at', 'text').execute();
@@ -306,13 +306,13 @@ function migrations(dialect: Dialect): Record<string, Migration> {
 
 class InlineProvider implements MigrationProvider {
   constructor(private readonly dialect: Dialect) {}
-  async getMigrations() {
-    return migrations(this.dialect);
+  getMigrations() {
+    return Promise.resolve(migrations(this.dialect));
   }
 }
 
 /** Brings the catalog schema up to date; throws with the failing migration's error. */
-export async function migrateToLatest(db: Kysely<any>, dialect: Dialect): Promise<void> {
+export async function migrateToLatest(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
   const migrator = new Migrator({ db, provider: new InlineProvider(dialect) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {

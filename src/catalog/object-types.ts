@@ -2,7 +2,8 @@
 export interface Revision {
   revision: number;
   action: 'create' | 'update' | 'delete' | 'revert';
-  body: unknown | null;
+  /** Null for a deletion. */
+  body: unknown;
   author: string;
   createdAt: string;
 }

@@ -194,7 +194,7 @@ export class ObjectStore {
     return rows.map((r) => ({
       revision: r.revision,
       action: r.action as Revision['action'],
-      body: r.body === null ? null : JSON.parse(r.body),
+      body: r.body === null ? null : (JSON.parse(r.body) as unknown),
       author: r.author,
       createdAt: r.created_at,
     }));

@@ -27,7 +27,7 @@ const toProject = (r: CatalogTables['projects'], role?: ProjectRole): Project =>
   key: r.key,
   name: r.name,
   description: r.description,
-  tags: JSON.parse(r.tags),
+  tags: JSON.parse(r.tags) as string[],
   createdAt: r.created_at,
   createdBy: r.created_by,
   updatedAt: r.updated_at,

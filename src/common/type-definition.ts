@@ -62,7 +62,7 @@ export function typeSchema<K extends string, T extends string, C extends z.ZodRa
     .object({ [key]: z.literal(type), ...common, ...own.shape, [SCHEMA_VERSION]: schemaVersionField })
     .strict();
   // The refinements read the whole parsed object, of which the own fields are a part.
-  const checks = (own._zod.def.checks ?? []) as z.core.$ZodCheck<any>[];
+  const checks = (own._zod.def.checks ?? []) as z.core.$ZodCheck<unknown>[];
   return (checks.length ? full.check(...checks) : full) as unknown as TypeSchema<K, T, C, S>;
 }
 export type TypeSchema<

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Principal } from '../catalog/access.js';
-import { badRequest, forbidden, notFound } from '../common/errors.js';
+import { forbidden, notFound } from '../common/errors.js';
 import { parseOr400 } from '../common/parse.js';
 import { assertObjectName } from '../common/names.js';
 import type { Settings } from '../connectors/connector.js';
@@ -28,7 +28,7 @@ export function redactConnection(c: Connection): Connection {
   const out: Connection = { ...c };
   for (const key of type.secrets ?? []) if (out[key] !== undefined) out[key] = SECRET;
   for (const key of type.secretUrls ?? [])
-    if (typeof out[key] === 'string') out[key] = (out[key] as string).replace(URL_PASSWORD, `$1${SECRET}@`);
+    if (typeof out[key] === 'string') out[key] = out[key].replace(URL_PASSWORD, `$1${SECRET}@`);
   return out;
 }
 
@@ -38,8 +38,8 @@ function keepStoredSecrets(c: Connection, stored: Connection | undefined): void 
   const type = connectionType(c.type);
   for (const key of type.secrets ?? []) if (c[key] === SECRET) c[key] = stored[key];
   for (const key of type.secretUrls ?? []) {
-    const given = typeof c[key] === 'string' ? URL_PASSWORD.exec(c[key] as string) : null;
-    const kept = typeof stored[key] === 'string' ? URL_PASSWORD.exec(stored[key] as string) : null;
+    const given = typeof c[key] === 'string' ? URL_PASSWORD.exec(c[key]) : null;
+    const kept = typeof stored[key] === 'string' ? URL_PASSWORD.exec(stored[key]) : null;
     if (given?.[2] === SECRET && kept) c[key] = (c[key] as string).replace(URL_PASSWORD, `$1${kept[2]}@`);
   }
 }

@@ -3,6 +3,7 @@ import type { Principal } from '../catalog/access.js';
 import { badRequest, conflict, notFound } from '../common/errors.js';
 import { parseOr400 } from '../common/parse.js';
 import { assertObjectName } from '../common/names.js';
+import { omit } from '../common/omit.js';
 import { requireCapability } from '../connectors/registry.js';
 import type { TableSource } from '../engine/table-source.js';
 import type { Workspace } from '../workspace/workspace.js';
@@ -38,13 +39,12 @@ function info(
   version: CommittedVersion | null,
   producedBy: string | null,
 ): DatasetInfo {
-  const { location: _l, ...v } = version ?? ({} as CommittedVersion);
   return {
     ...def,
     revision: stored.revision,
     updatedAt: stored.updatedAt,
     updatedBy: stored.updatedBy,
-    currentVersion: version ? v : null,
+    currentVersion: version ? omit(version, 'location') : null,
     columns: version?.columns ?? null,
     rowCount: version?.rowCount ?? null,
     producedBy,

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { DatasetVersionsTable } from '../catalog/tables.js';
 import { conflict } from '../common/errors.js';
 import { newId, nowIso } from '../common/ids.js';
+import { omit } from '../common/omit.js';
 import { HOST, ownerIsDead, type Heartbeat } from '../workspace/process-liveness.js';
 import { workspaceSlot, type Workspace } from '../workspace/workspace.js';
 import type { ColumnSchema, DatasetVersion, Lineage, ListedVersion } from './dataset-types.js';
@@ -46,8 +47,8 @@ function toVersion(
     status: r.status,
     rowCount: r.row_count === null ? null : Number(r.row_count),
     contentHash: r.content_hash,
-    columns: r.columns ? JSON.parse(r.columns) : null,
-    lineage: r.lineage ? JSON.parse(r.lineage) : null,
+    columns: r.columns ? (JSON.parse(r.columns) as ColumnSchema[]) : null,
+    lineage: r.lineage ? (JSON.parse(r.lineage) as Lineage) : null,
     jobId: r.job_id,
     createdAt: r.created_at,
     location: r.location,
@@ -234,8 +235,7 @@ export async function listVersions(ws: Workspace, projectKey: string, dataset: s
     .orderBy('seq', 'desc')
     .execute();
   return rows.map((r) => {
-    const { location: _l, ...v } = toVersion(r);
-    return { ...v, current: r.id === current?.id };
+    return { ...omit(toVersion(r), 'location'), current: r.id === current?.id };
   });
 }
 

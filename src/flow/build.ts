@@ -74,7 +74,7 @@ export async function recipeStaleness(
   const output = await resolve(recipe.output);
   const tokens: Record<string, string | null> = {};
   for (const input of recipe.inputs) tokens[input] = (await resolve(input))?.versionToken ?? null;
-  return staleReason(recipeSignature(recipe as unknown as Record<string, unknown>), output?.version?.lineage, tokens);
+  return staleReason(recipeSignature(recipe), output?.version?.lineage, tokens);
 }
 
 /** Plans a build, records the job and starts it. Returns the job id at once; `done` settles when it ends. */
@@ -224,7 +224,7 @@ async function runJob(ws: Workspace, run: JobRun): Promise<Job> {
         lineage: {
           source: 'build',
           recipe: recipe.name,
-          recipeSignature: recipeSignature(recipe as unknown as Record<string, unknown>),
+          recipeSignature: recipeSignature(recipe),
           inputs: tokens,
         },
       });

@@ -255,7 +255,7 @@ function toJob(r: JobsTable): Job {
     kind: r.kind,
     status: r.status,
     mode: r.mode,
-    targets: JSON.parse(r.targets),
+    targets: JSON.parse(r.targets) as string[],
     createdBy: r.created_by,
     ...workRecord(r, ms(r.started_at, r.ended_at)),
   };

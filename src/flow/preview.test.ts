@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApiError } from '../../test/support/api-types.js';
 import { startTestServer, type TestServer } from '../../test/support/llano-server.js';
-import { sqlErrorPosition } from './preview.js';
+import { sqlErrorPosition, type PreviewResult, type SqlPosition } from './preview.js';
+
+/** An engine error answers with where the error is in the SQL. */
+type PreviewError = ApiError & { error: { details: { position: SqlPosition } } };
 
 describe('sqlErrorPosition', () => {
   it('finds the caret of a DuckDB excerpt in the SQL', () => {
@@ -36,7 +40,7 @@ describe('POST /api/projects/{key}/recipes/preview', () => {
   afterAll(() => server?.stop());
 
   it('returns the first rows and the columns', async () => {
-    const r = await server.call('POST', url, {
+    const r = await server.call<PreviewResult>('POST', url, {
       token: server.adminToken,
       body: {
         inputs: ['temps'],
@@ -45,7 +49,7 @@ describe('POST /api/projects/{key}/recipes/preview', () => {
       },
     });
     expect(r.status).toBe(200);
-    expect(r.body.columns.map((c: { name: string }) => c.name)).toEqual(['antenna', 'mean']);
+    expect(r.body.columns.map((c) => c.name)).toEqual(['antenna', 'mean']);
     expect(r.body.rows).toEqual([
       ['DA40', 42.5],
       ['DA41', 43.5],
@@ -55,7 +59,7 @@ describe('POST /api/projects/{key}/recipes/preview', () => {
   });
 
   it('gives the position of an engine error', async () => {
-    const r = await server.call('POST', url, {
+    const r = await server.call<PreviewError>('POST', url, {
       token: server.adminToken,
       body: { inputs: ['temps'], sql: 'SELECT antenna,\n       trec_k\nFROM temps' },
     });

@@ -139,7 +139,7 @@ export async function saveRecipe(
   });
   await ws.catalog.projects.touch(projectKey);
   return {
-    ...(stored.body as RecipeBase),
+    ...stored.body,
     revision: stored.revision,
     updatedAt: stored.updatedAt,
     updatedBy: stored.updatedBy,

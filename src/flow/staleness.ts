@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { omit } from '../common/omit.js';
 import type { Lineage } from '../datasets/definitions.js';
 
 /**
@@ -8,7 +9,7 @@ import type { Lineage } from '../datasets/definitions.js';
  * output stale.
  */
 export function recipeSignature(recipe: Record<string, unknown>): string {
-  const { description: _d, tags: _t, name: _n, schemaVersion: _v, ...decisive } = recipe;
+  const decisive = omit(recipe, 'description', 'tags', 'name', 'schemaVersion');
   return createHash('sha256')
     .update(JSON.stringify(sortDeep(decisive)))
     .digest('hex')
@@ -19,7 +20,7 @@ function sortDeep(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sortDeep);
   if (v && typeof v === 'object')
     return Object.fromEntries(
-      Object.entries(v as object)
+      Object.entries(v)
         .sort(([a], [b]) => a.localeCompare(b))
         .map(([k, x]) => [k, sortDeep(x)]),
     );

@@ -72,15 +72,13 @@ export async function buildServer(ws: Workspace, options: ServerOptions = {}): P
       .send({ error: { code: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}` } });
   });
 
-  route(
-    app,
-    { method: 'GET', url: '/api/health', summary: 'Liveness check', tag: 'system', auth: false },
-    async () => ({ status: 'ok', version: VERSION }),
+  route(app, { method: 'GET', url: '/api/health', summary: 'Liveness check', tag: 'system', auth: false }, () =>
+    Promise.resolve({ status: 'ok', version: VERSION }),
   );
   route(
     app,
     { method: 'GET', url: '/api/openapi.json', summary: 'This API described in OpenAPI 3', tag: 'system' },
-    async () => openApiDocument(VERSION),
+    () => Promise.resolve(openApiDocument(VERSION)),
   );
   for (const register of apiRouteModules) register(app, ws);
   await registerWebUi(app);

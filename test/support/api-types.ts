@@ -61,6 +61,22 @@ export interface ColumnStats {
   max: unknown;
 }
 
+/** A connection as listed and shown (its password redacted in `url`); sent back as is to update it. */
+export interface ConnectionShown {
+  name: string;
+  type: string;
+  url?: string;
+  [setting: string]: unknown;
+}
+
+/** What testing a connection answers: a failure to reach it is `ok: false` and the reason. */
+export interface ConnectionTested {
+  name: string;
+  type: string;
+  ok: boolean;
+  message: string;
+}
+
 export interface FlowView {
   nodes: { id: string; state?: string }[];
   edges: { from: string; to: string }[];

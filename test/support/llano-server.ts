@@ -17,8 +17,7 @@ export interface TestServer {
   home: string;
   adminToken: string;
   /** JSON request with an optional Bearer token; returns status and parsed body (`T`: the body the test expects). */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- src/flow/preview.test.ts (another branch) still reads untyped bodies; make this `unknown` once it passes `T`
-  call<T = any>(
+  call<T = unknown>(
     method: string,
     url: string,
     options?: { token?: string | null; body?: unknown },

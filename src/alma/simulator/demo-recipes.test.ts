@@ -23,8 +23,8 @@ describe('demo SQL recipes over simulated files', () => {
     for (const t of result.tables) await db.run(`CREATE VIEW ${t.name} AS SELECT * FROM read_parquet('${t.path}')`);
     for (const r of demoRecipes) await db.run(`CREATE TABLE ${r.output} AS ${r.sql}`);
   });
-  afterAll(() => {
-    db?.close();
+  afterAll(async () => {
+    await db?.close();
     rmSync(root, { recursive: true, force: true });
   });
 

@@ -54,8 +54,8 @@ describe('simulate (streaming Trec files, formats, failures)', () => {
     spectra = await simulate({ ...SPECTRA, threads: 2, out: path.join(root, 'spectra') });
     db = await DuckDb.open();
   });
-  afterAll(() => {
-    db?.close();
+  afterAll(async () => {
+    await db?.close();
     rmSync(root, { recursive: true, force: true });
   });
 

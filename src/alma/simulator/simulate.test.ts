@@ -27,8 +27,8 @@ describe('simulate (files)', () => {
     db = await DuckDb.open();
     for (const t of result.tables) await db.run(`CREATE VIEW ${t.name} AS SELECT * FROM read_parquet('${t.path}')`);
   });
-  afterAll(() => {
-    db?.close();
+  afterAll(async () => {
+    await db?.close();
     rmSync(root, { recursive: true, force: true });
   });
 

@@ -298,7 +298,7 @@ export class SimulationWriter {
   }
 
   async close(): Promise<void> {
-    if (this.db) (await this.db.catch(() => null))?.close();
+    if (this.db) await (await this.db.catch(() => null))?.close();
     rmSync(this.tempDirectory, { recursive: true, force: true });
   }
 }

@@ -44,7 +44,7 @@ describe('llano analytics', () => {
     await db.run(
       `COPY (SELECT range AS t, CASE WHEN range < 300 THEN 0 ELSE 5 END + sin(range * 7.1) AS v FROM range(600)) TO '${path.join(dir, 'steps.parquet')}' (FORMAT parquet)`,
     );
-    db.close();
+    await db.close();
   });
 
   it('changepoints: finds the Nile change, sorted by --time, with the year at each change', async () => {

@@ -1,3 +1,4 @@
+import type { Command } from 'commander';
 import { badRequest } from '../../common/errors.js';
 import { enc, print, printRecord, projectOf, withClient } from '../command-kit.js';
 import type { CommandModule } from './index.js';
@@ -17,7 +18,7 @@ export const connectionCommands: CommandModule = (program, io) => {
   connection
     .command('list')
     .description('Connections (secrets redacted)')
-    .action(async (_o, cmd) =>
+    .action(async (_o, cmd: Command) =>
       withClient(io, cmd, async (c, g) =>
         print(io, g, await c.request('GET', `/api/projects/${projectOf(io, g)}/connections`), {
           columns: ['name', 'type', 'description'],
@@ -29,7 +30,7 @@ export const connectionCommands: CommandModule = (program, io) => {
   connection
     .command('test <name>')
     .description('Reach what the connection points at; exits with 1 when it cannot')
-    .action(async (name: string, _o, cmd) =>
+    .action(async (name: string, _o, cmd: Command) =>
       withClient(io, cmd, async (c, g) => {
         const r = await c.request<ConnectionTestResult>(
           'POST',

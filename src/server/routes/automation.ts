@@ -27,7 +27,7 @@ export function automationRoutes(app: FastifyInstance, ws: Workspace): void {
         'Trigger, step and reporter types with the JSON schema of their settings (forms are generated from them)',
       tag: 'automation',
     },
-    async () => scenarioTypeSchemas(),
+    () => Promise.resolve(scenarioTypeSchemas()),
   );
   objectRoutes(
     app,

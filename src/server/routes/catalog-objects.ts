@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { badRequest } from '../../common/errors.js';
 import { connectionTypes } from '../../connectors/registry.js';
 import { listConnections, saveConnection, testConnection } from '../../datasets/connections.js';
 import { objectHistory, revertObject } from '../../flow/history.js';

@@ -51,9 +51,8 @@ const UploadQuery = z.object({
 function parseSchemaOverride(text: string | undefined): Record<string, string> | undefined {
   if (!text) return undefined;
   try {
-    const v = JSON.parse(text);
-    if (v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((t) => typeof t === 'string'))
-      return v;
+    const parsed = z.record(z.string(), z.string()).safeParse(JSON.parse(text));
+    if (parsed.success) return parsed.data;
   } catch {
     // fall through
   }

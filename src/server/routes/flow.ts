@@ -16,8 +16,8 @@ const RecipeBody = z
   .passthrough();
 
 export function flowRoutes(app: FastifyInstance, ws: Workspace): void {
-  route(app, { method: 'GET', url: '/api/recipe-types', summary: 'Recipe types', tag: 'recipes' }, async () =>
-    listRecipeTypes(),
+  route(app, { method: 'GET', url: '/api/recipe-types', summary: 'Recipe types', tag: 'recipes' }, () =>
+    Promise.resolve(listRecipeTypes()),
   );
   objectRoutes(
     app,
@@ -96,7 +96,12 @@ export function flowRoutes(app: FastifyInstance, ws: Workspace): void {
       const stream = openEventStream(request, reply);
       stream.send('snapshot', job.snapshot);
       if (job.ended) return stream.close();
-      stream.onClose(job.subscribe((e) => stream.send(e.type, e), stream.close));
+      stream.onClose(
+        job.subscribe(
+          (e) => stream.send(e.type, e),
+          () => stream.close(),
+        ),
+      );
     },
   );
 }
