@@ -212,11 +212,11 @@ export class Automation {
     this.active.set(runId, entry);
     this.heartbeat.ensure();
     entry.done = executeRun(this, { runId, projectKey, scenario, signal: controller.signal })
-      .catch(async (e) => {
+      .catch(async (e): Promise<RunOutcome> => {
         // The runner records its own failures; this only guards against a broken catalog.
         const message = e instanceof Error ? e.message : String(e);
         await this.runs.finish(runId, 'FAILED', this.nowIso(), message).catch(() => undefined);
-        return 'FAILED' as RunOutcome;
+        return 'FAILED';
       })
       .then(async (outcome) => {
         this.active.delete(runId);
@@ -295,12 +295,17 @@ export class Automation {
         list.push(resolve);
         this.waiters.set(runId, list);
         // A queued run may be started by this process later; a run of another process is polled.
-        const poll = setInterval(async () => {
-          const r = await this.runs.get(projectKey, runId).catch(() => null);
-          if (r && r.outcome !== 'RUNNING' && r.outcome !== 'QUEUED') {
-            clearInterval(poll);
-            resolve(r);
-          }
+        const poll = setInterval(() => {
+          // A failed read is tried again at the next tick.
+          void this.runs
+            .get(projectKey, runId)
+            .catch(() => null)
+            .then((r) => {
+              if (r && r.outcome !== 'RUNNING' && r.outcome !== 'QUEUED') {
+                clearInterval(poll);
+                resolve(r);
+              }
+            });
         }, 500);
         poll.unref();
         list.push(() => clearInterval(poll));

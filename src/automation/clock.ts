@@ -11,12 +11,18 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
+/** Why `signal` aborted, as an Error: every abort here passes one, anything else is wrapped. */
+export function abortReason(signal: AbortSignal): Error {
+  const reason: unknown = signal.reason;
+  return reason instanceof Error ? reason : new Error(String(reason));
+}
+
 function abortable(signal: AbortSignal | undefined, start: (done: () => void) => () => void): Promise<void> {
   return new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
+    if (signal?.aborted) return reject(abortReason(signal));
     const onAbort = () => {
       cancel();
-      reject(signal!.reason);
+      reject(abortReason(signal!));
     };
     const cancel = start(() => {
       signal?.removeEventListener('abort', onAbort);
@@ -90,7 +96,7 @@ export class ManualClock implements Clock {
   /** Back-off sleeps pass at once (time jumps forward), so retries run without waiting. */
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
     this.sleeps.push(ms);
-    if (signal?.aborted) return Promise.reject(signal.reason);
+    if (signal?.aborted) return Promise.reject(abortReason(signal));
     this.advance(ms);
     return Promise.resolve();
   }

@@ -4,7 +4,7 @@ import type { ScenarioRunsTable } from '../catalog/tables.js';
 import { workRecord } from '../catalog/work-record.js';
 import { notFound } from '../common/errors.js';
 import type { Workspace } from '../workspace/workspace.js';
-import type { ScenarioRun, StepRun } from './run-types.js';
+import type { ScenarioRun } from './run-types.js';
 import { FINAL_OUTCOMES, type RunOutcome, type StepOutcome } from './types.js';
 
 export type { ScenarioRun, StepRun } from './run-types.js';
@@ -222,7 +222,7 @@ export class RunStore {
         durationMs: s.duration_ms === null ? null : Number(s.duration_ms),
         attempts: s.attempts,
         error: s.error,
-        detail: s.detail ? JSON.parse(s.detail) : null,
+        detail: s.detail ? (JSON.parse(s.detail) as unknown) : null,
       })),
       logs,
     };

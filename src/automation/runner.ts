@@ -1,6 +1,7 @@
 import type { Principal } from '../catalog/access.js';
 import { LlanoError } from '../common/errors.js';
 import type { Automation } from './automation.js';
+import { abortReason } from './clock.js';
 import { sendReports } from './reporting.js';
 import { stepName, type Scenario } from './scenario.js';
 import { stepTypes } from './steps/registry.js';
@@ -163,9 +164,9 @@ export async function executeRun(
 }
 
 function untilAborted<T>(signal: AbortSignal, work: Promise<T>): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
+  if (signal.aborted) return Promise.reject(abortReason(signal));
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
+    const onAbort = () => reject(abortReason(signal));
     signal.addEventListener('abort', onAbort, { once: true });
     work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });

@@ -62,7 +62,7 @@ export function restoreSecrets(incoming: Scenario, existing: Scenario | null): S
     if (t.type !== 'webhook') return;
     if (t.token === REDACTED) {
       const old = existing?.triggers.find((o, j) => o.type === 'webhook' && (t.id ? o.id === t.id : j === i));
-      t.token = (old?.token as string | undefined) ?? undefined;
+      t.token = old?.token ?? undefined;
     }
     if (!t.token) t.token = newSecret('lwh');
   });
@@ -76,7 +76,7 @@ export function restoreSecrets(incoming: Scenario, existing: Scenario | null): S
         if (old) walk(old, path, (p, k) => (value = p[k]));
         if (value === undefined)
           throw badRequest(
-            `reporter ${r.channel}: ${path.join('.')} is "${REDACTED}" but no stored value exists; give the real value`,
+            `reporter ${String(r.channel)}: ${path.join('.')} is "${REDACTED}" but no stored value exists; give the real value`,
           );
         parent[key] = value;
       });

@@ -134,9 +134,9 @@ export async function validateScenario(ctx: SaveContext, s: Scenario): Promise<v
     }
   };
   for (const [i, t] of s.triggers.entries())
-    await prefix(`triggers[${i}] (${t.type})`, () => triggerTypes.get(t.type).validate?.(ctx, t as never));
+    await prefix(`triggers[${i}] (${t.type})`, () => triggerTypes.get(t.type).validate?.(ctx, t));
   for (const [i, st] of s.steps.entries())
-    await prefix(`steps[${i}] (${st.type})`, () => stepTypes.get(st.type).validate?.(ctx, st as never));
+    await prefix(`steps[${i}] (${st.type})`, () => stepTypes.get(st.type).validate?.(ctx, st));
   const ids = s.triggers.map((t) => t.id).filter(Boolean);
   if (new Set(ids).size !== ids.length) throw badRequest('triggers: two triggers have the same id');
 }
@@ -146,7 +146,8 @@ export async function validateScenario(ctx: SaveContext, s: Scenario): Promise<v
  * starts afresh). The schema version is left out: recording it does not change what fires when.
  */
 export function triggerKey(t: TriggerConfig): string {
-  const { [SCHEMA_VERSION]: _version, ...settings } = t;
+  const settings = { ...t };
+  delete settings[SCHEMA_VERSION];
   return t.id ?? `${t.type}-${sha256(JSON.stringify(settings)).slice(0, 16)}`;
 }
 

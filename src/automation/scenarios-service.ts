@@ -102,13 +102,8 @@ export async function saveScenario(
 ): Promise<ScenarioInfo> {
   await ws.catalog.projects.authorize(principal, projectKey, 'writer');
   // A scenario read from the API can be saved back: its read-only fields are dropped.
-  const {
-    projectKey: _p,
-    revision: _r,
-    updatedAt: _u,
-    updatedBy: _b,
-    ...body
-  } = (input ?? {}) as Record<string, unknown>;
+  const body = { ...((input ?? {}) as Record<string, unknown>) };
+  for (const readOnly of ['projectKey', 'revision', 'updatedAt', 'updatedBy']) delete body[readOnly];
   const existing =
     typeof body.id === 'string'
       ? await ws.catalog.objects.get<Scenario>(projectKey, SCENARIO_KIND, body.id).catch(() => null)

@@ -200,7 +200,7 @@ export class Scheduler {
         const key = triggerKey(config);
         const id = triggerId({ projectKey: o.projectKey, scenario: scenario.id, triggerKey: key });
         const before = previous.get(id);
-        let schedule: Schedule | null = null;
+        let schedule: Schedule | null;
         try {
           schedule = type.kind === 'schedule' ? type.schedule(config) : null;
         } catch (e) {

@@ -42,13 +42,13 @@ interface TriggerTypeBase<P> extends DefinedType {
 }
 
 /** Fires at due instants (time). */
-export interface ScheduleTriggerType<P = any> extends TriggerTypeBase<P> {
+export interface ScheduleTriggerType<P = unknown> extends TriggerTypeBase<P> {
   kind: 'schedule';
   schedule(params: P): Schedule;
 }
 
 /** Compares a fingerprint at each poll (file checksum, SQL result): a change fires. */
-export interface PollTriggerType<P = any> extends TriggerTypeBase<P> {
+export interface PollTriggerType<P = unknown> extends TriggerTypeBase<P> {
   kind: 'poll';
   /** Poll period in ms. */
   pollEvery(params: P): number;
@@ -57,7 +57,7 @@ export interface PollTriggerType<P = any> extends TriggerTypeBase<P> {
 }
 
 /** Matches workspace events (a dataset changed, a scenario ended). */
-export interface EventTriggerType<P = any> extends TriggerTypeBase<P> {
+export interface EventTriggerType<P = unknown> extends TriggerTypeBase<P> {
   kind: 'event';
   match(params: P, event: AutomationEvent, scenario: { projectKey: string; id: string }): EventMatch | null;
   /** Datasets (of the scenario's project) whose new versions the scheduler also polls for: commits of other processes. */
@@ -65,13 +65,13 @@ export interface EventTriggerType<P = any> extends TriggerTypeBase<P> {
 }
 
 /** Fires on request: a webhook call, or someone running the scenario by hand. */
-export interface RequestTriggerType<P = any> extends TriggerTypeBase<P> {
+export interface RequestTriggerType<P = unknown> extends TriggerTypeBase<P> {
   kind: 'request';
   via: 'webhook' | 'manual';
 }
 
 /** A trigger type: its `kind` says which methods it has, so callers narrow on it instead of asserting. */
-export type TriggerType<P = any> =
+export type TriggerType<P = unknown> =
   ScheduleTriggerType<P> | PollTriggerType<P> | EventTriggerType<P> | RequestTriggerType<P>;
 
 /** What a running step may use. */
@@ -98,7 +98,7 @@ export interface StepResult {
   detail?: unknown;
 }
 
-export interface StepType<P = any> extends DefinedType {
+export interface StepType<P = unknown> extends DefinedType {
   type: string;
   params: z.ZodType<P>;
   validate?(ctx: SaveContext, params: P): Promise<void>;
@@ -125,7 +125,7 @@ export interface ReporterContext {
   signal: AbortSignal;
 }
 
-export interface ReporterType<P = any> extends DefinedType {
+export interface ReporterType<P = unknown> extends DefinedType {
   channel: string;
   params: z.ZodType<P>;
   /** Paths of fields holding secrets (e.g. ['smtp', 'password']): never returned by the API, kept when saved back redacted. */

@@ -27,7 +27,7 @@ export interface CheckEvaluation {
  * A check type: its parameter schema and how it judges. Column rules also give an aggregate
  * counting their violations, so every rule is counted in the one metrics pass.
  */
-export interface CheckType<P = any> extends DefinedType {
+export interface CheckType<P = unknown> extends DefinedType {
   type: string;
   params: z.ZodType<P>;
   /** Default name: unique within a dataset's checks. */

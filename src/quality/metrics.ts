@@ -83,6 +83,12 @@ function selectList(dialect: SqlDialect, columns: Column[], settings: QualitySet
 }
 
 const toNumber = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+/** Text as the driver gave it; a value of another kind (a list from a user's SQL metric) is written as JSON. */
+function asText(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') return String(v);
+  return JSON.stringify(v);
+}
 
 /** Computes a dataset's metrics and its column rules' violations in one pass, then its SQL metrics. */
 export async function computeMetricsPass(
@@ -102,7 +108,7 @@ export async function computeMetricsPass(
       if (item.kind === 'violation') violations[item.key] = Number(v ?? 0);
       else if (item.kind === 'freshness')
         metrics[item.key] = v === null || v === undefined ? null : new Date(Number(v)).toISOString();
-      else if (item.kind === 'text') metrics[item.key] = v === null || v === undefined ? null : String(v);
+      else if (item.kind === 'text') metrics[item.key] = v === null || v === undefined ? null : asText(v);
       else metrics[item.key] = toNumber(v);
     });
     for (const m of settings.metrics.sql) {
@@ -121,7 +127,7 @@ export async function computeMetricsPass(
             ? value
             : Number.isFinite(asNumber)
               ? asNumber
-              : String(value);
+              : asText(value);
     }
     return { metrics, violations, columns };
   });
@@ -151,8 +157,8 @@ async function withEngine<T>(
   fn: (engine: Engine) => Promise<T>,
 ): Promise<T> {
   if (source.kind === 'external') {
-    const inConnection = connectionType(source.type).tables?.metrics;
-    if (inConnection) return inConnection(duck, source, fn);
+    const tables = connectionType(source.type).tables;
+    if (tables?.metrics) return tables.metrics(duck, source, fn);
     return withParquetCopy(duck, tempDir, source, (copy) => withEngine(duck, tempDir, copy, fn));
   }
   const relation = duckdbRelation(source);

@@ -1,5 +1,4 @@
 import type { Workspace } from '../workspace/workspace.js';
-import type { CheckOutcome } from './check-type.js';
 import type { CheckResult, MetricsRecord } from './quality-types.js';
 
 export type { CheckResult, MetricsRecord } from './quality-types.js';
@@ -118,6 +117,6 @@ function toMetrics(r: {
     versionId: r.version_id,
     origin: r.origin as MetricsRecord['origin'],
     computedAt: r.computed_at,
-    metrics: JSON.parse(r.metrics),
+    metrics: JSON.parse(r.metrics) as MetricsRecord['metrics'],
   };
 }

@@ -11,7 +11,7 @@ import {
 } from './recipe-type.js';
 
 /** Fields every recipe has besides its type (name, inputs, output, description, tags). */
-const { type: _type, schemaVersion: _version, ...recipeCommonShape } = RecipeBaseSchema.shape;
+const recipeCommonShape = RecipeBaseSchema.omit({ type: true, schemaVersion: true }).shape;
 
 type Schema<T extends string, S extends z.ZodRawShape> = TypeSchema<'type', T, typeof recipeCommonShape, S>;
 

@@ -3,7 +3,7 @@ import type { RecipeType } from './recipe-type.js';
 import { sqlRecipeType } from './sql-recipe.js';
 
 /** Every recipe type. Adding a type = adding a file (`defineRecipeType`) and one line here. */
-export const recipeTypes: Registry<RecipeType> = createRegistry<RecipeType<any>>('recipe type', [sqlRecipeType]);
+export const recipeTypes: Registry<RecipeType> = createRegistry<RecipeType>('recipe type', [sqlRecipeType]);
 
 export const listRecipeTypes = () =>
   recipeTypes.list().map((t) => ({ type: t.type, label: t.label, examples: t.examples }));

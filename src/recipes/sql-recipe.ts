@@ -83,12 +83,12 @@ export const sqlRecipeType = defineRecipeType('sql', {
 
   async run(ctx, recipe, target) {
     const pushdown = pushdownInputs(ctx, target);
-    const runInPlace = target.kind === 'in-place' ? target.type.tables?.runRecipe : undefined;
-    if (pushdown && target.kind === 'in-place' && runInPlace) {
+    const inPlaceTables = target.kind === 'in-place' ? target.type.tables : undefined;
+    if (pushdown && target.kind === 'in-place' && inPlaceTables?.runRecipe) {
       ctx.log(
         `Running inside ${target.type.label} (pushdown) into ${target.table.schema ? target.table.schema + '.' : ''}${target.table.name}`,
       );
-      const r = await runInPlace(target.settings, ctx.duck, {
+      const r = await inPlaceTables.runRecipe(target.settings, ctx.duck, {
         inputs: pushdown,
         sql: recipe.sql,
         output: target.table,

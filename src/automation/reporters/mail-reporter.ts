@@ -1,5 +1,6 @@
 import nodemailer from 'nodemailer';
 import { z } from 'zod';
+import { abortReason } from '../clock.js';
 import { defineReporter } from './define-reporter.js';
 import { DEFAULT_SUBJECT, fillTemplate } from './template.js';
 
@@ -50,7 +51,7 @@ export const mailReporter = defineReporter('mail', {
         text: message,
       });
       const aborted = new Promise<never>((_, reject) =>
-        ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason), { once: true }),
+        ctx.signal.addEventListener('abort', () => reject(abortReason(ctx.signal)), { once: true }),
       );
       await Promise.race([sending, aborted]);
     } finally {

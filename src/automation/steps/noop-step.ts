@@ -8,7 +8,7 @@ export const noopStep = defineStep('noop', {
   examples: [
     { title: 'A placeholder for a step still to be written', params: { name: 'Publish the nightly report (to do)' } },
   ],
-  async run() {
-    return {};
+  run() {
+    return Promise.resolve({});
   },
 });

@@ -40,8 +40,9 @@ export const reportStep = defineStep('report', {
       },
     },
   ],
-  async validate(_ctx, p) {
+  validate(_ctx, p) {
     parseReporter(p.reporter);
+    return Promise.resolve();
   },
   async run(ctx, p) {
     const { type, params: rp } = parseReporter(p.reporter);

@@ -44,8 +44,9 @@ export const timeTrigger = defineTrigger('time', {
     { title: 'At the start of each shift (cron)', params: { cron: '0 7,15,23 * * *', timezone: 'America/Santiago' } },
     { title: 'Every 15 minutes', params: { everyMinutes: 15 } },
   ],
-  async validate(_ctx, p) {
+  validate(_ctx, p) {
     scheduleOf(p);
+    return Promise.resolve();
   },
   schedule: scheduleOf,
   describe: (p) => scheduleOf(p).describe(),
