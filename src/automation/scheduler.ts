@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Workspace } from '../workspace/workspace.js';
-import { Automation } from './automation.js';
+import { Automation, type FireRequest } from './automation.js';
 import { isoAt, type Clock } from './clock.js';
 import { DatasetVersionPoller } from './dataset-version-poller.js';
 import { SCENARIO_KIND } from './kinds.js';
@@ -41,6 +41,14 @@ export interface SchedulerOptions {
   recoveryEveryMs?: number;
   /** How often the catalog is asked for dataset versions committed by other processes. */
   datasetPollEveryMs?: number;
+}
+
+/** Which scenario and trigger a fire comes from: the part every fire of the scheduler shares. */
+function fireOrigin(
+  s: LoadedScenario,
+  t: LoadedTrigger,
+): Pick<FireRequest, 'projectKey' | 'scenarioId' | 'triggerType' | 'triggerKey'> {
+  return { projectKey: s.projectKey, scenarioId: s.scenario.id, triggerType: t.type.type, triggerKey: t.key };
 }
 
 /** More due instants than this in one tick (a long stall): only the latest fires. */
@@ -284,10 +292,7 @@ export class Scheduler {
     t.last = Math.max(t.last, at);
     try {
       await this.automation.fire({
-        projectKey: s.projectKey,
-        scenarioId: s.scenario.id,
-        triggerType: t.type.type,
-        triggerKey: t.key,
+        ...fireOrigin(s, t),
         instant: isoAt(at),
         cause,
         advance: true,
@@ -314,10 +319,7 @@ export class Scheduler {
         const every = type.pollEvery(t.config);
         const slot = isoAt(Math.floor(now / every) * every);
         await this.automation.fire({
-          projectKey: s.projectKey,
-          scenarioId: s.scenario.id,
-          triggerType: t.type.type,
-          triggerKey: t.key,
+          ...fireOrigin(s, t),
           instant: `poll:${slot}`,
           cause: t.type.describe(t.config),
           pollState: value,
@@ -346,10 +348,7 @@ export class Scheduler {
         if (!match) continue;
         try {
           await this.automation.fire({
-            projectKey: s.projectKey,
-            scenarioId: s.scenario.id,
-            triggerType: t.type.type,
-            triggerKey: t.key,
+            ...fireOrigin(s, t),
             instant: match.key,
             cause: match.cause,
           });

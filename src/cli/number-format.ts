@@ -1,23 +1,6 @@
-/**
- * Numbers as people read them in CLI tables (the web UI's `web/src/lib/format.ts` follows the
- * same rules); `--json` output keeps full precision.
- */
+/** Numbers as people read them in CLI tables; `--json` output keeps full precision. */
 
-/** Significant digits a floating-point column type holds: FLOAT/REAL (32-bit) about 7, DOUBLE 15. */
-export function significantDigits(type?: string): number {
-  return /^(FLOAT|FLOAT4|REAL)$/i.test((type ?? '').trim()) ? 7 : 15;
-}
-
-/**
- * A number as its column type means it: without binary noise (`100.00000000000001` in a DOUBLE
- * is 100, `25.100000381469727` in a FLOAT is 25.1), a DECIMAL(p, s) with its s decimals.
- */
-export function formatTypedNumber(n: number, type?: string): string {
-  if (!Number.isFinite(n) || Number.isInteger(n)) return String(n);
-  const decimal = /^(DECIMAL|NUMERIC)\(\s*\d+\s*,\s*(\d+)\s*\)$/i.exec((type ?? '').trim());
-  if (decimal && Math.abs(n) < 1e15) return n.toFixed(Number(decimal[2]));
-  return String(Number(n.toPrecision(significantDigits(type))));
-}
+export { formatTypedNumber, significantDigits } from '../common/number-format.js';
 
 /** A distinct count, marked `≈` when it is an estimate. */
 export function formatDistinct(n: number, approximate: boolean): string {

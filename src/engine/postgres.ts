@@ -65,7 +65,8 @@ export function postgresError(error: unknown): LlanoError {
   return badRequest(`PostgreSQL: ${error instanceof Error ? error.message : String(error)}`);
 }
 
-async function withClient<T>(
+/** Runs `fn` with a pooled client; PostgreSQL's errors become 400s with its message. */
+export async function withPostgresClientOr400<T>(
   db: DuckDb,
   info: PostgresConnectionInfo,
   fn: (client: pg.PoolClient) => Promise<T>,
@@ -107,7 +108,7 @@ export async function postgresReadRows(
   options: { offset: number; limit: number; sort?: SortKey[]; filters?: Filter[] },
 ): Promise<{ columns: ColumnInfo[]; rows: unknown[][]; total: number }> {
   const relation = postgresRelation(source);
-  return withClient(db, source.connection, async (client) => {
+  return withPostgresClientOr400(db, source.connection, async (client) => {
     const columns = await postgresColumns(client, relation);
     const where = whereClause(options.filters ?? [], columns, 'postgres');
     const n = where.params.length;
@@ -134,7 +135,7 @@ const TEXT_TYPE = /^(text|character varying|character|varchar|char|name|"char"|c
  */
 export async function postgresColumnStats(db: DuckDb, source: PostgresTableSource): Promise<ColumnStats[]> {
   const relation = postgresRelation(source);
-  return withClient(db, source.connection, async (client) => {
+  return withPostgresClientOr400(db, source.connection, async (client) => {
     const columns = await postgresColumns(client, relation);
     if (columns.length === 0) return [];
     const numericOf = (c: ColumnInfo, ident: string) =>
@@ -352,7 +353,7 @@ export async function materializeToParquet(
   options: { sort?: SortKey[]; filters?: Filter[]; onProgress?: ProgressCallback } = {},
 ): Promise<{ rowCount: number; columns: DatasetColumn[]; contentHash: string }> {
   const relation = postgresRelation(source);
-  return withClient(db, source.connection, async (client) => {
+  return withPostgresClientOr400(db, source.connection, async (client) => {
     const columns = await postgresColumns(client, relation);
     if (columns.length === 0) throw badRequest('The PostgreSQL source has no columns');
     const where = whereClause(options.filters ?? [], columns, 'postgres');

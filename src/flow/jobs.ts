@@ -6,8 +6,8 @@ import { notFound } from '../common/errors.js';
 import { newTimeId, nowIso } from '../common/ids.js';
 import { recoverInterruptedVersions } from '../datasets/versions.js';
 import { HOST } from '../workspace/process-liveness.js';
-import type { Workspace } from '../workspace/workspace.js';
-import type { ActivityStatus, Job, JobStatus } from './job-types.js';
+import type { ActivityUpdate, Workspace } from '../workspace/workspace.js';
+import type { Job, JobStatus } from './job-types.js';
 import type { BuildMode, PlannedActivity } from './planner.js';
 
 export type { ActivityStatus, Job, JobActivity, JobStatus } from './job-types.js';
@@ -85,18 +85,7 @@ export class JobStore {
   }
 
   /** Records an activity's new status (with its rows or error) and tells listeners, who also learn its recipe and output. */
-  async setActivity(
-    projectKey: string,
-    jobId: string,
-    activity: {
-      index: number;
-      recipe: string;
-      output: string;
-      status: ActivityStatus;
-      rows?: number | null;
-      error?: string | null;
-    },
-  ): Promise<void> {
+  async setActivity(projectKey: string, jobId: string, activity: ActivityUpdate): Promise<void> {
     const { index, recipe, output, ...patch } = activity;
     const now = nowIso();
     const set: Record<string, unknown> = { status: patch.status };

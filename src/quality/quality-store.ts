@@ -1,3 +1,5 @@
+import type { Selectable } from 'kysely';
+import type { DatasetMetricsTable } from '../catalog/tables.js';
 import type { Workspace } from '../workspace/workspace.js';
 import type { CheckResult, MetricsRecord } from './quality-types.js';
 
@@ -101,15 +103,7 @@ export class QualityStore {
   }
 }
 
-function toMetrics(r: {
-  id: number;
-  dataset: string;
-  partition: string | null;
-  version_id: string | null;
-  origin: string;
-  computed_at: string;
-  metrics: string;
-}): MetricsRecord {
+function toMetrics(r: Selectable<DatasetMetricsTable>): MetricsRecord {
   return {
     id: Number(r.id),
     dataset: r.dataset,

@@ -13,19 +13,19 @@ export interface WorkspaceEvents {
   datasetVersion: [{ projectKey: string; dataset: string; versionId: string; rowCount: number | null }];
 }
 
+/** A change to one activity of a job: what `Jobs.setActivity` records and the `activity` event carries. */
+export interface ActivityUpdate {
+  index: number;
+  recipe: string;
+  output: string;
+  status: ActivityStatus;
+  rows?: number | null;
+  error?: string | null;
+}
+
 export type JobEvent =
   | { type: 'job-status'; projectKey: string; jobId: string; status: JobStatus; error?: string | null }
-  | {
-      type: 'activity';
-      projectKey: string;
-      jobId: string;
-      index: number;
-      recipe: string;
-      output: string;
-      status: ActivityStatus;
-      rows?: number | null;
-      error?: string | null;
-    }
+  | ({ type: 'activity'; projectKey: string; jobId: string } & ActivityUpdate)
   | { type: 'log'; projectKey: string; jobId: string; level: string; message: string; ts: string };
 
 /**

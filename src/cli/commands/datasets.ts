@@ -2,6 +2,7 @@ import { createWriteStream, existsSync, statSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
 import { badRequest } from '../../common/errors.js';
+import type { ColumnStats } from '../../engine/column-stats.js';
 import { enc, globals, print, printRecord, projectOf, withClient } from '../command-kit.js';
 import { formatTable } from '../io.js';
 import { formatDistinct, formatTypedNumber, significantDigits } from '../number-format.js';
@@ -18,19 +19,6 @@ interface DatasetInfo {
 }
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
-
-interface ColumnStats {
-  name: string;
-  type: string;
-  count: number;
-  nulls: number;
-  distinct: number;
-  distinctIsApproximate: boolean;
-  min: unknown;
-  max: unknown;
-  mean: number | null;
-  stddev: number | null;
-}
 
 /** One line of `dataset stats`: estimates marked `≈`, numbers rounded as the column's type holds them. */
 function statsRow(s: ColumnStats): unknown[] {

@@ -2,11 +2,11 @@ import pg from 'pg';
 import { quoteIdent } from '../../common/names.js';
 import {
   postgresColumns,
-  postgresError,
   postgresReader,
   postgresRelation,
   qualifiedName,
   queryOne,
+  withPostgresClientOr400,
   type PostgresTableSource,
 } from '../../engine/postgres.js';
 import {
@@ -22,24 +22,11 @@ import { defineConnectionType, type MetricsSession } from '../connector.js';
 
 const TYPE = 'postgres';
 
-/** Runs `fn` with a pooled client; PostgreSQL's errors become 400s with its message. */
-async function withClient<T>(
-  db: DuckDb,
-  info: PostgresConnectionInfo,
-  fn: (client: pg.PoolClient) => Promise<T>,
-): Promise<T> {
-  try {
-    return await withPostgresClient(db, info, fn);
-  } catch (error) {
-    throw postgresError(error);
-  }
-}
-
 /** The quality metrics pass inside PostgreSQL, on one pooled client. */
 function metrics<T>(db: DuckDb, source: ExternalTableSource, fn: (session: MetricsSession) => Promise<T>): Promise<T> {
   const pgSource = source as PostgresTableSource;
   const relation = postgresRelation(pgSource);
-  return withClient(db, pgSource.connection, (client) =>
+  return withPostgresClientOr400(db, pgSource.connection, (client) =>
     fn({
       dialect: 'postgres',
       columns: () => postgresColumns(client, relation),
@@ -76,7 +63,7 @@ export const postgresConnection = defineConnectionType<PostgresConnectionInfo>({
   secrets: ['password'],
   secretUrls: ['url'],
   async test(info, db) {
-    const version = await withClient(
+    const version = await withPostgresClientOr400(
       db,
       info,
       async (client) => (await client.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0].v,
@@ -106,7 +93,8 @@ export const postgresConnection = defineConnectionType<PostgresConnectionInfo>({
       rows: (last?.rows ?? []) as unknown[][],
     };
   },
-  describeTable: (info, table, db) => withClient(db, info, (client) => postgresColumns(client, qualifiedName(table))),
+  describeTable: (info, table, db) =>
+    withPostgresClientOr400(db, info, (client) => postgresColumns(client, qualifiedName(table))),
   tables: {
     source: (info, where) => ({ kind: 'external', type: TYPE, connection: info, ...where }),
     reader: postgresReader,

@@ -1,4 +1,9 @@
 /** Display helpers shared by the pages. */
+import { formatTypedNumber } from '../../../src/common/number-format.js';
+
+// The server's rule for numbers by column type, shared with the CLI; the API's JSON keeps full precision.
+export { formatTypedNumber, significantDigits } from '../../../src/common/number-format.js';
+
 const numberFormat = new Intl.NumberFormat('en-US');
 
 export function formatCount(n: number | null | undefined): string {
@@ -75,23 +80,6 @@ export function formatBytes(n: number): string {
     i++;
   }
   return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
-}
-
-/** Significant digits a floating-point column type holds: FLOAT/REAL (32-bit) about 7, DOUBLE 15. */
-export function significantDigits(type?: string): number {
-  return /^(FLOAT|FLOAT4|REAL)$/i.test((type ?? '').trim()) ? 7 : 15;
-}
-
-/**
- * A number as its column type means it: without binary noise (`100.00000000000001` in a
- * DOUBLE is 100, `25.100000381469727` in a FLOAT is 25.1), a DECIMAL(p, s) with its s decimals.
- * The API's JSON keeps full precision; only the display rounds.
- */
-export function formatTypedNumber(n: number, type?: string): string {
-  if (!Number.isFinite(n) || Number.isInteger(n)) return String(n);
-  const decimal = /^(DECIMAL|NUMERIC)\(\s*\d+\s*,\s*(\d+)\s*\)$/i.exec((type ?? '').trim());
-  if (decimal && Math.abs(n) < 1e15) return n.toFixed(Number(decimal[2]));
-  return String(Number(n.toPrecision(significantDigits(type))));
 }
 
 /** A distinct count, marked `≈` when it is an estimate. */
