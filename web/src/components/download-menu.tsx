@@ -9,15 +9,9 @@ const FORMATS = [
 /** "Export" button opening the list of formats; each entry is a plain download link. */
 export function DownloadMenu({ href }: { href: string }) {
   return (
-    <details className="download-menu" style={{ position: 'relative' }}>
-      <summary className="btn" style={{ listStyle: 'none' }}>
-        Export ▾
-      </summary>
-      <div
-        className="card"
-        role="menu"
-        style={{ position: 'absolute', right: 0, zIndex: 10, padding: 4, display: 'grid', minWidth: 200 }}
-      >
+    <details className="download-menu">
+      <summary className="btn">Export ▾</summary>
+      <div className="card download-menu-list" role="menu">
         {FORMATS.map((f) => (
           <a key={f.query} role="menuitem" className="btn ghost" href={`${href}?${f.query}`} download>
             {f.label}
