@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { badRequest } from '../common/errors.js';
 import { parseOr400 } from '../common/parse.js';
 import { quoteIdent } from '../common/names.js';
+import { FILTER_OPS, type FilterOp } from '../common/filter-ops.js';
 
 /**
  * The table query language shared by the HTTP API and the CLI:
@@ -14,20 +15,7 @@ import { quoteIdent } from '../common/names.js';
 export const MAX_PAGE_ROWS = 10_000;
 export const DEFAULT_PAGE_ROWS = 100;
 
-export const FILTER_OPS = [
-  'eq',
-  'ne',
-  'lt',
-  'le',
-  'gt',
-  'ge',
-  'contains',
-  'startswith',
-  'in',
-  'isnull',
-  'notnull',
-] as const;
-export type FilterOp = (typeof FILTER_OPS)[number];
+export { FILTER_OPS, type FilterOp };
 const VALUELESS_OPS: ReadonlySet<FilterOp> = new Set(['isnull', 'notnull']);
 
 export const sortKeySchema = z.object({ column: z.string().min(1), desc: z.boolean() });

@@ -1,3 +1,4 @@
+import { FILTER_OPS, type FilterOp } from '../../../src/common/filter-ops.js';
 /**
  * The API's table query language, as the UI writes it: sort `-a,b`, filters
  * `column:op:value` (column names with `:` `,` `|`, a leading `-` or a quote are quoted).
@@ -13,20 +14,7 @@ export interface Filter {
   value?: string;
 }
 
-export const FILTER_OPS = [
-  'eq',
-  'ne',
-  'lt',
-  'le',
-  'gt',
-  'ge',
-  'contains',
-  'startswith',
-  'in',
-  'isnull',
-  'notnull',
-] as const;
-export type FilterOp = (typeof FILTER_OPS)[number];
+export { FILTER_OPS, type FilterOp };
 
 export const FILTER_OP_LABELS: Record<FilterOp, string> = {
   eq: '=',
