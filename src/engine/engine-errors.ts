@@ -4,17 +4,23 @@ import { badRequest, LlanoError } from '../common/errors.js';
 /**
  * DuckDB messages end with a "LINE 1: …" excerpt and a caret, CSV errors with pages of
  * "Possible fixes" and reader settings; users need the first sentence. Server-side paths
- * (upload folders, the workspace) are replaced by the file name.
+ * (upload folders, the workspace) are replaced by the file name, or by the name the user knows
+ * the file by when given as `[path, name]` (an upload lands in a temporary file of its own name).
  */
-export function engineMessage(error: unknown, paths: readonly string[] = []): string {
+export type ShownPath = string | readonly [path: string, name: string];
+
+export function engineMessage(error: unknown, paths: readonly ShownPath[] = []): string {
   let message = error instanceof Error ? error.message : String(error);
   message = message.split(/\n\s*\nLINE \d+:|\nLINE \d+:/)[0];
-  for (const path of paths) message = message.split(path).join(basename(path));
+  for (const entry of paths) {
+    const [path, name] = typeof entry === 'string' ? [entry, basename(entry)] : entry;
+    message = message.split(path).join(name);
+  }
   return message.trim();
 }
 
 /** Wraps an engine failure as a 400 (LlanoErrors pass through untouched). */
-export function engineError(error: unknown, paths: readonly string[] = [], prefix = ''): LlanoError {
+export function engineError(error: unknown, paths: readonly ShownPath[] = [], prefix = ''): LlanoError {
   if (error instanceof LlanoError) return error;
   return badRequest(prefix + engineMessage(error, paths));
 }

@@ -251,6 +251,12 @@ describe('importFile: JSON lines and Parquet', () => {
     await rejects(path, /Malformed JSON/, { format: 'jsonl' });
   });
 
+  it('names an upload by its own file name in errors, never by the temporary file it landed in', async () => {
+    const path = await file('1796497659029-nubqaou0t1c-upload', '[{"a":1,"b":"x"},{"a":2,"b":');
+    const error = await rejects(path, /^Malformed JSON: .*"observations\.json"/, { fileName: 'observations.json' });
+    expect(error.message).not.toContain('upload');
+  });
+
   it('round-trips a Parquet file (detected by its magic bytes) with a type override', async () => {
     const source = join(root, `source${n}.bin`);
     await db.run(`COPY (SELECT i AS id, 'r' || i AS name FROM range(5) t(i)) TO '${source}' (FORMAT parquet)`);

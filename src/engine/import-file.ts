@@ -1,5 +1,5 @@
 import { rm, stat } from 'node:fs/promises';
-import { extname } from 'node:path';
+import { basename, extname } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { badRequest } from '../common/errors.js';
 import { quoteIdent, quoteLiteral } from '../common/names.js';
@@ -14,7 +14,7 @@ import {
 } from './compression.js';
 import { csvBadRequest, csvReadExpression, detectCsv, parseCsvError, type CsvDialect } from './csv-detect.js';
 import type { DuckDb } from './duckdb.js';
-import { engineError } from './engine-errors.js';
+import { engineError, type ShownPath } from './engine-errors.js';
 import { copySelectToParquet, describeRelation, type DatasetColumn, type ProgressCallback } from './parquet-output.js';
 import type { CsvEncoding, CsvOptions } from './table-source.js';
 
@@ -111,23 +111,24 @@ export async function importFile(db: DuckDb, options: ImportFileOptions): Promis
     const compression = compressionOf(stored);
     const content = compression ? await readContentHead(conn, sourcePath, compression, HEAD_BYTES) : stored;
     const sniffed = sniffFormat(content, stored, options.fileName ?? sourcePath);
+    const shownAs: ShownPath = options.fileName ? [sourcePath, basename(options.fileName)] : sourcePath;
     const format = requested === 'auto' ? sniffed : requested;
     const read = (): Promise<ImportResult> => {
       if (format === 'csv' || format === 'tsv') {
         const csv = { ...options.csv };
         if (format === 'tsv' && csv.delimiter === undefined) csv.delimiter = '\t';
-        return importCsv(conn, { path: sourcePath, targetPath, schema, onProgress, compression }, csv);
+        return importCsv(conn, { path: sourcePath, targetPath, schema, onProgress, compression, shownAs }, csv);
       }
       if (format === 'parquet') {
         if (compression)
           throw badRequest(
             `A ${compression}-compressed Parquet file cannot be read: Parquet compresses its pages itself, import the .parquet file`,
           );
-        return importSelfDescribing(conn, { path: sourcePath, targetPath, schema, onProgress }, 'parquet');
+        return importSelfDescribing(conn, { path: sourcePath, targetPath, schema, onProgress, shownAs }, 'parquet');
       }
       return importSelfDescribing(
         conn,
-        { path: sourcePath, targetPath, schema, onProgress, compression },
+        { path: sourcePath, targetPath, schema, onProgress, compression, shownAs },
         sniffed === 'json' ? 'json' : 'jsonl',
       );
     };
@@ -159,10 +160,12 @@ interface FileCopy {
   onProgress: ProgressCallback | undefined;
   /** gzip or zstd, read by DuckDB as it goes. */
   compression?: Compression;
+  /** What errors call the file: the uploaded file's name, never the temporary file it landed in. */
+  shownAs: ShownPath;
 }
 
 async function importCsv(conn: DuckDBConnection, copy: FileCopy, csv: CsvOptions): Promise<ImportResult> {
-  const { path, targetPath, schema, onProgress, compression } = copy;
+  const { path, targetPath, schema, onProgress, compression, shownAs } = copy;
   onProgress?.({ phase: 'detect', percent: 0 });
   let dialect: CsvDialect = await detectCsv(conn, path, csv, compression);
   checkSchema(
@@ -195,7 +198,7 @@ async function importCsv(conn: DuckDBConnection, copy: FileCopy, csv: CsvOptions
       };
     } catch (error) {
       const info = parseCsvError(error);
-      if (!info) throw engineError(error, [path, targetPath]);
+      if (!info) throw engineError(error, [shownAs, targetPath]);
       if (info.kind === 'unicode' && csv.encoding === undefined && dialect.encoding === 'utf-8') {
         dialect = { ...dialect, encoding: 'latin-1' };
         continue;
@@ -216,7 +219,7 @@ async function importSelfDescribing(
   copy: FileCopy,
   format: 'parquet' | 'json' | 'jsonl',
 ): Promise<ImportResult> {
-  const { path, targetPath, schema, onProgress, compression } = copy;
+  const { path, targetPath, schema, onProgress, compression, shownAs } = copy;
   // format = 'auto': an array of records or one record per line, whatever the name promised.
   const relation =
     format === 'parquet'
@@ -232,7 +235,7 @@ async function importSelfDescribing(
   try {
     names = (await describeRelation(conn, relation)).map((c) => c.name);
   } catch (error) {
-    throw engineError(error, [path], `${what}: `);
+    throw engineError(error, [shownAs], `${what}: `);
   }
   checkSchema(schema, names);
   const casts = Object.entries(schema).map(
@@ -244,6 +247,10 @@ async function importSelfDescribing(
     return { ...written, detected: { format, ...(compression ? { compression } : {}) } };
   } catch (error) {
     const conversion = error instanceof Error && error.message.startsWith('Conversion Error');
-    throw engineError(error, [path, targetPath], conversion ? 'A type override does not fit the data: ' : `${what}: `);
+    throw engineError(
+      error,
+      [shownAs, targetPath],
+      conversion ? 'A type override does not fit the data: ' : `${what}: `,
+    );
   }
 }
