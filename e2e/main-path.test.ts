@@ -397,4 +397,25 @@ describe('web UI: the main path', () => {
       await alert.getByRole('link', { name: back }).waitFor();
     }
   });
+
+  it('shows a reader the scenario and the checks without what only writers may do', async () => {
+    const { page } = b;
+    const admin = apiClient(server.url, server.adminToken);
+    await admin.call('POST', '/api/users', { username: 'viewer', password: 'viewer-password-1' });
+    await admin.call('PUT', `/api/projects/${KEY}/members/viewer`, { role: 'reader' });
+    await page.context().clearCookies(); // sign the admin out
+    await logIn(page, 'viewer', 'viewer-password-1');
+
+    await page.goto(`/projects/${KEY}/scenarios/daily_refresh`);
+    await page.getByText('You can read this scenario; changing it needs the writer role.').waitFor();
+    expect(await page.getByRole('button', { name: 'Run now' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Save scenario' }).isDisabled()).toBe(true);
+    expect(await page.getByLabel(/^Name/).first().isDisabled()).toBe(true);
+
+    await page.goto(`/projects/${KEY}/datasets/receiver_temps/quality`);
+    await page.getByRole('region', { name: 'Checks' }).waitFor();
+    for (const name of ['Compute metrics', 'Run checks', 'Edit checks']) {
+      expect(await page.getByRole('button', { name }).count()).toBe(0);
+    }
+  });
 });

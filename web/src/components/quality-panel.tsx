@@ -3,6 +3,7 @@ import { useSearchParams } from 'react-router-dom';
 import { api, projectApi } from '../api/client';
 import type { ColumnSchema, MetricsRecord, QualitySettings } from '../api/types';
 import { useApi } from '../lib/use-api';
+import { useProjectRole } from '../lib/use-project-role';
 import { ChecksCard } from './quality/checks-card';
 import { MetricsCard } from './quality/metrics-card';
 import { SettingsEditor } from './quality/settings-editor';
@@ -24,6 +25,8 @@ export default function QualityPanel({
 }) {
   const metrics = useApi<MetricsRecord[]>(projectApi(projectKey, 'datasets', dataset, 'metrics'), { limit: 200 });
   const checks = useApi<QualitySettings>(projectApi(projectKey, 'datasets', dataset, 'checks'), { limit: 200 });
+  // Computing, running checks and editing them need the writer role: readers only see results.
+  const canWrite = useProjectRole(projectKey, 'writer');
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState<string | null>(null);
   // The editor's state is in the URL (?edit), so a reload keeps it open.
@@ -54,19 +57,21 @@ export default function QualityPanel({
 
   return (
     <div className="stack">
-      <div className="row">
-        <button type="button" className="btn" disabled={busy !== null} onClick={() => void act('metrics/compute')}>
-          {busy === 'metrics/compute' ? 'Computing…' : 'Compute metrics'}
-        </button>
-        <button type="button" className="btn primary" disabled={busy !== null} onClick={() => void act('checks/run')}>
-          {busy === 'checks/run' ? 'Running checks…' : 'Run checks'}
-        </button>
-        <button type="button" className="btn" onClick={() => setEditing(!editing)} aria-expanded={editing}>
-          {editing ? 'Close settings' : 'Edit checks'}
-        </button>
-      </div>
+      {canWrite ? (
+        <div className="row">
+          <button type="button" className="btn" disabled={busy !== null} onClick={() => void act('metrics/compute')}>
+            {busy === 'metrics/compute' ? 'Computing…' : 'Compute metrics'}
+          </button>
+          <button type="button" className="btn primary" disabled={busy !== null} onClick={() => void act('checks/run')}>
+            {busy === 'checks/run' ? 'Running checks…' : 'Run checks'}
+          </button>
+          <button type="button" className="btn" onClick={() => setEditing(!editing)} aria-expanded={editing}>
+            {editing ? 'Close settings' : 'Edit checks'}
+          </button>
+        </div>
+      ) : null}
       <ErrorAlert error={error} />
-      {editing && checks.data ? (
+      {canWrite && editing && checks.data ? (
         <SettingsEditor
           projectKey={projectKey}
           dataset={dataset}

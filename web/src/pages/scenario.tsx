@@ -6,6 +6,7 @@ import { projectPath } from '../components/layout';
 import { ObjectHistory } from '../components/object-history';
 import { Async, ErrorAlert, LinkTabs, PageHeader } from '../components/ui';
 import { useApi } from '../lib/use-api';
+import { useProjectRole } from '../lib/use-project-role';
 import { RunsTab } from './scenario/runs-tab';
 import { ScenarioEditor } from './scenario/scenario-editor';
 
@@ -19,6 +20,8 @@ export default function ScenarioPage() {
     : 'settings';
   const navigate = useNavigate();
   const scenario = useApi<Scenario>(projectApi(key, 'scenarios', id));
+  // Running and editing need the writer role; readers see the settings and the runs.
+  const canWrite = useProjectRole(key, 'writer');
   const [runError, setRunError] = useState<unknown>(null);
   const base = projectPath(key, 'scenarios', id);
 
@@ -47,7 +50,7 @@ export default function ScenarioPage() {
             : null
         }
         actions={
-          scenario.data ? (
+          scenario.data && canWrite ? (
             <button type="button" className="btn primary" onClick={() => void runNow()}>
               Run now
             </button>
@@ -64,7 +67,14 @@ export default function ScenarioPage() {
       />
       {tab === 'settings' ? (
         <Async state={scenario} back={{ to: projectPath(key, 'scenarios'), label: 'All scenarios' }}>
-          {(s) => <ScenarioEditor projectKey={key} scenario={s} onSaved={(saved) => scenario.setData(saved)} />}
+          {(s) => (
+            <ScenarioEditor
+              projectKey={key}
+              scenario={s}
+              readOnly={canWrite === false}
+              onSaved={(saved) => scenario.setData(saved)}
+            />
+          )}
         </Async>
       ) : null}
       {tab === 'runs' ? <RunsTab projectKey={key} id={id} /> : null}

@@ -12,10 +12,13 @@ export function ScenarioEditor({
   projectKey,
   scenario,
   onSaved,
+  readOnly = false,
 }: {
   projectKey: string;
   scenario: Scenario;
   onSaved: (s: Scenario) => void;
+  /** For readers: every field and button is shown disabled (a disabled fieldset), nothing can be changed. */
+  readOnly?: boolean;
 }) {
   const types = useApi<ScenarioTypes>('/api/scenario-types');
   const datasets = useApi<Dataset[]>(projectApi(projectKey, 'datasets'));
@@ -61,7 +64,10 @@ export function ScenarioEditor({
     }
   };
   return (
-    <div className="stack">
+    <fieldset className="stack plain-fieldset" disabled={readOnly}>
+      {readOnly ? (
+        <div className="alert info">You can read this scenario; changing it needs the writer role.</div>
+      ) : null}
       {dirty ? (
         <div className="alert info row">
           <span className="grow">Unsaved changes</span>
@@ -131,6 +137,6 @@ export function ScenarioEditor({
           Discard changes
         </button>
       </div>
-    </div>
+    </fieldset>
   );
 }
