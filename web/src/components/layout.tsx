@@ -89,7 +89,8 @@ export function ProjectLayout({ full = false }: { full?: boolean }) {
         </nav>
       </aside>
       <main id="main" className={`content${full ? ' full' : ''}`} tabIndex={-1}>
-        <Outlet />
+        {/* The project (with the caller's role) for the pages below, so they need not fetch it again. */}
+        <Outlet context={project.data} />
       </main>
     </div>
   );

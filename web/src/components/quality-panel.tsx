@@ -26,7 +26,7 @@ export default function QualityPanel({
   const metrics = useApi<MetricsRecord[]>(projectApi(projectKey, 'datasets', dataset, 'metrics'), { limit: 200 });
   const checks = useApi<QualitySettings>(projectApi(projectKey, 'datasets', dataset, 'checks'), { limit: 200 });
   // Computing, running checks and editing them need the writer role: readers only see results.
-  const canWrite = useProjectRole(projectKey, 'writer');
+  const canWrite = useProjectRole('writer');
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState<string | null>(null);
   // The editor's state is in the URL (?edit), so a reload keeps it open.

@@ -21,7 +21,7 @@ export default function ScenarioPage() {
   const navigate = useNavigate();
   const scenario = useApi<Scenario>(projectApi(key, 'scenarios', id));
   // Running and editing need the writer role; readers see the settings and the runs.
-  const canWrite = useProjectRole(key, 'writer');
+  const canWrite = useProjectRole('writer');
   const [runError, setRunError] = useState<unknown>(null);
   const base = projectPath(key, 'scenarios', id);
 
