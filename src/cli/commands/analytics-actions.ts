@@ -69,8 +69,11 @@ function changePointFlags(raw: Flags) {
 }
 
 function outlierFlags(raw: Flags) {
+  // `--column` like the sibling commands; `--columns` for a list. Either may name several, comma-separated.
+  const columns = [textFlag(raw, 'column'), textFlag(raw, 'columns')].filter((c) => c !== undefined).join(',');
+  if (!columns) throw badRequest('outliers needs the numeric column(s) to score: --column NAME or --columns A,B');
   return {
-    columns: textFlag(raw, 'columns') ?? '',
+    columns,
     group: textFlag(raw, 'group'),
     method: choice(raw, 'method', ['mad', 'iqr', 'iforest', 'lof'] as const, 'mad'),
     threshold: numberFlag(raw, 'threshold', false),

@@ -91,7 +91,7 @@ describe('llano analytics', () => {
     const csv = capture(dir);
     expect(
       await runCli(
-        ['analytics', 'outliers', 'trec.csv', '--columns', 'trec_x', '--method', 'iqr', '--format', 'csv'],
+        ['analytics', 'outliers', 'trec.csv', '--column', 'trec_x', '--method', 'iqr', '--format', 'csv'],
         csv,
       ),
     ).toBe(0);
@@ -123,6 +123,7 @@ describe('llano analytics', () => {
       [['analytics', 'changepoints', 'missing.csv', '--column', 'x'], /file not found/],
       [['analytics', 'changepoints', 'nile.csv', '--column', 'nope'], /column "nope" not found/],
       [['analytics', 'outliers', 'trec.csv', '--columns', 'eb'], /"eb" is VARCHAR, not numeric/],
+      [['analytics', 'outliers', 'trec.csv'], /--column NAME or --columns A,B/],
       [['analytics', 'changepoints', 'gaps.csv', '--column', 'v'], /1 missing or non-finite values \(first at row 1\)/],
       [['analytics', 'changepoints', 'nile.csv', '--column', 'flow', '--min-size', '500'], /larger than the series/],
       [['analytics', 'changepoints', 'nile.csv', '--column', 'flow', '--penalty', 'huge'], /penalty must be/],

@@ -25,7 +25,8 @@ export const analyticsCommands: CommandModule = (program, io: CliIo) => {
   analytics
     .command('outliers <file>')
     .description('Outlier score and flag of every row (optionally within groups)')
-    .requiredOption('--columns <list>', 'comma-separated numeric columns')
+    .option('--column <name>', 'numeric column (or several, comma-separated)')
+    .option('--columns <list>', 'comma-separated numeric columns (same as --column)')
     .option('--group <list>', 'comma-separated columns whose values form the group key')
     .option('--method <method>', 'mad (robust z), iqr, iforest or lof', 'mad')
     .option('--threshold <x>', 'flag threshold (defaults: mad 3.5, iqr 1.5, iforest 0.6, lof 1.5)')
