@@ -124,8 +124,93 @@ describe('connection types: test, SQLite datasets, capabilities', () => {
     expect(String(csv.body).trim().split('\n')).toHaveLength(ROWS + 1);
   });
 
+  it('lists connection types with their settings schema, for forms and the CLI', async () => {
+    const types = await s.call<
+      { type: string; secrets: string[]; adminOnly: boolean; settings: { properties: object } }[]
+    >('GET', '/api/connection-types', { token: s.adminToken });
+    expect(types.status).toBe(200);
+    const pg = types.body.find((t) => t.type === 'postgres');
+    expect(pg?.secrets).toContain('password');
+    expect(Object.keys(pg?.settings.properties ?? {})).toEqual(expect.arrayContaining(['host', 'port', 'password']));
+    expect(types.body.find((t) => t.type === 'filesystem')?.adminOnly).toBe(true);
+    const cli = await llano(['--url', s.url, '--token', s.adminToken, 'connection', 'types']);
+    expect(cli.out).toMatch(/postgres\s+PostgreSQL\s+url, host, port/);
+  });
+
+  it('creates a connection and a dataset through it from the CLI; delete is refused while a dataset reads it', async () => {
+    const cli = (args: string[], stdin = '') =>
+      llano(['--url', s.url, '--token', s.adminToken, '-p', 'CON', ...args], {}, process.cwd(), stdin);
+    const made = await cli(['connection', 'create', 'archive2', '--type', 'sqlite', '--set', `path=${file}`]);
+    expect(made.code, made.err).toBe(0);
+    const ds = await cli(['dataset', 'create', 'obs2', '--connection', 'archive2', '--table', 'observations']);
+    expect(ds.code, ds.err).toBe(0);
+    expect(ds.out).toMatch(/Created dataset obs2 \(database through archive2\)/);
+    const head = await cli(['--json', 'dataset', 'head', 'obs2', '-n', '1', '--sort', 'id']);
+    expect(head.out).toMatch(/"DA41"/);
+    // A secret comes from stdin, never the command line, and is never shown back.
+    const pg = await cli(
+      [
+        'connection',
+        'create',
+        'ops_pg',
+        '--type',
+        'postgres',
+        '--set',
+        'host=127.0.0.1',
+        '--set',
+        'port=1',
+        '--secret-stdin',
+        'password',
+      ],
+      's3cret\n',
+    );
+    expect(pg.code, pg.err).toBe(0);
+    const shown = await s.call<ConnectionShown>('GET', `${P}/connections/ops_pg`, { token: s.adminToken });
+    expect(shown.body).toMatchObject({ type: 'postgres', port: 1, password: '********' });
+    const badPort = await cli(['connection', 'create', 'x', '--type', 'postgres', '--set', 'port=abc']);
+    expect(badPort.err).toMatch(/--set port: expected a number, not "abc"/);
+    const badKey = await cli(['connection', 'create', 'x', '--type', 'sqlite', '--set', 'root=/tmp']);
+    expect(badKey.err).toMatch(/sqlite connections have no such setting \(path\)/);
+    const both = await cli([
+      'dataset',
+      'create',
+      'x',
+      '--connection',
+      'archive2',
+      '--table',
+      't',
+      '--query',
+      'select 1',
+    ]);
+    expect(both.err).toMatch(/exactly one of --path FILE, --table/);
+
+    const refused = await s.call<ApiError>('DELETE', `${P}/connections/archive2`, { token: s.adminToken });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.message).toMatch(/used by dataset obs2/);
+    expect((await cli(['dataset', 'delete', 'obs2'])).code).toBe(0);
+    const gone = await cli(['connection', 'delete', 'archive2']);
+    expect(gone.code, gone.err).toBe(0);
+    expect((await s.call('GET', `${P}/connections/archive2`, { token: s.adminToken })).status).toBe(404);
+    expect((await s.call('DELETE', `${P}/connections/archive2`, { token: s.adminToken })).status).toBe(404);
+  });
+
+  it('a reader sees connections but cannot create or delete them', async () => {
+    await s.call('POST', '/api/users', {
+      token: s.adminToken,
+      body: { username: 'con_reader', password: 'password-con' },
+    });
+    await s.call('PUT', `${P}/members/con_reader`, { token: s.adminToken, body: { role: 'reader' } });
+    const reader = await s.login('con_reader', 'password-con');
+    expect((await s.call('GET', `${P}/connections/archive`, { token: reader })).status).toBe(200);
+    expect((await s.call('DELETE', `${P}/connections/archive`, { token: reader })).status).toBe(403);
+    expect(
+      (await s.call('POST', `${P}/connections`, { token: reader, body: { name: 'x', type: 'sqlite', path: file } }))
+        .status,
+    ).toBe(403);
+  });
+
   it('uses a SQLite query in a DuckDB recipe, and refuses to write a recipe output into SQLite', async () => {
-    await s.call('POST', `${P}/datasets`, {
+    const made = await s.call('POST', `${P}/datasets`, {
       token: s.adminToken,
       body: {
         name: 'per_antenna',
@@ -136,6 +221,7 @@ describe('connection types: test, SQLite datasets, capabilities', () => {
         },
       },
     });
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
     const r = await s.call('POST', `${P}/recipes`, {
       token: s.adminToken,
       body: {

@@ -33,6 +33,9 @@ export async function withClient<T>(
   }
 }
 
+/** Commander's collector for a repeatable option (`--set a=1 --set b=2`). */
+export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
 /** The project from `--project` or `LLANO_PROJECT`. */
 export function projectOf(io: CliIo, opts: GlobalOptions): string {
   const key = opts.project ?? io.env.LLANO_PROJECT;

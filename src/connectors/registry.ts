@@ -1,4 +1,5 @@
 import { badRequest } from '../common/errors.js';
+import { jsonSchemaOf } from '../common/json-schema.js';
 import { createRegistry } from '../common/registry.js';
 import { duckdbReader, type SourceReader } from '../engine/explore.js';
 import type { TableSource } from '../engine/table-source.js';
@@ -44,6 +45,29 @@ const CAPABILITIES = {
   tables: 'hold tables or queries',
 } as const;
 export type Capability = keyof typeof CAPABILITIES;
+
+/** A connection type as the API lists it: the web UI builds the connection form from `settings`. */
+export interface ConnectionTypeInfo {
+  type: string;
+  label: string;
+  /** Only a global admin may create, change or delete connections of this type. */
+  adminOnly: boolean;
+  /** Settings never sent back (shown as ********). */
+  secrets: string[];
+  capabilities: Capability[];
+  settings: ReturnType<typeof jsonSchemaOf>;
+}
+
+export function describeConnectionTypes(): ConnectionTypeInfo[] {
+  return connectionTypes().map((t) => ({
+    type: t.type,
+    label: t.label,
+    adminOnly: t.adminOnly === true,
+    secrets: [...(t.secrets ?? []), ...(t.secretUrls ?? [])],
+    capabilities: (Object.keys(CAPABILITIES) as Capability[]).filter((c) => t[c] !== undefined),
+    settings: jsonSchemaOf(t.settings),
+  }));
+}
 
 /**
  * What `conn` can do for `capability`, with its type and settings; when its type cannot do

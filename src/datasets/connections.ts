@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import type { Principal } from '../catalog/access.js';
-import { forbidden, notFound } from '../common/errors.js';
+import { conflict, forbidden, notFound } from '../common/errors.js';
 import { parseOr400 } from '../common/parse.js';
 import { assertObjectName } from '../common/names.js';
 import type { Settings } from '../connectors/connector.js';
 import { connectionType, settingsOf, type StoredConnection } from '../connectors/registry.js';
+import { DATASET_KIND, type DatasetDefinition } from './definitions.js';
 import type { Workspace } from '../workspace/workspace.js';
 
 export { resolveInRoot } from '../connectors/filesystem/filesystem.js';
@@ -80,6 +81,46 @@ export async function getConnection(ws: Workspace, projectKey: string, name: str
 export async function listConnections(ws: Workspace, principal: Principal, projectKey: string): Promise<Connection[]> {
   await ws.catalog.projects.authorize(principal, projectKey, 'reader');
   return (await ws.catalog.objects.list<Connection>(projectKey, KIND)).map((o) => redactConnection(o.body));
+}
+
+/** One connection as the API shows it (project reader; secrets redacted; 404 when unknown). */
+export async function showConnection(
+  ws: Workspace,
+  principal: Principal,
+  projectKey: string,
+  name: string,
+): Promise<Connection> {
+  await ws.catalog.projects.authorize(principal, projectKey, 'reader');
+  const stored = await ws.catalog.objects.get<Connection>(projectKey, KIND, name);
+  if (!stored) throw notFound(`Connection ${name} not found in project ${projectKey}`);
+  return redactConnection(stored.body);
+}
+
+/**
+ * Deletes a connection (project admin; a global admin for admin-only types). Refused (409,
+ * naming them) while datasets read through it: deleting it would leave them unreadable.
+ */
+export async function deleteConnection(
+  ws: Workspace,
+  principal: Principal,
+  projectKey: string,
+  name: string,
+): Promise<void> {
+  await ws.catalog.projects.authorize(principal, projectKey, 'admin');
+  const stored = await ws.catalog.objects.get<Connection>(projectKey, KIND, name);
+  if (!stored) throw notFound(`Connection ${name} not found in project ${projectKey}`);
+  const type = connectionType(stored.body.type);
+  if (type.adminOnly && !principal.isAdmin) throw forbidden(`Only a global admin may delete ${type.type} connections`);
+  const datasets = await ws.catalog.objects.list<DatasetDefinition>(projectKey, DATASET_KIND);
+  const users = datasets
+    .filter((d) => 'connection' in d.body.storage && d.body.storage.connection === name)
+    .map((d) => d.name);
+  if (users.length)
+    throw conflict(
+      `Connection ${name} is used by dataset${users.length > 1 ? 's' : ''} ${users.join(', ')}; delete or change them first`,
+      { datasets: users },
+    );
+  await ws.catalog.objects.delete({ projectKey, kind: KIND, name, author: principal.username });
 }
 
 export interface ConnectionTestResult {

@@ -9,11 +9,12 @@ import type { TableSource } from '../engine/table-source.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { getConnection } from './connections.js';
 import { exportSystemTable } from './system-tables.js';
-import { DatasetDefinitionSchema, type DatasetDefinition, type DatasetInfo } from './definitions.js';
+import { DATASET_KIND, DatasetDefinitionSchema, type DatasetDefinition, type DatasetInfo } from './definitions.js';
+
+export { DATASET_KIND };
 import type { ListedVersion } from './dataset-types.js';
 import { currentVersion, currentVersions, dropVersions, listVersions, type CommittedVersion } from './versions.js';
 
-export const DATASET_KIND = 'dataset';
 const RECIPE_KIND = 'recipe';
 
 /** The part of a recipe object the dataset layer needs: who reads and who writes a dataset. */

@@ -31,6 +31,9 @@ function databaseStorage<T extends string>(type: T) {
     });
 }
 
+/** The catalog object kind of dataset definitions. */
+export const DATASET_KIND = 'dataset';
+
 export const StorageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('managed') }).strict(),
   z

@@ -5,13 +5,13 @@ import type { DuckDb } from './duckdb.js';
 
 /** How to reach a PostgreSQL database: a URL, or its parts (parts override what the URL says). */
 export const postgresConnectionInfoSchema = z.object({
-  url: z.string().min(1).optional(),
+  url: z.string().min(1).optional().describe('postgres://user:password@host:port/database (or the fields below)'),
   host: z.string().min(1).optional(),
   port: z.number().int().min(1).max(65535).optional(),
   database: z.string().min(1).optional(),
   user: z.string().min(1).optional(),
   password: z.string().optional(),
-  ssl: z.boolean().optional(),
+  ssl: z.boolean().optional().describe('Connect with TLS (the server certificate is not verified)'),
 });
 export type PostgresConnectionInfo = z.infer<typeof postgresConnectionInfoSchema>;
 

@@ -3,10 +3,11 @@ import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
 import { badRequest } from '../../common/errors.js';
 import type { ColumnStats } from '../../engine/column-stats.js';
-import { enc, globals, print, printRecord, projectOf, withClient } from '../command-kit.js';
+import { collect, enc, globals, print, printRecord, projectOf, withClient } from '../command-kit.js';
 import { formatTable } from '../io.js';
 import { formatDistinct, formatTypedNumber, significantDigits } from '../number-format.js';
 import { ProgressBar } from '../progress.js';
+import { storageFromFlags, type StorageFlags } from './dataset-storage.js';
 import type { CommandModule } from './index.js';
 
 interface DatasetInfo {
@@ -17,8 +18,6 @@ interface DatasetInfo {
   producedBy: string | null;
   currentVersion: { seq: number; createdAt: string } | null;
 }
-
-const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 /** One line of `dataset stats`: estimates marked `≈`, numbers rounded as the column's type holds them. */
 function statsRow(s: ColumnStats): unknown[] {
@@ -94,6 +93,27 @@ export const datasetCommands: CommandModule = (program, io) => {
       }),
     ),
   );
+
+  dataset
+    .command('create <name>')
+    .description('A dataset read in place through a connection: a file, a table or a query')
+    .requiredOption('--connection <name>', 'the connection it reads through')
+    .option('--path <file>', 'a file inside a folder connection')
+    .option('--format <format>', 'csv, parquet or jsonl (default: from the file name)')
+    .option('--table <[schema.]name>', 'a table of a database connection')
+    .option('--query <sql>', 'a query run by a database connection')
+    .option('--description <text>')
+    .action(async (name: string, o: StorageFlags & { description?: string }, cmd: Command) =>
+      withClient(io, cmd, async (c, g) => {
+        const body = { name, storage: storageFromFlags(o), ...(o.description ? { description: o.description } : {}) };
+        const d = await c.request<DatasetInfo>('POST', `/api/projects/${projectOf(io, g)}/datasets`, body);
+        if (g.json) printRecord(io, g, d as unknown as Record<string, unknown>);
+        else
+          io.out(
+            `Created dataset ${name} (${d.storage.type} through ${o.connection})${d.columns ? `, ${d.columns.length} columns` : ''}\n`,
+          );
+      }),
+    );
 
   dataset
     .command('show <name>')

@@ -5,7 +5,11 @@ import { z } from 'zod';
 import { badRequest } from '../../common/errors.js';
 import { defineConnectionType } from '../connector.js';
 
-const settings = z.object({ root: z.string().min(1) }).strict();
+const settings = z
+  .object({
+    root: z.string().min(1).describe('Absolute path of a folder on the server; nothing outside it is readable'),
+  })
+  .strict();
 type FilesystemSettings = z.infer<typeof settings>;
 
 /** Resolves a path inside a filesystem connection, refusing anything that escapes its root. */

@@ -1,7 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { connectionTypes } from '../../connectors/registry.js';
-import { listConnections, saveConnection, testConnection } from '../../datasets/connections.js';
+import { connectionTypes, describeConnectionTypes } from '../../connectors/registry.js';
+import {
+  deleteConnection,
+  listConnections,
+  saveConnection,
+  showConnection,
+  testConnection,
+} from '../../datasets/connections.js';
 import { objectHistory, revertObject } from '../../flow/history.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { assertSameName, route } from '../route.js';
@@ -40,6 +46,16 @@ export function catalogObjectRoutes(app: FastifyInstance, ws: Workspace): void {
   );
   route(
     app,
+    {
+      method: 'GET',
+      url: '/api/connection-types',
+      summary: 'Connection types with the JSON schema of their settings (the connection form is built from it)',
+      tag: 'connections',
+    },
+    () => Promise.resolve(describeConnectionTypes()),
+  );
+  route(
+    app,
     { method: 'GET', url: `${P}/connections`, summary: 'Connections (secrets redacted)', tag: 'connections' },
     async ({ principal, params }) => listConnections(ws, principal, params.key),
   );
@@ -70,6 +86,24 @@ export function catalogObjectRoutes(app: FastifyInstance, ws: Workspace): void {
     async ({ principal, params, body }) => {
       assertSameName('connection', body.name, params.name);
       return saveConnection(ws, principal, params.key, body);
+    },
+  );
+  route(
+    app,
+    { method: 'GET', url: `${P}/connections/{name}`, summary: 'One connection (secrets redacted)', tag: 'connections' },
+    async ({ principal, params }) => showConnection(ws, principal, params.key, params.name),
+  );
+  route(
+    app,
+    {
+      method: 'DELETE',
+      url: `${P}/connections/{name}`,
+      summary: 'Delete a connection (project admin); refused while datasets read through it',
+      tag: 'connections',
+    },
+    async ({ principal, params }) => {
+      await deleteConnection(ws, principal, params.key, params.name);
+      return undefined;
     },
   );
   route(

@@ -1,10 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
+import { jsonSchemaOf } from '../../common/json-schema.js';
 import { checkTypes } from '../../quality/checks/registry.js';
 import { QualitySettingsSchema } from '../../quality/quality-settings.js';
 import { route } from '../route.js';
-
-const jsonSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
 
 /** Check types with the JSON schema of their parameters and examples: the dataset quality editor builds its forms and templates from them. */
 export function checkTypeRoutes(app: FastifyInstance): void {
@@ -18,12 +16,12 @@ export function checkTypeRoutes(app: FastifyInstance): void {
     },
     () =>
       Promise.resolve({
-        settings: jsonSchema(QualitySettingsSchema),
+        settings: jsonSchemaOf(QualitySettingsSchema),
         checks: checkTypes.list().map((c) => ({
           type: c.type,
           label: c.label,
           columnRule: c.columns !== undefined,
-          schema: jsonSchema(c.params),
+          schema: jsonSchemaOf(c.params),
           examples: c.examples,
         })),
       }),
