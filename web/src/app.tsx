@@ -20,6 +20,7 @@ const ScenarioPage = lazy(() => import('./pages/scenario'));
 const MonitoringPage = lazy(() => import('./pages/monitoring'));
 const HistoryPage = lazy(() => import('./pages/history'));
 const MembersPage = lazy(() => import('./pages/members'));
+const ConnectionsPage = lazy(() => import('./pages/connections'));
 const UsersPage = lazy(() => import('./pages/users'));
 const AccountPage = lazy(() => import('./pages/account'));
 
@@ -60,6 +61,7 @@ export function App() {
               <Route path="scenarios" element={page(<ScenariosPage />)} />
               <Route path="scenarios/:name/:tab?" element={page(<ScenarioPage />)} />
               <Route path="history/:kind/:name" element={page(<HistoryPage />)} />
+              <Route path="connections" element={page(<ConnectionsPage />)} />
               <Route path="members" element={page(<MembersPage />)} />
               <Route path="*" element={<NotFound />} />
             </Route>

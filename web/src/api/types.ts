@@ -134,3 +134,31 @@ export interface QualitySettings {
   revision: number | null;
   results: CheckResult[];
 }
+
+/** A connection type as `GET /api/connection-types` lists it: the connection form is built from `settings`. */
+export interface ConnectionType {
+  type: string;
+  label: string;
+  /** Only a global admin may create, change or delete connections of this type. */
+  adminOnly: boolean;
+  /** Settings never sent back: shown as ******** and kept when saved unchanged. */
+  secrets: string[];
+  capabilities: ('runSql' | 'describeTable' | 'files' | 'tables')[];
+  settings: import('../components/schema-form').JsonSchema;
+}
+
+/** A connection: its name, type and the type's settings side by side (secrets redacted). */
+export interface Connection {
+  name: string;
+  type: string;
+  description?: string;
+  [setting: string]: unknown;
+}
+
+export interface ConnectionTestResult {
+  name: string;
+  type: string;
+  ok: boolean;
+  message: string;
+  durationMs: number;
+}

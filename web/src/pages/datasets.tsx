@@ -1,13 +1,15 @@
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { projectApi } from '../api/client';
 import type { Dataset, FlowGraph } from '../api/types';
+import { ConnectionDatasetDialog } from '../components/connection-dataset-dialog';
 import { projectPath } from '../components/layout';
 import { UploadDialog } from '../components/upload-dialog';
 import { Table } from '../components/table';
 import { Async, EmptyCard, PageHeader, StatusBadge } from '../components/ui';
 import { formatCount, formatRelative } from '../lib/format';
 import { useApi } from '../lib/use-api';
+import { useProjectRole } from '../lib/use-project-role';
 import { useUrlText } from '../lib/use-url-text';
 
 export default function DatasetsPage() {
@@ -17,6 +19,8 @@ export default function DatasetsPage() {
   const datasets = useApi<Dataset[]>(projectApi(key, 'datasets'));
   const flow = useApi<FlowGraph>(projectApi(key, 'flow'));
   const [q, setQ] = useUrlText('q');
+  const canWrite = useProjectRole('writer');
+  const [fromConnection, setFromConnection] = useState(false);
   const uploading = params.get('upload') === '1';
   const setUploading = (v: boolean) => {
     const next = new URLSearchParams(params);
@@ -35,11 +39,25 @@ export default function DatasetsPage() {
         title="Datasets"
         breadcrumbs={<Link to={projectPath(key)}>{key}</Link>}
         actions={
-          <button type="button" className="btn primary" onClick={() => setUploading(true)}>
-            Upload a file
-          </button>
+          canWrite ? (
+            <div className="row">
+              <button type="button" className="btn" onClick={() => setFromConnection(true)}>
+                From a connection
+              </button>
+              <button type="button" className="btn primary" onClick={() => setUploading(true)}>
+                Upload a file
+              </button>
+            </div>
+          ) : null
         }
       />
+      {fromConnection ? (
+        <ConnectionDatasetDialog
+          projectKey={key}
+          onClose={() => setFromConnection(false)}
+          onDone={(d) => void navigate(projectPath(key, 'datasets', d.name))}
+        />
+      ) : null}
       <Async state={datasets} label="Loading datasets…">
         {(all) => {
           const needle = q.toLowerCase();
@@ -51,9 +69,11 @@ export default function DatasetsPage() {
             <EmptyCard
               title="No datasets in this project"
               actions={
-                <button type="button" className="btn primary" onClick={() => setUploading(true)}>
-                  Upload a file
-                </button>
+                canWrite ? (
+                  <button type="button" className="btn primary" onClick={() => setUploading(true)}>
+                    Upload a file
+                  </button>
+                ) : null
               }
             >
               Upload a CSV, TSV, Parquet or JSON-lines file, or create one with a recipe.
