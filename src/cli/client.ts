@@ -107,7 +107,7 @@ export class LocalClient implements ApiClient {
     const { buildServer } = await import('../server/app.js');
     const config = loadConfig(home ? { home } : {}, io.env, io.cwd);
     const { ws, boot } = await startWorkspace(config, { recover: false });
-    const notice = adminNotice(boot, config);
+    const notice = adminNotice(boot);
     if (notice) io.err(notice);
     const app = await buildServer(ws, { localOwner: true });
     return new LocalClient(ws, app);

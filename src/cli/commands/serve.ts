@@ -48,7 +48,7 @@ export const serveCommands: CommandModule = (program, io) => {
       const port = new URL(address).port;
       const url = config.publicUrl ?? (['0.0.0.0', '::'].includes(config.host) ? `http://localhost:${port}` : address);
       io.out(`Llano is running at ${url}\nWorkspace: ${config.home}\n`);
-      const notice = adminNotice(boot, config);
+      const notice = adminNotice(boot);
       if (notice) io.out(notice);
       await new Promise<void>((resolve) => {
         const stop = () => resolve();
@@ -77,7 +77,7 @@ export const serveCommands: CommandModule = (program, io) => {
       const { config, started } = await start(io, g.home ? { home: g.home } : {});
       const { ws, boot } = started;
       try {
-        const notice = adminNotice(boot, config);
+        const notice = adminNotice(boot);
         if (notice) io.out(notice);
         const created = await loadDemo(ws, (s) => io.out(s + '\n'), days === undefined ? {} : { days });
         if (!created) io.out('The demo project ALMA_OPS already exists: nothing to do\n');
