@@ -208,8 +208,7 @@ export class UserStore {
     const r = await this.db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
     const ok = r ? await argon2.verify(r.password_hash, password).catch(() => false) : false;
     if (!r || !ok) throw unauthorized('Invalid username or password');
-    if (r.disabled === 1)
-      throw forbidden(`User ${username} is disabled: ask a Llano administrator to enable it again`);
+    if (r.disabled === 1) throw forbidden(`User ${username} is disabled: ask a Llano administrator to enable it again`);
     return toUser(r);
   }
 

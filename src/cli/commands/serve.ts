@@ -74,7 +74,7 @@ export const serveCommands: CommandModule = (program, io) => {
       const days = opts.days === undefined ? undefined : Number(opts.days);
       if (days !== undefined && !(Number.isInteger(days) && days >= 1 && days <= 3650))
         throw badRequest('--days: a whole number of days from 1 to 3650');
-      const { config, started } = await start(io, g.home ? { home: g.home } : {});
+      const { started } = await start(io, g.home ? { home: g.home } : {});
       const { ws, boot } = started;
       try {
         const notice = adminNotice(boot);
