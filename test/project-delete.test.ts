@@ -6,6 +6,7 @@ import { Automation } from '../src/automation/automation.js';
 import { PROJECT_TABLES } from '../src/catalog/projects.js';
 import type { BuildStarted, DataPage, Job, MetricsRecord, ScenarioRun } from './support/api-types.js';
 import { startTestServer, waitForJobEnd, type TestServer } from './support/llano-server.js';
+import { startHttpReceiver, type HttpReceiver } from './support/receivers.js';
 
 const P = '/api/projects/GONE';
 const CSV = 'antenna,band,trec\nDA41,3,35.5\nDA42,3,36.1\nDV01,6,55.0\n';
@@ -62,13 +63,14 @@ async function leftovers(s: TestServer, jobIds: string[], runIds: string[]): Pro
 
 describe('deleting a project', () => {
   let s: TestServer;
+  let http: HttpReceiver;
   const call = <T>(method: string, url: string, body?: unknown) =>
     s.call<T>(method, url, { token: s.adminToken, body });
 
   beforeAll(async () => {
-    s = await startTestServer();
+    [s, http] = await Promise.all([startTestServer(), startHttpReceiver()]);
   });
-  afterAll(async () => s?.stop());
+  afterAll(async () => Promise.all([s?.stop(), http?.stop()]));
 
   it('knows every catalog table keyed by project', async () => {
     const tables = await s.ws.catalog.db.introspection.getTables();
@@ -139,5 +141,41 @@ describe('deleting a project', () => {
     expect((await call<DataPage>('GET', `${P}/datasets/runs/data`)).body.total).toBe(0);
     const members = await call<{ username: string }[]>('GET', `${P}/members`);
     expect(members.body.map((m) => m.username)).toEqual(['admin']);
+  });
+
+  it('stops the running and queued runs of the project first: nothing of them outlives the delete', async () => {
+    expect((await call('POST', '/api/projects', { key: 'BUSY' })).status).toBe(201);
+    const scenario = { id: 'waits', steps: [{ type: 'http', url: `${http.url}/hang-busy` }] };
+    expect((await call('POST', '/api/projects/BUSY/scenarios', scenario)).status).toBe(201);
+    const running = await call<{ runId: string; status: string }>('POST', '/api/projects/BUSY/scenarios/waits/run');
+    await http.next('/hang-busy'); // the first run is inside its step
+    const queued = await call<{ runId: string; status: string }>('POST', '/api/projects/BUSY/scenarios/waits/run');
+    expect([running.body.status, queued.body.status]).toEqual(['RUNNING', 'QUEUED']);
+
+    expect((await call('DELETE', '/api/projects/BUSY')).status).toBe(204);
+
+    const automation = Automation.of(s.ws);
+    expect(automation.activeRunIds()).toEqual([]);
+    await automation.startAllQueued();
+    expect(automation.activeRunIds()).toEqual([]);
+    const rows = await s.ws.catalog.db
+      .selectFrom('scenario_runs')
+      .select('id')
+      .where('id', 'in', [running.body.runId, queued.body.runId])
+      .execute();
+    expect(rows).toEqual([]);
+    const logs = await s.ws.catalog.db
+      .selectFrom('scenario_run_logs')
+      .select('id')
+      .where('run_id', 'in', [running.body.runId, queued.body.runId])
+      .execute();
+    expect(logs).toEqual([]);
+    // The key is free for new work at once.
+    expect((await call('POST', '/api/projects', { key: 'BUSY' })).status).toBe(201);
+    expect(
+      (await call('POST', '/api/projects/BUSY/scenarios', { id: 'waits', steps: [{ type: 'noop' }] })).status,
+    ).toBe(201);
+    const fresh = await call<{ runId: string }>('POST', '/api/projects/BUSY/scenarios/waits/run');
+    expect((await automation.waitForRun('BUSY', fresh.body.runId)).outcome).toBe('SUCCESS');
   });
 });
