@@ -16,6 +16,7 @@ import type {
   Revision,
 } from './support/api-types.js';
 import { startTestServer, waitForJobEnd, type TestServer } from './support/llano-server.js';
+import { AUTHENTICATION_REQUIRED } from '../src/server/route.js';
 
 const P = '/api/projects/OPS';
 const CSV =
@@ -56,7 +57,9 @@ describe.each(['sqlite', 'postgres'])('core HTTP API, %s catalog', (catalog) => 
     expect(h.body.version).toBeTypeOf('string');
     const r = await s.call('GET', '/api/projects');
     expect(r.status).toBe(401);
-    expect(r.body).toEqual({ error: { code: 'unauthorized', message: 'Authentication required' } });
+    // It says how to authenticate.
+    expect(r.body).toEqual({ error: { code: 'unauthorized', message: AUTHENTICATION_REQUIRED } });
+    expect(AUTHENTICATION_REQUIRED).toMatch(/llano login.*Authorization: Bearer/);
     expect((await s.call('GET', '/api/projects', { token: 'lls_forged' })).status).toBe(401);
   });
 

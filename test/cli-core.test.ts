@@ -253,7 +253,7 @@ describe('llano CLI against a server', () => {
     expect((await llano(['--json', 'project', 'list'], env)).out).toMatch(/"key": "REMOTE"/);
     const anon = await llano(['project', 'list'], { LLANO_URL: s.url });
     expect(anon.code).toBe(1);
-    expect(anon.err).toBe('error: Authentication required\n');
+    expect(anon.err).toMatch(/^error: Authentication required: log in \(`llano login`/);
     const created = await llano(['--json', 'user', 'create', 'ana', '--password', 'long-password'], env);
     expect(created.code).toBe(0);
     const key = await llano(['--json', 'apikey', 'create', 'laptop'], env);

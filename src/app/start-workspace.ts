@@ -8,7 +8,10 @@ import { installSystemDatasets } from '../automation/system-datasets.js';
 import type { Config } from '../common/config.js';
 import { registerHistoryKind } from '../flow/history.js';
 import { installQuality } from '../quality/build-validator.js';
-import { Workspace } from '../workspace/workspace.js';
+import { Automation } from '../automation/automation.js';
+import { projectBuildStopper } from '../flow/build.js';
+import { registerProjectWorkStopper } from '../workspace/projects-service.js';
+import { Workspace, workspaceSlot } from '../workspace/workspace.js';
 
 /**
  * The composition root: the one place that plugs the capabilities (automation, quality) into
@@ -27,10 +30,20 @@ export function installCapabilities(ws: Workspace): void {
   registerHistoryKind(ws, VARIABLES_KIND, saveVariables);
   installQuality(ws);
   installSystemDatasets(ws);
+  // Deleting a project stops its builds and scenario runs first (their writes must not outlive it).
+  registerProjectWorkStopper(ws, projectBuildStopper(ws));
+  registerProjectWorkStopper(ws, projectRunStopper(ws));
 }
 
+const projectRunStopper = workspaceSlot('app.project-run-stopper', (ws) => ({
+  stop: (projectKey: string) => Automation.of(ws).stopProject(projectKey),
+  resume: (projectKey: string) => Automation.of(ws).resumeProject(projectKey),
+}));
+
 export interface BootReport {
-  /** The generated (or configured) password of the `admin` created on a fresh workspace, to print once; null otherwise. */
+  /** True when this start created the `admin` user of a fresh workspace. */
+  adminCreated: boolean;
+  /** The password generated for that `admin`, to print once; null when none was generated (LLANO_ADMIN_PASSWORD chose it, or no admin was created). */
   adminPassword: string | null;
   interruptedJobs: number;
   interruptedVersions: number;
@@ -60,16 +73,20 @@ export async function bootstrapWorkspace(ws: Workspace, options: BootOptions = {
       ? { interruptedJobs: 0, interruptedVersions: 0, interruptedRuns: 0 }
       : await recoverInterruptedWork(ws);
   let adminPassword: string | null = null;
+  let adminCreated = false;
   if ((await ws.catalog.users.count()) === 0) {
-    adminPassword = ws.config.adminPassword ?? randomBytes(12).toString('base64url');
+    const generated = ws.config.adminPassword === undefined;
+    const password = ws.config.adminPassword ?? randomBytes(12).toString('base64url');
     await ws.catalog.users.create({
       username: 'admin',
-      password: adminPassword,
+      password,
       isAdmin: true,
       displayName: 'Administrator',
     });
+    adminCreated = true;
+    if (generated) adminPassword = password;
   }
-  return { adminPassword, interruptedJobs, interruptedVersions, interruptedRuns };
+  return { adminCreated, adminPassword, interruptedJobs, interruptedVersions, interruptedRuns };
 }
 
 export interface StartedWorkspace {

@@ -53,6 +53,8 @@ export class Automation {
   private readonly heartbeat: Heartbeat;
   /** QUEUED runs this process holds (they wait for it, so it keeps them alive too); refreshed from the catalog each tick. */
   private queuedHere = new Set<string>();
+  /** Projects being deleted: nothing of them fires or starts (see `stopProject`). */
+  private readonly stopping = new Set<string>();
 
   private constructor(
     readonly ws: Workspace,
@@ -105,6 +107,7 @@ export class Automation {
    * concurrency (run, queue or drop) and starts the run. Returns at once with the run id.
    */
   async fire(req: FireRequest): Promise<{ runId: string | null; status: FireStatus }> {
+    if (this.stopping.has(req.projectKey)) throw conflict(`Project ${req.projectKey} is being deleted`);
     const scenario = await loadScenario(this.ws, req.projectKey, req.scenarioId);
     const ref = { projectKey: req.projectKey, scenario: req.scenarioId, triggerKey: req.triggerKey };
     return this.withLock(`${req.projectKey}/${req.scenarioId}`, async () => {
@@ -233,6 +236,7 @@ export class Automation {
   /** Starts the oldest run this process queued for a scenario, if nothing of it runs any more. */
   async startQueued(projectKey: string, scenarioId: string): Promise<void> {
     await this.withLock(`${projectKey}/${scenarioId}`, async () => {
+      if (this.stopping.has(projectKey)) return;
       const open = await this.runs.openRuns(projectKey, scenarioId);
       const next = open.find((r) => r.outcome === 'QUEUED' && r.owner === this.ws.processId);
       if (!next) return;
@@ -312,6 +316,22 @@ export class Automation {
       });
     }
     return this.runs.get(projectKey, runId);
+  }
+
+  /**
+   * Runs' part in deleting a project (`registerProjectWorkStopper`): aborts the project's runs
+   * this process executes and waits for them to record it; until `resumeProject`, nothing of the
+   * project fires and its queued runs stay put (the delete removes them).
+   */
+  async stopProject(projectKey: string): Promise<void> {
+    this.stopping.add(projectKey);
+    const runs = [...this.active.values()].filter((a) => a.projectKey === projectKey);
+    for (const a of runs) a.controller.abort(new LlanoError('aborted', 409, `Project ${projectKey} is being deleted`));
+    await Promise.allSettled(runs.map((a) => a.done));
+  }
+
+  resumeProject(projectKey: string): void {
+    this.stopping.delete(projectKey);
   }
 
   activeRunIds(): string[] {

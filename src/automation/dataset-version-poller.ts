@@ -48,6 +48,11 @@ export class DatasetVersionPoller {
     if (added.length) await this.scan(added, false);
   }
 
+  /** Stops watching a deleted project's datasets: one created again under its key starts afresh. */
+  forgetProject(projectKey: string): void {
+    for (const [key, w] of this.watched) if (w.projectKey === projectKey) this.watched.delete(key);
+  }
+
   /** Notes a version this process learnt of by its own event, so that polling does not report it again. */
   noteSeen(projectKey: string, dataset: string, versionId: string): void {
     const w = this.watched.get(keyOf(projectKey, dataset));

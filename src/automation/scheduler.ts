@@ -80,6 +80,13 @@ export class Scheduler {
   /** Last error of each trigger (bad connection, deleted scenario…), shown by monitoring. */
   readonly errors = new Map<string, string>();
   private readonly onEvent = (e: AutomationEvent) => this.track(this.serialized(() => this.handleEvent(e)));
+  /** A deleted project's triggers (last instants, watched datasets, errors) must not carry over to a new one of that key. */
+  private readonly onProjectDeleted = ({ projectKey }: { projectKey: string }) => {
+    this.scenarios = this.scenarios.filter((s) => s.projectKey !== projectKey);
+    this.fingerprint = '';
+    for (const id of this.errors.keys()) if (id.startsWith(`${projectKey}/`)) this.errors.delete(id);
+    this.versions.forgetProject(projectKey);
+  };
 
   constructor(
     readonly ws: Workspace,
@@ -101,6 +108,7 @@ export class Scheduler {
     this.startedAt = this.clock.now();
     this.lastRecovery = this.startedAt;
     this.automation.events.on('event', this.onEvent);
+    this.ws.events.on('projectDeleted', this.onProjectDeleted);
     if (options.loop !== false) {
       await this.tick();
       this.arm();
@@ -111,6 +119,7 @@ export class Scheduler {
     this.running = false;
     this.cancelTimer?.();
     this.automation.events.off('event', this.onEvent);
+    this.ws.events.off('projectDeleted', this.onProjectDeleted);
     await this.chain;
     await this.idle();
   }

@@ -161,11 +161,18 @@ const tables: Record<SystemTable, TableExport> = {
   },
 };
 
-/** Last export of each (project, table) on a workspace: reused while the rows have not changed. */
-const lastExports = workspaceSlot(
-  'automation.system-table-exports',
-  () => new Map<string, { token: string; path: string }>(),
-);
+/** Last export of each (project, table) on a workspace: reused while the rows have not changed; a deleted project's go. */
+const lastExports = workspaceSlot('automation.system-table-exports', (ws) => {
+  const exports = new Map<string, { token: string; path: string }>();
+  ws.events.on('projectDeleted', ({ projectKey }) => {
+    for (const [key, entry] of exports) {
+      if (!key.startsWith(`${projectKey}/`)) continue;
+      rmSync(entry.path, { force: true });
+      exports.delete(key);
+    }
+  });
+  return exports;
+});
 
 /**
  * Exports one project's rows of a run/check table to Parquet: rows go to a JSON-lines file

@@ -301,6 +301,15 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable('dataset_versions').addColumn('heartbeat_at', 'text').execute();
       },
     },
+    '0007_user_disabled': {
+      async up(db: Kysely<unknown>) {
+        // A disabled user keeps their name (audit fields, scenario owners) but can no longer log in.
+        await db.schema
+          .alterTable('users')
+          .addColumn('disabled', 'integer', (c) => c.notNull().defaultTo(0))
+          .execute();
+      },
+    },
   };
 }
 

@@ -23,6 +23,25 @@ export const ProjectPatchSchema = NewProjectSchema.omit({ key: true }).strict();
 
 export type { Member, Project } from './project-types.js';
 
+/**
+ * Every catalog table whose rows belong to a project by their `project_key` column: deleting a
+ * project empties them all, or whoever created the key again would read the old rows. A test
+ * checks the catalog has no other such table (a new one must be added here).
+ */
+export const PROJECT_TABLES = [
+  'objects',
+  'revisions',
+  'members',
+  'dataset_state',
+  'dataset_versions',
+  'jobs',
+  'scenario_runs',
+  'trigger_fires',
+  'trigger_state',
+  'dataset_metrics',
+  'check_results',
+] as const satisfies readonly (keyof CatalogTables)[];
+
 const toProject = (r: CatalogTables['projects'], role?: ProjectRole): Project => ({
   key: r.key,
   name: r.name,
@@ -123,12 +142,21 @@ export class ProjectStore {
     await this.db.updateTable('projects').set({ updated_at: nowIso() }).where('key', '=', key).execute();
   }
 
+  /**
+   * Deletes the catalog part of a project in one transaction: its rows in every table of
+   * `PROJECT_TABLES`, and the rows kept by job or run id (activities, logs, step runs). Its
+   * files and running work are the caller's (`deleteProject`).
+   */
   async delete(principal: Principal, key: string): Promise<void> {
     await this.authorize(principal, key, 'admin');
     await this.db.transaction().execute(async (trx) => {
-      for (const table of ['objects', 'members', 'dataset_state', 'dataset_versions', 'revisions'] as const) {
-        await trx.deleteFrom(table).where('project_key', '=', key).execute();
-      }
+      const jobsOf = trx.selectFrom('jobs').select('id').where('project_key', '=', key);
+      await trx.deleteFrom('job_logs').where('job_id', 'in', jobsOf).execute();
+      await trx.deleteFrom('job_activities').where('job_id', 'in', jobsOf).execute();
+      const runsOf = trx.selectFrom('scenario_runs').select('id').where('project_key', '=', key);
+      await trx.deleteFrom('scenario_run_logs').where('run_id', 'in', runsOf).execute();
+      await trx.deleteFrom('scenario_step_runs').where('run_id', 'in', runsOf).execute();
+      for (const table of PROJECT_TABLES) await trx.deleteFrom(table).where('project_key', '=', key).execute();
       await trx.deleteFrom('projects').where('key', '=', key).execute();
     });
   }

@@ -22,6 +22,8 @@ export interface UsersTable {
   email: string | null;
   is_admin: number;
   created_at: string;
+  /** 1: the user cannot log in and has no sessions or API keys (see `UserStore.update`). */
+  disabled: Generated<number>;
 }
 
 export interface SessionsTable {

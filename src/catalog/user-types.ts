@@ -5,11 +5,15 @@ export interface User {
   displayName: string | null;
   email: string | null;
   isAdmin: boolean;
+  /** A disabled user cannot log in; their sessions and API keys were revoked when it was disabled. */
+  disabled: boolean;
   createdAt: string;
 }
 
 export interface ApiKeyInfo {
   id: string;
+  /** Whose key it is (admins list everyone's). */
+  username: string;
   name: string;
   prefix: string;
   createdAt: string;

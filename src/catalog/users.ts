@@ -1,13 +1,13 @@
 import argon2 from 'argon2';
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable, Transaction } from 'kysely';
 import { z } from 'zod';
-import { badRequest, conflict, notFound, unauthorized } from '../common/errors.js';
+import { badRequest, conflict, forbidden, notFound, unauthorized } from '../common/errors.js';
 import { parseOr400 } from '../common/parse.js';
 import { newId, newSecret, nowIso, sha256 } from '../common/ids.js';
 import { assertUsername } from '../common/names.js';
 import type { Principal } from './access.js';
 import type { ApiKeyInfo, User } from './user-types.js';
-import type { CatalogTables } from './tables.js';
+import type { CatalogTables, UsersTable } from './tables.js';
 
 export const NewUserSchema = z.object({
   username: z.string(),
@@ -18,18 +18,69 @@ export const NewUserSchema = z.object({
 });
 export type NewUser = z.infer<typeof NewUserSchema>;
 
+/** What an admin may change of a user (PATCH /api/users/{name}); the password has its own route. */
+export const UserPatchSchema = z
+  .object({
+    disabled: z.boolean().optional(),
+    isAdmin: z.boolean().optional(),
+    displayName: z.string().max(200).nullable().optional(),
+    email: z.string().email().nullable().optional(),
+  })
+  .strict();
+export type UserPatch = z.infer<typeof UserPatchSchema>;
+
+/** What revoking a user's credentials ended. */
+export interface Revoked {
+  sessionsEnded: number;
+  apiKeysRevoked: number;
+}
+
 export type { ApiKeyInfo, User } from './user-types.js';
 
 const SESSION_DAYS = 14;
 
-const toUser = (r: CatalogTables['users']): User => ({
+const toUser = (r: Selectable<UsersTable>): User => ({
   id: r.id,
   username: r.username,
   displayName: r.display_name,
   email: r.email,
   isAdmin: r.is_admin === 1,
+  disabled: r.disabled === 1,
   createdAt: r.created_at,
 });
+
+/** Ends every session and revokes every API key of a user, in the caller's transaction. */
+async function revokeCredentials(trx: Transaction<CatalogTables>, userId: string): Promise<Revoked> {
+  const sessions = await trx.deleteFrom('sessions').where('user_id', '=', userId).executeTakeFirst();
+  const keys = await trx.deleteFrom('api_keys').where('user_id', '=', userId).executeTakeFirst();
+  return { sessionsEnded: Number(sessions.numDeletedRows), apiKeysRevoked: Number(keys.numDeletedRows) };
+}
+
+/**
+ * Refuses (400) to leave the workspace without an enabled global admin: nobody could manage
+ * users any more. The no-op update first locks the rows of the enabled admins (PostgreSQL), so
+ * two admins disabling each other at once cannot both pass; SQLite serializes writers anyway.
+ */
+async function keepAnAdmin(trx: Transaction<CatalogTables>, user: User, action: string): Promise<void> {
+  if (!user.isAdmin || user.disabled) return;
+  await trx
+    .updateTable('users')
+    .set((eb) => ({ is_admin: eb.ref('is_admin') }))
+    .where('is_admin', '=', 1)
+    .where('disabled', '=', 0)
+    .execute();
+  const others = await trx
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .where('is_admin', '=', 1)
+    .where('disabled', '=', 0)
+    .where('id', '<>', user.id)
+    .executeTakeFirst();
+  if (Number(others?.n ?? 0) === 0)
+    throw badRequest(
+      `Cannot ${action} ${user.username}: it is the last enabled global admin (make another user a global admin first)`,
+    );
+}
 
 /** Users, password checks (argon2id), browser sessions and API keys. Secrets are stored only as hashes. */
 export class UserStore {
@@ -49,7 +100,7 @@ export class UserStore {
       created_at: nowIso(),
     };
     await this.db.insertInto('users').values(row).execute();
-    return toUser(row);
+    return toUser({ ...row, disabled: 0 });
   }
 
   async count(): Promise<number> {
@@ -76,10 +127,62 @@ export class UserStore {
   }
 
   /**
-   * Sets a password and ends every session of the user: whoever knew the old one is logged out.
+   * Changes a user (global admin's call, checked by the caller). Disabling ends their sessions
+   * and revokes their API keys in the same transaction; neither disabling nor taking away the
+   * admin right may remove the last enabled global admin.
+   */
+  async update(username: string, input: unknown): Promise<User & Revoked> {
+    const patch = parseOr400(UserPatchSchema, input, 'user', { prefix: '' });
+    if (Object.keys(patch).length === 0)
+      throw badRequest('Nothing to change: give disabled, isAdmin, displayName or email');
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+      if (!row) throw notFound(`User ${username} not found`);
+      const user = toUser(row);
+      if (patch.disabled === true) await keepAnAdmin(trx, user, 'disable');
+      else if (patch.isAdmin === false) await keepAnAdmin(trx, user, 'take the admin right from');
+      await trx
+        .updateTable('users')
+        .set({
+          ...(patch.disabled !== undefined ? { disabled: patch.disabled ? 1 : 0 } : {}),
+          ...(patch.isAdmin !== undefined ? { is_admin: patch.isAdmin ? 1 : 0 } : {}),
+          ...(patch.displayName !== undefined ? { display_name: patch.displayName } : {}),
+          ...(patch.email !== undefined ? { email: patch.email } : {}),
+        })
+        .where('id', '=', user.id)
+        .execute();
+      const revoked = patch.disabled ? await revokeCredentials(trx, user.id) : { sessionsEnded: 0, apiKeysRevoked: 0 };
+      const updated = await trx.selectFrom('users').selectAll().where('id', '=', user.id).executeTakeFirstOrThrow();
+      return { ...toUser(updated), ...revoked };
+    });
+  }
+
+  /**
+   * Deletes a user with their sessions, API keys and project memberships (a user created later
+   * under the same name starts with none of them). Not the last enabled global admin.
+   */
+  async delete(username: string): Promise<Revoked> {
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+      if (!row) throw notFound(`User ${username} not found`);
+      await keepAnAdmin(trx, toUser(row), 'delete');
+      const revoked = await revokeCredentials(trx, row.id);
+      await trx.deleteFrom('members').where('username', '=', username).execute();
+      await trx.deleteFrom('users').where('id', '=', row.id).execute();
+      return revoked;
+    });
+  }
+
+  /**
+   * Sets a password and ends the user's sessions, all but `keepSession` (the token of whoever
+   * changes their own password, who stays logged in): whoever knew the old one is logged out.
    * API keys stay (separate credentials, revoked one by one). Returns how many sessions ended.
    */
-  async setPassword(username: string, password: string): Promise<{ sessionsEnded: number }> {
+  async setPassword(
+    username: string,
+    password: string,
+    options: { keepSession?: string } = {},
+  ): Promise<{ sessionsEnded: number }> {
     if (password.length < 8) throw badRequest('Password must have at least 8 characters');
     const hash = await argon2.hash(password, { type: argon2.argon2id });
     return this.db.transaction().execute(async (trx) => {
@@ -89,19 +192,23 @@ export class UserStore {
         .where('username', '=', username)
         .executeTakeFirst();
       if (Number(r.numUpdatedRows) === 0) throw notFound(`User ${username} not found`);
-      const ended = await trx
+      let ended = trx
         .deleteFrom('sessions')
-        .where('user_id', 'in', (eb) => eb.selectFrom('users').select('id').where('username', '=', username))
-        .executeTakeFirst();
-      return { sessionsEnded: Number(ended.numDeletedRows) };
+        .where('user_id', 'in', (eb) => eb.selectFrom('users').select('id').where('username', '=', username));
+      if (options.keepSession) ended = ended.where('token_hash', '<>', sha256(options.keepSession));
+      return { sessionsEnded: Number((await ended.executeTakeFirst()).numDeletedRows) };
     });
   }
 
-  /** Checks a password; the same error for unknown users and wrong passwords. */
+  /**
+   * Checks a password; the same error for unknown users and wrong passwords. A disabled user
+   * who gives the right password learns that the account is disabled (403).
+   */
   async verifyPassword(username: string, password: string): Promise<User> {
     const r = await this.db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
     const ok = r ? await argon2.verify(r.password_hash, password).catch(() => false) : false;
     if (!r || !ok) throw unauthorized('Invalid username or password');
+    if (r.disabled === 1) throw forbidden(`User ${username} is disabled: ask a Llano administrator to enable it again`);
     return toUser(r);
   }
 
@@ -128,7 +235,14 @@ export class UserStore {
   async createApiKey(user: User, name: string): Promise<{ key: string; info: ApiKeyInfo }> {
     if (!name || name.length > 200) throw badRequest('An API key needs a name (at most 200 characters)');
     const key = newSecret('llk');
-    const info = { id: newId(), name, prefix: key.slice(0, 10), createdAt: nowIso(), lastUsedAt: null };
+    const info = {
+      id: newId(),
+      username: user.username,
+      name,
+      prefix: key.slice(0, 10),
+      createdAt: nowIso(),
+      lastUsedAt: null,
+    };
     await this.db
       .insertInto('api_keys')
       .values({
@@ -144,15 +258,18 @@ export class UserStore {
     return { key, info };
   }
 
-  async listApiKeys(user: User): Promise<ApiKeyInfo[]> {
-    const rows = await this.db
+  /** The API keys of one user, or of everyone (null: an admin's view), by user then age. */
+  async listApiKeys(user: User | null): Promise<ApiKeyInfo[]> {
+    let query = this.db
       .selectFrom('api_keys')
-      .selectAll()
-      .where('user_id', '=', user.id)
-      .orderBy('created_at')
-      .execute();
+      .innerJoin('users', 'users.id', 'api_keys.user_id')
+      .selectAll('api_keys')
+      .select('users.username');
+    if (user) query = query.where('api_keys.user_id', '=', user.id);
+    const rows = await query.orderBy('users.username').orderBy('api_keys.created_at').execute();
     return rows.map((r) => ({
       id: r.id,
+      username: r.username,
       name: r.name,
       prefix: r.token_prefix,
       createdAt: r.created_at,
@@ -160,12 +277,11 @@ export class UserStore {
     }));
   }
 
-  async deleteApiKey(user: User, id: string): Promise<void> {
-    const r = await this.db
-      .deleteFrom('api_keys')
-      .where('id', '=', id)
-      .where('user_id', '=', user.id)
-      .executeTakeFirst();
+  /** Revokes a key of `user`, or any user's key (null: a global admin's call). */
+  async deleteApiKey(user: User | null, id: string): Promise<void> {
+    let query = this.db.deleteFrom('api_keys').where('id', '=', id);
+    if (user) query = query.where('user_id', '=', user.id);
+    const r = await query.executeTakeFirst();
     if (Number(r.numDeletedRows) === 0) throw notFound(`API key ${id} not found`);
   }
 
@@ -178,6 +294,7 @@ export class UserStore {
         .innerJoin('users', 'users.id', 'api_keys.user_id')
         .select(['users.id', 'users.username', 'users.is_admin', 'api_keys.id as key_id'])
         .where('api_keys.token_hash', '=', hash)
+        .where('users.disabled', '=', 0)
         .executeTakeFirst();
       if (!r) return null;
       await this.db.updateTable('api_keys').set({ last_used_at: nowIso() }).where('id', '=', r.key_id).execute();
@@ -188,6 +305,7 @@ export class UserStore {
       .innerJoin('users', 'users.id', 'sessions.user_id')
       .select(['users.id', 'users.username', 'users.is_admin', 'sessions.expires_at'])
       .where('sessions.token_hash', '=', hash)
+      .where('users.disabled', '=', 0)
       .executeTakeFirst();
     if (!r || r.expires_at < nowIso()) return null;
     return { userId: r.id, username: r.username, isAdmin: r.is_admin === 1, via: 'session' };

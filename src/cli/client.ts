@@ -4,6 +4,7 @@ import { LlanoError } from '../common/errors.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { adminNotice } from './admin-notice.js';
 import type { CliIo } from './io.js';
+import { readLogin } from './login-config.js';
 import { multipartFileBody, type UploadProgress } from './multipart-file.js';
 
 /**
@@ -107,7 +108,7 @@ export class LocalClient implements ApiClient {
     const { buildServer } = await import('../server/app.js');
     const config = loadConfig(home ? { home } : {}, io.env, io.cwd);
     const { ws, boot } = await startWorkspace(config, { recover: false });
-    const notice = adminNotice(boot, config);
+    const notice = adminNotice(boot);
     if (notice) io.err(notice);
     const app = await buildServer(ws, { localOwner: true });
     return new LocalClient(ws, app);
@@ -159,8 +160,20 @@ export interface ClientOptions {
   home?: string;
 }
 
+/**
+ * The server and token a command uses: --url/LLANO_URL, else (unless --home/LLANO_HOME names a
+ * local workspace) the server of `llano login`; the token from --token/LLANO_TOKEN, else the
+ * saved one when the server is the saved one. Without any server, the local workspace.
+ */
 export async function openClient(io: CliIo, options: ClientOptions): Promise<ApiClient> {
-  const url = options.url ?? io.env.LLANO_URL;
-  if (url) return new HttpClient(url, options.token ?? io.env.LLANO_TOKEN);
+  const explicit = options.url ?? io.env.LLANO_URL;
+  const saved = explicit || !(options.home ?? io.env.LLANO_HOME) ? readLogin(io.env) : null;
+  const url = explicit ?? saved?.url;
+  if (url) {
+    const savedToken = saved && sameServer(saved.url, url) ? saved.token : undefined;
+    return new HttpClient(url, options.token ?? io.env.LLANO_TOKEN ?? savedToken);
+  }
   return LocalClient.open(io, options.home);
 }
+
+const sameServer = (a: string, b: string) => a.replace(/\/+$/, '') === b.replace(/\/+$/, '');

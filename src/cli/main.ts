@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { toLlanoError } from '../common/errors.js';
 import { VERSION } from '../common/version.js';
 import { commandModules } from './commands/index.js';
+import { cliWording } from './error-wording.js';
 import { processIo, type CliIo } from './io.js';
 
 /** Builds the `llano` program for the given output. */
@@ -38,7 +39,7 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
       .map((l) => l.trim())
       .filter((l) => l && !/^\^+$/.test(l))
       .join(' ');
-    io.err(`error: ${oneLine}\n`);
+    io.err(`error: ${cliWording(oneLine)}\n`);
     return 1;
   }
 }

@@ -26,8 +26,28 @@ export type BuildRequest = z.input<typeof BuildRequestSchema>;
 /** Builds this process runs on a workspace, by job id, so they can be aborted, awaited and kept alive by a heartbeat. */
 const runningBuilds = workspaceSlot(
   'flow.running-builds',
-  () => new Map<string, { abort: boolean; done: Promise<Job> }>(),
+  () => new Map<string, { abort: boolean; projectKey: string; done: Promise<Job> }>(),
 );
+
+/** Projects being deleted on a workspace: no build starts in them, their running builds are aborted. */
+const projectsStopping = workspaceSlot('flow.projects-stopping', () => new Set<string>());
+
+/**
+ * Builds' part in deleting a project (`registerProjectWorkStopper`): aborts the project's builds
+ * this process runs and waits for them (an activity already running finishes, its version is
+ * then refused), and refuses new ones until the delete is over.
+ */
+export const projectBuildStopper = workspaceSlot('flow.project-build-stopper', (ws) => ({
+  async stop(projectKey: string): Promise<void> {
+    projectsStopping(ws).add(projectKey);
+    const builds = [...runningBuilds(ws).values()].filter((b) => b.projectKey === projectKey);
+    for (const b of builds) b.abort = true;
+    await Promise.allSettled(builds.map((b) => b.done));
+  },
+  resume(projectKey: string): void {
+    projectsStopping(ws).delete(projectKey);
+  },
+}));
 
 /**
  * The heartbeat of the builds this process runs on a workspace: their jobs are stamped every
@@ -85,6 +105,7 @@ export async function startBuild(
   request: BuildRequest,
 ): Promise<{ jobId: string; plan: PlannedActivity[]; done: Promise<Job> }> {
   await ws.catalog.projects.authorize(principal, projectKey, 'writer');
+  if (projectsStopping(ws).has(projectKey)) throw conflict(`Project ${projectKey} is being deleted`);
   const { targets, mode } = parseOr400(BuildRequestSchema, request, 'build request', { prefix: '' });
   const recipes = (await ws.catalog.objects.list<RecipeBase>(projectKey, RECIPE_KIND)).map((o) => storedRecipe(o.body));
   const datasets = new Set((await ws.catalog.objects.list(projectKey, DATASET_KIND)).map((o) => o.name));
@@ -99,7 +120,7 @@ export async function startBuild(
   const jobId = await jobs.create(projectKey, { principal, targets, mode, plan });
   await ws.catalog.projects.touch(projectKey);
   const running = runningBuilds(ws);
-  const state = { abort: false, done: Promise.resolve(null as unknown as Job) };
+  const state = { abort: false, projectKey, done: Promise.resolve(null as unknown as Job) };
   state.done = runJob(ws, {
     jobs,
     projectKey,

@@ -44,6 +44,12 @@ export interface DocumentedRoute {
 
 export const documentedRoutes: DocumentedRoute[] = [];
 
+/** What a 401 says, to people calling with curl or the CLI as much as to the web UI: how to authenticate. */
+export const AUTHENTICATION_REQUIRED =
+  'Authentication required: log in (`llano login`, or POST /api/auth/login) or pass a session token or API key (--token, or an Authorization: Bearer header)';
+const TOKEN_REJECTED =
+  'The token is not valid (expired, revoked, or its user disabled): log in again (`llano login`, or POST /api/auth/login) or pass another API key';
+
 /**
  * Registers a route whose handler receives the authenticated principal and validated
  * input. Whatever the handler returns is sent as JSON (undefined → 204).
@@ -71,7 +77,8 @@ export function route<B extends z.ZodType | undefined = undefined, Q extends z.Z
     url: def.url.replace(/\{(\w+)\}/g, ':$1'),
     handler: async (request, reply) => {
       const principal = request.principal;
-      if (auth && !principal) throw unauthorized();
+      if (auth && !principal)
+        throw unauthorized(request.headers.authorization ? TOKEN_REJECTED : AUTHENTICATION_REQUIRED);
       const body =
         def.body && !def.raw ? parseOr400(def.body, request.body ?? {}, 'request body') : (undefined as Infer<B>);
       const query = def.query ? parseOr400(def.query, request.query ?? {}, 'query') : (undefined as Infer<Q>);

@@ -11,6 +11,8 @@ import { Liveness } from './process-liveness.js';
 export interface WorkspaceEvents {
   job: [JobEvent];
   datasetVersion: [{ projectKey: string; dataset: string; versionId: string; rowCount: number | null }];
+  /** After a project's catalog rows and files are gone: in-memory state keyed by it is dropped. */
+  projectDeleted: [{ projectKey: string }];
 }
 
 /** A change to one activity of a job: what `Jobs.setActivity` records and the `activity` event carries. */

@@ -8,6 +8,7 @@ import { datasetCommands } from './datasets.js';
 import { flowCommands } from './flow.js';
 import { projectCommands } from './projects.js';
 import { serveCommands } from './serve.js';
+import { userCommands } from './users.js';
 
 /** A CLI command module adds its sub-commands to the program. One file per command group. */
 export type CommandModule = (program: Command, io: CliIo) => void;
@@ -16,6 +17,7 @@ export type CommandModule = (program: Command, io: CliIo) => void;
 export const commandModules: CommandModule[] = [
   serveCommands,
   projectCommands,
+  userCommands,
   datasetCommands,
   connectionCommands,
   flowCommands,

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { badRequest } from '../../common/errors.js';
-import { enc, print, printRecord, withClient } from '../command-kit.js';
+import { enc, globals, print, printRecord, projectOf, withClient } from '../command-kit.js';
 import type { CliIo } from '../io.js';
 import type { CommandModule } from './index.js';
 
@@ -12,15 +12,18 @@ interface Project {
   updatedAt: string;
 }
 
-/** Asks twice on the terminal, without echo; scripts use --password-stdin. */
-async function askNewPassword(io: CliIo, username: string): Promise<string> {
-  const first = await io.promptSecret(`New password for ${username}: `);
-  if (first === null) throw badRequest('Standard input is not a terminal: pass the password with --password-stdin');
-  if ((await io.promptSecret('Again: ')) !== first) throw badRequest('The two passwords differ');
-  return first;
+/**
+ * A member command's project and its other arguments: `-p KEY user role` like every other
+ * command, or the project first (`KEY user role`), as before.
+ */
+function projectAndArgs(io: CliIo, cmd: Command, args: string[], names: string[]): [string, ...string[]] {
+  if (args.length === names.length + 1) return [encodeURIComponent(args[0]), ...args.slice(1)];
+  if (args.length !== names.length)
+    throw badRequest(`Give ${names.map((n) => `<${n}>`).join(' ')} (and the project with -p KEY)`);
+  return [projectOf(io, globals(cmd)), ...args];
 }
 
-/** `llano project …`, `llano member …`, `llano user …`, `llano apikey …`. */
+/** `llano project …`, `llano member …` (users and API keys: users.ts). */
 export const projectCommands: CommandModule = (program, io) => {
   const project = program.command('project').description('Projects');
   project
@@ -65,79 +68,35 @@ export const projectCommands: CommandModule = (program, io) => {
 
   const member = program.command('member').description('Project members');
   member
-    .command('set <project> <user> <role>')
-    .description('Give a user a role on a project: reader, writer or admin')
-    .action(async (p: string, user: string, role: string, _o, cmd: Command) =>
-      withClient(io, cmd, async (c, g) =>
-        printRecord(io, g, await c.request('PUT', `/api/projects/${enc(p)}/members/${enc(user)}`, { role })),
-      ),
-    );
-  member.command('list <project>').action(async (p: string, _o, cmd: Command) =>
-    withClient(io, cmd, async (c, g) =>
-      print(io, g, await c.request('GET', `/api/projects/${enc(p)}/members`), {
-        columns: ['user', 'role'],
-        rows: (m: { username: string; role: string }) => [m.username, m.role],
-      }),
-    ),
-  );
-
-  const user = program.command('user').description('Users (global admin)');
-  user
-    .command('create <username>')
-    .requiredOption('--password <password>', 'at least 8 characters')
-    .option('--admin', 'make a global admin')
-    .option('--email <email>')
-    .action(async (username: string, opts: { password: string; admin?: boolean; email?: string }, cmd: Command) =>
-      withClient(io, cmd, async (c, g) =>
-        printRecord(
-          io,
-          g,
-          await c.request('POST', '/api/users', {
-            username,
-            password: opts.password,
-            isAdmin: Boolean(opts.admin),
-            email: opts.email,
-          }),
-        ),
-      ),
-    );
-  user.command('list').action(async (_o, cmd: Command) =>
-    withClient(io, cmd, async (c, g) =>
-      print(io, g, await c.request('GET', '/api/users'), {
-        columns: ['username', 'admin', 'created'],
-        rows: (u: { username: string; isAdmin: boolean; createdAt: string }) => [
-          u.username,
-          u.isAdmin ? 'yes' : '',
-          u.createdAt,
-        ],
-      }),
-    ),
-  );
-
-  user
-    .command('set-password <username>')
-    .description(
-      "Set a user's password and end their sessions. Without --url it works on the local workspace with no login (whoever owns its files), e.g. to recover admin",
-    )
-    .option(
-      '--password-stdin',
-      'read the password from standard input (its first line) instead of asking on the terminal',
-    )
-    .action(async (username: string, opts: { passwordStdin?: boolean }, cmd: Command) => {
-      const password = opts.passwordStdin
-        ? (await io.readStdin()).split(/\r?\n/)[0]
-        : await askNewPassword(io, username);
+    .command('set <args...>')
+    .usage('[options] <user> <role>  (project: -p KEY)')
+    .description('Give a user a role on the project (-p KEY): reader, writer or admin')
+    .action(async (args: string[], _o, cmd: Command) => {
+      const [p, user, role] = projectAndArgs(io, cmd, args, ['user', 'role']);
+      await withClient(io, cmd, async (c, g) =>
+        printRecord(io, g, await c.request('PUT', `/api/projects/${p}/members/${enc(user)}`, { role })),
+      );
+    });
+  member
+    .command('remove <args...>')
+    .usage('[options] <user>  (project: -p KEY)')
+    .description('Take a user off the project (-p KEY)')
+    .action(async (args: string[], _o, cmd: Command) => {
+      const [p, user] = projectAndArgs(io, cmd, args, ['user']);
       await withClient(io, cmd, async (c) => {
-        await c.request('PUT', `/api/users/${enc(username)}/password`, { password });
-        io.out(`Set the password of ${username}; their sessions are ended\n`);
+        await c.request('DELETE', `/api/projects/${p}/members/${enc(user)}`);
+        io.out(`Removed ${user} from ${decodeURIComponent(p)}\n`);
       });
     });
-
-  const apikey = program.command('apikey').description('API keys of the calling user');
-  apikey
-    .command('create <name>')
-    .description('Create an API key; its secret is printed once')
-    .action(async (name: string, _o, cmd: Command) =>
-      withClient(io, cmd, async (c, g) => printRecord(io, g, await c.request('POST', '/api/api-keys', { name }))),
+  member
+    .command('list [project]')
+    .description('Members of the project (-p KEY) and their roles')
+    .action(async (key: string | undefined, _o, cmd: Command) =>
+      withClient(io, cmd, async (c, g) =>
+        print(io, g, await c.request('GET', `/api/projects/${key ? enc(key) : projectOf(io, g)}/members`), {
+          columns: ['user', 'role'],
+          rows: (m: { username: string; role: string }) => [m.username, m.role],
+        }),
+      ),
     );
 };

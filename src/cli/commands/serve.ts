@@ -48,7 +48,7 @@ export const serveCommands: CommandModule = (program, io) => {
       const port = new URL(address).port;
       const url = config.publicUrl ?? (['0.0.0.0', '::'].includes(config.host) ? `http://localhost:${port}` : address);
       io.out(`Llano is running at ${url}\nWorkspace: ${config.home}\n`);
-      const notice = adminNotice(boot, config);
+      const notice = adminNotice(boot);
       if (notice) io.out(notice);
       await new Promise<void>((resolve) => {
         const stop = () => resolve();
@@ -74,10 +74,10 @@ export const serveCommands: CommandModule = (program, io) => {
       const days = opts.days === undefined ? undefined : Number(opts.days);
       if (days !== undefined && !(Number.isInteger(days) && days >= 1 && days <= 3650))
         throw badRequest('--days: a whole number of days from 1 to 3650');
-      const { config, started } = await start(io, g.home ? { home: g.home } : {});
+      const { started } = await start(io, g.home ? { home: g.home } : {});
       const { ws, boot } = started;
       try {
-        const notice = adminNotice(boot, config);
+        const notice = adminNotice(boot);
         if (notice) io.out(notice);
         const created = await loadDemo(ws, (s) => io.out(s + '\n'), days === undefined ? {} : { days });
         if (!created) io.out('The demo project ALMA_OPS already exists: nothing to do\n');

@@ -1,6 +1,7 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { forbidden } from '../../common/errors.js';
+import { listApiKeys, revokeApiKey, setUserPassword } from '../../workspace/users-service.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { LoginThrottle } from '../login-throttle.js';
 import { route } from '../route.js';
@@ -17,6 +18,19 @@ const NewUser = z.object({
 });
 const NewKey = z.object({ name: z.string().min(1).max(200) });
 const Password = z.object({ password: z.string() });
+const KeyQuery = z.object({
+  user: z.string().optional(),
+  all: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
+});
+
+/** The session token or API key a request authenticates with (Bearer header, else the session cookie). */
+const requestToken = (request: FastifyRequest): string | undefined => {
+  const header = request.headers.authorization;
+  return header?.startsWith('Bearer ') ? header.slice(7).trim() : request.cookies[SESSION_COOKIE];
+};
 
 export function authRoutes(app: FastifyInstance, ws: Workspace): void {
   const throttle = new LoginThrottle();
@@ -53,8 +67,7 @@ export function authRoutes(app: FastifyInstance, ws: Workspace): void {
     app,
     { method: 'POST', url: '/api/auth/logout', summary: 'End this session', tag: 'auth' },
     async ({ request, reply }) => {
-      const header = request.headers.authorization;
-      const token = header?.startsWith('Bearer ') ? header.slice(7) : request.cookies[SESSION_COOKIE];
+      const token = requestToken(request);
       if (token) await ws.catalog.users.deleteSession(token);
       void reply.clearCookie(SESSION_COOKIE, { path: '/' });
       return undefined;
@@ -91,23 +104,26 @@ export function authRoutes(app: FastifyInstance, ws: Workspace): void {
     {
       method: 'PUT',
       url: '/api/users/{username}/password',
-      summary: 'Set a password (the user, or a global admin)',
+      summary:
+        "Set a password (the user, or a global admin); ends the user's sessions but the one changing its own password",
       tag: 'users',
       body: Password,
     },
-    async ({ principal, params, body }) => {
-      if (!principal.isAdmin && principal.username !== params.username)
-        throw forbidden('You may only change your own password');
-      await ws.catalog.users.setPassword(params.username, body.password);
+    async ({ principal, params, body, request }) => {
+      await setUserPassword(ws, principal, params.username, body.password, requestToken(request));
       return undefined;
     },
   );
   route(
     app,
-    { method: 'GET', url: '/api/api-keys', summary: 'Your API keys (never the secret)', tag: 'users' },
-    async ({ principal }) => {
-      return ws.catalog.users.listApiKeys(await ws.catalog.users.requireByUsername(principal.username));
+    {
+      method: 'GET',
+      url: '/api/api-keys',
+      summary: "Your API keys (never the secret); a global admin's ?user=NAME or ?all=true: those of others",
+      tag: 'users',
+      query: KeyQuery,
     },
+    async ({ principal, query }) => listApiKeys(ws, principal, query),
   );
   route(
     app,
@@ -129,9 +145,14 @@ export function authRoutes(app: FastifyInstance, ws: Workspace): void {
   );
   route(
     app,
-    { method: 'DELETE', url: '/api/api-keys/{id}', summary: 'Revoke one of your API keys', tag: 'users' },
+    {
+      method: 'DELETE',
+      url: '/api/api-keys/{id}',
+      summary: "Revoke one of your API keys (a global admin: anyone's)",
+      tag: 'users',
+    },
     async ({ principal, params }) => {
-      await ws.catalog.users.deleteApiKey(await ws.catalog.users.requireByUsername(principal.username), params.id);
+      await revokeApiKey(ws, principal, params.id);
       return undefined;
     },
   );

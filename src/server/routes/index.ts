@@ -10,10 +10,12 @@ import { monitoringStepRoutes } from './monitoring-steps.js';
 import { previewRoutes } from './preview.js';
 import { projectRoutes } from './projects.js';
 import { qualityRoutes } from './quality.js';
+import { userRoutes } from './users.js';
 
 /** Every group of API routes. Adding a group = adding a file and one line here. */
 export const apiRouteModules: ((app: FastifyInstance, ws: Workspace) => void)[] = [
   authRoutes,
+  userRoutes,
   projectRoutes,
   datasetRoutes,
   flowRoutes,

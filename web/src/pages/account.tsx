@@ -57,7 +57,7 @@ export default function AccountPage() {
       {created?.key ? (
         <div className="alert success" role="status">
           Key <strong>{created.name}</strong> created. Copy it now, it is shown only once:
-          <pre className="log mt-3" aria-label="New API key">
+          <pre className="log mt-3" aria-label="Secret of the new API key">
             {created.key}
           </pre>
         </div>

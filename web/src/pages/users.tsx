@@ -3,7 +3,7 @@ import { api } from '../api/client';
 import type { User } from '../api/types';
 import { useAuth } from '../auth';
 import { LoadedTable } from '../components/loaded-table';
-import { EmptyState, ErrorAlert, Notice, PageHeader } from '../components/ui';
+import { DialogButtons, EmptyState, ErrorAlert, Modal, Notice, PageHeader } from '../components/ui';
 import { formatRelative } from '../lib/format';
 import { useApi } from '../lib/use-api';
 
@@ -14,6 +14,9 @@ export default function UsersPage() {
   const [form, setForm] = useState({ username: '', displayName: '', email: '', password: '', isAdmin: false });
   const [error, setError] = useState<unknown>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const [resetting, setResetting] = useState<User | null>(null);
+  const [actionError, setActionError] = useState<unknown>(null);
+  const [actionNotice, setActionNotice] = useState<string | null>(null);
   if (!me?.isAdmin)
     return <EmptyState title="Administrators only">Ask a Llano administrator to manage users.</EmptyState>;
 
@@ -37,9 +40,51 @@ export default function UsersPage() {
     }
   };
 
+  /** Runs one action on a user, then shows what it did (or why not) and reloads the list. */
+  const act = async (action: () => Promise<string>) => {
+    setActionError(null);
+    setActionNotice(null);
+    try {
+      setActionNotice(await action());
+      users.reload();
+    } catch (err) {
+      setActionError(err);
+    }
+  };
+  const setDisabled = (u: User, disabled: boolean) =>
+    act(async () => {
+      const r = await api.patch<User & { sessionsEnded: number; apiKeysRevoked: number }>(
+        `/api/users/${encodeURIComponent(u.username)}`,
+        { disabled },
+      );
+      return disabled
+        ? `Disabled ${u.username}: ${r.sessionsEnded} session(s) ended, ${r.apiKeysRevoked} API key(s) revoked.`
+        : `Enabled ${u.username}. They log in again and create new API keys.`;
+    });
+  const remove = (u: User) => {
+    if (
+      !window.confirm(
+        `Delete the user ${u.username}? Their sessions, API keys and project roles go too; this cannot be undone.`,
+      )
+    )
+      return;
+    void act(async () => {
+      await api.del(`/api/users/${encodeURIComponent(u.username)}`);
+      return `Deleted ${u.username}.`;
+    });
+  };
+
   return (
     <>
       <PageHeader title="Users" subtitle="Accounts of this Llano server" />
+      <ResetPasswordDialog
+        user={resetting}
+        onClose={() => setResetting(null)}
+        onDone={(u) => {
+          setResetting(null);
+          setActionNotice(`Set the password of ${u.username}; their sessions ended. Tell them the new password.`);
+        }}
+      />
       <section className="card mb-5" aria-label="New user">
         <div className="card-header">
           <h2>New user</h2>
@@ -87,6 +132,8 @@ export default function UsersPage() {
           </div>
         </form>
       </section>
+      <ErrorAlert error={actionError} title="Not done" />
+      <Notice text={actionNotice} />
       <LoadedTable
         state={users}
         loading="Loading users…"
@@ -97,9 +144,83 @@ export default function UsersPage() {
           { header: 'Name', cell: (u) => u.displayName ?? '—' },
           { header: 'Email', cell: (u) => u.email ?? '—' },
           { header: 'Role', cell: (u) => (u.isAdmin ? <span className="badge ext plain">admin</span> : 'user') },
+          {
+            header: 'Status',
+            cell: (u) =>
+              u.disabled ? <span className="badge bad">disabled</span> : <span className="badge ok">enabled</span>,
+          },
           { header: 'Created', className: 'small muted', cell: (u) => formatRelative(u.createdAt) },
+          {
+            header: '',
+            id: 'actions',
+            className: 'right',
+            cell: (u) => (
+              <div className="row end gap-2" aria-label={`Actions on ${u.username}`}>
+                <button type="button" className="btn small" onClick={() => setResetting(u)}>
+                  Reset password
+                </button>
+                <button type="button" className="btn small" onClick={() => void setDisabled(u, !u.disabled)}>
+                  {u.disabled ? 'Enable' : 'Disable'}
+                </button>
+                <button type="button" className="btn danger small" onClick={() => remove(u)}>
+                  Delete
+                </button>
+              </div>
+            ),
+          },
         ]}
       />
     </>
+  );
+}
+
+/** Sets a user's password (their sessions end); the admin tells them the new one. */
+function ResetPasswordDialog({
+  user,
+  onClose,
+  onDone,
+}: {
+  user: User | null;
+  onClose: () => void;
+  onDone: (user: User) => void;
+}) {
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const close = () => {
+    setPassword('');
+    setError(null);
+    onClose();
+  };
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!user) return;
+    setError(null);
+    try {
+      await api.put(`/api/users/${encodeURIComponent(user.username)}/password`, { password });
+      setPassword('');
+      onDone(user);
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return (
+    <Modal open={user !== null} title={`Reset the password of ${user?.username ?? ''}`} onClose={close}>
+      <form className="stack" onSubmit={(e) => void submit(e)}>
+        <ErrorAlert error={error} title="Not changed" />
+        <label className="field">
+          New password <span className="hint">At least 8 characters; their sessions end</span>
+          <input
+            type="password"
+            autoComplete="new-password"
+            required
+            minLength={8}
+            autoFocus
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
+        </label>
+        <DialogButtons onCancel={close} submit="Set password" disabled={password.length < 8} />
+      </form>
+    </Modal>
   );
 }

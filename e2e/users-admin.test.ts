@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildWebIfStale } from '../bin/build-web-if-needed.js';
+import type { ApiKeyCreated } from '../test/support/api-types.js';
+import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../test/support/llano-server.js';
+import { launchBrowser, logIn, type TestBrowser } from './support/browser.js';
+import { expectText } from './support/expect-text.js';
+import { apiClient } from './support/seed.js';
+
+/** An admin manages users and an API key in the browser; the API tells what took effect. */
+describe('web UI: users and API keys', () => {
+  let server: TestServer;
+  let b: TestBrowser;
+  /** Status of a call made with `token`: 401 once it is revoked. */
+  const statusWith = async (token: string) => (await server.call('GET', '/api/auth/me', { token })).status;
+
+  beforeAll(async () => {
+    await buildWebIfStale({ quiet: true });
+    server = await startTestServer();
+    b = await launchBrowser(server.url);
+    const admin = apiClient(server.url, server.adminToken);
+    await admin.call('POST', '/api/users', { username: 'viewer', password: 'viewer-password-1' });
+  }, 300_000);
+
+  afterAll(async () => {
+    expect(b?.pageErrors ?? []).toEqual([]);
+    await b?.close();
+    await server?.stop();
+  });
+
+  it('disables a user, which revokes their key at once, and enables them again', async () => {
+    const { page } = b;
+    const viewerSession = await server.login('viewer', 'viewer-password-1');
+    const viewerKey = (
+      await server.call<ApiKeyCreated>('POST', '/api/api-keys', { token: viewerSession, body: { name: 'script' } })
+    ).body.key;
+    expect(await statusWith(viewerKey)).toBe(200);
+
+    await logIn(page, 'admin', ADMIN_PASSWORD);
+    await page.getByRole('link', { name: 'Users' }).click();
+    const row = page.getByRole('row').filter({ hasText: 'viewer' });
+    await expectText(row, /enabled/);
+    await row.getByRole('button', { name: 'Disable' }).click();
+    await expectText(page.getByRole('status'), /Disabled viewer: 1 session\(s\) ended, 1 API key\(s\) revoked/);
+    await expectText(row, /disabled/);
+    expect(await statusWith(viewerKey)).toBe(401);
+    expect(await statusWith(viewerSession)).toBe(401);
+
+    // The last admin stays: the server's refusal is shown.
+    await page.getByRole('row').filter({ hasText: 'Administrator' }).getByRole('button', { name: 'Disable' }).click();
+    await expectText(page.getByRole('alert'), /last enabled global admin/);
+
+    await row.getByRole('button', { name: 'Enable' }).click();
+    await expectText(row, /enabled/);
+    expect(
+      (await server.call('POST', '/api/auth/login', { body: { username: 'viewer', password: 'viewer-password-1' } }))
+        .status,
+    ).toBe(200);
+  });
+
+  it('resets a password and deletes a user after confirmation', async () => {
+    const { page } = b;
+    const row = page.getByRole('row').filter({ hasText: 'viewer' });
+    await row.getByRole('button', { name: 'Reset password' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Reset the password of viewer' });
+    await dialog.getByLabel(/New password/).fill('viewer-password-2');
+    await dialog.getByRole('button', { name: 'Set password' }).click();
+    await expectText(page.getByRole('status'), /Set the password of viewer/);
+    expect(
+      (await server.call('POST', '/api/auth/login', { body: { username: 'viewer', password: 'viewer-password-2' } }))
+        .status,
+    ).toBe(200);
+
+    // Dismissed: nothing happens; accepted: the user is gone.
+    page.once('dialog', (d) => void d.dismiss());
+    await row.getByRole('button', { name: 'Delete' }).click();
+    expect(await row.count()).toBe(1);
+    page.once('dialog', (d) => void d.accept());
+    await row.getByRole('button', { name: 'Delete' }).click();
+    await expectText(page.getByRole('status'), /Deleted viewer/);
+    await expect.poll(() => row.count()).toBe(0);
+  });
+
+  it('creates an API key shown once and revokes it after confirmation', async () => {
+    const { page } = b;
+    await page.getByRole('link', { name: 'API keys' }).click();
+    await page.getByLabel('Key name').fill('nightly-export');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const key = ((await page.getByLabel('Secret of the new API key').textContent()) ?? '').trim();
+    expect(key).toMatch(/^llk_/);
+    expect(await statusWith(key)).toBe(200);
+    page.once('dialog', (d) => void d.accept());
+    await page.getByRole('row').filter({ hasText: 'nightly-export' }).getByRole('button', { name: 'Revoke' }).click();
+    await expect.poll(() => page.getByRole('row').filter({ hasText: 'nightly-export' }).count()).toBe(0);
+    expect(await statusWith(key)).toBe(401);
+  });
+
+  it('hides the Users page from users who are not admins', async () => {
+    const { page } = b;
+    await server.call('POST', '/api/users', {
+      token: server.adminToken,
+      body: { username: 'plain', password: 'plain-password-1' },
+    });
+    await page.context().clearCookies();
+    await logIn(page, 'plain', 'plain-password-1');
+    expect(await page.getByRole('link', { name: 'Users' }).count()).toBe(0);
+    await page.goto('/admin/users');
+    await page.getByText('Administrators only').waitFor();
+  });
+});

@@ -1,0 +1,197 @@
+import type { Command } from 'commander';
+import type { ApiKeyInfo, User } from '../../catalog/user-types.js';
+import { badRequest } from '../../common/errors.js';
+import { HttpClient } from '../client.js';
+import { enc, globals, print, printRecord, withClient } from '../command-kit.js';
+import type { CliIo } from '../io.js';
+import { readLogin, removeLogin, saveLogin } from '../login-config.js';
+import type { CommandModule } from './index.js';
+
+/** Asks twice on the terminal, without echo; scripts use --password-stdin. */
+async function askNewPassword(io: CliIo, username: string): Promise<string> {
+  const first = await io.promptSecret(`New password for ${username}: `);
+  if (first === null) throw badRequest('Standard input is not a terminal: pass the password with --password-stdin');
+  if ((await io.promptSecret('Again: ')) !== first) throw badRequest('The two passwords differ');
+  return first;
+}
+
+/** The password from the first line of standard input, or asked once on the terminal. */
+async function readPassword(io: CliIo, fromStdin: boolean | undefined, question: string): Promise<string> {
+  if (fromStdin) return (await io.readStdin()).split(/\r?\n/)[0];
+  const answer = await io.promptSecret(question);
+  if (answer === null) throw badRequest('Standard input is not a terminal: pass the password with --password-stdin');
+  return answer;
+}
+
+const userRow = (u: User) => [
+  u.username,
+  u.displayName,
+  u.isAdmin ? 'admin' : 'user',
+  u.disabled ? 'disabled' : 'enabled',
+  u.createdAt,
+];
+
+/** `llano login`, `llano logout`, `llano user …`, `llano apikey …`. */
+export const userCommands: CommandModule = (program, io) => {
+  program
+    .command('login [url]')
+    .description(
+      'Log in to a Llano server and remember it (and the token) in ~/.config/llano/config.json, readable only by you: later commands need no --url or --token',
+    )
+    .option('--user <name>', 'log in with this user and a password (asked, or --password-stdin)')
+    .option('--password-stdin', 'read the password from standard input (its first line)')
+    .action(async (urlArg: string | undefined, opts: { user?: string; passwordStdin?: boolean }, cmd: Command) => {
+      const g = globals(cmd);
+      const url = urlArg ?? g.url ?? io.env.LLANO_URL ?? readLogin(io.env)?.url;
+      if (!url) throw badRequest('Name the server: llano login https://llano.example.org --user NAME');
+      let token = g.token ?? io.env.LLANO_TOKEN;
+      let username: string;
+      if (opts.user) {
+        const password = await readPassword(io, opts.passwordStdin, `Password for ${opts.user} on ${url}: `);
+        const answer = await new HttpClient(url, undefined).request<{ token: string; user: User }>(
+          'POST',
+          '/api/auth/login',
+          { username: opts.user, password },
+        );
+        token = answer.token;
+        username = answer.user.username;
+      } else {
+        if (!token) throw badRequest('Give --user NAME (a password is asked), or --token with an API key to remember');
+        username = (await new HttpClient(url, token).request<{ username: string }>('GET', '/api/auth/me')).username;
+      }
+      const file = saveLogin(io.env, { url, token, username });
+      io.out(`Logged in to ${url} as ${username} (saved in ${file})\n`);
+    });
+
+  program
+    .command('logout')
+    .description('End the saved session on the server and forget the saved login')
+    .action(async () => {
+      const saved = readLogin(io.env);
+      if (!saved) {
+        io.out('Not logged in\n');
+        return;
+      }
+      // A session ends on the server; an API key stays valid (revoke it with `llano apikey delete`).
+      await new HttpClient(saved.url, saved.token).request('POST', '/api/auth/logout').catch(() => undefined);
+      removeLogin(io.env);
+      io.out(`Logged out of ${saved.url}\n`);
+    });
+
+  const user = program.command('user').description('Users (global admin)');
+  user
+    .command('create <username>')
+    .requiredOption('--password <password>', 'at least 8 characters')
+    .option('--admin', 'make a global admin')
+    .option('--email <email>')
+    .action(async (username: string, opts: { password: string; admin?: boolean; email?: string }, cmd: Command) =>
+      withClient(io, cmd, async (c, g) =>
+        printRecord(
+          io,
+          g,
+          await c.request('POST', '/api/users', {
+            username,
+            password: opts.password,
+            isAdmin: Boolean(opts.admin),
+            email: opts.email,
+          }),
+        ),
+      ),
+    );
+  user.command('list').action(async (_o, cmd: Command) =>
+    withClient(io, cmd, async (c, g) =>
+      print(io, g, await c.request('GET', '/api/users'), {
+        columns: ['username', 'name', 'role', 'status', 'created'],
+        rows: userRow,
+      }),
+    ),
+  );
+  for (const [name, disabled] of [
+    ['disable', true],
+    ['enable', false],
+  ] as const) {
+    user
+      .command(`${name} <username>`)
+      .description(
+        disabled
+          ? 'Disable a user: they can no longer log in, their sessions end and their API keys are revoked'
+          : 'Enable a disabled user again (they log in anew and create new API keys)',
+      )
+      .action(async (username: string, _o, cmd: Command) =>
+        withClient(io, cmd, async (c, g) => {
+          const u = await c.request<User & { sessionsEnded: number; apiKeysRevoked: number }>(
+            'PATCH',
+            `/api/users/${enc(username)}`,
+            { disabled },
+          );
+          if (g.json) return printRecord(io, g, u as unknown as Record<string, unknown>);
+          io.out(
+            disabled
+              ? `Disabled ${username}: ${u.sessionsEnded} session(s) ended, ${u.apiKeysRevoked} API key(s) revoked\n`
+              : `Enabled ${username}\n`,
+          );
+        }),
+      );
+  }
+  user
+    .command('delete <username>')
+    .description('Delete a user with their sessions, API keys and project memberships')
+    .action(async (username: string, _o, cmd: Command) =>
+      withClient(io, cmd, async (c) => {
+        await c.request('DELETE', `/api/users/${enc(username)}`);
+        io.out(`Deleted user ${username}\n`);
+      }),
+    );
+  user
+    .command('set-password <username>')
+    .description(
+      "Set a user's password and end their sessions. Without --url (or a saved login) it works on the local workspace with no login (whoever owns its files), e.g. to recover admin",
+    )
+    .option(
+      '--password-stdin',
+      'read the password from standard input (its first line) instead of asking on the terminal',
+    )
+    .action(async (username: string, opts: { passwordStdin?: boolean }, cmd: Command) => {
+      const password = opts.passwordStdin
+        ? (await io.readStdin()).split(/\r?\n/)[0]
+        : await askNewPassword(io, username);
+      await withClient(io, cmd, async (c) => {
+        await c.request('PUT', `/api/users/${enc(username)}/password`, { password });
+        io.out(`Set the password of ${username}; their sessions are ended\n`);
+      });
+    });
+
+  const apikey = program.command('apikey').description("API keys (yours; a global admin: anyone's)");
+  apikey
+    .command('create <name>')
+    .description('Create an API key; its secret is printed once')
+    .action(async (name: string, _o, cmd: Command) =>
+      withClient(io, cmd, async (c, g) => printRecord(io, g, await c.request('POST', '/api/api-keys', { name }))),
+    );
+  apikey
+    .command('list')
+    .description('Your API keys (never the secret)')
+    .option('--user <name>', "another user's keys (global admin)")
+    .option('--all', "everyone's keys (global admin)")
+    .action(async (opts: { user?: string; all?: boolean }, cmd: Command) =>
+      withClient(io, cmd, async (c, g) => {
+        const q = new URLSearchParams({
+          ...(opts.user ? { user: opts.user } : {}),
+          ...(opts.all ? { all: 'true' } : {}),
+        });
+        print(io, g, await c.request('GET', `/api/api-keys${q.size ? `?${q}` : ''}`), {
+          columns: ['id', 'user', 'name', 'prefix', 'created', 'last used'],
+          rows: (k: ApiKeyInfo) => [k.id, k.username, k.name, `${k.prefix}…`, k.createdAt, k.lastUsedAt ?? 'never'],
+        });
+      }),
+    );
+  apikey
+    .command('delete <id>')
+    .description('Revoke an API key (its id from `llano apikey list`)')
+    .action(async (id: string, _o, cmd: Command) =>
+      withClient(io, cmd, async (c) => {
+        await c.request('DELETE', `/api/api-keys/${enc(id)}`);
+        io.out(`Revoked API key ${id}\n`);
+      }),
+    );
+};

@@ -1,0 +1,41 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { deleteUser, updateUser } from '../../workspace/users-service.js';
+import type { Workspace } from '../../workspace/workspace.js';
+import { route } from '../route.js';
+
+const UserPatch = z.object({
+  disabled: z.boolean().optional(),
+  isAdmin: z.boolean().optional(),
+  displayName: z.string().nullable().optional(),
+  email: z.string().nullable().optional(),
+});
+
+/** Disabling and deleting users (the other user routes, with login and API keys, are in auth.ts). */
+export function userRoutes(app: FastifyInstance, ws: Workspace): void {
+  route(
+    app,
+    {
+      method: 'PATCH',
+      url: '/api/users/{username}',
+      summary:
+        'Disable or enable a user, or change their admin right, name or email (global admin); disabling ends their sessions and revokes their API keys',
+      tag: 'users',
+      body: UserPatch,
+    },
+    async ({ principal, params, body }) => updateUser(ws, principal, params.username, body),
+  );
+  route(
+    app,
+    {
+      method: 'DELETE',
+      url: '/api/users/{username}',
+      summary: 'Delete a user with their sessions, API keys and project memberships (global admin)',
+      tag: 'users',
+    },
+    async ({ principal, params }) => {
+      await deleteUser(ws, principal, params.username);
+      return undefined;
+    },
+  );
+}

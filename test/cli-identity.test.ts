@@ -1,0 +1,130 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliWording } from '../src/cli/error-wording.js';
+import { llano } from './support/cli.js';
+import { parseJson } from './support/http.js';
+import { ADMIN_PASSWORD, startTestServer, type TestServer } from './support/llano-server.js';
+
+const CSV = 'antenna,band,trec\nDA41,3,35.5\nDA42,3,36.1\n';
+
+describe('llano login, users and API keys from the CLI', () => {
+  let s: TestServer;
+  let dir: string;
+  /** Only where `llano login` keeps its file: no --url, no --token. */
+  let env: NodeJS.ProcessEnv;
+  let configFile: string;
+
+  beforeAll(async () => {
+    s = await startTestServer();
+    dir = mkdtempSync(path.join(tmpdir(), 'llano-cli-login-'));
+    env = { XDG_CONFIG_HOME: path.join(dir, 'config') };
+    configFile = path.join(dir, 'config', 'llano', 'config.json');
+  });
+  afterAll(async () => {
+    await s?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('login saves the server and a token readable only by the user; later commands need neither', async () => {
+    const wrong = await llano(['login', s.url, '--user', 'admin', '--password-stdin'], env, dir, 'not-it\n');
+    expect(wrong.err).toBe('error: Invalid username or password\n');
+    expect(existsSync(configFile)).toBe(false);
+    const r = await llano(['login', s.url, '--user', 'admin', '--password-stdin'], env, dir, ADMIN_PASSWORD + '\n');
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toBe(`Logged in to ${s.url} as admin (saved in ${configFile})\n`);
+    expect(statSync(configFile).mode & 0o777).toBe(0o600);
+    const saved = parseJson<{ url: string; token: string }>(readFileSync(configFile, 'utf8'));
+    expect(saved.url).toBe(s.url);
+    expect(saved.token).toMatch(/^lls_/);
+    const created = await llano(['project', 'create', 'LOGGED'], env, dir);
+    expect(created.code, created.err).toBe(0);
+    expect(
+      (await s.ws.catalog.projects.list({ userId: '', username: 'admin', isAdmin: true, via: 'local' })).map(
+        (p) => p.key,
+      ),
+    ).toContain('LOGGED');
+  });
+
+  it('manages users: list with role and status, disable, enable, delete', async () => {
+    expect((await llano(['user', 'create', 'ana', '--password', 'password-ana'], env, dir)).code).toBe(0);
+    const ana = await s.login('ana', 'password-ana');
+    const disabled = await llano(['user', 'disable', 'ana'], env, dir);
+    expect(disabled.out).toBe('Disabled ana: 1 session(s) ended, 0 API key(s) revoked\n');
+    expect((await s.call('GET', '/api/projects', { token: ana })).status).toBe(401);
+    const list = await llano(['user', 'list'], env, dir);
+    expect(list.out).toMatch(/^admin\s+Administrator\s+admin\s+enabled/m);
+    expect(list.out).toMatch(/^ana\s+user\s+disabled/m);
+    const refused = await llano(
+      ['login', s.url, '--user', 'ana', '--password-stdin'],
+      {
+        XDG_CONFIG_HOME: path.join(dir, 'other'),
+      },
+      dir,
+      'password-ana\n',
+    );
+    expect(refused.err).toBe('error: User ana is disabled: ask a Llano administrator to enable it again\n');
+    expect((await llano(['user', 'enable', 'ana'], env, dir)).out).toBe('Enabled ana\n');
+    const last = await llano(['user', 'disable', 'admin'], env, dir);
+    expect(last.code).toBe(1);
+    expect(last.err).toMatch(/last enabled global admin/);
+    expect((await llano(['user', 'delete', 'ana'], env, dir)).out).toBe('Deleted user ana\n');
+    expect((await llano(['user', 'delete', 'ana'], env, dir)).err).toBe('error: User ana not found\n');
+  });
+
+  it('lists and revokes API keys', async () => {
+    const created = parseJson<{ id: string; key: string }>(
+      (await llano(['--json', 'apikey', 'create', 'ci'], env, dir)).out,
+    );
+    const list = await llano(['apikey', 'list'], env, dir);
+    expect(list.out).toMatch(new RegExp(`^${created.id}\\s+admin\\s+ci\\s+${created.key.slice(0, 10)}…`, 'm'));
+    expect((await llano(['--json', 'apikey', 'list', '--all'], env, dir)).out).toContain(created.id);
+    expect((await s.call('GET', '/api/auth/me', { token: created.key })).status).toBe(200);
+    expect((await llano(['apikey', 'delete', created.id], env, dir)).out).toBe(`Revoked API key ${created.id}\n`);
+    expect((await s.call('GET', '/api/auth/me', { token: created.key })).status).toBe(401);
+    expect((await llano(['apikey', 'delete', created.id], env, dir)).err).toBe(
+      `error: API key ${created.id} not found\n`,
+    );
+  });
+
+  it('member set takes -p like every other command (and the project first, as before)', async () => {
+    expect((await llano(['user', 'create', 'bob', '--password', 'password-bob'], env, dir)).code).toBe(0);
+    const withFlag = await llano(['-p', 'LOGGED', 'member', 'set', 'bob', 'writer'], env, dir);
+    expect(withFlag.code, withFlag.err).toBe(0);
+    expect((await llano(['-p', 'LOGGED', 'member', 'list'], env, dir)).out).toMatch(/^bob\s+writer$/m);
+    expect((await llano(['member', 'set', 'LOGGED', 'bob', 'reader'], env, dir)).code).toBe(0);
+    expect((await llano(['member', 'list', 'LOGGED'], env, dir)).out).toMatch(/^bob\s+reader$/m);
+    expect((await llano(['member', 'set', 'bob', 'reader'], env, dir)).err).toMatch(/--project/);
+    expect((await llano(['-p', 'LOGGED', 'member', 'remove', 'bob'], env, dir)).out).toBe('Removed bob from LOGGED\n');
+  });
+
+  it('names the option, not the query string, when the server refuses one', async () => {
+    const file = path.join(dir, 'trec.csv');
+    writeFileSync(file, CSV);
+    expect((await llano(['-p', 'LOGGED', 'dataset', 'import', 'trec', file], env, dir)).code).toBe(0);
+    const head = await llano(['-p', 'LOGGED', 'dataset', 'head', 'trec', '-n', 'many'], env, dir);
+    expect(head.code).toBe(1);
+    expect(head.err).toMatch(/^error: --limit: /);
+    expect(head.err).not.toMatch(/query/i);
+    const download = await llano(['-p', 'LOGGED', 'dataset', 'download', 'trec', '--format', 'xml'], env, dir);
+    expect(download.err).toMatch(/^error: --format: /);
+    expect(cliWording('Invalid query: timeColumn: Required; limit: Too big')).toBe(
+      '--time-column: Required; --limit: Too big',
+    );
+    expect(cliWording('Invalid recipe: sql: Required')).toBe('Invalid recipe: sql: Required');
+  });
+
+  it('logout ends the session and forgets it; without credentials the error says how to authenticate', async () => {
+    const token = parseJson<{ token: string }>(readFileSync(configFile, 'utf8')).token;
+    expect((await llano(['logout'], env, dir)).out).toBe(`Logged out of ${s.url}\n`);
+    expect(existsSync(configFile)).toBe(false);
+    expect((await s.call('GET', '/api/auth/me', { token })).status).toBe(401);
+    expect((await llano(['logout'], env, dir)).out).toBe('Not logged in\n');
+    const anon = await llano(['project', 'list'], { ...env, LLANO_URL: s.url }, dir);
+    expect(anon.code).toBe(1);
+    expect(anon.err).toMatch(/^error: Authentication required: log in \(`llano login`.*--token.*Authorization: Bearer/);
+    const revoked = await llano(['project', 'list'], { ...env, LLANO_URL: s.url, LLANO_TOKEN: token }, dir);
+    expect(revoked.err).toMatch(/^error: The token is not valid/);
+  });
+});
