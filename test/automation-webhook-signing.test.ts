@@ -177,4 +177,39 @@ describe('webhook reporters: signed deliveries, retried with one delivery id, ro
     expect(named.status).toBe(200);
     expect(named.body.where).toBe('steps[0].reporter');
   });
+
+  it('stops retrying when the run is aborted, and names only the host of a failing Slack URL', async () => {
+    http.respond('/down', () => ({ status: 502, body: 'bad gateway' }));
+    await s.call('POST', `${P}/scenarios`, {
+      token: s.adminToken,
+      body: { id: 'aborted', steps: [{ type: 'report', reporter: { channel: 'webhook', url: `${http.url}/down` } }] },
+    });
+    const r = await s.call<RunStarted>('POST', `${P}/scenarios/aborted/run`, { token: s.adminToken });
+    await http.next('/down'); // the first attempt failed: waiting 1 s before the second
+    await s.call('POST', `${P}/scenario-runs/${r.body.runId}/abort`, { token: s.adminToken });
+    await Automation.of(s.ws).waitForRun('SIGN', r.body.runId);
+    const aborted = await s.call<ScenarioRun>('GET', `${P}/scenario-runs/${r.body.runId}`, { token: s.adminToken });
+    expect(aborted.body.outcome).toBe('ABORTED');
+    // The third attempt would come 5 s after the first: it never does.
+    await new Promise((resolve) => setTimeout(resolve, 5500));
+    expect(http.of('/down').length).toBeLessThanOrEqual(2);
+
+    http.respond('/slack-gone', () => ({ status: 404, body: 'no_service' }));
+    await s.call('POST', `${P}/scenarios`, {
+      token: s.adminToken,
+      body: {
+        id: 'chatty',
+        steps: [{ type: 'noop' }],
+        reporters: [{ on: 'always', channel: 'slack', url: `${http.url}/slack-gone/T000/TOKENPART` }],
+      },
+    });
+    const done = await run('chatty');
+    // Reports go out after the run ended: wait for the reporter's line.
+    const logsOf = async () =>
+      (await s.call<ScenarioRun>('GET', `${P}/scenario-runs/${done.id}`, { token: s.adminToken })).body.logs ?? [];
+    await expect
+      .poll(async () => (await logsOf()).map((l) => l.message))
+      .toContain(`Reporter slack failed: ${http.url} answered 404: no_service`);
+    expect(JSON.stringify(await logsOf())).not.toContain('TOKENPART');
+  });
 });

@@ -14,5 +14,6 @@ export const slackReporter = defineReporter('slack', {
     },
   ],
   secretPaths: [['url']],
-  send: (ctx, p, _summary, message) => deliverJson(ctx, p.url, { text: message }),
+  // The URL is the credential: errors name its host only.
+  send: (ctx, p, _summary, message) => deliverJson(ctx, p.url, { text: message }, { shownAs: new URL(p.url).origin }),
 });

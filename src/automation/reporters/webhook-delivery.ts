@@ -19,7 +19,13 @@ export function signBody(secret: string, body: string): string {
 
 class RetryableError extends Error {}
 
-async function attempt(ctx: ReporterContext, url: string, body: string, headers: Record<string, string>) {
+async function attempt(
+  ctx: ReporterContext,
+  url: string,
+  shown: string,
+  body: string,
+  headers: Record<string, string>,
+) {
   let res: OutboundResponse;
   try {
     res = await outboundRequest({
@@ -32,10 +38,10 @@ async function attempt(ctx: ReporterContext, url: string, body: string, headers:
     });
   } catch (e) {
     if (e instanceof OutboundRefusedError || ctx.signal.aborted) throw e;
-    throw new RetryableError(`${displayUrl(url)}: ${(e as Error).message}`);
+    throw new RetryableError(`${shown}: ${(e as Error).message}`);
   }
   if (res.status >= 200 && res.status < 300) return;
-  const message = `${displayUrl(url)} answered ${res.status}${res.excerpt ? `: ${res.excerpt}` : ''}`;
+  const message = `${shown} answered ${res.status}${res.excerpt ? `: ${res.excerpt}` : ''}`;
   throw res.status >= 500 ? new RetryableError(message) : new Error(message);
 }
 
@@ -48,9 +54,16 @@ export async function deliverJson(
   ctx: ReporterContext,
   url: string,
   payload: unknown,
-  options: { headers?: Record<string, string>; secret?: string; deliveryId?: string } = {},
+  options: {
+    headers?: Record<string, string>;
+    secret?: string;
+    deliveryId?: string;
+    /** How the URL appears in errors (run logs): a Slack URL is itself a secret. Default: without query. */
+    shownAs?: string;
+  } = {},
 ): Promise<void> {
   const body = JSON.stringify(payload);
+  const shown = options.shownAs ?? displayUrl(url).replace(/[?#].*$/, '');
   const own = Object.entries(options.headers ?? {}).map(([k, v]): [string, string] => [k.toLowerCase(), v]);
   const headers: Record<string, string> = {
     ...Object.fromEntries(own),
@@ -60,7 +73,7 @@ export async function deliverJson(
   };
   for (let i = 0; ; i++) {
     try {
-      return await attempt(ctx, url, body, headers);
+      return await attempt(ctx, url, shown, body, headers);
     } catch (e) {
       if (!(e instanceof RetryableError)) throw e;
       if (i >= RETRY_DELAYS_MS.length) throw new Error(`${e.message} (${i + 1} attempts)`, { cause: e });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../config.js';
 import { OutboundPolicy, parseIp, refusedKind } from './address-policy.js';
 
 describe('outbound address policy', () => {
@@ -69,5 +70,18 @@ describe('outbound address policy', () => {
     expect(() => OutboundPolicy.parse(['10.0.0.0/33'])).toThrow('"10.0.0.0/33": prefix length must be 0 to 32');
     expect(() => OutboundPolicy.parse(['http://x/'])).toThrow('"http://x/" is neither a host name');
     expect(() => OutboundPolicy.parse(['10.0.0.0/x'])).toThrow('"10.0.0.0/x": prefix length');
+  });
+
+  it('is set by LLANO_OUTBOUND_ALLOW (comma-separated); a bad entry stops the start with its name', () => {
+    const env = { LLANO_OUTBOUND_ALLOW: '127.0.0.1, 10.20.0.0/16,archive.internal' };
+    expect(loadConfig({}, env, '/nonexistent').outboundAllow).toEqual([
+      '127.0.0.1',
+      '10.20.0.0/16',
+      'archive.internal',
+    ]);
+    expect(loadConfig({}, {}, '/nonexistent').outboundAllow).toEqual([]);
+    expect(() => loadConfig({}, { LLANO_OUTBOUND_ALLOW: '10.0.0.0/40' }, '/nonexistent')).toThrow(
+      '"10.0.0.0/40": prefix length must be 0 to 32',
+    );
   });
 });
