@@ -30,7 +30,7 @@ describe('scenario runs survive a kill -9 of the server', () => {
     'leaves the run FAILED as interrupted after restart and fires its failure reporters',
     { timeout: 180_000 },
     async () => {
-      server = await spawnServer(home);
+      server = await spawnServer(home, { LLANO_OUTBOUND_ALLOW: '127.0.0.1' });
       const { token } = await api<LoginAnswer>(server.url, null, 'POST', '/api/auth/login', {
         username: 'admin',
         password: 'admin-password-for-tests',
@@ -55,7 +55,9 @@ describe('scenario runs survive a kill -9 of the server', () => {
       server = undefined;
 
       // Restart: bootstrap recovers the run (its process is gone) before serving.
-      const ws = await Workspace.open(loadConfig({ home, adminPassword: 'admin-password-for-tests' }, {}));
+      const ws = await Workspace.open(
+        loadConfig({ home, adminPassword: 'admin-password-for-tests', outboundAllow: ['127.0.0.1'] }, {}),
+      );
       try {
         const boot = await bootstrapWorkspace(ws);
         expect(boot.interruptedRuns).toBe(1);

@@ -48,7 +48,7 @@ describe('scenarios: definitions, runs, triggers, reporters', () => {
 
   beforeAll(async () => {
     [s, http, smtp] = await Promise.all([
-      startTestServer({ publicUrl: 'https://llano.example.org' }),
+      startTestServer({ publicUrl: 'https://llano.example.org', outboundAllow: ['127.0.0.1'] }),
       startHttpReceiver(),
       startSmtpReceiver(),
     ]);

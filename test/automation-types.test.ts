@@ -44,7 +44,7 @@ describe('scenario types: file-changed and sql-changed triggers, sql and report 
 
   beforeAll(async () => {
     [s, postgres, http, smtp] = await Promise.all([
-      startTestServer(),
+      startTestServer({ outboundAllow: ['127.0.0.1'] }), // the receivers listen on 127.0.0.1
       startPostgres(),
       startHttpReceiver(),
       startSmtpReceiver(),

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { SCENARIO_KIND } from '../automation/kinds.js';
 import { saveVariables, VARIABLES_KIND } from '../automation/project-variables.js';
 import { recoverInterruptedWork } from '../automation/recovery.js';
+import { redactStoredScenario } from '../automation/scenario-secrets.js';
 import { saveScenario } from '../automation/scenarios-service.js';
 import { startScheduler, stopScheduler, type Scheduler, type SchedulerOptions } from '../automation/scheduler.js';
 import { installSystemDatasets } from '../automation/system-datasets.js';
@@ -26,7 +27,7 @@ import { Workspace, workspaceSlot } from '../workspace/workspace.js';
  * as system datasets. Idempotent.
  */
 export function installCapabilities(ws: Workspace): void {
-  registerHistoryKind(ws, SCENARIO_KIND, saveScenario);
+  registerHistoryKind(ws, SCENARIO_KIND, saveScenario, redactStoredScenario);
   registerHistoryKind(ws, VARIABLES_KIND, saveVariables);
   installQuality(ws);
   installSystemDatasets(ws);

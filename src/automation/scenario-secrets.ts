@@ -8,11 +8,47 @@ export const REDACTED = '********';
 
 type Obj = Record<string, unknown>;
 
-/** Every reporter configuration of a scenario: its reporters and those inside report steps. */
+/** Where a reporter sits in a scenario: `reporters[0]`, or `steps[2].reporter` for a report step's. */
+export interface PlacedReporter {
+  where: string;
+  reporter: Obj;
+}
+
+/** Every reporter configuration of a scenario with its place: its reporters and those inside report steps. */
+export function placedReporters(s: Scenario): PlacedReporter[] {
+  const list = (v: unknown): [Obj, number][] =>
+    Array.isArray(v) ? v.flatMap((x, i): [Obj, number][] => (!!x && typeof x === 'object' ? [[x as Obj, i]] : [])) : [];
+  const reports = list(s.steps).filter(
+    ([st]) => st.type === 'report' && st.reporter && typeof st.reporter === 'object',
+  );
+  return [
+    ...list(s.reporters).map(([reporter, i]) => ({ where: `reporters[${i}]`, reporter })),
+    ...reports.map(([st, i]) => ({ where: `steps[${i}].reporter`, reporter: st.reporter as Obj })),
+  ];
+}
+
 function reporterConfigs(s: Scenario): Obj[] {
-  const list = (v: unknown): Obj[] => (Array.isArray(v) ? v.filter((x): x is Obj => !!x && typeof x === 'object') : []);
-  const reports = list(s.steps).filter((st) => st.type === 'report' && st.reporter && typeof st.reporter === 'object');
-  return [...list(s.reporters), ...reports.map((st) => st.reporter as Obj)];
+  return placedReporters(s).map((p) => p.reporter);
+}
+
+/** A secret Llano generated on save: shown in that one answer (`revealedSecrets`), never again. */
+export interface RevealedSecret {
+  /** The reporter's place (`reporters[0]`) and the field (`secret`). */
+  where: string;
+  field: string;
+  secret: string;
+}
+
+/** Sets a fresh value at each generated-secret path of a reporter; returns what was set. */
+export function generateSecrets(placed: PlacedReporter, only?: (path: string[]) => boolean): RevealedSecret[] {
+  const revealed: RevealedSecret[] = [];
+  for (const { path, prefix } of reporterTypes.find(placed.reporter.channel)?.generatedSecrets ?? []) {
+    if (only && !only(path)) continue;
+    const secret = newSecret(prefix);
+    setAt(placed.reporter, path, secret);
+    revealed.push({ where: placed.where, field: path.join('.'), secret });
+  }
+  return revealed;
 }
 
 function walk(target: Obj, path: string[], fn: (parent: Obj, key: string) => void): void {
@@ -23,6 +59,15 @@ function walk(target: Obj, path: string[], fn: (parent: Obj, key: string) => voi
   }
   if (node && typeof node === 'object' && path[path.length - 1] in (node as Obj))
     fn(node as Obj, path[path.length - 1]);
+}
+
+const getAt = (o: Obj, path: string[]): unknown =>
+  path.reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Obj)[key] : undefined), o);
+
+function setAt(o: Obj, path: string[], value: unknown): void {
+  let node = o;
+  for (const key of path.slice(0, -1)) node = (node[key] ??= {}) as Obj;
+  node[path[path.length - 1]] = value;
 }
 
 const redactValue = (v: unknown): unknown =>
@@ -46,6 +91,13 @@ export function redactScenario(s: Scenario, options: { showTokens: boolean }): S
   return copy;
 }
 
+/** A stored body of any revision (not parsed: old revisions may not parse any more) with every secret hidden. */
+export function redactStoredScenario(body: unknown): unknown {
+  if (!body || typeof body !== 'object') return body;
+  const s = body as Scenario;
+  return redactScenario({ ...s, triggers: Array.isArray(s.triggers) ? s.triggers : [] }, { showTokens: false });
+}
+
 function hasRedacted(v: unknown): boolean {
   return v === REDACTED || (!!v && typeof v === 'object' && Object.values(v).some(hasRedacted));
 }
@@ -55,7 +107,11 @@ function hasRedacted(v: unknown): boolean {
  * replaced by the stored ones (same position, same channel), and webhook triggers without a
  * token get a fresh random one. Works on the raw body.
  */
-export function restoreSecrets(incoming: Scenario, existing: Scenario | null): Scenario {
+export function restoreSecrets(
+  incoming: Scenario,
+  existing: Scenario | null,
+  revealed: RevealedSecret[] = [],
+): Scenario {
   const s = structuredClone(incoming);
   (Array.isArray(s.triggers) ? s.triggers : []).forEach((t, i) => {
     if (!t || typeof t !== 'object') return;
@@ -81,6 +137,19 @@ export function restoreSecrets(incoming: Scenario, existing: Scenario | null): S
         parent[key] = value;
       });
     }
+  });
+  // Generated secrets left out are kept (a file without them does not rotate them), or made.
+  placedReporters(s).forEach((placed, i) => {
+    const old = before[i]?.channel === placed.reporter.channel ? before[i] : undefined;
+    const missing = (path: string[]) => {
+      const value = getAt(placed.reporter, path);
+      if (value !== undefined && value !== '') return false;
+      const kept = old ? getAt(old, path) : undefined;
+      if (kept === undefined) return true;
+      setAt(placed.reporter, path, kept);
+      return false;
+    };
+    revealed.push(...generateSecrets(placed, missing));
   });
   return s;
 }

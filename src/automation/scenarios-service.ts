@@ -3,7 +3,7 @@ import { roleAtLeast } from '../catalog/access.js';
 import { badRequest, forbidden, notFound } from '../common/errors.js';
 import { workspaceSlot, type Workspace } from '../workspace/workspace.js';
 import { SCENARIO_KIND } from './kinds.js';
-import { redactScenario, restoreSecrets } from './scenario-secrets.js';
+import { redactScenario, restoreSecrets, type RevealedSecret } from './scenario-secrets.js';
 import { parseScenario, validateScenario, type Scenario } from './scenario.js';
 
 export interface ScenarioInfo extends Scenario {
@@ -11,6 +11,8 @@ export interface ScenarioInfo extends Scenario {
   revision: number;
   updatedAt: string;
   updatedBy: string;
+  /** Only in the answer to the save that generated them (a new webhook reporter's signing secret). */
+  revealedSecrets?: RevealedSecret[];
 }
 
 async function canEdit(ws: Workspace, principal: Principal, projectKey: string): Promise<boolean> {
@@ -103,13 +105,14 @@ export async function saveScenario(
   await ws.catalog.projects.authorize(principal, projectKey, 'writer');
   // A scenario read from the API can be saved back: its read-only fields are dropped.
   const body = { ...((input ?? {}) as Record<string, unknown>) };
-  for (const readOnly of ['projectKey', 'revision', 'updatedAt', 'updatedBy']) delete body[readOnly];
+  for (const readOnly of ['projectKey', 'revision', 'updatedAt', 'updatedBy', 'revealedSecrets']) delete body[readOnly];
   const existing =
     typeof body.id === 'string'
       ? await ws.catalog.objects.get<Scenario>(projectKey, SCENARIO_KIND, body.id).catch(() => null)
       : null;
+  const revealed: RevealedSecret[] = [];
   const scenario = parseScenario(
-    restoreSecrets(body as unknown as Scenario, existing ? parseScenario(existing.body) : null),
+    restoreSecrets(body as unknown as Scenario, existing ? parseScenario(existing.body) : null, revealed),
   );
   if (scenario.runAs && scenario.runAs !== principal.username) {
     if (!principal.isAdmin) throw forbidden('Only an admin may make a scenario run as another user');
@@ -127,7 +130,7 @@ export async function saveScenario(
     ...options,
   });
   await ws.catalog.projects.touch(projectKey);
-  return info(stored, true);
+  return revealed.length ? { ...info(stored, true), revealedSecrets: revealed } : info(stored, true);
 }
 
 export async function deleteScenario(

@@ -130,5 +130,7 @@ export interface ReporterType<P = unknown> extends DefinedType {
   params: z.ZodType<P>;
   /** Paths of fields holding secrets (e.g. ['smtp', 'password']): never returned by the API, kept when saved back redacted. */
   secretPaths?: string[][];
+  /** Secrets Llano generates when the reporter is saved without one (see `defineReporter`). */
+  generatedSecrets?: { path: string[]; prefix: string }[];
   send(ctx: ReporterContext, params: P, summary: RunSummary, message: string): Promise<void>;
 }

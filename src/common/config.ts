@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { badRequest } from './errors.js';
+import { OutboundPolicy } from './outbound/address-policy.js';
 import { parseOr400 } from './parse.js';
 
 /** Settings, from environment variables first, then `llano.config.json` in the working folder, then defaults. */
@@ -16,6 +17,20 @@ export const ConfigSchema = z.object({
   heartbeatSeconds: z.number().positive().max(3600),
   adminPassword: z.string().optional(),
   publicUrl: z.string().optional(),
+  /**
+   * Outbound requests (HTTP steps, webhooks): host names, addresses or CIDR ranges the server may
+   * reach although they are loopback, private or link-local (LLANO_OUTBOUND_ALLOW, comma-separated).
+   */
+  outboundAllow: z
+    .array(z.string())
+    .default([])
+    .superRefine((entries, ctx) => {
+      try {
+        OutboundPolicy.parse(entries);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: (e as Error).message });
+      }
+    }),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -48,6 +63,7 @@ export function loadConfig(
     heartbeatSeconds: num(env.LLANO_HEARTBEAT_SECONDS),
     adminPassword: env.LLANO_ADMIN_PASSWORD || undefined,
     publicUrl: env.LLANO_PUBLIC_URL || undefined,
+    outboundAllow: env.LLANO_OUTBOUND_ALLOW ? env.LLANO_OUTBOUND_ALLOW.split(',').map((e) => e.trim()) : undefined,
   };
   const defined = <T extends object>(o: T) =>
     Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;

@@ -22,8 +22,13 @@ const historySavers = workspaceSlot(
     ]),
 );
 
-export function registerHistoryKind(ws: Workspace, kind: string, save: Saver): void {
+/** Hides a kind's secrets in past revisions: history is readable by every project member. */
+type Redactor = (body: unknown) => unknown;
+const historyRedactors = workspaceSlot('flow.history-redactors', () => new Map<string, Redactor>());
+
+export function registerHistoryKind(ws: Workspace, kind: string, save: Saver, redact?: Redactor): void {
   historySavers(ws).set(kind, save);
+  if (redact) historyRedactors(ws).set(kind, redact);
 }
 
 function saverOf(ws: Workspace, kind: string): Saver {
@@ -43,6 +48,8 @@ export async function objectHistory(
   await ws.catalog.projects.authorize(principal, projectKey, 'reader');
   saverOf(ws, kind);
   const revisions = await ws.catalog.objects.history(projectKey, kind, name);
+  const redact = historyRedactors(ws).get(kind);
+  if (redact) return revisions.map((r) => ({ ...r, body: redact(r.body) }));
   // Connection secrets stay out of history listings.
   return kind === 'connection'
     ? revisions.map((r) => ({

@@ -10,6 +10,12 @@ export interface ReceivedRequest {
   json: unknown;
 }
 
+export interface Answer {
+  status: number;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
 /**
  * A local HTTP server that records what it receives. Paths starting with /fail answer 500,
  * /hang never answers (until the server closes), anything else 200. `next(path)` resolves
@@ -17,6 +23,8 @@ export interface ReceivedRequest {
  */
 export async function startHttpReceiver() {
   const received: ReceivedRequest[] = [];
+  // Answers set by a test for a path prefix; `count` is how many requests that path had (1 for the first).
+  const responders = new Map<string, (r: ReceivedRequest, count: number) => Answer>();
   const waiting: { path: string; resolve: (r: ReceivedRequest) => void }[] = [];
   const hanging: ServerResponse[] = [];
   const server = createServer((req, res) => {
@@ -36,6 +44,13 @@ export async function startHttpReceiver() {
         waiting.splice(waiting.indexOf(w), 1);
         w.resolve(r);
       }
+      const custom = [...responders].find(([prefix]) => r.path.startsWith(prefix));
+      if (custom) {
+        const answer = custom[1](r, received.filter((x) => x.path === r.path).length);
+        res.writeHead(answer.status, answer.headers ?? { 'content-type': 'text/plain' });
+        res.end(answer.body ?? '');
+        return;
+      }
       if (r.path.startsWith('/hang')) {
         hanging.push(res);
         return;
@@ -50,6 +65,10 @@ export async function startHttpReceiver() {
     url,
     received,
     of: (path: string) => received.filter((r) => r.path === path),
+    /** Answers requests to paths starting with `prefix` with what `answer` returns (instead of the defaults above). */
+    respond(prefix: string, answer: (r: ReceivedRequest, count: number) => Answer) {
+      responders.set(prefix, answer);
+    },
     /** The next request to `path` (or one already received and not yet taken, counting from `after`). */
     next(path: string, after = 0): Promise<ReceivedRequest> {
       const already = received.filter((r) => r.path === path)[after];

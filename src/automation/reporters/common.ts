@@ -16,19 +16,3 @@ export const reporterCommonShape = {
 };
 
 export const httpUrl = z.url({ protocol: /^https?$/, error: 'use an http:// or https:// URL' });
-
-/** POSTs JSON; a non-2xx answer is an error. */
-export async function postJson(
-  url: string,
-  body: unknown,
-  signal: AbortSignal,
-  headers: Record<string, string> = {},
-): Promise<void> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify(body),
-    signal,
-  });
-  if (!res.ok) throw new Error(`${url} answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
-}

@@ -14,6 +14,11 @@ export interface ReporterDefinition<
   params: z.ZodObject<S, z.core.$ZodObjectConfig>;
   /** Paths of fields holding secrets (e.g. ['smtp', 'password']): never returned by the API, kept when saved back redacted. */
   secretPaths?: string[][];
+  /**
+   * Secrets Llano makes itself (a webhook's signing secret): filled with a fresh random value
+   * (`prefix_…`) when a reporter is saved without one, shown once in that answer. Also list them in `secretPaths`.
+   */
+  generatedSecrets?: { path: string[]; prefix: string }[];
   send(ctx: ReporterContext, params: P, summary: RunSummary, message: string): Promise<void>;
 }
 

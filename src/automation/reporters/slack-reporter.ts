@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { httpUrl, postJson } from './common.js';
+import { httpUrl } from './common.js';
 import { defineReporter } from './define-reporter.js';
+import { deliverJson } from './webhook-delivery.js';
 
 /** Slack-compatible incoming webhook: `{"text": message}`. */
 export const slackReporter = defineReporter('slack', {
@@ -13,5 +14,6 @@ export const slackReporter = defineReporter('slack', {
     },
   ],
   secretPaths: [['url']],
-  send: (ctx, p, _summary, message) => postJson(p.url, { text: message }, ctx.signal),
+  // The URL is the credential: errors name its host only.
+  send: (ctx, p, _summary, message) => deliverJson(ctx, p.url, { text: message }, { shownAs: new URL(p.url).origin }),
 });

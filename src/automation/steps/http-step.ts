@@ -1,7 +1,9 @@
 import { z } from 'zod';
+import { displayUrl, outboundRequest, type OutboundResponse } from '../../common/outbound/outbound-request.js';
+import { outboundPolicy } from '../outbound.js';
 import { defineStep } from './define-step.js';
 
-/** Calls an HTTP endpoint; an unexpected status fails the step. */
+/** Calls an HTTP endpoint (through the outbound policy: no internal addresses unless allowed); an unexpected status fails the step. */
 export const httpStep = defineStep('http', {
   label: 'HTTP request',
   params: z.object({
@@ -34,16 +36,25 @@ export const httpStep = defineStep('http', {
     },
   ],
   async run(ctx, p) {
-    const res = await fetch(p.url, {
-      method: p.method,
-      headers: { ...(p.body !== undefined ? { 'content-type': 'application/json' } : {}), ...p.headers },
-      body: p.body === undefined ? undefined : JSON.stringify(p.body),
-      signal: ctx.signal,
-    });
-    const text = await res.text();
-    const ok = p.expectStatus ? p.expectStatus.includes(res.status) : res.ok;
-    if (!ok) throw new Error(`${p.method} ${p.url} answered ${res.status}: ${text.slice(0, 200)}`);
-    ctx.log('info', `${p.method} ${p.url} → ${res.status}`);
+    const shown = `${p.method} ${displayUrl(p.url)}`;
+    let res: OutboundResponse;
+    try {
+      res = await outboundRequest({
+        url: p.url,
+        method: p.method,
+        headers: { ...(p.body !== undefined ? { 'content-type': 'application/json' } : {}), ...p.headers },
+        body: p.body === undefined ? undefined : JSON.stringify(p.body),
+        signal: ctx.signal,
+        policy: outboundPolicy(ctx.ws),
+      });
+    } catch (e) {
+      if (ctx.signal.aborted) throw e;
+      throw new Error(`${shown}: ${(e as Error).message}`, { cause: e });
+    }
+    const ok = p.expectStatus ? p.expectStatus.includes(res.status) : res.status >= 200 && res.status < 300;
+    // Only the status and a short, cleaned excerpt reach the run: never a whole document.
+    if (!ok) throw new Error(`${shown} answered ${res.status}${res.excerpt ? `: ${res.excerpt}` : ''}`);
+    ctx.log('info', `${shown} → ${res.status}`);
     return { detail: { status: res.status } };
   },
 });

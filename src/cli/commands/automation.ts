@@ -23,6 +23,18 @@ function printRun(io: CliIo, run: Run): void {
     );
 }
 
+interface Revealed {
+  where: string;
+  field: string;
+  secret: string;
+}
+
+/** Secrets the server generated: the only time they are shown. */
+function printRevealed(io: CliIo, revealed: Revealed[]): void {
+  for (const r of revealed)
+    io.out(`New signing secret of ${r.where} (shown only now, store it with the receiver):\n${r.secret}\n`);
+}
+
 /** Polls a run until it ends (the CLI has no event stream to listen to). */
 async function followRun(client: ApiClient, project: string, runId: string): Promise<Run> {
   for (;;) {
@@ -72,7 +84,25 @@ export const automationCommands: CommandModule = (program, io) => {
           ? await c.request('PUT', `/api/projects/${project}/scenarios/${enc(body.id)}`, body)
           : await c.request('POST', `/api/projects/${project}/scenarios`, body);
         if (g.json) printRecord(io, g, saved as Record<string, unknown>);
-        else io.out(`${exists ? 'Updated' : 'Created'} scenario ${body.id}\n`);
+        else {
+          io.out(`${exists ? 'Updated' : 'Created'} scenario ${body.id}\n`);
+          printRevealed(io, (saved as { revealedSecrets?: Revealed[] }).revealedSecrets ?? []);
+        }
+      }),
+    );
+  scenario
+    .command('rotate-secret <id>')
+    .description("Replace a webhook reporter's signing secret; prints the new one (shown this once)")
+    .option('--reporter <where>', 'which reporter, e.g. reporters[0] or steps[2].reporter (when there are several)')
+    .action(async (id: string, opts: { reporter?: string }, cmd: Command) =>
+      withClient(io, cmd, async (c, g) => {
+        const rotated = await c.request<Revealed & { revision: number }>(
+          'POST',
+          `/api/projects/${projectOf(io, g)}/scenarios/${enc(id)}/rotate-secret`,
+          opts.reporter ? { reporter: opts.reporter } : {},
+        );
+        if (g.json) printRecord(io, g, rotated as unknown as Record<string, unknown>);
+        else printRevealed(io, [rotated]);
       }),
     );
   scenario

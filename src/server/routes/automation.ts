@@ -4,6 +4,7 @@ import { Automation } from '../../automation/automation.js';
 import { automationMonitoring } from '../../automation/monitoring.js';
 import { getVariables, saveVariables } from '../../automation/project-variables.js';
 import { scenarioTypeSchemas } from '../../automation/type-schemas.js';
+import { rotateReporterSecret } from '../../automation/rotate-secret.js';
 import { getScenarioRun, listScenarioRuns } from '../../automation/runs-service.js';
 import { deleteScenario, getScenario, listScenarios, saveScenario } from '../../automation/scenarios-service.js';
 import { fireWebhook } from '../../automation/webhooks.js';
@@ -61,6 +62,21 @@ export function automationRoutes(app: FastifyInstance, ws: Workspace): void {
       void reply.code(202);
       return r;
     },
+  );
+  route(
+    app,
+    {
+      method: 'POST',
+      url: `${P}/scenarios/{id}/rotate-secret`,
+      summary:
+        "Replace a webhook reporter's signing secret (writer); the new one is in this answer only. reporter: e.g. reporters[0] (optional when there is one)",
+      tag: 'automation',
+      body: z
+        .object({ reporter: z.string().max(100).optional() })
+        .strict()
+        .default({}),
+    },
+    async ({ principal, params, body }) => rotateReporterSecret(ws, principal, params.key, params.id, body.reporter),
   );
   route(
     app,

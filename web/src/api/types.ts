@@ -112,6 +112,15 @@ export interface Scenario {
   revision?: number;
   updatedAt?: string;
   updatedBy?: string;
+  /** Only in the answer to the save that made them (a webhook reporter's signing secret). */
+  revealedSecrets?: RevealedSecret[];
+}
+
+/** A secret the server generated, shown in one answer only; `where` is e.g. `reporters[0]`. */
+export interface RevealedSecret {
+  where: string;
+  field: string;
+  secret: string;
 }
 
 export type { RunOutcome, ScenarioRun, StepOutcome, StepRun } from '../../../src/automation/run-types.js';

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { ScenarioTypeInfo } from '../../api/types';
 import { SchemaForm, type Suggestions } from '../../components/schema-form';
 import { TypeExamples } from '../../components/type-examples';
@@ -15,6 +15,7 @@ export function ItemsEditor({
   onChange,
   suggestions,
   empty,
+  extra,
 }: {
   title: string;
   what: string;
@@ -24,6 +25,8 @@ export function ItemsEditor({
   onChange: (items: Item[]) => void;
   suggestions: Suggestions;
   empty: string;
+  /** Shown under an item's form (a webhook reporter's signing secret). */
+  extra?: (item: Item, index: number) => ReactNode;
 }) {
   const [adding, setAdding] = useState(types[0]?.[keyField] ?? '');
   const typeOf = (item: Item) => types.find((t) => t[keyField] === item[keyField]);
@@ -100,6 +103,7 @@ export function ItemsEditor({
                   Unknown {what} type {String(item[keyField])}
                 </div>
               )}
+              {extra?.(item, i)}
             </div>
           );
         })}

@@ -1,11 +1,12 @@
 import { useMemo, useState } from 'react';
 import { api, projectApi } from '../../api/client';
-import type { Dataset, Scenario, ScenarioTypes } from '../../api/types';
+import type { Dataset, RevealedSecret, Scenario, ScenarioTypes } from '../../api/types';
 import { SchemaForm, type FormValue, type Suggestions } from '../../components/schema-form';
 import { ErrorAlert, Loading, Notice } from '../../components/ui';
 import { useApi } from '../../lib/use-api';
 import { useWarnBeforeUnload } from '../../lib/use-warn-before-unload';
 import { ItemsEditor } from './items-editor';
+import { WebhookSecret } from './webhook-secret';
 
 /** The scenario's settings: general fields, then its triggers, steps and reporters, saved together. */
 export function ScenarioEditor({
@@ -27,6 +28,8 @@ export function ScenarioEditor({
   const [error, setError] = useState<unknown>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
+  // Secrets the server made on the last save or rotation: shown once, gone on reload.
+  const [revealed, setRevealed] = useState<RevealedSecret[]>([]);
   // A newly stored scenario (saved, reloaded) replaces the draft, adjusted while rendering.
   const [shown, setShown] = useState(scenario);
   if (shown !== scenario) {
@@ -49,12 +52,35 @@ export function ScenarioEditor({
   if (!types.data) return <Loading label="Loading trigger, step and reporter types…" />;
   const t = types.data;
 
+  const rotated = async (r: RevealedSecret) => {
+    setRevealed([r]);
+    // The rotation is a new revision: take it, so the next save does not conflict.
+    onSaved(await api.get<Scenario>(projectApi(projectKey, 'scenarios', scenario.id)));
+  };
+  const webhookSecret = (item: Record<string, unknown>, i: number) =>
+    item.channel === 'webhook' ? (
+      <WebhookSecret
+        projectKey={projectKey}
+        scenarioId={scenario.id}
+        where={`reporters[${i}]`}
+        stored={scenario.reporters[i]}
+        revealed={revealed.find((r) => r.where === `reporters[${i}]`)?.secret}
+        dirty={dirty}
+        readOnly={readOnly}
+        onRotated={(r) => void rotated(r).catch(setError)}
+      />
+    ) : null;
+
   const save = async () => {
     setSaving(true);
     setError(null);
     setNotice(null);
     try {
-      const saved = await api.put<Scenario>(projectApi(projectKey, 'scenarios', scenario.id), draft);
+      const { revealedSecrets, ...saved } = await api.put<Scenario>(
+        projectApi(projectKey, 'scenarios', scenario.id),
+        draft,
+      );
+      setRevealed(revealedSecrets ?? []);
       setNotice(`Saved revision ${saved.revision}.`);
       onSaved(saved);
     } catch (e) {
@@ -126,6 +152,7 @@ export function ScenarioEditor({
         suggestions={suggestions}
         onChange={(reporters) => setDraft({ ...draft, reporters: reporters as Scenario['reporters'] })}
         empty="No reporter: nobody is told about runs."
+        extra={webhookSecret}
       />
       <ErrorAlert error={error} title="Not saved" />
       <Notice text={notice} />
