@@ -5,6 +5,7 @@ import { recoverInterruptedWork } from '../automation/recovery.js';
 import { saveScenario } from '../automation/scenarios-service.js';
 import { startScheduler, stopScheduler, type Scheduler, type SchedulerOptions } from '../automation/scheduler.js';
 import { installSystemDatasets } from '../automation/system-datasets.js';
+import { withCatalogLock } from '../catalog/catalog-lock.js';
 import type { Config } from '../common/config.js';
 import { registerHistoryKind } from '../flow/history.js';
 import { installQuality } from '../quality/build-validator.js';
@@ -59,16 +60,19 @@ export async function bootstrapWorkspace(ws: Workspace, options: BootOptions = {
     options.recover === false
       ? { interruptedJobs: 0, interruptedVersions: 0, interruptedRuns: 0 }
       : await recoverInterruptedWork(ws);
-  let adminPassword: string | null = null;
-  if ((await ws.catalog.users.count()) === 0) {
-    adminPassword = ws.config.adminPassword ?? randomBytes(12).toString('base64url');
-    await ws.catalog.users.create({
+  // Servers starting together on an empty catalog take turns here: the first creates `admin`, and
+  // only it shows the password; the others find a user and go on.
+  const adminPassword = await withCatalogLock(ws.catalog.db, ws.catalog.dialect, 'llano.bootstrap', async () => {
+    if ((await ws.catalog.users.count()) > 0) return null;
+    const password = ws.config.adminPassword ?? randomBytes(12).toString('base64url');
+    const created = await ws.catalog.users.createIfAbsent({
       username: 'admin',
-      password: adminPassword,
+      password,
       isAdmin: true,
       displayName: 'Administrator',
     });
-  }
+    return created ? password : null;
+  });
   return { adminPassword, interruptedJobs, interruptedVersions, interruptedRuns };
 }
 
