@@ -10,6 +10,7 @@ import type { Config } from '../common/config.js';
 import { registerHistoryKind } from '../flow/history.js';
 import { installQuality } from '../quality/build-validator.js';
 import { Workspace } from '../workspace/workspace.js';
+import { receiveRunEvents, shareJobEvents } from './share-events.js';
 
 /**
  * The composition root: the one place that plugs the capabilities (automation, quality) into
@@ -28,6 +29,7 @@ export function installCapabilities(ws: Workspace): void {
   registerHistoryKind(ws, VARIABLES_KIND, saveVariables);
   installQuality(ws);
   installSystemDatasets(ws);
+  shareJobEvents(ws);
 }
 
 export interface BootReport {
@@ -98,9 +100,11 @@ export async function startWorkspace(config: Config, options: BootOptions = {}):
     throw error;
   }
   let scheduler: Scheduler | null = null;
+  let stopReceiving: () => void = () => undefined;
   const stop = async () => {
     const running = scheduler;
     scheduler = null;
+    stopReceiving();
     if (running) await stopScheduler(running);
   };
   return {
@@ -109,6 +113,7 @@ export async function startWorkspace(config: Config, options: BootOptions = {}):
     async startScheduler(options = {}) {
       await stop();
       scheduler = await startScheduler(ws, options);
+      stopReceiving = receiveRunEvents(ws);
       return scheduler;
     },
     stopScheduler: stop,
