@@ -6,6 +6,7 @@ import { redactStoredScenario } from '../automation/scenario-secrets.js';
 import { saveScenario } from '../automation/scenarios-service.js';
 import { startScheduler, stopScheduler, type Scheduler, type SchedulerOptions } from '../automation/scheduler.js';
 import { installSystemDatasets } from '../automation/system-datasets.js';
+import { withCatalogLock } from '../catalog/catalog-lock.js';
 import type { Config } from '../common/config.js';
 import { registerHistoryKind } from '../flow/history.js';
 import { installQuality } from '../quality/build-validator.js';
@@ -13,6 +14,7 @@ import { Automation } from '../automation/automation.js';
 import { projectBuildStopper } from '../flow/build.js';
 import { registerProjectWorkStopper } from '../workspace/projects-service.js';
 import { Workspace, workspaceSlot } from '../workspace/workspace.js';
+import { receiveRunEvents, shareJobEvents } from './share-events.js';
 
 /**
  * The composition root: the one place that plugs the capabilities (automation, quality) into
@@ -34,6 +36,7 @@ export function installCapabilities(ws: Workspace): void {
   // Deleting a project stops its builds and scenario runs first (their writes must not outlive it).
   registerProjectWorkStopper(ws, projectBuildStopper(ws));
   registerProjectWorkStopper(ws, projectRunStopper(ws));
+  shareJobEvents(ws);
 }
 
 const projectRunStopper = workspaceSlot('app.project-run-stopper', (ws) => ({
@@ -73,21 +76,27 @@ export async function bootstrapWorkspace(ws: Workspace, options: BootOptions = {
     options.recover === false
       ? { interruptedJobs: 0, interruptedVersions: 0, interruptedRuns: 0 }
       : await recoverInterruptedWork(ws);
-  let adminPassword: string | null = null;
-  let adminCreated = false;
-  if ((await ws.catalog.users.count()) === 0) {
+  // Servers starting together on an empty catalog take turns here: the first creates `admin`, and
+  // only it shows the password (when it generated one); the others find a user and go on.
+  const admin = await withCatalogLock(ws.catalog.db, ws.catalog.dialect, 'llano.bootstrap', async () => {
+    if ((await ws.catalog.users.count()) > 0) return null;
     const generated = ws.config.adminPassword === undefined;
     const password = ws.config.adminPassword ?? randomBytes(12).toString('base64url');
-    await ws.catalog.users.create({
+    const created = await ws.catalog.users.createIfAbsent({
       username: 'admin',
       password,
       isAdmin: true,
       displayName: 'Administrator',
     });
-    adminCreated = true;
-    if (generated) adminPassword = password;
-  }
-  return { adminCreated, adminPassword, interruptedJobs, interruptedVersions, interruptedRuns };
+    return created ? { password: generated ? password : null } : null;
+  });
+  return {
+    adminCreated: admin !== null,
+    adminPassword: admin?.password ?? null,
+    interruptedJobs,
+    interruptedVersions,
+    interruptedRuns,
+  };
 }
 
 export interface StartedWorkspace {
@@ -112,9 +121,11 @@ export async function startWorkspace(config: Config, options: BootOptions = {}):
     throw error;
   }
   let scheduler: Scheduler | null = null;
+  let stopReceiving: () => void = () => undefined;
   const stop = async () => {
     const running = scheduler;
     scheduler = null;
+    stopReceiving();
     if (running) await stopScheduler(running);
   };
   return {
@@ -123,6 +134,7 @@ export async function startWorkspace(config: Config, options: BootOptions = {}):
     async startScheduler(options = {}) {
       await stop();
       scheduler = await startScheduler(ws, options);
+      stopReceiving = receiveRunEvents(ws);
       return scheduler;
     },
     stopScheduler: stop,

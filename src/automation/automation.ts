@@ -4,6 +4,7 @@ import type { TriggerFireStatus } from '../catalog/statuses.js';
 import { conflict, LlanoError } from '../common/errors.js';
 import { newTimeId } from '../common/ids.js';
 import type { Heartbeat } from '../workspace/process-liveness.js';
+import { serverEvents } from '../workspace/server-events.js';
 import { workspaceSlot, type Workspace } from '../workspace/workspace.js';
 import { isoAt, SystemClock, type Clock } from './clock.js';
 import { executeRun } from './runner.js';
@@ -224,6 +225,7 @@ export class Automation {
       .then(async (outcome) => {
         this.active.delete(runId);
         this.events.emit('event', { kind: 'run-ended', projectKey, scenario: scenario.id, runId, outcome });
+        serverEvents(this.ws).publish({ kind: 'run-ended', projectKey, scenario: scenario.id, runId });
         await this.startQueued(projectKey, scenario.id).catch(() => undefined);
         // Waiters last: when they wake, this run's follow-up (the next queued run) is settled.
         const run = await this.runs.get(projectKey, runId).catch(() => null);

@@ -4,6 +4,7 @@ import { Automation } from './automation.js';
 import { sendReports } from './reporting.js';
 import { loadScenario } from './scenarios-service.js';
 import { runSummary } from './summary.js';
+import { recordFireOutcome } from './trigger-state.js';
 
 /**
  * Everything processes that are gone left open (at start, and periodically from the server's
@@ -46,6 +47,7 @@ export async function recoverInterruptedRuns(ws: Workspace): Promise<number> {
     // Another process may be recovering the same run: only the one that changed it reports.
     if (Number(updated.numUpdatedRows) !== 1) continue;
     recovered++;
+    await recordFireOutcome(ws.catalog.db, r.id, 'FAILED');
     // An ended run is project activity, however it ended (as RunStore.finish records it).
     await ws.catalog.projects.touch(r.project_key);
     await automation.runs.interruptSteps(r.id, at);

@@ -6,6 +6,7 @@ import { notFound } from '../common/errors.js';
 import type { Workspace } from '../workspace/workspace.js';
 import type { ScenarioRun } from './run-types.js';
 import { FINAL_OUTCOMES, type RunOutcome, type StepOutcome } from './types.js';
+import { recordFireOutcome } from './trigger-state.js';
 
 export type { ScenarioRun, StepRun } from './run-types.js';
 
@@ -108,6 +109,7 @@ export class RunStore {
       .set({ outcome, ended_at: at, duration_ms: duration, error })
       .where('id', '=', runId)
       .execute();
+    await recordFireOutcome(this.db, runId, outcome);
     if (run) await this.ws.catalog.projects.touch(run.project_key);
   }
 

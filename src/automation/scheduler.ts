@@ -8,7 +8,14 @@ import { recoverInterruptedWork } from './recovery.js';
 import type { Schedule } from './schedule.js';
 import { triggerKey, type Scenario, type TriggerConfig } from './scenario.js';
 import { parsedScenario } from './scenarios-service.js';
-import { advanceTrigger, loadTriggerState, loadTriggerStates, triggerId } from './trigger-state.js';
+import {
+  advanceTrigger,
+  FIRE_RETENTION_MS,
+  loadTriggerState,
+  loadTriggerStates,
+  pruneTriggerFires,
+  triggerId,
+} from './trigger-state.js';
 import { triggerTypes } from './triggers/registry.js';
 import type { AutomationEvent, PollTriggerType, TriggerType } from './types.js';
 
@@ -185,6 +192,7 @@ export class Scheduler {
     if (now - this.lastRecovery >= this.recoveryEveryMs) {
       this.lastRecovery = now;
       await recoverInterruptedWork(this.ws).catch(() => undefined);
+      await pruneTriggerFires(this.ws.catalog.db, isoAt(now - FIRE_RETENTION_MS)).catch(() => undefined);
     }
     await this.automation.startAllQueued();
   }

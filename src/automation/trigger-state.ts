@@ -34,6 +34,7 @@ export async function claimFire(
       fired_at: fields.at,
       run_id: fields.runId,
       owner: fields.owner,
+      outcome: null,
     })
     .onConflict((oc) => oc.columns(['project_key', 'scenario', 'trigger_key', 'instant']).doNothing())
     .executeTakeFirst();
@@ -91,4 +92,26 @@ export async function loadTriggerState(
     .where('trigger_key', '=', t.triggerKey)
     .executeTakeFirst();
   return r ? { lastInstant: r.last_instant, pollState: r.poll_state } : null;
+}
+
+/**
+ * How long a fire is kept once its run ended (or it was dropped). A fire is the claim of its
+ * instant, needed only while another process could still try the same one (seconds, or the
+ * catch-up after a stop); it is not history: the run records what happened.
+ */
+export const FIRE_RETENTION_MS = 30 * 86400_000;
+
+/** Records the final outcome of the run a fire started: the fire no longer says `running`. */
+export async function recordFireOutcome(db: Db, runId: string, outcome: string): Promise<void> {
+  await db.updateTable('trigger_fires').set({ status: 'ended', outcome }).where('run_id', '=', runId).execute();
+}
+
+/** Deletes fires older than `before` (ISO) whose run ended or that started none; returns how many. */
+export async function pruneTriggerFires(db: Db, before: string): Promise<number> {
+  const r = await db
+    .deleteFrom('trigger_fires')
+    .where('fired_at', '<', before)
+    .where('status', 'in', ['ended', 'dropped'])
+    .executeTakeFirst();
+  return Number(r.numDeletedRows);
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
+import { withCatalogLock } from './catalog-lock.js';
 import { migrateToLatest } from './migrations.js';
 import type { CatalogTables } from './tables.js';
 
@@ -48,6 +49,9 @@ export async function openCatalogDatabase(options: { url?: string; home: string 
     sqlite.pragma('foreign_keys = ON');
     db = new Kysely<CatalogTables>({ dialect: new SqliteDialect({ database: sqlite }) });
   }
-  await migrateToLatest(db as Kysely<unknown>, dialect);
+  // Servers starting together migrate one after the other; the later ones find nothing to do.
+  await withCatalogLock(db as Kysely<unknown>, dialect, 'llano.migrations', () =>
+    migrateToLatest(db as Kysely<unknown>, dialect),
+  );
   return { db, dialect, close: () => db.destroy() };
 }

@@ -310,6 +310,19 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0008_trigger_fire_outcome': {
+      async up(db: Kysely<unknown>) {
+        // A fire records how its run ended (it said `running` forever) and is pruned after a while:
+        // by run when the run ends, by time when pruned.
+        await db.schema.alterTable('trigger_fires').addColumn('outcome', 'text').execute();
+        await db.schema.createIndex('trigger_fires_by_run').on('trigger_fires').column('run_id').execute();
+        await db.schema.createIndex('trigger_fires_by_time').on('trigger_fires').column('fired_at').execute();
+        await sql`UPDATE trigger_fires SET status = 'ended', outcome = (SELECT r.outcome FROM scenario_runs r WHERE r.id = trigger_fires.run_id)
+          WHERE EXISTS (SELECT 1 FROM scenario_runs r WHERE r.id = trigger_fires.run_id AND r.outcome NOT IN ('QUEUED', 'RUNNING'))`.execute(
+          db,
+        );
+      },
+    },
   };
 }
 

@@ -41,8 +41,8 @@ export const RUN_FINAL_OUTCOMES = ['SUCCESS', 'WARNING', 'FAILED', 'ABORTED'] as
 export const STEP_OUTCOMES = ['PENDING', 'RUNNING', 'SUCCESS', 'WARNING', 'FAILED', 'ABORTED', 'SKIPPED'] as const;
 export type StepOutcome = (typeof STEP_OUTCOMES)[number];
 
-/** trigger_fires.status: what the fire did (a fire that lost the claim is not stored). */
-export const TRIGGER_FIRE_STATUSES = ['running', 'queued', 'dropped'] as const;
+/** trigger_fires.status: what the fire did (a fire that lost the claim is not stored); `ended` once its run ended (outcome beside it). */
+export const TRIGGER_FIRE_STATUSES = ['running', 'queued', 'dropped', 'ended'] as const;
 export type TriggerFireStatus = (typeof TRIGGER_FIRE_STATUSES)[number];
 
 /** check_results.outcome */

@@ -225,6 +225,8 @@ export interface TriggerFiresTable {
   fired_at: string;
   run_id: string | null;
   owner: string;
+  /** The final outcome of its run, once it ended. */
+  outcome: string | null;
 }
 
 /** Per trigger: the last instant handled (persisted across restarts) and the last polled value. */

@@ -87,9 +87,19 @@ export class UserStore {
   constructor(private readonly db: Kysely<CatalogTables>) {}
 
   async create(input: NewUser): Promise<User> {
+    const user = await this.createIfAbsent(input);
+    if (!user) throw conflict(`User ${input.username} already exists`);
+    return user;
+  }
+
+  /**
+   * Creates the user unless one of that name exists (null then), also when another process
+   * creates it at the same moment: the database decides, so exactly one creator learns it won.
+   */
+  async createIfAbsent(input: NewUser): Promise<User | null> {
     const u = parseOr400(NewUserSchema, input, 'user', { prefix: '' });
     assertUsername(u.username);
-    if (await this.findByUsername(u.username)) throw conflict(`User ${u.username} already exists`);
+    if (await this.findByUsername(u.username)) return null;
     const row = {
       id: newId(),
       username: u.username,
@@ -99,8 +109,13 @@ export class UserStore {
       is_admin: u.isAdmin ? 1 : 0,
       created_at: nowIso(),
     };
-    await this.db.insertInto('users').values(row).execute();
-    return toUser({ ...row, disabled: 0 });
+    const r = await this.db
+      .insertInto('users')
+      .values(row)
+      .onConflict((oc) => oc.column('username').doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    return r ? toUser({ ...row, disabled: 0 }) : null;
   }
 
   async count(): Promise<number> {

@@ -1,6 +1,7 @@
 import type { Principal } from '../catalog/access.js';
 import type { JobEvent, Workspace } from '../workspace/workspace.js';
 import { isOneOf } from '../catalog/statuses.js';
+import { followJobFromCatalog, jobOwner } from './job-follow.js';
 import { JOB_ENDED_STATUSES, type Job } from './job-types.js';
 import { JobStore } from './jobs.js';
 
@@ -45,10 +46,13 @@ export async function followJob(
   jobId: string,
 ): Promise<FollowedJob> {
   const snapshot = await getJob(ws, principal, projectKey, jobId);
+  // Another server (or a CLI) runs it: its changes reach this process only through the catalog.
+  const elsewhere = (await jobOwner(ws, jobId)) !== ws.processId;
   return {
     snapshot,
     ended: isOneOf(JOB_ENDED_STATUSES, snapshot.status),
     subscribe(onEvent, onEnd) {
+      if (elsewhere) return followJobFromCatalog(ws, snapshot, onEvent, onEnd);
       const listener = (e: JobEvent) => {
         if (e.jobId !== jobId) return;
         onEvent(e);

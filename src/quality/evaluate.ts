@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type { TableSource } from '../engine/table-source.js';
 import type { Workspace } from '../workspace/workspace.js';
 import type { CheckOutcome } from './check-type.js';
@@ -41,7 +40,7 @@ export async function evaluateQuality(
   const store = new QualityStore(ws);
   const previous = await store.previousMetrics(projectKey, settings.dataset);
   const pass = await computeMetricsPass(ws.duck, {
-    tempDir: path.join(ws.config.home, 'tmp'),
+    tempDir: ws.tmpDir,
     source,
     settings,
     checks,

@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { LOCAL_ADMIN, type Principal } from '../catalog/access.js';
 import { LlanoError, toLlanoError } from '../common/errors.js';
 import { VERSION } from '../common/version.js';
+import { checkReadiness } from '../workspace/readiness.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { openApiDocument } from './openapi.js';
 import { route } from './route.js';
@@ -74,6 +75,21 @@ export async function buildServer(ws: Workspace, options: ServerOptions = {}): P
 
   route(app, { method: 'GET', url: '/api/health', summary: 'Liveness check', tag: 'system', auth: false }, () =>
     Promise.resolve({ status: 'ok', version: VERSION }),
+  );
+  route(
+    app,
+    {
+      method: 'GET',
+      url: '/api/ready',
+      summary: 'Readiness check: 200 when the catalog, data folder and engine work, else 503 naming the part down',
+      tag: 'system',
+      auth: false,
+    },
+    async ({ reply }) => {
+      const { ready, parts } = await checkReadiness(ws);
+      void reply.code(ready ? 200 : 503);
+      return { status: ready ? 'ready' : 'unavailable', version: VERSION, parts };
+    },
   );
   route(
     app,

@@ -1,11 +1,12 @@
 import { EventEmitter } from 'node:events';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Catalog } from '../catalog/catalog.js';
 import type { ActivityStatus, JobStatus } from '../catalog/statuses.js';
 import type { Config } from '../common/config.js';
 import { DuckDb } from '../engine/duckdb.js';
 import { Liveness } from './process-liveness.js';
+import { closeProcessTmp, openProcessTmp } from './process-tmp.js';
 
 /** Events other parts listen to (SSE progress, data-change triggers). */
 export interface WorkspaceEvents {
@@ -37,7 +38,9 @@ export type JobEvent =
 export class Workspace {
   readonly events = new EventEmitter<WorkspaceEvents>();
   /** An id for this process; jobs it runs carry it so a restart can spot interrupted ones. */
-  readonly processId = `${process.pid}-${Date.now()}`;
+  readonly processId: string;
+  /** This process's own temporary folder, `LLANO_HOME/tmp/<host>-<pid>-<start>/` (see process-tmp.ts). */
+  readonly tmpDir: string;
   /** Heartbeats of the work this process runs, and how work of other processes is judged abandoned. */
   readonly liveness: Liveness;
   /** State modules keep for this workspace (see `workspaceSlot`), in the order it was created. */
@@ -47,19 +50,30 @@ export class Workspace {
     readonly config: Config,
     readonly catalog: Catalog,
     readonly duck: DuckDb,
+    own: { processId: string; tmpDir: string },
   ) {
+    this.processId = own.processId;
+    this.tmpDir = own.tmpDir;
     this.events.setMaxListeners(0);
     this.liveness = new Liveness(config.heartbeatSeconds * 1000);
   }
 
   static async open(config: Config): Promise<Workspace> {
     for (const dir of ['data', 'tmp', 'logs']) mkdirSync(path.join(config.home, dir), { recursive: true });
-    // Leftovers of a crashed process (half-written uploads, spill files) are never needed.
-    rmSync(path.join(config.home, 'tmp'), { recursive: true, force: true });
-    mkdirSync(path.join(config.home, 'tmp', 'duckdb'), { recursive: true });
-    const catalog = await Catalog.open({ url: config.catalogUrl, home: config.home });
-    const duck = await DuckDb.open(':memory:', { tempDirectory: path.join(config.home, 'tmp', 'duckdb') });
-    return new Workspace(config, catalog, duck);
+    const processId = `${process.pid}-${Date.now()}`;
+    // Other servers may share this LLANO_HOME: only dead processes' leftovers (half-written
+    // uploads, spill files) are swept, never the folder of a live one.
+    const tmpDir = openProcessTmp(path.join(config.home, 'tmp'), processId);
+    mkdirSync(path.join(tmpDir, 'duckdb'), { recursive: true });
+    let catalog: Catalog;
+    try {
+      catalog = await Catalog.open({ url: config.catalogUrl, home: config.home });
+    } catch (error) {
+      closeProcessTmp(tmpDir);
+      throw error;
+    }
+    const duck = await DuckDb.open(':memory:', { tempDirectory: path.join(tmpDir, 'duckdb') });
+    return new Workspace(config, catalog, duck, { processId, tmpDir });
   }
 
   /** Absolute path of a location stored relative to the workspace. */
@@ -72,7 +86,7 @@ export class Workspace {
 
   /** A fresh temporary path under the workspace (same file system as the data, so renames are atomic). */
   tempPath(suffix: string): string {
-    return path.join(this.config.home, 'tmp', `${Date.now()}-${Math.random().toString(36).slice(2)}${suffix}`);
+    return path.join(this.tmpDir, `${Date.now()}-${Math.random().toString(36).slice(2)}${suffix}`);
   }
 
   /** The value of one slot on this workspace, created on first use; prefer `workspaceSlot`. */
@@ -91,6 +105,7 @@ export class Workspace {
     for (const { value, release } of held) await release?.(value);
     await this.duck.close();
     await this.catalog.close();
+    closeProcessTmp(this.tmpDir);
   }
 }
 
