@@ -5,7 +5,10 @@ import { LOCAL_ADMIN, type Principal } from '../catalog/access.js';
 import { LlanoError, toLlanoError } from '../common/errors.js';
 import { VERSION } from '../common/version.js';
 import type { Workspace } from '../workspace/workspace.js';
+import { enforceAccess } from './access-hook.js';
+import { apiDocsPage } from './api-docs-page.js';
 import { openApiDocument } from './openapi.js';
+import * as R from './response-schemas.js';
 import { route } from './route.js';
 import { apiRouteModules } from './routes/index.js';
 import { SESSION_COOKIE } from './routes/auth.js';
@@ -50,6 +53,7 @@ export async function buildServer(ws: Workspace, options: ServerOptions = {}): P
         : null;
     if (request.principal && header)
       request.principal = { ...request.principal, via: request.principal.via === 'apikey' ? 'apikey' : 'token' };
+    await enforceAccess(ws, request);
   });
 
   app.setErrorHandler((err, _request, reply) => {
@@ -72,13 +76,44 @@ export async function buildServer(ws: Workspace, options: ServerOptions = {}): P
       .send({ error: { code: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}` } });
   });
 
-  route(app, { method: 'GET', url: '/api/health', summary: 'Liveness check', tag: 'system', auth: false }, () =>
-    Promise.resolve({ status: 'ok', version: VERSION }),
+  app.decorate('documentedRoutes', []);
+  route(
+    app,
+    {
+      method: 'GET',
+      url: '/api/health',
+      summary: 'Liveness check',
+      tag: 'system',
+      access: 'public',
+      response: { 200: R.Health },
+    },
+    () => Promise.resolve({ status: 'ok', version: VERSION }),
   );
   route(
     app,
-    { method: 'GET', url: '/api/openapi.json', summary: 'This API described in OpenAPI 3', tag: 'system' },
-    () => Promise.resolve(openApiDocument(VERSION)),
+    {
+      method: 'GET',
+      url: '/api/openapi.json',
+      summary: 'This API described in OpenAPI 3.1',
+      tag: 'system',
+      access: 'public',
+      response: { 200: R.AnyObject },
+    },
+    () => Promise.resolve(openApiDocument(VERSION, app.documentedRoutes)),
+  );
+  route(
+    app,
+    {
+      method: 'GET',
+      url: '/api/docs',
+      summary: 'This API as a web page',
+      tag: 'system',
+      access: 'public',
+      response: { 200: { content: { 'text/html': null } } },
+      raw: true,
+    },
+    async ({ reply }) =>
+      reply.type('text/html; charset=utf-8').send(apiDocsPage(openApiDocument(VERSION, app.documentedRoutes))),
   );
   for (const register of apiRouteModules) register(app, ws);
   await registerWebUi(app);

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { forbidden } from '../../common/errors.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { LoginThrottle } from '../login-throttle.js';
+import * as R from '../response-schemas.js';
 import { route } from '../route.js';
 
 export const SESSION_COOKIE = 'llano_session';
@@ -29,7 +30,8 @@ export function authRoutes(app: FastifyInstance, ws: Workspace): void {
         'Log in; sets the session cookie and returns a token usable as a Bearer token (429 after 5 failures in 5 minutes)',
       tag: 'auth',
       body: Login,
-      auth: false,
+      access: 'public',
+      response: { 200: R.LoggedIn },
     },
     async ({ body, reply, request }) => {
       const key = `${request.ip}|${body.username}`;
@@ -51,7 +53,14 @@ export function authRoutes(app: FastifyInstance, ws: Workspace): void {
   );
   route(
     app,
-    { method: 'POST', url: '/api/auth/logout', summary: 'End this session', tag: 'auth' },
+    {
+      method: 'POST',
+      url: '/api/auth/logout',
+      summary: 'End this session',
+      tag: 'auth',
+      access: 'user',
+      response: { 204: null },
+    },
     async ({ request, reply }) => {
       const header = request.headers.authorization;
       const token = header?.startsWith('Bearer ') ? header.slice(7) : request.cookies[SESSION_COOKIE];
@@ -62,7 +71,14 @@ export function authRoutes(app: FastifyInstance, ws: Workspace): void {
   );
   route(
     app,
-    { method: 'GET', url: '/api/auth/me', summary: 'The authenticated user', tag: 'auth' },
+    {
+      method: 'GET',
+      url: '/api/auth/me',
+      summary: 'The authenticated user',
+      tag: 'auth',
+      access: 'user',
+      response: { 200: R.Me },
+    },
     async ({ principal }) => {
       const user = principal.via === 'local' ? null : await ws.catalog.users.findByUsername(principal.username);
       return { ...user, via: principal.via };
@@ -70,7 +86,14 @@ export function authRoutes(app: FastifyInstance, ws: Workspace): void {
   );
   route(
     app,
-    { method: 'GET', url: '/api/users', summary: 'List users (global admin)', tag: 'users' },
+    {
+      method: 'GET',
+      url: '/api/users',
+      summary: 'List users (global admin)',
+      tag: 'users',
+      access: 'admin',
+      response: { 200: z.array(R.User) },
+    },
     async ({ principal }) => {
       if (!principal.isAdmin) throw forbidden('Only a global admin may list users');
       return ws.catalog.users.list();
@@ -78,7 +101,15 @@ export function authRoutes(app: FastifyInstance, ws: Workspace): void {
   );
   route(
     app,
-    { method: 'POST', url: '/api/users', summary: 'Create a user (global admin)', tag: 'users', body: NewUser },
+    {
+      method: 'POST',
+      url: '/api/users',
+      summary: 'Create a user (global admin)',
+      tag: 'users',
+      body: NewUser,
+      access: 'admin',
+      response: { 201: R.User },
+    },
     async ({ principal, body, reply }) => {
       if (!principal.isAdmin) throw forbidden('Only a global admin may create users');
       const user = await ws.catalog.users.create(body);
@@ -94,6 +125,8 @@ export function authRoutes(app: FastifyInstance, ws: Workspace): void {
       summary: 'Set a password (the user, or a global admin)',
       tag: 'users',
       body: Password,
+      access: 'user',
+      response: { 204: null },
     },
     async ({ principal, params, body }) => {
       if (!principal.isAdmin && principal.username !== params.username)
@@ -104,7 +137,14 @@ export function authRoutes(app: FastifyInstance, ws: Workspace): void {
   );
   route(
     app,
-    { method: 'GET', url: '/api/api-keys', summary: 'Your API keys (never the secret)', tag: 'users' },
+    {
+      method: 'GET',
+      url: '/api/api-keys',
+      summary: 'Your API keys (never the secret)',
+      tag: 'users',
+      access: 'user',
+      response: { 200: z.array(R.ApiKey) },
+    },
     async ({ principal }) => {
       return ws.catalog.users.listApiKeys(await ws.catalog.users.requireByUsername(principal.username));
     },
@@ -117,6 +157,8 @@ export function authRoutes(app: FastifyInstance, ws: Workspace): void {
       summary: 'Create an API key; the secret is shown once',
       tag: 'users',
       body: NewKey,
+      access: 'user',
+      response: { 201: R.ApiKeyCreated },
     },
     async ({ principal, body, reply }) => {
       const { key, info } = await ws.catalog.users.createApiKey(
@@ -129,7 +171,14 @@ export function authRoutes(app: FastifyInstance, ws: Workspace): void {
   );
   route(
     app,
-    { method: 'DELETE', url: '/api/api-keys/{id}', summary: 'Revoke one of your API keys', tag: 'users' },
+    {
+      method: 'DELETE',
+      url: '/api/api-keys/{id}',
+      summary: 'Revoke one of your API keys',
+      tag: 'users',
+      access: 'user',
+      response: { 204: null },
+    },
     async ({ principal, params }) => {
       await ws.catalog.users.deleteApiKey(await ws.catalog.users.requireByUsername(principal.username), params.id);
       return undefined;

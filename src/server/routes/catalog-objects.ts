@@ -4,6 +4,7 @@ import { connectionTypes } from '../../connectors/registry.js';
 import { listConnections, saveConnection, testConnection } from '../../datasets/connections.js';
 import { objectHistory, revertObject } from '../../flow/history.js';
 import type { Workspace } from '../../workspace/workspace.js';
+import * as R from '../response-schemas.js';
 import { assertSameName, route } from '../route.js';
 
 const P = '/api/projects/{key}';
@@ -23,6 +24,8 @@ export function catalogObjectRoutes(app: FastifyInstance, ws: Workspace): void {
       url: `${P}/history/{kind}/{name}`,
       summary: 'Revisions of an object, newest first (kind: dataset, recipe, connection, …)',
       tag: 'history',
+      access: 'reader',
+      response: { 200: z.array(R.Revision) },
     },
     async ({ principal, params }) => objectHistory(ws, principal, params.key, { kind: params.kind, name: params.name }),
   );
@@ -34,13 +37,22 @@ export function catalogObjectRoutes(app: FastifyInstance, ws: Workspace): void {
       summary: 'Restore an object to a revision (appends a new revision)',
       tag: 'history',
       body: Revert,
+      access: 'writer',
+      response: { 200: R.AnyObject.describe('The object as restored') },
     },
     async ({ principal, params, body }) =>
       revertObject(ws, principal, params.key, { kind: params.kind, name: params.name, revision: body.revision }),
   );
   route(
     app,
-    { method: 'GET', url: `${P}/connections`, summary: 'Connections (secrets redacted)', tag: 'connections' },
+    {
+      method: 'GET',
+      url: `${P}/connections`,
+      summary: 'Connections (secrets redacted)',
+      tag: 'connections',
+      access: 'reader',
+      response: { 200: z.array(R.Connection) },
+    },
     async ({ principal, params }) => listConnections(ws, principal, params.key),
   );
   route(
@@ -51,6 +63,8 @@ export function catalogObjectRoutes(app: FastifyInstance, ws: Workspace): void {
       summary: `Create or replace a connection (project admin; ${adminOnlyTypes}: global admin)`,
       tag: 'connections',
       body: ConnectionBody,
+      access: 'projectAdmin',
+      response: { 201: R.Connection },
     },
     async ({ principal, params, body, reply }) => {
       const c = await saveConnection(ws, principal, params.key, body);
@@ -66,6 +80,8 @@ export function catalogObjectRoutes(app: FastifyInstance, ws: Workspace): void {
       summary: 'Replace a connection',
       tag: 'connections',
       body: ConnectionBody,
+      access: 'projectAdmin',
+      response: { 200: R.Connection },
     },
     async ({ principal, params, body }) => {
       assertSameName('connection', body.name, params.name);
@@ -79,6 +95,8 @@ export function catalogObjectRoutes(app: FastifyInstance, ws: Workspace): void {
       url: `${P}/connections/{name}/test`,
       summary: 'Test a connection: reach what it points at (project writer)',
       tag: 'connections',
+      access: 'writer',
+      response: { 200: R.ConnectionTest },
     },
     async ({ principal, params }) => testConnection(ws, principal, params.key, params.name),
   );

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { checkTypes } from '../../quality/checks/registry.js';
 import { QualitySettingsSchema } from '../../quality/quality-settings.js';
+import * as R from '../response-schemas.js';
 import { route } from '../route.js';
 
 const jsonSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
@@ -15,6 +16,8 @@ export function checkTypeRoutes(app: FastifyInstance): void {
       url: '/api/check-types',
       summary: 'Dataset check types with the JSON schema of their parameters (forms are generated from them)',
       tag: 'quality',
+      access: 'user',
+      response: { 200: R.CheckTypes },
     },
     () =>
       Promise.resolve({
