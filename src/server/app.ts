@@ -6,7 +6,10 @@ import { LlanoError, toLlanoError } from '../common/errors.js';
 import { VERSION } from '../common/version.js';
 import { checkReadiness } from '../workspace/readiness.js';
 import type { Workspace } from '../workspace/workspace.js';
+import { enforceAccess } from './access-hook.js';
+import { apiDocsPage } from './api-docs-page.js';
 import { openApiDocument } from './openapi.js';
+import * as R from './response-schemas.js';
 import { route } from './route.js';
 import { apiRouteModules } from './routes/index.js';
 import { SESSION_COOKIE } from './routes/auth.js';
@@ -51,6 +54,7 @@ export async function buildServer(ws: Workspace, options: ServerOptions = {}): P
         : null;
     if (request.principal && header)
       request.principal = { ...request.principal, via: request.principal.via === 'apikey' ? 'apikey' : 'token' };
+    await enforceAccess(ws, request);
   });
 
   app.setErrorHandler((err, _request, reply) => {
@@ -73,8 +77,18 @@ export async function buildServer(ws: Workspace, options: ServerOptions = {}): P
       .send({ error: { code: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}` } });
   });
 
-  route(app, { method: 'GET', url: '/api/health', summary: 'Liveness check', tag: 'system', auth: false }, () =>
-    Promise.resolve({ status: 'ok', version: VERSION }),
+  app.decorate('documentedRoutes', []);
+  route(
+    app,
+    {
+      method: 'GET',
+      url: '/api/health',
+      summary: 'Liveness check',
+      tag: 'system',
+      access: 'public',
+      response: { 200: R.Health },
+    },
+    () => Promise.resolve({ status: 'ok', version: VERSION }),
   );
   route(
     app,
@@ -83,7 +97,8 @@ export async function buildServer(ws: Workspace, options: ServerOptions = {}): P
       url: '/api/ready',
       summary: 'Readiness check: 200 when the catalog, data folder and engine work, else 503 naming the part down',
       tag: 'system',
-      auth: false,
+      access: 'public',
+      response: { 200: R.AnyObject },
     },
     async ({ reply }) => {
       const { ready, parts } = await checkReadiness(ws);
@@ -93,8 +108,29 @@ export async function buildServer(ws: Workspace, options: ServerOptions = {}): P
   );
   route(
     app,
-    { method: 'GET', url: '/api/openapi.json', summary: 'This API described in OpenAPI 3', tag: 'system' },
-    () => Promise.resolve(openApiDocument(VERSION)),
+    {
+      method: 'GET',
+      url: '/api/openapi.json',
+      summary: 'This API described in OpenAPI 3.1',
+      tag: 'system',
+      access: 'public',
+      response: { 200: R.AnyObject },
+    },
+    () => Promise.resolve(openApiDocument(VERSION, app.documentedRoutes)),
+  );
+  route(
+    app,
+    {
+      method: 'GET',
+      url: '/api/docs',
+      summary: 'This API as a web page',
+      tag: 'system',
+      access: 'public',
+      response: { 200: { content: { 'text/html': null } } },
+      raw: true,
+    },
+    async ({ reply }) =>
+      reply.type('text/html; charset=utf-8').send(apiDocsPage(openApiDocument(VERSION, app.documentedRoutes))),
   );
   for (const register of apiRouteModules) register(app, ws);
   await registerWebUi(app);

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Principal } from '../catalog/access.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { assertSameName, route } from './route.js';
@@ -27,42 +27,53 @@ export interface ObjectRoutes {
   /** The body field, and URL parameter, that names an object (`id` for scenarios). */
   nameField: 'name' | 'id';
   body: z.ZodType<Record<string, unknown>>;
+  /** What list (an array of them), create, get and replace answer. */
+  item: z.ZodType;
   summaries: { list: string; create: string; get: string; replace: string; remove: string };
 }
 
 /**
  * The five routes of a kind of project object: list, create (201; refused if it exists),
  * get, replace (the URL and the body must name the same object) and delete (204).
+ * Project readers may read them, writers change them.
  */
 export function objectRoutes(app: FastifyInstance, ws: Workspace, def: ObjectRoutes, service: ObjectService): void {
   const base = `/api/projects/{key}/${def.plural}`;
   const one = `${base}/{${def.nameField}}`;
-  const { tag, body, summaries } = def;
-  route(app, { method: 'GET', url: base, summary: summaries.list, tag }, async ({ principal, params }) =>
-    service.list(ws, principal, params.key),
+  const { tag, body, summaries, item } = def;
+  route(
+    app,
+    { method: 'GET', url: base, summary: summaries.list, tag, access: 'reader', response: { 200: z.array(item) } },
+    async ({ principal, params }) => service.list(ws, principal, params.key),
   );
   route(
     app,
-    { method: 'POST', url: base, summary: summaries.create, tag, body },
+    { method: 'POST', url: base, summary: summaries.create, tag, body, access: 'writer', response: { 201: item } },
     async ({ principal, params, body, reply }) => {
       const created = await service.save(ws, principal, params.key, body, { expectRevision: 0 });
       void reply.code(201);
       return created;
     },
   );
-  route(app, { method: 'GET', url: one, summary: summaries.get, tag }, async ({ principal, params }) =>
-    service.get(ws, principal, params.key, params[def.nameField]),
+  route(
+    app,
+    { method: 'GET', url: one, summary: summaries.get, tag, access: 'reader', response: { 200: item } },
+    async ({ principal, params }) => service.get(ws, principal, params.key, params[def.nameField]),
   );
   route(
     app,
-    { method: 'PUT', url: one, summary: summaries.replace, tag, body },
+    { method: 'PUT', url: one, summary: summaries.replace, tag, body, access: 'writer', response: { 200: item } },
     async ({ principal, params, body }) => {
       assertSameName(def.kind, String(body[def.nameField]), params[def.nameField]);
       return service.save(ws, principal, params.key, body);
     },
   );
-  route(app, { method: 'DELETE', url: one, summary: summaries.remove, tag }, async ({ principal, params }) => {
-    await service.remove(ws, principal, params.key, params[def.nameField]);
-    return undefined;
-  });
+  route(
+    app,
+    { method: 'DELETE', url: one, summary: summaries.remove, tag, access: 'writer', response: { 204: null } },
+    async ({ principal, params }) => {
+      await service.remove(ws, principal, params.key, params[def.nameField]);
+      return undefined;
+    },
+  );
 }

@@ -4,6 +4,21 @@ import type { Principal } from '../catalog/access.js';
 import { badRequest, unauthorized } from '../common/errors.js';
 import { parseOr400 } from '../common/parse.js';
 
+/**
+ * The least a caller needs to reach a route's handler; the server's access hook enforces it
+ * (src/server/access-hook.ts) and the OpenAPI document shows it. Project levels apply to the
+ * project named by the `{key}` URL parameter; a global admin passes every level.
+ */
+export const ACCESS_LEVELS = ['public', 'user', 'reader', 'writer', 'projectAdmin', 'admin'] as const;
+export type Access = (typeof ACCESS_LEVELS)[number];
+
+/**
+ * One success response: the schema of its JSON body, `null` for no body (204), or its bodies
+ * by media type (a schema, or null for bytes or text).
+ */
+export type SuccessResponse = z.ZodType | null | { content: Record<string, z.ZodType | null>; description?: string };
+export type SuccessStatus = 200 | 201 | 202 | 204;
+
 /** One documented API route: registered in Fastify and described in the OpenAPI document. */
 export interface RouteDef<B extends z.ZodType | undefined, Q extends z.ZodType | undefined> {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -12,12 +27,13 @@ export interface RouteDef<B extends z.ZodType | undefined, Q extends z.ZodType |
   tag: string;
   body?: B;
   query?: Q;
-  /** false for the few public routes (health, login). */
-  auth?: boolean;
-  /** Documented response shape, for readers of the OpenAPI document. */
-  response?: z.ZodType;
-  /** Non-JSON request (multipart upload) or response (stream). */
+  access: Access;
+  /** What a success answers, by status code (the handler sets any code but 200 itself). */
+  response: Partial<Record<SuccessStatus, SuccessResponse>>;
+  /** Non-JSON request (multipart upload) or response (stream): the handler reads and answers it itself. */
   raw?: boolean;
+  /** The fields of a multipart/form-data request, for the document only. */
+  multipart?: z.ZodType;
 }
 
 type Infer<T> = T extends z.ZodType ? z.infer<T> : undefined;
@@ -36,13 +52,22 @@ export interface DocumentedRoute {
   url: string;
   summary: string;
   tag: string;
-  auth: boolean;
+  access: Access;
   body?: z.ZodType;
   query?: z.ZodType;
-  response?: z.ZodType;
+  multipart?: z.ZodType;
+  response: Partial<Record<SuccessStatus, SuccessResponse>>;
 }
 
-export const documentedRoutes: DocumentedRoute[] = [];
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route registered with `route`, in order: the source of the OpenAPI document. */
+    documentedRoutes: DocumentedRoute[];
+  }
+  interface FastifyContextConfig {
+    access?: Access;
+  }
+}
 
 /** What a 401 says, to people calling with curl or the CLI as much as to the web UI: how to authenticate. */
 export const AUTHENTICATION_REQUIRED =
@@ -59,22 +84,23 @@ export function route<B extends z.ZodType | undefined = undefined, Q extends z.Z
   def: RouteDef<B, Q>,
   handler: (input: RouteInput<Infer<B>, Infer<Q>>) => Promise<unknown>,
 ): void {
-  const auth = def.auth !== false;
-  if (!documentedRoutes.some((r) => r.method === def.method && r.url === def.url)) {
-    documentedRoutes.push({
-      method: def.method,
-      url: def.url,
-      summary: def.summary,
-      tag: def.tag,
-      auth,
-      body: def.body,
-      query: def.query,
-      response: def.response,
-    });
-  }
+  const auth = def.access !== 'public';
+  if (!app.hasDecorator('documentedRoutes')) app.decorate('documentedRoutes', []);
+  app.documentedRoutes.push({
+    method: def.method,
+    url: def.url,
+    summary: def.summary,
+    tag: def.tag,
+    access: def.access,
+    body: def.body,
+    query: def.query,
+    multipart: def.multipart,
+    response: def.response,
+  });
   app.route({
     method: def.method,
     url: def.url.replace(/\{(\w+)\}/g, ':$1'),
+    config: { access: def.access },
     handler: async (request, reply) => {
       const principal = request.principal;
       if (auth && !principal)

@@ -4,6 +4,7 @@ import { forbidden } from '../../common/errors.js';
 import { listApiKeys, revokeApiKey, setUserPassword } from '../../workspace/users-service.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { LoginThrottle } from '../login-throttle.js';
+import * as R from '../response-schemas.js';
 import { route } from '../route.js';
 
 export const SESSION_COOKIE = 'llano_session';
@@ -43,7 +44,8 @@ export function authRoutes(app: FastifyInstance, ws: Workspace): void {
         'Log in; sets the session cookie and returns a token usable as a Bearer token (429 after 5 failures in 5 minutes)',
       tag: 'auth',
       body: Login,
-      auth: false,
+      access: 'public',
+      response: { 200: R.LoggedIn },
     },
     async ({ body, reply, request }) => {
       const key = `${request.ip}|${body.username}`;
@@ -65,7 +67,14 @@ export function authRoutes(app: FastifyInstance, ws: Workspace): void {
   );
   route(
     app,
-    { method: 'POST', url: '/api/auth/logout', summary: 'End this session', tag: 'auth' },
+    {
+      method: 'POST',
+      url: '/api/auth/logout',
+      summary: 'End this session',
+      tag: 'auth',
+      access: 'user',
+      response: { 204: null },
+    },
     async ({ request, reply }) => {
       const token = requestToken(request);
       if (token) await ws.catalog.users.deleteSession(token);
@@ -75,7 +84,14 @@ export function authRoutes(app: FastifyInstance, ws: Workspace): void {
   );
   route(
     app,
-    { method: 'GET', url: '/api/auth/me', summary: 'The authenticated user', tag: 'auth' },
+    {
+      method: 'GET',
+      url: '/api/auth/me',
+      summary: 'The authenticated user',
+      tag: 'auth',
+      access: 'user',
+      response: { 200: R.Me },
+    },
     async ({ principal }) => {
       const user = principal.via === 'local' ? null : await ws.catalog.users.findByUsername(principal.username);
       return { ...user, via: principal.via };
@@ -83,7 +99,14 @@ export function authRoutes(app: FastifyInstance, ws: Workspace): void {
   );
   route(
     app,
-    { method: 'GET', url: '/api/users', summary: 'List users (global admin)', tag: 'users' },
+    {
+      method: 'GET',
+      url: '/api/users',
+      summary: 'List users (global admin)',
+      tag: 'users',
+      access: 'admin',
+      response: { 200: z.array(R.User) },
+    },
     async ({ principal }) => {
       if (!principal.isAdmin) throw forbidden('Only a global admin may list users');
       return ws.catalog.users.list();
@@ -91,7 +114,15 @@ export function authRoutes(app: FastifyInstance, ws: Workspace): void {
   );
   route(
     app,
-    { method: 'POST', url: '/api/users', summary: 'Create a user (global admin)', tag: 'users', body: NewUser },
+    {
+      method: 'POST',
+      url: '/api/users',
+      summary: 'Create a user (global admin)',
+      tag: 'users',
+      body: NewUser,
+      access: 'admin',
+      response: { 201: R.User },
+    },
     async ({ principal, body, reply }) => {
       if (!principal.isAdmin) throw forbidden('Only a global admin may create users');
       const user = await ws.catalog.users.create(body);
@@ -108,6 +139,8 @@ export function authRoutes(app: FastifyInstance, ws: Workspace): void {
         "Set a password (the user, or a global admin); ends the user's sessions but the one changing its own password",
       tag: 'users',
       body: Password,
+      access: 'user',
+      response: { 204: null },
     },
     async ({ principal, params, body, request }) => {
       await setUserPassword(ws, principal, params.username, body.password, requestToken(request));
@@ -122,6 +155,8 @@ export function authRoutes(app: FastifyInstance, ws: Workspace): void {
       summary: "Your API keys (never the secret); a global admin's ?user=NAME or ?all=true: those of others",
       tag: 'users',
       query: KeyQuery,
+      access: 'user',
+      response: { 200: z.array(R.ApiKey) },
     },
     async ({ principal, query }) => listApiKeys(ws, principal, query),
   );
@@ -133,6 +168,8 @@ export function authRoutes(app: FastifyInstance, ws: Workspace): void {
       summary: 'Create an API key; the secret is shown once',
       tag: 'users',
       body: NewKey,
+      access: 'user',
+      response: { 201: R.ApiKeyCreated },
     },
     async ({ principal, body, reply }) => {
       const { key, info } = await ws.catalog.users.createApiKey(
@@ -150,6 +187,8 @@ export function authRoutes(app: FastifyInstance, ws: Workspace): void {
       url: '/api/api-keys/{id}',
       summary: "Revoke one of your API keys (a global admin: anyone's)",
       tag: 'users',
+      access: 'user',
+      response: { 204: null },
     },
     async ({ principal, params }) => {
       await revokeApiKey(ws, principal, params.id);

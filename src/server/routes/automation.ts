@@ -10,6 +10,7 @@ import { deleteScenario, getScenario, listScenarios, saveScenario } from '../../
 import { fireWebhook } from '../../automation/webhooks.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { objectRoutes } from '../object-routes.js';
+import * as R from '../response-schemas.js';
 import { route } from '../route.js';
 
 const P = '/api/projects/{key}';
@@ -27,6 +28,8 @@ export function automationRoutes(app: FastifyInstance, ws: Workspace): void {
       summary:
         'Trigger, step and reporter types with the JSON schema of their settings (forms are generated from them)',
       tag: 'automation',
+      access: 'user',
+      response: { 200: R.ScenarioTypes },
     },
     () => Promise.resolve(scenarioTypeSchemas()),
   );
@@ -39,6 +42,7 @@ export function automationRoutes(app: FastifyInstance, ws: Workspace): void {
       tag: 'automation',
       nameField: 'id',
       body: ScenarioBody,
+      item: R.Scenario,
       summaries: {
         list: 'Scenarios of the project',
         create: 'Create a scenario (every trigger, step and reporter is checked)',
@@ -56,6 +60,8 @@ export function automationRoutes(app: FastifyInstance, ws: Workspace): void {
       url: `${P}/scenarios/{id}/run`,
       summary: 'Run a scenario now; returns the run id at once',
       tag: 'automation',
+      access: 'writer',
+      response: { 202: R.RunStarted },
     },
     async ({ principal, params, reply }) => {
       const r = await automation.runManually(principal, params.key, params.id);
@@ -71,6 +77,8 @@ export function automationRoutes(app: FastifyInstance, ws: Workspace): void {
       summary:
         "Replace a webhook reporter's signing secret (writer); the new one is in this answer only. reporter: e.g. reporters[0] (optional when there is one)",
       tag: 'automation',
+      access: 'writer',
+      response: { 200: R.AnyObject },
       body: z
         .object({ reporter: z.string().max(100).optional() })
         .strict()
@@ -86,12 +94,21 @@ export function automationRoutes(app: FastifyInstance, ws: Workspace): void {
       summary: 'Runs of a scenario, newest first',
       tag: 'automation',
       query: Limit,
+      access: 'reader',
+      response: { 200: z.array(R.ScenarioRun) },
     },
     async ({ principal, params, query }) => listScenarioRuns(ws, principal, params.key, params.id, query.limit),
   );
   route(
     app,
-    { method: 'GET', url: `${P}/scenario-runs/{runId}`, summary: 'A run with its steps and log', tag: 'automation' },
+    {
+      method: 'GET',
+      url: `${P}/scenario-runs/{runId}`,
+      summary: 'A run with its steps and log',
+      tag: 'automation',
+      access: 'reader',
+      response: { 200: R.ScenarioRun },
+    },
     async ({ principal, params }) => getScenarioRun(ws, principal, params.key, params.runId),
   );
   route(
@@ -101,6 +118,8 @@ export function automationRoutes(app: FastifyInstance, ws: Workspace): void {
       url: `${P}/scenario-runs/{runId}/abort`,
       summary: 'Abort a running or queued run',
       tag: 'automation',
+      access: 'writer',
+      response: { 200: R.ScenarioRun },
     },
     async ({ principal, params }) => automation.abort(principal, params.key, params.runId),
   );
@@ -111,7 +130,8 @@ export function automationRoutes(app: FastifyInstance, ws: Workspace): void {
       url: '/api/webhooks/scenarios/{token}',
       summary: 'Fire the scenario whose webhook trigger holds this secret token',
       tag: 'automation',
-      auth: false,
+      access: 'public',
+      response: { 202: R.WebhookFired },
     },
     async ({ params, request, reply }) => {
       const r = await fireWebhook(ws, params.token, request.ip);
@@ -128,12 +148,21 @@ export function automationRoutes(app: FastifyInstance, ws: Workspace): void {
         'Every visible scenario with its runs in [from, to) (the newest 50,000 when there are more: truncated, totalRuns, listedRuns), durations, next fires, triggers, reporters; runs by outcome per day',
       tag: 'automation',
       query: z.object({ from: z.string().optional(), to: z.string().optional() }),
+      access: 'user',
+      response: { 200: R.Monitoring },
     },
     async ({ principal, query }) => automationMonitoring(ws, principal, query),
   );
   route(
     app,
-    { method: 'GET', url: `${P}/variables`, summary: 'Project variables', tag: 'automation' },
+    {
+      method: 'GET',
+      url: `${P}/variables`,
+      summary: 'Project variables',
+      tag: 'automation',
+      access: 'reader',
+      response: { 200: R.Variables },
+    },
     async ({ principal, params }) => getVariables(ws, principal, params.key),
   );
   route(
@@ -144,6 +173,8 @@ export function automationRoutes(app: FastifyInstance, ws: Workspace): void {
       summary: 'Replace the project variables',
       tag: 'automation',
       body: z.record(z.string(), z.unknown()),
+      access: 'writer',
+      response: { 200: R.Variables },
     },
     async ({ principal, params, body }) => saveVariables(ws, principal, params.key, body),
   );

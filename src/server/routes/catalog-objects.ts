@@ -10,6 +10,7 @@ import {
 } from '../../datasets/connections.js';
 import { objectHistory, revertObject } from '../../flow/history.js';
 import type { Workspace } from '../../workspace/workspace.js';
+import * as R from '../response-schemas.js';
 import { assertSameName, route } from '../route.js';
 
 const P = '/api/projects/{key}';
@@ -29,6 +30,8 @@ export function catalogObjectRoutes(app: FastifyInstance, ws: Workspace): void {
       url: `${P}/history/{kind}/{name}`,
       summary: 'Revisions of an object, newest first (kind: dataset, recipe, connection, …)',
       tag: 'history',
+      access: 'reader',
+      response: { 200: z.array(R.Revision) },
     },
     async ({ principal, params }) => objectHistory(ws, principal, params.key, { kind: params.kind, name: params.name }),
   );
@@ -40,6 +43,8 @@ export function catalogObjectRoutes(app: FastifyInstance, ws: Workspace): void {
       summary: 'Restore an object to a revision (appends a new revision)',
       tag: 'history',
       body: Revert,
+      access: 'writer',
+      response: { 200: R.AnyObject.describe('The object as restored') },
     },
     async ({ principal, params, body }) =>
       revertObject(ws, principal, params.key, { kind: params.kind, name: params.name, revision: body.revision }),
@@ -51,12 +56,21 @@ export function catalogObjectRoutes(app: FastifyInstance, ws: Workspace): void {
       url: '/api/connection-types',
       summary: 'Connection types with the JSON schema of their settings (the connection form is built from it)',
       tag: 'connections',
+      access: 'user',
+      response: { 200: z.array(R.AnyObject) },
     },
     () => Promise.resolve(describeConnectionTypes()),
   );
   route(
     app,
-    { method: 'GET', url: `${P}/connections`, summary: 'Connections (secrets redacted)', tag: 'connections' },
+    {
+      method: 'GET',
+      url: `${P}/connections`,
+      summary: 'Connections (secrets redacted)',
+      tag: 'connections',
+      access: 'reader',
+      response: { 200: z.array(R.Connection) },
+    },
     async ({ principal, params }) => listConnections(ws, principal, params.key),
   );
   route(
@@ -67,6 +81,8 @@ export function catalogObjectRoutes(app: FastifyInstance, ws: Workspace): void {
       summary: `Create or replace a connection (project admin; ${adminOnlyTypes}: global admin)`,
       tag: 'connections',
       body: ConnectionBody,
+      access: 'projectAdmin',
+      response: { 201: R.Connection },
     },
     async ({ principal, params, body, reply }) => {
       const c = await saveConnection(ws, principal, params.key, body);
@@ -82,6 +98,8 @@ export function catalogObjectRoutes(app: FastifyInstance, ws: Workspace): void {
       summary: 'Replace a connection',
       tag: 'connections',
       body: ConnectionBody,
+      access: 'projectAdmin',
+      response: { 200: R.Connection },
     },
     async ({ principal, params, body }) => {
       assertSameName('connection', body.name, params.name);
@@ -90,7 +108,14 @@ export function catalogObjectRoutes(app: FastifyInstance, ws: Workspace): void {
   );
   route(
     app,
-    { method: 'GET', url: `${P}/connections/{name}`, summary: 'One connection (secrets redacted)', tag: 'connections' },
+    {
+      method: 'GET',
+      url: `${P}/connections/{name}`,
+      summary: 'One connection (secrets redacted)',
+      tag: 'connections',
+      access: 'reader',
+      response: { 200: R.Connection },
+    },
     async ({ principal, params }) => showConnection(ws, principal, params.key, params.name),
   );
   route(
@@ -100,6 +125,8 @@ export function catalogObjectRoutes(app: FastifyInstance, ws: Workspace): void {
       url: `${P}/connections/{name}`,
       summary: 'Delete a connection (project admin); refused while datasets read through it',
       tag: 'connections',
+      access: 'projectAdmin',
+      response: { 204: null },
     },
     async ({ principal, params }) => {
       await deleteConnection(ws, principal, params.key, params.name);
@@ -113,6 +140,8 @@ export function catalogObjectRoutes(app: FastifyInstance, ws: Workspace): void {
       url: `${P}/connections/{name}/test`,
       summary: 'Test a connection: reach what it points at (project writer)',
       tag: 'connections',
+      access: 'writer',
+      response: { 200: R.ConnectionTest },
     },
     async ({ principal, params }) => testConnection(ws, principal, params.key, params.name),
   );

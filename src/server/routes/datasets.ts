@@ -7,17 +7,24 @@ import { deleteDataset, getDataset, listDatasets, listDatasetVersions, saveDatas
 import { datasetExport, datasetPage, datasetStats } from '../../datasets/explore.js';
 import { importUpload } from '../../datasets/import.js';
 import { EXPORT_CONTENT_TYPES } from '../../engine/export-format.js';
-import { parseTableQuery } from '../../engine/table-query.js';
+import { DEFAULT_PAGE_ROWS, MAX_PAGE_ROWS, parseTableQuery } from '../../engine/table-query.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { objectRoutes } from '../object-routes.js';
+import * as R from '../response-schemas.js';
 import { route } from '../route.js';
 
 const P = '/api/projects/{key}';
 
 const DatasetBody = z.object({ name: z.string() }).passthrough();
 const DataQuery = z.object({
-  offset: z.string().optional(),
-  limit: z.string().optional(),
+  offset: z.coerce.number().int().min(0).optional().describe('First row of the page (default 0)'),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_PAGE_ROWS)
+    .optional()
+    .describe(`Rows in the page (default ${DEFAULT_PAGE_ROWS})`),
   sort: z.string().optional().describe('Comma-separated columns, `-` for descending: `-trec_x,antenna`'),
   filter: z
     .union([z.string(), z.array(z.string())])
@@ -47,6 +54,8 @@ const UploadQuery = z.object({
   encoding: z.enum(['utf-8', 'latin-1', 'utf-16']).optional(),
   schema: z.string().optional().describe('JSON object of column type overrides, e.g. {"antenna":"VARCHAR"}'),
 });
+/** The upload's form: the file, and the options of the query string as form fields if preferred. */
+const UploadForm = UploadQuery.extend({ file: z.file().describe('The data file') });
 
 function parseSchemaOverride(text: string | undefined): Record<string, string> | undefined {
   if (!text) return undefined;
@@ -69,6 +78,7 @@ export function datasetRoutes(app: FastifyInstance, ws: Workspace): void {
       tag: 'datasets',
       nameField: 'name',
       body: DatasetBody,
+      item: R.Dataset,
       summaries: {
         list: 'Datasets of the project with their current version',
         create:
@@ -82,12 +92,26 @@ export function datasetRoutes(app: FastifyInstance, ws: Workspace): void {
   );
   route(
     app,
-    { method: 'GET', url: `${P}/datasets/{name}/versions`, summary: 'Versions, newest first', tag: 'datasets' },
+    {
+      method: 'GET',
+      url: `${P}/datasets/{name}/versions`,
+      summary: 'Versions, newest first',
+      tag: 'datasets',
+      access: 'reader',
+      response: { 200: z.array(R.ListedVersion) },
+    },
     async ({ principal, params }) => listDatasetVersions(ws, principal, params.key, params.name),
   );
   route(
     app,
-    { method: 'GET', url: `${P}/datasets/{name}/stats`, summary: 'Column statistics', tag: 'datasets' },
+    {
+      method: 'GET',
+      url: `${P}/datasets/{name}/stats`,
+      summary: 'Column statistics',
+      tag: 'datasets',
+      access: 'reader',
+      response: { 200: z.array(R.ColumnStats) },
+    },
     async ({ principal, params }) => datasetStats(ws, principal, params.key, params.name),
   );
   route(
@@ -99,6 +123,18 @@ export function datasetRoutes(app: FastifyInstance, ws: Workspace): void {
       tag: 'datasets',
       query: DataQuery,
       raw: true,
+      access: 'reader',
+      response: {
+        200: {
+          description: 'A JSON page, or the whole data as a download in the asked format',
+          content: {
+            'application/json': R.DataPage,
+            'text/csv': null,
+            'application/x-ndjson': null,
+            'application/vnd.apache.parquet': null,
+          },
+        },
+      },
     },
     async ({ principal, params, query, request, reply }) => {
       const format = query.format ?? 'json';
@@ -121,6 +157,9 @@ export function datasetRoutes(app: FastifyInstance, ws: Workspace): void {
       tag: 'datasets',
       query: UploadQuery,
       raw: true,
+      multipart: UploadForm,
+      access: 'writer',
+      response: { 201: R.Dataset },
     },
     async ({ principal, params, query, request, reply }) => {
       const d = await importUpload(ws, principal, params.key, params.name, async (filePath) => {

@@ -7,6 +7,7 @@ import { deleteRecipe, getRecipe, listRecipes, saveRecipe } from '../../flow/rec
 import { listRecipeTypes } from '../../recipes/registry.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { objectRoutes } from '../object-routes.js';
+import * as R from '../response-schemas.js';
 import { route } from '../route.js';
 import { openEventStream } from '../sse.js';
 
@@ -16,8 +17,17 @@ const RecipeBody = z
   .passthrough();
 
 export function flowRoutes(app: FastifyInstance, ws: Workspace): void {
-  route(app, { method: 'GET', url: '/api/recipe-types', summary: 'Recipe types', tag: 'recipes' }, () =>
-    Promise.resolve(listRecipeTypes()),
+  route(
+    app,
+    {
+      method: 'GET',
+      url: '/api/recipe-types',
+      summary: 'Recipe types',
+      tag: 'recipes',
+      access: 'user',
+      response: { 200: z.array(R.RecipeType) },
+    },
+    () => Promise.resolve(listRecipeTypes()),
   );
   objectRoutes(
     app,
@@ -28,6 +38,7 @@ export function flowRoutes(app: FastifyInstance, ws: Workspace): void {
       tag: 'recipes',
       nameField: 'name',
       body: RecipeBody,
+      item: R.Recipe,
       summaries: {
         list: 'Recipes of the project',
         create: 'Create a recipe (checked: inputs exist, no cycle, SQL compiles); creates its output dataset',
@@ -40,7 +51,14 @@ export function flowRoutes(app: FastifyInstance, ws: Workspace): void {
   );
   route(
     app,
-    { method: 'GET', url: `${P}/flow`, summary: 'The graph of datasets and recipes, with build state', tag: 'flow' },
+    {
+      method: 'GET',
+      url: `${P}/flow`,
+      summary: 'The graph of datasets and recipes, with build state',
+      tag: 'flow',
+      access: 'reader',
+      response: { 200: R.Flow },
+    },
     async ({ principal, params }) => getFlow(ws, principal, params.key),
   );
   route(
@@ -51,6 +69,8 @@ export function flowRoutes(app: FastifyInstance, ws: Workspace): void {
       summary: 'Build datasets: mode only | required (stale upstream too) | recursive (all upstream, forced)',
       tag: 'flow',
       body: BuildRequestSchema,
+      access: 'writer',
+      response: { 202: R.BuildStarted },
     },
     async ({ principal, params, body, reply }) => {
       const { jobId, plan } = await startBuild(ws, principal, params.key, body);
@@ -60,22 +80,51 @@ export function flowRoutes(app: FastifyInstance, ws: Workspace): void {
   );
   route(
     app,
-    { method: 'GET', url: `${P}/jobs`, summary: 'Recent jobs, newest first', tag: 'jobs' },
+    {
+      method: 'GET',
+      url: `${P}/jobs`,
+      summary: 'Recent jobs, newest first',
+      tag: 'jobs',
+      access: 'reader',
+      response: { 200: z.array(R.Job) },
+    },
     async ({ principal, params }) => listJobs(ws, principal, params.key),
   );
   route(
     app,
-    { method: 'GET', url: `${P}/jobs/{id}`, summary: 'A job with its activities', tag: 'jobs' },
+    {
+      method: 'GET',
+      url: `${P}/jobs/{id}`,
+      summary: 'A job with its activities',
+      tag: 'jobs',
+      access: 'reader',
+      response: { 200: R.Job },
+    },
     async ({ principal, params }) => getJob(ws, principal, params.key, params.id),
   );
   route(
     app,
-    { method: 'POST', url: `${P}/jobs/{id}/abort`, summary: 'Abort a running job', tag: 'jobs' },
+    {
+      method: 'POST',
+      url: `${P}/jobs/{id}/abort`,
+      summary: 'Abort a running job',
+      tag: 'jobs',
+      access: 'writer',
+      response: { 200: R.Job },
+    },
     async ({ principal, params }) => abortJob(ws, principal, params.key, params.id),
   );
   route(
     app,
-    { method: 'GET', url: `${P}/jobs/{id}/log`, summary: 'The job log as text', tag: 'jobs', raw: true },
+    {
+      method: 'GET',
+      url: `${P}/jobs/{id}/log`,
+      summary: 'The job log as text',
+      tag: 'jobs',
+      raw: true,
+      access: 'reader',
+      response: { 200: { content: { 'text/plain': null } } },
+    },
     async ({ principal, params, reply }) => {
       const text = await jobLogText(ws, principal, params.key, params.id);
       void reply.header('content-type', 'text/plain; charset=utf-8');
@@ -90,6 +139,14 @@ export function flowRoutes(app: FastifyInstance, ws: Workspace): void {
       summary: 'Live job progress as server-sent events (snapshot first, then changes)',
       tag: 'jobs',
       raw: true,
+      access: 'reader',
+      response: {
+        200: {
+          description:
+            'Server-sent events: `snapshot` (the job) first, then `job-status`, `activity` and `log` events; the stream ends with the job',
+          content: { 'text/event-stream': null },
+        },
+      },
     },
     async ({ principal, params, reply, request }) => {
       const job = await followJob(ws, principal, params.key, params.id);

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { PreviewRequestSchema, previewRecipe } from '../../flow/preview.js';
 import type { Workspace } from '../../workspace/workspace.js';
+import * as R from '../response-schemas.js';
 import { route } from '../route.js';
 
 export function previewRoutes(app: FastifyInstance, ws: Workspace): void {
@@ -13,6 +14,8 @@ export function previewRoutes(app: FastifyInstance, ws: Workspace): void {
         'The first rows of a SQL recipe before saving it; engine errors give their position in details.position {line, column}',
       tag: 'recipes',
       body: PreviewRequestSchema,
+      access: 'reader',
+      response: { 200: R.Preview },
     },
     async ({ principal, params, body }) => previewRecipe(ws, principal, params.key, body),
   );

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { deleteProject, getProject } from '../../workspace/projects-service.js';
 import type { Workspace } from '../../workspace/workspace.js';
+import * as R from '../response-schemas.js';
 import { route } from '../route.js';
 
 const NewProject = z.object({
@@ -20,7 +21,14 @@ const Role = z.object({ role: z.string() });
 export function projectRoutes(app: FastifyInstance, ws: Workspace): void {
   route(
     app,
-    { method: 'GET', url: '/api/projects', summary: 'Projects you may see', tag: 'projects' },
+    {
+      method: 'GET',
+      url: '/api/projects',
+      summary: 'Projects you may see',
+      tag: 'projects',
+      access: 'user',
+      response: { 200: z.array(R.Project) },
+    },
     async ({ principal }) => ws.catalog.projects.list(principal),
   );
   route(
@@ -31,6 +39,8 @@ export function projectRoutes(app: FastifyInstance, ws: Workspace): void {
       summary: 'Create a project (you become its admin)',
       tag: 'projects',
       body: NewProject,
+      access: 'user',
+      response: { 201: R.Project },
     },
     async ({ principal, body, reply }) => {
       const p = await ws.catalog.projects.create(principal, body);
@@ -40,7 +50,14 @@ export function projectRoutes(app: FastifyInstance, ws: Workspace): void {
   );
   route(
     app,
-    { method: 'GET', url: '/api/projects/{key}', summary: 'One project', tag: 'projects' },
+    {
+      method: 'GET',
+      url: '/api/projects/{key}',
+      summary: 'One project',
+      tag: 'projects',
+      access: 'reader',
+      response: { 200: R.Project },
+    },
     async ({ principal, params }) => getProject(ws, principal, params.key),
   );
   route(
@@ -51,6 +68,8 @@ export function projectRoutes(app: FastifyInstance, ws: Workspace): void {
       summary: 'Change name, description or tags (project admin)',
       tag: 'projects',
       body: Patch,
+      access: 'projectAdmin',
+      response: { 200: R.Project },
     },
     async ({ principal, params, body }) => ws.catalog.projects.update(principal, params.key, body),
   );
@@ -61,6 +80,8 @@ export function projectRoutes(app: FastifyInstance, ws: Workspace): void {
       url: '/api/projects/{key}',
       summary: 'Delete a project and everything in it (project admin)',
       tag: 'projects',
+      access: 'projectAdmin',
+      response: { 204: null },
     },
     async ({ principal, params }) => {
       await deleteProject(ws, principal, params.key);
@@ -69,7 +90,14 @@ export function projectRoutes(app: FastifyInstance, ws: Workspace): void {
   );
   route(
     app,
-    { method: 'GET', url: '/api/projects/{key}/members', summary: 'Members and roles', tag: 'projects' },
+    {
+      method: 'GET',
+      url: '/api/projects/{key}/members',
+      summary: 'Members and roles',
+      tag: 'projects',
+      access: 'reader',
+      response: { 200: z.array(R.Member) },
+    },
     async ({ principal, params }) => ws.catalog.projects.members(principal, params.key),
   );
   route(
@@ -80,6 +108,8 @@ export function projectRoutes(app: FastifyInstance, ws: Workspace): void {
       summary: 'Give a user a role: reader, writer or admin (project admin)',
       tag: 'projects',
       body: Role,
+      access: 'projectAdmin',
+      response: { 200: R.Member },
     },
     async ({ principal, params, body }) => ws.catalog.projects.setMember(principal, params.key, params.user, body.role),
   );
@@ -90,6 +120,8 @@ export function projectRoutes(app: FastifyInstance, ws: Workspace): void {
       url: '/api/projects/{key}/members/{user}',
       summary: 'Remove a member (project admin)',
       tag: 'projects',
+      access: 'projectAdmin',
+      response: { 204: null },
     },
     async ({ principal, params }) => {
       await ws.catalog.projects.removeMember(principal, params.key, params.user);

@@ -8,6 +8,7 @@ import {
   saveQualitySettings,
 } from '../../quality/quality-service.js';
 import type { Workspace } from '../../workspace/workspace.js';
+import * as R from '../response-schemas.js';
 import { route } from '../route.js';
 
 const D = '/api/projects/{key}/datasets/{name}';
@@ -23,6 +24,8 @@ export function qualityRoutes(app: FastifyInstance, ws: Workspace): void {
       summary: 'Metrics history of a dataset, newest first',
       tag: 'quality',
       query: Limit,
+      access: 'reader',
+      response: { 200: z.array(R.MetricsRecord) },
     },
     async ({ principal, params, query }) => metricsHistory(ws, principal, params.key, params.name, query.limit),
   );
@@ -33,6 +36,8 @@ export function qualityRoutes(app: FastifyInstance, ws: Workspace): void {
       url: `${D}/metrics/compute`,
       summary: 'Compute the metrics of the current version now',
       tag: 'quality',
+      access: 'writer',
+      response: { 200: R.MetricsRecord },
     },
     async ({ principal, params }) => computeMetrics(ws, principal, params.key, params.name),
   );
@@ -44,6 +49,8 @@ export function qualityRoutes(app: FastifyInstance, ws: Workspace): void {
       summary: 'Metric settings and checks of a dataset, with recent results',
       tag: 'quality',
       query: Limit,
+      access: 'reader',
+      response: { 200: R.DatasetChecks },
     },
     async ({ principal, params, query }) => getDatasetChecks(ws, principal, params.key, params.name, query.limit),
   );
@@ -55,6 +62,8 @@ export function qualityRoutes(app: FastifyInstance, ws: Workspace): void {
       summary: 'Replace the metric settings and checks of a dataset',
       tag: 'quality',
       body: z.looseObject({}),
+      access: 'writer',
+      response: { 200: R.QualitySettings },
     },
     async ({ principal, params, body }) =>
       saveQualitySettings(ws, principal, params.key, { ...body, dataset: params.name }),
@@ -66,6 +75,8 @@ export function qualityRoutes(app: FastifyInstance, ws: Workspace): void {
       url: `${D}/checks/run`,
       summary: 'Run the checks on the current version (metrics are computed too)',
       tag: 'quality',
+      access: 'writer',
+      response: { 200: R.QualityRun },
     },
     async ({ principal, params }) => runChecks(ws, principal, params.key, params.name),
   );

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { deleteUser, updateUser } from '../../workspace/users-service.js';
 import type { Workspace } from '../../workspace/workspace.js';
+import * as R from '../response-schemas.js';
 import { route } from '../route.js';
 
 const UserPatch = z.object({
@@ -21,6 +22,8 @@ export function userRoutes(app: FastifyInstance, ws: Workspace): void {
       summary:
         'Disable or enable a user, or change their admin right, name or email (global admin); disabling ends their sessions and revokes their API keys',
       tag: 'users',
+      access: 'admin',
+      response: { 200: R.User },
       body: UserPatch,
     },
     async ({ principal, params, body }) => updateUser(ws, principal, params.username, body),
@@ -32,6 +35,8 @@ export function userRoutes(app: FastifyInstance, ws: Workspace): void {
       url: '/api/users/{username}',
       summary: 'Delete a user with their sessions, API keys and project memberships (global admin)',
       tag: 'users',
+      access: 'admin',
+      response: { 204: null },
     },
     async ({ principal, params }) => {
       await deleteUser(ws, principal, params.username);

@@ -38,7 +38,12 @@ export default function AccountPage() {
     <>
       <PageHeader
         title="API keys"
-        subtitle="Keys act as you, for scripts and the llano command: send them as Authorization: Bearer <key>"
+        subtitle={
+          <>
+            Keys act as you, for scripts and the llano command: send them as Authorization: Bearer &lt;key&gt;. Every
+            route is described in the <a href="/api/docs">API reference</a>.
+          </>
+        }
       />
       <form className="filter-bar card padded" onSubmit={(e) => void create(e)} aria-label="New API key">
         <input

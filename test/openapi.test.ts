@@ -1,0 +1,214 @@
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OpenApiDocument } from '../src/server/openapi.js';
+import { ACCESS_LEVELS } from '../src/server/route.js';
+import { answerChecker, operationsOf, type Operation } from './support/openapi-check.js';
+import { startHttpReceiver, type HttpReceiver } from './support/receivers.js';
+import { startTestServer, type TestServer } from './support/llano-server.js';
+import { caller, fillPath, sampleRequests, seedProject, type Caller, type Seed } from './support/seeded-project.js';
+
+const P = '/api/projects/{key}';
+
+describe('the API document (/api/openapi.json)', () => {
+  let s: TestServer;
+  let http: HttpReceiver;
+  let doc: OpenApiDocument;
+  let operations: Operation[];
+  let seed: Seed;
+  /** Answers checked against the document: operation → statuses seen; and what did not match. */
+  const seen = new Map<Operation, number[]>();
+  const mismatches: string[] = [];
+  let checked: Caller;
+
+  /** The operation a concrete URL calls: the most literal template that matches it. */
+  function operationOf(method: string, url: string): Operation | undefined {
+    const path = url.split('?')[0];
+    return operations
+      .filter((o) => o.method === method)
+      .filter((o) => new RegExp(`^${o.path.replace(/\{\w+\}/g, '[^/]+')}$`).test(path))
+      .sort((a, b) => a.path.split('{').length - b.path.split('{').length)[0];
+  }
+
+  beforeAll(async () => {
+    s = await startTestServer();
+    http = await startHttpReceiver();
+    const plain = caller(s);
+    const answer = await plain('GET', '/api/openapi.json');
+    expect(answer.status).toBe(200);
+    doc = answer.body as OpenApiDocument;
+    operations = operationsOf(doc);
+    const check = answerChecker();
+    checked = async (method, url, options) => {
+      const a = await plain(method, url, options);
+      const op = operationOf(method, url);
+      if (!op) {
+        mismatches.push(`${method} ${url}: no operation in the document`);
+        return a;
+      }
+      seen.set(op, [...(seen.get(op) ?? []), a.status]);
+      const errors =
+        a.status < 300
+          ? check(op, a)
+          : check({ ...op, op: { ...op.op, responses: { [a.status]: op.op.responses.default } } }, a);
+      for (const e of errors) mismatches.push(`${method} ${op.path} → ${a.status}: ${e}`);
+      return a;
+    };
+    seed = await seedProject(s, checked);
+  });
+  afterAll(async () => {
+    await http?.stop();
+    await s?.stop();
+  });
+
+  it('is a valid OpenAPI 3.1 document that anyone may read', async () => {
+    expect(doc.openapi).toBe('3.1.0');
+    const result = await new Validator().validate(doc as unknown as Record<string, unknown>);
+    expect(result.errors).toBeUndefined();
+    expect(result.valid).toBe(true);
+    // The dialect is the document's: no schema names its own.
+    expect(JSON.stringify(doc)).not.toContain('"$schema"');
+  });
+
+  it('declares for every operation who may call it and what each success answers', () => {
+    expect(operations.length).toBeGreaterThan(50);
+    for (const { method, path, op } of operations) {
+      const where = `${method} ${path}`;
+      expect(ACCESS_LEVELS, where).toContain(op['x-llano-access']);
+      const successes = Object.keys(op.responses).filter((k) => k.startsWith('2'));
+      expect(successes.length, where).toBeGreaterThan(0);
+      for (const status of successes)
+        if (status !== '204') expect(op.responses[status].content, `${where} ${status}`).toBeDefined();
+      if (op['x-llano-access'] === 'public') expect(op.security).toEqual([]);
+      else expect(op.security.length).toBeGreaterThan(0);
+    }
+    const upload = doc.paths[`${P}/datasets/{name}/upload`].post;
+    expect(Object.keys(upload.responses)).toContain('201');
+    expect(upload.requestBody?.content['multipart/form-data']).toBeDefined();
+    expect(Object.keys(doc.paths[`${P}/builds`].post.responses)).toContain('202');
+    expect(doc.paths[`${P}/jobs/{id}/events`].get.responses['200'].content?.['text/event-stream']).toBeDefined();
+    const data = doc.paths[`${P}/datasets/{name}/data`].get.parameters;
+    expect(data.find((p) => p.name === 'limit')?.schema.type).toBe('integer');
+    expect(data.find((p) => p.name === 'offset')?.schema.type).toBe('integer');
+  });
+
+  it('the answer checker refuses what the document does not declare', () => {
+    const check = answerChecker();
+    const project = operations.find((o) => o.method === 'GET' && o.path === P)!;
+    const good = { key: 'A', name: 'A', description: '', tags: [], createdAt: 'x', createdBy: 'x', updatedAt: 'x' };
+    expect(check(project, { status: 200, contentType: 'application/json', body: good })).toEqual([]);
+    expect(check(project, { status: 200, contentType: 'application/json', body: { ...good, key: 1 } })).not.toEqual([]);
+    expect(check(project, { status: 201, contentType: 'application/json', body: good })).not.toEqual([]);
+    expect(check(project, { status: 200, contentType: 'text/csv', body: '' })).not.toEqual([]);
+  });
+
+  it('serves the document as a self-contained web page', async () => {
+    const page = await caller(s)('GET', '/api/docs');
+    expect(page.status).toBe(200);
+    expect(page.contentType).toMatch(/^text\/html/);
+    const html = page.body as string;
+    expect(html).toContain('<meta name="viewport"');
+    expect(html).toContain('<html lang="en">');
+    for (const { path } of operations) expect(html).toContain(path.replace(/&/g, '&amp;'));
+    // Nothing is fetched from elsewhere: no scripts, no external stylesheets, images or fonts.
+    expect(html).not.toMatch(/<script|<link|<img|@import|url\(|src=/i);
+    expect(html).not.toMatch(/https?:\/\//);
+  });
+
+  it('every operation, called for real, answers a declared status with a body its schema accepts', async () => {
+    const admin = s.adminToken;
+    const samples = sampleRequests(seed);
+    const url = (template: string) => fillPath(template, seed.pathValues);
+    const call = (method: string, template: string, options: { token?: string | null; query?: string } = {}) => {
+      const sample = samples[`${method} ${template}`] ?? {};
+      return checked(method, url(template) + (options.query ?? ''), {
+        token: options.token === undefined ? admin : options.token,
+        ...sample,
+      });
+    };
+    const get = (template: string, query?: string) => call('GET', template, { query });
+
+    await call('GET', '/api/health', { token: null });
+    await call('GET', '/api/openapi.json', { token: null });
+    await call('GET', '/api/docs', { token: null });
+    await get('/api/auth/me');
+    await get('/api/users');
+    await call('PUT', '/api/users/{username}/password');
+    const key = await checked('POST', '/api/api-keys', { token: admin, body: { name: 'throwaway' } });
+    await checked('DELETE', `/api/api-keys/${(key.body as { id: string }).id}`, { token: admin });
+    await get('/api/projects');
+    await get(P);
+    await call('PATCH', P);
+    await get(`${P}/members`);
+
+    for (const t of ['datasets', 'datasets/{name}', 'datasets/{name}/versions', 'datasets/{name}/stats'])
+      await get(`${P}/${t}`);
+    await call('PUT', `${P}/datasets/{name}`);
+    await get(`${P}/datasets/{name}/data`, '?offset=0&limit=1&sort=-trec');
+    await get(`${P}/datasets/{name}/data`, '?format=csv');
+    await call('POST', `${P}/datasets`);
+    await checked('DELETE', fillPath(`${P}/datasets/made`, seed.pathValues), { token: admin });
+
+    await get('/api/recipe-types');
+    await get(`${P}/recipes`);
+    await get(`${P}/recipes/{name}`);
+    await call('PUT', `${P}/recipes/{name}`);
+    await call('POST', `${P}/recipes/preview`);
+    await call('POST', `${P}/recipes`);
+    await checked('DELETE', fillPath(`${P}/recipes/r2`, seed.pathValues), { token: admin });
+    await get(`${P}/flow`);
+    await get(`${P}/jobs`);
+    await get(`${P}/jobs/{id}`);
+    await get(`${P}/jobs/{id}/log`);
+    await get(`${P}/jobs/{id}/events`);
+    // A build slow enough to abort: the same query as the abort test of api-external.
+    const slow = 'SELECT count(DISTINCT hash(i)) AS n FROM range(8000000) t(i), (SELECT max(trec) FROM obs) s';
+    await checked('POST', url(`${P}/recipes`), {
+      token: admin,
+      body: { name: 'r_slow', type: 'sql', inputs: ['obs'], output: 'slow', sql: slow },
+    });
+    const build = await checked('POST', url(`${P}/builds`), { token: admin, body: { targets: ['slow'] } });
+    await checked('POST', url(`${P}/jobs/${(build.body as { jobId: string }).jobId}/abort`), { token: admin });
+
+    await get(`${P}/history/{kind}/{name}`);
+    await call('POST', `${P}/history/{kind}/{name}/revert`);
+    await get(`${P}/connections`);
+    await call('PUT', `${P}/connections/{name}`);
+    await call('POST', `${P}/connections/{name}/test`);
+
+    await get('/api/scenario-types');
+    await get(`${P}/scenarios`);
+    await get(`${P}/scenarios/{id}`);
+    await call('POST', '/api/webhooks/scenarios/{token}', { token: null });
+    await call('PUT', `${P}/scenarios/{id}`);
+    await get(`${P}/scenarios/{id}/runs`, '?limit=5');
+    await get(`${P}/scenario-runs/{runId}`);
+    await checked('POST', url(`${P}/scenarios`), {
+      token: admin,
+      body: { id: 'hangs', steps: [{ type: 'http', url: `${http.url}/hang` }] },
+    });
+    const run = await checked('POST', url(`${P}/scenarios/hangs/run`), { token: admin });
+    await http.next('/hang');
+    await checked('POST', url(`${P}/scenario-runs/${(run.body as { runId: string }).runId}/abort`), { token: admin });
+    await call('POST', `${P}/scenarios`);
+    await checked('DELETE', url(`${P}/scenarios/s2`), { token: admin });
+    await get('/api/automation/monitoring');
+    await get('/api/automation/monitoring/steps');
+    await get(`${P}/variables`);
+
+    await get('/api/check-types');
+    await get(`${P}/datasets/{name}/checks`);
+    await call('POST', `${P}/datasets/{name}/metrics/compute`);
+    await get(`${P}/datasets/{name}/metrics`, '?limit=3');
+    await call('POST', `${P}/datasets/{name}/checks/run`);
+
+    await call('DELETE', `${P}/members/{user}`);
+    await call('POST', '/api/auth/logout', { token: seed.tokens.reader });
+    await call('DELETE', P);
+
+    expect(mismatches).toEqual([]);
+    const unanswered = operations
+      .filter((o) => !(seen.get(o) ?? []).some((status) => status < 300))
+      .map((o) => `${o.method} ${o.path}: ${JSON.stringify(seen.get(o) ?? 'never called')}`);
+    expect(unanswered, 'operations never answered with a success').toEqual([]);
+  }, 120_000);
+});
