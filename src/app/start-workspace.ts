@@ -8,6 +8,7 @@ import { installSystemDatasets } from '../automation/system-datasets.js';
 import type { Config } from '../common/config.js';
 import { registerHistoryKind } from '../flow/history.js';
 import { installQuality } from '../quality/build-validator.js';
+import { sweepLeftovers } from '../workspace/leftovers.js';
 import { Workspace } from '../workspace/workspace.js';
 
 /**
@@ -59,6 +60,8 @@ export async function bootstrapWorkspace(ws: Workspace, options: BootOptions = {
     options.recover === false
       ? { interruptedJobs: 0, interruptedVersions: 0, interruptedRuns: 0 }
       : await recoverInterruptedWork(ws);
+  // Scratch and temporary files of processes that are gone (older than any live work): start-up sweep.
+  if (options.recover !== false) await sweepLeftovers(ws);
   let adminPassword: string | null = null;
   if ((await ws.catalog.users.count()) === 0) {
     adminPassword = ws.config.adminPassword ?? randomBytes(12).toString('base64url');

@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { DatasetVersionsTable } from '../catalog/tables.js';
 import { conflict } from '../common/errors.js';
@@ -216,10 +216,24 @@ export async function commitVersion(
   return toVersion(v);
 }
 
+/** A version's file and the hidden partial copies written next to it before the rename (`.v3-….parquet.….tmp`). */
+function removeVersionFiles(file: string): void {
+  rmSync(file, { force: true });
+  const partial = `.${path.basename(file)}.`;
+  let siblings: string[];
+  try {
+    siblings = readdirSync(path.dirname(file));
+  } catch {
+    return;
+  }
+  for (const name of siblings)
+    if (name.startsWith(partial) && name.endsWith('.tmp')) rmSync(path.join(path.dirname(file), name), { force: true });
+}
+
 /** Marks a version failed and removes whatever it had written. The current version is untouched. */
 export async function failVersion(ws: Workspace, pending: PendingVersion): Promise<void> {
   writtenHere(ws).ids.delete(pending.id);
-  if (pending.path) rmSync(pending.path, { force: true });
+  if (pending.path) removeVersionFiles(pending.path);
   await ws.catalog.db.updateTable('dataset_versions').set({ status: 'failed' }).where('id', '=', pending.id).execute();
 }
 
@@ -353,7 +367,7 @@ export async function recoverInterruptedVersions(ws: Workspace, interruptedJobs:
       .executeTakeFirst();
     if (Number(updated.numUpdatedRows) !== 1) continue;
     failed++;
-    if (!v.location.startsWith('postgres:')) rmSync(ws.resolve(v.location), { force: true });
+    if (!v.location.startsWith('postgres:')) removeVersionFiles(ws.resolve(v.location));
   }
   return failed;
 }
