@@ -122,6 +122,6 @@ export async function waitForClaims(
       await hooks.onWait(holder);
     }
     if (ws.liveness.abandoned(holder)) await hooks.recover();
-    else await new Promise((resolve) => setTimeout(resolve, CLAIM_POLL_MS));
+    await new Promise((resolve) => setTimeout(resolve, CLAIM_POLL_MS));
   }
 }
