@@ -119,7 +119,7 @@ export async function waitForClaims(
     if (hooks.aborted()) return false;
     if (holder.jobId !== waitingFor) {
       waitingFor = holder.jobId;
-      await hooks.onWait(holder);
+      await hooks.onWait(holder).catch(() => undefined);
     }
     if (ws.liveness.abandoned(holder)) await hooks.recover();
     await new Promise((resolve) => setTimeout(resolve, CLAIM_POLL_MS));
