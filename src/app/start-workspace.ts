@@ -15,6 +15,7 @@ import { projectBuildStopper } from '../flow/build.js';
 import { registerProjectWorkStopper } from '../workspace/projects-service.js';
 import { Workspace, workspaceSlot } from '../workspace/workspace.js';
 import { receiveRunEvents, shareJobEvents } from './share-events.js';
+import { sweepLeftovers } from '../workspace/leftovers.js';
 
 /**
  * The composition root: the one place that plugs the capabilities (automation, quality) into
@@ -76,6 +77,8 @@ export async function bootstrapWorkspace(ws: Workspace, options: BootOptions = {
     options.recover === false
       ? { interruptedJobs: 0, interruptedVersions: 0, interruptedRuns: 0 }
       : await recoverInterruptedWork(ws);
+  // Scratch and temporary files of processes that are gone (older than any live work): start-up sweep.
+  if (options.recover !== false) await sweepLeftovers(ws);
   // Servers starting together on an empty catalog take turns here: the first creates `admin`, and
   // only it shows the password (when it generated one); the others find a user and go on.
   const admin = await withCatalogLock(ws.catalog.db, ws.catalog.dialect, 'llano.bootstrap', async () => {

@@ -1,4 +1,5 @@
 import { recoverInterruptedBuilds } from '../flow/jobs.js';
+import { sweepLeftovers } from '../workspace/leftovers.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { Automation } from './automation.js';
 import { sendReports } from './reporting.js';
@@ -15,6 +16,8 @@ export async function recoverInterruptedWork(
 ): Promise<{ interruptedJobs: number; interruptedVersions: number; interruptedRuns: number }> {
   const builds = await recoverInterruptedBuilds(ws);
   const interruptedRuns = await recoverInterruptedRuns(ws);
+  // What the failed work left on disk (scratch folders, partial files) goes with it.
+  if (builds.jobs + builds.versions + interruptedRuns > 0) await sweepLeftovers(ws);
   return { interruptedJobs: builds.jobs, interruptedVersions: builds.versions, interruptedRuns };
 }
 

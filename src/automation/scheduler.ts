@@ -4,6 +4,7 @@ import { Automation, type FireRequest } from './automation.js';
 import { isoAt, type Clock } from './clock.js';
 import { DatasetVersionPoller } from './dataset-version-poller.js';
 import { SCENARIO_KIND } from './kinds.js';
+import { deadOwnerOnThisHost } from './dead-owners.js';
 import { recoverInterruptedWork } from './recovery.js';
 import type { Schedule } from './schedule.js';
 import { triggerKey, type Scenario, type TriggerConfig } from './scenario.js';
@@ -46,6 +47,8 @@ export interface SchedulerOptions {
   maxSleepMs?: number;
   /** How often builds and runs of processes that are gone are looked for. */
   recoveryEveryMs?: number;
+  /** How often owners of open work on this host are checked (in /proc): a dead one triggers recovery at once. */
+  ownerCheckEveryMs?: number;
   /** How often the catalog is asked for dataset versions committed by other processes. */
   datasetPollEveryMs?: number;
 }
@@ -79,6 +82,8 @@ export class Scheduler {
   private readonly background = new Set<Promise<unknown>>();
   private readonly polling = new Set<string>();
   private lastRecovery = 0;
+  private lastOwnerCheck = 0;
+  private readonly ownerCheckEveryMs: number;
   private lastDatasetPoll = Number.NEGATIVE_INFINITY;
   private readonly maxSleepMs: number;
   private readonly recoveryEveryMs: number;
@@ -104,6 +109,7 @@ export class Scheduler {
     this.clock = this.automation.clock;
     this.maxSleepMs = options.maxSleepMs ?? 1000;
     this.recoveryEveryMs = options.recoveryEveryMs ?? 60_000;
+    this.ownerCheckEveryMs = options.ownerCheckEveryMs ?? 2000;
     this.datasetPollEveryMs = options.datasetPollEveryMs ?? 2000;
     this.versions = new DatasetVersionPoller(ws);
   }
@@ -188,6 +194,11 @@ export class Scheduler {
       } catch {
         // The catalog is unreachable for a moment: the next poll starts from the same place.
       }
+    }
+    if (now - this.lastOwnerCheck >= this.ownerCheckEveryMs) {
+      this.lastOwnerCheck = now;
+      // A process of this host died: recover now rather than at the next periodic pass.
+      if (await deadOwnerOnThisHost(this.ws).catch(() => false)) this.lastRecovery = Number.NEGATIVE_INFINITY;
     }
     if (now - this.lastRecovery >= this.recoveryEveryMs) {
       this.lastRecovery = now;

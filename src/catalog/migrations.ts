@@ -323,6 +323,21 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         );
       },
     },
+    '0009_build_claims': {
+      async up(db: Kysely<unknown>) {
+        // The primary key lets one job at a time, of any server on the catalog, build a dataset:
+        // a second build of it waits until the row is gone (its job ended, or was recovered).
+        await db.schema
+          .createTable('build_claims')
+          .addColumn('project_key', 'text', (c) => c.notNull())
+          .addColumn('dataset', 'text', (c) => c.notNull())
+          .addColumn('job_id', 'text', (c) => c.notNull())
+          .addColumn('claimed_at', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('build_claims_pk', ['project_key', 'dataset'])
+          .execute();
+        await db.schema.createIndex('build_claims_by_job').on('build_claims').column('job_id').execute();
+      },
+    },
   };
 }
 

@@ -40,6 +40,7 @@ export const PROJECT_TABLES = [
   'trigger_state',
   'dataset_metrics',
   'check_results',
+  'build_claims',
 ] as const satisfies readonly (keyof CatalogTables)[];
 
 const toProject = (r: CatalogTables['projects'], role?: ProjectRole): Project => ({

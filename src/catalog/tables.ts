@@ -139,6 +139,14 @@ export interface JobActivitiesTable {
   error: string | null;
 }
 
+/** A dataset a build job is writing: one row per dataset, so one build of a target runs at a time across servers. */
+export interface BuildClaimsTable {
+  project_key: string;
+  dataset: string;
+  job_id: string;
+  claimed_at: string;
+}
+
 export interface JobLogsTable {
   id: Generated<number>;
   job_id: string;
@@ -160,6 +168,7 @@ export interface CatalogTables {
   jobs: JobsTable;
   job_activities: JobActivitiesTable;
   job_logs: JobLogsTable;
+  build_claims: BuildClaimsTable;
   scenario_runs: ScenarioRunsTable;
   scenario_step_runs: ScenarioStepRunsTable;
   scenario_run_logs: ScenarioRunLogsTable;

@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { DatasetVersionsTable } from '../catalog/tables.js';
 import { conflict } from '../common/errors.js';
@@ -142,14 +142,19 @@ export async function beginVersion(
   return pending;
 }
 
-/** Makes a finished version current, atomically, and prunes files of old versions. */
+/**
+ * Makes a finished version current, atomically, and prunes files of old versions. A version only
+ * becomes current over an older one (compare-and-set on the sequence number, in the commit's
+ * transaction): a slow build that ends after a newer version was committed must not bring back
+ * its older result. Such a version is stored `expired`, its file deleted; the caller sees that status.
+ */
 export async function commitVersion(
   ws: Workspace,
   pending: PendingVersion,
   result: { rowCount: number; contentHash: string | null; columns: ColumnSchema[]; lineage: Lineage },
 ): Promise<CommittedVersion> {
   writtenHere(ws).ids.delete(pending.id);
-  await ws.catalog.db.transaction().execute(async (trx) => {
+  const becameCurrent = await ws.catalog.db.transaction().execute(async (trx) => {
     const updated = await trx
       .updateTable('dataset_versions')
       .set({
@@ -167,23 +172,42 @@ export async function commitVersion(
       throw conflict(
         `Version ${pending.seq} of ${pending.dataset} was failed as interrupted before it could be committed`,
       );
-    await trx
-      .deleteFrom('dataset_state')
+    const current = { project_key: pending.projectKey, dataset: pending.dataset, current_version: pending.id };
+    const inserted = await trx
+      .insertInto('dataset_state')
+      .values(current)
+      .onConflict((oc) => oc.columns(['project_key', 'dataset']).doNothing())
+      .executeTakeFirst();
+    if (Number(inserted.numInsertedOrUpdatedRows) === 1) return true;
+    const swapped = await trx
+      .updateTable('dataset_state')
+      .set({ current_version: pending.id })
       .where('project_key', '=', pending.projectKey)
       .where('dataset', '=', pending.dataset)
-      .execute();
-    await trx
-      .insertInto('dataset_state')
-      .values({ project_key: pending.projectKey, dataset: pending.dataset, current_version: pending.id })
-      .execute();
+      .where('current_version', 'in', (eb) =>
+        eb
+          .selectFrom('dataset_versions')
+          .select('id')
+          .where('project_key', '=', pending.projectKey)
+          .where('dataset', '=', pending.dataset)
+          .where('seq', '<', pending.seq),
+      )
+      .executeTakeFirst();
+    if (Number(swapped.numUpdatedRows) === 1) return true;
+    await trx.updateTable('dataset_versions').set({ status: 'expired' }).where('id', '=', pending.id).execute();
+    return false;
   });
-  await pruneOldVersions(ws, pending.projectKey, pending.dataset);
-  ws.events.emit('datasetVersion', {
-    projectKey: pending.projectKey,
-    dataset: pending.dataset,
-    versionId: pending.id,
-    rowCount: result.rowCount,
-  });
+  if (becameCurrent) {
+    await pruneOldVersions(ws, pending.projectKey, pending.dataset);
+    ws.events.emit('datasetVersion', {
+      projectKey: pending.projectKey,
+      dataset: pending.dataset,
+      versionId: pending.id,
+      rowCount: result.rowCount,
+    });
+  } else if (pending.path) {
+    rmSync(pending.path, { force: true });
+  }
   const v = await ws.catalog.db
     .selectFrom('dataset_versions')
     .selectAll()
@@ -192,10 +216,24 @@ export async function commitVersion(
   return toVersion(v);
 }
 
+/** A version's file and the hidden partial copies written next to it before the rename (`.v3-….parquet.….tmp`). */
+function removeVersionFiles(file: string): void {
+  rmSync(file, { force: true });
+  const partial = `.${path.basename(file)}.`;
+  let siblings: string[];
+  try {
+    siblings = readdirSync(path.dirname(file));
+  } catch {
+    return;
+  }
+  for (const name of siblings)
+    if (name.startsWith(partial) && name.endsWith('.tmp')) rmSync(path.join(path.dirname(file), name), { force: true });
+}
+
 /** Marks a version failed and removes whatever it had written. The current version is untouched. */
 export async function failVersion(ws: Workspace, pending: PendingVersion): Promise<void> {
   writtenHere(ws).ids.delete(pending.id);
-  if (pending.path) rmSync(pending.path, { force: true });
+  if (pending.path) removeVersionFiles(pending.path);
   await ws.catalog.db.updateTable('dataset_versions').set({ status: 'failed' }).where('id', '=', pending.id).execute();
 }
 
@@ -239,7 +277,12 @@ export async function listVersions(ws: Workspace, projectKey: string, dataset: s
   });
 }
 
+/**
+ * Keeps the files of the current version and of the newest other ready one (a reader may still
+ * be on it); older ready versions expire. The current version is never pruned, whatever its number.
+ */
 async function pruneOldVersions(ws: Workspace, projectKey: string, dataset: string): Promise<void> {
+  const current = await currentVersion(ws, projectKey, dataset);
   const ready = await ws.catalog.db
     .selectFrom('dataset_versions')
     .select(['id', 'location'])
@@ -248,9 +291,27 @@ async function pruneOldVersions(ws: Workspace, projectKey: string, dataset: stri
     .where('status', '=', 'ready')
     .orderBy('seq', 'desc')
     .execute();
-  for (const old of ready.slice(KEEP_FILES)) {
-    if (!old.location.startsWith('postgres:')) rmSync(ws.resolve(old.location), { force: true });
-    await ws.catalog.db.updateTable('dataset_versions').set({ status: 'expired' }).where('id', '=', old.id).execute();
+  const others = ready.filter((v) => v.id !== current?.id);
+  for (const old of others.slice(KEEP_FILES - 1)) {
+    const expired = await ws.catalog.db
+      .updateTable('dataset_versions')
+      .set({ status: 'expired' })
+      .where('id', '=', old.id)
+      .where('status', '=', 'ready')
+      // Checked again in the statement: another process may have just made it current.
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('dataset_state')
+              .select('current_version')
+              .whereRef('dataset_state.current_version', '=', 'dataset_versions.id'),
+          ),
+        ),
+      )
+      .executeTakeFirst();
+    if (Number(expired.numUpdatedRows) === 1 && !old.location.startsWith('postgres:'))
+      rmSync(ws.resolve(old.location), { force: true });
   }
 }
 
@@ -306,7 +367,7 @@ export async function recoverInterruptedVersions(ws: Workspace, interruptedJobs:
       .executeTakeFirst();
     if (Number(updated.numUpdatedRows) !== 1) continue;
     failed++;
-    if (!v.location.startsWith('postgres:')) rmSync(ws.resolve(v.location), { force: true });
+    if (!v.location.startsWith('postgres:')) removeVersionFiles(ws.resolve(v.location));
   }
   return failed;
 }

@@ -10,7 +10,8 @@ import type { RecipeBase } from '../recipes/recipe-type.js';
 import type { Heartbeat } from '../workspace/process-liveness.js';
 import { workspaceSlot, type Workspace } from '../workspace/workspace.js';
 import type { TableSource } from '../engine/table-source.js';
-import { JobStore, type ActivityStatus, type Job } from './jobs.js';
+import { claimOutputs, releaseClaims, waitForClaims } from './build-claims.js';
+import { JobStore, recoverInterruptedBuilds, type ActivityStatus, type Job } from './jobs.js';
 import { runPostBuildValidators } from './post-build.js';
 import { BUILD_MODES, planBuild, type BuildMode, type PlannedActivity } from './planner.js';
 import { recipeContext, RECIPE_KIND, storedRecipe } from './recipes-service.js';
@@ -97,13 +98,17 @@ export async function recipeStaleness(
   return staleReason(recipeSignature(recipe), output?.version?.lineage, tokens);
 }
 
-/** Plans a build, records the job and starts it. Returns the job id at once; `done` settles when it ends. */
+/**
+ * Plans a build, records the job and starts it. Returns the job id at once; `done` settles when it
+ * ends. While another job (of any server) builds one of its datasets, the job stays queued behind
+ * it: `waitsFor` names that job.
+ */
 export async function startBuild(
   ws: Workspace,
   principal: Principal,
   projectKey: string,
   request: BuildRequest,
-): Promise<{ jobId: string; plan: PlannedActivity[]; done: Promise<Job> }> {
+): Promise<{ jobId: string; plan: PlannedActivity[]; waitsFor: string | null; done: Promise<Job> }> {
   await ws.catalog.projects.authorize(principal, projectKey, 'writer');
   if (projectsStopping(ws).has(projectKey)) throw conflict(`Project ${projectKey} is being deleted`);
   const { targets, mode } = parseOr400(BuildRequestSchema, request, 'build request', { prefix: '' });
@@ -118,6 +123,12 @@ export async function startBuild(
   const plan = planBuild(targets, mode, recipes, (name) => stale.get(name) ?? null);
   const jobs = new JobStore(ws);
   const jobId = await jobs.create(projectKey, { principal, targets, mode, plan });
+  const holder = await claimOutputs(
+    ws,
+    projectKey,
+    jobId,
+    plan.map((a) => a.output),
+  );
   await ws.catalog.projects.touch(projectKey);
   const running = runningBuilds(ws);
   const state = { abort: false, projectKey, done: Promise.resolve(null as unknown as Job) };
@@ -129,10 +140,11 @@ export async function startBuild(
     recipes: new Map(recipes.map((r) => [r.name, r])),
     mode,
     state,
+    queued: holder !== null,
   }).finally(() => running.delete(jobId));
   running.set(jobId, state);
   buildHeartbeat(ws).ensure();
-  return { jobId, plan, done: state.done };
+  return { jobId, plan, waitsFor: holder?.jobId ?? null, done: state.done };
 }
 
 /** Asks a running job to stop: activities not yet started are aborted. */
@@ -163,6 +175,8 @@ interface JobRun {
   recipes: Map<string, RecipeBase>;
   mode: BuildMode;
   state: { abort: boolean };
+  /** Another job held one of its datasets when it was recorded: it waits, then judges staleness again. */
+  queued: boolean;
 }
 
 /**
@@ -170,6 +184,30 @@ interface JobRun {
  * configured limit; a failure skips its dependants and leaves their previous versions intact.
  */
 async function runJob(ws: Workspace, run: JobRun): Promise<Job> {
+  try {
+    if (run.queued) await waitForOutputs(ws, run);
+    return await runClaimedJob(ws, run);
+  } finally {
+    await releaseClaims(ws, run.jobId).catch(() => undefined);
+  }
+}
+
+/** Waits (queued) until the job holds every dataset it writes, or is aborted. */
+async function waitForOutputs(ws: Workspace, run: JobRun): Promise<void> {
+  const { jobs, projectKey, jobId } = run;
+  await waitForClaims(
+    ws,
+    { projectKey, jobId, datasets: run.plan.map((a) => a.output) },
+    {
+      aborted: () => run.state.abort,
+      onWait: (holder) =>
+        jobs.log(projectKey, jobId, 'info', `Queued: job ${holder.jobId} is building ${holder.dataset}`),
+      recover: () => recoverInterruptedBuilds(ws),
+    },
+  );
+}
+
+async function runClaimedJob(ws: Workspace, run: JobRun): Promise<Job> {
   const { jobs, projectKey, jobId, plan, recipes, mode, state } = run;
   const status = new Map<string, ActivityStatus>(plan.map((a) => [a.recipe, 'pending']));
   const index = new Map(plan.map((a, i) => [a.recipe, i]));
@@ -201,7 +239,9 @@ async function runJob(ws: Workspace, run: JobRun): Promise<Job> {
 
   const runOne = async (a: PlannedActivity) => {
     const recipe = recipes.get(a.recipe)!;
-    if (a.reason === 'upstream rebuilt' && (await recipeStaleness(ws, projectKey, recipe)) === null) {
+    // A job that waited for another build of its datasets judges them again: that build may have done its work.
+    const recheck = a.reason === 'upstream rebuilt' || (run.queued && mode === 'required');
+    if (recheck && (await recipeStaleness(ws, projectKey, recipe)) === null) {
       await set(a, 'up-to-date');
       await jobs.log(projectKey, jobId, 'info', `${a.recipe}: inputs unchanged after upstream rebuild, output kept`);
       return;
@@ -238,7 +278,7 @@ async function runJob(ws: Workspace, run: JobRun): Promise<Job> {
         source: written,
         log: (m) => void jobs.log(projectKey, jobId, 'info', `${a.recipe}: ${m}`),
       });
-      await commitVersion(ws, pending, {
+      const committed = await commitVersion(ws, pending, {
         rowCount: result.rowCount,
         contentHash: result.contentHash,
         columns: result.columns,
@@ -250,6 +290,8 @@ async function runJob(ws: Workspace, run: JobRun): Promise<Job> {
         },
       });
       await set(a, 'succeeded', { rows: result.rowCount });
+      if (committed.status !== 'ready')
+        await jobs.log(projectKey, jobId, 'warn', `${a.recipe}: a newer version of ${a.output} is current; kept it`);
       await jobs.log(
         projectKey,
         jobId,

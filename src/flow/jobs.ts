@@ -5,6 +5,7 @@ import { workRecord } from '../catalog/work-record.js';
 import { notFound } from '../common/errors.js';
 import { newTimeId, nowIso } from '../common/ids.js';
 import { recoverInterruptedVersions } from '../datasets/versions.js';
+import { releaseClaims } from './build-claims.js';
 import { HOST } from '../workspace/process-liveness.js';
 import type { ActivityUpdate, Workspace } from '../workspace/workspace.js';
 import type { Job, JobStatus } from './job-types.js';
@@ -209,6 +210,8 @@ export class JobStore {
         .executeTakeFirst();
       if (Number(updated.numUpdatedRows) !== 1) continue;
       recovered.push(j.id);
+      // Builds queued behind it may now write its datasets.
+      await releaseClaims(this.ws, j.id);
       await this.db
         .updateTable('job_activities')
         .set({ status: 'aborted', ended_at: now, error: 'Interrupted' })

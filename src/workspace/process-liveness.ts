@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 
 /** This machine's name, recorded next to the process id of whoever runs a job, build or scenario. */
@@ -11,14 +12,59 @@ export const HOST = hostname();
 export function ownerIsDead(owner: string | null, ownerHost: string | null): boolean {
   if (!owner) return true;
   if ((ownerHost ?? HOST) !== HOST) return false;
-  const pid = Number(owner.split('-')[0]);
+  const [pidText, registeredText] = owner.split('-');
+  const pid = Number(pidText);
   if (!Number.isInteger(pid) || pid <= 0) return true;
   if (pid === process.pid) return false;
+  const seen = procState(pid);
+  if (seen === 'gone') return true;
+  if (seen !== 'unknown') {
+    // A zombie (killed, not yet reaped by its parent) runs nothing any more.
+    if (seen.state === 'Z' || seen.state === 'X') return true;
+    // A process started after the owner registered is another one that got the same pid.
+    const registered = Number(registeredText);
+    if (Number.isFinite(registered) && seen.startMs > registered + START_SLACK_MS) return true;
+    return false;
+  }
   try {
     process.kill(pid, 0);
     return false;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+/** Boot time is known to the second, start times to the clock tick: room for both roundings. */
+const START_SLACK_MS = 2_000;
+/** Clock ticks per second of /proc/<pid>/stat times (USER_HZ, 100 on every Linux build in use). */
+const CLOCK_TICKS = 100;
+
+/**
+ * What /proc says of a process of this host: its state letter and when it started (wall-clock
+ * ms), 'gone' when it does not exist, 'unknown' without a readable /proc (not Linux).
+ */
+function procState(pid: number): { state: string; startMs: number } | 'gone' | 'unknown' {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' && existsSync('/proc/self/stat') ? 'gone' : 'unknown';
+  }
+  // The command name (field 2) may hold spaces and parentheses: fields are counted after its last ')'.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const bootMs = bootTimeMs();
+  const ticks = Number(fields[19]);
+  if (bootMs === null || !Number.isFinite(ticks)) return { state: fields[0], startMs: 0 };
+  return { state: fields[0], startMs: bootMs + (ticks * 1000) / CLOCK_TICKS };
+}
+
+function bootTimeMs(): number | null {
+  try {
+    const m = /^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'));
+    return m ? Number(m[1]) * 1000 : null;
+  } catch {
+    return null;
   }
 }
 

@@ -89,6 +89,8 @@ export interface Recipe {
 
 export interface BuildStarted {
   jobId: string;
+  /** The job already building one of its datasets, which this one waits for (queued). */
+  waitsFor?: string | null;
 }
 
 export interface OpenApiDocument {

@@ -145,11 +145,13 @@ export const flowCommands: CommandModule = (program, io) => {
     .action(async (targets: string[], opts: { mode: string; wait: boolean }, cmd: Command) =>
       withClient(io, cmd, async (c, g) => {
         const project = projectOf(io, g);
-        const { jobId } = await c.request<{ jobId: string }>('POST', `/api/projects/${project}/builds`, {
-          targets,
-          mode: opts.mode,
-        });
-        if (!opts.wait) return printRecord(io, g, { jobId });
+        const { jobId, waitsFor } = await c.request<{ jobId: string; waitsFor?: string | null }>(
+          'POST',
+          `/api/projects/${project}/builds`,
+          { targets, mode: opts.mode },
+        );
+        // A build of a dataset another job is building waits for it (queued) and names it.
+        if (!opts.wait) return printRecord(io, g, waitsFor ? { jobId, waitsFor } : { jobId });
         const job = await followJob(io, c, project, jobId);
         if (g.json) printRecord(io, g, job as unknown as Record<string, unknown>);
         else printJob(io, job);

@@ -73,9 +73,9 @@ export function flowRoutes(app: FastifyInstance, ws: Workspace): void {
       response: { 202: R.BuildStarted },
     },
     async ({ principal, params, body, reply }) => {
-      const { jobId, plan } = await startBuild(ws, principal, params.key, body);
+      const { jobId, plan, waitsFor } = await startBuild(ws, principal, params.key, body);
       void reply.code(202);
-      return { jobId, plan };
+      return { jobId, plan, waitsFor };
     },
   );
   route(
