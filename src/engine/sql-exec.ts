@@ -1,5 +1,4 @@
 import { mkdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { StatementType } from '@duckdb/node-api';
@@ -83,7 +82,7 @@ export async function describeSelect(db: DuckDb, recipe: SelectRecipe): Promise<
   const relations: Record<string, string> = {};
   for (const [name, source] of Object.entries(recipe.inputs)) relations[name] = duckdbRelation(source);
   const allowed = Object.values(recipe.inputs).flatMap(filePaths);
-  const sandbox = await openSandbox(db, tmpdir(), allowed, { scope: recipe.scope });
+  const sandbox = await openSandbox(db, db.sandboxes.dir, allowed, { scope: recipe.scope });
   try {
     await createInputViews(sandbox.conn, relations);
     return { columns: await checkSelect(sandbox.conn, sql) };

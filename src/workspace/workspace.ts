@@ -1,10 +1,13 @@
 import { EventEmitter } from 'node:events';
 import { mkdirSync, rmSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { Catalog } from '../catalog/catalog.js';
 import type { ActivityStatus, JobStatus } from '../catalog/statuses.js';
 import type { Config } from '../common/config.js';
 import { DuckDb } from '../engine/duckdb.js';
+import { memoryShares } from '../engine/memory-budget.js';
+import { defaultUserQueries } from '../engine/query-limits.js';
 import { Liveness } from './process-liveness.js';
 
 /** Events other parts listen to (SSE progress, data-change triggers). */
@@ -56,7 +59,14 @@ export class Workspace {
     rmSync(path.join(config.home, 'tmp'), { recursive: true, force: true });
     mkdirSync(path.join(config.home, 'tmp', 'duckdb'), { recursive: true });
     const catalog = await Catalog.open({ url: config.catalogUrl, home: config.home });
-    const duck = await DuckDb.open(':memory:', { tempDirectory: path.join(config.home, 'tmp', 'duckdb') });
+    const memory = memoryShares(config.memoryLimit);
+    const duck = await DuckDb.open(':memory:', {
+      tempDirectory: path.join(config.home, 'tmp', 'duckdb'),
+      memoryLimit: memory.main,
+      sandboxMemoryLimit: memory.sandbox,
+      sandboxDir: path.join(config.home, 'tmp', `sandbox-${process.pid}`),
+      userQueries: config.maxUserQueries ?? defaultUserQueries(availableParallelism(), config.buildParallelism),
+    });
     return new Workspace(config, catalog, duck);
   }
 

@@ -88,7 +88,7 @@ export function datasetRoutes(app: FastifyInstance, ws: Workspace): void {
   route(
     app,
     { method: 'GET', url: `${P}/datasets/{name}/stats`, summary: 'Column statistics', tag: 'datasets' },
-    async ({ principal, params }) => datasetStats(ws, principal, params.key, params.name),
+    async ({ principal, params, signal }) => datasetStats(ws, principal, params.key, params.name, signal),
   );
   route(
     app,
@@ -100,10 +100,10 @@ export function datasetRoutes(app: FastifyInstance, ws: Workspace): void {
       query: DataQuery,
       raw: true,
     },
-    async ({ principal, params, query, request, reply }) => {
+    async ({ principal, params, query, request, reply, signal }) => {
       const format = query.format ?? 'json';
       if (format === 'json' && query.download !== 'true')
-        return datasetPage(ws, principal, params.key, params.name, parseTableQuery(request.query));
+        return datasetPage(ws, principal, params.key, params.name, parseTableQuery(request.query), signal);
       const { sort, filters } = parseTableQuery({ sort: query.sort, filter: query.filter });
       const stream = await datasetExport(ws, principal, params.key, params.name, { format, sort, filters });
       void reply

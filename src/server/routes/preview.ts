@@ -14,6 +14,6 @@ export function previewRoutes(app: FastifyInstance, ws: Workspace): void {
       tag: 'recipes',
       body: PreviewRequestSchema,
     },
-    async ({ principal, params, body }) => previewRecipe(ws, principal, params.key, body),
+    async ({ principal, params, body, signal }) => previewRecipe(ws, principal, params.key, body, signal),
   );
 }
