@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './support/llano-server.js';
+import { startTestServer, waitForJobEnd, type TestServer } from './support/llano-server.js';
 
 /** A query that never ends on its own: it counts an endless recursive sequence. */
 const RUNAWAY = 'WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n+1 FROM t) SELECT count(*) FROM t';
@@ -84,7 +84,7 @@ describe('a query beyond its limits', () => {
   let s: TestServer;
   let token: string;
   beforeAll(async () => {
-    s = await serverWithReaders({ queryTimeoutSeconds: 1, maxUserQueries: 1 });
+    s = await serverWithReaders({ queryTimeoutSeconds: 1, maxUserQueries: 1, buildTimeoutSeconds: 1 });
     token = await s.login('mallory', 'password-mallory');
   });
   afterAll(() => s?.stop());
@@ -95,6 +95,18 @@ describe('a query beyond its limits', () => {
     expect(r.value.body.error?.code).toBe('query_timeout');
     expect(r.value.body.error?.message).toMatch(/LLANO_QUERY_TIMEOUT_SECONDS/);
     expect(r.ms).toBeLessThan(5000);
+  });
+
+  it('in a build is stopped at LLANO_BUILD_TIMEOUT_SECONDS', async () => {
+    const recipe = { name: 'r_endless', type: 'sql', inputs: ['temps'], output: 'endless', sql: RUNAWAY };
+    expect((await s.call('POST', '/api/projects/DOS/recipes', { token: s.adminToken, body: recipe })).status).toBe(201);
+    const b = await s.call<{ jobId: string }>('POST', '/api/projects/DOS/builds', {
+      token: s.adminToken,
+      body: { targets: ['endless'], mode: 'required' },
+    });
+    const job = await waitForJobEnd(s, 'DOS', b.body.jobId, s.adminToken, 60_000);
+    expect(job.status).toBe('failed');
+    expect(JSON.stringify(job)).toMatch(/LLANO_BUILD_TIMEOUT_SECONDS/);
   });
 
   it('is interrupted when its client goes away, freeing its place for the next query', async () => {

@@ -103,27 +103,28 @@ async function onConnection<T>(
   );
 }
 
+/** `onConnection` under `limits`. */
+const limitedTo =
+  (limits: QueryLimits | undefined) =>
+  <T>(db: DuckDb, source: TableSource, fn: (conn: DuckDBConnection, relation: string) => Promise<T>) =>
+    onConnection(db, source, fn, limits);
+
 /** One page of rows, filtered and sorted, with the total number of matching rows. */
 export async function readRows(db: DuckDb, source: TableSource, options: ReadRowsOptions = {}): Promise<RowsPage> {
   const { offset, limit } = pageBounds(options);
-  return onConnection(
-    db,
-    source,
-    async (conn, relation) => {
-      const columns = await describe(db, conn, relation);
-      const where = whereClause(options.filters ?? [], columns, 'duckdb');
-      const orderBy = orderByClause(options.sort ?? [], columns);
-      const total = await db.query(`SELECT count(*) FROM ${relation} ${where.sql}`, where.params, conn);
-      const n = where.params.length;
-      const page = await db.query(
-        `SELECT * FROM ${relation} ${where.sql} ${orderBy} LIMIT $${n + 1} OFFSET $${n + 2}`,
-        [...where.params, limit, offset],
-        conn,
-      );
-      return { columns, rows: page.rows, total: Number(total.rows[0][0]) };
-    },
-    options.limits,
-  );
+  return limitedTo(options.limits)(db, source, async (conn, relation) => {
+    const columns = await describe(db, conn, relation);
+    const where = whereClause(options.filters ?? [], columns, 'duckdb');
+    const orderBy = orderByClause(options.sort ?? [], columns);
+    const total = await db.query(`SELECT count(*) FROM ${relation} ${where.sql}`, where.params, conn);
+    const n = where.params.length;
+    const page = await db.query(
+      `SELECT * FROM ${relation} ${where.sql} ${orderBy} LIMIT $${n + 1} OFFSET $${n + 2}`,
+      [...where.params, limit, offset],
+      conn,
+    );
+    return { columns, rows: page.rows, total: Number(total.rows[0][0]) };
+  });
 }
 
 export interface ColumnStatsOptions {
@@ -145,103 +146,98 @@ export async function columnStats(
   source: TableSource,
   options: ColumnStatsOptions = {},
 ): Promise<ColumnStats[]> {
-  return onConnection(
-    db,
-    source,
-    async (conn, relation) => {
-      const columns = await describe(db, conn, relation);
-      if (columns.length === 0) return [];
-      const rows = Number((await db.query(`SELECT count(*) FROM ${relation}`, undefined, conn)).rows[0][0]);
-      const approximate = rows > (options.exactDistinctUpTo ?? EXACT_DISTINCT_ROWS);
-      const numericOf = (c: ColumnInfo, ident: string) =>
-        isTemporalType(c.type) ? `epoch_us(${ident})` : `CAST(${ident} AS DOUBLE)`;
-      const hasRange = (c: ColumnInfo) => isNumericType(c.type) || isTemporalType(c.type);
-      const aggregates = ['count(*)'];
-      columns.forEach((c) => {
-        const ident = quoteIdent(c.name);
-        const nested = isNestedType(c.type);
-        const numeric = isNumericType(c.type);
-        aggregates.push(
-          `count(${ident})`,
-          approximate ? `approx_count_distinct(${ident})` : `count(DISTINCT ${ident})`,
-          nested ? 'NULL' : `min(${ident})`,
-          nested ? 'NULL' : `max(${ident})`,
-          numeric ? `avg(${ident})::DOUBLE` : 'NULL',
-          numeric ? `stddev_samp(${ident})::DOUBLE` : 'NULL',
-          hasRange(c) ? `min(${numericOf(c, ident)})::DOUBLE` : 'NULL',
-          hasRange(c) ? `max(${numericOf(c, ident)})::DOUBLE` : 'NULL',
+  return limitedTo(options.limits)(db, source, async (conn, relation) => {
+    const columns = await describe(db, conn, relation);
+    if (columns.length === 0) return [];
+    const rows = Number((await db.query(`SELECT count(*) FROM ${relation}`, undefined, conn)).rows[0][0]);
+    const approximate = rows > (options.exactDistinctUpTo ?? EXACT_DISTINCT_ROWS);
+    const numericOf = (c: ColumnInfo, ident: string) =>
+      isTemporalType(c.type) ? `epoch_us(${ident})` : `CAST(${ident} AS DOUBLE)`;
+    const hasRange = (c: ColumnInfo) => isNumericType(c.type) || isTemporalType(c.type);
+    const aggregates = ['count(*)'];
+    columns.forEach((c) => {
+      const ident = quoteIdent(c.name);
+      const nested = isNestedType(c.type);
+      const numeric = isNumericType(c.type);
+      aggregates.push(
+        `count(${ident})`,
+        approximate ? `approx_count_distinct(${ident})` : `count(DISTINCT ${ident})`,
+        nested ? 'NULL' : `min(${ident})`,
+        nested ? 'NULL' : `max(${ident})`,
+        numeric ? `avg(${ident})::DOUBLE` : 'NULL',
+        numeric ? `stddev_samp(${ident})::DOUBLE` : 'NULL',
+        hasRange(c) ? `min(${numericOf(c, ident)})::DOUBLE` : 'NULL',
+        hasRange(c) ? `max(${numericOf(c, ident)})::DOUBLE` : 'NULL',
+      );
+    });
+    const summary = await db.query(`SELECT ${aggregates.join(', ')} FROM ${relation}`, undefined, conn);
+    const row = summary.rows[0];
+    const count = Number(row[0]);
+    const stats: ColumnStats[] = [];
+    const ranges: { index: number; low: number; high: number }[] = [];
+    columns.forEach((c, i) => {
+      const at = 1 + i * 8;
+      const nonNull = Number(row[at]);
+      const low = row[at + 6] as number | null;
+      const high = row[at + 7] as number | null;
+      stats.push({
+        name: c.name,
+        type: c.type,
+        count,
+        nulls: count - nonNull,
+        distinct: Math.min(Number(row[at + 1]), nonNull),
+        distinctIsApproximate: approximate,
+        min: row[at + 2],
+        max: row[at + 3],
+        mean: row[at + 4] as number | null,
+        stddev: row[at + 5] as number | null,
+        topValues: [],
+        histogram: [],
+      });
+      if (low !== null && high !== null) ranges.push({ index: i, low, high });
+    });
+
+    const binned = ranges.map((r) => ({ ...r, edges: binEdges(r.low, r.high) }));
+    for (const r of binned) {
+      if (!r.edges && r.low === r.high)
+        stats[r.index].histogram = singleBin(
+          r.low,
+          count - stats[r.index].nulls,
+          isTemporalType(columns[r.index].type),
         );
+    }
+    const withEdges = binned.filter((r) => r.edges);
+    if (withEdges.length) {
+      const parts = withEdges.map((r) => {
+        const c = columns[r.index];
+        const upper = r
+          .edges!.slice(1)
+          .map((e) => `${e}::DOUBLE`)
+          .join(', ');
+        return `histogram(${numericOf(c, quoteIdent(c.name))}::DOUBLE, [${upper}])`;
       });
-      const summary = await db.query(`SELECT ${aggregates.join(', ')} FROM ${relation}`, undefined, conn);
-      const row = summary.rows[0];
-      const count = Number(row[0]);
-      const stats: ColumnStats[] = [];
-      const ranges: { index: number; low: number; high: number }[] = [];
-      columns.forEach((c, i) => {
-        const at = 1 + i * 8;
-        const nonNull = Number(row[at]);
-        const low = row[at + 6] as number | null;
-        const high = row[at + 7] as number | null;
-        stats.push({
-          name: c.name,
-          type: c.type,
-          count,
-          nulls: count - nonNull,
-          distinct: Math.min(Number(row[at + 1]), nonNull),
-          distinctIsApproximate: approximate,
-          min: row[at + 2],
-          max: row[at + 3],
-          mean: row[at + 4] as number | null,
-          stddev: row[at + 5] as number | null,
-          topValues: [],
-          histogram: [],
-        });
-        if (low !== null && high !== null) ranges.push({ index: i, low, high });
+      const histograms = await db.query(`SELECT ${parts.join(', ')} FROM ${relation}`, undefined, conn);
+      withEdges.forEach((r, k) => {
+        const map = (histograms.rows[0][k] ?? []) as { key: number; value: string | number }[];
+        const counts = map.map((entry) => Number(entry.value));
+        stats[r.index].histogram = toHistogram(r.edges!, counts, isTemporalType(columns[r.index].type));
       });
+    }
 
-      const binned = ranges.map((r) => ({ ...r, edges: binEdges(r.low, r.high) }));
-      for (const r of binned) {
-        if (!r.edges && r.low === r.high)
-          stats[r.index].histogram = singleBin(
-            r.low,
-            count - stats[r.index].nulls,
-            isTemporalType(columns[r.index].type),
-          );
-      }
-      const withEdges = binned.filter((r) => r.edges);
-      if (withEdges.length) {
-        const parts = withEdges.map((r) => {
-          const c = columns[r.index];
-          const upper = r
-            .edges!.slice(1)
-            .map((e) => `${e}::DOUBLE`)
-            .join(', ');
-          return `histogram(${numericOf(c, quoteIdent(c.name))}::DOUBLE, [${upper}])`;
-        });
-        const histograms = await db.query(`SELECT ${parts.join(', ')} FROM ${relation}`, undefined, conn);
-        withEdges.forEach((r, k) => {
-          const map = (histograms.rows[0][k] ?? []) as { key: number; value: string | number }[];
-          const counts = map.map((entry) => Number(entry.value));
-          stats[r.index].histogram = toHistogram(r.edges!, counts, isTemporalType(columns[r.index].type));
-        });
-      }
-
-      const groupable = columns.map((c, i) => ({ c, i })).filter(({ c }) => !isNestedType(c.type));
-      if (groupable.length) {
-        const parts = groupable.map(({ c }) => {
-          const ident = quoteIdent(c.name);
-          return `(SELECT list({'value': v, 'count': n}) FROM (SELECT ${ident} AS v, count(*) AS n FROM ${relation} WHERE ${ident} IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${TOP_VALUES}))`;
-        });
-        const tops = await db.query(`SELECT ${parts.join(', ')}`, undefined, conn);
-        groupable.forEach(({ c, i }, k) => {
-          const list = (tops.rows[0][k] ?? []) as { value: unknown; count: string | number }[];
-          stats[i].topValues = list.map((t) => ({ value: jsonValue(t.value, c.type), count: Number(t.count) }));
-        });
-      }
-      return stats;
-    },
-    options.limits,
-  );
+    const groupable = columns.map((c, i) => ({ c, i })).filter(({ c }) => !isNestedType(c.type));
+    if (groupable.length) {
+      const parts = groupable.map(({ c }) => {
+        const ident = quoteIdent(c.name);
+        return `(SELECT list({'value': v, 'count': n}) FROM (SELECT ${ident} AS v, count(*) AS n FROM ${relation} WHERE ${ident} IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${TOP_VALUES}))`;
+      });
+      const tops = await db.query(`SELECT ${parts.join(', ')}`, undefined, conn);
+      groupable.forEach(({ c, i }, k) => {
+        const list = (tops.rows[0][k] ?? []) as { value: unknown; count: string | number }[];
+        stats[i].topValues = list.map((t) => ({ value: jsonValue(t.value, c.type), count: Number(t.count) }));
+      });
+    }
+    return stats;
+  });
 }
 
 /**

@@ -80,13 +80,24 @@ export class QueryGate {
   constructor(readonly capacity: number) {}
 
   async run<T>(signal: AbortSignal | undefined, fn: () => Promise<T>): Promise<T> {
-    await this.enter(signal);
+    const release = await this.acquire(signal);
     try {
       return await fn();
     } finally {
+      release();
+    }
+  }
+
+  /** Waits for a place; the returned function gives it back (once). */
+  async acquire(signal: AbortSignal | undefined): Promise<() => void> {
+    await this.enter(signal);
+    let held = true;
+    return () => {
+      if (!held) return;
+      held = false;
       this.running--;
       this.waiting.shift()?.();
-    }
+    };
   }
 
   private enter(signal: AbortSignal | undefined): Promise<void> {

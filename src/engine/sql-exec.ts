@@ -8,6 +8,7 @@ import { quoteIdent } from '../common/names.js';
 import type { DuckDb } from './duckdb.js';
 import { openSandbox, type SandboxScope } from './duckdb-sandbox.js';
 import { engineError } from './engine-errors.js';
+import { interruptible, type QueryLimits } from './query-limits.js';
 import { trimSql } from './sql-text.js';
 import { copySelectToParquet, type DatasetColumn, type ProgressCallback } from './parquet-output.js';
 import { postgresColumns, postgresError, qualifiedName, queryOne } from './postgres.js';
@@ -99,7 +100,7 @@ export async function describeSelect(db: DuckDb, recipe: SelectRecipe): Promise<
  */
 export async function executeSelectToParquet(
   db: DuckDb,
-  recipe: SelectRecipe & { outputPath: string; onProgress?: ProgressCallback },
+  recipe: SelectRecipe & { outputPath: string; onProgress?: ProgressCallback; limits?: QueryLimits },
 ): Promise<{ rowCount: number; columns: DatasetColumn[]; contentHash: string }> {
   const sql = trimSql(recipe.sql);
   const outputDir = dirname(recipe.outputPath);
@@ -115,10 +116,12 @@ export async function executeSelectToParquet(
     await createInputViews(sandbox.conn, relations);
     await checkSelect(sandbox.conn, sql);
     recipe.onProgress?.({ phase: 'start', percent: 0 });
-    const result = await copySelectToParquet(sandbox.conn, `\n${sql}\n`, recipe.outputPath, {
-      onProgress: recipe.onProgress,
-      tempPath: join(sandbox.workDir, 'output.parquet'),
-    });
+    const result = await interruptible(sandbox.conn, recipe.limits, () =>
+      copySelectToParquet(sandbox.conn, `\n${sql}\n`, recipe.outputPath, {
+        onProgress: recipe.onProgress,
+        tempPath: join(sandbox.workDir, 'output.parquet'),
+      }),
+    );
     recipe.onProgress?.({ phase: 'done', percent: 100, rows: result.rowCount });
     return result;
   } catch (error) {

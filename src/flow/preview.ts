@@ -95,36 +95,38 @@ export async function previewRecipe(
   }
 
   const limits = { timeoutMs: ws.config.queryTimeoutSeconds * 1000, setting: 'LLANO_QUERY_TIMEOUT_SECONDS', signal };
-  return ws.duck.gates.userSql.run(signal, async () => {
-    const started = Date.now();
-    const sandbox = await openSandbox(ws.duck, ws.duck.sandboxes.dir, allowed);
-    try {
-      for (const [name, source] of Object.entries(inputs))
-        await sandbox.conn.run(`CREATE TEMP VIEW ${quoteIdent(name)} AS SELECT * FROM ${duckdbRelation(source)}`);
-      let columns: { name: string; type: string }[];
-      try {
-        columns = (await describeSelect(ws.duck, { inputs, sql })).columns;
-      } catch (error) {
-        throw await withPosition(error, sandbox.conn, sql);
-      }
-      const result = await interruptible(sandbox.conn, limits, () =>
-        ws.duck
-          .query(`SELECT * FROM (\n${trimSql(sql)}\n) AS llano_preview LIMIT ${limit + 1}`, undefined, sandbox.conn)
-          .catch((error: unknown) => {
-            // Errors at run time (casts, division by zero) carry no position.
-            throw badRequest(error instanceof Error ? error.message.split('\n')[0] : String(error));
-          }),
-      );
-      return {
-        columns,
-        rows: result.rows.slice(0, limit),
-        truncated: result.rows.length > limit,
-        durationMs: Date.now() - started,
-      };
-    } finally {
-      await sandbox.close();
-    }
+  const release = await ws.duck.gates.userSql.acquire(signal);
+  const started = Date.now();
+  const sandbox = await openSandbox(ws.duck, ws.duck.sandboxes.dir, allowed).catch((error: unknown) => {
+    release();
+    throw error;
   });
+  try {
+    for (const [name, source] of Object.entries(inputs))
+      await sandbox.conn.run(`CREATE TEMP VIEW ${quoteIdent(name)} AS SELECT * FROM ${duckdbRelation(source)}`);
+    let columns: { name: string; type: string }[];
+    try {
+      columns = (await describeSelect(ws.duck, { inputs, sql })).columns;
+    } catch (error) {
+      throw await withPosition(error, sandbox.conn, sql);
+    }
+    const result = await interruptible(sandbox.conn, limits, () =>
+      ws.duck
+        .query(`SELECT * FROM (\n${trimSql(sql)}\n) AS llano_preview LIMIT ${limit + 1}`, undefined, sandbox.conn)
+        .catch((error: unknown) => {
+          // Errors at run time (casts, division by zero) carry no position.
+          throw badRequest(error instanceof Error ? error.message.split('\n')[0] : String(error));
+        }),
+    );
+    return {
+      columns,
+      rows: result.rows.slice(0, limit),
+      truncated: result.rows.length > limit,
+      durationMs: Date.now() - started,
+    };
+  } finally {
+    await sandbox.close().finally(release);
+  }
 }
 
 /** describeSelect keeps DuckDB's first sentence; preparing the text again yields the full message with its position. */
