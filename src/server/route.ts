@@ -78,9 +78,12 @@ export function route<B extends z.ZodType | undefined = undefined, Q extends z.Z
         def.body && !def.raw ? parseOr400(def.body, request.body ?? {}, 'request body') : (undefined as Infer<B>);
       const query = def.query ? parseOr400(def.query, request.query ?? {}, 'query') : (undefined as Infer<Q>);
       const client = new AbortController();
-      reply.raw.once('close', () => {
+      const gone = () => {
         if (!reply.raw.writableFinished) client.abort();
-      });
+      };
+      reply.raw.once('close', gone);
+      // A client that left while the request was read or authenticated closed before the listener above.
+      if (request.raw.socket?.destroyed) gone();
       const result = await handler({
         principal: principal!,
         params: request.params as Record<string, string>,
