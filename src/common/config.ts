@@ -31,6 +31,20 @@ export const ConfigSchema = z.object({
         ctx.addIssue({ code: 'custom', message: (e as Error).message });
       }
     }),
+  // Limits that keep one user's queries from stalling the server for everyone (issue 11).
+  /** Previews, data reads and ad-hoc SQL on connections are interrupted after this long (LLANO_QUERY_TIMEOUT_SECONDS). */
+  queryTimeoutSeconds: z.number().positive().max(86_400),
+  /** Builds are interrupted after this long (LLANO_BUILD_TIMEOUT_SECONDS); unset: no limit. */
+  buildTimeoutSeconds: z.number().positive().optional(),
+  /**
+   * User queries (previews, ad-hoc SQL) running at once, and as many data reads (LLANO_MAX_USER_QUERIES); more wait
+   * in a queue. Unset: from the CPU count, bounded so that logins and catalog work keep threads of their own.
+   */
+  maxUserQueries: z.number().int().min(1).max(256).optional(),
+  /** Memory of all DuckDB instances together (LLANO_MEMORY_LIMIT): "4GB", "512MB" or a share of RAM, "60%". */
+  memoryLimit: z
+    .string()
+    .regex(/^\s*\d+(\.\d+)?\s*(%|[KMGT]i?B)\s*$/i, 'memoryLimit is a size like "4GB" or a share of RAM like "60%"'),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -64,6 +78,10 @@ export function loadConfig(
     adminPassword: env.LLANO_ADMIN_PASSWORD || undefined,
     publicUrl: env.LLANO_PUBLIC_URL || undefined,
     outboundAllow: env.LLANO_OUTBOUND_ALLOW ? env.LLANO_OUTBOUND_ALLOW.split(',').map((e) => e.trim()) : undefined,
+    queryTimeoutSeconds: num(env.LLANO_QUERY_TIMEOUT_SECONDS),
+    buildTimeoutSeconds: num(env.LLANO_BUILD_TIMEOUT_SECONDS),
+    maxUserQueries: num(env.LLANO_MAX_USER_QUERIES),
+    memoryLimit: env.LLANO_MEMORY_LIMIT || undefined,
   };
   const defined = <T extends object>(o: T) =>
     Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
@@ -74,6 +92,8 @@ export function loadConfig(
     maxUploadMb: 1024,
     buildParallelism: 2,
     heartbeatSeconds: 10,
+    queryTimeoutSeconds: 60,
+    memoryLimit: '60%',
     ...defined(file),
     ...defined(fromEnv),
     ...defined(overrides),

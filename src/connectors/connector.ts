@@ -68,8 +68,15 @@ export interface ConnectionType<S extends Settings = Settings> {
   /** Reaches what the connection points at and says what it found; throws a 400 naming the problem. */
   test(settings: S, db: DuckDb): Promise<string>;
 
-  /** Runs SQL text (the automation SQL step, the SQL-changed trigger); an abort cancels it where it runs. */
-  runSql?(settings: S, sql: string, options: { db: DuckDb; signal?: AbortSignal }): Promise<SqlResult>;
+  /**
+   * Runs SQL text (the automation SQL step, the SQL-changed trigger); an abort cancels it where it
+   * runs, and so does `timeoutMs` (LLANO_QUERY_TIMEOUT_SECONDS) where the database can.
+   */
+  runSql?(
+    settings: S,
+    sql: string,
+    options: { db: DuckDb; signal?: AbortSignal; timeoutMs?: number },
+  ): Promise<SqlResult>;
   /** The columns of one of its tables. */
   describeTable?(settings: S, table: TableRef, db: DuckDb): Promise<ColumnInfo[]>;
   /** Files under the connection, read in place (file datasets, the file-changed trigger). */

@@ -3,9 +3,20 @@ import type { Principal } from '../catalog/access.js';
 import { badRequest } from '../common/errors.js';
 import { sourceReader } from '../connectors/registry.js';
 import type { ExportFormat } from '../engine/export-format.js';
+import type { QueryLimits } from '../engine/query-limits.js';
 import type { TableQuery } from '../engine/table-query.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { resolveSource } from './datasets.js';
+
+/**
+ * Reads wait their turn among data reads (LLANO_MAX_USER_QUERIES at once, apart from user SQL),
+ * stop after LLANO_QUERY_TIMEOUT_SECONDS and when the client goes away.
+ */
+const readLimits = (ws: Workspace, signal?: AbortSignal): QueryLimits => ({
+  timeoutMs: ws.config.queryTimeoutSeconds * 1000,
+  setting: 'LLANO_QUERY_TIMEOUT_SECONDS',
+  signal,
+});
 
 async function readableSource(ws: Workspace, principal: Principal, projectKey: string, name: string) {
   await ws.catalog.projects.authorize(principal, projectKey, 'reader');
@@ -22,15 +33,24 @@ export async function datasetRows(
   projectKey: string,
   name: string,
   query: TableQuery,
+  signal?: AbortSignal,
 ) {
   const source = await readableSource(ws, principal, projectKey, name);
-  return sourceReader(source).readRows(ws.duck, source, query);
+  const limits = readLimits(ws, signal);
+  return ws.duck.gates.reads.run(signal, () => sourceReader(source).readRows(ws.duck, source, { ...query, limits }));
 }
 
 /** Column statistics computed in the engine. */
-export async function datasetStats(ws: Workspace, principal: Principal, projectKey: string, name: string) {
+export async function datasetStats(
+  ws: Workspace,
+  principal: Principal,
+  projectKey: string,
+  name: string,
+  signal?: AbortSignal,
+) {
   const source = await readableSource(ws, principal, projectKey, name);
-  return sourceReader(source).columnStats(ws.duck, source);
+  const limits = readLimits(ws, signal);
+  return ws.duck.gates.reads.run(signal, () => sourceReader(source).columnStats(ws.duck, source, { limits }));
 }
 
 /** The whole dataset as a stream (CSV, a JSON array, JSON lines or Parquet), never held in memory. */
@@ -53,8 +73,9 @@ export async function datasetPage(
   projectKey: string,
   name: string,
   query: TableQuery,
+  signal?: AbortSignal,
 ) {
-  const page = await datasetRows(ws, principal, projectKey, name, query);
+  const page = await datasetRows(ws, principal, projectKey, name, query, signal);
   return {
     columns: page.columns.map((c) => c.name),
     types: page.columns.map((c) => c.type),

@@ -61,7 +61,8 @@ async function createInstance(db: DuckDb): Promise<DuckDBInstance> {
   const [threads, memoryLimit] = limits.rows[0] as [string, string];
   return DuckDBInstance.create(':memory:', {
     threads,
-    memory_limit: memoryLimit,
+    // Each instance has a limit of its own, so sandboxes get their share of the server's budget.
+    memory_limit: db.sandboxes.memoryLimit ?? memoryLimit,
     autoinstall_known_extensions: 'false',
     autoload_known_extensions: 'false',
   });
@@ -116,6 +117,7 @@ export async function openSandbox(
   options: { trackProgress?: boolean; scope?: SandboxScope } = {},
 ): Promise<DuckDbSandbox> {
   if (options.scope) return openPooledSandbox(db, options.scope, allowedPaths);
+  await mkdir(parentDir, { recursive: true });
   const workDir = await mkdtemp(join(parentDir, '.llano-sql-'));
   let instance: DuckDBInstance | undefined;
   try {
@@ -155,7 +157,8 @@ function sandbox(conn: DuckDBConnection, workDir: string, afterClose?: () => voi
   };
 }
 
-const POOL_LIMIT = 8;
+/** Configured sandbox instances kept per database (the memory budget counts them, see query-limits.ts). */
+export const POOL_LIMIT = 8;
 
 const inside = (path: string, roots: readonly string[]) =>
   roots.some((r) => path === r || path.startsWith(r.endsWith('/') ? r : r + '/'));

@@ -1,5 +1,7 @@
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { tmpdir } from 'node:os';
 import { jsonConverter } from './json-value.js';
+import { QueryGate } from './query-limits.js';
 
 /** A query result for JSON consumers: numbers stay numbers where exact, big integers beyond 2^53 become strings. */
 export interface QueryResult {
@@ -13,6 +15,18 @@ export interface DuckDbOptions {
   memoryLimit?: string;
   /** Folder DuckDB may spill to when a query exceeds memory. */
   tempDirectory?: string;
+  /** Memory limit of each sandbox instance for user SQL (default: the same as this instance). */
+  sandboxMemoryLimit?: string;
+  /** Folder under which sandboxes get their work folders (default: the system's temporary folder). */
+  sandboxDir?: string;
+  /** User queries running at once, and as many data reads; more wait (see `QueryGate`). Default 2. */
+  userQueries?: number;
+}
+
+/** Where user SQL runs beside the shared instance: see duckdb-sandbox.ts. */
+export interface SandboxSettings {
+  memoryLimit?: string;
+  dir: string;
 }
 
 /** Converts one DuckDB JSON value for JSON consumers, given its column type (nested types included). */
@@ -28,14 +42,27 @@ export class DuckDb {
   /** Resources engine modules keep for this database (see `resource`), released by `close()`. */
   private readonly resources = new Map<symbol, { value: unknown; release: (value: unknown) => void | Promise<void> }>();
 
-  private constructor(readonly instance: DuckDBInstance) {}
+  /**
+   * Queues of user work: `userSql` for previews and ad-hoc SQL, `reads` for data pages and
+   * statistics, apart so that runaway SQL never delays reads of other users.
+   */
+  readonly gates: { userSql: QueryGate; reads: QueryGate };
+
+  private constructor(
+    readonly instance: DuckDBInstance,
+    readonly sandboxes: SandboxSettings,
+    userQueries: number,
+  ) {
+    this.gates = { userSql: new QueryGate(userQueries), reads: new QueryGate(userQueries) };
+  }
 
   static async open(path = ':memory:', options: DuckDbOptions = {}): Promise<DuckDb> {
     const settings: Record<string, string> = {};
     if (options.threads) settings.threads = String(options.threads);
     if (options.memoryLimit) settings.memory_limit = options.memoryLimit;
     if (options.tempDirectory) settings.temp_directory = options.tempDirectory;
-    return new DuckDb(await DuckDBInstance.create(path, settings));
+    const sandboxes = { memoryLimit: options.sandboxMemoryLimit, dir: options.sandboxDir ?? tmpdir() };
+    return new DuckDb(await DuckDBInstance.create(path, settings), sandboxes, options.userQueries ?? 2);
   }
 
   /** A new connection. Temporary views and settings live per connection, so concurrent work uses one each. */

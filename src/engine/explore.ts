@@ -12,6 +12,7 @@ import { engineError } from './engine-errors.js';
 import { streamAndDelete, textExport, type ExportFormat } from './export-format.js';
 import { copySelectToParquet, type DatasetColumn } from './parquet-output.js';
 import { jsonConverter } from './json-value.js';
+import { interruptible, type QueryLimits } from './query-limits.js';
 import {
   MAX_PAGE_ROWS,
   orderByClause,
@@ -29,6 +30,8 @@ export interface ReadRowsOptions {
   limit?: number;
   sort?: SortKey[];
   filters?: Filter[];
+  /** Time limit and cancellation of the queries. */
+  limits?: QueryLimits;
 }
 
 export interface RowsPage {
@@ -49,7 +52,7 @@ export interface ExportOptions {
  */
 export interface SourceReader<S extends TableSource = TableSource> {
   readRows(db: DuckDb, source: S, options?: ReadRowsOptions): Promise<RowsPage>;
-  columnStats(db: DuckDb, source: S): Promise<ColumnStats[]>;
+  columnStats(db: DuckDb, source: S, options?: { limits?: QueryLimits }): Promise<ColumnStats[]>;
   exportData(db: DuckDb, source: S, format: ExportFormat, options?: ExportOptions): Promise<Readable>;
   /** Copies the rows into a Parquet file (written aside, then renamed) so DuckDB can join them with other datasets. */
   materialize(
@@ -77,27 +80,39 @@ async function describe(db: DuckDb, conn: DuckDBConnection, relation: string): P
 const filePaths = (source: TableSource) =>
   source.kind === 'parquet' ? source.paths : source.kind === 'file' ? [source.path] : [];
 
-/** Runs `fn` with a connection, turning engine errors (bad files, conversion of filter values) into 400s. */
+/**
+ * Runs `fn` with a connection, turning engine errors (bad files, conversion of filter values)
+ * into 400s; `limits` interrupt it (time limit, client gone).
+ */
 async function onConnection<T>(
   db: DuckDb,
   source: TableSource,
   fn: (conn: DuckDBConnection, relation: string) => Promise<T>,
+  limits?: QueryLimits,
 ): Promise<T> {
   const relation = duckdbRelation(source);
   const paths = filePaths(source);
-  return db.withConnection(async (conn) => {
-    try {
-      return await fn(conn, relation);
-    } catch (error) {
-      throw engineError(error, paths);
-    }
-  });
+  return db.withConnection((conn) =>
+    interruptible(conn, limits, async () => {
+      try {
+        return await fn(conn, relation);
+      } catch (error) {
+        throw engineError(error, paths);
+      }
+    }),
+  );
 }
+
+/** `onConnection` under `limits`. */
+const limitedTo =
+  (limits: QueryLimits | undefined) =>
+  <T>(db: DuckDb, source: TableSource, fn: (conn: DuckDBConnection, relation: string) => Promise<T>) =>
+    onConnection(db, source, fn, limits);
 
 /** One page of rows, filtered and sorted, with the total number of matching rows. */
 export async function readRows(db: DuckDb, source: TableSource, options: ReadRowsOptions = {}): Promise<RowsPage> {
   const { offset, limit } = pageBounds(options);
-  return onConnection(db, source, async (conn, relation) => {
+  return limitedTo(options.limits)(db, source, async (conn, relation) => {
     const columns = await describe(db, conn, relation);
     const where = whereClause(options.filters ?? [], columns, 'duckdb');
     const orderBy = orderByClause(options.sort ?? [], columns);
@@ -115,6 +130,8 @@ export async function readRows(db: DuckDb, source: TableSource, options: ReadRow
 export interface ColumnStatsOptions {
   /** Row count up to which distinct counts are exact (default {@link EXACT_DISTINCT_ROWS}). */
   exactDistinctUpTo?: number;
+  /** Time limit and cancellation of the queries. */
+  limits?: QueryLimits;
 }
 
 /**
@@ -129,7 +146,7 @@ export async function columnStats(
   source: TableSource,
   options: ColumnStatsOptions = {},
 ): Promise<ColumnStats[]> {
-  return onConnection(db, source, async (conn, relation) => {
+  return limitedTo(options.limits)(db, source, async (conn, relation) => {
     const columns = await describe(db, conn, relation);
     if (columns.length === 0) return [];
     const rows = Number((await db.query(`SELECT count(*) FROM ${relation}`, undefined, conn)).rows[0][0]);

@@ -2,6 +2,7 @@ import pg from 'pg';
 import { z } from 'zod';
 import { badRequest } from '../common/errors.js';
 import type { DuckDb } from './duckdb.js';
+import { queryCancelled, queryTimedOut, type QueryLimits } from './query-limits.js';
 
 /** How to reach a PostgreSQL database: a URL, or its parts (parts override what the URL says). */
 export const postgresConnectionInfoSchema = z.object({
@@ -70,11 +71,16 @@ export function postgresPool(db: DuckDb, info: PostgresConnectionInfo): pg.Pool 
   return pool;
 }
 
-/** Runs `fn` with a pooled client; connection failures become a 400 that names the server, not the password. */
+/**
+ * Runs `fn` with a pooled client; connection failures become a 400 that names the server, not
+ * the password. `limits` set PostgreSQL's statement_timeout for the client's statements and
+ * cancel the running one when the signal aborts; either answers with a clear error.
+ */
 export async function withPostgresClient<T>(
   db: DuckDb,
   info: PostgresConnectionInfo,
   fn: (client: pg.PoolClient) => Promise<T>,
+  limits?: QueryLimits,
 ): Promise<T> {
   let client: pg.PoolClient;
   try {
@@ -84,13 +90,30 @@ export async function withPostgresClient<T>(
     throw badRequest(`Cannot connect to PostgreSQL at ${describeConnection(info)}: ${reason}`);
   }
   let broken = false;
+  let cancelled = false;
+  const signal = limits?.signal;
+  const cancel = async () => {
+    cancelled = true;
+    const pid = (client as unknown as { processID: number }).processID;
+    // The statement runs on this client; cancelling it takes a second one.
+    await withPostgresClient(db, info, (c) => c.query('SELECT pg_cancel_backend($1)', [pid])).catch(() => undefined);
+  };
+  const onAbort = () => void cancel();
   try {
+    if (limits?.timeoutMs) await client.query(`SET statement_timeout = ${Math.ceil(limits.timeoutMs)}`);
+    if (signal?.aborted) throw queryCancelled();
+    signal?.addEventListener('abort', onAbort, { once: true });
     return await fn(client);
   } catch (error) {
     // After a server-side error the connection is still sound; after anything else, drop it.
     broken = !(error instanceof pg.DatabaseError);
+    // 57014: query_canceled, by statement_timeout or by pg_cancel_backend.
+    if (error instanceof pg.DatabaseError && error.code === '57014' && limits)
+      throw cancelled ? queryCancelled() : queryTimedOut(limits);
     throw error;
   } finally {
+    signal?.removeEventListener('abort', onAbort);
+    if (limits?.timeoutMs && !broken) await client.query('RESET statement_timeout').catch(() => (broken = true));
     client.release(broken);
   }
 }

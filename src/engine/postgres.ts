@@ -12,6 +12,7 @@ import { pageBounds, type SourceReader } from './explore.js';
 import { streamAndDelete, textExport, type ExportFormat } from './export-format.js';
 import { copySelectToParquet, type DatasetColumn, type ProgressCallback } from './parquet-output.js';
 import { postgresPool, withPostgresClient, type PostgresConnectionInfo } from './postgres-connection.js';
+import type { QueryLimits } from './query-limits.js';
 import { trimSql } from './sql-text.js';
 import { orderByClause, whereClause, type ColumnInfo, type Filter, type SortKey } from './table-query.js';
 import type { ExternalTableSource, PostgresTableRef } from './table-source.js';
@@ -70,9 +71,10 @@ export async function withPostgresClientOr400<T>(
   db: DuckDb,
   info: PostgresConnectionInfo,
   fn: (client: pg.PoolClient) => Promise<T>,
+  limits?: QueryLimits,
 ): Promise<T> {
   try {
-    return await withPostgresClient(db, info, fn);
+    return await withPostgresClient(db, info, fn, limits);
   } catch (error) {
     throw postgresError(error);
   }
@@ -105,10 +107,12 @@ export async function postgresColumns(client: pg.PoolClient, relation: string): 
 export async function postgresReadRows(
   db: DuckDb,
   source: PostgresTableSource,
-  options: { offset: number; limit: number; sort?: SortKey[]; filters?: Filter[] },
+  options: { offset: number; limit: number; sort?: SortKey[]; filters?: Filter[]; limits?: QueryLimits },
 ): Promise<{ columns: ColumnInfo[]; rows: unknown[][]; total: number }> {
   const relation = postgresRelation(source);
-  return withPostgresClientOr400(db, source.connection, async (client) => {
+  const withClient = <T>(fn: (client: pg.PoolClient) => Promise<T>) =>
+    withPostgresClientOr400(db, source.connection, fn, options.limits);
+  return withClient(async (client) => {
     const columns = await postgresColumns(client, relation);
     const where = whereClause(options.filters ?? [], columns, 'postgres');
     const n = where.params.length;
@@ -133,9 +137,15 @@ const TEXT_TYPE = /^(text|character varying|character|varchar|char|name|"char"|c
  * Column statistics computed in PostgreSQL: one aggregate query (exact distinct counts),
  * one scan for all histograms (`width_bucket`), one query of per-column top values.
  */
-export async function postgresColumnStats(db: DuckDb, source: PostgresTableSource): Promise<ColumnStats[]> {
+export async function postgresColumnStats(
+  db: DuckDb,
+  source: PostgresTableSource,
+  limits?: QueryLimits,
+): Promise<ColumnStats[]> {
   const relation = postgresRelation(source);
-  return withPostgresClientOr400(db, source.connection, async (client) => {
+  const withClient = <T>(fn: (client: pg.PoolClient) => Promise<T>) =>
+    withPostgresClientOr400(db, source.connection, fn, limits);
+  return withClient(async (client) => {
     const columns = await postgresColumns(client, relation);
     if (columns.length === 0) return [];
     const numericOf = (c: ColumnInfo, ident: string) =>
@@ -390,7 +400,7 @@ export async function materializeToParquet(
 /** Explores PostgreSQL sources in PostgreSQL: paging, filters, sorting and statistics run on the server. */
 export const postgresReader: SourceReader<PostgresTableSource> = {
   readRows: (db, source, options = {}) => postgresReadRows(db, source, { ...options, ...pageBounds(options) }),
-  columnStats: (db, source) => postgresColumnStats(db, source),
+  columnStats: (db, source, options) => postgresColumnStats(db, source, options?.limits),
   exportData: (db, source, format, options = {}) => postgresExport(db, source, format, options),
   materialize: (db, source, path) => materializeToParquet(db, source, path),
 };

@@ -1,5 +1,4 @@
 import { mkdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { StatementType } from '@duckdb/node-api';
@@ -9,6 +8,7 @@ import { quoteIdent } from '../common/names.js';
 import type { DuckDb } from './duckdb.js';
 import { openSandbox, type SandboxScope } from './duckdb-sandbox.js';
 import { engineError } from './engine-errors.js';
+import { interruptible, type QueryLimits } from './query-limits.js';
 import { trimSql } from './sql-text.js';
 import { copySelectToParquet, type DatasetColumn, type ProgressCallback } from './parquet-output.js';
 import { postgresColumns, postgresError, qualifiedName, queryOne } from './postgres.js';
@@ -83,7 +83,7 @@ export async function describeSelect(db: DuckDb, recipe: SelectRecipe): Promise<
   const relations: Record<string, string> = {};
   for (const [name, source] of Object.entries(recipe.inputs)) relations[name] = duckdbRelation(source);
   const allowed = Object.values(recipe.inputs).flatMap(filePaths);
-  const sandbox = await openSandbox(db, tmpdir(), allowed, { scope: recipe.scope });
+  const sandbox = await openSandbox(db, db.sandboxes.dir, allowed, { scope: recipe.scope });
   try {
     await createInputViews(sandbox.conn, relations);
     return { columns: await checkSelect(sandbox.conn, sql) };
@@ -100,7 +100,7 @@ export async function describeSelect(db: DuckDb, recipe: SelectRecipe): Promise<
  */
 export async function executeSelectToParquet(
   db: DuckDb,
-  recipe: SelectRecipe & { outputPath: string; onProgress?: ProgressCallback },
+  recipe: SelectRecipe & { outputPath: string; onProgress?: ProgressCallback; limits?: QueryLimits },
 ): Promise<{ rowCount: number; columns: DatasetColumn[]; contentHash: string }> {
   const sql = trimSql(recipe.sql);
   const outputDir = dirname(recipe.outputPath);
@@ -116,10 +116,12 @@ export async function executeSelectToParquet(
     await createInputViews(sandbox.conn, relations);
     await checkSelect(sandbox.conn, sql);
     recipe.onProgress?.({ phase: 'start', percent: 0 });
-    const result = await copySelectToParquet(sandbox.conn, `\n${sql}\n`, recipe.outputPath, {
-      onProgress: recipe.onProgress,
-      tempPath: join(sandbox.workDir, 'output.parquet'),
-    });
+    const result = await interruptible(sandbox.conn, recipe.limits, () =>
+      copySelectToParquet(sandbox.conn, `\n${sql}\n`, recipe.outputPath, {
+        onProgress: recipe.onProgress,
+        tempPath: join(sandbox.workDir, 'output.parquet'),
+      }),
+    );
     recipe.onProgress?.({ phase: 'done', percent: 100, rows: result.rowCount });
     return result;
   } catch (error) {

@@ -1,4 +1,3 @@
-import { tmpdir } from 'node:os';
 import { z } from 'zod';
 import type { Principal } from '../catalog/access.js';
 import { badRequest, LlanoError } from '../common/errors.js';
@@ -6,6 +5,7 @@ import { parseOr400 } from '../common/parse.js';
 import { quoteIdent } from '../common/names.js';
 import { connectionType } from '../connectors/registry.js';
 import { openSandbox } from '../engine/duckdb-sandbox.js';
+import { interruptible } from '../engine/query-limits.js';
 import { describeSelect, trimSql } from '../engine/sql-exec.js';
 import { duckdbRelation, type TableSource } from '../engine/table-source.js';
 import type { Workspace } from '../workspace/workspace.js';
@@ -61,13 +61,16 @@ export function sqlErrorPosition(message: string, sql: string): SqlPosition | nu
  * The first rows a SQL recipe would produce, without saving or building anything: the SQL
  * is checked like a saved recipe (`describeSelect`: one SELECT, inputs only) and then run
  * with a LIMIT in a DuckDB sandbox that can read the inputs and nothing else. Engine errors
- * are 400s whose `details` give the position in the SQL when DuckDB knows it.
+ * are 400s whose `details` give the position in the SQL when DuckDB knows it. Previews wait
+ * their turn among user queries (LLANO_MAX_USER_QUERIES), stop after LLANO_QUERY_TIMEOUT_SECONDS
+ * and as soon as `signal` aborts (the client went away).
  */
 export async function previewRecipe(
   ws: Workspace,
   principal: Principal,
   projectKey: string,
   body: unknown,
+  signal?: AbortSignal,
 ): Promise<PreviewResult> {
   await ws.catalog.projects.authorize(principal, projectKey, 'reader');
   const { inputs: inputNames, sql, limit } = parseOr400(PreviewRequestSchema, body, 'preview');
@@ -91,8 +94,13 @@ export async function previewRecipe(
     allowed.push(...(s.kind === 'parquet' ? s.paths : [s.path]));
   }
 
+  const limits = { timeoutMs: ws.config.queryTimeoutSeconds * 1000, setting: 'LLANO_QUERY_TIMEOUT_SECONDS', signal };
+  const release = await ws.duck.gates.userSql.acquire(signal);
   const started = Date.now();
-  const sandbox = await openSandbox(ws.duck, tmpdir(), allowed);
+  const sandbox = await openSandbox(ws.duck, ws.duck.sandboxes.dir, allowed).catch((error: unknown) => {
+    release();
+    throw error;
+  });
   try {
     for (const [name, source] of Object.entries(inputs))
       await sandbox.conn.run(`CREATE TEMP VIEW ${quoteIdent(name)} AS SELECT * FROM ${duckdbRelation(source)}`);
@@ -102,12 +110,14 @@ export async function previewRecipe(
     } catch (error) {
       throw await withPosition(error, sandbox.conn, sql);
     }
-    const result = await ws.duck
-      .query(`SELECT * FROM (\n${trimSql(sql)}\n) AS llano_preview LIMIT ${limit + 1}`, undefined, sandbox.conn)
-      .catch((error: unknown) => {
-        // Errors at run time (casts, division by zero) carry no position.
-        throw badRequest(error instanceof Error ? error.message.split('\n')[0] : String(error));
-      });
+    const result = await interruptible(sandbox.conn, limits, () =>
+      ws.duck
+        .query(`SELECT * FROM (\n${trimSql(sql)}\n) AS llano_preview LIMIT ${limit + 1}`, undefined, sandbox.conn)
+        .catch((error: unknown) => {
+          // Errors at run time (casts, division by zero) carry no position.
+          throw badRequest(error instanceof Error ? error.message.split('\n')[0] : String(error));
+        }),
+    );
     return {
       columns,
       rows: result.rows.slice(0, limit),
@@ -115,7 +125,7 @@ export async function previewRecipe(
       durationMs: Date.now() - started,
     };
   } finally {
-    await sandbox.close();
+    await sandbox.close().finally(release);
   }
 }
 

@@ -72,7 +72,9 @@ export async function recipeContext(
   mkdirSync(scratchDir, { recursive: true });
   const tempPath = (suffix: string) =>
     path.join(scratchDir, `${Date.now()}-${Math.random().toString(36).slice(2)}${suffix}`);
-  return { duck: ws.duck, inputs, tempPath, scope: { roots: [root], scratchDir }, log };
+  const timeout = ws.config.buildTimeoutSeconds;
+  const limits = timeout ? { timeoutMs: timeout * 1000, setting: 'LLANO_BUILD_TIMEOUT_SECONDS' } : undefined;
+  return { duck: ws.duck, inputs, tempPath, scope: { roots: [root], scratchDir }, log, limits };
 }
 
 /**

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { schemaVersionField, type DefinedType } from '../common/type-definition.js';
 import type { DatasetDefinition, ColumnSchema } from '../datasets/definitions.js';
+import type { QueryLimits } from '../engine/query-limits.js';
 import type { DuckDb } from '../engine/duckdb.js';
 import type { SandboxScope } from '../engine/duckdb-sandbox.js';
 import type { ConnectionType, Settings } from '../connectors/connector.js';
@@ -50,6 +51,8 @@ export interface RecipeContext {
   scope: SandboxScope;
   log(message: string): void;
   onProgress?(rows: number): void;
+  /** The time limit of a run in a build (LLANO_BUILD_TIMEOUT_SECONDS); none when unset. */
+  limits?: QueryLimits;
 }
 
 export interface RecipeResult {

@@ -108,6 +108,7 @@ export const sqlRecipeType = defineRecipeType('sql', {
         scope: ctx.scope,
         outputPath: target.path,
         onProgress: ctx.onProgress ? (p) => ctx.onProgress?.(p.rows ?? 0) : undefined,
+        limits: ctx.limits,
       });
     } finally {
       cleanup();

@@ -45,6 +45,8 @@ export interface RouteInput<B, Q> {
   query: Q;
   request: FastifyRequest;
   reply: FastifyReply;
+  /** Aborts when the client goes away before its answer is sent, so its queries can be interrupted. */
+  signal: AbortSignal;
 }
 
 export interface DocumentedRoute {
@@ -108,6 +110,13 @@ export function route<B extends z.ZodType | undefined = undefined, Q extends z.Z
       const body =
         def.body && !def.raw ? parseOr400(def.body, request.body ?? {}, 'request body') : (undefined as Infer<B>);
       const query = def.query ? parseOr400(def.query, request.query ?? {}, 'query') : (undefined as Infer<Q>);
+      const client = new AbortController();
+      const gone = () => {
+        if (!reply.raw.writableFinished) client.abort();
+      };
+      reply.raw.once('close', gone);
+      // A client that left while the request was read or authenticated closed before the listener above.
+      if (request.raw.socket?.destroyed) gone();
       const result = await handler({
         principal: principal!,
         params: request.params as Record<string, string>,
@@ -115,6 +124,7 @@ export function route<B extends z.ZodType | undefined = undefined, Q extends z.Z
         query: query as Infer<Q>,
         request,
         reply,
+        signal: client.signal,
       });
       if (reply.sent) return reply;
       if (result === undefined) return reply.code(204).send();

@@ -1,10 +1,13 @@
 import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { Catalog } from '../catalog/catalog.js';
 import type { ActivityStatus, JobStatus } from '../catalog/statuses.js';
 import type { Config } from '../common/config.js';
 import { DuckDb } from '../engine/duckdb.js';
+import { memoryShares } from '../engine/memory-budget.js';
+import { defaultUserQueries } from '../engine/query-limits.js';
 import { Liveness } from './process-liveness.js';
 import { closeProcessTmp, openProcessTmp } from './process-tmp.js';
 
@@ -62,7 +65,7 @@ export class Workspace {
     for (const dir of ['data', 'tmp', 'logs']) mkdirSync(path.join(config.home, dir), { recursive: true });
     const processId = `${process.pid}-${Date.now()}`;
     // Other servers may share this LLANO_HOME: only dead processes' leftovers (half-written
-    // uploads, spill files) are swept, never the folder of a live one.
+    // uploads, spill files, sandbox work folders) are swept, never the folder of a live one.
     const tmpDir = openProcessTmp(path.join(config.home, 'tmp'), processId);
     mkdirSync(path.join(tmpDir, 'duckdb'), { recursive: true });
     let catalog: Catalog;
@@ -72,7 +75,14 @@ export class Workspace {
       closeProcessTmp(tmpDir);
       throw error;
     }
-    const duck = await DuckDb.open(':memory:', { tempDirectory: path.join(tmpDir, 'duckdb') });
+    const memory = memoryShares(config.memoryLimit);
+    const duck = await DuckDb.open(':memory:', {
+      tempDirectory: path.join(tmpDir, 'duckdb'),
+      memoryLimit: memory.main,
+      sandboxMemoryLimit: memory.sandbox,
+      sandboxDir: path.join(tmpDir, 'sandbox'),
+      userQueries: config.maxUserQueries ?? defaultUserQueries(availableParallelism(), config.buildParallelism),
+    });
     return new Workspace(config, catalog, duck, { processId, tmpDir });
   }
 

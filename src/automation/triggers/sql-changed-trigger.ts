@@ -35,7 +35,11 @@ export const sqlChangedTrigger = defineTrigger('sql-changed', {
   async poll(ctx, p) {
     const conn = await getConnection(ctx.ws, ctx.projectKey, p.connection);
     const { can: runSql, settings } = requireCapability(conn, 'runSql');
-    const result = await runSql(settings, p.query, { signal: ctx.signal, db: ctx.ws.duck });
+    const result = await runSql(settings, p.query, {
+      signal: ctx.signal,
+      db: ctx.ws.duck,
+      timeoutMs: ctx.ws.config.queryTimeoutSeconds * 1000,
+    });
     // Results are compared by hash: the state row stays small whatever the query returns.
     return createHash('sha256').update(JSON.stringify(result.rows)).digest('hex');
   },

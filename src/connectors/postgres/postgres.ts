@@ -70,20 +70,14 @@ export const postgresConnection = defineConnectionType<PostgresConnectionInfo>({
     );
     return `PostgreSQL ${version} at ${describeConnection(info)}`;
   },
-  async runSql(info, sql, { db, signal }) {
-    const result = await withPostgresClient(db, info, async (client) => {
-      const pid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid;
-      // The statement runs on this client; cancelling it takes a second one.
-      const cancel = () =>
-        void withPostgresClient(db, info, (c) => c.query('SELECT pg_cancel_backend($1)', [pid])).catch(() => undefined);
-      signal?.addEventListener('abort', cancel, { once: true });
-      try {
-        // The simple protocol: the text may hold several statements.
-        return await client.query({ text: sql, rowMode: 'array' });
-      } finally {
-        signal?.removeEventListener('abort', cancel);
-      }
-    });
+  async runSql(info, sql, { db, signal, timeoutMs }) {
+    const result = await withPostgresClient(
+      db,
+      info,
+      // The simple protocol: the text may hold several statements.
+      (client) => client.query({ text: sql, rowMode: 'array' }),
+      { signal, timeoutMs, setting: 'LLANO_QUERY_TIMEOUT_SECONDS' },
+    );
     const all = result as unknown as pg.QueryArrayResult | pg.QueryArrayResult[];
     const last = Array.isArray(all) ? all[all.length - 1] : all;
     return {

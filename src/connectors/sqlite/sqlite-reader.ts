@@ -155,8 +155,8 @@ async function cachedParquet(duck: DuckDb, source: ExternalTableSource): Promise
 export const sqliteReader: SourceReader<ExternalTableSource> = {
   readRows: async (duck, source, options) =>
     duckdbReader.readRows(duck, { kind: 'parquet', paths: [await cachedParquet(duck, source)] }, options),
-  columnStats: async (duck, source) =>
-    duckdbReader.columnStats(duck, { kind: 'parquet', paths: [await cachedParquet(duck, source)] }),
+  columnStats: async (duck, source, options) =>
+    duckdbReader.columnStats(duck, { kind: 'parquet', paths: [await cachedParquet(duck, source)] }, options),
   exportData: async (duck, source, format, options) =>
     duckdbReader.exportData(duck, { kind: 'parquet', paths: [await cachedParquet(duck, source)] }, format, options),
   materialize: sqliteToParquet,

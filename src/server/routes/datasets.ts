@@ -112,7 +112,7 @@ export function datasetRoutes(app: FastifyInstance, ws: Workspace): void {
       access: 'reader',
       response: { 200: z.array(R.ColumnStats) },
     },
-    async ({ principal, params }) => datasetStats(ws, principal, params.key, params.name),
+    async ({ principal, params, signal }) => datasetStats(ws, principal, params.key, params.name, signal),
   );
   route(
     app,
@@ -136,10 +136,10 @@ export function datasetRoutes(app: FastifyInstance, ws: Workspace): void {
         },
       },
     },
-    async ({ principal, params, query, request, reply }) => {
+    async ({ principal, params, query, request, reply, signal }) => {
       const format = query.format ?? 'json';
       if (format === 'json' && query.download !== 'true')
-        return datasetPage(ws, principal, params.key, params.name, parseTableQuery(request.query));
+        return datasetPage(ws, principal, params.key, params.name, parseTableQuery(request.query), signal);
       const { sort, filters } = parseTableQuery({ sort: query.sort, filter: query.filter });
       const stream = await datasetExport(ws, principal, params.key, params.name, { format, sort, filters });
       void reply

@@ -17,6 +17,6 @@ export function previewRoutes(app: FastifyInstance, ws: Workspace): void {
       access: 'reader',
       response: { 200: R.Preview },
     },
-    async ({ principal, params, body }) => previewRecipe(ws, principal, params.key, body),
+    async ({ principal, params, body, signal }) => previewRecipe(ws, principal, params.key, body, signal),
   );
 }
