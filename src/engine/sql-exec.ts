@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
@@ -116,7 +116,7 @@ export async function executeSelectToParquet(
 ): Promise<{ rowCount: number; columns: DatasetColumn[]; contentHash: string }> {
   const sql = trimSql(recipe.sql);
   const outputDir = dirname(recipe.outputPath);
-  await mkdir(outputDir, { recursive: true });
+  mkdirSync(outputDir, { recursive: true });
   const files = Object.values(recipe.inputs).flatMap(filePaths);
   const sandbox = await openSandbox(db, outputDir, files, {
     trackProgress: recipe.onProgress !== undefined,
