@@ -279,11 +279,12 @@ async function openPooledSandbox(
       if (!views || instances.closed || pooled.get(key) !== instancePromise) return closeFully();
       // Dropping the views happens after the caller has its answer.
       const drop = views.map((v) => `DROP VIEW IF EXISTS ${quoteIdent(v)}`).join('; ');
-      void (drop ? conn.run(drop) : Promise.resolve())
-        .then(() => {
-          if (instances.closed || !instances.idle.keep(key, { instance, conn, workDir })) return closeFully();
-        })
-        .catch(() => closeFully());
+      void (async () => {
+        let clean = true;
+        if (drop) await conn.run(drop).catch(() => (clean = false));
+        if (clean && !instances.closed && instances.idle.keep(key, { instance, conn, workDir })) return;
+        await closeFully();
+      })().catch(() => undefined);
     },
   };
 }
