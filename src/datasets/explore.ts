@@ -7,6 +7,7 @@ import type { QueryLimits } from '../engine/query-limits.js';
 import type { TableQuery } from '../engine/table-query.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { resolveSource } from './datasets.js';
+import { cachedForVersion } from './version-cache.js';
 
 /**
  * Reads wait their turn among data reads (LLANO_MAX_USER_QUERIES at once, apart from user SQL),
@@ -18,12 +19,17 @@ const readLimits = (ws: Workspace, signal?: AbortSignal): QueryLimits => ({
   signal,
 });
 
-async function readableSource(ws: Workspace, principal: Principal, projectKey: string, name: string) {
+async function readableVersion(ws: Workspace, principal: Principal, projectKey: string, name: string) {
   await ws.catalog.projects.authorize(principal, projectKey, 'reader');
-  const { source } = await resolveSource(ws, projectKey, name);
+  const { source, definition, version } = await resolveSource(ws, projectKey, name);
   if (source.kind === 'parquet' && source.paths.length === 0)
     throw badRequest(`Dataset ${name} has no data yet: import or build it first`);
-  return source;
+  // Only a managed dataset's version is immutable (a file or a table read in place can change under the same version).
+  return { source, immutable: definition.storage.type === 'managed' ? version : null };
+}
+
+async function readableSource(ws: Workspace, principal: Principal, projectKey: string, name: string) {
+  return (await readableVersion(ws, principal, projectKey, name)).source;
 }
 
 /** A page of rows, sorted and filtered in the engine. */
@@ -35,12 +41,23 @@ export async function datasetRows(
   query: TableQuery,
   signal?: AbortSignal,
 ) {
-  const source = await readableSource(ws, principal, projectKey, name);
+  const { source, immutable: version } = await readableVersion(ws, principal, projectKey, name);
   const limits = readLimits(ws, signal);
-  return ws.duck.gates.reads.run(signal, () => sourceReader(source).readRows(ws.duck, source, { ...query, limits }));
+  const read = (countRows?: (count: () => Promise<number>) => Promise<number>) =>
+    ws.duck.gates.reads.run(signal, () =>
+      sourceReader(source).readRows(ws.duck, source, { ...query, limits, ...(countRows ? { countRows } : {}) }),
+    );
+  if (!version) return read();
+  // Every page of the grid needs the total: counted once per version and filter, never for the whole version.
+  const filters = query.filters ?? [];
+  return read((count) =>
+    filters.length === 0 && version.rowCount !== null
+      ? Promise.resolve(version.rowCount)
+      : cachedForVersion(ws, version.id, `count ${JSON.stringify(filters)}`, count),
+  );
 }
 
-/** Column statistics computed in the engine. */
+/** Column statistics computed in the engine (cached per version of a managed dataset: it never changes). */
 export async function datasetStats(
   ws: Workspace,
   principal: Principal,
@@ -48,9 +65,11 @@ export async function datasetStats(
   name: string,
   signal?: AbortSignal,
 ) {
-  const source = await readableSource(ws, principal, projectKey, name);
+  const { source, immutable: version } = await readableVersion(ws, principal, projectKey, name);
   const limits = readLimits(ws, signal);
-  return ws.duck.gates.reads.run(signal, () => sourceReader(source).columnStats(ws.duck, source, { limits }));
+  const compute = () =>
+    ws.duck.gates.reads.run(signal, () => sourceReader(source).columnStats(ws.duck, source, { limits }));
+  return version ? cachedForVersion(ws, version.id, 'column stats', compute) : compute();
 }
 
 /** The whole dataset as a stream (CSV, a JSON array, JSON lines or Parquet), never held in memory. */

@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { quoteLiteral } from '../common/names.js';
+import { quoteIdent, quoteLiteral } from '../common/names.js';
 import type { DuckDb } from './duckdb.js';
 import { PROGRESS_SETTINGS } from './parquet-output.js';
 
@@ -20,7 +20,11 @@ export interface DuckDbSandbox {
   conn: DuckDBConnection;
   /** A private folder the sandbox may read and write (scratch files, spilling, outputs). */
   workDir: string;
-  close(): Promise<void>;
+  /**
+   * Ends the sandbox. A caller that names the temporary views it created lets a pooled sandbox
+   * drop them and keep its connection and work folder for the next run (see `IdleConnections`).
+   */
+  close(options?: { tempViews?: readonly string[] }): Promise<void>;
 }
 
 /**
@@ -33,16 +37,64 @@ class SandboxInstances {
   spare: Promise<DuckDBInstance> | null = null;
   /** Pooled instances by scope; the least recently used beyond the limit are closed. */
   readonly pooled = new Map<string, Promise<DuckDBInstance>>();
+  readonly idle = new IdleConnections();
   closed = false;
 
   close(): Promise<void> {
     this.closed = true;
+    this.idle.closeAll();
     const all = [...(this.spare ? [this.spare] : []), ...this.pooled.values()];
     this.spare = null;
     this.pooled.clear();
     return closeInstances(all);
   }
 }
+
+/** An open connection of a pooled instance with its work folder, free for the next run of the same scope. */
+interface IdleConnection {
+  instance: DuckDBInstance;
+  conn: DuckDBConnection;
+  workDir: string;
+}
+
+/**
+ * Connections of pooled instances kept between runs: connecting, creating and deleting a work
+ * folder and closing cost several ms per run, as much as a small query (a build of a chain of
+ * recipes opens one sandbox per recipe). A connection is only kept once the temporary views
+ * of its run are dropped, so a run never sees another run's inputs.
+ */
+class IdleConnections {
+  private readonly byKey = new Map<string, IdleConnection[]>();
+
+  take(key: string, instance: DuckDBInstance): IdleConnection | undefined {
+    const list = this.byKey.get(key);
+    const i = list?.findIndex((c) => c.instance === instance) ?? -1;
+    return i >= 0 ? list!.splice(i, 1)[0] : undefined;
+  }
+
+  /** Keeps `c` unless enough are kept already; returns whether it was kept. */
+  keep(key: string, c: IdleConnection): boolean {
+    const list = this.byKey.get(key) ?? [];
+    if (list.length >= IDLE_PER_SCOPE) return false;
+    list.push(c);
+    this.byKey.set(key, list);
+    return true;
+  }
+
+  /** Closes the idle connections of one scope (its instance left the pool) or of all. */
+  closeAll(key?: string): void {
+    for (const [k, list] of this.byKey) {
+      if (key !== undefined && k !== key) continue;
+      this.byKey.delete(k);
+      for (const c of list) {
+        c.conn.closeSync();
+        void rm(c.workDir, { recursive: true, force: true });
+      }
+    }
+  }
+}
+
+const IDLE_PER_SCOPE = 4;
 
 const SANDBOXES = Symbol('sandbox instances');
 const instancesOf = (db: DuckDb) =>
@@ -197,7 +249,8 @@ async function openPooledSandbox(
   // Files outside the roots (files read in place from a connection) must be listed one by one.
   const extra = [...new Set(allowedPaths.filter((p) => !inside(p, scope.roots)))].sort();
   const key = JSON.stringify([[...scope.roots].sort(), scope.scratchDir, extra]);
-  const { pooled } = instancesOf(db);
+  const instances = instancesOf(db);
+  const { pooled } = instances;
   let instancePromise = pooled.get(key);
   if (!instancePromise) {
     instancePromise = configuredInstance(db, scope, extra);
@@ -206,6 +259,7 @@ async function openPooledSandbox(
     if (pooled.size > POOL_LIMIT) {
       const [oldestKey, oldest] = pooled.entries().next().value!;
       pooled.delete(oldestKey);
+      instances.idle.closeAll(oldestKey);
       // Runs still using it hold their own connections; close once they are likely done.
       setTimeout(() => void oldest.then((i) => i.closeSync()).catch(() => undefined), 60_000).unref();
     }
@@ -215,7 +269,25 @@ async function openPooledSandbox(
     pooled.set(key, instancePromise);
   }
   const instance = await instancePromise;
-  const workDir = await mkdtemp(join(scope.scratchDir, '.llano-sql-'));
-  const conn = await instance.connect();
-  return sandbox(conn, workDir);
+  const reused = instances.idle.take(key, instance);
+  const workDir = reused?.workDir ?? (await mkdtemp(join(scope.scratchDir, '.llano-sql-')));
+  const conn = reused?.conn ?? (await instance.connect());
+  const plain = sandbox(conn, workDir);
+  const closeFully = () => plain.close();
+  return {
+    conn,
+    workDir,
+    async close(options) {
+      const views = options?.tempViews;
+      if (!views || instances.closed || pooled.get(key) !== instancePromise) return closeFully();
+      // Dropping the views happens after the caller has its answer.
+      const drop = views.map((v) => `DROP VIEW IF EXISTS ${quoteIdent(v)}`).join('; ');
+      void (async () => {
+        let clean = true;
+        if (drop) await conn.run(drop).catch(() => (clean = false));
+        if (clean && !instances.closed && instances.idle.keep(key, { instance, conn, workDir })) return;
+        await closeFully();
+      })().catch(() => undefined);
+    },
+  };
 }

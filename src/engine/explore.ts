@@ -32,6 +32,8 @@ export interface ReadRowsOptions {
   filters?: Filter[];
   /** Time limit and cancellation of the queries. */
   limits?: QueryLimits;
+  /** Lets the caller answer or remember the total (e.g. per dataset version); `count` computes it. */
+  countRows?: (count: () => Promise<number>) => Promise<number>;
 }
 
 export interface RowsPage {
@@ -116,14 +118,16 @@ export async function readRows(db: DuckDb, source: TableSource, options: ReadRow
     const columns = await describe(db, conn, relation);
     const where = whereClause(options.filters ?? [], columns, 'duckdb');
     const orderBy = orderByClause(options.sort ?? [], columns);
-    const total = await db.query(`SELECT count(*) FROM ${relation} ${where.sql}`, where.params, conn);
+    const count = async () =>
+      Number((await db.query(`SELECT count(*) FROM ${relation} ${where.sql}`, where.params, conn)).rows[0][0]);
+    const total = options.countRows ? await options.countRows(count) : await count();
     const n = where.params.length;
     const page = await db.query(
       `SELECT * FROM ${relation} ${where.sql} ${orderBy} LIMIT $${n + 1} OFFSET $${n + 2}`,
       [...where.params, limit, offset],
       conn,
     );
-    return { columns, rows: page.rows, total: Number(total.rows[0][0]) };
+    return { columns, rows: page.rows, total };
   });
 }
 

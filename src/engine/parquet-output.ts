@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { createReadStream, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { DuckDBConnection, Json } from '@duckdb/node-api';
@@ -34,7 +34,16 @@ export function tempPathNextTo(target: string, suffix = '.tmp'): string {
   return join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}${suffix}`);
 }
 
-export async function sha256File(path: string): Promise<string> {
+/**
+ * Below this size a file is read and hashed at once, on this thread: a stream (or any async
+ * file call) waits for a thread of libuv's pool, which DuckDB's queries share, and that wait
+ * costs more than reading a small file.
+ */
+const HASH_IN_ONE_READ = 1 << 20;
+
+export async function sha256File(path: string, size?: number): Promise<string> {
+  if (size !== undefined && size <= HASH_IN_ONE_READ)
+    return createHash('sha256').update(readFileSync(path)).digest('hex');
   const hash = createHash('sha256');
   await pipeline(createReadStream(path, { highWaterMark: 1 << 20 }), hash);
   return hash.digest('hex');
@@ -72,29 +81,79 @@ export async function withQueryProgress<T>(
  * `COPY (select) TO <temp> (FORMAT parquet)` next to `targetPath`, then an atomic rename: a
  * crash or an error never leaves a half-written file at `targetPath`. Returns the row count.
  * `tempPath` lets a caller that sandboxes DuckDB decide (and allow) the temporary file.
+ * `columns` (the prepared query's, when the caller has them) saves describing the written file
+ * when every type reads back from Parquet unchanged.
  */
 export async function copySelectToParquet(
   conn: DuckDBConnection,
   selectSql: string,
   targetPath: string,
-  options: { onProgress?: ProgressCallback; tempPath?: string } = {},
+  options: { onProgress?: ProgressCallback; tempPath?: string; columns?: PreparedColumn[] } = {},
 ): Promise<{ rowCount: number; columns: DatasetColumn[]; contentHash: string }> {
-  await mkdir(dirname(targetPath), { recursive: true });
+  // Synchronous: one system call, cheaper than a turn through libuv's pool (see HASH_IN_ONE_READ).
+  mkdirSync(dirname(targetPath), { recursive: true });
   const temp = options.tempPath ?? tempPathNextTo(targetPath);
   try {
+    // RETURN_STATS answers the row count, the size and every leaf column's null count of the written file.
     const result = await withQueryProgress(conn, options.onProgress, () =>
-      conn.run(`COPY (${selectSql}) TO ${quoteLiteral(temp)} (FORMAT parquet)`),
+      conn.runAndReadAll(`COPY (${selectSql}) TO ${quoteLiteral(temp)} (FORMAT parquet, RETURN_STATS)`),
     );
-    const rowCount = Number((await result.getRowsJson())[0]?.[0] ?? result.rowsChanged);
+    const stats = result.getRowObjectsJson()[0] as unknown as WriteStats;
+    const rowCount = Number(stats.count);
     options.onProgress?.({ phase: 'finish', percent: 99.9, rows: rowCount });
-    const columns = await describeParquet(conn, temp);
-    const contentHash = await sha256File(temp);
-    await rename(temp, targetPath);
+    const columns = await writtenColumns(conn, temp, stats, options.columns);
+    const contentHash = await sha256File(temp, Number(stats.file_size_bytes));
+    renameSync(temp, targetPath);
     return { rowCount, columns, contentHash };
   } catch (error) {
     await rm(temp, { force: true });
     throw error;
   }
+}
+
+/** A result column of a prepared query; `alias` is set for aliased types (JSON is a VARCHAR aliased JSON). */
+export interface PreparedColumn {
+  name: string;
+  type: string;
+  alias?: string;
+}
+
+/** One row of `COPY … (RETURN_STATS)`, as JSON. */
+interface WriteStats {
+  count: string;
+  file_size_bytes: string;
+  column_statistics: { key: string; value: { key: string; value: string }[] }[] | null;
+}
+
+/** Types a Parquet file written by DuckDB reads back as exactly (TIMESTAMP_S, HUGEINT, JSON, nested types… do not). */
+const SAME_IN_PARQUET =
+  /^(BOOLEAN|U?TINYINT|U?SMALLINT|U?INTEGER|U?BIGINT|FLOAT|DOUBLE|VARCHAR|BLOB|DATE|TIME|TIMESTAMP|TIMESTAMP WITH TIME ZONE|TIMESTAMP_NS|UUID|INTERVAL|DECIMAL\(\d+,\d+\))$/;
+
+/**
+ * The columns of a file just written, with their nullability from the write's statistics. Types
+ * come from the prepared query when they all read back unchanged, else from the file (DESCRIBE);
+ * columns without a top-level null count (nested types) are counted from the file's metadata.
+ */
+async function writtenColumns(
+  conn: DuckDBConnection,
+  path: string,
+  stats: WriteStats,
+  prepared: PreparedColumn[] | undefined,
+): Promise<DatasetColumn[]> {
+  const typed =
+    prepared &&
+    new Set(prepared.map((c) => c.name)).size === prepared.length &&
+    prepared.every((c) => c.alias === undefined && SAME_IN_PARQUET.test(c.type))
+      ? prepared.map(({ name, type }) => ({ name, type }))
+      : await describeRelation(conn, `read_parquet(${quoteLiteral(path)})`);
+  const nulls = new Map(
+    (stats.column_statistics ?? []).map((c) => [c.key, c.value.find((v) => v.key === 'null_count')?.value]),
+  );
+  const nullCount = (name: string) => nulls.get(`"${name.replace(/"/g, '""')}"`);
+  const unknown = typed.filter((c) => nullCount(c.name) === undefined);
+  if (unknown.length === 0) return typed.map((c) => ({ ...c, nullable: Number(nullCount(c.name)) > 0 }));
+  const described = await describeParquet(conn, path);
+  return typed.map((c, i) => ({ ...c, nullable: described[i]?.nullable ?? true }));
 }
 
 /** Column names and types of a relation, as DuckDB's DESCRIBE answers them. */

@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { StatementType } from '@duckdb/node-api';
@@ -42,18 +42,19 @@ function filePaths(source: TableSource): string[] {
  * Checks that `sql` is exactly one SELECT (or WITH … SELECT) without parameters and returns
  * its result columns, all without running it: DuckDB parses and binds (prepares) it.
  */
-async function checkSelect(conn: DuckDBConnection, sql: string): Promise<ColumnInfo[]> {
-  const statements = await conn.extractStatements(sql);
-  if (statements.count !== 1)
-    throw badRequest(`A SQL recipe is exactly one SELECT statement; this text has ${statements.count}`);
+async function checkSelect(conn: DuckDBConnection, sql: string): Promise<(ColumnInfo & { alias?: string })[]> {
   // DuckDB rewrites some statements (PRAGMA version, SHOW, DESCRIBE) into SELECTs, so the text must start like a query too.
   const start = sql.replace(LEADING_COMMENTS, '');
   const keyword = /^(\(|[A-Za-z]+)/.exec(start)?.[1]?.toUpperCase() ?? '';
-  if (!QUERY_KEYWORDS.has(keyword))
-    throw badRequest(
-      `A SQL recipe is a SELECT query; it cannot start with ${keyword || JSON.stringify(start.slice(0, 10))}`,
-    );
-  const prepared = await statements.prepare(0);
+  // One round trip when the text is one statement (DuckDB refuses to prepare several at once); counting them otherwise.
+  const prepared = await conn.prepare(sql).catch(async (error: unknown) => {
+    const statements = await conn.extractStatements(sql);
+    if (statements.count !== 1)
+      throw badRequest(`A SQL recipe is exactly one SELECT statement; this text has ${statements.count}`);
+    if (!QUERY_KEYWORDS.has(keyword)) throw notAQuery(keyword, start);
+    throw error;
+  });
+  if (!QUERY_KEYWORDS.has(keyword)) throw notAQuery(keyword, start);
   if (prepared.statementType !== StatementType.SELECT) {
     throw badRequest(
       `A SQL recipe is a SELECT query; ${StatementType[prepared.statementType] ?? 'this'} statements are not allowed`,
@@ -63,14 +64,24 @@ async function checkSelect(conn: DuckDBConnection, sql: string): Promise<ColumnI
   return Array.from({ length: prepared.columnCount }, (_, i) => ({
     name: prepared.columnName(i),
     type: String(prepared.columnType(i)),
+    alias: prepared.columnType(i).alias,
   }));
 }
 
-/** Views named after the inputs. */
-async function createInputViews(conn: DuckDBConnection, relations: Record<string, string>): Promise<void> {
-  for (const [name, relation] of Object.entries(relations)) {
-    await conn.run(`CREATE TEMP VIEW ${quoteIdent(name)} AS SELECT * FROM ${relation}`);
-  }
+function notAQuery(keyword: string, start: string) {
+  return badRequest(
+    `A SQL recipe is a SELECT query; it cannot start with ${keyword || JSON.stringify(start.slice(0, 10))}`,
+  );
+}
+
+/** Views named after the inputs, in one round trip; returns their names (a pooled sandbox drops them on close). */
+async function createInputViews(conn: DuckDBConnection, relations: Record<string, string>): Promise<string[]> {
+  const names = Object.keys(relations);
+  if (names.length)
+    await conn.run(
+      names.map((name) => `CREATE TEMP VIEW ${quoteIdent(name)} AS SELECT * FROM ${relations[name]}`).join(';\n'),
+    );
+  return names;
 }
 
 /**
@@ -84,13 +95,14 @@ export async function describeSelect(db: DuckDb, recipe: SelectRecipe): Promise<
   for (const [name, source] of Object.entries(recipe.inputs)) relations[name] = duckdbRelation(source);
   const allowed = Object.values(recipe.inputs).flatMap(filePaths);
   const sandbox = await openSandbox(db, db.sandboxes.dir, allowed, { scope: recipe.scope });
+  let views: string[] | undefined;
   try {
-    await createInputViews(sandbox.conn, relations);
-    return { columns: await checkSelect(sandbox.conn, sql) };
+    views = await createInputViews(sandbox.conn, relations);
+    return { columns: (await checkSelect(sandbox.conn, sql)).map(({ name, type }) => ({ name, type })) };
   } catch (error) {
     throw engineError(error, allowed);
   } finally {
-    await sandbox.close();
+    await sandbox.close({ tempViews: views });
   }
 }
 
@@ -104,22 +116,24 @@ export async function executeSelectToParquet(
 ): Promise<{ rowCount: number; columns: DatasetColumn[]; contentHash: string }> {
   const sql = trimSql(recipe.sql);
   const outputDir = dirname(recipe.outputPath);
-  await mkdir(outputDir, { recursive: true });
+  mkdirSync(outputDir, { recursive: true });
   const files = Object.values(recipe.inputs).flatMap(filePaths);
   const sandbox = await openSandbox(db, outputDir, files, {
     trackProgress: recipe.onProgress !== undefined,
     scope: recipe.scope,
   });
+  let views: string[] | undefined;
   try {
     const relations: Record<string, string> = {};
     for (const [name, source] of Object.entries(recipe.inputs)) relations[name] = duckdbRelation(source);
-    await createInputViews(sandbox.conn, relations);
-    await checkSelect(sandbox.conn, sql);
+    views = await createInputViews(sandbox.conn, relations);
+    const columns = await checkSelect(sandbox.conn, sql);
     recipe.onProgress?.({ phase: 'start', percent: 0 });
     const result = await interruptible(sandbox.conn, recipe.limits, () =>
       copySelectToParquet(sandbox.conn, `\n${sql}\n`, recipe.outputPath, {
         onProgress: recipe.onProgress,
         tempPath: join(sandbox.workDir, 'output.parquet'),
+        columns,
       }),
     );
     recipe.onProgress?.({ phase: 'done', percent: 100, rows: result.rowCount });
@@ -127,7 +141,7 @@ export async function executeSelectToParquet(
   } catch (error) {
     throw engineError(error, [...files, recipe.outputPath, sandbox.workDir]);
   } finally {
-    await sandbox.close();
+    await sandbox.close({ tempViews: views });
   }
 }
 

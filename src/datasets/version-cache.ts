@@ -1,0 +1,43 @@
+import { workspaceSlot, type Workspace } from '../workspace/workspace.js';
+
+/**
+ * Answers computed from one dataset version (row counts of a filter, column statistics) never
+ * change for that version: a new build or import makes a new version with a new id, so keys
+ * that start with the version id are invalidated by the data changing, with nothing to clear.
+ * Bounded: the least recently used entries go first.
+ */
+const ENTRIES = 500;
+
+class VersionCache {
+  /** Promises, so concurrent readers of the same answer share one computation. Map order is recency. */
+  private readonly entries = new Map<string, Promise<unknown>>();
+
+  get<T>(key: string, compute: () => Promise<T>): Promise<T> {
+    const hit = this.entries.get(key);
+    if (hit) {
+      this.entries.delete(key);
+      this.entries.set(key, hit);
+      return hit as Promise<T>;
+    }
+    const p = compute();
+    this.entries.set(key, p);
+    // A failure (a bad filter value, an interrupted query) is not an answer: the next call tries again.
+    p.catch(() => {
+      if (this.entries.get(key) === p) this.entries.delete(key);
+    });
+    while (this.entries.size > ENTRIES) this.entries.delete(this.entries.keys().next().value!);
+    return p;
+  }
+}
+
+const cacheOf = workspaceSlot('datasets.version-cache', () => new VersionCache());
+
+/** The answer cached for `versionId` under `what`, computing it on the first call. */
+export function cachedForVersion<T>(
+  ws: Workspace,
+  versionId: string,
+  what: string,
+  compute: () => Promise<T>,
+): Promise<T> {
+  return cacheOf(ws).get(`${versionId}\n${what}`, compute);
+}
