@@ -55,7 +55,7 @@ export class Workspace {
     // Leftovers of a crashed process (half-written uploads, spill files) are never needed.
     rmSync(path.join(config.home, 'tmp'), { recursive: true, force: true });
     mkdirSync(path.join(config.home, 'tmp', 'duckdb'), { recursive: true });
-    const catalog = await Catalog.open({ url: config.catalogUrl, home: config.home });
+    const catalog = await Catalog.open({ url: config.catalogUrl, home: config.home, maxObjectKb: config.maxObjectKb });
     const duck = await DuckDb.open(':memory:', { tempDirectory: path.join(config.home, 'tmp', 'duckdb') });
     return new Workspace(config, catalog, duck);
   }

@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import { api, projectApi } from '../../api/client';
 import type { Dataset, Scenario, ScenarioTypes } from '../../api/types';
+import { isSaveConflict, SaveConflict } from '../../components/save-conflict';
 import { SchemaForm, type FormValue, type Suggestions } from '../../components/schema-form';
 import { ErrorAlert, Loading, Notice } from '../../components/ui';
 import { useApi } from '../../lib/use-api';
@@ -12,11 +13,14 @@ export function ScenarioEditor({
   projectKey,
   scenario,
   onSaved,
+  onReload,
   readOnly = false,
 }: {
   projectKey: string;
   scenario: Scenario;
   onSaved: (s: Scenario) => void;
+  /** Loads the stored scenario again (after a save conflict). */
+  onReload: () => void;
   /** For readers: every field and button is shown disabled (a disabled fieldset), nothing can be changed. */
   readOnly?: boolean;
 }) {
@@ -127,7 +131,18 @@ export function ScenarioEditor({
         onChange={(reporters) => setDraft({ ...draft, reporters: reporters as Scenario['reporters'] })}
         empty="No reporter: nobody is told about runs."
       />
-      <ErrorAlert error={error} title="Not saved" />
+      {isSaveConflict(error) ? (
+        <SaveConflict
+          error={error}
+          what="scenario"
+          onReload={() => {
+            setError(null);
+            onReload();
+          }}
+        />
+      ) : (
+        <ErrorAlert error={error} title="Not saved" />
+      )}
       <Notice text={notice} />
       <div className="row">
         <button type="button" className="btn primary" onClick={() => void save()} disabled={saving || !dirty}>
