@@ -9,8 +9,11 @@ export class Catalog {
   readonly projects: ProjectStore;
   readonly users: UserStore;
 
-  private constructor(readonly database: CatalogDatabase) {
-    this.objects = new ObjectStore(database.db);
+  private constructor(
+    readonly database: CatalogDatabase,
+    maxObjectKb?: number,
+  ) {
+    this.objects = new ObjectStore(database.db, maxObjectKb);
     this.projects = new ProjectStore(database.db);
     this.users = new UserStore(database.db);
   }
@@ -23,8 +26,8 @@ export class Catalog {
     return this.database.dialect;
   }
 
-  static async open(options: { url?: string; home: string }): Promise<Catalog> {
-    return new Catalog(await openCatalogDatabase(options));
+  static async open(options: { url?: string; home: string; maxObjectKb?: number }): Promise<Catalog> {
+    return new Catalog(await openCatalogDatabase(options), options.maxObjectKb);
   }
 
   close(): Promise<void> {

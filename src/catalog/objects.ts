@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
-import { conflict, notFound } from '../common/errors.js';
+import { badRequest, conflict, notFound } from '../common/errors.js';
 import { nowIso } from '../common/ids.js';
 import type { Revision } from './object-types.js';
 import type { CatalogTables } from './tables.js';
@@ -53,7 +53,11 @@ function toStored<T>(row: CatalogTables['objects']): StoredObject<T> {
  * object's history can be listed and any revision restored. Writes run in a transaction.
  */
 export class ObjectStore {
-  constructor(private readonly db: Kysely<CatalogTables>) {}
+  /** `maxKb` bounds one object's JSON: every save keeps a full copy as a revision (LLANO_MAX_OBJECT_KB). */
+  constructor(
+    private readonly db: Kysely<CatalogTables>,
+    private readonly maxKb = Infinity,
+  ) {}
 
   async get<T>(projectKey: string, kind: ObjectKind, name: string, db: Db = this.db): Promise<StoredObject<T> | null> {
     const row = await db
@@ -103,13 +107,22 @@ export class ObjectStore {
   /** Same as `put`, inside a caller's transaction. */
   async putIn<T>(trx: Transaction<CatalogTables>, write: ObjectWrite<T>): Promise<StoredObject<T>> {
     const { projectKey, kind, name, body, author, ...options } = write;
+    const json = JSON.stringify(body);
+    const kb = Buffer.byteLength(json) / 1024;
+    if (kb > this.maxKb)
+      throw badRequest(
+        `${kind} ${name} is ${Math.ceil(kb).toLocaleString('en-US')} KB as JSON, over the limit of ${this.maxKb.toLocaleString('en-US')} KB for one saved object (LLANO_MAX_OBJECT_KB); every save keeps a revision, so keep large data in datasets`,
+      );
     const existing = await this.get<T>(projectKey, kind, name, trx);
     const current = existing?.revision ?? 0;
     if (options.expectRevision !== undefined && options.expectRevision !== current) {
       throw conflict(
-        existing
-          ? `${kind} ${name} was changed by someone else (revision ${current}, you edited ${options.expectRevision})`
-          : `${kind} ${name} does not exist`,
+        !existing
+          ? `${kind} ${name} does not exist`
+          : options.expectRevision === 0
+            ? `${kind} ${name} already exists (revision ${current}, saved by ${existing.updatedBy} at ${existing.updatedAt})`
+            : `${kind} ${name} was changed by ${existing.updatedBy} at ${existing.updatedAt} (revision ${current}; you edited revision ${options.expectRevision}): reload it and apply your change again`,
+        existing ? { revision: current, updatedBy: existing.updatedBy, updatedAt: existing.updatedAt } : undefined,
       );
     }
     const last = await trx
@@ -121,7 +134,6 @@ export class ObjectStore {
       .executeTakeFirst();
     const revision = Math.max(current, Number(last?.max ?? 0)) + 1;
     const now = nowIso();
-    const json = JSON.stringify(body);
     if (existing) {
       await trx
         .updateTable('objects')

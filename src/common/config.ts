@@ -45,6 +45,17 @@ export const ConfigSchema = z.object({
   memoryLimit: z
     .string()
     .regex(/^\s*\d+(\.\d+)?\s*(%|[KMGT]i?B)\s*$/i, 'memoryLimit is a size like "4GB" or a share of RAM like "60%"'),
+  // Input bounds: what one request, file or saved object may hold, so that a small but
+  // pathological input (2,000 levels of nesting, 20,000 columns, a 9 MB object saved every
+  // minute) gets a 400 naming the limit instead of stalling the server or filling the catalog.
+  /** Largest JSON request body (API calls, not file uploads): `LLANO_MAX_BODY_MB`, default 10. */
+  maxBodyMb: z.number().positive(),
+  /** Deepest nesting of arrays and objects in a JSON body or an imported JSON file: `LLANO_MAX_JSON_DEPTH`, default 64. */
+  maxJsonDepth: z.number().int().min(2).max(1000),
+  /** Most columns an imported file may have: `LLANO_MAX_COLUMNS`, default 2,000. */
+  maxColumns: z.number().int().min(1).max(100_000),
+  /** Largest versioned object (recipe, scenario, variables…) as JSON, each save keeps a revision: `LLANO_MAX_OBJECT_KB`, default 1,024. */
+  maxObjectKb: z.number().positive(),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -82,6 +93,10 @@ export function loadConfig(
     buildTimeoutSeconds: num(env.LLANO_BUILD_TIMEOUT_SECONDS),
     maxUserQueries: num(env.LLANO_MAX_USER_QUERIES),
     memoryLimit: env.LLANO_MEMORY_LIMIT || undefined,
+    maxBodyMb: num(env.LLANO_MAX_BODY_MB),
+    maxJsonDepth: num(env.LLANO_MAX_JSON_DEPTH),
+    maxColumns: num(env.LLANO_MAX_COLUMNS),
+    maxObjectKb: num(env.LLANO_MAX_OBJECT_KB),
   };
   const defined = <T extends object>(o: T) =>
     Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
@@ -89,11 +104,17 @@ export function loadConfig(
     home: './.llano',
     port: 8080,
     host: '0.0.0.0',
-    maxUploadMb: 1024,
+    // Uploads stream to disk, so only the disk bounds them: 8 GB takes the observatory's largest
+    // table as CSV (17.5 M rows, 1.36 GB) with room to spare. The CLI's local imports have no limit.
+    maxUploadMb: 8192,
     buildParallelism: 2,
     heartbeatSeconds: 10,
     queryTimeoutSeconds: 60,
     memoryLimit: '60%',
+    maxBodyMb: 10,
+    maxJsonDepth: 64,
+    maxColumns: 2000,
+    maxObjectKb: 1024,
     ...defined(file),
     ...defined(fromEnv),
     ...defined(overrides),

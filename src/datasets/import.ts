@@ -70,6 +70,7 @@ export async function importDataset(
       schema,
       targetPath: pending.path,
       onProgress: request.onProgress,
+      limits: { maxColumns: ws.config.maxColumns, maxJsonDepth: ws.config.maxJsonDepth },
     });
     if (!existing) {
       await ws.catalog.objects.put({

@@ -4,6 +4,7 @@ import { badRequest, LlanoError } from '../common/errors.js';
 import { quoteLiteral } from '../common/names.js';
 import { compressionOption, readContentHead, type Compression } from './compression.js';
 import { engineMessage } from './engine-errors.js';
+import { tooManyColumnsMessage } from './import-limits.js';
 import type { CsvEncoding, CsvOptions } from './table-source.js';
 
 /** Everything needed to read a CSV file without any further guessing. */
@@ -197,13 +198,18 @@ export async function detectCsv(
   path: string,
   options: CsvOptions = {},
   compression?: Compression,
+  maxColumns = Infinity,
 ): Promise<CsvDialect> {
   const head = await readContentHead(conn, path, compression, ENCODING_PROBE_BYTES);
   if (head.length === 0) throw badRequest('The file is empty');
   const encoding = options.encoding ?? detectEncoding(head, head.length < ENCODING_PROBE_BYTES);
   const quote = options.quote ?? '"';
-  const guess = guessDelimiter(decodeSample(head, encoding), quote);
+  const sample = decodeSample(head, encoding);
+  const guess = guessDelimiter(sample, quote);
   const delimiter = options.delimiter ?? guess.delimiter;
+  // Counted in the sample before DuckDB's sniffer, whose time grows faster than the width.
+  const width = Math.max(0, ...fieldCounts(sample, delimiter, quote).slice(0, 100));
+  if (width > maxColumns) throw badRequest(tooManyColumnsMessage(width, maxColumns));
   const sniffOptions = [
     quoteLiteral(path),
     `delim = ${quoteLiteral(delimiter)}`,
@@ -229,6 +235,7 @@ export async function detectCsv(
     );
   }
   const columns = (sniffed.Columns as { name: string; type: string }[]).map((c) => ({ name: c.name, type: c.type }));
+  if (columns.length > maxColumns) throw badRequest(tooManyColumnsMessage(columns.length, maxColumns));
   return {
     delimiter,
     quote,

@@ -5,7 +5,7 @@ import type { Readable } from 'node:stream';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { badRequest } from '../common/errors.js';
 import { quoteIdent, quoteLiteral } from '../common/names.js';
-import { binEdges, EXACT_DISTINCT_ROWS, singleBin, toHistogram, TOP_VALUES, type ColumnStats } from './column-stats.js';
+import { binEdges, EXACT_DISTINCT_ROWS, singleBin, toHistogram, type ColumnStats } from './column-stats.js';
 import { isNestedType, isNumericType, isTemporalType } from './column-types.js';
 import { jsonValue, type DuckDb } from './duckdb.js';
 import { engineError } from './engine-errors.js';
@@ -13,6 +13,7 @@ import { streamAndDelete, textExport, type ExportFormat } from './export-format.
 import { copySelectToParquet, type DatasetColumn } from './parquet-output.js';
 import { jsonConverter } from './json-value.js';
 import { interruptible, type QueryLimits } from './query-limits.js';
+import { SUBQUERIES_UP_TO, topValues, wideDistinctCounts } from './top-values.js';
 import {
   MAX_PAGE_ROWS,
   orderByClause,
@@ -141,7 +142,7 @@ export interface ColumnStatsOptions {
 /**
  * Statistics of every column in three scans: counts, distinct counts, min, max, mean and
  * stddev in one aggregate query; all histograms in one `histogram()` query; exact top values
- * in one query of per-column group-bys. Distinct counts are exact up to `exactDistinctUpTo`
+ * by {@link topValues}. Distinct counts are exact up to `exactDistinctUpTo`
  * rows and DuckDB's `approx_count_distinct` (HyperLogLog, a few percent off) above, flagged by
  * `distinctIsApproximate`; the row count that decides is read from the Parquet footer for managed datasets.
  */
@@ -158,6 +159,8 @@ export async function columnStats(
     const numericOf = (c: ColumnInfo, ident: string) =>
       isTemporalType(c.type) ? `epoch_us(${ident})` : `CAST(${ident} AS DOUBLE)`;
     const hasRange = (c: ColumnInfo) => isNumericType(c.type) || isTemporalType(c.type);
+    // Wide relations count distinct values apart (see wideDistinctCounts).
+    const wide = columns.length > SUBQUERIES_UP_TO;
     const aggregates = ['count(*)'];
     columns.forEach((c) => {
       const ident = quoteIdent(c.name);
@@ -165,7 +168,7 @@ export async function columnStats(
       const numeric = isNumericType(c.type);
       aggregates.push(
         `count(${ident})`,
-        approximate ? `approx_count_distinct(${ident})` : `count(DISTINCT ${ident})`,
+        wide && !nested ? 'NULL' : approximate ? `approx_count_distinct(${ident})` : `count(DISTINCT ${ident})`,
         nested ? 'NULL' : `min(${ident})`,
         nested ? 'NULL' : `max(${ident})`,
         numeric ? `avg(${ident})::DOUBLE` : 'NULL',
@@ -176,6 +179,11 @@ export async function columnStats(
     });
     const summary = await db.query(`SELECT ${aggregates.join(', ')} FROM ${relation}`, undefined, conn);
     const row = summary.rows[0];
+    if (wide) {
+      const flat = columns.filter((c) => !isNestedType(c.type));
+      const counts = await wideDistinctCounts(db, conn, relation, flat, approximate);
+      flat.forEach((c, k) => (row[2 + columns.indexOf(c) * 8] = counts[k]));
+    }
     const count = Number(row[0]);
     const stats: ColumnStats[] = [];
     const ranges: { index: number; low: number; high: number }[] = [];
@@ -229,17 +237,15 @@ export async function columnStats(
     }
 
     const groupable = columns.map((c, i) => ({ c, i })).filter(({ c }) => !isNestedType(c.type));
-    if (groupable.length) {
-      const parts = groupable.map(({ c }) => {
-        const ident = quoteIdent(c.name);
-        return `(SELECT list({'value': v, 'count': n}) FROM (SELECT ${ident} AS v, count(*) AS n FROM ${relation} WHERE ${ident} IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${TOP_VALUES}))`;
-      });
-      const tops = await db.query(`SELECT ${parts.join(', ')}`, undefined, conn);
-      groupable.forEach(({ c, i }, k) => {
-        const list = (tops.rows[0][k] ?? []) as { value: unknown; count: string | number }[];
-        stats[i].topValues = list.map((t) => ({ value: jsonValue(t.value, c.type), count: Number(t.count) }));
-      });
-    }
+    const tops = await topValues(
+      db,
+      conn,
+      relation,
+      groupable.map(({ c }) => c),
+    );
+    groupable.forEach(({ c, i }, k) => {
+      stats[i].topValues = tops[k].map((t) => ({ value: jsonValue(t.value, c.type), count: Number(t.count) }));
+    });
     return stats;
   });
 }

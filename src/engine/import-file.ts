@@ -13,6 +13,7 @@ import {
   type Compression,
 } from './compression.js';
 import { csvBadRequest, csvReadExpression, detectCsv, parseCsvError, type CsvDialect } from './csv-detect.js';
+import { checkJsonDepth, JSON_TYPED_DEPTH, tooManyColumnsMessage, type ImportLimits } from './import-limits.js';
 import type { DuckDb } from './duckdb.js';
 import { engineError, type ShownPath } from './engine-errors.js';
 import { copySelectToParquet, describeRelation, type DatasetColumn, type ProgressCallback } from './parquet-output.js';
@@ -33,6 +34,8 @@ export interface ImportFileOptions {
   schema?: Record<string, string>;
   targetPath: string;
   onProgress?: ProgressCallback;
+  /** Refuse files wider or deeper than this (LLANO_MAX_COLUMNS, LLANO_MAX_JSON_DEPTH); unbounded when absent. */
+  limits?: ImportLimits;
 }
 
 export interface ImportResult {
@@ -106,6 +109,7 @@ export async function importFile(db: DuckDb, options: ImportFileOptions): Promis
   onProgress?.({ phase: 'start', percent: 0 });
   const requested = options.format ?? 'auto';
   const schema = options.schema ?? {};
+  const limits = options.limits ?? {};
   const result = await db.withConnection(async (conn) => {
     const stored = await readStoredHead(sourcePath, HEAD_BYTES);
     const compression = compressionOf(stored);
@@ -117,18 +121,22 @@ export async function importFile(db: DuckDb, options: ImportFileOptions): Promis
       if (format === 'csv' || format === 'tsv') {
         const csv = { ...options.csv };
         if (format === 'tsv' && csv.delimiter === undefined) csv.delimiter = '\t';
-        return importCsv(conn, { path: sourcePath, targetPath, schema, onProgress, compression, shownAs }, csv);
+        return importCsv(conn, { path: sourcePath, targetPath, schema, onProgress, compression, shownAs, limits }, csv);
       }
       if (format === 'parquet') {
         if (compression)
           throw badRequest(
             `A ${compression}-compressed Parquet file cannot be read: Parquet compresses its pages itself, import the .parquet file`,
           );
-        return importSelfDescribing(conn, { path: sourcePath, targetPath, schema, onProgress, shownAs }, 'parquet');
+        return importSelfDescribing(
+          conn,
+          { path: sourcePath, targetPath, schema, onProgress, shownAs, limits },
+          'parquet',
+        );
       }
       return importSelfDescribing(
         conn,
-        { path: sourcePath, targetPath, schema, onProgress, compression, shownAs },
+        { path: sourcePath, targetPath, schema, onProgress, compression, shownAs, limits },
         sniffed === 'json' ? 'json' : 'jsonl',
       );
     };
@@ -162,12 +170,13 @@ interface FileCopy {
   compression?: Compression;
   /** What errors call the file: the uploaded file's name, never the temporary file it landed in. */
   shownAs: ShownPath;
+  limits: ImportLimits;
 }
 
 async function importCsv(conn: DuckDBConnection, copy: FileCopy, csv: CsvOptions): Promise<ImportResult> {
-  const { path, targetPath, schema, onProgress, compression, shownAs } = copy;
+  const { path, targetPath, schema, onProgress, compression, shownAs, limits } = copy;
   onProgress?.({ phase: 'detect', percent: 0 });
-  let dialect: CsvDialect = await detectCsv(conn, path, csv, compression);
+  let dialect: CsvDialect = await detectCsv(conn, path, csv, compression, limits.maxColumns);
   checkSchema(
     schema,
     dialect.columns.map((c) => c.name),
@@ -219,12 +228,15 @@ async function importSelfDescribing(
   copy: FileCopy,
   format: 'parquet' | 'json' | 'jsonl',
 ): Promise<ImportResult> {
-  const { path, targetPath, schema, onProgress, compression, shownAs } = copy;
+  const { path, targetPath, schema, onProgress, compression, shownAs, limits } = copy;
+  if (format !== 'parquet' && limits.maxJsonDepth !== undefined)
+    await checkJsonDepth(conn, path, compression, limits.maxJsonDepth);
   // format = 'auto': an array of records or one record per line, whatever the name promised.
+  // Nesting past JSON_TYPED_DEPTH stays JSON text (see there).
   const relation =
     format === 'parquet'
       ? `read_parquet(${quoteLiteral(path)})`
-      : `read_json(${quoteLiteral(path)}, format = 'auto'${compressionOption(compression)})`;
+      : `read_json(${quoteLiteral(path)}, format = 'auto', maximum_depth = ${JSON_TYPED_DEPTH}${compressionOption(compression)})`;
   const what =
     format === 'parquet'
       ? 'This is not a readable Parquet file'
@@ -237,6 +249,8 @@ async function importSelfDescribing(
   } catch (error) {
     throw engineError(error, [shownAs], `${what}: `);
   }
+  if (limits.maxColumns !== undefined && names.length > limits.maxColumns)
+    throw badRequest(tooManyColumnsMessage(names.length, limits.maxColumns));
   checkSchema(schema, names);
   const casts = Object.entries(schema).map(
     ([column, type]) => `CAST(${quoteIdent(column)} AS ${type.trim()}) AS ${quoteIdent(column)}`,

@@ -2,12 +2,13 @@ import cookie from '@fastify/cookie';
 import multipart from '@fastify/multipart';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { LOCAL_ADMIN, type Principal } from '../catalog/access.js';
-import { LlanoError, toLlanoError } from '../common/errors.js';
+import { LlanoError, tooLarge, toLlanoError, uploadTooLargeMessage } from '../common/errors.js';
 import { VERSION } from '../common/version.js';
 import { checkReadiness } from '../workspace/readiness.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { enforceAccess } from './access-hook.js';
 import { apiDocsPage } from './api-docs-page.js';
+import { registerJsonBodyParser } from './json-body.js';
 import { openApiDocument } from './openapi.js';
 import * as R from './response-schemas.js';
 import { route } from './route.js';
@@ -34,8 +35,9 @@ export interface ServerOptions {
 export async function buildServer(ws: Workspace, options: ServerOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ? { level: 'info', redact: ['req.headers.authorization', 'req.headers.cookie'] } : false,
-    bodyLimit: 10 * 1024 * 1024,
+    bodyLimit: ws.config.maxBodyMb * 1024 * 1024,
   });
+  registerJsonBodyParser(app, ws.config.maxJsonDepth);
   await app.register(cookie);
   // The local owner's in-process server reads their own files: no upload limit but the disk.
   await app.register(multipart, {
@@ -62,8 +64,11 @@ export async function buildServer(ws: Workspace, options: ServerOptions = {}): P
     const code = (err as { code?: string }).code;
     const status = (err as { statusCode?: number }).statusCode;
     if (err instanceof LlanoError) e = err;
-    else if (code === 'FST_REQ_FILE_TOO_LARGE' || code === 'FST_ERR_CTP_BODY_TOO_LARGE')
-      e = new LlanoError('payload_too_large', 413, `Upload exceeds the limit of ${ws.config.maxUploadMb} MB`);
+    else if (code === 'FST_REQ_FILE_TOO_LARGE') e = tooLarge(uploadTooLargeMessage(ws.config.maxUploadMb));
+    else if (code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+      e = tooLarge(
+        `The request body exceeds the limit of ${ws.config.maxBodyMb} MB for JSON bodies (LLANO_MAX_BODY_MB); send files as an upload`,
+      );
     else if (status && status >= 400 && status < 500) e = new LlanoError('bad_request', status, (err as Error).message);
     else e = toLlanoError(err);
     if (e.status >= 500) app.log.error(err);

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Principal } from '../catalog/access.js';
 import type { Workspace } from '../workspace/workspace.js';
+import { withoutReadOnlyFields } from './read-only-fields.js';
 import { assertSameName, route } from './route.js';
 
 /** The service functions behind one kind of project object; each authorises its caller. */
@@ -29,12 +30,15 @@ export interface ObjectRoutes {
   body: z.ZodType<Record<string, unknown>>;
   /** What list (an array of them), create, get and replace answer. */
   item: z.ZodType;
+  /** Fields the kind's GET adds beyond revision, updatedAt and updatedBy: dropped when sent back. */
+  readOnly?: readonly string[];
   summaries: { list: string; create: string; get: string; replace: string; remove: string };
 }
 
 /**
  * The five routes of a kind of project object: list, create (201; refused if it exists),
- * get, replace (the URL and the body must name the same object) and delete (204).
+ * get, replace (the URL and the body must name the same object; a body read with get can be
+ * sent back, its `revision` then guards against overwriting someone else's save) and delete (204).
  * Project readers may read them, writers change them.
  */
 export function objectRoutes(app: FastifyInstance, ws: Workspace, def: ObjectRoutes, service: ObjectService): void {
@@ -50,7 +54,9 @@ export function objectRoutes(app: FastifyInstance, ws: Workspace, def: ObjectRou
     app,
     { method: 'POST', url: base, summary: summaries.create, tag, body, access: 'writer', response: { 201: item } },
     async ({ principal, params, body, reply }) => {
-      const created = await service.save(ws, principal, params.key, body, { expectRevision: 0 });
+      const created = await service.save(ws, principal, params.key, withoutReadOnlyFields(body, def.readOnly).body, {
+        expectRevision: 0,
+      });
       void reply.code(201);
       return created;
     },
@@ -65,7 +71,8 @@ export function objectRoutes(app: FastifyInstance, ws: Workspace, def: ObjectRou
     { method: 'PUT', url: one, summary: summaries.replace, tag, body, access: 'writer', response: { 200: item } },
     async ({ principal, params, body }) => {
       assertSameName(def.kind, String(body[def.nameField]), params[def.nameField]);
-      return service.save(ws, principal, params.key, body);
+      const { body: saved, expectRevision } = withoutReadOnlyFields(body, def.readOnly);
+      return service.save(ws, principal, params.key, saved, expectRevision === undefined ? {} : { expectRevision });
     },
   );
   route(

@@ -70,7 +70,7 @@ export class Workspace {
     mkdirSync(path.join(tmpDir, 'duckdb'), { recursive: true });
     let catalog: Catalog;
     try {
-      catalog = await Catalog.open({ url: config.catalogUrl, home: config.home });
+      catalog = await Catalog.open({ url: config.catalogUrl, home: config.home, maxObjectKb: config.maxObjectKb });
     } catch (error) {
       closeProcessTmp(tmpDir);
       throw error;

@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { badRequest, tooLarge } from '../../common/errors.js';
+import { badRequest, tooLarge, uploadTooLargeMessage } from '../../common/errors.js';
 import { deleteDataset, getDataset, listDatasets, listDatasetVersions, saveDataset } from '../../datasets/datasets.js';
 import { datasetExport, datasetPage, datasetStats } from '../../datasets/explore.js';
 import { importUpload } from '../../datasets/import.js';
@@ -79,6 +79,7 @@ export function datasetRoutes(app: FastifyInstance, ws: Workspace): void {
       nameField: 'name',
       body: DatasetBody,
       item: R.Dataset,
+      readOnly: ['currentVersion', 'columns', 'rowCount', 'producedBy'],
       summaries: {
         list: 'Datasets of the project with their current version',
         create:
@@ -167,7 +168,7 @@ export function datasetRoutes(app: FastifyInstance, ws: Workspace): void {
         const part = await request.file();
         if (!part || part.fieldname !== 'file') throw badRequest('The multipart body needs a field named file');
         await pipeline(part.file, createWriteStream(filePath));
-        if (part.file.truncated) throw tooLarge(`Upload exceeds the limit of ${ws.config.maxUploadMb} MB`);
+        if (part.file.truncated) throw tooLarge(uploadTooLargeMessage(ws.config.maxUploadMb));
         const fields = Object.fromEntries(
           Object.entries(part.fields).flatMap(([k, v]) =>
             v && !Array.isArray(v) && 'value' in v ? [[k, String(v.value)]] : [],

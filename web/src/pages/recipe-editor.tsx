@@ -96,6 +96,7 @@ export default function RecipeEditorPage() {
             if (isNew) void navigate(projectPath(key, 'recipes', r.name), { replace: true });
             else recipe.setData(r);
           }}
+          onReload={recipe.reload}
         />
       )}
     </>
@@ -111,6 +112,13 @@ function startingDraft(isNew: boolean, input: string | null, recipe: Recipe | un
       inputs: input ? [input] : [],
       sql: input ? `SELECT *\nFROM ${input}` : 'SELECT *\nFROM ',
     };
-  if (recipe) return { name: recipe.name, output: recipe.output, inputs: recipe.inputs, sql: String(recipe.sql ?? '') };
+  if (recipe)
+    return {
+      name: recipe.name,
+      output: recipe.output,
+      inputs: recipe.inputs,
+      sql: String(recipe.sql ?? ''),
+      revision: recipe.revision,
+    };
   return null;
 }

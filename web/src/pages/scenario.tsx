@@ -73,6 +73,7 @@ export default function ScenarioPage() {
               scenario={s}
               readOnly={canWrite === false}
               onSaved={(saved) => scenario.setData(saved)}
+              onReload={scenario.reload}
             />
           )}
         </Async>

@@ -4,6 +4,7 @@ import { api, ApiError, projectApi } from '../../api/client';
 import type { Dataset, Job, Recipe } from '../../api/types';
 import { JobProgress } from '../../components/job-progress';
 import { projectPath } from '../../components/layout';
+import { isSaveConflict, SaveConflict } from '../../components/save-conflict';
 import { SqlEditor, type SqlEditorHandle, type SqlSchema } from '../../components/sql-editor';
 import { OBJECT_NAME } from '../../lib/names';
 import { useLatest } from '../../lib/use-latest';
@@ -16,6 +17,8 @@ export interface Draft {
   output: string;
   inputs: string[];
   sql: string;
+  /** The stored revision this draft started from: a save then fails (409) if someone saved since. */
+  revision?: number;
 }
 
 /** The SQL recipe's form: inputs, name and output, the SQL with completion, preview, save and run. */
@@ -26,6 +29,7 @@ export function Editor({
   setDraft,
   datasets,
   onSaved,
+  onReload,
 }: {
   projectKey: string;
   isNew: boolean;
@@ -33,6 +37,8 @@ export function Editor({
   setDraft: (d: Draft) => void;
   datasets: Dataset[];
   onSaved: (r: Recipe) => void;
+  /** Loads the stored recipe again (after a save conflict). */
+  onReload: () => void;
 }) {
   const editor = useRef<SqlEditorHandle>(null);
   const [preview, setPreview] = useState<Preview | null>(null);
@@ -87,7 +93,7 @@ export function Editor({
         const body = { name: d.name, type: 'sql', inputs: d.inputs, output: d.output, sql: d.sql };
         const saved = isNew
           ? await api.post<Recipe>(projectApi(projectKey, 'recipes'), body)
-          : await api.put<Recipe>(projectApi(projectKey, 'recipes', d.name), body);
+          : await api.put<Recipe>(projectApi(projectKey, 'recipes', d.name), { ...body, revision: d.revision });
         setNotice(`Saved revision ${saved.revision}.`);
         if (thenBuild) {
           const { jobId: id } = await api.post<{ jobId: string }>(projectApi(projectKey, 'builds'), {
@@ -179,7 +185,18 @@ export function Editor({
         <div className="small muted">
           Ctrl+Space completes dataset and column names · Ctrl+Enter previews the first 100 rows · Ctrl+S saves
         </div>
-        <SqlErrorAlert error={error} position={position} onGoTo={(p) => editor.current?.focusAt(p.line, p.column)} />
+        {isSaveConflict(error) ? (
+          <SaveConflict
+            error={error}
+            what="recipe"
+            onReload={() => {
+              setError(null);
+              onReload();
+            }}
+          />
+        ) : (
+          <SqlErrorAlert error={error} position={position} onGoTo={(p) => editor.current?.focusAt(p.line, p.column)} />
+        )}
         {notice ? (
           <div className="alert success" role="status">
             {notice}{' '}

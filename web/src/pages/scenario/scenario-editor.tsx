@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import { api, projectApi } from '../../api/client';
 import type { Dataset, RevealedSecret, Scenario, ScenarioTypes } from '../../api/types';
+import { isSaveConflict, SaveConflict } from '../../components/save-conflict';
 import { SchemaForm, type FormValue, type Suggestions } from '../../components/schema-form';
 import { ErrorAlert, Loading, Notice } from '../../components/ui';
 import { useApi } from '../../lib/use-api';
@@ -13,11 +14,14 @@ export function ScenarioEditor({
   projectKey,
   scenario,
   onSaved,
+  onReload,
   readOnly = false,
 }: {
   projectKey: string;
   scenario: Scenario;
   onSaved: (s: Scenario) => void;
+  /** Loads the stored scenario again (after a save conflict). */
+  onReload: () => void;
   /** For readers: every field and button is shown disabled (a disabled fieldset), nothing can be changed. */
   readOnly?: boolean;
 }) {
@@ -154,7 +158,18 @@ export function ScenarioEditor({
         empty="No reporter: nobody is told about runs."
         extra={webhookSecret}
       />
-      <ErrorAlert error={error} title="Not saved" />
+      {isSaveConflict(error) ? (
+        <SaveConflict
+          error={error}
+          what="scenario"
+          onReload={() => {
+            setError(null);
+            onReload();
+          }}
+        />
+      ) : (
+        <ErrorAlert error={error} title="Not saved" />
+      )}
       <Notice text={notice} />
       <div className="row">
         <button type="button" className="btn primary" onClick={() => void save()} disabled={saving || !dirty}>
