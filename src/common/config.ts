@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { badRequest } from './errors.js';
 import { OutboundPolicy } from './outbound/address-policy.js';
 import { parseOr400 } from './parse.js';
+import { SETTINGS, settingFromText, type SettingInfo } from './settings-table.js';
 
 /** Settings, from environment variables first, then `llano.config.json` in the working folder, then defaults. */
 export const ConfigSchema = z.object({
@@ -61,6 +62,24 @@ export type Config = z.infer<typeof ConfigSchema>;
 
 const FileSchema = ConfigSchema.partial();
 
+type Listed = (typeof SETTINGS)[number]['key'];
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+/** Compiles only while every key of the schema has its row in the settings table, and no row names another key. */
+export const SETTINGS_TABLE_COVERS_SCHEMA: Same<keyof Config, Listed> = true;
+
+/**
+ * `llano.config.json` may name a setting by its key (`maxUploadMb`) or by its environment
+ * variable (`LLANO_MAX_UPLOAD_MB`), as the README's Settings table lists them.
+ */
+function fileSettings(raw: unknown): Partial<Config> {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+    throw badRequest('llano.config.json must be a JSON object of settings');
+  const table: readonly SettingInfo[] = SETTINGS;
+  const byEnv = new Map(table.flatMap((s) => [s.env, ...(s.aliases ?? [])].map((name) => [name, s.key] as const)));
+  const named = Object.fromEntries(Object.entries(raw).map(([k, v]) => [byEnv.get(k) ?? k, v]));
+  return parseOr400(FileSchema.strict(), named, 'llano.config.json', { prefix: 'llano.config.json' });
+}
+
 export function loadConfig(
   overrides: Partial<Config> = {},
   env: NodeJS.ProcessEnv = process.env,
@@ -75,50 +94,18 @@ export function loadConfig(
     } catch (e) {
       throw badRequest(`llano.config.json is not valid JSON: ${(e as Error).message}`);
     }
-    file = parseOr400(FileSchema, raw, 'llano.config.json', { prefix: 'llano.config.json' });
+    file = fileSettings(raw);
   }
-  const num = (v: string | undefined) => (v === undefined || v === '' ? undefined : Number(v));
-  const fromEnv: Partial<Config> = {
-    home: env.LLANO_HOME || undefined,
-    port: num(env.PORT ?? env.LLANO_PORT),
-    host: env.LLANO_HOST || undefined,
-    catalogUrl: env.LLANO_CATALOG_URL || undefined,
-    maxUploadMb: num(env.LLANO_MAX_UPLOAD_MB),
-    buildParallelism: num(env.LLANO_BUILD_PARALLELISM),
-    heartbeatSeconds: num(env.LLANO_HEARTBEAT_SECONDS),
-    adminPassword: env.LLANO_ADMIN_PASSWORD || undefined,
-    publicUrl: env.LLANO_PUBLIC_URL || undefined,
-    outboundAllow: env.LLANO_OUTBOUND_ALLOW ? env.LLANO_OUTBOUND_ALLOW.split(',').map((e) => e.trim()) : undefined,
-    queryTimeoutSeconds: num(env.LLANO_QUERY_TIMEOUT_SECONDS),
-    buildTimeoutSeconds: num(env.LLANO_BUILD_TIMEOUT_SECONDS),
-    maxUserQueries: num(env.LLANO_MAX_USER_QUERIES),
-    memoryLimit: env.LLANO_MEMORY_LIMIT || undefined,
-    maxBodyMb: num(env.LLANO_MAX_BODY_MB),
-    maxJsonDepth: num(env.LLANO_MAX_JSON_DEPTH),
-    maxColumns: num(env.LLANO_MAX_COLUMNS),
-    maxObjectKb: num(env.LLANO_MAX_OBJECT_KB),
-  };
+  const fromEnv: Record<string, unknown> = {};
+  const defaults: Record<string, unknown> = {};
+  for (const s of SETTINGS as readonly SettingInfo[]) {
+    const text = [s.env, ...(s.aliases ?? [])].map((name) => env[name]).find((v) => v !== undefined && v !== '');
+    fromEnv[s.key] = settingFromText(s, text);
+    if (s.default !== undefined) defaults[s.key] = s.default;
+  }
   const defined = <T extends object>(o: T) =>
     Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-  const merged = {
-    home: './.llano',
-    port: 8080,
-    host: '0.0.0.0',
-    // Uploads stream to disk, so only the disk bounds them: 8 GB takes the observatory's largest
-    // table as CSV (17.5 M rows, 1.36 GB) with room to spare. The CLI's local imports have no limit.
-    maxUploadMb: 8192,
-    buildParallelism: 2,
-    heartbeatSeconds: 10,
-    queryTimeoutSeconds: 60,
-    memoryLimit: '60%',
-    maxBodyMb: 10,
-    maxJsonDepth: 64,
-    maxColumns: 2000,
-    maxObjectKb: 1024,
-    ...defined(file),
-    ...defined(fromEnv),
-    ...defined(overrides),
-  };
+  const merged = { ...defaults, ...defined(file), ...defined(fromEnv), ...defined(overrides) };
   const settings = parseOr400(ConfigSchema, merged, 'settings');
   return { ...settings, home: path.resolve(cwd, settings.home) };
 }
