@@ -24,6 +24,14 @@ export interface CsvDialect {
 }
 
 const ENCODING_PROBE_BYTES = 1 << 20;
+
+/**
+ * The longest CSV line (a record, quoted newlines included) Llano reads: a long text field (4 MB
+ * of free text) imports. DuckDB's own limit is 2 MB, and its read buffer is 16 lines long by
+ * default: it is set to the default's 32 MB, so memory stays as it was.
+ */
+export const MAX_CSV_LINE_BYTES = 16 << 20;
+const LINE_OPTIONS = [`max_line_size = ${MAX_CSV_LINE_BYTES}`, `buffer_size = ${2 * MAX_CSV_LINE_BYTES}`];
 const SAMPLE_BYTES = 1 << 16;
 const DELIMITER_CANDIDATES = [',', '\t', ';', '|'];
 
@@ -140,6 +148,7 @@ export function csvReadExpression(path: string, dialect: CsvDialect, types: Reco
     `encoding = ${quoteLiteral(dialect.encoding)}`,
     `columns = {${columns.join(', ')}}`,
     'strict_mode = true',
+    ...LINE_OPTIONS,
   ];
   if (dialect.comment) options.push(`comment = ${quoteLiteral(dialect.comment)}`);
   if (dialect.dateFormat) options.push(`dateformat = ${quoteLiteral(dialect.dateFormat)}`);
@@ -166,6 +175,13 @@ export function parseCsvError(error: unknown): CsvErrorInfo | undefined {
   if (columns) return { line, kind: 'columns', reason: `expected ${columns[1]} columns, found ${columns[2]}` };
   if (/unterminated quote/i.test(message))
     return { line, kind: 'quote', reason: 'a quoted value is not closed (unterminated or misplaced quote)' };
+  const longLine = /Maximum line size of (\d+) bytes exceeded/i.exec(message);
+  if (longLine)
+    return {
+      line,
+      kind: 'other',
+      reason: `the line is longer than ${Math.round(Number(longLine[1]) / 2 ** 20)} MB, the longest CSV line Llano reads (is a quote left open?)`,
+    };
   if (/Invalid unicode/i.test(message))
     return { line, kind: 'unicode', reason: 'the bytes are not valid UTF-8 (choose the right encoding, e.g. latin-1)' };
   const conversion = /Error when converting column "((?:[^"]|"")*)"\. ([^\n]*)/.exec(message);
@@ -216,6 +232,7 @@ export async function detectCsv(
     `quote = ${quoteLiteral(quote)}`,
     `encoding = ${quoteLiteral(encoding)}`,
     'strict_mode = true',
+    ...LINE_OPTIONS,
   ];
   if (options.escape !== undefined) sniffOptions.push(`escape = ${quoteLiteral(options.escape)}`);
   if (options.header !== undefined) sniffOptions.push(`header = ${options.header}`);
@@ -227,6 +244,8 @@ export async function detectCsv(
     );
     sniffed = reader.getRowObjectsJson()[0];
   } catch (error) {
+    const mixed = mixedLineEndings(sample);
+    if (mixed) throw badRequest(mixed.message, { line: mixed.line, kind: 'line-endings' });
     throw await diagnose(
       conn,
       path,
@@ -252,6 +271,28 @@ export async function detectCsv(
 }
 
 /**
+ * A file whose lines end in both `\r\n` and `\n` (pieces of Windows and Unix files pasted
+ * together) defeats DuckDB's sniffer with a message that does not say so: this one does, with
+ * the first line that ends differently from the first. Reading such a file leniently would also
+ * let ragged rows through unnoticed, so it is refused rather than guessed.
+ */
+function mixedLineEndings(sample: string): { message: string; line: number } | null {
+  const first = /\r?\n/.exec(sample);
+  if (!first) return null;
+  const windows = first[0] === '\r\n';
+  let line = 1;
+  for (let i = 0; i < sample.length; i++) {
+    if (sample[i] !== '\n') continue;
+    line++;
+    if ((sample[i - 1] === '\r') !== windows) {
+      const message = `The file mixes Windows (\\r\\n) and Unix (\\n) line endings: line ${line - 1} ends with ${windows ? '\\n' : '\\r\\n'}, line 1 with ${windows ? '\\r\\n' : '\\n'}. Convert it to one kind (e.g. dos2unix) and import it again`;
+      return { message, line: line - 1 };
+    }
+  }
+  return null;
+}
+
+/**
  * The sniffer gives up without saying where; reading the file strictly as text, with the
  * delimiter and field count we guessed, makes DuckDB name the first faulty line.
  */
@@ -271,7 +312,7 @@ async function diagnose(
   const columns = Array.from({ length: Math.max(1, dialect.fields) }, (_, i) => `'c${i}': 'VARCHAR'`).join(', ');
   try {
     await conn.run(
-      `SELECT count(*) FROM read_csv(${quoteLiteral(path)}, auto_detect = false, delim = ${quoteLiteral(dialect.delimiter)}, quote = ${quoteLiteral(dialect.quote)}, escape = ${quoteLiteral(dialect.escape)}, header = false, encoding = ${quoteLiteral(dialect.encoding)}, columns = {${columns}}, strict_mode = true${compressionOption(dialect.compression)})`,
+      `SELECT count(*) FROM read_csv(${quoteLiteral(path)}, auto_detect = false, delim = ${quoteLiteral(dialect.delimiter)}, quote = ${quoteLiteral(dialect.quote)}, escape = ${quoteLiteral(dialect.escape)}, header = false, encoding = ${quoteLiteral(dialect.encoding)}, columns = {${columns}}, strict_mode = true, ${LINE_OPTIONS.join(', ')}${compressionOption(dialect.compression)})`,
     );
   } catch (error) {
     const info = parseCsvError(error);

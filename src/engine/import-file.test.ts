@@ -120,6 +120,26 @@ describe('importFile: CSV', () => {
     await rejects(path, /line 30002: expected 3 columns, found 2/);
   });
 
+  it('imports a 4 MB quoted text field', async () => {
+    const long = 'x'.repeat(4 << 20);
+    const { rows } = await run(await file('long.csv', `id,text\n1,"${long}"\n2,"short"\n`));
+    expect(rows.map((r) => [r[0], String(r[1]).length])).toEqual([
+      [1, 4 << 20],
+      [2, 5],
+    ]);
+  });
+
+  it('says a line is too long, naming the limit, rather than an engine setting', async () => {
+    const path = await file('huge.csv', `id,text\n1,"${'y'.repeat(17 << 20)}"\n`);
+    await rejects(path, /longer than 16 MB, the longest CSV line Llano reads/);
+  });
+
+  it('says a file mixes Windows and Unix line endings, naming the first line that differs', async () => {
+    const path = await file('mixed.csv', 'id,name\r\n1,a\r\n2,b\n3,c\r\n');
+    const error = await rejects(path, /mixes Windows \(\\r\\n\) and Unix \(\\n\) line endings: line 3 ends with \\n/);
+    expect(error.details).toMatchObject({ line: 3, kind: 'line-endings' });
+  });
+
   it('rejects an unterminated quote naming the line', async () => {
     const path = await file('quote.csv', 'a,b\n1,"hello"\n2,"unterminated\n3,x\n');
     await rejects(path, /line 3: a quoted value is not closed/);

@@ -1,8 +1,8 @@
 import type { FastifyRequest } from 'fastify';
 import type { ProjectRole } from '../catalog/access.js';
-import { forbidden, unauthorized } from '../common/errors.js';
+import { forbidden } from '../common/errors.js';
 import type { Workspace } from '../workspace/workspace.js';
-import type { Access } from './route.js';
+import { unauthenticated, type Access } from './route.js';
 
 const PROJECT_ROLE: Partial<Record<Access, ProjectRole>> = {
   reader: 'reader',
@@ -20,7 +20,7 @@ export async function enforceAccess(ws: Workspace, request: FastifyRequest): Pro
   const access = request.routeOptions.config?.access ?? 'public';
   if (access === 'public') return;
   const principal = request.principal;
-  if (!principal) throw unauthorized();
+  if (!principal) throw unauthenticated(request);
   if (access === 'admin' && !principal.isAdmin) throw forbidden('This needs a global admin');
   const needed = PROJECT_ROLE[access];
   if (!needed) return;

@@ -74,6 +74,10 @@ declare module 'fastify' {
 /** What a 401 says, to people calling with curl or the CLI as much as to the web UI: how to authenticate. */
 export const AUTHENTICATION_REQUIRED =
   'Authentication required: log in (`llano login`, or POST /api/auth/login) or pass a session token or API key (--token, or an Authorization: Bearer header)';
+/** The 401 for a request without a valid principal: how to authenticate, or why its token was refused. */
+export const unauthenticated = (request: FastifyRequest) =>
+  unauthorized(request.headers.authorization ? TOKEN_REJECTED : AUTHENTICATION_REQUIRED);
+
 const TOKEN_REJECTED =
   'The token is not valid (expired, revoked, or its user disabled): log in again (`llano login`, or POST /api/auth/login) or pass another API key';
 
@@ -105,8 +109,7 @@ export function route<B extends z.ZodType | undefined = undefined, Q extends z.Z
     config: { access: def.access },
     handler: async (request, reply) => {
       const principal = request.principal;
-      if (auth && !principal)
-        throw unauthorized(request.headers.authorization ? TOKEN_REJECTED : AUTHENTICATION_REQUIRED);
+      if (auth && !principal) throw unauthenticated(request);
       const body =
         def.body && !def.raw ? parseOr400(def.body, request.body ?? {}, 'request body') : (undefined as Infer<B>);
       const query = def.query ? parseOr400(def.query, request.query ?? {}, 'query') : (undefined as Infer<Q>);
