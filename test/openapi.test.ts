@@ -30,7 +30,8 @@ describe('the API document (/api/openapi.json)', () => {
   }
 
   beforeAll(async () => {
-    s = await startTestServer();
+    // The test's HTTP receiver listens on 127.0.0.1, which outbound requests reach only when allowed.
+    s = await startTestServer({ outboundAllow: ['127.0.0.1'] });
     http = await startHttpReceiver();
     const plain = caller(s);
     const answer = await plain('GET', '/api/openapi.json');
@@ -130,8 +131,16 @@ describe('the API document (/api/openapi.json)', () => {
     await call('GET', '/api/health', { token: null });
     await call('GET', '/api/openapi.json', { token: null });
     await call('GET', '/api/docs', { token: null });
+    await call('GET', '/api/ready', { token: null });
     await get('/api/auth/me');
     await get('/api/users');
+    await get('/api/api-keys');
+    await checked('PATCH', url('/api/users/{username}'), { token: admin, body: { displayName: 'Writer' } });
+    await checked('POST', '/api/users', {
+      token: admin,
+      body: { username: 'leaving', password: 'leaving-password-1' },
+    });
+    await checked('DELETE', '/api/users/leaving', { token: admin });
     await call('PUT', '/api/users/{username}/password');
     const key = await checked('POST', '/api/api-keys', { token: admin, body: { name: 'throwaway' } });
     await checked('DELETE', `/api/api-keys/${(key.body as { id: string }).id}`, { token: admin });
@@ -171,7 +180,14 @@ describe('the API document (/api/openapi.json)', () => {
 
     await get(`${P}/history/{kind}/{name}`);
     await call('POST', `${P}/history/{kind}/{name}/revert`);
+    await get('/api/connection-types');
     await get(`${P}/connections`);
+    await get(`${P}/connections/{name}`);
+    await checked('POST', url(`${P}/connections`), {
+      token: admin,
+      body: { name: 'unused', type: 'postgres', url: 'postgres://ops@127.0.0.1:1/ops' },
+    });
+    await checked('DELETE', url(`${P}/connections/unused`), { token: admin });
     await call('PUT', `${P}/connections/{name}`);
     await call('POST', `${P}/connections/{name}/test`);
 
@@ -191,6 +207,15 @@ describe('the API document (/api/openapi.json)', () => {
     await checked('POST', url(`${P}/scenario-runs/${(run.body as { runId: string }).runId}/abort`), { token: admin });
     await call('POST', `${P}/scenarios`);
     await checked('DELETE', url(`${P}/scenarios/s2`), { token: admin });
+    await checked('POST', url(`${P}/scenarios`), {
+      token: admin,
+      body: {
+        id: 'hooked',
+        steps: [{ type: 'noop' }],
+        reporters: [{ channel: 'webhook', url: 'https://example.org/hook' }],
+      },
+    });
+    await checked('POST', url(`${P}/scenarios/hooked/rotate-secret`), { token: admin, body: {} });
     await get('/api/automation/monitoring');
     await get('/api/automation/monitoring/steps');
     await get(`${P}/variables`);
@@ -210,5 +235,5 @@ describe('the API document (/api/openapi.json)', () => {
       .filter((o) => !(seen.get(o) ?? []).some((status) => status < 300))
       .map((o) => `${o.method} ${o.path}: ${JSON.stringify(seen.get(o) ?? 'never called')}`);
     expect(unanswered, 'operations never answered with a success').toEqual([]);
-  }, 120_000);
+  }, 300_000);
 });

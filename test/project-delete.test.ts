@@ -68,7 +68,8 @@ describe('deleting a project', () => {
     s.call<T>(method, url, { token: s.adminToken, body });
 
   beforeAll(async () => {
-    [s, http] = await Promise.all([startTestServer(), startHttpReceiver()]);
+    // The HTTP receiver listens on 127.0.0.1, an address outbound requests may reach only when allowed.
+    [s, http] = await Promise.all([startTestServer({ outboundAllow: ['127.0.0.1'] }), startHttpReceiver()]);
   });
   afterAll(async () => Promise.all([s?.stop(), http?.stop()]));
 
