@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_ADMIN } from '../src/catalog/access.js';
 import { datasetPage, datasetStats } from '../src/datasets/explore.js';
 import { cachedForVersion } from '../src/datasets/version-cache.js';
+import { queryCancelled } from '../src/engine/query-limits.js';
 import { currentVersion } from '../src/datasets/versions.js';
 import { startTestServer, type TestServer } from './support/llano-server.js';
 
@@ -66,5 +67,23 @@ describe('answers cached per dataset version (grid totals, column statistics)', 
       'interrupted',
     );
     expect(await cachedForVersion(s.ws, 'v-test', 'y', () => Promise.resolve(7))).toBe(7);
+  });
+
+  it('a reader whose shared computation was cancelled by the reader that started it computes it for itself', async () => {
+    const leaving = new AbortController();
+    const first = cachedForVersion(
+      s.ws,
+      'v-test',
+      'z',
+      async () => {
+        await new Promise((r) => setTimeout(r, 20));
+        throw queryCancelled();
+      },
+      leaving.signal,
+    );
+    const second = cachedForVersion(s.ws, 'v-test', 'z', () => Promise.resolve('mine'));
+    leaving.abort();
+    await expect(first).rejects.toMatchObject({ code: 'query_cancelled' });
+    expect(await second).toBe('mine');
   });
 });

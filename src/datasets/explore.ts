@@ -53,7 +53,7 @@ export async function datasetRows(
   return read((count) =>
     filters.length === 0 && version.rowCount !== null
       ? Promise.resolve(version.rowCount)
-      : cachedForVersion(ws, version.id, `count ${JSON.stringify(filters)}`, count),
+      : cachedForVersion(ws, version.id, `count ${JSON.stringify(filters)}`, count, signal),
   );
 }
 
@@ -69,7 +69,7 @@ export async function datasetStats(
   const limits = readLimits(ws, signal);
   const compute = () =>
     ws.duck.gates.reads.run(signal, () => sourceReader(source).columnStats(ws.duck, source, { limits }));
-  return version ? cachedForVersion(ws, version.id, 'column stats', compute) : compute();
+  return version ? cachedForVersion(ws, version.id, 'column stats', compute, signal) : compute();
 }
 
 /** The whole dataset as a stream (CSV, a JSON array, JSON lines or Parquet), never held in memory. */

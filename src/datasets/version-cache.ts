@@ -32,12 +32,26 @@ class VersionCache {
 
 const cacheOf = workspaceSlot('datasets.version-cache', () => new VersionCache());
 
-/** The answer cached for `versionId` under `what`, computing it on the first call. */
-export function cachedForVersion<T>(
+const cancelledByItsClient = (error: unknown) =>
+  typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'query_cancelled';
+
+/**
+ * The answer cached for `versionId` under `what`, computing it on the first call. A reader that
+ * shared a computation another reader started, and that reader went away (its query cancelled),
+ * computes it again for itself unless its own `signal` was aborted too.
+ */
+export async function cachedForVersion<T>(
   ws: Workspace,
   versionId: string,
   what: string,
   compute: () => Promise<T>,
+  signal?: AbortSignal,
 ): Promise<T> {
-  return cacheOf(ws).get(`${versionId}\n${what}`, compute);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await cacheOf(ws).get(`${versionId}\n${what}`, compute);
+    } catch (error) {
+      if (!cancelledByItsClient(error) || signal?.aborted || attempt >= 3) throw error;
+    }
+  }
 }
