@@ -162,6 +162,15 @@ async function lockDown(
   await conn.run('SET lock_configuration = true');
 }
 
+/**
+ * Work folders are named after their process (`.llano-sql-<pid>-<start ms>-…`), so that a start-up
+ * sweep removes those of a killed process whatever their age, and never those of a live one.
+ */
+export const WORK_DIR_PREFIX = `.llano-sql-${process.pid}-${Date.now()}-`;
+
+/** The owner (`<pid>-<start ms>`) a work folder's name records; null for folders of older versions. */
+export const workDirOwner = (name: string): string | null => /^\.llano-sql-(\d+-\d+)-/.exec(name)?.[1] ?? null;
+
 export async function openSandbox(
   db: DuckDb,
   parentDir: string,
@@ -170,7 +179,7 @@ export async function openSandbox(
 ): Promise<DuckDbSandbox> {
   if (options.scope) return openPooledSandbox(db, options.scope, allowedPaths);
   await mkdir(parentDir, { recursive: true });
-  const workDir = await mkdtemp(join(parentDir, '.llano-sql-'));
+  const workDir = await mkdtemp(join(parentDir, WORK_DIR_PREFIX));
   let instance: DuckDBInstance | undefined;
   try {
     instance = await takeInstance(db);
@@ -270,7 +279,7 @@ async function openPooledSandbox(
   }
   const instance = await instancePromise;
   const reused = instances.idle.take(key, instance);
-  const workDir = reused?.workDir ?? (await mkdtemp(join(scope.scratchDir, '.llano-sql-')));
+  const workDir = reused?.workDir ?? (await mkdtemp(join(scope.scratchDir, WORK_DIR_PREFIX)));
   const conn = reused?.conn ?? (await instance.connect());
   const plain = sandbox(conn, workDir);
   const closeFully = () => plain.close();

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { StatementType } from '@duckdb/node-api';
@@ -123,6 +123,7 @@ export async function executeSelectToParquet(
     scope: recipe.scope,
   });
   let views: string[] | undefined;
+  const tempPath = join(sandbox.workDir, 'output.parquet');
   try {
     const relations: Record<string, string> = {};
     for (const [name, source] of Object.entries(recipe.inputs)) relations[name] = duckdbRelation(source);
@@ -132,7 +133,7 @@ export async function executeSelectToParquet(
     const result = await interruptible(sandbox.conn, recipe.limits, () =>
       copySelectToParquet(sandbox.conn, `\n${sql}\n`, recipe.outputPath, {
         onProgress: recipe.onProgress,
-        tempPath: join(sandbox.workDir, 'output.parquet'),
+        tempPath,
         columns,
       }),
     );
@@ -141,6 +142,8 @@ export async function executeSelectToParquet(
   } catch (error) {
     throw engineError(error, [...files, recipe.outputPath, sandbox.workDir]);
   } finally {
+    // A pooled sandbox keeps its work folder for the next run: an interrupted output must not stay in it.
+    rmSync(tempPath, { force: true });
     await sandbox.close({ tempViews: views });
   }
 }

@@ -1,6 +1,8 @@
 import { readdirSync, rmSync, statSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import { JOB_OPEN_STATUSES, RUN_OPEN_OUTCOMES } from '../catalog/statuses.js';
+import { workDirOwner } from '../engine/duckdb-sandbox.js';
+import { HOST, ownerIsDead } from './process-liveness.js';
 import { sweepDeadProcessTmp } from './process-tmp.js';
 import type { Workspace } from './workspace.js';
 
@@ -48,11 +50,13 @@ export async function sweepLeftovers(ws: Workspace): Promise<SweptLeftovers> {
       const p = path.join(projectDir, entry.name);
       if (entry.name === '.scratch') {
         // The pooled sandboxes' spill folder is shared by live runs; DuckDB manages its files.
-        for (const work of entries(p).filter((e) => e.name !== 'spill'))
-          if (older(path.join(p, work.name))) {
+        for (const work of entries(p).filter((e) => e.name !== 'spill')) {
+          const owner = workDirOwner(work.name);
+          if (owner ? ownerIsDead(owner, HOST) : older(path.join(p, work.name))) {
             remove(path.join(p, work.name));
             swept.scratch++;
           }
+        }
         continue;
       }
       if (!entry.isDirectory()) continue;
