@@ -1,0 +1,111 @@
+/**
+ * Change-point evaluation metrics as defined by van den Burg & Williams (2020), "An Evaluation
+ * of Change Point Detection Algorithms" (§4.1), written from the paper's definitions:
+ *
+ * - Change points are indices of the first point of a new segment. The index 0 counts as a
+ *   change point in every annotation and in the prediction (it is always "found"), so a
+ *   series without changes scored against an empty prediction gets F1 = 1 and Cover = 1.
+ * - **F1 with margin M**: a true change τ is detected when some predicted x has |τ − x| ≤ M;
+ *   each prediction can match one true change only (nearest first). With annotators
+ *   k = 1 … K (sets Tₖ) and T* their union, precision P = |TP(T*, X)| / |X| and recall
+ *   R = (1/K) Σₖ |TP(Tₖ, X)| / |Tₖ|; F1 = 2PR / (P + R).
+ * - **Cover**: for a ground-truth partition G and a predicted partition G' of the n points,
+ *   C(G', G) = (1/n) Σ_{A ∈ G} |A| · max_{A' ∈ G'} |A ∩ A'| / |A ∪ A'|, averaged over annotators.
+ */
+
+/** Default margin of the F1 score, as in the paper. */
+export const DEFAULT_F1_MARGIN = 5;
+
+/** Precision, recall and F1 of one prediction. */
+export interface F1Score {
+  precision: number;
+  recall: number;
+  f1: number;
+}
+
+/**
+ * True changes of `truth` matched by `predicted` within `margin`, without counting a prediction
+ * twice: each true change (ascending) takes the nearest prediction still unused.
+ */
+export function truePositives(truth: Iterable<number>, predicted: Iterable<number>, margin: number): Set<number> {
+  const free = new Set(predicted);
+  const hits = new Set<number>();
+  for (const tau of [...new Set(truth)].sort((a, b) => a - b)) {
+    let nearest: number | undefined;
+    let distance = Infinity;
+    for (const x of free) {
+      const d = Math.abs(tau - x);
+      if (d <= margin && (d < distance || (d === distance && nearest !== undefined && x < nearest))) {
+        distance = d;
+        nearest = x;
+      }
+    }
+    if (nearest === undefined) continue;
+    hits.add(tau);
+    free.delete(nearest);
+  }
+  return hits;
+}
+
+/**
+ * F1 of `predicted` against one or more annotations (`annotations[k]` = annotator k's change
+ * points), with the index 0 added to every set as in the paper.
+ */
+export function f1Score(
+  annotations: readonly (readonly number[])[],
+  predicted: readonly number[],
+  margin = DEFAULT_F1_MARGIN,
+): F1Score {
+  if (annotations.length === 0) throw new RangeError('f1Score needs at least one annotation');
+  const withStart = (cps: readonly number[]) => new Set([0, ...cps]);
+  const sets = annotations.map(withStart);
+  const union = new Set<number>();
+  for (const s of sets) for (const c of s) union.add(c);
+  const x = withStart(predicted);
+  const precision = truePositives(union, x, margin).size / x.size;
+  let recall = 0;
+  for (const s of sets) recall += truePositives(s, x, margin).size / s.size;
+  recall /= sets.length;
+  const f1 = precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0;
+  return { precision, recall, f1 };
+}
+
+/** Segment boundaries [0, c₁, …, n] of the partition of n points given by change points (others ignored). */
+function boundaries(changes: readonly number[], n: number): number[] {
+  const inside = [...new Set(changes)].filter((c) => c > 0 && c < n).sort((a, b) => a - b);
+  return [0, ...inside, n];
+}
+
+/**
+ * Cover of the predicted partition over the ground-truth partition (one annotation):
+ * (1/n) Σ_{A ∈ truth} |A| · max_{A' ∈ predicted} Jaccard(A, A'). Segments are intervals, so the
+ * overlaps come from a merge of the two boundary lists in O(segments).
+ */
+export function coverSingle(truth: readonly number[], predicted: readonly number[], n: number): number {
+  if (!(Number.isInteger(n) && n > 0)) throw new RangeError(`cover needs a positive series length, got ${n}`);
+  const a = boundaries(truth, n);
+  const b = boundaries(predicted, n);
+  let total = 0;
+  let j = 0;
+  for (let i = 0; i + 1 < a.length; i++) {
+    const start = a[i];
+    const end = a[i + 1];
+    while (b[j + 1] <= start) j++;
+    let bestJaccard = 0;
+    for (let k = j; k + 1 < b.length && b[k] < end; k++) {
+      const intersection = Math.min(end, b[k + 1]) - Math.max(start, b[k]);
+      const union = Math.max(end, b[k + 1]) - Math.min(start, b[k]);
+      if (intersection / union > bestJaccard) bestJaccard = intersection / union;
+    }
+    total += (end - start) * bestJaccard;
+  }
+  return total / n;
+}
+
+/** Cover averaged over annotators, as in the paper. */
+export function cover(annotations: readonly (readonly number[])[], predicted: readonly number[], n: number): number {
+  if (annotations.length === 0) throw new RangeError('cover needs at least one annotation');
+  let sum = 0;
+  for (const truth of annotations) sum += coverSingle(truth, predicted, n);
+  return sum / annotations.length;
+}
