@@ -4,6 +4,7 @@ import { binarySegmentation } from './binseg.js';
 import { COST_KINDS, COST_SHAPES, createCost, type CostKind } from './costs.js';
 import { fpop } from './fpop.js';
 import { robustNoiseScale, standardDeviation } from './noise-scale.js';
+import { blockMeanScale, clipToRollingMedian, commonTrend, MAX_CLIP_HALF_WINDOW, residualNoise } from './noise-model.js';
 import { optimalPartitioning } from './optimal-partitioning.js';
 import { pelt } from './pelt.js';
 import { penaltyValue, type PenaltyKind } from './penalties.js';
@@ -22,9 +23,15 @@ export const CHANGE_POINT_METHODS: readonly ChangePointMethod[] = [
   'optimal-partitioning',
 ];
 
+/** How the noise scale is estimated when none is given (mean and robust costs; see README). */
+export type NoiseModel = 'long-run' | 'white';
+
+/** Every noise model name. */
+export const NOISE_MODELS: readonly NoiseModel[] = ['long-run', 'white'];
+
 /** Options of {@link detectChangePoints}; every field has a documented default. */
 export interface ChangePointOptions {
-  /** Default `auto`. */
+  /** Default `auto` (FPOP for the mean cost, PELT otherwise); `pelt` and `fpop` run exactly those. */
   method?: ChangePointMethod;
   /** Segment model. Default `mean`. */
   cost?: CostKind;
@@ -32,9 +39,28 @@ export interface ChangePointOptions {
   penalty?: PenaltyKind | number;
   /** Minimum segment length. Default: 5, lowered for short series to ⌊n/2⌋ (never below the cost's own minimum). */
   minSize?: number;
-  /** Noise standard deviation; default: estimated by the MAD of first differences. Ignored by the poisson cost. */
+  /**
+   * Noise standard deviation in the data's units; default: estimated (see `noiseModel`).
+   * Ignored by the poisson cost.
+   */
   noiseScale?: number;
-  /** Binary segmentation only: stop after this many changes. */
+  /**
+   * `long-run` (default for the mean and robust costs): start from the MAD of first
+   * differences, then re-estimate the scale from the residuals of the segmentation with their
+   * lag-1 autocorrelation φ, σ·√((1 + φ)/(1 − φ)), and segment again until it settles, so
+   * trends, slow wandering and autocorrelated noise are not cut into many segments.
+   * `white`: the MAD of first differences only (independent noise; the earlier default).
+   */
+  noiseModel?: NoiseModel;
+  /**
+   * Mean cost: pull single-point outliers back to within 3 noise SDs of a centred rolling
+   * median (half-window minSize − 1) before the search. Default true; false keeps the data as is.
+   */
+  clipOutliers?: boolean;
+  /**
+   * At most this many changes (≥ 0). Binary segmentation stops after them; the exact searches
+   * raise the penalty (bisection) to the smallest value that gives at most this many.
+   */
   maxChanges?: number;
   /**
    * Scratch memory reused across calls, e.g. one workspace for a loop over thousands of
@@ -67,16 +93,34 @@ export interface ChangePointResult {
   penalty: number;
   /** Noise scale the series was divided by (1 for the poisson cost). */
   noiseScale: number;
+  /** Lag-1 autocorrelation of the residuals behind `noiseScale` (0 unless the long-run model raised it). */
+  autocorrelation: number;
+  /**
+   * Slope per point of the linear trend common to all segments that the long-run model
+   * removed before segmenting (0 when none was worth its penalty). Segment means stay raw.
+   */
+  trend: number;
+  /** Points pulled back by the outlier clipping (0 when it is off). */
+  clippedPoints: number;
   minSize: number;
+  /** The search that ran (never `auto`). */
   method: Exclude<ChangePointMethod, 'auto'>;
   costKind: CostKind;
 }
 
 const DEFAULT_MIN_SIZE = 5;
+/** Outlier clipping limit in noise SDs (a point further than this from the local median is pulled back). */
+const CLIP_LIMIT = 3;
+/** The long-run scale is re-estimated until it grows by less than this factor. */
+const SCALE_SETTLED = 1.05;
+const MAX_SCALE_ROUNDS = 12;
+/** …and until the common trend moves by less than this many noise SDs over the series. */
+const TREND_SETTLED = 0.5;
 
 /**
- * Offline change-point detection with robust defaults: the series is centred on its median
- * and divided by a robust noise scale (MAD of first differences), then segmented by an
+ * Offline change-point detection with robust defaults: single-point outliers are clipped to a
+ * rolling median, the series is centred and divided by a noise scale that accounts for
+ * autocorrelation (re-estimated from the residuals until it settles), then segmented by an
  * exact penalised search (FPOP for the mean cost, PELT otherwise) with an MBIC penalty and
  * a minimum segment of 5 points. NaN and ±Infinity are rejected with an
  * {@link AnalyticsInputError}; so are an empty series and a minimum segment longer than it.
@@ -93,53 +137,161 @@ export function detectChangePoints(values: ArrayLike<number>, options: ChangePoi
     throw new AnalyticsInputError(`unknown method "${method}"; use one of ${CHANGE_POINT_METHODS.join(', ')}`);
   if (method === 'fpop' && kind !== 'mean')
     throw new AnalyticsInputError('fpop handles the mean cost only; use pelt for other costs');
+  const noiseModel = options.noiseModel ?? 'long-run';
+  if (!NOISE_MODELS.includes(noiseModel))
+    throw new AnalyticsInputError(`unknown noise model "${noiseModel}"; use one of ${NOISE_MODELS.join(', ')}`);
+  const { noiseScale, maxChanges } = options;
+  if (noiseScale !== undefined && !(Number.isFinite(noiseScale) && noiseScale > 0))
+    throw new AnalyticsInputError(`noiseScale must be a positive number, got ${noiseScale}`);
+  if (maxChanges !== undefined) checkInteger(maxChanges, 'maxChanges', 0);
 
   const ws = options.workspace ?? new ChangePointWorkspace();
-  const { normalised, scale } = normalise(data, kind, options.noiseScale, ws);
   const shape = COST_SHAPES[kind];
   const minSize = chooseMinSize(n, shape.shortestSegment, options.minSize);
-  const penalty = penaltyValue(options.penalty ?? 'mbic', n, shape.parametersPerChange);
+  const basePenalty = penaltyValue(options.penalty ?? 'mbic', n, shape.parametersPerChange);
   const resolved = method === 'auto' ? (kind === 'mean' ? 'fpop' : 'pelt') : method;
-  let found: SearchResult;
-  if (resolved === 'fpop') found = fpop({ data: normalised, penalty, minSize, workspace: ws });
-  else {
-    const cost = createCost(kind, normalised);
-    if (resolved === 'pelt') found = pelt({ cost, penalty, minSize, workspace: ws });
-    else if (resolved === 'binseg')
-      found = binarySegmentation({ cost, penalty, minSize, maxChanges: options.maxChanges });
-    else found = optimalPartitioning({ cost, penalty, minSize });
+
+  // The poisson cost works on the counts themselves.
+  if (kind === 'poisson') {
+    const { found, penalty } = searchWithin(resolved, kind, data, basePenalty, minSize, maxChanges, ws);
+    return result(data, found, penalty, 1, 0, 0, 0, minSize, resolved, kind);
   }
+
+  // Series the search sees: the data, or for the mean cost the data with spikes clipped.
+  let scale = noiseScale ?? robustNoiseScale(data, ws.float64(F64.scratch, n));
+  const clipHalfWindow = Math.min(minSize - 1, MAX_CLIP_HALF_WINDOW);
+  let seen = data;
+  let clipped = 0;
+  if (kind === 'mean' && options.clipOutliers !== false && clipHalfWindow > 0) {
+    seen = ws.float64(F64.clipped, n);
+    clipped = clipToRollingMedian(data, clipHalfWindow, CLIP_LIMIT * scale, seen);
+  }
+  const scratch = ws.float64(F64.scratch, n);
+  scratch.set(seen);
+  const centre = medianInPlace(scratch, n);
+  const longRun = noiseScale === undefined && noiseModel === 'long-run' && (kind === 'mean' || kind === 'robust');
+  if (longRun) scale = Math.max(scale, blockMeanScale(seen, blockLength(n, minSize), scratch));
+  // `level` = the series minus the common trend (none until one is found).
+  let level = seen;
+  let slope = 0;
+  const normalised = ws.float64(F64.normalised, n);
+  const run = (series: Float64Array) => {
+    for (let i = 0; i < n; i++) normalised[i] = (series[i] - centre) / scale;
+    return searchWithin(resolved, kind, normalised, basePenalty, minSize, maxChanges, ws);
+  };
+
+  let { found, penalty } = run(level);
+  let phi = 0;
+  if (longRun) {
+    // Alternate between the segmentation and the noise model around it:
+    // 1. a linear trend common to all segments, taken when the search on the detrended series
+    //    has a lower penalised cost, the trend itself paying one penalty (candidates: the
+    //    slope within the current segments, and the slope of the whole series);
+    // 2. the residual noise with its lag-1 autocorrelation: a clearly larger long-run scale
+    //    means segment again. The scale only grows, so this settles in a few rounds.
+    let spare = ws.float64(F64.detrended, n);
+    let other = ws.float64(F64.candidate, n);
+    const middle = (n - 1) / 2;
+    for (let round = 0; round < MAX_SCALE_ROUNDS; round++) {
+      let trendMoved = false;
+      let bestCost = found.cost + (slope !== 0 ? penalty : 0);
+      const candidates = [commonTrend(seen, found.changes).slope, commonTrend(seen, []).slope, 0];
+      for (const candidate of candidates) {
+        if (Math.abs(candidate - slope) * n <= TREND_SETTLED * scale) continue;
+        for (let i = 0; i < n; i++) spare[i] = seen[i] - candidate * (i - middle);
+        const tried = run(spare);
+        const total = tried.found.cost + (candidate !== 0 ? tried.penalty : 0);
+        if (total < bestCost - 1e-9 * Math.abs(bestCost)) {
+          bestCost = total;
+          ({ found, penalty } = tried);
+          slope = candidate;
+          level = spare;
+          [spare, other] = [other, spare];
+          trendMoved = true;
+        }
+      }
+      if (slope === 0) level = seen;
+      const noise = residualNoise(level, found.changes);
+      if (noise.longRun > SCALE_SETTLED * scale) {
+        scale = noise.longRun;
+        phi = noise.phi;
+        ({ found, penalty } = run(level));
+      } else if (!trendMoved) break;
+    }
+  }
+  return result(data, found, penalty, scale, phi, slope, clipped, minSize, resolved, kind);
+}
+
+/** Block length for the block-mean scale: √n points, at least two minimum segments. */
+const blockLength = (n: number, minSize: number) => Math.max(2 * minSize, Math.floor(Math.sqrt(n)));
+
+function result(
+  data: Float64Array,
+  found: SearchResult,
+  penalty: number,
+  noiseScale: number,
+  autocorrelation: number,
+  trend: number,
+  clippedPoints: number,
+  minSize: number,
+  method: Exclude<ChangePointMethod, 'auto'>,
+  costKind: CostKind,
+): ChangePointResult {
   return {
     changepoints: found.changes,
     segments: describeSegments(data, found.changes),
     cost: found.cost,
     penalty,
-    noiseScale: scale,
+    noiseScale,
+    autocorrelation,
+    trend,
+    clippedPoints,
     minSize,
-    method: resolved,
-    costKind: kind,
+    method,
+    costKind,
   };
 }
 
-function normalise(
-  data: Float64Array,
+/**
+ * One search on the prepared series; with `maxChanges`, exact searches that find more raise
+ * the penalty: doubling until at most that many remain, then bisection to the smallest such
+ * penalty (to 0.1 %). Binary segmentation simply stops after `maxChanges`.
+ */
+function searchWithin(
+  method: Exclude<ChangePointMethod, 'auto'>,
   kind: CostKind,
-  noiseScale: number | undefined,
+  series: Float64Array,
+  penalty: number,
+  minSize: number,
+  maxChanges: number | undefined,
   ws: ChangePointWorkspace,
-): { normalised: Float64Array; scale: number } {
-  if (kind === 'poisson') return { normalised: data, scale: 1 };
-  if (noiseScale !== undefined && !(Number.isFinite(noiseScale) && noiseScale > 0)) {
-    throw new AnalyticsInputError(`noiseScale must be a positive number, got ${noiseScale}`);
+): { found: SearchResult; penalty: number } {
+  const cost = method === 'fpop' ? undefined : createCost(kind, series);
+  const once = (beta: number): SearchResult => {
+    if (cost === undefined) return fpop({ data: series, penalty: beta, minSize, workspace: ws });
+    if (method === 'pelt') return pelt({ cost, penalty: beta, minSize, workspace: ws });
+    if (method === 'binseg') return binarySegmentation({ cost, penalty: beta, minSize, maxChanges });
+    return optimalPartitioning({ cost, penalty: beta, minSize });
+  };
+  const found = once(penalty);
+  if (maxChanges === undefined || method === 'binseg' || found.changes.length <= maxChanges) return { found, penalty };
+  let low = penalty;
+  let high = Math.max(penalty, 1) * 2;
+  let best = once(high);
+  while (best.changes.length > maxChanges) {
+    low = high;
+    high *= 2;
+    best = once(high);
   }
-  const n = data.length;
-  const scratch = ws.float64(F64.scratch, n);
-  const scale = noiseScale ?? robustNoiseScale(data, scratch);
-  // data is finite (checked above), so its median is that of a plain copy.
-  scratch.set(data);
-  const centre = medianInPlace(scratch, n);
-  const normalised = ws.float64(F64.normalised, n);
-  for (let i = 0; i < n; i++) normalised[i] = (data[i] - centre) / scale;
-  return { normalised, scale };
+  while (high - low > 1e-3 * high) {
+    const middle = 0.5 * (low + high);
+    const tried = once(middle);
+    if (tried.changes.length <= maxChanges) {
+      high = middle;
+      best = tried;
+    } else low = middle;
+  }
+  return { found: best, penalty: high };
 }
 
 function chooseMinSize(n: number, shortest: number, requested: number | undefined): number {

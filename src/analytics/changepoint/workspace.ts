@@ -54,6 +54,9 @@ export const F64 = {
   heapKey: 7,
   skippedKey: 8,
   leafValues: 9,
+  clipped: 10,
+  detrended: 11,
+  candidate: 12,
 } as const;
 
 /** Integer slots used by the searches. */

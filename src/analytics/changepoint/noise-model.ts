@@ -1,0 +1,176 @@
+import { MAD_TO_SD, medianInPlace } from '../common/order-statistics.js';
+
+/**
+ * The two data-driven parts of the default change-in-mean model (see README "Defaults and why"):
+ *
+ * - {@link clipToRollingMedian}: single-point outliers are pulled back to within `limit` of a
+ *   centred rolling median before the L2 search (a Huber-type winsorisation). A median filter
+ *   keeps level shifts sharp, so only runs shorter than the half-window are affected.
+ * - {@link longRunScale}: the noise scale the penalty should be measured against when the
+ *   residuals are autocorrelated: σ·√((1 + φ)/(1 − φ)), the long-run standard deviation of an
+ *   AR(1) process, from the residuals of a given segmentation.
+ */
+
+/** Largest half-window of the outlier clipping (keeps it O(n·50) for any minimum segment). */
+export const MAX_CLIP_HALF_WINDOW = 25;
+
+/**
+ * Writes to `out` the series with every point moved to within ±`limit` of the median of the
+ * centred window [i − h, i + h] (truncated at the ends). Returns how many points moved.
+ * `h` = 0 copies the series unchanged.
+ */
+export function clipToRollingMedian(data: Float64Array, h: number, limit: number, out: Float64Array): number {
+  const n = data.length;
+  if (h <= 0 || n < 3) {
+    out.set(data);
+    return 0;
+  }
+  // The window kept sorted in a small array: insertion and removal by a linear shift are
+  // faster than anything cleverer for the few dozen values it ever holds. Near the ends the
+  // window shrinks symmetrically ([i − r, i + r], r = min(h, i, n − 1 − i)), so a trend does
+  // not bias the median there.
+  const window = new Float64Array(2 * h + 1);
+  let size = 0;
+  const insert = (v: number) => {
+    let i = size++;
+    while (i > 0 && window[i - 1] > v) {
+      window[i] = window[i - 1];
+      i--;
+    }
+    window[i] = v;
+  };
+  const remove = (v: number) => {
+    let i = 0;
+    while (i < size && window[i] !== v) i++;
+    for (size--; i < size; i++) window[i] = window[i + 1];
+  };
+  let from = 0;
+  let to = 0; // the window holds data[from..to)
+  let moved = 0;
+  for (let i = 0; i < n; i++) {
+    const r = Math.min(h, i, n - 1 - i);
+    // Remove before inserting: the window never holds more than 2h + 1 values.
+    while (from < i - r) remove(data[from++]);
+    while (to > i + r + 1) remove(data[--to]);
+    while (to < i + r + 1) insert(data[to++]);
+    const m = size & 1 ? window[size >> 1] : 0.5 * (window[(size >> 1) - 1] + window[size >> 1]);
+    const x = data[i];
+    if (x > m + limit) {
+      out[i] = m + limit;
+      moved++;
+    } else if (x < m - limit) {
+      out[i] = m - limit;
+      moved++;
+    } else out[i] = x;
+  }
+  return moved;
+}
+
+/** Residual noise of a segmentation. */
+export interface ResidualNoise {
+  /** Standard deviation of the residuals around the segment means. */
+  sd: number;
+  /** Lag-1 autocorrelation of the residuals within segments, bias-corrected, clamped to [0, 0.98]. */
+  phi: number;
+  /** sd·√((1 + φ)/(1 − φ)): the standard deviation of a mean of m points is about longRun/√m. */
+  longRun: number;
+}
+
+/** Highest autocorrelation used: caps the long-run factor at √99 ≈ 10. */
+const MAX_PHI = 0.98;
+
+/**
+ * Residual standard deviation and lag-1 autocorrelation of `data` around the means of the
+ * segments starting at 0 and at each of `changes` (pairs across a change are not counted).
+ * The autocorrelation of residuals from estimated means is biased low by about (1 + 3φ)/m for
+ * segments of m points (Marriott & Pope 1954); that bias is added back with m = n/segments.
+ */
+export function residualNoise(data: Float64Array, changes: readonly number[]): ResidualNoise {
+  const n = data.length;
+  let squares = 0;
+  let lagged = 0;
+  let start = 0;
+  const segments = changes.length + 1;
+  for (let k = 0; k < segments; k++) {
+    const end = k < changes.length ? changes[k] : n;
+    let mean = 0;
+    for (let i = start; i < end; i++) mean += data[i];
+    mean /= end - start;
+    let previous = data[start] - mean;
+    squares += previous * previous;
+    for (let i = start + 1; i < end; i++) {
+      const r = data[i] - mean;
+      squares += r * r;
+      lagged += r * previous;
+      previous = r;
+    }
+    start = end;
+  }
+  const dof = n - segments;
+  const sd = dof > 0 ? Math.sqrt(squares / dof) : 0;
+  let phi = squares > 0 ? lagged / squares : 0;
+  phi += (1 + 3 * Math.max(phi, 0)) / (n / segments);
+  phi = Math.min(Math.max(phi, 0), MAX_PHI);
+  return { sd, phi, longRun: sd * Math.sqrt((1 + phi) / (1 - phi)) };
+}
+
+/** Fewest blocks for {@link blockMeanScale} to say anything. */
+const MIN_BLOCKS = 8;
+
+/**
+ * Noise scale seen by means of `b`-point blocks: the differences of consecutive block means
+ * have a variance of about 2·S²/b, where S is the long-run standard deviation. Their MAD
+ * ignores the few blocks a level shift falls into and a steady drift (a constant difference;
+ * the common trend is modelled separately), and unlike point-wise estimates it sees
+ * autocorrelation and slow wandering at the time scale of a block. 0 when the series has fewer than 8 blocks. `scratch` ≥ n/b long.
+ */
+export function blockMeanScale(data: Float64Array, b: number, scratch?: Float64Array): number {
+  const blocks = Math.floor(data.length / b);
+  if (blocks < MIN_BLOCKS) return 0;
+  const diffs = scratch !== undefined && scratch.length >= blocks ? scratch : new Float64Array(blocks);
+  let previous = 0;
+  for (let j = 0; j < blocks; j++) {
+    let sum = 0;
+    for (let i = j * b; i < (j + 1) * b; i++) sum += data[i];
+    const mean = sum / b;
+    if (j > 0) diffs[j - 1] = mean - previous;
+    previous = mean;
+  }
+  const centre = medianInPlace(diffs, blocks - 1);
+  for (let j = 0; j < blocks - 1; j++) diffs[j] = Math.abs(diffs[j] - centre);
+  return MAD_TO_SD * medianInPlace(diffs, blocks - 1) * Math.sqrt(b / 2);
+}
+
+/** A linear trend common to all segments (each segment keeps its own level). */
+export interface CommonTrend {
+  /** Change per point. */
+  slope: number;
+  /** Σ over segments of Σ (i − ī)²: the slope's precision is this / σ². */
+  spread: number;
+}
+
+/**
+ * Least-squares slope shared by all segments, each with its own mean (the within-segment
+ * pooled regression on the index). A level shift between segments does not affect it, so it
+ * measures a drift even while the drift is still cut into steps by the segmentation.
+ */
+export function commonTrend(data: Float64Array, changes: readonly number[]): CommonTrend {
+  const n = data.length;
+  let cross = 0;
+  let spread = 0;
+  let start = 0;
+  for (let k = 0; k <= changes.length; k++) {
+    const end = k < changes.length ? changes[k] : n;
+    const m = end - start;
+    const centre = start + (m - 1) / 2;
+    let mean = 0;
+    for (let i = start; i < end; i++) mean += data[i];
+    mean /= m;
+    for (let i = start; i < end; i++) {
+      cross += (i - centre) * (data[i] - mean);
+      spread += (i - centre) * (i - centre);
+    }
+    start = end;
+  }
+  return { slope: spread > 0 ? cross / spread : 0, spread };
+}
