@@ -4,7 +4,13 @@ import { binarySegmentation } from './binseg.js';
 import { COST_KINDS, COST_SHAPES, createCost, type CostKind } from './costs.js';
 import { fpop } from './fpop.js';
 import { robustNoiseScale, standardDeviation } from './noise-scale.js';
-import { blockMeanScale, clipToRollingMedian, commonTrend, MAX_CLIP_HALF_WINDOW, residualNoise } from './noise-model.js';
+import {
+  blockMeanScale,
+  clipToRollingMedian,
+  commonTrend,
+  MAX_CLIP_HALF_WINDOW,
+  residualNoise,
+} from './noise-model.js';
 import { optimalPartitioning } from './optimal-partitioning.js';
 import { pelt } from './pelt.js';
 import { penaltyValue, type PenaltyKind } from './penalties.js';

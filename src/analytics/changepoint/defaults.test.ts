@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import { createRandom } from '../common/random.js';
+import { piecewiseGaussian } from '../common/synthetic.js';
+import { detectChangePoints } from './detect.js';
+import { blockMeanScale, clipToRollingMedian, commonTrend, residualNoise } from './noise-model.js';
+
+/** Stationary AR(1) with unit innovations, started from its stationary distribution. */
+function ar1(n: number, phi: number, seed: number): Float64Array {
+  const random = createRandom(seed);
+  let e = random.normal() / Math.sqrt(1 - phi * phi);
+  return Float64Array.from({ length: n }, () => (e = phi * e + random.normal()));
+}
+
+// The reproductions of issue 13: the earlier default (MAD of first differences) cut these into
+// 39 and 17 segments.
+describe('default change points on series that are not piecewise constant', () => {
+  it('i + N(0, 0.1²) for i < 200: no change (a trend, not steps)', () => {
+    for (let seed = 1; seed <= 10; seed++) {
+      const random = createRandom(seed);
+      const values = Array.from({ length: 200 }, (_, i) => i + 0.1 * random.normal());
+      const r = detectChangePoints(values);
+      expect(r.changepoints.length, `seed ${seed}`).toBeLessThanOrEqual(1);
+      expect(r.trend).toBeCloseTo(1, 2);
+    }
+  });
+
+  it('stationary AR(1), φ = 0.9, n = 300: at most one change in at least 9 seeds of 10', () => {
+    let quiet = 0;
+    for (let seed = 1; seed <= 10; seed++)
+      if (detectChangePoints(ar1(300, 0.9, seed)).changepoints.length <= 1) quiet++;
+    expect(quiet).toBeGreaterThanOrEqual(9);
+    expect(detectChangePoints(ar1(300, 0.9, 1)).autocorrelation).toBeGreaterThan(0.6);
+  });
+
+  it('still finds a clean step exactly, and several 4σ steps where they are', () => {
+    const step = Array.from({ length: 200 }, (_, i) => (i < 120 ? 10 : 13) + 0.3 * createRandom(i).normal());
+    expect(detectChangePoints(step).changepoints).toEqual([120]);
+    const { values, changes } = piecewiseGaussian({ n: 1000, changes: 4, seed: 7, meanShift: 4 });
+    for (const method of ['pelt', 'fpop'] as const)
+      expect(detectChangePoints(values, { method }).changepoints, method).toEqual(changes);
+    // Binary segmentation is greedy: the same changes, each within a point or two.
+    const greedy = detectChangePoints(values, { method: 'binseg' }).changepoints;
+    expect(greedy).toHaveLength(changes.length);
+    greedy.forEach((c, i) => expect(Math.abs(c - changes[i])).toBeLessThanOrEqual(2));
+  });
+
+  it('ignores isolated spikes with the default (clipped) mean cost; clipOutliers: false keeps them', () => {
+    const values = piecewiseGaussian({ n: 400, changes: 0, seed: 3 }).values;
+    for (const i of [50, 150, 151, 300]) values[i] += 15;
+    const r = detectChangePoints(values);
+    expect(r.changepoints).toEqual([]);
+    expect(r.clippedPoints).toBeGreaterThanOrEqual(4);
+    expect(
+      detectChangePoints(values, { clipOutliers: false, noiseModel: 'white', minSize: 1 }).changepoints.length,
+    ).toBeGreaterThan(0);
+  });
+
+  it('noiseModel white and a given noiseScale keep the scale as given or as the MAD of differences', () => {
+    const values = ar1(300, 0.9, 2);
+    const white = detectChangePoints(values, { noiseModel: 'white' });
+    expect(white.autocorrelation).toBe(0);
+    expect(white.changepoints.length).toBeGreaterThan(1);
+    expect(detectChangePoints(values, { noiseScale: 2.5 }).noiseScale).toBe(2.5);
+    expect(() => detectChangePoints(values, { noiseModel: 'pink' as never })).toThrow(/unknown noise model/);
+  });
+});
+
+describe('maxChanges and the method that ran', () => {
+  const { values } = piecewiseGaussian({ n: 2000, changes: 6, seed: 11, meanShift: 3 });
+
+  it('caps the number of changes for every search, raising the penalty of the exact ones', () => {
+    for (const method of ['pelt', 'fpop', 'binseg', 'auto'] as const) {
+      const r = detectChangePoints(values, { method, maxChanges: 2 });
+      expect(r.changepoints.length, method).toBeLessThanOrEqual(2);
+      expect(r.changepoints.length, method).toBeGreaterThan(0);
+      if (method !== 'binseg') expect(r.penalty, method).toBeGreaterThan(detectChangePoints(values).penalty);
+    }
+    expect(detectChangePoints(values, { maxChanges: 0 }).changepoints).toEqual([]);
+    expect(() => detectChangePoints(values, { maxChanges: -1 })).toThrow(/maxChanges/);
+  });
+
+  it('runs and reports exactly the method asked for (auto: fpop for the mean cost, pelt otherwise)', () => {
+    expect(detectChangePoints(values).method).toBe('fpop');
+    expect(detectChangePoints(values, { method: 'pelt' }).method).toBe('pelt');
+    expect(detectChangePoints(values, { method: 'fpop' }).method).toBe('fpop');
+    expect(detectChangePoints(values, { cost: 'meanvar' }).method).toBe('pelt');
+    expect(detectChangePoints(values, { method: 'pelt' }).changepoints).toEqual(
+      detectChangePoints(values, { method: 'fpop' }).changepoints,
+    );
+  });
+});
+
+describe('noise model parts', () => {
+  it('clips a spike to the rolling median ± limit, keeps a step and the ends of a trend', () => {
+    const out = new Float64Array(12);
+    const spike = Float64Array.from({ length: 12 }, (_, i) => (i === 5 ? 10 : 0));
+    expect(clipToRollingMedian(spike, 4, 1, out)).toBe(1);
+    expect(out[5]).toBe(1);
+    const step = Float64Array.from({ length: 12 }, (_, i) => (i < 6 ? 0 : 5));
+    expect(clipToRollingMedian(step, 4, 1, out)).toBe(0);
+    const trend = Float64Array.from({ length: 12 }, (_, i) => i);
+    expect(clipToRollingMedian(trend, 4, 0.5, out)).toBe(0);
+  });
+
+  it('measures the residual autocorrelation within segments and the common slope across them', () => {
+    const noise = residualNoise(ar1(5000, 0.5, 3), []);
+    expect(noise.phi).toBeGreaterThan(0.45);
+    expect(noise.phi).toBeLessThan(0.55);
+    expect(noise.longRun / noise.sd).toBeCloseTo(Math.sqrt(1.5 / 0.5), 0);
+    // Slope 0.5 inside two segments at very different levels: the level shift does not bias it.
+    const values = Float64Array.from({ length: 100 }, (_, i) => 0.5 * i + (i < 50 ? 0 : 1000));
+    expect(commonTrend(values, [50]).slope).toBeCloseTo(0.5, 12);
+  });
+
+  it('sees autocorrelation in block means and ignores a level shift', () => {
+    const white = piecewiseGaussian({ n: 4000, changes: 1, seed: 5, meanShift: 10 }).values;
+    expect(blockMeanScale(white, 63)).toBeGreaterThan(0.8);
+    expect(blockMeanScale(white, 63)).toBeLessThan(1.25);
+    // AR(1) φ = 0.8: long-run SD 1/(1 − φ) = 5.
+    expect(blockMeanScale(ar1(20000, 0.8, 4), 141)).toBeGreaterThan(3.5);
+    expect(blockMeanScale(new Float64Array(10), 5)).toBe(0);
+  });
+});
