@@ -11,6 +11,16 @@ export { COST_KINDS, COST_SHAPES, createCost, type CostKind, type SegmentCost } 
 export { ChangePointWorkspace } from './changepoint/workspace.js';
 export { PENALTY_KINDS, parsePenalty, penaltyValue, type PenaltyKind } from './changepoint/penalties.js';
 export { robustNoiseScale } from './changepoint/noise-scale.js';
+export {
+  blockMeanScale,
+  clipToRollingMedian,
+  commonTrend,
+  residualNoise,
+  type CommonTrend,
+  type ResidualNoise,
+} from './changepoint/noise-model.js';
+export { cover, coverSingle, DEFAULT_F1_MARGIN, f1Score, truePositives, type F1Score } from './evaluation/metrics.js';
+export { SERIES_FAMILIES, type LabelledSeries, type SeriesFamily } from './evaluation/families.js';
 export { pelt, type PeltParameters } from './changepoint/pelt.js';
 export { fpop, type FpopParameters } from './changepoint/fpop.js';
 export { binarySegmentation, type BinarySegmentationParameters } from './changepoint/binseg.js';
@@ -18,8 +28,10 @@ export { optimalPartitioning } from './changepoint/optimal-partitioning.js';
 export { segmentationCost, type SearchParameters, type SearchResult } from './changepoint/search.js';
 export {
   CHANGE_POINT_METHODS,
+  NOISE_MODELS,
   describeSegments,
   detectChangePoints,
+  type NoiseModel,
   type ChangePointMethod,
   type ChangePointOptions,
   type ChangePointResult,

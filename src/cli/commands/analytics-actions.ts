@@ -3,7 +3,9 @@
 import path from 'node:path';
 import {
   AnalyticsInputError,
+  CHANGE_POINT_METHODS,
   COST_KINDS,
+  NOISE_MODELS,
   createBocpd,
   describeSegments,
   detectChangePoints,
@@ -58,13 +60,21 @@ function textFlag(raw: Flags, key: string): string | undefined {
 const flagName = (key: string) => key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
 
 function changePointFlags(raw: Flags) {
+  const noiseScale = numberFlag(raw, 'noiseScale', false);
+  if (noiseScale === 0) throw badRequest('--noise-scale: expected a number > 0, not "0"');
+  const maxChanges = raw.maxChanges === undefined ? undefined : Number(raw.maxChanges);
+  if (maxChanges !== undefined && (raw.maxChanges?.trim() === '' || !Number.isInteger(maxChanges) || maxChanges < 0))
+    throw badRequest(`--max-changes: expected a whole number ≥ 0, not "${raw.maxChanges}"`);
   return {
     column: textFlag(raw, 'column') ?? '',
     time: textFlag(raw, 'time'),
-    method: choice(raw, 'method', ['pelt', 'binseg', 'bocpd'] as const, 'pelt'),
+    method: choice(raw, 'method', [...CHANGE_POINT_METHODS, 'bocpd'] as const, 'auto'),
     cost: choice(raw, 'cost', COST_KINDS, 'mean'),
     penalty: raw.penalty ?? 'mbic',
     minSize: numberFlag(raw, 'minSize', true),
+    noiseScale,
+    noiseModel: choice(raw, 'noiseModel', NOISE_MODELS, 'long-run'),
+    maxChanges,
   };
 }
 
@@ -192,14 +202,18 @@ export async function changePoints(io: CliIo, file: string, raw: Record<string, 
     const values = requireComplete(read.values[flags.column], flags.column);
     let output: Record<string, unknown>;
     if (flags.method === 'bocpd') {
-      const changepoints = bocpdChangePoints(values, flags.minSize ?? 5);
+      let changepoints = bocpdChangePoints(values, flags.minSize ?? 5);
+      if (flags.maxChanges !== undefined) changepoints = changepoints.slice(0, flags.maxChanges);
       output = { changepoints, segments: describeSegments(values, changepoints), method: 'bocpd' };
     } else {
       const r = detectChangePoints(values, {
-        method: flags.method === 'binseg' ? 'binseg' : 'auto',
+        method: flags.method,
         cost: flags.cost,
         penalty,
         minSize: flags.minSize,
+        noiseScale: flags.noiseScale,
+        noiseModel: flags.noiseModel,
+        maxChanges: flags.maxChanges,
       });
       output = {
         changepoints: r.changepoints,
@@ -209,6 +223,9 @@ export async function changePoints(io: CliIo, file: string, raw: Record<string, 
         penalty: r.penalty,
         minSize: r.minSize,
         noiseScale: r.noiseScale,
+        autocorrelation: r.autocorrelation,
+        trend: r.trend,
+        clippedPoints: r.clippedPoints,
       };
     }
     if (flags.time) {

@@ -77,6 +77,32 @@ describe('llano analytics', () => {
     }
   });
 
+  it('changepoints: --method pelt and fpop run what they say, --max-changes, --noise-scale, --noise-model', async () => {
+    const run = async (...args: string[]) => {
+      const io = capture(dir);
+      expect(
+        await runCli(['analytics', 'changepoints', 'nile.csv', '--column', 'flow', '--time', 'year', ...args], io),
+        io.stderr,
+      ).toBe(0);
+      return JSON.parse(io.stdout) as ChangepointsOut & Record<string, unknown>;
+    };
+    for (const method of ['pelt', 'fpop', 'binseg', 'optimal-partitioning']) {
+      const out = await run('--method', method);
+      expect(out.method).toBe(method);
+      expect(out.changepoints).toEqual([28]);
+    }
+    expect((await run()).method).toBe('fpop');
+    // A tiny given noise scale cuts the Nile into many segments; --max-changes caps them.
+    expect((await run('--noise-scale', '10')).changepoints.length).toBeGreaterThan(3);
+    // The exact searches take the smallest penalty with at most that many (the path may skip 2).
+    const capped = await run('--noise-scale', '10', '--max-changes', '2', '--method', 'pelt');
+    expect(capped.changepoints.length).toBeLessThanOrEqual(2);
+    expect(capped.changepoints).toContain(28);
+    expect(capped.noiseScale).toBe(10);
+    expect((await run('--noise-scale', '10', '--max-changes', '2', '--method', 'binseg')).changepoints).toHaveLength(2);
+    expect((await run('--noise-model', 'white')).autocorrelation).toBe(0);
+  });
+
   it('outliers: robust z within groups, as JSON and CSV', async () => {
     const io = capture(dir);
     expect(
@@ -128,6 +154,9 @@ describe('llano analytics', () => {
       [['analytics', 'changepoints', 'nile.csv', '--column', 'flow', '--min-size', '500'], /larger than the series/],
       [['analytics', 'changepoints', 'nile.csv', '--column', 'flow', '--penalty', 'huge'], /penalty must be/],
       [['analytics', 'changepoints', 'nile.csv', '--column', 'flow', '--method', 'magic'], /--method/],
+      [['analytics', 'changepoints', 'nile.csv', '--column', 'flow', '--max-changes', '-1'], /--max-changes/],
+      [['analytics', 'changepoints', 'nile.csv', '--column', 'flow', '--noise-scale', '0'], /--noise-scale/],
+      [['analytics', 'changepoints', 'nile.csv', '--column', 'flow', '--noise-model', 'pink'], /--noise-model/],
     ];
     for (const [argv, message] of cases) {
       const io = capture(dir);

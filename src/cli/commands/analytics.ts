@@ -16,10 +16,17 @@ export const analyticsCommands: CommandModule = (program, io: CliIo) => {
     .description('Change points of one column (JSON: changepoints, segments)')
     .requiredOption('--column <name>', 'numeric column')
     .option('--time <name>', 'order rows by this column and report its value at each change')
-    .option('--method <method>', 'pelt (exact; FPOP for the mean cost), binseg or bocpd', 'pelt')
+    .option(
+      '--method <method>',
+      'auto (FPOP for the mean cost, PELT otherwise), pelt, fpop, binseg, optimal-partitioning or bocpd; the output names the one that ran',
+      'auto',
+    )
     .option('--cost <cost>', COST_KINDS.join(', '), 'mean')
     .option('--penalty <penalty>', 'bic, mbic, aic, hq or a number', 'mbic')
     .option('--min-size <n>', 'minimum segment length (default 5)')
+    .option('--noise-scale <x>', 'noise standard deviation in the column’s units (default: estimated)')
+    .option('--noise-model <model>', 'long-run (trend- and autocorrelation-aware) or white', 'long-run')
+    .option('--max-changes <n>', 'at most this many change points (any method)')
     .action(async (file: string, raw: Record<string, string>) => (await actions()).changePoints(io, file, raw));
 
   analytics
