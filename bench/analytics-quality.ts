@@ -2,9 +2,14 @@
 // Scores the default `detectChangePoints` with F1 (margin 5) and Cover as defined by van den Burg &
 // Williams (2020) on synthetic families that imitate real data (src/analytics/evaluation/families.ts),
 // each with and without changes, next to the "no change" baseline in the same table.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { simulate } from '../src/alma/simulator/index.js';
 import { detectChangePoints } from '../src/analytics/index.js';
 import { SERIES_FAMILIES, type LabelledSeries } from '../src/analytics/evaluation/families.js';
-import { cover, f1Score } from '../src/analytics/evaluation/metrics.js';
+import { cover, f1Score, scoreEvents } from '../src/analytics/evaluation/metrics.js';
+import { DuckDb } from '../src/engine/duckdb.js';
 
 const SERIES_PER_KIND = 50;
 
@@ -97,3 +102,91 @@ console.log(
 console.log(`- overall F1 ≥ 0.85: ${overallF1 >= 0.85 ? 'PASS' : 'FAIL'} (${f(overallF1)})`);
 console.log(`- overall Cover ≥ 0.80: ${overallCover >= 0.8 ? 'PASS' : 'FAIL'} (${f(overallCover)})`);
 console.log(`\n(${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
+
+// The simulator's ground truth: a simulated year of Trec, one series per antenna × band of EB
+// medians ((X + Y)/2 over every scan and baseband of the EB), in time order. Events of interest:
+// steps of ≥ 5 % on that antenna and band (CartridgeReplaced, WCAReplaced, FrontEndSwap,
+// SISRetune) with at least 5 EBs (the default minimum segment) on each side in the series; steps
+// before the band's first EB, after its last or with fewer EBs around them cannot be seen.
+// Known changes (a detection near one is not a false alarm): every step there, of any size, and
+// both edges of the antenna's cryostat-warm-up excursions. A change found at EB i happened
+// between EBs i − 1 and i, so it is scored as that time interval; tolerance ±7 days.
+await (async () => {
+  const DAY = 86400;
+  const out = mkdtempSync(path.join(tmpdir(), 'llano-quality-'));
+  const db = await DuckDb.open(':memory:', { threads: 1 });
+  try {
+    const simStarted = performance.now();
+    await simulate({ start: '2024-10-01', days: 365, seed: 42, out, format: 'parquet' });
+    const simSeconds = (performance.now() - simStarted) / 1000;
+    const trec = path.join(out, 'trec_measurement.parquet');
+    const series = await db.query(
+      `SELECT antennaname, receiverband, list(v ORDER BY t) AS v, list(t ORDER BY t) AS t FROM (
+         SELECT antennaname, receiverband, uid, epoch(min(startvalidtime)) AS t, median((trec_x + trec_y) / 2) AS v
+         FROM read_parquet('${trec}') GROUP BY ALL)
+       GROUP BY ALL ORDER BY ALL`,
+    );
+    const truth = await db.query(
+      `SELECT kind, antennaname, receiverband, epoch(start_ts) AS s, epoch(end_ts) AS e, magnitude
+       FROM read_parquet('${path.join(out, 'ground_truth.parquet')}') WHERE kind IN ('step', 'excursion')`,
+    );
+    const totals = { found: 0, events: 0, explained: 0, detections: 0, points: 0 };
+    let unseen = 0;
+    const detectStarted = performance.now();
+    for (const [antenna, band, values, times] of series.rows as [string, string, number[], number[]][]) {
+      const events: number[] = [];
+      const known: number[] = [];
+      for (const [kind, a, b, start, end, magnitude] of truth.rows as [
+        string,
+        string,
+        string | null,
+        number,
+        number | null,
+        number,
+      ][]) {
+        if (a !== antenna) continue;
+        if (kind === 'step' && b === band) {
+          known.push(start);
+          const after = times.findIndex((t) => t >= start);
+          if (Math.abs(magnitude) >= 0.05 && after >= 5 && after <= times.length - 5) events.push(start);
+          else if (Math.abs(magnitude) >= 0.05) unseen++;
+        } else if (kind === 'excursion') known.push(start, ...(end === null ? [] : [end]));
+      }
+      const found = detectChangePoints(values).changepoints.map((i): [number, number] => [times[i - 1], times[i]]);
+      const s = scoreEvents(events, known, found, 7 * DAY);
+      totals.found += s.found;
+      totals.events += s.events;
+      totals.explained += s.explained;
+      totals.detections += s.detections;
+      totals.points += values.length;
+    }
+    const detectSeconds = (performance.now() - detectStarted) / 1000;
+    const precision = totals.explained / totals.detections;
+    const recall = totals.found / totals.events;
+    console.log(
+      `### Simulator ground truth: 365 days, seed 42, ${series.rows.length} antenna × band series of EB medians (${totals.points} points)\n`,
+    );
+    table(
+      ['detector', 'steps ≥ 5 %', 'found (±7 days)', 'recall', 'detections', 'near a known change', 'precision'],
+      [
+        [
+          'default detectChangePoints',
+          totals.events,
+          totals.found,
+          f(recall),
+          totals.detections,
+          totals.explained,
+          f(precision),
+        ],
+        ['"no change"', totals.events, 0, f(0), 0, 0, '—'],
+      ],
+    );
+    console.log(`(${unseen} steps ≥ 5 % without 5 EBs on both sides in their series are not counted.)\n`);
+    console.log(
+      `- precision ≥ 0.8 and recall ≥ 0.8: ${precision >= 0.8 && recall >= 0.8 ? 'PASS' : 'FAIL'}  (simulation ${simSeconds.toFixed(1)} s, detection ${detectSeconds.toFixed(2)} s)\n`,
+    );
+  } finally {
+    await db.close();
+    rmSync(out, { recursive: true, force: true });
+  }
+})();

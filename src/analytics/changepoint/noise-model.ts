@@ -81,28 +81,39 @@ const MAX_PHI = 0.98;
 
 /**
  * Residual standard deviation and lag-1 autocorrelation of `data` around the means of the
- * segments starting at 0 and at each of `changes` (pairs across a change are not counted).
+ * segments starting at 0 and at each of `changes` (pairs across a change are not counted),
+ * residuals winsorised at 3 MAD-based SDs.
  * The autocorrelation of residuals from estimated means is biased low by about (1 + 3φ)/m for
  * segments of m points (Marriott & Pope 1954); that bias is added back with m = n/segments.
  */
 export function residualNoise(data: Float64Array, changes: readonly number[]): ResidualNoise {
   const n = data.length;
-  let squares = 0;
-  let lagged = 0;
-  let start = 0;
   const segments = changes.length + 1;
+  // Residuals around the segment means, then winsorised at 3 robust SDs (MAD) so that an
+  // outlier the clipping could not reach (e.g. the first or last point) does not inflate them.
+  const residuals = new Float64Array(n);
+  let start = 0;
   for (let k = 0; k < segments; k++) {
     const end = k < changes.length ? changes[k] : n;
     let mean = 0;
     for (let i = start; i < end; i++) mean += data[i];
     mean /= end - start;
-    let previous = data[start] - mean;
-    squares += previous * previous;
+    for (let i = start; i < end; i++) residuals[i] = data[i] - mean;
+    start = end;
+  }
+  const limit = 3 * MAD_TO_SD * medianAbsolute(residuals);
+  if (limit > 0)
+    for (let i = 0; i < n; i++)
+      residuals[i] = residuals[i] > limit ? limit : residuals[i] < -limit ? -limit : residuals[i];
+  let squares = 0;
+  let lagged = 0;
+  start = 0;
+  for (let k = 0; k < segments; k++) {
+    const end = k < changes.length ? changes[k] : n;
+    squares += residuals[start] * residuals[start];
     for (let i = start + 1; i < end; i++) {
-      const r = data[i] - mean;
-      squares += r * r;
-      lagged += r * previous;
-      previous = r;
+      squares += residuals[i] * residuals[i];
+      lagged += residuals[i] * residuals[i - 1];
     }
     start = end;
   }
@@ -112,6 +123,12 @@ export function residualNoise(data: Float64Array, changes: readonly number[]): R
   phi += (1 + 3 * Math.max(phi, 0)) / (n / segments);
   phi = Math.min(Math.max(phi, 0), MAX_PHI);
   return { sd, phi, longRun: sd * Math.sqrt((1 + phi) / (1 - phi)) };
+}
+
+/** Median of |x| (copies). */
+function medianAbsolute(values: Float64Array): number {
+  const a = Float64Array.from(values, Math.abs);
+  return a.length ? medianInPlace(a, a.length) : 0;
 }
 
 /** Fewest blocks for {@link blockMeanScale} to say anything. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cover, coverSingle, f1Score, truePositives } from './metrics.js';
+import { cover, coverSingle, f1Score, scoreEvents, truePositives } from './metrics.js';
 
 // Every expected value below is worked out by hand from the definitions in metrics.ts.
 describe('change-point metrics (van den Burg & Williams 2020)', () => {
@@ -68,5 +68,26 @@ describe('change-point metrics (van den Burg & Williams 2020)', () => {
   it('rejects a missing annotation or a series length that is not positive', () => {
     expect(() => f1Score([], [])).toThrow(/annotation/);
     expect(() => cover([[1]], [], 0)).toThrow(/length/);
+  });
+
+  it('scores timed detections: recall on events of interest, precision against every known change', () => {
+    // Events at 10 and 50 (days); a smaller known step at 80. Detections at 12, 47, 49, 79, 200.
+    // Recall: 10 ← 12, 50 ← 49 (nearest) → 2/2. Precision: 12, 47, 49, 79 are near a known change → 4/5.
+    const at = (...ts: number[]) => ts.map((t): [number, number] => [t, t]);
+    expect(scoreEvents([10, 50], [10, 50, 80], at(12, 47, 49, 79, 200), 7)).toEqual({
+      found: 2,
+      events: 2,
+      explained: 4,
+      detections: 5,
+      precision: 0.8,
+      recall: 1,
+    });
+    expect(scoreEvents([10], [10], [], 7)).toMatchObject({ precision: 1, recall: 0 });
+    expect(scoreEvents([], [], at(3), 7)).toMatchObject({ precision: 0, recall: 1 });
+    // A change found between samples at 0 and 30 matches an event at 15 (inside) and one at 36
+    // (6 after the interval), not one at 38.
+    expect(scoreEvents([15], [15], [[0, 30]], 7).recall).toBe(1);
+    expect(scoreEvents([36], [36], [[0, 30]], 7).recall).toBe(1);
+    expect(scoreEvents([38], [38], [[0, 30]], 7)).toMatchObject({ recall: 0, precision: 0 });
   });
 });

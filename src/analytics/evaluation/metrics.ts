@@ -109,3 +109,61 @@ export function cover(annotations: readonly (readonly number[])[], predicted: re
   for (const truth of annotations) sum += coverSingle(truth, predicted, n);
   return sum / annotations.length;
 }
+
+/** Precision and recall of detections against known events on a time axis. */
+export interface EventScore {
+  /** Events of interest with a detection within the tolerance (one detection per event). */
+  found: number;
+  events: number;
+  /** Detections within the tolerance of any known change (of interest or not). */
+  explained: number;
+  detections: number;
+  precision: number;
+  recall: number;
+}
+
+/**
+ * Scores detections against events of interest (e.g. steps ≥ 5 %) and all known changes
+ * (`known`, a superset: smaller steps and excursion edges are real too, so detecting them is
+ * not a false alarm). A detection is a time interval [from, to]: a change found at sample i of
+ * an irregular series happened between samples i − 1 and i; a plain time t is [t, t]. Its
+ * distance to an event is 0 inside the interval, else to the nearer end. Recall matches events
+ * one-to-one (ascending, nearest unused detection within `tolerance`, like {@link truePositives});
+ * precision counts detections within `tolerance` of any known change. With no events recall
+ * is 1; with no detections precision is 1.
+ */
+export function scoreEvents(
+  events: readonly number[],
+  known: readonly number[],
+  detections: readonly (readonly [number, number])[],
+  tolerance: number,
+): EventScore {
+  const distance = (e: number, [from, to]: readonly [number, number]) => Math.max(0, from - e, e - to);
+  const distinct = [...new Set(events)].sort((a, b) => a - b);
+  const used = new Set<number>();
+  let found = 0;
+  for (const e of distinct) {
+    let nearest = -1;
+    let best = Infinity;
+    detections.forEach((d, i) => {
+      const dist = distance(e, d);
+      if (!used.has(i) && dist <= tolerance && dist < best) {
+        best = dist;
+        nearest = i;
+      }
+    });
+    if (nearest < 0) continue;
+    used.add(nearest);
+    found++;
+  }
+  let explained = 0;
+  for (const d of detections) if (known.some((k) => distance(k, d) <= tolerance)) explained++;
+  return {
+    found,
+    events: distinct.length,
+    explained,
+    detections: detections.length,
+    precision: detections.length ? explained / detections.length : 1,
+    recall: distinct.length ? found / distinct.length : 1,
+  };
+}
