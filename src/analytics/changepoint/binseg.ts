@@ -1,4 +1,5 @@
 import { segmentationCost, type SearchParameters, type SearchResult } from './search.js';
+import { ChangePointWorkspace, F64 } from './workspace.js';
 
 /** Binary segmentation options beyond the common search parameters. */
 export interface BinarySegmentationParameters extends SearchParameters {
@@ -24,10 +25,13 @@ export function binarySegmentation({
   penalty,
   minSize,
   maxChanges = Infinity,
+  workspace,
 }: BinarySegmentationParameters): SearchResult {
   const n = cost.length;
-  const left = new Float64Array(n + 1);
-  const right = new Float64Array(n + 1);
+  // Two scratch rows for the whole search (a workspace keeps them across calls).
+  const ws = workspace ?? new ChangePointWorkspace();
+  const left = ws.float64(F64.values, n + 1);
+  const right = ws.float64(F64.leafValues, n + 1);
   const bestSplit = (start: number, end: number): Candidate | null => {
     if (end - start < 2 * minSize) return null;
     cost.prefixCosts(start, end, left);

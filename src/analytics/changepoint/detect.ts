@@ -276,7 +276,7 @@ function searchWithin(
   const once = (beta: number): SearchResult => {
     if (cost === undefined) return fpop({ data: series, penalty: beta, minSize, workspace: ws });
     if (method === 'pelt') return pelt({ cost, penalty: beta, minSize, workspace: ws });
-    if (method === 'binseg') return binarySegmentation({ cost, penalty: beta, minSize, maxChanges });
+    if (method === 'binseg') return binarySegmentation({ cost, penalty: beta, minSize, maxChanges, workspace: ws });
     return optimalPartitioning({ cost, penalty: beta, minSize });
   };
   const found = once(penalty);
