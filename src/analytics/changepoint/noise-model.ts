@@ -125,10 +125,12 @@ export function residualNoise(data: Float64Array, changes: readonly number[]): R
   return { sd, phi, longRun: sd * Math.sqrt((1 + phi) / (1 - phi)) };
 }
 
-/** Median of |x| (copies). */
+/** Median of |x| (on a copy; a plain loop: a mapping callback per element is ~10× slower). */
 function medianAbsolute(values: Float64Array): number {
-  const a = Float64Array.from(values, Math.abs);
-  return a.length ? medianInPlace(a, a.length) : 0;
+  const n = values.length;
+  const a = new Float64Array(n);
+  for (let i = 0; i < n; i++) a[i] = Math.abs(values[i]);
+  return n ? medianInPlace(a, n) : 0;
 }
 
 /** Fewest blocks for {@link blockMeanScale} to say anything. */
