@@ -44,10 +44,10 @@ describe('web UI: detect-online step', () => {
     await steps.getByRole('button', { name: 'Add step' }).click();
     const added = steps.getByRole('group', { name: 'step 2' });
     await added.getByLabel(/^Dataset/).fill('readings');
-    await added.getByLabel(/^Order by/).fill('ts');
+    await added.getByLabel(/^Order by/i).fill('ts');
     await added.getByLabel(/^Column/).fill('trec');
     await added.getByLabel(/^Output/).fill('trec_alarms');
-    await added.getByLabel(/^On alarm/).selectOption('fail');
+    await added.getByLabel(/^On alarm/i).selectOption('fail');
     await added
       .getByRole('button', { name: 'readings' })
       .first()
