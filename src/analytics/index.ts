@@ -48,6 +48,14 @@ export {
   type RunLengthPosterior,
 } from './online/bocpd.js';
 export { CusumDetector, createCusum, type CusumOptions, type CusumState, type CusumStep } from './online/cusum.js';
+export {
+  AnomalyLikelihoodDetector,
+  createAnomalyLikelihood,
+  type AnomalyBatch,
+  type AnomalyLikelihoodOptions,
+  type AnomalyLikelihoodState,
+  type AnomalyStep,
+} from './online/anomaly-likelihood.js';
 
 export type { OutlierScores } from './outliers/scores.js';
 export { iqrOutliers, tukeyFences, type TukeyFences } from './outliers/iqr.js';

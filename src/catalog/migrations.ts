@@ -338,6 +338,22 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('build_claims_by_job').on('build_claims').column('job_id').execute();
       },
     },
+    '0011_detector_state': {
+      async up(db: Kysely<unknown>) {
+        // The state of the online detectors a scenario's detect-online steps run: one row per series,
+        // so a run only loads, feeds and saves the series with new rows.
+        await db.schema
+          .createTable('detector_state')
+          .addColumn('project_key', 'text', (c) => c.notNull())
+          .addColumn('scenario', 'text', (c) => c.notNull())
+          .addColumn('detector', 'text', (c) => c.notNull())
+          .addColumn('series', 'text', (c) => c.notNull())
+          .addColumn('state', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('detector_state_pk', ['project_key', 'scenario', 'detector', 'series'])
+          .execute();
+      },
+    },
   };
 }
 

@@ -41,6 +41,7 @@ export const PROJECT_TABLES = [
   'dataset_metrics',
   'check_results',
   'build_claims',
+  'detector_state',
 ] as const satisfies readonly (keyof CatalogTables)[];
 
 const toProject = (r: CatalogTables['projects'], role?: ProjectRole): Project => ({

@@ -176,6 +176,7 @@ export interface CatalogTables {
   trigger_state: TriggerStateTable;
   dataset_metrics: DatasetMetricsTable;
   check_results: CheckResultsTable;
+  detector_state: DetectorStateTable;
 }
 
 /** One run of a scenario (automation). */
@@ -273,4 +274,17 @@ export interface CheckResultsTable {
   value: number | null;
   run_at: string;
   scenario_run_id: string | null;
+}
+
+/** One series of an online detector run by a scenario step (`detect-online`). */
+export interface DetectorStateTable {
+  project_key: string;
+  scenario: string;
+  /** Which detector of the scenario: the step's input, column and output. */
+  detector: string;
+  /** The series' group key, as JSON. */
+  series: string;
+  /** JSON: high-water mark of the order column and the detector's own state. */
+  state: string;
+  updated_at: string;
 }

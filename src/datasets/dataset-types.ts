@@ -36,7 +36,7 @@ export interface Lineage {
   recipe?: string;
   recipeSignature?: string;
   inputs?: Record<string, string>;
-  source?: 'upload' | 'import' | 'build';
+  source?: 'upload' | 'import' | 'build' | 'scenario';
   fileName?: string;
 }
 

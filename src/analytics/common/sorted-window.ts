@@ -15,6 +15,23 @@ export class SortedWindow {
     return this.size;
   }
 
+  /** Empties the window (the capacity is kept). */
+  clear(): void {
+    this.size = 0;
+  }
+
+  /** Sample standard deviation of the window (0 with fewer than two values). */
+  standardDeviation(): number {
+    const n = this.size;
+    if (n < 2) return 0;
+    let mean = 0;
+    for (let i = 0; i < n; i++) mean += this.items[i];
+    mean /= n;
+    let squares = 0;
+    for (let i = 0; i < n; i++) squares += (this.items[i] - mean) ** 2;
+    return Math.sqrt(squares / (n - 1));
+  }
+
   insert(value: number): void {
     const lo = lowerBound(this.items, this.size, value);
     this.items.copyWithin(lo + 1, lo, this.size);

@@ -2,6 +2,7 @@ import { createRegistry } from '../../common/registry.js';
 import type { StepType } from '../types.js';
 import { buildStep } from './build-step.js';
 import { computeMetricsStep } from './compute-metrics-step.js';
+import { detectOnlineStep } from './detect-online-step.js';
 import { httpStep } from './http-step.js';
 import { noopStep } from './noop-step.js';
 import { reportStep } from './report-step.js';
@@ -21,4 +22,5 @@ export const stepTypes = createRegistry<StepType>('step type', [
   httpStep,
   reportStep,
   noopStep,
+  detectOnlineStep,
 ]);

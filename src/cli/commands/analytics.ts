@@ -46,4 +46,15 @@ export const analyticsCommands: CommandModule = (program, io: CliIo) => {
     .requiredOption('--column <name>', 'numeric column')
     .option('--time <name>', 'numeric, date or timestamp column (dates count in days); default: row number')
     .action(async (file: string, raw: Record<string, string>) => (await actions()).trend(io, file, raw));
+
+  analytics
+    .command('anomalies <file>')
+    .description('Causal anomaly score in [0, 1] and alarm flag of every row (CSV, or JSON Lines)')
+    .requiredOption('--column <name>', 'numeric column')
+    .option('--time <name>', 'score the rows in the order of this column and print it')
+    .option('--format <format>', 'csv or json (one JSON object per line)', 'csv')
+    .option('--false-alarm-rate <rate>', 'target false alarms per point on normal data', '0.0001')
+    .action(async (file: string, raw: Record<string, string>) =>
+      (await import('./analytics-anomalies.js')).anomalies(io, file, raw),
+    );
 };

@@ -48,6 +48,9 @@ export function ScenarioEditor({
     return {
       targets: names,
       datasets: names,
+      dataset: names,
+      resetDataset: names,
+      output: names,
       scenario: (scenarios.data ?? []).map((s) => s.id).filter((s) => s !== scenario.id),
     };
   }, [datasets.data, scenarios.data, scenario.id]);

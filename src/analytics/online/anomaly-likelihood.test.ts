@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { AnalyticsInputError } from '../common/errors.js';
+import { createRandom } from '../common/random.js';
+import { AnomalyLikelihoodDetector, createAnomalyLikelihood } from './anomaly-likelihood.js';
+import { STREAM_FAMILIES, scoreAlarms } from './stream-families.js';
+
+const alarmIndices = (flags: Uint8Array) => flags.reduce<number[]>((a, f, i) => (f ? [...a, i] : a), []);
+
+describe('anomaly likelihood', () => {
+  it('raises at most 1 false alarm per 1 000 points on every no-change family (10 × 5 000 points each)', () => {
+    for (const family of STREAM_FAMILIES.filter((f) => f.kind === 'no-change')) {
+      let falseAlarms = 0;
+      for (let seed = 1; seed <= 10; seed++) {
+        const { values } = family.make(seed, 5000);
+        falseAlarms += alarmIndices(createAnomalyLikelihood().updateBatch(values).alarms).length;
+      }
+      expect(falseAlarms / 50, family.name).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('finds 3 SD steps and 8 SD spikes in Gaussian noise within a few points (20 series each)', () => {
+    for (const name of ['step 3σ', 'spike 8σ']) {
+      const family = STREAM_FAMILIES.find((f) => f.name === name)!;
+      const delays: number[] = [];
+      for (let seed = 1; seed <= 20; seed++) {
+        const stream = family.make(seed, 3000);
+        const alarms = alarmIndices(createAnomalyLikelihood().updateBatch(stream.values).alarms);
+        const found = scoreAlarms(alarms, stream.anomalies).delays[0];
+        if (found !== null) delays.push(found);
+      }
+      expect(delays.length, name).toBeGreaterThanOrEqual(17);
+      expect(delays.sort((a, b) => a - b)[delays.length >> 1], name).toBeLessThanOrEqual(5);
+    }
+  });
+
+  it('gives the same scores and alarms when fed in batches with a JSON round trip between them', () => {
+    const { values } = STREAM_FAMILIES.find((f) => f.name === 'step 3σ')!.make(7, 2500);
+    const once = createAnomalyLikelihood().updateBatch(values);
+    for (const cuts of [
+      [1, 5, 11],
+      [399, 400, 401],
+      [1000, 1777, 2400],
+    ]) {
+      let detector = createAnomalyLikelihood();
+      const scores: number[] = [];
+      const alarms: number[] = [];
+      let from = 0;
+      for (const to of [...cuts, values.length]) {
+        const part = detector.updateBatch(values.subarray(from, to));
+        scores.push(...part.scores);
+        alarms.push(...part.alarms);
+        detector = AnomalyLikelihoodDetector.fromJSON(JSON.parse(JSON.stringify(detector.toJSON())));
+        from = to;
+      }
+      expect(scores).toEqual(Array.from(once.scores));
+      expect(alarms).toEqual(Array.from(once.alarms));
+    }
+  });
+
+  it('scores 0.5 and never alarms during probation; scores lie in [0, 1]; update matches updateBatch', () => {
+    const values = Float64Array.from({ length: 600 }, (_, i) => (i === 50 || i === 500 ? 100 : Math.sin(i)));
+    const batch = createAnomalyLikelihood({ probation: 100 }).updateBatch(values);
+    const single = createAnomalyLikelihood({ probation: 100 });
+    const steps = Array.from(values, (v) => single.update(v));
+    expect(steps.map((s) => s.score)).toEqual(Array.from(batch.scores));
+    expect(Array.from(batch.scores.subarray(0, 100))).toEqual(new Array(100).fill(0.5));
+    expect(alarmIndices(batch.alarms)).toEqual([500]);
+    expect(steps[500].raw).toBe(12);
+    expect(batch.scores.every((s) => s >= 0 && s <= 1)).toBe(true);
+  });
+
+  it('stays silent for `suppression` points after an alarm; a lower false-alarm rate raises fewer alarms', () => {
+    const values = Float64Array.from({ length: 1000 }, (_, i) => (i === 500 || i === 530 ? 50 : Math.sin(i * 1.7)));
+    expect(alarmIndices(createAnomalyLikelihood({ probation: 50 }).updateBatch(values).alarms)).toEqual([500]);
+    expect(
+      alarmIndices(createAnomalyLikelihood({ probation: 50, suppression: 10 }).updateBatch(values).alarms),
+    ).toEqual([500, 530]);
+    const random = createRandom(3);
+    const noise = Float64Array.from({ length: 20_000 }, () => random.normal());
+    const count = (rate: number) =>
+      alarmIndices(createAnomalyLikelihood({ falseAlarmRate: rate, suppression: 0 }).updateBatch(noise).alarms).length;
+    expect(count(0.01)).toBeGreaterThan(count(1e-4));
+  });
+
+  it('rejects non-finite values without changing its state, bad options and damaged states; reset forgets', () => {
+    const detector = createAnomalyLikelihood();
+    detector.updateBatch([1, 2, 3]);
+    const before = JSON.stringify(detector.toJSON());
+    expect(() => detector.update(NaN)).toThrow(AnalyticsInputError);
+    expect(JSON.stringify(detector.toJSON())).toBe(before);
+    expect(() => createAnomalyLikelihood({ falseAlarmRate: 0 })).toThrow(/falseAlarmRate/);
+    expect(() => createAnomalyLikelihood({ window: 3 })).toThrow(/window/);
+    expect(() => AnomalyLikelihoodDetector.fromJSON({ kind: 'bocpd' })).toThrow(AnalyticsInputError);
+    expect(() => AnomalyLikelihoodDetector.fromJSON({ ...detector.toJSON(), values: [1, 'x'] })).toThrow(
+      /invalid fields/,
+    );
+    detector.reset();
+    expect(detector.pointCount).toBe(0);
+    expect(JSON.stringify(detector.toJSON())).toBe(JSON.stringify(createAnomalyLikelihood().toJSON()));
+  });
+});

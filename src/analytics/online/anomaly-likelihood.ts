@@ -1,0 +1,285 @@
+import { AnalyticsInputError, checkInteger, checkNumber } from '../common/errors.js';
+import { SortedWindow } from '../common/sorted-window.js';
+import { logNormalUpperTail, normalUpperTail, surpriseOfZ } from './tail.js';
+
+/** Options of {@link AnomalyLikelihoodDetector}. */
+export interface AnomalyLikelihoodOptions {
+  /**
+   * Target false alarms per point on data without anomalies: the one setting. An alarm is raised
+   * when the tail probability of the recent raw scores falls below it. Default 0.0001, measured
+   * ≤ 0.3 alarms per 1 000 points on Gaussian, AR(1), trend, seasonal, heavy-tailed and count series.
+   */
+  falseAlarmRate?: number;
+  /** Past points the raw score compares each point with. Default 100. */
+  window?: number;
+  /** Raw scores averaged into the recent behaviour. Default 10. */
+  shortWindow?: number;
+  /** Effective length (points) of the exponentially weighted history of averaged raw scores. Default 1000. */
+  longWindow?: number;
+  /** Points during which the score is 0.5 and no alarm is raised. Default 400. */
+  probation?: number;
+  /** Points after an alarm during which no new alarm is raised. Default 100. */
+  suppression?: number;
+}
+
+/** JSON state of an anomaly-likelihood detector (version 1). */
+export interface AnomalyLikelihoodState {
+  kind: 'anomaly-likelihood';
+  version: 1;
+  options: Required<AnomalyLikelihoodOptions>;
+  /** Points fed since the start or the last reset. */
+  count: number;
+  /** The last `window` values, oldest first. */
+  values: number[];
+  /** The last `shortWindow` raw scores, oldest first. */
+  surprises: number[];
+  historyMean: number;
+  historyVariance: number;
+  historyCount: number;
+  /** Points left before another alarm may be raised. */
+  quiet: number;
+  inAlarm: boolean;
+}
+
+/** What the detector reports after each point. */
+export interface AnomalyStep {
+  /** 0-based index of the point just fed. */
+  index: number;
+  /** Anomaly likelihood in [0, 1]: 1 − P(recent raw scores this high | the series' history); 0.5 in probation. */
+  score: number;
+  /** Raw score of the point: surprise in decimal digits of tail probability (0 = unremarkable, ≤ 12). */
+  raw: number;
+  /** True on the point where an alarm is raised (once per excursion, then `suppression` points of silence). */
+  alarm: boolean;
+}
+
+/** Scores and alarm flags of a batch, without one object per point. */
+export interface AnomalyBatch {
+  scores: Float64Array;
+  alarms: Uint8Array;
+}
+
+const RAW_CAP = 12;
+/** Points of history before the raw score is computed (robust scales of fewer points are too noisy). */
+const MIN_HISTORY = 10;
+
+/**
+ * Streaming anomaly scoring with a calibrated alarm rate, after the "anomaly likelihood" of
+ * published streaming detectors (Ahmad et al. 2017): a causal raw score is not thresholded
+ * itself but compared with the distribution of its own recent averages on this series, so a
+ * series whose raw scores are always high (a trend, heavy tails) does not alarm all the time.
+ *
+ * 1. Raw score: the point's surprise, −log10 of the two-sided Gaussian tail of its robust z
+ *    against the median and MAD of the previous `window` points (capped at 12 digits). On a
+ *    trend or a random walk it is high most of the time; step 3 makes that the normal level
+ *    for the series. (Taking the smaller of this and the surprise of the first difference was
+ *    tried: it silences random walks but finds a 3 SD step in 1 of 20 series, against 20/20.)
+ * 2. Recent behaviour: the mean of the last `shortWindow` raw scores, cube-rooted (sums of
+ *    surprises are gamma-like; the Wilson–Hilferty cube root makes them nearly Gaussian, so the
+ *    Gaussian tail below is calibrated far out).
+ * 3. Likelihood: Gaussian upper-tail probability of that value against the exponentially
+ *    weighted mean and variance of earlier values (effective length `longWindow`); the score is
+ *    1 − tail and an alarm is raised when tail < `falseAlarmRate`, once per excursion, not
+ *    during `probation`, and not within `suppression` points of the previous alarm.
+ * Every step is causal: the point at index i is scored with points < i only. The state is plain
+ * JSON; feeding a series in several batches with a save and restore between them gives exactly
+ * the output of one pass.
+ */
+export class AnomalyLikelihoodDetector {
+  private readonly options: Required<AnomalyLikelihoodOptions>;
+  private readonly weight: number;
+  private count = 0;
+  // Ring of the last `window` values (oldest at `valueStart`) and its sorted copy.
+  private readonly valueRing: Float64Array;
+  private valueCount = 0;
+  private valueStart = 0;
+  private readonly sortedValues: SortedWindow;
+  private readonly scratch: Float64Array;
+  private readonly surpriseRing: Float64Array;
+  private surpriseCount = 0;
+  private surpriseStart = 0;
+  private historyMean = 0;
+  private historyVariance = 0;
+  private historyCount = 0;
+  private quiet = 0;
+  private inAlarm = false;
+
+  constructor(options: AnomalyLikelihoodOptions = {}) {
+    this.options = {
+      falseAlarmRate: checkNumber(options.falseAlarmRate ?? 1e-4, 'falseAlarmRate', 1e-12, 0.5),
+      window: checkInteger(options.window ?? 100, 'window', MIN_HISTORY, 100_000),
+      shortWindow: checkInteger(options.shortWindow ?? 10, 'shortWindow', 1, 10_000),
+      longWindow: checkInteger(options.longWindow ?? 1000, 'longWindow', 10, 10_000_000),
+      probation: checkInteger(options.probation ?? 400, 'probation', 0),
+      suppression: checkInteger(options.suppression ?? 100, 'suppression', 0),
+    };
+    const { window, shortWindow } = this.options;
+    this.weight = 1 / this.options.longWindow;
+    this.valueRing = new Float64Array(window);
+    this.sortedValues = new SortedWindow(window);
+    this.scratch = new Float64Array(window);
+    this.surpriseRing = new Float64Array(shortWindow);
+  }
+
+  /** Feeds one value. Non-finite values throw an AnalyticsInputError and leave the state untouched. */
+  update(value: number): AnomalyStep {
+    const index = this.count;
+    const { score, raw, alarm } = this.advance(value);
+    return { index, score, raw, alarm };
+  }
+
+  /** Same as {@link update} on each value. */
+  updateBatch(values: ArrayLike<number>): AnomalyBatch {
+    const scores = new Float64Array(values.length);
+    const alarms = new Uint8Array(values.length);
+    for (let i = 0; i < values.length; i++) {
+      const step = this.advance(values[i]);
+      scores[i] = step.score;
+      alarms[i] = step.alarm ? 1 : 0;
+    }
+    return { scores, alarms };
+  }
+
+  /** Forgets all history (e.g. at a device change); options are kept. */
+  reset(): void {
+    this.count = 0;
+    this.valueCount = this.valueStart = 0;
+    this.surpriseCount = this.surpriseStart = 0;
+    this.sortedValues.clear();
+    this.historyMean = this.historyVariance = this.historyCount = 0;
+    this.quiet = 0;
+    this.inAlarm = false;
+  }
+
+  /** Points fed since the start or the last reset. */
+  get pointCount(): number {
+    return this.count;
+  }
+
+  toJSON(): AnomalyLikelihoodState {
+    const ring = (items: Float64Array, start: number, n: number) =>
+      Array.from({ length: n }, (_, i) => items[(start + i) % items.length]);
+    return {
+      kind: 'anomaly-likelihood',
+      version: 1,
+      options: { ...this.options },
+      count: this.count,
+      values: ring(this.valueRing, this.valueStart, this.valueCount),
+      surprises: ring(this.surpriseRing, this.surpriseStart, this.surpriseCount),
+      historyMean: this.historyMean,
+      historyVariance: this.historyVariance,
+      historyCount: this.historyCount,
+      quiet: this.quiet,
+      inAlarm: this.inAlarm,
+    };
+  }
+
+  /** Rebuilds a detector from {@link AnomalyLikelihoodDetector.toJSON} output, checking its shape. */
+  static fromJSON(state: unknown): AnomalyLikelihoodDetector {
+    const s = state as AnomalyLikelihoodState;
+    if (!s || typeof s !== 'object' || s.kind !== 'anomaly-likelihood' || s.version !== 1)
+      throw new AnalyticsInputError('not a version 1 anomaly-likelihood state');
+    const detector = new AnomalyLikelihoodDetector(s.options);
+    const { window, shortWindow } = detector.options;
+    const finiteList = (a: unknown, max: number) =>
+      Array.isArray(a) && a.length <= max && a.every((v) => typeof v === 'number' && Number.isFinite(v));
+    const numbers = [s.count, s.historyMean, s.historyVariance, s.historyCount, s.quiet];
+    if (
+      !finiteList(s.values, window) ||
+      !finiteList(s.surprises, shortWindow) ||
+      numbers.some((v) => typeof v !== 'number' || !Number.isFinite(v))
+    )
+      throw new AnalyticsInputError('anomaly-likelihood state has invalid fields');
+    for (const v of s.values) detector.pushValue(v);
+    for (const r of s.surprises) detector.pushSurprise(r);
+    detector.count = s.count;
+    detector.historyMean = s.historyMean;
+    detector.historyVariance = s.historyVariance;
+    detector.historyCount = s.historyCount;
+    detector.quiet = s.quiet;
+    detector.inAlarm = Boolean(s.inAlarm);
+    return detector;
+  }
+
+  private advance(value: number): { score: number; raw: number; alarm: boolean } {
+    if (!Number.isFinite(value))
+      throw new AnalyticsInputError(`anomaly scoring needs finite values, got ${value} at index ${this.count}`);
+    // 1. Raw score against the history before this point.
+    const scored = this.valueCount >= MIN_HISTORY;
+    const raw = scored ? this.surprise(value) : 0;
+    this.pushValue(value);
+    this.count++;
+    if (!scored) return { score: 0.5, raw: 0, alarm: false };
+    this.pushSurprise(raw);
+    // 2. Recent behaviour, on a nearly Gaussian scale.
+    // Summed oldest first, so a restored state (its ring starting at 0) adds in the same order.
+    let sum = 0;
+    const ring = this.surpriseRing;
+    for (let i = 0; i < this.surpriseCount; i++) sum += ring[(this.surpriseStart + i) % ring.length];
+    const recent = Math.cbrt(sum / this.surpriseCount);
+    // 3. Its tail probability against the history of earlier values, then the history absorbs it.
+    let tail = 0.5;
+    let logTail = Math.log(0.5);
+    if (this.historyCount >= 2) {
+      const sd = Math.sqrt(this.historyVariance);
+      const z = sd > 0 ? (recent - this.historyMean) / sd : recent > this.historyMean ? Infinity : 0;
+      tail = normalUpperTail(z);
+      logTail = logNormalUpperTail(z);
+    }
+    this.absorbHistory(recent);
+    const crossing = logTail < Math.log(this.options.falseAlarmRate);
+    const inProbation = this.count <= this.options.probation;
+    let alarm = false;
+    if (this.quiet > 0) this.quiet--;
+    if (crossing && !this.inAlarm && !inProbation && this.quiet === 0) {
+      alarm = true;
+      this.quiet = this.options.suppression;
+    }
+    this.inAlarm = crossing;
+    return { score: inProbation ? 0.5 : 1 - tail, raw, alarm };
+  }
+
+  /** Surprise of `x` against the median and MAD of the window (its SD when the MAD is 0). */
+  private surprise(x: number): number {
+    const window = this.sortedValues;
+    const centre = window.quantile(0.5);
+    let scale = 1.4826 * window.absoluteDeviationMedian(centre, this.scratch);
+    if (!(scale > 0)) scale = window.standardDeviation();
+    const d = Math.abs(x - centre);
+    if (d === 0) return 0;
+    if (!(scale > 0)) return RAW_CAP;
+    return Math.min(RAW_CAP, surpriseOfZ(d / scale));
+  }
+
+  /** Exponentially weighted mean and variance, a plain running mean until `longWindow` points. */
+  private absorbHistory(x: number): void {
+    this.historyCount++;
+    const w = Math.max(this.weight, 1 / this.historyCount);
+    const d = x - this.historyMean;
+    this.historyMean += w * d;
+    this.historyVariance = (1 - w) * (this.historyVariance + w * d * d);
+  }
+
+  private pushValue(x: number): void {
+    const ring = this.valueRing;
+    if (this.valueCount === ring.length) {
+      this.sortedValues.remove(ring[this.valueStart]);
+      ring[this.valueStart] = x;
+      this.valueStart = (this.valueStart + 1) % ring.length;
+    } else ring[(this.valueStart + this.valueCount++) % ring.length] = x;
+    this.sortedValues.insert(x);
+  }
+
+  private pushSurprise(x: number): void {
+    const ring = this.surpriseRing;
+    if (this.surpriseCount === ring.length) {
+      ring[this.surpriseStart] = x;
+      this.surpriseStart = (this.surpriseStart + 1) % ring.length;
+    } else ring[(this.surpriseStart + this.surpriseCount++) % ring.length] = x;
+  }
+}
+
+/** Creates an anomaly-likelihood detector (see {@link AnomalyLikelihoodOptions} for defaults). */
+export function createAnomalyLikelihood(options: AnomalyLikelihoodOptions = {}): AnomalyLikelihoodDetector {
+  return new AnomalyLikelihoodDetector(options);
+}

@@ -1,0 +1,102 @@
+import { createRandom, type Random } from '../common/random.js';
+
+/** A synthetic stream and the indices where its anomalies start (empty for a no-change stream). */
+export interface LabelledStream {
+  values: Float64Array;
+  anomalies: number[];
+}
+
+/** A family of streams for the online detectors' tests and benchmark. */
+export interface StreamFamily {
+  name: string;
+  /** `no-change`: every alarm is false; otherwise each anomaly should be found soon after it starts. */
+  kind: 'no-change' | 'step' | 'spike';
+  make(seed: number, n: number): LabelledStream;
+}
+
+const studentT3 = (r: Random) => {
+  const chi = r.normal() ** 2 + r.normal() ** 2 + r.normal() ** 2;
+  return r.normal() / Math.sqrt(chi / 3);
+};
+
+/** Knuth's multiplication method (fine for small rates). */
+const poisson = (r: Random, rate: number) => {
+  const limit = Math.exp(-rate);
+  let k = 0;
+  let p = r.next();
+  while (p > limit) {
+    k++;
+    p *= r.next();
+  }
+  return k;
+};
+
+function noChange(name: string, next: (r: Random, i: number, previous: number) => number): StreamFamily {
+  return {
+    name,
+    kind: 'no-change',
+    make(seed, n) {
+      const r = createRandom(seed);
+      const values = new Float64Array(n);
+      let previous = 0;
+      for (let i = 0; i < n; i++) previous = values[i] = next(r, i, previous);
+      return { values, anomalies: [] };
+    },
+  };
+}
+
+/**
+ * Families that imitate real sensor series. The no-change ones have no anomaly by construction:
+ * a random walk, a trend or a seasonal cycle is the series' normal behaviour, not an anomaly.
+ * The anomalous ones put one step (3 SD) or one spike (8 SD) at a random place in the second half
+ * of a Gaussian or seasonal series.
+ */
+export const STREAM_FAMILIES: readonly StreamFamily[] = [
+  noChange('gaussian', (r) => r.normal()),
+  noChange('ar1 φ=0.9', (r, _i, previous) => 0.9 * previous + Math.sqrt(1 - 0.81) * r.normal()),
+  noChange('random walk', (r, _i, previous) => previous + r.normal()),
+  noChange('trend', (r, i) => 0.01 * i + r.normal()),
+  noChange('seasonal', (r, i) => 3 * Math.sin((2 * Math.PI * i) / 48) + r.normal()),
+  noChange('heavy-tailed t3', (r) => studentT3(r)),
+  noChange('counts poisson(3)', (r) => poisson(r, 3)),
+  anomalous('step 3σ', 'step', (r, i, at) => (i >= at ? 3 : 0) + r.normal()),
+  anomalous('spike 8σ', 'spike', (r, i, at) => (i === at ? 8 : 0) + r.normal()),
+  anomalous(
+    'seasonal step 3σ',
+    'step',
+    (r, i, at) => 3 * Math.sin((2 * Math.PI * i) / 48) + (i >= at ? 3 : 0) + r.normal(),
+  ),
+];
+
+function anomalous(
+  name: string,
+  kind: 'step' | 'spike',
+  value: (r: Random, i: number, at: number) => number,
+): StreamFamily {
+  return {
+    name,
+    kind,
+    make(seed, n) {
+      const r = createRandom(seed);
+      const at = Math.floor(n / 2) + r.integer(Math.floor(n / 2) - 50);
+      return { values: Float64Array.from({ length: n }, (_, i) => value(r, i, at)), anomalies: [at] };
+    },
+  };
+}
+
+/** Alarms on a stream, scored: false alarms, and the delay to the first alarm within `horizon` of each anomaly. */
+export function scoreAlarms(
+  alarms: ArrayLike<number>,
+  anomalies: readonly number[],
+  horizon = 50,
+): { falseAlarms: number; delays: (number | null)[] } {
+  const delays: (number | null)[] = anomalies.map(() => null);
+  let falseAlarms = 0;
+  for (let k = 0; k < alarms.length; k++) {
+    const at = alarms[k];
+    const j = anomalies.findIndex((a) => at >= a && at < a + horizon);
+    if (j < 0) falseAlarms++;
+    else if (delays[j] === null) delays[j] = at - anomalies[j];
+  }
+  return { falseAlarms, delays };
+}

@@ -1,0 +1,81 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createRandom } from '../../analytics/common/random.js';
+import { captureIo as capture } from '../capture-io.js';
+import { runCli } from '../main.js';
+
+interface Line {
+  row: number;
+  time?: number;
+  value: number | null;
+  score: number | null;
+  alarm: boolean;
+}
+
+describe('llano analytics anomalies', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'llano-anomalies-cli-'));
+    const random = createRandom(5);
+    const rows = Array.from({ length: 1200 }, (_, t) => `${t},${(t === 900 ? 12 : 0) + random.normal()}`);
+    // Rows out of time order: --time must sort them. A missing value at t = 10.
+    rows[10] = '10,';
+    writeFileSync(path.join(dir, 'series.csv'), ['t,v', ...rows.slice().reverse()].join('\n') + '\n');
+    writeFileSync(path.join(dir, 'prefix.csv'), ['t,v', ...rows.slice(0, 950)].join('\n') + '\n');
+  });
+
+  const run = async (argv: string[]) => {
+    const io = capture(dir);
+    const code = await runCli(['analytics', 'anomalies', ...argv], io);
+    return { code, io };
+  };
+
+  it('prints one JSON line per row in time order, scores in [0, 1], and the alarm at the spike', async () => {
+    const { code, io } = await run(['series.csv', '--column', 'v', '--time', 't', '--format', 'json']);
+    expect(code, io.stderr).toBe(0);
+    const lines = io.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Line);
+    expect(lines).toHaveLength(1200);
+    expect(lines.map((l) => l.time)).toEqual(Array.from({ length: 1200 }, (_, t) => t));
+    expect(lines[10]).toEqual({ row: 10, time: 10, value: null, score: null, alarm: false });
+    expect(lines.filter((l) => l.score !== null).every((l) => l.score! >= 0 && l.score! <= 1)).toBe(true);
+    expect(lines.filter((l) => l.alarm).map((l) => l.time)).toEqual([900]);
+  });
+
+  it('is causal: the rows of a prefix of the file get the same scores as in the whole file (CSV)', async () => {
+    const whole = await run(['series.csv', '--column', 'v', '--time', 't']);
+    const prefix = await run(['prefix.csv', '--column', 'v']);
+    expect(whole.code, whole.io.stderr).toBe(0);
+    expect(prefix.code, prefix.io.stderr).toBe(0);
+    const wholeLines = whole.io.stdout.trim().split('\n');
+    const prefixLines = prefix.io.stdout.trim().split('\n');
+    expect(wholeLines[0]).toBe('row,t,value,score,alarm');
+    expect(prefixLines[0]).toBe('row,value,score,alarm');
+    expect(prefixLines).toHaveLength(951);
+    const dropTime = (line: string) => line.replace(/^(\d+),[^,]*,/, '$1,');
+    expect(wholeLines.slice(1, 951).map(dropTime)).toEqual(prefixLines.slice(1));
+    expect(prefixLines[11]).toBe('10,,,false');
+    expect(wholeLines[901]).toMatch(/^900,900,[\d.]+,[\d.]+,true$/);
+  });
+
+  it('a higher false-alarm rate raises more alarms; bad flags get one clear error line', async () => {
+    const loose = await run(['series.csv', '--column', 'v', '--false-alarm-rate', '0.05', '--time', 't']);
+    expect(loose.io.stdout.match(/,true$/gm)!.length).toBeGreaterThan(1);
+    const cases: [string[], RegExp][] = [
+      [['series.csv', '--column', 'v', '--false-alarm-rate', '2'], /--false-alarm-rate: expected a number in/],
+      [['series.csv', '--column', 'v', '--format', 'xml'], /--format: expected one of csv, json/],
+      [['series.csv', '--column', 'nope'], /column "nope" not found/],
+      [['missing.csv', '--column', 'v'], /file not found/],
+    ];
+    for (const [argv, message] of cases) {
+      const { code, io } = await run(argv);
+      expect(code, argv.join(' ')).toBe(1);
+      expect(io.stderr).toMatch(message);
+      expect(io.stderr.trim().split('\n')).toHaveLength(1);
+    }
+  });
+});

@@ -1,0 +1,160 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRandom } from '../src/analytics/common/random.js';
+import { Automation } from '../src/automation/automation.js';
+import { quoteLiteral } from '../src/common/names.js';
+import { currentVersion } from '../src/datasets/versions.js';
+import type { RunStarted, ScenarioRun } from './support/api-types.js';
+import { startTestServer, type TestServer } from './support/llano-server.js';
+
+const P = '/api/projects/OPS';
+const N = 1200;
+const SWAP = 1000;
+const minute = (i: number) => new Date(Date.UTC(2030, 0, 1) + i * 60_000).toISOString().slice(0, 19).replace('T', ' ');
+
+/** Two antennas, one row a minute: DA41 has a spike at minute 900; DV01 steps up at minute 1000, when its cartridge is swapped. */
+function readings(upTo: number): string {
+  const random = createRandom(7);
+  const lines = ['ts,antenna,trec'];
+  for (let i = 0; i < N; i++) {
+    const a = 40 + random.normal() + (i === 900 ? 15 : 0);
+    const b = 55 + random.normal() + (i >= SWAP ? 6 : 0);
+    if (i < upTo) lines.push(`${minute(i)},DA41,${a.toFixed(4)}`, `${minute(i)},DV01,${b.toFixed(4)}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+describe('scenario step detect-online', () => {
+  let s: TestServer;
+  const call = <T>(method: string, url: string, body?: unknown) =>
+    s.call<T>(method, url, { token: s.adminToken, body });
+
+  const step = (dataset: string, output: string, extra: Record<string, unknown> = {}) => ({
+    type: 'detect-online',
+    dataset,
+    groupBy: ['antenna'],
+    orderBy: 'ts',
+    column: 'trec',
+    output,
+    ...extra,
+  });
+
+  const run = async (scenario: string): Promise<ScenarioRun> => {
+    const started = await call<RunStarted>('POST', `${P}/scenarios/${scenario}/run`);
+    expect(started.status).toBe(202);
+    return Automation.of(s.ws).waitForRun('OPS', started.body.runId);
+  };
+
+  /** The alarms written to a dataset, without the run that raised them. */
+  const alarms = async (dataset: string) => {
+    const version = await currentVersion(s.ws, 'OPS', dataset);
+    const file = quoteLiteral(s.ws.resolve(version!.location));
+    const r = await s.ws.duck.query(
+      `SELECT antenna, CAST(ts AS VARCHAR), round(trec, 4), round(anomaly_score, 12) FROM read_parquet(${file}) ORDER BY antenna, ts`,
+    );
+    return r.rows;
+  };
+
+  beforeAll(async () => {
+    s = await startTestServer();
+    await call('POST', '/api/projects', { key: 'OPS' });
+    expect((await s.upload(`${P}/datasets/readings/upload`, readings(N), 'readings.csv')).status).toBe(201);
+    const swaps = `antenna,swapped_at\nDV01,${minute(SWAP)}\n`;
+    expect((await s.upload(`${P}/datasets/swaps/upload`, swaps, 'swaps.csv')).status).toBe(201);
+  });
+  afterAll(async () => s?.stop());
+
+  it('run twice over appended data, it writes the alarms of one run over all of it; resets clear a series', async () => {
+    const scenario = async (id: string, dataset: string, output: string, extra = {}) => {
+      const r = await call('POST', `${P}/scenarios`, {
+        id,
+        steps: [step(dataset, output, { onAlarm: 'ignore', ...extra })],
+      });
+      if (r.status !== 201) console.log(JSON.stringify(r.body));
+      return r;
+    };
+    expect(
+      (await scenario('once', 'readings', 'alarms_once', { resetDataset: 'swaps', resetTime: 'swapped_at' })).status,
+    ).toBe(201);
+    expect(
+      (await scenario('feed', 'growing', 'alarms_feed', { resetDataset: 'swaps', resetTime: 'swapped_at' })).status,
+    ).toBe(400);
+    expect((await s.upload(`${P}/datasets/growing/upload`, readings(700), 'growing.csv')).status).toBe(201);
+    expect(
+      (await scenario('feed', 'growing', 'alarms_feed', { resetDataset: 'swaps', resetTime: 'swapped_at' })).status,
+    ).toBe(201);
+    expect((await scenario('no_reset', 'readings', 'alarms_no_reset')).status).toBe(201);
+
+    expect((await run('once')).outcome).toBe('SUCCESS');
+    expect((await run('feed')).outcome).toBe('SUCCESS');
+    expect((await run('no_reset')).outcome).toBe('SUCCESS');
+    // The first part has no alarm: the output exists, empty, with its columns.
+    expect(await alarms('alarms_feed')).toEqual([]);
+    expect((await s.upload(`${P}/datasets/growing/upload`, readings(N), 'growing.csv')).status).toBe(201);
+    expect((await run('feed')).outcome).toBe('SUCCESS');
+    // Nothing new: no rows fed, no new version.
+    const before = await currentVersion(s.ws, 'OPS', 'alarms_feed');
+    expect((await run('feed')).outcome).toBe('SUCCESS');
+    expect((await currentVersion(s.ws, 'OPS', 'alarms_feed'))!.id).toBe(before!.id);
+
+    const once = await alarms('alarms_once');
+    expect(once.map((r) => [r[0], r[1]])).toEqual([['DA41', minute(900)]]);
+    expect(await alarms('alarms_feed')).toEqual(once);
+    // Without the swap, DV01's step is an alarm.
+    const noReset = await alarms('alarms_no_reset');
+    expect(noReset.map((r) => r[0])).toEqual(['DA41', 'DV01']);
+    expect(noReset[0][1]).toBe(minute(900));
+    // A 6 SD step is found within a few minutes.
+    const stepFound = noReset[1][1] as string;
+    expect(stepFound >= minute(SWAP) && stepFound <= minute(SWAP + 5)).toBe(true);
+    const states = await s.ws.catalog.db
+      .selectFrom('detector_state')
+      .select(['scenario', 'series'])
+      .where('project_key', '=', 'OPS')
+      .orderBy('scenario')
+      .orderBy('series')
+      .execute();
+    expect(states.map((r) => `${r.scenario} ${r.series}`)).toEqual([
+      'feed ["DA41"]',
+      'feed ["DV01"]',
+      'no_reset ["DA41"]',
+      'no_reset ["DV01"]',
+      'once ["DA41"]',
+      'once ["DV01"]',
+    ]);
+  });
+
+  it('an alarm warns or fails the run as asked, with the count in the message', async () => {
+    for (const [id, onAlarm, outcome] of [
+      ['warns', 'warn', 'WARNING'],
+      ['fails', 'fail', 'FAILED'],
+    ] as const) {
+      expect(
+        (await call('POST', `${P}/scenarios`, { id, steps: [step('readings', `alarms_${id}`, { onAlarm })] })).status,
+      ).toBe(201);
+      const first = await run(id);
+      expect(first.outcome).toBe(outcome);
+      const detail = await call<ScenarioRun>('GET', `${P}/scenario-runs/${first.id}`);
+      const stepRun = detail.body.steps![0];
+      expect(stepRun.outcome).toBe(outcome);
+      if (onAlarm === 'warn') expect(stepRun.detail).toMatchObject({ alarms: 2, series: 2, rows: 2 * N });
+      else expect(stepRun.error).toBe(`2 alarms in readings.trec (see alarms_${id})`);
+      // The alarms were recorded and the state saved before the run failed: the next run has nothing new.
+      expect((await run(id)).outcome).toBe('SUCCESS');
+    }
+  });
+
+  it('refuses bad settings when the scenario is saved', async () => {
+    const bad = async (extra: Record<string, unknown>, message: RegExp) => {
+      const r = await call<{ error: { message: string } }>('POST', `${P}/scenarios`, {
+        id: 'bad',
+        steps: [{ ...step('readings', 'alarms_bad'), ...extra }],
+      });
+      expect(r.status).toBe(400);
+      expect(r.body.error.message).toMatch(message);
+    };
+    await bad({ output: 'readings' }, /output readings must differ/);
+    await bad({ resetDataset: 'nope' }, /dataset nope does not exist/);
+    await bad({ resetKeys: ['a', 'b'] }, /resetKeys names 2 columns, groupBy 1/);
+    await bad({ onAlarm: 'explode' }, /onAlarm/);
+  });
+});
