@@ -9,6 +9,7 @@ import { binEdges, EXACT_DISTINCT_ROWS, singleBin, toHistogram, type ColumnStats
 import { isNestedType, isNumericType, isTemporalType } from './column-types.js';
 import { jsonValue, type DuckDb } from './duckdb.js';
 import { engineError } from './engine-errors.js';
+import { arrowExport } from './arrow-export.js';
 import { streamAndDelete, textExport, type ExportFormat } from './export-format.js';
 import { copySelectToParquet, type DatasetColumn } from './parquet-output.js';
 import { jsonConverter } from './json-value.js';
@@ -255,8 +256,8 @@ export async function columnStats(
 }
 
 /**
- * The dataset (filtered and sorted) as a stream. CSV and JSON are produced from DuckDB's
- * streaming result one chunk at a time; Parquet is written by DuckDB to a temporary file
+ * The dataset (filtered and sorted) as a stream. CSV, JSON and Arrow IPC are produced from
+ * DuckDB's streaming result one chunk at a time; Parquet is written by DuckDB to a temporary file
  * that is streamed and then deleted.
  */
 export async function exportData(
@@ -289,7 +290,6 @@ export async function exportData(
       return stream;
     }
     const result = await conn.stream(select, where.params);
-    const convert = result.columnTypes().map((t) => jsonConverter(String(t)));
     // The connection now belongs to the stream: closed when it ends or is destroyed.
     handedOver = true;
     let open = true;
@@ -298,6 +298,13 @@ export async function exportData(
       if (open) conn.closeSync();
       open = false;
     };
+    if (format === 'arrow') {
+      const stream = arrowExport(result, close);
+      // A stream destroyed before its first read never runs the generator's `finally`.
+      stream.on('close', close);
+      return stream;
+    }
+    const convert = result.columnTypes().map((t) => jsonConverter(String(t)));
     async function* batches(): AsyncGenerator<unknown[][]> {
       started = true;
       try {
