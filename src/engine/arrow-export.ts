@@ -187,7 +187,7 @@ export function arrowColumn(t: DuckDBType): ArrowColumn {
       return variable(new Binary(), (v) => (v as DuckDBBlobValue).bytes);
     case DuckDBTypeId.LIST:
     case DuckDBTypeId.ARRAY: {
-      const item = arrowColumn((t).valueType);
+      const item = arrowColumn(t.valueType);
       const type = new List(new Field('item', item.type, true));
       return {
         type,
