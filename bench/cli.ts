@@ -168,6 +168,9 @@ async function main(): Promise<void> {
       rows.push([name, ...samples.map((s) => cell(s)), target]);
       console.error(`measured ${name}`);
     };
+    // The reference: Node itself starting an empty script, measured in this run (same load).
+    const nodeAlone: Variant = { name: 'node', bin: '-e', env: {} };
+    row('reference: `node -e ""` (Node alone)', '', await measure(runs, () => runOnce(nodeAlone, [''])));
     row('llano --help', '≤ 150 ms', await measure(runs, (v) => runOnce(v, ['--help'])));
     row('llano --version', '≤ 150 ms', await measure(runs, (v) => runOnce(v, ['--version'])));
     row(

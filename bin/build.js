@@ -64,6 +64,9 @@ export async function buildDist({ quiet = false } = {}) {
     sourcesContent: false,
     logLevel: 'warning',
   });
+  // `llano --version` and `--help` are answered from this file without loading the CLI (src/cli/quick-answer.ts).
+  const { quickAnswers } = await import(pathToFileURL(path.join(next, 'cli', 'quick-answers.js')).href);
+  writeFileSync(path.join(next, 'quick-answers.json'), JSON.stringify(quickAnswers()));
   writeFileSync(path.join(next, '.built-at'), String(startedAt));
   const old = `${distDir}.old-${process.pid}`;
   if (existsSync(distDir)) renameSync(distDir, old);

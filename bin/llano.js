@@ -5,13 +5,24 @@
 // says so: never silently old code, and never a rebuild from here, which could swap dist/ under
 // another running `llano`. LLANO_FROM_SOURCE=1 asks for the sources (development, benchmarks).
 import { distProblem } from './build.js';
+import { defaultThreadPoolSize } from './thread-pool.js';
+
+// Read when libuv's pool first runs work, which no import above does.
+process.env.UV_THREADPOOL_SIZE ??= defaultThreadPoolSize();
 
 const fromSource = process.env.LLANO_FROM_SOURCE === '1';
 const problem = fromSource ? null : distProblem();
+const argv = process.argv.slice(2);
 let runCli;
 if (!fromSource && !problem) {
-  process.setSourceMapsEnabled(true);
-  ({ runCli } = await import('../dist/cli/main.js'));
+  // --version and --help need no command module: their text was written when dist/ was built.
+  const { quickAnswer } = await import('../dist/cli/quick-answer.js');
+  const answer = quickAnswer(argv, new URL('../dist/quick-answers.json', import.meta.url), process.stdout);
+  if (answer !== null) runCli = async () => (process.stdout.write(answer), 0);
+  else {
+    process.setSourceMapsEnabled(true);
+    ({ runCli } = await import('../dist/cli/main.js'));
+  }
 } else {
   if (problem)
     process.stderr.write(
@@ -21,4 +32,4 @@ if (!fromSource && !problem) {
   register();
   ({ runCli } = await import('../src/cli/main.ts'));
 }
-process.exitCode = await runCli(process.argv.slice(2));
+process.exitCode = await runCli(argv);

@@ -5,6 +5,7 @@ import { readdirSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { defaultThreadPoolSize } from './thread-pool.js';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const wanted = process.argv.slice(2);
@@ -18,6 +19,8 @@ for (const file of files) {
   const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'bench', file)], {
     stdio: 'inherit',
     cwd: root,
+    // The same pool as a `llano serve` started without UV_THREADPOOL_SIZE (bin/llano.js).
+    env: { ...process.env, UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? defaultThreadPoolSize() },
   });
   if (r.status !== 0) failed++;
 }

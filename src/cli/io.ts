@@ -3,6 +3,8 @@ import { formatTypedNumber } from './number-format.js';
 /** Where the CLI writes. Tests pass their own to capture output without spawning a process. */
 export interface CliIo {
   out(text: string): void;
+  /** Bytes as they are (a Parquet or Arrow download on stdout); without it they go through `out` as text. */
+  outBytes?(chunk: Uint8Array): void;
   err(text: string): void;
   /** True when stdout is a terminal: tables and progress bars for people, plain lines otherwise. */
   isTty: boolean;
@@ -16,6 +18,7 @@ export interface CliIo {
 
 export const processIo: CliIo = {
   out: (t) => process.stdout.write(t),
+  outBytes: (chunk) => process.stdout.write(chunk),
   err: (t) => process.stderr.write(t),
   isTty: Boolean(process.stdout.isTTY),
   env: process.env,

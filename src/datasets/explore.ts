@@ -43,9 +43,16 @@ export async function datasetRows(
 ) {
   const { source, immutable: version } = await readableVersion(ws, principal, projectKey, name);
   const limits = readLimits(ws, signal);
+  // A version records its columns as written: no DESCRIBE of the files on every page.
+  const columns = version?.columns?.map(({ name, type }) => ({ name, type }));
   const read = (countRows?: (count: () => Promise<number>) => Promise<number>) =>
     ws.duck.gates.reads.run(signal, () =>
-      sourceReader(source).readRows(ws.duck, source, { ...query, limits, ...(countRows ? { countRows } : {}) }),
+      sourceReader(source).readRows(ws.duck, source, {
+        ...query,
+        limits,
+        ...(countRows ? { countRows } : {}),
+        ...(columns ? { columns } : {}),
+      }),
     );
   if (!version) return read();
   // Every page of the grid needs the total: counted once per version and filter, never for the whole version.

@@ -9,10 +9,12 @@ import { binEdges, EXACT_DISTINCT_ROWS, singleBin, toHistogram, type ColumnStats
 import { isNestedType, isNumericType, isTemporalType } from './column-types.js';
 import { jsonValue, type DuckDb } from './duckdb.js';
 import { engineError } from './engine-errors.js';
+import { arrowExport } from './arrow-export.js';
 import { streamAndDelete, textExport, type ExportFormat } from './export-format.js';
 import { copySelectToParquet, type DatasetColumn } from './parquet-output.js';
 import { jsonConverter } from './json-value.js';
 import { interruptible, type QueryLimits } from './query-limits.js';
+import { withReadConnection } from './connection-pool.js';
 import { SUBQUERIES_UP_TO, topValues, wideDistinctCounts } from './top-values.js';
 import {
   MAX_PAGE_ROWS,
@@ -35,6 +37,8 @@ export interface ReadRowsOptions {
   limits?: QueryLimits;
   /** Lets the caller answer or remember the total (e.g. per dataset version); `count` computes it. */
   countRows?: (count: () => Promise<number>) => Promise<number>;
+  /** The source's columns when the caller knows them (a dataset version records them): saves a DESCRIBE. */
+  columns?: ColumnInfo[];
 }
 
 export interface RowsPage {
@@ -84,8 +88,8 @@ const filePaths = (source: TableSource) =>
   source.kind === 'parquet' ? source.paths : source.kind === 'file' ? [source.path] : [];
 
 /**
- * Runs `fn` with a connection, turning engine errors (bad files, conversion of filter values)
- * into 400s; `limits` interrupt it (time limit, client gone).
+ * Runs `fn` with a pooled connection (reads leave nothing on it), turning engine errors (bad
+ * files, conversion of filter values) into 400s; `limits` interrupt it (time limit, client gone).
  */
 async function onConnection<T>(
   db: DuckDb,
@@ -95,7 +99,7 @@ async function onConnection<T>(
 ): Promise<T> {
   const relation = duckdbRelation(source);
   const paths = filePaths(source);
-  return db.withConnection((conn) =>
+  return withReadConnection(db, (conn) =>
     interruptible(conn, limits, async () => {
       try {
         return await fn(conn, relation);
@@ -116,16 +120,17 @@ const limitedTo =
 export async function readRows(db: DuckDb, source: TableSource, options: ReadRowsOptions = {}): Promise<RowsPage> {
   const { offset, limit } = pageBounds(options);
   return limitedTo(options.limits)(db, source, async (conn, relation) => {
-    const columns = await describe(db, conn, relation);
+    const columns = options.columns ?? (await describe(db, conn, relation));
     const where = whereClause(options.filters ?? [], columns, 'duckdb');
     const orderBy = orderByClause(options.sort ?? [], columns);
     const count = async () =>
       Number((await db.query(`SELECT count(*) FROM ${relation} ${where.sql}`, where.params, conn)).rows[0][0]);
     const total = options.countRows ? await options.countRows(count) : await count();
-    const n = where.params.length;
+    // Bounds are checked integers, written in the text: without parameters the binding runs the
+    // statement in one call instead of three (extract, prepare, execute), a third of a page's time.
     const page = await db.query(
-      `SELECT * FROM ${relation} ${where.sql} ${orderBy} LIMIT $${n + 1} OFFSET $${n + 2}`,
-      [...where.params, limit, offset],
+      `SELECT * FROM ${relation} ${where.sql} ${orderBy} LIMIT ${limit} OFFSET ${offset}`,
+      where.params.length ? where.params : undefined,
       conn,
     );
     return { columns, rows: page.rows, total };
@@ -251,8 +256,8 @@ export async function columnStats(
 }
 
 /**
- * The dataset (filtered and sorted) as a stream. CSV and JSON are produced from DuckDB's
- * streaming result one chunk at a time; Parquet is written by DuckDB to a temporary file
+ * The dataset (filtered and sorted) as a stream. CSV, JSON and Arrow IPC are produced from
+ * DuckDB's streaming result one chunk at a time; Parquet is written by DuckDB to a temporary file
  * that is streamed and then deleted.
  */
 export async function exportData(
@@ -285,7 +290,6 @@ export async function exportData(
       return stream;
     }
     const result = await conn.stream(select, where.params);
-    const convert = result.columnTypes().map((t) => jsonConverter(String(t)));
     // The connection now belongs to the stream: closed when it ends or is destroyed.
     handedOver = true;
     let open = true;
@@ -294,6 +298,13 @@ export async function exportData(
       if (open) conn.closeSync();
       open = false;
     };
+    if (format === 'arrow') {
+      const stream = arrowExport(result, close);
+      // A stream destroyed before its first read never runs the generator's `finally`.
+      stream.on('close', close);
+      return stream;
+    }
+    const convert = result.columnTypes().map((t) => jsonConverter(String(t)));
     async function* batches(): AsyncGenerator<unknown[][]> {
       started = true;
       try {

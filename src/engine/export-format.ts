@@ -2,14 +2,16 @@ import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 
-export type ExportFormat = 'csv' | 'json' | 'jsonl' | 'parquet';
-export const EXPORT_FORMATS: readonly ExportFormat[] = ['csv', 'json', 'jsonl', 'parquet'];
+export type ExportFormat = 'csv' | 'json' | 'jsonl' | 'parquet' | 'arrow';
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['csv', 'json', 'jsonl', 'parquet', 'arrow'];
 
 export const EXPORT_CONTENT_TYPES: Record<ExportFormat, string> = {
   csv: 'text/csv; charset=utf-8',
   json: 'application/json; charset=utf-8',
   jsonl: 'application/x-ndjson; charset=utf-8',
   parquet: 'application/vnd.apache.parquet',
+  // Arrow IPC, streaming format (what pyarrow.ipc.open_stream and apache-arrow's tableFromIPC read).
+  arrow: 'application/vnd.apache.arrow.stream',
 };
 
 /** A cell as CSV text: scalars as they print, lists and structs as JSON. */
@@ -32,7 +34,7 @@ function csvField(value: unknown): string {
  * object per line. Both JSON forms import back as they were exported.
  */
 export function textExport(
-  format: Exclude<ExportFormat, 'parquet'>,
+  format: Exclude<ExportFormat, 'parquet' | 'arrow'>,
   columns: readonly string[],
   batches: AsyncIterable<unknown[][]>,
 ): Readable {

@@ -8,7 +8,7 @@ import { quoteIdent } from '../common/names.js';
 import { binEdges, singleBin, toHistogram, TOP_VALUES, type ColumnStats } from './column-stats.js';
 import { isNestedType, isNumericType, isTemporalType } from './column-types.js';
 import type { DuckDb } from './duckdb.js';
-import { pageBounds, type SourceReader } from './explore.js';
+import { exportData, pageBounds, type SourceReader } from './explore.js';
 import { streamAndDelete, textExport, type ExportFormat } from './export-format.js';
 import { copySelectToParquet, type DatasetColumn, type ProgressCallback } from './parquet-output.js';
 import { postgresPool, withPostgresClient, type PostgresConnectionInfo } from './postgres-connection.js';
@@ -269,16 +269,19 @@ export async function postgresExport(
   format: ExportFormat,
   options: { sort?: SortKey[]; filters?: Filter[] },
 ): Promise<Readable> {
-  if (format === 'parquet') {
+  if (format === 'parquet' || format === 'arrow') {
     const dir = await mkdtemp(join(tmpdir(), 'llano-export-'));
     const file = join(dir, 'export.parquet');
+    let stream: Readable;
     try {
       await materializeToParquet(db, source, file, options);
+      // Arrow from the rows as DuckDB typed them (the same types as a Parquet export).
+      stream =
+        format === 'arrow' ? await exportData(db, { kind: 'parquet', paths: [file] }, 'arrow') : streamAndDelete(file);
     } catch (error) {
       await rm(dir, { recursive: true, force: true });
       throw error;
     }
-    const stream = streamAndDelete(file);
     stream.on('close', () => void rm(dir, { recursive: true, force: true }));
     return stream;
   }

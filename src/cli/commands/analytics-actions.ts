@@ -25,8 +25,9 @@ import {
 } from '../../analytics/index.js';
 import { badRequest } from '../../common/errors.js';
 import { describeFile, readColumnsAsJson, readNumericColumns } from '../../engine/column-reader.js';
-import { DuckDb } from '../../engine/duckdb.js';
+import type { DuckDb } from '../../engine/duckdb.js';
 import { formatJson, type CliIo } from '../io.js';
+import { readSmallCsvColumn } from '../small-csv-column.js';
 
 // Flags are checked by hand, not with zod: loading zod would be a third of this command's start-up.
 type Flags = Record<string, string | undefined>;
@@ -99,18 +100,27 @@ const splitList = (text: string) =>
     .map((s) => s.trim())
     .filter(Boolean);
 
-/** Runs `fn` with a fresh in-memory DuckDB and turns analytics input errors into bad requests. */
-async function withEngine<T>(fn: (db: DuckDb) => Promise<T>): Promise<T> {
-  const db = await DuckDb.open(':memory:', { threads: 1 });
+/**
+ * Runs `fn` with a fresh in-memory DuckDB, opened (and its native module loaded) on first use
+ * only, and turns analytics input errors into bad requests.
+ */
+async function withLazyEngine<T>(fn: (engine: () => Promise<DuckDb>) => Promise<T>): Promise<T> {
+  let opened: Promise<DuckDb> | undefined;
+  const engine = () =>
+    (opened ??= import('../../engine/duckdb.js').then(({ DuckDb }) => DuckDb.open(':memory:', { threads: 1 })));
   try {
-    return await fn(db);
+    return await fn(engine);
   } catch (err) {
     if (err instanceof AnalyticsInputError) throw badRequest(err.message);
     throw err;
   } finally {
-    await db.close();
+    if (opened) await (await opened).close();
   }
 }
+
+/** Runs `fn` with a fresh in-memory DuckDB and turns analytics input errors into bad requests. */
+const withEngine = <T>(fn: (db: DuckDb) => Promise<T>): Promise<T> =>
+  withLazyEngine(async (engine) => fn(await engine()));
 
 /** Rejects NULL / NaN values: change points and trends need a complete series. */
 function requireComplete(values: Float64Array, column: string): Float64Array {
@@ -196,10 +206,14 @@ export async function changePoints(io: CliIo, file: string, raw: Record<string, 
       throw badRequest((err as Error).message);
     }
   })();
-  await withEngine(async (db) => {
+  await withLazyEngine(async (engine) => {
     const source = resolve(file);
-    const read = await readNumericColumns(db, source, [flags.column], { orderBy: flags.time });
-    const values = requireComplete(read.values[flags.column], flags.column);
+    // A small plain CSV needs no engine (small-csv-column.ts); rows ordered by --time are DuckDB's to order.
+    const quick = flags.time === undefined ? readSmallCsvColumn(source, flags.column) : null;
+    const column =
+      quick ??
+      (await readNumericColumns(await engine(), source, [flags.column], { orderBy: flags.time })).values[flags.column];
+    const values = requireComplete(column, flags.column);
     let output: Record<string, unknown>;
     if (flags.method === 'bocpd') {
       let changepoints = bocpdChangePoints(values, flags.minSize ?? 5);
@@ -229,7 +243,9 @@ export async function changePoints(io: CliIo, file: string, raw: Record<string, 
       };
     }
     if (flags.time) {
-      const times = (await readColumnsAsJson(db, source, [flags.time], { orderBy: flags.time }))[flags.time];
+      const times = (await readColumnsAsJson(await engine(), source, [flags.time], { orderBy: flags.time }))[
+        flags.time
+      ];
       output = { ...output, times: (output.changepoints as number[]).map((i) => times[i]) };
     }
     io.out(formatJson(output));

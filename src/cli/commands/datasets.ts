@@ -174,10 +174,10 @@ export const datasetCommands: CommandModule = (program, io) => {
 
   dataset
     .command('download <name>')
-    .description('Download as CSV, Parquet, JSON or JSON lines (streamed)')
+    .description('Download as CSV, Parquet, JSON, JSON lines or Arrow IPC (streamed)')
     .option(
       '--format <format>',
-      'csv, parquet, json (an array of row objects) or jsonl (one row object per line)',
+      'csv, parquet, json (an array of row objects), jsonl (one row object per line) or arrow (Arrow IPC stream)',
       'csv',
     )
     .option('-o, --out <file>', 'write to a file instead of stdout')
@@ -191,7 +191,10 @@ export const datasetCommands: CommandModule = (program, io) => {
           await pipeline(stream, createWriteStream(opts.out));
           io.out(`Wrote ${opts.out}\n`);
         } else {
-          for await (const chunk of stream as AsyncIterable<Buffer>) io.out(chunk.toString()); // no encoding set: Buffers
+          // No encoding set: Buffers. Parquet and Arrow are binary: written as bytes where the output takes them.
+          for await (const chunk of stream as AsyncIterable<Buffer>)
+            if (io.outBytes) io.outBytes(chunk);
+            else io.out(chunk.toString());
         }
       }),
     );

@@ -31,10 +31,10 @@ const DataQuery = z.object({
     .optional()
     .describe('Repeatable `column:op:value`; ops eq ne lt le gt ge contains startswith in isnull notnull'),
   format: z
-    .enum(['json', 'csv', 'jsonl', 'parquet'])
+    .enum(['json', 'csv', 'jsonl', 'parquet', 'arrow'])
     .optional()
     .describe(
-      'json: one page unless download=true; csv, jsonl (JSON lines), parquet: the whole (sorted, filtered) data, streamed',
+      'json: one page unless download=true; csv, jsonl (JSON lines), parquet, arrow (Arrow IPC stream): the whole (sorted, filtered) data, streamed',
     ),
   download: z
     .enum(['true', 'false'])
@@ -120,7 +120,8 @@ export function datasetRoutes(app: FastifyInstance, ws: Workspace): void {
     {
       method: 'GET',
       url: `${P}/datasets/{name}/data`,
-      summary: 'Rows: a JSON page, or the whole (sorted, filtered) data streamed as CSV, JSON, JSON lines or Parquet',
+      summary:
+        'Rows: a JSON page, or the whole (sorted, filtered) data streamed as CSV, JSON, JSON lines, Parquet or Arrow IPC',
       tag: 'datasets',
       query: DataQuery,
       raw: true,
@@ -133,6 +134,7 @@ export function datasetRoutes(app: FastifyInstance, ws: Workspace): void {
             'text/csv': null,
             'application/x-ndjson': null,
             'application/vnd.apache.parquet': null,
+            'application/vnd.apache.arrow.stream': null,
           },
         },
       },

@@ -4,6 +4,7 @@ const FORMATS = [
   { query: 'format=json&download=true', label: 'JSON (an array of rows)' },
   { query: 'format=jsonl', label: 'JSON lines' },
   { query: 'format=parquet', label: 'Parquet' },
+  { query: 'format=arrow', label: 'Arrow IPC' },
 ];
 
 /** "Export" button opening the list of formats; each entry is a plain download link. */
