@@ -152,10 +152,10 @@ SELECT printf('%.2f TB/day', tb) AS measured, tb BETWEEN 0.35 AND 0.8 AS ok FROM
   {
     id: 'mous_processed_per_year',
     source: 'S12',
-    fact: 'datasets (MOUS) through the pipeline per year',
+    fact: 'datasets (MOUS) fully observed, to process, per year',
     expected: '> 3,000: 3,000–4,500',
     minDays: 365,
-    sql: `WITH x AS (SELECT count(DISTINCT mous_uid) ${PER_YEAR} AS n FROM job_run WHERE job_name = 'pipeline_calibration')
+    sql: `WITH x AS (SELECT count(DISTINCT mous_uid) ${PER_YEAR} AS n FROM mous)
 SELECT printf('%,.0f/yr', n) AS measured, n BETWEEN 3000 AND 4500 AS ok FROM x`,
   },
   {
@@ -289,10 +289,20 @@ SELECT printf('B9 %.1f %%, B10 %.1f %%', b9, b10) AS measured, b9 BETWEEN 2.5 AN
   {
     id: 'trec_rows_per_day',
     source: 'A',
-    fact: 'Trec measurement rows per day',
+    fact: 'Trec measurement rows per observing day (outside the February shutdown)',
     expected: '15–25 k',
-    sql: `WITH x AS (SELECT count(*) / (SELECT days FROM sim_span) AS n FROM trec_measurement)
+    sql: `WITH d AS (SELECT count(DISTINCT shift_date) AS n FROM shift WHERE month(start_ts) <> 2),
+x AS (SELECT count(*) / (SELECT n FROM d) AS n FROM trec_measurement WHERE month(startvalidtime) <> 2)
 SELECT printf('%.1f k', n / 1000) AS measured, n BETWEEN 15000 AND 25000 AS ok FROM x`,
+  },
+  {
+    id: 'trec_rows_per_year',
+    source: 'A',
+    fact: 'Trec measurement rows per year',
+    expected: '5–8 M',
+    minDays: 365,
+    sql: `WITH x AS (SELECT count(*) ${PER_YEAR} AS n FROM trec_measurement)
+SELECT printf('%.1f M', n / 1e6) AS measured, n BETWEEN 5e6 AND 8e6 AS ok FROM x`,
   },
   {
     id: 'weather_loss_by_month',
@@ -318,7 +328,9 @@ SELECT printf('worst %s %.1f %% (configured %d %%)', strftime(make_date(y, m, 1)
     sql: `WITH lim(receiverband, lim) AS (VALUES ('ALMA_RB_01', 40), ('ALMA_RB_03', 45), ('ALMA_RB_04', 82), ('ALMA_RB_05', 75),
   ('ALMA_RB_06', 136), ('ALMA_RB_07', 219), ('ALMA_RB_08', 292), ('ALMA_RB_09', 261), ('ALMA_RB_10', 344)),
 bad AS (
-  SELECT t.uid, t.caldataid, t.antennaname, t.receiverband, t.basebandname, t.startvalidtime, p.pol
+  SELECT t.uid, t.caldataid, t.antennaname, t.receiverband, t.basebandname, p.pol,
+    -- The hardware state of a whole EB is that at its start.
+    (SELECT e.start_ts FROM execution e WHERE e.eb_uid = t.uid) AS eb_start
   FROM trec_measurement t JOIN lim USING (receiverband)
   CROSS JOIN (VALUES ('X'), ('Y')) p(pol)
   WHERE (CASE p.pol WHEN 'X' THEN t.trec_x ELSE t.trec_y END) NOT BETWEEN 1e-9 AND lim.lim),
@@ -327,8 +339,8 @@ unexplained AS (
     (g.kind IN ('scan_outlier', 'non_physical') AND g.eb_uid = b.uid AND g.caldataid = b.caldataid
       AND g.basebandname = b.basebandname AND g.polarization = b.pol)
     OR (g.kind = 'eb_outlier' AND g.eb_uid = b.uid AND g.receiverband = b.receiverband AND g.polarization = b.pol)
-    OR (g.kind = 'excursion' AND b.startvalidtime >= g.start_ts AND b.startvalidtime < g.end_ts)
-    OR (g.kind = 'drift' AND g.receiverband = b.receiverband AND b.startvalidtime >= g.start_ts))))
+    OR (g.kind = 'excursion' AND b.eb_start >= g.start_ts AND b.eb_start < g.end_ts)
+    OR (g.kind = 'drift' AND g.receiverband = b.receiverband AND b.eb_start >= g.start_ts))))
 SELECT printf('%d unexplained of %d (%s)', (SELECT count(*) FROM unexplained), (SELECT count(*) FROM bad),
   coalesce((SELECT string_agg(receiverband || ' ' || n, ', ' ORDER BY receiverband) FROM
     (SELECT receiverband, count(*) AS n FROM unexplained GROUP BY 1)), 'none')) AS measured,
