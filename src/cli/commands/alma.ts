@@ -52,7 +52,7 @@ export const almaCommands: CommandModule = (program, io) => {
     .option('--spectra', 'add a Trec spectrum to every measurement (table trec_spectrum)')
     .option(
       '--scale <scale>',
-      "'full' reproduces the observatory's largest tables (~17.5 M Trec rows, 715 000 × 2 spectra)",
+      "'full' reproduces the observatory's largest tables (~20 M Trec rows, ~790 000 × 2 spectra)",
       'default',
     )
     .action(async (_options: unknown, command: Command) => {
