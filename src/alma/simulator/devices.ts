@@ -11,8 +11,18 @@ import type { Rng } from './rng.js';
  * moves Trec, the ground-truth rows detectors are scored against.
  */
 
+/** Per-band receiver status as in the DSA dashboard [S4]: B1Status, B3Status … B10Status. */
+export type BandStatusType = `B${number}Status`;
+
 export type ChangeType =
-  'CartridgeReplaced' | 'WCAReplaced' | 'FrontEndSwap' | 'SISRetune' | 'CryostatWarmup' | 'PadMove' | 'BandStatus';
+  | 'CartridgeReplaced'
+  | 'WCAReplaced'
+  | 'FrontEndSwap'
+  | 'SISRetune'
+  | 'CryostatWarmup'
+  | 'PadMove'
+  | 'ArrayElementStatus'
+  | BandStatusType;
 
 export interface DeviceChangeRow {
   event_id: number;
@@ -203,13 +213,28 @@ export class DeviceFleet {
     const drifting = this.rng.chance(t.driftingUnitShare);
     const serial = cartridgeSerial(band, unit);
     this.cartridgeSerials.push(serial);
+    // Acceptance test: a unit is installed only if no measurement of a healthy unit can exceed
+    // the band's any-frequency limit (worst baseband and pol, LO band edge, the best-to-worst
+    // WCA, the largest noise the quantile table gives). Values above it then come only from
+    // injected, recorded faults (outliers, excursions, drift).
+    const worstCase = (1 + t.loEdgeExcess) * (1 + Math.max(0, t.wcaStep[1]) / 2) * (1 + 4.2 * m.noise);
+    let base = 0;
+    let basebandOffset: number[] = [];
+    let polarisationOffset = 0;
+    for (let tries = 0; tries < 50; tries++) {
+      base = Math.max(0.5 * m.trecMedian, this.rng.gaussian(m.trecMedian, m.trecSd));
+      basebandOffset = [0, 1, 2, 3].map(() => this.rng.gaussian(0, t.basebandOffsetSd));
+      polarisationOffset = this.rng.gaussian(0, t.polarisationOffsetSd);
+      const worst = base * (1 + Math.max(...basebandOffset)) * Math.max(1, 1 + polarisationOffset) * worstCase;
+      if (worst <= m.specAnyFrequency) break;
+    }
     return {
       id: this.cartridgeSerials.length - 1,
       serial,
       band,
-      base: Math.max(0.5 * m.trecMedian, this.rng.gaussian(m.trecMedian, m.trecSd)),
-      basebandOffset: [0, 1, 2, 3].map(() => this.rng.gaussian(0, t.basebandOffsetSd)),
-      polarisationOffset: this.rng.gaussian(0, t.polarisationOffsetSd),
+      base,
+      basebandOffset,
+      polarisationOffset,
       driftPerYear: drifting ? this.rng.uniform(0.002, t.maxDriftPerYear) : 0,
       driftOriginMs: originMs,
       retune: 1,
@@ -305,14 +330,8 @@ export class DeviceFleet {
         // After the excursion the antenna is usually taken out for a few days.
         const backMs = endMs + Math.round(rng.uniform(d.outAfterWarmupDays[0], d.outAfterWarmupDays[1]) * DAY_MS);
         this.outOfService[antenna.index].push([endMs, backMs]);
-        plan.push({
-          ms: endMs,
-          type: 'BandStatus',
-          band: null,
-          value: 'C',
-          comment: 'Taken out after cryostat warm-up',
-        });
-        plan.push({ ms: backMs, type: 'BandStatus', band: null, value: 'O', comment: 'Back in the array' });
+        planStatus(plan, endMs, 'C', 'Taken out after cryostat warm-up');
+        planStatus(plan, backMs, 'O', 'Back in the array');
       }
     }
     // Antenna overhauls (~10-year cycle): a few antennas a year out for weeks.
@@ -321,8 +340,8 @@ export class DeviceFleet {
       const ms = at();
       const backMs = ms + Math.round(rng.uniform(d.overhaulDays[0], d.overhaulDays[1]) * DAY_MS);
       this.outOfService[a].push([ms, backMs]);
-      this.plans[a].push({ ms, type: 'BandStatus', band: null, value: 'C', comment: 'Antenna overhaul' });
-      this.plans[a].push({ ms: backMs, type: 'BandStatus', band: null, value: 'O', comment: 'Back from overhaul' });
+      planStatus(this.plans[a], ms, 'C', 'Antenna overhaul');
+      planStatus(this.plans[a], backMs, 'O', 'Back from overhaul');
     }
   }
 
@@ -401,7 +420,7 @@ export class DeviceFleet {
         this.emitChange(a, e, null, null, `${e.comment ?? 'Pad move'} (from ${old})`);
         return;
       }
-      case 'BandStatus':
+      case 'ArrayElementStatus':
         this.emitChange(a, e, null, null, e.comment ?? '');
         return;
       case 'CryostatWarmup': {
@@ -442,6 +461,13 @@ export class DeviceFleet {
         const id = this.emitChange(a, e, old.serial, fresh.serial, 'Cold cartridge replaced');
         this.emitStep(a, band, e.ms, before, id, `Cartridge ${old.serial} → ${fresh.serial}`);
         this.emitDrift(a, fresh, e.ms);
+        this.emitChange(
+          a,
+          { ms: e.ms, type: bandStatusType(band), band, value: 'O' },
+          null,
+          null,
+          'New cartridge operational',
+        );
         return;
       }
       case 'WCAReplaced': {
@@ -463,6 +489,17 @@ export class DeviceFleet {
         this.emitStep(a, band, e.ms, before, id, 'SIS re-tune');
         return;
       }
+      default:
+        // B<n>Status: one band's receiver status.
+        this.emitChange(a, e, null, null, e.comment ?? '');
     }
   }
+}
+
+export const bandStatusType = (band: number): BandStatusType => `B${band}Status`;
+
+/** The antenna out of (C) or back in (O) the array: its element status and every band's status [S4]. */
+function planStatus(plan: PlannedEvent[], ms: number, value: 'O' | 'C', comment: string): void {
+  plan.push({ ms, type: 'ArrayElementStatus', band: null, value, comment });
+  for (const band of BANDS) plan.push({ ms, type: bandStatusType(band), band, value, comment });
 }

@@ -1,3 +1,4 @@
+import type { BandWeights } from './band-priority.js';
 import { HOUR_MS } from './calendar.js';
 import type { DeviceFleet } from './devices.js';
 import { bandName } from './identifiers.js';
@@ -50,6 +51,8 @@ export interface ExecutionContext {
   rng: Rng;
   /** End of the simulated period: EBs not yet reviewed by then stay QA0 Pending. */
   endMs: number;
+  /** The scheduler's band weights per array (`band-priority.ts`). */
+  bandWeights: BandWeights;
 }
 
 export interface Execution {
@@ -60,15 +63,11 @@ export interface Execution {
 }
 
 function chooseBand(ctx: ExecutionContext, family: EbSlot['family'], pwv: number): number {
-  const mix = ctx.options.observing.bandMix[family];
-  const bands = Object.keys(mix).map(Number);
-  const weights = bands.map((b) => mix[String(b)]);
-  // High bands only when the sky is dry: redraw until the band's PWV limit allows it.
-  for (let tries = 0; tries < 20; tries++) {
-    const band = bands[ctx.rng.weightedIndex(weights)];
-    if (pwv <= ctx.options.trec.bands[String(band)].maxPwvMm) return band;
-  }
-  return 3;
+  const { bands, weights } = ctx.bandWeights[family];
+  const allowed = bands.map((b, i) => (pwv <= ctx.options.trec.bands[String(b)].maxPwvMm ? weights[i] : 0));
+  if (!allowed.some((w) => w > 0)) return 3;
+  const i = ctx.rng.weightedIndex(allowed);
+  return allowed[i] > 0 ? bands[i] : 3;
 }
 
 function chooseAntennas(ctx: ExecutionContext, slot: EbSlot): number[] {

@@ -1,3 +1,4 @@
+import { fitBandWeights } from './band-priority.js';
 import { DAY_MS, parseDay } from './calendar.js';
 import { DeviceFleet, type DeviceChangeRow, type TruthRow } from './devices.js';
 import { buildExecution, type ExecutionRow } from './executions.js';
@@ -11,8 +12,9 @@ import {
   type Pad,
 } from './inventory.js';
 import { JobSimulator, type JobRunRow } from './jobs.js';
+import type { MousRow } from './mous.js';
 import { ARRAY_FAMILIES, resolveOptions, type ResolvedOptions, type SimulationOptionsInput } from './options.js';
-import { ProjectPool } from './projects.js';
+import { ProjectPool, type CompletedMous } from './projects.js';
 import { Rng } from './rng.js';
 import { generateFamilyDay, type EbSlot, type GapRow, type ShiftRow } from './shifts.js';
 import { TrecPlan } from './trec-batch.js';
@@ -36,6 +38,8 @@ export interface DayBatch {
   deviceChanges: DeviceChangeRow[];
   truth: TruthRow[];
   jobRuns: JobRunRow[];
+  /** MOUS fully observed that day, with their life cycle as of the end of the simulation. */
+  mous: MousRow[];
   /** The day's Trec measurements as plan rows; reused between days, so consume it before pulling the next day. */
   trecPlan: TrecPlan;
   /** The day's Trec measurement rows, expanded in JS from `trecPlan` on first access (same values as the file). */
@@ -104,6 +108,11 @@ export class Simulation {
       weather,
       rng: executionRng,
       endMs: this.endMs,
+      bandWeights: {
+        '12m': fitBandWeights(o.observing.bandMix['12m'], o.trec.bands, weather),
+        '7m': fitBandWeights(o.observing.bandMix['7m'], o.trec.bands, weather),
+        TP: fitBandWeights(o.observing.bandMix.TP, o.trec.bands, weather),
+      },
     };
     const trecContext = { options: o, fleet: this.fleet, weather, antennaNames, rng: trecRng };
     let previousDayRows = 0;
@@ -127,10 +136,15 @@ export class Simulation {
       plan.clear();
       const executions: ExecutionRow[] = [];
       const trecRowsByEb = new Map<string, number>();
+      const completed: CompletedMous[] = [];
       let arrayNumber = 0;
       for (const slot of slots) {
         const execution = buildExecution(executionContext, slot, ++arrayNumber);
         executions.push(execution.row);
+        if (execution.row.qa0_status === 'Pass') {
+          const done = pool.recordPass(execution.sb, slot.endMs);
+          if (done) completed.push(done);
+        }
         this.ebUids.push(slot.ebUid);
         const rows = planTrecForEb(
           trecContext,
@@ -152,7 +166,8 @@ export class Simulation {
       }
       this.fleet.advanceAll(dayMs + DAY_MS - 1);
       const { deviceChanges, truth } = this.fleet.drain();
-      const jobRuns = jobs.day(dayMs, executions, trecRowsByEb, previousDayRows);
+      const jobRuns = jobs.day(dayMs, executions, trecRowsByEb, previousDayRows, completed);
+      const mous = jobs.drainMous();
       previousDayRows = shifts.length + gaps.length + executions.length;
       let expanded: TrecRows | null = null;
       yield {
@@ -163,6 +178,7 @@ export class Simulation {
         deviceChanges,
         truth,
         jobRuns,
+        mous,
         trecPlan: plan,
         get trec() {
           expanded ??= expandTrecPlan(plan);

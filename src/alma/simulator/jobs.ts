@@ -1,4 +1,7 @@
-import { HOUR_MS, MINUTE_MS, YEAR_MS } from './calendar.js';
+import { DAY_MS, HOUR_MS, MINUTE_MS, YEAR_MS } from './calendar.js';
+import { bandName } from './identifiers.js';
+import { asOf, type MousRow } from './mous.js';
+import type { CompletedMous } from './projects.js';
 import type { ExecutionRow } from './executions.js';
 import type { ResolvedOptions } from './options.js';
 import type { Rng } from './rng.js';
@@ -38,6 +41,10 @@ export class JobSimulator {
   private scoBacklogGb = 0;
   private readonly arcBacklogGb = new Map(ARCS.map((a) => [a, 0]));
   private osfBacklogGb = 0;
+  /** Ingested EB volumes not yet in the OSF backlog: [available at, GB]. */
+  private arrivals: [number, number][] = [];
+  private previousDayTrecRows = 0;
+  private mous: MousRow[] = [];
 
   constructor(
     private readonly options: ResolvedOptions,
@@ -125,15 +132,17 @@ export class JobSimulator {
     executions: readonly ExecutionRow[],
     trecRowsByEb: ReadonlyMap<string, number>,
     previousDayRows: number,
+    completed: readonly CompletedMous[] = [],
   ): JobRunRow[] {
     const rows: JobRunRow[] = [];
     const rng = this.rng;
     const j = this.options.jobs;
-    const pipelineCandidates: ExecutionRow[] = [];
     for (const eb of executions) {
       const hours = (eb.end_ts - eb.start_ts) / HOUR_MS;
-      const volumeGb = j.dataTbPerEbHour * 1000 * hours * rng.uniform(0.7, 1.3);
-      this.osfBacklogGb += volumeGb;
+      const rate = j.dataTbPerEbHour * (j.dataRateByFamily[eb.array_family as keyof typeof j.dataRateByFamily] ?? 1);
+      const volumeGb = rate * 1000 * hours * rng.uniform(0.7, 1.3);
+      // Reaches the OSF archive when its ingest is done; replication takes it from then on.
+      this.arrivals.push([eb.end_ts + 5 * MINUTE_MS, volumeGb]);
       const fields = { eb_uid: eb.eb_uid, volume_gb: round(volumeGb) };
       this.runWithRetry(
         rows,
@@ -166,8 +175,6 @@ export class JobSimulator {
           rng.lognormalInRange(2, 1, 5) * MINUTE_MS,
           { eb_uid: eb.eb_uid },
         );
-      // About one Pass EB in three completes its MOUS, which then goes to the pipeline.
-      if (!eb.is_calibration && eb.qa0_status === 'Pass' && rng.chance(j.mousPerDay / 30)) pipelineCandidates.push(eb);
     }
     for (let q = 0; q < 96; q++) {
       const ms = dayMs + q * 15 * MINUTE_MS;
@@ -182,19 +189,32 @@ export class JobSimulator {
           volume_gb: round(rng.uniform(0.01, 0.1)),
         });
     }
+    // In time order: each replication moves only what has arrived before it runs.
     for (let hour = 0; hour < 24; hour++) {
       const ms = dayMs + hour * HOUR_MS;
       this.runWithRetry(rows, 'monitor_data_archive', ms, rng.lognormalInRange(10, 5, 20) * MINUTE_MS, {
         volume_gb: round(rng.uniform(20, 60) / 24),
       });
+      let arrived = 0;
+      this.arrivals = this.arrivals.filter(([at, gb]) => (at <= ms ? ((arrived += gb), false) : true));
+      this.osfBacklogGb += arrived;
       this.replicate(rows, 'archive_replication_osf_to_sco', null, ms, 1);
+      if (hour % 4 === 0) for (const arc of ARCS) this.replicate(rows, 'archive_replication_sco_to_arc', arc, ms, 4);
     }
-    for (let h = 0; h < 24; h += 4)
-      for (const arc of ARCS) this.replicate(rows, 'archive_replication_sco_to_arc', arc, dayMs + h * HOUR_MS, 4);
+    // TelCal's nightly batch re-extracts the previous day's atmosphere calibrations (§5).
+    this.runWithRetry(
+      rows,
+      'telcal_calatmosphere_extract',
+      dayMs + 6 * HOUR_MS,
+      rng.lognormalInRange(8, 2, 15) * MINUTE_MS,
+      { target: 'nightly', items: this.previousDayTrecRows },
+    );
+    this.previousDayTrecRows = 0;
+    for (const eb of executions) this.previousDayTrecRows += trecRowsByEb.get(eb.eb_uid) ?? 0;
     this.runWithRetry(rows, 'slt_daily_export', dayMs + 12 * HOUR_MS, rng.lognormalInRange(2, 1, 5) * MINUTE_MS, {
       items: previousDayRows,
     });
-    for (const eb of pipelineCandidates) this.pipeline(rows, eb);
+    for (const m of completed) this.mous.push(this.lifeCycle(rows, m));
     return rows;
   }
 
@@ -232,36 +252,104 @@ export class JobSimulator {
     this.run(rows, job, ms, duration, { target: arc, volume_gb: round(moved), items: Math.ceil(moved / 50) });
   }
 
-  private pipeline(rows: JobRunRow[], eb: ExecutionRow): void {
+  /** The MOUS rows of the day's completed MOUS, as of the end of the simulation (then emptied). */
+  drainMous(): MousRow[] {
+    return this.mous.splice(0);
+  }
+
+  /**
+   * A completed MOUS through processing, QA2 and delivery: its job runs (pipeline stages
+   * that may fail and be re-run, product ingest, notification) and its `mous` row. Runs
+   * after the end of the simulation are not emitted, except the first, as QUEUED.
+   */
+  private lifeCycle(rows: JobRunRow[], m: CompletedMous): MousRow {
     const rng = this.rng;
-    const mous = eb.mous_uid;
-    let t = eb.end_ts + rng.uniform(1, 48) * HOUR_MS;
-    const stage = (job: string, median: number, min: number, max: number, fields: Partial<JobRunRow> = {}) => {
+    const j = this.options.jobs;
+    const mous = m.sb.mousUid;
+    const days = ([median, min, max]: readonly number[]) => rng.lognormalInRange(median, min, max) * DAY_MS;
+    let queued = false;
+    const emit = (job: string, at: number, durationMs: number, fields: Partial<JobRunRow>) => {
+      if (at >= this.endMs) {
+        if (!queued) this.run(rows, job, at, durationMs, { mous_uid: mous, ...fields });
+        queued = true;
+        return;
+      }
+      this.run(rows, job, at, durationMs, { mous_uid: mous, ...fields });
+    };
+    // A pipeline stage: a failure or timeout is followed by a second, successful attempt.
+    const stage = (job: string, at: number, median: number, min: number, max: number): number => {
       const duration = rng.lognormalInRange(median, min, max) * HOUR_MS;
       if (this.failed(job)) {
-        this.run(rows, job, t, duration * rng.uniform(0.05, 0.8), {
-          mous_uid: mous,
+        emit(job, at, duration * rng.uniform(0.05, 0.8), {
           status: 'FAILED',
           failure_cause: rng.pick(PIPELINE_CAUSES),
         });
-        t += duration + rng.uniform(2, 24) * HOUR_MS;
-        if (rng.chance(0.3)) return false;
-        this.run(rows, job, t, duration, { mous_uid: mous, attempt: 2, ...fields });
-      } else if (job.startsWith('pipeline_') && rng.chance(0.02)) {
-        this.run(rows, job, t, max * HOUR_MS, {
-          mous_uid: mous,
-          status: 'TIMEOUT',
-          failure_cause: 'maximum runtime exceeded',
-        });
-        return false;
-      } else this.run(rows, job, t, duration, { mous_uid: mous, ...fields });
-      t += duration + rng.uniform(0.1, 2) * HOUR_MS;
-      return true;
+        at += duration + rng.uniform(2, 24) * HOUR_MS;
+        emit(job, at, duration, { attempt: 2 });
+      } else if (rng.chance(0.02)) {
+        emit(job, at, max * HOUR_MS, { status: 'TIMEOUT', failure_cause: 'maximum runtime exceeded' });
+        at += max * HOUR_MS + rng.uniform(2, 24) * HOUR_MS;
+        emit(job, at, duration, { attempt: 2 });
+      } else emit(job, at, duration, {});
+      return at + duration;
     };
-    if (!stage('pipeline_calibration', 6, 2, 24)) return;
-    if (!stage('pipeline_imaging', 10, 2, 48)) return;
-    if (!stage('qa2_product_ingest', 0.4, 10 / 60, 1, { volume_gb: round(rng.lognormalInRange(20, 1, 200)) })) return;
-    stage('delivery_notification', 0.005, 0.001, 0.016);
+    const pipelineable = rng.chance(j.pipelineableShare);
+    const process = (start: number): number =>
+      pipelineable
+        ? stage(
+            'pipeline_imaging',
+            stage('pipeline_calibration', start, 6, 2, 24) + rng.uniform(0.1, 2) * HOUR_MS,
+            10,
+            2,
+            48,
+          )
+        : start + rng.uniform(2, 10) * DAY_MS; // reduced by hand, no pipeline runs
+    const ready = m.observedMs + rng.uniform(0.5, 2) * DAY_MS;
+    const processingStart = ready + days(j.processingWaitDays) * (pipelineable ? 1 : 1.5);
+    let processed = process(processingStart);
+    let qa2Start = processed + days(j.qa2WaitDays);
+    let verdict = rng.weightedKey(j.qa2Shares);
+    let attempts = 1;
+    if (verdict === 'Fail') {
+      // QA2 Fail: reprocessed (by hand, with the reducer's fixes), then reviewed again.
+      attempts = 2;
+      processed = process(qa2Start + rng.uniform(1, 5) * DAY_MS + days([7, 1, 60]));
+      qa2Start = processed + rng.uniform(1, 7) * DAY_MS;
+      verdict = rng.chance(0.9) ? 'Pass' : 'SemiPass';
+    }
+    const verified = qa2Start + rng.uniform(0.5, 5) * DAY_MS;
+    const readyToDeliver = verified + rng.uniform(0.2, 3) * DAY_MS;
+    const ingestHours = rng.lognormalInRange(0.4, 10 / 60, 1);
+    emit('qa2_product_ingest', readyToDeliver, ingestHours * HOUR_MS, {
+      volume_gb: round(rng.lognormalInRange(20, 1, 200)),
+    });
+    const delivered = readyToDeliver + ingestHours * HOUR_MS + rng.uniform(0.5, 24) * HOUR_MS;
+    emit('delivery_notification', delivered, rng.uniform(0.06, 1) * MINUTE_MS, {});
+    return asOf(
+      {
+        mous_uid: mous,
+        gous_uid: m.sb.gousUid,
+        sb_uid: m.sb.sbUid,
+        sb_name: m.sb.sbName,
+        project_code: m.sb.projectCode,
+        array_family: m.sb.family,
+        band: bandName(m.sb.band),
+        executions: m.sb.requiredExecutions,
+        pipelineable,
+        observed_ts: m.observedMs,
+        ready_ts: ready,
+        processing_start_ts: processingStart,
+        processed_ts: processed,
+        qa2_start_ts: qa2Start,
+        verified_ts: verified,
+        ready_to_deliver_ts: readyToDeliver,
+        delivered_ts: delivered,
+        qa2_status: verdict,
+        qa2_attempts: attempts,
+        state: 'FullyObserved',
+      },
+      this.endMs,
+    );
   }
 }
 

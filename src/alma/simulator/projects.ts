@@ -18,6 +18,14 @@ export interface SchedBlock {
   band: number;
   repFreqGhz: number;
   isCalibration: boolean;
+  /** QA0 Pass EBs the SB needs before its MOUS is FullyObserved [A]. */
+  requiredExecutions: number;
+}
+
+/** A MOUS whose SB got its last needed QA0 Pass EB. */
+export interface CompletedMous {
+  sb: SchedBlock;
+  observedMs: number;
 }
 
 /** RF range of each band (GHz), §2.1 / astroquery. */
@@ -66,11 +74,16 @@ const TARGETS = [
   'SSA22',
 ];
 const ARRAY_CODE: Record<ArrayFamily, 'TM1' | '7M' | 'TP'> = { '12m': 'TM1', '7m': '7M', TP: 'TP' };
+/** Share of 12-m SBs that are the compact part (TM2) of a request whose extended part is TM1 [A]. */
+const TM2_SHARE = 0.35;
 const CALIBRATION_TARGETS = ['PointingCal', 'FocusCal', 'ArrayCheckout', 'DelayCal', 'BandpassCheck'];
 const PROJECT_TYPES = { S: 93, L: 3, T: 3, V: 0.5, P: 0.5 };
 
 export class ProjectPool {
   private readonly cycles = new Map<number, Map<string, SchedBlock[]>>();
+  /** QA0 Pass EBs so far per SB UID, and the SBs fully observed. */
+  private readonly passes = new Map<string, number>();
+  private readonly done = new Set<string>();
 
   constructor(
     private readonly rng: Rng,
@@ -81,7 +94,22 @@ export class ProjectPool {
   scienceBlock(ms: number, family: ArrayFamily, band: number, rng: Rng): SchedBlock {
     const pool = this.poolFor(cycleOf(ms));
     const list = pool.get(`${family}:${band}`) ?? pool.get(`${family}:3`)!;
-    return rng.pick(list);
+    // Like the DSA, finish what is started (so MOUS complete), else any SB not fully observed.
+    const open = list.filter((sb) => !this.done.has(sb.sbUid));
+    const started = open.filter((sb) => this.passes.has(sb.sbUid));
+    if (started.length > 0 && rng.chance(0.6)) return rng.pick(started);
+    return rng.pick(open.length > 0 ? open : list);
+  }
+
+  /** Counts a QA0 Pass EB of a science SB; returns its MOUS when that completes the SB. */
+  recordPass(sb: SchedBlock, endMs: number): CompletedMous | null {
+    if (sb.isCalibration || this.done.has(sb.sbUid)) return null;
+    const n = (this.passes.get(sb.sbUid) ?? 0) + 1;
+    this.passes.set(sb.sbUid, n);
+    if (n < sb.requiredExecutions) return null;
+    this.done.add(sb.sbUid);
+    this.passes.delete(sb.sbUid);
+    return { sb, observedMs: endMs };
   }
 
   calibrationBlock(ms: number, family: ArrayFamily, rng: Rng): SchedBlock {
@@ -133,7 +161,12 @@ export class ProjectPool {
         const [lo, hi] = BAND_RANGE_GHZ[band];
         add(`${family}:${band}`, {
           sbUid: uid('A001', project.block, gous + 8),
-          sbName: schedBlockName(project.target, letter, band, ARRAY_CODE[family]),
+          sbName: schedBlockName(
+            project.target,
+            letter,
+            band,
+            family === '12m' && rng.chance(TM2_SHARE) ? 'TM2' : ARRAY_CODE[family],
+          ),
           mousUid: uid('A001', project.block, gous + 1),
           gousUid: uid('A001', project.block, gous),
           projectCode: project.code,
@@ -144,6 +177,7 @@ export class ProjectPool {
           band,
           repFreqGhz: Math.round(rng.uniform(lo + 0.1 * (hi - lo), hi - 0.1 * (hi - lo)) * 1000) / 1000,
           isCalibration: false,
+          requiredExecutions: rng.weightedIndex([25, 25, 25, 15, 10]) + 1,
         });
       }
       // Observatory calibration SBs: one observatory project per cycle.
@@ -165,6 +199,7 @@ export class ProjectPool {
           band,
           repFreqGhz: (lo + hi) / 2,
           isCalibration: true,
+          requiredExecutions: 1,
         });
       });
     }

@@ -61,6 +61,10 @@ export interface GapRow {
   related_eb_uid: string | null;
   comment: string;
   ticket: string | null;
+  /** SLT DOWN entries [S2]: the engineering group of a technical downtime (null otherwise). */
+  engineering_group: string | null;
+  /** SLT DOWN entries [S2]: "Is power cut?" — set on technical and weather downtime, null on other gaps. */
+  is_power_cut: boolean | null;
 }
 
 /** An EB placed on the timeline; the execution generator fills in the rest. */
@@ -124,6 +128,17 @@ const COMMENTS: Partial<Record<GapType, string[]>> = {
   Other: ['Maintenance', 'Operator briefing', 'Pad work'],
 };
 const USER_ERRORS = ['Wrong SB executed', 'Mistuned setup', 'Wrong array selected'];
+// The SLT's engineering groups [S2], by the technical-downtime comment above.
+const ENGINEERING_GROUP: Record<string, string> = {
+  'Correlator fault': 'Correlator',
+  'Antenna control software crash': 'Antenna control',
+  'Front-end cryostat alarm': 'FrontEnd',
+  'Power cut': 'BackEnd',
+  'Photonic reference unlocked': 'BackEnd',
+  'Network problem at AOS': 'Software',
+};
+/** Shortest science EB an operator starts (the §3.3 range minimum applies to planned SBs). */
+const MIN_EB_MS = 2 * MINUTE_MS;
 
 export interface FamilyDayInput {
   dayMs: number;
@@ -159,6 +174,8 @@ export function generateFamilyDay(input: FamilyDayInput): FamilyDay {
   const addGap = (shiftId: string, startMs: number, endMs: number, type: GapType, fields: Partial<GapRow> = {}) => {
     if (endMs <= startMs) return;
     const comments = COMMENTS[type];
+    const comment = fields.comment ?? (comments ? rng.pick(comments) : '');
+    const downtime = type === 'Technical downtime' || type === 'Weather downtime';
     out.gaps.push({
       gap_id: `${shiftId}-g${String(++gapCounter).padStart(2, '0')}`,
       shift_id: shiftId,
@@ -171,8 +188,10 @@ export function generateFamilyDay(input: FamilyDayInput): FamilyDay {
       tag: TAG[type],
       priority: priority(rng, type, o.gapPriorityShares),
       related_eb_uid: null,
-      comment: comments ? rng.pick(comments) : '',
+      comment,
       ticket: type === 'Technical downtime' && rng.chance(0.7) ? `PRTSPR-${rng.int(10000, 99999)}` : null,
+      engineering_group: type === 'Technical downtime' ? (ENGINEERING_GROUP[comment] ?? 'Software') : null,
+      is_power_cut: downtime ? comment === 'Power cut' : null,
       ...fields,
     });
   };
@@ -210,15 +229,26 @@ export function generateFamilyDay(input: FamilyDayInput): FamilyDay {
       : activity === 'SciOps'
         ? 1
         : 0.1;
+    // Arrays differ in how much science the queue holds for them (TP follows the 12-m / 7-m
+    // parts of a request): the rest of the science share is time with no SB observable.
+    const scienceShare = o.scienceShareByFamily[family];
+    // A category's draw weight is its time share over its MEAN length (a clamped log-normal's
+    // mean is well above its median: 83 vs 70 min for a 12-m EB, 68 vs 45 min for a fault),
+    // so the drawn time comes out at the budget's shares.
+    const gapMean = (c: keyof typeof GAP_MINUTES) =>
+      meanMinutes(GAP_MINUTES[c][0], GAP_MINUTES[c][1], GAP_MINUTES[c][2]);
     const weights: Record<Category, number> = {
-      science: (b.science * scienceFactor) / o.scienceEbMedianMinutes[family],
-      calibration: b.calibration / o.calibrationEbMedianMinutes,
-      technical: b.technical / GAP_MINUTES.technical[0],
-      testing: (b.testing * (february ? 4 : activity === 'SciOps' ? 0.4 : 8)) / GAP_MINUTES.testing[0],
-      scheduling: b.scheduling / GAP_MINUTES.scheduling[0],
-      arrayRecreation: b.arrayRecreation / GAP_MINUTES.arrayRecreation[0],
-      other: (b.other * (february ? 20 : 1)) / GAP_MINUTES.other[0],
-      userError: b.userError / GAP_MINUTES.userError[0],
+      science:
+        (scienceShare * scienceFactor) /
+        meanMinutes(o.scienceEbMedianMinutes[family], o.scienceEbMinutes[family][0], o.scienceEbMinutes[family][1]),
+      calibration:
+        b.calibration / meanMinutes(o.calibrationEbMedianMinutes, o.calibrationEbMinutes[0], o.calibrationEbMinutes[1]),
+      technical: b.technical / gapMean('technical'),
+      testing: (b.testing * (february ? 4 : activity === 'SciOps' ? 0.4 : 8)) / gapMean('testing'),
+      scheduling: (b.scheduling + Math.max(0, b.science - scienceShare)) / gapMean('scheduling'),
+      arrayRecreation: b.arrayRecreation / gapMean('arrayRecreation'),
+      other: (b.other * (february ? 20 : 1)) / gapMean('other'),
+      userError: b.userError / gapMean('userError'),
     };
 
     let t = start;
@@ -237,28 +267,49 @@ export function generateFamilyDay(input: FamilyDayInput): FamilyDay {
       const stop = Math.min(end, weather.nextBad(t));
       const category = rng.weightedKey(weights);
       if (category === 'science' || category === 'calibration') {
-        const isCalibration = category === 'calibration';
-        const minutes = isCalibration
-          ? rng.lognormalInRange(o.calibrationEbMedianMinutes, o.calibrationEbMinutes[0], o.calibrationEbMinutes[1])
-          : rng.lognormalInRange(
-              o.scienceEbMedianMinutes[family],
-              o.scienceEbMinutes[family][0],
-              o.scienceEbMinutes[family][1],
-            );
-        let ebEnd = t + Math.round(minutes * MINUTE_MS);
+        let isCalibration = category === 'calibration';
+        const draw = (calibration: boolean, roomMinutes = Infinity): number => {
+          const [min, max] = calibration ? o.calibrationEbMinutes : o.scienceEbMinutes[family];
+          const median = calibration ? o.calibrationEbMedianMinutes : o.scienceEbMedianMinutes[family];
+          // The operator picks an SB that fits the window: a draw from the same law, below the room left.
+          for (let tries = 0; tries < 6; tries++) {
+            const m = rng.lognormalInRange(median, min, max);
+            if (m <= roomMinutes) return m;
+          }
+          return rng.uniform(min, Math.min(max, roomMinutes));
+        };
+        let minutes = draw(isCalibration);
         let status = rng.weightedKey(o.ebStatusShares) as EbStatus;
         let weatherAbort = false;
+        let ebEnd = t + Math.round(minutes * MINUTE_MS);
         if (ebEnd > stop) {
-          // Bad weather ahead: usually the operator runs a shorter SB; sometimes the EB is caught and aborted.
-          ebEnd = stop;
-          if (stop < end) {
-            if (rng.chance(0.3)) {
-              status = 'ABORTED';
-              weatherAbort = true;
-            }
-          } else if (rng.chance(o.runningAtShiftEndProbability)) status = 'RUNNING';
+          const room = (stop - t) / MINUTE_MS;
+          if (stop < end && rng.chance(0.3)) {
+            // Caught by the weather: the EB is aborted when it turns.
+            ebEnd = stop;
+            status = 'ABORTED';
+            weatherAbort = true;
+          } else if (stop >= end && rng.chance(o.runningAtShiftEndProbability)) {
+            ebEnd = stop;
+            status = 'RUNNING';
+          } else if (room >= o.scienceEbMinutes[family][0] || (isCalibration && room >= o.calibrationEbMinutes[0])) {
+            minutes = draw(isCalibration, room);
+            ebEnd = Math.min(stop, t + Math.round(minutes * MINUTE_MS));
+          } else if (room >= o.calibrationEbMinutes[0]) {
+            // No science SB fits before the weather or the shift end: a short calibration does.
+            isCalibration = true;
+            minutes = draw(true, room);
+            ebEnd = Math.min(stop, t + Math.round(minutes * MINUTE_MS));
+          } else {
+            addGap(shiftId, t, stop, 'Scheduling downtime', {
+              comment: stop < end ? 'No SB fits before the weather turns' : 'No SB fits before the shift end',
+            });
+            t = stop;
+            continue;
+          }
         }
-        if (ebEnd - t < MINUTE_MS) {
+        if (ebEnd - t < MIN_EB_MS) {
+          addGap(shiftId, t, ebEnd, 'Scheduling downtime', { comment: 'No SB fits before the shift end' });
           t = ebEnd;
           continue;
         }
@@ -286,7 +337,13 @@ export function generateFamilyDay(input: FamilyDayInput): FamilyDay {
             related_eb_uid: slot.ebUid,
             comment: weatherAbort ? 'Aborted: weather' : `EB ended ${status}`,
           });
-        t = ebEnd + Math.round(rng.uniform(o.interEbOverheadMinutes[0], o.interEbOverheadMinutes[1]) * MINUTE_MS);
+        // Set-up of the next SB (array creation, tuning) is logged time, not unlogged.
+        const setupEnd = Math.min(
+          stop,
+          ebEnd + Math.round(rng.uniform(o.interEbOverheadMinutes[0], o.interEbOverheadMinutes[1]) * MINUTE_MS),
+        );
+        addGap(shiftId, ebEnd, setupEnd, 'Other', { comment: 'Set-up between EBs', priority: 'None' });
+        t = setupEnd;
         continue;
       }
       const [median, min, max] = GAP_MINUTES[category];
@@ -300,4 +357,17 @@ export function generateFamilyDay(input: FamilyDayInput): FamilyDay {
     }
   }
   return out;
+}
+
+/** Mean of `Rng.lognormalInRange(median, min, max)` (a log-normal clamped to [min, max]), by quadrature. */
+export function meanMinutes(median: number, min: number, max: number): number {
+  const sigma = Math.max(Math.log(max / median), Math.log(median / min)) / 1.96;
+  let sum = 0;
+  let weight = 0;
+  for (let z = -6; z <= 6; z += 0.05) {
+    const w = Math.exp(-0.5 * z * z);
+    sum += w * Math.min(max, Math.max(min, median * Math.exp(sigma * z)));
+    weight += w;
+  }
+  return sum / weight;
 }

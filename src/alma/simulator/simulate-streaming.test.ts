@@ -215,7 +215,7 @@ describe('simulate (streaming Trec files, formats, failures)', () => {
         'configuration_id VARCHAR, array_family VARCHAR, configuration_name VARCHAR, max_baseline_m DOUBLE, start_ts TIMESTAMP, end_ts TIMESTAMP',
       shift:
         'shift_id VARCHAR, array_family VARCHAR, shift_date VARCHAR, start_ts TIMESTAMP, end_ts TIMESTAMP, shift_type VARCHAR, operator VARCHAR, aod VARCHAR, activity VARCHAR, alma_sw_version VARCHAR, handover_subject VARCHAR',
-      gap: 'gap_id VARCHAR, shift_id VARCHAR, array_family VARCHAR, start_ts TIMESTAMP, end_ts TIMESTAMP, duration_h DOUBLE, class VARCHAR, type VARCHAR, tag VARCHAR, priority VARCHAR, related_eb_uid VARCHAR, comment VARCHAR, ticket VARCHAR',
+      gap: 'gap_id VARCHAR, shift_id VARCHAR, array_family VARCHAR, start_ts TIMESTAMP, end_ts TIMESTAMP, duration_h DOUBLE, class VARCHAR, type VARCHAR, tag VARCHAR, priority VARCHAR, related_eb_uid VARCHAR, comment VARCHAR, ticket VARCHAR, engineering_group VARCHAR, is_power_cut BOOLEAN',
       execution:
         'eb_uid VARCHAR, sb_uid VARCHAR, sb_name VARCHAR, mous_uid VARCHAR, gous_uid VARCHAR, project_code VARCHAR, cycle INTEGER, grade VARCHAR, executive VARCHAR, array_family VARCHAR, array_name VARCHAR, configuration VARCHAR, n_antennas INTEGER, antennas VARCHAR, correlator VARCHAR, band VARCHAR, rep_freq_ghz DOUBLE, start_ts TIMESTAMP, end_ts TIMESTAMP, eb_status VARCHAR, qa0_status VARCHAR, exec_fraction DOUBLE, is_calibration BOOLEAN, pwv_mm DOUBLE, shift_id VARCHAR',
       device_change:
@@ -224,6 +224,7 @@ describe('simulate (streaming Trec files, formats, failures)', () => {
         'truth_id INTEGER, kind VARCHAR, antennaname VARCHAR, receiverband VARCHAR, polarization VARCHAR, basebandname VARCHAR, start_ts TIMESTAMP, end_ts TIMESTAMP, magnitude DOUBLE, event_id INTEGER, eb_uid VARCHAR, caldataid INTEGER, comment VARCHAR',
       job_run:
         'run_id INTEGER, job_name VARCHAR, target VARCHAR, scheduled_ts TIMESTAMP, start_ts TIMESTAMP, end_ts TIMESTAMP, duration_s INTEGER, status VARCHAR, volume_gb DOUBLE, items INTEGER, attempt INTEGER, failure_cause VARCHAR, eb_uid VARCHAR, mous_uid VARCHAR',
+      mous: 'mous_uid VARCHAR, gous_uid VARCHAR, sb_uid VARCHAR, sb_name VARCHAR, project_code VARCHAR, array_family VARCHAR, band VARCHAR, executions INTEGER, pipelineable BOOLEAN, observed_ts TIMESTAMP, ready_ts TIMESTAMP, processing_start_ts TIMESTAMP, processed_ts TIMESTAMP, qa2_start_ts TIMESTAMP, verified_ts TIMESTAMP, ready_to_deliver_ts TIMESTAMP, delivered_ts TIMESTAMP, qa2_status VARCHAR, qa2_attempts INTEGER, state VARCHAR',
       trec_measurement:
         'uid VARCHAR, caldataid INTEGER, scan INTEGER, startvalidtime TIMESTAMP, endvalidtime TIMESTAMP, antennaname VARCHAR, array_family VARCHAR, receiverband VARCHAR, basebandname VARCHAR, sideband VARCHAR, freq_lo_ghz DOUBLE, freq_hi_ghz DOUBLE, trec_x FLOAT, trec_y FLOAT, tsys_x FLOAT, tsys_y FLOAT, tatm_x FLOAT, tatm_y FLOAT, tau FLOAT, water FLOAT, groundtemperature FLOAT, groundpressure FLOAT, groundrelhumidity FLOAT, cartridge_serial VARCHAR, frontend_serial VARCHAR',
       trec_spectrum:

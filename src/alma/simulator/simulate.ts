@@ -8,6 +8,7 @@ import {
   EXECUTION_TABLE,
   GAP_TABLE,
   JOB_RUN_TABLE,
+  MOUS_TABLE,
   PAD_TABLE,
   SHIFT_TABLE,
   TRUTH_TABLE,
@@ -106,6 +107,7 @@ export async function simulate(
       deviceChange: rowTable(DEVICE_CHANGE_TABLE),
       truth: rowTable(TRUTH_TABLE),
       jobRun: rowTable(JOB_RUN_TABLE),
+      mous: rowTable(MOUS_TABLE),
     };
     const spectra = o.spectraShare > 0;
     const trec = new TrecSink({
@@ -130,6 +132,7 @@ export async function simulate(
       dayWriters.deviceChange.append(batch.deviceChanges);
       dayWriters.truth.append(batch.truth);
       dayWriters.jobRun.append(batch.jobRuns);
+      dayWriters.mous.append(batch.mous);
       trecPlanned += batch.trecPlan.rows;
       await trec.append(batch.trecPlan, sim.ebUids, sim.fleet.cartridgeSerials);
       day++;

@@ -1,6 +1,7 @@
 import type { DeviceChangeRow, TruthRow } from './devices.js';
 import type { ExecutionRow } from './executions.js';
 import type { JobRunRow } from './jobs.js';
+import type { MousRow } from './mous.js';
 import type { GapRow, ShiftRow } from './shifts.js';
 
 /** Column names and SQL types of every table the simulator writes (file name = table name). */
@@ -125,6 +126,8 @@ export const GAP_TABLE: RowTableSpec<GapRow> = {
     ['related_eb_uid', 'VARCHAR'],
     ['comment', 'VARCHAR'],
     ['ticket', 'VARCHAR'],
+    ['engineering_group', 'VARCHAR'],
+    ['is_power_cut', 'BOOLEAN'],
   ],
 };
 
@@ -213,6 +216,32 @@ export const JOB_RUN_TABLE: RowTableSpec<JobRunRow> = {
   ],
 };
 
+export const MOUS_TABLE: RowTableSpec<MousRow> = {
+  name: 'mous',
+  columns: [
+    ['mous_uid', 'VARCHAR'],
+    ['gous_uid', 'VARCHAR'],
+    ['sb_uid', 'VARCHAR'],
+    ['sb_name', 'VARCHAR'],
+    ['project_code', 'VARCHAR'],
+    ['array_family', 'VARCHAR'],
+    ['band', 'VARCHAR'],
+    ['executions', 'INTEGER'],
+    ['pipelineable', 'BOOLEAN'],
+    ['observed_ts', 'TIMESTAMP'],
+    ['ready_ts', 'TIMESTAMP'],
+    ['processing_start_ts', 'TIMESTAMP'],
+    ['processed_ts', 'TIMESTAMP'],
+    ['qa2_start_ts', 'TIMESTAMP'],
+    ['verified_ts', 'TIMESTAMP'],
+    ['ready_to_deliver_ts', 'TIMESTAMP'],
+    ['delivered_ts', 'TIMESTAMP'],
+    ['qa2_status', 'VARCHAR'],
+    ['qa2_attempts', 'INTEGER'],
+    ['state', 'VARCHAR'],
+  ],
+};
+
 export const TREC_TABLE_NAME = 'trec_measurement';
 /** Spectra of a sample of Trec measurements (all of them with `spectra: true`). */
 export const TREC_SPECTRUM_TABLE_NAME = 'trec_spectrum';
@@ -229,6 +258,7 @@ export const TABLE_NAMES = [
   'device_change',
   'ground_truth',
   'job_run',
+  'mous',
   TREC_TABLE_NAME,
   TREC_SPECTRUM_TABLE_NAME,
 ] as const;

@@ -80,7 +80,10 @@ export function basebandLayout(
 function atmScanCount(ctx: TrecContext, eb: TrecEb): number {
   if (eb.isCalibration) return 1;
   const [min, max] = ctx.options.trec.atmScans[eb.family];
-  return Math.round(ctx.rng.lognormalInRange(ctx.options.trec.atmScansMedian[eb.family], min, max));
+  const drawn = Math.round(ctx.rng.lognormalInRange(ctx.options.trec.atmScansMedian[eb.family], min, max));
+  // Scans come at most every ~6 min (§2.2: every 10–20 min), so a short EB holds fewer and
+  // every scan (≤ 40 s, the first 30 s in) lies inside the EB.
+  return Math.max(1, Math.min(drawn, Math.floor((eb.endMs - eb.startMs) / (6 * 60_000))));
 }
 
 /**

@@ -48,3 +48,46 @@ describe('llano alma simulate', () => {
     expect(io3.stderr).toMatch(/valid date/);
   });
 });
+
+describe('llano alma fidelity', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'llano-alma-fidelity-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('measures written tables with --in and prints the facts as JSON', async () => {
+    const io = capture(dir);
+    expect(await runCli(['alma', 'simulate', '--days', '3', '--seed', '7', '--out', 'sim'], io)).toBe(0);
+    const check = capture(dir);
+    const code = await runCli(['alma', 'fidelity', '--in', 'sim', '--json'], check);
+    expect(check.stderr).toBe('');
+    expect(code).toBe(0);
+    const report = JSON.parse(check.stdout) as {
+      facts: { id: string; source: string; expected: string; measured: string; ok: boolean | null }[];
+    };
+    const inventory = report.facts.find((f) => f.id === 'antenna_inventory')!;
+    expect(inventory).toMatchObject({ source: 'S11', measured: 'CM 12, DA 25, DV 25, PM 4', ok: true });
+    expect(report.facts.find((f) => f.id === 'science_hours_12m')!.ok).toBeNull();
+  });
+
+  it('prints a table and exits 1 naming the sourced facts that fail', async () => {
+    const io = capture(dir);
+    // A scaled-down inventory contradicts the antenna count of [S11].
+    const { simulate } = await import('../../alma/simulator/index.js');
+    await simulate({
+      start: '2024-10-01',
+      days: 2,
+      out: path.join(dir, 'small'),
+      antennas: { DA: 6, DV: 6, CM: 4, PM: 2 },
+    });
+    const code = await runCli(['alma', 'fidelity', '--in', 'small'], io);
+    expect(code).toBe(1);
+    expect(io.stdout.split('\n')[0]).toMatch(/^fact\s+source\s+expected\s+measured\s+ok$/);
+    expect(io.stdout).toMatch(/antenna_inventory\s+S11\s+.*NOT/);
+    expect(io.stderr).toMatch(/^error: 1 sourced fact\(s\) fail: antenna_inventory/);
+  });
+
+  it('rejects a folder without tables with a one-line error', async () => {
+    const io = capture(dir);
+    expect(await runCli(['alma', 'fidelity', '--in', 'missing'], io)).toBe(1);
+    expect(io.stderr).toMatch(/^error: --in: no such folder/);
+  });
+});

@@ -22,6 +22,20 @@ const simulateFlags = async () => {
   });
 };
 
+const fidelityFlags = async () => {
+  const { z } = await import('zod');
+  return z.object({
+    start: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, 'use a date YYYY-MM-DD')
+      .default('2024-10-01'),
+    days: z.coerce.number().int().min(1).max(20000).default(365),
+    seed: z.coerce.number().int().default(7),
+    in: z.string().min(1).optional(),
+    json: z.boolean().default(false),
+  });
+};
+
 /** `llano alma …`: the observatory solution's tools. */
 export const almaCommands: CommandModule = (program, io) => {
   const alma = program.command('alma').description('ALMA observatory tools');
@@ -38,7 +52,7 @@ export const almaCommands: CommandModule = (program, io) => {
     .option('--spectra', 'add a Trec spectrum to every measurement (table trec_spectrum)')
     .option(
       '--scale <scale>',
-      "'full' reproduces the observatory's largest tables (~17.5 M Trec rows, 715 000 × 2 spectra)",
+      "'full' reproduces the observatory's largest tables (~20 M Trec rows, ~790 000 × 2 spectra)",
       'default',
     )
     .action(async (_options: unknown, command: Command) => {
@@ -78,5 +92,53 @@ export const almaCommands: CommandModule = (program, io) => {
         ),
       );
       io.out(`${result.days} days from ${result.start}, seed ${result.seed}, in ${seconds.toFixed(1)} s\n`);
+    });
+  alma
+    .command('fidelity')
+    .description(
+      'Check simulated tables against the facts of docs/alma-domain.md (SQL in src/alma/fidelity/facts.ts); exits 1 when a sourced fact fails',
+    )
+    .option('--in <dir>', 'measure the tables already written in this folder instead of simulating')
+    .option('--start <date>', 'first day, YYYY-MM-DD', '2024-10-01')
+    .option('--days <n>', 'days to simulate (yearly facts need 365)', '365')
+    .option('--seed <n>', 'random seed', '7')
+    .action(async (_options: unknown, command: Command) => {
+      const flags = parseFlags(await fidelityFlags(), command.optsWithGlobals());
+      const { checkFidelity, checkFidelityOfFiles } = await import('../../alma/fidelity/check.js');
+      const report = flags.in
+        ? await checkFidelityOfFiles(path.resolve(io.cwd, flags.in))
+        : await checkFidelity({ start: flags.start, days: flags.days, seed: flags.seed });
+      if (flags.json) {
+        io.out(
+          formatJson({
+            days: report.days,
+            facts: report.facts.map(({ id, source, fact, expected, measured, ok }) => ({
+              id,
+              source,
+              fact,
+              expected,
+              measured,
+              ok,
+            })),
+          }),
+        );
+      } else {
+        io.out(
+          formatTable(
+            ['fact', 'source', 'expected', 'measured', 'ok'],
+            report.facts.map((f) => [
+              f.id,
+              f.source,
+              f.expected,
+              f.measured,
+              f.ok === null ? 'n/a' : f.ok ? 'ok' : 'NOT',
+            ]),
+          ),
+        );
+      }
+      if (report.failedSourceFacts.length > 0)
+        throw new Error(
+          `${report.failedSourceFacts.length} sourced fact(s) fail: ${report.failedSourceFacts.join(', ')}`,
+        );
     });
 };
