@@ -282,16 +282,15 @@ export function compileChart(input: CompileInput): CompiledChart {
   const topWhere = top && !top.others ? ' WHERE __x IN (SELECT __x FROM top_x)' : '';
   const order: string[] = [];
   if (groupCount) {
-    // "Others" comes after the top values, whatever the order.
-    if (top?.others) order.push(`CASE WHEN __x IS NOT NULL AND __x NOT IN (SELECT __x FROM top_x) THEN 1 ELSE 0 END`);
+    // "Others" comes after the top values, whatever the order (sorted outside the grouping, by the output name).
+    if (top?.others) order.push(`CASE WHEN g.${quoteIdent(x!.label)} = 'Others' THEN 1 ELSE 0 END`);
     if (spec.sort?.by === 'y') order.push(`${groupCount + 1} ${spec.sort.desc ? 'DESC' : 'ASC'} NULLS LAST`);
     const dir = spec.sort?.by === 'x' && spec.sort.desc ? 'DESC' : 'ASC';
     for (let i = 1; i <= groupCount; i++) order.push(`${i} ${dir} NULLS LAST`);
   }
-  const sql =
-    `WITH ${ctes.join(', ')} SELECT ${select.join(', ')} FROM b${topWhere}${groupBy}` +
-    (order.length ? ` ORDER BY ${order.join(', ')}` : '') +
-    ` LIMIT ${rowBudget + 1}`;
+  const grouped = `SELECT ${select.join(', ')} FROM b${topWhere}${groupBy}`;
+  const orderBy = order.length ? ` ORDER BY ${order.join(', ')}` : '';
+  const sql = `WITH ${ctes.join(', ')} SELECT * FROM (${grouped}) AS g${orderBy} LIMIT ${rowBudget + 1}`;
   return { sql, columns: names, roles, rowBudget };
 }
 
