@@ -20,6 +20,7 @@ const LAYER_RANK: Record<string, number> = {
   automation: 8,
   quality: 8,
   alma: 8,
+  insights: 8,
   app: 9,
   server: 10,
   cli: 10,

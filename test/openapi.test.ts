@@ -226,6 +226,20 @@ describe('the API document (/api/openapi.json)', () => {
     await get(`${P}/datasets/{name}/metrics`, '?limit=3');
     await call('POST', `${P}/datasets/{name}/checks/run`);
 
+    await get(`${P}/insights`);
+    await get(`${P}/insights/{id}`);
+    await call('PUT', `${P}/insights/{id}`);
+    await get(`${P}/insights/{id}/data`, '?filters=antenna:eq:DA41');
+    await call('POST', `${P}/insights/preview`);
+    await call('POST', `${P}/insights`);
+    await checked('DELETE', url(`${P}/insights/i2`), { token: admin });
+    await get(`${P}/dashboards`);
+    await get(`${P}/dashboards/{id}`);
+    await call('PUT', `${P}/dashboards/{id}`);
+    await get(`${P}/dashboards/{id}/export`, '?format=png');
+    await call('POST', `${P}/dashboards`);
+    await checked('DELETE', url(`${P}/dashboards/d2`), { token: admin });
+
     await call('DELETE', `${P}/members/{user}`);
     await call('POST', '/api/auth/logout', { token: seed.tokens.reader });
     await call('DELETE', P);

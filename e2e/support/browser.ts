@@ -2,8 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../src/insights/headless-chromium.js';
 
-export const CHROMIUM = process.env.LLANO_CHROMIUM ?? '/usr/bin/chromium';
+// The same executable and flags as the server's dashboard export (one shared module).
+export const CHROMIUM = process.env.LLANO_CHROMIUM ?? CHROMIUM_PATH;
 
 export interface TestBrowser {
   context: BrowserContext;
@@ -23,17 +25,7 @@ export async function launchBrowser(baseURL: string, viewport = { width: 1440, h
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-dev-shm-usage',
-    ],
+    args: CHROMIUM_ARGS,
     baseURL,
     viewport,
     locale: 'en-GB',

@@ -114,6 +114,13 @@ export const SETTINGS = [
       'previews, data pages, column statistics and ad-hoc SQL stop after this long (408 naming the setting); a query whose client goes away stops at once',
   },
   {
+    key: 'chromium',
+    env: 'LLANO_CHROMIUM',
+    read: 'text',
+    default: '/usr/bin/chromium',
+    meaning: 'the Chromium that renders dashboard exports (PNG, PDF) headless',
+  },
+  {
     key: 'buildTimeoutSeconds',
     env: 'LLANO_BUILD_TIMEOUT_SECONDS',
     read: 'number',

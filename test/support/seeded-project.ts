@@ -20,6 +20,20 @@ export type Caller = (
   options?: { token?: string | null; body?: unknown; file?: SampleRequest['file'] },
 ) => Promise<Answer>;
 
+const SEED_INSIGHT = {
+  id: 'i1',
+  name: 'Mean trec by antenna',
+  type: 'chart',
+  dataset: 'obs',
+  chart: { kind: 'bar', x: { column: 'antenna' }, y: [{ column: 'trec', agg: 'avg' }] },
+};
+const SEED_DASHBOARD = {
+  id: 'd1',
+  name: 'Receivers',
+  pages: [{ title: 'Overview', tiles: [{ insight: 'i1', x: 0, y: 0, w: 12, h: 6 }] }],
+  filters: [{ column: 'antenna', type: 'category' }],
+};
+
 export const OBS_CSV = 'ts,antenna,trec\n2024-01-01 00:00:00,DA41,35.5\n2024-01-01 00:10:00,DA42,36.1\n';
 
 /** Any request of the API as a `Caller`; the body is parsed when it is JSON. */
@@ -153,6 +167,8 @@ export async function seedProject(
   });
   await ok(call('PUT', `${P}/datasets/obs/checks`, { token: admin, body: { metrics: { sql: [] } } }), 'checks');
   await ok(call('PUT', `${P}/variables`, { token: admin, body: { threshold: '40' } }), 'variables');
+  await ok(call('POST', `${P}/insights`, { token: admin, body: SEED_INSIGHT }), 'insight');
+  await ok(call('POST', `${P}/dashboards`, { token: admin, body: SEED_DASHBOARD }), 'dashboard');
   const keys = await ok(call('GET', '/api/api-keys', { token: tokens.writer }), 'api keys');
   return {
     project,
@@ -173,6 +189,8 @@ export async function seedProject(
       'scenarios/{token}': webhookToken,
       'history/{kind}': 'recipe',
       '{kind}/{name}': 'r1',
+      'insights/{id}': 'i1',
+      'dashboards/{id}': 'd1',
     },
   };
 }
@@ -223,6 +241,11 @@ export function sampleRequests(seed: Seed): Record<string, SampleRequest> {
     [`PUT ${P}/scenarios/{id}`]: {
       body: { id: 's1', triggers: [{ type: 'webhook' }], steps: [{ type: 'noop' }], reporters: [] },
     },
+    [`POST ${P}/insights`]: { body: { ...SEED_INSIGHT, id: 'i2', name: 'Another' } },
+    [`PUT ${P}/insights/{id}`]: { body: { ...SEED_INSIGHT, description: 'changed' } },
+    [`POST ${P}/insights/preview`]: { body: { ...SEED_INSIGHT, id: 'preview' } },
+    [`POST ${P}/dashboards`]: { body: { ...SEED_DASHBOARD, id: 'd2' } },
+    [`PUT ${P}/dashboards/{id}`]: { body: { ...SEED_DASHBOARD, description: 'changed' } },
     [`PUT ${P}/variables`]: { body: { threshold: '41' } },
     [`PUT ${P}/datasets/{name}/checks`]: { body: { metrics: { sql: [] } } },
   };

@@ -23,6 +23,9 @@ const MembersPage = lazy(() => import('./pages/members'));
 const ConnectionsPage = lazy(() => import('./pages/connections'));
 const UsersPage = lazy(() => import('./pages/users'));
 const AccountPage = lazy(() => import('./pages/account'));
+const DashboardsPage = lazy(() => import('./pages/dashboards'));
+const DashboardPage = lazy(() => import('./pages/dashboard'));
+const ChartBuilderPage = lazy(() => import('./pages/chart-builder'));
 
 const page = (node: ReactNode) => <Suspense fallback={<Loading />}>{node}</Suspense>;
 
@@ -63,6 +66,9 @@ export function App() {
               <Route path="history/:kind/:name" element={page(<HistoryPage />)} />
               <Route path="connections" element={page(<ConnectionsPage />)} />
               <Route path="members" element={page(<MembersPage />)} />
+              <Route path="dashboards" element={page(<DashboardsPage />)} />
+              <Route path="dashboards/:id" element={page(<DashboardPage />)} />
+              <Route path="insights/:id" element={page(<ChartBuilderPage />)} />
               <Route path="*" element={<NotFound />} />
             </Route>
             <Route path="projects/:key/flow" element={<ProjectLayout full />}>

@@ -6,6 +6,7 @@ import { analyticsCommands } from './analytics.js';
 import { connectionCommands } from './connections.js';
 import { datasetCommands } from './datasets.js';
 import { flowCommands } from './flow.js';
+import { insightCommands } from './insights.js';
 import { projectCommands } from './projects.js';
 import { serveCommands } from './serve.js';
 import { userCommands } from './users.js';
@@ -24,4 +25,5 @@ export const commandModules: CommandModule[] = [
   analyticsCommands,
   almaCommands,
   automationCommands,
+  insightCommands,
 ];

@@ -6,6 +6,7 @@ import { catalogObjectRoutes } from './catalog-objects.js';
 import { checkTypeRoutes } from './check-types.js';
 import { datasetRoutes } from './datasets.js';
 import { flowRoutes } from './flow.js';
+import { insightRoutes } from './insights.js';
 import { monitoringStepRoutes } from './monitoring-steps.js';
 import { previewRoutes } from './preview.js';
 import { projectRoutes } from './projects.js';
@@ -25,4 +26,5 @@ export const apiRouteModules: ((app: FastifyInstance, ws: Workspace) => void)[] 
   monitoringStepRoutes,
   qualityRoutes,
   checkTypeRoutes,
+  insightRoutes,
 ];

@@ -171,3 +171,14 @@ export interface ConnectionTestResult {
   message: string;
   durationMs: number;
 }
+
+export type {
+  ChartKind,
+  ChartSpec,
+  Dashboard,
+  DashboardInfo,
+  DashboardTile,
+  Insight,
+  InsightData,
+  InsightInfo,
+} from '../../../src/insights/insight-types.js';

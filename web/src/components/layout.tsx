@@ -58,6 +58,7 @@ const PROJECT_NAV: { to: string; label: string; icon: string; end?: boolean }[] 
   { to: 'recipes', label: 'Recipes', icon: '⚙' },
   { to: 'jobs', label: 'Jobs', icon: '▶' },
   { to: 'scenarios', label: 'Scenarios', icon: '⟳' },
+  { to: 'dashboards', label: 'Dashboards', icon: '▥' },
   { to: 'connections', label: 'Connections', icon: '⛁' },
   { to: 'members', label: 'Members', icon: '☺' },
 ];

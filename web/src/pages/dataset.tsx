@@ -16,13 +16,15 @@ import { VersionsTab } from './dataset/versions-tab';
 // Charts (ECharts) load only with the tabs that draw them, so the rows come first.
 const StatsTab = lazy(() => import('../components/dataset-stats'));
 const QualityPanel = lazy(() => import('../components/quality-panel'));
+const ChartsTab = lazy(() => import('./dataset/charts-tab'));
 
-const TABS = ['data', 'schema', 'stats', 'versions', 'quality', 'history'] as const;
+const TABS = ['data', 'schema', 'stats', 'charts', 'versions', 'quality', 'history'] as const;
 type Tab = (typeof TABS)[number];
 const TAB_LABELS: Record<Tab, string> = {
   data: 'Data',
   schema: 'Schema',
   stats: 'Statistics',
+  charts: 'Charts',
   versions: 'Versions',
   quality: 'Metrics & checks',
   history: 'History',
@@ -109,6 +111,11 @@ export default function DatasetPage() {
       {tab === 'stats' ? (
         <Suspense fallback={<Loading />}>
           <StatsTab projectKey={key} name={name} />
+        </Suspense>
+      ) : null}
+      {tab === 'charts' ? (
+        <Suspense fallback={<Loading />}>
+          <ChartsTab projectKey={key} dataset={name} />
         </Suspense>
       ) : null}
       {tab === 'versions' ? <VersionsTab projectKey={key} name={name} /> : null}

@@ -1,6 +1,6 @@
 import { Link, useParams } from 'react-router-dom';
 import { projectApi } from '../api/client';
-import type { Dataset, Job, Member, Project, Recipe } from '../api/types';
+import type { DashboardInfo, Dataset, Job, Member, Project, Recipe } from '../api/types';
 import { projectPath } from '../components/layout';
 import { ActiveBadge, EmptyState, ErrorAlert, Loading, PageHeader, StatusBadge } from '../components/ui';
 import { formatCount, formatDuration, formatRelative } from '../lib/format';
@@ -16,6 +16,7 @@ export default function ProjectOverviewPage() {
   const jobs = useApi<Job[]>(projectApi(key, 'jobs'));
   const members = useApi<Member[]>(projectApi(key, 'members'));
   const scenarios = useApi<ScenarioSummary[]>(projectApi(key, 'scenarios'));
+  const dashboards = useApi<DashboardInfo[]>(projectApi(key, 'dashboards'));
 
   if (project.error)
     return <ErrorAlert error={project.error} onRetry={project.reload} back={{ to: '/', label: 'All projects' }} />;
@@ -63,6 +64,20 @@ export default function ProjectOverviewPage() {
         <StatTile label="Members" state={members} />
       </div>
       <div className="grid-2">
+        <ListSection
+          title="Dashboards"
+          to={projectPath(key, 'dashboards')}
+          state={dashboards}
+          empty={
+            <EmptyState title="No dashboards">Put charts, KPIs and checks of this project on one page.</EmptyState>
+          }
+          rowKey={(d) => d.id}
+          columns={[
+            { header: 'Dashboard', cell: (d) => <Link to={projectPath(key, 'dashboards', d.id)}>{d.name}</Link> },
+            { header: 'Tiles', numeric: true, cell: (d) => d.pages.reduce((n, p) => n + p.tiles.length, 0) },
+            { header: 'Changed', className: 'muted small', cell: (d) => formatRelative(d.updatedAt) },
+          ]}
+        />
         <ListSection
           title="Datasets"
           to={projectPath(key, 'datasets')}

@@ -1,0 +1,208 @@
+/**
+ * A 20-tile dashboard over a BENCH_ROWS-row dataset (default 17.5 million), in a real browser
+ * (headless Chromium): the full load cold (a fresh server over the same workspace, so no tile is
+ * cached; the files are in the OS cache) and warm (tiles cached per dataset version and
+ * filters), and the tile query over HTTP, warm, with the cold one as the reference measured in
+ * the same run on the same data. Medians of BENCH_RUNS (default 3) runs. Run: `npm run bench dashboards`.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { openAsBlob } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildWebIfStale } from '../bin/build-web-if-needed.js';
+import { launchBrowser, logIn } from '../e2e/support/browser.js';
+import { LOCAL_ADMIN } from '../src/catalog/access.js';
+import { startWorkspace } from '../src/app/start-workspace.js';
+import { loadConfig } from '../src/common/config.js';
+import { buildServer } from '../src/server/app.js';
+
+const rows = Number(process.env.BENCH_ROWS ?? 17_500_000);
+const runs = Number(process.env.BENCH_RUNS ?? 3);
+const PASSWORD = 'bench-password';
+const P = '/api/projects/DASH';
+
+const dir = await mkdtemp(join(tmpdir(), 'llano-bench-dash-'));
+const home = join(dir, 'home');
+const config = loadConfig({ home, adminPassword: PASSWORD, port: 0, host: '127.0.0.1', maxUploadMb: 100_000 }, {});
+
+async function startServer() {
+  const started = await startWorkspace(config);
+  const app = await buildServer(started.ws);
+  const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  return {
+    started,
+    url,
+    stop: async () => {
+      await app.close();
+      await started.close();
+    },
+  };
+}
+
+/** Twenty tiles: every chart kind, several aggregations, binning of numbers and dates, top-N, a sampled scatter. */
+const CHARTS: Record<string, unknown>[] = [
+  { kind: 'bar', x: { column: 'antenna' }, y: [{ column: 'trec', agg: 'avg' }] },
+  { kind: 'stacked_bar', x: { column: 'band' }, color: { column: 'weather' }, y: [{ agg: 'count' }] },
+  {
+    kind: 'grouped_bar',
+    x: { column: 'band' },
+    y: [
+      { column: 'trec', agg: 'median' },
+      { column: 'trec', agg: 'quantile', q: 0.9 },
+    ],
+  },
+  { kind: 'line', x: { column: 'ts', bin: { method: 'width', unit: 'day' } }, y: [{ column: 'trec', agg: 'avg' }] },
+  {
+    kind: 'area',
+    x: { column: 'ts', bin: { method: 'width', unit: 'week' } },
+    color: { column: 'band' },
+    y: [{ agg: 'count' }],
+  },
+  { kind: 'histogram', x: { column: 'trec', bin: { method: 'count', count: 40 } } },
+  { kind: 'histogram', x: { column: 'amplitude', bin: { method: 'width', width: 5 } } },
+  { kind: 'box', x: { column: 'band' }, y: [{ column: 'trec', agg: 'avg' }] },
+  { kind: 'heatmap', x: { column: 'band' }, color: { column: 'weather' }, y: [{ column: 'amplitude', agg: 'avg' }] },
+  { kind: 'pie', x: { column: 'weather' }, y: [{ agg: 'count' }] },
+  { kind: 'kpi', y: [{ agg: 'count' }] },
+  { kind: 'kpi', x: { column: 'ts', bin: { method: 'width', unit: 'month' } }, y: [{ column: 'trec', agg: 'avg' }] },
+  { kind: 'scatter', x: { column: 'amplitude' }, y: [{ column: 'trec', agg: 'avg' }], pointBudget: 2000 },
+  { kind: 'bar', x: { column: 'antenna' }, y: [{ column: 'amplitude', agg: 'max' }], top: { n: 10, others: true } },
+  { kind: 'bar', x: { column: 'band' }, y: [{ column: 'antenna', agg: 'count_distinct' }] },
+  { kind: 'bar', x: { column: 'weather' }, y: [{ column: 'trec', agg: 'stddev' }] },
+  { kind: 'line', x: { column: 'ts', bin: { method: 'auto' } }, y: [{ column: 'amplitude', agg: 'min' }] },
+  {
+    kind: 'bar',
+    x: { column: 'band' },
+    y: [{ column: 'amplitude', agg: 'sum' }],
+    filters: [{ column: 'weather', op: 'eq', value: 'clear' }],
+  },
+  { kind: 'pie', x: { column: 'antenna' }, y: [{ column: 'trec', agg: 'avg' }], top: { n: 8, others: true } },
+  { kind: 'kpi', y: [{ column: 'antenna', agg: 'count_distinct' }] },
+];
+
+const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
+const p95 = (a: number[]) => [...a].sort((x, y) => x - y)[Math.min(a.length - 1, Math.floor(a.length * 0.95))];
+const ms = (v: number) => `${Math.round(v).toLocaleString('en-US')} ms`;
+
+await buildWebIfStale({ quiet: true });
+let server = await startServer();
+const browser = await launchBrowser(server.url);
+try {
+  const login = await fetch(`${server.url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password: PASSWORD }),
+  });
+  const { token } = (await login.json()) as { token: string };
+  const auth = { authorization: `Bearer ${token}` };
+  const call = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(server.url + path, {
+      method,
+      headers: { ...auth, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const text = await res.text();
+    if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+    return text;
+  };
+  await server.started.ws.catalog.projects.create(LOCAL_ADMIN, { key: 'DASH' });
+  const file = join(dir, 'observations.parquet');
+  const t0 = performance.now();
+  await server.started.ws.duck.run(`COPY (
+    SELECT TIMESTAMP '2024-01-01' + to_milliseconds(i * 1000) AS ts,
+           'DA' || lpad(((i * 7) % 66)::VARCHAR, 2, '0') AS antenna, (i % 10) + 1 AS band,
+           ['clear', 'cloudy', 'windy', 'snow'][(i % 4) + 1] AS weather,
+           30 + ((i * 13) % 1000) / 20.0 + random() * 5 AS trec, random() * 100 AS amplitude
+    FROM range(${rows}) t(i)) TO '${file}' (FORMAT parquet)`);
+  const form = new FormData();
+  form.set('file', await openAsBlob(file), 'observations.parquet');
+  const up = await fetch(`${server.url}${P}/datasets/obs/upload`, { method: 'POST', headers: auth, body: form });
+  if (up.status !== 201) throw new Error(`upload: ${up.status} ${await up.text()}`);
+  const made = performance.now() - t0;
+
+  const tiles = CHARTS.map((chart, i) => ({
+    insight: `t${i + 1}`,
+    x: (i % 4) * 6,
+    y: Math.floor(i / 4) * 5,
+    w: 6,
+    h: 5,
+  }));
+  for (const [i, chart] of CHARTS.entries())
+    await call('POST', `${P}/insights`, {
+      id: `t${i + 1}`,
+      name: `Tile ${i + 1}`,
+      type: 'chart',
+      dataset: 'obs',
+      chart,
+    });
+  await call('POST', `${P}/dashboards`, { id: 'big', name: 'Big', pages: [{ title: 'All', tiles }], filters: [] });
+
+  await logIn(browser.page, 'admin', PASSWORD);
+  const { page } = browser;
+  /** Navigation to every tile drawn (20 charts in the grid, nothing loading). */
+  const fullLoad = async () => {
+    const start = performance.now();
+    await page.goto(`${server.url}/projects/DASH/dashboards/big`);
+    if (process.env.BENCH_DEBUG) {
+      await page.waitForSelector('[data-testid="dashboard-grid"]', { timeout: 600_000 });
+      console.log(`grid shown after ${ms(performance.now() - start)}`);
+    }
+    await page.waitForFunction(
+      (n) => {
+        const grid = document.querySelector('[data-testid="dashboard-grid"]');
+        return !!grid && grid.querySelectorAll('canvas').length >= n && !grid.textContent?.includes('Loading');
+      },
+      CHARTS.length,
+      { timeout: 600_000, polling: 20 },
+    );
+    return performance.now() - start;
+  };
+  const tileTimes = async () => {
+    const times: number[] = [];
+    for (let i = 1; i <= CHARTS.length; i++) {
+      const t = performance.now();
+      await call('GET', `${P}/insights/t${i}/data`);
+      times.push(performance.now() - t);
+    }
+    return times;
+  };
+
+  const cold: number[] = [];
+  const warm: number[] = [];
+  const coldTiles: number[] = [];
+  const warmTiles: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    if (r > 0) {
+      // A fresh server over the same workspace: nothing cached but the OS's file cache.
+      await server.stop();
+      server = await startServer();
+    }
+    cold.push(await fullLoad());
+    for (let w = 0; w < 3; w++) warm.push(await fullLoad());
+    for (let w = 0; w < 5; w++) warmTiles.push(...(await tileTimes()));
+  }
+  // Tile queries cold, one at a time: the reference for the warm ones.
+  await server.stop();
+  server = await startServer();
+  coldTiles.push(...(await tileTimes()));
+
+  console.log(
+    `\n### Dashboard of ${CHARTS.length} tiles over ${rows.toLocaleString('en-US')} rows (dataset made and uploaded in ${(made / 1000).toFixed(1)} s)\n`,
+  );
+  console.log('| measure | value | target |');
+  console.log('| --- | ---: | ---: |');
+  console.log(`| full load in Chromium, cold (median of ${runs}) | ${ms(median(cold))} | ≤ 2,000 ms |`);
+  console.log(`| full load in Chromium, warm (median of ${warm.length}) | ${ms(median(warm))} | ≤ 300 ms |`);
+  console.log(
+    `| tile query over HTTP, warm: p50 / p95 (${warmTiles.length} requests) | ${ms(median(warmTiles))} / ${ms(p95(warmTiles))} | p95 ≤ 100 ms |`,
+  );
+  console.log(
+    `| reference: tile query cold, one at a time: p50 / p95 / sum (${coldTiles.length}) | ${ms(median(coldTiles))} / ${ms(p95(coldTiles))} / ${ms(coldTiles.reduce((a, b) => a + b, 0))} | |`,
+  );
+  console.log(`\nRuns: cold ${cold.map(ms).join(', ')}; warm ${warm.map(ms).join(', ')}.`);
+  console.log(`Load average ${loadavg()[0].toFixed(1)} at the end (${cpus().length} cores, shared with other work).`);
+} finally {
+  await browser.close();
+  await server.stop();
+  await rm(dir, { recursive: true, force: true });
+}

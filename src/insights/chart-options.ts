@@ -1,0 +1,225 @@
+/**
+ * Insight data → an ECharts option, JSON only (no functions), so the same option is drawn by the
+ * web UI and by the server-side export in headless Chromium. Node-free: the web UI imports it.
+ */
+import type { ChartKind, InsightData } from './insight-types.js';
+
+export type EChartsOption = Record<string, unknown>;
+
+const label = (v: unknown) =>
+  v === null || v === undefined
+    ? '(null)'
+    : typeof v === 'object'
+      ? JSON.stringify(v)
+      : `${v as string | number | boolean}`;
+const num = (v: unknown) => (v === null || v === undefined || v === '' ? null : Number(v));
+
+function column(data: InsightData, role: string): number {
+  return data.roles.indexOf(role);
+}
+
+/** Distinct values of a column in first-seen order. */
+function distinct(rows: unknown[][], at: number): string[] {
+  const seen = new Set<string>();
+  for (const r of rows) seen.add(label(r[at]));
+  return [...seen];
+}
+
+export function formatNumber(v: unknown): string {
+  const n = num(v);
+  if (n === null || Number.isNaN(n)) return label(v);
+  if (Math.abs(n) >= 1e6) return `${(n / 1e6).toLocaleString('en-US', { maximumFractionDigits: 2 })} M`;
+  return n.toLocaleString('en-US', { maximumFractionDigits: Math.abs(n) < 10 ? 3 : 1 });
+}
+
+/** Rows of one facet value (all rows when the chart has no facet). */
+export function facetValues(data: InsightData): string[] | null {
+  const at = column(data, 'facet');
+  return at < 0 ? null : distinct(data.rows, at);
+}
+
+export function rowsOfFacet(data: InsightData, facet: string | null): InsightData {
+  const at = column(data, 'facet');
+  if (at < 0 || facet === null) return data;
+  return { ...data, rows: data.rows.filter((r) => label(r[at]) === facet) };
+}
+
+/** The categories of x as the chart labels them: bins read `start – end`. */
+function xLabels(data: InsightData): string[] {
+  const x = column(data, 'x');
+  const end = column(data, 'x_end');
+  return data.rows.map((r) =>
+    end >= 0 && r[x] !== null ? `${formatNumber(r[x])} – ${formatNumber(r[end])}` : label(r[x]),
+  );
+}
+
+function categorySeries(kind: ChartKind, data: InsightData): EChartsOption {
+  const x = column(data, 'x');
+  const color = column(data, 'color');
+  const measures = data.roles.flatMap((r, i) => (r === 'y' ? [i] : []));
+  const stack = kind === 'stacked_bar' || kind === 'area' ? 'total' : undefined;
+  const type = kind === 'line' || kind === 'area' ? 'line' : 'bar';
+  const extra = { ...(kind === 'area' ? { areaStyle: {} } : {}), ...(type === 'line' ? { showSymbol: false } : {}) };
+  if (color < 0) {
+    const categories = xLabels(data);
+    return {
+      xAxis: { type: 'category', data: categories },
+      yAxis: { type: 'value' },
+      series: measures.map((m) => ({
+        type,
+        name: data.columns[m],
+        stack,
+        data: data.rows.map((r) => num(r[m])),
+        ...extra,
+      })),
+    };
+  }
+  const categories = distinct(data.rows, x);
+  const groups = distinct(data.rows, color);
+  const m = measures[0];
+  const cell = new Map<string, number | null>();
+  for (const r of data.rows) cell.set(`${label(r[x])}\u0000${label(r[color])}`, num(r[m]));
+  return {
+    xAxis: { type: 'category', data: categories },
+    yAxis: { type: 'value' },
+    series: groups.map((g) => ({
+      type,
+      name: g,
+      stack,
+      data: categories.map((c) => cell.get(`${c}\u0000${g}`) ?? null),
+      ...extra,
+    })),
+  };
+}
+
+/** The ECharts option of a chart of `kind` drawing `data`. */
+export function chartOption(kind: ChartKind, data: InsightData, options: { animation?: boolean } = {}): EChartsOption {
+  const base: EChartsOption = {
+    animation: options.animation ?? true,
+    tooltip: { trigger: kind === 'pie' || kind === 'scatter' || kind === 'heatmap' ? 'item' : 'axis' },
+    grid: { left: 48, right: 16, top: 28, bottom: 32, containLabel: true },
+  };
+  const legend = { type: 'scroll', top: 0 };
+  switch (kind) {
+    case 'bar':
+    case 'stacked_bar':
+    case 'grouped_bar':
+    case 'line':
+    case 'area':
+    case 'histogram': {
+      const body = categorySeries(kind, data);
+      const many = (body.series as unknown[]).length > 1;
+      return { ...base, ...body, ...(many ? { legend } : {}) };
+    }
+    case 'pie': {
+      const x = column(data, 'x');
+      const m = data.roles.indexOf('y');
+      return {
+        ...base,
+        legend: { ...legend, type: 'scroll' },
+        series: [
+          {
+            type: 'pie',
+            radius: ['40%', '70%'],
+            data: data.rows.map((r) => ({ name: label(r[x]), value: num(r[m]) })),
+          },
+        ],
+      };
+    }
+    case 'scatter': {
+      const x = column(data, 'x');
+      const y = column(data, 'y');
+      const color = column(data, 'color');
+      const groups = color < 0 ? [null] : distinct(data.rows, color);
+      return {
+        ...base,
+        ...(color >= 0 ? { legend } : {}),
+        xAxis: { type: 'value', scale: true, name: data.columns[x] },
+        yAxis: { type: 'value', scale: true, name: data.columns[y] },
+        series: groups.map((g) => ({
+          type: 'scatter',
+          name: g ?? data.columns[y],
+          symbolSize: 4,
+          large: data.rows.length > 2000,
+          data: data.rows.filter((r) => g === null || label(r[color]) === g).map((r) => [num(r[x]), num(r[y])]),
+        })),
+      };
+    }
+    case 'heatmap': {
+      const x = column(data, 'x');
+      const row = column(data, 'color');
+      const m = data.roles.indexOf('y');
+      const xs = distinct(data.rows, x);
+      const ys = distinct(data.rows, row);
+      const values = data.rows.map((r) => num(r[m]) ?? 0);
+      return {
+        ...base,
+        xAxis: { type: 'category', data: xs },
+        yAxis: { type: 'category', data: ys },
+        visualMap: {
+          min: values.length ? Math.min(...values) : 0,
+          max: values.length ? Math.max(...values) : 1,
+          calculable: true,
+          orient: 'horizontal',
+          left: 'center',
+          bottom: 0,
+        },
+        grid: { ...(base.grid as object), bottom: 56 },
+        series: [
+          {
+            type: 'heatmap',
+            data: data.rows.map((r) => [xs.indexOf(label(r[x])), ys.indexOf(label(r[row])), num(r[m])]),
+          },
+        ],
+      };
+    }
+    case 'box': {
+      const x = column(data, 'x');
+      const at = ['min', 'q1', 'median', 'q3', 'max'].map((r) => data.roles.indexOf(r));
+      return {
+        ...base,
+        xAxis: { type: 'category', data: x < 0 ? ['all'] : data.rows.map((r) => label(r[x])) },
+        yAxis: { type: 'value', scale: true },
+        series: [{ type: 'boxplot', data: data.rows.map((r) => at.map((i) => num(r[i]))) }],
+      };
+    }
+    case 'kpi':
+      return kpiOption(data, base);
+  }
+}
+
+/** The KPI's figures: the last value, and its change from the one before (when x makes a series). */
+export function kpiFigures(data: InsightData): { value: unknown; previous: unknown; change: number | null } {
+  const m = data.roles.indexOf('y');
+  const last = data.rows[data.rows.length - 1]?.[m] ?? null;
+  const previous = data.rows.length > 1 ? data.rows[data.rows.length - 2][m] : null;
+  const a = num(last);
+  const b = num(previous);
+  return { value: last, previous, change: a !== null && b !== null && b !== 0 ? (a - b) / Math.abs(b) : null };
+}
+
+function kpiOption(data: InsightData, base: EChartsOption): EChartsOption {
+  const { value, change } = kpiFigures(data);
+  const m = data.roles.indexOf('y');
+  const subtext =
+    change === null ? data.columns[m] : `${change >= 0 ? '▲' : '▼'} ${(change * 100).toFixed(1)} % vs previous`;
+  return {
+    ...base,
+    tooltip: { show: false },
+    title: {
+      text: formatNumber(value),
+      subtext,
+      left: 'center',
+      top: '10%',
+      textStyle: { fontSize: 36 },
+      subtextStyle: { fontSize: 14, color: change === null ? '#666' : change >= 0 ? '#1a7f37' : '#cf222e' },
+    },
+    grid: { left: 8, right: 8, top: '62%', bottom: 8 },
+    xAxis: { type: 'category', show: false, data: data.rows.map((_, i) => i) },
+    yAxis: { type: 'value', show: false, scale: true },
+    series:
+      data.rows.length > 1
+        ? [{ type: 'line', showSymbol: false, areaStyle: { opacity: 0.15 }, data: data.rows.map((r) => num(r[m])) }]
+        : [],
+  };
+}

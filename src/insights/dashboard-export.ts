@@ -1,0 +1,178 @@
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import type { Principal } from '../catalog/access.js';
+import { badRequest } from '../common/errors.js';
+import type { Workspace } from '../workspace/workspace.js';
+import { chartOption, formatNumber } from './chart-options.js';
+import { getDashboard } from './dashboards-service.js';
+import { exportBrowser } from './export-browser.js';
+import { insightData } from './insight-data.js';
+import type { ChartFilter, DashboardPage, Insight, InsightData } from './insight-types.js';
+import { getInsight } from './insights-service.js';
+import { markdownToHtml } from './markdown.js';
+
+export type ExportFormat = 'png' | 'pdf';
+
+export interface ExportRequest {
+  format: ExportFormat;
+  /** 1-based; a PNG shows one page (the first by default), a PDF every page unless one is named. */
+  page?: number;
+  filters?: ChartFilter[];
+  signal?: AbortSignal;
+}
+
+export interface ExportedFile {
+  body: Buffer;
+  contentType: string;
+  fileName: string;
+}
+
+const WIDTH = 1280;
+const ROW_PX = 40;
+const GAP = 8;
+
+const escape = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+/** JSON inside a <script> element: `</` must not close it. */
+const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c');
+
+function tableHtml(data: InsightData): string {
+  const head = data.columns.map((c) => `<th>${escape(c)}</th>`).join('');
+  const rows = data.rows
+    .slice(0, 200)
+    .map(
+      (r) =>
+        `<tr>${r.map((v) => `<td>${escape(typeof v === 'number' ? formatNumber(v) : typeof v === 'object' && v !== null ? JSON.stringify(v) : String((v as string | null) ?? ''))}</td>`).join('')}</tr>`,
+    )
+    .join('');
+  return `<table><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table>`;
+}
+
+function statusHtml(data: InsightData): string {
+  const status = data.roles.indexOf('status');
+  return `<div class="statuses">${data.rows
+    .map(
+      (r) =>
+        `<span class="status s-${escape(String(r[status]).toLowerCase())}" title="${escape(String(r[0]))}">${escape(String(r[0]))}: ${escape(String(r[status]))}</span>`,
+    )
+    .join('')}</div>`;
+}
+
+/** One tile's inner HTML, and the ECharts option it draws (when it is a chart). */
+function tileBody(insight: Insight, data: InsightData | Error): { html: string; option?: unknown } {
+  if (data instanceof Error) return { html: `<p class="error">${escape(data.message)}</p>` };
+  switch (insight.type) {
+    case 'text':
+      return { html: `<div class="text">${markdownToHtml(insight.text ?? '')}</div>` };
+    case 'chart':
+      return { html: '', option: chartOption(insight.chart!.kind, data, { animation: false }) };
+    case 'metric':
+      return { html: '', option: chartOption('line', data, { animation: false }) };
+    case 'check':
+    case 'scenario':
+      return { html: statusHtml(data) };
+    case 'table':
+      return { html: tableHtml(data) };
+  }
+}
+
+async function pageHtml(
+  ws: Workspace,
+  principal: Principal,
+  projectKey: string,
+  page: DashboardPage,
+  request: ExportRequest,
+  charts: unknown[],
+): Promise<{ html: string; height: number }> {
+  let rows = 1;
+  const tiles: string[] = [];
+  for (const tile of page.tiles) {
+    rows = Math.max(rows, tile.y + tile.h);
+    const insight = await getInsight(ws, principal, projectKey, tile.insight);
+    const data = await insightData(ws, principal, projectKey, tile.insight, {
+      filters: request.filters,
+      signal: request.signal,
+    }).catch((e: Error) => e);
+    const body = tileBody(insight, data);
+    let inner = body.html;
+    if (body.option) {
+      charts.push(body.option);
+      inner = `<div class="chart" data-chart="${charts.length - 1}"></div>`;
+    }
+    const style = `grid-column:${tile.x + 1} / span ${tile.w};grid-row:${tile.y + 1} / span ${tile.h}`;
+    tiles.push(
+      `<div class="tile" style="${style}"><h3>${escape(tile.title ?? insight.name)}</h3><div class="body">${inner}</div></div>`,
+    );
+  }
+  return {
+    html: `<section class="page"><h2>${escape(page.title)}</h2><div class="grid">${tiles.join('')}</div></section>`,
+    height: 80 + rows * (ROW_PX + GAP),
+  };
+}
+
+const STYLE = `
+body{margin:0;font:13px system-ui,sans-serif;color:#1f2328;background:#fff}
+.page{width:${WIDTH}px;padding:16px;box-sizing:border-box;break-after:page}
+.page h2{margin:0 0 12px;font-size:18px}
+.grid{display:grid;grid-template-columns:repeat(24,1fr);grid-auto-rows:${ROW_PX}px;gap:${GAP}px}
+.tile{border:1px solid #d0d7de;border-radius:6px;padding:8px;display:flex;flex-direction:column;overflow:hidden;background:#fff}
+.tile h3{margin:0 0 4px;font-size:13px}
+.body{flex:1;min-height:0;overflow:hidden}
+.chart{width:100%;height:100%}
+table{border-collapse:collapse;font-size:12px}td,th{border-bottom:1px solid #eee;padding:2px 6px;text-align:left}
+.statuses{display:flex;flex-wrap:wrap;gap:4px}.status{padding:2px 6px;border-radius:4px;background:#eee}
+.s-success,.s-ok{background:#dafbe1}.s-warning{background:#fff8c5}.s-failed,.s-error{background:#ffebe9}
+.error{color:#cf222e}`;
+
+/**
+ * A dashboard rendered server-side in headless Chromium: its tiles' data computed with the
+ * caller's rights, drawn by the same ECharts options as the web UI, and returned as a PNG of
+ * one page or a PDF with one PDF page per dashboard page.
+ */
+export async function exportDashboard(
+  ws: Workspace,
+  principal: Principal,
+  projectKey: string,
+  id: string,
+  request: ExportRequest,
+): Promise<ExportedFile> {
+  const dashboard = await getDashboard(ws, principal, projectKey, id);
+  if (request.page !== undefined && (request.page < 1 || request.page > dashboard.pages.length))
+    throw badRequest(`page: dashboard ${id} has pages 1 to ${dashboard.pages.length}`);
+  const pages =
+    request.page !== undefined
+      ? [dashboard.pages[request.page - 1]]
+      : request.format === 'png'
+        ? [dashboard.pages[0]]
+        : dashboard.pages;
+  const charts: unknown[] = [];
+  const rendered = [];
+  for (const page of pages) rendered.push(await pageHtml(ws, principal, projectKey, page, request, charts));
+  const height = Math.max(...rendered.map((r) => r.height));
+  const echarts = await readFile(createRequire(import.meta.url).resolve('echarts/dist/echarts.min.js'), 'utf8');
+  const html = `<!doctype html><html><head><meta charset="utf-8"><title>${escape(dashboard.name)}</title>
+<style>${STYLE}.page{min-height:${height}px}</style></head><body>${rendered.map((r) => r.html).join('')}
+<script>${echarts}</script>
+<script type="application/json" id="charts">${scriptJson(charts)}</script>
+<script>
+const options = JSON.parse(document.getElementById('charts').textContent);
+for (const el of document.querySelectorAll('.chart')) echarts.init(el, null, { renderer: 'canvas' }).setOption(options[Number(el.dataset.chart)]);
+window.__ready = true;
+</script></body></html>`;
+  const browser = await exportBrowser(ws);
+  const page = await browser.newPage({ viewport: { width: WIDTH, height: Math.min(height, 4000) } });
+  try {
+    await page.setContent(html, { waitUntil: 'load' });
+    await page.waitForFunction('window.__ready === true', undefined, { timeout: 30_000 });
+    const fileName = `${dashboard.id}${request.page ? `-page${request.page}` : ''}.${request.format}`;
+    if (request.format === 'png')
+      return { body: await page.screenshot({ type: 'png', fullPage: true }), contentType: 'image/png', fileName };
+    return {
+      body: await page.pdf({ width: `${WIDTH}px`, height: `${height}px`, printBackground: true }),
+      contentType: 'application/pdf',
+      fileName,
+    };
+  } finally {
+    await page.close();
+  }
+}

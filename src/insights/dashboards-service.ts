@@ -1,0 +1,89 @@
+import type { Principal } from '../catalog/access.js';
+import { badRequest } from '../common/errors.js';
+import { parseOr400 } from '../common/parse.js';
+import type { Workspace } from '../workspace/workspace.js';
+import { DashboardSchema } from './insight-schema.js';
+import type { Dashboard, DashboardInfo } from './insight-types.js';
+import { INSIGHT_KIND } from './insights-service.js';
+
+/** The object kind of dashboards in the versioned object store. */
+export const DASHBOARD_KIND = 'dashboard';
+
+const READ_ONLY = ['projectKey', 'revision', 'updatedAt', 'updatedBy'];
+
+function info(stored: {
+  projectKey: string;
+  body: Dashboard;
+  revision: number;
+  updatedAt: string;
+  updatedBy: string;
+}): DashboardInfo {
+  return {
+    ...stored.body,
+    projectKey: stored.projectKey,
+    revision: stored.revision,
+    updatedAt: stored.updatedAt,
+    updatedBy: stored.updatedBy,
+  };
+}
+
+export async function listDashboards(
+  ws: Workspace,
+  principal: Principal,
+  projectKey: string,
+): Promise<DashboardInfo[]> {
+  await ws.catalog.projects.authorize(principal, projectKey, 'reader');
+  return (await ws.catalog.objects.list<Dashboard>(projectKey, DASHBOARD_KIND)).map(info);
+}
+
+export async function getDashboard(
+  ws: Workspace,
+  principal: Principal,
+  projectKey: string,
+  id: string,
+): Promise<DashboardInfo> {
+  await ws.catalog.projects.authorize(principal, projectKey, 'reader');
+  return info(await ws.catalog.objects.require<Dashboard>(projectKey, DASHBOARD_KIND, id));
+}
+
+/** Creates or replaces a dashboard (writer): every tile must name an insight of the project. */
+export async function saveDashboard(
+  ws: Workspace,
+  principal: Principal,
+  projectKey: string,
+  input: unknown,
+  options: { expectRevision?: number } = {},
+): Promise<DashboardInfo> {
+  await ws.catalog.projects.authorize(principal, projectKey, 'writer');
+  const body = { ...((input ?? {}) as Record<string, unknown>) };
+  for (const field of READ_ONLY) delete body[field];
+  const dashboard = parseOr400(DashboardSchema, body, 'dashboard');
+  const insights = new Set((await ws.catalog.objects.list(projectKey, INSIGHT_KIND)).map((o) => o.name));
+  dashboard.pages.forEach((page, p) =>
+    page.tiles.forEach((tile, t) => {
+      if (!insights.has(tile.insight))
+        throw badRequest(`pages.${p}.tiles.${t}.insight: no insight ${tile.insight} in project ${projectKey}`);
+      if (tile.x + tile.w > 24) throw badRequest(`pages.${p}.tiles.${t}: x + w is at most 24 (the grid's width)`);
+    }),
+  );
+  const stored = await ws.catalog.objects.put({
+    projectKey,
+    kind: DASHBOARD_KIND,
+    name: dashboard.id,
+    body: dashboard,
+    author: principal.username,
+    ...options,
+  });
+  await ws.catalog.projects.touch(projectKey);
+  return info(stored);
+}
+
+export async function deleteDashboard(
+  ws: Workspace,
+  principal: Principal,
+  projectKey: string,
+  id: string,
+): Promise<void> {
+  await ws.catalog.projects.authorize(principal, projectKey, 'writer');
+  await ws.catalog.objects.delete({ projectKey, kind: DASHBOARD_KIND, name: id, author: principal.username });
+}

@@ -1,0 +1,162 @@
+import { z } from 'zod';
+import { FILTER_OPS } from '../common/filter-ops.js';
+import { OBJECT_NAME } from '../common/names.js';
+import {
+  AGGREGATIONS,
+  BIN_METHODS,
+  CHART_KINDS,
+  INSIGHT_TYPES,
+  TIME_UNITS,
+  type ChartSpec,
+  type Dashboard,
+  type Insight,
+} from './insight-types.js';
+
+/** The most rows a chart draws (bars, lines, cells); more matching rows are cut and flagged `truncated`. */
+export const CHART_ROW_BUDGET = 5_000;
+/** Scatter points drawn by default; above it the engine samples. */
+export const DEFAULT_POINT_BUDGET = 5_000;
+export const MAX_POINT_BUDGET = 50_000;
+
+const ObjectName = z.string().regex(OBJECT_NAME, 'letters, digits and _, starting with a letter or _');
+const Column = z.string().min(1).max(256);
+
+export const BinningSchema = z.object({
+  method: z.enum(BIN_METHODS),
+  width: z.number().positive().optional(),
+  count: z.number().int().min(1).max(1000).optional(),
+  unit: z.enum(TIME_UNITS).optional(),
+});
+
+export const DimensionSchema = z.object({ column: Column, bin: BinningSchema.optional() }).strict();
+
+export const MeasureSchema = z
+  .object({
+    column: Column.optional(),
+    agg: z.enum(AGGREGATIONS),
+    q: z.number().min(0).max(1).optional(),
+    label: z.string().min(1).max(128).optional(),
+  })
+  .strict()
+  .refine((m) => m.agg === 'count' || m.column !== undefined, { message: 'needs a column (only count counts rows)' })
+  .refine((m) => m.agg !== 'quantile' || m.q !== undefined, { message: 'quantile needs q between 0 and 1' });
+
+export const ChartFilterSchema = z
+  .object({
+    column: Column,
+    op: z.enum(FILTER_OPS),
+    value: z.string().optional(),
+    values: z.array(z.string()).max(1000).optional(),
+  })
+  .strict();
+
+export const ChartSpecSchema = z
+  .object({
+    kind: z.enum(CHART_KINDS),
+    x: DimensionSchema.optional(),
+    y: z
+      .array(MeasureSchema)
+      .max(10)
+      .default([{ agg: 'count' }]),
+    color: DimensionSchema.optional(),
+    facet: DimensionSchema.optional(),
+    filters: z.array(ChartFilterSchema).max(50).default([]),
+    sort: z.object({ by: z.enum(['x', 'y']), desc: z.boolean().default(false) }).optional(),
+    top: z.object({ n: z.number().int().min(1).max(1000), others: z.boolean().default(true) }).optional(),
+    pointBudget: z.number().int().min(10).max(MAX_POINT_BUDGET).optional(),
+    timezone: z.string().min(1).max(64).optional(),
+  })
+  .strict()
+  .superRefine((spec, ctx) => {
+    const needsX = !['kpi', 'box', 'pie'].includes(spec.kind);
+    if (needsX && !spec.x) ctx.addIssue({ code: 'custom', path: ['x'], message: `a ${spec.kind} chart needs x` });
+    if (spec.kind === 'pie' && !spec.x) ctx.addIssue({ code: 'custom', path: ['x'], message: 'a pie chart needs x' });
+    if (spec.kind === 'scatter' && !spec.y[0]?.column)
+      ctx.addIssue({ code: 'custom', path: ['y'], message: 'a scatter chart needs a y column' });
+    if (spec.kind === 'box' && !spec.y[0]?.column)
+      ctx.addIssue({ code: 'custom', path: ['y'], message: 'a box plot needs a y column' });
+    if (spec.kind === 'heatmap' && !spec.color)
+      ctx.addIssue({ code: 'custom', path: ['color'], message: 'a heatmap needs color (its rows)' });
+    if (spec.y.length === 0) ctx.addIssue({ code: 'custom', path: ['y'], message: 'needs at least one measure' });
+  }) as unknown as z.ZodType<ChartSpec>;
+
+const TableSpecSchema = z
+  .object({
+    columns: z.array(Column).max(200).optional(),
+    groupBy: z.array(DimensionSchema).max(5).optional(),
+    measures: z.array(MeasureSchema).max(20).optional(),
+    filters: z.array(ChartFilterSchema).max(50).optional(),
+    limit: z.number().int().min(1).max(CHART_ROW_BUDGET).optional(),
+    formats: z.record(z.string(), z.string().max(32)).optional(),
+    highlight: z
+      .array(z.object({ column: Column, op: z.enum(['gt', 'lt', 'eq']), value: z.number(), color: z.string().max(32) }))
+      .max(20)
+      .optional(),
+  })
+  .strict();
+
+export const InsightSchema = z
+  .object({
+    id: ObjectName,
+    name: z.string().min(1).max(200),
+    type: z.enum(INSIGHT_TYPES),
+    description: z.string().max(2000).optional(),
+    dataset: ObjectName.optional(),
+    chart: ChartSpecSchema.optional(),
+    table: TableSpecSchema.optional(),
+    metric: z.string().min(1).max(200).optional(),
+    scenario: ObjectName.optional(),
+    text: z.string().max(100_000).optional(),
+  })
+  .strict()
+  .superRefine((insight, ctx) => {
+    const need = (field: keyof Insight) => {
+      if (insight[field] === undefined)
+        ctx.addIssue({ code: 'custom', path: [field], message: `a ${insight.type} insight needs ${field}` });
+    };
+    const required: Record<Insight['type'], (keyof Insight)[]> = {
+      chart: ['dataset', 'chart'],
+      table: ['dataset'],
+      metric: ['dataset', 'metric'],
+      check: ['dataset'],
+      scenario: ['scenario'],
+      text: ['text'],
+    };
+    required[insight.type].forEach(need);
+  }) as unknown as z.ZodType<Insight>;
+
+const TileSchema = z
+  .object({
+    insight: ObjectName,
+    x: z.number().int().min(0).max(23),
+    y: z.number().int().min(0).max(500),
+    w: z.number().int().min(1).max(24),
+    h: z.number().int().min(1).max(40),
+    title: z.string().max(200).optional(),
+  })
+  .strict();
+
+export const DashboardSchema = z
+  .object({
+    id: ObjectName,
+    name: z.string().min(1).max(200),
+    description: z.string().max(2000).optional(),
+    pages: z
+      .array(z.object({ title: z.string().min(1).max(200), tiles: z.array(TileSchema).max(100) }).strict())
+      .min(1)
+      .max(20),
+    filters: z
+      .array(
+        z
+          .object({
+            column: Column,
+            type: z.enum(['category', 'range', 'date']).default('category'),
+            label: z.string().max(200).optional(),
+          })
+          .strict(),
+      )
+      .max(20)
+      .default([]),
+    refreshSeconds: z.number().int().min(10).max(86_400).optional(),
+  })
+  .strict() as unknown as z.ZodType<Dashboard>;

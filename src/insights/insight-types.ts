@@ -1,0 +1,182 @@
+/**
+ * Insights and dashboards as the API returns them. Node-free (types and constants), so the web
+ * UI imports them too.
+ */
+
+export const INSIGHT_TYPES = ['chart', 'table', 'metric', 'check', 'scenario', 'text'] as const;
+export type InsightType = (typeof INSIGHT_TYPES)[number];
+
+export const CHART_KINDS = [
+  'bar',
+  'stacked_bar',
+  'grouped_bar',
+  'line',
+  'area',
+  'scatter',
+  'histogram',
+  'box',
+  'heatmap',
+  'pie',
+  'kpi',
+] as const;
+export type ChartKind = (typeof CHART_KINDS)[number];
+
+export const AGGREGATIONS = [
+  'count',
+  'count_distinct',
+  'sum',
+  'avg',
+  'min',
+  'max',
+  'median',
+  'quantile',
+  'stddev',
+] as const;
+export type Aggregation = (typeof AGGREGATIONS)[number];
+
+export const BIN_METHODS = ['none', 'auto', 'width', 'count'] as const;
+export const TIME_UNITS = ['hour', 'day', 'week', 'month', 'quarter', 'year'] as const;
+export type TimeUnit = (typeof TIME_UNITS)[number];
+
+/** How a dimension's values are grouped: numbers into bins, dates truncated to a unit. */
+export interface Binning {
+  method: (typeof BIN_METHODS)[number];
+  /** Bin width of numbers (method `width`). */
+  width?: number;
+  /** Number of bins (method `count`; `auto` picks 20 for numbers). */
+  count?: number;
+  /** Date unit (dates and timestamps; `auto` picks one from the range). */
+  unit?: TimeUnit;
+}
+
+export interface Dimension {
+  column: string;
+  bin?: Binning;
+}
+
+export interface Measure {
+  /** Not needed for `count` (counts rows). */
+  column?: string;
+  agg: Aggregation;
+  /** The quantile of `quantile`, between 0 and 1. */
+  q?: number;
+  /** The column name of the answer; default e.g. `avg(trec)`. */
+  label?: string;
+}
+
+export interface ChartFilter {
+  column: string;
+  op: string;
+  value?: string;
+  values?: string[];
+}
+
+export interface ChartSpec {
+  kind: ChartKind;
+  x?: Dimension;
+  y: Measure[];
+  /** Series of bar/line/area/scatter/pie charts; for a heatmap, its rows. */
+  color?: Dimension;
+  /** Small multiples: one chart per value. */
+  facet?: Dimension;
+  filters: ChartFilter[];
+  sort?: { by: 'x' | 'y'; desc: boolean };
+  /** Keeps the `n` x values with the largest first measure; `others` gathers the rest in one "Others". */
+  top?: { n: number; others: boolean };
+  /** Scatter plots: points above this are sampled in the engine. */
+  pointBudget?: number;
+  /** Dates of TIMESTAMP WITH TIME ZONE columns are binned in this zone (default UTC). */
+  timezone?: string;
+}
+
+export interface TableSpec {
+  /** Plain table: these columns (all when empty); pivot: `groupBy` + `measures`. */
+  columns?: string[];
+  groupBy?: Dimension[];
+  measures?: Measure[];
+  filters?: ChartFilter[];
+  limit?: number;
+  /** Number formats by column (`0.00`, `0%`…), applied by the UI. */
+  formats?: Record<string, string>;
+  /** Conditional formatting: cells of `column` matching the rule get `color`. */
+  highlight?: { column: string; op: 'gt' | 'lt' | 'eq'; value: number; color: string }[];
+}
+
+export interface Insight {
+  id: string;
+  name: string;
+  type: InsightType;
+  description?: string;
+  /** The dataset a chart, table, metric or check insight reads. */
+  dataset?: string;
+  chart?: ChartSpec;
+  table?: TableSpec;
+  /** The metric of a `metric` insight (e.g. `row_count`). */
+  metric?: string;
+  /** The scenario of a `scenario` insight. */
+  scenario?: string;
+  /** Markdown of a `text` insight. */
+  text?: string;
+}
+
+export interface InsightInfo extends Insight {
+  projectKey: string;
+  revision: number;
+  updatedAt: string;
+  updatedBy: string;
+}
+
+/** What a tile draws: the aggregated rows and the SQL that made them. */
+export interface InsightData {
+  columns: string[];
+  /** What each column is to the chart: x, x_end, color, facet, y (a measure), value… */
+  roles: string[];
+  rows: unknown[][];
+  /** True when scatter points were sampled in the engine (`sampling` says how). */
+  sampled: boolean;
+  sampling?: string;
+  /** True when more rows matched than the chart's row budget; the rest were left out. */
+  truncated: boolean;
+  sql: string;
+  /** The dataset version the rows come from (null: read in place). */
+  version: string | null;
+  /** Filters that were dropped because the dataset has no such column. */
+  ignoredFilters?: string[];
+}
+
+export interface DashboardTile {
+  insight: string;
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  title?: string;
+}
+
+export interface DashboardPage {
+  title: string;
+  tiles: DashboardTile[];
+}
+
+export interface DashboardFilter {
+  column: string;
+  type: 'category' | 'range' | 'date';
+  label?: string;
+}
+
+export interface Dashboard {
+  id: string;
+  name: string;
+  description?: string;
+  pages: DashboardPage[];
+  filters: DashboardFilter[];
+  /** Seconds between refreshes of the tiles in the UI; none when absent. */
+  refreshSeconds?: number;
+}
+
+export interface DashboardInfo extends Dashboard {
+  projectKey: string;
+  revision: number;
+  updatedAt: string;
+  updatedBy: string;
+}

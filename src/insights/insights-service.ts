@@ -1,0 +1,85 @@
+import type { Principal } from '../catalog/access.js';
+import { badRequest } from '../common/errors.js';
+import { parseOr400 } from '../common/parse.js';
+import { DATASET_KIND } from '../datasets/definitions.js';
+import type { Workspace } from '../workspace/workspace.js';
+import { InsightSchema } from './insight-schema.js';
+import type { Insight, InsightInfo } from './insight-types.js';
+
+/** The object kind of insights in the versioned object store (history and revert like recipes). */
+export const INSIGHT_KIND = 'insight';
+
+const READ_ONLY = ['projectKey', 'revision', 'updatedAt', 'updatedBy'];
+
+function info(stored: {
+  projectKey: string;
+  body: Insight;
+  revision: number;
+  updatedAt: string;
+  updatedBy: string;
+}): InsightInfo {
+  return {
+    ...stored.body,
+    projectKey: stored.projectKey,
+    revision: stored.revision,
+    updatedAt: stored.updatedAt,
+    updatedBy: stored.updatedBy,
+  };
+}
+
+export async function listInsights(ws: Workspace, principal: Principal, projectKey: string): Promise<InsightInfo[]> {
+  await ws.catalog.projects.authorize(principal, projectKey, 'reader');
+  return (await ws.catalog.objects.list<Insight>(projectKey, INSIGHT_KIND)).map(info);
+}
+
+export async function getInsight(
+  ws: Workspace,
+  principal: Principal,
+  projectKey: string,
+  id: string,
+): Promise<InsightInfo> {
+  await ws.catalog.projects.authorize(principal, projectKey, 'reader');
+  return info(await ws.catalog.objects.require<Insight>(projectKey, INSIGHT_KIND, id));
+}
+
+/** Checks an insight's body: its schema, and that the dataset it reads exists (its columns are checked when it runs). */
+export async function validateInsight(ws: Workspace, projectKey: string, input: unknown): Promise<Insight> {
+  const body = { ...((input ?? {}) as Record<string, unknown>) };
+  for (const field of READ_ONLY) delete body[field];
+  const insight = parseOr400(InsightSchema, body, 'insight');
+  if (insight.dataset && !(await ws.catalog.objects.get(projectKey, DATASET_KIND, insight.dataset)))
+    throw badRequest(`dataset: no dataset ${insight.dataset} in project ${projectKey}`);
+  return insight;
+}
+
+/** Creates or replaces an insight (writer); every save appends a revision. */
+export async function saveInsight(
+  ws: Workspace,
+  principal: Principal,
+  projectKey: string,
+  input: unknown,
+  options: { expectRevision?: number } = {},
+): Promise<InsightInfo> {
+  await ws.catalog.projects.authorize(principal, projectKey, 'writer');
+  const insight = await validateInsight(ws, projectKey, input);
+  const stored = await ws.catalog.objects.put({
+    projectKey,
+    kind: INSIGHT_KIND,
+    name: insight.id,
+    body: insight,
+    author: principal.username,
+    ...options,
+  });
+  await ws.catalog.projects.touch(projectKey);
+  return info(stored);
+}
+
+export async function deleteInsight(
+  ws: Workspace,
+  principal: Principal,
+  projectKey: string,
+  id: string,
+): Promise<void> {
+  await ws.catalog.projects.authorize(principal, projectKey, 'writer');
+  await ws.catalog.objects.delete({ projectKey, kind: INSIGHT_KIND, name: id, author: principal.username });
+}

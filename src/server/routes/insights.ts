@@ -1,0 +1,133 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { parseFilters } from '../../engine/table-query.js';
+import { exportDashboard } from '../../insights/dashboard-export.js';
+import { deleteDashboard, getDashboard, listDashboards, saveDashboard } from '../../insights/dashboards-service.js';
+import { insightData, previewInsightData } from '../../insights/insight-data.js';
+import { deleteInsight, getInsight, listInsights, saveInsight } from '../../insights/insights-service.js';
+import type { Workspace } from '../../workspace/workspace.js';
+import { objectRoutes } from '../object-routes.js';
+import * as R from '../response-schemas.js';
+import { route } from '../route.js';
+
+const P = '/api/projects/{key}';
+const loose = z.looseObject;
+const Body = z.object({ id: z.string() }).passthrough();
+const Stored = { projectKey: z.string(), revision: z.number(), updatedAt: z.string(), updatedBy: z.string() };
+const Insight = loose({ id: z.string(), name: z.string(), type: z.string(), ...Stored });
+const Dashboard = loose({ id: z.string(), name: z.string(), pages: z.array(R.AnyObject), ...Stored });
+const InsightData = loose({
+  columns: z.array(z.string()),
+  roles: z.array(z.string()),
+  rows: z.array(z.array(z.unknown())),
+  sampled: z.boolean(),
+  truncated: z.boolean(),
+  sql: z.string(),
+  version: z.string().nullable(),
+});
+/** `filters` as the table query language writes them (`band:in:3|6`), repeated; `filter` is read too. */
+const FilterQuery = z.object({
+  filters: z.union([z.string(), z.array(z.string())]).optional(),
+  filter: z.union([z.string(), z.array(z.string())]).optional(),
+});
+const filtersOf = (q: z.infer<typeof FilterQuery>) => [...parseFilters(q.filters), ...parseFilters(q.filter)];
+const ExportQuery = FilterQuery.extend({
+  format: z.enum(['png', 'pdf']).default('png'),
+  page: z.coerce.number().int().min(1).optional(),
+});
+
+export function insightRoutes(app: FastifyInstance, ws: Workspace): void {
+  objectRoutes(
+    app,
+    ws,
+    {
+      kind: 'insight',
+      plural: 'insights',
+      tag: 'insights',
+      nameField: 'id',
+      body: Body,
+      item: Insight,
+      summaries: {
+        list: 'Insights of the project (charts, tables, metric and check tiles, scenario strips, text)',
+        create: 'Create an insight (its dataset must exist; columns are checked when it runs)',
+        get: 'One insight',
+        replace: 'Replace an insight (a new revision)',
+        remove: 'Delete an insight (its history stays)',
+      },
+    },
+    { list: listInsights, get: getInsight, save: saveInsight, remove: deleteInsight },
+  );
+  route(
+    app,
+    {
+      method: 'GET',
+      url: `${P}/insights/{id}/data`,
+      summary:
+        'The rows an insight draws, aggregated in the engine, with the SQL that made them (cached per dataset version and filters)',
+      tag: 'insights',
+      query: FilterQuery,
+      access: 'reader',
+      response: { 200: InsightData },
+    },
+    async ({ principal, params, query, signal }) =>
+      insightData(ws, principal, params.key, params.id, { filters: filtersOf(query), signal }),
+  );
+  route(
+    app,
+    {
+      method: 'POST',
+      url: `${P}/insights/preview`,
+      summary: 'The rows of an unsaved chart or table insight (the chart builder’s live preview)',
+      tag: 'insights',
+      body: Body,
+      access: 'reader',
+      response: { 200: InsightData },
+    },
+    async ({ principal, params, body, signal }) => previewInsightData(ws, principal, params.key, body, { signal }),
+  );
+  objectRoutes(
+    app,
+    ws,
+    {
+      kind: 'dashboard',
+      plural: 'dashboards',
+      tag: 'insights',
+      nameField: 'id',
+      body: Body,
+      item: Dashboard,
+      summaries: {
+        list: 'Dashboards of the project',
+        create: 'Create a dashboard: pages of insight tiles on a 24-column grid, and dashboard filters',
+        get: 'One dashboard',
+        replace: 'Replace a dashboard (a new revision)',
+        remove: 'Delete a dashboard (its insights and history stay)',
+      },
+    },
+    { list: listDashboards, get: getDashboard, save: saveDashboard, remove: deleteDashboard },
+  );
+  route(
+    app,
+    {
+      method: 'GET',
+      url: `${P}/dashboards/{id}/export`,
+      summary: 'The dashboard rendered in headless Chromium: a PNG of one page or a PDF of every page (or of `page`)',
+      tag: 'insights',
+      query: ExportQuery,
+      raw: true,
+      access: 'reader',
+      response: { 200: { description: 'The rendered file', content: { 'image/png': null, 'application/pdf': null } } },
+    },
+    async ({ principal, params, query, reply, signal }) => {
+      const file = await exportDashboard(ws, principal, params.key, params.id, {
+        format: query.format,
+        page: query.page,
+        filters: filtersOf(query),
+        signal,
+      });
+      void reply
+        .header('content-type', file.contentType)
+        .header('content-disposition', `attachment; filename="${file.fileName}"`);
+      return reply.send(file.body);
+    },
+  );
+}

@@ -1,0 +1,517 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveSource } from '../src/datasets/datasets.js';
+import { llano } from './support/cli.js';
+import { startTestServer, type TestServer } from './support/llano-server.js';
+import { decodePng } from './support/png.js';
+
+/**
+ * Insights end to end over a real server and DuckDB: each chart kind's rows compared with values
+ * worked out by hand or with an independent SQL aggregation (nulls, empty groups, bins at the
+ * edges, time zones), the cache per dataset version, permissions, history, export and the CLI.
+ */
+
+// trec: 0 and 100 are the edges of the bins; band 6 has no trec at all (an empty group for avg);
+// one row has no band, one no ts. ts in UTC; America/Santiago is UTC-3 in January.
+const CSV = `band,trec,ts,n
+3,10.0,2024-01-01 23:30:00+00,1
+3,20.0,2024-01-02 02:30:00+00,2
+6,,2024-01-02 04:00:00+00,3
+6,,2024-01-03 12:00:00+00,
+7,100.0,,5
+,0.0,2024-01-05 00:00:00+00,6
+3,90.0,2024-01-06 00:00:00+00,7
+`;
+
+type Data = {
+  columns: string[];
+  roles: string[];
+  rows: unknown[][];
+  sampled: boolean;
+  sampling?: string;
+  truncated: boolean;
+  sql: string;
+  version: string | null;
+  ignoredFilters?: string[];
+};
+
+let s: TestServer;
+let reader: string;
+let writer: string;
+let outsider: string;
+const P = '/api/projects/DASH';
+
+async function ok<T>(p: Promise<{ status: number; body: T }>, status = 200): Promise<T> {
+  const r = await p;
+  expect(r.status, JSON.stringify(r.body)).toBe(status);
+  return r.body;
+}
+
+let n = 0;
+/** Saves a chart insight and answers its data. */
+async function chart(spec: Record<string, unknown>, query = ''): Promise<Data> {
+  const id = `c${++n}`;
+  await ok(
+    s.call('POST', `${P}/insights`, {
+      token: writer,
+      body: { id, name: id, type: 'chart', dataset: 'obs', chart: spec },
+    }),
+    201,
+  );
+  return ok(s.call<Data>('GET', `${P}/insights/${id}/data${query}`, { token: reader }));
+}
+
+/** An independent aggregation of the dataset's current version, written by hand in DuckDB SQL. */
+async function sql(text: string, dataset = 'obs'): Promise<unknown[][]> {
+  const { source } = await resolveSource(s.ws, 'DASH', dataset);
+  if (source.kind !== 'parquet') throw new Error('expected a managed dataset');
+  const rel = `read_parquet([${source.paths.map((p) => `'${p}'`).join(', ')}])`;
+  return (await s.ws.duck.query(text.replaceAll('{t}', rel))).rows;
+}
+
+const close = (a: unknown[][], b: unknown[][]) => {
+  expect(a.length).toBe(b.length);
+  a.forEach((row, i) =>
+    row.forEach((v, j) => {
+      const other = b[i][j];
+      if (typeof v === 'number' && typeof other === 'number') expect(v).toBeCloseTo(other, 9);
+      else expect(v).toEqual(other);
+    }),
+  );
+};
+
+beforeAll(async () => {
+  s = await startTestServer();
+  for (const u of ['dreader', 'dwriter', 'doutsider'])
+    await ok(
+      s.call('POST', '/api/users', { token: s.adminToken, body: { username: u, password: `password-${u}` } }),
+      201,
+    );
+  await ok(s.call('POST', '/api/projects', { token: s.adminToken, body: { key: 'DASH' } }), 201);
+  await ok(s.call('PUT', `${P}/members/dreader`, { token: s.adminToken, body: { role: 'reader' } }));
+  await ok(s.call('PUT', `${P}/members/dwriter`, { token: s.adminToken, body: { role: 'writer' } }));
+  reader = await s.login('dreader', 'password-dreader');
+  writer = await s.login('dwriter', 'password-dwriter');
+  outsider = await s.login('doutsider', 'password-doutsider');
+  expect((await s.upload(`${P}/datasets/obs/upload`, CSV, 'obs.csv')).status).toBe(201);
+  const many = ['x,y,g', ...Array.from({ length: 500 }, (_, i) => `${i},${(i * 7) % 101},${i % 3}`)].join('\n');
+  expect((await s.upload(`${P}/datasets/points/upload`, many + '\n', 'points.csv')).status).toBe(201);
+}, 120_000);
+afterAll(async () => s?.stop());
+
+describe('chart data against independent aggregations', () => {
+  it('bar: averages per band, an empty group (all trec null) and the null band', async () => {
+    const d = await chart({
+      kind: 'bar',
+      x: { column: 'band' },
+      y: [{ column: 'trec', agg: 'avg' }, { agg: 'count' }, { column: 'n', agg: 'count_distinct' }],
+    });
+    expect(d.columns).toEqual(['band', 'avg(trec)', 'count', 'count_distinct(n)']);
+    expect(d.rows).toEqual([
+      [3, 40, 3, 3],
+      [6, null, 2, 1],
+      [7, 100, 1, 1],
+      [null, 0, 1, 1],
+    ]);
+    close(
+      d.rows,
+      await sql('SELECT band, avg(trec), count(*), count(DISTINCT n) FROM {t} GROUP BY band ORDER BY band NULLS LAST'),
+    );
+    expect(d.sql).toMatch(/^WITH /);
+    expect(d.sampled).toBe(false);
+  });
+
+  it('bar: median, quantile, stddev, min, max and sum match DuckDB’s own aggregates', async () => {
+    const d = await chart({
+      kind: 'grouped_bar',
+      x: { column: 'band' },
+      y: [
+        { column: 'trec', agg: 'median' },
+        { column: 'trec', agg: 'quantile', q: 0.9 },
+        { column: 'trec', agg: 'stddev' },
+        { column: 'trec', agg: 'min' },
+        { column: 'trec', agg: 'max' },
+        { column: 'n', agg: 'sum' },
+      ],
+    });
+    close(
+      d.rows,
+      await sql(
+        `SELECT band, median(trec)::DOUBLE, quantile_cont(trec, 0.9)::DOUBLE, stddev_samp(trec)::DOUBLE, min(trec), max(trec), sum(n)
+         FROM {t} GROUP BY band ORDER BY band NULLS LAST`,
+      ),
+    );
+    expect(d.rows[0].slice(0, 2)).toEqual([3, 20]);
+  });
+
+  it('stacked bar and heatmap: one row per (x, colour) pair, none for pairs without rows', async () => {
+    const expected = await sql('SELECT band, n, count(*) FROM {t} GROUP BY 1, 2 ORDER BY 1 NULLS LAST, 2 NULLS LAST');
+    const stacked = await chart({
+      kind: 'stacked_bar',
+      x: { column: 'band' },
+      color: { column: 'n' },
+      y: [{ agg: 'count' }],
+    });
+    expect(stacked.roles).toEqual(['x', 'color', 'y']);
+    close(stacked.rows, expected);
+    const heat = await chart({ kind: 'heatmap', x: { column: 'band' }, color: { column: 'n' }, y: [{ agg: 'count' }] });
+    close(heat.rows, expected);
+  });
+
+  it('line by day: the days of America/Santiago differ from those of UTC', async () => {
+    const local = await chart({
+      kind: 'line',
+      x: { column: 'ts', bin: { method: 'width', unit: 'day' } },
+      y: [{ agg: 'count' }],
+      timezone: 'America/Santiago',
+    });
+    expect(local.rows.map((r) => [String(r[0]).slice(0, 10), r[1]])).toEqual([
+      ['2024-01-01', 2],
+      ['2024-01-02', 1],
+      ['2024-01-03', 1],
+      ['2024-01-04', 1],
+      ['2024-01-05', 1],
+      ['null', 1],
+    ]);
+    const utc = await chart({
+      kind: 'area',
+      x: { column: 'ts', bin: { method: 'width', unit: 'day' } },
+      y: [{ agg: 'count' }],
+    });
+    expect(utc.rows.map((r) => [String(r[0]).slice(0, 10), r[1]])).toEqual([
+      ['2024-01-01', 1],
+      ['2024-01-02', 2],
+      ['2024-01-03', 1],
+      ['2024-01-05', 1],
+      ['2024-01-06', 1],
+      ['null', 1],
+    ]);
+    const auto = await chart({ kind: 'line', x: { column: 'ts', bin: { method: 'auto' } }, y: [{ agg: 'count' }] });
+    // A little over four days of data: binned by the day (UTC: five days and the null).
+    expect(auto.rows.length).toBe(6);
+  });
+
+  it('histogram: the maximum falls in the last of a count binning, in a bin of its own by width; nulls apart', async () => {
+    const byCount = await chart({ kind: 'histogram', x: { column: 'trec', bin: { method: 'count', count: 10 } } });
+    expect(byCount.columns).toEqual(['trec', 'trec_end', 'count']);
+    expect(byCount.rows).toEqual([
+      [0, 10, 1],
+      [10, 20, 1],
+      [20, 30, 1],
+      [90, 100, 2],
+      [null, null, 2],
+    ]);
+    const byWidth = await chart({ kind: 'histogram', x: { column: 'trec', bin: { method: 'width', width: 10 } } });
+    expect(byWidth.rows.map((r) => [r[0], r[2]])).toEqual([
+      [0, 1],
+      [10, 1],
+      [20, 1],
+      [90, 1],
+      [100, 1],
+      [null, 2],
+    ]);
+    const auto = await chart({ kind: 'histogram', x: { column: 'trec' } });
+    expect(auto.rows.reduce((sum, r) => sum + Number(r[2]), 0)).toBe(7);
+  });
+
+  it('box plot: five numbers and the count per band', async () => {
+    const d = await chart({ kind: 'box', x: { column: 'band' }, y: [{ column: 'trec', agg: 'avg' }] });
+    expect(d.roles).toEqual(['x', 'min', 'q1', 'median', 'q3', 'max', 'n']);
+    expect(d.rows[0]).toEqual([3, 10, 15, 20, 55, 90, 3]);
+    close(
+      d.rows,
+      await sql(
+        `SELECT band, min(trec), quantile_cont(trec, 0.25), quantile_cont(trec, 0.5), quantile_cont(trec, 0.75), max(trec), count(trec)
+         FROM {t} GROUP BY band ORDER BY band NULLS LAST`,
+      ),
+    );
+  });
+
+  it('pie with top 2 and others: the rest in "Others", nulls never folded in', async () => {
+    const d = await chart({
+      kind: 'pie',
+      x: { column: 'band' },
+      y: [{ column: 'n', agg: 'sum' }],
+      top: { n: 2, others: true },
+    });
+    expect(d.rows).toEqual([
+      ['3', 10],
+      ['7', 5],
+      [null, 6],
+      ['Others', 3],
+    ]);
+    const only = await chart({
+      kind: 'bar',
+      x: { column: 'band' },
+      y: [{ column: 'n', agg: 'sum' }],
+      top: { n: 2, others: false },
+      sort: { by: 'y', desc: true },
+    });
+    expect(only.rows).toEqual([
+      [3, 10],
+      [7, 5],
+    ]);
+  });
+
+  it('KPI: one value, or a series for the comparison and the sparkline', async () => {
+    expect((await chart({ kind: 'kpi', y: [{ column: 'n', agg: 'sum' }] })).rows).toEqual([[24]]);
+    const series = await chart({
+      kind: 'kpi',
+      x: { column: 'ts', bin: { method: 'width', unit: 'month' } },
+      y: [{ agg: 'count' }],
+    });
+    expect(series.rows.map((r) => r[1])).toEqual([6, 1]);
+  });
+
+  it('scatter: raw points under the budget, a sample taken in the engine above it', async () => {
+    const small = await chart({ kind: 'scatter', x: { column: 'trec' }, y: [{ column: 'n', agg: 'sum' }] });
+    expect(small.sampled).toBe(false);
+    expect(small.rows.length).toBe(5);
+    const id = `c${++n}`;
+    await ok(
+      s.call('POST', `${P}/insights`, {
+        token: writer,
+        body: {
+          id,
+          name: id,
+          type: 'chart',
+          dataset: 'points',
+          chart: {
+            kind: 'scatter',
+            x: { column: 'x' },
+            y: [{ column: 'y', agg: 'sum' }],
+            color: { column: 'g' },
+            pointBudget: 50,
+          },
+        },
+      }),
+      201,
+    );
+    const big = await ok(s.call<Data>('GET', `${P}/insights/${id}/data`, { token: reader }));
+    expect(big.sampled).toBe(true);
+    expect(big.sampling).toMatch(/reservoir sample of 50 points of 500/);
+    expect(big.rows.length).toBe(50);
+    const pair = (r: unknown[]) => JSON.stringify(r.slice(0, 2));
+    const all = new Set((await sql('SELECT x, y FROM {t}', 'points')).map(pair));
+    for (const r of big.rows) expect(all.has(pair(r))).toBe(true);
+  });
+
+  it('filters: the chart’s own, and dashboard filters on columns the dataset has (others listed as ignored)', async () => {
+    const d = await chart(
+      {
+        kind: 'bar',
+        x: { column: 'band' },
+        y: [{ agg: 'count' }],
+        filters: [{ column: 'trec', op: 'ge', value: '20' }],
+      },
+      '?filters=band:in:3|7&filters=antenna:eq:DA41',
+    );
+    expect(d.rows).toEqual([
+      [3, 2],
+      [7, 1],
+    ]);
+    expect(d.ignoredFilters).toEqual(['antenna']);
+  });
+
+  it('a bad spec is a 400 naming the field; an unknown column names the columns there are', async () => {
+    const noX = await s.call<{ error: { message: string } }>('POST', `${P}/insights`, {
+      token: writer,
+      body: { id: 'bad', name: 'bad', type: 'chart', dataset: 'obs', chart: { kind: 'bar' } },
+    });
+    expect(noX.status).toBe(400);
+    expect(noX.body.error.message).toMatch(/chart.x: a bar chart needs x/);
+    const badColumn = await s.call<{ error: { message: string } }>('POST', `${P}/insights/preview`, {
+      token: reader,
+      body: { id: 'p', name: 'p', type: 'chart', dataset: 'obs', chart: { kind: 'bar', x: { column: 'nope' } } },
+    });
+    expect(badColumn.status).toBe(400);
+    expect(badColumn.body.error.message).toMatch(/Unknown column "nope" in x; the dataset has band, trec, ts, n/);
+    const injection = await s.call<Data>('POST', `${P}/insights/preview`, {
+      token: reader,
+      body: {
+        id: 'p',
+        name: 'p',
+        type: 'chart',
+        dataset: 'obs',
+        chart: {
+          kind: 'bar',
+          x: { column: 'band' },
+          filters: [{ column: 'band', op: 'in', values: ["3') OR 1=1 --"] }],
+        },
+      },
+    });
+    expect(injection.status).toBe(400);
+  });
+});
+
+describe('cache, history, permissions', () => {
+  it('caches a tile per dataset version: a new version answers new rows', async () => {
+    const first = await chart({ kind: 'kpi', y: [{ agg: 'count' }] });
+    const id = `c${n}`;
+    const again = await ok(s.call<Data>('GET', `${P}/insights/${id}/data`, { token: reader }));
+    expect(again).toEqual(first);
+    expect(
+      (await s.upload(`${P}/datasets/obs/upload`, CSV + '3,1.0,2024-02-01 00:00:00+00,9\n', 'obs.csv')).status,
+    ).toBe(201);
+    const after = await ok(s.call<Data>('GET', `${P}/insights/${id}/data`, { token: reader }));
+    expect(after.rows).toEqual([[8]]);
+    expect(after.version).not.toBe(first.version);
+  });
+
+  it('keeps history and reverts through the same validation', async () => {
+    const body = { id: 'hist', name: 'first', type: 'text', text: '# Shift report' };
+    await ok(s.call('POST', `${P}/insights`, { token: writer, body }), 201);
+    await ok(s.call('PUT', `${P}/insights/hist`, { token: writer, body: { ...body, name: 'second' } }));
+    const history = await ok(s.call<{ revision: number }[]>('GET', `${P}/history/insight/hist`, { token: reader }));
+    expect(history.map((r) => r.revision)).toEqual([2, 1]);
+    await ok(s.call('POST', `${P}/history/insight/hist/revert`, { token: writer, body: { revision: 1 } }));
+    expect(
+      (await ok(s.call<{ name: string; revision: number }>('GET', `${P}/insights/hist`, { token: reader }))).name,
+    ).toBe('first');
+  });
+
+  it('readers read insights and dashboards but change nothing; non-members get 404', async () => {
+    const insight = {
+      id: 'perm',
+      name: 'perm',
+      type: 'chart',
+      dataset: 'obs',
+      chart: { kind: 'kpi', y: [{ agg: 'count' }] },
+    };
+    expect((await s.call('POST', `${P}/insights`, { token: reader, body: insight })).status).toBe(403);
+    await ok(s.call('POST', `${P}/insights`, { token: writer, body: insight }), 201);
+    const dashboard = {
+      id: 'permd',
+      name: 'd',
+      pages: [{ title: 'p', tiles: [{ insight: 'perm', x: 0, y: 0, w: 6, h: 4 }] }],
+    };
+    expect((await s.call('POST', `${P}/dashboards`, { token: reader, body: dashboard })).status).toBe(403);
+    await ok(s.call('POST', `${P}/dashboards`, { token: writer, body: dashboard }), 201);
+    await ok(s.call('GET', `${P}/insights/perm/data`, { token: reader }));
+    await ok(s.call('GET', `${P}/dashboards/permd`, { token: reader }));
+    expect((await s.call('PUT', `${P}/dashboards/permd`, { token: reader, body: dashboard })).status).toBe(403);
+    expect((await s.call('DELETE', `${P}/insights/perm`, { token: reader })).status).toBe(403);
+    for (const url of [`${P}/insights/perm`, `${P}/insights/perm/data`, `${P}/dashboards/permd`, `${P}/dashboards`])
+      expect((await s.call('GET', url, { token: outsider })).status, url).toBe(404);
+    const missing = await s.call<{ error: { message: string } }>('POST', `${P}/dashboards`, {
+      token: writer,
+      body: {
+        ...dashboard,
+        id: 'broken',
+        pages: [{ title: 'p', tiles: [{ insight: 'nope', x: 0, y: 0, w: 6, h: 4 }] }],
+      },
+    });
+    expect(missing.status).toBe(400);
+    expect(missing.body.error.message).toMatch(/pages.0.tiles.0.insight: no insight nope/);
+  });
+});
+
+describe('export and CLI', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'llano-dash-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('exports a PNG whose tiles are drawn and a PDF with a page per dashboard page', async () => {
+    await ok(
+      s.call('POST', `${P}/insights`, {
+        token: writer,
+        body: {
+          id: 'bars',
+          name: 'Count by band',
+          type: 'chart',
+          dataset: 'obs',
+          chart: { kind: 'bar', x: { column: 'band' }, y: [{ agg: 'count' }] },
+        },
+      }),
+      201,
+    );
+    await ok(
+      s.call('POST', `${P}/insights`, {
+        token: writer,
+        body: { id: 'note', name: 'Note', type: 'text', text: '**Shift** report' },
+      }),
+      201,
+    );
+    const dashboard = {
+      id: 'shift',
+      name: 'Shift report',
+      pages: [
+        { title: 'Receivers', tiles: [{ insight: 'bars', x: 0, y: 0, w: 24, h: 8 }] },
+        { title: 'Notes', tiles: [{ insight: 'note', x: 0, y: 0, w: 12, h: 3 }] },
+      ],
+      filters: [{ column: 'band', type: 'category' }],
+    };
+    await ok(s.call('POST', `${P}/dashboards`, { token: writer, body: dashboard }), 201);
+    const png = await fetch(`${s.url}${P}/dashboards/shift/export?format=png`, {
+      headers: { authorization: `Bearer ${reader}` },
+    });
+    expect(png.status).toBe(200);
+    expect(png.headers.get('content-type')).toBe('image/png');
+    const image = Buffer.from(await png.arrayBuffer());
+    expect(image.length).toBeGreaterThan(5_000);
+    const decoded = decodePng(image);
+    expect(decoded.width).toBe(1280);
+    // The bars are the only saturated colour on the page: a drawn chart has many such pixels.
+    let coloured = 0;
+    for (let y = 0; y < decoded.height; y += 2)
+      for (let x = 0; x < decoded.width; x += 2) {
+        const [r, g, b] = decoded.pixel(x, y);
+        if (Math.max(r, g, b) - Math.min(r, g, b) > 80) coloured++;
+      }
+    expect(coloured).toBeGreaterThan(2_000);
+    expect(decoded.pixel(2, 2)).toEqual([255, 255, 255, 255]);
+
+    const out = path.join(dir, 'shift.pdf');
+    const cli = await llano([
+      '--url',
+      s.url,
+      '--token',
+      reader,
+      '-p',
+      'DASH',
+      'dashboard',
+      'export',
+      'shift',
+      '--format',
+      'pdf',
+      '-o',
+      out,
+    ]);
+    expect(cli.code, cli.err).toBe(0);
+    const pdf = readFileSync(out);
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(pdf.length).toBeGreaterThan(5_000);
+    expect(pdf.toString('latin1').match(/\/Type\s*\/Page\b/g)?.length).toBe(2);
+    expect((await s.call('GET', `${P}/dashboards/shift/export?format=png&page=3`, { token: reader })).status).toBe(400);
+  }, 120_000);
+
+  it('llano insight create, list, data and delete; llano dashboard list and show', async () => {
+    const file = path.join(dir, 'insight.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        id: 'cli_chart',
+        name: 'From the CLI',
+        type: 'chart',
+        dataset: 'obs',
+        chart: { kind: 'bar', x: { column: 'band' }, y: [{ column: 'n', agg: 'max' }] },
+      }),
+    );
+    const base = ['--url', s.url, '--token', writer, '-p', 'DASH'];
+    expect((await llano([...base, 'insight', 'create', '--file', file])).out).toMatch(/Created insight cli_chart/);
+    expect((await llano([...base, 'insight', 'list'])).out).toMatch(/cli_chart\s+From the CLI\s+chart\s+obs\s+bar/);
+    const data = await llano([...base, 'insight', 'data', 'cli_chart', '--filter', 'band:eq:3', '--sql']);
+    expect(data.code, data.err).toBe(0);
+    expect(data.out).toMatch(/band\s+max\(n\)/);
+    expect(data.out).toMatch(/3\s+9/);
+    expect(data.out).toMatch(/WITH b AS NOT MATERIALIZED/);
+    expect((await llano([...base, 'dashboard', 'list'])).out).toMatch(/shift\s+Shift report\s+2\s+2/);
+    expect((await llano([...base, 'dashboard', 'show', 'shift'])).out).toMatch(/name\s+Shift report/);
+    expect((await llano([...base, 'insight', 'delete', 'cli_chart'])).out).toMatch(/Deleted insight cli_chart/);
+    expect((await llano([...base, 'insight', 'show', 'cli_chart'])).code).not.toBe(0);
+  });
+});

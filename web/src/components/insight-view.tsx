@@ -1,0 +1,125 @@
+import { BoxplotChart, HeatmapChart, PieChart } from 'echarts/charts';
+import { TitleComponent, VisualMapComponent } from 'echarts/components';
+import { useMemo } from 'react';
+import { chartOption, facetValues, rowsOfFacet } from '../../../src/insights/chart-options.js';
+import { markdownToHtml } from '../../../src/insights/markdown.js';
+import type { Insight, InsightData } from '../api/types';
+import { echarts, EChart, outcomeTone, type EChartsOption } from './echart';
+
+// The kinds the shared EChart does not register: pies, heatmaps, box plots, KPI titles.
+echarts.use([PieChart, HeatmapChart, BoxplotChart, TitleComponent, VisualMapComponent]);
+
+/** Small multiples: at most this many facet values are drawn. */
+const MAX_FACETS = 6;
+
+/**
+ * What one insight draws from its data: a chart (the same ECharts option the server-side export
+ * draws), a table, status tiles or Markdown. `onSelect` receives the x value of a clicked bar,
+ * slice or point (cross-filtering).
+ */
+export function InsightView({
+  insight,
+  data,
+  onSelect,
+}: {
+  insight: Insight;
+  data: InsightData | undefined;
+  onSelect?: (column: string, value: unknown) => void;
+}) {
+  if (insight.type === 'text')
+    return <div className="insight-text" dangerouslySetInnerHTML={{ __html: markdownToHtml(insight.text ?? '') }} />;
+  if (!data) return null;
+  if (insight.type === 'check' || insight.type === 'scenario') return <StatusStrip data={data} />;
+  if (insight.type === 'table') return <DataTable data={data} />;
+  const kind = insight.type === 'metric' ? 'line' : (insight.chart?.kind ?? 'bar');
+  const facets = facetValues(data);
+  const xColumn = insight.chart?.x?.column;
+  const select =
+    onSelect && xColumn
+      ? (value: unknown) => {
+          if (value !== undefined && value !== null && value !== 'Others') onSelect(xColumn, value);
+        }
+      : undefined;
+  if (!facets) return <ChartOf kind={kind} data={data} label={insight.name} onSelect={select} />;
+  return (
+    <div className="facets">
+      {facets.slice(0, MAX_FACETS).map((f) => (
+        <div key={f} className="facet">
+          <div className="small muted">{f}</div>
+          <ChartOf kind={kind} data={rowsOfFacet(data, f)} label={`${insight.name}: ${f}`} onSelect={select} />
+        </div>
+      ))}
+    </div>
+  );
+}
+
+function ChartOf({
+  kind,
+  data,
+  label,
+  onSelect,
+}: {
+  kind: Parameters<typeof chartOption>[0];
+  data: InsightData;
+  label: string;
+  onSelect?: (x: unknown) => void;
+}) {
+  const option = useMemo(() => chartOption(kind, data) as EChartsOption, [kind, data]);
+  const x = data.roles.indexOf('x');
+  return (
+    <EChart
+      option={option}
+      className="insight-chart"
+      ariaLabel={label}
+      onClick={(clicked) => {
+        if (!onSelect || x < 0) return;
+        // Bars and lines give their value; find the category by the clicked value's row.
+        const value: unknown = Array.isArray(clicked)
+          ? (clicked as unknown[])[0]
+          : (clicked as { name?: unknown } | null)?.name;
+        const row = data.rows.find((r) => r.includes(clicked as never) || String(r[x]) === String(value));
+        onSelect(row ? row[x] : value);
+      }}
+    />
+  );
+}
+
+function DataTable({ data }: { data: InsightData }) {
+  return (
+    <div className="insight-table">
+      <table className="table compact">
+        <thead>
+          <tr>
+            {data.columns.map((c, i) => (
+              <th key={i}>{c}</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {data.rows.slice(0, 500).map((r, i) => (
+            <tr key={i}>
+              {r.map((v, j) => (
+                <td key={j} className={typeof v === 'number' ? 'num' : undefined}>
+                  {v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v as string)}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function StatusStrip({ data }: { data: InsightData }) {
+  const status = data.roles.indexOf('status');
+  return (
+    <div className="status-strip">
+      {data.rows.map((r, i) => (
+        <span key={i} className={`badge tone-${outcomeTone(String(r[status]))}`} title={String(r[0] as string)}>
+          {String(r[0] as string)}: {String(r[status] as string)}
+        </span>
+      ))}
+    </div>
+  );
+}

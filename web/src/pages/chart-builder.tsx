@@ -1,0 +1,366 @@
+import { useEffect, useMemo, useState } from 'react';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
+import { AGGREGATIONS, CHART_KINDS, TIME_UNITS } from '../../../src/insights/insight-types.js';
+import { api, projectApi } from '../api/client';
+import type { ChartSpec, Dataset, InsightData, InsightInfo } from '../api/types';
+import { InsightView } from '../components/insight-view';
+import { projectPath } from '../components/layout';
+import { ErrorAlert, Loading, Notice, PageHeader } from '../components/ui';
+import { useApi } from '../lib/use-api';
+import { useProjectRole } from '../lib/use-project-role';
+
+type Filter = ChartSpec['filters'][number];
+const KIND_LABELS: Record<string, string> = {
+  stacked_bar: 'stacked bar',
+  grouped_bar: 'grouped bar',
+  kpi: 'KPI',
+  box: 'box plot',
+};
+const BINS = ['none', 'auto', 'width', 'count', ...TIME_UNITS] as const;
+type Bin = (typeof BINS)[number];
+
+function binOf(spec: ChartSpec): Bin {
+  const b = spec.x?.bin;
+  if (!b || b.method === 'none') return 'none';
+  if (b.unit) return b.unit;
+  return b.method;
+}
+
+/**
+ * The chart builder: dataset, kind, x (with binning), a measure, colour and filters; the preview
+ * is computed by the server at each change (POST …/insights/preview). Readers see it read-only.
+ */
+export default function ChartBuilderPage() {
+  const { key = '', id = 'new' } = useParams();
+  const [search] = useSearchParams();
+  const navigate = useNavigate();
+  const canEdit = useProjectRole('writer');
+  const isNew = id === 'new';
+  const stored = useApi<InsightInfo>(isNew ? null : projectApi(key, 'insights', id));
+  const datasets = useApi<Dataset[]>(projectApi(key, 'datasets'));
+  const [insightId, setInsightId] = useState('');
+  const [name, setName] = useState('');
+  const [dataset, setDataset] = useState(search.get('dataset') ?? '');
+  const [spec, setSpec] = useState<ChartSpec>({ kind: 'bar', y: [{ agg: 'count' }], filters: [] });
+  const [binWidth, setBinWidth] = useState('10');
+  const [preview, setPreview] = useState<InsightData | undefined>();
+  const [error, setError] = useState<unknown>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [draftFilter, setDraftFilter] = useState<Filter>({ column: '', op: 'eq', value: '' });
+
+  useEffect(() => {
+    const s = stored.data;
+    if (!s) return;
+    setInsightId(s.id);
+    setName(s.name);
+    setDataset(s.dataset ?? '');
+    if (s.chart) setSpec({ ...s.chart, filters: s.chart.filters ?? [] });
+  }, [stored.data]);
+
+  const columns = useMemo(
+    () => datasets.data?.find((d) => d.name === dataset)?.columns?.map((c) => c.name) ?? [],
+    [datasets.data, dataset],
+  );
+  const body = useMemo(
+    () => ({ id: insightId || 'preview', name: name || 'preview', type: 'chart', dataset, chart: spec }),
+    [insightId, name, dataset, spec],
+  );
+  const ready = dataset !== '' && (spec.x !== undefined || ['kpi', 'box', 'pie'].includes(spec.kind));
+
+  useEffect(() => {
+    if (!ready) return;
+    let live = true;
+    const timer = setTimeout(() => {
+      api
+        .post<InsightData>(projectApi(key, 'insights', 'preview'), body)
+        .then((d) => live && (setPreview(d), setError(null)))
+        .catch((e) => live && setError(e));
+    }, 250);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [key, body, ready]);
+
+  const setBin = (bin: Bin) =>
+    setSpec((s) =>
+      s.x
+        ? {
+            ...s,
+            x: {
+              column: s.x.column,
+              bin:
+                bin === 'none' || bin === 'auto' || bin === 'count'
+                  ? { method: bin }
+                  : bin === 'width'
+                    ? { method: 'width', width: Number(binWidth) || 1 }
+                    : { method: 'width', unit: bin },
+            },
+          }
+        : s,
+    );
+  const measure = spec.y[0] ?? { agg: 'count' };
+  const setMeasure = (m: Partial<ChartSpec['y'][number]>) =>
+    setSpec((s) => {
+      const next = { ...measure, ...m };
+      if (!next.column) delete next.column;
+      if (next.agg === 'quantile' && next.q === undefined) next.q = 0.9;
+      return { ...s, y: [next, ...s.y.slice(1)] };
+    });
+
+  async function save() {
+    setError(null);
+    try {
+      const saved = isNew
+        ? await api.post<InsightInfo>(projectApi(key, 'insights'), body)
+        : await api.put<InsightInfo>(projectApi(key, 'insights', id), { ...body, revision: stored.data?.revision });
+      setNotice(`Saved revision ${saved.revision}.`);
+      if (isNew) void navigate(projectPath(key, 'insights', saved.id), { replace: true });
+      else stored.reload();
+    } catch (e) {
+      setError(e);
+    }
+  }
+
+  async function remove() {
+    if (!window.confirm(`Delete the insight ${id}? Dashboards showing it lose that tile; its history stays.`)) return;
+    try {
+      await api.del(projectApi(key, 'insights', id));
+      void navigate(projectPath(key, 'dashboards'));
+    } catch (e) {
+      setError(e);
+    }
+  }
+
+  if (!isNew && stored.error) return <ErrorAlert error={stored.error} onRetry={stored.reload} />;
+  if (!isNew && !stored.data) return <Loading />;
+  const readOnly = canEdit !== true;
+  const select = (
+    label: string,
+    value: string,
+    options: readonly string[],
+    onChange: (v: string) => void,
+    blank?: string,
+  ) => (
+    <label className="field">
+      <span>{label}</span>
+      <select value={value} disabled={readOnly} onChange={(e) => onChange(e.target.value)}>
+        {blank !== undefined ? <option value="">{blank}</option> : null}
+        {options.map((o) => (
+          <option key={o} value={o}>
+            {KIND_LABELS[o] ?? o}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+
+  return (
+    <div className="stack">
+      <PageHeader
+        title={isNew ? 'New chart' : name}
+        breadcrumbs={<Link to={projectPath(key, 'dashboards')}>Dashboards</Link>}
+        actions={
+          readOnly ? (
+            <span className="badge">read only</span>
+          ) : (
+            <>
+              {!isNew ? (
+                <button type="button" className="btn danger" onClick={() => void remove()}>
+                  Delete
+                </button>
+              ) : null}
+              <button
+                type="button"
+                className="btn primary"
+                disabled={!insightId || !name || !ready}
+                onClick={() => void save()}
+              >
+                Save
+              </button>
+            </>
+          )
+        }
+      />
+      <Notice text={notice} />
+      <div className="chart-builder">
+        <form
+          className="card stack chart-builder-form"
+          aria-label="Chart settings"
+          onSubmit={(e) => e.preventDefault()}
+        >
+          <label className="field">
+            <span>ID</span>
+            <input
+              value={insightId}
+              disabled={readOnly || !isNew}
+              onChange={(e) => setInsightId(e.target.value)}
+              placeholder="trec_by_band"
+            />
+          </label>
+          <label className="field">
+            <span>Name</span>
+            <input
+              value={name}
+              disabled={readOnly}
+              onChange={(e) => setName(e.target.value)}
+              placeholder="Mean Trec by band"
+            />
+          </label>
+          {select('Dataset', dataset, datasets.data?.map((d) => d.name) ?? [], setDataset, 'Pick a dataset')}
+          {select('Chart kind', spec.kind, CHART_KINDS, (k) =>
+            setSpec((s) => ({ ...s, kind: k as ChartSpec['kind'] })),
+          )}
+          {select(
+            'X column',
+            spec.x?.column ?? '',
+            columns,
+            (c) => setSpec((s) => ({ ...s, x: c ? { column: c, bin: s.x?.bin } : undefined })),
+            '—',
+          )}
+          {spec.x ? select('X binning', binOf(spec), BINS, (b) => setBin(b as Bin)) : null}
+          {spec.x?.bin?.method === 'width' && !spec.x.bin.unit ? (
+            <label className="field">
+              <span>Bin width</span>
+              <input
+                type="number"
+                value={binWidth}
+                disabled={readOnly}
+                onChange={(e) => {
+                  setBinWidth(e.target.value);
+                  setSpec((s) =>
+                    s.x
+                      ? {
+                          ...s,
+                          x: { column: s.x.column, bin: { method: 'width', width: Number(e.target.value) || 1 } },
+                        }
+                      : s,
+                  );
+                }}
+              />
+            </label>
+          ) : null}
+          {select('Aggregation', measure.agg, AGGREGATIONS, (a) => setMeasure({ agg: a as typeof measure.agg }))}
+          {select(
+            'Measure column',
+            measure.column ?? '',
+            columns,
+            (c) => setMeasure({ column: c || undefined }),
+            measure.agg === 'count' ? '(rows)' : '—',
+          )}
+          {select(
+            'Colour column',
+            spec.color?.column ?? '',
+            columns,
+            (c) => setSpec((s) => ({ ...s, color: c ? { column: c } : undefined })),
+            '—',
+          )}
+          {select(
+            'Facet column',
+            spec.facet?.column ?? '',
+            columns,
+            (c) => setSpec((s) => ({ ...s, facet: c ? { column: c } : undefined })),
+            '—',
+          )}
+          <label className="field">
+            <span>Top N (0: all)</span>
+            <input
+              type="number"
+              min={0}
+              disabled={readOnly}
+              value={spec.top?.n ?? 0}
+              onChange={(e) => {
+                const n = Number(e.target.value);
+                setSpec((s) => ({ ...s, top: n > 0 ? { n, others: true } : undefined }));
+              }}
+            />
+          </label>
+          <fieldset className="stack gap-1">
+            <legend>Filters</legend>
+            {spec.filters.map((f, i) => (
+              <div key={i} className="row">
+                <span className="mono small">
+                  {f.column} {f.op} {f.value ?? f.values?.join('|') ?? ''}
+                </span>
+                {!readOnly ? (
+                  <button
+                    type="button"
+                    className="btn small"
+                    onClick={() => setSpec((s) => ({ ...s, filters: s.filters.filter((_, j) => j !== i) }))}
+                  >
+                    Remove
+                  </button>
+                ) : null}
+              </div>
+            ))}
+            {!readOnly ? (
+              <div className="row wrap">
+                <select
+                  aria-label="Filter column"
+                  value={draftFilter.column}
+                  onChange={(e) => setDraftFilter({ ...draftFilter, column: e.target.value })}
+                >
+                  <option value="">column</option>
+                  {columns.map((c) => (
+                    <option key={c}>{c}</option>
+                  ))}
+                </select>
+                <select
+                  aria-label="Filter operator"
+                  value={draftFilter.op}
+                  onChange={(e) => setDraftFilter({ ...draftFilter, op: e.target.value })}
+                >
+                  {['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'contains', 'in', 'isnull', 'notnull'].map((o) => (
+                    <option key={o}>{o}</option>
+                  ))}
+                </select>
+                <input
+                  aria-label="Filter value"
+                  value={draftFilter.value ?? ''}
+                  onChange={(e) => setDraftFilter({ ...draftFilter, value: e.target.value })}
+                />
+                <button
+                  type="button"
+                  className="btn small"
+                  disabled={!draftFilter.column}
+                  onClick={() => {
+                    const f: Filter =
+                      draftFilter.op === 'in'
+                        ? { column: draftFilter.column, op: 'in', values: (draftFilter.value ?? '').split('|') }
+                        : draftFilter.op.endsWith('null')
+                          ? { column: draftFilter.column, op: draftFilter.op }
+                          : draftFilter;
+                    setSpec((s) => ({ ...s, filters: [...s.filters, f] }));
+                    setDraftFilter({ column: '', op: 'eq', value: '' });
+                  }}
+                >
+                  Add filter
+                </button>
+              </div>
+            ) : null}
+          </fieldset>
+        </form>
+        <section className="card stack chart-preview" aria-label="Preview">
+          {error ? <ErrorAlert error={error} /> : null}
+          {!ready ? <p className="muted">Pick a dataset and an x column to see the chart.</p> : null}
+          {ready && preview ? (
+            <>
+              <InsightView
+                insight={{ id: insightId, name: name || 'Preview', type: 'chart', chart: spec }}
+                data={preview}
+              />
+              <div className="small muted">
+                {preview.rows.length} rows{preview.sampled ? ` · ${preview.sampling}` : ''}
+                {preview.truncated ? ' · truncated to the row budget' : ''}
+              </div>
+              <details>
+                <summary>SQL</summary>
+                <pre className="mono small wrap">{preview.sql}</pre>
+              </details>
+            </>
+          ) : null}
+        </section>
+      </div>
+    </div>
+  );
+}

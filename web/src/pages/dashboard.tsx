@@ -1,0 +1,337 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router-dom';
+import { api, projectApi, queryString } from '../api/client';
+import type { Dashboard, DashboardInfo, DashboardTile, InsightData, InsightInfo } from '../api/types';
+import { InsightView } from '../components/insight-view';
+import { projectPath } from '../components/layout';
+import { ErrorAlert, Loading, Notice, PageHeader } from '../components/ui';
+import { useApi } from '../lib/use-api';
+import { useProjectRole } from '../lib/use-project-role';
+
+const COLUMNS = 24;
+const ROW_PX = 40;
+const GAP = 8;
+const REFRESH_CHOICES = [0, 30, 60, 300];
+
+/** A filter of the whole page: typed in the filter bar, or a clicked bar (cross-filter). */
+interface PageFilter {
+  column: string;
+  values: string[];
+}
+const asQuery = (filters: PageFilter[]) =>
+  filters.filter((f) => f.values.length).map((f) => `${f.column}:in:${f.values.join('|')}`);
+
+/**
+ * A dashboard: pages of tiles on a 24-column grid. Filters of the bar and clicked bars apply to
+ * every tile whose dataset has the column (the server ignores them elsewhere). Writers move a
+ * tile by its title bar and resize it by its corner, then save; readers only read.
+ */
+export default function DashboardPage() {
+  const { key = '', id = '' } = useParams();
+  const navigate = useNavigate();
+  const canEdit = useProjectRole('writer') === true;
+  const stored = useApi<DashboardInfo>(projectApi(key, 'dashboards', id));
+  const insights = useApi<InsightInfo[]>(projectApi(key, 'insights'));
+  // The layout being edited; null: the stored one.
+  const [edited, setDraft] = useState<Dashboard | null>(null);
+  const [pageIndex, setPageIndex] = useState(0);
+  const [editing, setEditing] = useState(false);
+  const [typed, setTyped] = useState<Record<string, string>>({});
+  const [crossFilters, setCrossFilters] = useState<PageFilter[]>([]);
+  const [refreshChoice, setRefreshSeconds] = useState<number | null>(null);
+  const refreshSeconds = refreshChoice ?? stored.data?.refreshSeconds ?? 0;
+  const [tick, setTick] = useState(0);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const root = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    if (!refreshSeconds) return;
+    const timer = setInterval(() => setTick((t) => t + 1), refreshSeconds * 1000);
+    return () => clearInterval(timer);
+  }, [refreshSeconds]);
+
+  const filters = useMemo(() => {
+    const fromBar = Object.entries(typed).map(([column, text]) => ({
+      column,
+      values: text
+        .split(',')
+        .map((v) => v.trim())
+        .filter(Boolean),
+    }));
+    return asQuery([...fromBar, ...crossFilters]);
+  }, [typed, crossFilters]);
+
+  const draft: Dashboard | null = edited ?? stored.data ?? null;
+  if (stored.error) return <ErrorAlert error={stored.error} onRetry={stored.reload} />;
+  if (!draft || !insights.data) return <Loading />;
+  const byId = new Map(insights.data.map((i) => [i.id, i]));
+  const page = draft.pages[Math.min(pageIndex, draft.pages.length - 1)];
+  const rows = Math.max(8, ...page.tiles.map((t) => t.y + t.h));
+
+  const setTiles = (tiles: DashboardTile[]) =>
+    setDraft({ ...draft, pages: draft.pages.map((p, i) => (i === pageIndex ? { ...p, tiles } : p)) });
+  const moveTile = (at: number, tile: DashboardTile) => setTiles(page.tiles.map((t, i) => (i === at ? tile : t)));
+
+  async function save() {
+    if (!draft) return;
+    try {
+      const { id: dashboardId, name, description, pages, filters: dashboardFilters, refreshSeconds: refresh } = draft;
+      const saved = await api.put<DashboardInfo>(projectApi(key, 'dashboards', id), {
+        id: dashboardId,
+        name,
+        description,
+        pages,
+        filters: dashboardFilters,
+        refreshSeconds: refresh,
+      });
+      setNotice(`Saved revision ${saved.revision}.`);
+      setEditing(false);
+      setDraft(null);
+      stored.reload();
+    } catch (e) {
+      setError(e);
+    }
+  }
+  async function remove() {
+    if (!window.confirm(`Delete the dashboard ${draft?.name}? Its insights stay; its history too.`)) return;
+    try {
+      await api.del(projectApi(key, 'dashboards', id));
+      void navigate(projectPath(key, 'dashboards'));
+    } catch (e) {
+      setError(e);
+    }
+  }
+  const exportUrl = (format: 'png' | 'pdf') =>
+    projectApi(key, 'dashboards', id, 'export') + queryString({ format, page: pageIndex + 1, filters });
+
+  return (
+    <div className="stack dashboard-page" ref={root}>
+      <PageHeader
+        title={draft.name}
+        breadcrumbs={<Link to={projectPath(key, 'dashboards')}>Dashboards</Link>}
+        actions={
+          <>
+            <label className="inline-field">
+              <span>Auto-refresh</span>
+              <select value={refreshSeconds} onChange={(e) => setRefreshSeconds(Number(e.target.value))}>
+                {REFRESH_CHOICES.map((s) => (
+                  <option key={s} value={s}>
+                    {s === 0 ? 'off' : s < 60 ? `${s} s` : `${s / 60} min`}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <button type="button" className="btn" onClick={() => void root.current?.requestFullscreen?.()}>
+              Full screen
+            </button>
+            <a className="btn" href={exportUrl('png')} download>
+              PNG
+            </a>
+            <a className="btn" href={exportUrl('pdf')} download>
+              PDF
+            </a>
+            {canEdit && !editing ? (
+              <button type="button" className="btn" onClick={() => setEditing(true)}>
+                Edit layout
+              </button>
+            ) : null}
+            {canEdit && editing ? (
+              <>
+                <button type="button" className="btn danger" onClick={() => void remove()}>
+                  Delete
+                </button>
+                <button type="button" className="btn primary" onClick={() => void save()}>
+                  Save
+                </button>
+              </>
+            ) : null}
+          </>
+        }
+      />
+      <Notice text={notice} />
+      {error ? <ErrorAlert error={error} /> : null}
+      {draft.pages.length > 1 ? (
+        <nav className="tabs" aria-label="Dashboard pages">
+          {draft.pages.map((p, i) => (
+            <button key={i} type="button" className={i === pageIndex ? 'active' : ''} onClick={() => setPageIndex(i)}>
+              {p.title}
+            </button>
+          ))}
+        </nav>
+      ) : null}
+      {draft.filters.length || crossFilters.length ? (
+        <div className="row wrap filter-bar" role="group" aria-label="Dashboard filters">
+          {draft.filters.map((f) => (
+            <label key={f.column} className="inline-field">
+              <span>{f.label ?? f.column}</span>
+              <input
+                value={typed[f.column] ?? ''}
+                placeholder="any (a, b, …)"
+                onChange={(e) => setTyped((t) => ({ ...t, [f.column]: e.target.value }))}
+              />
+            </label>
+          ))}
+          {crossFilters.map((f, i) => (
+            <button
+              key={`${f.column}-${i}`}
+              type="button"
+              className="badge"
+              title="Remove this filter"
+              onClick={() => setCrossFilters((c) => c.filter((_, j) => j !== i))}
+            >
+              {f.column} = {f.values.join(', ')} ✕
+            </button>
+          ))}
+        </div>
+      ) : null}
+      {editing ? (
+        <div className="row">
+          <label className="inline-field">
+            <span>Add tile</span>
+            <select
+              value=""
+              onChange={(e) => {
+                if (!e.target.value) return;
+                setTiles([...page.tiles, { insight: e.target.value, x: 0, y: rows, w: 8, h: 6 }]);
+              }}
+            >
+              <option value="">insight…</option>
+              {insights.data.map((i) => (
+                <option key={i.id} value={i.id}>
+                  {i.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <Link className="btn" to={projectPath(key, 'insights', 'new')}>
+            New chart
+          </Link>
+        </div>
+      ) : null}
+      <div
+        className={`dashboard-grid${editing ? ' editing' : ''}`}
+        style={{ gridTemplateRows: `repeat(${rows}, ${ROW_PX}px)` }}
+        data-testid="dashboard-grid"
+      >
+        {page.tiles.map((tile, i) => {
+          const insight = byId.get(tile.insight);
+          return (
+            <Tile
+              key={`${pageIndex}-${i}-${tile.insight}`}
+              tile={tile}
+              title={tile.title ?? insight?.name ?? tile.insight}
+              editing={editing}
+              onChange={(t) => moveTile(i, t)}
+              onRemove={() => setTiles(page.tiles.filter((_, j) => j !== i))}
+            >
+              {insight ? (
+                <TileData
+                  projectKey={key}
+                  insight={insight}
+                  filters={filters}
+                  tick={tick}
+                  onSelect={(column, value) =>
+                    setCrossFilters((c) => [
+                      ...c.filter((f) => f.column !== column),
+                      { column, values: [String(value)] },
+                    ])
+                  }
+                />
+              ) : (
+                <p className="muted">Insight {tile.insight} no longer exists.</p>
+              )}
+            </Tile>
+          );
+        })}
+      </div>
+    </div>
+  );
+}
+
+/** A tile placed on the grid; in edit mode its title bar moves it and its corner resizes it. */
+function Tile({
+  tile,
+  title,
+  editing,
+  onChange,
+  onRemove,
+  children,
+}: {
+  tile: DashboardTile;
+  title: string;
+  editing: boolean;
+  onChange: (tile: DashboardTile) => void;
+  onRemove: () => void;
+  children: React.ReactNode;
+}) {
+  const ref = useRef<HTMLDivElement>(null);
+  const drag = (mode: 'move' | 'resize') => (e: React.PointerEvent) => {
+    if (!editing || !ref.current?.parentElement) return;
+    e.preventDefault();
+    const grid = ref.current.parentElement.getBoundingClientRect();
+    const cell = (grid.width + GAP) / COLUMNS;
+    const start = { x: e.clientX, y: e.clientY, tile };
+    const target = e.currentTarget as HTMLElement;
+    target.setPointerCapture(e.pointerId);
+    const onMove = (m: PointerEvent) => {
+      const dx = Math.round((m.clientX - start.x) / cell);
+      const dy = Math.round((m.clientY - start.y) / (ROW_PX + GAP));
+      const t = start.tile;
+      if (mode === 'move')
+        onChange({ ...t, x: Math.max(0, Math.min(COLUMNS - t.w, t.x + dx)), y: Math.max(0, t.y + dy) });
+      else onChange({ ...t, w: Math.max(1, Math.min(COLUMNS - t.x, t.w + dx)), h: Math.max(1, t.h + dy) });
+    };
+    const onUp = () => {
+      target.removeEventListener('pointermove', onMove);
+      target.removeEventListener('pointerup', onUp);
+    };
+    target.addEventListener('pointermove', onMove);
+    target.addEventListener('pointerup', onUp);
+  };
+  return (
+    <section
+      ref={ref}
+      className="card dashboard-tile"
+      aria-label={title}
+      style={{ gridColumn: `${tile.x + 1} / span ${tile.w}`, gridRow: `${tile.y + 1} / span ${tile.h}` }}
+    >
+      <header className={`tile-header${editing ? ' drag-handle' : ''}`} onPointerDown={drag('move')}>
+        <h3>{title}</h3>
+        {editing ? (
+          <button type="button" className="btn small" onPointerDown={(e) => e.stopPropagation()} onClick={onRemove}>
+            Remove
+          </button>
+        ) : null}
+      </header>
+      <div className="tile-body">{children}</div>
+      {editing ? <div className="resize-handle" aria-label="Resize" onPointerDown={drag('resize')} /> : null}
+    </section>
+  );
+}
+
+function TileData({
+  projectKey,
+  insight,
+  filters,
+  tick,
+  onSelect,
+}: {
+  projectKey: string;
+  insight: InsightInfo;
+  filters: string[];
+  tick: number;
+  onSelect: (column: string, value: unknown) => void;
+}) {
+  const data = useApi<InsightData>(
+    insight.type === 'text' ? null : projectApi(projectKey, 'insights', insight.id, 'data'),
+    { filters },
+  );
+  const { reload } = data;
+  useEffect(() => {
+    if (tick) reload();
+  }, [tick, reload]);
+  if (data.error) return <ErrorAlert error={data.error} onRetry={data.reload} />;
+  if (insight.type !== 'text' && !data.data) return <Loading />;
+  return <InsightView insight={insight} data={data.data} onSelect={onSelect} />;
+}
