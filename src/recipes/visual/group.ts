@@ -61,8 +61,12 @@ export function aggregationSql(a: Aggregation): string {
     case 'quantile':
       return `quantile_cont(${c}, ${literal(a.quantile!)})`;
     case 'first':
-    case 'last':
-      return `${a.agg}(${c}${order})`;
+    case 'last': {
+      // The value of the first (last) row in that order; rows whose order key is empty come after all others either way.
+      const keys = a.orderBy ?? [];
+      const flipped = a.agg === 'last' ? keys.map((k) => ({ ...k, descending: !k.descending })) : keys;
+      return `first(${c}${flipped.length ? ` ORDER BY ${orderBy(flipped)}` : ''})`;
+    }
     case 'concat':
       return `string_agg(CAST(${c} AS VARCHAR), ${literal(a.separator ?? ', ')}${order})`;
     default:

@@ -70,13 +70,15 @@ export function compileJoin(p: z.output<typeof JoinParamsSchema>, inputs: readon
   const rightCols = p.rightPrefix ? `COLUMNS(${rightStar}) AS '${p.rightPrefix}\\0'` : rightStar;
   const select = `SELECT ${leftCols}, ${rightCols}`;
 
+  let joined: string;
   if (p.type === 'nearest-before') {
     const n = p.nearest!;
     const asof = [...conds, `${l}.${ident(n.left)} ${n.strict ? '>' : '>='} ${r}.${ident(n.right)}`];
-    return `${select}\nFROM ${from}\nASOF ${n.keepUnmatched ? 'LEFT ' : ''}JOIN ${to} ON ${asof.join(' AND ')}`;
-  }
-  if (p.type === 'cross') return `${select}\nFROM ${from}\nCROSS JOIN ${to}`;
-  return `${select}\nFROM ${from}\n${JOIN_SQL[p.type]} ${to} ON ${conds.join(' AND ')}`;
+    joined = `${select}\nFROM ${from}\nASOF ${n.keepUnmatched ? 'LEFT ' : ''}JOIN ${to} ON ${asof.join(' AND ')}`;
+  } else if (p.type === 'cross') joined = `${select}\nFROM ${from}\nCROSS JOIN ${to}`;
+  else joined = `${select}\nFROM ${from}\n${JOIN_SQL[p.type]} ${to} ON ${conds.join(' AND ')}`;
+  // Read through a subquery, DuckDB names a second column of the same name name_1 (as Parquet output would).
+  return `SELECT * FROM (\n${joined}\n) AS joined`;
 }
 
 export const joinRecipeType = defineVisualRecipeType('join', {
