@@ -1,3 +1,4 @@
+import { jsonSchemaOf } from '../common/json-schema.js';
 import { createRegistry, type Registry } from '../common/registry.js';
 import type { RecipeType } from './recipe-type.js';
 import { sqlRecipeType } from './sql-recipe.js';
@@ -9,5 +10,12 @@ export const recipeTypes: Registry<RecipeType> = createRegistry<RecipeType>('rec
   ...visualRecipeTypes,
 ]);
 
+/** Each type with the JSON schema of a recipe of that type (its settings under `params` for visual types). */
 export const listRecipeTypes = () =>
-  recipeTypes.list().map((t) => ({ type: t.type, label: t.label, examples: t.examples }));
+  recipeTypes.list().map((t) => ({
+    type: t.type,
+    label: t.label,
+    examples: t.examples,
+    schema: jsonSchemaOf(t.schema),
+    compilesToSql: t.toSql !== undefined,
+  }));

@@ -174,8 +174,8 @@ describe('join', () => {
     const dev = await db.rows('SELECT * FROM dev');
     const expected = m.map((r) => {
       const before = dev
-        .filter((d) => d.antenna === r.antenna && r.ts !== null && String(d.changed_at) <= String(r.ts))
-        .sort((a, b) => String(b.changed_at).localeCompare(String(a.changed_at)))[0];
+        .filter((d) => d.antenna === r.antenna && r.ts !== null && (d.changed_at as string) <= (r.ts as string))
+        .sort((a, b) => (b.changed_at as string).localeCompare(a.changed_at as string))[0];
       return {
         ...r,
         changed_at: before?.changed_at ?? null,

@@ -11,6 +11,7 @@ import { previewRoutes } from './preview.js';
 import { projectRoutes } from './projects.js';
 import { qualityRoutes } from './quality.js';
 import { userRoutes } from './users.js';
+import { visualRecipeRoutes } from './visual-recipes.js';
 
 /** Every group of API routes. Adding a group = adding a file and one line here. */
 export const apiRouteModules: ((app: FastifyInstance, ws: Workspace) => void)[] = [
@@ -25,4 +26,5 @@ export const apiRouteModules: ((app: FastifyInstance, ws: Workspace) => void)[] 
   monitoringStepRoutes,
   qualityRoutes,
   checkTypeRoutes,
+  visualRecipeRoutes,
 ];
