@@ -9,6 +9,7 @@ import { flowCommands } from './flow.js';
 import { projectCommands } from './projects.js';
 import { serveCommands } from './serve.js';
 import { userCommands } from './users.js';
+import { visualRecipeCommands } from './visual-recipes.js';
 
 /** A CLI command module adds its sub-commands to the program. One file per command group. */
 export type CommandModule = (program: Command, io: CliIo) => void;
@@ -21,6 +22,7 @@ export const commandModules: CommandModule[] = [
   datasetCommands,
   connectionCommands,
   flowCommands,
+  visualRecipeCommands,
   analyticsCommands,
   almaCommands,
   automationCommands,
