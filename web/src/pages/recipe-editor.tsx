@@ -62,7 +62,7 @@ export default function RecipeEditorPage() {
           }
         />
         <VisualEditor
-          key={`${name}:${visualType}:${recipe.data?.revision ?? 0}`}
+          key={`${name}:${visualType}`}
           projectKey={key}
           type={visualType}
           recipe={recipe.data}

@@ -38,12 +38,13 @@ const stepCommon = {
 
 function stepSchema(p: Processor) {
   const own = p.fields;
-  const full = z
-    .object({ processor: z.literal(p.processor), ...stepCommon, ...own.shape })
-    .strict()
-    .describe(p.label);
+  const full = z.object({ processor: z.literal(p.processor), ...stepCommon, ...own.shape }).strict();
   const checks = (own._zod.def.checks ?? []) as z.core.$ZodCheck<unknown>[];
-  return (checks.length ? full.check(...checks) : full) as unknown as z.ZodObject;
+  // Title and family are what the editor lists steps by.
+  return (checks.length ? full.check(...checks) : full).meta({
+    title: p.label,
+    family: p.family,
+  }) as unknown as z.ZodObject;
 }
 
 export const PrepareStepSchema = z.discriminatedUnion(
