@@ -109,12 +109,34 @@ export const distinctRecipeType = defineVisualRecipeType('distinct', {
   params: DistinctParamsSchema,
   inputs: one,
   compile: compileDistinct,
+  examples: [
+    {
+      title: 'Antennas and bands seen, with row counts',
+      params: {
+        name: 'distinct_bands',
+        inputs: ['trec'],
+        output: 'antenna_bands',
+        params: { columns: ['antenna', 'band'], countAs: 'rows' },
+      },
+    },
+  ],
 });
 export const sortRecipeType = defineVisualRecipeType('sort', {
   label: 'Sort',
   params: SortParamsSchema,
   inputs: one,
   compile: compileSort,
+  examples: [
+    {
+      title: 'Newest readings first, then by antenna',
+      params: {
+        name: 'sort_trec',
+        inputs: ['trec'],
+        output: 'trec_sorted',
+        params: { orderBy: [{ column: 'ts', descending: true }, { column: 'antenna' }] },
+      },
+    },
+  ],
 });
 export const topNRecipeType = defineVisualRecipeType('topn', {
   label: 'Top N',
@@ -138,16 +160,54 @@ export const stackRecipeType = defineVisualRecipeType('stack', {
   params: StackParamsSchema,
   inputs: { min: 2 },
   compile: compileStack,
+  examples: [
+    {
+      title: 'Both arrays in one table, each row naming its array',
+      params: {
+        name: 'stack_arrays',
+        inputs: ['trec_12m', 'trec_7m'],
+        output: 'trec_all',
+        params: { by: 'name', sourceColumn: 'array' },
+      },
+    },
+  ],
 });
 export const pivotRecipeType = defineVisualRecipeType('pivot', {
   label: 'Pivot',
   params: PivotParamsSchema,
   inputs: one,
   compile: compilePivot,
+  examples: [
+    {
+      title: 'Mean Trec per antenna, one column per band',
+      params: {
+        name: 'pivot_bands',
+        inputs: ['trec'],
+        output: 'trec_by_band',
+        params: {
+          rowKeys: ['antenna'],
+          column: 'band',
+          values: ['B3', 'B6', 'B7'],
+          aggregations: [{ column: 'trec', agg: 'avg' }],
+        },
+      },
+    },
+  ],
 });
 export const sampleRecipeType = defineVisualRecipeType('sample', {
   label: 'Sample',
   params: SampleParamsSchema,
   inputs: one,
   compile: compileSample,
+  examples: [
+    {
+      title: 'A reproducible sample of 10 000 rows',
+      params: {
+        name: 'sample_trec',
+        inputs: ['trec'],
+        output: 'trec_sample',
+        params: { method: 'random-rows', rows: 10000, seed: 42 },
+      },
+    },
+  ],
 });
