@@ -164,6 +164,14 @@ describe('the API document (/api/openapi.json)', () => {
     await call('POST', `${P}/recipes/preview`);
     await call('POST', `${P}/recipes`);
     await checked('DELETE', fillPath(`${P}/recipes/r2`, seed.pathValues), { token: admin });
+    await call('POST', `${P}/recipes/compile`);
+    await get(`${P}/recipes/{name}/sql`);
+    await call('POST', `${P}/schema-impact`);
+    await checked('POST', url(`${P}/recipes`), {
+      token: admin,
+      body: { name: 'r_vis', type: 'distinct', inputs: ['obs'], output: 'out_vis', params: { columns: ['antenna'] } },
+    });
+    await checked('POST', fillPath(`${P}/recipes/r_vis/convert-to-sql`, seed.pathValues), { token: admin, body: {} });
     await get(`${P}/flow`);
     await get(`${P}/jobs`);
     await get(`${P}/jobs/{id}`);

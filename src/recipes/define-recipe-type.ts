@@ -25,6 +25,8 @@ export interface RecipeTypeDefinition<
   /** Validates against the inputs without writing anything; errors are LlanoErrors (400). */
   describe(ctx: RecipeContext, recipe: R, target: RecipeTarget): Promise<{ columns: ColumnSchema[] }>;
   run(ctx: RecipeContext, recipe: R, target: RecipeTarget): Promise<RecipeResult>;
+  /** The DuckDB SQL the recipe runs, for types that are one query. */
+  toSql?(recipe: R): string;
 }
 
 /** A recipe type, its recipe type inferred from its schema. Register it in `registry.ts`. */

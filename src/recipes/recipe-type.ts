@@ -71,4 +71,6 @@ export interface RecipeType<R extends RecipeBase = RecipeBase> extends DefinedTy
   /** Validates against the inputs without writing anything; errors are LlanoErrors (400). */
   describe(ctx: RecipeContext, recipe: R, target: RecipeTarget): Promise<{ columns: ColumnSchema[] }>;
   run(ctx: RecipeContext, recipe: R, target: RecipeTarget): Promise<RecipeResult>;
+  /** The DuckDB SQL the recipe runs, for types that are one query (SQL and visual recipes): shown, converted, checked against new schemas. */
+  toSql?(recipe: R): string;
 }

@@ -1,9 +1,21 @@
+import { jsonSchemaOf } from '../common/json-schema.js';
 import { createRegistry, type Registry } from '../common/registry.js';
 import type { RecipeType } from './recipe-type.js';
 import { sqlRecipeType } from './sql-recipe.js';
+import { visualRecipeTypes } from './visual/index.js';
 
 /** Every recipe type. Adding a type = adding a file (`defineRecipeType`) and one line here. */
-export const recipeTypes: Registry<RecipeType> = createRegistry<RecipeType>('recipe type', [sqlRecipeType]);
+export const recipeTypes: Registry<RecipeType> = createRegistry<RecipeType>('recipe type', [
+  sqlRecipeType,
+  ...visualRecipeTypes,
+]);
 
+/** Each type with the JSON schema of a recipe of that type (its settings under `params` for visual types). */
 export const listRecipeTypes = () =>
-  recipeTypes.list().map((t) => ({ type: t.type, label: t.label, examples: t.examples }));
+  recipeTypes.list().map((t) => ({
+    type: t.type,
+    label: t.label,
+    examples: t.examples,
+    schema: jsonSchemaOf(t.schema),
+    compilesToSql: t.toSql !== undefined,
+  }));

@@ -1,12 +1,9 @@
-import { rmSync } from 'node:fs';
 import { z } from 'zod';
-import { badRequest } from '../common/errors.js';
-import { connectionType, sourceReader } from '../connectors/registry.js';
 import { tableStorage } from '../datasets/definitions.js';
-import { describeSelect, executeSelectToParquet } from '../engine/sql-exec.js';
-import type { TableRef, TableSource } from '../engine/table-source.js';
+import type { TableRef } from '../engine/table-source.js';
 import { defineRecipeType } from './define-recipe-type.js';
 import type { RecipeContext, RecipeTarget } from './recipe-type.js';
+import { describeDuckSql, runDuckSql } from './run-sql.js';
 
 /**
  * Pushdown applies when every input and the output are tables of the same connection and its
@@ -21,26 +18,6 @@ function pushdownInputs(ctx: RecipeContext, target: RecipeTarget): Record<string
     out[input.name] = s.table;
   }
   return out;
-}
-
-/** DuckDB reads Parquet and files directly; inputs kept in other connections are first copied to temporary Parquet. */
-async function duckInputs(ctx: RecipeContext): Promise<{ inputs: Record<string, TableSource>; cleanup: () => void }> {
-  const temps: string[] = [];
-  const inputs: Record<string, TableSource> = {};
-  for (const input of ctx.inputs) {
-    if (input.source.kind === 'external') {
-      const file = ctx.tempPath('.parquet');
-      temps.push(file);
-      ctx.log(`Copying ${connectionType(input.source.type).label} dataset ${input.name} to a temporary Parquet file`);
-      await sourceReader(input.source).materialize(ctx.duck, input.source, file);
-      inputs[input.name] = { kind: 'parquet', paths: [file] };
-    } else {
-      if (input.source.kind === 'parquet' && input.source.paths.length === 0)
-        throw badRequest(`Input dataset ${input.name} has no data yet: build or import it first`);
-      inputs[input.name] = input.source;
-    }
-  }
-  return { inputs, cleanup: () => temps.forEach((t) => rmSync(t, { force: true })) };
 }
 
 export const sqlRecipeType = defineRecipeType('sql', {
@@ -70,15 +47,12 @@ export const sqlRecipeType = defineRecipeType('sql', {
     },
   ],
 
+  toSql: (recipe) => recipe.sql,
+
   async describe(ctx, recipe, target) {
     const pushdown = pushdownInputs(ctx, target);
     if (pushdown && target.kind === 'in-place') return { columns: [] };
-    const { inputs, cleanup } = await duckInputs(ctx);
-    try {
-      return await describeSelect(ctx.duck, { inputs, sql: recipe.sql, scope: ctx.scope });
-    } finally {
-      cleanup();
-    }
+    return describeDuckSql(ctx, recipe.sql);
   },
 
   async run(ctx, recipe, target) {
@@ -95,23 +69,6 @@ export const sqlRecipeType = defineRecipeType('sql', {
       });
       return { rowCount: r.rowCount, columns: r.columns, contentHash: null };
     }
-    if (target.kind !== 'parquet')
-      throw badRequest(
-        `An output in connection ${target.connectionName} needs every input to be a table of that connection`,
-      );
-    const { inputs, cleanup } = await duckInputs(ctx);
-    try {
-      ctx.log('Running in DuckDB');
-      return await executeSelectToParquet(ctx.duck, {
-        inputs,
-        sql: recipe.sql,
-        scope: ctx.scope,
-        outputPath: target.path,
-        onProgress: ctx.onProgress ? (p) => ctx.onProgress?.(p.rows ?? 0) : undefined,
-        limits: ctx.limits,
-      });
-    } finally {
-      cleanup();
-    }
+    return runDuckSql(ctx, recipe.sql, target);
   },
 });

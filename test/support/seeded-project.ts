@@ -233,6 +233,10 @@ export function sampleRequests(seed: Seed): Record<string, SampleRequest> {
       body: { name: 'r1', type: 'sql', inputs: ['obs'], output: 'out1', sql: 'SELECT * FROM obs', description: 'all' },
     },
     [`POST ${P}/recipes/preview`]: { body: { inputs: ['obs'], sql: 'SELECT * FROM obs' } },
+    [`POST ${P}/recipes/compile`]: {
+      body: { name: 'g', type: 'group', inputs: ['obs'], output: 'g_out', params: { keys: ['antenna'] } },
+    },
+    [`POST ${P}/schema-impact`]: { body: { dataset: 'obs', columns: [{ name: 'antenna', type: 'VARCHAR' }] } },
     [`POST ${P}/builds`]: { body: { targets: ['out1'], mode: 'recursive' } },
     [`POST ${P}/history/{kind}/{name}/revert`]: { body: { revision: 1 } },
     [`POST ${P}/connections`]: { body: { name: 'files2', type: 'filesystem', root } },

@@ -10,6 +10,7 @@ import { insightCommands } from './insights.js';
 import { projectCommands } from './projects.js';
 import { serveCommands } from './serve.js';
 import { userCommands } from './users.js';
+import { visualRecipeCommands } from './visual-recipes.js';
 
 /** A CLI command module adds its sub-commands to the program. One file per command group. */
 export type CommandModule = (program: Command, io: CliIo) => void;
@@ -22,6 +23,7 @@ export const commandModules: CommandModule[] = [
   datasetCommands,
   connectionCommands,
   flowCommands,
+  visualRecipeCommands,
   analyticsCommands,
   almaCommands,
   automationCommands,

@@ -12,6 +12,7 @@ import { previewRoutes } from './preview.js';
 import { projectRoutes } from './projects.js';
 import { qualityRoutes } from './quality.js';
 import { userRoutes } from './users.js';
+import { visualRecipeRoutes } from './visual-recipes.js';
 
 /** Every group of API routes. Adding a group = adding a file and one line here. */
 export const apiRouteModules: ((app: FastifyInstance, ws: Workspace) => void)[] = [
@@ -27,4 +28,5 @@ export const apiRouteModules: ((app: FastifyInstance, ws: Workspace) => void)[] 
   qualityRoutes,
   checkTypeRoutes,
   insightRoutes,
+  visualRecipeRoutes,
 ];

@@ -4,9 +4,10 @@ import { projectApi } from '../api/client';
 import type { Dataset, Recipe } from '../api/types';
 import { projectPath } from '../components/layout';
 import { ObjectHistory } from '../components/object-history';
-import { EmptyState, ErrorAlert, Loading, PageHeader } from '../components/ui';
+import { ErrorAlert, Loading, PageHeader } from '../components/ui';
 import { useApi } from '../lib/use-api';
 import { Editor, type Draft } from './recipe-editor/editor';
+import { VisualEditor } from './recipe-editor/visual-editor';
 
 export default function RecipeEditorPage() {
   const { key = '', name = '' } = useParams();
@@ -43,16 +44,34 @@ export default function RecipeEditorPage() {
       />
     );
   if (!draft || !datasets.data) return <Loading />;
-  if (recipe.data && recipe.data.type !== 'sql') {
+  const visualType = recipe.data ? (recipe.data.type !== 'sql' ? recipe.data.type : null) : params.get('type');
+  if (visualType && visualType !== 'sql') {
     return (
       <>
         <PageHeader
-          title={recipe.data.name}
-          breadcrumbs={<Link to={projectPath(key, 'recipes')}>Recipes</Link>}
-          subtitle={`${recipe.data.type} recipe`}
+          title={isNew ? `New ${visualType} recipe` : name}
+          breadcrumbs={
+            <>
+              <Link to={projectPath(key)}>{key}</Link> / <Link to={projectPath(key, 'recipes')}>Recipes</Link>
+            </>
+          }
+          subtitle={
+            recipe.data
+              ? `${visualType} recipe · revision ${recipe.data.revision} by ${recipe.data.updatedBy}`
+              : 'A visual recipe: compiled to SQL, shown before it runs'
+          }
         />
-        <EmptyState title="No editor for this recipe type yet">Its parameters are shown below as stored.</EmptyState>
-        <pre className="log">{JSON.stringify(recipe.data, null, 2)}</pre>
+        <VisualEditor
+          key={`${name}:${visualType}`}
+          projectKey={key}
+          type={visualType}
+          recipe={recipe.data}
+          datasets={datasets.data}
+          onSaved={(r) => {
+            if (isNew) void navigate(projectPath(key, 'recipes', r.name), { replace: true });
+            else recipe.setData(r);
+          }}
+        />
       </>
     );
   }

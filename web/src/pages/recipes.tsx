@@ -7,13 +7,23 @@ import { EmptyState, PageHeader } from '../components/ui';
 import { formatRelative } from '../lib/format';
 import { useApi } from '../lib/use-api';
 
+/** Visual recipe types offered for a new recipe (each compiled to SQL, see GET /api/recipe-types). */
+const VISUAL_TYPES = ['prepare', 'join', 'group', 'window', 'distinct', 'sort', 'topn', 'stack', 'pivot', 'sample'];
+
 export default function RecipesPage() {
   const { key = '' } = useParams();
   const recipes = useApi<Recipe[]>(projectApi(key, 'recipes'));
   const newButton = (
-    <Link className="btn primary" to={projectPath(key, 'recipes', 'new')}>
-      New SQL recipe
-    </Link>
+    <>
+      <Link className="btn primary" to={projectPath(key, 'recipes', 'new')}>
+        New SQL recipe
+      </Link>
+      {VISUAL_TYPES.map((t) => (
+        <Link key={t} className="btn" to={`${projectPath(key, 'recipes', 'new')}?type=${t}`}>
+          {t}
+        </Link>
+      ))}
+    </>
   );
   return (
     <>

@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildWebIfStale } from '../bin/build-web-if-needed.js';
+import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../test/support/llano-server.js';
+import { launchBrowser, logIn, type TestBrowser } from './support/browser.js';
+import { expectText } from './support/expect-text.js';
+import { apiClient } from './support/seed.js';
+
+const KEY = 'VISUAL';
+
+/**
+ * The prepare recipe editor: steps listed with disable / move / delete / add, the compiled SQL
+ * and a preview shown, conversion to a SQL recipe.
+ */
+describe('web UI: visual recipes', () => {
+  let server: TestServer;
+  let b: TestBrowser;
+
+  beforeAll(async () => {
+    await buildWebIfStale({ quiet: true });
+    server = await startTestServer();
+    const admin = apiClient(server.url, server.adminToken);
+    await admin.call('POST', '/api/projects', { key: KEY });
+    await admin.upload(`/api/projects/${KEY}/datasets/raw/upload`, 'antenna,trec\nDA41, 35.5\nDA42,120\n', 'raw.csv');
+    await admin.call('POST', `/api/projects/${KEY}/recipes`, {
+      name: 'prep',
+      type: 'prepare',
+      inputs: ['raw'],
+      output: 'prepared',
+      params: {
+        steps: [
+          { processor: 'filter-range', column: 'trec', max: 100 },
+          { processor: 'formula', formula: "if trec > 100 then 'hot' else 'ok' end", output: 'state' },
+        ],
+      },
+    });
+    b = await launchBrowser(server.url);
+    await logIn(b.page, 'admin', ADMIN_PASSWORD);
+  }, 300_000);
+
+  afterAll(async () => {
+    expect(b?.pageErrors ?? []).toEqual([]);
+    await b?.close();
+    await server?.stop();
+  });
+
+  it('edits the steps, shows the compiled SQL and a preview, converts to SQL', async () => {
+    const { page } = b;
+    await page.goto(`/projects/${KEY}/recipes/prep`);
+    await page.getByText('1. Filter on a numeric range').waitFor();
+    await page.getByText('2. Formula').waitFor();
+
+    // Disabling the filter: both rows come through, the hot one flagged.
+    await page.getByLabel('Step 1 enabled').uncheck();
+    await page.getByRole('button', { name: 'Show SQL and preview' }).click();
+    await expectText(page.getByLabel('Compiled SQL'), /-- 2\. Formula/);
+    await expectText(page.getByRole('table'), /hot/);
+    expect(await page.getByLabel('Compiled SQL').textContent()).not.toContain('-- 1.');
+
+    // Reorder, delete, add.
+    await page.getByRole('button', { name: 'Move step 2 up' }).click();
+    await page.getByText('1. Formula').waitFor();
+    await page.getByRole('button', { name: 'Delete step 2' }).click();
+    await page.getByLabel('Add a step').selectOption({ label: 'Trim spaces' });
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await page.getByText('2. Trim spaces').waitFor();
+    await page.getByRole('button', { name: 'Delete step 2' }).click();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByText(/Saved revision 2/).waitFor();
+
+    page.once('dialog', (d) => void d.accept());
+    await page.getByRole('button', { name: 'Convert to SQL recipe' }).click();
+    await page.getByText(/SQL recipe · revision 3/).waitFor();
+  });
+});

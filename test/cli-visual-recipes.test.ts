@@ -1,0 +1,65 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { llano } from './support/cli.js';
+import { parseJson } from './support/http.js';
+
+describe('llano CLI: visual recipes', () => {
+  let dir: string;
+  let home: string[];
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'llano-cli-vis-'));
+    home = ['--home', path.join(dir, 'ws'), '-p', 'VQ'];
+    writeFileSync(path.join(dir, 'trec.csv'), 'antenna,band,trec\nDA41,3,35.5\nDA42,3,36.5\nDV01,6,55.0\n');
+    writeFileSync(
+      path.join(dir, 'group.json'),
+      JSON.stringify({
+        name: 'by_band_recipe',
+        type: 'group',
+        inputs: ['trec'],
+        output: 'by_band',
+        params: { keys: ['band'], aggregations: [{ column: 'trec', agg: 'avg', as: 'trec_avg' }] },
+      }),
+    );
+    expect((await llano(['--home', path.join(dir, 'ws'), 'project', 'create', 'VQ'])).code).toBe(0);
+    expect((await llano([...home, 'dataset', 'import', 'trec', path.join(dir, 'trec.csv')])).code).toBe(0);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('applies a recipe from JSON, builds it, shows its SQL, checks a schema change, converts it to SQL', async () => {
+    const applied = await llano([...home, 'recipe', 'apply', path.join(dir, 'group.json')]);
+    expect(applied.code, applied.err).toBe(0);
+    expect(applied.out).toMatch(/Created group recipe by_band_recipe/);
+    expect((await llano([...home, 'build', 'by_band'])).out).toMatch(/succeeded/);
+    const head = await llano([...home, '--json', 'dataset', 'head', 'by_band']);
+    expect(parseJson<{ rows: unknown[][] }>(head.out).rows).toEqual(
+      expect.arrayContaining([
+        [3, 36],
+        [6, 55],
+      ]),
+    );
+
+    const sql = await llano([...home, 'recipe', 'sql', 'by_band_recipe']);
+    expect(sql.out).toMatch(/avg\("trec"\) AS "trec_avg"/);
+
+    const breaks = await llano([
+      ...home,
+      'schema-impact',
+      '--dataset',
+      'trec',
+      '--columns',
+      'antenna:VARCHAR,band:BIGINT',
+    ]);
+    expect(breaks.code).toBe(1);
+    expect(breaks.out).toMatch(/by_band_recipe\s+by_band\s+broken/);
+    const fine = await llano([...home, 'schema-impact', '--dataset', 'trec', '--columns', 'band:VARCHAR,trec:DOUBLE']);
+    expect(fine.code, fine.err).toBe(0);
+    expect(fine.out).toMatch(/by_band_recipe\s+by_band\s+ok\s+~band/);
+
+    const converted = await llano([...home, 'recipe', 'convert-to-sql', 'by_band_recipe']);
+    expect(converted.code, converted.err).toBe(0);
+    const show = await llano([...home, '--json', 'recipe', 'show', 'by_band_recipe']);
+    expect(parseJson<{ type: string; sql: string }>(show.out)).toMatchObject({ type: 'sql', sql: sql.out.trimEnd() });
+  });
+});

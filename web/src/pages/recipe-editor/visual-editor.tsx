@@ -1,0 +1,219 @@
+import { useState } from 'react';
+import { Link } from 'react-router-dom';
+import { api, projectApi } from '../../api/client';
+import type { Dataset, Job, Recipe } from '../../api/types';
+import { JobProgress } from '../../components/job-progress';
+import { projectPath } from '../../components/layout';
+import { SchemaForm, type FormValue, type JsonSchema, type Suggestions } from '../../components/schema-form';
+import { ErrorAlert, Loading } from '../../components/ui';
+import { OBJECT_NAME } from '../../lib/names';
+import { useApi } from '../../lib/use-api';
+import { InputsPanel } from './inputs-panel';
+import { PrepareSteps, stepSchemas, type Step } from './prepare-steps';
+import { PreviewTable, type Preview } from './preview-table';
+
+interface RecipeTypeInfo {
+  type: string;
+  label: string;
+  schema: JsonSchema;
+  compilesToSql: boolean;
+}
+
+/** Fields whose values are column names: they suggest the input columns. */
+const COLUMN_FIELDS = [
+  'column',
+  'columns',
+  'keys',
+  'partitionBy',
+  'rowKeys',
+  'left',
+  'right',
+  'start',
+  'end',
+  'orderBy',
+  'from',
+];
+
+/**
+ * The editor of a visual recipe: its settings as a form generated from the type's JSON schema
+ * (prepare: a list of steps), the SQL it compiles to, a preview of its first rows, save and run,
+ * and conversion into a SQL recipe.
+ */
+export function VisualEditor({
+  projectKey,
+  type,
+  recipe,
+  datasets,
+  onSaved,
+}: {
+  projectKey: string;
+  type: string;
+  recipe?: Recipe;
+  datasets: Dataset[];
+  onSaved: (r: Recipe) => void;
+}) {
+  const types = useApi<RecipeTypeInfo[]>('/api/recipe-types');
+  const [name, setName] = useState(recipe?.name ?? '');
+  const [output, setOutput] = useState(recipe?.output ?? '');
+  const [inputs, setInputs] = useState<string[]>(recipe?.inputs ?? []);
+  const [params, setParams] = useState<FormValue>(
+    (recipe?.params as FormValue | undefined) ?? (type === 'prepare' ? { steps: [] } : {}),
+  );
+  const [sql, setSql] = useState<string | null>(null);
+  const [preview, setPreview] = useState<Preview | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [jobId, setJobId] = useState<string | null>(null);
+
+  if (types.error) return <ErrorAlert error={types.error} onRetry={types.reload} />;
+  const info = types.data?.find((t) => t.type === type);
+  if (!info) return <Loading />;
+  const paramsSchema = info.schema.properties?.params;
+  const columns = [
+    ...new Set(datasets.filter((d) => inputs.includes(d.name)).flatMap((d) => (d.columns ?? []).map((c) => c.name))),
+  ];
+  const suggestions: Suggestions = Object.fromEntries(COLUMN_FIELDS.map((f) => [f, columns]));
+  const body = () => ({ name, type, inputs, output, params });
+  const isNew = !recipe;
+
+  const run = async (what: () => Promise<void>) => {
+    setBusy(true);
+    setError(null);
+    setNotice(null);
+    try {
+      await what();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const compileAndPreview = () =>
+    run(async () => {
+      const compiled = await api.post<{ sql: string }>(projectApi(projectKey, 'recipes', 'compile'), body());
+      setSql(compiled.sql);
+      setPreview(
+        await api.post<Preview>(projectApi(projectKey, 'recipes', 'preview'), {
+          type: 'sql',
+          inputs,
+          sql: compiled.sql,
+          limit: 100,
+        }),
+      );
+    });
+  const save = (thenBuild: boolean) =>
+    run(async () => {
+      const saved = isNew
+        ? await api.post<Recipe>(projectApi(projectKey, 'recipes'), body())
+        : await api.put<Recipe>(projectApi(projectKey, 'recipes', name), { ...body(), revision: recipe.revision });
+      setNotice(`Saved revision ${saved.revision}.`);
+      if (thenBuild) {
+        const { jobId: id } = await api.post<{ jobId: string }>(projectApi(projectKey, 'builds'), {
+          targets: [output],
+          mode: 'only',
+        });
+        setJobId(id);
+      }
+      onSaved(saved);
+    });
+  const convert = () =>
+    run(async () => {
+      if (
+        !window.confirm(
+          `Replace ${name} by a SQL recipe of its compiled SQL? The current version stays in its history.`,
+        )
+      )
+        return;
+      onSaved(await api.post<Recipe>(projectApi(projectKey, 'recipes', name, 'convert-to-sql'), {}));
+    });
+  const nameOk = OBJECT_NAME.test(name) && OBJECT_NAME.test(output);
+
+  return (
+    <div className="editor-layout">
+      <InputsPanel
+        candidates={datasets.filter((d) => d.name !== output)}
+        inputs={inputs}
+        onInputsChange={setInputs}
+        onInsert={() => undefined}
+      />
+      <div className="stack min-w-0">
+        <div className="row">
+          <label className="field">
+            Recipe name
+            <input
+              value={name}
+              disabled={!isNew}
+              onChange={(e) => setName(e.target.value)}
+              aria-invalid={name !== '' && !OBJECT_NAME.test(name)}
+            />
+          </label>
+          <label className="field">
+            Output dataset
+            <input
+              value={output}
+              onChange={(e) => setOutput(e.target.value)}
+              aria-invalid={output !== '' && !OBJECT_NAME.test(output)}
+            />
+          </label>
+          <div className="grow" />
+          <button
+            type="button"
+            className="btn"
+            onClick={() => void compileAndPreview()}
+            disabled={busy || !inputs.length}
+          >
+            Show SQL and preview
+          </button>
+          <button type="button" className="btn" onClick={() => void save(false)} disabled={busy || !nameOk}>
+            Save
+          </button>
+          <button type="button" className="btn primary" onClick={() => void save(true)} disabled={busy || !nameOk}>
+            Save and run
+          </button>
+          {!isNew && info.compilesToSql ? (
+            <button type="button" className="btn" onClick={() => void convert()} disabled={busy}>
+              Convert to SQL recipe
+            </button>
+          ) : null}
+        </div>
+        {type === 'prepare' ? (
+          <PrepareSteps
+            schemas={stepSchemas(paramsSchema)}
+            steps={(params.steps as Step[] | undefined) ?? []}
+            onChange={(steps) => setParams({ ...params, steps })}
+            suggestions={suggestions}
+          />
+        ) : paramsSchema ? (
+          <SchemaForm schema={paramsSchema} value={params} onChange={setParams} suggestions={suggestions} />
+        ) : null}
+        {error ? <ErrorAlert error={error} /> : null}
+        {notice ? (
+          <div className="alert success" role="status">
+            {notice} {!isNew ? <Link to={projectPath(projectKey, 'datasets', output)}>Open {output}</Link> : null}
+          </div>
+        ) : null}
+        {jobId ? (
+          <div className="card">
+            <div className="card-body">
+              <JobProgress
+                projectKey={projectKey}
+                jobId={jobId}
+                onEnd={(j: Job) => j.status === 'succeeded' && setNotice(`Built ${output}.`)}
+              />
+            </div>
+          </div>
+        ) : null}
+        {sql !== null ? (
+          <details open>
+            <summary>Compiled SQL</summary>
+            <pre className="log" aria-label="Compiled SQL">
+              {sql}
+            </pre>
+          </details>
+        ) : null}
+        {preview ? <PreviewTable preview={preview} /> : null}
+      </div>
+    </div>
+  );
+}
