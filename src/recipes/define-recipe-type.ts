@@ -5,6 +5,7 @@ import {
   RecipeBaseSchema,
   type RecipeBase,
   type RecipeContext,
+  type RecipePreview,
   type RecipeResult,
   type RecipeTarget,
   type RecipeType,
@@ -25,6 +26,8 @@ export interface RecipeTypeDefinition<
   /** Validates against the inputs without writing anything; errors are LlanoErrors (400). */
   describe(ctx: RecipeContext, recipe: R, target: RecipeTarget): Promise<{ columns: ColumnSchema[] }>;
   run(ctx: RecipeContext, recipe: R, target: RecipeTarget): Promise<RecipeResult>;
+  /** The first `limit` output rows (plus one when there are more), without writing anything. */
+  preview?(ctx: RecipeContext, recipe: R, limit: number): Promise<RecipePreview>;
 }
 
 /** A recipe type, its recipe type inferred from its schema. Register it in `registry.ts`. */

@@ -71,4 +71,13 @@ export interface RecipeType<R extends RecipeBase = RecipeBase> extends DefinedTy
   /** Validates against the inputs without writing anything; errors are LlanoErrors (400). */
   describe(ctx: RecipeContext, recipe: R, target: RecipeTarget): Promise<{ columns: ColumnSchema[] }>;
   run(ctx: RecipeContext, recipe: R, target: RecipeTarget): Promise<RecipeResult>;
+  /** The first `limit` output rows without writing anything (types whose preview is not SQL text). */
+  preview?(ctx: RecipeContext, recipe: R, limit: number): Promise<RecipePreview>;
+}
+
+/** Rows a recipe type's own preview answers, with one more than asked for when there are more. */
+export interface RecipePreview {
+  columns: string[];
+  types: string[];
+  rows: unknown[][];
 }

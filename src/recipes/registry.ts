@@ -1,9 +1,21 @@
+import { jsonSchemaOf } from '../common/json-schema.js';
 import { createRegistry, type Registry } from '../common/registry.js';
 import type { RecipeType } from './recipe-type.js';
+import { changepointsRecipeType } from './changepoints-recipe.js';
+import { outliersRecipeType } from './outliers-recipe.js';
 import { sqlRecipeType } from './sql-recipe.js';
+import { trendRecipeType } from './trend-recipe.js';
 
 /** Every recipe type. Adding a type = adding a file (`defineRecipeType`) and one line here. */
-export const recipeTypes: Registry<RecipeType> = createRegistry<RecipeType>('recipe type', [sqlRecipeType]);
+export const recipeTypes: Registry<RecipeType> = createRegistry<RecipeType>('recipe type', [
+  sqlRecipeType,
+  changepointsRecipeType,
+  outliersRecipeType,
+  trendRecipeType,
+]);
 
+/** Every type with the JSON schema of its settings: the recipe editor builds its form from it. */
 export const listRecipeTypes = () =>
-  recipeTypes.list().map((t) => ({ type: t.type, label: t.label, examples: t.examples }));
+  recipeTypes
+    .list()
+    .map((t) => ({ type: t.type, label: t.label, examples: t.examples, schema: jsonSchemaOf(t.schema) }));

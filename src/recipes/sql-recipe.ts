@@ -24,7 +24,9 @@ function pushdownInputs(ctx: RecipeContext, target: RecipeTarget): Record<string
 }
 
 /** DuckDB reads Parquet and files directly; inputs kept in other connections are first copied to temporary Parquet. */
-async function duckInputs(ctx: RecipeContext): Promise<{ inputs: Record<string, TableSource>; cleanup: () => void }> {
+export async function duckInputs(
+  ctx: RecipeContext,
+): Promise<{ inputs: Record<string, TableSource>; cleanup: () => void }> {
   const temps: string[] = [];
   const inputs: Record<string, TableSource> = {};
   for (const input of ctx.inputs) {
