@@ -4,8 +4,9 @@ import { projectApi } from '../api/client';
 import type { Dataset, Recipe } from '../api/types';
 import { projectPath } from '../components/layout';
 import { ObjectHistory } from '../components/object-history';
-import { EmptyState, ErrorAlert, Loading, PageHeader } from '../components/ui';
+import { ErrorAlert, Loading, PageHeader } from '../components/ui';
 import { useApi } from '../lib/use-api';
+import { AnalysisEditor } from './recipe-editor/analysis-editor';
 import { Editor, type Draft } from './recipe-editor/editor';
 
 export default function RecipeEditorPage() {
@@ -43,16 +44,32 @@ export default function RecipeEditorPage() {
       />
     );
   if (!draft || !datasets.data) return <Loading />;
-  if (recipe.data && recipe.data.type !== 'sql') {
+  // Other types (changepoints, outliers, trend…) get a form generated from their settings' schema.
+  const otherType = isNew ? params.get('type') : recipe.data?.type;
+  if (otherType && otherType !== 'sql') {
     return (
       <>
         <PageHeader
-          title={recipe.data.name}
+          title={isNew ? `New ${otherType} recipe` : name}
           breadcrumbs={<Link to={projectPath(key, 'recipes')}>Recipes</Link>}
-          subtitle={`${recipe.data.type} recipe`}
+          subtitle={
+            recipe.data
+              ? `${otherType} recipe · revision ${recipe.data.revision} by ${recipe.data.updatedBy}`
+              : 'Analyses each series of one input dataset'
+          }
         />
-        <EmptyState title="No editor for this recipe type yet">Its parameters are shown below as stored.</EmptyState>
-        <pre className="log">{JSON.stringify(recipe.data, null, 2)}</pre>
+        <AnalysisEditor
+          key={name + otherType}
+          projectKey={key}
+          type={otherType}
+          recipe={recipe.data}
+          datasets={datasets.data}
+          onSaved={(r) => {
+            if (isNew) void navigate(projectPath(key, 'recipes', r.name), { replace: true });
+            else recipe.setData(r);
+          }}
+          onReload={recipe.reload}
+        />
       </>
     );
   }

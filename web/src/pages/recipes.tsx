@@ -7,13 +7,27 @@ import { EmptyState, PageHeader } from '../components/ui';
 import { formatRelative } from '../lib/format';
 import { useApi } from '../lib/use-api';
 
+/** Recipe types with a generated form (their settings come from GET /api/recipe-types). */
+const ANALYSIS_TYPES = [
+  ['changepoints', 'New change points'],
+  ['outliers', 'New outliers'],
+  ['trend', 'New trend'],
+] as const;
+
 export default function RecipesPage() {
   const { key = '' } = useParams();
   const recipes = useApi<Recipe[]>(projectApi(key, 'recipes'));
   const newButton = (
-    <Link className="btn primary" to={projectPath(key, 'recipes', 'new')}>
-      New SQL recipe
-    </Link>
+    <>
+      <Link className="btn primary" to={projectPath(key, 'recipes', 'new')}>
+        New SQL recipe
+      </Link>
+      {ANALYSIS_TYPES.map(([type, label]) => (
+        <Link key={type} className="btn" to={`${projectPath(key, 'recipes', 'new')}?type=${type}`}>
+          {label}
+        </Link>
+      ))}
+    </>
   );
   return (
     <>
