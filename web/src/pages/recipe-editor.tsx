@@ -43,7 +43,7 @@ export default function RecipeEditorPage() {
         back={{ to: projectPath(key, 'recipes'), label: 'All recipes' }}
       />
     );
-  if (!draft || !datasets.data) return <Loading />;
+  if (!draft || !datasets.data || (!isNew && !recipe.data)) return <Loading />;
   // Other types (changepoints, outliers, trend…) get a form generated from their settings' schema.
   const otherType = isNew ? params.get('type') : recipe.data?.type;
   if (otherType && otherType !== 'sql') {
@@ -59,7 +59,7 @@ export default function RecipeEditorPage() {
           }
         />
         <AnalysisEditor
-          key={name + otherType}
+          key={otherType}
           projectKey={key}
           type={otherType}
           recipe={recipe.data}
