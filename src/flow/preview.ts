@@ -164,7 +164,7 @@ async function previewOfType(
     { limit: raw.limit },
     'preview',
   ).limit;
-  const recipe = parseRecipe({ name: 'preview', output: 'preview', ...omit(raw, 'limit') });
+  const recipe = parseRecipe({ ...omit(raw, 'limit'), name: 'preview', output: 'preview' });
   const type = recipeTypes.get(recipe.type);
   if (!type.preview) throw badRequest(`Recipes of type ${recipe.type} have no preview: save and build them`);
   const ctx = await recipeContext(ws, projectKey, recipe);
