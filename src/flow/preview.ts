@@ -9,16 +9,33 @@ import { interruptible } from '../engine/query-limits.js';
 import { describeSelect, trimSql } from '../engine/sql-exec.js';
 import { duckdbRelation, type TableSource } from '../engine/table-source.js';
 import type { Workspace } from '../workspace/workspace.js';
-import { recipeContext } from './recipes-service.js';
+import { omit } from '../common/omit.js';
+import { recipeTypes } from '../recipes/registry.js';
+import { parseRecipe, recipeContext } from './recipes-service.js';
 
 export const PREVIEW_MAX_ROWS = 1000;
 
-export const PreviewRequestSchema = z.object({
+const SqlPreviewSchema = z.object({
   type: z.literal('sql').default('sql'),
   inputs: z.array(z.string()).min(1, 'A recipe needs at least one input dataset'),
   sql: z.string().min(1, 'The SQL must not be empty').max(1_000_000),
   limit: z.number().int().min(1).max(PREVIEW_MAX_ROWS).default(100),
 });
+
+/**
+ * A SQL recipe's text, or the settings of a recipe of another type that has a preview (e.g.
+ * `changepoints`: its fields as when saving it, name and output may be left out).
+ */
+export const PreviewRequestSchema = z.union([
+  SqlPreviewSchema,
+  z
+    .object({
+      type: z.string().refine((t) => t !== 'sql'),
+      inputs: z.array(z.string()).min(1, 'A recipe needs at least one input dataset'),
+      limit: z.number().int().min(1).max(PREVIEW_MAX_ROWS).default(100),
+    })
+    .passthrough(),
+]);
 export type PreviewRequest = z.input<typeof PreviewRequestSchema>;
 
 export interface PreviewResult {
@@ -73,7 +90,9 @@ export async function previewRecipe(
   signal?: AbortSignal,
 ): Promise<PreviewResult> {
   await ws.catalog.projects.authorize(principal, projectKey, 'reader');
-  const { inputs: inputNames, sql, limit } = parseOr400(PreviewRequestSchema, body, 'preview');
+  const type = (body as { type?: unknown } | null)?.type;
+  if (type !== undefined && type !== 'sql') return previewOfType(ws, projectKey, body, signal);
+  const { inputs: inputNames, sql, limit } = parseOr400(SqlPreviewSchema, body, 'preview');
   const ctx = await recipeContext(ws, projectKey, {
     name: 'preview',
     type: 'sql',
@@ -126,6 +145,42 @@ export async function previewRecipe(
     };
   } finally {
     await sandbox.close().finally(release);
+  }
+}
+
+/**
+ * The preview of a recipe type that has its own (the analysis types: computed on the first
+ * groups), with the same query limits and turn-taking as a SQL preview.
+ */
+async function previewOfType(
+  ws: Workspace,
+  projectKey: string,
+  body: unknown,
+  signal: AbortSignal | undefined,
+): Promise<PreviewResult> {
+  const raw = body as Record<string, unknown>;
+  const limit = parseOr400(
+    z.object({ limit: z.number().int().min(1).max(PREVIEW_MAX_ROWS).default(100) }),
+    { limit: raw.limit },
+    'preview',
+  ).limit;
+  const recipe = parseRecipe({ ...omit(raw, 'limit'), name: 'preview', output: 'preview' });
+  const type = recipeTypes.get(recipe.type);
+  if (!type.preview) throw badRequest(`Recipes of type ${recipe.type} have no preview: save and build them`);
+  const ctx = await recipeContext(ws, projectKey, recipe);
+  ctx.limits = { timeoutMs: ws.config.queryTimeoutSeconds * 1000, setting: 'LLANO_QUERY_TIMEOUT_SECONDS', signal };
+  const release = await ws.duck.gates.userSql.acquire(signal);
+  const started = Date.now();
+  try {
+    const result = await type.preview(ctx, recipe, limit);
+    return {
+      columns: result.columns.map((name, i) => ({ name, type: result.types[i] })),
+      rows: result.rows.slice(0, limit),
+      truncated: result.rows.length > limit,
+      durationMs: Date.now() - started,
+    };
+  } finally {
+    release();
   }
 }
 

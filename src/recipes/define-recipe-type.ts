@@ -5,6 +5,7 @@ import {
   RecipeBaseSchema,
   type RecipeBase,
   type RecipeContext,
+  type RecipePreview,
   type RecipeResult,
   type RecipeTarget,
   type RecipeType,
@@ -27,6 +28,8 @@ export interface RecipeTypeDefinition<
   run(ctx: RecipeContext, recipe: R, target: RecipeTarget): Promise<RecipeResult>;
   /** The DuckDB SQL the recipe runs, for types that are one query. */
   toSql?(recipe: R): string;
+  /** The first `limit` output rows (plus one when there are more), without writing anything. */
+  preview?(ctx: RecipeContext, recipe: R, limit: number): Promise<RecipePreview>;
 }
 
 /** A recipe type, its recipe type inferred from its schema. Register it in `registry.ts`. */

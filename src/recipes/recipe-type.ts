@@ -73,4 +73,13 @@ export interface RecipeType<R extends RecipeBase = RecipeBase> extends DefinedTy
   run(ctx: RecipeContext, recipe: R, target: RecipeTarget): Promise<RecipeResult>;
   /** The DuckDB SQL the recipe runs, for types that are one query (SQL and visual recipes): shown, converted, checked against new schemas. */
   toSql?(recipe: R): string;
+  /** The first `limit` output rows without writing anything (types whose preview is not SQL text). */
+  preview?(ctx: RecipeContext, recipe: R, limit: number): Promise<RecipePreview>;
+}
+
+/** Rows a recipe type's own preview answers, with one more than asked for when there are more. */
+export interface RecipePreview {
+  columns: string[];
+  types: string[];
+  rows: unknown[][];
 }

@@ -40,31 +40,108 @@ function printJob(io: CliIo, job: Job): void {
   }
 }
 
+/**
+ * A recipe type's settings from `--params-file` (a JSON object) and `--param key=value` flags:
+ * a value that parses as JSON is taken as such, one with commas is a list of strings, anything
+ * else a string.
+ */
+export function recipeParams(file: string | undefined, pairs: readonly string[]): Record<string, unknown> {
+  let params: Record<string, unknown> = {};
+  if (file) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (e) {
+      throw badRequest(`--params-file ${file}: ${(e as Error).message}`);
+    }
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+      throw badRequest(`--params-file ${file}: give a JSON object of settings`);
+    params = parsed as Record<string, unknown>;
+  }
+  for (const pair of pairs) {
+    const at = pair.indexOf('=');
+    if (at <= 0) throw badRequest(`--param ${pair}: write it as key=value`);
+    const raw = pair.slice(at + 1);
+    let value: unknown;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      value = raw.includes(',') ? raw.split(',').map((v) => v.trim()) : raw;
+    }
+    params[pair.slice(0, at)] = value;
+  }
+  return params;
+}
+
+/** A single word given for a setting that takes a list (`groupBy=site`) is a list of one. */
+function listsWhereExpected(
+  params: Record<string, unknown>,
+  schema: { properties?: Record<string, { type?: string }> } | undefined,
+): Record<string, unknown> {
+  const out = { ...params };
+  for (const [key, value] of Object.entries(out))
+    if (typeof value === 'string' && schema?.properties?.[key]?.type === 'array') out[key] = [value];
+  return out;
+}
+
+interface RecipeTypeInfo {
+  type: string;
+  label: string;
+  schema?: { properties?: Record<string, { type?: string }> };
+}
+
 /** `llano recipe …`, `llano build`, `llano job …`, `llano flow`. */
 export const flowCommands: CommandModule = (program, io) => {
   const recipe = program.command('recipe').description('Recipes of a project (--project KEY)');
   recipe
     .command('create <name>')
-    .description('Create or replace a SQL recipe')
+    .description('Create or replace a recipe: SQL (--sql), or another type with its settings (--type, --param)')
     .requiredOption('--input <datasets>', 'comma-separated input datasets')
     .requiredOption('--output <dataset>', 'output dataset (created if missing)')
     .option('--sql <query>', 'the SELECT, naming inputs by dataset name')
     .option('--sql-file <file>', 'read the SELECT from a file')
+    .option('--type <type>', 'recipe type: sql (default), changepoints, outliers, trend… (llano recipe types)')
+    .option(
+      '--param <key=value>',
+      'a setting of the type, repeatable: JSON values as JSON (3.5, true, ["a","b"]), a value with commas as a list (groupBy=antenna,band)',
+      (v: string, all: string[]) => [...all, v],
+      [] as string[],
+    )
+    .option('--params-file <file>', 'settings of the type as a JSON object (--param overrides them)')
     .action(
-      async (name: string, opts: { input: string; output: string; sql?: string; sqlFile?: string }, cmd: Command) => {
+      async (
+        name: string,
+        opts: {
+          input: string;
+          output: string;
+          sql?: string;
+          sqlFile?: string;
+          type?: string;
+          param: string[];
+          paramsFile?: string;
+        },
+        cmd: Command,
+      ) => {
+        const type = opts.type ?? 'sql';
+        const params = recipeParams(opts.paramsFile, opts.param);
         const sql = opts.sql ?? (opts.sqlFile ? readFileSync(opts.sqlFile, 'utf8') : undefined);
-        if (!sql) throw badRequest('Give the query with --sql or --sql-file');
+        if (type === 'sql' && !sql && params.sql === undefined)
+          throw badRequest('Give the query with --sql or --sql-file');
+        if (type !== 'sql' && sql)
+          throw badRequest(`--sql is for SQL recipes; give the settings of ${type} with --param`);
         await withClient(io, cmd, async (c, g) => {
           const project = projectOf(io, g);
+          const types = type === 'sql' ? [] : await c.request<RecipeTypeInfo[]>('GET', '/api/recipe-types');
           const body = {
+            ...listsWhereExpected(params, types.find((t) => t.type === type)?.schema),
             name,
-            type: 'sql',
+            type,
             inputs: opts.input
               .split(',')
               .map((s) => s.trim())
               .filter(Boolean),
             output: opts.output,
-            sql,
+            ...(sql ? { sql } : {}),
           };
           const exists = await c.request('GET', `/api/projects/${project}/recipes/${enc(name)}`).then(
             () => true,
@@ -77,6 +154,23 @@ export const flowCommands: CommandModule = (program, io) => {
           else io.out(`${exists ? 'Updated' : 'Created'} recipe ${name}: ${body.inputs.join(', ')} → ${body.output}\n`);
         });
       },
+    );
+  recipe
+    .command('types')
+    .description('Recipe types and their settings')
+    .action(async (_o, cmd: Command) =>
+      withClient(io, cmd, async (c, g) =>
+        print(io, g, await c.request('GET', '/api/recipe-types'), {
+          columns: ['type', 'label', 'settings'],
+          rows: (t: RecipeTypeInfo) => [
+            t.type,
+            t.label,
+            Object.keys(t.schema?.properties ?? {})
+              .filter((k) => !['type', 'name', 'inputs', 'output', 'description', 'tags', 'schemaVersion'].includes(k))
+              .join(', '),
+          ],
+        }),
+      ),
     );
   recipe.command('list').action(async (_o, cmd: Command) =>
     withClient(io, cmd, async (c, g) =>

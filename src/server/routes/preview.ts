@@ -11,7 +11,7 @@ export function previewRoutes(app: FastifyInstance, ws: Workspace): void {
       method: 'POST',
       url: '/api/projects/{key}/recipes/preview',
       summary:
-        'The first rows of a SQL recipe before saving it; engine errors give their position in details.position {line, column}',
+        'The first rows of a recipe before saving it: SQL (engine errors give their position in details.position {line, column}) or an analysis type (changepoints, outliers, trend: computed on its first 20 series)',
       tag: 'recipes',
       body: PreviewRequestSchema,
       access: 'reader',

@@ -6,8 +6,12 @@ import { projectPath } from '../components/layout';
 import { ObjectHistory } from '../components/object-history';
 import { ErrorAlert, Loading, PageHeader } from '../components/ui';
 import { useApi } from '../lib/use-api';
+import { AnalysisEditor } from './recipe-editor/analysis-editor';
 import { Editor, type Draft } from './recipe-editor/editor';
 import { VisualEditor } from './recipe-editor/visual-editor';
+
+/** Recipe types that analyse grouped series (the others but SQL are visual recipes). */
+const ANALYSIS_TYPES = new Set(['changepoints', 'outliers', 'trend']);
 
 export default function RecipeEditorPage() {
   const { key = '', name = '' } = useParams();
@@ -43,13 +47,16 @@ export default function RecipeEditorPage() {
         back={{ to: projectPath(key, 'recipes'), label: 'All recipes' }}
       />
     );
-  if (!draft || !datasets.data) return <Loading />;
-  const visualType = recipe.data ? (recipe.data.type !== 'sql' ? recipe.data.type : null) : params.get('type');
-  if (visualType && visualType !== 'sql') {
+  if (!draft || !datasets.data || (!isNew && !recipe.data)) return <Loading />;
+  // Types other than SQL get a form generated from their settings' schema: visual recipes (compiled
+  // to SQL) or analyses of grouped series (changepoints, outliers, trend).
+  const otherType = isNew ? params.get('type') : recipe.data?.type;
+  if (otherType && otherType !== 'sql') {
+    const isAnalysis = ANALYSIS_TYPES.has(otherType);
     return (
       <>
         <PageHeader
-          title={isNew ? `New ${visualType} recipe` : name}
+          title={isNew ? `New ${otherType} recipe` : name}
           breadcrumbs={
             <>
               <Link to={projectPath(key)}>{key}</Link> / <Link to={projectPath(key, 'recipes')}>Recipes</Link>
@@ -57,21 +64,38 @@ export default function RecipeEditorPage() {
           }
           subtitle={
             recipe.data
-              ? `${visualType} recipe · revision ${recipe.data.revision} by ${recipe.data.updatedBy}`
-              : 'A visual recipe: compiled to SQL, shown before it runs'
+              ? `${otherType} recipe · revision ${recipe.data.revision} by ${recipe.data.updatedBy}`
+              : isAnalysis
+                ? 'Analyses each series of one input dataset'
+                : 'A visual recipe: compiled to SQL, shown before it runs'
           }
         />
-        <VisualEditor
-          key={`${name}:${visualType}`}
-          projectKey={key}
-          type={visualType}
-          recipe={recipe.data}
-          datasets={datasets.data}
-          onSaved={(r) => {
-            if (isNew) void navigate(projectPath(key, 'recipes', r.name), { replace: true });
-            else recipe.setData(r);
-          }}
-        />
+        {isAnalysis ? (
+          <AnalysisEditor
+            key={otherType}
+            projectKey={key}
+            type={otherType}
+            recipe={recipe.data}
+            datasets={datasets.data}
+            onSaved={(r) => {
+              if (isNew) void navigate(projectPath(key, 'recipes', r.name), { replace: true });
+              else recipe.setData(r);
+            }}
+            onReload={recipe.reload}
+          />
+        ) : (
+          <VisualEditor
+            key={`${name}:${otherType}`}
+            projectKey={key}
+            type={otherType}
+            recipe={recipe.data}
+            datasets={datasets.data}
+            onSaved={(r) => {
+              if (isNew) void navigate(projectPath(key, 'recipes', r.name), { replace: true });
+              else recipe.setData(r);
+            }}
+          />
+        )}
       </>
     );
   }

@@ -9,6 +9,12 @@ import { useApi } from '../lib/use-api';
 
 /** Visual recipe types offered for a new recipe (each compiled to SQL, see GET /api/recipe-types). */
 const VISUAL_TYPES = ['prepare', 'join', 'group', 'window', 'distinct', 'sort', 'topn', 'stack', 'pivot', 'sample'];
+/** Recipe types with a generated form (their settings come from GET /api/recipe-types). */
+const ANALYSIS_TYPES = [
+  ['changepoints', 'New change points'],
+  ['outliers', 'New outliers'],
+  ['trend', 'New trend'],
+] as const;
 
 export default function RecipesPage() {
   const { key = '' } = useParams();
@@ -21,6 +27,11 @@ export default function RecipesPage() {
       {VISUAL_TYPES.map((t) => (
         <Link key={t} className="btn" to={`${projectPath(key, 'recipes', 'new')}?type=${t}`}>
           {t}
+        </Link>
+      ))}
+      {ANALYSIS_TYPES.map(([type, label]) => (
+        <Link key={type} className="btn" to={`${projectPath(key, 'recipes', 'new')}?type=${type}`}>
+          {label}
         </Link>
       ))}
     </>

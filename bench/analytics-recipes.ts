@@ -1,0 +1,102 @@
+/**
+ * The analysis recipe types (changepoints, outliers, trend) on every Trec series of the
+ * simulator, built the way users build them: a recipe saved in a project and a flow build of its
+ * output (read from Parquet, computed per series, written back to Parquet). Reference in the
+ * same run on the same input: SQL recipes that read the same rows and write as much (a per-series
+ * aggregate; a copy of every row). Medians of BENCH_RUNS rounds (default 3), wall and CPU time.
+ * The simulation (BENCH_DAYS, default 1385 days ≈ 17 M Trec rows; ~1 min) is cached in a
+ * temporary folder between runs. Run: `npm run bench analytics-recipes`.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import { simulate } from '../src/alma/simulator/index.js';
+import { bootstrapWorkspace } from '../src/app/start-workspace.js';
+import { LOCAL_ADMIN } from '../src/catalog/access.js';
+import { loadConfig } from '../src/common/config.js';
+import { importDataset } from '../src/datasets/import.js';
+import { startBuild } from '../src/flow/build.js';
+import { saveRecipe } from '../src/flow/recipes-service.js';
+import { Workspace } from '../src/workspace/workspace.js';
+
+const DAYS = Number(process.env.BENCH_DAYS ?? 1385);
+const ROUNDS = Number(process.env.BENCH_RUNS ?? 3);
+const SERIES = ['antennaname', 'receiverband', 'basebandname'];
+
+const cache = path.join(tmpdir(), `llano-bench-analytics-recipes-${DAYS}d-seed42`);
+const trecFile = path.join(cache, 'trec_measurement.parquet');
+if (!existsSync(trecFile)) {
+  const t0 = performance.now();
+  await simulate({ days: DAYS, seed: 42, out: cache, format: 'parquet' });
+  console.log(`Simulated ${DAYS} days in ${((performance.now() - t0) / 1000).toFixed(0)} s (cached in ${cache})\n`);
+}
+
+const home = mkdtempSync(path.join(tmpdir(), 'llano-bench-arecipes-'));
+const ws = await Workspace.open(loadConfig({ home, adminPassword: 'bench-password' }, {}));
+await bootstrapWorkspace(ws);
+await ws.catalog.projects.create(LOCAL_ADMIN, { key: 'BENCH' });
+await importDataset(ws, LOCAL_ADMIN, 'BENCH', 'trec', { filePath: trecFile, fileName: 'trec_measurement.parquet' });
+
+const series = { groupBy: SERIES, orderBy: 'startvalidtime', column: 'trec_x' };
+const keys = SERIES.join(', ');
+const cases: { label: string; recipe: Record<string, unknown> }[] = [
+  { label: 'changepoints (defaults)', recipe: { type: 'changepoints', ...series } },
+  { label: 'trend (Mann–Kendall + Theil–Sen)', recipe: { type: 'trend', ...series } },
+  { label: 'outliers robust-z, every input column', recipe: { type: 'outliers', ...series, method: 'robust-z' } },
+  {
+    label: 'outliers robust-z, series columns only',
+    recipe: { type: 'outliers', ...series, method: 'robust-z', keep: 'series' },
+  },
+  {
+    label: 'outliers hampel, series columns only',
+    recipe: { type: 'outliers', ...series, method: 'hampel', keep: 'series' },
+  },
+  {
+    label: 'reference: SQL per-series aggregate',
+    recipe: {
+      type: 'sql',
+      sql: `SELECT ${keys}, count(*) AS n, avg(trec_x) AS mean, max(startvalidtime) AS last FROM trec GROUP BY ALL`,
+    },
+  },
+  { label: 'reference: SQL copy of every row', recipe: { type: 'sql', sql: 'SELECT * FROM trec' } },
+];
+for (const [i, c] of cases.entries())
+  await saveRecipe(ws, LOCAL_ADMIN, 'BENCH', { name: `r${i}`, inputs: ['trec'], output: `out${i}`, ...c.recipe });
+
+async function build(i: number): Promise<{ wall: number; cpu: number; rows: number }> {
+  const t0 = performance.now();
+  const c0 = process.cpuUsage();
+  const { done } = await startBuild(ws, LOCAL_ADMIN, 'BENCH', { targets: [`out${i}`], mode: 'recursive' });
+  const job = await done;
+  if (job.status !== 'succeeded') throw new Error(`${cases[i].label}: build ${job.status}: ${job.error}`);
+  const c = process.cpuUsage(c0);
+  return { wall: performance.now() - t0, cpu: (c.user + c.system) / 1000, rows: job.activities?.[0]?.rows ?? 0 };
+}
+
+const groups = await ws.duck.query(
+  `SELECT count(*) AS rows, count(DISTINCT (${keys})) AS series FROM read_parquet('${trecFile}')`,
+);
+const [inputRows, seriesCount] = groups.rows[0].map(Number);
+
+// Rounds alternate between the cases so that all see the same machine load.
+const times: { wall: number; cpu: number; rows: number }[][] = cases.map(() => []);
+for (let round = 0; round < ROUNDS; round++) for (let i = 0; i < cases.length; i++) times[i].push(await build(i));
+
+const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
+const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+console.log(
+  `### ${seriesCount.toLocaleString('en-US')} Trec series (${SERIES.join(' × ')}), ${inputRows.toLocaleString('en-US')} rows, ${DAYS} simulated days; flow build of one recipe, median of ${ROUNDS}\n`,
+);
+console.log('| recipe | output rows | wall time | CPU time (all threads) |');
+console.log('| --- | ---: | ---: | ---: |');
+cases.forEach((c, i) =>
+  console.log(
+    `| ${c.label} | ${times[i][0].rows.toLocaleString('en-US')} | ${s(median(times[i].map((t) => t.wall)))} | ${s(median(times[i].map((t) => t.cpu)))} |`,
+  ),
+);
+console.log(
+  `\nLoad average ${loadavg()[0].toFixed(1)} at the end (${cpus().length} cores). Target: ≤ 10 s wall on 2 cores.`,
+);
+
+await ws.close();
+rmSync(home, { recursive: true, force: true });
