@@ -2,7 +2,7 @@ import { lazy, Suspense, type ReactNode } from 'react';
 import { BrowserRouter, Route, Routes } from 'react-router-dom';
 import { AuthProvider, RequireAuth } from './auth';
 import { AppShell, PlainBody, ProjectLayout } from './components/layout';
-import { EmptyState, Loading } from './components/ui';
+import { EmptyState, Loading, PageHeader } from './components/ui';
 import { LoginPage } from './pages/login';
 import { HomePage } from './pages/home';
 
@@ -27,7 +27,12 @@ const AccountPage = lazy(() => import('./pages/account'));
 const page = (node: ReactNode) => <Suspense fallback={<Loading />}>{node}</Suspense>;
 
 function NotFound() {
-  return <EmptyState title="Page not found">This address does not match any page of Llano.</EmptyState>;
+  return (
+    <>
+      <PageHeader title="Page not found" />
+      <EmptyState title="Nothing here">This address does not match any page of Llano.</EmptyState>
+    </>
+  );
 }
 
 export function App() {

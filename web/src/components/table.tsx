@@ -135,6 +135,11 @@ export function Table<T>({
                           {sortedHere ? (sortedHere.desc ? '▼' : '▲') : ''}
                         </span>
                       </button>
+                    ) : c.header === '' ? (
+                      // A column of buttons still needs a header for screen readers: its id, said as words.
+                      <span className="visually-hidden">
+                        {(c.id ?? 'actions').replace(/^\w/, (l) => l.toUpperCase())}
+                      </span>
                     ) : (
                       c.header
                     )}

@@ -1,11 +1,13 @@
 import { useState } from 'react';
-import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
+import { Link, useLocation, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { projectApi } from '../api/client';
 import type { Dataset, Recipe } from '../api/types';
 import { projectPath } from '../components/layout';
+import { useConfirm } from '../components/confirm-dialog';
 import { ObjectHistory } from '../components/object-history';
 import { EmptyState, ErrorAlert, Loading, PageHeader } from '../components/ui';
 import { useApi } from '../lib/use-api';
+import { useUnsavedChangesGuard } from '../lib/use-unsaved-changes-guard';
 import { Editor, type Draft } from './recipe-editor/editor';
 
 export default function RecipeEditorPage() {
@@ -33,6 +35,13 @@ export default function RecipeEditorPage() {
     const start = startingDraft(isNew, params.get('input'), recipe.data);
     if (start) setDraft(start);
   }
+  // Leaving with edits not saved (through the sidebar, a breadcrumb, the History tab's links) asks first.
+  const pristine = startingDraft(isNew, params.get('input'), recipe.data);
+  const dirty = draft !== null && pristine !== null && JSON.stringify(draft) !== JSON.stringify(pristine);
+  const confirm = useConfirm();
+  useUnsavedChangesGuard(dirty, confirm.ask, isNew ? 'the new recipe' : 'the edits to this recipe');
+  // "Save and run" on a new recipe moves to the recipe's own address: the build it started comes along.
+  const startedJob = (useLocation().state as { jobId?: string } | null)?.jobId;
 
   if (recipe.error)
     return (
@@ -59,6 +68,7 @@ export default function RecipeEditorPage() {
 
   return (
     <>
+      {confirm.dialog}
       <PageHeader
         title={isNew ? 'New SQL recipe' : name}
         breadcrumbs={
@@ -92,8 +102,9 @@ export default function RecipeEditorPage() {
           draft={draft}
           setDraft={setDraft}
           datasets={datasets.data}
-          onSaved={(r) => {
-            if (isNew) void navigate(projectPath(key, 'recipes', r.name), { replace: true });
+          initialJobId={startedJob}
+          onSaved={(r, jobId) => {
+            if (isNew) void navigate(projectPath(key, 'recipes', r.name), { replace: true, state: { jobId } });
             else recipe.setData(r);
           }}
           onReload={recipe.reload}

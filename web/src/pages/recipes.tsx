@@ -2,18 +2,21 @@ import { Link, useParams } from 'react-router-dom';
 import { projectApi } from '../api/client';
 import type { Recipe } from '../api/types';
 import { projectPath } from '../components/layout';
+import { ActionLink } from '../components/can';
 import { LoadedTable } from '../components/loaded-table';
 import { EmptyState, PageHeader } from '../components/ui';
 import { formatRelative } from '../lib/format';
 import { useApi } from '../lib/use-api';
+import { useCan } from '../lib/use-can';
 
 export default function RecipesPage() {
   const { key = '' } = useParams();
   const recipes = useApi<Recipe[]>(projectApi(key, 'recipes'));
+  const canWrite = useCan('write');
   const newButton = (
-    <Link className="btn primary" to={projectPath(key, 'recipes', 'new')}>
+    <ActionLink can={canWrite} className="btn primary" to={projectPath(key, 'recipes', 'new')}>
       New SQL recipe
-    </Link>
+    </ActionLink>
   );
   return (
     <>

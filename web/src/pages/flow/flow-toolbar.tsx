@@ -1,6 +1,7 @@
-import { Link } from 'react-router-dom';
 import type { BuildMode, DatasetState } from '../../api/types';
+import { ActionButton, ActionLink } from '../../components/can';
 import { projectPath } from '../../components/layout';
+import { useCan } from '../../lib/use-can';
 import { MODES } from './modes';
 import { STATE_TONES } from './nodes';
 
@@ -22,6 +23,7 @@ export function FlowToolbar({
   canBuildAll: boolean;
   onBuildAll: () => void;
 }) {
+  const canWrite = useCan('write');
   return (
     <div className="toolbar" role="toolbar" aria-label="Flow actions">
       <h1>Flow</h1>
@@ -40,15 +42,15 @@ export function FlowToolbar({
           ))}
         </select>
       </label>
-      <button type="button" className="btn primary" disabled={!canBuildSelected} onClick={onBuildSelected}>
+      <ActionButton can={canWrite} className="btn primary" disabled={!canBuildSelected} onClick={onBuildSelected}>
         Build selected
-      </button>
-      <button type="button" className="btn" disabled={!canBuildAll} onClick={onBuildAll}>
+      </ActionButton>
+      <ActionButton can={canWrite} className="btn" disabled={!canBuildAll} onClick={onBuildAll}>
         Build all
-      </button>
-      <Link className="btn" to={projectPath(projectKey, 'recipes', 'new')}>
+      </ActionButton>
+      <ActionLink can={canWrite} className="btn" to={projectPath(projectKey, 'recipes', 'new')}>
         New recipe
-      </Link>
+      </ActionLink>
       <div className="grow" />
       <div className="legend" aria-label="Legend">
         {(Object.keys(STATE_TONES) as DatasetState[]).map((s) => (

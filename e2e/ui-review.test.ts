@@ -1,0 +1,165 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildWebIfStale } from '../bin/build-web-if-needed.js';
+import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../test/support/llano-server.js';
+import { launchBrowser, logIn, type TestBrowser } from './support/browser.js';
+import { expectText } from './support/expect-text.js';
+import { READER, seedSmallProject, type SmallProject } from './support/small-project.js';
+
+/**
+ * What the UI review of issue 19 asked for, one behaviour per test: a phone layout with a
+ * drawer, actions a role cannot do shown disabled with the reason, edits never dropped
+ * without asking, "Save and run" keeping its progress.
+ */
+describe('web UI: phones, roles and unsaved edits', () => {
+  let server: TestServer;
+  let p: SmallProject;
+  let phone: TestBrowser;
+  let laptop: TestBrowser;
+
+  beforeAll(async () => {
+    await buildWebIfStale({ quiet: true });
+    server = await startTestServer();
+    p = await seedSmallProject(server);
+    phone = await launchBrowser(server.url, { width: 390, height: 844 });
+    laptop = await launchBrowser(server.url);
+    await logIn(phone.page, 'admin', ADMIN_PASSWORD);
+    await logIn(laptop.page, 'admin', ADMIN_PASSWORD);
+  }, 300_000);
+
+  afterAll(async () => {
+    expect(phone?.pageErrors ?? []).toEqual([]);
+    expect(laptop?.pageErrors ?? []).toEqual([]);
+    await phone?.close();
+    await laptop?.close();
+    await server?.stop();
+  });
+
+  const box = async (page: Page, selector: string) => (await page.locator(selector).first().boundingBox())!;
+
+  it('on a phone, the project sidebar is a drawer opened by a menu button and header buttons wrap below the title', async () => {
+    const { page } = phone;
+    await page.goto(`/projects/${p.key}/datasets/${p.dataset}`);
+    await page.getByRole('heading', { name: p.dataset }).waitFor();
+    expect(await page.getByRole('navigation', { name: 'Project sections' }).isVisible()).toBe(false);
+    const menu = page.getByRole('button', { name: 'Project menu' });
+    expect(await menu.getAttribute('aria-expanded')).toBe('false');
+
+    // The header's buttons do not overlap the title, and nothing is wider than the window.
+    const title = await box(page, 'main h1');
+    for (const b of await page.locator('.page-header .actions > *').all()) {
+      const r = (await b.boundingBox())!;
+      const overlaps =
+        r.x < title.x + title.width &&
+        title.x < r.x + r.width &&
+        r.y < title.y + title.height &&
+        title.y < r.y + r.height;
+      expect(overlaps).toBe(false);
+      expect(r.x + r.width).toBeLessThanOrEqual(390);
+    }
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+
+    await menu.click();
+    const nav = page.getByRole('navigation', { name: 'Project sections' });
+    await nav.waitFor();
+    expect(await menu.getAttribute('aria-expanded')).toBe('true');
+    await nav.getByRole('link', { name: 'Recipes' }).click();
+    await page.getByRole('heading', { name: 'Recipes' }).waitFor();
+    await expect.poll(() => nav.isVisible()).toBe(false);
+
+    // Escape closes it too.
+    await menu.click();
+    await nav.waitFor();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => nav.isVisible()).toBe(false);
+  });
+
+  it('on a laptop, the sidebar is always there and there is no menu button', async () => {
+    const { page } = laptop;
+    await page.goto(`/projects/${p.key}/datasets`);
+    await page.getByRole('navigation', { name: 'Project sections' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Project menu' }).isVisible()).toBe(false);
+  });
+
+  it('shows a reader what writers may do as disabled, with the reason, and clicking does nothing', async () => {
+    const b = await launchBrowser(server.url);
+    try {
+      const { page } = b;
+      await logIn(page, READER.username, READER.password);
+      const reason = /Needs the writer role in this project; you are a reader/;
+      const expectDisabled = async (name: string) => {
+        const button = page.getByRole('button', { name, exact: true });
+        await button.waitFor();
+        expect(await button.getAttribute('aria-disabled'), name).toBe('true');
+        expect(await button.getAttribute('title'), name).toMatch(reason);
+      };
+      await page.goto(`/projects/${p.key}/datasets/${p.dataset}`);
+      await expectDisabled('Upload new version');
+      await expectDisabled('New SQL recipe');
+      await page.getByRole('button', { name: 'Upload new version' }).click({ force: true });
+      expect(await page.getByRole('dialog').count()).toBe(0);
+
+      await page.goto(`/projects/${p.key}/flow`);
+      await expectDisabled('Build all');
+      await expectDisabled('New recipe');
+      await page.goto(`/projects/${p.key}/recipes`);
+      await expectDisabled('New SQL recipe');
+      await page.getByRole('button', { name: 'New SQL recipe' }).click({ force: true });
+      expect(page.url()).toMatch(/\/recipes$/);
+      await page.goto(`/projects/${p.key}/recipes/${p.recipe}`);
+      await expectDisabled('Save');
+      await expectDisabled('Save and run');
+      await page.goto(`/projects/${p.key}/scenarios`);
+      await expectDisabled('New scenario');
+      await expectDisabled('Run now');
+      expect(b.pageErrors).toEqual([]);
+    } finally {
+      await b.close();
+    }
+  });
+
+  it('asks before leaving a new recipe with edits through the sidebar, and stays when told to', async () => {
+    const { page } = laptop;
+    await page.goto(`/projects/${p.key}/recipes/new?input=${p.dataset}`);
+    await page.getByLabel('Output dataset').fill('antenna_summary');
+    await page.getByRole('navigation', { name: 'Project sections' }).getByRole('link', { name: 'Jobs' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Leave without saving?' });
+    await expectText(dialog, /the new recipe will be lost/);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    expect(page.url()).toMatch(/\/recipes\/new/);
+    expect(await page.getByLabel('Output dataset').inputValue()).toBe('antenna_summary');
+
+    await page.getByRole('navigation', { name: 'Project sections' }).getByRole('link', { name: 'Jobs' }).click();
+    await dialog.getByRole('button', { name: 'Leave without saving' }).click();
+    await page.getByRole('heading', { name: 'Jobs' }).waitFor();
+  });
+
+  it('asks before switching a scenario tab with unsaved edits', async () => {
+    const { page } = laptop;
+    await page.goto(`/projects/${p.key}/scenarios/${p.scenario}`);
+    await page.getByLabel('Name', { exact: true }).fill('Daily refresh, edited');
+    await page.getByRole('navigation', { name: 'Scenario sections' }).getByRole('link', { name: 'Runs' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Leave without saving?' });
+    await expectText(dialog, /edits to this scenario/);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    expect(await page.getByLabel('Name', { exact: true }).inputValue()).toBe('Daily refresh, edited');
+  });
+
+  it('"Save and run" on a new recipe starts one build and keeps showing its progress', async () => {
+    const { page } = laptop;
+    const jobsBefore = (
+      await server.call<unknown[]>('GET', `/api/projects/${p.key}/jobs`, { token: server.adminToken })
+    ).body.length;
+    await page.goto(`/projects/${p.key}/recipes/new?input=${p.dataset}`);
+    await page.getByLabel('Recipe name').fill('count_rows');
+    await page.getByLabel('Output dataset').fill('row_count');
+    await page.getByRole('button', { name: 'Save and run' }).click();
+    await page.waitForURL(/\/recipes\/count_rows$/);
+    await expectText(page.getByLabel('Job progress'), /succeeded/, 45_000);
+    const jobs = await server.call<unknown[]>('GET', `/api/projects/${p.key}/jobs`, { token: server.adminToken });
+    expect(jobs.body.length).toBe(jobsBefore + 1);
+    // Nothing unsaved: leaving does not ask.
+    await page.getByRole('navigation', { name: 'Project sections' }).getByRole('link', { name: 'Jobs' }).click();
+    await page.getByRole('heading', { name: 'Jobs' }).waitFor();
+  });
+});
