@@ -47,7 +47,7 @@ describe('web UI: phones, roles and unsaved edits', () => {
 
     // The header's buttons do not overlap the title, and nothing is wider than the window.
     const title = await box(page, 'main h1');
-    for (const b of await page.locator('.page-header .actions > *').all()) {
+    for (const b of await page.locator('.page-header .actions > :visible').all()) {
       const r = (await b.boundingBox())!;
       const overlaps =
         r.x < title.x + title.width &&
@@ -161,5 +161,99 @@ describe('web UI: phones, roles and unsaved edits', () => {
     // Nothing unsaved: leaving does not ask.
     await page.getByRole('navigation', { name: 'Project sections' }).getByRole('link', { name: 'Jobs' }).click();
     await page.getByRole('heading', { name: 'Jobs' }).waitFor();
+  });
+
+  it('asks before an upload replaces a dataset, naming the columns that go and the recipe that breaks', async () => {
+    const { page } = laptop;
+    await page.goto(`/projects/${p.key}/datasets/${p.dataset}`);
+    await page.getByRole('button', { name: 'Upload new version' }).click();
+    const upload = page.getByRole('dialog', { name: `Upload a new version of ${p.dataset}` });
+    await upload.getByLabel(/^File/).setInputFiles({
+      name: 'temps.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('antenna,band,observed_at,trec\nDA41,3,2022-03-01 00:00:00,41.5\n'),
+    });
+    await upload.getByRole('button', { name: 'Upload', exact: true }).click();
+    const ask = page.getByRole('dialog', { name: `Replace the data of ${p.dataset}?` });
+    await expectText(ask, /gone: trec_k, elevation_deg; new: trec/);
+    await expectText(ask, new RegExp(`Fails on its next build: ${p.recipe}`));
+    await ask.getByRole('button', { name: 'Cancel' }).click();
+    await upload.getByRole('button', { name: 'Cancel' }).click();
+    const versions = await server.call<unknown[]>('GET', `/api/projects/${p.key}/datasets/${p.dataset}/versions`, {
+      token: server.adminToken,
+    });
+    expect(versions.body.length).toBe(1);
+  });
+
+  it('edits the project details and variables on its settings page', async () => {
+    const { page } = laptop;
+    await page.goto(`/projects/${p.key}`);
+    await page.getByRole('navigation', { name: 'Project sections' }).getByRole('link', { name: 'Settings' }).click();
+    const details = page.getByRole('region', { name: 'Details' });
+    await details.getByLabel('Description').fill('Receiver temperatures, checked nightly');
+    await details.getByLabel(/^Tags/).fill('qa, nightly');
+    await details.getByRole('button', { name: 'Save details' }).click();
+    await expectText(details.getByRole('status'), /Saved the project details/);
+    const vars = page.getByRole('region', { name: 'Variables' });
+    await vars.getByRole('button', { name: 'Add variable' }).click();
+    await vars.getByLabel('Name').fill('max_trec_k');
+    await vars.getByLabel('Value').fill('70');
+    await vars.getByRole('button', { name: 'Save variables' }).click();
+    await expectText(vars.getByRole('status'), /Saved the variables/);
+    const project = await server.call<{ description: string; tags: string[] }>('GET', `/api/projects/${p.key}`, {
+      token: server.adminToken,
+    });
+    expect(project.body).toMatchObject({
+      description: 'Receiver temperatures, checked nightly',
+      tags: ['qa', 'nightly'],
+    });
+    const stored = await server.call('GET', `/api/projects/${p.key}/variables`, { token: server.adminToken });
+    expect(stored.body).toEqual({ max_trec_k: '70' });
+  });
+
+  it('deletes a recipe, a dataset and a scenario from their pages after saying what else it affects', async () => {
+    const { page } = laptop;
+    // The dataset is read by recipes: the dialog says so and offers no delete.
+    await page.goto(`/projects/${p.key}/datasets/${p.dataset}`);
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    const inUse = page.getByRole('dialog', { name: `Dataset ${p.dataset} is in use` });
+    await expectText(inUse, new RegExp(`Recipes read or write it: .*${p.recipe}`));
+    await inUse.getByRole('button', { name: 'Close' }).click();
+
+    await page.goto(`/projects/${p.key}/recipes/count_rows`);
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    const recipeDialog = page.getByRole('dialog', { name: 'Delete recipe count_rows?' });
+    await expectText(recipeDialog, /Its output dataset row_count stays with its data/);
+    await recipeDialog.getByRole('button', { name: 'Delete recipe' }).click();
+    await page.waitForURL(/\/recipes$/);
+    expect(await page.getByRole('link', { name: 'count_rows' }).count()).toBe(0);
+
+    await page.goto(`/projects/${p.key}/datasets/row_count`);
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    const datasetDialog = page.getByRole('dialog', { name: 'Delete dataset row_count?' });
+    await expectText(datasetDialog, /deleted for good/);
+    await datasetDialog.getByRole('button', { name: 'Delete dataset' }).click();
+    await page.waitForURL(/\/datasets$/);
+
+    await page.goto(`/projects/${p.key}/scenarios/${p.scenario}`);
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    const scenarioDialog = page.getByRole('dialog', { name: 'Delete scenario Daily refresh?' });
+    await expectText(scenarioDialog, /past runs stay/);
+    await scenarioDialog.getByRole('button', { name: 'Delete scenario' }).click();
+    await page.waitForURL(/\/scenarios$/);
+    const left = await server.call<unknown[]>('GET', `/api/projects/${p.key}/scenarios`, { token: server.adminToken });
+    expect(left.body).toEqual([]);
+  });
+
+  it('deletes a whole project from its settings after saying what goes with it', async () => {
+    const { page } = laptop;
+    await server.call('POST', '/api/projects', { token: server.adminToken, body: { key: 'SCRATCH', name: 'Scratch' } });
+    await page.goto('/projects/SCRATCH/settings');
+    await page.getByRole('button', { name: 'Delete project' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Delete project SCRATCH?' });
+    await expectText(dialog, /0 datasets with all their data, 0 recipes and 0 scenarios are deleted/);
+    await dialog.getByRole('button', { name: 'Delete project' }).click();
+    await page.getByRole('heading', { name: 'Projects' }).waitFor();
+    expect((await server.call('GET', '/api/projects/SCRATCH', { token: server.adminToken })).status).toBe(404);
   });
 });

@@ -5,6 +5,7 @@ import { Automation } from '../src/automation/automation.js';
 import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../test/support/llano-server.js';
 import { startHttpReceiver, type HttpReceiver } from '../test/support/receivers.js';
 import { launchBrowser, logIn, type TestBrowser } from './support/browser.js';
+import { expectText } from './support/expect-text.js';
 import { apiClient } from './support/seed.js';
 
 const KEY = 'HOOKS';
@@ -75,14 +76,11 @@ describe('web UI: webhook signing secret', () => {
     await reporter.getByText('Each delivery is signed (X-Llano-Signature)').waitFor();
     expect(await page.content()).not.toContain(secret);
 
-    let asked = '';
-    page.once('dialog', (d) => {
-      asked = d.message();
-      void d.accept();
-    });
     await reporter.getByRole('button', { name: 'Rotate secret' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Rotate the signing secret?' });
+    await expectText(dialog, /The old one stops working at once/);
+    await dialog.getByRole('button', { name: 'Rotate the secret' }).click();
     await shown.waitFor();
-    expect(asked).toMatch(/^Rotate the signing secret\? The old one stops working at once/);
     const rotated = (await shown.textContent())?.trim() ?? '';
     expect(rotated).toMatch(/^lws_/);
     expect(rotated).not.toBe(secret);

@@ -23,6 +23,7 @@ const MembersPage = lazy(() => import('./pages/members'));
 const ConnectionsPage = lazy(() => import('./pages/connections'));
 const UsersPage = lazy(() => import('./pages/users'));
 const AccountPage = lazy(() => import('./pages/account'));
+const ProjectSettingsPage = lazy(() => import('./pages/project-settings'));
 
 const page = (node: ReactNode) => <Suspense fallback={<Loading />}>{node}</Suspense>;
 
@@ -68,6 +69,7 @@ export function App() {
               <Route path="history/:kind/:name" element={page(<HistoryPage />)} />
               <Route path="connections" element={page(<ConnectionsPage />)} />
               <Route path="members" element={page(<MembersPage />)} />
+              <Route path="settings" element={page(<ProjectSettingsPage />)} />
               <Route path="*" element={<NotFound />} />
             </Route>
             <Route path="projects/:key/flow" element={<ProjectLayout full />}>

@@ -6,7 +6,7 @@ export interface ConfirmOptions {
   title: string;
   /** What else the action affects, so nobody learns it afterwards. */
   body: ReactNode;
-  /** The confirming button's label: says the action ("Delete dataset"), never "OK". */
+  /** The confirming button's label: says the action ("Delete dataset"), never "OK"; empty for a notice that only closes. */
   confirm: string;
   /** Red confirming button, for actions that lose data. */
   danger?: boolean;
@@ -41,16 +41,18 @@ export function useConfirm(): { ask: (o: ConfirmOptions) => Promise<boolean>; di
       footer={
         <>
           <button type="button" className="btn" onClick={() => finish(false)}>
-            Cancel
+            {options?.confirm ? 'Cancel' : 'Close'}
           </button>
-          <button
-            type="button"
-            className={`btn ${options?.danger ? 'danger' : 'primary'}`}
-            onClick={() => finish(true)}
-            autoFocus
-          >
-            {options?.confirm}
-          </button>
+          {options?.confirm ? (
+            <button
+              type="button"
+              className={`btn ${options.danger ? 'danger' : 'primary'}`}
+              onClick={() => finish(true)}
+              autoFocus
+            >
+              {options.confirm}
+            </button>
+          ) : null}
         </>
       }
     >

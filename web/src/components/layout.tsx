@@ -61,6 +61,7 @@ const PROJECT_NAV: { to: string; label: string; icon: string; end?: boolean }[] 
   { to: 'scenarios', label: 'Scenarios', icon: '⟳' },
   { to: 'connections', label: 'Connections', icon: '⛁' },
   { to: 'members', label: 'Members', icon: '☺' },
+  { to: 'settings', label: 'Settings', icon: '⚒' },
 ];
 
 /** Project pages: the sidebar and the page. Pages that need the whole area set `full`. */

@@ -6,6 +6,7 @@ import { formatDateTime, formatRelative } from '../lib/format';
 import { useApi } from '../lib/use-api';
 import { Table } from './table';
 import { Async, EmptyState, ErrorAlert, Notice } from './ui';
+import { useConfirm } from './confirm-dialog';
 
 /**
  * Revisions of a catalog object (dataset, recipe, scenario…), newest first, with the diff of
@@ -27,6 +28,7 @@ export function ObjectHistory({
   const [error, setError] = useState<unknown>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const confirm = useConfirm();
 
   const revisions = useMemo(() => history.data ?? [], [history.data]);
   const current = selected ?? revisions[0]?.revision ?? null;
@@ -39,8 +41,12 @@ export function ObjectHistory({
   );
 
   const revert = async (revision: number) => {
-    if (!window.confirm(`Restore ${kind} ${name} to revision ${revision}? This adds a new revision; nothing is lost.`))
-      return;
+    const ok = await confirm.ask({
+      title: `Revert ${kind} ${name} to revision ${revision}?`,
+      body: 'This adds a new revision with the content of the old one; nothing is lost and it can be undone the same way.',
+      confirm: `Revert to revision ${revision}`,
+    });
+    if (!ok) return;
     setBusy(true);
     setError(null);
     setNotice(null);
@@ -58,87 +64,90 @@ export function ObjectHistory({
   };
 
   return (
-    <Async state={history} label="Loading history…">
-      {() =>
-        revisions.length === 0 ? (
-          <EmptyState title="No history">This object has no recorded revision.</EmptyState>
-        ) : (
-          <div className="stack">
-            <ErrorAlert error={error} title="Revert failed" />
-            <Notice text={notice} />
-            <div className="master-detail">
-              <Table
-                card
-                label="Revisions"
-                rows={revisions}
-                rowKey={(r) => r.revision}
-                isSelected={(r) => r.revision === current}
-                columns={[
-                  {
-                    header: 'Rev.',
-                    cell: (r) => (
-                      <button
-                        type="button"
-                        className="btn ghost small"
-                        onClick={() => setSelected(r.revision)}
-                        aria-label={`Show revision ${r.revision}`}
-                      >
-                        #{r.revision}
-                      </button>
-                    ),
-                  },
-                  {
-                    header: 'Change',
-                    cell: (r) => (
-                      <>
-                        {r.action}
-                        <div className="muted small" title={formatDateTime(r.createdAt)}>
-                          {formatRelative(r.createdAt)}
-                        </div>
-                      </>
-                    ),
-                  },
-                  { header: 'By', className: 'small', cell: (r) => r.author },
-                  {
-                    header: '',
-                    id: 'revert',
-                    cell: (r, i) =>
-                      i > 0 && r.body !== null ? (
+    <>
+      {confirm.dialog}
+      <Async state={history} label="Loading history…">
+        {() =>
+          revisions.length === 0 ? (
+            <EmptyState title="No history">This object has no recorded revision.</EmptyState>
+          ) : (
+            <div className="stack">
+              <ErrorAlert error={error} title="Revert failed" />
+              <Notice text={notice} />
+              <div className="master-detail">
+                <Table
+                  card
+                  label="Revisions"
+                  rows={revisions}
+                  rowKey={(r) => r.revision}
+                  isSelected={(r) => r.revision === current}
+                  columns={[
+                    {
+                      header: 'Rev.',
+                      cell: (r) => (
                         <button
                           type="button"
-                          className="btn small"
-                          disabled={busy}
-                          onClick={() => void revert(r.revision)}
+                          className="btn ghost small"
+                          onClick={() => setSelected(r.revision)}
+                          aria-label={`Show revision ${r.revision}`}
                         >
-                          Revert
+                          #{r.revision}
                         </button>
-                      ) : i === 0 ? (
-                        <span className="badge ok plain">current</span>
-                      ) : null,
-                  },
-                ]}
-              />
-              <div className="stack min-w-0">
-                <div className="muted small">
-                  {rev
-                    ? previous
-                      ? `Revision ${rev.revision} compared with revision ${previous.revision}`
-                      : `Revision ${rev.revision}: first version`
-                    : null}
-                </div>
-                <div className="diff" aria-label="Differences">
-                  {diff.map((d, i) => (
-                    <div key={i} className={d.kind}>
-                      {d.kind === 'add' ? '+ ' : d.kind === 'del' ? '- ' : '  '}
-                      {d.text}
-                    </div>
-                  ))}
+                      ),
+                    },
+                    {
+                      header: 'Change',
+                      cell: (r) => (
+                        <>
+                          {r.action}
+                          <div className="muted small" title={formatDateTime(r.createdAt)}>
+                            {formatRelative(r.createdAt)}
+                          </div>
+                        </>
+                      ),
+                    },
+                    { header: 'By', className: 'small', cell: (r) => r.author },
+                    {
+                      header: '',
+                      id: 'revert',
+                      cell: (r, i) =>
+                        i > 0 && r.body !== null ? (
+                          <button
+                            type="button"
+                            className="btn small"
+                            disabled={busy}
+                            onClick={() => void revert(r.revision)}
+                          >
+                            Revert
+                          </button>
+                        ) : i === 0 ? (
+                          <span className="badge ok plain">current</span>
+                        ) : null,
+                    },
+                  ]}
+                />
+                <div className="stack min-w-0">
+                  <div className="muted small">
+                    {rev
+                      ? previous
+                        ? `Revision ${rev.revision} compared with revision ${previous.revision}`
+                        : `Revision ${rev.revision}: first version`
+                      : null}
+                  </div>
+                  <div className="diff" aria-label="Differences">
+                    {diff.map((d, i) => (
+                      <div key={i} className={d.kind}>
+                        {d.kind === 'add' ? '+ ' : d.kind === 'del' ? '- ' : '  '}
+                        {d.text}
+                      </div>
+                    ))}
+                  </div>
                 </div>
               </div>
             </div>
-          </div>
-        )
-      }
-    </Async>
+          )
+        }
+      </Async>
+    </>
   );
 }

@@ -3,6 +3,7 @@ import { Link, useParams } from 'react-router-dom';
 import { projectApi } from '../api/client';
 import type { Dataset } from '../api/types';
 import { ActionButton, ActionLink } from '../components/can';
+import { DeleteObjectButton } from '../components/delete-object';
 import { DownloadMenu } from '../components/download-menu';
 import { projectPath } from '../components/layout';
 import { ObjectHistory } from '../components/object-history';
@@ -100,6 +101,7 @@ export default function DatasetPage() {
             >
               New SQL recipe
             </ActionLink>
+            <DeleteObjectButton projectKey={key} kind="dataset" name={name} />
           </>
         }
       />

@@ -4,6 +4,7 @@ import { projectApi } from '../api/client';
 import type { Dataset, Recipe } from '../api/types';
 import { projectPath } from '../components/layout';
 import { useConfirm } from '../components/confirm-dialog';
+import { DeleteObjectButton } from '../components/delete-object';
 import { ObjectHistory } from '../components/object-history';
 import { EmptyState, ErrorAlert, Loading, PageHeader } from '../components/ui';
 import { useApi } from '../lib/use-api';
@@ -81,6 +82,7 @@ export default function RecipeEditorPage() {
             ? `SQL recipe · revision ${recipe.data.revision} by ${recipe.data.updatedBy}`
             : 'Reads input datasets by name and writes one output dataset'
         }
+        actions={!isNew ? <DeleteObjectButton projectKey={key} kind="recipe" name={name} /> : undefined}
       />
       {!isNew ? (
         <div className="tabs" role="tablist" aria-label="Recipe sections">
