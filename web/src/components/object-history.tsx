@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import { api, projectApi } from '../api/client';
 import type { Revision } from '../api/types';
-import { canonicalJson, diffLines } from '../lib/diff';
+import { diffLines, revisionText } from '../lib/diff';
 import { formatDateTime, formatRelative } from '../lib/format';
 import { useApi } from '../lib/use-api';
 import { Table } from './table';
@@ -28,17 +28,16 @@ export function ObjectHistory({
   const [error, setError] = useState<unknown>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // Compare the selected revision with the one before it, or with the current one (what a revert would undo).
+  const [against, setAgainst] = useState<'previous' | 'current'>('previous');
   const confirm = useConfirm();
 
   const revisions = useMemo(() => history.data ?? [], [history.data]);
   const current = selected ?? revisions[0]?.revision ?? null;
   const index = revisions.findIndex((r) => r.revision === current);
   const rev = index >= 0 ? revisions[index] : null;
-  const previous = index >= 0 ? revisions[index + 1] : undefined;
-  const diff = useMemo(
-    () => (rev ? diffLines(canonicalJson(previous?.body), canonicalJson(rev.body)) : []),
-    [rev, previous],
-  );
+  const base = against === 'current' ? revisions[0] : index >= 0 ? revisions[index + 1] : undefined;
+  const diff = useMemo(() => (rev ? diffLines(revisionText(base?.body), revisionText(rev.body)) : []), [rev, base]);
 
   const revert = async (revision: number) => {
     const ok = await confirm.ask({
@@ -81,6 +80,7 @@ export function ObjectHistory({
                   rows={revisions}
                   rowKey={(r) => r.revision}
                   isSelected={(r) => r.revision === current}
+                  onRowClick={(r) => setSelected(r.revision)}
                   columns={[
                     {
                       header: 'Rev.',
@@ -127,14 +127,31 @@ export function ObjectHistory({
                   ]}
                 />
                 <div className="stack min-w-0">
-                  <div className="muted small">
-                    {rev
-                      ? previous
-                        ? `Revision ${rev.revision} compared with revision ${previous.revision}`
-                        : `Revision ${rev.revision}: first version`
-                      : null}
+                  <div className="row small">
+                    <span className="muted grow">
+                      {rev
+                        ? base && base !== rev
+                          ? `Changes from revision ${base.revision} to revision ${rev.revision}`
+                          : against === 'current'
+                            ? `Revision ${rev.revision} is the current one`
+                            : `Revision ${rev.revision}: first version`
+                        : null}
+                    </span>
+                    <div className="row gap-2" role="group" aria-label="Compare with">
+                      {(['previous', 'current'] as const).map((a) => (
+                        <button
+                          key={a}
+                          type="button"
+                          className={`btn small${against === a ? ' primary' : ''}`}
+                          aria-pressed={against === a}
+                          onClick={() => setAgainst(a)}
+                        >
+                          {a === 'previous' ? 'Against previous' : 'Against current'}
+                        </button>
+                      ))}
+                    </div>
                   </div>
-                  <div className="diff" aria-label="Differences">
+                  <div className="diff" aria-label="Differences" role="region" tabIndex={0}>
                     {diff.map((d, i) => (
                       <div key={i} className={d.kind}>
                         {d.kind === 'add' ? '+ ' : d.kind === 'del' ? '- ' : '  '}

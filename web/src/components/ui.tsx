@@ -233,7 +233,7 @@ export function CardSection({ title, extra, children }: { title: string; extra?:
   return (
     <section className="card" aria-label={title}>
       <div className="card-header">
-        <h3>{title}</h3>
+        <h2>{title}</h2>
         {extra}
       </div>
       <div className="card-body">{children}</div>

@@ -158,7 +158,7 @@ export default function FlowPage() {
         {jobId ? (
           <div className="card build-panel">
             <div className="card-header">
-              <h3>Build</h3>
+              <h2>Build</h2>
               <button
                 type="button"
                 className="btn ghost small"
