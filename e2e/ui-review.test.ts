@@ -163,6 +163,55 @@ describe('web UI: phones, roles and unsaved edits', () => {
     await page.getByRole('heading', { name: 'Jobs' }).waitFor();
   });
 
+  it('draws the flow with arrows, recipe nodes not in the "stale" amber, and finds and selects nodes by keyboard', async () => {
+    const { page } = laptop;
+    await page.goto(`/projects/${p.key}/flow`);
+    const recipe = page.locator('.react-flow__node').filter({ hasText: p.recipe });
+    await recipe.waitFor();
+    expect(await page.locator('.react-flow__edge path[marker-end]').count()).toBeGreaterThan(0);
+    const fill = await recipe.locator('.flow-node').evaluate((el) => getComputedStyle(el).backgroundColor);
+    const stale = await page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--warn-soft'));
+    expect(fill).not.toBe('rgb(255, 248, 236)'); // the former amber
+    expect(stale.trim()).not.toBe('');
+
+    // Tab to a node, Enter selects it.
+    await recipe.focus();
+    await page.keyboard.press('Enter');
+    await expectText(page.getByRole('complementary', { name: 'Selection' }), new RegExp(p.recipe));
+    expect(new URL(page.url()).searchParams.get('selected')).toMatch(/./);
+
+    await page.getByRole('searchbox', { name: 'Find a dataset or recipe' }).fill(p.output);
+    await page.keyboard.press('Enter');
+    await expectText(
+      page.getByRole('complementary', { name: 'Selection' }).getByRole('heading'),
+      new RegExp(`^${p.output}$`),
+    );
+    await page.getByRole('searchbox', { name: 'Find a dataset or recipe' }).fill('no_such_thing');
+    await page.keyboard.press('Enter');
+    await expectText(page.getByRole('status').filter({ hasText: 'No match' }), /No match/);
+  });
+
+  it('shows SQL changes of a recipe as lines of text, picks a revision by its row, and labels a revert', async () => {
+    const { page } = laptop;
+    const api = `/api/projects/${p.key}/recipes/${p.recipe}`;
+    const stored = await server.call<Record<string, unknown>>('GET', api, { token: server.adminToken });
+    const sql = String(stored.body.sql).replace('ORDER BY antenna, band', 'ORDER BY band, antenna');
+    await server.call('PUT', api, { token: server.adminToken, body: { ...stored.body, sql } });
+    await page.goto(`/projects/${p.key}/history/recipe/${p.recipe}`);
+    const diff = page.getByRole('region', { name: 'Differences' });
+    await expectText(diff, /- ORDER BY antenna, band\s*\+ ORDER BY band, antenna/);
+    // The older row, clicked anywhere, is the one shown; against the current one.
+    await page.getByRole('row').filter({ hasText: 'create' }).getByRole('cell').nth(2).click();
+    await page.getByRole('button', { name: 'Against current' }).click();
+    await expectText(page.getByText(/Changes from revision \d to revision \d/), /from revision 2 to revision 1/);
+    await page.getByRole('row').filter({ hasText: 'create' }).getByRole('button', { name: 'Revert' }).click();
+    await page
+      .getByRole('dialog', { name: /Revert recipe .* to revision 1\?/ })
+      .getByRole('button', { name: 'Revert to revision 1' })
+      .click();
+    await expectText(page.getByRole('table', { name: 'Revisions' }).getByRole('row').nth(1), /revert/);
+  });
+
   it('asks before an upload replaces a dataset, naming the columns that go and the recipe that breaks', async () => {
     const { page } = laptop;
     await page.goto(`/projects/${p.key}/datasets/${p.dataset}`);

@@ -56,7 +56,7 @@ describe('web UI: webhook signing secret', () => {
     await page.getByLabel('New reporter type').selectOption({ label: 'JSON webhook' });
     await page.getByRole('button', { name: 'Add reporter' }).click();
     const reporter = page.getByRole('group', { name: 'reporter 1' });
-    await reporter.getByLabel(/^Url/).fill(`${http.url}/ui-hook`);
+    await reporter.getByLabel(/^URL/).fill(`${http.url}/ui-hook`);
     await reporter.getByLabel(/^On/).selectOption('always');
     await reporter.getByText('A signing secret is made when the scenario is saved').waitFor();
     await page.getByRole('button', { name: 'Save scenario' }).click();

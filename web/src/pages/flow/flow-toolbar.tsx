@@ -2,6 +2,7 @@ import type { BuildMode, DatasetState } from '../../api/types';
 import { ActionButton, ActionLink } from '../../components/can';
 import { projectPath } from '../../components/layout';
 import { useCan } from '../../lib/use-can';
+import { FlowSearch } from './flow-search';
 import { MODES } from './modes';
 import { STATE_TONES } from './nodes';
 
@@ -14,6 +15,7 @@ export function FlowToolbar({
   onBuildSelected,
   canBuildAll,
   onBuildAll,
+  onFind,
 }: {
   projectKey: string;
   mode: BuildMode;
@@ -22,6 +24,8 @@ export function FlowToolbar({
   onBuildSelected: () => void;
   canBuildAll: boolean;
   onBuildAll: () => void;
+  /** Selects and shows the node matching the text; false when none does. */
+  onFind: (text: string) => boolean;
 }) {
   const canWrite = useCan('write');
   return (
@@ -51,6 +55,7 @@ export function FlowToolbar({
       <ActionLink can={canWrite} className="btn" to={projectPath(projectKey, 'recipes', 'new')}>
         New recipe
       </ActionLink>
+      <FlowSearch onFind={onFind} />
       <div className="grow" />
       <div className="legend" aria-label="Legend">
         {(Object.keys(STATE_TONES) as DatasetState[]).map((s) => (
