@@ -59,7 +59,7 @@ export function revisionText(value: unknown): string {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return canonicalJson(value);
   const fields = value as Record<string, unknown>;
   const multiline = Object.keys(fields)
-    .filter((k) => typeof fields[k] === 'string' && (fields[k]).includes('\n'))
+    .filter((k) => typeof fields[k] === 'string' && fields[k].includes('\n'))
     .sort();
   if (!multiline.length) return canonicalJson(value);
   const rest = Object.fromEntries(Object.entries(fields).filter(([k]) => !multiline.includes(k)));
