@@ -74,8 +74,11 @@ describe('web UI: connections and datasets read through them', () => {
     await expectText(page.getByRole('gridcell').nth(1), /^ana$/);
 
     await page.getByRole('link', { name: 'Connections' }).click();
-    page.once('dialog', (d) => void d.accept());
     await page.getByRole('button', { name: 'Delete' }).click();
+    await page
+      .getByRole('dialog', { name: 'Delete connection shift_db?' })
+      .getByRole('button', { name: 'Delete connection' })
+      .click();
     await expectText(page.getByRole('alert'), /used by dataset shifts/);
   });
 

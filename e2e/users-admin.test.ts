@@ -70,12 +70,14 @@ describe('web UI: users and API keys', () => {
         .status,
     ).toBe(200);
 
-    // Dismissed: nothing happens; accepted: the user is gone.
-    page.once('dialog', (d) => void d.dismiss());
+    // Cancelled: nothing happens; confirmed in the app's dialog: the user is gone.
+    const confirmDelete = page.getByRole('dialog', { name: 'Delete the user viewer?' });
     await row.getByRole('button', { name: 'Delete' }).click();
+    await expectText(confirmDelete, /API keys and project roles go too/);
+    await confirmDelete.getByRole('button', { name: 'Cancel' }).click();
     expect(await row.count()).toBe(1);
-    page.once('dialog', (d) => void d.accept());
     await row.getByRole('button', { name: 'Delete' }).click();
+    await confirmDelete.getByRole('button', { name: 'Delete user' }).click();
     await expectText(page.getByRole('status'), /Deleted viewer/);
     await expect.poll(() => row.count()).toBe(0);
   });
@@ -88,8 +90,11 @@ describe('web UI: users and API keys', () => {
     const key = ((await page.getByLabel('Secret of the new API key').textContent()) ?? '').trim();
     expect(key).toMatch(/^llk_/);
     expect(await statusWith(key)).toBe(200);
-    page.once('dialog', (d) => void d.accept());
     await page.getByRole('row').filter({ hasText: 'nightly-export' }).getByRole('button', { name: 'Revoke' }).click();
+    await page
+      .getByRole('dialog', { name: 'Revoke the key nightly-export?' })
+      .getByRole('button', { name: 'Revoke key' })
+      .click();
     await expect.poll(() => page.getByRole('row').filter({ hasText: 'nightly-export' }).count()).toBe(0);
     expect(await statusWith(key)).toBe(401);
   });

@@ -5,6 +5,7 @@ import { Automation } from '../src/automation/automation.js';
 import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../test/support/llano-server.js';
 import { startHttpReceiver, type HttpReceiver } from '../test/support/receivers.js';
 import { launchBrowser, logIn, type TestBrowser } from './support/browser.js';
+import { expectText } from './support/expect-text.js';
 import { apiClient } from './support/seed.js';
 
 const KEY = 'HOOKS';
@@ -55,7 +56,7 @@ describe('web UI: webhook signing secret', () => {
     await page.getByLabel('New reporter type').selectOption({ label: 'JSON webhook' });
     await page.getByRole('button', { name: 'Add reporter' }).click();
     const reporter = page.getByRole('group', { name: 'reporter 1' });
-    await reporter.getByLabel(/^Url/).fill(`${http.url}/ui-hook`);
+    await reporter.getByLabel(/^URL/).fill(`${http.url}/ui-hook`);
     await reporter.getByLabel(/^On/).selectOption('always');
     await reporter.getByText('A signing secret is made when the scenario is saved').waitFor();
     await page.getByRole('button', { name: 'Save scenario' }).click();
@@ -75,14 +76,11 @@ describe('web UI: webhook signing secret', () => {
     await reporter.getByText('Each delivery is signed (X-Llano-Signature)').waitFor();
     expect(await page.content()).not.toContain(secret);
 
-    let asked = '';
-    page.once('dialog', (d) => {
-      asked = d.message();
-      void d.accept();
-    });
     await reporter.getByRole('button', { name: 'Rotate secret' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Rotate the signing secret?' });
+    await expectText(dialog, /The old one stops working at once/);
+    await dialog.getByRole('button', { name: 'Rotate the secret' }).click();
     await shown.waitFor();
-    expect(asked).toMatch(/^Rotate the signing secret\? The old one stops working at once/);
     const rotated = (await shown.textContent())?.trim() ?? '';
     expect(rotated).toMatch(/^lws_/);
     expect(rotated).not.toBe(secret);

@@ -212,6 +212,27 @@ export class ObjectStore {
     }));
   }
 
+  /**
+   * Marks the newest revision of an object as a revert: the kind's own save stored it as an
+   * update, but its history should say what happened.
+   */
+  async markLatestAsRevert(projectKey: string, kind: ObjectKind, name: string): Promise<void> {
+    const latest = this.db
+      .selectFrom('revisions')
+      .select((eb) => eb.fn.max('revision').as('revision'))
+      .where('project_key', '=', projectKey)
+      .where('kind', '=', kind)
+      .where('name', '=', name);
+    await this.db
+      .updateTable('revisions')
+      .set({ action: 'revert' })
+      .where('project_key', '=', projectKey)
+      .where('kind', '=', kind)
+      .where('name', '=', name)
+      .where('revision', '=', latest)
+      .execute();
+  }
+
   /** The body stored at one revision (for revert); validation of that body is the caller's job. */
   async bodyAt(projectKey: string, kind: ObjectKind, name: string, revision: number): Promise<unknown> {
     const row = await this.db

@@ -71,5 +71,7 @@ export async function revertObject(
   await ws.catalog.projects.authorize(principal, projectKey, 'writer');
   const save = saverOf(ws, kind);
   const body = await ws.catalog.objects.bodyAt(projectKey, kind, name, revision);
-  return save(ws, principal, projectKey, body);
+  const restored = await save(ws, principal, projectKey, body);
+  await ws.catalog.objects.markLatestAsRevert(projectKey, kind, name);
+  return restored;
 }

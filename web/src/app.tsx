@@ -2,7 +2,7 @@ import { lazy, Suspense, type ReactNode } from 'react';
 import { BrowserRouter, Route, Routes } from 'react-router-dom';
 import { AuthProvider, RequireAuth } from './auth';
 import { AppShell, PlainBody, ProjectLayout } from './components/layout';
-import { EmptyState, Loading } from './components/ui';
+import { EmptyState, Loading, PageHeader } from './components/ui';
 import { LoginPage } from './pages/login';
 import { HomePage } from './pages/home';
 
@@ -26,11 +26,17 @@ const AccountPage = lazy(() => import('./pages/account'));
 const DashboardsPage = lazy(() => import('./pages/dashboards'));
 const DashboardPage = lazy(() => import('./pages/dashboard'));
 const ChartBuilderPage = lazy(() => import('./pages/chart-builder'));
+const ProjectSettingsPage = lazy(() => import('./pages/project-settings'));
 
 const page = (node: ReactNode) => <Suspense fallback={<Loading />}>{node}</Suspense>;
 
 function NotFound() {
-  return <EmptyState title="Page not found">This address does not match any page of Llano.</EmptyState>;
+  return (
+    <>
+      <PageHeader title="Page not found" />
+      <EmptyState title="Nothing here">This address does not match any page of Llano.</EmptyState>
+    </>
+  );
 }
 
 export function App() {
@@ -69,6 +75,7 @@ export function App() {
               <Route path="dashboards" element={page(<DashboardsPage />)} />
               <Route path="dashboards/:id" element={page(<DashboardPage />)} />
               <Route path="insights/:id" element={page(<ChartBuilderPage />)} />
+              <Route path="settings" element={page(<ProjectSettingsPage />)} />
               <Route path="*" element={<NotFound />} />
             </Route>
             <Route path="projects/:key/flow" element={<ProjectLayout full />}>

@@ -7,6 +7,8 @@ import './styles/table.css';
 import './styles/data-grid.css';
 import './styles/pages.css';
 import './styles/utilities.css';
+import './styles/responsive.css';
+import './styles/actions.css';
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -97,7 +97,7 @@ function ColumnStatsCard({ stats: s }: { stats: ColumnStats }) {
   return (
     <section className="card" aria-label={`Column ${s.name}`}>
       <div className="card-header">
-        <h3>{s.name}</h3>
+        <h2>{s.name}</h2>
         <span className="mono small muted">{s.type}</span>
       </div>
       <div className="card-body">

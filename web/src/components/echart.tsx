@@ -77,11 +77,14 @@ export const COLORS = {
   run: '#2d7dd2',
   idle: '#8a94a3',
   ext: '#7a5cc4',
+  // Aborted (stopped by someone) is not failed, queued is not yet running: each its own colour.
+  aborted: '#4b5563',
+  queued: '#9cc3ee',
   accent: '#1f5fae',
 };
 
 /** The colour family of an outcome or state: a key of COLORS, and a `tone-*` class in the stylesheet. */
-export type Tone = 'ok' | 'warn' | 'bad' | 'run' | 'idle' | 'ext';
+export type Tone = 'ok' | 'warn' | 'bad' | 'run' | 'idle' | 'ext' | 'aborted' | 'queued';
 
 export function outcomeTone(outcome: string | null | undefined): Tone {
   switch (outcome?.toLowerCase()) {
@@ -98,13 +101,15 @@ export function outcomeTone(outcome: string | null | undefined): Tone {
     case 'failed':
     case 'failure':
     case 'error':
+      return 'bad';
     case 'aborted':
     case 'interrupted':
-      return 'bad';
+      return 'aborted';
     case 'running':
     case 'building':
-    case 'queued':
       return 'run';
+    case 'queued':
+      return 'queued';
     default:
       return 'idle';
   }

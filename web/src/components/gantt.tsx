@@ -20,6 +20,10 @@ const escape = (s: string) =>
  * A timeline of bars, one row per category (activities of a job, runs of scenarios): an
  * ECharts custom series on a time axis. Very short bars keep a visible minimum width.
  */
+/** Bars never thinner than this, whatever the zoom; shorter than SHORT_BAR_PX they also get a marker. */
+const MIN_BAR_PX = 4;
+const SHORT_BAR_PX = 6;
+
 export function Gantt({
   rows,
   bars,
@@ -83,8 +87,9 @@ export function Gantt({
             const start = api.coord([api.value(1), row]);
             const end = api.coord([api.value(2), row]);
             const h = Math.min(18, api.size([0, 1])[1] * 0.62);
+            const width = end[0] - start[0];
             const rect = echarts.graphic.clipRectByRect(
-              { x: start[0], y: start[1] - h / 2, width: Math.max(end[0] - start[0], 3), height: h },
+              { x: start[0], y: start[1] - h / 2, width: Math.max(width, MIN_BAR_PX), height: h },
               {
                 x: params.coordSys.x,
                 y: params.coordSys.y,
@@ -92,7 +97,25 @@ export function Gantt({
                 height: params.coordSys.height,
               },
             );
-            return rect ? { type: 'rect', shape: { ...rect, r: 2 }, style: { fill: api.visual('color') } } : null;
+            if (!rect) return null;
+            const fill = api.visual('color');
+            const bar = { type: 'rect', shape: { ...rect, r: 1 }, style: { fill } };
+            if (width >= SHORT_BAR_PX) return bar;
+            // A run too short to see at this zoom gets a marker above its bar, so it is not missed.
+            const x = rect.x + rect.width / 2;
+            const y = rect.y - 2;
+            const marker = {
+              type: 'polygon',
+              shape: {
+                points: [
+                  [x - 4, y - 6],
+                  [x + 4, y - 6],
+                  [x, y],
+                ],
+              },
+              style: { fill, stroke: '#fff', lineWidth: 1 },
+            };
+            return { type: 'group', children: [bar, marker] };
           },
           data: bars.map((b) => ({
             value: [b.row, b.start, b.end],

@@ -3,6 +3,7 @@ import { projectApi } from '../api/client';
 import type { Project } from '../api/types';
 import { useAuth } from '../auth';
 import { useApi } from '../lib/use-api';
+import { useDrawer } from '../lib/use-drawer';
 
 /** Header with the global navigation, then the page. */
 export function AppShell() {
@@ -17,7 +18,7 @@ export function AppShell() {
           <span className="brand-mark" aria-hidden="true">
             ◢
           </span>
-          Llano
+          <span className="brand-text">Llano</span>
         </Link>
         <nav aria-label="Main">
           <NavLink to="/" end>
@@ -61,15 +62,31 @@ const PROJECT_NAV: { to: string; label: string; icon: string; end?: boolean }[] 
   { to: 'dashboards', label: 'Dashboards', icon: '▥' },
   { to: 'connections', label: 'Connections', icon: '⛁' },
   { to: 'members', label: 'Members', icon: '☺' },
+  { to: 'settings', label: 'Settings', icon: '⚒' },
 ];
 
 /** Project pages: the sidebar and the page. Pages that need the whole area set `full`. */
 export function ProjectLayout({ full = false }: { full?: boolean }) {
   const { key = '' } = useParams();
   const project = useApi<Project>(projectApi(key));
+  // Below ~800 px the sidebar is a drawer opened by the menu button of the project bar.
+  const drawer = useDrawer();
   return (
-    <div className="body">
-      <aside className="sidebar" aria-label="Project">
+    <div className={`body project${drawer.open ? ' nav-open' : ''}`}>
+      <div className="project-bar">
+        <button
+          type="button"
+          className="btn small"
+          aria-expanded={drawer.open}
+          aria-controls="project-sidebar"
+          onClick={drawer.toggle}
+        >
+          <span aria-hidden="true">☰</span> Project menu
+        </button>
+        <span className="project-bar-title">{project.data?.name ?? key}</span>
+      </div>
+      {drawer.open ? <div className="drawer-backdrop" aria-hidden="true" onClick={drawer.close} /> : null}
+      <aside id="project-sidebar" className="sidebar" aria-label="Project">
         <div className="project-title">
           <div className="key">{key}</div>
           <div className="name">{project.data?.name ?? ' '}</div>

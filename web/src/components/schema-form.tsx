@@ -11,6 +11,8 @@ export interface JsonSchema {
   enum?: unknown[];
   default?: unknown;
   description?: string;
+  /** The field's label when the key does not read well ("Run every N minutes" for everyMinutes). */
+  title?: string;
   properties?: Record<string, JsonSchema>;
   required?: string[];
   items?: JsonSchema;
@@ -32,11 +34,16 @@ export type Suggestions = Record<string, string[]>;
 /** Text fields that must be one of a known list (a dataset's columns): shown as a select. */
 export type Choices = Record<string, string[]>;
 
-const humanize = (key: string) =>
+/** A key as a label in sentence case, as the rest of the UI writes them: `everyMinutes` → `Every minutes`. */
+export const humanize = (key: string) =>
   key
     .replace(/([a-z])([A-Z])/g, '$1 $2')
     .replace(/[-_]/g, ' ')
+    .split(' ')
+    .map((w) => ACRONYMS[w.toLowerCase()] ?? (/^[A-Z0-9]{2,}$/.test(w) ? w : w.toLowerCase()))
+    .join(' ')
     .replace(/^./, (c) => c.toUpperCase());
+const ACRONYMS: Record<string, string> = { url: 'URL', sql: 'SQL', http: 'HTTP', json: 'JSON', csv: 'CSV' };
 
 function typeOf(schema: JsonSchema): string {
   if (Array.isArray(schema.type)) return 'mixed';
@@ -116,7 +123,7 @@ function Field({
   const label = (
     <>
       <span>
-        {humanize(name)}
+        {schema.title ?? humanize(name)}
         {required ? (
           <span aria-hidden="true" className="text-bad">
             {' '}

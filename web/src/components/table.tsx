@@ -1,4 +1,5 @@
-import { useMemo, useState, type ReactNode } from 'react';
+import { useMemo, useRef, useState, type ReactNode } from 'react';
+import { useFocusableWhenScrolling } from '../lib/use-focusable-when-scrolling';
 
 /** One column of a {@link Table}: its header and how a row fills its cell. */
 export interface Column<T> {
@@ -38,6 +39,11 @@ export interface TableProps<T> {
   rowClassName?: (row: T) => string | undefined;
   /** The row shown in the detail next to the table, highlighted. */
   isSelected?: (row: T) => boolean;
+  /**
+   * A click anywhere on a row (not on a control in it) picks it: a pointer shortcut; keyboard
+   * users pick rows with a button in one of the cells.
+   */
+  onRowClick?: (row: T) => void;
 }
 
 interface SortState {
@@ -87,8 +93,11 @@ export function Table<T>({
   className,
   rowClassName,
   isSelected,
+  onRowClick,
 }: TableProps<T>) {
   const [sort, setSort] = useState<SortState | null>(null);
+  const scroller = useRef<HTMLDivElement>(null);
+  useFocusableWhenScrolling(scroller);
   const sorted = useMemo(() => {
     const by = sort ? columns[sort.column]?.sortValue : undefined;
     return sort && by ? sortRows(rows, by, sort.desc) : rows;
@@ -98,7 +107,7 @@ export function Table<T>({
 
   const classes = ['table', small ? 'small' : '', className ?? ''].filter(Boolean).join(' ');
   const table = (
-    <div className="table-scroll">
+    <div className="table-scroll" ref={scroller}>
       <table className={classes} aria-label={label}>
         {caption ? <caption>{caption}</caption> : null}
         {headless ? null : (
@@ -135,6 +144,11 @@ export function Table<T>({
                           {sortedHere ? (sortedHere.desc ? '▼' : '▲') : ''}
                         </span>
                       </button>
+                    ) : c.header === '' ? (
+                      // A column of buttons still needs a header for screen readers: its id, said as words.
+                      <span className="visually-hidden">
+                        {(c.id ?? 'actions').replace(/^\w/, (l) => l.toUpperCase())}
+                      </span>
                     ) : (
                       c.header
                     )}
@@ -148,9 +162,22 @@ export function Table<T>({
           {sorted.map((row, r) => {
             const selected = isSelected?.(row);
             const rowClass =
-              [rowClassName?.(row) ?? '', selected ? 'selected' : ''].filter(Boolean).join(' ') || undefined;
+              [rowClassName?.(row) ?? '', selected ? 'selected' : '', onRowClick ? 'clickable' : '']
+                .filter(Boolean)
+                .join(' ') || undefined;
             return (
-              <tr key={rowKey(row, r)} className={rowClass} aria-selected={isSelected ? selected : undefined}>
+              <tr
+                key={rowKey(row, r)}
+                className={rowClass}
+                aria-selected={isSelected ? selected : undefined}
+                onClick={
+                  onRowClick
+                    ? (e) => {
+                        if (!(e.target as Element).closest('button, a, input, select, textarea')) onRowClick(row);
+                      }
+                    : undefined
+                }
+              >
                 {columns.map((c, i) => {
                   const cellClass =
                     [c.numeric ? 'num' : '', (typeof c.className === 'function' ? c.className(row) : c.className) ?? '']

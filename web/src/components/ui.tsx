@@ -200,7 +200,14 @@ export function Modal({
     if (!open && d.open) d.close();
   }, [open]);
   return (
-    <dialog ref={ref} className="modal" aria-label={title} onClose={onClose} onCancel={onClose}>
+    <dialog
+      ref={ref}
+      className="modal"
+      aria-label={title}
+      // React passes a nested dialog's close and cancel up to this one: only its own count.
+      onClose={(e) => e.target === e.currentTarget && onClose()}
+      onCancel={(e) => e.target === e.currentTarget && onClose()}
+    >
       {open ? (
         <>
           <header>{title}</header>
@@ -226,7 +233,7 @@ export function CardSection({ title, extra, children }: { title: string; extra?:
   return (
     <section className="card" aria-label={title}>
       <div className="card-header">
-        <h3>{title}</h3>
+        <h2>{title}</h2>
         {extra}
       </div>
       <div className="card-body">{children}</div>

@@ -1,9 +1,11 @@
 import { useRef, useState, type FormEvent } from 'react';
-import { projectApi } from '../api/client';
-import type { Dataset } from '../api/types';
+import { api, ApiError, projectApi } from '../api/client';
+import type { Dataset, Recipe } from '../api/types';
 import { uploadFile, type UploadProgress } from '../api/upload';
-import { formatBytes } from '../lib/format';
+import { formatBytes, formatCount } from '../lib/format';
 import { nameFromFileName, OBJECT_NAME } from '../lib/names';
+import { headerColumns, uploadImpact, type UploadImpact } from '../lib/upload-impact';
+import { useConfirm } from './confirm-dialog';
 import { DialogButtons, ErrorAlert, Modal, ProgressBar } from './ui';
 
 /**
@@ -30,6 +32,29 @@ export function UploadDialog({
   const [progress, setProgress] = useState<UploadProgress | null>(null);
   const [error, setError] = useState<unknown>(null);
   const abort = useRef<AbortController | null>(null);
+  const confirm = useConfirm();
+
+  /** For a name already taken: what replacing its data changes; null for a new dataset. */
+  const impactOf = async (f: File): Promise<{ impact: UploadImpact; current: Dataset } | null> => {
+    let current: Dataset;
+    try {
+      current = await api.get<Dataset>(projectApi(projectKey, 'datasets', name));
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 404) return null;
+      throw err;
+    }
+    const recipes = await api.get<Recipe[]>(projectApi(projectKey, 'recipes'));
+    const fileColumns = headerColumns(await f.slice(0, 65536).text(), f.name, delimiter);
+    return {
+      current,
+      impact: uploadImpact(
+        name,
+        (current.columns ?? []).map((c) => c.name),
+        fileColumns,
+        recipes,
+      ),
+    };
+  };
 
   const reset = () => {
     setFile(null);
@@ -47,6 +72,13 @@ export function UploadDialog({
     e.preventDefault();
     if (!file) return;
     setError(null);
+    try {
+      const found = await impactOf(file);
+      if (found && !(await confirm.ask(replaceQuestion(name, found.current, found.impact)))) return;
+    } catch (err) {
+      setError(err);
+      return;
+    }
     const controller = new AbortController();
     abort.current = controller;
     const query = new URLSearchParams();
@@ -74,6 +106,7 @@ export function UploadDialog({
       title={fixedName ? `Upload a new version of ${fixedName}` : 'Upload a file as a dataset'}
       onClose={close}
     >
+      {confirm.dialog}
       <form className="stack" onSubmit={(e) => void submit(e)} aria-label="Upload">
         <ErrorAlert error={error} title="Upload failed" />
         <label className="field">
@@ -151,4 +184,45 @@ export function UploadDialog({
       </form>
     </Modal>
   );
+}
+
+/** The question asked before an upload replaces a dataset's data: what changes, what breaks. */
+function replaceQuestion(name: string, current: Dataset, impact: UploadImpact) {
+  const { added, removed, readers, breaks } = impact;
+  return {
+    title: `Replace the data of ${name}?`,
+    confirm: 'Replace data',
+    danger: breaks.length > 0,
+    body: (
+      <ul className="stack gap-2">
+        <li>
+          {name} has {current.currentVersion ? `${formatCount(current.rowCount ?? 0)} rows` : 'no data yet'}; the upload
+          becomes its new version (older versions stay listed).
+        </li>
+        {added === null || removed === null ? (
+          <li>The columns of this file are known only once it is imported.</li>
+        ) : removed.length === 0 && added.length === 0 ? (
+          <li>Same columns as now.</li>
+        ) : (
+          <li>
+            Columns
+            {removed.length ? (
+              <>
+                {' '}
+                gone: <strong className="text-bad">{removed.join(', ')}</strong>
+              </>
+            ) : null}
+            {removed.length && added.length ? ';' : ''}
+            {added.length ? <> new: {added.join(', ')}</> : null}.
+          </li>
+        )}
+        {breaks.length ? (
+          <li>
+            <strong>Fails on its next build:</strong> {breaks.join(', ')} (its SQL names a column that goes).
+          </li>
+        ) : null}
+        <li>{readers.length ? `Recipes reading it: ${readers.join(', ')}.` : 'No recipe reads it.'}</li>
+      </ul>
+    ),
+  };
 }

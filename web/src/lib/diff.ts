@@ -49,3 +49,19 @@ export function canonicalJson(value: unknown): string {
   };
   return value === null || value === undefined ? '' : JSON.stringify(sort(value), null, 2);
 }
+
+/**
+ * A revision as text to diff: canonical JSON, except that multi-line strings (SQL, scripts)
+ * come after it as plain lines under their field name, so a changed query line is one
+ * changed line instead of one changed escaped string.
+ */
+export function revisionText(value: unknown): string {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return canonicalJson(value);
+  const fields = value as Record<string, unknown>;
+  const multiline = Object.keys(fields)
+    .filter((k) => typeof fields[k] === 'string' && fields[k].includes('\n'))
+    .sort();
+  if (!multiline.length) return canonicalJson(value);
+  const rest = Object.fromEntries(Object.entries(fields).filter(([k]) => !multiline.includes(k)));
+  return [canonicalJson(rest), ...multiline.map((k) => `\n${k}:\n${fields[k] as string}`)].join('\n');
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatCell, formatClock, formatDistinct, formatDuration, formatTypedNumber } from './format';
+import { formatCell, formatClock, formatDateTime, formatDistinct, formatDuration, formatTypedNumber } from './format';
 import { nameFromFileName } from './names';
 
 describe('display helpers', () => {
@@ -42,5 +42,12 @@ describe('display helpers', () => {
     expect(nameFromFileName('Lines.jsonl.zst')).toBe('lines');
     expect(nameFromFileName('Receiver temps (2022).csv')).toBe('receiver_temps_2022');
     expect(nameFromFileName('2022-shifts.parquet')).toBe('d_2022_shifts');
+  });
+
+  it("writes dates in the reader's locale with the time zone named", () => {
+    const iso = '2026-03-01T14:05:09Z';
+    expect(formatDateTime(iso, 'en-GB', 'UTC')).toBe('01/03/2026, 14:05:09 UTC');
+    expect(formatDateTime(iso, 'en-US', 'America/Santiago')).toMatch(/^03\/01\/2026, 11:05:09 AM GMT-3$/);
+    expect(formatDateTime(null)).toBe('—');
   });
 });

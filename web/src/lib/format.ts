@@ -42,18 +42,29 @@ export function formatClock(ms: number | null | undefined): string {
   return h ? `${h}:${two(m)}:${two(s)}` : `${two(m)}:${two(s)}`;
 }
 
-export function formatDateTime(iso: string | null | undefined): string {
+/**
+ * The one date-and-time format of the UI: the reader's locale (the browser's language), their
+ * time zone, and its name shown, so a time copied into a message or a ticket is unambiguous.
+ */
+export function formatDateTime(iso: string | null | undefined, locale?: string, timeZone?: string): string {
   if (!iso) return '—';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return d.toLocaleString('en-GB', {
+  return d.toLocaleString(locale, {
     year: 'numeric',
     month: '2-digit',
     day: '2-digit',
     hour: '2-digit',
     minute: '2-digit',
     second: '2-digit',
+    timeZoneName: 'short',
+    timeZone,
   });
+}
+
+/** A day in the reader's locale, for dates older than a month. */
+export function formatDate(iso: string, locale?: string, timeZone?: string): string {
+  return new Date(iso).toLocaleDateString(locale, { year: 'numeric', month: 'short', day: 'numeric', timeZone });
 }
 
 /** `3 min ago`, `yesterday`, or the date. */
@@ -67,7 +78,7 @@ export function formatRelative(iso: string | null | undefined, now = Date.now())
   if (s < 86400) return `${Math.round(s / 3600)} h ago`;
   if (s < 2 * 86400) return 'yesterday';
   if (s < 30 * 86400) return `${Math.round(s / 86400)} days ago`;
-  return new Date(iso).toLocaleDateString('en-GB', { year: 'numeric', month: 'short', day: 'numeric' });
+  return formatDate(iso);
 }
 
 export function formatBytes(n: number): string {

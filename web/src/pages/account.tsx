@@ -5,6 +5,7 @@ import { LoadedTable } from '../components/loaded-table';
 import { EmptyState, ErrorAlert, PageHeader } from '../components/ui';
 import { formatRelative } from '../lib/format';
 import { useApi } from '../lib/use-api';
+import { useConfirm } from '../components/confirm-dialog';
 
 /** Your API keys, for scripts and the CLI (`Authorization: Bearer <key>`). */
 export default function AccountPage() {
@@ -12,6 +13,7 @@ export default function AccountPage() {
   const [name, setName] = useState('');
   const [created, setCreated] = useState<ApiKeyInfo | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const confirm = useConfirm();
 
   const create = async (e: FormEvent) => {
     e.preventDefault();
@@ -25,7 +27,13 @@ export default function AccountPage() {
     }
   };
   const revoke = async (k: ApiKeyInfo) => {
-    if (!window.confirm(`Revoke the key ${k.name}? Scripts using it stop working.`)) return;
+    const ok = await confirm.ask({
+      title: `Revoke the key ${k.name}?`,
+      body: 'Scripts using it stop working at once.',
+      confirm: 'Revoke key',
+      danger: true,
+    });
+    if (!ok) return;
     try {
       await api.del(`/api/api-keys/${encodeURIComponent(k.id)}`);
       keys.reload();
@@ -36,6 +44,7 @@ export default function AccountPage() {
 
   return (
     <>
+      {confirm.dialog}
       <PageHeader
         title="API keys"
         subtitle={

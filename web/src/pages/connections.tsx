@@ -9,6 +9,7 @@ import { ErrorAlert, PageHeader } from '../components/ui';
 import { useApi } from '../lib/use-api';
 import { useProjectRole } from '../lib/use-project-role';
 import { ConnectionDialog } from './connections/connection-dialog';
+import { useConfirm } from '../components/confirm-dialog';
 
 /** A project's connections: what datasets read through (folders, PostgreSQL, SQLite). */
 export default function ConnectionsPage() {
@@ -21,6 +22,7 @@ export default function ConnectionsPage() {
   const [editing, setEditing] = useState<Connection | 'new' | null>(null);
   const [tested, setTested] = useState<ConnectionTestResult | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const confirm = useConfirm();
 
   const typeOf = (t: string) => types.data?.find((x) => x.type === t);
   // Admin-only types (server folders) are a global admin's to create, change and delete.
@@ -37,7 +39,13 @@ export default function ConnectionsPage() {
     }
   };
   const remove = async (name: string) => {
-    if (!window.confirm(`Delete connection ${name}? Datasets cannot read through it afterwards.`)) return;
+    const ok = await confirm.ask({
+      title: `Delete connection ${name}?`,
+      body: 'Datasets cannot read through it afterwards; the server refuses while a dataset still reads it.',
+      confirm: 'Delete connection',
+      danger: true,
+    });
+    if (!ok) return;
     setError(null);
     try {
       await api.del(projectApi(key, 'connections', name));
@@ -49,6 +57,7 @@ export default function ConnectionsPage() {
 
   return (
     <>
+      {confirm.dialog}
       <PageHeader
         title="Connections"
         breadcrumbs={<Link to={projectPath(key)}>{key}</Link>}

@@ -2,6 +2,8 @@ import { lazy, Suspense, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { projectApi } from '../api/client';
 import type { Dataset } from '../api/types';
+import { ActionButton, ActionLink } from '../components/can';
+import { DeleteObjectButton } from '../components/delete-object';
 import { DownloadMenu } from '../components/download-menu';
 import { projectPath } from '../components/layout';
 import { ObjectHistory } from '../components/object-history';
@@ -9,6 +11,7 @@ import { UploadDialog } from '../components/upload-dialog';
 import { ErrorAlert, isPermanent, LinkTabs, Loading, PageHeader } from '../components/ui';
 import { formatCount, formatRelative } from '../lib/format';
 import { useApi } from '../lib/use-api';
+import { useCan } from '../lib/use-can';
 import { DataTab } from './dataset/data-tab';
 import { SchemaTab } from './dataset/schema-tab';
 import { VersionsTab } from './dataset/versions-tab';
@@ -35,6 +38,7 @@ export default function DatasetPage() {
   const tab = (TABS as readonly string[]).includes(rawTab ?? 'data') ? ((rawTab ?? 'data') as Tab) : 'data';
   const dataset = useApi<Dataset>(projectApi(key, 'datasets', name));
   const [uploading, setUploading] = useState(false);
+  const canWrite = useCan('write');
   const base = projectPath(key, 'datasets', name);
   const d = dataset.data;
 
@@ -88,16 +92,18 @@ export default function DatasetPage() {
           <>
             <DownloadMenu href={projectApi(key, 'datasets', name, 'data')} />
             {d && d.storage.type === 'managed' && !d.producedBy ? (
-              <button type="button" className="btn" onClick={() => setUploading(true)}>
+              <ActionButton can={canWrite} className="btn" onClick={() => setUploading(true)}>
                 Upload new version
-              </button>
+              </ActionButton>
             ) : null}
-            <Link
+            <ActionLink
+              can={canWrite}
               className="btn primary"
               to={projectPath(key, 'recipes', 'new') + `?input=${encodeURIComponent(name)}`}
             >
               New SQL recipe
-            </Link>
+            </ActionLink>
+            <DeleteObjectButton projectKey={key} kind="dataset" name={name} />
           </>
         }
       />

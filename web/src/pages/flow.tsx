@@ -1,4 +1,4 @@
-import { Background, Controls, ReactFlow, type Edge, type Node } from '@xyflow/react';
+import { Background, Controls, MarkerType, ReactFlow, type Edge, type Node } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { useMemo, useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
@@ -15,6 +15,8 @@ import { SelectionPanel } from './flow/selection-panel';
 import { useFlowLayout } from './flow/use-flow-layout';
 
 warmUpLayout();
+
+const EDGE_COLOUR = '#7d8a9c';
 
 export default function FlowPage() {
   const { key = '' } = useParams();
@@ -60,7 +62,9 @@ export default function FlowPage() {
           source: e.from,
           target: e.to,
           animated: target?.state === 'building',
-          style: { stroke: '#9aa6b6', strokeWidth: 1.5 },
+          style: { stroke: EDGE_COLOUR, strokeWidth: 1.5 },
+          // Data flows from inputs to recipes to outputs: the arrow says which way.
+          markerEnd: { type: MarkerType.ArrowClosed, color: EDGE_COLOUR, width: 16, height: 16 },
         };
       }),
     [flow.data],
@@ -82,6 +86,19 @@ export default function FlowPage() {
     }
   };
 
+  // The search box picks the first node whose name holds the text and brings it into view.
+  const find = (text: string) => {
+    const needle = text.trim().toLowerCase();
+    if (!needle || !flow.data) return false;
+    const hit =
+      flow.data.nodes.find((n) => n.name.toLowerCase() === needle) ??
+      flow.data.nodes.find((n) => n.name.toLowerCase().includes(needle));
+    if (!hit) return false;
+    setParam('selected', hit.id);
+    void instanceRef.current?.fitView({ nodes: [{ id: hit.id }], maxZoom: 1.2, duration: 300 });
+    return true;
+  };
+
   const open = (n: FlowNode) =>
     navigate(n.kind === 'dataset' ? projectPath(key, 'datasets', n.name) : projectPath(key, 'recipes', n.name));
 
@@ -95,6 +112,7 @@ export default function FlowPage() {
         onBuildSelected={() => selected && void build([selected.name])}
         canBuildAll={sinks.length > 0}
         onBuildAll={() => void build(sinks)}
+        onFind={find}
       />
       <div className="flow-canvas">
         {error ? (
@@ -133,9 +151,11 @@ export default function FlowPage() {
               instanceRef.current = i;
             }}
             onNodeClick={(_, n) => setParam('selected', n.id)}
-            // Keyboard users select a focused node with Enter or Space.
-            onSelectionChange={({ nodes: picked }) => {
-              if (picked.length === 1 && picked[0].id !== selectedId) setParam('selected', picked[0].id);
+            // Keyboard users select a focused node with Enter or Space: xyflow reports it as a change
+            // of the (controlled) nodes, which the URL then holds.
+            onNodesChange={(changes) => {
+              const picked = changes.find((c) => c.type === 'select' && c.selected);
+              if (picked && 'id' in picked && picked.id !== selectedId) setParam('selected', picked.id);
             }}
             onNodeDoubleClick={(_, n) => void open(n.data as NodeData)}
             onPaneClick={() => setParam('selected', null)}
@@ -158,7 +178,7 @@ export default function FlowPage() {
         {jobId ? (
           <div className="card build-panel">
             <div className="card-header">
-              <h3>Build</h3>
+              <h2>Build</h2>
               <button
                 type="button"
                 className="btn ghost small"

@@ -7,6 +7,7 @@ import { projectPath } from '../components/layout';
 import { LoadedTable } from '../components/loaded-table';
 import { ErrorAlert, PageHeader } from '../components/ui';
 import { useApi } from '../lib/use-api';
+import { useConfirm } from '../components/confirm-dialog';
 
 const ROLES: ProjectRole[] = ['reader', 'writer', 'admin'];
 
@@ -20,6 +21,7 @@ export default function MembersPage() {
   const [username, setUsername] = useState('');
   const [role, setRole] = useState<ProjectRole>('reader');
   const [error, setError] = useState<unknown>(null);
+  const confirm = useConfirm();
   const isAdmin = project.data?.role === 'admin';
 
   const setMember = async (user: string, r: ProjectRole) => {
@@ -32,7 +34,13 @@ export default function MembersPage() {
     }
   };
   const remove = async (user: string) => {
-    if (!window.confirm(`Remove ${user} from ${key}?`)) return;
+    const ok = await confirm.ask({
+      title: `Remove ${user} from ${key}?`,
+      body: `${user} can no longer see or change this project; scenarios that run as ${user} fail until given another user.`,
+      confirm: 'Remove member',
+      danger: true,
+    });
+    if (!ok) return;
     setError(null);
     try {
       await api.del(projectApi(key, 'members', user));
@@ -49,6 +57,7 @@ export default function MembersPage() {
 
   return (
     <>
+      {confirm.dialog}
       <PageHeader
         title="Members"
         breadcrumbs={<Link to={projectPath(key)}>{key}</Link>}

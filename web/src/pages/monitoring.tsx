@@ -68,34 +68,48 @@ export default function MonitoringPage() {
   }, [monitoring.data, project, outcome, q]);
 
   const search = params.toString() ? `?${params}` : '';
+  // Each filter shows only on the tabs it changes: the range picks runs (timeline, daily summary), the
+  // search and project pick scenarios (not the daily totals), the outcome picks runs on the timeline.
+  const usesRange = tab === 'timeline' || tab === 'daily';
+  const usesScenarioFilters = tab !== 'daily';
   return (
     <>
       <PageHeader title="Automation monitoring" subtitle="Scenario runs across the projects you may see" />
-      <RangeBar hours={from ? null : hours} range={range} setParam={setParam} onRefresh={refresh} />
-      <div className="filter-bar">
-        <input
-          type="search"
-          aria-label="Search scenarios"
-          placeholder="Search scenarios"
-          value={q}
-          onChange={(e) => setQ(e.target.value)}
-          className="input-s"
-        />
-        <select aria-label="Project" value={project} onChange={(e) => setParam({ project: e.target.value })}>
-          <option value="">All projects</option>
-          {projects.map((p) => (
-            <option key={p}>{p}</option>
-          ))}
-        </select>
-        <select aria-label="Outcome" value={outcome} onChange={(e) => setParam({ outcome: e.target.value })}>
-          <option value="">All outcomes</option>
-          {OUTCOMES.map((o) => (
-            <option key={o}>{o}</option>
-          ))}
-        </select>
-        <span className="small muted">
-          {formatDateTime(range.from)} → {formatDateTime(range.to)}
-        </span>
+      {usesRange ? (
+        <RangeBar hours={from ? null : hours} range={range} setParam={setParam} onRefresh={refresh} />
+      ) : null}
+      <div className="filter-bar" hidden={!usesScenarioFilters && !usesRange}>
+        {usesScenarioFilters ? (
+          <>
+            <input
+              type="search"
+              aria-label="Search scenarios"
+              placeholder="Search scenarios"
+              value={q}
+              onChange={(e) => setQ(e.target.value)}
+              className="input-s"
+            />
+            <select aria-label="Project" value={project} onChange={(e) => setParam({ project: e.target.value })}>
+              <option value="">All projects</option>
+              {projects.map((p) => (
+                <option key={p}>{p}</option>
+              ))}
+            </select>
+          </>
+        ) : null}
+        {tab === 'timeline' ? (
+          <select aria-label="Outcome" value={outcome} onChange={(e) => setParam({ outcome: e.target.value })}>
+            <option value="">All outcomes</option>
+            {OUTCOMES.map((o) => (
+              <option key={o}>{o}</option>
+            ))}
+          </select>
+        ) : null}
+        {usesRange ? (
+          <span className="small muted">
+            {formatDateTime(range.from)} → {formatDateTime(range.to)}
+          </span>
+        ) : null}
       </div>
       <LinkTabs
         label="Monitoring views"

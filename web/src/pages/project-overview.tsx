@@ -1,10 +1,12 @@
 import { Link, useParams } from 'react-router-dom';
 import { projectApi } from '../api/client';
 import type { DashboardInfo, Dataset, Job, Member, Project, Recipe } from '../api/types';
+import { ActionLink } from '../components/can';
 import { projectPath } from '../components/layout';
 import { ActiveBadge, EmptyState, ErrorAlert, Loading, PageHeader, StatusBadge } from '../components/ui';
 import { formatCount, formatDuration, formatRelative } from '../lib/format';
 import { useApi } from '../lib/use-api';
+import { useCan } from '../lib/use-can';
 import { ListSection, StatTile } from './project-overview/sections';
 import type { ScenarioSummary } from './scenarios';
 
@@ -17,6 +19,7 @@ export default function ProjectOverviewPage() {
   const members = useApi<Member[]>(projectApi(key, 'members'));
   const scenarios = useApi<ScenarioSummary[]>(projectApi(key, 'scenarios'));
   const dashboards = useApi<DashboardInfo[]>(projectApi(key, 'dashboards'));
+  const canWrite = useCan('write');
 
   if (project.error)
     return <ErrorAlert error={project.error} onRetry={project.reload} back={{ to: '/', label: 'All projects' }} />;
@@ -50,9 +53,9 @@ export default function ProjectOverviewPage() {
             <Link className="btn" to={projectPath(key, 'flow')}>
               Open flow
             </Link>
-            <Link className="btn primary" to={projectPath(key, 'datasets') + '?upload=1'}>
+            <ActionLink can={canWrite} className="btn primary" to={projectPath(key, 'datasets') + '?upload=1'}>
               Upload data
-            </Link>
+            </ActionLink>
           </>
         }
       />

@@ -1,12 +1,15 @@
 import { useState } from 'react';
-import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
+import { Link, useLocation, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { projectApi } from '../api/client';
 import type { Dataset, Recipe } from '../api/types';
 import { projectPath } from '../components/layout';
+import { useConfirm } from '../components/confirm-dialog';
+import { DeleteObjectButton } from '../components/delete-object';
 import { ObjectHistory } from '../components/object-history';
 import { ErrorAlert, Loading, PageHeader } from '../components/ui';
 import { useApi } from '../lib/use-api';
 import { AnalysisEditor } from './recipe-editor/analysis-editor';
+import { useUnsavedChangesGuard } from '../lib/use-unsaved-changes-guard';
 import { Editor, type Draft } from './recipe-editor/editor';
 import { VisualEditor } from './recipe-editor/visual-editor';
 
@@ -38,6 +41,13 @@ export default function RecipeEditorPage() {
     const start = startingDraft(isNew, params.get('input'), recipe.data);
     if (start) setDraft(start);
   }
+  // Leaving with edits not saved (through the sidebar, a breadcrumb, the History tab's links) asks first.
+  const pristine = startingDraft(isNew, params.get('input'), recipe.data);
+  const dirty = draft !== null && pristine !== null && JSON.stringify(draft) !== JSON.stringify(pristine);
+  const confirm = useConfirm();
+  useUnsavedChangesGuard(dirty, confirm.ask, isNew ? 'the new recipe' : 'the edits to this recipe');
+  // "Save and run" on a new recipe moves to the recipe's own address: the build it started comes along.
+  const startedJob = (useLocation().state as { jobId?: string } | null)?.jobId;
 
   if (recipe.error)
     return (
@@ -102,6 +112,7 @@ export default function RecipeEditorPage() {
 
   return (
     <>
+      {confirm.dialog}
       <PageHeader
         title={isNew ? 'New SQL recipe' : name}
         breadcrumbs={
@@ -114,6 +125,7 @@ export default function RecipeEditorPage() {
             ? `SQL recipe · revision ${recipe.data.revision} by ${recipe.data.updatedBy}`
             : 'Reads input datasets by name and writes one output dataset'
         }
+        actions={!isNew ? <DeleteObjectButton projectKey={key} kind="recipe" name={name} /> : undefined}
       />
       {!isNew ? (
         <div className="tabs" role="tablist" aria-label="Recipe sections">
@@ -135,8 +147,9 @@ export default function RecipeEditorPage() {
           draft={draft}
           setDraft={setDraft}
           datasets={datasets.data}
-          onSaved={(r) => {
-            if (isNew) void navigate(projectPath(key, 'recipes', r.name), { replace: true });
+          initialJobId={startedJob}
+          onSaved={(r, jobId) => {
+            if (isNew) void navigate(projectPath(key, 'recipes', r.name), { replace: true, state: { jobId } });
             else recipe.setData(r);
           }}
           onReload={recipe.reload}

@@ -2,10 +2,12 @@ import { Link, useParams } from 'react-router-dom';
 import { projectApi } from '../api/client';
 import type { Recipe } from '../api/types';
 import { projectPath } from '../components/layout';
+import { ActionLink } from '../components/can';
 import { LoadedTable } from '../components/loaded-table';
 import { EmptyState, PageHeader } from '../components/ui';
 import { formatRelative } from '../lib/format';
 import { useApi } from '../lib/use-api';
+import { useCan } from '../lib/use-can';
 
 /** Visual recipe types offered for a new recipe (each compiled to SQL, see GET /api/recipe-types). */
 const VISUAL_TYPES = ['prepare', 'join', 'group', 'window', 'distinct', 'sort', 'topn', 'stack', 'pivot', 'sample'];
@@ -19,20 +21,21 @@ const ANALYSIS_TYPES = [
 export default function RecipesPage() {
   const { key = '' } = useParams();
   const recipes = useApi<Recipe[]>(projectApi(key, 'recipes'));
+  const canWrite = useCan('write');
   const newButton = (
     <>
-      <Link className="btn primary" to={projectPath(key, 'recipes', 'new')}>
+      <ActionLink can={canWrite} className="btn primary" to={projectPath(key, 'recipes', 'new')}>
         New SQL recipe
-      </Link>
+      </ActionLink>
       {VISUAL_TYPES.map((t) => (
-        <Link key={t} className="btn" to={`${projectPath(key, 'recipes', 'new')}?type=${t}`}>
+        <ActionLink key={t} can={canWrite} className="btn" to={`${projectPath(key, 'recipes', 'new')}?type=${t}`}>
           {t}
-        </Link>
+        </ActionLink>
       ))}
       {ANALYSIS_TYPES.map(([type, label]) => (
-        <Link key={type} className="btn" to={`${projectPath(key, 'recipes', 'new')}?type=${type}`}>
+        <ActionLink key={type} can={canWrite} className="btn" to={`${projectPath(key, 'recipes', 'new')}?type=${type}`}>
           {label}
-        </Link>
+        </ActionLink>
       ))}
     </>
   );

@@ -3,6 +3,7 @@ import { Link, useNavigate, useParams } from 'react-router-dom';
 import { api, projectApi } from '../api/client';
 import type { Scenario } from '../api/types';
 import { projectPath } from '../components/layout';
+import { DeleteObjectButton } from '../components/delete-object';
 import { ObjectHistory } from '../components/object-history';
 import { Async, ErrorAlert, LinkTabs, PageHeader } from '../components/ui';
 import { useApi } from '../lib/use-api';
@@ -50,10 +51,15 @@ export default function ScenarioPage() {
             : null
         }
         actions={
-          scenario.data && canWrite ? (
-            <button type="button" className="btn primary" onClick={() => void runNow()}>
-              Run now
-            </button>
+          scenario.data ? (
+            <>
+              {canWrite ? (
+                <button type="button" className="btn primary" onClick={() => void runNow()}>
+                  Run now
+                </button>
+              ) : null}
+              <DeleteObjectButton projectKey={key} kind="scenario" name={id} label={scenario.data.name || id} />
+            </>
           ) : null
         }
       />

@@ -2,12 +2,14 @@ import { useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { api, projectApi } from '../api/client';
 import type { Scenario } from '../api/types';
+import { ActionButton } from '../components/can';
 import { projectPath } from '../components/layout';
 import { LoadedTable } from '../components/loaded-table';
 import { ActiveBadge, DialogButtons, EmptyState, ErrorAlert, Modal, Notice, PageHeader } from '../components/ui';
 import { formatRelative } from '../lib/format';
 import { OBJECT_NAME } from '../lib/names';
 import { useApi } from '../lib/use-api';
+import { useCan } from '../lib/use-can';
 
 export type ScenarioSummary = Pick<Scenario, 'id' | 'name' | 'active'>;
 
@@ -17,6 +19,7 @@ export default function ScenariosPage() {
   const [creating, setCreating] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const canWrite = useCan('write');
 
   const runNow = async (id: string) => {
     setError(null);
@@ -30,9 +33,9 @@ export default function ScenariosPage() {
   };
 
   const newButton = (
-    <button type="button" className="btn primary" onClick={() => setCreating(true)}>
+    <ActionButton can={canWrite} className="btn primary" onClick={() => setCreating(true)}>
       New scenario
-    </button>
+    </ActionButton>
   );
   return (
     <>
@@ -84,9 +87,9 @@ export default function ScenariosPage() {
             id: 'actions',
             className: 'right',
             cell: (s) => (
-              <button type="button" className="btn small" onClick={() => void runNow(s.id)}>
+              <ActionButton can={canWrite} className="btn small" onClick={() => void runNow(s.id)}>
                 Run now
-              </button>
+              </ActionButton>
             ),
           },
         ]}

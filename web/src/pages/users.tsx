@@ -6,6 +6,7 @@ import { LoadedTable } from '../components/loaded-table';
 import { DialogButtons, EmptyState, ErrorAlert, Modal, Notice, PageHeader } from '../components/ui';
 import { formatRelative } from '../lib/format';
 import { useApi } from '../lib/use-api';
+import { useConfirm } from '../components/confirm-dialog';
 
 /** Global administration of users (global admins only). */
 export default function UsersPage() {
@@ -17,6 +18,7 @@ export default function UsersPage() {
   const [resetting, setResetting] = useState<User | null>(null);
   const [actionError, setActionError] = useState<unknown>(null);
   const [actionNotice, setActionNotice] = useState<string | null>(null);
+  const confirm = useConfirm();
   if (!me?.isAdmin)
     return <EmptyState title="Administrators only">Ask a Llano administrator to manage users.</EmptyState>;
 
@@ -61,13 +63,14 @@ export default function UsersPage() {
         ? `Disabled ${u.username}: ${r.sessionsEnded} session(s) ended, ${r.apiKeysRevoked} API key(s) revoked.`
         : `Enabled ${u.username}. They log in again and create new API keys.`;
     });
-  const remove = (u: User) => {
-    if (
-      !window.confirm(
-        `Delete the user ${u.username}? Their sessions, API keys and project roles go too; this cannot be undone.`,
-      )
-    )
-      return;
+  const remove = async (u: User) => {
+    const ok = await confirm.ask({
+      title: `Delete the user ${u.username}?`,
+      body: 'Their sessions, API keys and project roles go too; this cannot be undone.',
+      confirm: 'Delete user',
+      danger: true,
+    });
+    if (!ok) return;
     void act(async () => {
       await api.del(`/api/users/${encodeURIComponent(u.username)}`);
       return `Deleted ${u.username}.`;
@@ -76,6 +79,7 @@ export default function UsersPage() {
 
   return (
     <>
+      {confirm.dialog}
       <PageHeader title="Users" subtitle="Accounts of this Llano server" />
       <ResetPasswordDialog
         user={resetting}
@@ -162,7 +166,7 @@ export default function UsersPage() {
                 <button type="button" className="btn small" onClick={() => void setDisabled(u, !u.disabled)}>
                   {u.disabled ? 'Enable' : 'Disable'}
                 </button>
-                <button type="button" className="btn danger small" onClick={() => remove(u)}>
+                <button type="button" className="btn danger small" onClick={() => void remove(u)}>
                   Delete
                 </button>
               </div>

@@ -49,7 +49,7 @@ export function ChecksCard({ checks }: { checks: ApiState<QualitySettings> }) {
 function CheckHistory({ results }: { results: QualitySettings['results'] }) {
   return (
     <>
-      <h4 className="subheading">History</h4>
+      <h3 className="subheading">History</h3>
       <Table
         small
         headless

@@ -77,7 +77,7 @@ export function SettingsEditor({
   return (
     <form className="card" aria-label="Quality settings" onSubmit={(e) => void save(e)}>
       <div className="card-header">
-        <h3>Metrics and checks settings</h3>
+        <h2>Metrics and checks settings</h2>
         <button type="button" className="btn small ghost" onClick={toggleJson} aria-pressed={json !== null}>
           {json === null ? 'Edit as JSON' : 'Back to the form'}
         </button>

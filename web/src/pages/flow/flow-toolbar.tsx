@@ -1,6 +1,8 @@
-import { Link } from 'react-router-dom';
 import type { BuildMode, DatasetState } from '../../api/types';
+import { ActionButton, ActionLink } from '../../components/can';
 import { projectPath } from '../../components/layout';
+import { useCan } from '../../lib/use-can';
+import { FlowSearch } from './flow-search';
 import { MODES } from './modes';
 import { STATE_TONES } from './nodes';
 
@@ -13,6 +15,7 @@ export function FlowToolbar({
   onBuildSelected,
   canBuildAll,
   onBuildAll,
+  onFind,
 }: {
   projectKey: string;
   mode: BuildMode;
@@ -21,7 +24,10 @@ export function FlowToolbar({
   onBuildSelected: () => void;
   canBuildAll: boolean;
   onBuildAll: () => void;
+  /** Selects and shows the node matching the text; false when none does. */
+  onFind: (text: string) => boolean;
 }) {
+  const canWrite = useCan('write');
   return (
     <div className="toolbar" role="toolbar" aria-label="Flow actions">
       <h1>Flow</h1>
@@ -40,15 +46,16 @@ export function FlowToolbar({
           ))}
         </select>
       </label>
-      <button type="button" className="btn primary" disabled={!canBuildSelected} onClick={onBuildSelected}>
+      <ActionButton can={canWrite} className="btn primary" disabled={!canBuildSelected} onClick={onBuildSelected}>
         Build selected
-      </button>
-      <button type="button" className="btn" disabled={!canBuildAll} onClick={onBuildAll}>
+      </ActionButton>
+      <ActionButton can={canWrite} className="btn" disabled={!canBuildAll} onClick={onBuildAll}>
         Build all
-      </button>
-      <Link className="btn" to={projectPath(projectKey, 'recipes', 'new')}>
+      </ActionButton>
+      <ActionLink can={canWrite} className="btn" to={projectPath(projectKey, 'recipes', 'new')}>
         New recipe
-      </Link>
+      </ActionLink>
+      <FlowSearch onFind={onFind} />
       <div className="grow" />
       <div className="legend" aria-label="Legend">
         {(Object.keys(STATE_TONES) as DatasetState[]).map((s) => (

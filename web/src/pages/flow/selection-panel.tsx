@@ -22,7 +22,7 @@ export function SelectionPanel({
   return (
     <aside className="card side-panel" aria-label="Selection">
       <div className="card-header">
-        <h3>{selected.name}</h3>
+        <h2>{selected.name}</h2>
         <button type="button" className="btn ghost small" aria-label="Close" onClick={onClose}>
           ×
         </button>

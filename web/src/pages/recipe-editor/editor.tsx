@@ -2,11 +2,13 @@ import { useCallback, useMemo, useRef, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { api, ApiError, projectApi } from '../../api/client';
 import type { Dataset, Job, Recipe } from '../../api/types';
+import { ActionButton } from '../../components/can';
 import { JobProgress } from '../../components/job-progress';
 import { projectPath } from '../../components/layout';
 import { isSaveConflict, SaveConflict } from '../../components/save-conflict';
 import { SqlEditor, type SqlEditorHandle, type SqlSchema } from '../../components/sql-editor';
 import { OBJECT_NAME } from '../../lib/names';
+import { useCan } from '../../lib/use-can';
 import { useLatest } from '../../lib/use-latest';
 import { InputsPanel } from './inputs-panel';
 import { PreviewTable, type Preview } from './preview-table';
@@ -30,13 +32,17 @@ export function Editor({
   datasets,
   onSaved,
   onReload,
+  initialJobId,
 }: {
   projectKey: string;
   isNew: boolean;
   draft: Draft;
   setDraft: (d: Draft) => void;
   datasets: Dataset[];
-  onSaved: (r: Recipe) => void;
+  /** `jobId`: the build "Save and run" started, to keep showing its progress. */
+  onSaved: (r: Recipe, jobId?: string) => void;
+  /** A build started before this editor mounted (Save and run of a new recipe): its progress is shown. */
+  initialJobId?: string;
   /** Loads the stored recipe again (after a save conflict). */
   onReload: () => void;
 }) {
@@ -46,7 +52,10 @@ export function Editor({
   const [error, setError] = useState<unknown>(null);
   const [saving, setSaving] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
-  const [jobId, setJobId] = useState<string | null>(null);
+  const [jobId, setJobId] = useState<string | null>(initialJobId ?? null);
+  const canWrite = useCan('write');
+  // While its build runs, "Save and run" waits: a second click would start a second build.
+  const [jobRunning, setJobRunning] = useState(initialJobId !== undefined);
   const draftRef = useLatest(draft);
 
   const candidates = datasets.filter((d) => d.name !== draft.output);
@@ -95,14 +104,17 @@ export function Editor({
           ? await api.post<Recipe>(projectApi(projectKey, 'recipes'), body)
           : await api.put<Recipe>(projectApi(projectKey, 'recipes', d.name), { ...body, revision: d.revision });
         setNotice(`Saved revision ${saved.revision}.`);
+        let built: string | undefined;
         if (thenBuild) {
           const { jobId: id } = await api.post<{ jobId: string }>(projectApi(projectKey, 'builds'), {
             targets: [d.output],
             mode: 'only',
           });
+          built = id;
           setJobId(id);
+          setJobRunning(true);
         }
-        onSaved(saved);
+        onSaved(saved, built);
       } catch (e) {
         // A save error in the SQL has no position; the preview endpoint finds it.
         setError(e);
@@ -159,18 +171,23 @@ export function Editor({
           >
             {previewing ? 'Running…' : 'Preview'}
           </button>
-          <button
-            type="button"
+          <ActionButton
+            can={canWrite}
             className="btn"
             onClick={() => void save(false)}
             disabled={saving || !nameOk}
             title="Ctrl+S"
           >
             Save
-          </button>
-          <button type="button" className="btn primary" onClick={() => void save(true)} disabled={saving || !nameOk}>
-            Save and run
-          </button>
+          </ActionButton>
+          <ActionButton
+            can={canWrite}
+            className="btn primary"
+            onClick={() => void save(true)}
+            disabled={saving || !nameOk || jobRunning}
+          >
+            {jobRunning ? 'Running…' : 'Save and run'}
+          </ActionButton>
         </div>
         <SqlEditor
           ref={editor}
@@ -209,7 +226,10 @@ export function Editor({
               <JobProgress
                 projectKey={projectKey}
                 jobId={jobId}
-                onEnd={(j: Job) => j.status === 'succeeded' && setNotice(`Built ${draft.output}.`)}
+                onEnd={(j: Job) => {
+                  setJobRunning(false);
+                  if (j.status === 'succeeded') setNotice(`Built ${draft.output}.`);
+                }}
               />
             </div>
           </div>

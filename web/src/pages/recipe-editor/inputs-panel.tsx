@@ -15,7 +15,7 @@ export function InputsPanel({
   return (
     <aside className="card" aria-label="Inputs">
       <div className="card-header">
-        <h3>Inputs</h3>
+        <h2>Inputs</h2>
       </div>
       <div className="card-body schema-tree">
         {candidates.length === 0 ? <div className="muted">No dataset to read yet.</div> : null}

@@ -14,7 +14,7 @@ export function PreviewTable({ preview }: { preview: Preview }) {
   return (
     <section className="card" aria-label="Preview">
       <div className="card-header">
-        <h3>Preview</h3>
+        <h2>Preview</h2>
         <span className="small muted">
           {preview.rows.length}
           {preview.truncated ? '+' : ''} rows · {preview.durationMs} ms

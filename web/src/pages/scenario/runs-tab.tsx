@@ -1,15 +1,18 @@
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
-import { projectApi } from '../../api/client';
+import { api, projectApi } from '../../api/client';
 import type { ScenarioRun } from '../../api/types';
+import { ActionButton } from '../../components/can';
+import { useConfirm } from '../../components/confirm-dialog';
 import { outcomeColor } from '../../components/echart';
 import { Gantt } from '../../components/gantt';
 import { LogView } from '../../components/log-view';
 import { LoadedTable } from '../../components/loaded-table';
 import { Table } from '../../components/table';
-import { Async, EmptyState, StatusBadge } from '../../components/ui';
+import { Async, EmptyState, ErrorAlert, StatusBadge } from '../../components/ui';
 import { formatDateTime, formatDuration, formatRelative } from '../../lib/format';
 import { useApi, useInterval } from '../../lib/use-api';
+import { useCan } from '../../lib/use-can';
 
 const ACTIVE_OUTCOMES = ['QUEUED', 'RUNNING'];
 
@@ -64,6 +67,25 @@ function RunDetail({ projectKey, runId }: { projectKey: string; runId: string })
   const run = useApi<ScenarioRun>(projectApi(projectKey, 'scenario-runs', runId));
   const active = run.data ? ACTIVE_OUTCOMES.includes(run.data.outcome) : false;
   useInterval(run.reload, 1000, active);
+  const canWrite = useCan('write');
+  const confirm = useConfirm();
+  const [abortError, setAbortError] = useState<unknown>(null);
+  const abort = async () => {
+    setAbortError(null);
+    const ok = await confirm.ask({
+      title: 'Abort this run?',
+      body: 'The running step is stopped and the steps after it do not run. What earlier steps built stays.',
+      confirm: 'Abort run',
+      danger: true,
+    });
+    if (!ok) return;
+    try {
+      await api.post(projectApi(projectKey, 'scenario-runs', runId, 'abort'));
+      run.reload();
+    } catch (e) {
+      setAbortError(e);
+    }
+  };
   // Running steps end now: the run is polled each second while active, and each render draws up to its moment.
   // eslint-disable-next-line react-hooks/purity -- deliberately impure: the chart shows the time of rendering
   const now = Date.now();
@@ -89,7 +111,14 @@ function RunDetail({ projectKey, runId }: { projectKey: string; runId: string })
           <div className="card-header">
             <h2>Run {formatRelative(r.startedAt ?? r.createdAt)}</h2>
             <StatusBadge status={r.outcome} />
+            {active ? (
+              <ActionButton can={canWrite} className="btn small danger" onClick={() => void abort()}>
+                Abort run
+              </ActionButton>
+            ) : null}
+            {confirm.dialog}
           </div>
+          <ErrorAlert error={abortError} title="Could not abort the run" />
           <div className="card-body stack">
             <div className="small muted">
               <span className="mono">{r.id}</span> · {r.cause} · as {r.runAs} · {formatDuration(r.durationMs)}

@@ -5,7 +5,8 @@ import { isSaveConflict, SaveConflict } from '../../components/save-conflict';
 import { SchemaForm, type FormValue, type Suggestions } from '../../components/schema-form';
 import { ErrorAlert, Loading, Notice } from '../../components/ui';
 import { useApi } from '../../lib/use-api';
-import { useWarnBeforeUnload } from '../../lib/use-warn-before-unload';
+import { useConfirm } from '../../components/confirm-dialog';
+import { useUnsavedChangesGuard } from '../../lib/use-unsaved-changes-guard';
 import { ItemsEditor } from './items-editor';
 import { WebhookSecret } from './webhook-secret';
 
@@ -41,7 +42,9 @@ export function ScenarioEditor({
     setDraft(scenario);
   }
   const dirty = JSON.stringify(draft) !== JSON.stringify(scenario);
-  useWarnBeforeUnload(dirty);
+  // Switching to the Runs or History tab, or any other page, asks before dropping the edits.
+  const confirm = useConfirm();
+  useUnsavedChangesGuard(dirty && !readOnly, confirm.ask, 'the edits to this scenario');
 
   const suggestions: Suggestions = useMemo(() => {
     const names = (datasets.data ?? []).map((d) => d.name);
@@ -98,6 +101,7 @@ export function ScenarioEditor({
   };
   return (
     <fieldset className="stack plain-fieldset" disabled={readOnly}>
+      {confirm.dialog}
       {readOnly ? (
         <div className="alert info">You can read this scenario; changing it needs the writer role.</div>
       ) : null}

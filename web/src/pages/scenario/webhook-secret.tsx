@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { api, projectApi } from '../../api/client';
 import type { RevealedSecret } from '../../api/types';
 import { ErrorAlert } from '../../components/ui';
+import { useConfirm } from '../../components/confirm-dialog';
 
 const REDACTED = '********';
 
@@ -34,6 +35,7 @@ export function WebhookSecret({
   const [error, setError] = useState<unknown>(null);
   const [copied, setCopied] = useState(false);
   const [rotating, setRotating] = useState(false);
+  const confirm = useConfirm();
 
   const copy = async (secret: string) => {
     setError(null);
@@ -45,12 +47,13 @@ export function WebhookSecret({
     }
   };
   const rotate = async () => {
-    if (
-      !window.confirm(
-        'Rotate the signing secret? The old one stops working at once: the receiver must be given the new one.',
-      )
-    )
-      return;
+    const ok = await confirm.ask({
+      title: 'Rotate the signing secret?',
+      body: 'The old one stops working at once: the receiver must be given the new one.',
+      confirm: 'Rotate the secret',
+      danger: true,
+    });
+    if (!ok) return;
     setError(null);
     setRotating(true);
     try {
@@ -82,6 +85,7 @@ export function WebhookSecret({
   const signed = stored?.channel === 'webhook' && stored.secret === REDACTED;
   return (
     <div className="row mt-3 small">
+      {confirm.dialog}
       <span className="grow muted">
         {signed
           ? 'Each delivery is signed (X-Llano-Signature) with a secret that was shown once when it was made.'

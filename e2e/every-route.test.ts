@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildWebIfStale } from '../bin/build-web-if-needed.js';
+import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../test/support/llano-server.js';
+import { a11yViolations, overflowX, seriousOnes, type A11yViolation } from './support/a11y.js';
+import { launchBrowser, logIn, type TestBrowser } from './support/browser.js';
+import { seedSmallProject, type SmallProject } from './support/small-project.js';
+
+/**
+ * Every route of the app, at a laptop and at a phone size: no serious or critical
+ * accessibility violation, and nothing wider than the window.
+ */
+const SIZES = [
+  { name: 'laptop', width: 1440, height: 900 },
+  { name: 'phone', width: 390, height: 844 },
+];
+
+function routes(p: SmallProject): string[] {
+  const P = `/projects/${p.key}`;
+  return [
+    '/',
+    '/monitoring',
+    '/monitoring/daily',
+    '/monitoring/triggers',
+    '/monitoring/reporters',
+    '/admin/users',
+    '/account',
+    '/no/such/page',
+    P,
+    `${P}/flow`,
+    `${P}/datasets`,
+    `${P}/datasets/${p.dataset}`,
+    `${P}/datasets/${p.dataset}/schema`,
+    `${P}/datasets/${p.dataset}/stats`,
+    `${P}/datasets/${p.dataset}/versions`,
+    `${P}/datasets/${p.dataset}/quality`,
+    `${P}/datasets/${p.dataset}/history`,
+    `${P}/recipes`,
+    `${P}/recipes/${p.recipe}`,
+    `${P}/recipes/new`,
+    `${P}/jobs`,
+    `${P}/jobs/${p.jobId}`,
+    `${P}/scenarios`,
+    `${P}/scenarios/${p.scenario}`,
+    `${P}/scenarios/${p.scenario}/runs`,
+    `${P}/scenarios/${p.scenario}/history`,
+    `${P}/history/recipe/${p.recipe}`,
+    `${P}/connections`,
+    `${P}/members`,
+    `${P}/settings`,
+    `${P}/no-such-section`,
+  ];
+}
+
+describe('web UI: every route, at 1440×900 and 390×844', () => {
+  let server: TestServer;
+  let project: SmallProject;
+
+  beforeAll(async () => {
+    await buildWebIfStale({ quiet: true });
+    server = await startTestServer();
+    project = await seedSmallProject(server);
+  }, 300_000);
+
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  for (const size of SIZES) {
+    it(`has no serious accessibility violation and nothing wider than the window (${size.name})`, async () => {
+      const b: TestBrowser = await launchBrowser(server.url, { width: size.width, height: size.height });
+      const found: { url: string; violations: A11yViolation[]; overflow: { extra: number; widest: string } }[] = [];
+      try {
+        const { page } = b;
+        const check = async (url: string) => {
+          await page.goto(url);
+          // The shell (or the login form) is there, then the page's lazy code and data.
+          await page.locator('#main, form').first().waitFor();
+          // Lazy pages and their data: wait until nothing says it is loading.
+          await page.waitForLoadState('networkidle');
+          await page
+            .locator('.loading-block')
+            .first()
+            .waitFor({ state: 'detached', timeout: 15_000 })
+            .catch(() => {});
+          found.push({ url, violations: await a11yViolations(page), overflow: await overflowX(page) });
+        };
+        await check('/login');
+        await logIn(page, 'admin', ADMIN_PASSWORD);
+        for (const url of routes(project)) await check(url);
+      } finally {
+        await b.close();
+      }
+      const report = found
+        .filter((f) => f.violations.length || f.overflow.extra)
+        .map(
+          (f) =>
+            `${f.url}${f.overflow.extra ? ` [${f.overflow.extra}px too wide: ${f.overflow.widest}]` : ''}\n` +
+            f.violations.map((v) => `  ${v.impact} ${v.id} ×${v.count}: ${v.targets.join(' | ')}`).join('\n'),
+        );
+      console.log(`${size.name}: ${found.length} pages\n${report.join('\n')}`);
+      expect(b.pageErrors).toEqual([]);
+      expect(found.filter((f) => seriousOnes(f.violations).length).map((f) => f.url)).toEqual([]);
+      expect(found.filter((f) => f.overflow.extra > 0).map((f) => f.url)).toEqual([]);
+    }, 600_000);
+  }
+});

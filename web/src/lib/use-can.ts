@@ -1,0 +1,28 @@
+import { useOutletContext } from 'react-router-dom';
+import type { Project, ProjectRole } from '../api/types';
+
+/** What a project role allows: reading, changing objects and running builds, managing the project. */
+export type ProjectAction = 'write' | 'admin';
+
+const NEEDS: Record<ProjectAction, ProjectRole> = { write: 'writer', admin: 'admin' };
+const RANK: Record<ProjectRole, number> = { reader: 0, writer: 1, admin: 2 };
+
+export interface Can {
+  /** undefined while the project (with the caller's role) loads. */
+  ok: boolean | undefined;
+  /** Why not, in words a user can act on; undefined when allowed or still loading. */
+  reason: string | undefined;
+}
+
+/**
+ * Whether the signed-in user may do `action` in the current project, and if not why, so a
+ * page can disable or hide the control with the reason instead of failing after the click.
+ * The project comes from the project layout (outlet context), which has already loaded it.
+ */
+export function useCan(action: ProjectAction): Can {
+  const mine = useOutletContext<Project | undefined>()?.role;
+  if (mine === undefined) return { ok: undefined, reason: undefined };
+  const needed = NEEDS[action];
+  if (RANK[mine] >= RANK[needed]) return { ok: true, reason: undefined };
+  return { ok: false, reason: `Needs the ${needed} role in this project; you are a ${mine}.` };
+}
