@@ -67,8 +67,8 @@ describe('web UI: visual recipes', () => {
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByText(/Saved revision 2/).waitFor();
 
-    page.once('dialog', (d) => void d.accept());
     await page.getByRole('button', { name: 'Convert to SQL recipe' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Convert to SQL' }).click();
     await page.getByText(/SQL recipe · revision 3/).waitFor();
   });
 });

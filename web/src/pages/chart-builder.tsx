@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
+import { useConfirm } from '../components/confirm-dialog';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { AGGREGATIONS, CHART_KINDS, TIME_UNITS } from '../../../src/insights/insight-types.js';
 import { api, projectApi } from '../api/client';
@@ -38,6 +39,7 @@ export default function ChartBuilderPage() {
   const isNew = id === 'new';
   const stored = useApi<InsightInfo>(isNew ? null : projectApi(key, 'insights', id));
   const datasets = useApi<Dataset[]>(projectApi(key, 'datasets'));
+  const confirm = useConfirm();
   const [insightId, setInsightId] = useState('');
   const [name, setName] = useState('');
   const [dataset, setDataset] = useState(search.get('dataset') ?? '');
@@ -123,7 +125,13 @@ export default function ChartBuilderPage() {
   }
 
   async function remove() {
-    if (!window.confirm(`Delete the insight ${id}? Dashboards showing it lose that tile; its history stays.`)) return;
+    const ok = await confirm.ask({
+      title: `Delete the insight ${id}?`,
+      body: 'Dashboards showing it lose that tile; its history stays.',
+      confirm: 'Delete insight',
+      danger: true,
+    });
+    if (!ok) return;
     try {
       await api.del(projectApi(key, 'insights', id));
       void navigate(projectPath(key, 'dashboards'));
@@ -157,6 +165,7 @@ export default function ChartBuilderPage() {
 
   return (
     <div className="stack">
+      {confirm.dialog}
       <PageHeader
         title={isNew ? 'New chart' : name}
         breadcrumbs={<Link to={projectPath(key, 'dashboards')}>Dashboards</Link>}

@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { useConfirm } from '../components/confirm-dialog';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { api, projectApi, queryString } from '../api/client';
 import type { Dashboard, DashboardInfo, DashboardTile, InsightData, InsightInfo } from '../api/types';
@@ -33,6 +34,7 @@ export default function DashboardPage() {
   const stored = useApi<DashboardInfo>(projectApi(key, 'dashboards', id));
   const insights = useApi<InsightInfo[]>(projectApi(key, 'insights'));
   // The layout being edited; null: the stored one.
+  const confirm = useConfirm();
   const [edited, setDraft] = useState<Dashboard | null>(null);
   const [pageIndex, setPageIndex] = useState(0);
   const [editing, setEditing] = useState(false);
@@ -94,7 +96,13 @@ export default function DashboardPage() {
     }
   }
   async function remove() {
-    if (!window.confirm(`Delete the dashboard ${draft?.name}? Its insights stay; its history too.`)) return;
+    const ok = await confirm.ask({
+      title: `Delete the dashboard ${draft?.name ?? id}?`,
+      body: 'Its insights stay, and so does its history.',
+      confirm: 'Delete dashboard',
+      danger: true,
+    });
+    if (!ok) return;
     try {
       await api.del(projectApi(key, 'dashboards', id));
       void navigate(projectPath(key, 'dashboards'));
@@ -107,6 +115,7 @@ export default function DashboardPage() {
 
   return (
     <div className="stack dashboard-page" ref={root}>
+      {confirm.dialog}
       <PageHeader
         title={draft.name}
         breadcrumbs={<Link to={projectPath(key, 'dashboards')}>Dashboards</Link>}

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { useConfirm } from '../../components/confirm-dialog';
 import { Link } from 'react-router-dom';
 import { api, projectApi } from '../../api/client';
 import type { Dataset, Job, Recipe } from '../../api/types';
@@ -53,6 +54,7 @@ export function VisualEditor({
   onSaved: (r: Recipe) => void;
 }) {
   const types = useApi<RecipeTypeInfo[]>('/api/recipe-types');
+  const confirm = useConfirm();
   const [name, setName] = useState(recipe?.name ?? '');
   const [output, setOutput] = useState(recipe?.output ?? '');
   const [inputs, setInputs] = useState<string[]>(recipe?.inputs ?? []);
@@ -119,18 +121,19 @@ export function VisualEditor({
     });
   const convert = () =>
     run(async () => {
-      if (
-        !window.confirm(
-          `Replace ${name} by a SQL recipe of its compiled SQL? The current version stays in its history.`,
-        )
-      )
-        return;
+      const ok = await confirm.ask({
+        title: `Convert ${name} to a SQL recipe?`,
+        body: 'The recipe is replaced by a SQL recipe of its compiled SQL; the current version stays in its history.',
+        confirm: 'Convert to SQL',
+      });
+      if (!ok) return;
       onSaved(await api.post<Recipe>(projectApi(projectKey, 'recipes', name, 'convert-to-sql'), {}));
     });
   const nameOk = OBJECT_NAME.test(name) && OBJECT_NAME.test(output);
 
   return (
     <div className="editor-layout">
+      {confirm.dialog}
       <InputsPanel
         candidates={datasets.filter((d) => d.name !== output)}
         inputs={inputs}
