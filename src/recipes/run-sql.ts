@@ -12,7 +12,9 @@ import type { RecipeContext, RecipeResult, RecipeTarget } from './recipe-type.js
  */
 
 /** DuckDB reads Parquet and files directly; inputs kept in other connections are first copied to temporary Parquet. */
-export async function duckInputs(ctx: RecipeContext): Promise<{ inputs: Record<string, TableSource>; cleanup: () => void }> {
+export async function duckInputs(
+  ctx: RecipeContext,
+): Promise<{ inputs: Record<string, TableSource>; cleanup: () => void }> {
   const temps: string[] = [];
   const inputs: Record<string, TableSource> = {};
   for (const input of ctx.inputs) {
