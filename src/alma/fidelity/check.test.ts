@@ -28,6 +28,15 @@ describe('simulator fidelity (14 days)', () => {
     expect(measured.length).toBeGreaterThanOrEqual(25);
     expect(measured.filter((f) => !f.ok).map((f) => `${f.id}: ${f.measured}`)).toEqual([]);
     expect(report.failedSourceFacts).toEqual([]);
+    // SB / project states and the Obscore table are measured on any period.
+    const lifeCycle = [
+      'sb_state_vocabulary',
+      'project_state_vocabulary',
+      'sb_states_follow_ebs',
+      'project_states_follow_sbs',
+    ];
+    for (const id of [...lifeCycle, 'obscore_columns', 'obscore_delivered_mous', 'obscore_values'])
+      expect(report.facts.find((f) => f.id === id)?.ok, id).toBe(true);
     for (const f of report.facts.filter((x) => x.ok === null)) expect(f.measured).toMatch(/^needs ≥ \d+ days$/);
   });
 
@@ -40,11 +49,11 @@ describe('simulator fidelity (14 days)', () => {
         source: 'S1',
         fact: 'x',
         expected: 'y',
-        sql: `SELECT count(*) AS measured, true AS ok FROM obscore`,
+        sql: `SELECT count(*) AS measured, true AS ok FROM alma_tap`,
       },
     ]);
     expect(custom.facts.map((f) => f.ok)).toEqual([false, false, false]);
-    expect(custom.facts[2].measured).toMatch(/^missing: .*obscore/);
+    expect(custom.facts[2].measured).toMatch(/^missing: .*alma_tap/);
     expect(custom.failedSourceFacts).toEqual(['always_wrong', 'no_table']);
     expect(isSourceFact('S13')).toBe(true);
     expect(isSourceFact('talk')).toBe(false);

@@ -46,6 +46,10 @@ const SHIFT_BUCKETS = `shift_h AS (
     coalesce((SELECT sum(${H('g.start_ts', 'g.end_ts')}) FROM gap g WHERE g.shift_id = s.shift_id AND g.type = 'Handover'), 0) AS handover
   FROM shift s)`;
 
+/** The `ivoa.obscore` columns in the archive's order (§7). */
+const OBSCORE_COLUMNS =
+  'obs_publisher_did, obs_collection, facility_name, instrument_name, obs_id, dataproduct_type, calib_level, target_name, s_ra, s_dec, s_fov, s_region, s_resolution, t_min, t_max, t_exptime, t_resolution, em_min, em_max, em_res_power, pol_states, o_ucd, access_url, access_format, proposal_id, data_rights, gal_longitude, gal_latitude, band_list, em_resolution, bandwidth, antenna_arrays, is_mosaic, obs_release_date, spatial_resolution, frequency_support, frequency, velocity_resolution, obs_creator_name, pub_title, first_author, authors, pub_abstract, publication_year, proposal_abstract, schedblock_name, proposal_authors, sensitivity_10kms, cont_sensitivity_bandwidth, pwv, group_ous_uid, member_ous_uid, asdm_uid, obs_title, type, scan_intent, science_observation, spatial_scale_max, qa2_passed, bib_reference, science_keyword, scientific_category, spectral_resolution, lastModified';
+
 export const FIDELITY_FACTS: FidelityFact[] = [
   {
     id: 'antenna_inventory',
@@ -453,5 +457,93 @@ SELECT coalesce(string_agg(printf('%s %s min (%d–%d)', job_name, coalesce(prin
     sql: `WITH x AS (SELECT count(*) FILTER (WHERE target = 'nightly') / (SELECT days FROM sim_span) AS n FROM job_run
   WHERE job_name = 'telcal_calatmosphere_extract' AND attempt = 1)
 SELECT printf('%.2f per day', n) AS measured, n BETWEEN 0.99 AND 1.01 AS ok FROM x`,
+  },
+  {
+    id: 'sb_state_vocabulary',
+    source: 'S4',
+    fact: 'SB states are those of the DSA',
+    expected:
+      'a subset of Phase2Submitted, Ready, Running, Suspended, CalibratorCheck, Waiting, FullyObserved, ObservingTimedOut',
+    sql: `WITH x AS (SELECT string_agg(DISTINCT state, ', ' ORDER BY state) AS m,
+  count(*) FILTER (WHERE state NOT IN ('Phase2Submitted', 'Ready', 'Running', 'Suspended', 'CalibratorCheck', 'Waiting',
+    'FullyObserved', 'ObservingTimedOut')) AS bad FROM sched_block)
+SELECT m AS measured, bad = 0 AND m IS NOT NULL AS ok FROM x`,
+  },
+  {
+    id: 'project_state_vocabulary',
+    source: 'S4',
+    fact: 'project states are those of the DSA',
+    expected: 'a subset of Ready, InProgress, PartiallyCompleted, ObservingTimedOut, Completed',
+    sql: `WITH x AS (SELECT string_agg(DISTINCT state, ', ' ORDER BY state) AS m,
+  count(*) FILTER (WHERE state NOT IN ('Ready', 'InProgress', 'PartiallyCompleted', 'ObservingTimedOut', 'Completed')) AS bad
+  FROM project)
+SELECT m AS measured, bad = 0 AND m IS NOT NULL AS ok FROM x`,
+  },
+  {
+    id: 'sb_states_follow_ebs',
+    source: 'P',
+    fact: 'an SB counts the EBs it got; one with a QA0 Pass EB has left Phase2Submitted; it is FullyObserved exactly when it has its needed Pass EBs and its MOUS is in `mous`',
+    expected: '0 SBs otherwise',
+    sql: `WITH eb AS (SELECT sb_uid, count(*) AS n, count(*) FILTER (WHERE qa0_status = 'Pass') AS pass FROM execution
+  WHERE NOT is_calibration GROUP BY 1),
+x AS (SELECT count(*) FILTER (WHERE s.executions <> coalesce(eb.n, 0) OR s.pass_executions <> coalesce(eb.pass, 0)
+    OR (s.pass_executions > 0 AND s.state = 'Phase2Submitted')
+    OR ((s.pass_executions >= s.required_executions) <> (s.state = 'FullyObserved'))
+    OR ((s.state = 'FullyObserved') <> (m.mous_uid IS NOT NULL))
+    OR (s.state = 'FullyObserved' AND s.fully_observed_ts <> m.observed_ts)) AS bad,
+  (SELECT count(*) FROM eb WHERE sb_uid NOT IN (SELECT sb_uid FROM sched_block)) AS unknown
+  FROM sched_block s LEFT JOIN eb USING (sb_uid) LEFT JOIN mous m ON m.sb_uid = s.sb_uid)
+SELECT bad || ' SBs otherwise, ' || unknown || ' science SBs with EBs missing' AS measured, bad = 0 AND unknown = 0 AS ok FROM x`,
+  },
+  {
+    id: 'project_states_follow_sbs',
+    source: 'P',
+    fact: 'a project is Completed exactly when all its SBs are FullyObserved, and InProgress only with an SB started',
+    expected: '0 projects otherwise',
+    sql: `WITH sb AS (SELECT project_code, count(*) AS n, count(*) FILTER (WHERE state = 'FullyObserved') AS done,
+  count(*) FILTER (WHERE executions > 0) AS started FROM sched_block GROUP BY 1),
+x AS (SELECT count(*) FILTER (WHERE p.sched_blocks <> sb.n OR p.sb_fully_observed <> sb.done OR p.sb_started <> sb.started
+  OR ((p.state = 'Completed') <> (sb.done = sb.n)) OR (p.state = 'InProgress' AND sb.started = 0)) AS bad
+  FROM project p JOIN sb USING (project_code))
+SELECT bad || ' projects otherwise' AS measured, bad = 0 AS ok FROM x`,
+  },
+  {
+    id: 'obscore_columns',
+    source: 'S1',
+    fact: 'the Obscore table has the ivoa.obscore columns in their order',
+    expected: '64 columns, as §7',
+    sql: `WITH x AS (SELECT string_agg(column_name, ', ' ORDER BY column_index) AS cols, count(*) AS n
+  FROM duckdb_columns() WHERE table_name = 'obscore')
+SELECT n || ' columns' || CASE WHEN cols = '${OBSCORE_COLUMNS}' THEN ', as §7' ELSE ': ' || cols END AS measured,
+  cols = '${OBSCORE_COLUMNS}' AS ok FROM x`,
+  },
+  {
+    id: 'obscore_delivered_mous',
+    source: 'S12',
+    fact: 'one Obscore row per delivered MOUS, and none for a MOUS not delivered; all passed QA2',
+    expected: '0 delivered MOUS without a row, 0 rows without one',
+    sql: `WITH d AS (SELECT mous_uid FROM mous WHERE state = 'Delivered'),
+x AS (SELECT (SELECT count(*) FROM d WHERE mous_uid NOT IN (SELECT member_ous_uid FROM obscore)) AS missing,
+  (SELECT count(*) FROM obscore WHERE member_ous_uid NOT IN (SELECT mous_uid FROM d)) AS extra,
+  (SELECT count(*) - count(DISTINCT member_ous_uid) FROM obscore) AS dup,
+  (SELECT count(*) FROM obscore WHERE qa2_passed <> 'T') AS failed,
+  (SELECT count(*) FROM d) AS delivered)
+SELECT printf('%d delivered: %d without a row, %d rows without one, %d twice, %d not passed', delivered, missing, extra, dup, failed)
+  AS measured, missing = 0 AND extra = 0 AND dup = 0 AND failed = 0 AS ok FROM x`,
+  },
+  {
+    id: 'obscore_values',
+    source: 'S1',
+    fact: 'Obscore rows as the archive writes them: obs_publisher_did ADS/JAO.ALMA#<code>, obs_id <mous>.source.<name>.spw.<n>, /XX/YY/, PAD:ANT antenna lists, frequency inside band_list, asdm_uid a QA0 Pass EB of the MOUS',
+    expected: '0 rows otherwise',
+    sql: `WITH x AS (SELECT count(*) FILTER (WHERE o.obs_publisher_did <> 'ADS/JAO.ALMA#' || o.proposal_id
+    OR NOT starts_with(o.obs_id, o.member_ous_uid || '.source.' || o.target_name || '.spw.')
+    OR o.pol_states <> '/XX/YY/' OR o.obs_collection <> 'ALMA' OR o.calib_level <> 2
+    OR NOT regexp_full_match(o.antenna_arrays, '[A-Z]+[0-9]+:[A-Z]{2}[0-9]{2}( [A-Z]+[0-9]+:[A-Z]{2}[0-9]{2})*')
+    OR 'ALMA_RB_' || lpad(o.band_list, 2, '0') <> e.band OR e.qa0_status <> 'Pass' OR e.mous_uid <> o.member_ous_uid
+    OR NOT (o.em_min < o.em_max AND o.t_min < o.t_max AND o.t_exptime > 0)
+    OR o.frequency NOT BETWEEN 299792458 / o.em_max / 1e9 - 10 AND 299792458 / o.em_min / 1e9 + 10) AS bad, count(*) AS n
+  FROM obscore o LEFT JOIN execution e ON e.eb_uid = o.asdm_uid)
+SELECT bad || ' of ' || n || ' rows otherwise' AS measured, bad = 0 AS ok FROM x`,
   },
 ];

@@ -13,6 +13,9 @@ import {
 } from './inventory.js';
 import { JobSimulator, type JobRunRow } from './jobs.js';
 import type { MousRow } from './mous.js';
+import { obscoreRow, type ObscoreRow } from './obscore.js';
+import { projectRows, type ProjectRow } from './project-states.js';
+import { SchedBlockLedger, type SchedBlockRow } from './sb-states.js';
 import { ARRAY_FAMILIES, resolveOptions, type ResolvedOptions, type SimulationOptionsInput } from './options.js';
 import { ProjectPool, type CompletedMous } from './projects.js';
 import { Rng } from './rng.js';
@@ -40,6 +43,8 @@ export interface DayBatch {
   jobRuns: JobRunRow[];
   /** MOUS fully observed that day, with their life cycle as of the end of the simulation. */
   mous: MousRow[];
+  /** Obscore rows of the day's MOUS that were delivered by the end of the simulation. */
+  obscore: ObscoreRow[];
   /** The day's Trec measurements as plan rows; reused between days, so consume it before pulling the next day. */
   trecPlan: TrecPlan;
   /** The day's Trec measurement rows, expanded in JS from `trecPlan` on first access (same values as the file). */
@@ -62,6 +67,9 @@ export class Simulation {
   readonly fleet: DeviceFleet;
   /** EB UIDs in generation order: the Trec batch refers to an EB by its index here. */
   readonly ebUids: string[] = [];
+  /** The SBs' EBs so far, and the pool they came from: `endStates()` reads them after the last day. */
+  private readonly ledger = new SchedBlockLedger();
+  private pool: ProjectPool | null = null;
   private readonly rng: Rng;
 
   constructor(input: SimulationOptionsInput) {
@@ -87,11 +95,18 @@ export class Simulation {
     return { antennas: this.antennas, pads: this.pads, configurations: this.configurations };
   }
 
+  /** SB and project states at the end of the period (§3.2); call once `days()` has run to its end. */
+  endStates(): { schedBlocks: SchedBlockRow[]; projects: ProjectRow[] } {
+    const schedBlocks = this.ledger.rows(this.pool?.scienceBlocks() ?? [], this.endMs);
+    return { schedBlocks, projects: projectRows(schedBlocks, this.endMs) };
+  }
+
   /** Yields one batch per simulated day, in order. */
   *days(): Generator<DayBatch> {
     const o = this.options;
     const weather = new Weather(this.startMs, o.days * 24 + 24, o.weather, this.rng.fork('weather'));
     const pool = new ProjectPool(this.rng.fork('projects'), o.observing);
+    this.pool = pool;
     const jobs = new JobSimulator(o, this.startMs, this.endMs, this.rng.fork('jobs'));
     const timelineRng = this.rng.fork('timeline');
     const executionRng = this.rng.fork('executions');
@@ -168,6 +183,13 @@ export class Simulation {
       const { deviceChanges, truth } = this.fleet.drain();
       const jobRuns = jobs.day(dayMs, executions, trecRowsByEb, previousDayRows, completed);
       const mous = jobs.drainMous();
+      this.ledger.observe(executions);
+      const passes = this.ledger.complete(mous);
+      const obscore: ObscoreRow[] = [];
+      for (const m of mous) {
+        const row = obscoreRow(m, passes.get(m.mous_uid) ?? [], this.endMs);
+        if (row) obscore.push(row);
+      }
       previousDayRows = shifts.length + gaps.length + executions.length;
       let expanded: TrecRows | null = null;
       yield {
@@ -179,6 +201,7 @@ export class Simulation {
         truth,
         jobRuns,
         mous,
+        obscore,
         trecPlan: plan,
         get trec() {
           expanded ??= expandTrecPlan(plan);

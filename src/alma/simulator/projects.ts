@@ -112,6 +112,16 @@ export class ProjectPool {
     return { sb, observedMs: endMs };
   }
 
+  /** Every science SB of the cycles drawn so far, with the end of its cycle (1 October). */
+  scienceBlocks(): { cycleEndMs: number; sb: SchedBlock }[] {
+    const out: { cycleEndMs: number; sb: SchedBlock }[] = [];
+    for (const [startYear, pool] of this.cycles) {
+      const cycleEndMs = Date.UTC(startYear + 1, 9, 1);
+      for (const [key, list] of pool) if (!key.endsWith(':cal')) for (const sb of list) out.push({ cycleEndMs, sb });
+    }
+    return out;
+  }
+
   calibrationBlock(ms: number, family: ArrayFamily, rng: Rng): SchedBlock {
     return rng.pick(this.poolFor(cycleOf(ms)).get(`${family}:cal`)!);
   }

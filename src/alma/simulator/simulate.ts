@@ -9,6 +9,9 @@ import {
   GAP_TABLE,
   JOB_RUN_TABLE,
   MOUS_TABLE,
+  OBSCORE_TABLE,
+  PROJECT_TABLE,
+  SCHED_BLOCK_TABLE,
   PAD_TABLE,
   SHIFT_TABLE,
   TRUTH_TABLE,
@@ -108,7 +111,9 @@ export async function simulate(
       truth: rowTable(TRUTH_TABLE),
       jobRun: rowTable(JOB_RUN_TABLE),
       mous: rowTable(MOUS_TABLE),
+      obscore: rowTable(OBSCORE_TABLE),
     };
+    const endWriters = { schedBlock: rowTable(SCHED_BLOCK_TABLE), project: rowTable(PROJECT_TABLE) };
     const spectra = o.spectraShare > 0;
     const trec = new TrecSink({
       trecPath: writer.stagingPath(TREC_TABLE_NAME),
@@ -133,13 +138,18 @@ export async function simulate(
       dayWriters.truth.append(batch.truth);
       dayWriters.jobRun.append(batch.jobRuns);
       dayWriters.mous.append(batch.mous);
+      dayWriters.obscore.append(batch.obscore);
       trecPlanned += batch.trecPlan.rows;
       await trec.append(batch.trecPlan, sim.ebUids, sim.fleet.cartridgeSerials);
       day++;
       onProgress?.({ phase: 'generating', day, days: o.days, trecRows: trecPlanned });
     }
+    // SB and project states are those at the end of the period, so they are filled last.
+    const ends = sim.endStates();
+    endWriters.schedBlock.append(ends.schedBlocks);
+    endWriters.project.append(ends.projects);
     const tables: WrittenTable[] = [];
-    for (const w of [...Object.values(staticWriters), ...Object.values(dayWriters)]) {
+    for (const w of [...Object.values(staticWriters), ...Object.values(dayWriters), ...Object.values(endWriters)]) {
       onProgress?.({ phase: 'writing', day, days: o.days, trecRows: trecPlanned, table: w.spec.name });
       w.close();
       tables.push(await writer.adopt(w.spec.name, w.rows));

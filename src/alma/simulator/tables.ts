@@ -2,6 +2,9 @@ import type { DeviceChangeRow, TruthRow } from './devices.js';
 import type { ExecutionRow } from './executions.js';
 import type { JobRunRow } from './jobs.js';
 import type { MousRow } from './mous.js';
+import type { ObscoreRow } from './obscore.js';
+import type { ProjectRow } from './project-states.js';
+import type { SchedBlockRow } from './sb-states.js';
 import type { GapRow, ShiftRow } from './shifts.js';
 
 /** Column names and SQL types of every table the simulator writes (file name = table name). */
@@ -242,6 +245,115 @@ export const MOUS_TABLE: RowTableSpec<MousRow> = {
   ],
 };
 
+export const SCHED_BLOCK_TABLE: RowTableSpec<SchedBlockRow> = {
+  name: 'sched_block',
+  columns: [
+    ['sb_uid', 'VARCHAR'],
+    ['sb_name', 'VARCHAR'],
+    ['mous_uid', 'VARCHAR'],
+    ['gous_uid', 'VARCHAR'],
+    ['project_code', 'VARCHAR'],
+    ['cycle', 'INTEGER'],
+    ['grade', 'VARCHAR'],
+    ['array_family', 'VARCHAR'],
+    ['band', 'VARCHAR'],
+    ['required_executions', 'INTEGER'],
+    ['executions', 'INTEGER'],
+    ['pass_executions', 'INTEGER'],
+    ['first_eb_ts', 'TIMESTAMP'],
+    ['last_eb_ts', 'TIMESTAMP'],
+    ['fully_observed_ts', 'TIMESTAMP'],
+    ['cycle_end_ts', 'TIMESTAMP'],
+    ['state', 'VARCHAR'],
+  ],
+};
+
+export const PROJECT_TABLE: RowTableSpec<ProjectRow> = {
+  name: 'project',
+  columns: [
+    ['project_code', 'VARCHAR'],
+    ['cycle', 'INTEGER'],
+    ['grade', 'VARCHAR'],
+    ['sched_blocks', 'INTEGER'],
+    ['sb_started', 'INTEGER'],
+    ['sb_fully_observed', 'INTEGER'],
+    ['first_eb_ts', 'TIMESTAMP'],
+    ['last_eb_ts', 'TIMESTAMP'],
+    ['state', 'VARCHAR'],
+  ],
+};
+
+/** `ivoa.obscore` columns in the archive's order (§7). */
+export const OBSCORE_TABLE: RowTableSpec<ObscoreRow> = {
+  name: 'obscore',
+  columns: [
+    ['obs_publisher_did', 'VARCHAR'],
+    ['obs_collection', 'VARCHAR'],
+    ['facility_name', 'VARCHAR'],
+    ['instrument_name', 'VARCHAR'],
+    ['obs_id', 'VARCHAR'],
+    ['dataproduct_type', 'VARCHAR'],
+    ['calib_level', 'INTEGER'],
+    ['target_name', 'VARCHAR'],
+    ['s_ra', 'DOUBLE'],
+    ['s_dec', 'DOUBLE'],
+    ['s_fov', 'DOUBLE'],
+    ['s_region', 'VARCHAR'],
+    ['s_resolution', 'DOUBLE'],
+    ['t_min', 'DOUBLE'],
+    ['t_max', 'DOUBLE'],
+    ['t_exptime', 'DOUBLE'],
+    ['t_resolution', 'DOUBLE'],
+    ['em_min', 'DOUBLE'],
+    ['em_max', 'DOUBLE'],
+    ['em_res_power', 'DOUBLE'],
+    ['pol_states', 'VARCHAR'],
+    ['o_ucd', 'VARCHAR'],
+    ['access_url', 'VARCHAR'],
+    ['access_format', 'VARCHAR'],
+    ['proposal_id', 'VARCHAR'],
+    ['data_rights', 'VARCHAR'],
+    ['gal_longitude', 'DOUBLE'],
+    ['gal_latitude', 'DOUBLE'],
+    ['band_list', 'VARCHAR'],
+    ['em_resolution', 'DOUBLE'],
+    ['bandwidth', 'DOUBLE'],
+    ['antenna_arrays', 'VARCHAR'],
+    ['is_mosaic', 'VARCHAR'],
+    ['obs_release_date', 'TIMESTAMP'],
+    ['spatial_resolution', 'DOUBLE'],
+    ['frequency_support', 'VARCHAR'],
+    ['frequency', 'DOUBLE'],
+    ['velocity_resolution', 'DOUBLE'],
+    ['obs_creator_name', 'VARCHAR'],
+    ['pub_title', 'VARCHAR'],
+    ['first_author', 'VARCHAR'],
+    ['authors', 'VARCHAR'],
+    ['pub_abstract', 'VARCHAR'],
+    ['publication_year', 'INTEGER'],
+    ['proposal_abstract', 'VARCHAR'],
+    ['schedblock_name', 'VARCHAR'],
+    ['proposal_authors', 'VARCHAR'],
+    ['sensitivity_10kms', 'DOUBLE'],
+    ['cont_sensitivity_bandwidth', 'DOUBLE'],
+    ['pwv', 'DOUBLE'],
+    ['group_ous_uid', 'VARCHAR'],
+    ['member_ous_uid', 'VARCHAR'],
+    ['asdm_uid', 'VARCHAR'],
+    ['obs_title', 'VARCHAR'],
+    ['type', 'VARCHAR'],
+    ['scan_intent', 'VARCHAR'],
+    ['science_observation', 'VARCHAR'],
+    ['spatial_scale_max', 'DOUBLE'],
+    ['qa2_passed', 'VARCHAR'],
+    ['bib_reference', 'VARCHAR'],
+    ['science_keyword', 'VARCHAR'],
+    ['scientific_category', 'VARCHAR'],
+    ['spectral_resolution', 'DOUBLE'],
+    ['lastModified', 'TIMESTAMP'],
+  ],
+};
+
 export const TREC_TABLE_NAME = 'trec_measurement';
 /** Spectra of a sample of Trec measurements (all of them with `spectra: true`). */
 export const TREC_SPECTRUM_TABLE_NAME = 'trec_spectrum';
@@ -259,6 +371,9 @@ export const TABLE_NAMES = [
   'ground_truth',
   'job_run',
   'mous',
+  'obscore',
+  'sched_block',
+  'project',
   TREC_TABLE_NAME,
   TREC_SPECTRUM_TABLE_NAME,
 ] as const;

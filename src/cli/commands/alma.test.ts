@@ -22,7 +22,19 @@ describe('llano alma simulate', () => {
     const trec = lines.find((l) => l.startsWith('trec_measurement'))!;
     expect(Number(trec.split(/\s+/)[1])).toBeGreaterThan(1000);
     expect(lines.at(-1)).toMatch(/^2 days from 2024-10-01, seed 42/);
-    for (const t of ['shift', 'gap', 'execution', 'trec_measurement', 'device_change', 'ground_truth', 'job_run']) {
+    for (const t of [
+      'shift',
+      'gap',
+      'execution',
+      'trec_measurement',
+      'device_change',
+      'ground_truth',
+      'job_run',
+      'mous',
+      'obscore',
+      'sched_block',
+      'project',
+    ]) {
       expect(existsSync(path.join(dir, 'sim', `${t}.parquet`)), t).toBe(true);
     }
   });
