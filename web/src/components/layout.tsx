@@ -73,7 +73,7 @@ export function ProjectLayout({ full = false }: { full?: boolean }) {
   const drawer = useDrawer();
   return (
     <div className={`body project${drawer.open ? ' nav-open' : ''}`}>
-      <div className="project-bar">
+      <nav className="project-bar" aria-label="Project menu">
         <button
           type="button"
           className="btn small"
@@ -84,7 +84,7 @@ export function ProjectLayout({ full = false }: { full?: boolean }) {
           <span aria-hidden="true">☰</span> Project menu
         </button>
         <span className="project-bar-title">{project.data?.name ?? key}</span>
-      </div>
+      </nav>
       {drawer.open ? <div className="drawer-backdrop" aria-hidden="true" onClick={drawer.close} /> : null}
       <aside id="project-sidebar" className="sidebar" aria-label="Project">
         <div className="project-title">

@@ -35,7 +35,7 @@ export function LoginPage() {
   };
 
   return (
-    <div className="login-page">
+    <main className="login-page">
       <form className="card login-card stack" onSubmit={(e) => void submit(e)} aria-labelledby="login-title">
         <div>
           <h1 id="login-title">Llano</h1>
@@ -68,6 +68,6 @@ export function LoginPage() {
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
       </form>
-    </div>
+    </main>
   );
 }

@@ -22,34 +22,39 @@ export function InputsPanel({
         {candidates.map((d) => {
           const checked = inputs.includes(d.name);
           return (
-            <details key={d.name} open={checked}>
-              <summary>
-                <label onClick={(e) => e.stopPropagation()}>
-                  <input
-                    type="checkbox"
-                    checked={checked}
-                    onChange={() => onInputsChange(checked ? inputs.filter((i) => i !== d.name) : [...inputs, d.name])}
-                  />{' '}
-                  {d.name}
-                </label>
-              </summary>
-              <ul>
-                {(d.columns ?? []).map((c) => (
-                  <li key={c.name}>
-                    <button
-                      type="button"
-                      className="btn ghost small"
-                      onClick={() => onInsert(c.name)}
-                      title="Insert into the SQL"
-                    >
-                      {c.name}
-                    </button>
-                    <span className="t">{c.type}</span>
-                  </li>
-                ))}
-                {!d.columns ? <li className="muted">not built yet</li> : null}
-              </ul>
-            </details>
+            // The checkbox sits beside the disclosure, not inside its summary: a control inside
+            // another control cannot be reached by keyboard and screen-reader users (axe nested-interactive).
+            <div key={d.name} className="schema-tree-item">
+              <label className="schema-tree-choice">
+                <input
+                  type="checkbox"
+                  checked={checked}
+                  onChange={() => onInputsChange(checked ? inputs.filter((i) => i !== d.name) : [...inputs, d.name])}
+                />{' '}
+                {d.name}
+              </label>
+              <details open={checked}>
+                <summary>
+                  {d.columns ? `${d.columns.length} column${d.columns.length === 1 ? '' : 's'}` : 'Columns'}
+                </summary>
+                <ul>
+                  {(d.columns ?? []).map((c) => (
+                    <li key={c.name}>
+                      <button
+                        type="button"
+                        className="btn ghost small"
+                        onClick={() => onInsert(c.name)}
+                        title="Insert into the SQL"
+                      >
+                        {c.name}
+                      </button>
+                      <span className="t">{c.type}</span>
+                    </li>
+                  ))}
+                  {!d.columns ? <li className="muted">not built yet</li> : null}
+                </ul>
+              </details>
+            </div>
           );
         })}
       </div>

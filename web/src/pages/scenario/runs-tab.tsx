@@ -42,7 +42,7 @@ export function RunsTab({ projectKey, id }: { projectKey: string; id: string }) 
                   type="button"
                   className="btn ghost small"
                   onClick={() => setParams({ run: r.id }, { replace: true })}
-                  aria-label={`Show run ${r.id}`}
+                  aria-label={`${formatDateTime(r.startedAt ?? r.createdAt)}: show run ${r.id}`}
                 >
                   {formatDateTime(r.startedAt ?? r.createdAt)}
                 </button>
