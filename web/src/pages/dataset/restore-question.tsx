@@ -35,7 +35,9 @@ export function restoreQuestion(
             ? `Recipes that become stale: ${readers.join(', ')}.`
             : 'No recipe reads it: nothing becomes stale.'}
         </li>
-        {breaks.length ? <li>Will fail on their next build (their SQL names a column that goes): {breaks.join(', ')}.</li> : null}
+        {breaks.length ? (
+          <li>Will fail on their next build (their SQL names a column that goes): {breaks.join(', ')}.</li>
+        ) : null}
       </ul>
     ),
   };
