@@ -154,6 +154,12 @@ describe('the API document (/api/openapi.json)', () => {
     await call('PUT', `${P}/datasets/{name}`);
     await get(`${P}/datasets/{name}/data`, '?offset=0&limit=1&sort=-trec');
     await get(`${P}/datasets/{name}/data`, '?format=csv');
+    await get(`${P}/datasets/{name}/versions/{id}/data`, '?limit=2');
+    // A second upload keeps the first version's data, which is then restored as a third version.
+    await call('POST', `${P}/datasets/{name}/upload`);
+    await checked('POST', url(`${P}/datasets/{name}/versions/${seed.pathValues['versions/{id}']}/restore`), {
+      token: admin,
+    });
     await call('POST', `${P}/datasets`);
     await checked('DELETE', fillPath(`${P}/datasets/made`, seed.pathValues), { token: admin });
 

@@ -63,7 +63,10 @@ export function typeSchema<K extends string, T extends string, C extends z.ZodRa
     .strict();
   // The refinements read the whole parsed object, of which the own fields are a part.
   const checks = (own._zod.def.checks ?? []) as z.core.$ZodCheck<unknown>[];
-  return (checks.length ? full.check(...checks) : full) as unknown as TypeSchema<K, T, C, S>;
+  const checked = checks.length ? full.check(...checks) : full;
+  // Metadata generated forms read (`x-choices`: fields given one at a time) travels with the fields it names.
+  const meta = own.meta();
+  return (meta ? checked.meta(meta) : checked) as unknown as TypeSchema<K, T, C, S>;
 }
 export type TypeSchema<
   K extends string,

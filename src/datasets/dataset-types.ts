@@ -36,8 +36,10 @@ export interface Lineage {
   recipe?: string;
   recipeSignature?: string;
   inputs?: Record<string, string>;
-  source?: 'upload' | 'import' | 'build' | 'scenario';
+  source?: 'upload' | 'import' | 'build' | 'scenario' | 'restore';
   fileName?: string;
+  /** For a restored version: the number of the version whose data it brought back. */
+  restoredFrom?: number;
 }
 
 /** What a dataset as the API shows it (`DatasetInfo`) adds to its definition: its revision and current version. */

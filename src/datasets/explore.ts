@@ -5,9 +5,11 @@ import { sourceReader } from '../connectors/registry.js';
 import type { ExportFormat } from '../engine/export-format.js';
 import type { QueryLimits } from '../engine/query-limits.js';
 import type { TableQuery } from '../engine/table-query.js';
+import type { TableSource } from '../engine/table-source.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { resolveSource } from './datasets.js';
 import { cachedForVersion } from './version-cache.js';
+import type { CommittedVersion } from './versions.js';
 
 /**
  * Reads wait their turn among data reads (LLANO_MAX_USER_QUERIES at once, apart from user SQL),
@@ -42,6 +44,20 @@ export async function datasetRows(
   signal?: AbortSignal,
 ) {
   const { source, immutable: version } = await readableVersion(ws, principal, projectKey, name);
+  return readVersionRows(ws, source, version, query, signal);
+}
+
+/**
+ * A page of rows of a source; `version` is the immutable managed version it reads (its columns and
+ * counts are then taken from it or cached per version), or null for data read in place.
+ */
+export async function readVersionRows(
+  ws: Workspace,
+  source: TableSource,
+  version: CommittedVersion | null,
+  query: TableQuery,
+  signal?: AbortSignal,
+) {
   const limits = readLimits(ws, signal);
   // A version records its columns as written: no DESCRIBE of the files on every page.
   const columns = version?.columns?.map(({ name, type }) => ({ name, type }));
@@ -101,7 +117,11 @@ export async function datasetPage(
   query: TableQuery,
   signal?: AbortSignal,
 ) {
-  const page = await datasetRows(ws, principal, projectKey, name, query, signal);
+  return pageAnswer(await datasetRows(ws, principal, projectKey, name, query, signal), query);
+}
+
+/** A page as the API answers it: column names and types apart from the rows. */
+export function pageAnswer(page: Awaited<ReturnType<typeof readVersionRows>>, query: TableQuery) {
   return {
     columns: page.columns.map((c) => c.name),
     types: page.columns.map((c) => c.type),

@@ -263,6 +263,23 @@ export async function currentVersions(ws: Workspace, projectKey: string): Promis
   return new Map(rows.map((r) => [r.dataset, toVersion(r)]));
 }
 
+/** One version of a dataset by its id, or null when the dataset has no such version. */
+export async function findVersion(
+  ws: Workspace,
+  projectKey: string,
+  dataset: string,
+  versionId: string,
+): Promise<CommittedVersion | null> {
+  const r = await ws.catalog.db
+    .selectFrom('dataset_versions')
+    .selectAll()
+    .where('project_key', '=', projectKey)
+    .where('dataset', '=', dataset)
+    .where('id', '=', versionId)
+    .executeTakeFirst();
+  return r ? toVersion(r) : null;
+}
+
 export async function listVersions(ws: Workspace, projectKey: string, dataset: string): Promise<ListedVersion[]> {
   const current = await currentVersion(ws, projectKey, dataset);
   const rows = await ws.catalog.db

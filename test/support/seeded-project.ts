@@ -170,6 +170,7 @@ export async function seedProject(
   await ok(call('POST', `${P}/insights`, { token: admin, body: SEED_INSIGHT }), 'insight');
   await ok(call('POST', `${P}/dashboards`, { token: admin, body: SEED_DASHBOARD }), 'dashboard');
   const keys = await ok(call('GET', '/api/api-keys', { token: tokens.writer }), 'api keys');
+  const obsVersions = await ok(call('GET', `${P}/datasets/obs/versions`, { token: admin }), 'versions');
   return {
     project,
     tokens,
@@ -191,6 +192,7 @@ export async function seedProject(
       '{kind}/{name}': 'r1',
       'insights/{id}': 'i1',
       'dashboards/{id}': 'd1',
+      'versions/{id}': (obsVersions.body as { id: string }[])[0].id,
     },
   };
 }

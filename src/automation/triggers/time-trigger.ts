@@ -5,19 +5,22 @@ import { defineTrigger } from './define-trigger.js';
 
 const params = z
   .object({
-    cron: z.string().min(1).optional().describe('Cron expression, e.g. "0 6 * * *"'),
-    everyMinutes: z.number().int().min(1).max(1440).optional().describe('Every N minutes'),
-    everyHours: z.number().int().min(1).max(168).optional().describe('Every N hours'),
+    cron: z.string().min(1).optional().meta({ title: 'Cron expression' }).describe('Cron expression, e.g. "0 6 * * *"'),
+    everyMinutes: z.number().int().min(1).max(1440).optional().meta({ title: 'Every N minutes' }).describe('1 to 1440'),
+    everyHours: z.number().int().min(1).max(168).optional().meta({ title: 'Every N hours' }).describe('1 to 168'),
     dailyAt: z
       .string()
       .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use HH:MM')
       .optional()
-      .describe('Every day at HH:MM'),
+      .meta({ title: 'Daily at' })
+      .describe('HH:MM, every day'),
     timezone: z.string().default('UTC').describe('IANA time zone of cron and dailyAt'),
   })
   .refine((p) => [p.cron, p.everyMinutes, p.everyHours, p.dailyAt].filter((v) => v !== undefined).length === 1, {
     message: 'give exactly one of cron, everyMinutes, everyHours and dailyAt',
-  });
+  })
+  // Generated forms show mutually exclusive fields as one choice (see `x-choices` in web/src/components/schema-form.tsx).
+  .meta({ 'x-choices': [{ title: 'Schedule', fields: ['dailyAt', 'everyMinutes', 'everyHours', 'cron'] }] });
 type TimeParams = z.infer<typeof params>;
 
 function scheduleOf(p: TimeParams): Schedule {

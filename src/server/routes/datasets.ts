@@ -6,6 +6,7 @@ import { badRequest, tooLarge, uploadTooLargeMessage } from '../../common/errors
 import { deleteDataset, getDataset, listDatasets, listDatasetVersions, saveDataset } from '../../datasets/datasets.js';
 import { datasetExport, datasetPage, datasetStats } from '../../datasets/explore.js';
 import { importUpload } from '../../datasets/import.js';
+import { datasetVersionPage, restoreDatasetVersion } from '../../datasets/restore.js';
 import { EXPORT_CONTENT_TYPES } from '../../engine/export-format.js';
 import { DEFAULT_PAGE_ROWS, MAX_PAGE_ROWS, parseTableQuery } from '../../engine/table-query.js';
 import type { Workspace } from '../../workspace/workspace.js';
@@ -102,6 +103,37 @@ export function datasetRoutes(app: FastifyInstance, ws: Workspace): void {
       response: { 200: z.array(R.ListedVersion) },
     },
     async ({ principal, params }) => listDatasetVersions(ws, principal, params.key, params.name),
+  );
+  route(
+    app,
+    {
+      method: 'GET',
+      url: `${P}/datasets/{name}/versions/{id}/data`,
+      summary: 'A JSON page of rows of one version (404 for no such version, 409 when its data is no longer kept)',
+      tag: 'datasets',
+      query: DataQuery.pick({ offset: true, limit: true, sort: true, filter: true }),
+      access: 'reader',
+      response: { 200: R.DataPage },
+    },
+    async ({ principal, params, request, signal }) =>
+      datasetVersionPage(ws, principal, params.key, params.name, params.id, parseTableQuery(request.query), signal),
+  );
+  route(
+    app,
+    {
+      method: 'POST',
+      url: `${P}/datasets/{name}/versions/{id}/restore`,
+      summary:
+        "Make an old version's data current again, as a new version (recipes reading the dataset become stale as after an import)",
+      tag: 'datasets',
+      access: 'writer',
+      response: { 201: R.Dataset },
+    },
+    async ({ principal, params, reply }) => {
+      const d = await restoreDatasetVersion(ws, principal, params.key, params.name, params.id);
+      void reply.code(201);
+      return d;
+    },
   );
   route(
     app,

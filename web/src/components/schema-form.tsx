@@ -1,5 +1,6 @@
 import { useId } from 'react';
 import { scalarText } from '../lib/format';
+import { ChoiceGroup, type ChoiceGroupSchema } from './schema-form/choice-group';
 import { BooleanField, ChoiceField, EnumField, NumberField, TextField, type FieldProps } from './schema-form/fields';
 import { JsonField } from './schema-form/json-field';
 import { ListField, listItemType } from './schema-form/list-field';
@@ -24,6 +25,8 @@ export interface JsonSchema {
   additionalProperties?: unknown;
   /** Set by the server (e.g. `schemaVersion`): kept in the value, not shown. */
   readOnly?: boolean;
+  /** Groups of fields of which exactly one is given: shown as one choice. */
+  'x-choices'?: ChoiceGroupSchema[];
 }
 
 export type FormValue = Record<string, unknown>;
@@ -79,25 +82,44 @@ export function SchemaForm({
     .filter(([k, s]) => s.const === undefined && !s.readOnly && !hidden.includes(k))
     .sort(([a], [b]) => rank(a) - rank(b));
   const required = new Set(schema.required ?? []);
+  const groups = schema['x-choices'] ?? [];
+  const groupOf = (key: string) => groups.find((g) => g.fields.includes(key));
+  const field = (key: string) => (
+    <Field
+      key={key}
+      name={key}
+      schema={schema.properties![key]}
+      required={required.has(key)}
+      value={value[key]}
+      suggestions={suggestions}
+      choices={choices}
+      onChange={(v) => {
+        const next = { ...value };
+        if (v === undefined) delete next[key];
+        else next[key] = v;
+        onChange(next);
+      }}
+    />
+  );
   return (
     <div className="form-grid schema-form">
-      {props.map(([key, s]) => (
-        <Field
-          key={key}
-          name={key}
-          schema={s}
-          required={required.has(key)}
-          value={value[key]}
-          suggestions={suggestions}
-          choices={choices}
-          onChange={(v) => {
-            const next = { ...value };
-            if (v === undefined) delete next[key];
-            else next[key] = v;
-            onChange(next);
-          }}
-        />
-      ))}
+      {props.map(([key]) => {
+        const group = groupOf(key);
+        if (!group) return field(key);
+        // A group is shown once, where its first shown field would be.
+        if (props.find(([k]) => groupOf(k) === group)?.[0] !== key) return null;
+        return (
+          <ChoiceGroup
+            key={`choice ${group.title}`}
+            group={group}
+            schema={schema}
+            value={value}
+            onChange={onChange}
+            labelOf={(k, s) => s.title ?? humanize(k)}
+            renderField={field}
+          />
+        );
+      })}
     </div>
   );
 }
