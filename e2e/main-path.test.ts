@@ -173,7 +173,7 @@ describe('web UI: the main path', () => {
     const triggers = page.getByRole('region', { name: 'Triggers' });
     await triggers.getByLabel('New trigger type').selectOption('time');
     await triggers.getByRole('button', { name: 'Add trigger' }).click();
-    await triggers.getByLabel(/Daily at/).fill('06:00');
+    await triggers.getByRole('textbox', { name: /Daily at/ }).fill('06:00');
 
     const steps = page.getByRole('region', { name: 'Steps' });
     await steps.getByLabel('New step type').selectOption('build');
