@@ -4,6 +4,7 @@ import { importDataset } from '../datasets/import.js';
 import { startBuild } from '../flow/build.js';
 import { saveRecipe } from '../flow/recipes-service.js';
 import type { Workspace } from '../workspace/workspace.js';
+import { demoAnalysisRecipes, saveDemoDashboard, saveDemoObjects } from './demo-objects.js';
 import { demoRecipes, simulate } from './simulator/index.js';
 
 export const DEMO_PROJECT = 'ALMA_OPS';
@@ -52,13 +53,15 @@ export async function ensureDemo(
       });
     }
     for (const r of demoRecipes) await saveRecipe(ws, LOCAL_ADMIN, DEMO_PROJECT, { type: 'sql', ...r });
+    await saveDemoObjects(ws, DEMO_PROJECT);
     const { done } = await startBuild(ws, LOCAL_ADMIN, DEMO_PROJECT, {
-      targets: demoRecipes.map((r) => r.output),
+      targets: [...demoRecipes, ...demoAnalysisRecipes].map((r) => r.output),
       mode: 'required',
     });
     const job = await done;
+    if (job.status === 'succeeded') await saveDemoDashboard(ws, DEMO_PROJECT);
     log(
-      `Demo project ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${sim.tables.length} datasets, ${demoRecipes.length} recipes (build ${job.status})`,
+      `Demo project ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${sim.tables.length} datasets, ${demoRecipes.length + demoAnalysisRecipes.length} recipes, a dashboard (build ${job.status})`,
     );
   } finally {
     rmSync(out, { recursive: true, force: true });

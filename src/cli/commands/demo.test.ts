@@ -21,6 +21,16 @@ describe('llano demo', () => {
     expect(await runCli(['--home', 'ws', '--json', 'dataset', 'list', '-p', 'ALMA_OPS'], list)).toBe(0);
     const names = (JSON.parse(list.stdout) as { name: string }[]).map((d) => d.name);
     expect(names).toEqual(expect.arrayContaining(['trec_measurement', 'shift', 'shift_metrics', 'eb_trec_median']));
+    expect(names).toContain('trec_change_points');
+
+    const dashboards = capture(dir, env);
+    expect(await runCli(['--home', 'ws', '--json', 'dashboard', 'list', '-p', 'ALMA_OPS'], dashboards)).toBe(0);
+    expect((JSON.parse(dashboards.stdout) as { id: string }[]).map((d) => d.id)).toEqual(['operations']);
+    const tile = capture(dir, env);
+    expect(
+      await runCli(['--home', 'ws', '--json', 'insight', 'data', 'efficiency_by_array', '-p', 'ALMA_OPS'], tile),
+    ).toBe(0);
+    expect((JSON.parse(tile.stdout) as { rows: unknown[] }).rows.length).toBeGreaterThan(0);
 
     const again = capture(dir, env);
     expect(await runCli(['--home', 'ws', 'demo'], again)).toBe(0);

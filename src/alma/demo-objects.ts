@@ -1,0 +1,80 @@
+import { LOCAL_ADMIN } from '../catalog/access.js';
+import { saveRecipe } from '../flow/recipes-service.js';
+import { saveDashboard } from '../insights/dashboards-service.js';
+import { saveInsight } from '../insights/insights-service.js';
+import type { Workspace } from '../workspace/workspace.js';
+
+/**
+ * What the demo shows beyond SQL: an analysis recipe (change points of each receiver's per-EB
+ * median Trec) and a dashboard of shift efficiency and receiver temperatures, so a fresh
+ * `npm start` has charts and analytics with data in them.
+ */
+export const demoAnalysisRecipes = [
+  {
+    name: 'detect_trec_changes',
+    type: 'changepoints',
+    inputs: ['eb_trec_median'],
+    output: 'trec_change_points',
+    groupBy: ['antennaname', 'receiverband', 'basebandname', 'pol'],
+    orderBy: 'eb_start',
+    column: 'trec_median',
+    description: 'Level shifts in each receiver chain: the engineering candidates of receiver QA.',
+  },
+];
+
+const insights = [
+  {
+    id: 'efficiency_by_array',
+    name: 'Observation efficiency by array',
+    type: 'chart',
+    dataset: 'shift_metrics',
+    chart: {
+      kind: 'bar',
+      x: { column: 'array_family' },
+      y: [{ column: 'observation_efficiency_with_cal_pct', agg: 'avg' }],
+    },
+  },
+  {
+    id: 'trec_per_day',
+    name: 'Median receiver temperature per day',
+    type: 'chart',
+    dataset: 'eb_trec_median',
+    chart: {
+      kind: 'line',
+      x: { column: 'eb_start', bin: { method: 'width', unit: 'day' } },
+      y: [{ column: 'trec_median', agg: 'median' }],
+      color: { column: 'receiverband' },
+    },
+  },
+  {
+    id: 'trec_changes_by_band',
+    name: 'Change points per band',
+    type: 'chart',
+    dataset: 'trec_change_points',
+    chart: { kind: 'bar', x: { column: 'receiverband' }, y: [{ agg: 'count' }] },
+  },
+];
+
+export async function saveDemoObjects(ws: Workspace, project: string): Promise<void> {
+  for (const r of demoAnalysisRecipes) await saveRecipe(ws, LOCAL_ADMIN, project, r);
+}
+
+/** Charts read built datasets' columns: saved after the demo's build. */
+export async function saveDemoDashboard(ws: Workspace, project: string): Promise<void> {
+  for (const i of insights) await saveInsight(ws, LOCAL_ADMIN, project, i);
+  await saveDashboard(ws, LOCAL_ADMIN, project, {
+    id: 'operations',
+    name: 'Operations overview',
+    pages: [
+      {
+        title: 'Shifts and receivers',
+        tiles: [
+          { insight: 'efficiency_by_array', x: 0, y: 0, w: 12, h: 6 },
+          { insight: 'trec_changes_by_band', x: 12, y: 0, w: 12, h: 6 },
+          { insight: 'trec_per_day', x: 0, y: 6, w: 24, h: 8 },
+        ],
+      },
+    ],
+    filters: [{ column: 'array_family', type: 'category' }],
+  });
+}
