@@ -1,6 +1,9 @@
 import { badRequest } from '../../common/errors.js';
 import { ident, literal } from './sql.js';
 
+/** The formula as an error quotes it: a long one is cut, so an error stays one readable line (the position says where). */
+const quoted = (text: string) => JSON.stringify(text.length > 120 ? `${text.slice(0, 117)}…` : text);
+
 /**
  * The formula language of prepare steps, compiled to SQL. The text is parsed into a tree and the
  * SQL is written from the tree, so a formula can only name columns (quoted), literals (escaped),
@@ -82,7 +85,7 @@ export const FORMULA_FUNCTIONS = Object.keys(FUNCTIONS);
 function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
-  const fail = (m: string) => badRequest(`Formula ${JSON.stringify(text)}: ${m} at character ${i + 1}`);
+  const fail = (m: string) => badRequest(`Formula ${quoted(text)}: ${m} at character ${i + 1}`);
   while (i < text.length) {
     const c = text[i];
     if (/\s/.test(c)) {
@@ -161,9 +164,7 @@ function parse(text: string): Node {
   const isWord = (w: string) => peek().kind === 'name' && peek().text.toLowerCase() === w;
   const isOp = (o: string) => peek().kind === 'op' && peek().text === o;
   const fail = (m: string) =>
-    badRequest(
-      `Formula ${JSON.stringify(text)}: ${m} at character ${peek().at + 1}${peek().kind === 'end' ? ' (end)' : ''}`,
-    );
+    badRequest(`Formula ${quoted(text)}: ${m} at character ${peek().at + 1}${peek().kind === 'end' ? ' (end)' : ''}`);
   const expectWord = (w: string) => {
     if (!isWord(w)) throw fail(`expected "${w}"`);
     pos++;
