@@ -113,4 +113,102 @@ describe('web UI: chart builder and dashboards', () => {
       await reader.close();
     }
   }, 120_000);
+
+  it('filters the page by a clicked bar and by a range brushed on a time series, and formats tables', async () => {
+    const days = Array.from({ length: 30 }, (_, i) => {
+      const day = `2025-01-${String(i + 1).padStart(2, '0')}`;
+      return `${day},${i % 2 ? 'DA41' : 'DV01'},${(30 + i).toFixed(1)}`;
+    });
+    await admin.upload(
+      `/api/projects/${KEY}/datasets/daily/upload`,
+      `day,antenna,trec\n${days.join('\n')}\n`,
+      'daily.csv',
+    );
+    await admin.call('POST', `/api/projects/${KEY}/insights`, {
+      id: 'trec_per_day',
+      name: 'Trec per day',
+      type: 'chart',
+      dataset: 'daily',
+      chart: {
+        kind: 'line',
+        x: { column: 'day', bin: { method: 'auto', unit: 'day' } },
+        y: [{ column: 'trec', agg: 'avg' }],
+      },
+    });
+    await admin.call('POST', `/api/projects/${KEY}/insights`, {
+      id: 'trec_by_antenna',
+      name: 'Trec by antenna',
+      type: 'chart',
+      dataset: 'daily',
+      chart: { kind: 'bar', x: { column: 'antenna' }, y: [{ column: 'trec', agg: 'max' }] },
+    });
+    await admin.call('POST', `/api/projects/${KEY}/insights`, {
+      id: 'trec_table',
+      name: 'Trec table',
+      type: 'table',
+      dataset: 'daily',
+      table: {
+        groupBy: [{ column: 'antenna' }],
+        measures: [{ column: 'trec', agg: 'avg', label: 'avg_trec' }],
+        formats: { avg_trec: '0.00' },
+        highlight: [{ column: 'avg_trec', op: 'gt', value: 44.5, color: '#ffd6d6' }],
+      },
+    });
+    await admin.call('POST', `/api/projects/${KEY}/dashboards`, {
+      id: 'daily',
+      name: 'Daily Trec',
+      pages: [
+        {
+          title: 'Days',
+          tiles: [
+            { insight: 'trec_per_day', x: 0, y: 0, w: 24, h: 7 },
+            { insight: 'trec_by_antenna', x: 0, y: 7, w: 12, h: 6 },
+            { insight: 'trec_table', x: 12, y: 7, w: 12, h: 6 },
+          ],
+        },
+      ],
+      filters: [],
+    });
+    const { page } = b;
+    await page.goto(`/projects/${KEY}/dashboards/daily`);
+    const table = page.getByRole('region', { name: 'Trec table' });
+    // Table formats: two decimals, and the antenna above 44.5 K highlighted.
+    const columns = await admin.call<{ columns: string[]; rows: unknown[][] }>(
+      'GET',
+      `/api/projects/${KEY}/insights/trec_table/data`,
+    );
+    const avg = columns.columns.indexOf('avg_trec');
+    const da41 = columns.rows.find((r) => r[0] === 'DA41')!;
+    const expected = Number(da41[avg]).toFixed(2);
+    const cell = table.getByRole('cell', { name: expected, exact: true });
+    await cell.waitFor();
+    expect(await cell.evaluate((td) => getComputedStyle(td).backgroundColor)).toBe('rgb(255, 214, 214)');
+
+    // Click a bar: the page is filtered by its antenna, on the server.
+    const bars = page.getByRole('img', { name: 'Trec by antenna' });
+    await bars.waitFor();
+    const filtered = page.waitForResponse(
+      (r) => r.url().includes('/insights/trec_per_day/data') && decodeURIComponent(r.url()).includes('antenna:in:'),
+    );
+    const box = (await bars.boundingBox())!;
+    // Two bars: click the middle of the left one, low enough to hit it whatever its height.
+    await page.mouse.click(box.x + box.width * 0.3, box.y + box.height * 0.75);
+    await filtered;
+    const chip = page.getByRole('button', { name: /antenna = (DA41|DV01)/ });
+    await chip.waitFor();
+    await chip.click();
+
+    // Brush a range of days on the line: drag over the middle of the plot.
+    const line = page.getByRole('img', { name: 'Trec per day' });
+    const lineBox = (await line.boundingBox())!;
+    const ranged = page.waitForResponse(
+      (r) => r.url().includes('/insights/trec_by_antenna/data') && decodeURIComponent(r.url()).includes('day:ge:'),
+    );
+    await page.mouse.move(lineBox.x + lineBox.width * 0.35, lineBox.y + lineBox.height * 0.4);
+    await page.mouse.down();
+    await page.mouse.move(lineBox.x + lineBox.width * 0.6, lineBox.y + lineBox.height * 0.4, { steps: 6 });
+    await page.mouse.up();
+    await ranged;
+    await page.getByRole('button', { name: /^day from 2025-01-\d\d.* to 2025-01-\d\d/ }).waitFor();
+  }, 120_000);
 });

@@ -92,8 +92,67 @@ function categorySeries(kind: ChartKind, data: InsightData): EChartsOption {
   };
 }
 
-/** The ECharts option of a chart of `kind` drawing `data`. */
-export function chartOption(kind: ChartKind, data: InsightData, options: { animation?: boolean } = {}): EChartsOption {
+/** Series with more points than this get a zoom slider under the axis. */
+const ZOOM_FROM_POINTS = 24;
+
+/**
+ * Zoom (wheel, pinch and a slider) and a range brush for lines and areas over an ordered x, the
+ * time series of dashboards: dragging selects a range, which becomes a page filter (`rangeOfBrush`).
+ */
+function zoomAndBrush(body: EChartsOption, points: number): EChartsOption {
+  const slider = points > ZOOM_FROM_POINTS;
+  return {
+    ...body,
+    dataZoom: slider
+      ? [
+          { type: 'inside', xAxisIndex: 0, moveOnMouseMove: false },
+          { type: 'slider', xAxisIndex: 0, height: 16, bottom: 4 },
+        ]
+      : [{ type: 'inside', xAxisIndex: 0, moveOnMouseMove: false }],
+    brush: { xAxisIndex: 0, brushType: 'lineX', brushMode: 'single', throttleType: 'debounce', throttleDelay: 300 },
+    toolbox: {
+      right: 8,
+      itemSize: 14,
+      feature: { brush: { type: ['lineX', 'clear'], title: { lineX: 'Select a range', clear: 'Clear the range' } } },
+    },
+    ...(slider ? { grid: { left: 48, right: 16, top: 28, bottom: 44, containLabel: true } } : {}),
+  };
+}
+
+/** One end of a brushed range, as a filter value. */
+export type RangeBound = string | number | boolean;
+const bound = (v: unknown): RangeBound =>
+  typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : label(v);
+
+/**
+ * The x range a brush covers, as a filter: from the first brushed point's x, up to (not
+ * including) the x after the last brushed point — so a range of daily bins keeps whole days.
+ * `to` is null when the brush reaches the last point. Null when x is not a column of the data.
+ */
+export function rangeOfBrush(
+  data: InsightData,
+  [first, last]: [number, number],
+): { from: RangeBound; to: RangeBound | null; toInclusive: boolean } | null {
+  const x = column(data, 'x');
+  if (x < 0 || data.rows.length === 0) return null;
+  // The axis's categories: one per distinct x, in order (several rows share one with a colour dimension).
+  const seen = new Set<string>();
+  const points = data.rows.filter((r) => !seen.has(label(r[x])) && seen.add(label(r[x])));
+  const start = Math.max(0, Math.min(Math.round(first), points.length - 1));
+  const end = Math.max(start, Math.min(Math.round(last), points.length - 1));
+  const xEnd = column(data, 'x_end');
+  const from = bound(points[start][x]);
+  if (xEnd >= 0) return { from, to: bound(points[end][xEnd]), toInclusive: false };
+  const next = points[end + 1];
+  return next ? { from, to: bound(next[x]), toInclusive: false } : { from, to: null, toInclusive: true };
+}
+
+/** The ECharts option of a chart of `kind` drawing `data`; `interactive: false` (exports) leaves out zoom and brush. */
+export function chartOption(
+  kind: ChartKind,
+  data: InsightData,
+  options: { animation?: boolean; interactive?: boolean } = {},
+): EChartsOption {
   const base: EChartsOption = {
     animation: options.animation ?? true,
     tooltip: { trigger: kind === 'pie' || kind === 'scatter' || kind === 'heatmap' ? 'item' : 'axis' },
@@ -109,7 +168,9 @@ export function chartOption(kind: ChartKind, data: InsightData, options: { anima
     case 'histogram': {
       const body = categorySeries(kind, data);
       const many = (body.series as unknown[]).length > 1;
-      return { ...base, ...body, ...(many ? { legend } : {}) };
+      const timeSeries = (kind === 'line' || kind === 'area') && options.interactive !== false;
+      const chart = { ...base, ...body, ...(many ? { legend } : {}) };
+      return timeSeries ? zoomAndBrush(chart, data.rows.length) : chart;
     }
     case 'pie': {
       const x = column(data, 'x');

@@ -4,10 +4,11 @@ import type { Principal } from '../catalog/access.js';
 import { badRequest } from '../common/errors.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { chartOption, formatNumber } from './chart-options.js';
+import { cellColor, formatCell } from './table-format.js';
 import { getDashboard } from './dashboards-service.js';
 import { exportBrowser } from './export-browser.js';
 import { insightData } from './insight-data.js';
-import type { ChartFilter, DashboardPage, Insight, InsightData } from './insight-types.js';
+import type { ChartFilter, DashboardPage, Insight, InsightData, TableSpec } from './insight-types.js';
 import { getInsight } from './insights-service.js';
 import { markdownToHtml } from './markdown.js';
 
@@ -36,14 +37,17 @@ const escape = (s: string) =>
 /** JSON inside a <script> element: `</` must not close it. */
 const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c');
 
-function tableHtml(data: InsightData): string {
+function tableHtml(data: InsightData, spec: TableSpec = {}): string {
   const head = data.columns.map((c) => `<th>${escape(c)}</th>`).join('');
+  const cell = (v: unknown, column: string) => {
+    const pattern = spec.formats?.[column];
+    const text = pattern ? formatCell(v, pattern) : typeof v === 'number' ? formatNumber(v) : formatCell(v);
+    const color = cellColor(column, v, spec.highlight);
+    return `<td${color ? ` style="background:${escape(color)}"` : ''}>${escape(text)}</td>`;
+  };
   const rows = data.rows
     .slice(0, 200)
-    .map(
-      (r) =>
-        `<tr>${r.map((v) => `<td>${escape(typeof v === 'number' ? formatNumber(v) : typeof v === 'object' && v !== null ? JSON.stringify(v) : String((v as string | null) ?? ''))}</td>`).join('')}</tr>`,
-    )
+    .map((r) => `<tr>${r.map((v, i) => cell(v, data.columns[i])).join('')}</tr>`)
     .join('');
   return `<table><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table>`;
 }
@@ -65,14 +69,14 @@ function tileBody(insight: Insight, data: InsightData | Error): { html: string; 
     case 'text':
       return { html: `<div class="text">${markdownToHtml(insight.text ?? '')}</div>` };
     case 'chart':
-      return { html: '', option: chartOption(insight.chart!.kind, data, { animation: false }) };
+      return { html: '', option: chartOption(insight.chart!.kind, data, { animation: false, interactive: false }) };
     case 'metric':
-      return { html: '', option: chartOption('line', data, { animation: false }) };
+      return { html: '', option: chartOption('line', data, { animation: false, interactive: false }) };
     case 'check':
     case 'scenario':
       return { html: statusHtml(data) };
     case 'table':
-      return { html: tableHtml(data) };
+      return { html: tableHtml(data, insight.table) };
   }
 }
 

@@ -89,7 +89,17 @@ const TableSpecSchema = z
     limit: z.number().int().min(1).max(CHART_ROW_BUDGET).optional(),
     formats: z.record(z.string(), z.string().max(32)).optional(),
     highlight: z
-      .array(z.object({ column: Column, op: z.enum(['gt', 'lt', 'eq']), value: z.number(), color: z.string().max(32) }))
+      .array(
+        z.object({
+          column: Column,
+          op: z.enum(['gt', 'lt', 'eq']),
+          value: z.number(),
+          // A colour only (it goes into a style attribute): #rgb, #rrggbb, #rrggbbaa or a CSS colour name.
+          color: z
+            .string()
+            .regex(/^(#[0-9a-f]{3}|#[0-9a-f]{6}|#[0-9a-f]{8}|[a-z]{3,20})$/i, 'a colour like #f88 or red'),
+        }),
+      )
       .max(20)
       .optional(),
   })

@@ -1,9 +1,11 @@
 import { BarChart, CustomChart, LineChart, ScatterChart } from 'echarts/charts';
 import {
+  BrushComponent,
   DataZoomComponent,
   GridComponent,
   LegendComponent,
   MarkLineComponent,
+  ToolboxComponent,
   TooltipComponent,
 } from 'echarts/components';
 import * as echarts from 'echarts/core';
@@ -21,6 +23,8 @@ echarts.use([
   DataZoomComponent,
   LegendComponent,
   MarkLineComponent,
+  BrushComponent,
+  ToolboxComponent,
   CanvasRenderer,
 ]);
 
@@ -29,30 +33,38 @@ export { echarts };
 
 /**
  * One ECharts instance in a div; resized with its container. `onClick` receives the clicked
- * item's `data`.
+ * item's `data`; `onBrush` the first and last category index of a range brushed on the x axis
+ * (null when the brush is cleared).
  */
 export function EChart({
   option,
   className = 'chart',
   style,
   onClick,
+  onBrush,
   ariaLabel,
 }: {
   option: EChartsOption;
   className?: string;
   style?: React.CSSProperties;
   onClick?: (data: unknown) => void;
+  onBrush?: (range: [number, number] | null) => void;
   ariaLabel: string;
 }) {
   const ref = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
   const clickRef = useLatest(onClick);
+  const brushRef = useLatest(onBrush);
 
   useEffect(() => {
     if (!ref.current) return;
     const c = echarts.init(ref.current, undefined, { renderer: 'canvas' });
     chart.current = c;
     c.on('click', (p) => clickRef.current?.((p as { data?: unknown }).data));
+    c.on('brushEnd', (p) => {
+      const range = (p as { areas?: { coordRange?: unknown }[] }).areas?.[0]?.coordRange;
+      brushRef.current?.(Array.isArray(range) && range.length === 2 ? [Number(range[0]), Number(range[1])] : null);
+    });
     const ro = new ResizeObserver(() => c.resize());
     ro.observe(ref.current);
     return () => {
@@ -60,10 +72,18 @@ export function EChart({
       c.dispose();
       chart.current = null;
     };
-  }, [clickRef]);
+  }, [clickRef, brushRef]);
 
   useEffect(() => {
     chart.current?.setOption(option, { notMerge: true });
+    // A chart with a brush selects a range by dragging (as Grafana does); the wheel and the slider zoom.
+    const brush = (option as { brush?: { brushType?: string; brushMode?: string } }).brush;
+    if (brush)
+      chart.current?.dispatchAction({
+        type: 'takeGlobalCursor',
+        key: 'brush',
+        brushOption: { brushType: brush.brushType, brushMode: brush.brushMode },
+      });
   }, [option]);
 
   return <div ref={ref} className={className} style={style} role="img" aria-label={ariaLabel} />;

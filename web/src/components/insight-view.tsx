@@ -1,7 +1,8 @@
 import { BoxplotChart, HeatmapChart, PieChart } from 'echarts/charts';
 import { TitleComponent, VisualMapComponent } from 'echarts/components';
 import { useMemo } from 'react';
-import { chartOption, facetValues, rowsOfFacet } from '../../../src/insights/chart-options.js';
+import { chartOption, facetValues, rangeOfBrush, rowsOfFacet } from '../../../src/insights/chart-options.js';
+import { cellColor, formatCell } from '../../../src/insights/table-format.js';
 import { markdownToHtml } from '../../../src/insights/markdown.js';
 import type { Insight, InsightData } from '../api/types';
 import { echarts, EChart, outcomeTone, type EChartsOption } from './echart';
@@ -12,25 +13,30 @@ echarts.use([PieChart, HeatmapChart, BoxplotChart, TitleComponent, VisualMapComp
 /** Small multiples: at most this many facet values are drawn. */
 const MAX_FACETS = 6;
 
+/** A range of x brushed on a time series: `to` is null when open-ended. */
+export type SelectedRange = NonNullable<ReturnType<typeof rangeOfBrush>>;
+
 /**
  * What one insight draws from its data: a chart (the same ECharts option the server-side export
  * draws), a table, status tiles or Markdown. `onSelect` receives the x value of a clicked bar,
- * slice or point (cross-filtering).
+ * slice or point, `onSelectRange` the x range brushed on a line (cross-filtering).
  */
 export function InsightView({
   insight,
   data,
   onSelect,
+  onSelectRange,
 }: {
   insight: Insight;
   data: InsightData | undefined;
   onSelect?: (column: string, value: unknown) => void;
+  onSelectRange?: (column: string, range: SelectedRange) => void;
 }) {
   if (insight.type === 'text')
     return <div className="insight-text" dangerouslySetInnerHTML={{ __html: markdownToHtml(insight.text ?? '') }} />;
   if (!data) return null;
   if (insight.type === 'check' || insight.type === 'scenario') return <StatusStrip data={data} />;
-  if (insight.type === 'table') return <DataTable data={data} />;
+  if (insight.type === 'table') return <DataTable data={data} spec={insight.table} />;
   const kind = insight.type === 'metric' ? 'line' : (insight.chart?.kind ?? 'bar');
   const facets = facetValues(data);
   const xColumn = insight.chart?.x?.column;
@@ -40,7 +46,9 @@ export function InsightView({
           if (value !== undefined && value !== null && value !== 'Others') onSelect(xColumn, value);
         }
       : undefined;
-  if (!facets) return <ChartOf kind={kind} data={data} label={insight.name} onSelect={select} />;
+  const selectRange = onSelectRange && xColumn ? (range: SelectedRange) => onSelectRange(xColumn, range) : undefined;
+  if (!facets)
+    return <ChartOf kind={kind} data={data} label={insight.name} onSelect={select} onSelectRange={selectRange} />;
   return (
     <div className="facets">
       {facets.slice(0, MAX_FACETS).map((f) => (
@@ -58,11 +66,13 @@ function ChartOf({
   data,
   label,
   onSelect,
+  onSelectRange,
 }: {
   kind: Parameters<typeof chartOption>[0];
   data: InsightData;
   label: string;
   onSelect?: (x: unknown) => void;
+  onSelectRange?: (range: SelectedRange) => void;
 }) {
   const option = useMemo(() => chartOption(kind, data) as EChartsOption, [kind, data]);
   const x = data.roles.indexOf('x');
@@ -71,6 +81,10 @@ function ChartOf({
       option={option}
       className="insight-chart"
       ariaLabel={label}
+      onBrush={(indexes) => {
+        const range = indexes && onSelectRange ? rangeOfBrush(data, indexes) : null;
+        if (range) onSelectRange?.(range);
+      }}
       onClick={(clicked) => {
         if (!onSelect || x < 0) return;
         // Bars and lines give their value; find the category by the clicked value's row.
@@ -84,7 +98,8 @@ function ChartOf({
   );
 }
 
-function DataTable({ data }: { data: InsightData }) {
+/** A table insight: number formats and conditional colours of its spec, as the export shows them. */
+function DataTable({ data, spec }: { data: InsightData; spec?: Insight['table'] }) {
   return (
     <div className="insight-table">
       <table className="table compact">
@@ -98,11 +113,19 @@ function DataTable({ data }: { data: InsightData }) {
         <tbody>
           {data.rows.slice(0, 500).map((r, i) => (
             <tr key={i}>
-              {r.map((v, j) => (
-                <td key={j} className={typeof v === 'number' ? 'num' : undefined}>
-                  {v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v as string)}
-                </td>
-              ))}
+              {r.map((v, j) => {
+                const column = data.columns[j];
+                const color = cellColor(column, v, spec?.highlight);
+                return (
+                  <td
+                    key={j}
+                    className={typeof v === 'number' ? 'num' : undefined}
+                    style={color ? { background: color } : undefined}
+                  >
+                    {formatCell(v, spec?.formats?.[column])}
+                  </td>
+                );
+              })}
             </tr>
           ))}
         </tbody>

@@ -3,7 +3,7 @@ import { useConfirm } from '../components/confirm-dialog';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { api, projectApi, queryString } from '../api/client';
 import type { Dashboard, DashboardInfo, DashboardTile, InsightData, InsightInfo } from '../api/types';
-import { InsightView } from '../components/insight-view';
+import { InsightView, type SelectedRange } from '../components/insight-view';
 import { projectPath } from '../components/layout';
 import { ErrorAlert, Loading, Notice, PageHeader } from '../components/ui';
 import { useApi } from '../lib/use-api';
@@ -14,13 +14,25 @@ const ROW_PX = 40;
 const GAP = 8;
 const REFRESH_CHOICES = [0, 30, 60, 300];
 
-/** A filter of the whole page: typed in the filter bar, or a clicked bar (cross-filter). */
+/** A filter of the whole page: typed in the filter bar, a clicked bar or a brushed range (cross-filter). */
 interface PageFilter {
   column: string;
   values: string[];
+  range?: SelectedRange;
 }
 const asQuery = (filters: PageFilter[]) =>
-  filters.filter((f) => f.values.length).map((f) => `${f.column}:in:${f.values.join('|')}`);
+  filters.flatMap((f) => {
+    if (f.range) {
+      const { from, to, toInclusive } = f.range;
+      const upper = to === null ? [] : [`${f.column}:${toInclusive ? 'le' : 'lt'}:${String(to)}`];
+      return [`${f.column}:ge:${String(from)}`, ...upper];
+    }
+    return f.values.length ? [`${f.column}:in:${f.values.join('|')}`] : [];
+  });
+const describeFilter = (f: PageFilter) =>
+  f.range
+    ? `${f.column} from ${String(f.range.from)}${f.range.to === null ? '' : ` to ${String(f.range.to)}`}`
+    : `${f.column} = ${f.values.join(', ')}`;
 
 /**
  * A dashboard: pages of tiles on a 24-column grid. Filters of the bar and clicked bars apply to
@@ -189,7 +201,7 @@ export default function DashboardPage() {
               title="Remove this filter"
               onClick={() => setCrossFilters((c) => c.filter((_, j) => j !== i))}
             >
-              {f.column} = {f.values.join(', ')} ✕
+              {describeFilter(f)} ✕
             </button>
           ))}
         </div>
@@ -245,6 +257,9 @@ export default function DashboardPage() {
                       ...c.filter((f) => f.column !== column),
                       { column, values: [String(value)] },
                     ])
+                  }
+                  onSelectRange={(column, range) =>
+                    setCrossFilters((c) => [...c.filter((f) => f.column !== column), { column, values: [], range }])
                   }
                 />
               ) : (
@@ -325,12 +340,14 @@ function TileData({
   filters,
   tick,
   onSelect,
+  onSelectRange,
 }: {
   projectKey: string;
   insight: InsightInfo;
   filters: string[];
   tick: number;
   onSelect: (column: string, value: unknown) => void;
+  onSelectRange: (column: string, range: SelectedRange) => void;
 }) {
   const data = useApi<InsightData>(
     insight.type === 'text' ? null : projectApi(projectKey, 'insights', insight.id, 'data'),
@@ -342,5 +359,5 @@ function TileData({
   }, [tick, reload]);
   if (data.error) return <ErrorAlert error={data.error} onRetry={data.reload} />;
   if (insight.type !== 'text' && !data.data) return <Loading />;
-  return <InsightView insight={insight} data={data.data} onSelect={onSelect} />;
+  return <InsightView insight={insight} data={data.data} onSelect={onSelect} onSelectRange={onSelectRange} />;
 }

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { chartOption, rangeOfBrush } from './chart-options.js';
+import type { InsightData } from './insight-types.js';
+
+const days = (n: number): InsightData => ({
+  columns: ['day', 'trec'],
+  roles: ['x', 'y'],
+  rows: Array.from({ length: n }, (_, i) => [`2025-01-${String(i + 1).padStart(2, '0')}`, 40 + i]),
+  sampled: false,
+  truncated: false,
+  sql: '',
+  version: null,
+});
+
+describe('time series zoom and brush', () => {
+  it('give lines a zoom slider when they have many points, and a range brush', () => {
+    const long = chartOption('line', days(30));
+    expect(long.dataZoom).toEqual([
+      expect.objectContaining({ type: 'inside' }),
+      expect.objectContaining({ type: 'slider' }),
+    ]);
+    expect(long.brush).toMatchObject({ brushType: 'lineX', xAxisIndex: 0 });
+    const short = chartOption('area', days(5));
+    expect(short.dataZoom).toEqual([expect.objectContaining({ type: 'inside' })]);
+  });
+
+  it('are left out of exports and of bars', () => {
+    const exported = chartOption('line', days(30), { interactive: false });
+    expect(exported.dataZoom).toBeUndefined();
+    expect(exported.brush).toBeUndefined();
+    expect(chartOption('bar', days(30)).brush).toBeUndefined();
+  });
+
+  it('turn a brushed range of points into a filter that keeps whole bins', () => {
+    const data = days(10);
+    expect(rangeOfBrush(data, [2, 4])).toEqual({ from: '2025-01-03', to: '2025-01-06', toInclusive: false });
+    // Up to the last point: no upper bound.
+    expect(rangeOfBrush(data, [7.6, 12])).toEqual({ from: '2025-01-09', to: null, toInclusive: true });
+    const binned: InsightData = {
+      ...data,
+      columns: ['trec', 'trec_end', 'n'],
+      roles: ['x', 'x_end', 'y'],
+      rows: [
+        [0, 10, 3],
+        [10, 20, 5],
+        [20, 30, 1],
+      ],
+    };
+    expect(rangeOfBrush(binned, [1, 1])).toEqual({ from: 10, to: 20, toInclusive: false });
+  });
+
+  it('count categories once when a colour dimension repeats x', () => {
+    const coloured: InsightData = {
+      ...days(0),
+      columns: ['day', 'band', 'trec'],
+      roles: ['x', 'color', 'y'],
+      rows: [
+        ['d1', 3, 1],
+        ['d1', 6, 2],
+        ['d2', 3, 1],
+        ['d2', 6, 2],
+        ['d3', 3, 1],
+      ],
+    };
+    expect(rangeOfBrush(coloured, [1, 1])).toEqual({ from: 'd2', to: 'd3', toInclusive: false });
+  });
+});

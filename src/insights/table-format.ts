@@ -1,0 +1,48 @@
+/**
+ * Number formats and conditional colours of table insights, shared by the web UI and the
+ * server-side export so a table reads the same in both. Node-free: the web UI imports it.
+ */
+import type { TableSpec } from './insight-types.js';
+
+/**
+ * Formats a value with a spreadsheet-like pattern: `0` (integer), `0.00` (two decimals), `#,##0.0`
+ * (thousands separators), `0%` / `0.0%` (a share shown as per cent), `0.00e0` (scientific).
+ * A value that is not a number, or an unknown pattern, is shown as it is.
+ */
+export function formatCell(value: unknown, pattern?: string): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'object') return JSON.stringify(value);
+  const n = typeof value === 'number' ? value : typeof value === 'bigint' ? Number(value) : NaN;
+  const parsed = pattern ? /^(#,##)?0(?:\.(0+))?(%|e0)?$/i.exec(pattern.trim()) : null;
+  if (Number.isNaN(n) || !parsed) return plain(value);
+  const [, grouped, decimals = '', suffix] = parsed;
+  const digits = decimals.length;
+  if (suffix?.toLowerCase() === 'e0') return n.toExponential(digits);
+  const scaled = suffix === '%' ? n * 100 : n;
+  const text = scaled.toLocaleString('en-US', {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+    useGrouping: Boolean(grouped),
+  });
+  return suffix === '%' ? `${text} %` : text;
+}
+
+/** A value with no format: text as it is, numbers, booleans and big integers as JavaScript writes them. */
+function plain(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return value.toString();
+  return '';
+}
+
+/** The colour of a cell by the table's conditional rules (the last matching rule wins), or undefined. */
+export function cellColor(column: string, value: unknown, rules: TableSpec['highlight'] = []): string | undefined {
+  const n = typeof value === 'number' ? value : Number(value);
+  if (value === null || value === undefined || Number.isNaN(n)) return undefined;
+  let color: string | undefined;
+  for (const rule of rules) {
+    if (rule.column !== column) continue;
+    const hit = rule.op === 'gt' ? n > rule.value : rule.op === 'lt' ? n < rule.value : n === rule.value;
+    if (hit) color = rule.color;
+  }
+  return color;
+}
