@@ -143,6 +143,8 @@ try {
         main.scrollTop += triggers.getBoundingClientRect().top - main.getBoundingClientRect().top - 16;
       });
     });
+    await shot('chart-builder', '/projects/ALMA_OPS/insights/trec_per_day', '.insight-chart canvas');
+    await shot('dashboard', '/projects/ALMA_OPS/dashboards/operations', '.dashboard-tile canvas');
     const range = `from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`;
     await shot('monitoring-timeline', `/monitoring?${range}`, '[aria-label^="Runs of each scenario"] canvas');
     await shot('monitoring-steps', `/monitoring?${range}&expand=step`, 'tr.step-row');
