@@ -41,6 +41,8 @@ function routes(p: SmallProject): string[] {
     `${P}/recipes/new?type=group`,
     `${P}/recipes/new?type=changepoints`,
     `${P}/dashboards`,
+    `${P}/dashboards/${p.dashboard}`,
+    `${P}/insights/${p.insight}`,
     `${P}/insights/new?dataset=${p.dataset}`,
     `${P}/jobs`,
     `${P}/jobs/${p.jobId}`,

@@ -12,11 +12,13 @@ export interface SmallProject {
   scenario: string;
   jobId: string;
   runId: string;
+  insight: string;
+  dashboard: string;
 }
 
 /**
  * A project with one of each object (uploaded dataset, SQL recipe built once, scenario run
- * once) and a reader member, so a test can visit every page of the app with data on it.
+ * once, chart, dashboard) and a reader member, so a test can visit every page of the app with data on it.
  */
 export async function seedSmallProject(server: TestServer, key = 'RECEIVER_QA'): Promise<SmallProject> {
   const api = apiClient(server.url, server.adminToken);
@@ -47,6 +49,19 @@ export async function seedSmallProject(server: TestServer, key = 'RECEIVER_QA'):
     reporters: [],
   });
   const run = await api.call<{ runId: string }>('POST', `/api/projects/${key}/scenarios/daily_refresh/run`);
+  await api.call('POST', `/api/projects/${key}/insights`, {
+    id: 'trec_by_band',
+    name: 'Mean Trec by band',
+    type: 'chart',
+    dataset: 'receiver_temps',
+    chart: { kind: 'bar', x: { column: 'band' }, y: [{ column: 'trec_k', agg: 'avg' }] },
+  });
+  await api.call('POST', `/api/projects/${key}/dashboards`, {
+    id: 'receivers',
+    name: 'Receivers',
+    pages: [{ title: 'Trec', tiles: [{ insight: 'trec_by_band', x: 0, y: 0, w: 12, h: 6 }] }],
+    filters: [{ column: 'antenna', type: 'category' }],
+  });
   await api.call('POST', '/api/users', READER);
   await api.call('PUT', `/api/projects/${key}/members/${READER.username}`, { role: 'reader' });
   return {
@@ -57,5 +72,7 @@ export async function seedSmallProject(server: TestServer, key = 'RECEIVER_QA'):
     scenario: 'daily_refresh',
     jobId: build.jobId,
     runId: run.runId,
+    insight: 'trec_by_band',
+    dashboard: 'receivers',
   };
 }

@@ -321,7 +321,7 @@ function Tile({
       style={{ gridColumn: `${tile.x + 1} / span ${tile.w}`, gridRow: `${tile.y + 1} / span ${tile.h}` }}
     >
       <header className={`tile-header${editing ? ' drag-handle' : ''}`} onPointerDown={drag('move')}>
-        <h3>{title}</h3>
+        <h2>{title}</h2>
         {editing ? (
           <button type="button" className="btn small" onPointerDown={(e) => e.stopPropagation()} onClick={onRemove}>
             Remove
