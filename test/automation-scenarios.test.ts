@@ -82,10 +82,10 @@ describe('scenarios: definitions, runs, triggers, reporters', () => {
   it('rejects bad definitions at save time with a clear message', async () => {
     const base = { id: 'bad', triggers: [{ type: 'manual' }], steps: [{ type: 'noop' }] };
     const cases: [unknown, RegExp][] = [
-      [{ ...base, steps: [{ type: 'teleport' }] }, /steps\[0\]: unknown step type "teleport"; known: build, .*noop/],
+      [{ ...base, steps: [{ type: 'teleport' }] }, /Step 1: unknown step type "teleport"; known: build, .*noop/],
       [
         { ...base, triggers: [{ type: 'time', cron: '61 * * * *' }] },
-        /triggers\[0\] \(time\): Invalid cron expression "61 \* \* \* \*"/,
+        /Trigger 1 \(time\): Invalid cron expression "61 \* \* \* \*"/,
       ],
       [
         { ...base, triggers: [{ type: 'time', dailyAt: '06:00', timezone: 'Mars/Olympus' }] },
@@ -97,7 +97,7 @@ describe('scenarios: definitions, runs, triggers, reporters', () => {
       ],
       [
         { ...base, steps: [{ type: 'build', targets: ['no_such_dataset'] }] },
-        /steps\[0\] \(build\): dataset no_such_dataset does not exist in project AUTO/,
+        /Step 1 \(build\): dataset no_such_dataset does not exist in project AUTO/,
       ],
       [
         {
@@ -112,10 +112,10 @@ describe('scenarios: definitions, runs, triggers, reporters', () => {
             },
           ],
         },
-        /reporters\[0\] \(mail\): to\.0: to: not a valid e-mail address/,
+        /Reporter 1 \(mail\): To: item 1: not a valid e-mail address/,
       ],
-      [{ ...base, reporters: [{ channel: 'pigeon' }] }, /reporters\[0\]: unknown reporter channel "pigeon"/],
-      [{ ...base, steps: [{ type: 'noop', runIf: 'sometimes' }] }, /steps\[0\] \(noop\): runIf/],
+      [{ ...base, reporters: [{ channel: 'pigeon' }] }, /Reporter 1: unknown reporter channel "pigeon"/],
+      [{ ...base, steps: [{ type: 'noop', runIf: 'sometimes' }] }, /Step 1 \(noop\): Run if: /],
       [{ ...base, id: '../etc' }, /Invalid scenario id/],
     ];
     for (const [body, message] of cases) {

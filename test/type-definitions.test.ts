@@ -129,7 +129,7 @@ describe('stored parameters carry a schema version', () => {
         steps: [{ type: 'noop' }, { type: 'build', targets: ['trec'], schemaVersion: 7 }],
       }),
     ).toThrow(
-      'steps[1] (build): saved with settings version 7, but this Llano knows up to version 1 of this type: upgrade Llano to use them',
+      'Step 2 (build): saved with settings version 7, but this Llano knows up to version 1 of this type: upgrade Llano to use them',
     );
     expect(() =>
       parseQualitySettings({ dataset: 'shift', checks: [{ type: 'unique', column: 'shift_id', schemaVersion: 2 }] }),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { badRequest } from '../common/errors.js';
-import { parseOr400 } from '../common/parse.js';
+import { fieldTitles, parseOr400 } from '../common/parse.js';
 import { sha256 } from '../common/ids.js';
 import { assertObjectName } from '../common/names.js';
 import type { Registry } from '../common/registry.js';
@@ -99,14 +99,16 @@ function parseEach<T>(
   key: 'type' | 'channel',
   registry: Registry<DefinedType & { params: z.ZodType }>,
 ): T[] {
+  // People read "Trigger 2 (time): Daily at: …", not a JSON path.
+  const noun = { triggers: 'Trigger', steps: 'Step', reporters: 'Reporter' }[what] ?? what;
   return items.map((raw, i) => {
-    const type = at(`${what}[${i}]`, () => registry.get(raw[key]));
-    const where = `${what}[${i}] (${String(raw[key])})`;
+    const type = at(`${noun} ${i + 1}`, () => registry.get(raw[key]));
+    const where = `${noun} ${i + 1} (${String(raw[key])})`;
     return parseOr400(
       type.params,
       at(where, () => upgradeParams(type, raw)),
       'value',
-      { prefix: where },
+      { prefix: where, field: fieldTitles(type.params) },
     ) as T;
   });
 }
@@ -134,9 +136,9 @@ export async function validateScenario(ctx: SaveContext, s: Scenario): Promise<v
     }
   };
   for (const [i, t] of s.triggers.entries())
-    await prefix(`triggers[${i}] (${t.type})`, () => triggerTypes.get(t.type).validate?.(ctx, t));
+    await prefix(`Trigger ${i + 1} (${t.type})`, () => triggerTypes.get(t.type).validate?.(ctx, t));
   for (const [i, st] of s.steps.entries())
-    await prefix(`steps[${i}] (${st.type})`, () => stepTypes.get(st.type).validate?.(ctx, st));
+    await prefix(`Step ${i + 1} (${st.type})`, () => stepTypes.get(st.type).validate?.(ctx, st));
   const ids = s.triggers.map((t) => t.id).filter(Boolean);
   if (new Set(ids).size !== ids.length) throw badRequest('triggers: two triggers have the same id');
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { LlanoError } from './errors.js';
-import { parseOr400 } from './parse.js';
+import { fieldTitles, parseOr400 } from './parse.js';
 
 const Person = z.object({ name: z.string(), age: z.number().int().min(0) });
 
@@ -41,5 +41,16 @@ describe('parseOr400', () => {
     expect(errorOf(() => parseOr400(flags, {}, 'flags', { prefix: 'llano.config.json' })).message).toMatch(
       /^llano\.config\.json: timeColumn: /,
     );
+  });
+});
+
+describe('field titles in error messages', () => {
+  it('name fields by their form title, else as words, and items by their number', () => {
+    const title = fieldTitles(
+      z.object({ dailyAt: z.string().meta({ title: 'Daily at' }), timeColumn: z.string(), to: z.array(z.string()) }),
+    );
+    expect(title('dailyAt')).toBe('Daily at');
+    expect(title('timeColumn')).toBe('Time column');
+    expect(title('to.0')).toBe('To: item 1');
   });
 });

@@ -17,8 +17,8 @@ export const mailReporter = defineReporter('mail', {
         password: z.string().optional().describe('Never returned by the API'),
       })
       .strict(),
-    from: z.email({ error: 'from: not a valid e-mail address' }),
-    to: z.array(z.email({ error: 'to: not a valid e-mail address' })).min(1, 'name at least one recipient'),
+    from: z.email({ error: 'not a valid e-mail address' }),
+    to: z.array(z.email({ error: 'not a valid e-mail address' })).min(1, 'name at least one recipient'),
     subject: z.string().max(500).optional().describe('Template, default "[Llano] {{scenario}}: {{outcome}}"'),
   }),
   examples: [
