@@ -3,6 +3,13 @@ import { saveRecipe } from '../flow/recipes-service.js';
 import { saveDashboard } from '../insights/dashboards-service.js';
 import { saveInsight } from '../insights/insights-service.js';
 import type { Workspace } from '../workspace/workspace.js';
+import {
+  importJobHistory,
+  installMonitoring,
+  installMonitoringChecks,
+  installMonitoringDashboard,
+  monitoringTargets,
+} from './apps/monitoring/install.js';
 
 /**
  * What the demo shows beyond SQL: an analysis recipe (change points of each receiver's per-EB
@@ -55,12 +62,27 @@ const insights = [
   },
 ];
 
-export async function saveDemoObjects(ws: Workspace, project: string): Promise<void> {
+/**
+ * Saves the demo's recipes and applications (scenarios with their imported history); returns
+ * the datasets the first build makes.
+ */
+export async function saveDemoObjects(ws: Workspace, project: string, ctx: { cutoffMs: number }): Promise<string[]> {
   for (const r of demoAnalysisRecipes) await saveRecipe(ws, LOCAL_ADMIN, project, r);
+  await installMonitoring(ws, project);
+  await importJobHistory(ws, project, ctx.cutoffMs);
+  return [...demoAnalysisRecipes.map((r) => r.output), ...monitoringTargets()];
+}
+
+/** What the demo holds, for its start-up line. */
+export async function demoObjectCounts(ws: Workspace, project: string): Promise<string> {
+  const count = async (kind: string) => (await ws.catalog.objects.list(project, kind)).length;
+  return `${await count('recipe')} recipes, ${await count('scenario')} scenarios, ${await count('dashboard')} dashboards`;
 }
 
 /** Charts read built datasets' columns: saved after the demo's build. */
 export async function saveDemoDashboard(ws: Workspace, project: string): Promise<void> {
+  await installMonitoringChecks(ws, project);
+  await installMonitoringDashboard(ws, project);
   for (const i of insights) await saveInsight(ws, LOCAL_ADMIN, project, i);
   await saveDashboard(ws, LOCAL_ADMIN, project, {
     id: 'operations',
