@@ -10,6 +10,7 @@ import {
   installMonitoringDashboard,
   monitoringTargets,
 } from './apps/monitoring/install.js';
+import { finishTrecQa, installTrecQa, trecQaTargets } from './apps/trec-qa/install.js';
 
 /**
  * What the demo shows beyond SQL: an analysis recipe (change points of each receiver's per-EB
@@ -20,12 +21,15 @@ export const demoAnalysisRecipes = [
   {
     name: 'detect_trec_changes',
     type: 'changepoints',
-    inputs: ['eb_trec_median'],
+    inputs: ['eb_trec_clean'],
     output: 'trec_change_points',
     groupBy: ['antennaname', 'receiverband', 'basebandname', 'pol'],
     orderBy: 'eb_start',
-    column: 'trec_median',
-    description: 'Level shifts in each receiver chain: the engineering candidates of receiver QA.',
+    column: 'trec_norm',
+    // A level shift is a new level that lasts: at least 5 EBs on each side.
+    minSize: 5,
+    description:
+      'Level shifts in each receiver chain (log Trec relative to the EB’s other antennas, outlying EBs removed): the engineering candidates of receiver QA.',
   },
 ];
 
@@ -67,10 +71,12 @@ const insights = [
  * the datasets the first build makes.
  */
 export async function saveDemoObjects(ws: Workspace, project: string, ctx: { cutoffMs: number }): Promise<string[]> {
+  await installTrecQa(ws, project, 'recipes');
   for (const r of demoAnalysisRecipes) await saveRecipe(ws, LOCAL_ADMIN, project, r);
+  await installTrecQa(ws, project, 'after-changes');
   await installMonitoring(ws, project);
   await importJobHistory(ws, project, ctx.cutoffMs);
-  return [...demoAnalysisRecipes.map((r) => r.output), ...monitoringTargets()];
+  return [...demoAnalysisRecipes.map((r) => r.output), ...monitoringTargets(), ...trecQaTargets()];
 }
 
 /** What the demo holds, for its start-up line. */
@@ -83,6 +89,7 @@ export async function demoObjectCounts(ws: Workspace, project: string): Promise<
 export async function saveDemoDashboard(ws: Workspace, project: string): Promise<void> {
   await installMonitoringChecks(ws, project);
   await installMonitoringDashboard(ws, project);
+  await finishTrecQa(ws, project);
   for (const i of insights) await saveInsight(ws, LOCAL_ADMIN, project, i);
   await saveDashboard(ws, LOCAL_ADMIN, project, {
     id: 'operations',

@@ -24,7 +24,7 @@ export const stagedDays = (days: number): number => Math.min(7, Math.ceil(days /
 export async function ensureDemo(
   ws: Workspace,
   log: (line: string) => void = () => undefined,
-  options: { days?: number } = {},
+  options: { days?: number; seed?: number } = {},
 ): Promise<boolean> {
   const existing = await ws.catalog.db
     .selectFrom('projects')
@@ -39,7 +39,13 @@ export async function ensureDemo(
     const days = options.days ?? DEMO_OPTIONS.days;
     // A few more days than shown: the job scenarios load them one increment at a time.
     const staged = stagedDays(days);
-    const sim = await simulate({ ...DEMO_OPTIONS, days: days + staged, out, format: 'parquet' });
+    const sim = await simulate({
+      ...DEMO_OPTIONS,
+      ...(options.seed !== undefined ? { seed: options.seed } : {}),
+      days: days + staged,
+      out,
+      format: 'parquet',
+    });
     const cutoff = Date.parse(`${DEMO_OPTIONS.start}T00:00:00Z`) + days * 86_400_000;
     const tables = await splitForIncrementalLoads(ws.duck, sim.tables, new Date(cutoff).toISOString(), out);
     await ws.catalog.projects.create(LOCAL_ADMIN, {
