@@ -26,7 +26,7 @@ async function rows(ws: Workspace, dataset: string): Promise<Record<string, unkn
     filters: [],
   });
   const names = page.columns.map((c) => c.name);
-  return page.rows.map((r) => Object.fromEntries(names.map((n, i) => [n, (r as unknown[])[i]])));
+  return page.rows.map((r) => Object.fromEntries(names.map((n, i) => [n, r[i]])));
 }
 
 const table: string[][] = [['seed', 'measure', 'truth', 'detected', 'right', 'found', 'precision', 'recall']];
