@@ -11,6 +11,7 @@ import { duckdbRelation } from '../src/engine/table-source.js';
 import { startBuild } from '../src/flow/build.js';
 import { saveRecipe } from '../src/flow/recipes-service.js';
 import { trecQaRecipes } from '../src/alma/apps/trec-qa/recipes.js';
+import { scoreTrecQa } from '../src/alma/apps/trec-qa/install.js';
 import { Automation } from '../src/automation/automation.js';
 import { importScenarioHistory } from '../src/automation/history-import.js';
 import { automationMonitoring } from '../src/automation/monitoring.js';
@@ -26,6 +27,7 @@ describe('the observatory applications in the demo', () => {
     ws = await Workspace.open(loadConfig({ home, adminPassword: 'demo-password' }, {}));
     await bootstrapWorkspace(ws);
     expect(await ensureDemo(ws, () => undefined, { days: 4 })).toBe(true);
+    await scoreTrecQa(ws, DEMO_PROJECT);
   }, 300_000);
   afterAll(async () => {
     await ws.close();

@@ -108,10 +108,10 @@ export const OBSERVATORY_JOBS: ObservatoryJob[] = [
     id: 'scan_table_refresh',
     name: 'Refresh Scan Table - ELTSANDBOX',
     description:
-      'Scan-table refresh: TelCal’s nightly batch of atmosphere calibrations (receiver temperatures), then the per-EB medians and their checks.',
+      'Scan-table refresh: TelCal’s nightly batch of atmosphere calibrations (receiver temperatures), then the receiver QA (scan and EB outliers, change points and their labels, scores) and the raw-data checks.',
     trigger: { dailyAt: '06:00' },
     loads: [{ table: 'trec_measurement', timeColumn: 'startvalidtime', hours: 24 }],
-    builds: ['eb_trec_median'],
+    builds: ['trec_change_explained', 'trec_qa_scores'],
     checks: ['trec_measurement'],
     history: { jobs: ['telcal_calatmosphere_extract:nightly'], per: 'run' },
   },
