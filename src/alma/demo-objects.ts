@@ -3,6 +3,14 @@ import { saveRecipe } from '../flow/recipes-service.js';
 import { saveDashboard } from '../insights/dashboards-service.js';
 import { saveInsight } from '../insights/insights-service.js';
 import type { Workspace } from '../workspace/workspace.js';
+import {
+  importJobHistory,
+  installMonitoring,
+  installMonitoringChecks,
+  installMonitoringDashboard,
+  monitoringTargets,
+} from './apps/monitoring/install.js';
+import { finishTrecQa, installTrecQa, trecQaTargets } from './apps/trec-qa/install.js';
 
 /**
  * What the demo shows beyond SQL: an analysis recipe (change points of each receiver's per-EB
@@ -13,12 +21,15 @@ export const demoAnalysisRecipes = [
   {
     name: 'detect_trec_changes',
     type: 'changepoints',
-    inputs: ['eb_trec_median'],
+    inputs: ['eb_trec_clean'],
     output: 'trec_change_points',
     groupBy: ['antennaname', 'receiverband', 'basebandname', 'pol'],
     orderBy: 'eb_start',
-    column: 'trec_median',
-    description: 'Level shifts in each receiver chain: the engineering candidates of receiver QA.',
+    column: 'trec_norm',
+    // A level shift is a new level that lasts: at least 5 EBs on each side.
+    minSize: 5,
+    description:
+      'Level shifts in each receiver chain (log Trec relative to the EB’s other antennas, outlying EBs removed): the engineering candidates of receiver QA.',
   },
 ];
 
@@ -55,12 +66,30 @@ const insights = [
   },
 ];
 
-export async function saveDemoObjects(ws: Workspace, project: string): Promise<void> {
+/**
+ * Saves the demo's recipes and applications (scenarios with their imported history); returns
+ * the datasets the first build makes.
+ */
+export async function saveDemoObjects(ws: Workspace, project: string, ctx: { cutoffMs: number }): Promise<string[]> {
+  await installTrecQa(ws, project, 'recipes');
   for (const r of demoAnalysisRecipes) await saveRecipe(ws, LOCAL_ADMIN, project, r);
+  await installTrecQa(ws, project, 'after-changes');
+  await installMonitoring(ws, project);
+  await importJobHistory(ws, project, ctx.cutoffMs);
+  return [...demoAnalysisRecipes.map((r) => r.output), ...monitoringTargets(), ...trecQaTargets()];
+}
+
+/** What the demo holds, for its start-up line. */
+export async function demoObjectCounts(ws: Workspace, project: string): Promise<string> {
+  const count = async (kind: string) => (await ws.catalog.objects.list(project, kind)).length;
+  return `${await count('recipe')} recipes, ${await count('scenario')} scenarios, ${await count('dashboard')} dashboards`;
 }
 
 /** Charts read built datasets' columns: saved after the demo's build. */
 export async function saveDemoDashboard(ws: Workspace, project: string): Promise<void> {
+  await installMonitoringChecks(ws, project);
+  await installMonitoringDashboard(ws, project);
+  await finishTrecQa(ws, project);
   for (const i of insights) await saveInsight(ws, LOCAL_ADMIN, project, i);
   await saveDashboard(ws, LOCAL_ADMIN, project, {
     id: 'operations',

@@ -4,13 +4,17 @@ import { importDataset } from '../datasets/import.js';
 import { startBuild } from '../flow/build.js';
 import { saveRecipe } from '../flow/recipes-service.js';
 import type { Workspace } from '../workspace/workspace.js';
-import { demoAnalysisRecipes, saveDemoDashboard, saveDemoObjects } from './demo-objects.js';
+import { splitForIncrementalLoads } from './apps/monitoring/staging.js';
+import { demoObjectCounts, saveDemoDashboard, saveDemoObjects } from './demo-objects.js';
 import { demoRecipes, simulate } from './simulator/index.js';
 
 export const DEMO_PROJECT = 'ALMA_OPS';
 
 /** The demo: 90 simulated days around the February shutdown, so the data shows it. */
 export const DEMO_OPTIONS = { start: '2024-12-15', days: 90, seed: 42 } as const;
+
+/** Days simulated after the shown ones, staged for the job scenarios' incremental loads (a week). */
+export const stagedDays = (days: number): number => Math.min(7, Math.ceil(days / 4));
 
 /**
  * Creates the observatory demo project on a workspace that does not have it yet: the
@@ -20,7 +24,7 @@ export const DEMO_OPTIONS = { start: '2024-12-15', days: 90, seed: 42 } as const
 export async function ensureDemo(
   ws: Workspace,
   log: (line: string) => void = () => undefined,
-  options: { days?: number } = {},
+  options: { days?: number; seed?: number } = {},
 ): Promise<boolean> {
   const existing = await ws.catalog.db
     .selectFrom('projects')
@@ -32,12 +36,18 @@ export async function ensureDemo(
   log(`Creating the demo project ${DEMO_PROJECT} (${options.days ?? DEMO_OPTIONS.days} simulated days)…`);
   const out = ws.tempPath('-demo');
   try {
+    const days = options.days ?? DEMO_OPTIONS.days;
+    // A few more days than shown: the job scenarios load them one increment at a time.
+    const staged = stagedDays(days);
     const sim = await simulate({
       ...DEMO_OPTIONS,
-      ...(options.days ? { days: options.days } : {}),
+      ...(options.seed !== undefined ? { seed: options.seed } : {}),
+      days: days + staged,
       out,
       format: 'parquet',
     });
+    const cutoff = Date.parse(`${DEMO_OPTIONS.start}T00:00:00Z`) + days * 86_400_000;
+    const tables = await splitForIncrementalLoads(ws.duck, sim.tables, new Date(cutoff).toISOString(), out);
     await ws.catalog.projects.create(LOCAL_ADMIN, {
       key: DEMO_PROJECT,
       name: 'ALMA operations (demo)',
@@ -45,7 +55,7 @@ export async function ensureDemo(
         'Simulated observatory data: shifts, execution blocks, receiver temperatures, device changes and pipeline job runs.',
       tags: ['demo', 'alma'],
     });
-    for (const t of sim.tables) {
+    for (const t of tables) {
       await importDataset(ws, LOCAL_ADMIN, DEMO_PROJECT, t.name, {
         filePath: t.path,
         fileName: `${t.name}.parquet`,
@@ -53,15 +63,16 @@ export async function ensureDemo(
       });
     }
     for (const r of demoRecipes) await saveRecipe(ws, LOCAL_ADMIN, DEMO_PROJECT, { type: 'sql', ...r });
-    await saveDemoObjects(ws, DEMO_PROJECT);
+    const targets = await saveDemoObjects(ws, DEMO_PROJECT, { cutoffMs: cutoff });
     const { done } = await startBuild(ws, LOCAL_ADMIN, DEMO_PROJECT, {
-      targets: [...demoRecipes, ...demoAnalysisRecipes].map((r) => r.output),
+      targets: [...demoRecipes.map((r) => r.output), ...targets],
       mode: 'required',
     });
     const job = await done;
     if (job.status === 'succeeded') await saveDemoDashboard(ws, DEMO_PROJECT);
+    const counts = await demoObjectCounts(ws, DEMO_PROJECT);
     log(
-      `Demo project ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${sim.tables.length} datasets, ${demoRecipes.length + demoAnalysisRecipes.length} recipes, a dashboard (build ${job.status})`,
+      `Demo project ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${tables.length} datasets, ${counts} (build ${job.status})`,
     );
   } finally {
     rmSync(out, { recursive: true, force: true });

@@ -106,7 +106,16 @@ SELECT shift_id, array_family, shift_date, shift_type, activity, start_ts, end_t
 FROM totals
 ORDER BY start_ts, array_family`;
 
-/** Per-EB median Trec per antenna, band, baseband and polarisation (long format), the series of §2.4. */
+/**
+ * Trec values outside (0, NON_PHYSICAL_CEILING_K] K are not measurements of a receiver (§2.4 and
+ * the simulator's non-physical faults): flagged, never averaged.
+ */
+export const NON_PHYSICAL_CEILING_K = 2000;
+
+/**
+ * Per-EB median Trec per antenna, band, baseband and polarisation (long format), the series of
+ * §2.4. Non-physical values are counted (`n_non_physical`) and left out of the median.
+ */
 const EB_TREC_MEDIAN_SQL = `WITH long AS (
   SELECT uid, antennaname, array_family, receiverband, basebandname, startvalidtime, cartridge_serial, 'X' AS pol, trec_x AS trec FROM trec_measurement
   UNION ALL
@@ -114,8 +123,9 @@ const EB_TREC_MEDIAN_SQL = `WITH long AS (
 )
 SELECT uid AS eb_uid, antennaname, array_family, receiverband, basebandname, pol,
   min(startvalidtime) AS eb_start,
-  median(trec) AS trec_median,
+  median(trec) FILTER (WHERE trec > 0 AND trec <= ${NON_PHYSICAL_CEILING_K}) AS trec_median,
   count(*) AS n_scans,
+  count(*) FILTER (WHERE NOT (trec > 0 AND trec <= ${NON_PHYSICAL_CEILING_K})) AS n_non_physical,
   any_value(cartridge_serial) AS cartridge_serial
 FROM long
 GROUP BY uid, antennaname, array_family, receiverband, basebandname, pol

@@ -4,6 +4,7 @@ import { buildStep } from './build-step.js';
 import { computeMetricsStep } from './compute-metrics-step.js';
 import { detectOnlineStep } from './detect-online-step.js';
 import { httpStep } from './http-step.js';
+import { loadIncrementStep } from './load-increment-step.js';
 import { noopStep } from './noop-step.js';
 import { reportStep } from './report-step.js';
 import { runChecksStep } from './run-checks-step.js';
@@ -23,4 +24,5 @@ export const stepTypes = createRegistry<StepType>('step type', [
   reportStep,
   noopStep,
   detectOnlineStep,
+  loadIncrementStep,
 ]);

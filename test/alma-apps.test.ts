@@ -1,0 +1,179 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PROJECT, ensureDemo } from '../src/alma/demo.js';
+import { LOCAL_ADMIN } from '../src/catalog/access.js';
+import { loadConfig } from '../src/common/config.js';
+import { getDataset, resolveSource } from '../src/datasets/datasets.js';
+import { importDataset } from '../src/datasets/import.js';
+import { duckdbRelation } from '../src/engine/table-source.js';
+import { startBuild } from '../src/flow/build.js';
+import { saveRecipe } from '../src/flow/recipes-service.js';
+import { trecQaRecipes } from '../src/alma/apps/trec-qa/recipes.js';
+import { scoreTrecQa } from '../src/alma/apps/trec-qa/install.js';
+import { Automation } from '../src/automation/automation.js';
+import { importScenarioHistory } from '../src/automation/history-import.js';
+import { automationMonitoring } from '../src/automation/monitoring.js';
+import { getScenarioRun } from '../src/automation/runs-service.js';
+import { bootstrapWorkspace } from '../src/app/start-workspace.js';
+import { Workspace } from '../src/workspace/workspace.js';
+
+describe('the observatory applications in the demo', () => {
+  let ws: Workspace;
+  let home: string;
+  beforeAll(async () => {
+    home = mkdtempSync(path.join(tmpdir(), 'llano-alma-apps-'));
+    ws = await Workspace.open(loadConfig({ home, adminPassword: 'demo-password' }, {}));
+    await bootstrapWorkspace(ws);
+    expect(await ensureDemo(ws, () => undefined, { days: 4 })).toBe(true);
+    await scoreTrecQa(ws, DEMO_PROJECT);
+  }, 300_000);
+  afterAll(async () => {
+    await ws.close();
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  it('imports the simulated job history: the monitoring view has runs with their real durations', async () => {
+    const view = await automationMonitoring(ws, LOCAL_ADMIN, {});
+    const byId = new Map(view.scenarios.map((s) => [s.id, s]));
+    expect(byId.size).toBeGreaterThanOrEqual(11);
+    // Metadata replication every 15 minutes, 10–110 s each (simulator §5 catalogue).
+    const ql = byId.get('ql_event_etl')!;
+    expect(ql.runs.length).toBeGreaterThan(40);
+    for (const r of ql.runs) expect(r.durationMs).toBeGreaterThanOrEqual(5_000);
+    expect(ql.averageDurationMs).toBeGreaterThan(10_000);
+    expect(ql.averageDurationMs).toBeLessThan(120_000);
+    expect(ql.lastDurationMs).not.toBeNull();
+    expect(ql.nextFires.length).toBeGreaterThan(0);
+    expect(ql.reporters.map((r) => r.channel)).toEqual(['mail', 'webhook']);
+    expect(view.daily.length).toBeGreaterThan(0);
+    // A day run of the ASDM ELT has one step per ingested EB, laid back to back.
+    const elt = await automationMonitoring(ws, LOCAL_ADMIN, {
+      from: new Date(Date.now() - 4 * 86_400_000).toISOString(),
+    });
+    const eltRun = elt.scenarios.find((s) => s.id === 'elt_asdm_monitoring')!.runs.at(-1)!;
+    const details = await getScenarioRun(ws, LOCAL_ADMIN, DEMO_PROJECT, eltRun.id);
+    expect(details.steps!.length).toBeGreaterThan(3);
+    expect(details.steps![0].name).toMatch(/^asdm_ingest_osf uid:\/\//);
+    const stepSum = details.steps!.reduce((a, s) => a + (s.durationMs ?? 0), 0);
+    expect(stepSum).toBe(details.durationMs);
+  });
+
+  it('refuses history for a scenario that does not exist', async () => {
+    await expect(
+      importScenarioHistory(ws, LOCAL_ADMIN, DEMO_PROJECT, [
+        { scenario: 'nope', outcome: 'SUCCESS', start: 0, end: 1, steps: [] },
+      ]),
+    ).rejects.toThrow(/scenario nope does not exist/);
+  });
+
+  it('a job scenario loads the next increment and rebuilds; when the staging runs dry the load warns', async () => {
+    const rows = async (d: string) => (await getDataset(ws, LOCAL_ADMIN, DEMO_PROJECT, d)).rowCount ?? 0;
+    const shifts = await rows('shift');
+    expect(await rows('shift_metrics')).toBe(shifts);
+    const automation = Automation.of(ws);
+    const first = await automation.runAndWait(DEMO_PROJECT, 'shiftlog_etl', 'test');
+    expect(first.outcome).toBe('SUCCESS');
+    // One more day: 3 shifts for each of the 3 array families.
+    expect(await rows('shift')).toBe(shifts + 9);
+    expect(await rows('shift_metrics')).toBe(shifts + 9);
+    const second = await automation.runAndWait(DEMO_PROJECT, 'shiftlog_etl', 'test');
+    expect(second.outcome).toBe('WARNING');
+    const run = await getScenarioRun(ws, LOCAL_ADMIN, DEMO_PROJECT, second.runId);
+    expect(run.steps![0]).toMatchObject({ type: 'load-increment', outcome: 'WARNING' });
+    expect(await rows('shift')).toBe(shifts + 9);
+  });
+
+  const query = async (project: string, sql: (rel: (d: string) => string) => Promise<string> | string) => {
+    const rels = new Map<string, string>();
+    const names = ['trec_scan_scored', 'eb_trec_median', 'trec_change_explained', 'trec_qa_scores'];
+    for (const n of names) {
+      const src = await resolveSource(ws, project, n).catch(() => null);
+      if (src) rels.set(n, duckdbRelation(src.source));
+    }
+    return (await ws.duck.query(await sql((d) => rels.get(d)!))).rows;
+  };
+
+  it('flags non-physical Trec values and keeps them out of the per-EB medians', async () => {
+    const [[flagged, unflagged]] = await query(
+      DEMO_PROJECT,
+      (
+        r,
+      ) => `SELECT count(*) FILTER (WHERE non_physical), count(*) FILTER (WHERE NOT non_physical AND (trec <= 0 OR trec > 2000))
+        FROM ${r('trec_scan_scored')}`,
+    );
+    expect(Number(flagged)).toBeGreaterThan(0);
+    expect(Number(unflagged)).toBe(0);
+    // Each EB median is the median of its physical values only, and counts the others.
+    const [[mismatches, medianRange, counted]] = await query(
+      DEMO_PROJECT,
+      (r) => `WITH expect AS (
+          SELECT eb_uid, antennaname, receiverband, basebandname, pol,
+            median(trec) FILTER (WHERE NOT non_physical) AS m, count(*) FILTER (WHERE non_physical) AS bad
+          FROM ${r('trec_scan_scored')} GROUP BY ALL)
+        SELECT count(*) FILTER (WHERE e.m IS DISTINCT FROM t.trec_median OR e.bad <> t.n_non_physical),
+          max(t.trec_median) <= 2000 AND min(t.trec_median) > 0, sum(t.n_non_physical)
+        FROM expect e JOIN ${r('eb_trec_median')} t USING (eb_uid, antennaname, receiverband, basebandname, pol)`,
+    );
+    expect(Number(mismatches)).toBe(0);
+    expect(medianRange).toBe(true);
+    expect(Number(counted)).toBe(Number(flagged));
+  });
+
+  it('labels change points explained by a device change within ±2 EBs of the series, or unexplained', async () => {
+    await ws.catalog.projects.create(LOCAL_ADMIN, { key: 'TREC_FIX', name: 'Trec fixture' });
+    const load = async (name: string, select: string) => {
+      const file = ws.tempPath(`-${name}.parquet`);
+      await ws.duck.run(`COPY (${select}) TO '${file}' (FORMAT parquet)`);
+      await importDataset(ws, LOCAL_ADMIN, 'TREC_FIX', name, { filePath: file, format: 'parquet' });
+      rmSync(file, { force: true });
+    };
+    // One antenna, band 3, one baseband and polarisation: 20 EBs at noon, 1–20 January.
+    await load(
+      'eb_trec_clean',
+      `SELECT 'DA41' AS antennaname, 'ALMA_RB_03' AS receiverband, 'BB_1' AS basebandname, 'X' AS pol,
+        TIMESTAMP '2025-01-01 12:00:00' + INTERVAL (d) DAY AS eb_start, 0.0 AS trec_norm FROM range(20) t(d)`,
+    );
+    await load(
+      'trec_change_points',
+      `SELECT 'DA41' AS antennaname, 'ALMA_RB_03' AS receiverband, 'BB_1' AS basebandname, 'X' AS pol,
+        CAST(ts AS TIMESTAMP) AS change_at, 35.0 AS mean_before, 38.0 AS mean_after, 0.086 AS relative_magnitude
+        FROM (VALUES ('2025-01-06 12:00:00'), ('2025-01-16 12:00:00'), ('2025-01-19 12:00:00')) v(ts)`,
+    );
+    // EB positions: the cartridge swap is 0 EBs from the first change; the re-tune 6 before and the
+    // front-end swap (antenna-wide) 3 after the second, which a pad move next to it does not explain;
+    // the front-end swap is 0 EBs from the third.
+    await load(
+      'device_change',
+      `SELECT * FROM (VALUES
+        (1, 'DA41', TIMESTAMP '2025-01-05 18:00:00', 'CartridgeReplaced', 'ALMA_RB_03'),
+        (2, 'DA41', TIMESTAMP '2025-01-10 00:00:00', 'SISRetune', 'ALMA_RB_03'),
+        (3, 'DA41', TIMESTAMP '2025-01-16 13:00:00', 'PadMove', NULL),
+        (4, 'DA41', TIMESTAMP '2025-01-19 00:00:00', 'FrontEndSwap', NULL),
+        (5, 'DA42', TIMESTAMP '2025-01-16 12:00:00', 'CartridgeReplaced', 'ALMA_RB_03')
+      ) v(event_id, antennaname, eventtime, change_type, receiverband)`,
+    );
+    const label = trecQaRecipes().find((r) => r.name === 'label_trec_changes')!;
+    await saveRecipe(ws, LOCAL_ADMIN, 'TREC_FIX', label);
+    const { done } = await startBuild(ws, LOCAL_ADMIN, 'TREC_FIX', { targets: [label.output], mode: 'required' });
+    expect((await done).status).toBe('succeeded');
+    const rows = await query(
+      'TREC_FIX',
+      (r) =>
+        `SELECT strftime(change_at, '%d'), label, device_change, eb_distance FROM ${r('trec_change_explained')} ORDER BY change_at`,
+    );
+    expect(rows.map((x) => [x[0], x[1], x[2], Number(x[3])])).toEqual([
+      ['06', 'explained', 'CartridgeReplaced', 0],
+      ['16', 'unexplained', 'FrontEndSwap', 3],
+      ['19', 'explained', 'FrontEndSwap', 0],
+    ]);
+  });
+
+  it('scores the QA against the simulator truth in a dataset', async () => {
+    const rows = await query(DEMO_PROJECT, (r) => `SELECT measure, precision, recall FROM ${r('trec_qa_scores')}`);
+    expect(rows.map((x) => x[0])).toEqual(
+      expect.arrayContaining(['outliers: scan values', 'outliers: EB medians', 'change points: steps >= 5 %']),
+    );
+  });
+});
