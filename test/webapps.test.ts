@@ -1,5 +1,9 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WEBAPP_MAX_FILE_BYTES, WEBAPP_MAX_FILES } from '../src/webapps/webapp-limits.js';
+import { llano } from './support/cli.js';
 import { startTestServer, type TestServer } from './support/llano-server.js';
 
 /**
@@ -412,5 +416,53 @@ describe('webapps: backends', () => {
     expect((await call('version')).body).toBe(2);
     await ok(s.call('DELETE', `${P}/webapps/app1`, { token: writer }), 204);
     expect((await raw('/webapps/WA/app1/', { token: reader })).status).toBe(404);
+  }, 60_000);
+});
+
+describe('llano webapp', () => {
+  it('creates a webapp from a folder, lists, shows, updates, prints its log and deletes it', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'llano-webapp-'));
+    try {
+      mkdirSync(path.join(dir, 'js'));
+      mkdirSync(path.join(dir, 'node_modules'));
+      writeFileSync(path.join(dir, 'index.html'), '<h1>cli</h1>');
+      writeFileSync(path.join(dir, 'js', 'app.js'), '1');
+      writeFileSync(path.join(dir, 'node_modules', 'skipped.js'), '');
+      writeFileSync(path.join(dir, '.env'), 'SECRET=1');
+      writeFileSync(
+        path.join(dir, 'backend.ts'),
+        'export async function ping() { console.log("pinged"); return "pong"; }',
+      );
+      const base = ['--url', s.url, '--token', writer, '-p', 'WA'];
+      const created = await llano([...base, 'webapp', 'create', 'cli_app', '--dir', dir, '--name', 'From the CLI']);
+      expect(created.code, created.err).toBe(0);
+      expect(created.out).toContain('Created webapp cli_app (revision 1, 3 files) at /webapps/WA/cli_app/');
+      expect((await llano([...base, 'webapp', 'list'])).out).toMatch(/cli_app\s+From the CLI\s+static\s+3\s+1/);
+      expect((await llano([...base, 'webapp', 'show', 'cli_app'])).out).toContain('js/app.js (1 B)');
+      expect((await llano([...base, 'webapp', 'show', 'cli_app', '--file', 'index.html'])).out).toBe('<h1>cli</h1>');
+      writeFileSync(path.join(dir, 'index.html'), '<h1>cli 2</h1>');
+      expect((await llano([...base, 'webapp', 'update', 'cli_app', '--dir', dir])).out).toContain('revision 2');
+      // A backend called with the CLI's Bearer token at the webapp's own URL, then its log.
+      const ping = await raw('/webapps/WA/cli_app/api/ping', { token: writer });
+      expect(await ping.json()).toBe('pong');
+      expect((await llano([...base, 'webapp', 'logs', 'cli_app'])).out).toMatch(/stdout\s+pinged/);
+      expect((await llano([...base, 'webapp', 'delete', 'cli_app'])).out).toContain('Deleted webapp cli_app');
+      const readerCreate = await llano([
+        '--url',
+        s.url,
+        '--token',
+        reader,
+        '-p',
+        'WA',
+        'webapp',
+        'create',
+        'x',
+        '--dir',
+        dir,
+      ]);
+      expect(readerCreate.code).not.toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 60_000);
 });

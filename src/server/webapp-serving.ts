@@ -186,7 +186,11 @@ async function dispatch(ws: Workspace, t: Target, rest: string, request: Fastify
     if (!t.viaToken || !isApi) void reply.header('content-security-policy', PYTHON_CSP);
     return reply.send(answer.body);
   }
-  if (apiName !== null) return answerApi(ws, t, stored, apiName, request, client.signal);
+  if (apiName !== null) {
+    // Always JSON, even a bare string or null (Fastify would send a string as text).
+    const result = await answerApi(ws, t, stored, apiName, request, client.signal);
+    return reply.type('application/json; charset=utf-8').send(JSON.stringify(result ?? null));
+  }
   if (request.method !== 'GET' && request.method !== 'HEAD')
     throw new LlanoError('method_not_allowed', 405, `${request.method} is not allowed on a webapp's files`);
   return sendFile(reply, stored.webapp.files, rest, t.key, t.id);
