@@ -8,6 +8,7 @@ export interface WebappTemplate {
   description: string;
   /** A dataset must be picked (its name replaces `__DATASET__`). */
   needsDataset: boolean;
+  kind: 'static' | 'python';
   files: Record<string, string>;
 }
 
@@ -39,6 +40,7 @@ export const WEBAPP_TEMPLATES: WebappTemplate[] = [
     label: 'Blank',
     description: 'A page, a script and a backend function to fill in',
     needsDataset: false,
+    kind: 'static',
     files: {
       'index.html': page(
         'My webapp',
@@ -63,6 +65,7 @@ export async function hello(request: { body: { name?: string } | null; user: { u
     label: 'Dataset explorer',
     description: 'A filterable table of one dataset',
     needsDataset: true,
+    kind: 'static',
     files: {
       'index.html': page(
         'Dataset explorer',
@@ -117,6 +120,7 @@ void load();
     label: 'Chart + filters',
     description: 'A bar chart of a measure per group, with a filter, computed in the engine',
     needsDataset: true,
+    kind: 'static',
     files: {
       'index.html': page(
         'Chart',
@@ -184,6 +188,29 @@ document.getElementById('controls').addEventListener('submit', (event) => {
   void load();
 });
 void load();
+`,
+    },
+  },
+  {
+    id: 'python-flask',
+    label: 'Python (Flask)',
+    description: 'A Flask app in app.py reading a dataset with the llano module',
+    needsDataset: true,
+    kind: 'python',
+    files: {
+      'app.py': `from flask import Flask, request
+import llano
+
+app = Flask(__name__)
+
+
+@app.route("/")
+def index():
+    table = llano.rows("__DATASET__", limit=20)
+    head = "".join(f"<th>{c}</th>" for c in table["columns"])
+    body = "".join("<tr>" + "".join(f"<td>{r[c]}</td>" for c in table["columns"]) + "</tr>" for r in table["rows"])
+    who = request.headers.get("X-Llano-User")
+    return f"<h1>__DATASET__</h1><p>Hello {who}</p><table><tr>{head}</tr>{body}</table>"
 `,
     },
   },

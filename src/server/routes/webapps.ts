@@ -30,6 +30,7 @@ const Template = z.object({
   label: z.string(),
   description: z.string(),
   needsDataset: z.boolean(),
+  kind: z.string(),
   files: z.record(z.string(), z.string()),
 });
 
