@@ -3,6 +3,7 @@ import { buildWebIfStale } from '../bin/build-web-if-needed.js';
 import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../test/support/llano-server.js';
 import { a11yViolations, overflowX, seriousOnes, type A11yViolation } from './support/a11y.js';
 import { launchBrowser, logIn, type TestBrowser } from './support/browser.js';
+import { apiClient } from './support/seed.js';
 import { seedSmallProject, type SmallProject } from './support/small-project.js';
 
 /**
@@ -43,6 +44,8 @@ function routes(p: SmallProject): string[] {
     `${P}/dashboards`,
     `${P}/dashboards/${p.dashboard}`,
     `${P}/insights/${p.insight}`,
+    `${P}/webapps`,
+    `${P}/webapps/explorer`,
     `${P}/insights/new?dataset=${p.dataset}`,
     `${P}/jobs`,
     `${P}/jobs/${p.jobId}`,
@@ -66,6 +69,11 @@ describe('web UI: every route, at 1440×900 and 390×844', () => {
     await buildWebIfStale({ quiet: true });
     server = await startTestServer();
     project = await seedSmallProject(server);
+    await apiClient(server.url, server.adminToken).call('POST', `/api/projects/${project.key}/webapps`, {
+      id: 'explorer',
+      name: 'Explorer',
+      files: { 'index.html': '<!doctype html><title>Explorer</title><h1>Explorer</h1>', 'backend.ts': '' },
+    });
   }, 300_000);
 
   afterAll(async () => {

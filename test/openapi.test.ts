@@ -254,6 +254,17 @@ describe('the API document (/api/openapi.json)', () => {
     await call('POST', `${P}/dashboards`);
     await checked('DELETE', url(`${P}/dashboards/d2`), { token: admin });
 
+    // Only the /api routes of webapps are here: what a webapp serves under /webapps/KEY/id/ (its
+    // pages, data calls and backends) is its author's, outside this document on purpose, and tested
+    // in test/webapps.test.ts.
+    await get('/api/webapp-templates');
+    await get(`${P}/webapps`);
+    await get(`${P}/webapps/{id}`);
+    await call('PUT', `${P}/webapps/{id}`);
+    await get(`${P}/webapps/{id}/logs`);
+    await call('POST', `${P}/webapps`);
+    await checked('DELETE', url(`${P}/webapps/w2`), { token: admin });
+
     await call('DELETE', `${P}/members/{user}`);
     await call('POST', '/api/auth/logout', { token: seed.tokens.reader });
     await call('DELETE', P);

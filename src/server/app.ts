@@ -15,6 +15,7 @@ import { route } from './route.js';
 import { apiRouteModules } from './routes/index.js';
 import { SESSION_COOKIE } from './routes/auth.js';
 import { registerWebUi } from './web-ui.js';
+import { registerWebappServing } from './webapp-serving.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -138,6 +139,7 @@ export async function buildServer(ws: Workspace, options: ServerOptions = {}): P
       reply.type('text/html; charset=utf-8').send(apiDocsPage(openApiDocument(VERSION, app.documentedRoutes))),
   );
   for (const register of apiRouteModules) register(app, ws);
+  await registerWebappServing(app, ws);
   await registerWebUi(app);
   return app;
 }

@@ -34,6 +34,8 @@ const SEED_DASHBOARD = {
   filters: [{ column: 'antenna', type: 'category' }],
 };
 
+const SEED_WEBAPP = { id: 'w1', name: 'Explorer', files: { 'index.html': '<h1>w1</h1>' } };
+
 export const OBS_CSV = 'ts,antenna,trec\n2024-01-01 00:00:00,DA41,35.5\n2024-01-01 00:10:00,DA42,36.1\n';
 
 /** Any request of the API as a `Caller`; the body is parsed when it is JSON. */
@@ -169,6 +171,7 @@ export async function seedProject(
   await ok(call('PUT', `${P}/variables`, { token: admin, body: { threshold: '40' } }), 'variables');
   await ok(call('POST', `${P}/insights`, { token: admin, body: SEED_INSIGHT }), 'insight');
   await ok(call('POST', `${P}/dashboards`, { token: admin, body: SEED_DASHBOARD }), 'dashboard');
+  await ok(call('POST', `${P}/webapps`, { token: admin, body: SEED_WEBAPP }), 'webapp');
   const keys = await ok(call('GET', '/api/api-keys', { token: tokens.writer }), 'api keys');
   const obsVersions = await ok(call('GET', `${P}/datasets/obs/versions`, { token: admin }), 'versions');
   return {
@@ -192,6 +195,7 @@ export async function seedProject(
       '{kind}/{name}': 'r1',
       'insights/{id}': 'i1',
       'dashboards/{id}': 'd1',
+      'webapps/{id}': 'w1',
       'versions/{id}': (obsVersions.body as { id: string }[])[0].id,
     },
   };
@@ -252,6 +256,8 @@ export function sampleRequests(seed: Seed): Record<string, SampleRequest> {
     [`POST ${P}/insights/preview`]: { body: { ...SEED_INSIGHT, id: 'preview' } },
     [`POST ${P}/dashboards`]: { body: { ...SEED_DASHBOARD, id: 'd2' } },
     [`PUT ${P}/dashboards/{id}`]: { body: { ...SEED_DASHBOARD, description: 'changed' } },
+    [`POST ${P}/webapps`]: { body: { ...SEED_WEBAPP, id: 'w2' } },
+    [`PUT ${P}/webapps/{id}`]: { body: { ...SEED_WEBAPP, description: 'changed' } },
     [`PUT ${P}/variables`]: { body: { threshold: '41' } },
     [`PUT ${P}/datasets/{name}/checks`]: { body: { metrics: { sql: [] } } },
   };

@@ -24,6 +24,8 @@ const ConnectionsPage = lazy(() => import('./pages/connections'));
 const UsersPage = lazy(() => import('./pages/users'));
 const AccountPage = lazy(() => import('./pages/account'));
 const DashboardsPage = lazy(() => import('./pages/dashboards'));
+const WebappsPage = lazy(() => import('./pages/webapps'));
+const WebappEditorPage = lazy(() => import('./pages/webapp-editor'));
 const DashboardPage = lazy(() => import('./pages/dashboard'));
 const ChartBuilderPage = lazy(() => import('./pages/chart-builder'));
 const ProjectSettingsPage = lazy(() => import('./pages/project-settings'));
@@ -75,6 +77,8 @@ export function App() {
               <Route path="dashboards" element={page(<DashboardsPage />)} />
               <Route path="dashboards/:id" element={page(<DashboardPage />)} />
               <Route path="insights/:id" element={page(<ChartBuilderPage />)} />
+              <Route path="webapps" element={page(<WebappsPage />)} />
+              <Route path="webapps/:id" element={page(<WebappEditorPage />)} />
               <Route path="settings" element={page(<ProjectSettingsPage />)} />
               <Route path="*" element={<NotFound />} />
             </Route>

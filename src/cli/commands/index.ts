@@ -11,6 +11,7 @@ import { projectCommands } from './projects.js';
 import { serveCommands } from './serve.js';
 import { userCommands } from './users.js';
 import { visualRecipeCommands } from './visual-recipes.js';
+import { webappCommands } from './webapps.js';
 
 /** A CLI command module adds its sub-commands to the program. One file per command group. */
 export type CommandModule = (program: Command, io: CliIo) => void;
@@ -28,4 +29,5 @@ export const commandModules: CommandModule[] = [
   almaCommands,
   automationCommands,
   insightCommands,
+  webappCommands,
 ];

@@ -13,6 +13,7 @@ import { projectRoutes } from './projects.js';
 import { qualityRoutes } from './quality.js';
 import { userRoutes } from './users.js';
 import { visualRecipeRoutes } from './visual-recipes.js';
+import { webappRoutes } from './webapps.js';
 
 /** Every group of API routes. Adding a group = adding a file and one line here. */
 export const apiRouteModules: ((app: FastifyInstance, ws: Workspace) => void)[] = [
@@ -29,4 +30,5 @@ export const apiRouteModules: ((app: FastifyInstance, ws: Workspace) => void)[] 
   checkTypeRoutes,
   insightRoutes,
   visualRecipeRoutes,
+  webappRoutes,
 ];

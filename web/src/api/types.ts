@@ -182,3 +182,6 @@ export type {
   InsightData,
   InsightInfo,
 } from '../../../src/insights/insight-types.js';
+
+export type { WebappInfo, WebappLogLine } from '../../../src/webapps/webapp-types.js';
+export type { WebappTemplate } from '../../../src/webapps/webapp-templates.js';

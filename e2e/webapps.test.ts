@@ -1,0 +1,140 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildWebIfStale } from '../bin/build-web-if-needed.js';
+import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../test/support/llano-server.js';
+import { launchBrowser, logIn, type TestBrowser } from './support/browser.js';
+import { apiClient, type ApiClient } from './support/seed.js';
+
+/**
+ * Webapps in the browser: a page that filters a dataset with the client and calls its backend
+ * (sandboxed, authorised by its view token, not the cookie); a writer starts one from a template
+ * in the UI, edits a file and sees the preview reload on save; a reader sees it read-only.
+ */
+describe('web UI: webapps', () => {
+  let server: TestServer;
+  let b: TestBrowser;
+  let admin: ApiClient;
+  const KEY = 'WEBAPPS';
+  const CSV = 'antenna,band,trec\nDA41,3,35.5\nDA42,3,36.5\nDV01,6,55.0\nDV02,7,61.0\nDA43,7,58.5\n';
+
+  const FILES = {
+    'index.html': `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Bands</title>
+<script src="/webapps/_client.js"></script><script src="app.js" defer></script></head>
+<body><main><h1>Bands</h1>
+<label>Band <input id="band" value="7"></label>
+<button id="filter" type="button">Filter</button>
+<button id="ask" type="button">Ask backend</button>
+<p id="rows"></p><p id="answer"></p><p id="cookie"></p></main></body></html>`,
+    'app.js': `document.getElementById('filter').addEventListener('click', async () => {
+  const band = document.getElementById('band').value;
+  const t = await llano.dataset('obs').rows({ filters: [{ column: 'band', op: 'eq', value: band }], columns: ['antenna'] });
+  document.getElementById('rows').textContent = 'antennas: ' + t.rows.map((r) => r.antenna).join(',');
+});
+document.getElementById('ask').addEventListener('click', async () => {
+  const a = await llano.backend('hottest', { band: Number(document.getElementById('band').value) });
+  document.getElementById('answer').textContent = 'hottest: ' + a.antenna + ' for ' + a.user;
+});
+let cookie = 'none';
+try { cookie = document.cookie || 'none'; } catch (e) { cookie = 'blocked'; }
+document.getElementById('cookie').textContent = 'cookie: ' + cookie;
+`,
+    'backend.ts': `export async function hottest(request, llano) {
+  const t = await llano.sql('SELECT antenna FROM obs WHERE band = $1 ORDER BY trec DESC LIMIT 1', [request.body.band]);
+  return { antenna: t.rows[0].antenna, user: request.user.username };
+}
+`,
+  };
+
+  beforeAll(async () => {
+    await buildWebIfStale({ quiet: true });
+    server = await startTestServer();
+    admin = apiClient(server.url, server.adminToken);
+    await admin.call('POST', '/api/projects', { key: KEY, name: 'Webapps' });
+    await admin.upload(`/api/projects/${KEY}/datasets/obs/upload`, CSV, 'obs.csv');
+    await admin.call('POST', '/api/users', { username: 'viewer', password: 'viewer-password-1' });
+    await admin.call('PUT', `/api/projects/${KEY}/members/viewer`, { role: 'reader' });
+    await admin.call('POST', `/api/projects/${KEY}/webapps`, { id: 'bands', name: 'Bands', files: FILES });
+    b = await launchBrowser(server.url);
+    await logIn(b.page, 'admin', ADMIN_PASSWORD);
+  }, 300_000);
+
+  afterAll(async () => {
+    expect(b?.pageErrors ?? []).toEqual([]);
+    await b?.close();
+    await server?.stop();
+  });
+
+  it('opens a webapp that filters a dataset with the client and calls its backend', async () => {
+    const { page } = b;
+    await page.goto(`/webapps/${KEY}/bands/`);
+    expect(page.url()).toMatch(new RegExp(`/webapps/${KEY}/bands/~[^/]+/$`));
+    await page.getByRole('heading', { name: 'Bands' }).waitFor();
+    // Sandboxed: the page has no access to Llano's cookie, whatever it tries.
+    await page.getByText('cookie: blocked').waitFor();
+    await page.getByLabel('Band').fill('7');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.getByText('antennas: DV02,DA43').waitFor();
+    await page.getByLabel('Band').fill('3');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.getByText('antennas: DA41,DA42').waitFor();
+    await page.getByRole('button', { name: 'Ask backend' }).click();
+    await page.getByText('hottest: DA42 for admin').waitFor({ timeout: 30_000 });
+  }, 120_000);
+
+  it('starts a webapp from a template, edits a file and sees the preview reload on save', async () => {
+    const { page } = b;
+    await page.goto(`/projects/${KEY}/webapps`);
+    await page.getByRole('button', { name: 'New webapp' }).click();
+    await page.getByLabel('ID').fill('explorer');
+    await page.getByLabel('Name').fill('Explorer');
+    await page.getByLabel('Start from').selectOption('dataset-explorer');
+    await page.getByRole('combobox', { name: /^Dataset/ }).selectOption('obs');
+    await page.getByRole('button', { name: 'Create' }).click();
+    await page.getByRole('heading', { name: 'Explorer' }).waitFor();
+    const preview = page.frameLocator('iframe[title="Preview of Explorer"]');
+    await preview.getByText('5 rows match').waitFor({ timeout: 30_000 });
+    await preview.getByLabel('Column').fill('band');
+    await preview.getByLabel('equals').fill('6');
+    await preview.getByRole('button', { name: 'Filter' }).click();
+    await preview.getByText('1 rows match').waitFor();
+
+    await page.getByRole('button', { name: 'index.html' }).click();
+    const editor = page.getByLabel('Contents of index.html');
+    await editor.click();
+    await page.keyboard.press('Control+Home');
+    await page.keyboard.type('<!-- edited -->');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByRole('button', { name: 'Saved' }).waitFor();
+    const saved = await admin.call<{ revision: number; files: Record<string, string> }>(
+      'GET',
+      `/api/projects/${KEY}/webapps/explorer`,
+    );
+    expect(saved.revision).toBe(2);
+    expect(saved.files['index.html'].startsWith('<!-- edited -->')).toBe(true);
+    await page.waitForFunction(
+      () => document.querySelector('iframe')?.getAttribute('src')?.endsWith('revision=2') === true,
+    );
+    await preview.getByText('5 rows match').waitFor({ timeout: 30_000 });
+    await page.getByRole('heading', { name: 'Backend log' }).waitFor();
+  }, 120_000);
+
+  it('shows a reader the webapp read-only and deletes it after confirmation', async () => {
+    const reader = await launchBrowser(server.url);
+    try {
+      await logIn(reader.page, 'viewer', 'viewer-password-1');
+      await reader.page.goto(`/projects/${KEY}/webapps/bands`);
+      await reader.page.getByText('You can view this webapp').waitFor();
+      expect(await reader.page.getByRole('button', { name: 'Save' }).count()).toBe(0);
+      expect(await reader.page.getByRole('heading', { name: 'Backend log' }).count()).toBe(0);
+      expect(reader.pageErrors).toEqual([]);
+    } finally {
+      await reader.close();
+    }
+    const { page } = b;
+    await page.goto(`/projects/${KEY}/webapps/explorer`);
+    await page.getByRole('button', { name: 'Delete' }).click();
+    await page.getByRole('button', { name: 'Delete webapp' }).click();
+    await page.getByRole('heading', { name: 'Webapps', level: 1 }).waitFor();
+    expect(await page.getByRole('link', { name: 'Explorer' }).count()).toBe(0);
+  }, 120_000);
+});

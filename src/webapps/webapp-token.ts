@@ -1,0 +1,48 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { workspaceSlot, type Workspace } from '../workspace/workspace.js';
+
+/**
+ * A webapp's pages run sandboxed (CSP `sandbox`: an opaque origin, so they can neither script the
+ * Llano UI nor call its API with the viewer's cookie, which the browser then does not send). What
+ * they load and call is authorised instead by a view token in the URL path
+ * (`/webapps/KEY/id/~TOKEN/…`): signed by this server, naming one viewer, project and webapp, valid
+ * for VIEW_TOKEN_HOURS. The viewer's membership is checked again on every request.
+ */
+export const VIEW_TOKEN_HOURS = 8;
+
+const secret = workspaceSlot('webapps.view-token-secret', () => randomBytes(32));
+
+interface ViewClaims {
+  /** username */
+  u: string;
+  /** project key */
+  k: string;
+  /** webapp id */
+  w: string;
+  /** expiry, ms since epoch */
+  e: number;
+}
+
+const sign = (ws: Workspace, payload: string) => createHmac('sha256', secret(ws)).update(payload).digest('base64url');
+
+export function viewToken(ws: Workspace, username: string, projectKey: string, id: string): string {
+  const claims: ViewClaims = { u: username, k: projectKey, w: id, e: Date.now() + VIEW_TOKEN_HOURS * 3600_000 };
+  const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
+  return `${payload}.${sign(ws, payload)}`;
+}
+
+/** The viewer a token names, or null when it is forged, expired or for another webapp. */
+export function viewerOf(ws: Workspace, token: string, projectKey: string, id: string): string | null {
+  const [payload, signature] = token.split('.');
+  if (!payload || !signature) return null;
+  const expected = Buffer.from(sign(ws, payload));
+  const given = Buffer.from(signature);
+  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
+  try {
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as ViewClaims;
+    if (claims.k !== projectKey || claims.w !== id || claims.e < Date.now()) return null;
+    return claims.u;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,210 @@
+import { useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router-dom';
+import { api, projectApi } from '../api/client';
+import type { WebappInfo, WebappLogLine } from '../api/types';
+import { CodeEditor } from '../components/code-editor';
+import { useConfirm } from '../components/confirm-dialog';
+import { projectPath } from '../components/layout';
+import { LogView } from '../components/log-view';
+import { SaveConflict, isSaveConflict } from '../components/save-conflict';
+import { CardSection, ErrorAlert, Loading, PageHeader } from '../components/ui';
+import { useApi, useInterval } from '../lib/use-api';
+import { useProjectRole } from '../lib/use-project-role';
+
+/** A new file's name: the server refuses anything else, this says so before a save. */
+const FILE_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]*(\/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$/;
+
+/**
+ * One webapp: its files in CodeMirror (writers edit, readers read), a live preview that reloads
+ * on each save, and the backend's or Python app's log.
+ */
+export default function WebappEditorPage() {
+  const { key = '', id = '' } = useParams();
+  const navigate = useNavigate();
+  const canEdit = useProjectRole('writer') === true;
+  const stored = useApi<WebappInfo>(projectApi(key, 'webapps', id));
+  // The files as edited here; null: as stored (a save or a reload of someone else's version resets them).
+  const [edited, setEdited] = useState<Record<string, string> | null>(null);
+  const [selected, setSelected] = useState('');
+  const [newFile, setNewFile] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [saving, setSaving] = useState(false);
+  const [previewKey, setPreviewKey] = useState(0);
+  const { ask, dialog } = useConfirm();
+
+  const files = edited ?? stored.data?.files ?? null;
+  const setFiles = (update: (old: Record<string, string>) => Record<string, string>) =>
+    setEdited((e) => update(e ?? stored.data?.files ?? {}));
+  const dirty = stored.data && edited ? JSON.stringify(edited) !== JSON.stringify(stored.data.files) : false;
+
+  async function save() {
+    if (!stored.data || !files || !canEdit) return;
+    setSaving(true);
+    setError(null);
+    try {
+      const saved = await api.put<WebappInfo>(projectApi(key, 'webapps', id), { ...stored.data, files });
+      stored.setData(saved);
+      setEdited(null);
+      setPreviewKey((n) => n + 1);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  async function remove() {
+    const ok = await ask({
+      title: `Delete webapp ${stored.data?.name ?? id}?`,
+      body: 'Its page stops being served and its backend stops; its history stays.',
+      confirm: 'Delete webapp',
+      danger: true,
+    });
+    if (!ok) return;
+    try {
+      await api.del(projectApi(key, 'webapps', id));
+      void navigate(projectPath(key, 'webapps'));
+    } catch (err) {
+      setError(err);
+    }
+  }
+
+  function addFile(e: React.FormEvent) {
+    e.preventDefault();
+    if (!files || !FILE_NAME.test(newFile) || newFile in files) return;
+    setFiles((f) => ({ ...f, [newFile]: '' }));
+    setSelected(newFile);
+    setNewFile('');
+  }
+
+  if (stored.error)
+    return <ErrorAlert error={stored.error} back={{ to: projectPath(key, 'webapps'), label: 'Webapps' }} />;
+  if (!stored.data || !files) return <Loading />;
+  const names = Object.keys(files).sort();
+  const current = selected in files ? selected : (names[0] ?? '');
+  const url = stored.data.url;
+
+  return (
+    <div className="stack">
+      {dialog}
+      <PageHeader
+        title={stored.data.name}
+        actions={
+          <>
+            <a className="btn" href={url} target="_blank" rel="noreferrer">
+              Open
+            </a>
+            <Link className="btn" to={projectPath(key, 'history', 'webapp', id)}>
+              History
+            </Link>
+            {canEdit ? (
+              <>
+                <button type="button" className="btn danger" onClick={() => void remove()}>
+                  Delete
+                </button>
+                <button type="button" className="btn primary" disabled={!dirty || saving} onClick={() => void save()}>
+                  {saving ? 'Saving…' : dirty ? 'Save' : 'Saved'}
+                </button>
+              </>
+            ) : null}
+          </>
+        }
+      />
+      {!canEdit ? <div className="alert info">You can view this webapp; editing needs the writer role.</div> : null}
+      <SaveConflict
+        error={error}
+        what="webapp"
+        onReload={() => {
+          setEdited(null);
+          setError(null);
+          stored.reload();
+        }}
+      />
+      {error && !isSaveConflict(error) ? <ErrorAlert error={error} /> : null}
+      <div className="webapp-editor">
+        <nav className="webapp-files" aria-label="Files">
+          <ul>
+            {names.map((name) => (
+              <li key={name}>
+                <button
+                  type="button"
+                  className={name === current ? 'file active' : 'file'}
+                  aria-current={name === current ? 'true' : undefined}
+                  onClick={() => setSelected(name)}
+                >
+                  {name}
+                </button>
+                {canEdit && name === current ? (
+                  <button
+                    type="button"
+                    className="btn small"
+                    aria-label={`Remove ${name}`}
+                    onClick={() => setFiles((f) => Object.fromEntries(Object.entries(f).filter(([n]) => n !== name)))}
+                  >
+                    ✕
+                  </button>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+          {canEdit ? (
+            <form onSubmit={addFile} className="stack">
+              <label className="field">
+                <span>New file</span>
+                <input value={newFile} onChange={(e) => setNewFile(e.target.value)} placeholder="js/chart.js" />
+              </label>
+              <button type="submit" className="btn small" disabled={!FILE_NAME.test(newFile) || newFile in files}>
+                Add file
+              </button>
+            </form>
+          ) : null}
+        </nav>
+        <div className="editor-box webapp-code">
+          {current ? (
+            <CodeEditor
+              fileName={current}
+              value={files[current] ?? ''}
+              onChange={(text) => setFiles((f) => ({ ...f, [current]: text }))}
+              onSave={() => void save()}
+              readOnly={!canEdit}
+              label={`Contents of ${current}`}
+            />
+          ) : (
+            <p className="muted">No file selected.</p>
+          )}
+        </div>
+      </div>
+      <CardSection title="Preview">
+        <iframe
+          key={previewKey}
+          className="webapp-preview"
+          title={`Preview of ${stored.data.name}`}
+          src={`${url}?revision=${stored.data.revision}`}
+        />
+      </CardSection>
+      {canEdit ? <WebappLog projectKey={key} id={id} /> : null}
+    </div>
+  );
+}
+
+/** The newest lines of the webapp's backend or Python log, refreshed while the page is open. */
+function WebappLog({ projectKey, id }: { projectKey: string; id: string }) {
+  const log = useApi<{ lines: WebappLogLine[]; running: { kind: string; pid: number | null }[] }>(
+    projectApi(projectKey, 'webapps', id, 'logs'),
+  );
+  useInterval(log.reload, 3000);
+  const text = (log.data?.lines ?? []).map((l) => `${l.at.slice(11, 19)} ${l.stream.padEnd(6)} ${l.line}`).join('\n');
+  const running = log.data?.running ?? [];
+  return (
+    <CardSection
+      title="Backend log"
+      extra={
+        <span className="muted small">
+          {running.length ? `${running.length} process${running.length > 1 ? 'es' : ''} running` : 'not running'}
+        </span>
+      }
+    >
+      {log.error ? <ErrorAlert error={log.error} onRetry={log.reload} /> : <LogView text={text} />}
+    </CardSection>
+  );
+}
