@@ -253,6 +253,16 @@ describe('the API document (/api/openapi.json)', () => {
     await get(`${P}/dashboards/{id}/export`, '?format=png');
     await call('POST', `${P}/dashboards`);
     await checked('DELETE', url(`${P}/dashboards/d2`), { token: admin });
+    for (const [plural, made] of [
+      ['libraries', 'more.py'],
+      ['code-environments', 'py2'],
+    ]) {
+      await get(`${P}/${plural}`);
+      await get(`${P}/${plural}/{name}`);
+      await call('PUT', `${P}/${plural}/{name}`);
+      await call('POST', `${P}/${plural}`);
+      await checked('DELETE', url(`${P}/${plural}/${made}`), { token: admin });
+    }
 
     await call('DELETE', `${P}/members/{user}`);
     await call('POST', '/api/auth/logout', { token: seed.tokens.reader });
