@@ -48,7 +48,9 @@ export default function RecipeEditorPage() {
   const confirm = useConfirm();
   useUnsavedChangesGuard(dirty, confirm.ask, isNew ? 'the new recipe' : 'the edits to this recipe');
   // "Save and run" on a new recipe moves to the recipe's own address: the build it started comes along.
-  const startedJob = (useLocation().state as { jobId?: string } | null)?.jobId;
+  const started = useLocation().state as { jobId?: string; notice?: string } | null;
+  const startedJob = started?.jobId;
+  const startedNotice = started?.notice;
 
   if (recipe.error)
     return (
@@ -87,8 +89,14 @@ export default function RecipeEditorPage() {
           recipe={recipe.data}
           input={params.get('input')}
           datasets={datasets.data}
-          onSaved={(r) => {
-            if (isNew) void navigate(projectPath(key, 'recipes', r.name), { replace: true });
+          initialJobId={startedJob}
+          initialNotice={startedNotice}
+          onSaved={(r, jobId) => {
+            if (isNew)
+              void navigate(projectPath(key, 'recipes', r.name), {
+                replace: true,
+                state: { jobId, notice: `Saved revision ${r.revision}.` },
+              });
             else recipe.setData(r);
           }}
           onReload={recipe.reload}

@@ -9,7 +9,8 @@ import { projectPath } from '../../components/layout';
 import { LogView } from '../../components/log-view';
 import { isSaveConflict, SaveConflict } from '../../components/save-conflict';
 import { ErrorAlert } from '../../components/ui';
-import { useJobEvents } from '../../lib/job-events';
+import { FINAL_JOB_STATUSES, useJobEvents } from '../../lib/job-events';
+import { useApi } from '../../lib/use-api';
 import { OBJECT_NAME } from '../../lib/names';
 import { useCan } from '../../lib/use-can';
 import { useLatest } from '../../lib/use-latest';
@@ -76,6 +77,8 @@ export function CodeRecipeEditor({
   datasets,
   onSaved,
   onReload,
+  initialJobId,
+  initialNotice,
 }: {
   projectKey: string;
   language: CodeLanguage;
@@ -83,8 +86,11 @@ export function CodeRecipeEditor({
   /** For a new recipe: the dataset it starts from (?input=). */
   input: string | null;
   datasets: Dataset[];
-  onSaved: (r: Recipe) => void;
+  /** `jobId`: the build "Save and run" started (a new recipe's page moves to its own address, the build comes along). */
+  onSaved: (r: Recipe, jobId?: string) => void;
   onReload: () => void;
+  initialJobId?: string;
+  initialNotice?: string;
 }) {
   const isNew = recipe === undefined;
   const editor = useRef<CodeEditorHandle>(null);
@@ -93,8 +99,8 @@ export function CodeRecipeEditor({
   const [previewing, setPreviewing] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [saving, setSaving] = useState(false);
-  const [notice, setNotice] = useState<string | null>(null);
-  const [jobId, setJobId] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(initialNotice ?? null);
+  const [jobId, setJobId] = useState<string | null>(initialJobId ?? null);
   const live = useJobEvents(projectKey, jobId);
   const canWrite = useCan('write');
   const draftRef = useLatest(draft);
@@ -146,14 +152,16 @@ export function CodeRecipeEditor({
           : await api.put<Recipe>(projectApi(projectKey, 'recipes', d.name), { ...body, revision: d.revision });
         setDraft({ ...d, revision: saved.revision });
         setNotice(`Saved revision ${saved.revision}.`);
+        let built: string | undefined;
         if (thenBuild) {
           const { jobId: id } = await api.post<{ jobId: string }>(projectApi(projectKey, 'builds'), {
             targets: [d.output],
             mode: 'only',
           });
+          built = id;
           setJobId(id);
         }
-        onSaved(saved);
+        onSaved(saved, built);
       } catch (e) {
         setError(e);
       } finally {
@@ -165,7 +173,13 @@ export function CodeRecipeEditor({
 
   const nameOk = OBJECT_NAME.test(draft.name) && OBJECT_NAME.test(draft.output);
   const log = previewLog(preview, error);
-  const jobLog = live.logs.map((l) => `${l.ts} ${l.level.toUpperCase().padEnd(5)} ${l.message}`).join('\n');
+  // Live lines while the build runs; the stored log once it is over (a build may end before the stream connects).
+  const final = live.job !== null && FINAL_JOB_STATUSES.includes(live.job.status);
+  const storedLog = useApi<string>(jobId && final ? projectApi(projectKey, 'jobs', jobId, 'log') : null);
+  const jobLog =
+    final && typeof storedLog.data === 'string'
+      ? storedLog.data
+      : live.logs.map((l) => `${l.ts} ${l.level.toUpperCase().padEnd(5)} ${l.message}`).join('\n');
 
   return (
     <div className="editor-layout">
