@@ -253,6 +253,16 @@ describe('the API document (/api/openapi.json)', () => {
     await get(`${P}/dashboards/{id}/export`, '?format=png');
     await call('POST', `${P}/dashboards`);
     await checked('DELETE', url(`${P}/dashboards/d2`), { token: admin });
+    for (const [plural, made] of [
+      ['libraries', 'more.py'],
+      ['code-environments', 'py2'],
+    ]) {
+      await get(`${P}/${plural}`);
+      await get(`${P}/${plural}/{name}`);
+      await call('PUT', `${P}/${plural}/{name}`);
+      await call('POST', `${P}/${plural}`);
+      await checked('DELETE', url(`${P}/${plural}/${made}`), { token: admin });
+    }
 
     // Only the /api routes of webapps are here: what a webapp serves under /webapps/KEY/id/ (its
     // pages, data calls and backends) is its author's, outside this document on purpose, and tested

@@ -40,6 +40,8 @@ export interface Lineage {
   fileName?: string;
   /** For a restored version: the number of the version whose data it brought back. */
   restoredFrom?: number;
+  /** For a build of a code recipe: the interpreter, its version and package versions the code ran with. */
+  environment?: Record<string, unknown>;
 }
 
 /** What a dataset as the API shows it (`DatasetInfo`) adds to its definition: its revision and current version. */

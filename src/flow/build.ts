@@ -287,6 +287,7 @@ async function runClaimedJob(ws: Workspace, run: JobRun): Promise<Job> {
           recipe: recipe.name,
           recipeSignature: recipeSignature(recipe),
           inputs: tokens,
+          ...(result.environment ? { environment: result.environment } : {}),
         },
       });
       await set(a, 'succeeded', { rows: result.rowCount });

@@ -3,6 +3,8 @@ import type { Revision } from '../catalog/objects.js';
 import { badRequest } from '../common/errors.js';
 import { saveConnection } from '../datasets/connections.js';
 import { saveDataset } from '../datasets/datasets.js';
+import { ENVIRONMENT_KIND, saveCodeEnvironment } from '../recipes/code/code-environments.js';
+import { LIBRARY_KIND, saveLibraryFile } from '../recipes/code/code-libraries.js';
 import { workspaceSlot, type Workspace } from '../workspace/workspace.js';
 import { saveRecipe } from './recipes-service.js';
 
@@ -19,6 +21,8 @@ const historySavers = workspaceSlot(
       ['dataset', saveDataset],
       ['recipe', saveRecipe],
       ['connection', saveConnection],
+      [LIBRARY_KIND, saveLibraryFile],
+      [ENVIRONMENT_KIND, saveCodeEnvironment],
     ]),
 );
 

@@ -44,6 +44,8 @@ export interface PreviewResult {
   /** More rows exist beyond `limit`. */
   truncated: boolean;
   durationMs: number;
+  /** What a code recipe printed while running on the sample. */
+  log?: string[];
 }
 
 /** Where a SQL error is, 1-based, in the text the user wrote. */
@@ -178,6 +180,7 @@ async function previewOfType(
       rows: result.rows.slice(0, limit),
       truncated: result.rows.length > limit,
       durationMs: Date.now() - started,
+      ...(result.log ? { log: result.log } : {}),
     };
   } finally {
     release();

@@ -74,7 +74,15 @@ export async function recipeContext(
     path.join(scratchDir, `${Date.now()}-${Math.random().toString(36).slice(2)}${suffix}`);
   const timeout = ws.config.buildTimeoutSeconds;
   const limits = timeout ? { timeoutMs: timeout * 1000, setting: 'LLANO_BUILD_TIMEOUT_SECONDS' } : undefined;
-  return { duck: ws.duck, inputs, tempPath, scope: { roots: [root], scratchDir }, log, limits };
+  return {
+    duck: ws.duck,
+    inputs,
+    tempPath,
+    scope: { roots: [root], scratchDir },
+    log,
+    limits,
+    project: { ws, key: projectKey },
+  };
 }
 
 /**

@@ -6,6 +6,7 @@ import type { DuckDb } from '../engine/duckdb.js';
 import type { SandboxScope } from '../engine/duckdb-sandbox.js';
 import type { ConnectionType, Settings } from '../connectors/connector.js';
 import type { TableRef, TableSource } from '../engine/table-source.js';
+import type { Workspace } from '../workspace/workspace.js';
 
 /** Fields every recipe has, whatever its type. */
 export const RecipeBaseSchema = z.object({
@@ -53,12 +54,16 @@ export interface RecipeContext {
   onProgress?(rows: number): void;
   /** The time limit of a run in a build (LLANO_BUILD_TIMEOUT_SECONDS); none when unset. */
   limits?: QueryLimits;
+  /** The workspace and project the recipe belongs to (code recipes read their libraries, environment and variables). */
+  project?: { ws: Workspace; key: string };
 }
 
 export interface RecipeResult {
   rowCount: number;
   columns: ColumnSchema[];
   contentHash: string | null;
+  /** The code environment the run used (interpreter, version, packages), kept in the version's lineage. */
+  environment?: Record<string, unknown>;
 }
 
 /**
@@ -82,4 +87,6 @@ export interface RecipePreview {
   columns: string[];
   types: string[];
   rows: unknown[][];
+  /** What the code printed (code recipes). */
+  log?: string[];
 }

@@ -2,6 +2,7 @@ import { jsonSchemaOf } from '../common/json-schema.js';
 import { createRegistry, type Registry } from '../common/registry.js';
 import type { RecipeType } from './recipe-type.js';
 import { changepointsRecipeType } from './changepoints-recipe.js';
+import { codeRecipeTypes } from './code/code-recipes.js';
 import { outliersRecipeType } from './outliers-recipe.js';
 import { sqlRecipeType } from './sql-recipe.js';
 import { trendRecipeType } from './trend-recipe.js';
@@ -14,6 +15,7 @@ export const recipeTypes: Registry<RecipeType> = createRegistry<RecipeType>('rec
   changepointsRecipeType,
   outliersRecipeType,
   trendRecipeType,
+  ...codeRecipeTypes,
 ]);
 
 /**

@@ -35,6 +35,8 @@ const SEED_DASHBOARD = {
 };
 
 const SEED_WEBAPP = { id: 'w1', name: 'Explorer', files: { 'index.html': '<h1>w1</h1>' } };
+const SEED_LIBRARY = { name: 'helpers.py', content: 'FACTOR = 2\n' };
+const SEED_ENVIRONMENT = { name: 'py_env', language: 'python', packages: ['pandas'] };
 
 export const OBS_CSV = 'ts,antenna,trec\n2024-01-01 00:00:00,DA41,35.5\n2024-01-01 00:10:00,DA42,36.1\n';
 
@@ -172,6 +174,8 @@ export async function seedProject(
   await ok(call('POST', `${P}/insights`, { token: admin, body: SEED_INSIGHT }), 'insight');
   await ok(call('POST', `${P}/dashboards`, { token: admin, body: SEED_DASHBOARD }), 'dashboard');
   await ok(call('POST', `${P}/webapps`, { token: admin, body: SEED_WEBAPP }), 'webapp');
+  await ok(call('POST', `${P}/libraries`, { token: admin, body: SEED_LIBRARY }), 'library file');
+  await ok(call('POST', `${P}/code-environments`, { token: admin, body: SEED_ENVIRONMENT }), 'code environment');
   const keys = await ok(call('GET', '/api/api-keys', { token: tokens.writer }), 'api keys');
   const obsVersions = await ok(call('GET', `${P}/datasets/obs/versions`, { token: admin }), 'versions');
   return {
@@ -196,6 +200,8 @@ export async function seedProject(
       'insights/{id}': 'i1',
       'dashboards/{id}': 'd1',
       'webapps/{id}': 'w1',
+      'libraries/{name}': SEED_LIBRARY.name,
+      'code-environments/{name}': SEED_ENVIRONMENT.name,
       'versions/{id}': (obsVersions.body as { id: string }[])[0].id,
     },
   };
@@ -259,6 +265,10 @@ export function sampleRequests(seed: Seed): Record<string, SampleRequest> {
     [`POST ${P}/webapps`]: { body: { ...SEED_WEBAPP, id: 'w2' } },
     [`PUT ${P}/webapps/{id}`]: { body: { ...SEED_WEBAPP, description: 'changed' } },
     [`PUT ${P}/variables`]: { body: { threshold: '41' } },
+    [`POST ${P}/libraries`]: { body: { name: 'more.py', content: 'MORE = 3\n' } },
+    [`PUT ${P}/libraries/{name}`]: { body: { ...SEED_LIBRARY, content: 'FACTOR = 3\n' } },
+    [`POST ${P}/code-environments`]: { body: { ...SEED_ENVIRONMENT, name: 'py2' } },
+    [`PUT ${P}/code-environments/{name}`]: { body: { ...SEED_ENVIRONMENT, packages: ['pandas', 'numpy'] } },
     [`PUT ${P}/datasets/{name}/checks`]: { body: { metrics: { sql: [] } } },
   };
 }

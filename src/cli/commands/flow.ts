@@ -108,6 +108,7 @@ export const flowCommands: CommandModule = (program, io) => {
       [] as string[],
     )
     .option('--params-file <file>', 'settings of the type as a JSON object (--param overrides them)')
+    .option('--code-file <file>', 'the code of a typescript, python or r recipe')
     .action(
       async (
         name: string,
@@ -119,11 +120,13 @@ export const flowCommands: CommandModule = (program, io) => {
           type?: string;
           param: string[];
           paramsFile?: string;
+          codeFile?: string;
         },
         cmd: Command,
       ) => {
         const type = opts.type ?? 'sql';
         const params = recipeParams(opts.paramsFile, opts.param);
+        if (opts.codeFile) params.code = readFileSync(opts.codeFile, 'utf8');
         const sql = opts.sql ?? (opts.sqlFile ? readFileSync(opts.sqlFile, 'utf8') : undefined);
         if (type === 'sql' && !sql && params.sql === undefined)
           throw badRequest('Give the query with --sql or --sql-file');

@@ -2,13 +2,19 @@ import { html } from '@codemirror/lang-html';
 import { javascript } from '@codemirror/lang-javascript';
 import { markdown } from '@codemirror/lang-markdown';
 import { python } from '@codemirror/lang-python';
-import { EditorState, type Extension } from '@codemirror/state';
+import { Compartment, EditorState, type Extension } from '@codemirror/state';
 import { keymap } from '@codemirror/view';
 import { basicSetup, EditorView } from 'codemirror';
-import { useEffect, useLayoutEffect, useRef } from 'react';
+import { forwardRef, useEffect, useImperativeHandle, useLayoutEffect, useRef } from 'react';
+
+export type CodeLanguage = 'typescript' | 'python' | 'r';
+
+export interface CodeEditorHandle {
+  insert(text: string): void;
+}
 
 /** The language mode of a file, by its extension (plain text when none fits). */
-function languageOf(fileName: string): Extension[] {
+function modeOfFile(fileName: string): Extension[] {
   const ext = /\.([a-z0-9]+)$/i.exec(fileName)?.[1]?.toLowerCase() ?? '';
   if (['js', 'mjs', 'cjs', 'json'].includes(ext)) return [javascript()];
   if (['ts', 'mts'].includes(ext)) return [javascript({ typescript: true })];
@@ -19,25 +25,50 @@ function languageOf(fileName: string): Extension[] {
   return [];
 }
 
+/** R has no CodeMirror 6 mode installed: it is edited as plain text. */
+const modeOfLanguage = (language: CodeLanguage): Extension =>
+  language === 'typescript' ? javascript({ typescript: true }) : language === 'python' ? python() : [];
+
 interface Props {
-  /** Decides the language; a new file name starts a new editor (its own undo history). */
-  fileName: string;
   value: string;
   onChange: (value: string) => void;
+  /** The mode by language (code recipes)… */
+  language?: CodeLanguage;
+  /** …or by file name (webapps); a new file name starts a new editor, with its own undo history. */
+  fileName?: string;
+  /** Ctrl+Enter. */
+  onRun?: () => void;
+  /** Ctrl+S. */
   onSave?: () => void;
   readOnly?: boolean;
   label: string;
+  className?: string;
 }
 
-/** CodeMirror 6 for one file of a webapp: highlighting by file type, Mod-S saves. */
-export function CodeEditor({ fileName, value, onChange, onSave, readOnly = false, label }: Props) {
+/** CodeMirror 6 for code: highlighting by language or file type, Ctrl+Enter runs, Ctrl+S saves. */
+export const CodeEditor = forwardRef<CodeEditorHandle, Props>(function CodeEditor(
+  {
+    value,
+    onChange,
+    language = 'typescript',
+    fileName,
+    onRun,
+    onSave,
+    readOnly = false,
+    label,
+    className = 'editor-box',
+  },
+  ref,
+) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
-  const callbacks = useRef({ onChange, onSave });
+  const mode = useRef(new Compartment());
+  const callbacks = useRef({ onChange, onRun, onSave });
   // The newest handlers, for the editor's listeners (the editor itself is created once per file).
   useLayoutEffect(() => {
-    callbacks.current = { onChange, onSave };
+    callbacks.current = { onChange, onRun, onSave };
   });
+  const modeNow = () => (fileName === undefined ? modeOfLanguage(language) : modeOfFile(fileName));
 
   useEffect(() => {
     if (!host.current) return;
@@ -46,9 +77,12 @@ export function CodeEditor({ fileName, value, onChange, onSave, readOnly = false
       state: EditorState.create({
         doc: value,
         extensions: [
-          keymap.of([{ key: 'Mod-s', run: () => (callbacks.current.onSave?.(), true), preventDefault: true }]),
+          keymap.of([
+            { key: 'Mod-Enter', run: () => (callbacks.current.onRun?.(), true) },
+            { key: 'Mod-s', run: () => (callbacks.current.onSave?.(), true), preventDefault: true },
+          ]),
           basicSetup,
-          ...languageOf(fileName),
+          mode.current.of(modeNow()),
           EditorState.readOnly.of(readOnly),
           EditorView.editable.of(!readOnly),
           EditorView.contentAttributes.of({ 'aria-label': label }),
@@ -63,7 +97,7 @@ export function CodeEditor({ fileName, value, onChange, onSave, readOnly = false
       v.destroy();
       view.current = null;
     };
-    // One editor per file and mode; text changes from outside are pushed below.
+    // One editor per file and mode; text and language changes are pushed below.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [fileName, readOnly]);
 
@@ -73,5 +107,20 @@ export function CodeEditor({ fileName, value, onChange, onSave, readOnly = false
       v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: value } });
   }, [value]);
 
-  return <div className="code-editor" ref={host} />;
-}
+  useEffect(() => {
+    view.current?.dispatch({ effects: mode.current.reconfigure(modeNow()) });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [language]);
+
+  useImperativeHandle(ref, () => ({
+    insert(text) {
+      const v = view.current;
+      if (!v) return;
+      const { from, to } = v.state.selection.main;
+      v.dispatch({ changes: { from, to, insert: text }, selection: { anchor: from + text.length } });
+      v.focus();
+    },
+  }));
+
+  return <div className={className} ref={host} />;
+});

@@ -9,6 +9,7 @@ import { ObjectHistory } from '../components/object-history';
 import { ErrorAlert, Loading, PageHeader } from '../components/ui';
 import { useApi } from '../lib/use-api';
 import { AnalysisEditor } from './recipe-editor/analysis-editor';
+import { CODE_LABELS, CODE_TYPES, CodeRecipeEditor } from './recipe-editor/code-recipe-editor';
 import { useUnsavedChangesGuard } from '../lib/use-unsaved-changes-guard';
 import { Editor, type Draft } from './recipe-editor/editor';
 import { VisualEditor } from './recipe-editor/visual-editor';
@@ -47,7 +48,9 @@ export default function RecipeEditorPage() {
   const confirm = useConfirm();
   useUnsavedChangesGuard(dirty, confirm.ask, isNew ? 'the new recipe' : 'the edits to this recipe');
   // "Save and run" on a new recipe moves to the recipe's own address: the build it started comes along.
-  const startedJob = (useLocation().state as { jobId?: string } | null)?.jobId;
+  const started = useLocation().state as { jobId?: string; notice?: string } | null;
+  const startedJob = started?.jobId;
+  const startedNotice = started?.notice;
 
   if (recipe.error)
     return (
@@ -61,6 +64,45 @@ export default function RecipeEditorPage() {
   // Types other than SQL get a form generated from their settings' schema: visual recipes (compiled
   // to SQL) or analyses of grouped series (changepoints, outliers, trend).
   const otherType = isNew ? params.get('type') : recipe.data?.type;
+  const codeType = CODE_TYPES.find((t) => t === otherType);
+  if (codeType)
+    return (
+      <>
+        <PageHeader
+          title={isNew ? `New ${CODE_LABELS[codeType]} recipe` : name}
+          breadcrumbs={
+            <>
+              <Link to={projectPath(key)}>{key}</Link> / <Link to={projectPath(key, 'recipes')}>Recipes</Link>
+            </>
+          }
+          subtitle={
+            recipe.data
+              ? `${CODE_LABELS[codeType]} recipe · revision ${recipe.data.revision} by ${recipe.data.updatedBy}`
+              : `${CODE_LABELS[codeType]} code run isolated, with memory and time limits`
+          }
+          actions={!isNew ? <DeleteObjectButton projectKey={key} kind="recipe" name={name} /> : undefined}
+        />
+        <CodeRecipeEditor
+          key={`${name}:${codeType}`}
+          projectKey={key}
+          language={codeType}
+          recipe={recipe.data}
+          input={params.get('input')}
+          datasets={datasets.data}
+          initialJobId={startedJob}
+          initialNotice={startedNotice}
+          onSaved={(r, jobId) => {
+            if (isNew)
+              void navigate(projectPath(key, 'recipes', r.name), {
+                replace: true,
+                state: { jobId, notice: `Saved revision ${r.revision}.` },
+              });
+            else recipe.setData(r);
+          }}
+          onReload={recipe.reload}
+        />
+      </>
+    );
   if (otherType && otherType !== 'sql') {
     const isAnalysis = ANALYSIS_TYPES.has(otherType);
     return (

@@ -16,6 +16,9 @@ const ANALYSIS_TYPES = [
   ['changepoints', 'New change points'],
   ['outliers', 'New outliers'],
   ['trend', 'New trend'],
+  ['typescript', 'New TypeScript'],
+  ['python', 'New Python'],
+  ['r', 'New R'],
 ] as const;
 
 export default function RecipesPage() {

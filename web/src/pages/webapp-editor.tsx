@@ -167,6 +167,7 @@ export default function WebappEditorPage() {
               onChange={(text) => setFiles((f) => ({ ...f, [current]: text }))}
               onSave={() => void save()}
               readOnly={!canEdit}
+              className="code-editor"
               label={`Contents of ${current}`}
             />
           ) : (

@@ -20,7 +20,8 @@ export function PreviewTable({ preview }: { preview: Preview }) {
           {preview.truncated ? '+' : ''} rows · {preview.durationMs} ms
         </span>
       </div>
-      <div className="card-body flush preview-body">
+      {/* Focusable: the rows scroll, and keyboard users must be able to scroll them (axe scrollable-region-focusable). */}
+      <div className="card-body flush preview-body" tabIndex={0} role="group" aria-label="Preview rows">
         {preview.rows.length === 0 ? (
           <EmptyState title="The query returns no rows" />
         ) : (

@@ -1,0 +1,138 @@
+/**
+ * Code recipes (TypeScript, Python) copying every row of an input through their columnar paths
+ * (TypeScript `inputs.raw.batches()` → `output.writeBatch`; Python `to_pandas()` →
+ * `output.write_frame`), built the way users build them: a saved recipe and a flow build of its
+ * output (export with DuckDB → code in the sandbox → import with DuckDB into the version's
+ * Parquet). References in the same run on the same input: DuckDB's own copy (CREATE TABLE AS,
+ * and a SQL recipe `SELECT *` written to Parquet by the flow). Start overhead: an empty recipe
+ * over a one-row input, minus a SQL recipe over the same input; and a bare one-shot sandbox call.
+ * Medians of BENCH_RUNS rounds (default 3). BENCH_ROWS rows (default 1,000,000).
+ * Run: `npm run bench code-recipes`.
+ */
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import { bootstrapWorkspace } from '../src/app/start-workspace.js';
+import { LOCAL_ADMIN } from '../src/catalog/access.js';
+import { loadConfig } from '../src/common/config.js';
+import { importDataset } from '../src/datasets/import.js';
+import { startBuild } from '../src/flow/build.js';
+import { saveRecipe } from '../src/flow/recipes-service.js';
+import { runInSandbox, sandboxLimits } from '../src/sandbox/index.js';
+import { Workspace } from '../src/workspace/workspace.js';
+
+const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
+const ROUNDS = Number(process.env.BENCH_RUNS ?? 3);
+
+const home = mkdtempSync(path.join(tmpdir(), 'llano-bench-code-'));
+const ws = await Workspace.open(loadConfig({ home, adminPassword: 'bench-password' }, {}));
+await bootstrapWorkspace(ws);
+await ws.catalog.projects.create(LOCAL_ADMIN, { key: 'BENCH' });
+
+// id BIGINT, band VARCHAR, trec DOUBLE (5 % NULL), antenna VARCHAR (3 % NULL).
+const rawFile = path.join(home, 'raw.parquet');
+await ws.duck.run(
+  `COPY (SELECT i::BIGINT AS id, 'B' || (3 + i % 7) AS band, CASE WHEN i % 20 = 0 THEN NULL ELSE 30 + (i * 37 % 2300) / 100.0 END::DOUBLE AS trec,
+   CASE WHEN i % 33 = 0 THEN NULL ELSE 'DA' || (40 + i % 25) END AS antenna FROM range(${ROWS}) t(i)) TO '${rawFile}' (FORMAT parquet)`,
+);
+const tinyFile = path.join(home, 'tiny.parquet');
+await ws.duck.run(`COPY (SELECT 1::BIGINT AS id) TO '${tinyFile}' (FORMAT parquet)`);
+await importDataset(ws, LOCAL_ADMIN, 'BENCH', 'raw', { filePath: rawFile, fileName: 'raw.parquet' });
+await importDataset(ws, LOCAL_ADMIN, 'BENCH', 'tiny', { filePath: tinyFile, fileName: 'tiny.parquet' });
+
+const TS_COPY = `export default async function run({ inputs, output }) {
+  for await (const batch of inputs.raw.batches()) await output.writeBatch(batch);
+}
+`;
+const PY_COPY = `def run(inputs, output, variables, log):
+    output.write_frame(inputs["raw"].to_pandas())
+`;
+const TS_EMPTY = 'export default async function run({ output }) {\n  await output.write({ id: 1 });\n}\n';
+const PY_EMPTY = 'def run(inputs, output, variables, log):\n    output.write({"id": 1})\n';
+
+const cases: { label: string; recipe: Record<string, unknown>; input: string }[] = [
+  { label: 'TypeScript copy (batches → writeBatch)', input: 'raw', recipe: { type: 'typescript', code: TS_COPY } },
+  { label: 'Python copy (to_pandas → write_frame)', input: 'raw', recipe: { type: 'python', code: PY_COPY } },
+  {
+    label: 'reference: SQL recipe SELECT * (Parquet)',
+    input: 'raw',
+    recipe: { type: 'sql', sql: 'SELECT * FROM raw' },
+  },
+  { label: 'empty TypeScript recipe, 1 row', input: 'tiny', recipe: { type: 'typescript', code: TS_EMPTY } },
+  { label: 'empty Python recipe, 1 row', input: 'tiny', recipe: { type: 'python', code: PY_EMPTY } },
+  { label: 'reference: SQL recipe, 1 row', input: 'tiny', recipe: { type: 'sql', sql: 'SELECT * FROM tiny' } },
+];
+for (const [i, c] of cases.entries())
+  await saveRecipe(ws, LOCAL_ADMIN, 'BENCH', { name: `r${i}`, inputs: [c.input], output: `out${i}`, ...c.recipe });
+
+async function build(i: number): Promise<number> {
+  const t0 = performance.now();
+  const { done } = await startBuild(ws, LOCAL_ADMIN, 'BENCH', { targets: [`out${i}`], mode: 'recursive' });
+  const job = await done;
+  if (job.status !== 'succeeded') throw new Error(`${cases[i].label}: build ${job.status}: ${job.error}`);
+  return performance.now() - t0;
+}
+
+/** DuckDB's own copy of the same input, in the same process: CREATE TABLE AS over the version's Parquet file. */
+async function duckCopy(): Promise<number> {
+  const t0 = performance.now();
+  await ws.duck.run(`CREATE OR REPLACE TABLE bench_copy AS SELECT * FROM read_parquet('${rawFile}')`);
+  const ms = performance.now() - t0;
+  await ws.duck.run('DROP TABLE bench_copy');
+  return ms;
+}
+
+/** A bare one-shot sandbox: start the interpreter, load the entry, call a function that returns at once, stop. */
+const bare = path.join(home, 'bare');
+mkdirSync(bare, { recursive: true });
+writeFileSync(path.join(bare, 'f.ts'), 'export function f() {\n  return 1;\n}\n');
+writeFileSync(path.join(bare, 'f.py'), 'def f():\n    return 1\n');
+async function bareCall(language: 'typescript' | 'python'): Promise<number> {
+  const t0 = performance.now();
+  await runInSandbox(
+    {
+      language,
+      entry: path.join(bare, language === 'typescript' ? 'f.ts' : 'f.py'),
+      workDir: bare,
+      limits: sandboxLimits(ws),
+    },
+    'f',
+    [],
+  );
+  return performance.now() - t0;
+}
+
+// Rounds alternate between the cases so that all see the same machine load.
+const times: number[][] = cases.map(() => []);
+const duck: number[] = [];
+const bareTimes: Record<'typescript' | 'python', number[]> = { typescript: [], python: [] };
+for (let round = 0; round < ROUNDS; round++) {
+  duck.push(await duckCopy());
+  for (let i = 0; i < cases.length; i++) times[i].push(await build(i));
+  for (const l of ['typescript', 'python'] as const) bareTimes[l].push(await bareCall(l));
+}
+
+const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
+const ms = (v: number) => `${Math.round(v).toLocaleString('en-US')} ms`;
+const duckMedian = median(duck);
+console.log(`### ${ROWS.toLocaleString('en-US')} rows (id, band, trec, antenna), median of ${ROUNDS}\n`);
+console.log('| run | wall time | × DuckDB CREATE TABLE AS |');
+console.log('| --- | ---: | ---: |');
+console.log(`| reference: DuckDB CREATE TABLE AS SELECT * (in process) | ${ms(duckMedian)} | 1.0 |`);
+cases.slice(0, 3).forEach((c, i) => {
+  const m = median(times[i]);
+  console.log(`| ${c.label} | ${ms(m)} | ${(m / duckMedian).toFixed(1)} |`);
+});
+const sqlTiny = median(times[5]);
+console.log('\n| start overhead | wall time | minus the 1-row SQL recipe build |');
+console.log('| --- | ---: | ---: |');
+for (const i of [3, 4, 5])
+  console.log(`| ${cases[i].label} | ${ms(median(times[i]))} | ${ms(median(times[i]) - sqlTiny)} |`);
+for (const l of ['typescript', 'python'] as const)
+  console.log(`| bare one-shot sandbox call (${l}) | ${ms(median(bareTimes[l]))} | |`);
+console.log(
+  `\nLoad average ${loadavg()[0].toFixed(1)} at the end (${cpus().length} cores). Targets: copies within 3× of DuckDB; start ≤ 100 ms (TypeScript), ≤ 300 ms (Python).`,
+);
+
+await ws.close();
+rmSync(home, { recursive: true, force: true });

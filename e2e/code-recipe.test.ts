@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildWebIfStale } from '../bin/build-web-if-needed.js';
+import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../test/support/llano-server.js';
+import { a11yViolations, seriousOnes } from './support/a11y.js';
+import { launchBrowser, logIn, type TestBrowser } from './support/browser.js';
+import { apiClient, receiverCsv } from './support/seed.js';
+
+const CODE = `def run(inputs, output, variables, log):
+    n = 0
+    for row in inputs["trec"]:
+        if row["band"] == 7:
+            output.write({"antenna": row["antenna"], "trec2": row["trec_k"] * 2})
+            n += 1
+    log("band 7 rows:", n)
+`;
+
+/** A Python recipe written in the code editor: run on a sample (rows and the code's log), then saved and built. */
+describe('web UI: a Python code recipe', () => {
+  let server: TestServer;
+  let b: TestBrowser;
+  const KEY = 'CODEUI';
+
+  beforeAll(async () => {
+    await buildWebIfStale({ quiet: true });
+    server = await startTestServer();
+    const admin = apiClient(server.url, server.adminToken);
+    await admin.call('POST', '/api/projects', { key: KEY, name: 'Code' });
+    await admin.upload(`/api/projects/${KEY}/datasets/trec/upload`, receiverCsv(300), 'trec.csv');
+    b = await launchBrowser(server.url);
+    await logIn(b.page, 'admin', ADMIN_PASSWORD);
+  }, 300_000);
+
+  afterAll(async () => {
+    expect(b?.pageErrors ?? []).toEqual([]);
+    await b?.close();
+    await server?.stop();
+  });
+
+  it('creates a Python recipe, runs it on a sample, shows its log, saves and builds it', async () => {
+    const { page } = b;
+    await page.goto(`/projects/${KEY}/recipes`);
+    await page.getByRole('link', { name: 'New Python' }).first().click();
+    await page.getByRole('checkbox', { name: 'trec' }).check();
+    await page.getByLabel('Recipe name').fill('double_band7');
+    await page.getByLabel('Output dataset').fill('band7');
+    await page.getByLabel('Python code').fill(CODE);
+    await page.getByRole('button', { name: 'Run on a sample' }).click();
+    const preview = page.getByRole('region', { name: 'Preview' });
+    await preview.getByText('trec2').waitFor();
+    await page
+      .getByRole('region', { name: 'Sample run log' })
+      .getByText(/band 7 rows: \d+/)
+      .waitFor();
+    expect(seriousOnes(await a11yViolations(page))).toEqual([]);
+    await page.getByRole('button', { name: 'Save and run' }).click();
+    await page.getByText(/Saved revision 1/).waitFor();
+    await page
+      .getByRole('region', { name: 'Build log' })
+      .getByText(/band 7 rows: \d+/)
+      .waitFor({ timeout: 120_000 });
+    const api = apiClient(server.url, server.adminToken);
+    const data = await api.call<{ columns: string[]; rows: unknown[][] }>(
+      'GET',
+      `/api/projects/${KEY}/datasets/band7/data`,
+    );
+    expect(data.columns).toEqual(['antenna', 'trec2']);
+    expect(data.rows.length).toBeGreaterThan(50);
+  }, 240_000);
+});

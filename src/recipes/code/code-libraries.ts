@@ -1,0 +1,99 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import type { Principal } from '../../catalog/access.js';
+import { parseOr400 } from '../../common/parse.js';
+import type { Workspace } from '../../workspace/workspace.js';
+
+/**
+ * Project libraries: shared code files (TypeScript, Python, R) that every code recipe of the
+ * project can import. Each file is a versioned project object (history, revert); a run writes
+ * them into its work folder's `lib/`, which is on the import path (Python `import bands`, R
+ * `source("lib/bands.R")`, TypeScript `import { f } from './lib/bands.ts'`).
+ */
+export const LIBRARY_KIND = 'library-file';
+
+/** `bands.py`, `helpers.ts`, `qa.R`: a plain name and the language's extension, nothing that climbs folders. */
+export const LIBRARY_FILE_NAME = /^[A-Za-z_][A-Za-z0-9_-]{0,99}\.(ts|js|mjs|py|R|r)$/;
+const MAX_LIBRARY_BYTES = 1_000_000;
+
+export const LibraryFileSchema = z.object({
+  name: z
+    .string()
+    .regex(LIBRARY_FILE_NAME, 'name: a file name ending in .ts, .js, .mjs, .py or .R (letters, digits, _ and -)'),
+  content: z.string().max(MAX_LIBRARY_BYTES, `content: at most ${MAX_LIBRARY_BYTES} characters`),
+});
+export type LibraryFile = z.infer<typeof LibraryFileSchema>;
+
+export interface LibraryFileInfo extends LibraryFile {
+  language: 'typescript' | 'python' | 'r';
+  size: number;
+  revision: number;
+  updatedAt: string;
+  updatedBy: string;
+}
+
+const languageOf = (name: string): LibraryFileInfo['language'] =>
+  name.endsWith('.py') ? 'python' : /\.[Rr]$/.test(name) ? 'r' : 'typescript';
+
+function info(stored: { body: LibraryFile; revision: number; updatedAt: string; updatedBy: string }): LibraryFileInfo {
+  return {
+    name: stored.body.name,
+    language: languageOf(stored.body.name),
+    size: Buffer.byteLength(stored.body.content),
+    content: stored.body.content,
+    revision: stored.revision,
+    updatedAt: stored.updatedAt,
+    updatedBy: stored.updatedBy,
+  };
+}
+
+export async function listLibraryFiles(ws: Workspace, principal: Principal, projectKey: string) {
+  await ws.catalog.projects.authorize(principal, projectKey, 'reader');
+  return (await ws.catalog.objects.list<LibraryFile>(projectKey, LIBRARY_KIND)).map(info);
+}
+
+export async function getLibraryFile(ws: Workspace, principal: Principal, projectKey: string, name: string) {
+  await ws.catalog.projects.authorize(principal, projectKey, 'reader');
+  return info(await ws.catalog.objects.require<LibraryFile>(projectKey, LIBRARY_KIND, name));
+}
+
+/** Creates or replaces a library file (writer); every save appends a revision. */
+export async function saveLibraryFile(
+  ws: Workspace,
+  principal: Principal,
+  projectKey: string,
+  input: unknown,
+  options: { expectRevision?: number } = {},
+): Promise<LibraryFileInfo> {
+  await ws.catalog.projects.authorize(principal, projectKey, 'writer');
+  const file = parseOr400(LibraryFileSchema, input, 'library file');
+  const stored = await ws.catalog.objects.put({
+    projectKey,
+    kind: LIBRARY_KIND,
+    name: file.name,
+    body: { name: file.name, content: file.content },
+    author: principal.username,
+    ...options,
+  });
+  await ws.catalog.projects.touch(projectKey);
+  return info(stored);
+}
+
+export async function deleteLibraryFile(
+  ws: Workspace,
+  principal: Principal,
+  projectKey: string,
+  name: string,
+): Promise<void> {
+  await ws.catalog.projects.authorize(principal, projectKey, 'writer');
+  await ws.catalog.objects.delete({ projectKey, kind: LIBRARY_KIND, name, author: principal.username });
+}
+
+/** Writes the project's library files into `dir` (a run's `lib/` folder); answers the folder. */
+export async function writeLibraryFiles(ws: Workspace, projectKey: string, dir: string): Promise<string> {
+  mkdirSync(dir, { recursive: true });
+  for (const f of await ws.catalog.objects.list<LibraryFile>(projectKey, LIBRARY_KIND))
+    if (LIBRARY_FILE_NAME.test(f.body.name)) writeFileSync(path.join(dir, f.body.name), f.body.content);
+  return dir;
+}

@@ -1,0 +1,236 @@
+/** The Python recipe harness (written to the run folder as recipe_entry.py; the sandbox calls its run_recipe). Kept as text: dist/ holds only compiled JavaScript. */
+export const PYTHON_RECIPE_ENTRY = String.raw`# The Python recipe harness: runs inside the sandbox, which calls run_recipe(config, llano).
+# Inputs are CSV files exported by DuckDB (NULL written as \N) read with their DuckDB types;
+# the output is a CSV file with a header, its schema declared or inferred from the first rows.
+import csv
+import datetime
+import decimal
+import math
+import sys
+import types
+
+NULL = '\\N'
+_INTEGER = {'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT'}
+_FLOAT = {'FLOAT', 'DOUBLE', 'REAL'}
+
+
+def _kind(duck_type):
+    t = duck_type.upper()
+    if t in _INTEGER:
+        return 'int'
+    if t in _FLOAT or t.startswith('DECIMAL'):
+        return 'float'
+    if t == 'BOOLEAN':
+        return 'bool'
+    return 'str'
+
+
+def _bool(text):
+    return text.lower() in ('true', 't', '1')
+
+
+_CONVERT = {'int': int, 'float': float, 'bool': _bool, 'str': None}
+
+
+class Input:
+    """An input dataset: iterate it for dicts, or call to_pandas() for a DataFrame."""
+
+    def __init__(self, name, path, columns):
+        self.name = name
+        self.path = path
+        self.columns = columns
+
+    def __iter__(self):
+        names = [c['name'] for c in self.columns]
+        convert = [_CONVERT[_kind(c['type'])] for c in self.columns]
+        with open(self.path, newline='', encoding='utf-8') as f:
+            reader = csv.reader(f)
+            next(reader, None)
+            for record in reader:
+                yield {
+                    n: (None if v == NULL else (c(v) if c is not None else v))
+                    for n, c, v in zip(names, convert, record)
+                }
+
+    def to_pandas(self):
+        import pandas as pd
+
+        dtypes = {'int': 'Int64', 'float': 'float64', 'bool': 'boolean', 'str': 'object'}
+        dtype = {c['name']: dtypes[_kind(c['type'])] for c in self.columns}
+        frame = pd.read_csv(
+            self.path,
+            dtype=dtype,
+            na_values=[NULL],
+            keep_default_na=False,
+            true_values=['true'],
+            false_values=['false'],
+        )
+        for c in self.columns:
+            if dtype[c['name']] == 'object':
+                frame[c['name']] = frame[c['name']].astype(object).where(frame[c['name']].notna(), None)
+        return frame
+
+
+def _value_type(v):
+    if isinstance(v, bool):
+        return 'BOOLEAN'
+    if isinstance(v, int):
+        return 'BIGINT'
+    if isinstance(v, (float, decimal.Decimal)):
+        return 'DOUBLE'
+    if isinstance(v, datetime.datetime):
+        return 'TIMESTAMP'
+    if isinstance(v, datetime.date):
+        return 'DATE'
+    return 'VARCHAR'
+
+
+def _infer(name, values, input_types):
+    kinds = {_value_type(v) for v in values if v is not None and not (isinstance(v, float) and math.isnan(v))}
+    if not kinds or kinds == {'VARCHAR'}:
+        # Text (or nothing) under the name of an input column: that column's type, which DuckDB reads back.
+        return input_types.get(name, 'VARCHAR')
+    if kinds == {'BIGINT', 'DOUBLE'}:
+        return 'DOUBLE'
+    return kinds.pop() if len(kinds) == 1 else 'VARCHAR'
+
+
+def _cell(v):
+    if v is None:
+        return NULL
+    if isinstance(v, bool):
+        return 'true' if v else 'false'
+    if isinstance(v, float):
+        return NULL if math.isnan(v) else repr(v)
+    return v
+
+
+def _frame_type(dtype, input_type):
+    kind = getattr(dtype, 'kind', 'O')
+    name = str(dtype)
+    if name in ('boolean', 'bool'):
+        return 'BOOLEAN'
+    if kind in 'iu':
+        return 'INTEGER' if name.lower() in ('int32', 'int16', 'int8') else 'BIGINT'
+    if kind == 'f':
+        return 'FLOAT' if name == 'float32' else 'DOUBLE'
+    if kind == 'M':
+        return 'TIMESTAMP'
+    return input_type or 'VARCHAR'
+
+
+class Output:
+    """The recipe's output: write(dict) row by row, or write_frame(df) for a pandas DataFrame."""
+
+    def __init__(self, path, columns, input_types):
+        self._input_types = input_types
+        self._file = open(path, 'w', newline='', encoding='utf-8')
+        self._writer = csv.writer(self._file, lineterminator='\n')
+        self.columns = columns
+        self.rows = 0
+        self._pending = []
+        if columns is not None:
+            self._header()
+
+    def _header(self):
+        self._names = [c['name'] for c in self.columns]
+        self._writer.writerow(self._names)
+
+    def _fix_schema(self):
+        if self.columns is not None:
+            return
+        rows, self._pending = self._pending, []
+        names = []
+        for r in rows:
+            for k in r:
+                if k not in names:
+                    names.append(k)
+        self.columns = [{'name': n, 'type': _infer(n, [r.get(n) for r in rows], self._input_types)} for n in names]
+        self._header()
+        for r in rows:
+            self._row(r)
+
+    def _row(self, row):
+        self._writer.writerow([_cell(row.get(n)) for n in self._names])
+        self.rows += 1
+
+    def write(self, row):
+        if not isinstance(row, dict):
+            raise TypeError('output.write takes a dict of column values')
+        if self.columns is None:
+            self._pending.append(row)
+            if len(self._pending) >= 1000:
+                self._fix_schema()
+            return
+        self._row(row)
+
+    def write_frame(self, frame):
+        if self.columns is None:
+            if self._pending:
+                self._fix_schema()
+            else:
+                self.columns = [
+                    {'name': str(n), 'type': _frame_type(t, self._input_types.get(str(n)))} for n, t in frame.dtypes.items()
+                ]
+                self._header()
+        frame = frame.reindex(columns=self._names)
+        for c in self.columns:
+            kind = _kind(c['type'])
+            col = frame[c['name']]
+            if kind == 'int' and str(col.dtype) != 'Int64':
+                frame[c['name']] = col.astype('Int64')
+            elif kind == 'bool':
+                frame[c['name']] = col.map({True: 'true', False: 'false'})
+        frame.to_csv(self._file, header=False, index=False, na_rep=NULL, lineterminator='\n')
+        self.rows += len(frame)
+
+    def close(self):
+        self._fix_schema()
+        self._file.close()
+        return self.columns
+
+
+def _environment(packages):
+    import importlib.metadata as metadata
+
+    if packages:
+        versions = {}
+        for p in packages:
+            try:
+                versions[p] = metadata.version(p)
+            except metadata.PackageNotFoundError:
+                versions[p] = None
+    else:
+        versions = {d.metadata['Name']: d.version for d in metadata.distributions() if d.metadata['Name']}
+    return {'interpreter': sys.executable, 'version': sys.version.split()[0], 'packages': versions}
+
+
+def _load(path):
+    module = types.ModuleType('recipe')
+    module.__file__ = path
+    with open(path, encoding='utf-8') as f:
+        source = f.read()
+    sys.modules['recipe'] = module
+    exec(compile(source, path, 'exec'), module.__dict__)
+    return module
+
+
+def run_recipe(config, llano=None):
+    module = _load(config['code'])
+    run = getattr(module, 'run', None)
+    if not callable(run):
+        raise TypeError('The recipe must define def run(inputs, output, variables, log):')
+    inputs = {name: Input(name, i['path'], i['columns']) for name, i in config['inputs'].items()}
+    input_types = {}
+    for i in config['inputs'].values():
+        for c in i['columns']:
+            input_types.setdefault(c['name'], c['type'])
+    output = Output(config['output']['path'], config['output'].get('columns'), input_types)
+
+    def log(*parts):
+        print(*parts, flush=True)
+
+    run(inputs, output, config.get('variables') or {}, log)
+    columns = output.close()
+    return {'rows': output.rows, 'columns': columns, 'environment': _environment(config.get('packages') or [])}
+`;

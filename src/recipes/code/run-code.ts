@@ -1,0 +1,283 @@
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { badRequest, LlanoError } from '../../common/errors.js';
+import { quoteLiteral } from '../../common/names.js';
+import { engineError } from '../../engine/engine-errors.js';
+import { copySelectToParquet, describeRelation } from '../../engine/parquet-output.js';
+import { duckdbRelation } from '../../engine/table-source.js';
+import {
+  runInSandbox,
+  sandboxLimits,
+  SandboxError,
+  type SandboxLimits,
+  type SandboxSpec,
+} from '../../sandbox/index.js';
+import type { RecipeBase, RecipeContext, RecipePreview, RecipeResult, RecipeTarget } from '../recipe-type.js';
+import { duckInputs } from '../run-sql.js';
+import { recipeEnvironment, type CodeRecipeLanguage } from './code-environments.js';
+import { writeLibraryFiles } from './code-libraries.js';
+import { PYTHON_RECIPE_ENTRY } from './python-recipe-entry.js';
+import { R_RECIPE_ENTRY } from './r-recipe-entry.js';
+import type { CodeColumn, HarnessConfig, HarnessResult } from './ts-recipe-entry.js';
+
+/** A code recipe as stored: the common fields and the code recipe parameters. */
+export interface CodeRecipe extends RecipeBase {
+  code: string;
+  limits?: { memoryMb?: number; wallSeconds?: number };
+  outputSchema?: CodeColumn[];
+  environment?: string;
+}
+
+/**
+ * How data crosses into each language: NDJSON for TypeScript (JSON.parse is V8's fastest
+ * reader), CSV with `\N` for NULL for Python (csv module, pandas.read_csv) and R (read.csv),
+ * which read it with the column types sent alongside.
+ */
+const LANGUAGE = {
+  typescript: { label: 'TypeScript', format: 'ndjson', code: 'recipe.ts', entry: 'entry.ts', fn: 'runRecipe' },
+  python: { label: 'Python', format: 'csv', code: 'recipe.py', entry: 'recipe_entry.py', fn: 'run_recipe' },
+  r: { label: 'R', format: 'csv', code: 'recipe.R', entry: 'recipe_entry.R', fn: 'run_recipe' },
+} as const;
+
+const NULL_TEXT = '\\N';
+const BATCH_ROWS = 65_536;
+
+/** The TypeScript harness file (src/*.ts when run from sources, dist/*.js when built), bundled into each run's entry. */
+function typescriptHarness(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const ts = path.join(here, 'ts-recipe-entry.ts');
+  return existsSync(ts) ? ts : path.join(here, 'ts-recipe-entry.js');
+}
+
+function writeEntry(language: CodeRecipeLanguage, workDir: string): string {
+  const entry = path.join(workDir, LANGUAGE[language].entry);
+  if (language === 'python') writeFileSync(entry, PYTHON_RECIPE_ENTRY);
+  else if (language === 'r') writeFileSync(entry, R_RECIPE_ENTRY);
+  else
+    writeFileSync(
+      entry,
+      [
+        `import run from './${LANGUAGE.typescript.code}';`,
+        `import { runRecipeWith } from ${JSON.stringify(typescriptHarness())};`,
+        `export const runRecipe = (config) => runRecipeWith(run, config);`,
+        '',
+      ].join('\n'),
+    );
+  return entry;
+}
+
+/** Copies each input (all rows, or the first `sampleRows`) to a file of the language's format; answers their columns. */
+async function exportInputs(
+  conn: DuckDBConnection,
+  ctx: RecipeContext,
+  relations: Record<string, string>,
+  language: CodeRecipeLanguage,
+  inDir: string,
+  sampleRows: number | undefined,
+): Promise<HarnessConfig['inputs']> {
+  const format = LANGUAGE[language].format;
+  const inputs: HarnessConfig['inputs'] = {};
+  for (const [name, relation] of Object.entries(relations)) {
+    const file = path.join(inDir, `${name}.${format}`);
+    const columns = await describeRelation(conn, relation);
+    const select = `SELECT * FROM ${relation}${sampleRows === undefined ? '' : ` LIMIT ${sampleRows}`}`;
+    const options = format === 'csv' ? `FORMAT csv, HEADER, NULLSTR ${quoteLiteral(NULL_TEXT)}` : 'FORMAT json';
+    await conn.run(`COPY (${select}) TO ${quoteLiteral(file)} (${options})`);
+    inputs[name] = { path: file, columns };
+    ctx.log(
+      `Input ${name}: ${columns.length} columns exported for the code${sampleRows ? ` (first ${sampleRows} rows)` : ''}`,
+    );
+  }
+  return inputs;
+}
+
+/** The relation that reads the code's output file with its schema (types as declared or inferred; NULLs kept). */
+function outputRelation(file: string, language: CodeRecipeLanguage, columns: CodeColumn[]): string {
+  if (columns.length === 0)
+    throw badRequest('The code wrote no columns: write at least one row, or declare outputSchema');
+  const struct = `{${columns.map((c) => `${quoteLiteral(c.name)}: ${quoteLiteral(c.type)}`).join(', ')}}`;
+  return LANGUAGE[language].format === 'csv'
+    ? `read_csv(${quoteLiteral(file)}, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', nullstr = ${quoteLiteral(NULL_TEXT)}, columns = ${struct})`
+    : `read_json(${quoteLiteral(file)}, format = 'newline_delimited', columns = ${struct})`;
+}
+
+function limitsFor(ctx: RecipeContext, recipe: CodeRecipe): SandboxLimits {
+  const project = requireProject(ctx);
+  const limits = sandboxLimits(project.ws, recipe.limits ?? {});
+  // A build or preview time limit (LLANO_BUILD_TIMEOUT_SECONDS, LLANO_QUERY_TIMEOUT_SECONDS) also bounds the code.
+  const outer = ctx.limits?.timeoutMs;
+  return outer
+    ? { ...limits, wallSeconds: Math.max(1, Math.min(limits.wallSeconds, Math.ceil(outer / 1000))) }
+    : limits;
+}
+
+function requireProject(ctx: RecipeContext) {
+  if (!ctx.project) throw new Error('code recipes need their project in the recipe context');
+  return ctx.project;
+}
+
+/** Why a run stopped, in words a user reads in the job log. */
+function stopMessage(language: CodeRecipeLanguage, error: SandboxError, limits: SandboxLimits): string {
+  const label = LANGUAGE[language].label;
+  switch (error.outcome) {
+    case 'memory':
+      return `${label} recipe stopped: it exceeded its memory limit of ${limits.memoryMb} MB`;
+    case 'timeout':
+      return `${label} recipe stopped: it ran longer than its wall-time limit of ${limits.wallSeconds} s`;
+    case 'cpu':
+      return `${label} recipe stopped: it used more than its CPU-time limit of ${limits.cpuSeconds} s`;
+    case 'exited':
+      return `${label} recipe failed: the code ended its process (${error.message})`;
+    case 'stopped':
+      return `${label} recipe stopped: ${error.message}`;
+    default:
+      return `${label} recipe failed: ${error.message}`;
+  }
+}
+
+interface CodeRun {
+  workDir: string;
+  outputFile: string;
+  result: HarnessResult;
+  log: string[];
+}
+
+/**
+ * Runs the recipe's code in the sandbox over files of its inputs: exports them with DuckDB,
+ * writes the code, the harness and the project's libraries into a fresh work folder, calls the
+ * harness and answers where the output is. The caller imports it and removes the folder.
+ */
+async function runCode(
+  ctx: RecipeContext,
+  recipe: CodeRecipe,
+  language: CodeRecipeLanguage,
+  sampleRows?: number,
+): Promise<CodeRun> {
+  const { ws, key } = requireProject(ctx);
+  const environment = await recipeEnvironment(ws, key, language, recipe.environment);
+  const workDir = ctx.tempPath('-code');
+  const inDir = path.join(workDir, 'in');
+  mkdirSync(inDir, { recursive: true });
+  const log: string[] = [];
+  try {
+    const { inputs: sources, cleanup } = await duckInputs(ctx);
+    let inputs: HarnessConfig['inputs'];
+    try {
+      const relations = Object.fromEntries(Object.entries(sources).map(([n, s]) => [n, duckdbRelation(s)]));
+      inputs = await ctx.duck.withConnection((conn) =>
+        exportInputs(conn, ctx, relations, language, inDir, sampleRows).catch((error: unknown) => {
+          throw engineError(error);
+        }),
+      );
+    } finally {
+      cleanup();
+    }
+    writeFileSync(path.join(workDir, LANGUAGE[language].code), recipe.code);
+    const entry = writeEntry(language, workDir);
+    const lib = await writeLibraryFiles(ws, key, path.join(workDir, 'lib'));
+    const outputFile = path.join(workDir, `output.${LANGUAGE[language].format}`);
+    const variables = (await ws.catalog.objects.get<Record<string, unknown>>(key, 'variables', 'project'))?.body ?? {};
+    const config: HarnessConfig & { code: string; packages: string[] } = {
+      code: path.join(workDir, LANGUAGE[language].code),
+      inputs,
+      output: { path: outputFile, columns: recipe.outputSchema ?? null },
+      variables,
+      batchRows: BATCH_ROWS,
+      packages: environment.packages,
+    };
+    const limits = limitsFor(ctx, recipe);
+    const spec: SandboxSpec = {
+      language,
+      entry,
+      workDir,
+      libraryPaths: [lib],
+      limits,
+      onLog: (line) => {
+        log.push(line);
+        ctx.log(line);
+      },
+    };
+    ctx.log(`Running ${LANGUAGE[language].label} code (memory ${limits.memoryMb} MB, wall ${limits.wallSeconds} s)`);
+    let result: HarnessResult;
+    try {
+      // R receives the configuration as JSON text: it parses it without simplifying lists itself.
+      result = (await runInSandbox(spec, LANGUAGE[language].fn, [
+        language === 'r' ? JSON.stringify(config) : config,
+      ])) as HarnessResult;
+    } catch (error) {
+      // The sandbox has already passed the traceback's lines to onLog.
+      if (!(error instanceof SandboxError)) throw error;
+      throw new LlanoError('code_failed', 422, stopMessage(language, error, limits), {
+        outcome: error.outcome,
+        log,
+      });
+    }
+    result.environment = { name: environment.name, language, ...result.environment };
+    return { workDir, outputFile, result, log };
+  } catch (error) {
+    rmSync(workDir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** Builds the recipe: runs the code on every row, then imports its output into the new version's Parquet file. */
+export async function runCodeRecipe(
+  ctx: RecipeContext,
+  recipe: CodeRecipe,
+  language: CodeRecipeLanguage,
+  target: RecipeTarget,
+): Promise<RecipeResult> {
+  if (target.kind !== 'parquet')
+    throw badRequest(`A code recipe writes a managed dataset, not a table of connection ${target.connectionName}`);
+  const run = await runCode(ctx, recipe, language);
+  try {
+    const relation = outputRelation(run.outputFile, language, run.result.columns);
+    ctx.log(`The code wrote ${run.result.rows} rows; importing them`);
+    const written = await ctx.duck.withConnection((conn) =>
+      copySelectToParquet(conn, `SELECT * FROM ${relation}`, target.path, {
+        onProgress: ctx.onProgress ? (p) => ctx.onProgress?.(p.rows ?? 0) : undefined,
+      }).catch((error: unknown) => {
+        throw importError(error);
+      }),
+    );
+    return { ...written, environment: run.result.environment };
+  } finally {
+    rmSync(run.workDir, { recursive: true, force: true });
+  }
+}
+
+/** The first `limit` output rows of the code run on the first `sampleRows` rows of each input, with what it printed. */
+export async function previewCodeRecipe(
+  ctx: RecipeContext,
+  recipe: CodeRecipe,
+  language: CodeRecipeLanguage,
+  limit: number,
+  sampleRows: number,
+): Promise<RecipePreview> {
+  let run: CodeRun;
+  try {
+    run = await runCode(ctx, recipe, language, sampleRows);
+  } catch (error) {
+    // A preview answers 400 with the log, so the editor shows the traceback beside the code.
+    if (error instanceof LlanoError && error.code === 'code_failed') throw badRequest(error.message, error.details);
+    throw error;
+  }
+  try {
+    const relation = outputRelation(run.outputFile, language, run.result.columns);
+    const result = await ctx.duck
+      .query(`SELECT * FROM ${relation} LIMIT ${limit + 1}`)
+      .catch((error: unknown) => Promise.reject(importError(error)));
+    return { ...result, log: run.log };
+  } finally {
+    rmSync(run.workDir, { recursive: true, force: true });
+  }
+}
+
+function importError(error: unknown): LlanoError {
+  const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  return badRequest(
+    `The code's output does not match its schema (declare outputSchema to choose the types): ${message}`,
+  );
+}

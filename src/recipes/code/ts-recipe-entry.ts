@@ -1,0 +1,278 @@
+import { closeSync, createReadStream, openSync, writeSync } from 'node:fs';
+
+/**
+ * The TypeScript recipe harness. It runs INSIDE the sandbox: the run's generated entry imports
+ * the user's module and this file, and exports `runRecipe(config)`, which the parent calls.
+ * Inputs arrive as NDJSON files (one object per row, exported by DuckDB); the output goes to an
+ * NDJSON file with the declared schema, or one inferred from the first rows written. Only Node
+ * built-ins are used, so the bundle stays small and starts fast.
+ */
+
+export interface CodeColumn {
+  name: string;
+  type: string;
+}
+
+export interface HarnessConfig {
+  inputs: Record<string, { path: string; columns: CodeColumn[] }>;
+  output: { path: string; columns: CodeColumn[] | null };
+  variables: Record<string, unknown>;
+  /** Rows per batch of the columnar path. */
+  batchRows: number;
+}
+
+export interface HarnessResult {
+  rows: number;
+  columns: CodeColumn[];
+  environment: Record<string, unknown>;
+}
+
+type Row = Record<string, unknown>;
+/** A batch of the columnar path: one array per column, all of `numRows` values. */
+export interface ColumnBatch {
+  numRows: number;
+  columns: Record<string, unknown[]>;
+  schema: CodeColumn[];
+}
+
+/** Lines of a file, in arrays of whole lines as the stream delivers them. */
+async function* lineChunks(path: string): AsyncGenerator<string[]> {
+  let rest = '';
+  for await (const chunk of createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
+    const text = rest + (chunk as string);
+    const last = text.lastIndexOf('\n');
+    if (last < 0) {
+      rest = text;
+      continue;
+    }
+    rest = text.slice(last + 1);
+    const lines = text.slice(0, last).split('\n');
+    yield lines[lines.length - 1] === '' ? lines.filter(Boolean) : lines;
+  }
+  if (rest) yield [rest];
+}
+
+class InputTable implements AsyncIterable<Row> {
+  constructor(
+    readonly name: string,
+    readonly columns: CodeColumn[],
+    private readonly path: string,
+    private readonly batchRows: number,
+  ) {}
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<Row> {
+    for await (const lines of lineChunks(this.path)) for (const line of lines) yield JSON.parse(line) as Row;
+  }
+
+  /** Column arrays of up to `size` rows (one JSON.parse per stream chunk: much cheaper than per row). */
+  async *batches(size = this.batchRows): AsyncGenerator<ColumnBatch> {
+    const names = this.columns.map((c) => c.name);
+    let columns = fresh(names);
+    let numRows = 0;
+    for await (const lines of lineChunks(this.path)) {
+      const rows = JSON.parse(`[${lines.join(',')}]`) as Row[];
+      for (const row of rows) {
+        for (const n of names) columns[n].push(row[n] ?? null);
+        if (++numRows === size) {
+          yield { numRows, columns, schema: this.columns };
+          columns = fresh(names);
+          numRows = 0;
+        }
+      }
+    }
+    if (numRows > 0) yield { numRows, columns, schema: this.columns };
+  }
+
+  async toArray(): Promise<Row[]> {
+    const all: Row[] = [];
+    for await (const row of this) all.push(row);
+    return all;
+  }
+}
+
+function fresh(names: string[]): Record<string, unknown[]> {
+  return Object.fromEntries(names.map((n) => [n, [] as unknown[]]));
+}
+
+const INTEGER = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT)$/;
+
+/**
+ * A column's type from its first values: JavaScript has one number type, so a number is a
+ * DOUBLE unless an input column of that name is an integer (declare `outputSchema` to choose).
+ */
+function inferType(name: string, values: unknown[], inputTypes: Map<string, string>): string {
+  const seen = new Set(values.filter((v) => v !== null && v !== undefined).map((v) => typeof v));
+  if (seen.size === 0) return inputTypes.get(name) ?? 'VARCHAR';
+  if (seen.size === 1 && seen.has('boolean')) return 'BOOLEAN';
+  if (seen.size === 1 && seen.has('bigint')) return 'BIGINT';
+  if ([...seen].every((t) => t === 'number' || t === 'bigint')) {
+    const input = inputTypes.get(name);
+    const integral = values.every((v) => v === null || v === undefined || Number.isInteger(Number(v)));
+    return input && INTEGER.test(input) && integral ? input : 'DOUBLE';
+  }
+  // Text under the name of an input column: that column's type (dates, timestamps…), which DuckDB reads back.
+  if (seen.size === 1 && seen.has('string')) return inputTypes.get(name) ?? 'VARCHAR';
+  if (values.some((v) => v instanceof Date)) return 'TIMESTAMP';
+  return seen.size === 1 && seen.has('object') ? 'JSON' : 'VARCHAR';
+}
+
+const bigintAsNumber = (_key: string, value: unknown): unknown =>
+  typeof value === 'bigint'
+    ? Number.isSafeInteger(Number(value))
+      ? Number(value)
+      : value.toString()
+    : value instanceof Map
+      ? Object.fromEntries(value as Map<string, unknown>)
+      : value;
+
+/** Arrow-like tables and record batches (apache-arrow, when the code brings it) read by duck typing. */
+interface ArrowLike {
+  numRows: number;
+  schema: { fields: { name: string }[] };
+  getChild(name: string): { toArray(): ArrayLike<unknown> } | null;
+}
+
+function batchColumns(batch: unknown): { numRows: number; columns: Record<string, ArrayLike<unknown>> } {
+  const arrow = batch as ArrowLike;
+  if (arrow && typeof arrow.getChild === 'function' && arrow.schema?.fields) {
+    const columns: Record<string, ArrayLike<unknown>> = {};
+    for (const f of arrow.schema.fields) columns[f.name] = arrow.getChild(f.name)?.toArray() ?? [];
+    return { numRows: arrow.numRows, columns };
+  }
+  const b = batch as { columns?: Record<string, ArrayLike<unknown>> };
+  const columns = b && typeof b.columns === 'object' ? b.columns : (batch as Record<string, ArrayLike<unknown>>);
+  const lengths = Object.values(columns).map((c) => c.length);
+  if (lengths.some((l) => l !== lengths[0]))
+    throw new Error('writeBatch: every column needs the same number of values');
+  return { numRows: lengths[0] ?? 0, columns };
+}
+
+/** Buffers NDJSON lines and writes them in large pieces. */
+class OutputFile {
+  rows = 0;
+  columns: CodeColumn[] | null;
+  private pending: Row[] = [];
+  private buffer: string[] = [];
+  private size = 0;
+  private readonly fd: number;
+
+  constructor(
+    path: string,
+    declared: CodeColumn[] | null,
+    private readonly inputTypes: Map<string, string>,
+  ) {
+    this.fd = openSync(path, 'w');
+    this.columns = declared;
+  }
+
+  write(row: Row): void {
+    if (row === null || typeof row !== 'object') throw new Error('output.write takes an object of column values');
+    if (!this.columns) {
+      this.pending.push(row);
+      if (this.pending.length >= 1000) this.fixSchema();
+      return;
+    }
+    this.line(row);
+  }
+
+  writeBatch(batch: unknown): void {
+    const { numRows, columns } = batchColumns(batch);
+    const names = Object.keys(columns);
+    if (!this.columns) {
+      this.fixSchema();
+      if (!this.columns || (this.columns as CodeColumn[]).length === 0) {
+        const sample = Math.min(numRows, 1000);
+        this.columns = names.map((n) => ({
+          name: n,
+          type: inferType(n, Array.from(columns[n]).slice(0, sample), this.inputTypes),
+        }));
+      }
+    }
+    const arrays = names.map((n) => {
+      const c = columns[n];
+      return c instanceof BigInt64Array || c instanceof BigUint64Array ? Array.from(c, Number) : c;
+    });
+    for (let i = 0; i < numRows; i++) {
+      const row: Row = {};
+      for (let j = 0; j < names.length; j++) row[names[j]] = arrays[j][i];
+      this.line(row);
+    }
+  }
+
+  private line(row: Row): void {
+    let text: string;
+    try {
+      text = JSON.stringify(row);
+    } catch {
+      text = JSON.stringify(row, bigintAsNumber);
+    }
+    this.buffer.push(text);
+    this.size += text.length;
+    this.rows++;
+    if (this.size > 1 << 20) this.flush();
+  }
+
+  private flush(): void {
+    if (this.buffer.length === 0) return;
+    writeSync(this.fd, this.buffer.join('\n') + '\n');
+    this.buffer = [];
+    this.size = 0;
+  }
+
+  /** Chooses the schema from the rows written so far (the first 1,000) and writes them. */
+  private fixSchema(): void {
+    if (this.columns) return;
+    const rows = this.pending;
+    this.pending = [];
+    const names = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+    this.columns = names.map((n) => ({
+      name: n,
+      type: inferType(
+        n,
+        rows.map((r) => r[n]),
+        this.inputTypes,
+      ),
+    }));
+    for (const row of rows) this.line(row);
+  }
+
+  close(): CodeColumn[] {
+    if (!this.columns) this.fixSchema();
+    this.flush();
+    closeSync(this.fd);
+    return this.columns ?? [];
+  }
+}
+
+/** What the user's module exports by default. */
+export type RecipeFunction = (context: {
+  inputs: Record<string, InputTable>;
+  output: { write(row: Row): Promise<void>; writeBatch(batch: unknown): Promise<void> };
+  variables: Record<string, unknown>;
+  log: (...parts: unknown[]) => void;
+}) => unknown;
+
+export async function runRecipeWith(run: unknown, config: HarnessConfig): Promise<HarnessResult> {
+  if (typeof run !== 'function')
+    throw new Error('The recipe must `export default async function run({ inputs, output, variables, log })`');
+  const inputTypes = new Map<string, string>();
+  const inputs: Record<string, InputTable> = {};
+  for (const [name, input] of Object.entries(config.inputs)) {
+    inputs[name] = new InputTable(name, input.columns, input.path, config.batchRows);
+    for (const c of input.columns) if (!inputTypes.has(c.name)) inputTypes.set(c.name, c.type);
+  }
+  const out = new OutputFile(config.output.path, config.output.columns, inputTypes);
+  const output = {
+    write: (row: Row) => Promise.resolve(out.write(row)),
+    writeBatch: (batch: unknown) => Promise.resolve(out.writeBatch(batch)),
+  };
+  const log = (...parts: unknown[]) =>
+    console.log(parts.map((p) => (typeof p === 'string' ? p : JSON.stringify(p, bigintAsNumber))).join(' '));
+  await (run as RecipeFunction)({ inputs, output, variables: config.variables, log });
+  const columns = out.close();
+  return {
+    rows: out.rows,
+    columns,
+    environment: { interpreter: process.execPath, version: process.version },
+  };
+}
