@@ -22,6 +22,7 @@ const LAYER_RANK: Record<string, number> = {
   quality: 8,
   alma: 8,
   insights: 8,
+  notebooks: 8,
   app: 9,
   server: 10,
   cli: 10,
