@@ -91,17 +91,22 @@ export async function runInKernel(
     language,
     entry: KERNEL_ENTRIES[language],
     workDir: notebookWorkDir(ws, ref.projectKey, ref.notebookId),
+    // The Python harness reads the entry under its file confinement; the TypeScript one is bundled beforehand.
+    readPaths: language === 'python' ? [path.dirname(KERNEL_ENTRIES.python)] : [],
     limits: sandboxLimits(ws, capped(ws, limits)),
     host: hostFunctions(ws, ref.projectKey),
   });
+  const key = `${prefixOf(ref)}${language}`;
   try {
-    const result = (await sandboxPool(ws).call(`${prefixOf(ref)}${language}`, spec, 'run_cell', [code], {
+    const result = (await sandboxPool(ws).call(key, spec, 'run_cell', [code], {
       idleSeconds: KERNEL_IDLE_SECONDS,
     })) as { outputs: CellOutput[]; executionCount: number };
     return result;
   } catch (error) {
-    if (error instanceof SandboxError) return { outputs: [stoppedOutput(error)], executionCount: null };
-    throw error;
+    if (!(error instanceof SandboxError)) throw error;
+    // The process may still be on its way out (the harness answers, then exits): the next run must not reach it.
+    await sandboxPool(ws).stop(key);
+    return { outputs: [stoppedOutput(error)], executionCount: null };
   }
 }
 
