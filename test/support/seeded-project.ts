@@ -34,6 +34,21 @@ const SEED_DASHBOARD = {
   filters: [{ column: 'antenna', type: 'category' }],
 };
 
+const SEED_NOTEBOOK = {
+  id: 'n1',
+  name: 'Receivers notebook',
+  cells: [
+    { type: 'sql', source: 'SELECT antenna, avg(trec) AS trec FROM obs GROUP BY antenna' },
+    { type: 'markdown', source: '# Notes' },
+  ],
+};
+const SEED_IPYNB = JSON.stringify({
+  nbformat: 4,
+  nbformat_minor: 5,
+  metadata: { kernelspec: { name: 'python3', language: 'python' }, llano: { id: 'n3', name: 'Imported' } },
+  cells: [{ cell_type: 'markdown', id: 'a', metadata: {}, source: ['# Imported'] }],
+});
+
 export const OBS_CSV = 'ts,antenna,trec\n2024-01-01 00:00:00,DA41,35.5\n2024-01-01 00:10:00,DA42,36.1\n';
 
 /** Any request of the API as a `Caller`; the body is parsed when it is JSON. */
@@ -169,6 +184,7 @@ export async function seedProject(
   await ok(call('PUT', `${P}/variables`, { token: admin, body: { threshold: '40' } }), 'variables');
   await ok(call('POST', `${P}/insights`, { token: admin, body: SEED_INSIGHT }), 'insight');
   await ok(call('POST', `${P}/dashboards`, { token: admin, body: SEED_DASHBOARD }), 'dashboard');
+  await ok(call('POST', `${P}/notebooks`, { token: admin, body: SEED_NOTEBOOK }), 'notebook');
   const keys = await ok(call('GET', '/api/api-keys', { token: tokens.writer }), 'api keys');
   const obsVersions = await ok(call('GET', `${P}/datasets/obs/versions`, { token: admin }), 'versions');
   return {
@@ -192,6 +208,8 @@ export async function seedProject(
       '{kind}/{name}': 'r1',
       'insights/{id}': 'i1',
       'dashboards/{id}': 'd1',
+      'notebooks/{id}': 'n1',
+      'cells/{index}': '0',
       'versions/{id}': (obsVersions.body as { id: string }[])[0].id,
     },
   };
@@ -252,6 +270,14 @@ export function sampleRequests(seed: Seed): Record<string, SampleRequest> {
     [`POST ${P}/insights/preview`]: { body: { ...SEED_INSIGHT, id: 'preview' } },
     [`POST ${P}/dashboards`]: { body: { ...SEED_DASHBOARD, id: 'd2' } },
     [`PUT ${P}/dashboards/{id}`]: { body: { ...SEED_DASHBOARD, description: 'changed' } },
+    [`POST ${P}/notebooks`]: { body: { ...SEED_NOTEBOOK, id: 'n2' } },
+    [`PUT ${P}/notebooks/{id}`]: { body: { ...SEED_NOTEBOOK, description: 'changed' } },
+    [`POST ${P}/notebooks/{id}/cells/{index}/run`]: { body: { session: 'api' } },
+    [`POST ${P}/notebooks/{id}/run-all`]: { body: { session: 'api' } },
+    [`POST ${P}/notebooks/{id}/interrupt`]: { body: { session: 'api' } },
+    [`POST ${P}/notebooks/{id}/restart`]: { body: { session: 'api' } },
+    [`POST ${P}/notebooks/import`]: { file: { content: SEED_IPYNB, name: 'n3.ipynb' } },
+    [`POST ${P}/notebooks/{id}/to-recipe`]: { body: { cells: [0], output: 'nb_out' } },
     [`PUT ${P}/variables`]: { body: { threshold: '41' } },
     [`PUT ${P}/datasets/{name}/checks`]: { body: { metrics: { sql: [] } } },
   };
