@@ -1,8 +1,10 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CellOutput, CellRun, NotebookInfo } from '../src/notebooks/notebook-types.js';
+import { llano } from './support/cli.js';
 import { startTestServer, type TestServer } from './support/llano-server.js';
 
 /**
@@ -277,6 +279,7 @@ describe('notebooks', () => {
 
 describe('.ipynb import and export', () => {
   const exportOf = async (id: string) => {
+    // A raw download: the answer is a file, not the API's JSON.
     const r = await fetch(`${s.url}${P}/notebooks/${id}/export?format=ipynb`, {
       headers: { authorization: `Bearer ${reader}` },
     });
@@ -457,4 +460,31 @@ describe('turning a cell into a recipe', () => {
     expect(python.status).toBe(400);
     expect(python.body.error.message).toContain('only SQL cells');
   });
+});
+
+describe('llano notebook', () => {
+  it('lists, imports, runs (all or one cell) and exports notebooks', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'llano-nb-cli-'));
+    const base = ['--url', s.url, '--token', writer, '-p', 'NB'];
+    const imported = await llano([...base, 'notebook', 'import', FIXTURE, '--id', 'cli_nb', '--name', 'Trec QA']);
+    expect(imported.code, imported.err).toBe(0);
+    expect(imported.out).toContain('Imported notebook cli_nb (7 cells');
+    expect((await llano([...base, 'notebook', 'list'])).out).toMatch(/cli_nb\s+Trec QA/);
+    const one = await llano([...base, 'notebook', 'run', 'cli_nb', '--cell', '5']);
+    expect(one.code, one.err).toBe(0);
+    expect(one.out).toMatch(/antenna\s+trec_median/);
+    expect(one.out).toMatch(/DA41\s+32\.875/);
+    // Run all stops at the plotting cell (without matplotlib) or at the KeyError after it, and says so with exit code 1.
+    const all = await llano([...base, 'notebook', 'run', 'cli_nb']);
+    expect(all.code).toBe(1);
+    expect(all.out).toContain('loaded 3 rows');
+    expect(all.err).toMatch(/error: cell [34] failed: (ModuleNotFoundError|KeyError)/);
+    const out = path.join(dir, 'out.ipynb');
+    const exported = await llano([...base, 'notebook', 'export', 'cli_nb', '-o', out]);
+    expect(exported.code, exported.err).toBe(0);
+    const file = JSON.parse(readFileSync(out, 'utf8')) as { nbformat: number; cells: unknown[] };
+    expect(file.nbformat).toBe(4);
+    expect(file.cells).toHaveLength(7);
+    rmSync(dir, { recursive: true, force: true });
+  }, 60_000);
 });

@@ -17,6 +17,8 @@ export const ImportSchema = z.object({
   name: z.string().min(1).max(200).optional(),
   /** The .ipynb file: its JSON, as an object or as text. */
   ipynb: z.unknown().refine((v) => v !== undefined, 'the .ipynb file is required'),
+  /** The file's name: the id when neither `id` nor the file gives one. */
+  fileName: z.string().max(500).optional(),
   /** Replace a notebook of that id (a new revision) instead of refusing (409). */
   replace: z.boolean().default(false),
 });
@@ -41,7 +43,8 @@ export async function importNotebook(
 ): Promise<NotebookInfo> {
   await ws.catalog.projects.authorize(principal, projectKey, 'writer');
   const body = parseOr400(ImportSchema, input, 'import');
-  const fallbackId = fileName ? idFromFileName(fileName) : undefined;
+  const named = fileName ?? body.fileName;
+  const fallbackId = named ? idFromFileName(named) : undefined;
   const notebook = notebookFromIpynb(body.ipynb, { name: body.name, id: body.id, fallbackId });
   return saveNotebook(ws, principal, projectKey, notebook, body.replace ? {} : { expectRevision: 0 });
 }

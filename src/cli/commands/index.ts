@@ -7,6 +7,7 @@ import { connectionCommands } from './connections.js';
 import { datasetCommands } from './datasets.js';
 import { flowCommands } from './flow.js';
 import { insightCommands } from './insights.js';
+import { notebookCommands } from './notebooks.js';
 import { projectCommands } from './projects.js';
 import { serveCommands } from './serve.js';
 import { userCommands } from './users.js';
@@ -28,4 +29,5 @@ export const commandModules: CommandModule[] = [
   almaCommands,
   automationCommands,
   insightCommands,
+  notebookCommands,
 ];
