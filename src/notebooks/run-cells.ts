@@ -124,11 +124,14 @@ export async function runNotebookCell(
   const body = parseOr400(RunCellSchema, input ?? {}, 'run');
   const stored = await storedNotebook(ws, principal, projectKey, id);
   const cells = stored.body.cells;
-  if (!Number.isInteger(index) || index < 0 || index >= cells.length)
+  // A cell added in the editor and not saved yet is run from its text and type.
+  const unsaved = body.source !== undefined && body.type !== undefined && !body.save;
+  if (!Number.isInteger(index) || index < 0 || (index >= cells.length && !unsaved))
     throw badRequest(
       `index: notebook ${id} has ${cells.length} cells; give a cell index from 0 to ${cells.length - 1}`,
     );
-  const cell = { ...cells[index], ...(body.source !== undefined ? { source: body.source } : {}) };
+  const cell: NotebookCell = { ...(cells[index] ?? { type: 'markdown', source: '' }) };
+  if (body.source !== undefined) cell.source = body.source;
   if (body.type) cell.type = body.type;
   const ref = { projectKey, notebookId: id, session: body.session };
   const started = Date.now();

@@ -27,6 +27,8 @@ const DashboardsPage = lazy(() => import('./pages/dashboards'));
 const DashboardPage = lazy(() => import('./pages/dashboard'));
 const ChartBuilderPage = lazy(() => import('./pages/chart-builder'));
 const ProjectSettingsPage = lazy(() => import('./pages/project-settings'));
+const NotebooksPage = lazy(() => import('./pages/notebooks'));
+const NotebookPage = lazy(() => import('./pages/notebook'));
 
 const page = (node: ReactNode) => <Suspense fallback={<Loading />}>{node}</Suspense>;
 
@@ -75,6 +77,8 @@ export function App() {
               <Route path="dashboards" element={page(<DashboardsPage />)} />
               <Route path="dashboards/:id" element={page(<DashboardPage />)} />
               <Route path="insights/:id" element={page(<ChartBuilderPage />)} />
+              <Route path="notebooks" element={page(<NotebooksPage />)} />
+              <Route path="notebooks/:id" element={page(<NotebookPage />)} />
               <Route path="settings" element={page(<ProjectSettingsPage />)} />
               <Route path="*" element={<NotFound />} />
             </Route>

@@ -182,3 +182,11 @@ export type {
   InsightData,
   InsightInfo,
 } from '../../../src/insights/insight-types.js';
+
+export type {
+  CellOutput,
+  CellRun,
+  CellType,
+  NotebookCell,
+  NotebookInfo,
+} from '../../../src/notebooks/notebook-types.js';
