@@ -42,6 +42,8 @@ function routes(p: SmallProject): string[] {
     `${P}/recipes/new?type=changepoints`,
     `${P}/dashboards`,
     `${P}/insights/new?dataset=${p.dataset}`,
+    `${P}/notebooks`,
+    `${P}/notebooks/${p.notebook}`,
     `${P}/jobs`,
     `${P}/jobs/${p.jobId}`,
     `${P}/scenarios`,

@@ -12,6 +12,7 @@ export interface SmallProject {
   scenario: string;
   jobId: string;
   runId: string;
+  notebook: string;
 }
 
 /**
@@ -47,6 +48,57 @@ export async function seedSmallProject(server: TestServer, key = 'RECEIVER_QA'):
     reporters: [],
   });
   const run = await api.call<{ runId: string }>('POST', `/api/projects/${key}/scenarios/daily_refresh/run`);
+  // A notebook with an output of each kind, so its page is checked with them drawn.
+  await api.call('POST', `/api/projects/${key}/notebooks`, {
+    id: 'trec_notes',
+    name: 'Trec notes',
+    cells: [
+      { type: 'markdown', source: '# Trec notes\n\nMedian receiver temperature per antenna.' },
+      {
+        type: 'sql',
+        source: 'SELECT antenna, median(trec) AS trec FROM receiver_temps GROUP BY antenna',
+        outputs: [
+          {
+            type: 'table',
+            columns: [
+              { name: 'antenna', type: 'VARCHAR' },
+              { name: 'trec', type: 'DOUBLE' },
+            ],
+            rows: [
+              ['DA41', 35.5],
+              ['DA42', 36.1],
+            ],
+            total: 2,
+          },
+        ],
+      },
+      {
+        type: 'python',
+        source: "print('hello')\n1 / 0",
+        executionCount: 1,
+        outputs: [
+          { type: 'text', text: 'hello\n', stream: 'stdout' },
+          { type: 'error', name: 'ZeroDivisionError', message: 'division by zero', traceback: 'Traceback …' },
+        ],
+      },
+      {
+        type: 'typescript',
+        source:
+          "chart({ xAxis: { type: 'category', data: ['a', 'b'] }, yAxis: {}, series: [{ type: 'bar', data: [1, 2] }] })",
+        executionCount: 1,
+        outputs: [
+          {
+            type: 'chart',
+            option: {
+              xAxis: { type: 'category', data: ['a', 'b'] },
+              yAxis: {},
+              series: [{ type: 'bar', data: [1, 2] }],
+            },
+          },
+        ],
+      },
+    ],
+  });
   await api.call('POST', '/api/users', READER);
   await api.call('PUT', `/api/projects/${key}/members/${READER.username}`, { role: 'reader' });
   return {
@@ -57,5 +109,6 @@ export async function seedSmallProject(server: TestServer, key = 'RECEIVER_QA'):
     scenario: 'daily_refresh',
     jobId: build.jobId,
     runId: run.runId,
+    notebook: 'trec_notes',
   };
 }
