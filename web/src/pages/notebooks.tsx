@@ -106,38 +106,44 @@ export default function NotebooksPage() {
             Explore the project’s datasets with SQL, TypeScript and Python cells, or import a Jupyter notebook.
           </EmptyState>
         ) : (
-          <table className="table">
-            <thead>
-              <tr>
-                <th>Notebook</th>
-                <th>Languages</th>
-                <th className="num">Cells</th>
-                <th>Changed</th>
-                {canEdit ? <th aria-label="Actions" /> : null}
-              </tr>
-            </thead>
-            <tbody>
-              {notebooks.data.map((n) => (
-                <tr key={n.id}>
-                  <td>
-                    <Link to={projectPath(key, 'notebooks', n.id)}>{n.name}</Link>
-                  </td>
-                  <td className="muted">{languagesOf(n)}</td>
-                  <td className="num">{n.cells.length}</td>
-                  <td className="muted small">
-                    {formatRelative(n.updatedAt)} by {n.updatedBy}
-                  </td>
+          <div className="table-scroll">
+            <table className="table">
+              <thead>
+                <tr>
+                  <th>Notebook</th>
+                  <th>Languages</th>
+                  <th className="num">Cells</th>
+                  <th>Changed</th>
                   {canEdit ? (
-                    <td>
-                      <button type="button" className="btn small danger" onClick={() => void remove(n)}>
-                        Delete<span className="visually-hidden"> {n.name}</span>
-                      </button>
-                    </td>
+                    <th>
+                      <span className="visually-hidden">Actions</span>
+                    </th>
                   ) : null}
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {notebooks.data.map((n) => (
+                  <tr key={n.id}>
+                    <td>
+                      <Link to={projectPath(key, 'notebooks', n.id)}>{n.name}</Link>
+                    </td>
+                    <td className="muted">{languagesOf(n)}</td>
+                    <td className="num">{n.cells.length}</td>
+                    <td className="muted small">
+                      {formatRelative(n.updatedAt)} by {n.updatedBy}
+                    </td>
+                    {canEdit ? (
+                      <td>
+                        <button type="button" className="btn small danger" onClick={() => void remove(n)}>
+                          Delete<span className="visually-hidden"> {n.name}</span>
+                        </button>
+                      </td>
+                    ) : null}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
       </CardSection>
       {confirm.dialog}
