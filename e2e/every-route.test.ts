@@ -47,6 +47,8 @@ function routes(p: SmallProject): string[] {
     `${P}/webapps`,
     `${P}/webapps/explorer`,
     `${P}/insights/new?dataset=${p.dataset}`,
+    `${P}/notebooks`,
+    `${P}/notebooks/${p.notebook}`,
     `${P}/jobs`,
     `${P}/jobs/${p.jobId}`,
     `${P}/scenarios`,

@@ -23,6 +23,7 @@ const LAYER_RANK: Record<string, number> = {
   alma: 8,
   insights: 8,
   webapps: 8,
+  notebooks: 8,
   app: 9,
   server: 10,
   cli: 10,

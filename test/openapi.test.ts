@@ -274,6 +274,18 @@ describe('the API document (/api/openapi.json)', () => {
     await get(`${P}/webapps/{id}/logs`);
     await call('POST', `${P}/webapps`);
     await checked('DELETE', url(`${P}/webapps/w2`), { token: admin });
+    await get(`${P}/notebooks`);
+    await get(`${P}/notebooks/{id}`);
+    await call('PUT', `${P}/notebooks/{id}`);
+    await call('POST', `${P}/notebooks/{id}/cells/{index}/run`);
+    await call('POST', `${P}/notebooks/{id}/run-all`);
+    await call('POST', `${P}/notebooks/{id}/interrupt`);
+    await call('POST', `${P}/notebooks/{id}/restart`);
+    await get(`${P}/notebooks/{id}/export`, '?format=ipynb');
+    await call('POST', `${P}/notebooks/import`);
+    await call('POST', `${P}/notebooks/{id}/to-recipe`);
+    await call('POST', `${P}/notebooks`);
+    await checked('DELETE', url(`${P}/notebooks/n2`), { token: admin });
 
     await call('DELETE', `${P}/members/{user}`);
     await call('POST', '/api/auth/logout', { token: seed.tokens.reader });

@@ -14,6 +14,7 @@ export interface SmallProject {
   runId: string;
   insight: string;
   dashboard: string;
+  notebook: string;
 }
 
 /**
@@ -61,6 +62,56 @@ export async function seedSmallProject(server: TestServer, key = 'RECEIVER_QA'):
     name: 'Receivers',
     pages: [{ title: 'Trec', tiles: [{ insight: 'trec_by_band', x: 0, y: 0, w: 12, h: 6 }] }],
     filters: [{ column: 'antenna', type: 'category' }],
+  // A notebook with an output of each kind, so its page is checked with them drawn.
+  await api.call('POST', `/api/projects/${key}/notebooks`, {
+    id: 'trec_notes',
+    name: 'Trec notes',
+    cells: [
+      { type: 'markdown', source: '# Trec notes\n\nMedian receiver temperature per antenna.' },
+      {
+        type: 'sql',
+        source: 'SELECT antenna, median(trec) AS trec FROM receiver_temps GROUP BY antenna',
+        outputs: [
+          {
+            type: 'table',
+            columns: [
+              { name: 'antenna', type: 'VARCHAR' },
+              { name: 'trec', type: 'DOUBLE' },
+            ],
+            rows: [
+              ['DA41', 35.5],
+              ['DA42', 36.1],
+            ],
+            total: 2,
+          },
+        ],
+      },
+      {
+        type: 'python',
+        source: "print('hello')\n1 / 0",
+        executionCount: 1,
+        outputs: [
+          { type: 'text', text: 'hello\n', stream: 'stdout' },
+          { type: 'error', name: 'ZeroDivisionError', message: 'division by zero', traceback: 'Traceback …' },
+        ],
+      },
+      {
+        type: 'typescript',
+        source:
+          "chart({ xAxis: { type: 'category', data: ['a', 'b'] }, yAxis: {}, series: [{ type: 'bar', data: [1, 2] }] })",
+        executionCount: 1,
+        outputs: [
+          {
+            type: 'chart',
+            option: {
+              xAxis: { type: 'category', data: ['a', 'b'] },
+              yAxis: {},
+              series: [{ type: 'bar', data: [1, 2] }],
+            },
+          },
+        ],
+      },
+    ],
   });
   await api.call('POST', '/api/users', READER);
   await api.call('PUT', `/api/projects/${key}/members/${READER.username}`, { role: 'reader' });
@@ -74,5 +125,6 @@ export async function seedSmallProject(server: TestServer, key = 'RECEIVER_QA'):
     runId: run.runId,
     insight: 'trec_by_band',
     dashboard: 'receivers',
+    notebook: 'trec_notes',
   };
 }

@@ -12,6 +12,7 @@ import { registerHistoryKind } from '../flow/history.js';
 import { installQuality } from '../quality/build-validator.js';
 import { installInsights } from '../insights/install.js';
 import { installWebapps } from '../webapps/install.js';
+import { installNotebooks } from '../notebooks/install.js';
 import { Automation } from '../automation/automation.js';
 import { projectBuildStopper } from '../flow/build.js';
 import { registerProjectWorkStopper } from '../workspace/projects-service.js';
@@ -37,6 +38,7 @@ export function installCapabilities(ws: Workspace): void {
   installQuality(ws);
   installInsights(ws);
   installWebapps(ws);
+  installNotebooks(ws);
   installSystemDatasets(ws);
   // Deleting a project stops its builds and scenario runs first (their writes must not outlive it).
   registerProjectWorkStopper(ws, projectBuildStopper(ws));

@@ -37,6 +37,20 @@ const SEED_DASHBOARD = {
 const SEED_WEBAPP = { id: 'w1', name: 'Explorer', files: { 'index.html': '<h1>w1</h1>' } };
 const SEED_LIBRARY = { name: 'helpers.py', content: 'FACTOR = 2\n' };
 const SEED_ENVIRONMENT = { name: 'py_env', language: 'python', packages: ['pandas'] };
+const SEED_NOTEBOOK = {
+  id: 'n1',
+  name: 'Receivers notebook',
+  cells: [
+    { type: 'sql', source: 'SELECT antenna, avg(trec) AS trec FROM obs GROUP BY antenna' },
+    { type: 'markdown', source: '# Notes' },
+  ],
+};
+const SEED_IPYNB = JSON.stringify({
+  nbformat: 4,
+  nbformat_minor: 5,
+  metadata: { kernelspec: { name: 'python3', language: 'python' }, llano: { id: 'n3', name: 'Imported' } },
+  cells: [{ cell_type: 'markdown', id: 'a', metadata: {}, source: ['# Imported'] }],
+});
 
 export const OBS_CSV = 'ts,antenna,trec\n2024-01-01 00:00:00,DA41,35.5\n2024-01-01 00:10:00,DA42,36.1\n';
 
@@ -176,6 +190,7 @@ export async function seedProject(
   await ok(call('POST', `${P}/webapps`, { token: admin, body: SEED_WEBAPP }), 'webapp');
   await ok(call('POST', `${P}/libraries`, { token: admin, body: SEED_LIBRARY }), 'library file');
   await ok(call('POST', `${P}/code-environments`, { token: admin, body: SEED_ENVIRONMENT }), 'code environment');
+  await ok(call('POST', `${P}/notebooks`, { token: admin, body: SEED_NOTEBOOK }), 'notebook');
   const keys = await ok(call('GET', '/api/api-keys', { token: tokens.writer }), 'api keys');
   const obsVersions = await ok(call('GET', `${P}/datasets/obs/versions`, { token: admin }), 'versions');
   return {
@@ -202,6 +217,8 @@ export async function seedProject(
       'webapps/{id}': 'w1',
       'libraries/{name}': SEED_LIBRARY.name,
       'code-environments/{name}': SEED_ENVIRONMENT.name,
+      'notebooks/{id}': 'n1',
+      'cells/{index}': '0',
       'versions/{id}': (obsVersions.body as { id: string }[])[0].id,
     },
   };
@@ -264,6 +281,14 @@ export function sampleRequests(seed: Seed): Record<string, SampleRequest> {
     [`PUT ${P}/dashboards/{id}`]: { body: { ...SEED_DASHBOARD, description: 'changed' } },
     [`POST ${P}/webapps`]: { body: { ...SEED_WEBAPP, id: 'w2' } },
     [`PUT ${P}/webapps/{id}`]: { body: { ...SEED_WEBAPP, description: 'changed' } },
+    [`POST ${P}/notebooks`]: { body: { ...SEED_NOTEBOOK, id: 'n2' } },
+    [`PUT ${P}/notebooks/{id}`]: { body: { ...SEED_NOTEBOOK, description: 'changed' } },
+    [`POST ${P}/notebooks/{id}/cells/{index}/run`]: { body: { session: 'api' } },
+    [`POST ${P}/notebooks/{id}/run-all`]: { body: { session: 'api' } },
+    [`POST ${P}/notebooks/{id}/interrupt`]: { body: { session: 'api' } },
+    [`POST ${P}/notebooks/{id}/restart`]: { body: { session: 'api' } },
+    [`POST ${P}/notebooks/import`]: { file: { content: SEED_IPYNB, name: 'n3.ipynb' } },
+    [`POST ${P}/notebooks/{id}/to-recipe`]: { body: { cells: [0], output: 'nb_out' } },
     [`PUT ${P}/variables`]: { body: { threshold: '41' } },
     [`POST ${P}/libraries`]: { body: { name: 'more.py', content: 'MORE = 3\n' } },
     [`PUT ${P}/libraries/{name}`]: { body: { ...SEED_LIBRARY, content: 'FACTOR = 3\n' } },

@@ -29,6 +29,8 @@ const WebappEditorPage = lazy(() => import('./pages/webapp-editor'));
 const DashboardPage = lazy(() => import('./pages/dashboard'));
 const ChartBuilderPage = lazy(() => import('./pages/chart-builder'));
 const ProjectSettingsPage = lazy(() => import('./pages/project-settings'));
+const NotebooksPage = lazy(() => import('./pages/notebooks'));
+const NotebookPage = lazy(() => import('./pages/notebook'));
 
 const page = (node: ReactNode) => <Suspense fallback={<Loading />}>{node}</Suspense>;
 
@@ -79,6 +81,8 @@ export function App() {
               <Route path="insights/:id" element={page(<ChartBuilderPage />)} />
               <Route path="webapps" element={page(<WebappsPage />)} />
               <Route path="webapps/:id" element={page(<WebappEditorPage />)} />
+              <Route path="notebooks" element={page(<NotebooksPage />)} />
+              <Route path="notebooks/:id" element={page(<NotebookPage />)} />
               <Route path="settings" element={page(<ProjectSettingsPage />)} />
               <Route path="*" element={<NotFound />} />
             </Route>

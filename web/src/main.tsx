@@ -5,6 +5,7 @@ import './styles/base.css';
 import './styles/components.css';
 import './styles/table.css';
 import './styles/data-grid.css';
+import './styles/notebooks.css';
 import './styles/pages.css';
 import './styles/utilities.css';
 import './styles/responsive.css';

@@ -8,6 +8,7 @@ import { datasetCommands } from './datasets.js';
 import { flowCommands } from './flow.js';
 import { insightCommands } from './insights.js';
 import { libraryCommands } from './libraries.js';
+import { notebookCommands } from './notebooks.js';
 import { projectCommands } from './projects.js';
 import { serveCommands } from './serve.js';
 import { userCommands } from './users.js';
@@ -32,4 +33,5 @@ export const commandModules: CommandModule[] = [
   insightCommands,
   webappCommands,
   libraryCommands,
+  notebookCommands,
 ];

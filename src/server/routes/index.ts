@@ -9,6 +9,7 @@ import { datasetRoutes } from './datasets.js';
 import { flowRoutes } from './flow.js';
 import { insightRoutes } from './insights.js';
 import { monitoringStepRoutes } from './monitoring-steps.js';
+import { notebookRoutes } from './notebooks.js';
 import { previewRoutes } from './preview.js';
 import { projectRoutes } from './projects.js';
 import { qualityRoutes } from './quality.js';
@@ -33,4 +34,5 @@ export const apiRouteModules: ((app: FastifyInstance, ws: Workspace) => void)[] 
   visualRecipeRoutes,
   webappRoutes,
   codeRecipeRoutes,
+  notebookRoutes,
 ];

@@ -185,3 +185,10 @@ export type {
 
 export type { WebappInfo, WebappLogLine } from '../../../src/webapps/webapp-types.js';
 export type { WebappTemplate } from '../../../src/webapps/webapp-templates.js';
+export type {
+  CellOutput,
+  CellRun,
+  CellType,
+  NotebookCell,
+  NotebookInfo,
+} from '../../../src/notebooks/notebook-types.js';

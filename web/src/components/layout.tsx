@@ -61,6 +61,7 @@ const PROJECT_NAV: { to: string; label: string; icon: string; end?: boolean }[] 
   { to: 'scenarios', label: 'Scenarios', icon: '⟳' },
   { to: 'dashboards', label: 'Dashboards', icon: '▥' },
   { to: 'webapps', label: 'Webapps', icon: '◫' },
+  { to: 'notebooks', label: 'Notebooks', icon: '✎' },
   { to: 'connections', label: 'Connections', icon: '⛁' },
   { to: 'members', label: 'Members', icon: '☺' },
   { to: 'settings', label: 'Settings', icon: '⚒' },

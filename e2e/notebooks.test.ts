@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildWebIfStale } from '../bin/build-web-if-needed.js';
+import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../test/support/llano-server.js';
+import { launchBrowser, logIn, type TestBrowser } from './support/browser.js';
+import { apiClient, type ApiClient } from './support/seed.js';
+
+/**
+ * Notebooks in the browser: a writer runs a SQL, a Python and a TypeScript cell (real kernels)
+ * and sees their outputs; a Python variable survives into the next cell; a reader sees the
+ * notebook without run controls.
+ */
+describe('web UI: notebooks', () => {
+  let server: TestServer;
+  let b: TestBrowser;
+  let admin: ApiClient;
+  const KEY = 'NBUI';
+  const CSV = 'antenna,band,trec\nDA41,3,35.5\nDA42,3,36.5\nDV01,6,55.0\n';
+
+  beforeAll(async () => {
+    await buildWebIfStale({ quiet: true });
+    server = await startTestServer();
+    admin = apiClient(server.url, server.adminToken);
+    await admin.call('POST', '/api/projects', { key: KEY, name: 'Notebooks' });
+    await admin.upload(`/api/projects/${KEY}/datasets/obs/upload`, CSV, 'obs.csv');
+    await admin.call('POST', '/api/users', { username: 'viewer', password: 'viewer-password-1' });
+    await admin.call('PUT', `/api/projects/${KEY}/members/viewer`, { role: 'reader' });
+    await admin.call('POST', `/api/projects/${KEY}/notebooks`, {
+      id: 'qa',
+      name: 'Receiver QA',
+      cells: [
+        { type: 'markdown', source: '# Receiver QA' },
+        { type: 'sql', source: 'SELECT antenna, trec FROM obs WHERE band = 3 ORDER BY antenna' },
+        { type: 'python', source: 'hot = 50\nprint("threshold", hot)' },
+        { type: 'python', source: 'hot + 1' },
+        {
+          type: 'typescript',
+          source: "const rows = await sql('SELECT count(*) AS n FROM obs');\n`rows: ${rows[0].n}`",
+        },
+      ],
+    });
+    b = await launchBrowser(server.url);
+    await logIn(b.page, 'admin', ADMIN_PASSWORD);
+  }, 300_000);
+
+  afterAll(async () => {
+    expect(b?.pageErrors ?? []).toEqual([]);
+    await b?.close();
+    await server?.stop();
+  });
+
+  it('runs a SQL, a Python and a TypeScript cell and shows their outputs', async () => {
+    const { page } = b;
+    await page.goto(`/projects/${KEY}/notebooks`);
+    await page.getByRole('link', { name: 'Receiver QA' }).click();
+    await page.getByRole('heading', { name: 'Receiver QA', level: 1 }).waitFor();
+    // Markdown is rendered.
+    await page.locator('.cell-markdown h3', { hasText: 'Receiver QA' }).waitFor();
+
+    await page.getByRole('button', { name: 'Run cell 2' }).click();
+    const sqlOut = page.getByRole('region', { name: 'Output of cell 2' });
+    await sqlOut.getByRole('grid').waitFor();
+    await sqlOut.getByText('DA42').waitFor();
+    await sqlOut.getByText('2 rows').waitFor();
+
+    await page.getByRole('button', { name: 'Run cell 3' }).click();
+    await page.getByRole('region', { name: 'Output of cell 3' }).getByText('threshold 50').waitFor();
+    // Shift+Enter in the editor runs the cell; the variable of cell 3 is still there.
+    await page.getByRole('textbox', { name: 'Cell 4 (Python) source' }).click();
+    await page.keyboard.press('Shift+Enter');
+    await page.getByRole('region', { name: 'Output of cell 4' }).getByText('51').waitFor();
+
+    await page.getByRole('button', { name: 'Run cell 5' }).click();
+    await page.getByRole('region', { name: 'Output of cell 5' }).getByText('rows: 3').waitFor();
+
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText(/Saved as revision 2/).waitFor();
+    const saved = await admin.call<{ cells: { outputs?: { type: string }[] }[] }>(
+      'GET',
+      `/api/projects/${KEY}/notebooks/qa`,
+    );
+    expect(saved.cells[1].outputs?.[0].type).toBe('table');
+    expect(saved.cells[4].outputs?.[0].type).toBe('text');
+  }, 180_000);
+
+  it('shows a reader the notebook and its outputs without run controls', async () => {
+    const r = await launchBrowser(server.url);
+    try {
+      await logIn(r.page, 'viewer', 'viewer-password-1');
+      await r.page.goto(`/projects/${KEY}/notebooks/qa`);
+      await r.page.getByRole('region', { name: 'Output of cell 2' }).getByText('DA42').waitFor();
+      expect(await r.page.getByRole('button', { name: /^Run/ }).count()).toBe(0);
+      expect(await r.page.getByRole('button', { name: 'Save' }).count()).toBe(0);
+      expect(r.pageErrors).toEqual([]);
+    } finally {
+      await r.close();
+    }
+  }, 120_000);
+});

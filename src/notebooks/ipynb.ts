@@ -1,0 +1,255 @@
+import { z } from 'zod';
+import { badRequest } from '../common/errors.js';
+import { parseOr400 } from '../common/parse.js';
+import { CELL_TYPES, type CellOutput, type CellType, type Notebook, type NotebookCell } from './notebook-types.js';
+
+/**
+ * Jupyter notebooks (nbformat 4) in and out. Code cells carry their language in
+ * `metadata.llano.language`; SQL cells also start with the `%%sql` magic, as Jupyter's SQL
+ * extensions write them. Outputs map to stream / execute_result / display_data / error; tables
+ * and charts travel as Llano MIME types beside a `text/plain` rendering for Jupyter.
+ */
+
+export const TABLE_MIME = 'application/vnd.llano.table+json';
+export const CHART_MIME = 'application/vnd.llano.echarts+json';
+const IMAGE_MIMES = ['image/png', 'image/jpeg', 'image/svg+xml'] as const;
+
+const MultilineText = z.union([z.string(), z.array(z.string())], {
+  error: 'must be a string or a list of strings',
+});
+const MimeBundle = z.record(z.string(), z.unknown());
+
+const OutputSchema = z.discriminatedUnion('output_type', [
+  z.looseObject({ output_type: z.literal('stream'), name: z.enum(['stdout', 'stderr']), text: MultilineText }),
+  z.looseObject({
+    output_type: z.literal('execute_result'),
+    execution_count: z.number().int().nullable().optional(),
+    data: MimeBundle,
+  }),
+  z.looseObject({ output_type: z.literal('display_data'), data: MimeBundle }),
+  z.looseObject({
+    output_type: z.literal('error'),
+    ename: z.string(),
+    evalue: z.string(),
+    traceback: z.array(z.string()),
+  }),
+]);
+type IpynbOutput = z.infer<typeof OutputSchema>;
+
+const CellMetadata = z.looseObject({}).optional();
+const IpynbCellSchema = z.discriminatedUnion('cell_type', [
+  z.looseObject({
+    cell_type: z.literal('code'),
+    source: MultilineText,
+    metadata: CellMetadata,
+    execution_count: z.number().int().nullable().optional(),
+    outputs: z.array(OutputSchema),
+  }),
+  z.looseObject({ cell_type: z.literal('markdown'), source: MultilineText, metadata: CellMetadata }),
+  z.looseObject({ cell_type: z.literal('raw'), source: MultilineText, metadata: CellMetadata }),
+]);
+
+const IpynbSchema = z.looseObject({
+  nbformat: z.literal(4, {
+    error: 'must be 4: Llano reads nbformat 4 (jupyter nbconvert --to notebook upgrades older files)',
+  }),
+  nbformat_minor: z.number().int().min(0),
+  metadata: z.looseObject({
+    kernelspec: z.looseObject({ name: z.string().optional(), language: z.string().optional() }).optional(),
+    language_info: z.looseObject({ name: z.string().optional() }).optional(),
+    llano: z.looseObject({ id: z.string().optional(), name: z.string().optional() }).optional(),
+  }),
+  cells: z.array(IpynbCellSchema),
+});
+export type Ipynb = z.infer<typeof IpynbSchema>;
+
+const joined = (text: string | string[]) => (Array.isArray(text) ? text.join('') : text);
+/** Jupyter's way of storing multiline text: lines keeping their newline. */
+const lines = (text: string) => text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
+
+const SQL_MAGIC = /^%%sql[^\S\n]*(\n|$)/;
+
+function kernelLanguage(ipynb: Ipynb): 'python' | 'typescript' {
+  const name = (ipynb.metadata.kernelspec?.language ?? ipynb.metadata.language_info?.name ?? 'python').toLowerCase();
+  if (name === 'python' || name === 'python3') return 'python';
+  if (name === 'typescript' || name === 'javascript') return 'typescript';
+  throw badRequest(
+    `ipynb: metadata.kernelspec.language: the notebook's language is ${name}; Llano notebooks run python, typescript and sql cells`,
+  );
+}
+
+function cellLanguage(cell: { source: string; metadata?: Record<string, unknown> }, fallback: () => CellType) {
+  const llano = cell.metadata?.llano as { language?: unknown } | undefined;
+  if (typeof llano?.language === 'string' && (CELL_TYPES as readonly string[]).includes(llano.language))
+    return llano.language as CellType;
+  if (SQL_MAGIC.test(cell.source)) return 'sql';
+  const vscode = cell.metadata?.vscode as { languageId?: unknown } | undefined;
+  if (vscode?.languageId === 'sql') return 'sql';
+  return fallback();
+}
+
+function importOutput(o: IpynbOutput): CellOutput | null {
+  switch (o.output_type) {
+    case 'stream':
+      return { type: 'text', text: joined(o.text), stream: o.name };
+    case 'error':
+      return {
+        type: 'error',
+        name: o.ename,
+        message: o.evalue,
+        traceback: o.traceback.map((l) => l.replace(ANSI, '')).join('\n'),
+      };
+    default: {
+      const data = o.data;
+      const table = data[TABLE_MIME] as { columns?: unknown; rows?: unknown; total?: unknown } | undefined;
+      if (table && Array.isArray(table.columns) && Array.isArray(table.rows))
+        return {
+          type: 'table',
+          columns: table.columns as { name: string; type: string }[],
+          rows: table.rows as unknown[][],
+          total: typeof table.total === 'number' ? table.total : table.rows.length,
+        };
+      const chart = data[CHART_MIME];
+      if (chart && typeof chart === 'object') return { type: 'chart', option: chart as Record<string, unknown> };
+      for (const mime of IMAGE_MIMES) {
+        const image = data[mime];
+        if (typeof image !== 'string' && !Array.isArray(image)) continue;
+        const text = joined(image as string | string[]);
+        // Base64 may be wrapped over lines; SVG is markup, kept as written.
+        return { type: 'image', mime, data: mime === 'image/svg+xml' ? text : text.replace(/\n/g, '') };
+      }
+      for (const mime of ['text/plain', 'text/markdown', 'text/html']) {
+        const text = data[mime];
+        if (typeof text === 'string' || Array.isArray(text)) return { type: 'text', text: joined(text as string[]) };
+      }
+      return null;
+    }
+  }
+}
+
+/**
+ * A Jupyter notebook as a Llano notebook: `id` and `name` from the caller, else from the
+ * notebook's own `metadata.llano`, else `fallbackId` (the file's name). Malformed files are 400s naming the field at fault.
+ */
+export function notebookFromIpynb(
+  raw: unknown,
+  names: { id?: string; name?: string; fallbackId?: string } = {},
+): Notebook {
+  if (typeof raw === 'string') {
+    try {
+      raw = JSON.parse(raw);
+    } catch (error) {
+      throw badRequest(`ipynb: not JSON (${error instanceof Error ? error.message : String(error)})`);
+    }
+  }
+  const ipynb = parseOr400(IpynbSchema, raw, 'ipynb', { prefix: 'Invalid ipynb' });
+  let language: CellType | undefined;
+  const fallback = () => (language ??= kernelLanguage(ipynb));
+  const cells = ipynb.cells.map((c): NotebookCell => {
+    const source = joined(c.source);
+    if (c.cell_type !== 'code') return { type: 'markdown', source };
+    const type = cellLanguage({ source, metadata: c.metadata }, fallback);
+    return {
+      type,
+      source: type === 'sql' ? source.replace(SQL_MAGIC, '') : source,
+      outputs: c.outputs.map(importOutput).filter((o): o is CellOutput => o !== null),
+      executionCount: c.execution_count ?? null,
+    };
+  });
+  const id = names.id ?? ipynb.metadata.llano?.id ?? names.fallbackId;
+  if (!id) throw badRequest('id: give the notebook an id (the file has none in metadata.llano.id)');
+  const meta = ipynb.metadata.llano as { description?: unknown } | undefined;
+  return {
+    id,
+    name: names.name ?? ipynb.metadata.llano?.name ?? id,
+    ...(typeof meta?.description === 'string' ? { description: meta.description } : {}),
+    cells,
+  };
+}
+
+/** A short text rendering of a table, for Jupyter and other readers of the file. */
+function tableText(o: Extract<CellOutput, { type: 'table' }>): string {
+  const head = o.columns.map((c) => c.name).join('\t');
+  const body = o.rows
+    .slice(0, 20)
+    .map((r) =>
+      r.map((v) => (v === null ? 'NULL' : typeof v === 'object' ? JSON.stringify(v) : String(v as string))).join('\t'),
+    );
+  const more = o.total > body.length ? [`… ${o.total.toLocaleString('en-US')} rows`] : [];
+  return [head, ...body, ...more].join('\n');
+}
+
+function exportOutput(o: CellOutput, executionCount: number | null): Record<string, unknown> {
+  switch (o.type) {
+    case 'text':
+      return o.stream
+        ? { output_type: 'stream', name: o.stream, text: lines(o.text) }
+        : {
+            output_type: 'execute_result',
+            execution_count: executionCount,
+            data: { 'text/plain': lines(o.text) },
+            metadata: {},
+          };
+    case 'error':
+      return { output_type: 'error', ename: o.name, evalue: o.message, traceback: o.traceback.split('\n') };
+    case 'table':
+      return {
+        output_type: 'display_data',
+        data: { [TABLE_MIME]: { columns: o.columns, rows: o.rows, total: o.total }, 'text/plain': lines(tableText(o)) },
+        metadata: {},
+      };
+    case 'chart':
+      return {
+        output_type: 'display_data',
+        data: { [CHART_MIME]: o.option, 'text/plain': ['ECharts chart'] },
+        metadata: {},
+      };
+    case 'image':
+      return { output_type: 'display_data', data: { [o.mime]: o.data, 'text/plain': ['Image'] }, metadata: {} };
+  }
+}
+
+const KERNELS = {
+  python: {
+    kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' },
+    language_info: { name: 'python' },
+  },
+  typescript: {
+    kernelspec: { name: 'tslab', display_name: 'TypeScript', language: 'typescript' },
+    language_info: { name: 'typescript' },
+  },
+};
+
+/** A Llano notebook as nbformat 4.5: Jupyter opens it; `notebookFromIpynb` reads it back to the same notebook. */
+export function notebookToIpynb(notebook: Notebook): Record<string, unknown> {
+  const hasPython = notebook.cells.some((c) => c.type === 'python');
+  const hasTypescript = notebook.cells.some((c) => c.type === 'typescript');
+  const kernel = !hasPython && hasTypescript ? KERNELS.typescript : KERNELS.python;
+  return {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: {
+      ...kernel,
+      llano: {
+        id: notebook.id,
+        name: notebook.name,
+        ...(notebook.description !== undefined ? { description: notebook.description } : {}),
+      },
+    },
+    cells: notebook.cells.map((c, i) => {
+      const id = `cell-${i + 1}`;
+      if (c.type === 'markdown') return { cell_type: 'markdown', id, metadata: {}, source: lines(c.source) };
+      const executionCount = c.executionCount ?? null;
+      return {
+        cell_type: 'code',
+        id,
+        metadata: { llano: { language: c.type } },
+        execution_count: executionCount,
+        source: lines(c.type === 'sql' ? `%%sql\n${c.source}` : c.source),
+        outputs: (c.outputs ?? []).map((o) => exportOutput(o, executionCount)),
+      };
+    }),
+  };
+}

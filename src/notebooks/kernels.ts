@@ -1,0 +1,142 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { badRequest } from '../common/errors.js';
+import { assertObjectName } from '../common/names.js';
+import { SandboxError, sandboxLimits, sandboxPool, type SandboxLimits, type SandboxSpec } from '../sandbox/index.js';
+import type { Workspace } from '../workspace/workspace.js';
+import type { CellOutput, KernelLanguage } from './notebook-types.js';
+import { runProjectSql } from './sql-cell.js';
+import { prepareTypeScriptCell } from './typescript-cell.js';
+
+/** A kernel nobody ran a cell in for this long is stopped (its variables are lost, like a Jupyter kernel culled when idle). */
+const KERNEL_IDLE_SECONDS = 30 * 60;
+/** Most rows `sql()` and `dataset()` hand to a cell: they travel as JSON; aggregate in SQL for more. */
+export const HOST_ROWS = 100_000;
+
+const KERNEL_ENTRIES: Record<KernelLanguage, string> = {
+  python: fileURLToPath(new URL('./kernels/notebook_kernel.py', import.meta.url)),
+  typescript: fileURLToPath(
+    new URL(
+      import.meta.url.endsWith('.ts') ? './kernels/typescript-kernel.ts' : './kernels/typescript-kernel.js',
+      import.meta.url,
+    ),
+  ),
+};
+
+/** Which kernel: one process per notebook, client session and language. */
+export interface KernelRef {
+  projectKey: string;
+  notebookId: string;
+  session: string;
+}
+
+const prefixOf = (k: Omit<KernelRef, 'session'> & { session?: string }) =>
+  `notebook:${k.projectKey}:${k.notebookId}:${k.session === undefined ? '' : `${k.session}:`}`;
+
+/** The folder kernels of a notebook work in: files a cell writes are there for the next cells and sessions. */
+export const notebookWorkDir = (ws: Workspace, projectKey: string, notebookId: string) =>
+  path.join(ws.config.home, 'data', projectKey, '.notebooks', notebookId);
+
+/**
+ * Functions a cell calls back (`sql(query)`, `dataset(name)` in the cell): the project's SQL
+ * sandbox answers them, with the same limits as a SQL cell, up to `HOST_ROWS` rows.
+ */
+function hostFunctions(ws: Workspace, projectKey: string): SandboxSpec['host'] {
+  const rows = async (query: string) => {
+    const result = await runProjectSql(ws, projectKey, query, { limit: HOST_ROWS });
+    if (result.total > HOST_ROWS)
+      throw badRequest(
+        `The query has ${result.total.toLocaleString('en-US')} rows; a cell receives at most ${HOST_ROWS.toLocaleString('en-US')}: aggregate or filter in SQL`,
+      );
+    return result;
+  };
+  return {
+    sql: (query: unknown) => {
+      if (typeof query !== 'string') throw badRequest('sql(query): the query is a string');
+      return rows(query);
+    },
+    dataset: (name: unknown) => rows(`SELECT * FROM "${assertObjectName(String(name), 'dataset name')}"`),
+  };
+}
+
+/** What happened to a kernel that stopped during a cell, as the cell's error output. */
+function stoppedOutput(error: SandboxError): CellOutput {
+  return {
+    type: 'error',
+    name: error.outcome === 'stopped' ? 'KernelInterrupted' : error.outcome === 'memory' ? 'MemoryError' : 'KernelDied',
+    message: `${error.message}. The kernel starts again on the next run; its variables are lost.`,
+    traceback: error.traceback || error.message,
+  };
+}
+
+/**
+ * Runs one cell in the notebook session's kernel for `language`, started on first use (and
+ * again after it died), stopped after `KERNEL_IDLE_SECONDS` without a run. The cell's own
+ * errors come back as error outputs; so does a kernel stopped by a limit or an interrupt.
+ */
+export async function runInKernel(
+  ws: Workspace,
+  ref: KernelRef,
+  language: KernelLanguage,
+  source: string,
+  limits: Partial<SandboxLimits> = {},
+): Promise<{ outputs: CellOutput[]; executionCount: number | null }> {
+  let code = source;
+  if (language === 'typescript') {
+    const prepared = await prepareTypeScriptCell(source);
+    if ('error' in prepared) return { outputs: [{ type: 'error', ...prepared.error }], executionCount: null };
+    code = prepared.code;
+  }
+  const spec = (): SandboxSpec => ({
+    language,
+    entry: KERNEL_ENTRIES[language],
+    workDir: notebookWorkDir(ws, ref.projectKey, ref.notebookId),
+    // The Python harness reads the entry under its file confinement; the TypeScript one is bundled beforehand.
+    readPaths: language === 'python' ? [path.dirname(KERNEL_ENTRIES.python)] : [],
+    limits: sandboxLimits(ws, capped(ws, limits)),
+    host: hostFunctions(ws, ref.projectKey),
+  });
+  const key = `${prefixOf(ref)}${language}`;
+  try {
+    const result = (await sandboxPool(ws).call(key, spec, 'run_cell', [code], {
+      idleSeconds: KERNEL_IDLE_SECONDS,
+    })) as { outputs: CellOutput[]; executionCount: number };
+    return result;
+  } catch (error) {
+    if (!(error instanceof SandboxError)) throw error;
+    // The process may still be on its way out (the harness answers, then exits): the next run must not reach it.
+    await sandboxPool(ws).stop(key);
+    return { outputs: [stoppedOutput(error)], executionCount: null };
+  }
+}
+
+/** A notebook may ask for less than the workspace's limits for code, never more. */
+function capped(ws: Workspace, wanted: Partial<SandboxLimits>): Partial<SandboxLimits> {
+  const max = sandboxLimits(ws);
+  return {
+    memoryMb: wanted.memoryMb === undefined ? undefined : Math.min(wanted.memoryMb, max.memoryMb),
+    cpuSeconds: wanted.cpuSeconds === undefined ? undefined : Math.min(wanted.cpuSeconds, max.cpuSeconds),
+    wallSeconds: wanted.wallSeconds === undefined ? undefined : Math.min(wanted.wallSeconds, max.wallSeconds),
+  };
+}
+
+/** Stops the kernels of a notebook session (every session when none is named): a running cell ends with an error output. */
+export async function stopKernels(
+  ws: Workspace,
+  ref: Omit<KernelRef, 'session'> & { session?: string },
+): Promise<number> {
+  const pool = sandboxPool(ws);
+  const prefix = prefixOf(ref);
+  const running = pool.running().filter((k) => k.key.startsWith(prefix));
+  await Promise.all(running.map((k) => pool.stop(k.key)));
+  return running.length;
+}
+
+/** Whether the session has a kernel running, per language. */
+export function runningKernels(ws: Workspace, ref: KernelRef): KernelLanguage[] {
+  const prefix = prefixOf(ref);
+  return sandboxPool(ws)
+    .running()
+    .filter((k) => k.key.startsWith(prefix))
+    .map((k) => k.key.slice(prefix.length) as KernelLanguage);
+}

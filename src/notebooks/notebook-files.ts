@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import type { Principal } from '../catalog/access.js';
+import { OBJECT_NAME } from '../common/names.js';
+import { omit } from '../common/omit.js';
+import { parseOr400 } from '../common/parse.js';
+import type { Workspace } from '../workspace/workspace.js';
+import { notebookFromIpynb, notebookToIpynb } from './ipynb.js';
+import { getNotebook, saveNotebook } from './notebooks-service.js';
+import type { NotebookInfo } from './notebook-types.js';
+
+export const ImportSchema = z.object({
+  /** The notebook's id in the project; else the file's `metadata.llano.id`, else its file name. */
+  id: z
+    .string()
+    .regex(OBJECT_NAME, 'use letters, digits and underscores, starting with a letter or underscore')
+    .optional(),
+  name: z.string().min(1).max(200).optional(),
+  /** The .ipynb file: its JSON, as an object or as text. */
+  ipynb: z.unknown().refine((v) => v !== undefined, 'the .ipynb file is required'),
+  /** The file's name: the id when neither `id` nor the file gives one. */
+  fileName: z.string().max(500).optional(),
+  /** Replace a notebook of that id (a new revision) instead of refusing (409). */
+  replace: z.boolean().default(false),
+});
+
+/** A file name as a notebook id: `Trec QA (v2).ipynb` → `Trec_QA_v2`. */
+export function idFromFileName(fileName: string): string | undefined {
+  const stem = fileName
+    .replace(/\.ipynb$/i, '')
+    .replace(/[^A-Za-z0-9_]+/g, '_')
+    .replace(/^_+|_+$/g, '');
+  if (!stem) return undefined;
+  return (/^[A-Za-z_]/.test(stem) ? stem : `_${stem}`).slice(0, 128);
+}
+
+/** Imports a Jupyter notebook (nbformat 4) as a project notebook (writer); 400 naming what is wrong in a malformed file. */
+export async function importNotebook(
+  ws: Workspace,
+  principal: Principal,
+  projectKey: string,
+  input: unknown,
+  fileName?: string,
+): Promise<NotebookInfo> {
+  await ws.catalog.projects.authorize(principal, projectKey, 'writer');
+  const body = parseOr400(ImportSchema, input, 'import');
+  const named = fileName ?? body.fileName;
+  const fallbackId = named ? idFromFileName(named) : undefined;
+  const notebook = notebookFromIpynb(body.ipynb, { name: body.name, id: body.id, fallbackId });
+  return saveNotebook(ws, principal, projectKey, notebook, body.replace ? {} : { expectRevision: 0 });
+}
+
+/** A notebook as an nbformat 4 file (reader). */
+export async function exportNotebook(
+  ws: Workspace,
+  principal: Principal,
+  projectKey: string,
+  id: string,
+): Promise<Record<string, unknown>> {
+  const stored = await getNotebook(ws, principal, projectKey, id);
+  return notebookToIpynb(omit(stored, 'projectKey', 'revision', 'updatedAt', 'updatedBy'));
+}

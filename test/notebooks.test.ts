@@ -1,0 +1,490 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CellOutput, CellRun, NotebookInfo } from '../src/notebooks/notebook-types.js';
+import { llano } from './support/cli.js';
+import { startTestServer, type TestServer } from './support/llano-server.js';
+
+/**
+ * Notebooks end to end over a real server, real DuckDB and real kernels (Node and
+ * /usr/bin/python3 in the sandbox): CRUD and history, SQL cells against an independent DuckDB
+ * query, kernel state between cells, tracebacks, interrupt and limits, .ipynb both ways, recipes.
+ */
+
+const CSV = `antenna,band,trec
+DA41,6,35.5
+DA42,6,36.1
+DV03,3,41.0
+DA41,3,30.25
+DV03,6,
+`;
+const P = '/api/projects/NB';
+const FIXTURE = path.join(import.meta.dirname, 'fixtures', 'jupyter-trec-qa.ipynb');
+
+let s: TestServer;
+let reader: string;
+let writer: string;
+
+async function ok<T>(p: Promise<{ status: number; body: T }>, status = 200): Promise<T> {
+  const r = await p;
+  expect(r.status, JSON.stringify(r.body)).toBe(status);
+  return r.body;
+}
+
+const create = (body: Record<string, unknown>, token = writer) =>
+  ok(s.call<NotebookInfo>('POST', `${P}/notebooks`, { token, body }), 201);
+const run = (id: string, index: number, body: Record<string, unknown> = {}, token = writer) =>
+  ok(s.call<CellRun>('POST', `${P}/notebooks/${id}/cells/${index}/run`, { token, body }));
+const texts = (outputs: CellOutput[]) => outputs.map((o) => (o.type === 'text' ? o.text : `<${o.type}>`));
+
+beforeAll(async () => {
+  s = await startTestServer();
+  for (const u of ['nreader', 'nwriter'])
+    await ok(
+      s.call('POST', '/api/users', { token: s.adminToken, body: { username: u, password: `password-${u}` } }),
+      201,
+    );
+  await ok(s.call('POST', '/api/projects', { token: s.adminToken, body: { key: 'NB' } }), 201);
+  await ok(s.call('PUT', `${P}/members/nreader`, { token: s.adminToken, body: { role: 'reader' } }));
+  await ok(s.call('PUT', `${P}/members/nwriter`, { token: s.adminToken, body: { role: 'writer' } }));
+  reader = await s.login('nreader', 'password-nreader');
+  writer = await s.login('nwriter', 'password-nwriter');
+  expect((await s.upload(`${P}/datasets/obs/upload`, CSV, 'obs.csv')).status).toBe(201);
+}, 60_000);
+afterAll(async () => s?.stop());
+
+describe('notebooks', () => {
+  it('are versioned project objects: create, read, list, replace, history, revert, delete', async () => {
+    const made = await create({ id: 'crud', name: 'CRUD', cells: [{ type: 'markdown', source: '# Hello' }] });
+    expect(made).toMatchObject({ id: 'crud', projectKey: 'NB', revision: 1, updatedBy: 'nwriter' });
+    expect((await s.call('POST', `${P}/notebooks`, { token: writer, body: made })).status).toBe(409);
+    const bad = await s.call<{ error: { message: string } }>('POST', `${P}/notebooks`, {
+      token: writer,
+      body: { id: 'bad', name: 'Bad', cells: [{ type: 'cobol', source: '' }] },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toContain('cells.0.type');
+    const changed = await ok(
+      s.call<NotebookInfo>('PUT', `${P}/notebooks/crud`, {
+        token: writer,
+        body: { ...made, cells: [...made.cells, { type: 'sql', source: 'SELECT 1 AS one' }] },
+      }),
+    );
+    expect(changed.revision).toBe(2);
+    // Someone else's newer save is not overwritten.
+    expect((await s.call('PUT', `${P}/notebooks/crud`, { token: writer, body: made })).status).toBe(409);
+    const list = await ok(s.call<NotebookInfo[]>('GET', `${P}/notebooks`, { token: reader }));
+    expect(list.map((n) => n.id)).toContain('crud');
+    const history = await ok(s.call<{ revision: number }[]>('GET', `${P}/history/notebook/crud`, { token: reader }));
+    expect(history.map((h) => h.revision)).toEqual([2, 1]);
+    await ok(s.call('POST', `${P}/history/notebook/crud/revert`, { token: writer, body: { revision: 1 } }));
+    const reverted = await ok(s.call<NotebookInfo>('GET', `${P}/notebooks/crud`, { token: reader }));
+    expect(reverted.cells).toEqual([{ type: 'markdown', source: '# Hello' }]);
+    expect(reverted.revision).toBe(3);
+    // Readers read but neither change nor run.
+    expect((await s.call('PUT', `${P}/notebooks/crud`, { token: reader, body: reverted })).status).toBe(403);
+    expect((await s.call('POST', `${P}/notebooks/crud/cells/0/run`, { token: reader, body: {} })).status).toBe(403);
+    expect((await s.call('DELETE', `${P}/notebooks/crud`, { token: writer })).status).toBe(204);
+    expect((await s.call('GET', `${P}/notebooks/crud`, { token: writer })).status).toBe(404);
+  });
+
+  it('runs a SQL cell on the project datasets: the same rows as an independent DuckDB query', async () => {
+    const sql = 'SELECT antenna, count(*) AS n, avg(trec) AS mean_trec FROM obs GROUP BY antenna ORDER BY antenna';
+    await create({ id: 'sqlnb', name: 'SQL', cells: [{ type: 'sql', source: sql }] });
+    const result = await run('sqlnb', 0);
+    expect(result.outputs).toHaveLength(1);
+    const table = result.outputs[0] as Extract<CellOutput, { type: 'table' }>;
+    expect(table.type).toBe('table');
+
+    const file = path.join(s.home, 'independent.csv');
+    writeFileSync(file, CSV);
+    const db = await DuckDBInstance.create(':memory:');
+    const conn = await db.connect();
+    const expected = await conn.runAndReadAll(sql.replace('FROM obs', `FROM read_csv('${file}')`));
+    expect(table.columns.map((c) => c.name)).toEqual(expected.columnNames());
+    expect(table.columns.map((c) => c.type)).toEqual(expected.columnTypes().map(String));
+    expect(table.rows).toEqual(
+      expected.getRowsJson().map((r) => r.map((v) => (typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v))),
+    );
+    expect(table.total).toBe(3);
+    conn.closeSync();
+    db.closeSync();
+  });
+
+  it('keeps the first rows of a large result and its total; a saved notebook keeps fewer', async () => {
+    await create({
+      id: 'big',
+      name: 'Big',
+      cells: [
+        { type: 'sql', source: 'SELECT i, i * 2 AS twice FROM range(5000) t(i)' },
+        { type: 'sql', source: 'SELECT nope FROM obs' },
+      ],
+    });
+    const result = await run('big', 0, { save: true });
+    const table = result.outputs[0] as Extract<CellOutput, { type: 'table' }>;
+    expect(table.rows).toHaveLength(1000);
+    expect(table.total).toBe(5000);
+    expect(result.revision).toBe(2);
+    const saved = await ok(s.call<NotebookInfo>('GET', `${P}/notebooks/big`, { token: reader }));
+    const kept = saved.cells[0].outputs![0] as Extract<CellOutput, { type: 'table' }>;
+    expect(kept.rows).toHaveLength(200);
+    expect(kept.total).toBe(5000);
+    // An engine error is the cell's error output, not a failed request.
+    const failed = await run('big', 1);
+    expect(failed.outputs[0]).toMatchObject({ type: 'error', name: 'SQLError' });
+    expect((failed.outputs[0] as { message: string }).message).toContain('nope');
+    expect((await s.call('POST', `${P}/notebooks/big/cells/7/run`, { token: writer, body: {} })).status).toBe(400);
+  });
+
+  it('keeps Python state between cells; prints, values, DataFrames, sql() and tracebacks', async () => {
+    await create({
+      id: 'py',
+      name: 'Python',
+      cells: [
+        { type: 'python', source: 'x = 20\nimport pandas as pd' },
+        { type: 'python', source: "print('half of', x * 2 + 2)\nx * 2 + 2" },
+        { type: 'python', source: "df = sql('SELECT antenna, trec FROM obs ORDER BY trec NULLS LAST')\ndf" },
+        { type: 'python', source: 'def f(v):\n    return 1 / v\n\nf(0)' },
+      ],
+    });
+    expect((await run('py', 0)).outputs).toEqual([]);
+    const second = await run('py', 1);
+    expect(second.outputs).toEqual([
+      { type: 'text', text: 'half of 42\n', stream: 'stdout' },
+      { type: 'text', text: '42' },
+    ]);
+    expect(second.executionCount).toBe(2);
+    const frame = (await run('py', 2)).outputs[0] as Extract<CellOutput, { type: 'table' }>;
+    expect(frame.type).toBe('table');
+    expect(frame.columns.map((c) => c.name)).toEqual(['antenna', 'trec']);
+    expect(frame.rows[0]).toEqual(['DA41', 30.25]);
+    expect(frame.total).toBe(5);
+    const error = (await run('py', 3)).outputs[0] as Extract<CellOutput, { type: 'error' }>;
+    expect(error).toMatchObject({ type: 'error', name: 'ZeroDivisionError', message: 'division by zero' });
+    expect(error.traceback).toMatch(/line 4[\s\S]*line 2, in f/);
+    expect(error.traceback).not.toContain('notebook_kernel');
+  }, 60_000);
+
+  it('keeps TypeScript state between cells; console output, values, tables from sql() and stack traces', async () => {
+    await create({
+      id: 'ts',
+      name: 'TypeScript',
+      cells: [
+        {
+          type: 'typescript',
+          source: 'const base: number = 40;\nfunction twice(v: number): number {\n  return v * 2;\n}',
+        },
+        { type: 'typescript', source: "console.log('base is', base);\nbase + twice(1)" },
+        {
+          type: 'typescript',
+          source: "const rows = await sql('SELECT antenna, band FROM obs ORDER BY antenna, band');\nrows",
+        },
+        { type: 'typescript', source: 'const broken: number = (undefined as any).field;' },
+        { type: 'typescript', source: 'const = ;' },
+      ],
+    });
+    await run('ts', 0);
+    expect((await run('ts', 1)).outputs).toEqual([
+      { type: 'text', text: 'base is 40\n', stream: 'stdout' },
+      { type: 'text', text: '42' },
+    ]);
+    const table = (await run('ts', 2)).outputs[0] as Extract<CellOutput, { type: 'table' }>;
+    expect(table).toMatchObject({ type: 'table', total: 5 });
+    expect(table.rows[0]).toEqual(['DA41', 3]);
+    const error = (await run('ts', 3)).outputs[0] as Extract<CellOutput, { type: 'error' }>;
+    expect(error).toMatchObject({ type: 'error', name: 'TypeError' });
+    expect(error.traceback).toContain('cell:');
+    const syntax = (await run('ts', 4)).outputs[0];
+    expect(syntax).toMatchObject({ type: 'error', name: 'SyntaxError' });
+  }, 60_000);
+
+  it('interrupts an infinite loop; the kernel starts again without its variables', async () => {
+    await create({
+      id: 'loop',
+      name: 'Loop',
+      cells: [
+        { type: 'python', source: 'kept = 1' },
+        { type: 'python', source: 'while True:\n    pass' },
+        { type: 'python', source: "'kept' in globals()" },
+      ],
+    });
+    await run('loop', 0, { session: 'a' });
+    const running = run('loop', 1, { session: 'a' });
+    await new Promise((r) => setTimeout(r, 1500));
+    const stopped = await ok(
+      s.call<{ stopped: number }>('POST', `${P}/notebooks/loop/interrupt`, { token: writer, body: { session: 'a' } }),
+    );
+    expect(stopped.stopped).toBe(1);
+    const interrupted = await running;
+    expect(interrupted.outputs[0]).toMatchObject({ type: 'error', name: 'KernelInterrupted' });
+    expect(texts((await run('loop', 2, { session: 'a' })).outputs)).toEqual(['False']);
+    // Restart: the same, asked for.
+    await run('loop', 0, { session: 'a' });
+    await ok(s.call('POST', `${P}/notebooks/loop/restart`, { token: writer, body: { session: 'a' } }));
+    expect(texts((await run('loop', 2, { session: 'a' })).outputs)).toEqual(['False']);
+  }, 60_000);
+
+  it('a cell over the memory limit ends with an error output and the kernel restarts', async () => {
+    await create({
+      id: 'memory',
+      name: 'Memory',
+      limits: { memoryMb: 200 },
+      cells: [
+        { type: 'python', source: 'before = 1' },
+        { type: 'python', source: 'blob = bytearray(2 * 1024 * 1024 * 1024)' },
+        { type: 'python', source: "'before' in globals()" },
+        { type: 'typescript', source: 'const hog: number[][] = [];\nwhile (true) hog.push(new Array(1e6).fill(1));' },
+        { type: 'typescript', source: '1 + 1' },
+      ],
+    });
+    await run('memory', 0);
+    const failed = (await run('memory', 1)).outputs[0] as Extract<CellOutput, { type: 'error' }>;
+    expect(failed).toMatchObject({ type: 'error', name: 'MemoryError' });
+    expect(failed.message).toContain('200 MB');
+    const after = await run('memory', 2);
+    expect(texts(after.outputs), JSON.stringify(after.outputs)).toEqual(['False']);
+    expect((await run('memory', 3)).outputs[0]).toMatchObject({ type: 'error', name: 'MemoryError' });
+    expect(texts((await run('memory', 4)).outputs)).toEqual(['2']);
+  }, 120_000);
+
+  it('runs all cells in order and stops at the first failure', async () => {
+    await create({
+      id: 'all',
+      name: 'All',
+      cells: [
+        { type: 'markdown', source: 'Intro' },
+        { type: 'python', source: 'n = 3' },
+        { type: 'python', source: 'n + 1' },
+        { type: 'python', source: 'raise RuntimeError("stop here")' },
+        { type: 'python', source: 'never = True' },
+      ],
+    });
+    const all = await ok(
+      s.call<{ cells: CellRun[]; failedAt: number; revision: number }>('POST', `${P}/notebooks/all/run-all`, {
+        token: writer,
+        body: { save: true, session: 'x' },
+      }),
+    );
+    expect(all.failedAt).toBe(3);
+    expect(all.cells).toHaveLength(4);
+    expect(texts(all.cells[2].outputs)).toEqual(['4']);
+    const saved = await ok(s.call<NotebookInfo>('GET', `${P}/notebooks/all`, { token: writer }));
+    expect(saved.revision).toBe(all.revision);
+    expect(saved.cells[3].outputs?.[0]).toMatchObject({ type: 'error', name: 'RuntimeError' });
+    expect(saved.cells[4].outputs).toBeUndefined();
+  }, 60_000);
+});
+
+describe('.ipynb import and export', () => {
+  const exportOf = async (id: string) => {
+    // A raw download: the answer is a file, not the API's JSON.
+    const r = await fetch(`${s.url}${P}/notebooks/${id}/export?format=ipynb`, {
+      headers: { authorization: `Bearer ${reader}` },
+    });
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-disposition')).toContain(`${id}.ipynb`);
+    return (await r.json()) as Record<string, unknown>;
+  };
+  const importJson = (body: Record<string, unknown>) =>
+    s.call<NotebookInfo & { error: { message: string } }>('POST', `${P}/notebooks/import`, { token: writer, body });
+  const cellsOf = (n: NotebookInfo) => ({ name: n.name, description: n.description, cells: n.cells });
+
+  it('round-trips a notebook with every kind of cell and output exactly', async () => {
+    const original = await create({
+      id: 'trip',
+      name: 'Round trip',
+      description: 'All kinds',
+      cells: [
+        { type: 'markdown', source: '# Title\n\nSome *text*.' },
+        {
+          type: 'sql',
+          source: 'SELECT antenna, trec\nFROM obs',
+          executionCount: null,
+          outputs: [
+            {
+              type: 'table',
+              columns: [
+                { name: 'antenna', type: 'VARCHAR' },
+                { name: 'trec', type: 'DOUBLE' },
+              ],
+              rows: [
+                ['DA41', 35.5],
+                ['DV03', null],
+              ],
+              total: 5,
+            },
+          ],
+        },
+        {
+          type: 'python',
+          source: 'print("hi")\nx',
+          executionCount: 3,
+          outputs: [
+            { type: 'text', text: 'hi\nthere\n', stream: 'stdout' },
+            { type: 'text', text: 'warn', stream: 'stderr' },
+            { type: 'text', text: "{'a': 1}" },
+            { type: 'image', mime: 'image/png', data: 'iVBORw0KGgo=' },
+            { type: 'image', mime: 'image/svg+xml', data: '<svg xmlns="http://www.w3.org/2000/svg">\n</svg>' },
+            {
+              type: 'error',
+              name: 'ValueError',
+              message: 'bad',
+              traceback: 'Traceback (most recent call last):\n  File "<cell 3>", line 1\nValueError: bad',
+            },
+          ],
+        },
+        {
+          type: 'typescript',
+          source: 'chart({ xAxis: {}, series: [] })',
+          executionCount: 1,
+          outputs: [
+            { type: 'chart', option: { xAxis: { type: 'category' }, series: [{ type: 'bar', data: [1, 2] }] } },
+          ],
+        },
+        { type: 'python', source: '', executionCount: null, outputs: [] },
+      ],
+    });
+    const ipynb = await exportOf('trip');
+    expect(ipynb).toMatchObject({ nbformat: 4, metadata: { kernelspec: { language: 'python' } } });
+    const first = await ok(importJson({ id: 'trip2', ipynb }), 201);
+    expect(first.id).toBe('trip2');
+    expect(cellsOf(first)).toEqual(cellsOf(original));
+    // And once more, through a second export: nothing drifts.
+    const second = await ok(importJson({ id: 'trip3', ipynb: JSON.stringify(await exportOf('trip2')) }), 201);
+    expect(cellsOf(second)).toEqual(cellsOf(original));
+  });
+
+  it('imports a notebook written by Jupyter (multipart upload), and import → export → import is stable', async () => {
+    const content = readFileSync(FIXTURE, 'utf8');
+    const up = await s.upload<NotebookInfo>(`${P}/notebooks/import`, content, 'Trec QA (v2).ipynb', writer);
+    expect(up.status).toBe(201);
+    const nb = up.body;
+    expect(nb.id).toBe('Trec_QA_v2');
+    expect(nb.cells.map((c) => c.type)).toEqual([
+      'markdown',
+      'python',
+      'python',
+      'python',
+      'python',
+      'sql',
+      'markdown',
+    ]);
+    expect(nb.cells[0].source).toBe('# Receiver temperature QA\n\nMedian *Trec* per antenna, band 6.');
+    expect(nb.cells[2].executionCount).toBe(2);
+    expect(nb.cells[2].outputs).toEqual([
+      { type: 'text', text: 'loaded 3 rows\n', stream: 'stdout' },
+      { type: 'text', text: '  antenna  trec\n0    DA41  35.5\n1    DA42  36.1\n2    DV03  41.0' },
+    ]);
+    expect(nb.cells[3].outputs?.[0]).toMatchObject({ type: 'image', mime: 'image/png' });
+    expect((nb.cells[3].outputs?.[0] as { data: string }).data).not.toContain('\n');
+    const error = nb.cells[4].outputs?.[0] as Extract<CellOutput, { type: 'error' }>;
+    expect(error).toMatchObject({ type: 'error', name: 'KeyError', message: "'band'" });
+    expect(error.traceback).not.toContain('\u001b');
+    expect(nb.cells[5].source).toBe('SELECT antenna, median(trec) AS trec_median\nFROM obs\nGROUP BY antenna');
+    // The imported SQL cell runs on the project's data.
+    const table = (await run('Trec_QA_v2', 5)).outputs[0] as Extract<CellOutput, { type: 'table' }>;
+    expect(table).toMatchObject({ type: 'table', total: 3 });
+
+    const again = await ok(importJson({ id: 'again', ipynb: await exportOf('Trec_QA_v2') }), 201);
+    expect(again.cells).toEqual(nb.cells);
+    // The same file again is refused unless it replaces.
+    expect((await s.upload(`${P}/notebooks/import`, content, 'Trec QA (v2).ipynb', writer)).status).toBe(409);
+  });
+
+  it('refuses malformed files with a 400 naming what is wrong', async () => {
+    const message = async (ipynb: unknown) => {
+      const r = await importJson({ id: 'broken', ipynb });
+      expect(r.status, JSON.stringify(r.body)).toBe(400);
+      return r.body.error.message;
+    };
+    expect(await message('{"cells": [')).toContain('not JSON');
+    expect(await message({ nbformat: 3, nbformat_minor: 0, metadata: {}, cells: [] })).toContain('nbformat');
+    const cells = [{ cell_type: 'code', source: 'x', metadata: {}, outputs: [] }];
+    expect(
+      await message({
+        nbformat: 4,
+        nbformat_minor: 5,
+        metadata: {},
+        cells: [...cells, { cell_type: 'picture', source: '' }],
+      }),
+    ).toContain('cells.1');
+    expect(
+      await message({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [{ ...cells[0], source: 7 }] }),
+    ).toMatch(/cells\.0\.source: must be a string or a list of strings/);
+    expect(
+      await message({
+        nbformat: 4,
+        nbformat_minor: 5,
+        metadata: {},
+        cells: [{ ...cells[0], outputs: [{ output_type: 'stream', name: 'stdout' }] }],
+      }),
+    ).toContain('cells.0.outputs.0.text');
+    expect(
+      await message({ nbformat: 4, nbformat_minor: 5, metadata: { kernelspec: { language: 'julia' } }, cells }),
+    ).toContain('julia');
+    const upload = await s.upload<{ error: { message: string } }>(
+      `${P}/notebooks/import`,
+      'not json',
+      'x.ipynb',
+      writer,
+    );
+    expect(upload.status).toBe(400);
+  });
+});
+
+describe('turning a cell into a recipe', () => {
+  it('makes a SQL recipe of a SQL cell, with the datasets it reads as inputs', async () => {
+    await create({
+      id: 'torecipe',
+      name: 'To recipe',
+      cells: [
+        { type: 'sql', source: 'SELECT band, avg(trec) AS mean_trec FROM obs GROUP BY band' },
+        { type: 'python', source: 'x = 1' },
+      ],
+    });
+    const recipe = await ok(
+      s.call<{ name: string; type: string; inputs: string[]; output: string; sql: string }>(
+        'POST',
+        `${P}/notebooks/torecipe/to-recipe`,
+        { token: writer, body: { cells: [0], output: 'band_trec' } },
+      ),
+      201,
+    );
+    expect(recipe).toMatchObject({ name: 'torecipe_cell_1', type: 'sql', inputs: ['obs'], output: 'band_trec' });
+    const python = await s.call<{ error: { message: string } }>('POST', `${P}/notebooks/torecipe/to-recipe`, {
+      token: writer,
+      body: { cells: [1], output: 'other' },
+    });
+    expect(python.status).toBe(400);
+    expect(python.body.error.message).toContain('only SQL cells');
+  });
+});
+
+describe('llano notebook', () => {
+  it('lists, imports, runs (all or one cell) and exports notebooks', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'llano-nb-cli-'));
+    const base = ['--url', s.url, '--token', writer, '-p', 'NB'];
+    const imported = await llano([...base, 'notebook', 'import', FIXTURE, '--id', 'cli_nb', '--name', 'Trec QA']);
+    expect(imported.code, imported.err).toBe(0);
+    expect(imported.out).toContain('Imported notebook cli_nb (7 cells');
+    expect((await llano([...base, 'notebook', 'list'])).out).toMatch(/cli_nb\s+Trec QA/);
+    const one = await llano([...base, 'notebook', 'run', 'cli_nb', '--cell', '5']);
+    expect(one.code, one.err).toBe(0);
+    expect(one.out).toMatch(/antenna\s+trec_median/);
+    expect(one.out).toMatch(/DA41\s+32\.875/);
+    // Run all stops at the plotting cell (without matplotlib) or at the KeyError after it, and says so with exit code 1.
+    const all = await llano([...base, 'notebook', 'run', 'cli_nb']);
+    expect(all.code).toBe(1);
+    expect(all.out).toContain('loaded 3 rows');
+    expect(all.err).toMatch(/error: cell [34] failed: (ModuleNotFoundError|KeyError)/);
+    const out = path.join(dir, 'out.ipynb');
+    const exported = await llano([...base, 'notebook', 'export', 'cli_nb', '-o', out]);
+    expect(exported.code, exported.err).toBe(0);
+    const file = JSON.parse(readFileSync(out, 'utf8')) as { nbformat: number; cells: unknown[] };
+    expect(file.nbformat).toBe(4);
+    expect(file.cells).toHaveLength(7);
+    rmSync(dir, { recursive: true, force: true });
+  }, 60_000);
+});

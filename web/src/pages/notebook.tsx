@@ -1,0 +1,327 @@
+import { useRef, useState } from 'react';
+import { Link, useParams } from 'react-router-dom';
+import { markdownToHtml } from '../../../src/insights/markdown.js';
+import { api, projectApi } from '../api/client';
+import type { CellOutput, CellRun, CellType, NotebookInfo } from '../api/types';
+import { useConfirm } from '../components/confirm-dialog';
+import { projectPath } from '../components/layout';
+import { ErrorAlert, Loading, PageHeader } from '../components/ui';
+import { useApi } from '../lib/use-api';
+import { useLatest } from '../lib/use-latest';
+import { useProjectRole } from '../lib/use-project-role';
+import { useUnsavedChangesGuard } from '../lib/use-unsaved-changes-guard';
+import { CellEditor } from './notebook/cell-editor';
+import { CellOutputs } from './notebook/cell-outputs';
+
+const TYPES: { type: CellType; label: string }[] = [
+  { type: 'sql', label: 'SQL' },
+  { type: 'python', label: 'Python' },
+  { type: 'typescript', label: 'TypeScript' },
+  { type: 'markdown', label: 'Markdown' },
+];
+
+/** A cell being edited: `key` keeps React's identity (and a running cell's place) when cells move. */
+interface DraftCell {
+  key: number;
+  type: CellType;
+  source: string;
+  outputs?: CellOutput[];
+  executionCount?: number | null;
+  /** Markdown shown as its text (editing) rather than rendered. */
+  editing?: boolean;
+}
+
+let nextKey = 1;
+const draftOf = (n: NotebookInfo): DraftCell[] => n.cells.map((c) => ({ ...c, key: nextKey++ }));
+
+/** One notebook: cells with their editors and outputs; run, run all, interrupt, restart, save. */
+export default function NotebookPage() {
+  const { key = '', id = '' } = useParams();
+  const loaded = useApi<NotebookInfo>(projectApi(key, 'notebooks', id));
+  if (loaded.error) return <ErrorAlert error={loaded.error} onRetry={loaded.reload} />;
+  if (!loaded.data) return <Loading />;
+  return <NotebookEditor key={`${key}/${id}`} projectKey={key} notebook={loaded.data} />;
+}
+
+function NotebookEditor({ projectKey: key, notebook }: { projectKey: string; notebook: NotebookInfo }) {
+  const id = notebook.id;
+  const canRun = useProjectRole('writer') === true;
+  const [cells, setCells] = useState<DraftCell[]>(() => draftOf(notebook));
+  const [revision, setRevision] = useState(notebook.revision);
+  const [dirty, setDirty] = useState(false);
+  const [running, setRunning] = useState<Set<number>>(new Set());
+  const [error, setError] = useState<unknown>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  // One kernel session per open page: its variables live as long as the page (or until restart).
+  const [session] = useState(() => `web-${Math.random().toString(36).slice(2, 10)}`);
+  const stopAll = useRef(false);
+  const cellsRef = useLatest(cells);
+  const confirm = useConfirm();
+  useUnsavedChangesGuard(dirty, confirm.ask, 'the changes to this notebook');
+
+  const update = (k: number, change: Partial<DraftCell>) => {
+    setCells((cs) => cs.map((c) => (c.key === k ? { ...c, ...change } : c)));
+    setDirty(true);
+  };
+
+  async function run(k: number): Promise<boolean> {
+    const index = cellsRef.current.findIndex((c) => c.key === k);
+    const cell = cellsRef.current[index];
+    if (!cell) return false;
+    if (cell.type === 'markdown') {
+      update(k, { editing: false });
+      return true;
+    }
+    setRunning((r) => new Set(r).add(k));
+    setError(null);
+    try {
+      const result = await api.post<CellRun>(projectApi(key, 'notebooks', id, 'cells', String(index), 'run'), {
+        session,
+        source: cell.source,
+        type: cell.type,
+      });
+      update(k, { outputs: result.outputs, executionCount: result.executionCount });
+      return !result.outputs.some((o) => o.type === 'error');
+    } catch (err) {
+      setError(err);
+      return false;
+    } finally {
+      setRunning((r) => {
+        const next = new Set(r);
+        next.delete(k);
+        return next;
+      });
+    }
+  }
+
+  async function runAll() {
+    stopAll.current = false;
+    for (const c of cellsRef.current) {
+      if (stopAll.current) break;
+      if (!(await run(c.key))) break;
+    }
+  }
+
+  async function stop(action: 'interrupt' | 'restart') {
+    stopAll.current = true;
+    try {
+      await api.post(projectApi(key, 'notebooks', id, action), { session });
+      setNotice(
+        action === 'interrupt'
+          ? 'Interrupted: the kernel stopped; the next run starts a fresh one.'
+          : 'Restarted: variables are gone; the next run starts a fresh kernel.',
+      );
+    } catch (err) {
+      setError(err);
+    }
+  }
+
+  async function save() {
+    try {
+      const saved = await api.put<NotebookInfo>(projectApi(key, 'notebooks', id), {
+        id,
+        name: notebook.name,
+        ...(notebook.description !== undefined ? { description: notebook.description } : {}),
+        ...(notebook.limits ? { limits: notebook.limits } : {}),
+        revision,
+        cells: cells.map(({ type, source, outputs, executionCount }) =>
+          type === 'markdown'
+            ? { type, source }
+            : { type, source, outputs: outputs ?? [], executionCount: executionCount ?? null },
+        ),
+      });
+      setRevision(saved.revision);
+      setDirty(false);
+      setNotice(`Saved as revision ${saved.revision}.`);
+    } catch (err) {
+      setError(err);
+    }
+  }
+
+  function add(after: number, type: CellType) {
+    const cell: DraftCell = { key: nextKey++, type, source: '', editing: type === 'markdown' };
+    setCells((cs) => {
+      const list = [...cs];
+      list.splice(after + 1, 0, cell);
+      return list;
+    });
+    setDirty(true);
+  }
+
+  function move(index: number, by: -1 | 1) {
+    setCells((cs) => {
+      const list = [...cs];
+      const [cell] = list.splice(index, 1);
+      list.splice(index + by, 0, cell);
+      return list;
+    });
+    setDirty(true);
+  }
+
+  async function remove(index: number) {
+    const cell = cellsRef.current[index];
+    if (cell.source.trim()) {
+      const ok = await confirm.ask({
+        title: `Delete cell ${index + 1}?`,
+        body: 'Its text and outputs go when the notebook is saved.',
+        confirm: 'Delete cell',
+        danger: true,
+      });
+      if (!ok) return;
+    }
+    setCells((cs) => cs.filter((c) => c.key !== cell.key));
+    setDirty(true);
+  }
+
+  const busy = running.size > 0;
+
+  return (
+    <div className="stack notebook">
+      <PageHeader
+        title={notebook.name}
+        actions={
+          <>
+            <Link className="btn" to={projectPath(key, 'history', 'notebook', id)}>
+              History
+            </Link>
+            <a className="btn" href={`${projectApi(key, 'notebooks', id, 'export')}?format=ipynb`} download>
+              Export .ipynb
+            </a>
+            {canRun ? (
+              <>
+                <button type="button" className="btn" onClick={() => void runAll()} disabled={busy}>
+                  Run all
+                </button>
+                <button type="button" className="btn" onClick={() => void stop('interrupt')} disabled={!busy}>
+                  Interrupt
+                </button>
+                <button type="button" className="btn" onClick={() => void stop('restart')}>
+                  Restart
+                </button>
+                <button type="button" className="btn primary" onClick={() => void save()} disabled={!dirty}>
+                  Save
+                </button>
+              </>
+            ) : null}
+          </>
+        }
+      />
+      {!canRun ? <p className="muted">You can read this notebook; writers of the project run and edit it.</p> : null}
+      {error ? <ErrorAlert error={error} /> : null}
+      {notice ? (
+        <p className="muted small" role="status">
+          {notice}
+        </p>
+      ) : null}
+      <ol className="notebook-cells">
+        {cells.map((cell, index) => {
+          const label = `Cell ${index + 1} (${TYPES.find((t) => t.type === cell.type)?.label})`;
+          const rendered = cell.type === 'markdown' && !cell.editing;
+          return (
+            <li key={cell.key} className={`notebook-cell${running.has(cell.key) ? ' running' : ''}`} aria-label={label}>
+              <div className="cell-bar">
+                <span className="cell-count muted small">
+                  {running.has(cell.key) ? '[*]' : cell.type !== 'markdown' ? `[${cell.executionCount ?? ' '}]` : ''}
+                </span>
+                {canRun ? (
+                  <>
+                    <label className="visually-hidden" htmlFor={`cell-type-${cell.key}`}>
+                      Type of cell {index + 1}
+                    </label>
+                    <select
+                      id={`cell-type-${cell.key}`}
+                      value={cell.type}
+                      onChange={(e) => update(cell.key, { type: e.target.value as CellType })}
+                    >
+                      {TYPES.map((t) => (
+                        <option key={t.type} value={t.type}>
+                          {t.label}
+                        </option>
+                      ))}
+                    </select>
+                    <button
+                      type="button"
+                      className="btn small"
+                      onClick={() => void run(cell.key)}
+                      disabled={running.has(cell.key)}
+                    >
+                      Run<span className="visually-hidden"> cell {index + 1}</span>
+                    </button>
+                    {rendered ? (
+                      <button type="button" className="btn small" onClick={() => update(cell.key, { editing: true })}>
+                        Edit<span className="visually-hidden"> cell {index + 1}</span>
+                      </button>
+                    ) : null}
+                    <span className="grow" />
+                    <button
+                      type="button"
+                      className="btn small ghost"
+                      onClick={() => move(index, -1)}
+                      disabled={index === 0}
+                      aria-label={`Move cell ${index + 1} up`}
+                    >
+                      ↑
+                    </button>
+                    <button
+                      type="button"
+                      className="btn small ghost"
+                      onClick={() => move(index, 1)}
+                      disabled={index === cells.length - 1}
+                      aria-label={`Move cell ${index + 1} down`}
+                    >
+                      ↓
+                    </button>
+                    <button
+                      type="button"
+                      className="btn small ghost"
+                      onClick={() => add(index, cell.type === 'markdown' ? 'sql' : cell.type)}
+                      aria-label={`Add a cell below cell ${index + 1}`}
+                    >
+                      +
+                    </button>
+                    <button
+                      type="button"
+                      className="btn small ghost danger"
+                      onClick={() => void remove(index)}
+                      aria-label={`Delete cell ${index + 1}`}
+                    >
+                      ✕
+                    </button>
+                  </>
+                ) : null}
+              </div>
+              {rendered ? (
+                <div
+                  className="insight-text cell-markdown"
+                  onDoubleClick={() => canRun && update(cell.key, { editing: true })}
+                  dangerouslySetInnerHTML={{ __html: markdownToHtml(cell.source || '*Empty Markdown cell*') }}
+                />
+              ) : (
+                <CellEditor
+                  value={cell.source}
+                  type={cell.type}
+                  label={`${label} source`}
+                  readOnly={!canRun}
+                  onChange={(source) => update(cell.key, { source })}
+                  onRun={() => void run(cell.key)}
+                  onSave={() => void save()}
+                />
+              )}
+              <CellOutputs outputs={cell.outputs ?? []} label={`cell ${index + 1}`} />
+            </li>
+          );
+        })}
+      </ol>
+      {canRun ? (
+        <div className="row gap">
+          {TYPES.map((t) => (
+            <button key={t.type} type="button" className="btn small" onClick={() => add(cells.length - 1, t.type)}>
+              + {t.label}
+            </button>
+          ))}
+        </div>
+      ) : null}
+      {confirm.dialog}
+    </div>
+  );
+}
