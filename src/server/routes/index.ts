@@ -6,9 +6,11 @@ import { catalogObjectRoutes } from './catalog-objects.js';
 import { checkTypeRoutes } from './check-types.js';
 import { datasetRoutes } from './datasets.js';
 import { flowRoutes } from './flow.js';
+import { groupRoutes } from './groups.js';
 import { insightRoutes } from './insights.js';
 import { monitoringStepRoutes } from './monitoring-steps.js';
 import { previewRoutes } from './preview.js';
+import { projectApiKeyRoutes } from './project-api-keys.js';
 import { projectRoutes } from './projects.js';
 import { qualityRoutes } from './quality.js';
 import { userRoutes } from './users.js';
@@ -29,4 +31,6 @@ export const apiRouteModules: ((app: FastifyInstance, ws: Workspace) => void)[] 
   checkTypeRoutes,
   insightRoutes,
   visualRecipeRoutes,
+  groupRoutes,
+  projectApiKeyRoutes,
 ];
