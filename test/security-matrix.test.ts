@@ -103,7 +103,6 @@ describe('security matrix: route × role', () => {
         name: 'reader project key',
         rank: RANK.reader,
         token: a.projectReaderKey,
-        rights: ['export-data'],
         rankFor: (o) => (o.method === 'GET' && o.path === '/api/auth/me' ? RANK.user : projectOnly(RANK.reader)(o)),
       },
       {

@@ -118,6 +118,59 @@ export class UserStore {
     return r ? toUser({ ...row, disabled: 0, oidc_subject: null }) : null;
   }
 
+  /**
+   * The user signed in through OpenID Connect as `subject` (`issuer|sub`), created on first sign-in
+   * (no password: `password_hash` holds no argon2 hash, so password login always fails) and with
+   * name and email refreshed from the claims on later ones. A new user takes `username` when free,
+   * else it with a suffix: a provider account never takes over a local one of the same name.
+   */
+  async upsertOidcUser(claims: {
+    subject: string;
+    username: string;
+    displayName: string | null;
+    email: string | null;
+  }): Promise<User> {
+    const linked = await this.db
+      .selectFrom('users')
+      .selectAll()
+      .where('oidc_subject', '=', claims.subject)
+      .executeTakeFirst();
+    if (linked) {
+      await this.db
+        .updateTable('users')
+        .set({ display_name: claims.displayName ?? linked.display_name, email: claims.email ?? linked.email })
+        .where('id', '=', linked.id)
+        .execute();
+      return toUser({
+        ...linked,
+        display_name: claims.displayName ?? linked.display_name,
+        email: claims.email ?? linked.email,
+      });
+    }
+    const base = claims.username.slice(0, 56);
+    for (let n = 1; n < 100; n++) {
+      const username = n === 1 ? base : `${base}-${n}`;
+      const row = {
+        id: newId(),
+        username,
+        password_hash: 'oidc:no-password',
+        display_name: claims.displayName,
+        email: claims.email,
+        is_admin: 0,
+        created_at: nowIso(),
+        oidc_subject: claims.subject,
+      };
+      const r = await this.db
+        .insertInto('users')
+        .values(row)
+        .onConflict((oc) => oc.column('username').doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      if (r) return toUser({ ...row, disabled: 0 });
+    }
+    throw conflict(`No free username near ${base} for the signed-in user`);
+  }
+
   async count(): Promise<number> {
     const r = await this.db
       .selectFrom('users')

@@ -59,6 +59,14 @@ export const ConfigSchema = z.object({
   maxColumns: z.number().int().min(1).max(100_000),
   /** Largest versioned object (recipe, scenario, variables…) as JSON, each save keeps a revision: `LLANO_MAX_OBJECT_KB`, default 1,024. */
   maxObjectKb: z.number().positive(),
+  // Single sign-on with OpenID Connect (src/server/oidc/); unset issuer: local accounts only.
+  oidcIssuer: z.string().url().optional(),
+  oidcClientId: z.string().min(1).optional(),
+  /** Never logged nor answered. */
+  oidcClientSecret: z.string().min(1).optional(),
+  oidcGroupsClaim: z.string().min(1),
+  oidcRedirectPath: z.string().regex(/^\/[^/]/, 'oidcRedirectPath is a path starting with one /'),
+  oidcName: z.string().min(1).max(100),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 

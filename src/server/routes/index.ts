@@ -9,6 +9,7 @@ import { flowRoutes } from './flow.js';
 import { groupRoutes } from './groups.js';
 import { insightRoutes } from './insights.js';
 import { monitoringStepRoutes } from './monitoring-steps.js';
+import { oidcRoutes } from './oidc.js';
 import { previewRoutes } from './preview.js';
 import { projectApiKeyRoutes } from './project-api-keys.js';
 import { projectRoutes } from './projects.js';
@@ -33,4 +34,5 @@ export const apiRouteModules: ((app: FastifyInstance, ws: Workspace) => void)[] 
   visualRecipeRoutes,
   groupRoutes,
   projectApiKeyRoutes,
+  oidcRoutes,
 ];
