@@ -41,7 +41,9 @@ describe.each(['sqlite', 'postgres'])('core HTTP API, %s catalog', (catalog) => 
           .status,
       ).toBe(201);
     }
-    await s.call('PUT', `${P}/members/reader1`, { token: s.adminToken, body: { role: 'reader' } });
+    // Downloads are the export-data right: this reader is granted it (writers have it by role).
+    const readerGrant = { role: 'reader', rights: ['export-data'] };
+    await s.call('PUT', `${P}/members/reader1`, { token: s.adminToken, body: readerGrant });
     reader = await s.login('reader1', 'password-reader1');
     outsider = await s.login('outsider', 'password-outsider');
   });

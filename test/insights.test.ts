@@ -446,6 +446,9 @@ describe('export and CLI', () => {
       filters: [{ column: 'band', type: 'category' }],
     };
     await ok(s.call('POST', `${P}/dashboards`, { token: writer, body: dashboard }), 201);
+    // Exporting is the export-data right: a reader has it when granted (writers always).
+    const grant = { role: 'reader', rights: ['export-data'] };
+    await ok(s.call('PUT', `${P}/members/dreader`, { token: s.adminToken, body: grant }));
     const png = await fetch(`${s.url}${P}/dashboards/shift/export?format=png`, {
       headers: { authorization: `Bearer ${reader}` },
     });

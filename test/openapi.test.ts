@@ -148,6 +148,14 @@ describe('the API document (/api/openapi.json)', () => {
     await get(P);
     await call('PATCH', P);
     await get(`${P}/members`);
+    await get('/api/groups');
+    await get('/api/groups/{name}');
+    await call('PUT', '/api/groups/{name}');
+    await call('POST', '/api/groups');
+    await checked('DELETE', '/api/groups/newgroup', { token: admin });
+    await get(`${P}/api-keys`);
+    const projectKey = await call('POST', `${P}/api-keys`);
+    await checked('DELETE', `${url(P)}/api-keys/${(projectKey.body as { id: string }).id}`, { token: admin });
 
     for (const t of ['datasets', 'datasets/{name}', 'datasets/{name}/versions', 'datasets/{name}/stats'])
       await get(`${P}/${t}`);

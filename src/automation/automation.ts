@@ -172,7 +172,7 @@ export class Automation {
     projectKey: string,
     scenarioId: string,
   ): Promise<{ runId: string; status: FireStatus }> {
-    await this.ws.catalog.projects.authorize(principal, projectKey, 'writer');
+    await this.ws.catalog.projects.authorizeRight(principal, projectKey, 'run-scenarios');
     const instant = `manual:${newTimeId()}`;
     const r = await this.fire({
       projectKey,
@@ -272,7 +272,7 @@ export class Automation {
 
   /** Aborts a run: a queued one at once, a running one through its signal (or its owner, via the catalog). */
   async abort(principal: Principal, projectKey: string, runId: string): Promise<ScenarioRun> {
-    await this.ws.catalog.projects.authorize(principal, projectKey, 'writer');
+    await this.ws.catalog.projects.authorizeRight(principal, projectKey, 'run-scenarios');
     const run = await this.runs.get(projectKey, runId);
     if (run.outcome !== 'RUNNING' && run.outcome !== 'QUEUED')
       throw conflict(`Run ${runId} is not running (${run.outcome})`);

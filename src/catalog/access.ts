@@ -12,6 +12,83 @@ export interface Principal {
   isAdmin: boolean;
   /** How the caller authenticated: a browser session, a bearer token, an API key, or the local workspace (CLI without a server). */
   via: 'session' | 'token' | 'apikey' | 'local';
+  /** When the caller authenticated with an API key: what that key limits it to (see `capByKey`). */
+  apiKey?: ApiKeyLimits;
+}
+
+/**
+ * Fine rights beyond the role. Writers and admins have all of them; a reader has those granted to
+ * them or to one of their groups (`PUT …/members/{user}` `{"role":"reader","rights":[…]}`).
+ */
+export const FINE_RIGHTS = ['run-scenarios', 'export-data', 'manage-dashboards'] as const;
+export type FineRight = (typeof FINE_RIGHTS)[number];
+export const isFineRight = (value: string): value is FineRight => (FINE_RIGHTS as readonly string[]).includes(value);
+
+/** What an API key may do: read (reader), write (writer), run (run scenarios), admin (project/global admin). */
+export const API_KEY_SCOPES = ['read', 'write', 'run', 'admin'] as const;
+export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
+
+export interface ApiKeyLimits {
+  id: string;
+  scopes: ApiKeyScope[];
+  /** A project key reaches this project only, with `role`; null for a personal key. */
+  project: string | null;
+  role: ProjectRole | null;
+}
+
+/** A caller's effective standing in one project: the highest role of theirs and their groups', and their rights. */
+export interface ProjectGrant {
+  role: ProjectRole | null;
+  rights: FineRight[];
+}
+
+/** The rights a role has without any grant. */
+export const rightsOfRole = (role: ProjectRole | null): FineRight[] =>
+  role === 'writer' || role === 'admin' ? [...FINE_RIGHTS] : [];
+
+export const maxRole = (a: ProjectRole | null, b: ProjectRole | null): ProjectRole | null =>
+  a === null ? b : b === null ? a : RANK[a] >= RANK[b] ? a : b;
+
+const minRole = (a: ProjectRole | null, b: ProjectRole | null): ProjectRole | null =>
+  a === null || b === null ? null : RANK[a] <= RANK[b] ? a : b;
+
+/** The highest role a key's scopes allow. */
+const roleOfScopes = (scopes: ApiKeyScope[]): ProjectRole | null =>
+  scopes.includes('admin') ? 'admin' : scopes.includes('write') ? 'writer' : scopes.includes('read') ? 'reader' : null;
+
+/** The rights a key's scopes allow: running needs `run`, exporting `read`, dashboards `write`. */
+const RIGHT_SCOPE: Record<FineRight, ApiKeyScope> = {
+  'run-scenarios': 'run',
+  'export-data': 'read',
+  'manage-dashboards': 'write',
+};
+
+/**
+ * Narrows a grant to what the caller's API key allows (no key: unchanged). A project key acts
+ * with its own role in its project and has no standing anywhere else.
+ */
+export function capByKey(principal: Principal, projectKey: string, grant: ProjectGrant): ProjectGrant {
+  const key = principal.apiKey;
+  if (!key) return grant;
+  const base =
+    key.project === null
+      ? grant
+      : key.project === projectKey
+        ? { role: key.role, rights: rightsOfRole(key.role) }
+        : { role: null, rights: [] };
+  const role = minRole(base.role, roleOfScopes(key.scopes));
+  const rights = base.rights.filter((r) => key.scopes.includes(RIGHT_SCOPE[r]));
+  return { role, rights: role === null ? [] : rights };
+}
+
+/** Throws unless the grant has `right` (404 to non-members, 403 to members without it). */
+export function checkRight(projectKey: string, grant: ProjectGrant, right: FineRight, principal: Principal): void {
+  if (principal.isAdmin) return;
+  if (grant.role === null) throw notFound(`Project ${projectKey} not found`);
+  if (!grant.rights.includes(right))
+    throw forbidden(
+      `Your role on ${projectKey} is ${grant.role} without the right ${right}; ask a project admin to grant it (writers and admins have it)`,
+    );
 }
 
 /** The local workspace owner: whoever can read the workspace folder can do anything in it. */

@@ -1,4 +1,5 @@
 import { openCatalogDatabase, type CatalogDatabase } from './database.js';
+import { GroupStore } from './groups.js';
 import { ObjectStore } from './objects.js';
 import { ProjectStore } from './projects.js';
 import { UserStore } from './users.js';
@@ -8,6 +9,7 @@ export class Catalog {
   readonly objects: ObjectStore;
   readonly projects: ProjectStore;
   readonly users: UserStore;
+  readonly groups: GroupStore;
 
   private constructor(
     readonly database: CatalogDatabase,
@@ -16,6 +18,7 @@ export class Catalog {
     this.objects = new ObjectStore(database.db, maxObjectKb);
     this.projects = new ProjectStore(database.db);
     this.users = new UserStore(database.db);
+    this.groups = new GroupStore(database.db);
   }
 
   get db() {

@@ -354,6 +354,42 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0016_groups_and_keys': {
+      async up(db: Kysely<unknown>) {
+        // Groups of users, given project roles like users: a group's grant is a `members` row whose
+        // username is `group:NAME` (a name no user can have), so project delete already removes it.
+        await db.schema
+          .createTable('groups')
+          .addColumn('name', 'text', (c) => c.primaryKey())
+          .addColumn('description', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('group_members')
+          .addColumn('group_name', 'text', (c) => c.notNull())
+          .addColumn('username', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('group_members_pk', ['group_name', 'username'])
+          .execute();
+        await db.schema.createIndex('group_members_by_user').on('group_members').column('username').execute();
+        // Fine rights beyond the role (run-scenarios, export-data, manage-dashboards), a JSON array.
+        await db.schema
+          .alterTable('members')
+          .addColumn('rights', 'text', (c) => c.notNull().defaultTo('[]'))
+          .execute();
+        // API keys: scopes and expiry; a project key acts with `role` in `project_key` only.
+        // Keys made before have every scope, so they keep working as they did.
+        await db.schema
+          .alterTable('api_keys')
+          .addColumn('scopes', 'text', (c) => c.notNull().defaultTo('["read","write","run","admin"]'))
+          .execute();
+        await db.schema.alterTable('api_keys').addColumn('expires_at', 'text').execute();
+        await db.schema.alterTable('api_keys').addColumn('project_key', 'text').execute();
+        await db.schema.alterTable('api_keys').addColumn('role', 'text').execute();
+        // Users signed in through OpenID Connect: the provider's issuer and subject identify them.
+        await db.schema.alterTable('users').addColumn('oidc_subject', 'text').execute();
+        await db.schema.createIndex('users_by_oidc_subject').on('users').column('oidc_subject').unique().execute();
+      },
+    },
   };
 }
 

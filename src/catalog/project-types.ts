@@ -1,7 +1,7 @@
 /** Projects as the API returns them. Types only, so the web UI imports them too. */
-import type { ProjectRole } from './access.js';
+import type { FineRight, ProjectRole } from './access.js';
 
-export type { ProjectRole };
+export type { FineRight, ProjectRole };
 
 export interface Project {
   key: string;
@@ -16,6 +16,10 @@ export interface Project {
 }
 
 export interface Member {
+  /** A username, or `group:NAME` for a group. */
   username: string;
   role: ProjectRole;
+  /** Fine rights granted beyond the role (writers and admins have them all anyway). */
+  rights: FineRight[];
+  kind: 'user' | 'group';
 }

@@ -1,10 +1,23 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { z } from 'zod';
 import { badRequest, conflict, notFound } from '../common/errors.js';
 import { parseOr400 } from '../common/parse.js';
 import { nowIso } from '../common/ids.js';
 import { assertProjectKey, assertUsername } from '../common/names.js';
-import { checkRole, isProjectRole, type Principal, type ProjectRole } from './access.js';
+import {
+  capByKey,
+  checkRight,
+  checkRole,
+  isFineRight,
+  isProjectRole,
+  maxRole,
+  rightsOfRole,
+  type FineRight,
+  type Principal,
+  type ProjectGrant,
+  type ProjectRole,
+} from './access.js';
+import { GROUP_PREFIX, groupGrantName } from './groups.js';
 import type { Member, Project } from './project-types.js';
 import type { CatalogTables } from './tables.js';
 
@@ -42,6 +55,7 @@ export const PROJECT_TABLES = [
   'check_results',
   'build_claims',
   'detector_state',
+  'api_keys',
 ] as const satisfies readonly (keyof CatalogTables)[];
 
 const toProject = (r: CatalogTables['projects'], role?: ProjectRole): Project => ({
@@ -60,14 +74,41 @@ export class ProjectStore {
   constructor(private readonly db: Kysely<CatalogTables>) {}
 
   async roleOf(principal: Principal, key: string): Promise<ProjectRole | null> {
-    if (principal.isAdmin) return 'admin';
-    const r = await this.db
+    return (await this.grantOf(principal, key)).role;
+  }
+
+  /**
+   * The caller's role in a project (the highest of their own and their groups') and fine rights
+   * (their role's, plus those granted to them or their groups), narrowed by their API key.
+   */
+  async grantOf(principal: Principal, key: string): Promise<ProjectGrant> {
+    if (principal.isAdmin) return { role: 'admin', rights: rightsOfRole('admin') };
+    const rows = await this.db
       .selectFrom('members')
-      .select('role')
+      .select(['role', 'rights'])
       .where('project_key', '=', key)
-      .where('username', '=', principal.username)
-      .executeTakeFirst();
-    return r?.role ?? null;
+      .where((eb) =>
+        eb.or([
+          eb('username', '=', principal.username),
+          eb(
+            'username',
+            'in',
+            eb
+              .selectFrom('group_members')
+              .select(sql<string>`${GROUP_PREFIX} || group_name`.as('grantee'))
+              .where('group_members.username', '=', principal.username),
+          ),
+        ]),
+      )
+      .execute();
+    let role: ProjectRole | null = null;
+    const rights = new Set<FineRight>();
+    for (const r of rows) {
+      role = maxRole(role, r.role);
+      for (const right of JSON.parse(r.rights) as string[]) if (isFineRight(right)) rights.add(right);
+    }
+    for (const right of rightsOfRole(role)) rights.add(right);
+    return capByKey(principal, key, { role, rights: role === null ? [] : [...rights] });
   }
 
   /** Throws 404/403 unless the caller has at least `needed` on the project; returns the project. */
@@ -78,6 +119,16 @@ export class ProjectStore {
     if (!row) throw notFound(`Project ${key} not found`);
     checkRole(key, role, needed, principal);
     return toProject(row, role ?? undefined);
+  }
+
+  /** Throws 404/403 unless the caller has the fine right `right` on the project (writers and admins do). */
+  async authorizeRight(principal: Principal, key: string, right: FineRight): Promise<Project> {
+    assertProjectKey(key);
+    const row = await this.db.selectFrom('projects').selectAll().where('key', '=', key).executeTakeFirst();
+    const grant = await this.grantOf(principal, key);
+    if (!row) throw notFound(`Project ${key} not found`);
+    checkRight(key, grant, right, principal);
+    return toProject(row, grant.role ?? undefined);
   }
 
   async create(principal: Principal, input: z.input<typeof NewProjectSchema>): Promise<Project> {
@@ -105,7 +156,7 @@ export class ProjectStore {
     return toProject(row, 'admin');
   }
 
-  /** Projects the caller may see, newest activity first. */
+  /** Projects the caller may see (as a member or through a group), newest activity first. */
   async list(principal: Principal): Promise<Project[]> {
     if (principal.isAdmin) {
       return (await this.db.selectFrom('projects').selectAll().orderBy('updated_at', 'desc').execute()).map((r) =>
@@ -117,10 +168,29 @@ export class ProjectStore {
       .innerJoin('members', 'members.project_key', 'projects.key')
       .selectAll('projects')
       .select('members.role')
-      .where('members.username', '=', principal.username)
+      .where((eb) =>
+        eb.or([
+          eb('members.username', '=', principal.username),
+          eb(
+            'members.username',
+            'in',
+            eb
+              .selectFrom('group_members')
+              .select(sql<string>`${GROUP_PREFIX} || group_name`.as('grantee'))
+              .where('group_members.username', '=', principal.username),
+          ),
+        ]),
+      )
       .orderBy('projects.updated_at', 'desc')
       .execute();
-    return rows.map((r) => toProject(r, r.role));
+    const byKey = new Map<string, Project>();
+    for (const r of rows) {
+      const role = capByKey(principal, r.key, { role: r.role, rights: [] }).role;
+      if (role === null) continue;
+      const seen = byKey.get(r.key);
+      byKey.set(r.key, toProject(r, maxRole(seen?.role ?? null, role) ?? role));
+    }
+    return [...byKey.values()];
   }
 
   async update(principal: Principal, key: string, patch: unknown): Promise<Project> {
@@ -163,28 +233,56 @@ export class ProjectStore {
     });
   }
 
+  /** Users and groups (`group:NAME`) with their roles and granted fine rights. */
   async members(principal: Principal, key: string): Promise<Member[]> {
     await this.authorize(principal, key, 'reader');
     const rows = await this.db
       .selectFrom('members')
-      .select(['username', 'role'])
+      .select(['username', 'role', 'rights'])
       .where('project_key', '=', key)
       .orderBy('username')
       .execute();
-    return rows.map((r) => ({ username: r.username, role: r.role }));
+    return rows.map((r) => ({
+      username: r.username,
+      role: r.role,
+      rights: JSON.parse(r.rights) as FineRight[],
+      kind: r.username.startsWith(GROUP_PREFIX) ? ('group' as const) : ('user' as const),
+    }));
   }
 
-  async setMember(principal: Principal, key: string, username: string, role: string): Promise<Member> {
+  /** Gives a user, or a group (`group:NAME`), a role and fine rights in the project. */
+  async setMember(
+    principal: Principal,
+    key: string,
+    username: string,
+    role: string,
+    rights: string[] = [],
+  ): Promise<Member> {
     await this.authorize(principal, key, 'admin');
-    assertUsername(username);
+    const group = groupGrantName(username);
+    if (group === null) assertUsername(username);
     if (!isProjectRole(role)) throw badRequest(`Unknown role ${JSON.stringify(role)}: use reader, writer or admin`);
-    const user = await this.db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst();
-    if (!user) throw notFound(`User ${username} not found`);
+    const unknown = rights.filter((r) => !isFineRight(r));
+    if (unknown.length)
+      throw badRequest(
+        `Unknown right ${JSON.stringify(unknown[0])}: use run-scenarios, export-data or manage-dashboards`,
+      );
+    const granted = [...new Set(rights)] as FineRight[];
+    if (group !== null) {
+      const g = await this.db.selectFrom('groups').select('name').where('name', '=', group).executeTakeFirst();
+      if (!g) throw notFound(`Group ${group} not found`);
+    } else {
+      const user = await this.db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst();
+      if (!user) throw notFound(`User ${username} not found`);
+    }
     await this.db.transaction().execute(async (trx) => {
       await trx.deleteFrom('members').where('project_key', '=', key).where('username', '=', username).execute();
-      await trx.insertInto('members').values({ project_key: key, username, role }).execute();
+      await trx
+        .insertInto('members')
+        .values({ project_key: key, username, role, rights: JSON.stringify(granted) })
+        .execute();
     });
-    return { username, role };
+    return { username, role, rights: granted, kind: group === null ? 'user' : 'group' };
   }
 
   async removeMember(principal: Principal, key: string, username: string): Promise<void> {

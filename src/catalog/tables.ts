@@ -24,6 +24,8 @@ export interface UsersTable {
   created_at: string;
   /** 1: the user cannot log in and has no sessions or API keys (see `UserStore.update`). */
   disabled: Generated<number>;
+  /** `issuer|sub` of a user who signs in through OpenID Connect (null for local accounts). */
+  oidc_subject: Generated<string | null>;
 }
 
 export interface SessionsTable {
@@ -41,6 +43,13 @@ export interface ApiKeysTable {
   token_prefix: string;
   created_at: string;
   last_used_at: string | null;
+  /** JSON array of `ApiKeyScope`. */
+  scopes: Generated<string>;
+  expires_at: Generated<string | null>;
+  /** A project key's project (null: a personal key, acting as its user). */
+  project_key: Generated<string | null>;
+  /** A project key's role in its project. */
+  role: Generated<ProjectRole | null>;
 }
 
 export interface ProjectsTable {
@@ -55,8 +64,22 @@ export interface ProjectsTable {
 
 export interface MembersTable {
   project_key: string;
+  /** A username, or `group:NAME` for a group's grant. */
   username: string;
   role: ProjectRole;
+  /** JSON array of `FineRight` granted beyond the role. */
+  rights: Generated<string>;
+}
+
+export interface GroupsTable {
+  name: string;
+  description: Generated<string>;
+  created_at: string;
+}
+
+export interface GroupMembersTable {
+  group_name: string;
+  username: string;
 }
 
 /** Every typed object of a project (dataset, recipe, connection, scenario…), current state. */
@@ -161,6 +184,8 @@ export interface CatalogTables {
   api_keys: ApiKeysTable;
   projects: ProjectsTable;
   members: MembersTable;
+  groups: GroupsTable;
+  group_members: GroupMembersTable;
   objects: ObjectsTable;
   revisions: RevisionsTable;
   dataset_versions: DatasetVersionsTable;

@@ -1,3 +1,5 @@
+import type { ApiKeyScope, ProjectRole } from './access.js';
+
 /** Users and API keys as the API returns them (never a secret). Types only, so the web UI imports them too. */
 export interface User {
   id: string;
@@ -18,4 +20,11 @@ export interface ApiKeyInfo {
   prefix: string;
   createdAt: string;
   lastUsedAt: string | null;
+  /** What the key may do: read, write, run (scenarios), admin. */
+  scopes: ApiKeyScope[];
+  /** After this instant the key is refused (401); null: never expires. */
+  expiresAt: string | null;
+  /** A project key's project and role (null for a personal key, which acts as its user). */
+  project: string | null;
+  role: ProjectRole | null;
 }

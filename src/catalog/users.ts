@@ -5,7 +5,7 @@ import { badRequest, conflict, forbidden, notFound, unauthorized } from '../comm
 import { parseOr400 } from '../common/parse.js';
 import { newId, newSecret, nowIso, sha256 } from '../common/ids.js';
 import { assertUsername } from '../common/names.js';
-import type { Principal } from './access.js';
+import { API_KEY_SCOPES, type ApiKeyScope, type Principal, type ProjectRole } from './access.js';
 import type { ApiKeyInfo, User } from './user-types.js';
 import type { CatalogTables, UsersTable } from './tables.js';
 
@@ -115,7 +115,60 @@ export class UserStore {
       .onConflict((oc) => oc.column('username').doNothing())
       .returning('id')
       .executeTakeFirst();
-    return r ? toUser({ ...row, disabled: 0 }) : null;
+    return r ? toUser({ ...row, disabled: 0, oidc_subject: null }) : null;
+  }
+
+  /**
+   * The user signed in through OpenID Connect as `subject` (`issuer|sub`), created on first sign-in
+   * (no password: `password_hash` holds no argon2 hash, so password login always fails) and with
+   * name and email refreshed from the claims on later ones. A new user takes `username` when free,
+   * else it with a suffix: a provider account never takes over a local one of the same name.
+   */
+  async upsertOidcUser(claims: {
+    subject: string;
+    username: string;
+    displayName: string | null;
+    email: string | null;
+  }): Promise<User> {
+    const linked = await this.db
+      .selectFrom('users')
+      .selectAll()
+      .where('oidc_subject', '=', claims.subject)
+      .executeTakeFirst();
+    if (linked) {
+      await this.db
+        .updateTable('users')
+        .set({ display_name: claims.displayName ?? linked.display_name, email: claims.email ?? linked.email })
+        .where('id', '=', linked.id)
+        .execute();
+      return toUser({
+        ...linked,
+        display_name: claims.displayName ?? linked.display_name,
+        email: claims.email ?? linked.email,
+      });
+    }
+    const base = claims.username.slice(0, 56);
+    for (let n = 1; n < 100; n++) {
+      const username = n === 1 ? base : `${base}-${n}`;
+      const row = {
+        id: newId(),
+        username,
+        password_hash: 'oidc:no-password',
+        display_name: claims.displayName,
+        email: claims.email,
+        is_admin: 0,
+        created_at: nowIso(),
+        oidc_subject: claims.subject,
+      };
+      const r = await this.db
+        .insertInto('users')
+        .values(row)
+        .onConflict((oc) => oc.column('username').doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      if (r) return toUser({ ...row, disabled: 0 });
+    }
+    throw conflict(`No free username near ${base} for the signed-in user`);
   }
 
   async count(): Promise<number> {
@@ -183,6 +236,7 @@ export class UserStore {
       await keepAnAdmin(trx, toUser(row), 'delete');
       const revoked = await revokeCredentials(trx, row.id);
       await trx.deleteFrom('members').where('username', '=', username).execute();
+      await trx.deleteFrom('group_members').where('username', '=', username).execute();
       await trx.deleteFrom('users').where('id', '=', row.id).execute();
       return revoked;
     });
@@ -247,16 +301,32 @@ export class UserStore {
     await this.db.deleteFrom('sessions').where('token_hash', '=', sha256(token)).execute();
   }
 
-  async createApiKey(user: User, name: string): Promise<{ key: string; info: ApiKeyInfo }> {
+  /**
+   * Makes an API key; the secret is returned once and only its hash kept. A personal key acts as
+   * its user within its scopes; a project key (`project`) acts with `role` in that project only.
+   */
+  async createApiKey(
+    user: User,
+    name: string,
+    options: { scopes?: ApiKeyScope[]; expiresAt?: string | null; project?: string; role?: ProjectRole } = {},
+  ): Promise<{ key: string; info: ApiKeyInfo }> {
     if (!name || name.length > 200) throw badRequest('An API key needs a name (at most 200 characters)');
+    const scopes = [...new Set(options.scopes ?? API_KEY_SCOPES)];
+    if (!scopes.length) throw badRequest('scopes: give at least one of read, write, run, admin');
+    const expiresAt = options.expiresAt ?? null;
+    if (expiresAt !== null && expiresAt <= nowIso()) throw badRequest('expiresAt: the expiry must be in the future');
     const key = newSecret('llk');
-    const info = {
+    const info: ApiKeyInfo = {
       id: newId(),
       username: user.username,
       name,
       prefix: key.slice(0, 10),
       createdAt: nowIso(),
       lastUsedAt: null,
+      scopes,
+      expiresAt,
+      project: options.project ?? null,
+      role: options.role ?? null,
     };
     await this.db
       .insertInto('api_keys')
@@ -268,19 +338,30 @@ export class UserStore {
         token_prefix: info.prefix,
         created_at: info.createdAt,
         last_used_at: null,
+        scopes: JSON.stringify(scopes),
+        expires_at: expiresAt,
+        project_key: info.project,
+        role: info.role,
       })
       .execute();
     return { key, info };
   }
 
-  /** The API keys of one user, or of everyone (null: an admin's view), by user then age. */
-  async listApiKeys(user: User | null): Promise<ApiKeyInfo[]> {
+  /**
+   * Personal API keys of one user, or of everyone (null: an admin's view), by user then age; or,
+   * with `project`, that project's keys.
+   */
+  async listApiKeys(user: User | null, project?: string): Promise<ApiKeyInfo[]> {
     let query = this.db
       .selectFrom('api_keys')
       .innerJoin('users', 'users.id', 'api_keys.user_id')
       .selectAll('api_keys')
       .select('users.username');
     if (user) query = query.where('api_keys.user_id', '=', user.id);
+    query =
+      project === undefined
+        ? query.where('api_keys.project_key', 'is', null)
+        : query.where('api_keys.project_key', '=', project);
     const rows = await query.orderBy('users.username').orderBy('api_keys.created_at').execute();
     return rows.map((r) => ({
       id: r.id,
@@ -289,13 +370,19 @@ export class UserStore {
       prefix: r.token_prefix,
       createdAt: r.created_at,
       lastUsedAt: r.last_used_at,
+      scopes: JSON.parse(r.scopes) as ApiKeyScope[],
+      expiresAt: r.expires_at,
+      project: r.project_key,
+      role: r.role,
     }));
   }
 
-  /** Revokes a key of `user`, or any user's key (null: a global admin's call). */
-  async deleteApiKey(user: User | null, id: string): Promise<void> {
+  /** Revokes a personal key of `user`, or any user's (null: a global admin's call), or a key of `project`. */
+  async deleteApiKey(user: User | null, id: string, project?: string): Promise<void> {
     let query = this.db.deleteFrom('api_keys').where('id', '=', id);
     if (user) query = query.where('user_id', '=', user.id);
+    if (project !== undefined) query = query.where('project_key', '=', project);
+    else if (user) query = query.where('project_key', 'is', null);
     const r = await query.executeTakeFirst();
     if (Number(r.numDeletedRows) === 0) throw notFound(`API key ${id} not found`);
   }
@@ -307,13 +394,31 @@ export class UserStore {
       const r = await this.db
         .selectFrom('api_keys')
         .innerJoin('users', 'users.id', 'api_keys.user_id')
-        .select(['users.id', 'users.username', 'users.is_admin', 'api_keys.id as key_id'])
+        .select([
+          'users.id',
+          'users.username',
+          'users.is_admin',
+          'api_keys.id as key_id',
+          'api_keys.scopes',
+          'api_keys.expires_at',
+          'api_keys.project_key',
+          'api_keys.role',
+        ])
         .where('api_keys.token_hash', '=', hash)
         .where('users.disabled', '=', 0)
         .executeTakeFirst();
-      if (!r) return null;
+      if (!r || (r.expires_at !== null && r.expires_at <= nowIso())) return null;
       await this.db.updateTable('api_keys').set({ last_used_at: nowIso() }).where('id', '=', r.key_id).execute();
-      return { userId: r.id, username: r.username, isAdmin: r.is_admin === 1, via: 'apikey' };
+      const scopes = JSON.parse(r.scopes) as ApiKeyScope[];
+      // Only a personal key with the admin scope carries its user's global admin right.
+      const isAdmin = r.is_admin === 1 && r.project_key === null && scopes.includes('admin');
+      return {
+        userId: r.id,
+        username: r.username,
+        isAdmin,
+        via: 'apikey',
+        apiKey: { id: r.key_id, scopes, project: r.project_key, role: r.role },
+      };
     }
     const r = await this.db
       .selectFrom('sessions')

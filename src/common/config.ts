@@ -65,6 +65,14 @@ export const ConfigSchema = z.object({
   codeCpuSeconds: z.number().int().min(1),
   /** Interpreter for Python code (LLANO_PYTHON); unset: /usr/bin/python3, else python3 on the PATH. */
   python: z.string().min(1).optional(),
+  // Single sign-on with OpenID Connect (src/server/oidc/); unset issuer: local accounts only.
+  oidcIssuer: z.string().url().optional(),
+  oidcClientId: z.string().min(1).optional(),
+  /** Never logged nor answered. */
+  oidcClientSecret: z.string().min(1).optional(),
+  oidcGroupsClaim: z.string().min(1),
+  oidcRedirectPath: z.string().regex(/^\/[^/]/, 'oidcRedirectPath is a path starting with one /'),
+  oidcName: z.string().min(1).max(100),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 

@@ -179,6 +179,50 @@ export const SETTINGS = [
     meaning:
       'internal hosts, addresses or CIDR ranges (comma-separated) that HTTP steps and webhooks may call; other internal addresses are refused (docs/webhooks.md)',
   },
+  {
+    key: 'oidcIssuer',
+    env: 'LLANO_OIDC_ISSUER',
+    read: 'text',
+    shownDefault: 'none',
+    meaning:
+      'OpenID Connect provider for single sign-on (its discovery document is `ISSUER/.well-known/openid-configuration`); unset: local accounts only (docs/single-sign-on.md)',
+  },
+  {
+    key: 'oidcClientId',
+    env: 'LLANO_OIDC_CLIENT_ID',
+    read: 'text',
+    shownDefault: 'none',
+    meaning: 'Llano’s client id at the OpenID Connect provider',
+  },
+  {
+    key: 'oidcClientSecret',
+    env: 'LLANO_OIDC_CLIENT_SECRET',
+    read: 'text',
+    shownDefault: 'none',
+    meaning: 'Llano’s client secret at the provider (never logged nor answered)',
+  },
+  {
+    key: 'oidcGroupsClaim',
+    env: 'LLANO_OIDC_GROUPS_CLAIM',
+    read: 'text',
+    default: 'groups',
+    meaning: 'the claim listing a user’s groups: at each sign-in their Llano groups become the existing ones it names',
+  },
+  {
+    key: 'oidcRedirectPath',
+    env: 'LLANO_OIDC_REDIRECT_PATH',
+    read: 'text',
+    default: '/api/auth/oidc/callback',
+    meaning:
+      'the path of the redirect URI registered at the provider (after `LLANO_PUBLIC_URL`, or the request’s host)',
+  },
+  {
+    key: 'oidcName',
+    env: 'LLANO_OIDC_NAME',
+    read: 'text',
+    default: 'single sign-on',
+    meaning: 'the provider’s name on the login page: “Sign in with NAME”',
+  },
 ] as const satisfies readonly SettingInfo[];
 
 /** The text of an environment variable as the setting's value (undefined when unset or empty). */

@@ -104,6 +104,8 @@ export async function datasetExport(
   request: { format: ExportFormat } & Pick<TableQuery, 'sort' | 'filters'>,
 ): Promise<Readable> {
   const { format, ...query } = request;
+  // Reading pages of rows is a reader's; taking the whole data away needs the export-data right.
+  await ws.catalog.projects.authorizeRight(principal, projectKey, 'export-data');
   const source = await readableSource(ws, principal, projectKey, name);
   return sourceReader(source).exportData(ws.duck, source, format, query);
 }

@@ -140,6 +140,7 @@ export async function exportDashboard(
   id: string,
   request: ExportRequest,
 ): Promise<ExportedFile> {
+  await ws.catalog.projects.authorizeRight(principal, projectKey, 'export-data');
   const dashboard = await getDashboard(ws, principal, projectKey, id);
   if (request.page !== undefined && (request.page < 1 || request.page > dashboard.pages.length))
     throw badRequest(`page: dashboard ${id} has pages 1 to ${dashboard.pages.length}`);

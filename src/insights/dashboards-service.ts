@@ -54,7 +54,7 @@ export async function saveDashboard(
   input: unknown,
   options: { expectRevision?: number } = {},
 ): Promise<DashboardInfo> {
-  await ws.catalog.projects.authorize(principal, projectKey, 'writer');
+  await ws.catalog.projects.authorizeRight(principal, projectKey, 'manage-dashboards');
   const body = { ...((input ?? {}) as Record<string, unknown>) };
   for (const field of READ_ONLY) delete body[field];
   const dashboard = parseOr400(DashboardSchema, body, 'dashboard');
@@ -84,6 +84,6 @@ export async function deleteDashboard(
   projectKey: string,
   id: string,
 ): Promise<void> {
-  await ws.catalog.projects.authorize(principal, projectKey, 'writer');
+  await ws.catalog.projects.authorizeRight(principal, projectKey, 'manage-dashboards');
   await ws.catalog.objects.delete({ projectKey, kind: DASHBOARD_KIND, name: id, author: principal.username });
 }

@@ -60,7 +60,7 @@ export async function saveInsight(
   input: unknown,
   options: { expectRevision?: number } = {},
 ): Promise<InsightInfo> {
-  await ws.catalog.projects.authorize(principal, projectKey, 'writer');
+  await ws.catalog.projects.authorizeRight(principal, projectKey, 'manage-dashboards');
   const insight = await validateInsight(ws, projectKey, input);
   const stored = await ws.catalog.objects.put({
     projectKey,
@@ -80,6 +80,6 @@ export async function deleteInsight(
   projectKey: string,
   id: string,
 ): Promise<void> {
-  await ws.catalog.projects.authorize(principal, projectKey, 'writer');
+  await ws.catalog.projects.authorizeRight(principal, projectKey, 'manage-dashboards');
   await ws.catalog.objects.delete({ projectKey, kind: INSIGHT_KIND, name: id, author: principal.username });
 }

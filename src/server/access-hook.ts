@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { ProjectRole } from '../catalog/access.js';
+import type { Principal, ProjectRole } from '../catalog/access.js';
 import { forbidden } from '../common/errors.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { unauthenticated, type Access } from './route.js';
@@ -13,8 +13,9 @@ const PROJECT_ROLE: Partial<Record<Access, ProjectRole>> = {
 /**
  * Refuses the request unless its principal has the route's declared `access` (see route.ts):
  * 401 without a principal, 403 for `admin` routes, and for project routes what the services
- * answer (404 to non-members, 403 to members without the role). It runs before the body is
- * read, so a refused caller never gets it parsed. Routes outside `route` (the web UI) are public.
+ * answer (404 to non-members, 403 to members without the role or the route's fine right). It runs
+ * before the body is read, so a refused caller never gets it parsed. Routes outside `route` (the
+ * web UI) are public. API keys are narrowed here too (`keyAllows`); project roles by `grantOf`.
  */
 export async function enforceAccess(ws: Workspace, request: FastifyRequest): Promise<void> {
   const access = request.routeOptions.config?.access ?? 'public';
@@ -23,8 +24,27 @@ export async function enforceAccess(ws: Workspace, request: FastifyRequest): Pro
   if (!principal) throw unauthenticated(request);
   if (access === 'admin' && !principal.isAdmin) throw forbidden('This needs a global admin');
   const needed = PROJECT_ROLE[access];
-  if (!needed) return;
+  if (!needed) {
+    keyAllows(principal, request);
+    return;
+  }
   const key = (request.params as Record<string, string | undefined>).key;
   if (key === undefined) throw new Error(`Route ${request.routeOptions.url} declares ${access} but has no {key}`);
   await ws.catalog.projects.authorize(principal, key, needed);
+  const right = request.routeOptions.config?.right;
+  if (right) await ws.catalog.projects.authorizeRight(principal, key, right);
+}
+
+/**
+ * Outside project routes: a project API key reaches only `GET /api/auth/me`, and a personal key
+ * without the `write` scope only reads.
+ */
+function keyAllows(principal: Principal, request: FastifyRequest): void {
+  const key = principal.apiKey;
+  if (!key) return;
+  const reads = request.method === 'GET' || request.method === 'HEAD';
+  if (key.project !== null && !(reads && request.routeOptions.url === '/api/auth/me'))
+    throw forbidden(`This is a project API key of ${key.project}: it reaches that project's routes only`);
+  if (!reads && !key.scopes.includes('write') && !key.scopes.includes('admin'))
+    throw forbidden('This API key has no write scope: it may only read');
 }

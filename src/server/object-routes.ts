@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { Principal } from '../catalog/access.js';
+import type { FineRight, Principal } from '../catalog/access.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { withoutReadOnlyFields } from './read-only-fields.js';
 import { assertSameName, route } from './route.js';
@@ -32,6 +32,8 @@ export interface ObjectRoutes {
   item: z.ZodType;
   /** Fields the kind's GET adds beyond revision, updatedAt and updatedBy: dropped when sent back. */
   readOnly?: readonly string[];
+  /** Lets readers with this fine right create, replace and delete too (dashboards: manage-dashboards). */
+  writeRight?: FineRight;
   summaries: { list: string; create: string; get: string; replace: string; remove: string };
 }
 
@@ -45,6 +47,7 @@ export function objectRoutes(app: FastifyInstance, ws: Workspace, def: ObjectRou
   const base = `/api/projects/{key}/${def.plural}`;
   const one = `${base}/{${def.nameField}}`;
   const { tag, body, summaries, item } = def;
+  const write = def.writeRight ? { access: 'reader' as const, right: def.writeRight } : { access: 'writer' as const };
   route(
     app,
     { method: 'GET', url: base, summary: summaries.list, tag, access: 'reader', response: { 200: z.array(item) } },
@@ -52,7 +55,7 @@ export function objectRoutes(app: FastifyInstance, ws: Workspace, def: ObjectRou
   );
   route(
     app,
-    { method: 'POST', url: base, summary: summaries.create, tag, body, access: 'writer', response: { 201: item } },
+    { method: 'POST', url: base, summary: summaries.create, tag, body, ...write, response: { 201: item } },
     async ({ principal, params, body, reply }) => {
       const created = await service.save(ws, principal, params.key, withoutReadOnlyFields(body, def.readOnly).body, {
         expectRevision: 0,
@@ -68,7 +71,7 @@ export function objectRoutes(app: FastifyInstance, ws: Workspace, def: ObjectRou
   );
   route(
     app,
-    { method: 'PUT', url: one, summary: summaries.replace, tag, body, access: 'writer', response: { 200: item } },
+    { method: 'PUT', url: one, summary: summaries.replace, tag, body, ...write, response: { 200: item } },
     async ({ principal, params, body }) => {
       assertSameName(def.kind, String(body[def.nameField]), params[def.nameField]);
       const { body: saved, expectRevision } = withoutReadOnlyFields(body, def.readOnly);
@@ -77,7 +80,7 @@ export function objectRoutes(app: FastifyInstance, ws: Workspace, def: ObjectRou
   );
   route(
     app,
-    { method: 'DELETE', url: one, summary: summaries.remove, tag, access: 'writer', response: { 204: null } },
+    { method: 'DELETE', url: one, summary: summaries.remove, tag, ...write, response: { 204: null } },
     async ({ principal, params }) => {
       await service.remove(ws, principal, params.key, params[def.nameField]);
       return undefined;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { FineRight } from '../catalog/access.js';
 import type { Access, DocumentedRoute, SuccessResponse } from './route.js';
 
 type JsonSchema = Record<string, unknown>;
@@ -9,6 +10,8 @@ export interface OpenApiOperation {
   summary: string;
   tags: string[];
   'x-llano-access': Access;
+  /** A fine right that lets a reader through (writers and admins have it): run-scenarios, export-data, manage-dashboards. */
+  'x-llano-right'?: FineRight;
   parameters: { name: string; in: 'path' | 'query'; required: boolean; description?: string; schema: JsonSchema }[];
   requestBody?: { required: boolean; content: Record<string, { schema: JsonSchema }> };
   responses: Record<string, { description: string; content?: Record<string, { schema: JsonSchema }> }>;
@@ -91,6 +94,7 @@ function operation(r: DocumentedRoute): OpenApiOperation {
     summary: r.summary,
     tags: [r.tag],
     'x-llano-access': r.access,
+    ...(r.right ? { 'x-llano-right': r.right } : {}),
     parameters: params,
     responses: {
       ...Object.fromEntries(
@@ -127,7 +131,7 @@ export function openApiDocument(version: string, routes: readonly DocumentedRout
         Object.entries(ACCESS_TEXT)
           .map(([level, text]) => `${level} = ${text}`)
           .join('; ') +
-        ' (a global admin passes every level).',
+        ' (a global admin passes every level). An operation with x-llano-right also needs that fine right (writers and admins have every right; a reader one granted to them or their group).',
     },
     tags: [...new Set(routes.map((r) => r.tag))].map((name) => ({ name })),
     components: {

@@ -32,7 +32,17 @@ export const User = loose({
 });
 export const Me = loose({ username: str.optional(), via: z.enum(['session', 'token', 'apikey', 'local']) });
 export const LoggedIn = loose({ token: str, user: User });
-export const ApiKey = loose({ id: str, name: str, prefix: str, createdAt: str, lastUsedAt: nullableStr });
+export const ApiKey = loose({
+  id: str,
+  name: str,
+  prefix: str,
+  createdAt: str,
+  lastUsedAt: nullableStr,
+  scopes: z.array(z.enum(['read', 'write', 'run', 'admin'])),
+  expiresAt: nullableStr,
+  project: nullableStr,
+  role: z.enum(['reader', 'writer', 'admin']).nullable(),
+});
 export const ApiKeyCreated = ApiKey.extend({ key: str.describe('The secret: shown this once') });
 
 const ProjectRole = z.enum(['reader', 'writer', 'admin']);
@@ -46,7 +56,12 @@ export const Project = loose({
   updatedAt: str,
   role: ProjectRole.optional(),
 });
-export const Member = loose({ username: str, role: ProjectRole });
+export const Member = loose({
+  username: str.describe('A username, or group:NAME'),
+  role: ProjectRole,
+  rights: z.array(z.enum(['run-scenarios', 'export-data', 'manage-dashboards'])),
+  kind: z.enum(['user', 'group']),
+});
 
 const Column = loose({ name: str, type: str, nullable: z.boolean().optional() });
 export const DatasetVersion = loose({

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { Principal } from '../catalog/access.js';
+import type { FineRight, Principal } from '../catalog/access.js';
 import { badRequest, unauthorized } from '../common/errors.js';
 import { parseOr400 } from '../common/parse.js';
 
@@ -28,6 +28,11 @@ export interface RouteDef<B extends z.ZodType | undefined, Q extends z.ZodType |
   body?: B;
   query?: Q;
   access: Access;
+  /**
+   * A fine right the caller also needs (writers and admins have all; a reader one granted to them
+   * or their group): e.g. `access: 'reader', right: 'run-scenarios'`.
+   */
+  right?: FineRight;
   /** What a success answers, by status code (the handler sets any code but 200 itself). */
   response: Partial<Record<SuccessStatus, SuccessResponse>>;
   /** Non-JSON request (multipart upload) or response (stream): the handler reads and answers it itself. */
@@ -55,6 +60,7 @@ export interface DocumentedRoute {
   summary: string;
   tag: string;
   access: Access;
+  right?: FineRight;
   body?: z.ZodType;
   query?: z.ZodType;
   multipart?: z.ZodType;
@@ -68,6 +74,7 @@ declare module 'fastify' {
   }
   interface FastifyContextConfig {
     access?: Access;
+    right?: FineRight;
   }
 }
 
@@ -98,6 +105,7 @@ export function route<B extends z.ZodType | undefined = undefined, Q extends z.Z
     summary: def.summary,
     tag: def.tag,
     access: def.access,
+    ...(def.right ? { right: def.right } : {}),
     body: def.body,
     query: def.query,
     multipart: def.multipart,
@@ -106,7 +114,7 @@ export function route<B extends z.ZodType | undefined = undefined, Q extends z.Z
   app.route({
     method: def.method,
     url: def.url.replace(/\{(\w+)\}/g, ':$1'),
-    config: { access: def.access },
+    config: { access: def.access, ...(def.right ? { right: def.right } : {}) },
     handler: async (request, reply) => {
       const principal = request.principal;
       if (auth && !principal) throw unauthenticated(request);

@@ -81,6 +81,8 @@ export interface Seed {
   /** Path parameter values keyed by the URL segment before them: `datasets/{name}` → `obs`. */
   pathValues: Record<string, string>;
   tokens: { reader: string; writer: string; projectAdmin: string; nonMember: string; writerApiKey: string };
+  /** Callers through groups, fine rights and API keys (see `seedAccessCallers`). */
+  access: AccessTokens;
   webhookToken: string;
   connectionRoot: string;
 }
@@ -191,11 +193,13 @@ export async function seedProject(
   await ok(call('POST', `${P}/libraries`, { token: admin, body: SEED_LIBRARY }), 'library file');
   await ok(call('POST', `${P}/code-environments`, { token: admin, body: SEED_ENVIRONMENT }), 'code environment');
   await ok(call('POST', `${P}/notebooks`, { token: admin, body: SEED_NOTEBOOK }), 'notebook');
+  const access = await seedAccessCallers(call, admin, project);
   const keys = await ok(call('GET', '/api/api-keys', { token: tokens.writer }), 'api keys');
   const obsVersions = await ok(call('GET', `${P}/datasets/obs/versions`, { token: admin }), 'versions');
   return {
     project,
     tokens,
+    access,
     webhookToken,
     connectionRoot,
     pathValues: {
@@ -220,7 +224,67 @@ export async function seedProject(
       'notebooks/{id}': 'n1',
       'cells/{index}': '0',
       'versions/{id}': (obsVersions.body as { id: string }[])[0].id,
+      'groups/{name}': 'ops',
     },
+  };
+}
+
+/** Tokens of callers whose standing comes from groups, fine rights or API keys. */
+export interface AccessTokens {
+  /** A reader granted run-scenarios, export-data and manage-dashboards. */
+  readerWithRights: string;
+  /** In group `ops`, which is a writer of the project (the user is no member themselves). */
+  groupWriter: string;
+  /** A direct reader in group `runners` (reader with run-scenarios): reader + run-scenarios. */
+  groupRunner: string;
+  /** The project writer's personal key with the read scope only. */
+  writerReadKey: string;
+  /** A reader project key of the project. */
+  projectReaderKey: string;
+  /** An admin project key of another project. */
+  otherProjectKey: string;
+  /** A personal key of the global admin that has expired. */
+  expiredKey: { id: string; key: string };
+}
+
+/** Users, groups and API keys whose rights come from groups, fine rights and key limits. */
+async function seedAccessCallers(call: Caller, admin: string, project: string): Promise<AccessTokens> {
+  const P = `/api/projects/${project}`;
+  const users = ['rightful1', 'grouped1', 'runner1'];
+  for (const name of users)
+    await ok(
+      call('POST', '/api/users', { token: admin, body: { username: name, password: `password-${name}` } }),
+      name,
+    );
+  await ok(call('POST', '/api/groups', { token: admin, body: { name: 'ops', members: ['grouped1'] } }), 'group ops');
+  await ok(call('POST', '/api/groups', { token: admin, body: { name: 'runners', members: ['runner1'] } }), 'runners');
+  const grant = (who: string, body: unknown) =>
+    ok(call('PUT', `${P}/members/${who}`, { token: admin, body }), `grant ${who}`);
+  await grant('rightful1', { role: 'reader', rights: ['run-scenarios', 'export-data', 'manage-dashboards'] });
+  await grant('group:ops', { role: 'writer' });
+  await grant('runner1', { role: 'reader' });
+  await grant('group:runners', { role: 'reader', rights: ['run-scenarios'] });
+  const login = async (name: string) =>
+    (
+      (
+        await ok(
+          call('POST', '/api/auth/login', { body: { username: name, password: `password-${name}` } }),
+          `login ${name}`,
+        )
+      ).body as { token: string }
+    ).token;
+  const writer = await login('writer1');
+  const keyOf = async (url: string, token: string, body: unknown) =>
+    (await ok(call('POST', url, { token, body }), `key ${url}`)).body as { id: string; key: string };
+  await ok(call('POST', '/api/projects', { token: admin, body: { key: `${project}_OTHER` } }), 'other project');
+  return {
+    readerWithRights: await login('rightful1'),
+    groupWriter: await login('grouped1'),
+    groupRunner: await login('runner1'),
+    writerReadKey: (await keyOf('/api/api-keys', writer, { name: 'read only', scopes: ['read'] })).key,
+    projectReaderKey: (await keyOf(`${P}/api-keys`, admin, { name: 'dash', role: 'reader' })).key,
+    otherProjectKey: (await keyOf(`/api/projects/${project}_OTHER/api-keys`, admin, { name: 'o', role: 'admin' })).key,
+    expiredKey: await keyOf('/api/api-keys', admin, { name: 'soon', expiresInDays: 1 }),
   };
 }
 
@@ -249,6 +313,9 @@ export function sampleRequests(seed: Seed): Record<string, SampleRequest> {
     'POST /api/users': { body: { username: 'newcomer', password: 'password-newcomer' } },
     'PUT /api/users/{username}/password': { body: { password: 'password-writer1' } },
     'POST /api/api-keys': { body: { name: 'another' } },
+    'POST /api/groups': { body: { name: 'newgroup', members: ['reader1'] } },
+    'PUT /api/groups/{name}': { body: { description: 'changed' } },
+    [`POST ${P}/api-keys`]: { body: { name: 'another', role: 'reader' } },
     'POST /api/projects': { body: { key: 'NEWPROJ' } },
     [`PATCH ${P}`]: { body: { description: 'changed' } },
     [`PUT ${P}/members/{user}`]: { body: { role: 'reader' } },

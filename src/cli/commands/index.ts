@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
+import { accessCommands } from './access.js';
 import { automationCommands } from './automation.js';
 import { almaCommands } from './alma.js';
 import { analyticsCommands } from './analytics.js';
@@ -34,4 +35,5 @@ export const commandModules: CommandModule[] = [
   webappCommands,
   libraryCommands,
   notebookCommands,
+  accessCommands,
 ];

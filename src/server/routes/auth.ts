@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { forbidden } from '../../common/errors.js';
+import { createPersonalApiKey } from '../../workspace/api-keys-service.js';
 import { listApiKeys, revokeApiKey, setUserPassword } from '../../workspace/users-service.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { LoginThrottle } from '../login-throttle.js';
@@ -17,7 +18,11 @@ const NewUser = z.object({
   email: z.string().optional(),
   isAdmin: z.boolean().optional(),
 });
-const NewKey = z.object({ name: z.string().min(1).max(200) });
+const NewKey = z.object({
+  name: z.string().min(1).max(200),
+  scopes: z.array(z.string()).optional().describe('read, write, run, admin (default: all four)'),
+  expiresInDays: z.number().optional().describe('1 to 3650; none: the key does not expire'),
+});
 const Password = z.object({ password: z.string() });
 const KeyQuery = z.object({
   user: z.string().optional(),
@@ -94,7 +99,8 @@ export function authRoutes(app: FastifyInstance, ws: Workspace): void {
     },
     async ({ principal }) => {
       const user = principal.via === 'local' ? null : await ws.catalog.users.findByUsername(principal.username);
-      return { ...user, via: principal.via };
+      const groups = principal.via === 'local' ? [] : await ws.catalog.groups.groupsOf(principal.username);
+      return { ...user, via: principal.via, groups };
     },
   );
   route(
@@ -165,19 +171,17 @@ export function authRoutes(app: FastifyInstance, ws: Workspace): void {
     {
       method: 'POST',
       url: '/api/api-keys',
-      summary: 'Create an API key; the secret is shown once',
+      summary:
+        'Create a personal API key (acting as you within its scopes, until its expiry); the secret is shown once',
       tag: 'users',
       body: NewKey,
       access: 'user',
       response: { 201: R.ApiKeyCreated },
     },
     async ({ principal, body, reply }) => {
-      const { key, info } = await ws.catalog.users.createApiKey(
-        await ws.catalog.users.requireByUsername(principal.username),
-        body.name,
-      );
+      const created = await createPersonalApiKey(ws, principal, body);
       void reply.code(201);
-      return { ...info, key };
+      return created;
     },
   );
   route(

@@ -58,9 +58,10 @@ export function automationRoutes(app: FastifyInstance, ws: Workspace): void {
     {
       method: 'POST',
       url: `${P}/scenarios/{id}/run`,
-      summary: 'Run a scenario now; returns the run id at once',
+      summary: 'Run a scenario now; returns the run id at once (writers, or readers with run-scenarios)',
       tag: 'automation',
-      access: 'writer',
+      access: 'reader',
+      right: 'run-scenarios',
       response: { 202: R.RunStarted },
     },
     async ({ principal, params, reply }) => {
@@ -116,9 +117,10 @@ export function automationRoutes(app: FastifyInstance, ws: Workspace): void {
     {
       method: 'POST',
       url: `${P}/scenario-runs/{runId}/abort`,
-      summary: 'Abort a running or queued run',
+      summary: 'Abort a running or queued run (writers, or readers with run-scenarios)',
       tag: 'automation',
-      access: 'writer',
+      access: 'reader',
+      right: 'run-scenarios',
       response: { 200: R.ScenarioRun },
     },
     async ({ principal, params }) => automation.abort(principal, params.key, params.runId),

@@ -7,10 +7,13 @@ import { checkTypeRoutes } from './check-types.js';
 import { codeRecipeRoutes } from './code-recipes.js';
 import { datasetRoutes } from './datasets.js';
 import { flowRoutes } from './flow.js';
+import { groupRoutes } from './groups.js';
 import { insightRoutes } from './insights.js';
 import { monitoringStepRoutes } from './monitoring-steps.js';
 import { notebookRoutes } from './notebooks.js';
+import { oidcRoutes } from './oidc.js';
 import { previewRoutes } from './preview.js';
+import { projectApiKeyRoutes } from './project-api-keys.js';
 import { projectRoutes } from './projects.js';
 import { qualityRoutes } from './quality.js';
 import { userRoutes } from './users.js';
@@ -35,4 +38,7 @@ export const apiRouteModules: ((app: FastifyInstance, ws: Workspace) => void)[] 
   webappRoutes,
   codeRecipeRoutes,
   notebookRoutes,
+  groupRoutes,
+  projectApiKeyRoutes,
+  oidcRoutes,
 ];

@@ -45,6 +45,7 @@ export function insightRoutes(app: FastifyInstance, ws: Workspace): void {
       plural: 'insights',
       tag: 'insights',
       nameField: 'id',
+      writeRight: 'manage-dashboards',
       body: Body,
       item: Insight,
       summaries: {
@@ -93,6 +94,7 @@ export function insightRoutes(app: FastifyInstance, ws: Workspace): void {
       plural: 'dashboards',
       tag: 'insights',
       nameField: 'id',
+      writeRight: 'manage-dashboards',
       body: Body,
       item: Dashboard,
       summaries: {
@@ -115,6 +117,7 @@ export function insightRoutes(app: FastifyInstance, ws: Workspace): void {
       query: ExportQuery,
       raw: true,
       access: 'reader',
+      right: 'export-data',
       response: { 200: { description: 'The rendered file', content: { 'image/png': null, 'application/pdf': null } } },
     },
     async ({ principal, params, query, reply, signal }) => {

@@ -16,7 +16,10 @@ const Patch = z.object({
   description: z.string().optional(),
   tags: z.array(z.string()).optional(),
 });
-const Role = z.object({ role: z.string() });
+const Role = z.object({
+  role: z.string(),
+  rights: z.array(z.string()).max(10).optional().describe('Fine rights: run-scenarios, export-data, manage-dashboards'),
+});
 
 export function projectRoutes(app: FastifyInstance, ws: Workspace): void {
   route(
@@ -105,20 +108,22 @@ export function projectRoutes(app: FastifyInstance, ws: Workspace): void {
     {
       method: 'PUT',
       url: '/api/projects/{key}/members/{user}',
-      summary: 'Give a user a role: reader, writer or admin (project admin)',
+      summary:
+        'Give a user, or a group (`group:NAME`), a role (reader, writer or admin) and fine rights (run-scenarios, export-data, manage-dashboards; writers and admins have them all) (project admin)',
       tag: 'projects',
       body: Role,
       access: 'projectAdmin',
       response: { 200: R.Member },
     },
-    async ({ principal, params, body }) => ws.catalog.projects.setMember(principal, params.key, params.user, body.role),
+    async ({ principal, params, body }) =>
+      ws.catalog.projects.setMember(principal, params.key, params.user, body.role, body.rights),
   );
   route(
     app,
     {
       method: 'DELETE',
       url: '/api/projects/{key}/members/{user}',
-      summary: 'Remove a member (project admin)',
+      summary: 'Remove a member, user or group (`group:NAME`) (project admin)',
       tag: 'projects',
       access: 'projectAdmin',
       response: { 204: null },

@@ -11,6 +11,8 @@ import { useConfirm } from '../components/confirm-dialog';
 export default function AccountPage() {
   const keys = useApi<ApiKeyInfo[]>('/api/api-keys');
   const [name, setName] = useState('');
+  const [scopes, setScopes] = useState<string[]>(['read', 'write', 'run', 'admin']);
+  const [days, setDays] = useState('');
   const [created, setCreated] = useState<ApiKeyInfo | null>(null);
   const [error, setError] = useState<unknown>(null);
   const confirm = useConfirm();
@@ -19,7 +21,13 @@ export default function AccountPage() {
     e.preventDefault();
     setError(null);
     try {
-      setCreated(await api.post<ApiKeyInfo>('/api/api-keys', { name: name.trim() }));
+      setCreated(
+        await api.post<ApiKeyInfo>('/api/api-keys', {
+          name: name.trim(),
+          scopes,
+          ...(days ? { expiresInDays: Number(days) } : {}),
+        }),
+      );
       setName('');
       keys.reload();
     } catch (err) {
@@ -63,6 +71,22 @@ export default function AccountPage() {
           onChange={(e) => setName(e.target.value)}
           className="input-m"
         />
+        {['read', 'write', 'run', 'admin'].map((scope) => (
+          <label key={scope}>
+            <input
+              type="checkbox"
+              checked={scopes.includes(scope)}
+              onChange={(e) => setScopes(e.target.checked ? [...scopes, scope] : scopes.filter((s) => s !== scope))}
+            />{' '}
+            {scope}
+          </label>
+        ))}
+        <select aria-label="Expires" value={days} onChange={(e) => setDays(e.target.value)}>
+          <option value="">Never expires</option>
+          <option value="7">Expires in 7 days</option>
+          <option value="30">Expires in 30 days</option>
+          <option value="365">Expires in a year</option>
+        </select>
         <button type="submit" className="btn primary">
           Create key
         </button>
@@ -85,6 +109,8 @@ export default function AccountPage() {
         columns={[
           { header: 'Name', cell: (k) => k.name },
           { header: 'Prefix', className: 'mono', cell: (k) => `${k.prefix}…` },
+          { header: 'Scopes', className: 'small', cell: (k) => k.scopes.join(', ') },
+          { header: 'Expires', className: 'small', cell: (k) => (k.expiresAt ? formatRelative(k.expiresAt) : 'never') },
           { header: 'Created', className: 'small', cell: (k) => formatRelative(k.createdAt) },
           {
             header: 'Last used',

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { Navigate, useNavigate, useSearchParams } from 'react-router-dom';
 import { useAuth } from '../auth';
 import { ErrorAlert } from '../components/ui';
@@ -17,6 +17,14 @@ export function LoginPage() {
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const next = safeNext(params.get('next'));
+  // Single sign-on, when the server has a provider configured: a plain link, the browser goes there.
+  const [sso, setSso] = useState<{ enabled: boolean; name: string | null; loginUrl: string | null } | null>(null);
+  useEffect(() => {
+    fetch('/api/auth/oidc')
+      .then((r) => (r.ok ? r.json() : null))
+      .then((info: typeof sso) => setSso(info))
+      .catch(() => setSso(null));
+  }, []);
 
   if (me) return <Navigate to={next} replace />;
 
@@ -67,6 +75,11 @@ export function LoginPage() {
         <button className="btn primary" type="submit" disabled={busy}>
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
+        {sso?.enabled && sso.loginUrl ? (
+          <a className="btn" href={`${sso.loginUrl}?next=${encodeURIComponent(next)}`}>
+            Sign in with {sso.name}
+          </a>
+        ) : null}
       </form>
     </main>
   );

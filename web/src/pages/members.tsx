@@ -10,6 +10,7 @@ import { useApi } from '../lib/use-api';
 import { useConfirm } from '../components/confirm-dialog';
 
 const ROLES: ProjectRole[] = ['reader', 'writer', 'admin'];
+const RIGHTS = ['run-scenarios', 'export-data', 'manage-dashboards'] as const;
 
 export default function MembersPage() {
   const { key = '' } = useParams();
@@ -24,10 +25,10 @@ export default function MembersPage() {
   const confirm = useConfirm();
   const isAdmin = project.data?.role === 'admin';
 
-  const setMember = async (user: string, r: ProjectRole) => {
+  const setMember = async (user: string, r: ProjectRole, rights: readonly string[] = []) => {
     setError(null);
     try {
-      await api.put(projectApi(key, 'members', user), { role: r });
+      await api.put(projectApi(key, 'members', user), { role: r, rights });
       members.reload();
     } catch (e) {
       setError(e);
@@ -61,15 +62,15 @@ export default function MembersPage() {
       <PageHeader
         title="Members"
         breadcrumbs={<Link to={projectPath(key)}>{key}</Link>}
-        subtitle="Readers see, writers change, admins manage members and settings"
+        subtitle="Readers see, writers change, admins manage members and settings; a reader may be granted fine rights (writers and admins have them all). Give a group a role as group:NAME."
       />
       <ErrorAlert error={error} />
       {isAdmin ? (
         <form className="filter-bar card padded" onSubmit={(e) => void add(e)} aria-label="Add a member">
           <input
             list="known-users"
-            aria-label="Username"
-            placeholder="Username"
+            aria-label="Username or group:NAME"
+            placeholder="Username or group:NAME"
             required
             value={username}
             onChange={(e) => setUsername(e.target.value)}
@@ -97,7 +98,7 @@ export default function MembersPage() {
         label="Members"
         rowKey={(m) => m.username}
         columns={[
-          { header: 'User', cell: (m) => m.username },
+          { header: 'User or group', cell: (m) => (m.kind === 'group' ? <strong>{m.username}</strong> : m.username) },
           {
             header: 'Role',
             cell: (m) =>
@@ -105,7 +106,7 @@ export default function MembersPage() {
                 <select
                   aria-label={`Role of ${m.username}`}
                   value={m.role}
-                  onChange={(e) => void setMember(m.username, e.target.value as ProjectRole)}
+                  onChange={(e) => void setMember(m.username, e.target.value as ProjectRole, m.rights)}
                 >
                   {ROLES.map((r) => (
                     <option key={r}>{r}</option>
@@ -113,6 +114,35 @@ export default function MembersPage() {
                 </select>
               ) : (
                 m.role
+              ),
+          },
+          {
+            header: 'Fine rights',
+            id: 'rights',
+            cell: (m) =>
+              m.role !== 'reader' ? (
+                <span className="muted">all (by role)</span>
+              ) : isAdmin ? (
+                <span className="row">
+                  {RIGHTS.map((right) => (
+                    <label key={right}>
+                      <input
+                        type="checkbox"
+                        checked={m.rights.includes(right)}
+                        onChange={(e) =>
+                          void setMember(
+                            m.username,
+                            m.role,
+                            e.target.checked ? [...m.rights, right] : m.rights.filter((x) => x !== right),
+                          )
+                        }
+                      />{' '}
+                      {right}
+                    </label>
+                  ))}
+                </span>
+              ) : (
+                m.rights.join(', ') || 'none'
               ),
           },
           {
