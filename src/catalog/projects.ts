@@ -42,6 +42,12 @@ export const PROJECT_TABLES = [
   'check_results',
   'build_claims',
   'detector_state',
+  'search_index',
+  'object_tags',
+  'wiki_attachments',
+  'discussions',
+  'discussion_messages',
+  'notifications',
 ] as const satisfies readonly (keyof CatalogTables)[];
 
 const toProject = (r: CatalogTables['projects'], role?: ProjectRole): Project => ({

@@ -59,6 +59,12 @@ export const ConfigSchema = z.object({
   maxColumns: z.number().int().min(1).max(100_000),
   /** Largest versioned object (recipe, scenario, variables…) as JSON, each save keeps a revision: `LLANO_MAX_OBJECT_KB`, default 1,024. */
   maxObjectKb: z.number().positive(),
+  /** Largest file attached to a wiki page (LLANO_MAX_ATTACHMENT_MB): larger ones get a 413. */
+  maxAttachmentMb: z.number().positive(),
+  /** Where notification mail goes out (LLANO_SMTP_URL, `smtp://user:pass@host:port`); unset: notifications stay in the UI. */
+  smtpUrl: z.string().optional(),
+  /** The sender of notification mail (LLANO_MAIL_FROM). */
+  mailFrom: z.string(),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
