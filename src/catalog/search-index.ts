@@ -14,7 +14,9 @@ export const isSearchableKind = (kind: string): kind is SearchableKind =>
 const CONTENT_CHARS = 20_000;
 
 const text = (v: unknown): string => (typeof v === 'string' ? v : '');
-const words = (list: string[]) => (list.length ? ` ${list.map((w) => w.toLowerCase()).join(' ')} ` : '');
+// Spaces inside a tag or column name become '_' so that ` word ` still matches one whole entry.
+const words = (list: string[]) =>
+  list.length ? ` ${list.map((w) => w.toLowerCase().replace(/\s+/g, '_')).join(' ')} ` : '';
 
 interface Body {
   name?: unknown;
@@ -184,7 +186,8 @@ export async function searchIndex(
   if (q) base = base.where(like('haystack', contains));
   if (query.kind) base = base.where('kind', '=', query.kind);
   if (query.project) base = base.where('project_key', '=', query.project);
-  if (query.tag) base = base.where(like('tags_lc', `% ${likeEscape(query.tag.trim().toLowerCase())} %`));
+  if (query.tag)
+    base = base.where(like('tags_lc', `% ${likeEscape(query.tag.trim().toLowerCase().replace(/\s+/g, '_'))} %`));
   if (query.projects) base = base.where('project_key', 'in', query.projects);
   const counted = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
   const rows = await base

@@ -3,6 +3,7 @@ import type { CliIo } from '../io.js';
 import { automationCommands } from './automation.js';
 import { almaCommands } from './alma.js';
 import { analyticsCommands } from './analytics.js';
+import { collabCommands } from './collab.js';
 import { connectionCommands } from './connections.js';
 import { datasetCommands } from './datasets.js';
 import { flowCommands } from './flow.js';
@@ -28,4 +29,5 @@ export const commandModules: CommandModule[] = [
   almaCommands,
   automationCommands,
   insightCommands,
+  collabCommands,
 ];

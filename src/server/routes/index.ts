@@ -4,6 +4,7 @@ import { authRoutes } from './auth.js';
 import { automationRoutes } from './automation.js';
 import { catalogObjectRoutes } from './catalog-objects.js';
 import { checkTypeRoutes } from './check-types.js';
+import { collabRoutes } from './collab.js';
 import { datasetRoutes } from './datasets.js';
 import { flowRoutes } from './flow.js';
 import { insightRoutes } from './insights.js';
@@ -29,4 +30,5 @@ export const apiRouteModules: ((app: FastifyInstance, ws: Workspace) => void)[] 
   checkTypeRoutes,
   insightRoutes,
   visualRecipeRoutes,
+  collabRoutes,
 ];
