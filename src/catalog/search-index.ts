@@ -189,10 +189,11 @@ export async function searchIndex(
   if (query.tag)
     base = base.where(like('tags_lc', `% ${likeEscape(query.tag.trim().toLowerCase().replace(/\s+/g, '_'))} %`));
   if (query.projects) base = base.where('project_key', 'in', query.projects);
-  const counted = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+  // The total comes with the page (a window count), so the matching rows are scanned once.
   const rows = await base
     .select(['project_key', 'kind', 'name', 'title', 'description', 'tags'])
     .select(tier.as('tier'))
+    .select(sql<number>`count(*) over ()`.as('total'))
     .orderBy('tier')
     .orderBy('name_lc')
     .orderBy('project_key')
@@ -200,8 +201,15 @@ export async function searchIndex(
     .limit(query.limit)
     .offset(query.offset)
     .execute();
+  // A page past the end has no row to carry the total: count then (rare).
+  const total =
+    rows.length > 0
+      ? Number(rows[0].total)
+      : query.offset > 0
+        ? Number((await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0)
+        : 0;
   return {
-    total: Number(counted?.n ?? 0),
+    total,
     hits: rows.map((r) => ({
       projectKey: r.project_key,
       kind: r.kind,

@@ -27,6 +27,10 @@ const DashboardsPage = lazy(() => import('./pages/dashboards'));
 const DashboardPage = lazy(() => import('./pages/dashboard'));
 const ChartBuilderPage = lazy(() => import('./pages/chart-builder'));
 const ProjectSettingsPage = lazy(() => import('./pages/project-settings'));
+const WikiPage = lazy(() => import('./pages/wiki'));
+const DiscussionsPage = lazy(() => import('./pages/discussions'));
+const SearchPage = lazy(() => import('./pages/search'));
+const NotificationsPage = lazy(() => import('./pages/notifications'));
 
 const page = (node: ReactNode) => <Suspense fallback={<Loading />}>{node}</Suspense>;
 
@@ -57,6 +61,8 @@ export function App() {
               <Route path="monitoring/:tab?" element={page(<MonitoringPage />)} />
               <Route path="admin/users" element={page(<UsersPage />)} />
               <Route path="account" element={page(<AccountPage />)} />
+              <Route path="search" element={page(<SearchPage />)} />
+              <Route path="notifications" element={page(<NotificationsPage />)} />
               <Route path="*" element={<NotFound />} />
             </Route>
             <Route path="projects/:key" element={<ProjectLayout />}>
@@ -76,6 +82,8 @@ export function App() {
               <Route path="dashboards/:id" element={page(<DashboardPage />)} />
               <Route path="insights/:id" element={page(<ChartBuilderPage />)} />
               <Route path="settings" element={page(<ProjectSettingsPage />)} />
+              <Route path="wiki/*" element={page(<WikiPage />)} />
+              <Route path="discussions/:id?" element={page(<DiscussionsPage />)} />
               <Route path="*" element={<NotFound />} />
             </Route>
             <Route path="projects/:key/flow" element={<ProjectLayout full />}>
