@@ -122,7 +122,7 @@ export default function WikiPageView() {
   const [newName, setNewName] = useState('');
   const [error, setError] = useState<unknown>(null);
   const confirm = useConfirm();
-  const missing = current.error && (current.error as { status?: number }).status === 404;
+  const missing = !current.data && (current.error as { status?: number } | null)?.status === 404;
 
   const edit = () => {
     setDraft(current.data?.content ?? '');
