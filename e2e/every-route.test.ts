@@ -59,6 +59,12 @@ function routes(p: SmallProject): string[] {
     `${P}/connections`,
     `${P}/members`,
     `${P}/settings`,
+    `${P}/wiki`,
+    `${P}/wiki/ops/shifts`,
+    `${P}/discussions`,
+    `${P}/datasets/${p.dataset}/discussion`,
+    '/search?q=receiver',
+    '/notifications',
     `${P}/no-such-section`,
   ];
 }
@@ -76,6 +82,12 @@ describe('web UI: every route, at 1440×900 and 390×844', () => {
       name: 'Explorer',
       files: { 'index.html': '<!doctype html><title>Explorer</title><h1>Explorer</h1>', 'backend.ts': '' },
     });
+    // A wiki page with a link and a discussion, for the collaboration pages.
+    const wiki = `/api/projects/${project.key}/wiki/ops%2Fshifts`;
+    const body = { content: `# Shifts\n\nNight data: [[dataset:${project.dataset}]]` };
+    await server.call('PUT', wiki, { token: server.adminToken, body });
+    const thread = { object: `dataset:${project.dataset}`, title: 'Cold load', message: 'Is **DA41** ok?' };
+    await server.call('POST', `/api/projects/${project.key}/discussions`, { token: server.adminToken, body: thread });
   }, 300_000);
 
   afterAll(async () => {

@@ -24,6 +24,7 @@ const LAYER_RANK: Record<string, number> = {
   insights: 8,
   webapps: 8,
   notebooks: 8,
+  collab: 8,
   app: 9,
   server: 10,
   cli: 10,

@@ -295,6 +295,28 @@ describe('the API document (/api/openapi.json)', () => {
     await call('POST', `${P}/notebooks`);
     await checked('DELETE', url(`${P}/notebooks/n2`), { token: admin });
 
+    await get(`${P}/wiki`);
+    await get(`${P}/wiki/{page}`);
+    await call('PUT', `${P}/wiki/{page}`);
+    await call('POST', `${P}/wiki-preview`);
+    await get(`${P}/wiki/{page}/attachments`);
+    await call('POST', `${P}/wiki/{page}/attachments`);
+    await get(`${P}/wiki/{page}/attachments/{file}`);
+    await checked('DELETE', url(`${P}/wiki/{page}/attachments/notes2.txt`), { token: admin });
+    await checked('PUT', url(`${P}/wiki/gone`), { token: admin, body: { content: 'x' } });
+    await checked('DELETE', url(`${P}/wiki/gone`), { token: admin });
+    await get(`${P}/discussions`, '?object=dataset:obs');
+    await call('POST', `${P}/discussions`);
+    await get(`${P}/discussions/{id}`);
+    await call('POST', `${P}/discussions/{id}/replies`);
+    await call('PATCH', `${P}/discussions/{id}`);
+    await call('GET', '/api/notifications', { token: seed.tokens.reader });
+    await call('POST', '/api/notifications/read', { token: seed.tokens.reader });
+    await call('PUT', `${P}/tags/{kind}/{name}`);
+    await get(`${P}/tags/{kind}/{name}`);
+    await get(`${P}/tags`);
+    await get('/api/catalog/search', '?q=obs');
+
     await call('DELETE', `${P}/members/{user}`);
     await call('POST', '/api/auth/logout', { token: seed.tokens.reader });
     await call('DELETE', P);

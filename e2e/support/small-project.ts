@@ -62,6 +62,7 @@ export async function seedSmallProject(server: TestServer, key = 'RECEIVER_QA'):
     name: 'Receivers',
     pages: [{ title: 'Trec', tiles: [{ insight: 'trec_by_band', x: 0, y: 0, w: 12, h: 6 }] }],
     filters: [{ column: 'antenna', type: 'category' }],
+  });
   // A notebook with an output of each kind, so its page is checked with them drawn.
   await api.call('POST', `/api/projects/${key}/notebooks`, {
     id: 'trec_notes',

@@ -13,6 +13,7 @@ import { installQuality } from '../quality/build-validator.js';
 import { installInsights } from '../insights/install.js';
 import { installWebapps } from '../webapps/install.js';
 import { installNotebooks } from '../notebooks/install.js';
+import { fillSearchIndexIfEmpty, installCollab } from '../collab/install.js';
 import { Automation } from '../automation/automation.js';
 import { projectBuildStopper } from '../flow/build.js';
 import { registerProjectWorkStopper } from '../workspace/projects-service.js';
@@ -39,6 +40,7 @@ export function installCapabilities(ws: Workspace): void {
   installInsights(ws);
   installWebapps(ws);
   installNotebooks(ws);
+  installCollab(ws);
   installSystemDatasets(ws);
   // Deleting a project stops its builds and scenario runs first (their writes must not outlive it).
   registerProjectWorkStopper(ws, projectBuildStopper(ws));
@@ -85,6 +87,8 @@ export async function bootstrapWorkspace(ws: Workspace, options: BootOptions = {
       : await recoverInterruptedWork(ws);
   // Scratch and temporary files of processes that are gone (older than any live work): start-up sweep.
   if (options.recover !== false) await sweepLeftovers(ws);
+  // A catalog from before the search index gets it filled once.
+  await fillSearchIndexIfEmpty(ws);
   // Servers starting together on an empty catalog take turns here: the first creates `admin`, and
   // only it shows the password (when it generated one); the others find a user and go on.
   const admin = await withCatalogLock(ws.catalog.db, ws.catalog.dialect, 'llano.bootstrap', async () => {

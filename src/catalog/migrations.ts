@@ -390,6 +390,91 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('users_by_oidc_subject').on('users').column('oidc_subject').unique().execute();
       },
     },
+    '0017_wiki_discussions_tags': {
+      async up(db: Kysely<unknown>) {
+        // Catalog search: one row per object with its searchable text, kept in step with every write.
+        await db.schema
+          .createTable('search_index')
+          .addColumn('project_key', 'text', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('title', 'text', (c) => c.notNull())
+          .addColumn('name_lc', 'text', (c) => c.notNull())
+          .addColumn('columns_lc', 'text', (c) => c.notNull())
+          .addColumn('tags_lc', 'text', (c) => c.notNull())
+          .addColumn('description_lc', 'text', (c) => c.notNull())
+          .addColumn('content_lc', 'text', (c) => c.notNull())
+          .addColumn('haystack', 'text', (c) => c.notNull())
+          .addColumn('description', 'text', (c) => c.notNull())
+          .addColumn('tags', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('search_index_pk', ['project_key', 'kind', 'name'])
+          .execute();
+        await db.schema
+          .createTable('object_tags')
+          .addColumn('project_key', 'text', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('tags', 'text', (c) => c.notNull())
+          .addColumn('description', 'text')
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .addColumn('updated_by', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('object_tags_pk', ['project_key', 'kind', 'name'])
+          .execute();
+        await db.schema
+          .createTable('wiki_attachments')
+          .addColumn('project_key', 'text', (c) => c.notNull())
+          .addColumn('page', 'text', (c) => c.notNull())
+          .addColumn('file_name', 'text', (c) => c.notNull())
+          .addColumn('size', 'integer', (c) => c.notNull())
+          .addColumn('content_type', 'text', (c) => c.notNull())
+          .addColumn('location', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('created_by', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('wiki_attachments_pk', ['project_key', 'page', 'file_name'])
+          .execute();
+        await db.schema
+          .createTable('discussions')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('project_key', 'text', (c) => c.notNull())
+          .addColumn('object_kind', 'text', (c) => c.notNull())
+          .addColumn('object_name', 'text', (c) => c.notNull())
+          .addColumn('title', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('created_by', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('discussions_by_object')
+          .on('discussions')
+          .columns(['project_key', 'object_kind', 'object_name'])
+          .execute();
+        await serial(db, 'discussion_messages')
+          .addColumn('discussion_id', 'text', (c) => c.notNull())
+          .addColumn('project_key', 'text', (c) => c.notNull())
+          .addColumn('author', 'text', (c) => c.notNull())
+          .addColumn('message', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('discussion_messages_by_thread')
+          .on('discussion_messages')
+          .column('discussion_id')
+          .execute();
+        await serial(db, 'notifications')
+          .addColumn('username', 'text', (c) => c.notNull())
+          .addColumn('project_key', 'text', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('title', 'text', (c) => c.notNull())
+          .addColumn('message', 'text', (c) => c.notNull())
+          .addColumn('link', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('read_at', 'text')
+          .execute();
+        await db.schema.createIndex('notifications_by_user').on('notifications').columns(['username', 'id']).execute();
+      },
+    },
   };
 }
 

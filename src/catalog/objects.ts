@@ -2,6 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { badRequest, conflict, notFound } from '../common/errors.js';
 import { nowIso } from '../common/ids.js';
 import type { Revision } from './object-types.js';
+import { indexObjectIn } from './search-index.js';
 import type { CatalogTables } from './tables.js';
 
 /** Kinds of versioned project objects. Capabilities add theirs (scenario, dashboard…). */
@@ -161,6 +162,8 @@ export class ObjectStore {
         created_at: now,
       })
       .execute();
+    // The catalog search index changes in the same transaction as the object.
+    await indexObjectIn(trx, { projectKey, kind, name, body });
     return { projectKey, kind, name, body, revision, updatedAt: now, updatedBy: author };
   }
 
@@ -188,6 +191,7 @@ export class ObjectStore {
           created_at: nowIso(),
         })
         .execute();
+      await indexObjectIn(t, { projectKey, kind, name, body: null });
     };
     if (trx) await work(trx);
     else await this.db.transaction().execute(work);

@@ -56,6 +56,12 @@ export const PROJECT_TABLES = [
   'build_claims',
   'detector_state',
   'api_keys',
+  'search_index',
+  'object_tags',
+  'wiki_attachments',
+  'discussions',
+  'discussion_messages',
+  'notifications',
 ] as const satisfies readonly (keyof CatalogTables)[];
 
 const toProject = (r: CatalogTables['projects'], role?: ProjectRole): Project => ({

@@ -1,6 +1,14 @@
 import type { Generated } from 'kysely';
 import type { ProjectRole } from './access.js';
 import type {
+  DiscussionMessagesTable,
+  DiscussionsTable,
+  NotificationsTable,
+  ObjectTagsTable,
+  SearchIndexTable,
+  WikiAttachmentsTable,
+} from './collab-tables.js';
+import type {
   ActivityStatus,
   CheckOutcome,
   JobStatus,
@@ -202,6 +210,12 @@ export interface CatalogTables {
   dataset_metrics: DatasetMetricsTable;
   check_results: CheckResultsTable;
   detector_state: DetectorStateTable;
+  search_index: SearchIndexTable;
+  object_tags: ObjectTagsTable;
+  wiki_attachments: WikiAttachmentsTable;
+  discussions: DiscussionsTable;
+  discussion_messages: DiscussionMessagesTable;
+  notifications: NotificationsTable;
 }
 
 /** One run of a scenario (automation). */

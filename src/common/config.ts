@@ -73,6 +73,12 @@ export const ConfigSchema = z.object({
   oidcGroupsClaim: z.string().min(1),
   oidcRedirectPath: z.string().regex(/^\/[^/]/, 'oidcRedirectPath is a path starting with one /'),
   oidcName: z.string().min(1).max(100),
+  /** Largest file attached to a wiki page (LLANO_MAX_ATTACHMENT_MB): larger ones get a 413. */
+  maxAttachmentMb: z.number().positive(),
+  /** Where notification mail goes out (LLANO_SMTP_URL, `smtp://user:pass@host:port`); unset: notifications stay in the UI. */
+  smtpUrl: z.string().optional(),
+  /** The sender of notification mail (LLANO_MAIL_FROM). */
+  mailFrom: z.string(),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 

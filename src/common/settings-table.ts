@@ -223,6 +223,28 @@ export const SETTINGS = [
     default: 'single sign-on',
     meaning: 'the provider’s name on the login page: “Sign in with NAME”',
   },
+  {
+    key: 'maxAttachmentMb',
+    env: 'LLANO_MAX_ATTACHMENT_MB',
+    read: 'number',
+    default: 10,
+    meaning: 'largest file attached to a wiki page (larger: 413)',
+  },
+  {
+    key: 'smtpUrl',
+    env: 'LLANO_SMTP_URL',
+    read: 'text',
+    shownDefault: 'none',
+    meaning:
+      '`smtp://user:password@host:port` (`smtps://` for TLS) to mail notifications (mentions, replies); unset: in the UI only',
+  },
+  {
+    key: 'mailFrom',
+    env: 'LLANO_MAIL_FROM',
+    read: 'text',
+    default: 'llano@localhost',
+    meaning: 'sender address of notification mail',
+  },
 ] as const satisfies readonly SettingInfo[];
 
 /** The text of an environment variable as the setting's value (undefined when unset or empty). */

@@ -1,5 +1,6 @@
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { reindexObject } from '../catalog/search-index.js';
 import type { DatasetVersionsTable } from '../catalog/tables.js';
 import { conflict } from '../common/errors.js';
 import { newId, nowIso } from '../common/ids.js';
@@ -198,6 +199,8 @@ export async function commitVersion(
     return false;
   });
   if (becameCurrent) {
+    // The catalog search finds datasets by column: the new version's columns replace the old.
+    await reindexObject(ws.catalog.db, pending.projectKey, 'dataset', pending.dataset);
     await pruneOldVersions(ws, pending.projectKey, pending.dataset);
     ws.events.emit('datasetVersion', {
       projectKey: pending.projectKey,

@@ -194,6 +194,15 @@ export async function seedProject(
   await ok(call('POST', `${P}/code-environments`, { token: admin, body: SEED_ENVIRONMENT }), 'code environment');
   await ok(call('POST', `${P}/notebooks`, { token: admin, body: SEED_NOTEBOOK }), 'notebook');
   const access = await seedAccessCallers(call, admin, project);
+  await ok(call('PUT', `${P}/wiki/ops%2Fshifts`, { token: admin, body: { content: 'See [[dataset:obs]]' } }), 'wiki');
+  await ok(
+    call('POST', `${P}/wiki/ops%2Fshifts/attachments`, { token: admin, file: { content: 'n', name: 'notes.txt' } }),
+    'attachment',
+  );
+  const discussion = await ok(
+    call('POST', `${P}/discussions`, { token: admin, body: { object: 'dataset:obs', title: 'Seed', message: 'Hi' } }),
+    'discussion',
+  );
   const keys = await ok(call('GET', '/api/api-keys', { token: tokens.writer }), 'api keys');
   const obsVersions = await ok(call('GET', `${P}/datasets/obs/versions`, { token: admin }), 'versions');
   return {
@@ -225,6 +234,10 @@ export async function seedProject(
       'cells/{index}': '0',
       'versions/{id}': (obsVersions.body as { id: string }[])[0].id,
       'groups/{name}': 'ops',
+      'wiki/{page}': 'ops/shifts',
+      'attachments/{file}': 'notes.txt',
+      'discussions/{id}': (discussion.body as { id: string }).id,
+      'tags/{kind}': 'recipe',
     },
   };
 }
@@ -362,5 +375,13 @@ export function sampleRequests(seed: Seed): Record<string, SampleRequest> {
     [`POST ${P}/code-environments`]: { body: { ...SEED_ENVIRONMENT, name: 'py2' } },
     [`PUT ${P}/code-environments/{name}`]: { body: { ...SEED_ENVIRONMENT, packages: ['pandas', 'numpy'] } },
     [`PUT ${P}/datasets/{name}/checks`]: { body: { metrics: { sql: [] } } },
+    [`PUT ${P}/wiki/{page}`]: { body: { content: 'Shifts: [[dataset:obs]]' } },
+    [`POST ${P}/wiki-preview`]: { body: { content: '[[recipe:r1]]' } },
+    [`POST ${P}/wiki/{page}/attachments`]: { file: { content: 'n2', name: 'notes2.txt' } },
+    [`POST ${P}/discussions`]: { body: { object: 'dataset:obs', title: 'Another', message: 'Hello @reader1' } },
+    [`POST ${P}/discussions/{id}/replies`]: { body: { message: 'Reply' } },
+    [`PATCH ${P}/discussions/{id}`]: { body: { status: 'open' } },
+    ['POST /api/notifications/read']: { body: { all: true } },
+    [`PUT ${P}/tags/{kind}/{name}`]: { body: { tags: ['seeded'], description: 'all rows' } },
   };
 }

@@ -31,6 +31,10 @@ const ChartBuilderPage = lazy(() => import('./pages/chart-builder'));
 const ProjectSettingsPage = lazy(() => import('./pages/project-settings'));
 const NotebooksPage = lazy(() => import('./pages/notebooks'));
 const NotebookPage = lazy(() => import('./pages/notebook'));
+const WikiPage = lazy(() => import('./pages/wiki'));
+const DiscussionsPage = lazy(() => import('./pages/discussions'));
+const SearchPage = lazy(() => import('./pages/search'));
+const NotificationsPage = lazy(() => import('./pages/notifications'));
 
 const page = (node: ReactNode) => <Suspense fallback={<Loading />}>{node}</Suspense>;
 
@@ -61,6 +65,8 @@ export function App() {
               <Route path="monitoring/:tab?" element={page(<MonitoringPage />)} />
               <Route path="admin/users" element={page(<UsersPage />)} />
               <Route path="account" element={page(<AccountPage />)} />
+              <Route path="search" element={page(<SearchPage />)} />
+              <Route path="notifications" element={page(<NotificationsPage />)} />
               <Route path="*" element={<NotFound />} />
             </Route>
             <Route path="projects/:key" element={<ProjectLayout />}>
@@ -84,6 +90,8 @@ export function App() {
               <Route path="notebooks" element={page(<NotebooksPage />)} />
               <Route path="notebooks/:id" element={page(<NotebookPage />)} />
               <Route path="settings" element={page(<ProjectSettingsPage />)} />
+              <Route path="wiki/*" element={page(<WikiPage />)} />
+              <Route path="discussions/:id?" element={page(<DiscussionsPage />)} />
               <Route path="*" element={<NotFound />} />
             </Route>
             <Route path="projects/:key/flow" element={<ProjectLayout full />}>

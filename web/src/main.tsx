@@ -10,6 +10,7 @@ import './styles/pages.css';
 import './styles/utilities.css';
 import './styles/responsive.css';
 import './styles/actions.css';
+import './styles/collab.css';
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -4,6 +4,7 @@ import { accessCommands } from './access.js';
 import { automationCommands } from './automation.js';
 import { almaCommands } from './alma.js';
 import { analyticsCommands } from './analytics.js';
+import { collabCommands } from './collab.js';
 import { connectionCommands } from './connections.js';
 import { datasetCommands } from './datasets.js';
 import { flowCommands } from './flow.js';
@@ -36,4 +37,5 @@ export const commandModules: CommandModule[] = [
   libraryCommands,
   notebookCommands,
   accessCommands,
+  collabCommands,
 ];

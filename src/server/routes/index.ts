@@ -5,6 +5,7 @@ import { automationRoutes } from './automation.js';
 import { catalogObjectRoutes } from './catalog-objects.js';
 import { checkTypeRoutes } from './check-types.js';
 import { codeRecipeRoutes } from './code-recipes.js';
+import { collabRoutes } from './collab.js';
 import { datasetRoutes } from './datasets.js';
 import { flowRoutes } from './flow.js';
 import { groupRoutes } from './groups.js';
@@ -41,4 +42,5 @@ export const apiRouteModules: ((app: FastifyInstance, ws: Workspace) => void)[] 
   groupRoutes,
   projectApiKeyRoutes,
   oidcRoutes,
+  collabRoutes,
 ];

@@ -4,6 +4,7 @@ import type { Project } from '../api/types';
 import { useAuth } from '../auth';
 import { useApi } from '../lib/use-api';
 import { useDrawer } from '../lib/use-drawer';
+import { NotificationBell } from './notification-bell';
 
 /** Header with the global navigation, then the page. */
 export function AppShell() {
@@ -29,6 +30,7 @@ export function AppShell() {
           <NavLink to="/account">API keys</NavLink>
         </nav>
         <div className="spacer" />
+        <NotificationBell />
         <div className="user">
           <span title={me?.email ?? undefined}>{me?.displayName || me?.username}</span>
           <button type="button" className="btn small" onClick={() => void logout()}>
@@ -62,6 +64,8 @@ const PROJECT_NAV: { to: string; label: string; icon: string; end?: boolean }[] 
   { to: 'dashboards', label: 'Dashboards', icon: '▥' },
   { to: 'webapps', label: 'Webapps', icon: '◫' },
   { to: 'notebooks', label: 'Notebooks', icon: '✎' },
+  { to: 'wiki', label: 'Wiki', icon: '❡' },
+  { to: 'discussions', label: 'Discussions', icon: '✉' },
   { to: 'connections', label: 'Connections', icon: '⛁' },
   { to: 'members', label: 'Members', icon: '☺' },
   { to: 'settings', label: 'Settings', icon: '⚒' },

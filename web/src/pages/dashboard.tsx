@@ -1,4 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { DiscussionsPanel } from '../components/discussions-panel';
+import { TagsEditor } from '../components/tags-editor';
 import { useConfirm } from '../components/confirm-dialog';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { api, projectApi, queryString } from '../api/client';
@@ -269,6 +271,12 @@ export default function DashboardPage() {
           );
         })}
       </div>
+      {editing ? null : (
+        <>
+          <TagsEditor projectKey={key} kind="dashboard" name={id} />
+          <DiscussionsPanel projectKey={key} object={`dashboard:${id}`} />
+        </>
+      )}
     </div>
   );
 }

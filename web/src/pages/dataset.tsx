@@ -1,4 +1,6 @@
 import { lazy, Suspense, useState } from 'react';
+import { DiscussionsPanel } from '../components/discussions-panel';
+import { TagsEditor } from '../components/tags-editor';
 import { Link, useParams } from 'react-router-dom';
 import { projectApi } from '../api/client';
 import type { Dataset } from '../api/types';
@@ -21,7 +23,7 @@ const StatsTab = lazy(() => import('../components/dataset-stats'));
 const QualityPanel = lazy(() => import('../components/quality-panel'));
 const ChartsTab = lazy(() => import('./dataset/charts-tab'));
 
-const TABS = ['data', 'schema', 'stats', 'charts', 'versions', 'quality', 'history'] as const;
+const TABS = ['data', 'schema', 'stats', 'charts', 'versions', 'quality', 'history', 'discussion'] as const;
 type Tab = (typeof TABS)[number];
 const TAB_LABELS: Record<Tab, string> = {
   data: 'Data',
@@ -31,6 +33,7 @@ const TAB_LABELS: Record<Tab, string> = {
   versions: 'Versions',
   quality: 'Metrics & checks',
   history: 'History',
+  discussion: 'Tags & discussions',
 };
 
 export default function DatasetPage() {
@@ -132,6 +135,12 @@ export default function DatasetPage() {
       ) : null}
       {tab === 'history' ? (
         <ObjectHistory projectKey={key} kind="dataset" name={name} onReverted={dataset.reload} />
+      ) : null}
+      {tab === 'discussion' ? (
+        <>
+          <TagsEditor projectKey={key} kind="dataset" name={name} />
+          <DiscussionsPanel projectKey={key} object={`dataset:${name}`} />
+        </>
       ) : null}
       <UploadDialog
         projectKey={key}

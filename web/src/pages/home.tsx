@@ -1,5 +1,5 @@
 import { useMemo, useRef, useState } from 'react';
-import { useSearchParams } from 'react-router-dom';
+import { Link, useSearchParams } from 'react-router-dom';
 import type { Project } from '../api/types';
 import { Async, EmptyCard, PageHeader } from '../components/ui';
 import { useApi } from '../lib/use-api';
@@ -74,6 +74,9 @@ export function HomePage() {
           onChange={(e) => setQ(e.target.value)}
           className="input-l"
         />
+        <Link className="btn small" to={`/search?q=${encodeURIComponent(q)}`}>
+          Search datasets, recipes, wiki…
+        </Link>
         <select
           aria-label="Sort projects"
           value={sort}

@@ -7,6 +7,8 @@ import { useConfirm } from '../components/confirm-dialog';
 import { DeleteObjectButton } from '../components/delete-object';
 import { ObjectHistory } from '../components/object-history';
 import { ErrorAlert, Loading, PageHeader } from '../components/ui';
+import { DiscussionsPanel } from '../components/discussions-panel';
+import { TagsEditor } from '../components/tags-editor';
 import { useApi } from '../lib/use-api';
 import { AnalysisEditor } from './recipe-editor/analysis-editor';
 import { CODE_LABELS, CODE_TYPES, CodeRecipeEditor } from './recipe-editor/code-recipe-editor';
@@ -25,7 +27,7 @@ export default function RecipeEditorPage() {
   const recipe = useApi<Recipe>(isNew ? null : projectApi(key, 'recipes', name));
   const datasets = useApi<Dataset[]>(projectApi(key, 'datasets'));
   const [draft, setDraft] = useState<Draft | null>(null);
-  const [tab, setTab] = useState<'editor' | 'history'>('editor');
+  const [tab, setTab] = useState<'editor' | 'history' | 'discussion'>('editor');
 
   // Start from the stored recipe, or from ?input=<dataset> for a new one; again whenever they change
   // (state adjusted while rendering, not in an effect).
@@ -177,9 +179,17 @@ export default function RecipeEditorPage() {
           <button type="button" role="tab" aria-selected={tab === 'history'} onClick={() => setTab('history')}>
             History
           </button>
+          <button type="button" role="tab" aria-selected={tab === 'discussion'} onClick={() => setTab('discussion')}>
+            Tags & discussions
+          </button>
         </div>
       ) : null}
-      {tab === 'history' ? (
+      {tab === 'discussion' ? (
+        <>
+          <TagsEditor projectKey={key} kind="recipe" name={name} />
+          <DiscussionsPanel projectKey={key} object={`recipe:${name}`} />
+        </>
+      ) : tab === 'history' ? (
         <ObjectHistory projectKey={key} kind="recipe" name={name} onReverted={recipe.reload} />
       ) : (
         <Editor

@@ -1,0 +1,223 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { nowIso } from '../common/ids.js';
+import type { CatalogTables } from './tables.js';
+
+type Db = Kysely<CatalogTables> | Transaction<CatalogTables>;
+
+/** The kinds of project objects the catalog search finds; other kinds (connections, variables…) are not indexed. */
+export const SEARCHABLE_KINDS = ['dataset', 'recipe', 'scenario', 'dashboard', 'insight', 'wiki-page'] as const;
+export type SearchableKind = (typeof SEARCHABLE_KINDS)[number];
+export const isSearchableKind = (kind: string): kind is SearchableKind =>
+  (SEARCHABLE_KINDS as readonly string[]).includes(kind);
+
+/** Long texts (wiki pages, SQL) are searched on their beginning: the index stays small and scans stay fast. */
+const CONTENT_CHARS = 20_000;
+
+const text = (v: unknown): string => (typeof v === 'string' ? v : '');
+// Spaces inside a tag or column name become '_' so that ` word ` still matches one whole entry.
+const words = (list: string[]) =>
+  list.length ? ` ${list.map((w) => w.toLowerCase().replace(/\s+/g, '_')).join(' ')} ` : '';
+
+interface Body {
+  name?: unknown;
+  description?: unknown;
+  tags?: unknown;
+  content?: unknown;
+  sql?: unknown;
+  code?: unknown;
+  text?: unknown;
+}
+
+/** The current columns of a dataset (from its current version), [] before its first build. */
+async function datasetColumns(db: Db, projectKey: string, dataset: string): Promise<string[]> {
+  const row = await db
+    .selectFrom('dataset_state')
+    .innerJoin('dataset_versions', 'dataset_versions.id', 'dataset_state.current_version')
+    .select('dataset_versions.columns')
+    .where('dataset_state.project_key', '=', projectKey)
+    .where('dataset_state.dataset', '=', dataset)
+    .executeTakeFirst();
+  if (!row?.columns) return [];
+  return (JSON.parse(row.columns) as { name: string }[]).map((c) => c.name);
+}
+
+/**
+ * Brings the index row of one object up to date inside the caller's transaction: the object's
+ * body (null: deleted), its tags and description (from the body, else the `object_tags` row)
+ * and, for a dataset, the columns of its current version.
+ */
+export async function indexObjectIn(
+  db: Db,
+  object: { projectKey: string; kind: string; name: string; body: unknown },
+): Promise<void> {
+  const { projectKey, kind, name } = object;
+  if (!isSearchableKind(kind)) return;
+  await db
+    .deleteFrom('search_index')
+    .where('project_key', '=', projectKey)
+    .where('kind', '=', kind)
+    .where('name', '=', name)
+    .execute();
+  if (object.body === null || typeof object.body !== 'object') return;
+  const body = object.body as Body;
+  const meta = await db
+    .selectFrom('object_tags')
+    .select(['tags', 'description'])
+    .where('project_key', '=', projectKey)
+    .where('kind', '=', kind)
+    .where('name', '=', name)
+    .executeTakeFirst();
+  const bodyTags = Array.isArray(body.tags) ? body.tags.filter((t): t is string => typeof t === 'string') : [];
+  const tags = [...new Set([...bodyTags, ...(meta ? (JSON.parse(meta.tags) as string[]) : [])])];
+  const description = text(body.description) || meta?.description || '';
+  const content = (text(body.content) || text(body.sql) || text(body.code) || text(body.text)).slice(0, CONTENT_CHARS);
+  const columns = kind === 'dataset' ? await datasetColumns(db, projectKey, name) : [];
+  const title = kind !== 'dataset' && kind !== 'recipe' && text(body.name) ? text(body.name) : name;
+  const row = {
+    project_key: projectKey,
+    kind,
+    name,
+    title,
+    name_lc: name.toLowerCase(),
+    columns_lc: words(columns),
+    tags_lc: words(tags),
+    description_lc: description.toLowerCase(),
+    content_lc: content.toLowerCase(),
+    description: description.slice(0, 500),
+    tags: JSON.stringify(tags),
+    updated_at: nowIso(),
+  };
+  const haystack = [row.name_lc, title.toLowerCase(), row.columns_lc, row.tags_lc, row.description_lc, row.content_lc]
+    .filter(Boolean)
+    .join('\n');
+  await db
+    .insertInto('search_index')
+    .values({ ...row, haystack })
+    .execute();
+}
+
+/** Re-reads one object and refreshes its index row (after a build changed a dataset's columns, or its tags changed). */
+export async function reindexObject(db: Kysely<CatalogTables>, projectKey: string, kind: string, name: string) {
+  if (!isSearchableKind(kind)) return;
+  await db.transaction().execute(async (trx) => {
+    const row = await trx
+      .selectFrom('objects')
+      .select('body')
+      .where('project_key', '=', projectKey)
+      .where('kind', '=', kind)
+      .where('name', '=', name)
+      .executeTakeFirst();
+    await indexObjectIn(trx, { projectKey, kind, name, body: row ? (JSON.parse(row.body) as unknown) : null });
+  });
+}
+
+/** Fills the index from the objects table (a catalog from before the index, or a repair); answers the rows written. */
+export async function rebuildSearchIndex(db: Kysely<CatalogTables>): Promise<number> {
+  const rows = await db
+    .selectFrom('objects')
+    .select(['project_key', 'kind', 'name', 'body'])
+    .where('kind', 'in', [...SEARCHABLE_KINDS])
+    .execute();
+  await db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('search_index').execute();
+    for (const r of rows)
+      await indexObjectIn(trx, {
+        projectKey: r.project_key,
+        kind: r.kind,
+        name: r.name,
+        body: JSON.parse(r.body) as unknown,
+      });
+  });
+  return rows.length;
+}
+
+/** Why an object matched, best first: the ranking's tiers. */
+export const MATCH_TIERS = ['name', 'prefix', 'contains', 'column', 'tag', 'description', 'content'] as const;
+export type MatchTier = (typeof MATCH_TIERS)[number];
+
+export interface IndexQuery {
+  /** Searched as one phrase, case-insensitive; empty: every object (filters still apply). */
+  q: string;
+  kind?: string;
+  tag?: string;
+  project?: string;
+  /** Projects the caller may read; null: every project (a global admin). */
+  projects: string[] | null;
+  limit: number;
+  offset: number;
+}
+
+export interface IndexHit {
+  projectKey: string;
+  kind: string;
+  name: string;
+  title: string;
+  description: string;
+  tags: string[];
+  match: MatchTier | null;
+}
+
+const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/**
+ * Ranked search over the index: exact name > name prefix > name contains > column > tag >
+ * description > content, then by name. One pass filters on the whole text, the tier is worked
+ * out on the rows that match. Same SQL on SQLite and PostgreSQL.
+ */
+export async function searchIndex(
+  db: Kysely<CatalogTables>,
+  query: IndexQuery,
+): Promise<{ total: number; hits: IndexHit[] }> {
+  const q = query.q.trim().toLowerCase();
+  if (query.projects && query.projects.length === 0) return { total: 0, hits: [] };
+  const contains = `%${likeEscape(q)}%`;
+  const like = (column: string, pattern: string) => sql<boolean>`${sql.ref(column)} LIKE ${pattern} ESCAPE '\\'`;
+  const tier = q
+    ? sql<number>`CASE
+        WHEN name_lc = ${q} OR lower(title) = ${q} THEN 0
+        WHEN ${like('name_lc', `${likeEscape(q)}%`)} THEN 1
+        WHEN ${like('name_lc', contains)} OR lower(title) LIKE ${contains} ESCAPE '\\' THEN 2
+        WHEN ${like('columns_lc', contains)} THEN 3
+        WHEN ${like('tags_lc', contains)} THEN 4
+        WHEN ${like('description_lc', contains)} THEN 5
+        ELSE 6 END`
+    : sql<number>`-1`;
+  let base = db.selectFrom('search_index');
+  if (q) base = base.where(like('haystack', contains));
+  if (query.kind) base = base.where('kind', '=', query.kind);
+  if (query.project) base = base.where('project_key', '=', query.project);
+  if (query.tag)
+    base = base.where(like('tags_lc', `% ${likeEscape(query.tag.trim().toLowerCase().replace(/\s+/g, '_'))} %`));
+  if (query.projects) base = base.where('project_key', 'in', query.projects);
+  // The total comes with the page (a window count), so the matching rows are scanned once.
+  const rows = await base
+    .select(['project_key', 'kind', 'name', 'title', 'description', 'tags'])
+    .select(tier.as('tier'))
+    .select(sql<number>`count(*) over ()`.as('total'))
+    .orderBy('tier')
+    .orderBy('name_lc')
+    .orderBy('project_key')
+    .orderBy('kind')
+    .limit(query.limit)
+    .offset(query.offset)
+    .execute();
+  // A page past the end has no row to carry the total: count then (rare).
+  const total =
+    rows.length > 0
+      ? Number(rows[0].total)
+      : query.offset > 0
+        ? Number((await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0)
+        : 0;
+  return {
+    total,
+    hits: rows.map((r) => ({
+      projectKey: r.project_key,
+      kind: r.kind,
+      name: r.name,
+      title: r.title,
+      description: r.description,
+      tags: JSON.parse(r.tags) as string[],
+      match: Number(r.tier) < 0 ? null : MATCH_TIERS[Number(r.tier)],
+    })),
+  };
+}

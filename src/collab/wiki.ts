@@ -1,0 +1,126 @@
+import { z } from 'zod';
+import type { Principal } from '../catalog/access.js';
+import type { StoredObject } from '../catalog/objects.js';
+import { isSearchableKind } from '../catalog/search-index.js';
+import { parseOr400 } from '../common/parse.js';
+import type { Workspace } from '../workspace/workspace.js';
+import { assertPageName, KIND_ALIASES_FOR_LINKS, objectPath, WIKI_KIND } from './object-refs.js';
+import { renderWiki, wikiLinkRefs, type WikiLink } from './wiki-render.js';
+
+/** What a wiki page stores: its Markdown. Its name is the object's name. */
+export const WikiBodySchema = z
+  .object({
+    name: z.string().optional(),
+    content: z.string().max(1_000_000, 'content: at most 1,000,000 characters'),
+  })
+  .strict();
+type WikiBody = { name: string; content: string };
+
+export interface WikiPageSummary {
+  name: string;
+  revision: number;
+  updatedAt: string;
+  updatedBy: string;
+}
+
+export interface WikiPage extends WikiPageSummary {
+  projectKey: string;
+  content: string;
+  /** The content rendered (safe HTML: see wiki-render.ts). */
+  html: string;
+  links: WikiLink[];
+}
+
+const summary = (o: StoredObject<WikiBody>): WikiPageSummary => ({
+  name: o.name,
+  revision: o.revision,
+  updatedAt: o.updatedAt,
+  updatedBy: o.updatedBy,
+});
+
+/** Resolves a page's `[[kind:name]]` links: where each points and whether the object exists. */
+async function resolveLinks(ws: Workspace, projectKey: string, content: string): Promise<WikiLink[]> {
+  const links: WikiLink[] = [];
+  for (const ref of wikiLinkRefs(content)) {
+    const kind = KIND_ALIASES_FOR_LINKS[ref.kind] ?? ref.kind;
+    if (!isSearchableKind(kind)) continue;
+    const exists = (await ws.catalog.objects.get(projectKey, kind, ref.name)) !== null;
+    links.push({
+      ref: `${ref.kind}:${ref.name}`,
+      kind,
+      name: ref.name,
+      href: objectPath(projectKey, { kind, name: ref.name }),
+      exists,
+    });
+  }
+  return links;
+}
+
+async function withHtml(ws: Workspace, stored: StoredObject<WikiBody>): Promise<WikiPage> {
+  const links = await resolveLinks(ws, stored.projectKey, stored.body.content);
+  const byRef = new Map(links.map((l) => [l.ref, l]));
+  return {
+    projectKey: stored.projectKey,
+    ...summary(stored),
+    content: stored.body.content,
+    html: renderWiki(stored.body.content, (ref) => byRef.get(`${ref.kind}:${ref.name}`) ?? null),
+    links,
+  };
+}
+
+export async function listWikiPages(
+  ws: Workspace,
+  principal: Principal,
+  projectKey: string,
+): Promise<WikiPageSummary[]> {
+  await ws.catalog.projects.authorize(principal, projectKey, 'reader');
+  return (await ws.catalog.objects.list<WikiBody>(projectKey, WIKI_KIND)).map(summary);
+}
+
+export async function getWikiPage(
+  ws: Workspace,
+  principal: Principal,
+  projectKey: string,
+  page: string,
+): Promise<WikiPage> {
+  await ws.catalog.projects.authorize(principal, projectKey, 'reader');
+  assertPageName(page);
+  return withHtml(ws, await ws.catalog.objects.require<WikiBody>(projectKey, WIKI_KIND, page));
+}
+
+/** Renders Markdown as a page would show it, without saving (the editor's preview). */
+export async function previewWiki(ws: Workspace, principal: Principal, projectKey: string, content: string) {
+  await ws.catalog.projects.authorize(principal, projectKey, 'reader');
+  const links = await resolveLinks(ws, projectKey, content);
+  const byRef = new Map(links.map((l) => [l.ref, l]));
+  return { html: renderWiki(content, (ref) => byRef.get(`${ref.kind}:${ref.name}`) ?? null), links };
+}
+
+/** Creates or replaces a page (writer); `body.name` names the page (the history's revert passes it). */
+export async function saveWikiPage(
+  ws: Workspace,
+  principal: Principal,
+  projectKey: string,
+  input: unknown,
+  options: { expectRevision?: number } = {},
+): Promise<WikiPage> {
+  await ws.catalog.projects.authorize(principal, projectKey, 'writer');
+  const parsed = parseOr400(WikiBodySchema, input, 'wiki page');
+  const name = assertPageName(parsed.name ?? '');
+  const stored = await ws.catalog.objects.put<WikiBody>({
+    projectKey,
+    kind: WIKI_KIND,
+    name,
+    body: { name, content: parsed.content },
+    author: principal.username,
+    ...options,
+  });
+  await ws.catalog.projects.touch(projectKey);
+  return withHtml(ws, stored);
+}
+
+export async function deleteWikiPage(ws: Workspace, principal: Principal, projectKey: string, page: string) {
+  await ws.catalog.projects.authorize(principal, projectKey, 'writer');
+  assertPageName(page);
+  await ws.catalog.objects.delete({ projectKey, kind: WIKI_KIND, name: page, author: principal.username });
+}
