@@ -21,6 +21,7 @@ const LAYER_RANK: Record<string, number> = {
   quality: 8,
   alma: 8,
   insights: 8,
+  'api-services': 8,
   app: 9,
   server: 10,
   cli: 10,

@@ -11,6 +11,7 @@ import type { Config } from '../common/config.js';
 import { registerHistoryKind } from '../flow/history.js';
 import { installQuality } from '../quality/build-validator.js';
 import { installInsights } from '../insights/install.js';
+import { installApiServices } from '../api-services/install.js';
 import { Automation } from '../automation/automation.js';
 import { projectBuildStopper } from '../flow/build.js';
 import { registerProjectWorkStopper } from '../workspace/projects-service.js';
@@ -35,6 +36,7 @@ export function installCapabilities(ws: Workspace): void {
   registerHistoryKind(ws, VARIABLES_KIND, saveVariables);
   installQuality(ws);
   installInsights(ws);
+  installApiServices(ws);
   installSystemDatasets(ws);
   // Deleting a project stops its builds and scenario runs first (their writes must not outlive it).
   registerProjectWorkStopper(ws, projectBuildStopper(ws));

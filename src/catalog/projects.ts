@@ -42,6 +42,10 @@ export const PROJECT_TABLES = [
   'check_results',
   'build_claims',
   'detector_state',
+  'api_deployments',
+  'api_active',
+  'api_service_keys',
+  'api_requests',
 ] as const satisfies readonly (keyof CatalogTables)[];
 
 const toProject = (r: CatalogTables['projects'], role?: ProjectRole): Project => ({
