@@ -3,7 +3,17 @@
 // that `llano` starts without compiling TypeScript. Run by `npm install` (prepare), `npm start`
 // and `npm run build`; `--if-stale` builds only when a source is newer than the last build.
 // esbuild only strips types (about a second); `npm run typecheck` is the type check.
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -14,6 +24,7 @@ const distDir = path.join(root, 'dist');
 const STAMP = path.join(distDir, '.built-at');
 
 const isSource = (name) => name.endsWith('.ts') && !name.endsWith('.test.ts') && !name.endsWith('.d.ts');
+const isAsset = (name) => /\.(py|R)$/.test(name);
 
 /** The newest modification time under `dir`; folders count too, so a deleted source makes dist stale. */
 function newestMtime(dir) {
@@ -21,9 +32,19 @@ function newestMtime(dir) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const p = path.join(dir, entry.name);
     if (entry.isDirectory()) newest = Math.max(newest, newestMtime(p));
-    else if (isSource(entry.name)) newest = Math.max(newest, statSync(p).mtimeMs);
+    else if (isSource(entry.name) || isAsset(entry.name)) newest = Math.max(newest, statSync(p).mtimeMs);
   }
   return newest;
+}
+
+/** Files the code runs that are not TypeScript (the sandbox's Python and R harnesses). */
+function assetFiles(dir, out = []) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) assetFiles(p, out);
+    else if (isAsset(entry.name)) out.push(p);
+  }
+  return out;
 }
 
 function sourceFiles(dir, out = []) {
@@ -64,6 +85,12 @@ export async function buildDist({ quiet = false } = {}) {
     sourcesContent: false,
     logLevel: 'warning',
   });
+  // The Python and R sides of the code sandbox run as they are, next to their compiled TypeScript.
+  for (const file of assetFiles(srcDir)) {
+    const target = path.join(next, path.relative(srcDir, file));
+    mkdirSync(path.dirname(target), { recursive: true });
+    copyFileSync(file, target);
+  }
   // `llano --version` and `--help` are answered from this file without loading the CLI (src/cli/quick-answer.ts).
   const { quickAnswers } = await import(pathToFileURL(path.join(next, 'cli', 'quick-answers.js')).href);
   writeFileSync(path.join(next, 'quick-answers.json'), JSON.stringify(quickAnswers()));

@@ -15,6 +15,7 @@ const LAYER_RANK: Record<string, number> = {
   workspace: 4,
   connectors: 5,
   datasets: 5,
+  sandbox: 5,
   recipes: 6,
   flow: 7,
   automation: 8,

@@ -59,6 +59,12 @@ export const ConfigSchema = z.object({
   maxColumns: z.number().int().min(1).max(100_000),
   /** Largest versioned object (recipe, scenario, variables…) as JSON, each save keeps a revision: `LLANO_MAX_OBJECT_KB`, default 1,024. */
   maxObjectKb: z.number().positive(),
+  // User code (src/sandbox): each process gets these limits unless its object sets its own.
+  codeMemoryMb: z.number().int().min(64),
+  codeWallSeconds: z.number().positive(),
+  codeCpuSeconds: z.number().int().min(1),
+  /** Interpreter for Python code (LLANO_PYTHON); unset: /usr/bin/python3, else python3 on the PATH. */
+  python: z.string().min(1).optional(),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 

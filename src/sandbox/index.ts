@@ -1,0 +1,8 @@
+/** Runs user code (TypeScript, Python, R) in child processes with limits; see docs/architecture.md. */
+export { findInterpreter, interpreterPath, type Interpreter } from './interpreters.js';
+export { sandboxLimits } from './limits.js';
+export { sandboxPool, type PoolCallOptions, type SandboxPool } from './pool.js';
+export { runInSandbox, startSandbox, type CallOptions, type Sandbox } from './sandbox.js';
+export { codeEnvironment, spawnLimited, type LimitedProcess, type LimitedSpec } from './spawn-limited.js';
+export { bundleTypeScript } from './typescript-bundle.js';
+export * from './types.js';

@@ -1,0 +1,239 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { LlanoError } from '../common/errors.js';
+import { interpreterPath } from './interpreters.js';
+import { codeEnvironment, limitMessage, spawnLimited, type LimitedProcess } from './spawn-limited.js';
+import { bundleTypeScript } from './typescript-bundle.js';
+import { SandboxError, type SandboxExit, type SandboxOutcome, type SandboxSpec } from './types.js';
+
+const HARNESS_DIR = fileURLToPath(new URL('./harness/', import.meta.url));
+
+export interface CallOptions {
+  /** Stop the process when the call takes longer (default: the spec's wallSeconds). */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+/** A running process of user code whose top-level functions can be called. */
+export interface Sandbox {
+  readonly pid: number;
+  /** The entry's functions, as the code defined them. */
+  readonly functions: readonly string[];
+  call(fn: string, args: unknown[], options?: CallOptions): Promise<unknown>;
+  stop(reason?: string): Promise<SandboxExit>;
+  readonly exit: Promise<SandboxExit>;
+}
+
+interface Message {
+  t: 'ready' | 'loadError' | 'result' | 'host';
+  id?: number;
+  ok?: boolean;
+  value?: unknown;
+  outcome?: SandboxOutcome;
+  error?: { message?: string; traceback?: string };
+  functions?: string[];
+  method?: string;
+  args?: unknown[];
+}
+
+/** Python writes NaN and Infinity, which JSON does not have: they are read as null. */
+function parseMessage(text: string): Message {
+  try {
+    return JSON.parse(text) as Message;
+  } catch {
+    return JSON.parse(text.replace(/\b(-?Infinity|NaN)\b/g, 'null')) as Message;
+  }
+}
+
+/** The command line that runs the harness of a language on the entry. */
+async function commandFor(
+  spec: SandboxSpec,
+  configuredPython?: string,
+): Promise<{ command: string; args: string[]; bundle?: string }> {
+  const { language, workDir, limits } = spec;
+  if (language === 'typescript') {
+    const bundle = await bundleTypeScript(spec.entry, workDir, spec.libraryPaths);
+    const reads = [workDir, ...(spec.readPaths ?? [])].map((p) => `--allow-fs-read=${path.resolve(p)}`);
+    return {
+      command: process.execPath,
+      args: [
+        '--experimental-permission',
+        ...reads,
+        `--allow-fs-write=${path.resolve(workDir)}`,
+        `--max-old-space-size=${limits.memoryMb}`,
+        '--disable-warning=ExperimentalWarning',
+        '--enable-source-maps',
+        bundle,
+      ],
+      bundle,
+    };
+  }
+  if (language === 'python') {
+    return {
+      command: interpreterPath('python', configuredPython),
+      args: ['-u', '-B', path.join(HARNESS_DIR, 'llano_harness.py'), path.resolve(spec.entry)],
+    };
+  }
+  return {
+    command: 'Rscript',
+    args: ['--vanilla', path.join(HARNESS_DIR, 'llano_harness.R'), path.resolve(spec.entry)],
+  };
+}
+
+const failureOf = (exit: SandboxExit) =>
+  new SandboxError(exit.outcome === 'ok' ? 'exited' : exit.outcome, exit.message);
+
+/**
+ * Starts a process running `spec.entry` under the spec's limits, and resolves once the entry has
+ * loaded (a load or compile error rejects with the language's traceback). Python and R calls run
+ * one at a time; TypeScript calls may overlap.
+ */
+export async function startSandbox(
+  spec: SandboxSpec,
+  options: { python?: string; lifetimeSeconds?: number } = {},
+): Promise<Sandbox> {
+  mkdirSync(spec.workDir, { recursive: true });
+  const { command, args, bundle } = await commandFor(spec, options.python);
+  const nonce = randomBytes(12).toString('hex');
+  const marker = `\x1e${nonce} `;
+  const env = codeEnvironment(path.resolve(spec.workDir), {
+    ...spec.env,
+    LLANO_SANDBOX_NONCE: nonce,
+    LLANO_SANDBOX_HOST: JSON.stringify(Object.keys(spec.host ?? {})),
+    LLANO_SANDBOX_READ: JSON.stringify(spec.readPaths ?? []),
+    LLANO_SANDBOX_LIBRARIES: JSON.stringify(spec.libraryPaths ?? []),
+    PYTHONDONTWRITEBYTECODE: '1',
+  });
+  const log = spec.onLog ?? (() => {});
+  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  let ready: { resolve: (functions: string[]) => void; reject: (e: Error) => void } | null = null;
+  const readyPromise = new Promise<string[]>((resolve, reject) => (ready = { resolve, reject }));
+  let proc: LimitedProcess | null = null;
+
+  const reply = (message: Record<string, unknown>) => proc?.child.stdin?.write(`${JSON.stringify(message)}\n`);
+  const answerHost = async (message: Message) => {
+    const fn = spec.host?.[message.method ?? ''];
+    const base = { t: 'hostReply', id: message.id };
+    try {
+      if (!fn) throw new LlanoError('bad_request', 400, `llano.${message.method} is not available here`);
+      const value = (await fn(...(message.args ?? []))) ?? null;
+      reply(
+        spec.language === 'r' ? { ...base, ok: true, valueJson: JSON.stringify(value) } : { ...base, ok: true, value },
+      );
+    } catch (err) {
+      reply({ ...base, ok: false, error: err instanceof Error ? err.message : String(err) });
+    }
+  };
+  const onMessage = (message: Message) => {
+    if (message.t === 'ready') ready?.resolve(message.functions ?? []);
+    else if (message.t === 'loadError')
+      ready?.reject(
+        new SandboxError('error', `The code failed to load: ${message.error?.message ?? ''}`, message.error?.traceback),
+      );
+    else if (message.t === 'host') void answerHost(message);
+    else if (message.t === 'result') {
+      const wait = pending.get(message.id ?? -1);
+      pending.delete(message.id ?? -1);
+      if (message.ok) wait?.resolve(message.value ?? null);
+      else {
+        const error = message.error ?? {};
+        const outcome = message.outcome ?? 'error';
+        const text = outcome === 'memory' ? limitMessage.memory(spec.limits) : (error.message ?? 'The code failed');
+        if (error.traceback) for (const line of error.traceback.trimEnd().split('\n')) log(line, 'stderr');
+        wait?.reject(new SandboxError(outcome === 'ok' ? 'error' : outcome, text, error.traceback ?? ''));
+      }
+    }
+  };
+  proc = spawnLimited({
+    command,
+    args,
+    workDir: spec.workDir,
+    limits: spec.limits,
+    env,
+    onLog: log,
+    boundAddressSpace: spec.language !== 'typescript',
+    lifetimeSeconds: options.lifetimeSeconds,
+    onStdoutLine: (line) => {
+      const at = line.indexOf(marker);
+      if (at < 0) return log(line, 'stdout');
+      if (at > 0) log(line.slice(0, at), 'stdout');
+      onMessage(parseMessage(line.slice(at + marker.length)));
+    },
+  });
+  const running = proc;
+  void running.exit.then((exit) => {
+    ready?.reject(failureOf(exit));
+    for (const wait of pending.values()) wait.reject(failureOf(exit));
+    pending.clear();
+  });
+  let functions: string[];
+  try {
+    functions = await readyPromise;
+  } catch (err) {
+    await running.stop();
+    throw err;
+  } finally {
+    // Read once at start: the loaded module needs it no more.
+    if (bundle) rmSync(bundle, { force: true });
+  }
+
+  let nextId = 0;
+  // Python and R answer one call at a time; queueing here keeps a slow call's time limit its own.
+  let queue: Promise<unknown> = Promise.resolve();
+  const callNow = (fn: string, callArgs: unknown[], opts: CallOptions): Promise<unknown> => {
+    const id = ++nextId;
+    const limitMs = opts.timeoutMs ?? spec.limits.wallSeconds * 1000;
+    return new Promise<unknown>((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      const timer = setTimeout(() => void running.stop(limitMessage.timeout(spec.limits), 'timeout'), limitMs);
+      const onAbort = () => void running.stop('The call was cancelled');
+      opts.signal?.addEventListener('abort', onAbort, { once: true });
+      const done = () => {
+        clearTimeout(timer);
+        opts.signal?.removeEventListener('abort', onAbort);
+      };
+      const wait = pending.get(id)!;
+      pending.set(id, {
+        resolve: (v) => (done(), wait.resolve(v)),
+        reject: (e) => (done(), wait.reject(e)),
+      });
+      const message =
+        spec.language === 'r'
+          ? { t: 'call', id, fn, argsJson: callArgs.map((a) => JSON.stringify(a ?? null)) }
+          : { t: 'call', id, fn, args: callArgs };
+      reply(message);
+    });
+  };
+
+  const sandbox: Sandbox = {
+    pid: running.pid,
+    functions,
+    exit: running.exit,
+    stop: (reason) => running.stop(reason),
+    call(fn, callArgs, opts = {}) {
+      if (opts.signal?.aborted) return Promise.reject(new SandboxError('stopped', 'The call was cancelled'));
+      if (spec.language === 'typescript') return callNow(fn, callArgs, opts);
+      const result = queue.then(() => callNow(fn, callArgs, opts));
+      queue = result.catch(() => undefined);
+      return result;
+    },
+  };
+  return sandbox;
+}
+
+/** One-shot: starts the code, calls `fn` once, stops it. The wall limit covers the whole run, start included. */
+export async function runInSandbox(
+  spec: SandboxSpec,
+  fn: string,
+  args: unknown[],
+  options: { python?: string; signal?: AbortSignal } = {},
+): Promise<unknown> {
+  const sandbox = await startSandbox(spec, { python: options.python, lifetimeSeconds: spec.limits.wallSeconds });
+  try {
+    return await sandbox.call(fn, args, { signal: options.signal });
+  } finally {
+    await sandbox.stop();
+  }
+}

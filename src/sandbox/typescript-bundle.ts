@@ -1,0 +1,62 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SandboxError } from './types.js';
+
+/** The child side, as TypeScript here or compiled JavaScript in dist/ (bin/build.js). */
+const HARNESS = fileURLToPath(
+  new URL(import.meta.url.endsWith('.ts') ? './harness/node-harness.ts' : './harness/node-harness.js', import.meta.url),
+);
+
+/**
+ * Bundles the harness and the user's module (with its relative imports and the project's
+ * library folders) into one ES module inside the work folder — the only file the permission-
+ * restricted child then reads. A compile error becomes a SandboxError naming file and line.
+ */
+export async function bundleTypeScript(entry: string, workDir: string, libraryPaths: string[] = []): Promise<string> {
+  const { build } = await import('esbuild');
+  const source = [
+    `import { serve } from ${JSON.stringify(HARNESS)};`,
+    `serve(() => import(${JSON.stringify(path.resolve(entry))}));`,
+  ].join('\n');
+  const dir = path.join(workDir, '.llano-code');
+  // Named before the build so that the source map's paths are relative to where the bundle is.
+  const file = path.join(dir, `bundle-${randomBytes(8).toString('hex')}.mjs`);
+  let code: Uint8Array;
+  try {
+    const built = await build({
+      stdin: { contents: source, resolveDir: path.dirname(path.resolve(entry)), loader: 'ts' },
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      write: false,
+      outfile: file,
+      logLevel: 'silent',
+      // Stack traces name the user's file and line (the child runs with --enable-source-maps).
+      sourcemap: 'inline',
+      nodePaths: libraryPaths,
+      // Packages the code imports by name come from the server's node_modules, read at bundle
+      // time: the child may read nothing outside its work folder.
+      banner: {
+        js: "import { createRequire as __llanoRequire } from 'node:module'; const require = __llanoRequire(import.meta.url);",
+      },
+    });
+    code = built.outputFiles[0].contents;
+  } catch (err) {
+    const errors = (err as { errors?: { text: string; location?: { file: string; line: number; column: number } }[] })
+      .errors;
+    const first = errors?.[0];
+    const where = first?.location
+      ? `${path.basename(first.location.file)}:${first.location.line}:${first.location.column}: `
+      : '';
+    const message = first ? `${where}${first.text}` : (err as Error).message;
+    throw new SandboxError('error', `The code does not compile: ${message}`, (err as Error).message);
+  }
+  mkdirSync(dir, { recursive: true });
+  const partial = `${file}.${process.pid}.partial`;
+  writeFileSync(partial, code);
+  renameSync(partial, file);
+  return file;
+}
