@@ -58,11 +58,23 @@ describe('API services', () => {
       { id: 'antenna', type: 'lookup', dataset: 'obs', key: ['antenna'], columns: ['band', 'trec'] },
       { id: 'changes', type: 'analytics', function: 'change-points' },
       { id: 'score', type: 'analytics', function: 'score-against-history' },
+      {
+        id: 'fn',
+        type: 'typescript-function',
+        code: [
+          'export async function handler(body: { band: number }, llano: { sql(q: string, p: object): Promise<{ rows: { n: number }[] }> }) {',
+          '  const r = await llano.sql("SELECT count(*) AS n FROM obs WHERE band = :band", { band: body.band });',
+          '  return { band: body.band, antennas: r.rows[0].n };',
+          '}',
+        ].join('\n'),
+      },
+      { id: 'loop', type: 'typescript-function', code: 'export function handler() {\n  for (;;) {}\n}\n' },
     ],
   };
 
   beforeAll(async () => {
-    s = await startTestServer();
+    // Function endpoints are stopped after the query time limit: short here, for the endless loop.
+    s = await startTestServer({ queryTimeoutSeconds: 4 });
     expect((await s.call('POST', '/api/projects', { token: s.adminToken, body: { key: 'SVC' } })).status).toBe(201);
     expect((await s.upload(`${P}/datasets/obs/upload`, OBS, 'obs.csv')).status).toBe(201);
     const created = await s.call('POST', `${P}/api-services`, { token: s.adminToken, body: service });
@@ -185,6 +197,16 @@ describe('API services', () => {
     expect((await callService('receivers', 'score', { value: 'x', history: [1, 2, 3] })).status).toBe(400);
     expect((await callService('receivers', 'changes', { values: [] })).status).toBe(400);
   });
+
+  it('runs TypeScript functions in the code sandbox; an endless one is stopped and the server stays up', async () => {
+    const a = await callService('receivers', 'fn', { band: 6 });
+    expect(a.status, JSON.stringify(a.body)).toBe(200);
+    expect(a.body).toEqual({ band: 6, antennas: 2 });
+    const loop = await callService('receivers', 'loop', {});
+    expect(loop.status).toBeGreaterThanOrEqual(400);
+    expect(loop.status).toBeLessThan(500);
+    expect((await callService('receivers', 'fn', { band: 3 })).body).toEqual({ band: 3, antennas: 2 });
+  }, 60_000);
 
   it('refuses bodies over the limit with a 413 and malformed JSON with a 400', async () => {
     const big = await callService('receivers', 'by-band', JSON.stringify({ band: 6, pad: 'x'.repeat(2_000_000) }));
@@ -354,6 +376,6 @@ describe('API services', () => {
     });
     expect(r.status, JSON.stringify(r.body)).toBeLessThan(300);
     const now = await s.call<{ endpoints: unknown[] }>('GET', `${P}/api-services/receivers`, { token: s.adminToken });
-    expect(now.body.endpoints).toHaveLength(5);
+    expect(now.body.endpoints).toHaveLength(7);
   });
 });
