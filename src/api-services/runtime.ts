@@ -129,6 +129,31 @@ export class ApiRuntime {
     };
   }
 
+  /**
+   * Loads the active deployment of every service (lookup indexes included) now and every
+   * `intervalMs`, so a new deployment is ready before its first caller (`llano api-node`).
+   * Returns a function that stops the polling.
+   */
+  pollDeployments(intervalMs = REFRESH_MS * 2): () => void {
+    const poll = async () => {
+      const rows = await this.ws.catalog.db.selectFrom('api_active').select(['project_key', 'service']).execute();
+      for (const r of rows) await this.deployment(r.project_key, r.service).catch(() => undefined);
+    };
+    let timer: NodeJS.Timeout | null = null;
+    let stopped = false;
+    const loop = () =>
+      void poll()
+        .catch(() => undefined)
+        .finally(() => {
+          if (!stopped) timer = setTimeout(loop, intervalMs);
+        });
+    loop();
+    return () => {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+    };
+  }
+
   /** Where a SQL endpoint's datasets are, re-resolved at most every REFRESH_MS. */
   sources(projectKey: string, inputs: string[]): Promise<Record<string, TableSource>> {
     const id = `${projectKey}\n${inputs.join('\n')}`;
