@@ -34,6 +34,20 @@ const SEED_DASHBOARD = {
   filters: [{ column: 'antenna', type: 'category' }],
 };
 
+const SEED_API_SERVICE = {
+  id: 'svc1',
+  endpoints: [
+    {
+      id: 'q',
+      type: 'sql-query',
+      sql: 'SELECT antenna, trec FROM obs WHERE antenna = :antenna',
+      parameters: [{ name: 'antenna', type: 'string' }],
+      tests: [{ name: 'DA41', body: { antenna: 'DA41' } }],
+    },
+    { id: 'score', type: 'analytics', function: 'score-against-history' },
+  ],
+};
+
 export const OBS_CSV = 'ts,antenna,trec\n2024-01-01 00:00:00,DA41,35.5\n2024-01-01 00:10:00,DA42,36.1\n';
 
 /** Any request of the API as a `Caller`; the body is parsed when it is JSON. */
@@ -169,6 +183,12 @@ export async function seedProject(
   await ok(call('PUT', `${P}/variables`, { token: admin, body: { threshold: '40' } }), 'variables');
   await ok(call('POST', `${P}/insights`, { token: admin, body: SEED_INSIGHT }), 'insight');
   await ok(call('POST', `${P}/dashboards`, { token: admin, body: SEED_DASHBOARD }), 'dashboard');
+  await ok(call('POST', `${P}/api-services`, { token: admin, body: SEED_API_SERVICE }), 'api service');
+  await ok(call('POST', `${P}/api-services/svc1/deploy`, { token: admin, body: {} }), 'api service deploy');
+  const serviceKey = await ok(
+    call('POST', `${P}/api-services/svc1/keys`, { token: admin, body: { name: 'seed' } }),
+    'api service key',
+  );
   const keys = await ok(call('GET', '/api/api-keys', { token: tokens.writer }), 'api keys');
   const obsVersions = await ok(call('GET', `${P}/datasets/obs/versions`, { token: admin }), 'versions');
   return {
@@ -193,6 +213,9 @@ export async function seedProject(
       'insights/{id}': 'i1',
       'dashboards/{id}': 'd1',
       'versions/{id}': (obsVersions.body as { id: string }[])[0].id,
+      'api-services/{id}': 'svc1',
+      'keys/{keyId}': (serviceKey.body as { id: string }).id,
+      'endpoints/{endpointId}': 'q',
     },
   };
 }
@@ -254,5 +277,11 @@ export function sampleRequests(seed: Seed): Record<string, SampleRequest> {
     [`PUT ${P}/dashboards/{id}`]: { body: { ...SEED_DASHBOARD, description: 'changed' } },
     [`PUT ${P}/variables`]: { body: { threshold: '41' } },
     [`PUT ${P}/datasets/{name}/checks`]: { body: { metrics: { sql: [] } } },
+    [`POST ${P}/api-services`]: { body: { ...SEED_API_SERVICE, id: 'svc2' } },
+    [`PUT ${P}/api-services/{id}`]: { body: { ...SEED_API_SERVICE, description: 'changed' } },
+    [`POST ${P}/api-services/{id}/deploy`]: { body: {} },
+    [`POST ${P}/api-services/{id}/active`]: { body: { version: 1 } },
+    [`POST ${P}/api-services/{id}/keys`]: { body: { name: 'another' } },
+    [`POST ${P}/api-services/{id}/endpoints/{endpointId}/test`]: { body: {} },
   };
 }
