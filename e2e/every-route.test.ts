@@ -41,6 +41,8 @@ function routes(p: SmallProject): string[] {
     `${P}/recipes/new?type=group`,
     `${P}/recipes/new?type=changepoints`,
     `${P}/dashboards`,
+    `${P}/api-services`,
+    `${P}/api-services/${p.apiService}`,
     `${P}/insights/new?dataset=${p.dataset}`,
     `${P}/jobs`,
     `${P}/jobs/${p.jobId}`,

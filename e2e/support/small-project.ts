@@ -12,6 +12,7 @@ export interface SmallProject {
   scenario: string;
   jobId: string;
   runId: string;
+  apiService: string;
 }
 
 /**
@@ -47,6 +48,20 @@ export async function seedSmallProject(server: TestServer, key = 'RECEIVER_QA'):
     reporters: [],
   });
   const run = await api.call<{ runId: string }>('POST', `/api/projects/${key}/scenarios/daily_refresh/run`);
+  await api.call('POST', `/api/projects/${key}/api-services`, {
+    id: 'trec',
+    name: 'Receiver temperatures',
+    endpoints: [
+      {
+        id: 'by-antenna',
+        type: 'sql-query',
+        sql: 'SELECT band, round(avg(trec_k), 2) AS mean_trec_k FROM receiver_temps WHERE antenna = :antenna GROUP BY band',
+        parameters: [{ name: 'antenna', type: 'string' }],
+        tests: [{ name: 'DA41', body: { antenna: 'DA41' } }],
+      },
+    ],
+  });
+  await api.call('POST', `/api/projects/${key}/api-services/trec/deploy`, {});
   await api.call('POST', '/api/users', READER);
   await api.call('PUT', `/api/projects/${key}/members/${READER.username}`, { role: 'reader' });
   return {
@@ -57,5 +72,6 @@ export async function seedSmallProject(server: TestServer, key = 'RECEIVER_QA'):
     scenario: 'daily_refresh',
     jobId: build.jobId,
     runId: run.runId,
+    apiService: 'trec',
   };
 }

@@ -182,3 +182,17 @@ export type {
   InsightData,
   InsightInfo,
 } from '../../../src/insights/insight-types.js';
+export type {
+  AnalyticsFunction,
+  ApiDeployment,
+  ApiEndpoint,
+  ApiParameter,
+  ApiRequestLogEntry,
+  ApiService,
+  ApiServiceInfo,
+  EndpointMetrics,
+  EndpointTestResult,
+  ParameterType,
+  SavedTest,
+  ServiceKeyInfo,
+} from '../../../src/api-services/types.js';

@@ -60,6 +60,7 @@ const PROJECT_NAV: { to: string; label: string; icon: string; end?: boolean }[] 
   { to: 'jobs', label: 'Jobs', icon: '▶' },
   { to: 'scenarios', label: 'Scenarios', icon: '⟳' },
   { to: 'dashboards', label: 'Dashboards', icon: '▥' },
+  { to: 'api-services', label: 'API services', icon: '⇄' },
   { to: 'connections', label: 'Connections', icon: '⛁' },
   { to: 'members', label: 'Members', icon: '☺' },
   { to: 'settings', label: 'Settings', icon: '⚒' },
