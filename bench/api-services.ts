@@ -172,29 +172,30 @@ const targets: Target[] = [
 ];
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const results: { name: string; rps: number; p50: number; p99: number; failed: number }[] = [];
-for (const t of targets) {
-  const seen: AutocannonResult[] = [];
-  for (let run = 0; run < runs; run++) {
-    const r = await autocannon({
-      url: t.url,
-      connections: t.connections,
-      duration: seconds,
-      workers: 1,
-      headers: { 'content-type': 'application/json', ...(t.auth ? { authorization: `Bearer ${serviceKey}` } : {}) },
-      requests: t.requests,
-    });
-    seen.push(r);
+// Runs interleave (each round measures every target once): on a shared machine the load drifts,
+// and every target should see the same drift.
+const seen: AutocannonResult[][] = targets.map(() => []);
+for (let run = 0; run < runs; run++)
+  for (const [i, t] of targets.entries()) {
+    seen[i].push(
+      await autocannon({
+        url: t.url,
+        connections: t.connections,
+        duration: seconds,
+        workers: 1,
+        headers: { 'content-type': 'application/json', ...(t.auth ? { authorization: `Bearer ${serviceKey}` } : {}) },
+        requests: t.requests,
+      }),
+    );
+    console.log(`round ${run + 1}: ${t.name}`);
   }
-  results.push({
-    name: t.name,
-    rps: median(seen.map((r) => r.requests.average)),
-    p50: median(seen.map((r) => r.latency.p50)),
-    p99: median(seen.map((r) => r.latency.p99)),
-    failed: seen.reduce((n, r) => n + r.non2xx + r.errors, 0),
-  });
-  console.log(`measured: ${t.name}`);
-}
+const results = targets.map((t, i) => ({
+  name: t.name,
+  rps: median(seen[i].map((r) => r.requests.average)),
+  p50: median(seen[i].map((r) => r.latency.p50)),
+  p99: median(seen[i].map((r) => r.latency.p99)),
+  failed: seen[i].reduce((n, r) => n + r.non2xx + r.errors, 0),
+}));
 
 console.log(
   `\nAPI services on loopback: ${runs} runs × ${seconds} s each (medians), autocannon in a worker thread, ${cpus().length} cores, load average ${loadavg()
