@@ -46,7 +46,7 @@ describe('web UI: API services', () => {
     await page.getByText('No endpoints').waitFor();
     await page.getByRole('button', { name: 'Add endpoint' }).click();
     await page.getByLabel('Endpoint ID (in the URL)').fill('band');
-    const editor = page.getByRole('textbox', { name: 'SQL of endpoint band' });
+    const editor = page.getByRole('textbox', { name: 'Endpoint SQL' });
     await editor.click();
     await page.keyboard.press('Control+A');
     await page.keyboard.type('SELECT antenna FROM obs WHERE band = :band ORDER BY antenna');
@@ -61,7 +61,7 @@ describe('web UI: API services', () => {
     await results.getByText('DA42').waitFor();
     await page.getByRole('button', { name: 'Deploy saved version' }).click();
     await page.getByText('Deployed version 1').waitFor();
-    await page.getByText('answers callers').waitFor();
+    await page.getByText('answers callers', { exact: true }).waitFor();
 
     await page.getByLabel('Who uses the new key').fill('ops');
     await page.getByRole('button', { name: 'Create key' }).click();

@@ -149,7 +149,7 @@ function EndpointEditor({
       {endpoint.type === 'sql-query' ? (
         <>
           <SqlEditor
-            label={`SQL of endpoint ${endpoint.id}`}
+            label="Endpoint SQL"
             value={endpoint.sql}
             onChange={(sql) => !readOnly && onChange({ ...endpoint, sql })}
             schema={{}}
