@@ -46,6 +46,8 @@ function routes(p: SmallProject): string[] {
     `${P}/insights/${p.insight}`,
     `${P}/webapps`,
     `${P}/webapps/explorer`,
+    `${P}/api-services`,
+    `${P}/api-services/${p.apiService}`,
     `${P}/insights/new?dataset=${p.dataset}`,
     `${P}/notebooks`,
     `${P}/notebooks/${p.notebook}`,

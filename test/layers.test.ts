@@ -25,6 +25,7 @@ const LAYER_RANK: Record<string, number> = {
   webapps: 8,
   notebooks: 8,
   collab: 8,
+  'api-services': 8,
   app: 9,
   server: 10,
   cli: 10,

@@ -317,6 +317,22 @@ describe('the API document (/api/openapi.json)', () => {
     await get(`${P}/tags`);
     await get('/api/catalog/search', '?q=obs');
 
+    await get(`${P}/api-services`);
+    await get(`${P}/api-services/{id}`);
+    await call('PUT', `${P}/api-services/{id}`);
+    await call('POST', `${P}/api-services`);
+    await call('POST', `${P}/api-services/{id}/deploy`);
+    await get(`${P}/api-services/{id}/deployments`);
+    await call('POST', `${P}/api-services/{id}/active`);
+    await get(`${P}/api-services/{id}/keys`);
+    await call('POST', `${P}/api-services/{id}/keys`);
+    await call('DELETE', `${P}/api-services/{id}/keys/{keyId}`);
+    await call('POST', `${P}/api-services/{id}/endpoints/{endpointId}/test`);
+    await get(`${P}/api-services/{id}/metrics`, '?minutes=5');
+    await get(`${P}/api-services/{id}/requests`, '?limit=5');
+    await get(`${P}/api-services/{id}/openapi.json`);
+    await checked('DELETE', url(`${P}/api-services/svc2`), { token: admin });
+
     await call('DELETE', `${P}/members/{user}`);
     await call('POST', '/api/auth/logout', { token: seed.tokens.reader });
     await call('DELETE', P);

@@ -15,6 +15,7 @@ export interface SmallProject {
   insight: string;
   dashboard: string;
   notebook: string;
+  apiService: string;
 }
 
 /**
@@ -114,6 +115,20 @@ export async function seedSmallProject(server: TestServer, key = 'RECEIVER_QA'):
       },
     ],
   });
+  await api.call('POST', `/api/projects/${key}/api-services`, {
+    id: 'trec',
+    name: 'Receiver temperatures',
+    endpoints: [
+      {
+        id: 'by-antenna',
+        type: 'sql-query',
+        sql: 'SELECT band, round(avg(trec_k), 2) AS mean_trec_k FROM receiver_temps WHERE antenna = :antenna GROUP BY band',
+        parameters: [{ name: 'antenna', type: 'string' }],
+        tests: [{ name: 'DA41', body: { antenna: 'DA41' } }],
+      },
+    ],
+  });
+  await api.call('POST', `/api/projects/${key}/api-services/trec/deploy`, {});
   await api.call('POST', '/api/users', READER);
   await api.call('PUT', `/api/projects/${key}/members/${READER.username}`, { role: 'reader' });
   return {
@@ -127,5 +142,6 @@ export async function seedSmallProject(server: TestServer, key = 'RECEIVER_QA'):
     insight: 'trec_by_band',
     dashboard: 'receivers',
     notebook: 'trec_notes',
+    apiService: 'trec',
   };
 }

@@ -14,6 +14,7 @@ import { installInsights } from '../insights/install.js';
 import { installWebapps } from '../webapps/install.js';
 import { installNotebooks } from '../notebooks/install.js';
 import { fillSearchIndexIfEmpty, installCollab } from '../collab/install.js';
+import { installApiServices } from '../api-services/install.js';
 import { Automation } from '../automation/automation.js';
 import { projectBuildStopper } from '../flow/build.js';
 import { registerProjectWorkStopper } from '../workspace/projects-service.js';
@@ -41,6 +42,7 @@ export function installCapabilities(ws: Workspace): void {
   installWebapps(ws);
   installNotebooks(ws);
   installCollab(ws);
+  installApiServices(ws);
   installSystemDatasets(ws);
   // Deleting a project stops its builds and scenario runs first (their writes must not outlive it).
   registerProjectWorkStopper(ws, projectBuildStopper(ws));

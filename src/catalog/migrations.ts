@@ -475,6 +475,65 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('notifications_by_user').on('notifications').columns(['username', 'id']).execute();
       },
     },
+    '0012_api_services': {
+      async up(db: Kysely<unknown>) {
+        // Deployed versions of API services: the frozen endpoints (and the data versions lookups
+        // read), which version takes traffic, caller keys (hashes only) and the request log.
+        await db.schema
+          .createTable('api_deployments')
+          .addColumn('project_key', 'text', (c) => c.notNull())
+          .addColumn('service', 'text', (c) => c.notNull())
+          .addColumn('version', 'integer', (c) => c.notNull())
+          .addColumn('definition', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('created_by', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('api_deployments_pk', ['project_key', 'service', 'version'])
+          .execute();
+        await db.schema
+          .createTable('api_active')
+          .addColumn('project_key', 'text', (c) => c.notNull())
+          .addColumn('service', 'text', (c) => c.notNull())
+          .addColumn('version', 'integer', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .addColumn('updated_by', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('api_active_pk', ['project_key', 'service'])
+          .execute();
+        await db.schema
+          .createTable('api_service_keys')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('project_key', 'text', (c) => c.notNull())
+          .addColumn('service', 'text', (c) => c.notNull())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('key_hash', 'text', (c) => c.notNull().unique())
+          .addColumn('prefix', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('created_by', 'text', (c) => c.notNull())
+          .addColumn('revoked_at', 'text')
+          .execute();
+        await db.schema
+          .createIndex('api_service_keys_by_service')
+          .on('api_service_keys')
+          .columns(['project_key', 'service'])
+          .execute();
+        await serial(db, 'api_requests')
+          .addColumn('project_key', 'text', (c) => c.notNull())
+          .addColumn('service', 'text', (c) => c.notNull())
+          .addColumn('endpoint', 'text', (c) => c.notNull())
+          .addColumn('version', 'integer')
+          .addColumn('key_id', 'text')
+          .addColumn('status', 'integer', (c) => c.notNull())
+          .addColumn('duration_ms', 'double precision', (c) => c.notNull())
+          .addColumn('at', 'text', (c) => c.notNull())
+          .addColumn('body_excerpt', 'text', (c) => c.notNull())
+          .addColumn('error', 'text')
+          .execute();
+        await db.schema
+          .createIndex('api_requests_by_service')
+          .on('api_requests')
+          .columns(['project_key', 'service', 'id'])
+          .execute();
+      },
+    },
   };
 }
 

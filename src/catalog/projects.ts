@@ -62,6 +62,10 @@ export const PROJECT_TABLES = [
   'discussions',
   'discussion_messages',
   'notifications',
+  'api_deployments',
+  'api_active',
+  'api_service_keys',
+  'api_requests',
 ] as const satisfies readonly (keyof CatalogTables)[];
 
 const toProject = (r: CatalogTables['projects'], role?: ProjectRole): Project => ({

@@ -190,6 +190,10 @@ export interface CatalogTables {
   users: UsersTable;
   sessions: SessionsTable;
   api_keys: ApiKeysTable;
+  api_deployments: ApiDeploymentsTable;
+  api_active: ApiActiveTable;
+  api_service_keys: ApiServiceKeysTable;
+  api_requests: ApiRequestsTable;
   projects: ProjectsTable;
   members: MembersTable;
   groups: GroupsTable;
@@ -326,4 +330,52 @@ export interface DetectorStateTable {
   /** JSON: high-water mark of the order column and the detector's own state. */
   state: string;
   updated_at: string;
+}
+
+/** A deployed version of an API service: its endpoints frozen as JSON (lookups with their data version). */
+export interface ApiDeploymentsTable {
+  project_key: string;
+  service: string;
+  version: number;
+  definition: string;
+  created_at: string;
+  created_by: string;
+}
+
+/** Which deployed version of a service answers its callers. */
+export interface ApiActiveTable {
+  project_key: string;
+  service: string;
+  version: number;
+  updated_at: string;
+  updated_by: string;
+}
+
+/** A caller key of one API service; only its SHA-256 is kept. */
+export interface ApiServiceKeysTable {
+  id: string;
+  project_key: string;
+  service: string;
+  name: string;
+  key_hash: string;
+  /** The first characters of the key, so people can tell keys apart. */
+  prefix: string;
+  created_at: string;
+  created_by: string;
+  revoked_at: string | null;
+}
+
+/** One call of an API service endpoint (bounded body excerpt, never the key). */
+export interface ApiRequestsTable {
+  id: Generated<number>;
+  project_key: string;
+  service: string;
+  endpoint: string;
+  version: number | null;
+  key_id: string | null;
+  status: number;
+  duration_ms: number;
+  at: string;
+  body_excerpt: string;
+  error: string | null;
 }

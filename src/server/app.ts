@@ -14,6 +14,7 @@ import * as R from './response-schemas.js';
 import { route } from './route.js';
 import { apiRouteModules } from './routes/index.js';
 import { SESSION_COOKIE } from './routes/auth.js';
+import { registerServiceCalls } from './service-calls.js';
 import { registerWebUi } from './web-ui.js';
 import { registerWebappServing } from './webapp-serving.js';
 
@@ -48,6 +49,8 @@ export async function buildServer(ws: Workspace, options: ServerOptions = {}): P
   app.decorateRequest('principal', null);
   // Resolve the caller from a Bearer token (session token or API key) or the session cookie.
   app.addHook('onRequest', async (request) => {
+    // API service callers send keys of a service, not user tokens: the service routes check them.
+    if (request.url.startsWith('/services/')) return;
     const header = request.headers.authorization;
     const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : request.cookies?.[SESSION_COOKIE];
     request.principal = token
@@ -140,6 +143,7 @@ export async function buildServer(ws: Workspace, options: ServerOptions = {}): P
   );
   for (const register of apiRouteModules) register(app, ws);
   await registerWebappServing(app, ws);
+  await registerServiceCalls(app, ws);
   await registerWebUi(app);
   return app;
 }

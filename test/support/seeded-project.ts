@@ -51,6 +51,19 @@ const SEED_IPYNB = JSON.stringify({
   metadata: { kernelspec: { name: 'python3', language: 'python' }, llano: { id: 'n3', name: 'Imported' } },
   cells: [{ cell_type: 'markdown', id: 'a', metadata: {}, source: ['# Imported'] }],
 });
+const SEED_API_SERVICE = {
+  id: 'svc1',
+  endpoints: [
+    {
+      id: 'q',
+      type: 'sql-query',
+      sql: 'SELECT antenna, trec FROM obs WHERE antenna = :antenna',
+      parameters: [{ name: 'antenna', type: 'string' }],
+      tests: [{ name: 'DA41', body: { antenna: 'DA41' } }],
+    },
+    { id: 'score', type: 'analytics', function: 'score-against-history' },
+  ],
+};
 
 export const OBS_CSV = 'ts,antenna,trec\n2024-01-01 00:00:00,DA41,35.5\n2024-01-01 00:10:00,DA42,36.1\n';
 
@@ -203,6 +216,12 @@ export async function seedProject(
     call('POST', `${P}/discussions`, { token: admin, body: { object: 'dataset:obs', title: 'Seed', message: 'Hi' } }),
     'discussion',
   );
+  await ok(call('POST', `${P}/api-services`, { token: admin, body: SEED_API_SERVICE }), 'api service');
+  await ok(call('POST', `${P}/api-services/svc1/deploy`, { token: admin, body: {} }), 'api service deploy');
+  const serviceKey = await ok(
+    call('POST', `${P}/api-services/svc1/keys`, { token: admin, body: { name: 'seed' } }),
+    'api service key',
+  );
   const keys = await ok(call('GET', '/api/api-keys', { token: tokens.writer }), 'api keys');
   const obsVersions = await ok(call('GET', `${P}/datasets/obs/versions`, { token: admin }), 'versions');
   return {
@@ -238,6 +257,9 @@ export async function seedProject(
       'attachments/{file}': 'notes.txt',
       'discussions/{id}': (discussion.body as { id: string }).id,
       'tags/{kind}': 'recipe',
+      'api-services/{id}': 'svc1',
+      'keys/{keyId}': (serviceKey.body as { id: string }).id,
+      'endpoints/{endpointId}': 'q',
     },
   };
 }
@@ -383,5 +405,11 @@ export function sampleRequests(seed: Seed): Record<string, SampleRequest> {
     [`PATCH ${P}/discussions/{id}`]: { body: { status: 'open' } },
     ['POST /api/notifications/read']: { body: { all: true } },
     [`PUT ${P}/tags/{kind}/{name}`]: { body: { tags: ['seeded'], description: 'all rows' } },
+    [`POST ${P}/api-services`]: { body: { ...SEED_API_SERVICE, id: 'svc2' } },
+    [`PUT ${P}/api-services/{id}`]: { body: { ...SEED_API_SERVICE, description: 'changed' } },
+    [`POST ${P}/api-services/{id}/deploy`]: { body: {} },
+    [`POST ${P}/api-services/{id}/active`]: { body: { version: 1 } },
+    [`POST ${P}/api-services/{id}/keys`]: { body: { name: 'another' } },
+    [`POST ${P}/api-services/{id}/endpoints/{endpointId}/test`]: { body: {} },
   };
 }

@@ -26,6 +26,8 @@ const AccountPage = lazy(() => import('./pages/account'));
 const DashboardsPage = lazy(() => import('./pages/dashboards'));
 const WebappsPage = lazy(() => import('./pages/webapps'));
 const WebappEditorPage = lazy(() => import('./pages/webapp-editor'));
+const ApiServicesPage = lazy(() => import('./pages/api-services'));
+const ApiServicePage = lazy(() => import('./pages/api-service'));
 const DashboardPage = lazy(() => import('./pages/dashboard'));
 const ChartBuilderPage = lazy(() => import('./pages/chart-builder'));
 const ProjectSettingsPage = lazy(() => import('./pages/project-settings'));
@@ -83,6 +85,8 @@ export function App() {
               <Route path="connections" element={page(<ConnectionsPage />)} />
               <Route path="members" element={page(<MembersPage />)} />
               <Route path="dashboards" element={page(<DashboardsPage />)} />
+              <Route path="api-services" element={page(<ApiServicesPage />)} />
+              <Route path="api-services/:id" element={page(<ApiServicePage />)} />
               <Route path="dashboards/:id" element={page(<DashboardPage />)} />
               <Route path="insights/:id" element={page(<ChartBuilderPage />)} />
               <Route path="webapps" element={page(<WebappsPage />)} />

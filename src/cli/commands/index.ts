@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
 import { accessCommands } from './access.js';
+import { apiServiceCommands } from './api-services.js';
 import { automationCommands } from './automation.js';
 import { almaCommands } from './alma.js';
 import { analyticsCommands } from './analytics.js';
@@ -38,4 +39,5 @@ export const commandModules: CommandModule[] = [
   notebookCommands,
   accessCommands,
   collabCommands,
+  apiServiceCommands,
 ];

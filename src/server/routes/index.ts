@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Workspace } from '../../workspace/workspace.js';
+import { apiServiceRoutes } from './api-services.js';
 import { authRoutes } from './auth.js';
 import { automationRoutes } from './automation.js';
 import { catalogObjectRoutes } from './catalog-objects.js';
@@ -43,4 +44,5 @@ export const apiRouteModules: ((app: FastifyInstance, ws: Workspace) => void)[] 
   projectApiKeyRoutes,
   oidcRoutes,
   collabRoutes,
+  apiServiceRoutes,
 ];

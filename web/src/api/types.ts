@@ -192,3 +192,17 @@ export type {
   NotebookCell,
   NotebookInfo,
 } from '../../../src/notebooks/notebook-types.js';
+export type {
+  AnalyticsFunction,
+  ApiDeployment,
+  ApiEndpoint,
+  ApiParameter,
+  ApiRequestLogEntry,
+  ApiService,
+  ApiServiceInfo,
+  EndpointMetrics,
+  EndpointTestResult,
+  ParameterType,
+  SavedTest,
+  ServiceKeyInfo,
+} from '../../../src/api-services/types.js';

@@ -66,6 +66,7 @@ const PROJECT_NAV: { to: string; label: string; icon: string; end?: boolean }[] 
   { to: 'notebooks', label: 'Notebooks', icon: '✎' },
   { to: 'wiki', label: 'Wiki', icon: '❡' },
   { to: 'discussions', label: 'Discussions', icon: '✉' },
+  { to: 'api-services', label: 'API services', icon: '⇄' },
   { to: 'connections', label: 'Connections', icon: '⛁' },
   { to: 'members', label: 'Members', icon: '☺' },
   { to: 'settings', label: 'Settings', icon: '⚒' },
