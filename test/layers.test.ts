@@ -21,6 +21,8 @@ const LAYER_RANK: Record<string, number> = {
   quality: 8,
   alma: 8,
   insights: 8,
+  audit: 8,
+  transfer: 8,
   app: 9,
   server: 10,
   cli: 10,

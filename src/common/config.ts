@@ -59,6 +59,8 @@ export const ConfigSchema = z.object({
   maxColumns: z.number().int().min(1).max(100_000),
   /** Largest versioned object (recipe, scenario, variables…) as JSON, each save keeps a revision: `LLANO_MAX_OBJECT_KB`, default 1,024. */
   maxObjectKb: z.number().positive(),
+  /** Days the audit log keeps its rows, pruned by the scheduler: `LLANO_AUDIT_RETENTION_DAYS`, default 0 (forever). */
+  auditRetentionDays: z.number().int().min(0),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 

@@ -151,6 +151,13 @@ export const SETTINGS = [
     meaning:
       'internal hosts, addresses or CIDR ranges (comma-separated) that HTTP steps and webhooks may call; other internal addresses are refused (docs/webhooks.md)',
   },
+  {
+    key: 'auditRetentionDays',
+    env: 'LLANO_AUDIT_RETENTION_DAYS',
+    read: 'number',
+    default: 0,
+    meaning: 'days the audit log keeps its rows (the scheduler of `llano serve` prunes older ones); `0`: kept forever',
+  },
 ] as const satisfies readonly SettingInfo[];
 
 /** The text of an environment variable as the setting's value (undefined when unset or empty). */

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Workspace } from '../../workspace/workspace.js';
+import { auditRoutes } from './audit.js';
 import { authRoutes } from './auth.js';
 import { automationRoutes } from './automation.js';
 import { catalogObjectRoutes } from './catalog-objects.js';
@@ -29,4 +30,5 @@ export const apiRouteModules: ((app: FastifyInstance, ws: Workspace) => void)[] 
   checkTypeRoutes,
   insightRoutes,
   visualRecipeRoutes,
+  auditRoutes,
 ];
