@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCAL_ADMIN } from '../src/catalog/access.js';
 import type { OpenApiDocument } from '../src/server/openapi.js';
+import { exportProjectZip } from '../src/transfer/project-export.js';
 import { ACCESS_LEVELS } from '../src/server/route.js';
 import { answerChecker, operationsOf, type Operation } from './support/openapi-check.js';
 import { startHttpReceiver, type HttpReceiver } from './support/receivers.js';
@@ -254,6 +257,12 @@ describe('the API document (/api/openapi.json)', () => {
     await call('POST', `${P}/dashboards`);
     await checked('DELETE', url(`${P}/dashboards/d2`), { token: admin });
 
+    await get(`${P}/export`, '?revisions=true');
+    const zip = await exportProjectZip(s.ws, LOCAL_ADMIN, seed.project, {});
+    await checked('POST', '/api/projects/import?key=IMPORTED', {
+      token: admin,
+      file: { content: readFileSync(zip), name: 'project.zip' },
+    });
     await get('/api/audit', '?limit=5');
     await get(`${P}/timeline`, '?limit=5');
     await get('/api/users/{username}/timeline');

@@ -11,6 +11,7 @@ import { insightRoutes } from './insights.js';
 import { monitoringStepRoutes } from './monitoring-steps.js';
 import { previewRoutes } from './preview.js';
 import { projectRoutes } from './projects.js';
+import { projectTransferRoutes } from './project-transfer.js';
 import { qualityRoutes } from './quality.js';
 import { userRoutes } from './users.js';
 import { visualRecipeRoutes } from './visual-recipes.js';
@@ -31,4 +32,5 @@ export const apiRouteModules: ((app: FastifyInstance, ws: Workspace) => void)[] 
   insightRoutes,
   visualRecipeRoutes,
   auditRoutes,
+  projectTransferRoutes,
 ];
