@@ -27,6 +27,8 @@ const DashboardsPage = lazy(() => import('./pages/dashboards'));
 const DashboardPage = lazy(() => import('./pages/dashboard'));
 const ChartBuilderPage = lazy(() => import('./pages/chart-builder'));
 const ProjectSettingsPage = lazy(() => import('./pages/project-settings'));
+const TimelinePage = lazy(() => import('./pages/timeline'));
+const AuditPage = lazy(() => import('./pages/audit'));
 
 const page = (node: ReactNode) => <Suspense fallback={<Loading />}>{node}</Suspense>;
 
@@ -56,6 +58,7 @@ export function App() {
               <Route index element={<HomePage />} />
               <Route path="monitoring/:tab?" element={page(<MonitoringPage />)} />
               <Route path="admin/users" element={page(<UsersPage />)} />
+              <Route path="admin/audit" element={page(<AuditPage />)} />
               <Route path="account" element={page(<AccountPage />)} />
               <Route path="*" element={<NotFound />} />
             </Route>
@@ -76,6 +79,7 @@ export function App() {
               <Route path="dashboards/:id" element={page(<DashboardPage />)} />
               <Route path="insights/:id" element={page(<ChartBuilderPage />)} />
               <Route path="settings" element={page(<ProjectSettingsPage />)} />
+              <Route path="timeline" element={page(<TimelinePage />)} />
               <Route path="*" element={<NotFound />} />
             </Route>
             <Route path="projects/:key/flow" element={<ProjectLayout full />}>

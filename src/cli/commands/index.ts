@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
+import { auditCommands } from './audit.js';
 import { automationCommands } from './automation.js';
 import { almaCommands } from './alma.js';
 import { analyticsCommands } from './analytics.js';
@@ -28,4 +29,5 @@ export const commandModules: CommandModule[] = [
   almaCommands,
   automationCommands,
   insightCommands,
+  auditCommands,
 ];

@@ -26,6 +26,7 @@ export function AppShell() {
           </NavLink>
           <NavLink to="/monitoring">Automation monitoring</NavLink>
           {me?.isAdmin ? <NavLink to="/admin/users">Users</NavLink> : null}
+          {me?.isAdmin ? <NavLink to="/admin/audit">Audit log</NavLink> : null}
           <NavLink to="/account">API keys</NavLink>
         </nav>
         <div className="spacer" />
@@ -62,6 +63,7 @@ const PROJECT_NAV: { to: string; label: string; icon: string; end?: boolean }[] 
   { to: 'dashboards', label: 'Dashboards', icon: '▥' },
   { to: 'connections', label: 'Connections', icon: '⛁' },
   { to: 'members', label: 'Members', icon: '☺' },
+  { to: 'timeline', label: 'Timeline', icon: '☰' },
   { to: 'settings', label: 'Settings', icon: '⚒' },
 ];
 
