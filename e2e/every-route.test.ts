@@ -23,6 +23,7 @@ function routes(p: SmallProject): string[] {
     '/monitoring/triggers',
     '/monitoring/reporters',
     '/admin/users',
+    '/admin/audit',
     '/account',
     '/no/such/page',
     P,
@@ -52,6 +53,7 @@ function routes(p: SmallProject): string[] {
     `${P}/connections`,
     `${P}/members`,
     `${P}/settings`,
+    `${P}/timeline`,
     `${P}/no-such-section`,
   ];
 }

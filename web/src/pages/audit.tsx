@@ -3,6 +3,7 @@ import { api } from '../api/client';
 import type { AuditEntry, AuditPage } from '../../../src/catalog/audit-types.js';
 import { Table } from '../components/table';
 import { EmptyState, ErrorAlert, Loading, PageHeader } from '../components/ui';
+import { useApi } from '../lib/use-api';
 
 const FIELDS = [
   { name: 'user', label: 'User' },
@@ -17,30 +18,36 @@ type Filters = Record<(typeof FIELDS)[number]['name'], string>;
 /** The audit log: global admins see all of it, project admins their projects (the API decides). */
 export default function AuditPage() {
   const [filters, setFilters] = useState<Filters>({ user: '', project: '', action: '', from: '', to: '' });
-  const [entries, setEntries] = useState<AuditEntry[] | null>(null);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
+  const [applied, setApplied] = useState<Filters>(filters);
+  const query = new URLSearchParams({ limit: '100' });
+  for (const [k, v] of Object.entries(applied)) if (v) query.set(k, v);
+  const first = useApi<AuditPage>(`/api/audit?${query.toString()}`);
+  // Older pages, fetched on demand, for the filters they were asked with.
+  const [older, setOlder] = useState<{ filters: Filters; entries: AuditEntry[]; next: string | null } | null>(null);
+  const [loadingOlder, setLoadingOlder] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  const mine = older?.filters === applied ? older : null;
+  const entries = first.data ? [...first.data.entries, ...(mine?.entries ?? [])] : null;
+  const cursor = mine ? mine.next : (first.data?.nextCursor ?? null);
+  const loading = first.loading || loadingOlder;
 
-  const load = async (from: string | null) => {
-    setLoading(true);
+  const loadOlder = async (from: string) => {
+    setLoadingOlder(true);
     setError(null);
     try {
-      const q = new URLSearchParams({ limit: '100' });
-      for (const [k, v] of Object.entries(filters)) if (v) q.set(k, v);
-      if (from) q.set('cursor', from);
+      const q = new URLSearchParams(query);
+      q.set('cursor', from);
       const page = await api.get<AuditPage>(`/api/audit?${q.toString()}`);
-      setEntries((old) => (from && old ? [...old, ...page.entries] : page.entries));
-      setCursor(page.nextCursor);
+      setOlder({ filters: applied, entries: [...(mine?.entries ?? []), ...page.entries], next: page.nextCursor });
     } catch (e) {
       setError(e);
     } finally {
-      setLoading(false);
+      setLoadingOlder(false);
     }
   };
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    void load(null);
+    setApplied({ ...filters });
   };
   return (
     <>
@@ -63,12 +70,12 @@ export default function AuditPage() {
           Show
         </button>
       </form>
-      <ErrorAlert error={error} title="Could not read the audit log" />
+      <ErrorAlert error={error ?? first.error} title="Could not read the audit log" />
       {entries === null ? (
         loading ? (
           <Loading label="Loading the audit log…" />
         ) : (
-          <EmptyState title="Choose filters">Press Show to read the newest entries.</EmptyState>
+          <EmptyState title="No audit log to show">Global admins and project admins read the audit log.</EmptyState>
         )
       ) : (
         <Table
@@ -88,7 +95,7 @@ export default function AuditPage() {
         />
       )}
       {cursor && !loading ? (
-        <button type="button" className="btn" onClick={() => void load(cursor)}>
+        <button type="button" className="btn" onClick={() => void loadOlder(cursor)}>
           Older
         </button>
       ) : null}
