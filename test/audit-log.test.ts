@@ -92,7 +92,7 @@ describe('the audit log', () => {
     expect(mine.length).toBeGreaterThan(3);
     expect(new Set(mine.map((e) => e.project))).toEqual(new Set(['AUD']));
     expect((await call('GET', '/api/audit?project=OTHER', undefined, alice)).status).toBe(404);
-    expect((await call('GET', '/api/audit', undefined, bob)).status).toBe(403);
+    expect(await audit('', bob)).toEqual([]);
     expect((await call('GET', '/api/audit?from=yesterday', undefined)).status).toBe(400);
   });
 
@@ -154,7 +154,7 @@ describe('the audit log', () => {
     const mine = await call<TimelinePage>('GET', '/api/users/bob/timeline', undefined, bob);
     expect(mine.status).toBe(200);
     expect(mine.body.items.every((i) => i.actor === 'bob')).toBe(true);
-    expect((await call('GET', '/api/users/bob/timeline', undefined, alice)).status).toBe(403);
+    expect((await call<TimelinePage>('GET', '/api/users/bob/timeline', undefined, alice)).body.items).toEqual([]);
     expect((await call('GET', '/api/users/bob/timeline')).status).toBe(200);
   });
 });

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { Principal } from '../catalog/access.js';
 import { listAudit, type AuditFilter, type AuditPage } from '../catalog/audit-log.js';
-import { forbidden } from '../common/errors.js';
 import { parseOr400 } from '../common/parse.js';
 import type { Workspace } from '../workspace/workspace.js';
 
@@ -55,6 +54,6 @@ async function adminScopes(
     return [{ project: p.key, since: p.createdAt }];
   }
   const mine = (await ws.catalog.projects.list(principal)).filter((p) => p.role === 'admin');
-  if (mine.length === 0) throw forbidden('The audit log needs a global admin, or a project admin for their projects');
+  // No project to administer: nothing to read (an empty page, as for any filter that matches nothing).
   return mine.map((p) => ({ project: p.key, since: p.createdAt }));
 }

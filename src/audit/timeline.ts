@@ -1,7 +1,6 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Principal } from '../catalog/access.js';
-import { forbidden } from '../common/errors.js';
 import { parseOr400 } from '../common/parse.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { auditItem, jobItem, revisionItem, runItem } from './timeline-text.js';
@@ -121,7 +120,7 @@ export async function userTimeline(
   username: string,
   query: unknown,
 ): Promise<TimelinePage> {
-  if (!principal.isAdmin && principal.username !== username)
-    throw forbidden('A user’s timeline is theirs and global admins’ to read');
+  // Another user's doings are theirs and global admins' to read: anyone else sees an empty page.
+  if (!principal.isAdmin && principal.username !== username) return { items: [], nextBefore: null };
   return timeline(ws, { user: username }, query);
 }
