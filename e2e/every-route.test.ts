@@ -24,6 +24,7 @@ function routes(p: SmallProject): string[] {
     '/monitoring/triggers',
     '/monitoring/reporters',
     '/admin/users',
+    '/admin/audit',
     '/account',
     '/no/such/page',
     P,
@@ -67,6 +68,7 @@ function routes(p: SmallProject): string[] {
     `${P}/datasets/${p.dataset}/discussion`,
     '/search?q=receiver',
     '/notifications',
+    `${P}/timeline`,
     `${P}/no-such-section`,
   ];
 }

@@ -26,6 +26,8 @@ const LAYER_RANK: Record<string, number> = {
   notebooks: 8,
   collab: 8,
   'api-services': 8,
+  audit: 8,
+  transfer: 8,
   app: 9,
   server: 10,
   cli: 10,

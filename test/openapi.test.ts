@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCAL_ADMIN } from '../src/catalog/access.js';
 import type { OpenApiDocument } from '../src/server/openapi.js';
+import { exportProjectZip } from '../src/transfer/project-export.js';
 import { ACCESS_LEVELS } from '../src/server/route.js';
 import { answerChecker, operationsOf, type Operation } from './support/openapi-check.js';
 import { startHttpReceiver, type HttpReceiver } from './support/receivers.js';
@@ -333,6 +336,15 @@ describe('the API document (/api/openapi.json)', () => {
     await get(`${P}/api-services/{id}/openapi.json`);
     await checked('DELETE', url(`${P}/api-services/svc2`), { token: admin });
 
+    await get(`${P}/export`, '?revisions=true');
+    const zip = await exportProjectZip(s.ws, LOCAL_ADMIN, seed.project, {});
+    await checked('POST', '/api/projects/import?key=IMPORTED', {
+      token: admin,
+      file: { content: readFileSync(zip), name: 'project.zip' },
+    });
+    await get('/api/audit', '?limit=5');
+    await get(`${P}/timeline`, '?limit=5');
+    await get('/api/users/{username}/timeline');
     await call('DELETE', `${P}/members/{user}`);
     await call('POST', '/api/auth/logout', { token: seed.tokens.reader });
     await call('DELETE', P);
@@ -343,4 +355,19 @@ describe('the API document (/api/openapi.json)', () => {
       .map((o) => `${o.method} ${o.path}: ${JSON.stringify(seen.get(o) ?? 'never called')}`);
     expect(unanswered, 'operations never answered with a success').toEqual([]);
   }, 300_000);
+
+  it('left an audit row for every change the walk made and for its data reads, never a secret', async () => {
+    const rows = await s.ws.catalog.db.selectFrom('audit_log').selectAll().execute();
+    const routes = new Set(rows.map((r) => r.route));
+    const mutating = [...seen]
+      .filter(([o, statuses]) => o.method !== 'GET' && statuses.some((status) => status < 300))
+      .map(([o]) => `${o.method} ${o.path}`);
+    expect(mutating.length).toBeGreaterThan(30);
+    expect(mutating.filter((r) => !routes.has(r))).toEqual([]);
+    for (const read of [`GET ${P}/datasets/{name}/data`, `GET ${P}/datasets/{name}/versions/{id}/data`])
+      expect(routes, read).toContain(read);
+    const stored = JSON.stringify(rows);
+    for (const secret of [seed.webhookToken, seed.tokens.writerApiKey, 'password-reader1', 'leaving-password-1'])
+      expect(stored).not.toContain(secret);
+  });
 });

@@ -8,6 +8,7 @@ import { serverEvents } from '../workspace/server-events.js';
 import { workspaceSlot, type Workspace } from '../workspace/workspace.js';
 import { isoAt, SystemClock, type Clock } from './clock.js';
 import { executeRun } from './runner.js';
+import { auditRunEnded, auditRunStarted } from './run-audit.js';
 import { RunStore, type ScenarioRun } from './run-store.js';
 import { loadScenario } from './scenarios-service.js';
 import { stepName, type Scenario } from './scenario.js';
@@ -157,6 +158,15 @@ export class Automation {
         return true;
       });
       if (!won) return { runId: null, status: 'lost' as const };
+      if (runId)
+        await auditRunStarted(this.ws, {
+          projectKey: req.projectKey,
+          scenario: req.scenarioId,
+          runId,
+          triggerType: req.triggerType,
+          cause: req.cause,
+          runAs: scenario.runAs ?? scenario.updatedBy,
+        });
       if (status === 'RUNNING') this.launch(runId!, req.projectKey, scenario);
       if (status === 'QUEUED') {
         this.queuedHere.add(runId!);
@@ -224,6 +234,7 @@ export class Automation {
       })
       .then(async (outcome) => {
         this.active.delete(runId);
+        await auditRunEnded(this.ws, { projectKey, scenario: scenario.id, runId, outcome });
         this.events.emit('event', { kind: 'run-ended', projectKey, scenario: scenario.id, runId, outcome });
         serverEvents(this.ws).publish({ kind: 'run-ended', projectKey, scenario: scenario.id, runId });
         await this.startQueued(projectKey, scenario.id).catch(() => undefined);

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Workspace } from '../workspace/workspace.js';
+import { pruneAuditLog } from '../audit/retention.js';
 import { Automation, type FireRequest } from './automation.js';
 import { isoAt, type Clock } from './clock.js';
 import { DatasetVersionPoller } from './dataset-version-poller.js';
@@ -204,6 +205,7 @@ export class Scheduler {
       this.lastRecovery = now;
       await recoverInterruptedWork(this.ws).catch(() => undefined);
       await pruneTriggerFires(this.ws.catalog.db, isoAt(now - FIRE_RETENTION_MS)).catch(() => undefined);
+      await pruneAuditLog(this.ws, now).catch(() => undefined);
     }
     await this.automation.startAllQueued();
   }

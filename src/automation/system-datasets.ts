@@ -3,8 +3,9 @@ import { sql } from 'kysely';
 import { quoteLiteral } from '../common/names.js';
 import { registerSystemTable, type SystemTable } from '../datasets/system-tables.js';
 import { workspaceSlot, type Workspace } from '../workspace/workspace.js';
+import { auditTableExport } from '../audit/audit-table.js';
 
-interface TableExport {
+export interface TableExport {
   /** DuckDB column types, in order. */
   columns: Record<string, string>;
   /** A value that changes when the project's rows do (cheap aggregate). */
@@ -41,6 +42,7 @@ const runsToken = async (ws: Workspace, projectKey: string) => {
 };
 
 const tables: Record<SystemTable, TableExport> = {
+  audit_log: auditTableExport,
   scenario_runs: {
     columns: RUN_COLUMNS,
     token: runsToken,

@@ -534,6 +534,29 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0018_audit_log': {
+      async up(db: Kysely<unknown>) {
+        // Every change and data access, kept past its project's deletion (hence `project`, not `project_key`).
+        await serial(db, 'audit_log')
+          .addColumn('at', 'text', (c) => c.notNull())
+          .addColumn('actor', 'text')
+          .addColumn('via', 'text', (c) => c.notNull())
+          .addColumn('action', 'text', (c) => c.notNull())
+          .addColumn('category', 'text', (c) => c.notNull())
+          .addColumn('project', 'text')
+          .addColumn('object_kind', 'text')
+          .addColumn('object_name', 'text')
+          .addColumn('route', 'text')
+          .addColumn('status', 'integer')
+          .addColumn('ip', 'text')
+          .addColumn('user_agent', 'text')
+          .addColumn('detail', 'text')
+          .execute();
+        await db.schema.createIndex('audit_log_by_time').on('audit_log').columns(['at', 'id']).execute();
+        await db.schema.createIndex('audit_log_by_project').on('audit_log').columns(['project', 'at']).execute();
+        await db.schema.createIndex('audit_log_by_actor').on('audit_log').columns(['actor', 'at']).execute();
+      },
+    },
   };
 }
 

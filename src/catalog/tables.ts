@@ -220,6 +220,7 @@ export interface CatalogTables {
   discussions: DiscussionsTable;
   discussion_messages: DiscussionMessagesTable;
   notifications: NotificationsTable;
+  audit_log: AuditLogTable;
 }
 
 /** One run of a scenario (automation). */
@@ -378,4 +379,30 @@ export interface ApiRequestsTable {
   at: string;
   body_excerpt: string;
   error: string | null;
+}
+
+/**
+ * One change or data access (src/catalog/audit-log.ts). Its project is `project`, not `project_key`:
+ * audit rows outlive the project they name (its deletion is one of them), so deleting it keeps them.
+ */
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: string;
+  /** The user, or `scenario:<id>` for work a scenario did on its own; null for an anonymous call (login, webhook). */
+  actor: string | null;
+  /** How the actor came: api (token/session), apikey, cli (local workspace), ui (browser session), scenario, system. */
+  via: string;
+  action: string;
+  /** change | access | auth */
+  category: string;
+  project: string | null;
+  object_kind: string | null;
+  object_name: string | null;
+  /** The route template (`PUT /api/projects/{key}/recipes/{name}`), never the concrete URL (it may carry a token). */
+  route: string | null;
+  status: number | null;
+  ip: string | null;
+  user_agent: string | null;
+  /** Small JSON of safe facts (revision, format); never a request body. */
+  detail: string | null;
 }

@@ -79,6 +79,8 @@ export const ConfigSchema = z.object({
   smtpUrl: z.string().optional(),
   /** The sender of notification mail (LLANO_MAIL_FROM). */
   mailFrom: z.string(),
+  /** Days the audit log keeps its rows, pruned by the scheduler: `LLANO_AUDIT_RETENTION_DAYS`, default 0 (forever). */
+  auditRetentionDays: z.number().int().min(0),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 

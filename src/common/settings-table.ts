@@ -245,6 +245,13 @@ export const SETTINGS = [
     default: 'llano@localhost',
     meaning: 'sender address of notification mail',
   },
+  {
+    key: 'auditRetentionDays',
+    env: 'LLANO_AUDIT_RETENTION_DAYS',
+    read: 'number',
+    default: 0,
+    meaning: 'days the audit log keeps its rows (the scheduler of `llano serve` prunes older ones); `0`: kept forever',
+  },
 ] as const satisfies readonly SettingInfo[];
 
 /** The text of an environment variable as the setting's value (undefined when unset or empty). */

@@ -62,6 +62,9 @@ export async function saveDataset(
 ): Promise<DatasetInfo> {
   await ws.catalog.projects.authorize(principal, projectKey, 'writer');
   const def = parseDatasetDefinition(input);
+  // The audit log is the project admins' to read: a writer may not open it to the readers.
+  if (def.storage.type === 'system' && def.storage.table === 'audit_log')
+    await ws.catalog.projects.authorize(principal, projectKey, 'admin');
   if (def.storage.type !== 'managed' && def.storage.type !== 'system') {
     const name = def.storage.connection;
     const conn = await getConnection(ws, projectKey, name).catch(() => {

@@ -2,7 +2,7 @@ import { badRequest } from '../common/errors.js';
 import { workspaceSlot, type Workspace } from '../workspace/workspace.js';
 
 /** Catalog tables a project can read as datasets (storage `{type: 'system', table}`). */
-export const SYSTEM_TABLES = ['scenario_runs', 'step_runs', 'check_results'] as const;
+export const SYSTEM_TABLES = ['scenario_runs', 'step_runs', 'check_results', 'audit_log'] as const;
 export type SystemTable = (typeof SYSTEM_TABLES)[number];
 
 /**

@@ -52,16 +52,17 @@ export async function objectHistory(
   await ws.catalog.projects.authorize(principal, projectKey, 'reader');
   saverOf(ws, kind);
   const revisions = await ws.catalog.objects.history(projectKey, kind, name);
+  return revisions.map((r) => ({ ...r, body: redactedBody(ws, kind, r.body) }));
+}
+
+/** A stored body as project members may read it: its kind's secrets replaced by `********` (history, exports). */
+export function redactedBody(ws: Workspace, kind: string, body: unknown): unknown {
   const redact = historyRedactors(ws).get(kind);
-  if (redact) return revisions.map((r) => ({ ...r, body: redact(r.body) }));
+  if (redact) return redact(body);
   // Connection secrets stay out of history listings.
-  return kind === 'connection'
-    ? revisions.map((r) => ({
-        ...r,
-        body:
-          r.body && typeof r.body === 'object' && 'password' in r.body ? { ...r.body, password: '********' } : r.body,
-      }))
-    : revisions;
+  return kind === 'connection' && body && typeof body === 'object' && 'password' in body
+    ? { ...body, password: '********' }
+    : body;
 }
 
 /** Restores an object to a past revision; this appends a new revision (history is never rewritten). */

@@ -8,6 +8,7 @@ import { checkReadiness } from '../workspace/readiness.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { enforceAccess } from './access-hook.js';
 import { apiDocsPage } from './api-docs-page.js';
+import { registerAuditHook } from './audit-hook.js';
 import { registerJsonBodyParser } from './json-body.js';
 import { openApiDocument } from './openapi.js';
 import * as R from './response-schemas.js';
@@ -47,6 +48,7 @@ export async function buildServer(ws: Workspace, options: ServerOptions = {}): P
   });
 
   app.decorateRequest('principal', null);
+  registerAuditHook(app, ws);
   // Resolve the caller from a Bearer token (session token or API key) or the session cookie.
   app.addHook('onRequest', async (request) => {
     // API service callers send keys of a service, not user tokens: the service routes check them.

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { FineRight, Principal } from '../catalog/access.js';
 import { badRequest, unauthorized } from '../common/errors.js';
 import { parseOr400 } from '../common/parse.js';
+import type { AuditSpec } from './audit-spec.js';
 
 /**
  * The least a caller needs to reach a route's handler; the server's access hook enforces it
@@ -39,6 +40,8 @@ export interface RouteDef<B extends z.ZodType | undefined, Q extends z.ZodType |
   raw?: boolean;
   /** The fields of a multipart/form-data request, for the document only. */
   multipart?: z.ZodType;
+  /** How a success enters the audit log (src/server/audit-spec.ts); a GET is recorded only when it declares one. */
+  audit?: AuditSpec;
 }
 
 type Infer<T> = T extends z.ZodType ? z.infer<T> : undefined;
@@ -75,6 +78,7 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access;
     right?: FineRight;
+    audit?: AuditSpec;
   }
 }
 
@@ -114,7 +118,7 @@ export function route<B extends z.ZodType | undefined = undefined, Q extends z.Z
   app.route({
     method: def.method,
     url: def.url.replace(/\{(\w+)\}/g, ':$1'),
-    config: { access: def.access, ...(def.right ? { right: def.right } : {}) },
+    config: { access: def.access, audit: def.audit, ...(def.right ? { right: def.right } : {}) },
     handler: async (request, reply) => {
       const principal = request.principal;
       if (auth && !principal) throw unauthenticated(request);

@@ -4,7 +4,7 @@ import type { TestServer } from './llano-server.js';
 /** A request the tests may send to any operation: JSON body, or a multipart file. */
 export interface SampleRequest {
   body?: unknown;
-  file?: { content: string; name: string };
+  file?: { content: string | Buffer; name: string };
 }
 
 /** A caller's answer as the API tests see it. */
@@ -75,7 +75,13 @@ export function caller(s: TestServer): Caller {
     let body: BodyInit | undefined;
     if (options.file) {
       const form = new FormData();
-      form.set('file', new Blob([options.file.content]), options.file.name);
+      form.set(
+        'file',
+        new Blob([
+          typeof options.file.content === 'string' ? options.file.content : new Uint8Array(options.file.content),
+        ]),
+        options.file.name,
+      );
       body = form;
     } else if (options.body !== undefined) {
       headers['content-type'] = 'application/json';

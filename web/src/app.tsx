@@ -37,6 +37,8 @@ const WikiPage = lazy(() => import('./pages/wiki'));
 const DiscussionsPage = lazy(() => import('./pages/discussions'));
 const SearchPage = lazy(() => import('./pages/search'));
 const NotificationsPage = lazy(() => import('./pages/notifications'));
+const TimelinePage = lazy(() => import('./pages/timeline'));
+const AuditPage = lazy(() => import('./pages/audit'));
 
 const page = (node: ReactNode) => <Suspense fallback={<Loading />}>{node}</Suspense>;
 
@@ -66,6 +68,7 @@ export function App() {
               <Route index element={<HomePage />} />
               <Route path="monitoring/:tab?" element={page(<MonitoringPage />)} />
               <Route path="admin/users" element={page(<UsersPage />)} />
+              <Route path="admin/audit" element={page(<AuditPage />)} />
               <Route path="account" element={page(<AccountPage />)} />
               <Route path="search" element={page(<SearchPage />)} />
               <Route path="notifications" element={page(<NotificationsPage />)} />
@@ -96,6 +99,7 @@ export function App() {
               <Route path="settings" element={page(<ProjectSettingsPage />)} />
               <Route path="wiki/*" element={page(<WikiPage />)} />
               <Route path="discussions/:id?" element={page(<DiscussionsPage />)} />
+              <Route path="timeline" element={page(<TimelinePage />)} />
               <Route path="*" element={<NotFound />} />
             </Route>
             <Route path="projects/:key/flow" element={<ProjectLayout full />}>

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
 import { accessCommands } from './access.js';
 import { apiServiceCommands } from './api-services.js';
+import { auditCommands } from './audit.js';
 import { automationCommands } from './automation.js';
 import { almaCommands } from './alma.js';
 import { analyticsCommands } from './analytics.js';
@@ -40,4 +41,5 @@ export const commandModules: CommandModule[] = [
   accessCommands,
   collabCommands,
   apiServiceCommands,
+  auditCommands,
 ];

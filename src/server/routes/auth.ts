@@ -51,6 +51,8 @@ export function authRoutes(app: FastifyInstance, ws: Workspace): void {
       body: Login,
       access: 'public',
       response: { 200: R.LoggedIn },
+      // Whoever tried, success or not; the name only, never the password.
+      audit: { action: 'auth.login', category: 'auth', object: (r) => ({ kind: 'user', name: loginName(r.body) }) },
     },
     async ({ body, reply, request }) => {
       const key = `${request.ip}|${body.username}`;
@@ -79,6 +81,7 @@ export function authRoutes(app: FastifyInstance, ws: Workspace): void {
       tag: 'auth',
       access: 'user',
       response: { 204: null },
+      audit: { action: 'auth.logout', category: 'auth' },
     },
     async ({ request, reply }) => {
       const token = requestToken(request);
@@ -199,4 +202,10 @@ export function authRoutes(app: FastifyInstance, ws: Workspace): void {
       return undefined;
     },
   );
+}
+
+/** The user name a login body gives, and nothing else of it. */
+function loginName(body: unknown): string | null {
+  const name = body && typeof body === 'object' ? (body as { username?: unknown }).username : null;
+  return typeof name === 'string' ? name.slice(0, 200) : null;
 }

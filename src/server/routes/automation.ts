@@ -134,6 +134,8 @@ export function automationRoutes(app: FastifyInstance, ws: Workspace): void {
       tag: 'automation',
       access: 'public',
       response: { 202: R.WebhookFired },
+      // The token is the secret: the log names the call, the scenario run it fires names the scenario.
+      audit: { action: 'scenario.webhook', object: () => null },
     },
     async ({ params, request, reply }) => {
       const r = await fireWebhook(ws, params.token, request.ip);

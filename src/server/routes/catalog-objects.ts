@@ -44,6 +44,10 @@ export function catalogObjectRoutes(app: FastifyInstance, ws: Workspace): void {
       tag: 'history',
       body: Revert,
       access: 'writer',
+      audit: {
+        action: (r) => `${(r.params as { kind: string }).kind}.revert`,
+        object: (r) => ({ kind: (r.params as { kind: string }).kind, name: (r.params as { name: string }).name }),
+      },
       response: { 200: R.AnyObject.describe('The object as restored') },
     },
     async ({ principal, params, body }) =>

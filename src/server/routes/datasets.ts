@@ -13,6 +13,7 @@ import type { Workspace } from '../../workspace/workspace.js';
 import { objectRoutes } from '../object-routes.js';
 import * as R from '../response-schemas.js';
 import { route } from '../route.js';
+import { dataAccess } from '../audit-spec.js';
 
 const P = '/api/projects/{key}';
 
@@ -114,6 +115,7 @@ export function datasetRoutes(app: FastifyInstance, ws: Workspace): void {
       query: DataQuery.pick({ offset: true, limit: true, sort: true, filter: true }),
       access: 'reader',
       response: { 200: R.DataPage },
+      audit: dataAccess('dataset.read'),
     },
     async ({ principal, params, request, signal }) =>
       datasetVersionPage(ws, principal, params.key, params.name, params.id, parseTableQuery(request.query), signal),
@@ -144,6 +146,7 @@ export function datasetRoutes(app: FastifyInstance, ws: Workspace): void {
       tag: 'datasets',
       access: 'reader',
       response: { 200: z.array(R.ColumnStats) },
+      audit: dataAccess('dataset.stats'),
     },
     async ({ principal, params, signal }) => datasetStats(ws, principal, params.key, params.name, signal),
   );
@@ -158,6 +161,7 @@ export function datasetRoutes(app: FastifyInstance, ws: Workspace): void {
       query: DataQuery,
       raw: true,
       access: 'reader',
+      audit: dataAccess('dataset.read'),
       response: {
         200: {
           description: 'A JSON page, or the whole data as a download in the asked format',

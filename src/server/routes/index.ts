@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Workspace } from '../../workspace/workspace.js';
 import { apiServiceRoutes } from './api-services.js';
+import { auditRoutes } from './audit.js';
 import { authRoutes } from './auth.js';
 import { automationRoutes } from './automation.js';
 import { catalogObjectRoutes } from './catalog-objects.js';
@@ -17,6 +18,7 @@ import { oidcRoutes } from './oidc.js';
 import { previewRoutes } from './preview.js';
 import { projectApiKeyRoutes } from './project-api-keys.js';
 import { projectRoutes } from './projects.js';
+import { projectTransferRoutes } from './project-transfer.js';
 import { qualityRoutes } from './quality.js';
 import { userRoutes } from './users.js';
 import { visualRecipeRoutes } from './visual-recipes.js';
@@ -45,4 +47,6 @@ export const apiRouteModules: ((app: FastifyInstance, ws: Workspace) => void)[] 
   oidcRoutes,
   collabRoutes,
   apiServiceRoutes,
+  auditRoutes,
+  projectTransferRoutes,
 ];

@@ -9,6 +9,7 @@ import type { Workspace } from '../../workspace/workspace.js';
 import { objectRoutes } from '../object-routes.js';
 import * as R from '../response-schemas.js';
 import { route } from '../route.js';
+import { dataAccess } from '../audit-spec.js';
 
 const P = '/api/projects/{key}';
 const loose = z.looseObject;
@@ -69,6 +70,7 @@ export function insightRoutes(app: FastifyInstance, ws: Workspace): void {
       query: FilterQuery,
       access: 'reader',
       response: { 200: InsightData },
+      audit: dataAccess('insight.read'),
     },
     async ({ principal, params, query, signal }) =>
       insightData(ws, principal, params.key, params.id, { filters: filtersOf(query), signal }),
@@ -83,6 +85,7 @@ export function insightRoutes(app: FastifyInstance, ws: Workspace): void {
       body: Body,
       access: 'reader',
       response: { 200: InsightData },
+      audit: { action: 'insight.preview', category: 'access' },
     },
     async ({ principal, params, body, signal }) => previewInsightData(ws, principal, params.key, body, { signal }),
   );
@@ -118,6 +121,7 @@ export function insightRoutes(app: FastifyInstance, ws: Workspace): void {
       raw: true,
       access: 'reader',
       right: 'export-data',
+      audit: dataAccess('dashboard.export'),
       response: { 200: { description: 'The rendered file', content: { 'image/png': null, 'application/pdf': null } } },
     },
     async ({ principal, params, query, reply, signal }) => {

@@ -15,6 +15,7 @@ export function previewRoutes(app: FastifyInstance, ws: Workspace): void {
       tag: 'recipes',
       body: PreviewRequestSchema,
       access: 'reader',
+      audit: { action: 'recipe.preview', category: 'access' },
       response: { 200: R.Preview },
     },
     async ({ principal, params, body, signal }) => previewRecipe(ws, principal, params.key, body, signal),

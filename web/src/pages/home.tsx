@@ -6,6 +6,7 @@ import { useApi } from '../lib/use-api';
 import { useSlashToFocus } from '../lib/use-slash-to-focus';
 import { useUrlText } from '../lib/use-url-text';
 import { NewProjectDialog } from './home/new-project-dialog';
+import { ImportProjectButton } from './project-transfer';
 import { NoMatch, ProjectsTable } from './home/projects-table';
 
 const SORTS: { value: string; label: string; compare: (a: Project, b: Project) => number }[] = [
@@ -58,9 +59,12 @@ export function HomePage() {
         title="Projects"
         subtitle="The projects you may see, most recently active first"
         actions={
-          <button type="button" className="btn primary" onClick={() => setCreating(true)}>
-            New project
-          </button>
+          <>
+            <ImportProjectButton />
+            <button type="button" className="btn primary" onClick={() => setCreating(true)}>
+              New project
+            </button>
+          </>
         }
       />
       <div className="filter-bar">

@@ -9,6 +9,7 @@ import { Async, CardSection, ErrorAlert, Notice, PageHeader } from '../component
 import { useApi } from '../lib/use-api';
 import { useCan } from '../lib/use-can';
 import { useUnsavedChangesGuard } from '../lib/use-unsaved-changes-guard';
+import { ExportProject } from './project-transfer';
 import { VariablesEditor } from './project-settings/variables-editor';
 
 const splitTags = (text: string) =>
@@ -33,6 +34,7 @@ export default function ProjectSettingsPage() {
           <div className="stack">
             <DetailsForm project={p} onSaved={project.setData} />
             <VariablesEditor projectKey={key} />
+            {p.role === 'admin' ? <ExportProject projectKey={key} /> : null}
             <DeleteProject project={p} />
           </div>
         )}

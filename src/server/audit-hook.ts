@@ -1,0 +1,59 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { recordAudit } from '../catalog/audit-log.js';
+import type { Workspace } from '../workspace/workspace.js';
+import { defaultClassification, isAudited, viaOf, type AuditClassification } from './audit-spec.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** What a handler knows better than the route's declaration (an import's new key): merged into its audit row. */
+    auditNote: Partial<AuditClassification> & { detail?: Record<string, unknown> };
+  }
+}
+
+/** `/api/projects/:key/recipes/:name` back to the documented `{key}` form. */
+const templateOf = (request: FastifyRequest) => (request.routeOptions.url ?? '').replace(/:(\w+)/g, '{$1}');
+
+/**
+ * The one place HTTP requests enter the audit log: when a response is sent, a mutating success
+ * (or a declared data read, or any sign-in) is classified from its route's `audit` declaration
+ * and written with who, via what, from where. Bodies are never stored: only the route template,
+ * URL parameters that are not secrets and the created object's name.
+ */
+export function registerAuditHook(app: FastifyInstance, ws: Workspace): void {
+  app.decorateRequest('auditNote', null as unknown as FastifyRequest['auditNote']);
+  app.addHook('onRequest', (request, _reply, done) => {
+    request.auditNote = {};
+    done();
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const spec = request.routeOptions.config?.audit;
+    const method = request.method;
+    if (!request.routeOptions.url || !isAudited(method, reply.statusCode, spec)) return;
+    try {
+      const template = templateOf(request);
+      const base = defaultClassification(method, template, request);
+      const object = spec?.object?.(request);
+      const { detail: noteDetail, ...note } = request.auditNote ?? {};
+      const detail = { ...(spec?.detail?.(request) ?? {}), ...(noteDetail ?? {}) };
+      const userAgent = request.headers['user-agent'];
+      await recordAudit(ws.catalog.db, {
+        actor: request.principal?.username ?? null,
+        via: viaOf(request.principal, userAgent),
+        action: (typeof spec?.action === 'function' ? spec.action(request) : spec?.action) ?? base.action,
+        category: spec?.category ?? base.category,
+        project: base.project,
+        objectKind: object ? object.kind : base.objectKind,
+        objectName: object ? object.name : base.objectName,
+        ...note,
+        route: `${method} ${template}`,
+        status: reply.statusCode,
+        ip: request.ip,
+        userAgent: userAgent ?? null,
+        detail: Object.keys(detail).length ? detail : null,
+      });
+    } catch (e) {
+      // The answer is already sent; a catalog that cannot take the row is logged, never silent.
+      request.log.error(e, 'audit log write failed');
+    }
+  });
+}

@@ -1,0 +1,87 @@
+import { createReadStream, createWriteStream, rmSync } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { badRequest, tooLarge, uploadTooLargeMessage } from '../../common/errors.js';
+import { exportProjectZip } from '../../transfer/project-export.js';
+import { importProjectZip } from '../../transfer/project-import.js';
+import type { Workspace } from '../../workspace/workspace.js';
+import { route } from '../route.js';
+
+const Flag = z
+  .enum(['true', 'false', '1', '0'])
+  .optional()
+  .transform((v) => v === 'true' || v === '1');
+const ExportQuery = z.object({ data: Flag, revisions: Flag });
+const ImportQuery = z.object({ key: z.string().optional() });
+const ImportForm = z.object({ file: z.file().describe('The ZIP of an exported project') });
+const Imported = z.looseObject({
+  key: z.string(),
+  objects: z.number(),
+  revisions: z.number(),
+  datasetsWithData: z.number(),
+  skippedMembers: z.array(z.string()),
+});
+
+/** A project as a ZIP of readable files, and back (src/transfer/). */
+export function projectTransferRoutes(app: FastifyInstance, ws: Workspace): void {
+  route(
+    app,
+    {
+      method: 'GET',
+      url: '/api/projects/{key}/export',
+      summary:
+        'The project as a ZIP of readable files: project.json, one JSON per object (SQL and Markdown beside it), with data=true the datasets as Parquet, with revisions=true every revision',
+      tag: 'projects',
+      query: ExportQuery,
+      raw: true,
+      access: 'projectAdmin',
+      response: { 200: { description: 'The ZIP archive', content: { 'application/zip': null } } },
+      audit: {
+        action: 'project.export',
+        category: 'access',
+        detail: (r) => ({ ...(r.query as Record<string, string>) }),
+      },
+    },
+    async ({ principal, params, query, reply }) => {
+      const zipPath = await exportProjectZip(ws, principal, params.key, query);
+      const stream = createReadStream(zipPath);
+      stream.once('close', () => rmSync(zipPath, { force: true }));
+      return reply
+        .type('application/zip')
+        .header('content-disposition', `attachment; filename="${params.key}.zip"`)
+        .send(stream);
+    },
+  );
+  route(
+    app,
+    {
+      method: 'POST',
+      url: '/api/projects/import',
+      summary:
+        'Create a project from an exported ZIP (multipart field `file`); `key` renames it. 409 when the key exists; 400 for entries outside the folder or over the size limit',
+      tag: 'projects',
+      query: ImportQuery,
+      raw: true,
+      multipart: ImportForm,
+      access: 'user',
+      response: { 201: Imported },
+    },
+    async ({ principal, query, request, reply }) => {
+      if (!request.isMultipart()) throw badRequest('Send the ZIP as multipart/form-data in a field named file');
+      const part = await request.file();
+      if (!part || part.fieldname !== 'file') throw badRequest('The multipart body needs a field named file');
+      const zipPath = ws.tempPath('-import.zip');
+      try {
+        await pipeline(part.file, createWriteStream(zipPath));
+        if (part.file.truncated) throw tooLarge(uploadTooLargeMessage(ws.config.maxUploadMb));
+        const result = await importProjectZip(ws, principal, zipPath, query.key);
+        request.auditNote = { project: result.key, objectName: result.key };
+        void reply.code(201);
+        return result;
+      } finally {
+        rmSync(zipPath, { force: true });
+      }
+    },
+  );
+}
