@@ -189,6 +189,9 @@ describe('sandbox pool', () => {
       expect(await pool.call('app', spec, 'hello', ['ann'])).toMatchObject({ x: 20 });
       const firstPid = pool.running()[0].pid;
       expect((await failure(pool.call('app', spec, 'leave', []))).outcome).toBe('exited');
+      // A call that hit a limit: the very next call gets a fresh process, not the dying one.
+      expect((await failure(pool.call('app', spec, 'hog', []))).outcome).toBe('memory');
+      expect(await pool.call('app', spec, 'hello', ['cy'])).toMatchObject({ name: 'cy' });
       expect(await pool.call('app', spec, 'hello', ['bob'], { idleSeconds: 0.5 })).toMatchObject({ name: 'bob' });
       expect(pool.running()[0].pid).not.toBe(firstPid);
       await new Promise((r) => setTimeout(r, 1500));

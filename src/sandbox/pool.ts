@@ -1,6 +1,6 @@
 import { workspaceSlot, type Workspace } from '../workspace/workspace.js';
 import { startSandbox, type Sandbox } from './sandbox.js';
-import type { SandboxSpec } from './types.js';
+import { SandboxError, type SandboxSpec } from './types.js';
 
 /** A process is stopped after this long without a call, unless the caller says otherwise. */
 const DEFAULT_IDLE_SECONDS = 300;
@@ -53,10 +53,20 @@ class SandboxPool {
     clearTimeout(entry.idleTimer);
     try {
       return await sandbox.call(fn, args, options);
+    } catch (err) {
+      // The process is stopping (a limit, an exit): the next call must start a new one, not reach it.
+      if (err instanceof SandboxError && err.outcome !== 'error' && this.held.get(key) === entry) this.forget(key);
+      throw err;
     } finally {
       const idle = (options.idleSeconds ?? DEFAULT_IDLE_SECONDS) * 1000;
-      entry.idleTimer = setTimeout(() => void this.stop(key), idle);
-      entry.idleTimer.unref();
+      const held = entry;
+      // Only while this process is still the one under the key (a replaced one is not another's to stop).
+      if (this.held.get(key) === held) {
+        held.idleTimer = setTimeout(() => {
+          if (this.held.get(key) === held) void this.stop(key);
+        }, idle);
+        held.idleTimer.unref();
+      }
     }
   }
 
