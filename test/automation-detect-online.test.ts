@@ -155,6 +155,6 @@ describe('scenario step detect-online', () => {
     await bad({ output: 'readings' }, /output readings must differ/);
     await bad({ resetDataset: 'nope' }, /dataset nope does not exist/);
     await bad({ resetKeys: ['a', 'b'] }, /resetKeys names 2 columns, groupBy 1/);
-    await bad({ onAlarm: 'explode' }, /onAlarm/);
+    await bad({ onAlarm: 'explode' }, /On alarm: Invalid option/);
   });
 });

@@ -89,7 +89,7 @@ describe('scenario types: file-changed and sql-changed triggers, sql and report 
     });
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toMatch(
-      /triggers\[0\] \(file-changed\): connection ops_db \(postgres\) cannot read files/,
+      /Trigger 1 \(file-changed\): connection ops_db \(postgres\) cannot read files/,
     );
     await create({
       id: 'on_file',
@@ -130,7 +130,7 @@ describe('scenario types: file-changed and sql-changed triggers, sql and report 
     });
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toMatch(
-      /triggers\[0\] \(sql-changed\): connection files \(filesystem\) cannot run SQL statements/,
+      /Trigger 1 \(sql-changed\): connection files \(filesystem\) cannot run SQL statements/,
     );
     const query = 'SELECT count(*), max(id) FROM observations';
     await create({

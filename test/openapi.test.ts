@@ -136,6 +136,7 @@ describe('the API document (/api/openapi.json)', () => {
     await call('GET', '/api/docs', { token: null });
     await call('GET', '/api/ready', { token: null });
     await get('/api/auth/me');
+    await get('/api/auth/oidc');
     await get('/api/users');
     await get('/api/api-keys');
     await checked('PATCH', url('/api/users/{username}'), { token: admin, body: { displayName: 'Writer' } });

@@ -111,8 +111,8 @@ describe.each(backends)('catalog on $name', ({ open }) => {
     await expect(catalog.projects.setMember(bob, 'ALMA_OPS', 'bob', 'admin')).rejects.toMatchObject({ status: 403 });
     await expect(catalog.projects.setMember(alice, 'ALMA_OPS', 'bob', 'owner')).rejects.toMatchObject({ status: 400 });
     expect(await catalog.projects.members(bob, 'ALMA_OPS')).toEqual([
-      { username: 'alice', role: 'admin' },
-      { username: 'bob', role: 'reader' },
+      { username: 'alice', role: 'admin', kind: 'user', rights: [] },
+      { username: 'bob', role: 'reader', kind: 'user', rights: [] },
     ]);
     const updated = await catalog.projects.update(alice, 'ALMA_OPS', {
       description: 'Shift reports',

@@ -25,7 +25,11 @@ describe('llano demo', () => {
 
     const dashboards = capture(dir, env);
     expect(await runCli(['--home', 'ws', '--json', 'dashboard', 'list', '-p', 'ALMA_OPS'], dashboards)).toBe(0);
-    expect((JSON.parse(dashboards.stdout) as { id: string }[]).map((d) => d.id)).toEqual(['operations']);
+    expect((JSON.parse(dashboards.stdout) as { id: string }[]).map((d) => d.id)).toEqual([
+      'operations',
+      'pipeline_monitoring',
+      'trec_qa',
+    ]);
     const tile = capture(dir, env);
     expect(
       await runCli(['--home', 'ws', '--json', 'insight', 'data', 'efficiency_by_array', '-p', 'ALMA_OPS'], tile),

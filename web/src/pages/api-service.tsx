@@ -388,7 +388,7 @@ export default function ApiServicePage() {
                     setTests(null);
                   }}
                 >
-                  {e.id} <span className="muted">({e.type})</span>
+                  {e.id} <span className={i === selected ? undefined : 'muted'}>({e.type})</span>
                 </button>
               ))}
             </div>

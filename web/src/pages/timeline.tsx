@@ -17,7 +17,7 @@ const SOURCES = [
 /** What happened in a project, newest first, a page at a time (project readers). */
 export default function TimelinePage() {
   const { key = '' } = useParams();
-  const first = useApi<TimelinePage>(projectApi(key, 'timeline?limit=50'));
+  const first = useApi<TimelinePage>(projectApi(key, 'timeline'), { limit: 50 });
   // Older pages, fetched on demand after the first.
   const [older, setOlder] = useState<{ key: string; items: TimelineItem[]; next: string | null } | null>(null);
   const [loadingOlder, setLoadingOlder] = useState(false);
@@ -33,7 +33,7 @@ export default function TimelinePage() {
     setError(null);
     try {
       const page = await api.get<TimelinePage>(
-        projectApi(key, `timeline?limit=50&before=${encodeURIComponent(before)}`),
+        `${projectApi(key, 'timeline')}?limit=50&before=${encodeURIComponent(before)}`,
       );
       setOlder({ key, items: [...(mine?.items ?? []), ...page.items], next: page.nextBefore });
     } catch (e) {
