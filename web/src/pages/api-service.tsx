@@ -54,82 +54,84 @@ function ParameterTable({
   const set = (i: number, change: Partial<ApiParameter>) =>
     onChange(parameters.map((p, j) => (i === j ? { ...p, ...change } : p)));
   return (
-    <table className="table">
-      <caption className="muted small">
-        Parameters: write :name in the SQL; values are bound, never pasted into it
-      </caption>
-      <thead>
-        <tr>
-          <th>Name</th>
-          <th>Type</th>
-          <th>Required</th>
-          <th>
-            <span className="visually-hidden">Remove</span>
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {parameters.map((p, i) => (
-          <tr key={i}>
-            <td>
-              <input
-                aria-label={`Name of parameter ${i + 1}`}
-                value={p.name}
-                readOnly={readOnly}
-                onChange={(e) => set(i, { name: e.target.value })}
-              />
-            </td>
-            <td>
-              <select
-                aria-label={`Type of parameter ${p.name || i + 1}`}
-                value={p.type}
-                disabled={readOnly}
-                onChange={(e) => set(i, { type: e.target.value as ParameterType })}
-              >
-                {PARAMETER_TYPES.map((t) => (
-                  <option key={t}>{t}</option>
-                ))}
-              </select>
-            </td>
-            <td>
-              <input
-                type="checkbox"
-                aria-label={`Parameter ${p.name || i + 1} is required`}
-                checked={p.required !== false}
-                disabled={readOnly}
-                onChange={(e) => set(i, { required: e.target.checked })}
-              />
-            </td>
-            <td>
-              {readOnly ? null : (
+    <div className="table-scroll" tabIndex={0}>
+      <table className="table">
+        <caption className="muted small">
+          Parameters: write :name in the SQL; values are bound, never pasted into it
+        </caption>
+        <thead>
+          <tr>
+            <th>Name</th>
+            <th>Type</th>
+            <th>Required</th>
+            <th>
+              <span className="visually-hidden">Remove</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {parameters.map((p, i) => (
+            <tr key={i}>
+              <td>
+                <input
+                  aria-label={`Name of parameter ${i + 1}`}
+                  value={p.name}
+                  readOnly={readOnly}
+                  onChange={(e) => set(i, { name: e.target.value })}
+                />
+              </td>
+              <td>
+                <select
+                  aria-label={`Type of parameter ${p.name || i + 1}`}
+                  value={p.type}
+                  disabled={readOnly}
+                  onChange={(e) => set(i, { type: e.target.value as ParameterType })}
+                >
+                  {PARAMETER_TYPES.map((t) => (
+                    <option key={t}>{t}</option>
+                  ))}
+                </select>
+              </td>
+              <td>
+                <input
+                  type="checkbox"
+                  aria-label={`Parameter ${p.name || i + 1} is required`}
+                  checked={p.required !== false}
+                  disabled={readOnly}
+                  onChange={(e) => set(i, { required: e.target.checked })}
+                />
+              </td>
+              <td>
+                {readOnly ? null : (
+                  <button
+                    type="button"
+                    className="btn small"
+                    onClick={() => onChange(parameters.filter((_, j) => j !== i))}
+                  >
+                    Remove {p.name}
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+        {readOnly ? null : (
+          <tfoot>
+            <tr>
+              <td colSpan={4}>
                 <button
                   type="button"
                   className="btn small"
-                  onClick={() => onChange(parameters.filter((_, j) => j !== i))}
+                  onClick={() => onChange([...parameters, { name: `p${parameters.length + 1}`, type: 'string' }])}
                 >
-                  Remove {p.name}
+                  Add parameter
                 </button>
-              )}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-      {readOnly ? null : (
-        <tfoot>
-          <tr>
-            <td colSpan={4}>
-              <button
-                type="button"
-                className="btn small"
-                onClick={() => onChange([...parameters, { name: `p${parameters.length + 1}`, type: 'string' }])}
-              >
-                Add parameter
-              </button>
-            </td>
-          </tr>
-        </tfoot>
-      )}
-    </table>
+              </td>
+            </tr>
+          </tfoot>
+        )}
+      </table>
+    </div>
   );
 }
 
@@ -434,28 +436,30 @@ export default function ApiServicePage() {
                   )}
                 </div>
                 {tests ? (
-                  <table className="table" aria-label="Test results">
-                    <thead>
-                      <tr>
-                        <th>Test</th>
-                        <th>Status</th>
-                        <th>ms</th>
-                        <th>Answer</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {tests.map((t) => (
-                        <tr key={t.name}>
-                          <td>{t.name}</td>
-                          <td className="num">{t.status}</td>
-                          <td className="num">{t.durationMs}</td>
-                          <td>
-                            <code className="small">{JSON.stringify(t.body).slice(0, 200)}</code>
-                          </td>
+                  <div className="table-scroll" tabIndex={0}>
+                    <table className="table" aria-label="Test results">
+                      <thead>
+                        <tr>
+                          <th>Test</th>
+                          <th>Status</th>
+                          <th>ms</th>
+                          <th>Answer</th>
                         </tr>
-                      ))}
-                    </tbody>
-                  </table>
+                      </thead>
+                      <tbody>
+                        {tests.map((t) => (
+                          <tr key={t.name}>
+                            <td>{t.name}</td>
+                            <td className="num">{t.status}</td>
+                            <td className="num">{t.durationMs}</td>
+                            <td>
+                              <code className="small">{JSON.stringify(t.body).slice(0, 200)}</code>
+                            </td>
+                          </tr>
+                        ))}
+                      </tbody>
+                    </table>
+                  </div>
                 ) : null}
               </div>
             ) : null}
@@ -468,46 +472,48 @@ export default function ApiServicePage() {
         ) : deployments.data.length === 0 ? (
           <EmptyState title="Not deployed">Deploy the saved service to serve it to callers.</EmptyState>
         ) : (
-          <table className="table">
-            <thead>
-              <tr>
-                <th>Version</th>
-                <th>Endpoints</th>
-                <th>Deployed</th>
-                <th>Traffic</th>
-              </tr>
-            </thead>
-            <tbody>
-              {deployments.data.map((d) => (
-                <tr key={d.version}>
-                  <td className="num">{d.version}</td>
-                  <td>{d.endpoints.map((e) => e.id).join(', ')}</td>
-                  <td className="muted small">
-                    {formatRelative(d.createdAt)} by {d.createdBy}
-                  </td>
-                  <td>
-                    {d.active ? (
-                      <span className="badge ok">answers callers</span>
-                    ) : (
-                      <ActionButton
-                        can={canWrite}
-                        className="btn small"
-                        onClick={() =>
-                          void act(async () => {
-                            await api.post(`${base}/active`, { version: d.version });
-                            reloadAll();
-                            return `Version ${d.version} now answers callers.`;
-                          })
-                        }
-                      >
-                        Switch to version {d.version}
-                      </ActionButton>
-                    )}
-                  </td>
+          <div className="table-scroll" tabIndex={0}>
+            <table className="table">
+              <thead>
+                <tr>
+                  <th>Version</th>
+                  <th>Endpoints</th>
+                  <th>Deployed</th>
+                  <th>Traffic</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {deployments.data.map((d) => (
+                  <tr key={d.version}>
+                    <td className="num">{d.version}</td>
+                    <td>{d.endpoints.map((e) => e.id).join(', ')}</td>
+                    <td className="muted small">
+                      {formatRelative(d.createdAt)} by {d.createdBy}
+                    </td>
+                    <td>
+                      {d.active ? (
+                        <span className="badge ok">answers callers</span>
+                      ) : (
+                        <ActionButton
+                          can={canWrite}
+                          className="btn small"
+                          onClick={() =>
+                            void act(async () => {
+                              await api.post(`${base}/active`, { version: d.version });
+                              reloadAll();
+                              return `Version ${d.version} now answers callers.`;
+                            })
+                          }
+                        >
+                          Switch to version {d.version}
+                        </ActionButton>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
       </CardSection>
       <CardSection title="Keys">
@@ -539,54 +545,56 @@ export default function ApiServicePage() {
             {!keys.data ? (
               <Loading />
             ) : (
-              <table className="table">
-                <thead>
-                  <tr>
-                    <th>Name</th>
-                    <th>Starts with</th>
-                    <th>Created</th>
-                    <th>State</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {keys.data.map((k) => (
-                    <tr key={k.id}>
-                      <td>{k.name}</td>
-                      <td>
-                        <code>{k.prefix}…</code>
-                      </td>
-                      <td className="muted small">{formatRelative(k.createdAt)}</td>
-                      <td>
-                        {k.revokedAt ? (
-                          <span className="badge">revoked</span>
-                        ) : (
-                          <button
-                            type="button"
-                            className="btn small danger"
-                            onClick={() =>
-                              void ask({
-                                title: `Revoke key ${k.name}?`,
-                                body: 'Callers using it are refused from their next request on.',
-                                confirm: 'Revoke key',
-                                danger: true,
-                              }).then((ok) => {
-                                if (!ok) return;
-                                return act(async () => {
-                                  await api.del(`${base}/keys/${k.id}`);
-                                  keys.reload();
-                                  return `Revoked key ${k.name}.`;
-                                });
-                              })
-                            }
-                          >
-                            Revoke {k.name}
-                          </button>
-                        )}
-                      </td>
+              <div className="table-scroll" tabIndex={0}>
+                <table className="table">
+                  <thead>
+                    <tr>
+                      <th>Name</th>
+                      <th>Starts with</th>
+                      <th>Created</th>
+                      <th>State</th>
                     </tr>
-                  ))}
-                </tbody>
-              </table>
+                  </thead>
+                  <tbody>
+                    {keys.data.map((k) => (
+                      <tr key={k.id}>
+                        <td>{k.name}</td>
+                        <td>
+                          <code>{k.prefix}…</code>
+                        </td>
+                        <td className="muted small">{formatRelative(k.createdAt)}</td>
+                        <td>
+                          {k.revokedAt ? (
+                            <span className="badge">revoked</span>
+                          ) : (
+                            <button
+                              type="button"
+                              className="btn small danger"
+                              onClick={() =>
+                                void ask({
+                                  title: `Revoke key ${k.name}?`,
+                                  body: 'Callers using it are refused from their next request on.',
+                                  confirm: 'Revoke key',
+                                  danger: true,
+                                }).then((ok) => {
+                                  if (!ok) return;
+                                  return act(async () => {
+                                    await api.del(`${base}/keys/${k.id}`);
+                                    keys.reload();
+                                    return `Revoked key ${k.name}.`;
+                                  });
+                                })
+                              }
+                            >
+                              Revoke {k.name}
+                            </button>
+                          )}
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
             )}
           </div>
         )}
@@ -597,30 +605,32 @@ export default function ApiServicePage() {
         ) : metrics.data.endpoints.length === 0 ? (
           <p className="muted">No calls in the last hour.</p>
         ) : (
-          <table className="table">
-            <thead>
-              <tr>
-                <th>Endpoint</th>
-                <th>Requests</th>
-                <th>Errors</th>
-                <th>p50 ms</th>
-                <th>p95 ms</th>
-                <th>p99 ms</th>
-              </tr>
-            </thead>
-            <tbody>
-              {metrics.data.endpoints.map((m) => (
-                <tr key={m.endpoint}>
-                  <td>{m.endpoint}</td>
-                  <td className="num">{m.requests}</td>
-                  <td className="num">{m.errors}</td>
-                  <td className="num">{m.p50Ms}</td>
-                  <td className="num">{m.p95Ms}</td>
-                  <td className="num">{m.p99Ms}</td>
+          <div className="table-scroll" tabIndex={0}>
+            <table className="table">
+              <thead>
+                <tr>
+                  <th>Endpoint</th>
+                  <th>Requests</th>
+                  <th>Errors</th>
+                  <th>p50 ms</th>
+                  <th>p95 ms</th>
+                  <th>p99 ms</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {metrics.data.endpoints.map((m) => (
+                  <tr key={m.endpoint}>
+                    <td>{m.endpoint}</td>
+                    <td className="num">{m.requests}</td>
+                    <td className="num">{m.errors}</td>
+                    <td className="num">{m.p50Ms}</td>
+                    <td className="num">{m.p95Ms}</td>
+                    <td className="num">{m.p99Ms}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
       </CardSection>
       <CardSection title="Request log">
@@ -629,34 +639,36 @@ export default function ApiServicePage() {
         ) : log.data.length === 0 ? (
           <p className="muted">No calls yet.</p>
         ) : (
-          <table className="table">
-            <thead>
-              <tr>
-                <th>When</th>
-                <th>Endpoint</th>
-                <th>Version</th>
-                <th>Status</th>
-                <th>ms</th>
-                <th>Body</th>
-              </tr>
-            </thead>
-            <tbody>
-              {log.data.map((r) => (
-                <tr key={r.id}>
-                  <td className="muted small">{formatRelative(r.at)}</td>
-                  <td>{r.endpoint}</td>
-                  <td className="num">{r.version ?? ''}</td>
-                  <td className="num" title={r.error ?? undefined}>
-                    {r.status}
-                  </td>
-                  <td className="num">{r.durationMs.toFixed(1)}</td>
-                  <td>
-                    <code className="small">{r.bodyExcerpt}</code>
-                  </td>
+          <div className="table-scroll" tabIndex={0}>
+            <table className="table">
+              <thead>
+                <tr>
+                  <th>When</th>
+                  <th>Endpoint</th>
+                  <th>Version</th>
+                  <th>Status</th>
+                  <th>ms</th>
+                  <th>Body</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {log.data.map((r) => (
+                  <tr key={r.id}>
+                    <td className="muted small">{formatRelative(r.at)}</td>
+                    <td>{r.endpoint}</td>
+                    <td className="num">{r.version ?? ''}</td>
+                    <td className="num" title={r.error ?? undefined}>
+                      {r.status}
+                    </td>
+                    <td className="num">{r.durationMs.toFixed(1)}</td>
+                    <td>
+                      <code className="small">{r.bodyExcerpt}</code>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
       </CardSection>
       <Modal open={newKey !== null} title="New key: copy it now" onClose={() => setNewKey(null)}>

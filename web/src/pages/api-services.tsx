@@ -50,28 +50,30 @@ export default function ApiServicesPage() {
             Publish a query or a lookup of this project’s data as an endpoint at /services/{key}/….
           </EmptyState>
         ) : (
-          <table className="table">
-            <thead>
-              <tr>
-                <th>Service</th>
-                <th>Endpoints</th>
-                <th>Active version</th>
-                <th>Changed</th>
-              </tr>
-            </thead>
-            <tbody>
-              {services.data.map((s) => (
-                <tr key={s.id}>
-                  <td>
-                    <Link to={projectPath(key, 'api-services', s.id)}>{s.name || s.id}</Link>
-                  </td>
-                  <td className="num">{s.endpoints.length}</td>
-                  <td className="num">{s.activeVersion ?? 'not deployed'}</td>
-                  <td className="muted small">{formatRelative(s.updatedAt)}</td>
+          <div className="table-scroll" tabIndex={0}>
+            <table className="table">
+              <thead>
+                <tr>
+                  <th>Service</th>
+                  <th>Endpoints</th>
+                  <th>Active version</th>
+                  <th>Changed</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {services.data.map((s) => (
+                  <tr key={s.id}>
+                    <td>
+                      <Link to={projectPath(key, 'api-services', s.id)}>{s.name || s.id}</Link>
+                    </td>
+                    <td className="num">{s.endpoints.length}</td>
+                    <td className="num">{s.activeVersion ?? 'not deployed'}</td>
+                    <td className="muted small">{formatRelative(s.updatedAt)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
       </CardSection>
       <Modal open={creating} title="New API service" onClose={() => setCreating(false)}>

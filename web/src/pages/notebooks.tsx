@@ -79,7 +79,7 @@ export default function NotebooksPage() {
         actions={
           canEdit ? (
             <>
-              <label className="btn">
+              <label className="btn" style={{ position: 'relative' }}>
                 Import .ipynb
                 <input
                   ref={file}
@@ -106,7 +106,7 @@ export default function NotebooksPage() {
             Explore the project’s datasets with SQL, TypeScript and Python cells, or import a Jupyter notebook.
           </EmptyState>
         ) : (
-          <div className="table-scroll">
+          <div className="table-scroll" tabIndex={0}>
             <table className="table">
               <thead>
                 <tr>
