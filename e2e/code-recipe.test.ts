@@ -59,6 +59,19 @@ describe('web UI: a Python code recipe', () => {
       .getByText(/band 7 rows: \d+/)
       .waitFor({ timeout: 120_000 });
     const api = apiClient(server.url, server.adminToken);
+    // The log line is written while the build runs; the new version is committed just after it.
+    await expect
+      .poll(
+        () =>
+          api.call('GET', `/api/projects/${KEY}/datasets/band7/data`).then(
+            () => true,
+            () => false,
+          ),
+        {
+          timeout: 60_000,
+        },
+      )
+      .toBe(true);
     const data = await api.call<{ columns: string[]; rows: unknown[][] }>(
       'GET',
       `/api/projects/${KEY}/datasets/band7/data`,

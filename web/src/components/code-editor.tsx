@@ -2,6 +2,7 @@ import { html } from '@codemirror/lang-html';
 import { javascript } from '@codemirror/lang-javascript';
 import { markdown } from '@codemirror/lang-markdown';
 import { python } from '@codemirror/lang-python';
+import { PostgreSQL, sql } from '@codemirror/lang-sql';
 import { Compartment, EditorState, type Extension } from '@codemirror/state';
 import { keymap } from '@codemirror/view';
 import { basicSetup, EditorView } from 'codemirror';
@@ -25,19 +26,30 @@ function modeOfFile(fileName: string): Extension[] {
   return [];
 }
 
+/** The languages of code recipes and notebook cells. */
+export type EditorLanguage = CodeLanguage | 'sql' | 'markdown';
+
 /** R has no CodeMirror 6 mode installed: it is edited as plain text. */
-const modeOfLanguage = (language: CodeLanguage): Extension =>
-  language === 'typescript' ? javascript({ typescript: true }) : language === 'python' ? python() : [];
+const MODES: Record<EditorLanguage, () => Extension> = {
+  typescript: () => javascript({ typescript: true }),
+  python: () => python(),
+  r: () => [],
+  sql: () => sql({ dialect: PostgreSQL, upperCaseKeywords: true }),
+  markdown: () => markdown(),
+};
 
 interface Props {
   value: string;
   onChange: (value: string) => void;
-  /** The mode by language (code recipes)… */
-  language?: CodeLanguage;
+  /** The mode by language (code recipes, notebook cells)… */
+  language?: EditorLanguage;
   /** …or by file name (webapps); a new file name starts a new editor, with its own undo history. */
   fileName?: string;
-  /** Ctrl+Enter. */
+  /** Ctrl+Enter, and Shift+Enter too when `shiftEnterRuns` (notebook cells). */
   onRun?: () => void;
+  shiftEnterRuns?: boolean;
+  /** Long lines wrap instead of scrolling. */
+  wrap?: boolean;
   /** Ctrl+S. */
   onSave?: () => void;
   readOnly?: boolean;
@@ -53,6 +65,8 @@ export const CodeEditor = forwardRef<CodeEditorHandle, Props>(function CodeEdito
     language = 'typescript',
     fileName,
     onRun,
+    shiftEnterRuns = false,
+    wrap = false,
     onSave,
     readOnly = false,
     label,
@@ -68,7 +82,7 @@ export const CodeEditor = forwardRef<CodeEditorHandle, Props>(function CodeEdito
   useLayoutEffect(() => {
     callbacks.current = { onChange, onRun, onSave };
   });
-  const modeNow = () => (fileName === undefined ? modeOfLanguage(language) : modeOfFile(fileName));
+  const modeNow = () => (fileName === undefined ? MODES[language]() : modeOfFile(fileName));
 
   useEffect(() => {
     if (!host.current) return;
@@ -79,12 +93,14 @@ export const CodeEditor = forwardRef<CodeEditorHandle, Props>(function CodeEdito
         extensions: [
           keymap.of([
             { key: 'Mod-Enter', run: () => (callbacks.current.onRun?.(), true) },
+            ...(shiftEnterRuns ? [{ key: 'Shift-Enter', run: () => (callbacks.current.onRun?.(), true) }] : []),
             { key: 'Mod-s', run: () => (callbacks.current.onSave?.(), true), preventDefault: true },
           ]),
           basicSetup,
           mode.current.of(modeNow()),
           EditorState.readOnly.of(readOnly),
           EditorView.editable.of(!readOnly),
+          ...(wrap ? [EditorView.lineWrapping] : []),
           EditorView.contentAttributes.of({ 'aria-label': label }),
           EditorView.updateListener.of((u) => {
             if (u.docChanged) callbacks.current.onChange(u.state.doc.toString());
