@@ -14,7 +14,8 @@ import {
 import { optimalPartitioning } from './optimal-partitioning.js';
 import { pelt } from './pelt.js';
 import { penaltyValue, type PenaltyKind } from './penalties.js';
-import type { SearchResult } from './search.js';
+import { pruneWanderingChanges, wanderingNoise } from './random-walk.js';
+import { segmentationCost, type SearchResult } from './search.js';
 import { ChangePointWorkspace, F64 } from './workspace.js';
 
 /** Search algorithms. `auto` = FPOP for the mean cost, PELT otherwise (both exact). */
@@ -223,6 +224,16 @@ export function detectChangePoints(values: ArrayLike<number>, options: ChangePoi
         phi = noise.phi;
         ({ found, penalty } = run(level));
       } else if (!trendMoved) break;
+    }
+    // A wandering level (random walk) is not a staircase: keep only the changes that stand out
+    // against it (random-walk.ts). The variogram is read within the segments just found.
+    if (kind === 'mean' && maxChanges === undefined) {
+      const noise = wanderingNoise(level, found.changes, 2 * minSize);
+      const kept = pruneWanderingChanges(level, found.changes, penalty, noise);
+      if (kept.length < found.changes.length) {
+        for (let i = 0; i < n; i++) normalised[i] = (level[i] - centre) / scale;
+        found = { changes: [...kept], cost: segmentationCost(createCost(kind, normalised), kept, penalty) };
+      }
     }
   }
   return result(data, found, penalty, scale, phi, slope, clipped, minSize, resolved, kind);
