@@ -27,22 +27,45 @@ export function fileSource(file: string): string {
   return /\.parquet$/i.test(path.extname(file)) ? `read_parquet(${literal})` : `read_csv(${literal})`;
 }
 
-/** Columns of a CSV or Parquet file with their inferred types. */
-export async function describeFile(db: DuckDb, file: string, conn?: DuckDBConnection): Promise<ColumnInfo[]> {
-  const source = fileSource(file);
+/**
+ * A relation to read instead of a file (e.g. a dataset's source, see `duckdbRelation`), with the
+ * name errors call it by.
+ */
+export interface NamedRelation {
+  relation: string;
+  label: string;
+}
+
+/** What the readers below read: a CSV or Parquet file by path, or a {@link NamedRelation}. */
+export type ColumnSource = string | NamedRelation;
+
+const relationOf = (source: ColumnSource) => (typeof source === 'string' ? fileSource(source) : source.relation);
+const labelOf = (source: ColumnSource) => (typeof source === 'string' ? source : source.label);
+
+/** Columns of a CSV or Parquet file (or a relation) with their inferred types. */
+export async function describeFile(db: DuckDb, file: ColumnSource, conn?: DuckDBConnection): Promise<ColumnInfo[]> {
+  const source = relationOf(file);
   try {
     const result = await db.query(`DESCRIBE SELECT * FROM ${source}`, undefined, conn);
     return result.rows.map((row) => ({ name: String(row[0]), type: String(row[1]) }));
   } catch (err) {
-    throw badRequest(`cannot read ${file}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+    throw badRequest(
+      `cannot read ${labelOf(file)}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`,
+    );
   }
 }
 
-function requireColumns(available: ColumnInfo[], wanted: readonly string[], file: string): Map<string, ColumnInfo> {
+function requireColumns(
+  available: ColumnInfo[],
+  wanted: readonly string[],
+  file: ColumnSource,
+): Map<string, ColumnInfo> {
   const byName = new Map(available.map((c) => [c.name, c]));
   for (const name of wanted) {
     if (!byName.has(name))
-      throw badRequest(`column "${name}" not found in ${file}; it has: ${available.map((c) => c.name).join(', ')}`);
+      throw badRequest(
+        `column "${name}" not found in ${labelOf(file)}; it has: ${available.map((c) => c.name).join(', ')}`,
+      );
   }
   return byName;
 }
@@ -65,7 +88,7 @@ const orderClause = (orderBy: string | undefined) => (orderBy ? ` ORDER BY ${quo
  */
 export async function readNumericColumns(
   db: DuckDb,
-  file: string,
+  file: ColumnSource,
   columns: readonly string[],
   options: ReadOptions = {},
 ): Promise<NumericColumns> {
@@ -84,7 +107,7 @@ export async function readNumericColumns(
         return `CAST(${quoteIdent(name)} AS DOUBLE)`;
       })
       .join(', ');
-    const result = await conn.stream(`SELECT ${select} FROM ${fileSource(file)}${orderClause(options.orderBy)}`);
+    const result = await conn.stream(`SELECT ${select} FROM ${relationOf(file)}${orderClause(options.orderBy)}`);
     const parts: Float64Array[][] = columns.map(() => []);
     let rows = 0;
     for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
@@ -117,7 +140,7 @@ export async function readNumericColumns(
 /** Reads columns of any type as JSON-friendly values (strings for text and timestamps, numbers for numbers). */
 export async function readColumnsAsJson(
   db: DuckDb,
-  file: string,
+  file: ColumnSource,
   columns: readonly string[],
   options: Pick<ReadOptions, 'orderBy'> = {},
 ): Promise<Record<string, unknown[]>> {
@@ -127,7 +150,7 @@ export async function readColumnsAsJson(
       [...columns, ...(options.orderBy ? [options.orderBy] : [])],
       file,
     );
-    const sql = `SELECT ${columns.map(quoteIdent).join(', ')} FROM ${fileSource(file)}${orderClause(options.orderBy)}`;
+    const sql = `SELECT ${columns.map(quoteIdent).join(', ')} FROM ${relationOf(file)}${orderClause(options.orderBy)}`;
     const result = await db.query(sql, undefined, conn);
     const out: Record<string, unknown[]> = {};
     columns.forEach((name, j) => (out[name] = result.rows.map((row) => row[j])));

@@ -370,6 +370,10 @@ export function sampleRequests(seed: Seed): Record<string, SampleRequest> {
       body: { name: 'r1', type: 'sql', inputs: ['obs'], output: 'out1', sql: 'SELECT * FROM obs', description: 'all' },
     },
     [`POST ${P}/recipes/preview`]: { body: { inputs: ['obs'], sql: 'SELECT * FROM obs' } },
+    [`POST ${P}/analytics/changepoints`]: { body: { dataset: 'obs', column: 'trec', time: 'ts' } },
+    [`POST ${P}/analytics/outliers`]: { body: { dataset: 'obs', columns: ['trec'], group: ['antenna'] } },
+    [`POST ${P}/analytics/trend`]: { body: { dataset: 'obs', column: 'trec', time: 'ts' } },
+    [`POST ${P}/analytics/anomalies`]: { body: { dataset: 'obs', column: 'trec', time: 'ts' } },
     [`POST ${P}/recipes/compile`]: {
       body: { name: 'g', type: 'group', inputs: ['obs'], output: 'g_out', params: { keys: ['antenna'] } },
     },

@@ -1,10 +1,11 @@
 // The work behind `llano analytics anomalies` (analytics.ts), loaded only when it runs.
 import path from 'node:path';
-import { AnalyticsInputError, createAnomalyLikelihood } from '../../analytics/index.js';
+import type { Command } from 'commander';
 import { badRequest } from '../../common/errors.js';
-import { readColumnsAsJson, readNumericColumns } from '../../engine/column-reader.js';
+import { anomalyRows, asBadRequest, type AnomalyRow } from '../../engine/column-analyses.js';
 import { DuckDb } from '../../engine/duckdb.js';
 import type { CliIo } from '../io.js';
+import { viaServer } from './analytics-actions.js';
 
 type Flags = Record<string, string | undefined>;
 
@@ -30,40 +31,30 @@ const csvCell = (v: unknown) => {
 /**
  * `llano analytics anomalies`: one line per row (in --time order) with the anomaly likelihood
  * and the alarm flag, each row scored with the rows before it only. Rows whose value is missing
- * are printed with an empty score and are not fed to the detector.
+ * are printed with an empty score and are not fed to the detector. With `--dataset D` the server
+ * scores a dataset of the project (see analytics-actions.ts `viaServer`).
  */
-export async function anomalies(io: CliIo, file: string, raw: Record<string, string>): Promise<void> {
+export async function anomalies(io: CliIo, file: string | undefined, raw: Record<string, string>, cmd: Command) {
   const flags = anomalyFlags(raw);
-  const source = path.resolve(io.cwd, file);
-  const db = await DuckDb.open(':memory:', { threads: 1 });
-  try {
-    const read = await readNumericColumns(db, source, [flags.column], { orderBy: flags.time });
-    const values = read.values[flags.column];
-    const times = flags.time
-      ? (await readColumnsAsJson(db, source, [flags.time], { orderBy: flags.time }))[flags.time]
-      : null;
-    const detector = createAnomalyLikelihood({ falseAlarmRate: flags.falseAlarmRate });
-    const lines: string[] = [];
-    if (flags.format === 'csv')
-      lines.push(['row', ...(times ? [flags.time] : []), 'value', 'score', 'alarm'].join(','));
-    for (let i = 0; i < values.length; i++) {
-      const value = values[i];
-      const step = Number.isFinite(value) ? detector.update(value) : null;
-      const score = step ? step.score : null;
-      const alarm = step ? step.alarm : false;
-      if (flags.format === 'csv') {
-        const cells = [i, ...(times ? [times[i]] : []), step ? value : '', score ?? '', alarm];
-        lines.push(cells.map(csvCell).join(','));
-      } else {
-        const row = { row: i, ...(times ? { time: times[i] } : {}), value: step ? value : null, score, alarm };
-        lines.push(JSON.stringify(row));
-      }
+  const request = { column: flags.column, time: flags.time, falseAlarmRate: flags.falseAlarmRate };
+  const remote = await viaServer<{ rows: AnomalyRow[] }>(io, cmd, file, raw, 'anomalies', request);
+  let rows: AnomalyRow[];
+  if (remote) rows = remote.rows;
+  else {
+    const db = await DuckDb.open(':memory:', { threads: 1 });
+    try {
+      rows = await asBadRequest(() => anomalyRows(db, path.resolve(io.cwd, file!), request));
+    } finally {
+      await db.close();
     }
-    io.out(lines.join('\n') + '\n');
-  } catch (err) {
-    if (err instanceof AnalyticsInputError) throw badRequest(err.message);
-    throw err;
-  } finally {
-    await db.close();
   }
+  const lines: string[] = [];
+  if (flags.format === 'csv') {
+    lines.push(['row', ...(flags.time ? [flags.time] : []), 'value', 'score', 'alarm'].join(','));
+    for (const r of rows)
+      lines.push(
+        [r.row, ...(flags.time ? [r.time] : []), r.value ?? '', r.score ?? '', r.alarm].map(csvCell).join(','),
+      );
+  } else for (const r of rows) lines.push(JSON.stringify(r));
+  io.out(lines.join('\n') + '\n');
 }

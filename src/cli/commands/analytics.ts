@@ -1,6 +1,10 @@
+import type { Command } from 'commander';
 import { COST_KINDS } from '../../analytics/changepoint/costs.js';
 import type { CliIo } from '../io.js';
 import type { CommandModule } from './index.js';
+
+const DATASET_FLAG = '--dataset <name>';
+const DATASET_HELP = 'analyse this dataset of the project (--project KEY) in the server instead of a FILE';
 
 /** The commands' work, loaded when one runs (DuckDB and the algorithms are not needed for `--help`). */
 const actions = () => import('./analytics-actions.js');
@@ -9,10 +13,12 @@ const actions = () => import('./analytics-actions.js');
 export const analyticsCommands: CommandModule = (program, io: CliIo) => {
   const analytics = program
     .command('analytics')
-    .description('Change points, outliers and trends of columns in a CSV or Parquet file');
+    .description(
+      'Change points, outliers and trends of columns in a CSV or Parquet file, or of a dataset (--dataset NAME --project KEY, computed by the server)',
+    );
 
   analytics
-    .command('changepoints <file>')
+    .command('changepoints [file]')
     .description('Change points of one column (JSON: changepoints, segments)')
     .requiredOption('--column <name>', 'numeric column')
     .option('--time <name>', 'order rows by this column and report its value at each change')
@@ -27,10 +33,13 @@ export const analyticsCommands: CommandModule = (program, io: CliIo) => {
     .option('--noise-scale <x>', 'noise standard deviation in the column’s units (default: estimated)')
     .option('--noise-model <model>', 'long-run (trend- and autocorrelation-aware) or white', 'long-run')
     .option('--max-changes <n>', 'at most this many change points (any method)')
-    .action(async (file: string, raw: Record<string, string>) => (await actions()).changePoints(io, file, raw));
+    .option(DATASET_FLAG, DATASET_HELP)
+    .action(async (file: string | undefined, raw: Record<string, string>, cmd: Command) =>
+      (await actions()).changePoints(io, file, raw, cmd),
+    );
 
   analytics
-    .command('outliers <file>')
+    .command('outliers [file]')
     .description('Outlier score and flag of every row (optionally within groups)')
     .option('--column <name>', 'numeric column (or several, comma-separated)')
     .option('--columns <list>', 'comma-separated numeric columns (same as --column)')
@@ -38,23 +47,30 @@ export const analyticsCommands: CommandModule = (program, io: CliIo) => {
     .option('--method <method>', 'mad (robust z), iqr, iforest or lof', 'mad')
     .option('--threshold <x>', 'flag threshold (defaults: mad 3.5, iqr 1.5, iforest 0.6, lof 1.5)')
     .option('--format <format>', 'json or csv', 'json')
-    .action(async (file: string, raw: Record<string, string>) => (await actions()).outliers(io, file, raw));
+    .option(DATASET_FLAG, DATASET_HELP)
+    .action(async (file: string | undefined, raw: Record<string, string>, cmd: Command) =>
+      (await actions()).outliers(io, file, raw, cmd),
+    );
 
   analytics
-    .command('trend <file>')
+    .command('trend [file]')
     .description('Mann–Kendall test and Theil–Sen slope of one column')
     .requiredOption('--column <name>', 'numeric column')
     .option('--time <name>', 'numeric, date or timestamp column (dates count in days); default: row number')
-    .action(async (file: string, raw: Record<string, string>) => (await actions()).trend(io, file, raw));
+    .option(DATASET_FLAG, DATASET_HELP)
+    .action(async (file: string | undefined, raw: Record<string, string>, cmd: Command) =>
+      (await actions()).trend(io, file, raw, cmd),
+    );
 
   analytics
-    .command('anomalies <file>')
+    .command('anomalies [file]')
     .description('Causal anomaly score in [0, 1] and alarm flag of every row (CSV, or JSON Lines)')
     .requiredOption('--column <name>', 'numeric column')
     .option('--time <name>', 'score the rows in the order of this column and print it')
     .option('--format <format>', 'csv or json (one JSON object per line)', 'csv')
     .option('--false-alarm-rate <rate>', 'target false alarms per point on normal data', '0.0001')
-    .action(async (file: string, raw: Record<string, string>) =>
-      (await import('./analytics-anomalies.js')).anomalies(io, file, raw),
+    .option(DATASET_FLAG, DATASET_HELP)
+    .action(async (file: string | undefined, raw: Record<string, string>, cmd: Command) =>
+      (await import('./analytics-anomalies.js')).anomalies(io, file, raw, cmd),
     );
 };

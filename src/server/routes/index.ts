@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Workspace } from '../../workspace/workspace.js';
+import { analyticsRoutes } from './analytics.js';
 import { apiServiceRoutes } from './api-services.js';
 import { auditRoutes } from './audit.js';
 import { authRoutes } from './auth.js';
@@ -49,4 +50,5 @@ export const apiRouteModules: ((app: FastifyInstance, ws: Workspace) => void)[] 
   apiServiceRoutes,
   auditRoutes,
   projectTransferRoutes,
+  analyticsRoutes,
 ];

@@ -1,0 +1,289 @@
+// The analyses behind `llano analytics …` and POST /api/projects/{key}/analytics/…: change points,
+// outliers, trend and anomaly scores of columns read in the engine, from a file (the CLI) or a
+// dataset's relation (the server). One implementation, so that both answer alike on the same rows.
+import {
+  AnalyticsInputError,
+  createAnomalyLikelihood,
+  createBocpd,
+  describeSegments,
+  detectChangePoints,
+  iqrOutliers,
+  isolationForestScores,
+  localOutlierFactor,
+  mannKendall,
+  matrixFromColumns,
+  median,
+  robustNoiseScale,
+  robustZScores,
+  scoreRowsWithinGroups,
+  theilSen,
+  type ChangePointMethod,
+  type CostKind,
+  type Matrix,
+  type NoiseModel,
+  type OutlierScores,
+  type PenaltyKind,
+} from '../analytics/index.js';
+import { badRequest } from '../common/errors.js';
+import { describeFile, readColumnsAsJson, readNumericColumns, type ColumnSource } from './column-reader.js';
+import type { DuckDb } from './duckdb.js';
+
+export interface ChangePointRequest {
+  column: string;
+  time?: string;
+  method: ChangePointMethod | 'bocpd';
+  cost: CostKind;
+  penalty: PenaltyKind | number;
+  minSize?: number;
+  noiseScale?: number;
+  noiseModel: NoiseModel;
+  maxChanges?: number;
+}
+
+export const OUTLIER_METHODS = ['mad', 'iqr', 'iforest', 'lof'] as const;
+export type OutlierMethod = (typeof OUTLIER_METHODS)[number];
+
+export interface OutlierRequest {
+  columns: string[];
+  group: string[];
+  method: OutlierMethod;
+  threshold?: number;
+}
+
+export interface TrendRequest {
+  column: string;
+  time?: string;
+}
+
+export interface AnomalyRequest {
+  column: string;
+  time?: string;
+  falseAlarmRate: number;
+}
+
+/** One scored row of {@link anomalyRows}: score and value null when the value is missing. */
+export interface AnomalyRow {
+  row: number;
+  time?: unknown;
+  value: number | null;
+  score: number | null;
+  alarm: boolean;
+}
+
+/** Turns analytics input errors into bad requests. */
+export async function asBadRequest<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (err instanceof AnalyticsInputError) throw badRequest(err.message);
+    throw err;
+  }
+}
+
+/** Rejects NULL / NaN values: change points and trends need a complete series. */
+function requireComplete(values: Float64Array, column: string): Float64Array {
+  let missing = 0;
+  let first = -1;
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i])) {
+      missing++;
+      if (first < 0) first = i;
+    }
+  }
+  if (missing)
+    throw badRequest(
+      `column "${column}" has ${missing} missing or non-finite values (first at row ${first}); filter them out first`,
+    );
+  if (values.length === 0) throw badRequest(`column "${column}" has no rows`);
+  return values;
+}
+
+/** Change points of a BOCPD run: at each alarm, the start of the most probable current run. */
+function bocpdChangePoints(values: Float64Array, minSize: number): number[] {
+  const scale = robustNoiseScale(values);
+  const centre = median(values);
+  const detector = createBocpd();
+  const changes: number[] = [];
+  for (let i = 0; i < values.length; i++) {
+    const step = detector.update((values[i] - centre) / scale);
+    if (!step.alarm) continue;
+    const start = i - detector.mostProbableRunLength() + 1;
+    const previous = changes.length ? changes[changes.length - 1] : 0;
+    if (start - previous >= minSize && values.length - start >= 1) changes.push(start);
+  }
+  return changes;
+}
+
+/**
+ * Change points of one column (rows in `time` order when given), with the time at each change.
+ * `values` may be handed over already read (the CLI's small-CSV path; only without `time`).
+ */
+export async function changePointReport(
+  engine: () => Promise<DuckDb>,
+  source: ColumnSource,
+  request: ChangePointRequest,
+  values?: Float64Array | null,
+): Promise<Record<string, unknown>> {
+  const column =
+    values ??
+    (await readNumericColumns(await engine(), source, [request.column], { orderBy: request.time })).values[
+      request.column
+    ];
+  const series = requireComplete(column, request.column);
+  let output: Record<string, unknown>;
+  if (request.method === 'bocpd') {
+    let changepoints = bocpdChangePoints(series, request.minSize ?? 5);
+    if (request.maxChanges !== undefined) changepoints = changepoints.slice(0, request.maxChanges);
+    output = { changepoints, segments: describeSegments(series, changepoints), method: 'bocpd' };
+  } else {
+    const r = detectChangePoints(series, {
+      method: request.method,
+      cost: request.cost,
+      penalty: request.penalty,
+      minSize: request.minSize,
+      noiseScale: request.noiseScale,
+      noiseModel: request.noiseModel,
+      maxChanges: request.maxChanges,
+    });
+    output = {
+      changepoints: r.changepoints,
+      segments: r.segments,
+      method: r.method,
+      cost: r.costKind,
+      penalty: r.penalty,
+      minSize: r.minSize,
+      noiseScale: r.noiseScale,
+      autocorrelation: r.autocorrelation,
+      trend: r.trend,
+      clippedPoints: r.clippedPoints,
+    };
+  }
+  if (request.time) {
+    const times = (await readColumnsAsJson(await engine(), source, [request.time], { orderBy: request.time }))[
+      request.time
+    ];
+    output = { ...output, times: (output.changepoints as number[]).map((i) => times[i]) };
+  }
+  return output;
+}
+
+function combineColumnScores(parts: OutlierScores[], rows: number): OutlierScores {
+  // Univariate methods score each column; a row's score is its most extreme column.
+  const scores = new Float64Array(rows).fill(NaN);
+  const flags = new Uint8Array(rows);
+  for (const part of parts) {
+    for (let i = 0; i < rows; i++) {
+      const s = part.scores[i];
+      if (!Number.isNaN(s) && (Number.isNaN(scores[i]) || Math.abs(s) > Math.abs(scores[i]))) scores[i] = s;
+      flags[i] |= part.flags[i];
+    }
+  }
+  return { scores, flags };
+}
+
+const columnsOf = (m: Matrix) =>
+  Array.from({ length: m.cols }, (_, j) => Float64Array.from({ length: m.rows }, (_, i) => m.data[i * m.cols + j]));
+
+/** One scorer per method; univariate ones score each column. */
+const OUTLIER_SCORERS: Record<OutlierMethod, (threshold: number | undefined) => (m: Matrix) => OutlierScores> = {
+  mad: (threshold) => (m) =>
+    combineColumnScores(
+      columnsOf(m).map((c) => robustZScores(c, threshold ?? 3.5)),
+      m.rows,
+    ),
+  iqr: (threshold) => (m) =>
+    combineColumnScores(
+      columnsOf(m).map((c) => iqrOutliers(c, threshold ?? 1.5)),
+      m.rows,
+    ),
+  iforest: (threshold) => (m) =>
+    m.rows < 2
+      ? { scores: new Float64Array(m.rows).fill(NaN), flags: new Uint8Array(m.rows) }
+      : isolationForestScores(m, { threshold }),
+  lof: (threshold) => (m) => localOutlierFactor(m, { threshold }),
+};
+
+/** A score and flag per row (in the source's order), within the `group` key when given. */
+export async function outlierScores(
+  db: DuckDb,
+  source: ColumnSource,
+  request: OutlierRequest,
+): Promise<OutlierScores & { rows: number }> {
+  const read = await readNumericColumns(db, source, request.columns);
+  const m = matrixFromColumns(request.columns.map((c) => read.values[c]));
+  const scorer = OUTLIER_SCORERS[request.method](request.threshold);
+  if (!request.group.length) return { ...scorer(m), rows: read.rows };
+  const parts = await readColumnsAsJson(db, source, request.group);
+  const keys = Array.from({ length: read.rows }, (_, i) => request.group.map((g) => String(parts[g][i])).join('|'));
+  return { ...scoreRowsWithinGroups(m, keys, scorer), rows: read.rows };
+}
+
+const finiteOrNull = (v: number) =>
+  Number.isFinite(v) ? v : Number.isNaN(v) ? null : v > 0 ? 'Infinity' : '-Infinity';
+
+/** The JSON answer of an outlier scoring: one `{ row, score, flag }` per row. */
+export function outlierJson(method: OutlierMethod, result: OutlierScores & { rows: number }) {
+  const rows = Array.from({ length: result.rows }, (_, i) => ({
+    row: i,
+    score: finiteOrNull(result.scores[i]),
+    flag: result.flags[i] === 1,
+  }));
+  return { method, rows };
+}
+
+/** Mann–Kendall and Theil–Sen of one column, against `time` (dates count in days) or the row number. */
+export async function trendReport(db: DuckDb, source: ColumnSource, request: TrendRequest) {
+  const columns = request.time ? [request.column, request.time] : [request.column];
+  const read = await readNumericColumns(db, source, columns, { orderBy: request.time, temporalAsEpochSeconds: true });
+  const values = requireComplete(read.values[request.column], request.column);
+  let x: Float64Array | undefined;
+  let unit = 'per row';
+  if (request.time) {
+    x = requireComplete(read.values[request.time], request.time);
+    const info = (await describeFile(db, source)).find((c) => c.name === request.time);
+    if (info && /^(DATE|TIMESTAMP)/.test(info.type)) {
+      x = x.map((s) => s / 86400);
+      unit = 'per day';
+    } else unit = `per unit of ${request.time}`;
+  }
+  const mk = mannKendall(values);
+  const ts = theilSen(values, x);
+  return {
+    n: mk.n,
+    mannKendall: { s: mk.s, variance: mk.variance, z: mk.z, pValue: mk.pValue, tau: mk.tau },
+    theilSen: {
+      slope: ts.slope,
+      intercept: ts.intercept,
+      lower: ts.lower,
+      upper: ts.upper,
+      confidence: ts.confidence,
+      unit,
+    },
+  };
+}
+
+/**
+ * The causal anomaly likelihood of every row (in `time` order), each scored with the rows before
+ * it only; rows whose value is missing get no score and are not fed to the detector.
+ */
+export async function anomalyRows(db: DuckDb, source: ColumnSource, request: AnomalyRequest): Promise<AnomalyRow[]> {
+  const read = await readNumericColumns(db, source, [request.column], { orderBy: request.time });
+  const values = read.values[request.column];
+  const times = request.time
+    ? (await readColumnsAsJson(db, source, [request.time], { orderBy: request.time }))[request.time]
+    : null;
+  const detector = createAnomalyLikelihood({ falseAlarmRate: request.falseAlarmRate });
+  const rows: AnomalyRow[] = [];
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    const step = Number.isFinite(value) ? detector.update(value) : null;
+    rows.push({
+      row: i,
+      ...(times ? { time: times[i] } : {}),
+      value: step ? value : null,
+      score: step ? step.score : null,
+      alarm: step ? step.alarm : false,
+    });
+  }
+  return rows;
+}
