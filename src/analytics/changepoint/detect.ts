@@ -227,7 +227,7 @@ export function detectChangePoints(values: ArrayLike<number>, options: ChangePoi
     }
     // A wandering level (random walk) is not a staircase: keep only the changes that stand out
     // against it (random-walk.ts). The variogram is read within the segments just found.
-    if (kind === 'mean' && maxChanges === undefined) {
+    if (kind === 'mean' && maxChanges === undefined && found.changes.length > 0) {
       const noise = wanderingNoise(level, found.changes, 2 * minSize);
       const kept = pruneWanderingChanges(level, found.changes, penalty, noise);
       if (kept.length < found.changes.length) {
