@@ -1,3 +1,4 @@
+import type { AuditRecord } from '../catalog/audit-log.js';
 import { LlanoError, notFound, toLlanoError, unauthorized, forbidden } from '../common/errors.js';
 import { nowIso, sha256 } from '../common/ids.js';
 import type { TableSource } from '../engine/table-source.js';
@@ -40,6 +41,9 @@ export interface ServiceCall {
   token: string | undefined;
   body: unknown;
   signal?: AbortSignal;
+  /** Where the call came from, for the audit log. */
+  ip?: string;
+  userAgent?: string;
 }
 
 /** Too many requests: the caller may retry after `retryAfterSeconds`. */
@@ -234,18 +238,39 @@ export class ApiRuntime {
     started: number,
     error: string | null,
   ) {
-    this.log.add({
-      project_key: c.projectKey,
-      service: c.service,
-      endpoint: c.endpoint,
-      version,
-      key_id: keyId,
+    this.log.add(
+      {
+        project_key: c.projectKey,
+        service: c.service,
+        endpoint: c.endpoint,
+        version,
+        key_id: keyId,
+        status,
+        duration_ms: performance.now() - started,
+        at: nowIso(),
+        body_excerpt: bodyExcerpt(c.body),
+        error: error?.slice(0, 500) ?? null,
+      },
+      status >= 200 && status < 300 ? this.auditOf(c, keyId, version, status) : undefined,
+    );
+  }
+
+  /** A successful call is a data access by the key's holder: audited like reads of the UI and API. */
+  private auditOf(c: ServiceCall, keyId: string, version: number | null, status: number): AuditRecord {
+    return {
+      actor: `service-key:${keyId}`,
+      via: 'apikey',
+      action: 'api-service.call',
+      category: 'access',
+      project: c.projectKey,
+      objectKind: 'api-service',
+      objectName: c.service,
+      route: 'POST /services/{key}/{service}/{endpoint}',
       status,
-      duration_ms: performance.now() - started,
-      at: nowIso(),
-      body_excerpt: bodyExcerpt(c.body),
-      error: error?.slice(0, 500) ?? null,
-    });
+      ip: c.ip ?? null,
+      userAgent: c.userAgent ?? null,
+      detail: { endpoint: c.endpoint, version },
+    };
   }
 }
 
