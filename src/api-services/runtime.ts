@@ -8,6 +8,7 @@ import { executeEndpoint } from './execute.js';
 import { findServiceKey } from './keys.js';
 import { lookupIndex } from './lookup-index.js';
 import { bodyExcerpt, RequestLog } from './request-log.js';
+import { SortedCopies, filterColumnsOf } from './sorted-copies.js';
 import { resolveInputs } from './sql-endpoint.js';
 import type { DeployedEndpoint } from './types.js';
 
@@ -72,9 +73,11 @@ export class ApiRuntime {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
   private readonly sourceCache = new Map<string, { at: number; value: Promise<Record<string, TableSource>> }>();
   readonly log: RequestLog;
+  readonly sortedCopies: SortedCopies;
 
   constructor(private readonly ws: Workspace) {
     this.log = new RequestLog(ws);
+    this.sortedCopies = new SortedCopies(ws);
   }
 
   /** Drops what this process knows of a service's deployment (after a deploy or switch here). */
@@ -218,7 +221,17 @@ export class ApiRuntime {
         projectKey: c.projectKey,
         service: c.service,
         version,
-        sources: (inputs) => this.sources(c.projectKey, inputs),
+        sources: async (inputs) => {
+          const sources = await this.sources(c.projectKey, inputs);
+          if (endpoint.type !== 'sql-query') return sources;
+          const columns = filterColumnsOf(endpoint.sql);
+          return Object.fromEntries(
+            Object.entries(sources).map(([name, source]) => [
+              name,
+              this.sortedCopies.source(c.projectKey, name, source, columns),
+            ]),
+          );
+        },
         signal: c.signal,
       });
       this.record(c, owner.id, version, 200, started, null);
