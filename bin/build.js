@@ -67,6 +67,15 @@ export function distProblem() {
   return newestMtime(srcDir) > builtAt ? 'stale' : null;
 }
 
+/**
+ * Whether package.json changed after the last build (null when dist/ was never built): one stat,
+ * for the answers that skip the walk of distProblem.
+ */
+export function packageNewerThanDist() {
+  if (!existsSync(STAMP)) return null;
+  return statSync(path.join(root, 'package.json')).mtimeMs > Number(readFileSync(STAMP, 'utf8'));
+}
+
 /** Compiles every source into a fresh folder, then swaps it in, so a half-written dist/ is never run. */
 export async function buildDist({ quiet = false } = {}) {
   const startedAt = Date.now();
@@ -91,9 +100,9 @@ export async function buildDist({ quiet = false } = {}) {
     mkdirSync(path.dirname(target), { recursive: true });
     copyFileSync(file, target);
   }
-  // `llano --version` and `--help` are answered from this file without loading the CLI (src/cli/quick-answer.ts).
-  const { quickAnswers } = await import(pathToFileURL(path.join(next, 'cli', 'quick-answers.js')).href);
-  writeFileSync(path.join(next, 'quick-answers.json'), JSON.stringify(quickAnswers()));
+  // `llano --version` and `--help` are answered from these files without loading the CLI (src/cli/quick-answer.ts).
+  const { writeQuickAnswers } = await import(pathToFileURL(path.join(next, 'cli', 'quick-answers.js')).href);
+  writeQuickAnswers(path.join(next, 'quick-answers'));
   writeFileSync(path.join(next, '.built-at'), String(startedAt));
   const old = `${distDir}.old-${process.pid}`;
   if (existsSync(distDir)) renameSync(distDir, old);

@@ -4,32 +4,45 @@
 // older than a source (after a `git pull` or an edit), it runs the sources through tsx instead and
 // says so: never silently old code, and never a rebuild from here, which could swap dist/ under
 // another running `llano`. LLANO_FROM_SOURCE=1 asks for the sources (development, benchmarks).
-import { distProblem } from './build.js';
+import { fileURLToPath } from 'node:url';
+import { distProblem, packageNewerThanDist } from './build.js';
 import { defaultThreadPoolSize } from './thread-pool.js';
 
 // Read when libuv's pool first runs work, which no import above does.
 process.env.UV_THREADPOOL_SIZE ??= defaultThreadPoolSize();
 
 const fromSource = process.env.LLANO_FROM_SOURCE === '1';
-const problem = fromSource ? null : distProblem();
 const argv = process.argv.slice(2);
 let runCli;
-if (!fromSource && !problem) {
-  // --version and --help need no command module: their text was written when dist/ was built.
-  const { quickAnswer } = await import('../dist/cli/quick-answer.js');
-  const answer = quickAnswer(argv, new URL('../dist/quick-answers.json', import.meta.url), process.stdout);
-  if (answer !== null) runCli = async () => (process.stdout.write(answer), 0);
-  else {
+// --version and --help need no command module: their text was written when dist/ was built. They
+// skip the staleness check of the sources (a walk of src/, most of their start-up): a help text
+// can lag an edit until the next build, which runs no old code; a newer package.json (a new
+// version pulled) still sends them through the check.
+const answer = fromSource || !quickFlag(argv) ? null : await quickFromDist(argv);
+if (answer !== null) runCli = async () => (process.stdout.write(answer), 0);
+else {
+  const problem = fromSource ? null : distProblem();
+  if (!fromSource && !problem) {
     process.setSourceMapsEnabled(true);
     ({ runCli } = await import('../dist/cli/main.js'));
+  } else {
+    if (problem)
+      process.stderr.write(
+        `llano: dist/ is ${problem === 'missing' ? 'missing' : 'older than src/'}; running the TypeScript sources (slower start). \`npm run build\` compiles them.\n`,
+      );
+    const { register } = await import('tsx/esm/api');
+    register();
+    ({ runCli } = await import('../src/cli/main.ts'));
   }
-} else {
-  if (problem)
-    process.stderr.write(
-      `llano: dist/ is ${problem === 'missing' ? 'missing' : 'older than src/'}; running the TypeScript sources (slower start). \`npm run build\` compiles them.\n`,
-    );
-  const { register } = await import('tsx/esm/api');
-  register();
-  ({ runCli } = await import('../src/cli/main.ts'));
 }
 process.exitCode = await runCli(argv);
+
+function quickFlag(args) {
+  return args.length === 1 && ['--version', '-V', '--help', '-h'].includes(args[0]);
+}
+
+async function quickFromDist(args) {
+  if (packageNewerThanDist() !== false) return null;
+  const { quickAnswer } = await import('../dist/cli/quick-answer.js');
+  return quickAnswer(args, fileURLToPath(new URL('../dist/quick-answers', import.meta.url)), process.stdout);
+}

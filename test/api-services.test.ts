@@ -345,6 +345,19 @@ describe('API services', () => {
     expect(Object.keys(openapi.paths)).toContain('/services/SVC/receivers/by-band');
     expect(JSON.stringify(openapi)).not.toContain('SELECT');
     expect((await fetch(`${s.url}/services/SVC/receivers/openapi.json`)).status).toBe(401);
+    // Successful calls are data accesses in the audit log, written in the request log's batches.
+    const audit = await s.call<{ entries: { actor: string; via: string; objectName: string; status: number }[] }>(
+      'GET',
+      '/api/audit?project=SVC&action=api-service.call&limit=500',
+      { token: s.adminToken },
+    );
+    expect(audit.status, JSON.stringify(audit.body)).toBe(200);
+    expect(audit.body.entries.length).toBeGreaterThan(5);
+    const odd = audit.body.entries.filter((e) => e.status !== 200 || e.via !== 'apikey');
+    expect(odd, JSON.stringify(odd.slice(0, 3))).toEqual([]);
+    expect(audit.body.entries.some((e) => e.objectName === 'receivers')).toBe(true);
+    expect(audit.body.entries[0].actor).toMatch(/^service-key:/);
+    expect(JSON.stringify(audit.body)).not.toContain(key);
   });
 
   it('runs the saved tests of an endpoint against the saved definition', async () => {

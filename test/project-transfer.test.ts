@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { extractZip } from '../src/common/zip/zip-reader.js';
 import { ZipWriter } from '../src/common/zip/zip-writer.js';
-import { filesUnder } from '../src/transfer/project-export.js';
+import { filesUnder } from '../src/common/zip/zip-folder.js';
 import { startTestServer, type TestServer } from './support/llano-server.js';
 
 const CSV =

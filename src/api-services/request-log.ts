@@ -1,4 +1,5 @@
 import type { Insertable } from 'kysely';
+import { recordAuditBatch, type AuditRecord } from '../catalog/audit-log.js';
 import type { ApiRequestsTable } from '../catalog/tables.js';
 import type { Workspace } from '../workspace/workspace.js';
 import type { ApiRequestLogEntry, EndpointMetrics } from './types.js';
@@ -15,11 +16,13 @@ const PRUNE_EVERY_MS = 60_000;
 type Entry = Insertable<ApiRequestsTable>;
 
 /**
- * The request log of API calls, written in batches: one catalog insert per request would cap
- * the API at the catalog's write rate. Entries wait at most a second in memory.
+ * The request log of API calls, and their rows of the audit log, written in batches: one
+ * catalog insert per request would cap the API at the catalog's write rate. Entries wait at
+ * most a second in memory (and are written when the server closes).
  */
 export class RequestLog {
   private buffer: Entry[] = [];
+  private audits: AuditRecord[] = [];
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> = Promise.resolve();
   private lastPrune = 0;
@@ -27,12 +30,14 @@ export class RequestLog {
 
   constructor(private readonly ws: Workspace) {}
 
-  add(entry: Entry): void {
+  add(entry: Entry, audit?: AuditRecord): void {
     if (this.buffer.length >= BUFFER_LIMIT) {
       this.buffer.shift();
       this.dropped++;
     }
     this.buffer.push(entry);
+    // The audit log is never capped: its rows are not dropped under a flood.
+    if (audit) this.audits.push(audit);
     this.timer ??= setTimeout(() => void this.flush(), FLUSH_MS);
     this.timer.unref?.();
   }
@@ -47,13 +52,16 @@ export class RequestLog {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     const batch = this.buffer;
+    const audits = this.audits;
     this.buffer = [];
+    this.audits = [];
     const db = this.ws.catalog.db;
     for (let i = 0; i < batch.length; i += 500)
       await db
         .insertInto('api_requests')
         .values(batch.slice(i, i + 500))
         .execute();
+    for (let i = 0; i < audits.length; i += 500) await recordAuditBatch(db, audits.slice(i, i + 500));
     if (batch.length && Date.now() - this.lastPrune > PRUNE_EVERY_MS) {
       this.lastPrune = Date.now();
       const services = new Set(batch.map((e) => `${e.project_key}\n${e.service}`));

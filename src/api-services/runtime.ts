@@ -1,3 +1,4 @@
+import type { AuditRecord } from '../catalog/audit-log.js';
 import { LlanoError, notFound, toLlanoError, unauthorized, forbidden } from '../common/errors.js';
 import { nowIso, sha256 } from '../common/ids.js';
 import type { TableSource } from '../engine/table-source.js';
@@ -7,6 +8,7 @@ import { executeEndpoint } from './execute.js';
 import { findServiceKey } from './keys.js';
 import { lookupIndex } from './lookup-index.js';
 import { bodyExcerpt, RequestLog } from './request-log.js';
+import { SortedCopies, filterColumnsOf } from './sorted-copies.js';
 import { resolveInputs } from './sql-endpoint.js';
 import type { DeployedEndpoint } from './types.js';
 
@@ -40,6 +42,9 @@ export interface ServiceCall {
   token: string | undefined;
   body: unknown;
   signal?: AbortSignal;
+  /** Where the call came from, for the audit log. */
+  ip?: string;
+  userAgent?: string;
 }
 
 /** Too many requests: the caller may retry after `retryAfterSeconds`. */
@@ -68,9 +73,11 @@ export class ApiRuntime {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
   private readonly sourceCache = new Map<string, { at: number; value: Promise<Record<string, TableSource>> }>();
   readonly log: RequestLog;
+  readonly sortedCopies: SortedCopies;
 
   constructor(private readonly ws: Workspace) {
     this.log = new RequestLog(ws);
+    this.sortedCopies = new SortedCopies(ws);
   }
 
   /** Drops what this process knows of a service's deployment (after a deploy or switch here). */
@@ -214,7 +221,17 @@ export class ApiRuntime {
         projectKey: c.projectKey,
         service: c.service,
         version,
-        sources: (inputs) => this.sources(c.projectKey, inputs),
+        sources: async (inputs) => {
+          const sources = await this.sources(c.projectKey, inputs);
+          if (endpoint.type !== 'sql-query') return sources;
+          const columns = filterColumnsOf(endpoint.sql);
+          return Object.fromEntries(
+            Object.entries(sources).map(([name, source]) => [
+              name,
+              this.sortedCopies.source(c.projectKey, name, source, columns),
+            ]),
+          );
+        },
         signal: c.signal,
       });
       this.record(c, owner.id, version, 200, started, null);
@@ -234,18 +251,39 @@ export class ApiRuntime {
     started: number,
     error: string | null,
   ) {
-    this.log.add({
-      project_key: c.projectKey,
-      service: c.service,
-      endpoint: c.endpoint,
-      version,
-      key_id: keyId,
+    this.log.add(
+      {
+        project_key: c.projectKey,
+        service: c.service,
+        endpoint: c.endpoint,
+        version,
+        key_id: keyId,
+        status,
+        duration_ms: performance.now() - started,
+        at: nowIso(),
+        body_excerpt: bodyExcerpt(c.body),
+        error: error?.slice(0, 500) ?? null,
+      },
+      status >= 200 && status < 300 ? this.auditOf(c, keyId, version, status) : undefined,
+    );
+  }
+
+  /** A successful call is a data access by the key's holder: audited like reads of the UI and API. */
+  private auditOf(c: ServiceCall, keyId: string, version: number | null, status: number): AuditRecord {
+    return {
+      actor: `service-key:${keyId}`,
+      via: 'apikey',
+      action: 'api-service.call',
+      category: 'access',
+      project: c.projectKey,
+      objectKind: 'api-service',
+      objectName: c.service,
+      route: 'POST /services/{key}/{service}/{endpoint}',
       status,
-      duration_ms: performance.now() - started,
-      at: nowIso(),
-      body_excerpt: bodyExcerpt(c.body),
-      error: error?.slice(0, 500) ?? null,
-    });
+      ip: c.ip ?? null,
+      userAgent: c.userAgent ?? null,
+      detail: { endpoint: c.endpoint, version },
+    };
   }
 }
 

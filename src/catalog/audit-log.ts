@@ -39,25 +39,32 @@ export interface AuditFilter {
 
 const USER_AGENT_MAX = 300;
 
+/** The catalog row of one record. */
+function auditRow(r: AuditRecord) {
+  return {
+    at: r.at ?? nowIso(),
+    actor: r.actor,
+    via: r.via,
+    action: r.action,
+    category: r.category,
+    project: r.project ?? null,
+    object_kind: r.objectKind ?? null,
+    object_name: r.objectName ?? null,
+    route: r.route ?? null,
+    status: r.status ?? null,
+    ip: r.ip ?? null,
+    user_agent: r.userAgent ? r.userAgent.slice(0, USER_AGENT_MAX) : null,
+    detail: r.detail ? JSON.stringify(r.detail) : null,
+  };
+}
+
 export async function recordAudit(db: Kysely<CatalogTables>, r: AuditRecord): Promise<void> {
-  await db
-    .insertInto('audit_log')
-    .values({
-      at: r.at ?? nowIso(),
-      actor: r.actor,
-      via: r.via,
-      action: r.action,
-      category: r.category,
-      project: r.project ?? null,
-      object_kind: r.objectKind ?? null,
-      object_name: r.objectName ?? null,
-      route: r.route ?? null,
-      status: r.status ?? null,
-      ip: r.ip ?? null,
-      user_agent: r.userAgent ? r.userAgent.slice(0, USER_AGENT_MAX) : null,
-      detail: r.detail ? JSON.stringify(r.detail) : null,
-    })
-    .execute();
+  await db.insertInto('audit_log').values(auditRow(r)).execute();
+}
+
+/** Several records in one statement (high-volume callers batch, e.g. API-service traffic). */
+export async function recordAuditBatch(db: Kysely<CatalogTables>, records: AuditRecord[]): Promise<void> {
+  if (records.length) await db.insertInto('audit_log').values(records.map(auditRow)).execute();
 }
 
 const toEntry = (r: Selectable<CatalogTables['audit_log']>): AuditEntry => ({

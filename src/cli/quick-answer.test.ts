@@ -1,16 +1,16 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { captureIo } from './capture-io.js';
 import { runCli } from './main.js';
 import { quickAnswer } from './quick-answer.js';
-import { quickAnswers } from './quick-answers.js';
+import { writeQuickAnswers } from './quick-answers.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'llano-quick-'));
-const file = path.join(dir, 'quick-answers.json');
-writeFileSync(file, JSON.stringify(quickAnswers()));
+const file = path.join(dir, 'quick-answers');
+writeQuickAnswers(file);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** What commander prints for `argv` when stdout is (or is not) a terminal of `columns`. */
@@ -43,7 +43,7 @@ describe('--version and --help answered without loading the CLI', () => {
     expect(quickAnswer(['--help'], file, { isTTY: true, columns: 30 })).toBeNull();
     expect(quickAnswer(['dataset', '--help'], file, { isTTY: false })).toBeNull();
     expect(quickAnswer(['--version', '--json'], file, { isTTY: false })).toBeNull();
-    expect(quickAnswer(['--help'], path.join(dir, 'missing.json'), { isTTY: false })).toBeNull();
+    expect(quickAnswer(['--help'], path.join(dir, 'missing'), { isTTY: false })).toBeNull();
   });
 
   it('the llano command prints the same help as commander', async () => {

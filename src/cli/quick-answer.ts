@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 
 /**
  * `llano --version` and `llano --help` answered from a file written when dist/ is built
@@ -14,7 +15,11 @@ export interface QuickAnswers {
   fromWidth: number;
 }
 
-export const QUICK_ANSWERS_FILE = 'quick-answers.json';
+/**
+ * The folder of answers in dist/: `version.txt`, `index.json` (which help for which width) and
+ * one `help-N.txt` per distinct text, so an answer reads a few kilobytes, not every width's help.
+ */
+export const QUICK_ANSWERS_DIR = 'quick-answers';
 
 const VERSION_FLAGS = new Set(['--version', '-V']);
 const HELP_FLAGS = new Set(['--help', '-h']);
@@ -28,18 +33,18 @@ const helpWidth = (stdout: { isTTY?: boolean; columns?: number }) => (stdout.isT
  */
 export function quickAnswer(
   argv: readonly string[],
-  answersFile: URL | string,
+  answersDir: string,
   stdout: { isTTY?: boolean; columns?: number },
 ): string | null {
   if (argv.length !== 1 || !(VERSION_FLAGS.has(argv[0]) || HELP_FLAGS.has(argv[0]))) return null;
-  let answers: QuickAnswers;
   try {
-    answers = JSON.parse(readFileSync(answersFile, 'utf8')) as QuickAnswers;
+    if (VERSION_FLAGS.has(argv[0])) return readFileSync(path.join(answersDir, 'version.txt'), 'utf8');
+    const index = JSON.parse(readFileSync(path.join(answersDir, 'index.json'), 'utf8')) as Omit<QuickAnswers, 'helps'>;
+    const at = helpWidth(stdout) - index.fromWidth;
+    if (at < 0) return null;
+    const n = index.helpByWidth[Math.min(at, index.helpByWidth.length - 1)];
+    return readFileSync(path.join(answersDir, `help-${n}.txt`), 'utf8');
   } catch {
     return null;
   }
-  if (VERSION_FLAGS.has(argv[0])) return `${answers.version}\n`;
-  const at = helpWidth(stdout) - answers.fromWidth;
-  if (at < 0) return null;
-  return answers.helps[answers.helpByWidth[Math.min(at, answers.helpByWidth.length - 1)]] ?? null;
 }

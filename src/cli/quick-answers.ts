@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { VERSION } from '../common/version.js';
 import { captureIo } from './capture-io.js';
 import { buildProgram } from './main.js';
@@ -38,4 +40,15 @@ export function quickAnswers(): QuickAnswers {
     helpByWidth.push(helps.length - 1);
   }
   return { version: VERSION, helps, helpByWidth, fromWidth: FROM_WIDTH };
+}
+
+/** Writes the answers as the folder `quickAnswer` reads (see QUICK_ANSWERS_DIR). */
+export function writeQuickAnswers(dir: string, answers: QuickAnswers = quickAnswers()): void {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'version.txt'), `${answers.version}\n`);
+  writeFileSync(
+    path.join(dir, 'index.json'),
+    JSON.stringify({ version: answers.version, fromWidth: answers.fromWidth, helpByWidth: answers.helpByWidth }),
+  );
+  answers.helps.forEach((text, n) => writeFileSync(path.join(dir, `help-${n}.txt`), text));
 }

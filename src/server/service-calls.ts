@@ -46,6 +46,8 @@ export async function registerServiceCalls(app: FastifyInstance, ws: Workspace):
         token: bearer(request.headers.authorization),
         body: request.body ?? {},
         signal: client.signal,
+        ip: request.ip,
+        userAgent: request.headers['user-agent'],
       });
     });
     scope.get('/services/:key/:service/openapi.json', async (request) => {

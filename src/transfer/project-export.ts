@@ -1,7 +1,7 @@
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Principal } from '../catalog/access.js';
-import { ZipWriter } from '../common/zip/zip-writer.js';
+import { zipFolder } from '../common/zip/zip-folder.js';
 import { redactConnection, type Connection } from '../datasets/connections.js';
 import { currentVersions } from '../datasets/versions.js';
 import { redactedBody } from '../flow/history.js';
@@ -139,31 +139,6 @@ export async function exportProjectFolder(
       };
       write(path.join(dir, DATA_FOLDER, `${fileNameOf(dataset)}.json`), stableJson(facts));
     }
-  }
-}
-
-/** Every file under `dir`, as sorted relative paths with `/` (`.git` left out). */
-export function filesUnder(dir: string, prefix = ''): string[] {
-  return readdirSync(path.join(dir, prefix), { withFileTypes: true })
-    .filter((e) => e.name !== '.git')
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-    .flatMap((e) => {
-      const rel = prefix ? `${prefix}/${e.name}` : e.name;
-      return e.isDirectory() ? filesUnder(dir, rel) : [rel];
-    });
-}
-
-/** Zips a folder, files in sorted order: Parquet stored (already compressed), text deflated. */
-export async function zipFolder(dir: string, zipPath: string): Promise<void> {
-  const zip = await ZipWriter.create(zipPath);
-  try {
-    for (const rel of filesUnder(dir)) {
-      const abs = path.join(dir, rel);
-      if (rel.endsWith('.parquet') || statSync(abs).size > 64 * 1024 * 1024) await zip.addFile(rel, abs);
-      else await zip.addBuffer(rel, readFileSync(abs));
-    }
-  } finally {
-    await zip.close();
   }
 }
 

@@ -7,7 +7,7 @@ import type { AuditEntry, AuditPage } from '../../catalog/audit-types.js';
 import type { TimelineItem, TimelinePage } from '../../audit/timeline-types.js';
 import { badRequest } from '../../common/errors.js';
 import { extractZip } from '../../common/zip/zip-reader.js';
-import { zipFolder } from '../../transfer/project-export.js';
+import { zipFolder } from '../../common/zip/zip-folder.js';
 import { enc, print, printRecord, withClient } from '../command-kit.js';
 import type { CommandModule } from './index.js';
 
