@@ -2,15 +2,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { installShiftReport } from '../src/alma/apps/shift-report/install.js';
+import { SHIFT_REPORT_SCENARIO, installShiftReport } from '../src/alma/apps/shift-report/install.js';
 import { CONSISTENCY_CHECKS } from '../src/alma/apps/shift-report/recipes.js';
 import { bootstrapWorkspace } from '../src/app/start-workspace.js';
 import { LOCAL_ADMIN } from '../src/catalog/access.js';
 import { loadConfig } from '../src/common/config.js';
 import { resolveSource } from '../src/datasets/datasets.js';
 import { duckdbRelation } from '../src/engine/table-source.js';
+import { startBuild } from '../src/flow/build.js';
 import { runChecks } from '../src/quality/quality-service.js';
 import { Workspace } from '../src/workspace/workspace.js';
+import { startManualScheduler } from './support/manual-scheduler.js';
 import { SHIFT_FIXTURE_EXPECTED as X, loadShiftFixture } from './support/shift-report-fixture.js';
 
 /** The shift report (issue 21 §2) on a hand-made shift log, against hand-computed numbers. */
@@ -118,5 +120,23 @@ describe('the shift report on a hand-made shift log', () => {
     expect(Object.keys(gaps[0])).toEqual(
       expect.arrayContaining(['class', 'type', 'tag', 'priority', 'array_family', 'comment']),
     );
+  });
+
+  it('refreshes after each shift-log load, and the ERROR checks fail the refresh', async () => {
+    const s = await startManualScheduler(ws, Date.UTC(2030, 0, 1));
+    try {
+      await s.tickAfter(0); // arms the trigger
+      // The shift-log ETL ends by rebuilding the shift metrics: a new version of them.
+      const { done } = await startBuild(ws, LOCAL_ADMIN, KEY, { targets: ['shift_metrics'], mode: 'recursive' });
+      expect((await done).status).toBe('succeeded');
+      await s.tickAfter(1000);
+      await s.tickAfter(1000);
+      const runs = await s.automation.runs.list(KEY, SHIFT_REPORT_SCENARIO);
+      expect(runs).toHaveLength(1);
+      expect(runs[0].cause).toMatch(/^dataset shift_metrics changed/);
+      expect(runs[0].outcome).toBe('FAILED');
+    } finally {
+      await s.stop();
+    }
   });
 });
