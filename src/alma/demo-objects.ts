@@ -10,6 +10,7 @@ import {
   installMonitoringDashboard,
   monitoringTargets,
 } from './apps/monitoring/install.js';
+import { installShiftReport } from './apps/shift-report/install.js';
 import { finishTrecQa, installTrecQa, trecQaTargets } from './apps/trec-qa/install.js';
 
 /**
@@ -90,6 +91,7 @@ export async function saveDemoDashboard(ws: Workspace, project: string): Promise
   await installMonitoringChecks(ws, project);
   await installMonitoringDashboard(ws, project);
   await finishTrecQa(ws, project);
+  await installShiftReport(ws, project);
   for (const i of insights) await saveInsight(ws, LOCAL_ADMIN, project, i);
   await saveDashboard(ws, LOCAL_ADMIN, project, {
     id: 'operations',

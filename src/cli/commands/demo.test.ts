@@ -28,6 +28,7 @@ describe('llano demo', () => {
     expect((JSON.parse(dashboards.stdout) as { id: string }[]).map((d) => d.id)).toEqual([
       'operations',
       'pipeline_monitoring',
+      'shift_report',
       'trec_qa',
     ]);
     const tile = capture(dir, env);
@@ -35,6 +36,18 @@ describe('llano demo', () => {
       await runCli(['--home', 'ws', '--json', 'insight', 'data', 'efficiency_by_array', '-p', 'ALMA_OPS'], tile),
     ).toBe(0);
     expect((JSON.parse(tile.stdout) as { rows: unknown[] }).rows.length).toBeGreaterThan(0);
+    // The shift report: its latest-period table has rows and its webapp is listed.
+    const latest = capture(dir, env);
+    expect(
+      await runCli(
+        ['--home', 'ws', '--json', 'insight', 'data', 'shift_report_latest_table', '-p', 'ALMA_OPS'],
+        latest,
+      ),
+    ).toBe(0);
+    expect((JSON.parse(latest.stdout) as { rows: unknown[] }).rows.length).toBeGreaterThan(0);
+    const webapps = capture(dir, env);
+    expect(await runCli(['--home', 'ws', '--json', 'webapp', 'list', '-p', 'ALMA_OPS'], webapps)).toBe(0);
+    expect((JSON.parse(webapps.stdout) as { id: string }[]).map((w) => w.id)).toContain('shift_report');
 
     const again = capture(dir, env);
     expect(await runCli(['--home', 'ws', 'demo'], again)).toBe(0);
