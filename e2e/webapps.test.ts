@@ -3,6 +3,8 @@ import { buildWebIfStale } from '../bin/build-web-if-needed.js';
 import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../test/support/llano-server.js';
 import { launchBrowser, logIn, type TestBrowser } from './support/browser.js';
 import { apiClient, type ApiClient } from './support/seed.js';
+import { trecExplorerWebapp } from '../src/alma/apps/trec-qa/explorer.js';
+import { TREC_EB, TREC_QA_FIXTURE } from './support/trec-qa-fixture.js';
 
 /**
  * Webapps in the browser: a page that filters a dataset with the client and calls its backend
@@ -136,5 +138,31 @@ document.getElementById('cookie').textContent = 'cookie: ' + cookie;
     await page.getByRole('button', { name: 'Delete webapp' }).click();
     await page.getByRole('heading', { name: 'Webapps', level: 1 }).waitFor();
     expect(await page.getByRole('link', { name: 'Explorer' }).count()).toBe(0);
+  }, 120_000);
+  it('opens the receiver-temperature QA explorer: one EB’s numbers match a hand computation', async () => {
+    await admin.call('POST', '/api/projects', { key: 'TRECX', name: 'Trec QA fixture' });
+    for (const [name, csv] of Object.entries(TREC_QA_FIXTURE))
+      await admin.upload(`/api/projects/TRECX/datasets/${name}/upload`, csv, `${name}.csv`);
+    await admin.call('POST', '/api/projects/TRECX/webapps', trecExplorerWebapp());
+    const { page } = b;
+    await page.goto(`/webapps/TRECX/trec_qa_explorer/#eb=${encodeURIComponent(TREC_EB)}`);
+    await expect
+      .poll(() => page.locator('#status').textContent(), { timeout: 30_000 })
+      .toMatch(/2 of 2 antennas shown/);
+    // See e2e/support/trec-qa-fixture.ts for the hand computation.
+    const cells = async (antenna: string) =>
+      (await page.locator('#dist-table tr', { hasText: antenna }).locator('td').allTextContents()).join(' | ');
+    expect(await cells('DA41')).toBe('DA41 | 12 | 42.0 | 39.0 | 80.0 | 2 | 1 | no');
+    expect(await cells('DA42')).toBe('DA42 | 12 | 52.5 | 50.0 | 55.0 | 0 | 0 | no');
+    expect(await page.locator('#dist circle[fill="#c62828"]').count()).toBe(1);
+    await page.getByText('non-physical: -48.0 K').waitFor();
+    // Histories: one change point each, DA42's explained by its cartridge swap, one outlying EB.
+    await page.getByRole('img', { name: 'DA41: per-EB Trec history, 1 change points, 0 device changes' }).waitFor();
+    await page.getByRole('img', { name: 'DA42: per-EB Trec history, 1 change points, 1 device changes' }).waitFor();
+    const candidates = page.locator('#candidates');
+    await candidates.getByText('1 unexplained change points').waitFor();
+    expect(await candidates.locator('td').allTextContents()).toContain('+10.0 %');
+    await page.locator('#scores').getByText('0.98').waitFor();
+    await page.getByText(/5 false, 0\.31 false alarms per antenna-year/).waitFor();
   }, 120_000);
 });

@@ -129,17 +129,21 @@ describe('the observatory applications in the demo', () => {
       await importDataset(ws, LOCAL_ADMIN, 'TREC_FIX', name, { filePath: file, format: 'parquet' });
       rmSync(file, { force: true });
     };
-    // One antenna, band 3, one baseband and polarisation: 20 EBs at noon, 1–20 January.
+    // One antenna and band: 20 EBs at noon, 1–20 January, stepping up by 10 % against the array
+    // at the 6th, 16th and 19th EB.
     await load(
-      'eb_trec_clean',
-      `SELECT 'DA41' AS antennaname, 'ALMA_RB_03' AS receiverband, 'BB_1' AS basebandname, 'X' AS pol,
-        TIMESTAMP '2025-01-01 12:00:00' + INTERVAL (d) DAY AS eb_start, 0.0 AS trec_norm FROM range(20) t(d)`,
+      'eb_trec_antenna_band',
+      `SELECT 'DA41' AS antennaname, 'ALMA_RB_03' AS receiverband,
+        TIMESTAMP '2025-01-01 12:00:00' + INTERVAL (d) DAY AS eb_start,
+        0.1 * ((d >= 5)::INT + (d >= 15)::INT + (d >= 18)::INT) AS trec FROM range(20) t(d)`,
     );
+    // Three steps of 35 → 38 K (log Trec) and a 1 % one, too small to report.
     await load(
       'trec_change_points',
-      `SELECT 'DA41' AS antennaname, 'ALMA_RB_03' AS receiverband, 'BB_1' AS basebandname, 'X' AS pol,
-        CAST(ts AS TIMESTAMP) AS change_at, 35.0 AS mean_before, 38.0 AS mean_after, 0.086 AS relative_magnitude
-        FROM (VALUES ('2025-01-06 12:00:00'), ('2025-01-16 12:00:00'), ('2025-01-19 12:00:00')) v(ts)`,
+      `SELECT 'DA41' AS antennaname, 'ALMA_RB_03' AS receiverband, CAST(ts AS TIMESTAMP) AS change_at,
+        ln(before) AS mean_before, ln(after) AS mean_after
+        FROM (VALUES ('2025-01-06 12:00:00', 35, 38), ('2025-01-11 12:00:00', 38, 38.4), ('2025-01-16 12:00:00', 35, 38),
+          ('2025-01-19 12:00:00', 35, 38)) v(ts, before, after)`,
     );
     // EB positions: the cartridge swap is 0 EBs from the first change; the re-tune 6 before and the
     // front-end swap (antenna-wide) 3 after the second, which a pad move next to it does not explain;
@@ -161,12 +165,13 @@ describe('the observatory applications in the demo', () => {
     const rows = await query(
       'TREC_FIX',
       (r) =>
-        `SELECT strftime(change_at, '%d'), label, device_change, eb_distance FROM ${r('trec_change_explained')} ORDER BY change_at`,
+        `SELECT strftime(change_at, '%d'), label, device_change, eb_distance, round(relative_magnitude, 4), round(trec_after, 1)
+        FROM ${r('trec_change_explained')} ORDER BY change_at`,
     );
-    expect(rows.map((x) => [x[0], x[1], x[2], Number(x[3])])).toEqual([
-      ['06', 'explained', 'CartridgeReplaced', 0],
-      ['16', 'unexplained', 'FrontEndSwap', 3],
-      ['19', 'explained', 'FrontEndSwap', 0],
+    expect(rows.map((x) => [x[0], x[1], x[2], Number(x[3]), x[4], x[5]])).toEqual([
+      ['06', 'explained', 'CartridgeReplaced', 0, 0.0857, 38],
+      ['16', 'unexplained', 'FrontEndSwap', 3, 0.0857, 38],
+      ['19', 'explained', 'FrontEndSwap', 0, 0.0857, 38],
     ]);
   });
 

@@ -12,6 +12,7 @@ import {
 } from './apps/monitoring/install.js';
 import { installShiftReport } from './apps/shift-report/install.js';
 import { finishTrecQa, installTrecQa, trecQaTargets } from './apps/trec-qa/install.js';
+import { TREC_QA_DEFAULTS } from './apps/trec-qa/recipes.js';
 
 /**
  * What the demo shows beyond SQL: an analysis recipe (change points of each receiver's per-EB
@@ -22,15 +23,15 @@ export const demoAnalysisRecipes = [
   {
     name: 'detect_trec_changes',
     type: 'changepoints',
-    inputs: ['eb_trec_clean'],
+    inputs: ['eb_trec_antenna_band'],
     output: 'trec_change_points',
-    groupBy: ['antennaname', 'receiverband', 'basebandname', 'pol'],
+    groupBy: ['antennaname', 'receiverband'],
     orderBy: 'eb_start',
-    column: 'trec_norm',
-    // A level shift is a new level that lasts: at least 5 EBs on each side.
-    minSize: 5,
+    column: 'log_trec',
+    // A level shift is a new level that lasts a few EBs on each side.
+    minSize: TREC_QA_DEFAULTS.changeMinEbs,
     description:
-      'Level shifts in each receiver chain (log Trec relative to the EB’s other antennas, outlying EBs removed): the engineering candidates of receiver QA.',
+      'Level shifts in each receiver (log Trec per EB, antenna and band, outlying EBs removed): the engineering candidates of receiver QA.',
   },
 ];
 

@@ -6,8 +6,10 @@ import { startBuild } from '../../../flow/build.js';
 import { saveDashboard } from '../../../insights/dashboards-service.js';
 import { saveInsight } from '../../../insights/insights-service.js';
 import { saveQualitySettings } from '../../../quality/quality-service.js';
+import { saveWebapp } from '../../../webapps/webapps-service.js';
 import type { Workspace } from '../../../workspace/workspace.js';
 import { placeholderReporters } from '../monitoring/install.js';
+import { trecExplorerWebapp } from './explorer.js';
 import { trecQaRecipes, trecQuality } from './recipes.js';
 import { onlineScoreRecipe, trecScoreRecipes } from './scores.js';
 
@@ -70,9 +72,10 @@ export async function installTrecQa(ws: Workspace, project: string, phase: 'reci
  */
 export const trecQaTargets = (): string[] => ['trec_change_explained', 'eb_trec_antenna_band', 'trec_resets'];
 
-/** After the first build: the raw-data checks and the QA dashboard. */
+/** After the first build: the raw-data checks, the QA dashboard and the explorer webapp. */
 export async function finishTrecQa(ws: Workspace, project: string): Promise<void> {
   await saveQualitySettings(ws, LOCAL_ADMIN, project, trecQuality());
+  await saveWebapp(ws, LOCAL_ADMIN, project, trecExplorerWebapp());
   for (const i of insights) await saveInsight(ws, LOCAL_ADMIN, project, i);
   await saveDashboard(ws, LOCAL_ADMIN, project, {
     id: 'trec_qa',
@@ -121,8 +124,8 @@ const insights = [
         'change_at',
         'antennaname',
         'receiverband',
-        'basebandname',
-        'pol',
+        'trec_before',
+        'trec_after',
         'relative_magnitude',
         'device_change',
         'eb_distance',

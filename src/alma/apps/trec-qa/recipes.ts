@@ -18,6 +18,20 @@ export const TREC_QA_DEFAULTS = {
   ebZ: 5,
   /** A device change within this many EBs of a change point explains it. */
   explainEbs: 2,
+  /** Shortest level the change-point detector accepts, in EBs of the antenna × band series. */
+  changeMinEbs: 4,
+  /**
+   * Smallest step reported (relative). The per-EB medians are precise to about 1 %, so the
+   * detector also finds real shifts of 1–2 % that no receiver engineer would chase.
+   */
+  minStep: 0.03,
+  /**
+   * …and the antenna must also move against the EB's other antennas by this much (the median of
+   * its array-relative values over `changeMinEbs` EBs on each side): shifts of 3–4 % at the same EB
+   * on most antennas of a band (on the simulator's truth: no device behind them) are the array's,
+   * not a receiver's.
+   */
+  minArrayStep: 0.025,
 };
 
 /** Trec-affecting device changes (pad moves and band status changes do not change Trec). */
@@ -39,13 +53,14 @@ const OUTLIER_FACTOR = 1.25;
 
 /** A scan value is an outlier when non-physical, or a robust-z outlier that is also a quarter off. */
 export const SCAN_OUTLIER_SQL = `(non_physical OR (is_outlier AND abs(log_ratio) >= ln(${OUTLIER_FACTOR})))`;
+const MIN_SCAN_LOG_RATIO = Math.log(OUTLIER_FACTOR);
 
 const physical = (c: string) => `(${c} > 0 AND ${c} <= ${NON_PHYSICAL_CEILING_K})`;
 
-const SCAN_LONG_SQL = () => `WITH long AS (
-  SELECT uid, caldataid, antennaname, receiverband, basebandname, startvalidtime, 'X' AS pol, trec_x AS trec FROM trec_measurement
+const SCAN_LONG_SQL = (where = '') => `WITH long AS (
+  SELECT uid, caldataid, antennaname, receiverband, basebandname, startvalidtime, 'X' AS pol, trec_x AS trec FROM trec_measurement${where}
   UNION ALL
-  SELECT uid, caldataid, antennaname, receiverband, basebandname, startvalidtime, 'Y' AS pol, trec_y AS trec FROM trec_measurement
+  SELECT uid, caldataid, antennaname, receiverband, basebandname, startvalidtime, 'Y' AS pol, trec_y AS trec FROM trec_measurement${where}
 )
 SELECT uid AS eb_uid, caldataid, antennaname, long.receiverband, basebandname, pol, startvalidtime, trec,
   NOT ${physical('trec')} AS non_physical,
@@ -59,6 +74,31 @@ SELECT uid AS eb_uid, caldataid, antennaname, long.receiverband, basebandname, p
 FROM long LEFT JOIN ${limitsTable()} ON long.receiverband = lim.receiverband
 WINDOW bb AS (PARTITION BY uid, antennaname, long.receiverband, basebandname, pol),
   eb AS (PARTITION BY uid, antennaname, long.receiverband, pol)`;
+
+/**
+ * The scan flags of one EB (`$1`, its uid), as score_trec_scans computes them for every EB: the
+ * robust z of log Trec within the antenna's scans of the EB (1.4826·MAD, or 1.2533·mean absolute
+ * deviation when the MAD is 0), written out in SQL so the explorer can show any EB at once, before
+ * the nightly scan-level build has run. Without the SQL comments: the client takes one statement
+ * and refuses any ';'.
+ */
+export const ebScanFlagsSql = () => `WITH scans AS (
+${SCAN_LONG_SQL(' WHERE uid = $1').replace(/--[^\n]*\n/g, '\n')}
+),
+centred AS (
+  SELECT *, median(log_ratio) OVER g AS centre FROM scans WINDOW g AS (PARTITION BY antennaname, receiverband, pol)
+),
+scaled AS (
+  SELECT *, median(abs(log_ratio - centre)) OVER g AS mad, avg(abs(log_ratio - centre)) OVER g AS mean_dev
+  FROM centred WINDOW g AS (PARTITION BY antennaname, receiverband, pol)
+)
+SELECT antennaname, receiverband, basebandname, pol, caldataid, trec, non_physical, over_band_limit, log_ratio,
+  non_physical OR (abs(log_ratio) >= ${MIN_SCAN_LOG_RATIO} AND CASE
+    WHEN mad > 0 THEN abs(log_ratio - centre) / (1.4826 * mad)
+    WHEN mean_dev > 0 THEN abs(log_ratio - centre) / (1.2533141373155 * mean_dev)
+    WHEN log_ratio <> centre THEN 'Infinity'::DOUBLE ELSE 0 END > ${TREC_QA_DEFAULTS.scanZ}) AS outlier
+FROM scaled
+ORDER BY antennaname, basebandname, pol, caldataid`;
 
 /**
  * log Trec of each per-EB median against the antenna's own history (a rolling median of the
@@ -95,8 +135,15 @@ SELECT eb_uid, antennaname, array_family, receiverband, basebandname, pol, eb_st
   CASE WHEN coalesce(flagged, false) THEN NULL ELSE log_ratio_array END AS trec_norm
 FROM f`;
 
-/** One value per EB, antenna and band (the median over basebands and polarisations): the online detector's input. */
-const ANTENNA_BAND_SQL = `SELECT eb_uid, antennaname, receiverband, min(eb_start) AS eb_start, median(trec_norm) AS trec
+/**
+ * One value per EB, antenna and band (the median over basebands and polarisations, outlying EBs
+ * left out): `trec` on the array-relative scale for the online detector, `log_trec` (log K) for
+ * change points. A cartridge's steps move all its basebands and polarisations together, so one
+ * series per antenna × band holds the same steps with less noise than eight series per chain, and
+ * eight chains tested separately would give eight chances of a false change for each real one.
+ */
+const ANTENNA_BAND_SQL = `SELECT eb_uid, antennaname, receiverband, min(eb_start) AS eb_start, median(trec_norm) AS trec,
+  median(ln(trec_clean)) AS log_trec, exp(median(ln(trec_clean))) AS trec_k
 FROM eb_trec_clean WHERE trec_norm IS NOT NULL
 GROUP BY eb_uid, antennaname, receiverband
 ORDER BY eb_start, antennaname, receiverband`;
@@ -111,36 +158,56 @@ WHERE d.change_type IN (${sqlList(TREC_DEVICE_CHANGES)})
 ORDER BY eb_start`;
 
 /**
- * Each change point with the nearest Trec-affecting device change of its antenna (same band, or an
- * antenna-wide change), in EBs of its series: explained when it is within ±N EBs.
+ * Each change point of at least the smallest step worth an engineer's look (against its own
+ * history and against the EB's other antennas), with the nearest Trec-affecting device change of
+ * its antenna (same band, or an antenna-wide change), in EBs of its antenna × band series:
+ * explained when it is within ±N EBs. The detector works on log Trec, so a step is
+ * exp(after − before) − 1 and the levels are back in K.
  */
-const LABEL_CHANGES_SQL = (n: number) => `WITH series AS (
-  SELECT antennaname, receiverband, basebandname, pol, eb_start FROM eb_trec_clean WHERE trec_norm IS NOT NULL
+const LABEL_CHANGES_SQL = () => {
+  const d = TREC_QA_DEFAULTS;
+  return `WITH series AS (
+  SELECT antennaname, receiverband, eb_start, trec,
+    row_number() OVER (PARTITION BY antennaname, receiverband ORDER BY eb_start) - 1 AS pos
+  FROM eb_trec_antenna_band
 ),
 cp AS (
   SELECT c.*, (SELECT count(*) FROM series s WHERE s.antennaname = c.antennaname AND s.receiverband = c.receiverband
-      AND s.basebandname = c.basebandname AND s.pol = c.pol AND s.eb_start < c.change_at) AS cp_pos
-  FROM trec_change_points c
+      AND s.eb_start < c.change_at) AS cp_pos
+  FROM trec_change_points c WHERE abs(c.mean_after - c.mean_before) >= ln(1 + ${d.minStep})
+),
+shift AS (
+  SELECT cp.antennaname, cp.receiverband, cp.change_at,
+    median(s.trec) FILTER (WHERE s.pos >= cp.cp_pos) - median(s.trec) FILTER (WHERE s.pos < cp.cp_pos) AS array_shift
+  FROM cp JOIN series s ON s.antennaname = cp.antennaname AND s.receiverband = cp.receiverband
+    AND s.pos BETWEEN cp.cp_pos - ${d.changeMinEbs} AND cp.cp_pos + ${d.changeMinEbs - 1}
+  GROUP BY ALL
+),
+kept AS (
+  SELECT cp.*, shift.array_shift FROM cp JOIN shift USING (antennaname, receiverband, change_at)
+  WHERE abs(shift.array_shift) >= ln(1 + ${d.minArrayStep})
 ),
 dc AS (
-  SELECT cp.antennaname, cp.receiverband, cp.basebandname, cp.pol, cp.change_at, d.event_id, d.change_type, d.eventtime,
-    (SELECT count(*) FROM series s WHERE s.antennaname = cp.antennaname AND s.receiverband = cp.receiverband
-      AND s.basebandname = cp.basebandname AND s.pol = cp.pol AND s.eb_start < d.eventtime) - cp.cp_pos AS eb_distance
-  FROM cp JOIN device_change d ON d.antennaname = cp.antennaname
-    AND (d.receiverband = cp.receiverband OR d.receiverband IS NULL)
-    AND d.change_type IN (${sqlList(TREC_DEVICE_CHANGES)})
+  SELECT k.antennaname, k.receiverband, k.change_at, dev.event_id, dev.change_type, dev.eventtime,
+    (SELECT count(*) FROM series s WHERE s.antennaname = k.antennaname AND s.receiverband = k.receiverband
+      AND s.eb_start < dev.eventtime) - k.cp_pos AS eb_distance
+  FROM kept k JOIN device_change dev ON dev.antennaname = k.antennaname
+    AND (dev.receiverband = k.receiverband OR dev.receiverband IS NULL)
+    AND dev.change_type IN (${sqlList(TREC_DEVICE_CHANGES)})
 ),
 nearest AS (
-  SELECT antennaname, receiverband, basebandname, pol, change_at,
+  SELECT antennaname, receiverband, change_at,
     arg_min(event_id, abs(eb_distance)) AS event_id, arg_min(change_type, abs(eb_distance)) AS change_type,
     arg_min(eventtime, abs(eb_distance)) AS eventtime, arg_min(eb_distance, abs(eb_distance)) AS eb_distance
   FROM dc GROUP BY ALL
 )
-SELECT cp.antennaname, cp.receiverband, cp.basebandname, cp.pol, cp.change_at, cp.mean_before, cp.mean_after,
-  cp.relative_magnitude, n.change_type AS device_change, n.eventtime AS device_change_at, n.eb_distance,
-  CASE WHEN n.eb_distance IS NOT NULL AND abs(n.eb_distance) <= ${n} THEN 'explained' ELSE 'unexplained' END AS label
-FROM cp LEFT JOIN nearest n USING (antennaname, receiverband, basebandname, pol, change_at)
-ORDER BY cp.change_at, cp.antennaname, cp.receiverband, cp.basebandname, cp.pol`;
+SELECT k.antennaname, k.receiverband, k.change_at, exp(k.mean_before) AS trec_before, exp(k.mean_after) AS trec_after,
+  exp(k.mean_after - k.mean_before) - 1 AS relative_magnitude, exp(k.array_shift) - 1 AS relative_to_array,
+  n.change_type AS device_change, n.eventtime AS device_change_at, n.eb_distance,
+  CASE WHEN n.eb_distance IS NOT NULL AND abs(n.eb_distance) <= ${d.explainEbs} THEN 'explained' ELSE 'unexplained' END AS label
+FROM kept k LEFT JOIN nearest n USING (antennaname, receiverband, change_at)
+ORDER BY k.change_at, k.antennaname, k.receiverband`;
+};
 
 export function trecQaRecipes() {
   const d = TREC_QA_DEFAULTS;
@@ -194,10 +261,10 @@ export function trecQaRecipes() {
     {
       name: 'label_trec_changes',
       type: 'sql',
-      inputs: ['trec_change_points', 'eb_trec_clean', 'device_change'],
+      inputs: ['trec_change_points', 'eb_trec_antenna_band', 'device_change'],
       output: 'trec_change_explained',
-      sql: LABEL_CHANGES_SQL(d.explainEbs),
-      description: `Change points explained by a device change within ±${d.explainEbs} EBs, or unexplained: the engineering candidates.`,
+      sql: LABEL_CHANGES_SQL(),
+      description: `Change points of at least ${100 * d.minStep} % (and ${100 * d.minArrayStep} % against the array), explained by a device change within ±${d.explainEbs} EBs, or unexplained: the engineering candidates.`,
     },
     {
       name: 'trec_per_antenna_band',

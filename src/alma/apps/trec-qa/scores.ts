@@ -11,9 +11,27 @@ import { SCAN_OUTLIER_SQL, TREC_QA_DEFAULTS } from './recipes.js';
  * - change points, per antenna and band in EBs of its series: a detection (distinct EB position) is
  *   right within ±2 EBs of an injected step, excursion start or end, or drift start; recall over steps
  *   of ≥ 5 % with at least 3 EBs of the series on each side (a step at the edge of the data cannot
- *   be seen).
+ *   be seen). Scored on what the QA reports (trec_change_explained: steps of at least
+ *   TREC_QA_DEFAULTS.minStep) and, for comparison, on every change the detector found.
  */
 const TOL = TREC_QA_DEFAULTS.explainEbs;
+
+/** Change points read from `dataset` (distinct EB positions of each antenna × band series), scored as `measure`. */
+const changePointScore = (name: string, dataset: string, measure: string) => `${name}_det AS (
+  SELECT DISTINCT c.antennaname, c.receiverband,
+    (SELECT count(*) FROM series s WHERE s.antennaname = c.antennaname AND s.receiverband = c.receiverband AND s.eb_start < c.change_at) AS pos
+  FROM ${dataset} c
+),
+${name} AS (
+  SELECT '${measure}' AS measure,
+    (SELECT count(*) FROM events_pos WHERE kind = 'step' AND abs(magnitude) >= 0.05 AND pos >= 3 AND n - pos >= 3) AS truth,
+    (SELECT count(*) FROM ${name}_det) AS detected,
+    (SELECT count(*) FROM ${name}_det c WHERE EXISTS (SELECT 1 FROM events_pos e WHERE e.antennaname = c.antennaname
+      AND e.receiverband = c.receiverband AND abs(e.pos - c.pos) <= ${TOL})) AS right_detections,
+    (SELECT count(*) FROM events_pos e WHERE kind = 'step' AND abs(magnitude) >= 0.05 AND pos >= 3 AND n - pos >= 3
+      AND EXISTS (SELECT 1 FROM ${name}_det c WHERE e.antennaname = c.antennaname AND e.receiverband = c.receiverband
+      AND abs(e.pos - c.pos) <= ${TOL})) AS found
+)`;
 
 const SCORES_SQL = `WITH
 truth_scan AS (
@@ -69,22 +87,11 @@ events_pos AS (
     (SELECT count(*) FROM series s WHERE s.antennaname = e.antennaname AND s.receiverband = z.receiverband AND s.eb_start < e.at) AS pos
   FROM events e JOIN sizes z ON z.antennaname = e.antennaname AND (e.receiverband = z.receiverband OR e.receiverband IS NULL)
 ),
-cps AS (
-  SELECT DISTINCT c.antennaname, c.receiverband,
-    (SELECT count(*) FROM series s WHERE s.antennaname = c.antennaname AND s.receiverband = c.receiverband AND s.eb_start < c.change_at) AS pos
-  FROM trec_change_points c
-),
-cp AS (
-  SELECT 'change points: steps >= 5 %' AS measure,
-    (SELECT count(*) FROM events_pos WHERE kind = 'step' AND abs(magnitude) >= 0.05 AND pos >= 3 AND n - pos >= 3) AS truth,
-    (SELECT count(*) FROM cps) AS detected,
-    (SELECT count(*) FROM cps c WHERE EXISTS (SELECT 1 FROM events_pos e WHERE e.antennaname = c.antennaname
-      AND e.receiverband = c.receiverband AND abs(e.pos - c.pos) <= ${TOL})) AS right_detections,
-    (SELECT count(*) FROM events_pos e WHERE kind = 'step' AND abs(magnitude) >= 0.05 AND pos >= 3 AND n - pos >= 3
-      AND EXISTS (SELECT 1 FROM cps c WHERE e.antennaname = c.antennaname AND e.receiverband = c.receiverband
-      AND abs(e.pos - c.pos) <= ${TOL})) AS found
-),
-scores AS (SELECT * FROM scan UNION ALL SELECT * FROM eb UNION ALL SELECT * FROM cp)
+-- What the QA reports (steps of at least the reported size, labelled) and, for comparison, the
+-- detector's every change.
+${changePointScore('cp', 'trec_change_explained', 'change points: steps >= 5 %')},
+${changePointScore('cp_raw', 'trec_change_points', 'change points (detector, any size): steps >= 5 %')},
+scores AS (SELECT * FROM scan UNION ALL SELECT * FROM eb UNION ALL SELECT * FROM cp UNION ALL SELECT * FROM cp_raw)
 SELECT measure, truth, detected, right_detections, found,
   round(right_detections / nullif(detected, 0), 3) AS precision,
   round(found / nullif(truth, 0), 3) AS recall
@@ -130,7 +137,14 @@ export function trecScoreRecipes() {
     {
       name: 'score_trec_qa',
       type: 'sql',
-      inputs: ['ground_truth', 'trec_scan_scored', 'eb_trec_clean', 'trec_change_points', 'eb_trec_antenna_band'],
+      inputs: [
+        'ground_truth',
+        'trec_scan_scored',
+        'eb_trec_clean',
+        'trec_change_points',
+        'trec_change_explained',
+        'eb_trec_antenna_band',
+      ],
       output: 'trec_qa_scores',
       sql: SCORES_SQL,
       description: 'Precision and recall of the Trec outliers and change points against the simulator’s truth.',
