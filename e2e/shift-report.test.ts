@@ -4,6 +4,7 @@ import { installShiftReport } from '../src/alma/apps/shift-report/install.js';
 import { LOCAL_ADMIN } from '../src/catalog/access.js';
 import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../test/support/llano-server.js';
 import { loadShiftFixture } from '../test/support/shift-report-fixture.js';
+import { a11yViolations, bypassContentPolicy, seriousOnes } from './support/a11y.js';
 import { launchBrowser, logIn, type TestBrowser } from './support/browser.js';
 
 /**
@@ -52,6 +53,7 @@ describe('web UI: the shift report', () => {
 
   it('drills from the week to a shift’s timeline and filters the gap table in the webapp', async () => {
     const { page } = b;
+    const restorePolicy = await bypassContentPolicy(page);
     await page.goto(`/webapps/${KEY}/shift_report/`);
     await page.getByRole('heading', { name: 'Shift and observing-time efficiency' }).waitFor();
     await page.getByText('2025-W02: 2 shift(s) of the 12m array').waitFor();
@@ -65,5 +67,7 @@ describe('web UI: the shift report', () => {
     await page.getByLabel('Type').selectOption('Overlapping shift');
     await page.getByText('1 rows').waitFor();
     await page.getByRole('cell', { name: /Overlaps shift 7m-2025-01-06-night by 2(\.0+)? h/ }).waitFor();
+    expect(seriousOnes(await a11yViolations(page, { preload: false }))).toEqual([]);
+    await restorePolicy();
   }, 120_000);
 });

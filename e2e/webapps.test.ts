@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWebIfStale } from '../bin/build-web-if-needed.js';
 import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../test/support/llano-server.js';
+import { a11yViolations, bypassContentPolicy, seriousOnes } from './support/a11y.js';
 import { launchBrowser, logIn, type TestBrowser } from './support/browser.js';
 import { apiClient, type ApiClient } from './support/seed.js';
 import { trecExplorerWebapp } from '../src/alma/apps/trec-qa/explorer.js';
@@ -145,6 +146,7 @@ document.getElementById('cookie').textContent = 'cookie: ' + cookie;
       await admin.upload(`/api/projects/TRECX/datasets/${name}/upload`, csv, `${name}.csv`);
     await admin.call('POST', '/api/projects/TRECX/webapps', trecExplorerWebapp());
     const { page } = b;
+    const restorePolicy = await bypassContentPolicy(page);
     await page.goto(`/webapps/TRECX/trec_qa_explorer/#eb=${encodeURIComponent(TREC_EB)}`);
     await expect
       .poll(() => page.locator('#status').textContent(), { timeout: 30_000 })
@@ -164,5 +166,7 @@ document.getElementById('cookie').textContent = 'cookie: ' + cookie;
     expect(await candidates.locator('td').allTextContents()).toContain('+10.0 %');
     await page.locator('#scores').getByText('0.98').waitFor();
     await page.getByText(/5 false, 0\.31 false alarms per antenna-year/).waitFor();
+    expect(seriousOnes(await a11yViolations(page, { preload: false }))).toEqual([]);
+    await restorePolicy();
   }, 120_000);
 });

@@ -21,12 +21,15 @@ const AXE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../no
  * cover what the UI review found (contrast, nested controls, names, headings, table headers,
  * scrollable regions). Both engines report the same shape.
  */
-export async function a11yViolations(page: Page): Promise<A11yViolation[]> {
+export async function a11yViolations(page: Page, options: { preload?: boolean } = {}): Promise<A11yViolation[]> {
   if (existsSync(AXE)) {
     await page.addScriptTag({ path: AXE });
-    return page.evaluate(async () => {
+    return page.evaluate(async (preload) => {
       const axe = (window as unknown as { axe: AxeLike }).axe;
-      const r = await axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] });
+      const r = await axe.run(document, {
+        runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'],
+        ...(preload === false ? { preload: false } : {}),
+      });
       return r.violations.map((v) => ({
         id: v.id,
         impact: v.impact ?? 'minor',
@@ -34,7 +37,7 @@ export async function a11yViolations(page: Page): Promise<A11yViolation[]> {
         targets: v.nodes.slice(0, 5).map((n) => n.target.join(' ')),
         count: v.nodes.length,
       }));
-    });
+    }, options.preload);
   }
   return page.evaluate(builtInRules);
 }
@@ -246,4 +249,20 @@ export async function overflowX(page: Page): Promise<{ extra: number; widest: st
     }
     return { extra: Math.round(extra), widest };
   });
+}
+
+/**
+ * Lets axe be injected into a webapp's pages: their content policy (script-src 'self', a
+ * sandbox) refuses injected scripts, so it is bypassed for this page, from its next navigation
+ * on, through the DevTools protocol. Call before `goto`; the returned function restores it.
+ * Check such pages with `a11yViolations(page, { preload: false })`: from the sandbox's opaque
+ * origin axe cannot fetch the style sheets it would preload.
+ */
+export async function bypassContentPolicy(page: Page): Promise<() => Promise<void>> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Page.setBypassCSP', { enabled: true });
+  return async () => {
+    await cdp.send('Page.setBypassCSP', { enabled: false });
+    await cdp.detach();
+  };
 }
