@@ -11,6 +11,7 @@ import {
   runInSandbox,
   sandboxLimits,
   SandboxError,
+  warmSandboxes,
   type SandboxLimits,
   type SandboxSpec,
 } from '../../sandbox/index.js';
@@ -161,10 +162,26 @@ async function runCode(
 ): Promise<CodeRun> {
   const { ws, key } = requireProject(ctx);
   const environment = await recipeEnvironment(ws, key, language, recipe.environment);
-  const workDir = ctx.tempPath('-code');
+  const limits = limitsFor(ctx, recipe);
+  // TypeScript and Python run in a process started ahead (see sandbox/warm.ts): start is a message.
+  const warm =
+    language === 'r'
+      ? null
+      : warmSandboxes(ws).take(
+          {
+            language,
+            limits: sandboxLimits(ws, recipe.limits ?? {}),
+            entryName: LANGUAGE[language].entry,
+            libraryName: 'lib',
+            preload: language === 'python' ? ['pandas'] : undefined,
+          },
+          { ahead: recipe.limits === undefined },
+        );
+  const workDir = warm?.workDir ?? ctx.tempPath('-code');
   const inDir = path.join(workDir, 'in');
   mkdirSync(inDir, { recursive: true });
   const log: string[] = [];
+  let started = false;
   try {
     const { inputs: sources, cleanup } = await duckInputs(ctx);
     let inputs: HarnessConfig['inputs'];
@@ -191,25 +208,25 @@ async function runCode(
       batchRows: BATCH_ROWS,
       packages: environment.packages,
     };
-    const limits = limitsFor(ctx, recipe);
-    const spec: SandboxSpec = {
-      language,
-      entry,
-      workDir,
-      libraryPaths: [lib],
-      limits,
-      onLog: (line) => {
-        log.push(line);
-        ctx.log(line);
-      },
+    const onLog = (line: string) => {
+      log.push(line);
+      ctx.log(line);
     };
+    const spec: SandboxSpec = { language, entry, workDir, libraryPaths: [lib], limits, onLog };
     ctx.log(`Running ${LANGUAGE[language].label} code (memory ${limits.memoryMb} MB, wall ${limits.wallSeconds} s)`);
     let result: HarnessResult;
+    // R receives the configuration as JSON text: it parses it without simplifying lists itself.
+    const args = [language === 'r' ? JSON.stringify(config) : config];
     try {
-      // R receives the configuration as JSON text: it parses it without simplifying lists itself.
-      result = (await runInSandbox(spec, LANGUAGE[language].fn, [
-        language === 'r' ? JSON.stringify(config) : config,
-      ])) as HarnessResult;
+      started = true;
+      if (warm) {
+        const sandbox = await warm.start({ onLog, wallSeconds: limits.wallSeconds });
+        try {
+          result = (await sandbox.call(LANGUAGE[language].fn, args)) as HarnessResult;
+        } finally {
+          await sandbox.stop();
+        }
+      } else result = (await runInSandbox(spec, LANGUAGE[language].fn, args)) as HarnessResult;
     } catch (error) {
       // The sandbox has already passed the traceback's lines to onLog.
       if (!(error instanceof SandboxError)) throw error;
@@ -221,6 +238,7 @@ async function runCode(
     result.environment = { name: environment.name, language, ...result.environment };
     return { workDir, outputFile, result, log };
   } catch (error) {
+    if (!started) await warm?.discard();
     rmSync(workDir, { recursive: true, force: true });
     throw error;
   }
