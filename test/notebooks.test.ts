@@ -5,7 +5,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CellOutput, CellRun, NotebookInfo } from '../src/notebooks/notebook-types.js';
 import { llano } from './support/cli.js';
-import { startTestServer, type TestServer } from './support/llano-server.js';
+import { startTestServer, waitForJobEnd, type TestServer } from './support/llano-server.js';
 
 /**
  * Notebooks end to end over a real server, real DuckDB and real kernels (Node and
@@ -458,8 +458,61 @@ describe('turning a cell into a recipe', () => {
       body: { cells: [1], output: 'other' },
     });
     expect(python.status).toBe(400);
-    expect(python.body.error.message).toContain('only SQL cells');
+    expect(python.body.error.message).toContain('must end with the rows it makes');
   });
+
+  it('wraps TypeScript and Python cells into a code recipe that builds the cell’s last expression', async () => {
+    await create({
+      id: 'codecells',
+      name: 'Code to recipe',
+      cells: [
+        { type: 'markdown', source: '# Hot receivers' },
+        { type: 'python', source: 'df = dataset("obs")\nhot = df[df["trec"] > 35]' },
+        { type: 'python', source: '# the rows\nhot[["antenna", "trec"]]' },
+        {
+          type: 'typescript',
+          source:
+            'const rows = await dataset("obs");\nrows.filter((r) => r.trec !== null && r.trec > 35).map((r) => ({ antenna: r.antenna, trec: r.trec }))',
+        },
+      ],
+    });
+    const made = await ok(
+      s.call<{ name: string; type: string; inputs: string[] }>('POST', `${P}/notebooks/codecells/to-recipe`, {
+        token: writer,
+        body: { cells: [1, 2], output: 'hot_py' },
+      }),
+      201,
+    );
+    expect(made).toMatchObject({ name: 'codecells_cell_2', type: 'python', inputs: ['obs'] });
+    const cli = await llano([
+      ...['--url', s.url, '--token', writer, '-p', 'NB', 'notebook', 'to-recipe', 'codecells'],
+      ...['--cell', '3', '--output', 'hot_ts', '--name', 'hot_ts'],
+    ]);
+    expect(cli.code, cli.err).toBe(0);
+    expect(cli.out).toContain('Created typescript recipe hot_ts (inputs: obs)');
+    for (const output of ['hot_py', 'hot_ts']) {
+      const build = await ok(
+        s.call<{ jobId: string }>('POST', `${P}/builds`, { token: writer, body: { targets: [output], mode: 'only' } }),
+        202,
+      );
+      const job = await waitForJobEnd(s, 'NB', build.jobId);
+      expect(job.status, `${output}: ${JSON.stringify(job)}`).toBe('succeeded');
+      const data = await ok(
+        s.call<{ rows: unknown[][] }>('GET', `${P}/datasets/${output}/data?sort=antenna`, { token: writer }),
+      );
+      expect(data.rows, output).toEqual([
+        ['DA41', 35.5],
+        ['DA42', 36.1],
+        ['DV03', 41],
+      ]);
+    }
+    const mixed = await s.call<{ error: { message: string } }>('POST', `${P}/notebooks/codecells/to-recipe`, {
+      token: writer,
+      body: { cells: [2, 3], output: 'mixed' },
+    });
+    expect(mixed.status).toBe(400);
+    expect(mixed.body.error.message).toContain('cells of one language');
+  }, 120_000);
 });
 
 describe('llano notebook', () => {

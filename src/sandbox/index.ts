@@ -2,7 +2,15 @@
 export { findInterpreter, interpreterPath, type Interpreter } from './interpreters.js';
 export { sandboxLimits } from './limits.js';
 export { sandboxPool, type PoolCallOptions, type SandboxPool } from './pool.js';
-export { runInSandbox, startSandbox, type CallOptions, type Sandbox } from './sandbox.js';
+export {
+  runInSandbox,
+  startDeferredSandbox,
+  startSandbox,
+  type CallOptions,
+  type DeferredSandbox,
+  type Sandbox,
+} from './sandbox.js';
 export { codeEnvironment, spawnLimited, type LimitedProcess, type LimitedSpec } from './spawn-limited.js';
 export { bundleTypeScript } from './typescript-bundle.js';
 export * from './types.js';
+export { warmSandboxes, type WarmRun, type WarmShape } from './warm.js';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LlanoError } from '../common/errors.js';
@@ -47,14 +47,49 @@ function parseMessage(text: string): Message {
   }
 }
 
-/** The command line that runs the harness of a language on the entry. */
+/**
+ * The child side of a TypeScript process started ahead of its code (see warm.ts): it waits for
+ * one line `{"bundle": path}` on stdin and imports that bundle, whose harness then serves calls.
+ */
+const DEFERRED_LOADER = `import { pathToFileURL } from 'node:url';
+let text = '';
+const onData = (chunk) => {
+  text += chunk;
+  const nl = text.indexOf('\\n');
+  if (nl < 0) return;
+  process.stdin.off('data', onData);
+  process.stdin.off('end', onEnd);
+  process.stdin.pause();
+  import(pathToFileURL(JSON.parse(text.slice(0, nl)).bundle).href);
+};
+const onEnd = () => process.exit();
+process.stdin.setEncoding('utf8');
+process.stdin.on('data', onData);
+process.stdin.on('end', onEnd);
+`;
+
+/**
+ * The command line that runs the harness of a language on the entry. `deferred`: the process
+ * starts before its code exists and loads it when told (TypeScript: a loader waits for the
+ * bundle's path; Python: the harness waits for a line before loading the entry).
+ */
 async function commandFor(
   spec: SandboxSpec,
   configuredPython?: string,
+  deferred = false,
 ): Promise<{ command: string; args: string[]; bundle?: string }> {
   const { language, workDir, limits } = spec;
   if (language === 'typescript') {
-    const bundle = await bundleTypeScript(spec.entry, workDir, spec.libraryPaths);
+    let script: string;
+    let bundle: string | undefined;
+    if (deferred) {
+      script = path.join(workDir, '.llano-code', 'loader.mjs');
+      mkdirSync(path.dirname(script), { recursive: true });
+      writeFileSync(script, DEFERRED_LOADER);
+    } else {
+      bundle = await bundleTypeScript(spec.entry, workDir, spec.libraryPaths);
+      script = bundle;
+    }
     const reads = [workDir, ...(spec.readPaths ?? [])].map((p) => `--allow-fs-read=${path.resolve(p)}`);
     return {
       command: process.execPath,
@@ -65,7 +100,7 @@ async function commandFor(
         `--max-old-space-size=${limits.memoryMb}`,
         '--disable-warning=ExperimentalWarning',
         '--enable-source-maps',
-        bundle,
+        script,
       ],
       bundle,
     };
@@ -76,6 +111,7 @@ async function commandFor(
       args: ['-u', '-B', path.join(HARNESS_DIR, 'llano_harness.py'), path.resolve(spec.entry)],
     };
   }
+  if (deferred) throw new Error('R processes are not started ahead of their code');
   return {
     command: 'Rscript',
     args: ['--vanilla', path.join(HARNESS_DIR, 'llano_harness.R'), path.resolve(spec.entry)],
@@ -94,8 +130,40 @@ export async function startSandbox(
   spec: SandboxSpec,
   options: { python?: string; lifetimeSeconds?: number } = {},
 ): Promise<Sandbox> {
-  mkdirSync(spec.workDir, { recursive: true });
-  const { command, args, bundle } = await commandFor(spec, options.python);
+  return (await launch(spec, options, false)).load(spec);
+}
+
+/** A process of user code started ahead of its code: `load` gives it the code (once). */
+export interface DeferredSandbox {
+  readonly exit: Promise<SandboxExit>;
+  /** Whether the process has ended (it is of no use then). */
+  readonly ended: boolean;
+  /** Loads `spec.entry` (same language, work folder, libraries and limits as at start) and resolves once loaded. */
+  load(spec: SandboxSpec): Promise<Sandbox>;
+  stop(reason?: string): Promise<SandboxExit>;
+}
+
+/**
+ * Starts the process for `base` (its language, work folder, library and read folders, limits and
+ * environment) without code: the interpreter's start-up, and what `preload` names (Python
+ * modules), are paid before the code is known. See warm.ts.
+ */
+export function startDeferredSandbox(
+  base: SandboxSpec,
+  options: { python?: string; preload?: string[] } = {},
+): Promise<DeferredSandbox> {
+  return launch(base, options, true);
+}
+
+async function launch(
+  base: SandboxSpec,
+  options: { python?: string; lifetimeSeconds?: number; preload?: string[] },
+  deferred: boolean,
+): Promise<DeferredSandbox> {
+  mkdirSync(base.workDir, { recursive: true });
+  const { command, args, bundle: startBundle } = await commandFor(base, options.python, deferred);
+  // The code's own callbacks (log, host functions) and wall limit are those of the spec it is loaded with.
+  let spec = base;
   const nonce = randomBytes(12).toString('hex');
   const marker = `\x1e${nonce} `;
   const env = codeEnvironment(path.resolve(spec.workDir), {
@@ -105,11 +173,14 @@ export async function startSandbox(
     LLANO_SANDBOX_READ: JSON.stringify(spec.readPaths ?? []),
     LLANO_SANDBOX_LIBRARIES: JSON.stringify(spec.libraryPaths ?? []),
     PYTHONDONTWRITEBYTECODE: '1',
+    ...(deferred ? { LLANO_SANDBOX_DEFERRED: '1', LLANO_SANDBOX_PRELOAD: (options.preload ?? []).join(',') } : {}),
   });
-  const log = spec.onLog ?? (() => {});
+  const log = (line: string, stream: 'stdout' | 'stderr') => spec.onLog?.(line, stream);
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let ready: { resolve: (functions: string[]) => void; reject: (e: Error) => void } | null = null;
   const readyPromise = new Promise<string[]>((resolve, reject) => (ready = { resolve, reject }));
+  // A process that ends before it is loaded is only noticed by `load`.
+  readyPromise.catch(() => undefined);
   let proc: LimitedProcess | null = null;
 
   const reply = (message: Record<string, unknown>) => proc?.child.stdin?.write(`${JSON.stringify(message)}\n`);
@@ -168,16 +239,40 @@ export async function startSandbox(
     for (const wait of pending.values()) wait.reject(failureOf(exit));
     pending.clear();
   });
-  let functions: string[];
-  try {
-    functions = await readyPromise;
-  } catch (err) {
-    await running.stop();
-    throw err;
-  } finally {
-    // Read once at start: the loaded module needs it no more.
-    if (bundle) rmSync(bundle, { force: true });
-  }
+  let ended = false;
+  void running.exit.then(() => (ended = true));
+  let loaded = false;
+
+  const load = async (loadSpec: SandboxSpec): Promise<Sandbox> => {
+    if (loaded) throw new Error('a sandbox process loads its code once');
+    loaded = true;
+    let bundle = startBundle;
+    try {
+      if (deferred) {
+        const same =
+          loadSpec.language === base.language &&
+          path.resolve(loadSpec.workDir) === path.resolve(base.workDir) &&
+          path.resolve(loadSpec.entry) === path.resolve(base.entry) &&
+          JSON.stringify(loadSpec.libraryPaths ?? []) === JSON.stringify(base.libraryPaths ?? []) &&
+          JSON.stringify(loadSpec.readPaths ?? []) === JSON.stringify(base.readPaths ?? []) &&
+          loadSpec.limits.memoryMb === base.limits.memoryMb &&
+          loadSpec.limits.cpuSeconds === base.limits.cpuSeconds;
+        if (!same) throw new Error('the code must run in the folder, with the libraries and limits, its process has');
+        spec = loadSpec;
+        if (spec.language === 'typescript') {
+          bundle = await bundleTypeScript(spec.entry, spec.workDir, spec.libraryPaths);
+          proc?.child.stdin?.write(`${JSON.stringify({ bundle })}\n`);
+        } else reply({ t: 'load' });
+      }
+      return makeSandbox(await readyPromise);
+    } catch (err) {
+      await running.stop();
+      throw err;
+    } finally {
+      // Read once at start: the loaded module needs it no more.
+      if (bundle) rmSync(bundle, { force: true });
+    }
+  };
 
   let nextId = 0;
   // Python and R answer one call at a time; queueing here keeps a slow call's time limit its own.
@@ -207,7 +302,7 @@ export async function startSandbox(
     });
   };
 
-  const sandbox: Sandbox = {
+  const makeSandbox = (functions: string[]): Sandbox => ({
     pid: running.pid,
     functions,
     exit: running.exit,
@@ -219,8 +314,16 @@ export async function startSandbox(
       queue = result.catch(() => undefined);
       return result;
     },
+  });
+
+  return {
+    exit: running.exit,
+    get ended() {
+      return ended;
+    },
+    load,
+    stop: (reason) => running.stop(reason),
   };
-  return sandbox;
 }
 
 /** One-shot: starts the code, calls `fn` once, stops it. The wall limit covers the whole run, start included. */

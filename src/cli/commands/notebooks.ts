@@ -114,4 +114,26 @@ export const notebookCommands: CommandModule = (program, io) => {
         if (failed) throw failed;
       }),
     );
+  notebook
+    .command('to-recipe <id>')
+    .description(
+      'Turn a SQL cell into a SQL recipe, or TypeScript or Python cells into a code recipe (run() around the code; its last expression is written)',
+    )
+    .requiredOption('--output <dataset>', 'the dataset the recipe writes')
+    .option('--cell <n...>', 'the cells (0 is the first; default: every code cell)')
+    .option('--input <dataset...>', 'the inputs (default: the datasets the cells read)')
+    .option('--name <name>', 'the recipe name (default: <notebook>_cell_<n>)')
+    .action(
+      async (id: string, opts: { output: string; cell?: string[]; input?: string[]; name?: string }, cmd: Command) =>
+        withClient(io, cmd, async (c, g) => {
+          if (opts.cell?.some((n) => !/^\d+$/.test(n))) throw badRequest('--cell is a cell index: 0, 1, 2…');
+          const recipe = await c.request<{ name: string; type: string; inputs: string[] }>(
+            'POST',
+            `${base(g)}/${enc(id)}/to-recipe`,
+            { output: opts.output, cells: opts.cell?.map(Number), inputs: opts.input, name: opts.name },
+          );
+          if (g.json) print(io, g, recipe);
+          else io.out(`Created ${recipe.type} recipe ${recipe.name} (inputs: ${recipe.inputs.join(', ')})\n`);
+        }),
+    );
 };

@@ -55,19 +55,21 @@ class Input:
     def to_pandas(self):
         import pandas as pd
 
-        dtypes = {'int': 'Int64', 'float': 'float64', 'bool': 'boolean', 'str': 'object'}
-        dtype = {c['name']: dtypes[_kind(c['type'])] for c in self.columns}
-        frame = pd.read_csv(
-            self.path,
-            dtype=dtype,
-            na_values=[NULL],
-            keep_default_na=False,
-            true_values=['true'],
-            false_values=['false'],
-        )
-        for c in self.columns:
-            if dtype[c['name']] == 'object':
-                frame[c['name']] = frame[c['name']].astype(object).where(frame[c['name']].notna(), None)
+        kinds = {c['name']: _kind(c['type']) for c in self.columns}
+        dtypes = {'float': 'float64', 'bool': 'boolean', 'str': 'object'}
+        # Integer columns are left to the C parser, which makes them numpy int64 at full speed
+        # when they hold no NULL; the others are read again as pandas' nullable Int64.
+        dtype = {n: dtypes[k] for n, k in kinds.items() if k != 'int'}
+        options = dict(na_values=[NULL], keep_default_na=False, true_values=['true'], false_values=['false'])
+        frame = pd.read_csv(self.path, dtype=dtype, engine='c', **options)
+        nullable = [n for n, k in kinds.items() if k == 'int' and frame[n].dtype.kind not in 'iu']
+        if nullable:
+            again = pd.read_csv(self.path, usecols=nullable, dtype={n: 'Int64' for n in nullable}, **options)
+            for n in nullable:
+                frame[n] = again[n]
+        for n, k in kinds.items():
+            if k == 'str':
+                frame[n] = frame[n].astype(object).where(frame[n].notna(), None)
         return frame
 
 
@@ -177,7 +179,8 @@ class Output:
         for c in self.columns:
             kind = _kind(c['type'])
             col = frame[c['name']]
-            if kind == 'int' and str(col.dtype) != 'Int64':
+            # Integers held as floats (NaN for NULL) are written without a fraction; int64 as it is.
+            if kind == 'int' and getattr(col.dtype, 'kind', 'O') not in 'iu' and str(col.dtype) != 'Int64':
                 frame[c['name']] = col.astype('Int64')
             elif kind == 'bool':
                 frame[c['name']] = col.map({True: 'true', False: 'false'})

@@ -11,6 +11,7 @@ import {
   runInSandbox,
   sandboxLimits,
   SandboxError,
+  warmSandboxes,
   type SandboxLimits,
   type SandboxSpec,
 } from '../../sandbox/index.js';
@@ -20,7 +21,7 @@ import { recipeEnvironment, type CodeRecipeLanguage } from './code-environments.
 import { writeLibraryFiles } from './code-libraries.js';
 import { PYTHON_RECIPE_ENTRY } from './python-recipe-entry.js';
 import { R_RECIPE_ENTRY } from './r-recipe-entry.js';
-import type { CodeColumn, HarnessConfig, HarnessResult } from './ts-recipe-entry.js';
+import { transferFormat, type CodeColumn, type HarnessConfig, type HarnessResult } from './ts-recipe-entry.js';
 
 /** A code recipe as stored: the common fields and the code recipe parameters. */
 export interface CodeRecipe extends RecipeBase {
@@ -31,12 +32,14 @@ export interface CodeRecipe extends RecipeBase {
 }
 
 /**
- * How data crosses into each language: NDJSON for TypeScript (JSON.parse is V8's fastest
- * reader), CSV with `\N` for NULL for Python (csv module, pandas.read_csv) and R (read.csv),
- * which read it with the column types sent alongside.
+ * How data crosses into each language: CSV with `\N` for NULL, read with the column types sent
+ * alongside (TypeScript: a column-wise parser in the harness; Python: csv module,
+ * pandas.read_csv; R: read.csv), and read back by DuckDB's parallel CSV reader with the output's
+ * schema. TypeScript falls back to NDJSON when a column is a list, struct, map or JSON, whose
+ * values are objects in the code.
  */
 const LANGUAGE = {
-  typescript: { label: 'TypeScript', format: 'ndjson', code: 'recipe.ts', entry: 'entry.ts', fn: 'runRecipe' },
+  typescript: { label: 'TypeScript', format: 'csv', code: 'recipe.ts', entry: 'entry.ts', fn: 'runRecipe' },
   python: { label: 'Python', format: 'csv', code: 'recipe.py', entry: 'recipe_entry.py', fn: 'run_recipe' },
   r: { label: 'R', format: 'csv', code: 'recipe.R', entry: 'recipe_entry.R', fn: 'run_recipe' },
 } as const;
@@ -77,15 +80,15 @@ async function exportInputs(
   inDir: string,
   sampleRows: number | undefined,
 ): Promise<HarnessConfig['inputs']> {
-  const format = LANGUAGE[language].format;
   const inputs: HarnessConfig['inputs'] = {};
   for (const [name, relation] of Object.entries(relations)) {
-    const file = path.join(inDir, `${name}.${format}`);
     const columns = await describeRelation(conn, relation);
+    const format = language === 'typescript' ? transferFormat(columns) : LANGUAGE[language].format;
+    const file = path.join(inDir, `${name}.${format}`);
     const select = `SELECT * FROM ${relation}${sampleRows === undefined ? '' : ` LIMIT ${sampleRows}`}`;
     const options = format === 'csv' ? `FORMAT csv, HEADER, NULLSTR ${quoteLiteral(NULL_TEXT)}` : 'FORMAT json';
     await conn.run(`COPY (${select}) TO ${quoteLiteral(file)} (${options})`);
-    inputs[name] = { path: file, columns };
+    inputs[name] = { path: file, columns, format };
     ctx.log(
       `Input ${name}: ${columns.length} columns exported for the code${sampleRows ? ` (first ${sampleRows} rows)` : ''}`,
     );
@@ -94,12 +97,14 @@ async function exportInputs(
 }
 
 /** The relation that reads the code's output file with its schema (types as declared or inferred; NULLs kept). */
-function outputRelation(file: string, language: CodeRecipeLanguage, columns: CodeColumn[]): string {
+function outputRelation(file: string, result: HarnessResult): string {
+  const { columns } = result;
   if (columns.length === 0)
     throw badRequest('The code wrote no columns: write at least one row, or declare outputSchema');
   const struct = `{${columns.map((c) => `${quoteLiteral(c.name)}: ${quoteLiteral(c.type)}`).join(', ')}}`;
-  return LANGUAGE[language].format === 'csv'
-    ? `read_csv(${quoteLiteral(file)}, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', nullstr = ${quoteLiteral(NULL_TEXT)}, columns = ${struct})`
+  // A quoted "\N" is the text \N, not NULL (the TypeScript harness quotes it; DuckDB does too).
+  return (result.format ?? 'csv') === 'csv'
+    ? `read_csv(${quoteLiteral(file)}, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', nullstr = ${quoteLiteral(NULL_TEXT)}, allow_quoted_nulls = false, columns = ${struct})`
     : `read_json(${quoteLiteral(file)}, format = 'newline_delimited', columns = ${struct})`;
 }
 
@@ -157,10 +162,26 @@ async function runCode(
 ): Promise<CodeRun> {
   const { ws, key } = requireProject(ctx);
   const environment = await recipeEnvironment(ws, key, language, recipe.environment);
-  const workDir = ctx.tempPath('-code');
+  const limits = limitsFor(ctx, recipe);
+  // TypeScript and Python run in a process started ahead (see sandbox/warm.ts): start is a message.
+  const warm =
+    language === 'r'
+      ? null
+      : warmSandboxes(ws).take(
+          {
+            language,
+            limits: sandboxLimits(ws, recipe.limits ?? {}),
+            entryName: LANGUAGE[language].entry,
+            libraryName: 'lib',
+            preload: language === 'python' ? ['pandas'] : undefined,
+          },
+          { ahead: recipe.limits === undefined },
+        );
+  const workDir = warm?.workDir ?? ctx.tempPath('-code');
   const inDir = path.join(workDir, 'in');
   mkdirSync(inDir, { recursive: true });
   const log: string[] = [];
+  let started = false;
   try {
     const { inputs: sources, cleanup } = await duckInputs(ctx);
     let inputs: HarnessConfig['inputs'];
@@ -177,7 +198,7 @@ async function runCode(
     writeFileSync(path.join(workDir, LANGUAGE[language].code), recipe.code);
     const entry = writeEntry(language, workDir);
     const lib = await writeLibraryFiles(ws, key, path.join(workDir, 'lib'));
-    const outputFile = path.join(workDir, `output.${LANGUAGE[language].format}`);
+    const outputFile = path.join(workDir, 'output');
     const variables = (await ws.catalog.objects.get<Record<string, unknown>>(key, 'variables', 'project'))?.body ?? {};
     const config: HarnessConfig & { code: string; packages: string[] } = {
       code: path.join(workDir, LANGUAGE[language].code),
@@ -187,25 +208,25 @@ async function runCode(
       batchRows: BATCH_ROWS,
       packages: environment.packages,
     };
-    const limits = limitsFor(ctx, recipe);
-    const spec: SandboxSpec = {
-      language,
-      entry,
-      workDir,
-      libraryPaths: [lib],
-      limits,
-      onLog: (line) => {
-        log.push(line);
-        ctx.log(line);
-      },
+    const onLog = (line: string) => {
+      log.push(line);
+      ctx.log(line);
     };
+    const spec: SandboxSpec = { language, entry, workDir, libraryPaths: [lib], limits, onLog };
     ctx.log(`Running ${LANGUAGE[language].label} code (memory ${limits.memoryMb} MB, wall ${limits.wallSeconds} s)`);
     let result: HarnessResult;
+    // R receives the configuration as JSON text: it parses it without simplifying lists itself.
+    const args = [language === 'r' ? JSON.stringify(config) : config];
     try {
-      // R receives the configuration as JSON text: it parses it without simplifying lists itself.
-      result = (await runInSandbox(spec, LANGUAGE[language].fn, [
-        language === 'r' ? JSON.stringify(config) : config,
-      ])) as HarnessResult;
+      started = true;
+      if (warm) {
+        const sandbox = await warm.start({ onLog, wallSeconds: limits.wallSeconds });
+        try {
+          result = (await sandbox.call(LANGUAGE[language].fn, args)) as HarnessResult;
+        } finally {
+          await sandbox.stop();
+        }
+      } else result = (await runInSandbox(spec, LANGUAGE[language].fn, args)) as HarnessResult;
     } catch (error) {
       // The sandbox has already passed the traceback's lines to onLog.
       if (!(error instanceof SandboxError)) throw error;
@@ -217,6 +238,7 @@ async function runCode(
     result.environment = { name: environment.name, language, ...result.environment };
     return { workDir, outputFile, result, log };
   } catch (error) {
+    if (!started) await warm?.discard();
     rmSync(workDir, { recursive: true, force: true });
     throw error;
   }
@@ -233,7 +255,7 @@ export async function runCodeRecipe(
     throw badRequest(`A code recipe writes a managed dataset, not a table of connection ${target.connectionName}`);
   const run = await runCode(ctx, recipe, language);
   try {
-    const relation = outputRelation(run.outputFile, language, run.result.columns);
+    const relation = outputRelation(run.outputFile, run.result);
     ctx.log(`The code wrote ${run.result.rows} rows; importing them`);
     const written = await ctx.duck.withConnection((conn) =>
       copySelectToParquet(conn, `SELECT * FROM ${relation}`, target.path, {
@@ -265,7 +287,7 @@ export async function previewCodeRecipe(
     throw error;
   }
   try {
-    const relation = outputRelation(run.outputFile, language, run.result.columns);
+    const relation = outputRelation(run.outputFile, run.result);
     const result = await ctx.duck
       .query(`SELECT * FROM ${relation} LIMIT ${limit + 1}`)
       .catch((error: unknown) => Promise.reject(importError(error)));

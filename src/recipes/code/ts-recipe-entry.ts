@@ -1,11 +1,13 @@
 import { closeSync, createReadStream, openSync, writeSync } from 'node:fs';
+import { convertField, csvCarries, csvField, csvRecords, fieldKind } from './ts-recipe-csv.js';
 
 /**
  * The TypeScript recipe harness. It runs INSIDE the sandbox: the run's generated entry imports
  * the user's module and this file, and exports `runRecipe(config)`, which the parent calls.
- * Inputs arrive as NDJSON files (one object per row, exported by DuckDB); the output goes to an
- * NDJSON file with the declared schema, or one inferred from the first rows written. Only Node
- * built-ins are used, so the bundle stays small and starts fast.
+ * Inputs arrive as CSV files exported by DuckDB (NDJSON when a column is a list, struct, map or
+ * JSON, whose values are objects); the output goes to a CSV file (NDJSON for those types) with
+ * the declared schema, or one inferred from the first rows written. Only Node built-ins are used,
+ * so the bundle stays small and starts fast.
  */
 
 export interface CodeColumn {
@@ -13,8 +15,16 @@ export interface CodeColumn {
   type: string;
 }
 
+/** How rows cross between DuckDB and the code: CSV, or NDJSON for columns whose values are objects. */
+export type TransferFormat = 'csv' | 'ndjson';
+
+/** CSV unless a column's values are objects in JSON (lists, structs, maps, JSON). */
+export function transferFormat(columns: CodeColumn[]): TransferFormat {
+  return columns.every((c) => csvCarries(c.type)) ? 'csv' : 'ndjson';
+}
+
 export interface HarnessConfig {
-  inputs: Record<string, { path: string; columns: CodeColumn[] }>;
+  inputs: Record<string, { path: string; columns: CodeColumn[]; format?: TransferFormat }>;
   output: { path: string; columns: CodeColumn[] | null };
   variables: Record<string, unknown>;
   /** Rows per batch of the columnar path. */
@@ -24,6 +34,8 @@ export interface HarnessConfig {
 export interface HarnessResult {
   rows: number;
   columns: CodeColumn[];
+  /** The output file's format (NDJSON when not said: the Python and R harnesses write CSV and say so). */
+  format?: TransferFormat;
   environment: Record<string, unknown>;
 }
 
@@ -58,14 +70,30 @@ class InputTable implements AsyncIterable<Row> {
     readonly columns: CodeColumn[],
     private readonly path: string,
     private readonly batchRows: number,
+    private readonly format: TransferFormat = 'ndjson',
   ) {}
 
   async *[Symbol.asyncIterator](): AsyncGenerator<Row> {
+    if (this.format === 'csv') {
+      const names = this.columns.map((c) => c.name);
+      const kinds = this.columns.map((c) => fieldKind(c.type));
+      for await (const records of csvRecords(this.path))
+        for (const fields of records) {
+          const row: Row = {};
+          for (let j = 0; j < names.length; j++) row[names[j]] = convertField(fields[j] ?? null, kinds[j]);
+          yield row;
+        }
+      return;
+    }
     for await (const lines of lineChunks(this.path)) for (const line of lines) yield JSON.parse(line) as Row;
   }
 
-  /** Column arrays of up to `size` rows (one JSON.parse per stream chunk: much cheaper than per row). */
+  /** Column arrays of up to `size` rows, filled straight from the file's records (no object per row). */
   async *batches(size = this.batchRows): AsyncGenerator<ColumnBatch> {
+    if (this.format === 'csv') {
+      yield* this.csvBatches(size);
+      return;
+    }
     const names = this.columns.map((c) => c.name);
     let columns = fresh(names);
     let numRows = 0;
@@ -81,6 +109,35 @@ class InputTable implements AsyncIterable<Row> {
       }
     }
     if (numRows > 0) yield { numRows, columns, schema: this.columns };
+  }
+
+  private async *csvBatches(size: number): AsyncGenerator<ColumnBatch> {
+    const names = this.columns.map((c) => c.name);
+    const kinds = this.columns.map((c) => fieldKind(c.type));
+    const width = names.length;
+    let arrays: unknown[][] = names.map(() => []);
+    let numRows = 0;
+    const batch = (): ColumnBatch => ({
+      numRows,
+      columns: Object.fromEntries(names.map((n, j) => [n, arrays[j]])),
+      schema: this.columns,
+    });
+    for await (const records of csvRecords(this.path))
+      for (const fields of records) {
+        for (let j = 0; j < width; j++) {
+          const text = fields[j] ?? null;
+          const kind = kinds[j];
+          arrays[j].push(
+            text === null ? null : kind === 'number' ? Number(text) : kind === 'boolean' ? text === 'true' : text,
+          );
+        }
+        if (++numRows === size) {
+          yield batch();
+          arrays = names.map(() => []);
+          numRows = 0;
+        }
+      }
+    if (numRows > 0) yield batch();
   }
 
   async toArray(): Promise<Row[]> {
@@ -147,10 +204,23 @@ function batchColumns(batch: unknown): { numRows: number; columns: Record<string
   return { numRows: lengths[0] ?? 0, columns };
 }
 
-/** Buffers NDJSON lines and writes them in large pieces. */
+const jsonText = (value: unknown): string => {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return JSON.stringify(value, bigintAsNumber);
+  }
+};
+
+/**
+ * Buffers output lines and writes them in large pieces: CSV with a header once the schema is
+ * known (declared, or inferred from the first 1,000 rows), NDJSON when a column is nested.
+ */
 class OutputFile {
   rows = 0;
   columns: CodeColumn[] | null;
+  format: TransferFormat = 'ndjson';
+  private names: string[] = [];
   private pending: Row[] = [];
   private buffer: string[] = [];
   private size = 0;
@@ -162,7 +232,15 @@ class OutputFile {
     private readonly inputTypes: Map<string, string>,
   ) {
     this.fd = openSync(path, 'w');
-    this.columns = declared;
+    this.columns = null;
+    if (declared) this.setColumns(declared);
+  }
+
+  private setColumns(columns: CodeColumn[]): void {
+    this.columns = columns;
+    this.names = columns.map((c) => c.name);
+    this.format = columns.length > 0 ? transferFormat(columns) : 'ndjson';
+    if (this.format === 'csv') this.push(this.names.map((n) => csvField(n, jsonText)).join(','));
   }
 
   write(row: Row): void {
@@ -182,16 +260,34 @@ class OutputFile {
       this.fixSchema();
       if (!this.columns || (this.columns as CodeColumn[]).length === 0) {
         const sample = Math.min(numRows, 1000);
-        this.columns = names.map((n) => ({
-          name: n,
-          type: inferType(n, Array.from(columns[n]).slice(0, sample), this.inputTypes),
-        }));
+        this.setColumns(
+          names.map((n) => ({
+            name: n,
+            type: inferType(n, Array.from(columns[n]).slice(0, sample), this.inputTypes),
+          })),
+        );
       }
     }
     const arrays = names.map((n) => {
       const c = columns[n];
       return c instanceof BigInt64Array || c instanceof BigUint64Array ? Array.from(c, Number) : c;
     });
+    if (this.format === 'csv') {
+      // Column by column in the schema's order, straight to text: no object per row.
+      const missing: ArrayLike<unknown> = { length: 0 };
+      const ordered = this.names.map((n) => {
+        const at = names.indexOf(n);
+        return at < 0 ? missing : arrays[at];
+      });
+      const width = ordered.length;
+      const fields: string[] = new Array<string>(width);
+      for (let i = 0; i < numRows; i++) {
+        for (let j = 0; j < width; j++) fields[j] = csvField(ordered[j][i], jsonText);
+        this.push(fields.join(','));
+      }
+      this.rows += numRows;
+      return;
+    }
     for (let i = 0; i < numRows; i++) {
       const row: Row = {};
       for (let j = 0; j < names.length; j++) row[names[j]] = arrays[j][i];
@@ -200,15 +296,17 @@ class OutputFile {
   }
 
   private line(row: Row): void {
-    let text: string;
-    try {
-      text = JSON.stringify(row);
-    } catch {
-      text = JSON.stringify(row, bigintAsNumber);
+    this.rows++;
+    if (this.format === 'csv') {
+      this.push(this.names.map((n) => csvField(row[n], jsonText)).join(','));
+      return;
     }
+    this.push(jsonText(row));
+  }
+
+  private push(text: string): void {
     this.buffer.push(text);
     this.size += text.length;
-    this.rows++;
     if (this.size > 1 << 20) this.flush();
   }
 
@@ -225,14 +323,16 @@ class OutputFile {
     const rows = this.pending;
     this.pending = [];
     const names = [...new Set(rows.flatMap((r) => Object.keys(r)))];
-    this.columns = names.map((n) => ({
-      name: n,
-      type: inferType(
-        n,
-        rows.map((r) => r[n]),
-        this.inputTypes,
-      ),
-    }));
+    this.setColumns(
+      names.map((n) => ({
+        name: n,
+        type: inferType(
+          n,
+          rows.map((r) => r[n]),
+          this.inputTypes,
+        ),
+      })),
+    );
     for (const row of rows) this.line(row);
   }
 
@@ -258,7 +358,7 @@ export async function runRecipeWith(run: unknown, config: HarnessConfig): Promis
   const inputTypes = new Map<string, string>();
   const inputs: Record<string, InputTable> = {};
   for (const [name, input] of Object.entries(config.inputs)) {
-    inputs[name] = new InputTable(name, input.columns, input.path, config.batchRows);
+    inputs[name] = new InputTable(name, input.columns, input.path, config.batchRows, input.format);
     for (const c of input.columns) if (!inputTypes.has(c.name)) inputTypes.set(c.name, c.type);
   }
   const out = new OutputFile(config.output.path, config.output.columns, inputTypes);
@@ -273,6 +373,7 @@ export async function runRecipeWith(run: unknown, config: HarnessConfig): Promis
   return {
     rows: out.rows,
     columns,
+    format: out.format,
     environment: { interpreter: process.execPath, version: process.version },
   };
 }

@@ -5,6 +5,7 @@ message on its own line behind a marker (\\x1e + a nonce), so whatever the code 
 An audit hook keeps the code's file writes inside its work folder, its reads inside the work folder,
 the folders it was given and the interpreter's own files, and refuses to start other programs.
 """
+import importlib
 import importlib.util
 import inspect
 import json
@@ -123,7 +124,21 @@ def _accepts(fn, count):
     return len([p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]) >= count
 
 
+def _wait_for_code():
+    """A process started ahead of its code (LLANO_SANDBOX_DEFERRED): imports what it is asked to
+    preload (pandas…) while nobody waits, then waits for the parent's word that the entry exists."""
+    for name in [n for n in os.environ.pop("LLANO_SANDBOX_PRELOAD", "").split(",") if n]:
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - a module missing here is the code's business, not the harness's
+            pass
+    if not _in.readline():
+        sys.exit(0)
+
+
 def main():
+    if os.environ.pop("LLANO_SANDBOX_DEFERRED", "") == "1":
+        _wait_for_code()
     entry = os.path.realpath(sys.argv[1])
     sys.path[:0] = [os.path.dirname(entry), *LIBRARIES]
     sys.addaudithook(_audit)

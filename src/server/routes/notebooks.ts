@@ -185,7 +185,8 @@ export function notebookRoutes(app: FastifyInstance, ws: Workspace): void {
     {
       method: 'POST',
       url: `${P}/{id}/to-recipe`,
-      summary: 'Turn a SQL cell into a SQL recipe writing `output` (its inputs: the datasets it names)',
+      summary:
+        'Turn a SQL cell into a SQL recipe, or TypeScript or Python cells into a code recipe, writing `output` (inputs: the datasets the cells read, or as given)',
       tag: 'notebooks',
       body: ToRecipeSchema,
       access: 'writer',

@@ -116,6 +116,25 @@ function NotebookEditor({ projectKey: key, notebook }: { projectKey: string; not
     }
   }
 
+  /** Makes a recipe of the saved cell (SQL, or TypeScript/Python wrapped into run()); its output is asked for. */
+  async function toRecipe(index: number) {
+    if (dirty) {
+      setNotice('Save the notebook first: the recipe is made from the saved cells.');
+      return;
+    }
+    const output = window.prompt(`Dataset the recipe of cell ${index + 1} writes`, `${id}_cell_${index + 1}`);
+    if (!output) return;
+    try {
+      const recipe = await api.post<{ name: string; type: string }>(projectApi(key, 'notebooks', id, 'to-recipe'), {
+        cells: [index],
+        output,
+      });
+      setNotice(`Created ${recipe.type} recipe ${recipe.name} writing ${output}.`);
+    } catch (err) {
+      setError(err);
+    }
+  }
+
   async function save() {
     try {
       const saved = await api.put<NotebookInfo>(projectApi(key, 'notebooks', id), {
@@ -250,6 +269,11 @@ function NotebookEditor({ projectKey: key, notebook }: { projectKey: string; not
                     {rendered ? (
                       <button type="button" className="btn small" onClick={() => update(cell.key, { editing: true })}>
                         Edit<span className="visually-hidden"> cell {index + 1}</span>
+                      </button>
+                    ) : null}
+                    {cell.type !== 'markdown' ? (
+                      <button type="button" className="btn small" onClick={() => void toRecipe(index)}>
+                        To recipe<span className="visually-hidden"> (cell {index + 1})</span>
                       </button>
                     ) : null}
                     <span className="grow" />
