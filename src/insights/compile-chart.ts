@@ -210,7 +210,9 @@ export function compileChart(input: CompileInput): CompiledChart {
   addDim('color', spec.color);
   addDim('facet', spec.facet);
 
-  const measures: { label: string; sql: (input: string | null) => string; input: string | null }[] = [];
+  const measures: { label: string; sql: (input: string | null) => string; input: string | null; quantile?: number }[] =
+    [];
+  const quantileOf = (m: Measure) => (m.agg === 'median' ? 0.5 : m.agg === 'quantile' ? (m.q ?? 0.5) : undefined);
   if (spec.kind === 'box') {
     const m = spec.y[0];
     const col = columnOf(columns, m.column!, 'y');
@@ -223,11 +225,21 @@ export function compileChart(input: CompileInput): CompiledChart {
       ['max', { agg: 'max' }],
       ['n', { agg: 'count' }],
     ] as const)
-      measures.push({ label, input: x, sql: (i) => aggregateSql({ ...agg, column: col.name }, i, dialect) });
+      measures.push({
+        label,
+        input: x,
+        sql: (i) => aggregateSql({ ...agg, column: col.name }, i, dialect),
+        quantile: quantileOf(agg),
+      });
   } else {
     for (const m of spec.y) {
       const input = m.column ? quoteIdent(columnOf(columns, m.column, 'y').name) : null;
-      measures.push({ label: measureLabel(m), input, sql: (i) => aggregateSql(m, i, dialect) });
+      measures.push({
+        label: measureLabel(m),
+        input,
+        sql: (i) => aggregateSql(m, i, dialect),
+        quantile: quantileOf(m),
+      });
     }
   }
 
@@ -273,8 +285,29 @@ export function compileChart(input: CompileInput): CompiledChart {
     }
   }
   const groupCount = select.length;
+  // Several quantiles of one column (a box plot, median and p90) share one pass: DuckDB sorts a
+  // group once for a list of quantiles, three times for three quantile_cont calls.
+  const sharedQuantiles = new Map<string, number[]>();
+  if (dialect === 'duckdb')
+    measures.forEach((m, i) => {
+      if (m.quantile === undefined || !m.input) return;
+      sharedQuantiles.set(m.input, [...(sharedQuantiles.get(m.input) ?? []), i]);
+    });
+  for (const [input, members] of sharedQuantiles) if (members.length < 2) sharedQuantiles.delete(input);
+  const outer = select.map((_, i) => quoteIdent(names[i]));
   measures.forEach((m, i) => {
-    select.push(`${m.sql(m.input ? `__m${i}` : null)} AS ${quoteIdent(m.label)}`);
+    const group = m.input && m.quantile !== undefined ? sharedQuantiles.get(m.input) : undefined;
+    if (group) {
+      const first = group[0];
+      if (i === first)
+        select.push(
+          `quantile_cont(__m${first}, [${group.map((j) => measures[j].quantile).join(', ')}])::DOUBLE[] AS __q${first}`,
+        );
+      outer.push(`g.__q${first}[${group.indexOf(i) + 1}] AS ${quoteIdent(m.label)}`);
+    } else {
+      select.push(`${m.sql(m.input ? `__m${i}` : null)} AS ${quoteIdent(m.label)}`);
+      outer.push(quoteIdent(m.label));
+    }
     roles.push(spec.kind === 'box' ? m.label : 'y');
     names.push(m.label);
   });
@@ -290,7 +323,8 @@ export function compileChart(input: CompileInput): CompiledChart {
   }
   const grouped = `SELECT ${select.join(', ')} FROM b${topWhere}${groupBy}`;
   const orderBy = order.length ? ` ORDER BY ${order.join(', ')}` : '';
-  const sql = `WITH ${ctes.join(', ')} SELECT * FROM (${grouped}) AS g${orderBy} LIMIT ${rowBudget + 1}`;
+  const columnsOut = sharedQuantiles.size ? outer.join(', ') : '*';
+  const sql = `WITH ${ctes.join(', ')} SELECT ${columnsOut} FROM (${grouped}) AS g${orderBy} LIMIT ${rowBudget + 1}`;
   return { sql, columns: names, roles, rowBudget };
 }
 

@@ -11,6 +11,7 @@ import { CHART_ROW_BUDGET } from './insight-schema.js';
 import type { ChartFilter, ChartSpec, Insight, InsightData } from './insight-types.js';
 import { INSIGHT_KIND, validateInsight } from './insights-service.js';
 import { chartEngine, type ChartEngine } from './run-chart-query.js';
+import { readTile, tileCacheDir, writeTile } from './tile-cache.js';
 
 export interface DataRequest {
   /** Dashboard or URL filters: applied when the insight's dataset has the column, else listed as ignored. */
@@ -118,7 +119,8 @@ export async function insightData(
   }
 }
 
-async function datasetInsightData(
+/** A chart's or table's rows, through the tile cache (memory, then disk for saved insights without filters). */
+export async function datasetInsightData(
   ws: Workspace,
   projectKey: string,
   insight: Insight,
@@ -149,7 +151,19 @@ async function datasetInsightData(
   const key = revision
     ? `insight ${projectKey}/${insight.id}@${revision} ${JSON.stringify(extra)}`
     : `insight preview ${compiled.sql}`;
-  const data = await cached(key, () => runCompiled(engine, compiled));
+  // Saved insights without filters (what a dashboard first shows) are also kept on disk beside
+  // the version, so a restart does not re-run them; the SQL is part of the key, so a change in
+  // how charts compile never serves an answer of the old SQL.
+  const persisted =
+    revision && immutable && version && extra.length === 0 ? tileCacheDir(ws, version.location, immutable) : null;
+  const data = await cached(key, async () => {
+    const diskKey = `${key}\n${compiled.sql}`;
+    const stored = persisted ? await readTile(persisted, diskKey) : null;
+    if (stored) return stored;
+    const fresh = await runCompiled(engine, compiled);
+    if (persisted) await writeTile(persisted, diskKey, fresh);
+    return fresh;
+  });
   return {
     ...data,
     version: immutable,

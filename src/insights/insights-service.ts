@@ -4,6 +4,7 @@ import { parseOr400 } from '../common/parse.js';
 import { DATASET_KIND } from '../datasets/definitions.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { InsightSchema } from './insight-schema.js';
+import { warmInsightSoon } from './tile-warmer.js';
 import type { Insight, InsightInfo } from './insight-types.js';
 
 /** The object kind of insights in the versioned object store (history and revert like recipes). */
@@ -71,6 +72,7 @@ export async function saveInsight(
     ...options,
   });
   await ws.catalog.projects.touch(projectKey);
+  warmInsightSoon(ws, projectKey, insight.id);
   return info(stored);
 }
 

@@ -28,7 +28,10 @@ const WebappsPage = lazy(() => import('./pages/webapps'));
 const WebappEditorPage = lazy(() => import('./pages/webapp-editor'));
 const ApiServicesPage = lazy(() => import('./pages/api-services'));
 const ApiServicePage = lazy(() => import('./pages/api-service'));
-const DashboardPage = lazy(() => import('./pages/dashboard'));
+const loadDashboard = () => import('./pages/dashboard');
+// A dashboard opened by its address (a bookmark, a wall screen) fetches its code while the session is checked.
+if (/\/projects\/[^/]+\/dashboards\/[^/]+\/?$/.test(window.location.pathname)) void loadDashboard();
+const DashboardPage = lazy(loadDashboard);
 const ChartBuilderPage = lazy(() => import('./pages/chart-builder'));
 const ProjectSettingsPage = lazy(() => import('./pages/project-settings'));
 const NotebooksPage = lazy(() => import('./pages/notebooks'));

@@ -10,7 +10,7 @@ import {
 } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useLatest } from '../lib/use-latest';
 
 echarts.use([
@@ -29,6 +29,9 @@ echarts.use([
 ]);
 
 export type EChartsOption = echarts.EChartsCoreOption;
+
+/** A lazy chart starts drawing when it is this close to the viewport, so a scroll rarely shows it empty. */
+const NEAR_VIEWPORT: IntersectionObserverInit = { rootMargin: '300px 0px' };
 export { echarts };
 
 /**
@@ -43,6 +46,7 @@ export function EChart({
   onClick,
   onBrush,
   ariaLabel,
+  lazy = false,
 }: {
   option: EChartsOption;
   className?: string;
@@ -50,14 +54,26 @@ export function EChart({
   onClick?: (data: unknown) => void;
   onBrush?: (range: [number, number] | null) => void;
   ariaLabel: string;
+  /** Draw only once the chart comes near the viewport (a dashboard of many tiles draws the first screen first). */
+  lazy?: boolean;
 }) {
   const ref = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
   const clickRef = useLatest(onClick);
   const brushRef = useLatest(onBrush);
+  const [inView, setInView] = useState(!lazy);
 
   useEffect(() => {
-    if (!ref.current) return;
+    if (inView || !ref.current) return;
+    const io = new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting)) setInView(true);
+    }, NEAR_VIEWPORT);
+    io.observe(ref.current);
+    return () => io.disconnect();
+  }, [inView]);
+
+  useEffect(() => {
+    if (!ref.current || !inView) return;
     const c = echarts.init(ref.current, undefined, { renderer: 'canvas' });
     chart.current = c;
     c.on('click', (p) => clickRef.current?.((p as { data?: unknown }).data));
@@ -65,16 +81,25 @@ export function EChart({
       const range = (p as { areas?: { coordRange?: unknown }[] }).areas?.[0]?.coordRange;
       brushRef.current?.(Array.isArray(range) && range.length === 2 ? [Number(range[0]), Number(range[1])] : null);
     });
-    const ro = new ResizeObserver(() => c.resize());
-    ro.observe(ref.current);
+    // The observer also reports the size the chart was just drawn at: redrawing it then doubled the cost of a first paint.
+    const el = ref.current;
+    let size = `${el.clientWidth}x${el.clientHeight}`;
+    const ro = new ResizeObserver(() => {
+      const next = `${el.clientWidth}x${el.clientHeight}`;
+      if (next === size) return;
+      size = next;
+      c.resize();
+    });
+    ro.observe(el);
     return () => {
       ro.disconnect();
       c.dispose();
       chart.current = null;
     };
-  }, [clickRef, brushRef]);
+  }, [clickRef, brushRef, inView]);
 
   useEffect(() => {
+    if (!inView) return;
     chart.current?.setOption(option, { notMerge: true });
     // A chart with a brush selects a range by dragging (as Grafana does); the wheel and the slider zoom.
     const brush = (option as { brush?: { brushType?: string; brushMode?: string } }).brush;
@@ -84,7 +109,7 @@ export function EChart({
         key: 'brush',
         brushOption: { brushType: brush.brushType, brushMode: brush.brushMode },
       });
-  }, [option]);
+  }, [option, inView]);
 
   return <div ref={ref} className={className} style={style} role="img" aria-label={ariaLabel} />;
 }

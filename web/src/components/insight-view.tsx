@@ -26,11 +26,14 @@ export function InsightView({
   data,
   onSelect,
   onSelectRange,
+  asTile = false,
 }: {
   insight: Insight;
   data: InsightData | undefined;
   onSelect?: (column: string, value: unknown) => void;
   onSelectRange?: (column: string, range: SelectedRange) => void;
+  /** One tile of a dashboard: drawn without animation, once near the viewport (20 charts animating at once took seconds). */
+  asTile?: boolean;
 }) {
   if (insight.type === 'text')
     return <div className="insight-text" dangerouslySetInnerHTML={{ __html: markdownToHtml(insight.text ?? '') }} />;
@@ -48,13 +51,28 @@ export function InsightView({
       : undefined;
   const selectRange = onSelectRange && xColumn ? (range: SelectedRange) => onSelectRange(xColumn, range) : undefined;
   if (!facets)
-    return <ChartOf kind={kind} data={data} label={insight.name} onSelect={select} onSelectRange={selectRange} />;
+    return (
+      <ChartOf
+        kind={kind}
+        data={data}
+        label={insight.name}
+        onSelect={select}
+        onSelectRange={selectRange}
+        asTile={asTile}
+      />
+    );
   return (
     <div className="facets">
       {facets.slice(0, MAX_FACETS).map((f) => (
         <div key={f} className="facet">
           <div className="small muted">{f}</div>
-          <ChartOf kind={kind} data={rowsOfFacet(data, f)} label={`${insight.name}: ${f}`} onSelect={select} />
+          <ChartOf
+            kind={kind}
+            data={rowsOfFacet(data, f)}
+            label={`${insight.name}: ${f}`}
+            onSelect={select}
+            asTile={asTile}
+          />
         </div>
       ))}
     </div>
@@ -67,20 +85,26 @@ function ChartOf({
   label,
   onSelect,
   onSelectRange,
+  asTile,
 }: {
   kind: Parameters<typeof chartOption>[0];
   data: InsightData;
   label: string;
   onSelect?: (x: unknown) => void;
   onSelectRange?: (range: SelectedRange) => void;
+  asTile: boolean;
 }) {
-  const option = useMemo(() => chartOption(kind, data) as EChartsOption, [kind, data]);
+  const option = useMemo(
+    () => chartOption(kind, data, asTile ? { animation: false } : {}) as EChartsOption,
+    [kind, data, asTile],
+  );
   const x = data.roles.indexOf('x');
   return (
     <EChart
       option={option}
       className="insight-chart"
       ariaLabel={label}
+      lazy={asTile}
       onBrush={(indexes) => {
         const range = indexes && onSelectRange ? rangeOfBrush(data, indexes) : null;
         if (range) onSelectRange?.(range);

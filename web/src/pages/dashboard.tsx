@@ -367,5 +367,5 @@ function TileData({
   }, [tick, reload]);
   if (data.error) return <ErrorAlert error={data.error} onRetry={data.reload} />;
   if (insight.type !== 'text' && !data.data) return <Loading />;
-  return <InsightView insight={insight} data={data.data} onSelect={onSelect} onSelectRange={onSelectRange} />;
+  return <InsightView insight={insight} data={data.data} onSelect={onSelect} onSelectRange={onSelectRange} asTile />;
 }
