@@ -238,6 +238,20 @@ describe('webapps: serving', () => {
     expect((await raw(outsiderUrl)).status).toBe(404);
   });
 
+  it('accepts a view token issued by another server on the same catalog (the signing key is in the catalog)', async () => {
+    const url = await viewUrl(reader);
+    const other = await startTestServer({ catalogUrl: path.join(s.home, 'catalog.db') });
+    try {
+      const page = await fetch(other.url + url, { redirect: 'manual' });
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('app.js');
+      const forged = url.replace(/~([^/]+)\//, (_m, t: string) => `~${t.slice(0, -2)}xx/`);
+      expect((await fetch(other.url + forged, { redirect: 'manual' })).status).toBe(404);
+    } finally {
+      await other.stop();
+    }
+  });
+
   it('never serves a file outside the webapp (encoded .., absolute paths)', async () => {
     const url = await viewUrl(reader);
     for (const evil of [

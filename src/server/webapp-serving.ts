@@ -77,7 +77,7 @@ async function viewer(ws: Workspace, principal: Principal | null, key: string, i
 }
 
 async function principalOfToken(ws: Workspace, token: string, key: string, id: string): Promise<Principal | null> {
-  const username = viewerOf(ws, token, key, id);
+  const username = await viewerOf(ws, token, key, id);
   if (!username) return null;
   const user = await ws.catalog.users.findByUsername(username);
   if (!user || user.disabled) return null;
@@ -234,7 +234,7 @@ export async function registerWebappServing(app: FastifyInstance, ws: Workspace)
         }
         const principal = await viewer(ws, request.principal, key, id);
         const rest = restOf(request, 4);
-        const token = viewToken(ws, principal.username, key, id);
+        const token = await viewToken(ws, principal.username, key, id);
         if (!rest.startsWith('api/') && (request.method === 'GET' || request.method === 'HEAD')) {
           await storedWebapp(ws, key, id).catch(() => {
             throw hidden(key, id);
