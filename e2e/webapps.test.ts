@@ -81,6 +81,30 @@ document.getElementById('cookie').textContent = 'cookie: ' + cookie;
     await page.getByText('hottest: DA42 for admin').waitFor({ timeout: 30_000 });
   }, 120_000);
 
+  it('opens a react webapp created through the API: Llano bundled it, its component reads rows with the client', async () => {
+    const app = `import { useEffect, useState } from 'react';
+import { llano } from 'llano';
+export default function App() {
+  const [antennas, setAntennas] = useState<string[] | null>(null);
+  useEffect(() => {
+    llano.dataset('obs').rows({ filters: [{ column: 'band', op: 'eq', value: '3' }], columns: ['antenna'] })
+      .then((t: { rows: { antenna: string }[] }) => setAntennas(t.rows.map((r) => r.antenna)));
+  }, []);
+  return <main><h1>React bands</h1><p>{antennas ? 'react antennas: ' + antennas.join(',') : 'Loading…'}</p></main>;
+}
+`;
+    await admin.call('POST', `/api/projects/${KEY}/webapps`, {
+      id: 'reactbands',
+      name: 'React bands',
+      kind: 'react',
+      files: { 'app.tsx': app },
+    });
+    const { page } = b;
+    await page.goto(`/webapps/${KEY}/reactbands/`);
+    await page.getByRole('heading', { name: 'React bands' }).waitFor();
+    await page.getByText('react antennas: DA41,DA42').waitFor();
+  }, 120_000);
+
   it('starts a webapp from a template, edits a file and sees the preview reload on save', async () => {
     const { page } = b;
     await page.goto(`/projects/${KEY}/webapps`);

@@ -252,6 +252,59 @@ describe('webapps: serving', () => {
     }
   });
 
+  it('builds a react webapp at save (errors: 400 with file:line), serves the page that mounts it and its bundle', async () => {
+    const files = {
+      'app.tsx':
+        "import { Title } from './title';\nimport './app.css';\nexport default function App() {\n  return <Title text=\"Hi\" />;\n}\n",
+      'title.tsx': 'export const Title = ({ text }: { text: string }) => <h1>{text}</h1>;\n',
+      'app.css': 'h1 { color: teal; }\n',
+    };
+    const broken = await s.call<{ error: { message: string } }>('POST', `${P}/webapps`, {
+      token: writer,
+      body: {
+        id: 'react1',
+        name: 'React one',
+        kind: 'react',
+        files: { ...files, 'title.tsx': 'export const Title = () => <h1>;\n' },
+      },
+    });
+    expect(broken.status).toBe(400);
+    expect(broken.body.error.message).toMatch(/title\.tsx:\d+:\d+: /);
+    const foreign = await s.call<{ error: { message: string } }>('POST', `${P}/webapps`, {
+      token: writer,
+      body: {
+        id: 'react1',
+        name: 'React one',
+        kind: 'react',
+        files: { 'app.tsx': "import _ from 'lodash';\nexport default _;" },
+      },
+    });
+    expect(foreign.status).toBe(400);
+    expect(foreign.body.error.message).toContain('cannot import "lodash"');
+    const reserved = await s.call('POST', `${P}/webapps`, {
+      token: writer,
+      body: { id: 'react1', name: 'React one', kind: 'react', files: { ...files, '_build/app.js': '' } },
+    });
+    expect(reserved.status).toBe(400);
+    await ok(
+      s.call('POST', `${P}/webapps`, {
+        token: writer,
+        body: { id: 'react1', name: 'React one', kind: 'react', files },
+      }),
+      201,
+    );
+    const url = await viewUrl(reader, 'react1');
+    const page = await raw(url);
+    expect(page.headers.get('content-security-policy')).toContain('sandbox allow-scripts');
+    const html = await page.text();
+    expect(html).toContain('<div id="root"></div>');
+    expect(html).toContain('/webapps/_client.js');
+    const bundle = await raw(`${url}_build/app.js`);
+    expect(bundle.headers.get('content-type')).toContain('text/javascript');
+    expect(await bundle.text()).toContain('createRoot');
+    expect(await (await raw(`${url}_build/app.css`)).text()).toContain('teal');
+  }, 60_000);
+
   it('never serves a file outside the webapp (encoded .., absolute paths)', async () => {
     const url = await viewUrl(reader);
     for (const evil of [
