@@ -140,6 +140,26 @@ export default function App() {
     );
     await preview.getByText('5 rows match').waitFor({ timeout: 30_000 });
     await page.getByRole('heading', { name: 'Backend log' }).waitFor();
+
+    // The file tree: add a file, rename it into a folder, save; delete it (after the app's confirmation), save.
+    await page.getByLabel('New file').fill('notes.txt');
+    await page.getByRole('button', { name: 'Add file' }).click();
+    await page.getByRole('button', { name: 'Rename notes.txt' }).click();
+    await page.getByLabel('New name for notes.txt').fill('docs/notes.txt');
+    await page.getByRole('button', { name: 'Rename', exact: true }).click();
+    await page.getByText('docs/', { exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByRole('button', { name: 'Saved' }).waitFor();
+    const files = async () =>
+      Object.keys(
+        (await admin.call<{ files: Record<string, string> }>('GET', `/api/projects/${KEY}/webapps/explorer`)).files,
+      ).sort();
+    expect(await files()).toEqual(['app.js', 'docs/notes.txt', 'index.html', 'style.css']);
+    await page.getByRole('button', { name: 'Delete docs/notes.txt' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete file' }).click();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByRole('button', { name: 'Saved' }).waitFor();
+    expect(await files()).toEqual(['app.js', 'index.html', 'style.css']);
   }, 120_000);
 
   it('shows a reader the webapp read-only and deletes it after confirmation', async () => {
