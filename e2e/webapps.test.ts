@@ -105,6 +105,36 @@ export default function App() {
     await page.getByText('react antennas: DA41,DA42').waitFor();
   }, 120_000);
 
+  it('embeds a webapp as a dashboard tile (picked in the tile picker) that shows the app, sandboxed', async () => {
+    await admin.call('POST', `/api/projects/${KEY}/dashboards`, {
+      id: 'ops',
+      name: 'Operations',
+      pages: [{ title: 'Main', tiles: [] }],
+    });
+    const { page } = b;
+    await page.goto(`/projects/${KEY}/dashboards/ops`);
+    await page.getByRole('button', { name: 'Edit layout' }).click();
+    await page.getByLabel('Add tile').selectOption('webapp:bands');
+    const tile = page.frameLocator('iframe[title="Webapp Bands"]');
+    await tile.getByRole('heading', { name: 'Bands' }).waitFor();
+    await tile.getByRole('button', { name: 'Filter' }).click();
+    await tile.getByText('antennas: DV02,DA43').waitFor();
+    await tile.getByText('cookie: blocked').waitFor();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Saved revision 2.').waitFor();
+    const insight = await admin.call<{ type: string; webapp: string }>(
+      'GET',
+      `/api/projects/${KEY}/insights/webapp_bands`,
+    );
+    expect(insight).toMatchObject({ type: 'webapp', webapp: 'bands' });
+    // The export cannot run the app: its tile is a placeholder naming it (the rest of the page renders).
+    const pdf = await fetch(`${server.url}/api/projects/${KEY}/dashboards/ops/export?format=pdf`, {
+      headers: { authorization: `Bearer ${server.adminToken}` },
+    });
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers.get('content-type')).toContain('application/pdf');
+  }, 120_000);
+
   it('starts a webapp from a template, edits a file and sees the preview reload on save', async () => {
     const { page } = b;
     await page.goto(`/projects/${KEY}/webapps`);

@@ -305,6 +305,23 @@ describe('webapps: serving', () => {
     expect(await (await raw(`${url}_build/app.css`)).text()).toContain('teal');
   }, 60_000);
 
+  it('is embedded by a webapp insight, which needs an existing webapp and draws no rows itself', async () => {
+    const insight = (webapp: string) => ({ id: `tile_${webapp}`, name: 'Tile', type: 'webapp', webapp, height: 300 });
+    const missing = await s.call<{ error: { message: string } }>('POST', `${P}/insights`, {
+      token: s.adminToken,
+      body: insight('nope'),
+    });
+    expect(missing.status).toBe(400);
+    expect(missing.body.error.message).toContain('webapp: no webapp nope');
+    expect(
+      (await s.call('POST', `${P}/insights`, { token: s.adminToken, body: { id: 'w', name: 'W', type: 'webapp' } }))
+        .status,
+    ).toBe(400);
+    await ok(s.call('POST', `${P}/insights`, { token: s.adminToken, body: insight('app1') }), 201);
+    const data = await ok(s.call<{ rows: unknown[] }>('GET', `${P}/insights/tile_app1/data`, { token: reader }));
+    expect(data.rows).toEqual([]);
+  });
+
   it('never serves a file outside the webapp (encoded .., absolute paths)', async () => {
     const url = await viewUrl(reader);
     for (const evil of [

@@ -117,6 +117,8 @@ export const InsightSchema = z
     metric: z.string().min(1).max(200).optional(),
     scenario: ObjectName.optional(),
     text: z.string().max(100_000).optional(),
+    webapp: ObjectName.optional(),
+    height: z.number().int().min(80).max(4000).optional(),
   })
   .strict()
   .superRefine((insight, ctx) => {
@@ -131,6 +133,7 @@ export const InsightSchema = z
       check: ['dataset'],
       scenario: ['scenario'],
       text: ['text'],
+      webapp: ['webapp'],
     };
     required[insight.type].forEach(need);
   }) as unknown as z.ZodType<Insight>;

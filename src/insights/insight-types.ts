@@ -3,7 +3,7 @@
  * UI imports them too.
  */
 
-export const INSIGHT_TYPES = ['chart', 'table', 'metric', 'check', 'scenario', 'text'] as const;
+export const INSIGHT_TYPES = ['chart', 'table', 'metric', 'check', 'scenario', 'text', 'webapp'] as const;
 export type InsightType = (typeof INSIGHT_TYPES)[number];
 
 export const CHART_KINDS = [
@@ -117,6 +117,10 @@ export interface Insight {
   scenario?: string;
   /** Markdown of a `text` insight. */
   text?: string;
+  /** The webapp a `webapp` insight embeds (served sandboxed, with the viewer's view token). */
+  webapp?: string;
+  /** Height in pixels the embedded webapp asks for (default 400); a new tile is made this tall. */
+  height?: number;
 }
 
 export interface InsightInfo extends Insight {

@@ -6,6 +6,7 @@ import { cellColor, formatCell } from '../../../src/insights/table-format.js';
 import { markdownToHtml } from '../../../src/insights/markdown.js';
 import type { Insight, InsightData } from '../api/types';
 import { echarts, EChart, outcomeTone, type EChartsOption } from './echart';
+import { WebappFrame } from './webapp-frame';
 
 // The kinds the shared EChart does not register: pies, heatmaps, box plots, KPI titles.
 echarts.use([PieChart, HeatmapChart, BoxplotChart, TitleComponent, VisualMapComponent]);
@@ -34,6 +35,7 @@ export function InsightView({
 }) {
   if (insight.type === 'text')
     return <div className="insight-text" dangerouslySetInnerHTML={{ __html: markdownToHtml(insight.text ?? '') }} />;
+  if (insight.type === 'webapp') return <WebappFrame insight={insight} />;
   if (!data) return null;
   if (insight.type === 'check' || insight.type === 'scenario') return <StatusStrip data={data} />;
   if (insight.type === 'table') return <DataTable data={data} spec={insight.table} />;
