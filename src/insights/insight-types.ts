@@ -87,6 +87,19 @@ export interface ChartSpec {
   pointBudget?: number;
   /** Dates of TIMESTAMP WITH TIME ZONE columns are binned in this zone (default UTC). */
   timezone?: string;
+  /** KPI tiles: the value of the latest period, compared with the period before, and a sparkline. */
+  kpi?: KpiSpec;
+}
+
+export interface KpiSpec {
+  /** The date or timestamp column that places rows in periods. */
+  time: string;
+  /** The current period is the one of the latest row; the previous one is the period before it. */
+  period: TimeUnit;
+  /** Colours a rise green (true, default) or red (false). */
+  higherIsBetter?: boolean;
+  /** Periods the sparkline shows, ending with the current one (default 12). */
+  points?: number;
 }
 
 export interface TableSpec {
