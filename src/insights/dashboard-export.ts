@@ -79,7 +79,14 @@ function tileBody(insight: Insight, data: InsightData | Error, projectKey: strin
     case 'text':
       return { html: `<div class="text">${markdownToHtml(insight.text ?? '')}</div>` };
     case 'chart':
-      return { html: '', option: chartOption(insight.chart!.kind, data, { animation: false, interactive: false }) };
+      return {
+        html: '',
+        option: chartOption(insight.chart!.kind, data, {
+          animation: false,
+          interactive: false,
+          higherIsBetter: insight.chart!.kpi?.higherIsBetter,
+        }),
+      };
     case 'metric':
       return { html: '', option: chartOption('line', data, { animation: false, interactive: false }) };
     case 'check':

@@ -50,7 +50,16 @@ export function InsightView({
       : undefined;
   const selectRange = onSelectRange && xColumn ? (range: SelectedRange) => onSelectRange(xColumn, range) : undefined;
   if (!facets)
-    return <ChartOf kind={kind} data={data} label={insight.name} onSelect={select} onSelectRange={selectRange} />;
+    return (
+      <ChartOf
+        kind={kind}
+        data={data}
+        label={insight.name}
+        onSelect={select}
+        onSelectRange={selectRange}
+        higherIsBetter={insight.chart?.kpi?.higherIsBetter}
+      />
+    );
   return (
     <div className="facets">
       {facets.slice(0, MAX_FACETS).map((f) => (
@@ -69,14 +78,20 @@ function ChartOf({
   label,
   onSelect,
   onSelectRange,
+  higherIsBetter,
 }: {
   kind: Parameters<typeof chartOption>[0];
   data: InsightData;
   label: string;
   onSelect?: (x: unknown) => void;
   onSelectRange?: (range: SelectedRange) => void;
+  /** KPI tiles: whether a rise is good (green) or bad (red). */
+  higherIsBetter?: boolean;
 }) {
-  const option = useMemo(() => chartOption(kind, data) as EChartsOption, [kind, data]);
+  const option = useMemo(
+    () => chartOption(kind, data, { higherIsBetter }) as EChartsOption,
+    [kind, data, higherIsBetter],
+  );
   const x = data.roles.indexOf('x');
   return (
     <EChart
