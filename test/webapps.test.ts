@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WEBAPP_MAX_FILE_BYTES, WEBAPP_MAX_FILES } from '../src/webapps/webapp-limits.js';
+import { WEBAPP_TEMPLATES } from '../src/webapps/webapp-templates.js';
 import { llano } from './support/cli.js';
 import { startTestServer, type TestServer } from './support/llano-server.js';
 
@@ -303,6 +304,18 @@ describe('webapps: serving', () => {
     expect(bundle.headers.get('content-type')).toContain('text/javascript');
     expect(await bundle.text()).toContain('createRoot');
     expect(await (await raw(`${url}_build/app.css`)).text()).toContain('teal');
+    // The React template builds as it comes.
+    const template = WEBAPP_TEMPLATES.find((t) => t.id === 'react-explorer')!;
+    const templateFiles = Object.fromEntries(
+      Object.entries(template.files).map(([f, text]) => [f, text.replaceAll('__DATASET__', 'obs')]),
+    );
+    await ok(
+      s.call('POST', `${P}/webapps`, {
+        token: writer,
+        body: { id: 'react2', name: 'Explorer', kind: template.kind, files: templateFiles },
+      }),
+      201,
+    );
   }, 60_000);
 
   it('is embedded by a webapp insight, which needs an existing webapp and draws no rows itself', async () => {
