@@ -84,6 +84,60 @@ document.getElementById('cookie').textContent = 'cookie: ' + cookie;
     await page.getByText('hottest: DA42 for admin').waitFor({ timeout: 30_000 });
   }, 120_000);
 
+  it('opens a react webapp created through the API: Llano bundled it, its component reads rows with the client', async () => {
+    const app = `import { useEffect, useState } from 'react';
+import { llano } from 'llano';
+export default function App() {
+  const [antennas, setAntennas] = useState<string[] | null>(null);
+  useEffect(() => {
+    llano.dataset('obs').rows({ filters: [{ column: 'band', op: 'eq', value: '3' }], columns: ['antenna'] })
+      .then((t: { rows: { antenna: string }[] }) => setAntennas(t.rows.map((r) => r.antenna)));
+  }, []);
+  return <main><h1>React bands</h1><p>{antennas ? 'react antennas: ' + antennas.join(',') : 'Loading…'}</p></main>;
+}
+`;
+    await admin.call('POST', `/api/projects/${KEY}/webapps`, {
+      id: 'reactbands',
+      name: 'React bands',
+      kind: 'react',
+      files: { 'app.tsx': app },
+    });
+    const { page } = b;
+    await page.goto(`/webapps/${KEY}/reactbands/`);
+    await page.getByRole('heading', { name: 'React bands' }).waitFor();
+    await page.getByText('react antennas: DA41,DA42').waitFor();
+  }, 120_000);
+
+  it('embeds a webapp as a dashboard tile (picked in the tile picker) that shows the app, sandboxed', async () => {
+    await admin.call('POST', `/api/projects/${KEY}/dashboards`, {
+      id: 'ops',
+      name: 'Operations',
+      pages: [{ title: 'Main', tiles: [] }],
+    });
+    const { page } = b;
+    await page.goto(`/projects/${KEY}/dashboards/ops`);
+    await page.getByRole('button', { name: 'Edit layout' }).click();
+    await page.getByLabel('Add tile').selectOption('webapp:bands');
+    const tile = page.frameLocator('iframe[title="Webapp Bands"]');
+    await tile.getByRole('heading', { name: 'Bands' }).waitFor();
+    await tile.getByRole('button', { name: 'Filter' }).click();
+    await tile.getByText('antennas: DV02,DA43').waitFor();
+    await tile.getByText('cookie: blocked').waitFor();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Saved revision 2.').waitFor();
+    const insight = await admin.call<{ type: string; webapp: string }>(
+      'GET',
+      `/api/projects/${KEY}/insights/webapp_bands`,
+    );
+    expect(insight).toMatchObject({ type: 'webapp', webapp: 'bands' });
+    // The export cannot run the app: its tile is a placeholder naming it (the rest of the page renders).
+    const pdf = await fetch(`${server.url}/api/projects/${KEY}/dashboards/ops/export?format=pdf`, {
+      headers: { authorization: `Bearer ${server.adminToken}` },
+    });
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers.get('content-type')).toContain('application/pdf');
+  }, 120_000);
+
   it('starts a webapp from a template, edits a file and sees the preview reload on save', async () => {
     const { page } = b;
     await page.goto(`/projects/${KEY}/webapps`);
@@ -119,6 +173,26 @@ document.getElementById('cookie').textContent = 'cookie: ' + cookie;
     );
     await preview.getByText('5 rows match').waitFor({ timeout: 30_000 });
     await page.getByRole('heading', { name: 'Backend log' }).waitFor();
+
+    // The file tree: add a file, rename it into a folder, save; delete it (after the app's confirmation), save.
+    await page.getByLabel('New file').fill('notes.txt');
+    await page.getByRole('button', { name: 'Add file' }).click();
+    await page.getByRole('button', { name: 'Rename notes.txt' }).click();
+    await page.getByLabel('New name for notes.txt').fill('docs/notes.txt');
+    await page.getByRole('button', { name: 'Rename', exact: true }).click();
+    await page.getByText('docs/', { exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByRole('button', { name: 'Saved' }).waitFor();
+    const files = async () =>
+      Object.keys(
+        (await admin.call<{ files: Record<string, string> }>('GET', `/api/projects/${KEY}/webapps/explorer`)).files,
+      ).sort();
+    expect(await files()).toEqual(['app.js', 'docs/notes.txt', 'index.html', 'style.css']);
+    await page.getByRole('button', { name: 'Delete docs/notes.txt' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete file' }).click();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByRole('button', { name: 'Saved' }).waitFor();
+    expect(await files()).toEqual(['app.js', 'index.html', 'style.css']);
   }, 120_000);
 
   it('shows a reader the webapp read-only and deletes it after confirmation', async () => {

@@ -170,6 +170,18 @@ describe('external datasets, pushdown, limits and progress', () => {
       expect(weekly.rows.map((r) => [day(r[0]), Number(r[1]), Number(r[2])])).toEqual(
         pgWeekly.map((r) => [day(r[0]), Number(r[1]), Number(r[2])]),
       );
+
+      // KPI: this week's count against last week's, computed in PostgreSQL, checked against its own aggregation.
+      await save('weekly_kpi', { kind: 'kpi', y: [{ agg: 'count' }], kpi: { time: 'day', period: 'week', points: 3 } });
+      const kpi = await data('weekly_kpi');
+      const pgKpi = await expected(
+        `SELECT date_trunc('week', day)::date, count(*) FROM trec_pg GROUP BY 1 ORDER BY 1 DESC LIMIT 3`,
+      );
+      pgKpi.reverse();
+      expect(kpi.rows.map((r) => [day(r[0]), Number(r[1])])).toEqual(pgKpi.map((r) => [day(r[0]), Number(r[1])]));
+      const [current, previous] = [Number(pgKpi[2][1]), Number(pgKpi[1][1])];
+      expect([Number(kpi.rows[0][2]), Number(kpi.rows[0][3])]).toEqual([current, previous]);
+      expect(Number(kpi.rows[0][4])).toBeCloseTo((current - previous) / previous, 9);
     } finally {
       await client.end();
     }

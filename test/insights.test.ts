@@ -265,6 +265,53 @@ describe('chart data against independent aggregations', () => {
     expect(series.rows.map((r) => r[1])).toEqual([6, 1]);
   });
 
+  it('KPI with a time column and period: current, previous, change and sparkline as an independent SQL finds them', async () => {
+    const daily = await chart({
+      kind: 'kpi',
+      y: [{ column: 'n', agg: 'sum' }],
+      kpi: { time: 'ts', period: 'day', points: 4 },
+    });
+    expect(daily.roles).toEqual(['x', 'y', 'current', 'previous', 'change']);
+    const expected = await sql(
+      `SELECT date_trunc('day', timezone('UTC', ts)) AS d, sum(n) FROM {t} WHERE ts IS NOT NULL GROUP BY 1 ORDER BY 1 DESC LIMIT 4`,
+    );
+    expected.reverse();
+    // Days without rows have no point; the window is the last 4 days (Jan 3 to Jan 6).
+    const day = (v: unknown) => new Date(String(v)).toISOString().slice(0, 10);
+    const window = expected.filter((r) => day(r[0]) >= '2024-01-03');
+    expect(daily.rows.map((r) => [day(r[0]), r[1] === null ? null : Number(r[1])])).toEqual(
+      window.map((r) => [day(r[0]), r[1] === null ? null : Number(r[1])]),
+    );
+    const [current, previous] = [Number(expected.at(-1)![1]), Number(expected.at(-2)![1])];
+    const first = daily.rows[0];
+    expect([Number(first[2]), Number(first[3])]).toEqual([current, previous]);
+    expect(first[4]).toBeCloseTo((current - previous) / Math.abs(previous), 9);
+    // Nothing in the previous period: no previous value and no change (never Infinity or NaN).
+    const alone = await chart({
+      kind: 'kpi',
+      y: [{ agg: 'count' }],
+      filters: [{ column: 'ts', op: 'ge', value: '2024-01-06 00:00:00+00' }],
+      kpi: { time: 'ts', period: 'day' },
+    });
+    expect(alone.rows.map((r) => r.slice(1).map((v) => (v === null ? null : Number(v))))).toEqual([[1, 1, null, null]]);
+    const bad = await s.call<{ error: { message: string } }>('POST', `${P}/insights`, {
+      token: writer,
+      body: {
+        id: 'kpi_bad',
+        name: 'k',
+        type: 'chart',
+        dataset: 'obs',
+        chart: { kind: 'kpi', kpi: { time: 'band', period: 'day' } },
+      },
+    });
+    expect(bad.status).toBe(201);
+    const refused = await s.call<{ error: { message: string } }>('GET', `${P}/insights/kpi_bad/data`, {
+      token: reader,
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.message).toContain('kpi.time');
+  });
+
   it('scatter: raw points under the budget, a sample taken in the engine above it', async () => {
     const small = await chart({ kind: 'scatter', x: { column: 'trec' }, y: [{ column: 'n', agg: 'sum' }] });
     expect(small.sampled).toBe(false);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WEBAPP_MAX_FILE_BYTES, WEBAPP_MAX_FILES } from '../src/webapps/webapp-limits.js';
+import { WEBAPP_TEMPLATES } from '../src/webapps/webapp-templates.js';
 import { llano } from './support/cli.js';
 import { startTestServer, type TestServer } from './support/llano-server.js';
 
@@ -236,6 +237,102 @@ describe('webapps: serving', () => {
     expect((await raw(outsiderUrl)).status).toBe(200);
     await ok(s.call('DELETE', `${P}/members/outsider1`, { token: s.adminToken }), 204);
     expect((await raw(outsiderUrl)).status).toBe(404);
+  });
+
+  it('accepts a view token issued by another server on the same catalog (the signing key is in the catalog)', async () => {
+    const url = await viewUrl(reader);
+    const other = await startTestServer({ catalogUrl: path.join(s.home, 'catalog.db') });
+    try {
+      const page = await fetch(other.url + url, { redirect: 'manual' });
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('app.js');
+      const forged = url.replace(/~([^/]+)\//, (_m, t: string) => `~${t.slice(0, -2)}xx/`);
+      expect((await fetch(other.url + forged, { redirect: 'manual' })).status).toBe(404);
+    } finally {
+      await other.stop();
+    }
+  });
+
+  it('builds a react webapp at save (errors: 400 with file:line), serves the page that mounts it and its bundle', async () => {
+    const files = {
+      'app.tsx':
+        "import { Title } from './title';\nimport './app.css';\nexport default function App() {\n  return <Title text=\"Hi\" />;\n}\n",
+      'title.tsx': 'export const Title = ({ text }: { text: string }) => <h1>{text}</h1>;\n',
+      'app.css': 'h1 { color: teal; }\n',
+    };
+    const broken = await s.call<{ error: { message: string } }>('POST', `${P}/webapps`, {
+      token: writer,
+      body: {
+        id: 'react1',
+        name: 'React one',
+        kind: 'react',
+        files: { ...files, 'title.tsx': 'export const Title = () => <h1>;\n' },
+      },
+    });
+    expect(broken.status).toBe(400);
+    expect(broken.body.error.message).toMatch(/title\.tsx:\d+:\d+: /);
+    const foreign = await s.call<{ error: { message: string } }>('POST', `${P}/webapps`, {
+      token: writer,
+      body: {
+        id: 'react1',
+        name: 'React one',
+        kind: 'react',
+        files: { 'app.tsx': "import _ from 'lodash';\nexport default _;" },
+      },
+    });
+    expect(foreign.status).toBe(400);
+    expect(foreign.body.error.message).toContain('cannot import "lodash"');
+    const reserved = await s.call('POST', `${P}/webapps`, {
+      token: writer,
+      body: { id: 'react1', name: 'React one', kind: 'react', files: { ...files, '_build/app.js': '' } },
+    });
+    expect(reserved.status).toBe(400);
+    await ok(
+      s.call('POST', `${P}/webapps`, {
+        token: writer,
+        body: { id: 'react1', name: 'React one', kind: 'react', files },
+      }),
+      201,
+    );
+    const url = await viewUrl(reader, 'react1');
+    const page = await raw(url);
+    expect(page.headers.get('content-security-policy')).toContain('sandbox allow-scripts');
+    const html = await page.text();
+    expect(html).toContain('<div id="root"></div>');
+    expect(html).toContain('/webapps/_client.js');
+    const bundle = await raw(`${url}_build/app.js`);
+    expect(bundle.headers.get('content-type')).toContain('text/javascript');
+    expect(await bundle.text()).toContain('createRoot');
+    expect(await (await raw(`${url}_build/app.css`)).text()).toContain('teal');
+    // The React template builds as it comes.
+    const template = WEBAPP_TEMPLATES.find((t) => t.id === 'react-explorer')!;
+    const templateFiles = Object.fromEntries(
+      Object.entries(template.files).map(([f, text]) => [f, text.replaceAll('__DATASET__', 'obs')]),
+    );
+    await ok(
+      s.call('POST', `${P}/webapps`, {
+        token: writer,
+        body: { id: 'react2', name: 'Explorer', kind: template.kind, files: templateFiles },
+      }),
+      201,
+    );
+  }, 60_000);
+
+  it('is embedded by a webapp insight, which needs an existing webapp and draws no rows itself', async () => {
+    const insight = (webapp: string) => ({ id: `tile_${webapp}`, name: 'Tile', type: 'webapp', webapp, height: 300 });
+    const missing = await s.call<{ error: { message: string } }>('POST', `${P}/insights`, {
+      token: s.adminToken,
+      body: insight('nope'),
+    });
+    expect(missing.status).toBe(400);
+    expect(missing.body.error.message).toContain('webapp: no webapp nope');
+    expect(
+      (await s.call('POST', `${P}/insights`, { token: s.adminToken, body: { id: 'w', name: 'W', type: 'webapp' } }))
+        .status,
+    ).toBe(400);
+    await ok(s.call('POST', `${P}/insights`, { token: s.adminToken, body: insight('app1') }), 201);
+    const data = await ok(s.call<{ rows: unknown[] }>('GET', `${P}/insights/tile_app1/data`, { token: reader }));
+    expect(data.rows).toEqual([]);
   });
 
   it('never serves a file outside the webapp (encoded .., absolute paths)', async () => {

@@ -557,6 +557,18 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('audit_log_by_actor').on('audit_log').columns(['actor', 'at']).execute();
       },
     },
+    '0022_server_secrets': {
+      async up(db: Kysely<unknown>) {
+        // Keys the server signs with (webapp view tokens…), kept in the catalog so that what one
+        // server signed stays valid after a restart and on every server sharing the catalog.
+        await db.schema
+          .createTable('server_secrets')
+          .addColumn('name', 'text', (c) => c.primaryKey())
+          .addColumn('value', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }
 

@@ -221,6 +221,15 @@ export interface CatalogTables {
   discussion_messages: DiscussionMessagesTable;
   notifications: NotificationsTable;
   audit_log: AuditLogTable;
+  server_secrets: ServerSecretsTable;
+}
+
+/** A key the server signs with, shared by every server on this catalog (never shown by the API). */
+export interface ServerSecretsTable {
+  name: string;
+  /** base64url of random bytes. */
+  value: string;
+  created_at: string;
 }
 
 /** One run of a scenario (automation). */

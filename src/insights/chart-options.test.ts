@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chartOption, rangeOfBrush } from './chart-options.js';
+import { chartOption, kpiFigures, rangeOfBrush } from './chart-options.js';
 import type { InsightData } from './insight-types.js';
 
 const days = (n: number): InsightData => ({
@@ -63,5 +63,34 @@ describe('time series zoom and brush', () => {
       ],
     };
     expect(rangeOfBrush(coloured, [1, 1])).toEqual({ from: 'd2', to: 'd3', toInclusive: false });
+  });
+});
+
+describe('KPI tiles with a time column and period', () => {
+  const kpi = (rows: unknown[][]): InsightData => ({
+    ...days(0),
+    columns: ['day', 'count', 'current', 'previous', 'change'],
+    roles: ['x', 'y', 'current', 'previous', 'change'],
+    rows,
+  });
+  const title = (o: Record<string, unknown>) =>
+    o.title as { text: string; subtext: string; subtextStyle: { color: string } };
+
+  it('show the engine’s current value and change, green or red by whether higher is better', () => {
+    const data = kpi([
+      ['2025-01-01', 8, 10, 8, 0.25],
+      ['2025-01-02', 10, 10, 8, 0.25],
+    ]);
+    expect(kpiFigures(data)).toEqual({ value: 10, previous: 8, change: 0.25 });
+    expect(title(chartOption('kpi', data)).subtext).toBe('▲ 25.0 % vs previous');
+    expect(title(chartOption('kpi', data)).subtextStyle.color).toBe('#1a7f37');
+    expect(title(chartOption('kpi', data, { higherIsBetter: false })).subtextStyle.color).toBe('#cf222e');
+    expect((chartOption('kpi', data).series as { data: unknown[] }[])[0].data).toEqual([8, 10]);
+  });
+
+  it('show no change without a previous period, and a dash without data', () => {
+    const alone = chartOption('kpi', kpi([['2025-01-02', 3, 3, null, null]]));
+    expect(title(alone).subtext).toBe('count');
+    expect(title(chartOption('kpi', kpi([]))).text).toBe('—');
   });
 });

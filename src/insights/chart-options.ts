@@ -151,7 +151,7 @@ export function rangeOfBrush(
 export function chartOption(
   kind: ChartKind,
   data: InsightData,
-  options: { animation?: boolean; interactive?: boolean } = {},
+  options: { animation?: boolean; interactive?: boolean; higherIsBetter?: boolean } = {},
 ): EChartsOption {
   const base: EChartsOption = {
     animation: options.animation ?? true,
@@ -245,12 +245,25 @@ export function chartOption(
       };
     }
     case 'kpi':
-      return kpiOption(data, base);
+      return kpiOption(data, base, options.higherIsBetter ?? true);
   }
 }
 
-/** The KPI's figures: the last value, and its change from the one before (when x makes a series). */
+/**
+ * The KPI's figures: with a time column and period, the engine's current and previous period
+ * values and change; otherwise the last value and its change from the one before (when x makes a series).
+ */
 export function kpiFigures(data: InsightData): { value: unknown; previous: unknown; change: number | null } {
+  const current = data.roles.indexOf('current');
+  if (current >= 0) {
+    const first = data.rows[0];
+    const change = first ? num(first[data.roles.indexOf('change')]) : null;
+    return {
+      value: first?.[current] ?? null,
+      previous: first?.[data.roles.indexOf('previous')] ?? null,
+      change: change === null || !Number.isFinite(change) ? null : change,
+    };
+  }
   const m = data.roles.indexOf('y');
   const last = data.rows[data.rows.length - 1]?.[m] ?? null;
   const previous = data.rows.length > 1 ? data.rows[data.rows.length - 2][m] : null;
@@ -259,21 +272,22 @@ export function kpiFigures(data: InsightData): { value: unknown; previous: unkno
   return { value: last, previous, change: a !== null && b !== null && b !== 0 ? (a - b) / Math.abs(b) : null };
 }
 
-function kpiOption(data: InsightData, base: EChartsOption): EChartsOption {
+function kpiOption(data: InsightData, base: EChartsOption, higherIsBetter: boolean): EChartsOption {
   const { value, change } = kpiFigures(data);
   const m = data.roles.indexOf('y');
   const subtext =
     change === null ? data.columns[m] : `${change >= 0 ? '▲' : '▼'} ${(change * 100).toFixed(1)} % vs previous`;
+  const good = change !== null && (higherIsBetter ? change >= 0 : change <= 0);
   return {
     ...base,
     tooltip: { show: false },
     title: {
-      text: formatNumber(value),
+      text: value === null || value === undefined ? '—' : formatNumber(value),
       subtext,
       left: 'center',
       top: '10%',
       textStyle: { fontSize: 36 },
-      subtextStyle: { fontSize: 14, color: change === null ? '#666' : change >= 0 ? '#1a7f37' : '#cf222e' },
+      subtextStyle: { fontSize: 14, color: change === null ? '#666' : good ? '#1a7f37' : '#cf222e' },
     },
     grid: { left: 8, right: 8, top: '62%', bottom: 8 },
     xAxis: { type: 'category', show: false, data: data.rows.map((_, i) => i) },

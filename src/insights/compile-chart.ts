@@ -2,6 +2,7 @@ import { badRequest } from '../common/errors.js';
 import { quoteIdent, quoteLiteral } from '../common/names.js';
 import { isNumericType, isTemporalType } from '../engine/column-types.js';
 import type { ColumnInfo, SqlDialect } from '../engine/table-query.js';
+import { compileKpi } from './compile-kpi.js';
 import { CHART_ROW_BUDGET, DEFAULT_POINT_BUDGET } from './insight-schema.js';
 import type { ChartFilter, ChartSpec, Dimension, Measure } from './insight-types.js';
 
@@ -42,7 +43,7 @@ export interface CompiledChart {
 const AUTO_BINS = 20;
 const TIME_ZONE = /^[A-Za-z][A-Za-z0-9_+\-/]{0,63}$/;
 
-function columnOf(columns: readonly ColumnInfo[], name: string, where: string): ColumnInfo {
+export function columnOf(columns: readonly ColumnInfo[], name: string, where: string): ColumnInfo {
   const c = columns.find((col) => col.name === name);
   if (!c)
     throw badRequest(
@@ -134,7 +135,7 @@ interface BinnedDimension {
 }
 
 /** A dimension's expression: the raw column, a numeric bin or a truncated date. */
-function dimensionSql(
+export function dimensionSql(
   dim: Dimension,
   column: ColumnInfo,
   role: string,
@@ -206,6 +207,7 @@ export function compileChart(input: CompileInput): CompiledChart {
   if (spec.kind === 'scatter') {
     return compileScatter(input, whereSql, timezone);
   }
+  if (spec.kind === 'kpi' && spec.kpi) return compileKpi(input, spec.kpi, whereSql, timezone);
   addDim('x', spec.x, spec.kind === 'histogram');
   addDim('color', spec.color);
   addDim('facet', spec.facet);

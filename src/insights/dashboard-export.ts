@@ -62,14 +62,31 @@ function statusHtml(data: InsightData): string {
     .join('')}</div>`;
 }
 
+/**
+ * A webapp tile in an export: a placeholder naming the app and where it is served. Its pages are
+ * interactive and load their own data after they open, so a static export cannot know when one
+ * has finished drawing; the placeholder says so rather than freezing a half-drawn page.
+ */
+function webappPlaceholder(insight: Insight, projectKey: string): string {
+  const url = `/webapps/${projectKey}/${insight.webapp ?? ''}/`;
+  return `<div class="webapp"><strong>Webapp ${escape(insight.webapp ?? '')}</strong><span>Interactive: open it at ${escape(url)}</span></div>`;
+}
+
 /** One tile's inner HTML, and the ECharts option it draws (when it is a chart). */
-function tileBody(insight: Insight, data: InsightData | Error): { html: string; option?: unknown } {
+function tileBody(insight: Insight, data: InsightData | Error, projectKey: string): { html: string; option?: unknown } {
   if (data instanceof Error) return { html: `<p class="error">${escape(data.message)}</p>` };
   switch (insight.type) {
     case 'text':
       return { html: `<div class="text">${markdownToHtml(insight.text ?? '')}</div>` };
     case 'chart':
-      return { html: '', option: chartOption(insight.chart!.kind, data, { animation: false, interactive: false }) };
+      return {
+        html: '',
+        option: chartOption(insight.chart!.kind, data, {
+          animation: false,
+          interactive: false,
+          higherIsBetter: insight.chart!.kpi?.higherIsBetter,
+        }),
+      };
     case 'metric':
       return { html: '', option: chartOption('line', data, { animation: false, interactive: false }) };
     case 'check':
@@ -77,6 +94,8 @@ function tileBody(insight: Insight, data: InsightData | Error): { html: string; 
       return { html: statusHtml(data) };
     case 'table':
       return { html: tableHtml(data, insight.table) };
+    case 'webapp':
+      return { html: webappPlaceholder(insight, projectKey) };
   }
 }
 
@@ -97,7 +116,7 @@ async function pageHtml(
       filters: request.filters,
       signal: request.signal,
     }).catch((e: Error) => e);
-    const body = tileBody(insight, data);
+    const body = tileBody(insight, data, projectKey);
     let inner = body.html;
     if (body.option) {
       charts.push(body.option);
@@ -126,7 +145,8 @@ body{margin:0;font:13px system-ui,sans-serif;color:#1f2328;background:#fff}
 table{border-collapse:collapse;font-size:12px}td,th{border-bottom:1px solid #eee;padding:2px 6px;text-align:left}
 .statuses{display:flex;flex-wrap:wrap;gap:4px}.status{padding:2px 6px;border-radius:4px;background:#eee}
 .s-success,.s-ok{background:#dafbe1}.s-warning{background:#fff8c5}.s-failed,.s-error{background:#ffebe9}
-.error{color:#cf222e}`;
+.error{color:#cf222e}
+.webapp{height:100%;display:flex;flex-direction:column;align-items:center;justify-content:center;gap:4px;border:1px dashed #8c959f;border-radius:4px;background:#f6f8fa;color:#57606a}`;
 
 /**
  * A dashboard rendered server-side in headless Chromium: its tiles' data computed with the

@@ -83,7 +83,9 @@ export async function insightData(
   const stored = await ws.catalog.objects.require<Insight>(projectKey, INSIGHT_KIND, id);
   const insight = stored.body;
   switch (insight.type) {
+    // A webapp tile embeds the served app, which reads its own data.
     case 'text':
+    case 'webapp':
       return empty();
     case 'metric': {
       const history = await metricsHistory(ws, principal, projectKey, insight.dataset!, 200);

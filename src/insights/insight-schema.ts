@@ -65,9 +65,20 @@ export const ChartSpecSchema = z
     top: z.object({ n: z.number().int().min(1).max(1000), others: z.boolean().default(true) }).optional(),
     pointBudget: z.number().int().min(10).max(MAX_POINT_BUDGET).optional(),
     timezone: z.string().min(1).max(64).optional(),
+    kpi: z
+      .object({
+        time: Column,
+        period: z.enum(TIME_UNITS),
+        higherIsBetter: z.boolean().optional(),
+        points: z.number().int().min(2).max(366).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict()
   .superRefine((spec, ctx) => {
+    if (spec.kpi && spec.kind !== 'kpi')
+      ctx.addIssue({ code: 'custom', path: ['kpi'], message: 'kpi (time and period) belongs to a kpi chart' });
     const needsX = !['kpi', 'box', 'pie'].includes(spec.kind);
     if (needsX && !spec.x) ctx.addIssue({ code: 'custom', path: ['x'], message: `a ${spec.kind} chart needs x` });
     if (spec.kind === 'pie' && !spec.x) ctx.addIssue({ code: 'custom', path: ['x'], message: 'a pie chart needs x' });
@@ -117,6 +128,8 @@ export const InsightSchema = z
     metric: z.string().min(1).max(200).optional(),
     scenario: ObjectName.optional(),
     text: z.string().max(100_000).optional(),
+    webapp: ObjectName.optional(),
+    height: z.number().int().min(80).max(4000).optional(),
   })
   .strict()
   .superRefine((insight, ctx) => {
@@ -131,6 +144,7 @@ export const InsightSchema = z
       check: ['dataset'],
       scenario: ['scenario'],
       text: ['text'],
+      webapp: ['webapp'],
     };
     required[insight.type].forEach(need);
   }) as unknown as z.ZodType<Insight>;

@@ -3,7 +3,7 @@
  * UI imports them too.
  */
 
-export const INSIGHT_TYPES = ['chart', 'table', 'metric', 'check', 'scenario', 'text'] as const;
+export const INSIGHT_TYPES = ['chart', 'table', 'metric', 'check', 'scenario', 'text', 'webapp'] as const;
 export type InsightType = (typeof INSIGHT_TYPES)[number];
 
 export const CHART_KINDS = [
@@ -87,6 +87,19 @@ export interface ChartSpec {
   pointBudget?: number;
   /** Dates of TIMESTAMP WITH TIME ZONE columns are binned in this zone (default UTC). */
   timezone?: string;
+  /** KPI tiles: the value of the latest period, compared with the period before, and a sparkline. */
+  kpi?: KpiSpec;
+}
+
+export interface KpiSpec {
+  /** The date or timestamp column that places rows in periods. */
+  time: string;
+  /** The current period is the one of the latest row; the previous one is the period before it. */
+  period: TimeUnit;
+  /** Colours a rise green (true, default) or red (false). */
+  higherIsBetter?: boolean;
+  /** Periods the sparkline shows, ending with the current one (default 12). */
+  points?: number;
 }
 
 export interface TableSpec {
@@ -117,6 +130,10 @@ export interface Insight {
   scenario?: string;
   /** Markdown of a `text` insight. */
   text?: string;
+  /** The webapp a `webapp` insight embeds (served sandboxed, with the viewer's view token). */
+  webapp?: string;
+  /** Height in pixels the embedded webapp asks for (default 400); a new tile is made this tall. */
+  height?: number;
 }
 
 export interface InsightInfo extends Insight {

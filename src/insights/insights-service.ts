@@ -2,6 +2,7 @@ import type { Principal } from '../catalog/access.js';
 import { badRequest } from '../common/errors.js';
 import { parseOr400 } from '../common/parse.js';
 import { DATASET_KIND } from '../datasets/definitions.js';
+import { WEBAPP_KIND } from '../webapps/webapps-service.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { InsightSchema } from './insight-schema.js';
 import { warmInsightSoon } from './tile-warmer.js';
@@ -50,6 +51,8 @@ export async function validateInsight(ws: Workspace, projectKey: string, input: 
   const insight = parseOr400(InsightSchema, body, 'insight');
   if (insight.dataset && !(await ws.catalog.objects.get(projectKey, DATASET_KIND, insight.dataset)))
     throw badRequest(`dataset: no dataset ${insight.dataset} in project ${projectKey}`);
+  if (insight.webapp && !(await ws.catalog.objects.get(projectKey, WEBAPP_KIND, insight.webapp)))
+    throw badRequest(`webapp: no webapp ${insight.webapp} in project ${projectKey}`);
   return insight;
 }
 

@@ -8,6 +8,7 @@ import { WEBAPP_CLIENT_JS } from '../webapps/webapp-client.js';
 import { webappAggregate, webappRows, webappSql } from '../webapps/webapp-data.js';
 import { checkWebappPath } from '../webapps/webapp-limits.js';
 import { proxyToPython } from '../webapps/webapp-python.js';
+import { REACT_BUILD_DIR, reactBundle, reactPage } from '../webapps/react-build.js';
 import { viewerOf, viewToken } from '../webapps/webapp-token.js';
 import { storedWebapp } from '../webapps/webapps-service.js';
 
@@ -77,7 +78,7 @@ async function viewer(ws: Workspace, principal: Principal | null, key: string, i
 }
 
 async function principalOfToken(ws: Workspace, token: string, key: string, id: string): Promise<Principal | null> {
-  const username = viewerOf(ws, token, key, id);
+  const username = await viewerOf(ws, token, key, id);
   if (!username) return null;
   const user = await ws.catalog.users.findByUsername(username);
   if (!user || user.disabled) return null;
@@ -137,6 +138,16 @@ async function answerApi(
   });
 }
 
+/**
+ * A react webapp's files as served: its own (index.html optional), the page that mounts it, and
+ * the bundle under `_build/` (built at save; rebuilt here after a restart or on another server).
+ */
+async function reactFiles(ws: Workspace, stored: Awaited<ReturnType<typeof storedWebapp>>) {
+  const bundle = await reactBundle(ws, stored.webapp.files);
+  const built = Object.fromEntries(Object.entries(bundle).map(([name, text]) => [REACT_BUILD_DIR + name, text]));
+  return { 'index.html': reactPage(stored.webapp.name, bundle), ...stored.webapp.files, ...built };
+}
+
 function sendFile(reply: FastifyReply, files: Record<string, string>, rest: string, key: string, id: string) {
   let file = rest === '' || rest.endsWith('/') ? `${rest}index.html` : rest;
   try {
@@ -193,7 +204,8 @@ async function dispatch(ws: Workspace, t: Target, rest: string, request: Fastify
   }
   if (request.method !== 'GET' && request.method !== 'HEAD')
     throw new LlanoError('method_not_allowed', 405, `${request.method} is not allowed on a webapp's files`);
-  return sendFile(reply, stored.webapp.files, rest, t.key, t.id);
+  const files = stored.webapp.kind === 'react' ? await reactFiles(ws, stored) : stored.webapp.files;
+  return sendFile(reply, files, rest, t.key, t.id);
 }
 
 /**
@@ -234,7 +246,7 @@ export async function registerWebappServing(app: FastifyInstance, ws: Workspace)
         }
         const principal = await viewer(ws, request.principal, key, id);
         const rest = restOf(request, 4);
-        const token = viewToken(ws, principal.username, key, id);
+        const token = await viewToken(ws, principal.username, key, id);
         if (!rest.startsWith('api/') && (request.method === 'GET' || request.method === 'HEAD')) {
           await storedWebapp(ws, key, id).catch(() => {
             throw hidden(key, id);

@@ -1,3 +1,5 @@
+import type { WebappKind } from './webapp-types.js';
+
 /**
  * Webapps to start from (the UI's "New webapp" and `llano webapp create --template`). `__DATASET__`
  * in a file is replaced by the dataset the user picks.
@@ -8,7 +10,7 @@ export interface WebappTemplate {
   description: string;
   /** A dataset must be picked (its name replaces `__DATASET__`). */
   needsDataset: boolean;
-  kind: 'static' | 'python';
+  kind: WebappKind;
   files: Record<string, string>;
 }
 
@@ -189,6 +191,91 @@ document.getElementById('controls').addEventListener('submit', (event) => {
 });
 void load();
 `,
+    },
+  },
+  {
+    id: 'react-explorer',
+    label: 'React dataset explorer',
+    description: 'A React component (app.tsx) that filters a dataset with the client; Llano bundles it',
+    needsDataset: true,
+    kind: 'react',
+    files: {
+      'app.tsx': `import { useEffect, useState } from 'react';
+import { llano } from 'llano';
+import './style.css';
+
+const DATASET = '__DATASET__';
+
+interface Table {
+  columns: string[];
+  rows: Record<string, unknown>[];
+  total: number;
+}
+
+/** The default export is the app: Llano bundles it with React and mounts it in the page. */
+export default function App() {
+  const [column, setColumn] = useState('');
+  const [value, setValue] = useState('');
+  const [filters, setFilters] = useState<{ column: string; op: string; value: string }[]>([]);
+  const [table, setTable] = useState<Table | null>(null);
+  const [error, setError] = useState('');
+
+  useEffect(() => {
+    llano
+      .dataset(DATASET)
+      .rows({ filters, limit: 100 })
+      .then((t: Table) => {
+        setTable(t);
+        setError('');
+      })
+      .catch((e: Error) => setError(e.message));
+  }, [filters]);
+
+  return (
+    <main>
+      <h1>{DATASET}</h1>
+      <form
+        onSubmit={(event) => {
+          event.preventDefault();
+          setFilters(column.trim() ? [{ column: column.trim(), op: 'eq', value }] : []);
+        }}
+      >
+        <label>
+          Column <input value={column} onChange={(e) => setColumn(e.target.value)} />
+        </label>
+        <label>
+          equals <input value={value} onChange={(e) => setValue(e.target.value)} />
+        </label>
+        <button type="submit">Filter</button>
+      </form>
+      <p role="status" className={error ? 'error' : undefined}>
+        {error || (table ? \`\${table.total} rows match\` : 'Loading…')}
+      </p>
+      {table ? (
+        <table>
+          <thead>
+            <tr>
+              {table.columns.map((c) => (
+                <th key={c}>{c}</th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {table.rows.map((row, i) => (
+              <tr key={i}>
+                {table.columns.map((c) => (
+                  <td key={c}>{row[c] === null ? '' : String(row[c])}</td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+    </main>
+  );
+}
+`,
+      'style.css': STYLE,
     },
   },
   {

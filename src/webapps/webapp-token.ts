@@ -1,4 +1,5 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { serverSecret } from '../catalog/server-secrets.js';
 import { workspaceSlot, type Workspace } from '../workspace/workspace.js';
 
 /**
@@ -6,11 +7,21 @@ import { workspaceSlot, type Workspace } from '../workspace/workspace.js';
  * Llano UI nor call its API with the viewer's cookie, which the browser then does not send). What
  * they load and call is authorised instead by a view token in the URL path
  * (`/webapps/KEY/id/~TOKEN/…`): signed by this server, naming one viewer, project and webapp, valid
- * for VIEW_TOKEN_HOURS. The viewer's membership is checked again on every request.
+ * for VIEW_TOKEN_HOURS. The viewer's membership is checked again on every request. The signing key
+ * lives in the catalog, so tokens survive a restart and work on every server sharing the catalog.
  */
 export const VIEW_TOKEN_HOURS = 8;
 
-const secret = workspaceSlot('webapps.view-token-secret', () => randomBytes(32));
+// Read once per workspace; dropped on failure so that the next request asks the catalog again.
+const secretSlot = workspaceSlot('webapps.view-token-secret', () => ({ key: null as Promise<Buffer> | null }));
+function secret(ws: Workspace): Promise<Buffer> {
+  const slot = secretSlot(ws);
+  slot.key ??= serverSecret(ws.catalog.db, 'webapp-view-token').catch((error: unknown) => {
+    slot.key = null;
+    throw error;
+  });
+  return slot.key;
+}
 
 interface ViewClaims {
   /** username */
@@ -23,19 +34,22 @@ interface ViewClaims {
   e: number;
 }
 
-const sign = (ws: Workspace, payload: string) => createHmac('sha256', secret(ws)).update(payload).digest('base64url');
+const sign = async (ws: Workspace, payload: string) =>
+  createHmac('sha256', await secret(ws))
+    .update(payload)
+    .digest('base64url');
 
-export function viewToken(ws: Workspace, username: string, projectKey: string, id: string): string {
+export async function viewToken(ws: Workspace, username: string, projectKey: string, id: string): Promise<string> {
   const claims: ViewClaims = { u: username, k: projectKey, w: id, e: Date.now() + VIEW_TOKEN_HOURS * 3600_000 };
   const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
-  return `${payload}.${sign(ws, payload)}`;
+  return `${payload}.${await sign(ws, payload)}`;
 }
 
 /** The viewer a token names, or null when it is forged, expired or for another webapp. */
-export function viewerOf(ws: Workspace, token: string, projectKey: string, id: string): string | null {
+export async function viewerOf(ws: Workspace, token: string, projectKey: string, id: string): Promise<string | null> {
   const [payload, signature] = token.split('.');
   if (!payload || !signature) return null;
-  const expected = Buffer.from(sign(ws, payload));
+  const expected = Buffer.from(await sign(ws, payload));
   const given = Buffer.from(signature);
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
   try {

@@ -1,7 +1,10 @@
 /** Webapps as the API returns them. Types only, so the web UI imports them too. */
 
-/** `static`: HTML/CSS/JS files (+ an optional `backend.ts`); `python`: a WSGI `app` in `app.py` (Flask). */
-export const WEBAPP_KINDS = ['static', 'python'] as const;
+/**
+ * `static`: HTML/CSS/JS files (+ an optional `backend.ts`); `python`: a WSGI `app` in `app.py` (Flask);
+ * `react`: a component exported by default from `app.tsx`, bundled with React by Llano (+ an optional `backend.ts`).
+ */
+export const WEBAPP_KINDS = ['static', 'python', 'react'] as const;
 export type WebappKind = (typeof WEBAPP_KINDS)[number];
 
 export interface Webapp {

@@ -4,6 +4,7 @@ import { badRequest } from '../common/errors.js';
 import { OBJECT_NAME } from '../common/names.js';
 import { parseOr400 } from '../common/parse.js';
 import type { Workspace } from '../workspace/workspace.js';
+import { REACT_BUILD_DIR, reactBundle } from './react-build.js';
 import { checkWebappFiles } from './webapp-limits.js';
 import { stopWebappProcesses } from './webapp-processes.js';
 import { WEBAPP_KINDS, type Webapp, type WebappInfo } from './webapp-types.js';
@@ -81,6 +82,13 @@ export async function saveWebapp(
     throw badRequest('files: a static webapp needs an index.html (its first page)');
   if (webapp.kind === 'python' && !('app.py' in webapp.files))
     throw badRequest('files: a Python webapp needs an app.py that defines a WSGI `app` (Flask)');
+  if (webapp.kind === 'react') {
+    const reserved = Object.keys(webapp.files).find((f) => f.startsWith(REACT_BUILD_DIR));
+    if (reserved)
+      throw badRequest(`files: ${reserved}: ${REACT_BUILD_DIR} holds what Llano builds; name the file otherwise`);
+    // Built before it is stored: a build error is this save's 400 (file:line:column), never a broken page.
+    await reactBundle(ws, webapp.files);
+  }
   const stored = await ws.catalog.objects.put({
     projectKey,
     kind: WEBAPP_KIND,

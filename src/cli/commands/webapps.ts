@@ -58,10 +58,12 @@ export const webappCommands: CommandModule = (program, io) => {
   );
   webapp
     .command('create <id>')
-    .description('Create a webapp from the files of a folder (index.html…, backend.ts; or app.py with --kind python)')
+    .description(
+      'Create a webapp from the files of a folder (index.html…, backend.ts; app.py with --kind python; app.tsx with --kind react)',
+    )
     .requiredOption('--dir <folder>', 'the folder of its files')
     .option('--name <name>', 'its display name (default: the id)')
-    .option('--kind <kind>', 'static (default) or python')
+    .option('--kind <kind>', 'static (default), python or react')
     .option('--description <text>', 'what it is for')
     .action(async (id: string, opts: SaveOptions, cmd: Command) =>
       withClient(io, cmd, async (c, g) => {
@@ -76,7 +78,7 @@ export const webappCommands: CommandModule = (program, io) => {
     .description('Replace the files of a webapp with those of a folder (a new revision)')
     .requiredOption('--dir <folder>', 'the folder of its files')
     .option('--name <name>', 'a new display name')
-    .option('--kind <kind>', 'static or python')
+    .option('--kind <kind>', 'static, python or react')
     .option('--description <text>', 'what it is for')
     .action(async (id: string, opts: SaveOptions, cmd: Command) =>
       withClient(io, cmd, async (c, g) => {

@@ -6,6 +6,7 @@ import { cellColor, formatCell } from '../../../src/insights/table-format.js';
 import { markdownToHtml } from '../../../src/insights/markdown.js';
 import type { Insight, InsightData } from '../api/types';
 import { echarts, EChart, outcomeTone, type EChartsOption } from './echart';
+import { WebappFrame } from './webapp-frame';
 
 // The kinds the shared EChart does not register: pies, heatmaps, box plots, KPI titles.
 echarts.use([PieChart, HeatmapChart, BoxplotChart, TitleComponent, VisualMapComponent]);
@@ -37,6 +38,7 @@ export function InsightView({
 }) {
   if (insight.type === 'text')
     return <div className="insight-text" dangerouslySetInnerHTML={{ __html: markdownToHtml(insight.text ?? '') }} />;
+  if (insight.type === 'webapp') return <WebappFrame insight={insight} />;
   if (!data) return null;
   if (insight.type === 'check' || insight.type === 'scenario') return <StatusStrip data={data} />;
   if (insight.type === 'table') return <DataTable data={data} spec={insight.table} />;
@@ -59,6 +61,7 @@ export function InsightView({
         onSelect={select}
         onSelectRange={selectRange}
         asTile={asTile}
+        higherIsBetter={insight.chart?.kpi?.higherIsBetter}
       />
     );
   return (
@@ -86,6 +89,7 @@ function ChartOf({
   onSelect,
   onSelectRange,
   asTile,
+  higherIsBetter,
 }: {
   kind: Parameters<typeof chartOption>[0];
   data: InsightData;
@@ -93,10 +97,12 @@ function ChartOf({
   onSelect?: (x: unknown) => void;
   onSelectRange?: (range: SelectedRange) => void;
   asTile: boolean;
+  /** KPI tiles: whether a rise is good (green) or bad (red). */
+  higherIsBetter?: boolean;
 }) {
   const option = useMemo(
-    () => chartOption(kind, data, asTile ? { animation: false } : {}) as EChartsOption,
-    [kind, data, asTile],
+    () => chartOption(kind, data, { higherIsBetter, ...(asTile ? { animation: false } : {}) }) as EChartsOption,
+    [kind, data, asTile, higherIsBetter],
   );
   const x = data.roles.indexOf('x');
   return (

@@ -218,8 +218,38 @@ export default function ChartBuilderPage() {
           </label>
           {select('Dataset', dataset, datasets.data?.map((d) => d.name) ?? [], setDataset, 'Pick a dataset')}
           {select('Chart kind', spec.kind, CHART_KINDS, (k) =>
-            setSpec((s) => ({ ...s, kind: k as ChartSpec['kind'] })),
+            setSpec((s) => ({ ...s, kind: k as ChartSpec['kind'], kpi: k === 'kpi' ? s.kpi : undefined })),
           )}
+          {spec.kind === 'kpi' ? (
+            <>
+              {select(
+                'KPI time column',
+                spec.kpi?.time ?? '',
+                columns,
+                (c) => setSpec((s) => ({ ...s, kpi: c ? { period: 'day', ...s.kpi, time: c } : undefined })),
+                'none (a single value)',
+              )}
+              {spec.kpi
+                ? select('Compare by', spec.kpi.period, TIME_UNITS, (p) =>
+                    setSpec((s) => ({
+                      ...s,
+                      kpi: { ...s.kpi!, period: p as NonNullable<ChartSpec['kpi']>['period'] },
+                    })),
+                  )
+                : null}
+              {spec.kpi ? (
+                <label className="row small gap-2">
+                  <input
+                    type="checkbox"
+                    disabled={readOnly}
+                    checked={spec.kpi.higherIsBetter ?? true}
+                    onChange={(e) => setSpec((s) => ({ ...s, kpi: { ...s.kpi!, higherIsBetter: e.target.checked } }))}
+                  />
+                  <span>Higher is better</span>
+                </label>
+              ) : null}
+            </>
+          ) : null}
           {select(
             'X column',
             spec.x?.column ?? '',

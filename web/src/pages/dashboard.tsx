@@ -10,6 +10,7 @@ import { projectPath } from '../components/layout';
 import { ErrorAlert, Loading, Notice, PageHeader } from '../components/ui';
 import { useApi } from '../lib/use-api';
 import { useProjectRole } from '../lib/use-project-role';
+import { TilePicker } from './dashboard-tile-picker';
 
 const COLUMNS = 24;
 const ROW_PX = 40;
@@ -210,23 +211,14 @@ export default function DashboardPage() {
       ) : null}
       {editing ? (
         <div className="row">
-          <label className="inline-field">
-            <span>Add tile</span>
-            <select
-              value=""
-              onChange={(e) => {
-                if (!e.target.value) return;
-                setTiles([...page.tiles, { insight: e.target.value, x: 0, y: rows, w: 8, h: 6 }]);
-              }}
-            >
-              <option value="">insight…</option>
-              {insights.data.map((i) => (
-                <option key={i.id} value={i.id}>
-                  {i.name}
-                </option>
-              ))}
-            </select>
-          </label>
+          <TilePicker
+            projectKey={key}
+            insights={insights.data}
+            rowPx={ROW_PX}
+            onAdd={(insight, h) => setTiles([...page.tiles, { insight, x: 0, y: rows, w: 8, h }])}
+            onCreated={insights.reload}
+            onError={setError}
+          />
           <Link className="btn" to={projectPath(key, 'insights', 'new')}>
             New chart
           </Link>
@@ -358,7 +350,9 @@ function TileData({
   onSelectRange: (column: string, range: SelectedRange) => void;
 }) {
   const data = useApi<InsightData>(
-    insight.type === 'text' ? null : projectApi(projectKey, 'insights', insight.id, 'data'),
+    insight.type === 'text' || insight.type === 'webapp'
+      ? null
+      : projectApi(projectKey, 'insights', insight.id, 'data'),
     { filters },
   );
   const { reload } = data;
@@ -366,6 +360,6 @@ function TileData({
     if (tick) reload();
   }, [tick, reload]);
   if (data.error) return <ErrorAlert error={data.error} onRetry={data.reload} />;
-  if (insight.type !== 'text' && !data.data) return <Loading />;
+  if (insight.type !== 'text' && insight.type !== 'webapp' && !data.data) return <Loading />;
   return <InsightView insight={insight} data={data.data} onSelect={onSelect} onSelectRange={onSelectRange} asTile />;
 }

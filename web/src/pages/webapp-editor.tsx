@@ -10,9 +10,7 @@ import { SaveConflict, isSaveConflict } from '../components/save-conflict';
 import { CardSection, ErrorAlert, Loading, PageHeader } from '../components/ui';
 import { useApi, useInterval } from '../lib/use-api';
 import { useProjectRole } from '../lib/use-project-role';
-
-/** A new file's name: the server refuses anything else, this says so before a save. */
-const FILE_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]*(\/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$/;
+import { WebappFileTree } from './webapp-file-tree';
 
 /**
  * One webapp: its files in CodeMirror (writers edit, readers read), a live preview that reloads
@@ -26,7 +24,6 @@ export default function WebappEditorPage() {
   // The files as edited here; null: as stored (a save or a reload of someone else's version resets them).
   const [edited, setEdited] = useState<Record<string, string> | null>(null);
   const [selected, setSelected] = useState('');
-  const [newFile, setNewFile] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [saving, setSaving] = useState(false);
   const [previewKey, setPreviewKey] = useState(0);
@@ -67,14 +64,6 @@ export default function WebappEditorPage() {
     } catch (err) {
       setError(err);
     }
-  }
-
-  function addFile(e: React.FormEvent) {
-    e.preventDefault();
-    if (!files || !FILE_NAME.test(newFile) || newFile in files) return;
-    setFiles((f) => ({ ...f, [newFile]: '' }));
-    setSelected(newFile);
-    setNewFile('');
   }
 
   if (stored.error)
@@ -122,43 +111,21 @@ export default function WebappEditorPage() {
       />
       {error && !isSaveConflict(error) ? <ErrorAlert error={error} /> : null}
       <div className="webapp-editor">
-        <nav className="webapp-files" aria-label="Files">
-          <ul>
-            {names.map((name) => (
-              <li key={name}>
-                <button
-                  type="button"
-                  className={name === current ? 'file active' : 'file'}
-                  aria-current={name === current ? 'true' : undefined}
-                  onClick={() => setSelected(name)}
-                >
-                  {name}
-                </button>
-                {canEdit && name === current ? (
-                  <button
-                    type="button"
-                    className="btn small"
-                    aria-label={`Remove ${name}`}
-                    onClick={() => setFiles((f) => Object.fromEntries(Object.entries(f).filter(([n]) => n !== name)))}
-                  >
-                    ✕
-                  </button>
-                ) : null}
-              </li>
-            ))}
-          </ul>
-          {canEdit ? (
-            <form onSubmit={addFile} className="stack">
-              <label className="field">
-                <span>New file</span>
-                <input value={newFile} onChange={(e) => setNewFile(e.target.value)} placeholder="js/chart.js" />
-              </label>
-              <button type="submit" className="btn small" disabled={!FILE_NAME.test(newFile) || newFile in files}>
-                Add file
-              </button>
-            </form>
-          ) : null}
-        </nav>
+        <WebappFileTree
+          names={names}
+          current={current}
+          canEdit={canEdit}
+          onSelect={setSelected}
+          onAdd={(name) => {
+            setFiles((f) => ({ ...f, [name]: '' }));
+            setSelected(name);
+          }}
+          onRename={(from, to) => {
+            setFiles((f) => Object.fromEntries(Object.entries(f).map(([n, text]) => [n === from ? to : n, text])));
+            setSelected(to);
+          }}
+          onDelete={(name) => setFiles((f) => Object.fromEntries(Object.entries(f).filter(([n]) => n !== name)))}
+        />
         <div className="editor-box webapp-code">
           {current ? (
             <CodeEditor

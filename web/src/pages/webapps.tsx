@@ -53,7 +53,9 @@ export default function WebappsPage() {
                   <td>
                     <Link to={projectPath(key, 'webapps', w.id)}>{w.name}</Link>
                   </td>
-                  <td className="muted">{w.kind === 'python' ? 'Python' : 'HTML + JS'}</td>
+                  <td className="muted">
+                    {w.kind === 'python' ? 'Python' : w.kind === 'react' ? 'React' : 'HTML + JS'}
+                  </td>
                   <td className="num">{Object.keys(w.files).length}</td>
                   <td className="muted small">{formatRelative(w.updatedAt)}</td>
                   <td>
