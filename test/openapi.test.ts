@@ -164,6 +164,9 @@ describe('the API document (/api/openapi.json)', () => {
     for (const t of ['datasets', 'datasets/{name}', 'datasets/{name}/versions', 'datasets/{name}/stats'])
       await get(`${P}/${t}`);
     await call('PUT', `${P}/datasets/{name}`);
+    await call('PUT', `${P}/datasets/{name}/partitioning`);
+    await get(`${P}/datasets/{name}/partitioning`);
+    await get(`${P}/datasets/{name}/partitions`);
     await get(`${P}/datasets/{name}/data`, '?offset=0&limit=1&sort=-trec');
     await get(`${P}/datasets/{name}/data`, '?format=csv');
     await get(`${P}/datasets/{name}/versions/{id}/data`, '?limit=2');
