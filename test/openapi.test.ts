@@ -166,6 +166,9 @@ describe('the API document (/api/openapi.json)', () => {
     await call('PUT', `${P}/datasets/{name}`);
     for (const analysis of ['changepoints', 'outliers', 'trend', 'anomalies'])
       await call('POST', `${P}/analytics/${analysis}`);
+    await call('PUT', `${P}/datasets/{name}/partitioning`);
+    await get(`${P}/datasets/{name}/partitioning`);
+    await get(`${P}/datasets/{name}/partitions`);
     await get(`${P}/datasets/{name}/data`, '?offset=0&limit=1&sort=-trec');
     await get(`${P}/datasets/{name}/data`, '?format=csv');
     await get(`${P}/datasets/{name}/versions/{id}/data`, '?limit=2');

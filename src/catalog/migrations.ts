@@ -569,6 +569,56 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0020_partitions': {
+      async up(db: Kysely<unknown>) {
+        // A dataset's partitioning (its dimensions, a JSON array); none for an unpartitioned dataset.
+        await db.schema
+          .createTable('dataset_partitioning')
+          .addColumn('project_key', 'text', (c) => c.notNull())
+          .addColumn('dataset', 'text', (c) => c.notNull())
+          .addColumn('dimensions', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .addColumn('updated_by', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('dataset_partitioning_pk', ['project_key', 'dataset'])
+          .execute();
+        // The partition files of each version of a partitioned dataset (its manifest): a version
+        // that rebuilds one partition lists the other partitions' files again, so old versions stay readable.
+        await db.schema
+          .createTable('dataset_version_partitions')
+          .addColumn('version_id', 'text', (c) => c.notNull())
+          .addColumn('project_key', 'text', (c) => c.notNull())
+          .addColumn('dataset', 'text', (c) => c.notNull())
+          .addColumn('partition_id', 'text', (c) => c.notNull())
+          .addColumn('location', 'text', (c) => c.notNull())
+          .addColumn('row_count', 'bigint', (c) => c.notNull())
+          .addColumn('content_hash', 'text')
+          .addColumn('lineage', 'text', (c) => c.notNull())
+          .addColumn('built_at', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('dataset_version_partitions_pk', ['version_id', 'partition_id'])
+          .execute();
+        await db.schema
+          .createIndex('dataset_version_partitions_by_dataset')
+          .on('dataset_version_partitions')
+          .columns(['project_key', 'dataset'])
+          .execute();
+        // The last build attempt of each partition: building (its file being written), succeeded or failed.
+        await db.schema
+          .createTable('partition_builds')
+          .addColumn('project_key', 'text', (c) => c.notNull())
+          .addColumn('dataset', 'text', (c) => c.notNull())
+          .addColumn('partition_id', 'text', (c) => c.notNull())
+          .addColumn('state', 'text', (c) => c.notNull())
+          .addColumn('job_id', 'text', (c) => c.notNull())
+          .addColumn('location', 'text', (c) => c.notNull())
+          .addColumn('error', 'text')
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('partition_builds_pk', ['project_key', 'dataset', 'partition_id'])
+          .execute();
+        await db.schema.createIndex('partition_builds_by_state').on('partition_builds').column('state').execute();
+        // A build activity of one partition names it.
+        await db.schema.alterTable('job_activities').addColumn('partition', 'text').execute();
+      },
+    },
   };
 }
 

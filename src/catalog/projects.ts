@@ -66,6 +66,9 @@ export const PROJECT_TABLES = [
   'api_active',
   'api_service_keys',
   'api_requests',
+  'dataset_partitioning',
+  'dataset_version_partitions',
+  'partition_builds',
 ] as const satisfies readonly (keyof CatalogTables)[];
 
 const toProject = (r: CatalogTables['projects'], role?: ProjectRole): Project => ({

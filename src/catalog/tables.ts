@@ -168,6 +168,8 @@ export interface JobActivitiesTable {
   ended_at: string | null;
   rows: number | null;
   error: string | null;
+  /** The partition a partitioned build activity writes; null for a whole dataset. */
+  partition: string | null;
 }
 
 /** A dataset a build job is writing: one row per dataset, so one build of a target runs at a time across servers. */
@@ -222,6 +224,9 @@ export interface CatalogTables {
   notifications: NotificationsTable;
   audit_log: AuditLogTable;
   server_secrets: ServerSecretsTable;
+  dataset_partitioning: DatasetPartitioningTable;
+  dataset_version_partitions: DatasetVersionPartitionsTable;
+  partition_builds: PartitionBuildsTable;
 }
 
 /** A key the server signs with, shared by every server on this catalog (never shown by the API). */
@@ -230,6 +235,42 @@ export interface ServerSecretsTable {
   /** base64url of random bytes. */
   value: string;
   created_at: string;
+}
+
+/** How a dataset is partitioned: its dimensions (JSON array of `PartitionDimension`). */
+export interface DatasetPartitioningTable {
+  project_key: string;
+  dataset: string;
+  dimensions: string;
+  updated_at: string;
+  updated_by: string;
+}
+
+/** One partition file of one version of a partitioned dataset (the version's manifest). */
+export interface DatasetVersionPartitionsTable {
+  version_id: string;
+  project_key: string;
+  dataset: string;
+  partition_id: string;
+  location: string;
+  row_count: number;
+  content_hash: string | null;
+  /** Recipe signature and the input partitions' tokens it was built from (JSON), for staleness. */
+  lineage: string;
+  built_at: string;
+}
+
+/** The last build attempt of a partition. */
+export interface PartitionBuildsTable {
+  project_key: string;
+  dataset: string;
+  partition_id: string;
+  state: 'building' | 'succeeded' | 'failed';
+  job_id: string;
+  /** The file the attempt writes (relative to the workspace). */
+  location: string;
+  error: string | null;
+  updated_at: string;
 }
 
 /** One run of a scenario (automation). */

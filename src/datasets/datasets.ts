@@ -13,6 +13,7 @@ import { DATASET_KIND, DatasetDefinitionSchema, type DatasetDefinition, type Dat
 
 export { DATASET_KIND };
 import type { ListedVersion } from './dataset-types.js';
+import { dropPartitionRecords, isPartitionedVersion, manifestOf } from './partition-store.js';
 import { currentVersion, currentVersions, dropVersions, listVersions, type CommittedVersion } from './versions.js';
 
 const RECIPE_KIND = 'recipe';
@@ -151,6 +152,7 @@ export async function deleteDataset(
     );
   await ws.catalog.objects.delete({ projectKey, kind: DATASET_KIND, name, author: principal.username });
   await dropVersions(ws, projectKey, name);
+  await dropPartitionRecords(ws, projectKey, name);
 }
 
 /**
@@ -176,8 +178,12 @@ export async function resolveSource(
   switch (def.storage.type) {
     case 'managed': {
       if (!version) return { source: { kind: 'parquet', paths: [] }, definition: def, version, versionToken: null };
+      // A partitioned dataset reads as the union of its version's partition files.
+      const paths = isPartitionedVersion(version)
+        ? (await manifestOf(ws, version.id)).map((p) => ws.resolve(p.location))
+        : [ws.resolve(version.location)];
       return {
-        source: { kind: 'parquet', paths: [ws.resolve(version.location)] },
+        source: { kind: 'parquet', paths },
         definition: def,
         version,
         versionToken: version.contentHash ? `sha256:${version.contentHash}` : version.id,

@@ -13,6 +13,7 @@ import {
   failVersion,
   findVersion,
   type CommittedVersion,
+  PARTITIONED_LOCATION,
 } from './versions.js';
 
 /**
@@ -32,6 +33,8 @@ async function keptVersion(ws: Workspace, projectKey: string, name: string, vers
       `Version ${version.seq} of ${name} is ${version.status === 'ready' ? 'stored in a database' : version.status}: ` +
         'its data is not kept (only the current version and the one before keep their data)',
     );
+  if (version.location.startsWith(PARTITIONED_LOCATION))
+    throw conflict(`Version ${version.seq} of ${name} is partitioned: rebuild its partitions instead of restoring it`);
   return version;
 }
 

@@ -9,6 +9,13 @@ import { HOST, ownerIsDead, type Heartbeat } from '../workspace/process-liveness
 import { workspaceSlot, type Workspace } from '../workspace/workspace.js';
 import type { ColumnSchema, DatasetVersion, Lineage, ListedVersion } from './dataset-types.js';
 
+/** The location of a version of a partitioned dataset (`partitioned:<seq>`): its files are its manifest's. */
+export const PARTITIONED_LOCATION = 'partitioned:';
+
+/** Whether a version's location is a file of its own (not a database table nor a partition manifest). */
+const hasOwnFile = (location: string) =>
+  !location.startsWith('postgres:') && !location.startsWith(PARTITIONED_LOCATION);
+
 /** How many ready versions keep their files: the current one and the one before (a reader may still be on it). */
 const KEEP_FILES = 2;
 
@@ -97,7 +104,7 @@ export async function beginVersion(
   ws: Workspace,
   projectKey: string,
   dataset: string,
-  options: { jobId?: string; inDatabase?: boolean } = {},
+  options: { jobId?: string; inDatabase?: boolean; partitioned?: boolean } = {},
 ): Promise<PendingVersion> {
   const id = newId();
   const pending = await ws.catalog.db.transaction().execute(async (trx) => {
@@ -108,9 +115,12 @@ export async function beginVersion(
       .where('dataset', '=', dataset)
       .executeTakeFirst();
     const seq = Number(last?.max ?? 0) + 1;
-    const location = options.inDatabase
-      ? `postgres:${seq}`
-      : path.posix.join('data', projectKey, dataset, `v${seq}-${id.slice(0, 8)}.parquet`);
+    // A partitioned version has no file of its own: its manifest lists partition files (partition-store.ts).
+    const location = options.partitioned
+      ? `${PARTITIONED_LOCATION}${seq}`
+      : options.inDatabase
+        ? `postgres:${seq}`
+        : path.posix.join('data', projectKey, dataset, `v${seq}-${id.slice(0, 8)}.parquet`);
     await trx
       .insertInto('dataset_versions')
       .values({
@@ -131,7 +141,7 @@ export async function beginVersion(
         heartbeat_at: options.jobId ? null : ws.liveness.nowIso(),
       })
       .execute();
-    const abs = options.inDatabase ? '' : ws.resolve(location);
+    const abs = options.inDatabase || options.partitioned ? '' : ws.resolve(location);
     if (abs) mkdirSync(path.dirname(abs), { recursive: true });
     return { id, seq, projectKey, dataset, location, path: abs };
   });
@@ -220,7 +230,7 @@ export async function commitVersion(
 }
 
 /** A version's file and the hidden partial copies written next to it before the rename (`.v3-….parquet.….tmp`). */
-function removeVersionFiles(file: string): void {
+export function removeVersionFiles(file: string): void {
   rmSync(file, { force: true });
   const partial = `.${path.basename(file)}.`;
   let siblings: string[];
@@ -330,7 +340,7 @@ async function pruneOldVersions(ws: Workspace, projectKey: string, dataset: stri
         ),
       )
       .executeTakeFirst();
-    if (Number(expired.numUpdatedRows) === 1 && !old.location.startsWith('postgres:'))
+    if (Number(expired.numUpdatedRows) === 1 && hasOwnFile(old.location))
       rmSync(ws.resolve(old.location), { force: true });
   }
 }
@@ -387,7 +397,7 @@ export async function recoverInterruptedVersions(ws: Workspace, interruptedJobs:
       .executeTakeFirst();
     if (Number(updated.numUpdatedRows) !== 1) continue;
     failed++;
-    if (!v.location.startsWith('postgres:')) removeVersionFiles(ws.resolve(v.location));
+    if (hasOwnFile(v.location)) removeVersionFiles(ws.resolve(v.location));
   }
   return failed;
 }

@@ -16,10 +16,19 @@ import { runPostBuildValidators } from './post-build.js';
 import { BUILD_MODES, planBuild, type BuildMode, type PlannedActivity } from './planner.js';
 import { recipeContext, RECIPE_KIND, storedRecipe } from './recipes-service.js';
 import { recipeTarget } from './recipe-target.js';
+import {
+  checkPartitionTargets,
+  PartitionTargetSchema,
+  splitTargets,
+  withPartitionTargets,
+} from './partitions/partition-targets.js';
+import { runPartitionedActivity } from './partitions/run-partitions.js';
+import { partitioningsOf } from '../datasets/partition-store.js';
+import type { Partitioning } from '../datasets/partitioning.js';
 import { recipeSignature, staleReason, type StaleReason } from './staleness.js';
 
 export const BuildRequestSchema = z.object({
-  targets: z.array(z.string()).min(1, 'Name at least one dataset to build'),
+  targets: z.array(z.union([z.string(), PartitionTargetSchema])).min(1, 'Name at least one dataset to build'),
   mode: z.enum(BUILD_MODES).default('required'),
 });
 export type BuildRequest = z.input<typeof BuildRequestSchema>;
@@ -111,7 +120,9 @@ export async function startBuild(
 ): Promise<{ jobId: string; plan: PlannedActivity[]; waitsFor: string | null; done: Promise<Job> }> {
   await ws.catalog.projects.authorize(principal, projectKey, 'writer');
   if (projectsStopping(ws).has(projectKey)) throw conflict(`Project ${projectKey} is being deleted`);
-  const { targets, mode } = parseOr400(BuildRequestSchema, request, 'build request', { prefix: '' });
+  const parsed = parseOr400(BuildRequestSchema, request, 'build request', { prefix: '' });
+  const { mode } = parsed;
+  const { targets, selectors } = splitTargets(parsed.targets);
   const recipes = (await ws.catalog.objects.list<RecipeBase>(projectKey, RECIPE_KIND)).map((o) => storedRecipe(o.body));
   const datasets = new Set((await ws.catalog.objects.list(projectKey, DATASET_KIND)).map((o) => o.name));
   const unknown = targets.filter((t) => !datasets.has(t));
@@ -120,7 +131,13 @@ export async function startBuild(
   const resolve = datasetResolver(ws, projectKey);
   if (mode === 'required')
     for (const r of recipes) stale.set(r.name, await recipeStaleness(ws, projectKey, r, resolve));
-  const plan = planBuild(targets, mode, recipes, (name) => stale.get(name) ?? null);
+  const partitionings = await partitioningsOf(ws, projectKey);
+  checkPartitionTargets(selectors, partitionings);
+  const plan = withPartitionTargets(
+    planBuild(targets, mode, recipes, (name) => stale.get(name) ?? null),
+    selectors,
+    recipes,
+  );
   const jobs = new JobStore(ws);
   const jobId = await jobs.create(projectKey, { principal, targets, mode, plan });
   const holder = await claimOutputs(
@@ -141,6 +158,8 @@ export async function startBuild(
     mode,
     state,
     queued: holder !== null,
+    partitionings,
+    selectors,
   }).finally(() => running.delete(jobId));
   running.set(jobId, state);
   buildHeartbeat(ws).ensure();
@@ -177,6 +196,9 @@ interface JobRun {
   state: { abort: boolean };
   /** Another job held one of its datasets when it was recorded: it waits, then judges staleness again. */
   queued: boolean;
+  /** Partitioned datasets of the project, and the partitions the request selected by dataset. */
+  partitionings: Map<string, Partitioning>;
+  selectors: Map<string, string[]>;
 }
 
 /**
@@ -239,6 +261,7 @@ async function runClaimedJob(ws: Workspace, run: JobRun): Promise<Job> {
 
   const runOne = async (a: PlannedActivity) => {
     const recipe = recipes.get(a.recipe)!;
+    if (run.partitionings.has(a.output)) return runPartitioned(a, recipe);
     // A job that waited for another build of its datasets judges them again: that build may have done its work.
     const recheck = a.reason === 'upstream rebuilt' || (run.queued && mode === 'required');
     if (recheck && (await recipeStaleness(ws, projectKey, recipe)) === null) {
@@ -301,6 +324,29 @@ async function runClaimedJob(ws: Workspace, run: JobRun): Promise<Job> {
       );
     } catch (err) {
       if (pending) await failVersion(ws, pending);
+      const message = err instanceof Error ? err.message : String(err);
+      await set(a, 'failed', { error: message });
+      await jobs.log(projectKey, jobId, 'error', `${a.recipe}: failed: ${message}`);
+    }
+  };
+
+  /** A partitioned output: its stale (or selected) partitions, each an activity; this activity sums them up. */
+  const runPartitioned = async (a: PlannedActivity, recipe: RecipeBase) => {
+    await set(a, 'running');
+    try {
+      const r = await runPartitionedActivity(ws, {
+        jobs,
+        projectKey,
+        jobId,
+        recipe,
+        partitionings: run.partitionings,
+        selectors: run.selectors.get(a.output) ?? ['all'],
+        force: mode !== 'required',
+        limit,
+        aborted: () => state.abort,
+      });
+      await set(a, r.status, { rows: r.rows, error: r.error });
+    } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       await set(a, 'failed', { error: message });
       await jobs.log(projectKey, jobId, 'error', `${a.recipe}: failed: ${message}`);

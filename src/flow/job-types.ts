@@ -25,6 +25,8 @@ export interface JobActivity {
   durationMs: number | null;
   rows: number | null;
   error: string | null;
+  /** The partition it builds (partitioned datasets only). */
+  partition?: string;
 }
 
 export interface Job extends WorkRecord {

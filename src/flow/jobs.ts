@@ -4,6 +4,7 @@ import type { JobsTable } from '../catalog/tables.js';
 import { workRecord } from '../catalog/work-record.js';
 import { notFound } from '../common/errors.js';
 import { newTimeId, nowIso } from '../common/ids.js';
+import { recoverInterruptedPartitions } from '../datasets/partition-store.js';
 import { recoverInterruptedVersions } from '../datasets/versions.js';
 import { releaseClaims } from './build-claims.js';
 import { HOST } from '../workspace/process-liveness.js';
@@ -108,6 +109,53 @@ export class JobStore {
     });
   }
 
+  /** Adds pending activities after the plan's, one per partition a partitioned activity builds; returns their first index. */
+  async addPartitionActivities(
+    jobId: string,
+    activity: { recipe: string; output: string },
+    partitions: string[],
+  ): Promise<number> {
+    if (partitions.length === 0) return 0;
+    // Partitioned activities of one job run side by side: their additions take turns (one store per running job).
+    const turn = this.adding.then(() => this.appendActivities(jobId, activity, partitions));
+    this.adding = turn.catch(() => undefined);
+    return turn;
+  }
+
+  private adding: Promise<unknown> = Promise.resolve();
+
+  private async appendActivities(
+    jobId: string,
+    activity: { recipe: string; output: string },
+    partitions: string[],
+  ): Promise<number> {
+    const last = await this.db
+      .selectFrom('job_activities')
+      .select((eb) => eb.fn.max('idx').as('max'))
+      .where('job_id', '=', jobId)
+      .executeTakeFirst();
+    const first = Number(last?.max ?? -1) + 1;
+    const rows = partitions.map((partition, i) => ({
+      job_id: jobId,
+      idx: first + i,
+      recipe: activity.recipe,
+      output: activity.output,
+      status: 'pending' as const,
+      started_at: null,
+      ended_at: null,
+      rows: null,
+      error: null,
+      partition,
+    }));
+    // In slices: SQLite binds at most 32766 parameters per statement.
+    for (let i = 0; i < rows.length; i += 500)
+      await this.db
+        .insertInto('job_activities')
+        .values(rows.slice(i, i + 500))
+        .execute();
+    return first;
+  }
+
   async log(projectKey: string, jobId: string, level: 'info' | 'warn' | 'error', message: string): Promise<void> {
     const ts = nowIso();
     await this.db.insertInto('job_logs').values({ job_id: jobId, ts, level, message }).execute();
@@ -140,6 +188,7 @@ export class JobStore {
         durationMs: ms(a.started_at, a.ended_at),
         rows: a.rows === null ? null : Number(a.rows),
         error: a.error,
+        ...(a.partition === null ? {} : { partition: a.partition }),
       })),
     };
   }
@@ -239,6 +288,7 @@ export class JobStore {
 export async function recoverInterruptedBuilds(ws: Workspace): Promise<{ jobs: number; versions: number }> {
   const jobs = await new JobStore(ws).recoverInterrupted();
   const versions = await recoverInterruptedVersions(ws, jobs);
+  await recoverInterruptedPartitions(ws);
   return { jobs: jobs.length, versions };
 }
 

@@ -32,6 +32,9 @@ export function parseRecipe(input: unknown): RecipeBase {
   assertObjectName(r.name, 'recipe name');
   assertObjectName(r.output, 'output dataset name');
   r.inputs.forEach((i) => assertObjectName(i, 'input dataset name'));
+  const notInputs = Object.keys(r.partitionDependencies ?? {}).filter((i) => !r.inputs.includes(i));
+  if (notInputs.length)
+    throw badRequest(`partitionDependencies: ${notInputs.join(', ')} is not an input of the recipe`);
   return r;
 }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { schemaVersionField, type DefinedType } from '../common/type-definition.js';
 import type { DatasetDefinition, ColumnSchema } from '../datasets/definitions.js';
+import { PartitionDependenciesSchema } from '../datasets/partitioning.js';
 import type { QueryLimits } from '../engine/query-limits.js';
 import type { DuckDb } from '../engine/duckdb.js';
 import type { SandboxScope } from '../engine/duckdb-sandbox.js';
@@ -16,6 +17,8 @@ export const RecipeBaseSchema = z.object({
   output: z.string(),
   description: z.string().max(10_000).optional(),
   tags: z.array(z.string().max(50)).max(50).optional(),
+  /** For a partitioned output: which partitions of each input an output partition reads (default `equals`). */
+  partitionDependencies: PartitionDependenciesSchema.optional(),
   schemaVersion: schemaVersionField,
 });
 export type RecipeBase = z.infer<typeof RecipeBaseSchema>;
@@ -54,6 +57,8 @@ export interface RecipeContext {
   onProgress?(rows: number): void;
   /** The time limit of a run in a build (LLANO_BUILD_TIMEOUT_SECONDS); none when unset. */
   limits?: QueryLimits;
+  /** Values a run of one partition passes to code recipes (`variables.partition`), beside the project's variables. */
+  variables?: Record<string, unknown>;
   /** The workspace and project the recipe belongs to (code recipes read their libraries, environment and variables). */
   project?: { ws: Workspace; key: string };
 }

@@ -127,7 +127,8 @@ export async function exportProjectFolder(
   }
   if (options.data) {
     for (const [dataset, v] of await currentVersions(ws, key)) {
-      if (!v.location || v.location.startsWith('postgres:')) continue;
+      // Partitioned datasets (many files) are exported as definitions only.
+      if (!v.location || v.location.startsWith('postgres:') || v.location.startsWith('partitioned:')) continue;
       const source = ws.resolve(v.location);
       mkdirSync(path.join(dir, DATA_FOLDER), { recursive: true });
       copyFileSync(source, path.join(dir, DATA_FOLDER, `${fileNameOf(dataset)}.parquet`));

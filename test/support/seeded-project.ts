@@ -205,6 +205,14 @@ export async function seedProject(
     return outcome === 'RUNNING' || outcome === 'QUEUED' ? undefined : outcome;
   });
   await ok(call('PUT', `${P}/datasets/obs/checks`, { token: admin, body: { metrics: { sql: [] } } }), 'checks');
+  const byDayAntenna = [
+    { name: 'day', type: 'time', period: 'day', column: 'ts' },
+    { name: 'antenna', type: 'discrete', column: 'antenna' },
+  ];
+  await ok(
+    call('PUT', `${P}/datasets/obs/partitioning`, { token: admin, body: { dimensions: byDayAntenna } }),
+    'partitioning',
+  );
   await ok(call('PUT', `${P}/variables`, { token: admin, body: { threshold: '40' } }), 'variables');
   await ok(call('POST', `${P}/insights`, { token: admin, body: SEED_INSIGHT }), 'insight');
   await ok(call('POST', `${P}/dashboards`, { token: admin, body: SEED_DASHBOARD }), 'dashboard');
@@ -363,6 +371,14 @@ export function sampleRequests(seed: Seed): Record<string, SampleRequest> {
     [`POST ${P}/datasets`]: { body: { name: 'made', storage: { type: 'managed' } } },
     [`PUT ${P}/datasets/{name}`]: { body: { name: 'obs', storage: { type: 'managed' }, description: 'observations' } },
     [`POST ${P}/datasets/{name}/upload`]: { file: { content: OBS_CSV, name: 'obs.csv' } },
+    [`PUT ${P}/datasets/{name}/partitioning`]: {
+      body: {
+        dimensions: [
+          { name: 'day', type: 'time', period: 'day', column: 'ts' },
+          { name: 'antenna', type: 'discrete', column: 'antenna' },
+        ],
+      },
+    },
     [`POST ${P}/recipes`]: {
       body: { name: 'r2', type: 'sql', inputs: ['obs'], output: 'out2', sql: 'SELECT antenna FROM obs' },
     },

@@ -8,6 +8,7 @@ import { formatTable } from '../io.js';
 import { formatDistinct, formatTypedNumber, significantDigits } from '../number-format.js';
 import { ProgressBar } from '../progress.js';
 import { storageFromFlags, type StorageFlags } from './dataset-storage.js';
+import { datasetPartitionCommands } from './dataset-partitions.js';
 import { datasetVersionCommands } from './dataset-versions.js';
 import type { CommandModule } from './index.js';
 
@@ -201,6 +202,7 @@ export const datasetCommands: CommandModule = (program, io) => {
     );
 
   datasetVersionCommands(dataset, io);
+  datasetPartitionCommands(dataset, io);
 
   dataset.command('delete <name>').action(async (name: string, _o, cmd: Command) =>
     withClient(io, cmd, async (c, g) => {

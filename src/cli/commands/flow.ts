@@ -34,7 +34,14 @@ function printJob(io: CliIo, job: Job): void {
     io.out(
       formatTable(
         ['recipe', 'output', 'status', 'ms', 'rows', 'error'],
-        job.activities.map((a) => [a.recipe, a.output, a.status, a.durationMs, a.rows, a.error]),
+        job.activities.map((a) => [
+          a.recipe,
+          a.partition ? `${a.output} [${a.partition}]` : a.output,
+          a.status,
+          a.durationMs,
+          a.rows,
+          a.error,
+        ]),
       ),
     );
   }
@@ -239,13 +246,21 @@ export const flowCommands: CommandModule = (program, io) => {
     .description('Build datasets (--project KEY); waits and shows progress unless --no-wait')
     .option('--mode <mode>', 'only, required (stale upstream too) or recursive (all upstream)', 'required')
     .option('--no-wait', 'return the job id at once')
-    .action(async (targets: string[], opts: { mode: string; wait: boolean }, cmd: Command) =>
+    .option(
+      '--partitions <selectors>',
+      'partitioned targets: comma-separated ids, FROM..TO ranges, all, missing or failed-since:DATE',
+    )
+    .action(async (targets: string[], opts: { mode: string; wait: boolean; partitions?: string }, cmd: Command) =>
       withClient(io, cmd, async (c, g) => {
         const project = projectOf(io, g);
+        const selectors = opts.partitions?.split(',').map((p) => p.trim());
         const { jobId, waitsFor } = await c.request<{ jobId: string; waitsFor?: string | null }>(
           'POST',
           `/api/projects/${project}/builds`,
-          { targets, mode: opts.mode },
+          {
+            targets: selectors ? targets.map((dataset) => ({ dataset, partitions: selectors })) : targets,
+            mode: opts.mode,
+          },
         );
         // A build of a dataset another job is building waits for it (queued) and names it.
         if (!opts.wait) return printRecord(io, g, waitsFor ? { jobId, waitsFor } : { jobId });

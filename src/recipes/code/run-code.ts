@@ -199,7 +199,10 @@ async function runCode(
     const entry = writeEntry(language, workDir);
     const lib = await writeLibraryFiles(ws, key, path.join(workDir, 'lib'));
     const outputFile = path.join(workDir, 'output');
-    const variables = (await ws.catalog.objects.get<Record<string, unknown>>(key, 'variables', 'project'))?.body ?? {};
+    const variables = {
+      ...((await ws.catalog.objects.get<Record<string, unknown>>(key, 'variables', 'project'))?.body ?? {}),
+      ...ctx.variables,
+    };
     const config: HarnessConfig & { code: string; packages: string[] } = {
       code: path.join(workDir, LANGUAGE[language].code),
       inputs,

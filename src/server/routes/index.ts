@@ -16,6 +16,7 @@ import { insightRoutes } from './insights.js';
 import { monitoringStepRoutes } from './monitoring-steps.js';
 import { notebookRoutes } from './notebooks.js';
 import { oidcRoutes } from './oidc.js';
+import { partitionRoutes } from './partitions.js';
 import { previewRoutes } from './preview.js';
 import { projectApiKeyRoutes } from './project-api-keys.js';
 import { projectRoutes } from './projects.js';
@@ -51,4 +52,5 @@ export const apiRouteModules: ((app: FastifyInstance, ws: Workspace) => void)[] 
   auditRoutes,
   projectTransferRoutes,
   analyticsRoutes,
+  partitionRoutes,
 ];

@@ -1,0 +1,361 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { JOB_OPEN_STATUSES } from '../catalog/statuses.js';
+import { newId, nowIso } from '../common/ids.js';
+import type { Workspace } from '../workspace/workspace.js';
+import type { ColumnSchema, Lineage } from './dataset-types.js';
+import type { Partitioning } from './partitioning.js';
+import {
+  beginVersion,
+  commitVersion,
+  currentVersion,
+  failVersion,
+  PARTITIONED_LOCATION,
+  removeVersionFiles,
+  type CommittedVersion,
+} from './versions.js';
+
+/**
+ * Storage of partitioned datasets. Each partition is one Parquet file under
+ * `data/<P>/<dataset>/partitions/`. A version of a partitioned dataset (location
+ * `partitioned:<seq>`) has a manifest: the files of all its partitions. Committing a partition
+ * makes a new version whose manifest is the current one's with that partition's file replaced,
+ * through the usual `beginVersion` → `commitVersion` (so readers switch atomically, old versions
+ * stay readable while retention keeps them, and a crash leaves the previous version current).
+ * `partition_builds` keeps each partition's last attempt: its state and the file it writes.
+ */
+
+/** What a partition was built from: recipe signature and the tokens of the input partitions it read. */
+export interface PartitionLineage {
+  recipeSignature: string;
+  inputs: Record<string, string>;
+}
+
+export interface ManifestEntry {
+  partitionId: string;
+  location: string;
+  rowCount: number;
+  contentHash: string | null;
+  lineage: PartitionLineage;
+  builtAt: string;
+}
+
+export interface PartitionAttempt {
+  projectKey: string;
+  dataset: string;
+  partitionId: string;
+  jobId: string;
+  location: string;
+  /** Absolute path of the Parquet file to write. */
+  path: string;
+}
+
+export const isPartitionedVersion = (v: { location: string } | null | undefined) =>
+  v?.location.startsWith(PARTITIONED_LOCATION) ?? false;
+
+export async function getPartitioning(
+  ws: Workspace,
+  projectKey: string,
+  dataset: string,
+): Promise<Partitioning | null> {
+  const r = await ws.catalog.db
+    .selectFrom('dataset_partitioning')
+    .select('dimensions')
+    .where('project_key', '=', projectKey)
+    .where('dataset', '=', dataset)
+    .executeTakeFirst();
+  return r ? { dimensions: JSON.parse(r.dimensions) as Partitioning['dimensions'] } : null;
+}
+
+/** The partitioning of every partitioned dataset of a project (one query per build). */
+export async function partitioningsOf(ws: Workspace, projectKey: string): Promise<Map<string, Partitioning>> {
+  const rows = await ws.catalog.db
+    .selectFrom('dataset_partitioning')
+    .select(['dataset', 'dimensions'])
+    .where('project_key', '=', projectKey)
+    .execute();
+  return new Map(rows.map((r) => [r.dataset, { dimensions: JSON.parse(r.dimensions) as Partitioning['dimensions'] }]));
+}
+
+export async function putPartitioning(
+  ws: Workspace,
+  projectKey: string,
+  dataset: string,
+  partitioning: Partitioning,
+  author: string,
+): Promise<void> {
+  const row = { dimensions: JSON.stringify(partitioning.dimensions), updated_at: nowIso(), updated_by: author };
+  await ws.catalog.db
+    .insertInto('dataset_partitioning')
+    .values({ project_key: projectKey, dataset, ...row })
+    .onConflict((oc) => oc.columns(['project_key', 'dataset']).doUpdateSet(row))
+    .execute();
+}
+
+/** Forgets a dataset's partitioning, manifests and attempts (its files go with the dataset's folder). */
+export async function dropPartitionRecords(ws: Workspace, projectKey: string, dataset: string): Promise<void> {
+  await ws.catalog.db.transaction().execute(async (trx) => {
+    for (const table of ['dataset_partitioning', 'dataset_version_partitions', 'partition_builds'] as const)
+      await trx.deleteFrom(table).where('project_key', '=', projectKey).where('dataset', '=', dataset).execute();
+  });
+}
+
+/** The partitions of one version (its manifest), by partition id order. */
+export async function manifestOf(ws: Workspace, versionId: string): Promise<ManifestEntry[]> {
+  const rows = await ws.catalog.db
+    .selectFrom('dataset_version_partitions')
+    .selectAll()
+    .where('version_id', '=', versionId)
+    .orderBy('partition_id')
+    .execute();
+  return rows.map((r) => ({
+    partitionId: r.partition_id,
+    location: r.location,
+    rowCount: Number(r.row_count),
+    contentHash: r.content_hash,
+    lineage: JSON.parse(r.lineage) as PartitionLineage,
+    builtAt: r.built_at,
+  }));
+}
+
+/** The manifest of a dataset's current version (empty when it has none or it is not partitioned). */
+export async function currentManifest(ws: Workspace, projectKey: string, dataset: string): Promise<ManifestEntry[]> {
+  const v = await currentVersion(ws, projectKey, dataset);
+  return isPartitionedVersion(v) ? manifestOf(ws, v!.id) : [];
+}
+
+/** The last build attempt of each partition of a dataset. */
+export async function partitionAttempts(
+  ws: Workspace,
+  projectKey: string,
+  dataset: string,
+): Promise<Map<string, { state: string; error: string | null; updatedAt: string; jobId: string }>> {
+  const rows = await ws.catalog.db
+    .selectFrom('partition_builds')
+    .select(['partition_id', 'state', 'error', 'updated_at', 'job_id'])
+    .where('project_key', '=', projectKey)
+    .where('dataset', '=', dataset)
+    .execute();
+  return new Map(
+    rows.map((r) => [r.partition_id, { state: r.state, error: r.error, updatedAt: r.updated_at, jobId: r.job_id }]),
+  );
+}
+
+/** Records the start of a partition's build and the new file it will write. */
+export async function beginPartition(
+  ws: Workspace,
+  a: { projectKey: string; dataset: string; partitionId: string; jobId: string },
+): Promise<PartitionAttempt> {
+  const safe = a.partitionId.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 120);
+  const location = path.posix.join(
+    'data',
+    a.projectKey,
+    a.dataset,
+    'partitions',
+    `${safe}-${newId().slice(0, 8)}.parquet`,
+  );
+  const row = { state: 'building' as const, job_id: a.jobId, location, error: null, updated_at: nowIso() };
+  await ws.catalog.db
+    .insertInto('partition_builds')
+    .values({ project_key: a.projectKey, dataset: a.dataset, partition_id: a.partitionId, ...row })
+    .onConflict((oc) => oc.columns(['project_key', 'dataset', 'partition_id']).doUpdateSet(row))
+    .execute();
+  const abs = ws.resolve(location);
+  mkdirSync(path.dirname(abs), { recursive: true });
+  return { ...a, location, path: abs };
+}
+
+async function setAttempt(ws: Workspace, a: PartitionAttempt, state: 'succeeded' | 'failed', error: string | null) {
+  await ws.catalog.db
+    .updateTable('partition_builds')
+    .set({ state, error, updated_at: nowIso() })
+    .where('project_key', '=', a.projectKey)
+    .where('dataset', '=', a.dataset)
+    .where('partition_id', '=', a.partitionId)
+    .where('job_id', '=', a.jobId)
+    .execute();
+}
+
+/** A partition's build failed: its file goes, the partition keeps the data of the current version. */
+export async function failPartition(ws: Workspace, a: PartitionAttempt, error: string): Promise<void> {
+  removeVersionFiles(a.path);
+  await setAttempt(ws, a, 'failed', error);
+}
+
+/**
+ * Commits a built partition: a new version of the dataset whose manifest is the current one's
+ * with this partition's file in place. Callers commit one partition of a dataset at a time
+ * (a build job holds the dataset's claim and chains its commits).
+ */
+export async function commitPartition(
+  ws: Workspace,
+  a: PartitionAttempt,
+  result: { rowCount: number; contentHash: string | null; columns: ColumnSchema[]; lineage: PartitionLineage },
+  versionLineage: Lineage,
+): Promise<CommittedVersion> {
+  const pending = await beginVersion(ws, a.projectKey, a.dataset, { jobId: a.jobId, partitioned: true });
+  try {
+    const current = await currentVersion(ws, a.projectKey, a.dataset);
+    const builtAt = nowIso();
+    await ws.catalog.db.transaction().execute(async (trx) => {
+      if (isPartitionedVersion(current))
+        await trx
+          .insertInto('dataset_version_partitions')
+          .columns([
+            'version_id',
+            'project_key',
+            'dataset',
+            'partition_id',
+            'location',
+            'row_count',
+            'content_hash',
+            'lineage',
+            'built_at',
+          ])
+          .expression((eb) =>
+            eb
+              .selectFrom('dataset_version_partitions')
+              .select([
+                sql<string>`cast(${pending.id} as text)`.as('version_id'),
+                'project_key',
+                'dataset',
+                'partition_id',
+                'location',
+                'row_count',
+                'content_hash',
+                'lineage',
+                'built_at',
+              ])
+              .where('version_id', '=', current!.id)
+              .where('partition_id', '!=', a.partitionId),
+          )
+          .execute();
+      await trx
+        .insertInto('dataset_version_partitions')
+        .values({
+          version_id: pending.id,
+          project_key: a.projectKey,
+          dataset: a.dataset,
+          partition_id: a.partitionId,
+          location: a.location,
+          row_count: result.rowCount,
+          content_hash: result.contentHash,
+          lineage: JSON.stringify(result.lineage),
+          built_at: builtAt,
+        })
+        .execute();
+    });
+    const parts = await ws.catalog.db
+      .selectFrom('dataset_version_partitions')
+      .select(['partition_id', 'row_count', 'content_hash', 'location'])
+      .where('version_id', '=', pending.id)
+      .orderBy('partition_id')
+      .execute();
+    // The version's content identity: its partitions' identities, so readers' staleness works as for any dataset.
+    const hash = createHash('sha256');
+    for (const p of parts) hash.update(`${p.partition_id}\t${p.content_hash ?? p.location}\n`);
+    const committed = await commitVersion(ws, pending, {
+      rowCount: parts.reduce((n, p) => n + Number(p.row_count), 0),
+      contentHash: hash.digest('hex'),
+      columns: result.columns,
+      lineage: versionLineage,
+    });
+    await setAttempt(ws, a, committed.status === 'ready' ? 'succeeded' : 'failed', null);
+    await prunePartitionFiles(ws, a.projectKey, a.dataset);
+    return committed;
+  } catch (err) {
+    await failVersion(ws, pending);
+    throw err;
+  }
+}
+
+/**
+ * Forgets the manifests of versions that expired or failed, and deletes the partition files no
+ * remaining manifest nor running attempt refers to.
+ */
+async function prunePartitionFiles(ws: Workspace, projectKey: string, dataset: string): Promise<void> {
+  const db = ws.catalog.db;
+  const dead = await db
+    .selectFrom('dataset_version_partitions as p')
+    .innerJoin('dataset_versions as v', 'v.id', 'p.version_id')
+    .select(['p.version_id', 'p.location'])
+    .where('p.project_key', '=', projectKey)
+    .where('p.dataset', '=', dataset)
+    .where('v.status', 'in', ['expired', 'failed'])
+    .execute();
+  if (dead.length === 0) return;
+  await db
+    .deleteFrom('dataset_version_partitions')
+    .where('version_id', 'in', [...new Set(dead.map((d) => d.version_id))])
+    .execute();
+  const candidates = [...new Set(dead.map((d) => d.location))];
+  const kept = new Set<string>();
+  for (let i = 0; i < candidates.length; i += 500) {
+    const slice = candidates.slice(i, i + 500);
+    const [inManifests, inAttempts] = await Promise.all([
+      db
+        .selectFrom('dataset_version_partitions')
+        .select('location')
+        .where('project_key', '=', projectKey)
+        .where('dataset', '=', dataset)
+        .where('location', 'in', slice)
+        .execute(),
+      db
+        .selectFrom('partition_builds')
+        .select('location')
+        .where('state', '=', 'building')
+        .where('location', 'in', slice)
+        .execute(),
+    ]);
+    for (const r of [...inManifests, ...inAttempts]) kept.add(r.location);
+  }
+  for (const location of candidates) if (!kept.has(location)) removeVersionFiles(ws.resolve(location));
+}
+
+/**
+ * After a crash: partition attempts still `building` whose job is no longer open (recovery just
+ * failed it, or it ended) were interrupted. One whose file a manifest lists was committed (the
+ * kill came after the commit): it counts as succeeded. Others fail and lose their partial files,
+ * so each partition's data is written exactly once into the versions readers see.
+ */
+export async function recoverInterruptedPartitions(ws: Workspace): Promise<number> {
+  const db = ws.catalog.db;
+  const stuck = await db
+    .selectFrom('partition_builds as b')
+    .leftJoin('jobs as j', 'j.id', 'b.job_id')
+    .select(['b.project_key', 'b.dataset', 'b.partition_id', 'b.job_id', 'b.location'])
+    .where('b.state', '=', 'building')
+    .where((eb) => eb.or([eb('j.id', 'is', null), eb('j.status', 'not in', [...JOB_OPEN_STATUSES])]))
+    .execute();
+  let failed = 0;
+  for (const b of stuck) {
+    // Committed when a version that became ready lists its file (a version recovery just failed does not count).
+    const listed = await db
+      .selectFrom('dataset_version_partitions as p')
+      .innerJoin('dataset_versions as v', 'v.id', 'p.version_id')
+      .select('p.version_id')
+      .where('p.location', '=', b.location)
+      .where('v.status', 'in', ['ready', 'expired'])
+      .executeTakeFirst();
+    const where = db
+      .updateTable('partition_builds')
+      .where('project_key', '=', b.project_key)
+      .where('dataset', '=', b.dataset)
+      .where('partition_id', '=', b.partition_id)
+      .where('job_id', '=', b.job_id)
+      .where('state', '=', 'building');
+    if (listed) {
+      await where.set({ state: 'succeeded', updated_at: nowIso() }).execute();
+      continue;
+    }
+    const updated = await where
+      .set({ state: 'failed', error: 'Interrupted: the server stopped while building it', updated_at: nowIso() })
+      .executeTakeFirst();
+    if (Number(updated.numUpdatedRows) !== 1) continue;
+    removeVersionFiles(ws.resolve(b.location));
+    failed++;
+  }
+  return failed;
+}

@@ -1,0 +1,62 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { PARTITION_STATES, PartitioningSchema } from '../../datasets/partitioning.js';
+import {
+  getDatasetPartitioning,
+  listPartitions,
+  setDatasetPartitioning,
+} from '../../flow/partitions/partitions-service.js';
+import type { Workspace } from '../../workspace/workspace.js';
+import { route } from '../route.js';
+
+const P = '/api/projects/{key}';
+
+const Partition = z.looseObject({
+  id: z.string(),
+  rows: z.number().nullable(),
+  state: z.enum(PARTITION_STATES),
+  builtAt: z.string().nullable().optional(),
+  error: z.string().nullable().optional(),
+});
+
+/** Partitioned datasets: their dimensions and their partitions. Builds of partitions go through `POST …/builds`. */
+export function partitionRoutes(app: FastifyInstance, ws: Workspace): void {
+  route(
+    app,
+    {
+      method: 'GET',
+      url: `${P}/datasets/{name}/partitioning`,
+      summary: 'How a dataset is partitioned (404 when it is not)',
+      tag: 'datasets',
+      access: 'reader',
+      response: { 200: PartitioningSchema },
+    },
+    ({ principal, params }) => getDatasetPartitioning(ws, principal, params.key, params.name),
+  );
+  route(
+    app,
+    {
+      method: 'PUT',
+      url: `${P}/datasets/{name}/partitioning`,
+      summary:
+        'Partition a dataset by time (hour, day, month, year) and discrete dimensions: {"dimensions":[{"name":"day","type":"time","period":"day","column":"day"},{"name":"band","type":"discrete","column":"band"}]}',
+      tag: 'datasets',
+      body: PartitioningSchema,
+      access: 'writer',
+      response: { 200: PartitioningSchema },
+    },
+    ({ principal, params, body }) => setDatasetPartitioning(ws, principal, params.key, params.name, body),
+  );
+  route(
+    app,
+    {
+      method: 'GET',
+      url: `${P}/datasets/{name}/partitions`,
+      summary: 'Partitions of a partitioned dataset with rows and state (ready, stale, missing, building, failed)',
+      tag: 'datasets',
+      access: 'reader',
+      response: { 200: z.array(Partition) },
+    },
+    ({ principal, params }) => listPartitions(ws, principal, params.key, params.name),
+  );
+}
