@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { nowIso } from '../common/ids.js';
+import type { Dialect } from './database.js';
 import type { CatalogTables } from './tables.js';
 
 type Db = Kysely<CatalogTables> | Transaction<CatalogTables>;
@@ -159,14 +160,19 @@ export interface IndexHit {
 
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
+/** The trigram index answers substrings of at least this many characters; shorter ones scan. */
+const TRIGRAM = 3;
+
 /**
  * Ranked search over the index: exact name > name prefix > name contains > column > tag >
- * description > content, then by name. One pass filters on the whole text, the tier is worked
- * out on the rows that match. Same SQL on SQLite and PostgreSQL.
+ * description > content, then by name. The rows whose text contains the phrase come from a
+ * trigram index (SQLite: the FTS5 table `search_text`; PostgreSQL: a pg_trgm GIN index on
+ * `haystack`, used by the LIKE itself), the tier is worked out on those rows only.
  */
 export async function searchIndex(
   db: Kysely<CatalogTables>,
   query: IndexQuery,
+  dialect: Dialect = 'sqlite',
 ): Promise<{ total: number; hits: IndexHit[] }> {
   const q = query.q.trim().toLowerCase();
   if (query.projects && query.projects.length === 0) return { total: 0, hits: [] };
@@ -184,6 +190,11 @@ export async function searchIndex(
     : sql<number>`-1`;
   let base = db.selectFrom('search_index');
   if (q) base = base.where(like('haystack', contains));
+  // FTS5 does not take LIKE … ESCAPE (and `_` is in most names): a phrase query is the same substring test.
+  if (dialect === 'sqlite' && [...q].length >= TRIGRAM)
+    base = base.where(
+      sql<boolean>`id IN (SELECT rowid FROM search_text WHERE search_text MATCH ${`"${q.replace(/"/g, '""')}"`})`,
+    );
   if (query.kind) base = base.where('kind', '=', query.kind);
   if (query.project) base = base.where('project_key', '=', query.project);
   if (query.tag)
