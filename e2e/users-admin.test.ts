@@ -99,6 +99,62 @@ describe('web UI: users and API keys', () => {
     expect(await statusWith(key)).toBe(401);
   });
 
+  it('manages groups, grants one a project role, and makes a project API key', async () => {
+    const { page } = b;
+    await server.call('POST', '/api/users', {
+      token: server.adminToken,
+      body: { username: 'ann', password: 'ann-password-1' },
+    });
+    await server.call('POST', '/api/projects', { token: server.adminToken, body: { key: 'GRP' } });
+    await page.getByRole('link', { name: 'Groups' }).click();
+    await page.getByLabel('Group name').fill('ops');
+    await page.getByLabel('Members (usernames, comma-separated)').fill('ann');
+    await page.getByRole('button', { name: 'Create group' }).click();
+    await expectText(page.getByRole('status'), /Created group ops/);
+    const row = page.getByRole('row').filter({ hasText: 'ops' });
+    await row.getByRole('button', { name: 'Edit members of ops' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Members of ops' });
+    await dialog.getByLabel(/Members/).fill('ann\nadmin');
+    await dialog.getByRole('button', { name: 'Save members' }).click();
+    await expectText(page.getByRole('status'), /Group ops now has 2 members/);
+
+    // The group gets a role on a project's Members page.
+    await page.goto('/projects/GRP/members');
+    await page.getByLabel('Username or group:NAME').fill('group:ops');
+    await page.getByLabel('Role', { exact: true }).selectOption('writer');
+    await page.getByRole('button', { name: 'Add member' }).click();
+    await expectText(page.getByRole('row').filter({ hasText: 'group:ops' }), /group:ops/);
+    const annSession = await server.login('ann', 'ann-password-1');
+    expect((await server.call<{ role: string }>('GET', '/api/projects/GRP', { token: annSession })).body.role).toBe(
+      'writer',
+    );
+
+    // A project key: role and scopes, the secret once, revoked after confirmation.
+    await page.getByRole('link', { name: 'project API keys' }).click();
+    await page.getByLabel('Key name').fill('loader');
+    await page.getByLabel('Role', { exact: true }).selectOption('writer');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const key = ((await page.getByLabel('Secret of the new API key').textContent()) ?? '').trim();
+    expect((await server.call('GET', '/api/projects/GRP/datasets', { token: key })).status).toBe(200);
+    await page.getByRole('row').filter({ hasText: 'loader' }).getByRole('button', { name: 'Revoke loader' }).click();
+    await page
+      .getByRole('dialog', { name: 'Revoke the key loader?' })
+      .getByRole('button', { name: 'Revoke key' })
+      .click();
+    await expect.poll(() => page.getByRole('row').filter({ hasText: 'loader' }).count()).toBe(0);
+    expect(await statusWith(key)).toBe(401);
+
+    // Deleting the group, confirmed in the app's dialog, takes its project role away.
+    await page.goto('/admin/groups');
+    await page.getByRole('row').filter({ hasText: 'ops' }).getByRole('button', { name: 'Delete ops' }).click();
+    await page
+      .getByRole('dialog', { name: 'Delete the group ops?' })
+      .getByRole('button', { name: 'Delete group' })
+      .click();
+    await expectText(page.getByRole('status'), /Deleted group ops/);
+    expect((await server.call('GET', '/api/projects/GRP', { token: annSession })).status).toBe(404);
+  });
+
   it('hides the Users page from users who are not admins', async () => {
     const { page } = b;
     await server.call('POST', '/api/users', {
@@ -109,6 +165,9 @@ describe('web UI: users and API keys', () => {
     await logIn(page, 'plain', 'plain-password-1');
     expect(await page.getByRole('link', { name: 'Users' }).count()).toBe(0);
     await page.goto('/admin/users');
+    await page.getByText('Administrators only').waitFor();
+    expect(await page.getByRole('link', { name: 'Groups' }).count()).toBe(0);
+    await page.goto('/admin/groups');
     await page.getByText('Administrators only').waitFor();
   });
 });
