@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { llano } from './support/cli.js';
 import { startTestServer, type TestServer } from './support/llano-server.js';
 
 /**
@@ -103,6 +104,17 @@ describe('sharing dashboards and webapps beyond the project', () => {
     await s.call('PUT', board, { token: admin, body: { ...dashboard, sharing: [] } });
     expect((await s.call('GET', board, { token: vera })).status).toBe(404);
     expect((await s.call('GET', tile, { token: vera })).status).toBe(404);
+  });
+
+  it('the CLI shares a dashboard and stops sharing it', async () => {
+    const env = { LLANO_URL: s.url, LLANO_TOKEN: admin };
+    const share = await llano(['-p', 'SH', 'dashboard', 'share', 'ops_view', 'group:viewers'], env);
+    expect(share.code, share.err).toBe(0);
+    expect(share.out).toContain('shared with group:viewers');
+    expect((await s.call('GET', board, { token: vera })).status).toBe(200);
+    const stop = await llano(['-p', 'SH', 'dashboard', 'share', 'ops_view', 'group:viewers', '--remove'], env);
+    expect(stop.out).toContain('no one beyond the project');
+    expect((await s.call('GET', board, { token: vera })).status).toBe(404);
   });
 
   it('a webapp shared with a user opens for them only, until the share is removed', async () => {
