@@ -3,7 +3,8 @@
  * (default 100) datasets, each with columns, tags and a description, plus a recipe and a wiki page per
  * project: p50 and p95 of 50 varied queries through the search service, for a global admin and for a
  * user who may read half the projects, against a naive reference measured in the same run on the same
- * catalog (a LIKE scan of the objects' JSON and the current versions' columns, ranked in JavaScript).
+ * catalog (a LIKE scan of the objects' JSON and the current versions' columns, ranked in JavaScript), and
+ * the index table scanned with LIKE as before the trigram index (migration 0021).
  * SQLite catalog (the default). Medians of BENCH_RUNS (default 3) runs. Run: `npm run bench catalog-search`.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -258,6 +259,40 @@ async function naive(principal: Principal, query: (typeof queries)[number]) {
   return { total: ranked.length, items: ranked.slice(0, 20) };
 }
 
+/**
+ * The search as it was before the trigram index (migration 0021): a LIKE scan of every index row,
+ * ranked with the texts carried through the sort and a window count. Same catalog, same run.
+ */
+async function indexScan(principal: Principal, query: (typeof queries)[number]) {
+  const q = query.q.trim().toLowerCase();
+  const esc = (x: string) => x.replace(/[\\%_]/g, (c) => `\\${c}`);
+  const contains = `%${esc(q)}%`;
+  const like = (column: string, pattern: string) => sql<boolean>`${sql.ref(column)} LIKE ${pattern} ESCAPE '\\'`;
+  const projects = principal.isAdmin ? null : (await ws.catalog.projects.list(principal)).map((p) => p.key);
+  let base = db.selectFrom('search_index');
+  if (q) base = base.where(like('haystack', contains));
+  if (query.kind) base = base.where('kind', '=', query.kind);
+  if (query.project) base = base.where('project_key', '=', query.project);
+  if (query.tag) base = base.where(like('tags_lc', `% ${esc(query.tag.toLowerCase())} %`));
+  if (projects) base = base.where('project_key', 'in', projects);
+  return base
+    .select(['project_key', 'kind', 'name', 'title', 'description', 'tags'])
+    .select(
+      sql<number>`CASE WHEN name_lc = ${q} OR lower(title) = ${q} THEN 0
+        WHEN ${like('name_lc', `${esc(q)}%`)} THEN 1
+        WHEN ${like('name_lc', contains)} OR lower(title) LIKE ${contains} ESCAPE '\\' THEN 2
+        WHEN ${like('columns_lc', contains)} THEN 3 WHEN ${like('tags_lc', contains)} THEN 4
+        WHEN ${like('description_lc', contains)} THEN 5 ELSE 6 END`.as('tier'),
+    )
+    .select(sql<number>`count(*) over ()`.as('total'))
+    .orderBy('tier')
+    .orderBy('name_lc')
+    .orderBy('project_key')
+    .orderBy('kind')
+    .limit(20)
+    .execute();
+}
+
 const percentile = (xs: number[], p: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))];
 const median = (xs: number[]) => percentile(xs, 0.5);
@@ -275,6 +310,7 @@ async function measure(fn: (q: (typeof queries)[number]) => Promise<unknown>) {
 const cases: [string, (q: (typeof queries)[number]) => Promise<unknown>][] = [
   ['index, global admin', (q) => searchCatalog(ws, admin, { limit: 20, offset: 0, ...q })],
   ['index, reader of half the projects', (q) => searchCatalog(ws, seer, { limit: 20, offset: 0, ...q })],
+  ['index table LIKE scan as before 0021, global admin (reference)', (q) => indexScan(admin, q)],
   ['naive LIKE scan, global admin (reference)', (q) => naive(admin, q)],
   ['naive LIKE scan, reader of half (reference)', (q) => naive(seer, q)],
 ];

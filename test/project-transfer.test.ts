@@ -133,6 +133,11 @@ describe('project export and import', () => {
     const again = await importZip(zip);
     expect(again.status).toBe(409);
     expect(JSON.stringify(again.body)).toContain('?key=NEW');
+    const renamed = await importZip(zip, '?as=SRC_AS');
+    expect(renamed.status, JSON.stringify(renamed.body)).toBe(201);
+    expect(renamed.body.key).toBe('SRC_AS');
+    expect((await importZip(zip, '?as=SRC_AS')).status).toBe(409);
+    expect((await importZip(zip, '?key=ONE&as=TWO')).status).toBe(400);
     const hostile = async (name: string, data: Buffer) => {
       const file = path.join(tmp(), 'h.zip');
       const w = await ZipWriter.create(file);

@@ -14,6 +14,11 @@ export interface Principal {
   via: 'session' | 'token' | 'apikey' | 'local';
   /** When the caller authenticated with an API key: what that key limits it to (see `capByKey`). */
   apiKey?: ApiKeyLimits;
+  /**
+   * Set only while answering a read of a dashboard or webapp shared with the caller
+   * (src/catalog/sharing.ts `asSharedViewer`): they count as a reader of that project, without rights.
+   */
+  sharedView?: { project: string };
 }
 
 /**

@@ -619,6 +619,49 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable('job_activities').addColumn('partition', 'text').execute();
       },
     },
+    '0021_search_text_index': {
+      async up(db: Kysely<unknown>) {
+        // Catalog search used to scan every index row with LIKE; a trigram index answers substring searches.
+        if (dialect === 'postgres') {
+          // pg_trgm ships with PostgreSQL but may be refused (no rights): the search then keeps scanning.
+          await sql`DO $$ BEGIN
+              CREATE EXTENSION IF NOT EXISTS pg_trgm;
+              CREATE INDEX search_index_haystack_trgm ON search_index USING gin (haystack gin_trgm_ops);
+            EXCEPTION WHEN others THEN
+              RAISE NOTICE 'pg_trgm unavailable (%): catalog search scans the index table', SQLERRM;
+            END $$`.execute(db);
+          return;
+        }
+        // SQLite: an FTS5 trigram table over the index rows. Its rowids follow an INTEGER PRIMARY KEY,
+        // which VACUUM keeps (a plain rowid would not), so the table is rebuilt with one.
+        await sql`CREATE TABLE search_index_new (
+            id INTEGER PRIMARY KEY,
+            project_key text NOT NULL, kind text NOT NULL, name text NOT NULL, title text NOT NULL,
+            name_lc text NOT NULL, columns_lc text NOT NULL, tags_lc text NOT NULL, description_lc text NOT NULL,
+            content_lc text NOT NULL, haystack text NOT NULL, description text NOT NULL, tags text NOT NULL,
+            updated_at text NOT NULL,
+            CONSTRAINT search_index_pk UNIQUE (project_key, kind, name))`.execute(db);
+        const columns = sql.raw(
+          'project_key, kind, name, title, name_lc, columns_lc, tags_lc, description_lc, content_lc, haystack, description, tags, updated_at',
+        );
+        await sql`INSERT INTO search_index_new (${columns}) SELECT ${columns} FROM search_index`.execute(db);
+        await sql`DROP TABLE search_index`.execute(db);
+        await sql`ALTER TABLE search_index_new RENAME TO search_index`.execute(db);
+        await sql`CREATE VIRTUAL TABLE search_text USING fts5(
+            haystack, content='search_index', content_rowid='id', tokenize='trigram')`.execute(db);
+        await sql`INSERT INTO search_text (search_text) VALUES ('rebuild')`.execute(db);
+        // Kept in step with every write to the index table, in the writer's transaction.
+        await sql`CREATE TRIGGER search_text_insert AFTER INSERT ON search_index BEGIN
+            INSERT INTO search_text (rowid, haystack) VALUES (new.id, new.haystack); END`.execute(db);
+        await sql`CREATE TRIGGER search_text_delete AFTER DELETE ON search_index BEGIN
+            INSERT INTO search_text (search_text, rowid, haystack) VALUES ('delete', old.id, old.haystack); END`.execute(
+          db,
+        );
+        await sql`CREATE TRIGGER search_text_update AFTER UPDATE ON search_index BEGIN
+            INSERT INTO search_text (search_text, rowid, haystack) VALUES ('delete', old.id, old.haystack);
+            INSERT INTO search_text (rowid, haystack) VALUES (new.id, new.haystack); END`.execute(db);
+      },
+    },
   };
 }
 

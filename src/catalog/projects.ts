@@ -121,6 +121,7 @@ export class ProjectStore {
       for (const right of JSON.parse(r.rights) as string[]) if (isFineRight(right)) rights.add(right);
     }
     for (const right of rightsOfRole(role)) rights.add(right);
+    if (role === null && principal.sharedView?.project === key) return { role: 'reader', rights: [] };
     return capByKey(principal, key, { role, rights: role === null ? [] : [...rights] });
   }
 

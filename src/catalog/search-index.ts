@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { nowIso } from '../common/ids.js';
+import type { Dialect } from './database.js';
 import type { CatalogTables } from './tables.js';
 
 type Db = Kysely<CatalogTables> | Transaction<CatalogTables>;
@@ -159,14 +160,19 @@ export interface IndexHit {
 
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
+/** The trigram index answers substrings of at least this many characters; shorter ones scan. */
+const TRIGRAM = 3;
+
 /**
  * Ranked search over the index: exact name > name prefix > name contains > column > tag >
- * description > content, then by name. One pass filters on the whole text, the tier is worked
- * out on the rows that match. Same SQL on SQLite and PostgreSQL.
+ * description > content, then by name. The rows whose text contains the phrase come from a
+ * trigram index (SQLite: the FTS5 table `search_text`; PostgreSQL: a pg_trgm GIN index on
+ * `haystack`, used by the LIKE itself), the tier is worked out on those rows only.
  */
 export async function searchIndex(
   db: Kysely<CatalogTables>,
   query: IndexQuery,
+  dialect: Dialect = 'sqlite',
 ): Promise<{ total: number; hits: IndexHit[] }> {
   const q = query.q.trim().toLowerCase();
   if (query.projects && query.projects.length === 0) return { total: 0, hits: [] };
@@ -182,18 +188,24 @@ export async function searchIndex(
         WHEN ${like('description_lc', contains)} THEN 5
         ELSE 6 END`
     : sql<number>`-1`;
+  const fts = dialect === 'sqlite' && [...q].length >= TRIGRAM;
   let base = db.selectFrom('search_index');
-  if (q) base = base.where(like('haystack', contains));
+  // FTS5 does not take LIKE … ESCAPE (and `_` is in most names): a trigram phrase query is the same
+  // case-insensitive substring test, on text lower-cased when indexed.
+  if (fts)
+    base = base.where(
+      sql<boolean>`id IN (SELECT rowid FROM search_text WHERE search_text MATCH ${`"${q.replace(/"/g, '""')}"`})`,
+    );
+  else if (q) base = base.where(like('haystack', contains));
   if (query.kind) base = base.where('kind', '=', query.kind);
   if (query.project) base = base.where('project_key', '=', query.project);
   if (query.tag)
     base = base.where(like('tags_lc', `% ${likeEscape(query.tag.trim().toLowerCase().replace(/\s+/g, '_'))} %`));
   if (query.projects) base = base.where('project_key', 'in', query.projects);
-  // The total comes with the page (a window count), so the matching rows are scanned once.
-  const rows = await base
-    .select(['project_key', 'kind', 'name', 'title', 'description', 'tags'])
+  // Ranked on narrow rows (a common word matches thousands): the page's texts are read afterwards.
+  const page = await base
+    .select(['project_key', 'kind', 'name'])
     .select(tier.as('tier'))
-    .select(sql<number>`count(*) over ()`.as('total'))
     .orderBy('tier')
     .orderBy('name_lc')
     .orderBy('project_key')
@@ -201,13 +213,31 @@ export async function searchIndex(
     .limit(query.limit)
     .offset(query.offset)
     .execute();
-  // A page past the end has no row to carry the total: count then (rare).
+  // A short page tells the total itself; a full one (or one past the end) is counted.
   const total =
-    rows.length > 0
-      ? Number(rows[0].total)
-      : query.offset > 0
-        ? Number((await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0)
-        : 0;
+    page.length > 0 && page.length < query.limit
+      ? query.offset + page.length
+      : page.length === 0 && query.offset === 0
+        ? 0
+        : Number((await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0);
+  const details = page.length
+    ? await db
+        .selectFrom('search_index')
+        .select(['project_key', 'kind', 'name', 'title', 'description', 'tags'])
+        .where((eb) =>
+          eb.or(
+            page.map((r) =>
+              eb.and([eb('project_key', '=', r.project_key), eb('kind', '=', r.kind), eb('name', '=', r.name)]),
+            ),
+          ),
+        )
+        .execute()
+    : [];
+  const byKey = new Map(details.map((d) => [`${d.project_key}\0${d.kind}\0${d.name}`, d]));
+  const rows = page.flatMap((r) => {
+    const d = byKey.get(`${r.project_key}\0${r.kind}\0${r.name}`);
+    return d ? [{ ...d, tier: r.tier }] : [];
+  });
   return {
     total,
     hits: rows.map((r) => ({

@@ -34,15 +34,19 @@ export interface SearchResult {
 export async function searchCatalog(ws: Workspace, principal: Principal, query: SearchQuery): Promise<SearchResult> {
   const kind = query.kind ? kindOf(query.kind) : undefined;
   const projects = principal.isAdmin ? null : (await ws.catalog.projects.list(principal)).map((p) => p.key);
-  const { total, hits } = await searchIndex(ws.catalog.db, {
-    q: query.q,
-    kind,
-    tag: query.tag,
-    project: query.project,
-    projects,
-    limit: query.limit,
-    offset: query.offset,
-  });
+  const { total, hits } = await searchIndex(
+    ws.catalog.db,
+    {
+      q: query.q,
+      kind,
+      tag: query.tag,
+      project: query.project,
+      projects,
+      limit: query.limit,
+      offset: query.offset,
+    },
+    ws.catalog.dialect,
+  );
   return {
     total,
     offset: query.offset,

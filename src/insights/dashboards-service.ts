@@ -1,4 +1,5 @@
 import type { Principal } from '../catalog/access.js';
+import { checkSharing } from '../catalog/sharing.js';
 import { badRequest } from '../common/errors.js';
 import { parseOr400 } from '../common/parse.js';
 import type { Workspace } from '../workspace/workspace.js';
@@ -58,6 +59,8 @@ export async function saveDashboard(
   const body = { ...((input ?? {}) as Record<string, unknown>) };
   for (const field of READ_ONLY) delete body[field];
   const dashboard = parseOr400(DashboardSchema, body, 'dashboard');
+  dashboard.sharing = await checkSharing(ws.catalog.db, dashboard.sharing);
+  if (!dashboard.sharing) delete dashboard.sharing;
   const insights = new Set((await ws.catalog.objects.list(projectKey, INSIGHT_KIND)).map((o) => o.name));
   dashboard.pages.forEach((page, p) =>
     page.tiles.forEach((tile, t) => {

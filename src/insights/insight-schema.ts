@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SharingSchema } from '../catalog/sharing.js';
 import { FILTER_OPS } from '../common/filter-ops.js';
 import { OBJECT_NAME } from '../common/names.js';
 import {
@@ -182,5 +183,6 @@ export const DashboardSchema = z
       .max(20)
       .default([]),
     refreshSeconds: z.number().int().min(10).max(86_400).optional(),
+    sharing: SharingSchema,
   })
   .strict() as unknown as z.ZodType<Dashboard>;

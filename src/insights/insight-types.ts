@@ -2,6 +2,7 @@
  * Insights and dashboards as the API returns them. Node-free (types and constants), so the web
  * UI imports them too.
  */
+import type { ObjectShare } from '../catalog/share-types.js';
 
 export const INSIGHT_TYPES = ['chart', 'table', 'metric', 'check', 'scenario', 'text', 'webapp'] as const;
 export type InsightType = (typeof INSIGHT_TYPES)[number];
@@ -189,6 +190,8 @@ export interface Dashboard {
   filters: DashboardFilter[];
   /** Seconds between refreshes of the tiles in the UI; none when absent. */
   refreshSeconds?: number;
+  /** Viewers beyond the project's members (users or groups): they see this dashboard and its tiles only. */
+  sharing?: ObjectShare[];
 }
 
 export interface DashboardInfo extends Dashboard {

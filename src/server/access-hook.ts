@@ -1,8 +1,9 @@
 import type { FastifyRequest } from 'fastify';
 import type { Principal, ProjectRole } from '../catalog/access.js';
-import { forbidden } from '../common/errors.js';
+import { forbidden, LlanoError } from '../common/errors.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { unauthenticated, type Access } from './route.js';
+import { allowSharedRead } from './shared-read.js';
 
 const PROJECT_ROLE: Partial<Record<Access, ProjectRole>> = {
   reader: 'reader',
@@ -30,7 +31,15 @@ export async function enforceAccess(ws: Workspace, request: FastifyRequest): Pro
   }
   const key = (request.params as Record<string, string | undefined>).key;
   if (key === undefined) throw new Error(`Route ${request.routeOptions.url} declares ${access} but has no {key}`);
-  await ws.catalog.projects.authorize(principal, key, needed);
+  try {
+    await ws.catalog.projects.authorize(principal, key, needed);
+  } catch (error) {
+    // A non-member may still read a dashboard or webapp shared with them (src/catalog/sharing.ts).
+    const shared = request.routeOptions.config?.shared;
+    const nonMember = error instanceof LlanoError && error.status === 404;
+    if (nonMember && shared && (await allowSharedRead(ws, request, principal, key, shared))) return;
+    throw error;
+  }
   const right = request.routeOptions.config?.right;
   if (right) await ws.catalog.projects.authorizeRight(principal, key, right);
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { FineRight, Principal } from '../catalog/access.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { withoutReadOnlyFields } from './read-only-fields.js';
-import { assertSameName, route } from './route.js';
+import { assertSameName, route, type SharedRead } from './route.js';
 
 /** The service functions behind one kind of project object; each authorises its caller. */
 export interface ObjectService {
@@ -34,6 +34,8 @@ export interface ObjectRoutes {
   readOnly?: readonly string[];
   /** Lets readers with this fine right create, replace and delete too (dashboards: manage-dashboards). */
   writeRight?: FineRight;
+  /** Lets non-members get one object when it is shared with them (dashboards; insights as their tiles). */
+  sharedGet?: SharedRead;
   summaries: { list: string; create: string; get: string; replace: string; remove: string };
 }
 
@@ -66,7 +68,15 @@ export function objectRoutes(app: FastifyInstance, ws: Workspace, def: ObjectRou
   );
   route(
     app,
-    { method: 'GET', url: one, summary: summaries.get, tag, access: 'reader', response: { 200: item } },
+    {
+      method: 'GET',
+      url: one,
+      summary: summaries.get,
+      tag,
+      access: 'reader',
+      response: { 200: item },
+      ...(def.sharedGet ? { shared: def.sharedGet } : {}),
+    },
     async ({ principal, params }) => service.get(ws, principal, params.key, params[def.nameField]),
   );
   route(

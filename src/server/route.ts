@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { FineRight, Principal } from '../catalog/access.js';
+import type { ShareableKind } from '../catalog/sharing.js';
 import { badRequest, unauthorized } from '../common/errors.js';
 import { parseOr400 } from '../common/parse.js';
 import type { AuditSpec } from './audit-spec.js';
@@ -42,7 +43,18 @@ export interface RouteDef<B extends z.ZodType | undefined, Q extends z.ZodType |
   multipart?: z.ZodType;
   /** How a success enters the audit log (src/server/audit-spec.ts); a GET is recorded only when it declares one. */
   audit?: AuditSpec;
+  /**
+   * A `reader` route that also answers callers a dashboard or webapp is shared with (not members):
+   * names the shared object the request reads, or null when it reads none (src/server/shared-read.ts).
+   */
+  shared?: SharedRead;
 }
+
+/** The shared object a request reads: `tileOf` for an insight read as a tile of a shared dashboard. */
+export type SharedRead = (
+  params: Record<string, string>,
+  query: Record<string, unknown>,
+) => { kind: ShareableKind; name: string; tile?: string } | null;
 
 type Infer<T> = T extends z.ZodType ? z.infer<T> : undefined;
 
@@ -79,6 +91,7 @@ declare module 'fastify' {
     access?: Access;
     right?: FineRight;
     audit?: AuditSpec;
+    shared?: SharedRead;
   }
 }
 
@@ -118,7 +131,12 @@ export function route<B extends z.ZodType | undefined = undefined, Q extends z.Z
   app.route({
     method: def.method,
     url: def.url.replace(/\{(\w+)\}/g, ':$1'),
-    config: { access: def.access, audit: def.audit, ...(def.right ? { right: def.right } : {}) },
+    config: {
+      access: def.access,
+      audit: def.audit,
+      ...(def.right ? { right: def.right } : {}),
+      ...(def.shared ? { shared: def.shared } : {}),
+    },
     handler: async (request, reply) => {
       const principal = request.principal;
       if (auth && !principal) throw unauthenticated(request);

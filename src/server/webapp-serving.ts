@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '../catalog/access.js';
+import { asSharedViewer, isSharedWith } from '../catalog/sharing.js';
 import { badRequest, LlanoError, notFound, tooLarge } from '../common/errors.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { callBackend } from '../webapps/webapp-backend.js';
@@ -66,13 +67,16 @@ interface Target {
   viaToken: boolean;
 }
 
+/** The caller as the webapp's viewer: a project reader, or someone the webapp is shared with (404 to others). */
 async function viewer(ws: Workspace, principal: Principal | null, key: string, id: string): Promise<Principal> {
   if (!principal) throw hidden(key, id);
   try {
     await ws.catalog.projects.authorize(principal, key, 'reader');
   } catch (error) {
-    if (error instanceof LlanoError && (error.status === 403 || error.status === 404)) throw hidden(key, id);
-    throw error;
+    if (!(error instanceof LlanoError && (error.status === 403 || error.status === 404))) throw error;
+    if (error.status === 404 && (await isSharedWith(ws.catalog.db, principal, key, 'webapp', id)))
+      return asSharedViewer(principal, key);
+    throw hidden(key, id);
   }
   return principal;
 }

@@ -78,7 +78,7 @@ export async function importProjectFolder(
   const key = newKey ?? p.key;
   assertProjectKey(key);
   if (await ws.catalog.db.selectFrom('projects').select('key').where('key', '=', key).executeTakeFirst())
-    throw conflict(`Project ${key} already exists: import under another key (?key=NEW, or --key NEW)`);
+    throw conflict(`Project ${key} already exists: import under another key (?key=NEW or ?as=NEW, or --key NEW)`);
   // Everything is read and checked before the project exists, so a bad folder leaves nothing behind.
   const objects: { kind: string; name: string; body: unknown }[] = [];
   const histories: { kind: string; name: string; list: Revision[] }[] = [];

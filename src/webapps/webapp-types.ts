@@ -1,4 +1,5 @@
 /** Webapps as the API returns them. Types only, so the web UI imports them too. */
+import type { ObjectShare } from '../catalog/share-types.js';
 
 /**
  * `static`: HTML/CSS/JS files (+ an optional `backend.ts`); `python`: a WSGI `app` in `app.py` (Flask);
@@ -16,6 +17,11 @@ export interface Webapp {
   files: Record<string, string>;
   /** Limits of its backend or Python process (each at most the workspace's LLANO_CODE_* limit). */
   limits?: WebappLimits;
+  /**
+   * Viewers beyond the project's members (users or groups): they open this webapp only, and its data
+   * calls read the project as a reader on their behalf (what the app shows is what is shared).
+   */
+  sharing?: ObjectShare[];
 }
 
 export interface WebappLimits {

@@ -3,6 +3,7 @@ import type { Principal } from '../catalog/access.js';
 import { badRequest } from '../common/errors.js';
 import { OBJECT_NAME } from '../common/names.js';
 import { parseOr400 } from '../common/parse.js';
+import { checkSharing, SharingSchema } from '../catalog/sharing.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { REACT_BUILD_DIR, reactBundle } from './react-build.js';
 import { checkWebappFiles } from './webapp-limits.js';
@@ -28,6 +29,7 @@ const WebappSchema = z.object({
     })
     .strict()
     .optional(),
+  sharing: SharingSchema,
 });
 
 /** Where a browser opens a webapp. */
@@ -78,6 +80,8 @@ export async function saveWebapp(
   for (const field of READ_ONLY) delete body[field];
   const webapp = parseOr400(WebappSchema, body, 'webapp');
   checkWebappFiles(webapp.files);
+  webapp.sharing = await checkSharing(ws.catalog.db, webapp.sharing);
+  if (!webapp.sharing) delete webapp.sharing;
   if (webapp.kind === 'static' && !('index.html' in webapp.files))
     throw badRequest('files: a static webapp needs an index.html (its first page)');
   if (webapp.kind === 'python' && !('app.py' in webapp.files))

@@ -22,6 +22,8 @@ const HistoryPage = lazy(() => import('./pages/history'));
 const MembersPage = lazy(() => import('./pages/members'));
 const ConnectionsPage = lazy(() => import('./pages/connections'));
 const UsersPage = lazy(() => import('./pages/users'));
+const GroupsPage = lazy(() => import('./pages/groups'));
+const ProjectApiKeysPage = lazy(() => import('./pages/project-api-keys'));
 const AccountPage = lazy(() => import('./pages/account'));
 const DashboardsPage = lazy(() => import('./pages/dashboards'));
 const WebappsPage = lazy(() => import('./pages/webapps'));
@@ -71,6 +73,7 @@ export function App() {
               <Route index element={<HomePage />} />
               <Route path="monitoring/:tab?" element={page(<MonitoringPage />)} />
               <Route path="admin/users" element={page(<UsersPage />)} />
+              <Route path="admin/groups" element={page(<GroupsPage />)} />
               <Route path="admin/audit" element={page(<AuditPage />)} />
               <Route path="account" element={page(<AccountPage />)} />
               <Route path="search" element={page(<SearchPage />)} />
@@ -90,6 +93,7 @@ export function App() {
               <Route path="history/:kind/:name" element={page(<HistoryPage />)} />
               <Route path="connections" element={page(<ConnectionsPage />)} />
               <Route path="members" element={page(<MembersPage />)} />
+              <Route path="api-keys" element={page(<ProjectApiKeysPage />)} />
               <Route path="dashboards" element={page(<DashboardsPage />)} />
               <Route path="api-services" element={page(<ApiServicesPage />)} />
               <Route path="api-services/:id" element={page(<ApiServicePage />)} />

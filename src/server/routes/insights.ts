@@ -9,6 +9,7 @@ import type { Workspace } from '../../workspace/workspace.js';
 import { objectRoutes } from '../object-routes.js';
 import * as R from '../response-schemas.js';
 import { route } from '../route.js';
+import { tileOfSharedDashboard } from '../shared-read.js';
 import { dataAccess } from '../audit-spec.js';
 
 const P = '/api/projects/{key}';
@@ -30,6 +31,10 @@ const InsightData = loose({
 const FilterQuery = z.object({
   filters: z.union([z.string(), z.array(z.string())]).optional(),
   filter: z.union([z.string(), z.array(z.string())]).optional(),
+  dashboard: z
+    .string()
+    .optional()
+    .describe('The dashboard this insight is a tile of: lets viewers it is shared with (non-members) read it'),
 });
 const filtersOf = (q: z.infer<typeof FilterQuery>) => [...parseFilters(q.filters), ...parseFilters(q.filter)];
 const ExportQuery = FilterQuery.extend({
@@ -47,6 +52,7 @@ export function insightRoutes(app: FastifyInstance, ws: Workspace): void {
       tag: 'insights',
       nameField: 'id',
       writeRight: 'manage-dashboards',
+      sharedGet: tileOfSharedDashboard,
       body: Body,
       item: Insight,
       summaries: {
@@ -69,6 +75,7 @@ export function insightRoutes(app: FastifyInstance, ws: Workspace): void {
       tag: 'insights',
       query: FilterQuery,
       access: 'reader',
+      shared: tileOfSharedDashboard,
       response: { 200: InsightData },
       audit: dataAccess('insight.read'),
     },
@@ -98,6 +105,7 @@ export function insightRoutes(app: FastifyInstance, ws: Workspace): void {
       tag: 'insights',
       nameField: 'id',
       writeRight: 'manage-dashboards',
+      sharedGet: (params) => ({ kind: 'dashboard', name: params.id }),
       body: Body,
       item: Dashboard,
       summaries: {

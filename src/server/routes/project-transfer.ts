@@ -13,7 +13,10 @@ const Flag = z
   .optional()
   .transform((v) => v === 'true' || v === '1');
 const ExportQuery = z.object({ data: Flag, revisions: Flag });
-const ImportQuery = z.object({ key: z.string().optional() });
+const ImportQuery = z.object({
+  key: z.string().optional().describe('Import under this key instead of the exported one'),
+  as: z.string().optional().describe('The same as key'),
+});
 const ImportForm = z.object({ file: z.file().describe('The ZIP of an exported project') });
 const Imported = z.looseObject({
   key: z.string(),
@@ -22,6 +25,13 @@ const Imported = z.looseObject({
   datasetsWithData: z.number(),
   skippedMembers: z.array(z.string()),
 });
+
+/** `?key=NEW` or its alias `?as=NEW` (not two different keys). */
+function newKeyOf(query: z.infer<typeof ImportQuery>): string | undefined {
+  if (query.key !== undefined && query.as !== undefined && query.key !== query.as)
+    throw badRequest(`key and as name two different keys (${query.key}, ${query.as}): give one`);
+  return query.key ?? query.as;
+}
 
 /** A project as a ZIP of readable files, and back (src/transfer/). */
 export function projectTransferRoutes(app: FastifyInstance, ws: Workspace): void {
@@ -59,7 +69,7 @@ export function projectTransferRoutes(app: FastifyInstance, ws: Workspace): void
       method: 'POST',
       url: '/api/projects/import',
       summary:
-        'Create a project from an exported ZIP (multipart field `file`); `key` renames it. 409 when the key exists; 400 for entries outside the folder or over the size limit',
+        'Create a project from an exported ZIP (multipart field `file`); `key` (or `as`) renames it. 409 when the key exists; 400 for entries outside the folder or over the size limit',
       tag: 'projects',
       query: ImportQuery,
       raw: true,
@@ -75,7 +85,7 @@ export function projectTransferRoutes(app: FastifyInstance, ws: Workspace): void
       try {
         await pipeline(part.file, createWriteStream(zipPath));
         if (part.file.truncated) throw tooLarge(uploadTooLargeMessage(ws.config.maxUploadMb));
-        const result = await importProjectZip(ws, principal, zipPath, query.key);
+        const result = await importProjectZip(ws, principal, zipPath, newKeyOf(query));
         request.auditNote = { project: result.key, objectName: result.key };
         void reply.code(201);
         return result;

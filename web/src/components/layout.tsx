@@ -27,6 +27,7 @@ export function AppShell() {
           </NavLink>
           <NavLink to="/monitoring">Automation monitoring</NavLink>
           {me?.isAdmin ? <NavLink to="/admin/users">Users</NavLink> : null}
+          {me?.isAdmin ? <NavLink to="/admin/groups">Groups</NavLink> : null}
           {me?.isAdmin ? <NavLink to="/admin/audit">Audit log</NavLink> : null}
           <NavLink to="/account">API keys</NavLink>
         </nav>
@@ -70,6 +71,7 @@ const PROJECT_NAV: { to: string; label: string; icon: string; end?: boolean }[] 
   { to: 'api-services', label: 'API services', icon: '⇄' },
   { to: 'connections', label: 'Connections', icon: '⛁' },
   { to: 'members', label: 'Members', icon: '☺' },
+  { to: 'api-keys', label: 'API keys', icon: '⚿' },
   { to: 'timeline', label: 'Timeline', icon: '☰' },
   { to: 'settings', label: 'Settings', icon: '⚒' },
 ];

@@ -4,7 +4,8 @@ import { TagsEditor } from '../components/tags-editor';
 import { useConfirm } from '../components/confirm-dialog';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { api, projectApi, queryString } from '../api/client';
-import type { Dashboard, DashboardInfo, DashboardTile, InsightData, InsightInfo } from '../api/types';
+import type { Dashboard, DashboardInfo, DashboardTile, InsightData, InsightInfo, ObjectShare } from '../api/types';
+import { ShareButton } from '../components/share-dialog';
 import { InsightView, type SelectedRange } from '../components/insight-view';
 import { projectPath } from '../components/layout';
 import { ErrorAlert, Loading, Notice, PageHeader } from '../components/ui';
@@ -93,7 +94,15 @@ export default function DashboardPage() {
   async function save() {
     if (!draft) return;
     try {
-      const { id: dashboardId, name, description, pages, filters: dashboardFilters, refreshSeconds: refresh } = draft;
+      const {
+        id: dashboardId,
+        name,
+        description,
+        pages,
+        filters: dashboardFilters,
+        refreshSeconds: refresh,
+        sharing,
+      } = draft;
       const saved = await api.put<DashboardInfo>(projectApi(key, 'dashboards', id), {
         id: dashboardId,
         name,
@@ -101,6 +110,7 @@ export default function DashboardPage() {
         pages,
         filters: dashboardFilters,
         refreshSeconds: refresh,
+        sharing,
       });
       setNotice(`Saved revision ${saved.revision}.`);
       setEditing(false);
@@ -109,6 +119,23 @@ export default function DashboardPage() {
     } catch (e) {
       setError(e);
     }
+  }
+  /** Changes only who it is shared with: the stored dashboard, not an unsaved layout. */
+  async function share(sharing: ObjectShare[]) {
+    if (!stored.data) return;
+    const { name, description, pages, filters: dashboardFilters, refreshSeconds: refresh, revision } = stored.data;
+    await api.put<DashboardInfo>(projectApi(key, 'dashboards', id), {
+      id,
+      name,
+      description,
+      pages,
+      filters: dashboardFilters,
+      refreshSeconds: refresh,
+      revision,
+      sharing,
+    });
+    setNotice(sharing.length ? `Shared with ${sharing.map((s) => s.with).join(', ')}.` : 'Shared with no one.');
+    stored.reload();
   }
   async function remove() {
     const ok = await confirm.ask({
@@ -155,6 +182,9 @@ export default function DashboardPage() {
             <a className="btn" href={exportUrl('pdf')} download>
               PDF
             </a>
+            {canEdit && !editing && stored.data ? (
+              <ShareButton what="dashboard" sharing={stored.data.sharing} save={share} />
+            ) : null}
             {canEdit && !editing ? (
               <button type="button" className="btn" onClick={() => setEditing(true)}>
                 Edit layout

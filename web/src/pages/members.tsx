@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { api, projectApi } from '../api/client';
-import type { Member, Project, ProjectRole, User } from '../api/types';
+import type { Group, Member, Project, ProjectRole, User } from '../api/types';
 import { useAuth } from '../auth';
 import { projectPath } from '../components/layout';
 import { LoadedTable } from '../components/loaded-table';
@@ -19,6 +19,8 @@ export default function MembersPage() {
   const members = useApi<Member[]>(projectApi(key, 'members'));
   // Only global admins may list users; others type the username.
   const users = useApi<User[]>(me?.isAdmin ? '/api/users' : null);
+  // Any signed-in user may list groups: a project admin grants roles to them.
+  const groups = useApi<Group[]>('/api/groups');
   const [username, setUsername] = useState('');
   const [role, setRole] = useState<ProjectRole>('reader');
   const [error, setError] = useState<unknown>(null);
@@ -81,6 +83,11 @@ export default function MembersPage() {
                 {u.displayName ?? ''}
               </option>
             ))}
+            {(groups.data ?? []).map((g) => (
+              <option key={`group:${g.name}`} value={`group:${g.name}`}>
+                {`group of ${g.members.length}`}
+              </option>
+            ))}
           </datalist>
           <select aria-label="Role" value={role} onChange={(e) => setRole(e.target.value as ProjectRole)}>
             {ROLES.map((r) => (
@@ -91,6 +98,16 @@ export default function MembersPage() {
             Add member
           </button>
         </form>
+      ) : project.data ? (
+        <p className="muted" role="note">
+          Your role on {key} is {project.data.role ?? 'none'}: only project admins add members or change roles and
+          rights.
+        </p>
+      ) : null}
+      {isAdmin ? (
+        <p className="small">
+          Keys for services rather than people: <Link to={projectPath(key, 'api-keys')}>project API keys</Link>.
+        </p>
       ) : null}
       <LoadedTable
         state={members}

@@ -1,0 +1,132 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { llano } from './support/cli.js';
+import { startTestServer, type TestServer } from './support/llano-server.js';
+
+/**
+ * Dashboards and webapps shared with a group or a user who is not a project member: they see that
+ * object (a dashboard's tiles too) and nothing else of the project; removing the share ends it.
+ */
+describe('sharing dashboards and webapps beyond the project', () => {
+  let s: TestServer;
+  let admin: string;
+  let vera: string;
+  let olga: string;
+  const P = '/api/projects/SH';
+  const dashboard = {
+    id: 'ops_view',
+    name: 'Ops view',
+    pages: [{ title: 'p', tiles: [{ insight: 'count_rows', x: 0, y: 0, w: 6, h: 4 }] }],
+  };
+  const kpi = (id: string) => ({
+    id,
+    name: id,
+    type: 'chart',
+    dataset: 'obs',
+    chart: { kind: 'kpi', y: [{ agg: 'count' }] },
+  });
+
+  async function raw(path: string, token?: string) {
+    const headers = new Headers();
+    if (token) headers.set('authorization', `Bearer ${token}`);
+    return fetch(s.url + path, { headers, redirect: 'manual' });
+  }
+  /** The webapp's first page as `token` sees it: follows the redirect to the view-token URL. */
+  async function webappPage(token: string) {
+    const first = await raw('/webapps/SH/app1/', token);
+    if (first.status !== 302) return first.status;
+    return (await raw(first.headers.get('location')!, token)).status;
+  }
+
+  beforeAll(async () => {
+    s = await startTestServer();
+    admin = s.adminToken;
+    for (const u of ['vera', 'olga'])
+      await s.call('POST', '/api/users', { token: admin, body: { username: u, password: `password-${u}` } });
+    await s.call('POST', '/api/projects', { token: admin, body: { key: 'SH' } });
+    expect((await s.upload(`${P}/datasets/obs/upload`, 'a,b\n1,2\n3,4\n', 'obs.csv')).status).toBe(201);
+    for (const id of ['count_rows', 'not_on_board'])
+      expect((await s.call('POST', `${P}/insights`, { token: admin, body: kpi(id) })).status).toBe(201);
+    expect((await s.call('POST', `${P}/dashboards`, { token: admin, body: dashboard })).status).toBe(201);
+    const files = { 'index.html': '<p>shared app</p>' };
+    expect(
+      (await s.call('POST', `${P}/webapps`, { token: admin, body: { id: 'app1', name: 'A', files } })).status,
+    ).toBe(201);
+    await s.call('POST', '/api/groups', { token: admin, body: { name: 'viewers', members: ['vera'] } });
+    vera = await s.login('vera', 'password-vera');
+    olga = await s.login('olga', 'password-olga');
+  });
+  afterAll(async () => s?.stop());
+
+  const board = `${P}/dashboards/ops_view`;
+  const tile = `${P}/insights/count_rows/data?dashboard=ops_view`;
+
+  it('a group member who is not a project member views the shared dashboard and its tiles, nothing else', async () => {
+    expect((await s.call('GET', board, { token: vera })).status).toBe(404);
+    expect((await s.call('GET', tile, { token: vera })).status).toBe(404);
+    const bad = await s.call<{ error: { message: string } }>('PUT', board, {
+      token: admin,
+      body: { ...dashboard, sharing: [{ with: 'group:nosuch', role: 'viewer' }] },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toContain('group:nosuch');
+    const shared = await s.call<{ sharing: unknown }>('PUT', board, {
+      token: admin,
+      body: { ...dashboard, sharing: [{ with: 'group:viewers', role: 'viewer' }] },
+    });
+    expect(shared.status).toBe(200);
+    expect(shared.body.sharing).toEqual([{ with: 'group:viewers', role: 'viewer' }]);
+
+    const got = await s.call<{ name: string }>('GET', board, { token: vera });
+    expect(got.status).toBe(200);
+    expect(got.body.name).toBe('Ops view');
+    expect((await s.call('GET', `${P}/insights/count_rows?dashboard=ops_view`, { token: vera })).status).toBe(200);
+    const data = await s.call<{ rows: unknown[][] }>('GET', tile, { token: vera });
+    expect(data.status).toBe(200);
+    expect(data.body.rows).toEqual([[2]]);
+    // Nothing else: not the project, its lists, other insights (even named with the dashboard), data, or writes.
+    for (const url of [
+      P,
+      `${P}/dashboards`,
+      `${P}/insights`,
+      `${P}/insights/count_rows/data`,
+      `${P}/insights/not_on_board/data?dashboard=ops_view`,
+      `${P}/datasets/obs`,
+      `${P}/datasets/obs/data`,
+      `${P}/members`,
+    ])
+      expect((await s.call('GET', url, { token: vera })).status, url).toBe(404);
+    expect((await s.call('PUT', board, { token: vera, body: dashboard })).status).toBe(404);
+    // Someone outside the group sees nothing.
+    expect((await s.call('GET', board, { token: olga })).status).toBe(404);
+    expect((await s.call('GET', tile, { token: olga })).status).toBe(404);
+
+    // Removing the share removes the access.
+    await s.call('PUT', board, { token: admin, body: { ...dashboard, sharing: [] } });
+    expect((await s.call('GET', board, { token: vera })).status).toBe(404);
+    expect((await s.call('GET', tile, { token: vera })).status).toBe(404);
+  });
+
+  it('the CLI shares a dashboard and stops sharing it', async () => {
+    const env = { LLANO_URL: s.url, LLANO_TOKEN: admin };
+    const share = await llano(['-p', 'SH', 'dashboard', 'share', 'ops_view', 'group:viewers'], env);
+    expect(share.code, share.err).toBe(0);
+    expect(share.out).toContain('shared with group:viewers');
+    expect((await s.call('GET', board, { token: vera })).status).toBe(200);
+    const stop = await llano(['-p', 'SH', 'dashboard', 'share', 'ops_view', 'group:viewers', '--remove'], env);
+    expect(stop.out).toContain('no one beyond the project');
+    expect((await s.call('GET', board, { token: vera })).status).toBe(404);
+  });
+
+  it('a webapp shared with a user opens for them only, until the share is removed', async () => {
+    expect(await webappPage(vera)).toBe(404);
+    const app = (await s.call<Record<string, unknown>>('GET', `${P}/webapps/app1`, { token: admin })).body;
+    const put = (sharing: unknown[]) =>
+      s.call('PUT', `${P}/webapps/app1`, { token: admin, body: { ...app, revision: undefined, sharing } });
+    expect((await put([{ with: 'vera', role: 'viewer' }])).status).toBe(200);
+    expect(await webappPage(vera)).toBe(200);
+    expect(await webappPage(olga)).toBe(404);
+    expect((await s.call('GET', `${P}/webapps/app1`, { token: vera })).status).toBe(404);
+    expect((await put([])).status).toBe(200);
+    expect(await webappPage(vera)).toBe(404);
+  });
+});

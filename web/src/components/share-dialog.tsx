@@ -1,0 +1,86 @@
+import { useState, type FormEvent } from 'react';
+import type { ObjectShare } from '../api/types';
+import { ErrorAlert, Modal } from './ui';
+
+/**
+ * Who beyond the project's members may view one dashboard or webapp: users or `group:NAME`.
+ * They see that object only; `save` stores the whole new list (a new revision of the object).
+ */
+export function ShareButton({
+  what,
+  sharing,
+  save,
+}: {
+  what: string;
+  sharing: ObjectShare[] | undefined;
+  save: (sharing: ObjectShare[]) => Promise<void>;
+}) {
+  const [open, setOpen] = useState(false);
+  const [grantee, setGrantee] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const list = sharing ?? [];
+  const apply = async (next: ObjectShare[]) => {
+    setError(null);
+    try {
+      await save(next);
+      setGrantee('');
+    } catch (e) {
+      setError(e);
+    }
+  };
+  const add = (e: FormEvent) => {
+    e.preventDefault();
+    const name = grantee.trim();
+    if (name && !list.some((s) => s.with === name)) void apply([...list, { with: name, role: 'viewer' }]);
+  };
+  return (
+    <>
+      <button type="button" className="btn" onClick={() => setOpen(true)}>
+        Share{list.length ? ` (${list.length})` : ''}
+      </button>
+      <Modal open={open} title={`Share ${what}`} onClose={() => setOpen(false)}>
+        <div className="stack">
+          <p className="small">
+            Viewers you add here see this {what} even when they are not members of the project, and nothing else of it.
+          </p>
+          <ErrorAlert error={error} title="Not shared" />
+          {list.length ? (
+            <ul className="stack" aria-label="Shared with">
+              {list.map((s) => (
+                <li key={s.with} className="row">
+                  <span>
+                    {s.with} <span className="muted">({s.role})</span>
+                  </span>
+                  <button
+                    type="button"
+                    className="btn danger small"
+                    onClick={() => void apply(list.filter((x) => x.with !== s.with))}
+                  >
+                    Stop sharing<span className="visually-hidden"> with {s.with}</span>
+                  </button>
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p className="muted">Shared with no one beyond the project’s members.</p>
+          )}
+          <form className="row" onSubmit={add}>
+            <input
+              aria-label="Share with (username or group:NAME)"
+              placeholder="Username or group:NAME"
+              required
+              value={grantee}
+              onChange={(e) => setGrantee(e.target.value)}
+            />
+            <button type="submit" className="btn primary">
+              Share as viewer
+            </button>
+            <button type="button" className="btn" onClick={() => setOpen(false)}>
+              Close
+            </button>
+          </form>
+        </div>
+      </Modal>
+    </>
+  );
+}
