@@ -108,6 +108,8 @@ try {
   const to = new Date(Date.now() + 10_000).toISOString();
   const jobs = await api.call<{ id: string }[]>('GET', `${P}/jobs`);
 
+  const range = `from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`;
+
   console.log('Screenshots…');
   mkdirSync(OUT, { recursive: true });
   const b = await launchBrowser(server.url);
@@ -145,7 +147,6 @@ try {
     });
     await shot('chart-builder', '/projects/ALMA_OPS/insights/trec_per_day', '.insight-chart canvas');
     await shot('dashboard', '/projects/ALMA_OPS/dashboards/operations', '.dashboard-tile canvas');
-    const range = `from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`;
     await shot('monitoring-timeline', `/monitoring?${range}`, '[aria-label^="Runs of each scenario"] canvas');
     await shot('monitoring-steps', `/monitoring?${range}&expand=step`, 'tr.step-row');
     await shot('monitoring-triggers', `/monitoring/triggers?${range}`, 'table');
@@ -160,8 +161,33 @@ try {
         });
       },
     );
+    // The observatory's applications (issue 21): dashboards and webapps of the demo project.
+    await shot('app-pipeline-monitoring', '/projects/ALMA_OPS/dashboards/pipeline_monitoring', '.dashboard-tile');
+    await shot('app-shift-report', '/projects/ALMA_OPS/dashboards/shift_report', '.dashboard-tile');
+    await shot('app-trec-qa', '/projects/ALMA_OPS/dashboards/trec_qa', '.dashboard-tile');
+    await shot('app-shift-webapp', '/webapps/ALMA_OPS/shift_report/', 'svg');
+    await shot('app-trec-explorer', '/webapps/ALMA_OPS/trec_qa_explorer/', 'svg');
   } finally {
     await b.close();
+  }
+
+  // The same UI on a phone (390 × 844): the sidebar becomes a drawer, tables scroll in their box.
+  const phone = await launchBrowser(server.url, { width: 390, height: 844 });
+  try {
+    const { page } = phone;
+    const shot = async (name: string, url: string, ready: string) => {
+      await page.goto(url);
+      await page.locator(ready).first().waitFor({ timeout: 30_000 });
+      await sleep(900);
+      await page.screenshot({ path: path.join(OUT, `${name}.png`) });
+      console.log(`  ${name}.png`);
+    };
+    await logIn(page, 'admin', ADMIN_PASSWORD);
+    await shot('phone-project', '/projects/ALMA_OPS', '.stat-tile');
+    await shot('phone-dashboard', '/projects/ALMA_OPS/dashboards/shift_report', '.dashboard-tile');
+    await shot('phone-monitoring', `/monitoring?${range}`, '[aria-label^="Runs of each scenario"] canvas');
+  } finally {
+    await phone.close();
   }
 } finally {
   await server.stop();

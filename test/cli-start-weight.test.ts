@@ -5,10 +5,10 @@ import { describe, expect, it } from 'vitest';
 /**
  * Every `llano` command loads src/cli/main.ts and, through it, every command module. What those
  * import at load time (not inside an action) is paid by every command, `analytics changepoints`
- * on a 100-point file included (issue 12: ≤ 300 ms). The engine, the catalog's drivers and
+ * on a 100-point file included (issue 12: ≤ 300 ms). The engine, the catalog's drivers, zod and
  * password hashing must therefore be imported inside the actions that use them.
  */
-const HEAVY = ['@duckdb/node-api', 'pg', 'better-sqlite3', 'argon2', 'apache-arrow', 'kysely', 'fastify'];
+const HEAVY = ['@duckdb/node-api', 'pg', 'better-sqlite3', 'argon2', 'apache-arrow', 'kysely', 'fastify', 'zod'];
 
 const SRC = path.resolve(import.meta.dirname, '../src');
 

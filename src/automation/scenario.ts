@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { badRequest } from '../common/errors.js';
-import { fieldTitles, parseOr400 } from '../common/parse.js';
+import { fieldTitles } from '../common/field-titles.js';
+import { parseOr400 } from '../common/parse.js';
 import { sha256 } from '../common/ids.js';
 import { assertObjectName } from '../common/names.js';
 import type { Registry } from '../common/registry.js';

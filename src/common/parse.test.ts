@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { LlanoError } from './errors.js';
-import { fieldTitles, parseOr400 } from './parse.js';
+import { fieldTitles } from './field-titles.js';
+import { parseOr400 } from './parse.js';
 
 const Person = z.object({ name: z.string(), age: z.number().int().min(0) });
 
