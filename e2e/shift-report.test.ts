@@ -1,8 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWebIfStale } from '../bin/build-web-if-needed.js';
+import { monitoringInsights, saveRunHistoryDatasets, scenarioOf } from '../src/alma/apps/monitoring/install.js';
+import { OBSERVATORY_JOBS } from '../src/alma/apps/monitoring/jobs.js';
+import { monitoringRecipes } from '../src/alma/apps/monitoring/recipes.js';
 import { installShiftReport } from '../src/alma/apps/shift-report/install.js';
+import { importScenarioHistory } from '../src/automation/history-import.js';
+import { saveScenario } from '../src/automation/scenarios-service.js';
+import { saveRecipe } from '../src/flow/recipes-service.js';
+import { saveDashboard } from '../src/insights/dashboards-service.js';
+import { saveInsight } from '../src/insights/insights-service.js';
 import { LOCAL_ADMIN } from '../src/catalog/access.js';
-import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../test/support/llano-server.js';
+import type { BuildStarted } from '../test/support/api-types.js';
+import { ADMIN_PASSWORD, startTestServer, waitForJobEnd, type TestServer } from '../test/support/llano-server.js';
 import { loadShiftFixture } from '../test/support/shift-report-fixture.js';
 import { a11yViolations, bypassContentPolicy, seriousOnes } from './support/a11y.js';
 import { launchBrowser, logIn, type TestBrowser } from './support/browser.js';
@@ -69,5 +78,77 @@ describe('web UI: the shift report', () => {
     await page.getByRole('cell', { name: /Overlaps shift 7m-2025-01-06-night by 2(\.0+)? h/ }).waitFor();
     expect(seriousOnes(await a11yViolations(page, { preload: false }))).toEqual([]);
     await restorePolicy();
+  }, 120_000);
+
+  // The pipeline-monitoring application on three hand-made past runs of one job (the same
+  // history import the demo uses for the simulator's job_run table): avg (60+30+120)/3 = 70 s,
+  // last 120 s, one failure in 24 h, and late, since its last success is an hour old for a
+  // 15-minute job (late after 1.5 periods).
+  it('pipeline monitoring: a job’s imported runs on the timeline and its load status on the dashboard', async () => {
+    const MON = 'MONFIX';
+    const { ws } = server;
+    await ws.catalog.projects.create(LOCAL_ADMIN, { key: MON, name: 'Monitoring fixture' });
+    const job = OBSERVATORY_JOBS.find((j) => j.id === 'ql_event_etl')!;
+    // No trigger (the scheduler must not add a run) and no staging tables to load from here.
+    await saveScenario(ws, LOCAL_ADMIN, MON, {
+      ...scenarioOf(job),
+      triggers: [],
+      steps: [{ type: 'http', method: 'GET', url: 'https://pipeline.observatory.invalid/' }],
+    });
+    const now = Date.now();
+    const run = (hoursAgo: number, seconds: number, outcome: 'SUCCESS' | 'FAILED') => ({
+      scenario: job.id,
+      outcome,
+      start: now - hoursAgo * 3_600_000,
+      end: now - hoursAgo * 3_600_000 + seconds * 1000,
+      steps: [],
+    });
+    await importScenarioHistory(ws, LOCAL_ADMIN, MON, [
+      run(3, 60, 'SUCCESS'),
+      run(2, 30, 'FAILED'),
+      run(1, 120, 'SUCCESS'),
+    ]);
+    await saveRunHistoryDatasets(ws, MON);
+    for (const r of monitoringRecipes().filter((x) => x.output === 'load_status'))
+      await saveRecipe(ws, LOCAL_ADMIN, MON, r);
+    const build = await server.call<BuildStarted>('POST', `/api/projects/${MON}/builds`, {
+      token: server.adminToken,
+      body: { targets: ['load_status'], mode: 'required' },
+    });
+    expect(build.status).toBe(202);
+    await waitForJobEnd(server, MON, build.body.jobId);
+    await saveInsight(
+      ws,
+      LOCAL_ADMIN,
+      MON,
+      monitoringInsights.find((i) => i.id === 'loads_late_or_failing')!,
+    );
+    await saveDashboard(ws, LOCAL_ADMIN, MON, {
+      id: 'loads',
+      name: 'Loads',
+      pages: [{ title: 'Today', tiles: [{ insight: 'loads_late_or_failing', x: 0, y: 0, w: 24, h: 8 }] }],
+    });
+
+    const { page } = b;
+    const range = `from=${encodeURIComponent(new Date(now - 4 * 3_600_000).toISOString())}&to=${encodeURIComponent(new Date(now + 600_000).toISOString())}`;
+    await page.goto(`/monitoring?${range}`);
+    const row = page.getByRole('row', { name: new RegExp(job.name) });
+    await row.waitFor();
+    expect((await row.getByRole('cell').allTextContents()).slice(-2)).toEqual(['01:10', '02:00']);
+
+    await page.goto(`/projects/${MON}/dashboards/loads`);
+    const status = page.getByRole('row', { name: new RegExp(`^late ${job.name}`) });
+    await status.waitFor();
+    const cells = await status.getByRole('cell').allTextContents();
+    // status, name, last outcome, last run, hours since success, failed, warnings, avg and last runtime (min)
+    expect([cells[0], cells[1], cells[2], ...cells.slice(5)]).toEqual([
+      'late',
+      job.name,
+      'SUCCESS',
+      '1',
+      '0',
+      '1.17',
+      '2',
+    ]);
   }, 120_000);
 });

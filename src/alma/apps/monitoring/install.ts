@@ -64,6 +64,14 @@ export function scenarioOf(job: ObservatoryJob) {
  * `staging_*` increments in the project.
  */
 export async function installMonitoring(ws: Workspace, project: string): Promise<void> {
+  await saveRunHistoryDatasets(ws, project);
+  for (const r of monitoringRecipes()) await saveRecipe(ws, LOCAL_ADMIN, project, r);
+  for (const job of OBSERVATORY_JOBS) await saveScenario(ws, LOCAL_ADMIN, project, scenarioOf(job));
+  await saveScenario(ws, LOCAL_ADMIN, project, PIPELINE_WATCH);
+}
+
+/** The project's scenario runs and step runs as datasets (system tables) the monitoring recipes read. */
+export async function saveRunHistoryDatasets(ws: Workspace, project: string): Promise<void> {
   await saveDataset(ws, LOCAL_ADMIN, project, {
     name: 'automation_runs',
     description: 'Every run of the project’s scenarios (system table)',
@@ -74,9 +82,6 @@ export async function installMonitoring(ws: Workspace, project: string): Promise
     description: 'Every step run of the project’s scenarios (system table)',
     storage: { type: 'system', table: 'step_runs' },
   });
-  for (const r of monitoringRecipes()) await saveRecipe(ws, LOCAL_ADMIN, project, r);
-  for (const job of OBSERVATORY_JOBS) await saveScenario(ws, LOCAL_ADMIN, project, scenarioOf(job));
-  await saveScenario(ws, LOCAL_ADMIN, project, PIPELINE_WATCH);
 }
 
 /** Hourly: refreshes the load status and runtime trends, and runs the late / failed / empty-load checks. */
@@ -133,7 +138,8 @@ export async function importJobHistory(
   return importScenarioHistory(ws, LOCAL_ADMIN, project, history);
 }
 
-const insights = [
+/** The monitoring dashboard's insights (each reads a dataset the monitoring recipes build). */
+export const monitoringInsights = [
   {
     id: 'loads_late_or_failing',
     name: 'Loads late or failing (last 24 h)',
@@ -194,7 +200,7 @@ const insights = [
 
 /** The monitoring dashboard (charts read built datasets' columns: saved after the build). */
 export async function installMonitoringDashboard(ws: Workspace, project: string): Promise<void> {
-  for (const i of insights) await saveInsight(ws, LOCAL_ADMIN, project, i);
+  for (const i of monitoringInsights) await saveInsight(ws, LOCAL_ADMIN, project, i);
   await saveDashboard(ws, LOCAL_ADMIN, project, {
     id: 'pipeline_monitoring',
     name: 'Pipeline monitoring',
