@@ -7,9 +7,7 @@ import { resolveSource } from '../src/datasets/datasets.js';
 import { startTestServer, type TestServer } from './support/llano-server.js';
 
 const rowsOf = (n: number, offset = 0) =>
-  ['antenna,band,trec', ...Array.from({ length: n }, (_, i) => `DA${(i * 7) % 13},${i % 4},${offset + i}`)].join(
-    '\n',
-  );
+  ['antenna,band,trec', ...Array.from({ length: n }, (_, i) => `DA${(i * 7) % 13},${i % 4},${offset + i}`)].join('\n');
 
 describe('sorted copies of SQL endpoint inputs', () => {
   let s: TestServer;
