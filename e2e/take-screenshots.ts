@@ -165,7 +165,7 @@ try {
     await shot('app-pipeline-monitoring', '/projects/ALMA_OPS/dashboards/pipeline_monitoring', '.dashboard-tile');
     await shot('app-shift-report', '/projects/ALMA_OPS/dashboards/shift_report', '.dashboard-tile');
     await shot('app-trec-qa', '/projects/ALMA_OPS/dashboards/trec_qa', '.dashboard-tile');
-    await shot('app-shift-webapp', '/webapps/ALMA_OPS/shift_report/', 'svg');
+    await shot('app-shift-webapp', '/webapps/ALMA_OPS/shift_report/', 'tbody tr td');
     await shot('app-trec-explorer', '/webapps/ALMA_OPS/trec_qa_explorer/', 'svg');
   } finally {
     await b.close();
