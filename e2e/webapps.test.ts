@@ -209,7 +209,8 @@ export default function App() {
     }
     const { page } = b;
     await page.goto(`/projects/${KEY}/webapps/explorer`);
-    await page.getByRole('button', { name: 'Delete' }).click();
+    // Exactly: each file of the tree has its own "Delete app.js" button.
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
     await page.getByRole('button', { name: 'Delete webapp' }).click();
     await page.getByRole('heading', { name: 'Webapps', level: 1 }).waitFor();
     expect(await page.getByRole('link', { name: 'Explorer' }).count()).toBe(0);

@@ -9,6 +9,18 @@ import { formatTable, type CliIo } from '../io.js';
 import { ProgressBar } from '../progress.js';
 import type { CommandModule } from './index.js';
 
+/** Settings of every recipe type (`llano recipe types` lists the others). */
+const COMMON_RECIPE_SETTINGS = [
+  'type',
+  'name',
+  'inputs',
+  'output',
+  'description',
+  'tags',
+  'schemaVersion',
+  'partitionDependencies',
+];
+
 /** Polls a job until it ends, drawing a progress bar on a terminal. */
 async function followJob(io: CliIo, client: ApiClient, project: string, jobId: string): Promise<Job> {
   const bar = new ProgressBar(io, `job ${jobId}`);
@@ -175,8 +187,9 @@ export const flowCommands: CommandModule = (program, io) => {
           rows: (t: RecipeTypeInfo) => [
             t.type,
             t.label,
+            // What sets the type apart: the settings every recipe has are left out.
             Object.keys(t.schema?.properties ?? {})
-              .filter((k) => !['type', 'name', 'inputs', 'output', 'description', 'tags', 'schemaVersion'].includes(k))
+              .filter((k) => !COMMON_RECIPE_SETTINGS.includes(k))
               .join(', '),
           ],
         }),
