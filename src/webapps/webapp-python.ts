@@ -178,6 +178,7 @@ export async function proxyToPython(
   projectKey: string,
   stored: { webapp: Webapp; revision: number },
   request: ProxiedRequest,
+  retried = false,
 ): Promise<ProxiedAnswer> {
   const app = await appFor(ws, projectKey, stored);
   const limits = webappLimits(stored.webapp);
@@ -223,6 +224,12 @@ export async function proxyToPython(
     });
   } catch (error) {
     appendWebappLog(ws, projectKey, stored.webapp.id, 'llano', (error as Error).message);
+    // Refused right after a crash, before its exit was noticed: forget the dead app and, for a
+    // request without a body (nothing consumed), start it again once.
+    if (!retried && !request.body && /ECONNREFUSED/.test((error as Error).message)) {
+      await forgetDeadApp(ws, projectKey, stored.webapp.id, app.process);
+      return proxyToPython(ws, projectKey, stored, request, true);
+    }
     throw error;
   } finally {
     app.idleTimer = setTimeout(() => {
@@ -249,4 +256,22 @@ export async function pythonAppStatus(ws: Workspace, projectKey: string, id: str
     .get(keyOf(projectKey, id))
     ?.catch(() => null);
   return app ? { pid: app.process.pid, revision: app.revision, startedAt: app.startedAt } : null;
+}
+
+/** Drops an app that refuses connections from the running ones (stopping it if it has not exited within 2 s). */
+async function forgetDeadApp(
+  ws: Workspace,
+  projectKey: string,
+  id: string,
+  process: Awaited<ReturnType<typeof start>>['process'],
+): Promise<void> {
+  const exited = await Promise.race([
+    process.exit.then(() => true),
+    new Promise<boolean>((r) => setTimeout(() => r(false), 2_000)),
+  ]);
+  if (!exited) await process.stop('It refused connections');
+  const apps = running(ws);
+  const key = keyOf(projectKey, id);
+  const current = await apps.get(key)?.catch(() => null);
+  if (current?.process === process) apps.delete(key);
 }
