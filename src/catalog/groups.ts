@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { badRequest, conflict, notFound } from '../common/errors.js';
 import { nowIso } from '../common/ids.js';
-import { assertUsername, USERNAME } from '../common/names.js';
+import { assertUsername, quotedName, USERNAME } from '../common/names.js';
 import { parseOr400 } from '../common/parse.js';
 import type { Group } from './group-types.js';
 import type { CatalogTables } from './tables.js';
@@ -21,7 +21,7 @@ export function groupGrantName(grantee: string): string | null {
 /** Group names follow the username rule (letters, digits, '.', '-', '_'). */
 export function assertGroupName(name: string): string {
   if (!USERNAME.test(name))
-    throw badRequest(`Invalid group name ${JSON.stringify(name)}: use letters, digits, '.', '-' and '_'`);
+    throw badRequest(`Invalid group name ${quotedName(name)}: use letters, digits, '.', '-' and '_'`);
   return name;
 }
 

@@ -25,7 +25,7 @@ export function assertProjectKey(key: string): string {
 export function assertObjectName(name: string, what = 'name'): string {
   if (typeof name !== 'string' || !OBJECT_NAME.test(name)) {
     throw invalidName(
-      `Invalid ${what} ${JSON.stringify(name)}: use letters, digits and underscores, starting with a letter or underscore`,
+      `Invalid ${what} ${quotedName(name)}: use letters, digits and underscores, starting with a letter or underscore`,
     );
   }
   return name;
@@ -33,7 +33,7 @@ export function assertObjectName(name: string, what = 'name'): string {
 
 export function assertUsername(name: string): string {
   if (typeof name !== 'string' || !USERNAME.test(name)) {
-    throw invalidName(`Invalid username ${JSON.stringify(name)}: use letters, digits, '.', '-' and '_'`);
+    throw invalidName(`Invalid username ${quotedName(name)}: use letters, digits, '.', '-' and '_'`);
   }
   return name;
 }
@@ -46,4 +46,10 @@ export function quoteIdent(name: string): string {
 /** Single-quotes a string literal for SQL. */
 export function quoteLiteral(value: string): string {
   return "'" + value.replace(/'/g, "''") + "'";
+}
+
+/** A rejected name as an error message quotes it: at most 80 characters (a 3 MB name is not echoed). */
+export function quotedName(name: unknown): string {
+  const text = JSON.stringify(name) ?? String(name);
+  return text.length > 82 ? `${text.slice(0, 80)}…" (${String(name).length} characters)` : text;
 }
