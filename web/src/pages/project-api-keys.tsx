@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { CreatedKeySecret, ExpiresSelect } from '../components/api-key-parts';
 import { Link, useParams } from 'react-router-dom';
 import { api, projectApi } from '../api/client';
 import type { ApiKeyInfo, Project, ProjectRole } from '../api/types';
@@ -126,26 +127,13 @@ export default function ProjectApiKeysPage() {
             </label>
           );
         })}
-        <select aria-label="Expires" value={days} onChange={(e) => setDays(e.target.value)}>
-          <option value="7">Expires in 7 days</option>
-          <option value="30">Expires in 30 days</option>
-          <option value="90">Expires in 90 days</option>
-          <option value="365">Expires in a year</option>
-          <option value="">Never expires</option>
-        </select>
+        <ExpiresSelect value={days} onChange={setDays} />
         <button type="submit" className="btn primary">
           Create key
         </button>
       </form>
       <ErrorAlert error={error} />
-      {created?.key ? (
-        <div className="alert success" role="status">
-          Key <strong>{created.name}</strong> created. Copy it now, it is shown only once:
-          <pre className="log mt-3" aria-label="Secret of the new API key">
-            {created.key}
-          </pre>
-        </div>
-      ) : null}
+      <CreatedKeySecret created={created} />
       <LoadedTable
         state={keys}
         loading="Loading keys…"
