@@ -3,7 +3,7 @@ import { StatementType, type DuckDBPreparedStatement } from '@duckdb/node-api';
 import { badRequest } from '../common/errors.js';
 import { quoteIdent } from '../common/names.js';
 import { resolveSource } from '../datasets/datasets.js';
-import { openSandbox } from '../engine/duckdb-sandbox.js';
+import { openSandbox, type SandboxScope } from '../engine/duckdb-sandbox.js';
 import { engineError } from '../engine/engine-errors.js';
 import { interruptible } from '../engine/query-limits.js';
 import { trimSql } from '../engine/sql-text.js';
@@ -11,6 +11,7 @@ import { duckdbRelation, type TableSource } from '../engine/table-source.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { bindValues, parameterise, type BoundValue } from './sql-params.js';
 import { jsonRows } from './json-rows.js';
+import { discard, preparedStatements, type ReadyStatement } from './prepared-sql.js';
 import type { SqlEndpoint } from './types.js';
 
 export const DEFAULT_SQL_ROWS = 1_000;
@@ -86,27 +87,56 @@ export async function runSqlEndpoint(
     s.kind === 'parquet' ? s.paths : s.kind === 'file' ? [s.path] : [],
   );
   const limits = { timeoutMs: ws.config.queryTimeoutSeconds * 1000, setting: 'LLANO_QUERY_TIMEOUT_SECONDS', signal };
+  const key = JSON.stringify([projectKey, sql, relations]);
+  const statements = preparedStatements(ws);
   return ws.duck.gates.userSql.run(signal, async () => {
-    const sandbox = await openSandbox(ws.duck, scope.scratchDir, files, { scope });
-    const views = relations.map(([name]) => name);
+    let ready = statements.take(key);
+    let reusable = false;
     try {
-      if (relations.length)
-        await sandbox.conn.run(
-          relations.map(([name, rel]) => `CREATE TEMP VIEW ${quoteIdent(name)} AS SELECT * FROM ${rel}`).join(';\n'),
-        );
-      const prepared = await sandbox.conn.prepare(sql);
-      if (prepared.statementType !== StatementType.SELECT)
+      ready ??= await prepareStatement(ws, scope, files, relations, sql);
+      if (ready.prepared.statementType !== StatementType.SELECT)
         throw badRequest(`endpoint ${endpoint.id}: the SQL of an endpoint is one SELECT query`);
+      reusable = true;
       if (!values) return { columns: [], rows: [], truncated: false };
-      bind(prepared, values);
-      const reader = await interruptible(sandbox.conn, limits, () => prepared.runAndReadAll());
+      ready.prepared.clearBindings();
+      bind(ready.prepared, values);
+      // An interrupted or failed run may leave the connection mid-statement: it is not kept.
+      reusable = false;
+      const { conn } = ready.sandbox;
+      const reader = await interruptible(conn, limits, () => ready!.prepared.runAndReadAll());
+      reusable = true;
       const rows = jsonRows(reader);
       const max = endpoint.maxRows ?? DEFAULT_SQL_ROWS;
       return { columns: reader.columnNames(), rows: rows.slice(0, max), truncated: rows.length > max };
     } catch (error) {
       throw engineError(error, files, `endpoint ${endpoint.id}: `);
     } finally {
-      await sandbox.close({ tempViews: views });
+      if (ready) {
+        if (reusable) statements.keep(key, ready);
+        else discard(ready);
+      }
     }
   });
+}
+
+/** Opens a sandbox on the endpoint's inputs and prepares its statement there. */
+async function prepareStatement(
+  ws: Workspace,
+  scope: SandboxScope,
+  files: string[],
+  relations: (readonly [string, string])[],
+  sql: string,
+): Promise<ReadyStatement> {
+  const sandbox = await openSandbox(ws.duck, scope.scratchDir, files, { scope });
+  const views = relations.map(([name]) => name);
+  try {
+    if (relations.length)
+      await sandbox.conn.run(
+        relations.map(([name, rel]) => `CREATE TEMP VIEW ${quoteIdent(name)} AS SELECT * FROM ${rel}`).join(';\n'),
+      );
+    return { sandbox, views, prepared: await sandbox.conn.prepare(sql), idleSince: Date.now() };
+  } catch (error) {
+    await sandbox.close({ tempViews: views });
+    throw error;
+  }
 }
