@@ -51,8 +51,7 @@ export async function buildServer(ws: Workspace, options: ServerOptions = {}): P
   registerAuditHook(app, ws);
   // Resolve the caller from a Bearer token (session token or API key) or the session cookie.
   app.addHook('onRequest', async (request) => {
-    // API service callers send keys of a service, not user tokens: the service routes check them.
-    if (request.url.startsWith('/services/')) return;
+    if (request.routeOptions.config?.serviceCaller) return;
     const header = request.headers.authorization;
     const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : request.cookies?.[SESSION_COOKIE];
     request.principal = token

@@ -26,9 +26,7 @@ export function registerAuditHook(app: FastifyInstance, ws: Workspace): void {
     done();
   });
   app.addHook('onResponse', async (request, reply) => {
-    // API-service traffic is audited by the API runtime in batches (a row per call written here
-    // would cap the service at the catalog's write rate).
-    if (request.url.startsWith('/services/')) return;
+    if (request.routeOptions.config?.serviceCaller) return;
     const spec = request.routeOptions.config?.audit;
     const method = request.method;
     if (!request.routeOptions.url || !isAudited(method, reply.statusCode, spec)) return;

@@ -92,6 +92,12 @@ declare module 'fastify' {
     right?: FineRight;
     audit?: AuditSpec;
     shared?: SharedRead;
+    /**
+     * The route's callers send keys of an API service, not user tokens: the route checks them
+     * and audits its calls itself, in batches (src/api-services/runtime.ts; a row per call
+     * written by the audit hook would cap a service at the catalog's write rate).
+     */
+    serviceCaller?: boolean;
   }
 }
 

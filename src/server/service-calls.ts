@@ -33,24 +33,28 @@ export async function registerServiceCalls(app: FastifyInstance, ws: Workspace):
       if (e.status >= 500) scope.log.error(err);
       void reply.code(e.status).send({ error: { code: e.code, message: e.message } });
     });
-    scope.post('/services/:key/:service/:endpoint', { bodyLimit: SERVICE_BODY_LIMIT_BYTES }, async (request, reply) => {
-      const { key, service, endpoint } = request.params as Record<string, string>;
-      const client = new AbortController();
-      reply.raw.once('close', () => {
-        if (!reply.raw.writableFinished) client.abort();
-      });
-      return apiRuntime(ws).call({
-        projectKey: key,
-        service,
-        endpoint,
-        token: bearer(request.headers.authorization),
-        body: request.body ?? {},
-        signal: client.signal,
-        ip: request.ip,
-        userAgent: request.headers['user-agent'],
-      });
-    });
-    scope.get('/services/:key/:service/openapi.json', async (request) => {
+    scope.post(
+      '/services/:key/:service/:endpoint',
+      { bodyLimit: SERVICE_BODY_LIMIT_BYTES, config: { serviceCaller: true } },
+      async (request, reply) => {
+        const { key, service, endpoint } = request.params as Record<string, string>;
+        const client = new AbortController();
+        reply.raw.once('close', () => {
+          if (!reply.raw.writableFinished) client.abort();
+        });
+        return apiRuntime(ws).call({
+          projectKey: key,
+          service,
+          endpoint,
+          token: bearer(request.headers.authorization),
+          body: request.body ?? {},
+          signal: client.signal,
+          ip: request.ip,
+          userAgent: request.headers['user-agent'],
+        });
+      },
+    );
+    scope.get('/services/:key/:service/openapi.json', { config: { serviceCaller: true } }, async (request) => {
       const { key, service } = request.params as Record<string, string>;
       const token = bearer(request.headers.authorization);
       if (!token) throw unauthorized('Send a key of this API service (or a session token of a project member)');
