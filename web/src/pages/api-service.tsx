@@ -17,7 +17,9 @@ import { ActionButton, ReadOnlyNotice } from '../components/can';
 import { useConfirm } from '../components/confirm-dialog';
 import { projectPath } from '../components/layout';
 import { SqlEditor } from '../components/sql-editor';
-import { CardSection, EmptyState, ErrorAlert, Loading, Modal, Notice, PageHeader } from '../components/ui';
+import { LoadedTable } from '../components/loaded-table';
+import { Table } from '../components/table';
+import { Async, CardSection, EmptyState, ErrorAlert, Loading, Modal, Notice, PageHeader } from '../components/ui';
 import { formatRelative } from '../lib/format';
 import { useApi } from '../lib/use-api';
 import { useCan } from '../lib/use-can';
@@ -436,30 +438,21 @@ export default function ApiServicePage() {
                   )}
                 </div>
                 {tests ? (
-                  <div className="table-scroll" tabIndex={0}>
-                    <table className="table" aria-label="Test results">
-                      <thead>
-                        <tr>
-                          <th>Test</th>
-                          <th>Status</th>
-                          <th>ms</th>
-                          <th>Answer</th>
-                        </tr>
-                      </thead>
-                      <tbody>
-                        {tests.map((t) => (
-                          <tr key={t.name}>
-                            <td>{t.name}</td>
-                            <td className="num">{t.status}</td>
-                            <td className="num">{t.durationMs}</td>
-                            <td>
-                              <code className="small">{JSON.stringify(t.body).slice(0, 200)}</code>
-                            </td>
-                          </tr>
-                        ))}
-                      </tbody>
-                    </table>
-                  </div>
+                  <Table
+                    small
+                    label="Test results"
+                    rows={tests}
+                    rowKey={(t) => t.name}
+                    columns={[
+                      { header: 'Test', cell: (t) => t.name },
+                      { header: 'Status', numeric: true, cell: (t) => t.status },
+                      { header: 'ms', numeric: true, cell: (t) => t.durationMs },
+                      {
+                        header: 'Answer',
+                        cell: (t) => <code className="small">{JSON.stringify(t.body).slice(0, 200)}</code>,
+                      },
+                    ]}
+                  />
                 ) : null}
               </div>
             ) : null}
@@ -467,54 +460,43 @@ export default function ApiServicePage() {
         )}
       </CardSection>
       <CardSection title="Deployed versions">
-        {!deployments.data ? (
-          <Loading />
-        ) : deployments.data.length === 0 ? (
-          <EmptyState title="Not deployed">Deploy the saved service to serve it to callers.</EmptyState>
-        ) : (
-          <div className="table-scroll" tabIndex={0}>
-            <table className="table">
-              <thead>
-                <tr>
-                  <th>Version</th>
-                  <th>Endpoints</th>
-                  <th>Deployed</th>
-                  <th>Traffic</th>
-                </tr>
-              </thead>
-              <tbody>
-                {deployments.data.map((d) => (
-                  <tr key={d.version}>
-                    <td className="num">{d.version}</td>
-                    <td>{d.endpoints.map((e) => e.id).join(', ')}</td>
-                    <td className="muted small">
-                      {formatRelative(d.createdAt)} by {d.createdBy}
-                    </td>
-                    <td>
-                      {d.active ? (
-                        <span className="badge ok">answers callers</span>
-                      ) : (
-                        <ActionButton
-                          can={canWrite}
-                          className="btn small"
-                          onClick={() =>
-                            void act(async () => {
-                              await api.post(`${base}/active`, { version: d.version });
-                              reloadAll();
-                              return `Version ${d.version} now answers callers.`;
-                            })
-                          }
-                        >
-                          Switch to version {d.version}
-                        </ActionButton>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <LoadedTable
+          state={deployments}
+          loading="Loading deployed versions…"
+          label="Deployed versions"
+          rowKey={(d) => d.version}
+          empty={<EmptyState title="Not deployed">Deploy the saved service to serve it to callers.</EmptyState>}
+          columns={[
+            { header: 'Version', numeric: true, cell: (d) => d.version },
+            { header: 'Endpoints', cell: (d) => d.endpoints.map((e) => e.id).join(', ') },
+            {
+              header: 'Deployed',
+              className: 'muted small',
+              cell: (d) => `${formatRelative(d.createdAt)} by ${d.createdBy}`,
+            },
+            {
+              header: 'Traffic',
+              cell: (d) =>
+                d.active ? (
+                  <span className="badge ok">answers callers</span>
+                ) : (
+                  <ActionButton
+                    can={canWrite}
+                    className="btn small"
+                    onClick={() =>
+                      void act(async () => {
+                        await api.post(`${base}/active`, { version: d.version });
+                        reloadAll();
+                        return `Version ${d.version} now answers callers.`;
+                      })
+                    }
+                  >
+                    Switch to version {d.version}
+                  </ActionButton>
+                ),
+            },
+          ]}
+        />
       </CardSection>
       <CardSection title="Keys">
         {canAdmin.ok !== true ? (
@@ -542,134 +524,86 @@ export default function ApiServicePage() {
                 Create key
               </button>
             </form>
-            {!keys.data ? (
-              <Loading />
-            ) : (
-              <div className="table-scroll" tabIndex={0}>
-                <table className="table">
-                  <thead>
-                    <tr>
-                      <th>Name</th>
-                      <th>Starts with</th>
-                      <th>Created</th>
-                      <th>State</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {keys.data.map((k) => (
-                      <tr key={k.id}>
-                        <td>{k.name}</td>
-                        <td>
-                          <code>{k.prefix}…</code>
-                        </td>
-                        <td className="muted small">{formatRelative(k.createdAt)}</td>
-                        <td>
-                          {k.revokedAt ? (
-                            <span className="badge">revoked</span>
-                          ) : (
-                            <button
-                              type="button"
-                              className="btn small danger"
-                              onClick={() =>
-                                void ask({
-                                  title: `Revoke key ${k.name}?`,
-                                  body: 'Callers using it are refused from their next request on.',
-                                  confirm: 'Revoke key',
-                                  danger: true,
-                                }).then((ok) => {
-                                  if (!ok) return;
-                                  return act(async () => {
-                                    await api.del(`${base}/keys/${k.id}`);
-                                    keys.reload();
-                                    return `Revoked key ${k.name}.`;
-                                  });
-                                })
-                              }
-                            >
-                              Revoke {k.name}
-                            </button>
-                          )}
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-            )}
+            <LoadedTable
+              state={keys}
+              loading="Loading keys…"
+              label="Keys of this service"
+              rowKey={(k) => k.id}
+              empty={<p className="muted">No keys yet.</p>}
+              columns={[
+                { header: 'Name', cell: (k) => k.name },
+                { header: 'Starts with', cell: (k) => <code>{k.prefix}…</code> },
+                { header: 'Created', className: 'muted small', cell: (k) => formatRelative(k.createdAt) },
+                {
+                  header: 'State',
+                  cell: (k) =>
+                    k.revokedAt ? (
+                      <span className="badge">revoked</span>
+                    ) : (
+                      <button
+                        type="button"
+                        className="btn small danger"
+                        onClick={() =>
+                          void ask({
+                            title: `Revoke key ${k.name}?`,
+                            body: 'Callers using it are refused from their next request on.',
+                            confirm: 'Revoke key',
+                            danger: true,
+                          }).then((ok) => {
+                            if (!ok) return;
+                            return act(async () => {
+                              await api.del(`${base}/keys/${k.id}`);
+                              keys.reload();
+                              return `Revoked key ${k.name}.`;
+                            });
+                          })
+                        }
+                      >
+                        Revoke {k.name}
+                      </button>
+                    ),
+                },
+              ]}
+            />
           </div>
         )}
       </CardSection>
       <CardSection title="Latency (last hour)">
-        {!metrics.data ? (
-          <Loading />
-        ) : metrics.data.endpoints.length === 0 ? (
-          <p className="muted">No calls in the last hour.</p>
-        ) : (
-          <div className="table-scroll" tabIndex={0}>
-            <table className="table">
-              <thead>
-                <tr>
-                  <th>Endpoint</th>
-                  <th>Requests</th>
-                  <th>Errors</th>
-                  <th>p50 ms</th>
-                  <th>p95 ms</th>
-                  <th>p99 ms</th>
-                </tr>
-              </thead>
-              <tbody>
-                {metrics.data.endpoints.map((m) => (
-                  <tr key={m.endpoint}>
-                    <td>{m.endpoint}</td>
-                    <td className="num">{m.requests}</td>
-                    <td className="num">{m.errors}</td>
-                    <td className="num">{m.p50Ms}</td>
-                    <td className="num">{m.p95Ms}</td>
-                    <td className="num">{m.p99Ms}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <Async state={metrics} label="Loading latency…">
+          {(m) => (
+            <Table
+              label="Latency per endpoint"
+              rows={m.endpoints}
+              rowKey={(e) => e.endpoint}
+              empty={<p className="muted">No calls in the last hour.</p>}
+              columns={[
+                { header: 'Endpoint', cell: (e) => e.endpoint },
+                { header: 'Requests', numeric: true, cell: (e) => e.requests },
+                { header: 'Errors', numeric: true, cell: (e) => e.errors },
+                { header: 'p50 ms', numeric: true, cell: (e) => e.p50Ms },
+                { header: 'p95 ms', numeric: true, cell: (e) => e.p95Ms },
+                { header: 'p99 ms', numeric: true, cell: (e) => e.p99Ms },
+              ]}
+            />
+          )}
+        </Async>
       </CardSection>
       <CardSection title="Request log">
-        {!log.data ? (
-          <Loading />
-        ) : log.data.length === 0 ? (
-          <p className="muted">No calls yet.</p>
-        ) : (
-          <div className="table-scroll" tabIndex={0}>
-            <table className="table">
-              <thead>
-                <tr>
-                  <th>When</th>
-                  <th>Endpoint</th>
-                  <th>Version</th>
-                  <th>Status</th>
-                  <th>ms</th>
-                  <th>Body</th>
-                </tr>
-              </thead>
-              <tbody>
-                {log.data.map((r) => (
-                  <tr key={r.id}>
-                    <td className="muted small">{formatRelative(r.at)}</td>
-                    <td>{r.endpoint}</td>
-                    <td className="num">{r.version ?? ''}</td>
-                    <td className="num" title={r.error ?? undefined}>
-                      {r.status}
-                    </td>
-                    <td className="num">{r.durationMs.toFixed(1)}</td>
-                    <td>
-                      <code className="small">{r.bodyExcerpt}</code>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <LoadedTable
+          state={log}
+          loading="Loading the request log…"
+          label="Request log"
+          rowKey={(r) => r.id}
+          empty={<p className="muted">No calls yet.</p>}
+          columns={[
+            { header: 'When', className: 'muted small', cell: (r) => formatRelative(r.at) },
+            { header: 'Endpoint', cell: (r) => r.endpoint },
+            { header: 'Version', numeric: true, cell: (r) => r.version ?? '' },
+            { header: 'Status', numeric: true, title: (r) => r.error ?? undefined, cell: (r) => r.status },
+            { header: 'ms', numeric: true, cell: (r) => r.durationMs.toFixed(1) },
+            { header: 'Body', cell: (r) => <code className="small">{r.bodyExcerpt}</code> },
+          ]}
+        />
       </CardSection>
       <Modal open={newKey !== null} title="New key: copy it now" onClose={() => setNewKey(null)}>
         <div className="stack">
