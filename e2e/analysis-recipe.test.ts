@@ -1,7 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildWebIfStale } from '../bin/build-web-if-needed.js';
-import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../test/support/llano-server.js';
-import { launchBrowser, logIn, type TestBrowser } from './support/browser.js';
+import { describe, expect, it } from 'vitest';
+import { browserSuite } from './support/browser-suite.js';
 import { apiClient, receiverCsv } from './support/seed.js';
 
 /**
@@ -9,28 +7,16 @@ import { apiClient, receiverCsv } from './support/seed.js';
  * to pick from, a preview on the first series, then save and run.
  */
 describe('web UI: a trend recipe from its form', () => {
-  let server: TestServer;
-  let b: TestBrowser;
   const KEY = 'TRENDS';
-
-  beforeAll(async () => {
-    await buildWebIfStale({ quiet: true });
-    server = await startTestServer();
-    const admin = apiClient(server.url, server.adminToken);
-    await admin.call('POST', '/api/projects', { key: KEY, name: 'Trends' });
-    await admin.upload(`/api/projects/${KEY}/datasets/trec/upload`, receiverCsv(600), 'trec.csv');
-    b = await launchBrowser(server.url);
-    await logIn(b.page, 'admin', ADMIN_PASSWORD);
-  }, 300_000);
-
-  afterAll(async () => {
-    expect(b?.pageErrors ?? []).toEqual([]);
-    await b?.close();
-    await server?.stop();
+  const suite = browserSuite({
+    seed: async (_server, admin) => {
+      await admin.call('POST', '/api/projects', { key: KEY, name: 'Trends' });
+      await admin.upload(`/api/projects/${KEY}/datasets/trec/upload`, receiverCsv(600), 'trec.csv');
+    },
   });
 
   it('fills the form, previews, saves and builds', async () => {
-    const { page } = b;
+    const { page } = suite.browser;
     await page.goto(`/projects/${KEY}/recipes`);
     await page.getByRole('link', { name: 'New trend' }).first().click();
     await page.getByLabel('Recipe name').fill('fit_drift');
@@ -46,7 +32,7 @@ describe('web UI: a trend recipe from its form', () => {
     await page.getByRole('button', { name: 'Save and run' }).click();
     await page.getByText(/Saved revision 1/).waitFor();
     // The run started by the button: its output appears once the build is done.
-    const api = apiClient(server.url, server.adminToken);
+    const api = apiClient(suite.server.url, suite.server.adminToken);
     let rows: { columns: string[]; rows: unknown[][] } | null = null;
     for (let tries = 0; tries < 600 && !rows; tries++) {
       rows = await api

@@ -1,8 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildWebIfStale } from '../bin/build-web-if-needed.js';
-import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../test/support/llano-server.js';
-import { launchBrowser, logIn, type TestBrowser } from './support/browser.js';
-import { apiClient, type ApiClient } from './support/seed.js';
+import { describe, expect, it } from 'vitest';
+import { launchBrowser, logIn } from './support/browser.js';
+import { browserSuite } from './support/browser-suite.js';
 
 /**
  * API services in the browser: an admin creates a service, writes a SQL endpoint with a
@@ -10,32 +8,19 @@ import { apiClient, type ApiClient } from './support/seed.js';
  * call, and revokes it after confirming; a reader sees the service without edit controls.
  */
 describe('web UI: API services', () => {
-  let server: TestServer;
-  let b: TestBrowser;
-  let admin: ApiClient;
   const KEY = 'APIUI';
   const CSV = 'antenna,band,trec\nDA41,3,35.5\nDA42,3,36.5\nDV01,6,55.0\n';
-
-  beforeAll(async () => {
-    await buildWebIfStale({ quiet: true });
-    server = await startTestServer();
-    admin = apiClient(server.url, server.adminToken);
-    await admin.call('POST', '/api/projects', { key: KEY, name: 'Receivers' });
-    await admin.upload(`/api/projects/${KEY}/datasets/obs/upload`, CSV, 'obs.csv');
-    await admin.call('POST', '/api/users', { username: 'viewer', password: 'viewer-password-1' });
-    await admin.call('PUT', `/api/projects/${KEY}/members/viewer`, { role: 'reader' });
-    b = await launchBrowser(server.url);
-    await logIn(b.page, 'admin', ADMIN_PASSWORD);
-  }, 300_000);
-
-  afterAll(async () => {
-    expect(b?.pageErrors ?? []).toEqual([]);
-    await b?.close();
-    await server?.stop();
+  const suite = browserSuite({
+    seed: async (_server, admin) => {
+      await admin.call('POST', '/api/projects', { key: KEY, name: 'Receivers' });
+      await admin.upload(`/api/projects/${KEY}/datasets/obs/upload`, CSV, 'obs.csv');
+      await admin.call('POST', '/api/users', { username: 'viewer', password: 'viewer-password-1' });
+      await admin.call('PUT', `/api/projects/${KEY}/members/viewer`, { role: 'reader' });
+    },
   });
 
   it('creates, edits, tests, deploys a service and manages its keys', async () => {
-    const { page } = b;
+    const { page, server } = suite;
     await page.goto(`/projects/${KEY}`);
     await page.getByRole('link', { name: 'API services' }).click();
     await page.getByText('No API services').waitFor();
@@ -87,7 +72,7 @@ describe('web UI: API services', () => {
   }, 180_000);
 
   it('shows a reader the service without edit or key controls', async () => {
-    const viewer = await launchBrowser(server.url);
+    const viewer = await launchBrowser(suite.server.url);
     try {
       await logIn(viewer.page, 'viewer', 'viewer-password-1');
       await viewer.page.goto(`/projects/${KEY}/api-services/rx`);

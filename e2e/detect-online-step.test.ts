@@ -1,42 +1,32 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildWebIfStale } from '../bin/build-web-if-needed.js';
-import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../test/support/llano-server.js';
-import { launchBrowser, logIn, type TestBrowser } from './support/browser.js';
+import { describe, expect, it } from 'vitest';
+import { ADMIN_PASSWORD } from '../test/support/llano-server.js';
+import { logIn } from './support/browser.js';
+import { browserSuite } from './support/browser-suite.js';
 import { apiClient } from './support/seed.js';
 
 const KEY = 'WATCH';
 
 /** The detect-online step in the scenario editor: listed with the other step types, its form generated from its schema. */
 describe('web UI: detect-online step', () => {
-  let server: TestServer;
-  let b: TestBrowser;
-
-  beforeAll(async () => {
-    await buildWebIfStale({ quiet: true });
-    server = await startTestServer();
-    const admin = apiClient(server.url, server.adminToken);
-    await admin.call('POST', '/api/projects', { key: KEY });
-    await admin.call('POST', `/api/projects/${KEY}/scenarios`, { id: 'watch', steps: [{ type: 'noop' }] });
-    expect(
-      (
-        await server.upload(
-          `/api/projects/${KEY}/datasets/readings/upload`,
-          'ts,antenna,trec\n2030-01-01,DA41,40\n',
-          'r.csv',
-        )
-      ).status,
-    ).toBe(201);
-    b = await launchBrowser(server.url);
-  }, 300_000);
-
-  afterAll(async () => {
-    expect(b?.pageErrors ?? []).toEqual([]);
-    await b?.close();
-    await server?.stop();
+  const suite = browserSuite({
+    logIn: false,
+    seed: async (server, admin) => {
+      await admin.call('POST', '/api/projects', { key: KEY });
+      await admin.call('POST', `/api/projects/${KEY}/scenarios`, { id: 'watch', steps: [{ type: 'noop' }] });
+      expect(
+        (
+          await server.upload(
+            `/api/projects/${KEY}/datasets/readings/upload`,
+            'ts,antenna,trec\n2030-01-01,DA41,40\n',
+            'r.csv',
+          )
+        ).status,
+      ).toBe(201);
+    },
   });
 
   it('adds a detect-online step through its generated form and saves it', async () => {
-    const { page } = b;
+    const { page } = suite.browser;
     await logIn(page, 'admin', ADMIN_PASSWORD);
     await page.goto(`/projects/${KEY}/scenarios/watch`);
     const steps = page.getByRole('region', { name: 'Steps' });
@@ -54,7 +44,7 @@ describe('web UI: detect-online step', () => {
       .waitFor({ state: 'attached' })
       .catch(() => undefined);
     await page.getByRole('button', { name: 'Save scenario' }).click();
-    const admin = apiClient(server.url, server.adminToken);
+    const admin = apiClient(suite.server.url, suite.server.adminToken);
     await expect
       .poll(
         async () =>

@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildWebIfStale } from '../bin/build-web-if-needed.js';
+import { describe, expect, it } from 'vitest';
 import type { BuildStarted } from '../test/support/api-types.js';
-import { ADMIN_PASSWORD, startTestServer, waitForJobEnd, type TestServer } from '../test/support/llano-server.js';
-import { launchBrowser, logIn, type TestBrowser } from './support/browser.js';
+import { waitForJobEnd } from '../test/support/llano-server.js';
+import { browserSuite } from './support/browser-suite.js';
 import { expectText } from './support/expect-text.js';
 
 const ROWS = 10_000_000;
@@ -12,44 +11,33 @@ const ROWS = 10_000_000;
  * DuckDB), the DOM holds only the rows in view, and rows anywhere are fetched as they scroll in.
  */
 describe('web UI: a 10-million-row dataset', () => {
-  let server: TestServer;
-  let b: TestBrowser;
-
-  beforeAll(async () => {
-    await buildWebIfStale({ quiet: true });
-    server = await startTestServer();
-    const token = server.adminToken;
-    await server.call('POST', '/api/projects', { token, body: { key: 'BIG' } });
-    expect((await server.upload('/api/projects/BIG/datasets/seed/upload', 'x\n1\n', 'seed.csv')).status).toBe(201);
-    const sql = `SELECT i AS row_id, 'DA' || (41 + i % 12) AS antenna, (i % 3) + 3 AS band, 40 + (i % 1000) / 50.0 AS trec_k FROM range(${ROWS}) t(i) CROSS JOIN (SELECT 1 FROM seed LIMIT 1) s`;
-    expect(
-      (
-        await server.call('POST', '/api/projects/BIG/recipes', {
-          token,
-          body: { name: 'make_big', type: 'sql', inputs: ['seed'], output: 'big', sql },
-        })
-      ).status,
-    ).toBe(201);
-    const build = await server.call<BuildStarted>('POST', '/api/projects/BIG/builds', {
-      token,
-      body: { targets: ['big'], mode: 'only' },
-    });
-    expect((await waitForJobEnd(server, 'BIG', build.body.jobId)).status).toBe('succeeded');
-    b = await launchBrowser(server.url);
-    await logIn(b.page, 'admin', ADMIN_PASSWORD);
-  }, 300_000);
-
-  afterAll(async () => {
-    expect(b?.pageErrors ?? []).toEqual([]);
-    await b?.close();
-    await server?.stop();
+  const suite = browserSuite({
+    seed: async (server) => {
+      const token = server.adminToken;
+      await server.call('POST', '/api/projects', { token, body: { key: 'BIG' } });
+      expect((await server.upload('/api/projects/BIG/datasets/seed/upload', 'x\n1\n', 'seed.csv')).status).toBe(201);
+      const sql = `SELECT i AS row_id, 'DA' || (41 + i % 12) AS antenna, (i % 3) + 3 AS band, 40 + (i % 1000) / 50.0 AS trec_k FROM range(${ROWS}) t(i) CROSS JOIN (SELECT 1 FROM seed LIMIT 1) s`;
+      expect(
+        (
+          await server.call('POST', '/api/projects/BIG/recipes', {
+            token,
+            body: { name: 'make_big', type: 'sql', inputs: ['seed'], output: 'big', sql },
+          })
+        ).status,
+      ).toBe(201);
+      const build = await server.call<BuildStarted>('POST', '/api/projects/BIG/builds', {
+        token,
+        body: { targets: ['big'], mode: 'only' },
+      });
+      expect((await waitForJobEnd(server, 'BIG', build.body.jobId)).status).toBe('succeeded');
+    },
   });
 
   const cellsOfRow = (row: number) =>
-    b.page.locator(`[role=row][aria-rowindex="${row + 1}"] [role=gridcell]`).allTextContents();
+    suite.browser.page.locator(`[role=row][aria-rowindex="${row + 1}"] [role=gridcell]`).allTextContents();
 
   it('shows the first rows quickly and keeps only the rows in view in the page', async () => {
-    const { page } = b;
+    const { page } = suite.browser;
     await page.goto('/projects/BIG/datasets');
     await page.getByRole('link', { name: 'big', exact: true }).waitFor();
     // What makes the first rows quick is that only a page of them is asked for: checked on the
@@ -87,7 +75,7 @@ describe('web UI: a 10-million-row dataset', () => {
   });
 
   it('fetches the rows in the middle and at the end as they scroll into view', async () => {
-    const { page } = b;
+    const { page } = suite.browser;
     const grid = page.getByRole('grid', { name: 'Dataset rows' });
     // Jump the scrollbar to the middle: the rows there are fetched by offset.
     await grid.evaluate((el) => {
@@ -110,7 +98,7 @@ describe('web UI: a 10-million-row dataset', () => {
   });
 
   it('sorts ten million rows in the engine', async () => {
-    const { page } = b;
+    const { page } = suite.browser;
     await page.getByRole('button', { name: /^trec_k/ }).click();
     await page.getByRole('button', { name: /^trec_k/ }).click();
     await expect.poll(async () => (await cellsOfRow(1))[3], { timeout: 30_000 }).toBe('59.98');

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildWebIfStale } from '../bin/build-web-if-needed.js';
+import { describe, expect, it } from 'vitest';
 import type { ApiError } from '../test/support/api-types.js';
-import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../test/support/llano-server.js';
-import { launchBrowser, logIn, type TestBrowser } from './support/browser.js';
+import { ADMIN_PASSWORD } from '../test/support/llano-server.js';
+import { logIn } from './support/browser.js';
+import { browserSuite } from './support/browser-suite.js';
 import { expectText } from './support/expect-text.js';
 import { apiClient, receiverCsv } from './support/seed.js';
 
@@ -12,24 +12,13 @@ import { apiClient, receiverCsv } from './support/seed.js';
  * a scenario and find its run on the monitoring timeline.
  */
 describe('web UI: the main path', () => {
-  let server: TestServer;
-  let b: TestBrowser;
   const KEY = 'RECEIVER_QA';
-
-  beforeAll(async () => {
-    await buildWebIfStale({ quiet: true });
-    server = await startTestServer();
-    b = await launchBrowser(server.url);
-  }, 300_000);
-
-  afterAll(async () => {
-    expect(b?.pageErrors ?? []).toEqual([]);
-    await b?.close();
-    await server?.stop();
+  const suite = browserSuite({
+    logIn: false,
   });
 
   it('refuses a wrong password with the server message, then logs in', async () => {
-    const { page } = b;
+    const { page } = suite.browser;
     await page.goto(`/projects/${KEY}/flow`);
     // Not logged in: sent to the login page, which remembers where we were going.
     await page.getByLabel('Username').waitFor();
@@ -43,7 +32,7 @@ describe('web UI: the main path', () => {
   });
 
   it('creates a project and uploads a CSV as a dataset, with a progress bar', async () => {
-    const { page } = b;
+    const { page } = suite.browser;
     await page.getByRole('button', { name: 'Create your first project' }).click();
     await page.getByLabel(/^Key/).fill(KEY);
     await page.getByLabel('Name').fill('Receiver QA');
@@ -68,7 +57,7 @@ describe('web UI: the main path', () => {
   });
 
   it('sorts and filters the grid, keeping both in the URL across a reload', async () => {
-    const { page } = b;
+    const { page } = suite.browser;
     await page.getByRole('button', { name: /^trec_k/ }).click();
     await page.getByRole('button', { name: /^trec_k/ }).click();
     await expectText(page.locator('.grid-footer'), /Sorted by trec_k ↓/);
@@ -92,7 +81,7 @@ describe('web UI: the main path', () => {
   });
 
   it('writes a SQL recipe with completion, shows the engine error at its position, previews, saves and runs it', async () => {
-    const { page } = b;
+    const { page } = suite.browser;
     await page.goto(`/projects/${KEY}/datasets/receiver_temps`);
     await page.getByRole('link', { name: 'New SQL recipe' }).click();
     await page.getByLabel('SQL query').waitFor();
@@ -139,7 +128,7 @@ describe('web UI: the main path', () => {
   });
 
   it('shows the flow with build states and builds from the graph with a mode', async () => {
-    const { page } = b;
+    const { page } = suite.browser;
     await page.getByRole('link', { name: 'Flow', exact: true }).click();
     const output = page.locator('.react-flow__node').filter({ hasText: 'trec_by_antenna' }).filter({ hasText: 'rows' });
     await expectText(output, /built · 12 rows/);
@@ -161,7 +150,7 @@ describe('web UI: the main path', () => {
   });
 
   it('creates a scenario with a time trigger and a build step, runs it, and shows it on the monitoring timeline', async () => {
-    const { page } = b;
+    const { page } = suite.browser;
     await page.getByRole('link', { name: 'Scenarios', exact: true }).click();
     await page.getByText('No scenarios yet').waitFor();
     await page.getByRole('button', { name: 'New scenario' }).first().click();
@@ -200,7 +189,7 @@ describe('web UI: the main path', () => {
   });
 
   it('adds a step from an example of its type, with its form filled in', async () => {
-    const { page } = b;
+    const { page } = suite.browser;
     await page.goto(`/projects/${KEY}/scenarios/daily_refresh`);
     const steps = page.getByRole('region', { name: 'Steps' });
     await steps.getByLabel('From example').selectOption({ label: 'Rebuild the shift metrics when stale' });
@@ -213,7 +202,7 @@ describe('web UI: the main path', () => {
   });
 
   it('expands the monitoring timeline to steps, keeps it on reload, and opens a run from a step bar', async () => {
-    const { page } = b;
+    const { page } = suite.browser;
     // The run of the previous test: a window around it, so its bars are wide enough to click.
     type Run = {
       id: string;
@@ -270,7 +259,7 @@ describe('web UI: the main path', () => {
   });
 
   it('edits checks through forms generated from their types, shows the server refusal, then runs them', async () => {
-    const { page } = b;
+    const { page } = suite.browser;
     await page.goto(`/projects/${KEY}/datasets/receiver_temps/quality`);
     await page.getByText('No checks', { exact: true }).waitFor();
     await page.getByRole('button', { name: 'Edit checks' }).click();
@@ -337,20 +326,20 @@ describe('web UI: the main path', () => {
   });
 
   it('keeps every page on reload and answers unknown API paths with JSON', async () => {
-    const { page } = b;
+    const { page } = suite.browser;
     await page.goto(`/projects/${KEY}/datasets/trec_by_antenna/versions`);
     await expectText(page.getByRole('table'), /recipe compute_trec_by_antenna/);
     await page.goto(`/projects/${KEY}/history/recipe/compute_trec_by_antenna`);
     // One revision: "Save and run" on the new recipe saved it once (it used to take two clicks and two saves).
     await expectText(page.getByRole('table', { name: 'Revisions' }), /#1/);
-    const res = await fetch(`${server.url}/api/no/such/route`, { headers: { accept: 'text/html' } });
+    const res = await fetch(`${suite.server.url}/api/no/such/route`, { headers: { accept: 'text/html' } });
     expect(res.status).toBe(404);
     expect(((await res.json()) as ApiError).error.code).toBe('not_found');
   });
 
   it('lists many projects with search, tag filter, sort and count kept in the URL; "/" focuses the search', async () => {
-    const { page } = b;
-    const api = apiClient(server.url, server.adminToken);
+    const { page } = suite.browser;
+    const api = apiClient(suite.server.url, suite.server.adminToken);
     const tags = ['archive', 'weather', 'correlator', 'power'];
     for (let i = 0; i < 40; i++)
       await api.call('POST', '/api/projects', {
@@ -385,7 +374,7 @@ describe('web UI: the main path', () => {
   });
 
   it('says what is missing, with a way back and no useless Retry', async () => {
-    const { page } = b;
+    const { page } = suite.browser;
     for (const [url, message, back] of [
       [`/projects/${KEY}/datasets/nope`, /Dataset nope not found/, 'All datasets'],
       [`/projects/${KEY}/scenarios/nope`, /nope not found/, 'All scenarios'],
@@ -400,8 +389,8 @@ describe('web UI: the main path', () => {
   });
 
   it('shows a reader the scenario and the checks without what only writers may do', async () => {
-    const { page } = b;
-    const admin = apiClient(server.url, server.adminToken);
+    const { page } = suite.browser;
+    const admin = apiClient(suite.server.url, suite.server.adminToken);
     await admin.call('POST', '/api/users', { username: 'viewer', password: 'viewer-password-1' });
     await admin.call('PUT', `/api/projects/${KEY}/members/viewer`, { role: 'reader' });
     await page.context().clearCookies(); // sign the admin out

@@ -1,5 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildWebIfStale } from '../bin/build-web-if-needed.js';
+import { describe, expect, it } from 'vitest';
 import { monitoringInsights, saveRunHistoryDatasets, scenarioOf } from '../src/alma/apps/monitoring/install.js';
 import { OBSERVATORY_JOBS } from '../src/alma/apps/monitoring/jobs.js';
 import { monitoringRecipes } from '../src/alma/apps/monitoring/recipes.js';
@@ -11,10 +10,10 @@ import { saveDashboard } from '../src/insights/dashboards-service.js';
 import { saveInsight } from '../src/insights/insights-service.js';
 import { LOCAL_ADMIN } from '../src/catalog/access.js';
 import type { BuildStarted } from '../test/support/api-types.js';
-import { ADMIN_PASSWORD, startTestServer, waitForJobEnd, type TestServer } from '../test/support/llano-server.js';
+import { waitForJobEnd } from '../test/support/llano-server.js';
 import { loadShiftFixture } from '../test/support/shift-report-fixture.js';
 import { a11yViolations, bypassContentPolicy, seriousOnes } from './support/a11y.js';
-import { launchBrowser, logIn, type TestBrowser } from './support/browser.js';
+import { browserSuite } from './support/browser-suite.js';
 
 /**
  * The shift report in the browser, on the hand-made shift log of test/support/shift-report-fixture:
@@ -23,28 +22,17 @@ import { launchBrowser, logIn, type TestBrowser } from './support/browser.js';
  * into a shift's timeline and filters the gap table to the consistency findings.
  */
 describe('web UI: the shift report', () => {
-  let server: TestServer;
-  let b: TestBrowser;
   const KEY = 'SHIFTS';
-
-  beforeAll(async () => {
-    await buildWebIfStale({ quiet: true });
-    server = await startTestServer();
-    await server.ws.catalog.projects.create(LOCAL_ADMIN, { key: KEY, name: 'Shift fixture' });
-    await loadShiftFixture(server.ws, KEY);
-    await installShiftReport(server.ws, KEY);
-    b = await launchBrowser(server.url);
-    await logIn(b.page, 'admin', ADMIN_PASSWORD);
-  }, 300_000);
-
-  afterAll(async () => {
-    expect(b?.pageErrors ?? []).toEqual([]);
-    await b?.close();
-    await server?.stop();
+  const suite = browserSuite({
+    seed: async (server) => {
+      await server.ws.catalog.projects.create(LOCAL_ADMIN, { key: KEY, name: 'Shift fixture' });
+      await loadShiftFixture(server.ws, KEY);
+      await installShiftReport(server.ws, KEY);
+    },
   });
 
   it('shows the pooled week efficiency on the dashboard', async () => {
-    const { page } = b;
+    const { page } = suite.browser;
     await page.goto(`/projects/${KEY}/dashboards/shift_report`);
     await page.getByRole('heading', { name: 'Shift report' }).first().waitFor();
     const latest = page.getByRole('region', { name: 'Last shift, week, month and cycle' });
@@ -61,7 +49,7 @@ describe('web UI: the shift report', () => {
   }, 120_000);
 
   it('drills from the week to a shift’s timeline and filters the gap table in the webapp', async () => {
-    const { page } = b;
+    const { page } = suite.browser;
     const restorePolicy = await bypassContentPolicy(page);
     await page.goto(`/webapps/${KEY}/shift_report/`);
     await page.getByRole('heading', { name: 'Shift and observing-time efficiency' }).waitFor();
@@ -86,7 +74,7 @@ describe('web UI: the shift report', () => {
   // 15-minute job (late after 1.5 periods).
   it('pipeline monitoring: a job’s imported runs on the timeline and its load status on the dashboard', async () => {
     const MON = 'MONFIX';
-    const { ws } = server;
+    const { ws } = suite.server;
     await ws.catalog.projects.create(LOCAL_ADMIN, { key: MON, name: 'Monitoring fixture' });
     const job = OBSERVATORY_JOBS.find((j) => j.id === 'ql_event_etl')!;
     // No trigger (the scheduler must not add a run) and no staging tables to load from here.
@@ -111,12 +99,12 @@ describe('web UI: the shift report', () => {
     await saveRunHistoryDatasets(ws, MON);
     for (const r of monitoringRecipes().filter((x) => x.output === 'load_status'))
       await saveRecipe(ws, LOCAL_ADMIN, MON, r);
-    const build = await server.call<BuildStarted>('POST', `/api/projects/${MON}/builds`, {
-      token: server.adminToken,
+    const build = await suite.server.call<BuildStarted>('POST', `/api/projects/${MON}/builds`, {
+      token: suite.server.adminToken,
       body: { targets: ['load_status'], mode: 'required' },
     });
     expect(build.status).toBe(202);
-    await waitForJobEnd(server, MON, build.body.jobId);
+    await waitForJobEnd(suite.server, MON, build.body.jobId);
     await saveInsight(
       ws,
       LOCAL_ADMIN,
@@ -129,7 +117,7 @@ describe('web UI: the shift report', () => {
       pages: [{ title: 'Today', tiles: [{ insight: 'loads_late_or_failing', x: 0, y: 0, w: 24, h: 8 }] }],
     });
 
-    const { page } = b;
+    const { page } = suite.browser;
     const range = `from=${encodeURIComponent(new Date(now - 4 * 3_600_000).toISOString())}&to=${encodeURIComponent(new Date(now + 600_000).toISOString())}`;
     await page.goto(`/monitoring?${range}`);
     const row = page.getByRole('row', { name: new RegExp(job.name) });

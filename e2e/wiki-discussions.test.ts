@@ -1,34 +1,25 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildWebIfStale } from '../bin/build-web-if-needed.js';
-import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../test/support/llano-server.js';
-import { launchBrowser, logIn, type TestBrowser } from './support/browser.js';
+import { describe, expect, it } from 'vitest';
+import { ADMIN_PASSWORD } from '../test/support/llano-server.js';
+import { logIn } from './support/browser.js';
+import { browserSuite } from './support/browser-suite.js';
 import { expectText } from './support/expect-text.js';
 
 /** A writer edits a wiki page with a [[dataset:…]] link, follows it, and starts a discussion mentioning a member. */
 describe('web UI: wiki and discussions', () => {
-  let server: TestServer;
-  let b: TestBrowser;
   const P = '/api/projects/COLLAB';
-
-  beforeAll(async () => {
-    await buildWebIfStale({ quiet: true });
-    server = await startTestServer();
-    const token = server.adminToken;
-    await server.call('POST', '/api/users', { token, body: { username: 'alice', password: 'alice-password-1' } });
-    await server.call('POST', '/api/projects', { token, body: { key: 'COLLAB' } });
-    await server.call('PUT', `${P}/members/alice`, { token, body: { role: 'reader' } });
-    await server.upload(`${P}/datasets/trec/upload`, 'antenna,trec\nDA41,35\n', 'trec.csv');
-    b = await launchBrowser(server.url);
-  }, 300_000);
-
-  afterAll(async () => {
-    expect(b?.pageErrors ?? []).toEqual([]);
-    await b?.close();
-    await server?.stop();
+  const suite = browserSuite({
+    logIn: false,
+    seed: async (server) => {
+      const token = server.adminToken;
+      await server.call('POST', '/api/users', { token, body: { username: 'alice', password: 'alice-password-1' } });
+      await server.call('POST', '/api/projects', { token, body: { key: 'COLLAB' } });
+      await server.call('PUT', `${P}/members/alice`, { token, body: { role: 'reader' } });
+      await server.upload(`${P}/datasets/trec/upload`, 'antenna,trec\nDA41,35\n', 'trec.csv');
+    },
   });
 
   it('edits a page, follows its dataset link, posts a discussion that notifies @alice', async () => {
-    const { page } = b;
+    const { page } = suite.browser;
     await logIn(page, 'admin', ADMIN_PASSWORD);
     await page.goto('/projects/COLLAB/wiki/ops/runbook');
     await page.getByRole('button', { name: 'Create page' }).click();
@@ -40,7 +31,10 @@ describe('web UI: wiki and discussions', () => {
     await page.getByRole('button', { name: 'Save page' }).click();
     await expectText(page.locator('.wiki-content'), /Runbook/);
     await expect
-      .poll(async () => (await server.call('GET', `${P}/wiki/ops%2Frunbook`, { token: server.adminToken })).status)
+      .poll(
+        async () =>
+          (await suite.server.call('GET', `${P}/wiki/ops%2Frunbook`, { token: suite.server.adminToken })).status,
+      )
       .toBe(200);
 
     await page.locator('.wiki-content').getByRole('link', { name: 'dataset:trec' }).click();
@@ -51,8 +45,8 @@ describe('web UI: wiki and discussions', () => {
     await page.getByRole('button', { name: 'Post' }).click();
     await expectText(page.locator('.discussion-thread'), /Can you check this, @alice\?/);
 
-    const alice = await server.login('alice', 'alice-password-1');
-    const notes = await server.call<{ unread: number; items: { title: string }[] }>('GET', '/api/notifications', {
+    const alice = await suite.server.login('alice', 'alice-password-1');
+    const notes = await suite.server.call<{ unread: number; items: { title: string }[] }>('GET', '/api/notifications', {
       token: alice,
     });
     expect(notes.body.unread).toBe(1);
