@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { launchBrowser, logIn } from './support/browser.js';
 import { browserSuite } from './support/browser-suite.js';
+import { expectText } from './support/expect-text.js';
 
 /**
  * API services in the browser: an admin creates a service, writes a SQL endpoint with a
@@ -82,9 +83,28 @@ describe('web UI: API services', () => {
       expect(
         await viewer.page.getByRole('button', { name: 'Deploy saved version' }).getAttribute('aria-disabled'),
       ).toBe('true');
+      expect(await viewer.page.getByRole('button', { name: 'Delete' }).getAttribute('aria-disabled')).toBe('true');
       expect(viewer.pageErrors).toEqual([]);
     } finally {
       await viewer.close();
     }
+  }, 120_000);
+
+  it('deletes a service after a confirmation that says its deployed versions go with it', async () => {
+    const { page, admin, server } = suite;
+    await admin.call('POST', `/api/projects/${KEY}/api-services`, {
+      id: 'old',
+      endpoints: [{ id: 'one', type: 'sql-query', sql: 'SELECT 1 AS one', parameters: [] }],
+    });
+    await admin.call('POST', `/api/projects/${KEY}/api-services/old/deploy`, {});
+    await page.goto(`/projects/${KEY}/api-services/old`);
+    await page.getByRole('button', { name: 'Delete' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Delete the API service old?' });
+    await expectText(dialog, /get 404 at once: its 1 deployed version/);
+    await dialog.getByRole('button', { name: 'Delete service' }).click();
+    await page.getByRole('heading', { name: 'API services' }).waitFor();
+    expect(
+      (await server.call('GET', `/api/projects/${KEY}/api-services/old`, { token: server.adminToken })).status,
+    ).toBe(404);
   }, 120_000);
 });

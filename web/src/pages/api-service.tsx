@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Link, useParams } from 'react-router-dom';
+import { Link, useNavigate, useParams } from 'react-router-dom';
 import { api, errorMessage, projectApi } from '../api/client';
 import type {
   ApiDeployment,
@@ -265,6 +265,7 @@ export default function ApiServicePage() {
   const [keyName, setKeyName] = useState('');
   const [addType, setAddType] = useState<ApiEndpoint['type']>('sql-query');
   const { ask, dialog } = useConfirm();
+  const navigate = useNavigate();
 
   const act = async (what: () => Promise<string>) => {
     setError(null);
@@ -331,6 +332,28 @@ export default function ApiServicePage() {
               }
             >
               Deploy saved version
+            </ActionButton>
+            <ActionButton
+              can={canWrite}
+              className="btn danger"
+              onClick={() =>
+                void ask({
+                  title: `Delete the API service ${draft.name || id}?`,
+                  body: `Callers of /services/${key}/${id}/… get 404 at once: its ${deployments.data?.length ?? 0} deployed version(s) and ${keys.data?.length ?? 'its'} key(s) are deleted with it. Its history stays.`,
+                  confirm: 'Delete service',
+                  danger: true,
+                }).then((ok) =>
+                  ok
+                    ? act(async () => {
+                        await api.del(base);
+                        void navigate(projectPath(key, 'api-services'));
+                        return 'Deleted.';
+                      })
+                    : undefined,
+                )
+              }
+            >
+              Delete
             </ActionButton>
           </>
         }
