@@ -37,6 +37,7 @@ const DashboardPage = lazy(loadDashboard);
 const ChartBuilderPage = lazy(() => import('./pages/chart-builder'));
 const ProjectSettingsPage = lazy(() => import('./pages/project-settings'));
 const NotebooksPage = lazy(() => import('./pages/notebooks'));
+const LibrariesPage = lazy(() => import('./pages/libraries'));
 const NotebookPage = lazy(() => import('./pages/notebook'));
 const WikiPage = lazy(() => import('./pages/wiki'));
 const DiscussionsPage = lazy(() => import('./pages/discussions'));
@@ -103,6 +104,7 @@ export function App() {
               <Route path="webapps/:id" element={page(<WebappEditorPage />)} />
               <Route path="notebooks" element={page(<NotebooksPage />)} />
               <Route path="notebooks/:id" element={page(<NotebookPage />)} />
+              <Route path="libraries/:name?" element={page(<LibrariesPage />)} />
               <Route path="settings" element={page(<ProjectSettingsPage />)} />
               <Route path="wiki/*" element={page(<WikiPage />)} />
               <Route path="discussions/:id?" element={page(<DiscussionsPage />)} />

@@ -66,6 +66,7 @@ const PROJECT_NAV: { to: string; label: string; icon: string; end?: boolean }[] 
   { to: 'dashboards', label: 'Dashboards', icon: '▥' },
   { to: 'webapps', label: 'Webapps', icon: '◫' },
   { to: 'notebooks', label: 'Notebooks', icon: '✎' },
+  { to: 'libraries', label: 'Library files', icon: '❏' },
   { to: 'wiki', label: 'Wiki', icon: '❡' },
   { to: 'discussions', label: 'Discussions', icon: '✉' },
   { to: 'api-services', label: 'API services', icon: '⇄' },

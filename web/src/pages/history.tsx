@@ -3,7 +3,12 @@ import { projectPath } from '../components/layout';
 import { ObjectHistory } from '../components/object-history';
 import { PageHeader } from '../components/ui';
 
-const PAGES: Record<string, string> = { dataset: 'datasets', recipe: 'recipes', scenario: 'scenarios' };
+const PAGES: Record<string, string> = {
+  dataset: 'datasets',
+  recipe: 'recipes',
+  scenario: 'scenarios',
+  'library-file': 'libraries',
+};
 
 /** Revisions of any catalog object: `/projects/KEY/history/<kind>/<name>`. */
 export default function HistoryPage() {

@@ -240,9 +240,10 @@ export function CodeRecipeEditor({
           onSave={() => void save(false)}
         />
         <div className="small muted">
-          Ctrl+Enter runs the code on the first 1,000 rows of each input · Ctrl+S saves · project library files are
-          importable (Python <code>import name</code>, R <code>source(&quot;lib/name.R&quot;)</code>, TypeScript{' '}
-          <code>./lib/name.ts</code>)
+          Ctrl+Enter runs the code on the first 1,000 rows of each input · Ctrl+S saves ·{' '}
+          <Link to={projectPath(projectKey, 'libraries')}>project library files</Link> are importable (Python{' '}
+          <code>import name</code>, R <code>source(&quot;lib/name.R&quot;)</code>, TypeScript <code>./lib/name.ts</code>
+          )
         </div>
         {isSaveConflict(error) ? (
           <SaveConflict
