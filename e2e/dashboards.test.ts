@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWebIfStale } from '../bin/build-web-if-needed.js';
 import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../test/support/llano-server.js';
-import { a11yViolations, seriousOnes } from './support/a11y.js';
+import { a11yViolations, overflowX, seriousOnes } from './support/a11y.js';
 import { launchBrowser, logIn, type TestBrowser } from './support/browser.js';
 import { apiClient, type ApiClient } from './support/seed.js';
 
@@ -265,7 +265,13 @@ describe('web UI: chart builder and dashboards', () => {
       await g.waitForURL(`**/shared/${KEY}/dashboards/shift`);
       await g.getByRole('img', { name: 'Mean Trec by band' }).waitFor();
 
+      // On a phone: nothing wider than the window, here and on the home page's list.
+      await g.setViewportSize({ width: 390, height: 844 });
+      expect((await overflowX(g)).extra).toBe(0);
       await g.goto('/');
+      await shared.getByRole('link', { name: 'Board app' }).waitFor();
+      expect((await overflowX(g)).extra).toBe(0);
+      expect(seriousOnes(await a11yViolations(g))).toEqual([]);
       await shared.getByRole('link', { name: 'Board app' }).click();
       await g.waitForURL(new RegExp(`/webapps/${KEY}/board_app/~[^/]+/$`));
       await g.getByRole('heading', { name: 'Hello from the board app' }).waitFor();
