@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWebIfStale } from '../bin/build-web-if-needed.js';
 import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../test/support/llano-server.js';
+import { a11yViolations, overflowX, seriousOnes } from './support/a11y.js';
 import { launchBrowser, logIn, type TestBrowser } from './support/browser.js';
 import { apiClient, type ApiClient } from './support/seed.js';
 
@@ -211,4 +212,72 @@ describe('web UI: chart builder and dashboards', () => {
     await ranged;
     await page.getByRole('button', { name: /^day from 2025-01-\d\d.* to 2025-01-\d\d/ }).waitFor();
   }, 120_000);
+
+  it('shares a dashboard and a webapp with a group: a non-member in it opens both from "Shared with me", read-only', async () => {
+    await admin.call('POST', '/api/users', { username: 'guest', password: 'guest-password-1' });
+    await admin.call('POST', '/api/groups', { name: 'guests', members: ['guest'] });
+    await admin.call('POST', `/api/projects/${KEY}/webapps`, {
+      id: 'board_app',
+      name: 'Board app',
+      files: { 'index.html': '<!doctype html><title>Board app</title><h1>Hello from the board app</h1>' },
+    });
+    const { page } = b;
+    // The admin shares both in their own dialogs.
+    const shareWithGuests = async (what: string) => {
+      await page.getByRole('button', { name: 'Share', exact: true }).click();
+      const dialog = page.getByRole('dialog', { name: `Share ${what}` });
+      await dialog.getByLabel('Share with (username or group:NAME)').fill('group:guests');
+      await dialog.getByRole('button', { name: 'Share as viewer' }).click();
+      await dialog.getByRole('button', { name: 'Stop sharing with group:guests' }).waitFor();
+      await dialog.getByRole('button', { name: 'Close' }).click();
+      await page.getByRole('button', { name: 'Share (1)' }).waitFor();
+    };
+    await page.goto(`/projects/${KEY}/dashboards/shift`);
+    await page.getByRole('img', { name: 'Mean Trec by band' }).waitFor();
+    await shareWithGuests('dashboard');
+    await page.goto(`/projects/${KEY}/webapps/board_app`);
+    await page.getByRole('heading', { name: 'Board app' }).waitFor();
+    await shareWithGuests('webapp');
+
+    const guest = await launchBrowser(server.url);
+    try {
+      const g = guest.page;
+      await logIn(g, 'guest', 'guest-password-1');
+      const shared = g.getByRole('region', { name: 'Shared with me' });
+      await shared.getByRole('link', { name: 'Shift report' }).waitFor();
+      expect(seriousOnes(await a11yViolations(g))).toEqual([]);
+      await shared.getByRole('link', { name: 'Shift report' }).click();
+      await g.waitForURL(`**/shared/${KEY}/dashboards/shift`);
+      await g.getByRole('img', { name: 'Mean Trec by band' }).waitFor();
+      // Filters work, each tile read as a tile of the shared dashboard.
+      const filtered = g.waitForResponse(
+        (r) => r.url().includes('dashboard=shift') && r.url().includes('DV01') && r.status() === 200,
+      );
+      await g.getByLabel('antenna').fill('DV01');
+      await filtered;
+      for (const name of ['Edit layout', 'Save', 'Share', 'Delete', 'PNG', 'PDF'])
+        expect(await g.getByRole('button', { name, exact: true }).count(), name).toBe(0);
+      expect(await g.getByRole('link', { name: 'PNG' }).count()).toBe(0);
+      expect(await g.getByRole('navigation', { name: 'Project sections' }).count()).toBe(0);
+      expect(seriousOnes(await a11yViolations(g))).toEqual([]);
+      // A project link to it leads a non-member to the same page.
+      await g.goto(`/projects/${KEY}/dashboards/shift`);
+      await g.waitForURL(`**/shared/${KEY}/dashboards/shift`);
+      await g.getByRole('img', { name: 'Mean Trec by band' }).waitFor();
+
+      // On a phone: nothing wider than the window, here and on the home page's list.
+      await g.setViewportSize({ width: 390, height: 844 });
+      expect((await overflowX(g)).extra).toBe(0);
+      await g.goto('/');
+      await shared.getByRole('link', { name: 'Board app' }).waitFor();
+      expect((await overflowX(g)).extra).toBe(0);
+      expect(seriousOnes(await a11yViolations(g))).toEqual([]);
+      await shared.getByRole('link', { name: 'Board app' }).click();
+      await g.waitForURL(new RegExp(`/webapps/${KEY}/board_app/~[^/]+/$`));
+      await g.getByRole('heading', { name: 'Hello from the board app' }).waitFor();
+      expect(guest.pageErrors).toEqual([]);
+    } finally {
+      await guest.close();
+    }
+  }, 180_000);
 });

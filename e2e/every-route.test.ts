@@ -45,6 +45,7 @@ function routes(p: SmallProject): string[] {
     `${P}/recipes/new?type=changepoints`,
     `${P}/dashboards`,
     `${P}/dashboards/${p.dashboard}`,
+    `/shared/${p.key}/dashboards/${p.dashboard}`,
     `${P}/insights/${p.insight}`,
     `${P}/webapps`,
     `${P}/webapps/explorer`,

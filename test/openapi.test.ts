@@ -325,6 +325,7 @@ describe('the API document (/api/openapi.json)', () => {
     await get(`${P}/tags/{kind}/{name}`);
     await get(`${P}/tags`);
     await get('/api/catalog/search', '?q=obs');
+    await get('/api/shared');
 
     await get(`${P}/api-services`);
     await get(`${P}/api-services/{id}`);

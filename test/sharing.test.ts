@@ -117,6 +117,63 @@ describe('sharing dashboards and webapps beyond the project', () => {
     expect((await s.call('GET', board, { token: vera })).status).toBe(404);
   });
 
+  it('GET /api/shared and `llano shared` list what is shared with the caller outside their projects', async () => {
+    type Item = { project: string; kind: string; id: string; name: string; sharedBy?: string };
+    const shared = async (token: string) => (await s.call<Item[]>('GET', '/api/shared', { token })).body;
+    const ids = async (token: string) => (await shared(token)).map((i) => `${i.project}/${i.kind}/${i.id}`);
+    // A second project where vera is a member, sharing with her there too: members see it in the project.
+    await s.call('POST', '/api/projects', { token: admin, body: { key: 'SHMEM' } });
+    await s.call('PUT', '/api/projects/SHMEM/members/vera', { token: admin, body: { role: 'reader' } });
+    await s.call('POST', '/api/projects/SHMEM/dashboards', {
+      token: admin,
+      body: { id: 'mine', name: 'Mine', pages: [], sharing: [{ with: 'vera', role: 'viewer' }] },
+    });
+    // Unshared: nothing.
+    await s.call('PUT', board, { token: admin, body: { ...dashboard, sharing: [] } });
+    expect(await shared(vera)).toEqual([]);
+    // Through her group.
+    await s.call('PUT', board, { token: admin, body: { ...dashboard, sharing: [{ with: 'group:viewers' }] } });
+    const viaGroup = await shared(vera);
+    expect(viaGroup).toMatchObject([
+      { project: 'SH', projectName: 'SH', kind: 'dashboard', id: 'ops_view', name: 'Ops view', sharedBy: 'admin' },
+    ]);
+    expect(await shared(olga)).toEqual([]);
+    expect(await shared(admin)).toEqual([]);
+    // Directly, a webapp too; a name that only looks like hers (a LIKE wildcard) does not count.
+    const app = (await s.call<Record<string, unknown>>('GET', `${P}/webapps/app1`, { token: admin })).body;
+    await s.call('POST', '/api/users', { token: admin, body: { username: 'v_ra', password: 'password-v_ra' } });
+    await s.call('PUT', `${P}/webapps/app1`, {
+      token: admin,
+      body: { ...app, revision: undefined, sharing: [{ with: 'v_ra', role: 'viewer' }] },
+    });
+    expect(await ids(vera)).toEqual(['SH/dashboard/ops_view']);
+    await s.call('PUT', `${P}/webapps/app1`, {
+      token: admin,
+      body: { ...app, revision: undefined, sharing: [{ with: 'vera', role: 'viewer' }] },
+    });
+    expect((await ids(vera)).sort()).toEqual(['SH/dashboard/ops_view', 'SH/webapp/app1']);
+    expect(await ids(olga)).toEqual([]);
+
+    const env = { LLANO_URL: s.url, LLANO_TOKEN: vera };
+    const table = await llano(['shared'], env);
+    expect(table.code, table.err).toBe(0);
+    expect(table.out).toMatch(/SH +dashboard +ops_view +Ops view +admin/);
+    expect(table.out).toMatch(/SH +webapp +app1/);
+    const json = await llano(['shared', '--json'], env);
+    expect((JSON.parse(json.out) as Item[]).map((i) => i.id).sort()).toEqual(['app1', 'ops_view']);
+    const none = await llano(['shared'], { LLANO_URL: s.url, LLANO_TOKEN: olga });
+    expect(none.out).toContain('Nothing is shared with you');
+
+    // A member of the project sees nothing of it here, whatever is shared with them.
+    await s.call('PUT', `${P}/members/group:viewers`, { token: admin, body: { role: 'reader' } });
+    expect(await shared(vera)).toEqual([]);
+    await s.call('DELETE', `${P}/members/group:viewers`, { token: admin });
+    // After unsharing, gone.
+    await s.call('PUT', board, { token: admin, body: { ...dashboard, sharing: [] } });
+    await s.call('PUT', `${P}/webapps/app1`, { token: admin, body: { ...app, revision: undefined, sharing: [] } });
+    expect(await shared(vera)).toEqual([]);
+  });
+
   it('a webapp shared with a user opens for them only, until the share is removed', async () => {
     expect(await webappPage(vera)).toBe(404);
     const app = (await s.call<Record<string, unknown>>('GET', `${P}/webapps/app1`, { token: admin })).body;

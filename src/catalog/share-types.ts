@@ -7,3 +7,17 @@ export interface ObjectShare {
   with: string;
   role: 'viewer';
 }
+
+/**
+ * One dashboard or webapp shared with the caller in a project they are not a member of
+ * (`GET /api/shared`). `sharedBy` is who saved the revision that shares it.
+ */
+export interface SharedItem {
+  project: string;
+  projectName: string;
+  kind: 'dashboard' | 'webapp';
+  id: string;
+  name: string;
+  sharedBy?: string;
+  updatedAt: string;
+}

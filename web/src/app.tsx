@@ -32,7 +32,7 @@ const ApiServicesPage = lazy(() => import('./pages/api-services'));
 const ApiServicePage = lazy(() => import('./pages/api-service'));
 const loadDashboard = () => import('./pages/dashboard');
 // A dashboard opened by its address (a bookmark, a wall screen) fetches its code while the session is checked.
-if (/\/projects\/[^/]+\/dashboards\/[^/]+\/?$/.test(window.location.pathname)) void loadDashboard();
+if (/\/(projects|shared)\/[^/]+\/dashboards\/[^/]+\/?$/.test(window.location.pathname)) void loadDashboard();
 const DashboardPage = lazy(loadDashboard);
 const ChartBuilderPage = lazy(() => import('./pages/chart-builder'));
 const ProjectSettingsPage = lazy(() => import('./pages/project-settings'));
@@ -79,6 +79,8 @@ export function App() {
               <Route path="account" element={page(<AccountPage />)} />
               <Route path="search" element={page(<SearchPage />)} />
               <Route path="notifications" element={page(<NotificationsPage />)} />
+              {/* A dashboard shared with a non-member: outside the project's layout (see DashboardPage). */}
+              <Route path="shared/:key/dashboards/:id" element={page(<DashboardPage shared />)} />
               <Route path="*" element={<NotFound />} />
             </Route>
             <Route path="projects/:key" element={<ProjectLayout />}>

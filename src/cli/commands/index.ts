@@ -15,6 +15,7 @@ import { libraryCommands } from './libraries.js';
 import { notebookCommands } from './notebooks.js';
 import { projectCommands } from './projects.js';
 import { serveCommands } from './serve.js';
+import { sharedCommands } from './shared.js';
 import { userCommands } from './users.js';
 import { visualRecipeCommands } from './visual-recipes.js';
 import { webappCommands } from './webapps.js';
@@ -42,4 +43,5 @@ export const commandModules: CommandModule[] = [
   collabCommands,
   apiServiceCommands,
   auditCommands,
+  sharedCommands,
 ];

@@ -21,6 +21,7 @@ import { previewRoutes } from './preview.js';
 import { projectApiKeyRoutes } from './project-api-keys.js';
 import { projectRoutes } from './projects.js';
 import { projectTransferRoutes } from './project-transfer.js';
+import { sharedRoutes } from './shared.js';
 import { qualityRoutes } from './quality.js';
 import { userRoutes } from './users.js';
 import { visualRecipeRoutes } from './visual-recipes.js';
@@ -53,4 +54,5 @@ export const apiRouteModules: ((app: FastifyInstance, ws: Workspace) => void)[] 
   projectTransferRoutes,
   analyticsRoutes,
   partitionRoutes,
+  sharedRoutes,
 ];

@@ -5,15 +5,19 @@ import { ErrorAlert, Modal } from './ui';
 /**
  * Who beyond the project's members may view one dashboard or webapp: users or `group:NAME`.
  * They see that object only; `save` stores the whole new list (a new revision of the object).
+ * Without `canChange` (a reader) the dialog only lists them, and the button shows only when
+ * the object is shared with someone.
  */
 export function ShareButton({
   what,
   sharing,
   save,
+  canChange = true,
 }: {
   what: string;
   sharing: ObjectShare[] | undefined;
   save: (sharing: ObjectShare[]) => Promise<void>;
+  canChange?: boolean;
 }) {
   const [open, setOpen] = useState(false);
   const [grantee, setGrantee] = useState('');
@@ -33,15 +37,27 @@ export function ShareButton({
     const name = grantee.trim();
     if (name && !list.some((s) => s.with === name)) void apply([...list, { with: name, role: 'viewer' }]);
   };
+  if (!canChange && list.length === 0) return null;
+  const close = (
+    <button type="button" className="btn" onClick={() => setOpen(false)}>
+      Close
+    </button>
+  );
   return (
     <>
       <button type="button" className="btn" onClick={() => setOpen(true)}>
-        Share{list.length ? ` (${list.length})` : ''}
+        {canChange ? 'Share' : 'Shared'}
+        {list.length ? ` (${list.length})` : ''}
       </button>
-      <Modal open={open} title={`Share ${what}`} onClose={() => setOpen(false)}>
+      <Modal
+        open={open}
+        title={canChange ? `Share ${what}` : `Who this ${what} is shared with`}
+        onClose={() => setOpen(false)}
+      >
         <div className="stack">
           <p className="small">
-            Viewers you add here see this {what} even when they are not members of the project, and nothing else of it.
+            Viewers {canChange ? 'you add here' : 'listed here'} see this {what} even when they are not members of the
+            project, and nothing else of it.
           </p>
           <ErrorAlert error={error} title="Not shared" />
           {list.length ? (
@@ -51,34 +67,43 @@ export function ShareButton({
                   <span>
                     {s.with} <span className="muted">({s.role})</span>
                   </span>
-                  <button
-                    type="button"
-                    className="btn danger small"
-                    onClick={() => void apply(list.filter((x) => x.with !== s.with))}
-                  >
-                    Stop sharing<span className="visually-hidden"> with {s.with}</span>
-                  </button>
+                  {canChange ? (
+                    <button
+                      type="button"
+                      className="btn danger small"
+                      onClick={() => void apply(list.filter((x) => x.with !== s.with))}
+                    >
+                      Stop sharing<span className="visually-hidden"> with {s.with}</span>
+                    </button>
+                  ) : null}
                 </li>
               ))}
             </ul>
           ) : (
             <p className="muted">Shared with no one beyond the project’s members.</p>
           )}
-          <form className="row" onSubmit={add}>
-            <input
-              aria-label="Share with (username or group:NAME)"
-              placeholder="Username or group:NAME"
-              required
-              value={grantee}
-              onChange={(e) => setGrantee(e.target.value)}
-            />
-            <button type="submit" className="btn primary">
-              Share as viewer
-            </button>
-            <button type="button" className="btn" onClick={() => setOpen(false)}>
-              Close
-            </button>
-          </form>
+          {canChange ? (
+            <form className="row" onSubmit={add}>
+              <input
+                aria-label="Share with (username or group:NAME)"
+                placeholder="Username or group:NAME"
+                required
+                value={grantee}
+                onChange={(e) => setGrantee(e.target.value)}
+              />
+              <button type="submit" className="btn primary">
+                Share as viewer
+              </button>
+              {close}
+            </form>
+          ) : (
+            <>
+              <p className="small muted" role="note">
+                Changing who it is shared with needs the writer role in this project.
+              </p>
+              <div className="row">{close}</div>
+            </>
+          )}
         </div>
       </Modal>
     </>

@@ -2,8 +2,8 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { DiscussionsPanel } from '../components/discussions-panel';
 import { TagsEditor } from '../components/tags-editor';
 import { useConfirm } from '../components/confirm-dialog';
-import { Link, useNavigate, useParams } from 'react-router-dom';
-import { api, projectApi, queryString } from '../api/client';
+import { Link, Navigate, useNavigate, useParams } from 'react-router-dom';
+import { api, ApiError, projectApi, queryString } from '../api/client';
 import type { Dashboard, DashboardInfo, DashboardTile, InsightData, InsightInfo, ObjectShare } from '../api/types';
 import { ShareButton } from '../components/share-dialog';
 import { InsightView, type SelectedRange } from '../components/insight-view';
@@ -12,6 +12,8 @@ import { ErrorAlert, Loading, Notice, PageHeader } from '../components/ui';
 import { useApi } from '../lib/use-api';
 import { useProjectRole } from '../lib/use-project-role';
 import { TilePicker } from './dashboard-tile-picker';
+import { useTileInsights } from './dashboard-tile-insights';
+import { sharedDashboardPath } from './home/shared-with-me';
 
 const COLUMNS = 24;
 const ROW_PX = 40;
@@ -42,13 +44,22 @@ const describeFilter = (f: PageFilter) =>
  * A dashboard: pages of tiles on a 24-column grid. Filters of the bar and clicked bars apply to
  * every tile whose dataset has the column (the server ignores them elsewhere). Writers move a
  * tile by its title bar and resize it by its corner, then save; readers only read.
+ *
+ * `shared`: the page at /shared/KEY/dashboards/ID, outside the project's layout, for a viewer the
+ * dashboard is shared with who is not a member (they can open nothing else of the project): read
+ * only, each tile read as a tile of this dashboard, without the project's tags, discussions or
+ * exports. A non-member who follows a project link to the dashboard is sent there.
  */
-export default function DashboardPage() {
+export default function DashboardPage({ shared = false }: { shared?: boolean }) {
   const { key = '', id = '' } = useParams();
   const navigate = useNavigate();
-  const canEdit = useProjectRole('writer') === true;
+  const writer = useProjectRole('writer') === true;
+  const reader = useProjectRole('reader') === true;
+  const canEdit = !shared && writer;
   const stored = useApi<DashboardInfo>(projectApi(key, 'dashboards', id));
-  const insights = useApi<InsightInfo[]>(projectApi(key, 'insights'));
+  const projectInsights = useApi<InsightInfo[]>(shared ? null : projectApi(key, 'insights'));
+  const tileInsights = useTileInsights(shared ? key : null, id, stored.data);
+  const insights = shared ? tileInsights : projectInsights;
   // The layout being edited; null: the stored one.
   const confirm = useConfirm();
   const [edited, setDraft] = useState<Dashboard | null>(null);
@@ -82,6 +93,10 @@ export default function DashboardPage() {
 
   const draft: Dashboard | null = edited ?? stored.data ?? null;
   if (stored.error) return <ErrorAlert error={stored.error} onRetry={stored.reload} />;
+  // The dashboard answers but the project's insights do not: shared with a non-member.
+  const notFound = projectInsights.error instanceof ApiError && projectInsights.error.status === 404;
+  if (!shared && stored.data && notFound) return <Navigate replace to={sharedDashboardPath(key, id)} />;
+  if (insights.error) return <ErrorAlert error={insights.error} />;
   if (!draft || !insights.data) return <Loading />;
   const byId = new Map(insights.data.map((i) => [i.id, i]));
   const page = draft.pages[Math.min(pageIndex, draft.pages.length - 1)];
@@ -160,7 +175,10 @@ export default function DashboardPage() {
       {confirm.dialog}
       <PageHeader
         title={draft.name}
-        breadcrumbs={<Link to={projectPath(key, 'dashboards')}>Dashboards</Link>}
+        breadcrumbs={
+          shared ? <Link to="/">Shared with me</Link> : <Link to={projectPath(key, 'dashboards')}>Dashboards</Link>
+        }
+        subtitle={shared ? `Shared with you from project ${key}: you can view it and use its filters.` : undefined}
         actions={
           <>
             <label className="inline-field">
@@ -176,14 +194,18 @@ export default function DashboardPage() {
             <button type="button" className="btn" onClick={() => void root.current?.requestFullscreen?.()}>
               Full screen
             </button>
-            <a className="btn" href={exportUrl('png')} download>
-              PNG
-            </a>
-            <a className="btn" href={exportUrl('pdf')} download>
-              PDF
-            </a>
-            {canEdit && !editing && stored.data ? (
-              <ShareButton what="dashboard" sharing={stored.data.sharing} save={share} />
+            {shared ? null : (
+              <>
+                <a className="btn" href={exportUrl('png')} download>
+                  PNG
+                </a>
+                <a className="btn" href={exportUrl('pdf')} download>
+                  PDF
+                </a>
+              </>
+            )}
+            {!shared && reader && !editing && stored.data ? (
+              <ShareButton what="dashboard" sharing={stored.data.sharing} save={share} canChange={writer} />
             ) : null}
             {canEdit && !editing ? (
               <button type="button" className="btn" onClick={() => setEditing(true)}>
@@ -246,7 +268,7 @@ export default function DashboardPage() {
             insights={insights.data}
             rowPx={ROW_PX}
             onAdd={(insight, h) => setTiles([...page.tiles, { insight, x: 0, y: rows, w: 8, h }])}
-            onCreated={insights.reload}
+            onCreated={projectInsights.reload}
             onError={setError}
           />
           <Link className="btn" to={projectPath(key, 'insights', 'new')}>
@@ -273,6 +295,7 @@ export default function DashboardPage() {
               {insight ? (
                 <TileData
                   projectKey={key}
+                  dashboard={shared ? id : undefined}
                   insight={insight}
                   filters={filters}
                   tick={tick}
@@ -293,7 +316,7 @@ export default function DashboardPage() {
           );
         })}
       </div>
-      {editing ? null : (
+      {editing || shared ? null : (
         <>
           <TagsEditor projectKey={key} kind="dashboard" name={id} />
           <DiscussionsPanel projectKey={key} object={`dashboard:${id}`} />
@@ -366,6 +389,7 @@ function Tile({
 
 function TileData({
   projectKey,
+  dashboard,
   insight,
   filters,
   tick,
@@ -373,6 +397,8 @@ function TileData({
   onSelectRange,
 }: {
   projectKey: string;
+  /** Read as a tile of this dashboard: what a viewer it is shared with may read. */
+  dashboard: string | undefined;
   insight: InsightInfo;
   filters: string[];
   tick: number;
@@ -383,7 +409,7 @@ function TileData({
     insight.type === 'text' || insight.type === 'webapp'
       ? null
       : projectApi(projectKey, 'insights', insight.id, 'data'),
-    { filters },
+    { filters, dashboard },
   );
   const { reload } = data;
   useEffect(() => {

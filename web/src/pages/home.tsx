@@ -8,6 +8,7 @@ import { useUrlText } from '../lib/use-url-text';
 import { NewProjectDialog } from './home/new-project-dialog';
 import { ImportProjectButton } from './project-transfer';
 import { NoMatch, ProjectsTable } from './home/projects-table';
+import { SharedWithMe } from './home/shared-with-me';
 
 const SORTS: { value: string; label: string; compare: (a: Project, b: Project) => number }[] = [
   { value: 'activity', label: 'Last activity', compare: (a, b) => b.updatedAt.localeCompare(a.updatedAt) },
@@ -146,6 +147,7 @@ export function HomePage() {
           )
         }
       </Async>
+      <SharedWithMe />
       <NewProjectDialog open={creating} onClose={() => setCreating(false)} />
     </>
   );

@@ -1,12 +1,13 @@
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { api, projectApi } from '../api/client';
-import type { WebappInfo, WebappLogLine } from '../api/types';
+import type { ObjectShare, WebappInfo, WebappLogLine } from '../api/types';
 import { CodeEditor } from '../components/code-editor';
 import { useConfirm } from '../components/confirm-dialog';
 import { projectPath } from '../components/layout';
 import { LogView } from '../components/log-view';
 import { SaveConflict, isSaveConflict } from '../components/save-conflict';
+import { ShareButton } from '../components/share-dialog';
 import { CardSection, ErrorAlert, Loading, PageHeader } from '../components/ui';
 import { useApi, useInterval } from '../lib/use-api';
 import { useProjectRole } from '../lib/use-project-role';
@@ -50,6 +51,13 @@ export default function WebappEditorPage() {
     }
   }
 
+  /** Changes only who it is shared with: the stored files, not unsaved edits (they stay in the editor). */
+  async function share(sharing: ObjectShare[]) {
+    if (!stored.data) return;
+    const saved = await api.put<WebappInfo>(projectApi(key, 'webapps', id), { ...stored.data, sharing });
+    stored.setData(saved);
+  }
+
   async function remove() {
     const ok = await ask({
       title: `Delete webapp ${stored.data?.name ?? id}?`,
@@ -86,6 +94,7 @@ export default function WebappEditorPage() {
             <Link className="btn" to={projectPath(key, 'history', 'webapp', id)}>
               History
             </Link>
+            <ShareButton what="webapp" sharing={stored.data.sharing} save={share} canChange={canEdit} />
             {canEdit ? (
               <>
                 <button type="button" className="btn danger" onClick={() => void remove()}>
