@@ -84,7 +84,7 @@ describe('web UI: a Python code recipe', () => {
     const { page } = b;
     await page.goto(`/projects/${KEY}/settings`);
     const form = page.getByRole('form', { name: 'Code environment' });
-    await form.getByLabel('Name').fill('py_venv');
+    await form.getByLabel('Environment name', { exact: true }).fill('py_venv');
     await form.getByLabel('A virtual environment of its own').check();
     await form.getByRole('button', { name: 'Add environment' }).click();
     await page.getByText('its virtual environment is being built').waitFor();

@@ -190,7 +190,7 @@ export function CodeEnvironmentsEditor({ projectKey }: { projectKey: string }) {
         <fieldset className="stack plain-fieldset" disabled={can.ok === false}>
           <div className="row">
             <label className="field">
-              Name
+              Environment name
               <input
                 value={form.name}
                 disabled={editing !== null}
