@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWebIfStale } from '../bin/build-web-if-needed.js';
 import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../test/support/llano-server.js';
-import { a11yViolations, seriousOnes } from './support/a11y.js';
+import { a11yViolations, overflowX, seriousOnes } from './support/a11y.js';
 import { launchBrowser, logIn, type TestBrowser } from './support/browser.js';
 import { apiClient, receiverCsv } from './support/seed.js';
 
@@ -79,4 +79,24 @@ describe('web UI: a Python code recipe', () => {
     expect(data.columns).toEqual(['antenna', 'trec2']);
     expect(data.rows.length).toBeGreaterThan(50);
   }, 240_000);
+
+  it('adds a Python code environment with a virtual environment in project settings, sees it built, and deletes it', async () => {
+    const { page } = b;
+    await page.goto(`/projects/${KEY}/settings`);
+    const form = page.getByRole('form', { name: 'Code environment' });
+    await form.getByLabel('Environment name', { exact: true }).fill('py_venv');
+    await form.getByLabel('A virtual environment of its own').check();
+    await form.getByRole('button', { name: 'Add environment' }).click();
+    await page.getByText('its virtual environment is being built').waitFor();
+    const item = page.getByRole('listitem').filter({ hasText: 'py_venv' });
+    // No requirements: the venv is the machine's Python alone, built without a wheel folder.
+    await item.getByText('ready', { exact: true }).waitFor({ timeout: 120_000 });
+    expect(seriousOnes(await a11yViolations(page))).toEqual([]);
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect((await overflowX(page)).extra).toBe(0);
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await item.getByRole('button', { name: 'Delete' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete environment' }).click();
+    await item.waitFor({ state: 'detached' });
+  }, 180_000);
 });

@@ -280,6 +280,7 @@ describe('the API document (/api/openapi.json)', () => {
       await call('POST', `${P}/${plural}`);
       await checked('DELETE', url(`${P}/${plural}/${made}`), { token: admin });
     }
+    await call('POST', `${P}/code-environments/{name}/rebuild`);
 
     // Only the /api routes of webapps are here: what a webapp serves under /webapps/KEY/id/ (its
     // pages, data calls and backends) is its author's, outside this document on purpose, and tested

@@ -65,6 +65,9 @@ export const ConfigSchema = z.object({
   codeCpuSeconds: z.number().int().min(1),
   /** Interpreter for Python code (LLANO_PYTHON); unset: /usr/bin/python3, else python3 on the PATH. */
   python: z.string().min(1).optional(),
+  /** Wheel folder (LLANO_PIP_FIND_LINKS) or index (LLANO_PIP_INDEX_URL) that per-project virtual environments install from. */
+  pipFindLinks: z.string().min(1).optional(),
+  pipIndexUrl: z.string().min(1).optional(),
   // Single sign-on with OpenID Connect (src/server/oidc/); unset issuer: local accounts only.
   oidcIssuer: z.string().url().optional(),
   oidcClientId: z.string().min(1).optional(),

@@ -119,6 +119,21 @@ export const SETTINGS = [
     meaning: 'the Python interpreter for Python code',
   },
   {
+    key: 'pipFindLinks',
+    env: 'LLANO_PIP_FIND_LINKS',
+    read: 'text',
+    shownDefault: 'none',
+    meaning:
+      'a folder of wheels that Python virtual environments of code environments install their requirements from (`pip --no-index --find-links`)',
+  },
+  {
+    key: 'pipIndexUrl',
+    env: 'LLANO_PIP_INDEX_URL',
+    read: 'text',
+    shownDefault: 'none',
+    meaning: 'a package index (PyPI mirror) that Python virtual environments install from when no wheel folder is set',
+  },
+  {
     key: 'buildParallelism',
     env: 'LLANO_BUILD_PARALLELISM',
     read: 'number',

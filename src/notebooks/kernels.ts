@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { badRequest } from '../common/errors.js';
+import { badRequest, LlanoError } from '../common/errors.js';
+import { namedPythonInterpreter } from '../recipes/code/code-environments.js';
 import { assertObjectName } from '../common/names.js';
 import { SandboxError, sandboxLimits, sandboxPool, type SandboxLimits, type SandboxSpec } from '../sandbox/index.js';
 import type { Workspace } from '../workspace/workspace.js';
@@ -80,8 +81,21 @@ export async function runInKernel(
   language: KernelLanguage,
   source: string,
   limits: Partial<SandboxLimits> = {},
+  environment?: string,
 ): Promise<{ outputs: CellOutput[]; executionCount: number | null }> {
   let code = source;
+  // The notebook's Python environment (a project venv, built first when needed); a failed build is the cell's error.
+  let python: string | undefined;
+  if (language === 'python')
+    try {
+      python = await namedPythonInterpreter(ws, ref.projectKey, environment, () => {});
+    } catch (error) {
+      if (!(error instanceof LlanoError)) throw error;
+      return {
+        outputs: [{ type: 'error', name: 'EnvironmentError', message: error.message, traceback: error.message }],
+        executionCount: null,
+      };
+    }
   if (language === 'typescript') {
     const prepared = await prepareTypeScriptCell(source);
     if ('error' in prepared) return { outputs: [{ type: 'error', ...prepared.error }], executionCount: null };
@@ -95,6 +109,7 @@ export async function runInKernel(
     readPaths: language === 'python' ? [path.dirname(KERNEL_ENTRIES.python)] : [],
     limits: sandboxLimits(ws, capped(ws, limits)),
     host: hostFunctions(ws, ref.projectKey),
+    python,
   });
   const key = `${prefixOf(ref)}${language}`;
   try {

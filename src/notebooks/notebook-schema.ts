@@ -40,5 +40,6 @@ export const NotebookSchema: z.ZodType<Notebook> = z.object({
       wallSeconds: z.number().int().min(1).optional(),
     })
     .optional(),
+  environment: z.string().max(128).optional(),
   cells: z.array(CellSchema).max(2000, 'A notebook holds at most 2,000 cells'),
 });

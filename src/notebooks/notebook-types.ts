@@ -46,6 +46,8 @@ export interface Notebook {
   name: string;
   description?: string;
   limits?: NotebookLimits;
+  /** A Python code environment of the project (its virtual environment) for its Python kernels; unset: the machine's Python. */
+  environment?: string;
   cells: NotebookCell[];
 }
 

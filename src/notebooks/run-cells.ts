@@ -82,7 +82,7 @@ async function executeCell(
     case 'sql':
       return { outputs: await runSqlCell(ws, ref, cell.source, signal), executionCount: null };
     default:
-      return runInKernel(ws, ref, cell.type, cell.source, notebook.limits ?? {});
+      return runInKernel(ws, ref, cell.type, cell.source, notebook.limits ?? {}, notebook.environment);
   }
 }
 

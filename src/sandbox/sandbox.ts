@@ -107,7 +107,7 @@ async function commandFor(
   }
   if (language === 'python') {
     return {
-      command: interpreterPath('python', configuredPython),
+      command: interpreterPath('python', spec.python ?? configuredPython),
       args: ['-u', '-B', path.join(HARNESS_DIR, 'llano_harness.py'), path.resolve(spec.entry)],
     };
   }

@@ -35,6 +35,8 @@ export interface SandboxSpec {
   /** Folders of shared code the entry may import (Python sys.path, R `source`, TypeScript imports). */
   libraryPaths?: string[];
   limits: SandboxLimits;
+  /** The Python interpreter (a project's virtual environment); unset: the workspace's (LLANO_PYTHON). */
+  python?: string;
   /** Environment of the code; the server's own environment (and its secrets) is not inherited. */
   env?: Record<string, string>;
   onLog?: LogSink;

@@ -4,6 +4,7 @@ import net from 'node:net';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { LlanoError } from '../common/errors.js';
+import { namedPythonInterpreter } from '../recipes/code/code-environments.js';
 import { interpreterPath, sandboxLimits, spawnLimited, type LimitedProcess } from '../sandbox/index.js';
 import { workspaceSlot, type Workspace } from '../workspace/workspace.js';
 import { LLANO_MODULE, WSGI_RUNNER } from './python-runner-source.js';
@@ -86,12 +87,14 @@ async function start(
   await mkdir(lib, { recursive: true });
   await writeFile(path.join(lib, 'llano_wsgi.py'), WSGI_RUNNER);
   await writeFile(path.join(lib, 'llano.py'), LLANO_MODULE);
+  // The app's Python environment (a project venv, built first when needed; its failure is the start's).
+  const python = await namedPythonInterpreter(ws, projectKey, webapp.environment, (line) => log('llano', line));
   const port = await freePort();
   const limits = webappLimits(webapp);
   const workspace = sandboxLimits(ws);
   log('llano', `starting app.py (revision ${revision}) on 127.0.0.1:${port}`);
   const child = spawnLimited({
-    command: interpreterPath('python', ws.config.python),
+    command: python ?? interpreterPath('python', ws.config.python),
     args: ['-u', path.join(lib, 'llano_wsgi.py'), String(port)],
     workDir,
     // A server lives as long as it is used: only memory and CPU time bound it, idleness stops it.

@@ -17,6 +17,8 @@ export interface Webapp {
   files: Record<string, string>;
   /** Limits of its backend or Python process (each at most the workspace's LLANO_CODE_* limit). */
   limits?: WebappLimits;
+  /** A Python code environment of the project (its virtual environment) for the Python process; unset: the machine's Python. */
+  environment?: string;
   /**
    * Viewers beyond the project's members (users or groups): they open this webapp only, and its data
    * calls read the project as a reader on their behalf (what the app shows is what is shared).

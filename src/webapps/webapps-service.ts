@@ -29,6 +29,7 @@ const WebappSchema = z.object({
     })
     .strict()
     .optional(),
+  environment: z.string().max(128).optional(),
   sharing: SharingSchema,
 });
 

@@ -421,7 +421,10 @@ export function sampleRequests(seed: Seed): Record<string, SampleRequest> {
     [`POST ${P}/libraries`]: { body: { name: 'more.py', content: 'MORE = 3\n' } },
     [`PUT ${P}/libraries/{name}`]: { body: { ...SEED_LIBRARY, content: 'FACTOR = 3\n' } },
     [`POST ${P}/code-environments`]: { body: { ...SEED_ENVIRONMENT, name: 'py2' } },
-    [`PUT ${P}/code-environments/{name}`]: { body: { ...SEED_ENVIRONMENT, packages: ['pandas', 'numpy'] } },
+    // A virtual environment without requirements: built (and rebuilt) from the machine's Python alone.
+    [`PUT ${P}/code-environments/{name}`]: {
+      body: { ...SEED_ENVIRONMENT, packages: ['pandas', 'numpy'], python: { venv: true, requirements: [] } },
+    },
     [`PUT ${P}/datasets/{name}/checks`]: { body: { metrics: { sql: [] } } },
     [`PUT ${P}/wiki/{page}`]: { body: { content: 'Shifts: [[dataset:obs]]' } },
     [`POST ${P}/wiki-preview`]: { body: { content: '[[recipe:r1]]' } },

@@ -12,6 +12,7 @@ import { datasetCommands } from './datasets.js';
 import { flowCommands } from './flow.js';
 import { insightCommands } from './insights.js';
 import { libraryCommands } from './libraries.js';
+import { codeEnvironmentCommands } from './code-environments.js';
 import { notebookCommands } from './notebooks.js';
 import { projectCommands } from './projects.js';
 import { serveCommands } from './serve.js';
@@ -38,6 +39,7 @@ export const commandModules: CommandModule[] = [
   insightCommands,
   webappCommands,
   libraryCommands,
+  codeEnvironmentCommands,
   notebookCommands,
   accessCommands,
   collabCommands,

@@ -17,7 +17,7 @@ import {
 } from '../../sandbox/index.js';
 import type { RecipeBase, RecipeContext, RecipePreview, RecipeResult, RecipeTarget } from '../recipe-type.js';
 import { duckInputs } from '../run-sql.js';
-import { recipeEnvironment, type CodeRecipeLanguage } from './code-environments.js';
+import { environmentInterpreter, recipeEnvironment, type CodeRecipeLanguage } from './code-environments.js';
 import { writeLibraryFiles } from './code-libraries.js';
 import { PYTHON_RECIPE_ENTRY } from './python-recipe-entry.js';
 import { R_RECIPE_ENTRY } from './r-recipe-entry.js';
@@ -162,6 +162,8 @@ async function runCode(
 ): Promise<CodeRun> {
   const { ws, key } = requireProject(ctx);
   const environment = await recipeEnvironment(ws, key, language, recipe.environment);
+  // A virtual environment of the project: built here first when missing or out of date (its failure fails the recipe).
+  const interpreter = await environmentInterpreter(ws, key, environment, (line) => ctx.log(line));
   const limits = limitsFor(ctx, recipe);
   // TypeScript and Python run in a process started ahead (see sandbox/warm.ts): start is a message.
   const warm =
@@ -174,6 +176,7 @@ async function runCode(
             entryName: LANGUAGE[language].entry,
             libraryName: 'lib',
             preload: language === 'python' ? ['pandas'] : undefined,
+            python: interpreter.python,
           },
           { ahead: recipe.limits === undefined },
         );
@@ -215,7 +218,15 @@ async function runCode(
       log.push(line);
       ctx.log(line);
     };
-    const spec: SandboxSpec = { language, entry, workDir, libraryPaths: [lib], limits, onLog };
+    const spec: SandboxSpec = {
+      language,
+      entry,
+      workDir,
+      libraryPaths: [lib],
+      limits,
+      onLog,
+      python: interpreter.python,
+    };
     ctx.log(`Running ${LANGUAGE[language].label} code (memory ${limits.memoryMb} MB, wall ${limits.wallSeconds} s)`);
     let result: HarnessResult;
     // R receives the configuration as JSON text: it parses it without simplifying lists itself.
@@ -238,7 +249,13 @@ async function runCode(
         log,
       });
     }
-    result.environment = { name: environment.name, language, ...result.environment };
+    result.environment = {
+      name: environment.name,
+      language,
+      ...result.environment,
+      // What pip installed into the venv (its `pip freeze`), besides the machine's packages.
+      ...(interpreter.packages ? { packages: interpreter.packages, venv: true } : {}),
+    };
     return { workDir, outputFile, result, log };
   } catch (error) {
     if (!started) await warm?.discard();

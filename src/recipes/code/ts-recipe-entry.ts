@@ -1,5 +1,5 @@
 import { closeSync, createReadStream, openSync, writeSync } from 'node:fs';
-import { convertField, csvCarries, csvField, csvRecords, fieldKind } from './ts-recipe-csv.js';
+import { convertField, csvCarries, csvColumnBatches, csvField, csvRecords, fieldKind } from './ts-recipe-csv.js';
 
 /**
  * The TypeScript recipe harness. It runs INSIDE the sandbox: the run's generated entry imports
@@ -114,30 +114,8 @@ class InputTable implements AsyncIterable<Row> {
   private async *csvBatches(size: number): AsyncGenerator<ColumnBatch> {
     const names = this.columns.map((c) => c.name);
     const kinds = this.columns.map((c) => fieldKind(c.type));
-    const width = names.length;
-    let arrays: unknown[][] = names.map(() => []);
-    let numRows = 0;
-    const batch = (): ColumnBatch => ({
-      numRows,
-      columns: Object.fromEntries(names.map((n, j) => [n, arrays[j]])),
-      schema: this.columns,
-    });
-    for await (const records of csvRecords(this.path))
-      for (const fields of records) {
-        for (let j = 0; j < width; j++) {
-          const text = fields[j] ?? null;
-          const kind = kinds[j];
-          arrays[j].push(
-            text === null ? null : kind === 'number' ? Number(text) : kind === 'boolean' ? text === 'true' : text,
-          );
-        }
-        if (++numRows === size) {
-          yield batch();
-          arrays = names.map(() => []);
-          numRows = 0;
-        }
-      }
-    if (numRows > 0) yield batch();
+    for await (const [numRows, arrays] of csvColumnBatches(this.path, kinds, size))
+      yield { numRows, columns: Object.fromEntries(names.map((n, j) => [n, arrays[j]])), schema: this.columns };
   }
 
   async toArray(): Promise<Row[]> {

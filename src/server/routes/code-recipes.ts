@@ -4,8 +4,8 @@ import {
   deleteCodeEnvironment,
   getCodeEnvironment,
   listCodeEnvironments,
-  saveCodeEnvironment,
 } from '../../recipes/code/code-environments.js';
+import { saveEnvironmentAndBuild, startEnvironmentBuild } from '../../flow/environment-builds.js';
 import {
   deleteLibraryFile,
   getLibraryFile,
@@ -14,6 +14,7 @@ import {
 } from '../../recipes/code/code-libraries.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { objectRoutes } from '../object-routes.js';
+import { route } from '../route.js';
 
 const loose = z.looseObject;
 const Stored = { revision: z.number(), updatedAt: z.string(), updatedBy: z.string() };
@@ -52,14 +53,38 @@ export function codeRecipeRoutes(app: FastifyInstance, ws: Workspace): void {
       nameField: 'name',
       body: Body,
       item: loose({ name: z.string(), language: z.string(), packages: z.array(z.string()), ...Stored }),
+      readOnly: ['venv', 'buildJobId'],
       summaries: {
-        list: 'Code environments of the project: interpreter (from the machine) and the packages each run records',
-        create: 'Add a code environment {name, language, packages}',
+        list: 'Code environments of the project: interpreter (the machine’s or a virtual environment) and the packages each run records',
+        create:
+          'Add a code environment {name, language, packages, python: {venv, requirements}}; a virtual environment is built by a job (`buildJobId`)',
         get: 'One code environment',
         replace: 'Replace a code environment (a new revision)',
         remove: 'Delete a code environment (its history stays)',
       },
     },
-    { list: listCodeEnvironments, get: getCodeEnvironment, save: saveCodeEnvironment, remove: deleteCodeEnvironment },
+    {
+      list: listCodeEnvironments,
+      get: getCodeEnvironment,
+      save: saveEnvironmentAndBuild,
+      remove: deleteCodeEnvironment,
+    },
+  );
+  route(
+    app,
+    {
+      method: 'POST',
+      url: '/api/projects/{key}/code-environments/{name}/rebuild',
+      summary:
+        'Build the virtual environment of a Python code environment again (pip installs its requirements afresh); answers the job',
+      tag: 'recipes',
+      access: 'writer',
+      response: { 202: loose({ jobId: z.string() }) },
+    },
+    async ({ principal, params, reply }) => {
+      const started = await startEnvironmentBuild(ws, principal, params.key, params.name, { force: true });
+      void reply.code(202);
+      return started;
+    },
   );
 }

@@ -10,6 +10,7 @@ import { useApi } from '../lib/use-api';
 import { useCan } from '../lib/use-can';
 import { useUnsavedChangesGuard } from '../lib/use-unsaved-changes-guard';
 import { ExportProject } from './project-transfer';
+import { CodeEnvironmentsEditor } from './project-settings/code-environments';
 import { VariablesEditor } from './project-settings/variables-editor';
 
 const splitTags = (text: string) =>
@@ -27,13 +28,14 @@ export default function ProjectSettingsPage() {
       <PageHeader
         title="Project settings"
         breadcrumbs={<Link to={projectPath(key)}>{key}</Link>}
-        subtitle="Name, description and tags; variables that scenarios and recipes read; deleting the project"
+        subtitle="Name, description and tags; variables that scenarios and recipes read; code environments; deleting the project"
       />
       <Async state={project}>
         {(p) => (
           <div className="stack">
             <DetailsForm project={p} onSaved={project.setData} />
             <VariablesEditor projectKey={key} />
+            <CodeEnvironmentsEditor projectKey={key} />
             {p.role === 'admin' ? <ExportProject projectKey={key} /> : null}
             <DeleteProject project={p} />
           </div>
