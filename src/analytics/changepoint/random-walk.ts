@@ -21,12 +21,14 @@
  * absorb the wandering), and autocorrelated or seasonal noise is not mistaken for a walk.
  */
 
-/** Grid of r: log₁₀ r from −6 to 2 in half decades (r = 0 is the white model). */
-const RATIO_GRID = Array.from({ length: 17 }, (_, i) => 10 ** (-6 + i / 2));
+/** Grid of log₁₀ r: −6 to 2 in decades, then half a decade either side of the best (r = 0 is the white model). */
+const LOG_RATIO_GRID = Array.from({ length: 9 }, (_, i) => -6 + i);
 /** Grid of φ for the AR(1) alternative (φ = 0 is the white model). */
 const PHI_GRID = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98];
 /** Once the filter's variance moves by less than this (relative), it is in its steady state. */
 const STEADY = 1e-12;
+/** …and once the first level's weight in the filtered level is below this, it no longer counts. */
+const FADED = 1e-12;
 /**
  * Longest run of consecutive found changes that the selection can merge into one segment: keeps
  * its cost O(grid · span · n) when a long series has many changes.
@@ -37,6 +39,9 @@ const MAX_SPAN = 16;
 interface SegmentScores {
   rss: Float64Array;
   logDet: Float64Array;
+  /** Prefix sums of the AR(1) scores (n + 1 each), allocated once per call. */
+  sumZ: Float64Array;
+  sumZ2: Float64Array;
 }
 
 /** Best penalised score over subsets of the found changes, and the subset (ascending bounds indices). */
@@ -59,7 +64,12 @@ export function pruneWanderingChanges(
   if (k === 0) return changes;
   const bounds = [0, ...changes, n];
   const m = k + 2;
-  const scores: SegmentScores = { rss: new Float64Array(m * m), logDet: new Float64Array(m * m) };
+  const scores: SegmentScores = {
+    rss: new Float64Array(m * m),
+    logDet: new Float64Array(m * m),
+    sumZ: new Float64Array(n + 1),
+    sumZ2: new Float64Array(n + 1),
+  };
   const centred = new Float64Array(n);
   let mean = 0;
   for (let t = 0; t < n; t++) mean += data[t];
@@ -76,10 +86,18 @@ export function pruneWanderingChanges(
     if (s.total < stationary.total) stationary = s;
   }
   let walk: Selection | undefined;
-  for (const r of RATIO_GRID) {
-    const s = select(bounds, localLevelScores(centred, bounds, r, scores), n, penalty, extra);
-    if (s.total < (walk?.total ?? Infinity)) walk = s;
-  }
+  let bestLog = 0;
+  const tryRatio = (logRatio: number) => {
+    const s = select(bounds, localLevelScores(centred, bounds, 10 ** logRatio, scores), n, penalty, extra);
+    if (s.total < (walk?.total ?? Infinity)) {
+      walk = s;
+      bestLog = logRatio;
+    }
+  };
+  for (const logRatio of LOG_RATIO_GRID) tryRatio(logRatio);
+  const coarse = bestLog;
+  tryRatio(coarse - 0.5);
+  tryRatio(coarse + 0.5);
   if (walk === undefined || !(walk.total < stationary.total) || walk.subset.length === k) return changes;
   return walk.subset.map((j) => bounds[j]);
 }
@@ -132,7 +150,7 @@ function localLevelScores(data: Float64Array, bounds: readonly number[], r: numb
     let level = 0; // the data's part of the filtered level (relative to `origin`)
     let coefficient = 1; // the unknown first level's part
     let p = 0;
-    let f = 1;
+    let inverseF = 1;
     let gain = 0;
     let logF = 0;
     let steady = r === 0;
@@ -140,30 +158,43 @@ function localLevelScores(data: Float64Array, bounds: readonly number[], r: numb
     let vw = 0;
     let ww = 0;
     let sumLog = 0;
-    let j = i + 1;
-    for (let t = bounds[i]; t < bounds[last]; t++) {
-      if (t > bounds[i] && !steady) {
-        const predicted = p + r;
-        f = predicted + 1;
-        gain = predicted / f;
-        logF = Math.log(f);
-        const next = predicted / f;
-        steady = Math.abs(next - p) <= STEADY * p;
-        p = next;
+    let t = bounds[i];
+    for (let j = i + 1; j <= last; j++) {
+      const stop = bounds[j];
+      for (; t < stop && !(steady && Math.abs(coefficient) < FADED); t++) {
+        if (t > bounds[i] && !steady) {
+          const predicted = p + r;
+          inverseF = 1 / (predicted + 1);
+          gain = predicted * inverseF;
+          logF = -Math.log(inverseF);
+          const next = predicted * inverseF;
+          steady = Math.abs(next - p) <= STEADY * p;
+          p = next;
+        }
+        const v = data[t] - origin - level;
+        const w = coefficient;
+        vv += v * v * inverseF;
+        vw += v * w * inverseF;
+        ww += w * w * inverseF;
+        sumLog += logF;
+        level += gain * v;
+        coefficient -= gain * w;
       }
-      const v = data[t] - origin - level;
-      const w = coefficient;
-      vv += (v * v) / f;
-      vw += (v * w) / f;
-      ww += (w * w) / f;
-      sumLog += logF;
-      level += gain * v;
-      coefficient -= gain * w;
-      if (t + 1 === bounds[j]) {
-        out.rss[i * m + j] = Math.max(0, vv - (vw * vw) / ww);
-        out.logDet[i * m + j] = sumLog;
-        j++;
+      if (t < stop) {
+        // Steady, and the first level's part has died out: only the data's innovations add up
+        // (the bulk of a long segment; the same sums as above without the faded terms).
+        const from = t;
+        let squares = 0;
+        for (; t < stop; t++) {
+          const v = data[t] - origin - level;
+          squares += v * v;
+          level += gain * v;
+        }
+        vv += squares * inverseF;
+        sumLog += logF * (stop - from);
       }
+      out.rss[i * m + j] = Math.max(0, vv - (vw * vw) / ww);
+      out.logDet[i * m + j] = sumLog;
     }
   }
   return out;
@@ -177,8 +208,7 @@ function localLevelScores(data: Float64Array, bounds: readonly number[], r: numb
 function autoregressiveScores(data: Float64Array, bounds: readonly number[], phi: number, out: SegmentScores) {
   const m = bounds.length;
   const n = data.length;
-  const sumZ = new Float64Array(n + 1);
-  const sumZ2 = new Float64Array(n + 1);
+  const { sumZ, sumZ2 } = out;
   for (let t = 1; t < n; t++) {
     const z = data[t] - phi * data[t - 1];
     sumZ[t + 1] = sumZ[t] + z;
