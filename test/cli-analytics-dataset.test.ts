@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ANALYTICS_MAX_ROWS } from '../src/datasets/column-analytics.js';
 import { llano } from './support/cli.js';
 import { startTestServer, type TestServer } from './support/llano-server.js';
 
@@ -82,6 +81,23 @@ describe('llano analytics over a dataset, through the server', () => {
     ]);
     expect(twice.code).toBe(1);
     expect(twice.err).toMatch(/either a FILE or --dataset/);
-    expect(ANALYTICS_MAX_ROWS).toBeGreaterThanOrEqual(1_000_000);
+    expect(s.ws.config.analyticsMaxPoints).toBe(1_000_000);
+  });
+
+  it('refuses a dataset with more values than LLANO_ANALYTICS_MAX_POINTS before reading it', async () => {
+    s.ws.config.analyticsMaxPoints = 300;
+    try {
+      const call = (kind: string, body: unknown) =>
+        s.call('POST', `/api/projects/AN/analytics/${kind}`, { body, token: s.adminToken });
+      expect((await call('changepoints', { dataset: 'trec', column: 'trec' })).status).toBe(200);
+      // Two columns of 240 rows are 480 values.
+      const large = await call('outliers', { dataset: 'trec', columns: ['trec', 't'] });
+      expect(large.status).toBe(400);
+      expect((large.body as { error: { message: string } }).error.message).toMatch(
+        /240 rows × 2 columns = 480 values, more than the 300 .*LLANO_ANALYTICS_MAX_POINTS/,
+      );
+    } finally {
+      s.ws.config.analyticsMaxPoints = 1_000_000;
+    }
   });
 });

@@ -35,6 +35,8 @@ export const ConfigSchema = z.object({
   // Limits that keep one user's queries from stalling the server for everyone (issue 11).
   /** Previews, data reads and ad-hoc SQL on connections are interrupted after this long (LLANO_QUERY_TIMEOUT_SECONDS). */
   queryTimeoutSeconds: z.number().positive().max(86_400),
+  /** Most values one analytics request over a dataset reads (LLANO_ANALYTICS_MAX_POINTS): its series are held in memory. */
+  analyticsMaxPoints: z.number().int().min(1),
   /** The Chromium executable that renders dashboard exports (LLANO_CHROMIUM). */
   chromium: z.string().min(1).optional(),
   /** Builds are interrupted after this long (LLANO_BUILD_TIMEOUT_SECONDS); unset: no limit. */

@@ -157,6 +157,14 @@ export const SETTINGS = [
       'previews, data pages, column statistics and ad-hoc SQL stop after this long (408 naming the setting); a query whose client goes away stops at once',
   },
   {
+    key: 'analyticsMaxPoints',
+    env: 'LLANO_ANALYTICS_MAX_POINTS',
+    read: 'number',
+    default: 1000000,
+    meaning:
+      'most values (rows × columns) one `POST …/analytics/{kind}` request reads from a dataset (400 naming the setting); larger inputs belong in an analysis recipe',
+  },
+  {
     key: 'chromium',
     env: 'LLANO_CHROMIUM',
     read: 'text',

@@ -14,6 +14,7 @@ import {
 } from '../engine/column-analyses.js';
 import type { NamedRelation } from '../engine/column-reader.js';
 import type { DuckDb } from '../engine/duckdb.js';
+import { interruptible, type QueryLimits } from '../engine/query-limits.js';
 import { duckdbRelation } from '../engine/table-source.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { resolveSource } from './datasets.js';
@@ -24,20 +25,17 @@ import { resolveSource } from './datasets.js';
  * the CLI on a file (engine/column-analyses.ts), reading the dataset's relation in DuckDB.
  */
 
-/**
- * Most rows one request analyses: the series is held in memory as doubles and the answer of
- * outliers and anomalies has one JSON object per row. Larger inputs belong in a recipe
- * (changepoints, outliers, trend recipe types), which writes a dataset instead.
- */
-export const ANALYTICS_MAX_ROWS = 1_000_000;
-
 export type ColumnAnalysis =
   | ({ kind: 'changepoints' } & ChangePointRequest)
   | ({ kind: 'outliers' } & OutlierRequest)
   | ({ kind: 'trend' } & TrendRequest)
   | ({ kind: 'anomalies' } & AnomalyRequest);
 
-/** Runs one analysis over dataset `name` (project readers), among the server's data reads. */
+/**
+ * Runs one analysis over dataset `name` (project readers), among the server's data reads: its
+ * reads stop after LLANO_QUERY_TIMEOUT_SECONDS or when `signal` aborts (the client left), and a
+ * dataset with more values than LLANO_ANALYTICS_MAX_POINTS is refused before anything is read.
+ */
 export async function analyseDataset(
   ws: Workspace,
   principal: Principal,
@@ -51,29 +49,44 @@ export async function analyseDataset(
   if (source.kind === 'parquet' && source.paths.length === 0)
     throw badRequest(`Dataset ${name} has no data yet: import or build it first`);
   const relation: NamedRelation = { relation: duckdbRelation(source), label: `dataset ${name}` };
+  const limits: QueryLimits = {
+    timeoutMs: ws.config.queryTimeoutSeconds * 1000,
+    setting: 'LLANO_QUERY_TIMEOUT_SECONDS',
+    signal,
+  };
   return ws.duck.gates.reads.run(signal, async () => {
-    await refuseLarge(ws.duck, relation);
-    return asBadRequest(() => run(ws.duck, relation, analysis));
+    await refuseLarge(ws.duck, relation, analysis, ws.config.analyticsMaxPoints, limits);
+    return asBadRequest(() => run(ws.duck, relation, analysis, limits));
   });
 }
 
-async function refuseLarge(db: DuckDb, relation: NamedRelation): Promise<void> {
-  const rows = Number((await db.query(`SELECT count(*) FROM ${relation.relation}`)).rows[0][0]);
-  if (rows > ANALYTICS_MAX_ROWS)
+async function refuseLarge(
+  db: DuckDb,
+  relation: NamedRelation,
+  analysis: ColumnAnalysis,
+  budget: number,
+  limits: QueryLimits,
+): Promise<void> {
+  const counted = await db.withConnection((conn) =>
+    interruptible(conn, limits, () => db.query(`SELECT count(*) FROM ${relation.relation}`, undefined, conn)),
+  );
+  const rows = Number(counted.rows[0][0]);
+  const columns = analysis.kind === 'outliers' ? analysis.columns.length : 1;
+  if (rows * columns > budget)
     throw badRequest(
-      `${relation.label} has ${rows} rows, more than the ${ANALYTICS_MAX_ROWS} an analytics request reads; filter it first, or use a changepoints/outliers/trend recipe, which writes a dataset`,
+      `${relation.label} has ${rows} rows × ${columns} column${columns > 1 ? 's' : ''} = ${rows * columns} values, more than the ${budget} an analytics request reads (LLANO_ANALYTICS_MAX_POINTS); filter it first, or use a changepoints/outliers/trend recipe, which writes a dataset`,
     );
 }
 
-async function run(db: DuckDb, relation: NamedRelation, a: ColumnAnalysis): Promise<unknown> {
+async function run(db: DuckDb, relation: NamedRelation, a: ColumnAnalysis, limits: QueryLimits): Promise<unknown> {
   switch (a.kind) {
     case 'changepoints':
-      return changePointReport(() => Promise.resolve(db), relation, a);
+      return changePointReport(() => Promise.resolve(db), relation, a, undefined, limits);
     case 'outliers':
-      return outlierJson(a.method, await outlierScores(db, relation, a));
+      return outlierJson(a.method, await outlierScores(db, relation, a, limits));
     case 'trend':
-      return trendReport(db, relation, a);
+      return trendReport(db, relation, a, limits);
     case 'anomalies':
-      return { rows: await anomalyRows(db, relation, a) };
+      return { rows: await anomalyRows(db, relation, a, limits) };
   }
 }

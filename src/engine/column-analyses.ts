@@ -27,6 +27,7 @@ import {
 import { badRequest } from '../common/errors.js';
 import { describeFile, readColumnsAsJson, readNumericColumns, type ColumnSource } from './column-reader.js';
 import type { DuckDb } from './duckdb.js';
+import { queryCancelled, type QueryLimits } from './query-limits.js';
 
 export interface ChangePointRequest {
   column: string;
@@ -80,6 +81,14 @@ export async function asBadRequest<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * The computation after a read runs in this thread and is bounded by the point budget of the
+ * request, not interrupted: a client that left during the read does not get it started.
+ */
+function stopIfCancelled(limits: QueryLimits | undefined): void {
+  if (limits?.signal?.aborted) throw queryCancelled();
+}
+
 /** Rejects NULL / NaN values: change points and trends need a complete series. */
 function requireComplete(values: Float64Array, column: string): Float64Array {
   let missing = 0;
@@ -123,13 +132,15 @@ export async function changePointReport(
   source: ColumnSource,
   request: ChangePointRequest,
   values?: Float64Array | null,
+  limits?: QueryLimits,
 ): Promise<Record<string, unknown>> {
   const column =
     values ??
-    (await readNumericColumns(await engine(), source, [request.column], { orderBy: request.time })).values[
+    (await readNumericColumns(await engine(), source, [request.column], { orderBy: request.time, limits })).values[
       request.column
     ];
   const series = requireComplete(column, request.column);
+  stopIfCancelled(limits);
   let output: Record<string, unknown>;
   if (request.method === 'bocpd') {
     let changepoints = bocpdChangePoints(series, request.minSize ?? 5);
@@ -159,7 +170,7 @@ export async function changePointReport(
     };
   }
   if (request.time) {
-    const times = (await readColumnsAsJson(await engine(), source, [request.time], { orderBy: request.time }))[
+    const times = (await readColumnsAsJson(await engine(), source, [request.time], { orderBy: request.time, limits }))[
       request.time
     ];
     output = { ...output, times: (output.changepoints as number[]).map((i) => times[i]) };
@@ -208,12 +219,17 @@ export async function outlierScores(
   db: DuckDb,
   source: ColumnSource,
   request: OutlierRequest,
+  limits?: QueryLimits,
 ): Promise<OutlierScores & { rows: number }> {
-  const read = await readNumericColumns(db, source, request.columns);
+  const read = await readNumericColumns(db, source, request.columns, { limits });
   const m = matrixFromColumns(request.columns.map((c) => read.values[c]));
   const scorer = OUTLIER_SCORERS[request.method](request.threshold);
-  if (!request.group.length) return { ...scorer(m), rows: read.rows };
-  const parts = await readColumnsAsJson(db, source, request.group);
+  if (!request.group.length) {
+    stopIfCancelled(limits);
+    return { ...scorer(m), rows: read.rows };
+  }
+  const parts = await readColumnsAsJson(db, source, request.group, { limits });
+  stopIfCancelled(limits);
   const keys = Array.from({ length: read.rows }, (_, i) => request.group.map((g) => String(parts[g][i])).join('|'));
   return { ...scoreRowsWithinGroups(m, keys, scorer), rows: read.rows };
 }
@@ -232,9 +248,13 @@ export function outlierJson(method: OutlierMethod, result: OutlierScores & { row
 }
 
 /** Mann–Kendall and Theil–Sen of one column, against `time` (dates count in days) or the row number. */
-export async function trendReport(db: DuckDb, source: ColumnSource, request: TrendRequest) {
+export async function trendReport(db: DuckDb, source: ColumnSource, request: TrendRequest, limits?: QueryLimits) {
   const columns = request.time ? [request.column, request.time] : [request.column];
-  const read = await readNumericColumns(db, source, columns, { orderBy: request.time, temporalAsEpochSeconds: true });
+  const read = await readNumericColumns(db, source, columns, {
+    orderBy: request.time,
+    temporalAsEpochSeconds: true,
+    limits,
+  });
   const values = requireComplete(read.values[request.column], request.column);
   let x: Float64Array | undefined;
   let unit = 'per row';
@@ -246,6 +266,7 @@ export async function trendReport(db: DuckDb, source: ColumnSource, request: Tre
       unit = 'per day';
     } else unit = `per unit of ${request.time}`;
   }
+  stopIfCancelled(limits);
   const mk = mannKendall(values);
   const ts = theilSen(values, x);
   return {
@@ -266,12 +287,18 @@ export async function trendReport(db: DuckDb, source: ColumnSource, request: Tre
  * The causal anomaly likelihood of every row (in `time` order), each scored with the rows before
  * it only; rows whose value is missing get no score and are not fed to the detector.
  */
-export async function anomalyRows(db: DuckDb, source: ColumnSource, request: AnomalyRequest): Promise<AnomalyRow[]> {
-  const read = await readNumericColumns(db, source, [request.column], { orderBy: request.time });
+export async function anomalyRows(
+  db: DuckDb,
+  source: ColumnSource,
+  request: AnomalyRequest,
+  limits?: QueryLimits,
+): Promise<AnomalyRow[]> {
+  const read = await readNumericColumns(db, source, [request.column], { orderBy: request.time, limits });
   const values = read.values[request.column];
   const times = request.time
-    ? (await readColumnsAsJson(db, source, [request.time], { orderBy: request.time }))[request.time]
+    ? (await readColumnsAsJson(db, source, [request.time], { orderBy: request.time, limits }))[request.time]
     : null;
+  stopIfCancelled(limits);
   const detector = createAnomalyLikelihood({ falseAlarmRate: request.falseAlarmRate });
   const rows: AnomalyRow[] = [];
   for (let i = 0; i < values.length; i++) {

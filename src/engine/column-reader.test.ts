@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LlanoError } from '../common/errors.js';
+import { changePointReport } from './column-analyses.js';
 import { describeFile, readColumnsAsJson, readNumericColumns } from './column-reader.js';
 import { DuckDb } from './duckdb.js';
 
@@ -61,5 +62,29 @@ describe('column reader', () => {
       /"antenna" is VARCHAR, not numeric/,
     );
     await expect(readNumericColumns(db, path.join(dir, 'a.csv'), ['antenna'])).rejects.toBeInstanceOf(LlanoError);
+  });
+
+  // A relation that never ends (the server's analytics routes read datasets with these limits).
+  const endless = {
+    relation: '(WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM t) SELECT n::DOUBLE AS v FROM t)',
+    label: 'dataset endless',
+  };
+
+  it('stops a read at its time limit with an error naming the setting', async () => {
+    const limits = { timeoutMs: 200, setting: 'LLANO_QUERY_TIMEOUT_SECONDS' };
+    await expect(readNumericColumns(db, endless, ['v'], { limits })).rejects.toMatchObject({
+      code: 'query_timeout',
+      message: expect.stringMatching(/LLANO_QUERY_TIMEOUT_SECONDS/) as unknown,
+    });
+    await expect(readColumnsAsJson(db, endless, ['v'], { limits })).rejects.toMatchObject({ code: 'query_timeout' });
+  });
+
+  it('stops an analysis whose client went away during its read', async () => {
+    const leaving = new AbortController();
+    setTimeout(() => leaving.abort(), 200);
+    const request = { column: 'v', method: 'auto', cost: 'mean', penalty: 'mbic', noiseModel: 'long-run' } as const;
+    await expect(
+      changePointReport(() => Promise.resolve(db), endless, request, undefined, { signal: leaving.signal }),
+    ).rejects.toMatchObject({ code: 'query_cancelled' });
   });
 });

@@ -4,6 +4,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { badRequest } from '../common/errors.js';
 import type { DuckDb } from './duckdb.js';
 import { quoteIdent, quoteLiteral } from '../common/names.js';
+import { interruptible, type QueryLimits } from './query-limits.js';
 
 /** A column's name and DuckDB type as the file reader infers it. */
 export interface ColumnInfo {
@@ -78,6 +79,8 @@ export interface ReadOptions {
   orderBy?: string;
   /** Accept DATE and TIMESTAMP columns, read as seconds since 1970 (default false). */
   temporalAsEpochSeconds?: boolean;
+  /** Time limit and cancellation of the read (the server's requests; the CLI reads without). */
+  limits?: QueryLimits;
 }
 
 const orderClause = (orderBy: string | undefined) => (orderBy ? ` ORDER BY ${quoteIdent(orderBy)}` : '');
@@ -107,22 +110,24 @@ export async function readNumericColumns(
         return `CAST(${quoteIdent(name)} AS DOUBLE)`;
       })
       .join(', ');
-    const result = await conn.stream(`SELECT ${select} FROM ${relationOf(file)}${orderClause(options.orderBy)}`);
     const parts: Float64Array[][] = columns.map(() => []);
     let rows = 0;
-    for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
-      const count = chunk.rowCount;
-      columns.forEach((_, j) => {
-        const vector = chunk.getColumnVector(j);
-        const out = new Float64Array(count);
-        for (let i = 0; i < count; i++) {
-          const v = vector.getItem(i);
-          out[i] = typeof v === 'number' ? v : NaN;
-        }
-        parts[j].push(out);
-      });
-      rows += count;
-    }
+    await interruptible(conn, options.limits, async () => {
+      const result = await conn.stream(`SELECT ${select} FROM ${relationOf(file)}${orderClause(options.orderBy)}`);
+      for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+        const count = chunk.rowCount;
+        columns.forEach((_, j) => {
+          const vector = chunk.getColumnVector(j);
+          const out = new Float64Array(count);
+          for (let i = 0; i < count; i++) {
+            const v = vector.getItem(i);
+            out[i] = typeof v === 'number' ? v : NaN;
+          }
+          parts[j].push(out);
+        });
+        rows += count;
+      }
+    });
     const values: Record<string, Float64Array> = {};
     columns.forEach((name, j) => {
       const all = new Float64Array(rows);
@@ -142,7 +147,7 @@ export async function readColumnsAsJson(
   db: DuckDb,
   file: ColumnSource,
   columns: readonly string[],
-  options: Pick<ReadOptions, 'orderBy'> = {},
+  options: Pick<ReadOptions, 'orderBy' | 'limits'> = {},
 ): Promise<Record<string, unknown[]>> {
   return db.withConnection(async (conn) => {
     requireColumns(
@@ -151,7 +156,7 @@ export async function readColumnsAsJson(
       file,
     );
     const sql = `SELECT ${columns.map(quoteIdent).join(', ')} FROM ${relationOf(file)}${orderClause(options.orderBy)}`;
-    const result = await db.query(sql, undefined, conn);
+    const result = await interruptible(conn, options.limits, () => db.query(sql, undefined, conn));
     const out: Record<string, unknown[]> = {};
     columns.forEach((name, j) => (out[name] = result.rows.map((row) => row[j])));
     return out;

@@ -14,7 +14,7 @@ import {
 import { optimalPartitioning } from './optimal-partitioning.js';
 import { pelt } from './pelt.js';
 import { penaltyValue, type PenaltyKind } from './penalties.js';
-import { pruneWanderingChanges, wanderingNoise } from './random-walk.js';
+import { pruneWanderingChanges } from './random-walk.js';
 import { segmentationCost, type SearchResult } from './search.js';
 import { ChangePointWorkspace, F64 } from './workspace.js';
 
@@ -226,10 +226,9 @@ export function detectChangePoints(values: ArrayLike<number>, options: ChangePoi
       } else if (!trendMoved) break;
     }
     // A wandering level (random walk) is not a staircase: keep only the changes that stand out
-    // against it (random-walk.ts). The variogram is read within the segments just found.
+    // against a local-level model fitted within the segments just found (random-walk.ts).
     if (kind === 'mean' && maxChanges === undefined && found.changes.length > 0) {
-      const noise = wanderingNoise(level, found.changes, 2 * minSize);
-      const kept = pruneWanderingChanges(level, found.changes, penalty, noise);
+      const kept = pruneWanderingChanges(level, found.changes, penalty);
       if (kept.length < found.changes.length) {
         for (let i = 0; i < n; i++) normalised[i] = (level[i] - centre) / scale;
         found = { changes: [...kept], cost: segmentationCost(createCost(kind, normalised), kept, penalty) };

@@ -1,142 +1,235 @@
-import { MAD_TO_SD, medianInPlace } from '../common/order-statistics.js';
-
 /**
  * The wandering part of the default model (README "Defaults and why", 6): a series whose level
  * follows a random walk has no finite long-run variance, so no noise scale makes a constant-mean
- * search leave it whole. It is modelled as a local level, y = level + walk + noise, with
- * walk increments of variance q² and independent noise of variance σ², and each change the search
- * found must stand out against that model:
+ * search leave it whole, and a walk cut into steps looks like a staircase to any test that only
+ * sees the segments. So the changes the search found are chosen again, all together, under three
+ * noise models around the segment levels, and the best-fitting model decides:
  *
- * - {@link wanderingNoise}: σ² and q² from the variogram V(k) = Var(y[t + k] − y[t]) = 2σ² + k·q²,
- *   over pairs within the found segments only (a difference inside a segment does not see the
- *   level shifts between segments, so true changes do not pass for wandering); robust (MAD) at
- *   each lag, q² the slope between short and long lags. Stationary noise (white, AR(1), seasonal)
- *   has a flat variogram at long lags, so q² ≈ 0 there and nothing changes.
- * - {@link pruneWanderingChanges}: the jump at a change is estimated from the means of w points on
- *   each side, w = √(3σ²/q²) (the window that estimates a wandering level best), capped at the
- *   neighbouring segments; under the model without a change it has the variance
- *   σ²(1/w₁ + 1/w₂) + q²(w₁ + w₂)/3. A change is kept when jump²/variance exceeds the penalty, the
- *   same test the search applies (with q = 0 and whole segments they coincide); the weakest failing
- *   change is dropped and its neighbours tested again.
+ * - white noise (the search's own model: its choice stands);
+ * - a local level (Harvey 1989, ch. 2): y[t] = level[t] + noise[t], level[t] = level[t − 1] +
+ *   walk[t], walk increments of variance r·σ² (the "difference" model);
+ * - AR(1) noise with coefficient φ (the "level" model with dependent noise, which the search's
+ *   long-run noise scale already accounts for: its choice stands).
+ *
+ * For each r (or φ) of a grid, every subset of the found changes is scored by −2·log-likelihood
+ * with the segment levels as fixed unknowns (profiled out, so every subset is scored on all n
+ * points alike) and σ² at its value with every found change in place, plus the penalty per
+ * change; an exact dynamic programme over the found changes finds the best subset; r and φ pay
+ * 2 each (AIC) against the white model. The walk wins
+ * only when its best score is below both the white and the AR(1) ones: a walk cut in several
+ * places is then merged whole, where testing one cut at a time would keep each (the other cuts
+ * absorb the wandering), and autocorrelated or seasonal noise is not mistaken for a walk.
  */
 
-/** The local-level noise of a segmented series, in its units. */
-export interface WanderingNoise {
-  /** Variance of the independent noise. */
-  noiseVariance: number;
-  /** Variance of the walk's increments per point (0 when the variogram is flat). */
-  walkVariance: number;
+/** Grid of log₁₀ r: −6 to 2 in decades, then half a decade either side of the best (r = 0 is the white model). */
+const LOG_RATIO_GRID = Array.from({ length: 9 }, (_, i) => -6 + i);
+/** Grid of φ for the AR(1) alternative (φ = 0 is the white model). */
+const PHI_GRID = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98];
+/** Once the filter's variance moves by less than this (relative), it is in its steady state. */
+const STEADY = 1e-12;
+/** …and once the first level's weight in the filtered level is below this, it no longer counts. */
+const FADED = 1e-12;
+/**
+ * Longest run of consecutive found changes that the selection can merge into one segment: keeps
+ * its cost O(grid · span · n) when a long series has many changes.
+ */
+const MAX_SPAN = 16;
+
+/** Per-segment scores of a noise model: RSS (levels profiled) and log-determinant, m × m, [i·m + j] for bounds i..j. */
+interface SegmentScores {
+  rss: Float64Array;
+  logDet: Float64Array;
+  /** Prefix sums of the AR(1) scores (n + 1 each), allocated once per call. */
+  sumZ: Float64Array;
+  sumZ2: Float64Array;
 }
 
-/** Fewest within-segment pairs for a lag of the variogram to count. */
-const MIN_PAIRS = 40;
-
-/**
- * Most pairs one lag's MAD is taken over: every `stride`-th pair beyond that. A MAD of 4 096
- * differences is precise to a few per cent, and this keeps the variogram O(lags · 4 096) on long
- * series (it was a third of the wrapper's time at n = 10⁵); series up to ~4 000 points use every pair.
- */
-const MAX_PAIRS = 4096;
-
-/** Robust variance of the within-segment lag-`k` differences (NaN when too few pairs); `scratch` ≥ n long. */
-function variogram(data: Float64Array, changes: readonly number[], k: number, scratch: Float64Array): number {
-  const n = data.length;
-  const stride = Math.max(1, Math.floor((n - k) / MAX_PAIRS));
-  let count = 0;
-  let start = 0;
-  for (let s = 0; s <= changes.length; s++) {
-    const end = s < changes.length ? changes[s] : n;
-    for (let i = start + k; i < end; i += stride) scratch[count++] = data[i] - data[i - k];
-    start = end;
-  }
-  if (count < MIN_PAIRS) return NaN;
-  // Centred on the median difference: a drift the trend model left adds a constant k·slope.
-  const centre = medianInPlace(scratch, count);
-  for (let i = 0; i < count; i++) scratch[i] = Math.abs(scratch[i] - centre);
-  const sd = MAD_TO_SD * medianInPlace(scratch, count);
-  return sd * sd;
+/** Best penalised score over subsets of the found changes, and the subset (ascending bounds indices). */
+interface Selection {
+  total: number;
+  subset: number[];
 }
 
 /**
- * σ² and q² of the local-level model from the within-segment variogram: σ² from lag 1, q² from the
- * growth between the lag `shortLag` (past which stationary noise has mostly decorrelated) and the
- * longest lags the segments allow (up to a quarter of the series), by least squares on V(k)
- * against k over lags shortLag, 2·shortLag, 4·shortLag, …
- */
-export function wanderingNoise(data: Float64Array, changes: readonly number[], shortLag: number): WanderingNoise {
-  const n = data.length;
-  const scratch = new Float64Array(n);
-  const v1 = variogram(data, changes, 1, scratch);
-  const lags: number[] = [];
-  const values: number[] = [];
-  for (let k = Math.max(2, shortLag); k <= n / 4; k *= 2) {
-    const v = variogram(data, changes, k, scratch);
-    if (!Number.isFinite(v)) break;
-    lags.push(k);
-    values.push(v);
-  }
-  let walkVariance = 0;
-  if (lags.length >= 2) {
-    const mk = lags.reduce((a, b) => a + b, 0) / lags.length;
-    const mv = values.reduce((a, b) => a + b, 0) / values.length;
-    let cross = 0;
-    let spread = 0;
-    for (let j = 0; j < lags.length; j++) {
-      cross += (lags[j] - mk) * (values[j] - mv);
-      spread += (lags[j] - mk) * (lags[j] - mk);
-    }
-    walkVariance = Math.max(0, cross / spread);
-  }
-  const noiseVariance = Number.isFinite(v1) ? Math.max(0, (v1 - walkVariance) / 2) : 0;
-  return { noiseVariance, walkVariance };
-}
-
-/** jump²/variance of the change between segments [a, c) and [c, b) under `noise`. */
-function jumpEvidence(data: Float64Array, a: number, c: number, b: number, noise: WanderingNoise): number {
-  const { noiseVariance: s2, walkVariance: q2 } = noise;
-  const window = q2 > 0 ? Math.sqrt((3 * s2) / q2) : Infinity;
-  const left = Math.max(1, Math.min(c - a, Math.round(window)));
-  const right = Math.max(1, Math.min(b - c, Math.round(window)));
-  let before = 0;
-  for (let i = c - left; i < c; i++) before += data[i];
-  let after = 0;
-  for (let i = c; i < c + right; i++) after += data[i];
-  const jump = after / right - before / left;
-  const variance = s2 * (1 / left + 1 / right) + (q2 * (left + right)) / 3;
-  return variance > 0 ? (jump * jump) / variance : Infinity;
-}
-
-/**
- * The changes of `changes` that stand out against the wandering `noise` by more than `penalty`
- * (jump²/variance, see above); the others are dropped, weakest first. Returns `changes` itself
- * when the series does not wander.
+ * The subset of `changes` (found by a search on `data` with `penalty` per change) that the
+ * better of the three noise models above keeps; `changes` itself unless the local level wins.
  */
 export function pruneWanderingChanges(
   data: Float64Array,
   changes: readonly number[],
   penalty: number,
-  noise: WanderingNoise,
 ): readonly number[] {
-  if (noise.walkVariance <= 0 || changes.length === 0) return changes;
-  const kept = [...changes];
   const n = data.length;
-  for (;;) {
-    let weakest = -1;
-    let lowest = penalty;
-    for (let j = 0; j < kept.length; j++) {
-      const evidence = jumpEvidence(
-        data,
-        j > 0 ? kept[j - 1] : 0,
-        kept[j],
-        j + 1 < kept.length ? kept[j + 1] : n,
-        noise,
-      );
-      if (evidence < lowest) {
-        lowest = evidence;
-        weakest = j;
+  const k = changes.length;
+  if (k === 0) return changes;
+  const bounds = [0, ...changes, n];
+  const m = k + 2;
+  const scores: SegmentScores = {
+    rss: new Float64Array(m * m),
+    logDet: new Float64Array(m * m),
+    sumZ: new Float64Array(n + 1),
+    sumZ2: new Float64Array(n + 1),
+  };
+  const centred = new Float64Array(n);
+  let mean = 0;
+  for (let t = 0; t < n; t++) mean += data[t];
+  mean /= n;
+  for (let t = 0; t < n; t++) centred[t] = data[t] - mean;
+
+  // White noise = r = 0 = φ = 0: the reference the other two must beat. r and φ are one more
+  // parameter each and pay 2 for it (AIC): white is nested in both at the boundary r = φ = 0,
+  // where twice the log-likelihood gain is ½χ²₀ + ½χ²₁ without wandering or dependence.
+  const extra = 2;
+  let stationary = select(bounds, localLevelScores(centred, bounds, 0, scores), n, penalty, 0);
+  for (const phi of PHI_GRID) {
+    const s = select(bounds, autoregressiveScores(centred, bounds, phi, scores), n, penalty, extra);
+    if (s.total < stationary.total) stationary = s;
+  }
+  let walk: Selection | undefined;
+  let bestLog = 0;
+  const tryRatio = (logRatio: number) => {
+    const s = select(bounds, localLevelScores(centred, bounds, 10 ** logRatio, scores), n, penalty, extra);
+    if (s.total < (walk?.total ?? Infinity)) {
+      walk = s;
+      bestLog = logRatio;
+    }
+  };
+  for (const logRatio of LOG_RATIO_GRID) tryRatio(logRatio);
+  const coarse = bestLog;
+  tryRatio(coarse - 0.5);
+  tryRatio(coarse + 0.5);
+  if (walk === undefined || !(walk.total < stationary.total) || walk.subset.length === k) return changes;
+  return walk.subset.map((j) => bounds[j]);
+}
+
+/**
+ * Exact dynamic programme over the bounds: minimises Σ segments [RSS/σ² + log det] + penalty per
+ * change, σ² = (Σ RSS with every found change)/n; the total adds n·log σ² (σ² differs between
+ * models) and `parameterCost` for the model's own parameter.
+ */
+function select(
+  bounds: readonly number[],
+  scores: SegmentScores,
+  n: number,
+  penalty: number,
+  parameterCost: number,
+): Selection {
+  const m = bounds.length;
+  const { rss, logDet } = scores;
+  let full = 0;
+  for (let i = 0; i < m - 1; i++) full += rss[i * m + i + 1];
+  const variance = full / n;
+  if (!(variance > 0)) return { total: Infinity, subset: [] };
+  const best = new Float64Array(m);
+  const from = new Int32Array(m);
+  for (let j = 1; j < m; j++) {
+    best[j] = Infinity;
+    for (let i = Math.max(0, j - MAX_SPAN); i < j; i++) {
+      const value = best[i] + rss[i * m + j] / variance + logDet[i * m + j] + (i > 0 ? penalty : 0);
+      if (value < best[j]) {
+        best[j] = value;
+        from[j] = i;
       }
     }
-    if (weakest < 0) return kept;
-    kept.splice(weakest, 1);
   }
+  const subset: number[] = [];
+  for (let j = from[m - 1]; j > 0; j = from[j]) subset.push(j);
+  return { total: best[m - 1] + n * Math.log(variance) + parameterCost, subset: subset.reverse() };
+}
+
+/**
+ * Local-level scores of every segment [bounds[i], bounds[j]) (j − i ≤ MAX_SPAN), one filter pass
+ * per start: the level at the segment's first point is a fixed unknown, carried through the filter
+ * next to the data (de Jong 1991), so its RSS is profiled over it; log det = Σ log F.
+ */
+function localLevelScores(data: Float64Array, bounds: readonly number[], r: number, out: SegmentScores) {
+  const m = bounds.length;
+  for (let i = 0; i < m - 1; i++) {
+    const last = Math.min(m - 1, i + MAX_SPAN);
+    const origin = data[bounds[i]];
+    let level = 0; // the data's part of the filtered level (relative to `origin`)
+    let coefficient = 1; // the unknown first level's part
+    let p = 0;
+    let inverseF = 1;
+    let gain = 0;
+    let logF = 0;
+    let steady = r === 0;
+    let vv = 0;
+    let vw = 0;
+    let ww = 0;
+    let sumLog = 0;
+    let t = bounds[i];
+    for (let j = i + 1; j <= last; j++) {
+      const stop = bounds[j];
+      for (; t < stop && !(steady && Math.abs(coefficient) < FADED); t++) {
+        if (t > bounds[i] && !steady) {
+          const predicted = p + r;
+          inverseF = 1 / (predicted + 1);
+          gain = predicted * inverseF;
+          logF = -Math.log(inverseF);
+          const next = predicted * inverseF;
+          steady = Math.abs(next - p) <= STEADY * p;
+          p = next;
+        }
+        const v = data[t] - origin - level;
+        const w = coefficient;
+        vv += v * v * inverseF;
+        vw += v * w * inverseF;
+        ww += w * w * inverseF;
+        sumLog += logF;
+        level += gain * v;
+        coefficient -= gain * w;
+      }
+      if (t < stop) {
+        // Steady, and the first level's part has died out: only the data's innovations add up
+        // (the bulk of a long segment; the same sums as above without the faded terms).
+        const from = t;
+        let squares = 0;
+        for (; t < stop; t++) {
+          const v = data[t] - origin - level;
+          squares += v * v;
+          level += gain * v;
+        }
+        vv += squares * inverseF;
+        sumLog += logF * (stop - from);
+      }
+      out.rss[i * m + j] = Math.max(0, vv - (vw * vw) / ww);
+      out.logDet[i * m + j] = sumLog;
+    }
+  }
+  return out;
+}
+
+/**
+ * AR(1) scores of every segment: the exact Gaussian likelihood with the segment mean profiled
+ * (Prais–Winsten: the first point weighted by 1 − φ², then z[t] = y[t] − φ·y[t − 1]), in O(1) per
+ * segment from prefix sums; log det = −log(1 − φ²) per segment.
+ */
+function autoregressiveScores(data: Float64Array, bounds: readonly number[], phi: number, out: SegmentScores) {
+  const m = bounds.length;
+  const n = data.length;
+  const { sumZ, sumZ2 } = out;
+  for (let t = 1; t < n; t++) {
+    const z = data[t] - phi * data[t - 1];
+    sumZ[t + 1] = sumZ[t] + z;
+    sumZ2[t + 1] = sumZ2[t] + z * z;
+  }
+  const first = 1 - phi * phi;
+  const rest = (1 - phi) * (1 - phi);
+  const logDet = -Math.log(first);
+  for (let i = 0; i < m - 1; i++) {
+    const a = bounds[i];
+    const y = data[a];
+    for (let j = i + 1; j <= Math.min(m - 1, i + MAX_SPAN); j++) {
+      const b = bounds[j];
+      // Σ over t in (a, b) of z[t], z[t]²: prefix entries t + 1.
+      const z = sumZ[b] - sumZ[a + 1];
+      const z2 = sumZ2[b] - sumZ2[a + 1];
+      const weight = first + (b - a - 1) * rest;
+      const cross = first * y + (1 - phi) * z;
+      out.rss[i * m + j] = Math.max(0, first * y * y + z2 - (cross * cross) / weight);
+      out.logDet[i * m + j] = logDet;
+    }
+  }
+  return out;
 }
