@@ -35,6 +35,7 @@ function routes(p: SmallProject): string[] {
     `${P}/datasets/${p.dataset}/schema`,
     `${P}/datasets/${p.dataset}/stats`,
     `${P}/datasets/${p.dataset}/versions`,
+    `${P}/datasets/${p.dataset}/partitions`,
     `${P}/datasets/${p.dataset}/quality`,
     `${P}/datasets/${p.dataset}/history`,
     `${P}/recipes`,

@@ -166,6 +166,7 @@ describe('the API document (/api/openapi.json)', () => {
     await call('PUT', `${P}/datasets/{name}`);
     for (const analysis of ['changepoints', 'outliers', 'trend', 'anomalies'])
       await call('POST', `${P}/analytics/${analysis}`);
+    await call('DELETE', `${P}/datasets/{name}/partitioning`);
     await call('PUT', `${P}/datasets/{name}/partitioning`);
     await get(`${P}/datasets/{name}/partitioning`);
     await get(`${P}/datasets/{name}/partitions`);

@@ -233,4 +233,51 @@ describe('partitioned datasets and partition builds', () => {
     expect(built(retry)).toEqual(['fragile:2024-10-03|b3']);
     expect((await rows('fragile', 'day')).total).toBe(10);
   });
+
+  it('checks each built partition: results name it, an ERROR fails that partition only; the partitioning can go', async () => {
+    await recipe(
+      { name: 'r_checked', inputs: ['daily'], output: 'checked', sql: 'SELECT day, band, total FROM daily' },
+      byDayBand,
+    );
+    const checks = [{ type: 'metric-bounds', metric: 'max.total', error: { max: 100 } }];
+    expect((await call('PUT', '/datasets/checked/checks', { checks })).status).toBe(200);
+    // The last day's totals (bumped by 100 above) break the bound: those two partitions fail, the other eight commit.
+    const job = await build([{ dataset: 'checked', partitions: 'all' }]);
+    expect(job.status).toBe('failed');
+    type Checked = Partition & { checks?: { outcome: string; failed: { check: string; outcome: string }[] } };
+    const list = (await call<Checked[]>('GET', '/datasets/checked/partitions')).body;
+    expect(list.filter((p) => p.state === 'failed').map((p) => p.id)).toEqual(['2024-10-05|b3', '2024-10-05|b6']);
+    expect(list.find((p) => p.id === '2024-10-05|b3')).toMatchObject({
+      error: expect.stringContaining('Quality check failed on partition 2024-10-05|b3 of checked') as unknown,
+      checks: { outcome: 'ERROR', failed: [{ check: 'metric-bounds:max.total', outcome: 'ERROR' }] },
+    });
+    expect(list.find((p) => p.id === '2024-10-01|b3')).toMatchObject({
+      state: 'ready',
+      checks: { outcome: 'OK', failed: [] },
+    });
+    expect((await rows('checked', 'day')).total).toBe(8);
+    const history = await call<{ results: { partition: string | null; outcome: string }[] }>(
+      'GET',
+      '/datasets/checked/checks',
+    );
+    expect(history.body.results).toHaveLength(10);
+    expect(
+      history.body.results
+        .filter((r) => r.outcome === 'ERROR')
+        .map((r) => r.partition)
+        .sort(),
+    ).toEqual(['2024-10-05|b3', '2024-10-05|b6']);
+    // Asked for, the checks judge the whole dataset as before: no partition on those results.
+    const whole = await call<{ outcome: string; results: { partition: string | null }[] }>(
+      'POST',
+      '/datasets/checked/checks/run',
+    );
+    expect(whole.body).toMatchObject({ outcome: 'OK', results: [{ partition: null }] });
+
+    // Unpartitioned again: the partitioning goes, the data stays readable.
+    expect((await call('DELETE', '/datasets/checked/partitioning')).status).toBe(204);
+    expect((await call('GET', '/datasets/checked/partitioning')).status).toBe(404);
+    expect((await call('DELETE', '/datasets/checked/partitioning')).status).toBe(404);
+    expect((await rows('checked', 'day')).total).toBe(8);
+  });
 });

@@ -94,6 +94,26 @@ export async function putPartitioning(
     .execute();
 }
 
+/**
+ * Makes a dataset unpartitioned again: its partitioning and partition attempts go; the manifests
+ * stay, so its versions (the current one included) keep reading as the union of their files.
+ */
+export async function removePartitioning(ws: Workspace, projectKey: string, dataset: string): Promise<boolean> {
+  return ws.catalog.db.transaction().execute(async (trx) => {
+    const r = await trx
+      .deleteFrom('dataset_partitioning')
+      .where('project_key', '=', projectKey)
+      .where('dataset', '=', dataset)
+      .executeTakeFirst();
+    await trx
+      .deleteFrom('partition_builds')
+      .where('project_key', '=', projectKey)
+      .where('dataset', '=', dataset)
+      .execute();
+    return Number(r.numDeletedRows) > 0;
+  });
+}
+
 /** Forgets a dataset's partitioning, manifests and attempts (its files go with the dataset's folder). */
 export async function dropPartitionRecords(ws: Workspace, projectKey: string, dataset: string): Promise<void> {
   await ws.catalog.db.transaction().execute(async (trx) => {
@@ -178,26 +198,62 @@ async function setAttempt(ws: Workspace, a: PartitionAttempt, state: 'succeeded'
     .execute();
 }
 
+/** Marks partitions of one job's dataset committed (or not) in one statement. */
+async function setAttempts(
+  ws: Workspace,
+  a: { projectKey: string; dataset: string; jobId: string },
+  ids: string[],
+  state: 'succeeded' | 'failed',
+) {
+  for (let i = 0; i < ids.length; i += 500)
+    await ws.catalog.db
+      .updateTable('partition_builds')
+      .set({ state, error: null, updated_at: nowIso() })
+      .where('project_key', '=', a.projectKey)
+      .where('dataset', '=', a.dataset)
+      .where('partition_id', 'in', ids.slice(i, i + 500))
+      .where('job_id', '=', a.jobId)
+      .execute();
+}
+
 /** A partition's build failed: its file goes, the partition keeps the data of the current version. */
 export async function failPartition(ws: Workspace, a: PartitionAttempt, error: string): Promise<void> {
   removeVersionFiles(a.path);
   await setAttempt(ws, a, 'failed', error);
 }
 
-/**
- * Commits a built partition: a new version of the dataset whose manifest is the current one's
- * with this partition's file in place. Callers commit one partition of a dataset at a time
- * (a build job holds the dataset's claim and chains its commits).
- */
+/** A built partition ready to commit: its attempt and what the build wrote. */
+export interface BuiltPartition {
+  attempt: PartitionAttempt;
+  result: { rowCount: number; contentHash: string | null; columns: ColumnSchema[]; lineage: PartitionLineage };
+}
+
+/** Commits one built partition (see `commitPartitions`). */
 export async function commitPartition(
   ws: Workspace,
   a: PartitionAttempt,
-  result: { rowCount: number; contentHash: string | null; columns: ColumnSchema[]; lineage: PartitionLineage },
+  result: BuiltPartition['result'],
   versionLineage: Lineage,
 ): Promise<CommittedVersion> {
-  const pending = await beginVersion(ws, a.projectKey, a.dataset, { jobId: a.jobId, partitioned: true });
+  return commitPartitions(ws, [{ attempt: a, result }], versionLineage);
+}
+
+/**
+ * Commits built partitions of one dataset together: one new version whose manifest is the
+ * current one's with these partitions' files in place (so a wave of partitions costs one
+ * version, one manifest copy and one attempt update). Callers commit one batch of a dataset at
+ * a time (a build job holds the dataset's claim and chains its commits).
+ */
+export async function commitPartitions(
+  ws: Workspace,
+  built: BuiltPartition[],
+  versionLineage: Lineage,
+): Promise<CommittedVersion> {
+  const { projectKey, dataset, jobId } = built[0].attempt;
+  const ids = built.map((b) => b.attempt.partitionId);
+  const pending = await beginVersion(ws, projectKey, dataset, { jobId, partitioned: true });
   try {
-    const current = await currentVersion(ws, a.projectKey, a.dataset);
+    const current = await currentVersion(ws, projectKey, dataset);
     const builtAt = nowIso();
     await ws.catalog.db.transaction().execute(async (trx) => {
       if (isPartitionedVersion(current))
@@ -229,23 +285,26 @@ export async function commitPartition(
                 'built_at',
               ])
               .where('version_id', '=', current!.id)
-              .where('partition_id', '!=', a.partitionId),
+              .where('partition_id', 'not in', ids),
           )
           .execute();
-      await trx
-        .insertInto('dataset_version_partitions')
-        .values({
-          version_id: pending.id,
-          project_key: a.projectKey,
-          dataset: a.dataset,
-          partition_id: a.partitionId,
-          location: a.location,
-          row_count: result.rowCount,
-          content_hash: result.contentHash,
-          lineage: JSON.stringify(result.lineage),
-          built_at: builtAt,
-        })
-        .execute();
+      for (let i = 0; i < built.length; i += 200)
+        await trx
+          .insertInto('dataset_version_partitions')
+          .values(
+            built.slice(i, i + 200).map(({ attempt: a, result }) => ({
+              version_id: pending.id,
+              project_key: projectKey,
+              dataset,
+              partition_id: a.partitionId,
+              location: a.location,
+              row_count: result.rowCount,
+              content_hash: result.contentHash,
+              lineage: JSON.stringify(result.lineage),
+              built_at: builtAt,
+            })),
+          )
+          .execute();
     });
     const parts = await ws.catalog.db
       .selectFrom('dataset_version_partitions')
@@ -259,11 +318,11 @@ export async function commitPartition(
     const committed = await commitVersion(ws, pending, {
       rowCount: parts.reduce((n, p) => n + Number(p.row_count), 0),
       contentHash: hash.digest('hex'),
-      columns: result.columns,
+      columns: built[built.length - 1].result.columns,
       lineage: versionLineage,
     });
-    await setAttempt(ws, a, committed.status === 'ready' ? 'succeeded' : 'failed', null);
-    await prunePartitionFiles(ws, a.projectKey, a.dataset);
+    await setAttempts(ws, built[0].attempt, ids, committed.status === 'ready' ? 'succeeded' : 'failed');
+    await prunePartitionFiles(ws, projectKey, dataset);
     return committed;
   } catch (err) {
     await failVersion(ws, pending);

@@ -5,8 +5,10 @@ import { workspaceSlot, type Workspace } from '../workspace/workspace.js';
 export interface BuiltOutput {
   projectKey: string;
   dataset: string;
-  /** The pending version's id. */
-  versionId: string;
+  /** The pending version's id; null for a partition (committed afterwards, possibly with others). */
+  versionId: string | null;
+  /** The partition written (partitioned datasets): checks judge it alone and an error fails only it. */
+  partition?: string;
   jobId: string;
   /** Where the new rows are: the pending Parquet file, or the PostgreSQL table already written in place. */
   source: TableSource;

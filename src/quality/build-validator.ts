@@ -9,7 +9,9 @@ import { parseQualitySettings, QUALITY_KIND, type QualitySettings } from './qual
  * After each build of a dataset with quality settings: metrics and checks on the written
  * output, before it is committed. With `failBuildOnError`, an ERROR rejects the version (the
  * previous one stays current). PostgreSQL outputs are written in place, so they are judged
- * and recorded but cannot be rolled back from here.
+ * and recorded but cannot be rolled back from here. A partition is judged alone, recorded with
+ * its id, and an ERROR always fails that partition (it keeps its previous data; the others
+ * are not affected).
  */
 export const qualityBuildValidator: PostBuildValidator = async (ws, output) => {
   const stored = await ws.catalog.objects.get<QualitySettings>(output.projectKey, QUALITY_KIND, output.dataset);
@@ -22,11 +24,20 @@ export const qualityBuildValidator: PostBuildValidator = async (ws, output) => {
     versionId: output.versionId,
     origin: 'build',
     withChecks: true,
+    partition: output.partition ?? null,
   });
   const failed = run.results.filter((r) => r.outcome !== 'OK');
-  output.log(
-    `quality of ${output.dataset}: ${run.results.length} check(s), ${run.outcome}${failed.length ? ` (${failed.map((r) => `${r.check}: ${r.message}`).join('; ')})` : ''}`,
-  );
+  const what = output.partition === undefined ? output.dataset : `partition ${output.partition} of ${output.dataset}`;
+  if (output.partition === undefined || failed.length)
+    output.log(
+      `quality of ${what}: ${run.results.length} check(s), ${run.outcome}${failed.length ? ` (${failed.map((r) => `${r.check}: ${r.message}`).join('; ')})` : ''}`,
+    );
+  if (run.outcome === 'ERROR' && output.partition !== undefined) {
+    const errors = run.results.filter((r) => r.outcome === 'ERROR');
+    throw new Error(
+      `Quality check${errors.length > 1 ? 's' : ''} failed on ${what}: ${errors.map((r) => `${r.check}: ${r.message}`).join('; ')}; the partition keeps its previous data`,
+    );
+  }
   if (run.outcome === 'ERROR' && settings.failBuildOnError && output.source.kind === 'parquet') {
     const errors = run.results.filter((r) => r.outcome === 'ERROR');
     throw new Error(

@@ -32,13 +32,16 @@ export async function evaluateQuality(
     origin: MetricsRecord['origin'];
     withChecks: boolean;
     scenarioRunId?: string | null;
+    /** The partition `source` holds: metrics and results are recorded with it and compared with its own. */
+    partition?: string | null;
     now?: number;
   },
 ): Promise<QualityRun> {
   const { settings, source } = options;
   const checks = options.withChecks ? parseChecks(settings) : [];
   const store = new QualityStore(ws);
-  const previous = await store.previousMetrics(projectKey, settings.dataset);
+  const partition = options.partition ?? null;
+  const previous = await store.previousMetrics(projectKey, settings.dataset, partition);
   const pass = await computeMetricsPass(ws.duck, {
     tempDir: ws.tmpDir,
     source,
@@ -56,7 +59,7 @@ export async function evaluateQuality(
     });
     return {
       dataset: settings.dataset,
-      partition: null,
+      partition,
       versionId: options.versionId,
       check: c.name,
       type: c.type.type,
@@ -72,7 +75,7 @@ export async function evaluateQuality(
     options.origin === 'build' && outcome === 'ERROR' && settings.failBuildOnError ? 'rejected-build' : options.origin;
   const metrics = await store.addMetrics(projectKey, {
     dataset: settings.dataset,
-    partition: null,
+    partition,
     versionId: options.versionId,
     origin,
     computedAt: at,

@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import type { DatasetMetricsTable } from '../catalog/tables.js';
+import type { CheckResultsTable, DatasetMetricsTable } from '../catalog/tables.js';
 import type { Workspace } from '../workspace/workspace.js';
 import type { CheckResult, MetricsRecord } from './quality-types.js';
 
@@ -30,13 +30,21 @@ export class QualityStore {
     return { ...r, id: Number(row.id) };
   }
 
-  /** The last metrics that count as "previous": rejected builds' metrics do not. */
-  async previousMetrics(projectKey: string, dataset: string): Promise<MetricsRecord | null> {
+  /**
+   * The last metrics that count as "previous": rejected builds' metrics do not. A partition's
+   * previous metrics are that partition's; the whole dataset's are those computed on all of it.
+   */
+  async previousMetrics(
+    projectKey: string,
+    dataset: string,
+    partition: string | null = null,
+  ): Promise<MetricsRecord | null> {
     const r = await this.db
       .selectFrom('dataset_metrics')
       .selectAll()
       .where('project_key', '=', projectKey)
       .where('dataset', '=', dataset)
+      .where('partition', partition === null ? 'is' : '=', partition)
       .where('origin', '!=', 'rejected-build')
       .orderBy('id', 'desc')
       .limit(1)
@@ -78,6 +86,29 @@ export class QualityStore {
       .execute();
   }
 
+  /** The results of the last check run of each partition of a dataset (partitions never checked are absent). */
+  async latestPartitionResults(projectKey: string, dataset: string): Promise<Map<string, CheckResult[]>> {
+    const last = this.db
+      .selectFrom('check_results')
+      .select(['partition', (eb) => eb.fn.max('run_at').as('last_run')])
+      .where('project_key', '=', projectKey)
+      .where('dataset', '=', dataset)
+      .where('partition', 'is not', null)
+      .groupBy('partition')
+      .as('l');
+    const rows = await this.db
+      .selectFrom('check_results as r')
+      .innerJoin(last, (j) => j.onRef('l.partition', '=', 'r.partition').onRef('l.last_run', '=', 'r.run_at'))
+      .selectAll('r')
+      .where('r.project_key', '=', projectKey)
+      .where('r.dataset', '=', dataset)
+      .orderBy('r.id')
+      .execute();
+    const out = new Map<string, CheckResult[]>();
+    for (const r of rows.map(toCheckResult)) out.set(r.partition!, [...(out.get(r.partition!) ?? []), r]);
+    return out;
+  }
+
   async checkHistory(projectKey: string, dataset: string, limit: number): Promise<CheckResult[]> {
     const rows = await this.db
       .selectFrom('check_results')
@@ -87,20 +118,24 @@ export class QualityStore {
       .orderBy('id', 'desc')
       .limit(limit)
       .execute();
-    return rows.map((r) => ({
-      id: Number(r.id),
-      dataset: r.dataset,
-      partition: r.partition,
-      versionId: r.version_id,
-      check: r.check_name,
-      type: r.check_type,
-      outcome: r.outcome,
-      message: r.message,
-      value: r.value === null ? null : Number(r.value),
-      runAt: r.run_at,
-      scenarioRunId: r.scenario_run_id,
-    }));
+    return rows.map(toCheckResult);
   }
+}
+
+function toCheckResult(r: Selectable<CheckResultsTable>): CheckResult {
+  return {
+    id: Number(r.id),
+    dataset: r.dataset,
+    partition: r.partition,
+    versionId: r.version_id,
+    check: r.check_name,
+    type: r.check_type,
+    outcome: r.outcome,
+    message: r.message,
+    value: r.value === null ? null : Number(r.value),
+    runAt: r.run_at,
+    scenarioRunId: r.scenario_run_id,
+  };
 }
 
 function toMetrics(r: Selectable<DatasetMetricsTable>): MetricsRecord {

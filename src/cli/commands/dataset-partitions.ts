@@ -26,9 +26,15 @@ export function datasetPartitionCommands(dataset: Command, io: CliIo): void {
       'Show how a dataset is partitioned, or declare it with --dim flags in order: --dim time:day:day --dim discrete:band',
     )
     .option('--dim <dimension>', 'time:NAME:PERIOD[:COLUMN] or discrete:NAME[:COLUMN] (repeat)', collect, [])
-    .action(async (name: string, opts: { dim: string[] }, cmd: Command) =>
+    .option('--remove', 'make the dataset unpartitioned (built whole from then on; its versions keep their data)')
+    .action(async (name: string, opts: { dim: string[]; remove?: boolean }, cmd: Command) =>
       withClient(io, cmd, async (c, g) => {
         const url = `/api/projects/${projectOf(io, g)}/datasets/${enc(name)}/partitioning`;
+        if (opts.remove) {
+          if (opts.dim.length) throw badRequest('Give either --dim flags or --remove, not both');
+          await c.request('DELETE', url);
+          return io.out(`Dataset ${name} is no longer partitioned\n`);
+        }
         const p = opts.dim.length
           ? await c.request<Partitioning>('PUT', url, { dimensions: dimensionsOf(opts.dim) })
           : await c.request<Partitioning>('GET', url);
@@ -42,7 +48,9 @@ export function datasetPartitionCommands(dataset: Command, io: CliIo): void {
 
   dataset
     .command('partitions <name>')
-    .description('Partitions of a partitioned dataset: rows and state (ready, stale, missing, building, failed)')
+    .description(
+      'Partitions of a partitioned dataset: rows, state (ready, stale, missing, building, failed) and last checks',
+    )
     .option('--state <state>', 'only partitions in this state')
     .action(async (name: string, opts: { state?: string }, cmd: Command) =>
       withClient(io, cmd, async (c, g) => {
@@ -55,8 +63,14 @@ export function datasetPartitionCommands(dataset: Command, io: CliIo): void {
           g,
           all.filter((p) => !opts.state || p.state === opts.state),
           {
-            columns: ['partition', 'state', 'rows', 'error'],
-            rows: (p: PartitionInfo) => [p.id, p.state, p.rows ?? '-', p.error ?? ''],
+            columns: ['partition', 'state', 'rows', 'checks', 'error'],
+            rows: (p: PartitionInfo & { checks?: { outcome: string } | null }) => [
+              p.id,
+              p.state,
+              p.rows ?? '-',
+              p.checks?.outcome ?? '-',
+              p.error ?? '',
+            ],
           },
         );
       }),

@@ -1,9 +1,16 @@
 import type { Principal } from '../../catalog/access.js';
-import { badRequest, notFound } from '../../common/errors.js';
+import { badRequest, conflict, notFound } from '../../common/errors.js';
 import { parseOr400 } from '../../common/parse.js';
 import { DATASET_KIND, resolveSource } from '../../datasets/datasets.js';
 import { discoverPartitions } from '../../datasets/partition-discovery.js';
-import { currentManifest, getPartitioning, partitioningsOf, putPartitioning } from '../../datasets/partition-store.js';
+import {
+  currentManifest,
+  getPartitioning,
+  partitionAttempts,
+  partitioningsOf,
+  putPartitioning,
+  removePartitioning,
+} from '../../datasets/partition-store.js';
 import { PartitioningSchema, type Partitioning, type PartitionInfo } from '../../datasets/partitioning.js';
 import type { RecipeBase } from '../../recipes/recipe-type.js';
 import type { Workspace } from '../../workspace/workspace.js';
@@ -55,6 +62,25 @@ export async function setDatasetPartitioning(
   await putPartitioning(ws, projectKey, dataset, partitioning, principal.username);
   await ws.catalog.projects.touch(projectKey);
   return partitioning;
+}
+
+/**
+ * Makes a dataset unpartitioned (writer): it is built whole from then on; its versions keep their
+ * data. 404 when it is not partitioned, 409 while one of its partitions is being built.
+ */
+export async function removeDatasetPartitioning(
+  ws: Workspace,
+  principal: Principal,
+  projectKey: string,
+  dataset: string,
+): Promise<void> {
+  await ws.catalog.projects.authorize(principal, projectKey, 'writer');
+  await requireDataset(ws, projectKey, dataset);
+  const building = [...(await partitionAttempts(ws, projectKey, dataset)).values()].find((a) => a.state === 'building');
+  if (building)
+    throw conflict(`Dataset ${dataset} has partitions being built by job ${building.jobId}; try again after it`);
+  if (!(await removePartitioning(ws, projectKey, dataset))) throw notFound(`Dataset ${dataset} is not partitioned`);
+  await ws.catalog.projects.touch(projectKey);
 }
 
 /**

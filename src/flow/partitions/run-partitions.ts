@@ -1,12 +1,14 @@
 import { badRequest } from '../../common/errors.js';
 import type { Lineage } from '../../datasets/dataset-types.js';
-import { beginPartition, commitPartition, failPartition } from '../../datasets/partition-store.js';
+import { beginPartition, failPartition } from '../../datasets/partition-store.js';
 import { parsePartitionId, type Partitioning } from '../../datasets/partitioning.js';
 import { recipeTypes } from '../../recipes/registry.js';
 import type { RecipeBase } from '../../recipes/recipe-type.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import type { ActivityStatus, JobStore } from '../jobs.js';
+import { runPostBuildValidators } from '../post-build.js';
 import { recipeContext } from '../recipes-service.js';
+import { PartitionCommitter } from './partition-committer.js';
 import { loadPartitionState, partitionReads, partitionStaleness, selectPartitions } from './partition-plan.js';
 import { partitionVariables, withPartitionVariables } from './partition-variables.js';
 
@@ -74,7 +76,15 @@ export async function runPartitionedActivity(ws: Workspace, run: PartitionedActi
   const base = await recipeContext(ws, projectKey, recipe, (m) => log('info', m));
   const type = recipeTypes.get(recipe.type);
   const inputNames = Object.fromEntries(state.inputs.map((i) => [i.name, i.wholeToken ?? 'none']));
-  let commits: Promise<unknown> = Promise.resolve();
+  const versionLineage: Lineage = {
+    source: 'build',
+    recipe: recipe.name,
+    recipeSignature: state.signature,
+    inputs: inputNames,
+  };
+  // Built partitions are committed in batches while the next ones run: one version per batch.
+  const committer = new PartitionCommitter(ws, versionLineage);
+  const committed: Promise<void>[] = [];
 
   const buildOne = async (index: number, p: (typeof planned)[number]) => {
     const set = (status: ActivityStatus, extra: { rows?: number | null; error?: string | null } = {}) =>
@@ -94,6 +104,14 @@ export async function runPartitionedActivity(ws: Workspace, run: PartitionedActi
       return;
     }
     const attempt = await beginPartition(ws, { projectKey, dataset: recipe.output, partitionId: p.id, jobId });
+    const fail = async (err: unknown) => {
+      const message = err instanceof Error ? err.message : String(err);
+      await failPartition(ws, attempt, message);
+      outcome.failed++;
+      await set('failed', { error: message });
+      log('error', `partition ${p.id} failed: ${message}`);
+    };
+    let result: Awaited<ReturnType<typeof type.run>>;
     try {
       const values = parsePartitionId(state.partitioning, p.id);
       const variables = partitionVariables(p.id, values);
@@ -107,42 +125,42 @@ export async function runPartitionedActivity(ws: Workspace, run: PartitionedActi
         variables: { partition: variables },
       };
       const started = performance.now();
-      const result = await type.run(ctx, withPartitionVariables(recipe, variables), {
+      result = await type.run(ctx, withPartitionVariables(recipe, variables), {
         kind: 'parquet',
         path: attempt.path,
       });
       outcome.recipeMs += performance.now() - started;
-      const versionLineage: Lineage = {
-        source: 'build',
-        recipe: recipe.name,
-        recipeSignature: state.signature,
-        inputs: inputNames,
-      };
-      const commit = commits.then(() =>
-        commitPartition(
-          ws,
-          attempt,
-          {
-            rowCount: result.rowCount,
-            contentHash: result.contentHash,
-            columns: result.columns,
-            lineage: { recipeSignature: state.signature, inputs: p.reads!.tokens },
-          },
-          versionLineage,
-        ),
-      );
-      commits = commit.catch(() => undefined);
-      await commit;
-      outcome.built++;
-      outcome.rows += result.rowCount;
-      await set('succeeded', { rows: result.rowCount });
+      // Checks (data quality) judge this partition alone: an error fails it, not the others.
+      await runPostBuildValidators(ws, {
+        projectKey,
+        dataset: recipe.output,
+        versionId: null,
+        jobId,
+        source: { kind: 'parquet', paths: [attempt.path] },
+        partition: p.id,
+        log: (m) => log('info', m),
+      });
     } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      await failPartition(ws, attempt, message);
-      outcome.failed++;
-      await set('failed', { error: message });
-      log('error', `partition ${p.id} failed: ${message}`);
+      return fail(err);
     }
+    const built = result;
+    committed.push(
+      committer
+        .commit({
+          attempt,
+          result: {
+            rowCount: built.rowCount,
+            contentHash: built.contentHash,
+            columns: built.columns,
+            lineage: { recipeSignature: state.signature, inputs: p.reads.tokens },
+          },
+        })
+        .then(async () => {
+          outcome.built++;
+          outcome.rows += built.rowCount;
+          await set('succeeded', { rows: built.rowCount });
+        }, fail),
+    );
   };
 
   const limit = Math.max(1, run.limit);
@@ -154,6 +172,7 @@ export async function runPartitionedActivity(ws: Workspace, run: PartitionedActi
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, planned.length) }, worker));
+  await Promise.all(committed);
 
   outcome.status = outcome.failed ? 'failed' : run.aborted() ? 'aborted' : 'succeeded';
   if (outcome.failed) outcome.error = `${outcome.failed} of ${planned.length} partitions failed`;

@@ -3,9 +3,10 @@ import { z } from 'zod';
 import { PARTITION_STATES, PartitioningSchema } from '../../datasets/partitioning.js';
 import {
   getDatasetPartitioning,
-  listPartitions,
+  removeDatasetPartitioning,
   setDatasetPartitioning,
 } from '../../flow/partitions/partitions-service.js';
+import { listPartitionsWithChecks } from '../../quality/partition-checks.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { route } from '../route.js';
 
@@ -17,6 +18,14 @@ const Partition = z.looseObject({
   state: z.enum(PARTITION_STATES),
   builtAt: z.string().nullable().optional(),
   error: z.string().nullable().optional(),
+  checks: z
+    .object({
+      outcome: z.enum(['OK', 'WARNING', 'ERROR']),
+      runAt: z.string(),
+      failed: z.array(z.object({ check: z.string(), outcome: z.enum(['WARNING', 'ERROR']), message: z.string() })),
+    })
+    .nullable()
+    .optional(),
 });
 
 /** Partitioned datasets: their dimensions and their partitions. Builds of partitions go through `POST …/builds`. */
@@ -50,13 +59,29 @@ export function partitionRoutes(app: FastifyInstance, ws: Workspace): void {
   route(
     app,
     {
+      method: 'DELETE',
+      url: `${P}/datasets/{name}/partitioning`,
+      summary: 'Make a dataset unpartitioned (built whole from then on; its versions keep their data)',
+      tag: 'datasets',
+      access: 'writer',
+      response: { 204: null },
+    },
+    async ({ principal, params }) => {
+      await removeDatasetPartitioning(ws, principal, params.key, params.name);
+      return undefined;
+    },
+  );
+  route(
+    app,
+    {
       method: 'GET',
       url: `${P}/datasets/{name}/partitions`,
-      summary: 'Partitions of a partitioned dataset with rows and state (ready, stale, missing, building, failed)',
+      summary:
+        'Partitions of a partitioned dataset with rows, state (ready, stale, missing, building, failed) and the outcome of their last checks',
       tag: 'datasets',
       access: 'reader',
       response: { 200: z.array(Partition) },
     },
-    ({ principal, params }) => listPartitions(ws, principal, params.key, params.name),
+    ({ principal, params }) => listPartitionsWithChecks(ws, principal, params.key, params.name),
   );
 }

@@ -6,6 +6,22 @@ export type { ObjectShare, SharedItem } from '../../../src/catalog/share-types.j
 import type { ApiKeyInfo as StoredApiKey, User } from '../../../src/catalog/user-types.js';
 import type { DatasetStatus } from '../../../src/datasets/dataset-types.js';
 import type { CheckResult } from '../../../src/quality/quality-types.js';
+import type { PartitionInfo } from '../../../src/datasets/partitioning.js';
+export type {
+  PartitionDependency,
+  PartitionDimension,
+  Partitioning,
+  PartitionInfo,
+} from '../../../src/datasets/partitioning.js';
+
+/** A partition as the Partitions tab lists it: with the outcome of the checks run after its last build. */
+export type ListedPartition = PartitionInfo & {
+  checks?: {
+    outcome: 'OK' | 'WARNING' | 'ERROR';
+    runAt: string;
+    failed: { check: string; outcome: 'WARNING' | 'ERROR'; message: string }[];
+  };
+};
 
 export interface Me extends Partial<User> {
   via: string;

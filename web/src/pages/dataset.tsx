@@ -15,6 +15,7 @@ import { formatCount, formatRelative } from '../lib/format';
 import { useApi } from '../lib/use-api';
 import { useCan } from '../lib/use-can';
 import { DataTab } from './dataset/data-tab';
+import { PartitionsTab } from './dataset/partitions-tab';
 import { SchemaTab } from './dataset/schema-tab';
 import { VersionsTab } from './dataset/versions-tab';
 
@@ -23,7 +24,17 @@ const StatsTab = lazy(() => import('../components/dataset-stats'));
 const QualityPanel = lazy(() => import('../components/quality-panel'));
 const ChartsTab = lazy(() => import('./dataset/charts-tab'));
 
-const TABS = ['data', 'schema', 'stats', 'charts', 'versions', 'quality', 'history', 'discussion'] as const;
+const TABS = [
+  'data',
+  'schema',
+  'stats',
+  'charts',
+  'versions',
+  'partitions',
+  'quality',
+  'history',
+  'discussion',
+] as const;
 type Tab = (typeof TABS)[number];
 const TAB_LABELS: Record<Tab, string> = {
   data: 'Data',
@@ -31,6 +42,7 @@ const TAB_LABELS: Record<Tab, string> = {
   stats: 'Statistics',
   charts: 'Charts',
   versions: 'Versions',
+  partitions: 'Partitions',
   quality: 'Metrics & checks',
   history: 'History',
   discussion: 'Tags & discussions',
@@ -128,6 +140,7 @@ export default function DatasetPage() {
         </Suspense>
       ) : null}
       {tab === 'versions' ? <VersionsTab projectKey={key} name={name} /> : null}
+      {tab === 'partitions' ? <PartitionsTab projectKey={key} name={name} dataset={d} /> : null}
       {tab === 'quality' ? (
         <Suspense fallback={<Loading />}>
           <QualityPanel projectKey={key} dataset={name} columns={d?.columns ?? []} />

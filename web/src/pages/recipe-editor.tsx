@@ -14,6 +14,7 @@ import { AnalysisEditor } from './recipe-editor/analysis-editor';
 import { CODE_LABELS, CODE_TYPES, CodeRecipeEditor } from './recipe-editor/code-recipe-editor';
 import { useUnsavedChangesGuard } from '../lib/use-unsaved-changes-guard';
 import { Editor, type Draft } from './recipe-editor/editor';
+import { keptDependencies, PartitionDependencies } from './recipe-editor/partition-dependencies';
 import { VisualEditor } from './recipe-editor/visual-editor';
 
 /** Recipe types that analyse grouped series (the others but SQL are visual recipes). */
@@ -84,6 +85,9 @@ export default function RecipeEditorPage() {
           }
           actions={!isNew ? <DeleteObjectButton projectKey={key} kind="recipe" name={name} /> : undefined}
         />
+        {recipe.data ? (
+          <PartitionDependencies projectKey={key} recipe={recipe.data} onSaved={(r) => recipe.setData(r)} />
+        ) : null}
         <CodeRecipeEditor
           key={`${name}:${codeType}`}
           projectKey={key}
@@ -124,6 +128,9 @@ export default function RecipeEditorPage() {
                 : 'A visual recipe: compiled to SQL, shown before it runs'
           }
         />
+        {recipe.data ? (
+          <PartitionDependencies projectKey={key} recipe={recipe.data} onSaved={(r) => recipe.setData(r)} />
+        ) : null}
         {isAnalysis ? (
           <AnalysisEditor
             key={otherType}
@@ -192,20 +199,30 @@ export default function RecipeEditorPage() {
       ) : tab === 'history' ? (
         <ObjectHistory projectKey={key} kind="recipe" name={name} onReverted={recipe.reload} />
       ) : (
-        <Editor
-          key={name}
-          projectKey={key}
-          isNew={isNew}
-          draft={draft}
-          setDraft={setDraft}
-          datasets={datasets.data}
-          initialJobId={startedJob}
-          onSaved={(r, jobId) => {
-            if (isNew) void navigate(projectPath(key, 'recipes', r.name), { replace: true, state: { jobId } });
-            else recipe.setData(r);
-          }}
-          onReload={recipe.reload}
-        />
+        <>
+          {recipe.data ? (
+            <PartitionDependencies
+              projectKey={key}
+              recipe={recipe.data}
+              blocked={dirty ? 'Save or undo the edits to the recipe first.' : null}
+              onSaved={(r) => recipe.setData(r)}
+            />
+          ) : null}
+          <Editor
+            key={name}
+            projectKey={key}
+            isNew={isNew}
+            draft={draft}
+            setDraft={setDraft}
+            datasets={datasets.data}
+            initialJobId={startedJob}
+            onSaved={(r, jobId) => {
+              if (isNew) void navigate(projectPath(key, 'recipes', r.name), { replace: true, state: { jobId } });
+              else recipe.setData(r);
+            }}
+            onReload={recipe.reload}
+          />
+        </>
       )}
     </>
   );
@@ -227,6 +244,7 @@ function startingDraft(isNew: boolean, input: string | null, recipe: Recipe | un
       inputs: recipe.inputs,
       sql: String(recipe.sql ?? ''),
       revision: recipe.revision,
+      ...keptDependencies(recipe.partitionDependencies, recipe.inputs),
     };
   return null;
 }

@@ -11,6 +11,7 @@ import { OBJECT_NAME } from '../../lib/names';
 import { useCan } from '../../lib/use-can';
 import { useLatest } from '../../lib/use-latest';
 import { InputsPanel } from './inputs-panel';
+import { keptDependencies } from './partition-dependencies';
 import { PreviewTable, type Preview } from './preview-table';
 import { sqlError, SqlErrorAlert } from './sql-error';
 
@@ -21,6 +22,8 @@ export interface Draft {
   sql: string;
   /** The stored revision this draft started from: a save then fails (409) if someone saved since. */
   revision?: number;
+  /** Kept as stored (edited in the Partition dependencies panel), for the inputs the draft still has. */
+  partitionDependencies?: Recipe['partitionDependencies'];
 }
 
 /** The SQL recipe's form: inputs, name and output, the SQL with completion, preview, save and run. */
@@ -99,7 +102,14 @@ export function Editor({
       setError(null);
       setNotice(null);
       try {
-        const body = { name: d.name, type: 'sql', inputs: d.inputs, output: d.output, sql: d.sql };
+        const body = {
+          name: d.name,
+          type: 'sql',
+          inputs: d.inputs,
+          output: d.output,
+          sql: d.sql,
+          ...keptDependencies(d.partitionDependencies, d.inputs),
+        };
         const saved = isNew
           ? await api.post<Recipe>(projectApi(projectKey, 'recipes'), body)
           : await api.put<Recipe>(projectApi(projectKey, 'recipes', d.name), { ...body, revision: d.revision });

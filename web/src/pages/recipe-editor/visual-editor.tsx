@@ -10,6 +10,7 @@ import { ErrorAlert, Loading } from '../../components/ui';
 import { OBJECT_NAME } from '../../lib/names';
 import { useApi } from '../../lib/use-api';
 import { InputsPanel } from './inputs-panel';
+import { keptDependencies } from './partition-dependencies';
 import { PrepareSteps, stepSchemas, type Step } from './prepare-steps';
 import { PreviewTable, type Preview } from './preview-table';
 
@@ -76,7 +77,14 @@ export function VisualEditor({
     ...new Set(datasets.filter((d) => inputs.includes(d.name)).flatMap((d) => (d.columns ?? []).map((c) => c.name))),
   ];
   const suggestions: Suggestions = Object.fromEntries(COLUMN_FIELDS.map((f) => [f, columns]));
-  const body = () => ({ name, type, inputs, output, params });
+  const body = () => ({
+    name,
+    type,
+    inputs,
+    output,
+    params,
+    ...keptDependencies(recipe?.partitionDependencies, inputs),
+  });
   const isNew = !recipe;
 
   const run = async (what: () => Promise<void>) => {
