@@ -153,7 +153,8 @@ describe('security matrix: route × role', () => {
     expect(otherAnswers).toEqual([]);
     // Every operation but the public ones had callers to refuse.
     expect(refused).toBeGreaterThan(operations.length * 2);
-  });
+    // About 2,000 calls one after another: ~20 s on a quiet machine, near a minute on a loaded one.
+  }, 300_000);
 
   it('callers at or above a reading operation’s access are let through (the declarations are not too strict)', async () => {
     const refusals: string[] = [];
