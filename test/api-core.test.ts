@@ -315,6 +315,15 @@ describe.each(['sqlite', 'postgres'])('core HTTP API, %s catalog', (catalog) => 
     expect(quote.status).toBe(400);
     expect((await s.call('GET', `${P}/datasets/ragged`, { token: s.adminToken })).status).toBe(404);
     expect((await s.call('GET', `${P}/datasets/badquote`, { token: s.adminToken })).status).toBe(404);
+    // Only the CLI's in-process client can offer a file to import in place: a request naming a path or a made-up token reads nothing.
+    for (const offer of ['/etc/passwd', '00000000-0000-4000-8000-000000000000']) {
+      const r = await fetch(`${s.url}${P}/datasets/local/upload`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${s.adminToken}`, 'x-llano-local-file': offer },
+      });
+      expect(r.status, offer).toBe(400);
+    }
+    expect((await s.call('GET', `${P}/datasets/local`, { token: s.adminToken })).status).toBe(404);
   });
 
   it('enforces roles: readers cannot write, outsiders cannot see', async () => {

@@ -30,8 +30,8 @@ const typeOnly = (braces: string) =>
     .filter(Boolean)
     .every((s) => s.startsWith('type '));
 
-/** The chain of files by which `start` loads a package of HEAVY, or null. */
-function heavyChain(start: string): string[] | null {
+/** The chain of files by which `start` loads a package of `heavy`, or null. */
+function heavyChain(start: string, heavy = HEAVY): string[] | null {
   const from = new Map<string, string | null>([[start, null]]);
   const queue = [start];
   while (queue.length) {
@@ -40,7 +40,7 @@ function heavyChain(start: string): string[] | null {
       const target = spec.startsWith('.') ? path.resolve(path.dirname(file), spec.replace(/\.js$/, '.ts')) : spec;
       if (from.has(target)) continue;
       from.set(target, file);
-      if (HEAVY.some((h) => target === h || target.startsWith(`${h}/`))) {
+      if (heavy.some((h) => target === h || target.startsWith(`${h}/`))) {
         const chain = [target];
         for (let f = from.get(target); f; f = from.get(f)) chain.push(path.relative(SRC, f));
         return chain;
@@ -58,5 +58,17 @@ describe('what every CLI command loads before it runs', () => {
 
   it('the check itself finds a heavy import', () => {
     expect(heavyChain(path.join(SRC, 'engine/duckdb.ts'))?.[0]).toBe('@duckdb/node-api');
+  });
+});
+
+/**
+ * What `llano serve` loads before `/api/health` answers (issue 12: ≤ 1.5 s): libraries that only
+ * some requests use are imported by their first use.
+ */
+describe('what the server loads before it listens', () => {
+  it('is not Arrow, the mailer or esbuild', () => {
+    const onFirstUse = ['apache-arrow', 'nodemailer', 'esbuild'];
+    expect(heavyChain(path.join(SRC, 'app/start-workspace.ts'), onFirstUse)).toBeNull();
+    expect(heavyChain(path.join(SRC, 'server/app.ts'), onFirstUse)).toBeNull();
   });
 });

@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { withCatalogLock } from './catalog-lock.js';
 import { migrateToLatest } from './migrations.js';
+import { withStatementCache } from './statement-cache.js';
 import type { CatalogTables } from './tables.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -47,7 +48,7 @@ export async function openCatalogDatabase(options: { url?: string; home: string 
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('foreign_keys = ON');
-    db = new Kysely<CatalogTables>({ dialect: new SqliteDialect({ database: sqlite }) });
+    db = new Kysely<CatalogTables>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   }
   // Servers starting together migrate one after the other; the later ones find nothing to do.
   await withCatalogLock(db as Kysely<unknown>, dialect, 'llano.migrations', () =>

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { LlanoError } from '../common/errors.js';
@@ -23,6 +24,9 @@ export interface ApiClient {
   workspace?: Workspace;
   close(): Promise<void>;
 }
+
+/** `POST /api/projects/KEY/datasets/NAME/upload`: a new version of a dataset from a file. */
+const DATASET_UPLOAD = /^\/api\/projects\/[^/]+\/datasets\/[^/]+\/upload(\?|$)/;
 
 function errorFrom(status: number, text: string): LlanoError {
   try {
@@ -125,8 +129,12 @@ export class LocalClient implements ApiClient {
     return ((res.headers['content-type'] ?? '').toString().includes('json') ? res.json() : res.body) as T;
   }
 
-  /** Streams the file into the in-process server; the upload limit of HTTP clients does not apply to the owner's files. */
+  /**
+   * Streams the file into the in-process server; the upload limit of HTTP clients does not apply
+   * to the owner's files. A dataset import reads the file where it lies instead (no copy).
+   */
   async upload<T>(url: string, filePath: string, onProgress?: UploadProgress): Promise<T> {
+    if (DATASET_UPLOAD.test(url)) return this.importInPlace<T>(url, filePath, onProgress);
     const { contentType, length, body } = multipartFileBody(filePath, onProgress);
     const res = await this.app.inject({
       method: 'POST',
@@ -136,6 +144,24 @@ export class LocalClient implements ApiClient {
     });
     if (res.statusCode >= 400) throw errorFrom(res.statusCode, res.body);
     return res.json<T>();
+  }
+
+  /** The upload route imports the offered file itself; progress is the engine's, in bytes of the file read. */
+  private async importInPlace<T>(url: string, filePath: string, onProgress?: UploadProgress): Promise<T> {
+    const { LOCAL_FILE_HEADER, offerLocalFile } = await import('../datasets/local-files.js');
+    const offer = offerLocalFile(this.workspace, {
+      path: path.resolve(filePath),
+      onProgress: (p) => {
+        if (p.totalBytes !== undefined) onProgress?.(p.bytes ?? 0, p.totalBytes);
+      },
+    });
+    try {
+      const res = await this.app.inject({ method: 'POST', url, headers: { [LOCAL_FILE_HEADER]: offer.token } });
+      if (res.statusCode >= 400) throw errorFrom(res.statusCode, res.body);
+      return res.json<T>();
+    } finally {
+      offer.withdraw();
+    }
   }
 
   async stream(url: string): Promise<Readable> {

@@ -1,4 +1,3 @@
-import nodemailer from 'nodemailer';
 import type { Principal } from '../catalog/access.js';
 import { nowIso } from '../common/ids.js';
 import { workspaceSlot, type Workspace } from '../workspace/workspace.js';
@@ -43,6 +42,8 @@ function mailInBackground(ws: Workspace, to: string[], note: NewNotification): v
   if (!url || to.length === 0) return;
   const link = ws.config.publicUrl ? new URL(note.link, ws.config.publicUrl).toString() : note.link;
   const sending = (async () => {
+    // Loaded by the first mail, not at the server's start (nodemailer is some 40 modules).
+    const { default: nodemailer } = await import('nodemailer');
     const transport = nodemailer.createTransport(url, { connectionTimeout: 15_000, socketTimeout: 30_000 } as never);
     try {
       await transport.sendMail({

@@ -9,7 +9,6 @@ import { binEdges, EXACT_DISTINCT_ROWS, singleBin, toHistogram, type ColumnStats
 import { isNestedType, isNumericType, isTemporalType } from './column-types.js';
 import { jsonValue, type DuckDb } from './duckdb.js';
 import { engineError } from './engine-errors.js';
-import { arrowExport } from './arrow-export.js';
 import { streamAndDelete, textExport, type ExportFormat } from './export-format.js';
 import { copySelectToParquet, type DatasetColumn } from './parquet-output.js';
 import { jsonConverter } from './json-value.js';
@@ -289,6 +288,8 @@ export async function exportData(
       stream.on('close', () => void rm(dir, { recursive: true, force: true }));
       return stream;
     }
+    // Arrow's library is some 150 modules: the first Arrow export loads it, not the server's start.
+    const arrow = format === 'arrow' ? await import('./arrow-export.js') : null;
     const result = await conn.stream(select, where.params);
     // The connection now belongs to the stream: closed when it ends or is destroyed.
     handedOver = true;
@@ -299,7 +300,7 @@ export async function exportData(
       open = false;
     };
     if (format === 'arrow') {
-      const stream = arrowExport(result, close);
+      const stream = arrow!.arrowExport(result, close);
       // A stream destroyed before its first read never runs the generator's `finally`.
       stream.on('close', close);
       return stream;

@@ -1,5 +1,3 @@
-import { transform } from 'esbuild';
-
 /** What the TypeScript kernel runs for one cell, or the compiler's error for the cell's error output. */
 export type PreparedCell = { code: string } | { error: { name: string; message: string; traceback: string } };
 
@@ -39,6 +37,8 @@ function rewriteImport(clause: string, from: string): string {
  */
 export async function prepareTypeScriptCell(source: string): Promise<PreparedCell> {
   let js: string;
+  // esbuild's API is loaded by the first TypeScript cell, not at the server's start.
+  const { transform } = await import('esbuild');
   try {
     js = (
       await transform(source, {

@@ -18,6 +18,7 @@ import { SESSION_COOKIE } from './routes/auth.js';
 import { registerServiceCalls } from './service-calls.js';
 import { registerWebUi } from './web-ui.js';
 import { registerWebappServing } from './webapp-serving.js';
+import { lazySchemaCompilers } from './lazy-schema-compilers.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -39,6 +40,7 @@ export async function buildServer(ws: Workspace, options: ServerOptions = {}): P
   const app = Fastify({
     logger: options.logger ? { level: 'info', redact: ['req.headers.authorization', 'req.headers.cookie'] } : false,
     bodyLimit: ws.config.maxBodyMb * 1024 * 1024,
+    schemaController: { compilersFactory: lazySchemaCompilers },
   });
   registerJsonBodyParser(app, ws.config.maxJsonDepth);
   await app.register(cookie);

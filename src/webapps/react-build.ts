@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { build, type Loader, type Message, type Plugin } from 'esbuild';
+import type { Loader, Message, Plugin } from 'esbuild';
 import { badRequest } from '../common/errors.js';
 import { workspaceSlot, type Workspace } from '../workspace/workspace.js';
 
@@ -93,6 +93,8 @@ function webappFiles(files: Record<string, string>): Plugin {
 export async function buildReactApp(files: Record<string, string>): Promise<ReactBundle> {
   if (!Object.hasOwn(files, REACT_ENTRY))
     throw badRequest(`files: a react webapp needs an ${REACT_ENTRY} that exports its component by default`);
+  // esbuild's API is loaded by the first react build, not at the server's start.
+  const { build } = await import('esbuild');
   try {
     const result = await build({
       entryPoints: ['entry'],

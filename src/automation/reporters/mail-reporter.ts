@@ -1,4 +1,3 @@
-import nodemailer from 'nodemailer';
 import { z } from 'zod';
 import { abortReason } from '../clock.js';
 import { defineReporter } from './define-reporter.js';
@@ -35,6 +34,8 @@ export const mailReporter = defineReporter('mail', {
   ],
   secretPaths: [['smtp', 'password']],
   async send(ctx, p, summary, message) {
+    // Loaded by the first mail, not at the server's start (nodemailer is some 40 modules).
+    const { default: nodemailer } = await import('nodemailer');
     const transport = nodemailer.createTransport({
       host: p.smtp.host,
       port: p.smtp.port,

@@ -1,11 +1,13 @@
 import { createWriteStream } from 'node:fs';
+import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { badRequest, tooLarge, uploadTooLargeMessage } from '../../common/errors.js';
 import { deleteDataset, getDataset, listDatasets, listDatasetVersions, saveDataset } from '../../datasets/datasets.js';
 import { datasetExport, datasetPage, datasetStats } from '../../datasets/explore.js';
-import { importUpload } from '../../datasets/import.js';
+import { importDataset, importUpload } from '../../datasets/import.js';
+import { LOCAL_FILE_HEADER, offeredLocalFile } from '../../datasets/local-files.js';
 import { datasetVersionPage, restoreDatasetVersion } from '../../datasets/restore.js';
 import { EXPORT_CONTENT_TYPES } from '../../engine/export-format.js';
 import { DEFAULT_PAGE_ROWS, MAX_PAGE_ROWS, parseTableQuery } from '../../engine/table-query.js';
@@ -68,6 +70,20 @@ function parseSchemaOverride(text: string | undefined): Record<string, string> |
     // fall through
   }
   throw badRequest('schema must be a JSON object mapping column names to types');
+}
+
+/** The import settings of an upload: its query string, and form fields sent with the file. */
+function importOptions(opts: Record<string, string | undefined>) {
+  return {
+    format: (opts.format as 'auto') ?? undefined,
+    csv: {
+      ...(opts.delimiter ? { delimiter: opts.delimiter } : {}),
+      ...(opts.quote ? { quote: opts.quote } : {}),
+      ...(opts.header ? { header: opts.header === 'true' } : {}),
+      ...(opts.encoding ? { encoding: opts.encoding as 'utf-8' } : {}),
+    },
+    schema: parseSchemaOverride(opts.schema),
+  };
 }
 
 export function datasetRoutes(app: FastifyInstance, ws: Workspace): void {
@@ -201,30 +217,28 @@ export function datasetRoutes(app: FastifyInstance, ws: Workspace): void {
       response: { 201: R.Dataset },
     },
     async ({ principal, params, query, request, reply }) => {
-      const d = await importUpload(ws, principal, params.key, params.name, async (filePath) => {
-        if (!request.isMultipart()) throw badRequest('Send the file as multipart/form-data in a field named file');
-        const part = await request.file();
-        if (!part || part.fieldname !== 'file') throw badRequest('The multipart body needs a field named file');
-        await pipeline(part.file, createWriteStream(filePath));
-        if (part.file.truncated) throw tooLarge(uploadTooLargeMessage(ws.config.maxUploadMb));
-        const fields = Object.fromEntries(
-          Object.entries(part.fields).flatMap(([k, v]) =>
-            v && !Array.isArray(v) && 'value' in v ? [[k, String(v.value)]] : [],
-          ),
-        );
-        const opts = { ...fields, ...query } as Record<string, string | undefined>;
-        return {
-          fileName: part.filename,
-          format: (opts.format as 'auto') ?? undefined,
-          csv: {
-            ...(opts.delimiter ? { delimiter: opts.delimiter } : {}),
-            ...(opts.quote ? { quote: opts.quote } : {}),
-            ...(opts.header ? { header: opts.header === 'true' } : {}),
-            ...(opts.encoding ? { encoding: opts.encoding as 'utf-8' } : {}),
-          },
-          schema: parseSchemaOverride(opts.schema),
-        };
-      });
+      // The CLI's in-process client imports the owner's file where it lies (no multipart copy).
+      const local = offeredLocalFile(ws, request.headers[LOCAL_FILE_HEADER]);
+      const d = local
+        ? await importDataset(ws, principal, params.key, params.name, {
+            ...importOptions(query),
+            filePath: local.path,
+            fileName: path.basename(local.path),
+            onProgress: local.onProgress,
+          })
+        : await importUpload(ws, principal, params.key, params.name, async (filePath) => {
+            if (!request.isMultipart()) throw badRequest('Send the file as multipart/form-data in a field named file');
+            const part = await request.file();
+            if (!part || part.fieldname !== 'file') throw badRequest('The multipart body needs a field named file');
+            await pipeline(part.file, createWriteStream(filePath));
+            if (part.file.truncated) throw tooLarge(uploadTooLargeMessage(ws.config.maxUploadMb));
+            const fields = Object.fromEntries(
+              Object.entries(part.fields).flatMap(([k, v]) =>
+                v && !Array.isArray(v) && 'value' in v ? [[k, String(v.value)]] : [],
+              ),
+            );
+            return { fileName: part.filename, ...importOptions({ ...fields, ...query }) };
+          });
       void reply.code(201);
       return d;
     },
