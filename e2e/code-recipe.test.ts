@@ -1,8 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildWebIfStale } from '../bin/build-web-if-needed.js';
-import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../test/support/llano-server.js';
+import { describe, expect, it } from 'vitest';
 import { a11yViolations, overflowX, seriousOnes } from './support/a11y.js';
-import { launchBrowser, logIn, type TestBrowser } from './support/browser.js';
+import { browserSuite } from './support/browser-suite.js';
 import { apiClient, receiverCsv } from './support/seed.js';
 
 const CODE = `def run(inputs, output, variables, log):
@@ -16,28 +14,16 @@ const CODE = `def run(inputs, output, variables, log):
 
 /** A Python recipe written in the code editor: run on a sample (rows and the code's log), then saved and built. */
 describe('web UI: a Python code recipe', () => {
-  let server: TestServer;
-  let b: TestBrowser;
   const KEY = 'CODEUI';
-
-  beforeAll(async () => {
-    await buildWebIfStale({ quiet: true });
-    server = await startTestServer();
-    const admin = apiClient(server.url, server.adminToken);
-    await admin.call('POST', '/api/projects', { key: KEY, name: 'Code' });
-    await admin.upload(`/api/projects/${KEY}/datasets/trec/upload`, receiverCsv(300), 'trec.csv');
-    b = await launchBrowser(server.url);
-    await logIn(b.page, 'admin', ADMIN_PASSWORD);
-  }, 300_000);
-
-  afterAll(async () => {
-    expect(b?.pageErrors ?? []).toEqual([]);
-    await b?.close();
-    await server?.stop();
+  const suite = browserSuite({
+    seed: async (_server, admin) => {
+      await admin.call('POST', '/api/projects', { key: KEY, name: 'Code' });
+      await admin.upload(`/api/projects/${KEY}/datasets/trec/upload`, receiverCsv(300), 'trec.csv');
+    },
   });
 
   it('creates a Python recipe, runs it on a sample, shows its log, saves and builds it', async () => {
-    const { page } = b;
+    const { page } = suite.browser;
     await page.goto(`/projects/${KEY}/recipes`);
     await page.getByRole('link', { name: 'New Python' }).first().click();
     await page.getByRole('checkbox', { name: 'trec' }).check();
@@ -58,7 +44,7 @@ describe('web UI: a Python code recipe', () => {
       .getByRole('region', { name: 'Build log' })
       .getByText(/band 7 rows: \d+/)
       .waitFor({ timeout: 120_000 });
-    const api = apiClient(server.url, server.adminToken);
+    const api = apiClient(suite.server.url, suite.server.adminToken);
     // The log line is written while the build runs; the new version is committed just after it.
     await expect
       .poll(
@@ -81,7 +67,7 @@ describe('web UI: a Python code recipe', () => {
   }, 240_000);
 
   it('adds a Python code environment with a virtual environment in project settings, sees it built, and deletes it', async () => {
-    const { page } = b;
+    const { page } = suite.browser;
     await page.goto(`/projects/${KEY}/settings`);
     const form = page.getByRole('form', { name: 'Code environment' });
     await form.getByLabel('Environment name', { exact: true }).fill('py_venv');
@@ -99,4 +85,31 @@ describe('web UI: a Python code recipe', () => {
     await page.getByRole('dialog').getByRole('button', { name: 'Delete environment' }).click();
     await item.waitFor({ state: 'detached' });
   }, 180_000);
+
+  it('adds a library file, edits it in the code editor, and deletes it after a confirmation', async () => {
+    const { page, admin } = suite;
+    await page.goto(`/projects/${KEY}/libraries`);
+    await page.getByText('No library files').waitFor();
+    await page.getByLabel('File name').fill('bands.py');
+    await page.getByRole('button', { name: 'Add file' }).click();
+    const editor = page.getByLabel('Code of bands.py');
+    await editor.fill('HOT_BAND = 7\n');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByText('Saved bands.py.').waitFor();
+    const saved = await admin.call<{ content: string; revision: number }>(
+      'GET',
+      `/api/projects/${KEY}/libraries/bands.py`,
+    );
+    expect(saved).toMatchObject({ content: 'HOT_BAND = 7\n', revision: 2 });
+    await page.getByRole('table', { name: 'Library files' }).getByText('Python').waitFor();
+    expect(seriousOnes(await a11yViolations(page))).toEqual([]);
+
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    await page
+      .getByRole('dialog', { name: 'Delete the library file bands.py?' })
+      .getByRole('button', { name: 'Delete file' })
+      .click();
+    await page.getByText('No library files').waitFor();
+    expect((await admin.call<unknown[]>('GET', `/api/projects/${KEY}/libraries`)).length).toBe(0);
+  }, 120_000);
 });

@@ -55,6 +55,8 @@ function routes(p: SmallProject): string[] {
     `${P}/insights/new?dataset=${p.dataset}`,
     `${P}/notebooks`,
     `${P}/notebooks/${p.notebook}`,
+    `${P}/libraries`,
+    `${P}/libraries/${p.libraryFile}`,
     `${P}/jobs`,
     `${P}/jobs/${p.jobId}`,
     `${P}/scenarios`,

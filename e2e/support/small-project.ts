@@ -16,6 +16,7 @@ export interface SmallProject {
   dashboard: string;
   notebook: string;
   apiService: string;
+  libraryFile: string;
 }
 
 /**
@@ -64,6 +65,7 @@ export async function seedSmallProject(server: TestServer, key = 'RECEIVER_QA'):
     pages: [{ title: 'Trec', tiles: [{ insight: 'trec_by_band', x: 0, y: 0, w: 12, h: 6 }] }],
     filters: [{ column: 'antenna', type: 'category' }],
   });
+  await api.call('POST', `/api/projects/${key}/libraries`, { name: 'bands.py', content: 'HOT_BAND = 7\n' });
   // A notebook with an output of each kind, so its page is checked with them drawn.
   await api.call('POST', `/api/projects/${key}/notebooks`, {
     id: 'trec_notes',
@@ -143,5 +145,6 @@ export async function seedSmallProject(server: TestServer, key = 'RECEIVER_QA'):
     dashboard: 'receivers',
     notebook: 'trec_notes',
     apiService: 'trec',
+    libraryFile: 'bands.py',
   };
 }
