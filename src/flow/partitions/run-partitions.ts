@@ -1,3 +1,4 @@
+import { firstOutput } from '../../common/recipe-outputs.js';
 import { badRequest } from '../../common/errors.js';
 import type { Lineage } from '../../datasets/dataset-types.js';
 import { beginPartition, commitPartition, failPartition } from '../../datasets/partition-store.js';
@@ -45,9 +46,9 @@ export async function runPartitionedActivity(ws: Workspace, run: PartitionedActi
   const { jobs, projectKey, jobId, recipe } = run;
   const log = (level: 'info' | 'warn' | 'error', m: string) =>
     void jobs.log(projectKey, jobId, level, `${recipe.name}: ${m}`);
-  const def = await ws.catalog.objects.get<{ storage: { type: string } }>(projectKey, 'dataset', recipe.output);
+  const def = await ws.catalog.objects.get<{ storage: { type: string } }>(projectKey, 'dataset', firstOutput(recipe));
   if (def && def.body.storage.type !== 'managed')
-    throw badRequest(`Dataset ${recipe.output} is partitioned: a recipe can only write it as managed data`);
+    throw badRequest(`Dataset ${firstOutput(recipe)} is partitioned: a recipe can only write it as managed data`);
   const state = await loadPartitionState(ws, projectKey, recipe, run.partitionings);
   const selected = selectPartitions(state, run.selectors);
 
@@ -65,10 +66,10 @@ export async function runPartitionedActivity(ws: Workspace, run: PartitionedActi
     log('info', `${selected.length} partition${selected.length === 1 ? '' : 's'} selected, all up to date`);
     return outcome;
   }
-  log('info', `building ${planned.length} of ${selected.length} selected partitions of ${recipe.output}`);
+  log('info', `building ${planned.length} of ${selected.length} selected partitions of ${firstOutput(recipe)}`);
   const first = await jobs.addPartitionActivities(
     jobId,
-    { recipe: recipe.name, output: recipe.output },
+    { recipe: recipe.name, output: firstOutput(recipe) },
     planned.map((p) => p.id),
   );
   const base = await recipeContext(ws, projectKey, recipe, (m) => log('info', m));
@@ -81,7 +82,7 @@ export async function runPartitionedActivity(ws: Workspace, run: PartitionedActi
       jobs.setActivity(projectKey, jobId, {
         index,
         recipe: recipe.name,
-        output: recipe.output,
+        output: firstOutput(recipe),
         status,
         ...extra,
       });
@@ -93,7 +94,7 @@ export async function runPartitionedActivity(ws: Workspace, run: PartitionedActi
       log('error', `partition ${p.id} failed: ${p.problem}`);
       return;
     }
-    const attempt = await beginPartition(ws, { projectKey, dataset: recipe.output, partitionId: p.id, jobId });
+    const attempt = await beginPartition(ws, { projectKey, dataset: firstOutput(recipe), partitionId: p.id, jobId });
     try {
       const values = parsePartitionId(state.partitioning, p.id);
       const variables = partitionVariables(p.id, values);
