@@ -14,6 +14,15 @@ import { getRecipe, parseRecipe, saveRecipe, type RecipeInfo } from './recipes-s
 export interface CompiledRecipe {
   type: string;
   sql: string;
+  /** For a type writing several outputs (split): the query of each output, by output name. */
+  outputs?: Record<string, string>;
+}
+
+/** The SQL shown, with each output's own query when the type writes several. */
+function compiled(recipe: RecipeBase): CompiledRecipe {
+  const type = recipeTypes.get(recipe.type);
+  const outputs = type.sqlByOutput ? { outputs: type.sqlByOutput(recipe) } : {};
+  return { type: recipe.type, sql: sqlOfRecipe(recipe), ...outputs };
 }
 
 /** The DuckDB SQL a recipe runs; a 400 for types that are not one query. */
@@ -31,8 +40,7 @@ export async function compileRecipe(
   body: unknown,
 ): Promise<CompiledRecipe> {
   await ws.catalog.projects.authorize(principal, projectKey, 'reader');
-  const recipe = parseRecipe(body);
-  return { type: recipe.type, sql: sqlOfRecipe(recipe) };
+  return compiled(parseRecipe(body));
 }
 
 /** The SQL of a saved recipe. */
@@ -42,8 +50,7 @@ export async function savedRecipeSql(
   projectKey: string,
   name: string,
 ): Promise<CompiledRecipe> {
-  const recipe = await getRecipe(ws, principal, projectKey, name);
-  return { type: recipe.type, sql: sqlOfRecipe(recipe) };
+  return compiled(await getRecipe(ws, principal, projectKey, name));
 }
 
 /**
