@@ -71,4 +71,27 @@ describe('web UI: visual recipes', () => {
     await page.getByRole('dialog').getByRole('button', { name: 'Convert to SQL' }).click();
     await page.getByText(/SQL recipe · revision 3/).waitFor();
   });
+
+  it('creates a split with two outputs, builds it and shows both outputs', async () => {
+    const { page } = b;
+    await page.goto(`/projects/${KEY}/recipes/new?type=split`);
+    await page.getByLabel(/^Recipe name/).fill('split_antennas');
+    await page.getByLabel(/^Output datasets/).fill('da41, others');
+    await page.getByRole('complementary', { name: 'Inputs' }).getByLabel('raw').check();
+    await page.getByLabel(/^Mode/).selectOption('value');
+    await page.getByLabel(/^Column/).fill('antenna');
+    await page.getByLabel(/^Outputs/).fill('{"DA41": "da41"}');
+    await page.getByLabel(/^Otherwise/).fill('others');
+    await page.getByRole('button', { name: 'Show SQL and preview' }).click();
+    await expectText(page.getByLabel('Compiled SQL'), /-- output da41[\s\S]*-- output others/);
+    await page.getByText('Preview of output da41').waitFor();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.waitForURL(/\/recipes\/split_antennas$/);
+    await page.getByRole('button', { name: 'Save and run' }).click();
+    await page.getByText(/Built da41, others\./).waitFor({ timeout: 120_000 });
+    await page.getByRole('link', { name: 'Open others' }).click();
+    await expectText(page.locator('main'), /DA42/);
+    await page.goto(`/projects/${KEY}/datasets/da41`);
+    await expectText(page.locator('main'), /DA41/);
+  });
 });

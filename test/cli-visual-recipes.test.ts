@@ -62,4 +62,39 @@ describe('llano CLI: visual recipes', () => {
     const show = await llano([...home, '--json', 'recipe', 'show', 'by_band_recipe']);
     expect(parseJson<{ type: string; sql: string }>(show.out)).toMatchObject({ type: 'sql', sql: sql.out.trimEnd() });
   });
+
+  it('creates a split with several outputs (--output a,b), builds it and lists its outputs', async () => {
+    const params = {
+      mode: 'value',
+      column: 'band',
+      outputs: { '3': 'band3' },
+      otherwise: 'other_bands',
+    };
+    writeFileSync(path.join(dir, 'split.json'), JSON.stringify({ params }));
+    const created = await llano([
+      ...home,
+      'recipe',
+      'create',
+      'split_by_band',
+      '--type',
+      'split',
+      '--input',
+      'trec',
+      '--output',
+      'band3,other_bands',
+      '--params-file',
+      path.join(dir, 'split.json'),
+    ]);
+    expect(created.code, created.err).toBe(0);
+    expect(created.out).toMatch(/Created recipe split_by_band: trec → band3,other_bands/);
+    expect((await llano([...home, 'build', 'other_bands'])).out).toMatch(/succeeded/);
+    const head = async (name: string) =>
+      parseJson<{ rows: unknown[][] }>((await llano([...home, '--json', 'dataset', 'head', name])).out).rows;
+    expect((await head('band3')).map((r) => r[0]).sort()).toEqual(['DA41', 'DA42']);
+    expect((await head('other_bands')).map((r) => r[0])).toEqual(['DV01']);
+    const list = await llano([...home, 'recipe', 'list']);
+    expect(list.out).toMatch(/split_by_band\s+split\s+trec\s+band3,other_bands/);
+    const sql = await llano([...home, 'recipe', 'sql', 'split_by_band']);
+    expect(sql.out).toMatch(/-- output band3\n/);
+  });
 });

@@ -72,7 +72,7 @@ describe('several servers on one PostgreSQL catalog', () => {
       await a.call('POST', '/api/projects', { token: a.adminToken, body: { key: 'MS' } });
       // A's process records the job as its build would, one step at a time.
       const jobs = new JobStore(a.ws);
-      const plan = [{ recipe: 'r_out', output: 'out', dependsOn: [], reason: 'target' as const }];
+      const plan = [{ recipe: 'r_out', output: 'out', outputs: ['out'], dependsOn: [], reason: 'target' as const }];
       const jobId = await jobs.create('MS', { principal: LOCAL_ADMIN, targets: ['out'], mode: 'only', plan });
 
       const res = await fetch(`${b.url}/api/projects/MS/jobs/${jobId}/events`, {

@@ -9,6 +9,7 @@ import type { Principal } from '../catalog/access.js';
 import { badRequest, conflict } from '../common/errors.js';
 import { nowIso } from '../common/ids.js';
 import { quoteIdent, quoteLiteral } from '../common/names.js';
+import { writesDataset, type RecipeOutputsLike } from '../common/recipe-outputs.js';
 import { DATASET_KIND, parseDatasetDefinition, resolveSource } from '../datasets/datasets.js';
 import type { DatasetDefinition } from '../datasets/definitions.js';
 import { beginVersion, commitVersion, currentVersion, failVersion } from '../datasets/versions.js';
@@ -91,8 +92,8 @@ async function checkOutput(ws: Workspace, projectKey: string, output: string): P
   const existing = await ws.catalog.objects.get<DatasetDefinition>(projectKey, DATASET_KIND, output);
   if (existing && existing.body.storage.type !== 'managed')
     throw conflict(`Dataset ${output} is read in place; detect-online writes alarms to a managed dataset`);
-  const producer = (await ws.catalog.objects.list<{ output: string }>(projectKey, 'recipe')).find(
-    (r) => r.body.output === output,
+  const producer = (await ws.catalog.objects.list<RecipeOutputsLike>(projectKey, 'recipe')).find((r) =>
+    writesDataset(r.body, output),
   );
   if (producer) throw conflict(`Dataset ${output} is written by recipe ${producer.name}; write alarms to another one`);
   return existing?.body ?? null;

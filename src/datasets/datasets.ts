@@ -4,6 +4,7 @@ import { badRequest, conflict, notFound } from '../common/errors.js';
 import { parseOr400 } from '../common/parse.js';
 import { assertObjectName } from '../common/names.js';
 import { omit } from '../common/omit.js';
+import { recipeOutputs, writesDataset } from '../common/recipe-outputs.js';
 import { requireCapability } from '../connectors/registry.js';
 import type { TableSource } from '../engine/table-source.js';
 import type { Workspace } from '../workspace/workspace.js';
@@ -21,7 +22,8 @@ const RECIPE_KIND = 'recipe';
 /** The part of a recipe object the dataset layer needs: who reads and who writes a dataset. */
 interface RecipeEdges {
   inputs: string[];
-  output: string;
+  output?: string;
+  outputs?: string[];
 }
 
 export function parseDatasetDefinition(input: unknown): DatasetDefinition {
@@ -32,7 +34,7 @@ export function parseDatasetDefinition(input: unknown): DatasetDefinition {
 
 async function producers(ws: Workspace, projectKey: string): Promise<Map<string, string>> {
   const recipes = await ws.catalog.objects.list<RecipeEdges>(projectKey, RECIPE_KIND);
-  return new Map(recipes.map((r) => [r.body.output, r.name]));
+  return new Map(recipes.flatMap((r) => recipeOutputs(r.body).map((o) => [o, r.name] as const)));
 }
 
 function info(
@@ -144,7 +146,7 @@ export async function deleteDataset(
   await ws.catalog.projects.authorize(principal, projectKey, 'writer');
   await ws.catalog.objects.require(projectKey, DATASET_KIND, name);
   const recipes = await ws.catalog.objects.list<RecipeEdges>(projectKey, RECIPE_KIND);
-  const users = recipes.filter((r) => r.body.inputs.includes(name) || r.body.output === name).map((r) => r.name);
+  const users = recipes.filter((r) => r.body.inputs.includes(name) || writesDataset(r.body, name)).map((r) => r.name);
   if (users.length)
     throw conflict(
       `Dataset ${name} is used by recipe${users.length > 1 ? 's' : ''} ${users.join(', ')}; delete or change them first`,

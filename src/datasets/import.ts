@@ -1,6 +1,7 @@
 import { rm } from 'node:fs/promises';
 import type { Principal } from '../catalog/access.js';
 import { badRequest, conflict } from '../common/errors.js';
+import { writesDataset, type RecipeOutputsLike } from '../common/recipe-outputs.js';
 import { withoutCompressionExtension } from '../engine/compression.js';
 import { importFile, type ImportFormat } from '../engine/import-file.js';
 import type { WriteProgress as ImportProgress } from '../engine/parquet-output.js';
@@ -52,8 +53,8 @@ export async function importDataset(
   if (existing && existing.body.storage.type !== 'managed')
     throw conflict(`Dataset ${name} is read in place from a connection; import into a managed dataset instead`);
   const def = existing?.body ?? parseDatasetDefinition({ name, storage: { type: 'managed' } });
-  const producer = (await ws.catalog.objects.list<{ output: string }>(projectKey, 'recipe')).find(
-    (r) => r.body.output === name,
+  const producer = (await ws.catalog.objects.list<RecipeOutputsLike>(projectKey, 'recipe')).find((r) =>
+    writesDataset(r.body, name),
   );
   if (producer) throw conflict(`Dataset ${name} is written by recipe ${producer.name}; import into another dataset`);
   const schema = request.schema ?? def.schema;

@@ -1,7 +1,8 @@
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { reindexObject } from '../catalog/search-index.js';
-import type { DatasetVersionsTable } from '../catalog/tables.js';
+import type { Transaction } from 'kysely';
+import type { CatalogTables, DatasetVersionsTable } from '../catalog/tables.js';
 import { conflict } from '../common/errors.js';
 import { newId, nowIso } from '../common/ids.js';
 import { omit } from '../common/omit.js';
@@ -162,52 +163,92 @@ export async function beginVersion(
 export async function commitVersion(
   ws: Workspace,
   pending: PendingVersion,
-  result: { rowCount: number; contentHash: string | null; columns: ColumnSchema[]; lineage: Lineage },
+  result: VersionResult,
 ): Promise<CommittedVersion> {
   writtenHere(ws).ids.delete(pending.id);
-  const becameCurrent = await ws.catalog.db.transaction().execute(async (trx) => {
-    const updated = await trx
-      .updateTable('dataset_versions')
-      .set({
-        status: 'ready',
-        row_count: result.rowCount,
-        content_hash: result.contentHash,
-        columns: JSON.stringify(result.columns),
-        lineage: JSON.stringify(result.lineage),
-      })
-      .where('id', '=', pending.id)
-      .where('status', '=', 'building')
-      .executeTakeFirst();
-    // Recovery elsewhere failed it (its job's or its own heartbeat went stale): it must not become current.
-    if (Number(updated.numUpdatedRows) !== 1)
-      throw conflict(
-        `Version ${pending.seq} of ${pending.dataset} was failed as interrupted before it could be committed`,
-      );
-    const current = { project_key: pending.projectKey, dataset: pending.dataset, current_version: pending.id };
-    const inserted = await trx
-      .insertInto('dataset_state')
-      .values(current)
-      .onConflict((oc) => oc.columns(['project_key', 'dataset']).doNothing())
-      .executeTakeFirst();
-    if (Number(inserted.numInsertedOrUpdatedRows) === 1) return true;
-    const swapped = await trx
-      .updateTable('dataset_state')
-      .set({ current_version: pending.id })
-      .where('project_key', '=', pending.projectKey)
-      .where('dataset', '=', pending.dataset)
-      .where('current_version', 'in', (eb) =>
-        eb
-          .selectFrom('dataset_versions')
-          .select('id')
-          .where('project_key', '=', pending.projectKey)
-          .where('dataset', '=', pending.dataset)
-          .where('seq', '<', pending.seq),
-      )
-      .executeTakeFirst();
-    if (Number(swapped.numUpdatedRows) === 1) return true;
-    await trx.updateTable('dataset_versions').set({ status: 'expired' }).where('id', '=', pending.id).execute();
-    return false;
+  const becameCurrent = await ws.catalog.db.transaction().execute((trx) => swapCurrent(trx, pending, result));
+  return afterCommit(ws, pending, result, becameCurrent);
+}
+
+/**
+ * Commits the versions one run wrote to several datasets (the outputs of a split) in ONE
+ * transaction: all become current, or none does (one failed as interrupted meanwhile throws and
+ * rolls the others back). As with `commitVersion`, a version older than a newer current one is
+ * stored expired.
+ */
+export async function commitVersions(
+  ws: Workspace,
+  versions: { pending: PendingVersion; result: VersionResult }[],
+): Promise<CommittedVersion[]> {
+  for (const v of versions) writtenHere(ws).ids.delete(v.pending.id);
+  const became = await ws.catalog.db.transaction().execute(async (trx) => {
+    const out: boolean[] = [];
+    for (const v of versions) out.push(await swapCurrent(trx, v.pending, v.result));
+    return out;
   });
+  const committed: CommittedVersion[] = [];
+  for (const [i, v] of versions.entries()) committed.push(await afterCommit(ws, v.pending, v.result, became[i]));
+  return committed;
+}
+
+type VersionResult = { rowCount: number; contentHash: string | null; columns: ColumnSchema[]; lineage: Lineage };
+
+/** Inside the commit's transaction: marks the version ready and makes it current over an older one; false when a newer one is current. */
+async function swapCurrent(
+  trx: Transaction<CatalogTables>,
+  pending: PendingVersion,
+  result: VersionResult,
+): Promise<boolean> {
+  const updated = await trx
+    .updateTable('dataset_versions')
+    .set({
+      status: 'ready',
+      row_count: result.rowCount,
+      content_hash: result.contentHash,
+      columns: JSON.stringify(result.columns),
+      lineage: JSON.stringify(result.lineage),
+    })
+    .where('id', '=', pending.id)
+    .where('status', '=', 'building')
+    .executeTakeFirst();
+  // Recovery elsewhere failed it (its job's or its own heartbeat went stale): it must not become current.
+  if (Number(updated.numUpdatedRows) !== 1)
+    throw conflict(
+      `Version ${pending.seq} of ${pending.dataset} was failed as interrupted before it could be committed`,
+    );
+  const current = { project_key: pending.projectKey, dataset: pending.dataset, current_version: pending.id };
+  const inserted = await trx
+    .insertInto('dataset_state')
+    .values(current)
+    .onConflict((oc) => oc.columns(['project_key', 'dataset']).doNothing())
+    .executeTakeFirst();
+  if (Number(inserted.numInsertedOrUpdatedRows) === 1) return true;
+  const swapped = await trx
+    .updateTable('dataset_state')
+    .set({ current_version: pending.id })
+    .where('project_key', '=', pending.projectKey)
+    .where('dataset', '=', pending.dataset)
+    .where('current_version', 'in', (eb) =>
+      eb
+        .selectFrom('dataset_versions')
+        .select('id')
+        .where('project_key', '=', pending.projectKey)
+        .where('dataset', '=', pending.dataset)
+        .where('seq', '<', pending.seq),
+    )
+    .executeTakeFirst();
+  if (Number(swapped.numUpdatedRows) === 1) return true;
+  await trx.updateTable('dataset_versions').set({ status: 'expired' }).where('id', '=', pending.id).execute();
+  return false;
+}
+
+/** After the commit: search index, pruning and the event for a current version; the file of an expired one removed. */
+async function afterCommit(
+  ws: Workspace,
+  pending: PendingVersion,
+  result: VersionResult,
+  becameCurrent: boolean,
+): Promise<CommittedVersion> {
   if (becameCurrent) {
     // The catalog search finds datasets by column: the new version's columns replace the old.
     await reindexObject(ws.catalog.db, pending.projectKey, 'dataset', pending.dataset);

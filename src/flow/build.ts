@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Principal } from '../catalog/access.js';
 import { badRequest, conflict } from '../common/errors.js';
+import { recipeOutputs } from '../common/recipe-outputs.js';
 import { parseOr400 } from '../common/parse.js';
 import { DATASET_KIND, resolveSource } from '../datasets/datasets.js';
 import { tableStorage, type DatasetDefinition } from '../datasets/definitions.js';
@@ -13,6 +14,7 @@ import type { TableSource } from '../engine/table-source.js';
 import { claimOutputs, releaseClaims, waitForClaims } from './build-claims.js';
 import { JobStore, recoverInterruptedBuilds, type ActivityStatus, type Job } from './jobs.js';
 import { runPostBuildValidators } from './post-build.js';
+import { runRecipeOutputs } from './run-outputs.js';
 import { BUILD_MODES, planBuild, type BuildMode, type PlannedActivity } from './planner.js';
 import { recipeContext, RECIPE_KIND, storedRecipe } from './recipes-service.js';
 import { recipeTarget } from './recipe-target.js';
@@ -94,17 +96,24 @@ export function datasetResolver(ws: Workspace, projectKey: string): (name: strin
   };
 }
 
-/** Why a recipe's output is stale right now (null when up to date). Pass one resolver to judge many recipes. */
+/**
+ * Why a recipe's output is stale right now (null when up to date); a recipe with several
+ * outputs is stale when any of them is. Pass one resolver to judge many recipes.
+ */
 export async function recipeStaleness(
   ws: Workspace,
   projectKey: string,
   recipe: RecipeBase,
   resolve = datasetResolver(ws, projectKey),
 ): Promise<StaleReason> {
-  const output = await resolve(recipe.output);
   const tokens: Record<string, string | null> = {};
   for (const input of recipe.inputs) tokens[input] = (await resolve(input))?.versionToken ?? null;
-  return staleReason(recipeSignature(recipe), output?.version?.lineage, tokens);
+  for (const name of recipeOutputs(recipe)) {
+    const output = await resolve(name);
+    const reason = staleReason(recipeSignature(recipe), output?.version?.lineage, tokens);
+    if (reason) return reason;
+  }
+  return null;
 }
 
 /**
@@ -144,7 +153,7 @@ export async function startBuild(
     ws,
     projectKey,
     jobId,
-    plan.map((a) => a.output),
+    plan.flatMap((a) => a.outputs),
   );
   await ws.catalog.projects.touch(projectKey);
   const running = runningBuilds(ws);
@@ -219,7 +228,7 @@ async function waitForOutputs(ws: Workspace, run: JobRun): Promise<void> {
   const { jobs, projectKey, jobId } = run;
   await waitForClaims(
     ws,
-    { projectKey, jobId, datasets: run.plan.map((a) => a.output) },
+    { projectKey, jobId, datasets: run.plan.flatMap((a) => a.outputs) },
     {
       aborted: () => run.state.abort,
       onWait: (holder) =>
@@ -261,7 +270,7 @@ async function runClaimedJob(ws: Workspace, run: JobRun): Promise<Job> {
 
   const runOne = async (a: PlannedActivity) => {
     const recipe = recipes.get(a.recipe)!;
-    if (run.partitionings.has(a.output)) return runPartitioned(a, recipe);
+    if (a.outputs.some((o) => run.partitionings.has(o))) return runPartitioned(a, recipe);
     // A job that waited for another build of its datasets judges them again: that build may have done its work.
     const recheck = a.reason === 'upstream rebuilt' || (run.queued && mode === 'required');
     if (recheck && (await recipeStaleness(ws, projectKey, recipe)) === null) {
@@ -270,6 +279,7 @@ async function runClaimedJob(ws: Workspace, run: JobRun): Promise<Job> {
       return;
     }
     await set(a, 'running');
+    if (recipeTypes.find(recipe.type)?.runOutputs) return runSeveral(a, recipe);
     const started = Date.now();
     let pending: PendingVersion | null = null;
     try {
@@ -330,10 +340,33 @@ async function runClaimedJob(ws: Workspace, run: JobRun): Promise<Job> {
     }
   };
 
+  /** A type that writes several outputs (split): one run, every output committed together or none. */
+  const runSeveral = async (a: PlannedActivity, recipe: RecipeBase) => {
+    const started = Date.now();
+    const log = (m: string) => void jobs.log(projectKey, jobId, 'info', `${a.recipe}: ${m}`);
+    try {
+      const committed = await runRecipeOutputs(ws, { projectKey, jobId, recipe, log });
+      const rows = committed.reduce((n, c) => n + (c.version.rowCount ?? 0), 0);
+      await set(a, 'succeeded', { rows });
+      for (const c of committed.filter((x) => x.version.status !== 'ready'))
+        await jobs.log(projectKey, jobId, 'warn', `${a.recipe}: a newer version of ${c.dataset} is current; kept it`);
+      const counts = committed.map((c) => `${c.version.rowCount} rows to ${c.dataset}`).join(', ');
+      log(`wrote ${counts} in ${Date.now() - started} ms`);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      await set(a, 'failed', { error: message });
+      await jobs.log(projectKey, jobId, 'error', `${a.recipe}: failed: ${message}`);
+    }
+  };
+
   /** A partitioned output: its stale (or selected) partitions, each an activity; this activity sums them up. */
   const runPartitioned = async (a: PlannedActivity, recipe: RecipeBase) => {
     await set(a, 'running');
     try {
+      if (a.outputs.length > 1)
+        throw badRequest(
+          `Recipe ${a.recipe} writes several datasets (${a.outputs.join(', ')}): none of them can be partitioned`,
+        );
       const r = await runPartitionedActivity(ws, {
         jobs,
         projectKey,

@@ -1,4 +1,5 @@
 import type { Principal } from '../catalog/access.js';
+import { producersByOutput } from '../common/recipe-outputs.js';
 import { DATASET_KIND } from '../datasets/datasets.js';
 import type { DatasetDefinition } from '../datasets/definitions.js';
 import { currentVersions } from '../datasets/versions.js';
@@ -37,7 +38,7 @@ export async function getFlow(ws: Workspace, principal: Principal, projectKey: s
   const staleness = new Map<string, string | null>();
   const resolve = datasetResolver(ws, projectKey);
   for (const r of recipes) staleness.set(r.name, await recipeStaleness(ws, projectKey, storedRecipe(r.body), resolve));
-  const producer = new Map(recipes.map((r) => [r.body.output, r.name]));
+  const producer = new Map([...producersByOutput(recipes.map((r) => r.body))].map(([d, r]) => [d, r.name]));
 
   const nodes: FlowNode[] = [];
   for (const d of datasets) {

@@ -1,12 +1,15 @@
+import { producersByOutput, recipeOutputs } from '../common/recipe-outputs.js';
+
 /**
  * The flow as a graph: datasets and recipes are nodes; an edge goes from each input dataset
- * to its recipe and from the recipe to its output dataset. Pure functions, no I/O.
+ * to its recipe and from the recipe to each of its output datasets. Pure functions, no I/O.
  */
 export interface RecipeEdgesLike {
   name: string;
   type: string;
   inputs: string[];
-  output: string;
+  output?: string;
+  outputs?: string[];
 }
 
 export interface FlowNode {
@@ -28,7 +31,7 @@ export function flowEdges(recipes: RecipeEdgesLike[]): FlowEdge[] {
   const edges: FlowEdge[] = [];
   for (const r of recipes) {
     for (const input of r.inputs) edges.push({ from: datasetNodeId(input), to: recipeNodeId(r.name) });
-    edges.push({ from: recipeNodeId(r.name), to: datasetNodeId(r.output) });
+    for (const output of recipeOutputs(r)) edges.push({ from: recipeNodeId(r.name), to: datasetNodeId(output) });
   }
   return edges;
 }
@@ -38,7 +41,7 @@ export function flowEdges(recipes: RecipeEdgesLike[]): FlowEdge[] {
  * the cycle, first repeated at the end (e.g. `['a','b','a']`), or null.
  */
 export function findCycle(recipes: RecipeEdgesLike[]): string[] | null {
-  const byOutput = new Map(recipes.map((r) => [r.output, r]));
+  const byOutput = producersByOutput(recipes);
   const state = new Map<string, 'visiting' | 'done'>();
   const stack: string[] = [];
   const visit = (dataset: string): string[] | null => {
@@ -56,8 +59,8 @@ export function findCycle(recipes: RecipeEdgesLike[]): string[] | null {
     state.set(dataset, 'done');
     return null;
   };
-  for (const r of recipes) {
-    const cycle = visit(r.output);
+  for (const output of byOutput.keys()) {
+    const cycle = visit(output);
     if (cycle) return cycle;
   }
   return null;
@@ -73,10 +76,12 @@ export function validateRecipeEdges(
   if (missing.length)
     return `Input dataset${missing.length > 1 ? 's' : ''} ${missing.join(', ')} do${missing.length > 1 ? '' : 'es'} not exist`;
   if (new Set(candidate.inputs).size !== candidate.inputs.length) return 'An input is listed twice';
-  if (candidate.inputs.includes(candidate.output))
-    return `Recipe ${candidate.name} writes its own input ${candidate.output} (cycle ${candidate.output} → ${candidate.name} → ${candidate.output})`;
-  const writer = others.find((r) => r.name !== candidate.name && r.output === candidate.output);
-  if (writer) return `Dataset ${candidate.output} is already written by recipe ${writer.name}`;
+  const outputs = recipeOutputs(candidate);
+  const own = outputs.find((o) => candidate.inputs.includes(o));
+  if (own) return `Recipe ${candidate.name} writes its own input ${own} (cycle ${own} → ${candidate.name} → ${own})`;
+  const writers = producersByOutput(others.filter((r) => r.name !== candidate.name));
+  const taken = outputs.find((o) => writers.has(o));
+  if (taken) return `Dataset ${taken} is already written by recipe ${writers.get(taken)!.name}`;
   const cycle = findCycle([...others.filter((r) => r.name !== candidate.name), candidate]);
   if (cycle) return `Recipe ${candidate.name} would close a cycle: ${cycle.join(' → ')}`;
   return null;
@@ -84,7 +89,7 @@ export function validateRecipeEdges(
 
 /** Recipes needed upstream of the given datasets (transitively), keyed by recipe name. */
 export function upstreamRecipes(targets: string[], recipes: RecipeEdgesLike[]): Map<string, RecipeEdgesLike> {
-  const byOutput = new Map(recipes.map((r) => [r.output, r]));
+  const byOutput = producersByOutput(recipes);
   const found = new Map<string, RecipeEdgesLike>();
   const walk = (dataset: string) => {
     const r = byOutput.get(dataset);
@@ -98,7 +103,7 @@ export function upstreamRecipes(targets: string[], recipes: RecipeEdgesLike[]): 
 
 /** Recipes in dependency order (inputs' producers first). Assumes no cycle. */
 export function topologicalOrder(recipes: RecipeEdgesLike[]): RecipeEdgesLike[] {
-  const byOutput = new Map(recipes.map((r) => [r.output, r]));
+  const byOutput = producersByOutput(recipes);
   const done = new Set<string>();
   const out: RecipeEdgesLike[] = [];
   const visit = (r: RecipeEdgesLike) => {

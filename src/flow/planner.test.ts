@@ -14,7 +14,14 @@ const recipes = [
 describe('planBuild', () => {
   it('only: just the target recipe', () => {
     expect(planBuild(['report'], 'only', recipes, () => 'never built')).toEqual([
-      { recipe: 'r_report', output: 'report', dependsOn: [], reason: 'target' },
+      { recipe: 'r_report', output: 'report', outputs: ['report'], dependsOn: [], reason: 'target' },
+    ]);
+  });
+
+  it('only: two outputs of one recipe (a split) are one run writing both', () => {
+    const split = { name: 'r_split', type: 'split', inputs: ['report'], outputs: ['a', 'b'] };
+    expect(planBuild(['a', 'b'], 'only', [...recipes, split], () => 'never built')).toEqual([
+      { recipe: 'r_split', output: 'a', outputs: ['a', 'b'], dependsOn: [], reason: 'target' },
     ]);
   });
 

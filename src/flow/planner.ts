@@ -1,4 +1,5 @@
 import { badRequest } from '../common/errors.js';
+import { producersByOutput, recipeOutputs } from '../common/recipe-outputs.js';
 import { topologicalOrder, upstreamRecipes, type RecipeEdgesLike } from './graph.js';
 import type { BuildMode } from './job-types.js';
 import type { StaleReason } from './staleness.js';
@@ -7,7 +8,10 @@ export { BUILD_MODES, type BuildMode } from './job-types.js';
 
 export interface PlannedActivity {
   recipe: string;
+  /** The first dataset the recipe writes (what a job's activity row names). */
   output: string;
+  /** Every dataset the run writes (several for a split): all are written, and committed together. */
+  outputs: string[];
   /** Recipes of this plan that must finish first. */
   dependsOn: string[];
   /** Why it is in the plan. In `required` mode an activity planned only because an upstream one runs is re-checked just before it runs. */
@@ -27,7 +31,7 @@ export function planBuild(
   staleOf: (recipe: string) => StaleReason,
 ): PlannedActivity[] {
   if (targets.length === 0) throw badRequest('Name at least one dataset to build');
-  const byOutput = new Map(recipes.map((r) => [r.output, r]));
+  const byOutput = producersByOutput(recipes);
   const notBuildable = targets.filter((t) => !byOutput.has(t));
   if (notBuildable.length)
     throw badRequest(
@@ -35,7 +39,9 @@ export function planBuild(
     );
 
   if (mode === 'only') {
-    return targets.map((t) => ({ recipe: byOutput.get(t)!.name, output: t, dependsOn: [], reason: 'target' as const }));
+    // Two targets written by one recipe (outputs of a split) are one run.
+    const chosen = new Map(targets.map((t) => [byOutput.get(t)!.name, byOutput.get(t)!]));
+    return [...chosen.values()].map((r) => ({ ...activityOutputs(r), dependsOn: [], reason: 'target' as const }));
   }
   const upstream = [...upstreamRecipes(targets, recipes).values()];
   const ordered = topologicalOrder(upstream);
@@ -51,7 +57,12 @@ export function planBuild(
       reason = own ?? (deps.some((d) => chosen.has(d)) ? 'upstream rebuilt' : null);
     }
     if (reason)
-      chosen.set(r.name, { recipe: r.name, output: r.output, dependsOn: deps.filter((d) => chosen.has(d)), reason });
+      chosen.set(r.name, { ...activityOutputs(r), dependsOn: [...new Set(deps.filter((d) => chosen.has(d)))], reason });
   }
   return [...chosen.values()];
+}
+
+function activityOutputs(r: RecipeEdgesLike): Pick<PlannedActivity, 'recipe' | 'output' | 'outputs'> {
+  const outputs = recipeOutputs(r);
+  return { recipe: r.name, output: outputs[0], outputs };
 }

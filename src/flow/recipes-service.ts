@@ -4,6 +4,7 @@ import type { Principal } from '../catalog/access.js';
 import { badRequest, notFound } from '../common/errors.js';
 import { parseOr400 } from '../common/parse.js';
 import { assertObjectName } from '../common/names.js';
+import { firstOutput, recipeOutputs } from '../common/recipe-outputs.js';
 import { upgradeParams } from '../common/type-definition.js';
 import { DATASET_KIND, resolveSource } from '../datasets/datasets.js';
 import type { DatasetDefinition } from '../datasets/definitions.js';
@@ -26,16 +27,31 @@ export interface RecipeInfo extends RecipeBase {
 export function parseRecipe(input: unknown): RecipeBase {
   const base = parseOr400(RecipeBaseSchema, input, 'recipe');
   const type = recipeTypes.get(base.type);
+  checkOutputFields(base, type);
   const r = parseOr400(type.schema, upgradeRecipe(type, input as Record<string, unknown>), 'recipe', {
     prefix: `Invalid ${base.type} recipe`,
   });
   assertObjectName(r.name, 'recipe name');
-  assertObjectName(r.output, 'output dataset name');
+  recipeOutputs(r).forEach((o) => assertObjectName(o, 'output dataset name'));
   r.inputs.forEach((i) => assertObjectName(i, 'input dataset name'));
   const notInputs = Object.keys(r.partitionDependencies ?? {}).filter((i) => !r.inputs.includes(i));
   if (notInputs.length)
     throw badRequest(`partitionDependencies: ${notInputs.join(', ')} is not an input of the recipe`);
   return r;
+}
+
+/** One of `output` and `outputs`; `outputs` only for types that write several datasets in one run. */
+function checkOutputFields(base: RecipeBase, type: { label: string; runOutputs?: unknown }): void {
+  if (base.output !== undefined && base.outputs !== undefined)
+    throw badRequest(
+      'output, outputs: give one of the two (outputs lists the datasets of a recipe that writes several)',
+    );
+  if (base.output === undefined && base.outputs === undefined)
+    throw badRequest('output: a recipe needs the dataset it writes (output, or outputs for several)');
+  if (base.outputs !== undefined && !type.runOutputs)
+    throw badRequest(`outputs: a ${type.label} recipe writes one dataset: give it as output`);
+  if (base.outputs && new Set(base.outputs).size !== base.outputs.length)
+    throw badRequest('outputs: a dataset is listed twice');
 }
 
 function upgradeRecipe(
@@ -113,18 +129,21 @@ export async function saveRecipe(
     names,
   );
   if (problem) throw badRequest(problem);
-  const outputDef = datasets.find((d) => d.name === recipe.output)?.body;
-  if (outputDef?.storage.type === 'file')
-    throw badRequest(`Dataset ${recipe.output} is a file read in place; a recipe cannot write it`);
-  if (outputDef?.storage.type === 'system')
-    throw badRequest(`Dataset ${recipe.output} is a system dataset (read-only)`);
+  const outputs = recipeOutputs(recipe);
+  for (const output of outputs) {
+    const def = datasets.find((d) => d.name === output)?.body;
+    if (def?.storage.type === 'file')
+      throw badRequest(`Dataset ${output} is a file read in place; a recipe cannot write it`);
+    if (def?.storage.type === 'system') throw badRequest(`Dataset ${output} is a system dataset (read-only)`);
+  }
+  const outputDef = datasets.find((d) => d.name === firstOutput(recipe))?.body;
 
   // Check the code against the inputs when they all have data (an unbuilt input is checked at build time).
   const ctx = await recipeContext(ws, projectKey, recipe);
   const ready = ctx.inputs.every((i) => !(i.source.kind === 'parquet' && i.source.paths.length === 0));
   if (ready) {
     const target = await recipeTarget(ws, projectKey, {
-      output: recipe.output,
+      output: firstOutput(recipe),
       definition: outputDef,
       parquetPath: '',
     });
@@ -132,12 +151,12 @@ export async function saveRecipe(
   }
 
   const stored = await ws.catalog.db.transaction().execute(async (trx) => {
-    if (!outputDef) {
+    for (const output of outputs.filter((o) => !names.has(o))) {
       await ws.catalog.objects.putIn(trx, {
         projectKey,
         kind: DATASET_KIND,
-        name: recipe.output,
-        body: { name: recipe.output, storage: { type: 'managed' } },
+        name: output,
+        body: { name: output, storage: { type: 'managed' } },
         author: principal.username,
       });
     }
@@ -182,7 +201,7 @@ export async function getRecipe(
   return { ...storedRecipe(o.body), revision: o.revision, updatedAt: o.updatedAt, updatedBy: o.updatedBy };
 }
 
-/** Deletes a recipe; its output dataset and data stay. */
+/** Deletes a recipe; its output datasets and data stay. */
 export async function deleteRecipe(
   ws: Workspace,
   principal: Principal,

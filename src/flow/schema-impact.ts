@@ -3,6 +3,7 @@ import type { Principal } from '../catalog/access.js';
 import { badRequest } from '../common/errors.js';
 import { quoteIdent } from '../common/names.js';
 import { parseOr400 } from '../common/parse.js';
+import { firstOutput, recipeOutputs } from '../common/recipe-outputs.js';
 import { listDatasets } from '../datasets/datasets.js';
 import type { ColumnSchema } from '../datasets/definitions.js';
 import { openSandbox } from '../engine/duckdb-sandbox.js';
@@ -93,10 +94,15 @@ export async function schemaImpact(
   let recipes: RecipeBase[] = saved.map((r) => storedRecipe(r));
   const sandbox = await openSandbox(ws.duck, ws.duck.sandboxes.dir, []);
   let views: string[] = [];
-  /** The columns `recipe` would output over the current `schemas`, or why it cannot tell. */
-  const describe = async (recipe: RecipeBase): Promise<Omit<RecipeImpact, 'recipe' | 'type' | 'output'>> => {
+  /** The columns `recipe` would write to `output` over the current `schemas`, or why it cannot tell. */
+  const describe = async (
+    recipe: RecipeBase,
+    output = firstOutput(recipe),
+  ): Promise<Omit<RecipeImpact, 'recipe' | 'type' | 'output'>> => {
     const type = recipeTypes.find(recipe.type);
-    if (!type?.toSql)
+    // A type writing several outputs has one query per output; the others have one query.
+    const sql = type?.sqlByOutput ? type.sqlByOutput(recipe)[output] : type?.toSql?.(recipe);
+    if (sql === undefined)
       return { status: 'unchecked', message: `A ${type?.label ?? recipe.type} recipe is checked when it runs` };
     const missing = recipe.inputs.filter((i) => !schemas.get(i)?.length);
     if (missing.length)
@@ -119,7 +125,7 @@ export async function schemaImpact(
             .join(', ')} WHERE false`,
       );
       await sandbox.conn.run(ddl.join(';\n'));
-      const prepared = await sandbox.conn.prepare(type.toSql(recipe));
+      const prepared = await sandbox.conn.prepare(sql);
       const columns = Array.from({ length: prepared.columnCount }, (_, k) => ({
         name: prepared.columnName(k),
         type: String(prepared.columnType(k)),
@@ -136,44 +142,61 @@ export async function schemaImpact(
   try {
     let start: string;
     let columns: ColumnSchema[];
+    /** The datasets whose columns change first: the dataset, or every output of the changed recipe. */
+    let starts: string[];
     if (request.recipe) {
       const changed = parseRecipe(request.recipe);
       recipes = [...recipes.filter((r) => r.name !== changed.name), changed];
       const own = await describe(changed);
       if (own.status !== 'ok')
         throw badRequest(`Recipe ${changed.name} itself cannot be described: ${own.message ?? own.status}`);
-      start = changed.output;
+      start = firstOutput(changed);
       columns = own.columns!;
+      starts = recipeOutputs(changed);
+      schemas.set(start, columns);
+      for (const other of starts.slice(1)) {
+        const more = await describe(changed, other);
+        if (more.status === 'ok') schemas.set(other, more.columns!);
+      }
     } else {
       start = request.dataset!;
       if (!schemas.has(start)) throw badRequest(`Dataset ${start} not found in project ${projectKey}`);
       columns = request.columns!;
+      starts = [start];
+      schemas.set(start, columns);
     }
-    schemas.set(start, columns);
 
-    const affected = new Set([start]);
+    const affected = new Set(starts);
     const broken = new Set<string>();
     const impacts: RecipeImpact[] = [];
     for (const edge of topologicalOrder(recipes)) {
       const recipe = recipes.find((r) => r.name === edge.name)!;
-      if (recipe.output === start || !recipe.inputs.some((i) => affected.has(i))) continue;
-      affected.add(recipe.output);
-      const head = { recipe: recipe.name, type: recipe.type, output: recipe.output };
+      const outputs = recipeOutputs(recipe);
+      if (outputs.some((o) => starts.includes(o)) || !recipe.inputs.some((i) => affected.has(i))) continue;
       const upstreamBroken = recipe.inputs.filter((i) => broken.has(i));
-      if (upstreamBroken.length) {
-        broken.add(recipe.output);
-        impacts.push({ ...head, status: 'blocked', message: `Reads ${upstreamBroken.join(', ')}, which would break` });
-        continue;
-      }
-      const before = schemas.get(recipe.output) ?? null;
-      const result = await describe(recipe);
-      if (result.status === 'broken') broken.add(recipe.output);
-      if (result.status === 'ok') {
-        schemas.set(recipe.output, result.columns!);
-        impacts.push({ ...head, ...result, ...diff(before, result.columns!) });
-      } else {
-        // Unchecked outputs keep their current columns for the recipes after them.
-        impacts.push({ ...head, ...result });
+      // One row per output (a split has several).
+      for (const output of outputs) {
+        affected.add(output);
+        const head = { recipe: recipe.name, type: recipe.type, output };
+        if (upstreamBroken.length) {
+          broken.add(output);
+          impacts.push({
+            ...head,
+            status: 'blocked',
+            message: `Reads ${upstreamBroken.join(', ')}, which would break`,
+          });
+          continue;
+        }
+        const before = schemas.get(output) ?? null;
+        const result = await describe(recipe, output);
+        if (result.status === 'broken') broken.add(output);
+        if (result.status === 'ok') {
+          schemas.set(output, result.columns!);
+          impacts.push({ ...head, ...result, ...diff(before, result.columns!) });
+        } else {
+          // Unchecked outputs keep their current columns for the recipes after them.
+          impacts.push({ ...head, ...result });
+        }
       }
     }
     return { dataset: start, columns, recipes: impacts, breaks: broken.size > 0 };

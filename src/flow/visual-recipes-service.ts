@@ -1,5 +1,6 @@
 import type { Principal } from '../catalog/access.js';
 import { badRequest } from '../common/errors.js';
+import { recipeOutputs } from '../common/recipe-outputs.js';
 import { recipeTypes } from '../recipes/registry.js';
 import type { RecipeBase } from '../recipes/recipe-type.js';
 import type { Workspace } from '../workspace/workspace.js';
@@ -13,6 +14,15 @@ import { getRecipe, parseRecipe, saveRecipe, type RecipeInfo } from './recipes-s
 export interface CompiledRecipe {
   type: string;
   sql: string;
+  /** For a type writing several outputs (split): the query of each output, by output name. */
+  outputs?: Record<string, string>;
+}
+
+/** The SQL shown, with each output's own query when the type writes several. */
+function compiled(recipe: RecipeBase): CompiledRecipe {
+  const type = recipeTypes.get(recipe.type);
+  const outputs = type.sqlByOutput ? { outputs: type.sqlByOutput(recipe) } : {};
+  return { type: recipe.type, sql: sqlOfRecipe(recipe), ...outputs };
 }
 
 /** The DuckDB SQL a recipe runs; a 400 for types that are not one query. */
@@ -30,8 +40,7 @@ export async function compileRecipe(
   body: unknown,
 ): Promise<CompiledRecipe> {
   await ws.catalog.projects.authorize(principal, projectKey, 'reader');
-  const recipe = parseRecipe(body);
-  return { type: recipe.type, sql: sqlOfRecipe(recipe) };
+  return compiled(parseRecipe(body));
 }
 
 /** The SQL of a saved recipe. */
@@ -41,8 +50,7 @@ export async function savedRecipeSql(
   projectKey: string,
   name: string,
 ): Promise<CompiledRecipe> {
-  const recipe = await getRecipe(ws, principal, projectKey, name);
-  return { type: recipe.type, sql: sqlOfRecipe(recipe) };
+  return compiled(await getRecipe(ws, principal, projectKey, name));
 }
 
 /**
@@ -59,7 +67,14 @@ export async function convertToSqlRecipe(
   await ws.catalog.projects.authorize(principal, projectKey, 'writer');
   const recipe = await getRecipe(ws, principal, projectKey, name);
   if (recipe.type === 'sql') throw badRequest(`Recipe ${name} is already a SQL recipe`);
-  const sql = sqlOfRecipe(recipe);
+  const outputs = recipeOutputs(recipe);
+  // A SQL recipe writes one dataset: a recipe writing several is not converted (its SQL shows one query per output).
+  if (outputs.length > 1)
+    throw badRequest(
+      `Recipe ${name} writes ${outputs.length} datasets (${outputs.join(', ')}); a SQL recipe writes one. Its SQL shows one query per output: copy each into a SQL recipe of its own`,
+    );
+  const type = recipeTypes.get(recipe.type);
+  const sql = type.sqlByOutput ? type.sqlByOutput(recipe)[outputs[0]] : sqlOfRecipe(recipe);
   return saveRecipe(
     ws,
     principal,
@@ -68,7 +83,7 @@ export async function convertToSqlRecipe(
       name: recipe.name,
       type: 'sql',
       inputs: recipe.inputs,
-      output: recipe.output,
+      output: outputs[0],
       ...(recipe.description !== undefined ? { description: recipe.description } : {}),
       ...(recipe.tags !== undefined ? { tags: recipe.tags } : {}),
       sql,

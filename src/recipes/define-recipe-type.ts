@@ -28,6 +28,14 @@ export interface RecipeTypeDefinition<
   run(ctx: RecipeContext, recipe: R, target: RecipeTarget): Promise<RecipeResult>;
   /** The DuckDB SQL the recipe runs, for types that are one query. */
   toSql?(recipe: R): string;
+  /** Types that write several outputs: the DuckDB query of each output, by output name. */
+  sqlByOutput?(recipe: R): Record<string, string>;
+  /** Types that write several outputs: one run writes every target, by output name. */
+  runOutputs?(
+    ctx: RecipeContext,
+    recipe: R,
+    targets: Record<string, RecipeTarget>,
+  ): Promise<Record<string, RecipeResult>>;
   /** The first `limit` output rows (plus one when there are more), without writing anything. */
   preview?(ctx: RecipeContext, recipe: R, limit: number): Promise<RecipePreview>;
 }

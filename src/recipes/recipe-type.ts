@@ -14,7 +14,9 @@ export const RecipeBaseSchema = z.object({
   name: z.string(),
   type: z.string(),
   inputs: z.array(z.string()).min(1, 'A recipe needs at least one input dataset'),
-  output: z.string(),
+  output: z.string().optional().describe('The dataset the recipe writes (or `outputs` for several)'),
+  /** Types that write several datasets in one run (split) list them here instead of `output`; see `recipeOutputs`. */
+  outputs: z.array(z.string()).min(1).max(100).optional().describe('The datasets the recipe writes (split)'),
   description: z.string().max(10_000).optional(),
   tags: z.array(z.string().max(50)).max(50).optional(),
   /** For a partitioned output: which partitions of each input an output partition reads (default `equals`). */
@@ -83,6 +85,14 @@ export interface RecipeType<R extends RecipeBase = RecipeBase> extends DefinedTy
   run(ctx: RecipeContext, recipe: R, target: RecipeTarget): Promise<RecipeResult>;
   /** The DuckDB SQL the recipe runs, for types that are one query (SQL and visual recipes): shown, converted, checked against new schemas. */
   toSql?(recipe: R): string;
+  /** Types that write several outputs in one run (split): the DuckDB query of each output, by output name. */
+  sqlByOutput?(recipe: R): Record<string, string>;
+  /** Types that write several outputs: one run writes every target, by output name (all are committed together). */
+  runOutputs?(
+    ctx: RecipeContext,
+    recipe: R,
+    targets: Record<string, RecipeTarget>,
+  ): Promise<Record<string, RecipeResult>>;
   /** The first `limit` output rows without writing anything (types whose preview is not SQL text). */
   preview?(ctx: RecipeContext, recipe: R, limit: number): Promise<RecipePreview>;
 }

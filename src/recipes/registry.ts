@@ -29,4 +29,6 @@ export const listRecipeTypes = () =>
     examples: t.examples,
     schema: jsonSchemaOf(t.schema),
     compilesToSql: t.toSql !== undefined,
+    /** The type writes several datasets in one run (split): recipes list them in `outputs`. */
+    severalOutputs: t.runOutputs !== undefined,
   }));

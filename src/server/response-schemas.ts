@@ -119,7 +119,13 @@ export const Revision = loose({
 export const Connection = loose({ name: str, type: str, description: str.optional() });
 export const ConnectionTest = loose({ name: str, type: str, ok: z.boolean(), message: str, durationMs: z.number() });
 
-export const Recipe = loose({ name: str, type: str, inputs: z.array(str), output: str });
+export const Recipe = loose({
+  name: str,
+  type: str,
+  inputs: z.array(str),
+  output: str.optional(),
+  outputs: z.array(str).optional(),
+});
 export const RecipeType = loose({ type: str });
 export const Preview = loose({
   columns: z.array(loose({ name: str, type: str })),
@@ -133,7 +139,7 @@ export const Flow = loose({
 });
 export const BuildStarted = loose({
   jobId: str,
-  plan: z.array(loose({ recipe: str, output: str, dependsOn: z.array(str), reason: str })),
+  plan: z.array(loose({ recipe: str, output: str, outputs: z.array(str), dependsOn: z.array(str), reason: str })),
 });
 
 const WorkRecord = {

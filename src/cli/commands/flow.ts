@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { isOneOf, JOB_ENDED_STATUSES } from '../../catalog/statuses.js';
 import { LlanoError, badRequest } from '../../common/errors.js';
+import { recipeOutputs } from '../../common/recipe-outputs.js';
 import type { Job } from '../../flow/jobs.js';
 import type { ApiClient } from '../client.js';
 import { enc, print, printRecord, projectOf, withClient } from '../command-kit.js';
@@ -15,6 +16,7 @@ const COMMON_RECIPE_SETTINGS = [
   'name',
   'inputs',
   'output',
+  'outputs',
   'description',
   'tags',
   'schemaVersion',
@@ -109,6 +111,15 @@ interface RecipeTypeInfo {
   schema?: { properties?: Record<string, { type?: string }> };
 }
 
+/** `--output a` names one output; `--output a,b` several (a split writes several datasets in one run). */
+function outputFields(list: string): { output: string } | { outputs: string[] } {
+  const names = list
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return names.length > 1 ? { outputs: names } : { output: names[0] ?? list };
+}
+
 /** `llano recipe …`, `llano build`, `llano job …`, `llano flow`. */
 export const flowCommands: CommandModule = (program, io) => {
   const recipe = program.command('recipe').description('Recipes of a project (--project KEY)');
@@ -116,7 +127,7 @@ export const flowCommands: CommandModule = (program, io) => {
     .command('create <name>')
     .description('Create or replace a recipe: SQL (--sql), or another type with its settings (--type, --param)')
     .requiredOption('--input <datasets>', 'comma-separated input datasets')
-    .requiredOption('--output <dataset>', 'output dataset (created if missing)')
+    .requiredOption('--output <datasets>', 'output dataset (created if missing); several, comma-separated, for a split')
     .option('--sql <query>', 'the SELECT, naming inputs by dataset name')
     .option('--sql-file <file>', 'read the SELECT from a file')
     .option('--type <type>', 'recipe type: sql (default), changepoints, outliers, trend… (llano recipe types)')
@@ -162,7 +173,7 @@ export const flowCommands: CommandModule = (program, io) => {
               .split(',')
               .map((s) => s.trim())
               .filter(Boolean),
-            output: opts.output,
+            ...outputFields(opts.output),
             ...(sql ? { sql } : {}),
           };
           const exists = await c.request('GET', `/api/projects/${project}/recipes/${enc(name)}`).then(
@@ -173,7 +184,7 @@ export const flowCommands: CommandModule = (program, io) => {
             ? await c.request('PUT', `/api/projects/${project}/recipes/${enc(name)}`, body)
             : await c.request('POST', `/api/projects/${project}/recipes`, body);
           if (g.json) printRecord(io, g, r as Record<string, unknown>);
-          else io.out(`${exists ? 'Updated' : 'Created'} recipe ${name}: ${body.inputs.join(', ')} → ${body.output}\n`);
+          else io.out(`${exists ? 'Updated' : 'Created'} recipe ${name}: ${body.inputs.join(', ')} → ${opts.output}\n`);
         });
       },
     );
@@ -199,13 +210,14 @@ export const flowCommands: CommandModule = (program, io) => {
     withClient(io, cmd, async (c, g) =>
       print(io, g, await c.request('GET', `/api/projects/${projectOf(io, g)}/recipes`), {
         columns: ['name', 'type', 'inputs', 'output', 'revision'],
-        rows: (r: { name: string; type: string; inputs: string[]; output: string; revision: number }) => [
-          r.name,
-          r.type,
-          r.inputs.join(','),
-          r.output,
-          r.revision,
-        ],
+        rows: (r: {
+          name: string;
+          type: string;
+          inputs: string[];
+          output?: string;
+          outputs?: string[];
+          revision: number;
+        }) => [r.name, r.type, r.inputs.join(','), recipeOutputs(r).join(','), r.revision],
       }),
     ),
   );

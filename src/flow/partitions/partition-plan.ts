@@ -1,3 +1,4 @@
+import { firstOutput } from '../../common/recipe-outputs.js';
 import { createHash } from 'node:crypto';
 import { badRequest } from '../../common/errors.js';
 import { resolveSource } from '../../datasets/datasets.js';
@@ -62,8 +63,8 @@ export async function loadPartitionState(
   recipe: RecipeBase,
   partitionings: Map<string, Partitioning>,
 ): Promise<PartitionState> {
-  const partitioning = partitionings.get(recipe.output);
-  if (!partitioning) throw badRequest(`Dataset ${recipe.output} is not partitioned`);
+  const partitioning = partitionings.get(firstOutput(recipe));
+  if (!partitioning) throw badRequest(`Dataset ${firstOutput(recipe)} is not partitioned`);
   const inputs: PartitionedInput[] = [];
   for (const name of recipe.inputs) {
     const r = await resolveSource(ws, projectKey, name);
@@ -83,13 +84,13 @@ export async function loadPartitionState(
   }
   const deps = (recipe as { partitionDependencies?: unknown }).partitionDependencies;
   return {
-    output: recipe.output,
+    output: firstOutput(recipe),
     partitioning,
     signature: recipeSignature(recipe),
     dependencies: deps ? PartitionDependenciesSchema.parse(deps) : {},
     inputs,
-    manifest: new Map((await currentManifest(ws, projectKey, recipe.output)).map((e) => [e.partitionId, e])),
-    attempts: await partitionAttempts(ws, projectKey, recipe.output),
+    manifest: new Map((await currentManifest(ws, projectKey, firstOutput(recipe))).map((e) => [e.partitionId, e])),
+    attempts: await partitionAttempts(ws, projectKey, firstOutput(recipe)),
   };
 }
 

@@ -1,3 +1,4 @@
+import { recipeOutputs, writesDataset } from '../../common/recipe-outputs.js';
 import { z } from 'zod';
 import { badRequest } from '../../common/errors.js';
 import type { Partitioning } from '../../datasets/partitioning.js';
@@ -73,11 +74,11 @@ export function withPartitionTargets(
 ): PlannedActivity[] {
   const out = [...plan];
   for (const dataset of selectors.keys()) {
-    if (out.some((a) => a.output === dataset)) continue;
-    const recipe = recipes.find((r) => r.output === dataset);
+    if (out.some((a) => a.outputs.includes(dataset))) continue;
+    const recipe = recipes.find((r) => writesDataset(r, dataset));
     if (!recipe) continue;
-    const dependsOn = out.filter((a) => recipe.inputs.includes(a.output)).map((a) => a.recipe);
-    out.push({ recipe: recipe.name, output: dataset, dependsOn, reason: 'target' });
+    const dependsOn = out.filter((a) => a.outputs.some((o) => recipe.inputs.includes(o))).map((a) => a.recipe);
+    out.push({ recipe: recipe.name, output: dataset, outputs: recipeOutputs(recipe), dependsOn, reason: 'target' });
   }
   return out;
 }

@@ -1,3 +1,4 @@
+import { writesDataset } from '../../common/recipe-outputs.js';
 import type { Principal } from '../../catalog/access.js';
 import { badRequest, conflict, notFound } from '../../common/errors.js';
 import { parseOr400 } from '../../common/parse.js';
@@ -100,7 +101,7 @@ export async function listPartitions(
   const partitioning = partitionings.get(dataset);
   if (!partitioning) throw notFound(`Dataset ${dataset} is not partitioned`);
   const recipes = await ws.catalog.objects.list<RecipeBase>(projectKey, RECIPE_KIND);
-  const producer = recipes.map((r) => storedRecipe(r.body)).find((r) => r.output === dataset);
+  const producer = recipes.map((r) => storedRecipe(r.body)).find((r) => writesDataset(r, dataset));
   if (!producer) {
     const manifest = await currentManifest(ws, projectKey, dataset);
     if (manifest.length)

@@ -1,3 +1,4 @@
+import { firstOutput } from '../../common/recipe-outputs.js';
 import { badRequest } from '../../common/errors.js';
 import type { Lineage } from '../../datasets/dataset-types.js';
 import { beginPartition, failPartition } from '../../datasets/partition-store.js';
@@ -47,9 +48,9 @@ export async function runPartitionedActivity(ws: Workspace, run: PartitionedActi
   const { jobs, projectKey, jobId, recipe } = run;
   const log = (level: 'info' | 'warn' | 'error', m: string) =>
     void jobs.log(projectKey, jobId, level, `${recipe.name}: ${m}`);
-  const def = await ws.catalog.objects.get<{ storage: { type: string } }>(projectKey, 'dataset', recipe.output);
+  const def = await ws.catalog.objects.get<{ storage: { type: string } }>(projectKey, 'dataset', firstOutput(recipe));
   if (def && def.body.storage.type !== 'managed')
-    throw badRequest(`Dataset ${recipe.output} is partitioned: a recipe can only write it as managed data`);
+    throw badRequest(`Dataset ${firstOutput(recipe)} is partitioned: a recipe can only write it as managed data`);
   const state = await loadPartitionState(ws, projectKey, recipe, run.partitionings);
   const selected = selectPartitions(state, run.selectors);
 
@@ -67,10 +68,10 @@ export async function runPartitionedActivity(ws: Workspace, run: PartitionedActi
     log('info', `${selected.length} partition${selected.length === 1 ? '' : 's'} selected, all up to date`);
     return outcome;
   }
-  log('info', `building ${planned.length} of ${selected.length} selected partitions of ${recipe.output}`);
+  log('info', `building ${planned.length} of ${selected.length} selected partitions of ${firstOutput(recipe)}`);
   const first = await jobs.addPartitionActivities(
     jobId,
-    { recipe: recipe.name, output: recipe.output },
+    { recipe: recipe.name, output: firstOutput(recipe) },
     planned.map((p) => p.id),
   );
   const base = await recipeContext(ws, projectKey, recipe, (m) => log('info', m));
@@ -91,7 +92,7 @@ export async function runPartitionedActivity(ws: Workspace, run: PartitionedActi
       jobs.setActivity(projectKey, jobId, {
         index,
         recipe: recipe.name,
-        output: recipe.output,
+        output: firstOutput(recipe),
         status,
         ...extra,
       });
@@ -103,7 +104,7 @@ export async function runPartitionedActivity(ws: Workspace, run: PartitionedActi
       log('error', `partition ${p.id} failed: ${p.problem}`);
       return;
     }
-    const attempt = await beginPartition(ws, { projectKey, dataset: recipe.output, partitionId: p.id, jobId });
+    const attempt = await beginPartition(ws, { projectKey, dataset: firstOutput(recipe), partitionId: p.id, jobId });
     const fail = async (err: unknown) => {
       const message = err instanceof Error ? err.message : String(err);
       await failPartition(ws, attempt, message);
@@ -133,7 +134,7 @@ export async function runPartitionedActivity(ws: Workspace, run: PartitionedActi
       // Checks (data quality) judge this partition alone: an error fails it, not the others.
       await runPostBuildValidators(ws, {
         projectKey,
-        dataset: recipe.output,
+        dataset: firstOutput(recipe),
         versionId: null,
         jobId,
         source: { kind: 'parquet', paths: [attempt.path] },

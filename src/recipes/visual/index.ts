@@ -9,6 +9,7 @@ import {
   stackRecipeType,
   topNRecipeType,
 } from './reshape-recipes.js';
+import { splitRecipeType } from './split.js';
 import { windowRecipeType } from './window.js';
 
 /** The visual recipe types, in the order the UI offers them. */
@@ -21,6 +22,7 @@ export const visualRecipeTypes = [
   sortRecipeType,
   topNRecipeType,
   stackRecipeType,
+  splitRecipeType,
   pivotRecipeType,
   sampleRecipeType,
 ];

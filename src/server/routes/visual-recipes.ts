@@ -22,7 +22,14 @@ const Impact = z.looseObject({
   breaks: z.boolean(),
 });
 const RecipeDraft = z
-  .object({ name: z.string(), type: z.string(), inputs: z.array(z.string()), output: z.string() })
+  .object({
+    name: z.string(),
+    type: z.string(),
+    inputs: z.array(z.string()),
+    // One of the two (checked with the recipe): `outputs` for a type writing several datasets (split).
+    output: z.string().optional(),
+    outputs: z.array(z.string()).optional(),
+  })
   .passthrough();
 
 /** The compiled SQL of visual recipes, their conversion to SQL recipes, and schema-change propagation. */

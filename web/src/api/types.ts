@@ -65,7 +65,9 @@ export interface Recipe {
   name: string;
   type: string;
   inputs: string[];
-  output: string;
+  /** One of the two: `outputs` for a recipe that writes several datasets (split); read them with `recipeOutputs`. */
+  output?: string;
+  outputs?: string[];
   sql?: string;
   description?: string;
   revision: number;

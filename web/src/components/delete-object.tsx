@@ -3,6 +3,7 @@ import { useNavigate } from 'react-router-dom';
 import { api, projectApi } from '../api/client';
 import type { Dataset, Recipe, Scenario } from '../api/types';
 import { useCan } from '../lib/use-can';
+import { recipeOutputs } from '../lib/recipe-outputs';
 import { ActionButton } from './can';
 import { useConfirm } from './confirm-dialog';
 import { projectPath } from './layout';
@@ -32,7 +33,7 @@ export async function deleteImpact(
   ]);
   if (kind === 'dataset') {
     const dataset = await api.get<Dataset>(projectApi(projectKey, 'datasets', name));
-    const users = recipes.filter((r) => r.inputs.includes(name) || r.output === name).map((r) => r.name);
+    const users = recipes.filter((r) => r.inputs.includes(name) || recipeOutputs(r).includes(name)).map((r) => r.name);
     const lines = [
       dataset.storage.type === 'managed'
         ? `Its data (${dataset.currentVersion ? `all versions, ${dataset.rowCount ?? 0} rows now` : 'none yet'}) is deleted for good.`
@@ -44,11 +45,18 @@ export async function deleteImpact(
   }
   if (kind === 'recipe') {
     const recipe = recipes.find((r) => r.name === name);
+    const outputs = recipe ? recipeOutputs(recipe) : [];
     const lines = recipe
-      ? [`Its output dataset ${recipe.output} stays with its data, but nothing builds it any more.`]
+      ? [
+          outputs.length > 1
+            ? `Its output datasets ${list(outputs)} stay with their data, but nothing builds them any more.`
+            : `Its output dataset ${outputs[0]} stays with its data, but nothing builds it any more.`,
+        ]
       : [];
-    const naming = recipe ? scenariosNaming(scenarios, recipe.output) : [];
-    if (naming.length) lines.push(`Scenarios building ${recipe!.output} then fail at that step: ${list(naming)}.`);
+    for (const output of outputs) {
+      const naming = scenariosNaming(scenarios, output);
+      if (naming.length) lines.push(`Scenarios building ${output} then fail at that step: ${list(naming)}.`);
+    }
     return { lines, blockedBy: [] };
   }
   return {

@@ -9,6 +9,7 @@ import { useApi } from '../lib/use-api';
 import { useCan } from '../lib/use-can';
 import { ListSection, StatTile } from './project-overview/sections';
 import type { ScenarioSummary } from './scenarios';
+import { recipeOutputs } from '../lib/recipe-outputs';
 
 export default function ProjectOverviewPage() {
   const { key = '' } = useParams();
@@ -115,7 +116,11 @@ export default function ProjectOverviewPage() {
           columns={[
             { header: 'Name', cell: (r) => <Link to={projectPath(key, 'recipes', r.name)}>{r.name}</Link> },
             { header: 'Type', className: 'muted small', cell: (r) => r.type },
-            { header: 'Lineage', className: 'small', cell: (r) => `${r.inputs.join(', ')} → ${r.output}` },
+            {
+              header: 'Lineage',
+              className: 'small',
+              cell: (r) => `${r.inputs.join(', ')} → ${recipeOutputs(r).join(', ')}`,
+            },
           ]}
         />
         <ListSection

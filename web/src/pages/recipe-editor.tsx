@@ -240,7 +240,7 @@ function startingDraft(isNew: boolean, input: string | null, recipe: Recipe | un
   if (recipe)
     return {
       name: recipe.name,
-      output: recipe.output,
+      output: recipe.output ?? '',
       inputs: recipe.inputs,
       sql: String(recipe.sql ?? ''),
       revision: recipe.revision,

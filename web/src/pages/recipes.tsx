@@ -8,9 +8,22 @@ import { EmptyState, PageHeader } from '../components/ui';
 import { formatRelative } from '../lib/format';
 import { useApi } from '../lib/use-api';
 import { useCan } from '../lib/use-can';
+import { recipeOutputs } from '../lib/recipe-outputs';
 
 /** Visual recipe types offered for a new recipe (each compiled to SQL, see GET /api/recipe-types). */
-const VISUAL_TYPES = ['prepare', 'join', 'group', 'window', 'distinct', 'sort', 'topn', 'stack', 'pivot', 'sample'];
+const VISUAL_TYPES = [
+  'prepare',
+  'join',
+  'group',
+  'window',
+  'distinct',
+  'sort',
+  'topn',
+  'stack',
+  'split',
+  'pivot',
+  'sample',
+];
 /** Recipe types with a generated form (their settings come from GET /api/recipe-types). */
 const ANALYSIS_TYPES = [
   ['changepoints', 'New change points'],
@@ -74,7 +87,16 @@ export default function RecipesPage() {
                 </span>
               )),
           },
-          { header: 'Output', cell: (r) => <Link to={projectPath(key, 'datasets', r.output)}>{r.output}</Link> },
+          {
+            header: 'Output',
+            cell: (r) =>
+              recipeOutputs(r).map((o, n) => (
+                <span key={o}>
+                  {n ? ', ' : ''}
+                  <Link to={projectPath(key, 'datasets', o)}>{o}</Link>
+                </span>
+              )),
+          },
           {
             header: 'Updated',
             className: 'small muted',

@@ -41,7 +41,7 @@ function startingDraft(language: CodeLanguage, recipe: Recipe | undefined, input
   if (recipe)
     return {
       name: recipe.name,
-      output: recipe.output,
+      output: recipe.output ?? '',
       inputs: recipe.inputs,
       code: typeof recipe.code === 'string' ? recipe.code : '',
       revision: recipe.revision,

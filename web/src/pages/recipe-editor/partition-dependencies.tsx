@@ -3,6 +3,7 @@ import { ApiError, api, projectApi } from '../../api/client';
 import type { PartitionDependency, Partitioning, Recipe } from '../../api/types';
 import { ActionButton, ReadOnlyNotice } from '../../components/can';
 import { CardSection, ErrorAlert, Notice } from '../../components/ui';
+import { recipeOutputs } from '../../lib/recipe-outputs';
 import { useCan } from '../../lib/use-can';
 
 type Dependencies = Record<string, PartitionDependency>;
@@ -75,7 +76,9 @@ export function PartitionDependencies({
     let live = true;
     void (async () => {
       try {
-        const output = await partitioningOf(projectKey, recipe.output);
+        // Only a recipe with one output may write a partitioned dataset.
+        const written = recipeOutputs(recipe);
+        const output = written.length === 1 ? await partitioningOf(projectKey, written[0]) : null;
         const inputs = output
           ? Object.fromEntries(
               await Promise.all(recipe.inputs.map(async (i) => [i, await partitioningOf(projectKey, i)] as const)),
@@ -124,8 +127,8 @@ export function PartitionDependencies({
   return (
     <CardSection title="Partition dependencies">
       <p className="small muted">
-        {recipe.output} is partitioned by {describe(layout.output)}: each of its partitions is built from the input
-        partitions below.
+        {recipeOutputs(recipe)[0]} is partitioned by {describe(layout.output)}: each of its partitions is built from the
+        input partitions below.
       </p>
       <ReadOnlyNotice can={can} what="the dependencies" />
       <fieldset className="stack plain-fieldset" disabled={can.ok === false}>

@@ -8,6 +8,7 @@ import { projectPath } from '../../components/layout';
 import { SchemaForm, type FormValue, type JsonSchema, type Suggestions } from '../../components/schema-form';
 import { ErrorAlert, Loading } from '../../components/ui';
 import { OBJECT_NAME } from '../../lib/names';
+import { recipeOutputs } from '../../lib/recipe-outputs';
 import { useApi } from '../../lib/use-api';
 import { InputsPanel } from './inputs-panel';
 import { keptDependencies } from './partition-dependencies';
@@ -19,7 +20,16 @@ interface RecipeTypeInfo {
   label: string;
   schema: JsonSchema;
   compilesToSql: boolean;
+  /** Writes several datasets in one run (split): the recipe lists them in `outputs`. */
+  severalOutputs?: boolean;
 }
+
+/** The names of a comma-separated list of output datasets. */
+const outputList = (text: string) =>
+  text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 /** Fields whose values are column names: they suggest the input columns. */
 const COLUMN_FIELDS = [
@@ -57,13 +67,15 @@ export function VisualEditor({
   const types = useApi<RecipeTypeInfo[]>('/api/recipe-types');
   const confirm = useConfirm();
   const [name, setName] = useState(recipe?.name ?? '');
-  const [output, setOutput] = useState(recipe?.output ?? '');
+  // One output, or a comma-separated list for a type writing several (split).
+  const [output, setOutput] = useState(recipe ? recipeOutputs(recipe).join(', ') : '');
   const [inputs, setInputs] = useState<string[]>(recipe?.inputs ?? []);
   const [params, setParams] = useState<FormValue>(
     (recipe?.params as FormValue | undefined) ?? (type === 'prepare' ? { steps: [] } : {}),
   );
   const [sql, setSql] = useState<string | null>(null);
   const [preview, setPreview] = useState<Preview | null>(null);
+  const [previewOf, setPreviewOf] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
@@ -73,6 +85,8 @@ export function VisualEditor({
   const info = types.data?.find((t) => t.type === type);
   if (!info) return <Loading />;
   const paramsSchema = info.schema.properties?.params;
+  const several = info.severalOutputs === true;
+  const outputs = several ? outputList(output) : [output];
   const columns = [
     ...new Set(datasets.filter((d) => inputs.includes(d.name)).flatMap((d) => (d.columns ?? []).map((c) => c.name))),
   ];
@@ -81,7 +95,7 @@ export function VisualEditor({
     name,
     type,
     inputs,
-    output,
+    ...(several ? { outputs } : { output }),
     params,
     ...keptDependencies(recipe?.partitionDependencies, inputs),
   });
@@ -101,13 +115,19 @@ export function VisualEditor({
   };
   const compileAndPreview = () =>
     run(async () => {
-      const compiled = await api.post<{ sql: string }>(projectApi(projectKey, 'recipes', 'compile'), body());
+      const compiled = await api.post<{ sql: string; outputs?: Record<string, string> }>(
+        projectApi(projectKey, 'recipes', 'compile'),
+        body(),
+      );
       setSql(compiled.sql);
+      // A split has one query per output: the preview shows the first output's rows.
+      const [first] = Object.entries(compiled.outputs ?? {});
+      setPreviewOf(first ? first[0] : null);
       setPreview(
         await api.post<Preview>(projectApi(projectKey, 'recipes', 'preview'), {
           type: 'sql',
           inputs,
-          sql: compiled.sql,
+          sql: first ? first[1] : compiled.sql,
           limit: 100,
         }),
       );
@@ -120,7 +140,8 @@ export function VisualEditor({
       setNotice(`Saved revision ${saved.revision}.`);
       if (thenBuild) {
         const { jobId: id } = await api.post<{ jobId: string }>(projectApi(projectKey, 'builds'), {
-          targets: [output],
+          // Any output builds the recipe, which writes them all.
+          targets: outputs.slice(0, 1),
           mode: 'only',
         });
         setJobId(id);
@@ -137,13 +158,13 @@ export function VisualEditor({
       if (!ok) return;
       onSaved(await api.post<Recipe>(projectApi(projectKey, 'recipes', name, 'convert-to-sql'), {}));
     });
-  const nameOk = OBJECT_NAME.test(name) && OBJECT_NAME.test(output);
+  const nameOk = OBJECT_NAME.test(name) && outputs.length > 0 && outputs.every((o) => OBJECT_NAME.test(o));
 
   return (
     <div className="editor-layout">
       {confirm.dialog}
       <InputsPanel
-        candidates={datasets.filter((d) => d.name !== output)}
+        candidates={datasets.filter((d) => !outputs.includes(d.name))}
         inputs={inputs}
         onInputsChange={setInputs}
         onInsert={() => undefined}
@@ -160,11 +181,11 @@ export function VisualEditor({
             />
           </label>
           <label className="field">
-            Output dataset
+            {several ? 'Output datasets (comma-separated)' : 'Output dataset'}
             <input
               value={output}
               onChange={(e) => setOutput(e.target.value)}
-              aria-invalid={output !== '' && !OBJECT_NAME.test(output)}
+              aria-invalid={output !== '' && !outputs.every((o) => OBJECT_NAME.test(o))}
             />
           </label>
           <div className="grow" />
@@ -201,7 +222,15 @@ export function VisualEditor({
         {error ? <ErrorAlert error={error} /> : null}
         {notice ? (
           <div className="alert success" role="status">
-            {notice} {!isNew ? <Link to={projectPath(projectKey, 'datasets', output)}>Open {output}</Link> : null}
+            {notice}{' '}
+            {!isNew
+              ? outputs.map((o, n) => (
+                  <span key={o}>
+                    {n ? ' · ' : ''}
+                    <Link to={projectPath(projectKey, 'datasets', o)}>Open {o}</Link>
+                  </span>
+                ))
+              : null}
           </div>
         ) : null}
         {jobId ? (
@@ -210,7 +239,7 @@ export function VisualEditor({
               <JobProgress
                 projectKey={projectKey}
                 jobId={jobId}
-                onEnd={(j: Job) => j.status === 'succeeded' && setNotice(`Built ${output}.`)}
+                onEnd={(j: Job) => j.status === 'succeeded' && setNotice(`Built ${outputs.join(', ')}.`)}
               />
             </div>
           </div>
@@ -223,6 +252,7 @@ export function VisualEditor({
             </pre>
           </details>
         ) : null}
+        {preview && previewOf ? <p className="muted small">Preview of output {previewOf}</p> : null}
         {preview ? <PreviewTable preview={preview} /> : null}
       </div>
     </div>
