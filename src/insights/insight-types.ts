@@ -65,6 +65,13 @@ export interface Measure {
   label?: string;
 }
 
+/** The column name of a measure's answer: its label, else e.g. `avg(trec)`, `p90(trec)`, `count`. */
+export const measureLabel = (m: Measure) =>
+  m.label ??
+  (m.agg === 'count' && !m.column
+    ? 'count'
+    : `${m.agg === 'quantile' ? `p${Math.round((m.q ?? 0.5) * 100)}` : m.agg}(${m.column})`);
+
 export interface ChartFilter {
   column: string;
   op: string;

@@ -34,7 +34,7 @@ const loadDashboard = () => import('./pages/dashboard');
 // A dashboard opened by its address (a bookmark, a wall screen) fetches its code while the session is checked.
 if (/\/projects\/[^/]+\/dashboards\/[^/]+\/?$/.test(window.location.pathname)) void loadDashboard();
 const DashboardPage = lazy(loadDashboard);
-const ChartBuilderPage = lazy(() => import('./pages/chart-builder'));
+const InsightEditorPage = lazy(() => import('./pages/insight-editor'));
 const ProjectSettingsPage = lazy(() => import('./pages/project-settings'));
 const NotebooksPage = lazy(() => import('./pages/notebooks'));
 const NotebookPage = lazy(() => import('./pages/notebook'));
@@ -98,7 +98,7 @@ export function App() {
               <Route path="api-services" element={page(<ApiServicesPage />)} />
               <Route path="api-services/:id" element={page(<ApiServicePage />)} />
               <Route path="dashboards/:id" element={page(<DashboardPage />)} />
-              <Route path="insights/:id" element={page(<ChartBuilderPage />)} />
+              <Route path="insights/:id" element={page(<InsightEditorPage />)} />
               <Route path="webapps" element={page(<WebappsPage />)} />
               <Route path="webapps/:id" element={page(<WebappEditorPage />)} />
               <Route path="notebooks" element={page(<NotebooksPage />)} />

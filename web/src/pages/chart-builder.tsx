@@ -4,13 +4,14 @@ import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom'
 import { AGGREGATIONS, CHART_KINDS, TIME_UNITS } from '../../../src/insights/insight-types.js';
 import { api, projectApi } from '../api/client';
 import type { ChartSpec, Dataset, InsightData, InsightInfo } from '../api/types';
+import { InsightFilters } from '../components/insight-filters';
 import { InsightView } from '../components/insight-view';
+import { ObjectHistory } from '../components/object-history';
 import { projectPath } from '../components/layout';
-import { ErrorAlert, Loading, Notice, PageHeader } from '../components/ui';
+import { CardSection, ErrorAlert, Loading, Notice, PageHeader } from '../components/ui';
 import { useApi } from '../lib/use-api';
 import { useProjectRole } from '../lib/use-project-role';
 
-type Filter = ChartSpec['filters'][number];
 const KIND_LABELS: Record<string, string> = {
   stacked_bar: 'stacked bar',
   grouped_bar: 'grouped bar',
@@ -48,7 +49,6 @@ export default function ChartBuilderPage() {
   const [preview, setPreview] = useState<InsightData | undefined>();
   const [error, setError] = useState<unknown>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const [draftFilter, setDraftFilter] = useState<Filter>({ column: '', op: 'eq', value: '' });
 
   useEffect(() => {
     const s = stored.data;
@@ -314,70 +314,12 @@ export default function ChartBuilderPage() {
               }}
             />
           </label>
-          <fieldset className="stack gap-1">
-            <legend>Filters</legend>
-            {spec.filters.map((f, i) => (
-              <div key={i} className="row">
-                <span className="mono small">
-                  {f.column} {f.op} {f.value ?? f.values?.join('|') ?? ''}
-                </span>
-                {!readOnly ? (
-                  <button
-                    type="button"
-                    className="btn small"
-                    onClick={() => setSpec((s) => ({ ...s, filters: s.filters.filter((_, j) => j !== i) }))}
-                  >
-                    Remove
-                  </button>
-                ) : null}
-              </div>
-            ))}
-            {!readOnly ? (
-              <div className="row wrap">
-                <select
-                  aria-label="Filter column"
-                  value={draftFilter.column}
-                  onChange={(e) => setDraftFilter({ ...draftFilter, column: e.target.value })}
-                >
-                  <option value="">column</option>
-                  {columns.map((c) => (
-                    <option key={c}>{c}</option>
-                  ))}
-                </select>
-                <select
-                  aria-label="Filter operator"
-                  value={draftFilter.op}
-                  onChange={(e) => setDraftFilter({ ...draftFilter, op: e.target.value })}
-                >
-                  {['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'contains', 'in', 'isnull', 'notnull'].map((o) => (
-                    <option key={o}>{o}</option>
-                  ))}
-                </select>
-                <input
-                  aria-label="Filter value"
-                  value={draftFilter.value ?? ''}
-                  onChange={(e) => setDraftFilter({ ...draftFilter, value: e.target.value })}
-                />
-                <button
-                  type="button"
-                  className="btn small"
-                  disabled={!draftFilter.column}
-                  onClick={() => {
-                    const f: Filter =
-                      draftFilter.op === 'in'
-                        ? { column: draftFilter.column, op: 'in', values: (draftFilter.value ?? '').split('|') }
-                        : draftFilter.op.endsWith('null')
-                          ? { column: draftFilter.column, op: draftFilter.op }
-                          : draftFilter;
-                    setSpec((s) => ({ ...s, filters: [...s.filters, f] }));
-                    setDraftFilter({ column: '', op: 'eq', value: '' });
-                  }}
-                >
-                  Add filter
-                </button>
-              </div>
-            ) : null}
-          </fieldset>
+          <InsightFilters
+            filters={spec.filters}
+            columns={columns}
+            readOnly={readOnly}
+            onChange={(filters) => setSpec((s) => ({ ...s, filters }))}
+          />
         </form>
         <section className="card stack chart-preview" aria-label="Preview">
           {error ? <ErrorAlert error={error} /> : null}
@@ -400,6 +342,11 @@ export default function ChartBuilderPage() {
           ) : null}
         </section>
       </div>
+      {!isNew ? (
+        <CardSection title="History">
+          <ObjectHistory projectKey={key} kind="insight" name={id} onReverted={stored.reload} />
+        </CardSection>
+      ) : null}
     </div>
   );
 }

@@ -250,7 +250,7 @@ export default function DashboardPage() {
             onError={setError}
           />
           <Link className="btn" to={projectPath(key, 'insights', 'new')}>
-            New chart
+            New insight
           </Link>
         </div>
       ) : null}
