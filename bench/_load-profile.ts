@@ -45,6 +45,7 @@ export async function profileLoad(page: Page, load: () => Promise<unknown>): Pro
   type Timings = {
     nav: { responseEnd: number; domContentLoaded: number };
     resources: { name: string; start: number; end: number; size: number }[];
+    measures: { name: string; start: number; duration: number }[];
   };
   // Runs in the page: its Performance API (the bench is compiled without the DOM's types).
   const entries = await page.evaluate<Timings>(`(() => {
@@ -53,6 +54,8 @@ export async function profileLoad(page: Page, load: () => Promise<unknown>): Pro
       nav: { responseEnd: nav.responseEnd, domContentLoaded: nav.domContentLoadedEventEnd },
       resources: performance.getEntriesByType('resource').map((r) =>
         ({ name: r.name, start: r.startTime, end: r.responseEnd, size: r.transferSize })),
+      measures: performance.getEntriesByType('measure').map((m) =>
+        ({ name: m.name, start: m.startTime, duration: m.duration })),
     };
   })()`);
   const round = (v: number) => Math.round(v);
@@ -80,6 +83,20 @@ export async function profileLoad(page: Page, load: () => Promise<unknown>): Pro
     console.log(
       `| ${name} | ${g.n} | ${round(g.first)} ms | ${round(g.last)} ms | ${g.bytes.toLocaleString('en-US')} |`,
     );
+  const measures = new Map<string, { n: number; sum: number; first: number; last: number }>();
+  for (const m of entries.measures) {
+    const g = measures.get(m.name) ?? { n: 0, sum: 0, first: Infinity, last: 0 };
+    measures.set(m.name, {
+      n: g.n + 1,
+      sum: g.sum + m.duration,
+      first: Math.min(g.first, m.start),
+      last: Math.max(g.last, m.start + m.duration),
+    });
+  }
+  console.log('| User Timing measure | count | total | first starts | last ends |');
+  console.log('| --- | ---: | ---: | ---: | ---: |');
+  for (const [name, g] of [...measures].sort((a, b) => b[1].sum - a[1].sum))
+    console.log(`| ${name} | ${g.n} | ${round(g.sum)} ms | ${round(g.first)} ms | ${round(g.last)} ms |`);
   console.log('| CPU of the page by script (self time) | ms |');
   console.log('| --- | ---: |');
   for (const [name, v] of [...selfMs].sort((a, b) => b[1] - a[1]).slice(0, 12))

@@ -169,6 +169,17 @@ export interface InsightData {
   ignoredFilters?: string[];
 }
 
+/** Why one tile has no rows (its dataset has no data yet, its insight was deleted…): the other tiles still draw. */
+export interface TileError {
+  error: { code: string; status: number; message: string };
+}
+
+/** The data of the tiles of one dashboard page (`GET …/dashboards/{id}/data`). */
+export interface DashboardData {
+  /** Each insight placed on the page, by id: its rows, or the error its own data request would answer. */
+  tiles: Record<string, InsightData | TileError>;
+}
+
 export interface DashboardTile {
   insight: string;
   x: number;

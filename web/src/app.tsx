@@ -3,6 +3,7 @@ import { BrowserRouter, Route, Routes } from 'react-router-dom';
 import { AuthProvider, RequireAuth } from './auth';
 import { AppShell, PlainBody, ProjectLayout } from './components/layout';
 import { EmptyState, Loading, PageHeader } from './components/ui';
+import { fetchDashboardEarly } from './lib/early-fetch';
 import { LoginPage } from './pages/login';
 import { HomePage } from './pages/home';
 
@@ -33,6 +34,7 @@ const ApiServicePage = lazy(() => import('./pages/api-service'));
 const loadDashboard = () => import('./pages/dashboard');
 // A dashboard opened by its address (a bookmark, a wall screen) fetches its code while the session is checked.
 if (/\/projects\/[^/]+\/dashboards\/[^/]+\/?$/.test(window.location.pathname)) void loadDashboard();
+fetchDashboardEarly(window.location.pathname);
 const DashboardPage = lazy(loadDashboard);
 const InsightEditorPage = lazy(() => import('./pages/insight-editor'));
 const ProjectSettingsPage = lazy(() => import('./pages/project-settings'));

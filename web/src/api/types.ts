@@ -178,6 +178,7 @@ export type {
   ChartKind,
   ChartSpec,
   Dashboard,
+  DashboardData,
   DashboardInfo,
   DashboardTile,
   Insight,
