@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Principal } from '../catalog/access.js';
 import { badRequest, toLlanoError } from '../common/errors.js';
 import type { Workspace } from '../workspace/workspace.js';
@@ -22,6 +23,8 @@ export async function dashboardData(
   const page = dashboard.pages[pageNumber - 1];
   if (!page) throw badRequest(`page: dashboard ${id} has ${dashboard.pages.length} page(s); asked for ${pageNumber}`);
   const insights = [...new Set(page.tiles.map((t) => t.insight))];
+  // Every tile's request listens to the one signal: not a leak.
+  if (request.signal) setMaxListeners(insights.length + 10, request.signal);
   const answers = await Promise.all(
     insights.map(async (insight): Promise<[string, InsightData | TileError]> => {
       try {

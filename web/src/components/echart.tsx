@@ -31,8 +31,7 @@ echarts.use([
 export type EChartsOption = echarts.EChartsCoreOption;
 
 /** A lazy chart starts drawing when it is this close to the viewport, so a scroll rarely shows it empty. */
-const NEAR_PX = 300;
-const NEAR_VIEWPORT: IntersectionObserverInit = { rootMargin: `${NEAR_PX}px 0px` };
+const NEAR_VIEWPORT: IntersectionObserverInit = { rootMargin: '300px 0px' };
 export { echarts };
 
 /**
@@ -66,10 +65,11 @@ export function EChart({
 
   useLayoutEffect(() => {
     if (inView || !ref.current) return;
-    // Already near the viewport when mounted (a dashboard's first screen): drawn in this commit,
-    // not a frame later when the observer first reports.
+    // Already in the window when mounted (a dashboard's first screen): drawn in this commit, not
+    // a frame later when the observer first reports. The observer also sees the scrolling
+    // container's clip, so the charts just below it are left to the observer.
     const box = ref.current.getBoundingClientRect();
-    if (box.top < window.innerHeight + NEAR_PX && box.bottom > -NEAR_PX) {
+    if (box.top < window.innerHeight && box.bottom > 0) {
       setInView(true);
       return;
     }
