@@ -104,7 +104,8 @@ describe('web UI: chart builder and dashboards', () => {
       await reader.page.getByLabel('antenna').fill('DV01, DV02');
       // Filtered on the server: bands 6 and 7 only.
       await reader.page.waitForResponse(
-        (r) => r.url().includes('/insights/trec_by_band/data') && r.url().includes('DV01'),
+        // Every tile's data of the page comes in one request.
+        (r) => r.url().includes('/dashboards/shift/data') && r.url().includes('DV01'),
       );
       expect(await reader.page.getByRole('button', { name: 'Edit layout' }).count()).toBe(0);
       expect(await reader.page.getByRole('button', { name: 'Save' }).count()).toBe(0);
@@ -188,7 +189,7 @@ describe('web UI: chart builder and dashboards', () => {
     const bars = page.getByRole('img', { name: 'Trec by antenna' });
     await bars.waitFor();
     const filtered = page.waitForResponse(
-      (r) => r.url().includes('/insights/trec_per_day/data') && decodeURIComponent(r.url()).includes('antenna:in:'),
+      (r) => r.url().includes('/dashboards/daily/data') && decodeURIComponent(r.url()).includes('antenna:in:'),
     );
     const box = (await bars.boundingBox())!;
     // Two bars: click the middle of the left one, low enough to hit it whatever its height.
@@ -202,7 +203,7 @@ describe('web UI: chart builder and dashboards', () => {
     const line = page.getByRole('img', { name: 'Trec per day' });
     const lineBox = (await line.boundingBox())!;
     const ranged = page.waitForResponse(
-      (r) => r.url().includes('/insights/trec_by_antenna/data') && decodeURIComponent(r.url()).includes('day:ge:'),
+      (r) => r.url().includes('/dashboards/daily/data') && decodeURIComponent(r.url()).includes('day:ge:'),
     );
     await page.mouse.move(lineBox.x + lineBox.width * 0.35, lineBox.y + lineBox.height * 0.4);
     await page.mouse.down();

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useConfirm } from '../components/confirm-dialog';
-import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
+import { Link, useLocation, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { AGGREGATIONS, CHART_KINDS, TIME_UNITS } from '../../../src/insights/insight-types.js';
 import { api, projectApi } from '../api/client';
 import type { ChartSpec, Dataset, InsightData, InsightInfo } from '../api/types';
@@ -48,7 +48,9 @@ export default function ChartBuilderPage() {
   const [binWidth, setBinWidth] = useState('10');
   const [preview, setPreview] = useState<InsightData | undefined>();
   const [error, setError] = useState<unknown>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  // "Saved revision 1." of a new insight survives the move to its own address.
+  const location = useLocation();
+  const [notice, setNotice] = useState<string | null>((location.state as { notice?: string } | null)?.notice ?? null);
 
   useEffect(() => {
     const s = stored.data;
@@ -116,8 +118,9 @@ export default function ChartBuilderPage() {
       const saved = isNew
         ? await api.post<InsightInfo>(projectApi(key, 'insights'), body)
         : await api.put<InsightInfo>(projectApi(key, 'insights', id), { ...body, revision: stored.data?.revision });
-      setNotice(`Saved revision ${saved.revision}.`);
-      if (isNew) void navigate(projectPath(key, 'insights', saved.id), { replace: true });
+      const notice = `Saved revision ${saved.revision}.`;
+      setNotice(notice);
+      if (isNew) void navigate(projectPath(key, 'insights', saved.id), { replace: true, state: { notice } });
       else stored.reload();
     } catch (e) {
       setError(e);

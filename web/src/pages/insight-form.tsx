@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { Link, useNavigate } from 'react-router-dom';
+import { Link, useLocation, useNavigate } from 'react-router-dom';
 import { api, projectApi } from '../api/client';
 import type { Dataset, Insight, InsightData, InsightInfo, MetricsRecord, Scenario, WebappInfo } from '../api/types';
 import { ActionButton } from '../components/can';
@@ -68,7 +68,9 @@ export function InsightForm({
     ...(dataset && ['table', 'metric', 'check'].includes(type) ? { dataset } : {}),
   });
   const [error, setError] = useState<unknown>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  // "Saved revision 1." of a new insight survives the move to its own address.
+  const location = useLocation();
+  const [notice, setNotice] = useState<string | null>((location.state as { notice?: string } | null)?.notice ?? null);
 
   // The saved insight (at load, after a save or a revert) replaces the draft.
   const [loaded, setLoaded] = useState<InsightInfo | undefined>(undefined);
@@ -91,8 +93,9 @@ export function InsightForm({
             ...draft,
             revision: stored.data?.revision,
           });
-      setNotice(`Saved revision ${saved.revision}.`);
-      if (isNew) void navigate(projectPath(projectKey, 'insights', saved.id), { replace: true });
+      const notice = `Saved revision ${saved.revision}.`;
+      setNotice(notice);
+      if (isNew) void navigate(projectPath(projectKey, 'insights', saved.id), { replace: true, state: { notice } });
       else stored.reload();
     } catch (e) {
       setError(e);
