@@ -347,7 +347,13 @@ export default function ChartBuilderPage() {
       </div>
       {!isNew ? (
         <CardSection title="History">
-          <ObjectHistory projectKey={key} kind="insight" name={id} onReverted={stored.reload} />
+          <ObjectHistory
+            key={stored.data?.revision}
+            projectKey={key}
+            kind="insight"
+            name={id}
+            onReverted={stored.reload}
+          />
         </CardSection>
       ) : null}
     </div>

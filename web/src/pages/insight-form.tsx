@@ -176,7 +176,13 @@ export function InsightForm({
       </div>
       {!isNew ? (
         <CardSection title="History">
-          <ObjectHistory projectKey={projectKey} kind="insight" name={draft.id} onReverted={stored.reload} />
+          <ObjectHistory
+            key={stored.data?.revision}
+            projectKey={projectKey}
+            kind="insight"
+            name={draft.id}
+            onReverted={stored.reload}
+          />
         </CardSection>
       ) : null}
     </div>
