@@ -22,6 +22,7 @@ import { LOCAL_ADMIN } from '../src/catalog/access.js';
 import { startWorkspace } from '../src/app/start-workspace.js';
 import { loadConfig } from '../src/common/config.js';
 import { buildServer } from '../src/server/app.js';
+import { profileLoad } from './_load-profile.js';
 
 const rows = Number(process.env.BENCH_ROWS ?? 17_500_000);
 const runs = Number(process.env.BENCH_RUNS ?? 3);
@@ -224,6 +225,8 @@ try {
       onScreen = load.drawn;
       scrolled.push(await scrollToAll());
     }
+    // BENCH_PROFILE=1: where the time of one more warm load goes (not counted in the figures).
+    if (process.env.BENCH_PROFILE && r === 0) await profileLoad(page, fullLoad);
     for (let w = 0; w < 5; w++) warmTiles.push(...(await tileTimes()));
   }
   for (let r = 0; r < runs; r++) {

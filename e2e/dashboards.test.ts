@@ -105,7 +105,8 @@ describe('web UI: chart builder and dashboards', () => {
       await reader.page.getByLabel('antenna').fill('DV01, DV02');
       // Filtered on the server: bands 6 and 7 only.
       await reader.page.waitForResponse(
-        (r) => r.url().includes('/insights/trec_by_band/data') && r.url().includes('DV01'),
+        // Every tile's data of the page comes in one request.
+        (r) => r.url().includes('/dashboards/shift/data') && r.url().includes('DV01'),
       );
       expect(await reader.page.getByRole('button', { name: 'Edit layout' }).count()).toBe(0);
       expect(await reader.page.getByRole('button', { name: 'Save' }).count()).toBe(0);
@@ -189,7 +190,7 @@ describe('web UI: chart builder and dashboards', () => {
     const bars = page.getByRole('img', { name: 'Trec by antenna' });
     await bars.waitFor();
     const filtered = page.waitForResponse(
-      (r) => r.url().includes('/insights/trec_per_day/data') && decodeURIComponent(r.url()).includes('antenna:in:'),
+      (r) => r.url().includes('/dashboards/daily/data') && decodeURIComponent(r.url()).includes('antenna:in:'),
     );
     const box = (await bars.boundingBox())!;
     // Two bars: click the middle of the left one, low enough to hit it whatever its height.
@@ -203,7 +204,7 @@ describe('web UI: chart builder and dashboards', () => {
     const line = page.getByRole('img', { name: 'Trec per day' });
     const lineBox = (await line.boundingBox())!;
     const ranged = page.waitForResponse(
-      (r) => r.url().includes('/insights/trec_by_antenna/data') && decodeURIComponent(r.url()).includes('day:ge:'),
+      (r) => r.url().includes('/dashboards/daily/data') && decodeURIComponent(r.url()).includes('day:ge:'),
     );
     await page.mouse.move(lineBox.x + lineBox.width * 0.35, lineBox.y + lineBox.height * 0.4);
     await page.mouse.down();
@@ -249,9 +250,9 @@ describe('web UI: chart builder and dashboards', () => {
       await shared.getByRole('link', { name: 'Shift report' }).click();
       await g.waitForURL(`**/shared/${KEY}/dashboards/shift`);
       await g.getByRole('img', { name: 'Mean Trec by band' }).waitFor();
-      // Filters work, each tile read as a tile of the shared dashboard.
+      // Filters work: the page's tiles come in one request of the shared dashboard.
       const filtered = g.waitForResponse(
-        (r) => r.url().includes('dashboard=shift') && r.url().includes('DV01') && r.status() === 200,
+        (r) => r.url().includes('/dashboards/shift/data') && r.url().includes('DV01') && r.status() === 200,
       );
       await g.getByLabel('antenna').fill('DV01');
       await filtered;
@@ -280,4 +281,91 @@ describe('web UI: chart builder and dashboards', () => {
       await guest.close();
     }
   }, 180_000);
+  it('creates a table insight with a conditional colour and a text insight, places both on a dashboard', async () => {
+    const { page } = b;
+    await page.goto(`/projects/${KEY}/dashboards`);
+    await page.getByRole('link', { name: 'New insight' }).click();
+    await page.getByRole('link', { name: /^Table/ }).click();
+    await page.getByLabel('ID').fill('band_table');
+    await page.getByLabel('Name').fill('Trec by band table');
+    await page.getByLabel('Dataset').selectOption('obs');
+    await page.getByLabel('Layout').selectOption('pivot');
+    await page.getByLabel('Group by').selectOption('band');
+    await page.getByLabel('Measure 1 aggregation').selectOption('avg');
+    await page.getByLabel('Measure 1 column').selectOption('trec');
+    await page.getByLabel('Format column').selectOption('avg(trec)');
+    await page.getByLabel('Format', { exact: true }).fill('0.00');
+    await page.getByRole('button', { name: 'Add format' }).click();
+    await page.getByLabel('Colour column').selectOption('avg(trec)');
+    await page.getByLabel('Colour when').selectOption('gt');
+    await page.getByLabel('Colour threshold').fill('50');
+    await page.getByLabel('Colour', { exact: true }).fill('#ffd6d6');
+    await page.getByRole('button', { name: 'Add colour' }).click();
+    // The server's preview, formatted: band 6 averages 55 K (highlighted), band 3 36 K (not).
+    const preview = page.getByRole('region', { name: 'Preview' });
+    await preview.getByRole('cell', { name: '55.00', exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Saved revision 1.').waitFor();
+    const table = await admin.call<{ table: unknown }>('GET', `/api/projects/${KEY}/insights/band_table`);
+    expect(table.table).toEqual({
+      groupBy: [{ column: 'band' }],
+      measures: [{ agg: 'avg', column: 'trec' }],
+      formats: { 'avg(trec)': '0.00' },
+      highlight: [{ column: 'avg(trec)', op: 'gt', value: 50, color: '#ffd6d6' }],
+    });
+
+    await page.goto(`/projects/${KEY}/insights/new`);
+    await page.getByRole('link', { name: /^Text/ }).click();
+    await page.getByLabel('ID').fill('shift_notes');
+    await page.getByLabel('Name').fill('Shift notes');
+    await page.getByLabel('Markdown').fill('## Night shift\n\nAll **receivers** nominal.');
+    await page.getByRole('region', { name: 'Preview' }).getByRole('heading', { name: 'Night shift' }).waitFor();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Saved revision 1.').waitFor();
+    // Edited again: a second revision, listed in its history.
+    await page.getByLabel('Name').fill('Shift notes (night)');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Saved revision 2.').waitFor();
+    await page.getByRole('region', { name: 'History' }).getByRole('button', { name: 'Revert' }).waitFor();
+
+    await page.goto(`/projects/${KEY}/dashboards/shift`);
+    await page.getByRole('button', { name: 'Edit layout' }).click();
+    await page.getByLabel('Add tile').selectOption('band_table');
+    await page.getByLabel('Add tile').selectOption('shift_notes');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText(/Saved revision \d+\./).waitFor();
+    await page.reload();
+    const tableTile = page.getByRole('region', { name: 'Trec by band table' });
+    const cell = tableTile.getByRole('cell', { name: '55.00', exact: true });
+    await cell.waitFor();
+    expect(await cell.evaluate((td) => getComputedStyle(td).backgroundColor)).toBe('rgb(255, 214, 214)');
+    const cool = tableTile.getByRole('cell', { name: '36.00', exact: true });
+    expect(await cool.evaluate((td) => getComputedStyle(td).backgroundColor)).not.toBe('rgb(255, 214, 214)');
+    const notes = page.getByRole('region', { name: 'Shift notes (night)' });
+    await notes.getByRole('heading', { name: 'Night shift' }).waitFor();
+    expect(await notes.locator('strong').textContent()).toBe('receivers');
+
+    // A reader sees the form read-only.
+    const reader = await launchBrowser(server.url);
+    try {
+      await logIn(reader.page, 'viewer', 'viewer-password-1');
+      await reader.page.goto(`/projects/${KEY}/insights/band_table`);
+      await reader.page.getByText('read only').waitFor();
+      expect(await reader.page.getByLabel('Name').isDisabled()).toBe(true);
+      expect(await reader.page.getByRole('button', { name: 'Save' }).getAttribute('aria-disabled')).toBe('true');
+      expect(reader.pageErrors).toEqual([]);
+    } finally {
+      await reader.close();
+    }
+
+    // Deleted after confirming in the app's dialog.
+    await page.goto(`/projects/${KEY}/insights/shift_notes`);
+    await page.getByRole('button', { name: 'Delete' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete insight' }).click();
+    await page.waitForURL(/\/dashboards$/);
+    const gone = await fetch(`${server.url}/api/projects/${KEY}/insights/shift_notes`, {
+      headers: { authorization: `Bearer ${server.adminToken}` },
+    });
+    expect(gone.status).toBe(404);
+  }, 120_000);
 });

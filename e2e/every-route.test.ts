@@ -53,6 +53,8 @@ function routes(p: SmallProject): string[] {
     `${P}/api-services`,
     `${P}/api-services/${p.apiService}`,
     `${P}/insights/new?dataset=${p.dataset}`,
+    `${P}/insights/new`,
+    `${P}/insights/new?type=table`,
     `${P}/notebooks`,
     `${P}/notebooks/${p.notebook}`,
     `${P}/libraries`,

@@ -453,6 +453,50 @@ describe('cache, history, permissions', () => {
     expect(missing.status).toBe(400);
     expect(missing.body.error.message).toMatch(/pages.0.tiles.0.insight: no insight nope/);
   });
+  it('answers the data of every tile of a dashboard page in one request, a failing tile with its error', async () => {
+    const tile = (insight: string, y: number) => ({ insight, x: 0, y, w: 6, h: 4 });
+    const body = (id: string, type: string, extra: Record<string, unknown>) => ({ id, name: id, type, ...extra });
+    await ok(
+      s.call('POST', `${P}/insights`, {
+        token: writer,
+        body: body('pg_bar', 'chart', {
+          dataset: 'obs',
+          chart: { kind: 'bar', x: { column: 'band' }, y: [{ agg: 'count' }] },
+        }),
+      }),
+      201,
+    );
+    await ok(
+      s.call('POST', `${P}/insights`, { token: writer, body: body('pg_text', 'text', { text: '# Notes' }) }),
+      201,
+    );
+    await ok(s.call('POST', `${P}/insights`, { token: writer, body: body('pg_gone', 'text', { text: 'x' }) }), 201);
+    const dashboard = {
+      id: 'pages',
+      name: 'Pages',
+      pages: [
+        { title: 'one', tiles: [tile('pg_bar', 0), tile('pg_text', 4), tile('pg_gone', 8)] },
+        { title: 'two', tiles: [tile('pg_text', 0)] },
+      ],
+    };
+    await ok(s.call('POST', `${P}/dashboards`, { token: writer, body: dashboard }), 201);
+    await ok(s.call('DELETE', `${P}/insights/pg_gone`, { token: writer }), 204);
+    type PageData = { tiles: Record<string, Data | { error: { status: number; message: string } }> };
+    const page = await ok(s.call<PageData>('GET', `${P}/dashboards/pages/data?filters=band:eq:1`, { token: reader }));
+    expect(Object.keys(page.tiles).sort()).toEqual(['pg_bar', 'pg_gone', 'pg_text']);
+    // The same answer as the tile's own request, filters included.
+    const own = await ok(s.call<Data>('GET', `${P}/insights/pg_bar/data?filters=band:eq:1`, { token: reader }));
+    expect(page.tiles.pg_bar).toEqual(own);
+    expect(page.tiles.pg_gone).toMatchObject({ error: { status: 404 } });
+    const second = await ok(s.call<PageData>('GET', `${P}/dashboards/pages/data?page=2`, { token: reader }));
+    expect(Object.keys(second.tiles)).toEqual(['pg_text']);
+    const beyond = await s.call<{ error: { message: string } }>('GET', `${P}/dashboards/pages/data?page=3`, {
+      token: reader,
+    });
+    expect(beyond.status).toBe(400);
+    expect(beyond.body.error.message).toMatch(/page: dashboard pages has 2 page\(s\); asked for 3/);
+    expect((await s.call('GET', `${P}/dashboards/pages/data`, { token: outsider })).status).toBe(404);
+  });
 });
 
 describe('export and CLI', () => {

@@ -262,6 +262,7 @@ describe('the API document (/api/openapi.json)', () => {
     await get(`${P}/insights/{id}`);
     await call('PUT', `${P}/insights/{id}`);
     await get(`${P}/insights/{id}/data`, '?filters=antenna:eq:DA41');
+    await get(`${P}/dashboards/{id}/data`, '?page=1&filters=antenna:eq:DA41');
     await call('POST', `${P}/insights/preview`);
     await call('POST', `${P}/insights`);
     await checked('DELETE', url(`${P}/insights/i2`), { token: admin });

@@ -4,7 +4,7 @@ import { isNumericType, isTemporalType } from '../engine/column-types.js';
 import type { ColumnInfo, SqlDialect } from '../engine/table-query.js';
 import { compileKpi } from './compile-kpi.js';
 import { CHART_ROW_BUDGET, DEFAULT_POINT_BUDGET } from './insight-schema.js';
-import type { ChartFilter, ChartSpec, Dimension, Measure } from './insight-types.js';
+import { measureLabel, type ChartFilter, type ChartSpec, type Dimension, type Measure } from './insight-types.js';
 
 /**
  * Chart spec → one SQL query over the dataset's relation, for DuckDB or PostgreSQL. Pure: the
@@ -119,11 +119,8 @@ export function aggregateSql(m: Measure, input: string | null, dialect: SqlDiale
   }
 }
 
-export const measureLabel = (m: Measure) =>
-  m.label ??
-  (m.agg === 'count' && !m.column
-    ? 'count'
-    : `${m.agg === 'quantile' ? `p${Math.round((m.q ?? 0.5) * 100)}` : m.agg}(${m.column})`);
+// In the Node-free types module, since the UI names a table's columns with it too.
+export { measureLabel };
 
 interface BinnedDimension {
   /** Expression over the relation's row (and the bounds CTE). */

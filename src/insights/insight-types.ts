@@ -65,6 +65,13 @@ export interface Measure {
   label?: string;
 }
 
+/** The column name of a measure's answer: its label, else e.g. `avg(trec)`, `p90(trec)`, `count`. */
+export const measureLabel = (m: Measure) =>
+  m.label ??
+  (m.agg === 'count' && !m.column
+    ? 'count'
+    : `${m.agg === 'quantile' ? `p${Math.round((m.q ?? 0.5) * 100)}` : m.agg}(${m.column})`);
+
 export interface ChartFilter {
   column: string;
   op: string;
@@ -160,6 +167,17 @@ export interface InsightData {
   version: string | null;
   /** Filters that were dropped because the dataset has no such column. */
   ignoredFilters?: string[];
+}
+
+/** Why one tile has no rows (its dataset has no data yet, its insight was deleted…): the other tiles still draw. */
+export interface TileError {
+  error: { code: string; status: number; message: string };
+}
+
+/** The data of the tiles of one dashboard page (`GET …/dashboards/{id}/data`). */
+export interface DashboardData {
+  /** Each insight placed on the page, by id: its rows, or the error its own data request would answer. */
+  tiles: Record<string, InsightData | TileError>;
 }
 
 export interface DashboardTile {

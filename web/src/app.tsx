@@ -3,6 +3,7 @@ import { BrowserRouter, Route, Routes } from 'react-router-dom';
 import { AuthProvider, RequireAuth } from './auth';
 import { AppShell, PlainBody, ProjectLayout } from './components/layout';
 import { EmptyState, Loading, PageHeader } from './components/ui';
+import { fetchDashboardEarly } from './lib/early-fetch';
 import { LoginPage } from './pages/login';
 import { HomePage } from './pages/home';
 
@@ -33,8 +34,9 @@ const ApiServicePage = lazy(() => import('./pages/api-service'));
 const loadDashboard = () => import('./pages/dashboard');
 // A dashboard opened by its address (a bookmark, a wall screen) fetches its code while the session is checked.
 if (/\/(projects|shared)\/[^/]+\/dashboards\/[^/]+\/?$/.test(window.location.pathname)) void loadDashboard();
+fetchDashboardEarly(window.location.pathname);
 const DashboardPage = lazy(loadDashboard);
-const ChartBuilderPage = lazy(() => import('./pages/chart-builder'));
+const InsightEditorPage = lazy(() => import('./pages/insight-editor'));
 const ProjectSettingsPage = lazy(() => import('./pages/project-settings'));
 const NotebooksPage = lazy(() => import('./pages/notebooks'));
 const LibrariesPage = lazy(() => import('./pages/libraries'));
@@ -101,7 +103,7 @@ export function App() {
               <Route path="api-services" element={page(<ApiServicesPage />)} />
               <Route path="api-services/:id" element={page(<ApiServicePage />)} />
               <Route path="dashboards/:id" element={page(<DashboardPage />)} />
-              <Route path="insights/:id" element={page(<ChartBuilderPage />)} />
+              <Route path="insights/:id" element={page(<InsightEditorPage />)} />
               <Route path="webapps" element={page(<WebappsPage />)} />
               <Route path="webapps/:id" element={page(<WebappEditorPage />)} />
               <Route path="notebooks" element={page(<NotebooksPage />)} />

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { parseFilters } from '../../engine/table-query.js';
+import { dashboardData } from '../../insights/dashboard-data.js';
 import { exportDashboard } from '../../insights/dashboard-export.js';
 import { deleteDashboard, getDashboard, listDashboards, saveDashboard } from '../../insights/dashboards-service.js';
 import { insightData, previewInsightData } from '../../insights/insight-data.js';
@@ -37,6 +38,10 @@ const FilterQuery = z.object({
     .describe('The dashboard this insight is a tile of: lets viewers it is shared with (non-members) read it'),
 });
 const filtersOf = (q: z.infer<typeof FilterQuery>) => [...parseFilters(q.filters), ...parseFilters(q.filter)];
+const PageDataQuery = FilterQuery.omit({ dashboard: true }).extend({
+  page: z.coerce.number().int().min(1).max(20).optional().describe('The page of the dashboard (default 1)'),
+});
+const TileError = z.object({ error: z.object({ code: z.string(), status: z.number(), message: z.string() }) });
 const ExportQuery = FilterQuery.extend({
   format: z.enum(['png', 'pdf']).default('png'),
   page: z.coerce.number().int().min(1).optional(),
@@ -117,6 +122,23 @@ export function insightRoutes(app: FastifyInstance, ws: Workspace): void {
       },
     },
     { list: listDashboards, get: getDashboard, save: saveDashboard, remove: deleteDashboard },
+  );
+  route(
+    app,
+    {
+      method: 'GET',
+      url: `${P}/dashboards/{id}/data`,
+      summary:
+        'The data of every tile of one page of a dashboard in one answer, by insight id (a tile that fails has its error instead)',
+      tag: 'insights',
+      query: PageDataQuery,
+      access: 'reader',
+      shared: (params) => ({ kind: 'dashboard', name: params.id }),
+      response: { 200: z.object({ tiles: z.record(z.string(), z.union([InsightData, TileError])) }) },
+      audit: dataAccess('dashboard.read'),
+    },
+    async ({ principal, params, query, signal }) =>
+      dashboardData(ws, principal, params.key, params.id, { filters: filtersOf(query), page: query.page, signal }),
   );
   route(
     app,

@@ -196,6 +196,7 @@ export type {
   ChartKind,
   ChartSpec,
   Dashboard,
+  DashboardData,
   DashboardInfo,
   DashboardTile,
   Insight,

@@ -10,7 +10,7 @@ import {
 } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useLatest } from '../lib/use-latest';
 
 echarts.use([
@@ -63,8 +63,16 @@ export function EChart({
   const brushRef = useLatest(onBrush);
   const [inView, setInView] = useState(!lazy);
 
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (inView || !ref.current) return;
+    // Already in the window when mounted (a dashboard's first screen): drawn in this commit, not
+    // a frame later when the observer first reports. The observer also sees the scrolling
+    // container's clip, so the charts just below it are left to the observer.
+    const box = ref.current.getBoundingClientRect();
+    if (box.top < window.innerHeight && box.bottom > 0) {
+      setInView(true);
+      return;
+    }
     const io = new IntersectionObserver((entries) => {
       if (entries.some((e) => e.isIntersecting)) setInView(true);
     }, NEAR_VIEWPORT);
@@ -74,7 +82,9 @@ export function EChart({
 
   useEffect(() => {
     if (!ref.current || !inView) return;
+    const start = performance.now();
     const c = echarts.init(ref.current, undefined, { renderer: 'canvas' });
+    performance.measure('echart init', { start });
     chart.current = c;
     c.on('click', (p) => clickRef.current?.((p as { data?: unknown }).data));
     c.on('brushEnd', (p) => {
@@ -100,7 +110,10 @@ export function EChart({
 
   useEffect(() => {
     if (!inView) return;
+    const start = performance.now();
     chart.current?.setOption(option, { notMerge: true });
+    // Each draw is a User Timing entry (the browser's performance panel, bench/_load-profile.ts).
+    performance.measure(`echart draw: ${ariaLabel}`, { start });
     // A chart with a brush selects a range by dragging (as Grafana does); the wheel and the slider zoom.
     const brush = (option as { brush?: { brushType?: string; brushMode?: string } }).brush;
     if (brush)
@@ -109,7 +122,7 @@ export function EChart({
         key: 'brush',
         brushOption: { brushType: brush.brushType, brushMode: brush.brushMode },
       });
-  }, [option, inView]);
+  }, [option, inView, ariaLabel]);
 
   return <div ref={ref} className={className} style={style} role="img" aria-label={ariaLabel} />;
 }

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
-import { api, type Query } from '../api/client';
+import { api, queryString, type Query } from '../api/client';
+import { takeEarly } from './early-fetch';
 import { useLatest } from './use-latest';
 
 export interface ApiState<T> {
@@ -28,8 +29,9 @@ export function useApi<T>(url: string | null, query?: Query): ApiState<T> {
   useEffect(() => {
     if (url === null) return;
     const controller = new AbortController();
-    api
-      .get<T>(url, queryRef.current, controller.signal)
+    const early = tick === 0 ? takeEarly<T>(url + queryString(queryRef.current)) : undefined;
+    const fresh = () => api.get<T>(url, queryRef.current, controller.signal);
+    (early ? early.catch(fresh) : fresh())
       .then((d) => {
         setData(d);
         setError(null);

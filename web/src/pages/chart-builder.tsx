@@ -1,16 +1,17 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useConfirm } from '../components/confirm-dialog';
-import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
+import { Link, useLocation, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { AGGREGATIONS, CHART_KINDS, TIME_UNITS } from '../../../src/insights/insight-types.js';
 import { api, projectApi } from '../api/client';
 import type { ChartSpec, Dataset, InsightData, InsightInfo } from '../api/types';
+import { InsightFilters } from '../components/insight-filters';
 import { InsightView } from '../components/insight-view';
+import { ObjectHistory } from '../components/object-history';
 import { projectPath } from '../components/layout';
-import { ErrorAlert, Loading, Notice, PageHeader } from '../components/ui';
+import { CardSection, ErrorAlert, Loading, Notice, PageHeader } from '../components/ui';
 import { useApi } from '../lib/use-api';
 import { useProjectRole } from '../lib/use-project-role';
 
-type Filter = ChartSpec['filters'][number];
 const KIND_LABELS: Record<string, string> = {
   stacked_bar: 'stacked bar',
   grouped_bar: 'grouped bar',
@@ -47,8 +48,9 @@ export default function ChartBuilderPage() {
   const [binWidth, setBinWidth] = useState('10');
   const [preview, setPreview] = useState<InsightData | undefined>();
   const [error, setError] = useState<unknown>(null);
-  const [notice, setNotice] = useState<string | null>(null);
-  const [draftFilter, setDraftFilter] = useState<Filter>({ column: '', op: 'eq', value: '' });
+  // "Saved revision 1." of a new insight survives the move to its own address.
+  const location = useLocation();
+  const [notice, setNotice] = useState<string | null>((location.state as { notice?: string } | null)?.notice ?? null);
 
   useEffect(() => {
     const s = stored.data;
@@ -116,8 +118,9 @@ export default function ChartBuilderPage() {
       const saved = isNew
         ? await api.post<InsightInfo>(projectApi(key, 'insights'), body)
         : await api.put<InsightInfo>(projectApi(key, 'insights', id), { ...body, revision: stored.data?.revision });
-      setNotice(`Saved revision ${saved.revision}.`);
-      if (isNew) void navigate(projectPath(key, 'insights', saved.id), { replace: true });
+      const notice = `Saved revision ${saved.revision}.`;
+      setNotice(notice);
+      if (isNew) void navigate(projectPath(key, 'insights', saved.id), { replace: true, state: { notice } });
       else stored.reload();
     } catch (e) {
       setError(e);
@@ -314,70 +317,12 @@ export default function ChartBuilderPage() {
               }}
             />
           </label>
-          <fieldset className="stack gap-1">
-            <legend>Filters</legend>
-            {spec.filters.map((f, i) => (
-              <div key={i} className="row">
-                <span className="mono small">
-                  {f.column} {f.op} {f.value ?? f.values?.join('|') ?? ''}
-                </span>
-                {!readOnly ? (
-                  <button
-                    type="button"
-                    className="btn small"
-                    onClick={() => setSpec((s) => ({ ...s, filters: s.filters.filter((_, j) => j !== i) }))}
-                  >
-                    Remove
-                  </button>
-                ) : null}
-              </div>
-            ))}
-            {!readOnly ? (
-              <div className="row wrap">
-                <select
-                  aria-label="Filter column"
-                  value={draftFilter.column}
-                  onChange={(e) => setDraftFilter({ ...draftFilter, column: e.target.value })}
-                >
-                  <option value="">column</option>
-                  {columns.map((c) => (
-                    <option key={c}>{c}</option>
-                  ))}
-                </select>
-                <select
-                  aria-label="Filter operator"
-                  value={draftFilter.op}
-                  onChange={(e) => setDraftFilter({ ...draftFilter, op: e.target.value })}
-                >
-                  {['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'contains', 'in', 'isnull', 'notnull'].map((o) => (
-                    <option key={o}>{o}</option>
-                  ))}
-                </select>
-                <input
-                  aria-label="Filter value"
-                  value={draftFilter.value ?? ''}
-                  onChange={(e) => setDraftFilter({ ...draftFilter, value: e.target.value })}
-                />
-                <button
-                  type="button"
-                  className="btn small"
-                  disabled={!draftFilter.column}
-                  onClick={() => {
-                    const f: Filter =
-                      draftFilter.op === 'in'
-                        ? { column: draftFilter.column, op: 'in', values: (draftFilter.value ?? '').split('|') }
-                        : draftFilter.op.endsWith('null')
-                          ? { column: draftFilter.column, op: draftFilter.op }
-                          : draftFilter;
-                    setSpec((s) => ({ ...s, filters: [...s.filters, f] }));
-                    setDraftFilter({ column: '', op: 'eq', value: '' });
-                  }}
-                >
-                  Add filter
-                </button>
-              </div>
-            ) : null}
-          </fieldset>
+          <InsightFilters
+            filters={spec.filters}
+            columns={columns}
+            readOnly={readOnly}
+            onChange={(filters) => setSpec((s) => ({ ...s, filters }))}
+          />
         </form>
         <section className="card stack chart-preview" aria-label="Preview">
           {error ? <ErrorAlert error={error} /> : null}
@@ -400,6 +345,17 @@ export default function ChartBuilderPage() {
           ) : null}
         </section>
       </div>
+      {!isNew ? (
+        <CardSection title="History">
+          <ObjectHistory
+            key={stored.data?.revision}
+            projectKey={key}
+            kind="insight"
+            name={id}
+            onReverted={stored.reload}
+          />
+        </CardSection>
+      ) : null}
     </div>
   );
 }

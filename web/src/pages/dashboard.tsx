@@ -4,12 +4,20 @@ import { TagsEditor } from '../components/tags-editor';
 import { useConfirm } from '../components/confirm-dialog';
 import { Link, Navigate, useNavigate, useParams } from 'react-router-dom';
 import { api, ApiError, projectApi, queryString } from '../api/client';
-import type { Dashboard, DashboardInfo, DashboardTile, InsightData, InsightInfo, ObjectShare } from '../api/types';
+import type {
+  Dashboard,
+  DashboardData,
+  DashboardInfo,
+  DashboardTile,
+  InsightData,
+  InsightInfo,
+  ObjectShare,
+} from '../api/types';
 import { ShareButton } from '../components/share-dialog';
 import { InsightView, type SelectedRange } from '../components/insight-view';
 import { projectPath } from '../components/layout';
 import { ErrorAlert, Loading, Notice, PageHeader } from '../components/ui';
-import { useApi } from '../lib/use-api';
+import { useApi, type ApiState } from '../lib/use-api';
 import { useProjectRole } from '../lib/use-project-role';
 import { TilePicker } from './dashboard-tile-picker';
 import { useTileInsights } from './dashboard-tile-insights';
@@ -90,6 +98,16 @@ export default function DashboardPage({ shared = false }: { shared?: boolean }) 
     }));
     return asQuery([...fromBar, ...crossFilters]);
   }, [typed, crossFilters]);
+
+  // Every tile's data of the page in one request; a tile added while editing fetches its own.
+  const pageData = useApi<DashboardData>(projectApi(key, 'dashboards', id, 'data'), {
+    page: pageIndex + 1,
+    filters,
+  });
+  const reloadPage = pageData.reload;
+  useEffect(() => {
+    if (tick) reloadPage();
+  }, [tick, reloadPage]);
 
   const draft: Dashboard | null = edited ?? stored.data ?? null;
   if (stored.error) return <ErrorAlert error={stored.error} onRetry={stored.reload} />;
@@ -272,7 +290,7 @@ export default function DashboardPage({ shared = false }: { shared?: boolean }) 
             onError={setError}
           />
           <Link className="btn" to={projectPath(key, 'insights', 'new')}>
-            New chart
+            New insight
           </Link>
         </div>
       ) : null}
@@ -299,6 +317,7 @@ export default function DashboardPage({ shared = false }: { shared?: boolean }) 
                   insight={insight}
                   filters={filters}
                   tick={tick}
+                  page={pageData}
                   onSelect={(column, value) =>
                     setCrossFilters((c) => [
                       ...c.filter((f) => f.column !== column),
@@ -393,6 +412,7 @@ function TileData({
   insight,
   filters,
   tick,
+  page,
   onSelect,
   onSelectRange,
 }: {
@@ -402,20 +422,28 @@ function TileData({
   insight: InsightInfo;
   filters: string[];
   tick: number;
+  /** The data of the page's tiles, fetched once for all of them. */
+  page: ApiState<DashboardData>;
   onSelect: (column: string, value: unknown) => void;
   onSelectRange: (column: string, range: SelectedRange) => void;
 }) {
-  const data = useApi<InsightData>(
-    insight.type === 'text' || insight.type === 'webapp'
-      ? null
-      : projectApi(projectKey, 'insights', insight.id, 'data'),
-    { filters, dashboard },
+  const drawsData = insight.type !== 'text' && insight.type !== 'webapp';
+  const batched = page.data?.tiles[insight.id];
+  // Not in the page's answer once it has come (a tile just added while editing): its own request.
+  const own = useApi<InsightData>(
+    drawsData && !batched && !page.loading && page.data ? projectApi(projectKey, 'insights', insight.id, 'data') : null,
+    { filters },
   );
-  const { reload } = data;
+  const { reload } = own;
   useEffect(() => {
     if (tick) reload();
   }, [tick, reload]);
-  if (data.error) return <ErrorAlert error={data.error} onRetry={data.reload} />;
-  if (insight.type !== 'text' && insight.type !== 'webapp' && !data.data) return <Loading />;
-  return <InsightView insight={insight} data={data.data} onSelect={onSelect} onSelectRange={onSelectRange} asTile />;
+  const error =
+    batched && 'error' in batched
+      ? new ApiError(batched.error.status, batched.error.code, batched.error.message)
+      : (page.error ?? own.error);
+  if (error) return <ErrorAlert error={error} onRetry={batched || page.error ? page.reload : own.reload} />;
+  const data = batched && !('error' in batched) ? batched : own.data;
+  if (drawsData && !data) return <Loading />;
+  return <InsightView insight={insight} data={data} onSelect={onSelect} onSelectRange={onSelectRange} asTile />;
 }

@@ -38,7 +38,7 @@ export default function DashboardsPage() {
           canEdit ? (
             <>
               <Link className="btn" to={projectPath(key, 'insights', 'new')}>
-                New chart
+                New insight
               </Link>
               <button type="button" className="btn primary" onClick={() => setCreating(true)}>
                 New dashboard

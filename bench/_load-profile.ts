@@ -1,0 +1,104 @@
+// Where the time of one page load goes, from Chromium itself (used by bench/dashboards.ts with
+// BENCH_PROFILE=1; the leading underscore keeps `npm run bench` from running it on its own):
+// the CPU profile of the page (DevTools protocol) summed by script, and the resource timings
+// of the bundle and the API calls, both relative to the start of the navigation.
+import type { Page } from 'playwright-core';
+
+interface ProfileNode {
+  id: number;
+  callFrame: { url: string; functionName: string };
+  hitCount?: number;
+}
+interface CpuProfile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** The short name of a script: its bundle chunk without the content hash (`echart`, `index`…). */
+const scriptOf = (url: string, functionName: string) => {
+  if (!url) return functionName === '(garbage collector)' ? '(gc)' : functionName || '(native)';
+  const file = url.split('/').pop() ?? url;
+  return file.replace(/-[A-Za-z0-9_]{8}\.js$/, '').replace(/\?.*$/, '');
+};
+
+/** Runs `load` (a navigation that resolves once the page counts as loaded) with the profiler on and prints a breakdown. */
+export async function profileLoad(page: Page, load: () => Promise<unknown>): Promise<void> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+  await cdp.send('Profiler.start');
+  const start = performance.now();
+  await load();
+  const total = performance.now() - start;
+  const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: CpuProfile };
+  await cdp.detach();
+
+  // Self time by script: each sample's delta belongs to the node it hit.
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const selfMs = new Map<string, number>();
+  profile.samples.forEach((id, i) => {
+    const node = byId.get(id)!;
+    const name = scriptOf(node.callFrame.url, node.callFrame.functionName);
+    selfMs.set(name, (selfMs.get(name) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+  });
+  type Timings = {
+    nav: { responseEnd: number; domContentLoaded: number };
+    resources: { name: string; start: number; end: number; size: number }[];
+    measures: { name: string; start: number; duration: number }[];
+  };
+  // Runs in the page: its Performance API (the bench is compiled without the DOM's types).
+  const entries = await page.evaluate<Timings>(`(() => {
+    const nav = performance.getEntriesByType('navigation')[0];
+    return {
+      nav: { responseEnd: nav.responseEnd, domContentLoaded: nav.domContentLoadedEventEnd },
+      resources: performance.getEntriesByType('resource').map((r) =>
+        ({ name: r.name, start: r.startTime, end: r.responseEnd, size: r.transferSize })),
+      measures: performance.getEntriesByType('measure').map((m) =>
+        ({ name: m.name, start: m.startTime, duration: m.duration })),
+    };
+  })()`);
+  const round = (v: number) => Math.round(v);
+  console.log(`\nProfile of one warm load (${round(total)} ms as measured by the bench):`);
+  console.log(
+    `document in ${round(entries.nav.responseEnd)} ms, DOMContentLoaded ${round(entries.nav.domContentLoaded)} ms`,
+  );
+  const groups = new Map<string, { n: number; first: number; last: number; bytes: number }>();
+  for (const r of entries.resources) {
+    const path = new URL(r.name).pathname;
+    const group = path.startsWith('/assets/')
+      ? 'bundle chunks'
+      : path.replace(/\/insights\/[^/]+\/data$/, '/insights/*/data').replace(/\/api\/projects\/[^/]+/, '…');
+    const g = groups.get(group) ?? { n: 0, first: Infinity, last: 0, bytes: 0 };
+    groups.set(group, {
+      n: g.n + 1,
+      first: Math.min(g.first, r.start),
+      last: Math.max(g.last, r.end),
+      bytes: g.bytes + r.size,
+    });
+  }
+  console.log('| requests | count | first starts | last ends | bytes over the wire |');
+  console.log('| --- | ---: | ---: | ---: | ---: |');
+  for (const [name, g] of [...groups].sort((a, b) => a[1].first - b[1].first))
+    console.log(
+      `| ${name} | ${g.n} | ${round(g.first)} ms | ${round(g.last)} ms | ${g.bytes.toLocaleString('en-US')} |`,
+    );
+  const measures = new Map<string, { n: number; sum: number; first: number; last: number }>();
+  for (const m of entries.measures) {
+    const g = measures.get(m.name) ?? { n: 0, sum: 0, first: Infinity, last: 0 };
+    measures.set(m.name, {
+      n: g.n + 1,
+      sum: g.sum + m.duration,
+      first: Math.min(g.first, m.start),
+      last: Math.max(g.last, m.start + m.duration),
+    });
+  }
+  console.log('| User Timing measure | count | total | first starts | last ends |');
+  console.log('| --- | ---: | ---: | ---: | ---: |');
+  for (const [name, g] of [...measures].sort((a, b) => b[1].sum - a[1].sum))
+    console.log(`| ${name} | ${g.n} | ${round(g.sum)} ms | ${round(g.first)} ms | ${round(g.last)} ms |`);
+  console.log('| CPU of the page by script (self time) | ms |');
+  console.log('| --- | ---: |');
+  for (const [name, v] of [...selfMs].sort((a, b) => b[1] - a[1]).slice(0, 12))
+    console.log(`| ${name} | ${round(v)} |`);
+}

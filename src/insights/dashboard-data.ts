@@ -1,0 +1,51 @@
+import { setMaxListeners } from 'node:events';
+import type { Principal } from '../catalog/access.js';
+import { badRequest, toLlanoError } from '../common/errors.js';
+import type { Workspace } from '../workspace/workspace.js';
+import { getDashboard } from './dashboards-service.js';
+import { insightData, type DataRequest } from './insight-data.js';
+import type { DashboardData, InsightData, TileError } from './insight-types.js';
+
+const TILES_AT_ONCE = 6;
+
+/**
+ * The data of every tile of one page of a dashboard, in one answer: what the dashboard page
+ * draws first. One request instead of one per tile (browsers send at most six at a time to a
+ * server), each tile through `insightData` and so its cache, computed side by side.
+ */
+export async function dashboardData(
+  ws: Workspace,
+  principal: Principal,
+  projectKey: string,
+  id: string,
+  request: DataRequest & { page?: number } = {},
+): Promise<DashboardData> {
+  const dashboard = await getDashboard(ws, principal, projectKey, id);
+  const pageNumber = request.page ?? 1;
+  const page = dashboard.pages[pageNumber - 1];
+  if (!page) throw badRequest(`page: dashboard ${id} has ${dashboard.pages.length} page(s); asked for ${pageNumber}`);
+  const insights = [...new Set(page.tiles.map((t) => t.insight))];
+  // Every tile's request listens to the one signal: not a leak.
+  if (request.signal) setMaxListeners(insights.length + 10, request.signal);
+  const one = async (insight: string): Promise<[string, InsightData | TileError]> => {
+    try {
+      return [insight, await insightData(ws, principal, projectKey, insight, request)];
+    } catch (err) {
+      if (request.signal?.aborted) throw err;
+      const { code, status, message } = toLlanoError(err);
+      return [insight, { error: { code, status, message } }];
+    }
+  };
+  // At most as many tiles at once as a browser asked for before (six connections): with nothing
+  // cached, twenty queries over millions of rows at once only compete for the same cores.
+  const answers: [string, InsightData | TileError][] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < insights.length) {
+      const at = next++;
+      answers[at] = await one(insights[at]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(TILES_AT_ONCE, insights.length) }, worker));
+  return { tiles: Object.fromEntries(answers) };
+}

@@ -1,0 +1,34 @@
+import { api, projectApi } from '../api/client';
+
+/**
+ * GETs started before the page that reads them has mounted, taken by `useApi` for the same URL
+ * (with its query string): a dashboard opened by its address fetches its layout, insights and
+ * first page's tiles while the session, the project and the page's code load, instead of after.
+ * Each answer is taken once; a failed one is fetched again the ordinary way.
+ */
+const started = new Map<string, Promise<unknown>>();
+
+export function fetchEarly(url: string): void {
+  if (started.has(url)) return;
+  const answer = api.get(url);
+  // Never an unhandled rejection: the taker fetches again and reports its own error.
+  answer.catch(() => undefined);
+  started.set(url, answer);
+}
+
+/** The early answer for `url` (taken: a later read fetches afresh), or undefined. */
+export function takeEarly<T>(url: string): Promise<T> | undefined {
+  const answer = started.get(url) as Promise<T> | undefined;
+  started.delete(url);
+  return answer;
+}
+
+/** On a dashboard's own address: what its page reads first (dashboard.tsx asks for exactly these). */
+export function fetchDashboardEarly(pathname: string): void {
+  const match = /^\/projects\/([^/]+)\/dashboards\/([^/]+)\/?$/.exec(pathname);
+  if (!match) return;
+  const [key, id] = [decodeURIComponent(match[1]), decodeURIComponent(match[2])];
+  fetchEarly(projectApi(key, 'dashboards', id));
+  fetchEarly(projectApi(key, 'insights'));
+  fetchEarly(`${projectApi(key, 'dashboards', id, 'data')}?page=1`);
+}
