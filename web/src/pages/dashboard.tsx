@@ -432,7 +432,7 @@ function TileData({
   // Not in the page's answer once it has come (a tile just added while editing): its own request.
   const own = useApi<InsightData>(
     drawsData && !batched && !page.loading && page.data ? projectApi(projectKey, 'insights', insight.id, 'data') : null,
-    { filters },
+    { filters, dashboard },
   );
   const { reload } = own;
   useEffect(() => {
