@@ -76,9 +76,11 @@ describe('sharing dashboards and webapps beyond the project', () => {
     expect(shared.status).toBe(200);
     expect(shared.body.sharing).toEqual([{ with: 'group:viewers', role: 'viewer' }]);
 
-    const got = await s.call<{ name: string }>('GET', board, { token: vera });
+    const got = await s.call<{ name: string; sharing?: unknown }>('GET', board, { token: vera });
     expect(got.status).toBe(200);
     expect(got.body.name).toBe('Ops view');
+    // Not whom else it is shared with.
+    expect(got.body.sharing).toBeUndefined();
     expect((await s.call('GET', `${P}/insights/count_rows?dashboard=ops_view`, { token: vera })).status).toBe(200);
     const data = await s.call<{ rows: unknown[][] }>('GET', tile, { token: vera });
     expect(data.status).toBe(200);
@@ -106,7 +108,7 @@ describe('sharing dashboards and webapps beyond the project', () => {
     expect((await s.call('GET', tile, { token: vera })).status).toBe(404);
   });
 
-  it('the CLI shares a dashboard and stops sharing it', async () => {
+  it('the CLI shares a dashboard and a webapp, and stops sharing them', async () => {
     const env = { LLANO_URL: s.url, LLANO_TOKEN: admin };
     const share = await llano(['-p', 'SH', 'dashboard', 'share', 'ops_view', 'group:viewers'], env);
     expect(share.code, share.err).toBe(0);
@@ -115,6 +117,14 @@ describe('sharing dashboards and webapps beyond the project', () => {
     const stop = await llano(['-p', 'SH', 'dashboard', 'share', 'ops_view', 'group:viewers', '--remove'], env);
     expect(stop.out).toContain('no one beyond the project');
     expect((await s.call('GET', board, { token: vera })).status).toBe(404);
+    // A webapp the same way, with a user.
+    expect(await webappPage(olga)).toBe(404);
+    const app = await llano(['-p', 'SH', 'webapp', 'share', 'app1', 'olga'], env);
+    expect(app.code, app.err).toBe(0);
+    expect(app.out).toContain('Webapp app1 is shared with olga');
+    expect(await webappPage(olga)).toBe(200);
+    await llano(['-p', 'SH', 'webapp', 'share', 'app1', 'olga', '--remove'], env);
+    expect(await webappPage(olga)).toBe(404);
   });
 
   it('GET /api/shared and `llano shared` list what is shared with the caller outside their projects', async () => {

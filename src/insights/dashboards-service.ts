@@ -44,7 +44,9 @@ export async function getDashboard(
   id: string,
 ): Promise<DashboardInfo> {
   await ws.catalog.projects.authorize(principal, projectKey, 'reader');
-  return info(await ws.catalog.objects.require<Dashboard>(projectKey, DASHBOARD_KIND, id));
+  const dashboard = info(await ws.catalog.objects.require<Dashboard>(projectKey, DASHBOARD_KIND, id));
+  // Whom else it is shared with is for the project's members to know, not for a viewer it is shared with.
+  return principal.sharedView ? { ...dashboard, sharing: undefined } : dashboard;
 }
 
 /** Creates or replaces a dashboard (writer): every tile must name an insight of the project. */

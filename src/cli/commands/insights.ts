@@ -6,6 +6,7 @@ import type { DashboardInfo, InsightData, InsightInfo } from '../../insights/ins
 import { enc, print, printRecord, projectOf, withClient } from '../command-kit.js';
 import { formatTable } from '../io.js';
 import type { CommandModule } from './index.js';
+import { addShareCommand } from './share-command.js';
 
 const readJson = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as { id?: string };
 
@@ -119,23 +120,7 @@ export const insightCommands: CommandModule = (program, io) => {
         io.out(`Wrote ${opts.out}\n`);
       }),
     );
-  dashboard
-    .command('share <id> <who>')
-    .description(
-      'Share a dashboard as a viewer with a user or group:NAME beyond the project’s members (--remove: stop)',
-    )
-    .option('--remove', 'stop sharing with them')
-    .action(async (id: string, who: string, opts: { remove?: boolean }, cmd: Command) =>
-      withClient(io, cmd, async (c, g) => {
-        const d = await c.request<DashboardInfo>('GET', `${base(g)}/dashboards/${enc(id)}`);
-        const others = (d.sharing ?? []).filter((s) => s.with !== who);
-        const sharing = opts.remove ? others : [...others, { with: who, role: 'viewer' as const }];
-        // A dashboard read with GET is sent back as it is (its revision guards against a concurrent save).
-        const saved = await c.request<DashboardInfo>('PUT', `${base(g)}/dashboards/${enc(id)}`, { ...d, sharing });
-        const list = (saved.sharing ?? []).map((s) => s.with).join(', ');
-        io.out(`Dashboard ${id} is shared with ${list || 'no one beyond the project'}\n`);
-      }),
-    );
+  addShareCommand(dashboard, io, { noun: 'dashboard', plural: 'dashboards' });
   dashboard.command('delete <id>').action(async (id: string, _o, cmd: Command) =>
     withClient(io, cmd, async (c, g) => {
       await c.request('DELETE', `${base(g)}/dashboards/${enc(id)}`);

@@ -5,6 +5,7 @@ import { badRequest } from '../../common/errors.js';
 import type { WebappInfo, WebappLogLine } from '../../webapps/webapp-types.js';
 import { enc, print, printRecord, projectOf, withClient } from '../command-kit.js';
 import type { CommandModule } from './index.js';
+import { addShareCommand } from './share-command.js';
 
 /** Folders a webapp's source folder often holds that are not part of it. */
 const SKIPPED = new Set(['node_modules', '__pycache__']);
@@ -119,6 +120,7 @@ export const webappCommands: CommandModule = (program, io) => {
         for (const l of a.lines) io.out(`${l.at} ${l.stream.padEnd(6)} ${l.line}\n`);
       }),
     );
+  addShareCommand(webapp, io, { noun: 'webapp', plural: 'webapps' });
   webapp.command('delete <id>').action(async (id: string, _o, cmd: Command) =>
     withClient(io, cmd, async (c, g) => {
       await c.request('DELETE', `${base(g)}/${enc(id)}`);
