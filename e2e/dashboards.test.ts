@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildWebIfStale } from '../bin/build-web-if-needed.js';
-import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../test/support/llano-server.js';
+import { describe, expect, it } from 'vitest';
 import { a11yViolations, overflowX, seriousOnes } from './support/a11y.js';
-import { launchBrowser, logIn, type TestBrowser } from './support/browser.js';
+import { launchBrowser, logIn } from './support/browser.js';
+import { browserSuite } from './support/browser-suite.js';
 import { apiClient, type ApiClient } from './support/seed.js';
 
 /**
@@ -11,32 +10,21 @@ import { apiClient, type ApiClient } from './support/seed.js';
  * saves; a reader sees the dashboard without edit controls.
  */
 describe('web UI: chart builder and dashboards', () => {
-  let server: TestServer;
-  let b: TestBrowser;
   let admin: ApiClient;
   const KEY = 'DASHUI';
   const CSV = 'antenna,band,trec\nDA41,3,35.5\nDA42,3,36.5\nDV01,6,55.0\nDV02,7,61.0\nDA43,7,58.5\n';
-
-  beforeAll(async () => {
-    await buildWebIfStale({ quiet: true });
-    server = await startTestServer();
-    admin = apiClient(server.url, server.adminToken);
-    await admin.call('POST', '/api/projects', { key: KEY, name: 'Receivers' });
-    await admin.upload(`/api/projects/${KEY}/datasets/obs/upload`, CSV, 'obs.csv');
-    await admin.call('POST', '/api/users', { username: 'viewer', password: 'viewer-password-1' });
-    await admin.call('PUT', `/api/projects/${KEY}/members/viewer`, { role: 'reader' });
-    b = await launchBrowser(server.url);
-    await logIn(b.page, 'admin', ADMIN_PASSWORD);
-  }, 300_000);
-
-  afterAll(async () => {
-    expect(b?.pageErrors ?? []).toEqual([]);
-    await b?.close();
-    await server?.stop();
+  const suite = browserSuite({
+    seed: async (server) => {
+      admin = apiClient(server.url, server.adminToken);
+      await admin.call('POST', '/api/projects', { key: KEY, name: 'Receivers' });
+      await admin.upload(`/api/projects/${KEY}/datasets/obs/upload`, CSV, 'obs.csv');
+      await admin.call('POST', '/api/users', { username: 'viewer', password: 'viewer-password-1' });
+      await admin.call('PUT', `/api/projects/${KEY}/members/viewer`, { role: 'reader' });
+    },
   });
 
   it('builds a bar chart with a live preview and saves it', async () => {
-    const { page } = b;
+    const { page } = suite.browser;
     await page.goto(`/projects/${KEY}/datasets/obs/charts`);
     await page.getByText('No charts of this dataset').waitFor();
     await page.getByRole('link', { name: 'New chart' }).click();
@@ -60,7 +48,7 @@ describe('web UI: chart builder and dashboards', () => {
   }, 120_000);
 
   it('makes a dashboard, adds the chart, drags the tile and saves the layout', async () => {
-    const { page } = b;
+    const { page } = suite.browser;
     await page.goto(`/projects/${KEY}`);
     await page.getByRole('link', { name: 'Dashboards' }).first().click();
     await page.getByRole('button', { name: 'New dashboard' }).click();
@@ -96,7 +84,7 @@ describe('web UI: chart builder and dashboards', () => {
       pages: [{ title: 'Receivers', tiles: [{ insight: 'trec_by_band', x: 0, y: 0, w: 12, h: 6 }] }],
       filters: [{ column: 'antenna', type: 'category' }],
     });
-    const reader = await launchBrowser(server.url);
+    const reader = await launchBrowser(suite.server.url);
     try {
       await logIn(reader.page, 'viewer', 'viewer-password-1');
       await reader.page.goto(`/projects/${KEY}`);
@@ -171,7 +159,7 @@ describe('web UI: chart builder and dashboards', () => {
       ],
       filters: [],
     });
-    const { page } = b;
+    const { page } = suite.browser;
     await page.goto(`/projects/${KEY}/dashboards/daily`);
     const table = page.getByRole('region', { name: 'Trec table' });
     // Table formats: two decimals, and the antenna above 44.5 K highlighted.
@@ -186,7 +174,7 @@ describe('web UI: chart builder and dashboards', () => {
     await cell.waitFor();
     expect(await cell.evaluate((td) => getComputedStyle(td).backgroundColor)).toBe('rgb(255, 214, 214)');
 
-    // Click a bar: the page is filtered by its antenna, on the server.
+    // Click a bar: the page is filtered by its antenna, on the suite.server.
     const bars = page.getByRole('img', { name: 'Trec by antenna' });
     await bars.waitFor();
     const filtered = page.waitForResponse(
@@ -222,7 +210,7 @@ describe('web UI: chart builder and dashboards', () => {
       name: 'Board app',
       files: { 'index.html': '<!doctype html><title>Board app</title><h1>Hello from the board app</h1>' },
     });
-    const { page } = b;
+    const { page } = suite.browser;
     // The admin shares both in their own dialogs.
     const shareWithGuests = async (what: string) => {
       await page.getByRole('button', { name: 'Share', exact: true }).click();
@@ -240,7 +228,7 @@ describe('web UI: chart builder and dashboards', () => {
     await page.getByRole('heading', { name: 'Board app' }).waitFor();
     await shareWithGuests('webapp');
 
-    const guest = await launchBrowser(server.url);
+    const guest = await launchBrowser(suite.server.url);
     try {
       const g = guest.page;
       await logIn(g, 'guest', 'guest-password-1');
@@ -282,7 +270,7 @@ describe('web UI: chart builder and dashboards', () => {
     }
   }, 180_000);
   it('creates a table insight with a conditional colour and a text insight, places both on a dashboard', async () => {
-    const { page } = b;
+    const { page } = suite.browser;
     await page.goto(`/projects/${KEY}/dashboards`);
     await page.getByRole('link', { name: 'New insight' }).click();
     await page.getByRole('link', { name: /^Table/ }).click();
@@ -346,7 +334,7 @@ describe('web UI: chart builder and dashboards', () => {
     expect(await notes.locator('strong').textContent()).toBe('receivers');
 
     // A reader sees the form read-only.
-    const reader = await launchBrowser(server.url);
+    const reader = await launchBrowser(suite.server.url);
     try {
       await logIn(reader.page, 'viewer', 'viewer-password-1');
       await reader.page.goto(`/projects/${KEY}/insights/band_table`);
@@ -363,8 +351,8 @@ describe('web UI: chart builder and dashboards', () => {
     await page.getByRole('button', { name: 'Delete' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Delete insight' }).click();
     await page.waitForURL(/\/dashboards$/);
-    const gone = await fetch(`${server.url}/api/projects/${KEY}/insights/shift_notes`, {
-      headers: { authorization: `Bearer ${server.adminToken}` },
+    const gone = await fetch(`${suite.server.url}/api/projects/${KEY}/insights/shift_notes`, {
+      headers: { authorization: `Bearer ${suite.server.adminToken}` },
     });
     expect(gone.status).toBe(404);
   }, 120_000);

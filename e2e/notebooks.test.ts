@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildWebIfStale } from '../bin/build-web-if-needed.js';
-import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../test/support/llano-server.js';
-import { launchBrowser, logIn, type TestBrowser } from './support/browser.js';
+import { describe, expect, it } from 'vitest';
+import { launchBrowser, logIn } from './support/browser.js';
+import { browserSuite } from './support/browser-suite.js';
 import { apiClient, type ApiClient } from './support/seed.js';
 
 /**
@@ -10,46 +9,35 @@ import { apiClient, type ApiClient } from './support/seed.js';
  * notebook without run controls.
  */
 describe('web UI: notebooks', () => {
-  let server: TestServer;
-  let b: TestBrowser;
   let admin: ApiClient;
   const KEY = 'NBUI';
   const CSV = 'antenna,band,trec\nDA41,3,35.5\nDA42,3,36.5\nDV01,6,55.0\n';
-
-  beforeAll(async () => {
-    await buildWebIfStale({ quiet: true });
-    server = await startTestServer();
-    admin = apiClient(server.url, server.adminToken);
-    await admin.call('POST', '/api/projects', { key: KEY, name: 'Notebooks' });
-    await admin.upload(`/api/projects/${KEY}/datasets/obs/upload`, CSV, 'obs.csv');
-    await admin.call('POST', '/api/users', { username: 'viewer', password: 'viewer-password-1' });
-    await admin.call('PUT', `/api/projects/${KEY}/members/viewer`, { role: 'reader' });
-    await admin.call('POST', `/api/projects/${KEY}/notebooks`, {
-      id: 'qa',
-      name: 'Receiver QA',
-      cells: [
-        { type: 'markdown', source: '# Receiver QA' },
-        { type: 'sql', source: 'SELECT antenna, trec FROM obs WHERE band = 3 ORDER BY antenna' },
-        { type: 'python', source: 'hot = 50\nprint("threshold", hot)' },
-        { type: 'python', source: 'hot + 1' },
-        {
-          type: 'typescript',
-          source: "const rows = await sql('SELECT count(*) AS n FROM obs');\n`rows: ${rows[0].n}`",
-        },
-      ],
-    });
-    b = await launchBrowser(server.url);
-    await logIn(b.page, 'admin', ADMIN_PASSWORD);
-  }, 300_000);
-
-  afterAll(async () => {
-    expect(b?.pageErrors ?? []).toEqual([]);
-    await b?.close();
-    await server?.stop();
+  const suite = browserSuite({
+    seed: async (server) => {
+      admin = apiClient(server.url, server.adminToken);
+      await admin.call('POST', '/api/projects', { key: KEY, name: 'Notebooks' });
+      await admin.upload(`/api/projects/${KEY}/datasets/obs/upload`, CSV, 'obs.csv');
+      await admin.call('POST', '/api/users', { username: 'viewer', password: 'viewer-password-1' });
+      await admin.call('PUT', `/api/projects/${KEY}/members/viewer`, { role: 'reader' });
+      await admin.call('POST', `/api/projects/${KEY}/notebooks`, {
+        id: 'qa',
+        name: 'Receiver QA',
+        cells: [
+          { type: 'markdown', source: '# Receiver QA' },
+          { type: 'sql', source: 'SELECT antenna, trec FROM obs WHERE band = 3 ORDER BY antenna' },
+          { type: 'python', source: 'hot = 50\nprint("threshold", hot)' },
+          { type: 'python', source: 'hot + 1' },
+          {
+            type: 'typescript',
+            source: "const rows = await sql('SELECT count(*) AS n FROM obs');\n`rows: ${rows[0].n}`",
+          },
+        ],
+      });
+    },
   });
 
   it('runs a SQL, a Python and a TypeScript cell and shows their outputs', async () => {
-    const { page } = b;
+    const { page } = suite.browser;
     await page.goto(`/projects/${KEY}/notebooks`);
     await page.getByRole('link', { name: 'Receiver QA' }).click();
     await page.getByRole('heading', { name: 'Receiver QA', level: 1 }).waitFor();
@@ -83,7 +71,7 @@ describe('web UI: notebooks', () => {
   }, 180_000);
 
   it('shows a reader the notebook and its outputs without run controls', async () => {
-    const r = await launchBrowser(server.url);
+    const r = await launchBrowser(suite.server.url);
     try {
       await logIn(r.page, 'viewer', 'viewer-password-1');
       await r.page.goto(`/projects/${KEY}/notebooks/qa`);

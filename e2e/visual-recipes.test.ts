@@ -1,9 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildWebIfStale } from '../bin/build-web-if-needed.js';
-import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../test/support/llano-server.js';
-import { launchBrowser, logIn, type TestBrowser } from './support/browser.js';
+import { describe, expect, it } from 'vitest';
+import { browserSuite } from './support/browser-suite.js';
 import { expectText } from './support/expect-text.js';
-import { apiClient } from './support/seed.js';
 
 const KEY = 'VISUAL';
 
@@ -12,39 +9,27 @@ const KEY = 'VISUAL';
  * and a preview shown, conversion to a SQL recipe.
  */
 describe('web UI: visual recipes', () => {
-  let server: TestServer;
-  let b: TestBrowser;
-
-  beforeAll(async () => {
-    await buildWebIfStale({ quiet: true });
-    server = await startTestServer();
-    const admin = apiClient(server.url, server.adminToken);
-    await admin.call('POST', '/api/projects', { key: KEY });
-    await admin.upload(`/api/projects/${KEY}/datasets/raw/upload`, 'antenna,trec\nDA41, 35.5\nDA42,120\n', 'raw.csv');
-    await admin.call('POST', `/api/projects/${KEY}/recipes`, {
-      name: 'prep',
-      type: 'prepare',
-      inputs: ['raw'],
-      output: 'prepared',
-      params: {
-        steps: [
-          { processor: 'filter-range', column: 'trec', max: 100 },
-          { processor: 'formula', formula: "if trec > 100 then 'hot' else 'ok' end", output: 'state' },
-        ],
-      },
-    });
-    b = await launchBrowser(server.url);
-    await logIn(b.page, 'admin', ADMIN_PASSWORD);
-  }, 300_000);
-
-  afterAll(async () => {
-    expect(b?.pageErrors ?? []).toEqual([]);
-    await b?.close();
-    await server?.stop();
+  const suite = browserSuite({
+    seed: async (_server, admin) => {
+      await admin.call('POST', '/api/projects', { key: KEY });
+      await admin.upload(`/api/projects/${KEY}/datasets/raw/upload`, 'antenna,trec\nDA41, 35.5\nDA42,120\n', 'raw.csv');
+      await admin.call('POST', `/api/projects/${KEY}/recipes`, {
+        name: 'prep',
+        type: 'prepare',
+        inputs: ['raw'],
+        output: 'prepared',
+        params: {
+          steps: [
+            { processor: 'filter-range', column: 'trec', max: 100 },
+            { processor: 'formula', formula: "if trec > 100 then 'hot' else 'ok' end", output: 'state' },
+          ],
+        },
+      });
+    },
   });
 
   it('edits the steps, shows the compiled SQL and a preview, converts to SQL', async () => {
-    const { page } = b;
+    const { page } = suite.browser;
     await page.goto(`/projects/${KEY}/recipes/prep`);
     await page.getByText('1. Filter on a numeric range').waitFor();
     await page.getByText('2. Formula').waitFor();
@@ -73,7 +58,7 @@ describe('web UI: visual recipes', () => {
   });
 
   it('creates a split with two outputs, builds it and shows both outputs', async () => {
-    const { page } = b;
+    const { page } = suite.browser;
     await page.goto(`/projects/${KEY}/recipes/new?type=split`);
     await page.getByLabel(/^Recipe name/).fill('split_antennas');
     await page.getByLabel(/^Output datasets/).fill('da41, others');

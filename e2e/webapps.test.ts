@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildWebIfStale } from '../bin/build-web-if-needed.js';
-import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../test/support/llano-server.js';
+import { describe, expect, it } from 'vitest';
 import { a11yViolations, bypassContentPolicy, seriousOnes } from './support/a11y.js';
-import { launchBrowser, logIn, type TestBrowser } from './support/browser.js';
+import { launchBrowser, logIn } from './support/browser.js';
+import { browserSuite } from './support/browser-suite.js';
 import { apiClient, type ApiClient } from './support/seed.js';
 import { trecExplorerWebapp } from '../src/alma/apps/trec-qa/explorer.js';
 import { TREC_EB, TREC_QA_FIXTURE } from './support/trec-qa-fixture.js';
@@ -13,8 +12,6 @@ import { TREC_EB, TREC_QA_FIXTURE } from './support/trec-qa-fixture.js';
  * in the UI, edits a file and sees the preview reload on save; a reader sees it read-only.
  */
 describe('web UI: webapps', () => {
-  let server: TestServer;
-  let b: TestBrowser;
   let admin: ApiClient;
   const KEY = 'WEBAPPS';
   const CSV = 'antenna,band,trec\nDA41,3,35.5\nDA42,3,36.5\nDV01,6,55.0\nDV02,7,61.0\nDA43,7,58.5\n';
@@ -47,28 +44,19 @@ document.getElementById('cookie').textContent = 'cookie: ' + cookie;
 }
 `,
   };
-
-  beforeAll(async () => {
-    await buildWebIfStale({ quiet: true });
-    server = await startTestServer();
-    admin = apiClient(server.url, server.adminToken);
-    await admin.call('POST', '/api/projects', { key: KEY, name: 'Webapps' });
-    await admin.upload(`/api/projects/${KEY}/datasets/obs/upload`, CSV, 'obs.csv');
-    await admin.call('POST', '/api/users', { username: 'viewer', password: 'viewer-password-1' });
-    await admin.call('PUT', `/api/projects/${KEY}/members/viewer`, { role: 'reader' });
-    await admin.call('POST', `/api/projects/${KEY}/webapps`, { id: 'bands', name: 'Bands', files: FILES });
-    b = await launchBrowser(server.url);
-    await logIn(b.page, 'admin', ADMIN_PASSWORD);
-  }, 300_000);
-
-  afterAll(async () => {
-    expect(b?.pageErrors ?? []).toEqual([]);
-    await b?.close();
-    await server?.stop();
+  const suite = browserSuite({
+    seed: async (server) => {
+      admin = apiClient(server.url, server.adminToken);
+      await admin.call('POST', '/api/projects', { key: KEY, name: 'Webapps' });
+      await admin.upload(`/api/projects/${KEY}/datasets/obs/upload`, CSV, 'obs.csv');
+      await admin.call('POST', '/api/users', { username: 'viewer', password: 'viewer-password-1' });
+      await admin.call('PUT', `/api/projects/${KEY}/members/viewer`, { role: 'reader' });
+      await admin.call('POST', `/api/projects/${KEY}/webapps`, { id: 'bands', name: 'Bands', files: FILES });
+    },
   });
 
   it('opens a webapp that filters a dataset with the client and calls its backend', async () => {
-    const { page } = b;
+    const { page } = suite.browser;
     await page.goto(`/webapps/${KEY}/bands/`);
     expect(page.url()).toMatch(new RegExp(`/webapps/${KEY}/bands/~[^/]+/$`));
     await page.getByRole('heading', { name: 'Bands' }).waitFor();
@@ -102,7 +90,7 @@ export default function App() {
       kind: 'react',
       files: { 'app.tsx': app },
     });
-    const { page } = b;
+    const { page } = suite.browser;
     await page.goto(`/webapps/${KEY}/reactbands/`);
     await page.getByRole('heading', { name: 'React bands' }).waitFor();
     await page.getByText('react antennas: DA41,DA42').waitFor();
@@ -114,7 +102,7 @@ export default function App() {
       name: 'Operations',
       pages: [{ title: 'Main', tiles: [] }],
     });
-    const { page } = b;
+    const { page } = suite.browser;
     await page.goto(`/projects/${KEY}/dashboards/ops`);
     await page.getByRole('button', { name: 'Edit layout' }).click();
     await page.getByLabel('Add tile').selectOption('webapp:bands');
@@ -131,15 +119,15 @@ export default function App() {
     );
     expect(insight).toMatchObject({ type: 'webapp', webapp: 'bands' });
     // The export cannot run the app: its tile is a placeholder naming it (the rest of the page renders).
-    const pdf = await fetch(`${server.url}/api/projects/${KEY}/dashboards/ops/export?format=pdf`, {
-      headers: { authorization: `Bearer ${server.adminToken}` },
+    const pdf = await fetch(`${suite.server.url}/api/projects/${KEY}/dashboards/ops/export?format=pdf`, {
+      headers: { authorization: `Bearer ${suite.server.adminToken}` },
     });
     expect(pdf.status).toBe(200);
     expect(pdf.headers.get('content-type')).toContain('application/pdf');
   }, 120_000);
 
   it('starts a webapp from a template, edits a file and sees the preview reload on save', async () => {
-    const { page } = b;
+    const { page } = suite.browser;
     await page.goto(`/projects/${KEY}/webapps`);
     await page.getByRole('button', { name: 'New webapp' }).click();
     await page.getByLabel('ID').fill('explorer');
@@ -196,7 +184,7 @@ export default function App() {
   }, 120_000);
 
   it('shows a reader the webapp read-only and deletes it after confirmation', async () => {
-    const reader = await launchBrowser(server.url);
+    const reader = await launchBrowser(suite.server.url);
     try {
       await logIn(reader.page, 'viewer', 'viewer-password-1');
       await reader.page.goto(`/projects/${KEY}/webapps/bands`);
@@ -207,7 +195,7 @@ export default function App() {
     } finally {
       await reader.close();
     }
-    const { page } = b;
+    const { page } = suite.browser;
     await page.goto(`/projects/${KEY}/webapps/explorer`);
     // Exactly: each file of the tree has its own "Delete app.js" button.
     await page.getByRole('button', { name: 'Delete', exact: true }).click();
@@ -220,7 +208,7 @@ export default function App() {
     for (const [name, csv] of Object.entries(TREC_QA_FIXTURE))
       await admin.upload(`/api/projects/TRECX/datasets/${name}/upload`, csv, `${name}.csv`);
     await admin.call('POST', '/api/projects/TRECX/webapps', trecExplorerWebapp());
-    const { page } = b;
+    const { page } = suite.browser;
     const restorePolicy = await bypassContentPolicy(page);
     await page.goto(`/webapps/TRECX/trec_qa_explorer/#eb=${encodeURIComponent(TREC_EB)}`);
     await expect
