@@ -115,7 +115,13 @@ describe('web UI: every route, at 1440×900 and 390×844', () => {
         const check = async (url: string) => {
           await page.goto(url);
           // The shell (or the login form) is there, then the page's lazy code and data.
-          await page.locator('#main, form').first().waitFor();
+          await page
+            .locator('#main, form')
+            .first()
+            .waitFor()
+            .catch((error: Error) => {
+              throw new Error(`${url}: the page did not show (${b.pageErrors.join('; ') || error.message})`);
+            });
           // Lazy pages and their data: wait until nothing says it is loading.
           await page.waitForLoadState('networkidle');
           await page

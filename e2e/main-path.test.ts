@@ -335,6 +335,13 @@ describe('web UI: the main path', () => {
     const res = await fetch(`${suite.server.url}/api/no/such/route`, { headers: { accept: 'text/html' } });
     expect(res.status).toBe(404);
     expect(((await res.json()) as ApiError).error.code).toBe('not_found');
+    // A missing asset is a 404, but a page whose last part has a dot (a library file's) is a page.
+    const html = { headers: { accept: 'text/html' } };
+    expect((await fetch(`${suite.server.url}/assets/no-such-chunk.js`, html)).status).toBe(404);
+    expect((await fetch(`${suite.server.url}/favicon-missing.ico`, html)).status).toBe(404);
+    const libraryPage = await fetch(`${suite.server.url}/projects/${KEY}/libraries/bands.py`, html);
+    expect(libraryPage.status).toBe(200);
+    expect(await libraryPage.text()).toContain('<div id="root">');
   });
 
   it('lists many projects with search, tag filter, sort and count kept in the URL; "/" focuses the search', async () => {

@@ -49,7 +49,11 @@ export async function registerWebUi(app: FastifyInstance, distDir = WEB_DIST): P
     }
     const accepts = request.headers.accept ?? '';
     const wantsPage = !accepts || accepts.includes('text/html') || accepts.includes('*/*');
-    if (/\.[a-z0-9]{1,8}$/i.test(pathname) || !wantsPage) return notFound();
+    // A missing asset or root file (`/assets/x.js`, `/favicon.ico`) is a 404; deeper paths are
+    // pages even with a dot in their last part (a library file's page `/projects/P/libraries/bands.py`).
+    const missingFile =
+      /\.[a-z0-9]{1,8}$/i.test(pathname) && (pathname.startsWith('/assets/') || !pathname.slice(1).includes('/'));
+    if (missingFile || !wantsPage) return notFound();
     if (!existsSync(path.join(distDir, 'index.html'))) return reply.type('text/html; charset=utf-8').send(NOT_BUILT);
     return reply.header('cache-control', 'no-cache').sendFile('index.html');
   });
