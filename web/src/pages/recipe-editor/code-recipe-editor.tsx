@@ -239,12 +239,12 @@ export function CodeRecipeEditor({
           onRun={() => void runPreview()}
           onSave={() => void save(false)}
         />
-        <div className="small muted">
+        <p className="small muted">
           Ctrl+Enter runs the code on the first 1,000 rows of each input · Ctrl+S saves ·{' '}
           <Link to={projectPath(projectKey, 'libraries')}>project library files</Link> are importable (Python{' '}
           <code>import name</code>, R <code>source(&quot;lib/name.R&quot;)</code>, TypeScript <code>./lib/name.ts</code>
           )
-        </div>
+        </p>
         {isSaveConflict(error) ? (
           <SaveConflict
             error={error}
