@@ -1,6 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import { useConfirm } from '../components/confirm-dialog';
-import { Link, useLocation, useNavigate, useParams, useSearchParams } from 'react-router-dom';
+import { Link, useParams, useSearchParams } from 'react-router-dom';
 import { AGGREGATIONS, CHART_KINDS, TIME_UNITS } from '../../../src/insights/insight-types.js';
 import { api, projectApi } from '../api/client';
 import type { ChartSpec, Dataset, InsightData, InsightInfo } from '../api/types';
@@ -11,6 +10,7 @@ import { projectPath } from '../components/layout';
 import { CardSection, ErrorAlert, Loading, Notice, PageHeader } from '../components/ui';
 import { useApi } from '../lib/use-api';
 import { useProjectRole } from '../lib/use-project-role';
+import { useInsightActions } from './use-insight-actions';
 
 const KIND_LABELS: Record<string, string> = {
   stacked_bar: 'stacked bar',
@@ -35,22 +35,19 @@ function binOf(spec: ChartSpec): Bin {
 export default function ChartBuilderPage() {
   const { key = '', id = 'new' } = useParams();
   const [search] = useSearchParams();
-  const navigate = useNavigate();
   const canEdit = useProjectRole('writer');
   const isNew = id === 'new';
   const stored = useApi<InsightInfo>(isNew ? null : projectApi(key, 'insights', id));
   const datasets = useApi<Dataset[]>(projectApi(key, 'datasets'));
-  const confirm = useConfirm();
   const [insightId, setInsightId] = useState('');
   const [name, setName] = useState('');
   const [dataset, setDataset] = useState(search.get('dataset') ?? '');
   const [spec, setSpec] = useState<ChartSpec>({ kind: 'bar', y: [{ agg: 'count' }], filters: [] });
   const [binWidth, setBinWidth] = useState('10');
   const [preview, setPreview] = useState<InsightData | undefined>();
-  const [error, setError] = useState<unknown>(null);
   // "Saved revision 1." of a new insight survives the move to its own address.
-  const location = useLocation();
-  const [notice, setNotice] = useState<string | null>((location.state as { notice?: string } | null)?.notice ?? null);
+  const actions = useInsightActions(key, isNew ? null : stored);
+  const { error, setError, notice } = actions;
 
   useEffect(() => {
     const s = stored.data;
@@ -84,7 +81,7 @@ export default function ChartBuilderPage() {
       live = false;
       clearTimeout(timer);
     };
-  }, [key, body, ready]);
+  }, [key, body, ready, setError]);
 
   const setBin = (bin: Bin) =>
     setSpec((s) =>
@@ -112,36 +109,8 @@ export default function ChartBuilderPage() {
       return { ...s, y: [next, ...s.y.slice(1)] };
     });
 
-  async function save() {
-    setError(null);
-    try {
-      const saved = isNew
-        ? await api.post<InsightInfo>(projectApi(key, 'insights'), body)
-        : await api.put<InsightInfo>(projectApi(key, 'insights', id), { ...body, revision: stored.data?.revision });
-      const notice = `Saved revision ${saved.revision}.`;
-      setNotice(notice);
-      if (isNew) void navigate(projectPath(key, 'insights', saved.id), { replace: true, state: { notice } });
-      else stored.reload();
-    } catch (e) {
-      setError(e);
-    }
-  }
-
-  async function remove() {
-    const ok = await confirm.ask({
-      title: `Delete the insight ${id}?`,
-      body: 'Dashboards showing it lose that tile; its history stays.',
-      confirm: 'Delete insight',
-      danger: true,
-    });
-    if (!ok) return;
-    try {
-      await api.del(projectApi(key, 'insights', id));
-      void navigate(projectPath(key, 'dashboards'));
-    } catch (e) {
-      setError(e);
-    }
-  }
+  const save = () => actions.save(isNew ? body : { ...body, id }, isNew);
+  const remove = () => actions.remove(id, id);
 
   if (!isNew && stored.error) return <ErrorAlert error={stored.error} onRetry={stored.reload} />;
   if (!isNew && !stored.data) return <Loading />;
@@ -168,7 +137,7 @@ export default function ChartBuilderPage() {
 
   return (
     <div className="stack">
-      {confirm.dialog}
+      {actions.dialog}
       <PageHeader
         title={isNew ? 'New chart' : name}
         breadcrumbs={<Link to={projectPath(key, 'dashboards')}>Dashboards</Link>}

@@ -1,15 +1,15 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { Link, useLocation, useNavigate } from 'react-router-dom';
+import { Link } from 'react-router-dom';
 import { api, projectApi } from '../api/client';
 import type { Dataset, Insight, InsightData, InsightInfo, MetricsRecord, Scenario, WebappInfo } from '../api/types';
 import { ActionButton } from '../components/can';
-import { useConfirm } from '../components/confirm-dialog';
 import { InsightView } from '../components/insight-view';
 import { projectPath } from '../components/layout';
 import { ObjectHistory } from '../components/object-history';
 import { CardSection, ErrorAlert, Loading, Notice, PageHeader } from '../components/ui';
 import { useApi, type ApiState } from '../lib/use-api';
 import { useCan } from '../lib/use-can';
+import { useInsightActions } from './use-insight-actions';
 import { insightTypeLabel } from './insight-types-ui';
 import { TableForm } from './insight-table-form';
 
@@ -55,8 +55,6 @@ export function InsightForm({
   /** The dataset a new insight starts with. */
   dataset?: string;
 }) {
-  const navigate = useNavigate();
-  const confirm = useConfirm();
   const can = useCan('write');
   const readOnly = can.ok !== true;
   const isNew = !stored;
@@ -67,10 +65,8 @@ export function InsightForm({
     ...(type === 'text' ? { text: '' } : {}),
     ...(dataset && ['table', 'metric', 'check'].includes(type) ? { dataset } : {}),
   });
-  const [error, setError] = useState<unknown>(null);
-  // "Saved revision 1." of a new insight survives the move to its own address.
-  const location = useLocation();
-  const [notice, setNotice] = useState<string | null>((location.state as { notice?: string } | null)?.notice ?? null);
+  const actions = useInsightActions(projectKey, stored ?? null);
+  const { error, notice } = actions;
 
   // The saved insight (at load, after a save or a revert) replaces the draft.
   const [loaded, setLoaded] = useState<InsightInfo | undefined>(undefined);
@@ -84,46 +80,15 @@ export function InsightForm({
   const set = (patch: Partial<Insight>) => setDraft((d) => ({ ...d, ...patch }));
   const needs = missing(draft);
 
-  async function save() {
-    setError(null);
-    try {
-      const saved = isNew
-        ? await api.post<InsightInfo>(projectApi(projectKey, 'insights'), draft)
-        : await api.put<InsightInfo>(projectApi(projectKey, 'insights', draft.id), {
-            ...draft,
-            revision: stored.data?.revision,
-          });
-      const notice = `Saved revision ${saved.revision}.`;
-      setNotice(notice);
-      if (isNew) void navigate(projectPath(projectKey, 'insights', saved.id), { replace: true, state: { notice } });
-      else stored.reload();
-    } catch (e) {
-      setError(e);
-    }
-  }
-
-  async function remove() {
-    const ok = await confirm.ask({
-      title: `Delete the insight ${draft.name || draft.id}?`,
-      body: 'Dashboards showing it lose that tile; its history stays.',
-      confirm: 'Delete insight',
-      danger: true,
-    });
-    if (!ok) return;
-    try {
-      await api.del(projectApi(projectKey, 'insights', draft.id));
-      void navigate(projectPath(projectKey, 'dashboards'));
-    } catch (e) {
-      setError(e);
-    }
-  }
+  const save = () => actions.save(draft, isNew);
+  const remove = () => actions.remove(draft.id, draft.name || draft.id);
 
   if (stored?.error) return <ErrorAlert error={stored.error} onRetry={stored.reload} />;
   if (stored && !stored.data) return <Loading />;
   const label = insightTypeLabel(type).toLowerCase();
   return (
     <div className="stack">
-      {confirm.dialog}
+      {actions.dialog}
       <PageHeader
         title={isNew ? `New ${label} insight` : draft.name}
         breadcrumbs={<Link to={projectPath(projectKey, 'dashboards')}>Dashboards</Link>}
