@@ -24,7 +24,7 @@ const Grantee = z
 /** The `sharing` field of a dashboard or webapp body. */
 export const SharingSchema = z
   .array(z.object({ with: Grantee, role: z.literal('viewer').default('viewer') }).strict())
-  .max(200, 'sharing: at most 200 entries')
+  .max(200, 'at most 200 entries')
   .optional();
 
 /** Checks the grantees of a `sharing` list exist (400 naming the first unknown one); answers it without duplicates. */

@@ -51,7 +51,7 @@ export const CodeEnvironmentSchema = z
             z
               .string()
               .trim()
-              .regex(REQUIREMENT, 'python.requirements: a package with an optional version, e.g. pkg==1.0'),
+              .regex(REQUIREMENT, 'a package with an optional version, e.g. pkg==1.0'),
           )
           .max(500)
           .default([]),

@@ -20,7 +20,7 @@ const MAX_LIBRARY_BYTES = 1_000_000;
 export const LibraryFileSchema = z.object({
   name: z
     .string()
-    .regex(LIBRARY_FILE_NAME, 'name: a file name ending in .ts, .js, .mjs, .py or .R (letters, digits, _ and -)'),
+    .regex(LIBRARY_FILE_NAME, 'a file name ending in .ts, .js, .mjs, .py or .R (letters, digits, _ and -)'),
   content: z.string().max(MAX_LIBRARY_BYTES, `content: at most ${MAX_LIBRARY_BYTES} characters`),
 });
 export type LibraryFile = z.infer<typeof LibraryFileSchema>;
