@@ -47,12 +47,7 @@ export const CodeEnvironmentSchema = z
       .object({
         venv: z.boolean().default(false),
         requirements: z
-          .array(
-            z
-              .string()
-              .trim()
-              .regex(REQUIREMENT, 'a package with an optional version, e.g. pkg==1.0'),
-          )
+          .array(z.string().trim().regex(REQUIREMENT, 'a package with an optional version, e.g. pkg==1.0'))
           .max(500)
           .default([]),
       })
