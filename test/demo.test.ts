@@ -8,6 +8,7 @@ import { loadConfig } from '../src/common/config.js';
 import { listDatasets } from '../src/datasets/datasets.js';
 import { datasetRows } from '../src/datasets/explore.js';
 import { getFlow } from '../src/flow/flow-view.js';
+import { listPartitions } from '../src/flow/partitions/partitions-service.js';
 import { bootstrapWorkspace } from '../src/app/start-workspace.js';
 import { Workspace } from '../src/workspace/workspace.js';
 
@@ -59,6 +60,23 @@ describe('the demo project', () => {
     expect(page.columns.map((c) => c.name)).toEqual(
       expect.arrayContaining(['shift_id', 'observation_efficiency_with_cal_pct']),
     );
+    // The platform showcase: day partitions built one by one, a split's two outputs, a
+    // TypeScript recipe importing the project library.
+    const parts = await listPartitions(ws, LOCAL_ADMIN, DEMO_PROJECT, 'trec_daily');
+    expect(parts.length).toBeGreaterThanOrEqual(4);
+    expect(new Set(parts.map((p) => p.state))).toEqual(new Set(['ready']));
+    const after = await listDatasets(ws, LOCAL_ADMIN, DEMO_PROJECT);
+    const count = (name: string) => after.find((d) => d.name === name)?.rowCount;
+    expect([count('shift_metrics_12m'), count('shift_metrics_aca')]).toEqual([12, 24]);
+    expect(count('trec_change_points')).toBeGreaterThan(0);
+    expect(count('trec_change_frequencies')).toBe(count('trec_change_points'));
+    const freq = await datasetRows(ws, LOCAL_ADMIN, DEMO_PROJECT, 'trec_change_frequencies', {
+      offset: 0,
+      limit: 1,
+      sort: [],
+      filters: [],
+    });
+    expect(freq.columns.map((c) => c.name)).toEqual(['antennaname', 'receiverband', 'band_low_ghz', 'band_high_ghz']);
     // A second start leaves the project alone.
     expect(await ensureDemo(ws)).toBe(false);
   });

@@ -6,6 +6,7 @@ import { saveRecipe } from '../flow/recipes-service.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { splitForIncrementalLoads } from './apps/monitoring/staging.js';
 import { demoObjectCounts, saveDemoDashboard, saveDemoObjects } from './demo-objects.js';
+import { saveDemoPlatformObjects } from './demo-platform.js';
 import { demoRecipes, simulate } from './simulator/index.js';
 
 export const DEMO_PROJECT = 'ALMA_OPS';
@@ -63,7 +64,10 @@ export async function ensureDemo(
       });
     }
     for (const r of demoRecipes) await saveRecipe(ws, LOCAL_ADMIN, DEMO_PROJECT, { type: 'sql', ...r });
-    const targets = await saveDemoObjects(ws, DEMO_PROJECT, { cutoffMs: cutoff });
+    const targets = [
+      ...(await saveDemoObjects(ws, DEMO_PROJECT, { cutoffMs: cutoff })),
+      ...(await saveDemoPlatformObjects(ws, DEMO_PROJECT)),
+    ];
     const { done } = await startBuild(ws, LOCAL_ADMIN, DEMO_PROJECT, {
       targets: [...demoRecipes.map((r) => r.output), ...targets],
       mode: 'required',
