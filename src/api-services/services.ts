@@ -1,4 +1,6 @@
 import type { Principal } from '../catalog/access.js';
+import { storedInfo, withoutStoredFields } from '../catalog/object-stamp.js';
+import type { StoredObject } from '../catalog/objects.js';
 import { badRequest } from '../common/errors.js';
 import { parseOr400 } from '../common/parse.js';
 import { DATASET_KIND } from '../datasets/definitions.js';
@@ -10,8 +12,6 @@ import type { ApiService, ApiServiceInfo } from './types.js';
 /** The object kind of API services in the versioned object store (history and revert like insights). */
 export const API_SERVICE_KIND = 'api-service';
 
-const READ_ONLY = ['projectKey', 'revision', 'updatedAt', 'updatedBy', 'activeVersion'];
-
 async function activeVersions(ws: Workspace, projectKey: string): Promise<Map<string, number>> {
   const rows = await ws.catalog.db
     .selectFrom('api_active')
@@ -21,19 +21,10 @@ async function activeVersions(ws: Workspace, projectKey: string): Promise<Map<st
   return new Map(rows.map((r) => [r.service, r.version]));
 }
 
-function info(
-  stored: { projectKey: string; body: ApiService; revision: number; updatedAt: string; updatedBy: string },
-  active: Map<string, number>,
-): ApiServiceInfo {
-  return {
-    ...stored.body,
-    projectKey: stored.projectKey,
-    revision: stored.revision,
-    updatedAt: stored.updatedAt,
-    updatedBy: stored.updatedBy,
-    activeVersion: active.get(stored.body.id) ?? null,
-  };
-}
+const info = (stored: StoredObject<ApiService>, active: Map<string, number>): ApiServiceInfo => ({
+  ...storedInfo(stored),
+  activeVersion: active.get(stored.body.id) ?? null,
+});
 
 export async function listApiServices(
   ws: Workspace,
@@ -60,9 +51,11 @@ export async function getApiService(
 
 /** Checks a service body: its schema, unique endpoint ids, SQL parameters declared and used, lookup datasets present. */
 export async function validateApiService(ws: Workspace, projectKey: string, input: unknown): Promise<ApiService> {
-  const body = { ...((input ?? {}) as Record<string, unknown>) };
-  for (const field of READ_ONLY) delete body[field];
-  const service: ApiService = parseOr400(ApiServiceSchema, body, 'api service');
+  const service: ApiService = parseOr400(
+    ApiServiceSchema,
+    withoutStoredFields(input, ['activeVersion']),
+    'api service',
+  );
   const ids = new Set<string>();
   for (const e of service.endpoints) {
     if (ids.has(e.id)) throw badRequest(`endpoints: two endpoints are named ${e.id}`);
@@ -90,7 +83,7 @@ export async function saveApiService(
 ): Promise<ApiServiceInfo> {
   await ws.catalog.projects.authorize(principal, projectKey, 'writer');
   const service = await validateApiService(ws, projectKey, input);
-  const stored = await ws.catalog.objects.put({
+  const stored = await ws.catalog.saveObject({
     projectKey,
     kind: API_SERVICE_KIND,
     name: service.id,
@@ -98,7 +91,6 @@ export async function saveApiService(
     author: principal.username,
     ...options,
   });
-  await ws.catalog.projects.touch(projectKey);
   return info(stored, await activeVersions(ws, projectKey));
 }
 

@@ -5,6 +5,7 @@ import { workspaceSlot, type Workspace } from '../workspace/workspace.js';
 import { SCENARIO_KIND } from './kinds.js';
 import { redactScenario, restoreSecrets, type RevealedSecret } from './scenario-secrets.js';
 import { parseScenario, validateScenario, type Scenario } from './scenario.js';
+import { revisionStamp } from '../catalog/object-stamp.js';
 
 export interface ScenarioInfo extends Scenario {
   projectKey: string;
@@ -26,9 +27,7 @@ function info(
   return {
     ...redactScenario(parseScenario(stored.body), { showTokens }),
     projectKey: stored.projectKey,
-    revision: stored.revision,
-    updatedAt: stored.updatedAt,
-    updatedBy: stored.updatedBy,
+    ...revisionStamp(stored),
   };
 }
 

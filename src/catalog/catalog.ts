@@ -1,6 +1,6 @@
 import { openCatalogDatabase, type CatalogDatabase } from './database.js';
 import { GroupStore } from './groups.js';
-import { ObjectStore } from './objects.js';
+import { ObjectStore, type ObjectWrite, type StoredObject } from './objects.js';
 import { ProjectStore } from './projects.js';
 import { UserStore } from './users.js';
 
@@ -19,6 +19,13 @@ export class Catalog {
     this.projects = new ProjectStore(database.db);
     this.users = new UserStore(database.db);
     this.groups = new GroupStore(database.db);
+  }
+
+  /** Saves a revision of a project object and marks the project changed (the home page sorts by it). */
+  async saveObject<T>(write: ObjectWrite<T>): Promise<StoredObject<T>> {
+    const stored = await this.objects.put(write);
+    await this.projects.touch(write.projectKey);
+    return stored;
   }
 
   get db() {

@@ -16,6 +16,7 @@ export { DATASET_KIND };
 import type { ListedVersion } from './dataset-types.js';
 import { dropPartitionRecords, isPartitionedVersion, manifestOf } from './partition-store.js';
 import { currentVersion, currentVersions, dropVersions, listVersions, type CommittedVersion } from './versions.js';
+import { revisionStamp } from '../catalog/object-stamp.js';
 
 const RECIPE_KIND = 'recipe';
 
@@ -45,9 +46,7 @@ function info(
 ): DatasetInfo {
   return {
     ...def,
-    revision: stored.revision,
-    updatedAt: stored.updatedAt,
-    updatedBy: stored.updatedBy,
+    ...revisionStamp(stored),
     currentVersion: version ? omit(version, 'location') : null,
     columns: version?.columns ?? null,
     rowCount: version?.rowCount ?? null,

@@ -13,6 +13,7 @@ import { RecipeBaseSchema, type RecipeBase, type RecipeContext, type RecipeInput
 import type { Workspace } from '../workspace/workspace.js';
 import { validateRecipeEdges } from './graph.js';
 import { recipeTarget } from './recipe-target.js';
+import { revisionStamp } from '../catalog/object-stamp.js';
 
 export const RECIPE_KIND = 'recipe';
 
@@ -172,9 +173,7 @@ export async function saveRecipe(
   await ws.catalog.projects.touch(projectKey);
   return {
     ...stored.body,
-    revision: stored.revision,
-    updatedAt: stored.updatedAt,
-    updatedBy: stored.updatedBy,
+    ...revisionStamp(stored),
   };
 }
 

@@ -1,4 +1,6 @@
 import type { Principal } from '../catalog/access.js';
+import { storedInfo, withoutStoredFields } from '../catalog/object-stamp.js';
+import type { StoredObject } from '../catalog/objects.js';
 import { checkSharing } from '../catalog/sharing.js';
 import { badRequest } from '../common/errors.js';
 import { parseOr400 } from '../common/parse.js';
@@ -10,23 +12,7 @@ import { INSIGHT_KIND } from './insights-service.js';
 /** The object kind of dashboards in the versioned object store. */
 export const DASHBOARD_KIND = 'dashboard';
 
-const READ_ONLY = ['projectKey', 'revision', 'updatedAt', 'updatedBy'];
-
-function info(stored: {
-  projectKey: string;
-  body: Dashboard;
-  revision: number;
-  updatedAt: string;
-  updatedBy: string;
-}): DashboardInfo {
-  return {
-    ...stored.body,
-    projectKey: stored.projectKey,
-    revision: stored.revision,
-    updatedAt: stored.updatedAt,
-    updatedBy: stored.updatedBy,
-  };
-}
+const info = (stored: StoredObject<Dashboard>): DashboardInfo => storedInfo(stored);
 
 export async function listDashboards(
   ws: Workspace,
@@ -58,9 +44,7 @@ export async function saveDashboard(
   options: { expectRevision?: number } = {},
 ): Promise<DashboardInfo> {
   await ws.catalog.projects.authorizeRight(principal, projectKey, 'manage-dashboards');
-  const body = { ...((input ?? {}) as Record<string, unknown>) };
-  for (const field of READ_ONLY) delete body[field];
-  const dashboard = parseOr400(DashboardSchema, body, 'dashboard');
+  const dashboard = parseOr400(DashboardSchema, withoutStoredFields(input), 'dashboard');
   dashboard.sharing = await checkSharing(ws.catalog.db, dashboard.sharing);
   if (!dashboard.sharing) delete dashboard.sharing;
   const insights = new Set((await ws.catalog.objects.list(projectKey, INSIGHT_KIND)).map((o) => o.name));
@@ -71,7 +55,7 @@ export async function saveDashboard(
       if (tile.x + tile.w > 24) throw badRequest(`pages.${p}.tiles.${t}: x + w is at most 24 (the grid's width)`);
     }),
   );
-  const stored = await ws.catalog.objects.put({
+  const stored = await ws.catalog.saveObject({
     projectKey,
     kind: DASHBOARD_KIND,
     name: dashboard.id,
@@ -79,7 +63,6 @@ export async function saveDashboard(
     author: principal.username,
     ...options,
   });
-  await ws.catalog.projects.touch(projectKey);
   return info(stored);
 }
 

@@ -1,4 +1,6 @@
 import type { Principal } from '../catalog/access.js';
+import { storedInfo, withoutStoredFields } from '../catalog/object-stamp.js';
+import type { StoredObject } from '../catalog/objects.js';
 import { badRequest } from '../common/errors.js';
 import { parseOr400 } from '../common/parse.js';
 import { DATASET_KIND } from '../datasets/definitions.js';
@@ -11,23 +13,7 @@ import type { Insight, InsightInfo } from './insight-types.js';
 /** The object kind of insights in the versioned object store (history and revert like recipes). */
 export const INSIGHT_KIND = 'insight';
 
-const READ_ONLY = ['projectKey', 'revision', 'updatedAt', 'updatedBy'];
-
-function info(stored: {
-  projectKey: string;
-  body: Insight;
-  revision: number;
-  updatedAt: string;
-  updatedBy: string;
-}): InsightInfo {
-  return {
-    ...stored.body,
-    projectKey: stored.projectKey,
-    revision: stored.revision,
-    updatedAt: stored.updatedAt,
-    updatedBy: stored.updatedBy,
-  };
-}
+const info = (stored: StoredObject<Insight>): InsightInfo => storedInfo(stored);
 
 export async function listInsights(ws: Workspace, principal: Principal, projectKey: string): Promise<InsightInfo[]> {
   await ws.catalog.projects.authorize(principal, projectKey, 'reader');
@@ -46,9 +32,7 @@ export async function getInsight(
 
 /** Checks an insight's body: its schema, and that the dataset it reads exists (its columns are checked when it runs). */
 export async function validateInsight(ws: Workspace, projectKey: string, input: unknown): Promise<Insight> {
-  const body = { ...((input ?? {}) as Record<string, unknown>) };
-  for (const field of READ_ONLY) delete body[field];
-  const insight = parseOr400(InsightSchema, body, 'insight');
+  const insight = parseOr400(InsightSchema, withoutStoredFields(input), 'insight');
   if (insight.dataset && !(await ws.catalog.objects.get(projectKey, DATASET_KIND, insight.dataset)))
     throw badRequest(`dataset: no dataset ${insight.dataset} in project ${projectKey}`);
   if (insight.webapp && !(await ws.catalog.objects.get(projectKey, WEBAPP_KIND, insight.webapp)))
@@ -66,7 +50,7 @@ export async function saveInsight(
 ): Promise<InsightInfo> {
   await ws.catalog.projects.authorizeRight(principal, projectKey, 'manage-dashboards');
   const insight = await validateInsight(ws, projectKey, input);
-  const stored = await ws.catalog.objects.put({
+  const stored = await ws.catalog.saveObject({
     projectKey,
     kind: INSIGHT_KIND,
     name: insight.id,
@@ -74,7 +58,6 @@ export async function saveInsight(
     author: principal.username,
     ...options,
   });
-  await ws.catalog.projects.touch(projectKey);
   warmInsightSoon(ws, projectKey, insight.id);
   return info(stored);
 }

@@ -1,4 +1,6 @@
 import type { Principal } from '../catalog/access.js';
+import { storedInfo, withoutStoredFields } from '../catalog/object-stamp.js';
+import type { StoredObject } from '../catalog/objects.js';
 import { parseOr400 } from '../common/parse.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { boundOutputs } from './bound-outputs.js';
@@ -9,29 +11,11 @@ import type { Notebook, NotebookInfo } from './notebook-types.js';
 /** The object kind of notebooks in the versioned object store (history and revert like insights). */
 export const NOTEBOOK_KIND = 'notebook';
 
-const READ_ONLY = ['projectKey', 'revision', 'updatedAt', 'updatedBy'];
-
-export function notebookInfo(stored: {
-  projectKey: string;
-  body: Notebook;
-  revision: number;
-  updatedAt: string;
-  updatedBy: string;
-}): NotebookInfo {
-  return {
-    ...stored.body,
-    projectKey: stored.projectKey,
-    revision: stored.revision,
-    updatedAt: stored.updatedAt,
-    updatedBy: stored.updatedBy,
-  };
-}
+export const notebookInfo = (stored: StoredObject<Notebook>): NotebookInfo => storedInfo(stored);
 
 /** A notebook body checked and with its outputs cut to what is kept. */
 export function parseNotebook(input: unknown): Notebook {
-  const body = { ...((input ?? {}) as Record<string, unknown>) };
-  for (const field of READ_ONLY) delete body[field];
-  const notebook = parseOr400(NotebookSchema, body, 'notebook');
+  const notebook = parseOr400(NotebookSchema, withoutStoredFields(input), 'notebook');
   return {
     ...notebook,
     cells: notebook.cells.map((c) => (c.outputs ? { ...c, outputs: boundOutputs(c.outputs) } : c)),
@@ -63,7 +47,7 @@ export async function saveNotebook(
 ): Promise<NotebookInfo> {
   await ws.catalog.projects.authorize(principal, projectKey, 'writer');
   const notebook = parseNotebook(input);
-  const stored = await ws.catalog.objects.put({
+  const stored = await ws.catalog.saveObject({
     projectKey,
     kind: NOTEBOOK_KIND,
     name: notebook.id,
@@ -71,7 +55,6 @@ export async function saveNotebook(
     author: principal.username,
     ...options,
   });
-  await ws.catalog.projects.touch(projectKey);
   return notebookInfo(stored);
 }
 

@@ -3,6 +3,8 @@ import type { Principal } from '../catalog/access.js';
 import { badRequest } from '../common/errors.js';
 import { OBJECT_NAME } from '../common/names.js';
 import { parseOr400 } from '../common/parse.js';
+import { storedInfo, withoutStoredFields } from '../catalog/object-stamp.js';
+import type { StoredObject } from '../catalog/objects.js';
 import { checkSharing, SharingSchema } from '../catalog/sharing.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { REACT_BUILD_DIR, reactBundle } from './react-build.js';
@@ -12,8 +14,6 @@ import { WEBAPP_KINDS, type Webapp, type WebappInfo } from './webapp-types.js';
 
 /** The object kind of webapps in the versioned object store (history and revert like insights). */
 export const WEBAPP_KIND = 'webapp';
-
-const READ_ONLY = ['projectKey', 'revision', 'updatedAt', 'updatedBy', 'url'];
 
 const WebappSchema = z.object({
   id: z.string().regex(OBJECT_NAME, 'letters, digits and _, starting with a letter or _ (at most 128)'),
@@ -36,22 +36,10 @@ const WebappSchema = z.object({
 /** Where a browser opens a webapp. */
 export const webappUrl = (projectKey: string, id: string) => `/webapps/${projectKey}/${id}/`;
 
-function info(stored: {
-  projectKey: string;
-  body: Webapp;
-  revision: number;
-  updatedAt: string;
-  updatedBy: string;
-}): WebappInfo {
-  return {
-    ...stored.body,
-    projectKey: stored.projectKey,
-    revision: stored.revision,
-    updatedAt: stored.updatedAt,
-    updatedBy: stored.updatedBy,
-    url: webappUrl(stored.projectKey, stored.body.id),
-  };
-}
+const info = (stored: StoredObject<Webapp>): WebappInfo => ({
+  ...storedInfo(stored),
+  url: webappUrl(stored.projectKey, stored.body.id),
+});
 
 export async function listWebapps(ws: Workspace, principal: Principal, projectKey: string): Promise<WebappInfo[]> {
   await ws.catalog.projects.authorize(principal, projectKey, 'reader');
@@ -77,9 +65,7 @@ export async function saveWebapp(
   options: { expectRevision?: number } = {},
 ): Promise<WebappInfo> {
   await ws.catalog.projects.authorize(principal, projectKey, 'writer');
-  const body = { ...((input ?? {}) as Record<string, unknown>) };
-  for (const field of READ_ONLY) delete body[field];
-  const webapp = parseOr400(WebappSchema, body, 'webapp');
+  const webapp = parseOr400(WebappSchema, withoutStoredFields(input, ['url']), 'webapp');
   checkWebappFiles(webapp.files);
   webapp.sharing = await checkSharing(ws.catalog.db, webapp.sharing);
   if (!webapp.sharing) delete webapp.sharing;
@@ -94,7 +80,7 @@ export async function saveWebapp(
     // Built before it is stored: a build error is this save's 400 (file:line:column), never a broken page.
     await reactBundle(ws, webapp.files);
   }
-  const stored = await ws.catalog.objects.put({
+  const stored = await ws.catalog.saveObject({
     projectKey,
     kind: WEBAPP_KIND,
     name: webapp.id,
@@ -102,7 +88,6 @@ export async function saveWebapp(
     author: principal.username,
     ...options,
   });
-  await ws.catalog.projects.touch(projectKey);
   await stopWebappProcesses(ws, projectKey, webapp.id, `saved as revision ${stored.revision}`);
   return info(stored);
 }

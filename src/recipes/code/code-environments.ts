@@ -13,6 +13,7 @@ import {
   venvHash,
   type VenvRequest,
 } from './python-venvs.js';
+import { revisionStamp } from '../../catalog/object-stamp.js';
 
 /**
  * Code environments of a project: which interpreter and which packages a code recipe runs with.
@@ -72,9 +73,7 @@ function info(
   return {
     ...stored.body,
     ...(venv ? { venv: venvStatus(ws, venv) } : {}),
-    revision: stored.revision,
-    updatedAt: stored.updatedAt,
-    updatedBy: stored.updatedBy,
+    ...revisionStamp(stored),
   };
 }
 

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Principal } from '../../catalog/access.js';
 import { parseOr400 } from '../../common/parse.js';
 import type { Workspace } from '../../workspace/workspace.js';
+import { revisionStamp } from '../../catalog/object-stamp.js';
 
 /**
  * Project libraries: shared code files (TypeScript, Python, R) that every code recipe of the
@@ -42,9 +43,7 @@ function info(stored: { body: LibraryFile; revision: number; updatedAt: string; 
     language: languageOf(stored.body.name),
     size: Buffer.byteLength(stored.body.content),
     content: stored.body.content,
-    revision: stored.revision,
-    updatedAt: stored.updatedAt,
-    updatedBy: stored.updatedBy,
+    ...revisionStamp(stored),
   };
 }
 
