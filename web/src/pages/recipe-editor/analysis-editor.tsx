@@ -1,15 +1,13 @@
 import { useState } from 'react';
-import { Link } from 'react-router-dom';
 import { api, apiPath, ApiError, errorMessage, projectApi } from '../../api/client';
 import type { Dataset, Job, Recipe } from '../../api/types';
-import { JobProgress } from '../../components/job-progress';
-import { projectPath } from '../../components/layout';
 import { isSaveConflict, SaveConflict } from '../../components/save-conflict';
 import { SchemaForm, type FormValue, type JsonSchema } from '../../components/schema-form';
 import { Loading } from '../../components/ui';
 import { OBJECT_NAME } from '../../lib/names';
 import { useApi } from '../../lib/use-api';
 import { PreviewTable, type Preview } from './preview-table';
+import { BuildProgressCard, RecipeNameFields, SavedNotice, saveRecipe } from './recipe-form-parts';
 
 interface RecipeTypeInfo {
   type: string;
@@ -89,17 +87,13 @@ export function AnalysisEditor({
     setError(null);
     setNotice(null);
     try {
-      const saved = isNew
-        ? await api.post<Recipe>(projectApi(projectKey, 'recipes'), body())
-        : await api.put<Recipe>(projectApi(projectKey, 'recipes', name), { ...body(), revision: recipe.revision });
+      const { saved, jobId: built } = await saveRecipe(projectKey, body(), {
+        isNew,
+        revision: recipe?.revision,
+        ...(thenBuild ? { build: output } : {}),
+      });
       setNotice(`Saved revision ${saved.revision}.`);
-      if (thenBuild) {
-        const started = await api.post<{ jobId: string }>(projectApi(projectKey, 'builds'), {
-          targets: [output],
-          mode: 'only',
-        });
-        setJobId(started.jobId);
-      }
+      if (built) setJobId(built);
       onSaved(saved);
     } catch (e) {
       setError(e);
@@ -111,36 +105,21 @@ export function AnalysisEditor({
   return (
     <div className="stack">
       <div className="row">
-        <label className="field">
-          Recipe name
-          <input
-            value={name}
-            disabled={!isNew}
-            onChange={(e) => setName(e.target.value)}
-            aria-invalid={name !== '' && !OBJECT_NAME.test(name)}
-          />
-        </label>
-        <label className="field">
-          Input dataset
-          <select value={input} onChange={(e) => setInput(e.target.value)}>
-            <option value="">Choose…</option>
-            {datasets
-              .filter((d) => d.name !== output)
-              .map((d) => (
-                <option key={d.name} value={d.name}>
-                  {d.name}
-                </option>
-              ))}
-          </select>
-        </label>
-        <label className="field">
-          Output dataset
-          <input
-            value={output}
-            onChange={(e) => setOutput(e.target.value)}
-            aria-invalid={output !== '' && !OBJECT_NAME.test(output)}
-          />
-        </label>
+        <RecipeNameFields name={name} onName={setName} isNew={isNew} output={output} onOutput={setOutput}>
+          <label className="field">
+            Input dataset
+            <select value={input} onChange={(e) => setInput(e.target.value)}>
+              <option value="">Choose…</option>
+              {datasets
+                .filter((d) => d.name !== output)
+                .map((d) => (
+                  <option key={d.name} value={d.name}>
+                    {d.name}
+                  </option>
+                ))}
+            </select>
+          </label>
+        </RecipeNameFields>
       </div>
       <section className="card" aria-label={`${info.label} settings`}>
         <div className="card-body">
@@ -181,22 +160,12 @@ export function AnalysisEditor({
           {errorMessage(error)}
         </div>
       ) : null}
-      {notice ? (
-        <div className="alert success" role="status">
-          {notice} <Link to={projectPath(projectKey, 'datasets', output)}>Open {output}</Link>
-        </div>
-      ) : null}
-      {jobId ? (
-        <div className="card">
-          <div className="card-body">
-            <JobProgress
-              projectKey={projectKey}
-              jobId={jobId}
-              onEnd={(j: Job) => j.status === 'succeeded' && setNotice(`Built ${output}.`)}
-            />
-          </div>
-        </div>
-      ) : null}
+      <SavedNotice projectKey={projectKey} notice={notice} outputs={[output]} />
+      <BuildProgressCard
+        projectKey={projectKey}
+        jobId={jobId}
+        onEnd={(j: Job) => j.status === 'succeeded' && setNotice(`Built ${output}.`)}
+      />
       {preview ? <PreviewTable preview={preview} /> : null}
     </div>
   );

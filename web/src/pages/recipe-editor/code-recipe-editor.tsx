@@ -16,6 +16,7 @@ import { useCan } from '../../lib/use-can';
 import { useLatest } from '../../lib/use-latest';
 import { InputsPanel } from './inputs-panel';
 import { PreviewTable, type Preview } from './preview-table';
+import { RecipeNameFields, SavedNotice, saveRecipe } from './recipe-form-parts';
 
 export const CODE_TYPES: readonly CodeLanguage[] = ['typescript', 'python', 'r'];
 export const CODE_LABELS: Record<CodeLanguage, string> = { typescript: 'TypeScript', python: 'Python', r: 'R' };
@@ -147,20 +148,14 @@ export function CodeRecipeEditor({
           code: d.code,
         };
         for (const field of ['revision', 'updatedAt', 'updatedBy']) delete (body as Record<string, unknown>)[field];
-        const saved = isNew
-          ? await api.post<Recipe>(projectApi(projectKey, 'recipes'), body)
-          : await api.put<Recipe>(projectApi(projectKey, 'recipes', d.name), { ...body, revision: d.revision });
+        const { saved, jobId: built } = await saveRecipe(projectKey, body, {
+          isNew,
+          revision: d.revision,
+          ...(thenBuild ? { build: d.output } : {}),
+        });
         setDraft({ ...d, revision: saved.revision });
         setNotice(`Saved revision ${saved.revision}.`);
-        let built: string | undefined;
-        if (thenBuild) {
-          const { jobId: id } = await api.post<{ jobId: string }>(projectApi(projectKey, 'builds'), {
-            targets: [d.output],
-            mode: 'only',
-          });
-          built = id;
-          setJobId(id);
-        }
+        if (built) setJobId(built);
         onSaved(saved, built);
       } catch (e) {
         setError(e);
@@ -191,23 +186,13 @@ export function CodeRecipeEditor({
       />
       <div className="stack min-w-0">
         <div className="row">
-          <label className="field">
-            Recipe name
-            <input
-              value={draft.name}
-              disabled={!isNew}
-              onChange={(e) => setDraft({ ...draft, name: e.target.value })}
-              aria-invalid={draft.name !== '' && !OBJECT_NAME.test(draft.name)}
-            />
-          </label>
-          <label className="field">
-            Output dataset
-            <input
-              value={draft.output}
-              onChange={(e) => setDraft({ ...draft, output: e.target.value })}
-              aria-invalid={draft.output !== '' && !OBJECT_NAME.test(draft.output)}
-            />
-          </label>
+          <RecipeNameFields
+            name={draft.name}
+            onName={(name) => setDraft({ ...draft, name })}
+            isNew={isNew}
+            output={draft.output}
+            onOutput={(output) => setDraft({ ...draft, output })}
+          />
           <div className="grow" />
           <button
             type="button"
@@ -257,12 +242,7 @@ export function CodeRecipeEditor({
         ) : error ? (
           <ErrorAlert error={error} />
         ) : null}
-        {notice ? (
-          <div className="alert success" role="status">
-            {notice}{' '}
-            {!isNew ? <Link to={projectPath(projectKey, 'datasets', draft.output)}>Open {draft.output}</Link> : null}
-          </div>
-        ) : null}
+        <SavedNotice projectKey={projectKey} notice={notice} outputs={isNew ? [] : [draft.output]} />
         <div className="code-recipe-results">
           {preview ? <PreviewTable preview={preview} /> : null}
           {log ? (

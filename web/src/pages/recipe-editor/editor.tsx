@@ -1,10 +1,7 @@
 import { useCallback, useMemo, useRef, useState } from 'react';
-import { Link } from 'react-router-dom';
 import { api, ApiError, projectApi } from '../../api/client';
 import type { Dataset, Job, Recipe } from '../../api/types';
 import { ActionButton } from '../../components/can';
-import { JobProgress } from '../../components/job-progress';
-import { projectPath } from '../../components/layout';
 import { isSaveConflict, SaveConflict } from '../../components/save-conflict';
 import { SqlEditor, type SqlEditorHandle, type SqlSchema } from '../../components/sql-editor';
 import { OBJECT_NAME } from '../../lib/names';
@@ -13,6 +10,7 @@ import { useLatest } from '../../lib/use-latest';
 import { InputsPanel } from './inputs-panel';
 import { keptDependencies } from './partition-dependencies';
 import { PreviewTable, type Preview } from './preview-table';
+import { BuildProgressCard, RecipeNameFields, SavedNotice, saveRecipe } from './recipe-form-parts';
 import { sqlError, SqlErrorAlert } from './sql-error';
 
 export interface Draft {
@@ -110,18 +108,14 @@ export function Editor({
           sql: d.sql,
           ...keptDependencies(d.partitionDependencies, d.inputs),
         };
-        const saved = isNew
-          ? await api.post<Recipe>(projectApi(projectKey, 'recipes'), body)
-          : await api.put<Recipe>(projectApi(projectKey, 'recipes', d.name), { ...body, revision: d.revision });
+        const { saved, jobId: built } = await saveRecipe(projectKey, body, {
+          isNew,
+          revision: d.revision,
+          ...(thenBuild ? { build: d.output } : {}),
+        });
         setNotice(`Saved revision ${saved.revision}.`);
-        let built: string | undefined;
-        if (thenBuild) {
-          const { jobId: id } = await api.post<{ jobId: string }>(projectApi(projectKey, 'builds'), {
-            targets: [d.output],
-            mode: 'only',
-          });
-          built = id;
-          setJobId(id);
+        if (built) {
+          setJobId(built);
           setJobRunning(true);
         }
         onSaved(saved, built);
@@ -154,23 +148,13 @@ export function Editor({
       />
       <div className="stack min-w-0">
         <div className="row">
-          <label className="field">
-            Recipe name
-            <input
-              value={draft.name}
-              disabled={!isNew}
-              onChange={(e) => setDraft({ ...draft, name: e.target.value })}
-              aria-invalid={draft.name !== '' && !OBJECT_NAME.test(draft.name)}
-            />
-          </label>
-          <label className="field">
-            Output dataset
-            <input
-              value={draft.output}
-              onChange={(e) => setDraft({ ...draft, output: e.target.value })}
-              aria-invalid={draft.output !== '' && !OBJECT_NAME.test(draft.output)}
-            />
-          </label>
+          <RecipeNameFields
+            name={draft.name}
+            onName={(name) => setDraft({ ...draft, name })}
+            isNew={isNew}
+            output={draft.output}
+            onOutput={(output) => setDraft({ ...draft, output })}
+          />
           <div className="grow" />
           <button
             type="button"
@@ -224,26 +208,15 @@ export function Editor({
         ) : (
           <SqlErrorAlert error={error} position={position} onGoTo={(p) => editor.current?.focusAt(p.line, p.column)} />
         )}
-        {notice ? (
-          <div className="alert success" role="status">
-            {notice}{' '}
-            {!isNew ? <Link to={projectPath(projectKey, 'datasets', draft.output)}>Open {draft.output}</Link> : null}
-          </div>
-        ) : null}
-        {jobId ? (
-          <div className="card">
-            <div className="card-body">
-              <JobProgress
-                projectKey={projectKey}
-                jobId={jobId}
-                onEnd={(j: Job) => {
-                  setJobRunning(false);
-                  if (j.status === 'succeeded') setNotice(`Built ${draft.output}.`);
-                }}
-              />
-            </div>
-          </div>
-        ) : null}
+        <SavedNotice projectKey={projectKey} notice={notice} outputs={isNew ? [] : [draft.output]} />
+        <BuildProgressCard
+          projectKey={projectKey}
+          jobId={jobId}
+          onEnd={(j: Job) => {
+            setJobRunning(false);
+            if (j.status === 'succeeded') setNotice(`Built ${draft.output}.`);
+          }}
+        />
         {preview ? <PreviewTable preview={preview} /> : null}
       </div>
     </div>

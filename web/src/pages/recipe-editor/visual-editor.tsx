@@ -1,10 +1,7 @@
 import { useState } from 'react';
 import { useConfirm } from '../../components/confirm-dialog';
-import { Link } from 'react-router-dom';
 import { api, projectApi } from '../../api/client';
 import type { Dataset, Job, Recipe } from '../../api/types';
-import { JobProgress } from '../../components/job-progress';
-import { projectPath } from '../../components/layout';
 import { SchemaForm, type FormValue, type JsonSchema, type Suggestions } from '../../components/schema-form';
 import { ErrorAlert, Loading } from '../../components/ui';
 import { OBJECT_NAME } from '../../lib/names';
@@ -14,6 +11,7 @@ import { InputsPanel } from './inputs-panel';
 import { keptDependencies } from './partition-dependencies';
 import { PrepareSteps, stepSchemas, type Step } from './prepare-steps';
 import { PreviewTable, type Preview } from './preview-table';
+import { BuildProgressCard, RecipeNameFields, SavedNotice, saveRecipe } from './recipe-form-parts';
 
 interface RecipeTypeInfo {
   type: string;
@@ -134,18 +132,13 @@ export function VisualEditor({
     });
   const save = (thenBuild: boolean) =>
     run(async () => {
-      const saved = isNew
-        ? await api.post<Recipe>(projectApi(projectKey, 'recipes'), body())
-        : await api.put<Recipe>(projectApi(projectKey, 'recipes', name), { ...body(), revision: recipe.revision });
+      const { saved, jobId: built } = await saveRecipe(projectKey, body(), {
+        isNew,
+        revision: recipe?.revision,
+        ...(thenBuild && outputs[0] ? { build: outputs[0] } : {}),
+      });
       setNotice(`Saved revision ${saved.revision}.`);
-      if (thenBuild) {
-        const { jobId: id } = await api.post<{ jobId: string }>(projectApi(projectKey, 'builds'), {
-          // Any output builds the recipe, which writes them all.
-          targets: outputs.slice(0, 1),
-          mode: 'only',
-        });
-        setJobId(id);
-      }
+      if (built) setJobId(built);
       onSaved(saved);
     });
   const convert = () =>
@@ -171,23 +164,15 @@ export function VisualEditor({
       />
       <div className="stack min-w-0">
         <div className="row">
-          <label className="field">
-            Recipe name
-            <input
-              value={name}
-              disabled={!isNew}
-              onChange={(e) => setName(e.target.value)}
-              aria-invalid={name !== '' && !OBJECT_NAME.test(name)}
-            />
-          </label>
-          <label className="field">
-            {several ? 'Output datasets (comma-separated)' : 'Output dataset'}
-            <input
-              value={output}
-              onChange={(e) => setOutput(e.target.value)}
-              aria-invalid={output !== '' && !outputs.every((o) => OBJECT_NAME.test(o))}
-            />
-          </label>
+          <RecipeNameFields
+            name={name}
+            onName={setName}
+            isNew={isNew}
+            output={output}
+            onOutput={setOutput}
+            outputLabel={several ? 'Output datasets (comma-separated)' : 'Output dataset'}
+            outputValid={outputs.every((o) => OBJECT_NAME.test(o))}
+          />
           <div className="grow" />
           <button
             type="button"
@@ -220,30 +205,12 @@ export function VisualEditor({
           <SchemaForm schema={paramsSchema} value={params} onChange={setParams} suggestions={suggestions} />
         ) : null}
         {error ? <ErrorAlert error={error} /> : null}
-        {notice ? (
-          <div className="alert success" role="status">
-            {notice}{' '}
-            {!isNew
-              ? outputs.map((o, n) => (
-                  <span key={o}>
-                    {n ? ' · ' : ''}
-                    <Link to={projectPath(projectKey, 'datasets', o)}>Open {o}</Link>
-                  </span>
-                ))
-              : null}
-          </div>
-        ) : null}
-        {jobId ? (
-          <div className="card">
-            <div className="card-body">
-              <JobProgress
-                projectKey={projectKey}
-                jobId={jobId}
-                onEnd={(j: Job) => j.status === 'succeeded' && setNotice(`Built ${outputs.join(', ')}.`)}
-              />
-            </div>
-          </div>
-        ) : null}
+        <SavedNotice projectKey={projectKey} notice={notice} outputs={isNew ? [] : outputs} />
+        <BuildProgressCard
+          projectKey={projectKey}
+          jobId={jobId}
+          onEnd={(j: Job) => j.status === 'succeeded' && setNotice(`Built ${outputs.join(', ')}.`)}
+        />
         {sql !== null ? (
           <details open>
             <summary>Compiled SQL</summary>
