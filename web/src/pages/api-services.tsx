@@ -4,7 +4,8 @@ import { api, projectApi } from '../api/client';
 import type { ApiServiceInfo } from '../api/types';
 import { ActionButton } from '../components/can';
 import { projectPath } from '../components/layout';
-import { CardSection, DialogButtons, EmptyState, ErrorAlert, Loading, Modal, PageHeader } from '../components/ui';
+import { NewObjectDialog } from '../components/new-object-dialog';
+import { CardSection, EmptyState, ErrorAlert, Loading, PageHeader } from '../components/ui';
 import { formatRelative } from '../lib/format';
 import { useApi } from '../lib/use-api';
 import { useCan } from '../lib/use-can';
@@ -16,18 +17,10 @@ export default function ApiServicesPage() {
   const canWrite = useCan('write');
   const services = useApi<ApiServiceInfo[]>(projectApi(key, 'api-services'));
   const [creating, setCreating] = useState(false);
-  const [id, setId] = useState('');
-  const [name, setName] = useState('');
-  const [error, setError] = useState<unknown>(null);
 
-  async function create(e: React.FormEvent) {
-    e.preventDefault();
-    try {
-      await api.post(projectApi(key, 'api-services'), { id, name, endpoints: [] });
-      void navigate(projectPath(key, 'api-services', id));
-    } catch (err) {
-      setError(err);
-    }
+  async function create(id: string, name: string) {
+    await api.post(projectApi(key, 'api-services'), { id, name, endpoints: [] });
+    void navigate(projectPath(key, 'api-services', id));
   }
 
   return (
@@ -76,20 +69,15 @@ export default function ApiServicesPage() {
           </div>
         )}
       </CardSection>
-      <Modal open={creating} title="New API service" onClose={() => setCreating(false)}>
-        <form className="stack" onSubmit={(e) => void create(e)}>
-          {error ? <ErrorAlert error={error} /> : null}
-          <label className="field">
-            <span>ID (in the URL)</span>
-            <input value={id} onChange={(e) => setId(e.target.value)} placeholder="receivers" required />
-          </label>
-          <label className="field">
-            <span>Name</span>
-            <input value={name} onChange={(e) => setName(e.target.value)} placeholder="Receiver temperatures" />
-          </label>
-          <DialogButtons onCancel={() => setCreating(false)} submit="Create" disabled={!id} />
-        </form>
-      </Modal>
+      <NewObjectDialog
+        open={creating}
+        title="New API service"
+        idLabel="ID (in the URL)"
+        placeholders={{ id: 'receivers', name: 'Receiver temperatures' }}
+        nameRequired={false}
+        onClose={() => setCreating(false)}
+        create={create}
+      />
     </div>
   );
 }

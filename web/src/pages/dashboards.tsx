@@ -3,7 +3,8 @@ import { Link, useNavigate, useParams } from 'react-router-dom';
 import { api, projectApi } from '../api/client';
 import type { DashboardInfo, InsightInfo } from '../api/types';
 import { projectPath } from '../components/layout';
-import { CardSection, DialogButtons, EmptyState, ErrorAlert, Loading, Modal, PageHeader } from '../components/ui';
+import { NewObjectDialog } from '../components/new-object-dialog';
+import { CardSection, EmptyState, ErrorAlert, Loading, PageHeader } from '../components/ui';
 import { formatRelative } from '../lib/format';
 import { useApi } from '../lib/use-api';
 import { useProjectRole } from '../lib/use-project-role';
@@ -16,18 +17,10 @@ export default function DashboardsPage() {
   const dashboards = useApi<DashboardInfo[]>(projectApi(key, 'dashboards'));
   const insights = useApi<InsightInfo[]>(projectApi(key, 'insights'));
   const [creating, setCreating] = useState(false);
-  const [id, setId] = useState('');
-  const [name, setName] = useState('');
-  const [error, setError] = useState<unknown>(null);
 
-  async function create(e: React.FormEvent) {
-    e.preventDefault();
-    try {
-      await api.post(projectApi(key, 'dashboards'), { id, name, pages: [{ title: 'Page 1', tiles: [] }], filters: [] });
-      void navigate(projectPath(key, 'dashboards', id));
-    } catch (err) {
-      setError(err);
-    }
+  async function create(id: string, name: string) {
+    await api.post(projectApi(key, 'dashboards'), { id, name, pages: [{ title: 'Page 1', tiles: [] }], filters: [] });
+    void navigate(projectPath(key, 'dashboards', id));
   }
 
   return (
@@ -106,20 +99,13 @@ export default function DashboardsPage() {
           </table>
         )}
       </CardSection>
-      <Modal open={creating} title="New dashboard" onClose={() => setCreating(false)}>
-        <form className="stack" onSubmit={(e) => void create(e)}>
-          {error ? <ErrorAlert error={error} /> : null}
-          <label className="field">
-            <span>ID</span>
-            <input value={id} onChange={(e) => setId(e.target.value)} placeholder="shift_report" required />
-          </label>
-          <label className="field">
-            <span>Name</span>
-            <input value={name} onChange={(e) => setName(e.target.value)} placeholder="Shift report" required />
-          </label>
-          <DialogButtons onCancel={() => setCreating(false)} submit="Create" disabled={!id || !name} />
-        </form>
-      </Modal>
+      <NewObjectDialog
+        open={creating}
+        title="New dashboard"
+        placeholders={{ id: 'shift_report', name: 'Shift report' }}
+        onClose={() => setCreating(false)}
+        create={create}
+      />
     </div>
   );
 }

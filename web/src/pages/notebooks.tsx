@@ -5,7 +5,8 @@ import type { NotebookInfo } from '../api/types';
 import { uploadFile } from '../api/upload';
 import { useConfirm } from '../components/confirm-dialog';
 import { projectPath } from '../components/layout';
-import { CardSection, DialogButtons, EmptyState, ErrorAlert, Loading, Modal, PageHeader } from '../components/ui';
+import { NewObjectDialog } from '../components/new-object-dialog';
+import { CardSection, EmptyState, ErrorAlert, Loading, PageHeader } from '../components/ui';
 import { formatRelative } from '../lib/format';
 import { useApi } from '../lib/use-api';
 import { useProjectRole } from '../lib/use-project-role';
@@ -27,20 +28,13 @@ export default function NotebooksPage() {
   const canEdit = useProjectRole('writer');
   const notebooks = useApi<NotebookInfo[]>(projectApi(key, 'notebooks'));
   const [creating, setCreating] = useState(false);
-  const [id, setId] = useState('');
-  const [name, setName] = useState('');
   const [error, setError] = useState<unknown>(null);
   const file = useRef<HTMLInputElement>(null);
   const confirm = useConfirm();
 
-  async function create(e: React.FormEvent) {
-    e.preventDefault();
-    try {
-      await api.post(projectApi(key, 'notebooks'), { id, name, cells: [{ type: 'sql', source: '' }] });
-      void navigate(projectPath(key, 'notebooks', id));
-    } catch (err) {
-      setError(err);
-    }
+  async function create(id: string, name: string) {
+    await api.post(projectApi(key, 'notebooks'), { id, name, cells: [{ type: 'sql', source: '' }] });
+    void navigate(projectPath(key, 'notebooks', id));
   }
 
   async function importFile(chosen: File | undefined) {
@@ -147,20 +141,13 @@ export default function NotebooksPage() {
         )}
       </CardSection>
       {confirm.dialog}
-      <Modal open={creating} title="New notebook" onClose={() => setCreating(false)}>
-        <form className="stack" onSubmit={(e) => void create(e)}>
-          {error ? <ErrorAlert error={error} /> : null}
-          <label className="field">
-            <span>ID</span>
-            <input value={id} onChange={(e) => setId(e.target.value)} placeholder="trec_qa" required />
-          </label>
-          <label className="field">
-            <span>Name</span>
-            <input value={name} onChange={(e) => setName(e.target.value)} placeholder="Trec QA" required />
-          </label>
-          <DialogButtons onCancel={() => setCreating(false)} submit="Create" disabled={!id || !name} />
-        </form>
-      </Modal>
+      <NewObjectDialog
+        open={creating}
+        title="New notebook"
+        placeholders={{ id: 'trec_qa', name: 'Trec QA' }}
+        onClose={() => setCreating(false)}
+        create={create}
+      />
     </div>
   );
 }
