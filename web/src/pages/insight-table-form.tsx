@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { AGGREGATIONS, measureLabel } from '../../../src/insights/insight-types.js';
 import type { Insight } from '../api/types';
 import { InsightFilters } from '../components/insight-filters';
+import { RuleList } from '../components/rule-list';
 
 type TableSpec = NonNullable<Insight['table']>;
 type Measure = NonNullable<TableSpec['measures']>[number];
@@ -272,73 +273,64 @@ function ConditionalColours({
   const rules = spec.highlight ?? [];
   const value = Number(rule.value);
   return (
-    <fieldset className="stack gap-1">
-      <legend>Conditional colours</legend>
-      {rules.map((r, i) => (
-        <div key={i} className="row">
+    <RuleList
+      legend="Conditional colours"
+      rules={rules}
+      describe={(r) => (
+        <>
           <span className="swatch" style={{ background: r.color }} aria-hidden="true" />
           <span className="mono small">
             {r.column} {OPS[r.op]} {r.value}: {r.color}
           </span>
-          {!readOnly ? (
-            <button
-              type="button"
-              className="btn small"
-              onClick={() => set({ highlight: rules.length > 1 ? rules.filter((_, j) => j !== i) : undefined })}
-            >
-              Remove
-            </button>
-          ) : null}
-        </div>
-      ))}
-      {!readOnly ? (
-        <div className="row wrap">
-          <select
-            aria-label="Colour column"
-            value={rule.column}
-            onChange={(e) => setRule({ ...rule, column: e.target.value })}
-          >
-            <option value="">column</option>
-            {answer.map((c) => (
-              <option key={c}>{c}</option>
-            ))}
-          </select>
-          <select
-            aria-label="Colour when"
-            value={rule.op}
-            onChange={(e) => setRule({ ...rule, op: e.target.value as Highlight['op'] })}
-          >
-            {Object.entries(OPS).map(([op, sign]) => (
-              <option key={op} value={op}>
-                {sign}
-              </option>
-            ))}
-          </select>
-          <input
-            aria-label="Colour threshold"
-            type="number"
-            value={rule.value}
-            onChange={(e) => setRule({ ...rule, value: e.target.value })}
-          />
-          <input
-            aria-label="Colour"
-            type="color"
-            value={rule.color}
-            onChange={(e) => setRule({ ...rule, color: e.target.value })}
-          />
-          <button
-            type="button"
-            className="btn small"
-            disabled={!rule.column || rule.value === '' || Number.isNaN(value)}
-            onClick={() => {
-              set({ highlight: [...rules, { column: rule.column, op: rule.op, value, color: rule.color }] });
-              setRule({ ...rule, column: '', value: '' });
-            }}
-          >
-            Add colour
-          </button>
-        </div>
-      ) : null}
-    </fieldset>
+        </>
+      )}
+      readOnly={readOnly}
+      onRemove={(i) => set({ highlight: rules.length > 1 ? rules.filter((_, j) => j !== i) : undefined })}
+    >
+      <select
+        aria-label="Colour column"
+        value={rule.column}
+        onChange={(e) => setRule({ ...rule, column: e.target.value })}
+      >
+        <option value="">column</option>
+        {answer.map((c) => (
+          <option key={c}>{c}</option>
+        ))}
+      </select>
+      <select
+        aria-label="Colour when"
+        value={rule.op}
+        onChange={(e) => setRule({ ...rule, op: e.target.value as Highlight['op'] })}
+      >
+        {Object.entries(OPS).map(([op, sign]) => (
+          <option key={op} value={op}>
+            {sign}
+          </option>
+        ))}
+      </select>
+      <input
+        aria-label="Colour threshold"
+        type="number"
+        value={rule.value}
+        onChange={(e) => setRule({ ...rule, value: e.target.value })}
+      />
+      <input
+        aria-label="Colour"
+        type="color"
+        value={rule.color}
+        onChange={(e) => setRule({ ...rule, color: e.target.value })}
+      />
+      <button
+        type="button"
+        className="btn small"
+        disabled={!rule.column || rule.value === '' || Number.isNaN(value)}
+        onClick={() => {
+          set({ highlight: [...rules, { column: rule.column, op: rule.op, value, color: rule.color }] });
+          setRule({ ...rule, column: '', value: '' });
+        }}
+      >
+        Add colour
+      </button>
+    </RuleList>
   );
 }
