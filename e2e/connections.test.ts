@@ -2,12 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildWebIfStale } from '../bin/build-web-if-needed.js';
-import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../test/support/llano-server.js';
-import { launchBrowser, logIn, type TestBrowser } from './support/browser.js';
+import { describe, expect, it } from 'vitest';
+import { logIn } from './support/browser.js';
+import { browserSuite } from './support/browser-suite.js';
 import { expectText } from './support/expect-text.js';
-import { apiClient } from './support/seed.js';
 
 /**
  * Connections in the UI: a project admin adds a SQLite database with a form built from the
@@ -15,38 +13,27 @@ import { apiClient } from './support/seed.js';
  * connection while that dataset reads it; a reader sees the list without the actions.
  */
 describe('web UI: connections and datasets read through them', () => {
-  let server: TestServer;
-  let b: TestBrowser;
   let dir: string;
   let file: string;
   const KEY = 'ARCHIVE';
 
-  beforeAll(async () => {
-    await buildWebIfStale({ quiet: true });
-    dir = mkdtempSync(path.join(tmpdir(), 'llano-e2e-conn-'));
-    file = path.join(dir, 'shifts.db');
-    const db = new Database(file);
-    db.exec(`CREATE TABLE shifts (id INTEGER PRIMARY KEY, astronomer TEXT, hours REAL);
-      INSERT INTO shifts VALUES (1, 'ana', 8.5), (2, 'ben', 7.0), (3, 'cho', 9.25);`);
-    db.close();
-    server = await startTestServer();
-    const admin = apiClient(server.url, server.adminToken);
-    await admin.call('POST', '/api/projects', { key: KEY, name: 'Archive' });
-    await admin.call('POST', '/api/users', { username: 'looker', password: 'looker-password-1' });
-    await admin.call('PUT', `/api/projects/${KEY}/members/looker`, { role: 'reader' });
-    b = await launchBrowser(server.url);
-    await logIn(b.page, 'admin', ADMIN_PASSWORD);
-  }, 300_000);
-
-  afterAll(async () => {
-    expect(b?.pageErrors ?? []).toEqual([]);
-    await b?.close();
-    await server?.stop();
-    rmSync(dir, { recursive: true, force: true });
+  const suite = browserSuite({
+    seed: async (_server, admin) => {
+      dir = mkdtempSync(path.join(tmpdir(), 'llano-e2e-conn-'));
+      file = path.join(dir, 'shifts.db');
+      const db = new Database(file);
+      db.exec(`CREATE TABLE shifts (id INTEGER PRIMARY KEY, astronomer TEXT, hours REAL);
+        INSERT INTO shifts VALUES (1, 'ana', 8.5), (2, 'ben', 7.0), (3, 'cho', 9.25);`);
+      db.close();
+      await admin.call('POST', '/api/projects', { key: KEY, name: 'Archive' });
+      await admin.call('POST', '/api/users', { username: 'looker', password: 'looker-password-1' });
+      await admin.call('PUT', `/api/projects/${KEY}/members/looker`, { role: 'reader' });
+    },
+    cleanUp: () => rmSync(dir, { recursive: true, force: true }),
   });
 
   it('creates and tests a SQLite connection from a form built from its type', async () => {
-    const { page } = b;
+    const { page } = suite.browser;
     await page.goto(`/projects/${KEY}`);
     await page.getByRole('link', { name: 'Connections' }).click();
     await page.getByText(/No connections yet/).waitFor();
@@ -62,7 +49,7 @@ describe('web UI: connections and datasets read through them', () => {
   });
 
   it('reads a table of the connection as a dataset, then refuses to delete the connection it reads', async () => {
-    const { page } = b;
+    const { page } = suite.browser;
     await page.getByRole('link', { name: 'Datasets', exact: true }).click();
     await page.getByRole('button', { name: 'From a connection' }).click();
     const dialog = page.getByRole('dialog', { name: 'New dataset from a connection' });
@@ -83,7 +70,7 @@ describe('web UI: connections and datasets read through them', () => {
   });
 
   it('shows a reader the connections without New, Edit or Delete', async () => {
-    const { page } = b;
+    const { page } = suite.browser;
     await page.context().clearCookies();
     await logIn(page, 'looker', 'looker-password-1');
     await page.goto(`/projects/${KEY}/connections`);

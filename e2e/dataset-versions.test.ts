@@ -1,37 +1,24 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildWebIfStale } from '../bin/build-web-if-needed.js';
-import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../test/support/llano-server.js';
-import { launchBrowser, logIn, type TestBrowser } from './support/browser.js';
-import { apiClient, receiverCsv } from './support/seed.js';
+import { describe, expect, it } from 'vitest';
+import { ADMIN_PASSWORD } from '../test/support/llano-server.js';
+import { launchBrowser, logIn } from './support/browser.js';
+import { browserSuite } from './support/browser-suite.js';
+import { receiverCsv } from './support/seed.js';
 import { READER, seedSmallProject, type SmallProject } from './support/small-project.js';
 
 /** The dataset's Versions tab: an old version's rows previewed, and restored after the app's own question. */
 describe('web UI: previewing and restoring old dataset versions', () => {
-  let server: TestServer;
   let p: SmallProject;
-  let b: TestBrowser;
-
-  beforeAll(async () => {
-    await buildWebIfStale({ quiet: true });
-    server = await startTestServer();
-    p = await seedSmallProject(server);
-    // A second upload: version 1 (500 rows) is now the previous one, its data still kept.
-    await apiClient(server.url, server.adminToken).upload(
-      `/api/projects/${p.key}/datasets/${p.dataset}/upload`,
-      receiverCsv(40),
-      'receiver_temps.csv',
-    );
-    b = await launchBrowser(server.url);
-  }, 300_000);
-
-  afterAll(async () => {
-    expect(b?.pageErrors ?? []).toEqual([]);
-    await b?.close();
-    await server?.stop();
+  const suite = browserSuite({
+    seed: async (server, admin) => {
+      p = await seedSmallProject(server);
+      // A second upload: version 1 (500 rows) is now the previous one, its data still kept.
+      await admin.upload(`/api/projects/${p.key}/datasets/${p.dataset}/upload`, receiverCsv(40), 'receiver_temps.csv');
+    },
+    logIn: false,
   });
 
   it('a writer previews version 1, is told which recipes become stale, and restores it as version 3', async () => {
-    const { page } = b;
+    const { page } = suite.browser;
     await logIn(page, 'admin', ADMIN_PASSWORD);
     await page.goto(`/projects/${p.key}/datasets/${p.dataset}/versions`);
     await page.getByRole('button', { name: 'Preview version 1' }).click();
@@ -47,16 +34,16 @@ describe('web UI: previewing and restoring old dataset versions', () => {
     await dialog.getByRole('button', { name: 'Restore version' }).click();
     await page.getByRole('status').filter({ hasText: 'Restored version 1 as version 3.' }).waitFor();
     await page.getByText('restore of version 1').waitFor();
-    const dataset = await server.call<{ rowCount: number; currentVersion: { seq: number } }>(
+    const dataset = await suite.server.call<{ rowCount: number; currentVersion: { seq: number } }>(
       'GET',
       `/api/projects/${p.key}/datasets/${p.dataset}`,
-      { token: server.adminToken },
+      { token: suite.server.adminToken },
     );
     expect(dataset.body).toMatchObject({ rowCount: 500, currentVersion: { seq: 3 } });
   });
 
   it('a reader may preview but sees Restore disabled with the reason', async () => {
-    const reader = await launchBrowser(server.url);
+    const reader = await launchBrowser(suite.server.url);
     try {
       const { page } = reader;
       await logIn(page, READER.username, READER.password);

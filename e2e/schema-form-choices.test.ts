@@ -1,33 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildWebIfStale } from '../bin/build-web-if-needed.js';
-import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../test/support/llano-server.js';
-import { launchBrowser, logIn, type TestBrowser } from './support/browser.js';
+import { describe, expect, it } from 'vitest';
+import { browserSuite } from './support/browser-suite.js';
 import { seedSmallProject, type SmallProject } from './support/small-project.js';
 
 type Scenario = { triggers: Record<string, unknown>[] };
 
 /** Generated forms: fields of which exactly one is given are one choice, not four fields side by side. */
 describe('web UI: generated forms with mutually exclusive fields', () => {
-  let server: TestServer;
   let p: SmallProject;
-  let b: TestBrowser;
-
-  beforeAll(async () => {
-    await buildWebIfStale({ quiet: true });
-    server = await startTestServer();
-    p = await seedSmallProject(server);
-    b = await launchBrowser(server.url);
-    await logIn(b.page, 'admin', ADMIN_PASSWORD);
-  }, 300_000);
-
-  afterAll(async () => {
-    expect(b?.pageErrors ?? []).toEqual([]);
-    await b?.close();
-    await server?.stop();
+  const suite = browserSuite({
+    seed: async (server) => {
+      p = await seedSmallProject(server);
+    },
   });
 
   it("a time trigger's schedule is one choice: the chosen field only, switching clears the other", async () => {
-    const { page } = b;
+    const { page } = suite.browser;
     await page.goto(`/projects/${p.key}/scenarios/${p.scenario}`);
     const triggers = page.getByRole('region', { name: 'Triggers' });
     const schedule = triggers.getByRole('group', { name: 'Schedule' });
@@ -46,8 +33,8 @@ describe('web UI: generated forms with mutually exclusive fields', () => {
       .filter({ hasText: /Saved revision/ })
       .waitFor();
 
-    const saved = await server.call<Scenario>('GET', `/api/projects/${p.key}/scenarios/${p.scenario}`, {
-      token: server.adminToken,
+    const saved = await suite.server.call<Scenario>('GET', `/api/projects/${p.key}/scenarios/${p.scenario}`, {
+      token: suite.server.adminToken,
     });
     expect(saved.body.triggers[0]).toMatchObject({ type: 'time', everyMinutes: 15 });
     expect(saved.body.triggers[0]).not.toHaveProperty('dailyAt');
