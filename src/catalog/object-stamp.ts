@@ -19,7 +19,7 @@ export function storedInfo<T extends object>(stored: StoredObject<T>): T & Revis
 }
 
 /** The fields a GET answers that the store sets: a client sending an object back (GET, edit, PUT) may keep them. */
-const STORED_FIELDS = ['projectKey', 'revision', 'updatedAt', 'updatedBy'];
+export const STORED_FIELDS = ['projectKey', 'revision', 'updatedAt', 'updatedBy'] as const;
 
 /** A client's body without the fields the store sets (and the kind's own `derived` ones), ready for its schema. */
 export function withoutStoredFields(input: unknown, derived: string[] = []): Record<string, unknown> {

@@ -9,19 +9,10 @@ import type { Workspace } from '../../workspace/workspace.js';
 import { objectRoutes } from '../object-routes.js';
 import * as R from '../response-schemas.js';
 import { route } from '../route.js';
+import { RecipeBody } from './recipe-body.js';
 import { openEventStream } from '../sse.js';
 
 const P = '/api/projects/{key}';
-const RecipeBody = z
-  .object({
-    name: z.string(),
-    type: z.string(),
-    inputs: z.array(z.string()),
-    // One of the two (checked with the recipe): `outputs` for a type that writes several datasets (split).
-    output: z.string().optional(),
-    outputs: z.array(z.string()).optional(),
-  })
-  .passthrough();
 
 export function flowRoutes(app: FastifyInstance, ws: Workspace): void {
   route(

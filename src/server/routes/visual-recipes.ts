@@ -5,6 +5,7 @@ import { compileRecipe, convertToSqlRecipe, savedRecipeSql } from '../../flow/vi
 import type { Workspace } from '../../workspace/workspace.js';
 import * as R from '../response-schemas.js';
 import { route } from '../route.js';
+import { RecipeBody } from './recipe-body.js';
 
 const P = '/api/projects/{key}';
 const Compiled = z.looseObject({ type: z.string(), sql: z.string() });
@@ -21,16 +22,6 @@ const Impact = z.looseObject({
   ),
   breaks: z.boolean(),
 });
-const RecipeDraft = z
-  .object({
-    name: z.string(),
-    type: z.string(),
-    inputs: z.array(z.string()),
-    // One of the two (checked with the recipe): `outputs` for a type writing several datasets (split).
-    output: z.string().optional(),
-    outputs: z.array(z.string()).optional(),
-  })
-  .passthrough();
 
 /** The compiled SQL of visual recipes, their conversion to SQL recipes, and schema-change propagation. */
 export function visualRecipeRoutes(app: FastifyInstance, ws: Workspace): void {
@@ -41,7 +32,7 @@ export function visualRecipeRoutes(app: FastifyInstance, ws: Workspace): void {
       url: `${P}/recipes/compile`,
       summary: 'The SQL a recipe being edited compiles to (visual recipes), without saving it',
       tag: 'recipes',
-      body: RecipeDraft,
+      body: RecipeBody,
       access: 'reader',
       response: { 200: Compiled },
     },
