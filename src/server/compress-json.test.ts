@@ -11,6 +11,12 @@ describe('JSON compression', () => {
   app.get('/big', () => Promise.resolve(big));
   app.get('/small', () => Promise.resolve({ ok: true }));
   app.get('/text', (_req, reply) => reply.type('text/plain').send('x'.repeat(20_000)));
+  app.get('/sized', (_req, reply) =>
+    reply
+      .type('application/json')
+      .header('content-length', '20002')
+      .send(JSON.stringify('x'.repeat(20_000))),
+  );
   afterAll(() => app.close());
 
   it('gzips a large JSON answer for a client that accepts gzip, and it reads back the same', async () => {
@@ -25,7 +31,7 @@ describe('JSON compression', () => {
     const plain = await app.inject({ url: '/big' });
     expect(plain.headers['content-encoding']).toBeUndefined();
     expect(plain.json()).toEqual(big);
-    for (const url of ['/small', '/text']) {
+    for (const url of ['/small', '/text', '/sized']) {
       const res = await app.inject({ url, headers: { 'accept-encoding': 'gzip' } });
       expect(res.headers['content-encoding']).toBeUndefined();
     }

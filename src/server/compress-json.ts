@@ -17,6 +17,8 @@ export function registerJsonCompression(app: FastifyInstance): void {
       typeof payload !== 'string' ||
       payload.length < MIN_BYTES ||
       reply.hasHeader('content-encoding') ||
+      // A length set by hand (a proxied answer) would no longer match the compressed body.
+      reply.hasHeader('content-length') ||
       !String(reply.getHeader('content-type') ?? '').startsWith('application/json') ||
       !/\bgzip\b/.test(request.headers['accept-encoding'] ?? '')
     ) {
