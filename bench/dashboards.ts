@@ -10,6 +10,9 @@
  * deleted first: every tile query runs over the whole dataset. Warm = the same server again
  * (tiles cached in memory). Tile queries over HTTP, warm, with the empty-cache cold ones as the
  * reference measured in the same run on the same data. Medians of BENCH_RUNS (default 3) runs.
+ * Each fresh server listens on a new port, so cold is also a cold browser cache: the page's code
+ * is fetched and compiled again (the session cookie, not bound to a port, is kept). A tile that
+ * fails shows its error: it counts as settled and is reported after the table.
  * Run: `npm run bench dashboards`.
  */
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
