@@ -37,10 +37,17 @@ export async function profileLoad(page: Page, load: () => Promise<unknown>): Pro
   // Self time by script: each sample's delta belongs to the node it hit.
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const selfMs = new Map<string, number>();
+  // The same by function within the scripts (readable names with an unminified web build).
+  const functionMs = new Map<string, number>();
   profile.samples.forEach((id, i) => {
     const node = byId.get(id)!;
     const name = scriptOf(node.callFrame.url, node.callFrame.functionName);
-    selfMs.set(name, (selfMs.get(name) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+    const ms = (profile.timeDeltas[i] ?? 0) / 1000;
+    selfMs.set(name, (selfMs.get(name) ?? 0) + ms);
+    if (node.callFrame.url) {
+      const fn = `${name}: ${node.callFrame.functionName || '(anonymous)'}`;
+      functionMs.set(fn, (functionMs.get(fn) ?? 0) + ms);
+    }
   });
   type Timings = {
     nav: { responseEnd: number; domContentLoaded: number };
@@ -100,5 +107,9 @@ export async function profileLoad(page: Page, load: () => Promise<unknown>): Pro
   console.log('| CPU of the page by script (self time) | ms |');
   console.log('| --- | ---: |');
   for (const [name, v] of [...selfMs].sort((a, b) => b[1] - a[1]).slice(0, 12))
+    console.log(`| ${name} | ${round(v)} |`);
+  console.log('| CPU of the page by function (self time) | ms |');
+  console.log('| --- | ---: |');
+  for (const [name, v] of [...functionMs].sort((a, b) => b[1] - a[1]).slice(0, 15))
     console.log(`| ${name} | ${round(v)} |`);
 }

@@ -8,6 +8,7 @@ import { checkReadiness } from '../workspace/readiness.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { enforceAccess } from './access-hook.js';
 import { apiDocsPage } from './api-docs-page.js';
+import { registerJsonCompression } from './compress-json.js';
 import { registerAuditHook } from './audit-hook.js';
 import { registerJsonBodyParser } from './json-body.js';
 import { openApiDocument } from './openapi.js';
@@ -51,6 +52,7 @@ export async function buildServer(ws: Workspace, options: ServerOptions = {}): P
 
   app.decorateRequest('principal', null);
   registerAuditHook(app, ws);
+  registerJsonCompression(app);
   // Resolve the caller from a Bearer token (session token or API key) or the session cookie.
   app.addHook('onRequest', async (request) => {
     if (request.routeOptions.config?.serviceCaller) return;

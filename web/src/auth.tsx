@@ -3,6 +3,7 @@ import { Navigate, useLocation } from 'react-router-dom';
 import { api, ApiError, onUnauthorized } from './api/client';
 import type { Me, User } from './api/types';
 import { Loading } from './components/ui';
+import { SESSION_URL, takeEarly } from './lib/early-fetch';
 
 interface AuthState {
   /** undefined while checking the session; null when logged out. */
@@ -17,13 +18,10 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const [me, setMe] = useState<Me | null | undefined>(undefined);
 
   useEffect(() => {
-    api
-      .get<Me>('/api/auth/me')
-      .then(setMe)
-      .catch((e) => {
-        if (e instanceof ApiError && e.status === 401) setMe(null);
-        else setMe(null);
-      });
+    (takeEarly<Me>(SESSION_URL) ?? api.get<Me>(SESSION_URL)).then(setMe).catch((e) => {
+      if (e instanceof ApiError && e.status === 401) setMe(null);
+      else setMe(null);
+    });
     return onUnauthorized(() => setMe(null));
   }, []);
 

@@ -11,6 +11,7 @@ import {
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { observeNearViewport, observeResize } from '../lib/shared-observers';
 import { useLatest } from '../lib/use-latest';
 
 echarts.use([
@@ -30,8 +31,6 @@ echarts.use([
 
 export type EChartsOption = echarts.EChartsCoreOption;
 
-/** A lazy chart starts drawing when it is this close to the viewport, so a scroll rarely shows it empty. */
-const NEAR_VIEWPORT: IntersectionObserverInit = { rootMargin: '300px 0px' };
 export { echarts };
 
 /**
@@ -73,11 +72,7 @@ export function EChart({
       setInView(true);
       return;
     }
-    const io = new IntersectionObserver((entries) => {
-      if (entries.some((e) => e.isIntersecting)) setInView(true);
-    }, NEAR_VIEWPORT);
-    io.observe(ref.current);
-    return () => io.disconnect();
+    return observeNearViewport(ref.current, () => setInView(true));
   }, [inView]);
 
   useEffect(() => {
@@ -94,15 +89,14 @@ export function EChart({
     // The observer also reports the size the chart was just drawn at: redrawing it then doubled the cost of a first paint.
     const el = ref.current;
     let size = `${el.clientWidth}x${el.clientHeight}`;
-    const ro = new ResizeObserver(() => {
+    const stopObserving = observeResize(el, () => {
       const next = `${el.clientWidth}x${el.clientHeight}`;
       if (next === size) return;
       size = next;
       c.resize();
     });
-    ro.observe(el);
     return () => {
-      ro.disconnect();
+      stopObserving();
       c.dispose();
       chart.current = null;
     };

@@ -8,6 +8,9 @@ import { api, projectApi } from '../api/client';
  */
 const started = new Map<string, Promise<unknown>>();
 
+/** Who is signed in: read by AuthProvider (auth.tsx) before any page shows. */
+export const SESSION_URL = '/api/auth/me';
+
 export function fetchEarly(url: string): void {
   if (started.has(url)) return;
   const answer = api.get(url);
@@ -28,6 +31,10 @@ export function fetchDashboardEarly(pathname: string): void {
   const match = /^\/projects\/([^/]+)\/dashboards\/([^/]+)\/?$/.exec(pathname);
   if (!match) return;
   const [key, id] = [decodeURIComponent(match[1]), decodeURIComponent(match[2])];
+  // The session check gates every page (auth.tsx) and the project names the layout: both were
+  // asked for only once React first rendered, and the tiles waited for the session's answer.
+  fetchEarly(SESSION_URL);
+  fetchEarly(projectApi(key));
   fetchEarly(projectApi(key, 'dashboards', id));
   fetchEarly(projectApi(key, 'insights'));
   fetchEarly(`${projectApi(key, 'dashboards', id, 'data')}?page=1`);
