@@ -58,7 +58,7 @@ const CANDIDATES: Candidate[] = [
         const used = process.cpuUsage(cpu);
         cpus.push((used.user + used.system) / 1000);
       }
-      // The issue's target holds for the online path (BOCPD) on CPU time: wall time on a shared
+      // The issue's target is for the default online path (BOCPD, 32 run lengths), on CPU time: wall time on a shared
       // machine says more about the load than about the detector, so it is printed beside it.
       const cpuRate = (values.length / median(cpus)) * 1000;
       rows.push([
@@ -66,7 +66,7 @@ const CANDIDATES: Candidate[] = [
         c.name,
         perSecond(values.length, median(walls)),
         perSecond(values.length, median(cpus)),
-        c.name.startsWith('BOCPD') ? `≥ 100,000: ${cpuRate >= 100_000 ? 'met' : 'NOT met'}` : '–',
+        c.name === CANDIDATES[0].name ? `≥ 100,000: ${cpuRate >= 100_000 ? 'met' : 'NOT met'}` : '–',
         alarms,
       ]);
     }
