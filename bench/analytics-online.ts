@@ -58,17 +58,23 @@ const CANDIDATES: Candidate[] = [
         const used = process.cpuUsage(cpu);
         cpus.push((used.user + used.system) / 1000);
       }
+      // The issue's target is for the default online path (BOCPD, 32 run lengths), on CPU time: wall time on a shared
+      // machine says more about the load than about the detector, so it is printed beside it.
+      const cpuRate = (values.length / median(cpus)) * 1000;
       rows.push([
         label,
         c.name,
         perSecond(values.length, median(walls)),
         perSecond(values.length, median(cpus)),
+        c.name === CANDIDATES[0].name ? `≥ 100,000: ${cpuRate >= 100_000 ? 'met' : 'NOT met'}` : '–',
         alarms,
       ]);
     }
   }
-  console.log('### Throughput per series (one detector, whole series; medians of 3)\n');
-  table(['input', 'detector', 'points/s (wall)', 'points/s (CPU time)', 'alarms'], rows);
+  console.log(
+    '### Throughput per series (one detector, whole series; medians of 3 runs; target: BOCPD ≥ 100,000 points/s per series)\n',
+  );
+  table(['input', 'detector', 'points/s (wall)', 'points/s (CPU time)', 'target (CPU time)', 'alarms'], rows);
 }
 
 // 2. False alarms and delays on the families (20 series of 5 000 points each).

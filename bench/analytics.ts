@@ -102,6 +102,8 @@ const fourShifts = (n: number, seed = 1) => piecewiseGaussian({ n, changes: 4, s
         fmt(Math.max(0, full.cpu - bare.cpu)),
         r.changepoints.join(' '),
         rReference(values, method),
+        // Against the quoted R figure (the target of the issue), on this process's CPU time.
+        full.cpu <= parseFloat(QUOTED[`${method} ${n}`]) ? 'met' : 'NOT met',
       ]);
     }
   }
@@ -115,6 +117,7 @@ const fourShifts = (n: number, seed = 1) => piecewiseGaussian({ n, changes: 4, s
       'wrapper',
       'changes found',
       'R cpt.mean (PELT or BinSeg Q = 5, MBIC): measured here, CPU in R; else quoted',
+      'target: ≤ R quoted (CPU)',
     ],
     rows,
   );
@@ -171,20 +174,33 @@ const fourShifts = (n: number, seed = 1) => piecewiseGaussian({ n, changes: 4, s
   table(['n', 'FPOP', 'PELT'], rows);
 }
 
-// 4. Online detector throughput.
+// 4. Online detector throughput: one detector fed a whole series, medians of 3 runs, CPU and wall.
 {
   const { values } = piecewiseGaussian({ n: 200_000, changes: 20, seed: 4, meanShift: 3 });
-  const detector = createBocpd();
-  const r = time(() => detector.updateBatch(values));
+  createBocpd().updateBatch(values.subarray(0, 5000)); // warm the JIT, as a long-running process would be
+  const cpu: number[] = [];
+  const wall: number[] = [];
+  let alarms = 0;
+  for (let k = 0; k < 3; k++) {
+    const c0 = process.cpuUsage();
+    const r = time(() => createBocpd().updateBatch(values));
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
+    wall.push(r.ms);
+    alarms = r.result.alarms.length;
+  }
+  const median = (xs: number[]) => xs.sort((x, y) => x - y)[1];
+  const rate = (ms: number) => Math.round((values.length / ms) * 1000);
   console.log('### BOCPD (Normal-Gamma, hazard 1/250, ≤ 32 run lengths; see analytics-online for 400)\n');
   table(
-    ['points', 'time', 'points/s', 'alarms'],
+    ['points', 'points/s (CPU time)', 'points/s (wall)', 'target (CPU time)', 'alarms'],
     [
       [
         values.length,
-        fmt(r.ms),
-        Math.round((values.length / r.ms) * 1000).toLocaleString('en'),
-        r.result.alarms.length,
+        rate(median(cpu)).toLocaleString('en'),
+        rate(median(wall)).toLocaleString('en'),
+        `≥ 100,000 per series: ${rate(median(cpu)) >= 100_000 ? 'met' : 'NOT met'}`,
+        alarms,
       ],
     ],
   );

@@ -81,9 +81,9 @@ function boundedPelt({ cost, penalty, minSize, workspace }: SearchParameters, le
   const { best, last, prunedFrom } = searchArrays(ws, n, penalty);
   // Candidates in arrival order; never moved, so a block is a range of this array.
   const arrived = ws.int32(I32.candidates, n + 1);
-  // The candidates evaluated at the current step and their costs, for pruning.
+  // The candidates looked at in the current step and F(s) + cost(s, t) of each (or a lower bound of it), for pruning.
   const evaluated = ws.int32(I32.spare, n + 1);
-  const values = ws.float64(F64.values, n + 1);
+  const totals = ws.float64(F64.values, n + 1);
   const leafStarts = ws.int32(I32.leafStarts, leafSize);
   const leafValues = ws.float64(F64.leafValues, leafSize);
   // Tree nodes: at most one leaf per leafSize arrivals and one parent per merge.
@@ -101,6 +101,14 @@ function boundedPelt({ cost, penalty, minSize, workspace }: SearchParameters, le
   const heapKey = ws.float64(F64.heapKey, maxNodes);
   const skippedNode = ws.int32(I32.skippedNode, maxNodes);
   const skippedKey = ws.float64(F64.skippedKey, maxNodes);
+  // With the mean cost, cost(s, t) never falls as t grows (one more point cannot lower a residual
+  // sum of squares), so a candidate's value or a block's bound computed at an earlier step is
+  // still a lower bound: while it is above the best value of this step, the candidate or block
+  // is passed over without computing anything. Within a long segment that is most of them: their
+  // values sit about β above the minimum and grow at its pace. Other costs recompute every time.
+  const reuseBounds = cost.kind === 'mean';
+  const candidateBound = ws.float64(F64.lowerBound, n + 1);
+  const nodeKey = ws.float64(F64.nodeKey, maxNodes);
   let nodes = 0;
   let rootCount = 0;
   let arrivedCount = 0;
@@ -108,66 +116,114 @@ function boundedPelt({ cost, penalty, minSize, workspace }: SearchParameters, le
 
   for (let t = minSize; t <= n; t++) {
     const newest = t - minSize;
-    if (best[newest] < Infinity) arrived[arrivedCount++] = newest;
-
-    // 1. The open tail (not yet in a block) is always evaluated.
-    let count = 0;
-    for (let i = tailFrom; i < arrivedCount; i++) {
-      const s = arrived[i];
-      if (prunedFrom[s] > t) evaluated[count++] = s;
+    if (best[newest] < Infinity) {
+      arrived[arrivedCount++] = newest;
+      candidateBound[newest] = -Infinity;
     }
-    const tailCount = count;
-    cost.costsEndingAt(t, evaluated, count, values);
     let minimum = Infinity;
+    // The minimum plus a rounding margin: a bound above it rules a candidate or block out.
+    let limit = Infinity;
     let arg = -1;
-    for (let i = 0; i < count; i++) {
-      const s = evaluated[i];
-      const v = best[s] + values[i];
-      if (v < minimum || (v === minimum && s < arg)) {
-        minimum = v;
+    // 0. The last change of the previous step is usually this step's too: evaluated first, its
+    //    value lets the reused bounds pass over everything else.
+    if (reuseBounds && t > minSize) {
+      const s = last[t - 1];
+      if (prunedFrom[s] > t && best[s] < Infinity) {
+        minimum = best[s] + cost.cost(s, t);
+        limit = minimum + 1e-9 * (1 + Math.abs(minimum));
+        candidateBound[s] = minimum;
         arg = s;
+      }
+    }
+
+    // 1. The open tail (not yet in a block) is always looked at.
+    let count = 0;
+    for (let from = tailFrom; from < arrivedCount; from += leafSize) {
+      const to = Math.min(from + leafSize, arrivedCount);
+      let batch = 0;
+      for (let i = from; i < to; i++) {
+        const s = arrived[i];
+        if (prunedFrom[s] <= t) continue;
+        const bound = candidateBound[s];
+        if (reuseBounds && bound > limit) {
+          evaluated[count] = s;
+          totals[count++] = bound;
+        } else leafStarts[batch++] = s;
+      }
+      cost.costsEndingAt(t, leafStarts, batch, leafValues);
+      for (let i = 0; i < batch; i++) {
+        const s = leafStarts[i];
+        const v = best[s] + leafValues[i];
+        candidateBound[s] = v;
+        evaluated[count] = s;
+        totals[count++] = v;
+        if (v < minimum || (v === minimum && s < arg)) {
+          minimum = v;
+          limit = v + 1e-9 * (1 + Math.abs(v));
+          arg = s;
+        }
       }
     }
 
     // 2. Blocks, best bound first; stop at the first bound above the minimum found so far.
     let kept = 0;
     let heapSize = 0;
+    let skipped = 0;
     for (let r = 0; r < rootCount; r++) {
       const k = roots[r];
       if (nodePruned[k] <= t) continue;
       roots[kept++] = k;
-      heapSize = heapPush(heapNode, heapKey, heapSize, k, nodeFloor[k] + cost.cost(nodeAnchor[k], t));
+      if (reuseBounds && nodeKey[k] > limit) {
+        skippedNode[skipped] = k;
+        skippedKey[skipped++] = nodeKey[k];
+        continue;
+      }
+      const key = nodeFloor[k] + cost.cost(nodeAnchor[k], t);
+      nodeKey[k] = key;
+      heapSize = heapPush(heapNode, heapKey, heapSize, k, key);
     }
     rootCount = kept;
-    let skipped = 0;
     while (heapSize > 0) {
       const k = heapNode[0];
       const key = heapKey[0];
-      if (key > minimum + 1e-9 * (1 + Math.abs(minimum))) break;
+      if (key > limit) break;
       heapSize = heapPop(heapNode, heapKey, heapSize);
       const left = nodeLeft[k];
       if (left >= 0) {
-        const right = nodeRight[k];
-        if (nodePruned[left] > t)
-          heapSize = heapPush(heapNode, heapKey, heapSize, left, nodeFloor[left] + cost.cost(nodeAnchor[left], t));
-        if (nodePruned[right] > t)
-          heapSize = heapPush(heapNode, heapKey, heapSize, right, nodeFloor[right] + cost.cost(nodeAnchor[right], t));
+        for (let side = 0; side < 2; side++) {
+          const child = side === 0 ? left : nodeRight[k];
+          if (nodePruned[child] <= t) continue;
+          if (reuseBounds && nodeKey[child] > limit) {
+            skippedNode[skipped] = child;
+            skippedKey[skipped++] = nodeKey[child];
+            continue;
+          }
+          const childKey = nodeFloor[child] + cost.cost(nodeAnchor[child], t);
+          nodeKey[child] = childKey;
+          heapSize = heapPush(heapNode, heapKey, heapSize, child, childKey);
+        }
         continue;
       }
-      let leafCount = 0;
+      let batch = 0;
       for (let i = nodeFrom[k]; i < nodeTo[k]; i++) {
         const s = arrived[i];
-        if (prunedFrom[s] > t) leafStarts[leafCount++] = s;
+        if (prunedFrom[s] <= t) continue;
+        const bound = candidateBound[s];
+        if (reuseBounds && bound > limit) {
+          evaluated[count] = s;
+          totals[count++] = bound;
+        } else leafStarts[batch++] = s;
       }
-      cost.costsEndingAt(t, leafStarts, leafCount, leafValues);
-      for (let i = 0; i < leafCount; i++) {
+      cost.costsEndingAt(t, leafStarts, batch, leafValues);
+      for (let i = 0; i < batch; i++) {
         const s = leafStarts[i];
-        const c = leafValues[i];
+        const v = best[s] + leafValues[i];
+        candidateBound[s] = v;
         evaluated[count] = s;
-        values[count++] = c;
-        const v = best[s] + c;
+        totals[count++] = v;
         if (v < minimum || (v === minimum && s < arg)) {
           minimum = v;
+          limit = v + 1e-9 * (1 + Math.abs(v));
           arg = s;
         }
       }
@@ -182,10 +238,15 @@ function boundedPelt({ cost, penalty, minSize, workspace }: SearchParameters, le
     best[t] = value;
     last[t] = arg < 0 ? 0 : arg;
 
-    // 3. Pruning, as in plain PELT; a skipped block whose bound is above F(t) goes as a whole.
+    // 3. Pruning, as in plain PELT, on values or their lower bounds; a skipped block whose bound
+    //    is above F(t) goes as a whole.
     if (value < Infinity) {
-      const bound = pruneDominated(best, prunedFrom, evaluated, values, count, value, t + minSize);
+      const bound = value + 1e-9 * (1 + Math.abs(value));
       const effective = t + minSize;
+      for (let i = 0; i < count; i++) {
+        const s = evaluated[i];
+        if (totals[i] > bound && prunedFrom[s] > effective) prunedFrom[s] = effective;
+      }
       for (let i = 0; i < skipped; i++) {
         const k = skippedNode[i];
         if (skippedKey[i] > bound && nodePruned[k] > effective) nodePruned[k] = effective;
@@ -194,17 +255,26 @@ function boundedPelt({ cost, penalty, minSize, workspace }: SearchParameters, le
 
     // 4. Seal a full tail into a leaf anchored at t; merge equal levels like a binary counter.
     if (arrivedCount - tailFrom >= leafSize) {
+      // The floor of the tail's values at t, computed afresh (a reused bound would weaken it).
       let floor = Infinity;
-      for (let i = 0; i < tailCount; i++) {
-        const v = best[evaluated[i]] + values[i];
+      let live = 0;
+      for (let i = tailFrom; i < arrivedCount; i++) {
+        const s = arrived[i];
+        if (prunedFrom[s] > t) leafStarts[live++] = s;
+      }
+      cost.costsEndingAt(t, leafStarts, live, leafValues);
+      for (let i = 0; i < live; i++) {
+        const v = best[leafStarts[i]] + leafValues[i];
+        candidateBound[leafStarts[i]] = v;
         if (v < floor) floor = v;
       }
-      if (tailCount > 0) {
+      if (live > 0) {
         const k = nodes++;
         nodeFrom[k] = tailFrom;
         nodeTo[k] = arrivedCount;
         nodeAnchor[k] = t;
         nodeFloor[k] = floor;
+        nodeKey[k] = -Infinity;
         nodeLeft[k] = -1;
         nodeRight[k] = -1;
         nodeLevel[k] = 0;
@@ -236,6 +306,7 @@ function boundedPelt({ cost, penalty, minSize, workspace }: SearchParameters, le
         nodeTo[k] = nodeTo[right];
         nodeAnchor[k] = anchor;
         nodeFloor[k] = floor;
+        nodeKey[k] = -Infinity;
         nodeLeft[k] = left;
         nodeRight[k] = right;
         nodeLevel[k] = nodeLevel[left] + 1;

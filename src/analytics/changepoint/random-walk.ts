@@ -80,7 +80,9 @@ export function pruneWanderingChanges(
   // parameter each and pay 2 for it (AIC): white is nested in both at the boundary r = φ = 0,
   // where twice the log-likelihood gain is ½χ²₀ + ½χ²₁ without wandering or dependence.
   const extra = 2;
-  let stationary = select(bounds, localLevelScores(centred, bounds, 0, scores), n, penalty, 0);
+  // (The local level with r = 0 and AR(1) with φ = 0 are the same white model; the AR(1) form
+  // scores it in O(1) per segment from prefix sums, where the filter needs a pass per start.)
+  let stationary = select(bounds, autoregressiveScores(centred, bounds, 0, scores), n, penalty, 0);
   for (const phi of PHI_GRID) {
     const s = select(bounds, autoregressiveScores(centred, bounds, phi, scores), n, penalty, extra);
     if (s.total < stationary.total) stationary = s;

@@ -57,6 +57,8 @@ export const F64 = {
   clipped: 10,
   detrended: 11,
   candidate: 12,
+  lowerBound: 13,
+  nodeKey: 14,
 } as const;
 
 /** Integer slots used by the searches. */
