@@ -186,7 +186,7 @@ export async function runPartitionedActivity(ws: Workspace, run: PartitionedActi
       await session.close();
     }
   };
-  await Promise.all(Array.from({ length: Math.min(limit, planned.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(limit, planned.length) }, worker)).finally(() => committer.flush());
   await Promise.all(committed);
 
   outcome.status = outcome.failed ? 'failed' : run.aborted() ? 'aborted' : 'succeeded';
