@@ -100,7 +100,7 @@ describe('split recipe through the API', () => {
     const job = await build(['hot']);
     expect(job.status).toBe('succeeded');
     expect(job.activities!).toHaveLength(1);
-    expect(job.activities![0]).toMatchObject({ recipe: 'split_bands', rows: 7 });
+    expect(job.activities![0]).toMatchObject({ recipe: 'split_bands', rows: 7, outputs: ['b6', 'hot', 'rest'] });
     // Independent: band B6 first, then trec > 60 (nulls not), the others to rest.
     expect(await ids('b6')).toEqual([1, 2, 6]);
     expect(await ids('hot')).toEqual([4]);
@@ -137,6 +137,7 @@ describe('split recipe through the API', () => {
     const job = await build(['hot_n']);
     expect(job.status).toBe('succeeded');
     expect(job.activities!.map((a) => a.recipe)).toEqual(['split_bands', 'hot_count']);
+    expect(job.activities!.map((a) => a.outputs)).toEqual([['b6', 'hot', 'rest'], ['hot_n']]);
     expect(await ids('hot')).toEqual([3, 4]);
     expect((await s.call<DataPage>('GET', `${P}/datasets/hot_n/data`, { token })).body.rows).toEqual([[2]]);
   });

@@ -557,6 +557,12 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('audit_log_by_actor').on('audit_log').columns(['actor', 'at']).execute();
       },
     },
+    '0024_job_activity_outputs': {
+      async up(db: Kysely<unknown>) {
+        // A recipe that writes several datasets (split) is one activity: it lists them all, not only the first.
+        await db.schema.alterTable('job_activities').addColumn('outputs', 'text').execute();
+      },
+    },
     '0022_server_secrets': {
       async up(db: Kysely<unknown>) {
         // Keys the server signs with (webapp view tokens…), kept in the catalog so that what one

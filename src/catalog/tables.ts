@@ -170,6 +170,8 @@ export interface JobActivitiesTable {
   error: string | null;
   /** The partition a partitioned build activity writes; null for a whole dataset. */
   partition: string | null;
+  /** Every dataset the activity writes (a JSON array) when its recipe writes several (split); null for one. */
+  outputs: string | null;
 }
 
 /** A dataset a build job is writing: one row per dataset, so one build of a target runs at a time across servers. */

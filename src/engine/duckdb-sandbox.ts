@@ -25,6 +25,8 @@ export interface DuckDbSandbox {
    * drop them and keep its connection and work folder for the next run (see `IdleConnections`).
    */
   close(options?: { tempViews?: readonly string[] }): Promise<void>;
+  /** Pooled sandboxes: whether the instance left the pool (or the database closed); a caller keeping it across runs opens a new one. */
+  retired?(): boolean;
 }
 
 /**
@@ -221,7 +223,8 @@ function sandbox(conn: DuckDBConnection, workDir: string, afterClose?: () => voi
 /** Configured sandbox instances kept per database (the memory budget counts them, see query-limits.ts). */
 export const POOL_LIMIT = 8;
 
-const inside = (path: string, roots: readonly string[]) =>
+/** Whether `path` lies in one of `roots` (files outside a scope's roots are allowed one by one). */
+export const inside = (path: string, roots: readonly string[]) =>
   roots.some((r) => path === r || path.startsWith(r.endsWith('/') ? r : r + '/'));
 
 async function configuredInstance(
@@ -283,12 +286,14 @@ async function openPooledSandbox(
   const conn = reused?.conn ?? (await instance.connect());
   const plain = sandbox(conn, workDir);
   const closeFully = () => plain.close();
+  const retired = () => instances.closed || pooled.get(key) !== instancePromise;
   return {
     conn,
     workDir,
+    retired,
     async close(options) {
       const views = options?.tempViews;
-      if (!views || instances.closed || pooled.get(key) !== instancePromise) return closeFully();
+      if (!views || retired()) return closeFully();
       // Dropping the views happens after the caller has its answer.
       const drop = views.map((v) => `DROP VIEW IF EXISTS ${quoteIdent(v)}`).join('; ');
       void (async () => {

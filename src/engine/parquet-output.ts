@@ -3,7 +3,12 @@ import { createReadStream, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { DuckDBConnection, Json } from '@duckdb/node-api';
+import {
+  JsonDuckDBValueConverter,
+  type DuckDBConnection,
+  type DuckDBMaterializedResult,
+  type Json,
+} from '@duckdb/node-api';
 import { quoteIdent, quoteLiteral } from '../common/names.js';
 
 /** A column of a written dataset, as Llano stores it in the catalog. */
@@ -96,9 +101,9 @@ export async function copySelectToParquet(
   try {
     // RETURN_STATS answers the row count, the size and every leaf column's null count of the written file.
     const result = await withQueryProgress(conn, options.onProgress, () =>
-      conn.runAndReadAll(`COPY (${selectSql}) TO ${quoteLiteral(temp)} (FORMAT parquet, RETURN_STATS)`),
+      conn.run(`COPY (${selectSql}) TO ${quoteLiteral(temp)} (FORMAT parquet, RETURN_STATS)`),
     );
-    const stats = result.getRowObjectsJson()[0] as unknown as WriteStats;
+    const stats = firstRowJson(result) as unknown as WriteStats;
     const rowCount = Number(stats.count);
     options.onProgress?.({ phase: 'finish', percent: 99.9, rows: rowCount });
     const columns = await writtenColumns(conn, temp, stats, options.columns);
@@ -109,6 +114,17 @@ export async function copySelectToParquet(
     await rm(temp, { force: true });
     throw error;
   }
+}
+
+/**
+ * The first row of a result as JSON values by column name. A materialized result holds its
+ * chunks, so this reads them on this thread: `readAll` would fetch each one through libuv's
+ * pool (two waits for a one-row answer, costly when DuckDB's queries keep the pool busy).
+ */
+function firstRowJson(result: DuckDBMaterializedResult): Record<string, Json> {
+  if (result.chunkCount === 0) return {};
+  const row = result.getChunk(0).convertRowValues(0, JsonDuckDBValueConverter);
+  return Object.fromEntries(result.columnNames().map((name, i) => [name, row[i]]));
 }
 
 /** A result column of a prepared query; `alias` is set for aliased types (JSON is a VARCHAR aliased JSON). */

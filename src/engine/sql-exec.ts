@@ -32,7 +32,7 @@ export interface SelectRecipe {
 const LEADING_COMMENTS = /^(?:\s+|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)*/;
 const QUERY_KEYWORDS = new Set(['SELECT', 'WITH', 'FROM', 'VALUES', 'TABLE', 'PIVOT', 'UNPIVOT', '(']);
 
-function filePaths(source: TableSource): string[] {
+export function filePaths(source: TableSource): string[] {
   if (source.kind === 'parquet') return source.paths;
   if (source.kind === 'file') return [source.path];
   return [];
@@ -42,7 +42,7 @@ function filePaths(source: TableSource): string[] {
  * Checks that `sql` is exactly one SELECT (or WITH … SELECT) without parameters and returns
  * its result columns, all without running it: DuckDB parses and binds (prepares) it.
  */
-async function checkSelect(conn: DuckDBConnection, sql: string): Promise<(ColumnInfo & { alias?: string })[]> {
+export async function checkSelect(conn: DuckDBConnection, sql: string): Promise<(ColumnInfo & { alias?: string })[]> {
   // DuckDB rewrites some statements (PRAGMA version, SHOW, DESCRIBE) into SELECTs, so the text must start like a query too.
   const start = sql.replace(LEADING_COMMENTS, '');
   const keyword = /^(\(|[A-Za-z]+)/.exec(start)?.[1]?.toUpperCase() ?? '';

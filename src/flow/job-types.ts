@@ -19,6 +19,8 @@ export interface JobActivity {
   index: number;
   recipe: string;
   output: string;
+  /** Every dataset it writes: `output` alone, or all outputs of a recipe that writes several (split). */
+  outputs: string[];
   status: ActivityStatus;
   startedAt: string | null;
   endedAt: string | null;

@@ -5,6 +5,7 @@ import { PartitionDependenciesSchema } from '../datasets/partitioning.js';
 import type { QueryLimits } from '../engine/query-limits.js';
 import type { DuckDb } from '../engine/duckdb.js';
 import type { SandboxScope } from '../engine/duckdb-sandbox.js';
+import type { SelectSession } from '../engine/select-session.js';
 import type { ConnectionType, Settings } from '../connectors/connector.js';
 import type { TableRef, TableSource } from '../engine/table-source.js';
 import type { Workspace } from '../workspace/workspace.js';
@@ -61,6 +62,8 @@ export interface RecipeContext {
   limits?: QueryLimits;
   /** Values a run of one partition passes to code recipes (`variables.partition`), beside the project's variables. */
   variables?: Record<string, unknown>;
+  /** Runs of many partitions in a row: DuckDB queries run on this session's connection (views and checks kept). */
+  selectSession?: SelectSession;
   /** The workspace and project the recipe belongs to (code recipes read their libraries, environment and variables). */
   project?: { ws: Workspace; key: string };
 }

@@ -3,6 +3,7 @@ import { badRequest } from '../common/errors.js';
 import { connectionType, sourceReader } from '../connectors/registry.js';
 import type { ColumnSchema } from '../datasets/definitions.js';
 import { describeSelect, executeSelectToParquet } from '../engine/sql-exec.js';
+import type { SelectRun } from '../engine/select-session.js';
 import type { TableSource } from '../engine/table-source.js';
 import type { RecipeContext, RecipeResult, RecipeTarget } from './recipe-type.js';
 
@@ -52,14 +53,15 @@ export async function runDuckSql(ctx: RecipeContext, sql: string, target: Recipe
   const { inputs, cleanup } = await duckInputs(ctx);
   try {
     ctx.log('Running in DuckDB');
-    return await executeSelectToParquet(ctx.duck, {
+    const run: SelectRun = {
       inputs,
       sql,
       scope: ctx.scope,
       outputPath: target.path,
       onProgress: ctx.onProgress ? (p) => ctx.onProgress?.(p.rows ?? 0) : undefined,
       limits: ctx.limits,
-    });
+    };
+    return await (ctx.selectSession ? ctx.selectSession.run(run) : executeSelectToParquet(ctx.duck, run));
   } finally {
     cleanup();
   }

@@ -164,6 +164,7 @@ export const Job = loose({
         index: z.number(),
         recipe: str,
         output: str,
+        outputs: z.array(str),
         status: z.enum(ACTIVITY_STATUSES),
         rows: nullableNum,
         error: nullableStr,

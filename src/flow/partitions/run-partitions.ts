@@ -1,6 +1,7 @@
 import { firstOutput } from '../../common/recipe-outputs.js';
 import { badRequest } from '../../common/errors.js';
 import type { Lineage } from '../../datasets/dataset-types.js';
+import { SelectSession } from '../../engine/select-session.js';
 import { beginPartition, failPartition } from '../../datasets/partition-store.js';
 import { parsePartitionId, type Partitioning } from '../../datasets/partitioning.js';
 import { recipeTypes } from '../../recipes/registry.js';
@@ -74,7 +75,13 @@ export async function runPartitionedActivity(ws: Workspace, run: PartitionedActi
     { recipe: recipe.name, output: firstOutput(recipe) },
     planned.map((p) => p.id),
   );
-  const base = await recipeContext(ws, projectKey, recipe, (m) => log('info', m));
+  // Every partition's run says the same things ("Running in DuckDB"): the job log has each once.
+  const said = new Set<string>();
+  const base = await recipeContext(ws, projectKey, recipe, (m) => {
+    if (said.has(m)) return;
+    said.add(m);
+    log('info', m);
+  });
   const type = recipeTypes.get(recipe.type);
   const inputNames = Object.fromEntries(state.inputs.map((i) => [i.name, i.wholeToken ?? 'none']));
   const versionLineage: Lineage = {
@@ -87,7 +94,7 @@ export async function runPartitionedActivity(ws: Workspace, run: PartitionedActi
   const committer = new PartitionCommitter(ws, versionLineage);
   const committed: Promise<void>[] = [];
 
-  const buildOne = async (index: number, p: (typeof planned)[number]) => {
+  const buildOne = async (index: number, p: (typeof planned)[number], selectSession: SelectSession) => {
     const set = (status: ActivityStatus, extra: { rows?: number | null; error?: string | null } = {}) =>
       jobs.setActivity(projectKey, jobId, {
         index,
@@ -124,6 +131,7 @@ export async function runPartitionedActivity(ws: Workspace, run: PartitionedActi
           versionToken: p.reads!.tokens[i.name],
         })),
         variables: { partition: variables },
+        selectSession,
       };
       const started = performance.now();
       result = await type.run(ctx, withPartitionVariables(recipe, variables), {
@@ -166,13 +174,19 @@ export async function runPartitionedActivity(ws: Workspace, run: PartitionedActi
 
   const limit = Math.max(1, run.limit);
   let next = 0;
+  // Each worker runs its partitions on one DuckDB connection: input views and the query check are made once.
   const worker = async () => {
-    while (next < planned.length) {
-      const i = next++;
-      await buildOne(first + i, planned[i]);
+    const session = new SelectSession(ws.duck, base.scope);
+    try {
+      while (next < planned.length) {
+        const i = next++;
+        await buildOne(first + i, planned[i], session);
+      }
+    } finally {
+      await session.close();
     }
   };
-  await Promise.all(Array.from({ length: Math.min(limit, planned.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(limit, planned.length) }, worker)).finally(() => committer.flush());
   await Promise.all(committed);
 
   outcome.status = outcome.failed ? 'failed' : run.aborted() ? 'aborted' : 'succeeded';

@@ -56,7 +56,7 @@ export function JobProgress({
           rowKey={(a) => a.index}
           columns={[
             { header: 'Recipe', cell: (a) => a.recipe },
-            { header: 'Output', cell: (a) => `→ ${a.output}` },
+            { header: 'Output', cell: (a) => `→ ${a.outputs.join(', ')}` },
             { header: 'Status', cell: (a) => <StatusBadge status={a.status} /> },
             { header: 'Rows', numeric: true, cell: (a) => (a.rows !== null ? `${formatCount(a.rows)} rows` : '') },
             { header: 'Duration', numeric: true, cell: (a) => formatDuration(a.durationMs) },

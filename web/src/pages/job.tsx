@@ -39,7 +39,7 @@ export default function JobPage() {
           start,
           end,
           color: outcomeColor(a.status),
-          tooltip: `${a.recipe} → ${a.output}\n${a.status} · ${formatDuration(end - start)}${a.rows !== null ? ` · ${formatCount(a.rows)} rows` : ''}`,
+          tooltip: `${a.recipe} → ${a.outputs.join(', ')}\n${a.status} · ${formatDuration(end - start)}${a.rows !== null ? ` · ${formatCount(a.rows)} rows` : ''}`,
         };
       });
     const starts = bars.map((b) => b.start);
@@ -143,7 +143,14 @@ export default function JobPage() {
                     },
                     {
                       header: 'Output',
-                      cell: (a) => <Link to={projectPath(key, 'datasets', a.output)}>{a.output}</Link>,
+                      // A split writes several datasets in one activity: each is linked.
+                      cell: (a) =>
+                        a.outputs.map((o, i) => (
+                          <span key={o}>
+                            {i > 0 && ', '}
+                            <Link to={projectPath(key, 'datasets', o)}>{o}</Link>
+                          </span>
+                        )),
                     },
                     { header: 'Status', cell: (a) => <StatusBadge status={a.status} /> },
                     { header: 'Rows', numeric: true, cell: (a) => formatCount(a.rows) },
