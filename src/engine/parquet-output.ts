@@ -3,7 +3,8 @@ import { createReadStream, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { DuckDBConnection, Json } from '@duckdb/node-api';
+import { JsonDuckDBValueConverter } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBMaterializedResult, Json } from '@duckdb/node-api';
 import { quoteIdent, quoteLiteral } from '../common/names.js';
 
 /** A column of a written dataset, as Llano stores it in the catalog. */
@@ -96,9 +97,9 @@ export async function copySelectToParquet(
   try {
     // RETURN_STATS answers the row count, the size and every leaf column's null count of the written file.
     const result = await withQueryProgress(conn, options.onProgress, () =>
-      conn.runAndReadAll(`COPY (${selectSql}) TO ${quoteLiteral(temp)} (FORMAT parquet, RETURN_STATS)`),
+      conn.run(`COPY (${selectSql}) TO ${quoteLiteral(temp)} (FORMAT parquet, RETURN_STATS)`),
     );
-    const stats = result.getRowObjectsJson()[0] as unknown as WriteStats;
+    const stats = firstRowJson(result) as unknown as WriteStats;
     const rowCount = Number(stats.count);
     options.onProgress?.({ phase: 'finish', percent: 99.9, rows: rowCount });
     const columns = await writtenColumns(conn, temp, stats, options.columns);
@@ -109,6 +110,20 @@ export async function copySelectToParquet(
     await rm(temp, { force: true });
     throw error;
   }
+}
+
+/**
+ * The first row of a materialized result, as JSON, read on this thread: a result reader fetches
+ * its chunks through libuv's pool, two round trips for a one-row answer.
+ */
+function firstRowJson(result: DuckDBMaterializedResult): Record<string, Json> {
+  const row: Record<string, Json> = {};
+  if (result.chunkCount === 0) return row;
+  const names = result.columnNames();
+  result.getChunk(0).visitRowValues(0, (value, _row, column, type) => {
+    row[names[column]] = JsonDuckDBValueConverter(value, type, JsonDuckDBValueConverter);
+  });
+  return row;
 }
 
 /** A result column of a prepared query; `alias` is set for aliased types (JSON is a VARCHAR aliased JSON). */
