@@ -49,7 +49,7 @@ async function datasetColumns(db: Db, projectKey: string, dataset: string): Prom
  */
 export async function indexObjectIn(
   db: Db,
-  object: { projectKey: string; kind: string; name: string; body: unknown },
+  object: { projectKey: string; kind: string; name: string; body: unknown; columns?: string[] },
 ): Promise<void> {
   const { projectKey, kind, name } = object;
   if (!isSearchableKind(kind)) return;
@@ -72,7 +72,7 @@ export async function indexObjectIn(
   const tags = [...new Set([...bodyTags, ...(meta ? (JSON.parse(meta.tags) as string[]) : [])])];
   const description = text(body.description) || meta?.description || '';
   const content = (text(body.content) || text(body.sql) || text(body.code) || text(body.text)).slice(0, CONTENT_CHARS);
-  const columns = kind === 'dataset' ? await datasetColumns(db, projectKey, name) : [];
+  const columns = kind !== 'dataset' ? [] : (object.columns ?? (await datasetColumns(db, projectKey, name)));
   const title = kind !== 'dataset' && kind !== 'recipe' && text(body.name) ? text(body.name) : name;
   const row = {
     project_key: projectKey,
@@ -100,16 +100,28 @@ export async function indexObjectIn(
 /** Re-reads one object and refreshes its index row (after a build changed a dataset's columns, or its tags changed). */
 export async function reindexObject(db: Kysely<CatalogTables>, projectKey: string, kind: string, name: string) {
   if (!isSearchableKind(kind)) return;
-  await db.transaction().execute(async (trx) => {
-    const row = await trx
-      .selectFrom('objects')
-      .select('body')
-      .where('project_key', '=', projectKey)
-      .where('kind', '=', kind)
-      .where('name', '=', name)
-      .executeTakeFirst();
-    await indexObjectIn(trx, { projectKey, kind, name, body: row ? (JSON.parse(row.body) as unknown) : null });
-  });
+  await db.transaction().execute((trx) => reindexObjectIn(trx, { projectKey, kind, name }));
+}
+
+/**
+ * `reindexObject` inside the caller's transaction (a build's commit). `columns`, when the caller
+ * knows a dataset's new columns, saves reading them back.
+ */
+export async function reindexObjectIn(
+  trx: Transaction<CatalogTables>,
+  object: { projectKey: string; kind: string; name: string; columns?: string[] },
+): Promise<void> {
+  const { projectKey, kind, name } = object;
+  if (!isSearchableKind(kind)) return;
+  const row = await trx
+    .selectFrom('objects')
+    .select('body')
+    .where('project_key', '=', projectKey)
+    .where('kind', '=', kind)
+    .where('name', '=', name)
+    .executeTakeFirst();
+  const body = row ? (JSON.parse(row.body) as unknown) : null;
+  await indexObjectIn(trx, { projectKey, kind, name, body, columns: object.columns });
 }
 
 /** Fills the index from the objects table (a catalog from before the index, or a repair); answers the rows written. */

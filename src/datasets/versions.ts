@@ -1,6 +1,6 @@
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { reindexObject } from '../catalog/search-index.js';
+import { reindexObjectIn } from '../catalog/search-index.js';
 import type { Transaction } from 'kysely';
 import type { CatalogTables, DatasetVersionsTable } from '../catalog/tables.js';
 import { conflict } from '../common/errors.js';
@@ -159,6 +159,8 @@ export async function beginVersion(
  * becomes current over an older one (compare-and-set on the sequence number, in the commit's
  * transaction): a slow build that ends after a newer version was committed must not bring back
  * its older result. Such a version is stored `expired`, its file deleted; the caller sees that status.
+ * The search index and the expiry of old versions change in the same transaction (one catalog
+ * commit per build step); old files are deleted once it has committed.
  */
 export async function commitVersion(
   ws: Workspace,
@@ -166,8 +168,8 @@ export async function commitVersion(
   result: VersionResult,
 ): Promise<CommittedVersion> {
   writtenHere(ws).ids.delete(pending.id);
-  const becameCurrent = await ws.catalog.db.transaction().execute((trx) => swapCurrent(trx, pending, result));
-  return afterCommit(ws, pending, result, becameCurrent);
+  const swapped = await ws.catalog.db.transaction().execute((trx) => swapCurrent(trx, pending, result));
+  return afterCommit(ws, pending, result, swapped);
 }
 
 /**
@@ -182,23 +184,35 @@ export async function commitVersions(
 ): Promise<CommittedVersion[]> {
   for (const v of versions) writtenHere(ws).ids.delete(v.pending.id);
   const became = await ws.catalog.db.transaction().execute(async (trx) => {
-    const out: boolean[] = [];
+    const out: Swapped[] = [];
     for (const v of versions) out.push(await swapCurrent(trx, v.pending, v.result));
     return out;
   });
   const committed: CommittedVersion[] = [];
-  for (const [i, v] of versions.entries()) committed.push(await afterCommit(ws, v.pending, v.result, became[i]));
+  for (const [i, v] of versions.entries()) committed.push(afterCommit(ws, v.pending, v.result, became[i]));
   return committed;
 }
 
 type VersionResult = { rowCount: number; contentHash: string | null; columns: ColumnSchema[]; lineage: Lineage };
 
-/** Inside the commit's transaction: marks the version ready and makes it current over an older one; false when a newer one is current. */
+/** What the commit's transaction did: whether the version became current, when it was begun, old files to delete. */
+interface Swapped {
+  becameCurrent: boolean;
+  createdAt: string;
+  jobId: string | null;
+  expiredFiles: string[];
+}
+
+/**
+ * Inside the commit's transaction: marks the version ready and makes it current over an older
+ * one (then reindexes the dataset and expires old versions); `becameCurrent` is false when a
+ * newer one is current.
+ */
 async function swapCurrent(
   trx: Transaction<CatalogTables>,
   pending: PendingVersion,
   result: VersionResult,
-): Promise<boolean> {
+): Promise<Swapped> {
   const updated = await trx
     .updateTable('dataset_versions')
     .set({
@@ -210,12 +224,27 @@ async function swapCurrent(
     })
     .where('id', '=', pending.id)
     .where('status', '=', 'building')
+    .returning(['created_at', 'job_id'])
     .executeTakeFirst();
   // Recovery elsewhere failed it (its job's or its own heartbeat went stale): it must not become current.
-  if (Number(updated.numUpdatedRows) !== 1)
+  if (!updated)
     throw conflict(
       `Version ${pending.seq} of ${pending.dataset} was failed as interrupted before it could be committed`,
     );
+  const row = { createdAt: updated.created_at, jobId: updated.job_id };
+  if (!(await becomeCurrent(trx, pending))) {
+    await trx.updateTable('dataset_versions').set({ status: 'expired' }).where('id', '=', pending.id).execute();
+    return { ...row, becameCurrent: false, expiredFiles: [] };
+  }
+  // The catalog search finds datasets by column: the new version's columns replace the old.
+  const columns = result.columns.map((c) => c.name);
+  await reindexObjectIn(trx, { projectKey: pending.projectKey, kind: 'dataset', name: pending.dataset, columns });
+  const expiredFiles = await expireOldVersions(trx, pending);
+  return { ...row, becameCurrent: true, expiredFiles };
+}
+
+/** Points the dataset at `pending` unless a newer version is current; answers whether it did. */
+async function becomeCurrent(trx: Transaction<CatalogTables>, pending: PendingVersion): Promise<boolean> {
   const current = { project_key: pending.projectKey, dataset: pending.dataset, current_version: pending.id };
   const inserted = await trx
     .insertInto('dataset_state')
@@ -237,22 +266,18 @@ async function swapCurrent(
         .where('seq', '<', pending.seq),
     )
     .executeTakeFirst();
-  if (Number(swapped.numUpdatedRows) === 1) return true;
-  await trx.updateTable('dataset_versions').set({ status: 'expired' }).where('id', '=', pending.id).execute();
-  return false;
+  return Number(swapped.numUpdatedRows) === 1;
 }
 
-/** After the commit: search index, pruning and the event for a current version; the file of an expired one removed. */
-async function afterCommit(
+/** After the commit: old files deleted and the event for a current version; the file of an expired one removed. */
+function afterCommit(
   ws: Workspace,
   pending: PendingVersion,
   result: VersionResult,
-  becameCurrent: boolean,
-): Promise<CommittedVersion> {
-  if (becameCurrent) {
-    // The catalog search finds datasets by column: the new version's columns replace the old.
-    await reindexObject(ws.catalog.db, pending.projectKey, 'dataset', pending.dataset);
-    await pruneOldVersions(ws, pending.projectKey, pending.dataset);
+  swapped: Swapped,
+): CommittedVersion {
+  if (swapped.becameCurrent) {
+    for (const file of swapped.expiredFiles) rmSync(ws.resolve(file), { force: true });
     ws.events.emit('datasetVersion', {
       projectKey: pending.projectKey,
       dataset: pending.dataset,
@@ -262,12 +287,19 @@ async function afterCommit(
   } else if (pending.path) {
     rmSync(pending.path, { force: true });
   }
-  const v = await ws.catalog.db
-    .selectFrom('dataset_versions')
-    .selectAll()
-    .where('id', '=', pending.id)
-    .executeTakeFirstOrThrow();
-  return toVersion(v);
+  // The row as the transaction left it, without reading it back.
+  return {
+    id: pending.id,
+    seq: pending.seq,
+    status: swapped.becameCurrent ? 'ready' : 'expired',
+    rowCount: result.rowCount,
+    contentHash: result.contentHash,
+    columns: result.columns,
+    lineage: result.lineage,
+    jobId: swapped.jobId,
+    createdAt: swapped.createdAt,
+    location: pending.location,
+  };
 }
 
 /** A version's file and the hidden partial copies written next to it before the rename (`.v3-….parquet.….tmp`). */
@@ -349,22 +381,24 @@ export async function listVersions(ws: Workspace, projectKey: string, dataset: s
 }
 
 /**
- * Keeps the files of the current version and of the newest other ready one (a reader may still
- * be on it); older ready versions expire. The current version is never pruned, whatever its number.
+ * In the commit's transaction, once `pending` is current: keeps the files of the current version
+ * and of the newest other ready one (a reader may still be on it); older ready versions expire.
+ * The current version is never pruned, whatever its number. Answers the files to delete after
+ * the commit (a kill in between leaves them to the start-up sweep of unreferenced version files).
  */
-async function pruneOldVersions(ws: Workspace, projectKey: string, dataset: string): Promise<void> {
-  const current = await currentVersion(ws, projectKey, dataset);
-  const ready = await ws.catalog.db
+async function expireOldVersions(trx: Transaction<CatalogTables>, pending: PendingVersion): Promise<string[]> {
+  const ready = await trx
     .selectFrom('dataset_versions')
     .select(['id', 'location'])
-    .where('project_key', '=', projectKey)
-    .where('dataset', '=', dataset)
+    .where('project_key', '=', pending.projectKey)
+    .where('dataset', '=', pending.dataset)
     .where('status', '=', 'ready')
+    .where('id', '!=', pending.id)
     .orderBy('seq', 'desc')
     .execute();
-  const others = ready.filter((v) => v.id !== current?.id);
-  for (const old of others.slice(KEEP_FILES - 1)) {
-    const expired = await ws.catalog.db
+  const files: string[] = [];
+  for (const old of ready.slice(KEEP_FILES - 1)) {
+    const expired = await trx
       .updateTable('dataset_versions')
       .set({ status: 'expired' })
       .where('id', '=', old.id)
@@ -381,9 +415,9 @@ async function pruneOldVersions(ws: Workspace, projectKey: string, dataset: stri
         ),
       )
       .executeTakeFirst();
-    if (Number(expired.numUpdatedRows) === 1 && hasOwnFile(old.location))
-      rmSync(ws.resolve(old.location), { force: true });
+    if (Number(expired.numUpdatedRows) === 1 && hasOwnFile(old.location)) files.push(old.location);
   }
+  return files;
 }
 
 /** Forgets every version of a dataset and deletes its files (dataset deletion). */

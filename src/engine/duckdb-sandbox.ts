@@ -23,8 +23,10 @@ export interface DuckDbSandbox {
   /**
    * Ends the sandbox. A caller that names the temporary views it created lets a pooled sandbox
    * drop them and keep its connection and work folder for the next run (see `IdleConnections`).
+   * A sandbox opened with `views` knows its views; `discard` (a failed or interrupted run) closes
+   * its connection instead of keeping it.
    */
-  close(options?: { tempViews?: readonly string[] }): Promise<void>;
+  close(options?: { tempViews?: readonly string[]; discard?: boolean }): Promise<void>;
   /** Pooled sandboxes: whether the instance left the pool (or the database closed); a caller keeping it across runs opens a new one. */
   retired?(): boolean;
 }
@@ -57,6 +59,8 @@ interface IdleConnection {
   instance: DuckDBInstance;
   conn: DuckDBConnection;
   workDir: string;
+  /** Views of its last run still defined: the next run drops them in the call that creates its own. */
+  staleViews: readonly string[];
 }
 
 /**
@@ -173,13 +177,29 @@ export const WORK_DIR_PREFIX = `.llano-sql-${process.pid}-${Date.now()}-`;
 /** The owner (`<pid>-<start ms>`) a work folder's name records; null for folders of older versions. */
 export const workDirOwner = (name: string): string | null => /^\.llano-sql-(\d+-\d+)-/.exec(name)?.[1] ?? null;
 
+/**
+ * Options of `openSandbox`. `views` (name → relation) are the run's input views, created as soon
+ * as the sandbox opens; a pooled connection then keeps them when it closes and the next run
+ * drops them in the same DuckDB call that creates its own (one call per run instead of two).
+ */
+export interface SandboxOptions {
+  trackProgress?: boolean;
+  scope?: SandboxScope;
+  views?: Readonly<Record<string, string>>;
+}
+
+const viewStatements = (drop: readonly string[], create: Readonly<Record<string, string>>) => [
+  ...drop.map((v) => `DROP VIEW IF EXISTS ${quoteIdent(v)}`),
+  ...Object.entries(create).map(([name, rel]) => `CREATE TEMP VIEW ${quoteIdent(name)} AS SELECT * FROM ${rel}`),
+];
+
 export async function openSandbox(
   db: DuckDb,
   parentDir: string,
   allowedPaths: readonly string[],
-  options: { trackProgress?: boolean; scope?: SandboxScope } = {},
+  options: SandboxOptions = {},
 ): Promise<DuckDbSandbox> {
-  if (options.scope) return openPooledSandbox(db, options.scope, allowedPaths);
+  if (options.scope) return openPooledSandbox(db, options.scope, allowedPaths, options.views);
   await mkdir(parentDir, { recursive: true });
   const workDir = await mkdtemp(join(parentDir, WORK_DIR_PREFIX));
   let instance: DuckDBInstance | undefined;
@@ -192,6 +212,8 @@ export async function openSandbox(
       directories: [workDir + '/'],
       trackProgress: options.trackProgress,
     });
+    const create = viewStatements([], options.views ?? {});
+    if (create.length) await conn.run(create.join(';\n'));
     const opened = instance;
     // Tearing down the instance and starting the next one happen after the caller has its answer.
     return sandbox(conn, workDir, () =>
@@ -255,6 +277,7 @@ async function openPooledSandbox(
   db: DuckDb,
   scope: SandboxScope,
   allowedPaths: readonly string[],
+  views: Readonly<Record<string, string>> | undefined,
 ): Promise<DuckDbSandbox> {
   if (!inside(scope.scratchDir, scope.roots))
     throw new Error('The scratch folder of a sandbox scope must lie inside its roots');
@@ -287,19 +310,34 @@ async function openPooledSandbox(
   const plain = sandbox(conn, workDir);
   const closeFully = () => plain.close();
   const retired = () => instances.closed || pooled.get(key) !== instancePromise;
+  // The last run's views go in the same call that creates this run's (or alone, for a run that creates its own).
+  const statements = viewStatements(reused?.staleViews ?? [], views ?? {});
+  if (statements.length)
+    try {
+      await conn.run(statements.join(';\n'));
+    } catch (error) {
+      await closeFully();
+      throw error;
+    }
   return {
     conn,
     workDir,
     retired,
     async close(options) {
-      const views = options?.tempViews;
-      if (!views || retired()) return closeFully();
+      if (options?.discard || retired()) return closeFully();
+      if (views) {
+        const staleViews = [...Object.keys(views), ...(options?.tempViews ?? [])];
+        if (!instances.idle.keep(key, { instance, conn, workDir, staleViews })) await closeFully();
+        return;
+      }
+      const tempViews = options?.tempViews;
+      if (!tempViews) return closeFully();
       // Dropping the views happens after the caller has its answer.
-      const drop = views.map((v) => `DROP VIEW IF EXISTS ${quoteIdent(v)}`).join('; ');
+      const drop = viewStatements(tempViews, {}).join('; ');
       void (async () => {
         let clean = true;
         if (drop) await conn.run(drop).catch(() => (clean = false));
-        if (clean && !instances.closed && instances.idle.keep(key, { instance, conn, workDir })) return;
+        if (clean && !instances.closed && instances.idle.keep(key, { instance, conn, workDir, staleViews: [] })) return;
         await closeFully();
       })().catch(() => undefined);
     },

@@ -175,6 +175,18 @@ describe('SQL recipes in DuckDB', () => {
     expect(result.rowCount).toBe(1);
     expect((await db.query(`SELECT m FROM read_parquet('${join(dir, 'out2', 'm.parquet')}')`)).rows).toEqual([[100]]);
   });
+
+  it('runs of one scope share connections, never the views of the run before', async () => {
+    const scope = { roots: [dir], scratchDir: join(dir, '.scratch') };
+    const run = (only: string, sql: string, out: string) =>
+      executeSelectToParquet(db, { inputs: { [only]: inputs[only] }, sql, scope, outputPath: join(dir, 'out3', out) });
+    expect((await run('observations', 'SELECT count(*) AS n FROM observations', 'a.parquet')).rowCount).toBe(1);
+    // The next run on that connection drops `observations` in the call that creates `antennas`.
+    await expect(run('antennas', 'SELECT * FROM observations', 'b.parquet')).rejects.toThrow(/observations/);
+    await expect(describeSelect(db, { inputs: {}, sql: 'SELECT * FROM antennas', scope })).rejects.toThrow(/antennas/);
+    expect((await run('antennas', 'SELECT count(*) AS n FROM antennas', 'c.parquet')).rowCount).toBe(1);
+    expect((await run('observations', 'SELECT count(*) AS n FROM observations', 'd.parquet')).rowCount).toBe(1);
+  });
 });
 
 describe('SQL recipes with PostgreSQL', () => {

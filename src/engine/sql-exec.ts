@@ -61,11 +61,14 @@ export async function checkSelect(conn: DuckDBConnection, sql: string): Promise<
     );
   }
   if (prepared.parameterCount > 0) throw badRequest('A SQL recipe cannot have parameters ($1, ?)');
-  return Array.from({ length: prepared.columnCount }, (_, i) => ({
+  const columns = Array.from({ length: prepared.columnCount }, (_, i) => ({
     name: prepared.columnName(i),
     type: String(prepared.columnType(i)),
     alias: prepared.columnType(i).alias,
   }));
+  // A pooled connection outlives the run: its statements would pile up until it closes.
+  prepared.destroySync();
+  return columns;
 }
 
 function notAQuery(keyword: string, start: string) {
@@ -74,14 +77,16 @@ function notAQuery(keyword: string, start: string) {
   );
 }
 
-/** Views named after the inputs, in one round trip; returns their names (a pooled sandbox drops them on close). */
-async function createInputViews(conn: DuckDBConnection, relations: Record<string, string>): Promise<string[]> {
-  const names = Object.keys(relations);
-  if (names.length)
-    await conn.run(
-      names.map((name) => `CREATE TEMP VIEW ${quoteIdent(name)} AS SELECT * FROM ${relations[name]}`).join(';\n'),
-    );
-  return names;
+/** The sandbox of a run, with views named after its inputs (created by the sandbox, in one call with the drop of the last run's). */
+function openWithInputViews(
+  db: DuckDb,
+  parentDir: string,
+  inputs: Record<string, TableSource>,
+  options: { trackProgress?: boolean; scope?: SandboxScope },
+) {
+  const views: Record<string, string> = {};
+  for (const [name, source] of Object.entries(inputs)) views[name] = duckdbRelation(source);
+  return openSandbox(db, parentDir, Object.values(inputs).flatMap(filePaths), { ...options, views });
 }
 
 /**
@@ -91,18 +96,19 @@ async function createInputViews(conn: DuckDBConnection, relations: Record<string
  */
 export async function describeSelect(db: DuckDb, recipe: SelectRecipe): Promise<{ columns: ColumnInfo[] }> {
   const sql = trimSql(recipe.sql);
-  const relations: Record<string, string> = {};
-  for (const [name, source] of Object.entries(recipe.inputs)) relations[name] = duckdbRelation(source);
   const allowed = Object.values(recipe.inputs).flatMap(filePaths);
-  const sandbox = await openSandbox(db, db.sandboxes.dir, allowed, { scope: recipe.scope });
-  let views: string[] | undefined;
+  const sandbox = await openWithInputViews(db, db.sandboxes.dir, recipe.inputs, { scope: recipe.scope }).catch(
+    (error: unknown) => Promise.reject(engineError(error, allowed)),
+  );
+  let failed = true;
   try {
-    views = await createInputViews(sandbox.conn, relations);
-    return { columns: (await checkSelect(sandbox.conn, sql)).map(({ name, type }) => ({ name, type })) };
+    const columns = (await checkSelect(sandbox.conn, sql)).map(({ name, type }) => ({ name, type }));
+    failed = false;
+    return { columns };
   } catch (error) {
     throw engineError(error, allowed);
   } finally {
-    await sandbox.close({ tempViews: views });
+    await sandbox.close({ discard: failed });
   }
 }
 
@@ -118,16 +124,13 @@ export async function executeSelectToParquet(
   const outputDir = dirname(recipe.outputPath);
   mkdirSync(outputDir, { recursive: true });
   const files = Object.values(recipe.inputs).flatMap(filePaths);
-  const sandbox = await openSandbox(db, outputDir, files, {
+  const sandbox = await openWithInputViews(db, outputDir, recipe.inputs, {
     trackProgress: recipe.onProgress !== undefined,
     scope: recipe.scope,
-  });
-  let views: string[] | undefined;
+  }).catch((error: unknown) => Promise.reject(engineError(error, [...files, recipe.outputPath])));
+  let failed = true;
   const tempPath = join(sandbox.workDir, 'output.parquet');
   try {
-    const relations: Record<string, string> = {};
-    for (const [name, source] of Object.entries(recipe.inputs)) relations[name] = duckdbRelation(source);
-    views = await createInputViews(sandbox.conn, relations);
     const columns = await checkSelect(sandbox.conn, sql);
     recipe.onProgress?.({ phase: 'start', percent: 0 });
     const result = await interruptible(sandbox.conn, recipe.limits, () =>
@@ -138,13 +141,15 @@ export async function executeSelectToParquet(
       }),
     );
     recipe.onProgress?.({ phase: 'done', percent: 100, rows: result.rowCount });
+    failed = false;
     return result;
   } catch (error) {
     throw engineError(error, [...files, recipe.outputPath, sandbox.workDir]);
   } finally {
     // A pooled sandbox keeps its work folder for the next run: an interrupted output must not stay in it.
     rmSync(tempPath, { force: true });
-    await sandbox.close({ tempViews: views });
+    // A failed or interrupted run does not hand its connection to the next one.
+    await sandbox.close({ discard: failed });
   }
 }
 

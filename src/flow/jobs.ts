@@ -1,12 +1,14 @@
 import type { Principal } from '../catalog/access.js';
 import { JOB_OPEN_STATUSES } from '../catalog/statuses.js';
-import type { JobsTable } from '../catalog/tables.js';
+import type { Kysely } from 'kysely';
+import type { CatalogTables, JobsTable } from '../catalog/tables.js';
 import { workRecord } from '../catalog/work-record.js';
 import { notFound } from '../common/errors.js';
 import { newTimeId, nowIso } from '../common/ids.js';
 import { recoverInterruptedPartitions } from '../datasets/partition-store.js';
 import { recoverInterruptedVersions } from '../datasets/versions.js';
 import { releaseClaims } from './build-claims.js';
+import { insertLogLines, JobLogBuffer } from './job-log-buffer.js';
 import { HOST } from '../workspace/process-liveness.js';
 import type { ActivityUpdate, Workspace } from '../workspace/workspace.js';
 import type { Job, JobStatus } from './job-types.js';
@@ -25,6 +27,22 @@ export class JobStore {
 
   private get db() {
     return this.ws.catalog.db;
+  }
+
+  /** Log lines waiting for the store's next write (see `JobLogBuffer`). */
+  private readonly logBuffer = new JobLogBuffer(() => this.writeWithLogs(() => Promise.resolve()));
+
+  /** Runs `write` (a change of the job) in one transaction with the waiting log lines, then tells listeners of the lines. */
+  private async writeWithLogs(write: (db: Kysely<CatalogTables>) => Promise<unknown>): Promise<void> {
+    const lines = this.logBuffer.take();
+    if (lines.length === 0) await write(this.db);
+    else
+      await this.db.transaction().execute(async (trx) => {
+        await insertLogLines(trx, lines);
+        await write(trx);
+      });
+    for (const { projectKey, jobId, level, message, ts } of lines)
+      this.ws.events.emit('job', { type: 'log', projectKey, jobId, level, message, ts });
   }
 
   async create(
@@ -53,23 +71,24 @@ export class JobStore {
           heartbeat_at: this.ws.liveness.nowIso(),
         })
         .execute();
-      for (const [idx, a] of plan.entries()) {
+      const activities = plan.map((a, idx) => ({
+        job_id: id,
+        idx,
+        recipe: a.recipe,
+        output: a.output,
+        outputs: a.outputs.length > 1 ? JSON.stringify(a.outputs) : null,
+        status: 'pending' as const,
+        started_at: null,
+        ended_at: null,
+        rows: null,
+        error: null,
+      }));
+      // In slices: SQLite binds at most 32766 parameters per statement.
+      for (let i = 0; i < activities.length; i += 500)
         await trx
           .insertInto('job_activities')
-          .values({
-            job_id: id,
-            idx,
-            recipe: a.recipe,
-            output: a.output,
-            outputs: a.outputs.length > 1 ? JSON.stringify(a.outputs) : null,
-            status: 'pending',
-            started_at: null,
-            ended_at: null,
-            rows: null,
-            error: null,
-          })
+          .values(activities.slice(i, i + 500))
           .execute();
-      }
     });
     return id;
   }
@@ -83,7 +102,9 @@ export class JobStore {
           ? { status }
           : { status, ended_at: now, error };
     // A job another process failed as interrupted (its heartbeat went stale) is not revived.
-    await this.db.updateTable('jobs').set(patch).where('id', '=', jobId).where('status', 'in', OPEN).execute();
+    await this.writeWithLogs((db) =>
+      db.updateTable('jobs').set(patch).where('id', '=', jobId).where('status', 'in', OPEN).execute(),
+    );
     this.ws.events.emit('job', { type: 'job-status', projectKey, jobId, status, error });
   }
 
@@ -96,7 +117,9 @@ export class JobStore {
     else set.ended_at = now;
     if (patch.rows !== undefined) set.rows = patch.rows;
     if (patch.error !== undefined) set.error = patch.error;
-    await this.db.updateTable('job_activities').set(set).where('job_id', '=', jobId).where('idx', '=', index).execute();
+    await this.writeWithLogs((db) =>
+      db.updateTable('job_activities').set(set).where('job_id', '=', jobId).where('idx', '=', index).execute(),
+    );
     this.ws.events.emit('job', {
       type: 'activity',
       projectKey,
@@ -157,10 +180,10 @@ export class JobStore {
     return first;
   }
 
-  async log(projectKey: string, jobId: string, level: 'info' | 'warn' | 'error', message: string): Promise<void> {
-    const ts = nowIso();
-    await this.db.insertInto('job_logs').values({ job_id: jobId, ts, level, message }).execute();
-    this.ws.events.emit('job', { type: 'log', projectKey, jobId, level, message, ts });
+  /** Logs a line of the job: written with the store's next write, or within `LOG_BATCH_MS`. */
+  log(projectKey: string, jobId: string, level: 'info' | 'warn' | 'error', message: string): Promise<void> {
+    this.logBuffer.add({ projectKey, jobId, ts: nowIso(), level, message });
+    return Promise.resolve();
   }
 
   async get(projectKey: string, jobId: string): Promise<Job> {
