@@ -19,7 +19,6 @@ import type { RecipeBase, RecipeContext, RecipePreview, RecipeResult, RecipeTarg
 import { duckInputs } from '../run-sql.js';
 import { environmentInterpreter, recipeEnvironment, type CodeRecipeLanguage } from './code-environments.js';
 import { writeLibraryFiles } from './code-libraries.js';
-import { binaryColumnsCarry, exportBinaryColumns } from './column-export.js';
 import { PYTHON_RECIPE_ENTRY } from './python-recipe-entry.js';
 import { R_RECIPE_ENTRY } from './r-recipe-entry.js';
 import { transferFormat, type CodeColumn, type HarnessConfig, type HarnessResult } from './ts-recipe-entry.js';
@@ -33,11 +32,9 @@ export interface CodeRecipe extends RecipeBase {
 }
 
 /**
- * How data crosses into each language: for TypeScript and Python, binary column files when the
- * input's types all have one (column-export.ts: numbers as DuckDB holds them, text as UTF-8
- * bytes), else CSV with `\N` for NULL, read with the column types sent alongside (TypeScript: a
- * column-wise parser in the harness; Python: csv module, pandas.read_csv; R: read.csv). The
- * output comes back as CSV, read back by DuckDB's parallel CSV reader with the output's
+ * How data crosses into each language: CSV with `\N` for NULL, read with the column types sent
+ * alongside (TypeScript: a column-wise parser in the harness; Python: csv module,
+ * pandas.read_csv; R: read.csv), and read back by DuckDB's parallel CSV reader with the output's
  * schema. TypeScript falls back to NDJSON when a column is a list, struct, map or JSON, whose
  * values are objects in the code.
  */
@@ -93,28 +90,21 @@ async function exportInputs(
   const inputs: HarnessConfig['inputs'] = {};
   for (const [name, relation] of Object.entries(relations)) {
     const columns = await describeRelation(conn, relation);
-    const select = `SELECT * FROM ${relation}${sampleRows === undefined ? '' : ` LIMIT ${sampleRows}`}`;
-    const note = sampleRows ? ` (first ${sampleRows} rows)` : '';
-    if (language !== 'r' && binaryColumnsCarry(columns)) {
-      const dir = path.join(inDir, name);
-      mkdirSync(dir, { recursive: true });
-      const rows = await exportBinaryColumns(conn, select, columns, dir);
-      inputs[name] = { path: dir, columns, format: 'columns', rows };
-      ctx.log(`Input ${name}: ${columns.length} columns exported for the code as binary columns${note}`);
-      continue;
-    }
     const format = language === 'typescript' ? transferFormat(columns) : LANGUAGE[language].format;
     const file = path.join(inDir, `${name}.${format}`);
+    const select = `SELECT * FROM ${relation}${sampleRows === undefined ? '' : ` LIMIT ${sampleRows}`}`;
     const options = format === 'csv' ? `FORMAT csv, HEADER, NULLSTR ${quoteLiteral(NULL_TEXT)}` : 'FORMAT json';
     await conn.run(`COPY (${select}) TO ${quoteLiteral(file)} (${options})`);
     inputs[name] = { path: file, columns, format };
-    ctx.log(`Input ${name}: ${columns.length} columns exported for the code${note}`);
+    ctx.log(
+      `Input ${name}: ${columns.length} columns exported for the code${sampleRows ? ` (first ${sampleRows} rows)` : ''}`,
+    );
   }
   return inputs;
 }
 
 /** The relation that reads the code's output file with its schema (types as declared or inferred; NULLs kept). */
-export function outputRelation(file: string, result: HarnessResult): string {
+function outputRelation(file: string, result: HarnessResult): string {
   const { columns } = result;
   if (columns.length === 0)
     throw badRequest('The code wrote no columns: write at least one row, or declare outputSchema');

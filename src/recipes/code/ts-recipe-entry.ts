@@ -1,5 +1,4 @@
 import { closeSync, createReadStream, openSync, writeSync } from 'node:fs';
-import { binaryColumnBatches } from './ts-recipe-columns.js';
 import { convertField, csvCarries, csvColumnBatches, csvField, csvRecords, fieldKind } from './ts-recipe-csv.js';
 
 /**
@@ -16,11 +15,8 @@ export interface CodeColumn {
   type: string;
 }
 
-/**
- * How rows cross between DuckDB and the code: CSV, or NDJSON for columns whose values are
- * objects; inputs whose types all have one come as binary columns (see column-export.ts).
- */
-export type TransferFormat = 'csv' | 'ndjson' | 'columns';
+/** How rows cross between DuckDB and the code: CSV, or NDJSON for columns whose values are objects. */
+export type TransferFormat = 'csv' | 'ndjson';
 
 /** CSV unless a column's values are objects in JSON (lists, structs, maps, JSON). */
 export function transferFormat(columns: CodeColumn[]): TransferFormat {
@@ -28,8 +24,7 @@ export function transferFormat(columns: CodeColumn[]): TransferFormat {
 }
 
 export interface HarnessConfig {
-  /** `path` is a folder of column files for the `columns` format, which also gives `rows`. */
-  inputs: Record<string, { path: string; columns: CodeColumn[]; format?: TransferFormat; rows?: number }>;
+  inputs: Record<string, { path: string; columns: CodeColumn[]; format?: TransferFormat }>;
   output: { path: string; columns: CodeColumn[] | null };
   variables: Record<string, unknown>;
   /** Rows per batch of the columnar path. */
@@ -76,22 +71,9 @@ class InputTable implements AsyncIterable<Row> {
     private readonly path: string,
     private readonly batchRows: number,
     private readonly format: TransferFormat = 'ndjson',
-    private readonly rows = 0,
   ) {}
 
   async *[Symbol.asyncIterator](): AsyncGenerator<Row> {
-    if (this.format === 'columns') {
-      const names = this.columns.map((c) => c.name);
-      for await (const batch of this.batches()) {
-        const arrays = names.map((n) => batch.columns[n]);
-        for (let i = 0; i < batch.numRows; i++) {
-          const row: Row = {};
-          for (let j = 0; j < names.length; j++) row[names[j]] = arrays[j][i];
-          yield row;
-        }
-      }
-      return;
-    }
     if (this.format === 'csv') {
       const names = this.columns.map((c) => c.name);
       const kinds = this.columns.map((c) => fieldKind(c.type));
@@ -108,13 +90,6 @@ class InputTable implements AsyncIterable<Row> {
 
   /** Column arrays of up to `size` rows, filled straight from the file's records (no object per row). */
   async *batches(size = this.batchRows): AsyncGenerator<ColumnBatch> {
-    if (this.format === 'columns') {
-      const names = this.columns.map((c) => c.name);
-      const types = this.columns.map((c) => c.type);
-      for (const [numRows, arrays] of binaryColumnBatches(this.path, types, this.rows, size))
-        yield { numRows, columns: Object.fromEntries(names.map((n, j) => [n, arrays[j]])), schema: this.columns };
-      return;
-    }
     if (this.format === 'csv') {
       yield* this.csvBatches(size);
       return;
@@ -361,7 +336,7 @@ export async function runRecipeWith(run: unknown, config: HarnessConfig): Promis
   const inputTypes = new Map<string, string>();
   const inputs: Record<string, InputTable> = {};
   for (const [name, input] of Object.entries(config.inputs)) {
-    inputs[name] = new InputTable(name, input.columns, input.path, config.batchRows, input.format, input.rows);
+    inputs[name] = new InputTable(name, input.columns, input.path, config.batchRows, input.format);
     for (const c of input.columns) if (!inputTypes.has(c.name)) inputTypes.set(c.name, c.type);
   }
   const out = new OutputFile(config.output.path, config.output.columns, inputTypes);
