@@ -2,8 +2,8 @@
  * Code recipes (TypeScript, Python) copying every row of an input through their columnar paths
  * (TypeScript `inputs.raw.batches()` → `output.writeBatch`; Python `to_pandas()` →
  * `output.write_frame`), built the way users build them: a saved recipe and a flow build of its
- * output (DuckDB's result vectors copied to binary column files → code in the sandbox → its CSV
- * imported with DuckDB into the version's Parquet). References in the same run on the same input: DuckDB's own copy (CREATE TABLE AS,
+ * output (export with DuckDB → code in the sandbox → import with DuckDB into the version's
+ * Parquet). References in the same run on the same input: DuckDB's own copy (CREATE TABLE AS,
  * and a SQL recipe `SELECT *` written to Parquet by the flow). Start overhead: an empty recipe
  * over a one-row input, minus a SQL recipe over the same input; and a bare one-shot sandbox call.
  * The job log's timings of the last empty run split its start (export, load, call, stop).
