@@ -2,6 +2,7 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { workspaceSlot, type Workspace } from '../workspace/workspace.js';
 import { startDeferredSandbox, type DeferredSandbox, type Sandbox } from './sandbox.js';
+import { startBundler } from './typescript-bundle.js';
 import type { SandboxLimits, SandboxSpec } from './types.js';
 
 /**
@@ -43,7 +44,15 @@ interface Waiting {
 }
 
 const keyOf = (s: WarmShape) =>
-  JSON.stringify([s.language, s.python ?? '', s.limits.memoryMb, s.limits.cpuSeconds, s.entryName, s.libraryName]);
+  JSON.stringify([
+    s.language,
+    s.python ?? '',
+    s.limits.memoryMb,
+    s.limits.cpuSeconds,
+    s.entryName,
+    s.libraryName,
+    s.preload ?? [],
+  ]);
 
 class WarmSandboxes {
   private readonly waiting = new Map<string, Waiting>();
@@ -89,6 +98,7 @@ class WarmSandboxes {
   }
 
   private spawn(shape: WarmShape): Waiting {
+    if (shape.language === 'typescript') startBundler();
     const workDir = this.ws.tempPath('-code');
     const process = startDeferredSandbox(
       {

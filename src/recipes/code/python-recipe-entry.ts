@@ -6,6 +6,7 @@ import csv
 import datetime
 import decimal
 import math
+import os
 import sys
 import types
 
@@ -193,10 +194,45 @@ class Output:
         return self.columns
 
 
-def _environment(packages):
-    import importlib.metadata as metadata
+def _machine_packages():
+    """Name and version of every distribution on sys.path, read from the first lines of its metadata
+    (importlib.metadata parses each whole file: a quarter of a second per run for 50 packages)."""
+    found = {}
+    for folder in sys.path:
+        try:
+            entries = list(os.scandir(folder or '.'))
+        except OSError:
+            continue
+        for entry in entries:
+            if not entry.name.endswith(('.dist-info', '.egg-info')):
+                continue
+            if entry.is_file():
+                meta = entry.path
+            else:
+                meta = os.path.join(entry.path, 'METADATA' if entry.name.endswith('.dist-info') else 'PKG-INFO')
+            fields = {}
+            try:
+                with open(meta, encoding='utf-8', errors='replace') as f:
+                    for line in f:
+                        if not line.strip():
+                            break
+                        key, _, value = line.partition(':')
+                        if key in ('Name', 'Version'):
+                            fields.setdefault(key, value.strip())
+                            if len(fields) == 2:
+                                break
+            except OSError:
+                continue
+            if fields.get('Name'):
+                # The first on the path is the one imported.
+                found.setdefault(fields['Name'], fields.get('Version'))
+    return found
 
+
+def _environment(packages):
     if packages:
+        import importlib.metadata as metadata
+
         versions = {}
         for p in packages:
             try:
@@ -204,7 +240,7 @@ def _environment(packages):
             except metadata.PackageNotFoundError:
                 versions[p] = None
     else:
-        versions = {d.metadata['Name']: d.version for d in metadata.distributions() if d.metadata['Name']}
+        versions = _machine_packages()
     return {'interpreter': sys.executable, 'version': sys.version.split()[0], 'packages': versions}
 
 

@@ -47,6 +47,13 @@ const LANGUAGE = {
 const NULL_TEXT = '\\N';
 const BATCH_ROWS = 65_536;
 
+/**
+ * Whether Python code likely uses pandas (its columnar API or the package): its process is then
+ * one that imported pandas while waiting. Plain row code starts in a process without it, since
+ * importing pandas costs 0.5 to 2 s (see `python3 -X importtime`) that row code never needs.
+ */
+const usesPandas = (code: string) => /\bpandas\b|\bto_pandas\b|\bwrite_frame\b/.test(code);
+
 /** The TypeScript harness file (src/*.ts when run from sources, dist/*.js when built), bundled into each run's entry. */
 function typescriptHarness(): string {
   const here = path.dirname(fileURLToPath(import.meta.url));
@@ -161,10 +168,19 @@ async function runCode(
   sampleRows?: number,
 ): Promise<CodeRun> {
   const { ws, key } = requireProject(ctx);
+  // Where the run's time goes, for the job log: the start overhead's parts (export, load, call).
+  const phases: string[] = [];
+  let mark = performance.now();
+  const phase = (name: string) => {
+    const now = performance.now();
+    phases.push(`${name} ${Math.round(now - mark)} ms`);
+    mark = now;
+  };
   const environment = await recipeEnvironment(ws, key, language, recipe.environment);
   // A virtual environment of the project: built here first when missing or out of date (its failure fails the recipe).
   const interpreter = await environmentInterpreter(ws, key, environment, (line) => ctx.log(line));
   const limits = limitsFor(ctx, recipe);
+  phase('environment');
   // TypeScript and Python run in a process started ahead (see sandbox/warm.ts): start is a message.
   const warm =
     language === 'r'
@@ -175,7 +191,7 @@ async function runCode(
             limits: sandboxLimits(ws, recipe.limits ?? {}),
             entryName: LANGUAGE[language].entry,
             libraryName: 'lib',
-            preload: language === 'python' ? ['pandas'] : undefined,
+            preload: language === 'python' && usesPandas(recipe.code) ? ['pandas'] : undefined,
             python: interpreter.python,
           },
           { ahead: recipe.limits === undefined },
@@ -198,6 +214,7 @@ async function runCode(
     } finally {
       cleanup();
     }
+    phase('inputs exported');
     writeFileSync(path.join(workDir, LANGUAGE[language].code), recipe.code);
     const entry = writeEntry(language, workDir);
     const lib = await writeLibraryFiles(ws, key, path.join(workDir, 'lib'));
@@ -227,6 +244,7 @@ async function runCode(
       onLog,
       python: interpreter.python,
     };
+    phase('code written');
     ctx.log(`Running ${LANGUAGE[language].label} code (memory ${limits.memoryMb} MB, wall ${limits.wallSeconds} s)`);
     let result: HarnessResult;
     // R receives the configuration as JSON text: it parses it without simplifying lists itself.
@@ -235,8 +253,10 @@ async function runCode(
       started = true;
       if (warm) {
         const sandbox = await warm.start({ onLog, wallSeconds: limits.wallSeconds });
+        phase('code loaded');
         try {
           result = (await sandbox.call(LANGUAGE[language].fn, args)) as HarnessResult;
+          phase('code ran');
         } finally {
           await sandbox.stop();
         }
@@ -256,6 +276,8 @@ async function runCode(
       // What pip installed into the venv (its `pip freeze`), besides the machine's packages.
       ...(interpreter.packages ? { packages: interpreter.packages, venv: true } : {}),
     };
+    phase('process stopped');
+    ctx.log(`Timings: ${phases.join(', ')}`);
     return { workDir, outputFile, result, log };
   } catch (error) {
     if (!started) await warm?.discard();
