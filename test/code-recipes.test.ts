@@ -191,6 +191,26 @@ describe('code recipes: TypeScript, Python and R in the sandbox', () => {
     }
   }, 240_000);
 
+  it('keeps the text backslash-N apart from NULL in every writer (TypeScript rows, Python rows and frames)', async () => {
+    const writers = {
+      ts_rows:
+        "export default async function run({ inputs, output }) {\n  for await (const r of inputs.raw) if (r.id <= 2) await output.write({ id: r.id, s: r.id === 1 ? '\\\\N' : null });\n}\n",
+      py_rows:
+        'def run(inputs, output, variables, log):\n    for r in inputs["raw"]:\n        if r["id"] <= 2:\n            output.write({"id": r["id"], "s": "\\\\N" if r["id"] == 1 else None})\n',
+      py_frame:
+        'import pandas as pd\n\ndef run(inputs, output, variables, log):\n    output.write_frame(pd.DataFrame({"id": [1, 2], "s": ["\\\\N", None]}))\n',
+    };
+    for (const [name, code] of Object.entries(writers)) {
+      await codeRecipe(`nul_${name}`, name.startsWith('ts') ? 'typescript' : 'python', code);
+      const job = await build(`nul_${name}_out`);
+      expect(job.status, `${name}: ${await jobLog(job)}`).toBe('succeeded');
+      expect((await rowsOf(`nul_${name}_out`)).rows, name).toEqual([
+        [1, '\\N'],
+        [2, null],
+      ]);
+    }
+  }, 120_000);
+
   it('streams what the code prints into the job log and records its environment in the version lineage', async () => {
     expect(
       (

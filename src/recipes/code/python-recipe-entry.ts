@@ -98,13 +98,30 @@ def _infer(name, values, input_types):
     return kinds.pop() if len(kinds) == 1 else 'VARCHAR'
 
 
-def _cell(v):
-    if v is None:
+class _NullCell(float):
+    # The writer quotes every value that is not a number (QUOTE_NONNUMERIC), so the text \\N a row
+    # holds stays text; NULL must go unquoted, hence a number whose text is the NULL marker.
+    def __str__(self):
         return NULL
+
+    __repr__ = __str__
+
+
+NULL_CELL = _NullCell('nan')
+
+
+def _missing(v):
+    # None, NaN, and pandas' NA and NaT (met when a frame is written row by row).
+    return v is None or (isinstance(v, float) and math.isnan(v)) or type(v).__name__ in ('NAType', 'NaTType')
+
+
+def _cell(v):
+    if _missing(v):
+        return NULL_CELL
     if isinstance(v, bool):
         return 'true' if v else 'false'
     if isinstance(v, float):
-        return NULL if math.isnan(v) else repr(v)
+        return repr(v)
     return v
 
 
@@ -128,7 +145,7 @@ class Output:
     def __init__(self, path, columns, input_types):
         self._input_types = input_types
         self._file = open(path, 'w', newline='', encoding='utf-8')
-        self._writer = csv.writer(self._file, lineterminator='\n')
+        self._writer = csv.writer(self._file, lineterminator='\n', quoting=csv.QUOTE_NONNUMERIC)
         self.columns = columns
         self.rows = 0
         self._pending = []
@@ -177,6 +194,12 @@ class Output:
                 ]
                 self._header()
         frame = frame.reindex(columns=self._names)
+        if any(frame[c].dtype == object and (frame[c] == NULL).any() for c in self._names):
+            # to_csv cannot quote the text \\N apart from its NULL marker: this frame goes row by row.
+            for values in frame.itertuples(index=False, name=None):
+                self._writer.writerow([_cell(v) for v in values])
+            self.rows += len(frame)
+            return
         for c in self.columns:
             kind = _kind(c['type'])
             col = frame[c['name']]
