@@ -54,6 +54,16 @@ export default function RecipeEditorPage() {
   const started = useLocation().state as { jobId?: string; notice?: string } | null;
   const startedJob = started?.jobId;
   const startedNotice = started?.notice;
+  // A new recipe, once saved, moves to its own address (the editor remounts there): the notice and
+  // the build "Save and run" started come along in the location's state.
+  const movedAlong = (r: Recipe, jobId?: string) => {
+    if (isNew)
+      void navigate(projectPath(key, 'recipes', r.name), {
+        replace: true,
+        state: { jobId, notice: `Saved revision ${r.revision}.` },
+      });
+    else recipe.setData(r);
+  };
 
   if (recipe.error)
     return (
@@ -97,14 +107,7 @@ export default function RecipeEditorPage() {
           datasets={datasets.data}
           initialJobId={startedJob}
           initialNotice={startedNotice}
-          onSaved={(r, jobId) => {
-            if (isNew)
-              void navigate(projectPath(key, 'recipes', r.name), {
-                replace: true,
-                state: { jobId, notice: `Saved revision ${r.revision}.` },
-              });
-            else recipe.setData(r);
-          }}
+          onSaved={movedAlong}
           onReload={recipe.reload}
         />
       </>
@@ -138,10 +141,9 @@ export default function RecipeEditorPage() {
             type={otherType}
             recipe={recipe.data}
             datasets={datasets.data}
-            onSaved={(r) => {
-              if (isNew) void navigate(projectPath(key, 'recipes', r.name), { replace: true });
-              else recipe.setData(r);
-            }}
+            initialJobId={startedJob}
+            initialNotice={startedNotice}
+            onSaved={movedAlong}
             onReload={recipe.reload}
           />
         ) : (
@@ -151,10 +153,9 @@ export default function RecipeEditorPage() {
             type={otherType}
             recipe={recipe.data}
             datasets={datasets.data}
-            onSaved={(r) => {
-              if (isNew) void navigate(projectPath(key, 'recipes', r.name), { replace: true });
-              else recipe.setData(r);
-            }}
+            initialJobId={startedJob}
+            initialNotice={startedNotice}
+            onSaved={movedAlong}
           />
         )}
       </>

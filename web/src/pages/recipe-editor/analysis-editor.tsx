@@ -7,7 +7,7 @@ import { Loading } from '../../components/ui';
 import { OBJECT_NAME } from '../../lib/names';
 import { useApi } from '../../lib/use-api';
 import { PreviewTable, type Preview } from './preview-table';
-import { BuildProgressCard, RecipeNameFields, SavedNotice, saveRecipe } from './recipe-form-parts';
+import { builtNotice, BuildProgressCard, RecipeNameFields, SavedNotice, saveRecipe } from './recipe-form-parts';
 
 interface RecipeTypeInfo {
   type: string;
@@ -30,14 +30,19 @@ export function AnalysisEditor({
   datasets,
   onSaved,
   onReload,
+  initialJobId,
+  initialNotice,
 }: {
   projectKey: string;
   type: string;
   /** The stored recipe; undefined for a new one. */
   recipe?: Recipe;
   datasets: Dataset[];
-  onSaved: (r: Recipe) => void;
+  /** `jobId`: the build "Save and run" started (a new recipe's page moves to its own address, the build comes along). */
+  onSaved: (r: Recipe, jobId?: string) => void;
   onReload: () => void;
+  initialJobId?: string;
+  initialNotice?: string;
 }) {
   const types = useApi<RecipeTypeInfo[]>(apiPath('recipe-types'));
   const [name, setName] = useState(recipe?.name ?? '');
@@ -51,8 +56,8 @@ export function AnalysisEditor({
   const [preview, setPreview] = useState<Preview | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const [notice, setNotice] = useState<string | null>(null);
-  const [jobId, setJobId] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(initialNotice ?? null);
+  const [jobId, setJobId] = useState<string | null>(initialJobId ?? null);
 
   if (types.error) return <div className="alert error">{errorMessage(types.error)}</div>;
   if (!types.data) return <Loading />;
@@ -94,7 +99,7 @@ export function AnalysisEditor({
       });
       setNotice(`Saved revision ${saved.revision}.`);
       if (built) setJobId(built);
-      onSaved(saved);
+      onSaved(saved, built);
     } catch (e) {
       setError(e);
     } finally {
@@ -164,7 +169,7 @@ export function AnalysisEditor({
       <BuildProgressCard
         projectKey={projectKey}
         jobId={jobId}
-        onEnd={(j: Job) => j.status === 'succeeded' && setNotice(`Built ${output}.`)}
+        onEnd={(j: Job) => j.status === 'succeeded' && setNotice((n) => builtNotice(n, output))}
       />
       {preview ? <PreviewTable preview={preview} /> : null}
     </div>

@@ -10,7 +10,7 @@ import { useLatest } from '../../lib/use-latest';
 import { InputsPanel } from './inputs-panel';
 import { keptDependencies } from './partition-dependencies';
 import { PreviewTable, type Preview } from './preview-table';
-import { BuildProgressCard, RecipeNameFields, SavedNotice, saveRecipe } from './recipe-form-parts';
+import { builtNotice, BuildProgressCard, RecipeNameFields, SavedNotice, saveRecipe } from './recipe-form-parts';
 import { sqlError, SqlErrorAlert } from './sql-error';
 
 export interface Draft {
@@ -214,7 +214,7 @@ export function Editor({
           jobId={jobId}
           onEnd={(j: Job) => {
             setJobRunning(false);
-            if (j.status === 'succeeded') setNotice(`Built ${draft.output}.`);
+            if (j.status === 'succeeded') setNotice((n) => builtNotice(n, draft.output));
           }}
         />
         {preview ? <PreviewTable preview={preview} /> : null}

@@ -32,6 +32,9 @@ export async function saveRecipe(
   return { saved, jobId };
 }
 
+/** The notice once the build ended: what the save said stays ("Saved revision 2. Built drift."). */
+export const builtNotice = (saved: string | null, outputs: string) => `${saved ? `${saved} ` : ''}Built ${outputs}.`;
+
 /** The recipe's name (fixed once saved) and its output dataset; `children` go between the two. */
 export function RecipeNameFields({
   name,

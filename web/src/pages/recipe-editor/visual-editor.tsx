@@ -11,7 +11,7 @@ import { InputsPanel } from './inputs-panel';
 import { keptDependencies } from './partition-dependencies';
 import { PrepareSteps, stepSchemas, type Step } from './prepare-steps';
 import { PreviewTable, type Preview } from './preview-table';
-import { BuildProgressCard, RecipeNameFields, SavedNotice, saveRecipe } from './recipe-form-parts';
+import { builtNotice, BuildProgressCard, RecipeNameFields, SavedNotice, saveRecipe } from './recipe-form-parts';
 
 interface RecipeTypeInfo {
   type: string;
@@ -55,12 +55,17 @@ export function VisualEditor({
   recipe,
   datasets,
   onSaved,
+  initialJobId,
+  initialNotice,
 }: {
   projectKey: string;
   type: string;
   recipe?: Recipe;
   datasets: Dataset[];
-  onSaved: (r: Recipe) => void;
+  /** `jobId`: the build "Save and run" started (a new recipe's page moves to its own address, the build comes along). */
+  onSaved: (r: Recipe, jobId?: string) => void;
+  initialJobId?: string;
+  initialNotice?: string;
 }) {
   const types = useApi<RecipeTypeInfo[]>('/api/recipe-types');
   const confirm = useConfirm();
@@ -76,8 +81,8 @@ export function VisualEditor({
   const [previewOf, setPreviewOf] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
-  const [notice, setNotice] = useState<string | null>(null);
-  const [jobId, setJobId] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(initialNotice ?? null);
+  const [jobId, setJobId] = useState<string | null>(initialJobId ?? null);
 
   if (types.error) return <ErrorAlert error={types.error} onRetry={types.reload} />;
   const info = types.data?.find((t) => t.type === type);
@@ -139,7 +144,7 @@ export function VisualEditor({
       });
       setNotice(`Saved revision ${saved.revision}.`);
       if (built) setJobId(built);
-      onSaved(saved);
+      onSaved(saved, built);
     });
   const convert = () =>
     run(async () => {
@@ -209,7 +214,7 @@ export function VisualEditor({
         <BuildProgressCard
           projectKey={projectKey}
           jobId={jobId}
-          onEnd={(j: Job) => j.status === 'succeeded' && setNotice(`Built ${outputs.join(', ')}.`)}
+          onEnd={(j: Job) => j.status === 'succeeded' && setNotice((n) => builtNotice(n, outputs.join(', ')))}
         />
         {sql !== null ? (
           <details open>
