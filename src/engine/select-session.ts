@@ -1,12 +1,12 @@
-import { mkdirSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { quoteIdent } from '../common/names.js';
 import type { DuckDb } from './duckdb.js';
 import { inside, openSandbox, type DuckDbSandbox, type SandboxScope } from './duckdb-sandbox.js';
 import { engineError } from './engine-errors.js';
-import { copySelectToParquet, type PreparedColumn, type ProgressCallback } from './parquet-output.js';
-import { interruptible, type QueryLimits } from './query-limits.js';
-import { checkSelect, executeSelectToParquet, filePaths, type SelectRecipe } from './sql-exec.js';
+import type { PreparedColumn, ProgressCallback } from './parquet-output.js';
+import type { QueryLimits } from './query-limits.js';
+import { checkSelect, copyCheckedSelect, executeSelectToParquet, filePaths, type SelectRecipe } from './sql-exec.js';
 import { sameChecks, sqlShape, type SqlShape } from './sql-shape.js';
 import { trimSql } from './sql-text.js';
 import { duckdbRelation } from './table-source.js';
@@ -49,25 +49,12 @@ export class SelectSession {
     mkdirSync(dirname(recipe.outputPath), { recursive: true });
     const files = Object.values(recipe.inputs).flatMap(filePaths);
     const sandbox = await this.open(files);
-    const tempPath = join(sandbox.workDir, 'output.parquet');
     try {
       await this.useViews(sandbox, recipe);
-      const columns = await this.checked(sandbox, sql);
-      recipe.onProgress?.({ phase: 'start', percent: 0 });
-      const result = await interruptible(sandbox.conn, recipe.limits, () =>
-        copySelectToParquet(sandbox.conn, `\n${sql}\n`, recipe.outputPath, {
-          onProgress: recipe.onProgress,
-          tempPath,
-          columns,
-        }),
-      );
-      recipe.onProgress?.({ phase: 'done', percent: 100, rows: result.rowCount });
-      return result;
+      return await copyCheckedSelect(sandbox, sql, recipe, await this.checked(sandbox, sql));
     } catch (error) {
       await this.discard();
       throw engineError(error, [...files, recipe.outputPath, sandbox.workDir]);
-    } finally {
-      rmSync(tempPath, { force: true });
     }
   }
 

@@ -6,11 +6,16 @@ import type pg from 'pg';
 import { badRequest } from '../common/errors.js';
 import { quoteIdent } from '../common/names.js';
 import type { DuckDb } from './duckdb.js';
-import { openSandbox, type SandboxScope } from './duckdb-sandbox.js';
+import { openSandbox, type DuckDbSandbox, type SandboxScope } from './duckdb-sandbox.js';
 import { engineError } from './engine-errors.js';
 import { interruptible, type QueryLimits } from './query-limits.js';
 import { trimSql } from './sql-text.js';
-import { copySelectToParquet, type DatasetColumn, type ProgressCallback } from './parquet-output.js';
+import {
+  copySelectToParquet,
+  type DatasetColumn,
+  type PreparedColumn,
+  type ProgressCallback,
+} from './parquet-output.js';
 import { postgresColumns, postgresError, qualifiedName, queryOne } from './postgres.js';
 import { withPostgresClient, type PostgresConnectionInfo } from './postgres-connection.js';
 import type { ColumnInfo } from './table-query.js';
@@ -113,6 +118,34 @@ export async function describeSelect(db: DuckDb, recipe: SelectRecipe): Promise<
 }
 
 /**
+ * The COPY of a checked SELECT into the recipe's output (through a temporary file in the
+ * sandbox's folder), within the recipe's limits, telling its progress.
+ */
+export async function copyCheckedSelect(
+  sandbox: DuckDbSandbox,
+  sql: string,
+  recipe: { outputPath: string; onProgress?: ProgressCallback; limits?: QueryLimits },
+  columns: PreparedColumn[],
+): Promise<{ rowCount: number; columns: DatasetColumn[]; contentHash: string }> {
+  const tempPath = join(sandbox.workDir, 'output.parquet');
+  recipe.onProgress?.({ phase: 'start', percent: 0 });
+  try {
+    const result = await interruptible(sandbox.conn, recipe.limits, () =>
+      copySelectToParquet(sandbox.conn, `\n${sql}\n`, recipe.outputPath, {
+        onProgress: recipe.onProgress,
+        tempPath,
+        columns,
+      }),
+    );
+    recipe.onProgress?.({ phase: 'done', percent: 100, rows: result.rowCount });
+    return result;
+  } finally {
+    // A pooled sandbox keeps its work folder for the next run: an interrupted output must not stay in it.
+    rmSync(tempPath, { force: true });
+  }
+}
+
+/**
  * Runs a SQL recipe into a Parquet file: in a sandboxed DuckDB, views named after the inputs,
  * then `COPY (sql) TO <temp> (FORMAT parquet)` and a rename into `outputPath`.
  */
@@ -129,25 +162,13 @@ export async function executeSelectToParquet(
     scope: recipe.scope,
   }).catch((error: unknown) => Promise.reject(engineError(error, [...files, recipe.outputPath])));
   let failed = true;
-  const tempPath = join(sandbox.workDir, 'output.parquet');
   try {
-    const columns = await checkSelect(sandbox.conn, sql);
-    recipe.onProgress?.({ phase: 'start', percent: 0 });
-    const result = await interruptible(sandbox.conn, recipe.limits, () =>
-      copySelectToParquet(sandbox.conn, `\n${sql}\n`, recipe.outputPath, {
-        onProgress: recipe.onProgress,
-        tempPath,
-        columns,
-      }),
-    );
-    recipe.onProgress?.({ phase: 'done', percent: 100, rows: result.rowCount });
+    const result = await copyCheckedSelect(sandbox, sql, recipe, await checkSelect(sandbox.conn, sql));
     failed = false;
     return result;
   } catch (error) {
     throw engineError(error, [...files, recipe.outputPath, sandbox.workDir]);
   } finally {
-    // A pooled sandbox keeps its work folder for the next run: an interrupted output must not stay in it.
-    rmSync(tempPath, { force: true });
     // A failed or interrupted run does not hand its connection to the next one.
     await sandbox.close({ discard: failed });
   }
