@@ -228,7 +228,7 @@ export function detectChangePoints(values: ArrayLike<number>, options: ChangePoi
     // A wandering level (random walk) is not a staircase: keep only the changes that stand out
     // against a local-level model fitted within the segments just found (random-walk.ts).
     if (kind === 'mean' && maxChanges === undefined && found.changes.length > 0) {
-      const kept = pruneWanderingChanges(level, found.changes, penalty);
+      const kept = pruneWanderingChanges(level, found.changes, penalty, ws);
       if (kept.length < found.changes.length) {
         for (let i = 0; i < n; i++) normalised[i] = (level[i] - centre) / scale;
         found = { changes: [...kept], cost: segmentationCost(createCost(kind, normalised), kept, penalty) };

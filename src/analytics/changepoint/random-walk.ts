@@ -1,3 +1,5 @@
+import { ChangePointWorkspace, F64 } from './workspace.js';
+
 /**
  * The wandering part of the default model (README "Defaults and why", 6): a series whose level
  * follows a random walk has no finite long-run variance, so no noise scale makes a constant-mean
@@ -58,6 +60,7 @@ export function pruneWanderingChanges(
   data: Float64Array,
   changes: readonly number[],
   penalty: number,
+  workspace: ChangePointWorkspace = new ChangePointWorkspace(),
 ): readonly number[] {
   const n = data.length;
   const k = changes.length;
@@ -67,10 +70,10 @@ export function pruneWanderingChanges(
   const scores: SegmentScores = {
     rss: new Float64Array(m * m),
     logDet: new Float64Array(m * m),
-    sumZ: new Float64Array(n + 1),
-    sumZ2: new Float64Array(n + 1),
+    sumZ: workspace.float64(F64.wanderSumZ, n + 1),
+    sumZ2: workspace.float64(F64.wanderSumZ2, n + 1),
   };
-  const centred = new Float64Array(n);
+  const centred = workspace.float64(F64.wanderCentred, n);
   let mean = 0;
   for (let t = 0; t < n; t++) mean += data[t];
   mean /= n;
@@ -87,10 +90,27 @@ export function pruneWanderingChanges(
     const s = select(bounds, autoregressiveScores(centred, bounds, phi, scores), n, penalty, extra);
     if (s.total < stationary.total) stationary = s;
   }
+  // The longest stretch a filter runs: the sequences below need that many steps at most.
+  let longest = 0;
+  for (let i = 0; i < m - 1; i++) longest = Math.max(longest, bounds[Math.min(m - 1, i + MAX_SPAN)] - bounds[i]);
+  const sequence: FilterSequence = {
+    inverseF: workspace.float64(F64.filterInverseF, longest),
+    gain: workspace.float64(F64.filterGain, longest),
+    logF: workspace.float64(F64.filterLogF, longest),
+    weight: workspace.float64(F64.filterWeight, longest),
+    fadedFrom: 0,
+  };
+  const state = filterState(m);
   let walk: Selection | undefined;
   let bestLog = 0;
   const tryRatio = (logRatio: number) => {
-    const s = select(bounds, localLevelScores(centred, bounds, 10 ** logRatio, scores), n, penalty, extra);
+    const s = select(
+      bounds,
+      localLevelScores(centred, bounds, 10 ** logRatio, scores, sequence, state),
+      n,
+      penalty,
+      extra,
+    );
     if (s.total < (walk?.total ?? Infinity)) {
       walk = s;
       bestLog = logRatio;
@@ -140,63 +160,209 @@ function select(
 }
 
 /**
+ * The local-level filter's variance recursion, which depends on r and on the number of steps
+ * since the segment's start but not on the data: the same for every start, so it is run once per
+ * r (with its logarithms) instead of once per start. Entry k holds what step k of a filter
+ * started at the segment's first point uses: 1/F, the gain, log F and the first level's weight
+ * before the step. From `fadedFrom` on, the filter is steady and that weight below FADED, so the
+ * last entry's 1/F, gain and log F hold for every later step (the first level no longer counts).
+ */
+interface FilterSequence {
+  inverseF: Float64Array;
+  gain: Float64Array;
+  logF: Float64Array;
+  weight: Float64Array;
+  /** First step at which the filter is steady and the first level's weight has faded (≤ length). */
+  fadedFrom: number;
+}
+
+/** The filter sequence for ratio r over the length of the buffers in `sequence` (overwritten). */
+function filterSequence(r: number, sequence: FilterSequence): FilterSequence {
+  const length = sequence.inverseF.length;
+  const { inverseF: invF, gain: gains, logF: logs, weight } = sequence;
+  let p = 0;
+  let inverseF = 1;
+  let gain = 0;
+  let logF = 0;
+  let steady = r === 0;
+  let coefficient = 1;
+  let k = 0;
+  for (; k < length && !(steady && Math.abs(coefficient) < FADED); k++) {
+    if (k > 0 && !steady) {
+      const predicted = p + r;
+      inverseF = 1 / (predicted + 1);
+      gain = predicted * inverseF;
+      logF = -Math.log(inverseF);
+      const next = predicted * inverseF;
+      steady = Math.abs(next - p) <= STEADY * p;
+      p = next;
+    }
+    invF[k] = inverseF;
+    gains[k] = gain;
+    logs[k] = logF;
+    weight[k] = coefficient;
+    coefficient -= gain * coefficient;
+  }
+  // Past the faded point the last values hold; an entry for them keeps the lookups below simple.
+  if (k < length) {
+    invF[k] = inverseF;
+    gains[k] = gain;
+    logs[k] = logF;
+    weight[k] = coefficient;
+  }
+  sequence.fadedFrom = k;
+  return sequence;
+}
+
+/** Per-start filter state of {@link localLevelScores}, m entries each (allocated once per call of the check). */
+interface FilterState {
+  level: Float64Array;
+  vv: Float64Array;
+  vw: Float64Array;
+  ww: Float64Array;
+  sumLog: Float64Array;
+  /** Σ squared innovations of the current chunk's faded stretch, and where that stretch began. */
+  squares: Float64Array;
+  fastFrom: Int32Array;
+}
+
+/** Filter state for `m` bounds. */
+function filterState(m: number): FilterState {
+  return {
+    level: new Float64Array(m),
+    vv: new Float64Array(m),
+    vw: new Float64Array(m),
+    ww: new Float64Array(m),
+    sumLog: new Float64Array(m),
+    squares: new Float64Array(m),
+    fastFrom: new Int32Array(m),
+  };
+}
+
+/**
  * Local-level scores of every segment [bounds[i], bounds[j]) (j − i ≤ MAX_SPAN), one filter pass
  * per start: the level at the segment's first point is a fixed unknown, carried through the filter
  * next to the data (de Jong 1991), so its RSS is profiled over it; log det = Σ log F.
+ *
+ * The filters of all starts advance together, chunk by chunk between consecutive bounds, and
+ * in their faded stretch two at a time: each filter is a chain of dependent operations, so two
+ * chains interleaved run in about the time of one. Every filter does the very same operations
+ * in the same order as it would alone, so the scores are bit for bit the same.
  */
-function localLevelScores(data: Float64Array, bounds: readonly number[], r: number, out: SegmentScores) {
+function localLevelScores(
+  data: Float64Array,
+  bounds: readonly number[],
+  r: number,
+  out: SegmentScores,
+  sequence: FilterSequence,
+  state: FilterState,
+) {
   const m = bounds.length;
-  for (let i = 0; i < m - 1; i++) {
-    const last = Math.min(m - 1, i + MAX_SPAN);
-    const origin = data[bounds[i]];
-    let level = 0; // the data's part of the filtered level (relative to `origin`)
-    let coefficient = 1; // the unknown first level's part
-    let p = 0;
-    let inverseF = 1;
-    let gain = 0;
-    let logF = 0;
-    let steady = r === 0;
-    let vv = 0;
-    let vw = 0;
-    let ww = 0;
-    let sumLog = 0;
-    let t = bounds[i];
-    for (let j = i + 1; j <= last; j++) {
-      const stop = bounds[j];
-      for (; t < stop && !(steady && Math.abs(coefficient) < FADED); t++) {
-        if (t > bounds[i] && !steady) {
-          const predicted = p + r;
-          inverseF = 1 / (predicted + 1);
-          gain = predicted * inverseF;
-          logF = -Math.log(inverseF);
-          const next = predicted * inverseF;
-          steady = Math.abs(next - p) <= STEADY * p;
-          p = next;
+  const { inverseF, gain, logF, weight, fadedFrom } = filterSequence(r, sequence);
+  const { level, vv, vw, ww, sumLog, squares, fastFrom } = state;
+  const steadyGain = gain[fadedFrom];
+  const record = (i: number, j: number, stop: number) => {
+    if (fastFrom[i] < stop) {
+      vv[i] += squares[i] * inverseF[fadedFrom];
+      sumLog[i] += logF[fadedFrom] * (stop - fastFrom[i]);
+    }
+    out.rss[i * m + j] = Math.max(0, vv[i] - (vw[i] * vw[i]) / ww[i]);
+    out.logDet[i * m + j] = sumLog[i];
+  };
+  for (let j = 1; j < m; j++) {
+    const begin = bounds[j - 1];
+    const stop = bounds[j];
+    const i0 = j - 1;
+    level[i0] = vv[i0] = vw[i0] = ww[i0] = sumLog[i0] = 0;
+    // A start whose faded stretch waits for a partner.
+    let waiting = -1;
+    for (let i = Math.max(0, j - MAX_SPAN); i < j; i++) {
+      const a = bounds[i];
+      const origin = data[a];
+      let t = begin;
+      // Before the first level's part has faded: the full update, from the shared sequence.
+      const end = Math.min(stop, a + fadedFrom);
+      if (t < end) {
+        let lv = level[i];
+        let sv = vv[i];
+        let sw = vw[i];
+        let sww = ww[i];
+        let sl = sumLog[i];
+        for (; t < end; t++) {
+          const k = t - a;
+          const f = inverseF[k];
+          const v = data[t] - origin - lv;
+          const w = weight[k];
+          sv += v * v * f;
+          sw += v * w * f;
+          sww += w * w * f;
+          sl += logF[k];
+          lv += gain[k] * v;
         }
-        const v = data[t] - origin - level;
-        const w = coefficient;
-        vv += v * v * inverseF;
-        vw += v * w * inverseF;
-        ww += w * w * inverseF;
-        sumLog += logF;
-        level += gain * v;
-        coefficient -= gain * w;
+        level[i] = lv;
+        vv[i] = sv;
+        vw[i] = sw;
+        ww[i] = sww;
+        sumLog[i] = sl;
       }
-      if (t < stop) {
-        // Steady, and the first level's part has died out: only the data's innovations add up
-        // (the bulk of a long segment; the same sums as above without the faded terms).
-        const from = t;
-        let squares = 0;
-        for (; t < stop; t++) {
-          const v = data[t] - origin - level;
-          squares += v * v;
-          level += gain * v;
-        }
-        vv += squares * inverseF;
-        sumLog += logF * (stop - from);
+      fastFrom[i] = t;
+      squares[i] = 0;
+      if (t >= stop) {
+        record(i, j, stop);
+        continue;
       }
-      out.rss[i * m + j] = Math.max(0, vv - (vw * vw) / ww);
-      out.logDet[i * m + j] = sumLog;
+      if (waiting < 0) {
+        waiting = i;
+        continue;
+      }
+      // Steady, and the first level's part has died out: only the data's innovations add up
+      // (the bulk of a long segment). Two filters: the one that starts earlier runs alone up to
+      // where the other starts, then both together.
+      const p = waiting;
+      waiting = -1;
+      const lead = fastFrom[p] <= fastFrom[i] ? p : i;
+      const other = lead === p ? i : p;
+      const originA = data[bounds[lead]];
+      const originB = data[bounds[other]];
+      let levelA = level[lead];
+      let levelB = level[other];
+      let squaresA = 0;
+      let squaresB = 0;
+      let u = fastFrom[lead];
+      for (const join = fastFrom[other]; u < join; u++) {
+        const v = data[u] - originA - levelA;
+        squaresA += v * v;
+        levelA += steadyGain * v;
+      }
+      for (; u < stop; u++) {
+        const x = data[u];
+        const vA = x - originA - levelA;
+        const vB = x - originB - levelB;
+        squaresA += vA * vA;
+        squaresB += vB * vB;
+        levelA += steadyGain * vA;
+        levelB += steadyGain * vB;
+      }
+      level[lead] = levelA;
+      level[other] = levelB;
+      squares[lead] = squaresA;
+      squares[other] = squaresB;
+      record(lead, j, stop);
+      record(other, j, stop);
+    }
+    if (waiting >= 0) {
+      const i = waiting;
+      const origin = data[bounds[i]];
+      let lv = level[i];
+      let sq = 0;
+      for (let u = fastFrom[i]; u < stop; u++) {
+        const v = data[u] - origin - lv;
+        sq += v * v;
+        lv += steadyGain * v;
+      }
+      level[i] = lv;
+      squares[i] = sq;
+      record(i, j, stop);
     }
   }
   return out;
@@ -211,10 +377,16 @@ function autoregressiveScores(data: Float64Array, bounds: readonly number[], phi
   const m = bounds.length;
   const n = data.length;
   const { sumZ, sumZ2 } = out;
+  // Running sums in locals: the stores then do not hold up the next addition.
+  let runningZ = 0;
+  let runningZ2 = 0;
+  sumZ[1] = sumZ2[1] = 0;
   for (let t = 1; t < n; t++) {
     const z = data[t] - phi * data[t - 1];
-    sumZ[t + 1] = sumZ[t] + z;
-    sumZ2[t + 1] = sumZ2[t] + z * z;
+    runningZ += z;
+    runningZ2 += z * z;
+    sumZ[t + 1] = runningZ;
+    sumZ2[t + 1] = runningZ2;
   }
   const first = 1 - phi * phi;
   const rest = (1 - phi) * (1 - phi);

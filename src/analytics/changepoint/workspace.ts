@@ -59,6 +59,13 @@ export const F64 = {
   candidate: 12,
   lowerBound: 13,
   nodeKey: 14,
+  wanderCentred: 15,
+  wanderSumZ: 16,
+  wanderSumZ2: 17,
+  filterInverseF: 18,
+  filterGain: 19,
+  filterLogF: 20,
+  filterWeight: 21,
 } as const;
 
 /** Integer slots used by the searches. */
