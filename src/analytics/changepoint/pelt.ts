@@ -109,6 +109,12 @@ function boundedPelt({ cost, penalty, minSize, workspace }: SearchParameters, le
   const reuseBounds = cost.kind === 'mean';
   const candidateBound = ws.float64(F64.lowerBound, n + 1);
   const nodeKey = ws.float64(F64.nodeKey, maxNodes);
+  // A leaf's lowest reused candidate bound, over its live candidates but `leafExcluded` (the seed
+  // when it was last scanned, itself evaluated first): while above the minimum, the leaf needs no scan.
+  const leafLow = ws.float64(F64.leafLow, maxNodes);
+  const leafExcluded = ws.int32(I32.leafExcluded, maxNodes);
+  // Whether block k's range of arrivals (ascending) takes in candidate s.
+  const holds = (k: number, s: number) => s >= 0 && arrived[nodeFrom[k]] <= s && s <= arrived[nodeTo[k] - 1];
   let nodes = 0;
   let rootCount = 0;
   let arrivedCount = 0;
@@ -125,7 +131,10 @@ function boundedPelt({ cost, penalty, minSize, workspace }: SearchParameters, le
     let limit = Infinity;
     let arg = -1;
     // 0. The last change of the previous step is usually this step's too: evaluated first, its
-    //    value lets the reused bounds pass over everything else.
+    //    value lets the reused bounds pass over everything else. The blocks holding it have a
+    //    bound at most its value (sub-additivity), so they are opened without computing one,
+    //    and it is not evaluated again in its leaf.
+    let seed = -1;
     if (reuseBounds && t > minSize) {
       const s = last[t - 1];
       if (prunedFrom[s] > t && best[s] < Infinity) {
@@ -133,6 +142,7 @@ function boundedPelt({ cost, penalty, minSize, workspace }: SearchParameters, le
         limit = minimum + 1e-9 * (1 + Math.abs(minimum));
         candidateBound[s] = minimum;
         arg = s;
+        seed = s;
       }
     }
 
@@ -143,7 +153,7 @@ function boundedPelt({ cost, penalty, minSize, workspace }: SearchParameters, le
       let batch = 0;
       for (let i = from; i < to; i++) {
         const s = arrived[i];
-        if (prunedFrom[s] <= t) continue;
+        if (prunedFrom[s] <= t || s === seed) continue;
         const bound = candidateBound[s];
         if (reuseBounds && bound > limit) {
           evaluated[count] = s;
@@ -178,7 +188,7 @@ function boundedPelt({ cost, penalty, minSize, workspace }: SearchParameters, le
         skippedKey[skipped++] = nodeKey[k];
         continue;
       }
-      const key = nodeFloor[k] + cost.cost(nodeAnchor[k], t);
+      const key = holds(k, seed) ? -Infinity : nodeFloor[k] + cost.cost(nodeAnchor[k], t);
       nodeKey[k] = key;
       heapSize = heapPush(heapNode, heapKey, heapSize, k, key);
     }
@@ -198,20 +208,30 @@ function boundedPelt({ cost, penalty, minSize, workspace }: SearchParameters, le
             skippedKey[skipped++] = nodeKey[child];
             continue;
           }
-          const childKey = nodeFloor[child] + cost.cost(nodeAnchor[child], t);
+          const childKey = holds(child, seed) ? -Infinity : nodeFloor[child] + cost.cost(nodeAnchor[child], t);
           nodeKey[child] = childKey;
           heapSize = heapPush(heapNode, heapKey, heapSize, child, childKey);
         }
         continue;
       }
+      if (reuseBounds) {
+        // The leaf's lowest reused bound (with the candidate it left out, unless that is the
+        // seed again) above the minimum: none of its candidates can win, so it is not scanned.
+        const excluded = leafExcluded[k];
+        let low = leafLow[k];
+        if (excluded >= 0 && excluded !== seed && candidateBound[excluded] < low) low = candidateBound[excluded];
+        if (low > limit) continue;
+      }
       let batch = 0;
+      let low = Infinity;
       for (let i = nodeFrom[k]; i < nodeTo[k]; i++) {
         const s = arrived[i];
-        if (prunedFrom[s] <= t) continue;
+        if (prunedFrom[s] <= t || s === seed) continue;
         const bound = candidateBound[s];
         if (reuseBounds && bound > limit) {
           evaluated[count] = s;
           totals[count++] = bound;
+          if (bound < low) low = bound;
         } else leafStarts[batch++] = s;
       }
       cost.costsEndingAt(t, leafStarts, batch, leafValues);
@@ -221,12 +241,15 @@ function boundedPelt({ cost, penalty, minSize, workspace }: SearchParameters, le
         candidateBound[s] = v;
         evaluated[count] = s;
         totals[count++] = v;
+        if (v < low) low = v;
         if (v < minimum || (v === minimum && s < arg)) {
           minimum = v;
           limit = v + 1e-9 * (1 + Math.abs(v));
           arg = s;
         }
       }
+      leafLow[k] = low;
+      leafExcluded[k] = seed;
     }
     // Whatever is left in the heap was skipped: its bound is above the minimum.
     for (let i = 0; i < heapSize; i++) {
@@ -275,6 +298,8 @@ function boundedPelt({ cost, penalty, minSize, workspace }: SearchParameters, le
         nodeAnchor[k] = t;
         nodeFloor[k] = floor;
         nodeKey[k] = -Infinity;
+        leafLow[k] = -Infinity;
+        leafExcluded[k] = -1;
         nodeLeft[k] = -1;
         nodeRight[k] = -1;
         nodeLevel[k] = 0;

@@ -66,6 +66,7 @@ export const F64 = {
   filterGain: 19,
   filterLogF: 20,
   filterWeight: 21,
+  leafLow: 22,
 } as const;
 
 /** Integer slots used by the searches. */
@@ -85,4 +86,5 @@ export const I32 = {
   heapNode: 12,
   skippedNode: 13,
   leafStarts: 14,
+  leafExcluded: 15,
 } as const;
