@@ -218,7 +218,10 @@ export function detectChangePoints(values: ArrayLike<number>, options: ChangePoi
         }
       }
       if (slope === 0) level = seen;
-      const noise = residualNoise(level, found.changes);
+      const noise = residualNoise(level, found.changes, {
+        residuals: ws.float64(F64.residuals, n),
+        absolute: ws.float64(F64.scratch, n),
+      });
       if (noise.longRun > SCALE_SETTLED * scale) {
         scale = noise.longRun;
         phi = noise.phi;

@@ -28,7 +28,8 @@ export function clipToRollingMedian(data: Float64Array, h: number, limit: number
   // The window kept sorted in a small array: insertion and removal by a linear shift are
   // faster than anything cleverer for the few dozen values it ever holds. Near the ends the
   // window shrinks symmetrically ([i − r, i + r], r = min(h, i, n − 1 − i)), so a trend does
-  // not bias the median there.
+  // not bias the median there. In between, one value leaves and one comes in per point: one
+  // shift from the leaving value's place towards the new value's does both.
   const window = new Float64Array(2 * h + 1);
   let size = 0;
   const insert = (v: number) => {
@@ -44,24 +45,54 @@ export function clipToRollingMedian(data: Float64Array, h: number, limit: number
     while (i < size && window[i] !== v) i++;
     for (size--; i < size; i++) window[i] = window[i + 1];
   };
+  const clip = (i: number, m: number) => {
+    const x = data[i];
+    if (x > m + limit) {
+      out[i] = m + limit;
+      return 1;
+    }
+    if (x < m - limit) {
+      out[i] = m - limit;
+      return 1;
+    }
+    out[i] = x;
+    return 0;
+  };
   let from = 0;
   let to = 0; // the window holds data[from..to)
   let moved = 0;
+  // The points whose window is full (r = h), when the series is long enough to have any.
+  const steadyFrom = h;
+  const steadyTo = n - 1 - h;
   for (let i = 0; i < n; i++) {
+    if (i > steadyFrom && i <= steadyTo) {
+      // Replace data[from] by data[to] in the sorted window (full, 2h + 1 values).
+      const leaving = data[from++];
+      const coming = data[to++];
+      let j = 0;
+      while (window[j] !== leaving) j++;
+      if (coming > leaving) {
+        while (j < 2 * h && window[j + 1] < coming) {
+          window[j] = window[j + 1];
+          j++;
+        }
+      } else {
+        while (j > 0 && window[j - 1] > coming) {
+          window[j] = window[j - 1];
+          j--;
+        }
+      }
+      window[j] = coming;
+      moved += clip(i, window[h]);
+      continue;
+    }
     const r = Math.min(h, i, n - 1 - i);
     // Remove before inserting: the window never holds more than 2h + 1 values.
     while (from < i - r) remove(data[from++]);
     while (to > i + r + 1) remove(data[--to]);
     while (to < i + r + 1) insert(data[to++]);
     const m = size & 1 ? window[size >> 1] : 0.5 * (window[(size >> 1) - 1] + window[size >> 1]);
-    const x = data[i];
-    if (x > m + limit) {
-      out[i] = m + limit;
-      moved++;
-    } else if (x < m - limit) {
-      out[i] = m - limit;
-      moved++;
-    } else out[i] = x;
+    moved += clip(i, m);
   }
   return moved;
 }
@@ -86,12 +117,19 @@ const MAX_PHI = 0.98;
  * The autocorrelation of residuals from estimated means is biased low by about (1 + 3φ)/m for
  * segments of m points (Marriott & Pope 1954); that bias is added back with m = n/segments.
  */
-export function residualNoise(data: Float64Array, changes: readonly number[]): ResidualNoise {
+export function residualNoise(
+  data: Float64Array,
+  changes: readonly number[],
+  scratch: { residuals: Float64Array; absolute: Float64Array } = {
+    residuals: new Float64Array(data.length),
+    absolute: new Float64Array(data.length),
+  },
+): ResidualNoise {
   const n = data.length;
   const segments = changes.length + 1;
   // Residuals around the segment means, then winsorised at 3 robust SDs (MAD) so that an
   // outlier the clipping could not reach (e.g. the first or last point) does not inflate them.
-  const residuals = new Float64Array(n);
+  const residuals = scratch.residuals;
   let start = 0;
   for (let k = 0; k < segments; k++) {
     const end = k < changes.length ? changes[k] : n;
@@ -101,7 +139,7 @@ export function residualNoise(data: Float64Array, changes: readonly number[]): R
     for (let i = start; i < end; i++) residuals[i] = data[i] - mean;
     start = end;
   }
-  const limit = 3 * MAD_TO_SD * medianAbsolute(residuals);
+  const limit = 3 * MAD_TO_SD * medianAbsolute(residuals, n, scratch.absolute);
   if (limit > 0)
     for (let i = 0; i < n; i++)
       residuals[i] = residuals[i] > limit ? limit : residuals[i] < -limit ? -limit : residuals[i];
@@ -125,10 +163,8 @@ export function residualNoise(data: Float64Array, changes: readonly number[]): R
   return { sd, phi, longRun: sd * Math.sqrt((1 + phi) / (1 - phi)) };
 }
 
-/** Median of |x| (on a copy; a plain loop: a mapping callback per element is ~10× slower). */
-function medianAbsolute(values: Float64Array): number {
-  const n = values.length;
-  const a = new Float64Array(n);
+/** Median of |x| of `values[0..n)`, on a copy in `a` (a plain loop: a mapping callback per element is ~10× slower). */
+function medianAbsolute(values: Float64Array, n: number, a: Float64Array): number {
   for (let i = 0; i < n; i++) a[i] = Math.abs(values[i]);
   return n ? medianInPlace(a, n) : 0;
 }

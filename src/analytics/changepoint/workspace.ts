@@ -67,6 +67,7 @@ export const F64 = {
   filterLogF: 20,
   filterWeight: 21,
   leafLow: 22,
+  residuals: 23,
 } as const;
 
 /** Integer slots used by the searches. */
