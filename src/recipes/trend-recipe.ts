@@ -28,14 +28,6 @@ type Params = z.output<typeof params>;
 /** Fewer points than this give a row with n and no statistics. */
 export const TREND_MIN_POINTS = 3;
 
-/**
- * Up to 200 points Theil–Sen uses every pair (≤ 19,900 slopes); above, a seeded sample of
- * 20,000 pairs, whose median slope is within ~1 % of the exact one (its rank error is
- * ~0.35 % of the slopes): every pair of 4,000 series of 4,000 points would take hours.
- */
-const THEIL_SEN_EXACT_POINTS = 200;
-const THEIL_SEN_SAMPLE_PAIRS = 20_000;
-
 const OUTPUT = [
   'n',
   'mk_s',
@@ -87,11 +79,7 @@ function trendAnalysis(p: Params): GroupedAnalysis {
         let upper = NaN;
         // Every x equal (one timestamp): no slope, the test still stands.
         if (x[n - 1] !== x[0]) {
-          const ts = theilSen(y, x, {
-            confidence: 1 - p.alpha,
-            exactLimit: THEIL_SEN_EXACT_POINTS,
-            samplePairs: THEIL_SEN_SAMPLE_PAIRS,
-          });
+          const ts = theilSen(y, x, { confidence: 1 - p.alpha });
           slope = ts.slope;
           lower = ts.lower;
           upper = ts.upper;
