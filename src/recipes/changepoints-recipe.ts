@@ -1,17 +1,15 @@
 import { z } from 'zod';
 import {
-  AnalyticsInputError,
   CHANGE_POINT_METHODS,
   COST_KINDS,
-  ChangePointWorkspace,
   PENALTY_KINDS,
-  detectChangePoints,
   type ChangePointMethod,
   type CostKind,
   type PenaltyKind,
 } from '../analytics/index.js';
 import { quoteIdent } from '../common/names.js';
 import { GROUPS_TABLE } from './analytics/grouped-series.js';
+import { computeGroups } from './analytics/parallel-groups.js';
 import { ResultColumns } from './analytics/result-table.js';
 import {
   RESULTS_TABLE,
@@ -77,35 +75,15 @@ function changepointAnalysis(p: Params): GroupedAnalysis {
         { name: 'points_before', type: 'INTEGER' },
         { name: 'points_after', type: 'INTEGER' },
       ]);
-      const workspace = new ChangePointWorkspace();
-      const { starts, values, order } = series;
-      for (let g = 0; g < series.groupCount; g++) {
-        const from = starts[g];
-        const n = starts[g + 1] - from;
-        if (n < 2) continue;
-        let found;
-        try {
-          found = detectChangePoints(values.subarray(from, from + n), {
-            method: p.method,
-            cost: p.cost,
-            penalty: p.penalty,
-            minSize: p.minSize,
-            maxChanges: p.maxChanges,
-            workspace,
-          });
-        } catch (error) {
-          // Too few points for the cost or the minimum segment: this series has no change to report.
-          if (error instanceof AnalyticsInputError) continue;
-          throw error;
-        }
-        const segments = found.segments;
-        for (let k = 0; k < found.changepoints.length; k++) {
-          const at = found.changepoints[k];
-          const before = segments[k];
-          const after = segments[k + 1];
-          out.push(g, at, order ? order[from + at] : NaN, before.mean, after.mean, before.n, after.n);
-        }
-      }
+      const spec = {
+        kind: 'changepoints',
+        method: p.method,
+        cost: p.cost,
+        penalty: p.penalty,
+        minSize: p.minSize,
+        maxChanges: p.maxChanges,
+      } as const;
+      await computeGroups(spec, series, (batch) => out.append(batch.columns, batch.rows));
       await out.write(conn, RESULTS_TABLE);
       return out.rows;
     },

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { hampelFilter, iqrOutliers, robustZScores, type OutlierScores } from '../analytics/index.js';
 import { badRequest } from '../common/errors.js';
 import { quoteIdent } from '../common/names.js';
+import { computeGroups } from './analytics/parallel-groups.js';
 import { ResultColumns } from './analytics/result-table.js';
 import {
   RESULTS_TABLE,
@@ -14,7 +14,6 @@ import { seriesParams } from './analytics/series-params.js';
 import { defineRecipeType } from './define-recipe-type.js';
 
 export const OUTLIER_METHODS = ['robust-z', 'hampel', 'iqr'] as const;
-type OutlierMethod = (typeof OUTLIER_METHODS)[number];
 
 const params = z
   .object({
@@ -51,12 +50,6 @@ type Params = z.output<typeof params>;
 
 const OUTPUT = ['outlier_score', 'is_outlier'] as const;
 
-function scoreSeries(method: OutlierMethod, values: Float64Array, p: Params): OutlierScores {
-  if (method === 'robust-z') return robustZScores(values, p.threshold ?? 3.5);
-  if (method === 'iqr') return iqrOutliers(values, p.threshold ?? 1.5);
-  return hampelFilter(values, p.window, p.threshold ?? 3);
-}
-
 /**
  * Every input row, in the input's order, with its outlier score and flag within its series; a
  * missing value scores NULL and is never flagged.
@@ -79,19 +72,17 @@ function outlierAnalysis(p: Params): GroupedAnalysis {
       out.resize(total);
       const scores = out.column('outlier_score');
       const flags = out.column('is_outlier');
-      const { starts, values, rowIds } = series;
+      const { rowIds } = series;
       if (!rowIds) throw new Error('outliers need the input row of every value');
-      for (let g = 0; g < series.groupCount; g++) {
-        const from = starts[g];
-        const to = starts[g + 1];
-        if (to === from) continue;
-        const r = scoreSeries(p.method, values.subarray(from, to), p);
-        for (let i = 0; i < r.scores.length; i++) {
-          const row = rowIds[from + i];
-          scores[row] = r.scores[i];
-          flags[row] = r.flags[i];
+      const spec = { kind: 'outliers', method: p.method, threshold: p.threshold, window: p.window } as const;
+      // Scores come back in series order; each goes to its input row.
+      await computeGroups(spec, series, ({ columns: [batchScores, batchFlags] }, place) => {
+        for (let i = 0; i < batchScores.length; i++) {
+          const row = rowIds[place.firstRow + i];
+          scores[row] = batchScores[i];
+          flags[row] = batchFlags[i];
         }
-      }
+      });
       await out.write(conn, RESULTS_TABLE);
       return total;
     },

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { mannKendall, theilSen } from '../analytics/index.js';
 import { quoteIdent, quoteLiteral } from '../common/names.js';
 import { GROUPS_TABLE } from './analytics/grouped-series.js';
+import { computeGroups } from './analytics/parallel-groups.js';
 import { ResultColumns } from './analytics/result-table.js';
 import {
   RESULTS_TABLE,
@@ -25,16 +25,7 @@ const params = z.object({
 });
 type Params = z.output<typeof params>;
 
-/** Fewer points than this give a row with n and no statistics. */
-export const TREND_MIN_POINTS = 3;
-
-/**
- * Up to 200 points Theil–Sen uses every pair (≤ 19,900 slopes); above, a seeded sample of
- * 20,000 pairs, whose median slope is within ~1 % of the exact one (its rank error is
- * ~0.35 % of the slopes): every pair of 4,000 series of 4,000 points would take hours.
- */
-const THEIL_SEN_EXACT_POINTS = 200;
-const THEIL_SEN_SAMPLE_PAIRS = 20_000;
+export { TREND_MIN_POINTS } from './analytics/series-kernels.js';
 
 const OUTPUT = [
   'n',
@@ -72,32 +63,8 @@ function trendAnalysis(p: Params): GroupedAnalysis {
         { name: 'slope_lower', type: 'DOUBLE' },
         { name: 'slope_upper', type: 'DOUBLE' },
       ]);
-      const perDay = codec?.perDay ?? 1;
-      const { starts, values, order } = series;
-      for (let g = 0; g < series.groupCount; g++) {
-        const from = starts[g];
-        const n = starts[g + 1] - from;
-        if (n < TREND_MIN_POINTS) continue;
-        const y = values.subarray(from, from + n);
-        const x = new Float64Array(n);
-        for (let i = 0; i < n; i++) x[i] = order ? order[from + i] / perDay : i;
-        const mk = mannKendall(y);
-        let slope = NaN;
-        let lower = NaN;
-        let upper = NaN;
-        // Every x equal (one timestamp): no slope, the test still stands.
-        if (x[n - 1] !== x[0]) {
-          const ts = theilSen(y, x, {
-            confidence: 1 - p.alpha,
-            exactLimit: THEIL_SEN_EXACT_POINTS,
-            samplePairs: THEIL_SEN_SAMPLE_PAIRS,
-          });
-          slope = ts.slope;
-          lower = ts.lower;
-          upper = ts.upper;
-        }
-        out.push(g, mk.s, mk.z, mk.pValue, mk.tau, slope, lower, upper);
-      }
+      const spec = { kind: 'trend', alpha: p.alpha, perDay: codec?.perDay ?? 1 } as const;
+      await computeGroups(spec, series, (batch) => out.append(batch.columns, batch.rows));
       await out.write(conn, RESULTS_TABLE);
       return out.rows;
     },

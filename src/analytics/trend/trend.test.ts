@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { quantileSorted } from '../common/order-statistics.js';
 import { createRandom } from '../common/random.js';
 import { mannKendall } from './mann-kendall.js';
 import { ewma, rollingMean, rollingMedian, rollingQuantile } from './smoothing.js';
@@ -65,18 +66,22 @@ describe('Theil–Sen', () => {
     expect(r.slope).toBeCloseTo(-2.6, 12);
     expect(r.lower).toBeCloseTo(-3.627906976744186, 12);
     expect(r.upper).toBeCloseTo(-1.4285714285714286, 12);
-    expect(r.sampled).toBe(false);
+    expect(r.pairs).toBe((100 * 99) / 2);
   });
 
-  it('samples pairs (seeded) above the exact limit and stays close to the exact answer', () => {
+  it('is exact on long series: the same slope and interval as every pair sorted (the quadratic definition)', () => {
     const random = createRandom(8);
-    const y = Array.from({ length: 4000 }, (_, i) => 0.01 * i + random.normal());
-    const exact = theilSen(y, undefined, { exactLimit: 5000 });
-    const sampled = theilSen(y, undefined, { exactLimit: 1000, samplePairs: 400_000 });
-    expect(sampled.sampled).toBe(true);
-    expect(sampled.slope).toBeCloseTo(exact.slope, 3);
-    expect(sampled.lower).toBeLessThan(exact.slope);
-    expect(sampled.upper).toBeGreaterThan(exact.slope);
+    const n = 1500;
+    const y = Array.from({ length: n }, (_, i) => 0.01 * i + random.normal());
+    const r = theilSen(y);
+    const sorted = new Float64Array((n * (n - 1)) / 2);
+    for (let i = 0, k = 0; i < n; i++) for (let j = i + 1; j < n; j++) sorted[k++] = (y[j] - y[i]) / (j - i);
+    sorted.sort();
+    expect(r.pairs).toBe(sorted.length);
+    expect(r.slope).toBe(quantileSorted(sorted, 0.5));
+    expect(sorted.includes(r.lower) && sorted.includes(r.upper)).toBe(true);
+    expect(r.lower).toBeLessThan(r.slope);
+    expect(r.upper).toBeGreaterThan(r.slope);
   });
 
   it('rejects mismatched lengths, one point and identical x', () => {

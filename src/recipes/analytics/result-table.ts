@@ -30,6 +30,13 @@ export class ResultColumns<Name extends string> {
     this.length++;
   }
 
+  /** Appends `rows` rows given as columns, in the order of the columns. */
+  append(columns: readonly Float64Array[], rows: number): void {
+    if (this.length + rows > this.data[0].length) this.grow(Math.max(this.length + rows, this.length * 2));
+    for (let j = 0; j < this.data.length; j++) this.data[j].set(columns[j].subarray(0, rows), this.length);
+    this.length += rows;
+  }
+
   /** Room for `rows` rows, filled by {@link column} in place (for results aligned with the input). */
   resize(rows: number): void {
     if (rows > this.data[0].length) this.grow(rows);

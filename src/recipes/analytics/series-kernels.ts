@@ -1,0 +1,186 @@
+import {
+  AnalyticsInputError,
+  ChangePointWorkspace,
+  detectChangePoints,
+  hampelFilter,
+  iqrOutliers,
+  mannKendall,
+  robustZScores,
+  theilSen,
+  type ChangePointMethod,
+  type CostKind,
+  type OutlierScores,
+  type PenaltyKind,
+} from '../../analytics/index.js';
+
+/**
+ * The per-series work of the analysis recipes, as plain functions of plain data: the same code
+ * runs in the recipe's thread and in worker threads (series-worker.ts), which is what keeps a
+ * parallel build's output identical to a single-threaded one.
+ */
+
+/** Consecutive groups of a grouped read: group g of the batch is rows starts[g] … starts[g + 1] − 1. */
+export interface SeriesBatch {
+  /** Group id of the batch's first group. */
+  firstGroup: number;
+  starts: Int32Array;
+  values: Float64Array;
+  order: Float64Array | null;
+}
+
+/** Result columns of a batch, each `rows` long (numbers; NaN = NULL). */
+export interface KernelOutput {
+  rows: number;
+  columns: Float64Array[];
+}
+
+export interface ChangepointKernel {
+  kind: 'changepoints';
+  method?: ChangePointMethod;
+  cost?: CostKind;
+  penalty?: PenaltyKind | number;
+  minSize?: number;
+  maxChanges?: number;
+}
+
+export interface TrendKernel {
+  kind: 'trend';
+  alpha: number;
+  /** Order units per day: Theil–Sen slopes are per day for dates and times. */
+  perDay: number;
+}
+
+export interface OutlierKernel {
+  kind: 'outliers';
+  method: 'robust-z' | 'hampel' | 'iqr';
+  threshold?: number;
+  window: number;
+}
+
+/** Which analysis and its parameters: JSON, so that it can be posted to a worker. */
+export type KernelSpec = ChangepointKernel | TrendKernel | OutlierKernel;
+
+/** Fewer points than this give a trend row with n and no statistics. */
+export const TREND_MIN_POINTS = 3;
+
+/** Output columns of each kernel, in order (changepoints and trend: `gid` first). */
+export const KERNEL_COLUMNS = {
+  changepoints: ['gid', 'change_index', 'change_at', 'mean_before', 'mean_after', 'points_before', 'points_after'],
+  trend: ['gid', 'mk_s', 'mk_z', 'mk_p_value', 'kendall_tau', 'slope', 'slope_lower', 'slope_upper'],
+  /** Aligned with the batch's rows. */
+  outliers: ['outlier_score', 'is_outlier'],
+} as const satisfies Record<KernelSpec['kind'], readonly string[]>;
+
+/** Grows columns row by row. */
+class Rows {
+  rows = 0;
+  columns: Float64Array[];
+  constructor(width: number, capacity: number) {
+    this.columns = Array.from({ length: width }, () => new Float64Array(Math.max(16, capacity)));
+  }
+  push(...values: number[]): void {
+    if (this.rows === this.columns[0].length)
+      this.columns = this.columns.map((c) => {
+        const bigger = new Float64Array(c.length * 2);
+        bigger.set(c);
+        return bigger;
+      });
+    for (let j = 0; j < values.length; j++) this.columns[j][this.rows] = values[j];
+    this.rows++;
+  }
+  done(): KernelOutput {
+    return { rows: this.rows, columns: this.columns.map((c) => c.slice(0, this.rows)) };
+  }
+}
+
+export function runKernel(spec: KernelSpec, batch: SeriesBatch): KernelOutput {
+  if (spec.kind === 'changepoints') return changepoints(spec, batch);
+  if (spec.kind === 'trend') return trend(spec, batch);
+  return outliers(spec, batch);
+}
+
+function changepoints(p: ChangepointKernel, batch: SeriesBatch): KernelOutput {
+  const { starts, values, order, firstGroup } = batch;
+  const groups = starts.length - 1;
+  const out = new Rows(KERNEL_COLUMNS.changepoints.length, groups * 2);
+  const workspace = new ChangePointWorkspace();
+  for (let g = 0; g < groups; g++) {
+    const from = starts[g];
+    const n = starts[g + 1] - from;
+    if (n < 2) continue;
+    let found;
+    try {
+      found = detectChangePoints(values.subarray(from, from + n), {
+        method: p.method,
+        cost: p.cost,
+        penalty: p.penalty,
+        minSize: p.minSize,
+        maxChanges: p.maxChanges,
+        workspace,
+      });
+    } catch (error) {
+      // Too few points for the cost or the minimum segment: this series has no change to report.
+      if (error instanceof AnalyticsInputError) continue;
+      throw error;
+    }
+    const segments = found.segments;
+    for (let k = 0; k < found.changepoints.length; k++) {
+      const at = found.changepoints[k];
+      const before = segments[k];
+      const after = segments[k + 1];
+      out.push(firstGroup + g, at, order ? order[from + at] : NaN, before.mean, after.mean, before.n, after.n);
+    }
+  }
+  return out.done();
+}
+
+function trend(p: TrendKernel, batch: SeriesBatch): KernelOutput {
+  const { starts, values, order, firstGroup } = batch;
+  const groups = starts.length - 1;
+  const out = new Rows(KERNEL_COLUMNS.trend.length, groups);
+  for (let g = 0; g < groups; g++) {
+    const from = starts[g];
+    const n = starts[g + 1] - from;
+    if (n < TREND_MIN_POINTS) continue;
+    const y = values.subarray(from, from + n);
+    const x = new Float64Array(n);
+    for (let i = 0; i < n; i++) x[i] = order ? order[from + i] / p.perDay : i;
+    const mk = mannKendall(y);
+    let slope = NaN;
+    let lower = NaN;
+    let upper = NaN;
+    // Every x equal (one timestamp): no slope, the test still stands.
+    if (x[n - 1] !== x[0]) {
+      const ts = theilSen(y, x, { confidence: 1 - p.alpha });
+      slope = ts.slope;
+      lower = ts.lower;
+      upper = ts.upper;
+    }
+    out.push(firstGroup + g, mk.s, mk.z, mk.pValue, mk.tau, slope, lower, upper);
+  }
+  return out.done();
+}
+
+function scoreSeries(p: OutlierKernel, values: Float64Array): OutlierScores {
+  if (p.method === 'robust-z') return robustZScores(values, p.threshold ?? 3.5);
+  if (p.method === 'iqr') return iqrOutliers(values, p.threshold ?? 1.5);
+  return hampelFilter(values, p.window, p.threshold ?? 3);
+}
+
+function outliers(p: OutlierKernel, batch: SeriesBatch): KernelOutput {
+  const { starts, values } = batch;
+  const rows = values.length;
+  const scores = new Float64Array(rows);
+  const flags = new Float64Array(rows);
+  for (let g = 0; g + 1 < starts.length; g++) {
+    const from = starts[g];
+    const to = starts[g + 1];
+    if (to === from) continue;
+    const r = scoreSeries(p, values.subarray(from, to));
+    for (let i = 0; i < r.scores.length; i++) {
+      scores[from + i] = r.scores[i];
+      flags[from + i] = r.flags[i];
+    }
+  }
+  return { rows, columns: [scores, flags] };
+}
