@@ -1,6 +1,6 @@
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { reindexObjectIn } from '../catalog/search-index.js';
+import { reindexDatasetColumnsIn } from '../catalog/search-index.js';
 import type { Transaction } from 'kysely';
 import type { CatalogTables, DatasetVersionsTable } from '../catalog/tables.js';
 import { conflict } from '../common/errors.js';
@@ -98,6 +98,12 @@ export function versionHeartbeat(ws: Workspace): Heartbeat {
 }
 
 /**
+ * A caller's own catalog change, written in the transaction that begins or commits a version
+ * (a build step records its activity there: one catalog commit instead of two).
+ */
+export type AlsoWrite = (trx: Transaction<CatalogTables>) => Promise<void>;
+
+/**
  * Starts a new version next to the current one. Readers keep seeing the current version
  * until `commitVersion` swaps the pointer in one transaction.
  */
@@ -105,7 +111,7 @@ export async function beginVersion(
   ws: Workspace,
   projectKey: string,
   dataset: string,
-  options: { jobId?: string; inDatabase?: boolean; partitioned?: boolean } = {},
+  options: { jobId?: string; inDatabase?: boolean; partitioned?: boolean; alsoWrite?: AlsoWrite } = {},
 ): Promise<PendingVersion> {
   const id = newId();
   const pending = await ws.catalog.db.transaction().execute(async (trx) => {
@@ -142,6 +148,7 @@ export async function beginVersion(
         heartbeat_at: options.jobId ? null : ws.liveness.nowIso(),
       })
       .execute();
+    await options.alsoWrite?.(trx);
     const abs = options.inDatabase || options.partitioned ? '' : ws.resolve(location);
     if (abs) mkdirSync(path.dirname(abs), { recursive: true });
     return { id, seq, projectKey, dataset, location, path: abs };
@@ -166,9 +173,14 @@ export async function commitVersion(
   ws: Workspace,
   pending: PendingVersion,
   result: VersionResult,
+  options: { alsoWrite?: AlsoWrite } = {},
 ): Promise<CommittedVersion> {
   writtenHere(ws).ids.delete(pending.id);
-  const swapped = await ws.catalog.db.transaction().execute((trx) => swapCurrent(trx, pending, result));
+  const swapped = await ws.catalog.db.transaction().execute(async (trx) => {
+    const done = await swapCurrent(trx, pending, result);
+    await options.alsoWrite?.(trx);
+    return done;
+  });
   return afterCommit(ws, pending, result, swapped);
 }
 
@@ -238,7 +250,7 @@ async function swapCurrent(
   }
   // The catalog search finds datasets by column: the new version's columns replace the old.
   const columns = result.columns.map((c) => c.name);
-  await reindexObjectIn(trx, { projectKey: pending.projectKey, kind: 'dataset', name: pending.dataset, columns });
+  await reindexDatasetColumnsIn(trx, { projectKey: pending.projectKey, name: pending.dataset, columns });
   const expiredFiles = await expireOldVersions(trx, pending);
   return { ...row, becameCurrent: true, expiredFiles };
 }

@@ -1,9 +1,9 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBConnection, type DuckDBMaterializedResult } from '@duckdb/node-api';
 import { quoteIdent, quoteLiteral } from '../common/names.js';
 import type { DuckDb } from './duckdb.js';
-import { PROGRESS_SETTINGS } from './parquet-output.js';
+import { PROGRESS_SETTINGS, type PreparedColumn } from './parquet-output.js';
 
 /**
  * Where pooled sandboxes may read and write: whole folders (e.g. one project's data folder)
@@ -29,6 +29,8 @@ export interface DuckDbSandbox {
   close(options?: { tempViews?: readonly string[]; discard?: boolean }): Promise<void>;
   /** Pooled sandboxes: whether the instance left the pool (or the database closed); a caller keeping it across runs opens a new one. */
   retired?(): boolean;
+  /** The columns of the query `describe` named (see `SandboxOptions`); null or absent when the caller must prepare it. */
+  described?: PreparedColumn[] | null;
 }
 
 /**
@@ -186,6 +188,14 @@ export interface SandboxOptions {
   trackProgress?: boolean;
   scope?: SandboxScope;
   views?: Readonly<Record<string, string>>;
+  /**
+   * A query over the views to describe in the same call that creates them (`DESCRIBE <query>`),
+   * which saves the run a round trip to prepare it. It runs as written, so the caller vouches
+   * that the text is one statement. Its columns come back as `described`; any error leaves
+   * `described` null (the views are then created alone) for the caller to prepare it and report
+   * the error as usual.
+   */
+  describe?: string;
 }
 
 const viewStatements = (drop: readonly string[], create: Readonly<Record<string, string>>) => [
@@ -193,13 +203,43 @@ const viewStatements = (drop: readonly string[], create: Readonly<Record<string,
   ...Object.entries(create).map(([name, rel]) => `CREATE TEMP VIEW ${quoteIdent(name)} AS SELECT * FROM ${rel}`),
 ];
 
+/**
+ * Drops `drop`, creates `views` and, given a query, describes it, all in one DuckDB call.
+ * Answers the described columns, or null when nothing was described.
+ */
+async function createViews(
+  conn: DuckDBConnection,
+  drop: readonly string[],
+  views: Readonly<Record<string, string>>,
+  describe: string | undefined,
+): Promise<PreparedColumn[] | null> {
+  if (describe !== undefined)
+    try {
+      return describedColumns(await conn.run([...viewStatements(drop, views), `DESCRIBE ${describe}`].join(';\n')));
+    } catch {
+      // The statements run one after the other: the views may exist already, so they are made again.
+      drop = [...drop, ...Object.keys(views)];
+    }
+  const statements = viewStatements(drop, views);
+  if (statements.length) await conn.run(statements.join(';\n'));
+  return null;
+}
+
+/** The rows of a DESCRIBE (text columns `column_name`, `column_type` first), read on this thread. */
+function describedColumns(result: DuckDBMaterializedResult): PreparedColumn[] {
+  const columns: PreparedColumn[] = [];
+  for (let i = 0; i < result.chunkCount; i++)
+    for (const [name, type] of result.getChunk(i).getRows()) columns.push({ name: String(name), type: String(type) });
+  return columns;
+}
+
 export async function openSandbox(
   db: DuckDb,
   parentDir: string,
   allowedPaths: readonly string[],
   options: SandboxOptions = {},
 ): Promise<DuckDbSandbox> {
-  if (options.scope) return openPooledSandbox(db, options.scope, allowedPaths, options.views);
+  if (options.scope) return openPooledSandbox(db, options.scope, allowedPaths, options.views, options.describe);
   await mkdir(parentDir, { recursive: true });
   const workDir = await mkdtemp(join(parentDir, WORK_DIR_PREFIX));
   let instance: DuckDBInstance | undefined;
@@ -212,16 +252,16 @@ export async function openSandbox(
       directories: [workDir + '/'],
       trackProgress: options.trackProgress,
     });
-    const create = viewStatements([], options.views ?? {});
-    if (create.length) await conn.run(create.join(';\n'));
+    const described = await createViews(conn, [], options.views ?? {}, options.describe);
     const opened = instance;
     // Tearing down the instance and starting the next one happen after the caller has its answer.
-    return sandbox(conn, workDir, () =>
+    const box = sandbox(conn, workDir, () =>
       setImmediate(() => {
         opened.closeSync();
         prepareSpare(db);
       }),
     );
+    return { ...box, described };
   } catch (error) {
     instance?.closeSync();
     await rm(workDir, { recursive: true, force: true });
@@ -278,6 +318,7 @@ async function openPooledSandbox(
   scope: SandboxScope,
   allowedPaths: readonly string[],
   views: Readonly<Record<string, string>> | undefined,
+  describe: string | undefined,
 ): Promise<DuckDbSandbox> {
   if (!inside(scope.scratchDir, scope.roots))
     throw new Error('The scratch folder of a sandbox scope must lie inside its roots');
@@ -311,18 +352,18 @@ async function openPooledSandbox(
   const closeFully = () => plain.close();
   const retired = () => instances.closed || pooled.get(key) !== instancePromise;
   // The last run's views go in the same call that creates this run's (or alone, for a run that creates its own).
-  const statements = viewStatements(reused?.staleViews ?? [], views ?? {});
-  if (statements.length)
-    try {
-      await conn.run(statements.join(';\n'));
-    } catch (error) {
-      await closeFully();
-      throw error;
-    }
+  let described: PreparedColumn[] | null;
+  try {
+    described = await createViews(conn, reused?.staleViews ?? [], views ?? {}, describe);
+  } catch (error) {
+    await closeFully();
+    throw error;
+  }
   return {
     conn,
     workDir,
     retired,
+    described,
     async close(options) {
       if (options?.discard || retired()) return closeFully();
       if (views) {

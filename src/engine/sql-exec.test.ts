@@ -7,7 +7,13 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startPostgres, type RunningPostgres } from '../../test/support/embedded-postgres.js';
 import { DuckDb } from './duckdb.js';
 import { closePostgresPools, materializeToParquet } from './postgres.js';
-import { describeSelect, executeSelectInPostgres, executeSelectToParquet, trimSql } from './sql-exec.js';
+import {
+  describableInOneCall,
+  describeSelect,
+  executeSelectInPostgres,
+  executeSelectToParquet,
+  trimSql,
+} from './sql-exec.js';
 import type { TableSource } from './table-source.js';
 
 let db: DuckDb;
@@ -155,6 +161,44 @@ describe('SQL recipes in DuckDB', () => {
       message: matching(/Permission Error: Cannot access file/),
     });
     expect(await readdir(outDir)).toEqual([]);
+  });
+
+  it('describes a plain query in the call that creates its views, and prepares any other text', () => {
+    expect(describableInOneCall('SELECT 1')).toBe(true);
+    expect(describableInOneCall('-- note\n/* c */ WITH a AS (SELECT 1) FROM a')).toBe(true);
+    expect(describableInOneCall("SELECT ';' AS s")).toBe(false);
+    expect(describableInOneCall('SELECT * FROM (PIVOT t ON b USING sum(a))')).toBe(false);
+    expect(describableInOneCall('PRAGMA version')).toBe(false);
+    expect(describableInOneCall('DESCRIBE observations')).toBe(false);
+  });
+
+  it.each([
+    ['SELECT $1 AS x', /cannot have parameters/],
+    ['SELECT * FROM (PIVOT observations ON antenna USING count(*))', /exactly one SELECT/],
+    ['WITH a AS (SELECT 1) DELETE FROM observations', /delete/i],
+  ])('refuses %j on either path, with the prepared statement’s message', async (sql, message) => {
+    const outputPath = join(dir, 'refused', 'x.parquet');
+    await expect(executeSelectToParquet(db, { inputs, sql, outputPath })).rejects.toMatchObject({
+      message: matching(message),
+    });
+    const scope = { roots: [dir], scratchDir: join(dir, '.scratch') };
+    await expect(executeSelectToParquet(db, { inputs, sql, outputPath, scope })).rejects.toMatchObject({
+      message: matching(message),
+    });
+  });
+
+  it('types the output alike whether the query was described or prepared', async () => {
+    const select = `SELECT id, antenna, amplitude, '{}'::JSON AS j, {'a': id} AS s, 'x' AS "semi;colon" FROM observations`;
+    const scope = { roots: [dir], scratchDir: join(dir, '.scratch') };
+    const run = (sql: string, out: string) =>
+      executeSelectToParquet(db, { inputs, sql, scope, outputPath: join(dir, 'typed', out) });
+    // The quoted name holds a `;`: that text is prepared; the same columns without it are described.
+    const prepared = await run(select, 'a.parquet');
+    const described = await run(select.replace('semi;colon', 'semicolon'), 'b.parquet');
+    expect(described.columns).toEqual(
+      prepared.columns.map((c) => (c.name === 'semi;colon' ? { ...c, name: 'semicolon' } : c)),
+    );
+    expect(described.columns.find((c) => c.name === 'j')?.type).toBe('JSON');
   });
 
   it('still reads every input file when several paths make one dataset', async () => {

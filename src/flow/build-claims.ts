@@ -9,6 +9,8 @@ export interface ClaimHolder extends OwnedWork {
   dataset: string;
 }
 
+const CLAIMS_PER_INSERT = 500;
+
 /** Thrown inside the claim transaction to roll back the rows already inserted. */
 class ClaimLost extends Error {}
 
@@ -31,14 +33,19 @@ export async function claimOutputs(
     const holder = await liveHolder(ws, projectKey, jobId, wanted);
     if (holder) return holder;
     try {
+      const claimedAt = nowIso();
       await ws.catalog.db.transaction().execute(async (trx) => {
-        for (const dataset of wanted) {
+        // A few hundred rows per statement (SQLite binds at most 32766 parameters): a build of many recipes claims at once.
+        for (let i = 0; i < wanted.length; i += CLAIMS_PER_INSERT) {
+          const slice = wanted.slice(i, i + CLAIMS_PER_INSERT);
           const inserted = await trx
             .insertInto('build_claims')
-            .values({ project_key: projectKey, dataset, job_id: jobId, claimed_at: nowIso() })
+            .values(
+              slice.map((dataset) => ({ project_key: projectKey, dataset, job_id: jobId, claimed_at: claimedAt })),
+            )
             .onConflict((oc) => oc.columns(['project_key', 'dataset']).doNothing())
             .executeTakeFirst();
-          if (Number(inserted.numInsertedOrUpdatedRows) !== 1) throw new ClaimLost();
+          if (Number(inserted.numInsertedOrUpdatedRows) !== slice.length) throw new ClaimLost();
         }
       });
       return null;

@@ -259,14 +259,13 @@ async function runClaimedJob(ws: Workspace, run: JobRun): Promise<Job> {
     extra: { rows?: number | null; error?: string | null } = {},
   ) => {
     status.set(a.recipe, s);
-    await jobs.setActivity(projectKey, jobId, {
-      index: index.get(a.recipe)!,
-      recipe: a.recipe,
-      output: a.output,
-      status: s,
-      ...extra,
-    });
+    await jobs.setActivity(projectKey, jobId, activityUpdate(a, s, extra));
   };
+  const activityUpdate = (
+    a: PlannedActivity,
+    s: ActivityStatus,
+    extra: { rows?: number | null; error?: string | null } = {},
+  ) => ({ index: index.get(a.recipe)!, recipe: a.recipe, output: a.output, status: s, ...extra });
 
   const runOne = async (a: PlannedActivity) => {
     const recipe = recipes.get(a.recipe)!;
@@ -278,16 +277,22 @@ async function runClaimedJob(ws: Workspace, run: JobRun): Promise<Job> {
       await jobs.log(projectKey, jobId, 'info', `${a.recipe}: inputs unchanged after upstream rebuild, output kept`);
       return;
     }
-    await set(a, 'running');
-    if (recipeTypes.find(recipe.type)?.runOutputs) return runSeveral(a, recipe);
+    if (recipeTypes.find(recipe.type)?.runOutputs) {
+      await set(a, 'running');
+      return runSeveral(a, recipe);
+    }
     const started = Date.now();
     let pending: PendingVersion | null = null;
     try {
       const def = (await ws.catalog.objects.get<DatasetDefinition>(projectKey, DATASET_KIND, a.output))?.body;
-      pending = await beginVersion(ws, projectKey, a.output, {
-        jobId,
-        inDatabase: def !== undefined && tableStorage(def.storage) !== null,
-      });
+      // The activity starts running in the transaction that begins its version (and succeeds in the one that commits it).
+      pending = await jobs.setActivityWith(projectKey, jobId, activityUpdate(a, 'running'), (alsoWrite) =>
+        beginVersion(ws, projectKey, a.output, {
+          jobId,
+          inDatabase: def !== undefined && tableStorage(def.storage) !== null,
+          alsoWrite,
+        }),
+      );
       const ctx = await recipeContext(
         ws,
         projectKey,
@@ -311,19 +316,26 @@ async function runClaimedJob(ws: Workspace, run: JobRun): Promise<Job> {
         source: written,
         log: (m) => void jobs.log(projectKey, jobId, 'info', `${a.recipe}: ${m}`),
       });
-      const committed = await commitVersion(ws, pending, {
+      const version = {
         rowCount: result.rowCount,
         contentHash: result.contentHash,
         columns: result.columns,
         lineage: {
-          source: 'build',
+          source: 'build' as const,
           recipe: recipe.name,
           recipeSignature: recipeSignature(recipe),
           inputs: tokens,
           ...(result.environment ? { environment: result.environment } : {}),
         },
-      });
-      await set(a, 'succeeded', { rows: result.rowCount });
+      };
+      const committing = pending;
+      const committed = await jobs.setActivityWith(
+        projectKey,
+        jobId,
+        activityUpdate(a, 'succeeded', { rows: result.rowCount }),
+        (alsoWrite) => commitVersion(ws, committing, version, { alsoWrite }),
+      );
+      status.set(a.recipe, 'succeeded');
       if (committed.status !== 'ready')
         await jobs.log(projectKey, jobId, 'warn', `${a.recipe}: a newer version of ${a.output} is current; kept it`);
       await jobs.log(

@@ -34,6 +34,10 @@ export class JobLogBuffer {
 
   add(line: BufferedLogLine): void {
     this.lines.push(line);
+    this.writeSoon();
+  }
+
+  private writeSoon(): void {
     if (this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = null;
@@ -48,6 +52,13 @@ export class JobLogBuffer {
     const taken = this.lines;
     this.lines = [];
     return taken;
+  }
+
+  /** Puts back lines taken for a write that rolled back, before any logged since. */
+  putBack(lines: BufferedLogLine[]): void {
+    if (lines.length === 0) return;
+    this.lines = [...lines, ...this.lines];
+    this.writeSoon();
   }
 }
 

@@ -1,6 +1,6 @@
 import type { Principal } from '../catalog/access.js';
 import { JOB_OPEN_STATUSES } from '../catalog/statuses.js';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { CatalogTables, JobsTable } from '../catalog/tables.js';
 import { workRecord } from '../catalog/work-record.js';
 import { notFound } from '../common/errors.js';
@@ -8,7 +8,7 @@ import { newTimeId, nowIso } from '../common/ids.js';
 import { recoverInterruptedPartitions } from '../datasets/partition-store.js';
 import { recoverInterruptedVersions } from '../datasets/versions.js';
 import { releaseClaims } from './build-claims.js';
-import { insertLogLines, JobLogBuffer } from './job-log-buffer.js';
+import { insertLogLines, JobLogBuffer, type BufferedLogLine } from './job-log-buffer.js';
 import { HOST } from '../workspace/process-liveness.js';
 import type { ActivityUpdate, Workspace } from '../workspace/workspace.js';
 import type { Job, JobStatus } from './job-types.js';
@@ -41,6 +41,11 @@ export class JobStore {
         await insertLogLines(trx, lines);
         await write(trx);
       });
+    this.logEvents(lines);
+  }
+
+  /** Tells listeners of log lines once they are written (a reader who is told re-reads them). */
+  private logEvents(lines: BufferedLogLine[]): void {
     for (const { projectKey, jobId, level, message, ts } of lines)
       this.ws.events.emit('job', { type: 'log', projectKey, jobId, level, message, ts });
   }
@@ -110,16 +115,46 @@ export class JobStore {
 
   /** Records an activity's new status (with its rows or error) and tells listeners, who also learn its recipe and output. */
   async setActivity(projectKey: string, jobId: string, activity: ActivityUpdate): Promise<void> {
+    await this.writeWithLogs((db) => activityWrite(db, jobId, activity));
+    this.activityEvent(projectKey, jobId, activity);
+  }
+
+  /**
+   * `setActivity` written inside a transaction of `work` (a build step begins and commits its
+   * version with it): the change of the version and of its activity cost one catalog commit, and
+   * one stands without the other after a crash. `work` must call the writer it is given inside its
+   * transaction; listeners are told once `work` is done. If `work` fails, the activity is not
+   * recorded and the waiting log lines stay for the next write.
+   */
+  async setActivityWith<T>(
+    projectKey: string,
+    jobId: string,
+    activity: ActivityUpdate,
+    work: (write: (trx: Transaction<CatalogTables>) => Promise<void>) => Promise<T>,
+  ): Promise<T> {
+    let lines: BufferedLogLine[] = [];
+    let written = false;
+    const write = async (trx: Transaction<CatalogTables>) => {
+      lines = this.logBuffer.take();
+      if (lines.length) await insertLogLines(trx, lines);
+      await activityWrite(trx, jobId, activity);
+      written = true;
+    };
+    let result: T;
+    try {
+      result = await work(write);
+    } catch (error) {
+      this.logBuffer.putBack(lines);
+      throw error;
+    }
+    if (!written) await this.writeWithLogs((db) => activityWrite(db, jobId, activity));
+    this.logEvents(lines);
+    this.activityEvent(projectKey, jobId, activity);
+    return result;
+  }
+
+  private activityEvent(projectKey: string, jobId: string, activity: ActivityUpdate): void {
     const { index, recipe, output, ...patch } = activity;
-    const now = nowIso();
-    const set: Record<string, unknown> = { status: patch.status };
-    if (patch.status === 'running') set.started_at = now;
-    else set.ended_at = now;
-    if (patch.rows !== undefined) set.rows = patch.rows;
-    if (patch.error !== undefined) set.error = patch.error;
-    await this.writeWithLogs((db) =>
-      db.updateTable('job_activities').set(set).where('job_id', '=', jobId).where('idx', '=', index).execute(),
-    );
     this.ws.events.emit('job', {
       type: 'activity',
       projectKey,
@@ -304,6 +339,22 @@ export class JobStore {
     }
     return recovered;
   }
+}
+
+/** The catalog change of an activity's new status (with its rows or error). */
+async function activityWrite(
+  db: Kysely<CatalogTables> | Transaction<CatalogTables>,
+  jobId: string,
+  activity: ActivityUpdate,
+): Promise<void> {
+  const { index, status, rows, error } = activity;
+  const now = nowIso();
+  const set: Record<string, unknown> = { status };
+  if (status === 'running') set.started_at = now;
+  else set.ended_at = now;
+  if (rows !== undefined) set.rows = rows;
+  if (error !== undefined) set.error = error;
+  await db.updateTable('job_activities').set(set).where('job_id', '=', jobId).where('idx', '=', index).execute();
 }
 
 /**
