@@ -94,7 +94,8 @@ async function exportInputs(
     const columns = await describeRelation(conn, relation);
     const format = language === 'typescript' ? inputFormat(columns) : LANGUAGE[language].format;
     const file = path.join(inDir, `${name}.${format}`);
-    // Parquet carries dates and timestamps as the text the CSV path gave the code.
+    // Parquet carries dates and timestamps as the text the CSV path gave the code; its row
+    // groups are the code's batches (no copy to cut them).
     const list =
       format === 'parquet'
         ? columns
@@ -110,7 +111,7 @@ async function exportInputs(
       format === 'csv'
         ? `FORMAT csv, HEADER, NULLSTR ${quoteLiteral(NULL_TEXT)}`
         : format === 'parquet'
-          ? 'FORMAT parquet, COMPRESSION uncompressed'
+          ? `FORMAT parquet, COMPRESSION uncompressed, ROW_GROUP_SIZE ${BATCH_ROWS}`
           : 'FORMAT json';
     await conn.run(`COPY (${select}) TO ${quoteLiteral(file)} (${options})`);
     inputs[name] = { path: file, columns, format };

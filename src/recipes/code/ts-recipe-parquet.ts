@@ -90,7 +90,7 @@ function readHybrid(buf: Buffer, pos: number, end: number, width: number, count:
         bits -= width;
       }
     } else
-      for (let k = 0, bit = pos * 8; n < stop; k++, bit += width) {
+      for (let bit = pos * 8; n < stop; bit += width) {
         let v = 0;
         for (let b = 0; b < width; b++) if (buf[(bit + b) >> 3] & (1 << ((bit + b) & 7))) v += 2 ** b;
         out[n++] = v;
