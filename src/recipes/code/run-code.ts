@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { badRequest, LlanoError } from '../../common/errors.js';
-import { quoteLiteral } from '../../common/names.js';
+import { quoteIdent, quoteLiteral } from '../../common/names.js';
 import { engineError } from '../../engine/engine-errors.js';
 import { copySelectToParquet, describeRelation } from '../../engine/parquet-output.js';
 import { duckdbRelation } from '../../engine/table-source.js';
@@ -21,7 +21,8 @@ import { environmentInterpreter, recipeEnvironment, type CodeRecipeLanguage } fr
 import { writeLibraryFiles } from './code-libraries.js';
 import { PYTHON_RECIPE_ENTRY } from './python-recipe-entry.js';
 import { R_RECIPE_ENTRY } from './r-recipe-entry.js';
-import { transferFormat, type CodeColumn, type HarnessConfig, type HarnessResult } from './ts-recipe-entry.js';
+import { parquetExport } from './ts-recipe-parquet.js';
+import { inputFormat, type CodeColumn, type HarnessConfig, type HarnessResult } from './ts-recipe-entry.js';
 
 /** A code recipe as stored: the common fields and the code recipe parameters. */
 export interface CodeRecipe extends RecipeBase {
@@ -35,8 +36,9 @@ export interface CodeRecipe extends RecipeBase {
  * How data crosses into each language: CSV with `\N` for NULL, read with the column types sent
  * alongside (TypeScript: a column-wise parser in the harness; Python: csv module,
  * pandas.read_csv; R: read.csv), and read back by DuckDB's parallel CSV reader with the output's
- * schema. TypeScript falls back to NDJSON when a column is a list, struct, map or JSON, whose
- * values are objects in the code.
+ * schema. TypeScript reads and writes uncompressed Parquet instead when every column's type
+ * allows (ts-recipe-parquet.ts), and falls back to NDJSON when a column is a list, struct, map or
+ * JSON, whose values are objects in the code.
  */
 const LANGUAGE = {
   typescript: { label: 'TypeScript', format: 'csv', code: 'recipe.ts', entry: 'entry.ts', fn: 'runRecipe' },
@@ -90,10 +92,27 @@ async function exportInputs(
   const inputs: HarnessConfig['inputs'] = {};
   for (const [name, relation] of Object.entries(relations)) {
     const columns = await describeRelation(conn, relation);
-    const format = language === 'typescript' ? transferFormat(columns) : LANGUAGE[language].format;
+    const format = language === 'typescript' ? inputFormat(columns) : LANGUAGE[language].format;
     const file = path.join(inDir, `${name}.${format}`);
-    const select = `SELECT * FROM ${relation}${sampleRows === undefined ? '' : ` LIMIT ${sampleRows}`}`;
-    const options = format === 'csv' ? `FORMAT csv, HEADER, NULLSTR ${quoteLiteral(NULL_TEXT)}` : 'FORMAT json';
+    // Parquet carries dates and timestamps as the text the CSV path gave the code; its row
+    // groups are the code's batches (no copy to cut them).
+    const list =
+      format === 'parquet'
+        ? columns
+            .map((c) =>
+              parquetExport(c.type) === 'text'
+                ? `CAST(${quoteIdent(c.name)} AS VARCHAR) AS ${quoteIdent(c.name)}`
+                : quoteIdent(c.name),
+            )
+            .join(', ')
+        : '*';
+    const select = `SELECT ${list} FROM ${relation}${sampleRows === undefined ? '' : ` LIMIT ${sampleRows}`}`;
+    const options =
+      format === 'csv'
+        ? `FORMAT csv, HEADER, NULLSTR ${quoteLiteral(NULL_TEXT)}`
+        : format === 'parquet'
+          ? `FORMAT parquet, COMPRESSION uncompressed, ROW_GROUP_SIZE ${BATCH_ROWS}`
+          : 'FORMAT json';
     await conn.run(`COPY (${select}) TO ${quoteLiteral(file)} (${options})`);
     inputs[name] = { path: file, columns, format };
     ctx.log(
@@ -109,6 +128,8 @@ function outputRelation(file: string, result: HarnessResult): string {
   if (columns.length === 0)
     throw badRequest('The code wrote no columns: write at least one row, or declare outputSchema');
   const struct = `{${columns.map((c) => `${quoteLiteral(c.name)}: ${quoteLiteral(c.type)}`).join(', ')}}`;
+  // The TypeScript harness's Parquet holds the columns with their types already.
+  if (result.format === 'parquet') return `read_parquet(${quoteLiteral(file)})`;
   // A quoted "\N" is the text \N, not NULL (the TypeScript harness quotes it; DuckDB does too).
   return (result.format ?? 'csv') === 'csv'
     ? `read_csv(${quoteLiteral(file)}, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', nullstr = ${quoteLiteral(NULL_TEXT)}, allow_quoted_nulls = false, columns = ${struct})`

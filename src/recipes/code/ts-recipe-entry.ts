@@ -1,12 +1,15 @@
-import { closeSync, createReadStream, openSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { convertField, csvCarries, csvColumnBatches, csvField, csvRecords, fieldKind } from './ts-recipe-csv.js';
+import { parquetExport, parquetRowGroups, parquetWrites, ParquetWriter } from './ts-recipe-parquet.js';
 
 /**
  * The TypeScript recipe harness. It runs INSIDE the sandbox: the run's generated entry imports
  * the user's module and this file, and exports `runRecipe(config)`, which the parent calls.
- * Inputs arrive as CSV files exported by DuckDB (NDJSON when a column is a list, struct, map or
- * JSON, whose values are objects); the output goes to a CSV file (NDJSON for those types) with
- * the declared schema, or one inferred from the first rows written. Only Node built-ins are used,
+ * Inputs arrive as uncompressed Parquet files exported by DuckDB when every column has a flat
+ * type the Parquet reader carries (ts-recipe-parquet.ts), else as CSV (NDJSON when a column is a
+ * list, struct, map or JSON, whose values are objects); the output goes to Parquet when every
+ * column's type allows, else CSV (NDJSON for nested types), with the declared schema or one
+ * inferred from the first rows written. Only Node built-ins are used,
  * so the bundle stays small and starts fast.
  */
 
@@ -15,12 +18,19 @@ export interface CodeColumn {
   type: string;
 }
 
-/** How rows cross between DuckDB and the code: CSV, or NDJSON for columns whose values are objects. */
-export type TransferFormat = 'csv' | 'ndjson';
+/** How rows cross between DuckDB and the code: Parquet, CSV, or NDJSON for columns whose values are objects. */
+export type TransferFormat = 'csv' | 'ndjson' | 'parquet';
 
 /** CSV unless a column's values are objects in JSON (lists, structs, maps, JSON). */
 export function transferFormat(columns: CodeColumn[]): TransferFormat {
   return columns.every((c) => csvCarries(c.type)) ? 'csv' : 'ndjson';
+}
+
+/** How an input reaches the code: Parquet when the reader carries every column, else as `transferFormat`. */
+export function inputFormat(columns: CodeColumn[]): TransferFormat {
+  return columns.length > 0 && columns.every((c) => parquetExport(c.type) !== null)
+    ? 'parquet'
+    : transferFormat(columns);
 }
 
 export interface HarnessConfig {
@@ -74,6 +84,16 @@ class InputTable implements AsyncIterable<Row> {
   ) {}
 
   async *[Symbol.asyncIterator](): AsyncGenerator<Row> {
+    if (this.format === 'parquet') {
+      const names = this.columns.map((c) => c.name);
+      for (const [numRows, arrays] of this.parquetGroups())
+        for (let i = 0; i < numRows; i++) {
+          const row: Row = {};
+          for (let j = 0; j < names.length; j++) row[names[j]] = arrays[j][i];
+          yield row;
+        }
+      return;
+    }
     if (this.format === 'csv') {
       const names = this.columns.map((c) => c.name);
       const kinds = this.columns.map((c) => fieldKind(c.type));
@@ -90,6 +110,24 @@ class InputTable implements AsyncIterable<Row> {
 
   /** Column arrays of up to `size` rows, filled straight from the file's records (no object per row). */
   async *batches(size = this.batchRows): AsyncGenerator<ColumnBatch> {
+    if (this.format === 'parquet') {
+      const names = this.columns.map((c) => c.name);
+      const batch = (numRows: number, arrays: unknown[][]): ColumnBatch => ({
+        numRows,
+        columns: Object.fromEntries(names.map((n, j) => [n, arrays[j]])),
+        schema: this.columns,
+      });
+      for (const [numRows, arrays] of this.parquetGroups()) {
+        if (numRows <= size) yield batch(numRows, arrays);
+        else
+          for (let from = 0; from < numRows; from += size)
+            yield batch(
+              Math.min(size, numRows - from),
+              arrays.map((a) => a.slice(from, from + size)),
+            );
+      }
+      return;
+    }
     if (this.format === 'csv') {
       yield* this.csvBatches(size);
       return;
@@ -109,6 +147,14 @@ class InputTable implements AsyncIterable<Row> {
       }
     }
     if (numRows > 0) yield { numRows, columns, schema: this.columns };
+  }
+
+  /** The file's row groups as column arrays (DuckDB writes 122,880 rows per group). */
+  private parquetGroups() {
+    return parquetRowGroups(
+      this.path,
+      this.columns.map((c) => fieldKind(c.type)),
+    );
   }
 
   private async *csvBatches(size: number): AsyncGenerator<ColumnBatch> {
@@ -190,9 +236,17 @@ const jsonText = (value: unknown): string => {
   }
 };
 
+/** Rows per Parquet row group of the output: DuckDB reads row groups in parallel. */
+const GROUP_ROWS = 65_536;
+/** A batch at least this long is its own row group; shorter ones are gathered. */
+const OWN_GROUP_ROWS = 16_384;
+
 /**
- * Buffers output lines and writes them in large pieces: CSV with a header once the schema is
- * known (declared, or inferred from the first 1,000 rows), NDJSON when a column is nested.
+ * Writes the output once the schema is known (declared, or inferred from the first 1,000 rows):
+ * Parquet row groups when every column's type allows (gathered column values, or each large
+ * batch as is), else CSV lines with a header in large pieces, NDJSON when a column is nested.
+ * A value the Parquet column cannot hold exactly (text in a BIGINT column…) turns the file into
+ * CSV, which DuckDB then casts or rejects as before.
  */
 class OutputFile {
   rows = 0;
@@ -202,14 +256,16 @@ class OutputFile {
   private pending: Row[] = [];
   private buffer: string[] = [];
   private size = 0;
-  private readonly fd: number;
+  private fd = -1;
+  private parquet: ParquetWriter | null = null;
+  private group: unknown[][] = [];
+  private groupRows = 0;
 
   constructor(
-    path: string,
+    private readonly path: string,
     declared: CodeColumn[] | null,
     private readonly inputTypes: Map<string, string>,
   ) {
-    this.fd = openSync(path, 'w');
     this.columns = null;
     if (declared) this.setColumns(declared);
   }
@@ -217,8 +273,47 @@ class OutputFile {
   private setColumns(columns: CodeColumn[]): void {
     this.columns = columns;
     this.names = columns.map((c) => c.name);
+    if (columns.length > 0 && columns.every((c) => parquetWrites(c.type))) {
+      this.format = 'parquet';
+      this.parquet = new ParquetWriter(this.path, columns, jsonText);
+      this.group = columns.map(() => []);
+      return;
+    }
     this.format = columns.length > 0 ? transferFormat(columns) : 'ndjson';
     if (this.format === 'csv') this.push(this.names.map((n) => csvField(n, jsonText)).join(','));
+  }
+
+  /** Writes the gathered rows as a row group. */
+  private flushGroup(): void {
+    if (this.groupRows === 0) return;
+    const [group, rows] = [this.group, this.groupRows];
+    this.group = this.names.map(() => []);
+    this.groupRows = 0;
+    this.writeGroup(group, rows);
+  }
+
+  private writeGroup(arrays: ArrayLike<unknown>[], numRows: number): void {
+    if (this.parquet?.writeRowGroup(arrays, numRows)) return;
+    this.parquetToCsv();
+    const fields: string[] = new Array<string>(arrays.length);
+    for (let i = 0; i < numRows; i++) {
+      for (let j = 0; j < arrays.length; j++) fields[j] = csvField(arrays[j][i], jsonText);
+      this.push(fields.join(','));
+    }
+  }
+
+  /** Rewrites the row groups written so far as CSV and goes on in CSV. */
+  private parquetToCsv(): void {
+    if (!this.parquet || !this.columns) return;
+    this.parquet.close();
+    this.parquet = null;
+    const part = `${this.path}.parquet`;
+    renameSync(this.path, part);
+    this.format = 'csv';
+    this.push(this.names.map((n) => csvField(n, jsonText)).join(','));
+    const kinds = this.columns.map((c) => fieldKind(c.type));
+    for (const [numRows, arrays] of parquetRowGroups(part, kinds, true)) this.writeGroup(arrays, numRows);
+    rmSync(part, { force: true });
   }
 
   write(row: Row): void {
@@ -250,13 +345,29 @@ class OutputFile {
       const c = columns[n];
       return c instanceof BigInt64Array || c instanceof BigUint64Array ? Array.from(c, Number) : c;
     });
+    const missing: ArrayLike<unknown> = { length: 0 };
+    const ordered = this.names.map((n) => {
+      const at = names.indexOf(n);
+      return at < 0 ? missing : arrays[at];
+    });
+    if (this.format === 'parquet') {
+      this.rows += numRows;
+      if (numRows >= OWN_GROUP_ROWS) {
+        this.flushGroup();
+        this.writeGroup(ordered, numRows);
+        return;
+      }
+      for (let j = 0; j < ordered.length; j++) {
+        const column = ordered[j];
+        const target = this.group[j];
+        for (let i = 0; i < numRows; i++) target.push(column[i]);
+      }
+      this.groupRows += numRows;
+      if (this.groupRows >= GROUP_ROWS) this.flushGroup();
+      return;
+    }
     if (this.format === 'csv') {
       // Column by column in the schema's order, straight to text: no object per row.
-      const missing: ArrayLike<unknown> = { length: 0 };
-      const ordered = this.names.map((n) => {
-        const at = names.indexOf(n);
-        return at < 0 ? missing : arrays[at];
-      });
       const width = ordered.length;
       const fields: string[] = new Array<string>(width);
       for (let i = 0; i < numRows; i++) {
@@ -275,6 +386,11 @@ class OutputFile {
 
   private line(row: Row): void {
     this.rows++;
+    if (this.format === 'parquet') {
+      for (let j = 0; j < this.names.length; j++) this.group[j].push(row[this.names[j]]);
+      if (++this.groupRows >= GROUP_ROWS) this.flushGroup();
+      return;
+    }
     if (this.format === 'csv') {
       this.push(this.names.map((n) => csvField(row[n], jsonText)).join(','));
       return;
@@ -290,6 +406,7 @@ class OutputFile {
 
   private flush(): void {
     if (this.buffer.length === 0) return;
+    if (this.fd < 0) this.fd = openSync(this.path, 'w');
     writeSync(this.fd, this.buffer.join('\n') + '\n');
     this.buffer = [];
     this.size = 0;
@@ -316,8 +433,12 @@ class OutputFile {
 
   close(): CodeColumn[] {
     if (!this.columns) this.fixSchema();
+    this.flushGroup();
+    this.parquet?.close();
     this.flush();
-    closeSync(this.fd);
+    // No line written (no columns, or Parquet): the CSV/NDJSON file still exists, empty.
+    if (this.fd < 0 && !this.parquet) this.fd = openSync(this.path, 'w');
+    if (this.fd >= 0) closeSync(this.fd);
     return this.columns ?? [];
   }
 }

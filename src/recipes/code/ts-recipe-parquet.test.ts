@@ -1,0 +1,150 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { csvColumnBatches, fieldKind } from './ts-recipe-csv.js';
+import { runRecipeWith, type CodeColumn, type HarnessResult } from './ts-recipe-entry.js';
+import { parquetExport, parquetRowGroups } from './ts-recipe-parquet.js';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'llano-parquet-'));
+let db: DuckDBInstance;
+let conn: DuckDBConnection;
+beforeAll(async () => {
+  db = await DuckDBInstance.create(':memory:');
+  conn = await db.connect();
+});
+afterAll(() => {
+  conn.closeSync();
+  db.closeSync();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+// Every type the Parquet path carries, NULLs, text that CSV quotes, numbers beyond 2^53, and
+// more distinct strings than the writer's dictionary holds (a PLAIN page).
+const FIXTURE = `SELECT i::BIGINT AS id,
+  CASE WHEN i % 9 = 0 THEN NULL WHEN i % 9 = 1 THEN '\\N' WHEN i % 9 = 2 THEN '' WHEN i % 9 = 3 THEN 'é "q", ' || chr(10) || 'x' ELSE 'B' || (i % 5) END AS band,
+  CASE WHEN i % 7 = 0 THEN NULL ELSE i / 3.0 END::DOUBLE AS trec,
+  CASE WHEN i % 4 = 0 THEN NULL ELSE i % 3 = 0 END AS hot,
+  (i % 200 - 100)::TINYINT AS tiny, (i * 7 % 60000 - 30000)::SMALLINT AS small, (-i * 1000)::INTEGER AS int,
+  CASE WHEN i = 5 THEN 1152921504606846977 ELSE i * 1000003 END::BIGINT AS big,
+  'u' || i AS unique_text,
+  DATE '2024-01-01' + (i % 400)::INTEGER AS day,
+  CASE WHEN i % 11 = 0 THEN NULL ELSE TIMESTAMP '2024-03-01 10:00:00.25' + i * INTERVAL 37 SECOND END AS at
+FROM range(70000) t(i)`;
+
+async function columnsOf(relation: string): Promise<CodeColumn[]> {
+  const rows = (await conn.runAndReadAll(`DESCRIBE ${relation}`)).getRowObjectsJson();
+  return rows.map((r) => ({ name: r.column_name as string, type: r.column_type as string }));
+}
+
+const copyCode = async ({
+  inputs,
+  output,
+}: {
+  inputs: Record<string, { batches(): AsyncIterable<unknown> }>;
+  output: { writeBatch(b: unknown): Promise<void> };
+}) => {
+  for await (const batch of inputs.raw.batches()) await output.writeBatch(batch);
+};
+
+describe('the Parquet handover of the TypeScript harness', () => {
+  it('gives the code the values the CSV path gave (dates and timestamps as their text)', async () => {
+    const columns = await columnsOf(`(${FIXTURE})`);
+    expect(columns.every((c) => parquetExport(c.type) !== null)).toBe(true);
+    const list = columns
+      .map((c) => (parquetExport(c.type) === 'text' ? `CAST("${c.name}" AS VARCHAR) AS "${c.name}"` : `"${c.name}"`))
+      .join(', ');
+    const parquet = path.join(dir, 'in.parquet');
+    const csv = path.join(dir, 'in.csv');
+    await conn.run(
+      `COPY (SELECT ${list} FROM (${FIXTURE})) TO '${parquet}' (FORMAT parquet, COMPRESSION uncompressed)`,
+    );
+    await conn.run(`COPY (${FIXTURE}) TO '${csv}' (FORMAT csv, HEADER, NULLSTR '\\N')`);
+    const kinds = columns.map((c) => fieldKind(c.type));
+    const fromParquet = columns.map(() => [] as unknown[]);
+    for (const [, arrays] of parquetRowGroups(parquet, kinds)) arrays.forEach((a, j) => fromParquet[j].push(...a));
+    const fromCsv = columns.map(() => [] as unknown[]);
+    for await (const [, arrays] of csvColumnBatches(csv, kinds, 65_536))
+      arrays.forEach((a, j) => fromCsv[j].push(...a));
+    columns.forEach((c, j) => expect(fromParquet[j], c.name).toEqual(fromCsv[j]));
+    expect(fromParquet[0].length).toBe(70_000);
+  });
+
+  it('writes Parquet DuckDB reads back exactly, through batches and rows', async () => {
+    const parquet = path.join(dir, 'in2.parquet');
+    await conn.run(`COPY (${FIXTURE}) TO '${parquet}' (FORMAT parquet, COMPRESSION uncompressed)`);
+    // Types the writer carries: every column but the date and timestamp (those go back as text).
+    const columns = (await columnsOf(`'${parquet}'`)).filter((c) => !['day', 'at'].includes(c.name));
+    const select = columns.map((c) => `"${c.name}"`).join(', ');
+    await conn.run(
+      `COPY (SELECT ${select} FROM '${parquet}') TO '${parquet}.flat' (FORMAT parquet, COMPRESSION uncompressed)`,
+    );
+    const rowCopy = async ({
+      inputs,
+      output,
+    }: {
+      inputs: Record<string, AsyncIterable<Record<string, unknown>>>;
+      output: { write(r: unknown): Promise<void> };
+    }) => {
+      for await (const row of inputs.raw) await output.write(row);
+    };
+    for (const [label, code] of [
+      ['batches', copyCode],
+      ['rows', rowCopy],
+    ] as const) {
+      const out = path.join(dir, `out-${label}`);
+      const result: HarnessResult = await runRecipeWith(code, {
+        inputs: { raw: { path: `${parquet}.flat`, columns, format: 'parquet' } },
+        output: { path: out, columns: null },
+        variables: {},
+        batchRows: 65_536,
+      });
+      expect(result.format, label).toBe('parquet');
+      expect(result.columns, label).toEqual(columns);
+      // The big BIGINT (beyond 2^53) reaches the code as a Number, as with CSV: compare the others exactly.
+      const diff = await conn.runAndReadAll(
+        `SELECT count(*) FROM (SELECT * EXCLUDE (big) FROM read_parquet('${out}') EXCEPT ALL SELECT * EXCLUDE (big) FROM read_parquet('${parquet}.flat'))`,
+      );
+      expect(diff.getRowsJson(), label).toEqual([['0']]);
+      const count = await conn.runAndReadAll(`SELECT count(*), count(band), count(hot) FROM read_parquet('${out}')`);
+      expect(count.getRowsJson(), label).toEqual([['70000', '62222', '52500']]);
+    }
+  });
+
+  it('turns the output into CSV, rows in order, when a value does not fit its Parquet column', async () => {
+    const out = path.join(dir, 'out-mixed');
+    const result = await runRecipeWith(
+      async ({ output }: { output: { writeBatch(b: unknown): Promise<void>; write(r: unknown): Promise<void> } }) => {
+        await output.writeBatch({
+          // 2^60 is exact in a double: Parquet keeps it (the CSV text of the Number says …847000).
+          n: Array.from({ length: 20_000 }, (_, i) => (i === 0 ? 2 ** 60 : i)),
+          s: Array.from({ length: 20_000 }, () => '\\N'),
+        });
+        await output.write({ n: '12', s: null });
+        await output.write({ n: -1, s: 'x' });
+      },
+      {
+        inputs: {},
+        output: {
+          path: out,
+          columns: [
+            { name: 'n', type: 'BIGINT' },
+            { name: 's', type: 'VARCHAR' },
+          ],
+        },
+        variables: {},
+        batchRows: 65_536,
+      },
+    );
+    expect(result.format).toBe('csv');
+    const rows = await conn.runAndReadAll(
+      `SELECT n, s, row_number() OVER () AS k FROM read_csv('${out}', header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', nullstr = '\\N', allow_quoted_nulls = false, columns = {'n': 'BIGINT', 's': 'VARCHAR'}) LIMIT 1 OFFSET 19999`,
+    );
+    expect(rows.getRowsJson()).toEqual([['19999', '\\N', '20000']]);
+    const tail = await conn.runAndReadAll(
+      `SELECT list(n ORDER BY n DESC)[1:2], min(n), count(*), count(s) FROM read_csv('${out}', header = true, auto_detect = false, nullstr = '\\N', allow_quoted_nulls = false, columns = {'n': 'BIGINT', 's': 'VARCHAR'})`,
+    );
+    expect(tail.getRowsJson()).toEqual([[['1152921504606846976', '19999'], '-1', '20002', '20001']]);
+  });
+});

@@ -1,0 +1,595 @@
+import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
+import { T, ThriftReader, ThriftWriter, type ThriftField, type ThriftStruct } from './ts-recipe-thrift.js';
+import type { FieldKind } from './ts-recipe-csv.js';
+
+/**
+ * The TypeScript harness's columnar handover: flat, uncompressed Parquet both ways. DuckDB writes
+ * the inputs (`COPY … (FORMAT parquet, COMPRESSION uncompressed)`: PLAIN numbers, dictionary
+ * strings, version 1 data pages) and this file reads them straight into column arrays; the output
+ * is written here as PLAIN numbers and dictionary-encoded strings, which DuckDB reads back in
+ * parallel with its types. Compared with CSV text both ways, numbers never become text and
+ * a string column of few values costs one Map lookup per value. Runs INSIDE the sandbox:
+ * Node built-ins only.
+ */
+
+const PHYSICAL = { BOOLEAN: 0, INT32: 1, INT64: 2, DOUBLE: 5, BYTE_ARRAY: 6 } as const;
+const PAGE = { DATA: 0, DICTIONARY: 2 } as const;
+const ENCODING = { PLAIN: 0, PLAIN_DICTIONARY: 2, RLE: 3, RLE_DICTIONARY: 8 } as const;
+const MAGIC = Buffer.from('PAR1');
+const TWO_32 = 4294967296;
+
+/** Input types DuckDB writes as Parquet that read back as the values the CSV path gave. */
+const READ_NATIVE = /^(BOOLEAN|TINYINT|SMALLINT|INTEGER|BIGINT|DOUBLE|VARCHAR)$/;
+/** Input types exported as their text (what the CSV path gave the code): `CAST(… AS VARCHAR)`. */
+const READ_AS_TEXT = /^(DATE|TIMESTAMP)$/;
+
+/** How the server exports an input column for the Parquet path, or null when only CSV/NDJSON carries it. */
+export function parquetExport(duckType: string): 'native' | 'text' | null {
+  const t = duckType.toUpperCase();
+  return READ_NATIVE.test(t) ? 'native' : READ_AS_TEXT.test(t) ? 'text' : null;
+}
+
+/** Output types the writer carries exactly; others go to CSV or NDJSON. */
+const WRITE: Record<string, { physical: number; converted?: number; min?: number; max?: number }> = {
+  BOOLEAN: { physical: PHYSICAL.BOOLEAN },
+  TINYINT: { physical: PHYSICAL.INT32, converted: 15, min: -128, max: 127 },
+  SMALLINT: { physical: PHYSICAL.INT32, converted: 16, min: -32768, max: 32767 },
+  INTEGER: { physical: PHYSICAL.INT32, converted: 17, min: -2147483648, max: 2147483647 },
+  BIGINT: { physical: PHYSICAL.INT64, converted: 18 },
+  DOUBLE: { physical: PHYSICAL.DOUBLE },
+  VARCHAR: { physical: PHYSICAL.BYTE_ARRAY, converted: 0 },
+};
+
+export const parquetWrites = (duckType: string): boolean => duckType.toUpperCase() in WRITE;
+
+// ---------------------------------------------------------------------------------------------
+// Reading
+
+/** The RLE / bit-packed hybrid (definition levels, dictionary codes): `count` values into `out`. */
+function readHybrid(buf: Buffer, pos: number, end: number, width: number, count: number, out: Uint32Array): void {
+  let n = 0;
+  const bytes = (width + 7) >> 3;
+  while (n < count && pos < end) {
+    let header = 0;
+    let shift = 0;
+    for (;;) {
+      const b = buf[pos++];
+      header += (b & 0x7f) * 2 ** shift;
+      if (b < 0x80) break;
+      shift += 7;
+    }
+    if (header % 2 === 0) {
+      const run = Math.min(header / 2, count - n);
+      let value = 0;
+      for (let k = 0; k < bytes; k++) value += buf[pos++] * 2 ** (8 * k);
+      out.fill(value, n, n + run);
+      n += run;
+      continue;
+    }
+    const values = ((header - 1) / 2) * 8;
+    const stop = Math.min(count, n + values);
+    if (width === 8) for (let k = 0; n < stop; k++) out[n++] = buf[pos + k];
+    else if (width === 1)
+      for (let k = 0; n < stop; k++) {
+        const byte = buf[pos + (k >> 3)];
+        out[n++] = (byte >> (k & 7)) & 1;
+      }
+    else if (width <= 24) {
+      // Little-endian bits through a small accumulator: width + 8 bits stay within 32.
+      const mask = (1 << width) - 1;
+      let acc = 0;
+      let bits = 0;
+      let p = pos;
+      while (n < stop) {
+        while (bits < width) {
+          acc |= buf[p++] << bits;
+          bits += 8;
+        }
+        out[n++] = acc & mask;
+        acc >>>= width;
+        bits -= width;
+      }
+    } else
+      for (let bit = pos * 8; n < stop; bit += width) {
+        let v = 0;
+        for (let b = 0; b < width; b++) if (buf[(bit + b) >> 3] & (1 << ((bit + b) & 7))) v += 2 ** b;
+        out[n++] = v;
+      }
+    pos += (values * width) / 8;
+  }
+}
+
+/** `count` PLAIN values of a physical type, converted for the column's kind, into `out` from `at`. */
+function readPlain(
+  buf: Buffer,
+  pos: number,
+  physical: number,
+  count: number,
+  kind: FieldKind,
+  exact: boolean,
+  out: unknown[],
+  at: number,
+): void {
+  switch (physical) {
+    case PHYSICAL.BOOLEAN:
+      for (let i = 0; i < count; i++) out[at + i] = (buf[pos + (i >> 3)] & (1 << (i & 7))) !== 0;
+      break;
+    case PHYSICAL.INT32:
+      for (let i = 0; i < count; i++) out[at + i] = buf.readInt32LE(pos + 4 * i);
+      break;
+    case PHYSICAL.INT64:
+      for (let i = 0; i < count; i++) {
+        const hi = buf.readInt32LE(pos + 8 * i + 4);
+        // Beyond 2^53 a Number rounds, as Number(text) did; `exact` (re-reading our own output) keeps a BigInt.
+        out[at + i] =
+          exact && (hi >= 0x200000 || hi < -0x200000)
+            ? buf.readBigInt64LE(pos + 8 * i)
+            : hi * TWO_32 + buf.readUInt32LE(pos + 8 * i);
+      }
+      break;
+    case PHYSICAL.DOUBLE:
+      for (let i = 0; i < count; i++) out[at + i] = buf.readDoubleLE(pos + 8 * i);
+      break;
+    case PHYSICAL.BYTE_ARRAY:
+      for (let i = 0; i < count; i++) {
+        const length = buf.readUInt32LE(pos);
+        const text = buf.toString('utf8', pos + 4, pos + 4 + length);
+        out[at + i] = kind === 'number' ? Number(text) : text;
+        pos += 4 + length;
+      }
+      break;
+    default:
+      throw new Error(`Parquet: physical type ${physical} is not read by the harness`);
+  }
+}
+
+interface ChunkMeta {
+  physical: number;
+  codec: number;
+  numValues: number;
+  start: number;
+  size: number;
+}
+
+/** One column chunk's values (nulls as null), from its dictionary and version 1 data pages. */
+function readChunk(buf: Buffer, meta: ChunkMeta, optional: boolean, kind: FieldKind, exact: boolean): unknown[] {
+  if (meta.codec !== 0) throw new Error('Parquet: compressed pages are not read by the harness');
+  // Preallocated and filled by index: pushing one value at a time costs three times as much.
+  const out = new Array<unknown>(meta.numValues);
+  let row = 0;
+  let dictionary: unknown[] | null = null;
+  let pos = 0;
+  let defined = new Uint32Array(0);
+  let codes = new Uint32Array(0);
+  while (row < meta.numValues && pos < buf.length) {
+    const reader = new ThriftReader(buf, pos);
+    const header = reader.struct();
+    const body = reader.pos;
+    pos = body + (header[3] as number);
+    if (header[1] === PAGE.DICTIONARY) {
+      const size = (header[7] as ThriftStruct)[1] as number;
+      dictionary = new Array<unknown>(size);
+      readPlain(buf, body, meta.physical, size, kind, exact, dictionary, 0);
+      continue;
+    }
+    if (header[1] !== PAGE.DATA) throw new Error(`Parquet: page type ${String(header[1])} is not read by the harness`);
+    const page = header[5] as ThriftStruct;
+    const count = page[1] as number;
+    const encoding = page[2] as number;
+    let at = body;
+    let present = count;
+    if (optional) {
+      const length = buf.readUInt32LE(at);
+      if (defined.length < count) defined = new Uint32Array(count);
+      readHybrid(buf, at + 4, at + 4 + length, 1, count, defined);
+      at += 4 + length;
+      present = 0;
+      for (let i = 0; i < count; i++) present += defined[i];
+    }
+    const nulls = present < count;
+    if (encoding === ENCODING.PLAIN) {
+      if (!nulls) readPlain(buf, at, meta.physical, count, kind, exact, out, row);
+      else {
+        const values = new Array<unknown>(present);
+        readPlain(buf, at, meta.physical, present, kind, exact, values, 0);
+        for (let i = 0, v = 0; i < count; i++) out[row + i] = defined[i] ? values[v++] : null;
+      }
+    } else if (encoding === ENCODING.PLAIN_DICTIONARY || encoding === ENCODING.RLE_DICTIONARY) {
+      if (!dictionary) throw new Error('Parquet: a dictionary page is missing');
+      if (codes.length < present) codes = new Uint32Array(present);
+      if (present > 0) readHybrid(buf, at + 1, pos, buf[at], present, codes);
+      if (!nulls) for (let i = 0; i < count; i++) out[row + i] = dictionary[codes[i]];
+      else for (let i = 0, v = 0; i < count; i++) out[row + i] = defined[i] ? dictionary[codes[v++]] : null;
+    } else throw new Error(`Parquet: encoding ${encoding} is not read by the harness`);
+    row += count;
+  }
+  return out;
+}
+
+/**
+ * Row groups of a flat Parquet file as `[numRows, columnArrays]`, the columns in the file's
+ * order, each value converted for its kind (numbers, booleans, text; NULL as null). `exact`
+ * keeps 64-bit integers beyond 2^53 as BigInts.
+ */
+export function* parquetRowGroups(path: string, kinds: FieldKind[], exact = false): Generator<[number, unknown[][]]> {
+  const fd = openSync(path, 'r');
+  try {
+    const fileSize = fstatSync(fd).size;
+    const tail = Buffer.alloc(8);
+    readSync(fd, tail, 0, 8, fileSize - 8);
+    if (!tail.subarray(4).equals(MAGIC)) throw new Error(`Parquet: ${path} is not a Parquet file`);
+    const footerLength = tail.readUInt32LE(0);
+    const footer = Buffer.alloc(footerLength);
+    readSync(fd, footer, 0, footerLength, fileSize - 8 - footerLength);
+    const meta = new ThriftReader(footer).struct();
+    const leaves = (meta[2] as ThriftStruct[]).slice(1);
+    if (leaves.length !== kinds.length || leaves.some((s) => s[5] !== undefined))
+      throw new Error('Parquet: the harness reads flat files of the configured columns only');
+    const optional = leaves.map((s) => s[3] !== 0);
+    for (const group of (meta[4] as ThriftStruct[] | undefined) ?? []) {
+      const numRows = group[3] as number;
+      const arrays = (group[1] as ThriftStruct[]).map((chunk, j) => {
+        const m = chunk[3] as ThriftStruct;
+        const dictionaryAt = m[11] as number | undefined;
+        const info: ChunkMeta = {
+          physical: m[1] as number,
+          codec: m[4] as number,
+          numValues: m[5] as number,
+          start: dictionaryAt !== undefined && dictionaryAt > 0 ? dictionaryAt : (m[9] as number),
+          size: m[7] as number,
+        };
+        const buf = Buffer.allocUnsafe(info.size);
+        readSync(fd, buf, 0, info.size, info.start);
+        return readChunk(buf, info, optional[j], kinds[j], exact);
+      });
+      yield [numRows, arrays];
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing
+
+/** A value the column's type cannot hold exactly: the writer gives the row group back. */
+const UNFIT = Symbol('unfit');
+
+/** A growable byte buffer for PLAIN strings. */
+class Bytes {
+  buf = Buffer.allocUnsafe(1 << 16);
+  length = 0;
+  reserve(extra: number): void {
+    if (this.length + extra <= this.buf.length) return;
+    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.length + extra));
+    this.buf.copy(next, 0, 0, this.length);
+    this.buf = next;
+  }
+  string(text: string): void {
+    this.reserve(4 + text.length * 3);
+    const n = this.buf.write(text, this.length + 4, 'utf8');
+    this.buf.writeUInt32LE(n, this.length);
+    this.length += 4 + n;
+  }
+  view(): Buffer {
+    return this.buf.subarray(0, this.length);
+  }
+}
+
+function varint(v: number): number[] {
+  const out: number[] = [];
+  while (v >= 0x80) {
+    out.push((v % 128) | 0x80);
+    v = Math.floor(v / 128);
+  }
+  out.push(v);
+  return out;
+}
+
+interface EncodedChunk {
+  dictionary: Buffer | null;
+  dictionaryCount: number;
+  data: Buffer;
+  encoding: number;
+}
+
+const MAX_DICTIONARY = 65536;
+
+/** The text the CSV path wrote for a VARCHAR value (null for NULL). */
+function textOf(value: unknown, jsonText: (value: unknown) => string): string | null {
+  switch (typeof value) {
+    case 'string':
+      return value;
+    case 'number':
+      return Number.isFinite(value) ? String(value) : null;
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'bigint':
+      return value.toString();
+    case 'undefined':
+      return null;
+    default:
+      return value === null ? null : value instanceof Date ? value.toISOString() : jsonText(value);
+  }
+}
+
+/** A column's values as PLAIN bytes (dictionary codes for strings when few), or UNFIT. */
+function encodeColumn(
+  type: string,
+  values: ArrayLike<unknown>,
+  n: number,
+  jsonText: (value: unknown) => string,
+): { defined: Uint8Array; chunk: EncodedChunk } | typeof UNFIT {
+  const spec = WRITE[type.toUpperCase()];
+  const defined = new Uint8Array((n + 7) >> 3);
+  let present = 0;
+  const mark = (i: number) => {
+    defined[i >> 3] |= 1 << (i & 7);
+    present++;
+  };
+  const plain = (data: Buffer): { defined: Uint8Array; chunk: EncodedChunk } => ({
+    defined,
+    chunk: { dictionary: null, dictionaryCount: 0, data, encoding: ENCODING.PLAIN },
+  });
+  switch (spec.physical) {
+    case PHYSICAL.DOUBLE: {
+      const out = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        const v = values[i];
+        if (typeof v === 'number') {
+          // NaN and ±Infinity were NULL in the CSV handover.
+          if (Number.isFinite(v)) {
+            out[present] = v;
+            mark(i);
+          }
+        } else if (typeof v === 'bigint') {
+          out[present] = Number(v);
+          mark(i);
+        } else if (v !== null && v !== undefined) return UNFIT;
+      }
+      return plain(Buffer.from(out.buffer, 0, present * 8));
+    }
+    case PHYSICAL.INT64: {
+      const out = new Int32Array(2 * n);
+      for (let i = 0; i < n; i++) {
+        const v = values[i];
+        if (typeof v === 'number') {
+          if (!Number.isFinite(v)) continue;
+          if (!Number.isInteger(v) || v < -(2 ** 63) || v >= 2 ** 63) return UNFIT;
+          const hi = Math.floor(v / TWO_32);
+          out[2 * present] = v - hi * TWO_32;
+          out[2 * present + 1] = hi;
+          mark(i);
+        } else if (typeof v === 'bigint') {
+          if (BigInt.asIntN(64, v) !== v) return UNFIT;
+          out[2 * present] = Number(v & 0xffffffffn);
+          out[2 * present + 1] = Number(v >> 32n);
+          mark(i);
+        } else if (v !== null && v !== undefined) return UNFIT;
+      }
+      return plain(Buffer.from(out.buffer, 0, present * 8));
+    }
+    case PHYSICAL.INT32: {
+      const out = new Int32Array(n);
+      const min = spec.min ?? 0;
+      const max = spec.max ?? 0;
+      for (let i = 0; i < n; i++) {
+        let v = values[i];
+        if (typeof v === 'bigint') v = Number(v);
+        if (typeof v === 'number') {
+          if (!Number.isFinite(v)) continue;
+          if (!Number.isInteger(v) || v < min || v > max) return UNFIT;
+          out[present] = v;
+          mark(i);
+        } else if (v !== null && v !== undefined) return UNFIT;
+      }
+      return plain(Buffer.from(out.buffer, 0, present * 4));
+    }
+    case PHYSICAL.BOOLEAN: {
+      const out = new Uint8Array((n + 7) >> 3);
+      for (let i = 0; i < n; i++) {
+        const v = values[i];
+        if (typeof v === 'boolean') {
+          if (v) out[present >> 3] |= 1 << (present & 7);
+          mark(i);
+        } else if (v !== null && v !== undefined) return UNFIT;
+      }
+      return plain(Buffer.from(out.buffer, 0, (present + 7) >> 3));
+    }
+    default: {
+      // Strings: dictionary codes while the distinct values stay few, else PLAIN.
+      const codes = new Uint32Array(n);
+      const dictionary = new Map<string, number>();
+      let texts: (string | null)[] | null = null;
+      for (let i = 0; i < n; i++) {
+        const text = textOf(values[i], jsonText);
+        if (text === null) continue;
+        if (texts) {
+          texts[present] = text;
+          mark(i);
+          continue;
+        }
+        let code = dictionary.get(text);
+        if (code === undefined) {
+          if (dictionary.size === MAX_DICTIONARY) {
+            // Too many distinct values: keep the texts for a PLAIN page instead.
+            texts = new Array<string | null>(n);
+            const keys = [...dictionary.keys()];
+            for (let k = 0; k < present; k++) texts[k] = keys[codes[k]];
+            texts[present] = text;
+            mark(i);
+            continue;
+          }
+          code = dictionary.size;
+          dictionary.set(text, code);
+        }
+        codes[present] = code;
+        mark(i);
+      }
+      if (texts || present === 0) {
+        const bytes = new Bytes();
+        for (let k = 0; k < present; k++) bytes.string(texts ? (texts[k] as string) : '');
+        return plain(bytes.view());
+      }
+      const dict = new Bytes();
+      for (const key of dictionary.keys()) dict.string(key);
+      // Codes bit-packed at 8 or 16 bits: the run's bytes are the little-endian codes.
+      const width = dictionary.size <= 256 ? 8 : 16;
+      const padded = Math.ceil(present / 8) * 8;
+      const head = [width, ...varint((padded / 8) * 2 + 1)];
+      const data = Buffer.alloc(head.length + (padded * width) / 8);
+      data.set(head, 0);
+      if (width === 8) for (let k = 0; k < present; k++) data[head.length + k] = codes[k];
+      else for (let k = 0; k < present; k++) data.writeUInt16LE(codes[k], head.length + 2 * k);
+      return {
+        defined,
+        chunk: { dictionary: dict.view(), dictionaryCount: dictionary.size, data, encoding: ENCODING.PLAIN_DICTIONARY },
+      };
+    }
+  }
+}
+
+function pageHeader(type: number, size: number, fields: ThriftField): Buffer {
+  return new ThriftWriter().struct([[1, T.I32, type], [2, T.I32, size], [3, T.I32, size], fields]).toBuffer();
+}
+
+/** Writes a flat Parquet file one row group at a time; `writeRowGroup` answers false (writing nothing) on a value its column's type cannot hold. */
+export class ParquetWriter {
+  private readonly fd: number;
+  private offset = 0;
+  private rows = 0;
+  private readonly groups: ThriftField[][] = [];
+
+  constructor(
+    path: string,
+    private readonly columns: { name: string; type: string }[],
+    private readonly jsonText: (value: unknown) => string,
+  ) {
+    this.fd = openSync(path, 'w');
+    this.write(MAGIC);
+  }
+
+  private write(buf: Buffer): void {
+    writeSync(this.fd, buf);
+    this.offset += buf.length;
+  }
+
+  writeRowGroup(arrays: ArrayLike<unknown>[], numRows: number): boolean {
+    if (numRows === 0) return true;
+    const encoded = [];
+    for (let j = 0; j < this.columns.length; j++) {
+      const e = encodeColumn(this.columns[j].type, arrays[j], numRows, this.jsonText);
+      if (e === UNFIT) return false;
+      encoded.push(e);
+    }
+    const chunks: ThriftField[][] = [];
+    const groupStart = this.offset;
+    encoded.forEach(({ defined, chunk }, j) => {
+      const start = this.offset;
+      let dictionaryAt: number | undefined;
+      if (chunk.dictionary) {
+        dictionaryAt = this.offset;
+        this.write(
+          pageHeader(PAGE.DICTIONARY, chunk.dictionary.length, [
+            7,
+            T.STRUCT,
+            [
+              [1, T.I32, chunk.dictionaryCount],
+              [2, T.I32, ENCODING.PLAIN_DICTIONARY],
+            ],
+          ]),
+        );
+        this.write(chunk.dictionary);
+      }
+      const dataAt = this.offset;
+      // Definition levels: a 4-byte length, then one bit-packed run of width 1 (the null bitmap).
+      const levels = Buffer.from([...varint(defined.length * 2 + 1)]);
+      const prefix = Buffer.alloc(4);
+      prefix.writeUInt32LE(levels.length + defined.length);
+      const size = 4 + levels.length + defined.length + chunk.data.length;
+      this.write(
+        pageHeader(PAGE.DATA, size, [
+          5,
+          T.STRUCT,
+          [
+            [1, T.I32, numRows],
+            [2, T.I32, chunk.encoding],
+            [3, T.I32, ENCODING.RLE],
+            [4, T.I32, ENCODING.RLE],
+          ],
+        ]),
+      );
+      this.write(prefix);
+      this.write(levels);
+      this.write(Buffer.from(defined.buffer, defined.byteOffset, defined.length));
+      this.write(chunk.data);
+      const total = this.offset - start;
+      const spec = WRITE[this.columns[j].type.toUpperCase()];
+      chunks.push([
+        [2, T.I64, start],
+        [
+          3,
+          T.STRUCT,
+          [
+            [1, T.I32, spec.physical],
+            [
+              2,
+              T.LIST,
+              {
+                elem: T.I32,
+                items: chunk.dictionary ? [ENCODING.PLAIN_DICTIONARY, ENCODING.RLE] : [ENCODING.PLAIN, ENCODING.RLE],
+              },
+            ],
+            [3, T.LIST, { elem: T.BINARY, items: [this.columns[j].name] }],
+            [4, T.I32, 0],
+            [5, T.I64, numRows],
+            [6, T.I64, total],
+            [7, T.I64, total],
+            [9, T.I64, dataAt],
+            [11, T.I64, dictionaryAt],
+          ],
+        ],
+      ]);
+    });
+    this.groups.push([
+      [1, T.LIST, { elem: T.STRUCT, items: chunks }],
+      [2, T.I64, this.offset - groupStart],
+      [3, T.I64, numRows],
+    ]);
+    this.rows += numRows;
+    return true;
+  }
+
+  close(): void {
+    const schema: ThriftField[][] = [
+      [
+        [4, T.BINARY, 'schema'],
+        [5, T.I32, this.columns.length],
+      ],
+      ...this.columns.map((c): ThriftField[] => {
+        const spec = WRITE[c.type.toUpperCase()];
+        return [
+          [1, T.I32, spec.physical],
+          [3, T.I32, 1],
+          [4, T.BINARY, c.name],
+          [6, T.I32, spec.converted],
+        ];
+      }),
+    ];
+    const footer = new ThriftWriter()
+      .struct([
+        [1, T.I32, 1],
+        [2, T.LIST, { elem: T.STRUCT, items: schema }],
+        [3, T.I64, this.rows],
+        [4, T.LIST, { elem: T.STRUCT, items: this.groups }],
+        [6, T.BINARY, 'llano'],
+      ])
+      .toBuffer();
+    const length = Buffer.alloc(4);
+    length.writeUInt32LE(footer.length);
+    this.write(footer);
+    this.write(length);
+    this.write(MAGIC);
+    closeSync(this.fd);
+  }
+}

@@ -1,0 +1,187 @@
+/**
+ * Thrift's compact protocol, as much as Parquet's footer and page headers need: a generic
+ * reader (a struct becomes an object keyed by field id) and a writer of structs described as
+ * `[fieldId, type, value]` triples. Runs INSIDE the sandbox: Node built-ins only.
+ */
+
+export const T = {
+  TRUE: 1,
+  FALSE: 2,
+  BYTE: 3,
+  I16: 4,
+  I32: 5,
+  I64: 6,
+  DOUBLE: 7,
+  BINARY: 8,
+  LIST: 9,
+  SET: 10,
+  MAP: 11,
+  STRUCT: 12,
+} as const;
+
+/** A decoded struct: field id → value (numbers, booleans, Buffers, arrays, nested structs). */
+export type ThriftStruct = { [field: number]: unknown };
+
+export class ThriftReader {
+  constructor(
+    private readonly buf: Buffer,
+    public pos = 0,
+  ) {}
+
+  private varint(): number {
+    // Numbers, not BigInts: Parquet's i64 fields (offsets, sizes, row counts) stay below 2^53.
+    let result = 0;
+    let scale = 1;
+    for (;;) {
+      const b = this.buf[this.pos++];
+      result += (b & 0x7f) * scale;
+      if (b < 0x80) return result;
+      scale *= 128;
+    }
+  }
+
+  private zigzag(): number {
+    const v = this.varint();
+    return v % 2 === 0 ? v / 2 : -(v + 1) / 2;
+  }
+
+  private value(type: number): unknown {
+    switch (type) {
+      case T.TRUE:
+        return true;
+      case T.FALSE:
+        return false;
+      case T.BYTE:
+        return this.buf.readInt8(this.pos++);
+      case T.I16:
+      case T.I32:
+      case T.I64:
+        return this.zigzag();
+      case T.DOUBLE: {
+        const d = this.buf.readDoubleLE(this.pos);
+        this.pos += 8;
+        return d;
+      }
+      case T.BINARY: {
+        const length = this.varint();
+        const bytes = this.buf.subarray(this.pos, this.pos + length);
+        this.pos += length;
+        return bytes;
+      }
+      case T.LIST:
+      case T.SET: {
+        const header = this.buf[this.pos++];
+        const size = header >> 4 === 15 ? this.varint() : header >> 4;
+        const elem = header & 0x0f;
+        const items: unknown[] = [];
+        // Booleans in a list are one byte each (1 true), not folded into a type nibble.
+        for (let i = 0; i < size; i++)
+          items.push(elem === T.TRUE || elem === T.FALSE ? this.buf[this.pos++] === 1 : this.value(elem));
+        return items;
+      }
+      case T.MAP: {
+        const size = this.varint();
+        if (size === 0) return new Map();
+        const kinds = this.buf[this.pos++];
+        const map = new Map<unknown, unknown>();
+        for (let i = 0; i < size; i++) map.set(this.value(kinds >> 4), this.value(kinds & 0x0f));
+        return map;
+      }
+      case T.STRUCT:
+        return this.struct();
+      default:
+        throw new Error(`Thrift: unknown type ${type}`);
+    }
+  }
+
+  struct(): ThriftStruct {
+    const out: ThriftStruct = {};
+    let last = 0;
+    for (;;) {
+      const header = this.buf[this.pos++];
+      if (header === 0) return out;
+      const delta = header >> 4;
+      const id = delta === 0 ? this.zigzag() : last + delta;
+      out[id] = this.value(header & 0x0f);
+      last = id;
+    }
+  }
+}
+
+/** A field to write: id, compact type and value (a list is `{ elem, items }`, a struct its fields). */
+export type ThriftField = [number, number, unknown];
+export interface ThriftList {
+  elem: number;
+  items: unknown[];
+}
+
+export class ThriftWriter {
+  private bytes: number[] = [];
+
+  private varint(v: number): void {
+    while (v >= 0x80) {
+      this.bytes.push((v % 128) | 0x80);
+      v = Math.floor(v / 128);
+    }
+    this.bytes.push(v);
+  }
+
+  private zigzag(v: number): void {
+    this.varint(v >= 0 ? v * 2 : -v * 2 - 1);
+  }
+
+  private value(type: number, v: unknown): void {
+    switch (type) {
+      case T.BYTE:
+        this.bytes.push((v as number) & 0xff);
+        return;
+      case T.I16:
+      case T.I32:
+      case T.I64:
+        this.zigzag(v as number);
+        return;
+      case T.BINARY: {
+        const b = typeof v === 'string' ? Buffer.from(v, 'utf8') : (v as Buffer);
+        this.varint(b.length);
+        for (const x of b) this.bytes.push(x);
+        return;
+      }
+      case T.LIST: {
+        const { elem, items } = v as ThriftList;
+        if (items.length < 15) this.bytes.push((items.length << 4) | elem);
+        else {
+          this.bytes.push(0xf0 | elem);
+          this.varint(items.length);
+        }
+        for (const item of items) this.value(elem, item);
+        return;
+      }
+      case T.STRUCT:
+        this.struct(v as ThriftField[]);
+        return;
+      default:
+        throw new Error(`Thrift: cannot write type ${type}`);
+    }
+  }
+
+  struct(fields: ThriftField[]): this {
+    let last = 0;
+    for (const [id, type, v] of fields) {
+      if (v === undefined) continue;
+      const wire = type === T.TRUE ? (v ? T.TRUE : T.FALSE) : type;
+      if (id > last && id - last <= 15) this.bytes.push(((id - last) << 4) | wire);
+      else {
+        this.bytes.push(wire);
+        this.zigzag(id);
+      }
+      if (type !== T.TRUE) this.value(type, v);
+      last = id;
+    }
+    this.bytes.push(0);
+    return this;
+  }
+
+  toBuffer(): Buffer {
+    return Buffer.from(this.bytes);
+  }
+}
