@@ -19,9 +19,16 @@ import type { RecipeBase, RecipeContext, RecipePreview, RecipeResult, RecipeTarg
 import { duckInputs } from '../run-sql.js';
 import { environmentInterpreter, recipeEnvironment, type CodeRecipeLanguage } from './code-environments.js';
 import { writeLibraryFiles } from './code-libraries.js';
+import { outputFilesRelation, parquetInputCopy, type OutputFile } from './parquet-transfer.js';
 import { PYTHON_RECIPE_ENTRY } from './python-recipe-entry.js';
 import { R_RECIPE_ENTRY } from './r-recipe-entry.js';
-import { transferFormat, type CodeColumn, type HarnessConfig, type HarnessResult } from './ts-recipe-entry.js';
+import {
+  transferFormat,
+  type CodeColumn,
+  type HarnessConfig,
+  type HarnessResult,
+  type TransferFormat,
+} from './ts-recipe-entry.js';
 
 /** A code recipe as stored: the common fields and the code recipe parameters. */
 export interface CodeRecipe extends RecipeBase {
@@ -78,6 +85,9 @@ function writeEntry(language: CodeRecipeLanguage, workDir: string): string {
   return entry;
 }
 
+/** The input files handed to the code: the harness's, or Parquet for Python. */
+type InputFiles = Record<string, { path: string; columns: CodeColumn[]; format?: TransferFormat | 'parquet' }>;
+
 /** Copies each input (all rows, or the first `sampleRows`) to a file of the language's format; answers their columns. */
 async function exportInputs(
   conn: DuckDBConnection,
@@ -86,18 +96,22 @@ async function exportInputs(
   language: CodeRecipeLanguage,
   inDir: string,
   sampleRows: number | undefined,
-): Promise<HarnessConfig['inputs']> {
-  const inputs: HarnessConfig['inputs'] = {};
+): Promise<InputFiles> {
+  const inputs: InputFiles = {};
   for (const [name, relation] of Object.entries(relations)) {
     const columns = await describeRelation(conn, relation);
+    const limit = sampleRows === undefined ? '' : ` LIMIT ${sampleRows}`;
+    // Python decodes Parquet with numpy when its columns allow (see parquet-transfer.ts).
+    const parquet =
+      language === 'python' ? parquetInputCopy(relation, columns, limit, path.join(inDir, `${name}.parquet`)) : null;
     const format = language === 'typescript' ? transferFormat(columns) : LANGUAGE[language].format;
-    const file = path.join(inDir, `${name}.${format}`);
-    const select = `SELECT * FROM ${relation}${sampleRows === undefined ? '' : ` LIMIT ${sampleRows}`}`;
+    const file = path.join(inDir, `${name}.${parquet ? 'parquet' : format}`);
+    const select = `SELECT * FROM ${relation}${limit}`;
     const options = format === 'csv' ? `FORMAT csv, HEADER, NULLSTR ${quoteLiteral(NULL_TEXT)}` : 'FORMAT json';
-    await conn.run(`COPY (${select}) TO ${quoteLiteral(file)} (${options})`);
-    inputs[name] = { path: file, columns, format };
+    await conn.run(parquet ?? `COPY (${select}) TO ${quoteLiteral(file)} (${options})`);
+    inputs[name] = { path: file, columns, format: parquet ? 'parquet' : format };
     ctx.log(
-      `Input ${name}: ${columns.length} columns exported for the code${sampleRows ? ` (first ${sampleRows} rows)` : ''}`,
+      `Input ${name}: ${columns.length} columns exported for the code${parquet ? ' as Parquet' : ''}${sampleRows ? ` (first ${sampleRows} rows)` : ''}`,
     );
   }
   return inputs;
@@ -110,8 +124,13 @@ function outputRelation(file: string, result: HarnessResult): string {
     throw badRequest('The code wrote no columns: write at least one row, or declare outputSchema');
   const struct = `{${columns.map((c) => `${quoteLiteral(c.name)}: ${quoteLiteral(c.type)}`).join(', ')}}`;
   // A quoted "\N" is the text \N, not NULL (the TypeScript harness quotes it; DuckDB does too).
+  const csv = (csvFile: string) =>
+    `read_csv(${quoteLiteral(csvFile)}, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', nullstr = ${quoteLiteral(NULL_TEXT)}, allow_quoted_nulls = false, columns = ${struct})`;
+  // The Python harness says which files it wrote (Parquet for frames, then CSV).
+  const { files } = result as HarnessResult & { files?: OutputFile[] };
+  if (files) return outputFilesRelation(files, columns, csv);
   return (result.format ?? 'csv') === 'csv'
-    ? `read_csv(${quoteLiteral(file)}, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', nullstr = ${quoteLiteral(NULL_TEXT)}, allow_quoted_nulls = false, columns = ${struct})`
+    ? csv(file)
     : `read_json(${quoteLiteral(file)}, format = 'newline_delimited', columns = ${struct})`;
 }
 
@@ -203,7 +222,7 @@ async function runCode(
   let started = false;
   try {
     const { inputs: sources, cleanup } = await duckInputs(ctx);
-    let inputs: HarnessConfig['inputs'];
+    let inputs: InputFiles;
     try {
       const relations = Object.fromEntries(Object.entries(sources).map(([n, s]) => [n, duckdbRelation(s)]));
       inputs = await ctx.duck.withConnection((conn) =>
@@ -223,7 +242,7 @@ async function runCode(
       ...((await ws.catalog.objects.get<Record<string, unknown>>(key, 'variables', 'project'))?.body ?? {}),
       ...ctx.variables,
     };
-    const config: HarnessConfig & { code: string; packages: string[] } = {
+    const config: Omit<HarnessConfig, 'inputs'> & { inputs: InputFiles; code: string; packages: string[] } = {
       code: path.join(workDir, LANGUAGE[language].code),
       inputs,
       output: { path: outputFile, columns: recipe.outputSchema ?? null },
@@ -298,7 +317,9 @@ export async function runCodeRecipe(
   const run = await runCode(ctx, recipe, language);
   try {
     const relation = outputRelation(run.outputFile, run.result);
-    ctx.log(`The code wrote ${run.result.rows} rows; importing them`);
+    const { files } = run.result as HarnessResult & { files?: OutputFile[] };
+    const from = files ? ` from ${files.map((f) => (f.format === 'csv' ? 'CSV' : 'Parquet')).join(' and ')}` : '';
+    ctx.log(`The code wrote ${run.result.rows} rows; importing them${from}`);
     const written = await ctx.duck.withConnection((conn) =>
       copySelectToParquet(conn, `SELECT * FROM ${relation}`, target.path, {
         onProgress: ctx.onProgress ? (p) => ctx.onProgress?.(p.rows ?? 0) : undefined,

@@ -399,6 +399,17 @@ class Writer:
         """Whether row groups of these physical types can follow those written."""
         return self._schema is None or [p for _, p in self._schema] == physical
 
+    def write_groups(self, groups):
+        """Appends frame_groups' answer; Unsupported, before writing anything, when its physical
+        types differ from those written before."""
+        if not self.accepts([c.physical for c in groups[0][0]]):
+            raise Unsupported("the columns differ from those written before")
+        if self._schema is None:
+            self._schema = [(c.name, c.physical) for c in groups[0][0]]
+        for columns, rows in groups:
+            if rows:
+                self.write_group(columns, rows)
+
     def write_group(self, columns, rows):
         schema = [(c.name, c.physical) for c in columns]
         if self._schema is None:
@@ -554,17 +565,8 @@ def frame_columns(frame, kinds):
     return columns
 
 
-def write_frame(writer, frame, kinds):
-    """Appends the frame to `writer` in row groups of ROW_GROUP_ROWS; Unsupported before writing
-    anything when a column cannot go as it is."""
-    parts = []
-    for start in range(0, max(len(frame), 1), ROW_GROUP_ROWS):
-        part = frame.iloc[start:start + ROW_GROUP_ROWS]
-        parts.append((frame_columns(part, kinds), len(part)))
-    if not writer.accepts([c.physical for c in parts[0][0]]):
-        raise Unsupported("the frame's columns differ from those written before")
-    if writer._schema is None:
-        writer._schema = [(c.name, c.physical) for c in parts[0][0]]
-    for columns, rows in parts:
-        if rows:
-            writer.write_group(columns, rows)
+def frame_groups(frame, kinds):
+    """The frame as row groups of at most ROW_GROUP_ROWS rows: [(Columns, rows)]; Unsupported when a
+    column cannot go as it is."""
+    return [(frame_columns(frame.iloc[start:start + ROW_GROUP_ROWS], kinds), min(ROW_GROUP_ROWS, len(frame) - start))
+            for start in range(0, max(len(frame), 1), ROW_GROUP_ROWS)]
