@@ -242,9 +242,10 @@ def _plain(buf, pos, end, physical, count):
 _DTYPES = {BOOLEAN: bool, INT32: "<i4", INT64: "<i8", FLOAT: "<f4", DOUBLE: "<f8", BYTE_ARRAY: object}
 
 
-def _read_chunk(buf, meta, optional, out, valid):
+def _read_chunk(buf, meta, optional, out, valid, text=None):
     """Decodes one column chunk into `out` (its rows' slice of the column; NULL rows keep what
-    was there) and `valid` (False for NULL rows)."""
+    was there) and `valid` (False for NULL rows). For text, `text` is a _Text and `out` gets
+    indexes into its table: the strings are picked once for the whole column (see _Text)."""
     if meta.get(4, 0) != 0:
         raise Unsupported("compressed column chunk")
     physical = meta[1]
@@ -258,6 +259,8 @@ def _read_chunk(buf, meta, optional, out, valid):
         kind = header[1]
         if kind == DICTIONARY_PAGE:
             dictionary = _plain(buf, start, end, physical, header[7][1])
+            if text is not None:
+                base = text.add(dictionary)
             continue
         mask = None
         if kind == DATA_PAGE:
@@ -278,9 +281,13 @@ def _read_chunk(buf, meta, optional, out, valid):
         if encoding in (PLAIN_DICTIONARY, RLE_DICTIONARY):
             if dictionary is None:
                 raise Unsupported("dictionary codes without a dictionary page")
-            values = dictionary.take(_hybrid(buf, start + 1, end, buf[start], present))
+            codes = _hybrid(buf, start + 1, end, buf[start], present)
+            values = dictionary.take(codes) if text is None else codes + base
         elif encoding == PLAIN:
             values = _plain(buf, start, end, physical, present)
+            if text is not None:
+                first = text.add(values)
+                values = np.arange(first, first + present, dtype=np.int32)
         else:
             raise Unsupported(f"encoding {encoding}")
         if mask is None or present == count:
@@ -308,9 +315,41 @@ def _open(path):
     return buf, [(e[4].decode(), e[1], e.get(3, 0) == OPTIONAL) for e in leaves], meta.get(4, []), meta[3]
 
 
-def _empty(physical, rows):
-    dtype = _DTYPES[physical]
-    return np.full(rows, None, object) if dtype is object else np.zeros(rows, dtype)
+class _Text:
+    """The distinct strings of a text column's pages (dictionaries, PLAIN values) in one table,
+    with None last: the column is table.take(indexes), NULL rows keeping index -1. Each row's
+    string object is then copied once, not once per page and again into the column."""
+
+    def __init__(self):
+        self.parts = []
+        self.size = 0
+
+    def add(self, strings):
+        """Adds strings to the table; answers the index of the first."""
+        self.parts.append(strings)
+        self.size += len(strings)
+        return self.size - len(strings)
+
+    def column(self, indexes):
+        table = np.empty(self.size + 1, object)
+        np.concatenate(self.parts + [np.array([None], object)], out=table)
+        return table.take(indexes)
+
+
+def _read_column(buf, leaf, chunks, rows):
+    """One column over `rows` rows from its chunks [(column metadata, first row, rows)]."""
+    _, physical, optional = leaf
+    valid = np.ones(rows, bool)
+    if physical == BYTE_ARRAY:
+        text, indexes = _Text(), np.full(rows, -1, np.int32)
+        for meta, first, n in chunks:
+            _read_chunk(buf, meta, optional, indexes[first:first + n], valid[first:first + n], text)
+        values = text.column(indexes)
+    else:
+        values = np.zeros(rows, _DTYPES[physical])
+        for meta, first, n in chunks:
+            _read_chunk(buf, meta, optional, values[first:first + n], valid[first:first + n])
+    return values, None if valid.all() else valid
 
 
 def read_columns(path):
@@ -318,14 +357,11 @@ def read_columns(path):
     where NULL), valid a bool array (False for NULL) or None when no value is NULL. Raises
     Unsupported for what this module does not read."""
     buf, leaves, groups, rows = _open(path)
-    columns = [(_empty(physical, rows), np.ones(rows, bool)) for _, physical, _ in leaves]
-    row = 0
-    for group in groups:
-        n = group[3]
-        for (values, valid), (_, _, optional), chunk in zip(columns, leaves, group[1]):
-            _read_chunk(buf, chunk[3], optional, values[row:row + n], valid[row:row + n])
-        row += n
-    return {name: (values, None if valid.all() else valid) for (name, _, _), (values, valid) in zip(leaves, columns)}
+    firsts = np.cumsum([0] + [g[3] for g in groups]).tolist()
+    return {
+        leaf[0]: _read_column(buf, leaf, [(g[1][i][3], first, g[3]) for g, first in zip(groups, firsts)], rows)
+        for i, leaf in enumerate(leaves)
+    }
 
 
 def iter_groups(path):
@@ -333,12 +369,7 @@ def iter_groups(path):
     buf, leaves, groups, _ = _open(path)
     for group in groups:
         n = group[3]
-        out = {}
-        for (name, physical, optional), chunk in zip(leaves, group[1]):
-            values, valid = _empty(physical, n), np.ones(n, bool)
-            _read_chunk(buf, chunk[3], optional, values, valid)
-            out[name] = (values, None if valid.all() else valid)
-        yield n, out
+        yield n, {leaf[0]: _read_column(buf, leaf, [(group[1][i][3], 0, n)], n) for i, leaf in enumerate(leaves)}
 
 
 # --- Writing -----------------------------------------------------------------------------------
@@ -492,7 +523,8 @@ def to_frame(columns, kinds):
             data[name] = pd.arrays.BooleanArray(values, np.zeros(len(values), bool) if valid is None else ~valid)
         else:
             data[name] = values
-    return pd.DataFrame(data)
+    # copy=False: no consolidation of same-typed columns into one block (a copy of every value).
+    return pd.DataFrame(data, copy=False)
 
 
 def iter_rows(path, kinds, batch=65536):
