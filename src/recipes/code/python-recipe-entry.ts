@@ -13,11 +13,16 @@ import re
 import sys
 import types
 
-import llano_parquet
-
 NULL = '\\N'
 _INTEGER = {'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT'}
 _FLOAT = {'FLOAT', 'DOUBLE', 'REAL'}
+
+
+def _parquet_io():
+    # Imported when used: it imports numpy, which row code without pandas does not need.
+    import llano_parquet
+
+    return llano_parquet
 
 
 def _kind(duck_type):
@@ -52,7 +57,7 @@ class Input:
 
     def __iter__(self):
         if self.format == 'parquet':
-            yield from llano_parquet.iter_rows(self.path, self._kinds())
+            yield from _parquet_io().iter_rows(self.path, self._kinds())
             return
         names = [c['name'] for c in self.columns]
         convert = [_CONVERT[_kind(c['type'])] for c in self.columns]
@@ -67,7 +72,7 @@ class Input:
 
     def to_pandas(self):
         if self.format == 'parquet':
-            return llano_parquet.to_frame(llano_parquet.read_columns(self.path), self._kinds())
+            return _parquet_io().to_frame(_parquet_io().read_columns(self.path), self._kinds())
         import pandas as pd
 
         kinds = self._kinds()
@@ -194,11 +199,11 @@ class Output:
         if not all(_PARQUET_TYPE.get(_kind(c['type']), _PLAIN_TYPE.fullmatch)(c['type'].upper()) for c in self.columns):
             return False
         try:
-            groups = llano_parquet.frame_groups(frame, {c['name']: _kind(c['type']) for c in self.columns})
+            groups = _parquet_io().frame_groups(frame, {c['name']: _kind(c['type']) for c in self.columns})
             if self._parquet is None:
-                self._parquet = llano_parquet.Writer(self._path + '.parquet')
+                self._parquet = _parquet_io().Writer(self._path + '.parquet')
             self._parquet.write_groups(groups)
-        except llano_parquet.Unsupported:
+        except _parquet_io().Unsupported:
             return False
         self.rows += len(frame)
         return True

@@ -96,14 +96,18 @@ async function exportInputs(
   language: CodeRecipeLanguage,
   inDir: string,
   sampleRows: number | undefined,
+  columnar: boolean,
 ): Promise<InputFiles> {
   const inputs: InputFiles = {};
   for (const [name, relation] of Object.entries(relations)) {
     const columns = await describeRelation(conn, relation);
     const limit = sampleRows === undefined ? '' : ` LIMIT ${sampleRows}`;
-    // Python decodes Parquet with numpy when its columns allow (see parquet-transfer.ts).
+    // Python code using pandas gets Parquet, decoded with numpy, when the columns allow (see
+    // parquet-transfer.ts); row code keeps CSV, read without importing numpy (100 ms or more).
     const parquet =
-      language === 'python' ? parquetInputCopy(relation, columns, limit, path.join(inDir, `${name}.parquet`)) : null;
+      language === 'python' && columnar
+        ? parquetInputCopy(relation, columns, limit, path.join(inDir, `${name}.parquet`))
+        : null;
     const format = language === 'typescript' ? transferFormat(columns) : LANGUAGE[language].format;
     const file = path.join(inDir, `${name}.${parquet ? 'parquet' : format}`);
     const select = `SELECT * FROM ${relation}${limit}`;
@@ -226,9 +230,11 @@ async function runCode(
     try {
       const relations = Object.fromEntries(Object.entries(sources).map(([n, s]) => [n, duckdbRelation(s)]));
       inputs = await ctx.duck.withConnection((conn) =>
-        exportInputs(conn, ctx, relations, language, inDir, sampleRows).catch((error: unknown) => {
-          throw engineError(error);
-        }),
+        exportInputs(conn, ctx, relations, language, inDir, sampleRows, usesPandas(recipe.code)).catch(
+          (error: unknown) => {
+            throw engineError(error);
+          },
+        ),
       );
     } finally {
       cleanup();
