@@ -9,7 +9,7 @@
  * The job log's timings of the last empty run split its start (export, load, call, stop).
  * Medians of BENCH_RUNS rounds (default 3). BENCH_ROWS rows (default 10,000,000, the issue's
  * size: several minutes on a quiet 2-core machine; BENCH_ROWS=1000000 for a quick look).
- * Run: `npm run bench code-recipes`.
+ * Run: `npm run bench code-recipes`; BENCH_ONLY=Python runs only the cases whose label holds that text.
  */
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -26,6 +26,7 @@ import { Workspace } from '../src/workspace/workspace.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 10_000_000);
 const ROUNDS = Number(process.env.BENCH_RUNS ?? 3);
+const ONLY = process.env.BENCH_ONLY;
 
 const home = mkdtempSync(path.join(tmpdir(), 'llano-bench-code-'));
 const ws = await Workspace.open(loadConfig({ home, adminPassword: 'bench-password' }, {}));
@@ -135,7 +136,8 @@ const duck: number[] = [];
 const bareTimes: Record<'typescript' | 'python', number[]> = { typescript: [], python: [] };
 for (let round = 0; round < ROUNDS; round++) {
   duck.push(await duckCopy());
-  for (let i = 0; i < cases.length; i++) times[i].push(await build(i).catch(failed(i)));
+  for (let i = 0; i < cases.length; i++)
+    times[i].push(ONLY && !cases[i].label.includes(ONLY) ? Number.NaN : await build(i).catch(failed(i)));
   for (const l of ['typescript', 'python'] as const) bareTimes[l].push(await bareCall(l));
 }
 

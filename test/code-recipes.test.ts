@@ -211,6 +211,65 @@ describe('code recipes: TypeScript, Python and R in the sandbox', () => {
     }
   }, 120_000);
 
+  it('copies every column type exactly through Python frames (Parquet both ways) and rows, and through CSV for other types', async () => {
+    const typed = `SELECT id, band, trec, antenna, id % 3 = 0 AS flag, CASE WHEN id % 5 = 0 THEN NULL ELSE id % 2 = 0 END AS maybe,
+      DATE '2024-01-01' + id::INTEGER AS day, CASE WHEN id % 4 = 0 THEN NULL ELSE TIMESTAMP '2024-03-01 10:00:00' + INTERVAL (id * 1001) MILLISECOND END AS at,
+      CASE WHEN id % 6 = 0 THEN NULL ELSE (id * 7)::INTEGER END AS n32, id::UINTEGER AS u,
+      CASE id % 5 WHEN 0 THEN NULL WHEN 1 THEN '' WHEN 2 THEN '\\N' WHEN 3 THEN 'é€😀 "q", x' ELSE 'plain' END AS txt FROM raw`;
+    await save({ name: 'typed', type: 'sql', inputs: ['raw'], output: 'typed', sql: typed });
+    // A DECIMAL column: this input goes to the code as CSV.
+    await save({
+      name: 'typed_dec',
+      type: 'sql',
+      inputs: ['typed'],
+      output: 'typed_dec',
+      sql: 'SELECT *, (id / 8)::DECIMAL(9, 3) AS dec FROM typed',
+    });
+    for (const dataset of ['typed', 'typed_dec']) {
+      const job = await build(dataset);
+      expect(job.status, await jobLog(job)).toBe('succeeded');
+    }
+    const expected = await rowsOf('typed');
+    const outputSchema = expected.info.columns.map((c) => ({ name: c.name, type: c.type }));
+    const copies: Record<string, [string, string]> = {
+      frame: ['typed', 'output.write_frame(inputs["typed"].to_pandas())'],
+      rows: ['typed', 'for r in inputs["typed"]:\n        output.write(r)'],
+      frame_then_rows: [
+        'typed',
+        'output.write_frame(inputs["typed"].to_pandas().iloc[:30])\n    for r in list(inputs["typed"])[30:]:\n        output.write(r)',
+      ],
+      csv_frame: ['typed_dec', 'output.write_frame(inputs["typed_dec"].to_pandas().drop(columns=["dec"]))'],
+      csv_rows: ['typed_dec', 'for r in inputs["typed_dec"]:\n        del r["dec"]\n        output.write(r)'],
+    };
+    for (const [name, [input, body]] of Object.entries(copies)) {
+      const code = `def run(inputs, output, variables, log):\n    ${body}\n`;
+      await save({
+        name: `copy_${name}`,
+        type: 'python',
+        inputs: [input],
+        output: `copy_${name}_out`,
+        code,
+        outputSchema,
+      });
+      const job = await build(`copy_${name}_out`);
+      const log = await jobLog(job);
+      expect(job.status, `${name}: ${log}`).toBe('succeeded');
+      // Code using pandas gets Parquet when the input's types allow; row code keeps CSV.
+      const parquetIn = input === 'typed' && body.includes('to_pandas');
+      expect(log.includes('exported for the code as Parquet'), name).toBe(parquetIn);
+      const from = { rows: 'CSV', frame_then_rows: 'Parquet and CSV', csv_rows: 'CSV' }[name] ?? 'Parquet';
+      expect(log, name).toMatch(new RegExp(`importing them from ${from}(?! and)`));
+      const got = await rowsOf(`copy_${name}_out`);
+      expect(got.info.columns, name).toEqual(expected.info.columns);
+      // CSV input reads the text \\N as NULL (Parquet keeps it apart).
+      const txt = expected.info.columns.findIndex((c) => c.name === 'txt');
+      const want = parquetIn
+        ? expected.rows
+        : expected.rows.map((r) => r.map((v, i) => (i === txt && v === '\\N' ? null : v)));
+      expect(got.rows, name).toEqual(want);
+    }
+  }, 240_000);
+
   it('streams what the code prints into the job log and records its environment in the version lineage', async () => {
     expect(
       (

@@ -1,18 +1,28 @@
 /** The Python recipe harness (written to the run folder as recipe_entry.py; the sandbox calls its run_recipe). Kept as text: dist/ holds only compiled JavaScript. */
 export const PYTHON_RECIPE_ENTRY = String.raw`# The Python recipe harness: runs inside the sandbox, which calls run_recipe(config, llano).
-# Inputs are CSV files exported by DuckDB (NULL written as \N) read with their DuckDB types;
-# the output is a CSV file with a header, its schema declared or inferred from the first rows.
+# Inputs are files exported by DuckDB: Parquet decoded with numpy (llano_parquet.py, next to the
+# sandbox harness) or, for types it does not carry, CSV (NULL written as \N) read with their DuckDB
+# types. The output is a Parquet file while the code writes frames llano_parquet carries, then a
+# CSV file with a header; its schema declared or inferred from the first rows or frame.
 import csv
 import datetime
 import decimal
 import math
 import os
+import re
 import sys
 import types
 
 NULL = '\\N'
 _INTEGER = {'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT'}
 _FLOAT = {'FLOAT', 'DOUBLE', 'REAL'}
+
+
+def _parquet_io():
+    # Imported when used: it imports numpy, which row code without pandas does not need.
+    import llano_parquet
+
+    return llano_parquet
 
 
 def _kind(duck_type):
@@ -36,12 +46,19 @@ _CONVERT = {'int': int, 'float': float, 'bool': _bool, 'str': None}
 class Input:
     """An input dataset: iterate it for dicts, or call to_pandas() for a DataFrame."""
 
-    def __init__(self, name, path, columns):
+    def __init__(self, name, path, columns, format='csv'):
         self.name = name
         self.path = path
         self.columns = columns
+        self.format = format
+
+    def _kinds(self):
+        return {c['name']: _kind(c['type']) for c in self.columns}
 
     def __iter__(self):
+        if self.format == 'parquet':
+            yield from _parquet_io().iter_rows(self.path, self._kinds())
+            return
         names = [c['name'] for c in self.columns]
         convert = [_CONVERT[_kind(c['type'])] for c in self.columns]
         with open(self.path, newline='', encoding='utf-8') as f:
@@ -54,9 +71,11 @@ class Input:
                 }
 
     def to_pandas(self):
+        if self.format == 'parquet':
+            return _parquet_io().to_frame(_parquet_io().read_columns(self.path), self._kinds())
         import pandas as pd
 
-        kinds = {c['name']: _kind(c['type']) for c in self.columns}
+        kinds = self._kinds()
         dtypes = {'float': 'float64', 'bool': 'boolean', 'str': 'object'}
         # Integer columns are left to the C parser, which makes them numpy int64 at full speed
         # when they hold no NULL; the others are read again as pandas' nullable Int64.
@@ -139,13 +158,23 @@ def _frame_type(dtype, input_type):
     return input_type or 'VARCHAR'
 
 
+# The declared types whose values a Parquet column of the kind holds exactly (DuckDB casts them to
+# the type): integers as INT64, DOUBLE, BOOLEAN, and text for the others (DuckDB parses it as from CSV).
+_PLAIN_TYPE = re.compile('[A-Z][A-Z0-9_ ]{0,60}')
+_PARQUET_TYPE = {'int': lambda t: t in _INTEGER, 'float': lambda t: t == 'DOUBLE', 'bool': lambda t: t == 'BOOLEAN'}
+
+
 class Output:
     """The recipe's output: write(dict) row by row, or write_frame(df) for a pandas DataFrame."""
 
     def __init__(self, path, columns, input_types):
         self._input_types = input_types
-        self._file = open(path, 'w', newline='', encoding='utf-8')
-        self._writer = csv.writer(self._file, lineterminator='\n', quoting=csv.QUOTE_NONNUMERIC)
+        self._path = path
+        # Frames go to a Parquet file until the first row or frame it cannot carry; from then on
+        # everything goes to the CSV file, which DuckDB reads after the Parquet one.
+        self._parquet = None
+        self._file = None
+        self._writer = None
         self.columns = columns
         self.rows = 0
         self._pending = []
@@ -154,7 +183,30 @@ class Output:
 
     def _header(self):
         self._names = [c['name'] for c in self.columns]
-        self._writer.writerow(self._names)
+
+    def _csv(self):
+        if self._file is None:
+            self._file = open(self._path, 'w', newline='', encoding='utf-8')
+            self._writer = csv.writer(self._file, lineterminator='\n', quoting=csv.QUOTE_NONNUMERIC)
+            self._writer.writerow(self._names)
+        return self._writer
+
+    def _frame_to_parquet(self, frame):
+        """Writes the frame to the Parquet file when it can (nothing went to CSV yet, every column
+        carried as it is); False otherwise, having written nothing."""
+        if self._file is not None or len(set(self._names)) != len(self._names):
+            return False
+        if not all(_PARQUET_TYPE.get(_kind(c['type']), _PLAIN_TYPE.fullmatch)(c['type'].upper()) for c in self.columns):
+            return False
+        try:
+            groups = _parquet_io().frame_groups(frame, {c['name']: _kind(c['type']) for c in self.columns})
+            if self._parquet is None:
+                self._parquet = _parquet_io().Writer(self._path + '.parquet')
+            self._parquet.write_groups(groups)
+        except _parquet_io().Unsupported:
+            return False
+        self.rows += len(frame)
+        return True
 
     def _fix_schema(self):
         if self.columns is not None:
@@ -171,7 +223,7 @@ class Output:
             self._row(r)
 
     def _row(self, row):
-        self._writer.writerow([_cell(row.get(n)) for n in self._names])
+        self._csv().writerow([_cell(row.get(n)) for n in self._names])
         self.rows += 1
 
     def write(self, row):
@@ -194,6 +246,9 @@ class Output:
                 ]
                 self._header()
         frame = frame.reindex(columns=self._names)
+        if self._frame_to_parquet(frame):
+            return
+        self._csv()
         if any(frame[c].dtype == object and (frame[c] == NULL).any() for c in self._names):
             # to_csv cannot quote the text \\N apart from its NULL marker: this frame goes row by row.
             for values in frame.itertuples(index=False, name=None):
@@ -213,8 +268,18 @@ class Output:
 
     def close(self):
         self._fix_schema()
-        self._file.close()
+        if self._parquet is not None:
+            self._parquet.close()
+        elif self._file is None:
+            self._csv()
+        if self._file is not None:
+            self._file.close()
         return self.columns
+
+    def files(self):
+        """The files written, in the order of their rows."""
+        parts = [{'path': self._path + '.parquet', 'format': 'parquet'}] if self._parquet is not None else []
+        return parts + ([{'path': self._path, 'format': 'csv'}] if self._file is not None else [])
 
 
 def _machine_packages():
@@ -282,7 +347,7 @@ def run_recipe(config, llano=None):
     run = getattr(module, 'run', None)
     if not callable(run):
         raise TypeError('The recipe must define def run(inputs, output, variables, log):')
-    inputs = {name: Input(name, i['path'], i['columns']) for name, i in config['inputs'].items()}
+    inputs = {name: Input(name, i['path'], i['columns'], i.get('format') or 'csv') for name, i in config['inputs'].items()}
     input_types = {}
     for i in config['inputs'].values():
         for c in i['columns']:
@@ -294,5 +359,6 @@ def run_recipe(config, llano=None):
 
     run(inputs, output, config.get('variables') or {}, log)
     columns = output.close()
-    return {'rows': output.rows, 'columns': columns, 'environment': _environment(config.get('packages') or [])}
+    return {'rows': output.rows, 'columns': columns, 'files': output.files(),
+            'environment': _environment(config.get('packages') or [])}
 `;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { badRequest, LlanoError } from '../../common/errors.js';
-import { quoteIdent, quoteLiteral } from '../../common/names.js';
+import { quoteLiteral } from '../../common/names.js';
 import { engineError } from '../../engine/engine-errors.js';
 import { copySelectToParquet, describeRelation } from '../../engine/parquet-output.js';
 import { duckdbRelation } from '../../engine/table-source.js';
@@ -19,10 +19,16 @@ import type { RecipeBase, RecipeContext, RecipePreview, RecipeResult, RecipeTarg
 import { duckInputs } from '../run-sql.js';
 import { environmentInterpreter, recipeEnvironment, type CodeRecipeLanguage } from './code-environments.js';
 import { writeLibraryFiles } from './code-libraries.js';
+import { outputFilesRelation, parquetInputCopy, type OutputFile } from './parquet-transfer.js';
 import { PYTHON_RECIPE_ENTRY } from './python-recipe-entry.js';
 import { R_RECIPE_ENTRY } from './r-recipe-entry.js';
-import { parquetExport } from './ts-recipe-parquet.js';
-import { inputFormat, type CodeColumn, type HarnessConfig, type HarnessResult } from './ts-recipe-entry.js';
+import {
+  transferFormat,
+  type CodeColumn,
+  type HarnessConfig,
+  type HarnessResult,
+  type TransferFormat,
+} from './ts-recipe-entry.js';
 
 /** A code recipe as stored: the common fields and the code recipe parameters. */
 export interface CodeRecipe extends RecipeBase {
@@ -80,6 +86,9 @@ function writeEntry(language: CodeRecipeLanguage, workDir: string): string {
   return entry;
 }
 
+/** The input files handed to the code: the harness's, or Parquet for Python. */
+type InputFiles = Record<string, { path: string; columns: CodeColumn[]; format?: TransferFormat }>;
+
 /** Copies each input (all rows, or the first `sampleRows`) to a file of the language's format; answers their columns. */
 async function exportInputs(
   conn: DuckDBConnection,
@@ -88,35 +97,30 @@ async function exportInputs(
   language: CodeRecipeLanguage,
   inDir: string,
   sampleRows: number | undefined,
-): Promise<HarnessConfig['inputs']> {
-  const inputs: HarnessConfig['inputs'] = {};
+  columnar: boolean,
+): Promise<InputFiles> {
+  const inputs: InputFiles = {};
   for (const [name, relation] of Object.entries(relations)) {
     const columns = await describeRelation(conn, relation);
-    const format = language === 'typescript' ? inputFormat(columns) : LANGUAGE[language].format;
-    const file = path.join(inDir, `${name}.${format}`);
-    // Parquet carries dates and timestamps as the text the CSV path gave the code; its row
-    // groups are the code's batches (no copy to cut them).
-    const list =
-      format === 'parquet'
-        ? columns
-            .map((c) =>
-              parquetExport(c.type) === 'text'
-                ? `CAST(${quoteIdent(c.name)} AS VARCHAR) AS ${quoteIdent(c.name)}`
-                : quoteIdent(c.name),
-            )
-            .join(', ')
-        : '*';
-    const select = `SELECT ${list} FROM ${relation}${sampleRows === undefined ? '' : ` LIMIT ${sampleRows}`}`;
-    const options =
-      format === 'csv'
-        ? `FORMAT csv, HEADER, NULLSTR ${quoteLiteral(NULL_TEXT)}`
-        : format === 'parquet'
-          ? `FORMAT parquet, COMPRESSION uncompressed, ROW_GROUP_SIZE ${BATCH_ROWS}`
-          : 'FORMAT json';
-    await conn.run(`COPY (${select}) TO ${quoteLiteral(file)} (${options})`);
-    inputs[name] = { path: file, columns, format };
+    const limit = sampleRows === undefined ? '' : ` LIMIT ${sampleRows}`;
+    // Parquet when the columns allow (see parquet-transfer.ts): TypeScript reads it in its harness,
+    // Python code using pandas decodes it with numpy; Python row code keeps CSV, read without
+    // importing numpy (100 ms or more). TypeScript's row groups are its batches (no copy to cut them).
+    const parquetFile = path.join(inDir, `${name}.parquet`);
+    const parquet =
+      language === 'typescript'
+        ? parquetInputCopy(relation, columns, limit, parquetFile, { rowGroupRows: BATCH_ROWS, unsigned: false })
+        : language === 'python' && columnar
+          ? parquetInputCopy(relation, columns, limit, parquetFile)
+          : null;
+    const format = language === 'typescript' ? transferFormat(columns) : LANGUAGE[language].format;
+    const file = path.join(inDir, `${name}.${parquet ? 'parquet' : format}`);
+    const select = `SELECT * FROM ${relation}${limit}`;
+    const options = format === 'csv' ? `FORMAT csv, HEADER, NULLSTR ${quoteLiteral(NULL_TEXT)}` : 'FORMAT json';
+    await conn.run(parquet ?? `COPY (${select}) TO ${quoteLiteral(file)} (${options})`);
+    inputs[name] = { path: file, columns, format: parquet ? 'parquet' : format };
     ctx.log(
-      `Input ${name}: ${columns.length} columns exported for the code${sampleRows ? ` (first ${sampleRows} rows)` : ''}`,
+      `Input ${name}: ${columns.length} columns exported for the code${parquet ? ' as Parquet' : ''}${sampleRows ? ` (first ${sampleRows} rows)` : ''}`,
     );
   }
   return inputs;
@@ -131,8 +135,13 @@ function outputRelation(file: string, result: HarnessResult): string {
   // The TypeScript harness's Parquet holds the columns with their types already.
   if (result.format === 'parquet') return `read_parquet(${quoteLiteral(file)})`;
   // A quoted "\N" is the text \N, not NULL (the TypeScript harness quotes it; DuckDB does too).
+  const csv = (csvFile: string) =>
+    `read_csv(${quoteLiteral(csvFile)}, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', nullstr = ${quoteLiteral(NULL_TEXT)}, allow_quoted_nulls = false, columns = ${struct})`;
+  // The Python harness says which files it wrote (Parquet for frames, then CSV).
+  const { files } = result as HarnessResult & { files?: OutputFile[] };
+  if (files) return outputFilesRelation(files, columns, csv);
   return (result.format ?? 'csv') === 'csv'
-    ? `read_csv(${quoteLiteral(file)}, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', nullstr = ${quoteLiteral(NULL_TEXT)}, allow_quoted_nulls = false, columns = ${struct})`
+    ? csv(file)
     : `read_json(${quoteLiteral(file)}, format = 'newline_delimited', columns = ${struct})`;
 }
 
@@ -224,13 +233,15 @@ async function runCode(
   let started = false;
   try {
     const { inputs: sources, cleanup } = await duckInputs(ctx);
-    let inputs: HarnessConfig['inputs'];
+    let inputs: InputFiles;
     try {
       const relations = Object.fromEntries(Object.entries(sources).map(([n, s]) => [n, duckdbRelation(s)]));
       inputs = await ctx.duck.withConnection((conn) =>
-        exportInputs(conn, ctx, relations, language, inDir, sampleRows).catch((error: unknown) => {
-          throw engineError(error);
-        }),
+        exportInputs(conn, ctx, relations, language, inDir, sampleRows, usesPandas(recipe.code)).catch(
+          (error: unknown) => {
+            throw engineError(error);
+          },
+        ),
       );
     } finally {
       cleanup();
@@ -244,7 +255,7 @@ async function runCode(
       ...((await ws.catalog.objects.get<Record<string, unknown>>(key, 'variables', 'project'))?.body ?? {}),
       ...ctx.variables,
     };
-    const config: HarnessConfig & { code: string; packages: string[] } = {
+    const config: Omit<HarnessConfig, 'inputs'> & { inputs: InputFiles; code: string; packages: string[] } = {
       code: path.join(workDir, LANGUAGE[language].code),
       inputs,
       output: { path: outputFile, columns: recipe.outputSchema ?? null },
@@ -319,7 +330,9 @@ export async function runCodeRecipe(
   const run = await runCode(ctx, recipe, language);
   try {
     const relation = outputRelation(run.outputFile, run.result);
-    ctx.log(`The code wrote ${run.result.rows} rows; importing them`);
+    const { files } = run.result as HarnessResult & { files?: OutputFile[] };
+    const from = files ? ` from ${files.map((f) => (f.format === 'csv' ? 'CSV' : 'Parquet')).join(' and ')}` : '';
+    ctx.log(`The code wrote ${run.result.rows} rows; importing them${from}`);
     const written = await ctx.duck.withConnection((conn) =>
       copySelectToParquet(conn, `SELECT * FROM ${relation}`, target.path, {
         onProgress: ctx.onProgress ? (p) => ctx.onProgress?.(p.rows ?? 0) : undefined,

@@ -1,6 +1,6 @@
 import { closeSync, createReadStream, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { convertField, csvCarries, csvColumnBatches, csvField, csvRecords, fieldKind } from './ts-recipe-csv.js';
-import { parquetExport, parquetRowGroups, parquetWrites, ParquetWriter } from './ts-recipe-parquet.js';
+import { parquetRowGroups, parquetWrites, ParquetWriter } from './ts-recipe-parquet.js';
 
 /**
  * The TypeScript recipe harness. It runs INSIDE the sandbox: the run's generated entry imports
@@ -24,13 +24,6 @@ export type TransferFormat = 'csv' | 'ndjson' | 'parquet';
 /** CSV unless a column's values are objects in JSON (lists, structs, maps, JSON). */
 export function transferFormat(columns: CodeColumn[]): TransferFormat {
   return columns.every((c) => csvCarries(c.type)) ? 'csv' : 'ndjson';
-}
-
-/** How an input reaches the code: Parquet when the reader carries every column, else as `transferFormat`. */
-export function inputFormat(columns: CodeColumn[]): TransferFormat {
-  return columns.length > 0 && columns.every((c) => parquetExport(c.type) !== null)
-    ? 'parquet'
-    : transferFormat(columns);
 }
 
 export interface HarnessConfig {

@@ -5,7 +5,8 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { csvColumnBatches, fieldKind } from './ts-recipe-csv.js';
 import { runRecipeWith, type CodeColumn, type HarnessResult } from './ts-recipe-entry.js';
-import { parquetExport, parquetRowGroups } from './ts-recipe-parquet.js';
+import { parquetInputCopy } from './parquet-transfer.js';
+import { parquetRowGroups } from './ts-recipe-parquet.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'llano-parquet-'));
 let db: DuckDBInstance;
@@ -51,15 +52,11 @@ const copyCode = async ({
 describe('the Parquet handover of the TypeScript harness', () => {
   it('gives the code the values the CSV path gave (dates and timestamps as their text)', async () => {
     const columns = await columnsOf(`(${FIXTURE})`);
-    expect(columns.every((c) => parquetExport(c.type) !== null)).toBe(true);
-    const list = columns
-      .map((c) => (parquetExport(c.type) === 'text' ? `CAST("${c.name}" AS VARCHAR) AS "${c.name}"` : `"${c.name}"`))
-      .join(', ');
     const parquet = path.join(dir, 'in.parquet');
     const csv = path.join(dir, 'in.csv');
-    await conn.run(
-      `COPY (SELECT ${list} FROM (${FIXTURE})) TO '${parquet}' (FORMAT parquet, COMPRESSION uncompressed)`,
-    );
+    const copy = parquetInputCopy(`(${FIXTURE})`, columns, '', parquet, { unsigned: false });
+    expect(copy).not.toBeNull();
+    await conn.run(copy!);
     await conn.run(`COPY (${FIXTURE}) TO '${csv}' (FORMAT csv, HEADER, NULLSTR '\\N')`);
     const kinds = columns.map((c) => fieldKind(c.type));
     const fromParquet = columns.map(() => [] as unknown[]);

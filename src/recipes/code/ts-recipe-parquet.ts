@@ -18,17 +18,6 @@ const ENCODING = { PLAIN: 0, PLAIN_DICTIONARY: 2, RLE: 3, RLE_DICTIONARY: 8 } as
 const MAGIC = Buffer.from('PAR1');
 const TWO_32 = 4294967296;
 
-/** Input types DuckDB writes as Parquet that read back as the values the CSV path gave. */
-const READ_NATIVE = /^(BOOLEAN|TINYINT|SMALLINT|INTEGER|BIGINT|DOUBLE|VARCHAR)$/;
-/** Input types exported as their text (what the CSV path gave the code): `CAST(… AS VARCHAR)`. */
-const READ_AS_TEXT = /^(DATE|TIMESTAMP)$/;
-
-/** How the server exports an input column for the Parquet path, or null when only CSV/NDJSON carries it. */
-export function parquetExport(duckType: string): 'native' | 'text' | null {
-  const t = duckType.toUpperCase();
-  return READ_NATIVE.test(t) ? 'native' : READ_AS_TEXT.test(t) ? 'text' : null;
-}
-
 /** Output types the writer carries exactly; others go to CSV or NDJSON. */
 const WRITE: Record<string, { physical: number; converted?: number; min?: number; max?: number }> = {
   BOOLEAN: { physical: PHYSICAL.BOOLEAN },

@@ -1,0 +1,160 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { outputFilesRelation, parquetInputCopy } from '../src/recipes/code/parquet-transfer.js';
+
+const HARNESS = path.join(path.dirname(fileURLToPath(import.meta.url)), '../src/sandbox/harness');
+const PYTHON = process.env.LLANO_PYTHON ?? '/usr/bin/python3';
+
+/**
+ * Reads `input` with llano_parquet (as a frame and as rows), writes the frame back to `output`
+ * with it, and answers the first rows and the dtypes it saw.
+ */
+const SCRIPT = `
+import json, sys
+sys.path.insert(0, ${JSON.stringify(HARNESS)})
+import llano_parquet as lp
+src, out, kinds = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
+frame = lp.to_frame(lp.read_columns(src), kinds)
+writer = lp.Writer(out)
+half = len(frame) // 2
+writer.write_groups(lp.frame_groups(frame.iloc[:half], kinds))
+writer.write_groups(lp.frame_groups(frame.iloc[half:], kinds))
+writer.close()
+rows = []
+for r in lp.iter_rows(src, kinds):
+    rows.append(r)
+    if len(rows) == 6:
+        break
+print(json.dumps({'rows': rows, 'dtypes': {n: str(t) for n, t in frame.dtypes.items()}, 'count': len(frame)}))
+`;
+
+function python(input: string, output: string, kinds: Record<string, string>) {
+  const text = execFileSync(PYTHON, ['-c', SCRIPT, input, output, JSON.stringify(kinds)], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return JSON.parse(text) as { rows: Record<string, unknown>[]; dtypes: Record<string, string>; count: number };
+}
+
+// 60,000 rows, dictionaries of 7 to 2,300 values (bit widths 3 to 12),
+// text with too many distinct values for a dictionary (PLAIN byte arrays), NULLs in every column but id.
+const SOURCE = `SELECT i::BIGINT AS id,
+  CASE i % 6 WHEN 0 THEN NULL WHEN 1 THEN '' WHEN 2 THEN '\\N' WHEN 3 THEN 'é€😀 "q", x' ELSE 'B' || (3 + i % 7) END AS band,
+  CASE WHEN i % 20 = 0 THEN NULL ELSE 30 + (i * 37 % 2300) / 100.0 END::DOUBLE AS trec,
+  CASE WHEN i % 33 = 0 THEN NULL ELSE 'obs-' || i END AS unique_text,
+  CASE WHEN i % 7 = 0 THEN NULL ELSE i % 3 = 0 END AS flag,
+  CASE WHEN i % 11 = 0 THEN NULL ELSE (i % 1000)::INTEGER END AS small,
+  DATE '2024-01-01' + (i % 400)::INTEGER AS day,
+  CASE WHEN i % 4 = 0 THEN NULL ELSE TIMESTAMP '2024-03-01 10:00:00' + INTERVAL (i * 1001) MILLISECOND END AS at
+FROM range(60000) t(i)`;
+const COLUMNS = [
+  ['id', 'BIGINT', 'int'],
+  ['band', 'VARCHAR', 'str'],
+  ['trec', 'DOUBLE', 'float'],
+  ['unique_text', 'VARCHAR', 'str'],
+  ['flag', 'BOOLEAN', 'bool'],
+  ['small', 'INTEGER', 'int'],
+  ['day', 'DATE', 'str'],
+  ['at', 'TIMESTAMP', 'str'],
+].map(([name, type, kind]) => ({ name, type, kind }));
+const KINDS = Object.fromEntries(COLUMNS.map((c) => [c.name, c.kind]));
+
+describe('llano_parquet.py: the Parquet reader and writer of Python code', () => {
+  let dir: string;
+  let conn: DuckDBConnection;
+  const scalar = async (sql: string) => (await conn.runAndReadAll(sql)).getRowsJson()[0][0];
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'llano-parquet-'));
+    conn = await (await DuckDBInstance.create(':memory:')).connect();
+    await conn.run(`CREATE TABLE source AS ${SOURCE}`);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** Rows of `relation` that differ from the source's, compared row by row in order. */
+  const differences = (relation: string) =>
+    scalar(`SELECT count(*) FROM (SELECT *, row_number() OVER () AS n FROM source) a
+      FULL JOIN (SELECT *, row_number() OVER () AS n FROM ${relation}) b USING (n)
+      WHERE ${COLUMNS.map((c) => `a.${c.name} IS DISTINCT FROM b.${c.name}`).join(' OR ')}`);
+
+  for (const [label, options] of [
+    ['the server’s COPY', null],
+    ['row groups of 20,000 rows (a dictionary each)', 'FORMAT parquet, COMPRESSION uncompressed, ROW_GROUP_SIZE 20000'],
+  ] as const)
+    it(`reads what DuckDB writes with ${label}, and DuckDB reads back what it writes`, async () => {
+      const input = path.join(dir, `in-${options ? 'default' : 'server'}.parquet`);
+      const output = path.join(dir, `out-${options ? 'default' : 'server'}.parquet`);
+      const copy = parquetInputCopy('source', COLUMNS, '', input);
+      expect(copy).not.toBeNull();
+      await conn.run(options ? copy!.replace(/\(FORMAT parquet[^)]*\)$/, `(${options})`) : copy!);
+      const encodings = await conn.runAndReadAll(
+        `SELECT DISTINCT path_in_schema, encodings FROM parquet_metadata('${input}') ORDER BY ALL`,
+      );
+      // Dictionaries (bit-packed codes) and PLAIN text both occur.
+      expect(encodings.getRowsJson()).toEqual(
+        expect.arrayContaining([
+          ['band', 'PLAIN_DICTIONARY'],
+          ['unique_text', 'PLAIN'],
+        ]),
+      );
+      const seen = python(input, output, KINDS);
+      expect(seen.count).toBe(60000);
+      expect(seen.dtypes).toEqual({
+        id: 'int64',
+        band: 'object',
+        trec: 'float64',
+        unique_text: 'object',
+        flag: 'boolean',
+        small: 'Int64',
+        day: 'object',
+        at: 'object',
+      });
+      expect(seen.rows.slice(0, 4)).toEqual([
+        { id: 0, band: null, trec: null, unique_text: null, flag: null, small: null, day: '2024-01-01', at: null },
+        {
+          id: 1,
+          band: '',
+          trec: 30.37,
+          unique_text: 'obs-1',
+          flag: false,
+          small: 1,
+          day: '2024-01-02',
+          at: '2024-03-01 10:00:01.001',
+        },
+        {
+          id: 2,
+          band: '\\N',
+          trec: 30.74,
+          unique_text: 'obs-2',
+          flag: false,
+          small: 2,
+          day: '2024-01-03',
+          at: '2024-03-01 10:00:02.002',
+        },
+        {
+          id: 3,
+          band: 'é€😀 "q", x',
+          trec: 31.11,
+          unique_text: 'obs-3',
+          flag: true,
+          small: 3,
+          day: '2024-01-04',
+          at: '2024-03-01 10:00:03.003',
+        },
+      ]);
+      const back = outputFilesRelation([{ path: output, format: 'parquet' }], COLUMNS, () => '');
+      expect(Number(await differences(back))).toBe(0);
+    });
+
+  it('refuses what it does not carry, so that the caller falls back to CSV', async () => {
+    const input = path.join(dir, 'zstd.parquet');
+    await conn.run(`COPY (SELECT * FROM source LIMIT 10) TO '${input}' (FORMAT parquet, COMPRESSION zstd)`);
+    expect(() => python(input, path.join(dir, 'never.parquet'), KINDS)).toThrow(/Unsupported: compressed/);
+    expect(parquetInputCopy('source', [{ name: 'd', type: 'DECIMAL(9,3)' }], '', input)).toBeNull();
+  });
+});
