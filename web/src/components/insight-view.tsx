@@ -1,4 +1,4 @@
-import { lazy, Suspense, useMemo, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { chartOption, facetValues, rangeOfBrush, rowsOfFacet } from '../../../src/insights/chart-options.js';
 import { cellColor, formatCell } from '../../../src/insights/table-format.js';
 import { markdownToHtml } from '../../../src/insights/markdown.js';
@@ -105,14 +105,30 @@ function ChartOf({
 }) {
   // Whether the preview this chart came with has been replaced by the drawn chart.
   const [drawnOver, setDrawnOver] = useState<string | null>(null);
+  // With a picture, ECharts is loaded (and compiled) only after the picture has been painted.
+  const [painted, setPainted] = useState(preview === undefined);
+  useEffect(() => {
+    if (painted) return;
+    let timer = 0;
+    const frame = requestAnimationFrame(() => {
+      timer = window.setTimeout(() => setPainted(true));
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+    };
+  }, [painted]);
   const option = useMemo(
     () => chartOption(kind, data, { higherIsBetter, ...(asTile ? { animation: false } : {}) }) as EChartsOption,
     [kind, data, asTile, higherIsBetter],
   );
   const x = data.roles.indexOf('x');
   const showPreview = preview !== undefined && drawnOver !== preview;
-  const chart = (
-    <Suspense fallback={<div className="insight-chart" role="img" aria-label={label} />}>
+  const placeholder = <div className="insight-chart" role="img" aria-label={label} />;
+  const chart = !painted ? (
+    placeholder
+  ) : (
+    <Suspense fallback={placeholder}>
       <EChart
         option={option}
         className="insight-chart"
