@@ -1,8 +1,11 @@
 /**
  * A 20-tile dashboard over a BENCH_ROWS-row dataset (default 17.5 million), in a real browser
  * (headless Chromium, 1440×900). "Loaded" means every tile's data has arrived and every tile on
- * the first screen is drawn (tiles below it draw when scrolled near; the time to scroll to the
- * end and have all 20 drawn is printed too).
+ * the first screen shows its chart: the picture the server drew with the data (SVG of the same
+ * ECharts option, src/insights/tile-preview.ts) or the chart drawn in the page. "Interactive"
+ * (printed too) is when the first screen's charts have all been drawn by ECharts in the page,
+ * the pictures gone. Tiles below it become interactive when scrolled near; the time to scroll to
+ * the end and have all 20 drawn is printed too.
  *
  * Cold = a fresh server over the same workspace, nothing in memory, the OS file cache warm; the
  * tiles on disk (src/insights/tile-cache.ts) were computed when the insights were saved, as they
