@@ -32,6 +32,8 @@ export function tileChartSize(tile: { w: number; h: number }, gridWidth: number)
   return { width, height };
 }
 
+const IMPORT_DELAY_MS = 2000;
+
 /** Pictures kept (the least recently used go first): 20 tiles × a few window widths × several dashboards. */
 const KEPT = 400;
 
@@ -119,14 +121,18 @@ export function tilePreview(
         size.height,
       ),
     );
-  state.loading ??= loadRenderer().then(
-    (render) => {
-      state.render = render;
-      drawWaiting(state);
-    },
-    // Never fatal: tiles go without pictures (and the next request tries again).
-    () => void (state.loading = null),
-  );
+  // The import waits a little: on a server just started, the first dashboard's other requests
+  // (and its own drawing in the browser) come first.
+  state.loading ??= new Promise<void>((resolve) => setTimeout(resolve, IMPORT_DELAY_MS).unref())
+    .then(loadRenderer)
+    .then(
+      (render) => {
+        state.render = render;
+        drawWaiting(state);
+      },
+      // Never fatal: tiles go without pictures (and the next request tries again).
+      () => void (state.loading = null),
+    );
   drawWaiting(state);
   return undefined;
 }

@@ -108,6 +108,13 @@ export default function DashboardPage({ shared = false }: { shared?: boolean }) 
     filters,
     previewWidth: filters.length ? undefined : dashboardPreviewWidth(),
   });
+  // A server slow to answer (just started, nothing cached) sends no pictures: the wait loads ECharts.
+  const waiting = pageData.loading;
+  useEffect(() => {
+    if (!waiting) return;
+    const timer = setTimeout(() => void import('../components/insight-echart'), 100);
+    return () => clearTimeout(timer);
+  }, [waiting]);
   const reloadPage = pageData.reload;
   useEffect(() => {
     if (tick) reloadPage();
