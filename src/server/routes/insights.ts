@@ -27,6 +27,7 @@ const InsightData = loose({
   truncated: z.boolean(),
   sql: z.string(),
   version: z.string().nullable(),
+  svg: z.string().optional(),
 });
 /** `filters` as the table query language writes them (`band:in:3|6`), repeated; `filter` is read too. */
 const FilterQuery = z.object({
@@ -40,6 +41,15 @@ const FilterQuery = z.object({
 const filtersOf = (q: z.infer<typeof FilterQuery>) => [...parseFilters(q.filters), ...parseFilters(q.filter)];
 const PageDataQuery = FilterQuery.omit({ dashboard: true }).extend({
   page: z.coerce.number().int().min(1).max(20).optional().describe('The page of the dashboard (default 1)'),
+  previewWidth: z.coerce
+    .number()
+    .int()
+    .min(200)
+    .max(8000)
+    .optional()
+    .describe(
+      "The width in pixels of the page's grid: each chart tile also carries `svg`, its chart drawn on the server at its size, which the page shows until its own chart is drawn",
+    ),
 });
 const TileError = z.object({ error: z.object({ code: z.string(), status: z.number(), message: z.string() }) });
 const ExportQuery = FilterQuery.extend({
@@ -138,7 +148,12 @@ export function insightRoutes(app: FastifyInstance, ws: Workspace): void {
       audit: dataAccess('dashboard.read'),
     },
     async ({ principal, params, query, signal }) =>
-      dashboardData(ws, principal, params.key, params.id, { filters: filtersOf(query), page: query.page, signal }),
+      dashboardData(ws, principal, params.key, params.id, {
+        filters: filtersOf(query),
+        page: query.page,
+        previewWidth: query.previewWidth,
+        signal,
+      }),
   );
   route(
     app,

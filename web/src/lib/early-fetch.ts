@@ -1,4 +1,5 @@
 import { api, projectApi } from '../api/client';
+import { dashboardPreviewWidth } from './dashboard-preview-width';
 
 /**
  * GETs started before the page that reads them has mounted, taken by `useApi` for the same URL
@@ -37,5 +38,5 @@ export function fetchDashboardEarly(pathname: string): void {
   fetchEarly(projectApi(key));
   fetchEarly(projectApi(key, 'dashboards', id));
   fetchEarly(projectApi(key, 'insights'));
-  fetchEarly(`${projectApi(key, 'dashboards', id, 'data')}?page=1`);
+  fetchEarly(`${projectApi(key, 'dashboards', id, 'data')}?page=1&previewWidth=${dashboardPreviewWidth()}`);
 }
