@@ -49,21 +49,31 @@ async function timed(fn: () => Promise<number | void>): Promise<Timing> {
 
 const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
 
-/** Runs `reference` and `measured` alternately `runs` times; medians of each and of the per-run ratios. */
-async function compare(reference: () => Promise<number | void>, measured: () => Promise<number | void>) {
-  const ref: Timing[] = [];
-  const got: Timing[] = [];
+/**
+ * Runs `reference` and each of `measured` alternately (reference, first, reference, second, …)
+ * `runs` times, so that every row meets the same load; medians of each and of the per-run ratios.
+ */
+async function compareEach(reference: () => Promise<number | void>, measured: (() => Promise<number | void>)[]) {
+  const ref: Timing[][] = measured.map(() => []);
+  const got: Timing[][] = measured.map(() => []);
   for (let i = 0; i < runs; i++) {
-    ref.push(await timed(reference));
-    got.push(await timed(measured));
+    for (const [m, fn] of measured.entries()) {
+      ref[m].push(await timed(reference));
+      got[m].push(await timed(fn));
+    }
   }
-  const summary = (key: keyof Timing) => ({
-    ref: median(ref.map((t) => t[key])),
-    got: median(got.map((t) => t[key])),
-    ratio: median(got.map((g, i) => g[key] / ref[i][key])),
+  return measured.map((_, m) => {
+    const summary = (key: keyof Timing) => ({
+      ref: median(ref[m].map((t) => t[key])),
+      got: median(got[m].map((t) => t[key])),
+      ratio: median(got[m].map((g, i) => g[key] / ref[m][i][key])),
+    });
+    return { wall: summary('wall'), cpu: summary('cpu') };
   });
-  return { wall: summary('wall'), cpu: summary('cpu') };
 }
+
+const compare = async (reference: () => Promise<number | void>, measured: () => Promise<number | void>) =>
+  (await compareEach(reference, [measured]))[0];
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
@@ -163,8 +173,10 @@ try {
     const server = process.cpuUsage(cpuStart);
     return clientCpu + (server.user + server.system) / 1e6;
   };
-  const http = await compare(async () => await ws.duck.run(duckCopy), upload(rawCurl));
-  const httpForm = await compare(async () => await ws.duck.run(duckCopy), upload(formCurl));
+  const [http, httpForm] = await compareEach(
+    async () => await ws.duck.run(duckCopy),
+    [upload(rawCurl), upload(formCurl)],
+  );
 
   const duckChild = child(process.execPath, [
     '--input-type=module',
