@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPostgres, type RunningPostgres } from './support/embedded-postgres.js';
@@ -217,6 +218,53 @@ describe('external datasets, pushdown, limits and progress', () => {
     expect(r.status).toBe(413);
     expect(r.body.error.code).toBe('payload_too_large');
     expect((await s.call('GET', `${P}/datasets/big`, { token: s.adminToken })).status).toBe(404);
+  });
+
+  it('takes the file itself as the body (text/csv, gzip), refuses one over the limit (413) and an unknown type (415)', async () => {
+    const raw = (name: string, body: string | Blob, type: string, query = '') =>
+      fetch(`${s.url}${P}/datasets/${name}/upload${query}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${s.adminToken}`, 'content-type': type },
+        body,
+      }).then(async (r) => ({ status: r.status, body: (await r.json()) as DatasetShown & ApiError }));
+    const csv = await raw(
+      'raw_pads',
+      'pad;arm\nA001;central\nW201;west\n',
+      'text/csv',
+      '?filename=pads.csv&delimiter=;',
+    );
+    expect(csv.status, JSON.stringify(csv.body)).toBe(201);
+    expect(csv.body.rowCount).toBe(2);
+    expect(csv.body.columns?.map((c) => c.name)).toEqual(['pad', 'arm']);
+    // No file name: the content decides (gzip by its magic bytes, then CSV).
+    const gz = await raw(
+      'raw_gz',
+      new Blob([new Uint8Array(gzipSync('x,y\n1,2\n3,4\n5,6\n'))]),
+      'application/octet-stream',
+    );
+    expect(gz.status, JSON.stringify(gz.body)).toBe(201);
+    expect(gz.body.rowCount).toBe(3);
+    const big = await raw('raw_big', 'x\n' + '1234567890\n'.repeat(120_000), 'text/csv', '?filename=big.csv');
+    expect(big.status).toBe(413);
+    expect(big.body.error.message).toBe('Upload exceeds the limit of 1 MB');
+    // Sent chunked (no Content-Length): read to its end and then refused, so the client gets the 413.
+    const chunked = await fetch(`${s.url}${P}/datasets/raw_big/upload?filename=big.csv`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${s.adminToken}`, 'content-type': 'text/csv' },
+      body: new Blob(['x\n' + '1234567890\n'.repeat(120_000)]).stream(),
+      duplex: 'half',
+    } as RequestInit);
+    expect(chunked.status).toBe(413);
+    expect((await s.call('GET', `${P}/datasets/raw_big`, { token: s.adminToken })).status).toBe(404);
+    const malformed = await raw('raw_bad', 'a,b\n1,2\n3,4,5\n6,7\n', 'text/csv', '?filename=bad.csv');
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.error.message).toMatch(/line 3/);
+    const elsewhere = await fetch(`${s.url}/api/projects`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${s.adminToken}`, 'content-type': 'text/csv' },
+      body: 'key\nX\n',
+    });
+    expect(elsewhere.status).toBe(415);
   });
 
   it('runs independent branches in parallel and streams progress over SSE', async () => {

@@ -6,7 +6,7 @@ import type { Workspace } from '../workspace/workspace.js';
 import { adminNotice } from './admin-notice.js';
 import type { CliIo } from './io.js';
 import { readLogin } from './login-config.js';
-import { multipartFileBody, type UploadProgress } from './multipart-file.js';
+import { multipartFileBody, rawFileBody, type UploadProgress } from './multipart-file.js';
 
 /**
  * How the CLI reaches Llano. With `--url`/`LLANO_URL` it calls a running server over HTTP
@@ -75,12 +75,17 @@ export class HttpClient implements ApiClient {
   }
 
   async upload<T>(url: string, filePath: string, onProgress?: UploadProgress): Promise<T> {
-    const { contentType, body } = multipartFileBody(filePath, onProgress);
+    // A dataset takes the file itself as the body: the server writes it to disk without parsing it.
+    const { contentType, length, body } = DATASET_UPLOAD.test(url)
+      ? rawFileBody(filePath, onProgress)
+      : multipartFileBody(filePath, onProgress);
+    if (DATASET_UPLOAD.test(url))
+      url += `${url.includes('?') ? '&' : '?'}filename=${encodeURIComponent(path.basename(filePath))}`;
     // A streamed request body (sent chunked) needs `duplex`, which TypeScript's RequestInit lacks.
     const init = {
       body: body as unknown as ReadableStream,
       duplex: 'half',
-      headers: { 'content-type': contentType },
+      headers: { 'content-type': contentType, 'content-length': String(length) },
     } as RequestInit;
     const res = await this.fetch('POST', url, init);
     return (await res.json()) as T;

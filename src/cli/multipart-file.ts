@@ -41,3 +41,21 @@ export function multipartFileBody(filePath: string, onProgress?: UploadProgress)
     body: Readable.from(parts(), { objectMode: false }),
   };
 }
+
+/** The file itself as the body (a dataset upload takes it so), read from disk while it is sent. */
+export function rawFileBody(filePath: string, onProgress?: UploadProgress): MultipartFileBody {
+  const size = statSync(filePath).size;
+  async function* chunks(): AsyncGenerator<Buffer> {
+    let sent = 0;
+    for await (const chunk of createReadStream(filePath, { highWaterMark: 1 << 20 })) {
+      sent += (chunk as Buffer).length;
+      onProgress?.(sent, size);
+      yield chunk as Buffer;
+    }
+  }
+  return {
+    contentType: 'application/octet-stream',
+    length: size,
+    body: Readable.from(chunks(), { objectMode: false }),
+  };
+}

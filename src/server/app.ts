@@ -16,6 +16,7 @@ import * as R from './response-schemas.js';
 import { route } from './route.js';
 import { apiRouteModules } from './routes/index.js';
 import { SESSION_COOKIE } from './routes/auth.js';
+import { registerRawUploadParser } from './raw-upload.js';
 import { registerServiceCalls } from './service-calls.js';
 import { registerWebUi } from './web-ui.js';
 import { registerWebappServing } from './webapp-serving.js';
@@ -51,6 +52,7 @@ export async function buildServer(ws: Workspace, options: ServerOptions = {}): P
   await app.register(multipart, {
     limits: { fileSize: options.localOwner ? Infinity : ws.config.maxUploadMb * 1024 * 1024, files: 1 },
   });
+  registerRawUploadParser(app);
 
   app.decorateRequest('principal', null);
   registerAuditHook(app, ws);

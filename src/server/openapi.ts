@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { FineRight } from '../catalog/access.js';
 import type { Access, DocumentedRoute, SuccessResponse } from './route.js';
+import { RAW_UPLOAD_TYPES } from './raw-upload.js';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -112,7 +113,15 @@ function operation(r: DocumentedRoute): OpenApiOperation {
   if (r.multipart)
     op.requestBody = {
       required: true,
-      content: { 'multipart/form-data': { schema: jsonSchema(r.multipart, 'input') } },
+      content: {
+        'multipart/form-data': { schema: jsonSchema(r.multipart, 'input') },
+        // The file itself as the body (src/server/raw-upload.ts): bytes, so no schema but their type.
+        ...(r.rawUpload
+          ? Object.fromEntries(
+              RAW_UPLOAD_TYPES.map((type) => [type, { schema: { type: 'string', contentMediaType: type } }]),
+            )
+          : {}),
+      },
     };
   return op;
 }

@@ -41,6 +41,8 @@ export interface RouteDef<B extends z.ZodType | undefined, Q extends z.ZodType |
   raw?: boolean;
   /** The fields of a multipart/form-data request, for the document only. */
   multipart?: z.ZodType;
+  /** Also takes the file itself as the body (src/server/raw-upload.ts), unparsed for the handler to stream. */
+  rawUpload?: boolean;
   /** How a success enters the audit log (src/server/audit-spec.ts); a GET is recorded only when it declares one. */
   audit?: AuditSpec;
   /**
@@ -79,6 +81,7 @@ export interface DocumentedRoute {
   body?: z.ZodType;
   query?: z.ZodType;
   multipart?: z.ZodType;
+  rawUpload?: boolean;
   response: Partial<Record<SuccessStatus, SuccessResponse>>;
 }
 
@@ -98,6 +101,8 @@ declare module 'fastify' {
      * written by the audit hook would cap a service at the catalog's write rate).
      */
     serviceCaller?: boolean;
+    /** The body may be a file sent as is, left unread for the handler (src/server/raw-upload.ts). */
+    rawUpload?: boolean;
   }
 }
 
@@ -132,6 +137,7 @@ export function route<B extends z.ZodType | undefined = undefined, Q extends z.Z
     body: def.body,
     query: def.query,
     multipart: def.multipart,
+    ...(def.rawUpload ? { rawUpload: true } : {}),
     response: def.response,
   });
   app.route({
@@ -142,6 +148,7 @@ export function route<B extends z.ZodType | undefined = undefined, Q extends z.Z
       audit: def.audit,
       ...(def.right ? { right: def.right } : {}),
       ...(def.shared ? { shared: def.shared } : {}),
+      ...(def.rawUpload ? { rawUpload: true } : {}),
     },
     handler: async (request, reply) => {
       const principal = request.principal;

@@ -14,6 +14,7 @@ import { DEFAULT_PAGE_ROWS, MAX_PAGE_ROWS, parseTableQuery } from '../../engine/
 import type { Workspace } from '../../workspace/workspace.js';
 import { objectRoutes } from '../object-routes.js';
 import * as R from '../response-schemas.js';
+import { isRawUpload, RAW_UPLOAD_TYPES, receiveRawBody } from '../raw-upload.js';
 import { route } from '../route.js';
 import { dataAccess } from '../audit-spec.js';
 
@@ -57,6 +58,10 @@ const UploadQuery = z.object({
   header: z.enum(['true', 'false']).optional(),
   encoding: z.enum(['utf-8', 'latin-1', 'utf-16']).optional(),
   schema: z.string().optional().describe('JSON object of column type overrides, e.g. {"antenna":"VARCHAR"}'),
+  filename: z
+    .string()
+    .optional()
+    .describe('With the file sent as the body itself: its name, whose extension tells the format (obs.csv.gz)'),
 });
 /** Bytes of an upload buffered on their way to the temporary file (see the upload route). */
 const UPLOAD_WRITE_BUFFER = 4 << 20;
@@ -210,11 +215,13 @@ export function datasetRoutes(app: FastifyInstance, ws: Workspace): void {
     {
       method: 'POST',
       url: `${P}/datasets/{name}/upload`,
-      summary: 'Upload a file (multipart field `file`) as a new version; creates the dataset if needed',
+      summary:
+        'Upload a file as a new version (the file itself as the body, e.g. text/csv with ?filename=, or multipart field `file`); creates the dataset if needed',
       tag: 'datasets',
       query: UploadQuery,
       raw: true,
       multipart: UploadForm,
+      rawUpload: true,
       access: 'writer',
       response: { 201: R.Dataset },
     },
@@ -229,7 +236,14 @@ export function datasetRoutes(app: FastifyInstance, ws: Workspace): void {
             onProgress: local.onProgress,
           })
         : await importUpload(ws, principal, params.key, params.name, async (filePath) => {
-            if (!request.isMultipart()) throw badRequest('Send the file as multipart/form-data in a field named file');
+            if (isRawUpload(request)) {
+              await receiveRawBody(request, filePath, ws.config.maxUploadMb * 1024 * 1024);
+              return { fileName: query.filename, ...importOptions(query) };
+            }
+            if (!request.isMultipart())
+              throw badRequest(
+                `Send the file as the body (content type ${RAW_UPLOAD_TYPES.join(', ')}; its name in ?filename=) or as multipart/form-data in a field named file`,
+              );
             const part = await request.file();
             if (!part || part.fieldname !== 'file') throw badRequest('The multipart body needs a field named file');
             // A large buffer lets the chunks that arrive while a write is pending go down as one

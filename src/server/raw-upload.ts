@@ -1,0 +1,67 @@
+import { createWriteStream } from 'node:fs';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { LlanoError, tooLarge, uploadTooLargeMessage } from '../common/errors.js';
+
+/**
+ * Content types an upload route takes as the file itself (no multipart form around it): what
+ * `curl -T obs.csv -H 'content-type: text/csv'` and the CLI send. The server writes the body
+ * straight to disk, skipping the multipart parser's scan of every byte for the boundary.
+ */
+export const RAW_UPLOAD_TYPES = [
+  'application/octet-stream',
+  'text/csv',
+  'text/tab-separated-values',
+  'application/x-ndjson',
+  'application/gzip',
+  'application/zstd',
+];
+
+/** Bytes buffered on their way to the temporary file: chunks that arrive during a write go down as one writev. */
+const WRITE_BUFFER = 4 << 20;
+
+/**
+ * Leaves raw-upload bodies unread for the routes that declare `rawUpload` (they stream them to
+ * disk themselves, see `receiveRawBody`); any other route answers 415 to those types, as before.
+ */
+export function registerRawUploadParser(app: FastifyInstance): void {
+  app.addContentTypeParser(RAW_UPLOAD_TYPES, (request, _payload, done) => {
+    if (request.routeOptions.config?.rawUpload) done(null, undefined);
+    else
+      done(
+        new LlanoError('unsupported_media_type', 415, `${request.headers['content-type']} is not accepted here`),
+        undefined,
+      );
+  });
+}
+
+/** True when the request's body is a file sent as is (one of RAW_UPLOAD_TYPES). */
+export function isRawUpload(request: FastifyRequest): boolean {
+  const type = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  return RAW_UPLOAD_TYPES.includes(type);
+}
+
+/**
+ * Streams a raw upload's body to `filePath`, refusing (413) a body over `limitBytes`: at once
+ * when its Content-Length says so, else (a chunked body) once it is read. A body cut short (the
+ * client went away) rejects, so nothing is imported from it.
+ */
+export async function receiveRawBody(request: FastifyRequest, filePath: string, limitBytes: number): Promise<void> {
+  const limitMb = limitBytes / (1024 * 1024);
+  const declared = Number(request.headers['content-length'] ?? NaN);
+  if (declared > limitBytes) throw tooLarge(uploadTooLargeMessage(limitMb));
+  const file = createWriteStream(filePath, { highWaterMark: WRITE_BUFFER });
+  // Node's parser ends a body at its Content-Length, so only a chunked one needs counting.
+  if (Number.isFinite(declared)) return pipeline(request.raw, file);
+  // Past the limit the rest is read and dropped, so that the client gets the 413 rather than a reset connection.
+  let received = 0;
+  const limit = new Transform({
+    transform(chunk: Buffer, _encoding, next) {
+      received += chunk.length;
+      next(null, received > limitBytes ? undefined : chunk);
+    },
+  });
+  await pipeline(request.raw, limit, file);
+  if (received > limitBytes) throw tooLarge(uploadTooLargeMessage(limitMb));
+}
