@@ -1,11 +1,8 @@
 /**
  * A 20-tile dashboard over a BENCH_ROWS-row dataset (default 17.5 million), in a real browser
  * (headless Chromium, 1440×900). "Loaded" means every tile's data has arrived and every tile on
- * the first screen shows its chart: the picture the server drew with the data (SVG of the same
- * ECharts option, src/insights/tile-preview.ts) or the chart drawn in the page. "Interactive"
- * (printed too) is when the first screen's charts have all been drawn by ECharts in the page,
- * the pictures gone. Tiles below it become interactive when scrolled near; the time to scroll to
- * the end and have all 20 drawn is printed too.
+ * the first screen is drawn (tiles below it draw when scrolled near; the time to scroll to the
+ * end and have all 20 drawn is printed too).
  *
  * Cold = a fresh server over the same workspace, nothing in memory, the OS file cache warm; the
  * tiles on disk (src/insights/tile-cache.ts) were computed when the insights were saved, as they
@@ -39,24 +36,14 @@ const dir = await mkdtemp(join(tmpdir(), 'llano-bench-dash-'));
 const home = join(dir, 'home');
 const config = loadConfig({ home, adminPassword: PASSWORD, port: 0, host: '127.0.0.1', maxUploadMb: 100_000 }, {});
 
-/**
- * BENCH_WEB_BEFORE=path: the web UI built from an earlier commit (its web/dist), served by a
- * second server over the same workspace; its loads alternate with this build's, same run, same data.
- */
-const webBefore = process.env.BENCH_WEB_BEFORE;
-
 async function startServer() {
   const started = await startWorkspace(config);
   const app = await buildServer(started.ws);
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
-  const before = webBefore ? await buildServer(started.ws, { webDist: webBefore }) : null;
-  const beforeUrl = before ? await before.listen({ port: 0, host: '127.0.0.1' }) : null;
   return {
     started,
     url,
-    beforeUrl,
     stop: async () => {
-      await before?.close();
       await app.close();
       await started.close();
     },
@@ -172,15 +159,10 @@ try {
   await logIn(browser.page, 'admin', PASSWORD);
   const { page } = browser;
   const failures: string[] = [];
-  /**
-   * Navigation to every tile's data in and every tile of the first screen showing its chart:
-   * the picture drawn on the server (tile-preview.ts) or the interactive chart. Then on to every
-   * chart of the first screen interactive (drawn by ECharts in the page, the pictures gone).
-   * Returns both times and the tiles drawn.
-   */
-  const fullLoad = async (base = server.url) => {
+  /** Navigation to every tile's data in and every tile of the first screen drawn; returns ms and tiles drawn. */
+  const fullLoad = async () => {
     const start = performance.now();
-    await page.goto(`${base}/projects/DASH/dashboards/big`);
+    await page.goto(`${server.url}/projects/DASH/dashboards/big`);
     if (process.env.BENCH_DEBUG) {
       await page.waitForSelector('[data-testid="dashboard-grid"]', { timeout: 600_000 });
       console.log(`grid shown after ${ms(performance.now() - start)}`);
@@ -194,35 +176,14 @@ try {
         const failed = grid ? grid.querySelectorAll('.dashboard-tile [role="alert"]').length : 0;
         if (charts.length + failed < n || grid?.textContent?.includes('Loading')) return false;
         const onScreen = charts.filter((c) => c.getBoundingClientRect().top < window.innerHeight);
-        // (No named functions in here: the bench's compiler would wrap them in a helper the page lacks.)
-        const shown = onScreen.filter(
-          (c) => c.querySelector('canvas') || c.parentElement?.querySelector(':scope > .tile-chart-preview svg'),
-        );
-        return shown.length === onScreen.length && { drawn: onScreen.length, failed };
+        return onScreen.every((c) => c.querySelector('canvas')) && { drawn: onScreen.length, failed };
       },
       CHARTS.length,
       { timeout: 600_000, polling: 20 },
     );
-    const shownMs = performance.now() - start;
-    // BENCH_SCREENSHOT=file.png: what "loaded" shows (the last load's, not counted in the figures).
-    if (process.env.BENCH_SCREENSHOT) await page.screenshot({ path: process.env.BENCH_SCREENSHOT });
     const { drawn, failed } = (await settled.jsonValue()) as { drawn: number; failed: number };
     if (failed) failures.push(await failedTiles());
-    await page.waitForFunction(
-      () => {
-        const grid = document.querySelector('[data-testid="dashboard-grid"]')!;
-        const charts = [...grid.querySelectorAll('.insight-chart')].filter(
-          (c) => c.getBoundingClientRect().top < window.innerHeight,
-        );
-        const pictures = [...grid.querySelectorAll('.tile-chart-preview')].filter(
-          (c) => c.getBoundingClientRect().top < window.innerHeight,
-        );
-        return pictures.length === 0 && charts.every((c) => c.querySelector('canvas'));
-      },
-      undefined,
-      { timeout: 600_000, polling: 20 },
-    );
-    return { ms: shownMs, interactiveMs: performance.now() - start, drawn };
+    return { ms: performance.now() - start, drawn };
   };
   /** Each failed tile's title and error, for the report. */
   const failedTiles = () =>
@@ -272,33 +233,18 @@ try {
   const cold: number[] = [];
   const coldEmpty: number[] = [];
   const warm: number[] = [];
-  const coldInteractive: number[] = [];
-  const warmInteractive: number[] = [];
-  const before = { cold: [] as number[], warm: [] as number[] };
   const scrolled: number[] = [];
   const coldTiles: number[] = [];
   const warmTiles: number[] = [];
   let onScreen = 0;
   for (let r = 0; r < runs; r++) {
     await restart(false);
-    const coldLoad = await fullLoad();
-    cold.push(coldLoad.ms);
-    coldInteractive.push(coldLoad.interactiveMs);
+    cold.push((await fullLoad()).ms);
     for (let w = 0; w < 3; w++) {
       const load = await fullLoad();
       warm.push(load.ms);
-      warmInteractive.push(load.interactiveMs);
       onScreen = load.drawn;
       scrolled.push(await scrollToAll());
-      if (server.beforeUrl) {
-        // The earlier build's first load at its port fetches its code: not counted as warm.
-        if (w === 0) await fullLoad(server.beforeUrl);
-        before.warm.push((await fullLoad(server.beforeUrl)).ms);
-      }
-    }
-    if (server.beforeUrl) {
-      await restart(false);
-      before.cold.push((await fullLoad(server.beforeUrl)).ms);
     }
     // BENCH_PROFILE=1: where the time of one more warm load goes (not counted in the figures).
     if (process.env.BENCH_PROFILE && r === 0) await profileLoad(page, fullLoad);
@@ -322,9 +268,6 @@ try {
   );
   console.log(`| full load in Chromium, warm (median of ${warm.length}) | ${ms(median(warm))} | ≤ 300 ms |`);
   console.log(
-    `| then interactive: first-screen charts drawn by ECharts in the page, cold / warm (medians) | ${ms(median(coldInteractive))} / ${ms(median(warmInteractive))} | |`,
-  );
-  console.log(
     `| tile query over HTTP, warm: p50 / p95 (${warmTiles.length} requests) | ${ms(median(warmTiles))} / ${ms(p95(warmTiles))} | p95 ≤ 100 ms |`,
   );
   console.log(
@@ -336,15 +279,11 @@ try {
   console.log(
     `| reference: tile query, empty cache, one at a time: p50 / p95 / sum (${coldTiles.length}) | ${ms(median(coldTiles))} / ${ms(p95(coldTiles))} / ${ms(coldTiles.reduce((a, b) => a + b, 0))} | |`,
   );
-  if (webBefore)
-    console.log(
-      `| the same with the web UI of BENCH_WEB_BEFORE (alternated): cold / warm (medians of ${before.cold.length} / ${before.warm.length}) | ${ms(median(before.cold))} / ${ms(median(before.warm))} | |`,
-    );
   console.log(
-    `\n"Loaded": every tile's data in and the ${onScreen} tiles of the first screen (1440×900) showing their chart, as the picture the server drew with the data (SVG, same ECharts option) or drawn in the page; "interactive": those charts drawn by ECharts in the page (tooltips, clicks, brushing), the pictures gone. Tiles below the first screen show their pictures too and become interactive when scrolled near.`,
+    `\n"Loaded": every tile's data in and the ${onScreen} tiles of the first screen (1440×900) drawn; the others draw when scrolled near.`,
   );
   console.log(
-    `Runs: cold ${cold.map(ms).join(', ')}; cold, empty cache ${coldEmpty.map(ms).join(', ')}; warm ${warm.map(ms).join(', ')}; warm interactive ${warmInteractive.map(ms).join(', ')}.`,
+    `Runs: cold ${cold.map(ms).join(', ')}; cold, empty cache ${coldEmpty.map(ms).join(', ')}; warm ${warm.map(ms).join(', ')}.`,
   );
   console.log(
     failures.length

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveSource } from '../src/datasets/datasets.js';
-import { tileChartSize } from '../src/insights/tile-preview.js';
 import { llano } from './support/cli.js';
 import { startTestServer, type TestServer } from './support/llano-server.js';
 import { decodePng } from './support/png.js';
@@ -497,27 +496,6 @@ describe('cache, history, permissions', () => {
     expect(beyond.status).toBe(400);
     expect(beyond.body.error.message).toMatch(/page: dashboard pages has 2 page\(s\); asked for 3/);
     expect((await s.call('GET', `${P}/dashboards/pages/data`, { token: outsider })).status).toBe(404);
-  });
-  it('sends a dashboard page its charts drawn as SVG at the size of their tiles when asked with the grid width', async () => {
-    const url = `${P}/dashboards/pages/data?previewWidth=1160`;
-    type Tiles = { tiles: Record<string, Data & { svg?: string }> };
-    // Not waited for: the first answers come without pictures while the server draws them.
-    let page = await ok(s.call<Tiles>('GET', url, { token: reader }));
-    for (let i = 0; i < 300 && !page.tiles.pg_bar.svg; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      page = await ok(s.call<Tiles>('GET', url, { token: reader }));
-    }
-    const { width, height } = tileChartSize({ w: 6, h: 4 }, 1160);
-    expect(page.tiles.pg_bar.svg).toMatch(new RegExp(`^<svg width="${width}" height="${height}"`));
-    expect(page.tiles.pg_text.svg).toBeUndefined();
-    // Apart from the picture, the same rows as without it.
-    const plain = await ok(s.call<Tiles>('GET', `${P}/dashboards/pages/data`, { token: reader }));
-    expect({ ...page.tiles.pg_bar, svg: undefined }).toEqual({ ...plain.tiles.pg_bar, svg: undefined });
-    const tiny = await s.call<{ error: { message: string } }>('GET', `${P}/dashboards/pages/data?previewWidth=20`, {
-      token: reader,
-    });
-    expect(tiny.status).toBe(400);
-    expect(tiny.body.error.message).toMatch(/previewWidth/);
   });
 });
 

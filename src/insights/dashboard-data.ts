@@ -4,9 +4,7 @@ import { badRequest, toLlanoError } from '../common/errors.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { getDashboard } from './dashboards-service.js';
 import { insightData, type DataRequest } from './insight-data.js';
-import { INSIGHT_KIND } from './insights-service.js';
-import type { DashboardData, Insight, InsightData, TileError } from './insight-types.js';
-import { tileChartSize, tilePreview } from './tile-preview.js';
+import type { DashboardData, InsightData, TileError } from './insight-types.js';
 
 const TILES_AT_ONCE = 6;
 
@@ -20,11 +18,7 @@ export async function dashboardData(
   principal: Principal,
   projectKey: string,
   id: string,
-  request: DataRequest & {
-    page?: number;
-    /** The width of the page's grid in pixels: chart tiles also carry `svg`, drawn at their size (tile-preview.ts). */
-    previewWidth?: number;
-  } = {},
+  request: DataRequest & { page?: number } = {},
 ): Promise<DashboardData> {
   const dashboard = await getDashboard(ws, principal, projectKey, id);
   const pageNumber = request.page ?? 1;
@@ -35,20 +29,12 @@ export async function dashboardData(
   if (request.signal) setMaxListeners(insights.length + 10, request.signal);
   const one = async (insight: string): Promise<[string, InsightData | TileError]> => {
     try {
-      const data = await insightData(ws, principal, projectKey, insight, request);
-      return [insight, request.previewWidth ? await withPreview(insight, data, request.previewWidth) : data];
+      return [insight, await insightData(ws, principal, projectKey, insight, request)];
     } catch (err) {
       if (request.signal?.aborted) throw err;
       const { code, status, message } = toLlanoError(err);
       return [insight, { error: { code, status, message } }];
     }
-  };
-  const withPreview = async (id: string, data: InsightData, gridWidth: number): Promise<InsightData> => {
-    const stored = await ws.catalog.objects.require<Insight>(projectKey, INSIGHT_KIND, id);
-    const tile = page.tiles.find((t) => t.insight === id)!;
-    const dataKey = `${projectKey}/${id}@${stored.revision} ${JSON.stringify(request.filters ?? [])}`;
-    const svg = tilePreview(ws, stored.body, data, dataKey, tileChartSize(tile, gridWidth));
-    return svg ? { ...data, svg } : data;
   };
   // At most as many tiles at once as a browser asked for before (six connections): with nothing
   // cached, twenty queries over millions of rows at once only compete for the same cores.

@@ -167,8 +167,6 @@ export interface InsightData {
   version: string | null;
   /** Filters that were dropped because the dataset has no such column. */
   ignoredFilters?: string[];
-  /** In a dashboard page's data asked with a grid width: the tile's chart drawn as SVG at its size (tile-preview.ts). */
-  svg?: string;
 }
 
 /** Why one tile has no rows (its dataset has no data yet, its insight was deleted…): the other tiles still draw. */

@@ -27,7 +27,6 @@ const InsightData = loose({
   truncated: z.boolean(),
   sql: z.string(),
   version: z.string().nullable(),
-  svg: z.string().optional(),
 });
 /** `filters` as the table query language writes them (`band:in:3|6`), repeated; `filter` is read too. */
 const FilterQuery = z.object({
@@ -41,15 +40,6 @@ const FilterQuery = z.object({
 const filtersOf = (q: z.infer<typeof FilterQuery>) => [...parseFilters(q.filters), ...parseFilters(q.filter)];
 const PageDataQuery = FilterQuery.omit({ dashboard: true }).extend({
   page: z.coerce.number().int().min(1).max(20).optional().describe('The page of the dashboard (default 1)'),
-  previewWidth: z.coerce
-    .number()
-    .int()
-    .min(200)
-    .max(8000)
-    .optional()
-    .describe(
-      "The width in pixels of the page's grid: each chart tile also carries `svg`, its chart drawn on the server at its size, which the page shows until its own chart is drawn",
-    ),
 });
 const TileError = z.object({ error: z.object({ code: z.string(), status: z.number(), message: z.string() }) });
 const ExportQuery = FilterQuery.extend({
@@ -148,12 +138,7 @@ export function insightRoutes(app: FastifyInstance, ws: Workspace): void {
       audit: dataAccess('dashboard.read'),
     },
     async ({ principal, params, query, signal }) =>
-      dashboardData(ws, principal, params.key, params.id, {
-        filters: filtersOf(query),
-        page: query.page,
-        previewWidth: query.previewWidth,
-        signal,
-      }),
+      dashboardData(ws, principal, params.key, params.id, { filters: filtersOf(query), page: query.page, signal }),
   );
   route(
     app,

@@ -11,11 +11,8 @@ import {
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
-import { queueDraw } from '../lib/draw-queue';
 import { observeNearViewport, observeResize } from '../lib/shared-observers';
 import { useLatest } from '../lib/use-latest';
-
-export { COLORS, outcomeColor, outcomeTone, type Tone } from '../lib/tones';
 
 echarts.use([
   BarChart,
@@ -36,21 +33,6 @@ export type EChartsOption = echarts.EChartsCoreOption;
 
 export { echarts };
 
-/** Draws `option` on chart `c`; each draw is a User Timing entry (the browser's performance panel, bench/_load-profile.ts). */
-function drawChart(c: echarts.ECharts, option: EChartsOption, label: string) {
-  const start = performance.now();
-  c.setOption(option, { notMerge: true });
-  performance.measure(`echart draw: ${label}`, { start });
-  // A chart with a brush selects a range by dragging (as Grafana does); the wheel and the slider zoom.
-  const brush = (option as { brush?: { brushType?: string; brushMode?: string } }).brush;
-  if (brush)
-    c.dispatchAction({
-      type: 'takeGlobalCursor',
-      key: 'brush',
-      brushOption: { brushType: brush.brushType, brushMode: brush.brushMode },
-    });
-}
-
 /**
  * One ECharts instance in a div; resized with its container. `onClick` receives the clicked
  * item's `data`; `onBrush` the first and last category index of a range brushed on the x axis
@@ -64,8 +46,6 @@ export function EChart({
   onBrush,
   ariaLabel,
   lazy = false,
-  deferred = false,
-  onDrawn,
 }: {
   option: EChartsOption;
   className?: string;
@@ -75,21 +55,12 @@ export function EChart({
   ariaLabel: string;
   /** Draw only once the chart comes near the viewport (a dashboard of many tiles draws the first screen first). */
   lazy?: boolean;
-  /** Drawn in a task of its own after the charts queued before it (lib/draw-queue.ts): the page shows a picture meanwhile. */
-  deferred?: boolean;
-  /** Called after each draw. */
-  onDrawn?: () => void;
 }) {
   const ref = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
   const clickRef = useLatest(onClick);
   const brushRef = useLatest(onBrush);
-  const optionRef = useLatest(option);
-  const labelRef = useLatest(ariaLabel);
-  const drawnRef = useLatest(onDrawn);
   const [inView, setInView] = useState(!lazy);
-  // As mounted: a chart that drew over its picture stays drawn when the picture goes.
-  const [deferredAtMount] = useState(deferred);
 
   useLayoutEffect(() => {
     if (inView || !ref.current) return;
@@ -105,48 +76,97 @@ export function EChart({
   }, [inView]);
 
   useEffect(() => {
+    if (!ref.current || !inView) return;
+    const start = performance.now();
+    const c = echarts.init(ref.current, undefined, { renderer: 'canvas' });
+    performance.measure('echart init', { start });
+    chart.current = c;
+    c.on('click', (p) => clickRef.current?.((p as { data?: unknown }).data));
+    c.on('brushEnd', (p) => {
+      const range = (p as { areas?: { coordRange?: unknown }[] }).areas?.[0]?.coordRange;
+      brushRef.current?.(Array.isArray(range) && range.length === 2 ? [Number(range[0]), Number(range[1])] : null);
+    });
+    // The observer also reports the size the chart was just drawn at: redrawing it then doubled the cost of a first paint.
     const el = ref.current;
-    if (!el || !inView) return;
-    let c: echarts.ECharts | null = null;
-    let stopObserving = () => {};
-    const start = () => {
-      const begin = performance.now();
-      c = echarts.init(el, undefined, { renderer: 'canvas' });
-      performance.measure('echart init', { start: begin });
-      chart.current = c;
-      c.on('click', (p) => clickRef.current?.((p as { data?: unknown }).data));
-      c.on('brushEnd', (p) => {
-        const range = (p as { areas?: { coordRange?: unknown }[] }).areas?.[0]?.coordRange;
-        brushRef.current?.(Array.isArray(range) && range.length === 2 ? [Number(range[0]), Number(range[1])] : null);
-      });
-      // The observer also reports the size the chart was just drawn at: redrawing it then doubled the cost of a first paint.
-      let size = `${el.clientWidth}x${el.clientHeight}`;
-      stopObserving = observeResize(el, () => {
-        const next = `${el.clientWidth}x${el.clientHeight}`;
-        if (next === size || !c) return;
-        size = next;
-        c.resize();
-      });
-      // Deferred: nothing was drawn when the option's effect ran; the latest option now.
-      if (deferredAtMount) {
-        drawChart(c, optionRef.current, labelRef.current);
-        drawnRef.current?.();
-      }
-    };
-    const cancel = deferredAtMount ? queueDraw(start) : (start(), () => {});
+    let size = `${el.clientWidth}x${el.clientHeight}`;
+    const stopObserving = observeResize(el, () => {
+      const next = `${el.clientWidth}x${el.clientHeight}`;
+      if (next === size) return;
+      size = next;
+      c.resize();
+    });
     return () => {
-      cancel();
       stopObserving();
-      c?.dispose();
+      c.dispose();
       chart.current = null;
     };
-  }, [clickRef, brushRef, optionRef, labelRef, drawnRef, inView, deferredAtMount]);
+  }, [clickRef, brushRef, inView]);
 
   useEffect(() => {
-    if (!inView || !chart.current) return;
-    drawChart(chart.current, option, ariaLabel);
-    drawnRef.current?.();
-  }, [option, inView, ariaLabel, drawnRef]);
+    if (!inView) return;
+    const start = performance.now();
+    chart.current?.setOption(option, { notMerge: true });
+    // Each draw is a User Timing entry (the browser's performance panel, bench/_load-profile.ts).
+    performance.measure(`echart draw: ${ariaLabel}`, { start });
+    // A chart with a brush selects a range by dragging (as Grafana does); the wheel and the slider zoom.
+    const brush = (option as { brush?: { brushType?: string; brushMode?: string } }).brush;
+    if (brush)
+      chart.current?.dispatchAction({
+        type: 'takeGlobalCursor',
+        key: 'brush',
+        brushOption: { brushType: brush.brushType, brushMode: brush.brushMode },
+      });
+  }, [option, inView, ariaLabel]);
 
   return <div ref={ref} className={className} style={style} role="img" aria-label={ariaLabel} />;
+}
+
+/** Colours of outcomes and states, matching the CSS tokens. */
+export const COLORS = {
+  ok: '#2e8b57',
+  warn: '#c27c0e',
+  bad: '#c62f3a',
+  run: '#2d7dd2',
+  idle: '#8a94a3',
+  ext: '#7a5cc4',
+  // Aborted (stopped by someone) is not failed, queued is not yet running: each its own colour.
+  aborted: '#4b5563',
+  queued: '#9cc3ee',
+  accent: '#1f5fae',
+};
+
+/** The colour family of an outcome or state: a key of COLORS, and a `tone-*` class in the stylesheet. */
+export type Tone = 'ok' | 'warn' | 'bad' | 'run' | 'idle' | 'ext' | 'aborted' | 'queued';
+
+export function outcomeTone(outcome: string | null | undefined): Tone {
+  switch (outcome?.toLowerCase()) {
+    case 'ok':
+    case 'succeeded':
+    case 'success':
+    case 'built':
+    case 'up-to-date':
+      return 'ok';
+    case 'warning':
+    case 'skipped':
+    case 'stale':
+      return 'warn';
+    case 'failed':
+    case 'failure':
+    case 'error':
+      return 'bad';
+    case 'aborted':
+    case 'interrupted':
+      return 'aborted';
+    case 'running':
+    case 'building':
+      return 'run';
+    case 'queued':
+      return 'queued';
+    default:
+      return 'idle';
+  }
+}
+
+export function outcomeColor(outcome: string | null | undefined): string {
+  return COLORS[outcomeTone(outcome)];
 }

@@ -1,14 +1,15 @@
-import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
+import { BoxplotChart, HeatmapChart, PieChart } from 'echarts/charts';
+import { TitleComponent, VisualMapComponent } from 'echarts/components';
+import { useMemo } from 'react';
 import { chartOption, facetValues, rangeOfBrush, rowsOfFacet } from '../../../src/insights/chart-options.js';
 import { cellColor, formatCell } from '../../../src/insights/table-format.js';
 import { markdownToHtml } from '../../../src/insights/markdown.js';
 import type { Insight, InsightData } from '../api/types';
-import { outcomeTone } from '../lib/tones';
-import type { EChartsOption } from './echart';
+import { echarts, EChart, outcomeTone, type EChartsOption } from './echart';
 import { WebappFrame } from './webapp-frame';
 
-// ECharts (~670 kB) loads apart: a dashboard first shows the pictures its data came with.
-const EChart = lazy(() => import('./insight-echart'));
+// The kinds the shared EChart does not register: pies, heatmaps, box plots, KPI titles.
+echarts.use([PieChart, HeatmapChart, BoxplotChart, TitleComponent, VisualMapComponent]);
 
 /** Small multiples: at most this many facet values are drawn. */
 const MAX_FACETS = 6;
@@ -61,7 +62,6 @@ export function InsightView({
         onSelectRange={selectRange}
         asTile={asTile}
         higherIsBetter={insight.chart?.kpi?.higherIsBetter}
-        preview={asTile ? data.svg : undefined}
       />
     );
   return (
@@ -90,7 +90,6 @@ function ChartOf({
   onSelectRange,
   asTile,
   higherIsBetter,
-  preview,
 }: {
   kind: Parameters<typeof chartOption>[0];
   data: InsightData;
@@ -100,67 +99,32 @@ function ChartOf({
   asTile: boolean;
   /** KPI tiles: whether a rise is good (green) or bad (red). */
   higherIsBetter?: boolean;
-  /** The chart drawn on the server (SVG): shown until the interactive chart has drawn over it. */
-  preview?: string;
 }) {
-  // Whether the preview this chart came with has been replaced by the drawn chart.
-  const [drawnOver, setDrawnOver] = useState<string | null>(null);
-  // With a picture, ECharts is loaded (and compiled) only after the picture has been painted.
-  const [painted, setPainted] = useState(preview === undefined);
-  useEffect(() => {
-    if (painted) return;
-    let timer = 0;
-    const frame = requestAnimationFrame(() => {
-      timer = window.setTimeout(() => setPainted(true));
-    });
-    return () => {
-      cancelAnimationFrame(frame);
-      clearTimeout(timer);
-    };
-  }, [painted]);
   const option = useMemo(
     () => chartOption(kind, data, { higherIsBetter, ...(asTile ? { animation: false } : {}) }) as EChartsOption,
     [kind, data, asTile, higherIsBetter],
   );
   const x = data.roles.indexOf('x');
-  const showPreview = preview !== undefined && drawnOver !== preview;
-  const placeholder = <div className="insight-chart" role="img" aria-label={label} />;
-  const chart = !painted ? (
-    placeholder
-  ) : (
-    <Suspense fallback={placeholder}>
-      <EChart
-        option={option}
-        className="insight-chart"
-        ariaLabel={label}
-        lazy={asTile}
-        // With a picture on screen, the interactive chart is drawn when the page has time.
-        deferred={showPreview}
-        onDrawn={preview === undefined ? undefined : () => setDrawnOver(preview)}
-        onBrush={(indexes) => {
-          const range = indexes && onSelectRange ? rangeOfBrush(data, indexes) : null;
-          if (range) onSelectRange?.(range);
-        }}
-        onClick={(clicked) => {
-          if (!onSelect || x < 0) return;
-          // Bars and lines give their value; find the category by the clicked value's row.
-          const value: unknown = Array.isArray(clicked)
-            ? (clicked as unknown[])[0]
-            : (clicked as { name?: unknown } | null)?.name;
-          const row = data.rows.find((r) => r.includes(clicked as never) || String(r[x]) === String(value));
-          onSelect(row ? row[x] : value);
-        }}
-      />
-    </Suspense>
-  );
-  if (!asTile) return chart;
   return (
-    <div className="tile-chart">
-      {chart}
-      {showPreview ? (
-        <div className="tile-chart-preview" aria-hidden="true" dangerouslySetInnerHTML={{ __html: preview }} />
-      ) : null}
-    </div>
+    <EChart
+      option={option}
+      className="insight-chart"
+      ariaLabel={label}
+      lazy={asTile}
+      onBrush={(indexes) => {
+        const range = indexes && onSelectRange ? rangeOfBrush(data, indexes) : null;
+        if (range) onSelectRange?.(range);
+      }}
+      onClick={(clicked) => {
+        if (!onSelect || x < 0) return;
+        // Bars and lines give their value; find the category by the clicked value's row.
+        const value: unknown = Array.isArray(clicked)
+          ? (clicked as unknown[])[0]
+          : (clicked as { name?: unknown } | null)?.name;
+        const row = data.rows.find((r) => r.includes(clicked as never) || String(r[x]) === String(value));
+        onSelect(row ? row[x] : value);
+      }}
+    />
   );
 }
 

@@ -1,5 +1,4 @@
 import { api, projectApi } from '../api/client';
-import { dashboardPreviewWidth } from './dashboard-preview-width';
 
 /**
  * GETs started before the page that reads them has mounted, taken by `useApi` for the same URL
@@ -38,5 +37,5 @@ export function fetchDashboardEarly(pathname: string): void {
   fetchEarly(projectApi(key));
   fetchEarly(projectApi(key, 'dashboards', id));
   fetchEarly(projectApi(key, 'insights'));
-  fetchEarly(`${projectApi(key, 'dashboards', id, 'data')}?page=1&previewWidth=${dashboardPreviewWidth()}`);
+  fetchEarly(`${projectApi(key, 'dashboards', id, 'data')}?page=1`);
 }

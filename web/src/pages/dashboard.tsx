@@ -17,7 +17,6 @@ import { ShareButton } from '../components/share-dialog';
 import { InsightView, type SelectedRange } from '../components/insight-view';
 import { projectPath } from '../components/layout';
 import { ErrorAlert, Loading, Notice, PageHeader } from '../components/ui';
-import { dashboardPreviewWidth } from '../lib/dashboard-preview-width';
 import { useApi, type ApiState } from '../lib/use-api';
 import { useProjectRole } from '../lib/use-project-role';
 import { TilePicker } from './dashboard-tile-picker';
@@ -101,20 +100,10 @@ export default function DashboardPage({ shared = false }: { shared?: boolean }) 
   }, [typed, crossFilters]);
 
   // Every tile's data of the page in one request; a tile added while editing fetches its own.
-  // Unfiltered (as the page opens), each chart comes with its picture drawn on the server, shown
-  // at once; a filtered page redraws charts that are already interactive.
   const pageData = useApi<DashboardData>(projectApi(key, 'dashboards', id, 'data'), {
     page: pageIndex + 1,
     filters,
-    previewWidth: filters.length ? undefined : dashboardPreviewWidth(),
   });
-  // A server slow to answer (just started, nothing cached) sends no pictures: the wait loads ECharts.
-  const waiting = pageData.loading;
-  useEffect(() => {
-    if (!waiting) return;
-    const timer = setTimeout(() => void import('../components/insight-echart'), 100);
-    return () => clearTimeout(timer);
-  }, [waiting]);
   const reloadPage = pageData.reload;
   useEffect(() => {
     if (tick) reloadPage();
