@@ -1,5 +1,12 @@
 import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
-import { T, ThriftReader, ThriftWriter, type ThriftField, type ThriftStruct } from './ts-recipe-thrift.js';
+import {
+  encodeStruct,
+  i64,
+  list,
+  struct,
+  type ThriftStruct as ThriftOut,
+} from '../../engine/parquet/thrift-compact.js';
+import { ThriftReader, type ThriftStruct } from './ts-recipe-thrift.js';
 import type { FieldKind } from './ts-recipe-csv.js';
 
 /**
@@ -438,8 +445,10 @@ function encodeColumn(
   }
 }
 
-function pageHeader(type: number, size: number, fields: ThriftField): Buffer {
-  return new ThriftWriter().struct([[1, T.I32, type], [2, T.I32, size], [3, T.I32, size], fields]).toBuffer();
+/** A page header (the same thrift writer as the engine's Parquet files): `header` is its field 5 (data) or 7 (dictionary). */
+function pageHeader(type: number, size: number, header: readonly [number, ThriftOut]): Buffer {
+  const bytes = encodeStruct(struct([1, type], [2, size], [3, size], header));
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
 }
 
 /** Writes a flat Parquet file one row group at a time; `writeRowGroup` answers false (writing nothing) on a value its column's type cannot hold. */
@@ -447,7 +456,7 @@ export class ParquetWriter {
   private readonly fd: number;
   private offset = 0;
   private rows = 0;
-  private readonly groups: ThriftField[][] = [];
+  private readonly groups: ThriftOut[] = [];
 
   constructor(
     path: string,
@@ -471,7 +480,7 @@ export class ParquetWriter {
       if (e === UNFIT) return false;
       encoded.push(e);
     }
-    const chunks: ThriftField[][] = [];
+    const chunks: ThriftOut[] = [];
     const groupStart = this.offset;
     encoded.forEach(({ defined, chunk }, j) => {
       const start = this.offset;
@@ -481,11 +490,7 @@ export class ParquetWriter {
         this.write(
           pageHeader(PAGE.DICTIONARY, chunk.dictionary.length, [
             7,
-            T.STRUCT,
-            [
-              [1, T.I32, chunk.dictionaryCount],
-              [2, T.I32, ENCODING.PLAIN_DICTIONARY],
-            ],
+            struct([1, chunk.dictionaryCount], [2, ENCODING.PLAIN_DICTIONARY]),
           ]),
         );
         this.write(chunk.dictionary);
@@ -499,13 +504,7 @@ export class ParquetWriter {
       this.write(
         pageHeader(PAGE.DATA, size, [
           5,
-          T.STRUCT,
-          [
-            [1, T.I32, numRows],
-            [2, T.I32, chunk.encoding],
-            [3, T.I32, ENCODING.RLE],
-            [4, T.I32, ENCODING.RLE],
-          ],
+          struct([1, numRows], [2, chunk.encoding], [3, ENCODING.RLE], [4, ENCODING.RLE]),
         ]),
       );
       this.write(prefix);
@@ -514,66 +513,44 @@ export class ParquetWriter {
       this.write(chunk.data);
       const total = this.offset - start;
       const spec = WRITE[this.columns[j].type.toUpperCase()];
-      chunks.push([
-        [2, T.I64, start],
-        [
-          3,
-          T.STRUCT,
+      const encodings = chunk.dictionary ? [ENCODING.PLAIN_DICTIONARY, ENCODING.RLE] : [ENCODING.PLAIN, ENCODING.RLE];
+      chunks.push(
+        struct(
+          [2, i64(start)],
           [
-            [1, T.I32, spec.physical],
-            [
-              2,
-              T.LIST,
-              {
-                elem: T.I32,
-                items: chunk.dictionary ? [ENCODING.PLAIN_DICTIONARY, ENCODING.RLE] : [ENCODING.PLAIN, ENCODING.RLE],
-              },
-            ],
-            [3, T.LIST, { elem: T.BINARY, items: [this.columns[j].name] }],
-            [4, T.I32, 0],
-            [5, T.I64, numRows],
-            [6, T.I64, total],
-            [7, T.I64, total],
-            [9, T.I64, dataAt],
-            [11, T.I64, dictionaryAt],
+            3,
+            struct(
+              [1, spec.physical],
+              [2, list('i32', encodings)],
+              [3, list('string', [this.columns[j].name])],
+              [4, 0],
+              [5, i64(numRows)],
+              [6, i64(total)],
+              [7, i64(total)],
+              [9, i64(dataAt)],
+              [11, dictionaryAt === undefined ? undefined : i64(dictionaryAt)],
+            ),
           ],
-        ],
-      ]);
+        ),
+      );
     });
-    this.groups.push([
-      [1, T.LIST, { elem: T.STRUCT, items: chunks }],
-      [2, T.I64, this.offset - groupStart],
-      [3, T.I64, numRows],
-    ]);
+    this.groups.push(struct([1, list('struct', chunks)], [2, i64(this.offset - groupStart)], [3, i64(numRows)]));
     this.rows += numRows;
     return true;
   }
 
   close(): void {
-    const schema: ThriftField[][] = [
-      [
-        [4, T.BINARY, 'schema'],
-        [5, T.I32, this.columns.length],
-      ],
-      ...this.columns.map((c): ThriftField[] => {
+    const schema: ThriftOut[] = [
+      struct([4, 'schema'], [5, this.columns.length]),
+      ...this.columns.map((c) => {
         const spec = WRITE[c.type.toUpperCase()];
-        return [
-          [1, T.I32, spec.physical],
-          [3, T.I32, 1],
-          [4, T.BINARY, c.name],
-          [6, T.I32, spec.converted],
-        ];
+        return struct([1, spec.physical], [3, 1], [4, c.name], [6, spec.converted]);
       }),
     ];
-    const footer = new ThriftWriter()
-      .struct([
-        [1, T.I32, 1],
-        [2, T.LIST, { elem: T.STRUCT, items: schema }],
-        [3, T.I64, this.rows],
-        [4, T.LIST, { elem: T.STRUCT, items: this.groups }],
-        [6, T.BINARY, 'llano'],
-      ])
-      .toBuffer();
+    const bytes = encodeStruct(
+      struct([1, 1], [2, list('struct', schema)], [3, i64(this.rows)], [4, list('struct', this.groups)], [6, 'llano']),
+    );
+    const footer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
     const length = Buffer.alloc(4);
     length.writeUInt32LE(footer.length);
     this.write(footer);

@@ -1,10 +1,11 @@
 /**
- * Thrift's compact protocol, as much as Parquet's footer and page headers need: a generic
- * reader (a struct becomes an object keyed by field id) and a writer of structs described as
- * `[fieldId, type, value]` triples. Runs INSIDE the sandbox: Node built-ins only.
+ * A reader of Thrift's compact protocol, as much as Parquet's footer and page headers need (a
+ * struct becomes an object keyed by field id). Writing uses the engine's own Parquet writer's
+ * thrift-compact.ts. Both run INSIDE the sandbox (bundled into the code's module): no imports
+ * beyond Node built-ins and other such pure files.
  */
 
-export const T = {
+const T = {
   TRUE: 1,
   FALSE: 2,
   BYTE: 3,
@@ -109,79 +110,3 @@ export class ThriftReader {
 }
 
 /** A field to write: id, compact type and value (a list is `{ elem, items }`, a struct its fields). */
-export type ThriftField = [number, number, unknown];
-export interface ThriftList {
-  elem: number;
-  items: unknown[];
-}
-
-export class ThriftWriter {
-  private bytes: number[] = [];
-
-  private varint(v: number): void {
-    while (v >= 0x80) {
-      this.bytes.push((v % 128) | 0x80);
-      v = Math.floor(v / 128);
-    }
-    this.bytes.push(v);
-  }
-
-  private zigzag(v: number): void {
-    this.varint(v >= 0 ? v * 2 : -v * 2 - 1);
-  }
-
-  private value(type: number, v: unknown): void {
-    switch (type) {
-      case T.BYTE:
-        this.bytes.push((v as number) & 0xff);
-        return;
-      case T.I16:
-      case T.I32:
-      case T.I64:
-        this.zigzag(v as number);
-        return;
-      case T.BINARY: {
-        const b = typeof v === 'string' ? Buffer.from(v, 'utf8') : (v as Buffer);
-        this.varint(b.length);
-        for (const x of b) this.bytes.push(x);
-        return;
-      }
-      case T.LIST: {
-        const { elem, items } = v as ThriftList;
-        if (items.length < 15) this.bytes.push((items.length << 4) | elem);
-        else {
-          this.bytes.push(0xf0 | elem);
-          this.varint(items.length);
-        }
-        for (const item of items) this.value(elem, item);
-        return;
-      }
-      case T.STRUCT:
-        this.struct(v as ThriftField[]);
-        return;
-      default:
-        throw new Error(`Thrift: cannot write type ${type}`);
-    }
-  }
-
-  struct(fields: ThriftField[]): this {
-    let last = 0;
-    for (const [id, type, v] of fields) {
-      if (v === undefined) continue;
-      const wire = type === T.TRUE ? (v ? T.TRUE : T.FALSE) : type;
-      if (id > last && id - last <= 15) this.bytes.push(((id - last) << 4) | wire);
-      else {
-        this.bytes.push(wire);
-        this.zigzag(id);
-      }
-      if (type !== T.TRUE) this.value(type, v);
-      last = id;
-    }
-    this.bytes.push(0);
-    return this;
-  }
-
-  toBuffer(): Buffer {
-    return Buffer.from(this.bytes);
-  }
-}
