@@ -2,7 +2,7 @@
 export const PYTHON_RECIPE_ENTRY = String.raw`# The Python recipe harness: runs inside the sandbox, which calls run_recipe(config, llano).
 # Inputs are files exported by DuckDB: Parquet decoded with numpy (llano_parquet.py, next to the
 # sandbox harness) or, for types it does not carry, CSV (NULL written as \N) read with their DuckDB
-# types. The output is a Parquet file while the code writes frames llano_parquet carries, then a
+# types; row code gets CSV with every value quoted and NULL an unquoted nan (see Input). The output is a Parquet file while the code writes frames llano_parquet carries, then a
 # CSV file with a header; its schema declared or inferred from the first rows or frame.
 import csv
 import datetime
@@ -62,6 +62,16 @@ class Input:
         names = [c['name'] for c in self.columns]
         convert = [_CONVERT[_kind(c['type'])] for c in self.columns]
         with open(self.path, newline='', encoding='utf-8') as f:
+            if self.format == 'quoted-csv':
+                # Every value quoted; NULL an unquoted nan, which this reader makes a float.
+                reader = csv.reader(f, quoting=csv.QUOTE_NONNUMERIC)
+                next(reader, None)
+                for record in reader:
+                    yield {
+                        n: (None if type(v) is float else (c(v) if c is not None else v))
+                        for n, c, v in zip(names, convert, record)
+                    }
+                return
             reader = csv.reader(f)
             next(reader, None)
             for record in reader:
@@ -74,6 +84,9 @@ class Input:
         if self.format == 'parquet':
             return _parquet_io().to_frame(_parquet_io().read_columns(self.path), self._kinds())
         import pandas as pd
+
+        if self.format == 'quoted-csv':  # row code's file (the code did not name pandas)
+            return pd.DataFrame(list(self), columns=[c['name'] for c in self.columns])
 
         kinds = self._kinds()
         dtypes = {'float': 'float64', 'bool': 'boolean', 'str': 'object'}

@@ -87,7 +87,7 @@ function writeEntry(language: CodeRecipeLanguage, workDir: string): string {
 }
 
 /** The input files handed to the code: the harness's, or Parquet for Python. */
-type InputFiles = Record<string, { path: string; columns: CodeColumn[]; format?: TransferFormat }>;
+type InputFiles = Record<string, { path: string; columns: CodeColumn[]; format?: TransferFormat | 'quoted-csv' }>;
 
 /** Copies each input (all rows, or the first `sampleRows`) to a file of the language's format; answers their columns. */
 async function exportInputs(
@@ -114,11 +114,19 @@ async function exportInputs(
           ? parquetInputCopy(relation, columns, limit, parquetFile)
           : null;
     const format = language === 'typescript' ? transferFormat(columns) : LANGUAGE[language].format;
+    // Python row code reads CSV with its csv module, which cannot tell a quoted "\N" from the
+    // NULL marker: every value is quoted and NULL is an unquoted nan, which
+    // csv.QUOTE_NONNUMERIC reads as a float, so text stays text whatever it holds.
+    const quoted = language === 'python' && !columnar && format === 'csv';
     const file = path.join(inDir, `${name}.${parquet ? 'parquet' : format}`);
     const select = `SELECT * FROM ${relation}${limit}`;
-    const options = format === 'csv' ? `FORMAT csv, HEADER, NULLSTR ${quoteLiteral(NULL_TEXT)}` : 'FORMAT json';
+    const options = quoted
+      ? `FORMAT csv, HEADER, NULLSTR 'nan', FORCE_QUOTE *`
+      : format === 'csv'
+        ? `FORMAT csv, HEADER, NULLSTR ${quoteLiteral(NULL_TEXT)}`
+        : 'FORMAT json';
     await conn.run(parquet ?? `COPY (${select}) TO ${quoteLiteral(file)} (${options})`);
-    inputs[name] = { path: file, columns, format: parquet ? 'parquet' : format };
+    inputs[name] = { path: file, columns, format: parquet ? 'parquet' : quoted ? 'quoted-csv' : format };
     ctx.log(
       `Input ${name}: ${columns.length} columns exported for the code${parquet ? ' as Parquet' : ''}${sampleRows ? ` (first ${sampleRows} rows)` : ''}`,
     );
