@@ -207,23 +207,32 @@ export function convertField(text: string | null, kind: FieldKind): unknown {
 
 const NEEDS_QUOTES = /[",\n\r]/;
 
-/** A value as a field DuckDB reads back with the column's type (non-finite numbers as NULL, as JSON had them). */
-export function csvField(value: unknown, jsonText: (value: unknown) => string): string {
-  if (value === null || value === undefined) return CSV_NULL;
+/**
+ * A value's text as DuckDB reads it back with the column's type, or null for NULL (and for
+ * non-finite numbers, as JSON had them): dates as ISO text, objects as JSON.
+ */
+export function valueText(value: unknown, jsonText: (value: unknown) => string): string | null {
   switch (typeof value) {
+    case 'string':
+      return value;
     case 'number':
-      return Number.isFinite(value) ? String(value) : CSV_NULL;
+      return Number.isFinite(value) ? String(value) : null;
     case 'boolean':
       return value ? 'true' : 'false';
     case 'bigint':
       return value.toString();
-    case 'string':
-      return value === CSV_NULL || value === '' || NEEDS_QUOTES.test(value) ? quote(value) : value;
-    default: {
-      const text = value instanceof Date ? value.toISOString() : jsonText(value);
-      return NEEDS_QUOTES.test(text) ? quote(text) : text;
-    }
+    case 'undefined':
+      return null;
+    default:
+      return value === null ? null : value instanceof Date ? value.toISOString() : jsonText(value);
   }
+}
+
+/** A value as a CSV field (NULL as the marker; text that could be read as the marker or empty, quoted). */
+export function csvField(value: unknown, jsonText: (value: unknown) => string): string {
+  const text = valueText(value, jsonText);
+  if (text === null) return CSV_NULL;
+  return text === CSV_NULL || text === '' || NEEDS_QUOTES.test(text) ? quote(text) : text;
 }
 
 function quote(text: string): string {

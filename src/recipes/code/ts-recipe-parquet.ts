@@ -6,8 +6,9 @@ import {
   struct,
   type ThriftStruct as ThriftOut,
 } from '../../engine/parquet/thrift-compact.js';
+import { ByteSink } from '../../engine/parquet/byte-sink.js';
 import { ThriftReader, type ThriftStruct } from './ts-recipe-thrift.js';
-import type { FieldKind } from './ts-recipe-csv.js';
+import { valueText, type FieldKind } from './ts-recipe-csv.js';
 
 /**
  * The TypeScript harness's columnar handover: flat, uncompressed Parquet both ways. DuckDB writes
@@ -251,63 +252,25 @@ export function* parquetRowGroups(path: string, kinds: FieldKind[], exact = fals
 /** A value the column's type cannot hold exactly: the writer gives the row group back. */
 const UNFIT = Symbol('unfit');
 
-/** A growable byte buffer for PLAIN strings. */
-class Bytes {
-  buf = Buffer.allocUnsafe(1 << 16);
-  length = 0;
-  reserve(extra: number): void {
-    if (this.length + extra <= this.buf.length) return;
-    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.length + extra));
-    this.buf.copy(next, 0, 0, this.length);
-    this.buf = next;
-  }
-  string(text: string): void {
-    this.reserve(4 + text.length * 3);
-    const n = this.buf.write(text, this.length + 4, 'utf8');
-    this.buf.writeUInt32LE(n, this.length);
-    this.length += 4 + n;
-  }
-  view(): Buffer {
-    return this.buf.subarray(0, this.length);
-  }
-}
+const utf8 = new TextEncoder();
 
-function varint(v: number): number[] {
-  const out: number[] = [];
-  while (v >= 0x80) {
-    out.push((v % 128) | 0x80);
-    v = Math.floor(v / 128);
-  }
-  out.push(v);
-  return out;
+/** A PLAIN BYTE_ARRAY value: its UTF-8 length, then its bytes. */
+function putText(sink: ByteSink, text: string): void {
+  sink.reserve(4 + 3 * text.length);
+  const at = sink.length;
+  const { written } = utf8.encodeInto(text, sink.raw().subarray(at + 4));
+  sink.int32LE(written);
+  sink.length += written;
 }
 
 interface EncodedChunk {
-  dictionary: Buffer | null;
+  dictionary: Uint8Array | null;
   dictionaryCount: number;
-  data: Buffer;
+  data: Uint8Array;
   encoding: number;
 }
 
 const MAX_DICTIONARY = 65536;
-
-/** The text the CSV path wrote for a VARCHAR value (null for NULL). */
-function textOf(value: unknown, jsonText: (value: unknown) => string): string | null {
-  switch (typeof value) {
-    case 'string':
-      return value;
-    case 'number':
-      return Number.isFinite(value) ? String(value) : null;
-    case 'boolean':
-      return value ? 'true' : 'false';
-    case 'bigint':
-      return value.toString();
-    case 'undefined':
-      return null;
-    default:
-      return value === null ? null : value instanceof Date ? value.toISOString() : jsonText(value);
-  }
-}
 
 /** A column's values as PLAIN bytes (dictionary codes for strings when few), or UNFIT. */
 function encodeColumn(
@@ -323,7 +286,7 @@ function encodeColumn(
     defined[i >> 3] |= 1 << (i & 7);
     present++;
   };
-  const plain = (data: Buffer): { defined: Uint8Array; chunk: EncodedChunk } => ({
+  const plain = (data: Uint8Array): { defined: Uint8Array; chunk: EncodedChunk } => ({
     defined,
     chunk: { dictionary: null, dictionaryCount: 0, data, encoding: ENCODING.PLAIN },
   });
@@ -398,7 +361,7 @@ function encodeColumn(
       const dictionary = new Map<string, number>();
       let texts: (string | null)[] | null = null;
       for (let i = 0; i < n; i++) {
-        const text = textOf(values[i], jsonText);
+        const text = valueText(values[i], jsonText);
         if (text === null) continue;
         if (texts) {
           texts[present] = text;
@@ -423,32 +386,55 @@ function encodeColumn(
         mark(i);
       }
       if (texts || present === 0) {
-        const bytes = new Bytes();
-        for (let k = 0; k < present; k++) bytes.string(texts ? (texts[k] as string) : '');
-        return plain(bytes.view());
+        const bytes = new ByteSink(1 << 16);
+        for (let k = 0; k < present; k++) putText(bytes, texts ? (texts[k] as string) : '');
+        return plain(bytes.view8());
       }
-      const dict = new Bytes();
-      for (const key of dictionary.keys()) dict.string(key);
+      const dict = new ByteSink(1 << 12);
+      for (const key of dictionary.keys()) putText(dict, key);
       // Codes bit-packed at 8 or 16 bits: the run's bytes are the little-endian codes.
       const width = dictionary.size <= 256 ? 8 : 16;
       const padded = Math.ceil(present / 8) * 8;
-      const head = [width, ...varint((padded / 8) * 2 + 1)];
-      const data = Buffer.alloc(head.length + (padded * width) / 8);
-      data.set(head, 0);
-      if (width === 8) for (let k = 0; k < present; k++) data[head.length + k] = codes[k];
-      else for (let k = 0; k < present; k++) data.writeUInt16LE(codes[k], head.length + 2 * k);
+      const data = new ByteSink(16 + (padded * width) / 8);
+      data.byte(width);
+      data.varint((padded / 8) * 2 + 1);
+      data.reserve((padded * width) / 8);
+      const raw = data.raw();
+      const at = data.length;
+      if (width === 8) for (let k = 0; k < present; k++) raw[at + k] = codes[k];
+      else
+        for (let k = 0; k < present; k++) {
+          raw[at + 2 * k] = codes[k] & 0xff;
+          raw[at + 2 * k + 1] = codes[k] >> 8;
+        }
+      data.length += (padded * width) / 8;
       return {
         defined,
-        chunk: { dictionary: dict.view(), dictionaryCount: dictionary.size, data, encoding: ENCODING.PLAIN_DICTIONARY },
+        chunk: {
+          dictionary: dict.view8(),
+          dictionaryCount: dictionary.size,
+          data: data.view8(),
+          encoding: ENCODING.PLAIN_DICTIONARY,
+        },
       };
     }
   }
 }
 
 /** A page header (the same thrift writer as the engine's Parquet files): `header` is its field 5 (data) or 7 (dictionary). */
-function pageHeader(type: number, size: number, header: readonly [number, ThriftOut]): Buffer {
-  const bytes = encodeStruct(struct([1, type], [2, size], [3, size], header));
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+function pageHeader(type: number, size: number, header: readonly [number, ThriftOut]): Uint8Array {
+  return encodeStruct(struct([1, type], [2, size], [3, size], header));
+}
+
+/** A version 1 page's definition levels: their 4-byte length, then one bit-packed run of width 1 (the null bitmap). */
+function definitionLevels(defined: Uint8Array): Uint8Array {
+  const run = new ByteSink(16);
+  run.varint(defined.length * 2 + 1);
+  const out = new ByteSink(4 + run.length + defined.length);
+  out.int32LE(run.length + defined.length);
+  out.bytes(run.view8());
+  out.bytes(defined);
+  return out.view8();
 }
 
 /** Writes a flat Parquet file one row group at a time; `writeRowGroup` answers false (writing nothing) on a value its column's type cannot hold. */
@@ -467,7 +453,7 @@ export class ParquetWriter {
     this.write(MAGIC);
   }
 
-  private write(buf: Buffer): void {
+  private write(buf: Uint8Array): void {
     writeSync(this.fd, buf);
     this.offset += buf.length;
   }
@@ -496,20 +482,15 @@ export class ParquetWriter {
         this.write(chunk.dictionary);
       }
       const dataAt = this.offset;
-      // Definition levels: a 4-byte length, then one bit-packed run of width 1 (the null bitmap).
-      const levels = Buffer.from([...varint(defined.length * 2 + 1)]);
-      const prefix = Buffer.alloc(4);
-      prefix.writeUInt32LE(levels.length + defined.length);
-      const size = 4 + levels.length + defined.length + chunk.data.length;
+      const levels = definitionLevels(defined);
+      const size = levels.length + chunk.data.length;
       this.write(
         pageHeader(PAGE.DATA, size, [
           5,
           struct([1, numRows], [2, chunk.encoding], [3, ENCODING.RLE], [4, ENCODING.RLE]),
         ]),
       );
-      this.write(prefix);
       this.write(levels);
-      this.write(Buffer.from(defined.buffer, defined.byteOffset, defined.length));
       this.write(chunk.data);
       const total = this.offset - start;
       const spec = WRITE[this.columns[j].type.toUpperCase()];
@@ -547,10 +528,9 @@ export class ParquetWriter {
         return struct([1, spec.physical], [3, 1], [4, c.name], [6, spec.converted]);
       }),
     ];
-    const bytes = encodeStruct(
+    const footer = encodeStruct(
       struct([1, 1], [2, list('struct', schema)], [3, i64(this.rows)], [4, list('struct', this.groups)], [6, 'llano']),
     );
-    const footer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
     const length = Buffer.alloc(4);
     length.writeUInt32LE(footer.length);
     this.write(footer);
