@@ -1,5 +1,6 @@
 import { AnalyticsInputError, finiteSeries } from '../common/errors.js';
 import { twoSidedNormalPValue } from '../common/normal.js';
+import { ties } from './ties.js';
 
 /** Mann–Kendall trend test result. */
 export interface MannKendallResult {
@@ -28,20 +29,11 @@ export function mannKendall(values: ArrayLike<number>): MannKendallResult {
   if (n < 2) throw new AnalyticsInputError(`the Mann–Kendall test needs at least 2 points, got ${n}`);
   const sorted = Float64Array.from(x);
   const inversions = countStrictInversions(sorted, new Float64Array(n), 0, n);
-  let tiedPairs = 0;
-  let tieTerm = 0;
-  for (let i = 0; i < n;) {
-    let j = i + 1;
-    while (j < n && sorted[j] === sorted[i]) j++;
-    const t = j - i;
-    tiedPairs += (t * (t - 1)) / 2;
-    tieTerm += t * (t - 1) * (2 * t + 5);
-    i = j;
-  }
+  const tied = ties(sorted);
   const pairs = (n * (n - 1)) / 2;
-  const increasing = pairs - tiedPairs - inversions;
+  const increasing = pairs - tied.pairs - inversions;
   const s = increasing - inversions;
-  const variance = (n * (n - 1) * (2 * n + 5) - tieTerm) / 18;
+  const variance = (n * (n - 1) * (2 * n + 5) - tied.varianceTerm) / 18;
   const z = variance > 0 && s !== 0 ? (s - Math.sign(s)) / Math.sqrt(variance) : 0;
   return { n, s, variance, z, pValue: twoSidedNormalPValue(z), tau: s / pairs };
 }

@@ -1,5 +1,6 @@
 import { selectKth } from '../common/order-statistics.js';
 import { createRandom, type Random } from '../common/random.js';
+import { ties } from './ties.js';
 
 /** Order statistics of the pairwise slopes, see {@link selectSlopes}. */
 export interface SelectedSlopes {
@@ -32,13 +33,7 @@ const EPSILON = 2 ** -52;
 export function selectSlopes(x: ArrayLike<number>, y: ArrayLike<number>, ranks: readonly number[]): SelectedSlopes {
   const n = x.length;
   const { sx, sy } = byXThenY(x, y);
-  let pairs = (n * (n - 1)) / 2;
-  for (let i = 0; i < n;) {
-    let j = i + 1;
-    while (j < n && sx[j] === sx[i]) j++;
-    pairs -= ((j - i) * (j - i - 1)) / 2;
-    i = j;
-  }
+  const pairs = (n * (n - 1)) / 2 - ties(sx).pairs;
   const values = new Float64Array(ranks.length);
   if (pairs === 0) return { pairs, values: values.fill(NaN) };
   for (const k of ranks)

@@ -2,6 +2,7 @@ import { AnalyticsInputError, checkNumber, finiteSeries } from '../common/errors
 import { normalQuantile } from '../common/normal.js';
 import { quantileSorted } from '../common/order-statistics.js';
 import { selectSlopes } from './slope-selection.js';
+import { ties } from './ties.js';
 
 /** Theil–Sen estimate with its confidence interval. */
 export interface TheilSenResult {
@@ -36,17 +37,12 @@ export function theilSen(y: ArrayLike<number>, x?: ArrayLike<number>, options: T
   if (xs.length !== n) throw new AnalyticsInputError(`x has ${xs.length} values and y ${n}`);
   if (n < 2) throw new AnalyticsInputError(`Theil–Sen needs at least 2 points, got ${n}`);
   const confidence = checkNumber(options.confidence ?? 0.95, 'confidence', 0, 1);
-  const total = distinctXPairs(xs);
+  // Sorted once each: the ties, and the medians of the intercept.
+  const sortedX = Float64Array.from(xs).sort();
+  const sortedY = Float64Array.from(ys).sort();
+  const total = (n * (n - 1)) / 2 - ties(sortedX).pairs;
   if (total === 0) throw new AnalyticsInputError('Theil–Sen needs at least two distinct x values');
-  const sorted = Float64Array.from(ys).sort();
-  let tieTerm = 0;
-  for (let i = 0; i < n;) {
-    let j = i + 1;
-    while (j < n && sorted[j] === sorted[i]) j++;
-    const t = j - i;
-    tieTerm += t * (t - 1) * (2 * t + 5);
-    i = j;
-  }
+  const tieTerm = ties(sortedY).varianceTerm;
   const sigma = Math.sqrt((n * (n - 1) * (2 * n + 5) - tieTerm) / 18);
   const z = normalQuantile(0.5 + confidence / 2);
   // Sen's interval: ranks (N ∓ z·σ_S)/2 among the N ordered slopes, σ_S² = Var(S) with ties.
@@ -62,21 +58,6 @@ export function theilSen(y: ArrayLike<number>, x?: ArrayLike<number>, options: T
     upperRank,
   ]).values;
   const slope = quantileSorted([below, above], h - low);
-  const median = (v: Float64Array) => quantileSorted(Float64Array.from(v).sort(), 0.5);
-  const intercept = median(ys) - slope * median(xs);
+  const intercept = quantileSorted(sortedY, 0.5) - slope * quantileSorted(sortedX, 0.5);
   return { slope, intercept, lower, upper, confidence, pairs: total };
-}
-
-/** Pairs of points with different x. */
-function distinctXPairs(xs: Float64Array): number {
-  const sorted = Float64Array.from(xs).sort();
-  const n = sorted.length;
-  let pairs = (n * (n - 1)) / 2;
-  for (let i = 0; i < n;) {
-    let j = i + 1;
-    while (j < n && sorted[j] === sorted[i]) j++;
-    pairs -= ((j - i) * (j - i - 1)) / 2;
-    i = j;
-  }
-  return pairs;
 }
