@@ -1,6 +1,6 @@
 import { badRequest } from '../../common/errors.js';
 import { quoteIdent, quoteLiteral } from '../../common/names.js';
-import type { CodeColumn } from './ts-recipe-entry.js';
+import type { CodeColumn, HarnessResult } from './ts-recipe-entry.js';
 
 /**
  * The columnar handover with code: uncompressed Parquet files that Python's llano_parquet.py reads
@@ -58,10 +58,7 @@ export function parquetInputCopy(
 const PLAIN_TYPE = /^[A-Za-z][A-Za-z0-9_ ]{0,60}$/;
 
 /** One output file of the code, in the order of its rows. */
-export interface OutputFile {
-  path: string;
-  format: 'parquet' | 'csv';
-}
+export type OutputFile = NonNullable<HarnessResult['files']>[number];
 
 /**
  * The relation of the code's output files read in order (the Parquet file of its frames first,

@@ -1,9 +1,10 @@
 /** The Python recipe harness (written to the run folder as recipe_entry.py; the sandbox calls its run_recipe). Kept as text: dist/ holds only compiled JavaScript. */
 export const PYTHON_RECIPE_ENTRY = String.raw`# The Python recipe harness: runs inside the sandbox, which calls run_recipe(config, llano).
 # Inputs are files exported by DuckDB: Parquet decoded with numpy (llano_parquet.py, next to the
-# sandbox harness) or, for types it does not carry, CSV (NULL written as \N) read with their DuckDB
-# types; row code gets CSV with every value quoted and NULL an unquoted nan (see Input). The output is a Parquet file while the code writes frames llano_parquet carries, then a
-# CSV file with a header; its schema declared or inferred from the first rows or frame.
+# sandbox harness) for code using pandas; CSV with every value quoted and NULL an unquoted nan for
+# row code (see Input); CSV with NULL written as \N for types Parquet does not carry. The output is
+# a Parquet file while the code writes frames llano_parquet carries, then a CSV file with a
+# header; its schema declared or inferred from the first rows or frame.
 import csv
 import datetime
 import decimal

@@ -39,17 +39,17 @@ export interface CodeRecipe extends RecipeBase {
 }
 
 /**
- * How data crosses into each language: CSV with `\N` for NULL, read with the column types sent
- * alongside (TypeScript: a column-wise parser in the harness; Python: csv module,
- * pandas.read_csv; R: read.csv), and read back by DuckDB's parallel CSV reader with the output's
- * schema. TypeScript reads and writes uncompressed Parquet instead when every column's type
- * allows (ts-recipe-parquet.ts), and falls back to NDJSON when a column is a list, struct, map or
- * JSON, whose values are objects in the code.
+ * The languages' files. How data crosses (see `InputFormat`, `outputRelation`): uncompressed
+ * Parquet where the columns allow, for TypeScript always and for Python code using pandas; else
+ * CSV with `\N` for NULL, read with the column types sent alongside (TypeScript: a column-wise
+ * parser in the harness; Python: csv module, pandas.read_csv; R: read.csv), and NDJSON for
+ * TypeScript when a column is a list, struct, map or JSON, whose values are objects in the code.
+ * DuckDB reads the output back with its schema, in parallel.
  */
 const LANGUAGE = {
-  typescript: { label: 'TypeScript', format: 'csv', code: 'recipe.ts', entry: 'entry.ts', fn: 'runRecipe' },
-  python: { label: 'Python', format: 'csv', code: 'recipe.py', entry: 'recipe_entry.py', fn: 'run_recipe' },
-  r: { label: 'R', format: 'csv', code: 'recipe.R', entry: 'recipe_entry.R', fn: 'run_recipe' },
+  typescript: { label: 'TypeScript', code: 'recipe.ts', entry: 'entry.ts', fn: 'runRecipe' },
+  python: { label: 'Python', code: 'recipe.py', entry: 'recipe_entry.py', fn: 'run_recipe' },
+  r: { label: 'R', code: 'recipe.R', entry: 'recipe_entry.R', fn: 'run_recipe' },
 } as const;
 
 const NULL_TEXT = '\\N';
@@ -86,8 +86,24 @@ function writeEntry(language: CodeRecipeLanguage, workDir: string): string {
   return entry;
 }
 
-/** The input files handed to the code: the harness's, or Parquet for Python. */
-type InputFiles = Record<string, { path: string; columns: CodeColumn[]; format?: TransferFormat | 'quoted-csv' }>;
+/**
+ * How an input reaches the code. Parquet when the columns allow (see parquet-transfer.ts):
+ * TypeScript reads it in its harness, Python code using pandas decodes it with numpy. Python row
+ * code keeps CSV, read without importing numpy (100 ms or more), as `quoted-csv`: its csv module
+ * cannot tell a quoted "\N" from the NULL marker, so every value is quoted and NULL is an
+ * unquoted nan, which csv.QUOTE_NONNUMERIC reads as a float: text stays text whatever it holds.
+ */
+type InputFormat = TransferFormat | 'quoted-csv';
+
+/** DuckDB's COPY options of each text format. */
+const TEXT_OPTIONS: Record<Exclude<InputFormat, 'parquet'>, string> = {
+  csv: `FORMAT csv, HEADER, NULLSTR ${quoteLiteral(NULL_TEXT)}`,
+  'quoted-csv': `FORMAT csv, HEADER, NULLSTR 'nan', FORCE_QUOTE *`,
+  ndjson: 'FORMAT json',
+};
+
+/** The input files handed to the code. */
+type InputFiles = Record<string, { path: string; columns: CodeColumn[]; format: InputFormat }>;
 
 /** Copies each input (all rows, or the first `sampleRows`) to a file of the language's format; answers their columns. */
 async function exportInputs(
@@ -103,30 +119,24 @@ async function exportInputs(
   for (const [name, relation] of Object.entries(relations)) {
     const columns = await describeRelation(conn, relation);
     const limit = sampleRows === undefined ? '' : ` LIMIT ${sampleRows}`;
-    // Parquet when the columns allow (see parquet-transfer.ts): TypeScript reads it in its harness,
-    // Python code using pandas decodes it with numpy; Python row code keeps CSV, read without
-    // importing numpy (100 ms or more). TypeScript's row groups are its batches (no copy to cut them).
     const parquetFile = path.join(inDir, `${name}.parquet`);
+    // TypeScript's row groups are its batches (no copy to cut them).
     const parquet =
       language === 'typescript'
         ? parquetInputCopy(relation, columns, limit, parquetFile, { rowGroupRows: BATCH_ROWS, unsigned: false })
         : language === 'python' && columnar
           ? parquetInputCopy(relation, columns, limit, parquetFile)
           : null;
-    const format = language === 'typescript' ? transferFormat(columns) : LANGUAGE[language].format;
-    // Python row code reads CSV with its csv module, which cannot tell a quoted "\N" from the
-    // NULL marker: every value is quoted and NULL is an unquoted nan, which
-    // csv.QUOTE_NONNUMERIC reads as a float, so text stays text whatever it holds.
-    const quoted = language === 'python' && !columnar && format === 'csv';
-    const file = path.join(inDir, `${name}.${parquet ? 'parquet' : format}`);
-    const select = `SELECT * FROM ${relation}${limit}`;
-    const options = quoted
-      ? `FORMAT csv, HEADER, NULLSTR 'nan', FORCE_QUOTE *`
-      : format === 'csv'
-        ? `FORMAT csv, HEADER, NULLSTR ${quoteLiteral(NULL_TEXT)}`
-        : 'FORMAT json';
-    await conn.run(parquet ?? `COPY (${select}) TO ${quoteLiteral(file)} (${options})`);
-    inputs[name] = { path: file, columns, format: parquet ? 'parquet' : quoted ? 'quoted-csv' : format };
+    if (parquet) {
+      await conn.run(parquet);
+      inputs[name] = { path: parquetFile, columns, format: 'parquet' };
+    } else {
+      const format =
+        language === 'typescript' ? transferFormat(columns) : language === 'python' && !columnar ? 'quoted-csv' : 'csv';
+      const file = path.join(inDir, `${name}.${format === 'ndjson' ? 'ndjson' : 'csv'}`);
+      await conn.run(`COPY (SELECT * FROM ${relation}${limit}) TO ${quoteLiteral(file)} (${TEXT_OPTIONS[format]})`);
+      inputs[name] = { path: file, columns, format };
+    }
     ctx.log(
       `Input ${name}: ${columns.length} columns exported for the code${parquet ? ' as Parquet' : ''}${sampleRows ? ` (first ${sampleRows} rows)` : ''}`,
     );
@@ -140,17 +150,17 @@ function outputRelation(file: string, result: HarnessResult): string {
   if (columns.length === 0)
     throw badRequest('The code wrote no columns: write at least one row, or declare outputSchema');
   const struct = `{${columns.map((c) => `${quoteLiteral(c.name)}: ${quoteLiteral(c.type)}`).join(', ')}}`;
-  // The TypeScript harness's Parquet holds the columns with their types already.
-  if (result.format === 'parquet') return `read_parquet(${quoteLiteral(file)})`;
-  // A quoted "\N" is the text \N, not NULL (the TypeScript harness quotes it; DuckDB does too).
+  if (result.format === 'ndjson')
+    return `read_json(${quoteLiteral(file)}, format = 'newline_delimited', columns = ${struct})`;
+  // A quoted "\N" is the text \N, not NULL (the harnesses quote it; DuckDB does too).
   const csv = (csvFile: string) =>
     `read_csv(${quoteLiteral(csvFile)}, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', nullstr = ${quoteLiteral(NULL_TEXT)}, allow_quoted_nulls = false, columns = ${struct})`;
-  // The Python harness says which files it wrote (Parquet for frames, then CSV).
-  const { files } = result as HarnessResult & { files?: OutputFile[] };
-  if (files) return outputFilesRelation(files, columns, csv);
-  return (result.format ?? 'csv') === 'csv'
-    ? csv(file)
-    : `read_json(${quoteLiteral(file)}, format = 'newline_delimited', columns = ${struct})`;
+  return outputFilesRelation(outputFiles(file, result), columns, csv);
+}
+
+/** The code's output files in the order of their rows: as the harness lists them, or its one file. */
+function outputFiles(file: string, result: HarnessResult): OutputFile[] {
+  return result.files ?? [{ path: file, format: result.format === 'parquet' ? 'parquet' : 'csv' }];
 }
 
 function limitsFor(ctx: RecipeContext, recipe: CodeRecipe): SandboxLimits {
@@ -338,9 +348,13 @@ export async function runCodeRecipe(
   const run = await runCode(ctx, recipe, language);
   try {
     const relation = outputRelation(run.outputFile, run.result);
-    const { files } = run.result as HarnessResult & { files?: OutputFile[] };
-    const from = files ? ` from ${files.map((f) => (f.format === 'csv' ? 'CSV' : 'Parquet')).join(' and ')}` : '';
-    ctx.log(`The code wrote ${run.result.rows} rows; importing them${from}`);
+    const from =
+      run.result.format === 'ndjson'
+        ? 'NDJSON'
+        : outputFiles(run.outputFile, run.result)
+            .map((f) => (f.format === 'csv' ? 'CSV' : 'Parquet'))
+            .join(' and ');
+    ctx.log(`The code wrote ${run.result.rows} rows; importing them from ${from}`);
     const written = await ctx.duck.withConnection((conn) =>
       copySelectToParquet(conn, `SELECT * FROM ${relation}`, target.path, {
         onProgress: ctx.onProgress ? (p) => ctx.onProgress?.(p.rows ?? 0) : undefined,

@@ -22,7 +22,7 @@ export interface CodeColumn {
 export type TransferFormat = 'csv' | 'ndjson' | 'parquet';
 
 /** CSV unless a column's values are objects in JSON (lists, structs, maps, JSON). */
-export function transferFormat(columns: CodeColumn[]): TransferFormat {
+export function transferFormat(columns: CodeColumn[]): 'csv' | 'ndjson' {
   return columns.every((c) => csvCarries(c.type)) ? 'csv' : 'ndjson';
 }
 
@@ -37,8 +37,10 @@ export interface HarnessConfig {
 export interface HarnessResult {
   rows: number;
   columns: CodeColumn[];
-  /** The output file's format (NDJSON when not said: the Python and R harnesses write CSV and say so). */
+  /** The output file's format (CSV when not said: the R harness writes CSV without saying so). */
   format?: TransferFormat;
+  /** The files written in the order of their rows, when the output is split (Python: Parquet for frames, then CSV). */
+  files?: { path: string; format: 'parquet' | 'csv' }[];
   environment: Record<string, unknown>;
 }
 
