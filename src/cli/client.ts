@@ -76,12 +76,12 @@ export class HttpClient implements ApiClient {
 
   async upload<T>(url: string, filePath: string, onProgress?: UploadProgress): Promise<T> {
     // A dataset takes the file itself as the body: the server writes it to disk without parsing it.
-    const { contentType, length, body } = DATASET_UPLOAD.test(url)
+    const dataset = DATASET_UPLOAD.test(url);
+    const { contentType, length, body } = dataset
       ? rawFileBody(filePath, onProgress)
       : multipartFileBody(filePath, onProgress);
-    if (DATASET_UPLOAD.test(url))
-      url += `${url.includes('?') ? '&' : '?'}filename=${encodeURIComponent(path.basename(filePath))}`;
-    // A streamed request body (sent chunked) needs `duplex`, which TypeScript's RequestInit lacks.
+    if (dataset) url += `${url.includes('?') ? '&' : '?'}filename=${encodeURIComponent(path.basename(filePath))}`;
+    // A streamed request body needs `duplex`, which TypeScript's RequestInit lacks.
     const init = {
       body: body as unknown as ReadableStream,
       duplex: 'half',

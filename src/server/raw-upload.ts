@@ -18,8 +18,12 @@ export const RAW_UPLOAD_TYPES = [
   'application/zstd',
 ];
 
-/** Bytes buffered on their way to the temporary file: chunks that arrive during a write go down as one writev. */
-const WRITE_BUFFER = 4 << 20;
+/**
+ * Bytes of an upload (raw or multipart) buffered on their way to the temporary file: the chunks
+ * that arrive while a write is pending go down as one writev, fewer trips through libuv's pool,
+ * which DuckDB's queries share.
+ */
+export const UPLOAD_WRITE_BUFFER = 4 << 20;
 
 /**
  * Leaves raw-upload bodies unread for the routes that declare `rawUpload` (they stream them to
@@ -51,7 +55,7 @@ export async function receiveRawBody(request: FastifyRequest, filePath: string, 
   const limitMb = limitBytes / (1024 * 1024);
   const declared = Number(request.headers['content-length'] ?? NaN);
   if (declared > limitBytes) throw tooLarge(uploadTooLargeMessage(limitMb));
-  const file = createWriteStream(filePath, { highWaterMark: WRITE_BUFFER });
+  const file = createWriteStream(filePath, { highWaterMark: UPLOAD_WRITE_BUFFER });
   // Node's parser ends a body at its Content-Length, so only a chunked one needs counting.
   if (Number.isFinite(declared)) return pipeline(request.raw, file);
   // Past the limit the rest is read and dropped, so that the client gets the 413 rather than a reset connection.

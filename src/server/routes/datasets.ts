@@ -14,7 +14,7 @@ import { DEFAULT_PAGE_ROWS, MAX_PAGE_ROWS, parseTableQuery } from '../../engine/
 import type { Workspace } from '../../workspace/workspace.js';
 import { objectRoutes } from '../object-routes.js';
 import * as R from '../response-schemas.js';
-import { isRawUpload, RAW_UPLOAD_TYPES, receiveRawBody } from '../raw-upload.js';
+import { isRawUpload, RAW_UPLOAD_TYPES, receiveRawBody, UPLOAD_WRITE_BUFFER } from '../raw-upload.js';
 import { route } from '../route.js';
 import { dataAccess } from '../audit-spec.js';
 
@@ -63,8 +63,6 @@ const UploadQuery = z.object({
     .optional()
     .describe('With the file sent as the body itself: its name, whose extension tells the format (obs.csv.gz)'),
 });
-/** Bytes of an upload buffered on their way to the temporary file (see the upload route). */
-const UPLOAD_WRITE_BUFFER = 4 << 20;
 /** The upload's form: the file, and the options of the query string as form fields if preferred. */
 const UploadForm = UploadQuery.extend({ file: z.file().describe('The data file') });
 
@@ -246,8 +244,6 @@ export function datasetRoutes(app: FastifyInstance, ws: Workspace): void {
               );
             const part = await request.file();
             if (!part || part.fieldname !== 'file') throw badRequest('The multipart body needs a field named file');
-            // A large buffer lets the chunks that arrive while a write is pending go down as one
-            // writev: fewer trips through libuv's pool, which DuckDB's queries share.
             await pipeline(part.file, createWriteStream(filePath, { highWaterMark: UPLOAD_WRITE_BUFFER }));
             if (part.file.truncated) throw tooLarge(uploadTooLargeMessage(ws.config.maxUploadMb));
             const fields = Object.fromEntries(
