@@ -1,19 +1,11 @@
 // What one step of a build does (not a benchmark; the leading underscore keeps `npm run bench` from
 // running it): counts catalog statements, DuckDB calls and file system calls per step of the
 // core-flow chain, grouped by text. Run: `node --import tsx bench/_step-profile.ts`.
-import fs, { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import fs, { rmSync } from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import Database from 'better-sqlite3';
 import { DuckDBConnection } from '@duckdb/node-api';
-import { LOCAL_ADMIN } from '../src/catalog/access.js';
-import { loadConfig } from '../src/common/config.js';
-import { importDataset } from '../src/datasets/import.js';
-import { startBuild } from '../src/flow/build.js';
-import { saveRecipe } from '../src/flow/recipes-service.js';
-import { bootstrapWorkspace } from '../src/app/start-workspace.js';
-import { Workspace } from '../src/workspace/workspace.js';
+import { createFlowChain } from './_flow-chain.js';
 
 const CHAIN = Number(process.env.BENCH_CHAIN ?? 40);
 const counts = new Map<string, number>();
@@ -71,26 +63,8 @@ for (const m of ['mkdir', 'rm', 'rename', 'readFile', 'stat', 'mkdtemp', 'writeF
 }
 syncBuiltinESMExports();
 
-const home = mkdtempSync(path.join(tmpdir(), 'llano-step-profile-'));
-const ws = await Workspace.open(loadConfig({ home, adminPassword: 'bench-password' }, {}));
-await bootstrapWorkspace(ws);
-await ws.catalog.projects.create(LOCAL_ADMIN, { key: 'BENCH' });
-const csv = path.join(home, 'seed.csv');
-writeFileSync(csv, 'x\n1\n2\n3\n');
-await importDataset(ws, LOCAL_ADMIN, 'BENCH', 'd0', { filePath: csv, fileName: 'seed.csv' });
-for (let i = 1; i <= CHAIN; i++)
-  await saveRecipe(ws, LOCAL_ADMIN, 'BENCH', {
-    name: `r${i}`,
-    type: 'sql',
-    inputs: [`d${i - 1}`],
-    output: `d${i}`,
-    sql: `SELECT x + 1 AS x FROM d${i - 1}`,
-  });
-const build = async () => {
-  const { done } = await startBuild(ws, LOCAL_ADMIN, 'BENCH', { targets: [`d${CHAIN}`], mode: 'recursive' });
-  const job = await done;
-  if (job.status !== 'succeeded') throw new Error(`build ${job.status}: ${job.error}`);
-};
+const { ws, home, build: buildChain } = await createFlowChain(CHAIN, 'llano-step-profile-');
+const build = () => buildChain('recursive');
 await build();
 await build();
 // Let pending log flushes and after-commit work land before counting.

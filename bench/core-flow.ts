@@ -4,37 +4,16 @@
  * alternate) with the same input and output format (Parquet to Parquet). Medians of ROUNDS runs.
  * Prints a markdown table. Run: `npm run bench core-flow` (BENCH_CHAIN, BENCH_RUNS to change).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
-import { LOCAL_ADMIN } from '../src/catalog/access.js';
-import { loadConfig } from '../src/common/config.js';
-import { importDataset } from '../src/datasets/import.js';
 import { currentVersion } from '../src/datasets/versions.js';
-import { startBuild } from '../src/flow/build.js';
-import { saveRecipe } from '../src/flow/recipes-service.js';
-import { bootstrapWorkspace } from '../src/app/start-workspace.js';
-import { Workspace } from '../src/workspace/workspace.js';
+import { createFlowChain } from './_flow-chain.js';
 
 const CHAIN = Number(process.env.BENCH_CHAIN ?? 40);
 const ROUNDS = Number(process.env.BENCH_RUNS ?? 5);
 
-const home = mkdtempSync(path.join(tmpdir(), 'llano-bench-flow-'));
-const ws = await Workspace.open(loadConfig({ home, adminPassword: 'bench-password' }, {}));
-await bootstrapWorkspace(ws);
-await ws.catalog.projects.create(LOCAL_ADMIN, { key: 'BENCH' });
-const csv = path.join(home, 'seed.csv');
-writeFileSync(csv, 'x\n1\n2\n3\n');
-await importDataset(ws, LOCAL_ADMIN, 'BENCH', 'd0', { filePath: csv, fileName: 'seed.csv' });
-for (let i = 1; i <= CHAIN; i++) {
-  await saveRecipe(ws, LOCAL_ADMIN, 'BENCH', {
-    name: `r${i}`,
-    type: 'sql',
-    inputs: [`d${i - 1}`],
-    output: `d${i}`,
-    sql: `SELECT x + 1 AS x FROM d${i - 1}`,
-  });
-}
+const { ws, home, build } = await createFlowChain(CHAIN, 'llano-bench-flow-');
 const seed = ws.resolve((await currentVersion(ws, 'BENCH', 'd0'))!.location);
 
 /**
@@ -59,12 +38,6 @@ async function engineChain(): Promise<void> {
       prev = out;
     }
   });
-}
-
-async function build(mode: 'recursive' | 'required'): Promise<void> {
-  const { done } = await startBuild(ws, LOCAL_ADMIN, 'BENCH', { targets: [`d${CHAIN}`], mode });
-  const job = await done;
-  if (job.status !== 'succeeded') throw new Error(`build ${job.status}: ${job.error}`);
 }
 
 // One warm-up of each, then alternating rounds so both sides see the same machine load.

@@ -129,16 +129,21 @@ try {
       });
 
   const uploadUrl = `${url}/api/projects/BENCH/datasets/observations/upload`;
+  // curl as a user runs it; --fail makes any answer but 2xx an error.
+  const curl = (...args: string[]) =>
+    child('curl', [
+      '--silent',
+      '--show-error',
+      '--fail',
+      '--output',
+      '/dev/null',
+      '-H',
+      `authorization: ${auth.authorization}`,
+      ...args,
+    ]);
   // The file itself as the body, streamed from disk (-T), as scripts and `llano dataset import
-  // --url` send it; --fail makes any answer but 2xx an error.
-  const rawCurl = child('curl', [
-    '--silent',
-    '--show-error',
-    '--fail',
-    '--output',
-    '/dev/null',
-    '-H',
-    `authorization: ${auth.authorization}`,
+  // --url` send it.
+  const rawCurl = curl(
     '-H',
     'content-type: text/csv',
     '-X',
@@ -146,16 +151,9 @@ try {
     '-T',
     csv,
     `${uploadUrl}?filename=observations.csv&delimiter=,&quote=%22&header=true`,
-  ]);
+  );
   // A multipart form, as the web UI sends it: the options first, then the file.
-  const formCurl = child('curl', [
-    '--silent',
-    '--show-error',
-    '--fail',
-    '--output',
-    '/dev/null',
-    '-H',
-    `authorization: ${auth.authorization}`,
+  const formCurl = curl(
     '--form-string',
     'delimiter=,',
     '--form-string',
@@ -165,7 +163,7 @@ try {
     '-F',
     `file=@${csv};filename=observations.csv`,
     uploadUrl,
-  ]);
+  );
   // CPU: the server's (this process) and the client's.
   const upload = (client: () => Promise<number>) => async () => {
     const cpuStart = process.cpuUsage();
