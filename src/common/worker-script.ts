@@ -17,11 +17,15 @@ import { Worker } from 'node:worker_threads';
  * without extension.
  */
 
+/** Per process, each worker's script once found (a build starts a worker per core, each checks no more files). */
+const scripts = new Map<string, URL | null>();
+
 /** The script to start the worker from: compiled, cached or freshly bundled; null when bundling fails (read-only checkout). */
 export function workerScriptUrl(callerUrl: string, name: string): URL | null {
   if (callerUrl.endsWith('.js')) return new URL(`./${name}.js`, callerUrl);
   const entry = fileURLToPath(new URL(`./${name}.ts`, callerUrl));
-  return cached(entry) ?? bundle(entry);
+  if (!scripts.has(entry)) scripts.set(entry, cached(entry) ?? bundle(entry));
+  return scripts.get(entry) ?? null;
 }
 
 /** Starts the worker; when bundling fails, the worker registers tsx itself. */

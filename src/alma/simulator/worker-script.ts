@@ -7,9 +7,6 @@ import { workerScriptUrl } from '../../common/worker-script.js';
  */
 const TSX_ENTRY = new URL('./trec-worker-entry.mjs', import.meta.url);
 
-let script: URL | null = null;
-
 export function trecWorkerScript(): URL {
-  script ??= workerScriptUrl(import.meta.url, 'trec-worker') ?? TSX_ENTRY;
-  return script;
+  return workerScriptUrl(import.meta.url, 'trec-worker') ?? TSX_ENTRY;
 }
