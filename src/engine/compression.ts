@@ -19,14 +19,29 @@ export function compressionOf(head: Buffer): Compression | undefined {
   return undefined;
 }
 
+/** The compression a file's name claims (`obs.csv.gz` → gzip), whatever its content. */
+export function compressionNamed(fileName: string): Compression | undefined {
+  const extension = COMPRESSED_EXTENSION.exec(fileName)?.[1].toLowerCase();
+  if (!extension) return undefined;
+  return extension.startsWith('gz') ? 'gzip' : 'zstd';
+}
+
 /** `obs.csv.gz` → `obs.csv`: the name that tells the format of the content. */
 export function withoutCompressionExtension(fileName: string): string {
   return fileName.replace(COMPRESSED_EXTENSION, '');
 }
 
-/** The `, compression = …` reader option, or nothing for a plain file. */
+/**
+ * The reader's `compression = …` setting, always given: left to DuckDB (`auto`), a file named
+ * `….gz` whose bytes are plain text would be read as gzip and fail.
+ */
+export function compressionSetting(compression: Compression | undefined): string {
+  return `compression = ${quoteLiteral(compression ?? 'uncompressed')}`;
+}
+
+/** The `, compression = …` reader option. */
 export function compressionOption(compression: Compression | undefined): string {
-  return compression ? `, compression = ${quoteLiteral(compression)}` : '';
+  return `, ${compressionSetting(compression)}`;
 }
 
 async function readRawHead(path: string, bytes: number): Promise<Buffer> {

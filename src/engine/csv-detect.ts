@@ -2,7 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { badRequest, LlanoError } from '../common/errors.js';
 import { quoteLiteral } from '../common/names.js';
-import { compressionOption, readContentHead, type Compression } from './compression.js';
+import { compressionOption, compressionSetting, readContentHead, type Compression } from './compression.js';
 import { engineMessage } from './engine-errors.js';
 import { tooManyColumnsMessage } from './import-limits.js';
 import type { CsvEncoding, CsvOptions } from './table-source.js';
@@ -153,7 +153,7 @@ export function csvReadExpression(path: string, dialect: CsvDialect, types: Reco
   if (dialect.comment) options.push(`comment = ${quoteLiteral(dialect.comment)}`);
   if (dialect.dateFormat) options.push(`dateformat = ${quoteLiteral(dialect.dateFormat)}`);
   if (dialect.timestampFormat) options.push(`timestampformat = ${quoteLiteral(dialect.timestampFormat)}`);
-  if (dialect.compression) options.push(`compression = ${quoteLiteral(dialect.compression)}`);
+  options.push(compressionSetting(dialect.compression));
   return `read_csv(${options.join(', ')})`;
 }
 
@@ -236,7 +236,7 @@ export async function detectCsv(
   ];
   if (options.escape !== undefined) sniffOptions.push(`escape = ${quoteLiteral(options.escape)}`);
   if (options.header !== undefined) sniffOptions.push(`header = ${options.header}`);
-  if (compression) sniffOptions.push(`compression = ${quoteLiteral(compression)}`);
+  sniffOptions.push(compressionSetting(compression));
   let sniffed: Record<string, unknown>;
   try {
     const reader = await conn.runAndReadAll(

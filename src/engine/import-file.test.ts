@@ -416,4 +416,21 @@ describe('importFile: JSON arrays, nested records and compressed files', () => {
     await db.run(`COPY (SELECT 1 AS a) TO '${source}' (FORMAT parquet)`);
     await rejects(await file('data.parquet.gz', gzipSync(await readFile(source))), /compressed Parquet/);
   });
+
+  it('says a file named .gz or .zst is not compressed when it fails as plain text, and imports a misnamed CSV', async () => {
+    const { randomBytes } = await import('node:crypto');
+    const junk = Buffer.concat([Buffer.from([0x00, 0xff, 0x10]), randomBytes(4096)]);
+    for (const [name, kind] of [
+      ['junk.csv.gz', 'gzip'],
+      ['junk.csv.zst', 'zstd'],
+    ] as const)
+      await rejects(
+        await file(name, junk),
+        new RegExp(
+          `^${name.replace('.', '\\.')} is not ${kind}-compressed, though its name says so; read as plain text: .+`,
+        ),
+      );
+    const { rows } = await run(await file('plain.csv.gz', 'a,b\n1,2\n'));
+    expect(rows).toEqual([[1, 2]]);
+  });
 });

@@ -1,10 +1,11 @@
 import { rm, stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { badRequest } from '../common/errors.js';
+import { badRequest, LlanoError } from '../common/errors.js';
 import { quoteIdent, quoteLiteral } from '../common/names.js';
 import {
   checkComplete,
+  compressionNamed,
   compressionOf,
   compressionOption,
   readContentHead,
@@ -92,6 +93,19 @@ const HEAD_BYTES = 4096;
  * after a cheap detection pass, so it runs at DuckDB's own speed. The Parquet file is written
  * next to `targetPath` and renamed into place; on any error nothing is left behind.
  */
+/**
+ * A file named `….gz` or `….zst` whose bytes are not compressed is read as plain text (a misnamed
+ * CSV still imports); when that fails, the reason users need first is that it is not compressed.
+ */
+function notCompressedAsNamed(error: unknown, fileName: string): never {
+  const named = compressionNamed(fileName);
+  if (!named || !(error instanceof LlanoError) || error.status !== 400) throw error;
+  throw badRequest(
+    `${fileName} is not ${named}-compressed, though its name says so; read as plain text: ${error.message}`,
+    error.details,
+  );
+}
+
 export async function importFile(db: DuckDb, options: ImportFileOptions): Promise<ImportResult> {
   const { sourcePath, targetPath } = options;
   const info = await stat(sourcePath).catch(() => undefined);
@@ -140,7 +154,9 @@ export async function importFile(db: DuckDb, options: ImportFileOptions): Promis
         sniffed === 'json' ? 'json' : 'jsonl',
       );
     };
-    if (!compression || format === 'parquet') return read();
+    if (!compression)
+      return read().catch((error: unknown) => notCompressedAsNamed(error, basename(options.fileName ?? sourcePath)));
+    if (format === 'parquet') return read();
     // Checked alongside the import; a cut-off file fails it (and the import's error is then moot).
     const asError = (error: unknown) => (error instanceof Error ? error : new Error(String(error)));
     const whole = checkComplete(sourcePath, compression).then(() => undefined, asError);
