@@ -8,6 +8,7 @@ import { startPostgres, type RunningPostgres } from './support/embedded-postgres
 import type { ApiError, BuildStarted, DataPage, DatasetShown, Job } from './support/api-types.js';
 import { parseJson } from './support/http.js';
 import { startTestServer, waitForJobEnd, type TestServer } from './support/llano-server.js';
+import { OVER_LIMIT_DRAIN } from '../src/server/raw-upload.js';
 
 const P = '/api/projects/EXT';
 
@@ -255,6 +256,29 @@ describe('external datasets, pushdown, limits and progress', () => {
       duplex: 'half',
     } as RequestInit);
     expect(chunked.status).toBe(413);
+    // An endless chunked body: the server reads at most OVER_LIMIT_DRAIN past the limit, answers
+    // 413 or closes the connection, and keeps serving.
+    let sent = 0;
+    const megabyte = new Uint8Array(1 << 20).fill(0x31);
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        sent += megabyte.length;
+        controller.enqueue(megabyte);
+      },
+    });
+    const refused = await fetch(`${s.url}${P}/datasets/raw_big/upload?filename=big.csv`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${s.adminToken}`, 'content-type': 'text/csv' },
+      body: endless,
+      duplex: 'half',
+    } as RequestInit).then(
+      (r) => r.status,
+      () => 'closed',
+    );
+    expect([413, 'closed']).toContain(refused);
+    // What the client managed to send: the limit, the drain and what socket buffers hold.
+    expect(sent).toBeLessThan((1 << 20) + OVER_LIMIT_DRAIN + (32 << 20));
+    expect((await s.call('GET', '/api/health')).status).toBe(200);
     expect((await s.call('GET', `${P}/datasets/raw_big`, { token: s.adminToken })).status).toBe(404);
     const malformed = await raw('raw_bad', 'a,b\n1,2\n3,4,5\n6,7\n', 'text/csv', '?filename=bad.csv');
     expect(malformed.status).toBe(400);

@@ -83,6 +83,9 @@ export async function buildServer(ws: Workspace, options: ServerOptions = {}): P
     else if (status && status >= 400 && status < 500) e = new LlanoError('bad_request', status, (err as Error).message);
     else e = toLlanoError(err);
     if (e.status >= 500) app.log.error(err);
+    // A body refused as too large may still be arriving: the connection closes after the answer,
+    // so the server neither keeps reading it nor reuses a connection in the middle of it.
+    if (e.status === 413) void reply.header('connection', 'close');
     void reply
       .code(e.status)
       .send({ error: { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) } });

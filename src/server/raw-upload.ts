@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs';
-import { Transform } from 'node:stream';
+import { once } from 'node:events';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { LlanoError, tooLarge, uploadTooLargeMessage } from '../common/errors.js';
@@ -47,9 +47,18 @@ export function isRawUpload(request: FastifyRequest): boolean {
 }
 
 /**
+ * How much of a chunked body past the limit is still read (and dropped) so that the client, still
+ * sending, gets the 413 rather than a reset connection. Beyond it the server stops reading and
+ * closes the connection after its answer (see the 413 in app.ts): an endless body costs a bounded
+ * amount.
+ */
+export const OVER_LIMIT_DRAIN = 16 << 20;
+
+/**
  * Streams a raw upload's body to `filePath`, refusing (413) a body over `limitBytes`: at once
- * when its Content-Length says so, else (a chunked body) once it is read. A body cut short (the
- * client went away) rejects, so nothing is imported from it.
+ * when its Content-Length says so, else (a chunked body) once it has read the body's end or
+ * OVER_LIMIT_DRAIN bytes past the limit. A body cut short (the client went away) rejects, so
+ * nothing is imported from it.
  */
 export async function receiveRawBody(request: FastifyRequest, filePath: string, limitBytes: number): Promise<void> {
   const limitMb = limitBytes / (1024 * 1024);
@@ -58,14 +67,22 @@ export async function receiveRawBody(request: FastifyRequest, filePath: string, 
   const file = createWriteStream(filePath, { highWaterMark: UPLOAD_WRITE_BUFFER });
   // Node's parser ends a body at its Content-Length, so only a chunked one needs counting.
   if (Number.isFinite(declared)) return pipeline(request.raw, file);
-  // Past the limit the rest is read and dropped, so that the client gets the 413 rather than a reset connection.
   let received = 0;
-  const limit = new Transform({
-    transform(chunk: Buffer, _encoding, next) {
+  try {
+    // Not destroyed on break: the socket must stay open to carry the 413.
+    for await (const chunk of request.raw.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
       received += chunk.length;
-      next(null, received > limitBytes ? undefined : chunk);
-    },
-  });
-  await pipeline(request.raw, limit, file);
+      if (received <= limitBytes) {
+        if (!file.write(chunk)) await once(file, 'drain');
+      } else if (received > limitBytes + OVER_LIMIT_DRAIN) {
+        request.raw.pause();
+        break;
+      }
+    }
+  } finally {
+    await new Promise<void>((resolve, reject) =>
+      file.end((error?: Error | null) => (error ? reject(error) : resolve())),
+    );
+  }
   if (received > limitBytes) throw tooLarge(uploadTooLargeMessage(limitMb));
 }
