@@ -82,6 +82,51 @@ describe('PELT', () => {
     expect(skippedSome).toBeGreaterThan(100);
   });
 
+  it('mean cost, reused bounds and hot candidates: equal to plain PELT on long staircases, trends, AR(1) noise and spikes, with far fewer evaluations', () => {
+    // Thousands of points between changes: most blocks are passed over on their reused bounds and
+    // the candidates near each change are looked at directly, which is what this checks.
+    const workspace = new ChangePointWorkspace();
+    let fewer = 0;
+    for (let seed = 1; seed <= 24; seed++) {
+      const random = createRandom(5000 + seed);
+      const n = 3000 + random.integer(3000);
+      const x = new Float64Array(n);
+      const shape = seed % 4; // 0 staircase, 1 trend, 2 AR(1) noise, 3 spikes
+      let level = 0;
+      let noise = 0;
+      for (let i = 0; i < n; i++) {
+        if (random.next() < 0.001) level = random.normal() * 2;
+        noise = (shape === 2 ? 0.8 * noise : 0) + random.normal();
+        x[i] = level + noise + (shape === 1 ? 0.002 * i : 0) + (shape === 3 && random.next() < 0.01 ? 8 : 0);
+      }
+      const cost = createCost('mean', x);
+      let evaluations = 0;
+      const counting = Object.assign(Object.create(Object.getPrototypeOf(cost) as object) as typeof cost, cost, {
+        cost(start: number, end: number) {
+          evaluations++;
+          return cost.cost(start, end);
+        },
+        costsEndingAt(end: number, starts: Int32Array, count: number, out: Float64Array) {
+          evaluations += count;
+          cost.costsEndingAt(end, starts, count, out);
+        },
+      });
+      const minSize = 1 + (seed % 5);
+      const penalty = penaltyValue(seed % 2 ? 'mbic' : 'bic', n, 1);
+      const plain = pelt({ cost: counting, penalty, minSize, leafSize: 0 });
+      const plainEvaluations = evaluations;
+      for (const leafSize of [1, 16]) {
+        evaluations = 0;
+        const bounded = pelt({ cost: counting, penalty, minSize, leafSize, workspace });
+        expect(bounded.changes, `seed ${seed} leaf ${leafSize}`).toEqual(plain.changes);
+        expect(bounded.cost).toBe(plain.cost);
+        // (AR(1) noise on the unit-noise cost is cut into many segments, which plain PELT prunes well.)
+        if (leafSize === 16 && shape !== 2 && evaluations * 10 < plainEvaluations) fewer++;
+      }
+    }
+    expect(fewer).toBe(18);
+  });
+
   it('respects the minimum segment length', () => {
     const x = Float64Array.from([0, 0, 0, 10, 0, 0, 0, 0, 0, 0, 5, 5, 5, 5]);
     const cost = createCost('mean', x);

@@ -1,5 +1,5 @@
 import type { SegmentCost } from './costs.js';
-import type { ChangePointWorkspace } from './workspace.js';
+import { F64, I32, type ChangePointWorkspace } from './workspace.js';
 
 /** What a change-point search returns before segment statistics are attached. */
 export interface SearchResult {
@@ -53,4 +53,24 @@ export function cheapestStart(best: Float64Array, starts: Int32Array, count: num
     }
   }
   return arg;
+}
+
+/**
+ * A value plus the relative rounding margin of the exact searches: a value or bound above it is
+ * ruled out, one within it is kept, so rounding in the prefix sums never drops a true tie.
+ */
+export const marginAbove = (v: number): number => v + 1e-9 * (1 + Math.abs(v));
+
+/** `prunedFrom` of a candidate that is never pruned. */
+export const NEVER = 0x7fffffff;
+
+/** F(t) (−β at 0, +∞ until reached), the last change before t and when each candidate stops counting. */
+export function searchArrays(
+  ws: ChangePointWorkspace,
+  n: number,
+  penalty: number,
+): { best: Float64Array; last: Int32Array; prunedFrom: Int32Array } {
+  const best = ws.float64(F64.best, n + 1).fill(Infinity);
+  best[0] = -penalty;
+  return { best, last: ws.int32(I32.last, n + 1).fill(0), prunedFrom: ws.int32(I32.prunedFrom, n + 1).fill(NEVER) };
 }

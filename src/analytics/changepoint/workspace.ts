@@ -66,7 +66,6 @@ export const F64 = {
   filterGain: 19,
   filterLogF: 20,
   filterWeight: 21,
-  leafLow: 22,
   residuals: 23,
 } as const;
 
@@ -87,5 +86,8 @@ export const I32 = {
   heapNode: 12,
   skippedNode: 13,
   leafStarts: 14,
-  leafExcluded: 15,
+  opened: 15,
+  hot: 16,
+  hotList: 17,
+  nearList: 18,
 } as const;

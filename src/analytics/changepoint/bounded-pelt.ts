@@ -1,0 +1,486 @@
+import type { SegmentCost } from './costs.js';
+import { backtrack, marginAbove, NEVER, searchArrays, type SearchParameters, type SearchResult } from './search.js';
+import { ChangePointWorkspace, F64, I32 } from './workspace.js';
+
+/**
+ * A candidate evaluated within this share of β of the minimum becomes hot. Any share gives the
+ * same result; 0.1 was the fastest of 0 … 0.75 on staircases and AR(1) noise (bench/analytics.ts):
+ * a larger one keeps too many candidates hot, a smaller one leaves blocks to be opened for them.
+ */
+const HOT_SHARE = 0.1;
+
+/**
+ * PELT with block bounds (the algorithm is described at {@link pelt}): candidates in arrival
+ * order, grouped into a binary tree of blocks whose sub-additive bound rules out a whole block
+ * with one cost evaluation.
+ *
+ * With the mean cost, cost(s, t) never falls as t grows (one more point cannot lower a residual
+ * sum of squares), so any value or bound computed at an earlier step is still a lower bound.
+ * The search keeps one for every candidate and every block (`nodeKey`, the best known: after a
+ * block is opened, the larger of its own bound and the least of its children's), and passes
+ * over whatever is above the minimum of the step without computing anything. Inside a long
+ * segment that is nearly everything: values sit about β above the minimum and grow at its pace,
+ * so a block is opened only every few dozen steps. The exceptions are the candidates close to
+ * the last change, whose values stay within a few units of the minimum: they would open the
+ * blocks holding them every few steps. So a candidate found close to the minimum becomes
+ * `hot`: it is looked at directly at every step (its reused bound, and its value when that is
+ * not enough), the last step's change first, and block and tail bounds leave the hot candidates
+ * out. Other costs recompute every bound at every step.
+ */
+export function boundedPelt(parameters: SearchParameters, leafSize: number): SearchResult {
+  const search = new BoundedSearch(parameters, leafSize);
+  const n = parameters.cost.length;
+  for (let t = parameters.minSize; t <= n; t++) search.step(t);
+  return { changes: backtrack(search.last, n), cost: search.best[n] };
+}
+
+/** The state of {@link boundedPelt} between steps; one method a part of a step. */
+class BoundedSearch {
+  private readonly cost: SegmentCost;
+  private readonly penalty: number;
+  private readonly minSize: number;
+  private readonly leafSize: number;
+  /** Whether earlier values and bounds stay lower bounds (the mean cost; see {@link boundedPelt}). */
+  private readonly reuseBounds: boolean;
+  readonly best: Float64Array;
+  readonly last: Int32Array;
+  private readonly prunedFrom: Int32Array;
+  /** Candidates in arrival order; never moved, so a block is a range of this array. */
+  private readonly arrived: Int32Array;
+  private arrivedCount = 0;
+  /** Start of the open tail: the arrivals not yet sealed into a leaf. */
+  private tailFrom = 0;
+  /** Lower bound of each candidate's F(s) + cost(s, t) (reused bounds only). */
+  private readonly candidateBound: Float64Array;
+  /** Candidates looked at in this step and their value or lower bound, for pruning. */
+  private readonly evaluated: Int32Array;
+  private readonly totals: Float64Array;
+  private count = 0;
+  private readonly leafStarts: Int32Array;
+  private readonly leafValues: Float64Array;
+  // Tree nodes: at most one leaf per leafSize arrivals and one parent per merge.
+  private readonly nodeFrom: Int32Array;
+  private readonly nodeTo: Int32Array;
+  private readonly nodeAnchor: Int32Array;
+  private readonly nodeLeft: Int32Array;
+  private readonly nodeRight: Int32Array;
+  private readonly nodeLevel: Int32Array;
+  /** Step from which every candidate of the block is pruned. */
+  private readonly nodePruned: Int32Array;
+  /** min over the block's candidates of F(s) + cost(s, anchor), exact when sealed or merged. */
+  private readonly nodeFloor: Float64Array;
+  /** Lower bound of the block's live candidates that are not hot. */
+  private readonly nodeKey: Float64Array;
+  private nodes = 0;
+  private readonly roots: Int32Array;
+  private rootCount = 0;
+  private readonly heapNode: Int32Array;
+  private readonly heapKey: Float64Array;
+  private heapSize = 0;
+  /** Blocks passed over in this step and a lower bound of all their candidates, for pruning. */
+  private readonly skippedNode: Int32Array;
+  private readonly skippedKey: Float64Array;
+  private skipped = 0;
+  /** Inner blocks opened in this step, parents before children (their keys are refreshed children first). */
+  private readonly opened: Int32Array;
+  private openedCount = 0;
+  /** The tail's key, like a block's (reused bounds only). */
+  private tailKey = Infinity;
+  /** Candidates looked at directly (reused bounds only): 1 in `hot`, listed in `hotList`. */
+  private readonly hot: Int32Array;
+  private readonly hotList: Int32Array;
+  private hotCount = 0;
+  /** A candidate within this of the minimum becomes hot. */
+  private readonly hotRange: number;
+  /** Candidates evaluated in this step within `hotRange` of the minimum then: they may become hot. */
+  private readonly nearList: Int32Array;
+  private nearCount = 0;
+  // The step: its end t, the minimum so far and its rounding limit.
+  private t = 0;
+  private minimum = Infinity;
+  private limit = Infinity;
+  private arg = -1;
+
+  constructor({ cost, penalty, minSize, workspace }: SearchParameters, leafSize: number) {
+    const n = cost.length;
+    const ws = workspace ?? new ChangePointWorkspace();
+    this.cost = cost;
+    this.penalty = penalty;
+    this.minSize = minSize;
+    this.leafSize = leafSize;
+    this.reuseBounds = cost.kind === 'mean';
+    ({ best: this.best, last: this.last, prunedFrom: this.prunedFrom } = searchArrays(ws, n, penalty));
+    this.arrived = ws.int32(I32.candidates, n + 1);
+    this.candidateBound = ws.float64(F64.lowerBound, n + 1);
+    this.evaluated = ws.int32(I32.spare, n + 1);
+    this.totals = ws.float64(F64.values, n + 1);
+    this.leafStarts = ws.int32(I32.leafStarts, leafSize);
+    this.leafValues = ws.float64(F64.leafValues, leafSize);
+    const maxNodes = 2 * (Math.floor((n + 1) / leafSize) + 2);
+    this.nodeFrom = ws.int32(I32.nodeFrom, maxNodes);
+    this.nodeTo = ws.int32(I32.nodeTo, maxNodes);
+    this.nodeAnchor = ws.int32(I32.nodeAnchor, maxNodes);
+    this.nodeLeft = ws.int32(I32.nodeLeft, maxNodes);
+    this.nodeRight = ws.int32(I32.nodeRight, maxNodes);
+    this.nodeLevel = ws.int32(I32.nodeLevel, maxNodes);
+    this.nodePruned = ws.int32(I32.nodePruned, maxNodes);
+    this.nodeFloor = ws.float64(F64.nodeFloor, maxNodes);
+    this.nodeKey = ws.float64(F64.nodeKey, maxNodes);
+    this.roots = ws.int32(I32.roots, maxNodes);
+    this.heapNode = ws.int32(I32.heapNode, maxNodes);
+    this.heapKey = ws.float64(F64.heapKey, maxNodes);
+    this.skippedNode = ws.int32(I32.skippedNode, maxNodes);
+    this.skippedKey = ws.float64(F64.skippedKey, maxNodes);
+    this.opened = ws.int32(I32.opened, maxNodes);
+    this.hot = ws.int32(I32.hot, this.reuseBounds ? n + 1 : 0).fill(0);
+    this.hotList = ws.int32(I32.hotList, this.reuseBounds ? n + 1 : 0);
+    // A candidate is considered at most twice a step (the newest arrival may be scanned again).
+    this.nearList = ws.int32(I32.nearList, this.reuseBounds ? 2 * (n + 1) : 0);
+    this.hotRange = HOT_SHARE * penalty;
+  }
+
+  step(t: number): void {
+    this.t = t;
+    this.minimum = Infinity;
+    this.limit = Infinity;
+    this.arg = -1;
+    this.nearCount = 0;
+    this.count = 0;
+    this.skipped = 0;
+    this.heapSize = 0;
+    this.openedCount = 0;
+    const newest = t - this.minSize;
+    const arrives = this.best[newest] < Infinity;
+    if (arrives) this.arrived[this.arrivedCount++] = newest;
+    if (this.reuseBounds) this.lookFirst(newest, arrives);
+    this.searchTail();
+    this.searchBlocks();
+    const value = this.arg < 0 ? Infinity : this.minimum + this.penalty;
+    this.best[t] = value;
+    this.last[t] = this.arg < 0 ? 0 : this.arg;
+    if (value < Infinity) this.prune(marginAbove(value));
+    if (this.reuseBounds) {
+      this.refreshOpenedKeys();
+      this.markHot();
+    }
+    if (this.arrivedCount - this.tailFrom >= this.leafSize) this.sealTail();
+  }
+
+  /**
+   * Reused bounds: the hot candidates, the last change of the previous step first (it is usually
+   * this step's too, and its value lets the bounds pass over everything else). They are pruned
+   * here on the previous step's values (their bounds then), as the pruning of that step would
+   * have done. The newest arrival has no bound yet: its value is computed here, which keeps the
+   * tail's key valid without a scan.
+   */
+  private lookFirst(newest: number, arrives: boolean): void {
+    const { best, prunedFrom, hot, hotList, candidateBound, evaluated, totals } = this;
+    const t = this.t;
+    const seed = t > this.minSize ? this.last[t - 1] : -1;
+    if (seed >= 0 && hot[seed] && prunedFrom[seed] > t) this.consider(seed, best[seed] + this.cost.cost(seed, t));
+    const previous = t > this.minSize ? best[t - 1] : Infinity;
+    const pruneAbove = previous < Infinity ? marginAbove(previous) : Infinity;
+    const effective = t - 1 + this.minSize;
+    let kept = 0;
+    for (let i = 0; i < this.hotCount; i++) {
+      const s = hotList[i];
+      if (prunedFrom[s] <= t) continue;
+      hotList[kept++] = s;
+      if (s === seed) continue;
+      const bound = candidateBound[s];
+      if (bound > pruneAbove && prunedFrom[s] > effective) prunedFrom[s] = effective;
+      if (bound <= this.limit) this.consider(s, best[s] + this.cost.cost(s, t));
+    }
+    this.hotCount = kept;
+    if (!arrives) return;
+    const v = best[newest] + this.cost.cost(newest, t);
+    this.consider(newest, v);
+    evaluated[this.count] = newest;
+    totals[this.count++] = v;
+    if (this.arrivedCount - 1 === this.tailFrom || v < this.tailKey) this.tailKey = v;
+  }
+
+  /** Records value v of candidate s: its bound from now on, and the minimum (earliest start on ties). */
+  private consider(s: number, v: number): void {
+    this.candidateBound[s] = v;
+    if (v < this.minimum || (v === this.minimum && s < this.arg)) {
+      this.minimum = v;
+      this.limit = marginAbove(v);
+      this.arg = s;
+    }
+    if (this.reuseBounds && v <= this.minimum + this.hotRange && !this.hot[s]) this.nearList[this.nearCount++] = s;
+  }
+
+  /** The candidates evaluated within `hotRange` of the step's minimum become hot (and stay so until pruned). */
+  private markHot(): void {
+    const { nearList, hot, hotList, candidateBound } = this;
+    const top = this.minimum + this.hotRange;
+    for (let i = 0; i < this.nearCount; i++) {
+      const s = nearList[i];
+      if (hot[s] || !(candidateBound[s] <= top)) continue;
+      hot[s] = 1;
+      hotList[this.hotCount++] = s;
+    }
+  }
+
+  /** The open tail, unless its key rules it out. */
+  private searchTail(): void {
+    const from = this.tailFrom;
+    const to = this.arrivedCount;
+    if (from === to) return;
+    if (!this.reuseBounds) {
+      this.scanLeaf(from, to);
+      return;
+    }
+    if (this.tailKey > this.limit) return;
+    this.tailKey = this.scanLeaf(from, to);
+  }
+
+  /**
+   * The live candidates of arrivals [from, to) (at most one leaf) that are not hot: each reused
+   * bound above the limit passes its candidate over, the others are evaluated in one batch.
+   * Every one goes on the pruning list; returns the least of their values and bounds.
+   */
+  private scanLeaf(from: number, to: number): number {
+    const { arrived, prunedFrom, candidateBound, evaluated, totals, leafStarts, best } = this;
+    const t = this.t;
+    const hot = this.hot;
+    const reuseBounds = this.reuseBounds;
+    const limit = this.limit;
+    let low = Infinity;
+    let batch = 0;
+    let count = this.count;
+    for (let i = from; i < to; i++) {
+      const s = arrived[i];
+      if (prunedFrom[s] <= t) continue;
+      if (!reuseBounds) {
+        leafStarts[batch++] = s;
+        continue;
+      }
+      if (hot[s]) continue;
+      const bound = candidateBound[s];
+      if (bound > limit) {
+        evaluated[count] = s;
+        totals[count++] = bound;
+        if (bound < low) low = bound;
+      } else leafStarts[batch++] = s;
+    }
+    const values = this.leafValues;
+    this.cost.costsEndingAt(t, leafStarts, batch, values);
+    for (let i = 0; i < batch; i++) {
+      const s = leafStarts[i];
+      const v = best[s] + values[i];
+      this.consider(s, v);
+      evaluated[count] = s;
+      totals[count++] = v;
+      if (v < low) low = v;
+    }
+    this.count = count;
+    return low;
+  }
+
+  /** Roots, then blocks best bound first; stops at the first bound above the minimum found so far. */
+  private searchBlocks(): void {
+    const { roots, nodePruned, heapNode, heapKey } = this;
+    const t = this.t;
+    let kept = 0;
+    for (let r = 0; r < this.rootCount; r++) {
+      const k = roots[r];
+      if (nodePruned[k] <= t) continue;
+      roots[kept++] = k;
+      this.visit(k);
+    }
+    this.rootCount = kept;
+    while (this.heapSize > 0) {
+      const k = heapNode[0];
+      if (heapKey[0] > this.limit) break;
+      this.heapSize = heapPop(heapNode, heapKey, this.heapSize);
+      const left = this.nodeLeft[k];
+      if (left < 0) {
+        const low = this.scanLeaf(this.nodeFrom[k], this.nodeTo[k]);
+        if (this.reuseBounds) this.setKey(k, low);
+        continue;
+      }
+      if (this.reuseBounds) this.opened[this.openedCount++] = k;
+      if (nodePruned[left] > t) this.visit(left);
+      const right = this.nodeRight[k];
+      if (nodePruned[right] > t) this.visit(right);
+    }
+    // Whatever is left in the heap was passed over: its bound is above the minimum.
+    for (let i = 0; i < this.heapSize; i++) this.skip(heapNode[i], heapKey[i]);
+  }
+
+  /**
+   * Block k: passed over on its key or its own bound, else queued. (Pruning a block as a whole
+   * leaves its hot candidates alone: they are pruned on their own values.)
+   */
+  private visit(k: number): void {
+    if (this.reuseBounds && this.nodeKey[k] > this.limit) {
+      this.skip(k, this.nodeKey[k]);
+      return;
+    }
+    const own = this.nodeFloor[k] + this.cost.cost(this.nodeAnchor[k], this.t);
+    this.nodeKey[k] = own;
+    if (own > this.limit) this.skip(k, own);
+    else this.heapSize = heapPush(this.heapNode, this.heapKey, this.heapSize, k, own);
+  }
+
+  private skip(k: number, key: number): void {
+    this.skippedNode[this.skipped] = k;
+    this.skippedKey[this.skipped++] = key;
+  }
+
+  /** Block k's key after it was opened: the larger of its own bound and `low`, the least over its candidates. */
+  private setKey(k: number, low: number): void {
+    if (low > this.nodeKey[k]) this.nodeKey[k] = low;
+  }
+
+  /** A child's key for its parent's: +∞ once pruned. */
+  private childKey(k: number): number {
+    return this.nodePruned[k] <= this.t ? Infinity : this.nodeKey[k];
+  }
+
+  /** The opened inner blocks, children first: key from the children's, pruned once both are. */
+  private refreshOpenedKeys(): void {
+    const { opened, nodeLeft, nodeRight, nodePruned } = this;
+    for (let i = this.openedCount - 1; i >= 0; i--) {
+      const k = opened[i];
+      const left = nodeLeft[k];
+      const right = nodeRight[k];
+      this.setKey(k, Math.min(this.childKey(left), this.childKey(right)));
+      nodePruned[k] = Math.max(nodePruned[left], nodePruned[right]);
+    }
+  }
+
+  /**
+   * PELT's rule on the values or lower bounds of this step (F(t) plus the rounding margin is
+   * `bound`): a candidate above it stops counting at t + m, a skipped block above it as a whole.
+   */
+  private prune(bound: number): void {
+    const { evaluated, totals, prunedFrom, skippedNode, skippedKey, nodePruned } = this;
+    const effective = this.t + this.minSize;
+    for (let i = 0; i < this.count; i++) {
+      const s = evaluated[i];
+      if (totals[i] > bound && prunedFrom[s] > effective) prunedFrom[s] = effective;
+    }
+    for (let i = 0; i < this.skipped; i++) {
+      const k = skippedNode[i];
+      if (skippedKey[i] > bound && nodePruned[k] > effective) nodePruned[k] = effective;
+    }
+  }
+
+  /** Seals the full tail into a leaf anchored at t; merges equal levels like a binary counter. */
+  private sealTail(): void {
+    const { leafStarts, leafValues, best, candidateBound, roots, nodeLevel } = this;
+    const t = this.t;
+    // The floor of the tail's values at t, computed afresh (a reused bound would weaken it).
+    let floor = Infinity;
+    const live = this.liveColdStarts(this.tailFrom, this.arrivedCount);
+    this.cost.costsEndingAt(t, leafStarts, live, leafValues);
+    for (let i = 0; i < live; i++) {
+      const v = best[leafStarts[i]] + leafValues[i];
+      candidateBound[leafStarts[i]] = v;
+      if (v < floor) floor = v;
+    }
+    if (live > 0) {
+      const k = this.newNode(this.tailFrom, this.arrivedCount, t, floor, -1, -1);
+      roots[this.rootCount++] = k;
+    }
+    this.tailFrom = this.arrivedCount;
+    this.tailKey = Infinity;
+    while (this.rootCount >= 2 && nodeLevel[roots[this.rootCount - 1]] === nodeLevel[roots[this.rootCount - 2]]) {
+      const left = roots[this.rootCount - 2];
+      const right = roots[this.rootCount - 1];
+      const k = this.newNode(
+        this.nodeFrom[left],
+        this.nodeTo[right],
+        this.nodeAnchor[right],
+        this.mergedFloor(left, right),
+        left,
+        right,
+      );
+      if (this.reuseBounds) this.setKey(k, Math.min(this.childKey(left), this.childKey(right)));
+      roots[this.rootCount - 2] = k;
+      this.rootCount--;
+    }
+  }
+
+  /** The floor of left ∪ right at the right block's anchor: exact over the left block's live candidates that are not hot. */
+  private mergedFloor(left: number, right: number): number {
+    const { leafStarts, leafValues, best } = this;
+    const anchor = this.nodeAnchor[right];
+    let floor = this.nodeFloor[right];
+    const end = this.nodeTo[left];
+    for (let from = this.nodeFrom[left]; from < end; from += this.leafSize) {
+      const count = this.liveColdStarts(from, Math.min(from + this.leafSize, end));
+      this.cost.costsEndingAt(anchor, leafStarts, count, leafValues);
+      for (let i = 0; i < count; i++) {
+        const v = best[leafStarts[i]] + leafValues[i];
+        if (v < floor) floor = v;
+      }
+    }
+    return floor;
+  }
+
+  /** Puts the live candidates of arrivals [from, to) (at most a leaf) that are not hot in `leafStarts`; returns how many. */
+  private liveColdStarts(from: number, to: number): number {
+    const { arrived, prunedFrom, leafStarts, hot } = this;
+    const t = this.t;
+    let count = 0;
+    for (let i = from; i < to; i++) {
+      const s = arrived[i];
+      if (prunedFrom[s] > t && !(this.reuseBounds && hot[s])) leafStarts[count++] = s;
+    }
+    return count;
+  }
+
+  /** A block over arrivals [from, to) anchored at `anchor`; its key is its floor (exact at the anchor). */
+  private newNode(from: number, to: number, anchor: number, floor: number, left: number, right: number): number {
+    const k = this.nodes++;
+    this.nodeFrom[k] = from;
+    this.nodeTo[k] = to;
+    this.nodeAnchor[k] = anchor;
+    this.nodeFloor[k] = floor;
+    this.nodeKey[k] = floor;
+    this.nodeLeft[k] = left;
+    this.nodeRight[k] = right;
+    this.nodeLevel[k] = left < 0 ? 0 : this.nodeLevel[left] + 1;
+    this.nodePruned[k] = left < 0 ? NEVER : Math.max(this.nodePruned[left], this.nodePruned[right]);
+    return k;
+  }
+}
+
+/** Pushes (node, key) on a binary min-heap of `size` entries; returns the new size. */
+function heapPush(nodes: Int32Array, keys: Float64Array, size: number, node: number, key: number): number {
+  let i = size;
+  while (i > 0) {
+    const parent = (i - 1) >> 1;
+    if (keys[parent] <= key) break;
+    keys[i] = keys[parent];
+    nodes[i] = nodes[parent];
+    i = parent;
+  }
+  keys[i] = key;
+  nodes[i] = node;
+  return size + 1;
+}
+
+/** Removes the top of a binary min-heap of `size` entries; returns the new size. */
+function heapPop(nodes: Int32Array, keys: Float64Array, size: number): number {
+  const n = size - 1;
+  const lastKey = keys[n];
+  const lastNode = nodes[n];
+  let i = 0;
+  for (;;) {
+    let child = 2 * i + 1;
+    if (child >= n) break;
+    if (child + 1 < n && keys[child + 1] < keys[child]) child++;
+    if (keys[child] >= lastKey) break;
+    keys[i] = keys[child];
+    nodes[i] = nodes[child];
+    i = child;
+  }
+  keys[i] = lastKey;
+  nodes[i] = lastNode;
+  return n;
+}
