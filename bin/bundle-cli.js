@@ -40,6 +40,11 @@ function twinImportMetaUrl(srcDir, distDir, bundleDir) {
     setup(build) {
       build.onLoad({ filter: /\.ts$/ }, async (args) => {
         const source = readFileSync(args.path, 'utf8');
+        // Would silently name the bundle's folder: refused rather than mapped.
+        if (/import\.meta\.(dirname|filename)\b/.test(source))
+          throw new Error(
+            `${args.path}: use import.meta.url (the CLI bundle maps it), not import.meta.dirname or filename`,
+          );
         if (!source.includes('import.meta.url')) return undefined;
         const twin = path.join(distDir, path.relative(srcDir, args.path)).replace(/\.ts$/, '.js');
         const fromBundle = path.relative(bundleDir, twin).split(path.sep).join('/');
