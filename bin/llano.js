@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `llano` command. It runs the JavaScript compiled into dist/ (`npm install`, `npm start` and
-// `npm run build` compile it), with stack traces mapped back to src/*.ts. When dist/ is missing or
+// `npm run build` compile it), bundled into a few files (dist/cli-bundle/, see bin/bundle-cli.js),
+// with stack traces mapped back to src/*.ts. When dist/ is missing or
 // older than a source (after a `git pull` or an edit), it runs the sources through tsx instead and
 // says so: never silently old code, and never a rebuild from here, which could swap dist/ under
 // another running `llano`. LLANO_FROM_SOURCE=1 asks for the sources (development, benchmarks).
@@ -24,7 +25,7 @@ else {
   const problem = fromSource ? null : distProblem();
   if (!fromSource && !problem) {
     process.setSourceMapsEnabled(true);
-    ({ runCli } = await import('../dist/cli/main.js'));
+    ({ runCli } = await import('../dist/cli-bundle/main.js'));
   } else {
     if (problem)
       process.stderr.write(

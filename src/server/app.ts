@@ -154,6 +154,7 @@ export async function buildServer(ws: Workspace, options: ServerOptions = {}): P
   for (const register of apiRouteModules) register(app, ws);
   await registerWebappServing(app, ws);
   await registerServiceCalls(app, ws);
-  await registerWebUi(app);
+  // No browser reaches the CLI's in-process server: it skips the web UI (and loading @fastify/static).
+  if (!options.localOwner) await registerWebUi(app);
   return app;
 }
