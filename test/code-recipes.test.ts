@@ -177,7 +177,11 @@ describe('code recipes: TypeScript, Python and R in the sandbox', () => {
     for (const [name, { type, code }] of Object.entries(CODE)) {
       await codeRecipe(`band_${name}`, type, code);
       const job = await build(`band_${name}_out`);
-      expect(job.status, `${name}: ${job.activities?.[0]?.error} ${await jobLog(job)}`).toBe('succeeded');
+      const log = await jobLog(job);
+      expect(job.status, `${name}: ${job.activities?.[0]?.error} ${log}`).toBe('succeeded');
+      // TypeScript, and Python using pandas, read the dataset's own Parquet file (uncompressed), not an export.
+      const ownFile = type === 'typescript' || name === 'python_pandas';
+      expect(log.includes('handed to the code as Parquet (its own file, uncompressed)'), name).toBe(ownFile);
       const got = await rowsOf(`band_${name}_out`);
       expect(
         got.info.columns.map((c) => [c.name, c.type]),
