@@ -351,6 +351,8 @@ describe('code recipes: TypeScript, Python and R in the sandbox', () => {
       await codeRecipe(`fragile_${type}`, type, code);
       const f = await failedBuild(`fragile_${type}`);
       expect(f.log, type).toMatch(pattern);
+      // The bundle's source map (without the sources' text) still names the user's file and line.
+      if (type === 'typescript') expect(f.log).toMatch(/recipe\.ts:2:\d+/);
     }
   }, 120_000);
 

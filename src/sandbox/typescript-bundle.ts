@@ -50,8 +50,10 @@ export async function bundleTypeScript(entry: string, workDir: string, libraryPa
       absWorkingDir: path.resolve(workDir),
       metafile: true,
       logLevel: 'silent',
-      // Stack traces name the user's file and line (the child runs with --enable-source-maps).
+      // Stack traces name the user's file and line (the child runs with --enable-source-maps). Without
+      // the sources' text, which stack traces do not use, the bundle is half the size and loads faster.
       sourcemap: 'inline',
+      sourcesContent: false,
       nodePaths: libraryPaths,
       // Packages the code imports by name come from the server's node_modules, read at bundle
       // time: the child may read nothing outside its work folder.
