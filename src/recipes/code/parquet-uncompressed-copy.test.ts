@@ -1,4 +1,7 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ParquetFileWriter } from '../../engine/parquet/parquet-file-writer.js';
 import { readBackWithDuckDB } from '../../engine/parquet/test-support.js';
@@ -68,6 +71,25 @@ function harnessRows(parquet: string, columns: CodeColumn[]): unknown[][] {
   return out;
 }
 
+const HARNESS = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../sandbox/harness');
+const PYTHON = process.env.LLANO_PYTHON ?? '/usr/bin/python3';
+
+/** Whether Python's llano_parquet reads the same columns (values and NULLs) from both files. */
+function pythonReadsTheSame(a: string, b: string): string {
+  const script = `
+import sys
+import numpy as np
+sys.path.insert(0, ${JSON.stringify(HARNESS)})
+import llano_parquet as lp
+x, y = lp.read_columns(sys.argv[1]), lp.read_columns(sys.argv[2])
+bad = [n for n in x if not (
+    (x[n][1] is None) == (y[n][1] is None) and (x[n][1] is None or np.array_equal(x[n][1], y[n][1]))
+    and (np.array_equal(x[n][0], y[n][0], equal_nan=True) if x[n][0].dtype.kind == 'f' else x[n][0].tolist() == y[n][0].tolist()))]
+print('same %d rows' % len(next(iter(x.values()))[0]) if not bad and list(x) == list(y) else 'differ: ' + ', '.join(bad))
+`;
+  return execFileSync(PYTHON, ['-c', script, a, b], { encoding: 'utf8' }).trim();
+}
+
 describe('uncompressedParquetCopy', () => {
   it('hands over a DuckDB-written file (snappy, row groups, dictionary and PLAIN pages, NULLs) value for value', async () => {
     const source = file('source.parquet');
@@ -90,6 +112,7 @@ describe('uncompressedParquetCopy', () => {
     const fromCopy = harnessRows(copy, columns);
     expect(fromCopy[0]).toHaveLength(70000);
     expect(fromCopy).toEqual(harnessRows(exported, columns));
+    expect(pythonReadsTheSame(copy, exported)).toBe('same 70000 rows');
   });
 
   it('decompresses chunks of several pages, and joins the row groups of several files in order', async () => {
