@@ -6,7 +6,8 @@
  * Parquet). References in the same run on the same input: DuckDB's own copy (CREATE TABLE AS,
  * and a SQL recipe `SELECT *` written to Parquet by the flow). Start overhead: an empty recipe
  * over a one-row input, minus a SQL recipe over the same input; and a bare one-shot sandbox call.
- * The job log's timings of the last empty run split its start (export, load, call, stop).
+ * The job log's timings split each code run into phases (medians printed): export (or the uncompressed
+ * copy of the dataset's own file), load, reading inputs, the code itself, writing output, stop, import.
  * Medians of BENCH_RUNS rounds (default 3). BENCH_ROWS rows (default 10,000,000, the issue's
  * size: several minutes on a quiet 2-core machine; BENCH_ROWS=1000000 for a quick look).
  * Run: `npm run bench code-recipes`; BENCH_ONLY=Python runs only the cases whose label holds that text.
@@ -83,14 +84,46 @@ for (const [i, c] of cases.entries())
 /** The last build's "Timings: …" job-log line per case: where a code run's time went. */
 const timings: string[] = cases.map(() => '');
 
+/** The phases of a copy, in ms: what the job log's Timings and import lines say, the rest of the build as "other". */
+const PHASES = ['export', 'load', 'read', 'code', 'write', 'stop', 'import', 'other'] as const;
+type Phases = Record<(typeof PHASES)[number], number>;
+const phaseTimes: Phases[][] = cases.map(() => []);
+function phasesOf(line: string, messages: string[], total: number): Phases {
+  const ms = (name: string) => Number(new RegExp(`${name} (\\d+) ms`).exec(line)?.[1] ?? 0);
+  const inCode = /reading inputs (\d+) ms, writing output (\d+) ms/.exec(line);
+  const [read, write] = inCode ? [Number(inCode[1]), Number(inCode[2])] : [0, 0];
+  const imported = messages.map((m) => /Imported \d+ rows in (\d+) ms/.exec(m)).find(Boolean);
+  const p: Phases = {
+    export: ms('inputs exported'),
+    load: ms('code loaded'),
+    read,
+    code: ms('code ran') - read - write,
+    write,
+    stop: ms('process stopped'),
+    import: Number(imported?.[1] ?? 0),
+    other: 0,
+  };
+  p.other = total - PHASES.reduce((sum, k) => sum + p[k], 0);
+  return p;
+}
+
 async function build(i: number): Promise<number> {
   const t0 = performance.now();
   const { done, jobId } = await startBuild(ws, LOCAL_ADMIN, 'BENCH', { targets: [`out${i}`], mode: 'recursive' });
   const job = await done;
   if (job.status !== 'succeeded') throw new Error(`${cases[i].label}: build ${job.status}: ${job.error}`);
   const ms = performance.now() - t0;
-  const line = (await new JobStore(ws).logs('BENCH', jobId)).find((l) => l.message.includes('Timings: '));
+  const logs = await new JobStore(ws).logs('BENCH', jobId);
+  const line = logs.find((l) => l.message.includes('Timings: '));
   timings[i] = line?.message.replace(/^.*Timings: /, '') ?? '';
+  if (line)
+    phaseTimes[i].push(
+      phasesOf(
+        timings[i],
+        logs.map((l) => l.message),
+        ms,
+      ),
+    );
   return ms;
 }
 
@@ -162,6 +195,13 @@ for (const i of [3, 4, 5]) {
 }
 for (const l of ['typescript', 'python'] as const)
   console.log(`| bare one-shot sandbox call (${l}) | ${ms(median(bareTimes[l]))} | | |`);
+console.log('\n| phases (medians; job log) | ' + PHASES.join(' | ') + ' |');
+console.log('| --- |' + PHASES.map(() => ' ---: |').join(''));
+for (const [i, c] of cases.entries()) {
+  if (!/copy|empty/.test(c.label) || phaseTimes[i].length === 0) continue;
+  const cells = PHASES.map((k) => ms(median(phaseTimes[i].map((p) => p[k]))));
+  console.log(`| ${c.label} | ${cells.join(' | ')} |`);
+}
 console.log('\nTimings of the last run (job log):');
 for (const i of [0, 1, 3, 4]) console.log(`- ${cases[i].label}: ${timings[i] || '(none logged)'}`);
 console.log(

@@ -177,7 +177,11 @@ describe('code recipes: TypeScript, Python and R in the sandbox', () => {
     for (const [name, { type, code }] of Object.entries(CODE)) {
       await codeRecipe(`band_${name}`, type, code);
       const job = await build(`band_${name}_out`);
-      expect(job.status, `${name}: ${job.activities?.[0]?.error} ${await jobLog(job)}`).toBe('succeeded');
+      const log = await jobLog(job);
+      expect(job.status, `${name}: ${job.activities?.[0]?.error} ${log}`).toBe('succeeded');
+      // TypeScript, and Python using pandas, read the dataset's own Parquet file (uncompressed), not an export.
+      const ownFile = type === 'typescript' || name === 'python_pandas';
+      expect(log.includes('handed to the code as Parquet (its own file, uncompressed)'), name).toBe(ownFile);
       const got = await rowsOf(`band_${name}_out`);
       expect(
         got.info.columns.map((c) => [c.name, c.type]),
@@ -347,6 +351,8 @@ describe('code recipes: TypeScript, Python and R in the sandbox', () => {
       await codeRecipe(`fragile_${type}`, type, code);
       const f = await failedBuild(`fragile_${type}`);
       expect(f.log, type).toMatch(pattern);
+      // The bundle's source map (without the sources' text) still names the user's file and line.
+      if (type === 'typescript') expect(f.log).toMatch(/recipe\.ts:2:\d+/);
     }
   }, 120_000);
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundleCache } from './typescript-bundle-cache.js';
 import { SandboxError } from './types.js';
 
 /** The child side, as TypeScript here or compiled JavaScript in dist/ (bin/build.js). */
@@ -23,7 +24,6 @@ export function startBundler(): void {
  * restricted child then reads. A compile error becomes a SandboxError naming file and line.
  */
 export async function bundleTypeScript(entry: string, workDir: string, libraryPaths: string[] = []): Promise<string> {
-  const { build } = await import('esbuild');
   const source = [
     `import { serve } from ${JSON.stringify(HARNESS)};`,
     `serve(() => import(${JSON.stringify(path.resolve(entry))}));`,
@@ -31,6 +31,11 @@ export async function bundleTypeScript(entry: string, workDir: string, libraryPa
   const dir = path.join(workDir, '.llano-code');
   // Named before the build so that the source map's paths are relative to where the bundle is.
   const file = path.join(dir, `bundle-${randomBytes(8).toString('hex')}.mjs`);
+  // The bundle depends on the files it was built from and on where they are relative to it.
+  const layout = [entry, HARNESS, ...libraryPaths].map((p) => path.relative(dir, path.resolve(p)));
+  const cached = bundleCache.find(workDir, layout, libraryPaths);
+  if (cached) return writeBundle(file, cached);
+  const { build } = await import('esbuild');
   let code: Uint8Array;
   try {
     const built = await build({
@@ -41,9 +46,14 @@ export async function bundleTypeScript(entry: string, workDir: string, libraryPa
       target: 'node20',
       write: false,
       outfile: file,
+      // Paths in the bundle's comments relative to the work folder: the same bundle for any folder.
+      absWorkingDir: path.resolve(workDir),
+      metafile: true,
       logLevel: 'silent',
-      // Stack traces name the user's file and line (the child runs with --enable-source-maps).
+      // Stack traces name the user's file and line (the child runs with --enable-source-maps). Without
+      // the sources' text, which stack traces do not use, the bundle is half the size and loads faster.
       sourcemap: 'inline',
+      sourcesContent: false,
       nodePaths: libraryPaths,
       // Packages the code imports by name come from the server's node_modules, read at bundle
       // time: the child may read nothing outside its work folder.
@@ -52,6 +62,7 @@ export async function bundleTypeScript(entry: string, workDir: string, libraryPa
       },
     });
     code = built.outputFiles[0].contents;
+    bundleCache.add(workDir, layout, libraryPaths, Object.keys(built.metafile.inputs), code);
   } catch (err) {
     const errors = (err as { errors?: { text: string; location?: { file: string; line: number; column: number } }[] })
       .errors;
@@ -62,7 +73,11 @@ export async function bundleTypeScript(entry: string, workDir: string, libraryPa
     const message = first ? `${where}${first.text}` : (err as Error).message;
     throw new SandboxError('error', `The code does not compile: ${message}`, (err as Error).message);
   }
-  mkdirSync(dir, { recursive: true });
+  return writeBundle(file, code);
+}
+
+function writeBundle(file: string, code: Uint8Array): string {
+  mkdirSync(path.dirname(file), { recursive: true });
   const partial = `${file}.${process.pid}.partial`;
   writeFileSync(partial, code);
   renameSync(partial, file);

@@ -12,6 +12,7 @@ import math
 import os
 import re
 import sys
+import time
 import types
 
 NULL = '\\N'
@@ -42,6 +43,21 @@ def _bool(text):
 
 
 _CONVERT = {'int': int, 'float': float, 'bool': _bool, 'str': None}
+
+# Where the run's time went: reading inputs into frames, writing frames (the rest is the code's own).
+_SPENT = {'readMs': 0.0, 'writeMs': 0.0}
+
+
+def _timed(key):
+    def wrap(fn):
+        def timed(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                _SPENT[key] += (time.perf_counter() - start) * 1000
+        return timed
+    return wrap
 
 
 class Input:
@@ -81,6 +97,7 @@ class Input:
                     for n, c, v in zip(names, convert, record)
                 }
 
+    @_timed('readMs')
     def to_pandas(self):
         if self.format == 'parquet':
             return _parquet_io().to_frame(_parquet_io().read_columns(self.path), self._kinds())
@@ -250,6 +267,7 @@ class Output:
             return
         self._row(row)
 
+    @_timed('writeMs')
     def write_frame(self, frame):
         if self.columns is None:
             if self._pending:
@@ -280,6 +298,7 @@ class Output:
         frame.to_csv(self._file, header=False, index=False, na_rep=NULL, lineterminator='\n')
         self.rows += len(frame)
 
+    @_timed('writeMs')
     def close(self):
         self._fix_schema()
         if self._parquet is not None:
@@ -374,5 +393,6 @@ def run_recipe(config, llano=None):
     run(inputs, output, config.get('variables') or {}, log)
     columns = output.close()
     return {'rows': output.rows, 'columns': columns, 'files': output.files(),
-            'environment': _environment(config.get('packages') or [])}
+            'environment': _environment(config.get('packages') or []),
+            'timings': {k: round(v) for k, v in _SPENT.items()}}
 `;

@@ -6,7 +6,7 @@ import { badRequest, LlanoError } from '../../common/errors.js';
 import { quoteLiteral } from '../../common/names.js';
 import { engineError } from '../../engine/engine-errors.js';
 import { copySelectToParquet, describeRelation } from '../../engine/parquet-output.js';
-import { duckdbRelation } from '../../engine/table-source.js';
+import { duckdbRelation, type TableSource } from '../../engine/table-source.js';
 import {
   runInSandbox,
   sandboxLimits,
@@ -20,6 +20,7 @@ import { duckInputs } from '../run-sql.js';
 import { environmentInterpreter, recipeEnvironment, type CodeRecipeLanguage } from './code-environments.js';
 import { writeLibraryFiles } from './code-libraries.js';
 import { outputFilesRelation, parquetInputCopy, type OutputFile } from './parquet-transfer.js';
+import { uncompressedParquetCopy } from './parquet-uncompressed-copy.js';
 import { PYTHON_RECIPE_ENTRY } from './python-recipe-entry.js';
 import { R_RECIPE_ENTRY } from './r-recipe-entry.js';
 import {
@@ -53,7 +54,11 @@ const LANGUAGE = {
 } as const;
 
 const NULL_TEXT = '\\N';
-const BATCH_ROWS = 65_536;
+/**
+ * Rows per batch of TypeScript's columnar path: DuckDB's row group size, so that each row group
+ * of a dataset DuckDB wrote (handed to the code as it is) is one batch, not cut in two by copies.
+ */
+const BATCH_ROWS = 122_880;
 
 /**
  * Whether Python code likely uses pandas (its columnar API or the package): its process is then
@@ -109,17 +114,29 @@ type InputFiles = Record<string, { path: string; columns: CodeColumn[]; format: 
 async function exportInputs(
   conn: DuckDBConnection,
   ctx: RecipeContext,
-  relations: Record<string, string>,
+  sources: Record<string, TableSource>,
   language: CodeRecipeLanguage,
   inDir: string,
   sampleRows: number | undefined,
   columnar: boolean,
 ): Promise<InputFiles> {
   const inputs: InputFiles = {};
-  for (const [name, relation] of Object.entries(relations)) {
+  for (const [name, source] of Object.entries(sources)) {
+    const relation = duckdbRelation(source);
     const columns = await describeRelation(conn, relation);
     const limit = sampleRows === undefined ? '' : ` LIMIT ${sampleRows}`;
     const parquetFile = path.join(inDir, `${name}.parquet`);
+    // Every row of a managed dataset whose files the readers read: its pages uncompressed, no export.
+    const handed =
+      sampleRows === undefined &&
+      source.kind === 'parquet' &&
+      (language === 'typescript' || (language === 'python' && columnar)) &&
+      (await uncompressedParquetCopy(source.paths, columns, parquetFile));
+    if (handed) {
+      inputs[name] = { path: parquetFile, columns, format: 'parquet' };
+      ctx.log(`Input ${name}: ${columns.length} columns handed to the code as Parquet (its own file, uncompressed)`);
+      continue;
+    }
     // TypeScript's row groups are its batches (no copy to cut them).
     const parquet =
       language === 'typescript'
@@ -219,9 +236,9 @@ async function runCode(
   // Where the run's time goes, for the job log: the start overhead's parts (export, load, call).
   const phases: string[] = [];
   let mark = performance.now();
-  const phase = (name: string) => {
+  const phase = (name: string, detail?: string) => {
     const now = performance.now();
-    phases.push(`${name} ${Math.round(now - mark)} ms`);
+    phases.push(`${name} ${Math.round(now - mark)} ms${detail ? ` (${detail})` : ''}`);
     mark = now;
   };
   const environment = await recipeEnvironment(ws, key, language, recipe.environment);
@@ -253,9 +270,8 @@ async function runCode(
     const { inputs: sources, cleanup } = await duckInputs(ctx);
     let inputs: InputFiles;
     try {
-      const relations = Object.fromEntries(Object.entries(sources).map(([n, s]) => [n, duckdbRelation(s)]));
       inputs = await ctx.duck.withConnection((conn) =>
-        exportInputs(conn, ctx, relations, language, inDir, sampleRows, usesPandas(recipe.code)).catch(
+        exportInputs(conn, ctx, sources, language, inDir, sampleRows, usesPandas(recipe.code)).catch(
           (error: unknown) => {
             throw engineError(error);
           },
@@ -306,7 +322,8 @@ async function runCode(
         phase('code loaded');
         try {
           result = (await sandbox.call(LANGUAGE[language].fn, args)) as HarnessResult;
-          phase('code ran');
+          const t = result.timings;
+          phase('code ran', t && `reading inputs ${t.readMs} ms, writing output ${t.writeMs} ms`);
         } finally {
           await sandbox.stop();
         }
@@ -355,6 +372,7 @@ export async function runCodeRecipe(
             .map((f) => (f.format === 'csv' ? 'CSV' : 'Parquet'))
             .join(' and ');
     ctx.log(`The code wrote ${run.result.rows} rows; importing them from ${from}`);
+    const start = performance.now();
     const written = await ctx.duck.withConnection((conn) =>
       copySelectToParquet(conn, `SELECT * FROM ${relation}`, target.path, {
         onProgress: ctx.onProgress ? (p) => ctx.onProgress?.(p.rows ?? 0) : undefined,
@@ -362,6 +380,7 @@ export async function runCodeRecipe(
         throw importError(error);
       }),
     );
+    ctx.log(`Imported ${written.rowCount} rows in ${Math.round(performance.now() - start)} ms`);
     return { ...written, environment: run.result.environment };
   } finally {
     rmSync(run.workDir, { recursive: true, force: true });

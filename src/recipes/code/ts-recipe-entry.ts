@@ -42,9 +42,33 @@ export interface HarnessResult {
   /** The files written in the order of their rows, when the output is split (Python: Parquet for frames, then CSV). */
   files?: { path: string; format: 'parquet' | 'csv' }[];
   environment: Record<string, unknown>;
+  /** Time the harness spent reading inputs and writing batches (the rest of the call is the code's own). */
+  timings?: { readMs: number; writeMs: number };
 }
 
 type Row = Record<string, unknown>;
+
+/** Where the run's time went (a process runs one recipe): see HarnessResult.timings. */
+const spent = { readMs: 0, writeMs: 0 };
+
+/** Runs `work`, adding its time to `spent[key]`. */
+function timed<T>(key: keyof typeof spent, work: () => T): T {
+  const start = performance.now();
+  try {
+    return work();
+  } finally {
+    spent[key] += performance.now() - start;
+  }
+}
+
+/** The generator's items, the time taken to make each counted as reading. */
+function* timedReads<T>(items: Generator<T>): Generator<T> {
+  for (;;) {
+    const next = timed('readMs', () => items.next());
+    if (next.done) return;
+    yield next.value;
+  }
+}
 /** A batch of the columnar path: one array per column, all of `numRows` values. */
 export interface ColumnBatch {
   numRows: number;
@@ -146,9 +170,11 @@ class InputTable implements AsyncIterable<Row> {
 
   /** The file's row groups as column arrays (DuckDB writes 122,880 rows per group). */
   private parquetGroups() {
-    return parquetRowGroups(
-      this.path,
-      this.columns.map((c) => fieldKind(c.type)),
+    return timedReads(
+      parquetRowGroups(
+        this.path,
+        this.columns.map((c) => fieldKind(c.type)),
+      ),
     );
   }
 
@@ -458,16 +484,17 @@ export async function runRecipeWith(run: unknown, config: HarnessConfig): Promis
   const out = new OutputFile(config.output.path, config.output.columns, inputTypes);
   const output = {
     write: (row: Row) => Promise.resolve(out.write(row)),
-    writeBatch: (batch: unknown) => Promise.resolve(out.writeBatch(batch)),
+    writeBatch: (batch: unknown) => Promise.resolve(timed('writeMs', () => out.writeBatch(batch))),
   };
   const log = (...parts: unknown[]) =>
     console.log(parts.map((p) => (typeof p === 'string' ? p : JSON.stringify(p, bigintAsNumber))).join(' '));
   await (run as RecipeFunction)({ inputs, output, variables: config.variables, log });
-  const columns = out.close();
+  const columns = timed('writeMs', () => out.close());
   return {
     rows: out.rows,
     columns,
     format: out.format,
     environment: { interpreter: process.execPath, version: process.version },
+    timings: { readMs: Math.round(spent.readMs), writeMs: Math.round(spent.writeMs) },
   };
 }

@@ -96,6 +96,23 @@ function readHybrid(buf: Buffer, pos: number, end: number, width: number, count:
   }
 }
 
+/**
+ * `count` little-endian values at buf[pos] as a typed array: a view of the file's bytes when
+ * aligned, else of a copy (one memcpy). Typed array reads are several times cheaper than
+ * Buffer's readInt32LE / readDoubleLE, which assemble each value byte by byte.
+ */
+function typedValues<T extends Int32Array | Float64Array>(
+  Type: { new (buffer: ArrayBuffer, offset?: number, length?: number): T; BYTES_PER_ELEMENT: number },
+  buf: Buffer,
+  pos: number,
+  count: number,
+): T {
+  const start = buf.byteOffset + pos;
+  if (start % Type.BYTES_PER_ELEMENT === 0 && buf.buffer instanceof ArrayBuffer)
+    return new Type(buf.buffer, start, count);
+  return new Type(new Uint8Array(buf.subarray(pos, pos + count * Type.BYTES_PER_ELEMENT)).buffer);
+}
+
 /** `count` PLAIN values of a physical type, converted for the column's kind, into `out` from `at`. */
 function readPlain(
   buf: Buffer,
@@ -111,22 +128,28 @@ function readPlain(
     case PHYSICAL.BOOLEAN:
       for (let i = 0; i < count; i++) out[at + i] = (buf[pos + (i >> 3)] & (1 << (i & 7))) !== 0;
       break;
-    case PHYSICAL.INT32:
-      for (let i = 0; i < count; i++) out[at + i] = buf.readInt32LE(pos + 4 * i);
+    case PHYSICAL.INT32: {
+      const values = typedValues(Int32Array, buf, pos, count);
+      for (let i = 0; i < count; i++) out[at + i] = values[i];
       break;
-    case PHYSICAL.INT64:
+    }
+    case PHYSICAL.INT64: {
+      const halves = typedValues(Int32Array, buf, pos, 2 * count);
       for (let i = 0; i < count; i++) {
-        const hi = buf.readInt32LE(pos + 8 * i + 4);
+        const hi = halves[2 * i + 1];
         // Beyond 2^53 a Number rounds, as Number(text) did; `exact` (re-reading our own output) keeps a BigInt.
         out[at + i] =
           exact && (hi >= 0x200000 || hi < -0x200000)
             ? buf.readBigInt64LE(pos + 8 * i)
-            : hi * TWO_32 + buf.readUInt32LE(pos + 8 * i);
+            : hi * TWO_32 + (halves[2 * i] >>> 0);
       }
       break;
-    case PHYSICAL.DOUBLE:
-      for (let i = 0; i < count; i++) out[at + i] = buf.readDoubleLE(pos + 8 * i);
+    }
+    case PHYSICAL.DOUBLE: {
+      const values = typedValues(Float64Array, buf, pos, count);
+      for (let i = 0; i < count; i++) out[at + i] = values[i];
       break;
+    }
     case PHYSICAL.BYTE_ARRAY:
       for (let i = 0; i < count; i++) {
         const length = buf.readUInt32LE(pos);

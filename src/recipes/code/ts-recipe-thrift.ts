@@ -29,12 +29,18 @@ export class ThriftReader {
     public pos = 0,
   ) {}
 
+  /** The next byte; past the end is an error (a damaged file must not loop on undefined bytes). */
+  private byte(): number {
+    if (this.pos >= this.buf.length) throw new Error('Thrift: the data ends inside a value');
+    return this.buf[this.pos++];
+  }
+
   private varint(): number {
     // Numbers, not BigInts: Parquet's i64 fields (offsets, sizes, row counts) stay below 2^53.
     let result = 0;
     let scale = 1;
     for (;;) {
-      const b = this.buf[this.pos++];
+      const b = this.byte();
       result += (b & 0x7f) * scale;
       if (b < 0x80) return result;
       scale *= 128;
@@ -71,19 +77,19 @@ export class ThriftReader {
       }
       case T.LIST:
       case T.SET: {
-        const header = this.buf[this.pos++];
+        const header = this.byte();
         const size = header >> 4 === 15 ? this.varint() : header >> 4;
         const elem = header & 0x0f;
         const items: unknown[] = [];
         // Booleans in a list are one byte each (1 true), not folded into a type nibble.
         for (let i = 0; i < size; i++)
-          items.push(elem === T.TRUE || elem === T.FALSE ? this.buf[this.pos++] === 1 : this.value(elem));
+          items.push(elem === T.TRUE || elem === T.FALSE ? this.byte() === 1 : this.value(elem));
         return items;
       }
       case T.MAP: {
         const size = this.varint();
         if (size === 0) return new Map();
-        const kinds = this.buf[this.pos++];
+        const kinds = this.byte();
         const map = new Map<unknown, unknown>();
         for (let i = 0; i < size; i++) map.set(this.value(kinds >> 4), this.value(kinds & 0x0f));
         return map;
@@ -99,7 +105,7 @@ export class ThriftReader {
     const out: ThriftStruct = {};
     let last = 0;
     for (;;) {
-      const header = this.buf[this.pos++];
+      const header = this.byte();
       if (header === 0) return out;
       const delta = header >> 4;
       const id = delta === 0 ? this.zigzag() : last + delta;

@@ -1,0 +1,234 @@
+import { closeSync, fstatSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { uncompressSync } from 'snappy';
+import {
+  encodeStruct,
+  i64,
+  list,
+  struct,
+  type ThriftStruct as ThriftOut,
+} from '../../engine/parquet/thrift-compact.js';
+import { badRequest } from '../../common/errors.js';
+import { ThriftReader, type ThriftStruct } from './ts-recipe-thrift.js';
+import type { CodeColumn } from './ts-recipe-entry.js';
+
+/**
+ * A dataset's own Parquet files handed to code without an export: DuckDB's COPY to uncompressed
+ * Parquet decoded every value and encoded it again (a third of a copy recipe's time); here only
+ * the snappy pages are decompressed (natively) and written back with their headers and a new
+ * footer, the values' bytes untouched. The harnesses' readers (ts-recipe-parquet.ts,
+ * llano_parquet.py) then read the file as they read the export. Files with anything they do not
+ * read (other codecs, version 2 pages, other encodings, nested columns, types DuckDB would cast)
+ * are left to the export: `uncompressedParquetCopy` answers false.
+ */
+
+const PAGE = { DATA: 0, INDEX: 1, DICTIONARY: 2 } as const;
+const CODEC = { UNCOMPRESSED: 0, SNAPPY: 1 } as const;
+const ENCODING = { PLAIN: 0, PLAIN_DICTIONARY: 2, RLE: 3, RLE_DICTIONARY: 8 } as const;
+/** Value encodings both readers decode. */
+const VALUE_ENCODINGS = new Set<number>([ENCODING.PLAIN, ENCODING.PLAIN_DICTIONARY, ENCODING.RLE_DICTIONARY]);
+const MAGIC = Buffer.from('PAR1');
+
+/** The physical type each handed-over column type has in a file DuckDB wrote (and the readers read as is). */
+const PHYSICAL: Record<string, number> = {
+  BOOLEAN: 0,
+  TINYINT: 1,
+  SMALLINT: 1,
+  INTEGER: 1,
+  BIGINT: 2,
+  DOUBLE: 5,
+  VARCHAR: 6,
+};
+
+/** Raised inside the copy when the file holds something the readers do not read: the export takes over. */
+class NotCarried extends Error {}
+
+interface Leaf {
+  name: string;
+  physical: number;
+  repetition: number;
+  converted?: number;
+}
+
+/** The file's footer (a damaged one is a clear error). */
+function readFooter(fd: number, file: string): ThriftStruct {
+  const size = fstatSync(fd).size;
+  const tail = Buffer.alloc(8);
+  if (size < 12 || readSync(fd, tail, 0, 8, size - 8) !== 8 || !tail.subarray(4).equals(MAGIC))
+    throw damaged(file, 'it does not end as a Parquet file');
+  const length = tail.readUInt32LE(0);
+  if (length > size - 12) throw damaged(file, 'its footer is longer than the file');
+  const footer = Buffer.alloc(length);
+  readSync(fd, footer, 0, length, size - 8 - length);
+  try {
+    return new ThriftReader(footer).struct();
+  } catch (error) {
+    throw damaged(file, `its footer does not decode (${(error as Error).message})`);
+  }
+}
+
+const damaged = (file: string, why: string) => badRequest(`The input's Parquet file ${file} is damaged: ${why}`);
+
+function leavesOf(meta: ThriftStruct, columns: CodeColumn[]): Leaf[] {
+  const schema = meta[2] as ThriftStruct[] | undefined;
+  if (!Array.isArray(schema)) throw new NotCarried();
+  const leaves = schema.slice(1);
+  if (leaves.length !== columns.length) throw new NotCarried();
+  return leaves.map((s, j) => {
+    const name = Buffer.isBuffer(s[4]) ? s[4].toString('utf8') : '';
+    if (s[5] !== undefined || name !== columns[j].name || s[1] !== PHYSICAL[columns[j].type.toUpperCase()])
+      throw new NotCarried();
+    return { name, physical: s[1], repetition: s[3] as number, converted: s[6] as number | undefined };
+  });
+}
+
+/** One page: its header rewritten for the decompressed body (statistics and checksum dropped). */
+function copyPage(header: ThriftStruct, body: Buffer, codec: number, optional: boolean, file: string): Buffer[] {
+  const expected = header[2] as number;
+  let data = body;
+  if (codec === CODEC.SNAPPY) {
+    try {
+      data = uncompressSync(body, { asBuffer: true }) as Buffer;
+    } catch (error) {
+      throw damaged(file, `a page does not decompress (${(error as Error).message})`);
+    }
+  }
+  if (data.length !== expected) throw damaged(file, `a page holds ${data.length} bytes, its header says ${expected}`);
+  let sub: readonly [number, ThriftOut];
+  if (header[1] === PAGE.DATA) {
+    const page = header[5] as ThriftStruct;
+    if (!VALUE_ENCODINGS.has(page[2] as number) || (optional && page[3] !== ENCODING.RLE)) throw new NotCarried();
+    sub = [5, struct([1, page[1] as number], [2, page[2] as number], [3, ENCODING.RLE], [4, ENCODING.RLE])];
+  } else {
+    const page = header[7] as ThriftStruct;
+    if (page[2] !== ENCODING.PLAIN && page[2] !== ENCODING.PLAIN_DICTIONARY) throw new NotCarried();
+    sub = [7, struct([1, page[1] as number], [2, page[2]])];
+  }
+  return [Buffer.from(encodeStruct(struct([1, header[1] as number], [2, data.length], [3, data.length], sub))), data];
+}
+
+/** Writes `target` sequentially, keeping its offset. */
+class FileOut {
+  offset = 0;
+  constructor(readonly fd: number) {}
+  write(buf: Uint8Array): void {
+    for (let at = 0; at < buf.length;) at += writeSync(this.fd, buf, at);
+    this.offset += buf.length;
+  }
+}
+
+/** Copies one column chunk of `fd` (its pages decompressed) to `out`; answers its new metadata. */
+function copyChunk(fd: number, file: string, chunk: ThriftStruct, leaf: Leaf, out: FileOut): ThriftOut {
+  const m = chunk[3] as ThriftStruct;
+  const codec = m[4] as number;
+  if ((codec !== CODEC.UNCOMPRESSED && codec !== CODEC.SNAPPY) || m[1] !== leaf.physical) throw new NotCarried();
+  const dictionaryAt = m[11] as number | undefined;
+  const begin = dictionaryAt !== undefined && dictionaryAt > 0 ? dictionaryAt : (m[9] as number);
+  const size = m[7] as number;
+  const buf = Buffer.allocUnsafe(size);
+  if (readSync(fd, buf, 0, size, begin) !== size) throw damaged(file, 'a column chunk reaches past its end');
+  const start = out.offset;
+  let newDictionaryAt: number | undefined;
+  let dataAt: number | undefined;
+  const encodings = new Set<number>([ENCODING.RLE]);
+  for (let pos = 0; pos < size;) {
+    const reader = new ThriftReader(buf, pos);
+    let header: ThriftStruct;
+    try {
+      header = reader.struct();
+    } catch (error) {
+      throw damaged(file, `a page header does not decode (${(error as Error).message})`);
+    }
+    const length = header[3] as number;
+    if (typeof length !== 'number' || reader.pos + length > size) throw damaged(file, 'a page reaches past its chunk');
+    const body = buf.subarray(reader.pos, reader.pos + length);
+    pos = reader.pos + length;
+    if (header[1] === PAGE.INDEX) continue;
+    if (header[1] !== PAGE.DATA && header[1] !== PAGE.DICTIONARY) throw new NotCarried();
+    if (header[1] === PAGE.DICTIONARY) newDictionaryAt = out.offset;
+    else {
+      dataAt ??= out.offset;
+      encodings.add((header[5] as ThriftStruct)[2] as number);
+    }
+    for (const part of copyPage(header, body, codec, leaf.repetition !== 0, file)) out.write(part);
+  }
+  const total = out.offset - start;
+  return struct(
+    [2, i64(start)],
+    [
+      3,
+      struct(
+        [1, leaf.physical],
+        [2, list('i32', [...encodings])],
+        [3, list('string', [leaf.name])],
+        [4, CODEC.UNCOMPRESSED],
+        [5, i64(m[5] as number)],
+        [6, i64(total)],
+        [7, i64(total)],
+        [9, i64(dataAt ?? start)],
+        [11, newDictionaryAt === undefined ? undefined : i64(newDictionaryAt)],
+      ),
+    ],
+  );
+}
+
+/**
+ * Writes `target`: the row groups of `files` (in order; the same columns as `columns`, which are
+ * the relation's) with every page uncompressed. Answers false, leaving no file, when a file holds
+ * what the harnesses do not read; a damaged file is an error (400) naming it.
+ */
+export async function uncompressedParquetCopy(
+  files: string[],
+  columns: CodeColumn[],
+  target: string,
+): Promise<boolean> {
+  if (files.length === 0 || columns.some((c) => !(c.type.toUpperCase() in PHYSICAL))) return false;
+  const out = new FileOut(openSync(target, 'w'));
+  let finished = false;
+  try {
+    out.write(MAGIC);
+    const groups: ThriftOut[] = [];
+    let rows = 0;
+    let leaves: Leaf[] | null = null;
+    for (const file of files) {
+      const fd = openSync(file, 'r');
+      try {
+        const meta = readFooter(fd, file);
+        const these = leavesOf(meta, columns);
+        if (leaves && JSON.stringify(these) !== JSON.stringify(leaves)) return false;
+        leaves = these;
+        for (const group of (meta[4] as ThriftStruct[] | undefined) ?? []) {
+          const groupStart = out.offset;
+          const chunks = (group[1] as ThriftStruct[]).map((chunk, j) => copyChunk(fd, file, chunk, these[j], out));
+          const numRows = group[3] as number;
+          groups.push(struct([1, list('struct', chunks)], [2, i64(out.offset - groupStart)], [3, i64(numRows)]));
+          rows += numRows;
+          // A row group is a few MB of decompression on the server's thread: let other requests in between.
+          await nextTurn();
+        }
+      } finally {
+        closeSync(fd);
+      }
+    }
+    const schema: ThriftOut[] = [
+      struct([4, 'schema'], [5, columns.length]),
+      ...(leaves ?? []).map((l) => struct([1, l.physical], [3, l.repetition], [4, l.name], [6, l.converted])),
+    ];
+    const footer = encodeStruct(
+      struct([1, 1], [2, list('struct', schema)], [3, i64(rows)], [4, list('struct', groups)], [6, 'llano']),
+    );
+    const length = Buffer.alloc(4);
+    length.writeUInt32LE(footer.length);
+    out.write(footer);
+    out.write(length);
+    out.write(MAGIC);
+    finished = true;
+    return true;
+  } catch (error) {
+    if (error instanceof NotCarried) return false;
+    throw error;
+  } finally {
+    closeSync(out.fd);
+    if (!finished) rmSync(target, { force: true });
+  }
+}
