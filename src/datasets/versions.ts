@@ -1,7 +1,7 @@
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { reindexDatasetColumnsIn } from '../catalog/search-index.js';
-import type { Transaction } from 'kysely';
+import type { ExpressionBuilder, Transaction } from 'kysely';
 import type { CatalogTables, DatasetVersionsTable } from '../catalog/tables.js';
 import { conflict } from '../common/errors.js';
 import { newId, nowIso } from '../common/ids.js';
@@ -255,30 +255,31 @@ async function swapCurrent(
   return { ...row, becameCurrent: true, expiredFiles };
 }
 
-/** Points the dataset at `pending` unless a newer version is current; answers whether it did. */
+/**
+ * Points the dataset at `pending` unless a newer version is current; answers whether it did. One
+ * statement: the dataset's first version inserts its row, a later one updates it only over an
+ * older version (compare-and-set on the sequence number).
+ */
 async function becomeCurrent(trx: Transaction<CatalogTables>, pending: PendingVersion): Promise<boolean> {
   const current = { project_key: pending.projectKey, dataset: pending.dataset, current_version: pending.id };
-  const inserted = await trx
+  const written = await trx
     .insertInto('dataset_state')
     .values(current)
-    .onConflict((oc) => oc.columns(['project_key', 'dataset']).doNothing())
-    .executeTakeFirst();
-  if (Number(inserted.numInsertedOrUpdatedRows) === 1) return true;
-  const swapped = await trx
-    .updateTable('dataset_state')
-    .set({ current_version: pending.id })
-    .where('project_key', '=', pending.projectKey)
-    .where('dataset', '=', pending.dataset)
-    .where('current_version', 'in', (eb) =>
-      eb
-        .selectFrom('dataset_versions')
-        .select('id')
-        .where('project_key', '=', pending.projectKey)
-        .where('dataset', '=', pending.dataset)
-        .where('seq', '<', pending.seq),
+    .onConflict((oc) =>
+      oc
+        .columns(['project_key', 'dataset'])
+        .doUpdateSet({ current_version: pending.id })
+        .where('dataset_state.current_version', 'in', (eb) =>
+          eb
+            .selectFrom('dataset_versions')
+            .select('id')
+            .where('project_key', '=', pending.projectKey)
+            .where('dataset', '=', pending.dataset)
+            .where('seq', '<', pending.seq),
+        ),
     )
     .executeTakeFirst();
-  return Number(swapped.numUpdatedRows) === 1;
+  return Number(written.numInsertedOrUpdatedRows) === 1;
 }
 
 /** After the commit: old files deleted and the event for a current version; the file of an expired one removed. */
@@ -399,37 +400,39 @@ export async function listVersions(ws: Workspace, projectKey: string, dataset: s
  * the commit (a kill in between leaves them to the start-up sweep of unreferenced version files).
  */
 async function expireOldVersions(trx: Transaction<CatalogTables>, pending: PendingVersion): Promise<string[]> {
-  const ready = await trx
-    .selectFrom('dataset_versions')
-    .select(['id', 'location'])
+  const readyOthers = (eb: ExpressionBuilder<CatalogTables, 'dataset_versions'>) =>
+    eb
+      .selectFrom('dataset_versions as kept')
+      .select('kept.id')
+      .where('kept.project_key', '=', pending.projectKey)
+      .where('kept.dataset', '=', pending.dataset)
+      .where('kept.status', '=', 'ready')
+      .where('kept.id', '!=', pending.id)
+      .orderBy('kept.seq', 'desc')
+      .limit(KEEP_FILES - 1);
+  // One statement: every ready version but the newest kept ones expires.
+  const expired = await trx
+    .updateTable('dataset_versions')
+    .set({ status: 'expired' })
     .where('project_key', '=', pending.projectKey)
     .where('dataset', '=', pending.dataset)
     .where('status', '=', 'ready')
     .where('id', '!=', pending.id)
-    .orderBy('seq', 'desc')
-    .execute();
-  const files: string[] = [];
-  for (const old of ready.slice(KEEP_FILES - 1)) {
-    const expired = await trx
-      .updateTable('dataset_versions')
-      .set({ status: 'expired' })
-      .where('id', '=', old.id)
-      .where('status', '=', 'ready')
-      // Checked again in the statement: another process may have just made it current.
-      .where((eb) =>
-        eb.not(
-          eb.exists(
-            eb
-              .selectFrom('dataset_state')
-              .select('current_version')
-              .whereRef('dataset_state.current_version', '=', 'dataset_versions.id'),
-          ),
+    .where('id', 'not in', readyOthers)
+    // Checked in the statement: another process may have just made an old version current.
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('dataset_state')
+            .select('current_version')
+            .whereRef('dataset_state.current_version', '=', 'dataset_versions.id'),
         ),
-      )
-      .executeTakeFirst();
-    if (Number(expired.numUpdatedRows) === 1 && hasOwnFile(old.location)) files.push(old.location);
-  }
-  return files;
+      ),
+    )
+    .returning('location')
+    .execute();
+  return expired.map((old) => old.location).filter(hasOwnFile);
 }
 
 /** Forgets every version of a dataset and deletes its files (dataset deletion). */
