@@ -295,6 +295,7 @@ function afterCommit(
       projectKey: pending.projectKey,
       dataset: pending.dataset,
       versionId: pending.id,
+      location: pending.location,
       rowCount: result.rowCount,
     });
   } else if (pending.path) {
