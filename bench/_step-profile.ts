@@ -1,10 +1,11 @@
 // What one step of a build does (not a benchmark; the leading underscore keeps `npm run bench` from
-// running it): counts catalog statements, DuckDB calls and file system calls per step of the
-// core-flow chain, grouped by text. Run: `node --import tsx bench/_step-profile.ts`.
+// running it): counts catalog statements, Kysely compilations, DuckDB calls and file system calls
+// per step of the core-flow chain, grouped by text. Run: `node --import tsx bench/_step-profile.ts`.
 import fs, { rmSync } from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 import Database from 'better-sqlite3';
 import { DuckDBConnection } from '@duckdb/node-api';
+import { DefaultQueryCompiler } from 'kysely';
 import { createFlowChain } from './_flow-chain.js';
 
 const CHAIN = Number(process.env.BENCH_CHAIN ?? 40);
@@ -33,6 +34,13 @@ for (const m of ['run', 'runAndReadAll', 'prepare', 'extractStatements', 'stream
     return orig.call(this, sql, ...a);
   };
 }
+// Kysely compiles a query each time one is built (reusedQuery compiles its query once).
+const compilerProto = DefaultQueryCompiler.prototype as unknown as Record<string, unknown>;
+const compileQuery = compilerProto.compileQuery as (...a: unknown[]) => unknown;
+compilerProto.compileQuery = function (this: unknown, ...a: unknown[]) {
+  count('kysely compile');
+  return compileQuery.apply(this, a);
+};
 const fsAny = fs as unknown as Record<string, unknown>;
 for (const m of [
   'mkdirSync',
@@ -75,7 +83,7 @@ await new Promise((r) => setTimeout(r, 500));
 const rows = [...counts].sort((a, b) => b[1] - a[1]);
 const total = (prefix: string) => rows.filter(([k]) => k.startsWith(prefix)).reduce((n, [, c]) => n + c, 0);
 console.log(`per step of a chain of ${CHAIN} (one recursive build):`);
-for (const p of ['sqlite', 'duck', 'fs']) console.log(`  ${p}: ${(total(p) / CHAIN).toFixed(2)}`);
+for (const p of ['sqlite', 'duck', 'fs', 'kysely']) console.log(`  ${p}: ${(total(p) / CHAIN).toFixed(2)}`);
 for (const [k, c] of rows) console.log(`${(c / CHAIN).toFixed(2).padStart(7)}  ${k}`);
 await ws.close();
 rmSync(home, { recursive: true, force: true });

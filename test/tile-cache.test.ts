@@ -1,6 +1,10 @@
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { LOCAL_ADMIN } from '../src/catalog/access.js';
+import { startBuild } from '../src/flow/build.js';
+import { saveRecipe } from '../src/flow/recipes-service.js';
+import { deleteInsight, saveInsight } from '../src/insights/insights-service.js';
 import { startTestServer, type TestServer } from './support/llano-server.js';
 
 /**
@@ -19,9 +23,9 @@ afterAll(async () => {
 
 type Data = { rows: unknown[][]; version: string | null };
 
-/** The tile files of dataset `obs` (not the partial ones being written), by version folder. */
-function stored(home: string): Record<string, string[]> {
-  const root = path.join(home, 'data', 'TILES', 'obs', 'tile-cache');
+/** The tile files of dataset `obs` of a project (not the partial ones being written), by version folder. */
+function stored(home: string, project = 'TILES'): Record<string, string[]> {
+  const root = path.join(home, 'data', project, 'obs', 'tile-cache');
   if (!existsSync(root)) return {};
   return Object.fromEntries(
     readdirSync(root).map((v) => [v, readdirSync(path.join(root, v)).filter((f) => f.endsWith('.json'))]),
@@ -97,5 +101,46 @@ describe('tile cache on disk', () => {
     const fresh = await second.call<Data>('GET', `${P}/insights/avg/data`, { token: token2 });
     expect(fresh.body.rows).toEqual([[1, 1]]);
     expect(fresh.body.version).toBe(after[0]);
+  }, 120_000);
+
+  it('warms a dataset charted since the warmer last looked, and drops the tiles of one no longer charted', async () => {
+    const server = s ?? (s = await startTestServer());
+    homes.push(server.home);
+    const { ws, adminToken: token } = server;
+    const built = async () => {
+      const job = await (await startBuild(ws, LOCAL_ADMIN, 'TILES2', { targets: ['obs'], mode: 'recursive' })).done;
+      expect(job.status).toBe('succeeded');
+    };
+    expect((await server.call('POST', '/api/projects', { token, body: { key: 'TILES2' } })).status).toBe(201);
+    // A version of a dataset nobody charts: the warmer learns that no insight of the project reads a dataset.
+    const csv = 'band,trec\n1,10\n2,20\n';
+    expect((await server.upload('/api/projects/TILES2/datasets/src/upload', csv, 'src.csv', token)).status).toBe(201);
+    await saveRecipe(ws, LOCAL_ADMIN, 'TILES2', {
+      name: 'copy',
+      type: 'sql',
+      inputs: ['src'],
+      output: 'obs',
+      sql: 'SELECT * FROM src',
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    // An insight on a dataset without data yet: nothing to compute now, but its first version is warmed.
+    await saveInsight(ws, LOCAL_ADMIN, 'TILES2', {
+      id: 'avg',
+      name: 'avg',
+      type: 'chart',
+      dataset: 'obs',
+      chart: { kind: 'bar', x: { column: 'band' }, y: [{ column: 'trec', agg: 'avg' }] },
+    });
+    await built();
+    const [first] = await until('the first version’s tile', () => {
+      const entries = Object.entries(stored(ws.config.home, 'TILES2'));
+      return entries.length === 1 && entries[0][1].length === 1 && entries[0];
+    });
+    // Deleted: the next version is not warmed, and the tiles of the older one are dropped.
+    await deleteInsight(ws, LOCAL_ADMIN, 'TILES2', 'avg');
+    await built();
+    await until('the old version’s tiles dropped', () => !(first in stored(ws.config.home, 'TILES2')));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(stored(ws.config.home, 'TILES2')).toEqual({});
   }, 120_000);
 });

@@ -2,6 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { badRequest, conflict, notFound } from '../common/errors.js';
 import { nowIso } from '../common/ids.js';
 import type { Revision } from './object-types.js';
+import { reusedQuery } from './reused-query.js';
 import { indexObjectIn } from './search-index.js';
 import type { CatalogTables } from './tables.js';
 
@@ -49,6 +50,16 @@ function toStored<T>(row: CatalogTables['objects']): StoredObject<T> {
   };
 }
 
+/** One object's row (a build step reads a few: its output, its inputs, their quality settings). */
+const objectByName = reusedQuery<'projectKey' | 'kind' | 'name', CatalogTables['objects']>((db, value) =>
+  db
+    .selectFrom('objects')
+    .selectAll()
+    .where('project_key', '=', value('projectKey'))
+    .where('kind', '=', value('kind'))
+    .where('name', '=', value('name')),
+);
+
 /**
  * The versioned object store: every write appends a revision with the full JSON, so any
  * object's history can be listed and any revision restored. Writes run in a transaction.
@@ -61,13 +72,7 @@ export class ObjectStore {
   ) {}
 
   async get<T>(projectKey: string, kind: ObjectKind, name: string, db: Db = this.db): Promise<StoredObject<T> | null> {
-    const row = await db
-      .selectFrom('objects')
-      .selectAll()
-      .where('project_key', '=', projectKey)
-      .where('kind', '=', kind)
-      .where('name', '=', name)
-      .executeTakeFirst();
+    const row = (await objectByName(db, { projectKey, kind, name })).rows[0];
     return row ? toStored<T>(row) : null;
   }
 

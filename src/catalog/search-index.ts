@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { nowIso } from '../common/ids.js';
 import type { Dialect } from './database.js';
+import { reusedQuery } from './reused-query.js';
 import type { CatalogTables } from './tables.js';
 
 type Db = Kysely<CatalogTables> | Transaction<CatalogTables>;
@@ -124,6 +125,16 @@ export async function reindexObjectIn(
   await indexObjectIn(trx, { projectKey, kind, name, body, columns: object.columns });
 }
 
+/** The columns a dataset's index row has (read at every build step's commit). */
+const indexedDatasetColumns = reusedQuery<'projectKey' | 'name', { columns_lc: string }>((db, value) =>
+  db
+    .selectFrom('search_index')
+    .select('columns_lc')
+    .where('project_key', '=', value('projectKey'))
+    .where('kind', '=', 'dataset')
+    .where('name', '=', value('name')),
+);
+
 /**
  * After a dataset's new version became current, in the commit's transaction: its index row
  * changes only when its columns did (a rebuild usually keeps them), so one read saves the four
@@ -134,13 +145,7 @@ export async function reindexDatasetColumnsIn(
   dataset: { projectKey: string; name: string; columns: string[] },
 ): Promise<void> {
   const { projectKey, name, columns } = dataset;
-  const row = await trx
-    .selectFrom('search_index')
-    .select('columns_lc')
-    .where('project_key', '=', projectKey)
-    .where('kind', '=', 'dataset')
-    .where('name', '=', name)
-    .executeTakeFirst();
+  const row = (await indexedDatasetColumns(trx, { projectKey, name })).rows[0];
   if (row?.columns_lc === words(columns)) return;
   await reindexObjectIn(trx, { projectKey, kind: 'dataset', name, columns });
 }

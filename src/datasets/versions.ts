@@ -1,5 +1,6 @@
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { reusedQuery } from '../catalog/reused-query.js';
 import { reindexDatasetColumnsIn } from '../catalog/search-index.js';
 import type { Transaction } from 'kysely';
 import type { CatalogTables, DatasetVersionsTable } from '../catalog/tables.js';
@@ -103,6 +104,39 @@ export function versionHeartbeat(ws: Workspace): Heartbeat {
  */
 export type AlsoWrite = (trx: Transaction<CatalogTables>) => Promise<void>;
 
+/** The highest sequence number of a dataset's versions (`max` null before its first). */
+const lastSeq = reusedQuery<'projectKey' | 'dataset', { max: number | null }>((db, value) =>
+  db
+    .selectFrom('dataset_versions')
+    .select((eb) => eb.fn.max('seq').as('max'))
+    .where('project_key', '=', value('projectKey'))
+    .where('dataset', '=', value('dataset')),
+);
+
+/** A new version's row, `building`. */
+const insertBuilding = reusedQuery<
+  'id' | 'projectKey' | 'dataset' | 'seq' | 'location' | 'jobId' | 'createdAt' | 'owner' | 'ownerHost' | 'heartbeatAt',
+  never
+>((db, value) =>
+  db.insertInto('dataset_versions').values({
+    id: value('id'),
+    project_key: value('projectKey'),
+    dataset: value('dataset'),
+    seq: value('seq'),
+    status: 'building',
+    location: value('location'),
+    row_count: null,
+    content_hash: null,
+    columns: null,
+    lineage: null,
+    job_id: value('jobId'),
+    created_at: value('createdAt'),
+    owner: value('owner'),
+    owner_host: value('ownerHost'),
+    heartbeat_at: value('heartbeatAt'),
+  }),
+);
+
 /**
  * Starts a new version next to the current one. Readers keep seeing the current version
  * until `commitVersion` swaps the pointer in one transaction.
@@ -115,12 +149,7 @@ export async function beginVersion(
 ): Promise<PendingVersion> {
   const id = newId();
   const pending = await ws.catalog.db.transaction().execute(async (trx) => {
-    const last = await trx
-      .selectFrom('dataset_versions')
-      .select((eb) => eb.fn.max('seq').as('max'))
-      .where('project_key', '=', projectKey)
-      .where('dataset', '=', dataset)
-      .executeTakeFirst();
+    const last = (await lastSeq(trx, { projectKey, dataset })).rows[0];
     const seq = Number(last?.max ?? 0) + 1;
     // A partitioned version has no file of its own: its manifest lists partition files (partition-store.ts).
     const location = options.partitioned
@@ -128,26 +157,18 @@ export async function beginVersion(
       : options.inDatabase
         ? `postgres:${seq}`
         : path.posix.join('data', projectKey, dataset, `v${seq}-${id.slice(0, 8)}.parquet`);
-    await trx
-      .insertInto('dataset_versions')
-      .values({
-        id,
-        project_key: projectKey,
-        dataset,
-        seq,
-        status: 'building',
-        location,
-        row_count: null,
-        content_hash: null,
-        columns: null,
-        lineage: null,
-        job_id: options.jobId ?? null,
-        created_at: nowIso(),
-        owner: ws.processId,
-        owner_host: HOST,
-        heartbeat_at: options.jobId ? null : ws.liveness.nowIso(),
-      })
-      .execute();
+    await insertBuilding(trx, {
+      id,
+      projectKey,
+      dataset,
+      seq,
+      location,
+      jobId: options.jobId ?? null,
+      createdAt: nowIso(),
+      owner: ws.processId,
+      ownerHost: HOST,
+      heartbeatAt: options.jobId ? null : ws.liveness.nowIso(),
+    });
     await options.alsoWrite?.(trx);
     const abs = options.inDatabase || options.partitioned ? '' : ws.resolve(location);
     if (abs) mkdirSync(path.dirname(abs), { recursive: true });
@@ -215,6 +236,25 @@ interface Swapped {
   expiredFiles: string[];
 }
 
+/** A built version's results, `ready`; no row when it is no longer `building`. */
+const markReady = reusedQuery<
+  'id' | 'rowCount' | 'contentHash' | 'columns' | 'lineage',
+  { created_at: string; job_id: string | null }
+>((db, value) =>
+  db
+    .updateTable('dataset_versions')
+    .set({
+      status: 'ready',
+      row_count: value('rowCount'),
+      content_hash: value('contentHash'),
+      columns: value('columns'),
+      lineage: value('lineage'),
+    })
+    .where('id', '=', value('id'))
+    .where('status', '=', 'building')
+    .returning(['created_at', 'job_id']),
+);
+
 /**
  * Inside the commit's transaction: marks the version ready and makes it current over an older
  * one (then reindexes the dataset and expires old versions); `becameCurrent` is false when a
@@ -225,19 +265,15 @@ async function swapCurrent(
   pending: PendingVersion,
   result: VersionResult,
 ): Promise<Swapped> {
-  const updated = await trx
-    .updateTable('dataset_versions')
-    .set({
-      status: 'ready',
-      row_count: result.rowCount,
-      content_hash: result.contentHash,
+  const updated = (
+    await markReady(trx, {
+      id: pending.id,
+      rowCount: result.rowCount,
+      contentHash: result.contentHash,
       columns: JSON.stringify(result.columns),
       lineage: JSON.stringify(result.lineage),
     })
-    .where('id', '=', pending.id)
-    .where('status', '=', 'building')
-    .returning(['created_at', 'job_id'])
-    .executeTakeFirst();
+  ).rows[0];
   // Recovery elsewhere failed it (its job's or its own heartbeat went stale): it must not become current.
   if (!updated)
     throw conflict(
@@ -255,31 +291,35 @@ async function swapCurrent(
   return { ...row, becameCurrent: true, expiredFiles };
 }
 
-/** Points the dataset at `pending` unless a newer version is current; answers whether it did. */
+/**
+ * Points the dataset at `pending` unless a newer version is current; answers whether it did. One
+ * statement: the dataset's first version inserts its row, a later one updates it only over an
+ * older version (compare-and-set on the sequence number).
+ */
 async function becomeCurrent(trx: Transaction<CatalogTables>, pending: PendingVersion): Promise<boolean> {
-  const current = { project_key: pending.projectKey, dataset: pending.dataset, current_version: pending.id };
-  const inserted = await trx
-    .insertInto('dataset_state')
-    .values(current)
-    .onConflict((oc) => oc.columns(['project_key', 'dataset']).doNothing())
-    .executeTakeFirst();
-  if (Number(inserted.numInsertedOrUpdatedRows) === 1) return true;
-  const swapped = await trx
-    .updateTable('dataset_state')
-    .set({ current_version: pending.id })
-    .where('project_key', '=', pending.projectKey)
-    .where('dataset', '=', pending.dataset)
-    .where('current_version', 'in', (eb) =>
-      eb
-        .selectFrom('dataset_versions')
-        .select('id')
-        .where('project_key', '=', pending.projectKey)
-        .where('dataset', '=', pending.dataset)
-        .where('seq', '<', pending.seq),
-    )
-    .executeTakeFirst();
-  return Number(swapped.numUpdatedRows) === 1;
+  const { projectKey, dataset, id, seq } = pending;
+  const written = await pointAtVersion(trx, { projectKey, dataset, id, seq });
+  return Number(written.numAffectedRows) === 1;
 }
+
+const pointAtVersion = reusedQuery<'projectKey' | 'dataset' | 'id' | 'seq', never>((db, value) =>
+  db
+    .insertInto('dataset_state')
+    .values({ project_key: value('projectKey'), dataset: value('dataset'), current_version: value('id') })
+    .onConflict((oc) =>
+      oc
+        .columns(['project_key', 'dataset'])
+        .doUpdateSet({ current_version: value('id') })
+        .where('dataset_state.current_version', 'in', (eb) =>
+          eb
+            .selectFrom('dataset_versions')
+            .select('id')
+            .where('project_key', '=', value('projectKey'))
+            .where('dataset', '=', value('dataset'))
+            .where('seq', '<', value('seq')),
+        ),
+    ),
+);
 
 /** After the commit: old files deleted and the event for a current version; the file of an expired one removed. */
 function afterCommit(
@@ -294,6 +334,7 @@ function afterCommit(
       projectKey: pending.projectKey,
       dataset: pending.dataset,
       versionId: pending.id,
+      location: pending.location,
       rowCount: result.rowCount,
     });
   } else if (pending.path) {
@@ -335,18 +376,22 @@ export async function failVersion(ws: Workspace, pending: PendingVersion): Promi
   await ws.catalog.db.updateTable('dataset_versions').set({ status: 'failed' }).where('id', '=', pending.id).execute();
 }
 
+/** The row of a dataset's current version (every build step reads its inputs'). */
+const currentVersionRow = reusedQuery<'projectKey' | 'dataset', DatasetVersionsTable>((db, value) =>
+  db
+    .selectFrom('dataset_state')
+    .innerJoin('dataset_versions', 'dataset_versions.id', 'dataset_state.current_version')
+    .selectAll('dataset_versions')
+    .where('dataset_state.project_key', '=', value('projectKey'))
+    .where('dataset_state.dataset', '=', value('dataset')),
+);
+
 export async function currentVersion(
   ws: Workspace,
   projectKey: string,
   dataset: string,
 ): Promise<CommittedVersion | null> {
-  const r = await ws.catalog.db
-    .selectFrom('dataset_state')
-    .innerJoin('dataset_versions', 'dataset_versions.id', 'dataset_state.current_version')
-    .selectAll('dataset_versions')
-    .where('dataset_state.project_key', '=', projectKey)
-    .where('dataset_state.dataset', '=', dataset)
-    .executeTakeFirst();
+  const r = (await currentVersionRow(ws.catalog.db, { projectKey, dataset })).rows[0];
   return r ? toVersion(r) : null;
 }
 
@@ -399,38 +444,44 @@ export async function listVersions(ws: Workspace, projectKey: string, dataset: s
  * the commit (a kill in between leaves them to the start-up sweep of unreferenced version files).
  */
 async function expireOldVersions(trx: Transaction<CatalogTables>, pending: PendingVersion): Promise<string[]> {
-  const ready = await trx
-    .selectFrom('dataset_versions')
-    .select(['id', 'location'])
-    .where('project_key', '=', pending.projectKey)
-    .where('dataset', '=', pending.dataset)
-    .where('status', '=', 'ready')
-    .where('id', '!=', pending.id)
-    .orderBy('seq', 'desc')
-    .execute();
-  const files: string[] = [];
-  for (const old of ready.slice(KEEP_FILES - 1)) {
-    const expired = await trx
-      .updateTable('dataset_versions')
-      .set({ status: 'expired' })
-      .where('id', '=', old.id)
-      .where('status', '=', 'ready')
-      // Checked again in the statement: another process may have just made it current.
-      .where((eb) =>
-        eb.not(
-          eb.exists(
-            eb
-              .selectFrom('dataset_state')
-              .select('current_version')
-              .whereRef('dataset_state.current_version', '=', 'dataset_versions.id'),
-          ),
-        ),
-      )
-      .executeTakeFirst();
-    if (Number(expired.numUpdatedRows) === 1 && hasOwnFile(old.location)) files.push(old.location);
-  }
-  return files;
+  const { projectKey, dataset, id } = pending;
+  const expired = await expireReadyBeyondKept(trx, { projectKey, dataset, id });
+  return expired.rows.map((old) => old.location).filter(hasOwnFile);
 }
+
+/** One statement: every ready version but `id` and the newest kept ones expires; answers their locations. */
+const expireReadyBeyondKept = reusedQuery<'projectKey' | 'dataset' | 'id', { location: string }>((db, value) =>
+  db
+    .updateTable('dataset_versions')
+    .set({ status: 'expired' })
+    .where('project_key', '=', value('projectKey'))
+    .where('dataset', '=', value('dataset'))
+    .where('status', '=', 'ready')
+    .where('id', '!=', value('id'))
+    .where('id', 'not in', (eb) =>
+      eb
+        .selectFrom('dataset_versions as kept')
+        .select('kept.id')
+        .where('kept.project_key', '=', value('projectKey'))
+        .where('kept.dataset', '=', value('dataset'))
+        .where('kept.status', '=', 'ready')
+        .where('kept.id', '!=', value('id'))
+        .orderBy('kept.seq', 'desc')
+        .limit(KEEP_FILES - 1),
+    )
+    // Checked in the statement: another process may have just made an old version current.
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('dataset_state')
+            .select('current_version')
+            .whereRef('dataset_state.current_version', '=', 'dataset_versions.id'),
+        ),
+      ),
+    )
+    .returning('location'),
+);
 
 /** Forgets every version of a dataset and deletes its files (dataset deletion). */
 export async function dropVersions(ws: Workspace, projectKey: string, dataset: string): Promise<void> {

@@ -4,9 +4,10 @@ import { rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import {
-  JsonDuckDBValueConverter,
   type DuckDBConnection,
+  type DuckDBMapValue,
   type DuckDBMaterializedResult,
+  type DuckDBValue,
   type Json,
 } from '@duckdb/node-api';
 import { quoteIdent, quoteLiteral } from '../common/names.js';
@@ -103,11 +104,11 @@ export async function copySelectToParquet(
     const result = await withQueryProgress(conn, options.onProgress, () =>
       conn.run(`COPY (${selectSql}) TO ${quoteLiteral(temp)} (FORMAT parquet, RETURN_STATS)`),
     );
-    const stats = firstRowJson(result) as unknown as WriteStats;
-    const rowCount = Number(stats.count);
+    const stats = writeStats(result);
+    const rowCount = stats.rowCount;
     options.onProgress?.({ phase: 'finish', percent: 99.9, rows: rowCount });
     const columns = await writtenColumns(conn, temp, stats, options.columns);
-    const contentHash = await sha256File(temp, Number(stats.file_size_bytes));
+    const contentHash = await sha256File(temp, stats.fileSize);
     renameSync(temp, targetPath);
     return { rowCount, columns, contentHash };
   } catch (error) {
@@ -117,14 +118,23 @@ export async function copySelectToParquet(
 }
 
 /**
- * The first row of a result as JSON values by column name. A materialized result holds its
- * chunks, so this reads them on this thread: `readAll` would fetch each one through libuv's
- * pool (two waits for a one-row answer, costly when DuckDB's queries keep the pool busy).
+ * What `COPY … (RETURN_STATS)` answers of the file it wrote, read from its one row's vectors on
+ * this thread (`readAll` would fetch each chunk through libuv's pool, two waits for a one-row
+ * answer when DuckDB's queries keep the pool busy). Only the values used are converted: the
+ * whole row as JSON (every column's min and max included) costs about as much again.
  */
-function firstRowJson(result: DuckDBMaterializedResult): Record<string, Json> {
-  if (result.chunkCount === 0) return {};
-  const row = result.getChunk(0).convertRowValues(0, JsonDuckDBValueConverter);
-  return Object.fromEntries(result.columnNames().map((name, i) => [name, row[i]]));
+function writeStats(result: DuckDBMaterializedResult): WriteStats {
+  const names = result.columnNames();
+  const row = result.chunkCount === 0 ? null : result.getChunk(0);
+  const value = (name: string) => row?.getColumnVector(names.indexOf(name)).getItem(0);
+  const columns = value('column_statistics') as DuckDBMapValue | null | undefined;
+  const nullCount = (stats: DuckDBValue) =>
+    (stats as DuckDBMapValue | null)?.entries.find((e) => e.key === 'null_count')?.value;
+  return {
+    rowCount: Number(value('count')),
+    fileSize: Number(value('file_size_bytes')),
+    nullCounts: new Map((columns?.entries ?? []).map((c) => [String(c.key), nullCount(c.value)])),
+  };
 }
 
 /** A result column of a prepared query; `alias` is set for aliased types (JSON is a VARCHAR aliased JSON). */
@@ -134,11 +144,11 @@ export interface PreparedColumn {
   alias?: string;
 }
 
-/** One row of `COPY … (RETURN_STATS)`, as JSON. */
+/** One row of `COPY … (RETURN_STATS)`: rows and bytes written, and the null count by quoted top-level column name. */
 interface WriteStats {
-  count: string;
-  file_size_bytes: string;
-  column_statistics: { key: string; value: { key: string; value: string }[] }[] | null;
+  rowCount: number;
+  fileSize: number;
+  nullCounts: Map<string, DuckDBValue | undefined>;
 }
 
 /** Types a Parquet file written by DuckDB reads back as exactly (TIMESTAMP_S, HUGEINT, JSON, nested types… do not). */
@@ -162,10 +172,7 @@ async function writtenColumns(
     prepared.every((c) => c.alias === undefined && SAME_IN_PARQUET.test(c.type))
       ? prepared.map(({ name, type }) => ({ name, type }))
       : await describeRelation(conn, `read_parquet(${quoteLiteral(path)})`);
-  const nulls = new Map(
-    (stats.column_statistics ?? []).map((c) => [c.key, c.value.find((v) => v.key === 'null_count')?.value]),
-  );
-  const nullCount = (name: string) => nulls.get(`"${name.replace(/"/g, '""')}"`);
+  const nullCount = (name: string) => stats.nullCounts.get(`"${name.replace(/"/g, '""')}"`);
   const unknown = typed.filter((c) => nullCount(c.name) === undefined);
   if (unknown.length === 0) return typed.map((c) => ({ ...c, nullable: Number(nullCount(c.name)) > 0 }));
   const described = await describeParquet(conn, path);

@@ -7,7 +7,7 @@ import { DATASET_KIND } from '../datasets/definitions.js';
 import { WEBAPP_KIND } from '../webapps/webapps-service.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { InsightSchema } from './insight-schema.js';
-import { warmInsightSoon } from './tile-warmer.js';
+import { forgetDeletedInsight, warmInsightSoon } from './tile-warmer.js';
 import type { Insight, InsightInfo } from './insight-types.js';
 
 /** The object kind of insights in the versioned object store (history and revert like recipes). */
@@ -70,4 +70,5 @@ export async function deleteInsight(
 ): Promise<void> {
   await ws.catalog.projects.authorizeRight(principal, projectKey, 'manage-dashboards');
   await ws.catalog.objects.delete({ projectKey, kind: INSIGHT_KIND, name: id, author: principal.username });
+  forgetDeletedInsight(ws, projectKey);
 }

@@ -17,9 +17,14 @@ import type { InsightData } from './insight-types.js';
  */
 const FOLDER = 'tile-cache';
 
+/** The folder of the entries of every version of a dataset, beside its versions' files. */
+export function tileCacheRoot(ws: Workspace, versionLocation: string): string {
+  return path.join(path.dirname(ws.resolve(versionLocation)), FOLDER);
+}
+
 /** Where the entries of one version live: next to the version's Parquet file. */
 export function tileCacheDir(ws: Workspace, versionLocation: string, versionId: string): string {
-  return path.join(path.dirname(ws.resolve(versionLocation)), FOLDER, versionId);
+  return path.join(tileCacheRoot(ws, versionLocation), versionId);
 }
 
 const fileOf = (dir: string, key: string) =>
@@ -50,7 +55,7 @@ export async function writeTile(dir: string, key: string, data: InsightData): Pr
 
 /** Removes the entries of every version of a dataset but `keepVersionId` (the one now current). */
 export function dropOtherVersions(ws: Workspace, versionLocation: string, keepVersionId: string): void {
-  const root = path.join(path.dirname(ws.resolve(versionLocation)), FOLDER);
+  const root = tileCacheRoot(ws, versionLocation);
   let names: string[];
   try {
     names = readdirSync(root);

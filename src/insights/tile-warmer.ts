@@ -1,10 +1,19 @@
+import { existsSync } from 'node:fs';
+import type { StoredObject } from '../catalog/objects.js';
 import { DATASET_KIND, type DatasetDefinition } from '../datasets/definitions.js';
 import { currentVersion } from '../datasets/versions.js';
 import { workspaceSlot, type Workspace } from '../workspace/workspace.js';
 import { datasetInsightData } from './insight-data.js';
 import type { Insight } from './insight-types.js';
 import { INSIGHT_KIND } from './insights-service.js';
-import { dropOtherVersions } from './tile-cache.js';
+import { dropOtherVersions, tileCacheRoot } from './tile-cache.js';
+
+/**
+ * How long the warmer trusts what it knows of the datasets a project's insights read. Saves and
+ * deletes of insights in this process forget it at once; another process's are seen within this
+ * time (until then a build of such a dataset leaves its tiles to their first reader).
+ */
+const DATASETS_READ_FRESH_MS = 5_000;
 
 /**
  * Computes tiles before anyone opens the dashboard: when a dataset version becomes current
@@ -16,6 +25,9 @@ import { dropOtherVersions } from './tile-cache.js';
 class TileWarmer {
   private queue: Promise<void> = Promise.resolve();
   readonly stop = new AbortController();
+  /** Per project: the datasets its insights read, when that was read, and forgets since (see `remember`). */
+  private readonly datasetsRead = new Map<string, { names: Set<string>; at: number }>();
+  private forgets = 0;
 
   constructor(private readonly ws: Workspace) {}
 
@@ -31,11 +43,38 @@ class TileWarmer {
     });
   }
 
+  /** The datasets the project's insights read, if known as of less than `DATASETS_READ_FRESH_MS` ago. */
+  knownDatasetsRead(projectKey: string): Set<string> | undefined {
+    const known = this.datasetsRead.get(projectKey);
+    return known && Date.now() - known.at < DATASETS_READ_FRESH_MS ? known.names : undefined;
+  }
+
+  /**
+   * Reads the project's insights and remembers the datasets they read, unless an insight of this
+   * process was saved or deleted while reading (what was read may miss it).
+   */
+  async insights(projectKey: string): Promise<StoredObject<Insight>[]> {
+    const forgets = this.forgets;
+    const at = Date.now();
+    const insights = await this.ws.catalog.objects.list<Insight>(projectKey, INSIGHT_KIND);
+    if (forgets === this.forgets) this.datasetsRead.set(projectKey, { names: datasetsOf(insights), at });
+    return insights;
+  }
+
+  /** An insight of the project was saved or deleted: the datasets its insights read are read again. */
+  forget(projectKey: string): void {
+    this.forgets++;
+    this.datasetsRead.delete(projectKey);
+  }
+
   async close(): Promise<void> {
     this.stop.abort();
     await this.queue;
   }
 }
+
+const datasetsOf = (insights: StoredObject<Insight>[]) =>
+  new Set(insights.map((o) => o.body.dataset).filter((d): d is string => typeof d === 'string'));
 
 const warmerOf = workspaceSlot(
   'insights.tile-warmer',
@@ -55,7 +94,13 @@ async function warmOne(ws: Workspace, projectKey: string, id: string, signal: Ab
 /** Queues the tiles of one saved insight (its current revision, no filters). */
 export function warmInsightSoon(ws: Workspace, projectKey: string, id: string): void {
   const warmer = warmerOf(ws);
+  warmer.forget(projectKey);
   warmer.enqueue((signal) => warmOne(ws, projectKey, id, signal));
+}
+
+/** A deleted insight: the warmer no longer counts its dataset among those read. */
+export function forgetDeletedInsight(ws: Workspace, projectKey: string): void {
+  warmerOf(ws).forget(projectKey);
 }
 
 /** Queues every chart and table on `dataset`, after dropping the tiles of its older versions. */
@@ -65,13 +110,21 @@ export function warmDatasetSoon(ws: Workspace, projectKey: string, dataset: stri
     const version = await currentVersion(ws, projectKey, dataset);
     if (!version) return;
     dropOtherVersions(ws, version.location, version.id);
-    const insights = await ws.catalog.objects.list<Insight>(projectKey, INSIGHT_KIND);
+    const insights = await warmer.insights(projectKey);
     for (const o of insights)
       if (o.body.dataset === dataset && !signal.aborted) await warmOne(ws, projectKey, o.name, signal).catch(() => {});
   });
 }
 
-/** Warms the tiles of every new current version (called once by the composition root through installInsights). */
+/**
+ * Warms the tiles of every new current version (called once by the composition root through
+ * installInsights). A version of a dataset that no insight reads and that has no tiles to drop
+ * costs nothing, not even work in the background: a build step commits many such versions.
+ */
 export function installTileWarmer(ws: Workspace): void {
-  ws.events.on('datasetVersion', ({ projectKey, dataset }) => warmDatasetSoon(ws, projectKey, dataset));
+  ws.events.on('datasetVersion', ({ projectKey, dataset, location }) => {
+    const read = warmerOf(ws).knownDatasetsRead(projectKey);
+    if (read && !read.has(dataset) && !existsSync(tileCacheRoot(ws, location))) return;
+    warmDatasetSoon(ws, projectKey, dataset);
+  });
 }

@@ -14,7 +14,10 @@ import { closeProcessTmp, openProcessTmp } from './process-tmp.js';
 /** Events other parts listen to (SSE progress, data-change triggers). */
 export interface WorkspaceEvents {
   job: [JobEvent];
-  datasetVersion: [{ projectKey: string; dataset: string; versionId: string; rowCount: number | null }];
+  /** A version became current; `location` is the version's, relative to the workspace (see `PendingVersion`). */
+  datasetVersion: [
+    { projectKey: string; dataset: string; versionId: string; location: string; rowCount: number | null },
+  ];
   /** After a project's catalog rows and files are gone: in-memory state keyed by it is dropped. */
   projectDeleted: [{ projectKey: string }];
 }
