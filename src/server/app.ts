@@ -35,6 +35,8 @@ export interface ServerOptions {
    * credentials act as the local workspace owner, who can read the workspace folder anyway.
    */
   localOwner?: boolean;
+  /** The built web UI to serve (default web/dist): a bench compares two builds over one workspace. */
+  webDist?: string;
 }
 
 /** The HTTP API (and later the web UI) over one workspace. */
@@ -151,6 +153,6 @@ export async function buildServer(ws: Workspace, options: ServerOptions = {}): P
   for (const register of apiRouteModules) register(app, ws);
   await registerWebappServing(app, ws);
   await registerServiceCalls(app, ws);
-  await registerWebUi(app);
+  await registerWebUi(app, options.webDist);
   return app;
 }
