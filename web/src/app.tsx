@@ -2,7 +2,7 @@ import { BrowserRouter, Route, Routes } from 'react-router-dom';
 import { AuthProvider, RequireAuth } from './auth';
 import { AppShell, PlainBody, ProjectLayout } from './components/layout';
 import { EmptyState, PageHeader } from './components/ui';
-import { fetchDashboardEarly } from './lib/early-fetch';
+import { dashboardAddress } from './lib/early-fetch';
 import { lazyPage } from './lib/lazy-page';
 import { LoginPage } from './pages/login';
 import { HomePage } from './pages/home';
@@ -33,10 +33,8 @@ const { Page: ApiServicesPage } = lazyPage(() => import('./pages/api-services'))
 const { Page: ApiServicePage } = lazyPage(() => import('./pages/api-service'));
 const dashboard = lazyPage(() => import('./pages/dashboard'));
 const DashboardPage = dashboard.Page;
-// A dashboard opened by its address (a bookmark, a wall screen) fetches its code while the session is checked.
-if (/\/(projects|shared)\/[^/]+\/dashboards\/[^/]+\/?$/.test(window.location.pathname))
-  dashboard.preload().catch(() => undefined); // the page reports a failure when it renders
-fetchDashboardEarly(window.location.pathname);
+// A dashboard opened by its address (its code was asked for by early.ts) renders as soon as the session is known.
+if (dashboardAddress(window.location.pathname)) dashboard.preload().catch(() => undefined); // the page reports a failure
 const { Page: InsightEditorPage } = lazyPage(() => import('./pages/insight-editor'));
 const { Page: ProjectSettingsPage } = lazyPage(() => import('./pages/project-settings'));
 const { Page: NotebooksPage } = lazyPage(() => import('./pages/notebooks'));
