@@ -36,14 +36,24 @@ const dir = await mkdtemp(join(tmpdir(), 'llano-bench-dash-'));
 const home = join(dir, 'home');
 const config = loadConfig({ home, adminPassword: PASSWORD, port: 0, host: '127.0.0.1', maxUploadMb: 100_000 }, {});
 
+/**
+ * BENCH_WEB_BEFORE=path: the web UI built from an earlier commit (its web/dist), served by a
+ * second server over the same workspace; its loads alternate with this build's, same run, same data.
+ */
+const webBefore = process.env.BENCH_WEB_BEFORE;
+
 async function startServer() {
   const started = await startWorkspace(config);
   const app = await buildServer(started.ws);
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  const before = webBefore ? await buildServer(started.ws, { webDist: webBefore }) : null;
+  const beforeUrl = before ? await before.listen({ port: 0, host: '127.0.0.1' }) : null;
   return {
     started,
     url,
+    beforeUrl,
     stop: async () => {
+      await before?.close();
       await app.close();
       await started.close();
     },
@@ -160,9 +170,9 @@ try {
   const { page } = browser;
   const failures: string[] = [];
   /** Navigation to every tile's data in and every tile of the first screen drawn; returns ms and tiles drawn. */
-  const fullLoad = async () => {
+  const fullLoad = async (base = server.url) => {
     const start = performance.now();
-    await page.goto(`${server.url}/projects/DASH/dashboards/big`);
+    await page.goto(`${base}/projects/DASH/dashboards/big`);
     if (process.env.BENCH_DEBUG) {
       await page.waitForSelector('[data-testid="dashboard-grid"]', { timeout: 600_000 });
       console.log(`grid shown after ${ms(performance.now() - start)}`);
@@ -233,6 +243,7 @@ try {
   const cold: number[] = [];
   const coldEmpty: number[] = [];
   const warm: number[] = [];
+  const before = { cold: [] as number[], warm: [] as number[] };
   const scrolled: number[] = [];
   const coldTiles: number[] = [];
   const warmTiles: number[] = [];
@@ -245,6 +256,15 @@ try {
       warm.push(load.ms);
       onScreen = load.drawn;
       scrolled.push(await scrollToAll());
+      if (server.beforeUrl) {
+        // The earlier build's first load at its port fetches its code: not counted as warm.
+        if (w === 0) await fullLoad(server.beforeUrl);
+        before.warm.push((await fullLoad(server.beforeUrl)).ms);
+      }
+    }
+    if (server.beforeUrl) {
+      await restart(false);
+      before.cold.push((await fullLoad(server.beforeUrl)).ms);
     }
     // BENCH_PROFILE=1: where the time of one more warm load goes (not counted in the figures).
     if (process.env.BENCH_PROFILE && r === 0) await profileLoad(page, fullLoad);
@@ -279,11 +299,15 @@ try {
   console.log(
     `| reference: tile query, empty cache, one at a time: p50 / p95 / sum (${coldTiles.length}) | ${ms(median(coldTiles))} / ${ms(p95(coldTiles))} / ${ms(coldTiles.reduce((a, b) => a + b, 0))} | |`,
   );
+  if (webBefore)
+    console.log(
+      `| the same with the web UI of BENCH_WEB_BEFORE (alternated): cold / warm (medians of ${before.cold.length} / ${before.warm.length}) | ${ms(median(before.cold))} / ${ms(median(before.warm))} | |`,
+    );
   console.log(
     `\n"Loaded": every tile's data in and the ${onScreen} tiles of the first screen (1440×900) drawn; the others draw when scrolled near.`,
   );
   console.log(
-    `Runs: cold ${cold.map(ms).join(', ')}; cold, empty cache ${coldEmpty.map(ms).join(', ')}; warm ${warm.map(ms).join(', ')}.`,
+    `Runs: cold ${cold.map(ms).join(', ')}; cold, empty cache ${coldEmpty.map(ms).join(', ')}; warm ${warm.map(ms).join(', ')}${webBefore ? `; BENCH_WEB_BEFORE cold ${before.cold.map(ms).join(', ')}, warm ${before.warm.map(ms).join(', ')}` : ''}.`,
   );
   console.log(
     failures.length

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chartOption, kpiFigures, rangeOfBrush } from './chart-options.js';
+import { chartOption, formatNumber, kpiFigures, rangeOfBrush } from './chart-options.js';
 import type { InsightData } from './insight-types.js';
 
 const days = (n: number): InsightData => ({
@@ -92,5 +92,18 @@ describe('KPI tiles with a time column and period', () => {
     const alone = chartOption('kpi', kpi([['2025-01-02', 3, 3, null, null]]));
     expect(title(alone).subtext).toBe('count');
     expect(title(chartOption('kpi', kpi([]))).text).toBe('—');
+  });
+});
+
+describe('formatNumber', () => {
+  it('writes numbers in English with up to 3 decimals below 10, 1 above, and millions as M', () => {
+    expect(formatNumber(3.14159)).toBe('3.142');
+    expect(formatNumber(-9.99949)).toBe('-9.999');
+    expect(formatNumber(1234.56)).toBe('1,234.6');
+    expect(formatNumber('42')).toBe('42');
+    expect(formatNumber(17_500_000)).toBe('17.5 M');
+    expect(formatNumber(-2_345_678)).toBe('-2.35 M');
+    expect(formatNumber(null)).toBe('(null)');
+    expect(formatNumber('n/a')).toBe('n/a');
   });
 });

@@ -28,11 +28,18 @@ function distinct(rows: unknown[][], at: number): string[] {
   return [...seen];
 }
 
+/**
+ * The formats of `formatNumber`, made once: `toLocaleString` with options builds a new
+ * Intl.NumberFormat at each call, which was most of the option building of a dashboard's
+ * histograms (two numbers per bin label; bench/dashboards.ts with BENCH_PROFILE=1).
+ */
+const DIGITS = [1, 2, 3].map((maximumFractionDigits) => new Intl.NumberFormat('en-US', { maximumFractionDigits }));
+
 export function formatNumber(v: unknown): string {
   const n = num(v);
   if (n === null || Number.isNaN(n)) return label(v);
-  if (Math.abs(n) >= 1e6) return `${(n / 1e6).toLocaleString('en-US', { maximumFractionDigits: 2 })} M`;
-  return n.toLocaleString('en-US', { maximumFractionDigits: Math.abs(n) < 10 ? 3 : 1 });
+  if (Math.abs(n) >= 1e6) return `${DIGITS[1].format(n / 1e6)} M`;
+  return DIGITS[Math.abs(n) < 10 ? 2 : 0].format(n);
 }
 
 /** Rows of one facet value (all rows when the chart has no facet). */

@@ -35,6 +35,8 @@ export interface ServerOptions {
    * credentials act as the local workspace owner, who can read the workspace folder anyway.
    */
   localOwner?: boolean;
+  /** The built web UI to serve (default web/dist): a bench compares two builds over one workspace. */
+  webDist?: string;
 }
 
 /** The HTTP API (and later the web UI) over one workspace. */
@@ -155,6 +157,6 @@ export async function buildServer(ws: Workspace, options: ServerOptions = {}): P
   await registerWebappServing(app, ws);
   await registerServiceCalls(app, ws);
   // No browser reaches the CLI's in-process server: it skips the web UI (and loading @fastify/static).
-  if (!options.localOwner) await registerWebUi(app);
+  if (!options.localOwner) await registerWebUi(app, options.webDist);
   return app;
 }

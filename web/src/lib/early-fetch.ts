@@ -26,11 +26,18 @@ export function takeEarly<T>(url: string): Promise<T> | undefined {
   return answer;
 }
 
+/** A dashboard's address (a bookmark, a wall screen): its project and id, and whether it is the shared page. */
+export function dashboardAddress(pathname: string): { key: string; id: string; shared: boolean } | null {
+  const match = /^\/(projects|shared)\/([^/]+)\/dashboards\/([^/]+)\/?$/.exec(pathname);
+  if (!match) return null;
+  return { shared: match[1] === 'shared', key: decodeURIComponent(match[2]), id: decodeURIComponent(match[3]) };
+}
+
 /** On a dashboard's own address: what its page reads first (dashboard.tsx asks for exactly these). */
 export function fetchDashboardEarly(pathname: string): void {
-  const match = /^\/projects\/([^/]+)\/dashboards\/([^/]+)\/?$/.exec(pathname);
-  if (!match) return;
-  const [key, id] = [decodeURIComponent(match[1]), decodeURIComponent(match[2])];
+  const address = dashboardAddress(pathname);
+  if (!address || address.shared) return;
+  const { key, id } = address;
   // The session check gates every page (auth.tsx) and the project names the layout: both were
   // asked for only once React first rendered, and the tiles waited for the session's answer.
   fetchEarly(SESSION_URL);
