@@ -41,7 +41,9 @@ describe('the observatory applications in the demo', () => {
     // Metadata replication every 15 minutes, 10–110 s each (simulator §5 catalogue).
     const ql = byId.get('ql_event_etl')!;
     expect(ql.runs.length).toBeGreaterThan(40);
-    for (const r of ql.runs) expect(r.durationMs).toBeGreaterThanOrEqual(5_000);
+    // Successful runs take 10–110 s; a failed one stops after 10–90 % of its planned time (≥ 1 s).
+    for (const r of ql.runs) expect(r.durationMs).toBeGreaterThanOrEqual(r.outcome === 'SUCCESS' ? 10_000 : 1_000);
+    expect(ql.runs.some((r) => r.outcome === 'SUCCESS')).toBe(true);
     expect(ql.averageDurationMs).toBeGreaterThan(10_000);
     expect(ql.averageDurationMs).toBeLessThan(120_000);
     expect(ql.lastDurationMs).not.toBeNull();
