@@ -119,18 +119,18 @@ const RANKS_PER_SEARCH = 4;
 /** Narrow brackets of the second round: one per wanted rank at most, sorted and disjoint. */
 class Brackets {
   count = 0;
-  /** Unused brackets have low = +∞: they count every slope and keep none. */
+  /** Unused brackets are [+∞, +∞]: no slope is above or inside them. */
   readonly low = new Float64Array(RANKS_PER_SEARCH);
   readonly high = new Float64Array(RANKS_PER_SEARCH);
-  /** below[j]: the slopes below bracket j. */
-  readonly below = new Float64Array(RANKS_PER_SEARCH);
+  /** gaps[j]: the slopes between bracket j − 1 and bracket j (gaps[count]: above the last). */
+  readonly gaps = new Float64Array(RANKS_PER_SEARCH + 1);
   readonly kept = Array.from({ length: RANKS_PER_SEARCH }, () => new GrowingSample());
 
   reset(): void {
     this.count = 0;
     this.low.fill(Infinity);
-    this.high.fill(-Infinity);
-    this.below.fill(0);
+    this.high.fill(Infinity);
+    this.gaps.fill(0);
   }
 
   add(low: number, high: number): void {
@@ -140,13 +140,12 @@ class Brackets {
     this.kept[j].clear();
   }
 
-  /** Keeps `v` in the bracket that holds it, if one does. */
-  keep(v: number): void {
-    for (let j = 0; j < this.count; j++)
-      if (v >= this.low[j] && v <= this.high[j]) {
-        this.kept[j].push(v);
-        return;
-      }
+  /** The slopes below bracket j. */
+  below(j: number): number {
+    let total = 0;
+    for (let i = 0; i <= j; i++) total += this.gaps[i];
+    for (let i = 0; i < j; i++) total += this.kept[i].length;
+    return total;
   }
 }
 
@@ -318,7 +317,7 @@ class BracketSelection {
       const kept = brackets.kept[j];
       if (j !== last) from = 0;
       last = j;
-      const i = local[r] - brackets.below[j];
+      const i = local[r] - brackets.below(j);
       if (i < from || i >= kept.length) return null;
       out.push(selectKth(kept.values.subarray(from), kept.length - from, i - from));
       from = i;
@@ -417,36 +416,28 @@ class BracketSelection {
     }
   }
 
-  /** Counts the slopes of the inverted pairs (src[p], q), p in [from, to), below each bracket, and keeps those inside one. */
+  /** Counts the slopes of the inverted pairs (src[p], q), p in [from, to), between the brackets, and keeps those inside one. */
   private sift(src: Int32Array, from: number, to: number, q: number): void {
     const { sx, sy, brackets } = this;
-    const { low, below } = brackets;
-    // Without branches on the data: most slopes are far from every bracket.
+    const { low, high, gaps, kept } = brackets;
+    // The slope's place among the brackets' ends, counted without branching on it (most slopes
+    // fall between brackets, in no predictable one): odd = inside bracket (place − 1)/2.
     const l0 = low[0];
+    const h0 = high[0];
     const l1 = low[1];
+    const h1 = high[1];
     const l2 = low[2];
+    const h2 = high[2];
     const l3 = low[3];
-    const lowest = l0;
-    const highest = brackets.high[brackets.count - 1];
-    let c0 = 0;
-    let c1 = 0;
-    let c2 = 0;
-    let c3 = 0;
+    const h3 = high[3];
     const xq = sx[q];
     const yq = sy[q];
     for (let p = from; p < to; p++) {
       const o = src[p];
-      if (sx[o] === xq) continue;
       const v = (yq - sy[o]) / (xq - sx[o]);
-      c0 += +(v < l0);
-      c1 += +(v < l1);
-      c2 += +(v < l2);
-      c3 += +(v < l3);
-      if (v >= lowest && v <= highest) brackets.keep(v);
+      const place = +(v >= l0) + +(v > h0) + +(v >= l1) + +(v > h1) + +(v >= l2) + +(v > h2) + +(v >= l3) + +(v > h3);
+      if ((place & 1) === 0) gaps[place >> 1]++;
+      else kept[place >> 1].push(v);
     }
-    below[0] += c0;
-    below[1] += c1;
-    below[2] += c2;
-    below[3] += c3;
   }
 }
