@@ -44,6 +44,21 @@ describe('slope selection', () => {
     }
   });
 
+  it('selects exactly on long series, where a second sample brackets each rank again (property)', () => {
+    const random = createRandom(31);
+    for (let trial = 0; trial < 4; trial++) {
+      const { x, y } = series(random, 1_500 + random.integer(1_500));
+      const sorted = allSlopes(x, y);
+      // Sen's interval and the median (two ranks), as theilSen asks, and four ranks anywhere.
+      const middle = (sorted.length - 1) >> 1;
+      const half = Math.round(0.33 * sorted.length ** 0.75);
+      const ranks = [middle - half, middle, middle + 1, middle + half];
+      for (let k = 0; k < 4; k++) ranks.push(random.integer(sorted.length));
+      const { values } = selectSlopes(x, y, ranks);
+      expect(Array.from(values)).toEqual(ranks.map((r) => sorted[r]));
+    }
+  });
+
   it('has no slope when every x is the same, and rejects a rank out of range', () => {
     expect(selectSlopes([3, 3, 3], [1, 2, 3], [0]).pairs).toBe(0);
     expect(() => selectSlopes([1, 2, 3], [1, 2, 3], [3])).toThrow(/not in \[0, 3\)/);

@@ -1,5 +1,6 @@
 import { selectKth } from '../common/order-statistics.js';
 import { createRandom, type Random } from '../common/random.js';
+import { GrowingSample } from './growing-sample.js';
 import { ties } from './ties.js';
 
 /** Order statistics of the pairwise slopes, see {@link selectSlopes}. */
@@ -22,10 +23,17 @@ const EPSILON = 2 ** -52;
  * 1. a random sample of slopes brackets the wanted ranks in [a, b];
  * 2. with points in x order, the pairs whose slope is below t are the inversions of
  *    u = y − t·x, so one merge sort at a counts the slopes below the bracket, and a second merge
- *    sort, in the order of u at a by u at b, lists the pairs inside it;
- * 3. the ranks are selected among those few.
+ *    sort, in the order of u at a by u at b, meets the pairs inside it: it draws a stratified
+ *    sample of their slopes (a second round, after Matoušek 1991), which brackets each rank again
+ *    within [a, b], far more narrowly;
+ * 3. a third merge sort meets the same pairs again and keeps only the slopes inside those narrow
+ *    brackets, counting those below them; the ranks are selected among the few kept.
  *
- * Steps 2's comparisons of u are rounded where the divisions are not: the bracket is widened by
+ * The pairs inside [a, b] are ~n^1.5 (Sen's interval alone spans that many ranks): listing and
+ * selecting among them all was most of the time; now they are only counted and compared, and
+ * nothing of their size is stored.
+ *
+ * Step 2's comparisons of u are rounded where the divisions are not: the bracket is widened by
  * a bound on that rounding, and an answer is accepted only when it lies inside the unwidened
  * bracket, where the two cannot disagree; otherwise a new sample is drawn with a wider bracket,
  * ending at the whole set of pairs.
@@ -46,17 +54,21 @@ export function selectSlopes(x: ArrayLike<number>, y: ArrayLike<number>, ranks: 
     ranks.forEach((r, i) => (values[i] = all[r]));
     return { pairs, values };
   }
-  const selection = new BracketSelection(sx, sy, pairs);
+  const selection = new BracketSelection(sx, sy, pairs, createRandom(1));
   const order = ranks.map((_, i) => i).sort((i, j) => ranks[i] - ranks[j]);
-  const random = createRandom(1);
   const m = SAMPLE_PER_POINT * n;
-  let sample = selection.sample(m, random);
+  let sample = selection.sample(m);
   // Ranks far apart (the median and the interval's ends) get a bracket each: one bracket around
   // all would hold every slope between them.
   const apart = (4 * pairs) / Math.sqrt(m);
   for (let first = 0; first < order.length;) {
     let last = first + 1;
-    while (last < order.length && ranks[order[last]] - ranks[order[last - 1]] <= apart) last++;
+    while (
+      last < order.length &&
+      last - first < RANKS_PER_SEARCH &&
+      ranks[order[last]] - ranks[order[last - 1]] <= apart
+    )
+      last++;
     const cluster = order.slice(first, last);
     for (let attempt = 0; ; attempt++) {
       // The sample's spread around a rank is ~√m/2 slopes; the bracket reaches 2, 4, 8… of those.
@@ -70,7 +82,7 @@ export function selectSlopes(x: ArrayLike<number>, y: ArrayLike<number>, ranks: 
         cluster.forEach((i, r) => (values[i] = found[r]));
         break;
       }
-      sample = selection.sample(m, random);
+      sample = selection.sample(m);
     }
     first = last;
   }
@@ -93,6 +105,50 @@ function byXThenY(x: ArrayLike<number>, y: ArrayLike<number>): { sx: Float64Arra
   return { sx: Float64Array.from(index, (i) => x[i]), sy: Float64Array.from(index, (i) => y[i]) };
 }
 
+/** What a merge pass does with the pairs it inverts (see {@link BracketSelection.mergeSort}). */
+const COUNT = 0;
+/** Draws a stratified sample of their slopes. */
+const DRAW = 1;
+/** Compares every slope with the narrow brackets: counts those below, keeps those inside. */
+const SIFT = 2;
+type MergeMode = typeof COUNT | typeof DRAW | typeof SIFT;
+
+/** Most ranks one bracket search takes: the sifting loop keeps a counter per bracket in a local. */
+const RANKS_PER_SEARCH = 4;
+
+/** Narrow brackets of the second round: one per wanted rank at most, sorted and disjoint. */
+class Brackets {
+  count = 0;
+  /** Unused brackets are [+∞, +∞]: no slope is above or inside them. */
+  readonly low = new Float64Array(RANKS_PER_SEARCH);
+  readonly high = new Float64Array(RANKS_PER_SEARCH);
+  /** gaps[j]: the slopes between bracket j − 1 and bracket j (gaps[count]: above the last). */
+  readonly gaps = new Float64Array(RANKS_PER_SEARCH + 1);
+  readonly kept = Array.from({ length: RANKS_PER_SEARCH }, () => new GrowingSample());
+
+  reset(): void {
+    this.count = 0;
+    this.low.fill(Infinity);
+    this.high.fill(Infinity);
+    this.gaps.fill(0);
+  }
+
+  add(low: number, high: number): void {
+    const j = this.count++;
+    this.low[j] = low;
+    this.high[j] = high;
+    this.kept[j].clear();
+  }
+
+  /** The slopes below bracket j. */
+  below(j: number): number {
+    let total = 0;
+    for (let i = 0; i <= j; i++) total += this.gaps[i];
+    for (let i = 0; i < j; i++) total += this.kept[i].length;
+    return total;
+  }
+}
+
 class BracketSelection {
   private readonly n: number;
   /** x − its median: u = y − t·x keeps its precision. */
@@ -101,17 +157,24 @@ class BracketSelection {
   private readonly maxAbsX: number;
   private readonly minGap: number;
   private readonly seq: Int32Array;
+  /** `seq` at the bracket's low end, where the second and third merge passes start. */
+  private readonly lowOrder: Int32Array;
   private readonly scratch: Int32Array;
   private readonly key: Float64Array;
   private readonly sortedKey: Float64Array;
   private readonly scratchKey: Float64Array;
-  private inside = new Float64Array(1024);
-  private insideCount = 0;
+  /** The second round's sample of the slopes inside the bracket, and where the next one is drawn. */
+  private readonly drawn = new GrowingSample();
+  private stride = 1;
+  private stratum = 0;
+  private nextDraw = 0;
+  private readonly brackets = new Brackets();
 
   constructor(
     private readonly sx: Float64Array,
     private readonly sy: Float64Array,
     private readonly pairs: number,
+    private readonly random: Random,
   ) {
     const n = sx.length;
     this.n = n;
@@ -129,6 +192,7 @@ class BracketSelection {
     this.maxAbsX = maxAbsX;
     this.minGap = minGap;
     this.seq = new Int32Array(n);
+    this.lowOrder = new Int32Array(n);
     this.scratch = new Int32Array(n);
     this.key = new Float64Array(n);
     this.sortedKey = new Float64Array(n);
@@ -136,8 +200,8 @@ class BracketSelection {
   }
 
   /** `m` slopes of pairs drawn at random (with distinct x). */
-  sample(m: number, random: Random): Float64Array {
-    const { n, sx, sy } = this;
+  sample(m: number): Float64Array {
+    const { n, sx, sy, random } = this;
     const sample = new Float64Array(m);
     for (let k = 0; k < m;) {
       const i = random.integer(n);
@@ -161,7 +225,7 @@ class BracketSelection {
    * the ranks (all pairs when `whole`). Returns the ranks' slopes (ranks sorted), or null when the
    * bracket missed or a check failed.
    */
-  attempt(ranks: number[], sample: Float64Array, spread: number, whole: boolean) {
+  attempt(ranks: number[], sample: Float64Array, spread: number, whole: boolean): number[] | null {
     const { pairs } = this;
     const m = sample.length;
     let a = -Infinity;
@@ -174,21 +238,89 @@ class BracketSelection {
       if (hi < m) b = selectKth(sample, m, hi);
     }
     const below = this.sortBy(a - this.margin(a));
-    // Far more inside than a good sample leaves: a poor draw; try again rather than hold them all.
+    this.lowOrder.set(this.seq);
+    const high = b + this.margin(b);
+    // Far more inside than a good sample leaves: a poor draw; try again rather than go through them all.
     const expected = ranks[ranks.length - 1] - ranks[0] + (4 * spread * pairs) / Math.sqrt(m);
-    this.insideCount = 0;
-    if (!this.listInside(b + this.margin(b), whole ? Infinity : 4 * expected + 1024)) return null;
-    const inside = this.inside.subarray(0, this.insideCount);
+    const cap = whole ? Infinity : 4 * expected + 1024;
+    // About K^(2/3) of the K slopes inside: then sorting out the sample and the kept slopes cost alike.
+    this.drawn.clear();
+    this.stride = Math.max(1, expected / Math.max(256, Math.cbrt(expected) ** 2));
+    this.stratum = 0;
+    this.nextDraw = Math.floor(this.random.next() * this.stride);
+    const inside = this.mergeAt(high, DRAW, cap);
+    if (inside < 0) return null;
+    const local = ranks.map((k) => k - below);
+    if (local[0] < 0 || local[local.length - 1] >= inside) return null;
+    for (let widen = 1; ; widen *= 4) {
+      const owner = this.placeBrackets(local, inside, widen);
+      this.mergeAt(high, SIFT, Infinity);
+      const out = this.pick(local, owner);
+      if (out) {
+        // Outside [a, b] a pair left out of the inside set may belong between: not trusted.
+        for (const v of out) if (!(v >= a && v <= b)) return null;
+        return out;
+      }
+      // Every bracket unbounded holds the whole inside set: it cannot miss.
+      if (owner.every((j) => this.brackets.low[j] === -Infinity && this.brackets.high[j] === Infinity))
+        throw new Error('slope selection: the inside set lost a pair');
+    }
+  }
+
+  /**
+   * Narrow brackets around the `local` ranks (sorted) among the `inside` slopes, from the drawn
+   * sample: `widen` × 2 of its spreads each side, unbounded where that passes its ends; brackets
+   * that overlap are joined. Returns each rank's bracket.
+   */
+  private placeBrackets(local: number[], inside: number, widen: number): number[] {
+    const { brackets } = this;
+    const sample = this.drawn.values;
+    const s = this.drawn.length;
+    const reach = widen * Math.sqrt(s);
+    brackets.reset();
+    const owner: number[] = [];
+    let from = 0;
+    let lastHi = -1;
+    for (const r of local) {
+      const lo = Math.floor((r / inside) * s - reach);
+      const hi = Math.ceil((r / inside) * s + reach);
+      if (brackets.count > 0 && lo <= lastHi) {
+        // Joined with the previous bracket: its high end moves up.
+        const j = brackets.count - 1;
+        if (hi > lastHi) {
+          brackets.high[j] = hi < s ? selectKth(sample.subarray(from), s - from, hi - from) : Infinity;
+          if (hi < s) from = hi;
+          lastHi = hi;
+        }
+        owner.push(j);
+        continue;
+      }
+      const low = lo >= 0 ? selectKth(sample.subarray(from), s - from, lo - from) : -Infinity;
+      if (lo >= 0) from = lo;
+      const high = hi < s ? selectKth(sample.subarray(from), s - from, hi - from) : Infinity;
+      if (hi < s) from = hi;
+      lastHi = hi;
+      brackets.add(low, high);
+      owner.push(brackets.count - 1);
+    }
+    return owner;
+  }
+
+  /** The slopes of the `local` ranks among those the last sifting kept, or null when a bracket missed. */
+  private pick(local: number[], owner: number[]): number[] | null {
+    const { brackets } = this;
     const out: number[] = [];
     let from = 0;
-    for (const k of ranks) {
-      const r = k - below;
-      if (r < from || r >= inside.length) return null;
-      const v = selectKth(inside.subarray(from), inside.length - from, r - from);
-      // Outside [a, b] a pair left out of the list may belong between: not trusted.
-      if (!(v >= a && v <= b)) return null;
-      out.push(v);
-      from = r;
+    let last = -1;
+    for (let r = 0; r < local.length; r++) {
+      const j = owner[r];
+      const kept = brackets.kept[j];
+      if (j !== last) from = 0;
+      last = j;
+      const i = local[r] - brackets.below(j);
+      if (i < from || i >= kept.length) return null;
+      out.push(selectKth(kept.values.subarray(from), kept.length - from, i - from));
+      from = i;
     }
     return out;
   }
@@ -202,27 +334,29 @@ class BracketSelection {
     for (let i = 0; i < n; i++) seq[i] = i;
     if (t === -Infinity) return 0;
     for (let i = 0; i < n; i++) key[i] = sy[i] - t * cx[i];
-    return this.mergeSort(null);
+    return this.mergeSort(COUNT, Infinity);
   }
 
   /**
-   * Sorts `seq` (in the order of u at the bracket's low end) by u(t) and lists the slopes of the
-   * pairs it inverts: those in the bracket. False when there are more than `cap`.
+   * Sorts the points from the order at the bracket's low end by u(t) and returns the number of
+   * pairs it inverts (those in the bracket), treating each as `mode` says; −1 once there are more
+   * than `cap`.
    */
-  private listInside(t: number, cap: number): boolean {
+  private mergeAt(t: number, mode: MergeMode, cap: number): number {
     const { n, key, cx, sx, sy } = this;
+    this.seq.set(this.lowOrder);
     // t = +∞: u ~ −t·x, so the order of −x (not centred: that could round two x into one).
     for (let i = 0; i < n; i++) key[i] = t === Infinity ? -sx[i] : sy[i] - t * cx[i];
-    return this.mergeSort(cap) >= 0;
+    return this.mergeSort(mode, cap);
   }
 
   /**
-   * Stable bottom-up merge sort of `seq` by `key`, counting strict inversions; with a `cap`, also
-   * appends each inverted pair's slope to `inside` and returns −1 once there are more than `cap`.
+   * Stable bottom-up merge sort of `seq` by `key`, counting strict inversions, and handing the
+   * inverted pairs to {@link draw} or {@link sift} by `mode`; −1 once there are more than `cap`.
    * The keys move along with the points, so that comparisons read memory in order.
    */
-  private mergeSort(cap: number | null): number {
-    const { n, sx, sy } = this;
+  private mergeSort(mode: MergeMode, cap: number): number {
+    const { n } = this;
     let src = this.seq;
     let dst = this.scratch;
     let srcKey = this.sortedKey;
@@ -240,20 +374,11 @@ class BracketSelection {
           const kj = srcKey[j];
           if (kj < srcKey[i]) {
             const q = src[j++];
+            // q passes src[i … mid): each of those pairs is inverted.
+            if (mode === DRAW) this.draw(src, i, mid, q, inversions);
+            else if (mode === SIFT) this.sift(src, i, mid, q);
             inversions += mid - i;
-            if (cap !== null) {
-              if (this.insideCount + mid - i > cap) return -1;
-              if (this.insideCount + mid - i > this.inside.length) this.grow(this.insideCount + mid - i);
-              const inside = this.inside;
-              let count = this.insideCount;
-              const xq = sx[q];
-              const yq = sy[q];
-              for (let p = i; p < mid; p++) {
-                const o = src[p];
-                if (sx[o] !== xq) inside[count++] = (yq - sy[o]) / (xq - sx[o]);
-              }
-              this.insideCount = count;
-            }
+            if (inversions > cap) return -1;
             dstKey[k] = kj;
             dst[k++] = q;
           } else {
@@ -277,9 +402,42 @@ class BracketSelection {
     return inversions;
   }
 
-  private grow(capacity: number): void {
-    const bigger = new Float64Array(Math.max(capacity, this.inside.length * 2));
-    bigger.set(this.inside.subarray(0, this.insideCount));
-    this.inside = bigger;
+  /**
+   * Draws from the inverted pairs (src[p], q), p in [from, to), numbered from `first` on: one at
+   * a random place in each stretch of `stride` pairs (a stratified sample).
+   */
+  private draw(src: Int32Array, from: number, to: number, q: number, first: number): void {
+    const end = first + to - from;
+    const { sx, sy } = this;
+    while (this.nextDraw < end) {
+      const o = src[from + this.nextDraw - first];
+      if (sx[o] !== sx[q]) this.drawn.push((sy[q] - sy[o]) / (sx[q] - sx[o]));
+      this.nextDraw = Math.floor((++this.stratum + this.random.next()) * this.stride);
+    }
+  }
+
+  /** Counts the slopes of the inverted pairs (src[p], q), p in [from, to), between the brackets, and keeps those inside one. */
+  private sift(src: Int32Array, from: number, to: number, q: number): void {
+    const { sx, sy, brackets } = this;
+    const { low, high, gaps, kept } = brackets;
+    // The slope's place among the brackets' ends, counted without branching on it (most slopes
+    // fall between brackets, in no predictable one): odd = inside bracket (place − 1)/2.
+    const l0 = low[0];
+    const h0 = high[0];
+    const l1 = low[1];
+    const h1 = high[1];
+    const l2 = low[2];
+    const h2 = high[2];
+    const l3 = low[3];
+    const h3 = high[3];
+    const xq = sx[q];
+    const yq = sy[q];
+    for (let p = from; p < to; p++) {
+      const o = src[p];
+      const v = (yq - sy[o]) / (xq - sx[o]);
+      const place = +(v >= l0) + +(v > h0) + +(v >= l1) + +(v > h1) + +(v >= l2) + +(v > h2) + +(v >= l3) + +(v > h3);
+      if ((place & 1) === 0) gaps[place >> 1]++;
+      else kept[place >> 1].push(v);
+    }
   }
 }
