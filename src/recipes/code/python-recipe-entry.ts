@@ -2,7 +2,8 @@
 export const PYTHON_RECIPE_ENTRY = String.raw`# The Python recipe harness: runs inside the sandbox, which calls run_recipe(config, llano).
 # Inputs are files exported by DuckDB: Parquet decoded with numpy (llano_parquet.py, next to the
 # sandbox harness) for code using pandas; CSV with every value quoted and NULL an unquoted nan for
-# row code (see Input); CSV with NULL written as \N for types Parquet does not carry. The output is
+# row code (see Input); for types Parquet does not carry, CSV whose NULL marker is given as nullText
+# (a text no value holds: pandas takes a quoted marker for NULL too). The output is
 # a Parquet file while the code writes frames llano_parquet carries, then a CSV file with a
 # header; its schema declared or inferred from the first rows or frame.
 import csv
@@ -63,11 +64,12 @@ def _timed(key):
 class Input:
     """An input dataset: iterate it for dicts, or call to_pandas() for a DataFrame."""
 
-    def __init__(self, name, path, columns, format='csv'):
+    def __init__(self, name, path, columns, format='csv', null=NULL):
         self.name = name
         self.path = path
         self.columns = columns
         self.format = format
+        self.null = null  # the CSV file's NULL marker (a text no value holds, see run-code.ts)
 
     def _kinds(self):
         return {c['name']: _kind(c['type']) for c in self.columns}
@@ -93,7 +95,7 @@ class Input:
             next(reader, None)
             for record in reader:
                 yield {
-                    n: (None if v == NULL else (c(v) if c is not None else v))
+                    n: (None if v == self.null else (c(v) if c is not None else v))
                     for n, c, v in zip(names, convert, record)
                 }
 
@@ -111,7 +113,7 @@ class Input:
         # Integer columns are left to the C parser, which makes them numpy int64 at full speed
         # when they hold no NULL; the others are read again as pandas' nullable Int64.
         dtype = {n: dtypes[k] for n, k in kinds.items() if k != 'int'}
-        options = dict(na_values=[NULL], keep_default_na=False, true_values=['true'], false_values=['false'])
+        options = dict(na_values=[self.null], keep_default_na=False, true_values=['true'], false_values=['false'])
         frame = pd.read_csv(self.path, dtype=dtype, engine='c', **options)
         nullable = [n for n, k in kinds.items() if k == 'int' and frame[n].dtype.kind not in 'iu']
         if nullable:
@@ -380,7 +382,10 @@ def run_recipe(config, llano=None):
     run = getattr(module, 'run', None)
     if not callable(run):
         raise TypeError('The recipe must define def run(inputs, output, variables, log):')
-    inputs = {name: Input(name, i['path'], i['columns'], i.get('format') or 'csv') for name, i in config['inputs'].items()}
+    inputs = {
+        name: Input(name, i['path'], i['columns'], i.get('format') or 'csv', i.get('nullText') or NULL)
+        for name, i in config['inputs'].items()
+    }
     input_types = {}
     for i in config['inputs'].values():
         for c in i['columns']:

@@ -1,6 +1,7 @@
 /** The R recipe harness (written to the run folder as recipe_entry.R; the sandbox calls its run_recipe). Kept as text: dist/ holds only compiled JavaScript. */
 export const R_RECIPE_ENTRY = String.raw`# The R recipe harness: runs inside the sandbox, which calls run_recipe(config, llano).
-# Inputs are CSV files exported by DuckDB (NULL written as \N) read with colClasses from their
+# Inputs are CSV files exported by DuckDB (NULL written as the input's nullText, a text no value
+# holds, since read.csv takes a quoted marker for NULL too) read with colClasses from their
 # DuckDB types; output$write(df) appends to a CSV file whose schema is declared or taken from
 # the first data frame written. Base R only.
 llano_null <- "\\N"
@@ -16,7 +17,9 @@ llano_r_class <- function(duck_type) {
 llano_read_input <- function(input) {
   names <- vapply(input$columns, function(c) c$name, "")
   classes <- vapply(input$columns, function(c) llano_r_class(c$type), "")
-  utils::read.csv(input$path, colClasses = unname(classes), na.strings = llano_null, stringsAsFactors = FALSE,
+  # The file's NULL marker: a text no value holds (read.csv takes a quoted marker for NULL too).
+  null_text <- if (is.null(input$nullText)) llano_null else input$nullText
+  utils::read.csv(input$path, colClasses = unname(classes), na.strings = null_text, stringsAsFactors = FALSE,
     check.names = FALSE, encoding = "UTF-8", col.names = names)
 }
 

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -100,15 +101,23 @@ function writeEntry(language: CodeRecipeLanguage, workDir: string): string {
  */
 type InputFormat = TransferFormat | 'quoted-csv';
 
-/** DuckDB's COPY options of each text format. */
-const TEXT_OPTIONS: Record<Exclude<InputFormat, 'parquet'>, string> = {
-  csv: `FORMAT csv, HEADER, NULLSTR ${quoteLiteral(NULL_TEXT)}`,
-  'quoted-csv': `FORMAT csv, HEADER, NULLSTR 'nan', FORCE_QUOTE *`,
-  ndjson: 'FORMAT json',
+/** DuckDB's COPY options of each text format; `nullText` is CSV's NULL marker. */
+const TEXT_OPTIONS: Record<Exclude<InputFormat, 'parquet'>, (nullText: string) => string> = {
+  csv: (nullText) => `FORMAT csv, HEADER, NULLSTR ${quoteLiteral(nullText)}`,
+  'quoted-csv': () => `FORMAT csv, HEADER, NULLSTR 'nan', FORCE_QUOTE *`,
+  ndjson: () => 'FORMAT json',
 };
 
-/** The input files handed to the code. */
-type InputFiles = Record<string, { path: string; columns: CodeColumn[]; format: InputFormat }>;
+/**
+ * CSV's NULL marker for an input. TypeScript's parser tells a quoted "\N" (text) from the bare
+ * marker; pandas' and R's CSV readers take both for NULL, so theirs is a marker no value holds
+ * (\N and random letters, new for every export), given to the harness as `nullText`.
+ */
+const inputNullText = (language: CodeRecipeLanguage): string =>
+  language === 'typescript' ? NULL_TEXT : `${NULL_TEXT}${randomBytes(9).toString('base64url')}`;
+
+/** The input files handed to the code (`nullText`: the NULL marker of a CSV file). */
+type InputFiles = Record<string, { path: string; columns: CodeColumn[]; format: InputFormat; nullText?: string }>;
 
 /** Copies each input (all rows, or the first `sampleRows`) to a file of the language's format; answers their columns. */
 async function exportInputs(
@@ -151,8 +160,11 @@ async function exportInputs(
       const format =
         language === 'typescript' ? transferFormat(columns) : language === 'python' && !columnar ? 'quoted-csv' : 'csv';
       const file = path.join(inDir, `${name}.${format === 'ndjson' ? 'ndjson' : 'csv'}`);
-      await conn.run(`COPY (SELECT * FROM ${relation}${limit}) TO ${quoteLiteral(file)} (${TEXT_OPTIONS[format]})`);
-      inputs[name] = { path: file, columns, format };
+      const nullText = inputNullText(language);
+      await conn.run(
+        `COPY (SELECT * FROM ${relation}${limit}) TO ${quoteLiteral(file)} (${TEXT_OPTIONS[format](nullText)})`,
+      );
+      inputs[name] = { path: file, columns, format, ...(format === 'csv' ? { nullText } : {}) };
     }
     ctx.log(
       `Input ${name}: ${columns.length} columns exported for the code${parquet ? ' as Parquet' : ''}${sampleRows ? ` (first ${sampleRows} rows)` : ''}`,
