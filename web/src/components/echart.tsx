@@ -61,15 +61,9 @@ export function EChart({
   const clickRef = useLatest(onClick);
   const brushRef = useLatest(onBrush);
   const [inView, setInView] = useState(!lazy);
-  const size = useRef<{ width: number; height: number } | null>(null);
 
   useLayoutEffect(() => {
-    if (!ref.current) return;
-    // The size is read here, where every chart of the page reads before any draws, and given to
-    // ECharts: measuring the element itself at init forced a layout per chart, since the chart
-    // drawn just before had changed the page (a fifth of a dashboard's drawing, Chromium trace).
-    size.current = { width: ref.current.clientWidth, height: ref.current.clientHeight };
-    if (inView) return;
+    if (inView || !ref.current) return;
     // Already in the window when mounted (a dashboard's first screen): drawn in this commit, not
     // a frame later when the observer first reports. The observer also sees the scrolling
     // container's clip, so the charts just below it are left to the observer.
@@ -83,11 +77,8 @@ export function EChart({
 
   useEffect(() => {
     if (!ref.current || !inView) return;
-    const el = ref.current;
     const start = performance.now();
-    // A chart not laid out yet (a hidden tab) is left to ECharts to measure, as before.
-    const measured = size.current?.width && size.current.height ? size.current : undefined;
-    const c = echarts.init(el, undefined, { renderer: 'canvas', ...measured });
+    const c = echarts.init(ref.current, undefined, { renderer: 'canvas' });
     performance.measure('echart init', { start });
     chart.current = c;
     c.on('click', (p) => clickRef.current?.((p as { data?: unknown }).data));
@@ -96,12 +87,13 @@ export function EChart({
       brushRef.current?.(Array.isArray(range) && range.length === 2 ? [Number(range[0]), Number(range[1])] : null);
     });
     // The observer also reports the size the chart was just drawn at: redrawing it then doubled the cost of a first paint.
-    let drawnAt = measured ? `${measured.width}x${measured.height}` : `${c.getWidth()}x${c.getHeight()}`;
+    const el = ref.current;
+    let size = `${el.clientWidth}x${el.clientHeight}`;
     const stopObserving = observeResize(el, () => {
-      const next = { width: el.clientWidth, height: el.clientHeight };
-      if (`${next.width}x${next.height}` === drawnAt) return;
-      drawnAt = `${next.width}x${next.height}`;
-      c.resize(next);
+      const next = `${el.clientWidth}x${el.clientHeight}`;
+      if (next === size) return;
+      size = next;
+      c.resize();
     });
     return () => {
       stopObserving();
