@@ -1,4 +1,5 @@
-import { closeSync, fstatSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { uncompressSync } from 'snappy';
 import {
@@ -8,6 +9,7 @@ import {
   struct,
   type ThriftStruct as ThriftOut,
 } from '../../engine/parquet/thrift-compact.js';
+import { writeAllAt } from '../../engine/parquet/parquet-file-writer.js';
 import { badRequest } from '../../common/errors.js';
 import { ThriftReader, type ThriftStruct } from './ts-recipe-thrift.js';
 import type { CodeColumn } from './ts-recipe-entry.js';
@@ -67,7 +69,9 @@ function readFooter(fd: number, file: string): ThriftStruct {
   }
 }
 
-const damaged = (file: string, why: string) => badRequest(`The input's Parquet file ${file} is damaged: ${why}`);
+/** Named by the file's own name: users see the message, never the server's folders. */
+const damaged = (file: string, why: string) =>
+  badRequest(`The input's Parquet file ${path.basename(file)} is damaged: ${why}`);
 
 function leavesOf(meta: ThriftStruct, columns: CodeColumn[]): Leaf[] {
   const schema = meta[2] as ThriftStruct[] | undefined;
@@ -112,7 +116,7 @@ class FileOut {
   offset = 0;
   constructor(readonly fd: number) {}
   write(buf: Uint8Array): void {
-    for (let at = 0; at < buf.length;) at += writeSync(this.fd, buf, at);
+    writeAllAt(this.fd, buf, this.offset);
     this.offset += buf.length;
   }
 }

@@ -43,7 +43,7 @@ export interface CodeRecipe extends RecipeBase {
 /**
  * The languages' files. How data crosses (see `InputFormat`, `outputRelation`): uncompressed
  * Parquet where the columns allow, for TypeScript always and for Python code using pandas; else
- * CSV with `\N` for NULL, read with the column types sent alongside (TypeScript: a column-wise
+ * CSV with a NULL marker (see `inputNullText`), read with the column types sent alongside (TypeScript: a column-wise
  * parser in the harness; Python: csv module, pandas.read_csv; R: read.csv), and NDJSON for
  * TypeScript when a column is a list, struct, map or JSON, whose values are objects in the code.
  * DuckDB reads the output back with its schema, in parallel.
