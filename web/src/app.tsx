@@ -8,44 +8,43 @@ import { LoginPage } from './pages/login';
 import { HomePage } from './pages/home';
 
 // Pages with heavy libraries (ECharts, CodeMirror, xyflow + elk) load on first visit.
-const { Page: ProjectOverviewPage } = lazyPage(() => import('./pages/project-overview'));
-const { Page: DatasetsPage } = lazyPage(() => import('./pages/datasets'));
-const { Page: DatasetPage } = lazyPage(() => import('./pages/dataset'));
-const { Page: FlowPage } = lazyPage(() => import('./pages/flow'));
-const { Page: RecipesPage } = lazyPage(() => import('./pages/recipes'));
-const { Page: RecipeEditorPage } = lazyPage(() => import('./pages/recipe-editor'));
-const { Page: JobsPage } = lazyPage(() => import('./pages/jobs'));
-const { Page: JobPage } = lazyPage(() => import('./pages/job'));
-const { Page: ScenariosPage } = lazyPage(() => import('./pages/scenarios'));
-const { Page: ScenarioPage } = lazyPage(() => import('./pages/scenario'));
-const { Page: MonitoringPage } = lazyPage(() => import('./pages/monitoring'));
-const { Page: HistoryPage } = lazyPage(() => import('./pages/history'));
-const { Page: MembersPage } = lazyPage(() => import('./pages/members'));
-const { Page: ConnectionsPage } = lazyPage(() => import('./pages/connections'));
-const { Page: UsersPage } = lazyPage(() => import('./pages/users'));
-const { Page: GroupsPage } = lazyPage(() => import('./pages/groups'));
-const { Page: ProjectApiKeysPage } = lazyPage(() => import('./pages/project-api-keys'));
-const { Page: AccountPage } = lazyPage(() => import('./pages/account'));
-const { Page: DashboardsPage } = lazyPage(() => import('./pages/dashboards'));
-const { Page: WebappsPage } = lazyPage(() => import('./pages/webapps'));
-const { Page: WebappEditorPage } = lazyPage(() => import('./pages/webapp-editor'));
-const { Page: ApiServicesPage } = lazyPage(() => import('./pages/api-services'));
-const { Page: ApiServicePage } = lazyPage(() => import('./pages/api-service'));
-const dashboard = lazyPage(() => import('./pages/dashboard'));
-const DashboardPage = dashboard.Page;
+const ProjectOverviewPage = lazyPage(() => import('./pages/project-overview'));
+const DatasetsPage = lazyPage(() => import('./pages/datasets'));
+const DatasetPage = lazyPage(() => import('./pages/dataset'));
+const FlowPage = lazyPage(() => import('./pages/flow'));
+const RecipesPage = lazyPage(() => import('./pages/recipes'));
+const RecipeEditorPage = lazyPage(() => import('./pages/recipe-editor'));
+const JobsPage = lazyPage(() => import('./pages/jobs'));
+const JobPage = lazyPage(() => import('./pages/job'));
+const ScenariosPage = lazyPage(() => import('./pages/scenarios'));
+const ScenarioPage = lazyPage(() => import('./pages/scenario'));
+const MonitoringPage = lazyPage(() => import('./pages/monitoring'));
+const HistoryPage = lazyPage(() => import('./pages/history'));
+const MembersPage = lazyPage(() => import('./pages/members'));
+const ConnectionsPage = lazyPage(() => import('./pages/connections'));
+const UsersPage = lazyPage(() => import('./pages/users'));
+const GroupsPage = lazyPage(() => import('./pages/groups'));
+const ProjectApiKeysPage = lazyPage(() => import('./pages/project-api-keys'));
+const AccountPage = lazyPage(() => import('./pages/account'));
+const DashboardsPage = lazyPage(() => import('./pages/dashboards'));
+const WebappsPage = lazyPage(() => import('./pages/webapps'));
+const WebappEditorPage = lazyPage(() => import('./pages/webapp-editor'));
+const ApiServicesPage = lazyPage(() => import('./pages/api-services'));
+const ApiServicePage = lazyPage(() => import('./pages/api-service'));
+const DashboardPage = lazyPage(() => import('./pages/dashboard'));
 // A dashboard opened by its address (its code was asked for by early.ts) renders as soon as the session is known.
-if (dashboardAddress(window.location.pathname)) dashboard.preload().catch(() => undefined); // the page reports a failure
-const { Page: InsightEditorPage } = lazyPage(() => import('./pages/insight-editor'));
-const { Page: ProjectSettingsPage } = lazyPage(() => import('./pages/project-settings'));
-const { Page: NotebooksPage } = lazyPage(() => import('./pages/notebooks'));
-const { Page: LibrariesPage } = lazyPage(() => import('./pages/libraries'));
-const { Page: NotebookPage } = lazyPage(() => import('./pages/notebook'));
-const { Page: WikiPage } = lazyPage(() => import('./pages/wiki'));
-const { Page: DiscussionsPage } = lazyPage(() => import('./pages/discussions'));
-const { Page: SearchPage } = lazyPage(() => import('./pages/search'));
-const { Page: NotificationsPage } = lazyPage(() => import('./pages/notifications'));
-const { Page: TimelinePage } = lazyPage(() => import('./pages/timeline'));
-const { Page: AuditPage } = lazyPage(() => import('./pages/audit'));
+if (dashboardAddress(window.location.pathname)) DashboardPage.preload().catch(() => undefined); // the page reports a failure
+const InsightEditorPage = lazyPage(() => import('./pages/insight-editor'));
+const ProjectSettingsPage = lazyPage(() => import('./pages/project-settings'));
+const NotebooksPage = lazyPage(() => import('./pages/notebooks'));
+const LibrariesPage = lazyPage(() => import('./pages/libraries'));
+const NotebookPage = lazyPage(() => import('./pages/notebook'));
+const WikiPage = lazyPage(() => import('./pages/wiki'));
+const DiscussionsPage = lazyPage(() => import('./pages/discussions'));
+const SearchPage = lazyPage(() => import('./pages/search'));
+const NotificationsPage = lazyPage(() => import('./pages/notifications'));
+const TimelinePage = lazyPage(() => import('./pages/timeline'));
+const AuditPage = lazyPage(() => import('./pages/audit'));
 
 function NotFound() {
   return (

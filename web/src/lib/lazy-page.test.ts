@@ -8,14 +8,14 @@ const Hello = ({ name }: { name: string }) => createElement('p', null, `Hello ${
 describe('lazyPage', () => {
   it('shows Loading until the code is here, then renders the page at once, without suspending', async () => {
     let loads = 0;
-    const { Page, preload } = lazyPage(() => {
+    const Page = lazyPage(() => {
       loads++;
       return Promise.resolve({ default: Hello });
     });
     expect(renderToStaticMarkup(createElement(Page, { name: 'Ana' }))).toContain('Loading');
-    expect(await preload()).toBe(Hello);
+    expect(await Page.preload()).toBe(Hello);
     expect(renderToStaticMarkup(createElement(Page, { name: 'Ana' }))).toBe('<p>Hello Ana</p>');
-    await preload();
+    await Page.preload();
     expect(loads).toBe(1);
   });
 

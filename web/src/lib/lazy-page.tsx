@@ -3,6 +3,9 @@ import { ErrorAlert, Loading } from '../components/ui';
 
 type PageModule<P> = { default: ComponentType<P> };
 
+/** A page component whose code loads on first render; `preload` asks for it ahead. */
+export type LazyPage<P> = ComponentType<P> & { preload: () => Promise<ComponentType<P>> };
+
 /**
  * A page whose code loads on first visit, like `React.lazy` but without Suspense: React holds
  * back the content a Suspense boundary reveals until 300 ms after its fallback showed (its
@@ -11,9 +14,7 @@ type PageModule<P> = { default: ComponentType<P> };
  * `Loading` until its code is here, then renders in the same task; once loaded, at once.
  * `preload` fetches the code ahead (a page opened by its address starts it before React renders).
  */
-export function lazyPage<P extends object>(
-  load: () => Promise<PageModule<P>>,
-): { Page: ComponentType<P>; preload: () => Promise<ComponentType<P>> } {
+export function lazyPage<P extends object>(load: () => Promise<PageModule<P>>): LazyPage<P> {
   let loaded: ComponentType<P> | null = null;
   let loading: Promise<ComponentType<P>> | null = null;
   const preload = () => {
@@ -47,5 +48,5 @@ export function lazyPage<P extends object>(
       );
     return Component ? <Component {...props} /> : <Loading />;
   }
-  return { Page, preload };
+  return Object.assign(Page, { preload });
 }
