@@ -256,29 +256,39 @@ describe('external datasets, pushdown, limits and progress', () => {
       duplex: 'half',
     } as RequestInit);
     expect(chunked.status).toBe(413);
-    // An endless chunked body: the server reads at most OVER_LIMIT_DRAIN past the limit, answers
-    // 413 or closes the connection, and keeps serving.
-    let sent = 0;
-    const megabyte = new Uint8Array(1 << 20).fill(0x31);
-    const endless = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        sent += megabyte.length;
-        controller.enqueue(megabyte);
-      },
-    });
-    const refused = await fetch(`${s.url}${P}/datasets/raw_big/upload?filename=big.csv`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${s.adminToken}`, 'content-type': 'text/csv' },
-      body: endless,
-      duplex: 'half',
-    } as RequestInit).then(
-      (r) => r.status,
-      () => 'closed',
+    // An endless body, raw or as a multipart form: the server reads at most OVER_LIMIT_DRAIN past
+    // the limit, answers 413 or closes the connection, and keeps serving.
+    const endlessUpload = async (contentType: string, head: string) => {
+      let sent = 0;
+      const megabyte = new Uint8Array(1 << 20).fill(0x31);
+      const endless = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode(head));
+        },
+        pull(controller) {
+          sent += megabyte.length;
+          controller.enqueue(megabyte);
+        },
+      });
+      const refused = await fetch(`${s.url}${P}/datasets/raw_big/upload?filename=big.csv`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${s.adminToken}`, 'content-type': contentType },
+        body: endless,
+        duplex: 'half',
+      } as RequestInit).then(
+        (r) => r.status,
+        () => 'closed',
+      );
+      expect([413, 'closed'], contentType).toContain(refused);
+      // What the client managed to send: the limit, the drain and what socket buffers hold.
+      expect(sent, contentType).toBeLessThan((1 << 20) + OVER_LIMIT_DRAIN + (32 << 20));
+      expect((await s.call('GET', '/api/health')).status).toBe(200);
+    };
+    await endlessUpload('text/csv', 'x\n');
+    await endlessUpload(
+      'multipart/form-data; boundary=llano-endless',
+      '--llano-endless\r\ncontent-disposition: form-data; name="file"; filename="big.csv"\r\ncontent-type: text/csv\r\n\r\nx\n',
     );
-    expect([413, 'closed']).toContain(refused);
-    // What the client managed to send: the limit, the drain and what socket buffers hold.
-    expect(sent).toBeLessThan((1 << 20) + OVER_LIMIT_DRAIN + (32 << 20));
-    expect((await s.call('GET', '/api/health')).status).toBe(200);
     expect((await s.call('GET', `${P}/datasets/raw_big`, { token: s.adminToken })).status).toBe(404);
     const malformed = await raw('raw_bad', 'a,b\n1,2\n3,4,5\n6,7\n', 'text/csv', '?filename=bad.csv');
     expect(malformed.status).toBe(400);

@@ -1,5 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { LlanoError, tooLarge, uploadTooLargeMessage } from '../common/errors.js';
@@ -85,4 +86,14 @@ export async function receiveRawBody(request: FastifyRequest, filePath: string, 
     );
   }
   if (received > limitBytes) throw tooLarge(uploadTooLargeMessage(limitMb));
+}
+
+/**
+ * Streams a multipart upload's file part to `filePath`. Past the upload limit the multipart parser
+ * would keep reading the rest of the body to drop it, however long: the part is stopped at once
+ * with a 413 instead (which closes the connection, see app.ts).
+ */
+export async function receiveMultipartFile(file: Readable, filePath: string, limitMb: number): Promise<void> {
+  file.once('limit', () => file.destroy(tooLarge(uploadTooLargeMessage(limitMb))));
+  await pipeline(file, createWriteStream(filePath, { highWaterMark: UPLOAD_WRITE_BUFFER }));
 }

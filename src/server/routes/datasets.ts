@@ -1,9 +1,7 @@
-import { createWriteStream } from 'node:fs';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { badRequest, tooLarge, uploadTooLargeMessage } from '../../common/errors.js';
+import { badRequest } from '../../common/errors.js';
 import { deleteDataset, getDataset, listDatasets, listDatasetVersions, saveDataset } from '../../datasets/datasets.js';
 import { datasetExport, datasetPage, datasetStats } from '../../datasets/explore.js';
 import { importDataset, importUpload } from '../../datasets/import.js';
@@ -14,7 +12,7 @@ import { DEFAULT_PAGE_ROWS, MAX_PAGE_ROWS, parseTableQuery } from '../../engine/
 import type { Workspace } from '../../workspace/workspace.js';
 import { objectRoutes } from '../object-routes.js';
 import * as R from '../response-schemas.js';
-import { isRawUpload, RAW_UPLOAD_TYPES, receiveRawBody, UPLOAD_WRITE_BUFFER } from '../raw-upload.js';
+import { isRawUpload, RAW_UPLOAD_TYPES, receiveMultipartFile, receiveRawBody } from '../raw-upload.js';
 import { route } from '../route.js';
 import { dataAccess } from '../audit-spec.js';
 
@@ -244,8 +242,7 @@ export function datasetRoutes(app: FastifyInstance, ws: Workspace): void {
               );
             const part = await request.file();
             if (!part || part.fieldname !== 'file') throw badRequest('The multipart body needs a field named file');
-            await pipeline(part.file, createWriteStream(filePath, { highWaterMark: UPLOAD_WRITE_BUFFER }));
-            if (part.file.truncated) throw tooLarge(uploadTooLargeMessage(ws.config.maxUploadMb));
+            await receiveMultipartFile(part.file, filePath, ws.config.maxUploadMb);
             const fields = Object.fromEntries(
               Object.entries(part.fields).flatMap(([k, v]) =>
                 v && !Array.isArray(v) && 'value' in v ? [[k, String(v.value)]] : [],

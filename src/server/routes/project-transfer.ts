@@ -1,11 +1,11 @@
-import { createReadStream, createWriteStream, rmSync } from 'node:fs';
-import { pipeline } from 'node:stream/promises';
+import { createReadStream, rmSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { badRequest, tooLarge, uploadTooLargeMessage } from '../../common/errors.js';
+import { badRequest } from '../../common/errors.js';
 import { exportProjectZip } from '../../transfer/project-export.js';
 import { importProjectZip } from '../../transfer/project-import.js';
 import type { Workspace } from '../../workspace/workspace.js';
+import { receiveMultipartFile } from '../raw-upload.js';
 import { route } from '../route.js';
 
 const Flag = z
@@ -83,8 +83,7 @@ export function projectTransferRoutes(app: FastifyInstance, ws: Workspace): void
       if (!part || part.fieldname !== 'file') throw badRequest('The multipart body needs a field named file');
       const zipPath = ws.tempPath('-import.zip');
       try {
-        await pipeline(part.file, createWriteStream(zipPath));
-        if (part.file.truncated) throw tooLarge(uploadTooLargeMessage(ws.config.maxUploadMb));
+        await receiveMultipartFile(part.file, zipPath, ws.config.maxUploadMb);
         const result = await importProjectZip(ws, principal, zipPath, newKeyOf(query));
         request.auditNote = { project: result.key, objectName: result.key };
         void reply.code(201);
