@@ -127,4 +127,6 @@ export function installTileWarmer(ws: Workspace): void {
     if (read && !read.has(dataset) && !existsSync(tileCacheRoot(ws, location))) return;
     warmDatasetSoon(ws, projectKey, dataset);
   });
+  // A project created again under a deleted one's key starts from nothing.
+  ws.events.on('projectDeleted', ({ projectKey }) => warmerOf(ws).forget(projectKey));
 }
