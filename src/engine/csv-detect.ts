@@ -105,6 +105,16 @@ function fieldCounts(sample: string, delimiter: string, quote: string): number[]
   return counts;
 }
 
+/** The most common field count of the sample's first 1,000 records (the wider on a tie), and the share of records with it. */
+function usualWidth(sample: string, delimiter: string, quote: string): { fields: number; share: number } | undefined {
+  const counts = fieldCounts(sample, delimiter, quote).slice(0, 1000);
+  if (counts.length === 0) return undefined;
+  const frequency = new Map<number, number>();
+  for (const c of counts) frequency.set(c, (frequency.get(c) ?? 0) + 1);
+  const [fields, hits] = [...frequency.entries()].sort((a, b) => b[1] - a[1] || b[0] - a[0])[0];
+  return { fields, share: hits / counts.length };
+}
+
 /**
  * Our own delimiter guess, so that a ragged or badly quoted file is read with the delimiter the
  * user meant and fails on the faulty line, instead of DuckDB's sniffer quietly choosing another
@@ -114,12 +124,9 @@ function fieldCounts(sample: string, delimiter: string, quote: string): number[]
 export function guessDelimiter(sample: string, quote: string): { delimiter: string; fields: number } {
   let best = { delimiter: ',', fields: 1, share: 0 };
   for (const delimiter of DELIMITER_CANDIDATES) {
-    const counts = fieldCounts(sample, delimiter, quote).slice(0, 1000);
-    if (counts.length === 0) continue;
-    const frequency = new Map<number, number>();
-    for (const c of counts) frequency.set(c, (frequency.get(c) ?? 0) + 1);
-    const [fields, hits] = [...frequency.entries()].sort((a, b) => b[1] - a[1] || b[0] - a[0])[0];
-    const share = hits / counts.length;
+    const usual = usualWidth(sample, delimiter, quote);
+    if (!usual) continue;
+    const { fields, share } = usual;
     if (fields > 1 && (share > best.share || (share === best.share && fields > best.fields)))
       best = { delimiter, fields, share };
   }
@@ -254,6 +261,24 @@ export async function detectCsv(
     );
   }
   const columns = (sniffed.Columns as { name: string; type: string }[]).map((c) => ({ name: c.name, type: c.type }));
+  const skip = Number(sniffed.SkipRows ?? 0);
+  // The sniffer takes lines before the first run of equal-width records as a preamble to skip: a
+  // ragged record near the end makes it skip all the records before it (one row imported out of
+  // thousands). When the width it chose is not the file's usual width, the file is read strictly
+  // with the usual width instead, so the ragged line is named rather than the rows dropped.
+  const usual = options.delimiter === undefined ? guess.fields : (usualWidth(sample, delimiter, quote)?.fields ?? 1);
+  if (skip > 0 && columns.length !== usual) {
+    const escape = options.escape ?? quote;
+    const faulty = await strictLineError(conn, path, {
+      delimiter,
+      quote,
+      escape,
+      encoding,
+      fields: usual,
+      compression,
+    });
+    if (faulty) throw faulty;
+  }
   if (columns.length > maxColumns) throw badRequest(tooManyColumnsMessage(columns.length, maxColumns));
   return {
     delimiter,
@@ -261,7 +286,7 @@ export async function detectCsv(
     escape: options.escape ?? sniffedChar(sniffed.Escape),
     header: Boolean(sniffed.HasHeader),
     encoding,
-    skip: Number(sniffed.SkipRows ?? 0),
+    skip,
     comment: sniffedChar(sniffed.Comment),
     dateFormat: (sniffed.DateFormat as string | null) ?? undefined,
     timestampFormat: (sniffed.TimestampFormat as string | null) ?? undefined,
@@ -292,23 +317,24 @@ function mixedLineEndings(sample: string): { message: string; line: number } | n
   return null;
 }
 
+interface StrictDialect {
+  delimiter: string;
+  quote: string;
+  escape: string;
+  encoding: CsvEncoding;
+  fields: number;
+  compression?: Compression;
+}
+
 /**
- * The sniffer gives up without saying where; reading the file strictly as text, with the
- * delimiter and field count we guessed, makes DuckDB name the first faulty line.
+ * Reads the whole file strictly as text with the given delimiter and field count, so that
+ * DuckDB names the first faulty line; undefined when every line fits.
  */
-async function diagnose(
+async function strictLineError(
   conn: DuckDBConnection,
   path: string,
-  dialect: {
-    delimiter: string;
-    quote: string;
-    escape: string;
-    encoding: CsvEncoding;
-    fields: number;
-    compression?: Compression;
-  },
-  sniffError: unknown,
-): Promise<LlanoError> {
+  dialect: StrictDialect,
+): Promise<LlanoError | undefined> {
   const columns = Array.from({ length: Math.max(1, dialect.fields) }, (_, i) => `'c${i}': 'VARCHAR'`).join(', ');
   try {
     await conn.run(
@@ -318,6 +344,18 @@ async function diagnose(
     const info = parseCsvError(error);
     if (info) return csvBadRequest(info);
   }
+  return undefined;
+}
+
+/** The sniffer gives up without saying where: the strict read names the faulty line. */
+async function diagnose(
+  conn: DuckDBConnection,
+  path: string,
+  dialect: StrictDialect,
+  sniffError: unknown,
+): Promise<LlanoError> {
+  const faulty = await strictLineError(conn, path, dialect);
+  if (faulty) return faulty;
   const first = engineMessage(sniffError, [path]).split('\n')[0];
   return badRequest(
     `Could not detect how to read this CSV file (${first}); set the delimiter, quote and header explicitly`,

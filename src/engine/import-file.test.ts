@@ -114,6 +114,22 @@ describe('importFile: CSV', () => {
     await rejects(path, /line 3: expected 3 columns, found 4/);
   });
 
+  it('rejects an extra field on the last line rather than skipping every row before it', async () => {
+    // The sniffer alone took the first three lines for a preamble and imported one row.
+    const path = await file('last-extra.csv', 'id,name\n1,alpha\n2,beta\n3,gamma,extra\n');
+    await rejects(path, /line 4: expected 2 columns, found 3/);
+  });
+
+  it('still skips a real preamble above the header', async () => {
+    const path = await file('preamble.csv', 'Antenna report\nexported 2026-12-01\nid,name\n1,alpha\n2,beta\n3,gamma\n');
+    const { rows } = await run(path);
+    expect(rows).toEqual([
+      [1, 'alpha'],
+      [2, 'beta'],
+      [3, 'gamma'],
+    ]);
+  });
+
   it('rejects a ragged row far beyond the sniffer sample', async () => {
     const lines = ['a,b,c', ...Array.from({ length: 30_000 }, (_, i) => `${i},${i},x`), '1,2', '3,4,5'];
     const path = await file('late-ragged.csv', lines.join('\n') + '\n');
