@@ -4,7 +4,7 @@ import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../test/suppor
 import { a11yViolations, overflowX, seriousOnes, type A11yViolation } from './support/a11y.js';
 import { launchBrowser, logIn, type TestBrowser } from './support/browser.js';
 import { apiClient } from './support/seed.js';
-import { seedSmallProject, type SmallProject } from './support/small-project.js';
+import { READER, seedSmallProject, type SmallProject } from './support/small-project.js';
 
 /**
  * Every route of the app, at a laptop and at a phone size: no serious or critical
@@ -81,6 +81,11 @@ function routes(p: SmallProject): string[] {
   ];
 }
 
+function readerRoutes(p: SmallProject): string[] {
+  const P = `/projects/${p.key}`;
+  return [P, `${P}/datasets/${p.dataset}`, `${P}/dashboards/${p.dashboard}`, `${P}/flow`, `${P}/recipes/${p.recipe}`];
+}
+
 describe('web UI: every route, at 1440×900 and 390×844', () => {
   let server: TestServer;
   let project: SmallProject;
@@ -134,6 +139,10 @@ describe('web UI: every route, at 1440×900 and 390×844', () => {
         await check('/login');
         await logIn(page, 'admin', ADMIN_PASSWORD);
         for (const url of routes(project)) await check(url);
+        // A reader sees other controls (read-only tags, no editing buttons): the pages a reader opens most.
+        await page.context().clearCookies();
+        await logIn(page, READER.username, READER.password);
+        for (const url of readerRoutes(project)) await check(url);
       } finally {
         await b.close();
       }

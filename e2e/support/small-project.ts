@@ -59,10 +59,26 @@ export async function seedSmallProject(server: TestServer, key = 'RECEIVER_QA'):
     dataset: 'receiver_temps',
     chart: { kind: 'bar', x: { column: 'band' }, y: [{ column: 'trec_k', agg: 'avg' }] },
   });
+  // A table taller than its tile, so the tile scrolls (a scrollable region must be reachable by keyboard).
+  await api.call('POST', `/api/projects/${key}/insights`, {
+    id: 'trec_rows',
+    name: 'Receiver temperature rows',
+    type: 'table',
+    dataset: 'receiver_temps',
+    table: { columns: ['antenna', 'band', 'trec_k'], limit: 50 },
+  });
   await api.call('POST', `/api/projects/${key}/dashboards`, {
     id: 'receivers',
     name: 'Receivers',
-    pages: [{ title: 'Trec', tiles: [{ insight: 'trec_by_band', x: 0, y: 0, w: 12, h: 6 }] }],
+    pages: [
+      {
+        title: 'Trec',
+        tiles: [
+          { insight: 'trec_by_band', x: 0, y: 0, w: 12, h: 6 },
+          { insight: 'trec_rows', x: 0, y: 6, w: 6, h: 2 },
+        ],
+      },
+    ],
     filters: [{ column: 'antenna', type: 'category' }],
   });
   await api.call('POST', `/api/projects/${key}/libraries`, { name: 'bands.py', content: 'HOT_BAND = 7\n' });

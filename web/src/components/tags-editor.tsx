@@ -53,7 +53,7 @@ export function TagsEditor({ projectKey, kind, name }: { projectKey: string; kin
       </form>
     );
   return (
-    <div className="row gap-1 wrap tags-editor" aria-label="Tags">
+    <div className="row gap-1 wrap tags-editor" role="group" aria-label="Tags">
       {t.tags.map((tag) => (
         <span key={tag} className="tag">
           {tag}

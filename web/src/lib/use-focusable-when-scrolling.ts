@@ -3,7 +3,8 @@ import { useEffect, type RefObject } from 'react';
 /**
  * Makes a box a keyboard stop only while its content overflows it, so keyboard users can
  * scroll it (WCAG: scrollable regions must be focusable) without a useless tab stop on every
- * table that fits.
+ * table that fits. The content may be replaced after the box mounts (a tile's loading block by
+ * its table), so the box's current first child is the one watched for size changes.
  */
 export function useFocusableWhenScrolling(ref: RefObject<HTMLElement | null>): void {
   useEffect(() => {
@@ -14,10 +15,22 @@ export function useFocusableWhenScrolling(ref: RefObject<HTMLElement | null>): v
       if (scrolls) el.setAttribute('tabindex', '0');
       else el.removeAttribute('tabindex');
     };
-    const observer = new ResizeObserver(update);
-    observer.observe(el);
-    if (el.firstElementChild) observer.observe(el.firstElementChild);
-    update();
-    return () => observer.disconnect();
+    const resized = new ResizeObserver(update);
+    let watched: Element | null = null;
+    const watchContent = () => {
+      if (watched === el.firstElementChild) return;
+      if (watched) resized.unobserve(watched);
+      watched = el.firstElementChild;
+      if (watched) resized.observe(watched);
+      update();
+    };
+    resized.observe(el);
+    watchContent();
+    const replaced = new MutationObserver(watchContent);
+    replaced.observe(el, { childList: true });
+    return () => {
+      resized.disconnect();
+      replaced.disconnect();
+    };
   }, [ref]);
 }

@@ -22,6 +22,7 @@ import { useProjectRole } from '../lib/use-project-role';
 import { TilePicker } from './dashboard-tile-picker';
 import { useTileInsights } from './dashboard-tile-insights';
 import { sharedDashboardPath } from './home/shared-with-me';
+import { useFocusableWhenScrolling } from '../lib/use-focusable-when-scrolling';
 
 const COLUMNS = 24;
 const ROW_PX = 40;
@@ -362,6 +363,8 @@ function Tile({
   children: React.ReactNode;
 }) {
   const ref = useRef<HTMLDivElement>(null);
+  const body = useRef<HTMLDivElement>(null);
+  useFocusableWhenScrolling(body);
   const drag = (mode: 'move' | 'resize') => (e: React.PointerEvent) => {
     if (!editing || !ref.current?.parentElement) return;
     e.preventDefault();
@@ -400,7 +403,9 @@ function Tile({
           </button>
         ) : null}
       </header>
-      <div className="tile-body">{children}</div>
+      <div className="tile-body" ref={body}>
+        {children}
+      </div>
       {editing ? <div className="resize-handle" aria-label="Resize" onPointerDown={drag('resize')} /> : null}
     </section>
   );
