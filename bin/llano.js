@@ -9,6 +9,15 @@ import { fileURLToPath } from 'node:url';
 import { distProblem, packageNewerThanDist } from './build.js';
 import { defaultThreadPoolSize } from './thread-pool.js';
 
+// A reader that stops early (`llano … | head -1`) closes the pipe. The command then ends quietly
+// with the status a program killed by SIGPIPE has (141, as cat or grep in its place), instead of a
+// stack trace of the failed write; Node itself ignores SIGPIPE, so the write error is the signal.
+for (const stream of [process.stdout, process.stderr])
+  stream.on('error', (error) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(141);
+  });
+
 // Read when libuv's pool first runs work, which no import above does.
 process.env.UV_THREADPOOL_SIZE ??= defaultThreadPoolSize();
 
