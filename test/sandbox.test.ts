@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -177,6 +177,16 @@ describe('sandbox start', () => {
     const err = await failure(startSandbox(specFor('python', { entry: path.join(root, 'broken.py') })));
     expect(err.message).toMatch(/No module named 'not_a_module_anywhere'/);
     expect(err.traceback).toMatch(/broken\.py/);
+  });
+
+  it("names a Python syntax error's file without the server's work folder", async () => {
+    const workDir = path.join(root, 'syntax-work');
+    mkdirSync(workDir, { recursive: true });
+    writeFileSync(path.join(workDir, 'recipe.py'), 'def run_recipe(:\n    pass\n');
+    const err = await failure(startSandbox(specFor('python', { workDir, entry: path.join(workDir, 'recipe.py') })));
+    expect(err.message).toMatch(/SyntaxError/);
+    expect(err.traceback).toMatch(/File "recipe\.py", line 1/);
+    expect(`${err.message}\n${err.traceback}`).not.toContain(root);
   });
 });
 
