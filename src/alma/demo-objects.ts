@@ -1,4 +1,5 @@
 import { LOCAL_ADMIN } from '../catalog/access.js';
+import { DATASET_KIND } from '../datasets/definitions.js';
 import { saveRecipe } from '../flow/recipes-service.js';
 import { saveDashboard } from '../insights/dashboards-service.js';
 import { saveInsight } from '../insights/insights-service.js';
@@ -84,7 +85,7 @@ export async function saveDemoObjects(ws: Workspace, project: string, ctx: { cut
 /** What the demo holds, for its start-up line. */
 export async function demoObjectCounts(ws: Workspace, project: string): Promise<string> {
   const count = async (kind: string) => (await ws.catalog.objects.list(project, kind)).length;
-  return `${await count('recipe')} recipes, ${await count('scenario')} scenarios, ${await count('dashboard')} dashboards`;
+  return `${await count(DATASET_KIND)} datasets, ${await count('recipe')} recipes, ${await count('scenario')} scenarios, ${await count('dashboard')} dashboards`;
 }
 
 /** Charts read built datasets' columns: saved after the demo's build. */

@@ -76,7 +76,7 @@ export async function ensureDemo(
     if (job.status === 'succeeded') await saveDemoDashboard(ws, DEMO_PROJECT);
     const counts = await demoObjectCounts(ws, DEMO_PROJECT);
     log(
-      `Demo project ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${tables.length} datasets, ${counts} (build ${job.status})`,
+      `Demo project ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${tables.length} simulated tables imported; ${counts} (build ${job.status})`,
     );
   } finally {
     rmSync(out, { recursive: true, force: true });
