@@ -299,6 +299,18 @@ describe('external datasets, pushdown, limits and progress', () => {
       body: 'key\nX\n',
     });
     expect(elsewhere.status).toBe(415);
+    const refusal = (await elsewhere.json()) as ApiError;
+    expect(refusal.error).toMatchObject({
+      code: 'unsupported_media_type',
+      details: { accepted: ['application/json'] },
+    });
+    expect(refusal.error.message).toMatch(/text\/csv is not accepted here: send application\/json/);
+    const xml = await raw('raw_xml', '<rows/>', 'application/xml', '?filename=rows.xml');
+    expect(xml.status).toBe(415);
+    expect(xml.body.error.code).toBe('unsupported_media_type');
+    expect(xml.body.error.message).toMatch(
+      /application\/xml is not accepted here: send multipart\/form-data, application\/octet-stream, text\/csv/,
+    );
   });
 
   it('runs independent branches in parallel and streams progress over SSE', async () => {

@@ -16,7 +16,7 @@ import * as R from './response-schemas.js';
 import { route } from './route.js';
 import { apiRouteModules } from './routes/index.js';
 import { SESSION_COOKIE } from './routes/auth.js';
-import { registerRawUploadParser } from './raw-upload.js';
+import { registerRawUploadParser, unsupportedMediaType } from './raw-upload.js';
 import { registerServiceCalls } from './service-calls.js';
 import { registerWebUi } from './web-ui.js';
 import { registerWebappServing } from './webapp-serving.js';
@@ -72,7 +72,7 @@ export async function buildServer(ws: Workspace, options: ServerOptions = {}): P
     await enforceAccess(ws, request);
   });
 
-  app.setErrorHandler((err, _request, reply) => {
+  app.setErrorHandler((err, request, reply) => {
     let e: LlanoError;
     const code = (err as { code?: string }).code;
     const status = (err as { statusCode?: number }).statusCode;
@@ -82,6 +82,7 @@ export async function buildServer(ws: Workspace, options: ServerOptions = {}): P
       e = tooLarge(
         `The request body exceeds the limit of ${ws.config.maxBodyMb} MB for JSON bodies (LLANO_MAX_BODY_MB); send files as an upload`,
       );
+    else if (status === 415) e = unsupportedMediaType(request);
     else if (status && status >= 400 && status < 500) e = new LlanoError('bad_request', status, (err as Error).message);
     else e = toLlanoError(err);
     if (e.status >= 500) app.log.error(err);

@@ -33,12 +33,20 @@ export const UPLOAD_WRITE_BUFFER = 4 << 20;
 export function registerRawUploadParser(app: FastifyInstance): void {
   app.addContentTypeParser(RAW_UPLOAD_TYPES, (request, _payload, done) => {
     if (request.routeOptions.config?.rawUpload) done(null, undefined);
-    else
-      done(
-        new LlanoError('unsupported_media_type', 415, `${request.headers['content-type']} is not accepted here`),
-        undefined,
-      );
+    else done(unsupportedMediaType(request), undefined);
   });
+}
+
+/** The 415 answer: the type sent and the ones the route takes. */
+export function unsupportedMediaType(request: FastifyRequest): LlanoError {
+  const sent = (request.headers['content-type'] ?? '').split(';')[0].trim() || 'no content type';
+  const accepted = request.routeOptions.config?.accepts ?? ['application/json'];
+  return new LlanoError(
+    'unsupported_media_type',
+    415,
+    `The body's content type ${sent} is not accepted here: send ${accepted.join(', ')}`,
+    { accepted },
+  );
 }
 
 /** True when the request's body is a file sent as is (one of RAW_UPLOAD_TYPES). */

@@ -5,6 +5,7 @@ import type { ShareableKind } from '../catalog/sharing.js';
 import { badRequest, unauthorized } from '../common/errors.js';
 import { parseOr400 } from '../common/parse.js';
 import type { AuditSpec } from './audit-spec.js';
+import { RAW_UPLOAD_TYPES } from './raw-upload.js';
 
 /**
  * The least a caller needs to reach a route's handler; the server's access hook enforces it
@@ -103,6 +104,8 @@ declare module 'fastify' {
     serviceCaller?: boolean;
     /** The body may be a file sent as is, left unread for the handler (src/server/raw-upload.ts). */
     rawUpload?: boolean;
+    /** The content types the route takes, named by the 415 answer to any other. */
+    accepts?: string[];
   }
 }
 
@@ -149,6 +152,11 @@ export function route<B extends z.ZodType | undefined = undefined, Q extends z.Z
       ...(def.right ? { right: def.right } : {}),
       ...(def.shared ? { shared: def.shared } : {}),
       ...(def.rawUpload ? { rawUpload: true } : {}),
+      accepts: [
+        ...(def.multipart ? ['multipart/form-data'] : []),
+        ...(def.rawUpload ? RAW_UPLOAD_TYPES : []),
+        ...(def.multipart || def.rawUpload ? [] : ['application/json']),
+      ],
     },
     handler: async (request, reply) => {
       const principal = request.principal;
