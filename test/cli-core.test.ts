@@ -122,6 +122,8 @@ describe('llano CLI on a workspace (no server)', () => {
     const r = await llano([...home, '-p', 'QA', 'dataset', 'import', 'x', path.join(dir, 'missing.csv')]);
     expect(r.code).toBe(1);
     expect(r.err).toBe(`error: No such file: ${path.join(dir, 'missing.csv')}\n`);
+    const folder = await llano([...home, '-p', 'QA', 'dataset', 'import', 'x', dir]);
+    expect(folder.err).toBe(`error: ${dir} is a folder, not a file: import its files one by one (one dataset each)\n`);
     const bad = await llano([
       ...home,
       '-p',

@@ -28,8 +28,12 @@ describe('settings', () => {
   });
 
   it('refuse an unknown key in llano.config.json, naming it, and a value of the wrong type', () => {
-    expect(() => loadConfig({}, {}, folderWith({ maxUploadMB: 5 }))).toThrow(/maxUploadMB/);
-    expect(() => loadConfig({}, {}, folderWith({ LLANO_PORT: 'eighty' }))).toThrow(/port/);
+    expect(() => loadConfig({}, {}, folderWith({ maxUploadMB: 5 }))).toThrow(
+      /^llano\.config\.json: Unrecognized key: "maxUploadMB"$/,
+    );
+    expect(() => loadConfig({}, {}, folderWith({ LLANO_PORT: 'eighty' }))).toThrow(
+      /^llano\.config\.json: port: Invalid input: expected number, received string$/,
+    );
     expect(() => loadConfig({}, {}, folderWith([1, 2]))).toThrow(/JSON object of settings/);
   });
 

@@ -106,7 +106,11 @@ function fileSettings(raw: unknown): Partial<Config> {
   const table: readonly SettingInfo[] = SETTINGS;
   const byEnv = new Map(table.flatMap((s) => [s.env, ...(s.aliases ?? [])].map((name) => [name, s.key] as const)));
   const named = Object.fromEntries(Object.entries(raw).map(([k, v]) => [byEnv.get(k) ?? k, v]));
-  return parseOr400(FileSchema.strict(), named, 'llano.config.json', { prefix: 'llano.config.json' });
+  // Each issue names the file once: `llano.config.json: port: …`, `llano.config.json: Unrecognized key: "x"`.
+  return parseOr400(FileSchema.strict(), named, 'llano.config.json', {
+    prefix: '',
+    field: (setting) => `llano.config.json: ${setting}`,
+  });
 }
 
 export function loadConfig(

@@ -55,7 +55,9 @@ export const datasetCommands: CommandModule = (program, io) => {
     .option('--encoding <encoding>', 'utf-8, latin-1 or utf-16 (default: detected)')
     .option('--schema <json>', 'column type overrides, e.g. {"antenna":"VARCHAR"}')
     .action(async (name: string, file: string, opts: Record<string, string | undefined>, cmd: Command) => {
-      if (!existsSync(file) || !statSync(file).isFile()) throw badRequest(`No such file: ${file}`);
+      if (!existsSync(file)) throw badRequest(`No such file: ${file}`);
+      if (!statSync(file).isFile())
+        throw badRequest(`${file} is a folder, not a file: import its files one by one (one dataset each)`);
       await withClient(io, cmd, async (c, g) => {
         const params = new URLSearchParams(
           Object.entries(opts).filter((e): e is [string, string] => typeof e[1] === 'string'),
