@@ -98,6 +98,20 @@ describe('web UI: chart builder and dashboards', () => {
       );
       expect(await reader.page.getByRole('button', { name: 'Edit layout' }).count()).toBe(0);
       expect(await reader.page.getByRole('button', { name: 'Save' }).count()).toBe(0);
+      // Exporting needs the export-data right, which this reader lacks: disabled, with the reason.
+      const png = reader.page.getByRole('button', { name: 'PNG' });
+      await expect.poll(() => png.getAttribute('aria-disabled')).toBe('true');
+      expect(await png.getAttribute('title')).toMatch(/export-data right/);
+      expect(await reader.page.getByRole('link', { name: 'PDF' }).count()).toBe(0);
+      await reader.page.goto(`/projects/${KEY}/datasets/obs`);
+      const exportButton = reader.page.getByRole('button', { name: 'Export ▾' });
+      await expect.poll(() => exportButton.getAttribute('aria-disabled')).toBe('true');
+      // Granted the right, the reader gets the links.
+      await admin.call('PUT', `/api/projects/${KEY}/members/viewer`, { role: 'reader', rights: ['export-data'] });
+      await reader.page.reload();
+      await reader.page.getByText('Export ▾').click();
+      await reader.page.getByRole('menuitem', { name: 'CSV' }).waitFor();
+      await admin.call('PUT', `/api/projects/${KEY}/members/viewer`, { role: 'reader' });
       expect(reader.pageErrors).toEqual([]);
     } finally {
       await reader.close();

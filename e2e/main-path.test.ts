@@ -405,7 +405,15 @@ describe('web UI: the main path', () => {
 
     await page.goto(`/projects/${KEY}/scenarios/daily_refresh`);
     await page.getByText('You can read this scenario; changing it needs the writer role.').waitFor();
-    expect(await page.getByRole('button', { name: 'Run now' }).count()).toBe(0);
+    // Running needs the run-scenarios right: disabled with the reason, until an admin grants it.
+    const runNow = page.getByRole('button', { name: 'Run now' });
+    expect(await runNow.getAttribute('aria-disabled')).toBe('true');
+    expect(await runNow.getAttribute('title')).toMatch(/run-scenarios right/);
+    await admin.call('PUT', `/api/projects/${KEY}/members/viewer`, { role: 'reader', rights: ['run-scenarios'] });
+    await page.reload();
+    await page.getByText('You can read this scenario; changing it needs the writer role.').waitFor();
+    expect(await page.getByRole('button', { name: 'Run now' }).getAttribute('aria-disabled')).toBeNull();
+    await admin.call('PUT', `/api/projects/${KEY}/members/viewer`, { role: 'reader' });
     expect(await page.getByRole('button', { name: 'Save scenario' }).isDisabled()).toBe(true);
     expect(await page.getByLabel(/^Name/).first().isDisabled()).toBe(true);
 

@@ -59,10 +59,15 @@ describe('groups, fine rights and API keys', () => {
     expect((await run()).status).toBe(403);
     expect((await download()).status).toBe(403);
     expect((await page()).status).toBe(200);
+    // The project says what the caller may do, so the UI hides or disables the rest.
+    const rights = async (token: string) => (await s.call<{ rights?: string[] }>('GET', P, { token })).body.rights;
+    expect(await rights(tokens.cy)).toEqual([]);
     await s.call('PUT', `${P}/members/cy`, {
       token: admin,
       body: { role: 'reader', rights: ['run-scenarios', 'export-data'] },
     });
+    expect((await rights(tokens.cy)).sort()).toEqual(['export-data', 'run-scenarios']);
+    expect((await rights(tokens.ann)).sort()).toEqual(['export-data', 'manage-dashboards', 'run-scenarios']);
     expect((await run()).status).toBe(202);
     const csv = await download();
     expect(csv.status).toBe(200);

@@ -13,6 +13,8 @@ export interface Project {
   updatedAt: string;
   /** The caller's role (admins see `admin`). */
   role?: ProjectRole;
+  /** The caller's fine rights in the project (writers and admins have them all), where one project is asked for. */
+  rights?: FineRight[];
 }
 
 export interface Member {

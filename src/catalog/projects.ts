@@ -71,7 +71,7 @@ export const PROJECT_TABLES = [
   'partition_builds',
 ] as const satisfies readonly (keyof CatalogTables)[];
 
-const toProject = (r: CatalogTables['projects'], role?: ProjectRole): Project => ({
+const toProject = (r: CatalogTables['projects'], role?: ProjectRole, rights?: FineRight[]): Project => ({
   key: r.key,
   name: r.name,
   description: r.description,
@@ -80,6 +80,7 @@ const toProject = (r: CatalogTables['projects'], role?: ProjectRole): Project =>
   createdBy: r.created_by,
   updatedAt: r.updated_at,
   ...(role ? { role } : {}),
+  ...(role && rights ? { rights } : {}),
 });
 
 /** Projects and their members. Every method checks the caller's role. */
@@ -129,10 +130,10 @@ export class ProjectStore {
   async authorize(principal: Principal, key: string, needed: ProjectRole): Promise<Project> {
     assertProjectKey(key);
     const row = await this.db.selectFrom('projects').selectAll().where('key', '=', key).executeTakeFirst();
-    const role = await this.roleOf(principal, key);
+    const { role, rights } = await this.grantOf(principal, key);
     if (!row) throw notFound(`Project ${key} not found`);
     checkRole(key, role, needed, principal);
-    return toProject(row, role ?? undefined);
+    return toProject(row, role ?? undefined, rights);
   }
 
   /** Throws 404/403 unless the caller has the fine right `right` on the project (writers and admins do). */
@@ -142,7 +143,7 @@ export class ProjectStore {
     const grant = await this.grantOf(principal, key);
     if (!row) throw notFound(`Project ${key} not found`);
     checkRight(key, grant, right, principal);
-    return toProject(row, grant.role ?? undefined);
+    return toProject(row, grant.role ?? undefined, grant.rights);
   }
 
   async create(principal: Principal, input: z.input<typeof NewProjectSchema>): Promise<Project> {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FINE_RIGHTS } from '../catalog/access.js';
 import {
   ACTIVITY_STATUSES,
   CHECK_OUTCOMES,
@@ -55,11 +56,12 @@ export const Project = loose({
   createdBy: str,
   updatedAt: str,
   role: ProjectRole.optional(),
+  rights: z.array(z.enum(FINE_RIGHTS)).optional(),
 });
 export const Member = loose({
   username: str.describe('A username, or group:NAME'),
   role: ProjectRole,
-  rights: z.array(z.enum(['run-scenarios', 'export-data', 'manage-dashboards'])),
+  rights: z.array(z.enum(FINE_RIGHTS)),
   kind: z.enum(['user', 'group']),
 });
 

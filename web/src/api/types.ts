@@ -1,6 +1,6 @@
 /** Shapes of the API's answers, as the UI uses them (see GET /api/openapi.json). */
 export type { User } from '../../../src/catalog/user-types.js';
-export type { Member, Project, ProjectRole } from '../../../src/catalog/project-types.js';
+export type { FineRight, Member, Project, ProjectRole } from '../../../src/catalog/project-types.js';
 export type { Group } from '../../../src/catalog/group-types.js';
 export type { ObjectShare, SharedItem } from '../../../src/catalog/share-types.js';
 import type { ApiKeyInfo as StoredApiKey, User } from '../../../src/catalog/user-types.js';

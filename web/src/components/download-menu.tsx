@@ -1,3 +1,6 @@
+import { useRight } from '../lib/use-can';
+import { ActionButton } from './can';
+
 /** The export formats the data endpoint streams (`?format=…`); JSON needs `download=true` to mean the whole data. */
 const FORMATS = [
   { query: 'format=csv', label: 'CSV' },
@@ -7,8 +10,18 @@ const FORMATS = [
   { query: 'format=arrow', label: 'Arrow IPC' },
 ];
 
-/** "Export" button opening the list of formats; each entry is a plain download link. */
+/**
+ * "Export" button opening the list of formats; each entry is a plain download link. Taking the
+ * whole data away needs the export-data right: without it the button is disabled with the reason.
+ */
 export function DownloadMenu({ href }: { href: string }) {
+  const can = useRight('export-data');
+  if (can.ok === false)
+    return (
+      <ActionButton can={can} className="btn">
+        Export ▾
+      </ActionButton>
+    );
   return (
     <details className="download-menu">
       <summary className="btn">Export ▾</summary>

@@ -1,5 +1,5 @@
 import { useOutletContext } from 'react-router-dom';
-import type { Project, ProjectRole } from '../api/types';
+import type { FineRight, Project, ProjectRole } from '../api/types';
 
 /** What a project role allows: reading, changing objects and running builds, managing the project. */
 export type ProjectAction = 'write' | 'admin';
@@ -25,4 +25,20 @@ export function useCan(action: ProjectAction): Can {
   const needed = NEEDS[action];
   if (RANK[mine] >= RANK[needed]) return { ok: true, reason: undefined };
   return { ok: false, reason: `Needs the ${needed} role in this project; you are a ${mine}.` };
+}
+
+/**
+ * Whether the signed-in user has the fine right `right` in the current project (writers and
+ * admins have every one; a reader has those a project admin granted), and if not why.
+ */
+export function useRight(right: FineRight): Can {
+  const project = useOutletContext<Project | undefined>();
+  const mine = project?.role;
+  if (mine === undefined) return { ok: undefined, reason: undefined };
+  if (project?.rights ? project.rights.includes(right) : RANK[mine] >= RANK.writer)
+    return { ok: true, reason: undefined };
+  return {
+    ok: false,
+    reason: `Needs the ${right} right in this project, which writers and admins have; you are a ${mine} without it (a project admin can grant it).`,
+  };
 }

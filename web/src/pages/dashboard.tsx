@@ -23,6 +23,8 @@ import { TilePicker } from './dashboard-tile-picker';
 import { useTileInsights } from './dashboard-tile-insights';
 import { sharedDashboardPath } from './home/shared-with-me';
 import { useFocusableWhenScrolling } from '../lib/use-focusable-when-scrolling';
+import { useRight } from '../lib/use-can';
+import { ActionButton } from '../components/can';
 
 const COLUMNS = 24;
 const ROW_PX = 40;
@@ -65,6 +67,7 @@ export default function DashboardPage({ shared = false }: { shared?: boolean }) 
   const writer = useProjectRole('writer') === true;
   const reader = useProjectRole('reader') === true;
   const canEdit = !shared && writer;
+  const exporting = useRight('export-data');
   const stored = useApi<DashboardInfo>(projectApi(key, 'dashboards', id));
   const projectInsights = useApi<InsightInfo[]>(shared ? null : projectApi(key, 'insights'));
   const tileInsights = useTileInsights(shared ? key : null, id, stored.data);
@@ -213,7 +216,16 @@ export default function DashboardPage({ shared = false }: { shared?: boolean }) 
             <button type="button" className="btn" onClick={() => void root.current?.requestFullscreen?.()}>
               Full screen
             </button>
-            {shared ? null : (
+            {shared ? null : exporting.ok === false ? (
+              <>
+                <ActionButton can={exporting} className="btn">
+                  PNG
+                </ActionButton>
+                <ActionButton can={exporting} className="btn">
+                  PDF
+                </ActionButton>
+              </>
+            ) : (
               <>
                 <a className="btn" href={exportUrl('png')} download>
                   PNG

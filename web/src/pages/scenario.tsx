@@ -8,6 +8,8 @@ import { ObjectHistory } from '../components/object-history';
 import { Async, ErrorAlert, LinkTabs, PageHeader } from '../components/ui';
 import { useApi } from '../lib/use-api';
 import { useProjectRole } from '../lib/use-project-role';
+import { useRight } from '../lib/use-can';
+import { ActionButton } from '../components/can';
 import { RunsTab } from './scenario/runs-tab';
 import { ScenarioEditor } from './scenario/scenario-editor';
 
@@ -23,6 +25,7 @@ export default function ScenarioPage() {
   const scenario = useApi<Scenario>(projectApi(key, 'scenarios', id));
   // Running and editing need the writer role; readers see the settings and the runs.
   const canWrite = useProjectRole('writer');
+  const canRun = useRight('run-scenarios');
   const [runError, setRunError] = useState<unknown>(null);
   const base = projectPath(key, 'scenarios', id);
 
@@ -53,11 +56,9 @@ export default function ScenarioPage() {
         actions={
           scenario.data ? (
             <>
-              {canWrite ? (
-                <button type="button" className="btn primary" onClick={() => void runNow()}>
-                  Run now
-                </button>
-              ) : null}
+              <ActionButton can={canRun} className="btn primary" onClick={() => void runNow()}>
+                Run now
+              </ActionButton>
               <DeleteObjectButton projectKey={key} kind="scenario" name={id} label={scenario.data.name || id} />
             </>
           ) : null

@@ -9,7 +9,7 @@ import { ActiveBadge, DialogButtons, EmptyState, ErrorAlert, Modal, Notice, Page
 import { formatRelative } from '../lib/format';
 import { OBJECT_NAME } from '../lib/names';
 import { useApi } from '../lib/use-api';
-import { useCan } from '../lib/use-can';
+import { useCan, useRight } from '../lib/use-can';
 
 export type ScenarioSummary = Pick<Scenario, 'id' | 'name' | 'active'>;
 
@@ -20,6 +20,7 @@ export default function ScenariosPage() {
   const [notice, setNotice] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const canWrite = useCan('write');
+  const canRun = useRight('run-scenarios');
 
   const runNow = async (id: string) => {
     setError(null);
@@ -87,7 +88,7 @@ export default function ScenariosPage() {
             id: 'actions',
             className: 'right',
             cell: (s) => (
-              <ActionButton can={canWrite} className="btn small" onClick={() => void runNow(s.id)}>
+              <ActionButton can={canRun} className="btn small" onClick={() => void runNow(s.id)}>
                 Run now
               </ActionButton>
             ),

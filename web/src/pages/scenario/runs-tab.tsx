@@ -12,7 +12,7 @@ import { Table } from '../../components/table';
 import { Async, EmptyState, ErrorAlert, StatusBadge } from '../../components/ui';
 import { formatDateTime, formatDuration, formatRelative } from '../../lib/format';
 import { useApi, useInterval } from '../../lib/use-api';
-import { useCan } from '../../lib/use-can';
+import { useRight } from '../../lib/use-can';
 
 const ACTIVE_OUTCOMES = ['QUEUED', 'RUNNING'];
 
@@ -67,7 +67,7 @@ function RunDetail({ projectKey, runId }: { projectKey: string; runId: string })
   const run = useApi<ScenarioRun>(projectApi(projectKey, 'scenario-runs', runId));
   const active = run.data ? ACTIVE_OUTCOMES.includes(run.data.outcome) : false;
   useInterval(run.reload, 1000, active);
-  const canWrite = useCan('write');
+  const canRun = useRight('run-scenarios');
   const confirm = useConfirm();
   const [abortError, setAbortError] = useState<unknown>(null);
   const abort = async () => {
@@ -112,7 +112,7 @@ function RunDetail({ projectKey, runId }: { projectKey: string; runId: string })
             <h2>Run {formatRelative(r.startedAt ?? r.createdAt)}</h2>
             <StatusBadge status={r.outcome} />
             {active ? (
-              <ActionButton can={canWrite} className="btn small danger" onClick={() => void abort()}>
+              <ActionButton can={canRun} className="btn small danger" onClick={() => void abort()}>
                 Abort run
               </ActionButton>
             ) : null}
