@@ -111,6 +111,12 @@ describe('web UI: chart builder and dashboards', () => {
       await reader.page.reload();
       await reader.page.getByText('Export ▾').click();
       await reader.page.getByRole('menuitem', { name: 'CSV' }).waitFor();
+      // Granted manage-dashboards, the reader edits the layout and makes charts as writers do.
+      await admin.call('PUT', `/api/projects/${KEY}/members/viewer`, { role: 'reader', rights: ['manage-dashboards'] });
+      await reader.page.goto(`/projects/${KEY}/dashboards/shift`);
+      await reader.page.getByRole('button', { name: 'Edit layout' }).waitFor();
+      await reader.page.goto(`/projects/${KEY}/dashboards`);
+      await reader.page.getByRole('button', { name: 'New dashboard' }).waitFor();
       await admin.call('PUT', `/api/projects/${KEY}/members/viewer`, { role: 'reader' });
       expect(reader.pageErrors).toEqual([]);
     } finally {

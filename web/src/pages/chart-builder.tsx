@@ -9,8 +9,8 @@ import { ObjectHistory } from '../components/object-history';
 import { projectPath } from '../components/layout';
 import { CardSection, ErrorAlert, Loading, Notice, PageHeader } from '../components/ui';
 import { useApi } from '../lib/use-api';
-import { useProjectRole } from '../lib/use-project-role';
 import { useInsightActions } from './use-insight-actions';
+import { useRight } from '../lib/use-can';
 
 const KIND_LABELS: Record<string, string> = {
   stacked_bar: 'stacked bar',
@@ -35,7 +35,7 @@ function binOf(spec: ChartSpec): Bin {
 export default function ChartBuilderPage() {
   const { key = '', id = 'new' } = useParams();
   const [search] = useSearchParams();
-  const canEdit = useProjectRole('writer');
+  const canEdit = useRight('manage-dashboards').ok;
   const isNew = id === 'new';
   const stored = useApi<InsightInfo>(isNew ? null : projectApi(key, 'insights', id));
   const datasets = useApi<Dataset[]>(projectApi(key, 'datasets'));

@@ -64,9 +64,10 @@ const describeFilter = (f: PageFilter) =>
 export default function DashboardPage({ shared = false }: { shared?: boolean }) {
   const { key = '', id = '' } = useParams();
   const navigate = useNavigate();
-  const writer = useProjectRole('writer') === true;
   const reader = useProjectRole('reader') === true;
-  const canEdit = !shared && writer;
+  // Readers granted manage-dashboards edit dashboards too (writers and admins have it).
+  const managing = useRight('manage-dashboards').ok === true;
+  const canEdit = !shared && managing;
   const exporting = useRight('export-data');
   const stored = useApi<DashboardInfo>(projectApi(key, 'dashboards', id));
   const projectInsights = useApi<InsightInfo[]>(shared ? null : projectApi(key, 'insights'));
@@ -236,7 +237,7 @@ export default function DashboardPage({ shared = false }: { shared?: boolean }) 
               </>
             )}
             {!shared && reader && !editing && stored.data ? (
-              <ShareButton what="dashboard" sharing={stored.data.sharing} save={share} canChange={writer} />
+              <ShareButton what="dashboard" sharing={stored.data.sharing} save={share} canChange={managing} />
             ) : null}
             {canEdit && !editing ? (
               <button type="button" className="btn" onClick={() => setEditing(true)}>

@@ -7,13 +7,13 @@ import { NewObjectDialog } from '../components/new-object-dialog';
 import { CardSection, EmptyState, ErrorAlert, Loading, PageHeader } from '../components/ui';
 import { formatRelative } from '../lib/format';
 import { useApi } from '../lib/use-api';
-import { useProjectRole } from '../lib/use-project-role';
+import { useRight } from '../lib/use-can';
 
 /** Dashboards and insights of a project; writers create them here. */
 export default function DashboardsPage() {
   const { key = '' } = useParams();
   const navigate = useNavigate();
-  const canEdit = useProjectRole('writer');
+  const canEdit = useRight('manage-dashboards').ok;
   const dashboards = useApi<DashboardInfo[]>(projectApi(key, 'dashboards'));
   const insights = useApi<InsightInfo[]>(projectApi(key, 'insights'));
   const [creating, setCreating] = useState(false);

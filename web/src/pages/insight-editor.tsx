@@ -4,7 +4,7 @@ import type { InsightInfo } from '../api/types';
 import { projectPath } from '../components/layout';
 import { ErrorAlert, Loading, PageHeader } from '../components/ui';
 import { useApi } from '../lib/use-api';
-import { useCan } from '../lib/use-can';
+import { useRight } from '../lib/use-can';
 import ChartBuilderPage from './chart-builder';
 import { InsightForm, type FormInsightType } from './insight-form';
 import { INSIGHT_TYPE_CHOICES } from './insight-types-ui';
@@ -34,7 +34,7 @@ export default function InsightEditorPage() {
 }
 
 function TypePicker({ projectKey, dataset }: { projectKey: string; dataset: string }) {
-  const can = useCan('write');
+  const can = useRight('manage-dashboards');
   const suffix = dataset ? `&dataset=${encodeURIComponent(dataset)}` : '';
   return (
     <div className="stack">

@@ -8,7 +8,7 @@ import { projectPath } from '../components/layout';
 import { ObjectHistory } from '../components/object-history';
 import { CardSection, ErrorAlert, Loading, Notice, PageHeader } from '../components/ui';
 import { useApi, type ApiState } from '../lib/use-api';
-import { useCan } from '../lib/use-can';
+import { useRight } from '../lib/use-can';
 import { useInsightActions } from './use-insight-actions';
 import { insightTypeLabel } from './insight-types-ui';
 import { TableForm } from './insight-table-form';
@@ -55,7 +55,7 @@ export function InsightForm({
   /** The dataset a new insight starts with. */
   dataset?: string;
 }) {
-  const can = useCan('write');
+  const can = useRight('manage-dashboards');
   const readOnly = can.ok !== true;
   const isNew = !stored;
   const [draft, setDraft] = useState<Insight>({

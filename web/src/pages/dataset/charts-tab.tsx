@@ -4,12 +4,12 @@ import type { InsightInfo } from '../../api/types';
 import { projectPath } from '../../components/layout';
 import { CardSection, EmptyState, ErrorAlert, Loading } from '../../components/ui';
 import { useApi } from '../../lib/use-api';
-import { useProjectRole } from '../../lib/use-project-role';
+import { useRight } from '../../lib/use-can';
 
 /** The insights drawn from this dataset, and a way to build a new one on it. */
 export default function ChartsTab({ projectKey, dataset }: { projectKey: string; dataset: string }) {
   const insights = useApi<InsightInfo[]>(projectApi(projectKey, 'insights'));
-  const canEdit = useProjectRole('writer');
+  const canEdit = useRight('manage-dashboards').ok;
   const mine = insights.data?.filter((i) => i.dataset === dataset) ?? [];
   return (
     <CardSection
