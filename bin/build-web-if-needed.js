@@ -63,7 +63,17 @@ export async function buildWebIfStale({ quiet = false } = {}) {
     if (!webBuildIsStale()) return false;
     if (!quiet) process.stdout.write('Building the web UI (web/dist)…\n');
     const { build } = await import('vite');
-    await build({ configFile: path.join(webDir, 'vite.config.ts'), logLevel: quiet ? 'warn' : 'info' });
+    // Vite takes NODE_ENV over its mode: a build asked for by the test runner (NODE_ENV=test)
+    // shipped React's development build (StrictMode effects run twice, every request doubled), so
+    // browser tests checked another UI than users get. The build is always the production one.
+    const nodeEnv = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
+    try {
+      await build({ configFile: path.join(webDir, 'vite.config.ts'), logLevel: quiet ? 'warn' : 'info' });
+    } finally {
+      if (nodeEnv === undefined) delete process.env.NODE_ENV;
+      else process.env.NODE_ENV = nodeEnv;
+    }
     return true;
   });
 }

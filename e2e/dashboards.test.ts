@@ -124,6 +124,36 @@ describe('web UI: chart builder and dashboards', () => {
     }
   }, 120_000);
 
+  it("asks for a dashboard's data early only when signed in, and once for one that does not exist", async () => {
+    const visitor = await launchBrowser(suite.server.url);
+    try {
+      const { page } = visitor;
+      const asked: string[] = [];
+      page.on('request', (r) => {
+        const url = new URL(r.url());
+        if (url.pathname.startsWith('/api/')) asked.push(url.pathname);
+      });
+      // Signed out: the session check only, then the login form (no data request refused with 401).
+      await page.goto(`/projects/${KEY}/dashboards/shift`);
+      await page.getByLabel('Username').waitFor();
+      expect(asked.filter((a) => a.includes(`/projects/${KEY}`))).toEqual([]);
+      await logIn(page, 'viewer', 'viewer-password-1');
+      // Signed in before, in this browser: a missing dashboard is asked for once, its 404 shown.
+      asked.length = 0;
+      await page.goto(`/projects/${KEY}/dashboards/nosuch`);
+      await page.getByRole('alert').waitFor();
+      expect(asked.filter((a) => a === `/api/projects/${KEY}/dashboards/nosuch`)).toHaveLength(1);
+      // …and a dashboard that exists is read early: its data before the app asked for it.
+      asked.length = 0;
+      await page.goto(`/projects/${KEY}/dashboards/shift`);
+      await page.getByRole('img', { name: 'Mean Trec by band' }).waitFor();
+      expect(asked.filter((a) => a === `/api/projects/${KEY}/dashboards/shift/data`)).toHaveLength(1);
+      expect(visitor.pageErrors).toEqual([]);
+    } finally {
+      await visitor.close();
+    }
+  }, 120_000);
+
   it('filters the page by a clicked bar and by a range brushed on a time series, and formats tables', async () => {
     const days = Array.from({ length: 30 }, (_, i) => {
       const day = `2025-01-${String(i + 1).padStart(2, '0')}`;

@@ -37,6 +37,8 @@ export async function launchBrowser(baseURL: string, viewport = { width: 1440, h
   page.on('console', (m) => {
     // Failed requests the UI handles (404 of optional APIs) are logged by Chromium as errors; keep real ones.
     if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) pageErrors.push(m.text());
+    // Only React's development build says this: the tests must check the UI users get.
+    if (/React DevTools/.test(m.text())) pageErrors.push(`web/dist holds a development build: ${m.text()}`);
   });
   return {
     context,

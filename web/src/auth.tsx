@@ -3,7 +3,7 @@ import { Navigate, useLocation } from 'react-router-dom';
 import { api, ApiError, onUnauthorized } from './api/client';
 import type { Me, User } from './api/types';
 import { Loading } from './components/ui';
-import { SESSION_URL, takeEarly } from './lib/early-fetch';
+import { rememberSignedIn, SESSION_URL, takeEarly } from './lib/early-fetch';
 
 interface AuthState {
   /** undefined while checking the session; null when logged out. */
@@ -34,6 +34,10 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     await api.post('/api/auth/logout').catch(() => undefined);
     setMe(null);
   }, []);
+
+  useEffect(() => {
+    if (me !== undefined) rememberSignedIn(me !== null);
+  }, [me]);
 
   const value = useMemo(() => ({ me, login, logout }), [me, login, logout]);
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;

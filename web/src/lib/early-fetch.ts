@@ -4,7 +4,8 @@ import { api, projectApi } from '../api/client';
  * GETs started before the page that reads them has mounted, taken by `useApi` for the same URL
  * (with its query string): a dashboard opened by its address fetches its layout, insights and
  * first page's tiles while the session, the project and the page's code load, instead of after.
- * Each answer is taken once; a failed one is fetched again the ordinary way.
+ * Each answer is taken once. An answer of the server, an error included, is the page's answer; a
+ * request that got none (network) is sent again the ordinary way.
  */
 const started = new Map<string, Promise<unknown>>();
 
@@ -33,6 +34,30 @@ export function dashboardAddress(pathname: string): { key: string; id: string; s
   return { shared: match[1] === 'shared', key: decodeURIComponent(match[2]), id: decodeURIComponent(match[3]) };
 }
 
+const SIGNED_IN = 'llano.signedIn';
+
+/**
+ * Kept by this browser whenever the session check answers (auth.tsx): whether someone was signed
+ * in. Without it, opening a dashboard's address signed out would send its data requests only to
+ * be refused (401), each an error in the browser's console.
+ */
+export function rememberSignedIn(signedIn: boolean): void {
+  try {
+    if (signedIn) localStorage.setItem(SIGNED_IN, '1');
+    else localStorage.removeItem(SIGNED_IN);
+  } catch {
+    // Storage refused (private mode): early requests wait for a session seen in this page.
+  }
+}
+
+function signedInBefore(): boolean {
+  try {
+    return localStorage.getItem(SIGNED_IN) === '1';
+  } catch {
+    return false;
+  }
+}
+
 /** On a dashboard's own address: what its page reads first (dashboard.tsx asks for exactly these). */
 export function fetchDashboardEarly(pathname: string): void {
   const address = dashboardAddress(pathname);
@@ -41,6 +66,7 @@ export function fetchDashboardEarly(pathname: string): void {
   // The session check gates every page (auth.tsx) and the project names the layout: both were
   // asked for only once React first rendered, and the tiles waited for the session's answer.
   fetchEarly(SESSION_URL);
+  if (!signedInBefore()) return;
   fetchEarly(projectApi(key));
   fetchEarly(projectApi(key, 'dashboards', id));
   fetchEarly(projectApi(key, 'insights'));

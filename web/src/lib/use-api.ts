@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { api, queryString, type Query } from '../api/client';
+import { api, ApiError, queryString, type Query } from '../api/client';
 import { takeEarly } from './early-fetch';
 import { useLatest } from './use-latest';
 
@@ -31,7 +31,9 @@ export function useApi<T>(url: string | null, query?: Query): ApiState<T> {
     const controller = new AbortController();
     const early = tick === 0 ? takeEarly<T>(url + queryString(queryRef.current)) : undefined;
     const fresh = () => api.get<T>(url, queryRef.current, controller.signal);
-    (early ? early.catch(fresh) : fresh())
+    // The server's refusal (404, 403) stands: asking again would only repeat it.
+    const unanswered = (e: unknown) => (e instanceof ApiError && e.status > 0 ? Promise.reject(e) : fresh());
+    (early ? early.catch(unanswered) : fresh())
       .then((d) => {
         setData(d);
         setError(null);
