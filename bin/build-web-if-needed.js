@@ -2,7 +2,7 @@
 // Builds the web UI (web/dist) only when it is missing or older than its sources, so that
 // `npm start` on a fresh checkout serves the UI without rebuilding it every time.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -19,10 +19,12 @@ function newestMtime(p) {
   return newest;
 }
 
-/** True when web/dist is missing or older than a source file of the UI. */
+/** True when web/dist is missing, a development build (see web/vite.config.ts) or older than a source file of the UI. */
 export function webBuildIsStale() {
   const index = path.join(webDir, 'dist', 'index.html');
   if (!existsSync(index)) return true;
+  const mode = path.join(webDir, 'dist', 'build-mode.txt');
+  if (!existsSync(mode) || readFileSync(mode, 'utf8').trim() !== 'production') return true;
   const sources = ['src', 'index.html', 'vite.config.ts', 'tsconfig.json']
     .map((f) => path.join(webDir, f))
     .filter(existsSync);

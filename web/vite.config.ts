@@ -24,11 +24,30 @@ function earlyScriptFirst(): Plugin {
   };
 }
 
+/**
+ * Writes which React build web/dist holds (Vite takes NODE_ENV over its mode, as React's code
+ * does): bin/build-web-if-needed.js rebuilds a development build, so that neither users nor the
+ * browser tests and benchmarks get one by accident.
+ */
+function buildModeFile(): Plugin {
+  let mode = 'production';
+  return {
+    name: 'llano-build-mode',
+    apply: 'build',
+    configResolved(config) {
+      mode = process.env.NODE_ENV || config.mode;
+    },
+    generateBundle() {
+      this.emitFile({ type: 'asset', fileName: 'build-mode.txt', source: `${mode}\n` });
+    },
+  };
+}
+
 // The web UI: built into web/dist and served by `llano serve` at `/`. In development
 // (`npx vite --config web/vite.config.ts`) API calls go to a server on port 8080.
 export default defineConfig({
   root,
-  plugins: [react(), earlyScriptFirst()],
+  plugins: [react(), earlyScriptFirst(), buildModeFile()],
   build: {
     outDir: path.join(root, 'dist'),
     emptyOutDir: true,
