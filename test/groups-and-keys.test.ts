@@ -60,7 +60,8 @@ describe('groups, fine rights and API keys', () => {
     expect((await download()).status).toBe(403);
     expect((await page()).status).toBe(200);
     // The project says what the caller may do, so the UI hides or disables the rest.
-    const rights = async (token: string) => (await s.call<{ rights?: string[] }>('GET', P, { token })).body.rights;
+    const rights = async (token: string) =>
+      (await s.call<{ rights?: string[] }>('GET', P, { token })).body.rights ?? [];
     expect(await rights(tokens.cy)).toEqual([]);
     await s.call('PUT', `${P}/members/cy`, {
       token: admin,
