@@ -1,3 +1,4 @@
+import type { FilterSequence } from './filter-sequence.js';
 import { ChangePointWorkspace, F64 } from './workspace.js';
 
 /**
@@ -27,10 +28,6 @@ import { ChangePointWorkspace, F64 } from './workspace.js';
 const LOG_RATIO_GRID = Array.from({ length: 9 }, (_, i) => -6 + i);
 /** Grid of φ for the AR(1) alternative (φ = 0 is the white model). */
 const PHI_GRID = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98];
-/** Once the filter's variance moves by less than this (relative), it is in its steady state. */
-const STEADY = 1e-12;
-/** …and once the first level's weight in the filtered level is below this, it no longer counts. */
-const FADED = 1e-12;
 /**
  * Longest run of consecutive found changes that the selection can merge into one segment: keeps
  * its cost O(grid · span · n) when a long series has many changes.
@@ -93,20 +90,14 @@ export function pruneWanderingChanges(
   // The longest stretch a filter runs: the sequences below need that many steps at most.
   let longest = 0;
   for (let i = 0; i < m - 1; i++) longest = Math.max(longest, bounds[Math.min(m - 1, i + MAX_SPAN)] - bounds[i]);
-  const sequence: FilterSequence = {
-    inverseF: workspace.float64(F64.filterInverseF, longest),
-    gain: workspace.float64(F64.filterGain, longest),
-    logF: workspace.float64(F64.filterLogF, longest),
-    weight: workspace.float64(F64.filterWeight, longest),
-    fadedFrom: 0,
-  };
+  const sequences = workspace.filterSequences();
   const state = filterState(m);
   let walk: Selection | undefined;
   let bestLog = 0;
   const tryRatio = (logRatio: number) => {
     const s = select(
       bounds,
-      localLevelScores(centred, bounds, 10 ** logRatio, scores, sequence, state),
+      localLevelScores(centred, bounds, sequences.get(10 ** logRatio, longest), scores, state),
       n,
       penalty,
       extra,
@@ -159,61 +150,6 @@ function select(
   return { total: best[m - 1] + n * Math.log(variance) + parameterCost, subset: subset.reverse() };
 }
 
-/**
- * The local-level filter's variance recursion, which depends on r and on the number of steps
- * since the segment's start but not on the data: the same for every start, so it is run once per
- * r (with its logarithms) instead of once per start. Entry k holds what step k of a filter
- * started at the segment's first point uses: 1/F, the gain, log F and the first level's weight
- * before the step. From `fadedFrom` on, the filter is steady and that weight below FADED, so the
- * last entry's 1/F, gain and log F hold for every later step (the first level no longer counts).
- */
-interface FilterSequence {
-  inverseF: Float64Array;
-  gain: Float64Array;
-  logF: Float64Array;
-  weight: Float64Array;
-  /** First step at which the filter is steady and the first level's weight has faded (≤ length). */
-  fadedFrom: number;
-}
-
-/** The filter sequence for ratio r over the length of the buffers in `sequence` (overwritten). */
-function filterSequence(r: number, sequence: FilterSequence): FilterSequence {
-  const length = sequence.inverseF.length;
-  const { inverseF: invF, gain: gains, logF: logs, weight } = sequence;
-  let p = 0;
-  let inverseF = 1;
-  let gain = 0;
-  let logF = 0;
-  let steady = r === 0;
-  let coefficient = 1;
-  let k = 0;
-  for (; k < length && !(steady && Math.abs(coefficient) < FADED); k++) {
-    if (k > 0 && !steady) {
-      const predicted = p + r;
-      inverseF = 1 / (predicted + 1);
-      gain = predicted * inverseF;
-      logF = -Math.log(inverseF);
-      const next = predicted * inverseF;
-      steady = Math.abs(next - p) <= STEADY * p;
-      p = next;
-    }
-    invF[k] = inverseF;
-    gains[k] = gain;
-    logs[k] = logF;
-    weight[k] = coefficient;
-    coefficient -= gain * coefficient;
-  }
-  // Past the faded point the last values hold; an entry for them keeps the lookups below simple.
-  if (k < length) {
-    invF[k] = inverseF;
-    gains[k] = gain;
-    logs[k] = logF;
-    weight[k] = coefficient;
-  }
-  sequence.fadedFrom = k;
-  return sequence;
-}
-
 /** Per-start filter state of {@link localLevelScores}, m entries each (allocated once per call of the check). */
 interface FilterState {
   level: Float64Array;
@@ -252,13 +188,12 @@ function filterState(m: number): FilterState {
 function localLevelScores(
   data: Float64Array,
   bounds: readonly number[],
-  r: number,
-  out: SegmentScores,
   sequence: FilterSequence,
+  out: SegmentScores,
   state: FilterState,
 ) {
   const m = bounds.length;
-  const { inverseF, gain, logF, weight, fadedFrom } = filterSequence(r, sequence);
+  const { inverseF, gain, logF, weight, fadedFrom } = sequence;
   const { level, vv, vw, ww, sumLog, squares, fastFrom } = state;
   const steadyGain = gain[fadedFrom];
   const record = (i: number, j: number, stop: number) => {

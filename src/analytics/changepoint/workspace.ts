@@ -1,3 +1,5 @@
+import { FilterSequences } from './filter-sequence.js';
+
 /**
  * Reusable scratch memory for change-point searches. Segmenting thousands of series of a few
  * thousand points allocates (and later collects) a dozen typed arrays per series; passing
@@ -10,6 +12,12 @@
 export class ChangePointWorkspace {
   private readonly floats: Float64Array[] = [];
   private readonly ints: Int32Array[] = [];
+  private sequences: FilterSequences | undefined;
+
+  /** The local-level filter's sequences of the wandering check (random-walk.ts), kept from series to series. */
+  filterSequences(): FilterSequences {
+    return (this.sequences ??= new FilterSequences());
+  }
 
   /** A `Float64Array` view of `length` elements in slot `slot`; contents are left over from earlier use. */
   float64(slot: number, length: number): Float64Array {
@@ -62,10 +70,6 @@ export const F64 = {
   wanderCentred: 15,
   wanderSumZ: 16,
   wanderSumZ2: 17,
-  filterInverseF: 18,
-  filterGain: 19,
-  filterLogF: 20,
-  filterWeight: 21,
   residuals: 23,
 } as const;
 
