@@ -38,9 +38,6 @@ const MAX_SPAN = 16;
 interface SegmentScores {
   rss: Float64Array;
   logDet: Float64Array;
-  /** Prefix sums of the AR(1) scores (n + 1 each), allocated once per call. */
-  sumZ: Float64Array;
-  sumZ2: Float64Array;
 }
 
 /** Best penalised score over subsets of the found changes, and the subset (ascending bounds indices). */
@@ -67,8 +64,6 @@ export function pruneWanderingChanges(
   const scores: SegmentScores = {
     rss: new Float64Array(m * m),
     logDet: new Float64Array(m * m),
-    sumZ: workspace.float64(F64.wanderSumZ, n + 1),
-    sumZ2: workspace.float64(F64.wanderSumZ2, n + 1),
   };
   const centred = workspace.float64(F64.wanderCentred, n);
   let mean = 0;
@@ -81,10 +76,11 @@ export function pruneWanderingChanges(
   // where twice the log-likelihood gain is ½χ²₀ + ½χ²₁ without wandering or dependence.
   const extra = 2;
   // (The local level with r = 0 and AR(1) with φ = 0 are the same white model; the AR(1) form
-  // scores it in O(1) per segment from prefix sums, where the filter needs a pass per start.)
-  let stationary = select(bounds, autoregressiveScores(centred, bounds, 0, scores), n, penalty, 0);
+  // scores it in O(1) per segment from sums per chunk, where the filter needs a pass per start.)
+  const sums = laggedSums(centred, bounds);
+  let stationary = select(bounds, autoregressiveScores(centred, bounds, sums, 0, scores), n, penalty, 0);
   for (const phi of PHI_GRID) {
-    const s = select(bounds, autoregressiveScores(centred, bounds, phi, scores), n, penalty, extra);
+    const s = select(bounds, autoregressiveScores(centred, bounds, sums, phi, scores), n, penalty, extra);
     if (s.total < stationary.total) stationary = s;
   }
   // The longest stretch a filter runs: the sequences below need that many steps at most.
@@ -304,37 +300,89 @@ function localLevelScores(
 }
 
 /**
+ * Sums of each chunk between consecutive bounds that the AR(1) scores of every φ are made of:
+ * over its points t ≥ 1 after the first, of y[t], y[t − 1], y[t]², y[t]·y[t − 1] and y[t − 1]²
+ * (`rest`), and the same five terms of its first point (`head`, zero for t = 0). Every φ's
+ * Σ z and Σ z² of a segment (z[t] = y[t] − φ·y[t − 1]) then come from them in O(1) per chunk,
+ * where a pass over the series for each of the twelve φ took longer than the rest of the model.
+ */
+interface LaggedSums {
+  rest: Float64Array;
+  head: Float64Array;
+}
+
+const TERMS = 5;
+
+function laggedSums(data: Float64Array, bounds: readonly number[]): LaggedSums {
+  const chunks = bounds.length - 1;
+  const rest = new Float64Array(chunks * TERMS);
+  const head = new Float64Array(chunks * TERMS);
+  for (let c = 0; c < chunks; c++) {
+    const start = bounds[c];
+    if (start >= 1) {
+      const y = data[start];
+      const lag = data[start - 1];
+      head.set([y, lag, y * y, y * lag, lag * lag], c * TERMS);
+    }
+    let sy = 0;
+    let sLag = 0;
+    let syy = 0;
+    let syLag = 0;
+    let sLagLag = 0;
+    for (let t = start + 1; t < bounds[c + 1]; t++) {
+      const y = data[t];
+      const lag = data[t - 1];
+      sy += y;
+      sLag += lag;
+      syy += y * y;
+      syLag += y * lag;
+      sLagLag += lag * lag;
+    }
+    rest.set([sy, sLag, syy, syLag, sLagLag], c * TERMS);
+  }
+  return { rest, head };
+}
+
+/**
  * AR(1) scores of every segment: the exact Gaussian likelihood with the segment mean profiled
  * (Prais–Winsten: the first point weighted by 1 − φ², then z[t] = y[t] − φ·y[t − 1]), in O(1) per
- * segment from prefix sums; log det = −log(1 − φ²) per segment.
+ * chunk from {@link laggedSums}; log det = −log(1 − φ²) per segment.
  */
-function autoregressiveScores(data: Float64Array, bounds: readonly number[], phi: number, out: SegmentScores) {
+function autoregressiveScores(
+  data: Float64Array,
+  bounds: readonly number[],
+  sums: LaggedSums,
+  phi: number,
+  out: SegmentScores,
+) {
   const m = bounds.length;
-  const n = data.length;
-  const { sumZ, sumZ2 } = out;
-  // Running sums in locals: the stores then do not hold up the next addition.
-  let runningZ = 0;
-  let runningZ2 = 0;
-  sumZ[1] = sumZ2[1] = 0;
-  for (let t = 1; t < n; t++) {
-    const z = data[t] - phi * data[t - 1];
-    runningZ += z;
-    runningZ2 += z * z;
-    sumZ[t + 1] = runningZ;
-    sumZ2[t + 1] = runningZ2;
-  }
+  const { rest, head } = sums;
   const first = 1 - phi * phi;
-  const rest = (1 - phi) * (1 - phi);
+  const restWeight = (1 - phi) * (1 - phi);
   const logDet = -Math.log(first);
   for (let i = 0; i < m - 1; i++) {
     const a = bounds[i];
     const y = data[a];
+    // Σ over t in (a, b) of y[t], y[t − 1], y[t]², y[t]·y[t − 1], y[t − 1]²: the first chunk
+    // without its first point, then whole chunks.
+    let sy = rest[i * TERMS];
+    let sLag = rest[i * TERMS + 1];
+    let syy = rest[i * TERMS + 2];
+    let syLag = rest[i * TERMS + 3];
+    let sLagLag = rest[i * TERMS + 4];
     for (let j = i + 1; j <= Math.min(m - 1, i + MAX_SPAN); j++) {
+      if (j > i + 1) {
+        const c = (j - 1) * TERMS;
+        sy += head[c] + rest[c];
+        sLag += head[c + 1] + rest[c + 1];
+        syy += head[c + 2] + rest[c + 2];
+        syLag += head[c + 3] + rest[c + 3];
+        sLagLag += head[c + 4] + rest[c + 4];
+      }
       const b = bounds[j];
-      // Σ over t in (a, b) of z[t], z[t]²: prefix entries t + 1.
-      const z = sumZ[b] - sumZ[a + 1];
-      const z2 = sumZ2[b] - sumZ2[a + 1];
-      const weight = first + (b - a - 1) * rest;
+      const z = sy - phi * sLag;
+      const z2 = syy - 2 * phi * syLag + phi * phi * sLagLag;
+      const weight = first + (b - a - 1) * restWeight;
       const cross = first * y + (1 - phi) * z;
       out.rss[i * m + j] = Math.max(0, first * y * y + z2 - (cross * cross) / weight);
       out.logDet[i * m + j] = logDet;

@@ -68,8 +68,6 @@ export const F64 = {
   lowerBound: 13,
   nodeKey: 14,
   wanderCentred: 15,
-  wanderSumZ: 16,
-  wanderSumZ2: 17,
   residuals: 23,
 } as const;
 
