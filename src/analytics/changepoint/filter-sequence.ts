@@ -28,7 +28,7 @@ const FADED = 1e-12;
  * for more. Each step does the same operations in the same order whether it is computed at once
  * or resumed later, so a sequence is bit for bit the one a fresh run gives.
  */
-class Recursion {
+export class FilterRecursion {
   private inverseFs = new Float64Array(0);
   private gains = new Float64Array(0);
   private logFs = new Float64Array(0);
@@ -109,21 +109,21 @@ class Recursion {
 }
 
 /**
- * The sequences of the ratios a workspace has used, kept across series: segmenting thousands of
- * series ran the same recursions (a logarithm a step, thousands of steps for a small r) for every
- * one of them, an eighth of the time of a whole history. Each grows to at most its faded step
- * (about 28/√r: 50 000 entries for the smallest ratio of the grid) or the longest segment seen.
+ * The sequences of the ratios used so far in this thread, kept from call to call: segmenting
+ * thousands of series ran the same recursions (a logarithm a step, thousands of steps for a small
+ * r) for every one of them, an eighth of the time of a whole history, and a single call paid them
+ * too. The ratios are those of the check's grid (at most 18 half-decades, 10⁻⁶·⁵ to 10²·⁵), and
+ * each sequence grows to at most its faded step (about 28/√r: 50,000 entries, 1.6 MB, for the
+ * smallest): a few MB in all, however long the series.
  */
-export class FilterSequences {
-  private readonly byRatio = new Map<number, Recursion>();
+const byRatio = new Map<number, FilterRecursion>();
 
-  /** The sequence of ratio `r` with at least `length` steps (or up to where it fades). */
-  get(r: number, length: number): FilterSequence {
-    let recursion = this.byRatio.get(r);
-    if (recursion === undefined) {
-      recursion = new Recursion(r);
-      this.byRatio.set(r, recursion);
-    }
-    return recursion.upTo(length);
+/** The sequence of ratio `r` with at least `length` steps (or up to where it fades). */
+export function filterSequence(r: number, length: number): FilterSequence {
+  let recursion = byRatio.get(r);
+  if (recursion === undefined) {
+    recursion = new FilterRecursion(r);
+    byRatio.set(r, recursion);
   }
+  return recursion.upTo(length);
 }

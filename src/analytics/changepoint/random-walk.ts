@@ -1,4 +1,4 @@
-import type { FilterSequence } from './filter-sequence.js';
+import { filterSequence, type FilterSequence } from './filter-sequence.js';
 import { ChangePointWorkspace, F64 } from './workspace.js';
 
 /**
@@ -86,14 +86,13 @@ export function pruneWanderingChanges(
   // The longest stretch a filter runs: the sequences below need that many steps at most.
   let longest = 0;
   for (let i = 0; i < m - 1; i++) longest = Math.max(longest, bounds[Math.min(m - 1, i + MAX_SPAN)] - bounds[i]);
-  const sequences = workspace.filterSequences();
   const state = filterState(m);
   let walk: Selection | undefined;
   let bestLog = 0;
   const tryRatio = (logRatio: number) => {
     const s = select(
       bounds,
-      localLevelScores(centred, bounds, sequences.get(10 ** logRatio, longest), scores, state),
+      localLevelScores(centred, bounds, filterSequence(10 ** logRatio, longest), scores, state),
       n,
       penalty,
       extra,

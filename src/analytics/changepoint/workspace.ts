@@ -1,5 +1,3 @@
-import { FilterSequences } from './filter-sequence.js';
-
 /**
  * Reusable scratch memory for change-point searches. Segmenting thousands of series of a few
  * thousand points allocates (and later collects) a dozen typed arrays per series; passing
@@ -12,12 +10,6 @@ import { FilterSequences } from './filter-sequence.js';
 export class ChangePointWorkspace {
   private readonly floats: Float64Array[] = [];
   private readonly ints: Int32Array[] = [];
-  private sequences: FilterSequences | undefined;
-
-  /** The local-level filter's sequences of the wandering check (random-walk.ts), kept from series to series. */
-  filterSequences(): FilterSequences {
-    return (this.sequences ??= new FilterSequences());
-  }
 
   /** A `Float64Array` view of `length` elements in slot `slot`; contents are left over from earlier use. */
   float64(slot: number, length: number): Float64Array {
