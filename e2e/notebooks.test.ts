@@ -41,8 +41,8 @@ describe('web UI: notebooks', () => {
     await page.goto(`/projects/${KEY}/notebooks`);
     await page.getByRole('link', { name: 'Receiver QA' }).click();
     await page.getByRole('heading', { name: 'Receiver QA', level: 1 }).waitFor();
-    // Markdown is rendered.
-    await page.locator('.cell-markdown h3', { hasText: 'Receiver QA' }).waitFor();
+    // Markdown is rendered, its headings under the page's title (h1).
+    await page.locator('.cell-markdown h2', { hasText: 'Receiver QA' }).waitFor();
 
     await page.getByRole('button', { name: 'Run cell 2' }).click();
     const sqlOut = page.getByRole('region', { name: 'Output of cell 2' });

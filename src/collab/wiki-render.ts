@@ -11,6 +11,8 @@ export interface WikiLink {
   exists: boolean;
 }
 
+/** A wiki page's text is the page's body, under its title (h1): its `#` headings are h2. */
+const WIKI_TOP_HEADING = 2;
 const LINK = /\[\[([A-Za-z-]+):([^\]\n|]{1,200})(?:\|([^\]\n]{1,200}))?\]\]/g;
 const FENCE = /^```[^\n]*\n([\s\S]*?)^```\s*$/gm;
 const escape = (s: string) =>
@@ -45,11 +47,11 @@ export function renderWiki(content: string, resolve: (ref: { kind: string; name:
   const blocks: string[] = [];
   let last = 0;
   for (const m of withLinks.matchAll(FENCE)) {
-    blocks.push(markdownToHtml(withLinks.slice(last, m.index)));
+    blocks.push(markdownToHtml(withLinks.slice(last, m.index), WIKI_TOP_HEADING));
     blocks.push(`<pre><code>${escape(m[1])}</code></pre>`);
     last = m.index + m[0].length;
   }
-  blocks.push(markdownToHtml(withLinks.slice(last)));
+  blocks.push(markdownToHtml(withLinks.slice(last), WIKI_TOP_HEADING));
   return blocks
     .filter(Boolean)
     .join('\n')

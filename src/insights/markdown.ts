@@ -14,7 +14,11 @@ function inline(s: string): string {
     .replace(/\[([^\]]+)\]\((https?:\/\/[^)\s]+)\)/g, '<a href="$2" rel="noopener noreferrer">$1</a>');
 }
 
-export function markdownToHtml(text: string): string {
+/**
+ * `topLevel`: the HTML level of a `#` heading, so headings follow the page's own (`##` one
+ * below): 3 under a tile's or a panel's h2, 2 where the text is the page's body under its h1.
+ */
+export function markdownToHtml(text: string, topLevel = 3): string {
   const out: string[] = [];
   let list = false;
   let paragraph: string[] = [];
@@ -31,7 +35,8 @@ export function markdownToHtml(text: string): string {
     }
     if (heading) {
       flush();
-      out.push(`<h${heading[1].length + 2}>${inline(heading[2])}</h${heading[1].length + 2}>`);
+      const level = heading[1].length + topLevel - 1;
+      out.push(`<h${level}>${inline(heading[2])}</h${level}>`);
     } else if (item) {
       flush();
       if (!list) {

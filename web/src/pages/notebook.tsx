@@ -318,7 +318,7 @@ function NotebookEditor({ projectKey: key, notebook }: { projectKey: string; not
                 <div
                   className="insight-text cell-markdown"
                   onDoubleClick={() => canRun && update(cell.key, { editing: true })}
-                  dangerouslySetInnerHTML={{ __html: markdownToHtml(cell.source || '*Empty Markdown cell*') }}
+                  dangerouslySetInnerHTML={{ __html: markdownToHtml(cell.source || '*Empty Markdown cell*', 2) }}
                 />
               ) : (
                 <CellEditor
