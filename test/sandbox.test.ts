@@ -188,6 +188,20 @@ describe('sandbox start', () => {
     expect(err.traceback).toMatch(/File "recipe\.py", line 1/);
     expect(`${err.message}\n${err.traceback}`).not.toContain(root);
   });
+
+  it("names a TypeScript error's file without the server's work folder", async () => {
+    const workDir = path.join(root, 'ts-work');
+    mkdirSync(workDir, { recursive: true });
+    writeFileSync(path.join(workDir, 'recipe.ts'), "export function boom() { throw new TypeError('kaboom'); }\n");
+    const sandbox = await startSandbox(specFor('typescript', { workDir, entry: path.join(workDir, 'recipe.ts') }));
+    try {
+      const err = await failure(sandbox.call('boom', []));
+      expect(err.traceback).toMatch(/at boom \(recipe\.ts:1:\d+\)/);
+      expect(`${err.message}\n${err.traceback}`).not.toContain(root);
+    } finally {
+      await sandbox.stop();
+    }
+  });
 });
 
 describe('sandbox pool', () => {

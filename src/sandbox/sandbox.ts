@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LlanoError } from '../common/errors.js';
@@ -198,6 +198,7 @@ async function launch(
     }
   };
   const onMessage = (message: Message) => {
+    if (message.error) message.error = withoutServerFolders(message.error, spec);
     if (message.t === 'ready') ready?.resolve(message.functions ?? []);
     else if (message.t === 'loadError')
       ready?.reject(
@@ -340,3 +341,40 @@ export async function runInSandbox(
     await sandbox.stop();
   }
 }
+
+/**
+ * The code's error as users see it, its files named by their names: the server's work folder and
+ * the project's library folders (as given and as resolved) say nothing to them and are not theirs
+ * to know. Every language's messages and tracebacks pass here (`File "recipe.py", line 1`,
+ * `at run (recipe.ts:3:9)`).
+ */
+function withoutServerFolders(
+  error: { message?: string; traceback?: string },
+  spec: SandboxSpec,
+): { message?: string; traceback?: string } {
+  const folders: [string, string][] = [
+    [spec.workDir, ''],
+    ...(spec.libraryPaths ?? []).map((p): [string, string] => [p, 'libraries/']),
+  ].flatMap(([folder, shown]): [string, string][] => {
+    const resolved = realpathOr(folder);
+    return resolved === folder
+      ? [[folder, shown]]
+      : [
+          [folder, shown],
+          [resolved, shown],
+        ];
+  });
+  const strip = (text: string | undefined) =>
+    text === undefined
+      ? undefined
+      : folders.reduce((t, [folder, shown]) => t.split(`${path.resolve(folder)}${path.sep}`).join(shown), text);
+  return { message: strip(error.message), traceback: strip(error.traceback) };
+}
+
+const realpathOr = (folder: string) => {
+  try {
+    return realpathSync(folder);
+  } catch {
+    return folder;
+  }
+};

@@ -79,16 +79,8 @@ def _error(exc, skip=0):
     tb = exc.__traceback__
     for _ in range(skip):
         tb = tb.tb_next if tb is not None and tb.tb_next is not None else tb
-    return {"message": _relative("".join(traceback.format_exception_only(type(exc), exc)).strip()),
-            "traceback": _relative("".join(traceback.format_exception(type(exc), exc, tb)))}
-
-
-def _relative(text):
-    """Names the code's files by their names: the server's folders (its temp work folder, the
-    project's library folders) say nothing to the user and are not theirs to know."""
-    for root, shown in [(WORK, ""), *[(lib, "libraries/") for lib in LIBRARIES]]:
-        text = text.replace(root + os.sep, shown)
-    return text
+    return {"message": "".join(traceback.format_exception_only(type(exc), exc)).strip(),
+            "traceback": "".join(traceback.format_exception(type(exc), exc, tb))}
 
 
 class HostError(Exception):
