@@ -106,8 +106,8 @@ function fieldCounts(sample: string, delimiter: string, quote: string): number[]
 }
 
 /** The most common field count of the sample's first 1,000 records (the wider on a tie), and the share of records with it. */
-function usualWidth(sample: string, delimiter: string, quote: string): { fields: number; share: number } | undefined {
-  const counts = fieldCounts(sample, delimiter, quote).slice(0, 1000);
+function usualWidth(fieldCountsOfSample: number[]): { fields: number; share: number } | undefined {
+  const counts = fieldCountsOfSample.slice(0, 1000);
   if (counts.length === 0) return undefined;
   const frequency = new Map<number, number>();
   for (const c of counts) frequency.set(c, (frequency.get(c) ?? 0) + 1);
@@ -124,7 +124,7 @@ function usualWidth(sample: string, delimiter: string, quote: string): { fields:
 export function guessDelimiter(sample: string, quote: string): { delimiter: string; fields: number } {
   let best = { delimiter: ',', fields: 1, share: 0 };
   for (const delimiter of DELIMITER_CANDIDATES) {
-    const usual = usualWidth(sample, delimiter, quote);
+    const usual = usualWidth(fieldCounts(sample, delimiter, quote));
     if (!usual) continue;
     const { fields, share } = usual;
     if (fields > 1 && (share > best.share || (share === best.share && fields > best.fields)))
@@ -231,8 +231,18 @@ export async function detectCsv(
   const guess = guessDelimiter(sample, quote);
   const delimiter = options.delimiter ?? guess.delimiter;
   // Counted in the sample before DuckDB's sniffer, whose time grows faster than the width.
-  const width = Math.max(0, ...fieldCounts(sample, delimiter, quote).slice(0, 100));
+  const counts = fieldCounts(sample, delimiter, quote);
+  const width = Math.max(0, ...counts.slice(0, 100));
   if (width > maxColumns) throw badRequest(tooManyColumnsMessage(width, maxColumns));
+  // How to read the file strictly, to name a faulty line: its usual width under the delimiter used.
+  const strict: StrictDialect = {
+    delimiter,
+    quote,
+    escape: options.escape ?? quote,
+    encoding,
+    fields: usualWidth(counts)?.fields ?? 1,
+    compression,
+  };
   const sniffOptions = [
     quoteLiteral(path),
     `delim = ${quoteLiteral(delimiter)}`,
@@ -253,12 +263,7 @@ export async function detectCsv(
   } catch (error) {
     const mixed = mixedLineEndings(sample);
     if (mixed) throw badRequest(mixed.message, { line: mixed.line, kind: 'line-endings' });
-    throw await diagnose(
-      conn,
-      path,
-      { delimiter, quote, escape: options.escape ?? quote, encoding, fields: guess.fields, compression },
-      error,
-    );
+    throw await diagnose(conn, path, strict, error);
   }
   const columns = (sniffed.Columns as { name: string; type: string }[]).map((c) => ({ name: c.name, type: c.type }));
   const skip = Number(sniffed.SkipRows ?? 0);
@@ -266,17 +271,8 @@ export async function detectCsv(
   // ragged record near the end makes it skip all the records before it (one row imported out of
   // thousands). When the width it chose is not the file's usual width, the file is read strictly
   // with the usual width instead, so the ragged line is named rather than the rows dropped.
-  const usual = options.delimiter === undefined ? guess.fields : (usualWidth(sample, delimiter, quote)?.fields ?? 1);
-  if (skip > 0 && columns.length !== usual) {
-    const escape = options.escape ?? quote;
-    const faulty = await strictLineError(conn, path, {
-      delimiter,
-      quote,
-      escape,
-      encoding,
-      fields: usual,
-      compression,
-    });
+  if (skip > 0 && columns.length !== strict.fields) {
+    const faulty = await strictLineError(conn, path, strict);
     if (faulty) throw faulty;
   }
   if (columns.length > maxColumns) throw badRequest(tooManyColumnsMessage(columns.length, maxColumns));
