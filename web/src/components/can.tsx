@@ -52,6 +52,34 @@ export function ActionLink({
   );
 }
 
+/**
+ * A file to download (the whole data, a rendered dashboard): a disabled button with the reason
+ * when the right is missing. While the project loads it is the link; the server checks anyway.
+ */
+export function DownloadLink({
+  can,
+  href,
+  className,
+  children,
+}: {
+  can: Can;
+  href: string;
+  className: string;
+  children: ReactNode;
+}) {
+  if (can.ok === false)
+    return (
+      <ActionButton can={can} className={className}>
+        {children}
+      </ActionButton>
+    );
+  return (
+    <a className={className} href={href} download>
+      {children}
+    </a>
+  );
+}
+
 /** One line saying what the user can do here and what changing it needs; nothing when allowed. */
 export function ReadOnlyNotice({ can, what }: { can: Can; what: string }) {
   if (can.ok !== false) return null;

@@ -35,8 +35,8 @@ export function useRight(right: FineRight): Can {
   const project = useOutletContext<Project | undefined>();
   const mine = project?.role;
   if (mine === undefined) return { ok: undefined, reason: undefined };
-  if (project?.rights ? project.rights.includes(right) : RANK[mine] >= RANK.writer)
-    return { ok: true, reason: undefined };
+  // The server says which rights the caller has (its role's and those granted): not derived here.
+  if (project?.rights?.includes(right)) return { ok: true, reason: undefined };
   return {
     ok: false,
     reason: `Needs the ${right} right in this project, which writers and admins have; you are a ${mine} without it (a project admin can grant it).`,

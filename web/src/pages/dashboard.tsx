@@ -24,7 +24,7 @@ import { useTileInsights } from './dashboard-tile-insights';
 import { sharedDashboardPath } from './home/shared-with-me';
 import { useFocusableWhenScrolling } from '../lib/use-focusable-when-scrolling';
 import { useRight } from '../lib/use-can';
-import { ActionButton } from '../components/can';
+import { DownloadLink } from '../components/can';
 
 const COLUMNS = 24;
 const ROW_PX = 40;
@@ -217,23 +217,14 @@ export default function DashboardPage({ shared = false }: { shared?: boolean }) 
             <button type="button" className="btn" onClick={() => void root.current?.requestFullscreen?.()}>
               Full screen
             </button>
-            {shared ? null : exporting.ok === false ? (
+            {shared ? null : (
               <>
-                <ActionButton can={exporting} className="btn">
+                <DownloadLink can={exporting} className="btn" href={exportUrl('png')}>
                   PNG
-                </ActionButton>
-                <ActionButton can={exporting} className="btn">
+                </DownloadLink>
+                <DownloadLink can={exporting} className="btn" href={exportUrl('pdf')}>
                   PDF
-                </ActionButton>
-              </>
-            ) : (
-              <>
-                <a className="btn" href={exportUrl('png')} download>
-                  PNG
-                </a>
-                <a className="btn" href={exportUrl('pdf')} download>
-                  PDF
-                </a>
+                </DownloadLink>
               </>
             )}
             {!shared && reader && !editing && stored.data ? (
