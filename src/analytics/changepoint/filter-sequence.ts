@@ -112,7 +112,7 @@ export class FilterRecursion {
  * The sequences of the ratios used so far in this thread, kept from call to call: segmenting
  * thousands of series ran the same recursions (a logarithm a step, thousands of steps for a small
  * r) for every one of them, an eighth of the time of a whole history, and a single call paid them
- * too. The ratios are those of the check's grid (at most 18 half-decades, 10⁻⁶·⁵ to 10²·⁵), and
+ * too. The ratios are those of the check's grid (at most 19 half-decades, 10⁻⁶·⁵ to 10²·⁵), and
  * each sequence grows to at most its faded step (about 28/√r: 50,000 entries, 1.6 MB, for the
  * smallest): a few MB in all, however long the series.
  */
