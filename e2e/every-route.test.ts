@@ -81,9 +81,20 @@ function routes(p: SmallProject): string[] {
   ];
 }
 
+const LONG_COMMENT = (open: string, close: string) =>
+  Array.from({ length: 150 }, (_, i) => `${open} line ${i + 1} ${close}`).join('\n');
+
 function readerRoutes(p: SmallProject): string[] {
   const P = `/projects/${p.key}`;
-  return [P, `${P}/datasets/${p.dataset}`, `${P}/dashboards/${p.dashboard}`, `${P}/flow`, `${P}/recipes/${p.recipe}`];
+  return [
+    P,
+    `${P}/datasets/${p.dataset}`,
+    `${P}/dashboards/${p.dashboard}`,
+    `${P}/flow`,
+    `${P}/recipes/${p.recipe}`,
+    // Its code in a read-only editor, which must still be reachable by keyboard.
+    `${P}/webapps/explorer`,
+  ];
 }
 
 describe('web UI: every route, at 1440×900 and 390×844', () => {
@@ -97,7 +108,11 @@ describe('web UI: every route, at 1440×900 and 390×844', () => {
     await apiClient(server.url, server.adminToken).call('POST', `/api/projects/${project.key}/webapps`, {
       id: 'explorer',
       name: 'Explorer',
-      files: { 'index.html': '<!doctype html><title>Explorer</title><h1>Explorer</h1>', 'backend.ts': '' },
+      // Longer than its editor, so the code scrolls (a scrollable region must be reachable by keyboard).
+      files: {
+        'index.html': `<!doctype html><title>Explorer</title><h1>Explorer</h1>\n${LONG_COMMENT('<!--', '-->')}`,
+        'backend.ts': LONG_COMMENT('/*', '*/'),
+      },
     });
     // A wiki page with a link and a discussion, for the collaboration pages.
     const wiki = `/api/projects/${project.key}/wiki/ops%2Fshifts`;

@@ -305,6 +305,15 @@ describe('external datasets, pushdown, limits and progress', () => {
       details: { accepted: ['application/json'] },
     });
     expect(refusal.error.message).toMatch(/text\/csv is not accepted here: send application\/json/);
+    const untyped = await fetch(`${s.url}/api/projects`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${s.adminToken}` },
+      body: new TextEncoder().encode('{"key":"X"}'),
+    });
+    expect(untyped.status).toBe(415);
+    expect(((await untyped.json()) as ApiError).error.message).toMatch(
+      /^A body without a content type is not accepted here: send application\/json$/,
+    );
     const xml = await raw('raw_xml', '<rows/>', 'application/xml', '?filename=rows.xml');
     expect(xml.status).toBe(415);
     expect(xml.body.error.code).toBe('unsupported_media_type');

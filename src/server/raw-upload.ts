@@ -39,14 +39,12 @@ export function registerRawUploadParser(app: FastifyInstance): void {
 
 /** The 415 answer: the type sent and the ones the route takes. */
 export function unsupportedMediaType(request: FastifyRequest): LlanoError {
-  const sent = (request.headers['content-type'] ?? '').split(';')[0].trim() || 'no content type';
+  const sent = (request.headers['content-type'] ?? '').split(';')[0].trim();
   const accepted = request.routeOptions.config?.accepts ?? ['application/json'];
-  return new LlanoError(
-    'unsupported_media_type',
-    415,
-    `The body's content type ${sent} is not accepted here: send ${accepted.join(', ')}`,
-    { accepted },
-  );
+  const what = sent ? `The body's content type ${sent} is` : 'A body without a content type is';
+  return new LlanoError('unsupported_media_type', 415, `${what} not accepted here: send ${accepted.join(', ')}`, {
+    accepted,
+  });
 }
 
 /** True when the request's body is a file sent as is (one of RAW_UPLOAD_TYPES). */

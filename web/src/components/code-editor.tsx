@@ -101,7 +101,9 @@ export const CodeEditor = forwardRef<CodeEditorHandle, Props>(function CodeEdito
           EditorState.readOnly.of(readOnly),
           EditorView.editable.of(!readOnly),
           ...(wrap ? [EditorView.lineWrapping] : []),
-          EditorView.contentAttributes.of({ 'aria-label': label }),
+          // An explicit tab stop on the content: read-only it is not editable and so not focusable,
+          // and axe does not count contenteditable alone; a scrollable region must be reachable.
+          EditorView.contentAttributes.of({ 'aria-label': label, tabindex: '0' }),
           EditorView.updateListener.of((u) => {
             if (u.docChanged) callbacks.current.onChange(u.state.doc.toString());
           }),
