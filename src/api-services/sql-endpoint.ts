@@ -89,7 +89,9 @@ export async function runSqlEndpoint(
   const limits = { timeoutMs: ws.config.queryTimeoutSeconds * 1000, setting: 'LLANO_QUERY_TIMEOUT_SECONDS', signal };
   const key = JSON.stringify([projectKey, sql, relations]);
   const statements = preparedStatements(ws);
-  return ws.duck.gates.userSql.run(signal, async () => {
+  // Owned by the endpoint: a hammered endpoint leaves a place to users and other endpoints.
+  const turn = { signal, owner: `endpoint:${projectKey}/${endpoint.id}`, maxWaitMs: limits.timeoutMs };
+  return ws.duck.gates.userSql.run(turn, async () => {
     let ready = statements.take(key);
     let reusable = false;
     try {

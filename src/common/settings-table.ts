@@ -184,7 +184,7 @@ export const SETTINGS = [
     read: 'number',
     shownDefault: 'from the CPUs',
     meaning:
-      'previews running at once, and as many data reads; more wait in a queue, so logins and catalog work keep threads (raise `UV_THREADPOOL_SIZE` before Node starts to allow more)',
+      'previews and other user SQL running at once (one user holds all but one place at most), and as many data reads; more wait in a queue (a 503 after waiting the query time limit), so logins and catalog work keep threads (raise `UV_THREADPOOL_SIZE` before Node starts to allow more)',
   },
   {
     key: 'memoryLimit',

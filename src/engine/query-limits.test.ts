@@ -78,6 +78,65 @@ describe('QueryGate', () => {
   });
 });
 
+describe('QueryGate between owners', () => {
+  /** A task that holds its place until `end()`, which waits for it to have started. */
+  const hold = (gate: QueryGate, owner?: string) => {
+    let started!: (release: () => void) => void;
+    const running = new Promise<() => void>((r) => (started = r));
+    const done = gate.run({ owner }, () => new Promise<void>((release) => started(release)));
+    return { done, end: async () => (await running)() };
+  };
+
+  it('never lets one owner take every place: the next owner runs beside them', async () => {
+    const gate = new QueryGate(2);
+    const a1 = hold(gate, 'mallory');
+    let a2Started = false;
+    const a2 = gate.run({ owner: 'mallory' }, () => Promise.resolve(void (a2Started = true)));
+    let aliceRan = false;
+    await gate.run({ owner: 'alice' }, () => Promise.resolve(void (aliceRan = true)));
+    expect(aliceRan).toBe(true);
+    expect(a2Started).toBe(false);
+    await a1.end();
+    await a1.done;
+    await a2;
+    expect(a2Started).toBe(true);
+  });
+
+  it('keeps the order of one owner’s tasks, and does not cap tasks without an owner', async () => {
+    const gate = new QueryGate(2);
+    const order: string[] = [];
+    const a1 = hold(gate, 'mallory');
+    const later = ['m2', 'm3'].map((name) =>
+      gate.run({ owner: 'mallory' }, () => Promise.resolve(void order.push(name))),
+    );
+    const b = hold(gate);
+    const c = gate.run(undefined, () => Promise.resolve(void order.push('unowned')));
+    await b.end();
+    await b.done;
+    await c;
+    await a1.end();
+    await Promise.all([a1.done, ...later]);
+    expect(order).toEqual(['unowned', 'm2', 'm3']);
+  });
+
+  it('answers 503 busy after waiting maxWaitMs, and the waiter never runs', async () => {
+    const gate = new QueryGate(1);
+    const first = hold(gate, 'mallory');
+    let ran = false;
+    await expect(
+      gate.run({ owner: 'alice', maxWaitMs: 50 }, () => Promise.resolve(void (ran = true))),
+    ).rejects.toMatchObject({
+      status: 503,
+      code: 'busy',
+      message: /waited 0\.\d+ s for one of the 1 places of user queries \(LLANO_MAX_USER_QUERIES\)/,
+    });
+    await first.end();
+    await first.done;
+    await gate.run({ owner: 'alice' }, () => Promise.resolve());
+    expect(ran).toBe(false);
+  });
+});
+
 describe('limits from the machine', () => {
   it('leave two pool threads beside user queries, reads and builds', () => {
     expect(defaultUserQueries(2, 2, 4)).toBe(1);

@@ -69,18 +69,43 @@ export async function interruptible<T>(
   }
 }
 
+/** Who a task runs for, and how long it may wait for its turn. */
+export interface GateTurn {
+  /** Aborted: the waiter leaves the queue without ever running. */
+  signal?: AbortSignal;
+  /**
+   * Whose task it is (a user id; a webapp or endpoint for anonymous callers). No owner may hold
+   * every place: one is always left for the others, so one user's runaway queries delay nobody
+   * else more than the queries already running. Tasks without an owner have no such cap.
+   */
+  owner?: string;
+  /** Waiting longer than this answers 503 instead of running late. */
+  maxWaitMs?: number;
+}
+
 /**
- * At most `capacity` tasks at once; the others wait in order. A waiter whose signal aborts
- * leaves the queue without ever running, so abandoned requests cost nothing.
+ * At most `capacity` tasks at once; the others wait in order, but a waiter whose owner already
+ * holds all but one place lets the next owner's task go first (when `capacity` > 1). A waiter
+ * whose signal aborts leaves the queue without ever running, so abandoned requests cost nothing.
  */
 export class QueryGate {
   private running = 0;
-  private readonly waiting: (() => void)[] = [];
+  private readonly byOwner = new Map<string, number>();
+  private readonly waiting: { owner: string | undefined; start: () => void }[] = [];
 
-  constructor(readonly capacity: number) {}
+  constructor(
+    readonly capacity: number,
+    /** Named in the "busy" answer. */
+    readonly setting = 'LLANO_MAX_USER_QUERIES',
+  ) {}
 
-  async run<T>(signal: AbortSignal | undefined, fn: () => Promise<T>): Promise<T> {
-    const release = await this.acquire(signal);
+  /** Places one owner may hold at once. */
+  get perOwner(): number {
+    return Math.max(1, this.capacity - 1);
+  }
+
+  async run<T>(turn: GateTurn | AbortSignal | undefined, fn: () => Promise<T>): Promise<T> {
+    const release = await this.acquire(turn);
     try {
       return await fn();
     } finally {
@@ -89,37 +114,85 @@ export class QueryGate {
   }
 
   /** Waits for a place; the returned function gives it back (once). */
-  async acquire(signal: AbortSignal | undefined): Promise<() => void> {
-    await this.enter(signal);
+  async acquire(turn: GateTurn | AbortSignal | undefined): Promise<() => void> {
+    const { signal, owner, maxWaitMs } = turn instanceof AbortSignal ? { signal: turn } : (turn ?? {});
+    await this.enter(signal, owner, maxWaitMs);
     let held = true;
     return () => {
       if (!held) return;
       held = false;
-      this.running--;
-      this.waiting.shift()?.();
+      this.take(owner, -1);
+      this.startWaiters();
     };
   }
 
-  private enter(signal: AbortSignal | undefined): Promise<void> {
+  private canStart(owner: string | undefined): boolean {
+    if (this.running >= this.capacity) return false;
+    return owner === undefined || (this.byOwner.get(owner) ?? 0) < this.perOwner;
+  }
+
+  private take(owner: string | undefined, delta: 1 | -1): void {
+    this.running += delta;
+    if (owner === undefined) return;
+    const held = (this.byOwner.get(owner) ?? 0) + delta;
+    if (held > 0) this.byOwner.set(owner, held);
+    else this.byOwner.delete(owner);
+  }
+
+  /** Starts waiters, first come first served among those whose owner may take another place. */
+  private startWaiters(): void {
+    for (let i = 0; i < this.waiting.length && this.running < this.capacity;) {
+      const w = this.waiting[i];
+      if (!this.canStart(w.owner)) i++;
+      else {
+        this.waiting.splice(i, 1);
+        w.start();
+      }
+    }
+  }
+
+  private enter(
+    signal: AbortSignal | undefined,
+    owner: string | undefined,
+    maxWaitMs: number | undefined,
+  ): Promise<void> {
     if (signal?.aborted) return Promise.reject(queryCancelled());
-    if (this.running < this.capacity) {
-      this.running++;
+    if (this.canStart(owner) && !this.waiting.some((w) => w.owner === owner)) {
+      this.take(owner, 1);
       return Promise.resolve();
     }
     return new Promise((resolve, reject) => {
-      const turn = () => {
-        signal?.removeEventListener('abort', onAbort);
-        this.running++;
-        resolve();
-      };
-      const onAbort = () => {
-        const at = this.waiting.indexOf(turn);
+      const started = Date.now();
+      const leave = (error: LlanoError) => {
+        const at = this.waiting.indexOf(entry);
         if (at >= 0) this.waiting.splice(at, 1);
-        reject(queryCancelled());
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        reject(error);
       };
+      const onAbort = () => leave(queryCancelled());
+      const entry = {
+        owner,
+        start: () => {
+          clearTimeout(timer);
+          signal?.removeEventListener('abort', onAbort);
+          this.take(owner, 1);
+          resolve();
+        },
+      };
+      const timer =
+        maxWaitMs === undefined ? undefined : setTimeout(() => leave(this.busy(Date.now() - started)), maxWaitMs);
       signal?.addEventListener('abort', onAbort, { once: true });
-      this.waiting.push(turn);
+      this.waiting.push(entry);
     });
+  }
+
+  private busy(waitedMs: number): LlanoError {
+    return new LlanoError(
+      'busy',
+      503,
+      `The query did not start: it waited ${formatSeconds(waitedMs)} for one of the ${this.capacity} places of user queries (${this.setting}), all taken by queries still running. Try again shortly`,
+    );
   }
 }
 

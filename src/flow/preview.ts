@@ -81,7 +81,8 @@ export function sqlErrorPosition(message: string, sql: string): SqlPosition | nu
  * is checked like a saved recipe (`describeSelect`: one SELECT, inputs only) and then run
  * with a LIMIT in a DuckDB sandbox that can read the inputs and nothing else. Engine errors
  * are 400s whose `details` give the position in the SQL when DuckDB knows it. Previews wait
- * their turn among user queries (LLANO_MAX_USER_QUERIES), stop after LLANO_QUERY_TIMEOUT_SECONDS
+ * their turn among user queries (LLANO_MAX_USER_QUERIES; one user's never take every place;
+ * a 503 after waiting as long as the time limit), stop after LLANO_QUERY_TIMEOUT_SECONDS
  * and as soon as `signal` aborts (the client went away).
  */
 export async function previewRecipe(
@@ -93,7 +94,7 @@ export async function previewRecipe(
 ): Promise<PreviewResult> {
   await ws.catalog.projects.authorize(principal, projectKey, 'reader');
   const type = (body as { type?: unknown } | null)?.type;
-  if (type !== undefined && type !== 'sql') return previewOfType(ws, projectKey, body, signal);
+  if (type !== undefined && type !== 'sql') return previewOfType(ws, principal, projectKey, body, signal);
   const { inputs: inputNames, sql, limit } = parseOr400(SqlPreviewSchema, body, 'preview');
   const ctx = await recipeContext(ws, projectKey, {
     name: 'preview',
@@ -116,7 +117,7 @@ export async function previewRecipe(
   }
 
   const limits = { timeoutMs: ws.config.queryTimeoutSeconds * 1000, setting: 'LLANO_QUERY_TIMEOUT_SECONDS', signal };
-  const release = await ws.duck.gates.userSql.acquire(signal);
+  const release = await ws.duck.gates.userSql.acquire({ signal, owner: principal.userId, maxWaitMs: limits.timeoutMs });
   const started = Date.now();
   const sandbox = await openSandbox(ws.duck, ws.duck.sandboxes.dir, allowed).catch((error: unknown) => {
     release();
@@ -156,6 +157,7 @@ export async function previewRecipe(
  */
 async function previewOfType(
   ws: Workspace,
+  principal: Principal,
   projectKey: string,
   body: unknown,
   signal: AbortSignal | undefined,
@@ -171,7 +173,11 @@ async function previewOfType(
   if (!type.preview) throw badRequest(`Recipes of type ${recipe.type} have no preview: save and build them`);
   const ctx = await recipeContext(ws, projectKey, recipe);
   ctx.limits = { timeoutMs: ws.config.queryTimeoutSeconds * 1000, setting: 'LLANO_QUERY_TIMEOUT_SECONDS', signal };
-  const release = await ws.duck.gates.userSql.acquire(signal);
+  const release = await ws.duck.gates.userSql.acquire({
+    signal,
+    owner: principal.userId,
+    maxWaitMs: ctx.limits.timeoutMs,
+  });
   const started = Date.now();
   try {
     const result = await type.preview(ctx, recipe, limit);

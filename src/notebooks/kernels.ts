@@ -29,6 +29,8 @@ export interface KernelRef {
   projectKey: string;
   notebookId: string;
   session: string;
+  /** The user running the cells: their SQL takes its turn as theirs (see QueryGate). */
+  owner?: string;
 }
 
 const prefixOf = (k: Omit<KernelRef, 'session'> & { session?: string }) =>
@@ -42,9 +44,9 @@ export const notebookWorkDir = (ws: Workspace, projectKey: string, notebookId: s
  * Functions a cell calls back (`sql(query)`, `dataset(name)` in the cell): the project's SQL
  * sandbox answers them, with the same limits as a SQL cell, up to `HOST_ROWS` rows.
  */
-function hostFunctions(ws: Workspace, projectKey: string): SandboxSpec['host'] {
+function hostFunctions(ws: Workspace, projectKey: string, owner: string | undefined): SandboxSpec['host'] {
   const rows = async (query: string) => {
-    const result = await runProjectSql(ws, projectKey, query, { limit: HOST_ROWS });
+    const result = await runProjectSql(ws, projectKey, query, { limit: HOST_ROWS, owner });
     if (result.total > HOST_ROWS)
       throw badRequest(
         `The query has ${result.total.toLocaleString('en-US')} rows; a cell receives at most ${HOST_ROWS.toLocaleString('en-US')}: aggregate or filter in SQL`,
@@ -108,7 +110,7 @@ export async function runInKernel(
     // The Python harness reads the entry under its file confinement; the TypeScript one is bundled beforehand.
     readPaths: language === 'python' ? [path.dirname(KERNEL_ENTRIES.python)] : [],
     limits: sandboxLimits(ws, capped(ws, limits)),
-    host: hostFunctions(ws, ref.projectKey),
+    host: hostFunctions(ws, ref.projectKey, ref.owner),
     python,
   });
   const key = `${prefixOf(ref)}${language}`;

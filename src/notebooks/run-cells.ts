@@ -54,6 +54,7 @@ async function runSqlCell(ws: Workspace, ref: KernelRef, source: string, signal?
   try {
     const result = await runProjectSql(ws, ref.projectKey, source, {
       limit: TABLE_RUN_ROWS,
+      owner: ref.owner,
       signal: signal ? AbortSignal.any([signal, controller.signal]) : controller.signal,
     });
     return [{ type: 'table', columns: result.columns, rows: result.rows, total: result.total }];
@@ -133,7 +134,7 @@ export async function runNotebookCell(
   const cell: NotebookCell = { ...(cells[index] ?? { type: 'markdown', source: '' }) };
   if (body.source !== undefined) cell.source = body.source;
   if (body.type) cell.type = body.type;
-  const ref = { projectKey, notebookId: id, session: body.session };
+  const ref = { projectKey, notebookId: id, session: body.session, owner: principal.userId };
   const started = Date.now();
   const { outputs, executionCount } = await executeCell(ws, ref, stored.body, cell, signal);
   const run: CellRun = { index, type: cell.type, outputs, executionCount, durationMs: Date.now() - started };
@@ -155,7 +156,7 @@ export async function runAllCells(
 ): Promise<{ cells: CellRun[]; failedAt: number | null; revision?: number }> {
   const body = parseOr400(RunAllSchema, input ?? {}, 'run');
   const stored = await storedNotebook(ws, principal, projectKey, id);
-  const ref = { projectKey, notebookId: id, session: body.session };
+  const ref = { projectKey, notebookId: id, session: body.session, owner: principal.userId };
   const runs: CellRun[] = [];
   let failedAt: number | null = null;
   for (const [index, cell] of stored.body.cells.entries()) {

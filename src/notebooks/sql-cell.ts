@@ -45,7 +45,7 @@ export async function runProjectSql(
   ws: Workspace,
   projectKey: string,
   query: string,
-  options: { limit: number; signal?: AbortSignal },
+  options: { limit: number; signal?: AbortSignal; /** Whose query (a user id): see QueryGate. */ owner?: string },
 ): Promise<SqlRows> {
   const sql = trimSql(query);
   if (!sql) throw badRequest('The SQL is empty');
@@ -58,7 +58,11 @@ export async function runProjectSql(
     setting: 'LLANO_QUERY_TIMEOUT_SECONDS',
     signal: options.signal,
   };
-  const release = await ws.duck.gates.userSql.acquire(options.signal);
+  const release = await ws.duck.gates.userSql.acquire({
+    signal: options.signal,
+    owner: options.owner,
+    maxWaitMs: limits.timeoutMs,
+  });
   try {
     const { columns } = await describeSelect(ws.duck, { inputs, sql });
     const sandbox = await openSandbox(ws.duck, ws.duck.sandboxes.dir, allowed);

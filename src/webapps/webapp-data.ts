@@ -117,10 +117,11 @@ async function runInSqlSandbox(
   inputs: Record<string, TableSource>,
   sql: string,
   params: DuckDBValue[] | Record<string, DuckDBValue>,
+  owner: string,
   signal?: AbortSignal,
 ) {
   const limits = { timeoutMs: ws.config.queryTimeoutSeconds * 1000, setting: 'LLANO_QUERY_TIMEOUT_SECONDS', signal };
-  const release = await ws.duck.gates.userSql.acquire(signal);
+  const release = await ws.duck.gates.userSql.acquire({ signal, owner, maxWaitMs: limits.timeoutMs });
   try {
     const sandbox = await openSandbox(ws.duck, ws.duck.sandboxes.dir, Object.values(inputs).flatMap(filesOf));
     try {
@@ -147,7 +148,7 @@ export async function webappAggregate(
 ): Promise<WebappTable> {
   const q = parseOr400(AggregateRequest, input, 'aggregate request');
   const source = await readableSource(ws, principal, projectKey, q.dataset);
-  const described = await runInSqlSandbox(ws, { d: source }, 'DESCRIBE SELECT * FROM d', [], signal);
+  const described = await runInSqlSandbox(ws, { d: source }, 'DESCRIBE SELECT * FROM d', [], principal.userId, signal);
   const columns = described.rows.map((r) => ({ name: String(r[0]), type: String(r[1]) }));
   const known = (c: string, what: string) => {
     if (!columns.some((k) => k.name === c)) throw badRequest(`${what}: no column ${JSON.stringify(c)} in ${q.dataset}`);
@@ -169,9 +170,11 @@ export async function webappAggregate(
     groups.length ? `GROUP BY ${groups.join(', ')} ORDER BY ${groups.join(', ')}` : '',
     `LIMIT ${q.limit + 1}`,
   ].join(' ');
-  const result = await runInSqlSandbox(ws, { d: source }, sql, where.params, signal).catch((error: unknown) => {
-    throw badRequest(engineMessage(error));
-  });
+  const result = await runInSqlSandbox(ws, { d: source }, sql, where.params, principal.userId, signal).catch(
+    (error: unknown) => {
+      throw badRequest(engineMessage(error));
+    },
+  );
   return {
     columns: result.columns,
     types: result.types,
@@ -210,6 +213,7 @@ export async function webappSql(
     inputs,
     `SELECT * FROM (\n${sql}\n) AS llano_webapp LIMIT ${q.limit + 1}`,
     params,
+    principal.userId,
     signal,
   ).catch((error: unknown) => {
     if (error instanceof Error && 'status' in error) throw error;
