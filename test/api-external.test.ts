@@ -314,11 +314,23 @@ describe('external datasets, pushdown, limits and progress', () => {
     expect(((await untyped.json()) as ApiError).error.message).toMatch(
       /^A body without a content type is not accepted here: send application\/json$/,
     );
+    const plain = await fetch(`${s.url}/api/projects`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${s.adminToken}`, 'content-type': 'text/plain' },
+      body: '{"key":"X"}',
+    });
+    expect(plain.status).toBe(415);
+    expect(((await plain.json()) as ApiError).error.message).toMatch(/text\/plain is not accepted here/);
+    // A JSON file sent as is is the file to import (an array of records, as Llano exports them).
+    const json = await raw('raw_json', '[{"pad":"A001","n":1},{"pad":"W201","n":2}]', 'application/json');
+    expect(json.status, JSON.stringify(json.body)).toBe(201);
+    expect(json.body.rowCount).toBe(2);
+    expect(json.body.columns?.map((c) => c.name)).toEqual(['pad', 'n']);
     const xml = await raw('raw_xml', '<rows/>', 'application/xml', '?filename=rows.xml');
     expect(xml.status).toBe(415);
     expect(xml.body.error.code).toBe('unsupported_media_type');
     expect(xml.body.error.message).toMatch(
-      /application\/xml is not accepted here: send multipart\/form-data, application\/octet-stream, text\/csv/,
+      /application\/xml is not accepted here: send multipart\/form-data, application\/octet-stream, text\/csv, .*, application\/json$/,
     );
   });
 

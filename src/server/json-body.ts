@@ -11,6 +11,10 @@ import { jsonDepth, tooDeepMessage } from '../common/json-depth.js';
 export function registerJsonBodyParser(app: FastifyInstance, maxDepth: number): void {
   const parse = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
+  // Fastify reads text/plain bodies as strings by default: a JSON route then met a string and
+  // answered "expected object". Only JSON is a request body here (uploads have their own types),
+  // so text/plain gets the 415 that names what the route takes.
+  app.removeContentTypeParser('text/plain');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = body as string;
     if (jsonDepth(text, maxDepth) > maxDepth) {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { FineRight } from '../catalog/access.js';
 import type { Access, DocumentedRoute, SuccessResponse } from './route.js';
-import { RAW_UPLOAD_TYPES } from './raw-upload.js';
+import { RAW_UPLOAD_ACCEPTS } from './raw-upload.js';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -118,7 +118,7 @@ function operation(r: DocumentedRoute): OpenApiOperation {
         // The file itself as the body (src/server/raw-upload.ts): bytes, so no schema but their type.
         ...(r.rawUpload
           ? Object.fromEntries(
-              RAW_UPLOAD_TYPES.map((type) => [type, { schema: { type: 'string', contentMediaType: type } }]),
+              RAW_UPLOAD_ACCEPTS.map((type) => [type, { schema: { type: 'string', contentMediaType: type } }]),
             )
           : {}),
       },

@@ -19,6 +19,9 @@ export const RAW_UPLOAD_TYPES = [
   'application/zstd',
 ];
 
+/** What an upload route takes as the file: the raw types, and JSON (see registerRawUploadParser). */
+export const RAW_UPLOAD_ACCEPTS = [...RAW_UPLOAD_TYPES, 'application/json'];
+
 /**
  * Bytes of an upload (raw or multipart) buffered on their way to the temporary file: the chunks
  * that arrive while a write is pending go down as one writev, fewer trips through libuv's pool,
@@ -35,11 +38,30 @@ export function registerRawUploadParser(app: FastifyInstance): void {
     if (request.routeOptions.config?.rawUpload) done(null, undefined);
     else done(unsupportedMediaType(request), undefined);
   });
+  // A JSON file sent as is (`curl -T rows.json -H 'content-type: application/json'`) is the file
+  // to import on an upload route, not a request body to parse: it goes down the raw path, read as JSON.
+  app.addHook('preParsing', async (request, _reply, payload) => {
+    if (request.routeOptions.config?.rawUpload && mediaType(request) === 'application/json') {
+      jsonUploads.add(request);
+      request.headers['content-type'] = 'application/octet-stream';
+    }
+    return payload;
+  });
 }
+
+/** Upload requests whose body is a JSON file (see registerRawUploadParser). */
+const jsonUploads = new WeakSet<FastifyRequest>();
+
+/** The format a raw upload's content type names, when it names one the sniffer should not guess. */
+export const rawUploadFormat = (request: FastifyRequest): 'json' | undefined =>
+  jsonUploads.has(request) ? 'json' : undefined;
+
+const mediaType = (request: FastifyRequest) =>
+  (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
 
 /** The 415 answer: the type sent and the ones the route takes. */
 export function unsupportedMediaType(request: FastifyRequest): LlanoError {
-  const sent = (request.headers['content-type'] ?? '').split(';')[0].trim();
+  const sent = mediaType(request);
   const accepted = request.routeOptions.config?.accepts ?? ['application/json'];
   const what = sent ? `The body's content type ${sent} is` : 'A body without a content type is';
   return new LlanoError('unsupported_media_type', 415, `${what} not accepted here: send ${accepted.join(', ')}`, {
@@ -49,8 +71,7 @@ export function unsupportedMediaType(request: FastifyRequest): LlanoError {
 
 /** True when the request's body is a file sent as is (one of RAW_UPLOAD_TYPES). */
 export function isRawUpload(request: FastifyRequest): boolean {
-  const type = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-  return RAW_UPLOAD_TYPES.includes(type);
+  return RAW_UPLOAD_TYPES.includes(mediaType(request));
 }
 
 /**

@@ -5,7 +5,7 @@ import type { ShareableKind } from '../catalog/sharing.js';
 import { badRequest, unauthorized } from '../common/errors.js';
 import { parseOr400 } from '../common/parse.js';
 import type { AuditSpec } from './audit-spec.js';
-import { RAW_UPLOAD_TYPES } from './raw-upload.js';
+import { RAW_UPLOAD_ACCEPTS } from './raw-upload.js';
 
 /**
  * The least a caller needs to reach a route's handler; the server's access hook enforces it
@@ -154,7 +154,7 @@ export function route<B extends z.ZodType | undefined = undefined, Q extends z.Z
       ...(def.rawUpload ? { rawUpload: true } : {}),
       accepts: [
         ...(def.multipart ? ['multipart/form-data'] : []),
-        ...(def.rawUpload ? RAW_UPLOAD_TYPES : []),
+        ...(def.rawUpload ? RAW_UPLOAD_ACCEPTS : []),
         ...(def.multipart || def.rawUpload ? [] : ['application/json']),
       ],
     },

@@ -12,7 +12,13 @@ import { DEFAULT_PAGE_ROWS, MAX_PAGE_ROWS, parseTableQuery } from '../../engine/
 import type { Workspace } from '../../workspace/workspace.js';
 import { objectRoutes } from '../object-routes.js';
 import * as R from '../response-schemas.js';
-import { isRawUpload, RAW_UPLOAD_TYPES, receiveMultipartFile, receiveRawBody } from '../raw-upload.js';
+import {
+  isRawUpload,
+  RAW_UPLOAD_ACCEPTS,
+  rawUploadFormat,
+  receiveMultipartFile,
+  receiveRawBody,
+} from '../raw-upload.js';
 import { route } from '../route.js';
 import { dataAccess } from '../audit-spec.js';
 
@@ -234,11 +240,11 @@ export function datasetRoutes(app: FastifyInstance, ws: Workspace): void {
         : await importUpload(ws, principal, params.key, params.name, async (filePath) => {
             if (isRawUpload(request)) {
               await receiveRawBody(request, filePath, ws.config.maxUploadMb * 1024 * 1024);
-              return { fileName: query.filename, ...importOptions(query) };
+              return { fileName: query.filename, ...importOptions({ format: rawUploadFormat(request), ...query }) };
             }
             if (!request.isMultipart())
               throw badRequest(
-                `Send the file as the body (content type ${RAW_UPLOAD_TYPES.join(', ')}; its name in ?filename=) or as multipart/form-data in a field named file`,
+                `Send the file as the body (content type ${RAW_UPLOAD_ACCEPTS.join(', ')}; its name in ?filename=) or as multipart/form-data in a field named file`,
               );
             const part = await request.file();
             if (!part || part.fieldname !== 'file') throw badRequest('The multipart body needs a field named file');
