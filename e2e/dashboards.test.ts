@@ -142,6 +142,8 @@ describe('web UI: chart builder and dashboards', () => {
       asked.length = 0;
       await page.goto(`/projects/${KEY}/dashboards/nosuch`);
       await page.getByRole('alert').waitFor();
+      // A page that could not load keeps a heading (axe: page-has-heading-one).
+      await page.getByRole('heading', { name: 'Not found', level: 1 }).waitFor();
       expect(asked.filter((a) => a === `/api/projects/${KEY}/dashboards/nosuch`)).toHaveLength(1);
       // …and a dashboard that exists is read early: its data before the app asked for it.
       asked.length = 0;
@@ -303,6 +305,13 @@ describe('web UI: chart builder and dashboards', () => {
       await g.goto(`/projects/${KEY}/dashboards/shift`);
       await g.waitForURL(`**/shared/${KEY}/dashboards/shift`);
       await g.getByRole('img', { name: 'Mean Trec by band' }).waitFor();
+      // Any other page of the project: one heading and the refusal, no project menu around it.
+      await g.goto(`/projects/${KEY}/datasets`);
+      await g.getByRole('heading', { name: `Project ${KEY}`, level: 1 }).waitFor();
+      await g.getByRole('alert').waitFor();
+      expect(await g.getByRole('navigation', { name: 'Project sections' }).count()).toBe(0);
+      expect(await g.getByRole('navigation', { name: 'Project menu' }).count()).toBe(0);
+      expect(await a11yViolations(g)).toEqual([]);
 
       // On a phone: nothing wider than the window, here and on the home page's list.
       await g.setViewportSize({ width: 390, height: 844 });

@@ -1,10 +1,11 @@
-import { Link, NavLink, Outlet, useParams } from 'react-router-dom';
+import { Link, NavLink, Outlet, useMatch, useParams } from 'react-router-dom';
 import { projectApi } from '../api/client';
 import type { Project } from '../api/types';
 import { useAuth } from '../auth';
 import { useApi } from '../lib/use-api';
 import { useDrawer } from '../lib/use-drawer';
 import { NotificationBell } from './notification-bell';
+import { isPermanent, PageError } from './ui';
 
 /** Header with the global navigation, then the page. */
 export function AppShell() {
@@ -83,6 +84,21 @@ export function ProjectLayout({ full = false }: { full?: boolean }) {
   const project = useApi<Project>(projectApi(key));
   // Below ~800 px the sidebar is a drawer opened by the menu button of the project bar.
   const drawer = useDrawer();
+  // A dashboard shared with a non-member answers though its project does not: its page sends them on.
+  const dashboard = useMatch('/projects/:key/dashboards/:id');
+  if (project.error && !project.data && isPermanent(project.error))
+    return (
+      <div className="body plain">
+        <main id="main" className="content" tabIndex={-1}>
+          {/* No project menu: its sections are not for this user, or the project is not there. */}
+          {dashboard ? (
+            <Outlet />
+          ) : (
+            <PageError error={project.error} title={`Project ${key}`} back={{ to: '/', label: 'All projects' }} />
+          )}
+        </main>
+      </div>
+    );
   return (
     <div className={`body project${drawer.open ? ' nav-open' : ''}`}>
       <nav className="project-bar" aria-label="Project menu">

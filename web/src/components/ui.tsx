@@ -48,6 +48,34 @@ export function ErrorAlert({
   );
 }
 
+/** The heading of a page that could not load: what the refusal means to a reader. */
+const errorTitle = (error: unknown) =>
+  error instanceof ApiError && error.status === 404
+    ? 'Not found'
+    : error instanceof ApiError && error.status === 403
+      ? 'Not allowed'
+      : 'Could not load this page';
+
+/** A whole page that could not load: its heading (every page has one) and the error. */
+export function PageError({
+  error,
+  title,
+  onRetry,
+  back,
+}: {
+  error: unknown;
+  title?: ReactNode;
+  onRetry?: () => void;
+  back?: { to: string; label: string };
+}) {
+  return (
+    <>
+      <PageHeader title={title ?? errorTitle(error)} />
+      <ErrorAlert error={error} onRetry={onRetry} back={back} />
+    </>
+  );
+}
+
 export function EmptyState({ title, children, actions }: { title: string; children?: ReactNode; actions?: ReactNode }) {
   return (
     <div className="empty">

@@ -19,7 +19,17 @@ import { projectPath } from '../components/layout';
 import { SqlEditor } from '../components/sql-editor';
 import { LoadedTable } from '../components/loaded-table';
 import { Table } from '../components/table';
-import { Async, CardSection, EmptyState, ErrorAlert, Loading, Modal, Notice, PageHeader } from '../components/ui';
+import {
+  Async,
+  CardSection,
+  EmptyState,
+  ErrorAlert,
+  Loading,
+  Modal,
+  Notice,
+  PageError,
+  PageHeader,
+} from '../components/ui';
 import { formatRelative } from '../lib/format';
 import { useApi } from '../lib/use-api';
 import { useCan } from '../lib/use-can';
@@ -283,7 +293,7 @@ export default function ApiServicePage() {
     log.reload();
   };
 
-  if (service.error) return <ErrorAlert error={service.error} onRetry={service.reload} />;
+  if (service.error) return <PageError error={service.error} onRetry={service.reload} />;
   const draft = edited ?? service.data;
   if (!draft) return <Loading />;
   const readOnly = canWrite.ok !== true;

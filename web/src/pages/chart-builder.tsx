@@ -7,7 +7,7 @@ import { InsightFilters } from '../components/insight-filters';
 import { InsightView } from '../components/insight-view';
 import { ObjectHistory } from '../components/object-history';
 import { projectPath } from '../components/layout';
-import { CardSection, ErrorAlert, Loading, Notice, PageHeader } from '../components/ui';
+import { CardSection, ErrorAlert, Loading, Notice, PageError, PageHeader } from '../components/ui';
 import { useApi } from '../lib/use-api';
 import { useInsightActions } from './use-insight-actions';
 import { useRight } from '../lib/use-can';
@@ -112,7 +112,7 @@ export default function ChartBuilderPage() {
   const save = () => actions.save(isNew ? body : { ...body, id }, isNew);
   const remove = () => actions.remove(id, id);
 
-  if (!isNew && stored.error) return <ErrorAlert error={stored.error} onRetry={stored.reload} />;
+  if (!isNew && stored.error) return <PageError error={stored.error} onRetry={stored.reload} />;
   if (!isNew && !stored.data) return <Loading />;
   const readOnly = canEdit !== true;
   const select = (

@@ -16,7 +16,7 @@ import type {
 import { ShareButton } from '../components/share-dialog';
 import { InsightView, type SelectedRange } from '../components/insight-view';
 import { projectPath } from '../components/layout';
-import { ErrorAlert, Loading, Notice, PageHeader } from '../components/ui';
+import { ErrorAlert, Loading, Notice, PageError, PageHeader } from '../components/ui';
 import { useApi, type ApiState } from '../lib/use-api';
 import { useProjectRole } from '../lib/use-project-role';
 import { TilePicker } from './dashboard-tile-picker';
@@ -115,11 +115,11 @@ export default function DashboardPage({ shared = false }: { shared?: boolean }) 
   }, [tick, reloadPage]);
 
   const draft: Dashboard | null = edited ?? stored.data ?? null;
-  if (stored.error) return <ErrorAlert error={stored.error} onRetry={stored.reload} />;
+  if (stored.error) return <PageError error={stored.error} onRetry={stored.reload} />;
   // The dashboard answers but the project's insights do not: shared with a non-member.
   const notFound = projectInsights.error instanceof ApiError && projectInsights.error.status === 404;
   if (!shared && stored.data && notFound) return <Navigate replace to={sharedDashboardPath(key, id)} />;
-  if (insights.error) return <ErrorAlert error={insights.error} />;
+  if (insights.error) return <PageError error={insights.error} />;
   if (!draft || !insights.data) return <Loading />;
   const byId = new Map(insights.data.map((i) => [i.id, i]));
   const page = draft.pages[Math.min(pageIndex, draft.pages.length - 1)];

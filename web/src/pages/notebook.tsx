@@ -5,7 +5,7 @@ import { api, projectApi } from '../api/client';
 import type { CellOutput, CellRun, CellType, NotebookInfo } from '../api/types';
 import { useConfirm } from '../components/confirm-dialog';
 import { projectPath } from '../components/layout';
-import { ErrorAlert, Loading, PageHeader } from '../components/ui';
+import { ErrorAlert, Loading, PageError, PageHeader } from '../components/ui';
 import { useApi } from '../lib/use-api';
 import { useLatest } from '../lib/use-latest';
 import { useProjectRole } from '../lib/use-project-role';
@@ -38,7 +38,7 @@ const draftOf = (n: NotebookInfo): DraftCell[] => n.cells.map((c) => ({ ...c, ke
 export default function NotebookPage() {
   const { key = '', id = '' } = useParams();
   const loaded = useApi<NotebookInfo>(projectApi(key, 'notebooks', id));
-  if (loaded.error) return <ErrorAlert error={loaded.error} onRetry={loaded.reload} />;
+  if (loaded.error) return <PageError error={loaded.error} onRetry={loaded.reload} />;
   if (!loaded.data) return <Loading />;
   return <NotebookEditor key={`${key}/${id}`} projectKey={key} notebook={loaded.data} />;
 }

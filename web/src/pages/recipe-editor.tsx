@@ -6,7 +6,7 @@ import { projectPath } from '../components/layout';
 import { useConfirm } from '../components/confirm-dialog';
 import { DeleteObjectButton } from '../components/delete-object';
 import { ObjectHistory } from '../components/object-history';
-import { ErrorAlert, Loading, PageHeader } from '../components/ui';
+import { Loading, PageError, PageHeader } from '../components/ui';
 import { DiscussionsPanel } from '../components/discussions-panel';
 import { TagsEditor } from '../components/tags-editor';
 import { useApi } from '../lib/use-api';
@@ -67,7 +67,7 @@ export default function RecipeEditorPage() {
 
   if (recipe.error)
     return (
-      <ErrorAlert
+      <PageError
         error={recipe.error}
         onRetry={recipe.reload}
         back={{ to: projectPath(key, 'recipes'), label: 'All recipes' }}

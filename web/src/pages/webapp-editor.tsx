@@ -8,7 +8,7 @@ import { projectPath } from '../components/layout';
 import { LogView } from '../components/log-view';
 import { SaveConflict, isSaveConflict } from '../components/save-conflict';
 import { ShareButton } from '../components/share-dialog';
-import { CardSection, ErrorAlert, Loading, PageHeader } from '../components/ui';
+import { CardSection, ErrorAlert, Loading, PageError, PageHeader } from '../components/ui';
 import { useApi, useInterval } from '../lib/use-api';
 import { useProjectRole } from '../lib/use-project-role';
 import { WebappFileTree } from './webapp-file-tree';
@@ -75,7 +75,7 @@ export default function WebappEditorPage() {
   }
 
   if (stored.error)
-    return <ErrorAlert error={stored.error} back={{ to: projectPath(key, 'webapps'), label: 'Webapps' }} />;
+    return <PageError error={stored.error} back={{ to: projectPath(key, 'webapps'), label: 'Webapps' }} />;
   if (!stored.data || !files) return <Loading />;
   const names = Object.keys(files).sort();
   const current = selected in files ? selected : (names[0] ?? '');
