@@ -4,6 +4,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { badRequest } from '../common/errors.js';
 import type { DuckDb } from './duckdb.js';
 import { quoteIdent, quoteLiteral } from '../common/names.js';
+import { doubleColumn, isValid } from './chunk-columns.js';
 import { interruptible, type QueryLimits } from './query-limits.js';
 
 /** A column's name and DuckDB type as the file reader infers it. */
@@ -86,8 +87,8 @@ export interface ReadOptions {
 const orderClause = (orderBy: string | undefined) => (orderBy ? ` ORDER BY ${quoteIdent(orderBy)}` : '');
 
 /**
- * Reads numeric columns as Float64Arrays, chunk by chunk from DuckDB's vectors (no row
- * objects). Rejects missing and non-numeric columns with a clear error.
+ * Reads numeric columns as Float64Arrays, chunk by chunk from DuckDB's vectors (copied as they
+ * are, no value by value). Rejects missing and non-numeric columns with a clear error.
  */
 export async function readNumericColumns(
   db: DuckDb,
@@ -117,12 +118,9 @@ export async function readNumericColumns(
       for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
         const count = chunk.rowCount;
         columns.forEach((_, j) => {
-          const vector = chunk.getColumnVector(j);
-          const out = new Float64Array(count);
-          for (let i = 0; i < count; i++) {
-            const v = vector.getItem(i);
-            out[i] = typeof v === 'number' ? v : NaN;
-          }
+          const { values: read, valid } = doubleColumn(chunk, j);
+          const out = Float64Array.from(read);
+          if (valid) for (let i = 0; i < count; i++) if (!isValid(valid, i)) out[i] = NaN;
           parts[j].push(out);
         });
         rows += count;

@@ -1,6 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { badRequest } from '../../common/errors.js';
 import { quoteIdent } from '../../common/names.js';
+import { doubleColumn, isValid, wordPairColumn } from '../../engine/chunk-columns.js';
 
 /** Temporary table of the groups, `gid` 0, 1, … in the order the rows are read; the keys keep their types. */
 export const GROUPS_TABLE = 'llano_groups';
@@ -79,13 +80,19 @@ function validFilter(read: GroupedRead): string {
 
 /**
  * Reads a value column grouped and ordered, in bulk: the groups (with their row counts) into
- * {@link GROUPS_TABLE}, then the value and ordering columns with each row's group id, in whatever
- * order DuckDB's parallel scan gives them, straight into typed arrays at their group's place (no
- * per-row object, and no sort by text keys in DuckDB: that was most of the time). Each group is
- * then put in order (order value, then value, missing ones last) where it is not already, which
- * is the order {@link rowOrder} sorts the rows in SQL.
+ * {@link GROUPS_TABLE}, then the value and ordering columns in the input's own order, each row
+ * with the hash of its group keys, straight into typed arrays at their group's place (no
+ * per-row object, no join and no sort by text keys in DuckDB: those were most of the time). Each
+ * group is then put in order (order value, then value, missing ones last) where it is not already,
+ * which is the order {@link rowOrder} sorts the rows in SQL. Two groups with one hash (never seen;
+ * 64-bit hashes) are told apart by a join with the groups table instead.
  */
-export async function readGroupedSeries(conn: DuckDBConnection, read: GroupedRead): Promise<GroupedSeries> {
+export async function readGroupedSeries(
+  conn: DuckDBConnection,
+  read: GroupedRead,
+  /** Tests only: find groups by a join, as when two groups share a hash. */
+  options: { joinGroups?: boolean } = {},
+): Promise<GroupedSeries> {
   const keys = read.groupBy.map(quoteIdent);
   const filter = validFilter(read);
   const where = filter ? ` WHERE ${filter}` : '';
@@ -103,54 +110,112 @@ export async function readGroupedSeries(conn: DuckDBConnection, read: GroupedRea
   const values = new Float64Array(total);
   const order = read.orderBy ? new Float64Array(total) : null;
   const rowIds = read.rowId ? new Float64Array(total) : null;
+  const byHash = keys.length && !options.joinGroups ? await groupsByHash(conn, keyList, groupCount) : null;
+  // Column 0 finds the row's group: the hash of its keys, or (one group, or two with one hash) its gid.
+  const locator = keys.length === 0 ? '0' : byHash ? `hash(${keys.map((k) => `r.${k}`).join(', ')})` : 'g.gid';
   const columns = [
-    keys.length ? 'g.gid' : '0',
+    `CAST(${locator} AS UBIGINT)`,
     `CAST(r.${quoteIdent(read.column)} AS DOUBLE)`,
     read.orderBy ? read.orderBy.codec.toDouble(`r.${quoteIdent(read.orderBy.column)}`) : 'NULL',
     read.rowId ? `CAST(r.llano_row AS DOUBLE)` : 'NULL',
   ];
-  const join = keys.length
-    ? ` JOIN ${GROUPS_TABLE} g ON ${keys.map((k) => `r.${k} IS NOT DISTINCT FROM g.${k}`).join(' AND ')}`
-    : '';
+  const join =
+    keys.length && !byHash
+      ? ` JOIN ${GROUPS_TABLE} g ON ${keys.map((k) => `r.${k} IS NOT DISTINCT FROM g.${k}`).join(' AND ')}`
+      : '';
   const result = await conn.stream(
     `SELECT ${columns.join(', ')} FROM (SELECT *${read.rowId ? `, ${read.rowId} AS llano_row` : ''} FROM ${read.relation}${where}) r${join}`,
   );
   const next = starts.slice(0, groupCount);
-  let seen = 0;
+  const changed = () => new Error('the input changed while it was read');
   for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
     const count = chunk.rowCount;
-    seen += count;
-    if (seen > total) throw new Error('the input changed while it was read');
-    const gidVector = chunk.getColumnVector(0);
-    const valueVector = chunk.getColumnVector(1);
-    const orderVector = chunk.getColumnVector(2);
-    const rowVector = chunk.getColumnVector(3);
+    const locators = wordPairColumn(chunk, 0).values;
+    const v = doubleColumn(chunk, 1);
+    const o = order ? doubleColumn(chunk, 2) : null;
+    const r = rowIds ? doubleColumn(chunk, 3) : null;
     for (let i = 0; i < count; i++) {
-      const at = next[gidVector.getItem(i) as number]++;
-      const v = valueVector.getItem(i);
-      values[at] = typeof v === 'number' ? v : NaN;
-      if (order) {
-        const t = orderVector.getItem(i);
-        order[at] = typeof t === 'number' ? t : NaN;
-      }
-      if (rowIds) rowIds[at] = rowVector.getItem(i) as number;
+      const g = byHash ? byHash.find(locators[2 * i], locators[2 * i + 1]) : locators[2 * i];
+      if (g < 0 || next[g] >= starts[g + 1]) throw changed();
+      const at = next[g]++;
+      values[at] = isValid(v.valid, i) ? v.values[i] : NaN;
+      if (o) order![at] = isValid(o.valid, i) ? o.values[i] : NaN;
+      if (r) rowIds![at] = r.values[i];
     }
   }
-  if (seen !== total) throw new Error('the input changed while it was read');
+  for (let g = 0; g < groupCount; g++) if (next[g] !== starts[g + 1]) throw changed();
   const carried = rowIds ? [rowIds] : [];
   for (let g = 0; g < groupCount; g++) sortGroup(values, order, carried, starts[g], starts[g + 1]);
   return { groupCount, starts, values, order, rowIds };
+}
+
+/** The groups by the hash of their keys; null when two groups share a hash. */
+async function groupsByHash(conn: DuckDBConnection, keyList: string, groupCount: number): Promise<HashIndex | null> {
+  const index = new HashIndex(groupCount);
+  const result = await conn.stream(`SELECT CAST(hash(${keyList}) AS UBIGINT) FROM ${GROUPS_TABLE} ORDER BY gid`);
+  let gid = 0;
+  for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+    const words = wordPairColumn(chunk, 0).values;
+    for (let i = 0; i < chunk.rowCount; i++) if (!index.add(words[2 * i], words[2 * i + 1], gid++)) return null;
+  }
+  return index;
+}
+
+/** Open addressing from a 64-bit hash (two 32-bit words) to a group id. */
+class HashIndex {
+  private readonly mask: number;
+  private readonly low: Uint32Array;
+  private readonly high: Uint32Array;
+  private readonly ids: Int32Array;
+
+  constructor(entries: number) {
+    let size = 16;
+    while (size < 2 * entries) size *= 2;
+    this.mask = size - 1;
+    this.low = new Uint32Array(size);
+    this.high = new Uint32Array(size);
+    this.ids = new Int32Array(size).fill(-1);
+  }
+
+  /** False when the hash is there already. */
+  add(low: number, high: number, id: number): boolean {
+    let slot = low & this.mask;
+    while (this.ids[slot] >= 0) {
+      if (this.low[slot] === low && this.high[slot] === high) return false;
+      slot = (slot + 1) & this.mask;
+    }
+    this.low[slot] = low;
+    this.high[slot] = high;
+    this.ids[slot] = id;
+    return true;
+  }
+
+  /** The id of the hash, or −1. */
+  find(low: number, high: number): number {
+    let slot = low & this.mask;
+    for (let id = this.ids[slot]; id >= 0; id = this.ids[slot]) {
+      if (this.low[slot] === low && this.high[slot] === high) return id;
+      slot = (slot + 1) & this.mask;
+    }
+    return -1;
+  }
 }
 
 /** a before b in SQL's `ORDER BY a NULLS LAST` for doubles where NaN stands for NULL. */
 const compareNullsLast = (a: number, b: number) =>
   Number.isNaN(a) ? (Number.isNaN(b) ? 0 : 1) : Number.isNaN(b) ? -1 : a - b;
 
+/** More sorted subsequences than this in one group: the runs are merged pairwise instead. */
+const MAX_PILES = 8;
+
 /**
  * Sorts rows [from, to) by (order, value), moving the `carried` columns along. DuckDB's
- * parallel scan hands a group's rows over as a few runs already in file order (files are mostly
- * written in time order), so runs are found and merged pairwise: O(n log runs), and nothing to
- * do for a group already in order.
+ * parallel scan hands a group's rows over as its threads interleave them: a few subsequences,
+ * each in file order (files are mostly written in time order), cut into dozens of runs. The rows
+ * are dealt into the fewest such subsequences greedily (each row onto the first whose last row
+ * is not after it) and those are merged in one pass: O(n · piles), nothing to do for a group
+ * already in order. More than {@link MAX_PILES} (an input in no particular order): runs merged
+ * pairwise, O(n log runs).
  */
 function sortGroup(
   values: Float64Array,
@@ -159,11 +224,66 @@ function sortGroup(
   from: number,
   to: number,
 ): void {
-  const before = (i: number, j: number) =>
-    ((order ? compareNullsLast(order[i], order[j]) : 0) || compareNullsLast(values[i], values[j])) <= 0;
+  const before = comparison(values, order, from, to);
+  let sorted = true;
+  for (let i = from + 1; i < to && sorted; i++) sorted = before(i - 1, i);
+  if (sorted) return;
+  const n = to - from;
+  const pileOf = new Uint8Array(n);
+  const tails: number[] = [];
+  for (let i = from; i < to; i++) {
+    let p = 0;
+    while (p < tails.length && !before(tails[p], i)) p++;
+    if (p === MAX_PILES) return mergeSortRuns(values, order, carried, from, to, before);
+    tails[p] = i;
+    pileOf[i - from] = p;
+  }
+  // Each pile's rows, in order, one pile after another; then merged by their heads.
+  const piles = tails.length;
+  const next = new Int32Array(piles + 1);
+  for (let k = 0; k < n; k++) next[pileOf[k] + 1]++;
+  for (let p = 0; p < piles; p++) next[p + 1] += next[p];
+  const ends = next.slice(1);
+  const byPile = new Int32Array(n);
+  for (let k = 0; k < n; k++) byPile[next[pileOf[k]]++] = from + k;
+  const heads = Int32Array.from({ length: piles }, (_, p) => (p === 0 ? 0 : ends[p - 1]));
+  const permutation = new Int32Array(n);
+  for (let k = 0; k < n; k++) {
+    let best = -1;
+    for (let p = 0; p < piles; p++)
+      if (heads[p] < ends[p] && (best < 0 || !before(byPile[heads[best]], byPile[heads[p]]))) best = p;
+    permutation[k] = byPile[heads[best]++];
+  }
+  const scratch = new Float64Array(n);
+  for (const column of [values, ...(order ? [order] : []), ...carried]) {
+    for (let k = 0; k < n; k++) scratch[k] = column[permutation[k]];
+    column.set(scratch, from);
+  }
+}
+
+/** Whether row i goes before row j (or is equal); a quicker test when no value is missing. */
+function comparison(values: Float64Array, order: Float64Array | null, from: number, to: number) {
+  let missing = false;
+  for (let i = from; i < to && !missing; i++)
+    missing = Number.isNaN(values[i]) || (order !== null && Number.isNaN(order[i]));
+  if (missing)
+    return (i: number, j: number) =>
+      ((order ? compareNullsLast(order[i], order[j]) : 0) || compareNullsLast(values[i], values[j])) <= 0;
+  if (!order) return (i: number, j: number) => values[i] <= values[j];
+  return (i: number, j: number) => order[i] < order[j] || (order[i] === order[j] && values[i] <= values[j]);
+}
+
+/** Sorts rows [from, to) by finding the runs in order and merging them pairwise. */
+function mergeSortRuns(
+  values: Float64Array,
+  order: Float64Array | null,
+  carried: Float64Array[],
+  from: number,
+  to: number,
+  before: (i: number, j: number) => boolean,
+): void {
   let runs = [from];
   for (let i = from + 1; i < to; i++) if (!before(i - 1, i)) runs.push(i);
-  if (runs.length === 1) return;
   runs.push(to);
   const columns = [values, ...(order ? [order] : []), ...carried];
   let src = columns.map((c) => c.slice(from, to));
