@@ -1,5 +1,6 @@
 import { DOUBLE, INTEGER, DuckDBDataChunk, type DuckDBConnection, type DuckDBType } from '@duckdb/node-api';
 import { quoteIdent } from '../../common/names.js';
+import { fillColumn } from '../../engine/chunk-columns.js';
 
 /** Column types a result table holds: numbers travel as doubles (NaN = NULL, ±Infinity kept), group ids and indexes as integers. */
 export type ResultColumnType = 'DOUBLE' | 'INTEGER';
@@ -9,7 +10,7 @@ const CHUNK = 2048;
 
 /**
  * Columns of numbers grown row by row without a JS object per row; `write` appends them to a
- * temporary DuckDB table in data chunks of 2,048 rows (one native call per chunk and column).
+ * temporary DuckDB table in data chunks of 2,048 rows (one native copy per chunk and column).
  */
 export class ResultColumns<Name extends string> {
   private readonly data: Float64Array[];
@@ -65,15 +66,7 @@ export class ResultColumns<Name extends string> {
       for (let from = 0; from < this.length; from += CHUNK) {
         const count = Math.min(CHUNK, this.length - from);
         const chunk = DuckDBDataChunk.create(types, count);
-        this.columns.forEach((c, j) => {
-          const vector = chunk.getColumnVector(j);
-          const values = this.data[j];
-          for (let i = 0; i < count; i++) {
-            const v = values[from + i];
-            vector.setItem(i, Number.isNaN(v) ? null : v);
-          }
-          vector.flush();
-        });
+        this.columns.forEach((c, j) => fillColumn(chunk, j, this.data[j], from, count, c.type));
         appender.appendDataChunk(chunk);
       }
       appender.flushSync();
