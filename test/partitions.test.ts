@@ -74,7 +74,14 @@ describe('partitioned datasets and partition builds', () => {
   });
 
   it('declares a partitioning, lists the partitions found in source data, refuses bad declarations', async () => {
+    const flag = async () => [
+      (await call<{ partitioned: boolean }>('GET', '/datasets/obs')).body.partitioned,
+      (await call<{ name: string; partitioned: boolean }[]>('GET', '/datasets')).body.find((d) => d.name === 'obs')
+        ?.partitioned,
+    ];
+    expect(await flag()).toEqual([false, false]);
     expect((await call('PUT', '/datasets/obs/partitioning', byDayBand)).body).toEqual(byDayBand);
+    expect(await flag()).toEqual([true, true]);
     expect((await call('GET', '/datasets/obs/partitioning')).body).toEqual(byDayBand);
     const found = await partitions('obs');
     expect(found).toHaveLength(10);

@@ -54,4 +54,6 @@ export interface DatasetStatus {
   rowCount: number | null;
   /** The recipe that writes this dataset, if any. */
   producedBy: string | null;
+  /** Declared partitioned: its dimensions at …/partitioning, its partitions at …/partitions. */
+  partitioned: boolean;
 }

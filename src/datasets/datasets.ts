@@ -14,7 +14,13 @@ import { DATASET_KIND, DatasetDefinitionSchema, type DatasetDefinition, type Dat
 
 export { DATASET_KIND };
 import type { ListedVersion } from './dataset-types.js';
-import { dropPartitionRecords, isPartitionedVersion, manifestOf } from './partition-store.js';
+import {
+  dropPartitionRecords,
+  getPartitioning,
+  isPartitionedVersion,
+  manifestOf,
+  partitionedDatasets,
+} from './partition-store.js';
 import { currentVersion, currentVersions, dropVersions, listVersions, type CommittedVersion } from './versions.js';
 import { revisionStamp } from '../catalog/object-stamp.js';
 
@@ -43,6 +49,7 @@ function info(
   stored: { revision: number; updatedAt: string; updatedBy: string },
   version: CommittedVersion | null,
   producedBy: string | null,
+  partitioned: boolean,
 ): DatasetInfo {
   return {
     ...def,
@@ -51,6 +58,7 @@ function info(
     columns: version?.columns ?? null,
     rowCount: version?.rowCount ?? null,
     producedBy,
+    partitioned,
   };
 }
 
@@ -94,17 +102,21 @@ export async function saveDataset(
     stored,
     await currentVersion(ws, projectKey, def.name),
     (await producers(ws, projectKey)).get(def.name) ?? null,
+    (await getPartitioning(ws, projectKey, def.name)) !== null,
   );
 }
 
 export async function listDatasets(ws: Workspace, principal: Principal, projectKey: string): Promise<DatasetInfo[]> {
   await ws.catalog.projects.authorize(principal, projectKey, 'reader');
-  const [objects, versions, producedBy] = await Promise.all([
+  const [objects, versions, producedBy, partitioned] = await Promise.all([
     ws.catalog.objects.list<DatasetDefinition>(projectKey, DATASET_KIND),
     currentVersions(ws, projectKey),
     producers(ws, projectKey),
+    partitionedDatasets(ws, projectKey),
   ]);
-  return objects.map((o) => info(o.body, o, versions.get(o.name) ?? null, producedBy.get(o.name) ?? null));
+  return objects.map((o) =>
+    info(o.body, o, versions.get(o.name) ?? null, producedBy.get(o.name) ?? null, partitioned.has(o.name)),
+  );
 }
 
 export async function getDataset(
@@ -121,6 +133,7 @@ export async function getDataset(
     o,
     await currentVersion(ws, projectKey, name),
     (await producers(ws, projectKey)).get(name) ?? null,
+    (await getPartitioning(ws, projectKey, name)) !== null,
   );
 }
 

@@ -55,6 +55,16 @@ export interface PartitionAttempt {
 export const isPartitionedVersion = (v: { location: string } | null | undefined) =>
   v?.location.startsWith(PARTITIONED_LOCATION) ?? false;
 
+/** The project's datasets declared partitioned. */
+export async function partitionedDatasets(ws: Workspace, projectKey: string): Promise<Set<string>> {
+  const rows = await ws.catalog.db
+    .selectFrom('dataset_partitioning')
+    .select('dataset')
+    .where('project_key', '=', projectKey)
+    .execute();
+  return new Set(rows.map((r) => r.dataset));
+}
+
 export async function getPartitioning(
   ws: Workspace,
   projectKey: string,

@@ -88,6 +88,7 @@ export const Dataset = loose({
   columns: z.array(Column).nullable(),
   rowCount: nullableNum,
   producedBy: nullableStr,
+  partitioned: z.boolean(),
 });
 export const DataPage = loose({
   columns: z.array(str),

@@ -106,7 +106,7 @@ export function datasetRoutes(app: FastifyInstance, ws: Workspace): void {
       nameField: 'name',
       body: DatasetBody,
       item: R.Dataset,
-      readOnly: ['currentVersion', 'columns', 'rowCount', 'producedBy'],
+      readOnly: ['currentVersion', 'columns', 'rowCount', 'producedBy', 'partitioned'],
       summaries: {
         list: 'Datasets of the project with their current version',
         create:
