@@ -287,6 +287,17 @@ describe('web UI: chart builder and dashboards', () => {
       const shared = g.getByRole('region', { name: 'Shared with me' });
       await shared.getByRole('link', { name: 'Shift report' }).waitFor();
       expect(seriousOnes(await a11yViolations(g))).toEqual([]);
+      // Where only admins create projects, New project and Import project say so instead of failing.
+      suite.server.ws.config.projectCreators = ['admins'];
+      try {
+        await g.reload();
+        const create = g.getByRole('button', { name: 'New project' });
+        await expect.poll(() => create.getAttribute('aria-disabled')).toBe('true');
+        expect(await create.getAttribute('title')).toMatch(/limited who may create projects/);
+        expect(await g.getByRole('button', { name: 'Import project' }).getAttribute('aria-disabled')).toBe('true');
+      } finally {
+        suite.server.ws.config.projectCreators = ['everyone'];
+      }
       await shared.getByRole('link', { name: 'Shift report' }).click();
       await g.waitForURL(`**/shared/${KEY}/dashboards/shift`);
       await g.getByRole('img', { name: 'Mean Trec by band' }).waitFor();

@@ -32,6 +32,13 @@ export const ConfigSchema = z.object({
         ctx.addIssue({ code: 'custom', message: (e as Error).message });
       }
     }),
+  /**
+   * Who may create projects (LLANO_PROJECT_CREATORS, comma-separated): `everyone` signed in (the
+   * default), `admins`, or groups (`group:ops`); global admins always may.
+   */
+  projectCreators: z
+    .array(z.string().regex(/^(everyone|admins|group:[^,\s]+)$/, 'each entry is everyone, admins or group:NAME'))
+    .default(['everyone']),
   // Limits that keep one user's queries from stalling the server for everyone (issue 11).
   /** Previews, data reads and ad-hoc SQL on connections are interrupted after this long (LLANO_QUERY_TIMEOUT_SECONDS). */
   queryTimeoutSeconds: z.number().positive().max(86_400),

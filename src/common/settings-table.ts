@@ -195,6 +195,14 @@ export const SETTINGS = [
       'memory of all DuckDB instances together (`4GB` or a share of RAM); beyond it queries spill to `LLANO_HOME/tmp`',
   },
   {
+    key: 'projectCreators',
+    env: 'LLANO_PROJECT_CREATORS',
+    read: 'list',
+    shownDefault: '`everyone`',
+    meaning:
+      'who may create (or import) projects: `everyone` signed in, `admins`, or groups, comma-separated (`group:ops,group:qa`); global admins always may',
+  },
+  {
     key: 'outboundAllow',
     env: 'LLANO_OUTBOUND_ALLOW',
     read: 'list',

@@ -31,7 +31,11 @@ export const User = loose({
   isAdmin: z.boolean(),
   createdAt: str,
 });
-export const Me = loose({ username: str.optional(), via: z.enum(['session', 'token', 'apikey', 'local']) });
+export const Me = loose({
+  username: str.optional(),
+  via: z.enum(['session', 'token', 'apikey', 'local']),
+  canCreateProjects: z.boolean().describe('Whether LLANO_PROJECT_CREATORS lets this user create projects'),
+});
 export const LoggedIn = loose({ token: str, user: User });
 export const ApiKey = loose({
   id: str,

@@ -7,6 +7,7 @@ import { assertProjectKey, quoteLiteral } from '../common/names.js';
 import { extractZip } from '../common/zip/zip-reader.js';
 import { beginVersion, commitVersion, failVersion } from '../datasets/versions.js';
 import type { ColumnSchema, Lineage } from '../datasets/dataset-types.js';
+import { requireProjectCreator } from '../workspace/projects-service.js';
 import type { Workspace } from '../workspace/workspace.js';
 import {
   DATA_FOLDER,
@@ -74,6 +75,7 @@ export async function importProjectFolder(
   dir: string,
   newKey?: string,
 ): Promise<ImportResult> {
+  await requireProjectCreator(ws, principal);
   const p = readProjectFile(dir);
   const key = newKey ?? p.key;
   assertProjectKey(key);
@@ -248,6 +250,7 @@ export async function importProjectZip(
   zipPath: string,
   newKey?: string,
 ): Promise<ImportResult> {
+  await requireProjectCreator(ws, principal);
   const dir = ws.tempPath('-import');
   mkdirSync(dir, { recursive: true });
   try {

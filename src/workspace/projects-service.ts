@@ -1,12 +1,46 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Principal } from '../catalog/access.js';
-import type { Project } from '../catalog/projects.js';
+import type { NewProjectSchema, Project } from '../catalog/projects.js';
+import { forbidden } from '../common/errors.js';
+import type { z } from 'zod';
 import { workspaceSlot, type Workspace } from './workspace.js';
 
 /** One project the caller may read (404 for non-members). */
 export async function getProject(ws: Workspace, principal: Principal, key: string): Promise<Project> {
   return ws.catalog.projects.authorize(principal, key, 'reader');
+}
+
+/**
+ * Whether the caller may create (or import) projects, as LLANO_PROJECT_CREATORS says: everyone
+ * signed in, admins only, or members of the groups it names. Global admins always may.
+ */
+export async function mayCreateProjects(ws: Workspace, principal: Principal): Promise<boolean> {
+  const allowed = ws.config.projectCreators;
+  if (principal.isAdmin || allowed.includes('everyone')) return true;
+  const groups = allowed.filter((a) => a.startsWith('group:')).map((a) => a.slice('group:'.length));
+  if (groups.length === 0) return false;
+  const mine = await ws.catalog.groups.groupsOf(principal.username);
+  return mine.some((g) => groups.includes(g));
+}
+
+/** 403 unless the caller may create projects, naming who may. */
+export async function requireProjectCreator(ws: Workspace, principal: Principal): Promise<void> {
+  if (await mayCreateProjects(ws, principal)) return;
+  const groups = ws.config.projectCreators.filter((a) => a.startsWith('group:')).map((a) => a.slice(6));
+  throw forbidden(
+    `Only ${groups.length ? `admins and members of ${groups.join(', ')}` : 'admins'} may create projects here (LLANO_PROJECT_CREATORS); ask an admin to create it and add you`,
+  );
+}
+
+/** Creates a project, the caller its admin (403 when they may not create projects). */
+export async function createProject(
+  ws: Workspace,
+  principal: Principal,
+  input: z.input<typeof NewProjectSchema>,
+): Promise<Project> {
+  await requireProjectCreator(ws, principal);
+  return ws.catalog.projects.create(principal, input);
 }
 
 /**

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { forbidden } from '../../common/errors.js';
 import { createPersonalApiKey } from '../../workspace/api-keys-service.js';
 import { listApiKeys, revokeApiKey, setUserPassword } from '../../workspace/users-service.js';
+import { mayCreateProjects } from '../../workspace/projects-service.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { LoginThrottle } from '../login-throttle.js';
 import * as R from '../response-schemas.js';
@@ -103,7 +104,7 @@ export function authRoutes(app: FastifyInstance, ws: Workspace): void {
     async ({ principal }) => {
       const user = principal.via === 'local' ? null : await ws.catalog.users.findByUsername(principal.username);
       const groups = principal.via === 'local' ? [] : await ws.catalog.groups.groupsOf(principal.username);
-      return { ...user, via: principal.via, groups };
+      return { ...user, via: principal.via, groups, canCreateProjects: await mayCreateProjects(ws, principal) };
     },
   );
   route(

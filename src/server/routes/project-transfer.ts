@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { badRequest } from '../../common/errors.js';
 import { exportProjectZip } from '../../transfer/project-export.js';
 import { importProjectZip } from '../../transfer/project-import.js';
+import { requireProjectCreator } from '../../workspace/projects-service.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { receiveMultipartFile } from '../raw-upload.js';
 import { route } from '../route.js';
@@ -78,6 +79,8 @@ export function projectTransferRoutes(app: FastifyInstance, ws: Workspace): void
       response: { 201: Imported },
     },
     async ({ principal, query, request, reply }) => {
+      // Refused before the file is received, not after.
+      await requireProjectCreator(ws, principal);
       if (!request.isMultipart()) throw badRequest('Send the ZIP as multipart/form-data in a field named file');
       const part = await request.file();
       if (!part || part.fieldname !== 'file') throw badRequest('The multipart body needs a field named file');

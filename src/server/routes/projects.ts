@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { deleteProject, getProject } from '../../workspace/projects-service.js';
+import { createProject, deleteProject, getProject } from '../../workspace/projects-service.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import * as R from '../response-schemas.js';
 import { route } from '../route.js';
@@ -46,7 +46,7 @@ export function projectRoutes(app: FastifyInstance, ws: Workspace): void {
       response: { 201: R.Project },
     },
     async ({ principal, body, reply }) => {
-      const p = await ws.catalog.projects.create(principal, body);
+      const p = await createProject(ws, principal, body);
       void reply.code(201);
       return p;
     },

@@ -25,6 +25,8 @@ export type ListedPartition = PartitionInfo & {
 
 export interface Me extends Partial<User> {
   via: string;
+  /** Whether the server's LLANO_PROJECT_CREATORS lets this user create and import projects. */
+  canCreateProjects?: boolean;
 }
 
 /** The secret `key` comes back once, when the key is created. */

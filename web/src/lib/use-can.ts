@@ -1,5 +1,6 @@
 import { useOutletContext } from 'react-router-dom';
 import type { FineRight, Project, ProjectRole } from '../api/types';
+import { useAuth } from '../auth';
 
 /** What a project role allows: reading, changing objects and running builds, managing the project. */
 export type ProjectAction = 'write' | 'admin';
@@ -41,4 +42,12 @@ export function useRight(right: FineRight): Can {
     ok: false,
     reason: `Needs the ${right} right in this project, which writers and admins have; you are a ${mine} without it (a project admin can grant it).`,
   };
+}
+
+/** Creating and importing projects, as the server's LLANO_PROJECT_CREATORS allows this user. */
+export function useCanCreateProjects(): Can {
+  const { me } = useAuth();
+  if (me?.canCreateProjects === false)
+    return { ok: false, reason: 'An admin has limited who may create projects here: ask one to create it and add you' };
+  return { ok: me ? true : undefined, reason: undefined };
 }

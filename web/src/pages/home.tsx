@@ -2,6 +2,8 @@ import { useMemo, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import type { Project } from '../api/types';
 import { Async, EmptyCard, PageHeader } from '../components/ui';
+import { ActionButton } from '../components/can';
+import { useCanCreateProjects } from '../lib/use-can';
 import { useApi } from '../lib/use-api';
 import { useSlashToFocus } from '../lib/use-slash-to-focus';
 import { useUrlText } from '../lib/use-url-text';
@@ -28,6 +30,7 @@ export function HomePage() {
   const tag = params.get('tag');
   const sort = SORTS.some((s) => s.value === params.get('sort')) ? params.get('sort')! : 'activity';
   const [creating, setCreating] = useState(false);
+  const canCreate = useCanCreateProjects();
   const search = useRef<HTMLInputElement>(null);
   useSlashToFocus(search);
 
@@ -62,9 +65,9 @@ export function HomePage() {
         actions={
           <>
             <ImportProjectButton />
-            <button type="button" className="btn primary" onClick={() => setCreating(true)}>
+            <ActionButton can={canCreate} className="btn primary" onClick={() => setCreating(true)}>
               New project
-            </button>
+            </ActionButton>
           </>
         }
       />
@@ -130,9 +133,9 @@ export function HomePage() {
             <EmptyCard
               title="No projects yet"
               actions={
-                <button type="button" className="btn primary" onClick={() => setCreating(true)}>
+                <ActionButton can={canCreate} className="btn primary" onClick={() => setCreating(true)}>
                   Create your first project
-                </button>
+                </ActionButton>
               }
             >
               A project holds datasets, recipes, scenarios and dashboards, with its own members.

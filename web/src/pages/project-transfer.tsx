@@ -2,6 +2,8 @@ import { useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { uploadFile } from '../api/upload';
 import { CardSection, DialogButtons, ErrorAlert, Modal } from '../components/ui';
+import { ActionButton } from '../components/can';
+import { useCanCreateProjects } from '../lib/use-can';
 
 /** Project settings: download the project as a ZIP of readable files (project admins). */
 export function ExportProject({ projectKey }: { projectKey: string }) {
@@ -32,6 +34,7 @@ export function ExportProject({ projectKey }: { projectKey: string }) {
 
 /** Projects page: create a project from an exported ZIP, under its key or a new one. */
 export function ImportProjectButton() {
+  const canCreate = useCanCreateProjects();
   const [open, setOpen] = useState(false);
   const [file, setFile] = useState<File | null>(null);
   const [key, setKey] = useState('');
@@ -58,9 +61,9 @@ export function ImportProjectButton() {
   };
   return (
     <>
-      <button type="button" className="btn" onClick={() => setOpen(true)}>
+      <ActionButton can={canCreate} className="btn" onClick={() => setOpen(true)}>
         Import project
-      </button>
+      </ActionButton>
       {open ? (
         <Modal open title="Import a project" onClose={() => setOpen(false)}>
           <form onSubmit={(e) => void submit(e)} className="stack">
