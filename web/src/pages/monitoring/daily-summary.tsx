@@ -14,7 +14,8 @@ export function DailySummary({ monitoring }: { monitoring: Monitoring }) {
   const option = useMemo(
     () => ({
       grid: { left: 48, right: 16, top: 36, bottom: 30 },
-      legend: { top: 0 },
+      // One line that scrolls: wrapped onto a second line, a phone's legend covered the bars.
+      legend: { type: 'scroll', top: 0 },
       tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
       xAxis: { type: 'category', data: days },
       yAxis: { type: 'value', name: 'runs', minInterval: 1 },
