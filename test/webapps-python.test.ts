@@ -36,6 +36,15 @@ def passwd():
     except PermissionError as e:
         return str(e), 403
 
+@app.route("/catalog")
+def catalog():
+    import sqlite3
+    try:
+        sqlite3.connect(os.environ.get("CATALOG_GUESS", "/tmp/catalog.db")).execute("select 1")
+        return "opened", 200
+    except PermissionError as e:
+        return str(e), 403
+
 @app.route("/crash")
 def crash():
     os._exit(1)
@@ -113,6 +122,10 @@ describe('Python webapps', () => {
     const passwd = await raw(`${url}passwd`);
     expect(passwd.status).toBe(403);
     expect(await passwd.text()).toContain('may not read /etc/passwd');
+    // The catalog is a SQLite file: sqlite3 opened it whatever the file checks said.
+    const catalog = await raw(`${url}catalog`);
+    expect(catalog.status).toBe(403);
+    expect(await catalog.text()).toContain('may open SQLite databases only inside its own folder');
     const crash = await raw(`${url}crash`);
     expect(crash.status).toBe(502);
     expect((await raw(url)).status).toBe(200);

@@ -208,7 +208,7 @@ export const SETTINGS = [
     read: 'list',
     shownDefault: 'none',
     meaning:
-      'internal hosts, addresses or CIDR ranges (comma-separated) that HTTP steps and webhooks may call; other internal addresses are refused (docs/webhooks.md)',
+      'internal hosts, addresses or CIDR ranges (comma-separated) that HTTP steps, webhooks and code (recipes, notebooks) may connect to; other internal addresses are refused (docs/webhooks.md)',
   },
   {
     key: 'oidcIssuer',

@@ -8,6 +8,7 @@ export function sandboxLimits(ws: Workspace, overrides: Partial<SandboxLimits> =
     memoryMb: ws.config.codeMemoryMb,
     wallSeconds: ws.config.codeWallSeconds,
     cpuSeconds: ws.config.codeCpuSeconds,
+    outboundAllow: ws.config.outboundAllow,
     ...defined,
   };
 }

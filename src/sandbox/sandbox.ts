@@ -172,6 +172,7 @@ async function launch(
     LLANO_SANDBOX_HOST: JSON.stringify(Object.keys(spec.host ?? {})),
     LLANO_SANDBOX_READ: JSON.stringify(spec.readPaths ?? []),
     LLANO_SANDBOX_LIBRARIES: JSON.stringify(spec.libraryPaths ?? []),
+    LLANO_SANDBOX_OUTBOUND_ALLOW: JSON.stringify(spec.limits.outboundAllow ?? []),
     PYTHONDONTWRITEBYTECODE: '1',
     ...(deferred ? { LLANO_SANDBOX_DEFERRED: '1', LLANO_SANDBOX_PRELOAD: (options.preload ?? []).join(',') } : {}),
   });

@@ -12,6 +12,11 @@ export interface SandboxLimits {
   wallSeconds: number;
   /** CPU time of the whole process (`ulimit -t`), in seconds. */
   cpuSeconds: number;
+  /**
+   * Internal hosts, addresses or ranges the code may connect to (LLANO_OUTBOUND_ALLOW); other
+   * loopback, private and link-local addresses are refused, as for HTTP steps and webhooks.
+   */
+  outboundAllow?: readonly string[];
 }
 
 /** Where a line the code printed came from. */

@@ -38,6 +38,16 @@ def _audit(event, args):
             raise PermissionError(f"A Llano webapp may not read {path} (outside its project)")
     elif event in ("subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.fork"):
         raise PermissionError("A Llano webapp may not start other programs")
+    elif event == "sqlite3.connect":
+        # SQLite opens files for writing, and the catalog is one: the app's own folder only.
+        name = os.fsdecode(args[0]) if isinstance(args[0], (str, bytes, os.PathLike)) else ""
+        name = name[len("file:"):].split("?")[0] if name.startswith("file:") else name
+        if name not in ("", ":memory:") and not _inside(name, (WORK,)):
+            raise PermissionError(f"A Llano webapp may open SQLite databases only inside its own folder, not {name}")
+    elif (event == "ctypes.dlopen" and args[0] is not None) or event in (
+            "ctypes.dlsym", "ctypes.dlsym/handle", "ctypes.call_function", "ctypes.cdata", "ctypes.cdata/buffer"):
+        # Native code would bypass every check here.
+        raise PermissionError(f"A Llano webapp may not use native code through ctypes ({event})")
 
 
 def main():

@@ -8,8 +8,10 @@ the folders it was given and the interpreter's own files, and refuses to start o
 import importlib
 import importlib.util
 import inspect
+import ipaddress
 import json
 import os
+import socket
 import sys
 import traceback
 
@@ -23,6 +25,14 @@ SYSTEM = [
     "/dev/null", "/dev/urandom", "/etc/localtime", "/etc/timezone", "/etc/mime.types", "/etc/ssl", "/etc/matplotlibrc",
 ]
 READABLE = tuple(os.path.realpath(p) for p in [WORK, HERE, *GIVEN, *LIBRARIES, *SYSTEM])
+# Internal addresses the code may still connect to (LLANO_OUTBOUND_ALLOW): networks and host names.
+_ALLOWED_NETWORKS = []
+_ALLOWED_HOSTS = []
+for _entry in json.loads(os.environ.pop("LLANO_SANDBOX_OUTBOUND_ALLOW", "[]")):
+    try:
+        _ALLOWED_NETWORKS.append(ipaddress.ip_network(_entry, strict=False))
+    except ValueError:
+        _ALLOWED_HOSTS.append(_entry.lower())
 WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
 
 _out = sys.stdout
@@ -42,6 +52,50 @@ _CHANGES = {"os.remove", "os.rename", "os.rmdir", "os.mkdir", "shutil.rmtree", "
             "os.truncate", "os.chown", "os.utime"}
 
 
+def _internal(address):
+    ip = ipaddress.ip_address(address.split("%")[0])
+    if ip.version == 6 and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    if any(ip in n for n in _ALLOWED_NETWORKS):
+        return False
+    return ip.is_loopback or ip.is_private or ip.is_link_local or ip.is_multicast or ip.is_unspecified or ip.is_reserved
+
+
+def _check_connect(address):
+    """The server's own port, the catalog database behind it, cloud metadata: the code reaches only the
+    outside world (as HTTP steps and webhooks do), unless LLANO_OUTBOUND_ALLOW lists the address."""
+    if not isinstance(address, tuple):
+        raise PermissionError("Llano code may not connect to local sockets")
+    host = str(address[0]).lower().rstrip(".")
+    if any(host == h or (h.startswith("*.") and host.endswith(h[1:])) for h in _ALLOWED_HOSTS):
+        return
+    try:
+        addresses = [str(ipaddress.ip_address(host.split("%")[0]))]
+    except ValueError:
+        addresses = [info[4][0] for info in socket.getaddrinfo(host, None)]
+    if any(_internal(a) for a in addresses):
+        raise PermissionError(
+            f"Llano code may not connect to {address[0]}: an internal address (LLANO_OUTBOUND_ALLOW lists those allowed)")
+
+
+def _sqlite_path(database):
+    if not isinstance(database, (str, bytes, os.PathLike)):
+        return None
+    name = os.fsdecode(database)
+    if name in ("", ":memory:"):
+        return None
+    if name.startswith("file:"):
+        name = name[len("file:"):].split("?")[0]
+        if name in ("", ":memory:"):
+            return None
+    return name
+
+
+# Native code bypasses every check here: loading libraries, finding their functions, calling
+# through pointers and reading raw memory are refused (numpy and pandas load theirs before).
+_NATIVE = {"ctypes.dlsym", "ctypes.dlsym/handle", "ctypes.call_function", "ctypes.cdata", "ctypes.cdata/buffer"}
+
+
 def _audit(event, args):
     if event == "open":
         path, mode, flags = (tuple(args) + (None, None, None))[:3]
@@ -53,6 +107,15 @@ def _audit(event, args):
             raise PermissionError(f"Llano code may not read {path} (outside its project)")
     elif event in _REFUSED:
         raise PermissionError("Llano code may not start other programs")
+    elif event == "socket.connect" or event == "socket.sendto":
+        _check_connect(args[1])
+    elif event == "sqlite3.connect":
+        path = _sqlite_path(args[0])
+        # SQLite opens files for writing: only the work folder's.
+        if path is not None and not _inside(path, (WORK,)):
+            raise PermissionError(f"Llano code may open SQLite databases only inside its work folder, not {path}")
+    elif (event == "ctypes.dlopen" and args[0] is not None) or event in _NATIVE:
+        raise PermissionError(f"Llano code may not use native code through ctypes ({event})")
     elif event in _CHANGES:
         paths = [a for a in args if isinstance(a, (str, bytes, os.PathLike))]
         if any(not _inside(p, (WORK,)) for p in paths):

@@ -6,6 +6,7 @@
  * prints is the log and cannot be taken for an answer.
  */
 import { createInterface } from 'node:readline';
+import { guardNetwork } from './node-network-guard.js';
 
 type Json = unknown;
 interface Incoming {
@@ -20,6 +21,9 @@ interface Incoming {
 
 const nonce = process.env.LLANO_SANDBOX_NONCE ?? '';
 delete process.env.LLANO_SANDBOX_NONCE;
+// Before the code is imported: its top level may connect too.
+guardNetwork(JSON.parse(process.env.LLANO_SANDBOX_OUTBOUND_ALLOW ?? '[]') as string[]);
+delete process.env.LLANO_SANDBOX_OUTBOUND_ALLOW;
 const writeOut = process.stdout.write.bind(process.stdout);
 const send = (message: Record<string, Json>) => writeOut(`\x1e${nonce} ${JSON.stringify(message)}\n`);
 
