@@ -381,12 +381,15 @@ describe('external datasets, pushdown, limits and progress', () => {
     expect(act.r_ab.startedAt >= act.r_a.endedAt && act.r_ab.startedAt >= act.r_b.endedAt).toBe(true);
   });
 
-  it('aborts a running build: activities not yet started are aborted, earlier versions kept', async () => {
-    const slow = 'SELECT count(DISTINCT hash(i)) AS n FROM range(8000000) t(i), (SELECT max(x) FROM seed) s';
-    await s.call('POST', `${P}/recipes`, {
+  it('aborts a running build: the running query is interrupted and keeps no output, later activities are aborted', async () => {
+    // Endless: before, an abort waited for the running query to end (it never would) and then committed its output.
+    const slow =
+      'WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM t) SELECT count(*) AS n FROM t, (SELECT max(x) FROM seed) s';
+    const saved = await s.call('POST', `${P}/recipes`, {
       token: s.adminToken,
       body: { name: 'r_slow', type: 'sql', inputs: ['seed'], output: 'slow', sql: slow },
     });
+    expect(saved.status, JSON.stringify(saved.body)).toBe(201);
     await s.call('POST', `${P}/recipes`, {
       token: s.adminToken,
       body: { name: 'r_after', type: 'sql', inputs: ['slow'], output: 'after', sql: 'SELECT n FROM slow' },
@@ -397,10 +400,19 @@ describe('external datasets, pushdown, limits and progress', () => {
         body: { targets: ['after'], mode: 'recursive' },
       })
     ).body;
+    const activity = async (recipe: string) =>
+      (await s.call<Job>('GET', `${P}/jobs/${jobId}`, { token: s.adminToken })).body.activities?.find(
+        (a) => a.recipe === recipe,
+      )?.status;
+    await expect.poll(() => activity('r_slow'), { timeout: 30_000 }).toBe('running');
     const aborted = await s.call<Job>('POST', `${P}/jobs/${jobId}/abort`, { token: s.adminToken });
     expect(aborted.status).toBe(200);
     expect(aborted.body.status).toBe('aborted');
+    expect(aborted.body.activities?.find((a) => a.recipe === 'r_slow')?.status).toBe('aborted');
     expect(aborted.body.activities?.find((a) => a.recipe === 'r_after')?.status).toBe('aborted');
+    expect(
+      (await s.call<DatasetShown>('GET', `${P}/datasets/slow`, { token: s.adminToken })).body.currentVersion,
+    ).toBeNull();
     expect((await s.call('POST', `${P}/jobs/${jobId}/abort`, { token: s.adminToken })).status).toBe(409);
     expect(
       (await s.call<DatasetShown>('GET', `${P}/datasets/after`, { token: s.adminToken })).body.currentVersion,

@@ -367,6 +367,28 @@ describe('code recipes: TypeScript, Python and R in the sandbox', () => {
     }
   }, 120_000);
 
+  it('stops running code when its build is aborted, and keeps none of its output', async () => {
+    await codeRecipe(
+      'sleepy',
+      'python',
+      'import time\n\ndef run(inputs, output, variables, log):\n    output.write({"ok": 1})\n    time.sleep(600)\n',
+    );
+    const started = await s.call<{ jobId: string }>('POST', `${P}/builds`, {
+      token: s.adminToken,
+      body: { targets: ['sleepy_out'], mode: 'only' },
+    });
+    const jobId = started.body.jobId;
+    const log = async () => (await s.call<string>('GET', `${P}/jobs/${jobId}/log`, { token: s.adminToken })).body;
+    await expect.poll(log, { timeout: 60_000 }).toMatch(/Running Python code/);
+    const aborted = await s.call<Job>('POST', `${P}/jobs/${jobId}/abort`, { token: s.adminToken });
+    expect(aborted.body.status).toBe('aborted');
+    expect(aborted.body.activities?.[0]?.status).toBe('aborted');
+    expect(
+      (await s.call<DatasetInfo>('GET', `${P}/datasets/sleepy_out`, { token: s.adminToken })).body.currentVersion,
+    ).toBeNull();
+    await healthy();
+  }, 120_000);
+
   it('stops code that exceeds its limits or ends its process, and the server stays up', async () => {
     const cases: [string, string, string, Record<string, unknown>, RegExp][] = [
       [

@@ -38,7 +38,7 @@ export type BuildRequest = z.input<typeof BuildRequestSchema>;
 /** Builds this process runs on a workspace, by job id, so they can be aborted, awaited and kept alive by a heartbeat. */
 const runningBuilds = workspaceSlot(
   'flow.running-builds',
-  () => new Map<string, { abort: boolean; projectKey: string; done: Promise<Job> }>(),
+  () => new Map<string, { abort: boolean; stop: AbortController; projectKey: string; done: Promise<Job> }>(),
 );
 
 /** Projects being deleted on a workspace: no build starts in them, their running builds are aborted. */
@@ -53,7 +53,10 @@ export const projectBuildStopper = workspaceSlot('flow.project-build-stopper', (
   async stop(projectKey: string): Promise<void> {
     projectsStopping(ws).add(projectKey);
     const builds = [...runningBuilds(ws).values()].filter((b) => b.projectKey === projectKey);
-    for (const b of builds) b.abort = true;
+    for (const b of builds) {
+      b.abort = true;
+      b.stop.abort();
+    }
     await Promise.allSettled(builds.map((b) => b.done));
   },
   resume(projectKey: string): void {
@@ -157,7 +160,12 @@ export async function startBuild(
   );
   await ws.catalog.projects.touch(projectKey);
   const running = runningBuilds(ws);
-  const state = { abort: false, projectKey, done: Promise.resolve(null as unknown as Job) };
+  const state = {
+    abort: false,
+    stop: new AbortController(),
+    projectKey,
+    done: Promise.resolve(null as unknown as Job),
+  };
   state.done = runJob(ws, {
     jobs,
     projectKey,
@@ -175,7 +183,10 @@ export async function startBuild(
   return { jobId, plan, waitsFor: holder?.jobId ?? null, done: state.done };
 }
 
-/** Asks a running job to stop: activities not yet started are aborted. */
+/**
+ * Stops a running job: activities not yet started are aborted, and the running ones are
+ * interrupted (their queries, their code's processes); none of them commits its output.
+ */
 export async function abortJob(ws: Workspace, principal: Principal, projectKey: string, jobId: string): Promise<Job> {
   await ws.catalog.projects.authorize(principal, projectKey, 'writer');
   const jobs = new JobStore(ws);
@@ -184,6 +195,7 @@ export async function abortJob(ws: Workspace, principal: Principal, projectKey: 
   if (!state || (job.status !== 'running' && job.status !== 'queued'))
     throw conflict(`Job ${jobId} is not running (${job.status})`);
   state.abort = true;
+  state.stop.abort();
   return state.done;
 }
 
@@ -202,7 +214,8 @@ interface JobRun {
   plan: PlannedActivity[];
   recipes: Map<string, RecipeBase>;
   mode: BuildMode;
-  state: { abort: boolean };
+  /** `abort` raised by abortJob, which also aborts `stop`: running queries and code stop at once. */
+  state: { abort: boolean; stop: AbortController };
   /** Another job held one of its datasets when it was recorded: it waits, then judges staleness again. */
   queued: boolean;
   /** Partitioned datasets of the project, and the partitions the request selected by dataset. */
@@ -299,6 +312,7 @@ async function runClaimedJob(ws: Workspace, run: JobRun): Promise<Job> {
         recipe,
         (m) => void jobs.log(projectKey, jobId, 'info', `${a.recipe}: ${m}`),
       );
+      ctx.limits = { ...ctx.limits, signal: state.stop.signal };
       const tokens = Object.fromEntries(ctx.inputs.map((i) => [i.name, i.versionToken ?? 'none']));
       const target = await recipeTarget(ws, projectKey, {
         output: a.output,
@@ -306,6 +320,8 @@ async function runClaimedJob(ws: Workspace, run: JobRun): Promise<Job> {
         parquetPath: pending.path,
       });
       const result = await recipeTypes.get(recipe.type).run(ctx, recipe, target);
+      // Aborted while it ran but not interrupted (a step without a query): its output is not kept.
+      if (state.abort) throw new Error('Aborted by a user');
       const written: TableSource =
         target.kind === 'parquet' ? { kind: 'parquet', paths: [target.path] } : target.source;
       await runPostBuildValidators(ws, {
@@ -346,6 +362,11 @@ async function runClaimedJob(ws: Workspace, run: JobRun): Promise<Job> {
       );
     } catch (err) {
       if (pending) await failVersion(ws, pending);
+      if (state.abort) {
+        await set(a, 'aborted', { error: 'Aborted by a user' });
+        await jobs.log(projectKey, jobId, 'error', `${a.recipe}: aborted while running; its output was not kept`);
+        return;
+      }
       const message = err instanceof Error ? err.message : String(err);
       await set(a, 'failed', { error: message });
       await jobs.log(projectKey, jobId, 'error', `${a.recipe}: failed: ${message}`);
@@ -404,10 +425,10 @@ async function runClaimedJob(ws: Workspace, run: JobRun): Promise<Job> {
     for (const a of plan) {
       if (status.get(a.recipe) !== 'pending') continue;
       const bad = a.dependsOn.find((d) => ['failed', 'skipped', 'aborted'].includes(status.get(d)!));
-      if (bad) {
-        await set(a, 'skipped', { error: `Upstream ${bad} did not succeed` });
-      } else if (state.abort) {
+      if (state.abort) {
         await set(a, 'aborted', { error: 'Aborted by a user' });
+      } else if (bad) {
+        await set(a, 'skipped', { error: `Upstream ${bad} did not succeed` });
       }
     }
     const ready = plan.filter(

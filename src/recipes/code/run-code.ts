@@ -333,13 +333,16 @@ async function runCode(
         const sandbox = await warm.start({ onLog, wallSeconds: limits.wallSeconds });
         phase('code loaded');
         try {
-          result = (await sandbox.call(LANGUAGE[language].fn, args)) as HarnessResult;
+          result = (await sandbox.call(LANGUAGE[language].fn, args, { signal: ctx.limits?.signal })) as HarnessResult;
           const t = result.timings;
           phase('code ran', t && `reading inputs ${t.readMs} ms, writing output ${t.writeMs} ms`);
         } finally {
           await sandbox.stop();
         }
-      } else result = (await runInSandbox(spec, LANGUAGE[language].fn, args)) as HarnessResult;
+      } else
+        result = (await runInSandbox(spec, LANGUAGE[language].fn, args, {
+          signal: ctx.limits?.signal,
+        })) as HarnessResult;
     } catch (error) {
       // The sandbox has already passed the traceback's lines to onLog.
       if (!(error instanceof SandboxError)) throw error;
