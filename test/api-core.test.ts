@@ -345,6 +345,30 @@ describe.each(['sqlite', 'postgres'])('core HTTP API, %s catalog', (catalog) => 
     ).toBe(403);
   });
 
+  it('takes names up to their longest, refuses one that differs only in case, and keeps every racing first upload', async () => {
+    // 128 characters, the longest name: Fastify's default refused path parameters over 100.
+    const long = 'l'.repeat(128);
+    expect((await s.upload(`${P}/datasets/${long}/upload`, CSV, 'x.csv')).status).toBe(201);
+    expect((await s.call('GET', `${P}/datasets/${long}`, { token: s.adminToken })).status).toBe(200);
+    expect((await s.call('DELETE', `${P}/datasets/${long}`, { token: s.adminToken })).status).toBe(204);
+    // SQL does not tell SELECT from select: the second broke every notebook query of the project.
+    expect((await s.upload(`${P}/datasets/casey/upload`, CSV, 'x.csv')).status).toBe(201);
+    const twin = await s.upload<ApiError>(`${P}/datasets/CASEY/upload`, CSV, 'x.csv');
+    expect(twin.status).toBe(409);
+    expect(twin.body.error.message).toBe(
+      'dataset CASEY differs only in case from dataset casey: SQL does not tell them apart, choose another name',
+    );
+    // Three first uploads at once to a new name: one creates it, the others are its next versions.
+    const racing = await Promise.all(
+      [1, 2, 3].map((i) => s.upload(`${P}/datasets/racing/upload`, `x\n${i}\n`, `r${i}.csv`)),
+    );
+    expect(racing.map((r) => r.status), JSON.stringify(racing.map((r) => r.body))).toEqual([201, 201, 201]);
+    const versions = await s.call<{ status: string }[]>('GET', `${P}/datasets/racing/versions`, {
+      token: s.adminToken,
+    });
+    expect(versions.body.filter((v) => v.status !== 'failed')).toHaveLength(3);
+  });
+
   it('refuses to delete a dataset that recipes use, listing them', async () => {
     const r = await s.call<ApiError>('DELETE', `${P}/datasets/by_band`, { token: s.adminToken });
     expect(r.status).toBe(409);

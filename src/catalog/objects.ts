@@ -1,10 +1,17 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { badRequest, conflict, notFound } from '../common/errors.js';
 import { nowIso } from '../common/ids.js';
 import type { Revision } from './object-types.js';
 import { reusedQuery } from './reused-query.js';
 import { indexObjectIn } from './search-index.js';
 import type { CatalogTables } from './tables.js';
+
+/**
+ * Kinds whose names are SQL identifiers (datasets are views and tables named after them), which
+ * SQL compares without case: two of them differing only in case broke every notebook query of
+ * their project. A new one may not take the name of another but for case.
+ */
+const NAMED_IN_SQL = new Set(['dataset']);
 
 /** Kinds of versioned project objects. Capabilities add theirs (scenario, dashboard…). */
 export type ObjectKind = string;
@@ -107,7 +114,16 @@ export class ObjectStore {
 
   /** Creates or updates an object and appends a revision. */
   async put<T>(write: ObjectWrite<T>): Promise<StoredObject<T>> {
-    return this.db.transaction().execute(async (trx) => this.putIn(trx, write));
+    return this.db
+      .transaction()
+      .execute(async (trx) => this.putIn(trx, write))
+      .catch((error: unknown) => {
+        // Two requests creating one name at once: the second insert breaks the key (PostgreSQL
+        // checks it at insert, after both read "absent"). Theirs is a conflict, not a server error.
+        if (isUniqueViolation(error))
+          throw conflict(`${write.kind} ${write.name} was created by another request at the same moment`);
+        throw error;
+      });
   }
 
   /** Same as `put`, inside a caller's transaction. */
@@ -120,6 +136,19 @@ export class ObjectStore {
         `${kind} ${name} is ${Math.ceil(kb).toLocaleString('en-US')} KB as JSON, over the limit of ${this.maxKb.toLocaleString('en-US')} KB for one saved object (LLANO_MAX_OBJECT_KB); every save keeps a revision, so keep large data in datasets`,
       );
     const existing = await this.get<T>(projectKey, kind, name, trx);
+    if (!existing && NAMED_IN_SQL.has(kind)) {
+      const twin = await trx
+        .selectFrom('objects')
+        .select('name')
+        .where('project_key', '=', projectKey)
+        .where('kind', '=', kind)
+        .where(sql<string>`lower(name)`, '=', name.toLowerCase())
+        .executeTakeFirst();
+      if (twin)
+        throw conflict(
+          `${kind} ${name} differs only in case from ${kind} ${twin.name}: SQL does not tell them apart, choose another name`,
+        );
+    }
     const current = existing?.revision ?? 0;
     if (options.expectRevision !== undefined && options.expectRevision !== current) {
       throw conflict(
@@ -257,4 +286,10 @@ export class ObjectStore {
       throw conflict(`Revision ${revision} of ${kind} ${name} is a deletion; pick an earlier revision`);
     return JSON.parse(row.body);
   }
+}
+
+/** A broken primary key or unique constraint, from PostgreSQL (23505) or SQLite. */
+function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: unknown } | null;
+  return e?.code === '23505' || (typeof e?.code === 'string' && e.code.startsWith('SQLITE_CONSTRAINT_'));
 }

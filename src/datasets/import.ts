@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import type { Principal } from '../catalog/access.js';
-import { badRequest, conflict } from '../common/errors.js';
+import { badRequest, conflict, LlanoError } from '../common/errors.js';
 import { writesDataset, type RecipeOutputsLike } from '../common/recipe-outputs.js';
 import { withoutCompressionExtension } from '../engine/compression.js';
 import { importFile, type ImportFormat } from '../engine/import-file.js';
@@ -74,14 +74,21 @@ export async function importDataset(
       limits: { maxColumns: ws.config.maxColumns, maxJsonDepth: ws.config.maxJsonDepth },
     });
     if (!existing) {
-      await ws.catalog.objects.put({
-        projectKey,
-        kind: DATASET_KIND,
-        name,
-        body: { ...def, ...(request.schema ? { schema: request.schema } : {}) },
-        author: principal.username,
-        expectRevision: 0,
-      });
+      await ws.catalog.objects
+        .put({
+          projectKey,
+          kind: DATASET_KIND,
+          name,
+          body: { ...def, ...(request.schema ? { schema: request.schema } : {}) },
+          author: principal.username,
+          expectRevision: 0,
+        })
+        .catch(async (error: unknown) => {
+          // Another upload created it meanwhile: this file is its next version, as if it had come second.
+          const created = await ws.catalog.objects.get<DatasetDefinition>(projectKey, DATASET_KIND, name);
+          if (!(error instanceof LlanoError && error.status === 409) || created?.body.storage.type !== 'managed')
+            throw error;
+        });
     }
     await commitVersion(ws, pending, {
       rowCount: result.rowCount,

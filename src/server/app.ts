@@ -44,6 +44,10 @@ export async function buildServer(ws: Workspace, options: ServerOptions = {}): P
   const app = Fastify({
     logger: options.logger ? { level: 'info', redact: ['req.headers.authorization', 'req.headers.cookie'] } : false,
     bodyLimit: ws.config.maxBodyMb * 1024 * 1024,
+    // Fastify's default (100 characters a path parameter) is below the longest name Llano accepts
+    // (128): such objects were created, then every URL naming them answered "No route" (a trial).
+    // Wiki paths are one parameter of several names.
+    maxParamLength: 2048,
     schemaController: { compilersFactory: lazySchemaCompilers },
   });
   registerJsonBodyParser(app, ws.config.maxJsonDepth);
