@@ -114,12 +114,40 @@ describe('web UI: every route, at 1440×900 and 390×844', () => {
         'backend.ts': LONG_COMMENT('/*', '*/'),
       },
     });
-    // A wiki page with a link and a discussion, for the collaboration pages.
+    // A wiki page with links in its text and in a list, and a discussion, for the collaboration pages.
     const wiki = `/api/projects/${project.key}/wiki/ops%2Fshifts`;
-    const body = { content: `# Shifts\n\nNight data: [[dataset:${project.dataset}]]` };
+    const body = {
+      content: `# Shifts\n\nNight data: [[dataset:${project.dataset}]]\n\n- the night's [[dataset:${project.dataset}]] rows\n- and the [[dataset:${project.output}]] summary`,
+    };
     await server.call('PUT', wiki, { token: server.adminToken, body });
     const thread = { object: `dataset:${project.dataset}`, title: 'Cold load', message: 'Is **DA41** ok?' };
     await server.call('POST', `/api/projects/${project.key}/discussions`, { token: server.adminToken, body: thread });
+    const api = apiClient(server.url, server.adminToken);
+    const P = `/api/projects/${project.key}`;
+    // Code with every kind of token (regular expressions and escapes were drawn at 3.3:1 contrast).
+    const notebook = await api.call<{ cells: unknown[] }>('GET', `${P}/notebooks/${project.notebook}`);
+    await api.call('PUT', `${P}/notebooks/${project.notebook}`, {
+      id: project.notebook,
+      name: 'Trec notes',
+      cells: [
+        ...notebook.cells,
+        { type: 'python', source: 'import re\nANTENNA = re.compile(r"DA\\d+")  # pads\nprint(f"{ANTENNA!r}\\n")' },
+        { type: 'typescript', source: 'const antenna = /DA\\d+/g; // pads\nconst x = `${1}\\t` + true + null;' },
+      ],
+    });
+    // SQL longer than its editor, which then scrolls (and must be reachable by keyboard).
+    const recipe = await api.call<Record<string, unknown>>('GET', `${P}/recipes/${project.recipe}`);
+    await api.call('PUT', `${P}/recipes/${project.recipe}`, {
+      name: recipe.name,
+      type: recipe.type,
+      inputs: recipe.inputs,
+      output: recipe.output,
+      sql: `${String(recipe.sql)}\n${LONG_COMMENT('/*', '*/')}`,
+    });
+    // A partitioned dataset: its Partitions tab has a table (wider than a phone).
+    await api.call('PUT', `${P}/datasets/${project.dataset}/partitioning`, {
+      dimensions: [{ name: 'band', type: 'discrete', column: 'band' }],
+    });
   }, 300_000);
 
   afterAll(async () => {

@@ -6,6 +6,7 @@ import { PostgreSQL, sql } from '@codemirror/lang-sql';
 import { Compartment, EditorState, type Extension } from '@codemirror/state';
 import { keymap } from '@codemirror/view';
 import { basicSetup, EditorView } from 'codemirror';
+import { accessibleHighlighting } from '../lib/code-highlight';
 import { forwardRef, useEffect, useImperativeHandle, useLayoutEffect, useRef } from 'react';
 
 export type CodeLanguage = 'typescript' | 'python' | 'r';
@@ -97,6 +98,7 @@ export const CodeEditor = forwardRef<CodeEditorHandle, Props>(function CodeEdito
             { key: 'Mod-s', run: () => (callbacks.current.onSave?.(), true), preventDefault: true },
           ]),
           basicSetup,
+          accessibleHighlighting,
           mode.current.of(modeNow()),
           EditorState.readOnly.of(readOnly),
           EditorView.editable.of(!readOnly),

@@ -1,6 +1,7 @@
 import { markdown } from '@codemirror/lang-markdown';
 import { EditorState } from '@codemirror/state';
 import { basicSetup, EditorView } from 'codemirror';
+import { accessibleHighlighting } from '../lib/code-highlight';
 import { useEffect, useRef } from 'react';
 import { useLatest } from '../lib/use-latest';
 
@@ -24,9 +25,11 @@ export function MarkdownEditor({
         doc: value,
         extensions: [
           basicSetup,
+          accessibleHighlighting,
           markdown(),
           EditorView.lineWrapping,
-          EditorView.contentAttributes.of({ 'aria-label': label }),
+          // A tab stop even when read-only: a scrolling editor must be reachable by keyboard (axe).
+          EditorView.contentAttributes.of({ 'aria-label': label, tabindex: '0' }),
           EditorView.updateListener.of((u) => {
             if (u.docChanged) changed.current(u.state.doc.toString());
           }),

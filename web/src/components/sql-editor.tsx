@@ -10,6 +10,7 @@ import { setDiagnostics } from '@codemirror/lint';
 import { Compartment, EditorState } from '@codemirror/state';
 import { keymap } from '@codemirror/view';
 import { basicSetup, EditorView } from 'codemirror';
+import { accessibleHighlighting } from '../lib/code-highlight';
 import { forwardRef, useEffect, useImperativeHandle, useRef } from 'react';
 
 export interface SqlSchema {
@@ -82,10 +83,12 @@ export const SqlEditor = forwardRef<SqlEditorHandle, Props>(function SqlEditor(
             { key: 'Tab', run: acceptCompletion },
           ]),
           basicSetup,
+          accessibleHighlighting,
           autocompletion({ activateOnTyping: true }),
           language.current.of(languageFor(schema)),
           EditorView.lineWrapping,
-          EditorView.contentAttributes.of({ 'aria-label': label }),
+          // A tab stop even when read-only: a scrolling editor must be reachable by keyboard (axe).
+          EditorView.contentAttributes.of({ 'aria-label': label, tabindex: '0' }),
           EditorView.updateListener.of((u) => {
             if (u.docChanged) callbacks.current.onChange(u.state.doc.toString());
           }),

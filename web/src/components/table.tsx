@@ -97,7 +97,8 @@ export function Table<T>({
 }: TableProps<T>) {
   const [sort, setSort] = useState<SortState | null>(null);
   const scroller = useRef<HTMLDivElement>(null);
-  useFocusableWhenScrolling(scroller);
+  // The scroller is not rendered while the table is empty: looked for again once rows come.
+  useFocusableWhenScrolling(scroller, rows.length === 0);
   const sorted = useMemo(() => {
     const by = sort ? columns[sort.column]?.sortValue : undefined;
     return sort && by ? sortRows(rows, by, sort.desc) : rows;

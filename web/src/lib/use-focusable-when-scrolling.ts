@@ -4,9 +4,11 @@ import { useEffect, type RefObject } from 'react';
  * Makes a box a keyboard stop only while its content overflows it, so keyboard users can
  * scroll it (WCAG: scrollable regions must be focusable) without a useless tab stop on every
  * table that fits. The content may be replaced after the box mounts (a tile's loading block by
- * its table), so the box's current first child is the one watched for size changes.
+ * its table), so the box's current first child is the one watched for size changes. A box that
+ * mounts later than its component (a table shown once rows arrive) is found again when `mounted`
+ * changes.
  */
-export function useFocusableWhenScrolling(ref: RefObject<HTMLElement | null>): void {
+export function useFocusableWhenScrolling(ref: RefObject<HTMLElement | null>, mounted: unknown = true): void {
   useEffect(() => {
     const el = ref.current;
     if (!el || typeof ResizeObserver === 'undefined') return;
@@ -32,5 +34,5 @@ export function useFocusableWhenScrolling(ref: RefObject<HTMLElement | null>): v
       resized.disconnect();
       replaced.disconnect();
     };
-  }, [ref]);
+  }, [ref, mounted]);
 }

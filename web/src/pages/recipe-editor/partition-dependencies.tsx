@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { ApiError, api, projectApi } from '../../api/client';
-import type { PartitionDependency, Partitioning, Recipe } from '../../api/types';
+import type { Dataset, PartitionDependency, Partitioning, Recipe } from '../../api/types';
 import { ActionButton, ReadOnlyNotice } from '../../components/can';
 import { CardSection, ErrorAlert, Notice } from '../../components/ui';
 import { recipeOutputs } from '../../lib/recipe-outputs';
@@ -37,8 +37,16 @@ const timeUnit = (p: Partitioning) => p.dimensions.find((d) => d.type === 'time'
 const describe = (p: Partitioning) =>
   p.dimensions.map((d) => (d.type === 'time' ? `${d.name} (${d.period})` : d.name)).join(' × ');
 
-/** How each input's partitions are read by one output partition: nothing when they are not partitioned. */
-async function partitioningOf(projectKey: string, dataset: string): Promise<Partitioning | null> {
+/**
+ * A dataset's partitioning, null when it has none: asked only of the datasets the list says are
+ * partitioned (for the others the answer is a 404, a console error in the browser).
+ */
+async function partitioningOf(
+  projectKey: string,
+  dataset: string,
+  partitioned: Set<string>,
+): Promise<Partitioning | null> {
+  if (!partitioned.has(dataset)) return null;
   try {
     return await api.get<Partitioning>(projectApi(projectKey, 'datasets', dataset, 'partitioning'));
   } catch (err) {
@@ -78,10 +86,17 @@ export function PartitionDependencies({
       try {
         // Only a recipe with one output may write a partitioned dataset.
         const written = recipeOutputs(recipe);
-        const output = written.length === 1 ? await partitioningOf(projectKey, written[0]) : null;
+        const partitioned = new Set(
+          (await api.get<Dataset[]>(projectApi(projectKey, 'datasets')))
+            .filter((d) => d.partitioned)
+            .map((d) => d.name),
+        );
+        const output = written.length === 1 ? await partitioningOf(projectKey, written[0], partitioned) : null;
         const inputs = output
           ? Object.fromEntries(
-              await Promise.all(recipe.inputs.map(async (i) => [i, await partitioningOf(projectKey, i)] as const)),
+              await Promise.all(
+                recipe.inputs.map(async (i) => [i, await partitioningOf(projectKey, i, partitioned)] as const),
+              ),
             )
           : {};
         if (live) setLayout({ output, inputs });
