@@ -122,7 +122,10 @@ describe('data quality: metrics and checks', () => {
     expect(by['metric-change:mean.trec'].message).toMatch(/mean.trec went from 42.66\d* to 329.33/);
     expect(by['row-count-change']).toMatchObject({ outcome: 'ERROR', message: 'records went from 3 to 4 (+33.3%)' });
     expect(by['not-null:trec']).toMatchObject({ outcome: 'ERROR', message: 'trec: 1 row not null-free', value: 1 });
-    expect(by['unique:ts']).toMatchObject({ outcome: 'WARNING', message: 'ts: 1 row not unique' });
+    expect(by['unique:ts']).toMatchObject({
+      outcome: 'WARNING',
+      message: 'ts: 1 row not unique (rows repeating a value; the first row of each value is not counted)',
+    });
     expect(by['in-set:band']).toMatchObject({ outcome: 'ERROR', message: 'band: 1 row not in {3, 6, 7}' });
     expect(by['pattern:antenna']).toMatchObject({
       outcome: 'ERROR',

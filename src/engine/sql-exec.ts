@@ -55,17 +55,20 @@ export async function checkSelect(conn: DuckDBConnection, sql: string): Promise<
   const prepared = await conn.prepare(sql).catch(async (error: unknown) => {
     const statements = await conn.extractStatements(sql);
     if (statements.count !== 1)
-      throw badRequest(`A SQL recipe is exactly one SELECT statement; this text has ${statements.count}`);
+      throw badRequest(
+        `Recipes, previews and notebook cells run exactly one SELECT statement; this text has ${statements.count}`,
+      );
     if (!QUERY_KEYWORDS.has(keyword)) throw notAQuery(keyword, start);
     throw error;
   });
   if (!QUERY_KEYWORDS.has(keyword)) throw notAQuery(keyword, start);
   if (prepared.statementType !== StatementType.SELECT) {
     throw badRequest(
-      `A SQL recipe is a SELECT query; ${StatementType[prepared.statementType] ?? 'this'} statements are not allowed`,
+      `Recipes, previews and notebook cells run SELECT queries only; ${StatementType[prepared.statementType] ?? 'these'} statements are not allowed`,
     );
   }
-  if (prepared.parameterCount > 0) throw badRequest('A SQL recipe cannot have parameters ($1, ?)');
+  if (prepared.parameterCount > 0)
+    throw badRequest('This SQL cannot have parameters ($1, ?): recipes, previews and notebook cells run it as written');
   const columns = Array.from({ length: prepared.columnCount }, (_, i) => ({
     name: prepared.columnName(i),
     type: String(prepared.columnType(i)),
@@ -94,7 +97,7 @@ const DESCRIBABLE_KEYWORDS = new Set(['SELECT', 'WITH', 'FROM', 'VALUES', 'TABLE
 
 function notAQuery(keyword: string, start: string) {
   return badRequest(
-    `A SQL recipe is a SELECT query; it cannot start with ${keyword || JSON.stringify(start.slice(0, 10))}`,
+    `Recipes, previews and notebook cells run SELECT queries only; this text cannot start with ${keyword || JSON.stringify(start.slice(0, 10))}`,
   );
 }
 

@@ -18,6 +18,8 @@ export interface ColumnRuleDefinition<
   violations(p: P, column: string, dialect: SqlDialect): string;
   /** What the values are when the rule holds, e.g. "unique" or "in {A, B}". */
   what(p: P): string;
+  /** How the rows breaking it are counted, when that is not plain: said after their number. */
+  counted?: string;
 }
 
 /** A column rule: `violations` counts the rows breaking it; any violation yields the severity. */
@@ -36,7 +38,7 @@ export function columnRule<T extends string, S extends ColumnShape>(
       if (n === 0) return { outcome: 'OK', message: `${column}: ${rule.what(p)}`, value: 0 };
       return {
         outcome: outcomeOf(severity),
-        message: `${column}: ${n} row${n > 1 ? 's' : ''} not ${rule.what(p)}`,
+        message: `${column}: ${n} row${n > 1 ? 's' : ''} not ${rule.what(p)}${rule.counted ? ` (${rule.counted})` : ''}`,
         value: n,
       };
     },
