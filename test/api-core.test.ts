@@ -362,7 +362,10 @@ describe.each(['sqlite', 'postgres'])('core HTTP API, %s catalog', (catalog) => 
     const racing = await Promise.all(
       [1, 2, 3].map((i) => s.upload(`${P}/datasets/racing/upload`, `x\n${i}\n`, `r${i}.csv`)),
     );
-    expect(racing.map((r) => r.status), JSON.stringify(racing.map((r) => r.body))).toEqual([201, 201, 201]);
+    expect(
+      racing.map((r) => r.status),
+      JSON.stringify(racing.map((r) => r.body)),
+    ).toEqual([201, 201, 201]);
     const versions = await s.call<{ status: string }[]>('GET', `${P}/datasets/racing/versions`, {
       token: s.adminToken,
     });

@@ -74,7 +74,7 @@ export function guardNetwork(allowEntries: readonly string[]): void {
         if (isInternal(host)) throw refused(host);
       } else {
         const lookup = (options.lookup as typeof dns.lookup | undefined) ?? dns.lookup;
-        options.lookup = ((name: string, opts: dns.LookupOptions, callback: (...r: unknown[]) => void) =>
+        options.lookup = (name: string, opts: dns.LookupOptions, callback: (...r: unknown[]) => void) =>
           lookup(name, opts, (error: NodeJS.ErrnoException | null, address: unknown, family?: number) => {
             if (error) return callback(error);
             const addresses = Array.isArray(address)
@@ -82,7 +82,7 @@ export function guardNetwork(allowEntries: readonly string[]): void {
               : [String(address)];
             if (addresses.some(isInternal)) return callback(refused(name));
             callback(null, address, family);
-          }));
+          });
       }
     }
     return (connect as (...a: unknown[]) => net.Socket).apply(this, args);
