@@ -223,6 +223,11 @@ describe('API services', () => {
       body: '{"band":6}',
     });
     expect(none.status).toBe(401);
+    // A GET (a browser, a mistaken client) is told to POST, not sent the web app's page.
+    const get = await fetch(`${s.url}/services/SVC/receivers/by-band`, { headers: { accept: 'text/html' } });
+    expect(get.status).toBe(405);
+    expect(get.headers.get('allow')).toBe('POST');
+    expect(((await get.json()) as { error: { code: string } }).error.code).toBe('method_not_allowed');
     expect((await callService('receivers', 'by-band', { band: 6 }, 'llsk_forged')).status).toBe(401);
     // A user's own session token is not a service key.
     expect((await callService('receivers', 'by-band', { band: 6 }, s.adminToken)).status).toBe(401);

@@ -39,6 +39,14 @@ export async function registerWebUi(app: FastifyInstance, distDir = WEB_DIST): P
     }
     const notFound = () => reply.code(404).send({ error: { code: 'not_found', message: `No route GET ${pathname}` } });
     if (isApi(pathname)) return notFound();
+    // API services answer POST only: a GET there is a client's mistake, not a page of the app.
+    if (pathname.startsWith('/services/'))
+      return reply
+        .code(405)
+        .header('allow', 'POST')
+        .send({
+          error: { code: 'method_not_allowed', message: `API services answer POST; GET ${pathname} is not a call` },
+        });
     const file = path.join(distDir, pathname);
     if (pathname !== '/' && file.startsWith(distDir + path.sep) && isFile(file)) {
       // Hashed assets never change; other files (index.html, icons) are revalidated.
