@@ -165,7 +165,8 @@ describe('discussions', () => {
     };
     await bad({ object: 'trec', title: 't', message: 'm' }, 'kind:name');
     await bad({ object: 'table:trec', title: 't', message: 'm' }, 'Unknown object kind');
-    await bad({ object: 'dataset:trec', title: '', message: 'm' }, 'title');
+    // Each field named once (it read "title: title: required; message: message: required").
+    await bad({ object: 'dataset:trec', title: '', message: '' }, 'title: required; message: required');
     await bad({ object: 'dataset:nope', title: 't', message: 'm' }, '404');
     expect((await s.call('GET', `${P}/discussions`, { token: tokens.mallory })).status).toBe(404);
     expect(

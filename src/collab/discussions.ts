@@ -12,8 +12,8 @@ import { formatRef, parseObjectRef, requireObject } from './object-refs.js';
 export const NewDiscussionSchema = z
   .object({
     object: z.string().describe('The object discussed, kind:name (dataset:trec, wiki:ops/shifts)'),
-    title: z.string().trim().min(1, 'title: required').max(200, 'title: at most 200 characters'),
-    message: z.string().trim().min(1, 'message: required').max(20_000, 'message: at most 20,000 characters'),
+    title: z.string().trim().min(1, 'required').max(200, 'at most 200 characters'),
+    message: z.string().trim().min(1, 'required').max(20_000, 'at most 20,000 characters'),
   })
   .strict();
 export const ReplySchema = NewDiscussionSchema.pick({ message: true });
