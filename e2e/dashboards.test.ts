@@ -275,6 +275,8 @@ describe('web UI: chart builder and dashboards', () => {
     };
     await page.goto(`/projects/${KEY}/dashboards/shift`);
     await page.getByRole('img', { name: 'Mean Trec by band' }).waitFor();
+    // Each page its own window title (it was "Llano" everywhere).
+    expect(await page.title()).toBe('Shift report · Llano');
     await shareWithGuests('dashboard');
     await page.goto(`/projects/${KEY}/webapps/board_app`);
     await page.getByRole('heading', { name: 'Board app' }).waitFor();

@@ -156,6 +156,15 @@ export function PageHeader({
   breadcrumbs?: ReactNode;
   actions?: ReactNode;
 }) {
+  // Each page its own window title (WCAG 2.4.2): tabs, history and screen readers tell pages apart.
+  const text = typeof title === 'string' ? title : null;
+  useEffect(() => {
+    if (!text) return;
+    document.title = `${text} · Llano`;
+    return () => {
+      document.title = 'Llano';
+    };
+  }, [text]);
   return (
     <div className="page-header">
       <div className="titles">
