@@ -381,6 +381,16 @@ describe('webapps: data calls of the client', () => {
       params: [36],
     });
     expect(((await sql.json()) as { rows: unknown }).rows).toEqual([{ n: 2 }]);
+    // Reads through the view's address (no session) are the viewer's in the audit log, on this webapp.
+    const audit = await s.call<{
+      entries: { actor: string | null; objectName: string | null; project: string | null; route: string }[];
+    }>('GET', '/api/audit?limit=500', { token: s.adminToken });
+    const viaView = audit.body.entries.filter((e) => /^POST \/webapps\//.test(e.route));
+    expect(viaView.length).toBeGreaterThan(0);
+    expect(
+      viaView.filter((e) => e.actor !== 'reader1' || e.objectName !== 'app1' || e.project !== 'WA'),
+      JSON.stringify(viaView),
+    ).toEqual([]);
     // The same calls with a Bearer token at the webapp's own URL (scripts, the CLI).
     const direct = await post('/webapps/WA/app1/api/_data/sql', { query: 'SELECT 1 AS one' }, reader);
     expect((await direct.json()) as unknown).toMatchObject({ rows: [{ one: 1 }] });

@@ -165,6 +165,16 @@ function sendFile(reply: FastifyReply, files: Record<string, string>, rest: stri
 }
 
 async function dispatch(ws: Workspace, t: Target, rest: string, request: FastifyRequest, reply: FastifyReply) {
+  // The audit log names who read through the view's address (a token, not a session) and which webapp.
+  request.principal = t.principal;
+  request.auditNote = {
+    ...request.auditNote,
+    action: 'webapp.call',
+    category: 'access',
+    project: t.key,
+    objectKind: 'webapp',
+    objectName: t.id,
+  };
   const stored = await storedWebapp(ws, t.key, t.id).catch(() => {
     throw hidden(t.key, t.id);
   });
