@@ -68,6 +68,15 @@ describe('web UI: notebooks', () => {
     );
     expect(saved.cells[1].outputs?.[0].type).toBe('table');
     expect(saved.cells[4].outputs?.[0].type).toBe('text');
+
+    // On a phone each cell's type stays readable (the select was squeezed to 33 px, its text hidden).
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      const type = page.getByLabel('Type of cell 2');
+      await expect.poll(async () => (await type.boundingBox())?.width ?? 0).toBeGreaterThan(80);
+    } finally {
+      await page.setViewportSize({ width: 1440, height: 900 });
+    }
   }, 180_000);
 
   it('shows a reader the notebook and its outputs without run controls', async () => {
