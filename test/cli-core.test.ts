@@ -170,6 +170,8 @@ describe('llano CLI: the admin of a fresh workspace and set-password', () => {
     expect(JSON.parse(first.out)).toEqual([]);
     const password = /log in as admin with password (\S+)/.exec(first.err)?.[1];
     expect(password).toBeDefined();
+    // Someone who meant a server learns where this went and how to reach one.
+    expect(first.err).toContain(`This command used a new local workspace in ${home} (no server was given)`);
     await withWorkspace(home, async (ws) =>
       expect((await ws.catalog.users.verifyPassword('admin', password!)).isAdmin).toBe(true),
     );

@@ -118,7 +118,14 @@ export class LocalClient implements ApiClient {
     const config = loadConfig(home ? { home } : {}, io.env, io.cwd);
     const { ws, boot } = await startWorkspace(config, { recover: false });
     const notice = adminNotice(boot);
-    if (notice) io.err(notice);
+    if (notice) {
+      io.err(notice);
+      // A first command without a server (`llano project list` by someone who meant one) made a new
+      // workspace here: say where, and how to reach a server instead (a trial read "no projects").
+      io.err(
+        `This command used a new local workspace in ${config.home} (no server was given): \`llano login URL\` or --url to work with a server\n`,
+      );
+    }
     const app = await buildServer(ws, { localOwner: true });
     return new LocalClient(ws, app);
   }
