@@ -311,8 +311,8 @@ async function runClaimedJob(ws: Workspace, run: JobRun): Promise<Job> {
         projectKey,
         recipe,
         (m) => void jobs.log(projectKey, jobId, 'info', `${a.recipe}: ${m}`),
+        state.stop.signal,
       );
-      ctx.limits = { ...ctx.limits, signal: state.stop.signal };
       const tokens = Object.fromEntries(ctx.inputs.map((i) => [i.name, i.versionToken ?? 'none']));
       const target = await recipeTarget(ws, projectKey, {
         output: a.output,
@@ -321,7 +321,7 @@ async function runClaimedJob(ws: Workspace, run: JobRun): Promise<Job> {
       });
       const result = await recipeTypes.get(recipe.type).run(ctx, recipe, target);
       // Aborted while it ran but not interrupted (a step without a query): its output is not kept.
-      if (state.abort) throw new Error('Aborted by a user');
+      state.stop.signal.throwIfAborted();
       const written: TableSource =
         target.kind === 'parquet' ? { kind: 'parquet', paths: [target.path] } : target.source;
       await runPostBuildValidators(ws, {
@@ -362,15 +362,20 @@ async function runClaimedJob(ws: Workspace, run: JobRun): Promise<Job> {
       );
     } catch (err) {
       if (pending) await failVersion(ws, pending);
-      if (state.abort) {
-        await set(a, 'aborted', { error: 'Aborted by a user' });
-        await jobs.log(projectKey, jobId, 'error', `${a.recipe}: aborted while running; its output was not kept`);
-        return;
-      }
-      const message = err instanceof Error ? err.message : String(err);
-      await set(a, 'failed', { error: message });
-      await jobs.log(projectKey, jobId, 'error', `${a.recipe}: failed: ${message}`);
+      await failOrAbort(a, err);
     }
+  };
+
+  /** An activity that threw: aborted when the job was (its error is the interruption), else failed. */
+  const failOrAbort = async (a: PlannedActivity, err: unknown) => {
+    if (state.abort) {
+      await set(a, 'aborted', { error: 'Aborted by a user' });
+      await jobs.log(projectKey, jobId, 'error', `${a.recipe}: aborted while running; its output was not kept`);
+      return;
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    await set(a, 'failed', { error: message });
+    await jobs.log(projectKey, jobId, 'error', `${a.recipe}: failed: ${message}`);
   };
 
   /** A type that writes several outputs (split): one run, every output committed together or none. */
@@ -378,7 +383,7 @@ async function runClaimedJob(ws: Workspace, run: JobRun): Promise<Job> {
     const started = Date.now();
     const log = (m: string) => void jobs.log(projectKey, jobId, 'info', `${a.recipe}: ${m}`);
     try {
-      const committed = await runRecipeOutputs(ws, { projectKey, jobId, recipe, log });
+      const committed = await runRecipeOutputs(ws, { projectKey, jobId, recipe, log, signal: state.stop.signal });
       const rows = committed.reduce((n, c) => n + (c.version.rowCount ?? 0), 0);
       await set(a, 'succeeded', { rows });
       for (const c of committed.filter((x) => x.version.status !== 'ready'))
@@ -386,9 +391,7 @@ async function runClaimedJob(ws: Workspace, run: JobRun): Promise<Job> {
       const counts = committed.map((c) => `${c.version.rowCount} rows to ${c.dataset}`).join(', ');
       log(`wrote ${counts} in ${Date.now() - started} ms`);
     } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      await set(a, 'failed', { error: message });
-      await jobs.log(projectKey, jobId, 'error', `${a.recipe}: failed: ${message}`);
+      await failOrAbort(a, err);
     }
   };
 
@@ -410,12 +413,11 @@ async function runClaimedJob(ws: Workspace, run: JobRun): Promise<Job> {
         force: mode !== 'required',
         limit,
         aborted: () => state.abort,
+        signal: state.stop.signal,
       });
       await set(a, r.status, { rows: r.rows, error: r.error });
     } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      await set(a, 'failed', { error: message });
-      await jobs.log(projectKey, jobId, 'error', `${a.recipe}: failed: ${message}`);
+      await failOrAbort(a, err);
     }
   };
 

@@ -81,6 +81,8 @@ export async function recipeContext(
   projectKey: string,
   recipe: RecipeBase,
   log: (m: string) => void = () => undefined,
+  /** A build's abort: its queries are interrupted and its code stopped (see abortJob). */
+  signal?: AbortSignal,
 ): Promise<RecipeContext> {
   const inputs: RecipeInput[] = [];
   for (const name of recipe.inputs) {
@@ -93,7 +95,10 @@ export async function recipeContext(
   const tempPath = (suffix: string) =>
     path.join(scratchDir, `${Date.now()}-${Math.random().toString(36).slice(2)}${suffix}`);
   const timeout = ws.config.buildTimeoutSeconds;
-  const limits = timeout ? { timeoutMs: timeout * 1000, setting: 'LLANO_BUILD_TIMEOUT_SECONDS' } : undefined;
+  const limits =
+    timeout || signal
+      ? { ...(timeout ? { timeoutMs: timeout * 1000, setting: 'LLANO_BUILD_TIMEOUT_SECONDS' } : {}), signal }
+      : undefined;
   return {
     duck: ws.duck,
     inputs,

@@ -25,7 +25,7 @@ import { recipeSignature } from './staleness.js';
  */
 export async function runRecipeOutputs(
   ws: Workspace,
-  run: { projectKey: string; jobId: string; recipe: RecipeBase; log: (message: string) => void },
+  run: { projectKey: string; jobId: string; recipe: RecipeBase; log: (message: string) => void; signal?: AbortSignal },
 ): Promise<{ dataset: string; version: CommittedVersion }[]> {
   const { projectKey, jobId, recipe, log } = run;
   const type = recipeTypes.get(recipe.type);
@@ -43,7 +43,7 @@ export async function runRecipeOutputs(
       pending.push(version);
       targets[output] = await recipeTarget(ws, projectKey, { output, definition: def, parquetPath: version.path });
     }
-    const ctx = await recipeContext(ws, projectKey, recipe, log);
+    const ctx = await recipeContext(ws, projectKey, recipe, log, run.signal);
     const tokens = Object.fromEntries(ctx.inputs.map((i) => [i.name, i.versionToken ?? 'none']));
     const results = await type.runOutputs!(ctx, recipe, targets);
     for (const [i, output] of outputs.entries()) {
@@ -51,6 +51,8 @@ export async function runRecipeOutputs(
       const source: TableSource = target.kind === 'parquet' ? { kind: 'parquet', paths: [target.path] } : target.source;
       await runPostBuildValidators(ws, { projectKey, dataset: output, versionId: pending[i].id, jobId, source, log });
     }
+    // Aborted while it ran but not interrupted (no query at that moment): nothing is committed.
+    run.signal?.throwIfAborted();
     const lineage = {
       source: 'build' as const,
       recipe: recipe.name,

@@ -27,6 +27,8 @@ export interface PartitionedActivity {
   /** How many partitions run at once. */
   limit: number;
   aborted: () => boolean;
+  /** Aborted with the job: the partitions' queries are interrupted. */
+  signal?: AbortSignal;
 }
 
 export interface PartitionedOutcome {
@@ -77,11 +79,17 @@ export async function runPartitionedActivity(ws: Workspace, run: PartitionedActi
   );
   // Every partition's run says the same things ("Running in DuckDB"): the job log has each once.
   const said = new Set<string>();
-  const base = await recipeContext(ws, projectKey, recipe, (m) => {
-    if (said.has(m)) return;
-    said.add(m);
-    log('info', m);
-  });
+  const base = await recipeContext(
+    ws,
+    projectKey,
+    recipe,
+    (m) => {
+      if (said.has(m)) return;
+      said.add(m);
+      log('info', m);
+    },
+    run.signal,
+  );
   const type = recipeTypes.get(recipe.type);
   const inputNames = Object.fromEntries(state.inputs.map((i) => [i.name, i.wholeToken ?? 'none']));
   const versionLineage: Lineage = {
