@@ -96,7 +96,12 @@ export default function RecipeEditorPage() {
           actions={!isNew ? <DeleteObjectButton projectKey={key} kind="recipe" name={name} /> : undefined}
         />
         {recipe.data ? (
-          <PartitionDependencies projectKey={key} recipe={recipe.data} onSaved={(r) => recipe.setData(r)} />
+          <PartitionDependencies
+            projectKey={key}
+            recipe={recipe.data}
+            datasets={datasets.data}
+            onSaved={(r) => recipe.setData(r)}
+          />
         ) : null}
         <CodeRecipeEditor
           key={`${name}:${codeType}`}
@@ -132,7 +137,12 @@ export default function RecipeEditorPage() {
           }
         />
         {recipe.data ? (
-          <PartitionDependencies projectKey={key} recipe={recipe.data} onSaved={(r) => recipe.setData(r)} />
+          <PartitionDependencies
+            projectKey={key}
+            recipe={recipe.data}
+            datasets={datasets.data}
+            onSaved={(r) => recipe.setData(r)}
+          />
         ) : null}
         {isAnalysis ? (
           <AnalysisEditor
@@ -205,6 +215,7 @@ export default function RecipeEditorPage() {
             <PartitionDependencies
               projectKey={key}
               recipe={recipe.data}
+              datasets={datasets.data}
               blocked={dirty ? 'Save or undo the edits to the recipe first.' : null}
               onSaved={(r) => recipe.setData(r)}
             />

@@ -63,11 +63,14 @@ async function partitioningOf(
 export function PartitionDependencies({
   projectKey,
   recipe,
+  datasets,
   blocked,
   onSaved,
 }: {
   projectKey: string;
   recipe: Recipe;
+  /** The project's datasets, which the editor has loaded already: they say which are partitioned. */
+  datasets: Dataset[] | undefined;
   blocked?: string | null;
   onSaved: (r: Recipe) => void;
 }) {
@@ -80,17 +83,18 @@ export function PartitionDependencies({
   const [notice, setNotice] = useState<string | null>(null);
 
   const inputsKey = recipe.inputs.join('\n');
+  const partitionedKey = datasets
+    ?.filter((d) => d.partitioned)
+    .map((d) => d.name)
+    .join('\n');
   useEffect(() => {
+    if (partitionedKey === undefined) return;
+    const partitioned = new Set(partitionedKey.split('\n'));
     let live = true;
     void (async () => {
       try {
         // Only a recipe with one output may write a partitioned dataset.
         const written = recipeOutputs(recipe);
-        const partitioned = new Set(
-          (await api.get<Dataset[]>(projectApi(projectKey, 'datasets')))
-            .filter((d) => d.partitioned)
-            .map((d) => d.name),
-        );
         const output = written.length === 1 ? await partitioningOf(projectKey, written[0], partitioned) : null;
         const inputs = output
           ? Object.fromEntries(
@@ -109,7 +113,7 @@ export function PartitionDependencies({
     };
     // The recipe's output and inputs decide what to load, not its other settings.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [projectKey, recipe.output, inputsKey]);
+  }, [projectKey, recipe.output, inputsKey, partitionedKey]);
 
   if (!layout?.output) return error ? <ErrorAlert error={error} /> : null;
   const partitionedInputs = recipe.inputs.filter((i) => layout.inputs[i]);
