@@ -71,7 +71,7 @@ describe('sandbox: what Python code may reach', () => {
     const sandbox = await startSandbox(spec());
     try {
       expect(await refusal(sandbox.call('sqlite_outside', [secret]))).toMatch(
-        /may open SQLite databases only inside its work folder/,
+        /may open SQLite databases only inside its own folder/,
       );
       expect(await refusal(sandbox.call('sqlite_outside', [`file:${secret}?mode=ro`]))).toMatch(/SQLite/);
       expect(await sandbox.call('sqlite_inside', [])).toBe(42);

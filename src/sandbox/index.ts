@@ -3,6 +3,7 @@ export { findInterpreter, interpreterPath, type Interpreter } from './interprete
 export { sandboxLimits } from './limits.js';
 export { sandboxPool, type PoolCallOptions, type SandboxPool } from './pool.js';
 export {
+  PYTHON_GUARD,
   runInSandbox,
   startDeferredSandbox,
   startSandbox,

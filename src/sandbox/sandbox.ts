@@ -9,6 +9,8 @@ import { bundleTypeScript } from './typescript-bundle.js';
 import { SandboxError, type SandboxExit, type SandboxOutcome, type SandboxSpec } from './types.js';
 
 const HARNESS_DIR = fileURLToPath(new URL('./harness/', import.meta.url));
+/** The Python module of checks both Python sandboxes make (code, webapp backends). */
+export const PYTHON_GUARD = path.join(HARNESS_DIR, 'llano_guard.py');
 
 export interface CallOptions {
   /** Stop the process when the call takes longer (default: the spec's wallSeconds). */

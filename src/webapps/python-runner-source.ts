@@ -10,6 +10,8 @@ import importlib.util
 import os
 import sys
 
+from llano_guard import check_reach, inside
+
 WORK = os.path.realpath(os.getcwd())
 HERE = os.path.dirname(os.path.realpath(__file__))
 SYSTEM = [sys.prefix, sys.base_prefix, sys.exec_prefix, "/usr", "/lib", "/lib64", "/proc/self", "/dev/null",
@@ -19,11 +21,7 @@ READABLE = tuple(os.path.realpath(p) for p in [WORK, HERE, *SYSTEM])
 WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
 
 
-def _inside(path, roots):
-    if isinstance(path, int) or path is None:
-        return True
-    p = os.path.realpath(os.fsdecode(path))
-    return any(p == r or p.startswith(r.rstrip("/") + "/") for r in roots)
+_inside = inside
 
 
 def _audit(event, args):
@@ -38,16 +36,8 @@ def _audit(event, args):
             raise PermissionError(f"A Llano webapp may not read {path} (outside its project)")
     elif event in ("subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.fork"):
         raise PermissionError("A Llano webapp may not start other programs")
-    elif event == "sqlite3.connect":
-        # SQLite opens files for writing, and the catalog is one: the app's own folder only.
-        name = os.fsdecode(args[0]) if isinstance(args[0], (str, bytes, os.PathLike)) else ""
-        name = name[len("file:"):].split("?")[0] if name.startswith("file:") else name
-        if name not in ("", ":memory:") and not _inside(name, (WORK,)):
-            raise PermissionError(f"A Llano webapp may open SQLite databases only inside its own folder, not {name}")
-    elif (event == "ctypes.dlopen" and args[0] is not None) or event in (
-            "ctypes.dlsym", "ctypes.dlsym/handle", "ctypes.call_function", "ctypes.cdata", "ctypes.cdata/buffer"):
-        # Native code would bypass every check here.
-        raise PermissionError(f"A Llano webapp may not use native code through ctypes ({event})")
+    else:
+        check_reach(event, args, WORK, "A Llano webapp")
 
 
 def main():

@@ -1,11 +1,11 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { LlanoError } from '../common/errors.js';
 import { namedPythonInterpreter } from '../recipes/code/code-environments.js';
-import { interpreterPath, sandboxLimits, spawnLimited, type LimitedProcess } from '../sandbox/index.js';
+import { interpreterPath, PYTHON_GUARD, sandboxLimits, spawnLimited, type LimitedProcess } from '../sandbox/index.js';
 import { workspaceSlot, type Workspace } from '../workspace/workspace.js';
 import { LLANO_MODULE, WSGI_RUNNER } from './python-runner-source.js';
 import { appendWebappLog } from './webapp-logs.js';
@@ -87,6 +87,8 @@ async function start(
   await mkdir(lib, { recursive: true });
   await writeFile(path.join(lib, 'llano_wsgi.py'), WSGI_RUNNER);
   await writeFile(path.join(lib, 'llano.py'), LLANO_MODULE);
+  // The checks the code sandbox makes too (SQLite files, native code), from the same file.
+  await copyFile(PYTHON_GUARD, path.join(lib, 'llano_guard.py'));
   // The app's Python environment (a project venv, built first when needed; its failure is the start's).
   const python = await namedPythonInterpreter(ws, projectKey, webapp.environment, (line) => log('llano', line));
   const port = await freePort();

@@ -15,6 +15,8 @@ import socket
 import sys
 import traceback
 
+from llano_guard import check_reach, inside
+
 NONCE = os.environ.pop("LLANO_SANDBOX_NONCE", "")
 WORK = os.path.realpath(os.getcwd())
 GIVEN = [os.path.realpath(p) for p in json.loads(os.environ.pop("LLANO_SANDBOX_READ", "[]"))]
@@ -40,11 +42,7 @@ _in = sys.stdin
 sys.stdin = open(os.devnull)
 
 
-def _inside(path, roots):
-    if isinstance(path, int) or path is None:
-        return True  # an already open descriptor
-    p = os.path.realpath(os.fsdecode(path))
-    return any(p == r or p.startswith(r.rstrip("/") + "/") for r in roots)
+_inside = inside
 
 
 _REFUSED = {"subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.fork", "os.forkpty", "pty.spawn"}
@@ -78,24 +76,6 @@ def _check_connect(address):
             f"Llano code may not connect to {address[0]}: an internal address (LLANO_OUTBOUND_ALLOW lists those allowed)")
 
 
-def _sqlite_path(database):
-    if not isinstance(database, (str, bytes, os.PathLike)):
-        return None
-    name = os.fsdecode(database)
-    if name in ("", ":memory:"):
-        return None
-    if name.startswith("file:"):
-        name = name[len("file:"):].split("?")[0]
-        if name in ("", ":memory:"):
-            return None
-    return name
-
-
-# Native code bypasses every check here: loading libraries, finding their functions, calling
-# through pointers and reading raw memory are refused (numpy and pandas load theirs before).
-_NATIVE = {"ctypes.dlsym", "ctypes.dlsym/handle", "ctypes.call_function", "ctypes.cdata", "ctypes.cdata/buffer"}
-
-
 def _audit(event, args):
     if event == "open":
         path, mode, flags = (tuple(args) + (None, None, None))[:3]
@@ -109,17 +89,12 @@ def _audit(event, args):
         raise PermissionError("Llano code may not start other programs")
     elif event == "socket.connect" or event == "socket.sendto":
         _check_connect(args[1])
-    elif event == "sqlite3.connect":
-        path = _sqlite_path(args[0])
-        # SQLite opens files for writing: only the work folder's.
-        if path is not None and not _inside(path, (WORK,)):
-            raise PermissionError(f"Llano code may open SQLite databases only inside its work folder, not {path}")
-    elif (event == "ctypes.dlopen" and args[0] is not None) or event in _NATIVE:
-        raise PermissionError(f"Llano code may not use native code through ctypes ({event})")
     elif event in _CHANGES:
         paths = [a for a in args if isinstance(a, (str, bytes, os.PathLike))]
         if any(not _inside(p, (WORK,)) for p in paths):
             raise PermissionError(f"Llano code may change files only inside its work folder ({event})")
+    else:
+        check_reach(event, args, WORK, "Llano code")
 
 
 def _jsonable(value):
