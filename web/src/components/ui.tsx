@@ -15,17 +15,14 @@ export const isPermanent = (error: unknown) =>
   error instanceof ApiError && [400, 403, 404, 409, 422].includes(error.status);
 
 /** An API error as users should read it: the server's message, its code in small print; Retry only where it may help, and a way back. */
-export function ErrorAlert({
-  error,
-  title,
-  onRetry,
-  back,
-}: {
+interface ErrorAlertProps {
   error: unknown;
   title?: string;
   onRetry?: () => void;
   back?: { to: string; label: string };
-}) {
+}
+
+export function ErrorAlert({ error, title, onRetry, back }: ErrorAlertProps) {
   if (!error) return null;
   const code = error instanceof ApiError ? error.code : null;
   if (isPermanent(error)) onRetry = undefined;
@@ -57,21 +54,11 @@ const errorTitle = (error: unknown) =>
       : 'Could not load this page';
 
 /** A whole page that could not load: its heading (every page has one) and the error. */
-export function PageError({
-  error,
-  title,
-  onRetry,
-  back,
-}: {
-  error: unknown;
-  title?: ReactNode;
-  onRetry?: () => void;
-  back?: { to: string; label: string };
-}) {
+export function PageError({ title, ...alert }: Omit<ErrorAlertProps, 'title'> & { title?: ReactNode }) {
   return (
     <>
-      <PageHeader title={title ?? errorTitle(error)} />
-      <ErrorAlert error={error} onRetry={onRetry} back={back} />
+      <PageHeader title={title ?? errorTitle(alert.error)} />
+      <ErrorAlert {...alert} />
     </>
   );
 }
