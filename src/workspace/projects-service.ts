@@ -16,18 +16,21 @@ export async function getProject(ws: Workspace, principal: Principal, key: strin
  * signed in, admins only, or members of the groups it names. Global admins always may.
  */
 export async function mayCreateProjects(ws: Workspace, principal: Principal): Promise<boolean> {
-  const allowed = ws.config.projectCreators;
-  if (principal.isAdmin || allowed.includes('everyone')) return true;
-  const groups = allowed.filter((a) => a.startsWith('group:')).map((a) => a.slice('group:'.length));
+  if (principal.isAdmin || ws.config.projectCreators.includes('everyone')) return true;
+  const groups = creatorGroups(ws);
   if (groups.length === 0) return false;
   const mine = await ws.catalog.groups.groupsOf(principal.username);
   return mine.some((g) => groups.includes(g));
 }
 
+/** The groups LLANO_PROJECT_CREATORS names (`group:ops` → `ops`). */
+const creatorGroups = (ws: Workspace) =>
+  ws.config.projectCreators.filter((a) => a.startsWith('group:')).map((a) => a.slice('group:'.length));
+
 /** 403 unless the caller may create projects, naming who may. */
 export async function requireProjectCreator(ws: Workspace, principal: Principal): Promise<void> {
   if (await mayCreateProjects(ws, principal)) return;
-  const groups = ws.config.projectCreators.filter((a) => a.startsWith('group:')).map((a) => a.slice(6));
+  const groups = creatorGroups(ws);
   throw forbidden(
     `Only ${groups.length ? `admins and members of ${groups.join(', ')}` : 'admins'} may create projects here (LLANO_PROJECT_CREATORS); ask an admin to create it and add you`,
   );
