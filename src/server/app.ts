@@ -47,7 +47,7 @@ export async function buildServer(ws: Workspace, options: ServerOptions = {}): P
     // Fastify's default (100 characters a path parameter) is below the longest name Llano accepts
     // (128): such objects were created, then every URL naming them answered "No route" (a trial).
     // Wiki paths are one parameter of several names.
-    maxParamLength: 2048,
+    routerOptions: { maxParamLength: 2048 },
     schemaController: { compilersFactory: lazySchemaCompilers },
   });
   registerJsonBodyParser(app, ws.config.maxJsonDepth);
