@@ -11,6 +11,7 @@ import type { ActivityStatus, JobStore } from '../jobs.js';
 import { runPostBuildValidators } from '../post-build.js';
 import { recipeContext } from '../recipes-service.js';
 import { PartitionCommitter } from './partition-committer.js';
+import { checkPartitionRows } from './partition-output-check.js';
 import { loadPartitionState, partitionReads, partitionStaleness, selectPartitions } from './partition-plan.js';
 import { partitionVariables, withPartitionVariables } from './partition-variables.js';
 
@@ -147,6 +148,10 @@ export async function runPartitionedActivity(ws: Workspace, run: PartitionedActi
         path: attempt.path,
       });
       outcome.recipeMs += performance.now() - started;
+      await checkPartitionRows(ws.duck, { path: attempt.path, columns: result.columns }, state.partitioning, {
+        id: p.id,
+        values,
+      });
       // Checks (data quality) judge this partition alone: an error fails it, not the others.
       await runPostBuildValidators(ws, {
         projectKey,
