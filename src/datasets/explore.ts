@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import type { Principal } from '../catalog/access.js';
 import { badRequest } from '../common/errors.js';
 import { sourceReader } from '../connectors/registry.js';
+import type { CsvFormulaMode } from '../engine/csv-formula-cells.js';
 import type { ExportFormat } from '../engine/export-format.js';
 import type { QueryLimits } from '../engine/query-limits.js';
 import type { TableQuery } from '../engine/table-query.js';
@@ -101,7 +102,7 @@ export async function datasetExport(
   principal: Principal,
   projectKey: string,
   name: string,
-  request: { format: ExportFormat } & Pick<TableQuery, 'sort' | 'filters'>,
+  request: { format: ExportFormat; formulas?: CsvFormulaMode } & Pick<TableQuery, 'sort' | 'filters'>,
 ): Promise<Readable> {
   const { format, ...query } = request;
   // Reading pages of rows is a reader's; taking the whole data away needs the export-data right.

@@ -248,6 +248,47 @@ describe('exportData', () => {
     expect(back.rows).toEqual([[3, 8]]);
   });
 
+  it('escapes text cells a spreadsheet would run as formulas, not numbers; keep writes them raw', async () => {
+    const path = join(dir, 'formulas.parquet');
+    await db.run(`COPY (SELECT * FROM (VALUES
+        (1, '=cmd|'' /C calc''!A0', -5),
+        (2, '-x', 3),
+        (3, '@SUM(A1)', NULL),
+        (4, '+1' || chr(9), 4),
+        (5, chr(9) || 'tab', 5),
+        (6, chr(13) || 'cr', 6),
+        (7, 'a=b', -7)
+      ) v(id, note, n)) TO '${path}' (FORMAT parquet)`);
+    const formulas: TableSource = { kind: 'parquet', paths: [path] };
+    const lines = async (options: Parameters<typeof exportData>[3]) =>
+      (await text(await exportData(db, formulas, 'csv', options))).text.trimEnd().split('\r\n');
+    expect(await lines({ sort: parseSort('note') })).toEqual([
+      'id,note,n',
+      "5,'\ttab,5",
+      '6,"\'\rcr",6',
+      "4,'+1\t,4",
+      "2,'-x,3",
+      `1,'=cmd|' /C calc'!A0,-5`,
+      "3,'@SUM(A1),",
+      '7,a=b,-7',
+    ]);
+    expect(await lines({ sort: parseSort('id'), formulas: 'keep' })).toEqual([
+      'id,note,n',
+      `1,=cmd|' /C calc'!A0,-5`,
+      '2,-x,3',
+      '3,@SUM(A1),',
+      '4,+1\t,4',
+      '5,\ttab,5',
+      '6,"\rcr",6',
+      '7,a=b,-7',
+    ]);
+    // Only CSV escapes: JSON keeps the values.
+    const json = JSON.parse((await text(await exportData(db, formulas, 'json', { sort: parseSort('id') }))).text) as {
+      note: string;
+    }[];
+    expect(json[1].note).toBe('-x');
+  });
+
   it('streams JSON as an array of row objects', async () => {
     const { text: json } = await text(await exportData(db, source, 'json', { sort: parseSort('id') }));
     const rows = JSON.parse(json) as unknown[];

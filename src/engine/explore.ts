@@ -9,6 +9,7 @@ import { binEdges, EXACT_DISTINCT_ROWS, singleBin, toHistogram, type ColumnStats
 import { isNestedType, isNumericType, isTemporalType } from './column-types.js';
 import { jsonValue, type DuckDb } from './duckdb.js';
 import { engineError } from './engine-errors.js';
+import { escapesFormulas, exportSelect, type CsvFormulaMode } from './csv-formula-cells.js';
 import { streamAndDelete, textExport, type ExportFormat } from './export-format.js';
 import { copySelectToParquet, type DatasetColumn } from './parquet-output.js';
 import { jsonConverter } from './json-value.js';
@@ -50,6 +51,8 @@ export interface RowsPage {
 export interface ExportOptions {
   sort?: SortKey[];
   filters?: Filter[];
+  /** CSV only: text cells that start like a formula are escaped unless `keep`. */
+  formulas?: CsvFormulaMode;
 }
 
 /**
@@ -272,7 +275,14 @@ export async function exportData(
   try {
     const columns = await describe(db, conn, relation);
     const where = whereClause(options.filters ?? [], columns, 'duckdb');
-    const select = `SELECT * FROM ${relation} ${where.sql} ${orderByClause(options.sort ?? [], columns)}`;
+    const select = exportSelect({
+      relation,
+      where: where.sql,
+      columns,
+      sort: options.sort ?? [],
+      dialect: 'duckdb',
+      escapeFormulas: escapesFormulas(format, options.formulas),
+    });
     if (format === 'parquet') {
       const dir = await mkdtemp(join(tmpdir(), 'llano-export-'));
       try {

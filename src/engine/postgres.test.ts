@@ -184,6 +184,21 @@ describe('PostgreSQL sources: export and materialize', () => {
     expect(json[2].meta).toEqual([1, 2]);
   });
 
+  it('escapes formula cells of text columns in PostgreSQL, not numbers; keep writes them raw', async () => {
+    const formulas: PostgresTableSource = {
+      kind: 'external',
+      type: 'postgres',
+      connection: { url: server.url },
+      query: `SELECT * FROM (VALUES (1, '=cmd|'' /C calc''!A0'::text, -5), (2, '@x'::varchar(10), 3), (3, 'a', -1)) v(id, note, n)`,
+    };
+    const csv = async (mode: 'escape' | 'keep') =>
+      (await text(await exportData(db, formulas, 'csv', { sort: parseSort('-id'), formulas: mode })))
+        .trimEnd()
+        .split('\r\n');
+    expect(await csv('escape')).toEqual(['id,note,n', '3,a,-1', "2,'@x,3", `1,'=cmd|' /C calc'!A0,-5`]);
+    expect(await csv('keep')).toEqual(['id,note,n', '3,a,-1', '2,@x,3', `1,=cmd|' /C calc'!A0,-5`]);
+  });
+
   it('streams a big table in many cursor batches', async () => {
     const big: PostgresTableSource = {
       kind: 'external',

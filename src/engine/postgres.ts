@@ -8,7 +8,8 @@ import { quoteIdent } from '../common/names.js';
 import { binEdges, singleBin, toHistogram, TOP_VALUES, type ColumnStats } from './column-stats.js';
 import { isNestedType, isNumericType, isTemporalType } from './column-types.js';
 import type { DuckDb } from './duckdb.js';
-import { exportData, pageBounds, type SourceReader } from './explore.js';
+import { exportData, pageBounds, type ExportOptions, type SourceReader } from './explore.js';
+import { escapesFormulas, exportSelect } from './csv-formula-cells.js';
 import { streamAndDelete, textExport, type ExportFormat } from './export-format.js';
 import { copySelectToParquet, type DatasetColumn, type ProgressCallback } from './parquet-output.js';
 import { postgresPool, withPostgresClient, type PostgresConnectionInfo } from './postgres-connection.js';
@@ -267,7 +268,7 @@ export async function postgresExport(
   db: DuckDb,
   source: PostgresTableSource,
   format: ExportFormat,
-  options: { sort?: SortKey[]; filters?: Filter[] },
+  options: ExportOptions,
 ): Promise<Readable> {
   if (format === 'parquet' || format === 'arrow') {
     const dir = await mkdtemp(join(tmpdir(), 'llano-export-'));
@@ -299,7 +300,14 @@ export async function postgresExport(
     columns = await postgresColumns(client, relation);
     const where = whereClause(options.filters ?? [], columns, 'postgres');
     select = {
-      sql: `SELECT * FROM ${relation} ${where.sql} ${orderByClause(options.sort ?? [], columns)}`,
+      sql: exportSelect({
+        relation,
+        where: where.sql,
+        columns,
+        sort: options.sort ?? [],
+        dialect: 'postgres',
+        escapeFormulas: escapesFormulas(format, options.formulas),
+      }),
       params: where.params,
     };
   } catch (error) {

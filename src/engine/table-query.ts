@@ -140,12 +140,15 @@ function columnType(columns: readonly ColumnInfo[], name: string, what: string):
   return column.type;
 }
 
-/** ORDER BY clause (empty when no sort); every column must exist. Nulls always sort last, in both engines. */
-export function orderByClause(sort: readonly SortKey[], columns: readonly ColumnInfo[]): string {
+/**
+ * ORDER BY clause (empty when no sort); every column must exist. Nulls always sort last, in both engines.
+ * `table` qualifies the names: the stored values sort, not select-list expressions of the same name.
+ */
+export function orderByClause(sort: readonly SortKey[], columns: readonly ColumnInfo[], table?: string): string {
   if (sort.length === 0) return '';
   const keys = sort.map((key) => {
     columnType(columns, key.column, 'sort');
-    return `${quoteIdent(key.column)} ${key.desc ? 'DESC' : 'ASC'} NULLS LAST`;
+    return `${table ? `${table}.` : ''}${quoteIdent(key.column)} ${key.desc ? 'DESC' : 'ASC'} NULLS LAST`;
   });
   return `ORDER BY ${keys.join(', ')}`;
 }

@@ -184,12 +184,17 @@ export const datasetCommands: CommandModule = (program, io) => {
       'csv, parquet, json (an array of row objects), jsonl (one row object per line) or arrow (Arrow IPC stream)',
       'csv',
     )
+    .option(
+      '--keep-formulas',
+      "CSV: write text cells starting with = + - @ tab or carriage return as they are (by default they get a leading ' so spreadsheets do not run them as formulas)",
+    )
     .option('-o, --out <file>', 'write to a file instead of stdout')
-    .action(async (name: string, opts: { format: string; out?: string }, cmd: Command) =>
+    .action(async (name: string, opts: { format: string; out?: string; keepFormulas?: boolean }, cmd: Command) =>
       withClient(io, cmd, async (c) => {
         const g = globals(cmd);
+        const formulas = opts.keepFormulas ? '&formulas=keep' : '';
         const stream = await c.stream(
-          `/api/projects/${projectOf(io, g)}/datasets/${enc(name)}/data?format=${enc(opts.format)}&download=true`,
+          `/api/projects/${projectOf(io, g)}/datasets/${enc(name)}/data?format=${enc(opts.format)}&download=true${formulas}`,
         );
         if (opts.out) {
           await pipeline(stream, createWriteStream(opts.out));

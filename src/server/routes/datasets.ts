@@ -7,6 +7,7 @@ import { datasetExport, datasetPage, datasetStats } from '../../datasets/explore
 import { importDataset, importUpload } from '../../datasets/import.js';
 import { LOCAL_FILE_HEADER, offeredLocalFile } from '../../datasets/local-files.js';
 import { datasetVersionPage, restoreDatasetVersion } from '../../datasets/restore.js';
+import { CSV_FORMULA_MODES } from '../../engine/csv-formula-cells.js';
 import { EXPORT_CONTENT_TYPES } from '../../engine/export-format.js';
 import { DEFAULT_PAGE_ROWS, MAX_PAGE_ROWS, parseTableQuery } from '../../engine/table-query.js';
 import type { Workspace } from '../../workspace/workspace.js';
@@ -49,6 +50,12 @@ const DataQuery = z.object({
     .enum(['true', 'false'])
     .optional()
     .describe('with format=json: the whole data as one streamed JSON array of row objects'),
+  formulas: z
+    .enum(CSV_FORMULA_MODES)
+    .optional()
+    .describe(
+      "with format=csv: escape (default) prefixes text cells starting with = + - @ tab or carriage return with ' so spreadsheets do not run them as formulas (numbers stay numbers); keep writes them as they are",
+    ),
 });
 const UploadQuery = z.object({
   format: z
@@ -205,7 +212,12 @@ export function datasetRoutes(app: FastifyInstance, ws: Workspace): void {
       if (format === 'json' && query.download !== 'true')
         return datasetPage(ws, principal, params.key, params.name, parseTableQuery(request.query), signal);
       const { sort, filters } = parseTableQuery({ sort: query.sort, filter: query.filter });
-      const stream = await datasetExport(ws, principal, params.key, params.name, { format, sort, filters });
+      const stream = await datasetExport(ws, principal, params.key, params.name, {
+        format,
+        sort,
+        filters,
+        formulas: query.formulas,
+      });
       void reply
         .header('content-type', EXPORT_CONTENT_TYPES[format])
         .header('content-disposition', `attachment; filename="${params.name}.${format}"`);
