@@ -12,6 +12,7 @@ import { recipeTypes } from '../recipes/registry.js';
 import { RecipeBaseSchema, type RecipeBase, type RecipeContext, type RecipeInput } from '../recipes/recipe-type.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { validateRecipeEdges } from './graph.js';
+import { guardUploadedOutputs, takeReplaceUploaded } from './uploaded-output-guard.js';
 import { recipeTarget } from './recipe-target.js';
 import { revisionStamp } from '../catalog/object-stamp.js';
 
@@ -113,7 +114,8 @@ export async function recipeContext(
 /**
  * Creates or replaces a recipe after checking the flow stays valid (inputs exist, no second
  * writer, no cycle) and that the code compiles against the inputs. A missing output dataset is
- * created as a managed dataset.
+ * created as a managed dataset; one holding uploaded data is taken over only when the body
+ * confirms it (`replaceUploaded: true`, else 409).
  */
 export async function saveRecipe(
   ws: Workspace,
@@ -123,7 +125,8 @@ export async function saveRecipe(
   options: { expectRevision?: number } = {},
 ): Promise<RecipeInfo> {
   await ws.catalog.projects.authorize(principal, projectKey, 'writer');
-  const recipe = parseRecipe(input);
+  const { body, confirmed } = takeReplaceUploaded(input);
+  const recipe = parseRecipe(body);
   const [datasets, recipes] = await Promise.all([
     ws.catalog.objects.list<DatasetDefinition>(projectKey, DATASET_KIND),
     ws.catalog.objects.list<RecipeBase>(projectKey, RECIPE_KIND),
@@ -142,6 +145,8 @@ export async function saveRecipe(
       throw badRequest(`Dataset ${output} is a file read in place; a recipe cannot write it`);
     if (def?.storage.type === 'system') throw badRequest(`Dataset ${output} is a system dataset (read-only)`);
   }
+  const previous = recipes.find((r) => r.name === recipe.name)?.body;
+  await guardUploadedOutputs(ws, projectKey, recipe, previous, confirmed);
   const outputDef = datasets.find((d) => d.name === firstOutput(recipe))?.body;
 
   // Check the code against the inputs when they all have data (an unbuilt input is checked at build time).

@@ -139,6 +139,10 @@ export const flowCommands: CommandModule = (program, io) => {
     )
     .option('--params-file <file>', 'settings of the type as a JSON object (--param overrides them)')
     .option('--code-file <file>', 'the code of a typescript, python or r recipe')
+    .option(
+      '--replace-uploaded',
+      'let the recipe write a dataset holding uploaded or imported data (its rows are replaced at the next build); refused without it',
+    )
     .action(
       async (
         name: string,
@@ -151,6 +155,7 @@ export const flowCommands: CommandModule = (program, io) => {
           param: string[];
           paramsFile?: string;
           codeFile?: string;
+          replaceUploaded?: boolean;
         },
         cmd: Command,
       ) => {
@@ -175,6 +180,7 @@ export const flowCommands: CommandModule = (program, io) => {
               .filter(Boolean),
             ...outputFields(opts.output),
             ...(sql ? { sql } : {}),
+            ...(opts.replaceUploaded ? { replaceUploaded: true } : {}),
           };
           const exists = await c.request('GET', `/api/projects/${project}/recipes/${enc(name)}`).then(
             () => true,

@@ -12,5 +12,11 @@ export const RecipeBody = z
     inputs: z.array(z.string()),
     output: z.string().optional(),
     outputs: z.array(z.string()).optional(),
+    replaceUploaded: z
+      .boolean()
+      .optional()
+      .describe(
+        'Confirms that the recipe may write a dataset holding uploaded or imported data (its rows are replaced at the next build); without it such a save is refused with 409 (code replaces_uploaded). Not stored',
+      ),
   })
   .passthrough();

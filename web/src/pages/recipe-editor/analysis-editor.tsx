@@ -3,6 +3,7 @@ import { api, apiPath, ApiError, errorMessage, projectApi } from '../../api/clie
 import type { Dataset, Job, Recipe } from '../../api/types';
 import { isSaveConflict, SaveConflict } from '../../components/save-conflict';
 import { SchemaForm, type FormValue, type JsonSchema } from '../../components/schema-form';
+import { useConfirm } from '../../components/confirm-dialog';
 import { Loading } from '../../components/ui';
 import { OBJECT_NAME } from '../../lib/names';
 import { useApi } from '../../lib/use-api';
@@ -55,6 +56,7 @@ export function AnalysisEditor({
   });
   const [preview, setPreview] = useState<Preview | null>(null);
   const [busy, setBusy] = useState(false);
+  const confirm = useConfirm();
   const [error, setError] = useState<unknown>(null);
   const [notice, setNotice] = useState<string | null>(initialNotice ?? null);
   const [jobId, setJobId] = useState<string | null>(initialJobId ?? null);
@@ -94,6 +96,7 @@ export function AnalysisEditor({
     try {
       const { saved, jobId: built } = await saveRecipe(projectKey, body(), {
         isNew,
+        ask: confirm.ask,
         revision: recipe?.revision,
         ...(thenBuild ? { build: output } : {}),
       });
@@ -109,6 +112,7 @@ export function AnalysisEditor({
 
   return (
     <div className="stack">
+      {confirm.dialog}
       <div className="row">
         <RecipeNameFields name={name} onName={setName} isNew={isNew} output={output} onOutput={setOutput}>
           <label className="field">

@@ -8,6 +8,7 @@ import { JobProgress } from '../../components/job-progress';
 import { projectPath } from '../../components/layout';
 import { LogView } from '../../components/log-view';
 import { isSaveConflict, SaveConflict } from '../../components/save-conflict';
+import { useConfirm } from '../../components/confirm-dialog';
 import { ErrorAlert } from '../../components/ui';
 import { FINAL_JOB_STATUSES, useJobEvents } from '../../lib/job-events';
 import { useApi } from '../../lib/use-api';
@@ -100,6 +101,7 @@ export function CodeRecipeEditor({
   const [previewing, setPreviewing] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [saving, setSaving] = useState(false);
+  const confirm = useConfirm();
   const [notice, setNotice] = useState<string | null>(initialNotice ?? null);
   const [jobId, setJobId] = useState<string | null>(initialJobId ?? null);
   const live = useJobEvents(projectKey, jobId);
@@ -150,6 +152,7 @@ export function CodeRecipeEditor({
         for (const field of ['revision', 'updatedAt', 'updatedBy']) delete (body as Record<string, unknown>)[field];
         const { saved, jobId: built } = await saveRecipe(projectKey, body, {
           isNew,
+          ask: confirm.ask,
           revision: d.revision,
           ...(thenBuild ? { build: d.output } : {}),
         });
@@ -163,7 +166,7 @@ export function CodeRecipeEditor({
         setSaving(false);
       }
     },
-    [isNew, recipe, language, projectKey, onSaved, draftRef],
+    [isNew, recipe, language, projectKey, onSaved, draftRef, confirm.ask],
   );
 
   const nameOk = OBJECT_NAME.test(draft.name) && OBJECT_NAME.test(draft.output);
@@ -178,6 +181,7 @@ export function CodeRecipeEditor({
 
   return (
     <div className="editor-layout">
+      {confirm.dialog}
       <InputsPanel
         candidates={datasets.filter((d) => d.name !== draft.output)}
         inputs={draft.inputs}

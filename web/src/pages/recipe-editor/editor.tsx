@@ -3,6 +3,7 @@ import { api, ApiError, projectApi } from '../../api/client';
 import type { Dataset, Job, Recipe } from '../../api/types';
 import { ActionButton } from '../../components/can';
 import { isSaveConflict, SaveConflict } from '../../components/save-conflict';
+import { useConfirm } from '../../components/confirm-dialog';
 import { SqlEditor, type SqlEditorHandle, type SqlSchema } from '../../components/sql-editor';
 import { OBJECT_NAME } from '../../lib/names';
 import { useCan } from '../../lib/use-can';
@@ -52,6 +53,7 @@ export function Editor({
   const [previewing, setPreviewing] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [saving, setSaving] = useState(false);
+  const confirm = useConfirm();
   const [notice, setNotice] = useState<string | null>(null);
   const [jobId, setJobId] = useState<string | null>(initialJobId ?? null);
   const canWrite = useCan('write');
@@ -110,6 +112,7 @@ export function Editor({
         };
         const { saved, jobId: built } = await saveRecipe(projectKey, body, {
           isNew,
+          ask: confirm.ask,
           revision: d.revision,
           ...(thenBuild ? { build: d.output } : {}),
         });
@@ -133,13 +136,14 @@ export function Editor({
         setSaving(false);
       }
     },
-    [isNew, projectKey, onSaved, draftRef],
+    [isNew, projectKey, onSaved, draftRef, confirm.ask],
   );
 
   const nameOk = OBJECT_NAME.test(draft.name) && OBJECT_NAME.test(draft.output);
 
   return (
     <div className="editor-layout">
+      {confirm.dialog}
       <InputsPanel
         candidates={candidates}
         inputs={draft.inputs}

@@ -139,6 +139,7 @@ export function VisualEditor({
     run(async () => {
       const { saved, jobId: built } = await saveRecipe(projectKey, body(), {
         isNew,
+        ask: confirm.ask,
         revision: recipe?.revision,
         ...(thenBuild && outputs[0] ? { build: outputs[0] } : {}),
       });
