@@ -459,6 +459,23 @@ describe('turning a cell into a recipe', () => {
     });
     expect(python.status).toBe(400);
     expect(python.body.error.message).toContain('must end with the rows it makes');
+
+    // Writing a dataset of uploaded data (here its own input's twin) is confirmed, as when saving a recipe.
+    expect((await s.upload(`${P}/datasets/obs_copy/upload`, CSV, 'obs.csv')).status).toBe(201);
+    const takeover = { cells: [0], output: 'obs_copy', name: 'torecipe_takeover' };
+    const refused = await s.call<{ error: { code: string } }>('POST', `${P}/notebooks/torecipe/to-recipe`, {
+      token: writer,
+      body: takeover,
+    });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('replaces_uploaded');
+    await ok(
+      s.call('POST', `${P}/notebooks/torecipe/to-recipe`, {
+        token: writer,
+        body: { ...takeover, replaceUploaded: true },
+      }),
+      201,
+    );
   });
 
   it('wraps TypeScript and Python cells into a code recipe that builds the cell’s last expression', async () => {

@@ -24,6 +24,8 @@ export const ToRecipeSchema = z.object({
   output: Name,
   /** The recipe's name; `<notebook>_cell_<n>` when not given. */
   name: Name.optional(),
+  /** Confirms that the recipe may write a dataset holding uploaded data (else 409), as when saving a recipe. */
+  replaceUploaded: z.boolean().optional(),
 });
 
 /**
@@ -61,6 +63,7 @@ export async function notebookToRecipe(
     name: body.name ?? `${id}_cell_${first + 1}`.slice(0, 128),
     output: body.output,
     description: `Made from notebook ${id}, ${where}`,
+    ...(body.replaceUploaded ? { replaceUploaded: true } : {}),
   };
   if (type === 'sql') {
     if (cells.length !== 1)

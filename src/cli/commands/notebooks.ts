@@ -123,14 +123,28 @@ export const notebookCommands: CommandModule = (program, io) => {
     .option('--cell <n...>', 'the cells (0 is the first; default: every code cell)')
     .option('--input <dataset...>', 'the inputs (default: the datasets the cells read)')
     .option('--name <name>', 'the recipe name (default: <notebook>_cell_<n>)')
+    .option(
+      '--replace-uploaded',
+      'let the recipe write a dataset holding uploaded or imported data (refused without it)',
+    )
     .action(
-      async (id: string, opts: { output: string; cell?: string[]; input?: string[]; name?: string }, cmd: Command) =>
+      async (
+        id: string,
+        opts: { output: string; cell?: string[]; input?: string[]; name?: string; replaceUploaded?: boolean },
+        cmd: Command,
+      ) =>
         withClient(io, cmd, async (c, g) => {
           if (opts.cell?.some((n) => !/^\d+$/.test(n))) throw badRequest('--cell is a cell index: 0, 1, 2…');
           const recipe = await c.request<{ name: string; type: string; inputs: string[] }>(
             'POST',
             `${base(g)}/${enc(id)}/to-recipe`,
-            { output: opts.output, cells: opts.cell?.map(Number), inputs: opts.input, name: opts.name },
+            {
+              output: opts.output,
+              cells: opts.cell?.map(Number),
+              inputs: opts.input,
+              name: opts.name,
+              ...(opts.replaceUploaded ? { replaceUploaded: true } : {}),
+            },
           );
           if (g.json) print(io, g, recipe);
           else io.out(`Created ${recipe.type} recipe ${recipe.name} (inputs: ${recipe.inputs.join(', ')})\n`);

@@ -6,6 +6,7 @@ import type { CellOutput, CellRun, CellType, NotebookInfo } from '../api/types';
 import { useConfirm } from '../components/confirm-dialog';
 import { projectPath } from '../components/layout';
 import { ErrorAlert, Loading, PageError, PageHeader } from '../components/ui';
+import { confirmingReplaceUploaded } from '../lib/replace-uploaded';
 import { useApi } from '../lib/use-api';
 import { useLatest } from '../lib/use-latest';
 import { useProjectRole } from '../lib/use-project-role';
@@ -125,10 +126,15 @@ function NotebookEditor({ projectKey: key, notebook }: { projectKey: string; not
     const output = window.prompt(`Dataset the recipe of cell ${index + 1} writes`, `${id}_cell_${index + 1}`);
     if (!output) return;
     try {
-      const recipe = await api.post<{ name: string; type: string }>(projectApi(key, 'notebooks', id, 'to-recipe'), {
-        cells: [index],
-        output,
-      });
+      const recipe = await confirmingReplaceUploaded(
+        (confirmation) =>
+          api.post<{ name: string; type: string }>(projectApi(key, 'notebooks', id, 'to-recipe'), {
+            cells: [index],
+            output,
+            ...confirmation,
+          }),
+        confirm.ask,
+      );
       setNotice(`Created ${recipe.type} recipe ${recipe.name} writing ${output}.`);
     } catch (err) {
       setError(err);

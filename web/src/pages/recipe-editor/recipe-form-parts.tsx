@@ -1,11 +1,12 @@
 import type { ReactNode } from 'react';
 import { Link } from 'react-router-dom';
-import { api, ApiError, projectApi } from '../../api/client';
+import { api, projectApi } from '../../api/client';
 import type { Job, Recipe } from '../../api/types';
 import type { ConfirmOptions } from '../../components/confirm-dialog';
 import { JobProgress } from '../../components/job-progress';
 import { projectPath } from '../../components/layout';
 import { OBJECT_NAME } from '../../lib/names';
+import { confirmingReplaceUploaded } from '../../lib/replace-uploaded';
 
 /**
  * What every recipe editor (SQL, code, visual, analysis) shares: saving with the revision it was
@@ -14,39 +15,26 @@ import { OBJECT_NAME } from '../../lib/names';
 
 /**
  * Saves a recipe: a new one with POST, a stored one with PUT at `revision` (the server answers 409
- * when someone saved since). An output holding uploaded data is refused (409 `replaces_uploaded`)
- * until confirmed: `ask` asks the user, and the save is sent again with the confirmation (a
- * refusal leaves the server's message as the error). With `build`, then starts the build of that
- * output (any output of a recipe builds all of them) and returns the job's id.
+ * when someone saved since). An output holding uploaded data is taken over once `ask` confirms
+ * (`confirmingReplaceUploaded`). With `build`, then starts the build of that output (any output
+ * of a recipe builds all of them) and returns the job's id.
  */
 export async function saveRecipe(
   projectKey: string,
   body: Record<string, unknown> & { name: string },
   options: { isNew: boolean; revision?: number; build?: string; ask: (o: ConfirmOptions) => Promise<boolean> },
 ): Promise<{ saved: Recipe; jobId?: string }> {
-  const send = (extra: Record<string, unknown>) =>
-    options.isNew
-      ? api.post<Recipe>(projectApi(projectKey, 'recipes'), { ...body, ...extra })
-      : api.put<Recipe>(projectApi(projectKey, 'recipes', body.name), {
-          ...body,
-          revision: options.revision,
-          ...extra,
-        });
-  let saved: Recipe;
-  try {
-    saved = await send({});
-  } catch (e) {
-    if (!(e instanceof ApiError && e.code === 'replaces_uploaded')) throw e;
-    const datasets = (e.details as { datasets?: string[] } | undefined)?.datasets ?? [];
-    const replace = await options.ask({
-      title: `Replace the uploaded data of ${datasets.join(', ')}?`,
-      body: e.message.replace(/ Confirm with .*$/, ''),
-      confirm: 'Replace uploaded data',
-      danger: true,
-    });
-    if (!replace) throw e;
-    saved = await send({ replaceUploaded: true });
-  }
+  const saved = await confirmingReplaceUploaded(
+    (confirmation) =>
+      options.isNew
+        ? api.post<Recipe>(projectApi(projectKey, 'recipes'), { ...body, ...confirmation })
+        : api.put<Recipe>(projectApi(projectKey, 'recipes', body.name), {
+            ...body,
+            revision: options.revision,
+            ...confirmation,
+          }),
+    options.ask,
+  );
   if (options.build === undefined) return { saved };
   const { jobId } = await api.post<{ jobId: string }>(projectApi(projectKey, 'builds'), {
     targets: [options.build],
