@@ -12,11 +12,11 @@ export type CsvFormulaMode = (typeof CSV_FORMULA_MODES)[number];
 /** The first characters that start a formula in Excel, LibreOffice and Google Sheets. */
 const FORMULA_STARTS = `'=', '+', '-', '@', chr(9), chr(13)`;
 
-/** Text columns only: a number such as -5 is written by the engine, not read as text, and stays a number. */
+/** Text columns only: a number such as -5 is a value, not a formula, and stays a number. */
 function isText(type: string, dialect: SqlDialect): boolean {
   const t = type.toLowerCase();
   return dialect === 'duckdb'
-    ? t === 'varchar' || t.startsWith('varchar(')
+    ? /^varchar\b/.test(t)
     : /^(text|character varying|character|varchar|char|bpchar|citext|name)\b/.test(t);
 }
 
