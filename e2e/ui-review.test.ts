@@ -2,8 +2,11 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWebIfStale } from '../bin/build-web-if-needed.js';
 import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../test/support/llano-server.js';
+import type { Monitoring } from '../src/automation/monitoring-types.js';
+import { a11yViolations, overflowX, seriousOnes } from './support/a11y.js';
 import { launchBrowser, logIn, type TestBrowser } from './support/browser.js';
 import { expectText } from './support/expect-text.js';
+import { overlappingCells } from './support/overlaps.js';
 import { READER, seedSmallProject, type SmallProject } from './support/small-project.js';
 
 /**
@@ -79,6 +82,34 @@ describe('web UI: phones, roles and unsaved edits', () => {
     await page.goto(`/projects/${p.key}/datasets`);
     await page.getByRole('navigation', { name: 'Project sections' }).waitFor();
     expect(await page.getByRole('button', { name: 'Project menu' }).isVisible()).toBe(false);
+  });
+
+  it('on a phone, the monitoring timeline shows each scenario with its runs and no text over another', async () => {
+    const { page } = phone;
+    // A name as long as the observatory's, and the seeded scenario's run finished (its durations are figures).
+    await server.call('POST', `/api/projects/${p.key}/scenarios`, {
+      token: server.adminToken,
+      body: { id: 'upload_monitoring', name: 'Upload Monitoring to S3 - ELTSANDBOX nightly', steps: [] },
+    });
+    await expect
+      .poll(async () => {
+        const m = await server.call<Monitoring>('GET', '/api/automation/monitoring', { token: server.adminToken });
+        return m.body.scenarios.find((s) => s.id === p.scenario)?.lastDurationMs ?? null;
+      })
+      .not.toBeNull();
+    for (const url of ['/monitoring', '/monitoring?expand=step', '/monitoring/triggers', '/monitoring/reporters']) {
+      await page.goto(url);
+      const table = page.getByRole('table', { name: /^(Scenarios|Triggers|Reporters)$/ });
+      await table.getByRole('link', { name: 'Daily refresh' }).first().waitFor();
+      expect(await overlappingCells(page, 'main table'), url).toEqual([]);
+      expect(seriousOnes(await a11yViolations(page)), url).toEqual([]);
+      expect((await overflowX(page)).extra, url).toBe(0);
+    }
+    // On the timeline the long name is on two lines rather than cut to a few letters.
+    await page.goto('/monitoring');
+    const name = page.getByRole('link', { name: 'Upload Monitoring to S3 - ELTSANDBOX nightly' });
+    const lines = await name.evaluate((a) => a.getClientRects().length);
+    expect(lines).toBeGreaterThanOrEqual(2);
   });
 
   it('shows a reader what writers may do as disabled, with the reason, and clicking does nothing', async () => {
