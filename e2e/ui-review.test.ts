@@ -176,6 +176,34 @@ describe('web UI: phones, roles and unsaved edits', () => {
     expect(await page.getByLabel('Name', { exact: true }).inputValue()).toBe('Daily refresh, edited');
   });
 
+  it('lists every problem of a refused scenario save, each beside its trigger or step too', async () => {
+    const { page } = laptop;
+    await page.goto(`/projects/${p.key}/scenarios/${p.scenario}`);
+    // Beside its trigger and step, a time trigger with no schedule and a build step with no dataset: two problems.
+    await page.getByLabel('New trigger type').selectOption('time');
+    await page.getByRole('button', { name: 'Add trigger' }).click();
+    await page.getByLabel('New step type').selectOption('build');
+    await page.getByRole('button', { name: 'Add step' }).click();
+    await page.getByRole('button', { name: 'Save scenario' }).click();
+    const summary = page.getByRole('alert').filter({ hasText: 'Not saved: 2 problems' });
+    await expectText(summary, /Trigger 2 \(time\): give exactly one of cron, everyMinutes, everyHours and dailyAt/);
+    await expectText(summary, /Step 2 \(build\): Targets: /);
+    const trigger = page.getByRole('group', { name: 'trigger 2' });
+    await expectText(trigger.locator('.problem-list'), /^give exactly one of cron/);
+    const step = page.getByRole('group', { name: 'step 2' });
+    await expectText(step.locator('.problem-list'), /^Targets: /);
+    for (const fine of ['trigger 1', 'step 1'])
+      expect(await page.getByRole('group', { name: fine }).locator('.problem-list').count(), fine).toBe(0);
+    expect(seriousOnes(await a11yViolations(page))).toEqual([]);
+    // Nothing was stored.
+    const stored = await server.call<{ revision: number }>('GET', `/api/projects/${p.key}/scenarios/${p.scenario}`, {
+      token: server.adminToken,
+    });
+    expect(stored.body.revision).toBe(1);
+    // Leave without the edits (the guard asks).
+    await page.getByRole('button', { name: 'Discard changes' }).click();
+  });
+
   it('"Save and run" on a new recipe starts one build and keeps showing its progress', async () => {
     const { page } = laptop;
     const jobsBefore = (
