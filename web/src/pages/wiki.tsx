@@ -76,7 +76,7 @@ function Attachments({
     <CardSection title="Attachments">
       {error ? <ErrorAlert error={error} /> : null}
       {list.data?.length ? (
-        <ul>
+        <ul className="attachment-list">
           {list.data.map((a) => (
             <li key={a.fileName}>
               <a href={projectApi(projectKey, 'wiki', page, 'attachments', a.fileName)}>{a.fileName}</a>{' '}
@@ -236,7 +236,7 @@ export default function WikiPageView() {
                   className="btn"
                   onClick={() =>
                     void api
-                      .post<{ html: string }>(projectApi(key, 'wiki-preview'), { content: draft })
+                      .post<{ html: string }>(projectApi(key, 'wiki-preview'), { content: draft, page })
                       .then((p) => setPreview(p.html), setError)
                   }
                 >
