@@ -110,6 +110,8 @@ describe('web UI: phones, roles and unsaved edits', () => {
     const name = page.getByRole('link', { name: 'Upload Monitoring to S3 - ELTSANDBOX nightly' });
     const lines = await name.evaluate((a) => a.getClientRects().length);
     expect(lines).toBeGreaterThanOrEqual(2);
+    // The tests below count the project's scenarios.
+    await server.call('DELETE', `/api/projects/${p.key}/scenarios/upload_monitoring`, { token: server.adminToken });
   });
 
   it('shows a reader what writers may do as disabled, with the reason, and clicking does nothing', async () => {
