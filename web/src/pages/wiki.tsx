@@ -222,7 +222,8 @@ export default function WikiPageView() {
           {!page ? (
             <EmptyState title="Project wiki">
               Pick a page on the left{canEdit ? ', or name a new one' : ''}. Pages link objects with [[dataset:name]],
-              [[recipe:name]], [[dashboard:id]] and [[wiki:page]].
+              [[recipe:name]], [[dashboard:id]] and [[wiki:page]], other pages with [text](page name) or
+              [text](../page), and show tables and images: ![alt](a file attached to the page) or an https: address.
             </EmptyState>
           ) : mode === 'edit' ? (
             <div className="stack">
