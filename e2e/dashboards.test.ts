@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { a11yViolations, overflowX, seriousOnes } from './support/a11y.js';
-import { launchBrowser, logIn } from './support/browser.js';
+import { launchBrowser, logIn, type TestBrowser } from './support/browser.js';
 import { browserSuite } from './support/browser-suite.js';
 import { apiClient, type ApiClient } from './support/seed.js';
 
@@ -262,6 +262,24 @@ describe('web UI: chart builder and dashboards', () => {
       name: 'Board app',
       files: { 'index.html': '<!doctype html><title>Board app</title><h1>Hello from the board app</h1>' },
     });
+    const guest = await launchBrowser(suite.server.url);
+    try {
+      await sharedWithGuests(guest);
+    } finally {
+      await guest.close();
+    }
+  }, 180_000);
+
+  /** The guest's view of what the admin shares with their group, before and after. */
+  async function sharedWithGuests(guest: TestBrowser) {
+    const g = guest.page;
+    // Before anything is shared: the /shared page, from the main navigation, says so.
+    await logIn(g, 'guest', 'guest-password-1');
+    await g.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Shared with me' }).click();
+    await g.getByRole('heading', { name: 'Shared with me', level: 1 }).waitFor();
+    await g.getByText('Nothing is shared with you').waitFor();
+    expect(await g.getByRole('table', { name: 'Shared with me' }).count()).toBe(0);
+
     const { page } = suite.browser;
     // The admin shares both in their own dialogs.
     const shareWithGuests = async (what: string) => {
@@ -282,65 +300,70 @@ describe('web UI: chart builder and dashboards', () => {
     await page.getByRole('heading', { name: 'Board app' }).waitFor();
     await shareWithGuests('webapp');
 
-    const guest = await launchBrowser(suite.server.url);
+    // The /shared page lists both, linked to where they open, and is accessible.
+    await g.reload();
+    const list = g.getByRole('table', { name: 'Shared with me' });
+    await list.getByRole('link', { name: 'Shift report' }).waitFor();
+    expect(await list.getByRole('link', { name: 'Board app' }).getAttribute('href')).toBe(`/webapps/${KEY}/board_app/`);
+    expect(seriousOnes(await a11yViolations(g))).toEqual([]);
+    await list.getByRole('link', { name: 'Shift report' }).click();
+    await g.waitForURL(`**/shared/${KEY}/dashboards/shift`);
+    // Its breadcrumb leads back to the list.
+    expect(await g.locator('main').getByRole('link', { name: 'Shared with me' }).getAttribute('href')).toBe('/shared');
+    await g.goto('/');
+    const shared = g.getByRole('region', { name: 'Shared with me' });
+    await shared.getByRole('link', { name: 'Shift report' }).waitFor();
+    expect(seriousOnes(await a11yViolations(g))).toEqual([]);
+    // Where only admins create projects, New project and Import project say so instead of failing.
+    suite.server.ws.config.projectCreators = ['admins'];
     try {
-      const g = guest.page;
-      await logIn(g, 'guest', 'guest-password-1');
-      const shared = g.getByRole('region', { name: 'Shared with me' });
-      await shared.getByRole('link', { name: 'Shift report' }).waitFor();
-      expect(seriousOnes(await a11yViolations(g))).toEqual([]);
-      // Where only admins create projects, New project and Import project say so instead of failing.
-      suite.server.ws.config.projectCreators = ['admins'];
-      try {
-        await g.reload();
-        const create = g.getByRole('button', { name: 'New project' });
-        await expect.poll(() => create.getAttribute('aria-disabled')).toBe('true');
-        expect(await create.getAttribute('title')).toMatch(/limited who may create projects/);
-        expect(await g.getByRole('button', { name: 'Import project' }).getAttribute('aria-disabled')).toBe('true');
-      } finally {
-        suite.server.ws.config.projectCreators = ['everyone'];
-      }
-      await shared.getByRole('link', { name: 'Shift report' }).click();
-      await g.waitForURL(`**/shared/${KEY}/dashboards/shift`);
-      await g.getByRole('img', { name: 'Mean Trec by band' }).waitFor();
-      // Filters work: the page's tiles come in one request of the shared dashboard.
-      const filtered = g.waitForResponse(
-        (r) => r.url().includes('/dashboards/shift/data') && r.url().includes('DV01') && r.status() === 200,
-      );
-      await g.getByLabel('antenna').fill('DV01');
-      await filtered;
-      for (const name of ['Edit layout', 'Save', 'Share', 'Delete', 'PNG', 'PDF'])
-        expect(await g.getByRole('button', { name, exact: true }).count(), name).toBe(0);
-      expect(await g.getByRole('link', { name: 'PNG' }).count()).toBe(0);
-      expect(await g.getByRole('navigation', { name: 'Project sections' }).count()).toBe(0);
-      expect(seriousOnes(await a11yViolations(g))).toEqual([]);
-      // A project link to it leads a non-member to the same page.
-      await g.goto(`/projects/${KEY}/dashboards/shift`);
-      await g.waitForURL(`**/shared/${KEY}/dashboards/shift`);
-      await g.getByRole('img', { name: 'Mean Trec by band' }).waitFor();
-      // Any other page of the project: one heading and the refusal, no project menu around it.
-      await g.goto(`/projects/${KEY}/datasets`);
-      await g.getByRole('heading', { name: `Project ${KEY}`, level: 1 }).waitFor();
-      await g.getByRole('alert').waitFor();
-      expect(await g.getByRole('navigation', { name: 'Project sections' }).count()).toBe(0);
-      expect(await g.getByRole('navigation', { name: 'Project menu' }).count()).toBe(0);
-      expect(await a11yViolations(g)).toEqual([]);
-
-      // On a phone: nothing wider than the window, here and on the home page's list.
-      await g.setViewportSize({ width: 390, height: 844 });
-      expect((await overflowX(g)).extra).toBe(0);
-      await g.goto('/');
-      await shared.getByRole('link', { name: 'Board app' }).waitFor();
-      expect((await overflowX(g)).extra).toBe(0);
-      expect(seriousOnes(await a11yViolations(g))).toEqual([]);
-      await shared.getByRole('link', { name: 'Board app' }).click();
-      await g.waitForURL(new RegExp(`/webapps/${KEY}/board_app/~[^/]+/$`));
-      await g.getByRole('heading', { name: 'Hello from the board app' }).waitFor();
-      expect(guest.pageErrors).toEqual([]);
+      await g.reload();
+      const create = g.getByRole('button', { name: 'New project' });
+      await expect.poll(() => create.getAttribute('aria-disabled')).toBe('true');
+      expect(await create.getAttribute('title')).toMatch(/limited who may create projects/);
+      expect(await g.getByRole('button', { name: 'Import project' }).getAttribute('aria-disabled')).toBe('true');
     } finally {
-      await guest.close();
+      suite.server.ws.config.projectCreators = ['everyone'];
     }
-  }, 180_000);
+    await shared.getByRole('link', { name: 'Shift report' }).click();
+    await g.waitForURL(`**/shared/${KEY}/dashboards/shift`);
+    await g.getByRole('img', { name: 'Mean Trec by band' }).waitFor();
+    // Filters work: the page's tiles come in one request of the shared dashboard.
+    const filtered = g.waitForResponse(
+      (r) => r.url().includes('/dashboards/shift/data') && r.url().includes('DV01') && r.status() === 200,
+    );
+    await g.getByLabel('antenna').fill('DV01');
+    await filtered;
+    for (const name of ['Edit layout', 'Save', 'Share', 'Delete', 'PNG', 'PDF'])
+      expect(await g.getByRole('button', { name, exact: true }).count(), name).toBe(0);
+    expect(await g.getByRole('link', { name: 'PNG' }).count()).toBe(0);
+    expect(await g.getByRole('navigation', { name: 'Project sections' }).count()).toBe(0);
+    expect(seriousOnes(await a11yViolations(g))).toEqual([]);
+    // A project link to it leads a non-member to the same page.
+    await g.goto(`/projects/${KEY}/dashboards/shift`);
+    await g.waitForURL(`**/shared/${KEY}/dashboards/shift`);
+    await g.getByRole('img', { name: 'Mean Trec by band' }).waitFor();
+    // Any other page of the project: one heading and the refusal, no project menu around it.
+    await g.goto(`/projects/${KEY}/datasets`);
+    await g.getByRole('heading', { name: `Project ${KEY}`, level: 1 }).waitFor();
+    await g.getByRole('alert').waitFor();
+    expect(await g.getByRole('navigation', { name: 'Project sections' }).count()).toBe(0);
+    expect(await g.getByRole('navigation', { name: 'Project menu' }).count()).toBe(0);
+    expect(await a11yViolations(g)).toEqual([]);
+
+    // On a phone: nothing wider than the window, here and on the home page's list.
+    await g.setViewportSize({ width: 390, height: 844 });
+    expect((await overflowX(g)).extra).toBe(0);
+    await g.goto('/');
+    await shared.getByRole('link', { name: 'Board app' }).waitFor();
+    expect((await overflowX(g)).extra).toBe(0);
+    expect(seriousOnes(await a11yViolations(g))).toEqual([]);
+    await shared.getByRole('link', { name: 'Board app' }).click();
+    await g.waitForURL(new RegExp(`/webapps/${KEY}/board_app/~[^/]+/$`));
+    await g.getByRole('heading', { name: 'Hello from the board app' }).waitFor();
+    expect(guest.pageErrors).toEqual([]);
+  }
+
   it('creates a table insight with a conditional colour and a text insight, places both on a dashboard', async () => {
     const { page } = suite.browser;
     await page.goto(`/projects/${KEY}/dashboards`);

@@ -76,6 +76,7 @@ function routes(p: SmallProject): string[] {
     `${P}/datasets/${p.dataset}/discussion`,
     '/search?q=receiver',
     '/notifications',
+    '/shared',
     `${P}/timeline`,
     `${P}/no-such-section`,
   ];

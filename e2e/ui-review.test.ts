@@ -2,8 +2,11 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWebIfStale } from '../bin/build-web-if-needed.js';
 import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../test/support/llano-server.js';
+import type { Monitoring } from '../src/automation/monitoring-types.js';
+import { a11yViolations, overflowX, seriousOnes } from './support/a11y.js';
 import { launchBrowser, logIn, type TestBrowser } from './support/browser.js';
 import { expectText } from './support/expect-text.js';
+import { overlappingCells } from './support/overlaps.js';
 import { READER, seedSmallProject, type SmallProject } from './support/small-project.js';
 
 /**
@@ -81,6 +84,36 @@ describe('web UI: phones, roles and unsaved edits', () => {
     expect(await page.getByRole('button', { name: 'Project menu' }).isVisible()).toBe(false);
   });
 
+  it('on a phone, the monitoring timeline shows each scenario with its runs and no text over another', async () => {
+    const { page } = phone;
+    // A name as long as the observatory's, and the seeded scenario's run finished (its durations are figures).
+    await server.call('POST', `/api/projects/${p.key}/scenarios`, {
+      token: server.adminToken,
+      body: { id: 'upload_monitoring', name: 'Upload Monitoring to S3 - ELTSANDBOX nightly', steps: [] },
+    });
+    await expect
+      .poll(async () => {
+        const m = await server.call<Monitoring>('GET', '/api/automation/monitoring', { token: server.adminToken });
+        return m.body.scenarios.find((s) => s.id === p.scenario)?.lastDurationMs ?? null;
+      })
+      .not.toBeNull();
+    for (const url of ['/monitoring', '/monitoring?expand=step', '/monitoring/triggers', '/monitoring/reporters']) {
+      await page.goto(url);
+      const table = page.getByRole('table', { name: /^(Scenarios|Triggers|Reporters)$/ });
+      await table.getByRole('link', { name: 'Daily refresh' }).first().waitFor();
+      expect(await overlappingCells(page, 'main table'), url).toEqual([]);
+      expect(seriousOnes(await a11yViolations(page)), url).toEqual([]);
+      expect((await overflowX(page)).extra, url).toBe(0);
+    }
+    // On the timeline the long name is on two lines rather than cut to a few letters.
+    await page.goto('/monitoring');
+    const name = page.getByRole('link', { name: 'Upload Monitoring to S3 - ELTSANDBOX nightly' });
+    const lines = await name.evaluate((a) => a.getClientRects().length);
+    expect(lines).toBeGreaterThanOrEqual(2);
+    // The tests below count the project's scenarios.
+    await server.call('DELETE', `/api/projects/${p.key}/scenarios/upload_monitoring`, { token: server.adminToken });
+  });
+
   it('shows a reader what writers may do as disabled, with the reason, and clicking does nothing', async () => {
     const b = await launchBrowser(server.url);
     try {
@@ -143,6 +176,34 @@ describe('web UI: phones, roles and unsaved edits', () => {
     await expectText(dialog, /edits to this scenario/);
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     expect(await page.getByLabel('Name', { exact: true }).inputValue()).toBe('Daily refresh, edited');
+  });
+
+  it('lists every problem of a refused scenario save, each beside its trigger or step too', async () => {
+    const { page } = laptop;
+    await page.goto(`/projects/${p.key}/scenarios/${p.scenario}`);
+    // Beside its trigger and step, a time trigger with no schedule and a build step with no dataset: two problems.
+    await page.getByLabel('New trigger type').selectOption('time');
+    await page.getByRole('button', { name: 'Add trigger' }).click();
+    await page.getByLabel('New step type').selectOption('build');
+    await page.getByRole('button', { name: 'Add step' }).click();
+    await page.getByRole('button', { name: 'Save scenario' }).click();
+    const summary = page.getByRole('alert').filter({ hasText: 'Not saved: 2 problems' });
+    await expectText(summary, /Trigger 2 \(time\): give exactly one of cron, everyMinutes, everyHours and dailyAt/);
+    await expectText(summary, /Step 2 \(build\): Targets: /);
+    const trigger = page.getByRole('group', { name: 'trigger 2' });
+    await expectText(trigger.locator('.problem-list'), /^give exactly one of cron/);
+    const step = page.getByRole('group', { name: 'step 2' });
+    await expectText(step.locator('.problem-list'), /^Targets: /);
+    for (const fine of ['trigger 1', 'step 1'])
+      expect(await page.getByRole('group', { name: fine }).locator('.problem-list').count(), fine).toBe(0);
+    expect(seriousOnes(await a11yViolations(page))).toEqual([]);
+    // Nothing was stored.
+    const stored = await server.call<{ revision: number }>('GET', `/api/projects/${p.key}/scenarios/${p.scenario}`, {
+      token: server.adminToken,
+    });
+    expect(stored.body.revision).toBe(1);
+    // Leave without the edits (the guard asks).
+    await page.getByRole('button', { name: 'Discard changes' }).click();
   });
 
   it('"Save and run" on a new recipe starts one build and keeps showing its progress', async () => {

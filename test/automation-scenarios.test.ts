@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Automation } from '../src/automation/automation.js';
 import { ManualClock } from '../src/automation/clock.js';
+import type { ScenarioProblem } from '../src/automation/scenario-problems.js';
 import { Scheduler } from '../src/automation/scheduler.js';
 import type {
   ApiError,
@@ -18,6 +19,14 @@ import { startHttpReceiver, startSmtpReceiver, type HttpReceiver } from './suppo
 const P = '/api/projects/AUTO';
 const CSV = 'ts,antenna,band\n2030-01-01 00:00:00,DA41,3\n2030-01-01 00:10:00,DA42,6\n';
 const FINAL = ['SUCCESS', 'WARNING', 'FAILED', 'ABORTED'];
+/** A mail reporter whose only recipient is not an address. */
+const MAIL_TO_NOBODY = {
+  channel: 'mail',
+  on: 'failure',
+  smtp: { host: 'localhost' },
+  from: 'llano@example.org',
+  to: ['not an address'],
+};
 
 describe('scenarios: definitions, runs, triggers, reporters', () => {
   let s: TestServer;
@@ -102,15 +111,7 @@ describe('scenarios: definitions, runs, triggers, reporters', () => {
       [
         {
           ...base,
-          reporters: [
-            {
-              channel: 'mail',
-              on: 'failure',
-              smtp: { host: 'localhost' },
-              from: 'llano@example.org',
-              to: ['not an address'],
-            },
-          ],
+          reporters: [MAIL_TO_NOBODY],
         },
         /Reporter 1 \(mail\): To: item 1: not a valid e-mail address/,
       ],
@@ -124,6 +125,58 @@ describe('scenarios: definitions, runs, triggers, reporters', () => {
       expect(r.body.error.message).toMatch(message);
     }
     expect((await s.call('GET', `${P}/scenarios`, { token: s.adminToken })).body).toEqual([]);
+  });
+
+  it('names every problem of a scenario at once, each with where it is, and saves nothing', async () => {
+    const r = await save<ApiError>({
+      id: 'many_problems',
+      concurrency: 'sometimes',
+      triggers: [
+        { type: 'time', cron: '61 * * * *' },
+        { type: 'manual', id: 'by_hand' },
+        { type: 'manual', id: 'by_hand' },
+      ],
+      steps: [
+        { type: 'build', targets: ['no_such_dataset'] },
+        { type: 'teleport' },
+        { name: 'no type' },
+        { type: 'noop', runIf: 'sometimes', timeoutSeconds: -1 },
+      ],
+      reporters: [MAIL_TO_NOBODY],
+    });
+    expect(r.status).toBe(400);
+    // Problems of fields and types, of the catalog (in items that could be read), and of the lists, in the form's order.
+    const problems = (r.body.error.details as { problems: ScenarioProblem[] }).problems;
+    expect(problems.map((p) => [p.where, p.section ?? null, p.number ?? null, p.field ?? null])).toEqual([
+      ['Scenario', null, null, 'concurrency'],
+      ['Triggers', 'triggers', null, null],
+      ['Trigger 1 (time)', 'triggers', 1, null],
+      ['Step 1 (build)', 'steps', 1, null],
+      ['Step 2', 'steps', 2, 'type'],
+      ['Step 3', 'steps', 3, 'type'],
+      ['Step 4 (noop)', 'steps', 4, 'runIf'],
+      ['Step 4 (noop)', 'steps', 4, 'timeoutSeconds'],
+      ['Reporter 1 (mail)', 'reporters', 1, 'to.0'],
+    ]);
+    expect(problems.map((p) => p.message)).toEqual([
+      expect.stringMatching(/^concurrency: Invalid option/),
+      'two triggers have the same id',
+      expect.stringMatching(/^Invalid cron expression "61 \* \* \* \*"/),
+      'dataset no_such_dataset does not exist in project AUTO',
+      expect.stringMatching(/^unknown step type "teleport"/),
+      expect.stringMatching(/^type: Invalid input/),
+      expect.stringMatching(/^Run if: Invalid option/),
+      expect.stringMatching(/^Timeout seconds: Too small/),
+      'To: item 1: not a valid e-mail address',
+    ]);
+    expect(r.body.error.message).toMatch(
+      /^9 problems in the scenario: Scenario: concurrency: .*; Triggers: two triggers/,
+    );
+    // One problem alone reads as it always did.
+    const one = await save<ApiError>({ id: 'one_problem', steps: [{ type: 'build', targets: ['nope'] }] });
+    expect(one.body.error.message).toBe('Step 1 (build): dataset nope does not exist in project AUTO');
+    expect((one.body.error.details as { problems: ScenarioProblem[] }).problems).toHaveLength(1);
+    expect((await s.call('GET', `${P}/scenarios/many_problems`, { token: s.adminToken })).status).toBe(404);
   });
 
   it('describes every type with a JSON schema for generated forms', async () => {

@@ -169,6 +169,26 @@ describe('wiki', () => {
     expect((await s.call('GET', `${page('ops/shifts')}/attachments/roster.csv`, { token: reader })).status).toBe(404);
   });
 
+  it('renders relative links and attached images of the page, in a saved page and in a preview of it', async () => {
+    expect((await s.upload(`${page('ops/shifts')}/attachments`, 'png bytes', 'plot.png', writer)).status).toBe(201);
+    const content = '![Plot](plot.png) [Back](../ops) [Sibling](shifts)\n\n| a |\n|---|\n| 1 |';
+    const saved = await ok<Page>(s.call('PUT', page('ops/shifts'), { token: writer, body: { content } }));
+    const preview = await ok<{ html: string }>(
+      s.call('POST', `${P}/wiki-preview`, { token: reader, body: { content, page: 'ops/shifts' } }),
+    );
+    for (const html of [saved.html, preview.html]) {
+      expect(html).toContain('<img src="/api/projects/WIKI/wiki/ops%2Fshifts/attachments/plot.png" alt="Plot"');
+      expect(html).toContain('<a class="wiki-link" href="/projects/WIKI/wiki/ops">Back</a>');
+      expect(html).toContain('<a class="wiki-link" href="/projects/WIKI/wiki/ops/shifts">Sibling</a>');
+      expect(html).toContain('<table><thead><tr><th>a</th></tr></thead><tbody><tr><td>1</td></tr></tbody></table>');
+    }
+    // Previewed without a page: nothing to attach to, so the image stays text.
+    const loose = await ok<{ html: string }>(s.call('POST', `${P}/wiki-preview`, { token: reader, body: { content } }));
+    expect(loose.html).toContain('<span class="missing-image"');
+    const bad = await s.call('POST', `${P}/wiki-preview`, { token: reader, body: { content, page: '../x' } });
+    expect(bad.status).toBe(400);
+  });
+
   it('deletes a page (history stays)', async () => {
     expect((await s.call('DELETE', page('links'), { token: reader })).status).toBe(403);
     await ok(s.call('DELETE', page('links'), { token: writer }), 204);

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { badRequest } from '../common/errors.js';
 import { fieldTitles } from '../common/field-titles.js';
-import { parseOr400 } from '../common/parse.js';
+import { listIssues } from '../common/parse.js';
 import { sha256 } from '../common/ids.js';
 import { assertObjectName } from '../common/names.js';
 import type { Registry } from '../common/registry.js';
@@ -10,6 +9,7 @@ import { reporterTypes } from './reporters/registry.js';
 import { stepTypes } from './steps/registry.js';
 import type { RunIf } from './steps/common.js';
 import { triggerTypes } from './triggers/registry.js';
+import { invalidScenario, SECTION_NOUNS, type ScenarioProblem, type ScenarioSection } from './scenario-problems.js';
 import type { SaveContext } from './types.js';
 
 export const CONCURRENCY = ['queue', 'drop', 'parallel'] as const;
@@ -84,64 +84,164 @@ export interface Scenario {
   reporters: ReporterConfig[];
 }
 
-/** Runs `fn`, prefixing the message of a LlanoError it throws with where in the body it happened. */
-function at<T>(where: string, fn: () => T): T {
-  try {
-    return fn();
-  } catch (e) {
-    throw badRequest(`${where}: ${(e as Error).message}`);
-  }
+/** A scenario's items as read, each one `undefined` where it has a problem (in the reading's list). */
+interface ItemsRead {
+  triggers: (TriggerConfig | undefined)[];
+  steps: (StepConfig | undefined)[];
+  reporters: (ReporterConfig | undefined)[];
 }
 
-/** Each item parsed by its type's schema, after its stored settings are upgraded to the type's version. */
-function parseEach<T>(
-  items: { [k: string]: unknown }[],
-  what: string,
-  key: 'type' | 'channel',
-  registry: Registry<DefinedType & { params: z.ZodType }>,
-): T[] {
+const SECTIONS = ['triggers', 'steps', 'reporters'] as const;
+const KEYS = { triggers: 'type', steps: 'type', reporters: 'channel' } as const;
+const REGISTRIES: Record<ScenarioSection, Registry<DefinedType & { params: z.ZodType }>> = {
+  triggers: triggerTypes,
+  steps: stepTypes,
+  reporters: reporterTypes,
+};
+
+const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/** One item parsed by its type's schema, after its stored settings are upgraded to the type's version. */
+function parseItem(
+  section: ScenarioSection,
+  raw: Record<string, unknown>,
+  number: number,
+  problems: ScenarioProblem[],
+) {
+  const key = KEYS[section];
   // People read "Trigger 2 (time): Daily at: …", not a JSON path.
-  const noun = { triggers: 'Trigger', steps: 'Step', reporters: 'Reporter' }[what] ?? what;
-  return items.map((raw, i) => {
-    const type = at(`${noun} ${i + 1}`, () => registry.get(raw[key]));
-    const where = `${noun} ${i + 1} (${String(raw[key])})`;
-    return parseOr400(
-      type.params,
-      at(where, () => upgradeParams(type, raw)),
-      'value',
-      { prefix: where, field: fieldTitles(type.params) },
-    ) as T;
-  });
+  const noun = `${SECTION_NOUNS[section]} ${number}`;
+  let type;
+  try {
+    type = REGISTRIES[section].get(raw[key]);
+  } catch (e) {
+    problems.push({ where: noun, section, number, field: key, message: messageOf(e) });
+    return undefined;
+  }
+  const where = `${noun} (${String(raw[key])})`;
+  let upgraded;
+  try {
+    upgraded = upgradeParams(type, raw);
+  } catch (e) {
+    problems.push({ where, section, number, message: messageOf(e) });
+    return undefined;
+  }
+  const parsed = type.params.safeParse(upgraded);
+  if (parsed.success) return parsed.data as Record<string, unknown>;
+  for (const issue of listIssues(parsed.error, 'value', fieldTitles(type.params)))
+    problems.push({
+      where,
+      section,
+      number,
+      ...(issue.path.length ? { field: issue.path.join('.'), message: issue.text } : { message: issue.message }),
+    });
+  return undefined;
 }
 
-/** Parses a scenario body with every trigger, step and reporter checked by its type's schema. */
-export function parseScenario(input: unknown): Scenario {
-  const b = parseOr400(ScenarioSchema, input, 'value', { prefix: 'Invalid scenario' });
-  assertObjectName(b.id, 'scenario id');
-  return {
-    ...b,
-    name: b.name ?? b.id,
-    triggers: parseEach<TriggerConfig>(b.triggers, 'triggers', 'type', triggerTypes),
-    steps: parseEach<StepConfig>(b.steps, 'steps', 'type', stepTypes),
-    reporters: parseEach<ReporterConfig>(b.reporters, 'reporters', 'channel', reporterTypes),
+/**
+ * Reads a scenario body, finding every problem rather than the first: the scenario's own fields,
+ * then each trigger, step and reporter by its type's schema (an item the scenario's schema already
+ * faults is not read further). `scenario` is there when nothing is wrong; `items` has each item
+ * that could be read, for the checks against the catalog.
+ */
+function readScenario(input: unknown): { scenario?: Scenario; items: ItemsRead; problems: ScenarioProblem[] } {
+  const problems: ScenarioProblem[] = [];
+  const faulty = new Set<string>();
+  const parsed = ScenarioSchema.safeParse(input);
+  if (!parsed.success)
+    for (const issue of listIssues(parsed.error, 'value')) {
+      const [first, index] = issue.path;
+      const section = SECTIONS.find((x) => x === first);
+      if (section && typeof index === 'number') {
+        faulty.add(`${section}.${index}`);
+        const field = issue.path.slice(2).join('.');
+        problems.push({
+          where: `${SECTION_NOUNS[section]} ${index + 1}`,
+          section,
+          number: index + 1,
+          ...(field ? { field, message: `${field}: ${issue.message}` } : { message: issue.message }),
+        });
+      } else
+        problems.push({
+          where: section ? section.charAt(0).toUpperCase() + section.slice(1) : 'Scenario',
+          ...(section ? { section } : {}),
+          ...(first !== undefined && !section ? { field: String(first) } : {}),
+          message: first === undefined ? issue.message : issue.text,
+        });
+    }
+  const raw = (input && typeof input === 'object' ? input : {}) as Record<string, unknown>;
+  if (typeof raw.id === 'string')
+    try {
+      assertObjectName(raw.id, 'scenario id');
+    } catch (e) {
+      problems.push({ where: 'Scenario', field: 'id', message: messageOf(e) });
+    }
+  const read = (section: ScenarioSection) =>
+    (Array.isArray(raw[section]) ? (raw[section] as unknown[]) : []).map((item, i) =>
+      faulty.has(`${section}.${i}`) || !item || typeof item !== 'object'
+        ? undefined
+        : parseItem(section, item as Record<string, unknown>, i + 1, problems),
+    );
+  const items = {
+    triggers: read('triggers') as ItemsRead['triggers'],
+    steps: read('steps') as ItemsRead['steps'],
+    reporters: read('reporters') as ItemsRead['reporters'],
   };
+  if (!parsed.success || problems.length) return { items, problems };
+  const scenario = {
+    ...parsed.data,
+    name: parsed.data.name ?? parsed.data.id,
+    triggers: items.triggers as TriggerConfig[],
+    steps: items.steps as StepConfig[],
+    reporters: items.reporters as ReporterConfig[],
+  };
+  return { scenario, items, problems };
 }
 
-/** Checks against the catalog (datasets, connections, scenarios named) and semantic rules (cron, time zone). */
-export async function validateScenario(ctx: SaveContext, s: Scenario): Promise<void> {
-  const prefix = async (where: string, fn: () => Promise<void> | undefined) => {
+/** Parses a scenario body with every trigger, step and reporter checked by its type's schema; a 400 lists every problem. */
+export function parseScenario(input: unknown): Scenario {
+  const { scenario, problems } = readScenario(input);
+  if (!scenario) throw invalidScenario(problems);
+  return scenario;
+}
+
+/** The problems the catalog and semantic rules find (datasets, connections, scenarios named; cron, time zone). */
+async function validationProblems(ctx: SaveContext, items: ItemsRead): Promise<ScenarioProblem[]> {
+  const problems: ScenarioProblem[] = [];
+  const check = async (section: 'triggers' | 'steps', number: number, type: string, fn: () => unknown) => {
     try {
       await fn();
     } catch (e) {
-      throw badRequest(`${where}: ${(e as Error).message}`);
+      problems.push({ where: `${SECTION_NOUNS[section]} ${number} (${type})`, section, number, message: messageOf(e) });
     }
   };
-  for (const [i, t] of s.triggers.entries())
-    await prefix(`Trigger ${i + 1} (${t.type})`, () => triggerTypes.get(t.type).validate?.(ctx, t));
-  for (const [i, st] of s.steps.entries())
-    await prefix(`Step ${i + 1} (${st.type})`, () => stepTypes.get(st.type).validate?.(ctx, st));
-  const ids = s.triggers.map((t) => t.id).filter(Boolean);
-  if (new Set(ids).size !== ids.length) throw badRequest('triggers: two triggers have the same id');
+  for (const [i, t] of items.triggers.entries())
+    if (t) await check('triggers', i + 1, t.type, () => triggerTypes.get(t.type).validate?.(ctx, t));
+  for (const [i, st] of items.steps.entries())
+    if (st) await check('steps', i + 1, st.type, () => stepTypes.get(st.type).validate?.(ctx, st));
+  const ids = items.triggers.map((t) => t?.id).filter(Boolean);
+  if (new Set(ids).size !== ids.length)
+    problems.push({ where: 'Triggers', section: 'triggers', message: 'two triggers have the same id' });
+  return problems;
+}
+
+/**
+ * A body to save, read and checked in one go, so that the 400 names every problem at once: those
+ * of its fields and types, and those the catalog finds in the items that could be read.
+ * `check` adds problems of the caller's own (who the scenario runs as).
+ */
+export async function checkScenario(
+  ctx: Omit<SaveContext, 'scenarioId'>,
+  input: unknown,
+  check?: (s: Scenario) => Promise<ScenarioProblem[]>,
+): Promise<Scenario> {
+  const { scenario, items, problems } = readScenario(input);
+  const id = (input as { id?: unknown } | null)?.id;
+  const scenarioId = scenario?.id ?? (typeof id === 'string' ? id : '');
+  problems.push(...(await validationProblems({ ...ctx, scenarioId }, items)));
+  if (scenario && check) problems.push(...(await check(scenario)));
+  if (!scenario || problems.length) throw invalidScenario(problems);
+  return scenario;
 }
 
 /**

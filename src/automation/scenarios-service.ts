@@ -1,10 +1,10 @@
 import type { Principal } from '../catalog/access.js';
 import { roleAtLeast } from '../catalog/access.js';
-import { badRequest, forbidden, notFound } from '../common/errors.js';
+import { forbidden, notFound } from '../common/errors.js';
 import { workspaceSlot, type Workspace } from '../workspace/workspace.js';
 import { SCENARIO_KIND } from './kinds.js';
 import { redactScenario, restoreSecrets, type RevealedSecret } from './scenario-secrets.js';
-import { parseScenario, validateScenario, type Scenario } from './scenario.js';
+import { checkScenario, parseScenario, type Scenario } from './scenario.js';
 import { revisionStamp } from '../catalog/object-stamp.js';
 
 export interface ScenarioInfo extends Scenario {
@@ -110,16 +110,19 @@ export async function saveScenario(
       ? await ws.catalog.objects.get<Scenario>(projectKey, SCENARIO_KIND, body.id).catch(() => null)
       : null;
   const revealed: RevealedSecret[] = [];
-  const scenario = parseScenario(
-    restoreSecrets(body as unknown as Scenario, existing ? parseScenario(existing.body) : null, revealed),
+  const restored = restoreSecrets(
+    body as unknown as Scenario,
+    existing ? parseScenario(existing.body) : null,
+    revealed,
   );
-  if (scenario.runAs && scenario.runAs !== principal.username) {
+  // Every problem in one answer; naming someone else to run as is refused outright unless an admin does it.
+  const scenario = await checkScenario({ ws, projectKey, principal }, restored, async (s) => {
+    if (!s.runAs || s.runAs === principal.username) return [];
     if (!principal.isAdmin) throw forbidden('Only an admin may make a scenario run as another user');
-    if (!(await ws.catalog.users.findByUsername(scenario.runAs)))
-      throw badRequest(`runAs: user ${scenario.runAs} does not exist`);
-  }
+    if (await ws.catalog.users.findByUsername(s.runAs)) return [];
+    return [{ where: 'Scenario', field: 'runAs', message: `runAs: user ${s.runAs} does not exist` }];
+  });
   scenario.runAs ??= principal.username;
-  await validateScenario({ ws, projectKey, principal, scenarioId: scenario.id }, scenario);
   const stored = await ws.catalog.objects.put({
     projectKey,
     kind: SCENARIO_KIND,

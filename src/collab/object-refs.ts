@@ -12,9 +12,13 @@ export const WIKI_KIND = 'wiki-page';
 const PAGE_SEGMENT = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 const MAX_PAGE_DEPTH = 8;
 
-export function assertPageName(page: string): string {
+export function isPageName(page: unknown): page is string {
   const segments = typeof page === 'string' ? page.split('/') : [];
-  if (segments.length === 0 || segments.length > MAX_PAGE_DEPTH || !segments.every((s) => PAGE_SEGMENT.test(s)))
+  return segments.length > 0 && segments.length <= MAX_PAGE_DEPTH && segments.every((s) => PAGE_SEGMENT.test(s));
+}
+
+export function assertPageName(page: string): string {
+  if (!isPageName(page))
     throw invalidName(
       `Invalid wiki page name ${JSON.stringify(page)}: use up to ${MAX_PAGE_DEPTH} segments separated by '/', each of letters, digits, '_' and '-' starting with a letter or digit (e.g. ops/shifts)`,
     );

@@ -1,4 +1,5 @@
-import { markdownToHtml } from '../insights/markdown.js';
+import { markdownToHtml, type MarkdownOptions } from '../insights/markdown.js';
+import { wikiTargets, type WikiPlace } from './wiki-targets.js';
 
 /** A `[[kind:name]]` link found in a wiki page, resolved against the project. */
 export interface WikiLink {
@@ -27,11 +28,17 @@ export function wikiLinkRefs(content: string): { kind: string; name: string }[] 
 
 /**
  * A wiki page as HTML: the Markdown of text tiles (escaped first, so no markup or script gets
- * through), fenced code blocks, and `[[kind:name]]` links to project objects (a broken one
- * is marked, not dropped). Links are swapped for placeholders the Markdown leaves alone, then
- * for anchors built here from escaped text.
+ * through) with tables, fenced code blocks, and `[[kind:name]]` links to project objects (a broken
+ * one is marked, not dropped). Links are swapped for placeholders the Markdown leaves alone, then
+ * for anchors built here from escaped text. With `place`, images and `[text](target)` links to the
+ * project's pages and the page's attachments too (wiki-targets.ts).
  */
-export function renderWiki(content: string, resolve: (ref: { kind: string; name: string }) => WikiLink | null): string {
+export function renderWiki(
+  content: string,
+  resolve: (ref: { kind: string; name: string }) => WikiLink | null,
+  place?: WikiPlace,
+): string {
+  const options: MarkdownOptions = { tables: true, ...(place ? wikiTargets(place) : {}) };
   const anchors: string[] = [];
   const placeholder = (html: string) => `\uE000${anchors.push(html) - 1}\uE000`;
   const withLinks = content.replace(/\uE000/g, '').replace(LINK, (_all, kind: string, name: string, label?: string) => {
@@ -47,11 +54,11 @@ export function renderWiki(content: string, resolve: (ref: { kind: string; name:
   const blocks: string[] = [];
   let last = 0;
   for (const m of withLinks.matchAll(FENCE)) {
-    blocks.push(markdownToHtml(withLinks.slice(last, m.index), WIKI_TOP_HEADING));
+    blocks.push(markdownToHtml(withLinks.slice(last, m.index), WIKI_TOP_HEADING, options));
     blocks.push(`<pre><code>${escape(m[1])}</code></pre>`);
     last = m.index + m[0].length;
   }
-  blocks.push(markdownToHtml(withLinks.slice(last), WIKI_TOP_HEADING));
+  blocks.push(markdownToHtml(withLinks.slice(last), WIKI_TOP_HEADING, options));
   return blocks
     .filter(Boolean)
     .join('\n')

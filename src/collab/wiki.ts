@@ -6,6 +6,7 @@ import { parseOr400 } from '../common/parse.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { assertPageName, KIND_ALIASES_FOR_LINKS, objectPath, WIKI_KIND } from './object-refs.js';
 import { renderWiki, wikiLinkRefs, type WikiLink } from './wiki-render.js';
+import type { WikiPlace } from './wiki-targets.js';
 
 /** What a wiki page stores: its Markdown. Its name is the object's name. */
 export const WikiBodySchema = z
@@ -56,15 +57,47 @@ async function resolveLinks(ws: Workspace, projectKey: string, content: string):
   return links;
 }
 
-async function withHtml(ws: Workspace, stored: StoredObject<WikiBody>): Promise<WikiPage> {
-  const links = await resolveLinks(ws, stored.projectKey, stored.body.content);
+/** What a page's Markdown links and images may point to: the project's pages and the page's attachments. */
+async function wikiPlace(ws: Workspace, projectKey: string, page?: string): Promise<WikiPlace> {
+  const [pages, attachments] = await Promise.all([
+    // Names only: a page's render must not read every page's text.
+    ws.catalog.db
+      .selectFrom('objects')
+      .select('name')
+      .where('project_key', '=', projectKey)
+      .where('kind', '=', WIKI_KIND)
+      .execute(),
+    page
+      ? ws.catalog.db
+          .selectFrom('wiki_attachments')
+          .select('file_name')
+          .where('project_key', '=', projectKey)
+          .where('page', '=', page)
+          .execute()
+      : [],
+  ]);
+  return {
+    projectKey,
+    page,
+    pages: new Set(pages.map((p) => p.name)),
+    attachments: new Set(attachments.map((a) => a.file_name)),
+  };
+}
+
+/** A page's Markdown as HTML with its links resolved. */
+async function render(ws: Workspace, projectKey: string, content: string, page?: string) {
+  const links = await resolveLinks(ws, projectKey, content);
   const byRef = new Map(links.map((l) => [l.ref, l]));
+  const place = await wikiPlace(ws, projectKey, page);
+  return { html: renderWiki(content, (ref) => byRef.get(`${ref.kind}:${ref.name}`) ?? null, place), links };
+}
+
+async function withHtml(ws: Workspace, stored: StoredObject<WikiBody>): Promise<WikiPage> {
   return {
     projectKey: stored.projectKey,
     ...summary(stored),
     content: stored.body.content,
-    html: renderWiki(stored.body.content, (ref) => byRef.get(`${ref.kind}:${ref.name}`) ?? null),
-    links,
+    ...(await render(ws, stored.projectKey, stored.body.content, stored.name)),
   };
 }
 
@@ -88,12 +121,17 @@ export async function getWikiPage(
   return withHtml(ws, await ws.catalog.objects.require<WikiBody>(projectKey, WIKI_KIND, page));
 }
 
-/** Renders Markdown as a page would show it, without saving (the editor's preview). */
-export async function previewWiki(ws: Workspace, principal: Principal, projectKey: string, content: string) {
+/** Renders Markdown as page `page` (when named) would show it, without saving (the editor's preview). */
+export async function previewWiki(
+  ws: Workspace,
+  principal: Principal,
+  projectKey: string,
+  content: string,
+  page?: string,
+) {
   await ws.catalog.projects.authorize(principal, projectKey, 'reader');
-  const links = await resolveLinks(ws, projectKey, content);
-  const byRef = new Map(links.map((l) => [l.ref, l]));
-  return { html: renderWiki(content, (ref) => byRef.get(`${ref.kind}:${ref.name}`) ?? null), links };
+  if (page !== undefined) assertPageName(page);
+  return render(ws, projectKey, content, page);
 }
 
 /** Creates or replaces a page (writer); `body.name` names the page (the history's revert passes it). */

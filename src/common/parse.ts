@@ -8,10 +8,22 @@ export interface ParseOptions {
   field?: (path: string) => string;
 }
 
+/** Each problem zod found: its path (empty for the whole value), zod's message, and `field: message` with the whole value named `what`. */
+export function listIssues(
+  error: z.ZodError,
+  what: string,
+  field: (path: string) => string = (p) => p,
+): { path: (string | number)[]; message: string; text: string }[] {
+  return error.issues.map((i) => {
+    const path = i.path.map((p) => (typeof p === 'number' ? p : String(p)));
+    return { path, message: i.message, text: `${path.length ? field(path.join('.')) : what}: ${i.message}` };
+  });
+}
+
 /** Every problem zod found, as `field: message; …`; a problem with the whole value is named `what`. */
 export function describeIssues(error: z.ZodError, what: string, field: (path: string) => string = (p) => p): string {
-  return error.issues
-    .map((i) => `${i.path.length ? field(i.path.map(String).join('.')) : what}: ${i.message}`)
+  return listIssues(error, what, field)
+    .map((i) => i.text)
     .join('; ');
 }
 

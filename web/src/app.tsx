@@ -45,6 +45,7 @@ const SearchPage = lazyPage(() => import('./pages/search'));
 const NotificationsPage = lazyPage(() => import('./pages/notifications'));
 const TimelinePage = lazyPage(() => import('./pages/timeline'));
 const AuditPage = lazyPage(() => import('./pages/audit'));
+const SharedPage = lazyPage(() => import('./pages/shared'));
 
 function NotFound() {
   return (
@@ -77,6 +78,7 @@ export function App() {
               <Route path="account" element={<AccountPage />} />
               <Route path="search" element={<SearchPage />} />
               <Route path="notifications" element={<NotificationsPage />} />
+              <Route path="shared" element={<SharedPage />} />
               {/* A dashboard shared with a non-member: outside the project's layout (see DashboardPage). */}
               <Route path="shared/:key/dashboards/:id" element={<DashboardPage shared />} />
               <Route path="*" element={<NotFound />} />

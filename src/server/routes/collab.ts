@@ -139,11 +139,15 @@ export function collabRoutes(app: FastifyInstance, ws: Workspace): void {
       url: `${P}/wiki-preview`,
       summary: 'Render Markdown as a wiki page would, without saving (the editor’s preview)',
       tag: 'wiki',
-      body: WikiPut.pick({ content: true }),
+      body: WikiPut.pick({ content: true }).extend({
+        page: str
+          .optional()
+          .describe('The page it is the text of: its relative links and attachments resolve from there'),
+      }),
       access: 'reader',
       response: { 200: loose({ html: str, links: z.array(WikiLink) }) },
     },
-    async ({ principal, params, body }) => previewWiki(ws, principal, params.key, body.content),
+    async ({ principal, params, body }) => previewWiki(ws, principal, params.key, body.content, body.page),
   );
   route(
     app,

@@ -146,6 +146,7 @@ export interface RevealedSecret {
 }
 
 export type { RunOutcome, ScenarioRun, StepOutcome, StepRun } from '../../../src/automation/run-types.js';
+export type { ScenarioProblem } from '../../../src/automation/scenario-problems.js';
 
 export type {
   MonitoredScenario,

@@ -27,6 +27,8 @@ export function AppShell() {
             Projects
           </NavLink>
           <NavLink to="/monitoring">Automation monitoring</NavLink>
+          {/* Admins are members of every project: nothing is ever shared with them from outside. */}
+          {me && !me.isAdmin ? <NavLink to="/shared">Shared with me</NavLink> : null}
           {me?.isAdmin ? <NavLink to="/admin/users">Users</NavLink> : null}
           {me?.isAdmin ? <NavLink to="/admin/groups">Groups</NavLink> : null}
           {me?.isAdmin ? <NavLink to="/admin/audit">Audit log</NavLink> : null}

@@ -199,7 +199,11 @@ export default function DashboardPage({ shared = false }: { shared?: boolean }) 
       <PageHeader
         title={draft.name}
         breadcrumbs={
-          shared ? <Link to="/">Shared with me</Link> : <Link to={projectPath(key, 'dashboards')}>Dashboards</Link>
+          shared ? (
+            <Link to="/shared">Shared with me</Link>
+          ) : (
+            <Link to={projectPath(key, 'dashboards')}>Dashboards</Link>
+          )
         }
         subtitle={shared ? `Shared with you from project ${key}: you can view it and use its filters.` : undefined}
         actions={

@@ -76,7 +76,7 @@ function Attachments({
     <CardSection title="Attachments">
       {error ? <ErrorAlert error={error} /> : null}
       {list.data?.length ? (
-        <ul>
+        <ul className="attachment-list">
           {list.data.map((a) => (
             <li key={a.fileName}>
               <a href={projectApi(projectKey, 'wiki', page, 'attachments', a.fileName)}>{a.fileName}</a>{' '}
@@ -222,7 +222,8 @@ export default function WikiPageView() {
           {!page ? (
             <EmptyState title="Project wiki">
               Pick a page on the left{canEdit ? ', or name a new one' : ''}. Pages link objects with [[dataset:name]],
-              [[recipe:name]], [[dashboard:id]] and [[wiki:page]].
+              [[recipe:name]], [[dashboard:id]] and [[wiki:page]], other pages with [text](page name) or
+              [text](../page), and show tables and images: ![alt](a file attached to the page) or an https: address.
             </EmptyState>
           ) : mode === 'edit' ? (
             <div className="stack">
@@ -236,7 +237,7 @@ export default function WikiPageView() {
                   className="btn"
                   onClick={() =>
                     void api
-                      .post<{ html: string }>(projectApi(key, 'wiki-preview'), { content: draft })
+                      .post<{ html: string }>(projectApi(key, 'wiki-preview'), { content: draft, page })
                       .then((p) => setPreview(p.html), setError)
                   }
                 >

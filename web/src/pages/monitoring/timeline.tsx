@@ -69,20 +69,24 @@ export function Timeline({
               row.step
                 ? `${row.step.name} (${row.step.type}) - ${row.scenario.name}`
                 : `${row.scenario.name} - ${row.scenario.project}`,
-            cell: (row) => <RowName row={row} />,
+            cell: (row) => (
+              <span className="row-name">
+                <RowName row={row} />
+              </span>
+            ),
           },
           {
             header: 'Avg',
             numeric: true,
             headerClassName: 'col-time',
-            className: 'mono small',
+            className: 'col-time mono small',
             cell: (row) => formatClock(row.averageDurationMs),
           },
           {
             header: 'Last',
             numeric: true,
             headerClassName: 'col-time',
-            className: 'mono small',
+            className: 'col-time mono small',
             cell: (row) => formatClock(row.lastDurationMs),
           },
         ]}

@@ -1,7 +1,8 @@
 import { useState, type ReactNode } from 'react';
-import type { ScenarioTypeInfo } from '../../api/types';
+import type { ScenarioProblem, ScenarioTypeInfo } from '../../api/types';
 import { SchemaForm, type Suggestions } from '../../components/schema-form';
 import { TypeExamples } from '../../components/type-examples';
+import { ProblemList } from './scenario-problems';
 
 export type Item = Record<string, unknown>;
 
@@ -16,6 +17,7 @@ export function ItemsEditor({
   suggestions,
   empty,
   extra,
+  problems = [],
 }: {
   title: string;
   what: string;
@@ -27,6 +29,8 @@ export function ItemsEditor({
   empty: string;
   /** Shown under an item's form (a webhook reporter's signing secret). */
   extra?: (item: Item, index: number) => ReactNode;
+  /** What the last refused save found in this list: about the list as a whole, or an item by its number. */
+  problems?: ScenarioProblem[];
 }) {
   const [adding, setAdding] = useState(types[0]?.[keyField] ?? '');
   const typeOf = (item: Item) => types.find((t) => t[keyField] === item[keyField]);
@@ -52,6 +56,7 @@ export function ItemsEditor({
       </div>
       <div className="card-body">
         <TypeExamples what={what} types={types} onAdd={(params) => onChange([...items, params])} />
+        <ProblemList inItem problems={problems.filter((p) => p.number === undefined)} />
         {items.length === 0 ? <div className="muted small">{empty}</div> : null}
         {items.map((item, i) => {
           const type = typeOf(item);
@@ -91,6 +96,7 @@ export function ItemsEditor({
                   Remove
                 </button>
               </div>
+              <ProblemList inItem problems={problems.filter((p) => p.number === i + 1)} />
               {type ? (
                 <SchemaForm
                   schema={type.schema}

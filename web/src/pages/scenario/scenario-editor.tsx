@@ -8,6 +8,7 @@ import { useApi } from '../../lib/use-api';
 import { useConfirm } from '../../components/confirm-dialog';
 import { useUnsavedChangesGuard } from '../../lib/use-unsaved-changes-guard';
 import { ItemsEditor } from './items-editor';
+import { ProblemList, scenarioProblems } from './scenario-problems';
 import { WebhookSecret } from './webhook-secret';
 
 /** The scenario's settings: general fields, then its triggers, steps and reporters, saved together. */
@@ -31,6 +32,8 @@ export function ScenarioEditor({
   const scenarios = useApi<Scenario[]>(projectApi(projectKey, 'scenarios'));
   const [draft, setDraft] = useState<Scenario>(scenario);
   const [error, setError] = useState<unknown>(null);
+  // The draft a save was refused for: an item's problems show beside it while its list is unchanged.
+  const [refused, setRefused] = useState<Scenario | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   // Secrets the server made on the last save or rotation: shown once, gone on reload.
@@ -95,10 +98,14 @@ export function ScenarioEditor({
       onSaved(saved);
     } catch (e) {
       setError(e);
+      setRefused(draft);
     } finally {
       setSaving(false);
     }
   };
+  const problems = scenarioProblems(error);
+  const problemsOf = (section: 'triggers' | 'steps' | 'reporters') =>
+    refused?.[section] === draft[section] ? problems.filter((p) => p.section === section) : [];
   return (
     <fieldset className="stack plain-fieldset" disabled={readOnly}>
       {confirm.dialog}
@@ -132,6 +139,7 @@ export function ScenarioEditor({
               })
             }
           />
+          <ProblemList inItem problems={problems.filter((p) => !p.section)} />
         </div>
       </section>
       <ItemsEditor
@@ -140,6 +148,7 @@ export function ScenarioEditor({
         keyField="type"
         types={t.triggers}
         items={draft.triggers}
+        problems={problemsOf('triggers')}
         suggestions={suggestions}
         onChange={(triggers) => setDraft({ ...draft, triggers: triggers as Scenario['triggers'] })}
         empty="No trigger: the scenario runs only when started by hand."
@@ -150,6 +159,7 @@ export function ScenarioEditor({
         keyField="type"
         types={t.steps}
         items={draft.steps}
+        problems={problemsOf('steps')}
         suggestions={suggestions}
         onChange={(steps) => setDraft({ ...draft, steps: steps as Scenario['steps'] })}
         empty="No step yet: add a build, checks, SQL or a report."
@@ -160,6 +170,7 @@ export function ScenarioEditor({
         keyField="channel"
         types={t.reporters}
         items={draft.reporters}
+        problems={problemsOf('reporters')}
         suggestions={suggestions}
         onChange={(reporters) => setDraft({ ...draft, reporters: reporters as Scenario['reporters'] })}
         empty="No reporter: nobody is told about runs."
@@ -173,6 +184,11 @@ export function ScenarioEditor({
             setError(null);
             onReload();
           }}
+        />
+      ) : problems.length ? (
+        <ProblemList
+          title={`Not saved: ${problems.length === 1 ? 'a problem' : `${problems.length} problems`}`}
+          problems={problems}
         />
       ) : (
         <ErrorAlert error={error} title="Not saved" />
