@@ -92,7 +92,10 @@ function phasesOf(line: string, messages: string[], total: number): Phases {
   const ms = (name: string) => Number(new RegExp(`${name} (\\d+) ms`).exec(line)?.[1] ?? 0);
   const inCode = /reading inputs (\d+) ms, writing output (\d+) ms/.exec(line);
   const [read, write] = inCode ? [Number(inCode[1]), Number(inCode[2])] : [0, 0];
-  const imported = messages.map((m) => /Imported \d+ rows in (\d+) ms/.exec(m)).find(Boolean);
+  // An import, or the code's own Parquet file kept as the version's (adopt-parquet-output.ts).
+  const imported = messages
+    .map((m) => /(?:Imported \d+ rows|as the version's file \(.*\)) in (\d+) ms/.exec(m))
+    .find(Boolean);
   const p: Phases = {
     export: ms('inputs exported'),
     load: ms('code loaded'),
