@@ -19,9 +19,9 @@ export interface AdoptedOutput {
  * The code's Parquet output made the version's file without an import. An import (DuckDB's COPY
  * of the output to a new file) decodes and encodes every value again: a third of a copy recipe's
  * time. When the harness wrote one Parquet file of exactly the output's types, its pages are
- * instead compressed as they are (snappy, as DuckDB's own files: see `snappyParquetCopy`) next to
- * `targetPath`, and the copy is checked with DuckDB before it is renamed into place:
- * - its columns read back as the output's names and types (else: null, and the import casts);
+ * instead compressed as they are (snappy, as DuckDB's own files: see `snappyParquetCopy`) into a
+ * file next to `targetPath`, renamed into place once DuckDB has checked the code's file:
+ * - its columns read as the output's names and types (else: null, and the import casts);
  * - DuckDB decodes every value of every column (a hash of each), so a damaged page, invalid
  *   UTF-8 or a row group holding fewer values than it claims fails here, not in a later read.
  * The row count is the rows read; the copy's footer counts its row groups' (a lying total is not copied).
@@ -47,44 +47,46 @@ export async function adoptParquetOutput(
   if (!stat?.isFile() || stat.nlink !== 1) return null;
   if (columns.length === 0 || new Set(columns.map((c) => c.name)).size !== columns.length) return null;
 
+  // The code's file is checked while its pages are compressed into the copy (the same values' bytes).
+  const described = await describeRelation(conn, `read_parquet(${quoteLiteral(file)})`).catch(damaged(file));
+  const same =
+    described.length === columns.length &&
+    described.every((c, i) => c.name === columns[i].name && c.type === columns[i].type.toUpperCase());
+  if (!same) return null;
   mkdirSync(path.dirname(targetPath), { recursive: true });
   const temp = tempPathNextTo(targetPath);
+  const copied = async () => ((await snappyParquetCopy([file], columns, temp)) ? sha256File(temp) : null);
+  // Both settle before anything is removed: the copy may still be writing when the check fails.
+  const [counted, contentHash] = await Promise.allSettled([
+    readEveryValue(conn, file, columns).catch(damaged(file)),
+    copied(),
+  ]);
   try {
-    if (!(await snappyParquetCopy([file], columns, temp))) return null;
-    const relation = `read_parquet(${quoteLiteral(temp)})`;
-    const described = await describeRelation(conn, relation);
-    const same =
-      described.length === columns.length &&
-      described.every((c, i) => c.name === columns[i].name && c.type === columns[i].type.toUpperCase());
-    if (!same) {
-      rmSync(temp, { force: true });
-      return null;
-    }
-    const [counted, contentHash] = await Promise.all([
-      readEveryValue(conn, temp, columns).catch((error: unknown) => {
-        // Named as the output: users see the message, never the server's folders.
-        const message = (error instanceof Error ? error.message.split('\n')[0] : String(error))
-          .split(temp)
-          .join('output');
-        throw badRequest(`The code's output Parquet file is damaged: ${message}`);
-      }),
-      sha256File(temp),
-    ]);
+    if (counted.status === 'rejected') throw counted.reason;
+    if (contentHash.status === 'rejected') throw contentHash.reason;
+    if (contentHash.value === null) return null;
     renameSync(temp, targetPath);
     return {
-      rowCount: counted.rows,
+      rowCount: counted.value.rows,
       columns: columns.map((c, i) => ({
         name: c.name,
         type: described[i].type,
-        nullable: counted.nonNull[i] < counted.rows,
+        nullable: counted.value.nonNull[i] < counted.value.rows,
       })),
-      contentHash,
+      contentHash: contentHash.value,
     };
-  } catch (error) {
+  } finally {
     rmSync(temp, { force: true });
-    throw error;
   }
 }
+
+/** A DuckDB error reading the code's file as a 400 that names it by its own name, never the server's folders. */
+const damaged =
+  (file: string) =>
+  (error: unknown): never => {
+    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw badRequest(`The code's output Parquet file is damaged: ${message.split(file).join(path.basename(file))}`);
+  };
 
 /**
  * Rows and non-null values per column of `file`. The hashes make DuckDB decode every value:
