@@ -17,8 +17,8 @@ export interface AdoptedOutput {
 
 /**
  * The code's Parquet output made the version's file without an import. An import (DuckDB's COPY
- * of the output to a new file) decodes and encodes every value again: a third of a copy recipe's
- * time. When the harness wrote one Parquet file of exactly the output's types, its pages are
+ * of the output to a new file) decodes and encodes every value again: a quarter to a third of a
+ * copy recipe's time. When the harness wrote one Parquet file of exactly the output's types, its pages are
  * instead compressed as they are (snappy, as DuckDB's own files: see `snappyParquetCopy`) into a
  * file next to `targetPath`, renamed into place once DuckDB has checked the code's file:
  * - its columns read as the output's names and types (else: null, and the import casts);

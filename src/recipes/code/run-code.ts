@@ -381,14 +381,12 @@ export async function runCodeRecipe(
   const run = await runCode(ctx, recipe, language);
   try {
     const relation = outputRelation(run.outputFile, run.result);
+    const files = outputFiles(run.outputFile, run.result);
     const from =
       run.result.format === 'ndjson'
         ? 'NDJSON'
-        : outputFiles(run.outputFile, run.result)
-            .map((f) => (f.format === 'csv' ? 'CSV' : 'Parquet'))
-            .join(' and ');
+        : files.map((f) => (f.format === 'csv' ? 'CSV' : 'Parquet')).join(' and ');
     const start = performance.now();
-    const files = outputFiles(run.outputFile, run.result);
     const adopted = await ctx.duck.withConnection((conn) =>
       adoptParquetOutput(conn, files, run.result.columns, run.workDir, target.path).catch((error: unknown) => {
         throw error instanceof LlanoError ? error : importError(error);
