@@ -7,12 +7,13 @@
  * and a SQL recipe `SELECT *` written to Parquet by the flow). Start overhead: an empty recipe
  * over a one-row input, minus a SQL recipe over the same input; and a bare one-shot sandbox call.
  * The job log's timings split each code run into phases (medians printed): export (or the uncompressed
- * copy of the dataset's own file), load, reading inputs, the code itself, writing output, stop, import.
+ * copy of the dataset's own file), load, reading inputs, the code itself, writing output, stop, import
+ * (or the code's Parquet kept as the version's file); then the size of each copy's version file.
  * Medians of BENCH_RUNS rounds (default 3). BENCH_ROWS rows (default 10,000,000, the issue's
  * size: several minutes on a quiet 2-core machine; BENCH_ROWS=1000000 for a quick look).
  * Run: `npm run bench code-recipes`; BENCH_ONLY=Python runs only the cases whose label holds that text.
  */
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { bootstrapWorkspace } from '../src/app/start-workspace.js';
@@ -92,7 +93,10 @@ function phasesOf(line: string, messages: string[], total: number): Phases {
   const ms = (name: string) => Number(new RegExp(`${name} (\\d+) ms`).exec(line)?.[1] ?? 0);
   const inCode = /reading inputs (\d+) ms, writing output (\d+) ms/.exec(line);
   const [read, write] = inCode ? [Number(inCode[1]), Number(inCode[2])] : [0, 0];
-  const imported = messages.map((m) => /Imported \d+ rows in (\d+) ms/.exec(m)).find(Boolean);
+  // An import, or the code's own Parquet file kept as the version's (adopt-parquet-output.ts).
+  const imported = messages
+    .map((m) => /(?:Imported \d+ rows|as the version's file \(.*\)) in (\d+) ms/.exec(m))
+    .find(Boolean);
   const p: Phases = {
     export: ms('inputs exported'),
     load: ms('code loaded'),
@@ -202,6 +206,16 @@ for (const [i, c] of cases.entries()) {
   const cells = PHASES.map((k) => ms(median(phaseTimes[i].map((p) => p[k]))));
   console.log(`| ${c.label} | ${cells.join(' | ')} |`);
 }
+/** The size of a case's newest version file: a copy's Parquet kept as the version's (adopt-parquet-output.ts) against DuckDB's own. */
+function versionMb(i: number): string {
+  const dir = path.join(home, 'data', 'BENCH', `out${i}`);
+  const files = readdirSync(dir, { withFileTypes: true }).filter((f) => f.isFile() && f.name.endsWith('.parquet'));
+  const newest = files.map((f) => statSync(path.join(dir, f.name))).sort((a, b) => b.mtimeMs - a.mtimeMs)[0];
+  return newest ? `${(newest.size / 1e6).toFixed(1)} MB` : '(none)';
+}
+console.log('\n| version file of the last build | size |');
+console.log('| --- | ---: |');
+for (const i of [0, 1, 2]) if (!Number.isNaN(median(times[i]))) console.log(`| ${cases[i].label} | ${versionMb(i)} |`);
 console.log('\nTimings of the last run (job log):');
 for (const i of [0, 1, 3, 4]) console.log(`- ${cases[i].label}: ${timings[i] || '(none logged)'}`);
 console.log(

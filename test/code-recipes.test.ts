@@ -182,6 +182,10 @@ describe('code recipes: TypeScript, Python and R in the sandbox', () => {
       // TypeScript, and Python using pandas, read the dataset's own Parquet file (uncompressed), not an export.
       const ownFile = type === 'typescript' || name === 'python_pandas';
       expect(log.includes('handed to the code as Parquet (its own file, uncompressed)'), name).toBe(ownFile);
+      // Parquet the code wrote with the output's types becomes the version's file; CSV is imported.
+      expect(log.includes("Kept the code's Parquet output"), name).toBe(
+        type === 'typescript' || name === 'python_pandas',
+      );
       const got = await rowsOf(`band_${name}_out`);
       expect(
         got.info.columns.map((c) => [c.name, c.type]),
@@ -365,6 +369,40 @@ describe('code recipes: TypeScript, Python and R in the sandbox', () => {
       // The bundle's source map (without the sources' text) still names the user's file and line.
       if (type === 'typescript') expect(f.log).toMatch(/recipe\.ts:2:\d+/);
     }
+  }, 120_000);
+
+  it("keeps the code's Parquet output as the version's file; a damaged one fails clearly and keeps the previous version", async () => {
+    const copy = 'def run(inputs, output, variables, log):\n    output.write_frame(inputs["raw"].to_pandas())\n';
+    await codeRecipe('kept', 'python', copy);
+    const job = await build('kept_out');
+    expect(job.status).toBe('succeeded');
+    expect(await jobLog(job)).toMatch(/Kept the code's Parquet output of 60 rows as the version's file/);
+    const before = await rowsOf('kept_out');
+    const raw = await rowsOf('raw');
+    expect(before.info.columns).toEqual(raw.info.columns);
+    expect(before.rows).toEqual(raw.rows);
+
+    // Code that damages its own output after the harness wrote it: the version must not take it.
+    const damaging = `import llano_parquet
+
+_close = llano_parquet.Writer.close
+
+def _cut(self):
+    _close(self)
+    with open(self._file.name, 'r+b') as f:
+        f.truncate(300)
+
+llano_parquet.Writer.close = _cut
+
+${copy}`;
+    await codeRecipe('kept', 'python', damaging);
+    const failed = await failedBuild('kept');
+    expect(failed.error).toMatch(/^The code's output Parquet file is damaged: .*output\.parquet/);
+    // Named by its own name: users never see the server's folders.
+    expect(failed.error).not.toMatch(/\/[\w.-]+\//);
+    const after = await rowsOf('kept_out');
+    expect(after.info.currentVersion?.id).toBe(before.info.currentVersion?.id);
+    expect(after.rows).toEqual(before.rows);
   }, 120_000);
 
   it('stops running code when its build is aborted, and keeps none of its output', async () => {

@@ -151,6 +151,60 @@ describe('llano_parquet.py: the Parquet reader and writer of Python code', () =>
       expect(Number(await differences(back))).toBe(0);
     });
 
+  it("encodes text columns as pandas' factorize does, whether rows share string objects or not", () => {
+    // The writer numbers string objects by address first (rows read from Parquet share a few):
+    // its codes and dictionary must be factorize's over the values, for every way a column is held.
+    const script = `
+import json, sys
+sys.path.insert(0, ${JSON.stringify(HARNESS)})
+import numpy as np, pandas as pd
+import llano_parquet as lp
+n = 30000
+i = np.arange(n)
+shared = np.array(['B3', 'B6', '', 'é€😀', None], object)[i % 5]
+columns = {
+    'shared': pd.Series(shared),
+    'shared, string dtype': pd.Series(shared, dtype='string'),
+    'shared, every other row': pd.Series(shared)[::2],
+    'shared, rows of a consolidated frame': pd.DataFrame({'a': shared, 'b': shared[::-1]}).iloc[7:]['b'],
+    'one object per row': pd.Series(['obs-%d' % (k % 900) for k in range(n)]),
+    'same text, other objects': pd.Series(np.where(i % 2 == 0, 'x', np.array(['x' + ''] * n, object)), dtype=object),
+    'NaN, NA and None': pd.Series(np.array([None, float('nan'), pd.NA, 'x', 'y', 'x'], object)[i % 6]),
+    'all NULL': pd.Series([None] * n, dtype=object),
+    'no rows': pd.Series([], dtype=object),
+}
+out = {}
+for name, series in columns.items():
+    expected_codes, expected_uniques = pd.factorize(series, sort=False)
+    c = lp.text_column(name, series)
+    codes = np.full(len(series), -1, np.int64)
+    if c.mask is None:
+        codes[:] = c.values
+    else:
+        codes[c.mask] = c.values
+    out[name] = [list(c.uniques) == list(expected_uniques) and codes.tolist() == expected_codes.tolist(), len(c.uniques)]
+try:
+    lp.text_column('mixed', pd.Series(np.array(['a', 1, 'b'] * 10000, object)))
+    out['mixed'] = 'accepted'
+except lp.Unsupported as e:
+    out['mixed'] = str(e)
+print(json.dumps(out))
+`;
+    const out = JSON.parse(execFileSync(PYTHON, ['-c', script], { encoding: 'utf8' })) as Record<string, unknown>;
+    expect(out).toEqual({
+      shared: [true, 4],
+      'shared, string dtype': [true, 4],
+      'shared, every other row': [true, 4],
+      'shared, rows of a consolidated frame': [true, 4],
+      'one object per row': [true, 900],
+      'same text, other objects': [true, 1],
+      'NaN, NA and None': [true, 2],
+      'all NULL': [true, 0],
+      'no rows': [true, 0],
+      mixed: 'column mixed holds values that are not text',
+    });
+  });
+
   it('refuses what it does not carry, so that the caller falls back to CSV', async () => {
     const input = path.join(dir, 'zstd.parquet');
     await conn.run(`COPY (SELECT * FROM source LIMIT 10) TO '${input}' (FORMAT parquet, COMPRESSION zstd)`);

@@ -10,6 +10,8 @@ export interface ReadBack {
   path: (name: string) => string;
   rows: (sql: string) => Promise<DuckDBValue[][]>;
   json: (sql: string) => Promise<Record<string, unknown>[]>;
+  /** The connection itself, for code under test that takes one. */
+  connection: () => DuckDBConnection;
 }
 
 /** Call at the top of a test file: registers the hooks that make and remove the folder and the database. */
@@ -31,5 +33,6 @@ export function readBackWithDuckDB(prefix: string): ReadBack {
     path: (name) => join(dir, name),
     rows: async (sql) => (await db!.runAndReadAll(sql)).getRows(),
     json: async (sql) => (await db!.runAndReadAll(sql)).getRowObjectsJson(),
+    connection: () => db!,
   };
 }

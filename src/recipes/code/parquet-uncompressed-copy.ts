@@ -1,7 +1,7 @@
 import { closeSync, fstatSync, openSync, readSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { uncompressSync } from 'snappy';
+import { compressSync, uncompressSync } from 'snappy';
 import {
   encodeStruct,
   i64,
@@ -22,6 +22,10 @@ import type { CodeColumn } from './ts-recipe-entry.js';
  * llano_parquet.py) then read the file as they read the export. Files with anything they do not
  * read (other codecs, version 2 pages, other encodings, nested columns, types DuckDB would cast)
  * are left to the export: `uncompressedParquetCopy` answers false.
+ *
+ * The same copy the other way (`snappyParquetCopy`) keeps a code recipe's uncompressed output as
+ * the version's file at DuckDB's size, its pages compressed natively instead of decoded and
+ * encoded again by an import (see adopt-parquet-output.ts).
  */
 
 const PAGE = { DATA: 0, INDEX: 1, DICTIONARY: 2 } as const;
@@ -69,9 +73,16 @@ function readFooter(fd: number, file: string): ThriftStruct {
   }
 }
 
-/** Named by the file's own name: users see the message, never the server's folders. */
-const damaged = (file: string, why: string) =>
-  badRequest(`The input's Parquet file ${path.basename(file)} is damaged: ${why}`);
+/** A damaged file, told to users by the copy's caller (an input's or the code's output). */
+class Damaged extends Error {
+  constructor(
+    readonly file: string,
+    readonly why: string,
+  ) {
+    super(why);
+  }
+}
+const damaged = (file: string, why: string) => new Damaged(file, why);
 
 function leavesOf(meta: ThriftStruct, columns: CodeColumn[]): Leaf[] {
   const schema = meta[2] as ThriftStruct[] | undefined;
@@ -86,8 +97,18 @@ function leavesOf(meta: ThriftStruct, columns: CodeColumn[]): Leaf[] {
   });
 }
 
-/** One page: its header rewritten for the decompressed body (statistics and checksum dropped). */
-function copyPage(header: ThriftStruct, body: Buffer, codec: number, optional: boolean, file: string): Buffer[] {
+/** The codec of the copy's pages. */
+type OutputCodec = typeof CODEC.UNCOMPRESSED | typeof CODEC.SNAPPY;
+
+/** One page: its header rewritten for its body in `to` (statistics and checksum dropped). */
+function copyPage(
+  header: ThriftStruct,
+  body: Buffer,
+  codec: number,
+  to: OutputCodec,
+  optional: boolean,
+  file: string,
+): Buffer[] {
   const expected = header[2] as number;
   let data = body;
   if (codec === CODEC.SNAPPY) {
@@ -108,7 +129,11 @@ function copyPage(header: ThriftStruct, body: Buffer, codec: number, optional: b
     if (page[2] !== ENCODING.PLAIN && page[2] !== ENCODING.PLAIN_DICTIONARY) throw new NotCarried();
     sub = [7, struct([1, page[1] as number], [2, page[2]])];
   }
-  return [Buffer.from(encodeStruct(struct([1, header[1] as number], [2, data.length], [3, data.length], sub))), data];
+  const stored = to === CODEC.SNAPPY ? compressSync(data) : data;
+  return [
+    Buffer.from(encodeStruct(struct([1, header[1] as number], [2, data.length], [3, stored.length], sub))),
+    stored,
+  ];
 }
 
 /** Writes `target` sequentially, keeping its offset. */
@@ -121,8 +146,15 @@ class FileOut {
   }
 }
 
-/** Copies one column chunk of `fd` (its pages decompressed) to `out`; answers its new metadata. */
-function copyChunk(fd: number, file: string, chunk: ThriftStruct, leaf: Leaf, out: FileOut): ThriftOut {
+/** Copies one column chunk of `fd` (its pages in codec `to`) to `out`; answers its new metadata. */
+function copyChunk(
+  fd: number,
+  file: string,
+  chunk: ThriftStruct,
+  leaf: Leaf,
+  out: FileOut,
+  to: OutputCodec,
+): ThriftOut {
   const m = chunk[3] as ThriftStruct;
   const codec = m[4] as number;
   if ((codec !== CODEC.UNCOMPRESSED && codec !== CODEC.SNAPPY) || m[1] !== leaf.physical) throw new NotCarried();
@@ -135,6 +167,7 @@ function copyChunk(fd: number, file: string, chunk: ThriftStruct, leaf: Leaf, ou
   let newDictionaryAt: number | undefined;
   let dataAt: number | undefined;
   const encodings = new Set<number>([ENCODING.RLE]);
+  let uncompressed = 0;
   for (let pos = 0; pos < size;) {
     const reader = new ThriftReader(buf, pos);
     let header: ThriftStruct;
@@ -154,7 +187,10 @@ function copyChunk(fd: number, file: string, chunk: ThriftStruct, leaf: Leaf, ou
       dataAt ??= out.offset;
       encodings.add((header[5] as ThriftStruct)[2] as number);
     }
-    for (const part of copyPage(header, body, codec, leaf.repetition !== 0, file)) out.write(part);
+    const [pageHeader, stored] = copyPage(header, body, codec, to, leaf.repetition !== 0, file);
+    out.write(pageHeader);
+    out.write(stored);
+    uncompressed += pageHeader.length + (header[2] as number);
   }
   const total = out.offset - start;
   return struct(
@@ -165,9 +201,9 @@ function copyChunk(fd: number, file: string, chunk: ThriftStruct, leaf: Leaf, ou
         [1, leaf.physical],
         [2, list('i32', [...encodings])],
         [3, list('string', [leaf.name])],
-        [4, CODEC.UNCOMPRESSED],
+        [4, to],
         [5, i64(m[5] as number)],
-        [6, i64(total)],
+        [6, i64(uncompressed)],
         [7, i64(total)],
         [9, i64(dataAt ?? start)],
         [11, newDictionaryAt === undefined ? undefined : i64(newDictionaryAt)],
@@ -181,10 +217,26 @@ function copyChunk(fd: number, file: string, chunk: ThriftStruct, leaf: Leaf, ou
  * the relation's) with every page uncompressed. Answers false, leaving no file, when a file holds
  * what the harnesses do not read; a damaged file is an error (400) naming it.
  */
-export async function uncompressedParquetCopy(
+export const uncompressedParquetCopy = (files: string[], columns: CodeColumn[], target: string): Promise<boolean> =>
+  parquetPageCopy(files, columns, target, CODEC.UNCOMPRESSED).catch((error: unknown) => {
+    // Named by the file's own name: users see the message, never the server's folders.
+    if (error instanceof Damaged)
+      throw badRequest(`The input's Parquet file ${path.basename(error.file)} is damaged: ${error.why}`);
+    throw error;
+  });
+
+/** The same copy of the code's output with every page snappy-compressed (as DuckDB writes them); false and errors alike. */
+export const snappyParquetCopy = (files: string[], columns: CodeColumn[], target: string): Promise<boolean> =>
+  parquetPageCopy(files, columns, target, CODEC.SNAPPY).catch((error: unknown) => {
+    if (error instanceof Damaged) throw badRequest(`The code's output Parquet file is damaged: ${error.why}`);
+    throw error;
+  });
+
+async function parquetPageCopy(
   files: string[],
   columns: CodeColumn[],
   target: string,
+  to: OutputCodec,
 ): Promise<boolean> {
   if (files.length === 0 || columns.some((c) => !(c.type.toUpperCase() in PHYSICAL))) return false;
   const out = new FileOut(openSync(target, 'w'));
@@ -203,7 +255,7 @@ export async function uncompressedParquetCopy(
         leaves = these;
         for (const group of (meta[4] as ThriftStruct[] | undefined) ?? []) {
           const groupStart = out.offset;
-          const chunks = (group[1] as ThriftStruct[]).map((chunk, j) => copyChunk(fd, file, chunk, these[j], out));
+          const chunks = (group[1] as ThriftStruct[]).map((chunk, j) => copyChunk(fd, file, chunk, these[j], out, to));
           const numRows = group[3] as number;
           groups.push(struct([1, list('struct', chunks)], [2, i64(out.offset - groupStart)], [3, i64(numRows)]));
           rows += numRows;

@@ -19,6 +19,7 @@ import {
 import type { RecipeBase, RecipeContext, RecipePreview, RecipeResult, RecipeTarget } from '../recipe-type.js';
 import { duckInputs } from '../run-sql.js';
 import { environmentInterpreter, recipeEnvironment, type CodeRecipeLanguage } from './code-environments.js';
+import { adoptParquetOutput } from './adopt-parquet-output.js';
 import { writeLibraryFiles } from './code-libraries.js';
 import { outputFilesRelation, parquetInputCopy, type OutputFile } from './parquet-transfer.js';
 import { uncompressedParquetCopy } from './parquet-uncompressed-copy.js';
@@ -380,14 +381,25 @@ export async function runCodeRecipe(
   const run = await runCode(ctx, recipe, language);
   try {
     const relation = outputRelation(run.outputFile, run.result);
+    const files = outputFiles(run.outputFile, run.result);
     const from =
       run.result.format === 'ndjson'
         ? 'NDJSON'
-        : outputFiles(run.outputFile, run.result)
-            .map((f) => (f.format === 'csv' ? 'CSV' : 'Parquet'))
-            .join(' and ');
-    ctx.log(`The code wrote ${run.result.rows} rows; importing them from ${from}`);
+        : files.map((f) => (f.format === 'csv' ? 'CSV' : 'Parquet')).join(' and ');
     const start = performance.now();
+    const adopted = await ctx.duck.withConnection((conn) =>
+      adoptParquetOutput(conn, files, run.result.columns, run.workDir, target.path).catch((error: unknown) => {
+        throw error instanceof LlanoError ? error : importError(error);
+      }),
+    );
+    if (adopted) {
+      ctx.onProgress?.(adopted.rowCount);
+      ctx.log(
+        `Kept the code's Parquet output of ${adopted.rowCount} rows as the version's file (pages compressed, every value checked) in ${Math.round(performance.now() - start)} ms`,
+      );
+      return { ...adopted, environment: run.result.environment };
+    }
+    ctx.log(`The code wrote ${run.result.rows} rows; importing them from ${from}`);
     const written = await ctx.duck.withConnection((conn) =>
       copySelectToParquet(conn, `SELECT * FROM ${relation}`, target.path, {
         onProgress: ctx.onProgress ? (p) => ctx.onProgress?.(p.rows ?? 0) : undefined,

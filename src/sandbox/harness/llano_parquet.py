@@ -402,12 +402,33 @@ class Column:
         self.name, self.physical, self.values, self.mask, self.uniques = name, physical, values, mask, uniques
 
 
+def _factorize_text(values):
+    """pd.factorize of an object array (codes -1 for None, NaN, NA; uniques in first-seen order).
+    Hashing each row's string object is most of a frame's write: rows of a column read from Parquet
+    (or mapped from a few values) share a few objects, so the objects are numbered first by their
+    address, with int64 hashing, and only those few are compared as text. The answer is the same."""
+    import pandas as pd
+
+    values = np.ascontiguousarray(values)
+    # The array's object pointers, read as integers (no reference is taken; `values` keeps them alive).
+    pointers = np.frombuffer(values, dtype=np.intp)
+    # A string object per row (text built row by row): straight to comparing text, as a sample shows.
+    if np.unique(pointers[:4096]).size > 2048:
+        return pd.factorize(values, sort=False)
+    by_object, firsts = pd.factorize(pointers, sort=False)
+    if len(firsts) > len(values) // 2:
+        return pd.factorize(values, sort=False)
+    first_row = np.empty(len(firsts), np.intp)
+    # Written backwards, the first row of each object is written last.
+    first_row[by_object[::-1]] = np.arange(len(values) - 1, -1, -1)
+    codes, uniques = pd.factorize(values[first_row], sort=False)
+    return codes[by_object], uniques
+
+
 def text_column(name, series):
     """A column of str values (None, NaN or NA for NULL) as dictionary codes; Unsupported if it holds
     anything else than text."""
-    import pandas as pd
-
-    codes, uniques = pd.factorize(series, sort=False)
+    codes, uniques = _factorize_text(series.to_numpy(dtype=object))
     uniques = np.asarray(uniques, dtype=object)
     if not all(isinstance(u, str) for u in uniques):
         raise Unsupported(f"column {name} holds values that are not text")

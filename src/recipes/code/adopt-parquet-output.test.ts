@@ -1,0 +1,214 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readBackWithDuckDB } from '../../engine/parquet/test-support.js';
+import { adoptParquetOutput } from './adopt-parquet-output.js';
+import type { CodeColumn } from './ts-recipe-entry.js';
+import { ParquetWriter } from './ts-recipe-parquet.js';
+import { ThriftReader, type ThriftStruct } from './ts-recipe-thrift.js';
+
+const { path: file, json, connection } = readBackWithDuckDB('llano-adopt-');
+
+// Every type the TypeScript harness writes to Parquet; NULLs, the text \N, '', non-ASCII text,
+// numbers beyond 2^53, NaN and -0; two row groups.
+const COLUMNS: CodeColumn[] = [
+  { name: 'id', type: 'BIGINT' },
+  { name: 'band', type: 'VARCHAR' },
+  { name: 'trec', type: 'DOUBLE' },
+  { name: 'hot', type: 'BOOLEAN' },
+  { name: 'tiny', type: 'TINYINT' },
+  { name: 'small', type: 'SMALLINT' },
+  { name: 'int', type: 'INTEGER' },
+];
+const ROWS = 5000;
+const value = (j: number, i: number): unknown => {
+  switch (COLUMNS[j].name) {
+    case 'id':
+      return i === 7 ? 1152921504606846977n : BigInt(i);
+    case 'band':
+      return i % 9 === 0 ? null : i % 9 === 1 ? '\\N' : i % 9 === 2 ? '' : i % 9 === 3 ? 'é€😀 "q"' : `B${i % 5}`;
+    case 'trec':
+      return i % 7 === 0 ? null : i % 97 === 1 ? Number.NaN : i % 97 === 2 ? -0 : i / 3;
+    case 'hot':
+      return i % 4 === 0 ? null : i % 3 === 0;
+    case 'tiny':
+      return (i % 200) - 100;
+    case 'small':
+      return ((i * 7) % 60000) - 30000;
+    default:
+      return i % 11 === 0 ? null : -i * 1000;
+  }
+};
+
+let seq = 0;
+/** A work folder with the harness's output file written by the TypeScript harness's writer; `tamper` edits the writer before close. */
+function harnessOutput(tamper?: (writer: ParquetWriter) => void): { workDir: string; output: string } {
+  const workDir = file(`work-${++seq}`);
+  mkdirSync(workDir);
+  const output = path.join(workDir, 'output');
+  const writer = new ParquetWriter(output, COLUMNS, (v) => JSON.stringify(v));
+  for (const [from, to] of [
+    [0, 3000],
+    [3000, ROWS],
+  ]) {
+    const arrays = COLUMNS.map((_, j) => Array.from({ length: to - from }, (__, k) => value(j, from + k)));
+    expect(writer.writeRowGroup(arrays, to - from)).toBe(true);
+  }
+  tamper?.(writer);
+  writer.close();
+  return { workDir, output };
+}
+
+const adopt = (
+  workDir: string,
+  output: string,
+  columns = COLUMNS,
+  target = path.join(workDir, '..', `v-${seq}.parquet`),
+) =>
+  adoptParquetOutput(connection(), [{ path: output, format: 'parquet' }], columns, workDir, target).then((r) => ({
+    r,
+    target,
+  }));
+
+/** Files left next to the targets (the temporary copies are hidden siblings). */
+const hiddenLeft = () => readdirSync(file('')).filter((f) => f.startsWith('.'));
+
+/** The codecs of a file's column chunks. */
+function codecs(parquet: string): Set<number> {
+  const buf = readFileSync(parquet);
+  const meta = new ThriftReader(buf, buf.length - 8 - buf.readUInt32LE(buf.length - 8)).struct();
+  return new Set(
+    (meta[4] as ThriftStruct[]).flatMap((g) =>
+      (g[1] as ThriftStruct[]).map((c) => (c[3] as ThriftStruct)[4] as number),
+    ),
+  );
+}
+
+describe('adoptParquetOutput', () => {
+  it("keeps the harness's file as the version's, snappy-compressed, with the same values, types, nullability and hash", async () => {
+    const { workDir, output } = harnessOutput();
+    const { r, target } = await adopt(workDir, output);
+    expect(r).not.toBeNull();
+    expect(r!.rowCount).toBe(ROWS);
+    expect(r!.columns).toEqual(
+      COLUMNS.map((c) => ({ ...c, nullable: ['band', 'trec', 'hot', 'int'].includes(c.name) })),
+    );
+    expect(r!.contentHash).toBe(createHash('sha256').update(readFileSync(target)).digest('hex'));
+    expect([...codecs(target)]).toEqual([1]);
+    expect(statSync(target).size).toBeLessThan(statSync(output).size);
+    // Row for row (in file order) the same values, NaN and -0 included.
+    const same = COLUMNS.map((c) => `x."${c.name}" IS NOT DISTINCT FROM y."${c.name}"`).join(' AND ');
+    const differ = await json(`SELECT count(*) AS n FROM read_parquet('${output}', file_row_number = true) x
+      FULL JOIN read_parquet('${target}', file_row_number = true) y USING (file_row_number) WHERE NOT (${same})`);
+    expect(Number(differ[0].n)).toBe(0);
+    const signs = (f: string) =>
+      json(
+        `SELECT count(*) FILTER (WHERE trec = 0 AND signbit(trec)) AS negzero, max(id) AS big FROM read_parquet('${f}')`,
+      );
+    expect(await signs(target)).toEqual(await signs(output));
+    expect((await signs(target))[0].big).toBe('1152921504606846977');
+    expect(Number((await signs(target))[0].negzero)).toBeGreaterThan(0);
+    expect(hiddenLeft()).toEqual([]);
+  });
+
+  it('answers null (the import casts) when the declared types are not the file’s, leaving nothing', async () => {
+    const { workDir, output } = harnessOutput();
+    const declared = COLUMNS.map((c) => (c.name === 'int' ? { ...c, type: 'BIGINT' } : c));
+    const { r, target } = await adopt(workDir, output, declared);
+    expect(r).toBeNull();
+    expect(existsSync(target)).toBe(false);
+    expect(existsSync(output)).toBe(true);
+    expect(hiddenLeft()).toEqual([]);
+  });
+
+  it('never moves a file outside the work folder, a link, or more than one file', async () => {
+    const { workDir, output } = harnessOutput();
+    const other = file(`work-${++seq}`);
+    mkdirSync(other);
+    expect((await adopt(other, output)).r).toBeNull();
+    const link = path.join(workDir, 'link.parquet');
+    symlinkSync(output, link);
+    expect((await adopt(workDir, link)).r).toBeNull();
+    const two = await adoptParquetOutput(
+      connection(),
+      [
+        { path: output, format: 'parquet' },
+        { path: path.join(workDir, 'rest.csv'), format: 'csv' },
+      ],
+      COLUMNS,
+      workDir,
+      file('two.parquet'),
+    );
+    expect(two).toBeNull();
+    expect(existsSync(output)).toBe(true);
+  });
+
+  it('refuses a row group that claims more rows than its pages hold, leaving no version file', async () => {
+    const { workDir, output } = harnessOutput();
+    // The first row group's num_rows (field 3, i64 3000) is the last such field before the second group's chunks.
+    const buf = readFileSync(output);
+    const claim = (rows: number) => Buffer.from([0x16, ...zigzagVarint(rows)]);
+    const at = buf.lastIndexOf(claim(3000));
+    expect(at).toBeGreaterThan(buf.length - 8 - buf.readUInt32LE(buf.length - 8));
+    claim(3001).copy(buf, at);
+    writeFileSync(output, buf);
+    const error = await adopt(workDir, output).then(
+      () => null,
+      (e: Error) => e,
+    );
+    expect(error?.message).toMatch(/^The code's output Parquet file is damaged: /);
+    expect(existsSync(path.join(workDir, '..', `v-${seq}.parquet`))).toBe(false);
+    expect(hiddenLeft()).toEqual([]);
+  });
+
+  it('refuses a damaged file: cut short, a page past its chunk, text that is not UTF-8', async () => {
+    const cut = harnessOutput();
+    const bytes = readFileSync(cut.output);
+    writeFileSync(cut.output, bytes.subarray(0, bytes.length - 100));
+    const cutError = await adopt(cut.workDir, cut.output).then(
+      () => null,
+      (e: Error) => e,
+    );
+    expect(cutError?.message).toMatch(/^The code's output Parquet file is damaged: /);
+    expect(cutError?.message).not.toContain(file(''));
+
+    // The first page header's compressed size (field 3, a zigzag varint right after field 2) made huge.
+    const past = harnessOutput();
+    const buf = readFileSync(past.output);
+    const header = new ThriftReader(buf, 4).struct();
+    const at = buf.indexOf(Buffer.from([0x15, ...zigzagVarint(header[3] as number)]), 4 + 1);
+    expect(at).toBeGreaterThan(4);
+    buf.set([0x15, ...zigzagVarint(1 << 30)].slice(0, 1 + zigzagVarint(header[3] as number).length), at);
+    writeFileSync(past.output, buf);
+    await expect(adopt(past.workDir, past.output)).rejects.toThrow(/output Parquet file is damaged/);
+
+    // 'é€😀 "q"' in the dictionary with its first two bytes replaced by bytes UTF-8 never holds.
+    const text = harnessOutput();
+    const raw = readFileSync(text.output);
+    const where = raw.indexOf(Buffer.from('é€😀', 'utf8'));
+    expect(where).toBeGreaterThan(0);
+    raw[where] = 0xff;
+    raw[where + 1] = 0xfe;
+    writeFileSync(text.output, raw);
+    const utf8 = await adopt(text.workDir, text.output).then(
+      () => null,
+      (e: Error) => e,
+    );
+    expect(utf8?.message).toMatch(/^The code's output Parquet file is damaged: .*utf-?8/i);
+    expect(utf8?.message).not.toContain(file(''));
+    expect(hiddenLeft()).toEqual([]);
+  });
+});
+
+/** A Thrift compact i32's bytes (zigzag varint). */
+function zigzagVarint(n: number): number[] {
+  let v = (n << 1) ^ (n >> 31);
+  const out: number[] = [];
+  while (v >= 0x80 || v < 0) {
+    out.push((v & 0x7f) | 0x80);
+    v >>>= 7;
+  }
+  out.push(v);
+  return out;
+}
