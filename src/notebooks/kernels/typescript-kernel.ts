@@ -14,11 +14,15 @@ type Output =
   | { type: 'error'; name: string; message: string; traceback: string };
 
 interface Llano {
+  /** Sends an output to the server while the cell runs (the sandbox's channel; see src/sandbox/harness/node-harness.ts). */
+  emit(output: Output): void;
   sql(query: string): Promise<{ columns: { name: string }[]; rows: unknown[][] }>;
   dataset(name: string): Promise<{ columns: { name: string }[]; rows: unknown[][] }>;
 }
 
 const TABLE_ROWS = 1000;
+/** As MAX_STREAMED_OUTPUTS in ../stream-outputs.ts (this file may not import Llano's modules). */
+const MAX_STREAMED = 2000;
 /** Lines before the cell's first in the function's source: the Function constructor's two and the `with`. */
 const CELL_LINE_OFFSET = 3;
 /** Names the kernel's own code uses inside the cell's `with`: never looked up in the scope. */
@@ -104,12 +108,21 @@ const AsyncFunction = (Object.getPrototypeOf(async function () {}) as { construc
 export async function run_cell(code: string, llano: Llano): Promise<{ outputs: Output[]; executionCount: number }> {
   count++;
   outputs = [];
+  let streamed = 0;
+  // Each printed line and finished output also goes to the server at once: the page shows them as they come.
+  const emit = (output: Output) => {
+    if (streamed++ < MAX_STREAMED) llano.emit(output);
+  };
+  const add = (output: Output) => {
+    outputs.push(output);
+    emit(output);
+  };
   const helpers = {
     llano,
     sql: async (query: string) => records(await llano.sql(query)),
     dataset: async (name: string) => records(await llano.dataset(name)),
-    display: (...values: unknown[]) => values.forEach((v) => outputs.push(outputOf(v))),
-    chart: (option: Record<string, unknown>) => outputs.push({ type: 'chart', option }),
+    display: (...values: unknown[]) => values.forEach((v) => add(outputOf(v))),
+    chart: (option: Record<string, unknown>) => add({ type: 'chart', option }),
   };
   Object.assign(scope, helpers);
   const original = { log: console.log, info: console.info, warn: console.warn, error: console.error };
@@ -120,6 +133,7 @@ export async function run_cell(code: string, llano: Llano): Promise<{ outputs: O
       const last = outputs[outputs.length - 1];
       if (last?.type === 'text' && last.stream === name) last.text += text;
       else outputs.push({ type: 'text', text, stream: name });
+      emit({ type: 'text', text, stream: name });
     };
   console.log = console.info = stream('stdout');
   console.warn = console.error = stream('stderr');
