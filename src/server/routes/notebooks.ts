@@ -139,7 +139,7 @@ export function notebookRoutes(app: FastifyInstance, ws: Workspace): void {
       url: `${P}/{id}/events`,
       summary: 'Live outputs of the session’s running cells as server-sent events (`POST …/run` answers them too)',
       tag: 'notebooks',
-      query: z.object({ session: z.string() }),
+      query: z.object({ session: z.string().optional().describe('The kernel session (default: `default`)') }),
       raw: true,
       access: 'writer',
       response: {
