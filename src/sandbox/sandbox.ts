@@ -237,11 +237,20 @@ async function launch(
     onLog: log,
     boundAddressSpace: spec.language !== 'typescript',
     lifetimeSeconds: options.lifetimeSeconds,
+    messageMarker: marker,
     onStdoutLine: (line) => {
       const at = line.indexOf(marker);
       if (at < 0) return log(line, 'stdout');
       if (at > 0) log(line.slice(0, at), 'stdout');
-      onMessage(parseMessage(line.slice(at + marker.length)));
+      let message: Message;
+      try {
+        message = parseMessage(line.slice(at + marker.length));
+      } catch {
+        // A message cut short (over MAX_MESSAGE) or forged by the code: its call cannot be answered.
+        void proc?.stop('The code answered something Llano could not read (cut or malformed)');
+        return;
+      }
+      onMessage(message);
     },
   });
   const running = proc;
