@@ -358,6 +358,25 @@ describe('notebooks', () => {
     }
   }, 120_000);
 
+  it('answers a cell whose outputs are longer than a log line (20,000 printed lines) in full', async () => {
+    // Before, the kernel's answer was cut at 16 KB like a log line, and the server fell over reading it.
+    await create({
+      id: 'long',
+      name: 'Long',
+      cells: [
+        { type: 'python', source: 'for i in range(20000):\n    print("line", i)' },
+        { type: 'typescript', source: "for (let i = 0; i < 20000; i++) console.log('line', i);" },
+      ],
+    });
+    for (const index of [0, 1]) {
+      const outputs = (await run('long', index)).outputs;
+      expect(outputs).toHaveLength(1);
+      const lines = (outputs[0] as { text: string }).text.trimEnd().split('\n');
+      expect(lines).toHaveLength(20_000);
+      expect(lines.at(-1)).toBe('line 19999');
+    }
+  }, 60_000);
+
   it('lets only writers of the notebook follow its cell events', async () => {
     const url = `${s.url}${P}/notebooks/stream/events?session=b`;
     expect((await fetch(url, { headers: { authorization: `Bearer ${reader}` } })).status).toBe(403);

@@ -92,10 +92,11 @@ class _Stream(io.TextIOBase):
         if not text:
             return 0
         last = _outputs[-1] if _outputs else None
-        if last and last.get("type") == "text" and last.get("stream") == self.name:
-            last["text"] += text
+        # Pieces joined once the cell ends (`_finished`): adding to the text each time is quadratic.
+        if last and last.get("type") == "text" and last.get("stream") == self.name and "_parts" in last:
+            last["_parts"].append(text)
         else:
-            _outputs.append({"type": "text", "text": text, "stream": self.name})
+            _outputs.append({"type": "text", "text": "", "stream": self.name, "_parts": [text]})
         _unsent[self.name] += text
         if "\n" in text:
             _send_text(self.name)
@@ -167,6 +168,13 @@ def _error(exc, tb):
     return {"type": "error", "name": type(exc).__name__, "message": message, "traceback": "".join(lines)}
 
 
+def _finished():
+    for output in _outputs:
+        if "_parts" in output:
+            output["text"] = "".join(output.pop("_parts"))
+    return {"outputs": _outputs, "executionCount": _count}
+
+
 def run_cell(source, llano):
     global _count, _outputs, _llano, _streamed, _in_cell, _interrupt_waiting
     _count += 1
@@ -189,7 +197,7 @@ def run_cell(source, llano):
             tree = ast.parse(source, name, "exec")
         except SyntaxError as exc:
             _outputs.append(_error(exc, None))
-            return {"outputs": _outputs, "executionCount": _count}
+            return _finished()
         last = None
         if tree.body and isinstance(tree.body[-1], ast.Expr):
             last = ast.Expression(tree.body.pop().value)
@@ -209,4 +217,4 @@ def run_cell(source, llano):
             _outputs.append(_error(exc, exc.__traceback__.tb_next if exc.__traceback__ else None))
     finally:
         sys.stdout, sys.stderr = out, err
-    return {"outputs": _outputs, "executionCount": _count}
+    return _finished()
