@@ -1,8 +1,9 @@
 /**
  * Notebook code cells in their kernels (real Python and Node processes), the way the server runs
  * them (`runInKernel`): a trivial cell (the per-cell overhead) and a cell printing BENCH_LINES
- * lines (default 20,000) in a loop, which since cells stream their outputs also sends up to
- * MAX_STREAMED_OUTPUTS of them to the server while it runs. Kernels are started before timing.
+ * lines (default 20,000) in a loop, which since cells stream their outputs also sends some of
+ * them to the server while it runs (STREAM_BURST, then STREAM_RATE a second). Kernels are started
+ * before timing.
  * Medians of BENCH_RUNS runs (default 15), in ms, with the load average: on a loaded machine
  * only figures of one run compare. Run: `npm run bench notebook-cells`.
  */

@@ -358,6 +358,49 @@ describe('notebooks', () => {
     }
   }, 120_000);
 
+  it('keeps streaming a cell that prints more at once than the kernel sends', async () => {
+    await create({
+      id: 'burst',
+      name: 'Burst',
+      cells: [
+        {
+          type: 'python',
+          source:
+            'import time\nfor i in range(500):\n    print("fast", i)\ntime.sleep(0.2)\nprint("after the burst")\ntime.sleep(600)',
+        },
+        {
+          type: 'typescript',
+          source:
+            "for (let i = 0; i < 500; i++) console.log('fast', i);\nawait new Promise((r) => setTimeout(r, 600_000));",
+        },
+      ],
+    });
+    const streamed = (events: { events: ServerEvent[] }) =>
+      events.events
+        .filter((e) => e.type === 'output')
+        .map((e) => ((e.data as { output: CellOutput }).output as { text: string }).text)
+        .join('');
+    const fast = Array.from({ length: 500 }, (_, i) => `fast ${i}\n`).join('');
+    const events = await follow('burst', 'd');
+    try {
+      // Python: the lines held back go with the next one.
+      const python = run('burst', 0, { session: 'd' });
+      await events.next(printed('after the burst'));
+      expect(streamed(events)).toBe(`${fast}after the burst\n`);
+      await interrupt('burst', 'd');
+      expect((await python).outputs[0]).toEqual({ type: 'text', text: `${fast}after the burst\n`, stream: 'stdout' });
+      // TypeScript: they go once the cell awaits.
+      events.events.length = 0;
+      const ts = run('burst', 1, { session: 'd' });
+      await events.next(printed('fast 499'));
+      expect(streamed(events)).toBe(fast);
+      await interrupt('burst', 'd');
+      expect((await ts).outputs[0]).toEqual({ type: 'text', text: fast, stream: 'stdout' });
+    } finally {
+      await events.close();
+    }
+  }, 120_000);
+
   it('answers a cell whose outputs are longer than a log line (20,000 printed lines) in full', async () => {
     // Before, the kernel's answer was cut at 16 KB like a log line, and the server fell over reading it.
     await create({

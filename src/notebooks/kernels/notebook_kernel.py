@@ -7,7 +7,8 @@ cell's own traceback. The kernel never catches MemoryError: the harness then sto
 the notebook says the kernel restarts.
 
 While the cell runs, each printed line and each finished output is also sent to the server at once
-(`llano.emit`, up to MAX_STREAMED per cell), so the page shows them as they come. SIGINT (the
+(`llano.emit`), so the page shows them as they come: printed lines within a budget (SEND_BURST at
+once, then SEND_RATE a second), lines beyond it with a later one or at the cell's end. SIGINT (the
 notebook's Interrupt) raises KeyboardInterrupt in the cell and nowhere else: the cell ends with
 what it printed so far and the kernel keeps its variables.
 """
@@ -17,17 +18,20 @@ import io
 import json
 import signal
 import sys
+import time
 import traceback
 
 TABLE_ROWS = 1000
-# As MAX_STREAMED_OUTPUTS in ../stream-outputs.ts.
-MAX_STREAMED = 2000
+# As STREAM_BURST and STREAM_RATE in ../stream-outputs.ts.
+SEND_BURST = 200
+SEND_RATE = 50.0
 
 _namespace = {"__name__": "__main__", "__builtins__": __builtins__}
 _count = 0
 _outputs = []
 _llano = None
-_streamed = 0
+_budget = SEND_BURST
+_budget_at = 0.0
 # Text printed but not sent yet, per stream: it goes line by line.
 _unsent = {"stdout": "", "stderr": ""}
 _in_cell = False
@@ -50,11 +54,22 @@ def _on_interrupt(signum, frame):
 signal.signal(signal.SIGINT, _on_interrupt)
 
 
+def _may_send():
+    """Whether printed text may go now: a cell printing in a tight loop must not flood the server."""
+    global _budget, _budget_at
+    now = time.monotonic()
+    _budget = min(SEND_BURST, _budget + (now - _budget_at) * SEND_RATE)
+    _budget_at = now
+    if _budget < 1:
+        return False
+    _budget -= 1
+    return True
+
+
 def _emit(output):
-    global _streamed, _sending, _interrupt_waiting
-    if _llano is None or _streamed >= MAX_STREAMED:
+    global _sending, _interrupt_waiting
+    if _llano is None:
         return
-    _streamed += 1
     _sending = True
     try:
         _llano.emit(output)
@@ -98,7 +113,7 @@ class _Stream(io.TextIOBase):
         else:
             _outputs.append({"type": "text", "text": "", "stream": self.name, "_parts": [text]})
         _unsent[self.name] += text
-        if "\n" in text:
+        if "\n" in text and _may_send():
             _send_text(self.name)
         return len(text)
 
@@ -176,10 +191,10 @@ def _finished():
 
 
 def run_cell(source, llano):
-    global _count, _outputs, _llano, _streamed, _in_cell, _interrupt_waiting
+    global _count, _outputs, _llano, _budget, _budget_at, _in_cell, _interrupt_waiting
     _count += 1
     _outputs = []
-    _llano, _streamed = llano, 0
+    _llano, _budget, _budget_at = llano, SEND_BURST, time.monotonic()
     _interrupt_waiting = False
     _unsent.update(stdout="", stderr="")
     name = f"<cell {_count}>"

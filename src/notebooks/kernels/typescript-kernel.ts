@@ -21,8 +21,9 @@ interface Llano {
 }
 
 const TABLE_ROWS = 1000;
-/** As MAX_STREAMED_OUTPUTS in ../stream-outputs.ts (this file may not import Llano's modules). */
-const MAX_STREAMED = 2000;
+/** As STREAM_BURST and STREAM_RATE in ../stream-outputs.ts (this file may not import Llano's modules). */
+const SEND_BURST = 200;
+const SEND_RATE = 50;
 /** Lines before the cell's first in the function's source: the Function constructor's two and the `with`. */
 const CELL_LINE_OFFSET = 3;
 /** Names the kernel's own code uses inside the cell's `with`: never looked up in the scope. */
@@ -108,14 +109,33 @@ const AsyncFunction = (Object.getPrototypeOf(async function () {}) as { construc
 export async function run_cell(code: string, llano: Llano): Promise<{ outputs: Output[]; executionCount: number }> {
   count++;
   outputs = [];
-  let streamed = 0;
-  // Each printed line and finished output also goes to the server at once: the page shows them as they come.
-  const emit = (output: Output) => {
-    if (streamed++ < MAX_STREAMED) llano.emit(output);
+  // Printed lines and finished outputs also go to the server at once (the page shows them as they
+  // come): lines within a budget, the others with a later line or when the cell next awaits.
+  let budget = SEND_BURST;
+  let budgetAt = Date.now();
+  const unsent = { stdout: '', stderr: '' };
+  let later: NodeJS.Timeout | undefined;
+  const sendText = () => {
+    clearTimeout(later);
+    later = undefined;
+    for (const name of ['stdout', 'stderr'] as const)
+      if (unsent[name]) {
+        llano.emit({ type: 'text', text: unsent[name], stream: name });
+        unsent[name] = '';
+      }
+  };
+  const mayPrint = () => {
+    const now = Date.now();
+    budget = Math.min(SEND_BURST, budget + ((now - budgetAt) / 1000) * SEND_RATE);
+    budgetAt = now;
+    if (budget < 1) return false;
+    budget--;
+    return true;
   };
   const add = (output: Output) => {
     outputs.push(output);
-    emit(output);
+    sendText();
+    llano.emit(output);
   };
   const helpers = {
     llano,
@@ -133,7 +153,9 @@ export async function run_cell(code: string, llano: Llano): Promise<{ outputs: O
       const last = outputs[outputs.length - 1];
       if (last?.type === 'text' && last.stream === name) last.text += text;
       else outputs.push({ type: 'text', text, stream: name });
-      emit({ type: 'text', text, stream: name });
+      unsent[name] += text;
+      if (mayPrint()) sendText();
+      else later ??= setTimeout(sendText, 1000 / SEND_RATE);
     };
   console.log = console.info = stream('stdout');
   console.warn = console.error = stream('stderr');
@@ -144,6 +166,8 @@ export async function run_cell(code: string, llano: Llano): Promise<{ outputs: O
   } catch (err) {
     outputs.push(errorOf(err));
   } finally {
+    // The answer carries what is still unsent.
+    clearTimeout(later);
     Object.assign(console, original);
   }
   return { outputs, executionCount: count };
