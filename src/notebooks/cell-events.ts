@@ -2,10 +2,11 @@ import { workspaceSlot, type Workspace } from '../workspace/workspace.js';
 import type { CellOutput, CellType } from './notebook-types.js';
 
 /**
- * What happens in a notebook session while its cells run, for those following it (the page,
- * through `GET …/notebooks/{id}/events`): a cell starts, sends outputs as they come (printed
- * text continues the last text of its stream, see `appendOutput`), ends. The answer of
- * `POST …/cells/{index}/run` still carries the cell's complete outputs.
+ * What happens in a notebook session while its code cells (TypeScript, Python) run, for those
+ * following it (the page, through `GET …/notebooks/{id}/events`): a cell starts, sends outputs as
+ * they come (printed text continues the last text of its stream, see `appendOutput`), ends. SQL
+ * cells have one output, in the answer. The answer of `POST …/cells/{index}/run` still carries the
+ * cell's complete outputs.
  */
 export type CellEvent =
   | { type: 'cell-start'; index: number; cellType: CellType }
