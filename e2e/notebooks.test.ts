@@ -33,6 +33,15 @@ describe('web UI: notebooks', () => {
           },
         ],
       });
+      await admin.call('POST', `/api/projects/${KEY}/notebooks`, {
+        id: 'slow',
+        name: 'Slow cell',
+        cells: [
+          { type: 'python', source: 'kept = 5' },
+          { type: 'python', source: 'import time\nprint("first line")\ntime.sleep(600)\nprint("never")' },
+          { type: 'python', source: 'kept + 1' },
+        ],
+      });
     },
   });
 
@@ -77,6 +86,28 @@ describe('web UI: notebooks', () => {
     } finally {
       await page.setViewportSize({ width: 1440, height: 900 });
     }
+  }, 180_000);
+
+  it('shows what a cell prints while it runs; Interrupt stops it, keeping its output and the variables', async () => {
+    const { page } = suite.browser;
+    await page.goto(`/projects/${KEY}/notebooks/slow`);
+    await page.getByRole('heading', { name: 'Slow cell', level: 1 }).waitFor();
+    await page.getByRole('button', { name: 'Run cell 1' }).click();
+    await page.locator('li[aria-label="Cell 1 (Python)"] .cell-count', { hasText: '[1]' }).waitFor();
+
+    await page.getByRole('button', { name: 'Run cell 2' }).click();
+    const output = page.getByRole('region', { name: 'Output of cell 2' });
+    // Streamed: the cell sleeps for 10 minutes after printing.
+    await output.getByText('first line').waitFor();
+    await page.getByRole('button', { name: 'Interrupt' }).click();
+    await output.getByText(/KeyboardInterrupt: Interrupted/).waitFor();
+    await page.getByRole('status').getByText('the kernels keep their variables').waitFor();
+    expect(await output.getByText('first line').count()).toBe(1);
+    expect(await output.getByText('never').count()).toBe(0);
+
+    await page.getByRole('button', { name: 'Run cell 3' }).click();
+    await page.getByRole('region', { name: 'Output of cell 3' }).getByText('6', { exact: true }).waitFor();
+    expect(suite.browser.pageErrors).toEqual([]);
   }, 180_000);
 
   it('shows a reader the notebook and its outputs without run controls', async () => {

@@ -5,6 +5,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CellOutput, CellRun, NotebookInfo } from '../src/notebooks/notebook-types.js';
 import { llano } from './support/cli.js';
+import { followEvents, type ServerEvent } from './support/event-stream.js';
 import { startTestServer, waitForJobEnd, type TestServer } from './support/llano-server.js';
 
 /**
@@ -200,31 +201,240 @@ describe('notebooks', () => {
     expect(syntax).toMatchObject({ type: 'error', name: 'SyntaxError' });
   }, 60_000);
 
-  it('interrupts an infinite loop; the kernel starts again without its variables', async () => {
+  /** Follows a session's cell events over HTTP (as the page does); resolves once the server follows it. */
+  async function follow(id: string, session: string) {
+    const events = await followEvents(`${s.url}${P}/notebooks/${id}/events?session=${session}`, writer);
+    await events.next((e) => e.type === 'ready');
+    return events;
+  }
+  const printed = (text: string) => (e: ServerEvent) =>
+    e.type === 'output' &&
+    (e.data as { output: CellOutput }).output.type === 'text' &&
+    JSON.stringify(e.data).includes(text);
+  const interrupt = (id: string, session: string) =>
+    ok(
+      s.call<{ stopped: number; restarted: string[] }>('POST', `${P}/notebooks/${id}/interrupt`, {
+        token: writer,
+        body: { session },
+      }),
+    );
+
+  it('interrupts an infinite loop with KeyboardInterrupt: what it printed stays, the variables too; restart loses them', async () => {
     await create({
       id: 'loop',
       name: 'Loop',
       cells: [
         { type: 'python', source: 'kept = 1' },
-        { type: 'python', source: 'while True:\n    pass' },
+        { type: 'python', source: 'print("looping", flush=True)\nwhile True:\n    pass' },
         { type: 'python', source: "'kept' in globals()" },
       ],
     });
     await run('loop', 0, { session: 'a' });
-    const running = run('loop', 1, { session: 'a' });
-    await new Promise((r) => setTimeout(r, 1500));
-    const stopped = await ok(
-      s.call<{ stopped: number }>('POST', `${P}/notebooks/loop/interrupt`, { token: writer, body: { session: 'a' } }),
-    );
-    expect(stopped.stopped).toBe(1);
-    const interrupted = await running;
-    expect(interrupted.outputs[0]).toMatchObject({ type: 'error', name: 'KernelInterrupted' });
-    expect(texts((await run('loop', 2, { session: 'a' })).outputs)).toEqual(['False']);
-    // Restart: the same, asked for.
-    await run('loop', 0, { session: 'a' });
+    const events = await follow('loop', 'a');
+    try {
+      const running = run('loop', 1, { session: 'a' });
+      // Interrupt once the cell runs (its first line came), not after a guessed delay.
+      await events.next(printed('looping'));
+      expect(await interrupt('loop', 'a')).toEqual({ stopped: 1, restarted: [] });
+      const interrupted = await running;
+      expect(interrupted.outputs[0]).toEqual({ type: 'text', text: 'looping\n', stream: 'stdout' });
+      expect(interrupted.outputs[1]).toMatchObject({
+        type: 'error',
+        name: 'KeyboardInterrupt',
+        message: 'Interrupted',
+      });
+      expect((interrupted.outputs[1] as { traceback: string }).traceback).toContain('<cell');
+      expect((interrupted.outputs[1] as { traceback: string }).traceback).not.toContain('notebook_kernel');
+      expect(interrupted.executionCount).toBe(2);
+    } finally {
+      await events.close();
+    }
+    expect(texts((await run('loop', 2, { session: 'a' })).outputs)).toEqual(['True']);
+    // Nothing runs: an interrupt touches nothing.
+    expect(await interrupt('loop', 'a')).toEqual({ stopped: 0, restarted: [] });
+    expect(texts((await run('loop', 2, { session: 'a' })).outputs)).toEqual(['True']);
+    // Restart: the variables are gone.
     await ok(s.call('POST', `${P}/notebooks/loop/restart`, { token: writer, body: { session: 'a' } }));
     expect(texts((await run('loop', 2, { session: 'a' })).outputs)).toEqual(['False']);
+  }, 120_000);
+
+  it('streams a cell’s outputs while it runs; an interrupt keeps them and spares the TypeScript kernel', async () => {
+    await create({
+      id: 'stream',
+      name: 'Stream',
+      cells: [
+        { type: 'python', source: 'before = 10' },
+        { type: 'typescript', source: 'const tsBefore = 41;' },
+        {
+          type: 'python',
+          source: 'import time\nprint("first")\ndisplay([1, 2])\ntime.sleep(600)\nprint("second")',
+        },
+        { type: 'python', source: 'before + 1' },
+        { type: 'typescript', source: 'tsBefore + 1' },
+      ],
+    });
+    await run('stream', 0, { session: 'b' });
+    await run('stream', 1, { session: 'b' });
+    const events = await follow('stream', 'b');
+    try {
+      let ended = false;
+      const running = run('stream', 2, { session: 'b' }).finally(() => (ended = true));
+      await events.next(printed('first'));
+      // The value shown with display() came too, while the cell still sleeps (600 s).
+      await events.next(
+        (e) =>
+          e.type === 'output' &&
+          (e.data as { output: CellOutput }).output.type === 'text' &&
+          (e.data as { output: { text: string } }).output.text === '[1, 2]',
+      );
+      expect(ended).toBe(false);
+      expect(events.events.find((e) => e.type === 'cell-start')?.data).toEqual({
+        type: 'cell-start',
+        index: 2,
+        cellType: 'python',
+      });
+      expect(await interrupt('stream', 'b')).toEqual({ stopped: 1, restarted: [] });
+      const result = await running;
+      expect(result.outputs.slice(0, 2)).toEqual([
+        { type: 'text', text: 'first\n', stream: 'stdout' },
+        { type: 'text', text: '[1, 2]' },
+      ]);
+      expect(result.outputs[2]).toMatchObject({ type: 'error', name: 'KeyboardInterrupt' });
+      expect(result.outputs).toHaveLength(3);
+      expect((await events.next((e) => e.type === 'cell-end')).data).toEqual({ type: 'cell-end', index: 2 });
+    } finally {
+      await events.close();
+    }
+    expect(texts((await run('stream', 3, { session: 'b' })).outputs)).toEqual(['11']);
+    expect(texts((await run('stream', 4, { session: 'b' })).outputs)).toEqual(['42']);
+  }, 120_000);
+
+  it('restarts only the kernel whose cell will not stop, keeping what the cell printed', async () => {
+    await create({
+      id: 'stubborn',
+      name: 'Stubborn',
+      cells: [
+        { type: 'python', source: 'kept = 1' },
+        { type: 'typescript', source: 'const tsKept = 1;' },
+        {
+          type: 'python',
+          source:
+            'import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nprint("ignoring")\nwhile True:\n    pass',
+        },
+        { type: 'python', source: "'kept' in globals()" },
+        { type: 'typescript', source: 'tsKept + 1' },
+        { type: 'typescript', source: "console.log('waiting');\nawait new Promise((r) => setTimeout(r, 600_000));" },
+      ],
+    });
+    await run('stubborn', 0, { session: 'c' });
+    await run('stubborn', 1, { session: 'c' });
+    const events = await follow('stubborn', 'c');
+    try {
+      const python = run('stubborn', 2, { session: 'c' });
+      await events.next(printed('ignoring'));
+      expect(await interrupt('stubborn', 'c')).toEqual({ stopped: 1, restarted: ['python'] });
+      const outputs = (await python).outputs;
+      expect(outputs[0]).toEqual({ type: 'text', text: 'ignoring\n', stream: 'stdout' });
+      expect(outputs[1]).toMatchObject({ type: 'error', name: 'KernelInterrupted' });
+      expect((outputs[1] as { message: string }).message).toContain('restarted');
+      expect(texts((await run('stubborn', 3, { session: 'c' })).outputs)).toEqual(['False']);
+      expect(texts((await run('stubborn', 4, { session: 'c' })).outputs)).toEqual(['2']);
+
+      // A TypeScript cell cannot be stopped inside its process: its kernel restarts, the Python one stays.
+      await run('stubborn', 0, { session: 'c' });
+      const ts = run('stubborn', 5, { session: 'c' });
+      await events.next(printed('waiting'));
+      expect(await interrupt('stubborn', 'c')).toEqual({ stopped: 1, restarted: ['typescript'] });
+      const tsOutputs = (await ts).outputs;
+      expect(tsOutputs[0]).toEqual({ type: 'text', text: 'waiting\n', stream: 'stdout' });
+      expect(tsOutputs[1]).toMatchObject({ type: 'error', name: 'KernelInterrupted' });
+      expect(texts((await run('stubborn', 3, { session: 'c' })).outputs)).toEqual(['True']);
+      expect((await run('stubborn', 4, { session: 'c' })).outputs[0]).toMatchObject({
+        type: 'error',
+        name: 'ReferenceError',
+      });
+    } finally {
+      await events.close();
+    }
+  }, 120_000);
+
+  it('keeps streaming a cell that prints more at once than the kernel sends', async () => {
+    await create({
+      id: 'burst',
+      name: 'Burst',
+      cells: [
+        {
+          type: 'python',
+          source:
+            'import time\nfor i in range(500):\n    print("fast", i)\ntime.sleep(0.2)\nprint("after the burst")\ntime.sleep(600)',
+        },
+        {
+          type: 'typescript',
+          source:
+            "for (let i = 0; i < 500; i++) console.log('fast', i);\nawait new Promise((r) => setTimeout(r, 600_000));",
+        },
+      ],
+    });
+    const streamed = (events: { events: ServerEvent[] }) =>
+      events.events
+        .filter((e) => e.type === 'output')
+        .map((e) => ((e.data as { output: CellOutput }).output as { text: string }).text)
+        .join('');
+    const fast = Array.from({ length: 500 }, (_, i) => `fast ${i}\n`).join('');
+    const events = await follow('burst', 'd');
+    try {
+      // Python: the lines held back go with the next one.
+      const python = run('burst', 0, { session: 'd' });
+      await events.next(printed('after the burst'));
+      expect(streamed(events)).toBe(`${fast}after the burst\n`);
+      await interrupt('burst', 'd');
+      expect((await python).outputs[0]).toEqual({ type: 'text', text: `${fast}after the burst\n`, stream: 'stdout' });
+      // TypeScript: they go once the cell awaits.
+      events.events.length = 0;
+      const ts = run('burst', 1, { session: 'd' });
+      await events.next(printed('fast 499'));
+      expect(streamed(events)).toBe(fast);
+      await interrupt('burst', 'd');
+      expect((await ts).outputs[0]).toEqual({ type: 'text', text: fast, stream: 'stdout' });
+    } finally {
+      await events.close();
+    }
+  }, 120_000);
+
+  it('answers a cell whose outputs are longer than a log line (20,000 printed lines) in full', async () => {
+    // Before, the kernel's answer was cut at 16 KB like a log line, and the server fell over reading it.
+    await create({
+      id: 'long',
+      name: 'Long',
+      cells: [
+        { type: 'python', source: 'for i in range(20000):\n    print("line", i)' },
+        { type: 'typescript', source: "for (let i = 0; i < 20000; i++) console.log('line', i);" },
+      ],
+    });
+    for (const index of [0, 1]) {
+      const outputs = (await run('long', index)).outputs;
+      expect(outputs).toHaveLength(1);
+      const lines = (outputs[0] as { text: string }).text.trimEnd().split('\n');
+      expect(lines).toHaveLength(20_000);
+      expect(lines.at(-1)).toBe('line 19999');
+    }
   }, 60_000);
+
+  it('lets only writers of the notebook follow its cell events', async () => {
+    const url = `${s.url}${P}/notebooks/stream/events?session=b`;
+    expect((await fetch(url, { headers: { authorization: `Bearer ${reader}` } })).status).toBe(403);
+    const bad = await fetch(`${s.url}${P}/notebooks/stream/events?session=a%20b`, {
+      headers: { authorization: `Bearer ${writer}` },
+    });
+    expect(bad.status).toBe(400);
+    // Without a session: the one API calls use by default.
+    const events = await followEvents(`${s.url}${P}/notebooks/stream/events`, writer);
+    try {
+      expect((await events.next((e) => e.type === 'ready')).data).toEqual({ session: 'default' });
+    } finally {
+      await events.close();
+    }
+  });
 
   it('a cell over the memory limit ends with an error output and the kernel restarts', async () => {
     await create({

@@ -301,6 +301,7 @@ describe('the API document (/api/openapi.json)', () => {
     await call('POST', `${P}/notebooks/{id}/run-all`);
     await call('POST', `${P}/notebooks/{id}/interrupt`);
     await call('POST', `${P}/notebooks/{id}/restart`);
+    await get(`${P}/notebooks/{id}/events`, '?session=openapi');
     await get(`${P}/notebooks/{id}/export`, '?format=ipynb');
     await call('POST', `${P}/notebooks/import`);
     await call('POST', `${P}/notebooks/{id}/to-recipe`);

@@ -4,15 +4,18 @@ import { badRequest, LlanoError } from '../common/errors.js';
 import { namedPythonInterpreter } from '../recipes/code/code-environments.js';
 import { assertObjectName } from '../common/names.js';
 import { SandboxError, sandboxLimits, sandboxPool, type SandboxLimits, type SandboxSpec } from '../sandbox/index.js';
-import type { Workspace } from '../workspace/workspace.js';
+import { workspaceSlot, type Workspace } from '../workspace/workspace.js';
 import type { CellOutput, KernelLanguage } from './notebook-types.js';
 import { runProjectSql } from './sql-cell.js';
+import { appendOutput } from './stream-outputs.js';
 import { prepareTypeScriptCell } from './typescript-cell.js';
 
 /** A kernel nobody ran a cell in for this long is stopped (its variables are lost, like a Jupyter kernel culled when idle). */
 const KERNEL_IDLE_SECONDS = 30 * 60;
 /** Most rows `sql()` and `dataset()` hand to a cell: they travel as JSON; aggregate in SQL for more. */
 export const HOST_ROWS = 100_000;
+/** How long an interrupted Python cell has to stop (KeyboardInterrupt) before its kernel is restarted. */
+export const INTERRUPT_GRACE_SECONDS = 5;
 
 const KERNEL_ENTRIES: Record<KernelLanguage, string> = {
   python: fileURLToPath(new URL('./kernels/notebook_kernel.py', import.meta.url)),
@@ -72,10 +75,25 @@ function stoppedOutput(error: SandboxError): CellOutput {
   };
 }
 
+/** A cell running in a kernel, so that an interrupt finds it and a stopped kernel keeps what it printed. */
+interface RunningCell {
+  language: KernelLanguage;
+  /** What the kernel sent so far (see stream-outputs.ts). */
+  outputs: CellOutput[];
+  /** Settles when the cell's call ends, however. */
+  done?: Promise<unknown>;
+  /** Set when an interrupt restarted the kernel: why, as the cell's last output says it. */
+  restarted?: string;
+}
+
+/** Cells running now, by kernel key. */
+const runningCells = workspaceSlot('notebooks.running-cells', () => new Map<string, RunningCell>());
+
 /**
  * Runs one cell in the notebook session's kernel for `language`, started on first use (and
  * again after it died), stopped after `KERNEL_IDLE_SECONDS` without a run. The cell's own
- * errors come back as error outputs; so does a kernel stopped by a limit or an interrupt.
+ * errors come back as error outputs; so does a kernel stopped by a limit or an interrupt, after
+ * what the cell sent before. `onOutput` receives the outputs as the kernel sends them.
  */
 export async function runInKernel(
   ws: Workspace,
@@ -84,6 +102,7 @@ export async function runInKernel(
   source: string,
   limits: Partial<SandboxLimits> = {},
   environment?: string,
+  onOutput?: (output: CellOutput) => void,
 ): Promise<{ outputs: CellOutput[]; executionCount: number | null }> {
   let code = source;
   // The notebook's Python environment (a project venv, built first when needed); a failed build is the cell's error.
@@ -114,17 +133,68 @@ export async function runInKernel(
     python,
   });
   const key = `${prefixOf(ref)}${language}`;
+  const cell: RunningCell = { language, outputs: [] };
+  const onEvent = (data: unknown) => {
+    cell.outputs = appendOutput(cell.outputs, data as CellOutput);
+    onOutput?.(data as CellOutput);
+  };
+  const call = sandboxPool(ws).call(key, spec, 'run_cell', [code], { idleSeconds: KERNEL_IDLE_SECONDS, onEvent });
+  cell.done = call.catch(() => undefined);
+  runningCells(ws).set(key, cell);
   try {
-    const result = (await sandboxPool(ws).call(key, spec, 'run_cell', [code], {
-      idleSeconds: KERNEL_IDLE_SECONDS,
-    })) as { outputs: CellOutput[]; executionCount: number };
-    return result;
+    return (await call) as { outputs: CellOutput[]; executionCount: number };
   } catch (error) {
     if (!(error instanceof SandboxError)) throw error;
     // The process may still be on its way out (the harness answers, then exits): the next run must not reach it.
     await sandboxPool(ws).stop(key);
-    return { outputs: [stoppedOutput(error)], executionCount: null };
+    const last = cell.restarted
+      ? { type: 'error' as const, name: 'KernelInterrupted', message: cell.restarted, traceback: cell.restarted }
+      : stoppedOutput(error);
+    return { outputs: [...cell.outputs, last], executionCount: null };
+  } finally {
+    if (runningCells(ws).get(key) === cell) runningCells(ws).delete(key);
   }
+}
+
+const settlesWithin = (promise: Promise<unknown>, ms: number) =>
+  new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    void promise.then(() => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+
+/**
+ * Interrupts the cells running in the session's kernels (every session's when none is named),
+ * and nothing else: an idle kernel, and the other language's kernel, keep their variables. A
+ * Python cell gets SIGINT (KeyboardInterrupt where it is; the kernel lives on); one still running
+ * after `INTERRUPT_GRACE_SECONDS` (it caught the interrupt, or sits in native code) has its
+ * kernel restarted. A TypeScript cell cannot be stopped inside its process: its kernel restarts.
+ * Answers how many cells were interrupted and which kernels restarted.
+ */
+export async function interruptKernels(
+  ws: Workspace,
+  ref: Omit<KernelRef, 'session'> & { session?: string },
+): Promise<{ interrupted: number; restarted: KernelLanguage[] }> {
+  const pool = sandboxPool(ws);
+  const prefix = prefixOf(ref);
+  const targets = [...runningCells(ws)].filter(([key]) => key.startsWith(prefix));
+  const restarted: KernelLanguage[] = [];
+  await Promise.all(
+    targets.map(async ([key, cell]) => {
+      if (cell.language === 'python') {
+        await pool.interrupt(key);
+        if (await settlesWithin(cell.done ?? Promise.resolve(), INTERRUPT_GRACE_SECONDS * 1000)) return;
+        cell.restarted = `Interrupted: the Python kernel did not stop within ${INTERRUPT_GRACE_SECONDS} s and was restarted; its variables are lost`;
+      } else
+        cell.restarted =
+          'Interrupted: a running TypeScript cell cannot be stopped inside its kernel, so the TypeScript kernel was restarted; its variables are lost';
+      restarted.push(cell.language);
+      await pool.stop(key);
+    }),
+  );
+  return { interrupted: targets.length, restarted };
 }
 
 /** A notebook may ask for less than the workspace's limits for code, never more. */

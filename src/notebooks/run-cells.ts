@@ -3,13 +3,15 @@ import type { Principal } from '../catalog/access.js';
 import { badRequest, LlanoError } from '../common/errors.js';
 import { parseOr400 } from '../common/parse.js';
 import { workspaceSlot, type Workspace } from '../workspace/workspace.js';
-import { runInKernel, stopKernels, type KernelRef } from './kernels.js';
+import { followCellEvents, publishCellEvent, sessionKey, type CellEvent } from './cell-events.js';
+import { interruptKernels, runInKernel, stopKernels, type KernelRef } from './kernels.js';
 import { NOTEBOOK_KIND, parseNotebook } from './notebooks-service.js';
 import {
   CELL_TYPES,
   TABLE_RUN_ROWS,
   type CellOutput,
   type CellRun,
+  type KernelLanguage,
   type Notebook,
   type NotebookCell,
 } from './notebook-types.js';
@@ -34,7 +36,6 @@ export const SessionSchema = z.object({ session: Session.optional() });
 
 /** SQL cells of a session being run, so that an interrupt stops their queries too. */
 const runningSql = workspaceSlot('notebooks.running-sql', () => new Map<string, Set<AbortController>>());
-const sessionKey = (ref: KernelRef) => `${ref.projectKey}:${ref.notebookId}:${ref.session}`;
 
 function sqlError(error: LlanoError): CellOutput {
   const position = (error.details as { position?: { line: number; column: number } } | undefined)?.position;
@@ -69,11 +70,15 @@ async function runSqlCell(ws: Workspace, ref: KernelRef, source: string, signal?
   }
 }
 
-/** Runs one cell: SQL in the project's SQL sandbox, TypeScript and Python in the session's kernel; Markdown shows as is. */
+/**
+ * Runs cell `index`: SQL in the project's SQL sandbox, TypeScript and Python in the session's
+ * kernel (their outputs followed live, see cell-events.ts); Markdown shows as is.
+ */
 async function executeCell(
   ws: Workspace,
   ref: KernelRef,
   notebook: Notebook,
+  index: number,
   cell: NotebookCell,
   signal?: AbortSignal,
 ): Promise<{ outputs: CellOutput[]; executionCount: number | null }> {
@@ -82,8 +87,22 @@ async function executeCell(
       return { outputs: [], executionCount: null };
     case 'sql':
       return { outputs: await runSqlCell(ws, ref, cell.source, signal), executionCount: null };
-    default:
-      return runInKernel(ws, ref, cell.type, cell.source, notebook.limits ?? {}, notebook.environment);
+    default: {
+      publishCellEvent(ws, ref, { type: 'cell-start', index, cellType: cell.type });
+      try {
+        return await runInKernel(
+          ws,
+          ref,
+          cell.type,
+          cell.source,
+          notebook.limits ?? {},
+          notebook.environment,
+          (output) => publishCellEvent(ws, ref, { type: 'output', index, output }),
+        );
+      } finally {
+        publishCellEvent(ws, ref, { type: 'cell-end', index });
+      }
+    }
   }
 }
 
@@ -136,7 +155,7 @@ export async function runNotebookCell(
   if (body.type) cell.type = body.type;
   const ref = { projectKey, notebookId: id, session: body.session, owner: principal.userId };
   const started = Date.now();
-  const { outputs, executionCount } = await executeCell(ws, ref, stored.body, cell, signal);
+  const { outputs, executionCount } = await executeCell(ws, ref, stored.body, index, cell, signal);
   const run: CellRun = { index, type: cell.type, outputs, executionCount, durationMs: Date.now() - started };
   if (body.save) {
     const next = cells.map((c, i) => (i === index ? { ...cell, outputs, executionCount } : c));
@@ -161,7 +180,7 @@ export async function runAllCells(
   let failedAt: number | null = null;
   for (const [index, cell] of stored.body.cells.entries()) {
     const started = Date.now();
-    const { outputs, executionCount } = await executeCell(ws, ref, stored.body, cell, signal);
+    const { outputs, executionCount } = await executeCell(ws, ref, stored.body, index, cell, signal);
     runs.push({ index, type: cell.type, outputs, executionCount, durationMs: Date.now() - started });
     if (outputs.some((o) => o.type === 'error')) {
       failedAt = index;
@@ -175,11 +194,42 @@ export async function runAllCells(
   return { cells: runs, failedAt, revision: await saveOutputs(ws, principal, stored, next) };
 }
 
+/** Aborts the SQL queries the session's cells run (every session's when none is named); answers how many. */
+function abortSqlCells(ws: Workspace, projectKey: string, id: string, session: string | undefined): number {
+  let aborted = 0;
+  for (const [key, controllers] of runningSql(ws))
+    if (key === `${projectKey}:${id}:${session}` || (session === undefined && key.startsWith(`${projectKey}:${id}:`)))
+      for (const c of controllers) {
+        c.abort();
+        aborted++;
+      }
+  return aborted;
+}
+
 /**
- * Interrupt and restart: both stop the session's kernel processes (a cell running in one ends
- * with an error output; the next run starts a fresh kernel) and its running SQL queries.
+ * Interrupt: the session's running cells stop, keeping what they printed: SQL queries are
+ * aborted, kernels are interrupted (see `interruptKernels`: only a kernel that will not stop is
+ * restarted, and `restarted` names it); idle kernels keep their variables.
  */
-export async function stopNotebookSession(
+export async function interruptNotebookSession(
+  ws: Workspace,
+  principal: Principal,
+  projectKey: string,
+  id: string,
+  input: unknown,
+): Promise<{ stopped: number; restarted: KernelLanguage[] }> {
+  const { session } = parseOr400(SessionSchema, input ?? {}, 'session');
+  await storedNotebook(ws, principal, projectKey, id);
+  const aborted = abortSqlCells(ws, projectKey, id, session);
+  const { interrupted, restarted } = await interruptKernels(ws, { projectKey, notebookId: id, session });
+  return { stopped: aborted + interrupted, restarted };
+}
+
+/**
+ * Restart: the session's kernel processes stop (a cell running in one ends with an error output;
+ * the next run starts a fresh kernel, without variables) and its running SQL queries.
+ */
+export async function restartNotebookSession(
   ws: Workspace,
   principal: Principal,
   projectKey: string,
@@ -188,13 +238,21 @@ export async function stopNotebookSession(
 ): Promise<{ stopped: number }> {
   const { session } = parseOr400(SessionSchema, input ?? {}, 'session');
   await storedNotebook(ws, principal, projectKey, id);
-  let stopped = 0;
-  for (const [key, controllers] of runningSql(ws))
-    if (key === `${projectKey}:${id}:${session}` || (session === undefined && key.startsWith(`${projectKey}:${id}:`)))
-      for (const c of controllers) {
-        c.abort();
-        stopped++;
-      }
-  stopped += await stopKernels(ws, { projectKey, notebookId: id, session });
-  return { stopped };
+  const aborted = abortSqlCells(ws, projectKey, id, session);
+  return { stopped: aborted + (await stopKernels(ws, { projectKey, notebookId: id, session })) };
+}
+
+const FollowSchema = z.object({ session: Session });
+
+/** Checks that the principal may run the notebook's cells, then answers how to follow a session's cell events. */
+export async function followNotebookSession(
+  ws: Workspace,
+  principal: Principal,
+  projectKey: string,
+  id: string,
+  input: unknown,
+): Promise<{ session: string; follow: (fn: (e: CellEvent) => void) => () => void }> {
+  const { session } = parseOr400(FollowSchema, input ?? {}, 'query');
+  await storedNotebook(ws, principal, projectKey, id);
+  return { session, follow: (fn) => followCellEvents(ws, { projectKey, notebookId: id, session }, fn) };
 }

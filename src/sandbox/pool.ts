@@ -17,6 +17,7 @@ export interface PoolCallOptions {
   timeoutMs?: number;
   idleSeconds?: number;
   signal?: AbortSignal;
+  onEvent?: (data: unknown) => void;
 }
 
 class SandboxPool {
@@ -73,6 +74,13 @@ class SandboxPool {
   private forget(key: string): void {
     clearTimeout(this.held.get(key)?.idleTimer);
     this.held.delete(key);
+  }
+
+  /** Sends SIGINT to the process under `key`, when there is one (see Sandbox.interrupt); answers whether there was. */
+  async interrupt(key: string): Promise<boolean> {
+    const sandbox = await this.held.get(key)?.sandbox.catch(() => null);
+    sandbox?.interrupt();
+    return Boolean(sandbox);
   }
 
   async stop(key: string): Promise<void> {

@@ -16,6 +16,8 @@ export interface CallOptions {
   /** Stop the process when the call takes longer (default: the spec's wallSeconds). */
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** Receives what the code sends while the call runs (`llano.emit(data)`: a notebook cell's outputs as they come). */
+  onEvent?: (data: unknown) => void;
 }
 
 /** A running process of user code whose top-level functions can be called. */
@@ -25,11 +27,13 @@ export interface Sandbox {
   readonly functions: readonly string[];
   call(fn: string, args: unknown[], options?: CallOptions): Promise<unknown>;
   stop(reason?: string): Promise<SandboxExit>;
+  /** Sends SIGINT (Python raises KeyboardInterrupt where the code is); the code decides what to do with it. */
+  interrupt(): void;
   readonly exit: Promise<SandboxExit>;
 }
 
 interface Message {
-  t: 'ready' | 'loadError' | 'result' | 'host';
+  t: 'ready' | 'loadError' | 'result' | 'host' | 'event';
   id?: number;
   ok?: boolean;
   value?: unknown;
@@ -38,6 +42,7 @@ interface Message {
   functions?: string[];
   method?: string;
   args?: unknown[];
+  data?: unknown;
 }
 
 /** Python writes NaN and Infinity, which JSON does not have: they are read as null. */
@@ -180,6 +185,7 @@ async function launch(
   });
   const log = (line: string, stream: 'stdout' | 'stderr') => spec.onLog?.(line, stream);
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  const eventSinks = new Map<number, (data: unknown) => void>();
   let ready: { resolve: (functions: string[]) => void; reject: (e: Error) => void } | null = null;
   const readyPromise = new Promise<string[]>((resolve, reject) => (ready = { resolve, reject }));
   // A process that ends before it is loaded is only noticed by `load`.
@@ -208,6 +214,7 @@ async function launch(
         new SandboxError('error', `The code failed to load: ${message.error?.message ?? ''}`, message.error?.traceback),
       );
     else if (message.t === 'host') void answerHost(message);
+    else if (message.t === 'event') eventSinks.get(message.id ?? -1)?.(message.data);
     else if (message.t === 'result') {
       const wait = pending.get(message.id ?? -1);
       pending.delete(message.id ?? -1);
@@ -230,11 +237,20 @@ async function launch(
     onLog: log,
     boundAddressSpace: spec.language !== 'typescript',
     lifetimeSeconds: options.lifetimeSeconds,
+    messageMarker: marker,
     onStdoutLine: (line) => {
       const at = line.indexOf(marker);
       if (at < 0) return log(line, 'stdout');
       if (at > 0) log(line.slice(0, at), 'stdout');
-      onMessage(parseMessage(line.slice(at + marker.length)));
+      let message: Message;
+      try {
+        message = parseMessage(line.slice(at + marker.length));
+      } catch {
+        // A message cut short (over MAX_MESSAGE) or forged by the code: its call cannot be answered.
+        void proc?.stop('The code answered something Llano could not read (cut or malformed)');
+        return;
+      }
+      onMessage(message);
     },
   });
   const running = proc;
@@ -286,10 +302,12 @@ async function launch(
     const limitMs = opts.timeoutMs ?? spec.limits.wallSeconds * 1000;
     return new Promise<unknown>((resolve, reject) => {
       pending.set(id, { resolve, reject });
+      if (opts.onEvent) eventSinks.set(id, opts.onEvent);
       const timer = setTimeout(() => void running.stop(limitMessage.timeout(spec.limits), 'timeout'), limitMs);
       const onAbort = () => void running.stop('The call was cancelled');
       opts.signal?.addEventListener('abort', onAbort, { once: true });
       const done = () => {
+        eventSinks.delete(id);
         clearTimeout(timer);
         opts.signal?.removeEventListener('abort', onAbort);
       };
@@ -311,6 +329,7 @@ async function launch(
     functions,
     exit: running.exit,
     stop: (reason) => running.stop(reason),
+    interrupt: () => void running.child.kill('SIGINT'),
     call(fn, callArgs, opts = {}) {
       if (opts.signal?.aborted) return Promise.reject(new SandboxError('stopped', 'The call was cancelled'));
       if (spec.language === 'typescript') return callNow(fn, callArgs, opts);

@@ -4,6 +4,11 @@ import type { LogSink, SandboxExit, SandboxLimits, SandboxOutcome } from './type
 
 /** A line longer than this is cut in the log (a runaway print must not fill the server's memory). */
 const MAX_LINE = 16_384;
+/**
+ * Longest protocol message (a line holding `messageMarker`): a notebook cell's outputs, with
+ * their tables and images, are one message, often longer than a log line.
+ */
+const MAX_MESSAGE = 64 * 1024 * 1024;
 /** How often the resident memory of the process is read (Linux /proc). */
 const MEMORY_POLL_MS = 100;
 /** Grace between SIGTERM and SIGKILL when a process is stopped. */
@@ -18,6 +23,8 @@ export interface LimitedSpec {
   onLog?: LogSink;
   /** Receives stdout line by line instead of the log (a caller that speaks a protocol there). */
   onStdoutLine?: (line: string) => void;
+  /** Lines of stdout holding this are the caller's protocol messages: cut at MAX_MESSAGE, not MAX_LINE. */
+  messageMarker?: string;
   /**
    * Also bound the address space (`ulimit -v`), so that one huge allocation fails at once in the
    * code (Python MemoryError, R "cannot allocate") instead of between two memory reads. Not for
@@ -73,20 +80,32 @@ async function residentMb(pid: number): Promise<number | null> {
   }
 }
 
-/** Calls `emit` with each whole line of a stream, cut at MAX_LINE; the rest is flushed at the end. */
-function splitLines(stream: NodeJS.ReadableStream, emit: (line: string) => void): () => void {
+/**
+ * Calls `emit` with each whole line of a stream, cut at MAX_LINE (at MAX_MESSAGE when it holds
+ * `marker`); the rest is flushed at the end.
+ */
+function splitLines(stream: NodeJS.ReadableStream, emit: (line: string) => void, marker?: string): () => void {
   let pending = '';
+  // Whether the unfinished line is a protocol message (looked for once it is long).
+  let message = false;
+  const limitOf = (line: string) => (marker && line.includes(marker) ? MAX_MESSAGE : MAX_LINE);
   stream.setEncoding('utf8');
   stream.on('data', (chunk: string) => {
     pending += chunk;
     let nl: number;
     while ((nl = pending.indexOf('\n')) >= 0) {
-      emit(pending.slice(0, nl).slice(0, MAX_LINE));
+      const line = pending.slice(0, nl);
+      emit(line.length > MAX_LINE ? line.slice(0, limitOf(line)) : line);
       pending = pending.slice(nl + 1);
+      message = false;
     }
     if (pending.length > MAX_LINE) {
-      emit(pending.slice(0, MAX_LINE));
-      pending = '';
+      message ||= limitOf(pending) === MAX_MESSAGE;
+      if (pending.length > (message ? MAX_MESSAGE : MAX_LINE)) {
+        emit(pending.slice(0, message ? MAX_MESSAGE : MAX_LINE));
+        pending = '';
+        message = false;
+      }
     }
   });
   return () => {
@@ -114,7 +133,7 @@ export function spawnLimited(spec: LimitedSpec): LimitedProcess {
   let stopped: { outcome: SandboxOutcome; message: string } | null = null;
   let heapExhausted = false;
   const log = spec.onLog ?? (() => {});
-  const flushOut = splitLines(child.stdout, spec.onStdoutLine ?? ((line) => log(line, 'stdout')));
+  const flushOut = splitLines(child.stdout, spec.onStdoutLine ?? ((line) => log(line, 'stdout')), spec.messageMarker);
   const flushErr = splitLines(child.stderr, (line) => {
     if (/JavaScript heap out of memory|Reached heap limit/.test(line)) heapExhausted = true;
     log(line, 'stderr');

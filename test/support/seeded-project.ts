@@ -68,6 +68,13 @@ const SEED_API_SERVICE = {
 export const OBS_CSV = 'ts,antenna,trec\n2024-01-01 00:00:00,DA41,35.5\n2024-01-01 00:10:00,DA42,36.1\n';
 
 /** Any request of the API as a `Caller`; the body is parsed when it is JSON. */
+async function firstChunk(res: Response): Promise<string> {
+  const reader = res.body!.getReader();
+  const { value } = await reader.read();
+  await reader.cancel();
+  return new TextDecoder().decode(value);
+}
+
 export function caller(s: TestServer): Caller {
   return async (method, url, options = {}) => {
     const headers: Record<string, string> = {};
@@ -89,7 +96,8 @@ export function caller(s: TestServer): Caller {
     }
     const res = await fetch(s.url + url, { method, headers, body });
     const contentType = res.headers.get('content-type') ?? '';
-    const text = await res.text();
+    // An event stream may not end by itself (a notebook session's): its first events are enough.
+    const text = contentType.startsWith('text/event-stream') ? await firstChunk(res) : await res.text();
     return { status: res.status, contentType, body: contentType.includes('json') && text ? JSON.parse(text) : text };
   };
 }

@@ -5,19 +5,93 @@ cell prints becomes stream outputs, the value of its last expression a result (a
 a table), `display(x)` and `chart(option)` add outputs, and an exception an error output with the
 cell's own traceback. The kernel never catches MemoryError: the harness then stops the process and
 the notebook says the kernel restarts.
+
+While the cell runs, each printed line and each finished output is also sent to the server at once
+(`llano.emit`), so the page shows them as they come: printed lines within a budget (SEND_BURST at
+once, then SEND_RATE a second), lines beyond it with a later one or at the cell's end. SIGINT (the
+notebook's Interrupt) raises KeyboardInterrupt in the cell and nowhere else: the cell ends with
+what it printed so far and the kernel keeps its variables.
 """
 import ast
 import base64
 import io
 import json
+import signal
 import sys
+import time
 import traceback
 
 TABLE_ROWS = 1000
+# As STREAM_BURST and STREAM_RATE in ../stream-outputs.ts.
+SEND_BURST = 200
+SEND_RATE = 50.0
 
 _namespace = {"__name__": "__main__", "__builtins__": __builtins__}
 _count = 0
 _outputs = []
+_llano = None
+_budget = SEND_BURST
+_budget_at = 0.0
+# Text printed but not sent yet, per stream: it goes line by line.
+_unsent = {"stdout": "", "stderr": ""}
+_in_cell = False
+# While a message to the server is being written, an interrupt waits (a line cut short would break the channel).
+_sending = False
+_interrupt_waiting = False
+
+
+def _on_interrupt(signum, frame):
+    global _interrupt_waiting
+    # Between cells (the harness waiting for the next call) an interrupt that came late is dropped.
+    if not _in_cell:
+        return
+    if _sending:
+        _interrupt_waiting = True
+        return
+    raise KeyboardInterrupt
+
+
+signal.signal(signal.SIGINT, _on_interrupt)
+
+
+def _may_send():
+    """Whether printed text may go now: a cell printing in a tight loop must not flood the server."""
+    global _budget, _budget_at
+    now = time.monotonic()
+    _budget = min(SEND_BURST, _budget + (now - _budget_at) * SEND_RATE)
+    _budget_at = now
+    if _budget < 1:
+        return False
+    _budget -= 1
+    return True
+
+
+def _emit(output):
+    global _sending, _interrupt_waiting
+    if _llano is None:
+        return
+    _sending = True
+    try:
+        _llano.emit(output)
+    finally:
+        _sending = False
+    if _interrupt_waiting:
+        _interrupt_waiting = False
+        raise KeyboardInterrupt
+
+
+def _send_text(name):
+    text, _unsent[name] = _unsent[name], ""
+    if text:
+        _emit({"type": "text", "text": text, "stream": name})
+
+
+def _add(output):
+    """A finished output: what was printed before it is sent first, then it."""
+    _send_text("stdout")
+    _send_text("stderr")
+    _outputs.append(output)
+    _emit(output)
 
 
 class _Stream(io.TextIOBase):
@@ -33,10 +107,14 @@ class _Stream(io.TextIOBase):
         if not text:
             return 0
         last = _outputs[-1] if _outputs else None
-        if last and last.get("type") == "text" and last.get("stream") == self.name:
-            last["text"] += text
+        # Pieces joined once the cell ends (`_finished`): adding to the text each time is quadratic.
+        if last and last.get("type") == "text" and last.get("stream") == self.name and "_parts" in last:
+            last["_parts"].append(text)
         else:
-            _outputs.append({"type": "text", "text": text, "stream": self.name})
+            _outputs.append({"type": "text", "text": "", "stream": self.name, "_parts": [text]})
+        _unsent[self.name] += text
+        if "\n" in text and _may_send():
+            _send_text(self.name)
         return len(text)
 
 
@@ -75,12 +153,12 @@ def _output(value):
 def display(*values):
     """Shows each value below the cell (a DataFrame as a table)."""
     for value in values:
-        _outputs.append(_output(value))
+        _add(_output(value))
 
 
 def chart(option):
     """Draws an ECharts option (a dict: xAxis, yAxis, series…) below the cell."""
-    _outputs.append({"type": "chart", "option": json.loads(json.dumps(option, default=str))})
+    _add({"type": "chart", "option": json.loads(json.dumps(option, default=str))})
 
 
 def _frame(result):
@@ -93,14 +171,32 @@ def _frame(result):
 
 
 def _error(exc, tb):
+    if isinstance(exc, KeyboardInterrupt):
+        # The kernel's own frames (printing, the SIGINT handler) are not the cell's.
+        at = tb
+        while at is not None and at.tb_next is not None:
+            if at.tb_next.tb_frame.f_code.co_filename == __file__:
+                at.tb_next = None
+            at = at.tb_next
     lines = traceback.format_exception(type(exc), exc, tb)
-    return {"type": "error", "name": type(exc).__name__, "message": str(exc), "traceback": "".join(lines)}
+    message = "Interrupted" if isinstance(exc, KeyboardInterrupt) and not str(exc) else str(exc)
+    return {"type": "error", "name": type(exc).__name__, "message": message, "traceback": "".join(lines)}
+
+
+def _finished():
+    for output in _outputs:
+        if "_parts" in output:
+            output["text"] = "".join(output.pop("_parts"))
+    return {"outputs": _outputs, "executionCount": _count}
 
 
 def run_cell(source, llano):
-    global _count, _outputs
+    global _count, _outputs, _llano, _budget, _budget_at, _in_cell, _interrupt_waiting
     _count += 1
     _outputs = []
+    _llano, _budget, _budget_at = llano, SEND_BURST, time.monotonic()
+    _interrupt_waiting = False
+    _unsent.update(stdout="", stderr="")
     name = f"<cell {_count}>"
     _namespace.update(
         llano=llano,
@@ -116,16 +212,19 @@ def run_cell(source, llano):
             tree = ast.parse(source, name, "exec")
         except SyntaxError as exc:
             _outputs.append(_error(exc, None))
-            return {"outputs": _outputs, "executionCount": _count}
+            return _finished()
         last = None
         if tree.body and isinstance(tree.body[-1], ast.Expr):
             last = ast.Expression(tree.body.pop().value)
         try:
-            exec(compile(tree, name, "exec"), _namespace)
-            if last is not None:
-                value = eval(compile(last, name, "eval"), _namespace)
-                if value is not None:
-                    _outputs.append(_output(value))
+            _in_cell = True
+            try:
+                exec(compile(tree, name, "exec"), _namespace)
+                value = None if last is None else eval(compile(last, name, "eval"), _namespace)
+            finally:
+                _in_cell = False
+            if value is not None:
+                _outputs.append(_output(value))
         except MemoryError:
             raise
         except BaseException as exc:  # noqa: BLE001 - SystemExit and KeyboardInterrupt are the cell's errors too
@@ -133,4 +232,4 @@ def run_cell(source, llano):
             _outputs.append(_error(exc, exc.__traceback__.tb_next if exc.__traceback__ else None))
     finally:
         sys.stdout, sys.stderr = out, err
-    return {"outputs": _outputs, "executionCount": _count}
+    return _finished()

@@ -14,11 +14,16 @@ type Output =
   | { type: 'error'; name: string; message: string; traceback: string };
 
 interface Llano {
+  /** Sends an output to the server while the cell runs (the sandbox's channel; see src/sandbox/harness/node-harness.ts). */
+  emit(output: Output): void;
   sql(query: string): Promise<{ columns: { name: string }[]; rows: unknown[][] }>;
   dataset(name: string): Promise<{ columns: { name: string }[]; rows: unknown[][] }>;
 }
 
 const TABLE_ROWS = 1000;
+/** As STREAM_BURST and STREAM_RATE in ../stream-outputs.ts (this file may not import Llano's modules). */
+const SEND_BURST = 200;
+const SEND_RATE = 50;
 /** Lines before the cell's first in the function's source: the Function constructor's two and the `with`. */
 const CELL_LINE_OFFSET = 3;
 /** Names the kernel's own code uses inside the cell's `with`: never looked up in the scope. */
@@ -104,12 +109,40 @@ const AsyncFunction = (Object.getPrototypeOf(async function () {}) as { construc
 export async function run_cell(code: string, llano: Llano): Promise<{ outputs: Output[]; executionCount: number }> {
   count++;
   outputs = [];
+  // Printed lines and finished outputs also go to the server at once (the page shows them as they
+  // come): lines within a budget, the others with a later line or when the cell next awaits.
+  let budget = SEND_BURST;
+  let budgetAt = Date.now();
+  const unsent = { stdout: '', stderr: '' };
+  let later: NodeJS.Timeout | undefined;
+  const sendText = () => {
+    clearTimeout(later);
+    later = undefined;
+    for (const name of ['stdout', 'stderr'] as const)
+      if (unsent[name]) {
+        llano.emit({ type: 'text', text: unsent[name], stream: name });
+        unsent[name] = '';
+      }
+  };
+  const mayPrint = () => {
+    const now = Date.now();
+    budget = Math.min(SEND_BURST, budget + ((now - budgetAt) / 1000) * SEND_RATE);
+    budgetAt = now;
+    if (budget < 1) return false;
+    budget--;
+    return true;
+  };
+  const add = (output: Output) => {
+    outputs.push(output);
+    sendText();
+    llano.emit(output);
+  };
   const helpers = {
     llano,
     sql: async (query: string) => records(await llano.sql(query)),
     dataset: async (name: string) => records(await llano.dataset(name)),
-    display: (...values: unknown[]) => values.forEach((v) => outputs.push(outputOf(v))),
-    chart: (option: Record<string, unknown>) => outputs.push({ type: 'chart', option }),
+    display: (...values: unknown[]) => values.forEach((v) => add(outputOf(v))),
+    chart: (option: Record<string, unknown>) => add({ type: 'chart', option }),
   };
   Object.assign(scope, helpers);
   const original = { log: console.log, info: console.info, warn: console.warn, error: console.error };
@@ -120,6 +153,9 @@ export async function run_cell(code: string, llano: Llano): Promise<{ outputs: O
       const last = outputs[outputs.length - 1];
       if (last?.type === 'text' && last.stream === name) last.text += text;
       else outputs.push({ type: 'text', text, stream: name });
+      unsent[name] += text;
+      if (mayPrint()) sendText();
+      else later ??= setTimeout(sendText, 1000 / SEND_RATE);
     };
   console.log = console.info = stream('stdout');
   console.warn = console.error = stream('stderr');
@@ -130,6 +166,8 @@ export async function run_cell(code: string, llano: Llano): Promise<{ outputs: O
   } catch (err) {
     outputs.push(errorOf(err));
   } finally {
+    // The answer carries what is still unsent.
+    clearTimeout(later);
     Object.assign(console, original);
   }
   return { outputs, executionCount: count };

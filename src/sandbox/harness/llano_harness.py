@@ -126,6 +126,8 @@ class HostError(Exception):
 
 
 _host_id = 0
+# The call being answered: what the code emits while it runs belongs to it.
+_call_id = None
 
 
 def _host_call(method, args):
@@ -145,6 +147,10 @@ def _host_call(method, args):
 
 class Llano:
     """The `llano` argument: each attribute is a function of the host, called synchronously."""
+
+    def emit(self, data):
+        """Sends `data` to the host now, without waiting (a notebook cell's outputs as they come)."""
+        send({"t": "event", "id": _call_id, "data": data})
 
     def __getattr__(self, name):
         if name.startswith("_"):
@@ -175,6 +181,7 @@ def _wait_for_code():
 
 
 def main():
+    global _call_id
     if os.environ.pop("LLANO_SANDBOX_DEFERRED", "") == "1":
         _wait_for_code()
     entry = os.path.realpath(sys.argv[1])
@@ -204,6 +211,7 @@ def main():
                   "error": {"message": f"The code has no function {message.get('fn')}"}})
             continue
         args = list(message.get("args") or [])
+        _call_id = message["id"]
         try:
             value = fn(*args, llano) if _accepts(fn, len(args) + 1) else fn(*args)
             send({"t": "result", "id": message["id"], "ok": True, "value": value})

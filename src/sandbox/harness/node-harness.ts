@@ -42,22 +42,28 @@ const errorOf = (err: unknown) => ({
 let nextHostId = 0;
 const hostWaits = new Map<number, { resolve: (v: Json) => void; reject: (e: Error) => void }>();
 
-/** The `llano` argument: each method is a function of the host (parent), called over the channel. */
-const llano = new Proxy(
-  {},
-  {
-    get(_target, name) {
-      // Not a thenable: `await llano` must not hang.
-      if (typeof name !== 'string' || name === 'then') return undefined;
-      return (...args: Json[]) =>
-        new Promise((resolve, reject) => {
-          const id = ++nextHostId;
-          hostWaits.set(id, { resolve, reject });
-          send({ t: 'host', id, method: name, args });
-        });
+/**
+ * The `llano` argument of call `callId`: each method is a function of the host (parent), called
+ * over the channel, but `emit(data)`, which sends `data` to the host at once for that call (a
+ * notebook cell's outputs as they come) and answers nothing.
+ */
+const llanoFor = (callId: number) =>
+  new Proxy(
+    {},
+    {
+      get(_target, name) {
+        // Not a thenable: `await llano` must not hang.
+        if (typeof name !== 'string' || name === 'then') return undefined;
+        if (name === 'emit') return (data: Json) => void send({ t: 'event', id: callId, data });
+        return (...args: Json[]) =>
+          new Promise((resolve, reject) => {
+            const id = ++nextHostId;
+            hostWaits.set(id, { resolve, reject });
+            send({ t: 'host', id, method: name, args });
+          });
+      },
     },
-  },
-);
+  );
 
 export function serve(load: () => Promise<Record<string, unknown>>): void {
   let exports: Record<string, unknown> = {};
@@ -96,13 +102,14 @@ async function call(exports: Record<string, unknown>, message: Incoming): Promis
     return;
   }
   try {
-    const value = (await callUserCode(fn as (...a: Json[]) => unknown, message.args ?? [])) ?? null;
+    const value =
+      (await callUserCode(fn as (...a: Json[]) => unknown, message.args ?? [], llanoFor(message.id))) ?? null;
     send({ t: 'result', id: message.id, ok: true, value });
   } catch (err) {
     send({ t: 'result', id: message.id, ok: false, error: errorOf(err) });
   }
 }
 
-function callUserCode(fn: (...a: Json[]) => unknown, args: Json[]): unknown {
+function callUserCode(fn: (...a: Json[]) => unknown, args: Json[], llano: object): unknown {
   return fn(...args, llano);
 }

@@ -7,15 +7,18 @@ import {
   RunAllSchema,
   RunCellSchema,
   SessionSchema,
+  followNotebookSession,
+  interruptNotebookSession,
+  restartNotebookSession,
   runAllCells,
   runNotebookCell,
-  stopNotebookSession,
 } from '../../notebooks/run-cells.js';
 import { notebookToRecipe, ToRecipeSchema } from '../../notebooks/to-recipe.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { objectRoutes } from '../object-routes.js';
 import * as R from '../response-schemas.js';
 import { route } from '../route.js';
+import { openEventStream } from '../sse.js';
 
 const P = '/api/projects/{key}/notebooks';
 const loose = z.looseObject;
@@ -41,6 +44,7 @@ const CellRun = loose({
 });
 const RunAll = loose({ cells: z.array(CellRun), failedAt: z.number().nullable(), revision: z.number().optional() });
 const Stopped = loose({ stopped: z.number() });
+const Interrupted = loose({ stopped: z.number(), restarted: z.array(z.string()) });
 const ImportForm = z.object({
   file: z.string().describe('The .ipynb file'),
   id: z.string().optional(),
@@ -101,12 +105,19 @@ export function notebookRoutes(app: FastifyInstance, ws: Workspace): void {
     },
     async ({ principal, params, body, signal }) => runAllCells(ws, principal, params.key, params.id, body, signal),
   );
-  for (const [action, summary] of [
+  for (const [action, summary, answer, handler] of [
     [
       'interrupt',
-      'Interrupt the session: its kernel processes stop (a running cell ends with an error) and its queries',
+      'Interrupt the session’s running cells: they end with what they printed and an error; the kernels keep their variables (`restarted` names a kernel that would not stop and was restarted)',
+      Interrupted,
+      interruptNotebookSession,
     ],
-    ['restart', 'Restart the session’s kernels: they stop now and start fresh, without variables, on the next run'],
+    [
+      'restart',
+      'Restart the session’s kernels: they stop now and start fresh, without variables, on the next run',
+      Stopped,
+      restartNotebookSession,
+    ],
   ] as const)
     route(
       app,
@@ -117,10 +128,35 @@ export function notebookRoutes(app: FastifyInstance, ws: Workspace): void {
         tag: 'notebooks',
         body: SessionSchema,
         access: 'writer',
-        response: { 200: Stopped },
+        response: { 200: answer },
       },
-      async ({ principal, params, body }) => stopNotebookSession(ws, principal, params.key, params.id, body),
+      async ({ principal, params, body }) => handler(ws, principal, params.key, params.id, body),
     );
+  route(
+    app,
+    {
+      method: 'GET',
+      url: `${P}/{id}/events`,
+      summary: 'Live outputs of the session’s running cells as server-sent events (`POST …/run` answers them too)',
+      tag: 'notebooks',
+      query: z.object({ session: z.string().optional().describe('The kernel session (default: `default`)') }),
+      raw: true,
+      access: 'writer',
+      response: {
+        200: {
+          description:
+            'Server-sent events: `ready` once following, then per cell `cell-start`, `output` (an output as it comes: printed text continues the last text of its stream) and `cell-end`',
+          content: { 'text/event-stream': null },
+        },
+      },
+    },
+    async ({ principal, params, query, reply, request }) => {
+      const { session, follow } = await followNotebookSession(ws, principal, params.key, params.id, query);
+      const stream = openEventStream(request, reply);
+      stream.onClose(follow((e) => stream.send(e.type, e)));
+      stream.send('ready', { session });
+    },
+  );
   route(
     app,
     {

@@ -1,6 +1,7 @@
 import { useRef, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { markdownToHtml } from '../../../src/insights/markdown.js';
+import { appendOutput } from '../../../src/notebooks/stream-outputs.js';
 import { api, projectApi } from '../api/client';
 import type { CellOutput, CellRun, CellType, NotebookInfo } from '../api/types';
 import { useConfirm } from '../components/confirm-dialog';
@@ -13,6 +14,7 @@ import { useProjectRole } from '../lib/use-project-role';
 import { useUnsavedChangesGuard } from '../lib/use-unsaved-changes-guard';
 import { CellEditor } from './notebook/cell-editor';
 import { CellOutputs } from './notebook/cell-outputs';
+import { useCellStream } from './notebook/use-cell-stream';
 
 const TYPES: { type: CellType; label: string }[] = [
   { type: 'sql', label: 'SQL' },
@@ -56,7 +58,14 @@ function NotebookEditor({ projectKey: key, notebook }: { projectKey: string; not
   // One kernel session per open page: its variables live as long as the page (or until restart).
   const [session] = useState(() => `web-${Math.random().toString(36).slice(2, 10)}`);
   const stopAll = useRef(false);
+  // Which cell (its key) runs at each index, so that the outputs streamed for an index land in it.
+  const runningAt = useRef(new Map<number, number>());
   const cellsRef = useLatest(cells);
+  const streamConnected = useCellStream(key, id, session, canRun, (index, output) => {
+    const k = runningAt.current.get(index);
+    if (k === undefined) return;
+    setCells((cs) => cs.map((c) => (c.key === k ? { ...c, outputs: appendOutput(c.outputs ?? [], output) } : c)));
+  });
   const confirm = useConfirm();
   useUnsavedChangesGuard(dirty, confirm.ask, 'the changes to this notebook');
 
@@ -75,7 +84,11 @@ function NotebookEditor({ projectKey: key, notebook }: { projectKey: string; not
     }
     setRunning((r) => new Set(r).add(k));
     setError(null);
+    // The outputs of this run replace the last ones as they come.
+    update(k, { outputs: [] });
+    runningAt.current.set(index, k);
     try {
+      await streamConnected();
       const result = await api.post<CellRun>(projectApi(key, 'notebooks', id, 'cells', String(index), 'run'), {
         session,
         source: cell.source,
@@ -87,6 +100,7 @@ function NotebookEditor({ projectKey: key, notebook }: { projectKey: string; not
       setError(err);
       return false;
     } finally {
+      if (runningAt.current.get(index) === k) runningAt.current.delete(index);
       setRunning((r) => {
         const next = new Set(r);
         next.delete(k);
@@ -106,11 +120,17 @@ function NotebookEditor({ projectKey: key, notebook }: { projectKey: string; not
   async function stop(action: 'interrupt' | 'restart') {
     stopAll.current = true;
     try {
-      await api.post(projectApi(key, 'notebooks', id, action), { session });
+      const result = await api.post<{ stopped: number; restarted?: string[] }>(
+        projectApi(key, 'notebooks', id, action),
+        { session },
+      );
+      const restarted = (result.restarted ?? []).map((l) => TYPES.find((t) => t.type === l)?.label ?? l);
       setNotice(
-        action === 'interrupt'
-          ? 'Interrupted: the kernel stopped; the next run starts a fresh one.'
-          : 'Restarted: variables are gone; the next run starts a fresh kernel.',
+        action === 'restart'
+          ? 'Restarted: variables are gone; the next run starts a fresh kernel.'
+          : restarted.length
+            ? `Interrupted: the ${restarted.join(' and ')} kernel did not stop and was restarted; its variables are gone.`
+            : 'Interrupted: the running cell stopped; the kernels keep their variables.',
       );
     } catch (err) {
       setError(err);
