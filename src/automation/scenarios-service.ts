@@ -3,6 +3,7 @@ import { roleAtLeast } from '../catalog/access.js';
 import { badRequest, forbidden, notFound } from '../common/errors.js';
 import { workspaceSlot, type Workspace } from '../workspace/workspace.js';
 import { SCENARIO_KIND } from './kinds.js';
+import { refuseChainCycles } from './scenario-chains.js';
 import { redactScenario, restoreSecrets, type RevealedSecret } from './scenario-secrets.js';
 import { parseScenario, validateScenario, type Scenario } from './scenario.js';
 import { revisionStamp } from '../catalog/object-stamp.js';
@@ -120,6 +121,7 @@ export async function saveScenario(
   }
   scenario.runAs ??= principal.username;
   await validateScenario({ ws, projectKey, principal, scenarioId: scenario.id }, scenario);
+  await refuseChainCycles(ws, projectKey, scenario);
   const stored = await ws.catalog.objects.put({
     projectKey,
     kind: SCENARIO_KIND,
