@@ -528,6 +528,94 @@ describe('scenarios: definitions, runs, triggers, reporters', () => {
     expect((await ended(fired.body.runId)).outcome).toBe('SUCCESS');
   });
 
+  it("hides an HTTP step's headers and passwords in URLs from the API and history, and keeps them when saved back", async () => {
+    const withUser = (user: string, path: string) => `${http.url.replace('://', `://${user}@`)}${path}`;
+    const url = withUser('svc:url-secret', '/x');
+    const created = await save({
+      id: 'with_creds',
+      steps: [{ type: 'http', url, headers: { 'x-api-key': 'header-secret' } }],
+      reporters: [{ on: 'failure', channel: 'webhook', url: withUser('hook:hook-url-secret', '/h') }],
+    });
+    expect(created.status).toBe(201);
+    const steps = created.body.steps as { url: string; headers: Record<string, string> }[];
+    expect(steps[0].url).toBe(withUser('svc:********', '/x'));
+    expect(steps[0].headers).toEqual({ 'x-api-key': '********' });
+    const shown = [
+      created.body,
+      (await s.call('GET', `${P}/scenarios/with_creds`, { token: reader })).body,
+      (await s.call('GET', `${P}/history/scenario/with_creds`, { token: reader })).body,
+    ].map((b) => JSON.stringify(b));
+    for (const text of shown)
+      for (const secret of ['url-secret', 'header-secret', 'hook-url-secret']) expect(text).not.toContain(secret);
+    expect(shown[2]).toContain('svc:********@');
+
+    expect((await put(created.body)).status).toBe(200);
+    const stored = await s.ws.catalog.objects.require<{ steps: unknown[]; reporters: { url: string }[] }>(
+      'AUTO',
+      'scenario',
+      'with_creds',
+    );
+    expect(stored.body.steps[0]).toMatchObject({ url, headers: { 'x-api-key': 'header-secret' } });
+    expect(stored.body.reporters[0].url).toBe(withUser('hook:hook-url-secret', '/h'));
+    // A redacted password with nothing stored behind it is refused, not saved as eight stars.
+    const fresh = await save<ApiError>({ id: 'no_creds', steps: [{ type: 'http', url: steps[0].url }] });
+    expect(fresh.status).toBe(400);
+    expect(fresh.body.error.message).toMatch(/step http: the URL's password is "\*{8}" but no stored value exists/);
+  });
+
+  it('refuses scenarios that would start each other without end, and stops a cycle saved past the check', async () => {
+    await save({ id: 'loop_a', steps: [{ type: 'noop' }] });
+    expect(
+      (
+        await save({
+          id: 'loop_b',
+          triggers: [{ type: 'scenario-ended', scenario: 'loop_a', on: 'any' }],
+          steps: [{ type: 'noop' }],
+        })
+      ).status,
+    ).toBe(201);
+    // Closing the cycle from either side, by a trigger or by a step, is refused with the cycle named.
+    const byTrigger = await put({
+      id: 'loop_a',
+      triggers: [{ type: 'scenario-ended', scenario: 'loop_b', on: 'any' }],
+      steps: [{ type: 'noop' }],
+    } as { id: string });
+    expect(byTrigger.status).toBe(400);
+    expect(byTrigger.body.error?.message).toContain('loop_a → (its end starts) loop_b → (its end starts) loop_a');
+    // Steps link too: b runs c, c runs a, a's end starts b.
+    expect((await save({ id: 'loop_c', steps: [{ type: 'run-scenario', scenario: 'loop_a' }] })).status).toBe(201);
+    const byStep = await put({
+      id: 'loop_b',
+      triggers: [{ type: 'scenario-ended', scenario: 'loop_a', on: 'any' }],
+      steps: [{ type: 'run-scenario', scenario: 'loop_c' }],
+    } as { id: string });
+    expect(byStep.status).toBe(400);
+    expect(byStep.body.error?.message).toContain(
+      'loop_b → (runs, as a step) loop_c → (runs, as a step) loop_a → (its end starts) loop_b',
+    );
+
+    // Two servers saving at once could still close it: the scheduler then fires each scenario once per chain.
+    const stored = await s.ws.catalog.objects.require<{ triggers: unknown[] }>('AUTO', 'scenario', 'loop_a');
+    await s.ws.catalog.objects.put({
+      projectKey: 'AUTO',
+      kind: 'scenario',
+      name: 'loop_a',
+      body: { ...stored.body, triggers: [{ type: 'scenario-ended', scenario: 'loop_b', on: 'any', id: 'back' }] },
+      author: 'admin',
+    });
+    await scheduler.tick();
+    await ended(await run('loop_a'));
+    for (let i = 0; i < 3; i++) {
+      await scheduler.idle();
+      await automation.idle();
+    }
+    expect(await automation.runs.list('AUTO', 'loop_b')).toHaveLength(1);
+    expect(await automation.runs.list('AUTO', 'loop_a')).toHaveLength(1);
+    expect([...scheduler.errors.values()].join('\n')).toMatch(
+      /Not fired: loop_a already ran in this chain \(loop_a → loop_b\)/,
+    );
+  });
+
   it('runs another scenario as a step and exposes runs and steps as system datasets', async () => {
     await save({ id: 'child', steps: [{ type: 'noop' }] });
     await save({ id: 'parent', steps: [{ type: 'run-scenario', scenario: 'child' }] });

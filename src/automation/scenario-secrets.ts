@@ -2,6 +2,7 @@ import { badRequest } from '../common/errors.js';
 import { newSecret } from '../common/ids.js';
 import { reporterTypes } from './reporters/registry.js';
 import type { Scenario } from './scenario.js';
+import { stepTypes } from './steps/registry.js';
 
 /** What the API shows instead of a secret; saving it back keeps the stored value. */
 export const REDACTED = '********';
@@ -29,6 +30,46 @@ export function placedReporters(s: Scenario): PlacedReporter[] {
 
 function reporterConfigs(s: Scenario): Obj[] {
   return placedReporters(s).map((p) => p.reporter);
+}
+
+/** A configuration holding secrets, its type (a reporter's channel, a step's type) and its secret paths. */
+interface SecretHolder {
+  what: string;
+  type: unknown;
+  config: Obj;
+  paths: string[][];
+}
+
+/**
+ * The scenario's reporters and steps as two lists of secret holders (a saved body's items are
+ * matched with the stored ones by place in their list and type).
+ */
+function secretHolders(s: Scenario): SecretHolder[][] {
+  const steps = (Array.isArray(s.steps) ? s.steps : []).filter(
+    (x): x is Scenario['steps'][number] => !!x && typeof x === 'object',
+  );
+  return [
+    reporterConfigs(s).map((r) => ({
+      what: `reporter ${String(r.channel)}`,
+      type: r.channel,
+      config: r,
+      paths: reporterTypes.find(r.channel)?.secretPaths ?? [],
+    })),
+    steps.map((st) => ({
+      what: `step ${String(st.type)}`,
+      type: st.type,
+      config: st,
+      paths: stepTypes.find(st.type)?.secretPaths ?? [],
+    })),
+  ];
+}
+
+/** The password of a URL's user information (`https://user:password@host/`), where one is. */
+const URL_PASSWORD = /^([a-z][a-z0-9+.-]*:\/\/[^/?#@:]*:)([^/?#@]*)@/i;
+
+/** A URL with its password (if any) shown as REDACTED. */
+export function redactUrlPassword(url: string): string {
+  return url.replace(URL_PASSWORD, (_, before: string) => `${before}${REDACTED}@`);
 }
 
 /** A secret Llano generated on save: shown in that one answer (`revealedSecrets`), never again. */
@@ -84,9 +125,11 @@ const redactValue = (v: unknown): unknown =>
 export function redactScenario(s: Scenario, options: { showTokens: boolean }): Scenario {
   const copy = structuredClone(s);
   if (!options.showTokens) for (const t of copy.triggers) if (t.type === 'webhook' && t.token) t.token = REDACTED;
-  for (const r of reporterConfigs(copy)) {
-    for (const path of reporterTypes.find(r.channel)?.secretPaths ?? [])
-      walk(r, path, (parent, key) => (parent[key] = redactValue(parent[key])));
+  for (const holder of secretHolders(copy).flat()) {
+    for (const path of holder.paths)
+      walk(holder.config, path, (parent, key) => (parent[key] = redactValue(parent[key])));
+    // A password written into a URL (an HTTP step's, a webhook's) is as secret as a header.
+    if (typeof holder.config.url === 'string') holder.config.url = redactUrlPassword(holder.config.url);
   }
   return copy;
 }
@@ -122,23 +165,31 @@ export function restoreSecrets(
     }
     if (!t.token) t.token = newSecret('lwh');
   });
-  const before = existing ? reporterConfigs(existing) : [];
-  reporterConfigs(s).forEach((r, i) => {
-    for (const path of reporterTypes.find(r.channel)?.secretPaths ?? []) {
-      walk(r, path, (parent, key) => {
-        if (!hasRedacted(parent[key])) return;
-        const old = before[i]?.channel === r.channel ? before[i] : undefined;
-        let value: unknown;
-        if (old) walk(old, path, (p, k) => (value = p[k]));
-        if (value === undefined)
-          throw badRequest(
-            `reporter ${String(r.channel)}: ${path.join('.')} is "${REDACTED}" but no stored value exists; give the real value`,
-          );
-        parent[key] = value;
-      });
-    }
-  });
+  const stored = existing ? secretHolders(existing) : [[], []];
+  secretHolders(s).forEach((list, l) =>
+    list.forEach((holder, i) => {
+      const old = stored[l][i]?.type === holder.type ? stored[l][i].config : undefined;
+      const missing = (field: string) =>
+        badRequest(`${holder.what}: ${field} is "${REDACTED}" but no stored value exists; give the real value`);
+      for (const path of holder.paths) {
+        walk(holder.config, path, (parent, key) => {
+          if (!hasRedacted(parent[key])) return;
+          let value: unknown;
+          if (old) walk(old, path, (p, k) => (value = p[k]));
+          if (value === undefined) throw missing(path.join('.'));
+          parent[key] = value;
+        });
+      }
+      const url = holder.config.url;
+      if (typeof url === 'string' && URL_PASSWORD.exec(url)?.[2] === REDACTED) {
+        const password = typeof old?.url === 'string' ? URL_PASSWORD.exec(old.url)?.[2] : undefined;
+        if (password === undefined) throw missing("the URL's password");
+        holder.config.url = url.replace(URL_PASSWORD, (_, head: string) => `${head}${password}@`);
+      }
+    }),
+  );
   // Generated secrets left out are kept (a file without them does not rotate them), or made.
+  const before = existing ? reporterConfigs(existing) : [];
   placedReporters(s).forEach((placed, i) => {
     const old = before[i]?.channel === placed.reporter.channel ? before[i] : undefined;
     const missing = (path: string[]) => {

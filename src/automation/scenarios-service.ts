@@ -3,6 +3,7 @@ import { roleAtLeast } from '../catalog/access.js';
 import { forbidden, notFound } from '../common/errors.js';
 import { workspaceSlot, type Workspace } from '../workspace/workspace.js';
 import { SCENARIO_KIND } from './kinds.js';
+import { refuseChainCycles } from './scenario-chains.js';
 import { redactScenario, restoreSecrets, type RevealedSecret } from './scenario-secrets.js';
 import { checkScenario, parseScenario, type Scenario } from './scenario.js';
 import { revisionStamp } from '../catalog/object-stamp.js';
@@ -123,6 +124,7 @@ export async function saveScenario(
     return [{ where: 'Scenario', field: 'runAs', message: `runAs: user ${s.runAs} does not exist` }];
   });
   scenario.runAs ??= principal.username;
+  await refuseChainCycles(ws, projectKey, scenario);
   const stored = await ws.catalog.objects.put({
     projectKey,
     kind: SCENARIO_KIND,

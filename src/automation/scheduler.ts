@@ -20,6 +20,7 @@ import {
 } from './trigger-state.js';
 import { triggerTypes } from './triggers/registry.js';
 import type { AutomationEvent, PollTriggerType, TriggerType } from './types.js';
+import { firedChain, MAX_CHAIN } from './scenario-chains.js';
 
 interface LoadedTrigger {
   config: TriggerConfig;
@@ -370,12 +371,28 @@ export class Scheduler {
 
   /** Fires the event triggers an event matches (an in-process event, or a version found by polling). */
   private async fireEventTriggers(e: AutomationEvent): Promise<void> {
+    // The scenarios of the runs that led to the run that ended (read once, when a trigger matches).
+    let chain: Promise<string[]> | undefined;
     for (const s of this.scenarios) {
       if (!s.scenario.active || s.projectKey !== e.projectKey) continue;
       for (const t of s.triggers) {
         const match =
           t.type.kind === 'event' ? t.type.match(t.config, e, { projectKey: s.projectKey, id: s.scenario.id }) : null;
         if (!match) continue;
+        if (e.kind === 'run-ended') {
+          chain ??= firedChain(this.ws, e.projectKey, e.runId);
+          const ran = await chain;
+          if (ran.includes(s.scenario.id) || ran.length >= MAX_CHAIN) {
+            // A cycle saved past the check (two servers at once): stopped here, said on the trigger.
+            this.errors.set(
+              t.id,
+              ran.includes(s.scenario.id)
+                ? `Not fired: ${s.scenario.id} already ran in this chain (${[...ran].reverse().join(' → ')}); scenarios that start each other would run without end`
+                : `Not fired: the chain of runs that led here is longer than ${MAX_CHAIN}`,
+            );
+            continue;
+          }
+        }
         try {
           await this.automation.fire({
             ...fireOrigin(s, t),

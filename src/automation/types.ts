@@ -101,6 +101,8 @@ export interface StepResult {
 export interface StepType<P = unknown> extends DefinedType {
   type: string;
   params: z.ZodType<P>;
+  /** Paths of fields holding secrets (an HTTP step's headers): never returned by the API, kept when saved back redacted. */
+  secretPaths?: string[][];
   validate?(ctx: SaveContext, params: P): Promise<void>;
   run(ctx: StepContext, params: P): Promise<StepResult>;
 }

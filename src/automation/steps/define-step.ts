@@ -12,6 +12,8 @@ export interface StepDefinition<
 > extends DefinitionOptions<Omit<z.input<Schema<T, S>>, 'type'>> {
   /** The step's own settings; `type`, the common fields (name, runIf, timeout, retries) and the schema version are added. */
   params: z.ZodObject<S, z.core.$ZodObjectConfig>;
+  /** Paths of fields holding secrets (e.g. ['headers']): never returned by the API, kept when saved back redacted. */
+  secretPaths?: string[][];
   /** Checks against the catalog at save time (datasets, connections… exist). */
   validate?(ctx: SaveContext, params: P): Promise<void>;
   run(ctx: StepContext, params: P): Promise<StepResult>;

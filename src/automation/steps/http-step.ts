@@ -6,6 +6,8 @@ import { defineStep } from './define-step.js';
 /** Calls an HTTP endpoint (through the outbound policy: no internal addresses unless allowed); an unexpected status fails the step. */
 export const httpStep = defineStep('http', {
   label: 'HTTP request',
+  // Headers carry tokens and keys (Authorization, X-Api-Key): hidden from the API like a webhook reporter's.
+  secretPaths: [['headers']],
   params: z.object({
     method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).default('GET'),
     url: z.url({ protocol: /^https?$/, error: 'use an http:// or https:// URL' }),
