@@ -144,7 +144,7 @@ describe('scenarios: definitions, runs, triggers, reporters', () => {
       ],
       reporters: [MAIL_TO_NOBODY],
     });
-    expect(r.status).toBe(400);
+    expect(r.status, JSON.stringify(r.body)).toBe(400);
     // Problems of fields and types, of the catalog (in items that could be read), and of the lists, in the form's order.
     const problems = (r.body.error.details as { problems: ScenarioProblem[] }).problems;
     expect(problems.map((p) => [p.where, p.section ?? null, p.number ?? null, p.field ?? null])).toEqual([

@@ -168,7 +168,8 @@ export function restoreSecrets(
   const stored = existing ? secretHolders(existing) : [[], []];
   secretHolders(s).forEach((list, l) =>
     list.forEach((holder, i) => {
-      const old = stored[l][i]?.type === holder.type ? stored[l][i].config : undefined;
+      const match = stored[l][i] as SecretHolder | undefined;
+      const old = match && match.type === holder.type ? match.config : undefined;
       const missing = (field: string) =>
         badRequest(`${holder.what}: ${field} is "${REDACTED}" but no stored value exists; give the real value`);
       for (const path of holder.paths) {
