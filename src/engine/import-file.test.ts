@@ -287,6 +287,35 @@ describe('importFile: JSON lines and Parquet', () => {
     await rejects(path, /Malformed JSON/, { format: 'jsonl' });
   });
 
+  it('names the line where a faulty JSON lines record starts, not the next one or a record count', async () => {
+    const runsOn = await file('runs-on.jsonl', '{"a":1}\n{"a":2}\n{"a":3,\n"b":}\n{"a":4}\n');
+    const error = await rejects(runsOn, /record starting at line 3 of "runs-on\.jsonl" does not end on its line/);
+    expect(error.message).not.toMatch(/line 4/);
+    // DuckDB skips blank lines when it counts: the record on line 4 is its third.
+    const blanks = await file('blanks.jsonl', '{"a":1}\n\n\n{"a":2,,}\n');
+    await rejects(blanks, /^Malformed JSON lines: the record starting at line 4 of "blanks\.jsonl" is not valid JSON$/);
+  });
+
+  it('refuses a JSON array cut short, named or not, even when cut right after a record', async () => {
+    const records = Array.from({ length: 50 }, (_, i) => JSON.stringify({ id: i, name: `n${i}` }));
+    const cut = '[' + records.slice(0, 20).join(',') + ',';
+    const notClosed =
+      /^Malformed JSON: the array is not closed: ".*" starts with "\[" but ends without its closing "\]"/;
+    await rejects(await file('nameless-upload', cut), notClosed);
+    await rejects(await file('named-upload', cut), notClosed, { fileName: 'rows.json' });
+    await rejects(await file('as-lines-upload', '[\n' + records.slice(0, 20).join(',\n') + '\n'), notClosed, {
+      format: 'jsonl',
+    });
+    await rejects(await file('bom-cut-upload', '\ufeff[{"a":1},'), notClosed);
+  });
+
+  it('reads an array behind a UTF-8 byte-order mark as JSON', async () => {
+    const path = await file('bom-upload', '\ufeff [{"a":1},{"a":2}]\n');
+    const { result, rows } = await run(path);
+    expect(result.detected.format).toBe('json');
+    expect(rows).toEqual([[1], [2]]);
+  });
+
   it('names an upload by its own file name in errors, never by the temporary file it landed in', async () => {
     const path = await file('1796497659029-nubqaou0t1c-upload', '[{"a":1,"b":"x"},{"a":2,"b":');
     const error = await rejects(path, /^Malformed JSON: .*"observations\.json"/, { fileName: 'observations.json' });

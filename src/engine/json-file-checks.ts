@@ -1,0 +1,115 @@
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { badRequest } from '../common/errors.js';
+import type { Compression } from './compression.js';
+
+/** The byte-order mark some editors put in front of UTF-8 text (read as latin-1, as the sniffer does). */
+const UTF8_BOM_LATIN1 = '\u00ef\u00bb\u00bf';
+
+/** The first character of the content past a UTF-8 byte-order mark and white space. */
+export function firstCharacter(head: Buffer): string | undefined {
+  let text = head.toString('latin1');
+  if (text.startsWith(UTF8_BOM_LATIN1)) text = text.slice(UTF8_BOM_LATIN1.length);
+  return text.trimStart()[0];
+}
+
+const TAIL_BYTES = 64;
+
+/**
+ * DuckDB reads an array whose closing `]` is missing as if it were there when the file is cut
+ * right after a record (`[{…},{…},`): a truncated file would import as a shorter one. So a file
+ * that starts with `[` must end with `]` (white space aside). Uncompressed files only: a
+ * compressed one is read whole just to decompress it (its cut-off stream is caught by
+ * checkComplete).
+ */
+export async function checkArrayClosed(path: string, shownName: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    const { size } = await handle.stat();
+    const start = Math.max(0, size - TAIL_BYTES);
+    const buffer = Buffer.alloc(size - start);
+    await handle.read(buffer, 0, buffer.length, start);
+    if (buffer.toString('latin1').trimEnd().endsWith(']')) return;
+  } finally {
+    await handle.close();
+  }
+  throw badRequest(
+    `Malformed JSON: the array is not closed: "${shownName}" starts with "[" but ends without its closing "]" (is the file cut short?)`,
+  );
+}
+
+function contentStream(path: string, compression: Compression | undefined): Readable | undefined {
+  const file = createReadStream(path);
+  if (!compression) return file;
+  if (compression === 'gzip') return file.pipe(createGunzip());
+  file.destroy();
+  return undefined; // Node 20 has no zstd decompressor: DuckDB's own message stands.
+}
+
+/**
+ * The line where the first JSON lines record that is not one complete JSON value starts, and why,
+ * or undefined when every line parses (the error lies elsewhere). DuckDB's own message counts
+ * records, not lines, one too many, and skips blank lines, so it cannot be shown as a line number.
+ */
+export async function findBadJsonLine(
+  path: string,
+  compression: Compression | undefined,
+): Promise<{ line: number; cutShort: boolean } | undefined> {
+  const input = contentStream(path, compression);
+  if (!input) return undefined;
+  const lines = createInterface({ input, crlfDelay: Infinity });
+  let number = 0;
+  try {
+    for await (const text of lines) {
+      number++;
+      if (!text.trim()) continue;
+      try {
+        JSON.parse(text);
+      } catch {
+        return { line: number, cutShort: endsEarly(text) };
+      }
+    }
+    return undefined;
+  } catch {
+    return undefined; // an unreadable stream: DuckDB's own message stands
+  } finally {
+    lines.close();
+    input.destroy();
+  }
+}
+
+/** True when the line is the opening of a value that a later line would have to finish. */
+function endsEarly(text: string): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '{' || c === '[') depth++;
+    else if (c === '}' || c === ']') depth--;
+  }
+  return inString || depth > 0;
+}
+
+/**
+ * The message for a JSON lines file DuckDB could not read: the start line of the faulty record, and
+ * whether it runs on over a line break; undefined when the file's lines all parse.
+ */
+export async function jsonLinesErrorMessage(
+  path: string,
+  compression: Compression | undefined,
+  shownName: string,
+): Promise<string | undefined> {
+  const bad = await findBadJsonLine(path, compression);
+  if (!bad) return undefined;
+  const where = `the record starting at line ${bad.line} of "${shownName}"`;
+  return bad.cutShort
+    ? `Malformed JSON lines: ${where} does not end on its line (each record must be one whole JSON value on one line)`
+    : `Malformed JSON lines: ${where} is not valid JSON`;
+}
