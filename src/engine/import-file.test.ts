@@ -168,7 +168,36 @@ describe('importFile: CSV', () => {
 
   it('rejects invalid UTF-8 when utf-8 is forced, naming the line', async () => {
     const path = await file('latin.csv', Buffer.from('name,city\nAnna,Paris\nJos\xe9,S\xe3o Paulo\n', 'latin1'));
-    await rejects(path, /line 3: the bytes are not valid UTF-8/, { csv: { encoding: 'utf-8' } });
+    const error = await rejects(path, /line 3: the bytes are not valid UTF-8/, { csv: { encoding: 'utf-8' } });
+    expect(error.message).toMatch(/leave the encoding out/);
+  });
+
+  it('gives advice that fits the file and the encoding asked for, never CSV advice for a non-CSV file', async () => {
+    const xlsx = await file(
+      'book.xlsx',
+      Buffer.concat([Buffer.from('PK\u0003\u0004\u0014\u0000'), Buffer.alloc(64, 7)]),
+    );
+    await rejects(xlsx, /^This file is not text but a ZIP archive \(an Excel \.xlsx workbook is one\)/, {
+      csv: { encoding: 'latin-1' },
+    });
+    const pdf = await file('doc.pdf', Buffer.from('%PDF-1.4\n%\xe2\xe3\xcf\xd3\n\x80\x81\n', 'latin1'));
+    await rejects(pdf, /^This file is not text but a PDF document/);
+    // Windows-1252 text: what DuckDB's latin-1 (ISO 8859-1) refuses, whether asked for or detected.
+    const cp1252 = Buffer.from('item,price\ncoffee,\x803\n\x93tea\x94,\x802\n', 'latin1');
+    for (const encoding of ['latin-1' as const, undefined]) {
+      const error = await rejects(await file('cp1252.csv', cp1252), /^The file is not latin-1 text: .*0x80–0x9F/, {
+        csv: { encoding },
+      });
+      expect(error.message).not.toMatch(/set the delimiter/);
+    }
+    const json = await file('rows.json', '[{"a":1}]');
+    await rejects(json, /^The encoding latin-1 applies to CSV and TSV files only; this file is read as JSON/, {
+      csv: { encoding: 'latin-1' },
+    });
+    const parquetLike = await file('rows.jsonl', '{"a":1}\n');
+    await rejects(parquetLike, /read as JSON lines/, { csv: { encoding: 'utf-16' } });
+    // UTF-8 read as UTF-16 became one column of CJK and no rows, without a word.
+    await rejects(await file('utf8.csv', 'a,b\n1,x\n'), /^The file is not UTF-16/, { csv: { encoding: 'utf-16' } });
   });
 
   it('detects latin-1 when the bytes are not UTF-8', async () => {

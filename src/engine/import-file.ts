@@ -16,6 +16,7 @@ import {
 import { csvBadRequest, csvReadExpression, detectCsv, parseCsvError, type CsvDialect } from './csv-detect.js';
 import { checkJsonDepth, JSON_TYPED_DEPTH, tooManyColumnsMessage, type ImportLimits } from './import-limits.js';
 import type { DuckDb } from './duckdb.js';
+import { checkEncodingFitsFormat, checkUtf16, notLatin1Error, notTextError, notTextReason } from './encoding-checks.js';
 import { engineError, type ShownPath } from './engine-errors.js';
 import { checkArrayClosed, firstCharacter, jsonLinesErrorMessage } from './json-file-checks.js';
 import { copySelectToParquet, describeRelation, type DatasetColumn, type ProgressCallback } from './parquet-output.js';
@@ -132,12 +133,17 @@ export async function importFile(db: DuckDb, options: ImportFileOptions): Promis
     const sniffed = sniffFormat(content, stored, options.fileName ?? sourcePath);
     const shownAs: ShownPath = options.fileName ? [sourcePath, basename(options.fileName)] : sourcePath;
     const format = requested === 'auto' ? sniffed : requested;
-    const read = (): Promise<ImportResult> => {
+    const read = async (): Promise<ImportResult> => {
       if (format === 'csv' || format === 'tsv') {
+        const notText = notTextReason(content);
+        if (notText) throw notTextError(notText);
+        if (options.csv?.encoding === 'utf-16') checkUtf16(content);
         const csv = { ...options.csv };
         if (format === 'tsv' && csv.delimiter === undefined) csv.delimiter = '\t';
         return importCsv(conn, { path: sourcePath, targetPath, schema, onProgress, compression, shownAs, limits }, csv);
       }
+      const jsonLayout = sniffed === 'json' ? 'json' : 'jsonl';
+      checkEncodingFitsFormat(format === 'parquet' ? 'parquet' : jsonLayout, options.csv?.encoding);
       if (format === 'parquet') {
         if (compression)
           throw badRequest(
@@ -152,7 +158,7 @@ export async function importFile(db: DuckDb, options: ImportFileOptions): Promis
       return importSelfDescribing(
         conn,
         { path: sourcePath, targetPath, schema, onProgress, compression, shownAs, limits },
-        sniffed === 'json' ? 'json' : 'jsonl',
+        jsonLayout,
       );
     };
     if (!compression)
@@ -224,7 +230,7 @@ async function importCsv(conn: DuckDBConnection, copy: FileCopy, csv: CsvOptions
       };
     } catch (error) {
       const info = parseCsvError(error);
-      if (!info) throw engineError(error, [shownAs, targetPath]);
+      if (!info) throw notLatin1Error(error, undefined) ?? engineError(error, [shownAs, targetPath]);
       if (info.kind === 'unicode' && csv.encoding === undefined && dialect.encoding === 'utf-8') {
         dialect = { ...dialect, encoding: 'latin-1' };
         continue;
