@@ -153,7 +153,15 @@ export function authRoutes(app: FastifyInstance, ws: Workspace): void {
       response: { 204: null },
     },
     async ({ principal, params, body, request }) => {
-      await setUserPassword(ws, principal, params.username, body.password, requestToken(request));
+      const { sessionsEnded } = await setUserPassword(
+        ws,
+        principal,
+        params.username,
+        body.password,
+        requestToken(request),
+      );
+      // That it changed, never the value.
+      request.auditNote.detail = { changed: 'password', sessionsEnded };
       return undefined;
     },
   );
