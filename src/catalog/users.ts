@@ -405,8 +405,15 @@ export class UserStore {
 
   /** Resolves a session token or API key to its principal, or null when unknown or expired. */
   async authenticateToken(token: string): Promise<Principal | null> {
-    const hash = sha256(token);
-    if (token.startsWith('llk_')) {
+    return this.authenticateHash(sha256(token), token.startsWith('llk_') ? 'apikey' : 'session');
+  }
+
+  /**
+   * {@link authenticateToken} by the stored hash of the token (what a webapp view token keeps of
+   * the credential that opened it, never the credential itself).
+   */
+  async authenticateHash(hash: string, kind: 'apikey' | 'session'): Promise<Principal | null> {
+    if (kind === 'apikey') {
       const r = await this.db
         .selectFrom('api_keys')
         .innerJoin('users', 'users.id', 'api_keys.user_id')

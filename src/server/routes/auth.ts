@@ -34,9 +34,9 @@ const KeyQuery = z.object({
 });
 
 /** The session token or API key a request authenticates with (Bearer header, else the session cookie). */
-const requestToken = (request: FastifyRequest): string | undefined => {
+export const requestToken = (request: FastifyRequest): string | undefined => {
   const header = request.headers.authorization;
-  return header?.startsWith('Bearer ') ? header.slice(7).trim() : request.cookies[SESSION_COOKIE];
+  return header?.startsWith('Bearer ') ? header.slice(7).trim() : request.cookies?.[SESSION_COOKIE];
 };
 
 export function authRoutes(app: FastifyInstance, ws: Workspace): void {
