@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DuckDb } from './duckdb.js';
 import { importFile, type ImportFileOptions } from './import-file.js';
@@ -323,6 +324,8 @@ describe('importFile: JSON lines and Parquet', () => {
     // DuckDB skips blank lines when it counts: the record on line 4 is its third.
     const blanks = await file('blanks.jsonl', '{"a":1}\n\n\n{"a":2,,}\n');
     await rejects(blanks, /^Malformed JSON lines: the record starting at line 4 of "blanks\.jsonl" is not valid JSON$/);
+    const gzipped = await file('runs-on.jsonl.gz', gzipSync('{"a":1}\r\n{"a":2,\r\n"b":}\r\n'));
+    await rejects(gzipped, /record starting at line 2 of "runs-on\.jsonl\.gz" does not end on its line/);
   });
 
   it('refuses a JSON array cut short, named or not, even when cut right after a record', async () => {
@@ -336,6 +339,9 @@ describe('importFile: JSON lines and Parquet', () => {
       format: 'jsonl',
     });
     await rejects(await file('bom-cut-upload', '\ufeff[{"a":1},'), notClosed);
+    // Compressed whole, after the cut: the gzip stream is complete, its content is not.
+    await rejects(await file('cut.json.gz', gzipSync(cut)), notClosed);
+    await rejects(await file('cut-gzip-upload', gzipSync(cut)), notClosed);
   });
 
   it('reads an array behind a UTF-8 byte-order mark as JSON', async () => {
@@ -415,7 +421,6 @@ describe('importFile: JSON arrays, nested records and compressed files', () => {
   });
 
   it('imports gzip-compressed CSV, JSON lines and JSON arrays, whatever their name', async () => {
-    const { gzipSync } = await import('node:zlib');
     const csv = 'station;value;note\nDA41;1,5;été\nDV02;2,25;\n';
     for (const name of ['obs.csv.gz', 'upload-tmp']) {
       const { result, rows } = await run(await file(name, gzipSync(Buffer.from(csv, 'latin1'))));

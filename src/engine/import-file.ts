@@ -18,7 +18,7 @@ import { checkJsonDepth, JSON_TYPED_DEPTH, tooManyColumnsMessage, type ImportLim
 import type { DuckDb } from './duckdb.js';
 import { checkEncodingFitsFormat, checkUtf16, notLatin1Error, notTextError, notTextReason } from './encoding-checks.js';
 import { engineError, type ShownPath } from './engine-errors.js';
-import { checkArrayClosed, firstCharacter, jsonLinesErrorMessage } from './json-file-checks.js';
+import { checkArrayClosed, checkArrayTail, firstCharacter, jsonLinesErrorMessage } from './json-file-checks.js';
 import { copySelectToParquet, describeRelation, type DatasetColumn, type ProgressCallback } from './parquet-output.js';
 import type { CsvEncoding, CsvOptions } from './table-source.js';
 
@@ -166,7 +166,12 @@ export async function importFile(db: DuckDb, options: ImportFileOptions): Promis
     if (format === 'parquet') return read();
     // Checked alongside the import; a cut-off file fails it (and the import's error is then moot).
     const asError = (error: unknown) => (error instanceof Error ? error : new Error(String(error)));
-    const whole = checkComplete(sourcePath, compression).then(() => undefined, asError);
+    const jsonArray = format !== 'csv' && format !== 'tsv' && sniffed === 'json';
+    const whole = checkComplete(sourcePath, compression)
+      .then(({ tail }) => {
+        if (jsonArray && tail) checkArrayTail(tail, basename(options.fileName ?? sourcePath));
+      })
+      .then(() => undefined, asError);
     const outcome = await read().then(
       (value) => ({ value }),
       (error: unknown) => ({ error: asError(error) }),

@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
+import { StringDecoder } from 'node:string_decoder';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { badRequest } from '../common/errors.js';
@@ -21,30 +21,41 @@ const TAIL_BYTES = 64;
 /**
  * DuckDB reads an array whose closing `]` is missing as if it were there when the file is cut
  * right after a record (`[{…},{…},`): a truncated file would import as a shorter one. So a file
- * that starts with `[` must end with `]` (white space aside). Uncompressed files only: a
- * compressed one is read whole just to decompress it (its cut-off stream is caught by
- * checkComplete).
+ * that starts with `[` must end with `]` (white space aside), checked on its last bytes.
  */
-export async function checkArrayClosed(path: string, shownName: string): Promise<void> {
-  const handle = await open(path, 'r');
-  try {
-    const { size } = await handle.stat();
-    const start = Math.max(0, size - TAIL_BYTES);
-    const buffer = Buffer.alloc(size - start);
-    await handle.read(buffer, 0, buffer.length, start);
-    if (buffer.toString('latin1').trimEnd().endsWith(']')) return;
-  } finally {
-    await handle.close();
-  }
+export function checkArrayTail(tail: Buffer, shownName: string): void {
+  if (tail.toString('latin1').trimEnd().endsWith(']')) return;
   throw badRequest(
     `Malformed JSON: the array is not closed: "${shownName}" starts with "[" but ends without its closing "]" (is the file cut short?)`,
   );
 }
 
-function contentStream(path: string, compression: Compression | undefined): Readable | undefined {
+/** {@link checkArrayTail} of an uncompressed file (a gzip one's tail comes from checkComplete; zstd's is not read). */
+export async function checkArrayClosed(path: string, shownName: string): Promise<void> {
+  const handle = await open(path, 'r');
+  let tail: Buffer;
+  try {
+    const { size } = await handle.stat();
+    const start = Math.max(0, size - TAIL_BYTES);
+    tail = Buffer.alloc(size - start);
+    await handle.read(tail, 0, tail.length, start);
+  } finally {
+    await handle.close();
+  }
+  checkArrayTail(tail, shownName);
+}
+
+/** The file's text, decompressed; both streams closed by `close`. */
+function contentStream(
+  path: string,
+  compression: Compression | undefined,
+): { stream: Readable; close: () => void } | undefined {
   const file = createReadStream(path);
-  if (!compression) return file;
-  if (compression === 'gzip') return file.pipe(createGunzip());
+  if (!compression) return { stream: file, close: () => file.destroy() };
+  if (compression === 'gzip') {
+    const gunzip = file.pipe(createGunzip());
+    return { stream: gunzip, close: () => (file.destroy(), gunzip.destroy()) };
+  }
   file.destroy();
   return undefined; // Node 20 has no zstd decompressor: DuckDB's own message stands.
 }
@@ -60,24 +71,33 @@ export async function findBadJsonLine(
 ): Promise<{ line: number; cutShort: boolean } | undefined> {
   const input = contentStream(path, compression);
   if (!input) return undefined;
-  const lines = createInterface({ input, crlfDelay: Infinity });
+  const decoder = new StringDecoder('utf8');
   let number = 0;
+  let pending = '';
+  const bad = (text: string) => {
+    number++;
+    if (!text.trim()) return undefined;
+    try {
+      JSON.parse(text);
+      return undefined;
+    } catch {
+      return { line: number, cutShort: endsEarly(text) };
+    }
+  };
   try {
-    for await (const text of lines) {
-      number++;
-      if (!text.trim()) continue;
-      try {
-        JSON.parse(text);
-      } catch {
-        return { line: number, cutShort: endsEarly(text) };
+    for await (const chunk of input.stream as AsyncIterable<Buffer>) {
+      const lines = (pending + decoder.write(chunk)).split('\n');
+      pending = lines.pop()!;
+      for (const text of lines) {
+        const found = bad(text);
+        if (found) return found;
       }
     }
-    return undefined;
+    return bad(pending + decoder.end());
   } catch {
     return undefined; // an unreadable stream: DuckDB's own message stands
   } finally {
-    lines.close();
-    input.destroy();
+    input.close();
   }
 }
 
