@@ -214,6 +214,19 @@ describe('API services', () => {
     expect(big.body.error.message).toMatch(/limit of 1024 KB/);
     const broken = await callService('receivers', 'by-band', '{"band": 6');
     expect(broken.status).toBe(400);
+    // 1e400 parses to Infinity, which JSON writes as null: the answer names the range, not "null".
+    const huge: [string, string, RegExp][] = [
+      ['by-band', '{"band": 6, "min": 1e400}', /^min: the number is out of range \(over 1\.8e308\): a finite double/],
+      ['by-band', '{"band": -1e400}', /^band: the number is out of range \(below -1\.8e308\)/],
+      ['changes', '{"values": [1, 2, 1e999]}', /^values\[2\]: the number is out of range/],
+      ['antenna', '{"keys": [{"antenna": 1e400}]}', /^keys\[0\]\.antenna: the number is out of range/],
+    ];
+    for (const [endpoint, text, message] of huge) {
+      const a = await callService('receivers', endpoint, text);
+      expect(a.status, text).toBe(400);
+      expect(a.body.error.message).toMatch(message);
+      expect(a.body.error.message).not.toMatch(/null/);
+    }
   });
 
   it('needs a key of the service: none → 401, unknown → 401, another service’s → 403, revoked → 401', async () => {

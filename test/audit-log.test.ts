@@ -87,6 +87,33 @@ describe('the audit log', () => {
       expect(all).not.toContain(secret);
   });
 
+  it('records which fields a user update changed, from → to, and that a password changed without its value', async () => {
+    const patch = { displayName: 'Alice A.', email: 'alice@alma.example', isAdmin: false, disabled: false };
+    expect((await call('PATCH', '/api/users/alice', patch)).status).toBe(200);
+    const [update] = await audit('?action=user.update');
+    expect(update).toMatchObject({ actor: 'admin', objectName: 'alice', category: 'change' });
+    // isAdmin and disabled were set to what they were: not changes.
+    expect(update.detail).toEqual({
+      changed: {
+        displayName: { from: null, to: 'Alice A.' },
+        email: { from: null, to: 'alice@alma.example' },
+      },
+    });
+    expect((await call('PATCH', '/api/users/alice', { disabled: true })).status).toBe(200);
+    expect((await audit('?action=user.update'))[0].detail).toEqual({
+      changed: { disabled: { from: false, to: true } },
+      sessionsEnded: 1,
+      apiKeysRevoked: 0,
+    });
+    expect((await call('PATCH', '/api/users/alice', { disabled: false })).status).toBe(200);
+    alice = await s.login('alice', 'secret-of-alice-123');
+    expect((await call('PUT', '/api/users/alice/password', { password: 'third-secret-789' })).status).toBe(204);
+    const [password] = await audit('?action=user.password.update');
+    expect(password).toMatchObject({ objectName: 'alice', detail: { changed: 'password', sessionsEnded: 1 } });
+    expect(JSON.stringify(password)).not.toContain('third-secret-789');
+    alice = await s.login('alice', 'third-secret-789');
+  });
+
   it('shows project admins their projects only, and refuses everyone else', async () => {
     const mine = await audit('?limit=1000', alice);
     expect(mine.length).toBeGreaterThan(3);

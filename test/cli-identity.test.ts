@@ -75,17 +75,31 @@ describe('llano login, users and API keys from the CLI', () => {
 
   it('lists and revokes API keys', async () => {
     const created = parseJson<{ id: string; key: string }>(
-      (await llano(['--json', 'apikey', 'create', 'ci'], env, dir)).out,
+      (await llano(['--json', 'api-key', 'create', 'ci'], env, dir)).out,
     );
-    const list = await llano(['apikey', 'list'], env, dir);
+    const list = await llano(['api-key', 'list'], env, dir);
     expect(list.out).toMatch(new RegExp(`^${created.id}\\s+admin\\s+ci\\s+${created.key.slice(0, 10)}…`, 'm'));
-    expect((await llano(['--json', 'apikey', 'list', '--all'], env, dir)).out).toContain(created.id);
+    expect((await llano(['--json', 'api-key', 'list', '--all'], env, dir)).out).toContain(created.id);
     expect((await s.call('GET', '/api/auth/me', { token: created.key })).status).toBe(200);
-    expect((await llano(['apikey', 'delete', created.id], env, dir)).out).toBe(`Revoked API key ${created.id}\n`);
+    expect((await llano(['api-key', 'revoke', created.id], env, dir)).out).toBe(`Revoked API key ${created.id}\n`);
     expect((await s.call('GET', '/api/auth/me', { token: created.key })).status).toBe(401);
-    expect((await llano(['apikey', 'delete', created.id], env, dir)).err).toBe(
+    expect((await llano(['api-key', 'revoke', created.id], env, dir)).err).toBe(
       `error: API key ${created.id} not found\n`,
     );
+  });
+
+  it('has one API key command, api-key, as the README says; the old apikey still works, out of --help', async () => {
+    const help = (await llano(['--help'], env, dir)).out;
+    expect(help).toMatch(/^ {2}api-key /m);
+    expect(help).not.toMatch(/^ {2}apikey/m);
+    const readme = readFileSync(path.join(import.meta.dirname, '..', 'README.md'), 'utf8');
+    expect(readme).toMatch(/^llano api-key list/m);
+    expect(readme).not.toMatch(/llano apikey/);
+    // Old scripts: `apikey create / list --all / delete` keep working, on the same keys.
+    const old = parseJson<{ id: string }>((await llano(['--json', 'apikey', 'create', 'old-script'], env, dir)).out);
+    expect((await llano(['--json', 'api-key', 'list', '--all'], env, dir)).out).toContain(old.id);
+    expect((await llano(['apikey', 'list', '--all'], env, dir)).out).toContain(old.id);
+    expect((await llano(['apikey', 'delete', old.id], env, dir)).out).toBe(`Revoked API key ${old.id}\n`);
   });
 
   it('member set takes -p like every other command (and the project first, as before)', async () => {

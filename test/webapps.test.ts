@@ -239,6 +239,34 @@ describe('webapps: serving', () => {
     expect((await raw(outsiderUrl)).status).toBe(404);
   });
 
+  it('binds a view address to the session that opened it: a copied link opened elsewhere gets 401, another user 403', async () => {
+    const session = await s.login('reader1', 'password-reader1');
+    const url = await viewUrl(session);
+    const page = { 'sec-fetch-dest': 'iframe' };
+    // The browser that opened it: its session cookie goes with the page load (SameSite=Strict, same site).
+    expect((await raw(url, { headers: { ...page, cookie: `llano_session=${session}` } })).status).toBe(200);
+    // The page's own files and calls: its sandbox (an opaque origin) sends no cookie; the token is enough.
+    expect((await raw(`${url}app.js`, { headers: { 'sec-fetch-dest': 'script' } })).status).toBe(200);
+    // A webapp page following its own link: no cookie either, but sent from this server's page.
+    const referer = `${s.url}${url}`;
+    expect((await raw(`${url}index.html`, { headers: { ...page, referer } })).status).toBe(200);
+    // The copied address opened in another browser (no cookie), or from another site.
+    const copied = await raw(url, { headers: { 'sec-fetch-dest': 'document' } });
+    expect(copied.status).toBe(401);
+    expect(await copied.text()).toMatch(/only in the browser session that opened it/);
+    const linked = await raw(url, { headers: { 'sec-fetch-dest': 'document', referer: 'https://elsewhere.example/' } });
+    expect(linked.status).toBe(401);
+    // Another user's session (a member too), or another session of the same user: 403.
+    for (const other of [writer, reader]) {
+      expect((await raw(url, { headers: { ...page, cookie: `llano_session=${other}` } })).status).toBe(403);
+      expect((await raw(`${url}app.js`, { token: other })).status).toBe(403);
+    }
+    // Logging out ends the session's webapp addresses, files and calls alike.
+    await ok(s.call('POST', '/api/auth/logout', { token: session }), 204);
+    expect((await raw(`${url}app.js`, { headers: { 'sec-fetch-dest': 'script' } })).status).toBe(401);
+    expect((await raw(`${url}api/hello`)).status).toBe(401);
+  });
+
   it('accepts a view token issued by another server on the same catalog (the signing key is in the catalog)', async () => {
     const url = await viewUrl(reader);
     const other = await startTestServer({ catalogUrl: path.join(s.home, 'catalog.db') });

@@ -4,6 +4,7 @@ import type { Workspace } from '../workspace/workspace.js';
 import { runAnalyticsEndpoint } from './analytics-endpoint.js';
 import { runFunctionEndpoint } from './function-endpoint.js';
 import { answerLookup, lookupIndex } from './lookup-index.js';
+import { checkNumbersInRange } from './out-of-range-numbers.js';
 import { runSqlEndpoint } from './sql-endpoint.js';
 import type { DeployedEndpoint } from './types.js';
 
@@ -24,6 +25,7 @@ export async function executeEndpoint(
   body: unknown,
   ctx: ExecuteContext,
 ): Promise<unknown> {
+  checkNumbersInRange(body);
   switch (endpoint.type) {
     case 'sql-query':
       return runSqlEndpoint(ws, ctx.projectKey, endpoint, await ctx.sources(endpoint.inputs ?? []), body, ctx.signal);

@@ -29,6 +29,12 @@ export const UserPatchSchema = z
   .strict();
 export type UserPatch = z.infer<typeof UserPatchSchema>;
 
+/** The fields a patch may change, each as it was and as it is now (none of them a secret). */
+export type UserChanges = Partial<
+  Record<keyof UserPatch, { from: string | boolean | null; to: string | boolean | null }>
+>;
+const USER_PATCH_FIELDS = ['disabled', 'isAdmin', 'displayName', 'email'] as const satisfies (keyof UserPatch)[];
+
 /** What revoking a user's credentials ended. */
 export interface Revoked {
   sessionsEnded: number;
@@ -200,6 +206,11 @@ export class UserStore {
    * admin right may remove the last enabled global admin.
    */
   async update(username: string, input: unknown): Promise<User & Revoked> {
+    return (await this.updateWithChanges(username, input)).user;
+  }
+
+  /** {@link update}, with what it changed (for the audit log): each field whose value differs, from → to. */
+  async updateWithChanges(username: string, input: unknown): Promise<{ user: User & Revoked; changes: UserChanges }> {
     const patch = parseOr400(UserPatchSchema, input, 'user', { prefix: '' });
     if (Object.keys(patch).length === 0)
       throw badRequest('Nothing to change: give disabled, isAdmin, displayName or email');
@@ -220,8 +231,13 @@ export class UserStore {
         .where('id', '=', user.id)
         .execute();
       const revoked = patch.disabled ? await revokeCredentials(trx, user.id) : { sessionsEnded: 0, apiKeysRevoked: 0 };
-      const updated = await trx.selectFrom('users').selectAll().where('id', '=', user.id).executeTakeFirstOrThrow();
-      return { ...toUser(updated), ...revoked };
+      const updated = toUser(
+        await trx.selectFrom('users').selectAll().where('id', '=', user.id).executeTakeFirstOrThrow(),
+      );
+      const changes: UserChanges = {};
+      for (const field of USER_PATCH_FIELDS)
+        if (updated[field] !== user[field]) changes[field] = { from: user[field], to: updated[field] };
+      return { user: { ...updated, ...revoked }, changes };
     });
   }
 
@@ -389,8 +405,15 @@ export class UserStore {
 
   /** Resolves a session token or API key to its principal, or null when unknown or expired. */
   async authenticateToken(token: string): Promise<Principal | null> {
-    const hash = sha256(token);
-    if (token.startsWith('llk_')) {
+    return this.authenticateHash(sha256(token), token.startsWith('llk_') ? 'apikey' : 'session');
+  }
+
+  /**
+   * {@link authenticateToken} by the stored hash of the token (what a webapp view token keeps of
+   * the credential that opened it, never the credential itself).
+   */
+  async authenticateHash(hash: string, kind: 'apikey' | 'session'): Promise<Principal | null> {
+    if (kind === 'apikey') {
       const r = await this.db
         .selectFrom('api_keys')
         .innerJoin('users', 'users.id', 'api_keys.user_id')

@@ -116,11 +116,24 @@ export const readStoredHead = readRawHead;
 
 const truncated = (compression: Compression) => badRequest(`The ${compression} file is truncated or corrupt`);
 
-/** Decompresses the whole gzip stream (all members) and drops the output: zlib checks lengths and CRCs. */
-async function checkGzip(path: string): Promise<void> {
-  const sink = new Writable({ write: (_chunk, _encoding, done) => done() });
+/** Bytes of the decompressed end a gzip check keeps (to see that a JSON array is closed). */
+const GZIP_TAIL_BYTES = 64;
+
+/**
+ * Decompresses the whole gzip stream (all members) and drops the output but its last bytes: zlib
+ * checks lengths and CRCs.
+ */
+async function checkGzip(path: string): Promise<Buffer> {
+  let tail = Buffer.alloc(0);
+  const sink = new Writable({
+    write: (chunk: Buffer, _encoding, done) => {
+      tail = Buffer.concat([tail, chunk.subarray(-GZIP_TAIL_BYTES)]).subarray(-GZIP_TAIL_BYTES);
+      done();
+    },
+  });
   try {
     await pipeline(createReadStream(path), createGunzip(), sink);
+    return tail;
   } catch (error) {
     throw badRequest(
       `The gzip file is truncated or corrupt (${error instanceof Error ? error.message : String(error)})`,
@@ -174,8 +187,11 @@ async function checkZstdFrames(path: string): Promise<void> {
 
 /**
  * DuckDB reads a cut-off gzip or zstd file as a shorter one without a word, so an import checks
- * that the file is whole: gzip by decompressing it alongside the import, zstd by its frame layout.
+ * that the file is whole: gzip by decompressing it alongside the import (the end of its content
+ * comes back), zstd by its frame layout.
  */
-export function checkComplete(path: string, compression: Compression): Promise<void> {
-  return compression === 'gzip' ? checkGzip(path) : checkZstdFrames(path);
+export async function checkComplete(path: string, compression: Compression): Promise<{ tail?: Buffer }> {
+  if (compression === 'gzip') return { tail: await checkGzip(path) };
+  await checkZstdFrames(path);
+  return {};
 }

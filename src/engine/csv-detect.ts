@@ -3,6 +3,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { badRequest, LlanoError } from '../common/errors.js';
 import { quoteLiteral } from '../common/names.js';
 import { compressionOption, compressionSetting, readContentHead, type Compression } from './compression.js';
+import { notLatin1Error } from './encoding-checks.js';
 import { engineMessage } from './engine-errors.js';
 import { tooManyColumnsMessage } from './import-limits.js';
 import type { CsvEncoding, CsvOptions } from './table-source.js';
@@ -190,7 +191,12 @@ export function parseCsvError(error: unknown): CsvErrorInfo | undefined {
       reason: `the line is longer than ${Math.round(Number(longLine[1]) / 2 ** 20)} MB, the longest CSV line Llano reads (is a quote left open?)`,
     };
   if (/Invalid unicode/i.test(message))
-    return { line, kind: 'unicode', reason: 'the bytes are not valid UTF-8 (choose the right encoding, e.g. latin-1)' };
+    return {
+      line,
+      kind: 'unicode',
+      reason:
+        "the bytes are not valid UTF-8: leave the encoding out to have it detected, or give the file's own (latin-1 for most legacy exports)",
+    };
   const conversion = /Error when converting column "((?:[^"]|"")*)"\. ([^\n]*)/.exec(message);
   if (conversion)
     return { line, kind: 'conversion', column: conversion[1], reason: `column "${conversion[1]}": ${conversion[2]}` };
@@ -263,7 +269,7 @@ export async function detectCsv(
   } catch (error) {
     const mixed = mixedLineEndings(sample);
     if (mixed) throw badRequest(mixed.message, { line: mixed.line, kind: 'line-endings' });
-    throw await diagnose(conn, path, strict, error);
+    throw await diagnose(conn, path, strict, error, head);
   }
   const columns = (sniffed.Columns as { name: string; type: string }[]).map((c) => ({ name: c.name, type: c.type }));
   const skip = Number(sniffed.SkipRows ?? 0);
@@ -349,7 +355,13 @@ async function diagnose(
   path: string,
   dialect: StrictDialect,
   sniffError: unknown,
+  head: Buffer,
 ): Promise<LlanoError> {
+  // Encoding faults are the file's, not the dialect's: advice about delimiters would not help.
+  const notLatin1 = notLatin1Error(sniffError, head);
+  if (notLatin1) return notLatin1;
+  const sniffed = parseCsvError(sniffError);
+  if (sniffed?.kind === 'unicode') return csvBadRequest(sniffed);
   const faulty = await strictLineError(conn, path, dialect);
   if (faulty) return faulty;
   const first = engineMessage(sniffError, [path]).split('\n')[0];

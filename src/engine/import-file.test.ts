@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DuckDb } from './duckdb.js';
 import { importFile, type ImportFileOptions } from './import-file.js';
@@ -168,7 +169,36 @@ describe('importFile: CSV', () => {
 
   it('rejects invalid UTF-8 when utf-8 is forced, naming the line', async () => {
     const path = await file('latin.csv', Buffer.from('name,city\nAnna,Paris\nJos\xe9,S\xe3o Paulo\n', 'latin1'));
-    await rejects(path, /line 3: the bytes are not valid UTF-8/, { csv: { encoding: 'utf-8' } });
+    const error = await rejects(path, /line 3: the bytes are not valid UTF-8/, { csv: { encoding: 'utf-8' } });
+    expect(error.message).toMatch(/leave the encoding out/);
+  });
+
+  it('gives advice that fits the file and the encoding asked for, never CSV advice for a non-CSV file', async () => {
+    const xlsx = await file(
+      'book.xlsx',
+      Buffer.concat([Buffer.from('PK\u0003\u0004\u0014\u0000'), Buffer.alloc(64, 7)]),
+    );
+    await rejects(xlsx, /^This file is not text but a ZIP archive \(an Excel \.xlsx workbook is one\)/, {
+      csv: { encoding: 'latin-1' },
+    });
+    const pdf = await file('doc.pdf', Buffer.from('%PDF-1.4\n%\xe2\xe3\xcf\xd3\n\x80\x81\n', 'latin1'));
+    await rejects(pdf, /^This file is not text but a PDF document/);
+    // Windows-1252 text: what DuckDB's latin-1 (ISO 8859-1) refuses, whether asked for or detected.
+    const cp1252 = Buffer.from('item,price\ncoffee,\x803\n\x93tea\x94,\x802\n', 'latin1');
+    for (const encoding of ['latin-1' as const, undefined]) {
+      const error = await rejects(await file('cp1252.csv', cp1252), /^The file is not latin-1 text: .*0x80–0x9F/, {
+        csv: { encoding },
+      });
+      expect(error.message).not.toMatch(/set the delimiter/);
+    }
+    const json = await file('rows.json', '[{"a":1}]');
+    await rejects(json, /^The encoding latin-1 applies to CSV and TSV files only; this file is read as JSON/, {
+      csv: { encoding: 'latin-1' },
+    });
+    const parquetLike = await file('rows.jsonl', '{"a":1}\n');
+    await rejects(parquetLike, /read as JSON lines/, { csv: { encoding: 'utf-16' } });
+    // UTF-8 read as UTF-16 became one column of CJK and no rows, without a word.
+    await rejects(await file('utf8.csv', 'a,b\n1,x\n'), /^The file is not UTF-16/, { csv: { encoding: 'utf-16' } });
   });
 
   it('detects latin-1 when the bytes are not UTF-8', async () => {
@@ -287,6 +317,40 @@ describe('importFile: JSON lines and Parquet', () => {
     await rejects(path, /Malformed JSON/, { format: 'jsonl' });
   });
 
+  it('names the line where a faulty JSON lines record starts, not the next one or a record count', async () => {
+    const runsOn = await file('runs-on.jsonl', '{"a":1}\n{"a":2}\n{"a":3,\n"b":}\n{"a":4}\n');
+    const error = await rejects(runsOn, /record starting at line 3 of "runs-on\.jsonl" does not end on its line/);
+    expect(error.message).not.toMatch(/line 4/);
+    // DuckDB skips blank lines when it counts: the record on line 4 is its third.
+    const blanks = await file('blanks.jsonl', '{"a":1}\n\n\n{"a":2,,}\n');
+    await rejects(blanks, /^Malformed JSON lines: the record starting at line 4 of "blanks\.jsonl" is not valid JSON$/);
+    const gzipped = await file('runs-on.jsonl.gz', gzipSync('{"a":1}\r\n{"a":2,\r\n"b":}\r\n'));
+    await rejects(gzipped, /record starting at line 2 of "runs-on\.jsonl\.gz" does not end on its line/);
+  });
+
+  it('refuses a JSON array cut short, named or not, even when cut right after a record', async () => {
+    const records = Array.from({ length: 50 }, (_, i) => JSON.stringify({ id: i, name: `n${i}` }));
+    const cut = '[' + records.slice(0, 20).join(',') + ',';
+    const notClosed =
+      /^Malformed JSON: the array is not closed: ".*" starts with "\[" but ends without its closing "\]"/;
+    await rejects(await file('nameless-upload', cut), notClosed);
+    await rejects(await file('named-upload', cut), notClosed, { fileName: 'rows.json' });
+    await rejects(await file('as-lines-upload', '[\n' + records.slice(0, 20).join(',\n') + '\n'), notClosed, {
+      format: 'jsonl',
+    });
+    await rejects(await file('bom-cut-upload', '\ufeff[{"a":1},'), notClosed);
+    // Compressed whole, after the cut: the gzip stream is complete, its content is not.
+    await rejects(await file('cut.json.gz', gzipSync(cut)), notClosed);
+    await rejects(await file('cut-gzip-upload', gzipSync(cut)), notClosed);
+  });
+
+  it('reads an array behind a UTF-8 byte-order mark as JSON', async () => {
+    const path = await file('bom-upload', '\ufeff [{"a":1},{"a":2}]\n');
+    const { result, rows } = await run(path);
+    expect(result.detected.format).toBe('json');
+    expect(rows).toEqual([[1], [2]]);
+  });
+
   it('names an upload by its own file name in errors, never by the temporary file it landed in', async () => {
     const path = await file('1796497659029-nubqaou0t1c-upload', '[{"a":1,"b":"x"},{"a":2,"b":');
     const error = await rejects(path, /^Malformed JSON: .*"observations\.json"/, { fileName: 'observations.json' });
@@ -357,7 +421,6 @@ describe('importFile: JSON arrays, nested records and compressed files', () => {
   });
 
   it('imports gzip-compressed CSV, JSON lines and JSON arrays, whatever their name', async () => {
-    const { gzipSync } = await import('node:zlib');
     const csv = 'station;value;note\nDA41;1,5;été\nDV02;2,25;\n';
     for (const name of ['obs.csv.gz', 'upload-tmp']) {
       const { result, rows } = await run(await file(name, gzipSync(Buffer.from(csv, 'latin1'))));

@@ -16,7 +16,9 @@ import {
 import { csvBadRequest, csvReadExpression, detectCsv, parseCsvError, type CsvDialect } from './csv-detect.js';
 import { checkJsonDepth, JSON_TYPED_DEPTH, tooManyColumnsMessage, type ImportLimits } from './import-limits.js';
 import type { DuckDb } from './duckdb.js';
+import { checkEncodingFitsFormat, checkUtf16, notLatin1Error, notTextError, notTextReason } from './encoding-checks.js';
 import { engineError, type ShownPath } from './engine-errors.js';
+import { checkArrayClosed, checkArrayTail, firstCharacter, jsonLinesErrorMessage } from './json-file-checks.js';
 import { copySelectToParquet, describeRelation, type DatasetColumn, type ProgressCallback } from './parquet-output.js';
 import type { CsvEncoding, CsvOptions } from './table-source.js';
 
@@ -77,7 +79,7 @@ function sniffFormat(content: Buffer, stored: Buffer, name: string): StoredForma
   if (extension === '.parquet' || extension === '.parq') return 'parquet';
   if (extension === '.tsv' || extension === '.tab') return 'tsv';
   if (extension === '.csv' || extension === '.txt') return 'csv';
-  const first = content.toString('latin1').trimStart()[0];
+  const first = firstCharacter(content);
   if (first === '[') return 'json';
   if (first === '{' || extension === '.jsonl' || extension === '.ndjson' || extension === '.json') return 'jsonl';
   return 'csv';
@@ -131,12 +133,17 @@ export async function importFile(db: DuckDb, options: ImportFileOptions): Promis
     const sniffed = sniffFormat(content, stored, options.fileName ?? sourcePath);
     const shownAs: ShownPath = options.fileName ? [sourcePath, basename(options.fileName)] : sourcePath;
     const format = requested === 'auto' ? sniffed : requested;
-    const read = (): Promise<ImportResult> => {
+    const read = async (): Promise<ImportResult> => {
       if (format === 'csv' || format === 'tsv') {
+        const notText = notTextReason(content);
+        if (notText) throw notTextError(notText);
+        if (options.csv?.encoding === 'utf-16') checkUtf16(content);
         const csv = { ...options.csv };
         if (format === 'tsv' && csv.delimiter === undefined) csv.delimiter = '\t';
         return importCsv(conn, { path: sourcePath, targetPath, schema, onProgress, compression, shownAs, limits }, csv);
       }
+      const jsonLayout = sniffed === 'json' ? 'json' : 'jsonl';
+      checkEncodingFitsFormat(format === 'parquet' ? 'parquet' : jsonLayout, options.csv?.encoding);
       if (format === 'parquet') {
         if (compression)
           throw badRequest(
@@ -151,7 +158,7 @@ export async function importFile(db: DuckDb, options: ImportFileOptions): Promis
       return importSelfDescribing(
         conn,
         { path: sourcePath, targetPath, schema, onProgress, compression, shownAs, limits },
-        sniffed === 'json' ? 'json' : 'jsonl',
+        jsonLayout,
       );
     };
     if (!compression)
@@ -159,7 +166,12 @@ export async function importFile(db: DuckDb, options: ImportFileOptions): Promis
     if (format === 'parquet') return read();
     // Checked alongside the import; a cut-off file fails it (and the import's error is then moot).
     const asError = (error: unknown) => (error instanceof Error ? error : new Error(String(error)));
-    const whole = checkComplete(sourcePath, compression).then(() => undefined, asError);
+    const jsonArray = format !== 'csv' && format !== 'tsv' && sniffed === 'json';
+    const whole = checkComplete(sourcePath, compression)
+      .then(({ tail }) => {
+        if (jsonArray && tail) checkArrayTail(tail, basename(options.fileName ?? sourcePath));
+      })
+      .then(() => undefined, asError);
     const outcome = await read().then(
       (value) => ({ value }),
       (error: unknown) => ({ error: asError(error) }),
@@ -223,7 +235,7 @@ async function importCsv(conn: DuckDBConnection, copy: FileCopy, csv: CsvOptions
       };
     } catch (error) {
       const info = parseCsvError(error);
-      if (!info) throw engineError(error, [shownAs, targetPath]);
+      if (!info) throw notLatin1Error(error, undefined) ?? engineError(error, [shownAs, targetPath]);
       if (info.kind === 'unicode' && csv.encoding === undefined && dialect.encoding === 'utf-8') {
         dialect = { ...dialect, encoding: 'latin-1' };
         continue;
@@ -245,25 +257,34 @@ async function importSelfDescribing(
   format: 'parquet' | 'json' | 'jsonl',
 ): Promise<ImportResult> {
   const { path, targetPath, schema, onProgress, compression, shownAs, limits } = copy;
+  const shownName = typeof shownAs === 'string' ? basename(shownAs) : shownAs[1];
+  if (format === 'json' && !compression) await checkArrayClosed(path, shownName);
   if (format !== 'parquet' && limits.maxJsonDepth !== undefined)
     await checkJsonDepth(conn, path, compression, limits.maxJsonDepth);
-  // format = 'auto': an array of records or one record per line, whatever the name promised.
-  // Nesting past JSON_TYPED_DEPTH stays JSON text (see there).
+  // A file that starts with `[` is read as an array, which also skips a byte-order mark (`auto`
+  // reads the array behind one as a single value); otherwise `auto`: one record per line, or an
+  // array after all, whatever the name promised. Nesting past JSON_TYPED_DEPTH stays JSON text.
+  const layout = format === 'json' ? 'array' : 'auto';
   const relation =
     format === 'parquet'
       ? `read_parquet(${quoteLiteral(path)})`
-      : `read_json(${quoteLiteral(path)}, format = 'auto', maximum_depth = ${JSON_TYPED_DEPTH}${compressionOption(compression)})`;
+      : `read_json(${quoteLiteral(path)}, format = '${layout}', maximum_depth = ${JSON_TYPED_DEPTH}${compressionOption(compression)})`;
   const what =
     format === 'parquet'
       ? 'This is not a readable Parquet file'
       : format === 'json'
         ? 'Malformed JSON'
         : 'Malformed JSON lines';
+  // DuckDB counts JSON lines records, not lines: the faulty record's own line is looked up.
+  const malformed = async (error: unknown, paths: ShownPath[]) => {
+    const lines = format === 'jsonl' && (await jsonLinesErrorMessage(path, compression, shownName));
+    return lines ? badRequest(lines) : engineError(error, paths, `${what}: `);
+  };
   let names: string[];
   try {
     names = (await describeRelation(conn, relation)).map((c) => c.name);
   } catch (error) {
-    throw engineError(error, [shownAs], `${what}: `);
+    throw await malformed(error, [shownAs]);
   }
   if (limits.maxColumns !== undefined && names.length > limits.maxColumns)
     throw badRequest(tooManyColumnsMessage(names.length, limits.maxColumns));
@@ -277,10 +298,7 @@ async function importSelfDescribing(
     return { ...written, detected: { format, ...(compression ? { compression } : {}) } };
   } catch (error) {
     const conversion = error instanceof Error && error.message.startsWith('Conversion Error');
-    throw engineError(
-      error,
-      [shownAs, targetPath],
-      conversion ? 'A type override does not fit the data: ' : `${what}: `,
-    );
+    if (conversion) throw engineError(error, [shownAs, targetPath], 'A type override does not fit the data: ');
+    throw await malformed(error, [shownAs, targetPath]);
   }
 }

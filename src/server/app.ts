@@ -15,7 +15,7 @@ import { openApiDocument } from './openapi.js';
 import * as R from './response-schemas.js';
 import { route } from './route.js';
 import { apiRouteModules } from './routes/index.js';
-import { SESSION_COOKIE } from './routes/auth.js';
+import { requestToken } from './routes/auth.js';
 import { registerRawUploadParser, unsupportedMediaType } from './raw-upload.js';
 import { registerServiceCalls } from './service-calls.js';
 import { registerWebUi } from './web-ui.js';
@@ -65,7 +65,7 @@ export async function buildServer(ws: Workspace, options: ServerOptions = {}): P
   app.addHook('onRequest', async (request) => {
     if (request.routeOptions.config?.serviceCaller) return;
     const header = request.headers.authorization;
-    const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : request.cookies?.[SESSION_COOKIE];
+    const token = requestToken(request);
     request.principal = token
       ? await ws.catalog.users.authenticateToken(token)
       : options.localOwner

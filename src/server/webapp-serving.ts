@@ -2,7 +2,8 @@ import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '../catalog/access.js';
 import { asSharedViewer, isSharedWith } from '../catalog/sharing.js';
-import { badRequest, LlanoError, notFound, tooLarge } from '../common/errors.js';
+import { badRequest, forbidden, LlanoError, notFound, tooLarge, unauthorized } from '../common/errors.js';
+import { sha256 } from '../common/ids.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { callBackend } from '../webapps/webapp-backend.js';
 import { WEBAPP_CLIENT_JS } from '../webapps/webapp-client.js';
@@ -10,8 +11,9 @@ import { webappAggregate, webappRows, webappSql } from '../webapps/webapp-data.j
 import { checkWebappPath } from '../webapps/webapp-limits.js';
 import { proxyToPython } from '../webapps/webapp-python.js';
 import { REACT_BUILD_DIR, reactBundle, reactPage } from '../webapps/react-build.js';
-import { viewerOf, viewToken } from '../webapps/webapp-token.js';
+import { viewClaimsOf, viewToken } from '../webapps/webapp-token.js';
 import { storedWebapp } from '../webapps/webapps-service.js';
+import { requestToken } from './routes/auth.js';
 
 /**
  * Serves webapps at `/webapps/KEY/id/…` (outside `/api`, so outside the OpenAPI document and its
@@ -81,12 +83,61 @@ async function viewer(ws: Workspace, principal: Principal | null, key: string, i
   return principal;
 }
 
-async function principalOfToken(ws: Workspace, token: string, key: string, id: string): Promise<Principal | null> {
-  const username = await viewerOf(ws, token, key, id);
-  if (!username) return null;
-  const user = await ws.catalog.users.findByUsername(username);
-  if (!user || user.disabled) return null;
-  return { userId: user.id, username: user.username, isAdmin: user.isAdmin, via: 'session' };
+/** A page load (what a browser shows, in a tab or a frame), as opposed to a page's own files and calls. */
+function isPageLoad(request: FastifyRequest): boolean {
+  const dest = request.headers['sec-fetch-dest'];
+  if (typeof dest === 'string') return ['document', 'iframe', 'frame', 'embed', 'object'].includes(dest);
+  return request.method === 'GET' && (request.headers.accept ?? '').includes('text/html');
+}
+
+/** Sent from a page of this server (the Llano UI, or a webapp page following its own link). */
+function fromThisServer(request: FastifyRequest): boolean {
+  const referer = request.headers.referer;
+  if (!referer) return false;
+  try {
+    return new URL(referer).host === request.headers.host;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The viewer of a `~TOKEN` request, acting with the rights of the credential that opened the
+ * webapp (a project-scoped API key stays scoped), null when the token is not valid here.
+ * - A request that carries a credential (the session cookie, a Bearer token) must carry that one:
+ *   another user's cookie, or another session's, gets 403.
+ * - A request without one: the webapp's sandboxed pages have an opaque origin, so the browser
+ *   sends no cookie with their files and calls, which the token alone authorises. A page load
+ *   without it is a copied address opened elsewhere (401), unless it comes from this server's own
+ *   pages (a webapp page following its own link).
+ * - Either way the credential must still be valid: a logout ends its webapp addresses.
+ */
+async function principalOfToken(
+  ws: Workspace,
+  request: FastifyRequest,
+  token: string,
+  key: string,
+  id: string,
+): Promise<Principal | null> {
+  const claims = await viewClaimsOf(ws, token, key, id);
+  if (!claims) return null;
+  const bound = claims.credential;
+  if (!bound) {
+    // Opened by a local workspace's owner, who has no credential.
+    const user = await ws.catalog.users.findByUsername(claims.username);
+    if (!user || user.disabled) return null;
+    return { userId: user.id, username: user.username, isAdmin: user.isAdmin, via: 'session' };
+  }
+  const presented = requestToken(request);
+  if (presented !== undefined && sha256(presented) !== bound.hash)
+    throw forbidden('This webapp address belongs to another session: open the webapp from Llano');
+  if (presented === undefined && isPageLoad(request) && !fromThisServer(request))
+    throw unauthorized(
+      'A webapp address works only in the browser session that opened it: sign in and open the webapp from Llano',
+    );
+  const principal = await ws.catalog.users.authenticateHash(bound.hash, bound.kind);
+  if (!principal) throw unauthorized('The session that opened this webapp has ended: open it again from Llano');
+  return principal;
 }
 
 /** The body as JSON, whatever its content type (the client sends text/plain to stay a simple request). */
@@ -251,7 +302,7 @@ export async function registerWebappServing(app: FastifyInstance, ws: Workspace)
           const t: Target = {
             key,
             id,
-            principal: await viewer(ws, await principalOfToken(ws, token, key, id), key, id),
+            principal: await viewer(ws, await principalOfToken(ws, request, token, key, id), key, id),
             prefix: `/webapps/${key}/${id}/~${token}`,
             token,
             viaToken: true,
@@ -260,7 +311,7 @@ export async function registerWebappServing(app: FastifyInstance, ws: Workspace)
         }
         const principal = await viewer(ws, request.principal, key, id);
         const rest = restOf(request, 4);
-        const token = await viewToken(ws, principal.username, key, id);
+        const token = await viewToken(ws, principal.username, key, id, requestToken(request));
         if (!rest.startsWith('api/') && (request.method === 'GET' || request.method === 'HEAD')) {
           await storedWebapp(ws, key, id).catch(() => {
             throw hidden(key, id);

@@ -1,5 +1,5 @@
 import type { Principal } from '../catalog/access.js';
-import type { ApiKeyInfo, Revoked, User } from '../catalog/users.js';
+import type { ApiKeyInfo, Revoked, User, UserChanges } from '../catalog/users.js';
 import { forbidden } from '../common/errors.js';
 import type { Workspace } from './workspace.js';
 
@@ -16,15 +16,18 @@ function requireGlobalAdmin(principal: Principal, action: string): void {
 /** The user behind a principal (the local workspace owner acts as `admin`). */
 const userOf = (ws: Workspace, principal: Principal) => ws.catalog.users.requireByUsername(principal.username);
 
-/** Disables or enables a user, or changes their admin right, name or email (global admin). */
+/**
+ * Disables or enables a user, or changes their admin right, name or email (global admin); with
+ * what changed, from → to, for the audit log.
+ */
 export async function updateUser(
   ws: Workspace,
   principal: Principal,
   username: string,
   patch: unknown,
-): Promise<User & Revoked> {
+): Promise<{ user: User & Revoked; changes: UserChanges }> {
   requireGlobalAdmin(principal, 'change users');
-  return ws.catalog.users.update(username, patch);
+  return ws.catalog.users.updateWithChanges(username, patch);
 }
 
 /** Deletes a user, their sessions, API keys and memberships (global admin). */

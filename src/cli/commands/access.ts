@@ -94,10 +94,19 @@ export const accessCommands: CommandModule = (program, io) => {
       ),
     );
 
-  const apiKey = program
-    .command('api-key')
-    .description('API keys: personal (acting as you), or of the project named by -p with --role');
-  apiKey
+  addApiKeyCommands(
+    program
+      .command('api-key')
+      .description("API keys: personal (acting as you; a global admin: anyone's), or of the project -p with --role"),
+    io,
+  );
+  // `apikey` was a second group for the personal keys: kept working for old scripts, out of --help.
+  addApiKeyCommands(program.command('apikey', { hidden: true }).description('Same as api-key'), io);
+};
+
+/** `create`, `list` and `revoke` of API keys, under `api-key` (and its hidden old spelling `apikey`). */
+function addApiKeyCommands(group: Command, io: Parameters<CommandModule>[1]): void {
+  group
     .command('create <name>')
     .description('Create an API key; its secret is printed once')
     .option('--scope <scope>', 'read, write, run or admin (repeat; default: all, or those of --role)', collect)
@@ -112,19 +121,28 @@ export const accessCommands: CommandModule = (program, io) => {
         printRecord(io, g, await c.request('POST', url, opts.role ? { ...body, role: opts.role } : body));
       }),
     );
-  apiKey
+  group
     .command('list')
     .description('Your API keys, or with --project-keys those of the project -p KEY (never the secret)')
     .option('--project-keys', 'the keys of the project named by -p')
-    .action(async (opts: { projectKeys?: boolean }, cmd: Command) =>
+    .option('--user <name>', "another user's keys (global admin)")
+    .option('--all', "everyone's keys (global admin)")
+    .action(async (opts: { projectKeys?: boolean; user?: string; all?: boolean }, cmd: Command) =>
       withClient(io, cmd, async (c, g) => {
-        const url = opts.projectKeys ? `/api/projects/${projectOf(io, g)}/api-keys` : '/api/api-keys';
+        const q = new URLSearchParams({
+          ...(opts.user ? { user: opts.user } : {}),
+          ...(opts.all ? { all: 'true' } : {}),
+        });
+        const url = opts.projectKeys
+          ? `/api/projects/${projectOf(io, g)}/api-keys`
+          : `/api/api-keys${q.size ? `?${q}` : ''}`;
         print(io, g, await c.request<ApiKeyInfo[]>('GET', url), { columns: KEY_COLUMNS, rows: keyRow });
       }),
     );
-  apiKey
+  group
     .command('revoke <id>')
-    .description('Revoke an API key (with --project-key: one of the project -p KEY)')
+    .alias('delete')
+    .description('Revoke an API key, its id from `llano api-key list` (with --project-key: one of the project -p KEY)')
     .option('--project-key', 'a key of the project named by -p')
     .action(async (id: string, opts: { projectKey?: boolean }, cmd: Command) =>
       withClient(io, cmd, async (c) => {
@@ -134,4 +152,4 @@ export const accessCommands: CommandModule = (program, io) => {
         io.out(`Revoked API key ${id}\n`);
       }),
     );
-};
+}

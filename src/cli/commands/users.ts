@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { ApiKeyInfo, User } from '../../catalog/user-types.js';
+import type { User } from '../../catalog/user-types.js';
 import { badRequest } from '../../common/errors.js';
 import { HttpClient } from '../client.js';
 import { enc, globals, print, printRecord, withClient } from '../command-kit.js';
@@ -31,7 +31,7 @@ const userRow = (u: User) => [
   u.createdAt,
 ];
 
-/** `llano login`, `llano logout`, `llano user …`, `llano apikey …`. */
+/** `llano login`, `llano logout`, `llano user …` (API keys: `llano api-key …`, in access.ts). */
 export const userCommands: CommandModule = (program, io) => {
   program
     .command('login [url]')
@@ -72,7 +72,7 @@ export const userCommands: CommandModule = (program, io) => {
         io.out('Not logged in\n');
         return;
       }
-      // A session ends on the server; an API key stays valid (revoke it with `llano apikey delete`).
+      // A session ends on the server; an API key stays valid (revoke it with `llano api-key revoke`).
       await new HttpClient(saved.url, saved.token).request('POST', '/api/auth/logout').catch(() => undefined);
       removeLogin(io.env);
       io.out(`Logged out of ${saved.url}\n`);
@@ -160,38 +160,4 @@ export const userCommands: CommandModule = (program, io) => {
         io.out(`Set the password of ${username}; their sessions are ended\n`);
       });
     });
-
-  const apikey = program.command('apikey').description("API keys (yours; a global admin: anyone's)");
-  apikey
-    .command('create <name>')
-    .description('Create an API key; its secret is printed once')
-    .action(async (name: string, _o, cmd: Command) =>
-      withClient(io, cmd, async (c, g) => printRecord(io, g, await c.request('POST', '/api/api-keys', { name }))),
-    );
-  apikey
-    .command('list')
-    .description('Your API keys (never the secret)')
-    .option('--user <name>', "another user's keys (global admin)")
-    .option('--all', "everyone's keys (global admin)")
-    .action(async (opts: { user?: string; all?: boolean }, cmd: Command) =>
-      withClient(io, cmd, async (c, g) => {
-        const q = new URLSearchParams({
-          ...(opts.user ? { user: opts.user } : {}),
-          ...(opts.all ? { all: 'true' } : {}),
-        });
-        print(io, g, await c.request('GET', `/api/api-keys${q.size ? `?${q}` : ''}`), {
-          columns: ['id', 'user', 'name', 'prefix', 'created', 'last used'],
-          rows: (k: ApiKeyInfo) => [k.id, k.username, k.name, `${k.prefix}…`, k.createdAt, k.lastUsedAt ?? 'never'],
-        });
-      }),
-    );
-  apikey
-    .command('delete <id>')
-    .description('Revoke an API key (its id from `llano apikey list`)')
-    .action(async (id: string, _o, cmd: Command) =>
-      withClient(io, cmd, async (c) => {
-        await c.request('DELETE', `/api/api-keys/${enc(id)}`);
-        io.out(`Revoked API key ${id}\n`);
-      }),
-    );
 };

@@ -34,9 +34,9 @@ const KeyQuery = z.object({
 });
 
 /** The session token or API key a request authenticates with (Bearer header, else the session cookie). */
-const requestToken = (request: FastifyRequest): string | undefined => {
+export const requestToken = (request: FastifyRequest): string | undefined => {
   const header = request.headers.authorization;
-  return header?.startsWith('Bearer ') ? header.slice(7).trim() : request.cookies[SESSION_COOKIE];
+  return header?.startsWith('Bearer ') ? header.slice(7).trim() : request.cookies?.[SESSION_COOKIE];
 };
 
 export function authRoutes(app: FastifyInstance, ws: Workspace): void {
@@ -153,7 +153,15 @@ export function authRoutes(app: FastifyInstance, ws: Workspace): void {
       response: { 204: null },
     },
     async ({ principal, params, body, request }) => {
-      await setUserPassword(ws, principal, params.username, body.password, requestToken(request));
+      const { sessionsEnded } = await setUserPassword(
+        ws,
+        principal,
+        params.username,
+        body.password,
+        requestToken(request),
+      );
+      // That it changed, never the value.
+      request.auditNote.detail = { changed: 'password', sessionsEnded };
       return undefined;
     },
   );

@@ -26,7 +26,17 @@ export function userRoutes(app: FastifyInstance, ws: Workspace): void {
       response: { 200: R.User },
       body: UserPatch,
     },
-    async ({ principal, params, body }) => updateUser(ws, principal, params.username, body),
+    async ({ principal, params, body, request }) => {
+      const { user, changes } = await updateUser(ws, principal, params.username, body);
+      // Which fields changed, from → to: a patch that sets a field to its value changes nothing.
+      request.auditNote.detail = {
+        changed: changes,
+        ...(user.sessionsEnded || user.apiKeysRevoked
+          ? { sessionsEnded: user.sessionsEnded, apiKeysRevoked: user.apiKeysRevoked }
+          : {}),
+      };
+      return user;
+    },
   );
   route(
     app,
