@@ -20,6 +20,12 @@ const queryOf = (values: Record<string, string | number | boolean | undefined>) 
   return q ? `?${q}` : '';
 };
 
+/** What `POST /api/projects/import` answers, as far as the CLI reads it. */
+type ImportAnswer = Record<string, unknown> & {
+  /** Absent from servers older than the list. */
+  notCarried?: { what: string; count: number; note: string; items?: string[] }[];
+};
+
 /**
  * Empties a folder for a new export, keeping `.git`: only a folder that holds an earlier export
  * (a project.json) or nothing, so a mistyped path never wipes someone's files.
@@ -113,7 +119,14 @@ export const auditCommands: CommandModule = (program, io) => {
         try {
           const zip = path.join(work, 'project.zip');
           await zipFolder(source, zip);
-          printRecord(io, g, await c.upload(`/api/projects/import${queryOf({ key: opts.key })}`, zip));
+          const result = await c.upload<ImportAnswer>(`/api/projects/import${queryOf({ key: opts.key })}`, zip);
+          if (g.json) return printRecord(io, g, result);
+          const { notCarried = [], ...counts } = result;
+          printRecord(io, g, counts);
+          // Said on stderr, one line each, so it is seen even when stdout goes to a file.
+          if (notCarried.length) io.err('Not carried by the export (set them up again here):\n');
+          for (const n of notCarried)
+            io.err(`  ${n.what} (${n.count}): ${n.note}${n.items?.length ? ` ${n.items.join(', ')}` : ''}\n`);
         } finally {
           rmSync(work, { recursive: true, force: true });
         }
