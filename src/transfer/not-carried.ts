@@ -1,7 +1,7 @@
 import { PROJECT_TABLES } from '../catalog/projects.js';
 import type { Workspace } from '../workspace/workspace.js';
 import type { ExportOptions } from './project-export.js';
-import type { NotCarried } from './project-folder.js';
+import type { NotCarried } from './transfer-types.js';
 
 type ProjectTable = (typeof PROJECT_TABLES)[number];
 

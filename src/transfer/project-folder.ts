@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { badRequest } from '../common/errors.js';
+import type { NotCarried } from './transfer-types.js';
 
 /**
  * The layout of an exported project, a folder of readable files that can live in git:
@@ -55,18 +56,6 @@ export interface ProjectFile {
   kinds: Record<string, string>;
   /** What the export left out (absent in exports made before it was listed). */
   notCarried?: NotCarried[];
-}
-
-/** Something a project had that its export does not carry, and what to do about it. */
-export interface NotCarried {
-  /** A short name: `secrets`, `scenario-runs`, … */
-  what: string;
-  /** How many (objects, rows, keys) the project had. */
-  count: number;
-  /** Why it is left out and what to do after an import. */
-  note: string;
-  /** The objects concerned, where that helps (`connection:pg_main`). */
-  items?: string[];
 }
 
 /** One entry of `wiki-attachments.json`. */

@@ -17,26 +17,11 @@ import {
   SIDE_FILES,
   nameOfFile,
   readJson,
-  type NotCarried,
   type ProjectFile,
 } from './project-folder.js';
+import type { ImportResult } from './transfer-types.js';
 
-export interface ImportResult {
-  key: string;
-  objects: number;
-  revisions: number;
-  datasetsWithData: number;
-  /** Datasets declared partitioned. */
-  partitionedDatasets: number;
-  attachments: number;
-  discussions: number;
-  /** Members of the exported project with no account here: not added. */
-  skippedMembers: string[];
-  /** Authors of attachments and discussions with no account here: kept as the names they were. */
-  authorsWithoutAccount: string[];
-  /** What the export could not carry (project.json's `notCarried`): to set up again here. */
-  notCarried: NotCarried[];
-}
+export type { ImportResult };
 
 const MAX_ENTRIES = 100_000;
 

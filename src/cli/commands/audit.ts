@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import type { AuditEntry, AuditPage } from '../../catalog/audit-types.js';
 import type { TimelineItem, TimelinePage } from '../../audit/timeline-types.js';
 import { badRequest } from '../../common/errors.js';
+import type { ImportResult } from '../../transfer/transfer-types.js';
 import { extractZip } from '../../common/zip/zip-reader.js';
 import { zipFolder } from '../../common/zip/zip-folder.js';
 import { enc, print, printRecord, withClient } from '../command-kit.js';
@@ -18,12 +19,6 @@ const queryOf = (values: Record<string, string | number | boolean | undefined>) 
     .map(([k, v]) => `${k}=${enc(String(v))}`)
     .join('&');
   return q ? `?${q}` : '';
-};
-
-/** What `POST /api/projects/import` answers, as far as the CLI reads it. */
-type ImportAnswer = Record<string, unknown> & {
-  /** Absent from servers older than the list. */
-  notCarried?: { what: string; count: number; note: string; items?: string[] }[];
 };
 
 /**
@@ -119,7 +114,11 @@ export const auditCommands: CommandModule = (program, io) => {
         try {
           const zip = path.join(work, 'project.zip');
           await zipFolder(source, zip);
-          const result = await c.upload<ImportAnswer>(`/api/projects/import${queryOf({ key: opts.key })}`, zip);
+          // `notCarried` is absent from servers older than the list.
+          const result = await c.upload<Partial<ImportResult>>(
+            `/api/projects/import${queryOf({ key: opts.key })}`,
+            zip,
+          );
           if (g.json) return printRecord(io, g, result);
           const { notCarried = [], ...counts } = result;
           printRecord(io, g, counts);

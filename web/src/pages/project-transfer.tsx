@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router-dom';
+import type { ImportResult } from '../api/types';
 import { uploadFile } from '../api/upload';
 import { CardSection, DialogButtons, ErrorAlert, Modal } from '../components/ui';
 import { ActionButton } from '../components/can';
@@ -36,14 +37,6 @@ export function ExportProject({ projectKey }: { projectKey: string }) {
       </div>
     </CardSection>
   );
-}
-
-/** What an import answers (src/transfer/project-import.ts `ImportResult`). */
-interface ImportResult {
-  key: string;
-  skippedMembers: string[];
-  authorsWithoutAccount: string[];
-  notCarried: { what: string; count: number; note: string; items?: string[] }[];
 }
 
 /** After an import: what the export could not carry and who has no account here, to set up again. */
