@@ -308,6 +308,14 @@ describe('project export and import carry partitions, attachments and discussion
         /obs\.parquet is not a readable Parquet file/,
       ],
     ];
+    cases.push([
+      'NEWER',
+      (d) => {
+        const file = path.join(d, 'project.json');
+        writeFileSync(file, readFileSync(file, 'utf8').replace('"formatVersion": 2', '"formatVersion": 3'));
+      },
+      /format version 3 is newer than this Llano reads \(2\)/,
+    ]);
     for (const [key, change, message] of cases) {
       const r = await importInto(target, await corrupted(change), key);
       expect(r.status, key).toBe(400);

@@ -29,7 +29,8 @@ import type { NotCarried } from './transfer-types.js';
  */
 
 export const FORMAT = 'llano-project';
-export const FORMAT_VERSION = 1;
+/** 2: partitionings, partitions, wiki attachments, discussions and `notCarried` (an older Llano would drop them). */
+export const FORMAT_VERSION = 2;
 export const DATA_FOLDER = 'data';
 export const REVISIONS_FOLDER = 'revisions';
 /** The mark an export leaves for a secret (src/flow/history.ts, connections). */

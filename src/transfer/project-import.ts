@@ -12,6 +12,7 @@ import { collabAuthors, importCollab, readCollab } from './collab-transfer.js';
 import { importData, importPartitionings, readData, readPartitionings } from './data-transfer.js';
 import {
   FORMAT,
+  FORMAT_VERSION,
   REDACTED,
   REVISIONS_FOLDER,
   SIDE_FILES,
@@ -41,6 +42,11 @@ function readProjectFile(dir: string): ProjectFile {
     throw badRequest('The import has no project.json: export a project with `llano project export`');
   const p = readJson<ProjectFile>(file, 'project.json');
   if ((p.format as string) !== FORMAT) throw badRequest(`project.json: format must be "${FORMAT as string}"`);
+  // A newer layout may hold what this version would silently leave out.
+  if (typeof p.formatVersion === 'number' && p.formatVersion > FORMAT_VERSION)
+    throw badRequest(
+      `project.json: format version ${p.formatVersion} is newer than this Llano reads (${FORMAT_VERSION}): upgrade Llano to import it`,
+    );
   if (typeof p.key !== 'string' || !p.kinds || typeof p.kinds !== 'object')
     throw badRequest('project.json needs a key and the folders of its kinds (kinds)');
   return p;
