@@ -10,7 +10,7 @@ import { startTestServer, waitForJobEnd, type TestServer } from './support/llano
 
 /**
  * A project moved from one server to another (real DuckDB, real files) keeps what a trial found
- * lost: partitionings and partitioned data, wiki attachments, discussions; what it cannot carry
+ * lost: partitionings and partitioned data, wiki attachments, discussions, object tags; what it cannot carry
  * is listed in project.json and answered by the import. A missing or corrupt file in the archive
  * is refused and leaves nothing behind.
  */
@@ -168,6 +168,10 @@ describe('project export and import carry partitions, attachments and discussion
     await call('POST', `/discussions/${thread.id}/replies`, { message: 'Yes, a re-observation.' }, bob);
     await call('PATCH', `/discussions/${thread.id}`, { status: 'closed' }, alice);
     await call('POST', '/discussions', { object: 'wiki:ops/shifts', title: 'Night roster', message: 'Who?' }, bob);
+    await call('PUT', `/tags/wiki/${encodeURIComponent('ops/shifts')}`, {
+      tags: ['runbook', 'night'],
+      description: 'Who is on shift',
+    });
     await call('POST', '/api-keys', { name: 'dashboard-robot', role: 'reader' });
     zip = await download(source, `${P}/export?data=true`);
     folder = await unpacked(zip);
@@ -187,10 +191,21 @@ describe('project export and import carry partitions, attachments and discussion
         'wiki-attachments.json',
         'wiki-attachments/ops%2Fshifts/plot.png',
         'discussions.json',
+        'object-tags.json',
       ]),
     );
     const imported = await ok(importInto(target, zip, 'COPY'), 201);
-    expect(imported).toMatchObject({ partitionedDatasets: 2, datasetsWithData: 2, attachments: 2, discussions: 2 });
+    expect(imported).toMatchObject({
+      partitionedDatasets: 2,
+      datasetsWithData: 2,
+      attachments: 2,
+      discussions: 2,
+      taggedObjects: 1,
+    });
+    const tags = (s: TestServer, key: string) =>
+      ok(s.call('GET', `/api/projects/${key}/tags/wiki/${encodeURIComponent('ops/shifts')}`, { token: s.adminToken }));
+    expect(await tags(target, 'COPY')).toEqual(await tags(source, 'FULL'));
+    expect(await tags(target, 'COPY')).toMatchObject({ tags: ['runbook', 'night'], description: 'Who is on shift' });
     expect(imported.authorsWithoutAccount).toEqual(['alice']);
     expect(imported.skippedMembers).toEqual(['alice']);
 

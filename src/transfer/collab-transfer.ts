@@ -3,6 +3,7 @@ import path from 'node:path';
 import { badRequest } from '../common/errors.js';
 import { insertThread, storedThreads, type StoredThread } from '../collab/discussions.js';
 import { formatRef, parseObjectRef, WIKI_KIND } from '../collab/object-refs.js';
+import { storeSideTags, storedSideTags, type SideTags } from '../collab/tags.js';
 import { assertAttachmentName, storeAttachment, storedAttachments } from '../collab/wiki-attachments.js';
 import { sha256File } from '../engine/parquet-output.js';
 import type { Workspace } from '../workspace/workspace.js';
@@ -10,6 +11,7 @@ import {
   ATTACHMENTS_FILE,
   ATTACHMENTS_FOLDER,
   DISCUSSIONS_FILE,
+  OBJECT_TAGS_FILE,
   fileNameOf,
   readJson,
   stableJson,
@@ -18,9 +20,9 @@ import {
 } from './project-folder.js';
 
 /**
- * Wiki attachments and discussions in an exported project folder (layout: project-folder.ts).
- * They are written on the target through the collab services (`storeAttachment`,
- * `insertThread`), keeping authors and times. Authors are usernames: one that has an account on
+ * Wiki attachments, discussions and object tags in an exported project folder (layout:
+ * project-folder.ts). They are written on the target through the collab services
+ * (`storeAttachment`, `insertThread`, `storeSideTags`), keeping authors and times. Authors are usernames: one that has an account on
  * the target is that user (an author may close their thread); one that has not stays as the
  * name it was, and the import lists it (`authorsWithoutAccount`).
  */
@@ -28,7 +30,7 @@ import {
 const attachmentPath = (dir: string, a: { page: string; fileName: string }) =>
   path.join(dir, ATTACHMENTS_FOLDER, fileNameOf(a.page), a.fileName);
 
-/** Writes `wiki-attachments.json` with the files, and `discussions.json`, when the project has any. */
+/** Writes `wiki-attachments.json` with the files, `discussions.json` and `object-tags.json`, when the project has any. */
 export async function exportCollab(ws: Workspace, key: string, dir: string): Promise<void> {
   const attachments = await storedAttachments(ws, key);
   if (attachments.length > 0) {
@@ -50,12 +52,15 @@ export async function exportCollab(ws: Workspace, key: string, dir: string): Pro
   }
   const threads = await storedThreads(ws, key);
   if (threads.length > 0) writeText(path.join(dir, DISCUSSIONS_FILE), stableJson(threads));
+  const tags = await storedSideTags(ws, key);
+  if (tags.length > 0) writeText(path.join(dir, OBJECT_TAGS_FILE), stableJson(tags));
 }
 
 /** Attachments and discussions read and checked from an import folder. */
 export interface CollabToImport {
   attachments: (ExportedAttachment & { sourcePath: string })[];
   discussions: StoredThread[];
+  tags: (SideTags & { kind: string; name: string })[];
 }
 
 const isText = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
@@ -104,7 +109,24 @@ export async function readCollab(dir: string, objects: { kind: string; name: str
     // A thread may outlive its object (deleting an object keeps its threads): only its reference is checked.
     parseObjectRef(t.object!);
   }
-  return { attachments, discussions: discussions as StoredThread[] };
+  const tagsFile = path.join(dir, OBJECT_TAGS_FILE);
+  const tags = existsSync(tagsFile) ? readJson<unknown>(tagsFile, OBJECT_TAGS_FILE) : [];
+  if (!Array.isArray(tags)) throw badRequest(`${OBJECT_TAGS_FILE} must be a list of tagged objects`);
+  for (const t of tags as Partial<CollabToImport['tags'][number]>[]) {
+    const whole =
+      isText(t?.kind) &&
+      isText(t.name) &&
+      Array.isArray(t.tags) &&
+      t.tags.every((x) => typeof x === 'string') &&
+      (t.description === null || typeof t.description === 'string') &&
+      isText(t.updatedAt) &&
+      isText(t.updatedBy);
+    if (!whole)
+      throw badRequest(`${OBJECT_TAGS_FILE}: each entry needs kind, name, tags, description, updatedAt and updatedBy`);
+    if (!known.has(formatRef({ kind: t.kind!, name: t.name! })))
+      throw badRequest(`${OBJECT_TAGS_FILE}: no ${t.kind} ${t.name} in the import`);
+  }
+  return { attachments, discussions: discussions as StoredThread[], tags: tags as CollabToImport['tags'] };
 }
 
 /** Usernames the attachments and discussions name, sorted. */
@@ -120,4 +142,5 @@ export async function importCollab(ws: Workspace, key: string, c: CollabToImport
   for (const a of c.attachments)
     await storeAttachment(ws, key, a.page, { ...a, stream: createReadStream(a.sourcePath) });
   for (const t of c.discussions) await insertThread(ws, key, t);
+  for (const { kind, name, ...side } of c.tags) await storeSideTags(ws, key, kind, name, side);
 }

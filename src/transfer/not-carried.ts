@@ -59,10 +59,7 @@ const TABLES: Record<ProjectTable, 'carried' | 'derived' | LeftOut> = {
   api_active: { what: 'api-active-versions', note: 'Which deployed version answers is not exported: deploy again.' },
   api_requests: { what: 'api-requests', note: 'The API services’ request log stays on the exporting server.' },
   notifications: { what: 'notifications', note: 'Users’ notifications stay on the exporting server.' },
-  object_tags: {
-    what: 'object-tags',
-    note: 'Tags and descriptions kept beside objects (scenarios, insights, dashboards, wiki pages) are not exported: set them again.',
-  },
+  object_tags: 'carried',
 };
 
 async function countRows(ws: Workspace, table: ProjectTable, key: string): Promise<number> {

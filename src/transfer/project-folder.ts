@@ -18,6 +18,7 @@ import type { NotCarried } from './transfer-types.js';
  * wiki-attachments.json           the files attached to wiki pages: page, name, size, SHA-256, author, time
  * wiki-attachments/<page>/<file>  their bytes
  * discussions.json                every discussion thread with its messages, oldest first (authors by username)
+ * object-tags.json                tags and descriptions kept beside objects whose bodies have no field for them
  * revisions/<kinds>/<name>.json   every revision, oldest first (only then are there times in the folder)
  * ```
  *
@@ -29,7 +30,7 @@ import type { NotCarried } from './transfer-types.js';
  */
 
 export const FORMAT = 'llano-project';
-/** 2: partitionings, partitions, wiki attachments, discussions and `notCarried` (an older Llano would drop them). */
+/** 2: partitionings, partitions, wiki attachments, discussions, object tags and `notCarried` (an older Llano would drop them). */
 export const FORMAT_VERSION = 2;
 export const DATA_FOLDER = 'data';
 export const REVISIONS_FOLDER = 'revisions';
@@ -41,6 +42,7 @@ export const PARTITIONS_SUFFIX = '.partitions';
 export const ATTACHMENTS_FOLDER = 'wiki-attachments';
 export const ATTACHMENTS_FILE = 'wiki-attachments.json';
 export const DISCUSSIONS_FILE = 'discussions.json';
+export const OBJECT_TAGS_FILE = 'object-tags.json';
 
 /** Body fields written as a file of their own beside the JSON, by extension. */
 export const SIDE_FILES: Record<string, string> = { sql: '.sql', content: '.md' };

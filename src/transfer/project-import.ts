@@ -177,7 +177,7 @@ async function withoutAccount(ws: Workspace, names: string[]): Promise<string[]>
  * (409 when that key exists). Objects are stored as exported; with a `revisions/` folder their
  * whole history is restored (numbers, authors, times), else each starts at revision 1 by the
  * importer. Data files become the datasets' current versions (a partitioned one's partitions its
- * manifest), partitionings, wiki attachments and discussions are restored with their authors and
+ * manifest), partitionings, wiki attachments, discussions and object tags are restored with their authors and
  * times. The importer is the project's admin; exported members are added when they have accounts
  * here. Scenarios of a non-admin importer run as the importer.
  *
@@ -228,6 +228,7 @@ export async function importProjectFolder(
       partitionedDatasets: partitionings.length,
       attachments: collab.attachments.length,
       discussions: collab.discussions.length,
+      taggedObjects: collab.tags.length,
       skippedMembers,
       authorsWithoutAccount: await withoutAccount(ws, collabAuthors(collab)),
       notCarried: Array.isArray(p.notCarried) ? p.notCarried : [],

@@ -22,6 +22,8 @@ export interface ImportResult {
   partitionedDatasets: number;
   attachments: number;
   discussions: number;
+  /** Objects whose tags or description are kept beside them (object-tags.json). */
+  taggedObjects: number;
   /** Members of the exported project with no account here: not added. */
   skippedMembers: string[];
   /** Authors of attachments and discussions with no account here: kept as the names they were. */

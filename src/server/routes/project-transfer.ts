@@ -27,6 +27,7 @@ const Imported = z.looseObject({
   partitionedDatasets: z.number(),
   attachments: z.number().describe('Wiki attachments restored'),
   discussions: z.number().describe('Discussion threads restored'),
+  taggedObjects: z.number().describe('Objects whose tags or description kept beside them were restored'),
   skippedMembers: z.array(z.string()).describe('Members with no account here: not added'),
   authorsWithoutAccount: z
     .array(z.string())

@@ -14,8 +14,8 @@ export function ExportProject({ projectKey }: { projectKey: string }) {
   return (
     <CardSection title="Export">
       <p className="small muted">
-        A ZIP of readable files (one JSON per object, SQL beside its recipe, partitionings, wiki attachments and
-        discussions), to keep in git or import into another Llano.
+        A ZIP of readable files (one JSON per object, SQL beside its recipe, partitionings, wiki attachments,
+        discussions and tags), to keep in git or import into another Llano.
       </p>
       <p className="small muted">
         Left out, and listed in the ZIP&apos;s project.json (an import shows the list): secrets (passwords, tokens,
