@@ -27,15 +27,19 @@ export interface DiscussionMessage {
   createdAt: string;
 }
 
-export interface Discussion {
-  id: string;
-  projectKey: string;
+/** A thread's own fields, as stored (an export carries them). */
+interface ThreadFields {
   object: string;
   title: string;
   status: 'open' | 'closed';
   createdBy: string;
   createdAt: string;
   updatedAt: string;
+}
+
+export interface Discussion extends ThreadFields {
+  id: string;
+  projectKey: string;
   replies: number;
 }
 
@@ -90,6 +94,75 @@ async function requireThread(ws: Workspace, projectKey: string, id: string) {
     .executeTakeFirst();
   if (!row) throw notFound(`Discussion ${id} not found in project ${projectKey}`);
   return row;
+}
+
+/** A whole thread as it is stored, without ids (what a project export carries). */
+export interface StoredThread extends ThreadFields {
+  messages: { author: string; message: string; createdAt: string }[];
+}
+
+/**
+ * Writes a thread and its messages in one transaction, under a new id (returned); authors and
+ * times are taken as given. The one way a discussion is written: opened here, or imported.
+ */
+export async function insertThread(ws: Workspace, projectKey: string, thread: StoredThread): Promise<string> {
+  const ref = parseObjectRef(thread.object);
+  const id = newId();
+  await ws.catalog.db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('discussions')
+      .values({
+        id,
+        project_key: projectKey,
+        object_kind: ref.kind,
+        object_name: ref.name,
+        title: thread.title,
+        status: thread.status,
+        created_by: thread.createdBy,
+        created_at: thread.createdAt,
+        updated_at: thread.updatedAt,
+      })
+      .execute();
+    for (const m of thread.messages)
+      await trx
+        .insertInto('discussion_messages')
+        .values({
+          discussion_id: id,
+          project_key: projectKey,
+          author: m.author,
+          message: m.message,
+          created_at: m.createdAt,
+        })
+        .execute();
+  });
+  return id;
+}
+
+/** Every thread of a project with its messages, oldest first (the caller has checked access). */
+export async function storedThreads(ws: Workspace, projectKey: string): Promise<StoredThread[]> {
+  const threads = await ws.catalog.db
+    .selectFrom('discussions')
+    .selectAll()
+    .where('project_key', '=', projectKey)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+  const out: StoredThread[] = [];
+  for (const t of threads)
+    out.push({
+      object: formatRef({ kind: t.object_kind, name: t.object_name }),
+      title: t.title,
+      status: t.status,
+      createdBy: t.created_by,
+      createdAt: t.created_at,
+      updatedAt: t.updated_at,
+      messages: (await messagesOf(ws, t.id)).map((m) => ({
+        author: m.author,
+        message: m.message,
+        createdAt: m.createdAt,
+      })),
+    });
+  return out;
 }
 
 /** Discussions of a project, optionally of one object or status; most recently active first. */
@@ -164,33 +237,15 @@ export async function startDiscussion(
   const body = parseOr400(NewDiscussionSchema, input, 'discussion');
   const ref = parseObjectRef(body.object);
   await requireObject(ws, projectKey, ref);
-  const id = newId();
   const now = nowIso();
-  await ws.catalog.db.transaction().execute(async (trx) => {
-    await trx
-      .insertInto('discussions')
-      .values({
-        id,
-        project_key: projectKey,
-        object_kind: ref.kind,
-        object_name: ref.name,
-        title: body.title,
-        status: 'open',
-        created_by: principal.username,
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
-    await trx
-      .insertInto('discussion_messages')
-      .values({
-        discussion_id: id,
-        project_key: projectKey,
-        author: principal.username,
-        message: body.message,
-        created_at: now,
-      })
-      .execute();
+  const id = await insertThread(ws, projectKey, {
+    object: formatRef(ref),
+    title: body.title,
+    status: 'open',
+    createdBy: principal.username,
+    createdAt: now,
+    updatedAt: now,
+    messages: [{ author: principal.username, message: body.message, createdAt: now }],
   });
   const mentioned = await mentionedMembers(ws, projectKey, body.message, principal.username);
   await notifyUsers(ws, mentioned, {

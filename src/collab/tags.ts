@@ -81,6 +81,61 @@ export async function getTags(ws: Workspace, principal: Principal, projectKey: s
   return merge(kind, name, stored.body, await sideRow(ws, projectKey, kind, name));
 }
 
+/** What `object_tags` keeps of one object: the tags and description its kind's body has no field for. */
+export interface SideTags {
+  tags: string[];
+  description: string | null;
+  updatedAt: string;
+  updatedBy: string;
+}
+
+/**
+ * Writes an object's side tags and refreshes its search row: the one way `object_tags` is
+ * written, by `setTags` or by a project import (which keeps author and time).
+ */
+export async function storeSideTags(
+  ws: Workspace,
+  projectKey: string,
+  kind: string,
+  name: string,
+  side: SideTags,
+): Promise<void> {
+  const row = {
+    tags: JSON.stringify(side.tags),
+    description: side.description,
+    updated_at: side.updatedAt,
+    updated_by: side.updatedBy,
+  };
+  await ws.catalog.db
+    .insertInto('object_tags')
+    .values({ project_key: projectKey, kind, name, ...row })
+    .onConflict((oc) => oc.columns(['project_key', 'kind', 'name']).doUpdateSet(row))
+    .execute();
+  await reindexObject(ws.catalog.db, projectKey, kind, name);
+}
+
+/** Every object's side tags in a project, by kind and name (the caller has checked access). */
+export async function storedSideTags(
+  ws: Workspace,
+  projectKey: string,
+): Promise<(SideTags & { kind: string; name: string })[]> {
+  const rows = await ws.catalog.db
+    .selectFrom('object_tags')
+    .selectAll()
+    .where('project_key', '=', projectKey)
+    .orderBy('kind')
+    .orderBy('name')
+    .execute();
+  return rows.map((r) => ({
+    kind: r.kind,
+    name: r.name,
+    tags: JSON.parse(r.tags) as string[],
+    description: r.description,
+    updatedAt: r.updated_at,
+    updatedBy: r.updated_by,
+  }));
+}
+
 /** Sets an object's tags (and its description when given); writers only. */
 export async function setTags(
   ws: Workspace,
@@ -113,26 +168,12 @@ export async function setTags(
   }
   if (!fields.tags || (!fields.description && description !== undefined)) {
     const side = await sideRow(ws, projectKey, kind, name);
-    const row = {
-      tags: JSON.stringify(fields.tags ? [] : tags),
+    await storeSideTags(ws, projectKey, kind, name, {
+      tags: fields.tags ? [] : tags,
       description: fields.description ? null : (description ?? side?.description ?? null),
-      updated_at: nowIso(),
-      updated_by: principal.username,
-    };
-    if (side)
-      await ws.catalog.db
-        .updateTable('object_tags')
-        .set(row)
-        .where('project_key', '=', projectKey)
-        .where('kind', '=', kind)
-        .where('name', '=', name)
-        .execute();
-    else
-      await ws.catalog.db
-        .insertInto('object_tags')
-        .values({ project_key: projectKey, kind, name, ...row })
-        .execute();
-    await reindexObject(ws.catalog.db, projectKey, kind, name);
+      updatedAt: nowIso(),
+      updatedBy: principal.username,
+    });
   }
   return getTags(ws, principal, projectKey, kind, name);
 }

@@ -86,6 +86,19 @@ export async function saveAttachment(
 ): Promise<Attachment> {
   await ws.catalog.projects.authorize(principal, projectKey, 'writer');
   await requirePage(ws, projectKey, page);
+  return storeAttachment(ws, projectKey, page, { ...file, createdBy: principal.username, createdAt: nowIso() });
+}
+
+/**
+ * Writes an attachment's bytes and row (the caller has checked access and the page): the one way
+ * an attachment is written, by an upload or by a project import (which keeps author and time).
+ */
+export async function storeAttachment(
+  ws: Workspace,
+  projectKey: string,
+  page: string,
+  file: { fileName: string; stream: Readable; createdBy: string; createdAt: string },
+): Promise<Attachment> {
   const fileName = assertAttachmentName(file.fileName);
   const limit = ws.config.maxAttachmentMb * 1024 * 1024;
   const temp = ws.tempPath('.attachment');
@@ -115,8 +128,8 @@ export async function saveAttachment(
     size,
     content_type: INLINE_TYPES[path.extname(fileName).toLowerCase()] ?? 'application/octet-stream',
     location,
-    created_at: nowIso(),
-    created_by: principal.username,
+    created_at: file.createdAt,
+    created_by: file.createdBy,
   };
   await ws.catalog.db.transaction().execute(async (trx) => {
     await trx
@@ -128,6 +141,18 @@ export async function saveAttachment(
     await trx.insertInto('wiki_attachments').values(row).execute();
   });
   return toAttachment(row);
+}
+
+/** Every attachment of a project with the absolute path of its bytes, by page and name (the caller has checked access). */
+export async function storedAttachments(ws: Workspace, projectKey: string): Promise<(Attachment & { path: string })[]> {
+  const rows = await ws.catalog.db
+    .selectFrom('wiki_attachments')
+    .selectAll()
+    .where('project_key', '=', projectKey)
+    .orderBy('page')
+    .orderBy('file_name')
+    .execute();
+  return rows.map((r) => ({ ...toAttachment(r), path: ws.resolve(r.location) }));
 }
 
 async function findAttachment(ws: Workspace, projectKey: string, page: string, fileName: string) {

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
+import type { CatalogTables } from '../catalog/tables.js';
 import { JOB_OPEN_STATUSES } from '../catalog/statuses.js';
 import { newId, nowIso } from '../common/ids.js';
 import type { Workspace } from '../workspace/workspace.js';
@@ -173,19 +174,18 @@ export async function partitionAttempts(
   );
 }
 
+/** A new file name (relative to the workspace) for a partition's data. */
+function newPartitionLocation(projectKey: string, dataset: string, partitionId: string): string {
+  const safe = partitionId.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 120);
+  return path.posix.join('data', projectKey, dataset, 'partitions', `${safe}-${newId().slice(0, 8)}.parquet`);
+}
+
 /** Records the start of a partition's build and the new file it will write. */
 export async function beginPartition(
   ws: Workspace,
   a: { projectKey: string; dataset: string; partitionId: string; jobId: string },
 ): Promise<PartitionAttempt> {
-  const safe = a.partitionId.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 120);
-  const location = path.posix.join(
-    'data',
-    a.projectKey,
-    a.dataset,
-    'partitions',
-    `${safe}-${newId().slice(0, 8)}.parquet`,
-  );
+  const location = newPartitionLocation(a.projectKey, a.dataset, a.partitionId);
   const row = { state: 'building' as const, job_id: a.jobId, location, error: null, updated_at: nowIso() };
   await ws.catalog.db
     .insertInto('partition_builds')
@@ -298,36 +298,19 @@ export async function commitPartitions(
               .where('partition_id', 'not in', ids),
           )
           .execute();
-      for (let i = 0; i < built.length; i += 200)
-        await trx
-          .insertInto('dataset_version_partitions')
-          .values(
-            built.slice(i, i + 200).map(({ attempt: a, result }) => ({
-              version_id: pending.id,
-              project_key: projectKey,
-              dataset,
-              partition_id: a.partitionId,
-              location: a.location,
-              row_count: result.rowCount,
-              content_hash: result.contentHash,
-              lineage: JSON.stringify(result.lineage),
-              built_at: builtAt,
-            })),
-          )
-          .execute();
+      await insertManifestEntries(
+        trx,
+        pending,
+        built.map(({ attempt: a, result }) => ({
+          partitionId: a.partitionId,
+          location: a.location,
+          ...result,
+          builtAt,
+        })),
+      );
     });
-    const parts = await ws.catalog.db
-      .selectFrom('dataset_version_partitions')
-      .select(['partition_id', 'row_count', 'content_hash', 'location'])
-      .where('version_id', '=', pending.id)
-      .orderBy('partition_id')
-      .execute();
-    // The version's content identity: its partitions' identities, so readers' staleness works as for any dataset.
-    const hash = createHash('sha256');
-    for (const p of parts) hash.update(`${p.partition_id}\t${p.content_hash ?? p.location}\n`);
     const committed = await commitVersion(ws, pending, {
-      rowCount: parts.reduce((n, p) => n + Number(p.row_count), 0),
-      contentHash: hash.digest('hex'),
+      ...(await manifestTotals(ws, pending.id)),
       columns: built[built.length - 1].result.columns,
       lineage: versionLineage,
     });
@@ -336,6 +319,80 @@ export async function commitPartitions(
     return committed;
   } catch (err) {
     await failVersion(ws, pending);
+    throw err;
+  }
+}
+
+async function insertManifestEntries(
+  trx: Transaction<CatalogTables>,
+  version: { id: string; projectKey: string; dataset: string },
+  entries: ManifestEntry[],
+): Promise<void> {
+  for (let i = 0; i < entries.length; i += 200)
+    await trx
+      .insertInto('dataset_version_partitions')
+      .values(
+        entries.slice(i, i + 200).map((e) => ({
+          version_id: version.id,
+          project_key: version.projectKey,
+          dataset: version.dataset,
+          partition_id: e.partitionId,
+          location: e.location,
+          row_count: e.rowCount,
+          content_hash: e.contentHash,
+          lineage: JSON.stringify(e.lineage),
+          built_at: e.builtAt,
+        })),
+      )
+      .execute();
+}
+
+/**
+ * A partitioned version's rows and content identity: its partitions' identities, so readers'
+ * staleness works as for any dataset.
+ */
+async function manifestTotals(ws: Workspace, versionId: string): Promise<{ rowCount: number; contentHash: string }> {
+  const parts = await ws.catalog.db
+    .selectFrom('dataset_version_partitions')
+    .select(['partition_id', 'row_count', 'content_hash', 'location'])
+    .where('version_id', '=', versionId)
+    .orderBy('partition_id')
+    .execute();
+  const hash = createHash('sha256');
+  for (const p of parts) hash.update(`${p.partition_id}\t${p.content_hash ?? p.location}\n`);
+  return { rowCount: parts.reduce((n, p) => n + Number(p.row_count), 0), contentHash: hash.digest('hex') };
+}
+
+/** A partition brought in from elsewhere (a project import): its file and its manifest facts. */
+export type RestoredPartition = Omit<ManifestEntry, 'location'> & { sourcePath: string };
+
+/**
+ * Makes a new current version of a partitioned dataset from whole partitions (a project
+ * import): each file is copied under the dataset's partitions folder and listed in the version's
+ * manifest with the facts it came with. On failure the version fails and the copies go.
+ */
+export async function restorePartitionedVersion(
+  ws: Workspace,
+  target: { projectKey: string; dataset: string },
+  parts: RestoredPartition[],
+  facts: { columns: ColumnSchema[]; lineage: Lineage },
+): Promise<CommittedVersion> {
+  const pending = await beginVersion(ws, target.projectKey, target.dataset, { partitioned: true });
+  const entries = parts.map(({ sourcePath, ...e }) => ({
+    ...e,
+    sourcePath,
+    location: newPartitionLocation(target.projectKey, target.dataset, e.partitionId),
+  }));
+  try {
+    for (const e of entries) {
+      mkdirSync(path.dirname(ws.resolve(e.location)), { recursive: true });
+      copyFileSync(e.sourcePath, ws.resolve(e.location));
+    }
+    await ws.catalog.db.transaction().execute((trx) => insertManifestEntries(trx, pending, entries));
+    return await commitVersion(ws, pending, { ...(await manifestTotals(ws, pending.id)), ...facts });
+  } catch (err) {
+    await failVersion(ws, pending);
+    for (const e of entries) removeVersionFiles(ws.resolve(e.location));
     throw err;
   }
 }

@@ -1,21 +1,23 @@
-import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Principal } from '../catalog/access.js';
 import { zipFolder } from '../common/zip/zip-folder.js';
 import { redactConnection, type Connection } from '../datasets/connections.js';
-import { currentVersions } from '../datasets/versions.js';
 import { redactedBody } from '../flow/history.js';
 import type { Workspace } from '../workspace/workspace.js';
+import { exportCollab } from './collab-transfer.js';
+import { exportData, exportPartitionings } from './data-transfer.js';
+import { notCarriedOf } from './not-carried.js';
 import {
-  DATA_FOLDER,
   FORMAT,
   FORMAT_VERSION,
+  REDACTED,
   REVISIONS_FOLDER,
   SIDE_FILES,
   fileNameOf,
   folderOf,
   stableJson,
-  type DataFacts,
+  writeText as write,
   type ProjectFile,
 } from './project-folder.js';
 
@@ -51,14 +53,12 @@ function withoutSideFiles(body: unknown): { json: unknown; side: [string, string
   return { json, side };
 }
 
-const write = (file: string, text: string) => {
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, text);
-};
-
 /**
- * Writes a project as a folder of readable files into `dir` (project admins). Without
- * `revisions` nothing in it changes from one export to the next unless the project did.
+ * Writes a project as a folder of readable files into `dir` (project admins): its objects, the
+ * partitioning of its datasets, wiki attachments and discussions, with `data` each dataset's
+ * current data (partitioned ones partition by partition), with `revisions` every revision; and
+ * in project.json, what it could not carry (`notCarried`). Without `revisions` nothing in it
+ * changes from one export to the next unless the project did.
  */
 export async function exportProjectFolder(
   ws: Workspace,
@@ -87,12 +87,15 @@ export async function exportProjectFolder(
     members: members.map((m) => ({ username: m.username, role: m.role })),
     kinds: Object.fromEntries(kinds.map((k) => [k, folderOf(k)])),
   };
-  write(path.join(dir, 'project.json'), stableJson(file));
+  const redacted: string[] = [];
   for (const r of rows) {
     const base = path.join(dir, folderOf(r.kind), fileNameOf(r.name));
     const { json, side } = withoutSideFiles(exported(ws, r.kind, JSON.parse(r.body)));
-    write(`${base}.json`, stableJson(json));
-    for (const [ext, text] of side) write(`${base}${ext}`, text.endsWith('\n') ? text : `${text}\n`);
+    const text = stableJson(json);
+    if (text.includes(REDACTED)) redacted.push(`${r.kind}:${r.name}`);
+    write(`${base}.json`, text);
+    // Always one newline more, which an import takes off: a file ends with a newline, the text stays exact.
+    for (const [ext, text] of side) write(`${base}${ext}`, `${text}\n`);
   }
   if (options.revisions) {
     const revisions = await ws.catalog.db
@@ -120,27 +123,15 @@ export async function exportProjectFolder(
           })),
         ),
       );
+      // Deleted objects have history but no current body: their kinds are listed too.
       if (!file.kinds[kind]) file.kinds[kind] = folderOf(kind);
     }
-    // Deleted objects have history but no current body: their kinds are listed too.
-    write(path.join(dir, 'project.json'), stableJson(file));
   }
-  if (options.data) {
-    for (const [dataset, v] of await currentVersions(ws, key)) {
-      // Partitioned datasets (many files) are exported as definitions only.
-      if (!v.location || v.location.startsWith('postgres:') || v.location.startsWith('partitioned:')) continue;
-      const source = ws.resolve(v.location);
-      mkdirSync(path.join(dir, DATA_FOLDER), { recursive: true });
-      copyFileSync(source, path.join(dir, DATA_FOLDER, `${fileNameOf(dataset)}.parquet`));
-      const facts: DataFacts = {
-        rowCount: v.rowCount,
-        contentHash: v.contentHash,
-        columns: v.columns,
-        lineage: v.lineage,
-      };
-      write(path.join(dir, DATA_FOLDER, `${fileNameOf(dataset)}.json`), stableJson(facts));
-    }
-  }
+  await exportPartitionings(ws, key, dir);
+  const left = await exportData(ws, key, dir, options.data === true);
+  await exportCollab(ws, key, dir);
+  file.notCarried = await notCarriedOf(ws, key, { options, redacted, ...left });
+  write(path.join(dir, 'project.json'), stableJson(file));
 }
 
 /** Exports a project as a ZIP in the workspace's temporary folder; the caller sends and deletes it. */

@@ -1,44 +1,30 @@
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Principal } from '../catalog/access.js';
 import { badRequest, conflict } from '../common/errors.js';
 import { newSecret, nowIso } from '../common/ids.js';
-import { assertProjectKey, quoteLiteral } from '../common/names.js';
+import { assertProjectKey } from '../common/names.js';
+import { reindexObjectIn } from '../catalog/search-index.js';
 import { extractZip } from '../common/zip/zip-reader.js';
-import { beginVersion, commitVersion, failVersion } from '../datasets/versions.js';
-import type { ColumnSchema, Lineage } from '../datasets/dataset-types.js';
-import { requireProjectCreator } from '../workspace/projects-service.js';
+import { deleteProject, requireProjectCreator } from '../workspace/projects-service.js';
 import type { Workspace } from '../workspace/workspace.js';
+import { collabAuthors, importCollab, readCollab } from './collab-transfer.js';
+import { importData, importPartitionings, readData, readPartitionings } from './data-transfer.js';
 import {
-  DATA_FOLDER,
   FORMAT,
+  FORMAT_VERSION,
+  REDACTED,
   REVISIONS_FOLDER,
   SIDE_FILES,
   nameOfFile,
-  type DataFacts,
+  readJson,
   type ProjectFile,
 } from './project-folder.js';
+import type { ImportResult } from './transfer-types.js';
 
-export interface ImportResult {
-  key: string;
-  objects: number;
-  revisions: number;
-  datasetsWithData: number;
-  /** Members of the exported project with no account here: not added. */
-  skippedMembers: string[];
-}
+export type { ImportResult };
 
-/** The mark an export leaves for a secret (src/flow/history.ts, connections). */
-const REDACTED = '********';
 const MAX_ENTRIES = 100_000;
-
-const readJson = <T>(file: string, what: string): T => {
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as T;
-  } catch (e) {
-    throw badRequest(`${what} is not valid JSON: ${(e as Error).message}`);
-  }
-};
 
 /** Secrets were not exported: each `********` becomes a fresh random value (set passwords, rotate webhook secrets after an import). */
 function withFreshSecrets(value: unknown): unknown {
@@ -56,33 +42,27 @@ function readProjectFile(dir: string): ProjectFile {
     throw badRequest('The import has no project.json: export a project with `llano project export`');
   const p = readJson<ProjectFile>(file, 'project.json');
   if ((p.format as string) !== FORMAT) throw badRequest(`project.json: format must be "${FORMAT as string}"`);
+  // A newer layout may hold what this version would silently leave out.
+  if (typeof p.formatVersion === 'number' && p.formatVersion > FORMAT_VERSION)
+    throw badRequest(
+      `project.json: format version ${p.formatVersion} is newer than this Llano reads (${FORMAT_VERSION}): upgrade Llano to import it`,
+    );
   if (typeof p.key !== 'string' || !p.kinds || typeof p.kinds !== 'object')
     throw badRequest('project.json needs a key and the folders of its kinds (kinds)');
   return p;
 }
 
-/**
- * Recreates a project from a folder written by `exportProjectFolder`, under its key or `newKey`
- * (409 when that key exists). Objects are stored as exported; with a `revisions/` folder their
- * whole history is restored (numbers, authors, times), else each starts at revision 1 by the
- * importer. Data files become the datasets' current versions. The importer is the project's admin;
- * exported members are added when they have accounts here. Scenarios of a non-admin importer run as
- * the importer (no one may make a scenario run as someone else by importing it).
- */
-export async function importProjectFolder(
-  ws: Workspace,
-  principal: Principal,
-  dir: string,
-  newKey?: string,
-): Promise<ImportResult> {
-  await requireProjectCreator(ws, principal);
-  const p = readProjectFile(dir);
-  const key = newKey ?? p.key;
-  assertProjectKey(key);
-  if (await ws.catalog.db.selectFrom('projects').select('key').where('key', '=', key).executeTakeFirst())
-    throw conflict(`Project ${key} already exists: import under another key (?key=NEW or ?as=NEW, or --key NEW)`);
-  // Everything is read and checked before the project exists, so a bad folder leaves nothing behind.
-  const objects: { kind: string; name: string; body: unknown }[] = [];
+interface ImportedObject {
+  kind: string;
+  name: string;
+  body: unknown;
+  /** The body to store: secrets fresh, checked against the size limit. */
+  json: string;
+}
+
+/** Reads and checks every object and history of the folder (nothing is written). */
+function readObjects(ws: Workspace, principal: Principal, dir: string, p: ProjectFile) {
+  const objects: ImportedObject[] = [];
   const histories: { kind: string; name: string; list: Revision[] }[] = [];
   for (const [kind, folder] of Object.entries(p.kinds)) {
     if (typeof folder !== 'string' || folder.includes('/') || folder.startsWith('.'))
@@ -96,8 +76,17 @@ export async function importProjectFolder(
         const body = readJson<Record<string, unknown>>(path.join(base, file), `${folder}/${file}`);
         for (const [field, ext] of Object.entries(SIDE_FILES))
           if (existsSync(path.join(base, stem + ext)) && body && typeof body === 'object')
-            body[field] = readFileSync(path.join(base, stem + ext), 'utf8');
-        objects.push({ kind, name: nameOfFile(stem), body });
+            body[field] = readFileSync(path.join(base, stem + ext), 'utf8').replace(/\n$/, '');
+        // No one may make a scenario run as someone else by importing it.
+        if (kind === 'scenario' && !principal.isAdmin && body && typeof body === 'object')
+          (body as { runAs?: string }).runAs = principal.username;
+        const name = nameOfFile(stem);
+        const json = JSON.stringify(withFreshSecrets(body));
+        if (Buffer.byteLength(json) / 1024 > ws.config.maxObjectKb)
+          throw badRequest(
+            `${kind} ${name} is over the limit of ${ws.config.maxObjectKb} KB for one object (LLANO_MAX_OBJECT_KB)`,
+          );
+        objects.push({ kind, name, body, json });
       }
     const revBase = path.join(dir, REVISIONS_FOLDER, folder);
     if (existsSync(revBase))
@@ -110,22 +99,16 @@ export async function importProjectFolder(
         histories.push({ kind, name: nameOfFile(file.slice(0, -'.json'.length)), list });
       }
   }
-  for (const o of objects)
-    if (o.kind === 'scenario' && !principal.isAdmin && o.body && typeof o.body === 'object')
-      (o.body as { runAs?: string }).runAs = principal.username;
+  return { objects, histories };
+}
 
-  await ws.catalog.projects.create(principal, {
-    key,
-    name: p.name,
-    description: p.description,
-    tags: Array.isArray(p.tags) ? p.tags : [],
-  });
-  const skippedMembers: string[] = [];
-  for (const m of Array.isArray(p.members) ? p.members : []) {
-    if (m.username === principal.username) continue;
-    if (!(await ws.catalog.users.findByUsername(m.username))) skippedMembers.push(m.username);
-    else await ws.catalog.projects.setMember(principal, key, m.username, m.role);
-  }
+/** Stores the objects and their histories in one transaction, each indexed for the catalog search. */
+async function writeObjects(
+  ws: Workspace,
+  principal: Principal,
+  key: string,
+  { objects, histories }: ReturnType<typeof readObjects>,
+): Promise<number> {
   const historyOf = new Map(histories.map((h) => [`${h.kind}\u0000${h.name}`, h.list]));
   let revisions = 0;
   await ws.catalog.db.transaction().execute(async (trx) => {
@@ -149,11 +132,6 @@ export async function importProjectFolder(
     }
     for (const o of objects) {
       const last = historyOf.get(`${o.kind}\u0000${o.name}`)?.at(-1);
-      const body = JSON.stringify(withFreshSecrets(o.body));
-      if (Buffer.byteLength(body) / 1024 > ws.config.maxObjectKb)
-        throw badRequest(
-          `${o.kind} ${o.name} is over the limit of ${ws.config.maxObjectKb} KB for one object (LLANO_MAX_OBJECT_KB)`,
-        );
       if (!last) {
         await trx
           .insertInto('revisions')
@@ -163,7 +141,7 @@ export async function importProjectFolder(
             name: o.name,
             revision: 1,
             action: 'create',
-            body,
+            body: o.json,
             author: principal.username,
             created_at: nowIso(),
           })
@@ -175,21 +153,91 @@ export async function importProjectFolder(
           project_key: key,
           kind: o.kind,
           name: o.name,
-          body,
+          body: o.json,
           revision: last?.revision ?? 1,
           updated_at: last?.createdAt ?? nowIso(),
           updated_by: last?.author ?? principal.username,
         })
         .execute();
+      await reindexObjectIn(trx, { projectKey: key, kind: o.kind, name: o.name });
     }
   });
-  const datasetsWithData = await importData(
-    ws,
+  return revisions;
+}
+
+/** The usernames of `names` with no account here. */
+async function withoutAccount(ws: Workspace, names: string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const n of names) if (!(await ws.catalog.users.findByUsername(n))) out.push(n);
+  return out;
+}
+
+/**
+ * Recreates a project from a folder written by `exportProjectFolder`, under its key or `newKey`
+ * (409 when that key exists). Objects are stored as exported; with a `revisions/` folder their
+ * whole history is restored (numbers, authors, times), else each starts at revision 1 by the
+ * importer. Data files become the datasets' current versions (a partitioned one's partitions its
+ * manifest), partitionings, wiki attachments, discussions and object tags are restored with their authors and
+ * times. The importer is the project's admin; exported members are added when they have accounts
+ * here. Scenarios of a non-admin importer run as the importer.
+ *
+ * Nothing half-imported: the whole folder is read and checked first (every file listed present,
+ * its size and SHA-256 as listed), so a bad one is refused (400) before the project exists; should
+ * writing still fail, the new project is deleted with all it got.
+ */
+export async function importProjectFolder(
+  ws: Workspace,
+  principal: Principal,
+  dir: string,
+  newKey?: string,
+): Promise<ImportResult> {
+  await requireProjectCreator(ws, principal);
+  const p = readProjectFile(dir);
+  const key = newKey ?? p.key;
+  assertProjectKey(key);
+  if (await ws.catalog.db.selectFrom('projects').select('key').where('key', '=', key).executeTakeFirst())
+    throw conflict(`Project ${key} already exists: import under another key (?key=NEW or ?as=NEW, or --key NEW)`);
+  const read = readObjects(ws, principal, dir, p);
+  const datasets = new Set(read.objects.filter((o) => o.kind === 'dataset').map((o) => o.name));
+  const partitionings = readPartitionings(dir, datasets);
+  const data = await readData(ws, dir, datasets);
+  const collab = await readCollab(dir, read.objects);
+
+  await ws.catalog.projects.create(principal, {
     key,
-    dir,
-    new Set(objects.filter((o) => o.kind === 'dataset').map((o) => o.name)),
-  );
-  return { key, objects: objects.length, revisions, datasetsWithData, skippedMembers };
+    name: p.name,
+    description: p.description,
+    tags: Array.isArray(p.tags) ? p.tags : [],
+  });
+  try {
+    const skippedMembers: string[] = [];
+    for (const m of Array.isArray(p.members) ? p.members : []) {
+      if (m.username === principal.username) continue;
+      if (!(await ws.catalog.users.findByUsername(m.username))) skippedMembers.push(m.username);
+      else await ws.catalog.projects.setMember(principal, key, m.username, m.role);
+    }
+    const revisions = await writeObjects(ws, principal, key, read);
+    await importPartitionings(ws, key, partitionings, principal.username);
+    await importData(ws, key, data);
+    await importCollab(ws, key, collab);
+    return {
+      key,
+      objects: read.objects.length,
+      revisions,
+      datasetsWithData: data.length,
+      partitionedDatasets: partitionings.length,
+      attachments: collab.attachments.length,
+      discussions: collab.discussions.length,
+      taggedObjects: collab.tags.length,
+      skippedMembers,
+      authorsWithoutAccount: await withoutAccount(ws, collabAuthors(collab)),
+      notCarried: Array.isArray(p.notCarried) ? p.notCarried : [],
+    };
+  } catch (e) {
+    // The new project goes with every row and file it got so far.
+    await deleteProject(ws, principal, key);
+    throw e;
+  }
 }
 
 interface Revision {
@@ -198,49 +246,6 @@ interface Revision {
   author: string;
   createdAt: string;
   body: unknown;
-}
-
-/** Each `data/<dataset>.parquet` becomes the current version of that dataset, with its exported facts. */
-async function importData(ws: Workspace, key: string, dir: string, datasets: Set<string>): Promise<number> {
-  const base = path.join(dir, DATA_FOLDER);
-  if (!existsSync(base)) return 0;
-  let n = 0;
-  for (const file of readdirSync(base)
-    .filter((f) => f.endsWith('.parquet'))
-    .sort()) {
-    const stem = file.slice(0, -'.parquet'.length);
-    const dataset = nameOfFile(stem);
-    if (!datasets.has(dataset)) throw badRequest(`${DATA_FOLDER}/${file}: no dataset ${dataset} in the import`);
-    const factsFile = path.join(base, `${stem}.json`);
-    const facts: DataFacts = existsSync(factsFile)
-      ? readJson<DataFacts>(factsFile, `${DATA_FOLDER}/${stem}.json`)
-      : { rowCount: null, contentHash: null, columns: null, lineage: null };
-    const pending = await beginVersion(ws, key, dataset);
-    try {
-      mkdirSync(path.dirname(pending.path), { recursive: true });
-      copyFileSync(path.join(base, file), pending.path);
-      let { rowCount, columns } = facts as { rowCount: number | null; columns: ColumnSchema[] | null };
-      if (rowCount === null || !Array.isArray(columns)) {
-        // A hand-made folder: the file itself says how many rows and which columns.
-        const file = `read_parquet(${quoteLiteral(pending.path)})`;
-        const described = await ws.duck.query(`DESCRIBE SELECT * FROM ${file}`);
-        columns = described.rows.map((c) => ({ name: String(c[0]), type: String(c[1]) }));
-        const counted = await ws.duck.query(`SELECT count(*)::INTEGER FROM ${file}`);
-        rowCount = Number(counted.rows[0][0]);
-      }
-      await commitVersion(ws, pending, {
-        rowCount,
-        contentHash: facts.contentHash,
-        columns,
-        lineage: (facts.lineage as Lineage | null) ?? { source: 'import', fileName: file },
-      });
-    } catch (e) {
-      await failVersion(ws, pending);
-      throw e;
-    }
-    n++;
-  }
-  return n;
 }
 
 /** Imports a project from an uploaded ZIP (see `importProjectFolder`); the archive is checked and unpacked first. */

@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import type { AuditEntry, AuditPage } from '../../catalog/audit-types.js';
 import type { TimelineItem, TimelinePage } from '../../audit/timeline-types.js';
 import { badRequest } from '../../common/errors.js';
+import type { ImportResult } from '../../transfer/transfer-types.js';
 import { extractZip } from '../../common/zip/zip-reader.js';
 import { zipFolder } from '../../common/zip/zip-folder.js';
 import { enc, print, printRecord, withClient } from '../command-kit.js';
@@ -113,7 +114,18 @@ export const auditCommands: CommandModule = (program, io) => {
         try {
           const zip = path.join(work, 'project.zip');
           await zipFolder(source, zip);
-          printRecord(io, g, await c.upload(`/api/projects/import${queryOf({ key: opts.key })}`, zip));
+          // `notCarried` is absent from servers older than the list.
+          const result = await c.upload<Partial<ImportResult>>(
+            `/api/projects/import${queryOf({ key: opts.key })}`,
+            zip,
+          );
+          if (g.json) return printRecord(io, g, result);
+          const { notCarried = [], ...counts } = result;
+          printRecord(io, g, counts);
+          // Said on stderr, one line each, so it is seen even when stdout goes to a file.
+          if (notCarried.length) io.err('Not carried by the export (set them up again here):\n');
+          for (const n of notCarried)
+            io.err(`  ${n.what} (${n.count}): ${n.note}${n.items?.length ? ` ${n.items.join(', ')}` : ''}\n`);
         } finally {
           rmSync(work, { recursive: true, force: true });
         }

@@ -24,7 +24,24 @@ const Imported = z.looseObject({
   objects: z.number(),
   revisions: z.number(),
   datasetsWithData: z.number(),
-  skippedMembers: z.array(z.string()),
+  partitionedDatasets: z.number(),
+  attachments: z.number().describe('Wiki attachments restored'),
+  discussions: z.number().describe('Discussion threads restored'),
+  taggedObjects: z.number().describe('Objects whose tags or description kept beside them were restored'),
+  skippedMembers: z.array(z.string()).describe('Members with no account here: not added'),
+  authorsWithoutAccount: z
+    .array(z.string())
+    .describe('Authors of attachments and discussions with no account here: kept as the names they were'),
+  notCarried: z
+    .array(
+      z.looseObject({
+        what: z.string(),
+        count: z.number(),
+        note: z.string(),
+        items: z.array(z.string()).optional(),
+      }),
+    )
+    .describe('What the export could not carry (secrets, keys, run history…): set it up again here'),
 });
 
 /** `?key=NEW` or its alias `?as=NEW` (not two different keys). */
@@ -42,7 +59,7 @@ export function projectTransferRoutes(app: FastifyInstance, ws: Workspace): void
       method: 'GET',
       url: '/api/projects/{key}/export',
       summary:
-        'The project as a ZIP of readable files: project.json, one JSON per object (SQL and Markdown beside it), with data=true the datasets as Parquet, with revisions=true every revision',
+        'The project as a ZIP of readable files: project.json (with `notCarried`, what the export leaves out), one JSON per object (SQL and Markdown beside it), partitionings, wiki attachments, discussions, with data=true the datasets as Parquet (partitioned ones by partition), with revisions=true every revision',
       tag: 'projects',
       query: ExportQuery,
       raw: true,
@@ -70,7 +87,7 @@ export function projectTransferRoutes(app: FastifyInstance, ws: Workspace): void
       method: 'POST',
       url: '/api/projects/import',
       summary:
-        'Create a project from an exported ZIP (multipart field `file`); `key` (or `as`) renames it. 409 when the key exists; 400 for entries outside the folder or over the size limit',
+        'Create a project from an exported ZIP (multipart field `file`); `key` (or `as`) renames it. 409 when the key exists; 400 for entries outside the folder, over the size limit, or a file missing or corrupt (nothing is imported then). The answer lists what the export could not carry',
       tag: 'projects',
       query: ImportQuery,
       raw: true,

@@ -3,6 +3,7 @@ export type { User } from '../../../src/catalog/user-types.js';
 export type { FineRight, Member, Project, ProjectRole } from '../../../src/catalog/project-types.js';
 export type { Group } from '../../../src/catalog/group-types.js';
 export type { ObjectShare, SharedItem } from '../../../src/catalog/share-types.js';
+export type { ImportResult, NotCarried } from '../../../src/transfer/transfer-types.js';
 import type { ApiKeyInfo as StoredApiKey, User } from '../../../src/catalog/user-types.js';
 import type { DatasetStatus } from '../../../src/datasets/dataset-types.js';
 import type { CheckResult } from '../../../src/quality/quality-types.js';
