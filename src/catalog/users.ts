@@ -391,34 +391,14 @@ export class UserStore {
   async authenticateToken(token: string): Promise<Principal | null> {
     const hash = sha256(token);
     if (token.startsWith('llk_')) {
-      const r = await this.db
-        .selectFrom('api_keys')
-        .innerJoin('users', 'users.id', 'api_keys.user_id')
-        .select([
-          'users.id',
-          'users.username',
-          'users.is_admin',
-          'api_keys.id as key_id',
-          'api_keys.scopes',
-          'api_keys.expires_at',
-          'api_keys.project_key',
-          'api_keys.role',
-        ])
-        .where('api_keys.token_hash', '=', hash)
-        .where('users.disabled', '=', 0)
-        .executeTakeFirst();
-      if (!r || (r.expires_at !== null && r.expires_at <= nowIso())) return null;
-      await this.db.updateTable('api_keys').set({ last_used_at: nowIso() }).where('id', '=', r.key_id).execute();
-      const scopes = JSON.parse(r.scopes) as ApiKeyScope[];
-      // Only a personal key with the admin scope carries its user's global admin right.
-      const isAdmin = r.is_admin === 1 && r.project_key === null && scopes.includes('admin');
-      return {
-        userId: r.id,
-        username: r.username,
-        isAdmin,
-        via: 'apikey',
-        apiKey: { id: r.key_id, scopes, project: r.project_key, role: r.role },
-      };
+      const principal = await this.principalOfApiKey('api_keys.token_hash', hash);
+      if (principal?.apiKey)
+        await this.db
+          .updateTable('api_keys')
+          .set({ last_used_at: nowIso() })
+          .where('id', '=', principal.apiKey.id)
+          .execute();
+      return principal;
     }
     const r = await this.db
       .selectFrom('sessions')
@@ -429,5 +409,39 @@ export class UserStore {
       .executeTakeFirst();
     if (!r || r.expires_at < nowIso()) return null;
     return { userId: r.id, username: r.username, isAdmin: r.is_admin === 1, via: 'session' };
+  }
+
+  /**
+   * The principal of an API key found by its token's hash or its id (a webapp's view token names
+   * the key it was made for), or null when unknown, expired or its user is disabled.
+   */
+  async principalOfApiKey(by: 'api_keys.token_hash' | 'api_keys.id', value: string): Promise<Principal | null> {
+    const r = await this.db
+      .selectFrom('api_keys')
+      .innerJoin('users', 'users.id', 'api_keys.user_id')
+      .select([
+        'users.id',
+        'users.username',
+        'users.is_admin',
+        'api_keys.id as key_id',
+        'api_keys.scopes',
+        'api_keys.expires_at',
+        'api_keys.project_key',
+        'api_keys.role',
+      ])
+      .where(by, '=', value)
+      .where('users.disabled', '=', 0)
+      .executeTakeFirst();
+    if (!r || (r.expires_at !== null && r.expires_at <= nowIso())) return null;
+    const scopes = JSON.parse(r.scopes) as ApiKeyScope[];
+    // Only a personal key with the admin scope carries its user's global admin right.
+    const isAdmin = r.is_admin === 1 && r.project_key === null && scopes.includes('admin');
+    return {
+      userId: r.id,
+      username: r.username,
+      isAdmin,
+      via: 'apikey',
+      apiKey: { id: r.key_id, scopes, project: r.project_key, role: r.role },
+    };
   }
 }

@@ -5,6 +5,7 @@ import { asSharedViewer, isSharedWith } from '../catalog/sharing.js';
 import { badRequest, LlanoError, notFound, tooLarge } from '../common/errors.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { callBackend } from '../webapps/webapp-backend.js';
+import { webappCaller } from '../webapps/webapp-caller.js';
 import { WEBAPP_CLIENT_JS } from '../webapps/webapp-client.js';
 import { webappAggregate, webappRows, webappSql } from '../webapps/webapp-data.js';
 import { checkWebappPath } from '../webapps/webapp-limits.js';
@@ -81,10 +82,15 @@ async function viewer(ws: Workspace, principal: Principal | null, key: string, i
   return principal;
 }
 
+/** The viewer a token names: their API key's principal when they called with one (so its limits hold), else theirs. */
 async function principalOfToken(ws: Workspace, token: string, key: string, id: string): Promise<Principal | null> {
-  const username = await viewerOf(ws, token, key, id);
-  if (!username) return null;
-  const user = await ws.catalog.users.findByUsername(username);
+  const viewer = await viewerOf(ws, token, key, id);
+  if (!viewer) return null;
+  if (viewer.apiKeyId) {
+    const keyed = await ws.catalog.users.principalOfApiKey('api_keys.id', viewer.apiKeyId);
+    return keyed?.username === viewer.username ? keyed : null;
+  }
+  const user = await ws.catalog.users.findByUsername(viewer.username);
   if (!user || user.disabled) return null;
   return { userId: user.id, username: user.username, isAdmin: user.isAdmin, via: 'session' };
 }
@@ -127,7 +133,7 @@ async function answerApi(
 ): Promise<unknown> {
   if (name.startsWith('_data/')) {
     const what = name.slice('_data/'.length);
-    if (what === 'me') return { username: t.principal.username };
+    if (what === 'me') return webappCaller(ws, t.principal, t.key);
     if (!(what in DATA_CALLS)) throw notFound(`No data call ${what}: rows, aggregate, sql`);
     if (request.method !== 'POST') throw badRequest(`POST a JSON body to ${what}`);
     return DATA_CALLS[what as keyof typeof DATA_CALLS](ws, t.principal, t.key, await jsonBody(ws, request.raw), signal);
@@ -138,7 +144,7 @@ async function answerApi(
     method: request.method,
     query,
     body,
-    user: { username: t.principal.username },
+    user: await webappCaller(ws, t.principal, t.key),
   });
 }
 
@@ -178,6 +184,9 @@ async function dispatch(ws: Workspace, t: Target, rest: string, request: Fastify
   const stored = await storedWebapp(ws, t.key, t.id).catch(() => {
     throw hidden(t.key, t.id);
   });
+  // A viewer it is shared with reads through it the datasets it declares, nothing else of the project.
+  if (t.principal.sharedView)
+    t.principal = { ...t.principal, sharedView: { ...t.principal.sharedView, datasets: stored.webapp.datasets ?? [] } };
   void reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
   void reply.header('x-content-type-options', 'nosniff');
   const client = new AbortController();
@@ -205,7 +214,7 @@ async function dispatch(ws: Workspace, t: Target, rest: string, request: Fastify
       body: request.method === 'GET' || request.method === 'HEAD' ? null : request.raw,
       prefix: t.prefix,
       dataApi: `http://${host}:${local.localPort}${t.prefix}/api/_data/`,
-      username: t.principal.username,
+      caller: await webappCaller(ws, t.principal, t.key),
     });
     void reply.code(answer.status).headers(answer.headers);
     if (!t.viaToken || !isApi) void reply.header('content-security-policy', PYTHON_CSP);
@@ -260,7 +269,7 @@ export async function registerWebappServing(app: FastifyInstance, ws: Workspace)
         }
         const principal = await viewer(ws, request.principal, key, id);
         const rest = restOf(request, 4);
-        const token = await viewToken(ws, principal.username, key, id);
+        const token = await viewToken(ws, { username: principal.username, apiKeyId: principal.apiKey?.id }, key, id);
         if (!rest.startsWith('api/') && (request.method === 'GET' || request.method === 'HEAD')) {
           await storedWebapp(ws, key, id).catch(() => {
             throw hidden(key, id);

@@ -32,6 +32,14 @@ interface ViewClaims {
   w: string;
   /** expiry, ms since epoch */
   e: number;
+  /** The API key the viewer called with, if any: the token then carries that key's limits, not its user's. */
+  a?: string;
+}
+
+/** Whom a view token names: a user, and the API key they called with (undefined: a session). */
+export interface TokenViewer {
+  username: string;
+  apiKeyId?: string;
 }
 
 const sign = async (ws: Workspace, payload: string) =>
@@ -39,14 +47,25 @@ const sign = async (ws: Workspace, payload: string) =>
     .update(payload)
     .digest('base64url');
 
-export async function viewToken(ws: Workspace, username: string, projectKey: string, id: string): Promise<string> {
-  const claims: ViewClaims = { u: username, k: projectKey, w: id, e: Date.now() + VIEW_TOKEN_HOURS * 3600_000 };
+export async function viewToken(ws: Workspace, viewer: TokenViewer, projectKey: string, id: string): Promise<string> {
+  const claims: ViewClaims = {
+    u: viewer.username,
+    k: projectKey,
+    w: id,
+    e: Date.now() + VIEW_TOKEN_HOURS * 3600_000,
+    ...(viewer.apiKeyId ? { a: viewer.apiKeyId } : {}),
+  };
   const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
   return `${payload}.${await sign(ws, payload)}`;
 }
 
 /** The viewer a token names, or null when it is forged, expired or for another webapp. */
-export async function viewerOf(ws: Workspace, token: string, projectKey: string, id: string): Promise<string | null> {
+export async function viewerOf(
+  ws: Workspace,
+  token: string,
+  projectKey: string,
+  id: string,
+): Promise<TokenViewer | null> {
   const [payload, signature] = token.split('.');
   if (!payload || !signature) return null;
   const expected = Buffer.from(await sign(ws, payload));
@@ -55,7 +74,7 @@ export async function viewerOf(ws: Workspace, token: string, projectKey: string,
   try {
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as ViewClaims;
     if (claims.k !== projectKey || claims.w !== id || claims.e < Date.now()) return null;
-    return claims.u;
+    return { username: claims.u, ...(claims.a ? { apiKeyId: claims.a } : {}) };
   } catch {
     return null;
   }
