@@ -142,6 +142,14 @@ describe('sharing dashboards and webapps beyond the project', () => {
       expect(exported.status).toBe(403);
       expect(exported.body.error.message).toContain('member');
       expect((await s.call('GET', `${board}/export?format=png`, { token: olga })).status).toBe(404);
+      // A column a tile draws is offered too: clicking one of its bars filters on it (a cross-filter).
+      const byB = { ...kpi('by_b'), chart: { kind: 'bar', x: { column: 'b' }, y: [{ agg: 'count' }] } };
+      expect((await s.call('POST', `${P}/insights`, { token: admin, body: byB })).status).toBe(201);
+      const pages = [{ title: 'p', tiles: [...dashboard.pages[0].tiles, { insight: 'by_b', x: 6, y: 0, w: 6, h: 4 }] }];
+      await s.call('PUT', board, { token: admin, body: { ...withFilter, pages, sharing: [{ with: 'vera' }] } });
+      const crossFiltered = await page('b:eq:2', vera);
+      expect(crossFiltered.status).toBe(200);
+      expect(crossFiltered.body.tiles.count_rows.rows).toEqual([[1]]);
     } finally {
       // The tests below share it afresh.
       await s.call('PUT', board, { token: admin, body: { ...withFilter, sharing: [] } });
