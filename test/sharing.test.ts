@@ -108,6 +108,54 @@ describe('sharing dashboards and webapps beyond the project', () => {
     expect((await s.call('GET', tile, { token: vera })).status).toBe(404);
   });
 
+  it('a shared viewer filters on the dashboard’s own filters only, and exports nothing', async () => {
+    type Tiles = { tiles: Record<string, { rows: unknown[][]; sql: string }> };
+    const withFilter = { ...dashboard, filters: [{ column: 'a', type: 'category' }] };
+    await s.call('PUT', board, { token: admin, body: { ...withFilter, sharing: [{ with: 'vera' }] } });
+    try {
+      const page = (filter: string, token: string) =>
+        s.call<Tiles & { error: { message: string } }>('GET', `${board}/data?filter=${filter}`, { token });
+      // The declared filter works for her…
+      const declared = await page('a:eq:1', vera);
+      expect(declared.status).toBe(200);
+      expect(declared.body.tiles.count_rows.rows).toEqual([[1]]);
+      // …a column the dashboard does not offer does not, on the page or on a tile read through it.
+      const other = await page('b:eq:2', vera);
+      expect(other.status).toBe(403);
+      expect(other.body.error.message).toContain('b');
+      expect((await s.call('GET', `${tile}&filter=b:eq:2`, { token: vera })).status).toBe(403);
+      expect((await s.call('GET', `${tile}&filter=a:eq:1`, { token: vera })).status).toBe(200);
+      // Members filter on any column of the tiles' datasets; a column that is in none is a 400 for everyone.
+      expect((await page('b:eq:2', admin)).body.tiles.count_rows.rows).toEqual([[1]]);
+      const unknown = await page('nope:eq:1', admin);
+      expect(unknown.status).toBe(400);
+      expect(unknown.body.error.message).toContain('nope');
+      // A tile's SQL names the dataset, not where the server keeps its files.
+      const sql = (await page('a:eq:1', vera)).body.tiles.count_rows.sql;
+      expect(sql).toContain('"obs"');
+      expect(sql).not.toContain(s.home);
+      expect(sql).not.toContain('read_parquet');
+      // Exporting is a member's right: said so, not a 404 as if the project did not exist.
+      const exported = await s.call<{ error: { message: string } }>('GET', `${board}/export?format=png`, {
+        token: vera,
+      });
+      expect(exported.status).toBe(403);
+      expect(exported.body.error.message).toContain('member');
+      expect((await s.call('GET', `${board}/export?format=png`, { token: olga })).status).toBe(404);
+      // A column a tile draws is offered too: clicking one of its bars filters on it (a cross-filter).
+      const byB = { ...kpi('by_b'), chart: { kind: 'bar', x: { column: 'b' }, y: [{ agg: 'count' }] } };
+      expect((await s.call('POST', `${P}/insights`, { token: admin, body: byB })).status).toBe(201);
+      const pages = [{ title: 'p', tiles: [...dashboard.pages[0].tiles, { insight: 'by_b', x: 6, y: 0, w: 6, h: 4 }] }];
+      await s.call('PUT', board, { token: admin, body: { ...withFilter, pages, sharing: [{ with: 'vera' }] } });
+      const crossFiltered = await page('b:eq:2', vera);
+      expect(crossFiltered.status).toBe(200);
+      expect(crossFiltered.body.tiles.count_rows.rows).toEqual([[1]]);
+    } finally {
+      // The tests below share it afresh.
+      await s.call('PUT', board, { token: admin, body: { ...withFilter, sharing: [] } });
+    }
+  });
+
   it('the CLI shares a dashboard and a webapp, and stops sharing them', async () => {
     const env = { LLANO_URL: s.url, LLANO_TOKEN: admin };
     const share = await llano(['-p', 'SH', 'dashboard', 'share', 'ops_view', 'group:viewers'], env);

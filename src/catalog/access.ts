@@ -17,8 +17,10 @@ export interface Principal {
   /**
    * Set only while answering a read of a dashboard or webapp shared with the caller
    * (src/catalog/sharing.ts `asSharedViewer`): they count as a reader of that project, without rights.
+   * `datasets`, set for a shared webapp's viewer, are the only datasets its data calls may read
+   * (the webapp's declared `datasets`; src/webapps/webapp-data.ts).
    */
-  sharedView?: { project: string };
+  sharedView?: { project: string; datasets?: string[] };
 }
 
 /**

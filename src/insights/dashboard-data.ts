@@ -2,9 +2,10 @@ import { setMaxListeners } from 'node:events';
 import type { Principal } from '../catalog/access.js';
 import { badRequest, toLlanoError } from '../common/errors.js';
 import type { Workspace } from '../workspace/workspace.js';
+import { checkSharedViewerFilters, dashboardFilterColumns } from './dashboard-filters.js';
 import { getDashboard } from './dashboards-service.js';
 import { insightData, type DataRequest } from './insight-data.js';
-import type { DashboardData, InsightData, TileError } from './insight-types.js';
+import type { ChartFilter, Dashboard, DashboardData, InsightData, TileError } from './insight-types.js';
 
 const TILES_AT_ONCE = 6;
 
@@ -21,6 +22,7 @@ export async function dashboardData(
   request: DataRequest & { page?: number } = {},
 ): Promise<DashboardData> {
   const dashboard = await getDashboard(ws, principal, projectKey, id);
+  await checkSharedViewerFilters(ws, principal, projectKey, id, request.filters);
   const pageNumber = request.page ?? 1;
   const page = dashboard.pages[pageNumber - 1];
   if (!page) throw badRequest(`page: dashboard ${id} has ${dashboard.pages.length} page(s); asked for ${pageNumber}`);
@@ -47,5 +49,33 @@ export async function dashboardData(
     }
   };
   await Promise.all(Array.from({ length: Math.min(TILES_AT_ONCE, insights.length) }, worker));
+  await refuseUnknownFilters(ws, projectKey, dashboard, request.filters, answers);
   return { tiles: Object.fromEntries(answers) };
+}
+
+/**
+ * A filter on a column that no chart or table tile of the page has, and that the dashboard does not
+ * offer (a declared filter or a column a tile of another page draws, which applies there), is a
+ * mistake: 400 naming it rather than a page that silently ignores it.
+ */
+async function refuseUnknownFilters(
+  ws: Workspace,
+  projectKey: string,
+  dashboard: Dashboard,
+  filters: ChartFilter[] | undefined,
+  answers: [string, InsightData | TileError][],
+) {
+  // Chart and table answers carry their SQL; text, metric, check and scenario tiles take no filters.
+  const filtered = answers.flatMap(([, a]) => ('error' in a || !a.sql ? [] : [a]));
+  if (!filters?.length || filtered.length === 0) return;
+  const everywhereIgnored = filters
+    .map((f) => f.column)
+    .filter((c) => filtered.every((a) => a.ignoredFilters?.includes(c)));
+  if (everywhereIgnored.length === 0) return;
+  const offered = await dashboardFilterColumns(ws, projectKey, dashboard);
+  const unknown = [...new Set(everywhereIgnored.filter((c) => !offered.has(c)))];
+  if (unknown.length)
+    throw badRequest(
+      `filter: no column ${unknown.join(', ')} in the datasets of the tiles of dashboard ${dashboard.id} (page filters apply to tiles whose dataset has the column)`,
+    );
 }

@@ -168,6 +168,9 @@ export async function datasetInsightData(
   });
   return {
     ...data,
+    // The dataset's name, not where the server keeps its files (`read_parquet(['/…/data/KEY/…'])`);
+    // an external dataset's SQL names its table in its database, which stays.
+    sql: source.kind === 'external' ? data.sql : data.sql.split(engine.relation).join(quoteIdent(insight.dataset!)),
     version: immutable,
     ...(ignored.length ? { ignoredFilters: [...new Set(ignored)] } : {}),
   };

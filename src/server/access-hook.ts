@@ -30,6 +30,7 @@ export async function enforceAccess(ws: Workspace, request: FastifyRequest): Pro
     return;
   }
   const key = (request.params as Record<string, string | undefined>).key;
+  const right = request.routeOptions.config?.right;
   if (key === undefined) throw new Error(`Route ${request.routeOptions.url} declares ${access} but has no {key}`);
   try {
     await ws.catalog.projects.authorize(principal, key, needed);
@@ -37,10 +38,16 @@ export async function enforceAccess(ws: Workspace, request: FastifyRequest): Pro
     // A non-member may still read a dashboard or webapp shared with them (src/catalog/sharing.ts).
     const shared = request.routeOptions.config?.shared;
     const nonMember = error instanceof LlanoError && error.status === 404;
-    if (nonMember && shared && (await allowSharedRead(ws, request, principal, key, shared))) return;
+    if (nonMember && shared && (await allowSharedRead(ws, request, principal, key, shared))) {
+      // Such a viewer only views: a fine right (exporting…) is a member's, and saying so beats a 404.
+      if (right)
+        throw forbidden(
+          `This is shared with you to view; it needs the ${right} right as a member of ${key} (ask a project admin)`,
+        );
+      return;
+    }
     throw error;
   }
-  const right = request.routeOptions.config?.right;
   if (right) await ws.catalog.projects.authorizeRight(principal, key, right);
 }
 

@@ -49,6 +49,7 @@ export interface RouteDef<B extends z.ZodType | undefined, Q extends z.ZodType |
   /**
    * A `reader` route that also answers callers a dashboard or webapp is shared with (not members):
    * names the shared object the request reads, or null when it reads none (src/server/shared-read.ts).
+   * With a `right` too, such viewers get a 403 saying the right is a member's (access-hook.ts).
    */
   shared?: SharedRead;
 }

@@ -6,6 +6,7 @@ import { badRequest, forbidden, LlanoError, notFound, tooLarge, unauthorized } f
 import { sha256 } from '../common/ids.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { callBackend } from '../webapps/webapp-backend.js';
+import { webappCaller } from '../webapps/webapp-caller.js';
 import { WEBAPP_CLIENT_JS } from '../webapps/webapp-client.js';
 import { webappAggregate, webappRows, webappSql } from '../webapps/webapp-data.js';
 import { checkWebappPath } from '../webapps/webapp-limits.js';
@@ -178,7 +179,7 @@ async function answerApi(
 ): Promise<unknown> {
   if (name.startsWith('_data/')) {
     const what = name.slice('_data/'.length);
-    if (what === 'me') return { username: t.principal.username };
+    if (what === 'me') return webappCaller(ws, t.principal, t.key);
     if (!(what in DATA_CALLS)) throw notFound(`No data call ${what}: rows, aggregate, sql`);
     if (request.method !== 'POST') throw badRequest(`POST a JSON body to ${what}`);
     return DATA_CALLS[what as keyof typeof DATA_CALLS](ws, t.principal, t.key, await jsonBody(ws, request.raw), signal);
@@ -189,7 +190,7 @@ async function answerApi(
     method: request.method,
     query,
     body,
-    user: { username: t.principal.username },
+    user: await webappCaller(ws, t.principal, t.key),
   });
 }
 
@@ -229,6 +230,9 @@ async function dispatch(ws: Workspace, t: Target, rest: string, request: Fastify
   const stored = await storedWebapp(ws, t.key, t.id).catch(() => {
     throw hidden(t.key, t.id);
   });
+  // A viewer it is shared with reads through it the datasets it declares, nothing else of the project.
+  if (t.principal.sharedView)
+    t.principal = { ...t.principal, sharedView: { ...t.principal.sharedView, datasets: stored.webapp.datasets ?? [] } };
   void reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
   void reply.header('x-content-type-options', 'nosniff');
   const client = new AbortController();
@@ -256,7 +260,7 @@ async function dispatch(ws: Workspace, t: Target, rest: string, request: Fastify
       body: request.method === 'GET' || request.method === 'HEAD' ? null : request.raw,
       prefix: t.prefix,
       dataApi: `http://${host}:${local.localPort}${t.prefix}/api/_data/`,
-      username: t.principal.username,
+      caller: await webappCaller(ws, t.principal, t.key),
     });
     void reply.code(answer.status).headers(answer.headers);
     if (!t.viaToken || !isApi) void reply.header('content-security-policy', PYTHON_CSP);

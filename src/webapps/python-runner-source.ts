@@ -82,13 +82,16 @@ export const LLANO_MODULE = String.raw`"""Datasets of the project, read with the
 
     import llano
     llano.user()                                   # the viewer's username
+    llano.role()                                   # their effective role: admin, writer, reader, viewer
+    llano.via_api_key()                            # True when they called with an API key
     llano.rows("obs", filters=["antenna:eq:DA41"], columns=["ts", "trec"], limit=1000)
     llano.aggregate("obs", group_by=["antenna"], measures=[{"column": "trec", "agg": "avg"}])
     llano.sql("SELECT antenna, avg(trec) AS t FROM obs WHERE trec > $1 GROUP BY 1", [30])
     llano.dataframe("obs", limit=10000)            # a pandas DataFrame
 
 Each returns {"columns": [...], "types": [...], "rows": [{column: value}, ...]} (dataframe: a DataFrame).
-Call them while answering a request (the viewer is that request's).
+Call them while answering a request (the viewer is that request's). Grant the app's own powers by
+role(), never by user(): an admin's reader API key is "reader", a non-member it is shared with "viewer".
 """
 import json
 import threading
@@ -105,10 +108,20 @@ class LlanoError(Exception):
 def _begin(environ):
     _request.api = environ.get("HTTP_X_LLANO_API")
     _request.user = environ.get("HTTP_X_LLANO_USER")
+    _request.role = environ.get("HTTP_X_LLANO_ROLE")
+    _request.api_key = environ.get("HTTP_X_LLANO_API_KEY") == "true"
 
 
 def user():
     return getattr(_request, "user", None)
+
+
+def role():
+    return getattr(_request, "role", None)
+
+
+def via_api_key():
+    return getattr(_request, "api_key", False)
 
 
 def _call(what, body):

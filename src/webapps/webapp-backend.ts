@@ -6,15 +6,15 @@ import type { Workspace } from '../workspace/workspace.js';
 import { webappAggregate, webappRows, webappSql } from './webapp-data.js';
 import { appendWebappLog } from './webapp-logs.js';
 import { webappLimits, webappRunRoot, writeWebappFiles } from './webapp-runtime.js';
-import type { Webapp } from './webapp-types.js';
+import type { Webapp, WebappCaller } from './webapp-types.js';
 
 /** What a backend function receives as its first argument. */
 export interface BackendRequest {
   method: string;
   query: Record<string, unknown>;
   body: unknown;
-  /** Who is calling (the viewer). */
-  user: { username: string };
+  /** Who is calling (the viewer) and their effective role: grant by `role`, never by `username`. */
+  user: WebappCaller;
 }
 
 const BACKEND_FILE = 'backend.ts';
@@ -35,7 +35,7 @@ export const backendKeyPrefix = (projectKey: string, id: string) => `webapp:${pr
 
 /**
  * Calls function `name` of a webapp's backend.ts in an isolated process (see src/sandbox): one
- * per revision and viewer, so a backend's `llano.sql/rows/aggregate` read with that viewer's
+ * per revision, viewer and standing (role, API key), so a backend's `llano.sql/rows/aggregate` read with that viewer's
  * permissions and nothing one viewer's call leaves in memory reaches another's. Started on the
  * first call, stopped after `limits.idleSeconds`; a call that passes `limits.timeoutSeconds` or
  * the memory limit, or a process that exits, fails with 504/502 naming the limit, is logged,
@@ -62,7 +62,9 @@ export async function callBackend(
   const timeoutSeconds = Math.min(limits.timeoutSeconds, workspace.wallSeconds);
   const log = (stream: 'stdout' | 'stderr' | 'llano', line: string) =>
     appendWebappLog(ws, projectKey, webapp.id, stream, line);
-  const key = `${backendKeyPrefix(projectKey, webapp.id)}${revision}/${principal.username}`;
+  // The process's `llano` reads as the principal it started for: another key or role of the same user gets its own.
+  const standing = `${request.user.role}${principal.apiKey ? `:key-${principal.apiKey.id}` : ''}`;
+  const key = `${backendKeyPrefix(projectKey, webapp.id)}${revision}/${principal.username}/${standing}`;
   const workDir = path.join(webappRunRoot(ws, projectKey, webapp.id), `r${revision}`, principal.userId);
   let started = false;
   const spec = (): SandboxSpec => {

@@ -5,6 +5,7 @@
  *   const means = await llano.dataset('obs').aggregate({ groupBy: ['antenna'], measures: [{ column: 'trec', agg: 'avg' }] });
  *   const t = await llano.sql('SELECT count(*) AS n FROM obs WHERE trec > $1', [30]);
  *   const answer = await llano.backend('summary', { band: 3 });   // POST; llano.backend('summary') is a GET
+ *   const me = await llano.user();   // {username, role, apiKey}: role is admin, writer, reader or viewer (shared)
  *
  * Tables come back as `{columns, types, rows: [{column: value}]}`; a failure rejects with an Error
  * whose message is the server's (and `status`). Calls go to the page's own webapp URL, so they

@@ -1,7 +1,7 @@
 import type { DuckDBValue } from '@duckdb/node-api';
 import { z } from 'zod';
 import type { Principal } from '../catalog/access.js';
-import { badRequest } from '../common/errors.js';
+import { badRequest, forbidden } from '../common/errors.js';
 import { quoteIdent } from '../common/names.js';
 import { parseOr400 } from '../common/parse.js';
 import { resolveSource } from '../datasets/datasets.js';
@@ -59,6 +59,21 @@ export interface WebappTable {
   truncated?: boolean;
 }
 
+/**
+ * The one check of what a shared webapp's viewer reads: a caller who is not a project member
+ * reads only the datasets the webapp declares (`sharedView.datasets`, set by webapp-serving.ts);
+ * members (no `sharedView`) read with their own role.
+ */
+const outsideSharedScope = (principal: Principal, dataset: string) => {
+  const allowed = principal.sharedView?.datasets;
+  return allowed !== undefined && !allowed.includes(dataset);
+};
+const notShared = (...names: string[]) =>
+  forbidden(
+    `${names.length > 1 ? 'Datasets' : 'Dataset'} ${names.join(', ')} ${names.length > 1 ? 'are' : 'is'} not among ` +
+      `the datasets this webapp declares (its "datasets"): a viewer it is shared with reads those only`,
+  );
+
 const asObjects = (columns: string[], rows: unknown[][]) =>
   rows.map((row) => Object.fromEntries(columns.map((c, i) => [c, row[i]])));
 
@@ -71,6 +86,7 @@ export async function webappRows(
   signal?: AbortSignal,
 ): Promise<WebappTable> {
   const q = parseOr400(RowsRequest, input, 'rows request');
+  if (outsideSharedScope(principal, q.dataset)) throw notShared(q.dataset);
   const page = await datasetRows(
     ws,
     principal,
@@ -97,6 +113,7 @@ export async function webappRows(
 
 async function readableSource(ws: Workspace, principal: Principal, projectKey: string, name: string) {
   await ws.catalog.projects.authorize(principal, projectKey, 'reader');
+  if (outsideSharedScope(principal, name)) throw notShared(name);
   const { source } = await resolveSource(ws, projectKey, name);
   if (source.kind === 'external')
     throw badRequest(`Dataset ${name} is read in place from a database: webapps read managed and file datasets`);
@@ -203,10 +220,13 @@ export async function webappSql(
   if (sql.includes(';')) throw badRequest('sql: one statement only (no ";")');
   // Only the datasets the text names become views: a project with many datasets pays for those it reads.
   const datasets = await ws.catalog.objects.list(projectKey, 'dataset');
+  const named = datasets.filter((d) => new RegExp(`(^|[^A-Za-z0-9_])${d.name}($|[^A-Za-z0-9_])`).test(sql));
+  // A shared viewer's query sees the declared datasets only; one it names that is not (perhaps only
+  // as a column's name) explains the engine's "does not exist" when the query fails.
+  const unshared = named.filter((d) => outsideSharedScope(principal, d.name)).map((d) => d.name);
   const inputs: Record<string, TableSource> = {};
-  for (const d of datasets)
-    if (new RegExp(`(^|[^A-Za-z0-9_])${d.name}($|[^A-Za-z0-9_])`).test(sql))
-      inputs[d.name] = await readableSource(ws, principal, projectKey, d.name);
+  for (const d of named)
+    if (!unshared.includes(d.name)) inputs[d.name] = await readableSource(ws, principal, projectKey, d.name);
   const params = q.params as DuckDBValue[] | Record<string, DuckDBValue>;
   const result = await runInSqlSandbox(
     ws,
@@ -217,6 +237,7 @@ export async function webappSql(
     signal,
   ).catch((error: unknown) => {
     if (error instanceof Error && 'status' in error) throw error;
+    if (unshared.length) throw notShared(...unshared);
     throw badRequest(`sql: ${engineMessage(error)}`);
   });
   return {

@@ -10,7 +10,7 @@ import { workspaceSlot, type Workspace } from '../workspace/workspace.js';
 import { LLANO_MODULE, WSGI_RUNNER } from './python-runner-source.js';
 import { appendWebappLog } from './webapp-logs.js';
 import { webappLimits, webappRunRoot, writeWebappFiles } from './webapp-runtime.js';
-import type { Webapp } from './webapp-types.js';
+import type { Webapp, WebappCaller } from './webapp-types.js';
 
 /** How long a Python app may take to import and listen. */
 const START_TIMEOUT_MS = 20_000;
@@ -148,7 +148,7 @@ const HOP_BY_HOP = new Set([
   'trailer',
   'upgrade',
   'host',
-  // The viewer's Llano credentials never reach the app; X-Llano-User says who is calling.
+  // The viewer's Llano credentials never reach the app; X-Llano-User and X-Llano-Role say who is calling.
   'cookie',
   'authorization',
 ]);
@@ -163,7 +163,7 @@ export interface ProxiedRequest {
   prefix: string;
   /** The URL the app's `llano` module calls for data (the viewer's token path). */
   dataApi: string;
-  username: string;
+  caller: WebappCaller;
 }
 
 export interface ProxiedAnswer {
@@ -174,7 +174,8 @@ export interface ProxiedAnswer {
 
 /**
  * Forwards one request to a Python webapp (started on demand): the body streams through, the
- * viewer's cookie and Authorization stay behind, `X-Llano-User` names the viewer. A request
+ * viewer's cookie and Authorization stay behind, `X-Llano-User` names the viewer, `X-Llano-Role`
+ * gives their effective role (`WebappCaller`) and `X-Llano-Api-Key` is `true` for a key. A request
  * longer than `limits.timeoutSeconds` is answered 504; the app stops after `limits.idleSeconds`
  * without requests.
  */
@@ -191,7 +192,9 @@ export async function proxyToPython(
   const headers: http.OutgoingHttpHeaders = {};
   for (const [name, value] of Object.entries(request.headers))
     if (!HOP_BY_HOP.has(name) && !name.startsWith('x-llano-')) headers[name] = value;
-  headers['x-llano-user'] = request.username;
+  headers['x-llano-user'] = request.caller.username;
+  headers['x-llano-role'] = request.caller.role;
+  headers['x-llano-api-key'] = String(request.caller.apiKey);
   headers['x-llano-script-name'] = request.prefix;
   headers['x-llano-api'] = request.dataApi;
   headers['x-forwarded-proto'] = 'http';

@@ -1,4 +1,5 @@
 /** Webapps as the API returns them. Types only, so the web UI imports them too. */
+import type { ProjectRole } from '../catalog/access.js';
 import type { ObjectShare } from '../catalog/share-types.js';
 
 /**
@@ -21,9 +22,14 @@ export interface Webapp {
   environment?: string;
   /**
    * Viewers beyond the project's members (users or groups): they open this webapp only, and its data
-   * calls read the project as a reader on their behalf (what the app shows is what is shared).
+   * calls (front end, backend.ts, Python) read on their behalf the `datasets` below and nothing else.
    */
   sharing?: ObjectShare[];
+  /**
+   * The project datasets this webapp reads: what its data calls may read for a viewer it is shared
+   * with (none declared: they read no data). Project members read with their own role, unaffected.
+   */
+  datasets?: string[];
 }
 
 export interface WebappLimits {
@@ -49,4 +55,18 @@ export interface WebappLogLine {
   /** `stdout`/`stderr` of the backend or Python process, `llano` for what Llano says about it (start, stop, limits). */
   stream: 'stdout' | 'stderr' | 'llano';
   line: string;
+}
+
+/**
+ * Who is calling a webapp, as its backend (`request.user`), a Python app (`X-Llano-User`,
+ * `X-Llano-Role`, `X-Llano-Api-Key`) and `llano.user()` see them. `role` is their effective role
+ * in the project: narrowed by the API key they called with (an admin's reader key is `reader`),
+ * `viewer` for someone the webapp is shared with who is not a member. Grant a backend's own
+ * powers by `role`, never by `username`.
+ */
+export interface WebappCaller {
+  username: string;
+  role: ProjectRole | 'viewer';
+  /** They called with an API key (a script), not a browser session. */
+  apiKey: boolean;
 }

@@ -31,6 +31,7 @@ const WebappSchema = z.object({
     .optional(),
   environment: z.string().max(128).optional(),
   sharing: SharingSchema,
+  datasets: z.array(z.string().regex(OBJECT_NAME, 'a dataset name of the project')).max(500).optional(),
 });
 
 /** Where a browser opens a webapp. */

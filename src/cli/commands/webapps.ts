@@ -32,7 +32,14 @@ interface SaveOptions {
   name?: string;
   kind?: string;
   description?: string;
+  /** Comma-separated: the datasets it reads (what viewers it is shared with may read through it). */
+  datasets?: string;
 }
+
+const DATASETS_OPTION = [
+  '--datasets <names>',
+  'the datasets it reads, comma-separated: viewers it is shared with read those only',
+] as const;
 
 /** `llano webapp …`: webapps of a project, their files from a folder. */
 export const webappCommands: CommandModule = (program, io) => {
@@ -46,6 +53,14 @@ export const webappCommands: CommandModule = (program, io) => {
     name: opts.name ?? id,
     ...(opts.kind ? { kind: opts.kind } : {}),
     ...(opts.description ? { description: opts.description } : {}),
+    ...(opts.datasets !== undefined
+      ? {
+          datasets: opts.datasets
+            .split(',')
+            .map((d) => d.trim())
+            .filter(Boolean),
+        }
+      : {}),
     files: readFolder(path.resolve(io.cwd, dir)),
   });
 
@@ -66,6 +81,7 @@ export const webappCommands: CommandModule = (program, io) => {
     .option('--name <name>', 'its display name (default: the id)')
     .option('--kind <kind>', 'static (default), python or react')
     .option('--description <text>', 'what it is for')
+    .option(...DATASETS_OPTION)
     .action(async (id: string, opts: SaveOptions, cmd: Command) =>
       withClient(io, cmd, async (c, g) => {
         const saved = await c.request<WebappInfo>('POST', base(g), body(id, opts, opts.dir));
@@ -81,6 +97,7 @@ export const webappCommands: CommandModule = (program, io) => {
     .option('--name <name>', 'a new display name')
     .option('--kind <kind>', 'static, python or react')
     .option('--description <text>', 'what it is for')
+    .option(...DATASETS_OPTION)
     .action(async (id: string, opts: SaveOptions, cmd: Command) =>
       withClient(io, cmd, async (c, g) => {
         const current = await c.request<WebappInfo>('GET', `${base(g)}/${enc(id)}`);

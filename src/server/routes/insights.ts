@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { parseFilters } from '../../engine/table-query.js';
 import { dashboardData } from '../../insights/dashboard-data.js';
+import { checkSharedViewerFilters } from '../../insights/dashboard-filters.js';
 import { exportDashboard } from '../../insights/dashboard-export.js';
 import { deleteDashboard, getDashboard, listDashboards, saveDashboard } from '../../insights/dashboards-service.js';
 import { insightData, previewInsightData } from '../../insights/insight-data.js';
@@ -84,8 +85,12 @@ export function insightRoutes(app: FastifyInstance, ws: Workspace): void {
       response: { 200: InsightData },
       audit: dataAccess('insight.read'),
     },
-    async ({ principal, params, query, signal }) =>
-      insightData(ws, principal, params.key, params.id, { filters: filtersOf(query), signal }),
+    async ({ principal, params, query, signal }) => {
+      const filters = filtersOf(query);
+      // A viewer of the shared dashboard (the access hook checked the tile is one of it) filters as on its page.
+      if (query.dashboard) await checkSharedViewerFilters(ws, principal, params.key, query.dashboard, filters);
+      return insightData(ws, principal, params.key, params.id, { filters, signal });
+    },
   );
   route(
     app,
@@ -151,6 +156,8 @@ export function insightRoutes(app: FastifyInstance, ws: Workspace): void {
       raw: true,
       access: 'reader',
       right: 'export-data',
+      // Named so that a viewer of the shared dashboard hears that exporting is a member's right (403), not 404.
+      shared: (params) => ({ kind: 'dashboard', name: params.id }),
       audit: dataAccess('dashboard.export'),
       response: { 200: { description: 'The rendered file', content: { 'image/png': null, 'application/pdf': null } } },
     },

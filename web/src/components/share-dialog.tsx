@@ -6,18 +6,20 @@ import { ErrorAlert, Modal } from './ui';
  * Who beyond the project's members may view one dashboard or webapp: users or `group:NAME`.
  * They see that object only; `save` stores the whole new list (a new revision of the object).
  * Without `canChange` (a reader) the dialog only lists them, and the button shows only when
- * the object is shared with someone.
+ * the object is shared with someone. `note` says what else such viewers may or may not do.
  */
 export function ShareButton({
   what,
   sharing,
   save,
   canChange = true,
+  note,
 }: {
   what: string;
   sharing: ObjectShare[] | undefined;
   save: (sharing: ObjectShare[]) => Promise<void>;
   canChange?: boolean;
+  note?: string;
 }) {
   const [open, setOpen] = useState(false);
   const [grantee, setGrantee] = useState('');
@@ -59,6 +61,7 @@ export function ShareButton({
             Viewers {canChange ? 'you add here' : 'listed here'} see this {what} even when they are not members of the
             project, and nothing else of it.
           </p>
+          {note ? <p className="small">{note}</p> : null}
           <ErrorAlert error={error} title="Not shared" />
           {list.length ? (
             <ul className="stack" aria-label="Shared with">

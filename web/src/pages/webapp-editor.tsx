@@ -13,6 +13,12 @@ import { useApi, useInterval } from '../lib/use-api';
 import { useProjectRole } from '../lib/use-project-role';
 import { WebappFileTree } from './webapp-file-tree';
 
+/** What the viewers a webapp is shared with read through it: the datasets it declares (`datasets`), nothing else. */
+const sharedDataNote = (datasets: string[] | undefined) =>
+  datasets?.length
+    ? `Its data calls read for them only the datasets it declares: ${datasets.join(', ')}.`
+    : 'It declares no datasets ("datasets" in its definition, llano webapp update --datasets): its data calls read nothing for them.';
+
 /**
  * One webapp: its files in CodeMirror (writers edit, readers read), a live preview that reloads
  * on each save, and the backend's or Python app's log.
@@ -94,7 +100,13 @@ export default function WebappEditorPage() {
             <Link className="btn" to={projectPath(key, 'history', 'webapp', id)}>
               History
             </Link>
-            <ShareButton what="webapp" sharing={stored.data.sharing} save={share} canChange={canEdit} />
+            <ShareButton
+              what="webapp"
+              sharing={stored.data.sharing}
+              save={share}
+              canChange={canEdit}
+              note={sharedDataNote(stored.data.datasets)}
+            />
             {canEdit ? (
               <>
                 <button type="button" className="btn danger" onClick={() => void remove()}>
