@@ -181,6 +181,21 @@ export default function App() {
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByRole('button', { name: 'Saved' }).waitFor();
     expect(await files()).toEqual(['app.js', 'index.html', 'style.css']);
+
+    // What its shared viewers (non-members) may read: ticked, saved at once.
+    const obs = page.getByRole('group', { name: 'Datasets shared viewers read' }).getByLabel('obs');
+    const declared = async () =>
+      (await admin.call<{ datasets?: string[] }>('GET', `/api/projects/${KEY}/webapps/explorer`)).datasets;
+    /** Waits until the box shows `checked` again and can be clicked (the save answered). */
+    const settled = (checked: boolean) =>
+      expect.poll(async () => (await obs.isChecked()) === checked && (await obs.isEnabled())).toBe(true);
+    expect(await obs.isChecked()).toBe(false);
+    await obs.check();
+    await settled(true);
+    expect(await declared()).toEqual(['obs']);
+    await obs.uncheck();
+    await settled(false);
+    expect(await declared()).toEqual([]);
   }, 120_000);
 
   it('shows a reader the webapp read-only and deletes it after confirmation', async () => {
@@ -191,6 +206,8 @@ export default function App() {
       await reader.page.getByText('You can view this webapp').waitFor();
       expect(await reader.page.getByRole('button', { name: 'Save' }).count()).toBe(0);
       expect(await reader.page.getByRole('heading', { name: 'Backend log' }).count()).toBe(0);
+      const declared = reader.page.getByRole('group', { name: 'Datasets shared viewers read' }).getByRole('checkbox');
+      expect(await declared.first().isDisabled()).toBe(true);
       expect(reader.pageErrors).toEqual([]);
     } finally {
       await reader.close();

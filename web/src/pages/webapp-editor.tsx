@@ -11,6 +11,7 @@ import { ShareButton } from '../components/share-dialog';
 import { CardSection, ErrorAlert, Loading, PageError, PageHeader } from '../components/ui';
 import { useApi, useInterval } from '../lib/use-api';
 import { useProjectRole } from '../lib/use-project-role';
+import { WebappDatasets } from './webapp-datasets';
 import { WebappFileTree } from './webapp-file-tree';
 
 /** What the viewers a webapp is shared with read through it: the datasets it declares (`datasets`), nothing else. */
@@ -61,6 +62,13 @@ export default function WebappEditorPage() {
   async function share(sharing: ObjectShare[]) {
     if (!stored.data) return;
     const saved = await api.put<WebappInfo>(projectApi(key, 'webapps', id), { ...stored.data, sharing });
+    stored.setData(saved);
+  }
+
+  /** Changes only the datasets its shared viewers read (the stored files, not unsaved edits). */
+  async function declareDatasets(datasets: string[]) {
+    if (!stored.data) return;
+    const saved = await api.put<WebappInfo>(projectApi(key, 'webapps', id), { ...stored.data, datasets });
     stored.setData(saved);
   }
 
@@ -171,6 +179,7 @@ export default function WebappEditorPage() {
           src={`${url}?revision=${stored.data.revision}`}
         />
       </CardSection>
+      <WebappDatasets projectKey={key} declared={stored.data.datasets ?? []} canEdit={canEdit} save={declareDatasets} />
       {canEdit ? <WebappLog projectKey={key} id={id} /> : null}
     </div>
   );
