@@ -7,12 +7,12 @@ import { Workspace } from '../src/workspace/workspace.js';
 import {
   runInSandbox,
   sandboxPool,
-  SandboxError,
   startSandbox,
   type CodeLanguage,
   type SandboxLimits,
   type SandboxSpec,
 } from '../src/sandbox/index.js';
+import { failure } from './support/sandbox-failure.js';
 
 /** The same small program in each language: a host call, a raised error, and the ways code goes wrong. */
 const CODE: Record<CodeLanguage, { file: string; text: string }> = {
@@ -97,15 +97,6 @@ function specFor(language: CodeLanguage, overrides: Partial<SandboxSpec> = {}): 
     logs,
     ...overrides,
   };
-}
-
-async function failure(promise: Promise<unknown>): Promise<SandboxError> {
-  const err = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(SandboxError);
-  return err as SandboxError;
 }
 
 process.env.SANDBOX_SECRET = 'the server environment must not leak';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LlanoError } from '../common/errors.js';
 import { interpreterPath } from './interpreters.js';
-import { codeEnvironment, limitMessage, spawnLimited, type LimitedProcess } from './spawn-limited.js';
+import { codeEnvironment, limitMessage, logLine, spawnLimited, type LimitedProcess } from './spawn-limited.js';
 import { bundleTypeScript } from './typescript-bundle.js';
 import { SandboxError, type SandboxExit, type SandboxOutcome, type SandboxSpec } from './types.js';
 
@@ -45,14 +45,38 @@ interface Message {
   data?: unknown;
 }
 
-/** Python writes NaN and Infinity, which JSON does not have: they are read as null. */
-function parseMessage(text: string): Message {
+/**
+ * The largest message a process of user code may send (a result, a host call's arguments), in MB
+ * of JSON: the server holds it whole, as a string and then parsed. A larger one fails its call.
+ */
+export const MAX_MESSAGE_MB = 64;
+
+/** Python writes NaN and Infinity, which JSON does not have: they are read as null. Null when not a message. */
+function parseMessage(text: string): Message | null {
+  let parsed: unknown;
   try {
-    return JSON.parse(text) as Message;
+    parsed = JSON.parse(text);
   } catch {
-    return JSON.parse(text.replace(/\b(-?Infinity|NaN)\b/g, 'null')) as Message;
+    try {
+      parsed = JSON.parse(text.replace(/\b(-?Infinity|NaN)\b/g, 'null'));
+    } catch {
+      return null;
+    }
   }
+  return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Message) : null;
 }
+
+/** The kind and id of a message from its start (every harness writes `t` and `id` first). */
+function messageHead(text: string): { t?: string; id?: number } {
+  const head = text.slice(0, 200);
+  const t = /^\{\s*"t"\s*:\s*"(\w+)"/.exec(head)?.[1];
+  const id = /^\{\s*"t"\s*:\s*"\w+"\s*,\s*"id"\s*:\s*(\d+)/.exec(head)?.[1];
+  return { t, id: id === undefined ? undefined : Number(id) };
+}
+
+/** `what`: the subject and its verb ("The result is"). */
+const tooLargeMessage = (what: string, chars: number, limitMb: number) =>
+  `${what} ${(chars / 1024 / 1024).toFixed(1)} MB of JSON, more than the ${limitMb} MB a call may pass between Llano and the code`;
 
 /**
  * The child side of a TypeScript process started ahead of its code (see warm.ts): it waits for
@@ -228,6 +252,22 @@ async function launch(
       }
     }
   };
+  const maxMessageMb = base.maxMessageMb ?? MAX_MESSAGE_MB;
+  const maxMessageChars = maxMessageMb * 1024 * 1024;
+  /** A message over the limit fails what it carries (a call's result, a host call), not the process. */
+  const onTooLarge = (text: string, chars: number) => {
+    const { t, id } = messageHead(text);
+    const wait = pending.get(id ?? -1);
+    if (t === 'result' && wait) {
+      pending.delete(id!);
+      const message = tooLargeMessage('The result is', chars, maxMessageMb);
+      wait.reject(new SandboxError('error', message, '', 502, 'code_result_too_large'));
+    } else if (t === 'host' && id !== undefined) {
+      const method = /"method"\s*:\s*"(\w+)"/.exec(text.slice(0, 300))?.[1] ?? 'call';
+      const message = tooLargeMessage(`The arguments of llano.${method} are`, chars, maxMessageMb);
+      reply({ t: 'hostReply', id, ok: false, error: message });
+    } else throw new Error(tooLargeMessage('A message is', chars, maxMessageMb));
+  };
   proc = spawnLimited({
     command,
     args,
@@ -237,19 +277,15 @@ async function launch(
     onLog: log,
     boundAddressSpace: spec.language !== 'typescript',
     lifetimeSeconds: options.lifetimeSeconds,
-    messageMarker: marker,
-    onStdoutLine: (line) => {
+    maxStdoutLine: maxMessageChars + marker.length,
+    onStdoutLine: (line, dropped) => {
       const at = line.indexOf(marker);
-      if (at < 0) return log(line, 'stdout');
-      if (at > 0) log(line.slice(0, at), 'stdout');
-      let message: Message;
-      try {
-        message = parseMessage(line.slice(at + marker.length));
-      } catch {
-        // A message cut short (over MAX_MESSAGE) or forged by the code: its call cannot be answered.
-        void proc?.stop('The code answered something Llano could not read (cut or malformed)');
-        return;
-      }
+      if (at < 0) return log(logLine(line, dropped), 'stdout');
+      if (at > 0) log(logLine(line.slice(0, at)), 'stdout');
+      const text = line.slice(at + marker.length);
+      if (dropped > 0) return onTooLarge(text, text.length + dropped);
+      const message = parseMessage(text);
+      if (!message) throw new Error(`a message is not JSON: ${text.slice(0, 80)}`);
       onMessage(message);
     },
   });

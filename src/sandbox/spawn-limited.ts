@@ -4,11 +4,6 @@ import type { LogSink, SandboxExit, SandboxLimits, SandboxOutcome } from './type
 
 /** A line longer than this is cut in the log (a runaway print must not fill the server's memory). */
 const MAX_LINE = 16_384;
-/**
- * Longest protocol message (a line holding `messageMarker`): a notebook cell's outputs, with
- * their tables and images, are one message, often longer than a log line.
- */
-const MAX_MESSAGE = 64 * 1024 * 1024;
 /** How often the resident memory of the process is read (Linux /proc). */
 const MEMORY_POLL_MS = 100;
 /** Grace between SIGTERM and SIGKILL when a process is stopped. */
@@ -21,10 +16,14 @@ export interface LimitedSpec {
   limits: SandboxLimits;
   env?: Record<string, string>;
   onLog?: LogSink;
-  /** Receives stdout line by line instead of the log (a caller that speaks a protocol there). */
-  onStdoutLine?: (line: string) => void;
-  /** Lines of stdout holding this are the caller's protocol messages: cut at MAX_MESSAGE, not MAX_LINE. */
-  messageMarker?: string;
+  /**
+   * Receives stdout line by line instead of the log (a caller that speaks a protocol there): each
+   * line whole up to `maxStdoutLine` characters, else its first `maxStdoutLine` and the count of
+   * those dropped. A throw there stops the process (it cannot reach the stream, nor end the server).
+   */
+  onStdoutLine?: (line: string, dropped: number) => void;
+  /** The longest stdout line `onStdoutLine` receives whole (default: the log's 16 KB). */
+  maxStdoutLine?: number;
   /**
    * Also bound the address space (`ulimit -v`), so that one huge allocation fails at once in the
    * code (Python MemoryError, R "cannot allocate") instead of between two memory reads. Not for
@@ -81,37 +80,54 @@ async function residentMb(pid: number): Promise<number | null> {
 }
 
 /**
- * Calls `emit` with each whole line of a stream, cut at MAX_LINE (at MAX_MESSAGE when it holds
- * `marker`); the rest is flushed at the end.
+ * Calls `emit` with each line of a stream (the rest is flushed at the end). A line longer than
+ * `maxLine` is emitted once its end arrives, as its first `maxLine` characters with the count of
+ * those dropped: what the server holds of one line stays bounded whatever the process writes.
  */
-function splitLines(stream: NodeJS.ReadableStream, emit: (line: string) => void, marker?: string): () => void {
-  let pending = '';
-  // Whether the unfinished line is a protocol message (looked for once it is long).
-  let message = false;
-  const limitOf = (line: string) => (marker && line.includes(marker) ? MAX_MESSAGE : MAX_LINE);
+function splitLines(
+  stream: NodeJS.ReadableStream,
+  maxLine: number,
+  emit: (line: string, dropped: number) => void,
+): () => void {
+  // The pieces of the line so far, joined once at its end (a 5 MB line arrives in 64 KB chunks).
+  let pieces: string[] = [];
+  let kept = 0;
+  let dropped = 0;
+  const take = (piece: string) => {
+    const room = maxLine - kept;
+    const taken = piece.length <= room ? piece : piece.slice(0, room);
+    if (taken) pieces.push(taken);
+    kept += taken.length;
+    dropped += piece.length - taken.length;
+  };
+  const end = () => {
+    const line = pieces.join('');
+    const cut = dropped;
+    pieces = [];
+    kept = 0;
+    dropped = 0;
+    emit(line, cut);
+  };
   stream.setEncoding('utf8');
   stream.on('data', (chunk: string) => {
-    pending += chunk;
+    let start = 0;
     let nl: number;
-    while ((nl = pending.indexOf('\n')) >= 0) {
-      const line = pending.slice(0, nl);
-      emit(line.length > MAX_LINE ? line.slice(0, limitOf(line)) : line);
-      pending = pending.slice(nl + 1);
-      message = false;
+    while ((nl = chunk.indexOf('\n', start)) >= 0) {
+      take(chunk.slice(start, nl));
+      end();
+      start = nl + 1;
     }
-    if (pending.length > MAX_LINE) {
-      message ||= limitOf(pending) === MAX_MESSAGE;
-      if (pending.length > (message ? MAX_MESSAGE : MAX_LINE)) {
-        emit(pending.slice(0, message ? MAX_MESSAGE : MAX_LINE));
-        pending = '';
-        message = false;
-      }
-    }
+    take(chunk.slice(start));
   });
   return () => {
-    if (pending) emit(pending);
-    pending = '';
+    if (kept || dropped) end();
   };
+}
+
+/** A line of the log, cut at MAX_LINE characters with a note of how many more there were. */
+export function logLine(line: string, dropped = 0): string {
+  const over = Math.max(0, line.length - MAX_LINE) + dropped;
+  return over ? `${line.slice(0, MAX_LINE)} … (${over} more characters not logged)` : line;
 }
 
 /**
@@ -133,11 +149,34 @@ export function spawnLimited(spec: LimitedSpec): LimitedProcess {
   let stopped: { outcome: SandboxOutcome; message: string } | null = null;
   let heapExhausted = false;
   const log = spec.onLog ?? (() => {});
-  const flushOut = splitLines(child.stdout, spec.onStdoutLine ?? ((line) => log(line, 'stdout')), spec.messageMarker);
-  const flushErr = splitLines(child.stderr, (line) => {
-    if (/JavaScript heap out of memory|Reached heap limit/.test(line)) heapExhausted = true;
-    log(line, 'stderr');
-  });
+  // Nothing thrown while reading the output may escape a stream handler: it would end the server.
+  // What the stream says after a line it could not read is not read either (the process is stopping).
+  const guarded = (read: (line: string, dropped: number) => void) => {
+    let failed = false;
+    return (line: string, dropped: number): void => {
+      if (failed) return;
+      try {
+        read(line, dropped);
+      } catch (err) {
+        failed = true;
+        const why = err instanceof Error ? err.message : String(err);
+        void stop(`Llano could not read the output of the code's process (${why})`, 'stopped');
+      }
+    };
+  };
+  const flushOut = splitLines(
+    child.stdout,
+    spec.onStdoutLine ? (spec.maxStdoutLine ?? MAX_LINE) : MAX_LINE,
+    guarded(spec.onStdoutLine ?? ((line, dropped) => log(logLine(line, dropped), 'stdout'))),
+  );
+  const flushErr = splitLines(
+    child.stderr,
+    MAX_LINE,
+    guarded((line, dropped) => {
+      if (/JavaScript heap out of memory|Reached heap limit/.test(line)) heapExhausted = true;
+      log(logLine(line, dropped), 'stderr');
+    }),
+  );
   // A closed stdin (the process ended first) must not become an unhandled error.
   child.stdin.on('error', () => {});
 

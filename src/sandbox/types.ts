@@ -46,6 +46,8 @@ export interface SandboxSpec {
   env?: Record<string, string>;
   onLog?: LogSink;
   host?: HostFunctions;
+  /** The largest message (a result, a host call's arguments) in MB of JSON; default MAX_MESSAGE_MB (sandbox.ts). */
+  maxMessageMb?: number;
 }
 
 /** How a process of user code ended, or why a call failed. */
@@ -69,8 +71,10 @@ export class SandboxError extends LlanoError {
     readonly outcome: Exclude<SandboxOutcome, 'ok'>,
     message: string,
     readonly traceback = '',
+    status = 422,
+    code = `code_${outcome}`,
   ) {
-    super(`code_${outcome}`, 422, message, { outcome });
+    super(code, status, message, { outcome });
     this.name = 'SandboxError';
   }
 }
