@@ -63,3 +63,25 @@ describe('simulator fidelity (14 days)', () => {
     await expect(checkFidelityOfFiles(path.join(root, 'nope'))).rejects.toThrow(/--in: no such folder/);
   });
 });
+
+/**
+ * The README's tour (`llano alma simulate … --format csv`, then `llano alma fidelity --in sim`): the
+ * CSV output measures as its Parquet does. CSV columns would be typed by DuckDB's sniffing (a band
+ * "03" as BIGINT, every column of an empty table as VARCHAR); 30 days, so that Obscore has rows.
+ */
+describe('simulator fidelity on CSV (30 days)', () => {
+  const root = mkdtempSync(path.join(tmpdir(), 'llano-fidelity-csv-'));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('measures the same on the CSV output of a simulation as on its Parquet', async () => {
+    const report: Record<string, FidelityReport> = {};
+    for (const format of ['csv', 'parquet'] as const) {
+      await simulate({ start: '2024-10-01', days: 30, seed: 42, out: path.join(root, format), format });
+      report[format] = await checkFidelityOfFiles(path.join(root, format));
+    }
+    const facts = (r: FidelityReport) => r.facts.map((f) => `${f.id}: ${f.measured} ${f.ok}`);
+    expect(facts(report.csv)).toEqual(facts(report.parquet));
+    expect(report.csv.failedSourceFacts).toEqual([]);
+    expect(report.csv.facts.find((f) => f.id === 'obscore_values')?.measured).toMatch(/^0 of [1-9]\d* rows otherwise$/);
+  }, 180_000);
+});

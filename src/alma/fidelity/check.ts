@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { badRequest } from '../../common/errors.js';
 import { DuckDb } from '../../engine/duckdb.js';
-import { simulate, type SimulationOptionsInput } from '../simulator/index.js';
+import { quoteLiteral } from '../../common/names.js';
+import { ROW_TABLES, simulate, type SimulationOptionsInput } from '../simulator/index.js';
 import { FIDELITY_FACTS, type FidelityFact } from './facts.js';
 
 /** One measured fact: `ok` is null when the run is too short to measure it. */
@@ -39,9 +40,7 @@ export async function checkFidelityOfFiles(
   try {
     for (const f of files) {
       const [name, ext] = f.split('.');
-      const file = path.join(dir, f).replaceAll("'", "''");
-      const read = ext === 'parquet' ? `read_parquet('${file}')` : `read_csv('${file}')`;
-      await db.run(`CREATE VIEW ${name} AS SELECT * FROM ${read}`);
+      await db.run(`CREATE VIEW ${name} AS SELECT * FROM ${readTable(path.join(dir, f), name, ext)}`);
     }
     await db.run(`CREATE VIEW sim_span AS SELECT min(start_ts) AS start_ts, max(end_ts) AS end_ts,
       epoch(max(end_ts) - min(start_ts)) / 86400.0 AS days FROM shift`);
@@ -75,6 +74,19 @@ export async function checkFidelityOfFiles(
   } finally {
     await db.close();
   }
+}
+
+/**
+ * The table function reading one simulator file. A CSV file is read with the columns the simulator
+ * declares, so that the facts measure the same values on CSV as on Parquet: DuckDB's sniffing would
+ * type them by their values (band_list "3" as BIGINT, every column of an empty table as VARCHAR).
+ */
+function readTable(file: string, table: string, ext: string): string {
+  if (ext === 'parquet') return `read_parquet(${quoteLiteral(file)})`;
+  const declared = ROW_TABLES.find((t) => t.name === table);
+  if (!declared) return `read_csv(${quoteLiteral(file)})`;
+  const columns = declared.columns.map(([name, type]) => `${quoteLiteral(name)}: ${quoteLiteral(type)}`).join(', ');
+  return `read_csv(${quoteLiteral(file)}, header = true, columns = {${columns}})`;
 }
 
 /** Simulates into a temporary folder, measures every fact, removes the folder. */

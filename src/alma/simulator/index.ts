@@ -10,6 +10,6 @@ export {
 } from './options.js';
 export { TrecPlan } from './trec-batch.js';
 export { TrecRows, expandTrecPlan } from './trec-expand.js';
-export { TABLE_NAMES, TREC_TABLE_NAME } from './tables.js';
+export { ROW_TABLES, TABLE_NAMES, TREC_TABLE_NAME } from './tables.js';
 export { demoRecipes, type DemoRecipe } from './demo-recipes.js';
 export type { WrittenTable } from './writer.js';

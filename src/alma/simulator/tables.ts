@@ -354,6 +354,24 @@ export const OBSCORE_TABLE: RowTableSpec<ObscoreRow> = {
   ],
 };
 
+/** The tables written row by row, with their declared columns (the Trec tables': trec-files.ts). */
+export const ROW_TABLES: readonly { name: string; columns: readonly (readonly [string, ColumnType])[] }[] = [
+  ANTENNA_TABLE,
+  PAD_TABLE,
+  ARRAY_FAMILY_TABLE,
+  CONFIGURATION_TABLE,
+  SHIFT_TABLE,
+  GAP_TABLE,
+  EXECUTION_TABLE,
+  DEVICE_CHANGE_TABLE,
+  TRUTH_TABLE,
+  JOB_RUN_TABLE,
+  MOUS_TABLE,
+  OBSCORE_TABLE,
+  SCHED_BLOCK_TABLE,
+  PROJECT_TABLE,
+];
+
 export const TREC_TABLE_NAME = 'trec_measurement';
 /** Spectra of a sample of Trec measurements (all of them with `spectra: true`). */
 export const TREC_SPECTRUM_TABLE_NAME = 'trec_spectrum';
