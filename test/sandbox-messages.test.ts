@@ -39,8 +39,8 @@ def echo(n, llano):
         return len(llano.echo("z" * n))
     except Exception as e:
         return str(e)
-def forge():
-    print("\\x1e" + __main__.NONCE + " not json", flush=True)
+def forge(text):
+    print("\\x1e" + __main__.NONCE + " " + text, flush=True)
     return "unreachable"
 `,
   },
@@ -51,7 +51,7 @@ big <- function(n) strrep("x", n)
 many <- function(n) lapply(seq_len(n) - 1, function(i) list(i = i, name = paste0("row", i)))
 shout <- function(n) { cat(strrep("y", n), "\\n", sep = ""); "done" }
 echo <- function(n, llano) tryCatch(nchar(llano$echo(strrep("z", n))), error = function(e) conditionMessage(e))
-forge <- function() { cat("\\x1e", .llano$nonce, " not json\\n", sep = ""); "unreachable" }
+forge <- function(text) { cat("\\x1e", .llano$nonce, " ", text, "\\n", sep = ""); "unreachable" }
 `,
   },
 };
@@ -114,11 +114,17 @@ describe.each(['typescript', 'python', 'r'] as const)('sandbox messages: %s', (l
 
 // TypeScript code cannot reach its harness's nonce; Python and R code can, and may garble a message.
 describe.each(['python', 'r'] as const)('sandbox messages: %s', (language) => {
-  it('stops a process whose message is not JSON; its call fails, nothing escapes', async () => {
-    const sandbox = await startSandbox(specFor(language));
-    const err = await failure(sandbox.call('forge', []));
-    expect(err.outcome).toBe('stopped');
-    expect(err.message).toMatch(/Llano could not read the output of the code's process \(a message is not JSON/);
-    expect((await sandbox.exit).outcome).toBe('stopped');
-  }, 60_000);
+  it.each(['not json', 'null', '[1, 2]'])(
+    'stops a process whose message is not a JSON object (%s); its call fails, nothing escapes',
+    async (text) => {
+      const sandbox = await startSandbox(specFor(language));
+      const err = await failure(sandbox.call('forge', [text]));
+      expect(err.outcome).toBe('stopped');
+      expect(err.message).toBe(
+        `Llano could not read the output of the code's process (a message is not a JSON object: ${text})`,
+      );
+      expect((await sandbox.exit).outcome).toBe('stopped');
+    },
+    60_000,
+  );
 });

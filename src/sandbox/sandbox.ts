@@ -285,7 +285,7 @@ async function launch(
       const text = line.slice(at + marker.length);
       if (dropped > 0) return onTooLarge(text, text.length + dropped);
       const message = parseMessage(text);
-      if (!message) throw new Error(`a message is not JSON: ${text.slice(0, 80)}`);
+      if (!message) throw new Error(`a message is not a JSON object: ${text.slice(0, 80)}`);
       onMessage(message);
     },
   });
