@@ -34,7 +34,7 @@ beforeAll(async () => {
 afterAll(async () => s?.stop());
 
 describe('large results of user code', () => {
-  it('an API service TypeScript function returns 20 KB and 5 MB', async () => {
+  it('an API service TypeScript function returns 20 KB and 5 MB; over 64 MB that call gets a 502', async () => {
     const service = {
       id: 'big',
       name: 'Big',
@@ -52,17 +52,26 @@ describe('large results of user code', () => {
       s.call<{ key: string }>('POST', `${P}/api-services/big/keys`, { token: s.adminToken, body: { name: 'k' } }),
       201,
     );
-    for (const n of SIZES) {
-      const res = await fetch(`${s.url}/services/BIG/big/text`, {
+    const callText = (n: number) =>
+      fetch(`${s.url}/services/BIG/big/text`, {
         method: 'POST',
         headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
         body: JSON.stringify({ n }),
       });
+    for (const n of SIZES) {
+      const res = await callText(n);
       const text = await res.text();
       expect(res.status, text.slice(0, 300)).toBe(200);
       expect(text).toContain('x'.repeat(n));
       await healthy();
     }
+    // Over the protocol's 64 MB: that call fails (502, saying why), the function keeps serving.
+    const over = await callText(70_000_000);
+    const refused = (await over.json()) as { error: { message: string } };
+    expect(over.status).toBe(502);
+    expect(refused.error.message).toMatch(/^The result is 66\.8 MB of JSON, more than the 64 MB a call may pass/);
+    await healthy();
+    expect(await (await callText(3)).text()).toContain('xxx');
   }, 120_000);
 
   it('a webapp TypeScript backend returns 1,000 objects, 20 KB and 5 MB', async () => {
