@@ -118,6 +118,10 @@ describe('scenarios: definitions, runs, triggers, reporters', () => {
       [{ ...base, reporters: [{ channel: 'pigeon' }] }, /Reporter 1: unknown reporter channel "pigeon"/],
       [{ ...base, steps: [{ type: 'noop', runIf: 'sometimes' }] }, /Step 1 \(noop\): Run if: /],
       [{ ...base, id: '../etc' }, /Invalid scenario id/],
+      // A name forging lines of a report's mail, or written backwards in lists.
+      [{ ...base, name: 'evil\r\nBcc: evil@attacker.org' }, /name is one line of plain text/],
+      [{ ...base, name: 'invoice\u202Efdp.exe' }, /name is one line of plain text/],
+      [{ ...base, steps: [{ type: 'noop', name: 'a\tb' }] }, /Step 1 \(noop\): .*name is one line of plain text/],
     ];
     for (const [body, message] of cases) {
       const r = await save<ApiError>(body);

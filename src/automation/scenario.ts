@@ -11,6 +11,7 @@ import type { RunIf } from './steps/common.js';
 import { triggerTypes } from './triggers/registry.js';
 import { invalidScenario, SECTION_NOUNS, type ScenarioProblem, type ScenarioSection } from './scenario-problems.js';
 import type { SaveContext } from './types.js';
+import { displayName } from '../common/display-text.js';
 
 export const CONCURRENCY = ['queue', 'drop', 'parallel'] as const;
 export const MISSED_RUNS = ['skip', 'run-once'] as const;
@@ -19,7 +20,7 @@ export const MISSED_RUNS = ['skip', 'run-once'] as const;
 export const ScenarioSchema = z
   .object({
     id: z.string(),
-    name: z.string().min(1).max(200).optional(),
+    name: displayName().optional(),
     description: z.string().max(10_000).optional(),
     active: z.boolean().default(true).describe('Inactive scenarios run only by hand'),
     concurrency: z

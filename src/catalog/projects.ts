@@ -20,10 +20,11 @@ import {
 import { GROUP_PREFIX, groupGrantName } from './groups.js';
 import type { Member, Project } from './project-types.js';
 import type { CatalogTables } from './tables.js';
+import { displayName } from '../common/display-text.js';
 
 export const NewProjectSchema = z.object({
   key: z.string(),
-  name: z.string().min(1).max(200).optional(),
+  name: displayName().optional(),
   description: z.string().max(10_000).optional(),
   // Tags are a set: trimmed, empty ones dropped, duplicates removed.
   tags: z

@@ -12,6 +12,7 @@ import {
   type Dashboard,
   type Insight,
 } from './insight-types.js';
+import { displayName } from '../common/display-text.js';
 
 /** The most rows a chart draws (bars, lines, cells); more matching rows are cut and flagged `truncated`. */
 export const CHART_ROW_BUDGET = 5_000;
@@ -120,7 +121,7 @@ const TableSpecSchema = z
 export const InsightSchema = z
   .object({
     id: ObjectName,
-    name: z.string().min(1).max(200),
+    name: displayName(),
     type: z.enum(INSIGHT_TYPES),
     description: z.string().max(2000).optional(),
     dataset: ObjectName.optional(),
@@ -164,7 +165,7 @@ const TileSchema = z
 export const DashboardSchema = z
   .object({
     id: ObjectName,
-    name: z.string().min(1).max(200),
+    name: displayName(),
     description: z.string().max(2000).optional(),
     pages: z
       .array(z.object({ title: z.string().min(1).max(200), tiles: z.array(TileSchema).max(100) }).strict())

@@ -7,6 +7,7 @@ import type { Workspace } from '../workspace/workspace.js';
 import { notebookFromIpynb, notebookToIpynb } from './ipynb.js';
 import { getNotebook, saveNotebook } from './notebooks-service.js';
 import type { NotebookInfo } from './notebook-types.js';
+import { displayName } from '../common/display-text.js';
 
 export const ImportSchema = z.object({
   /** The notebook's id in the project; else the file's `metadata.llano.id`, else its file name. */
@@ -14,7 +15,7 @@ export const ImportSchema = z.object({
     .string()
     .regex(OBJECT_NAME, 'use letters, digits and underscores, starting with a letter or underscore')
     .optional(),
-  name: z.string().min(1).max(200).optional(),
+  name: displayName().optional(),
   /** The .ipynb file: its JSON, as an object or as text. */
   ipynb: z.unknown().refine((v) => v !== undefined, 'the .ipynb file is required'),
   /** The file's name: the id when neither `id` nor the file gives one. */

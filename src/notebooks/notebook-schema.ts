@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { OBJECT_NAME } from '../common/names.js';
 import { CELL_TYPES, type CellOutput, type Notebook } from './notebook-types.js';
+import { displayName } from '../common/display-text.js';
 
 const Column = z.object({ name: z.string(), type: z.string() });
 
@@ -31,7 +32,7 @@ export const CellSchema = z.object({
 
 export const NotebookSchema: z.ZodType<Notebook> = z.object({
   id: z.string().regex(OBJECT_NAME, 'use letters, digits and underscores, starting with a letter or underscore'),
-  name: z.string().min(1).max(200),
+  name: displayName(),
   description: z.string().max(10_000).optional(),
   limits: z
     .object({

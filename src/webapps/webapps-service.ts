@@ -11,13 +11,14 @@ import { REACT_BUILD_DIR, reactBundle } from './react-build.js';
 import { checkWebappFiles } from './webapp-limits.js';
 import { stopWebappProcesses } from './webapp-processes.js';
 import { WEBAPP_KINDS, type Webapp, type WebappInfo } from './webapp-types.js';
+import { displayName } from '../common/display-text.js';
 
 /** The object kind of webapps in the versioned object store (history and revert like insights). */
 export const WEBAPP_KIND = 'webapp';
 
 const WebappSchema = z.object({
   id: z.string().regex(OBJECT_NAME, 'letters, digits and _, starting with a letter or _ (at most 128)'),
-  name: z.string().min(1).max(200),
+  name: displayName(),
   kind: z.enum(WEBAPP_KINDS).default('static'),
   description: z.string().max(10_000).optional(),
   files: z.record(z.string(), z.string()),

@@ -10,6 +10,7 @@ import type { ApiKeyInfo } from '../catalog/user-types.js';
 import { badRequest, forbidden } from '../common/errors.js';
 import { parseOr400 } from '../common/parse.js';
 import type { Workspace } from './workspace.js';
+import { displayName } from '../common/display-text.js';
 
 /**
  * Making API keys: personal keys (acting as their user, within their scopes) and project keys
@@ -20,7 +21,7 @@ const MAX_DAYS = 3650;
 
 export const NewApiKeySchema = z
   .object({
-    name: z.string().min(1).max(200),
+    name: displayName(),
     scopes: z.array(z.enum(API_KEY_SCOPES)).min(1).max(4).optional(),
     expiresInDays: z.number().int().min(1).max(MAX_DAYS).optional(),
   })

@@ -2,13 +2,14 @@ import { z } from 'zod';
 import { badRequest } from '../../common/errors.js';
 import { DATASET_KIND } from '../../datasets/datasets.js';
 import type { SaveContext } from '../types.js';
+import { displayName } from '../../common/display-text.js';
 
 export const RUN_IF = ['previous-succeeded', 'always', 'previous-failed'] as const;
 export type RunIf = (typeof RUN_IF)[number];
 
 /** Fields every step has, whatever its type: when it runs, how long it may take, how it retries. */
 export const stepCommonShape = {
-  name: z.string().min(1).max(200).optional().describe('Shown in run history; defaults to "<n> <type>"'),
+  name: displayName().optional().describe('Shown in run history; defaults to "<n> <type>"'),
   runIf: z
     .enum(RUN_IF)
     .default('previous-succeeded')

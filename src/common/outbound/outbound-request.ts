@@ -4,6 +4,7 @@ import https from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import { VERSION } from '../version.js';
 import type { OutboundPolicy } from './address-policy.js';
+import { LAYOUT_CHARACTERS } from '../display-text.js';
 
 /** Redirects followed at most; each target is checked like the first URL. */
 export const MAX_REDIRECTS = 3;
@@ -55,8 +56,7 @@ export function displayUrl(url: string | URL): string {
 
 /** Text safe to show in one line: control and direction-changing characters become spaces, then it is cut. */
 export function sanitizeExcerpt(text: string, max = EXCERPT_CHARS): string {
-  // eslint-disable-next-line no-control-regex
-  const clean = text.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]+/g, ' ').trim();
+  const clean = text.replace(new RegExp(`${LAYOUT_CHARACTERS.source}+`, 'g'), ' ').trim();
   return clean.length > max ? `${clean.slice(0, max)}…` : clean;
 }
 
