@@ -17,6 +17,7 @@ import { importScenarioHistory } from '../src/automation/history-import.js';
 import { automationMonitoring } from '../src/automation/monitoring.js';
 import { getScenarioRun } from '../src/automation/runs-service.js';
 import { bootstrapWorkspace } from '../src/app/start-workspace.js';
+import { WEBAPP_KIND } from '../src/webapps/webapps-service.js';
 import { Workspace } from '../src/workspace/workspace.js';
 
 describe('the observatory applications in the demo', () => {
@@ -175,6 +176,15 @@ describe('the observatory applications in the demo', () => {
       ['16', 'unexplained', 'FrontEndSwap', 3, 0.0857, 38],
       ['19', 'explained', 'FrontEndSwap', 0, 0.0857, 38],
     ]);
+  });
+
+  it("declares, for viewers it is shared with, every dataset each webapp's queries read, and each exists", async () => {
+    const webapps = await ws.catalog.objects.list<{ datasets?: string[] }>(DEMO_PROJECT, WEBAPP_KIND);
+    expect(webapps.length).toBeGreaterThan(0);
+    for (const w of webapps) {
+      expect(w.body.datasets?.length, w.name).toBeGreaterThan(0);
+      for (const d of w.body.datasets ?? []) expect(await getDataset(ws, LOCAL_ADMIN, DEMO_PROJECT, d)).toBeTruthy();
+    }
   });
 
   it('scores the QA against the simulator truth in a dataset', async () => {

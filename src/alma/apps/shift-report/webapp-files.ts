@@ -308,4 +308,6 @@ export const SHIFT_REPORT_WEBAPP = {
   description:
     'Pick an array and a period: every §4.3 metric pooled and as the mean of shifts, the period’s shifts, a shift’s timeline of EBs and gaps, and the filterable gap table.',
   files: { 'index.html': INDEX_HTML, 'style.css': STYLE_CSS, 'app.js': APP_JS },
+  // What its queries read: all that a viewer it is shared with (outside the project) may read through it.
+  datasets: ['shift', 'shift_gap_table', 'shift_metrics', 'shift_report', 'shift_timeline'],
 };

@@ -17,6 +17,17 @@ export function trecExplorerWebapp() {
     description:
       'Trec per EB with outliers flagged, each antenna’s history with change points and device changes, the unexplained change points, and the scores against the simulator’s truth.',
     files: { 'index.html': INDEX_HTML, 'style.css': STYLE_CSS, 'app.js': appJs() },
+    // What its queries read (ebScanFlagsSql reads trec_measurement): all a viewer it is shared with may read through it.
+    datasets: [
+      'device_change',
+      'eb_trec_antenna_band',
+      'eb_trec_clean',
+      'eb_trec_median',
+      'trec_change_explained',
+      'trec_measurement',
+      'trec_online_scores',
+      'trec_qa_scores',
+    ],
   };
 }
 
