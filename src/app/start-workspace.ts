@@ -63,6 +63,8 @@ export interface BootReport {
   interruptedJobs: number;
   interruptedVersions: number;
   interruptedRuns: number;
+  /** Projects whose import died with its process, deleted. */
+  interruptedImports: number;
 }
 
 export interface BootOptions {
@@ -83,9 +85,9 @@ export async function bootstrapWorkspace(ws: Workspace, options: BootOptions = {
   // Builds and scenario runs of processes that are gone (a dead pid here, a stale heartbeat from
   // any host) fail as interrupted; failure reporters of the runs fire, so capabilities come first.
   installCapabilities(ws);
-  const { interruptedJobs, interruptedVersions, interruptedRuns } =
+  const { interruptedJobs, interruptedVersions, interruptedRuns, interruptedImports } =
     options.recover === false
-      ? { interruptedJobs: 0, interruptedVersions: 0, interruptedRuns: 0 }
+      ? { interruptedJobs: 0, interruptedVersions: 0, interruptedRuns: 0, interruptedImports: 0 }
       : await recoverInterruptedWork(ws);
   // Scratch and temporary files of processes that are gone (older than any live work): start-up sweep.
   if (options.recover !== false) await sweepLeftovers(ws);
@@ -111,6 +113,7 @@ export async function bootstrapWorkspace(ws: Workspace, options: BootOptions = {
     interruptedJobs,
     interruptedVersions,
     interruptedRuns,
+    interruptedImports,
   };
 }
 

@@ -557,6 +557,20 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('audit_log_by_actor').on('audit_log').columns(['actor', 'at']).execute();
       },
     },
+    '0025_project_imports': {
+      async up(db: Kysely<unknown>) {
+        // A project being imported, with the process importing it: a crash mid-import leaves a
+        // row that recovery finds, and it deletes the half-imported project.
+        await db.schema
+          .createTable('project_imports')
+          .addColumn('key', 'text', (c) => c.primaryKey())
+          .addColumn('owner', 'text', (c) => c.notNull())
+          .addColumn('owner_host', 'text', (c) => c.notNull())
+          .addColumn('started_at', 'text', (c) => c.notNull())
+          .addColumn('heartbeat_at', 'text', (c) => c.notNull())
+          .execute();
+      },
+    },
     '0024_job_activity_outputs': {
       async up(db: Kysely<unknown>) {
         // A recipe that writes several datasets (split) is one activity: it lists them all, not only the first.

@@ -289,7 +289,7 @@ export class ObjectStore {
 }
 
 /** A broken primary key or unique constraint, from PostgreSQL (23505) or SQLite. */
-function isUniqueViolation(error: unknown): boolean {
+export function isUniqueViolation(error: unknown): boolean {
   const e = error as { code?: unknown } | null;
   return e?.code === '23505' || (typeof e?.code === 'string' && e.code.startsWith('SQLITE_CONSTRAINT_'));
 }
