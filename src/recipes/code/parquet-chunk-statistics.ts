@@ -1,5 +1,4 @@
 import { i64, struct, type ThriftStruct as ThriftOut } from '../../engine/parquet/thrift-compact.js';
-import { typedValues } from './ts-recipe-parquet.js';
 
 /**
  * Min / max and null count of one column chunk of a code's output, taken from its pages' bytes
@@ -130,37 +129,53 @@ function pageBounds(physical: number, data: Buffer, at: number, count: number): 
       return [Buffer.from([ones === count ? 1 : 0]), Buffer.from([ones > 0 ? 1 : 0])];
     }
     case PHYSICAL.INT32: {
-      const v = typedValues(Int32Array, data, at, count);
-      let lo = 0;
-      let hi = 0;
+      const v = new Int32Array(alignedCopy(data, at, 4 * count), 0, count);
+      let [lo, hi, min, max] = [0, 0, v[0], v[0]];
       for (let i = 1; i < count; i++) {
-        if (v[i] < v[lo]) lo = i;
-        else if (v[i] > v[hi]) hi = i;
+        const x = v[i];
+        if (x < min) {
+          lo = i;
+          min = x;
+        } else if (x > max) {
+          hi = i;
+          max = x;
+        }
       }
       return [value(lo), value(hi)];
     }
     case PHYSICAL.INT64: {
       // Each value as its two 32-bit halves: the high one signed, the low one unsigned.
-      const v = typedValues(Int32Array, data, at, 2 * count);
-      let lo = 0;
-      let hi = 0;
+      const v = new Int32Array(alignedCopy(data, at, 8 * count), 0, 2 * count);
+      let [lo, loHigh, loLow, hi, hiHigh, hiLow] = [0, v[1], v[0] >>> 0, 0, v[1], v[0] >>> 0];
       for (let i = 1; i < count; i++) {
         const h = v[2 * i + 1];
         const l = v[2 * i] >>> 0;
-        if (h < v[2 * lo + 1] || (h === v[2 * lo + 1] && l < v[2 * lo] >>> 0)) lo = i;
-        else if (h > v[2 * hi + 1] || (h === v[2 * hi + 1] && l > v[2 * hi] >>> 0)) hi = i;
+        if (h < loHigh || (h === loHigh && l < loLow)) {
+          lo = i;
+          loHigh = h;
+          loLow = l;
+        } else if (h > hiHigh || (h === hiHigh && l > hiLow)) {
+          hi = i;
+          hiHigh = h;
+          hiLow = l;
+        }
       }
       return [value(lo), value(hi)];
     }
     case PHYSICAL.DOUBLE: {
-      const v = typedValues(Float64Array, data, at, count);
-      let lo = 0;
-      let hi = 0;
+      const v = new Float64Array(alignedCopy(data, at, 8 * count), 0, count);
+      let [lo, hi, min, max] = [0, 0, v[0], v[0]];
       for (let i = 0; i < count; i++) {
         const x = v[i];
-        if (x !== x) return null; // NaN: DuckDB orders it above every number, Parquet's bounds leave it out
-        if (x < v[lo]) lo = i;
-        else if (x > v[hi]) hi = i;
+        if (x < min) {
+          lo = i;
+          min = x;
+        } else if (x > max) {
+          hi = i;
+          max = x;
+        }
+        // NaN (no comparison holds): DuckDB orders it above every number, Parquet's bounds leave it out.
+        else if (x !== x) return null;
       }
       return [value(lo), value(hi)];
     }
@@ -182,6 +197,23 @@ function pageBounds(physical: number, data: Buffer, at: number, count: number): 
       return null;
   }
 }
+
+/** Where `alignedCopy` copies unaligned values: reused, as pages of millions of values would each allocate one. */
+let scratch = new ArrayBuffer(1 << 16);
+
+/** `bytes` bytes at data[at] copied to the start of `scratch` (8-byte aligned, for typed arrays: a page's values need not be). */
+function alignedCopy(data: Buffer, at: number, bytes: number): ArrayBuffer {
+  if (scratch.byteLength < bytes) scratch = new ArrayBuffer(Math.max(bytes, 2 * scratch.byteLength));
+  new Uint8Array(scratch, 0, bytes).set(data.subarray(at, at + bytes));
+  return scratch;
+}
+
+/** The number of 1 bits of each byte value. */
+const ONES = Uint8Array.from({ length: 256 }, (_, b) => {
+  let n = 0;
+  for (let v = b; v; v >>= 1) n += v & 1;
+  return n;
+});
 
 /**
  * How many of the first `count` definition levels (RLE / bit-packed hybrid, bit width 1) in
@@ -211,7 +243,10 @@ export function countDefined(data: Buffer, pos: number, end: number, count: numb
     const bytes = (header - 1) / 2; // groups of 8 levels, one byte each at width 1
     if (pos + bytes > end) return null;
     const take = Math.min(bytes * 8, count - seen);
-    for (let k = 0; k < take; k++) defined += (data[pos + (k >> 3)] >> (k & 7)) & 1;
+    // A byte at a time (a whole page's levels are often one run of millions of bits).
+    const whole = take >> 3;
+    for (let k = 0; k < whole; k++) defined += ONES[data[pos + k]];
+    if (take & 7) defined += ONES[data[pos + whole] & ((1 << (take & 7)) - 1)];
     pos += bytes;
     seen += take;
   }
