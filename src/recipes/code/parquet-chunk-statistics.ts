@@ -128,21 +128,8 @@ function pageBounds(physical: number, data: Buffer, at: number, count: number): 
       for (let i = 0; i < count; i++) ones += (data[at + (i >> 3)] >> (i & 7)) & 1;
       return [Buffer.from([ones === count ? 1 : 0]), Buffer.from([ones > 0 ? 1 : 0])];
     }
-    case PHYSICAL.INT32: {
-      const v = new Int32Array(alignedCopy(data, at, 4 * count), 0, count);
-      let [lo, hi, min, max] = [0, 0, v[0], v[0]];
-      for (let i = 1; i < count; i++) {
-        const x = v[i];
-        if (x < min) {
-          lo = i;
-          min = x;
-        } else if (x > max) {
-          hi = i;
-          max = x;
-        }
-      }
-      return [value(lo), value(hi)];
-    }
+    case PHYSICAL.INT32:
+      return boundsAt(new Int32Array(alignedCopy(data, at, 4 * count), 0, count), value);
     case PHYSICAL.INT64: {
       // Each value as its two 32-bit halves: the high one signed, the low one unsigned.
       const v = new Int32Array(alignedCopy(data, at, 8 * count), 0, 2 * count);
@@ -162,23 +149,8 @@ function pageBounds(physical: number, data: Buffer, at: number, count: number): 
       }
       return [value(lo), value(hi)];
     }
-    case PHYSICAL.DOUBLE: {
-      const v = new Float64Array(alignedCopy(data, at, 8 * count), 0, count);
-      let [lo, hi, min, max] = [0, 0, v[0], v[0]];
-      for (let i = 0; i < count; i++) {
-        const x = v[i];
-        if (x < min) {
-          lo = i;
-          min = x;
-        } else if (x > max) {
-          hi = i;
-          max = x;
-        }
-        // NaN (no comparison holds): DuckDB orders it above every number, Parquet's bounds leave it out.
-        else if (x !== x) return null;
-      }
-      return [value(lo), value(hi)];
-    }
+    case PHYSICAL.DOUBLE:
+      return boundsAt(new Float64Array(alignedCopy(data, at, 8 * count), 0, count), value);
     case PHYSICAL.BYTE_ARRAY: {
       let min: Buffer | null = null;
       let max: Buffer | null = null;
@@ -196,6 +168,22 @@ function pageBounds(physical: number, data: Buffer, at: number, count: number): 
     default:
       return null;
   }
+}
+
+/** The values at the least and greatest of `v` (`value(i)`), or null when one is NaN (DuckDB orders it above every number, Parquet's bounds leave it out). */
+function boundsAt(v: Int32Array | Float64Array, value: (i: number) => Buffer): [Buffer, Buffer] | null {
+  let [lo, hi, min, max] = [0, 0, v[0], v[0]];
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i];
+    if (x < min) {
+      lo = i;
+      min = x;
+    } else if (x > max) {
+      hi = i;
+      max = x;
+    } else if (x !== x) return null; // no comparison holds for NaN
+  }
+  return [value(lo), value(hi)];
 }
 
 /** Where `alignedCopy` copies unaligned values: reused, as pages of millions of values would each allocate one. */
