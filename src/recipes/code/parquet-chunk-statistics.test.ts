@@ -80,6 +80,12 @@ describe('ChunkStatistics', () => {
     const body = Buffer.from([2, 0, 0, 0, 4 /* run of 2 */, 2 /* level 2 */, 1, 0, 0, 0]);
     odd.addDataPage(body, 2, PLAIN);
     expect(fields(odd)).toBeUndefined();
+
+    // A header without its count of values.
+    const uncounted = new ChunkStatistics(BOOLEAN, false);
+    uncounted.addDictionary(Buffer.from([1]), undefined as unknown as number);
+    uncounted.addDataPage(Buffer.from([1]), undefined as unknown as number, PLAIN);
+    expect(fields(uncounted)).toBeUndefined();
   });
 
   it('writes zero bounds with Parquet’s signs (-0 least, +0 greatest) and booleans by the values read', () => {

@@ -52,6 +52,11 @@ export class ChunkStatistics {
 
   /** A version 1 data page (uncompressed): its definition levels, then its values in `encoding`. */
   addDataPage(data: Buffer, numValues: number, encoding: number): void {
+    if (!isCount(numValues)) {
+      this.nullCount = null;
+      this.bounded = false;
+      return;
+    }
     let at = 0;
     let present: number | null = numValues;
     if (this.optional) {
@@ -89,6 +94,7 @@ export class ChunkStatistics {
 
   /** `count` PLAIN values at data[at]: folded into the bounds (copied: the page's buffer is not kept). */
   private addPlain(data: Buffer, at: number, count: number): void {
+    if (!isCount(count)) this.bounded = false;
     if (!this.bounded || count === 0) return;
     const bounds = pageBounds(this.physical, data, at, count);
     if (!bounds) {
@@ -100,6 +106,9 @@ export class ChunkStatistics {
     if (!this.max || compare(bounds[1], this.max) > 0) this.max = Buffer.from(bounds[1]);
   }
 }
+
+/** A header's count of values (a damaged header may hold anything). */
+const isCount = (n: unknown): n is number => Number.isSafeInteger(n) && (n as number) >= 0;
 
 const doubleBytes = (v: number) => {
   const b = Buffer.alloc(8);
