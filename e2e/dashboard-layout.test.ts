@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { a11yViolations, overflowX, seriousOnes } from './support/a11y.js';
 import { browserSuite } from './support/browser-suite.js';
 import { canvasDrawing, recordCanvasTexts, textsOutside } from './support/canvas-probe.js';
@@ -73,6 +73,9 @@ describe('web UI: dashboards on a laptop and on a phone', () => {
     },
   });
 
+  // Every page opened from here on records the texts its canvases draw.
+  beforeAll(() => recordCanvasTexts(suite.browser.context));
+
   /** Waits for every chart of the dashboard to be drawn and returns, per kind, what is wrong with it. */
   async function problems(page: Page): Promise<Record<string, string[]>> {
     const found: Record<string, string[]> = {};
@@ -97,8 +100,7 @@ describe('web UI: dashboards on a laptop and on a phone', () => {
   }
 
   it('draws every kind within its tile on a laptop', async () => {
-    const { page, context } = suite.browser;
-    await recordCanvasTexts(context);
+    const { page } = suite.browser;
     await page.goto(`/projects/${KEY}/dashboards/kinds`);
     await page.getByRole('heading', { name: 'Every kind' }).waitFor();
     expect(await problems(page)).toEqual({});
