@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveSource } from '../src/datasets/datasets.js';
+import { dashboardExportHtml } from '../src/insights/dashboard-export.js';
 import { llano } from './support/cli.js';
 import { startTestServer, type TestServer } from './support/llano-server.js';
 import { decodePng } from './support/png.js';
@@ -581,6 +582,53 @@ describe('export and CLI', () => {
     expect(pdf.length).toBeGreaterThan(5_000);
     expect(pdf.toString('latin1').match(/\/Type\s*\/Page\b/g)?.length).toBe(2);
     expect((await s.call('GET', `${P}/dashboards/shift/export?format=png&page=3`, { token: reader })).status).toBe(400);
+  }, 120_000);
+
+  it('heads each exported page with the dashboard, the page, the filters, the export time and the data versions', async () => {
+    // The PNG: above the tiles, a header band closed by a rule across the page, with its four lines of text.
+    const png = await fetch(`${s.url}${P}/dashboards/shift/export?format=png&filters=band:in:1|2`, {
+      headers: { authorization: `Bearer ${reader}` },
+    });
+    expect(png.status).toBe(200);
+    const image = decodePng(Buffer.from(await png.arrayBuffer()));
+    const dark = (x: number, y: number) => Math.max(...image.pixel(x, y).slice(0, 3)) < 110;
+    const darkShare = (y: number) => {
+      let count = 0;
+      for (let x = 16; x < image.width - 16; x++) if (dark(x, y)) count++;
+      return count / (image.width - 32);
+    };
+    const rule = Array.from({ length: 160 }, (_, y) => y).find((y) => darkShare(y) > 0.95);
+    expect(rule, 'a rule under the header').toBeDefined();
+    let lines = 0;
+    for (let y = 0, inText = false; y < rule!; y++) {
+      const text = darkShare(y) > 0.002;
+      if (text && !inText) lines++;
+      inText = text;
+    }
+    expect(lines).toBe(4);
+
+    // Its text, as the page printed into the PNG and the PDF.
+    const user = (await s.ws.catalog.users.findByUsername('dreader'))!;
+    const principal = { userId: user.id, username: user.username, isAdmin: false, via: 'token' as const };
+    const { html } = await dashboardExportHtml(s.ws, principal, 'DASH', 'shift', {
+      format: 'pdf',
+      filters: [{ column: 'band', op: 'in', values: ['1', '2'] }],
+      now: new Date('2026-12-07T08:05:00Z'),
+    });
+    const headers = [...html.matchAll(/<header class="export-header">(.*?)<\/header>/g)].map((m) =>
+      m[1]
+        .replace(/<[^>]+>/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim(),
+    );
+    expect(headers).toHaveLength(2);
+    expect(headers[0]).toMatch(
+      /^Shift report Page Receivers Filters band in 1, 2 Exported 2026-12-07 08:05 UTC · data: obs of \d{4}-\d\d-\d\d \d\d:\d\d UTC$/,
+    );
+    // The notes page reads no dataset: no data versions to name.
+    expect(headers[1]).toBe('Shift report Page Notes Filters band in 1, 2 Exported 2026-12-07 08:05 UTC');
+    const unfiltered = await dashboardExportHtml(s.ws, principal, 'DASH', 'shift', { format: 'png' });
+    expect(unfiltered.html).toContain('<span class="label">Filters</span> no filters');
   }, 120_000);
 
   it('llano insight create, list, data and delete; llano dashboard list and show', async () => {

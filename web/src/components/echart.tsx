@@ -45,6 +45,7 @@ export function EChart({
   onClick,
   onBrush,
   ariaLabel,
+  title,
   lazy = false,
 }: {
   option: EChartsOption;
@@ -53,6 +54,8 @@ export function EChart({
   onClick?: (data: unknown) => void;
   onBrush?: (range: [number, number] | null) => void;
   ariaLabel: string;
+  /** A tooltip of the whole chart (the full text of a caption it truncates). */
+  title?: string;
   /** Draw only once the chart comes near the viewport (a dashboard of many tiles draws the first screen first). */
   lazy?: boolean;
 }) {
@@ -118,7 +121,7 @@ export function EChart({
       });
   }, [option, inView, ariaLabel]);
 
-  return <div ref={ref} className={className} style={style} role="img" aria-label={ariaLabel} />;
+  return <div ref={ref} className={className} style={style} role="img" aria-label={ariaLabel} title={title} />;
 }
 
 /** Colours of outcomes and states, matching the CSS tokens. */

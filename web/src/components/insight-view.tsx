@@ -105,11 +105,14 @@ function ChartOf({
     [kind, data, asTile, higherIsBetter],
   );
   const x = data.roles.indexOf('x');
+  // A KPI's caption may end in an ellipsis on a narrow tile: the tooltip has it whole.
+  const caption = kind === 'kpi' ? (option.title as { subtext?: string } | undefined)?.subtext : undefined;
   return (
     <EChart
       option={option}
       className="insight-chart"
       ariaLabel={label}
+      title={caption}
       lazy={asTile}
       onBrush={(indexes) => {
         const range = indexes && onSelectRange ? rangeOfBrush(data, indexes) : null;
