@@ -84,7 +84,7 @@ export function selectSlopes(x: ArrayLike<number>, y: ArrayLike<number>, ranks: 
 }
 
 /** Slopes sampled per point to place a bracket: more narrows it, each costs a division and a select. */
-const SAMPLE_PER_POINT = 4;
+const SAMPLE_PER_POINT = 2;
 
 /** The slope of pair (i, j), computed as the quadratic definition does. */
 const slope = (sx: Float64Array, sy: Float64Array, i: number, j: number) => (sy[j] - sy[i]) / (sx[j] - sx[i]);
