@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveSource } from '../src/datasets/datasets.js';
+import { picturesDrawn } from '../src/insights/tile-pictures.js';
 import { llano } from './support/cli.js';
 import { startTestServer, type TestServer } from './support/llano-server.js';
 import { decodePng } from './support/png.js';
@@ -496,6 +497,43 @@ describe('cache, history, permissions', () => {
     expect(beyond.status).toBe(400);
     expect(beyond.body.error.message).toMatch(/page: dashboard pages has 2 page\(s\); asked for 3/);
     expect((await s.call('GET', `${P}/dashboards/pages/data`, { token: outsider })).status).toBe(404);
+  });
+
+  it("carries a page's charts drawn as SVG at the sizes the browser sent; the tiles' data unchanged", async () => {
+    type Picture = { svg: string; width: number; height: number };
+    type PageData = { tiles: Record<string, Data>; pictures?: Record<string, Picture> };
+    const url = `${P}/dashboards/pages/data`;
+    const plain = await ok(s.call<PageData>('GET', url, { token: reader }));
+    expect(plain.pictures).toBeUndefined();
+    const sizes = 'pg_bar:300x150,pg_text:300x150,not_on_page:40x40';
+    // Not drawn yet: the answer does not wait for them (the browser draws those tiles live)…
+    const first = await ok(s.call<PageData>('GET', `${url}?sizes=${sizes}`, { token: reader }));
+    expect(first.tiles).toEqual(plain.tiles);
+    expect(first.pictures).toEqual({});
+    // …they are drawn in the background, for the next visit.
+    await picturesDrawn(s.ws);
+    const drawn = await ok(s.call<PageData>('GET', `${url}?sizes=${sizes}`, { token: reader }));
+    expect(drawn.tiles).toEqual(plain.tiles);
+    // The chart only: a text tile draws no chart, an insight not on the page is not read.
+    expect(Object.keys(drawn.pictures!)).toEqual(['pg_bar']);
+    const bar = drawn.pictures!.pg_bar;
+    expect(bar).toMatchObject({ width: 300, height: 150 });
+    expect(bar.svg).toMatch(/^<svg width="300" height="150"/);
+    // One bar per band of the data (4 bands and the null one), each a filled path of the series.
+    const counts = plain.tiles.pg_bar.rows.length;
+    expect(bar.svg.match(/<path d="[^"]+" fill="#5070dd" ecmeta_series_index="0"/g)).toHaveLength(counts);
+    // Filtered data is another picture; the same request again, the same one.
+    const filteredUrl = `${url}?sizes=${sizes}&filters=band:eq:3`;
+    expect((await ok(s.call<PageData>('GET', filteredUrl, { token: reader }))).pictures).toEqual({});
+    await picturesDrawn(s.ws);
+    const filtered = await ok(s.call<PageData>('GET', filteredUrl, { token: reader }));
+    expect(filtered.pictures!.pg_bar.svg).not.toBe(bar.svg);
+    expect((await ok(s.call<PageData>('GET', `${url}?sizes=${sizes}`, { token: reader }))).pictures).toEqual(
+      drawn.pictures,
+    );
+    const bad = await s.call<{ error: { message: string } }>('GET', `${url}?sizes=pg_bar:300`, { token: reader });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/sizes: "pg_bar:300" is not insight:WIDTHxHEIGHT/);
   });
 });
 

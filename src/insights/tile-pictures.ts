@@ -1,0 +1,143 @@
+import { createHash } from 'node:crypto';
+import { badRequest } from '../common/errors.js';
+import { workspaceSlot, type Workspace } from '../workspace/workspace.js';
+import { renderChartPicture, type ChartPicture } from './chart-picture.js';
+import type { Insight, InsightData, TileError } from './insight-types.js';
+import { INSIGHT_KIND } from './insights-service.js';
+import { tileChartOption } from './tile-chart.js';
+
+/** The size a browser draws a tile's chart at, in CSS pixels (what it measured on its last visit). */
+export interface PictureSize {
+  width: number;
+  height: number;
+}
+
+const SIZE = /^([^:,]+):(\d{1,4})x(\d{1,4})$/;
+const MIN_SIDE = 16;
+const MAX_SIDE = 4096;
+const MAX_TILES = 200;
+
+/**
+ * `sizes` of a dashboard page's data request: `insight:WIDTHxHEIGHT`, comma-separated
+ * (`t1:420x180,t2:420x180`). A malformed entry is refused, naming it.
+ */
+export function parsePictureSizes(text: string): Map<string, PictureSize> {
+  const sizes = new Map<string, PictureSize>();
+  const entries = text.split(',').filter(Boolean);
+  if (entries.length > MAX_TILES) throw badRequest(`sizes: at most ${MAX_TILES} tiles, got ${entries.length}`);
+  for (const entry of entries) {
+    const match = SIZE.exec(entry);
+    const width = Number(match?.[2]);
+    const height = Number(match?.[3]);
+    if (!match || [width, height].some((side) => side < MIN_SIDE || side > MAX_SIDE))
+      throw badRequest(
+        `sizes: ${JSON.stringify(entry.slice(0, 80))} is not insight:WIDTHxHEIGHT with sides of ${MIN_SIDE} to ${MAX_SIDE} pixels`,
+      );
+    sizes.set(match[1], { width, height });
+  }
+  return sizes;
+}
+
+/** Pictures kept, by the characters of their SVG: a 20-tile page is about half a million. */
+const KEPT_CHARACTERS = 64_000_000;
+/** Pictures waiting to be drawn at most: more asked for meanwhile are asked again on a later visit. */
+const WAITING = 1_000;
+
+/**
+ * Pictures by what they draw: the option (made from the tile's data, so a new dataset version or
+ * other filters make another key) and the size; least recently used go first. A picture not
+ * drawn yet is drawn in the background, one per turn of the event loop: drawing twenty took
+ * seconds on a loaded server, which a page's answer must not wait for.
+ */
+class PictureCache {
+  private readonly entries = new Map<string, ChartPicture>();
+  private characters = 0;
+  private readonly waiting = new Map<string, () => ChartPicture>();
+  private drawing: Promise<void> | null = null;
+  private closed = false;
+
+  /** The picture of `key` if drawn; otherwise null, and `draw` is queued. */
+  get(key: string, draw: () => ChartPicture): ChartPicture | null {
+    const hit = this.entries.get(key);
+    if (hit) {
+      this.entries.delete(key);
+      this.entries.set(key, hit);
+      return hit;
+    }
+    if (!this.closed && this.waiting.size < WAITING) this.waiting.set(key, draw);
+    this.drawing ??= this.drawWaiting();
+    return null;
+  }
+
+  /** Resolves once every picture queued so far is drawn (or failed). */
+  async idle(): Promise<void> {
+    while (this.drawing) await this.drawing;
+  }
+
+  close(): void {
+    this.closed = true;
+    this.waiting.clear();
+  }
+
+  private async drawWaiting(): Promise<void> {
+    for (const [key, draw] of this.waiting) {
+      // Between two pictures, the requests that came meanwhile are answered.
+      await new Promise((resolve) => setImmediate(resolve));
+      this.waiting.delete(key);
+      try {
+        this.keep(key, draw());
+      } catch {
+        // An option ECharts cannot draw without a browser: that tile is drawn live.
+      }
+    }
+    this.drawing = null;
+  }
+
+  private keep(key: string, picture: ChartPicture) {
+    this.entries.set(key, picture);
+    this.characters += picture.svg.length;
+    for (const [old, kept] of this.entries) {
+      if (this.characters <= KEPT_CHARACTERS) break;
+      this.entries.delete(old);
+      this.characters -= kept.svg.length;
+    }
+  }
+}
+
+const picturesOf = workspaceSlot(
+  'insights.tile-pictures',
+  () => new PictureCache(),
+  (cache) => cache.close(),
+);
+
+/** Resolves once the pictures asked for so far are drawn (tests, benchmarks). */
+export function picturesDrawn(ws: Workspace): Promise<void> {
+  return picturesOf(ws).idle();
+}
+
+/**
+ * The first paint of a page's charts, drawn here so that the browser shows them at once and
+ * builds the interactive charts after (web/src/components/echart.tsx): for each tile that
+ * draws one chart and whose size the browser sent, its picture at that size, if drawn already.
+ * Those not drawn yet are drawn in the background for the next visit; meanwhile the browser draws
+ * those tiles live, as it does without pictures.
+ */
+export async function tilePictures(
+  ws: Workspace,
+  projectKey: string,
+  answers: [string, InsightData | TileError][],
+  sizes: Map<string, PictureSize>,
+): Promise<Record<string, ChartPicture>> {
+  const pictures: Record<string, ChartPicture> = {};
+  for (const [id, answer] of answers) {
+    const size = sizes.get(id);
+    if (!size || 'error' in answer) continue;
+    const stored = await ws.catalog.objects.get<Insight>(projectKey, INSIGHT_KIND, id);
+    const option = stored ? tileChartOption(stored.body, answer) : null;
+    if (!option) continue;
+    const key = `${size.width}x${size.height} ${createHash('sha256').update(JSON.stringify(option)).digest('base64url')}`;
+    const picture = picturesOf(ws).get(key, () => renderChartPicture(option, size.width, size.height));
+    if (picture) pictures[id] = picture;
+  }
+  return pictures;
+}
