@@ -18,7 +18,7 @@ const data = (columns: string[], roles: string[], rows: unknown[][]): InsightDat
 const HOSTILE = ['<script>alert(1)</script>', '"><img src=x onerror=alert(2)>', "'><svg onload=alert(3)>"];
 
 describe('tile pictures: charts drawn as SVG on the server', () => {
-  it('escapes the labels of the data: hostile axis labels, series names and slices stay text', () => {
+  it('escapes the labels of the data: hostile axis labels, series names and slices stay text', async () => {
     const bars = data(
       ['antenna', 'trec'],
       ['x', 'y'],
@@ -40,7 +40,7 @@ describe('tile pictures: charts drawn as SVG on the server', () => {
       chartOption('pie', pie, { animation: false }),
     ]) {
       // Wide enough that every label is drawn.
-      const { svg } = renderChartPicture(option, 1200, 400);
+      const { svg } = await renderChartPicture(option, 1200, 400);
       expect(svg).toMatch(/^<svg /);
       expect(svg).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
       expect(svg).toContain('&lt;img src=x onerror=alert(2)&gt;');
@@ -54,7 +54,7 @@ describe('tile pictures: charts drawn as SVG on the server', () => {
     }
   });
 
-  it('draws at the size asked for', () => {
+  it('draws at the size asked for', async () => {
     const option = chartOption(
       'line',
       data(
@@ -70,7 +70,7 @@ describe('tile pictures: charts drawn as SVG on the server', () => {
         animation: false,
       },
     );
-    const picture = renderChartPicture(option, 333, 181);
+    const picture = await renderChartPicture(option, 333, 181);
     expect(picture).toMatchObject({ width: 333, height: 181 });
     expect(picture.svg).toMatch(/^<svg width="333" height="181"/);
     // A line: one path through the three points.

@@ -52,12 +52,12 @@ const WAITING = 1_000;
 class PictureCache {
   private readonly entries = new Map<string, ChartPicture>();
   private characters = 0;
-  private readonly waiting = new Map<string, () => ChartPicture>();
+  private readonly waiting = new Map<string, () => Promise<ChartPicture>>();
   private drawing: Promise<void> | null = null;
   private closed = false;
 
   /** The picture of `key` if drawn; otherwise null, and `draw` is queued. */
-  get(key: string, draw: () => ChartPicture): ChartPicture | null {
+  get(key: string, draw: () => Promise<ChartPicture>): ChartPicture | null {
     const hit = this.entries.get(key);
     if (hit) {
       this.entries.delete(key);
@@ -85,7 +85,7 @@ class PictureCache {
       await new Promise((resolve) => setImmediate(resolve));
       this.waiting.delete(key);
       try {
-        this.keep(key, draw());
+        this.keep(key, await draw());
       } catch {
         // An option ECharts cannot draw without a browser: that tile is drawn live.
       }
