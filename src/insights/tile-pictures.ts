@@ -42,12 +42,18 @@ export function parsePictureSizes(text: string): Map<string, PictureSize> {
 const KEPT_CHARACTERS = 64_000_000;
 /** Pictures waiting to be drawn at most: more asked for meanwhile are asked again on a later visit. */
 const WAITING = 1_000;
+/**
+ * How long after a page asked for pictures not drawn yet they start to be drawn: that page draws
+ * its charts live meanwhile, and drawing twenty pictures beside it (a browser on the same
+ * machine, bench/dashboards.ts) made its load seconds slower.
+ */
+const DRAW_AFTER_MS = 1_000;
 
 /**
  * Pictures by what they draw: the option (made from the tile's data, so a new dataset version or
  * other filters make another key) and the size; least recently used go first. A picture not
- * drawn yet is drawn in the background, one per turn of the event loop: drawing twenty took
- * seconds on a loaded server, which a page's answer must not wait for.
+ * drawn yet is drawn in the background, shortly after, one per turn of the event loop: drawing
+ * twenty took seconds on a loaded server, which a page's answer must not wait for.
  */
 class PictureCache {
   private readonly entries = new Map<string, ChartPicture>();
@@ -65,7 +71,9 @@ class PictureCache {
       return hit;
     }
     if (!this.closed && this.waiting.size < WAITING) this.waiting.set(key, draw);
-    this.drawing ??= this.drawWaiting();
+    this.drawing ??= new Promise((resolve) => setTimeout(resolve, DRAW_AFTER_MS).unref()).then(() =>
+      this.drawWaiting(),
+    );
     return null;
   }
 
