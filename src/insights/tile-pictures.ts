@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { badRequest } from '../common/errors.js';
 import { workspaceSlot, type Workspace } from '../workspace/workspace.js';
-import { renderChartPicture, type ChartPicture } from './chart-picture.js';
+import type { ChartPicture } from './chart-picture.js';
+import { ChartPictureDrawer } from './chart-picture-drawer.js';
 import type { Insight, InsightData, TileError } from './insight-types.js';
 import { INSIGHT_KIND } from './insights-service.js';
 import { tileChartOption } from './tile-chart.js';
@@ -52,8 +53,8 @@ const DRAW_AFTER_MS = 1_000;
 /**
  * Pictures by what they draw: the option (made from the tile's data, so a new dataset version or
  * other filters make another key) and the size; least recently used go first. A picture not
- * drawn yet is drawn in the background, shortly after, one per turn of the event loop: drawing
- * twenty took seconds on a loaded server, which a page's answer must not wait for.
+ * drawn yet is drawn in the background, shortly after, in a worker thread (chart-picture-drawer.ts):
+ * drawing twenty took seconds on a loaded server, which a page's answer must not wait for.
  */
 class PictureCache {
   private readonly entries = new Map<string, ChartPicture>();
@@ -61,6 +62,7 @@ class PictureCache {
   private readonly waiting = new Map<string, () => Promise<ChartPicture>>();
   private drawing: Promise<void> | null = null;
   private closed = false;
+  readonly drawer = new ChartPictureDrawer();
 
   /** The picture of `key` if drawn; otherwise null, and `draw` is queued. */
   get(key: string, draw: () => Promise<ChartPicture>): ChartPicture | null {
@@ -82,15 +84,15 @@ class PictureCache {
     while (this.drawing) await this.drawing;
   }
 
-  close(): void {
+  async close(): Promise<void> {
     this.closed = true;
     this.waiting.clear();
+    await this.drawer.close();
   }
 
   private async drawWaiting(): Promise<void> {
+    // One at a time: the worker has one thread; pictures asked for meanwhile join the loop.
     for (const [key, draw] of this.waiting) {
-      // Between two pictures, the requests that came meanwhile are answered.
-      await new Promise((resolve) => setImmediate(resolve));
       this.waiting.delete(key);
       try {
         this.keep(key, await draw());
@@ -144,7 +146,8 @@ export async function tilePictures(
     const option = stored ? tileChartOption(stored.body, answer) : null;
     if (!option) continue;
     const key = `${size.width}x${size.height} ${createHash('sha256').update(JSON.stringify(option)).digest('base64url')}`;
-    const picture = picturesOf(ws).get(key, () => renderChartPicture(option, size.width, size.height));
+    const cache = picturesOf(ws);
+    const picture = cache.get(key, () => cache.drawer.draw(option, size.width, size.height));
     if (picture) pictures[id] = picture;
   }
   return pictures;
