@@ -13,6 +13,10 @@ export interface DrawRequest {
 export type DrawReply =
   { id: number; picture: Awaited<ReturnType<typeof renderChartPicture>> } | { id: number; error: string };
 
+// ECharts as the web UI's production build runs it: without its development checks and their
+// console messages (this thread's environment is its own copy; ECharts loads on the first picture).
+process.env.NODE_ENV = 'production';
+
 parentPort?.on('message', (request: DrawRequest) => {
   renderChartPicture(request.option, request.width, request.height).then(
     (picture) => parentPort?.postMessage({ id: request.id, picture } satisfies DrawReply),
