@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveSource } from '../src/datasets/datasets.js';
 import { dashboardExportHtml } from '../src/insights/dashboard-export.js';
+import { picturesDrawn } from '../src/insights/tile-pictures.js';
 import { llano } from './support/cli.js';
 import { startTestServer, type TestServer } from './support/llano-server.js';
 import { decodePng } from './support/png.js';
@@ -497,6 +498,61 @@ describe('cache, history, permissions', () => {
     expect(beyond.status).toBe(400);
     expect(beyond.body.error.message).toMatch(/page: dashboard pages has 2 page\(s\); asked for 3/);
     expect((await s.call('GET', `${P}/dashboards/pages/data`, { token: outsider })).status).toBe(404);
+  });
+
+  it("carries a page's charts drawn as SVG at the sizes the browser sent; the tiles' data unchanged", async () => {
+    type Picture = { svg: string; width: number; height: number };
+    type PageData = { tiles: Record<string, Data>; pictures?: Record<string, Picture> };
+    const body = (id: string, type: string, extra: Record<string, unknown>) => ({ id, name: id, type, ...extra });
+    const chart = { kind: 'bar', x: { column: 'band' }, y: [{ agg: 'count' }] };
+    await ok(
+      s.call('POST', `${P}/insights`, { token: writer, body: body('pic_bar', 'chart', { dataset: 'obs', chart }) }),
+      201,
+    );
+    await ok(
+      s.call('POST', `${P}/insights`, { token: writer, body: body('pic_text', 'text', { text: '# Notes' }) }),
+      201,
+    );
+    const tiles = ['pic_bar', 'pic_text'].map((insight, i) => ({ insight, x: 0, y: 4 * i, w: 6, h: 4 }));
+    await ok(
+      s.call('POST', `${P}/dashboards`, {
+        token: writer,
+        body: { id: 'pictured', name: 'Pictured', pages: [{ title: 'one', tiles }] },
+      }),
+      201,
+    );
+    const url = `${P}/dashboards/pictured/data`;
+    const plain = await ok(s.call<PageData>('GET', url, { token: reader }));
+    expect(plain.pictures).toBeUndefined();
+    const sizes = 'pic_bar:300x150,pic_text:300x150,not_on_page:40x40';
+    // Not drawn yet: the answer does not wait for them (the browser draws those tiles live)…
+    const first = await ok(s.call<PageData>('GET', `${url}?sizes=${sizes}`, { token: reader }));
+    expect(first.tiles).toEqual(plain.tiles);
+    expect(first.pictures).toEqual({});
+    // …they are drawn in the background, for the next visit.
+    await picturesDrawn(s.ws);
+    const drawn = await ok(s.call<PageData>('GET', `${url}?sizes=${sizes}`, { token: reader }));
+    expect(drawn.tiles).toEqual(plain.tiles);
+    // The chart only: a text tile draws no chart, an insight not on the page is not read.
+    expect(Object.keys(drawn.pictures!)).toEqual(['pic_bar']);
+    const bar = drawn.pictures!.pic_bar;
+    expect(bar).toMatchObject({ width: 300, height: 150 });
+    expect(bar.svg).toMatch(/^<svg width="300" height="150"/);
+    // One bar per band of the data (4 bands and the null one), each a filled path of the series.
+    const counts = plain.tiles.pic_bar.rows.length;
+    expect(bar.svg.match(/<path d="[^"]+" fill="#5070dd" ecmeta_series_index="0"/g)).toHaveLength(counts);
+    // Filtered data is another picture; the same request again, the same one.
+    const filteredUrl = `${url}?sizes=${sizes}&filters=band:eq:3`;
+    expect((await ok(s.call<PageData>('GET', filteredUrl, { token: reader }))).pictures).toEqual({});
+    await picturesDrawn(s.ws);
+    const filtered = await ok(s.call<PageData>('GET', filteredUrl, { token: reader }));
+    expect(filtered.pictures!.pic_bar.svg).not.toBe(bar.svg);
+    expect((await ok(s.call<PageData>('GET', `${url}?sizes=${sizes}`, { token: reader }))).pictures).toEqual(
+      drawn.pictures,
+    );
+    const bad = await s.call<{ error: { message: string } }>('GET', `${url}?sizes=pic_bar:300`, { token: reader });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/sizes: "pic_bar:300" is not insight:WIDTHxHEIGHT/);
   });
 });
 

@@ -27,6 +27,7 @@ import { useRight } from '../lib/use-can';
 import { ActionButton, DownloadLink } from '../components/can';
 import { useMediaQuery } from '../lib/use-media-query';
 import { stackedTiles, STACKED_BELOW_PX, stackedTileHeight } from './dashboard-stacking';
+import { rememberChartSizes, rememberedChartSizes } from '../lib/chart-sizes';
 
 const COLUMNS = 24;
 const ROW_PX = 40;
@@ -109,15 +110,29 @@ export default function DashboardPage({ shared = false }: { shared?: boolean }) 
     return asQuery([...fromBar, ...crossFilters]);
   }, [typed, crossFilters]);
 
+  // The sizes of the page's charts on the last visit: the answer then carries them drawn as
+  // pictures, shown while the interactive charts are built. Filtered pages draw live: their
+  // charts are already built (a cross-filter) and their pictures would be drawn for nothing.
+  const rememberedSizes = useMemo(() => rememberedChartSizes(key, id, pageIndex + 1), [key, id, pageIndex]);
   // Every tile's data of the page in one request; a tile added while editing fetches its own.
   const pageData = useApi<DashboardData>(projectApi(key, 'dashboards', id, 'data'), {
     page: pageIndex + 1,
     filters,
+    sizes: filters.length ? undefined : rememberedSizes,
   });
   const reloadPage = pageData.reload;
   useEffect(() => {
     if (tick) reloadPage();
   }, [tick, reloadPage]);
+  const grid = useRef<HTMLDivElement>(null);
+  const shownData = pageData.data;
+  useEffect(() => {
+    if (!shownData || editing) return;
+    // Measured when the browser has nothing else to do: never on the way to the first paint.
+    const measure = () => grid.current && rememberChartSizes(grid.current, key, id, pageIndex + 1);
+    const idle = requestIdleCallback(measure, { timeout: 2000 });
+    return () => cancelIdleCallback(idle);
+  }, [shownData, editing, key, id, pageIndex]);
 
   const draft: Dashboard | null = edited ?? stored.data ?? null;
   if (stored.error) return <PageError error={stored.error} onRetry={stored.reload} />;
@@ -323,6 +338,7 @@ export default function DashboardPage({ shared = false }: { shared?: boolean }) 
         className={`dashboard-grid${arranging ? ' editing' : ''}${stacked ? ' stacked' : ''}`}
         style={stacked ? undefined : { gridTemplateRows: `repeat(${rows}, ${ROW_PX}px)` }}
         data-testid="dashboard-grid"
+        ref={grid}
       >
         {(stacked ? stackedTiles(page.tiles) : page.tiles.map((tile, at) => ({ tile, at }))).map(({ tile, at: i }) => {
           const insight = byId.get(tile.insight);
@@ -421,6 +437,7 @@ function Tile({
       ref={ref}
       className="card dashboard-tile"
       aria-label={title}
+      data-insight={tile.insight}
       style={
         stacked
           ? { height: stackedTileHeight(tile, ROW_PX, GAP) }
@@ -482,5 +499,16 @@ function TileData({
   if (error) return <ErrorAlert error={error} onRetry={batched || page.error ? page.reload : own.reload} />;
   const data = batched && !('error' in batched) ? batched : own.data;
   if (drawsData && !data) return <Loading />;
-  return <InsightView insight={insight} data={data} onSelect={onSelect} onSelectRange={onSelectRange} asTile />;
+  // The server's picture of the chart goes with the page's answer it was drawn from.
+  const picture = batched && data === batched ? page.data?.pictures?.[insight.id] : undefined;
+  return (
+    <InsightView
+      insight={insight}
+      data={data}
+      picture={picture}
+      onSelect={onSelect}
+      onSelectRange={onSelectRange}
+      asTile
+    />
+  );
 }
