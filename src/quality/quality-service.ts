@@ -3,6 +3,7 @@ import { badRequest, notFound } from '../common/errors.js';
 import { DATASET_KIND, resolveSource } from '../datasets/datasets.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { evaluateQuality, type QualityRun } from './evaluate.js';
+import { availableMetricNames, unknownMetricReason } from './metrics.js';
 import {
   defaultQualitySettings,
   parseChecks,
@@ -15,6 +16,15 @@ import { QualityStore, type CheckResult, type MetricsRecord } from './quality-st
 async function requireDataset(ws: Workspace, projectKey: string, dataset: string): Promise<void> {
   if (!(await ws.catalog.objects.get(projectKey, DATASET_KIND, dataset)))
     throw notFound(`Dataset ${dataset} not found in project ${projectKey}`);
+}
+
+/** The columns of the dataset's current version, or null when it has none yet (or is read in place). */
+export async function datasetColumns(
+  ws: Workspace,
+  projectKey: string,
+  dataset: string,
+): Promise<{ name: string; type: string }[] | null> {
+  return (await resolveSource(ws, projectKey, dataset).catch(() => null))?.version?.columns ?? null;
 }
 
 /** The stored settings, or the defaults (metrics only, no checks). */
@@ -48,17 +58,22 @@ export async function saveQualitySettings(
   await ws.catalog.projects.authorize(principal, projectKey, 'writer');
   const settings = parseQualitySettings(input);
   await requireDataset(ws, projectKey, settings.dataset);
-  const known = (await resolveSource(ws, projectKey, settings.dataset).catch(() => null))?.version?.columns?.map(
-    (c) => c.name,
-  );
-  if (known) {
-    for (const check of parseChecks(settings)) {
-      const missing = (check.type.columns?.(check.params) ?? []).filter((c) => !known.includes(c));
-      if (missing.length)
-        throw badRequest(
-          `check ${check.name}: column ${missing.join(', ')} is not in dataset ${settings.dataset} (columns: ${known.join(', ')})`,
-        );
+  const columns = await datasetColumns(ws, projectKey, settings.dataset);
+  const known = columns?.map((c) => c.name);
+  // Metric names: a dataset not built yet still has `records`, its SQL metrics and the per-column shapes.
+  const available = availableMetricNames(columns, settings);
+  for (const check of parseChecks(settings)) {
+    const missing = known ? (check.type.columns?.(check.params) ?? []).filter((c) => !known.includes(c)) : [];
+    if (missing.length)
+      throw badRequest(
+        `check ${check.name}: column ${missing.join(', ')} is not in dataset ${settings.dataset} (columns: ${known!.join(', ')})`,
+      );
+    for (const metric of check.type.metrics?.(check.params) ?? []) {
+      const reason = unknownMetricReason(metric, { name: settings.dataset, columns, metrics: available });
+      if (reason) throw badRequest(`check ${check.name}: ${reason}`);
     }
+  }
+  if (known) {
     const missingTime = (settings.metrics.timeColumns ?? []).filter((c) => !known.includes(c));
     if (missingTime.length)
       throw badRequest(`metrics.timeColumns: ${missingTime.join(', ')} not in dataset ${settings.dataset}`);
@@ -148,9 +163,11 @@ export async function getDatasetChecks(
   projectKey: string,
   dataset: string,
   limit = 100,
-): Promise<QualitySettings & { revision: number | null; results: CheckResult[] }> {
+): Promise<QualitySettings & { revision: number | null; results: CheckResult[]; availableMetrics: string[] }> {
+  const settings = await getQualitySettings(ws, principal, projectKey, dataset);
   return {
-    ...(await getQualitySettings(ws, principal, projectKey, dataset)),
+    ...settings,
     results: await checkHistory(ws, principal, projectKey, dataset, limit),
+    availableMetrics: availableMetricNames(await datasetColumns(ws, projectKey, dataset), settings),
   };
 }
