@@ -1,6 +1,6 @@
 import type { Principal } from '../catalog/access.js';
 import { badRequest, notFound } from '../common/errors.js';
-import { DATASET_KIND, resolveSource } from '../datasets/datasets.js';
+import { DATASET_KIND, datasetColumns, resolveSource } from '../datasets/datasets.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { evaluateQuality, type QualityRun } from './evaluate.js';
 import { availableMetricNames, unknownMetricReason } from './metrics.js';
@@ -16,15 +16,6 @@ import { QualityStore, type CheckResult, type MetricsRecord } from './quality-st
 async function requireDataset(ws: Workspace, projectKey: string, dataset: string): Promise<void> {
   if (!(await ws.catalog.objects.get(projectKey, DATASET_KIND, dataset)))
     throw notFound(`Dataset ${dataset} not found in project ${projectKey}`);
-}
-
-/** The columns of the dataset's current version, or null when it has none yet (or is read in place). */
-export async function datasetColumns(
-  ws: Workspace,
-  projectKey: string,
-  dataset: string,
-): Promise<{ name: string; type: string }[] | null> {
-  return (await resolveSource(ws, projectKey, dataset).catch(() => null))?.version?.columns ?? null;
 }
 
 /** The stored settings, or the defaults (metrics only, no checks). */
