@@ -5,6 +5,7 @@ import {
   markLongIntegers,
   exactIntegersIn,
   parseExact,
+  parseLongIntegersAsText,
   stringifyExact,
 } from './exact-json.js';
 
@@ -32,5 +33,9 @@ describe('exact JSON integers', () => {
     const back = parseExact(stringifyExact([exactInteger('18446744073709551615')])) as unknown[];
     expect(back[0]).toBeInstanceOf(ExactInteger);
     expect(stringifyExact(back)).toBe('[18446744073709551615]');
+    // The web UI shows them as their digits.
+    expect(parseLongIntegersAsText('{"rows":[[9223372036854775807,1.5,"9223372036854775807"]]}')).toEqual({
+      rows: [['9223372036854775807', 1.5, '9223372036854775807']],
+    });
   });
 });

@@ -1,5 +1,3 @@
-import { randomBytes } from 'node:crypto';
-
 /**
  * Integers past ±2^53 (BIGINT, HUGEINT and their unsigned kinds) in JSON. A JavaScript number
  * cannot hold 9223372036854775807 (it becomes 9223372036854775808, written 9223372036854776000),
@@ -29,7 +27,7 @@ export class ExactInteger {
 }
 
 /** Unguessable: a string of a user's data never starts with it. */
-const MARK = `exact-integer-${randomBytes(16).toString('hex')}:`;
+const MARK = `exact-integer-${Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('')}:`;
 const MARKED = new RegExp(`"${MARK}(-?\\d+)"`, 'g');
 let marking = false;
 let marked = 0;
@@ -125,6 +123,15 @@ export function markLongIntegers(text: string): string | null {
  */
 export function exactIntegersIn(value: unknown, make: (digits: string) => unknown = BigInt): unknown {
   return replaceLeaves(value, (v) => (typeof v === 'string' && v.startsWith(MARK) ? make(v.slice(MARK.length)) : v));
+}
+
+/**
+ * JSON.parse for the web UI: integers past ±2^53 as their digits (text), which it shows as they
+ * are, rather than the nearest double (this module is shared with the browser: no Node imports).
+ */
+export function parseLongIntegersAsText(text: string): unknown {
+  const marked = markLongIntegers(text);
+  return marked === null ? JSON.parse(text) : exactIntegersIn(JSON.parse(marked), (digits) => digits);
 }
 
 /** JSON.parse that keeps integers past ±2^53 exact, as ExactIntegers (data written by {@link stringifyExact}). */
