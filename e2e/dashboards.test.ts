@@ -110,7 +110,13 @@ describe('web UI: chart builder and dashboards', () => {
       await admin.call('PUT', `/api/projects/${KEY}/members/viewer`, { role: 'reader', rights: ['export-data'] });
       await reader.page.reload();
       await reader.page.getByText('Export ▾').click();
-      await reader.page.getByRole('menuitem', { name: 'CSV' }).waitFor();
+      await reader.page.getByRole('menuitem', { name: 'CSV', exact: true }).waitFor();
+      // The second CSV keeps formula cells as stored.
+      expect(
+        await reader.page
+          .getByRole('menuitem', { name: 'CSV, formulas kept (not for spreadsheets)' })
+          .getAttribute('href'),
+      ).toMatch(/format=csv&formulas=keep$/);
       // Granted manage-dashboards, the reader edits the layout and makes charts as writers do.
       await admin.call('PUT', `/api/projects/${KEY}/members/viewer`, { role: 'reader', rights: ['manage-dashboards'] });
       await reader.page.goto(`/projects/${KEY}/dashboards/shift`);

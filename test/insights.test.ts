@@ -395,6 +395,75 @@ describe('chart data against independent aggregations', () => {
   });
 });
 
+describe('columns an insight names', () => {
+  type Refusal = { error: { message: string } };
+  const save = (body: Record<string, unknown>) =>
+    s.call<Refusal>('POST', `${P}/insights`, { token: writer, body: { name: String(body.id), ...body } });
+
+  it('refuses at save a chart, table or metric tile naming a column (or metric) the dataset lacks', async () => {
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [
+        {
+          id: 'gone_y',
+          type: 'chart',
+          dataset: 'obs',
+          chart: { kind: 'bar', x: { column: 'band' }, y: [{ agg: 'avg', column: 'trec_k' }] },
+        },
+        /^Unknown column "trec_k" in y; the dataset has band, trec, ts, n$/,
+      ],
+      [
+        {
+          id: 'gone_filter',
+          type: 'chart',
+          dataset: 'obs',
+          chart: { kind: 'kpi', filters: [{ column: 'antenna', op: 'eq', value: 'DA41' }] },
+        },
+        /^Unknown column "antenna" in filters; the dataset has band, trec, ts, n$/,
+      ],
+      [{ id: 'gone_table', type: 'table', dataset: 'obs', table: { columns: ['band', 'tsys'] } }, /"tsys" in table/],
+      [
+        { id: 'gone_pivot', type: 'table', dataset: 'obs', table: { groupBy: [{ column: 'pad' }] } },
+        /"pad" in groupBy/,
+      ],
+      [
+        { id: 'gone_metric', type: 'metric', dataset: 'obs', metric: 'mean.tsys' },
+        /^metric: metric mean.tsys reads column tsys, which dataset obs does not have \(columns: band, trec, ts, n\)$/,
+      ],
+      [
+        { id: 'no_metric', type: 'metric', dataset: 'obs', metric: 'row_count' },
+        /there is no metric row_count in dataset obs \(its metrics: records, /,
+      ],
+    ];
+    for (const [body, message] of cases) {
+      const r = await save(body);
+      expect(r.status, String(body.id)).toBe(400);
+      expect(r.body.error.message).toMatch(message);
+      expect((await s.call('GET', `${P}/insights/${String(body.id)}`, { token: reader })).status).toBe(404);
+    }
+    expect((await save({ id: 'records_tile', type: 'metric', dataset: 'obs', metric: 'mean.trec' })).status).toBe(201);
+  });
+
+  it('a tile whose column went away with a new version says which, and which columns there are', async () => {
+    expect((await s.upload(`${P}/datasets/shrinking/upload`, 'a,b\n1,2\n', 'shrinking.csv')).status).toBe(201);
+    const tiles = [
+      {
+        id: 'shrink_chart',
+        type: 'chart',
+        dataset: 'shrinking',
+        chart: { kind: 'bar', x: { column: 'a' }, y: [{ agg: 'sum', column: 'b' }] },
+      },
+      { id: 'shrink_table', type: 'table', dataset: 'shrinking', table: { columns: ['a', 'b'] } },
+    ];
+    for (const t of tiles) expect((await save(t)).status).toBe(201);
+    expect((await s.upload(`${P}/datasets/shrinking/upload`, 'a,c\n1,3\n', 'shrinking.csv')).status).toBe(201);
+    for (const t of tiles) {
+      const r = await s.call<Refusal>('GET', `${P}/insights/${t.id}/data`, { token: reader });
+      expect(r.status).toBe(400);
+      expect(r.body.error.message).toMatch(/^Unknown column "b" in (y|table); the dataset has a, c$/);
+    }
+  });
+});
+
 describe('cache, history, permissions', () => {
   it('caches a tile per dataset version: a new version answers new rows', async () => {
     const first = await chart({ kind: 'kpi', y: [{ agg: 'count' }] });

@@ -1,3 +1,4 @@
+import { ExactInteger } from '../common/exact-json.js';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -181,7 +182,10 @@ describe('columnStats', () => {
     ]);
     expect(stats.list).toMatchObject({ min: null, max: null, topValues: [], histogram: [] });
     expect(stats.struct).toMatchObject({ min: null, topValues: [] });
-    expect(stats.huge).toMatchObject({ min: '9007199254740993', max: '9007199254740996' });
+    expect(stats.huge).toMatchObject({
+      min: new ExactInteger('9007199254740993'),
+      max: new ExactInteger('9007199254740996'),
+    });
     const empty = join(dir, 'empty.parquet');
     await db.run(`COPY (SELECT 1 AS x WHERE false) TO '${empty}' (FORMAT parquet)`);
     expect(await columnStats(db, { kind: 'parquet', paths: [empty] })).toEqual([

@@ -249,7 +249,11 @@ export const QualitySettings = loose({
   metrics: AnyObject,
   checks: z.array(loose({ type: str })),
 });
-export const DatasetChecks = QualitySettings.extend({ revision: nullableNum, results: z.array(CheckResult) });
+export const DatasetChecks = QualitySettings.extend({
+  revision: nullableNum,
+  results: z.array(CheckResult),
+  availableMetrics: z.array(str).describe('Metric names a check may read (this dataset’s metrics and SQL metrics)'),
+});
 export const QualityRun = loose({
   metrics: MetricsRecord,
   results: z.array(CheckResult),

@@ -137,4 +137,6 @@ export interface CheckRun {
 export interface QualityShown {
   checks: unknown[];
   results: CheckResult[];
+  revision: number | null;
+  availableMetrics: string[];
 }
