@@ -4,7 +4,7 @@ import { DEFAULT_TEMPLATE, fillTemplate } from './reporters/template.js';
 import type { ReporterConfig, Scenario } from './scenario.js';
 import type { RunOutcome, RunSummary } from './types.js';
 
-/** Reporters wait this long at most: a dead mail server must not hold a run's end for ever. */
+/** Reporters wait this long at most (less when the server stops): a dead mail server must not hold a run's end for ever. */
 const REPORT_TIMEOUT_MS = 30_000;
 
 export function reporterApplies(on: ReporterConfig['on'], outcome: RunOutcome): boolean {
@@ -30,7 +30,7 @@ export async function sendReports(automation: Automation, scenario: Scenario, su
       await type.send(
         {
           ws: automation.ws,
-          signal: AbortSignal.timeout(REPORT_TIMEOUT_MS),
+          signal: AbortSignal.any([AbortSignal.timeout(REPORT_TIMEOUT_MS), automation.graceOverSignal]),
           now: () => automation.nowIso(),
           attemptFailed: (attempt, of, message) => {
             const line = `Reporter ${r.channel}: attempt ${attempt} of ${of} failed: ${message}`;

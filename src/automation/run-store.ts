@@ -173,6 +173,38 @@ export class RunStore {
       .execute();
   }
 
+  /**
+   * Ends as ABORTED every QUEUED run this process holds (a server stopping: nobody else serves
+   * its queue), in three statements however long the queue. Returns how many.
+   */
+  async abortQueuedOwned(at: string, error: string): Promise<number> {
+    const queued = this.db
+      .selectFrom('scenario_runs')
+      .select('id')
+      .where('outcome', '=', 'QUEUED')
+      .where('owner', '=', this.ws.processId);
+    return this.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('scenario_step_runs')
+        .set({ outcome: 'ABORTED', ended_at: at, error })
+        .where('run_id', 'in', queued)
+        .where('outcome', 'in', ['PENDING', 'RUNNING'])
+        .execute();
+      await trx
+        .updateTable('trigger_fires')
+        .set({ status: 'ended', outcome: 'ABORTED' })
+        .where('run_id', 'in', queued)
+        .execute();
+      const r = await trx
+        .updateTable('scenario_runs')
+        .set({ outcome: 'ABORTED', ended_at: at, error })
+        .where('outcome', '=', 'QUEUED')
+        .where('owner', '=', this.ws.processId)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows);
+    });
+  }
+
   async log(runId: string, level: string, message: string, ts: string): Promise<void> {
     await this.db.insertInto('scenario_run_logs').values({ run_id: runId, ts, level, message }).execute();
   }
