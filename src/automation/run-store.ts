@@ -55,6 +55,7 @@ export class RunStore {
         // Heartbeats are wall-clock time: other processes judge them with their own clocks (see Liveness).
         heartbeat_at: this.ws.liveness.nowIso(),
         abort_requested: 0,
+        scenario_deleted_at: null,
       })
       .execute();
     if (run.steps.length) {
@@ -209,6 +210,17 @@ export class RunStore {
     await this.db.insertInto('scenario_run_logs').values({ run_id: runId, ts, level, message }).execute();
   }
 
+  /** Marks the runs of a scenario just deleted (they stay as its history); `db` may be the deleting transaction. */
+  async markScenarioDeleted(projectKey: string, scenario: string, at: string, db: Db = this.db): Promise<void> {
+    await db
+      .updateTable('scenario_runs')
+      .set({ scenario_deleted_at: at })
+      .where('project_key', '=', projectKey)
+      .where('scenario', '=', scenario)
+      .where('scenario_deleted_at', 'is', null)
+      .execute();
+  }
+
   async requestAbort(runId: string): Promise<void> {
     await this.db.updateTable('scenario_runs').set({ abort_requested: 1 }).where('id', '=', runId).execute();
   }
@@ -311,6 +323,7 @@ function toRun(r: ScenarioRunsTable): ScenarioRun {
     cause: r.cause,
     outcome: r.outcome,
     runAs: r.run_as,
+    scenarioDeletedAt: r.scenario_deleted_at ?? null,
     ...workRecord(r, r.duration_ms === null ? null : Number(r.duration_ms)),
   };
 }
