@@ -30,6 +30,17 @@ export const MAX_RUNS_PER_SCENARIO = 5_000;
 export const DEFAULT_STEP_RUNS = 20_000;
 export const MAX_STEP_RUNS = 100_000;
 const NEXT_FIRES = 5;
+/** What the monitoring view reads of a run. */
+const RUN_COLUMNS = [
+  'id',
+  'project_key',
+  'scenario',
+  'started_at',
+  'ended_at',
+  'outcome',
+  'duration_ms',
+  'scenario_deleted_at',
+] as const;
 
 type Range = {
   from?: string;
@@ -81,16 +92,7 @@ export async function automationMonitoring(
   const hideDeleted = !range.includeDeleted;
   const inRange = db
     .selectFrom('scenario_runs')
-    .select([
-      'id',
-      'project_key',
-      'scenario',
-      'started_at',
-      'ended_at',
-      'outcome',
-      'duration_ms',
-      'scenario_deleted_at',
-    ])
+    .select(RUN_COLUMNS)
     .where('started_at', '>=', fromIso)
     .where('started_at', '<', toIso)
     .where(visible, 'in', projects)
@@ -115,16 +117,7 @@ export async function automationMonitoring(
           )
           .as('r'),
       )
-      .select([
-        'id',
-        'project_key',
-        'scenario',
-        'started_at',
-        'ended_at',
-        'outcome',
-        'duration_ms',
-        'scenario_deleted_at',
-      ])
+      .select(RUN_COLUMNS)
       .where('nth', '<=', perScenario)
       .orderBy('started_at', 'desc')
       .orderBy('id', 'desc')
