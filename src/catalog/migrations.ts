@@ -639,7 +639,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable('job_activities').addColumn('partition', 'text').execute();
       },
     },
-    '0025_scenario_runs_deleted': {
+    '0026_scenario_runs_deleted': {
       async up(db: Kysely<unknown>) {
         // Runs outlive their scenario (history), marked with when it was deleted: monitoring hides
         // them unless asked. In the covering time index, so the range reads still skip the table.
