@@ -3,9 +3,10 @@ import { browserSuite } from './support/browser-suite.js';
 import { seedSmallProject, type SmallProject } from './support/small-project.js';
 
 /**
- * A form generated from a recipe type's settings folds an optional group left unset: a new join
- * shows its Nearest settings (whose Left and Right are required only when used) folded, and
- * opens them on demand (a trial read the required marks as required for every join).
+ * A form generated from a recipe type's settings folds an optional group with required fields of
+ * its own while it is unset: a new join shows its Nearest settings (whose Left and Right are
+ * required only when used) folded, and opens them on demand (a trial read the required marks as
+ * required for every join).
  */
 describe('web UI: optional groups of settings', () => {
   let p: SmallProject;

@@ -174,9 +174,10 @@ function Field({
         />
       </>
     );
-    // An optional group of settings left unset starts folded: its own required fields (a join's
-    // Nearest Left/Right) are required only once it is used, not by the form around it.
-    if (!required)
+    // An optional group with required fields of its own (a join's Nearest Left/Right) starts
+    // folded while unset: they are required only once it is used, not by the form around it.
+    // Groups without required fields (a check's Error bounds) stay open.
+    if (!required && (schema.required?.length ?? 0) > 0)
       return (
         <details className="full-row optional-object" open={value !== undefined}>
           <summary>
