@@ -115,10 +115,7 @@ function listsWhereExpected(
  * in a `params` object: `--param keys=band` goes there, unless the body itself has that field
  * (or the whole object was given, `--param 'params={…}'` or a params file with `params`).
  */
-function settingsBody(
-  params: Record<string, unknown>,
-  schema: SettingsSchema | undefined,
-): Record<string, unknown> {
+function settingsBody(params: Record<string, unknown>, schema: SettingsSchema | undefined): Record<string, unknown> {
   const nested = schema?.properties?.params;
   if (nested?.type !== 'object' || 'params' in params) return listsWhereExpected(params, schema);
   const top: Record<string, unknown> = {};
