@@ -334,9 +334,10 @@ describe('web UI: chart builder and dashboards', () => {
           .join('\n'),
       }));
       expect(shown).toMatchObject({ canvases: 0, otherImages: 0, pwned: null, fits: [true, true] });
-      // The labels as text in the pictures (the pie's legend names both slices).
-      expect(shown.svg).toContain('&lt;script&gt;window.__pwned=1&lt;/script&gt;');
-      expect(shown.svg).toContain('&quot;&gt;&lt;img src=x onerror=window.__pwned=2&gt;');
+      // The labels as text in the pictures (the pie's legend names both slices; long names are cut with "…").
+      expect(shown.svg).toContain('&lt;script&gt;window.__pwned');
+      expect(shown.svg).toContain('&quot;&gt;&lt;img src=x');
+      expect(shown.svg).not.toMatch(/<script|<img|<[^>]*\son\w+=/i);
       expect(seriousOnes(await a11yViolations(page))).toEqual([]);
 
       // The pointer over the bars builds that chart; the click that follows filters the page.
@@ -345,7 +346,8 @@ describe('web UI: chart builder and dashboards', () => {
       const filtered = page.waitForResponse(
         (r) => r.url().includes('/dashboards/odd/data') && decodeURIComponent(r.url()).includes('label:in:'),
       );
-      await page.mouse.click(box.x + box.width * 0.3, box.y + box.height * 0.75);
+      // Halfway down the first (tallest) bar: slanted category labels take the chart's lower part.
+      await page.mouse.click(box.x + box.width * 0.3, box.y + box.height * 0.5);
       await filtered;
       await page.getByRole('button', { name: /^label = / }).waitFor();
       expect(await bars.locator('canvas').count()).toBeGreaterThan(0);
