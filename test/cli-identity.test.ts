@@ -69,6 +69,18 @@ describe('llano login, users and API keys from the CLI', () => {
     const last = await llano(['user', 'disable', 'admin'], env, dir);
     expect(last.code).toBe(1);
     expect(last.err).toMatch(/last enabled global admin/);
+    const noTerminal = await llano(['user', 'create', 'carol'], env, dir);
+    expect(noTerminal.err).toBe('error: Standard input is not a terminal: pass the password with --password-stdin\n');
+    const fromStdin = await llano(
+      ['user', 'create', 'carol', '--password-stdin'],
+      env,
+      dir,
+      'password-carol\nignored\n',
+    );
+    expect(fromStdin.code, fromStdin.err).toBe(0);
+    expect(
+      (await s.call('POST', '/api/auth/login', { body: { username: 'carol', password: 'password-carol' } })).status,
+    ).toBe(200);
     expect((await llano(['user', 'delete', 'ana'], env, dir)).out).toBe('Deleted user ana\n');
     expect((await llano(['user', 'delete', 'ana'], env, dir)).err).toBe('error: User ana not found\n');
   });

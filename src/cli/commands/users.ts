@@ -15,9 +15,16 @@ async function askNewPassword(io: CliIo, username: string): Promise<string> {
   return first;
 }
 
+const firstLine = (text: string) => text.split(/\r?\n/)[0];
+
+/** A new password: the first line of standard input with --password-stdin, else asked twice on the terminal. */
+async function newPassword(io: CliIo, username: string, fromStdin: boolean | undefined): Promise<string> {
+  return fromStdin ? firstLine(await io.readStdin()) : askNewPassword(io, username);
+}
+
 /** The password from the first line of standard input, or asked once on the terminal. */
 async function readPassword(io: CliIo, fromStdin: boolean | undefined, question: string): Promise<string> {
-  if (fromStdin) return (await io.readStdin()).split(/\r?\n/)[0];
+  if (fromStdin) return firstLine(await io.readStdin());
   const answer = await io.promptSecret(question);
   if (answer === null) throw badRequest('Standard input is not a terminal: pass the password with --password-stdin');
   return answer;
@@ -81,22 +88,31 @@ export const userCommands: CommandModule = (program, io) => {
   const user = program.command('user').description('Users (global admin)');
   user
     .command('create <username>')
-    .requiredOption('--password <password>', 'at least 8 characters')
+    .description('Create a user; the password is asked on the terminal (twice), or read with --password-stdin')
+    .option('--password-stdin', 'read the password from standard input (its first line)')
+    .option('--password <password>', 'at least 8 characters (seen in shell history and ps: prefer --password-stdin)')
     .option('--admin', 'make a global admin')
-    .option('--email <email>')
-    .action(async (username: string, opts: { password: string; admin?: boolean; email?: string }, cmd: Command) =>
-      withClient(io, cmd, async (c, g) =>
-        printRecord(
-          io,
-          g,
-          await c.request('POST', '/api/users', {
-            username,
-            password: opts.password,
-            isAdmin: Boolean(opts.admin),
-            email: opts.email,
-          }),
-        ),
-      ),
+    .option('--email <email>', 'their e-mail address')
+    .action(
+      async (
+        username: string,
+        opts: { password?: string; passwordStdin?: boolean; admin?: boolean; email?: string },
+        cmd: Command,
+      ) => {
+        const password = opts.password ?? (await newPassword(io, username, opts.passwordStdin));
+        await withClient(io, cmd, async (c, g) =>
+          printRecord(
+            io,
+            g,
+            await c.request('POST', '/api/users', {
+              username,
+              password,
+              isAdmin: Boolean(opts.admin),
+              email: opts.email,
+            }),
+          ),
+        );
+      },
     );
   user.command('list').action(async (_o, cmd: Command) =>
     withClient(io, cmd, async (c, g) =>
@@ -152,9 +168,7 @@ export const userCommands: CommandModule = (program, io) => {
       'read the password from standard input (its first line) instead of asking on the terminal',
     )
     .action(async (username: string, opts: { passwordStdin?: boolean }, cmd: Command) => {
-      const password = opts.passwordStdin
-        ? (await io.readStdin()).split(/\r?\n/)[0]
-        : await askNewPassword(io, username);
+      const password = await newPassword(io, username, opts.passwordStdin);
       await withClient(io, cmd, async (c) => {
         await c.request('PUT', `/api/users/${enc(username)}/password`, { password });
         io.out(`Set the password of ${username}; their sessions are ended\n`);
