@@ -133,6 +133,14 @@ describe('llano login, users and API keys from the CLI', () => {
     expect(head.code).toBe(1);
     expect(head.err).toMatch(/^error: --limit: /);
     expect(head.err).not.toMatch(/query/i);
+    // Descending: `trec:desc` (the form --help shows) or `--sort=-trec`; `--sort -trec` would read -t as an option.
+    for (const sort of [['--sort', 'trec:desc'], ['--sort=-trec']]) {
+      const sorted = await llano(['-p', 'LOGGED', 'dataset', 'head', 'trec', ...sort], env, dir);
+      expect(sorted.out, sorted.err).toMatch(/DA42[^\n]*36\.1\n[^\n]*DA41/);
+    }
+    expect((await llano(['dataset', 'head', '--help'], env, dir)).out).toMatch(
+      /--sort <columns>\s+comma-separated; descending with :desc, e\.g\.\s+trec_x:desc/,
+    );
     const download = await llano(['-p', 'LOGGED', 'dataset', 'download', 'trec', '--format', 'xml'], env, dir);
     expect(download.err).toMatch(/^error: --format: /);
     expect(cliWording('Invalid query: timeColumn: Required; limit: Too big')).toBe(

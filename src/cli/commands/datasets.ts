@@ -143,7 +143,7 @@ export const datasetCommands: CommandModule = (program, io) => {
     .description('First rows (sorted and filtered in the engine)')
     .option('-n, --limit <n>', 'rows', '20')
     .option('--offset <n>', 'rows to skip', '0')
-    .option('--sort <columns>', 'e.g. -trec_x,antenna')
+    .option('--sort <columns>', 'comma-separated; descending with :desc, e.g. trec_x:desc,antenna (or --sort=-trec_x)')
     .option('--filter <column:op:value>', 'repeatable', collect)
     .action(
       async (name: string, opts: { limit: string; offset: string; sort?: string; filter?: string[] }, cmd: Command) =>
