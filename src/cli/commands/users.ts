@@ -169,9 +169,14 @@ export const userCommands: CommandModule = (program, io) => {
     )
     .action(async (username: string, opts: { passwordStdin?: boolean }, cmd: Command) => {
       const password = await newPassword(io, username, opts.passwordStdin);
-      await withClient(io, cmd, async (c) => {
-        await c.request('PUT', `/api/users/${enc(username)}/password`, { password });
-        io.out(`Set the password of ${username}; their sessions are ended\n`);
-      });
+      await withClient(
+        io,
+        cmd,
+        async (c) => {
+          await c.request('PUT', `/api/users/${enc(username)}/password`, { password });
+          io.out(`Set the password of ${username}; their sessions are ended\n`);
+        },
+        { replacesAdminPassword: username === 'admin' },
+      );
     });
 };
