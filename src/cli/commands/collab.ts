@@ -15,14 +15,17 @@ export const collabCommands: CommandModule = (program, io) => {
   const wiki = program
     .command('wiki')
     .description('The project wiki (--project KEY): Markdown pages named like ops/shifts');
-  wiki.command('list').action(async (_o, cmd: Command) =>
-    withClient(io, cmd, async (c, g) =>
-      print(io, g, await c.request('GET', `${base(g)}/wiki`), {
-        columns: ['page', 'revision', 'updated', 'by'],
-        rows: (p: WikiPageSummary) => [p.name, p.revision, p.updatedAt, p.updatedBy],
-      }),
-    ),
-  );
+  wiki
+    .command('list')
+    .description('Wiki pages of the project')
+    .action(async (_o, cmd: Command) =>
+      withClient(io, cmd, async (c, g) =>
+        print(io, g, await c.request('GET', `${base(g)}/wiki`), {
+          columns: ['page', 'revision', 'updated', 'by'],
+          rows: (p: WikiPageSummary) => [p.name, p.revision, p.updatedAt, p.updatedBy],
+        }),
+      ),
+    );
   wiki
     .command('get <page>')
     .description('Print a page’s Markdown (--json: with its HTML and links)')
@@ -58,6 +61,7 @@ export const collabCommands: CommandModule = (program, io) => {
   const discuss = program.command('discuss').description('Discussions on project objects (--project KEY)');
   discuss
     .command('list')
+    .description('Discussions of the project')
     .option('--object <kind:name>', 'only the discussions of one object (dataset:trec)')
     .option('--status <status>', 'open or closed')
     .action(async (opts: { object?: string; status?: string }, cmd: Command) =>
@@ -86,6 +90,7 @@ export const collabCommands: CommandModule = (program, io) => {
     );
   discuss
     .command('reply <id>')
+    .description('Reply to a discussion')
     .requiredOption('--message <message>')
     .action(async (id: string, opts: { message: string }, cmd: Command) =>
       withClient(io, cmd, async (c, g) => {

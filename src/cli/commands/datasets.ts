@@ -82,21 +82,24 @@ export const datasetCommands: CommandModule = (program, io) => {
       });
     });
 
-  dataset.command('list').action(async (_o, cmd: Command) =>
-    withClient(io, cmd, async (c, g) =>
-      print(io, g, await c.request(`GET`, `/api/projects/${projectOf(io, g)}/datasets`), {
-        columns: ['name', 'storage', 'rows', 'columns', 'version', 'written by'],
-        rows: (d: DatasetInfo) => [
-          d.name,
-          d.storage.type,
-          d.rowCount,
-          d.columns?.length ?? null,
-          d.currentVersion?.seq ?? null,
-          d.producedBy,
-        ],
-      }),
-    ),
-  );
+  dataset
+    .command('list')
+    .description('Datasets of the project')
+    .action(async (_o, cmd: Command) =>
+      withClient(io, cmd, async (c, g) =>
+        print(io, g, await c.request(`GET`, `/api/projects/${projectOf(io, g)}/datasets`), {
+          columns: ['name', 'storage', 'rows', 'columns', 'version', 'written by'],
+          rows: (d: DatasetInfo) => [
+            d.name,
+            d.storage.type,
+            d.rowCount,
+            d.columns?.length ?? null,
+            d.currentVersion?.seq ?? null,
+            d.producedBy,
+          ],
+        }),
+      ),
+    );
 
   dataset
     .command('create <name>')
@@ -211,10 +214,13 @@ export const datasetCommands: CommandModule = (program, io) => {
   datasetVersionCommands(dataset, io);
   datasetPartitionCommands(dataset, io);
 
-  dataset.command('delete <name>').action(async (name: string, _o, cmd: Command) =>
-    withClient(io, cmd, async (c, g) => {
-      await c.request('DELETE', `/api/projects/${projectOf(io, g)}/datasets/${enc(name)}`);
-      io.out(`Deleted dataset ${name}\n`);
-    }),
-  );
+  dataset
+    .command('delete <name>')
+    .description('Delete a dataset and its data')
+    .action(async (name: string, _o, cmd: Command) =>
+      withClient(io, cmd, async (c, g) => {
+        await c.request('DELETE', `/api/projects/${projectOf(io, g)}/datasets/${enc(name)}`);
+        io.out(`Deleted dataset ${name}\n`);
+      }),
+    );
 };

@@ -114,14 +114,17 @@ export const userCommands: CommandModule = (program, io) => {
         );
       },
     );
-  user.command('list').action(async (_o, cmd: Command) =>
-    withClient(io, cmd, async (c, g) =>
-      print(io, g, await c.request('GET', '/api/users'), {
-        columns: ['username', 'name', 'role', 'status', 'created'],
-        rows: userRow,
-      }),
-    ),
-  );
+  user
+    .command('list')
+    .description('Users with their role and status')
+    .action(async (_o, cmd: Command) =>
+      withClient(io, cmd, async (c, g) =>
+        print(io, g, await c.request('GET', '/api/users'), {
+          columns: ['username', 'name', 'role', 'status', 'created'],
+          rows: userRow,
+        }),
+      ),
+    );
   for (const [name, disabled] of [
     ['disable', true],
     ['enable', false],
