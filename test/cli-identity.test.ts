@@ -47,6 +47,18 @@ describe('llano login, users and API keys from the CLI', () => {
     ).toContain('LOGGED');
   });
 
+  it('login takes this machine without a scheme (http); another host needs the full URL', async () => {
+    const other = { XDG_CONFIG_HOME: path.join(dir, 'schemeless') };
+    const bare = s.url.replace(/^http:\/\//, '');
+    expect(bare).toMatch(/^(localhost|127\.0\.0\.1):\d+$/);
+    const r = await llano(['login', bare, '--user', 'admin', '--password-stdin'], other, dir, ADMIN_PASSWORD + '\n');
+    expect(r.out, r.err).toMatch(new RegExp(`^Logged in to ${s.url} as admin`));
+    expect((await llano(['--url', bare, 'project', 'list'], other, dir)).out).toMatch(/^LOGGED\b/m);
+    expect((await llano(['login', 'llano.example.org:8443', '--user', 'admin'], other, dir)).err).toBe(
+      'error: Not a server URL: "llano.example.org:8443": give the full URL, e.g. https://host:port\n',
+    );
+  });
+
   it('manages users: list with role and status, disable, enable, delete', async () => {
     expect((await llano(['user', 'create', 'ana', '--password', 'password-ana'], env, dir)).code).toBe(0);
     const ana = await s.login('ana', 'password-ana');

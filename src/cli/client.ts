@@ -6,6 +6,7 @@ import type { Workspace } from '../workspace/workspace.js';
 import { adminNotice } from './admin-notice.js';
 import type { CliIo } from './io.js';
 import { readLogin } from './login-config.js';
+import { serverUrl } from './server-url.js';
 import { multipartFileBody, rawFileBody, type UploadProgress } from './multipart-file.js';
 
 /**
@@ -208,7 +209,7 @@ export interface ClientOptions {
 export async function openClient(io: CliIo, options: ClientOptions): Promise<ApiClient> {
   const explicit = options.url ?? io.env.LLANO_URL;
   const saved = explicit || !(options.home ?? io.env.LLANO_HOME) ? readLogin(io.env) : null;
-  const url = explicit ?? saved?.url;
+  const url = explicit ? serverUrl(explicit) : saved?.url;
   if (url) {
     const savedToken = saved && sameServer(saved.url, url) ? saved.token : undefined;
     return new HttpClient(url, options.token ?? io.env.LLANO_TOKEN ?? savedToken);

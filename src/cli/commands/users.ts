@@ -5,6 +5,7 @@ import { HttpClient } from '../client.js';
 import { enc, globals, print, printRecord, withClient } from '../command-kit.js';
 import type { CliIo } from '../io.js';
 import { readLogin, removeLogin, saveLogin } from '../login-config.js';
+import { serverUrl } from '../server-url.js';
 import type { CommandModule } from './index.js';
 
 /** Asks twice on the terminal, without echo; scripts use --password-stdin. */
@@ -49,8 +50,9 @@ export const userCommands: CommandModule = (program, io) => {
     .option('--password-stdin', 'read the password from standard input (its first line)')
     .action(async (urlArg: string | undefined, opts: { user?: string; passwordStdin?: boolean }, cmd: Command) => {
       const g = globals(cmd);
-      const url = urlArg ?? g.url ?? io.env.LLANO_URL ?? readLogin(io.env)?.url;
-      if (!url) throw badRequest('Name the server: llano login https://llano.example.org --user NAME');
+      const typed = urlArg ?? g.url ?? io.env.LLANO_URL ?? readLogin(io.env)?.url;
+      if (!typed) throw badRequest('Name the server: llano login https://llano.example.org --user NAME');
+      const url = serverUrl(typed);
       let token = g.token ?? io.env.LLANO_TOKEN;
       let username: string;
       if (opts.user) {
