@@ -105,6 +105,20 @@ describe('llano login, users and API keys from the CLI', () => {
     expect(list.out).toMatch(new RegExp(`^${created.id}\\s+admin\\s+ci\\s+${created.key.slice(0, 10)}…`, 'm'));
     expect((await llano(['--json', 'api-key', 'list', '--all'], env, dir)).out).toContain(created.id);
     expect((await s.call('GET', '/api/auth/me', { token: created.key })).status).toBe(200);
+    // --user narrows --all to one user's keys.
+    expect((await llano(['user', 'create', 'wendy', '--password-stdin'], env, dir, 'password-wendy\n')).code).toBe(0);
+    const wendys = (
+      await s.call<{ id: string }>('POST', '/api/api-keys', {
+        token: await s.login('wendy', 'password-wendy'),
+        body: { name: 'wendy-ci' },
+      })
+    ).body;
+    const ids = async (args: string[]) =>
+      parseJson<{ id: string }[]>((await llano(['--json', 'api-key', 'list', ...args], env, dir)).out).map((k) => k.id);
+    expect(await ids(['--all', '--user', 'wendy'])).toEqual([wendys.id]);
+    expect(await ids(['--user', 'wendy', '--all'])).toEqual([wendys.id]);
+    expect(await ids(['--all', '--user', 'admin'])).not.toContain(wendys.id);
+    expect(await ids(['--all'])).toEqual(expect.arrayContaining([wendys.id, created.id]));
     expect((await llano(['api-key', 'revoke', created.id], env, dir)).out).toBe(`Revoked API key ${created.id}\n`);
     expect((await s.call('GET', '/api/auth/me', { token: created.key })).status).toBe(401);
     expect((await llano(['api-key', 'revoke', created.id], env, dir)).err).toBe(
