@@ -93,8 +93,8 @@ describe('llano login, users and API keys from the CLI', () => {
     expect(
       (await s.call('POST', '/api/auth/login', { body: { username: 'carol', password: 'password-carol' } })).status,
     ).toBe(200);
-    expect((await llano(['user', 'delete', 'ana'], env, dir)).out).toBe('Deleted user ana\n');
-    expect((await llano(['user', 'delete', 'ana'], env, dir)).err).toBe('error: User ana not found\n');
+    expect((await llano(['user', 'delete', 'ana', '--yes'], env, dir)).out).toBe('Deleted user ana\n');
+    expect((await llano(['user', 'delete', 'ana', '--yes'], env, dir)).err).toBe('error: User ana not found\n');
   });
 
   it('lists and revokes API keys', async () => {

@@ -11,6 +11,7 @@ import { storageFromFlags, type StorageFlags } from './dataset-storage.js';
 import { datasetPartitionCommands } from './dataset-partitions.js';
 import { datasetVersionCommands } from './dataset-versions.js';
 import type { CommandModule } from './index.js';
+import { confirmDeletion, YES_OPTION } from '../confirm-deletion.js';
 
 interface DatasetInfo {
   name: string;
@@ -217,10 +218,12 @@ export const datasetCommands: CommandModule = (program, io) => {
   dataset
     .command('delete <name>')
     .description('Delete a dataset and its data')
-    .action(async (name: string, _o, cmd: Command) =>
-      withClient(io, cmd, async (c, g) => {
+    .option(...YES_OPTION)
+    .action(async (name: string, opts: { yes?: boolean }, cmd: Command) => {
+      await confirmDeletion(io, 'dataset', name, opts.yes);
+      return withClient(io, cmd, async (c, g) => {
         await c.request('DELETE', `/api/projects/${projectOf(io, g)}/datasets/${enc(name)}`);
         io.out(`Deleted dataset ${name}\n`);
-      }),
-    );
+      });
+    });
 };

@@ -9,6 +9,7 @@ import { enc, print, printRecord, projectOf, withClient } from '../command-kit.j
 import { formatTable, type CliIo } from '../io.js';
 import { ProgressBar } from '../progress.js';
 import type { CommandModule } from './index.js';
+import { confirmDeletion, YES_OPTION } from '../confirm-deletion.js';
 
 /** Settings of every recipe type (`llano recipe types` lists the others). */
 const COMMON_RECIPE_SETTINGS = [
@@ -263,12 +264,14 @@ export const flowCommands: CommandModule = (program, io) => {
   recipe
     .command('delete <name>')
     .description('Delete a recipe (its output datasets stay)')
-    .action(async (name: string, _o, cmd: Command) =>
-      withClient(io, cmd, async (c, g) => {
+    .option(...YES_OPTION)
+    .action(async (name: string, opts: { yes?: boolean }, cmd: Command) => {
+      await confirmDeletion(io, 'recipe', name, opts.yes);
+      return withClient(io, cmd, async (c, g) => {
         await c.request('DELETE', `/api/projects/${projectOf(io, g)}/recipes/${enc(name)}`);
         io.out(`Deleted recipe ${name}\n`);
-      }),
-    );
+      });
+    });
 
   program
     .command('flow')

@@ -3,6 +3,7 @@ import { badRequest } from '../../common/errors.js';
 import { enc, globals, print, printRecord, projectOf, withClient } from '../command-kit.js';
 import type { CliIo } from '../io.js';
 import type { CommandModule } from './index.js';
+import { confirmDeletion, YES_OPTION } from '../confirm-deletion.js';
 
 interface Project {
   key: string;
@@ -60,12 +61,14 @@ export const projectCommands: CommandModule = (program, io) => {
   project
     .command('delete <key>')
     .description('Delete a project and all it holds')
-    .action(async (key: string, _o, cmd: Command) =>
-      withClient(io, cmd, async (c) => {
+    .option(...YES_OPTION)
+    .action(async (key: string, opts: { yes?: boolean }, cmd: Command) => {
+      await confirmDeletion(io, 'project', key, opts.yes);
+      return withClient(io, cmd, async (c) => {
         await c.request('DELETE', `/api/projects/${enc(key)}`);
         io.out(`Deleted project ${key}\n`);
-      }),
-    );
+      });
+    });
 
   const member = program.command('member').description('Project members');
   // The older form `member set PROJECT USER ROLE` (project first) still works: one argument more.

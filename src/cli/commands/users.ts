@@ -7,6 +7,7 @@ import type { CliIo } from '../io.js';
 import { readLogin, removeLogin, saveLogin } from '../login-config.js';
 import { serverUrl } from '../server-url.js';
 import type { CommandModule } from './index.js';
+import { confirmDeletion, YES_OPTION } from '../confirm-deletion.js';
 
 /** Asks twice on the terminal, without echo; scripts use --password-stdin. */
 async function askNewPassword(io: CliIo, username: string): Promise<string> {
@@ -157,12 +158,14 @@ export const userCommands: CommandModule = (program, io) => {
   user
     .command('delete <username>')
     .description('Delete a user with their sessions, API keys and project memberships')
-    .action(async (username: string, _o, cmd: Command) =>
-      withClient(io, cmd, async (c) => {
+    .option(...YES_OPTION)
+    .action(async (username: string, opts: { yes?: boolean }, cmd: Command) => {
+      await confirmDeletion(io, 'user', username, opts.yes);
+      return withClient(io, cmd, async (c) => {
         await c.request('DELETE', `/api/users/${enc(username)}`);
         io.out(`Deleted user ${username}\n`);
-      }),
-    );
+      });
+    });
   user
     .command('set-password <username>')
     .description(
