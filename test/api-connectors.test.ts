@@ -187,7 +187,7 @@ describe('connection types: test, SQLite datasets, capabilities', () => {
     const refused = await s.call<ApiError>('DELETE', `${P}/connections/archive2`, { token: s.adminToken });
     expect(refused.status).toBe(409);
     expect(refused.body.error.message).toMatch(/used by dataset obs2/);
-    expect((await cli(['dataset', 'delete', 'obs2'])).code).toBe(0);
+    expect((await cli(['dataset', 'delete', 'obs2', '--yes'])).code).toBe(0);
     const gone = await cli(['connection', 'delete', 'archive2']);
     expect(gone.code, gone.err).toBe(0);
     expect((await s.call('GET', `${P}/connections/archive2`, { token: s.adminToken })).status).toBe(404);

@@ -179,6 +179,22 @@ describe('llano CLI: the admin of a fresh workspace and set-password', () => {
     expect(second.err).toBe('');
   });
 
+  it('set-password admin on a new workspace does not print the generated password it replaces', async () => {
+    const home = path.join(dir, 'recovered-at-once');
+    const r = await llano(
+      ['--home', home, 'user', 'set-password', 'admin', '--password-stdin'],
+      {},
+      dir,
+      'mine-from-the-start\n',
+    );
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toMatch(/^First start: created user admin, with the password this command sets\n/);
+    expect(r.err).not.toMatch(/log in as admin with password/);
+    await withWorkspace(home, async (ws) =>
+      expect((await ws.catalog.users.verifyPassword('admin', 'mine-from-the-start')).username).toBe('admin'),
+    );
+  });
+
   it('LLANO_ADMIN_PASSWORD is honoured by whichever command creates the admin', async () => {
     const home = path.join(dir, 'chosen');
     const r = await llano(['--home', home, 'project', 'create', 'P1'], { LLANO_ADMIN_PASSWORD: 'chosen-by-env' });

@@ -57,6 +57,17 @@ describe('llano CLI: visual recipes', () => {
     expect(fine.code, fine.err).toBe(0);
     expect(fine.out).toMatch(/by_band_recipe\s+by_band\s+ok\s+~band/);
 
+    // A type with a comma in parentheses is one column, not two.
+    const decimal = await llano([
+      ...home,
+      'schema-impact',
+      '--dataset',
+      'trec',
+      '--columns',
+      'band:VARCHAR,trec:DECIMAL(10,2),antenna:VARCHAR',
+    ]);
+    expect(decimal.code, decimal.err).toBe(0);
+    expect(decimal.out).toMatch(/by_band_recipe\s+by_band\s+ok\s+~band\n/);
     const converted = await llano([...home, 'recipe', 'convert-to-sql', 'by_band_recipe']);
     expect(converted.code, converted.err).toBe(0);
     const show = await llano([...home, '--json', 'recipe', 'show', 'by_band_recipe']);

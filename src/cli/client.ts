@@ -6,6 +6,7 @@ import type { Workspace } from '../workspace/workspace.js';
 import { adminNotice } from './admin-notice.js';
 import type { CliIo } from './io.js';
 import { readLogin } from './login-config.js';
+import { serverUrl } from './server-url.js';
 import { multipartFileBody, rawFileBody, type UploadProgress } from './multipart-file.js';
 
 /**
@@ -110,14 +111,14 @@ export class LocalClient implements ApiClient {
    * Opens the workspace for one command: no scheduler and no recovery of other processes' work
    * (that is `serve`'s). The command that creates the workspace's `admin` prints its password.
    */
-  static async open(io: CliIo, home?: string): Promise<LocalClient> {
+  static async open(io: CliIo, home?: string, replacesAdminPassword = false): Promise<LocalClient> {
     // Loaded here, not at the top: `llano --help` and remote commands need none of it.
     const { loadConfig } = await import('../common/config.js');
     const { startWorkspace } = await import('../app/start-workspace.js');
     const { buildServer } = await import('../server/app.js');
     const config = loadConfig(home ? { home } : {}, io.env, io.cwd);
     const { ws, boot } = await startWorkspace(config, { recover: false });
-    const notice = adminNotice(boot);
+    const notice = adminNotice(boot, { passwordReplaced: replacesAdminPassword });
     if (notice) {
       io.err(notice);
       // A first command without a server (`llano project list` by someone who meant one) made a new
@@ -196,6 +197,8 @@ export interface ClientOptions {
   url?: string;
   token?: string;
   home?: string;
+  /** The command sets admin's password (so a new workspace's first one is not printed). */
+  replacesAdminPassword?: boolean;
 }
 
 /**
@@ -206,12 +209,12 @@ export interface ClientOptions {
 export async function openClient(io: CliIo, options: ClientOptions): Promise<ApiClient> {
   const explicit = options.url ?? io.env.LLANO_URL;
   const saved = explicit || !(options.home ?? io.env.LLANO_HOME) ? readLogin(io.env) : null;
-  const url = explicit ?? saved?.url;
+  const url = explicit ? serverUrl(explicit) : saved?.url;
   if (url) {
     const savedToken = saved && sameServer(saved.url, url) ? saved.token : undefined;
     return new HttpClient(url, options.token ?? io.env.LLANO_TOKEN ?? savedToken);
   }
-  return LocalClient.open(io, options.home);
+  return LocalClient.open(io, options.home, options.replacesAdminPassword);
 }
 
 const sameServer = (a: string, b: string) => a.replace(/\/+$/, '') === b.replace(/\/+$/, '');

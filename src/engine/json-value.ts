@@ -1,4 +1,5 @@
 import { exactInteger } from '../common/exact-json.js';
+import { splitTopLevel } from '../common/split-top-level.js';
 
 /** Turns one DuckDB JSON value (as `getRowsJson` gives it) into what JSON consumers expect. */
 export type JsonConverter = (value: unknown) => unknown;
@@ -18,26 +19,6 @@ function scalarValue(value: unknown, type: string): unknown {
     if (type.startsWith('DECIMAL')) return Number(value);
   }
   return value;
-}
-
-/** Splits `a, b(c, d), "e,f" g` at the commas outside parentheses and quotes. */
-function splitTopLevel(text: string): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let quoted = false;
-  let start = 0;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (ch === '"') quoted = !quoted;
-    else if (!quoted && ch === '(') depth++;
-    else if (!quoted && ch === ')') depth--;
-    else if (!quoted && depth === 0 && ch === ',') {
-      parts.push(text.slice(start, i).trim());
-      start = i + 1;
-    }
-  }
-  parts.push(text.slice(start).trim());
-  return parts.filter(Boolean);
 }
 
 /** `"a ""b""" VARCHAR` or `a VARCHAR` → [name, type]. */

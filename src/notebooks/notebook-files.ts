@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Principal } from '../catalog/access.js';
-import { OBJECT_NAME } from '../common/names.js';
+import { OBJECT_NAME, OBJECT_NAME_RULE } from '../common/names.js';
 import { omit } from '../common/omit.js';
 import { parseOr400 } from '../common/parse.js';
 import type { Workspace } from '../workspace/workspace.js';
@@ -11,10 +11,7 @@ import { displayName } from '../common/display-text.js';
 
 export const ImportSchema = z.object({
   /** The notebook's id in the project; else the file's `metadata.llano.id`, else its file name. */
-  id: z
-    .string()
-    .regex(OBJECT_NAME, 'use letters, digits and underscores, starting with a letter or underscore')
-    .optional(),
+  id: z.string().regex(OBJECT_NAME, OBJECT_NAME_RULE).optional(),
   name: displayName().optional(),
   /** The .ipynb file: its JSON, as an object or as text. */
   ipynb: z.unknown().refine((v) => v !== undefined, 'the .ipynb file is required'),

@@ -2,7 +2,7 @@ import cookie from '@fastify/cookie';
 import multipart from '@fastify/multipart';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { LOCAL_ADMIN, type Principal } from '../catalog/access.js';
-import { LlanoError, tooLarge, toLlanoError, uploadTooLargeMessage } from '../common/errors.js';
+import { LlanoError, tooLarge, toLlanoError, TooManyRequests, uploadTooLargeMessage } from '../common/errors.js';
 import { VERSION } from '../common/version.js';
 import { checkReadiness } from '../workspace/readiness.js';
 import type { Workspace } from '../workspace/workspace.js';
@@ -94,6 +94,7 @@ export async function buildServer(ws: Workspace, options: ServerOptions = {}): P
     // A body refused as too large may still be arriving: the connection closes after the answer,
     // so the server neither keeps reading it nor reuses a connection in the middle of it.
     if (e.status === 413) void reply.header('connection', 'close');
+    if (e instanceof TooManyRequests) void reply.header('retry-after', String(e.retryAfterSeconds));
     void reply
       .code(e.status)
       .send({ error: { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) } });

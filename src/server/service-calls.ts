@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { deployedOpenApi } from '../api-services/monitoring.js';
-import { RateLimited, apiRuntime } from '../api-services/runtime.js';
-import { forbidden, LlanoError, toLlanoError, tooLarge, unauthorized } from '../common/errors.js';
+import { apiRuntime } from '../api-services/runtime.js';
+import { forbidden, LlanoError, toLlanoError, TooManyRequests, tooLarge, unauthorized } from '../common/errors.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { registerJsonBodyParser } from './json-body.js';
 
@@ -31,7 +31,7 @@ export async function registerServiceCalls(app: FastifyInstance, ws: Workspace):
       else if (status && status >= 400 && status < 500)
         e = new LlanoError('bad_request', status, (err as Error).message);
       else e = toLlanoError(err);
-      if (e instanceof RateLimited) void reply.header('retry-after', String(e.retryAfterSeconds));
+      if (e instanceof TooManyRequests) void reply.header('retry-after', String(e.retryAfterSeconds));
       if (e.status >= 500) scope.log.error(err);
       void reply.code(e.status).send({ error: { code: e.code, message: e.message } });
     });

@@ -11,6 +11,7 @@ import { storageFromFlags, type StorageFlags } from './dataset-storage.js';
 import { datasetPartitionCommands } from './dataset-partitions.js';
 import { datasetVersionCommands } from './dataset-versions.js';
 import type { CommandModule } from './index.js';
+import { confirmDeletion, YES_OPTION } from '../confirm-deletion.js';
 
 interface DatasetInfo {
   name: string;
@@ -82,21 +83,24 @@ export const datasetCommands: CommandModule = (program, io) => {
       });
     });
 
-  dataset.command('list').action(async (_o, cmd: Command) =>
-    withClient(io, cmd, async (c, g) =>
-      print(io, g, await c.request(`GET`, `/api/projects/${projectOf(io, g)}/datasets`), {
-        columns: ['name', 'storage', 'rows', 'columns', 'version', 'written by'],
-        rows: (d: DatasetInfo) => [
-          d.name,
-          d.storage.type,
-          d.rowCount,
-          d.columns?.length ?? null,
-          d.currentVersion?.seq ?? null,
-          d.producedBy,
-        ],
-      }),
-    ),
-  );
+  dataset
+    .command('list')
+    .description('Datasets of the project')
+    .action(async (_o, cmd: Command) =>
+      withClient(io, cmd, async (c, g) =>
+        print(io, g, await c.request(`GET`, `/api/projects/${projectOf(io, g)}/datasets`), {
+          columns: ['name', 'storage', 'rows', 'columns', 'version', 'written by'],
+          rows: (d: DatasetInfo) => [
+            d.name,
+            d.storage.type,
+            d.rowCount,
+            d.columns?.length ?? null,
+            d.currentVersion?.seq ?? null,
+            d.producedBy,
+          ],
+        }),
+      ),
+    );
 
   dataset
     .command('create <name>')
@@ -143,7 +147,7 @@ export const datasetCommands: CommandModule = (program, io) => {
     .description('First rows (sorted and filtered in the engine)')
     .option('-n, --limit <n>', 'rows', '20')
     .option('--offset <n>', 'rows to skip', '0')
-    .option('--sort <columns>', 'e.g. -trec_x,antenna')
+    .option('--sort <columns>', 'comma-separated; descending with :desc, e.g. trec_x:desc,antenna (or --sort=-trec_x)')
     .option('--filter <column:op:value>', 'repeatable', collect)
     .action(
       async (name: string, opts: { limit: string; offset: string; sort?: string; filter?: string[] }, cmd: Command) =>
@@ -211,10 +215,15 @@ export const datasetCommands: CommandModule = (program, io) => {
   datasetVersionCommands(dataset, io);
   datasetPartitionCommands(dataset, io);
 
-  dataset.command('delete <name>').action(async (name: string, _o, cmd: Command) =>
-    withClient(io, cmd, async (c, g) => {
-      await c.request('DELETE', `/api/projects/${projectOf(io, g)}/datasets/${enc(name)}`);
-      io.out(`Deleted dataset ${name}\n`);
-    }),
-  );
+  dataset
+    .command('delete <name>')
+    .description('Delete a dataset and its data')
+    .option(...YES_OPTION)
+    .action(async (name: string, opts: { yes?: boolean }, cmd: Command) => {
+      await confirmDeletion(io, 'dataset', name, opts.yes);
+      return withClient(io, cmd, async (c, g) => {
+        await c.request('DELETE', `/api/projects/${projectOf(io, g)}/datasets/${enc(name)}`);
+        io.out(`Deleted dataset ${name}\n`);
+      });
+    });
 };

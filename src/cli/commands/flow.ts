@@ -9,6 +9,7 @@ import { enc, print, printRecord, projectOf, withClient } from '../command-kit.j
 import { formatTable, type CliIo } from '../io.js';
 import { ProgressBar } from '../progress.js';
 import type { CommandModule } from './index.js';
+import { confirmDeletion, YES_OPTION } from '../confirm-deletion.js';
 
 /** Settings of every recipe type (`llano recipe types` lists the others). */
 const COMMON_RECIPE_SETTINGS = [
@@ -231,34 +232,43 @@ export const flowCommands: CommandModule = (program, io) => {
         }),
       ),
     );
-  recipe.command('list').action(async (_o, cmd: Command) =>
-    withClient(io, cmd, async (c, g) =>
-      print(io, g, await c.request('GET', `/api/projects/${projectOf(io, g)}/recipes`), {
-        columns: ['name', 'type', 'inputs', 'output', 'revision'],
-        rows: (r: {
-          name: string;
-          type: string;
-          inputs: string[];
-          output?: string;
-          outputs?: string[];
-          revision: number;
-        }) => [r.name, r.type, r.inputs.join(','), recipeOutputs(r).join(','), r.revision],
-      }),
-    ),
-  );
+  recipe
+    .command('list')
+    .description('Recipes of the project')
+    .action(async (_o, cmd: Command) =>
+      withClient(io, cmd, async (c, g) =>
+        print(io, g, await c.request('GET', `/api/projects/${projectOf(io, g)}/recipes`), {
+          columns: ['name', 'type', 'inputs', 'output', 'revision'],
+          rows: (r: {
+            name: string;
+            type: string;
+            inputs: string[];
+            output?: string;
+            outputs?: string[];
+            revision: number;
+          }) => [r.name, r.type, r.inputs.join(','), recipeOutputs(r).join(','), r.revision],
+        }),
+      ),
+    );
   recipe
     .command('show <name>')
+    .description('A recipe: its inputs, outputs and settings')
     .action(async (name: string, _o, cmd: Command) =>
       withClient(io, cmd, async (c, g) =>
         printRecord(io, g, await c.request('GET', `/api/projects/${projectOf(io, g)}/recipes/${enc(name)}`)),
       ),
     );
-  recipe.command('delete <name>').action(async (name: string, _o, cmd: Command) =>
-    withClient(io, cmd, async (c, g) => {
-      await c.request('DELETE', `/api/projects/${projectOf(io, g)}/recipes/${enc(name)}`);
-      io.out(`Deleted recipe ${name}\n`);
-    }),
-  );
+  recipe
+    .command('delete <name>')
+    .description('Delete a recipe (its output datasets stay)')
+    .option(...YES_OPTION)
+    .action(async (name: string, opts: { yes?: boolean }, cmd: Command) => {
+      await confirmDeletion(io, 'recipe', name, opts.yes);
+      return withClient(io, cmd, async (c, g) => {
+        await c.request('DELETE', `/api/projects/${projectOf(io, g)}/recipes/${enc(name)}`);
+        io.out(`Deleted recipe ${name}\n`);
+      });
+    });
 
   program
     .command('flow')
@@ -323,23 +333,30 @@ export const flowCommands: CommandModule = (program, io) => {
     );
 
   const job = program.command('job').description('Build jobs (--project KEY)');
-  job.command('list').action(async (_o, cmd: Command) =>
-    withClient(io, cmd, async (c, g) =>
-      print(io, g, await c.request('GET', `/api/projects/${projectOf(io, g)}/jobs`), {
-        columns: ['id', 'status', 'mode', 'targets', 'by', 'created', 'ms'],
-        rows: (j: Job) => [j.id, j.status, j.mode, j.targets.join(','), j.createdBy, j.createdAt, j.durationMs],
+  job
+    .command('list')
+    .description('Recent jobs of the project')
+    .action(async (_o, cmd: Command) =>
+      withClient(io, cmd, async (c, g) =>
+        print(io, g, await c.request('GET', `/api/projects/${projectOf(io, g)}/jobs`), {
+          columns: ['id', 'status', 'mode', 'targets', 'by', 'created', 'ms'],
+          rows: (j: Job) => [j.id, j.status, j.mode, j.targets.join(','), j.createdBy, j.createdAt, j.durationMs],
+        }),
+      ),
+    );
+  job
+    .command('show <id>')
+    .description('A job with its activities')
+    .action(async (id: string, _o, cmd: Command) =>
+      withClient(io, cmd, async (c, g) => {
+        const j = await c.request<Job>('GET', `/api/projects/${projectOf(io, g)}/jobs/${enc(id)}`);
+        if (g.json) printRecord(io, g, j as unknown as Record<string, unknown>);
+        else printJob(io, j);
       }),
-    ),
-  );
-  job.command('show <id>').action(async (id: string, _o, cmd: Command) =>
-    withClient(io, cmd, async (c, g) => {
-      const j = await c.request<Job>('GET', `/api/projects/${projectOf(io, g)}/jobs/${enc(id)}`);
-      if (g.json) printRecord(io, g, j as unknown as Record<string, unknown>);
-      else printJob(io, j);
-    }),
-  );
+    );
   job
     .command('log <id>')
+    .description("A job's log")
     .action(async (id: string, _o, cmd: Command) =>
       withClient(io, cmd, async (c, g) =>
         io.out(await c.request<string>('GET', `/api/projects/${projectOf(io, g)}/jobs/${enc(id)}/log`)),
@@ -347,6 +364,7 @@ export const flowCommands: CommandModule = (program, io) => {
     );
   job
     .command('abort <id>')
+    .description('Abort a running job')
     .action(async (id: string, _o, cmd: Command) =>
       withClient(io, cmd, async (c, g) =>
         printJob(io, await c.request<Job>('POST', `/api/projects/${projectOf(io, g)}/jobs/${enc(id)}/abort`)),

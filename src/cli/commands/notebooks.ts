@@ -54,14 +54,17 @@ const failure = (run: CellRun) => {
 export const notebookCommands: CommandModule = (program, io) => {
   const base = (g: Parameters<typeof projectOf>[1]) => `/api/projects/${projectOf(io, g)}/notebooks`;
   const notebook = program.command('notebook').description('Notebooks of a project (--project KEY)');
-  notebook.command('list').action(async (_o, cmd: Command) =>
-    withClient(io, cmd, async (c, g) =>
-      print(io, g, await c.request('GET', base(g)), {
-        columns: ['id', 'name', 'cells', 'revision', 'updated'],
-        rows: (n: NotebookInfo) => [n.id, n.name, n.cells.length, n.revision, n.updatedAt],
-      }),
-    ),
-  );
+  notebook
+    .command('list')
+    .description('Notebooks of the project')
+    .action(async (_o, cmd: Command) =>
+      withClient(io, cmd, async (c, g) =>
+        print(io, g, await c.request('GET', base(g)), {
+          columns: ['id', 'name', 'cells', 'revision', 'updated'],
+          rows: (n: NotebookInfo) => [n.id, n.name, n.cells.length, n.revision, n.updatedAt],
+        }),
+      ),
+    );
   notebook
     .command('export <id>')
     .description('Write the notebook as a Jupyter file (.ipynb, nbformat 4)')

@@ -35,7 +35,10 @@ const DataQuery = z.object({
     .max(MAX_PAGE_ROWS)
     .optional()
     .describe(`Rows in the page (default ${DEFAULT_PAGE_ROWS})`),
-  sort: z.string().optional().describe('Comma-separated columns, `-` for descending: `-trec_x,antenna`'),
+  sort: z
+    .string()
+    .optional()
+    .describe('Comma-separated columns, `-` or `:desc` for descending: `-trec_x,antenna` or `trec_x:desc,antenna`'),
   filter: z
     .union([z.string(), z.array(z.string())])
     .optional()
