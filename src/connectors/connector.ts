@@ -93,6 +93,12 @@ export interface ConnectionType<S extends Settings = Settings> {
     versionToken?(settings: S, where: TableOrQuery): string | null;
     /** Quality metrics computed in the connection; without it they are computed on a Parquet copy. */
     metrics?<T>(db: DuckDb, source: ExternalTableSource, fn: (session: MetricsSession) => Promise<T>): Promise<T>;
+    /**
+     * The table's qualified name (`public.products`) when it exists in the connection, else null:
+     * a recipe that would replace an existing source table is confirmed first (flow/uploaded-output-guard.ts).
+     * Types with `runRecipe` have it.
+     */
+    existingTable?(settings: S, table: TableRef, db: DuckDb): Promise<string | null>;
     /** Writes a SQL recipe's output table inside the connection (pushdown); without it, recipes cannot write here. */
     runRecipe?(settings: S, db: DuckDb, recipe: InPlaceRecipe): Promise<{ rowCount: number; columns: ColumnInfo[] }>;
   };

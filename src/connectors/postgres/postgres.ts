@@ -93,6 +93,14 @@ export const postgresConnection = defineConnectionType<PostgresConnectionInfo>({
     source: (info, where) => ({ kind: 'external', type: TYPE, connection: info, ...where }),
     reader: postgresReader,
     metrics,
+    existingTable: (info, table, db) =>
+      withPostgresClientOr400(db, info, async (client) => {
+        const found = await client.query<{ schema: string; name: string }>(
+          'SELECT n.nspname AS schema, c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass($1)',
+          [qualifiedName(table)],
+        );
+        return found.rows[0] ? `${found.rows[0].schema}.${found.rows[0].name}` : null;
+      }),
     runRecipe: (info, db, recipe) => executeSelectInPostgres(db, info, recipe),
   },
 });

@@ -1,0 +1,141 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPostgres, type RunningPostgres } from './support/embedded-postgres.js';
+import type { DataPage } from './support/api-types.js';
+import { startTestServer, waitForJobEnd, type TestServer } from './support/llano-server.js';
+
+const KEY = 'DE';
+const P = `/api/projects/${KEY}`;
+type Refusal = { error: { code: string; message: string; details?: { datasets: string[] } } };
+
+/**
+ * What a connection must never let project members do: overwrite a source table without being
+ * asked, send the stored password somewhere else, or write through a read. One PostgreSQL server
+ * for the file; project DE with a project admin (ana), a writer (wendy) and a reader (rita).
+ */
+describe('connections: source tables, secrets and read-only reads', () => {
+  let s: TestServer;
+  let db: RunningPostgres;
+  const token: Record<string, string> = {};
+  const as = <T = unknown>(user: string, method: string, url: string, body?: unknown) =>
+    s.call<T>(method, `${P}${url}`, { token: token[user], body });
+  const sql = async <R extends pg.QueryResultRow = pg.QueryResultRow>(text: string) => {
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      return (await client.query<R>(text)).rows;
+    } finally {
+      await client.end();
+    }
+  };
+
+  beforeAll(async () => {
+    [s, db] = await Promise.all([startTestServer(), startPostgres()]);
+    token.admin = s.adminToken;
+    await sql(
+      `CREATE TABLE products (id int, name text, price numeric(8,2), stock int, active boolean);
+       INSERT INTO products VALUES (1, 'cable', 2.5, 10, true), (2, 'lna', 900, 2, true), (3, 'dewar', 5000, 1, false);
+       CREATE TABLE lines (order_id int, product_id int, qty int);
+       INSERT INTO lines VALUES (10, 1, 4), (11, 2, 1);`,
+    );
+    expect((await s.call('POST', '/api/projects', { token: s.adminToken, body: { key: KEY } })).status).toBe(201);
+    for (const [user, role] of [
+      ['ana', 'admin'],
+      ['wendy', 'writer'],
+      ['rita', 'reader'],
+    ]) {
+      const password = `password-of-${user}`;
+      expect(
+        (await s.call('POST', '/api/users', { token: s.adminToken, body: { username: user, password } })).status,
+      ).toBe(201);
+      expect((await as('admin', 'PUT', `/members/${user}`, { role })).status).toBe(200);
+      token[user] = await s.login(user, password);
+    }
+    expect((await as('admin', 'POST', '/connections', { name: 'shop', type: 'postgres', url: db.url })).status).toBe(
+      201,
+    );
+    for (const table of ['products', 'lines'])
+      expect(
+        (
+          await as('admin', 'POST', '/datasets', {
+            name: table,
+            storage: { type: 'database', connection: 'shop', table: { name: table } },
+          })
+        ).status,
+      ).toBe(201);
+  });
+  afterAll(async () => {
+    await s?.stop();
+    await db?.stop();
+  });
+
+  describe('a recipe writing a source table read in place', () => {
+    const clobber = {
+      name: 'clobber',
+      type: 'sql',
+      inputs: ['lines'],
+      output: 'products',
+      sql: 'SELECT order_id AS id FROM lines',
+    };
+
+    it('is refused (409) until the request confirms, naming the connection and table; the table is untouched', async () => {
+      const refused = await as<Refusal>('wendy', 'POST', '/recipes', clobber);
+      expect(refused.status).toBe(409);
+      expect(refused.body.error.code).toBe('replaces_uploaded');
+      expect(refused.body.error.message).toContain(
+        'would replace the contents of PostgreSQL table shop.public.products (dataset products)',
+      );
+      expect(refused.body.error.details).toEqual({ datasets: ['products'] });
+      expect((await as('wendy', 'GET', '/recipes/clobber')).status).toBe(404);
+      expect(await sql('SELECT count(*)::int AS n FROM products')).toEqual([{ n: 3 }]);
+
+      // Confirmed, it is saved, and then building it replaces the table as asked.
+      expect((await as('wendy', 'POST', '/recipes', { ...clobber, replaceUploaded: true })).status).toBe(201);
+      expect((await as('wendy', 'PUT', '/recipes/clobber', clobber)).status).toBe(200);
+      expect((await as('wendy', 'DELETE', '/recipes/clobber')).status).toBe(204);
+    });
+
+    it('a new table of the connection (not there yet) needs no confirmation; nor does rebuilding what a build wrote', async () => {
+      expect(
+        (
+          await as('admin', 'POST', '/datasets', {
+            name: 'order_ids',
+            storage: { type: 'database', connection: 'shop', table: { name: 'order_ids' } },
+          })
+        ).status,
+      ).toBe(201);
+      const recipe = {
+        name: 'ids',
+        type: 'sql',
+        inputs: ['lines'],
+        output: 'order_ids',
+        sql: 'SELECT order_id FROM lines',
+      };
+      expect((await as('wendy', 'POST', '/recipes', recipe)).status).toBe(201);
+      const build = await as<{ jobId: string }>('wendy', 'POST', '/builds', { targets: ['order_ids'] });
+      expect(build.status).toBe(202);
+      expect((await waitForJobEnd(s, KEY, build.body.jobId, token.wendy)).status).toBe('succeeded');
+      expect(await sql('SELECT count(*)::int AS n FROM order_ids')).toEqual([{ n: 2 }]);
+      // The table now exists, but a build wrote it: another recipe may take it over without asking.
+      expect((await as('wendy', 'DELETE', '/recipes/ids')).status).toBe(204);
+      expect((await as('wendy', 'POST', '/recipes', { ...recipe, name: 'ids2' })).status).toBe(201);
+    });
+
+    it('turning a notebook cell into a recipe over the source table is refused the same way', async () => {
+      expect(
+        (
+          await as('wendy', 'POST', '/notebooks', {
+            id: 'nb',
+            name: 'Orders',
+            cells: [{ type: 'sql', source: 'SELECT order_id AS id FROM lines' }],
+          })
+        ).status,
+      ).toBe(201);
+      const refused = await as<Refusal>('wendy', 'POST', '/notebooks/nb/to-recipe', { cells: [0], output: 'products' });
+      expect(refused.status).toBe(409);
+      expect(refused.body.error.message).toContain('PostgreSQL table shop.public.products');
+      const rows = await as<DataPage>('rita', 'GET', '/datasets/products/data');
+      expect(rows.body.total).toBe(3);
+    });
+  });
+});
