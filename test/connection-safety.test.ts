@@ -1,4 +1,6 @@
+import { createServer, type Server } from 'node:net';
 import pg from 'pg';
+import type { AuditPage } from '../src/catalog/audit-types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPostgres, type RunningPostgres } from './support/embedded-postgres.js';
 import type { DataPage } from './support/api-types.js';
@@ -136,6 +138,71 @@ describe('connections: source tables, secrets and read-only reads', () => {
       expect(refused.body.error.message).toContain('PostgreSQL table shop.public.products');
       const rows = await as<DataPage>('rita', 'GET', '/datasets/products/data');
       expect(rows.body.total).toBe(3);
+    });
+  });
+
+  describe('a project admin moving a connection that keeps its stored password', () => {
+    /** A listener speaking just enough of PostgreSQL's protocol to be sent a password in clear. */
+    let listener: Server;
+    let port = 0;
+    const received: Buffer[] = [];
+    beforeAll(async () => {
+      listener = createServer((socket) => {
+        socket.on('data', (chunk) => {
+          received.push(chunk);
+          // AuthenticationCleartextPassword: the client answers with the password itself.
+          socket.write(Buffer.from([0x52, 0, 0, 0, 8, 0, 0, 0, 3]));
+        });
+        socket.on('error', () => undefined);
+      });
+      await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+      port = (listener.address() as { port: number }).port;
+    });
+    afterAll(() => new Promise<void>((resolve) => listener.close(() => resolve())));
+
+    it('is refused (400) until the password is entered again; testing reaches the stored host only', async () => {
+      const shown = (await as<Record<string, unknown>>('ana', 'GET', '/connections/shop')).body;
+      const url = shown.url as string;
+      expect(url).toContain(':********@');
+      const moves = [
+        { ...shown, url: url.replace(/@[^/]+\//, `@127.0.0.1:${port}/`) },
+        { ...shown, host: '127.0.0.1', port },
+        { ...shown, user: 'someone_else' },
+        { ...shown, database: 'template1' },
+      ];
+      for (const body of moves) {
+        const refused = await as<Refusal>('ana', 'PUT', '/connections/shop', body);
+        expect(refused.status).toBe(400);
+        expect(refused.body.error.message).toContain('enter the password again to send it to a new host');
+      }
+      const tested = await as<{ ok: boolean }>('ana', 'POST', '/connections/shop/test');
+      expect(tested.body.ok).toBe(true);
+      expect(Buffer.concat(received).toString('latin1')).not.toContain('llano-test');
+
+      // Moved with the password given again, it goes where it is told (the admin typed it).
+      const moved = await as('ana', 'PUT', '/connections/shop', {
+        ...shown,
+        url: url.replace(/@[^/]+\//, `@127.0.0.1:${port}/`).replace('********', 'typed-by-ana'),
+      });
+      expect(moved.status).toBe(200);
+      await as('ana', 'POST', '/connections/shop/test');
+      expect(Buffer.concat(received).toString('latin1')).toContain('typed-by-ana');
+      expect(Buffer.concat(received).toString('latin1')).not.toContain('llano-test');
+      expect(
+        (await as('admin', 'PUT', '/connections/shop', { name: 'shop', type: 'postgres', url: db.url })).status,
+      ).toBe(200);
+    });
+
+    it('records which settings changed in the audit entry, never a secret', async () => {
+      const shown = (await as<Record<string, unknown>>('ana', 'GET', '/connections/shop')).body;
+      expect((await as('ana', 'PUT', '/connections/shop', { ...shown, description: 'the shop' })).status).toBe(200);
+      const entries = (
+        await s.call<AuditPage>('GET', `/api/audit?project=${KEY}&action=connection.update`, { token: s.adminToken })
+      ).body.entries;
+      expect(entries[0]).toMatchObject({ actor: 'ana', objectName: 'shop', detail: { changed: ['description'] } });
+      expect(entries[1]).toMatchObject({ actor: 'admin', detail: { changed: ['url'] } });
+      expect(JSON.stringify(entries)).not.toContain('llano-test');
+      expect(JSON.stringify(entries)).not.toContain('typed-by-ana');
     });
   });
 });

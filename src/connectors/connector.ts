@@ -61,6 +61,11 @@ export interface ConnectionType<S extends Settings = Settings> {
   secrets?: readonly string[];
   /** Settings holding a URL whose password (`user:password@`) is secret. */
   secretUrls?: readonly string[];
+  /**
+   * Settings that say where the secrets are sent (host, port, database, user; a URL's parts but its
+   * password): a save that changes one of them must give the secrets again, not keep the stored ones.
+   */
+  secretDestination?: readonly string[];
   /** Only a global admin may save one, because it reads the server's own files. */
   adminOnly?: boolean;
   /** Checks at save time beyond the schema (a folder exists…); throws a 400. */

@@ -62,6 +62,7 @@ export const postgresConnection = defineConnectionType<PostgresConnectionInfo>({
   settings: postgresConnectionInfoSchema.strict(),
   secrets: ['password'],
   secretUrls: ['url'],
+  secretDestination: ['url', 'host', 'port', 'database', 'user'],
   async test(info, db) {
     const version = await withPostgresClientOr400(
       db,
