@@ -31,6 +31,16 @@ describe('connections: source tables, secrets and read-only reads', () => {
     }
   };
 
+  /** Saves a SQL recipe as the writer and builds its output: the build must succeed. */
+  const saveAndBuild = async (r: { name: string; inputs: string[]; output: string; sql: string }) => {
+    const recipe = { type: 'sql', ...r };
+    expect((await as('wendy', 'POST', '/recipes', recipe)).status).toBe(201);
+    const build = await as<{ jobId: string }>('wendy', 'POST', '/builds', { targets: [r.output] });
+    expect(build.status).toBe(202);
+    expect((await waitForJobEnd(s, KEY, build.body.jobId, token.wendy)).status).toBe('succeeded');
+    return recipe;
+  };
+
   beforeAll(async () => {
     [s, db] = await Promise.all([startTestServer(), startPostgres()]);
     token.admin = s.adminToken;
@@ -106,17 +116,12 @@ describe('connections: source tables, secrets and read-only reads', () => {
           })
         ).status,
       ).toBe(201);
-      const recipe = {
+      const recipe = await saveAndBuild({
         name: 'ids',
-        type: 'sql',
         inputs: ['lines'],
         output: 'order_ids',
         sql: 'SELECT order_id FROM lines',
-      };
-      expect((await as('wendy', 'POST', '/recipes', recipe)).status).toBe(201);
-      const build = await as<{ jobId: string }>('wendy', 'POST', '/builds', { targets: ['order_ids'] });
-      expect(build.status).toBe(202);
-      expect((await waitForJobEnd(s, KEY, build.body.jobId, token.wendy)).status).toBe('succeeded');
+      });
       expect(await sql('SELECT count(*)::int AS n FROM order_ids')).toEqual([{ n: 2 }]);
       // The table now exists, but a build wrote it: another recipe may take it over without asking.
       expect((await as('wendy', 'DELETE', '/recipes/ids')).status).toBe(204);
@@ -203,6 +208,46 @@ describe('connections: source tables, secrets and read-only reads', () => {
       expect(entries[1]).toMatchObject({ actor: 'admin', detail: { changed: ['url'] } });
       expect(JSON.stringify(entries)).not.toContain('llano-test');
       expect(JSON.stringify(entries)).not.toContain('typed-by-ana');
+    });
+  });
+
+  describe('reads through a PostgreSQL connection', () => {
+    const queryDataset = (name: string, query: string) =>
+      as('wendy', 'POST', '/datasets', { name, storage: { type: 'database', connection: 'shop', query } });
+
+    it('run read-only: rows, statistics, exports and copies for DuckDB see transaction_read_only on', async () => {
+      expect((await queryDataset('mode', "SELECT current_setting('transaction_read_only') AS ro")).status).toBe(201);
+      const page = await as<DataPage>('rita', 'GET', '/datasets/mode/data');
+      expect(page.body.rows).toEqual([['on']]);
+      const stats = await as<{ topValues: { value: unknown }[] }[]>('rita', 'GET', '/datasets/mode/stats');
+      expect(stats.body[0].topValues.map((t) => t.value)).toEqual(['on']);
+      const csv = await as<string>('wendy', 'GET', '/datasets/mode/data?format=csv');
+      expect(String(csv.body), JSON.stringify(csv.body)).toContain('on');
+      expect(String(csv.body)).not.toContain('off');
+      // A DuckDB recipe reads the query dataset through a Parquet copy: read-only too.
+      await saveAndBuild({ name: 'copy_mode', inputs: ['mode'], output: 'mode_copy', sql: 'SELECT ro FROM mode' });
+      expect((await as<DataPage>('rita', 'GET', '/datasets/mode_copy/data')).body.rows).toEqual([['on']]);
+    });
+
+    it('cannot write: a query dataset calling lo_import or nextval is refused and leaves nothing behind', async () => {
+      await sql('CREATE SEQUENCE ticket');
+      expect((await queryDataset('grab', "SELECT lo_import('/etc/hostname') AS oid")).status).toBe(201);
+      expect((await queryDataset('bump', "SELECT nextval('ticket') AS n")).status).toBe(201);
+      for (const name of ['grab', 'bump']) {
+        const read = await as<Refusal>('wendy', 'GET', `/datasets/${name}/data`);
+        expect(read.status).toBe(400);
+        expect(read.body.error.message).toMatch(/read-only transaction/);
+        expect((await as('wendy', 'GET', `/datasets/${name}/stats`)).status).toBe(400);
+      }
+      expect(await sql('SELECT count(*)::int AS n FROM pg_largeobject_metadata')).toEqual([{ n: 0 }]);
+      expect(await sql('SELECT last_value::int AS n, is_called FROM ticket')).toEqual([{ n: 1, is_called: false }]);
+      // A query cannot switch the session to writing for the next read either: the SET is undone with the read.
+      expect(
+        (await queryDataset('unlock', "SELECT set_config('default_transaction_read_only', 'off', false) AS was"))
+          .status,
+      ).toBe(201);
+      expect((await as('wendy', 'GET', '/datasets/unlock/data')).status).toBe(200);
+      expect((await as<DataPage>('rita', 'GET', '/datasets/mode/data')).body.rows).toEqual([['on']]);
     });
   });
 });

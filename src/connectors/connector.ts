@@ -74,13 +74,14 @@ export interface ConnectionType<S extends Settings = Settings> {
   test(settings: S, db: DuckDb): Promise<string>;
 
   /**
-   * Runs SQL text (the automation SQL step, the SQL-changed trigger); an abort cancels it where it
-   * runs, and so does `timeoutMs` (LLANO_QUERY_TIMEOUT_SECONDS) where the database can.
+   * Runs SQL text (the automation SQL step, the SQL-changed trigger, charts); an abort cancels it
+   * where it runs, and so does `timeoutMs` (LLANO_QUERY_TIMEOUT_SECONDS) where the database can.
+   * `readOnly` (every caller but the SQL step): one statement, which cannot write.
    */
   runSql?(
     settings: S,
     sql: string,
-    options: { db: DuckDb; signal?: AbortSignal; timeoutMs?: number },
+    options: { db: DuckDb; signal?: AbortSignal; timeoutMs?: number; readOnly?: boolean },
   ): Promise<SqlResult>;
   /** The columns of one of its tables. */
   describeTable?(settings: S, table: TableRef, db: DuckDb): Promise<ColumnInfo[]>;
