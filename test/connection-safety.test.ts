@@ -31,6 +31,17 @@ describe('connections: source tables, secrets and read-only reads', () => {
     }
   };
 
+  /** A dataset over a table of connection shop (saved by `user`). */
+  const tableDataset = async (name: string, user = 'wendy') =>
+    expect(
+      (
+        await as(user, 'POST', '/datasets', {
+          name,
+          storage: { type: 'database', connection: 'shop', table: { name } },
+        })
+      ).status,
+    ).toBe(201);
+
   /** Saves a SQL recipe as the writer and builds its output: the build must succeed. */
   const saveAndBuild = async (r: { name: string; inputs: string[]; output: string; sql: string }) => {
     const recipe = { type: 'sql', ...r };
@@ -66,15 +77,7 @@ describe('connections: source tables, secrets and read-only reads', () => {
     expect((await as('admin', 'POST', '/connections', { name: 'shop', type: 'postgres', url: db.url })).status).toBe(
       201,
     );
-    for (const table of ['products', 'lines'])
-      expect(
-        (
-          await as('admin', 'POST', '/datasets', {
-            name: table,
-            storage: { type: 'database', connection: 'shop', table: { name: table } },
-          })
-        ).status,
-      ).toBe(201);
+    for (const table of ['products', 'lines']) await tableDataset(table, 'admin');
   });
   afterAll(async () => {
     await s?.stop();
@@ -108,14 +111,7 @@ describe('connections: source tables, secrets and read-only reads', () => {
     });
 
     it('a new table of the connection (not there yet) needs no confirmation; nor does rebuilding what a build wrote', async () => {
-      expect(
-        (
-          await as('admin', 'POST', '/datasets', {
-            name: 'order_ids',
-            storage: { type: 'database', connection: 'shop', table: { name: 'order_ids' } },
-          })
-        ).status,
-      ).toBe(201);
+      await tableDataset('order_ids', 'admin');
       const recipe = await saveAndBuild({
         name: 'ids',
         inputs: ['lines'],
@@ -248,6 +244,62 @@ describe('connections: source tables, secrets and read-only reads', () => {
       ).toBe(201);
       expect((await as('wendy', 'GET', '/datasets/unlock/data')).status).toBe(200);
       expect((await as<DataPage>('rita', 'GET', '/datasets/mode/data')).body.rows).toEqual([['on']]);
+    });
+  });
+
+  describe('incremental builds over PostgreSQL', () => {
+    type Flow = { nodes: { kind: string; name: string; stale: string | null }[] };
+    const staleOf = async (recipe: string) =>
+      (await as<Flow>('wendy', 'GET', '/flow')).body.nodes.find((n) => n.kind === 'recipe' && n.name === recipe)?.stale;
+    const build = async (target: string) => {
+      const started = await as<{ jobId: string }>('wendy', 'POST', '/builds', { targets: [target] });
+      expect((await waitForJobEnd(s, KEY, started.body.jobId, token.wendy)).status).toBe('succeeded');
+    };
+
+    it('notice an UPDATE, an insert and a schema change of a source table, and nothing else', async () => {
+      await sql('CREATE TABLE stock (item int, qty int); INSERT INTO stock VALUES (1, 5), (2, 7);');
+      await tableDataset('stock', 'wendy');
+      await saveAndBuild({
+        name: 'total',
+        inputs: ['stock'],
+        output: 'stock_total',
+        sql: 'SELECT sum(qty) AS q FROM stock',
+      });
+      expect(await staleOf('total')).toBeNull();
+      // Another table's change is not this one's.
+      await sql('INSERT INTO lines VALUES (12, 3, 1)');
+      expect(await staleOf('total')).toBeNull();
+
+      // Each change is made by a session that ends, so its statistics are reported at once.
+      for (const change of [
+        'UPDATE stock SET qty = 6 WHERE item = 1',
+        'INSERT INTO stock VALUES (3, 1)',
+        'ALTER TABLE stock ALTER COLUMN qty TYPE bigint',
+      ]) {
+        await sql(change);
+        await expect.poll(() => staleOf('total')).toBe('input changed');
+        await build('stock_total');
+        expect(await staleOf('total')).toBeNull();
+      }
+      expect((await as<DataPage>('rita', 'GET', '/datasets/stock_total/data')).body.rows).toEqual([[14]]);
+    });
+
+    it('rebuild what reads a query dataset every time, and say why', async () => {
+      expect(
+        (
+          await as('wendy', 'POST', '/datasets', {
+            name: 'cheap',
+            storage: { type: 'database', connection: 'shop', query: 'SELECT id FROM products WHERE price < 100' },
+          })
+        ).status,
+      ).toBe(201);
+      await saveAndBuild({
+        name: 'count_cheap',
+        inputs: ['cheap'],
+        output: 'cheap_n',
+        sql: 'SELECT count(*) AS n FROM cheap',
+      });
+      expect(await staleOf('count_cheap')).toBe('source cannot tell changes: always rebuilt');
     });
   });
 });

@@ -95,8 +95,11 @@ export interface ConnectionType<S extends Settings = Settings> {
     source(settings: S, where: TableOrQuery): ExternalTableSource;
     /** Explores its sources, and copies them to Parquet for DuckDB recipes. */
     reader: SourceReader<ExternalTableSource>;
-    /** What identifies the data read, for staleness; null: unknown, counts as unchanged unless a build is forced. */
-    versionToken?(settings: S, where: TableOrQuery): string | null;
+    /**
+     * What identifies the data read, for staleness: it changes when the data or its columns do.
+     * Null (or no such capability): the source cannot tell, and recipes reading it are rebuilt at every build.
+     */
+    versionToken?(settings: S, where: TableOrQuery, db: DuckDb): Promise<string | null>;
     /** Quality metrics computed in the connection; without it they are computed on a Parquet copy. */
     metrics?<T>(db: DuckDb, source: ExternalTableSource, fn: (session: MetricsSession) => Promise<T>): Promise<T>;
     /**

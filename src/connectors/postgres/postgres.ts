@@ -17,6 +17,7 @@ import {
   type PostgresConnectionInfo,
 } from '../../engine/postgres-connection.js';
 import { executeSelectInPostgres } from '../../engine/sql-exec.js';
+import { postgresTableToken } from './postgres-table-token.js';
 import type { DuckDb } from '../../engine/duckdb.js';
 import type { ExternalTableSource } from '../../engine/table-source.js';
 import { defineConnectionType, type MetricsSession } from '../connector.js';
@@ -95,6 +96,8 @@ export const postgresConnection = defineConnectionType<PostgresConnectionInfo>({
     source: (info, where) => ({ kind: 'external', type: TYPE, connection: info, ...where }),
     reader: postgresReader,
     metrics,
+    versionToken: (info, where, db) =>
+      where.table ? postgresTableToken(db, info, where.table) : Promise.resolve(null),
     existingTable: (info, table, db) =>
       readPostgresOr400(db, info, async (client) => {
         const found = await client.query<{ schema: string; name: string }>(
