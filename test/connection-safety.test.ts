@@ -1,4 +1,6 @@
+import { statSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
+import path from 'node:path';
 import pg from 'pg';
 import type { AuditPage } from '../src/catalog/audit-types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -300,6 +302,26 @@ describe('connections: source tables, secrets and read-only reads', () => {
         sql: 'SELECT count(*) AS n FROM cheap',
       });
       expect(await staleOf('count_cheap')).toBe('source cannot tell changes: always rebuilt');
+    });
+  });
+
+  describe("the workspace's own files", () => {
+    it('are readable by the server user only: catalog files 0600, folders 0700', () => {
+      for (const f of ['catalog.db', 'catalog.db-wal']) expect(statSync(path.join(s.home, f)).mode & 0o777).toBe(0o600);
+      for (const d of ['data', 'logs', 'tmp']) expect(statSync(path.join(s.home, d)).mode & 0o777).toBe(0o700);
+    });
+
+    it('cannot be read through a connection: SQLite files and folders inside the home are refused', async () => {
+      for (const body of [
+        { name: 'steal', type: 'sqlite', path: path.join(s.home, 'catalog.db') },
+        { name: 'steal', type: 'filesystem', root: path.join(s.home, 'data') },
+        { name: 'steal', type: 'filesystem', root: s.home },
+      ]) {
+        const refused = await as<Refusal>('admin', 'POST', '/connections', body);
+        expect(refused.status).toBe(400);
+        expect(refused.body.error.message).toContain('is inside the workspace home');
+      }
+      expect((await as('admin', 'GET', '/connections/steal')).status).toBe(404);
     });
   });
 });

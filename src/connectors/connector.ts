@@ -68,6 +68,8 @@ export interface ConnectionType<S extends Settings = Settings> {
   secretDestination?: readonly string[];
   /** Only a global admin may save one, because it reads the server's own files. */
   adminOnly?: boolean;
+  /** Files or folders of the server it reads (a SQLite file, a folder): none may be inside the workspace home. */
+  serverPaths?(settings: S): string[];
   /** Checks at save time beyond the schema (a folder exists…); throws a 400. */
   check?(settings: S): void;
   /** Reaches what the connection points at and says what it found; throws a 400 naming the problem. */

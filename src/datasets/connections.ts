@@ -1,3 +1,5 @@
+import { existsSync, realpathSync } from 'node:fs';
+import path from 'node:path';
 import { z } from 'zod';
 import type { Principal } from '../catalog/access.js';
 import { badRequest, conflict, forbidden, notFound } from '../common/errors.js';
@@ -77,6 +79,23 @@ function keepStoredSecrets(c: Connection, stored: Connection | undefined): void 
     );
 }
 
+/**
+ * A connection may not read the workspace's own files (catalog.db with every connection's
+ * secrets, data/ with every project's datasets): project members would read them through it.
+ * Compared as real paths, so a symbolic link into the home is refused too.
+ */
+function refuseWorkspaceFiles(ws: Workspace, c: Connection): void {
+  const real = (p: string) => (existsSync(p) ? realpathSync(p) : path.resolve(p));
+  const home = real(ws.config.home);
+  for (const p of connectionType(c.type).serverPaths?.(settingsOf(c)) ?? []) {
+    const target = real(p);
+    if (target === home || target.startsWith(home + path.sep))
+      throw badRequest(
+        `Connection ${c.name}: ${p} is inside the workspace home (${ws.config.home}); Llano's own files cannot be read through a connection`,
+      );
+  }
+}
+
 /** A stored connection's settings checked against its type's schema (a 400 naming the field). */
 export function parseConnection(input: unknown): Connection {
   const head = parseOr400(ConnectionSchema, input, 'connection');
@@ -107,6 +126,7 @@ export async function saveConnection(
   const existing = await ws.catalog.objects.get<Connection>(projectKey, KIND, c.name);
   keepStoredSecrets(c, existing?.body);
   type.check?.(settingsOf(c));
+  refuseWorkspaceFiles(ws, c);
   onChanged?.(changedSettings(c, existing?.body));
   await ws.catalog.objects.put({ projectKey, kind: KIND, name: c.name, body: c, author: principal.username });
   return redactConnection(c);

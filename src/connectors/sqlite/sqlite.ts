@@ -50,6 +50,7 @@ export const sqliteConnection = defineConnectionType<SqliteSettings>({
   settings,
   adminOnly: true,
   check: (s) => checkFile(s.path),
+  serverPaths: (s) => [s.path],
   test(s) {
     return answer(() =>
       withDatabase(s, (db) => {
