@@ -110,7 +110,13 @@ describe('web UI: chart builder and dashboards', () => {
       await admin.call('PUT', `/api/projects/${KEY}/members/viewer`, { role: 'reader', rights: ['export-data'] });
       await reader.page.reload();
       await reader.page.getByText('Export ▾').click();
-      await reader.page.getByRole('menuitem', { name: 'CSV' }).waitFor();
+      await reader.page.getByRole('menuitem', { name: 'CSV', exact: true }).waitFor();
+      // The second CSV keeps formula cells as stored.
+      expect(
+        await reader.page
+          .getByRole('menuitem', { name: 'CSV, formulas kept (not for spreadsheets)' })
+          .getAttribute('href'),
+      ).toMatch(/format=csv&formulas=keep$/);
       // Granted manage-dashboards, the reader edits the layout and makes charts as writers do.
       await admin.call('PUT', `/api/projects/${KEY}/members/viewer`, { role: 'reader', rights: ['manage-dashboards'] });
       await reader.page.goto(`/projects/${KEY}/dashboards/shift`);
@@ -252,6 +258,102 @@ describe('web UI: chart builder and dashboards', () => {
     await page.mouse.up();
     await ranged;
     await page.getByRole('button', { name: /^day from 2025-01-\d\d.* to 2025-01-\d\d/ }).waitFor();
+  }, 120_000);
+
+  it("shows the server's pictures of the charts on a later visit; hostile labels stay text; a click on a picture cross-filters", async () => {
+    const csv = 'label,v\n"<script>window.__pwned=1</script>",3\n"""><img src=x onerror=window.__pwned=2>",5\n';
+    await admin.upload(`/api/projects/${KEY}/datasets/odd/upload`, csv, 'odd.csv');
+    for (const [id, kind] of [
+      ['odd_bar', 'bar'],
+      ['odd_pie', 'pie'],
+    ])
+      await admin.call('POST', `/api/projects/${KEY}/insights`, {
+        id,
+        name: id === 'odd_bar' ? 'Odd bars' : 'Odd slices',
+        type: 'chart',
+        dataset: 'odd',
+        chart: { kind, x: { column: 'label' }, y: [{ column: 'v', agg: 'sum' }] },
+      });
+    await admin.call('POST', `/api/projects/${KEY}/dashboards`, {
+      id: 'odd',
+      name: 'Odd labels',
+      pages: [
+        {
+          title: 'One',
+          tiles: [
+            { insight: 'odd_bar', x: 0, y: 0, w: 12, h: 6 },
+            { insight: 'odd_pie', x: 12, y: 0, w: 12, h: 6 },
+          ],
+        },
+      ],
+      filters: [],
+    });
+    const visitor = await launchBrowser(suite.server.url);
+    try {
+      const { page, context } = visitor;
+      await logIn(page, 'viewer', 'viewer-password-1');
+      // First visit: no sizes kept yet, the charts are drawn live; their sizes are kept for the next one.
+      await page.goto(`/projects/${KEY}/dashboards/odd`);
+      await page.locator('[aria-label="Odd bars"] canvas').waitFor();
+      const kept = await page.waitForFunction(() => localStorage.getItem('llano.chartSizes:DASHUI/odd/1'));
+      const sizes = (await kept.jsonValue()) as string;
+      expect(sizes).toMatch(/^odd_bar:\d+x\d+,odd_pie:\d+x\d+$/);
+      // The server draws them in the background after the first request that asks.
+      const url = `/api/projects/${KEY}/dashboards/odd/data?sizes=${sizes}`;
+      for (let i = 0; i < 100; i++) {
+        const answer = await admin.call<{ pictures?: Record<string, unknown> }>('GET', url);
+        if (Object.keys(answer.pictures ?? {}).length === 2) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      // A browser never idle: the charts stay pictures until the pointer comes over one.
+      await context.addInitScript(() => {
+        window.requestIdleCallback = () => 0;
+      });
+      await page.goto(`/projects/${KEY}/dashboards/odd`);
+      const pictures = page.locator('[data-testid="dashboard-grid"] img.chart-picture');
+      await expect.poll(() => pictures.count()).toBe(2);
+      await page.waitForFunction(() =>
+        [...document.querySelectorAll('img.chart-picture')].every(
+          (i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0,
+        ),
+      );
+      const shown = await page.evaluate(() => ({
+        canvases: document.querySelectorAll('[data-testid="dashboard-grid"] canvas').length,
+        otherImages: document.querySelectorAll('[data-testid="dashboard-grid"] img:not(.chart-picture)').length,
+        pwned: (window as { __pwned?: number }).__pwned ?? null,
+        // Each picture exactly the size of its chart's box.
+        fits: [...document.querySelectorAll('img.chart-picture')].map((i) => {
+          const box = i.parentElement!;
+          return (
+            (i as HTMLImageElement).naturalWidth === box.clientWidth &&
+            (i as HTMLImageElement).naturalHeight === box.clientHeight
+          );
+        }),
+        svg: [...document.querySelectorAll('img.chart-picture')]
+          .map((i) => decodeURIComponent((i as HTMLImageElement).src.split(',')[1]))
+          .join('\n'),
+      }));
+      expect(shown).toMatchObject({ canvases: 0, otherImages: 0, pwned: null, fits: [true, true] });
+      // The labels as text in the pictures (the pie's legend names both slices).
+      expect(shown.svg).toContain('&lt;script&gt;window.__pwned=1&lt;/script&gt;');
+      expect(shown.svg).toContain('&quot;&gt;&lt;img src=x onerror=window.__pwned=2&gt;');
+      expect(seriousOnes(await a11yViolations(page))).toEqual([]);
+
+      // The pointer over the bars builds that chart; the click that follows filters the page.
+      const bars = page.getByRole('img', { name: 'Odd bars' });
+      const box = (await bars.boundingBox())!;
+      const filtered = page.waitForResponse(
+        (r) => r.url().includes('/dashboards/odd/data') && decodeURIComponent(r.url()).includes('label:in:'),
+      );
+      await page.mouse.click(box.x + box.width * 0.3, box.y + box.height * 0.75);
+      await filtered;
+      await page.getByRole('button', { name: /^label = / }).waitFor();
+      expect(await bars.locator('canvas').count()).toBeGreaterThan(0);
+      expect(await page.evaluate(() => (window as { __pwned?: number }).__pwned ?? null)).toBeNull();
+      expect(visitor.pageErrors).toEqual([]);
+    } finally {
+      await visitor.close();
+    }
   }, 120_000);
 
   it('shares a dashboard and a webapp with a group: a non-member in it opens both from "Shared with me", read-only', async () => {

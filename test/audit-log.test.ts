@@ -74,6 +74,20 @@ describe('the audit log', () => {
     expect((await audit('?user=alice&category=access')).length).toBe(2);
   });
 
+  it('records refusals: what a role may not do, and a project asked for by a non-member', async () => {
+    // bob is a writer of AUD, nothing in OTHER: a member change needs a project admin.
+    expect((await call('PUT', `${P}/members/alice`, { role: 'reader' }, bob)).status).toBe(403);
+    expect((await call('GET', '/api/projects/OTHER/datasets', undefined, bob)).status).toBe(404);
+    // A project that does not exist is no refusal.
+    expect((await call('GET', '/api/projects/NOPE/datasets', undefined, bob)).status).toBe(404);
+    const denied = await audit('?user=bob&category=denied');
+    expect(denied.map((e) => [e.status, e.project, e.route])).toEqual([
+      [404, 'OTHER', 'GET /api/projects/{key}/datasets'],
+      [403, 'AUD', 'PUT /api/projects/{key}/members/{user}'],
+    ]);
+    expect(denied[1]).toMatchObject({ actor: 'bob', category: 'denied', objectName: 'alice' });
+  });
+
   it('never stores a login or password body, and records failed logins', async () => {
     expect((await call('POST', '/api/auth/login', { username: 'bob', password: 'wrong-guess-999' }, '')).status).toBe(
       401,

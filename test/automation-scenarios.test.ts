@@ -8,6 +8,7 @@ import type {
   ApiError,
   DataPage,
   Monitoring,
+  MonitoringSteps,
   Project,
   RunStarted,
   SavedScenario,
@@ -298,6 +299,25 @@ describe('scenarios: definitions, runs, triggers, reporters', () => {
     expect(m?.nextFires[0]).toBe('2030-01-01T00:04:00.000Z');
     expect(mon.body.daily).toEqual([{ day: '2030-01-01', outcomes: { SUCCESS: 4 } }]);
     expect(mon.body).toMatchObject({ truncated: false, totalRuns: 4, listedRuns: 4 });
+    // The steps endpoint answers a page at a time, with the cursor of the next one.
+    const window = 'from=2030-01-01T00:00:00Z&to=2030-01-02T00:00:00Z&includeDeleted=false';
+    const stepsUrl = `/api/automation/monitoring/steps?${window}&limit=3`;
+    const first = await s.call<MonitoringSteps>('GET', stepsUrl, { token: reader });
+    expect(first.status).toBe(200);
+    expect(first.body.steps).toHaveLength(3);
+    expect(first.body.truncated).toBe(true);
+    expect(first.body.nextCursor).toMatch(/^[\w-]+$/);
+    const all = await s.call<MonitoringSteps>('GET', `/api/automation/monitoring/steps?${window}`, { token: reader });
+    expect(all.body).toMatchObject({ truncated: false, nextCursor: null });
+    const second = await s.call<MonitoringSteps>(
+      'GET',
+      `${stepsUrl}&cursor=${encodeURIComponent(first.body.nextCursor!)}`,
+      { token: reader },
+    );
+    const key = (x: MonitoringSteps['steps'][number]) => `${x.run}#${x.index}`;
+    expect([...second.body.steps, ...first.body.steps].map(key)).toEqual(all.body.steps.slice(-6).map(key));
+    for (const bad of ['limit=0', 'limit=100001', 'cursor=x', 'includeDeleted=yes'])
+      expect((await s.call('GET', `/api/automation/monitoring/steps?${bad}`, { token: reader })).status).toBe(400);
     await put({
       id: 'every_minute',
       active: false,

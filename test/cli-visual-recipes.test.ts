@@ -97,4 +97,32 @@ describe('llano CLI: visual recipes', () => {
     const sql = await llano([...home, 'recipe', 'sql', 'split_by_band']);
     expect(sql.out).toMatch(/-- output band3\n/);
   });
+
+  it('creates a visual recipe from --param flags: its settings go into its params', async () => {
+    const created = await llano([
+      ...home,
+      'recipe',
+      'create',
+      'by_band_flags',
+      '--type',
+      'group',
+      '--input',
+      'trec',
+      '--output',
+      'by_band_flags',
+      '--param',
+      'keys=band',
+      '--param',
+      'aggregations=[{"column":"trec","agg":"max","as":"trec_max"}]',
+    ]);
+    expect(created.code, created.err).toBe(0);
+    expect((await llano([...home, 'build', 'by_band_flags'])).out).toMatch(/succeeded/);
+    const head = await llano([...home, '--json', 'dataset', 'head', 'by_band_flags']);
+    expect(parseJson<{ rows: unknown[][] }>(head.out).rows).toEqual(
+      expect.arrayContaining([
+        [3, 36.5],
+        [6, 55],
+      ]),
+    );
+  });
 });

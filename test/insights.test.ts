@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveSource } from '../src/datasets/datasets.js';
+import { dashboardExportHtml } from '../src/insights/dashboard-export.js';
+import { picturesDrawn } from '../src/insights/tile-pictures.js';
 import { llano } from './support/cli.js';
 import { startTestServer, type TestServer } from './support/llano-server.js';
 import { decodePng } from './support/png.js';
@@ -393,6 +395,75 @@ describe('chart data against independent aggregations', () => {
   });
 });
 
+describe('columns an insight names', () => {
+  type Refusal = { error: { message: string } };
+  const save = (body: Record<string, unknown>) =>
+    s.call<Refusal>('POST', `${P}/insights`, { token: writer, body: { name: String(body.id), ...body } });
+
+  it('refuses at save a chart, table or metric tile naming a column (or metric) the dataset lacks', async () => {
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [
+        {
+          id: 'gone_y',
+          type: 'chart',
+          dataset: 'obs',
+          chart: { kind: 'bar', x: { column: 'band' }, y: [{ agg: 'avg', column: 'trec_k' }] },
+        },
+        /^Unknown column "trec_k" in y; the dataset has band, trec, ts, n$/,
+      ],
+      [
+        {
+          id: 'gone_filter',
+          type: 'chart',
+          dataset: 'obs',
+          chart: { kind: 'kpi', filters: [{ column: 'antenna', op: 'eq', value: 'DA41' }] },
+        },
+        /^Unknown column "antenna" in filters; the dataset has band, trec, ts, n$/,
+      ],
+      [{ id: 'gone_table', type: 'table', dataset: 'obs', table: { columns: ['band', 'tsys'] } }, /"tsys" in table/],
+      [
+        { id: 'gone_pivot', type: 'table', dataset: 'obs', table: { groupBy: [{ column: 'pad' }] } },
+        /"pad" in groupBy/,
+      ],
+      [
+        { id: 'gone_metric', type: 'metric', dataset: 'obs', metric: 'mean.tsys' },
+        /^metric: metric mean.tsys reads column tsys, which dataset obs does not have \(columns: band, trec, ts, n\)$/,
+      ],
+      [
+        { id: 'no_metric', type: 'metric', dataset: 'obs', metric: 'row_count' },
+        /there is no metric row_count in dataset obs \(its metrics: records, /,
+      ],
+    ];
+    for (const [body, message] of cases) {
+      const r = await save(body);
+      expect(r.status, String(body.id)).toBe(400);
+      expect(r.body.error.message).toMatch(message);
+      expect((await s.call('GET', `${P}/insights/${String(body.id)}`, { token: reader })).status).toBe(404);
+    }
+    expect((await save({ id: 'records_tile', type: 'metric', dataset: 'obs', metric: 'mean.trec' })).status).toBe(201);
+  });
+
+  it('a tile whose column went away with a new version says which, and which columns there are', async () => {
+    expect((await s.upload(`${P}/datasets/shrinking/upload`, 'a,b\n1,2\n', 'shrinking.csv')).status).toBe(201);
+    const tiles = [
+      {
+        id: 'shrink_chart',
+        type: 'chart',
+        dataset: 'shrinking',
+        chart: { kind: 'bar', x: { column: 'a' }, y: [{ agg: 'sum', column: 'b' }] },
+      },
+      { id: 'shrink_table', type: 'table', dataset: 'shrinking', table: { columns: ['a', 'b'] } },
+    ];
+    for (const t of tiles) expect((await save(t)).status).toBe(201);
+    expect((await s.upload(`${P}/datasets/shrinking/upload`, 'a,c\n1,3\n', 'shrinking.csv')).status).toBe(201);
+    for (const t of tiles) {
+      const r = await s.call<Refusal>('GET', `${P}/insights/${t.id}/data`, { token: reader });
+      expect(r.status).toBe(400);
+      expect(r.body.error.message).toMatch(/^Unknown column "b" in (y|table); the dataset has a, c$/);
+    }
+  });
+});
+
 describe('cache, history, permissions', () => {
   it('caches a tile per dataset version: a new version answers new rows', async () => {
     const first = await chart({ kind: 'kpi', y: [{ agg: 'count' }] });
@@ -497,6 +568,61 @@ describe('cache, history, permissions', () => {
     expect(beyond.body.error.message).toMatch(/page: dashboard pages has 2 page\(s\); asked for 3/);
     expect((await s.call('GET', `${P}/dashboards/pages/data`, { token: outsider })).status).toBe(404);
   });
+
+  it("carries a page's charts drawn as SVG at the sizes the browser sent; the tiles' data unchanged", async () => {
+    type Picture = { svg: string; width: number; height: number };
+    type PageData = { tiles: Record<string, Data>; pictures?: Record<string, Picture> };
+    const body = (id: string, type: string, extra: Record<string, unknown>) => ({ id, name: id, type, ...extra });
+    const chart = { kind: 'bar', x: { column: 'band' }, y: [{ agg: 'count' }] };
+    await ok(
+      s.call('POST', `${P}/insights`, { token: writer, body: body('pic_bar', 'chart', { dataset: 'obs', chart }) }),
+      201,
+    );
+    await ok(
+      s.call('POST', `${P}/insights`, { token: writer, body: body('pic_text', 'text', { text: '# Notes' }) }),
+      201,
+    );
+    const tiles = ['pic_bar', 'pic_text'].map((insight, i) => ({ insight, x: 0, y: 4 * i, w: 6, h: 4 }));
+    await ok(
+      s.call('POST', `${P}/dashboards`, {
+        token: writer,
+        body: { id: 'pictured', name: 'Pictured', pages: [{ title: 'one', tiles }] },
+      }),
+      201,
+    );
+    const url = `${P}/dashboards/pictured/data`;
+    const plain = await ok(s.call<PageData>('GET', url, { token: reader }));
+    expect(plain.pictures).toBeUndefined();
+    const sizes = 'pic_bar:300x150,pic_text:300x150,not_on_page:40x40';
+    // Not drawn yet: the answer does not wait for them (the browser draws those tiles live)…
+    const first = await ok(s.call<PageData>('GET', `${url}?sizes=${sizes}`, { token: reader }));
+    expect(first.tiles).toEqual(plain.tiles);
+    expect(first.pictures).toEqual({});
+    // …they are drawn in the background, for the next visit.
+    await picturesDrawn(s.ws);
+    const drawn = await ok(s.call<PageData>('GET', `${url}?sizes=${sizes}`, { token: reader }));
+    expect(drawn.tiles).toEqual(plain.tiles);
+    // The chart only: a text tile draws no chart, an insight not on the page is not read.
+    expect(Object.keys(drawn.pictures!)).toEqual(['pic_bar']);
+    const bar = drawn.pictures!.pic_bar;
+    expect(bar).toMatchObject({ width: 300, height: 150 });
+    expect(bar.svg).toMatch(/^<svg width="300" height="150"/);
+    // One bar per band of the data (4 bands and the null one), each a filled path of the series.
+    const counts = plain.tiles.pic_bar.rows.length;
+    expect(bar.svg.match(/<path d="[^"]+" fill="#5070dd" ecmeta_series_index="0"/g)).toHaveLength(counts);
+    // Filtered data is another picture; the same request again, the same one.
+    const filteredUrl = `${url}?sizes=${sizes}&filters=band:eq:3`;
+    expect((await ok(s.call<PageData>('GET', filteredUrl, { token: reader }))).pictures).toEqual({});
+    await picturesDrawn(s.ws);
+    const filtered = await ok(s.call<PageData>('GET', filteredUrl, { token: reader }));
+    expect(filtered.pictures!.pic_bar.svg).not.toBe(bar.svg);
+    expect((await ok(s.call<PageData>('GET', `${url}?sizes=${sizes}`, { token: reader }))).pictures).toEqual(
+      drawn.pictures,
+    );
+    const bad = await s.call<{ error: { message: string } }>('GET', `${url}?sizes=pic_bar:300`, { token: reader });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/sizes: "pic_bar:300" is not insight:WIDTHxHEIGHT/);
+  });
 });
 
 describe('export and CLI', () => {
@@ -581,6 +707,53 @@ describe('export and CLI', () => {
     expect(pdf.length).toBeGreaterThan(5_000);
     expect(pdf.toString('latin1').match(/\/Type\s*\/Page\b/g)?.length).toBe(2);
     expect((await s.call('GET', `${P}/dashboards/shift/export?format=png&page=3`, { token: reader })).status).toBe(400);
+  }, 120_000);
+
+  it('heads each exported page with the dashboard, the page, the filters, the export time and the data versions', async () => {
+    // The PNG: above the tiles, a header band closed by a rule across the page, with its four lines of text.
+    const png = await fetch(`${s.url}${P}/dashboards/shift/export?format=png&filters=band:in:1|2`, {
+      headers: { authorization: `Bearer ${reader}` },
+    });
+    expect(png.status).toBe(200);
+    const image = decodePng(Buffer.from(await png.arrayBuffer()));
+    const dark = (x: number, y: number) => Math.max(...image.pixel(x, y).slice(0, 3)) < 110;
+    const darkShare = (y: number) => {
+      let count = 0;
+      for (let x = 16; x < image.width - 16; x++) if (dark(x, y)) count++;
+      return count / (image.width - 32);
+    };
+    const rule = Array.from({ length: 160 }, (_, y) => y).find((y) => darkShare(y) > 0.95);
+    expect(rule, 'a rule under the header').toBeDefined();
+    let lines = 0;
+    for (let y = 0, inText = false; y < rule!; y++) {
+      const text = darkShare(y) > 0.002;
+      if (text && !inText) lines++;
+      inText = text;
+    }
+    expect(lines).toBe(4);
+
+    // Its text, as the page printed into the PNG and the PDF.
+    const user = (await s.ws.catalog.users.findByUsername('dreader'))!;
+    const principal = { userId: user.id, username: user.username, isAdmin: false, via: 'token' as const };
+    const { html } = await dashboardExportHtml(s.ws, principal, 'DASH', 'shift', {
+      format: 'pdf',
+      filters: [{ column: 'band', op: 'in', values: ['1', '2'] }],
+      now: new Date('2026-12-07T08:05:00Z'),
+    });
+    const headers = [...html.matchAll(/<header class="export-header">(.*?)<\/header>/g)].map((m) =>
+      m[1]
+        .replace(/<[^>]+>/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim(),
+    );
+    expect(headers).toHaveLength(2);
+    expect(headers[0]).toMatch(
+      /^Shift report Page Receivers Filters band in 1, 2 Exported 2026-12-07 08:05 UTC · data: obs of \d{4}-\d\d-\d\d \d\d:\d\d UTC$/,
+    );
+    // The notes page reads no dataset: no data versions to name.
+    expect(headers[1]).toBe('Shift report Page Notes Filters band in 1, 2 Exported 2026-12-07 08:05 UTC');
+    const unfiltered = await dashboardExportHtml(s.ws, principal, 'DASH', 'shift', { format: 'png' });
+    expect(unfiltered.html).toContain('<span class="label">Filters</span> no filters');
   }, 120_000);
 
   it('llano insight create, list, data and delete; llano dashboard list and show', async () => {

@@ -324,6 +324,8 @@ describe('notebooks', () => {
         { type: 'python', source: "'kept' in globals()" },
         { type: 'typescript', source: 'tsKept + 1' },
         { type: 'typescript', source: "console.log('waiting');\nawait new Promise((r) => setTimeout(r, 600_000));" },
+        { type: 'typescript', source: "console.log('spinning');\nwhile (true) {}" },
+        { type: 'typescript', source: "await null;\nconsole.log('stuck');\nwhile (true) {}" },
       ],
     });
     await run('stubborn', 0, { session: 'c' });
@@ -340,14 +342,27 @@ describe('notebooks', () => {
       expect(texts((await run('stubborn', 3, { session: 'c' })).outputs)).toEqual(['False']);
       expect(texts((await run('stubborn', 4, { session: 'c' })).outputs)).toEqual(['2']);
 
-      // A TypeScript cell cannot be stopped inside its process: its kernel restarts, the Python one stays.
+      // A TypeScript cell is stopped inside its kernel, whether it waits or loops: its variables stay.
       await run('stubborn', 0, { session: 'c' });
-      const ts = run('stubborn', 5, { session: 'c' });
-      await events.next(printed('waiting'));
+      for (const [index, line] of [
+        [5, 'waiting'],
+        [6, 'spinning'],
+      ] as const) {
+        const ts = run('stubborn', index, { session: 'c' });
+        await events.next(printed(line));
+        expect(await interrupt('stubborn', 'c')).toEqual({ stopped: 1, restarted: [] });
+        const tsOutputs = (await ts).outputs;
+        expect(tsOutputs[0]).toEqual({ type: 'text', text: `${line}\n`, stream: 'stdout' });
+        expect(tsOutputs[1]).toMatchObject({ type: 'error', name: 'Interrupted' });
+        expect(texts((await run('stubborn', 4, { session: 'c' })).outputs)).toEqual(['2']);
+      }
+      // One that loops without yielding after an await holds its process: the kernel restarts, the Python one stays.
+      const stuck = run('stubborn', 7, { session: 'c' });
+      await events.next(printed('stuck'));
       expect(await interrupt('stubborn', 'c')).toEqual({ stopped: 1, restarted: ['typescript'] });
-      const tsOutputs = (await ts).outputs;
-      expect(tsOutputs[0]).toEqual({ type: 'text', text: 'waiting\n', stream: 'stdout' });
-      expect(tsOutputs[1]).toMatchObject({ type: 'error', name: 'KernelInterrupted' });
+      const stuckOutputs = (await stuck).outputs;
+      expect(stuckOutputs[0]).toEqual({ type: 'text', text: 'stuck\n', stream: 'stdout' });
+      expect(stuckOutputs[1]).toMatchObject({ type: 'error', name: 'KernelInterrupted' });
       expect(texts((await run('stubborn', 3, { session: 'c' })).outputs)).toEqual(['True']);
       expect((await run('stubborn', 4, { session: 'c' })).outputs[0]).toMatchObject({
         type: 'error',

@@ -12,9 +12,7 @@ import { recordFireOutcome } from './trigger-state.js';
  * Everything processes that are gone left open (at start, and periodically from the server's
  * scheduler): build jobs and their versions, then scenario runs, then half-imported projects.
  */
-export async function recoverInterruptedWork(
-  ws: Workspace,
-): Promise<{
+export async function recoverInterruptedWork(ws: Workspace): Promise<{
   interruptedJobs: number;
   interruptedVersions: number;
   interruptedRuns: number;

@@ -131,6 +131,10 @@ export interface RunSummary {
 export interface ReporterContext {
   ws: Workspace;
   signal: AbortSignal;
+  /** The current time as the run log writes it (the automation's clock). */
+  now(): string;
+  /** Logs on the run an attempt that failed and will be tried again, at the time it failed. */
+  attemptFailed(attempt: number, of: number, message: string): void;
 }
 
 export interface ReporterType<P = unknown> extends DefinedType {

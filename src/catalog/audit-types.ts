@@ -3,7 +3,8 @@
 /** How the actor came: a bearer token or session over the API, an API key, the browser UI, the local CLI, a scenario on its own, the server itself. */
 export type AuditVia = 'api' | 'apikey' | 'ui' | 'cli' | 'scenario' | 'system';
 /** A change (a write of any kind), a data access (rows, exports, queries) or a sign-in/out. */
-export type AuditCategory = 'change' | 'access' | 'auth';
+/** `denied`: a request the caller's role refused (403), or a project a non-member asked for (404). */
+export type AuditCategory = 'change' | 'access' | 'auth' | 'denied';
 
 export interface AuditEntry {
   id: number;

@@ -311,6 +311,8 @@ export interface ScenarioRunsTable {
   owner_host: string;
   heartbeat_at: string | null;
   abort_requested: number;
+  /** When the run's scenario was deleted (its runs stay as history, marked); null while it exists. */
+  scenario_deleted_at: string | null;
 }
 
 export interface ScenarioStepRunsTable {

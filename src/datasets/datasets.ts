@@ -169,6 +169,15 @@ export async function deleteDataset(
   await dropPartitionRecords(ws, projectKey, name);
 }
 
+/** The columns of the dataset's current version, or null when it has none yet (or is read in place). */
+export async function datasetColumns(
+  ws: Workspace,
+  projectKey: string,
+  dataset: string,
+): Promise<{ name: string; type: string }[] | null> {
+  return (await resolveSource(ws, projectKey, dataset).catch(() => null))?.version?.columns ?? null;
+}
+
 /**
  * Where a dataset's rows are, for the engine. `versionToken` identifies the data for
  * staleness: the version id for managed data, size+mtime for files, what the connection type

@@ -1,3 +1,5 @@
+import { exactInteger } from '../common/exact-json.js';
+
 /** Turns one DuckDB JSON value (as `getRowsJson` gives it) into what JSON consumers expect. */
 export type JsonConverter = (value: unknown) => unknown;
 
@@ -5,14 +7,15 @@ const INTEGER_TYPES = /^(BIGINT|HUGEINT|UBIGINT|UHUGEINT|INT8|INT128)$/;
 const NESTED = /\]$|^(STRUCT|MAP|UNION)\(/i;
 
 /**
- * DuckDB hands 64-bit and larger integers and decimals over as strings; they become numbers
- * when that loses nothing (decimals always, as the API has always shown them).
+ * DuckDB hands 64-bit and larger integers and decimals over as strings; integers become numbers
+ * when that loses nothing, else ExactIntegers (exact numbers in the API's JSON: see
+ * exact-json.ts); decimals numbers, as the API has always shown them.
  */
 function scalarValue(value: unknown, type: string): unknown {
   if (value === null || value === undefined) return null;
-  if (typeof value === 'string' && (INTEGER_TYPES.test(type) || type.startsWith('DECIMAL'))) {
-    const n = Number(value);
-    if (type.startsWith('DECIMAL') || Number.isSafeInteger(n)) return n;
+  if (typeof value === 'string') {
+    if (INTEGER_TYPES.test(type)) return exactInteger(value);
+    if (type.startsWith('DECIMAL')) return Number(value);
   }
   return value;
 }

@@ -1,3 +1,4 @@
+import { ExactInteger } from '../common/exact-json.js';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,6 +34,11 @@ beforeAll(async () => {
   await client.connect();
   await client.query(`
     CREATE SCHEMA ops;
+    CREATE TYPE ops.verdict AS ENUM ('ok', '=HYPERLINK("http://x.invalid")', '-1');
+    CREATE DOMAIN ops.remark AS text;
+    CREATE DOMAIN ops.amount AS integer;
+    CREATE TABLE ops.typed (id integer, verdict ops.verdict, remark ops.remark, amount ops.amount);
+    INSERT INTO ops.typed VALUES (1, '=HYPERLINK("http://x.invalid")', '@SUM(A1)', -5), (2, 'ok', 'fine', 3), (3, '-1', '+1', -1);
     CREATE TABLE ops.obs (id integer, antenna text, value numeric(4,1), ts timestamp, "x""); DROP TABLE t; --" text, big bigint, ok boolean, meta jsonb);
     INSERT INTO ops.obs VALUES
       (1, 'DA41', 1.0, '2024-01-01 00:00:00', 'a', 9007199254740993, true, '{"k":1}'),
@@ -199,6 +205,34 @@ describe('PostgreSQL sources: export and materialize', () => {
     expect(await csv('keep')).toEqual(['id,note,n', '3,a,-1', '2,@x,3', `1,=cmd|' /C calc'!A0,-5`]);
   });
 
+  it('escapes formula cells of enum and domain-over-text columns, not of a domain over integer', async () => {
+    const typed: PostgresTableSource = { ...table, table: { schema: 'ops', name: 'typed' } };
+    const csv = async (mode: 'escape' | 'keep') =>
+      (await text(await exportData(db, typed, 'csv', { sort: parseSort('id'), formulas: mode })))
+        .trimEnd()
+        .split('\r\n');
+    expect(await csv('escape')).toEqual([
+      'id,verdict,remark,amount',
+      `1,"'=HYPERLINK(""http://x.invalid"")",'@SUM(A1),-5`,
+      '2,ok,fine,3',
+      "3,'-1,'+1,-1",
+    ]);
+    expect(await csv('keep')).toEqual([
+      'id,verdict,remark,amount',
+      '1,"=HYPERLINK(""http://x.invalid"")",@SUM(A1),-5',
+      '2,ok,fine,3',
+      '3,-1,+1,-1',
+    ]);
+    // Sorting still follows the enum's own order, not the text's.
+    const byVerdict = await text(await exportData(db, typed, 'csv', { sort: parseSort('verdict') }));
+    expect(
+      byVerdict
+        .trimEnd()
+        .split('\r\n')
+        .map((l) => l.split(',')[0]),
+    ).toEqual(['id', '2', '1', '3']);
+  });
+
   it('streams a big table in many cursor batches', async () => {
     const big: PostgresTableSource = {
       kind: 'external',
@@ -227,7 +261,16 @@ describe('PostgreSQL sources: export and materialize', () => {
       'BOOLEAN',
       'VARCHAR',
     ]);
-    expect(back.rows[0]).toEqual([1, 'DA41', 1, '2024-01-01 00:00:00', 'a', '9007199254740993', true, '{"k": 1}']);
+    expect(back.rows[0]).toEqual([
+      1,
+      'DA41',
+      1,
+      '2024-01-01 00:00:00',
+      'a',
+      new ExactInteger('9007199254740993'),
+      true,
+      '{"k": 1}',
+    ]);
   });
 
   it('materializes a source to Parquet with row count, columns and hash', async () => {

@@ -99,13 +99,29 @@ export function queryOne<R extends pg.QueryResultRow = pg.QueryResultRow>(
 
 /** Column names and types (as `format_type` spells them) of any relation or query, without reading rows. */
 export async function postgresColumns(client: pg.PoolClient, relation: string): Promise<ColumnInfo[]> {
+  return (await postgresColumnKinds(client, relation)).map(({ name, type }) => ({ name, type }));
+}
+
+/** {@link postgresColumns} with whether each holds text (what a CSV export's formula escaping needs). */
+async function postgresColumnKinds(client: pg.PoolClient, relation: string): Promise<Required<ColumnInfo>[]> {
   const result = await queryOne(client, `SELECT * FROM ${relation} LIMIT 0`);
   // format_type with the type modifier, so numeric(4,1) and varchar(20) keep their parameters.
-  const typeNames = await client.query<{ name: string }>(
-    'SELECT format_type(t.oid, nullif(t.mod, -1)) AS name FROM unnest($1::oid[], $2::int[]) WITH ORDINALITY AS t(oid, mod, n) ORDER BY n',
+  // Text-like: the string and enum categories, a domain by its base type's (an enum or a domain
+  // over text is named by its own name, which says nothing of what it holds).
+  const typeNames = await client.query<{ name: string; textual: boolean }>(
+    `SELECT format_type(t.oid, nullif(t.mod, -1)) AS name,
+       coalesce(coalesce(base.typcategory, own.typcategory) IN ('S', 'E'), false) AS textual
+     FROM unnest($1::oid[], $2::int[]) WITH ORDINALITY AS t(oid, mod, n)
+     LEFT JOIN pg_type own ON own.oid = t.oid
+     LEFT JOIN pg_type base ON own.typtype = 'd' AND base.oid = own.typbasetype
+     ORDER BY n`,
     [result.fields.map((f) => f.dataTypeID), result.fields.map((f) => f.dataTypeModifier)],
   );
-  return result.fields.map((f, i) => ({ name: f.name, type: typeNames.rows[i]?.name ?? 'text' }));
+  return result.fields.map((f, i) => ({
+    name: f.name,
+    type: typeNames.rows[i]?.name ?? 'text',
+    textual: typeNames.rows[i]?.textual ?? true,
+  }));
 }
 
 export async function postgresReadRows(
@@ -307,7 +323,7 @@ export async function postgresExport(
   let select: { sql: string; params: string[] };
   try {
     await client.query('BEGIN READ ONLY');
-    columns = await postgresColumns(client, relation);
+    columns = await postgresColumnKinds(client, relation);
     const where = whereClause(options.filters ?? [], columns, 'postgres');
     select = {
       sql: exportSelect({

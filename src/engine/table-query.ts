@@ -132,6 +132,8 @@ export type SqlDialect = 'duckdb' | 'postgres';
 export interface ColumnInfo {
   name: string;
   type: string;
+  /** Holds text (PostgreSQL sources: enums and domains over text too), when the engine said so. */
+  textual?: boolean;
 }
 
 function columnType(columns: readonly ColumnInfo[], name: string, what: string): string {

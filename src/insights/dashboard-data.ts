@@ -6,6 +6,7 @@ import { checkSharedViewerFilters, dashboardFilterColumns } from './dashboard-fi
 import { getDashboard } from './dashboards-service.js';
 import { insightData, type DataRequest } from './insight-data.js';
 import type { ChartFilter, Dashboard, DashboardData, InsightData, TileError } from './insight-types.js';
+import { tilePictures, type PictureSize } from './tile-pictures.js';
 
 const TILES_AT_ONCE = 6;
 
@@ -19,7 +20,11 @@ export async function dashboardData(
   principal: Principal,
   projectKey: string,
   id: string,
-  request: DataRequest & { page?: number } = {},
+  request: DataRequest & {
+    page?: number;
+    /** The size the browser draws each tile's chart at: the answer carries their pictures (tile-pictures.ts). */
+    sizes?: Map<string, PictureSize>;
+  } = {},
 ): Promise<DashboardData> {
   const dashboard = await getDashboard(ws, principal, projectKey, id);
   await checkSharedViewerFilters(ws, principal, projectKey, id, request.filters);
@@ -50,7 +55,9 @@ export async function dashboardData(
   };
   await Promise.all(Array.from({ length: Math.min(TILES_AT_ONCE, insights.length) }, worker));
   await refuseUnknownFilters(ws, projectKey, dashboard, request.filters, answers);
-  return { tiles: Object.fromEntries(answers) };
+  const tiles = Object.fromEntries(answers);
+  if (!request.sizes?.size) return { tiles };
+  return { tiles, pictures: await tilePictures(ws, projectKey, answers, request.sizes) };
 }
 
 /**

@@ -6,7 +6,7 @@ import { cachedForVersion } from '../datasets/version-cache.js';
 import { listScenarioRuns } from '../automation/runs-service.js';
 import { checkHistory, metricsHistory } from '../quality/quality-service.js';
 import type { Workspace } from '../workspace/workspace.js';
-import { compileChart, filterSql, type CompiledChart } from './compile-chart.js';
+import { columnOf, compileChart, filterSql, type CompiledChart } from './compile-chart.js';
 import { CHART_ROW_BUDGET } from './insight-schema.js';
 import type { ChartFilter, ChartSpec, Insight, InsightData } from './insight-types.js';
 import { INSIGHT_KIND, validateInsight } from './insights-service.js';
@@ -51,11 +51,7 @@ function compilePlainTable(
 ): CompiledChart {
   const t = insight.table ?? {};
   const wanted = t.columns?.length ? t.columns : columns.map((c) => c.name);
-  const find = (name: string) => {
-    const c = columns.find((col) => col.name === name);
-    if (!c) throw badRequest(`Unknown column ${JSON.stringify(name)} in table`);
-    return c;
-  };
+  const find = (name: string) => columnOf(columns, name, 'table');
   wanted.forEach(find);
   const where = [...(t.filters ?? []), ...extra].map((f) => filterSql(f, find(f.column), engine.dialect));
   const budget = t.limit ?? 1000;

@@ -178,6 +178,11 @@ export interface TileError {
 export interface DashboardData {
   /** Each insight placed on the page, by id: its rows, or the error its own data request would answer. */
   tiles: Record<string, InsightData | TileError>;
+  /**
+   * Asked with the sizes of the tiles' charts: each single-chart tile drawn on the server as SVG
+   * at its size, the first paint of the page before its interactive charts are built.
+   */
+  pictures?: Record<string, { svg: string; width: number; height: number }>;
 }
 
 export interface DashboardTile {

@@ -14,7 +14,7 @@ import { prepareTypeScriptCell } from './typescript-cell.js';
 const KERNEL_IDLE_SECONDS = 30 * 60;
 /** Most rows `sql()` and `dataset()` hand to a cell: they travel as JSON; aggregate in SQL for more. */
 export const HOST_ROWS = 100_000;
-/** How long an interrupted Python cell has to stop (KeyboardInterrupt) before its kernel is restarted. */
+/** How long an interrupted cell has to stop (SIGINT) before its kernel is restarted. */
 export const INTERRUPT_GRACE_SECONDS = 5;
 
 const KERNEL_ENTRIES: Record<KernelLanguage, string> = {
@@ -168,9 +168,10 @@ const settlesWithin = (promise: Promise<unknown>, ms: number) =>
 /**
  * Interrupts the cells running in the session's kernels (every session's when none is named),
  * and nothing else: an idle kernel, and the other language's kernel, keep their variables. A
- * Python cell gets SIGINT (KeyboardInterrupt where it is; the kernel lives on); one still running
- * after `INTERRUPT_GRACE_SECONDS` (it caught the interrupt, or sits in native code) has its
- * kernel restarted. A TypeScript cell cannot be stopped inside its process: its kernel restarts.
+ * cell gets SIGINT (Python: KeyboardInterrupt where it is; TypeScript: stopped where it runs or
+ * waits, see kernels/typescript-kernel.ts; the kernel lives on); one still running after
+ * `INTERRUPT_GRACE_SECONDS` (it caught the interrupt, sits in native code, or loops without
+ * yielding after an await) has its kernel restarted.
  * Answers how many cells were interrupted and which kernels restarted.
  */
 export async function interruptKernels(
@@ -183,13 +184,10 @@ export async function interruptKernels(
   const restarted: KernelLanguage[] = [];
   await Promise.all(
     targets.map(async ([key, cell]) => {
-      if (cell.language === 'python') {
-        await pool.interrupt(key);
-        if (await settlesWithin(cell.done ?? Promise.resolve(), INTERRUPT_GRACE_SECONDS * 1000)) return;
-        cell.restarted = `Interrupted: the Python kernel did not stop within ${INTERRUPT_GRACE_SECONDS} s and was restarted; its variables are lost`;
-      } else
-        cell.restarted =
-          'Interrupted: a running TypeScript cell cannot be stopped inside its kernel, so the TypeScript kernel was restarted; its variables are lost';
+      await pool.interrupt(key);
+      if (await settlesWithin(cell.done ?? Promise.resolve(), INTERRUPT_GRACE_SECONDS * 1000)) return;
+      const name = cell.language === 'python' ? 'Python' : 'TypeScript';
+      cell.restarted = `Interrupted: the ${name} kernel did not stop within ${INTERRUPT_GRACE_SECONDS} s and was restarted; its variables are lost`;
       restarted.push(cell.language);
       await pool.stop(key);
     }),

@@ -10,7 +10,7 @@ import { enforceAccess } from './access-hook.js';
 import { apiDocsPage } from './api-docs-page.js';
 import { registerJsonCompression } from './compress-json.js';
 import { registerAuditHook } from './audit-hook.js';
-import { registerJsonBodyParser } from './json-body.js';
+import { registerJsonBodyParser, registerJsonReplies } from './json-body.js';
 import { openApiDocument } from './openapi.js';
 import * as R from './response-schemas.js';
 import { route } from './route.js';
@@ -51,6 +51,7 @@ export async function buildServer(ws: Workspace, options: ServerOptions = {}): P
     schemaController: { compilersFactory: lazySchemaCompilers },
   });
   registerJsonBodyParser(app, ws.config.maxJsonDepth);
+  registerJsonReplies(app);
   await app.register(cookie);
   // The local owner's in-process server reads their own files: no upload limit but the disk.
   await app.register(multipart, {

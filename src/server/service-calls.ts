@@ -3,6 +3,7 @@ import { deployedOpenApi } from '../api-services/monitoring.js';
 import { RateLimited, apiRuntime } from '../api-services/runtime.js';
 import { forbidden, LlanoError, toLlanoError, tooLarge, unauthorized } from '../common/errors.js';
 import type { Workspace } from '../workspace/workspace.js';
+import { registerJsonBodyParser } from './json-body.js';
 
 /** Largest request body of an API service call: parameters and batch keys, never files. */
 export const SERVICE_BODY_LIMIT_BYTES = 1024 * 1024;
@@ -17,6 +18,7 @@ const bearer = (header: string | undefined) => (header?.startsWith('Bearer ') ? 
  */
 export async function registerServiceCalls(app: FastifyInstance, ws: Workspace): Promise<void> {
   await app.register((scope, _options, done) => {
+    registerJsonBodyParser(scope, ws.config.maxJsonDepth, { exactIntegers: true });
     scope.setErrorHandler((err, _request, reply) => {
       const code = (err as { code?: string }).code;
       const status = (err as { statusCode?: number }).statusCode;

@@ -44,7 +44,7 @@ async function followRun(client: ApiClient, project: string, runId: string): Pro
   }
 }
 
-/** `llano scenario …`, `llano checks run`, `llano metrics show`. */
+/** `llano scenario …`, `llano checks save|run`, `llano metrics show`. */
 export const automationCommands: CommandModule = (program, io) => {
   const scenario = program.command('scenario').description('Scenarios of a project (--project KEY)');
   scenario.command('list').action(async (_o, cmd: Command) =>
@@ -151,9 +151,25 @@ export const automationCommands: CommandModule = (program, io) => {
     }),
   );
 
-  program
-    .command('checks')
-    .description('Data-quality checks (--project KEY)')
+  const checks = program.command('checks').description('Data-quality checks (--project KEY)');
+  checks
+    .command('save <dataset> <file>')
+    .description(
+      'Replace the metric settings and checks of a dataset from a JSON file (refused when they name a column or metric the dataset lacks)',
+    )
+    .action(async (dataset: string, file: string, _o, cmd: Command) =>
+      withClient(io, cmd, async (c, g) => {
+        const body = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+        const saved = await c.request<{ checks: unknown[] }>(
+          'PUT',
+          `/api/projects/${projectOf(io, g)}/datasets/${enc(dataset)}/checks`,
+          body,
+        );
+        if (g.json) return printRecord(io, g, saved);
+        io.out(`Saved ${saved.checks.length} check(s) of ${dataset}\n`);
+      }),
+    );
+  checks
     .command('run <dataset>')
     .description('Run the checks of a dataset on its current version')
     .action(async (dataset: string, _o, cmd: Command) =>

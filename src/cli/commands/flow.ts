@@ -94,10 +94,15 @@ export function recipeParams(file: string | undefined, pairs: readonly string[])
   return params;
 }
 
+interface SettingsSchema {
+  type?: string;
+  properties?: Record<string, SettingsSchema>;
+}
+
 /** A single word given for a setting that takes a list (`groupBy=site`) is a list of one. */
 function listsWhereExpected(
   params: Record<string, unknown>,
-  schema: { properties?: Record<string, { type?: string }> } | undefined,
+  schema: SettingsSchema | undefined,
 ): Record<string, unknown> {
   const out = { ...params };
   for (const [key, value] of Object.entries(out))
@@ -105,10 +110,24 @@ function listsWhereExpected(
   return out;
 }
 
+/**
+ * The settings as the type's body holds them. Visual recipes (join, group, window…) keep theirs
+ * in a `params` object: `--param keys=band` goes there, unless the body itself has that field
+ * (or the whole object was given, `--param 'params={…}'` or a params file with `params`).
+ */
+function settingsBody(params: Record<string, unknown>, schema: SettingsSchema | undefined): Record<string, unknown> {
+  const nested = schema?.properties?.params;
+  if (nested?.type !== 'object' || 'params' in params) return listsWhereExpected(params, schema);
+  const top: Record<string, unknown> = {};
+  const inner: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(params)) (schema?.properties?.[key] ? top : inner)[key] = value;
+  return { ...listsWhereExpected(top, schema), params: listsWhereExpected(inner, nested) };
+}
+
 interface RecipeTypeInfo {
   type: string;
   label: string;
-  schema?: { properties?: Record<string, { type?: string }> };
+  schema?: SettingsSchema;
 }
 
 /** `--output a` names one output; `--output a,b` several (a split writes several datasets in one run). */
@@ -133,7 +152,7 @@ export const flowCommands: CommandModule = (program, io) => {
     .option('--type <type>', 'recipe type: sql (default), changepoints, outliers, trend… (llano recipe types)')
     .option(
       '--param <key=value>',
-      'a setting of the type, repeatable: JSON values as JSON (3.5, true, ["a","b"]), a value with commas as a list (groupBy=antenna,band)',
+      'a setting of the type, repeatable (llano recipe types lists them): JSON values as JSON (3.5, true, ["a","b"]), a value with commas as a list (groupBy=antenna,band); a visual recipe\'s settings go into its params',
       (v: string, all: string[]) => [...all, v],
       [] as string[],
     )
@@ -171,7 +190,7 @@ export const flowCommands: CommandModule = (program, io) => {
           const project = projectOf(io, g);
           const types = type === 'sql' ? [] : await c.request<RecipeTypeInfo[]>('GET', '/api/recipe-types');
           const body = {
-            ...listsWhereExpected(params, types.find((t) => t.type === type)?.schema),
+            ...settingsBody(params, types.find((t) => t.type === type)?.schema),
             name,
             type,
             inputs: opts.input

@@ -11,6 +11,7 @@ import {
 } from '../../engine/parquet/thrift-compact.js';
 import { writeAllAt } from '../../engine/parquet/parquet-file-writer.js';
 import { badRequest } from '../../common/errors.js';
+import { ChunkStatistics } from './parquet-chunk-statistics.js';
 import { ThriftReader, type ThriftStruct } from './ts-recipe-thrift.js';
 import type { CodeColumn } from './ts-recipe-entry.js';
 
@@ -25,7 +26,9 @@ import type { CodeColumn } from './ts-recipe-entry.js';
  *
  * The same copy the other way (`snappyParquetCopy`) keeps a code recipe's uncompressed output as
  * the version's file at DuckDB's size, its pages compressed natively instead of decoded and
- * encoded again by an import (see adopt-parquet-output.ts).
+ * encoded again by an import (see adopt-parquet-output.ts); it also writes each column chunk's
+ * min / max and null count, taken from the pages it copies (parquet-chunk-statistics.ts), so
+ * that DuckDB skips the version's row groups a filter cannot match, as in a file it wrote.
  */
 
 const PAGE = { DATA: 0, INDEX: 1, DICTIONARY: 2 } as const;
@@ -100,7 +103,7 @@ function leavesOf(meta: ThriftStruct, columns: CodeColumn[]): Leaf[] {
 /** The codec of the copy's pages. */
 type OutputCodec = typeof CODEC.UNCOMPRESSED | typeof CODEC.SNAPPY;
 
-/** One page: its header rewritten for its body in `to` (statistics and checksum dropped). */
+/** One page: its header rewritten for its body in `to` (statistics and checksum dropped), and its uncompressed bytes. */
 function copyPage(
   header: ThriftStruct,
   body: Buffer,
@@ -108,7 +111,7 @@ function copyPage(
   to: OutputCodec,
   optional: boolean,
   file: string,
-): Buffer[] {
+): [Buffer, Buffer, Buffer] {
   const expected = header[2] as number;
   let data = body;
   if (codec === CODEC.SNAPPY) {
@@ -133,6 +136,7 @@ function copyPage(
   return [
     Buffer.from(encodeStruct(struct([1, header[1] as number], [2, data.length], [3, stored.length], sub))),
     stored,
+    data,
   ];
 }
 
@@ -167,6 +171,7 @@ function copyChunk(
   let newDictionaryAt: number | undefined;
   let dataAt: number | undefined;
   const encodings = new Set<number>([ENCODING.RLE]);
+  const statistics = to === CODEC.SNAPPY ? new ChunkStatistics(leaf.physical, leaf.repetition !== 0) : null;
   let uncompressed = 0;
   for (let pos = 0; pos < size;) {
     const reader = new ThriftReader(buf, pos);
@@ -187,7 +192,12 @@ function copyChunk(
       dataAt ??= out.offset;
       encodings.add((header[5] as ThriftStruct)[2] as number);
     }
-    const [pageHeader, stored] = copyPage(header, body, codec, to, leaf.repetition !== 0, file);
+    const [pageHeader, stored, data] = copyPage(header, body, codec, to, leaf.repetition !== 0, file);
+    if (header[1] === PAGE.DICTIONARY) statistics?.addDictionary(data, (header[7] as ThriftStruct)[1] as number);
+    else {
+      const page = header[5] as ThriftStruct;
+      statistics?.addDataPage(data, page[1] as number, page[2] as number);
+    }
     out.write(pageHeader);
     out.write(stored);
     uncompressed += pageHeader.length + (header[2] as number);
@@ -207,6 +217,7 @@ function copyChunk(
         [7, i64(total)],
         [9, i64(dataAt ?? start)],
         [11, newDictionaryAt === undefined ? undefined : i64(newDictionaryAt)],
+        [12, statistics?.metadata()],
       ),
     ],
   );
@@ -270,8 +281,23 @@ async function parquetPageCopy(
       struct([4, 'schema'], [5, columns.length]),
       ...(leaves ?? []).map((l) => struct([1, l.physical], [3, l.repetition], [4, l.name], [6, l.converted])),
     ];
+    // With statistics, TypeDefinedOrder for every leaf: readers may trust min_value / max_value.
+    const orders =
+      to === CODEC.SNAPPY
+        ? list(
+            'struct',
+            columns.map(() => struct([1, struct()])),
+          )
+        : undefined;
     const footer = encodeStruct(
-      struct([1, 1], [2, list('struct', schema)], [3, i64(rows)], [4, list('struct', groups)], [6, 'llano']),
+      struct(
+        [1, 1],
+        [2, list('struct', schema)],
+        [3, i64(rows)],
+        [4, list('struct', groups)],
+        [6, 'llano'],
+        [7, orders],
+      ),
     );
     const length = Buffer.alloc(4);
     length.writeUInt32LE(footer.length);

@@ -101,7 +101,7 @@ function readHybrid(buf: Buffer, pos: number, end: number, width: number, count:
  * aligned, else of a copy (one memcpy). Typed array reads are several times cheaper than
  * Buffer's readInt32LE / readDoubleLE, which assemble each value byte by byte.
  */
-function typedValues<T extends Int32Array | Float64Array>(
+export function typedValues<T extends Int32Array | Float64Array>(
   Type: { new (buffer: ArrayBuffer, offset?: number, length?: number): T; BYTES_PER_ELEMENT: number },
   buf: Buffer,
   pos: number,

@@ -166,6 +166,8 @@ export interface QualitySettings {
   failBuildOnError?: boolean;
   revision: number | null;
   results: CheckResult[];
+  /** The metric names checks may read: the dataset's metrics pass and its SQL metrics. */
+  availableMetrics?: string[];
 }
 
 /** A connection type as `GET /api/connection-types` lists it: the connection form is built from `settings`. */

@@ -1,11 +1,12 @@
 import { BoxplotChart, HeatmapChart, PieChart } from 'echarts/charts';
 import { TitleComponent, VisualMapComponent } from 'echarts/components';
 import { useMemo } from 'react';
-import { chartOption, facetValues, rangeOfBrush, rowsOfFacet } from '../../../src/insights/chart-options.js';
+import { facetValues, rangeOfBrush, rowsOfFacet } from '../../../src/insights/chart-options.js';
+import { chartKindOf, insightChartOption } from '../../../src/insights/tile-chart.js';
 import { cellColor, formatCell } from '../../../src/insights/table-format.js';
 import { markdownToHtml } from '../../../src/insights/markdown.js';
 import type { Insight, InsightData } from '../api/types';
-import { echarts, EChart, outcomeTone, type EChartsOption } from './echart';
+import { echarts, EChart, outcomeTone, type ChartPicture, type EChartsOption } from './echart';
 import { WebappFrame } from './webapp-frame';
 
 // The kinds the shared EChart does not register: pies, heatmaps, box plots, KPI titles.
@@ -28,9 +29,12 @@ export function InsightView({
   onSelect,
   onSelectRange,
   asTile = false,
+  picture,
 }: {
   insight: Insight;
   data: InsightData | undefined;
+  /** The chart drawn by the server: shown until the interactive chart is built. */
+  picture?: ChartPicture;
   onSelect?: (column: string, value: unknown) => void;
   onSelectRange?: (column: string, range: SelectedRange) => void;
   /** One tile of a dashboard: drawn without animation, once near the viewport (20 charts animating at once took seconds). */
@@ -42,7 +46,6 @@ export function InsightView({
   if (!data) return null;
   if (insight.type === 'check' || insight.type === 'scenario') return <StatusStrip data={data} />;
   if (insight.type === 'table') return <DataTable data={data} spec={insight.table} />;
-  const kind = insight.type === 'metric' ? 'line' : (insight.chart?.kind ?? 'bar');
   const facets = facetValues(data);
   const xColumn = insight.chart?.x?.column;
   const select =
@@ -55,13 +58,13 @@ export function InsightView({
   if (!facets)
     return (
       <ChartOf
-        kind={kind}
+        insight={insight}
         data={data}
         label={insight.name}
         onSelect={select}
         onSelectRange={selectRange}
         asTile={asTile}
-        higherIsBetter={insight.chart?.kpi?.higherIsBetter}
+        picture={picture}
       />
     );
   return (
@@ -70,7 +73,7 @@ export function InsightView({
         <div key={f} className="facet">
           <div className="small muted">{f}</div>
           <ChartOf
-            kind={kind}
+            insight={insight}
             data={rowsOfFacet(data, f)}
             label={`${insight.name}: ${f}`}
             onSelect={select}
@@ -83,34 +86,40 @@ export function InsightView({
 }
 
 function ChartOf({
-  kind,
+  insight,
   data,
   label,
   onSelect,
   onSelectRange,
   asTile,
-  higherIsBetter,
+  picture,
 }: {
-  kind: Parameters<typeof chartOption>[0];
+  insight: Insight;
   data: InsightData;
   label: string;
   onSelect?: (x: unknown) => void;
   onSelectRange?: (range: SelectedRange) => void;
   asTile: boolean;
-  /** KPI tiles: whether a rise is good (green) or bad (red). */
-  higherIsBetter?: boolean;
+  picture?: ChartPicture;
 }) {
+  const kind = chartKindOf(insight);
+  const higherIsBetter = insight.chart?.kpi?.higherIsBetter;
+  // The option the server draws pictures from (src/insights/tile-chart.ts): both are the same chart.
   const option = useMemo(
-    () => chartOption(kind, data, { higherIsBetter, ...(asTile ? { animation: false } : {}) }) as EChartsOption,
+    () => insightChartOption(kind, data, { asTile, higherIsBetter }) as EChartsOption,
     [kind, data, asTile, higherIsBetter],
   );
   const x = data.roles.indexOf('x');
+  // A KPI's caption may end in an ellipsis on a narrow tile: the tooltip has it whole.
+  const caption = kind === 'kpi' ? (option.title as { subtext?: string } | undefined)?.subtext : undefined;
   return (
     <EChart
       option={option}
       className="insight-chart"
       ariaLabel={label}
+      title={caption}
       lazy={asTile}
+      picture={picture}
       onBrush={(indexes) => {
         const range = indexes && onSelectRange ? rangeOfBrush(data, indexes) : null;
         if (range) onSelectRange?.(range);

@@ -24,7 +24,10 @@ import { useTileInsights } from './dashboard-tile-insights';
 import { sharedDashboardPath } from './home/shared-with-me';
 import { useFocusableWhenScrolling } from '../lib/use-focusable-when-scrolling';
 import { useRight } from '../lib/use-can';
-import { DownloadLink } from '../components/can';
+import { ActionButton, DownloadLink } from '../components/can';
+import { useMediaQuery } from '../lib/use-media-query';
+import { stackedTiles, STACKED_BELOW_PX, stackedTileHeight } from './dashboard-stacking';
+import { rememberChartSizes, rememberedChartSizes } from '../lib/chart-sizes';
 
 const COLUMNS = 24;
 const ROW_PX = 40;
@@ -86,6 +89,9 @@ export default function DashboardPage({ shared = false }: { shared?: boolean }) 
   const [notice, setNotice] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const root = useRef<HTMLDivElement>(null);
+  // On a phone the tiles stack full width; their 24-column layout is edited on a wider screen.
+  const stacked = useMediaQuery(`(max-width: ${STACKED_BELOW_PX - 1}px)`);
+  const arranging = editing && !stacked;
 
   useEffect(() => {
     if (!refreshSeconds) return;
@@ -104,15 +110,29 @@ export default function DashboardPage({ shared = false }: { shared?: boolean }) 
     return asQuery([...fromBar, ...crossFilters]);
   }, [typed, crossFilters]);
 
+  // The sizes of the page's charts on the last visit: the answer then carries them drawn as
+  // pictures, shown while the interactive charts are built. Filtered pages draw live: their
+  // charts are already built (a cross-filter) and their pictures would be drawn for nothing.
+  const rememberedSizes = useMemo(() => rememberedChartSizes(key, id, pageIndex + 1), [key, id, pageIndex]);
   // Every tile's data of the page in one request; a tile added while editing fetches its own.
   const pageData = useApi<DashboardData>(projectApi(key, 'dashboards', id, 'data'), {
     page: pageIndex + 1,
     filters,
+    sizes: filters.length ? undefined : rememberedSizes,
   });
   const reloadPage = pageData.reload;
   useEffect(() => {
     if (tick) reloadPage();
   }, [tick, reloadPage]);
+  const grid = useRef<HTMLDivElement>(null);
+  const shownData = pageData.data;
+  useEffect(() => {
+    if (!shownData || editing) return;
+    // Measured when the browser has nothing else to do: never on the way to the first paint.
+    const measure = () => grid.current && rememberChartSizes(grid.current, key, id, pageIndex + 1);
+    const idle = requestIdleCallback(measure, { timeout: 2000 });
+    return () => cancelIdleCallback(idle);
+  }, [shownData, editing, key, id, pageIndex]);
 
   const draft: Dashboard | null = edited ?? stored.data ?? null;
   if (stored.error) return <PageError error={stored.error} onRetry={stored.reload} />;
@@ -235,9 +255,20 @@ export default function DashboardPage({ shared = false }: { shared?: boolean }) 
               <ShareButton what="dashboard" sharing={stored.data.sharing} save={share} canChange={managing} />
             ) : null}
             {canEdit && !editing ? (
-              <button type="button" className="btn" onClick={() => setEditing(true)}>
+              <ActionButton
+                can={
+                  stacked
+                    ? {
+                        ok: false,
+                        reason: 'Edit the layout on a wider screen: on a phone the tiles stack one under the other.',
+                      }
+                    : { ok: true, reason: undefined }
+                }
+                className="btn"
+                onClick={() => setEditing(true)}
+              >
                 Edit layout
-              </button>
+              </ActionButton>
             ) : null}
             {canEdit && editing ? (
               <>
@@ -288,7 +319,7 @@ export default function DashboardPage({ shared = false }: { shared?: boolean }) 
           ))}
         </div>
       ) : null}
-      {editing ? (
+      {arranging ? (
         <div className="row">
           <TilePicker
             projectKey={key}
@@ -304,18 +335,20 @@ export default function DashboardPage({ shared = false }: { shared?: boolean }) 
         </div>
       ) : null}
       <div
-        className={`dashboard-grid${editing ? ' editing' : ''}`}
-        style={{ gridTemplateRows: `repeat(${rows}, ${ROW_PX}px)` }}
+        className={`dashboard-grid${arranging ? ' editing' : ''}${stacked ? ' stacked' : ''}`}
+        style={stacked ? undefined : { gridTemplateRows: `repeat(${rows}, ${ROW_PX}px)` }}
         data-testid="dashboard-grid"
+        ref={grid}
       >
-        {page.tiles.map((tile, i) => {
+        {(stacked ? stackedTiles(page.tiles) : page.tiles.map((tile, at) => ({ tile, at }))).map(({ tile, at: i }) => {
           const insight = byId.get(tile.insight);
           return (
             <Tile
               key={`${pageIndex}-${i}-${tile.insight}`}
               tile={tile}
               title={tile.title ?? insight?.name ?? tile.insight}
-              editing={editing}
+              editing={arranging}
+              stacked={stacked}
               onChange={(t) => moveTile(i, t)}
               onRemove={() => setTiles(page.tiles.filter((_, j) => j !== i))}
             >
@@ -344,7 +377,7 @@ export default function DashboardPage({ shared = false }: { shared?: boolean }) 
           );
         })}
       </div>
-      {editing || shared ? null : (
+      {arranging || shared ? null : (
         <>
           <TagsEditor projectKey={key} kind="dashboard" name={id} />
           <DiscussionsPanel projectKey={key} object={`dashboard:${id}`} />
@@ -359,6 +392,7 @@ function Tile({
   tile,
   title,
   editing,
+  stacked,
   onChange,
   onRemove,
   children,
@@ -366,6 +400,8 @@ function Tile({
   tile: DashboardTile;
   title: string;
   editing: boolean;
+  /** One under the other, full width (a phone): no grid position, a height of its own. */
+  stacked: boolean;
   onChange: (tile: DashboardTile) => void;
   onRemove: () => void;
   children: React.ReactNode;
@@ -401,10 +437,15 @@ function Tile({
       ref={ref}
       className="card dashboard-tile"
       aria-label={title}
-      style={{ gridColumn: `${tile.x + 1} / span ${tile.w}`, gridRow: `${tile.y + 1} / span ${tile.h}` }}
+      data-insight={tile.insight}
+      style={
+        stacked
+          ? { height: stackedTileHeight(tile, ROW_PX, GAP) }
+          : { gridColumn: `${tile.x + 1} / span ${tile.w}`, gridRow: `${tile.y + 1} / span ${tile.h}` }
+      }
     >
       <header className={`tile-header${editing ? ' drag-handle' : ''}`} onPointerDown={drag('move')}>
-        <h2>{title}</h2>
+        <h2 title={title}>{title}</h2>
         {editing ? (
           <button type="button" className="btn small" onPointerDown={(e) => e.stopPropagation()} onClick={onRemove}>
             Remove
@@ -458,5 +499,16 @@ function TileData({
   if (error) return <ErrorAlert error={error} onRetry={batched || page.error ? page.reload : own.reload} />;
   const data = batched && !('error' in batched) ? batched : own.data;
   if (drawsData && !data) return <Loading />;
-  return <InsightView insight={insight} data={data} onSelect={onSelect} onSelectRange={onSelectRange} asTile />;
+  // The server's picture of the chart goes with the page's answer it was drawn from.
+  const picture = batched && data === batched ? page.data?.pictures?.[insight.id] : undefined;
+  return (
+    <InsightView
+      insight={insight}
+      data={data}
+      picture={picture}
+      onSelect={onSelect}
+      onSelectRange={onSelectRange}
+      asTile
+    />
+  );
 }

@@ -5,16 +5,14 @@ import type { Dataset, Recipe } from '../api/types';
 import { projectPath } from '../components/layout';
 import { useConfirm } from '../components/confirm-dialog';
 import { DeleteObjectButton } from '../components/delete-object';
-import { ObjectHistory } from '../components/object-history';
 import { Loading, PageError, PageHeader } from '../components/ui';
-import { DiscussionsPanel } from '../components/discussions-panel';
-import { TagsEditor } from '../components/tags-editor';
 import { useApi } from '../lib/use-api';
 import { AnalysisEditor } from './recipe-editor/analysis-editor';
 import { CODE_LABELS, CODE_TYPES, CodeRecipeEditor } from './recipe-editor/code-recipe-editor';
 import { useUnsavedChangesGuard } from '../lib/use-unsaved-changes-guard';
 import { Editor, type Draft } from './recipe-editor/editor';
 import { keptDependencies, PartitionDependencies } from './recipe-editor/partition-dependencies';
+import { RecipeSections, type RecipeTab } from './recipe-editor/recipe-sections';
 import { VisualEditor } from './recipe-editor/visual-editor';
 
 /** Recipe types that analyse grouped series (the others but SQL are visual recipes). */
@@ -28,7 +26,7 @@ export default function RecipeEditorPage() {
   const recipe = useApi<Recipe>(isNew ? null : projectApi(key, 'recipes', name));
   const datasets = useApi<Dataset[]>(projectApi(key, 'datasets'));
   const [draft, setDraft] = useState<Draft | null>(null);
-  const [tab, setTab] = useState<'editor' | 'history' | 'discussion'>('editor');
+  const [tab, setTab] = useState<RecipeTab>('editor');
 
   // Start from the stored recipe, or from ?input=<dataset> for a new one; again whenever they change
   // (state adjusted while rendering, not in an effect).
@@ -74,6 +72,7 @@ export default function RecipeEditorPage() {
       />
     );
   if (!draft || !datasets.data || (!isNew && !recipe.data)) return <Loading />;
+  const sections = { projectKey: key, name, isNew, tab, setTab, onReverted: recipe.reload };
   // Types other than SQL get a form generated from their settings' schema: visual recipes (compiled
   // to SQL) or analyses of grouped series (changepoints, outliers, trend).
   const otherType = isNew ? params.get('type') : recipe.data?.type;
@@ -95,26 +94,28 @@ export default function RecipeEditorPage() {
           }
           actions={!isNew ? <DeleteObjectButton projectKey={key} kind="recipe" name={name} /> : undefined}
         />
-        {recipe.data ? (
-          <PartitionDependencies
+        <RecipeSections {...sections}>
+          {recipe.data ? (
+            <PartitionDependencies
+              projectKey={key}
+              recipe={recipe.data}
+              datasets={datasets.data}
+              onSaved={(r) => recipe.setData(r)}
+            />
+          ) : null}
+          <CodeRecipeEditor
+            key={`${name}:${codeType}`}
             projectKey={key}
+            language={codeType}
             recipe={recipe.data}
+            input={params.get('input')}
             datasets={datasets.data}
-            onSaved={(r) => recipe.setData(r)}
+            initialJobId={startedJob}
+            initialNotice={startedNotice}
+            onSaved={movedAlong}
+            onReload={recipe.reload}
           />
-        ) : null}
-        <CodeRecipeEditor
-          key={`${name}:${codeType}`}
-          projectKey={key}
-          language={codeType}
-          recipe={recipe.data}
-          input={params.get('input')}
-          datasets={datasets.data}
-          initialJobId={startedJob}
-          initialNotice={startedNotice}
-          onSaved={movedAlong}
-          onReload={recipe.reload}
-        />
+        </RecipeSections>
       </>
     );
   if (otherType && otherType !== 'sql') {
@@ -135,39 +136,42 @@ export default function RecipeEditorPage() {
                 ? 'Analyses each series of one input dataset'
                 : 'A visual recipe: compiled to SQL, shown before it runs'
           }
+          actions={!isNew ? <DeleteObjectButton projectKey={key} kind="recipe" name={name} /> : undefined}
         />
-        {recipe.data ? (
-          <PartitionDependencies
-            projectKey={key}
-            recipe={recipe.data}
-            datasets={datasets.data}
-            onSaved={(r) => recipe.setData(r)}
-          />
-        ) : null}
-        {isAnalysis ? (
-          <AnalysisEditor
-            key={otherType}
-            projectKey={key}
-            type={otherType}
-            recipe={recipe.data}
-            datasets={datasets.data}
-            initialJobId={startedJob}
-            initialNotice={startedNotice}
-            onSaved={movedAlong}
-            onReload={recipe.reload}
-          />
-        ) : (
-          <VisualEditor
-            key={`${name}:${otherType}`}
-            projectKey={key}
-            type={otherType}
-            recipe={recipe.data}
-            datasets={datasets.data}
-            initialJobId={startedJob}
-            initialNotice={startedNotice}
-            onSaved={movedAlong}
-          />
-        )}
+        <RecipeSections {...sections}>
+          {recipe.data ? (
+            <PartitionDependencies
+              projectKey={key}
+              recipe={recipe.data}
+              datasets={datasets.data}
+              onSaved={(r) => recipe.setData(r)}
+            />
+          ) : null}
+          {isAnalysis ? (
+            <AnalysisEditor
+              key={otherType}
+              projectKey={key}
+              type={otherType}
+              recipe={recipe.data}
+              datasets={datasets.data}
+              initialJobId={startedJob}
+              initialNotice={startedNotice}
+              onSaved={movedAlong}
+              onReload={recipe.reload}
+            />
+          ) : (
+            <VisualEditor
+              key={`${name}:${otherType}`}
+              projectKey={key}
+              type={otherType}
+              recipe={recipe.data}
+              datasets={datasets.data}
+              initialJobId={startedJob}
+              initialNotice={startedNotice}
+              onSaved={movedAlong}
+            />
+          )}
+        </RecipeSections>
       </>
     );
   }
@@ -189,27 +193,7 @@ export default function RecipeEditorPage() {
         }
         actions={!isNew ? <DeleteObjectButton projectKey={key} kind="recipe" name={name} /> : undefined}
       />
-      {!isNew ? (
-        <div className="tabs" role="tablist" aria-label="Recipe sections">
-          <button type="button" role="tab" aria-selected={tab === 'editor'} onClick={() => setTab('editor')}>
-            Editor
-          </button>
-          <button type="button" role="tab" aria-selected={tab === 'history'} onClick={() => setTab('history')}>
-            History
-          </button>
-          <button type="button" role="tab" aria-selected={tab === 'discussion'} onClick={() => setTab('discussion')}>
-            Tags & discussions
-          </button>
-        </div>
-      ) : null}
-      {tab === 'discussion' ? (
-        <>
-          <TagsEditor projectKey={key} kind="recipe" name={name} />
-          <DiscussionsPanel projectKey={key} object={`recipe:${name}`} />
-        </>
-      ) : tab === 'history' ? (
-        <ObjectHistory projectKey={key} kind="recipe" name={name} onReverted={recipe.reload} />
-      ) : (
+      <RecipeSections {...sections}>
         <>
           {recipe.data ? (
             <PartitionDependencies
@@ -235,7 +219,7 @@ export default function RecipeEditorPage() {
             onReload={recipe.reload}
           />
         </>
-      )}
+      </RecipeSections>
     </>
   );
 }
