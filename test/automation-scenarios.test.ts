@@ -1,3 +1,4 @@
+import { omit } from '../src/common/omit.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Automation } from '../src/automation/automation.js';
 import { ManualClock } from '../src/automation/clock.js';
@@ -585,6 +586,35 @@ describe('scenarios: definitions, runs, triggers, reporters', () => {
     const fresh = await save<ApiError>({ id: 'no_creds', steps: [{ type: 'http', url: steps[0].url }] });
     expect(fresh.status).toBe(400);
     expect(fresh.body.error.message).toMatch(/step http: the URL's password is "\*{8}" but no stored value exists/);
+
+    // Kept secrets go only where they went: a new host with the headers or URL password saved back redacted is
+    // refused (else an editor could send them to a listener of theirs); with the secret given again it saves.
+    const elsewhere = (u: string) => u.replace('127.0.0.1', 'localhost');
+    // Without the revision the answer came with: each save below is a new revision.
+    const current = {
+      ...omit(created.body as typeof created.body & { revision?: number }, 'revision'),
+      id: 'with_creds',
+    };
+    const moveStep = (step: Record<string, unknown>) => ({ ...current, steps: [{ ...steps[0], ...step }] });
+    for (const body of [
+      moveStep({ url: elsewhere(steps[0].url) }),
+      moveStep({ url: elsewhere(http.url) + '/x' }),
+      {
+        ...current,
+        reporters: [{ ...(created.body.reporters[0] as object), url: elsewhere(withUser('hook:********', '/h')) }],
+      },
+    ]) {
+      const moved = await put(body);
+      expect(moved.status).toBe(400);
+      expect(moved.body.error?.message).toMatch(/url changed while .* is kept as "\*{8}": enter the password again/);
+    }
+    // A new path on the same host is no new destination.
+    expect(
+      (await put(moveStep({ url: withUser('svc:********', '/y'), headers: { 'x-api-key': '********' } }))).status,
+    ).toBe(200);
+    expect(
+      (await put(moveStep({ url: elsewhere(http.url) + '/x', headers: { 'x-api-key': 'header-secret' } }))).status,
+    ).toBe(200);
   });
 
   it('refuses scenarios that would start each other without end, and stops a cycle saved past the check', async () => {

@@ -38,7 +38,14 @@ interface SecretHolder {
   type: unknown;
   config: Obj;
   paths: string[][];
+  /** Where its secrets are sent (see `secretDestination`). */
+  destination: string[][];
+  /** Secrets Llano generated (a signing secret): never sent, so keeping one may go anywhere. */
+  generated: string[][];
 }
+
+/** Where a holder's secrets are sent unless its type says otherwise: its URL. */
+const URL_DESTINATION = [['url']];
 
 /**
  * The scenario's reporters and steps as two lists of secret holders (a saved body's items are
@@ -54,12 +61,16 @@ function secretHolders(s: Scenario): SecretHolder[][] {
       type: r.channel,
       config: r,
       paths: reporterTypes.find(r.channel)?.secretPaths ?? [],
+      destination: reporterTypes.find(r.channel)?.secretDestination ?? URL_DESTINATION,
+      generated: (reporterTypes.find(r.channel)?.generatedSecrets ?? []).map((g) => g.path),
     })),
     steps.map((st) => ({
       what: `step ${String(st.type)}`,
       type: st.type,
       config: st,
       paths: stepTypes.find(st.type)?.secretPaths ?? [],
+      destination: stepTypes.find(st.type)?.secretDestination ?? URL_DESTINATION,
+      generated: [],
     })),
   ];
 }
@@ -145,6 +156,31 @@ function hasRedacted(v: unknown): boolean {
   return v === REDACTED || (!!v && typeof v === 'object' && Object.values(v).some(hasRedacted));
 }
 
+/** A destination as compared: of a URL, who is sent where (scheme, user, host, port), not its path or password. */
+function comparable(v: unknown): string {
+  if (typeof v === 'string' && URL.canParse(v)) {
+    const u = new URL(v);
+    return `${u.protocol}//${u.username}@${u.host}`;
+  }
+  return JSON.stringify(v ?? null);
+}
+
+/**
+ * A stored secret is kept only to go where it went before: changing a holder's URL (an SMTP host…)
+ * while saving its secrets back as REDACTED is a 400, or an editor who cannot read a header could
+ * send it to a listener of theirs.
+ */
+function refuseNewDestination(holder: SecretHolder, old: Obj, kept: string[]): void {
+  const moved = holder.destination.filter(
+    (path) => comparable(getAt(holder.config, path)) !== comparable(getAt(old, path)),
+  );
+  if (moved.length)
+    throw badRequest(
+      `${holder.what}: ${moved.map((p) => p.join('.')).join(', ')} changed while ${kept.join(', ')} is kept as "${REDACTED}": ` +
+        'enter the password again to send it to a new host',
+    );
+}
+
 /**
  * Before saving (and before validating: "********" is no URL): redacted values sent back are
  * replaced by the stored ones (same position, same channel), and webhook triggers without a
@@ -172,6 +208,7 @@ export function restoreSecrets(
       const old = match && match.type === holder.type ? match.config : undefined;
       const missing = (field: string) =>
         badRequest(`${holder.what}: ${field} is "${REDACTED}" but no stored value exists; give the real value`);
+      const kept: string[] = [];
       for (const path of holder.paths) {
         walk(holder.config, path, (parent, key) => {
           if (!hasRedacted(parent[key])) return;
@@ -179,6 +216,7 @@ export function restoreSecrets(
           if (old) walk(old, path, (p, k) => (value = p[k]));
           if (value === undefined) throw missing(path.join('.'));
           parent[key] = value;
+          if (!holder.generated.some((g) => g.join('.') === path.join('.'))) kept.push(path.join('.'));
         });
       }
       const url = holder.config.url;
@@ -186,7 +224,9 @@ export function restoreSecrets(
         const password = typeof old?.url === 'string' ? URL_PASSWORD.exec(old.url)?.[2] : undefined;
         if (password === undefined) throw missing("the URL's password");
         holder.config.url = url.replace(URL_PASSWORD, (_, head: string) => `${head}${password}@`);
+        kept.push("the URL's password");
       }
+      if (old && kept.length) refuseNewDestination(holder, old, kept);
     }),
   );
   // Generated secrets left out are kept (a file without them does not rotate them), or made.

@@ -103,6 +103,12 @@ export interface StepType<P = unknown> extends DefinedType {
   params: z.ZodType<P>;
   /** Paths of fields holding secrets (an HTTP step's headers): never returned by the API, kept when saved back redacted. */
   secretPaths?: string[][];
+  /**
+   * Paths of fields that say where the secrets are sent (default: ['url']): a save that changes one
+   * while keeping a stored secret (saved back as ********) is refused, so nobody who cannot read a
+   * secret can send it to a host of theirs.
+   */
+  secretDestination?: string[][];
   validate?(ctx: SaveContext, params: P): Promise<void>;
   run(ctx: StepContext, params: P): Promise<StepResult>;
 }
@@ -136,6 +142,12 @@ export interface ReporterType<P = unknown> extends DefinedType {
   params: z.ZodType<P>;
   /** Paths of fields holding secrets (e.g. ['smtp', 'password']): never returned by the API, kept when saved back redacted. */
   secretPaths?: string[][];
+  /**
+   * Paths of fields that say where the secrets are sent (default: ['url']): a save that changes one
+   * while keeping a stored secret (saved back as ********) is refused, so nobody who cannot read a
+   * secret can send it to a host of theirs.
+   */
+  secretDestination?: string[][];
   /** Secrets Llano generates when the reporter is saved without one (see `defineReporter`). */
   generatedSecrets?: { path: string[]; prefix: string }[];
   send(ctx: ReporterContext, params: P, summary: RunSummary, message: string): Promise<void>;

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
@@ -20,6 +20,16 @@ export interface CatalogDatabase {
 pg.types.setTypeParser(20, (v) => Number(v));
 
 /**
+ * The catalog file and its WAL and shared-memory files readable by the server's user only (0600):
+ * it holds connection secrets. A new one is created so (SQLite gives its -wal and -shm files the
+ * database file's mode); an older one is tightened.
+ */
+function ownerOnly(file: string): void {
+  if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
+}
+
+/**
  * Opens the catalog: PostgreSQL when `url` starts with postgres://, otherwise a SQLite
  * file (`catalog.db` under the workspace). Runs migrations before returning.
  */
@@ -39,7 +49,8 @@ export async function openCatalogDatabase(options: { url?: string; home: string 
       options.url && options.url !== ''
         ? options.url.replace(/^sqlite:\/\//, '')
         : path.join(options.home, 'catalog.db');
-    if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+    if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    if (file !== ':memory:') ownerOnly(file);
     const sqlite = new Database(file);
     // WAL lets readers go on while a build commits; a busy timeout rides out short write locks.
     sqlite.pragma('journal_mode = WAL');

@@ -245,7 +245,8 @@ export async function resolveSource(
         source,
         definition: def,
         version,
-        versionToken: version?.id ?? tables.versionToken?.(settings, where) ?? conn.type,
+        // Without a token the source cannot tell a change: null, and what reads it is always rebuilt (never "unchanged").
+        versionToken: version?.id ?? (await tables.versionToken?.(settings, where, ws.duck)) ?? null,
       };
     }
   }

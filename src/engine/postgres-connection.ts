@@ -118,6 +118,33 @@ export async function withPostgresClient<T>(
   }
 }
 
+/**
+ * Runs `fn` like `withPostgresClient`, inside a read-only transaction that is always rolled back:
+ * a read through a connection (dataset rows, previews, statistics, query datasets, metrics, charts,
+ * copies for DuckDB) cannot write, not through a function (`lo_import`, `nextval`) nor through a
+ * setting it changes (a rolled-back SET is undone). Only a build's output path writes (pushdown).
+ */
+export function withReadOnlyPostgresClient<T>(
+  db: DuckDb,
+  info: PostgresConnectionInfo,
+  fn: (client: pg.PoolClient) => Promise<T>,
+  limits?: QueryLimits,
+): Promise<T> {
+  return withPostgresClient(
+    db,
+    info,
+    async (client) => {
+      await client.query('BEGIN READ ONLY');
+      try {
+        return await fn(client);
+      } finally {
+        await client.query('ROLLBACK');
+      }
+    },
+    limits,
+  );
+}
+
 /** Ends the pools of `db` before it closes (tests stopping a PostgreSQL server). */
 export async function closePostgresPools(db: DuckDb): Promise<void> {
   await endPools(poolsOf(db));

@@ -12,7 +12,7 @@ import { exportData, pageBounds, type ExportOptions, type SourceReader } from '.
 import { escapesFormulas, exportSelect } from './csv-formula-cells.js';
 import { streamAndDelete, textExport, type ExportFormat } from './export-format.js';
 import { copySelectToParquet, type DatasetColumn, type ProgressCallback } from './parquet-output.js';
-import { postgresPool, withPostgresClient, type PostgresConnectionInfo } from './postgres-connection.js';
+import { postgresPool, withReadOnlyPostgresClient, type PostgresConnectionInfo } from './postgres-connection.js';
 import type { QueryLimits } from './query-limits.js';
 import { trimSql } from './sql-text.js';
 import { orderByClause, whereClause, type ColumnInfo, type Filter, type SortKey } from './table-query.js';
@@ -67,15 +67,18 @@ export function postgresError(error: unknown): LlanoError {
   return badRequest(`PostgreSQL: ${error instanceof Error ? error.message : String(error)}`);
 }
 
-/** Runs `fn` with a pooled client; PostgreSQL's errors become 400s with its message. */
-export async function withPostgresClientOr400<T>(
+/**
+ * Runs `fn` in a read-only transaction (`withReadOnlyPostgresClient`), PostgreSQL's errors as 400s
+ * with its message: every read of a connection goes through here.
+ */
+export async function readPostgresOr400<T>(
   db: DuckDb,
   info: PostgresConnectionInfo,
   fn: (client: pg.PoolClient) => Promise<T>,
   limits?: QueryLimits,
 ): Promise<T> {
   try {
-    return await withPostgresClient(db, info, fn, limits);
+    return await withReadOnlyPostgresClient(db, info, fn, limits);
   } catch (error) {
     throw postgresError(error);
   }
@@ -128,7 +131,7 @@ export async function postgresReadRows(
 ): Promise<{ columns: ColumnInfo[]; rows: unknown[][]; total: number }> {
   const relation = postgresRelation(source);
   const withClient = <T>(fn: (client: pg.PoolClient) => Promise<T>) =>
-    withPostgresClientOr400(db, source.connection, fn, options.limits);
+    readPostgresOr400(db, source.connection, fn, options.limits);
   return withClient(async (client) => {
     const columns = await postgresColumns(client, relation);
     const where = whereClause(options.filters ?? [], columns, 'postgres');
@@ -161,7 +164,7 @@ export async function postgresColumnStats(
 ): Promise<ColumnStats[]> {
   const relation = postgresRelation(source);
   const withClient = <T>(fn: (client: pg.PoolClient) => Promise<T>) =>
-    withPostgresClientOr400(db, source.connection, fn, limits);
+    readPostgresOr400(db, source.connection, fn, limits);
   return withClient(async (client) => {
     const columns = await postgresColumns(client, relation);
     if (columns.length === 0) return [];
@@ -253,15 +256,16 @@ export async function postgresColumnStats(
   });
 }
 
-/** Reads a query with a server-side cursor, `FETCH_ROWS` rows at a time, inside a read-only transaction. */
+/**
+ * Reads a query with a server-side cursor, `FETCH_ROWS` rows at a time. The client is in the
+ * caller's read-only transaction (a cursor lives in one), which the caller rolls back.
+ */
 async function* cursorBatches(
   client: pg.PoolClient,
   sql: string,
   params: unknown[],
   types: pg.CustomTypesConfig,
 ): AsyncGenerator<unknown[][]> {
-  await client.query('BEGIN READ ONLY');
-  let finished = false;
   try {
     await queryOne(client, `DECLARE llano_export NO SCROLL CURSOR FOR ${sql}`, params);
     for (;;) {
@@ -269,13 +273,8 @@ async function* cursorBatches(
       if (batch.rows.length === 0) break;
       yield batch.rows as unknown[][];
     }
-    await client.query('COMMIT');
-    finished = true;
   } catch (error) {
     throw postgresError(error);
-  } finally {
-    // On an error, or when the consumer stopped reading early, the transaction is still open.
-    if (!finished) await client.query('ROLLBACK').catch(() => undefined);
   }
 }
 
@@ -310,9 +309,20 @@ export async function postgresExport(
   } catch (error) {
     throw postgresError(error);
   }
+  let released = false;
+  // The export reads in one read-only transaction (see withReadOnlyPostgresClient), rolled back when it ends.
+  const release = () => {
+    if (released) return;
+    released = true;
+    client.query('ROLLBACK').then(
+      () => client.release(),
+      () => client.release(true),
+    );
+  };
   let columns: ColumnInfo[];
   let select: { sql: string; params: string[] };
   try {
+    await client.query('BEGIN READ ONLY');
     columns = await postgresColumnKinds(client, relation);
     const where = whereClause(options.filters ?? [], columns, 'postgres');
     select = {
@@ -327,15 +337,10 @@ export async function postgresExport(
       params: where.params,
     };
   } catch (error) {
-    client.release();
+    release();
     throw postgresError(error);
   }
-  let released = false;
   let started = false;
-  const release = (broken?: boolean) => {
-    if (!released) client.release(broken);
-    released = true;
-  };
   async function* batches(): AsyncGenerator<unknown[][]> {
     started = true;
     try {
@@ -390,7 +395,7 @@ export async function materializeToParquet(
   options: { sort?: SortKey[]; filters?: Filter[]; onProgress?: ProgressCallback } = {},
 ): Promise<{ rowCount: number; columns: DatasetColumn[]; contentHash: string }> {
   const relation = postgresRelation(source);
-  return withPostgresClientOr400(db, source.connection, async (client) => {
+  return readPostgresOr400(db, source.connection, async (client) => {
     const columns = await postgresColumns(client, relation);
     if (columns.length === 0) throw badRequest('The PostgreSQL source has no columns');
     const where = whereClause(options.filters ?? [], columns, 'postgres');

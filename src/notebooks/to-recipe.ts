@@ -24,7 +24,7 @@ export const ToRecipeSchema = z.object({
   output: Name,
   /** The recipe's name; `<notebook>_cell_<n>` when not given. */
   name: Name.optional(),
-  /** Confirms that the recipe may write a dataset holding uploaded data (else 409), as when saving a recipe. */
+  /** Confirms that the recipe may write a dataset holding uploaded data or a source table (else 409), as when saving a recipe. */
   replaceUploaded: z.boolean().optional(),
 });
 

@@ -65,7 +65,9 @@ export class Workspace {
   }
 
   static async open(config: Config): Promise<Workspace> {
-    for (const dir of ['data', 'tmp', 'logs']) mkdirSync(path.join(config.home, dir), { recursive: true });
+    // The home holds the catalog (connection secrets) and every project's data: readable by the server's user only.
+    mkdirSync(config.home, { recursive: true, mode: 0o700 });
+    for (const dir of ['data', 'tmp', 'logs']) mkdirSync(path.join(config.home, dir), { recursive: true, mode: 0o700 });
     const processId = `${process.pid}-${Date.now()}`;
     // Other servers may share this LLANO_HOME: only dead processes' leftovers (half-written
     // uploads, spill files, sandbox work folders) are swept, never the folder of a live one.

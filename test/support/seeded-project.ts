@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { expect } from 'vitest';
 import type { TestServer } from './llano-server.js';
 
@@ -138,7 +141,8 @@ export async function seedProject(
   s: TestServer,
   call: Caller,
   project = 'SEC',
-  connectionRoot = s.home,
+  // Not the workspace home: a connection may not read Llano's own files.
+  connectionRoot = mkdtempSync(path.join(tmpdir(), 'llano-seed-files-')),
 ): Promise<Seed> {
   const admin = s.adminToken;
   const P = `/api/projects/${project}`;

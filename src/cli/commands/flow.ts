@@ -161,7 +161,7 @@ export const flowCommands: CommandModule = (program, io) => {
     .option('--code-file <file>', 'the code of a typescript, python or r recipe')
     .option(
       '--replace-uploaded',
-      'let the recipe write a dataset holding uploaded or imported data (its rows are replaced at the next build); refused without it',
+      'let the recipe write a dataset holding uploaded or imported data, or an existing source table of a connection (its rows are replaced at the next build); refused without it',
     )
     .action(
       async (

@@ -128,7 +128,7 @@ export const notebookCommands: CommandModule = (program, io) => {
     .option('--name <name>', 'the recipe name (default: <notebook>_cell_<n>)')
     .option(
       '--replace-uploaded',
-      'let the recipe write a dataset holding uploaded or imported data (refused without it)',
+      'let the recipe write a dataset holding uploaded or imported data, or an existing source table of a connection (refused without it)',
     )
     .action(
       async (

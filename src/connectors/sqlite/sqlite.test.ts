@@ -150,11 +150,11 @@ describe('sqlite connection type', () => {
   });
 
   it('sees new data when the file changes, and says so in its version token', async () => {
-    const before = t.tables!.versionToken!(settings(), { table: { name: 'antennas' } });
+    const before = await t.tables!.versionToken!(settings(), { table: { name: 'antennas' } }, duck);
     const db = new Database(file);
     db.exec(`INSERT INTO antennas (name) VALUES ('CM03')`);
     db.close();
-    expect(t.tables!.versionToken!(settings(), { table: { name: 'antennas' } })).not.toBe(before);
+    expect(await t.tables!.versionToken!(settings(), { table: { name: 'antennas' } }, duck)).not.toBe(before);
     expect((await t.tables!.reader.readRows(duck, source({ table: { name: 'antennas' } }))).total).toBe(4);
   });
 });

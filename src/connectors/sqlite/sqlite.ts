@@ -50,6 +50,7 @@ export const sqliteConnection = defineConnectionType<SqliteSettings>({
   settings,
   adminOnly: true,
   check: (s) => checkFile(s.path),
+  serverPaths: (s) => [s.path],
   test(s) {
     return answer(() =>
       withDatabase(s, (db) => {
@@ -90,6 +91,8 @@ export const sqliteConnection = defineConnectionType<SqliteSettings>({
   tables: {
     source: (s, where) => ({ kind: 'external', type: TYPE, connection: { ...s }, ...where }),
     reader: sqliteReader,
-    versionToken: (s) => fileToken(s.path),
+    // Per file, not per table: SQLite keeps no change counter per table, and a scan per build would cost
+    // more than the copy it saves. A write to any table makes every reader of the file rebuild (never a miss).
+    versionToken: (s) => Promise.resolve(fileToken(s.path)),
   },
 });
