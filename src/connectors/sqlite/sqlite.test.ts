@@ -1,3 +1,4 @@
+import { ExactInteger } from '../../common/exact-json.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -111,7 +112,7 @@ describe('sqlite connection type', () => {
     expect(page.rows.map((r) => [r[0], r[2], r[3], r[5]])).toEqual([
       ['DA41', 12, 2011, 'ok'],
       ['DV02', 12, 2010, '7'],
-      ['PM01', 12.5, '9007199254740993', null],
+      ['PM01', 12.5, new ExactInteger('9007199254740993'), null],
     ]);
   });
 
