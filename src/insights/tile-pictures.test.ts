@@ -42,8 +42,9 @@ describe('tile pictures: charts drawn as SVG on the server', () => {
       // Wide enough that every label is drawn.
       const { svg } = await renderChartPicture(option, 1200, 400);
       expect(svg).toMatch(/^<svg /);
-      expect(svg).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
-      expect(svg).toContain('&lt;img src=x onerror=alert(2)&gt;');
+      // Escaped (long labels are cut with "…", so their starts).
+      expect(svg).toContain('&lt;script&gt;alert(1)');
+      expect(svg).toContain('&lt;img src=x');
       // No element or attribute of the labels' making: every tag is one ECharts writes, no attribute an event handler.
       const tags = [...svg.matchAll(/<\/?([a-zA-Z]+)([^>]*)>/g)];
       const written = new Set(['svg', 'g', 'rect', 'path', 'polyline', 'text', 'style']);

@@ -16,6 +16,8 @@ const KERNEL_IDLE_SECONDS = 30 * 60;
 export const HOST_ROWS = 100_000;
 /** How long an interrupted cell has to stop (SIGINT) before its kernel is restarted. */
 export const INTERRUPT_GRACE_SECONDS = 5;
+/** How often a TypeScript cell that has not stopped yet is sent SIGINT again within the grace. */
+const TS_INTERRUPT_REPEAT_MS = 500;
 
 const KERNEL_ENTRIES: Record<KernelLanguage, string> = {
   python: fileURLToPath(new URL('./kernels/notebook_kernel.py', import.meta.url)),
@@ -185,7 +187,14 @@ export async function interruptKernels(
   await Promise.all(
     targets.map(async ([key, cell]) => {
       await pool.interrupt(key);
-      if (await settlesWithin(cell.done ?? Promise.resolve(), INTERRUPT_GRACE_SECONDS * 1000)) return;
+      // Node can lose a SIGINT that lands as a cell's synchronous start hands over to its awaits
+      // (breakOnSigint's watchdog ending): a TypeScript cell still running is sent it again.
+      // Python handles each one (a second would interrupt the cell's own error report): once.
+      const again =
+        cell.language === 'typescript' ? setInterval(() => void pool.interrupt(key), TS_INTERRUPT_REPEAT_MS) : null;
+      const settled = await settlesWithin(cell.done ?? Promise.resolve(), INTERRUPT_GRACE_SECONDS * 1000);
+      if (again) clearInterval(again);
+      if (settled) return;
       const name = cell.language === 'python' ? 'Python' : 'TypeScript';
       cell.restarted = `Interrupted: the ${name} kernel did not stop within ${INTERRUPT_GRACE_SECONDS} s and was restarted; its variables are lost`;
       restarted.push(cell.language);
