@@ -37,6 +37,8 @@ beforeAll(async () => {
     CREATE TYPE ops.verdict AS ENUM ('ok', '=HYPERLINK("http://x.invalid")', '-1');
     CREATE DOMAIN ops.remark AS text;
     CREATE DOMAIN ops.amount AS integer;
+    CREATE TABLE ops.huge (x float8, n integer);
+    INSERT INTO ops.huge VALUES (1e308, 1), (1, 2), (1e308, 3);
     CREATE TABLE ops.typed (id integer, verdict ops.verdict, remark ops.remark, amount ops.amount);
     INSERT INTO ops.typed VALUES (1, '=HYPERLINK("http://x.invalid")', '@SUM(A1)', -5), (2, 'ok', 'fine', 3), (3, '-1', '+1', -1);
     CREATE TABLE ops.obs (id integer, antenna text, value numeric(4,1), ts timestamp, "x""); DROP TABLE t; --" text, big bigint, ok boolean, meta jsonb);
@@ -171,6 +173,16 @@ describe('PostgreSQL sources: columnStats', () => {
     expect(stats.ok).toMatchObject({ min: false, max: true, nulls: 1, distinct: 2 });
     expect(stats.meta).toMatchObject({ nulls: 3, distinct: 2, min: null });
     expect(stats[HOSTILE]).toMatchObject({ nulls: 1, distinct: 4 });
+  });
+
+  it('gives a float column near the largest double its moments, and the other columns theirs', async () => {
+    // 1e308 overflows float8's sum of squares: PostgreSQL refused the whole statistics query.
+    const huge = { ...table, table: { schema: 'ops', name: 'huge' } };
+    const stats = Object.fromEntries((await columnStats(db, huge)).map((s) => [s.name, s]));
+    expect(stats.x).toMatchObject({ count: 3, nulls: 0, min: 1, max: 1e308 });
+    expect(stats.x.mean! / ((1e308 / 3) * 2)).toBeCloseTo(1, 10);
+    expect(stats.x.stddev! / (1e308 / Math.sqrt(3))).toBeCloseTo(1, 10);
+    expect(stats.n).toMatchObject({ mean: 2, stddev: 1, min: 1, max: 3 });
   });
 });
 

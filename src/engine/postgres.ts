@@ -172,25 +172,37 @@ export async function postgresColumnStats(
       isTemporalType(c.type) ? `(extract(epoch FROM ${ident}) * 1000000)::float8` : `${ident}::float8`;
     const ranged = (c: ColumnInfo) => isNumericType(c.type) || isTemporalType(c.type);
     const comparable = (c: ColumnInfo) => ranged(c) || TEXT_TYPE.test(c.type);
-    const aggregates = ['count(*)'];
-    for (const c of columns) {
-      const ident = quoteIdent(c.name);
-      const distinctOf = isNestedType(c.type) || /^(json|xml)/i.test(c.type) ? `${ident}::text` : ident;
-      const isBoolean = c.type === 'boolean';
-      aggregates.push(
-        `count(${ident})`,
-        `count(DISTINCT ${distinctOf})`,
-        isBoolean ? `bool_and(${ident})` : comparable(c) ? `min(${ident})` : 'NULL',
-        isBoolean ? `bool_or(${ident})` : comparable(c) ? `max(${ident})` : 'NULL',
-        isNumericType(c.type) ? `avg(${ident})::float8` : 'NULL',
-        isNumericType(c.type) ? `stddev_samp(${ident})::float8` : 'NULL',
-        ranged(c) ? `min(${numericOf(c, ident)})` : 'NULL',
-        ranged(c) ? `max(${numericOf(c, ident)})` : 'NULL',
-      );
-    }
-    const summary = await queryOne(client, `SELECT ${aggregates.join(', ')} FROM ${relation}`, [], {
-      rowMode: 'array',
-      types: jsonTypes,
+    // `exact`: the moments over NUMERIC, which does not overflow (a float8 column near 1e308
+    // overflows its sum of squares, and the whole query failed); only after that error: slower.
+    const summaryOf = (exact: boolean) => {
+      const aggregates = ['count(*)'];
+      for (const c of columns) {
+        const ident = quoteIdent(c.name);
+        const distinctOf = isNestedType(c.type) || /^(json|xml)/i.test(c.type) ? `${ident}::text` : ident;
+        const isBoolean = c.type === 'boolean';
+        const moment = exact ? `${ident}::numeric` : ident;
+        aggregates.push(
+          `count(${ident})`,
+          `count(DISTINCT ${distinctOf})`,
+          isBoolean ? `bool_and(${ident})` : comparable(c) ? `min(${ident})` : 'NULL',
+          isBoolean ? `bool_or(${ident})` : comparable(c) ? `max(${ident})` : 'NULL',
+          isNumericType(c.type) ? `avg(${moment})::float8` : 'NULL',
+          isNumericType(c.type) ? `stddev_samp(${moment})::float8` : 'NULL',
+          ranged(c) ? `min(${numericOf(c, ident)})` : 'NULL',
+          ranged(c) ? `max(${numericOf(c, ident)})` : 'NULL',
+        );
+      }
+      return queryOne(client, `SELECT ${aggregates.join(', ')} FROM ${relation}`, [], {
+        rowMode: 'array',
+        types: jsonTypes,
+      });
+    };
+    // The reads run in one transaction: a savepoint lets the exact query follow a failed one.
+    await client.query('SAVEPOINT moments');
+    const summary = await summaryOf(false).catch(async (err: unknown) => {
+      if ((err as { code?: string }).code !== '22003') throw err;
+      await client.query('ROLLBACK TO SAVEPOINT moments');
+      return summaryOf(true);
     });
     const row = summary.rows[0] as unknown[];
     const count = Number(row[0]);
