@@ -77,77 +77,32 @@ export default function RecipeEditorPage() {
   // to SQL) or analyses of grouped series (changepoints, outliers, trend).
   const otherType = isNew ? params.get('type') : recipe.data?.type;
   const codeType = CODE_TYPES.find((t) => t === otherType);
-  if (codeType)
-    return (
-      <>
-        <PageHeader
-          title={isNew ? `New ${CODE_LABELS[codeType]} recipe` : name}
-          breadcrumbs={
-            <>
-              <Link to={projectPath(key)}>{key}</Link> / <Link to={projectPath(key, 'recipes')}>Recipes</Link>
-            </>
-          }
-          subtitle={
-            recipe.data
-              ? `${CODE_LABELS[codeType]} recipe · revision ${recipe.data.revision} by ${recipe.data.updatedBy}`
-              : `${CODE_LABELS[codeType]} code run isolated, with memory and time limits`
-          }
-          actions={!isNew ? <DeleteObjectButton projectKey={key} kind="recipe" name={name} /> : undefined}
-        />
-        <RecipeSections {...sections}>
-          {recipe.data ? (
-            <PartitionDependencies
-              projectKey={key}
-              recipe={recipe.data}
-              datasets={datasets.data}
-              onSaved={(r) => recipe.setData(r)}
-            />
-          ) : null}
-          <CodeRecipeEditor
-            key={`${name}:${codeType}`}
-            projectKey={key}
-            language={codeType}
-            recipe={recipe.data}
-            input={params.get('input')}
-            datasets={datasets.data}
-            initialJobId={startedJob}
-            initialNotice={startedNotice}
-            onSaved={movedAlong}
-            onReload={recipe.reload}
-          />
-        </RecipeSections>
-      </>
-    );
-  if (otherType && otherType !== 'sql') {
-    const isAnalysis = ANALYSIS_TYPES.has(otherType);
-    return (
-      <>
-        <PageHeader
-          title={isNew ? `New ${otherType} recipe` : name}
-          breadcrumbs={
-            <>
-              <Link to={projectPath(key)}>{key}</Link> / <Link to={projectPath(key, 'recipes')}>Recipes</Link>
-            </>
-          }
-          subtitle={
-            recipe.data
-              ? `${otherType} recipe · revision ${recipe.data.revision} by ${recipe.data.updatedBy}`
-              : isAnalysis
-                ? 'Analyses each series of one input dataset'
-                : 'A visual recipe: compiled to SQL, shown before it runs'
-          }
-          actions={!isNew ? <DeleteObjectButton projectKey={key} kind="recipe" name={name} /> : undefined}
-        />
-        <RecipeSections {...sections}>
-          {recipe.data ? (
-            <PartitionDependencies
-              projectKey={key}
-              recipe={recipe.data}
-              datasets={datasets.data}
-              onSaved={(r) => recipe.setData(r)}
-            />
-          ) : null}
-          {isAnalysis ? (
+  const isAnalysis = otherType ? ANALYSIS_TYPES.has(otherType) : false;
+  // What differs by type: the label, what a new one says, and its editor; the page around is one.
+  const [label, newSubtitle, editor] = codeType
+    ? [
+        CODE_LABELS[codeType],
+        `${CODE_LABELS[codeType]} code run isolated, with memory and time limits`,
+        <CodeRecipeEditor
+          key={`${name}:${codeType}`}
+          projectKey={key}
+          language={codeType}
+          recipe={recipe.data}
+          input={params.get('input')}
+          datasets={datasets.data}
+          initialJobId={startedJob}
+          initialNotice={startedNotice}
+          onSaved={movedAlong}
+          onReload={recipe.reload}
+        />,
+      ]
+    : otherType && otherType !== 'sql'
+      ? [
+          otherType,
+          isAnalysis
+            ? 'Analyses each series of one input dataset'
+            : 'A visual recipe: compiled to SQL, shown before it runs',
+          isAnalysis ? (
             <AnalysisEditor
               key={otherType}
               projectKey={key}
@@ -170,40 +125,11 @@ export default function RecipeEditorPage() {
               initialNotice={startedNotice}
               onSaved={movedAlong}
             />
-          )}
-        </RecipeSections>
-      </>
-    );
-  }
-
-  return (
-    <>
-      {confirm.dialog}
-      <PageHeader
-        title={isNew ? 'New SQL recipe' : name}
-        breadcrumbs={
-          <>
-            <Link to={projectPath(key)}>{key}</Link> / <Link to={projectPath(key, 'recipes')}>Recipes</Link>
-          </>
-        }
-        subtitle={
-          !isNew && recipe.data
-            ? `SQL recipe · revision ${recipe.data.revision} by ${recipe.data.updatedBy}`
-            : 'Reads input datasets by name and writes one output dataset'
-        }
-        actions={!isNew ? <DeleteObjectButton projectKey={key} kind="recipe" name={name} /> : undefined}
-      />
-      <RecipeSections {...sections}>
-        <>
-          {recipe.data ? (
-            <PartitionDependencies
-              projectKey={key}
-              recipe={recipe.data}
-              datasets={datasets.data}
-              blocked={dirty ? 'Save or undo the edits to the recipe first.' : null}
-              onSaved={(r) => recipe.setData(r)}
-            />
-          ) : null}
+          ),
+        ]
+      : [
+          'SQL',
+          'Reads input datasets by name and writes one output dataset',
           <Editor
             key={name}
             projectKey={key}
@@ -217,8 +143,39 @@ export default function RecipeEditorPage() {
               else recipe.setData(r);
             }}
             onReload={recipe.reload}
+          />,
+        ];
+  const isSql = !codeType && !(otherType && otherType !== 'sql');
+
+  return (
+    <>
+      {confirm.dialog}
+      <PageHeader
+        title={isNew ? `New ${label} recipe` : name}
+        breadcrumbs={
+          <>
+            <Link to={projectPath(key)}>{key}</Link> / <Link to={projectPath(key, 'recipes')}>Recipes</Link>
+          </>
+        }
+        subtitle={
+          !isNew && recipe.data
+            ? `${label} recipe · revision ${recipe.data.revision} by ${recipe.data.updatedBy}`
+            : newSubtitle
+        }
+        actions={!isNew ? <DeleteObjectButton projectKey={key} kind="recipe" name={name} /> : undefined}
+      />
+      <RecipeSections {...sections}>
+        {recipe.data ? (
+          <PartitionDependencies
+            projectKey={key}
+            recipe={recipe.data}
+            datasets={datasets.data}
+            // Only the SQL editor's draft lives here; the other editors keep their edits themselves.
+            blocked={isSql && dirty ? 'Save or undo the edits to the recipe first.' : null}
+            onSaved={(r) => recipe.setData(r)}
           />
-        </>
+        ) : null}
+        {editor}
       </RecipeSections>
     </>
   );
