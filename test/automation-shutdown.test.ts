@@ -5,10 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SHUTDOWN_GRACE_MS } from '../src/automation/automation.js';
 import { loadConfig } from '../src/common/config.js';
 import { Workspace } from '../src/workspace/workspace.js';
-import type { LoginAnswer, RunStarted } from './support/api-types.js';
+import type { RunStarted } from './support/api-types.js';
 import { api } from './support/http.js';
 import { startHttpReceiver, type HttpReceiver } from './support/receivers.js';
-import { spawnServer, stopServer, type SpawnedServer } from './support/spawn-server.js';
+import { adminTokenOf, spawnServer, stopServer, type SpawnedServer } from './support/spawn-server.js';
 
 /** Closing the HTTP server and the workspace after the grace; generous for a loaded machine. */
 const CLOSE_MARGIN_MS = 8_000;
@@ -32,10 +32,7 @@ describe('SIGTERM while the server is flooded by runs', () => {
     { timeout: 240_000 },
     async () => {
       server = await spawnServer(home, { LLANO_OUTBOUND_ALLOW: '127.0.0.1' });
-      const { token } = await api<LoginAnswer>(server.url, null, 'POST', '/api/auth/login', {
-        username: 'admin',
-        password: 'admin-password-for-tests',
-      });
+      const token = await adminTokenOf(server);
       const call = <T>(method: string, url: string, body?: unknown) => api<T>(server!.url, token, method, url, body);
       await call('POST', '/api/projects', { key: 'FLOOD' });
       // One run at a time, the rest queued; each hangs on its step, and its failure report hangs too.

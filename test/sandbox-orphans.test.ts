@@ -2,9 +2,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { LoginAnswer } from './support/api-types.js';
 import { api } from './support/http.js';
-import { spawnServer, stopServer, type SpawnedServer } from './support/spawn-server.js';
+import { adminTokenOf, spawnServer, stopServer, type SpawnedServer } from './support/spawn-server.js';
 
 /** Pids of the processes whose command line holds every one of `parts` (from /proc). */
 function processesWith(...parts: string[]): number[] {
@@ -50,10 +49,7 @@ describe('user code dies with its server', () => {
 
   it('a recipe’s Python process is killed when its server is killed with -9', { timeout: 300_000 }, async () => {
     server = await spawnServer(home);
-    const { token } = await api<LoginAnswer>(server.url, null, 'POST', '/api/auth/login', {
-      username: 'admin',
-      password: 'admin-password-for-tests',
-    });
+    const token = await adminTokenOf(server);
     const P = '/api/projects/ORPH';
     await api(server.url, token, 'POST', '/api/projects', { key: 'ORPH' });
     const form = new FormData();
