@@ -181,8 +181,8 @@ export async function datasetColumns(
 /**
  * Where a dataset's rows are, for the engine. `versionToken` identifies the data for
  * staleness: the version id for managed data, size+mtime for files, what the connection type
- * says for its tables; PostgreSQL tables read in place have no cheap token, so they count as
- * unchanged unless a build is forced.
+ * says for its tables (PostgreSQL: the table's statistics counts and columns, one query); null
+ * when the source cannot tell, which staleness reads as "always rebuilt".
  */
 export async function resolveSource(
   ws: Workspace,
