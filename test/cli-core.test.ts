@@ -87,7 +87,11 @@ describe('llano CLI on a workspace (no server)', () => {
     const jobs = await llano([...home, '-p', 'QA', '--json', 'job', 'list']);
     const jobId = parseJson<Job[]>(jobs.out)[0].id;
     expect((await llano([...home, '-p', 'QA', 'job', 'log', jobId])).out).toMatch(/wrote 2 rows to by_band/);
-    expect((await llano([...home, '-p', 'QA', 'flow'])).out).toMatch(/dataset\s+by_band\s+built/);
+    const flow = (await llano([...home, '-p', 'QA', 'flow'])).out;
+    expect(flow).toMatch(/upstream\s+downstream/);
+    // A dataset's upstream is the recipe that makes it; a recipe's, the datasets it reads.
+    expect(flow).toMatch(/dataset\s+by_band\s+built\s+r_by_band\s*\n/);
+    expect(flow).toMatch(/recipe\s+r_by_band\s+up to date\s+trec\s+by_band/);
   });
 
   it('imports a .csv.gz, round-trips a JSON download, prints numbers without float noise', async () => {

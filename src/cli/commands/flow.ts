@@ -281,8 +281,10 @@ export const flowCommands: CommandModule = (program, io) => {
         }>('GET', `/api/projects/${projectOf(io, g)}/flow`);
         if (g.json) return printRecord(io, g, flow);
         io.out(
+          // "upstream" and "downstream" rather than reads/writes: a dataset's upstream is the recipe
+          // that makes it, which it does not read.
           formatTable(
-            ['kind', 'name', 'state', 'reads', 'writes'],
+            ['kind', 'name', 'state', 'upstream', 'downstream'],
             flow.nodes.map((n) => [
               n.kind,
               n.name,
