@@ -87,6 +87,10 @@ describe('llano CLI on a workspace (no server)', () => {
     const jobs = await llano([...home, '-p', 'QA', '--json', 'job', 'list']);
     const jobId = parseJson<Job[]>(jobs.out)[0].id;
     expect((await llano([...home, '-p', 'QA', 'job', 'log', jobId])).out).toMatch(/wrote 2 rows to by_band/);
+    const again = await llano([...home, '-p', 'QA', 'build', 'by_band']);
+    expect(again.code, again.err).toBe(0);
+    expect(again.out).toMatch(/nothing to build, everything is up to date/);
+
     const flow = (await llano([...home, '-p', 'QA', 'flow'])).out;
     expect(flow).toMatch(/upstream\s+downstream/);
     // A dataset's upstream is the recipe that makes it; a recipe's, the datasets it reads.

@@ -42,6 +42,12 @@ async function followJob(io: CliIo, client: ApiClient, project: string, jobId: s
 }
 
 function printJob(io: CliIo, job: Job): void {
+  // A required build whose targets are all up to date runs nothing: say so rather than
+  // "succeeded in 0 ms", and how to rebuild anyway.
+  if (job.status === 'succeeded' && !job.activities?.length) {
+    io.out(`Job ${job.id}: nothing to build, everything is up to date (--mode only rebuilds the targets anyway)\n`);
+    return;
+  }
   io.out(
     `Job ${job.id}: ${job.status}${job.durationMs !== null ? ` in ${job.durationMs} ms` : ''}${job.error ? ` (${job.error})` : ''}\n`,
   );
