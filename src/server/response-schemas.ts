@@ -100,6 +100,10 @@ export const DataPage = loose({
   rows: z.array(z.array(z.unknown())),
   total: z.number(),
   offset: z.number().optional(),
+  cut: z
+    .array(z.tuple([z.number(), z.number(), z.number()]))
+    .optional()
+    .describe('Text cells cut to 10,000 characters: [row, column, characters in the whole value]'),
 });
 export const ColumnStats = loose({
   name: str,

@@ -60,6 +60,8 @@ export interface DataPage {
   rows: unknown[][];
   total: number;
   offset?: number;
+  /** Text cells the server cut: [row, column, characters in the whole value]. */
+  cut?: [number, number, number][];
 }
 
 export type { ColumnStats, HistogramBin } from '../../../src/engine/column-stats.js';
