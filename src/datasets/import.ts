@@ -97,7 +97,7 @@ export async function importDataset(
       lineage: { source: 'upload', fileName: request.fileName },
     });
   } catch (err) {
-    await failVersion(ws, pending);
+    await failVersion(ws, pending, { forget: true });
     throw err;
   }
   await ws.catalog.projects.touch(projectKey);
