@@ -5,7 +5,7 @@ import { badRequest } from '../../common/errors.js';
 import type { ColumnStats } from '../../engine/column-stats.js';
 import { collect, enc, globals, print, printRecord, projectOf, withClient } from '../command-kit.js';
 import { formatTable } from '../io.js';
-import { formatDistinct, formatTypedNumber, significantDigits } from '../number-format.js';
+import { formatAggregateNumber, formatDistinct, formatTypedNumber, significantDigits } from '../number-format.js';
 import { ProgressBar } from '../progress.js';
 import { storageFromFlags, type StorageFlags } from './dataset-storage.js';
 import { datasetPartitionCommands } from './dataset-partitions.js';
@@ -27,6 +27,7 @@ function statsRow(s: ColumnStats): unknown[] {
   const number = (v: unknown, type: string) => (typeof v === 'number' ? formatTypedNumber(v, type) : v);
   // Mean and deviation are computed in DOUBLE but cannot be more precise than the values.
   const derived = significantDigits(s.type) < 15 ? s.type : 'DOUBLE';
+  const aggregate = (v: unknown) => (typeof v === 'number' ? formatAggregateNumber(v, derived, s.count) : v);
   return [
     s.name,
     s.type,
@@ -35,8 +36,8 @@ function statsRow(s: ColumnStats): unknown[] {
     formatDistinct(s.distinct, s.distinctIsApproximate),
     number(s.min, s.type),
     number(s.max, s.type),
-    number(s.mean, derived),
-    number(s.stddev, derived),
+    aggregate(s.mean),
+    aggregate(s.stddev),
   ];
 }
 
