@@ -615,6 +615,12 @@ describe('.ipynb import and export', () => {
     expect(again.cells).toEqual(nb.cells);
     // The same file again is refused unless it replaces.
     expect((await s.upload(`${P}/notebooks/import`, content, 'Trec QA (v2).ipynb', writer)).status).toBe(409);
+    // …or comes in as a copy beside it, under the next free id.
+    const copy = await ok(importJson({ ipynb: await exportOf('Trec_QA_v2'), copy: true }), 201);
+    expect(copy.id).toBe('Trec_QA_v2_2');
+    expect(copy.cells).toEqual(nb.cells);
+    const third = await ok(importJson({ ipynb: await exportOf('Trec_QA_v2'), copy: true }), 201);
+    expect(third.id).toBe('Trec_QA_v2_3');
   });
 
   it('refuses malformed files with a 400 naming what is wrong', async () => {

@@ -9,14 +9,16 @@ export interface UploadProgress {
 }
 
 /**
- * Uploads one file as multipart field `file`. Uses XMLHttpRequest because fetch cannot
- * report upload progress. Resolves with the server's JSON answer.
+ * Uploads one file as multipart field `file`, after the text `fields` (the server reads fields
+ * sent before the file). Uses XMLHttpRequest because fetch cannot report upload progress.
+ * Resolves with the server's JSON answer.
  */
 export function uploadFile<T>(
   url: string,
   file: File,
   onProgress: (p: UploadProgress) => void,
   signal?: AbortSignal,
+  fields: Record<string, string> = {},
 ): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const xhr = new XMLHttpRequest();
@@ -42,6 +44,7 @@ export function uploadFile<T>(
     xhr.onabort = () => reject(new DOMException('Upload cancelled', 'AbortError'));
     signal?.addEventListener('abort', () => xhr.abort());
     const form = new FormData();
+    for (const [name, value] of Object.entries(fields)) form.append(name, value);
     form.append('file', file, file.name);
     xhr.send(form);
   });
