@@ -188,7 +188,7 @@ function localLevelScores(
   state: FilterState,
 ) {
   const m = bounds.length;
-  const { inverseF, gain, logF, weight, fadedFrom } = sequence;
+  const { inverseF, gain, logF, weight, weightSquareSum, logFSum, fadedFrom } = sequence;
   const { level, vv, vw, ww, sumLog, squares, fastFrom } = state;
   const steadyGain = gain[fadedFrom];
   const record = (i: number, j: number, stop: number) => {
@@ -216,24 +216,20 @@ function localLevelScores(
         let lv = level[i];
         let sv = vv[i];
         let sw = vw[i];
-        let sww = ww[i];
-        let sl = sumLog[i];
         for (; t < end; t++) {
           const k = t - a;
           const f = inverseF[k];
           const v = data[t] - origin - lv;
-          const w = weight[k];
           sv += v * v * f;
-          sw += v * w * f;
-          sww += w * w * f;
-          sl += logF[k];
+          sw += v * weight[k] * f;
           lv += gain[k] * v;
         }
         level[i] = lv;
         vv[i] = sv;
         vw[i] = sw;
-        ww[i] = sww;
-        sumLog[i] = sl;
+        // Σ weight²/F and Σ log F do not depend on the data: the sequence has them summed.
+        ww[i] = weightSquareSum[end - a];
+        sumLog[i] = logFSum[end - a];
       }
       fastFrom[i] = t;
       squares[i] = 0;
