@@ -464,6 +464,74 @@ describe('columns an insight names', () => {
   });
 });
 
+describe('check and scenario insights', () => {
+  it('check: the latest outcome of each check of the dataset, as the checks’ own run found them', async () => {
+    await ok(
+      s.call('PUT', `${P}/datasets/obs/checks`, {
+        token: writer,
+        body: {
+          checks: [
+            { type: 'not-null', column: 'trec' },
+            { type: 'metric-bounds', metric: 'records', error: { min: 1 } },
+          ],
+        },
+      }),
+    );
+    const run = await ok(
+      s.call<{ results: { check: string; outcome: string }[] }>('POST', `${P}/datasets/obs/checks/run`, {
+        token: writer,
+      }),
+    );
+    await ok(
+      s.call('POST', `${P}/insights`, {
+        token: writer,
+        body: { id: 'obs_checks', name: 'Checks of obs', type: 'check', dataset: 'obs' },
+      }),
+      201,
+    );
+    const data = await ok(s.call<Data>('GET', `${P}/insights/obs_checks/data`, { token: reader }));
+    expect(data.columns).toEqual(['check', 'outcome', 'message', 'value', 'runAt']);
+    expect(Object.fromEntries(data.rows.map((r) => [r[0], r[1]]))).toEqual(
+      Object.fromEntries(run.results.map((r) => [r.check, r.outcome])),
+    );
+    // The null trec values fail the not-null check; the row count is within its bounds.
+    expect(new Set(data.rows.map((r) => r[1]))).toEqual(new Set(['ERROR', 'OK']));
+  });
+
+  it('scenario: its last runs, oldest first, with their outcomes', async () => {
+    await ok(
+      s.call('POST', `${P}/scenarios`, {
+        token: writer,
+        body: { id: 'nightly', triggers: [{ type: 'manual' }], steps: [{ type: 'noop' }] },
+      }),
+      201,
+    );
+    const runIds: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const started = await ok(s.call<{ runId: string }>('POST', `${P}/scenarios/nightly/run`, { token: writer }), 202);
+      runIds.push(started.runId);
+      await expect
+        .poll(
+          async () =>
+            (await s.call<{ outcome: string | null }>('GET', `${P}/scenario-runs/${started.runId}`, { token: reader }))
+              .body.outcome,
+          { timeout: 60_000, interval: 100 },
+        )
+        .toBe('SUCCESS');
+    }
+    await ok(
+      s.call('POST', `${P}/insights`, {
+        token: writer,
+        body: { id: 'nightly_runs', name: 'Nightly runs', type: 'scenario', scenario: 'nightly' },
+      }),
+      201,
+    );
+    const data = await ok(s.call<Data>('GET', `${P}/insights/nightly_runs/data`, { token: reader }));
+    expect(data.columns).toEqual(['run', 'outcome', 'startedAt', 'durationMs']);
+    expect(data.rows.map((r) => [r[0], r[1]])).toEqual(runIds.map((id) => [id, 'SUCCESS']));
+  });
+});
+
 describe('cache, history, permissions', () => {
   it('caches a tile per dataset version: a new version answers new rows', async () => {
     const first = await chart({ kind: 'kpi', y: [{ agg: 'count' }] });
