@@ -109,9 +109,9 @@ export async function projectLibraries(
 
 /**
  * Writes the project's library files into `dir` (the `lib/` folder next to the code: a recipe
- * run's, a notebook's, a webapp's); answers the folder. A folder that outlives one run (notebooks,
- * webapps) loses the files of libraries deleted since; a file whose content is the same is left
- * as it is (a TypeScript bundle built from it stays valid). `files`: already listed.
+ * run's, a notebook's, a webapp's); answers the folder. The folder is the libraries': where it
+ * outlives one run (notebooks, webapps), a code file there that is no library (any more) is
+ * removed; a file whose content is the same is left as it is. `files`: already listed.
  */
 export async function writeLibraryFiles(
   ws: Workspace,
