@@ -1,30 +1,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { Plugin } from 'esbuild';
-import { insideAny, realpathOr } from '../common/real-path.js';
-
-/** The server's packages: a cell's files may import them by name, read at bundle time (as code recipes do). */
-const SERVER_PACKAGES = fileURLToPath(new URL('../../node_modules/', import.meta.url));
-
-/**
- * Lets esbuild read only the notebook's folder, the project's libraries and the server's packages:
- * the bundle is built by the server, which may read far more than the kernel may.
- */
-function confinedTo(roots: string[]): Plugin {
-  const allowed = [...roots.map(realpathOr), realpathOr(SERVER_PACKAGES)];
-  return {
-    name: 'llano-notebook-folder',
-    setup(build) {
-      build.onLoad({ filter: /.*/ }, (args) =>
-        insideAny(realpathOr(args.path), allowed)
-          ? undefined
-          : { errors: [{ text: `${args.path} is outside the notebook's folder and the project's libraries` }] },
-      );
-    },
-  };
-}
+import { pathToFileURL } from 'node:url';
+import { bundleConfinedTo } from '../sandbox/index.js';
 
 /**
  * What a TypeScript cell's `import … from "./lib/bands.ts"` (a relative path: a project library, a
@@ -49,7 +27,7 @@ export async function bundleCellImport(specifier: string, workDir: string, libra
       absWorkingDir: path.resolve(workDir),
       logLevel: 'silent',
       nodePaths: libraryPaths,
-      plugins: [confinedTo([workDir, ...libraryPaths])],
+      plugins: [bundleConfinedTo([workDir, ...libraryPaths], "the notebook's folder and the project's libraries")],
       banner: {
         js: "import { createRequire as __llanoRequire } from 'node:module'; const require = __llanoRequire(import.meta.url);",
       },
