@@ -201,6 +201,37 @@ describe('notebooks', () => {
     expect(syntax).toMatchObject({ type: 'error', name: 'SyntaxError' });
   }, 60_000);
 
+  it('imports the project library files in Python and TypeScript cells as code recipes do, as they are now; no file outside', async () => {
+    const library = (name: string, content: string) =>
+      ok(s.call('POST', `${P}/libraries`, { token: writer, body: { name, content } }), 201);
+    const replace = (name: string, content: string) =>
+      ok(s.call('PUT', `${P}/libraries/${name}`, { token: writer, body: { name, content } }));
+    await library('helpers.py', 'def triple(x):\n    return 3 * x\n');
+    await library('helpers_ts.ts', 'export const triple = (x: number): number => 3 * x;\n');
+    // A file of the workspace outside the notebook's folder (here: next to the project folders).
+    writeFileSync(path.join(s.home, 'data', 'outside.ts'), "export const secret = 'outside';\n");
+    await create({
+      id: 'libs',
+      name: 'Libraries',
+      cells: [
+        { type: 'python', source: 'from helpers import triple\ntriple(14)' },
+        { type: 'typescript', source: 'import { triple } from "./lib/helpers_ts.ts";\ntriple(14)' },
+        { type: 'python', source: 'import importlib, helpers\nimportlib.reload(helpers)\nhelpers.triple(14)' },
+        { type: 'typescript', source: 'import { secret } from "../../../outside.ts";\nsecret' },
+      ],
+    });
+    expect(texts((await run('libs', 0)).outputs)).toEqual(['42']);
+    expect(texts((await run('libs', 1)).outputs)).toEqual(['42']);
+    // A changed library: the files are rewritten; the next import (TypeScript) or reload (Python) sees it.
+    await replace('helpers.py', 'def triple(x):\n    return 4 * x\n');
+    await replace('helpers_ts.ts', 'export const triple = (x: number): number => 4 * x;\n');
+    expect(texts((await run('libs', 2)).outputs)).toEqual(['56']);
+    expect(texts((await run('libs', 1)).outputs)).toEqual(['56']);
+    const outside = (await run('libs', 3)).outputs[0];
+    expect(outside).toMatchObject({ type: 'error', name: 'ImportError' });
+    expect(JSON.stringify(outside)).toContain("outside the notebook's folder");
+  }, 120_000);
+
   /** Follows a session's cell events over HTTP (as the page does); resolves once the server follows it. */
   async function follow(id: string, session: string) {
     const events = await followEvents(`${s.url}${P}/notebooks/${id}/events?session=${session}`, writer);

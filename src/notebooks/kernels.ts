@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { badRequest, LlanoError } from '../common/errors.js';
 import { namedPythonInterpreter } from '../recipes/code/code-environments.js';
+import { LIBRARY_FOLDER, writeLibraryFiles } from '../recipes/code/code-libraries.js';
 import { assertObjectName } from '../common/names.js';
 import { SandboxError, sandboxLimits, sandboxPool, type SandboxLimits, type SandboxSpec } from '../sandbox/index.js';
 import { workspaceSlot, type Workspace } from '../workspace/workspace.js';
@@ -9,6 +10,7 @@ import type { CellOutput, KernelLanguage } from './notebook-types.js';
 import { runProjectSql } from './sql-cell.js';
 import { appendOutput } from './stream-outputs.js';
 import { prepareTypeScriptCell } from './typescript-cell.js';
+import { bundleCellImport } from './typescript-cell-imports.js';
 
 /** A kernel nobody ran a cell in for this long is stopped (its variables are lost, like a Jupyter kernel culled when idle). */
 const KERNEL_IDLE_SECONDS = 30 * 60;
@@ -119,15 +121,20 @@ export async function runInKernel(
         executionCount: null,
       };
     }
+  const workDir = notebookWorkDir(ws, ref.projectKey, ref.notebookId);
+  // The project's libraries as they are now, at the paths code recipes import them from (a module
+  // a kernel imported before stays as imported until reloaded or the kernel restarts, as in Jupyter).
+  const lib = await writeLibraryFiles(ws, ref.projectKey, path.join(workDir, LIBRARY_FOLDER));
   if (language === 'typescript') {
-    const prepared = await prepareTypeScriptCell(source);
+    const prepared = await prepareTypeScriptCell(source, (specifier) => bundleCellImport(specifier, workDir, [lib]));
     if ('error' in prepared) return { outputs: [{ type: 'error', ...prepared.error }], executionCount: null };
     code = prepared.code;
   }
   const spec = (): SandboxSpec => ({
     language,
     entry: KERNEL_ENTRIES[language],
-    workDir: notebookWorkDir(ws, ref.projectKey, ref.notebookId),
+    workDir,
+    libraryPaths: [lib],
     // The Python harness reads the entry under its file confinement; the TypeScript one is bundled beforehand.
     readPaths: language === 'python' ? [path.dirname(KERNEL_ENTRIES.python)] : [],
     limits: sandboxLimits(ws, capped(ws, limits)),
