@@ -2,7 +2,7 @@ import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
-import pg from 'pg';
+import { postgresDriver } from '../common/postgres-driver.js';
 import { withCatalogLock } from './catalog-lock.js';
 import { migrateToLatest } from './migrations.js';
 import { withStatementCache } from './statement-cache.js';
@@ -15,9 +15,6 @@ export interface CatalogDatabase {
   dialect: Dialect;
   close(): Promise<void>;
 }
-
-// PostgreSQL returns BIGINT (int8) as strings by default; our counts fit in doubles.
-pg.types.setTypeParser(20, (v) => Number(v));
 
 /**
  * The catalog file and its WAL and shared-memory files readable by the server's user only (0600):
@@ -38,7 +35,7 @@ export async function openCatalogDatabase(options: { url?: string; home: string 
   let dialect: Dialect;
   if (options.url && /^postgres(ql)?:\/\//.test(options.url)) {
     dialect = 'postgres';
-    const pool = new pg.Pool({ connectionString: options.url, max: 10 });
+    const pool = new (postgresDriver().Pool)({ connectionString: options.url, max: 10 });
     // An idle connection dropped by the server (restart, failover, admin command) must not
     // crash the process: the pool discards it and the next query opens a new one.
     pool.on('error', () => undefined);

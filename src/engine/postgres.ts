@@ -2,7 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import pg from 'pg';
+import type pg from 'pg';
+import { postgresDriver } from '../common/postgres-driver.js';
 import { badRequest, LlanoError } from '../common/errors.js';
 import { quoteIdent } from '../common/names.js';
 import { binEdges, singleBin, toHistogram, TOP_VALUES, type ColumnStats } from './column-stats.js';
@@ -53,7 +54,7 @@ const jsonTypes: pg.CustomTypesConfig = {
     if (oid === OID.numeric) return (v) => Number(v);
     if (oid === OID.date || oid === OID.timestamp || oid === OID.timestamptz) return asText;
     // pg types its parsers as any; a text parser takes the value's text.
-    return pg.types.getTypeParser(oid, format ?? 'text') as (value: string) => unknown;
+    return postgresDriver().types.getTypeParser(oid, format ?? 'text') as (value: string) => unknown;
   },
 };
 /** Every value as PostgreSQL's text, for loading into DuckDB with explicit casts. */
@@ -62,7 +63,7 @@ const textTypes = { getTypeParser: () => asText } as unknown as pg.CustomTypesCo
 /** PostgreSQL errors are the user's to fix (bad SQL, wrong filter value): 400 with PostgreSQL's message. */
 export function postgresError(error: unknown): LlanoError {
   if (error instanceof LlanoError) return error;
-  if (error instanceof pg.DatabaseError)
+  if (error instanceof postgresDriver().DatabaseError)
     return badRequest(`PostgreSQL: ${error.message}`, { code: error.code, position: error.position });
   return badRequest(`PostgreSQL: ${error instanceof Error ? error.message : String(error)}`);
 }

@@ -10,15 +10,17 @@ export interface UploadProgress {
 
 /**
  * Uploads one file as multipart field `file`, after the text `fields` (the server reads fields
- * sent before the file). Uses XMLHttpRequest because fetch cannot report upload progress.
- * Resolves with the server's JSON answer.
+ * sent before the file); or, with `asBody`, as the request body itself, for routes that take a
+ * file as is (a dataset's upload, the file's name in ?filename=): the server then writes it to
+ * disk without scanning every byte for a multipart boundary. Uses XMLHttpRequest because fetch
+ * cannot report upload progress. Resolves with the server's JSON answer.
  */
 export function uploadFile<T>(
   url: string,
   file: File,
   onProgress: (p: UploadProgress) => void,
   signal?: AbortSignal,
-  fields: Record<string, string> = {},
+  { fields = {}, asBody = false }: { fields?: Record<string, string>; asBody?: boolean } = {},
 ): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const xhr = new XMLHttpRequest();
@@ -43,6 +45,11 @@ export function uploadFile<T>(
     xhr.onerror = () => reject(toApiError(0, null, 'The upload was interrupted: cannot reach the Llano server.'));
     xhr.onabort = () => reject(new DOMException('Upload cancelled', 'AbortError'));
     signal?.addEventListener('abort', () => xhr.abort());
+    if (asBody) {
+      xhr.setRequestHeader('content-type', 'application/octet-stream');
+      xhr.send(file);
+      return;
+    }
     const form = new FormData();
     for (const [name, value] of Object.entries(fields)) form.append(name, value);
     form.append('file', file, file.name);

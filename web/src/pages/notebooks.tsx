@@ -41,7 +41,7 @@ export default function NotebooksPage() {
     if (!chosen) return;
     setError(null);
     const send = (fields: Record<string, string> = {}) =>
-      uploadFile<NotebookInfo>(projectApi(key, 'notebooks', 'import'), chosen, () => undefined, undefined, fields);
+      uploadFile<NotebookInfo>(projectApi(key, 'notebooks', 'import'), chosen, () => undefined, undefined, { fields });
     try {
       let made: NotebookInfo;
       try {
