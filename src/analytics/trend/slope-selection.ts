@@ -120,6 +120,9 @@ const DRAW_PER_POINT = 4;
  */
 const INSERTION_BUDGET = 4;
 
+/** Points per run sorted by insertion before a merge sort's passes (fewer passes over the array). */
+const RUN = 16;
+
 /** The points in the order of u = y − t·x at a threshold t, and the number of slopes below t. */
 interface Ordered {
   order: Int32Array;
@@ -400,13 +403,21 @@ class BracketSelection {
     let dstKey = this.scratchKey;
     for (let i = 0; i < n; i++) srcKey[i] = this.key[src[i]];
     let inversions = 0;
+    let start = 1;
     if (nearlySorted) {
-      const sorted = this.insertionSort(mode, cap);
+      const sorted = this.insertionSort(mode, cap, 0, n, INSERTION_BUDGET * n, 0);
       if (sorted.inversions > cap) return -1;
       if (sorted.done) return sorted.inversions;
       inversions = sorted.inversions;
+    } else {
+      // Runs of RUN points by insertion first: the merge passes over the whole array start wider.
+      for (let lo = 0; lo < n; lo += RUN) {
+        inversions = this.insertionSort(mode, cap, lo, Math.min(lo + RUN, n), Infinity, inversions).inversions;
+        if (inversions > cap) return -1;
+      }
+      start = RUN;
     }
-    for (let width = 1; width < n; width *= 2) {
+    for (let width = start; width < n; width *= 2) {
       for (let lo = 0; lo < n; lo += 2 * width) {
         const mid = Math.min(lo + width, n);
         const hi = Math.min(lo + 2 * width, n);
@@ -459,16 +470,22 @@ class BracketSelection {
    * points {@link INSERTION_BUDGET} × n places (or passed `cap` pairs), with a sorted prefix and the
    * rest as it was.
    */
-  private insertionSort(mode: MergeMode, cap: number): { inversions: number; done: boolean } {
-    const { n, seq } = this;
+  private insertionSort(
+    mode: MergeMode,
+    cap: number,
+    from: number,
+    to: number,
+    budget: number,
+    first: number,
+  ): { inversions: number; done: boolean } {
+    const { seq } = this;
     const key = this.sortedKey;
-    const budget = INSERTION_BUDGET * n;
-    let inversions = 0;
-    for (let j = 1; j < n; j++) {
+    let inversions = first;
+    for (let j = from + 1; j < to; j++) {
       const kq = key[j];
       if (!(kq < key[j - 1])) continue;
       let p = j - 1;
-      while (p > 0 && kq < key[p - 1]) p--;
+      while (p > from && kq < key[p - 1]) p--;
       const q = seq[j];
       if (mode === DRAW) this.draw(seq, p, j, q, inversions);
       else if (mode === KEEP) this.keep(seq, p, j, q);
@@ -480,7 +497,7 @@ class BracketSelection {
       }
       seq[p] = q;
       key[p] = kq;
-      if (inversions > cap || inversions > budget) return { inversions, done: false };
+      if (inversions > cap || inversions - first > budget) return { inversions, done: false };
     }
     return { inversions, done: true };
   }
