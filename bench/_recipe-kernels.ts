@@ -5,7 +5,7 @@
  * `node --import tsx bench/_recipe-kernels.ts [FILE.parquet]` (default: the year that
  * `npm run bench analytics-recipes` caches). With `BENCH_BASE=/path/to/other/checkout` that
  * checkout's kernels run on the same batch, alternated round by round, and the outputs are
- * compared. CPU time of this process, BENCH_RUNS rounds (default 2).
+ * compared. CPU time of this process, BENCH_RUNS rounds (default 2); BENCH_KERNELS=trend,… for some kernels only.
  */
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -43,11 +43,15 @@ const cpuMs = (fn: () => void) => {
   const used = process.cpuUsage(start);
   return (used.user + used.system) / 1000;
 };
-const specs: KernelSpec[] = [
-  { kind: 'trend', alpha: 0.05, perDay: 86_400e6 },
-  { kind: 'changepoints' },
-  { kind: 'outliers', method: 'robust-z', window: 0 },
-];
+// BENCH_KERNELS=trend,outliers: only those kernels.
+const only = process.env.BENCH_KERNELS?.split(',');
+const specs = (
+  [
+    { kind: 'trend', alpha: 0.05, perDay: 86_400e6 },
+    { kind: 'changepoints' },
+    { kind: 'outliers', method: 'robust-z', window: 0 },
+  ] satisfies KernelSpec[]
+).filter((s) => !only || only.includes(s.kind));
 console.log(`| kernel | CPU, this checkout |${other ? ' CPU, base | same output |' : ''}`);
 console.log(`| --- | ---: |${other ? ' ---: | --- |' : ''}`);
 for (const spec of specs) {

@@ -114,6 +114,15 @@ type MergeMode = typeof COUNT | typeof DRAW | typeof KEEP;
  */
 const DRAW_PER_POINT = 4;
 
+/**
+ * Places an insertion sort may move points, per point, before the merge passes take over: a
+ * start with more inverted pairs than that is not nearly sorted.
+ */
+const INSERTION_BUDGET = 4;
+
+/** Points per run sorted by insertion before a merge sort's passes (fewer passes over the array). */
+const RUN = 16;
+
 /** The points in the order of u = y − t·x at a threshold t, and the number of slopes below t. */
 interface Ordered {
   order: Int32Array;
@@ -374,15 +383,19 @@ class BracketSelection {
     this.seq.set(this.lowOrder);
     // t = +∞: u ~ −t·x, so the order of −x (not centred: that could round two x into one).
     for (let i = 0; i < n; i++) key[i] = t === Infinity ? -sx[i] : sy[i] - t * cx[i];
-    return this.mergeSort(mode, cap);
+    // Kept pairs are few (a narrow bracket's), so the order at the low end is nearly sorted at t.
+    return this.mergeSort(mode, cap, mode === KEEP);
   }
 
   /**
    * Stable bottom-up merge sort of `seq` by `key`, counting strict inversions, and handing the
    * inverted pairs to {@link draw} or {@link sift} by `mode`; −1 once there are more than `cap`.
-   * The keys move along with the points, so that comparisons read memory in order.
+   * The keys move along with the points, so that comparisons read memory in order. A
+   * `nearlySorted` start (few pairs change places) is first sorted by insertion, O(n + pairs
+   * inverted), where the merge passes cost n · log n whatever the order; past a budget the
+   * insertion stops and the merge passes sort the rest: each pair is inverted once either way.
    */
-  private mergeSort(mode: MergeMode, cap: number): number {
+  private mergeSort(mode: MergeMode, cap: number, nearlySorted = false): number {
     const { n } = this;
     let src = this.seq;
     let dst = this.scratch;
@@ -390,7 +403,21 @@ class BracketSelection {
     let dstKey = this.scratchKey;
     for (let i = 0; i < n; i++) srcKey[i] = this.key[src[i]];
     let inversions = 0;
-    for (let width = 1; width < n; width *= 2) {
+    let start = 1;
+    if (nearlySorted) {
+      const sorted = this.insertionSort(mode, cap, 0, n, INSERTION_BUDGET * n, 0);
+      if (sorted.inversions > cap) return -1;
+      if (sorted.done) return sorted.inversions;
+      inversions = sorted.inversions;
+    } else {
+      // Runs of RUN points by insertion first: the merge passes over the whole array start wider.
+      for (let lo = 0; lo < n; lo += RUN) {
+        inversions = this.insertionSort(mode, cap, lo, Math.min(lo + RUN, n), Infinity, inversions).inversions;
+        if (inversions > cap) return -1;
+      }
+      start = RUN;
+    }
+    for (let width = start; width < n; width *= 2) {
       for (let lo = 0; lo < n; lo += 2 * width) {
         const mid = Math.min(lo + width, n);
         const hi = Math.min(lo + 2 * width, n);
@@ -435,6 +462,44 @@ class BracketSelection {
     }
     if (src !== this.seq) this.seq.set(src);
     return inversions;
+  }
+
+  /**
+   * Insertion sort of `seq` by `sortedKey` (stable: a point passes only greater keys), handing each
+   * point's passed points to {@link draw} or {@link keep} as a merge does; stops once it has moved
+   * points {@link INSERTION_BUDGET} × n places (or passed `cap` pairs), with a sorted prefix and the
+   * rest as it was.
+   */
+  private insertionSort(
+    mode: MergeMode,
+    cap: number,
+    from: number,
+    to: number,
+    budget: number,
+    first: number,
+  ): { inversions: number; done: boolean } {
+    const { seq } = this;
+    const key = this.sortedKey;
+    let inversions = first;
+    for (let j = from + 1; j < to; j++) {
+      const kq = key[j];
+      if (!(kq < key[j - 1])) continue;
+      let p = j - 1;
+      while (p > from && kq < key[p - 1]) p--;
+      const q = seq[j];
+      if (mode === DRAW) this.draw(seq, p, j, q, inversions);
+      else if (mode === KEEP) this.keep(seq, p, j, q);
+      inversions += j - p;
+      // Points move a few places: a loop is quicker than copyWithin's call.
+      for (let k = j; k > p; k--) {
+        seq[k] = seq[k - 1];
+        key[k] = key[k - 1];
+      }
+      seq[p] = q;
+      key[p] = kq;
+      if (inversions > cap || inversions - first > budget) return { inversions, done: false };
+    }
+    return { inversions, done: true };
   }
 
   /**
