@@ -79,19 +79,31 @@ function keepStoredSecrets(c: Connection, stored: Connection | undefined): void 
     );
 }
 
+/** Whether `inner` is `outer` or lies below it (both absolute; `/` holds everything). */
+function isWithin(inner: string, outer: string): boolean {
+  const rel = path.relative(outer, inner);
+  return rel === '' || (rel !== '..' && !rel.startsWith('..' + path.sep) && !path.isAbsolute(rel));
+}
+
 /**
  * A connection may not read the workspace's own files (catalog.db with every connection's
  * secrets, data/ with every project's datasets): project members would read them through it.
- * Compared as real paths, so a symbolic link into the home is refused too.
+ * That is a path inside the home, and as much a folder holding it (`/`, a parent of the home):
+ * its files would be the home's files under a longer name. Compared as real paths, so a symbolic
+ * link into the home (or to a parent of it) is refused too.
  */
 function refuseWorkspaceFiles(ws: Workspace, c: Connection): void {
   const real = (p: string) => (existsSync(p) ? realpathSync(p) : path.resolve(p));
   const home = real(ws.config.home);
   for (const p of connectionType(c.type).serverPaths?.(settingsOf(c)) ?? []) {
     const target = real(p);
-    if (target === home || target.startsWith(home + path.sep))
+    if (isWithin(target, home))
       throw badRequest(
         `Connection ${c.name}: ${p} is inside the workspace home (${ws.config.home}); Llano's own files cannot be read through a connection`,
+      );
+    if (isWithin(home, target))
+      throw badRequest(
+        `Connection ${c.name}: ${p} contains the workspace home (${ws.config.home}); Llano's own files cannot be read through a connection: choose a folder outside it`,
       );
   }
 }
