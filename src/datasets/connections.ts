@@ -6,7 +6,7 @@ import { badRequest, conflict, forbidden, notFound } from '../common/errors.js';
 import { parseOr400 } from '../common/parse.js';
 import { assertObjectName } from '../common/names.js';
 import type { Settings } from '../connectors/connector.js';
-import { connectionType, settingsOf, type StoredConnection } from '../connectors/registry.js';
+import { connectionType, connectionTypes, settingsOf, type StoredConnection } from '../connectors/registry.js';
 import { DATASET_KIND, type DatasetDefinition } from './definitions.js';
 import type { Workspace } from '../workspace/workspace.js';
 
@@ -21,7 +21,9 @@ export const ConnectionSchema = z
   .passthrough();
 export type Connection = StoredConnection & Settings;
 
-const KIND = 'connection';
+/** The catalog kind of connections. */
+export const CONNECTION_KIND = 'connection';
+const KIND = CONNECTION_KIND;
 const SECRET = '********';
 const URL_PASSWORD = /(\/\/[^:/@]+:)([^@]*)@/;
 
@@ -33,6 +35,20 @@ export function redactConnection(c: Connection): Connection {
   for (const key of type.secretUrls ?? [])
     if (typeof out[key] === 'string') out[key] = out[key].replace(URL_PASSWORD, `$1${SECRET}@`);
   return out;
+}
+
+/**
+ * Where a stored connection keeps its secrets, for the catalog to encrypt them at rest
+ * (`ObjectStore.declareSecrets`): its type's `secrets`, and its `secretUrls` holding a password (whole).
+ */
+export function eachConnectionSecret(body: Record<string, unknown>, each: (value: string) => string): void {
+  const type = typeof body.type === 'string' ? connectionTypes().find((t) => t.type === body.type) : undefined;
+  if (!type) return;
+  for (const key of type.secrets ?? []) if (typeof body[key] === 'string') body[key] = each(body[key]);
+  for (const key of type.secretUrls ?? []) {
+    const url = body[key];
+    if (typeof url === 'string' && URL_PASSWORD.test(url)) body[key] = each(url);
+  }
 }
 
 /** A setting as compared for a change: a URL without its password (the password is a secret of its own). */
