@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, renameSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadScenario } from '../src/automation/scenarios-service.js';
+import { LOCAL_ADMIN } from '../src/catalog/access.js';
 import { Catalog } from '../src/catalog/catalog.js';
 import { SEALED_PREFIX, SECRET_KEY_FILE } from '../src/catalog/secret-box.js';
 import { getConnection } from '../src/datasets/connections.js';
+import { exportProjectFolder } from '../src/transfer/project-export.js';
 import { startPostgres, type RunningPostgres } from './support/embedded-postgres.js';
 import { startTestServer, type TestServer } from './support/llano-server.js';
 
@@ -144,6 +146,27 @@ describe('secrets at rest in a SQLite catalog', () => {
       status: 400,
       message: expect.stringMatching(/^LLANO_SECRET_KEY must be 32 bytes/) as unknown,
     });
+  });
+
+  it('show in history and exports redacted: neither encrypted nor in the clear, the host still readable', async () => {
+    const history = await s.call<unknown[]>('GET', `${P}/history/connection/ops`, { token: s.adminToken });
+    expect(history.status).toBe(200);
+    const dir = mkdtempSync(path.join(tmpdir(), 'llano-secrets-export-'));
+    try {
+      await exportProjectFolder(s.ws, LOCAL_ADMIN, KEY, path.join(dir, 'out'), { revisions: true });
+      const files = readdirSync(path.join(dir, 'out'), { recursive: true, withFileTypes: true }).filter((f) =>
+        f.isFile(),
+      );
+      const exported = files.map((f) => readFileSync(path.join(f.parentPath, f.name), 'utf8')).join('\n');
+      for (const shown of [JSON.stringify(history.body), exported]) {
+        for (const secret of SECRETS) expect(shown).not.toContain(secret);
+        expect(shown).not.toContain(SEALED_PREFIX);
+        expect(shown).toContain('postgres://ops:********@db.example.org:5432/ops');
+      }
+      expect(exported).toContain('smtp.example.org');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses a saved value that looks encrypted (only the store writes those)', async () => {

@@ -53,7 +53,7 @@ export interface ObjectWrite<T> extends ObjectRef {
 export type SecretFields = (body: Record<string, unknown>, each: (value: string) => string) => void;
 
 /** Who owns a stored body, as an error about its secrets names it. */
-const ownerOf = (r: { kind: string; name: string; project_key: string }) =>
+export const ownerOf = (r: { kind: string; name: string; project_key: string }) =>
   `${r.kind} ${r.name} in project ${r.project_key}`;
 
 /** One object's row (a build step reads a few: its output, its inputs, their quality settings). */
@@ -97,8 +97,12 @@ export class ObjectStore {
     return copy;
   }
 
-  /** A stored body's JSON read back, secrets decrypted (whatever the kind: reading never depends on a declaration). */
-  private opened(json: string, owner: string): unknown {
+  /**
+   * A stored body's JSON read back, secrets decrypted (whatever the kind: reading never depends on
+   * a declaration). `owner` names it in an error ("connection ops in project DE"). For code reading
+   * the tables itself (a project export).
+   */
+  readStored(json: string, owner: string): unknown {
     if (!json.includes(`"${SEALED_PREFIX}`)) return JSON.parse(json);
     return JSON.parse(json, (_key, value: unknown) =>
       typeof value === 'string' && this.box.isSealed(value) ? this.box.open(value, owner) : value,
@@ -110,7 +114,7 @@ export class ObjectStore {
       projectKey: row.project_key,
       kind: row.kind,
       name: row.name,
-      body: this.opened(row.body, ownerOf(row)) as T,
+      body: this.readStored(row.body, ownerOf(row)) as T,
       revision: row.revision,
       updatedAt: row.updated_at,
       updatedBy: row.updated_by,
@@ -331,7 +335,7 @@ export class ObjectStore {
     return rows.map((r) => ({
       revision: r.revision,
       action: r.action as Revision['action'],
-      body: r.body === null ? null : this.opened(r.body, ownerOf(r)),
+      body: r.body === null ? null : this.readStored(r.body, ownerOf(r)),
       author: r.author,
       createdAt: r.created_at,
     }));
@@ -371,7 +375,7 @@ export class ObjectStore {
     if (!row) throw notFound(`${kind} ${name} has no revision ${revision}`);
     if (row.body === null)
       throw conflict(`Revision ${revision} of ${kind} ${name} is a deletion; pick an earlier revision`);
-    return this.opened(row.body, ownerOf({ kind, name, project_key: projectKey }));
+    return this.readStored(row.body, ownerOf({ kind, name, project_key: projectKey }));
   }
 }
 

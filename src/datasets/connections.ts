@@ -38,6 +38,21 @@ export function redactConnection(c: Connection): Connection {
 }
 
 /**
+ * A stored body of any revision as members may read it (history, exports): like `redactConnection`,
+ * and for a type no longer known, its `password` and every URL's password hidden.
+ */
+export function redactStoredConnection(body: unknown): unknown {
+  if (!body || typeof body !== 'object') return body;
+  const c = body as Connection;
+  if (connectionTypes().some((t) => t.type === c.type)) return redactConnection(c);
+  const out: Connection = { ...c };
+  for (const [key, value] of Object.entries(out))
+    if (key === 'password' && value !== undefined) out[key] = SECRET;
+    else if (typeof value === 'string') out[key] = value.replace(URL_PASSWORD, `$1${SECRET}@`);
+  return out;
+}
+
+/**
  * Where a stored connection keeps its secrets, for the catalog to encrypt them at rest
  * (`ObjectStore.declareSecrets`): its type's `secrets`, and its `secretUrls` holding a password (whole).
  */
