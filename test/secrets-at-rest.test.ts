@@ -204,5 +204,7 @@ describe('secrets at rest in a PostgreSQL catalog shared by two servers', () => 
     expect((await loadScenario(servers[1].ws, KEY, 'nightly')).reporters[1]).toMatchObject({
       smtp: { password: SMTP_PASSWORD },
     });
+    // Nothing is left in the clear for the start-up pass.
+    expect(await servers[1].ws.catalog.objects.sealStoredSecrets()).toBe(0);
   });
 });

@@ -159,8 +159,10 @@ export class ObjectStore {
 
   /** A stored JSON with its clear secrets encrypted, or null when it has none left. */
   private resealed(kind: ObjectKind, json: string): string | null {
-    const sealed = JSON.stringify(this.sealed(kind, JSON.parse(json)));
-    return sealed === json ? null : sealed;
+    const body: unknown = JSON.parse(json);
+    // Compared as this process writes JSON: a catalog may give the text back spaced otherwise.
+    const [before, after] = [JSON.stringify(body), JSON.stringify(this.sealed(kind, body))];
+    return after === before ? null : after;
   }
 
   async get<T>(projectKey: string, kind: ObjectKind, name: string, db: Db = this.db): Promise<StoredObject<T> | null> {
