@@ -9,6 +9,7 @@ import { Catalog } from '../src/catalog/catalog.js';
 import { SEALED_PREFIX, SECRET_KEY_FILE } from '../src/catalog/secret-box.js';
 import { getConnection } from '../src/datasets/connections.js';
 import { exportProjectFolder } from '../src/transfer/project-export.js';
+import { importProjectFolder } from '../src/transfer/project-import.js';
 import { startPostgres, type RunningPostgres } from './support/embedded-postgres.js';
 import { startTestServer, type TestServer } from './support/llano-server.js';
 
@@ -164,6 +165,18 @@ describe('secrets at rest in a SQLite catalog', () => {
         expect(shown).toContain('postgres://ops:********@db.example.org:5432/ops');
       }
       expect(exported).toContain('smtp.example.org');
+
+      // Imported, the fresh secrets an import sets are stored encrypted too (objects and revisions).
+      await importProjectFolder(s.ws, LOCAL_ADMIN, path.join(dir, 'out'), 'SEC2');
+      const imported = await s.ws.catalog.objects.get<{ password: string }>('SEC2', 'connection', 'ops');
+      expect(imported?.body.password).toMatch(/^\S{8,}$/);
+      const rows = await s.ws.catalog.db
+        .selectFrom('objects')
+        .select('body')
+        .where('project_key', '=', 'SEC2')
+        .execute();
+      expect(JSON.stringify(rows)).not.toContain(imported?.body.password);
+      expect(JSON.stringify(rows)).toContain(SEALED_PREFIX);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -98,6 +98,17 @@ export class ObjectStore {
   }
 
   /**
+   * A body's JSON as the catalog stores it: its kind's secrets encrypted. For `put`, and for code
+   * writing the tables itself (a project import).
+   */
+  storedJson(kind: ObjectKind, name: string, body: unknown): string {
+    // Only the store writes encrypted values: one given would be read back as a secret.
+    if (JSON.stringify(body).includes(`"${SEALED_PREFIX}`))
+      throw badRequest(`${kind} ${name}: a value may not start with "${SEALED_PREFIX}"`);
+    return JSON.stringify(this.sealed(kind, body));
+  }
+
+  /**
    * A stored body's JSON read back, secrets decrypted (whatever the kind: reading never depends on
    * a declaration). `owner` names it in an error ("connection ops in project DE"). For code reading
    * the tables itself (a project export).
@@ -216,11 +227,7 @@ export class ObjectStore {
   /** Same as `put`, inside a caller's transaction. */
   async putIn<T>(trx: Transaction<CatalogTables>, write: ObjectWrite<T>): Promise<StoredObject<T>> {
     const { projectKey, kind, name, body, author, ...options } = write;
-    const plain = JSON.stringify(body);
-    // Only the store writes encrypted values: one given would be read back as a secret.
-    if (plain.includes(`"${SEALED_PREFIX}`))
-      throw badRequest(`${kind} ${name}: a value may not start with "${SEALED_PREFIX}"`);
-    const json = JSON.stringify(this.sealed(kind, body));
+    const json = this.storedJson(kind, name, body);
     const kb = Buffer.byteLength(json) / 1024;
     if (kb > this.maxKb)
       throw badRequest(
