@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
@@ -322,6 +322,25 @@ describe('connections: source tables, secrets and read-only reads', () => {
         expect(refused.body.error.message).toContain('is inside the workspace home');
       }
       expect((await as('admin', 'GET', '/connections/steal')).status).toBe(404);
+    });
+
+    it('cannot be read through a folder that contains the home: / and a parent of the home are refused', async () => {
+      for (const root of ['/', path.dirname(s.home)]) {
+        const refused = await as<Refusal>('admin', 'POST', '/connections', { name: 'above', type: 'filesystem', root });
+        expect(refused.status).toBe(400);
+        expect(refused.body.error.message).toContain(`${root} contains the workspace home`);
+      }
+      expect((await as('admin', 'GET', '/connections/above')).status).toBe(404);
+      // A sibling whose name only starts like the home's is outside it.
+      const sibling = `${s.home}-sibling`;
+      mkdirSync(sibling);
+      try {
+        const saved = await as('admin', 'POST', '/connections', { name: 'beside', type: 'filesystem', root: sibling });
+        expect(saved.status).toBe(201);
+        expect((await as('admin', 'DELETE', '/connections/beside')).status).toBe(204);
+      } finally {
+        rmSync(sibling, { recursive: true });
+      }
     });
   });
 });

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { SCENARIO_KIND } from '../automation/kinds.js';
 import { saveVariables, VARIABLES_KIND } from '../automation/project-variables.js';
 import { recoverInterruptedWork } from '../automation/recovery.js';
-import { redactStoredScenario } from '../automation/scenario-secrets.js';
+import { eachScenarioSecret, redactStoredScenario } from '../automation/scenario-secrets.js';
+import { CONNECTION_KIND, eachConnectionSecret } from '../datasets/connections.js';
 import { saveScenario } from '../automation/scenarios-service.js';
 import { startScheduler, stopScheduler, type Scheduler, type SchedulerOptions } from '../automation/scheduler.js';
 import { installSystemDatasets } from '../automation/system-datasets.js';
@@ -35,6 +36,9 @@ import { sweepLeftovers } from '../workspace/leftovers.js';
  * as system datasets. Idempotent.
  */
 export function installCapabilities(ws: Workspace): void {
+  // Secrets are encrypted in the catalog where these say they are (read back whatever the kind).
+  ws.catalog.objects.declareSecrets(CONNECTION_KIND, eachConnectionSecret);
+  ws.catalog.objects.declareSecrets(SCENARIO_KIND, eachScenarioSecret);
   registerHistoryKind(ws, SCENARIO_KIND, saveScenario, redactStoredScenario);
   registerHistoryKind(ws, VARIABLES_KIND, saveVariables);
   installQuality(ws);
@@ -91,6 +95,11 @@ export async function bootstrapWorkspace(ws: Workspace, options: BootOptions = {
       : await recoverInterruptedWork(ws);
   // Scratch and temporary files of processes that are gone (older than any live work): start-up sweep.
   if (options.recover !== false) await sweepLeftovers(ws);
+  // Secrets saved before they were encrypted (objects and revisions) are encrypted once; servers take turns.
+  if (options.recover !== false)
+    await withCatalogLock(ws.catalog.db, ws.catalog.dialect, 'llano.seal-secrets', () =>
+      ws.catalog.objects.sealStoredSecrets(),
+    );
   // A catalog from before the search index gets it filled once.
   await fillSearchIndexIfEmpty(ws);
   // Servers starting together on an empty catalog take turns here: the first creates `admin`, and

@@ -145,6 +145,31 @@ export function redactScenario(s: Scenario, options: { showTokens: boolean }): S
   return copy;
 }
 
+/** A secret that is a string, or each string of an object of them (a webhook's headers). */
+const eachString = (v: unknown, each: (value: string) => string): unknown =>
+  typeof v === 'string'
+    ? each(v)
+    : v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, eachString(x, each)]))
+      : v;
+
+/**
+ * Where a stored scenario body (any revision, not parsed) keeps its secrets, for the catalog to
+ * encrypt them at rest (`ObjectStore.declareSecrets`): webhook-trigger tokens, the secret paths of
+ * its reporters and steps, and URLs holding a password (whole). The same places `redactScenario` hides.
+ */
+export function eachScenarioSecret(body: Record<string, unknown>, each: (value: string) => string): void {
+  const s = body as unknown as Scenario;
+  const triggers = Array.isArray(s.triggers) ? s.triggers : [];
+  for (const t of triggers) if (t?.type === 'webhook' && typeof t.token === 'string') t.token = each(t.token);
+  for (const holder of secretHolders({ ...s, triggers }).flat()) {
+    for (const path of holder.paths)
+      walk(holder.config, path, (parent, key) => (parent[key] = eachString(parent[key], each)));
+    if (typeof holder.config.url === 'string' && URL_PASSWORD.test(holder.config.url))
+      holder.config.url = each(holder.config.url);
+  }
+}
+
 /** A stored body of any revision (not parsed: old revisions may not parse any more) with every secret hidden. */
 export function redactStoredScenario(body: unknown): unknown {
   if (!body || typeof body !== 'object') return body;

@@ -6,7 +6,7 @@ import { badRequest, conflict, forbidden, notFound } from '../common/errors.js';
 import { parseOr400 } from '../common/parse.js';
 import { assertObjectName } from '../common/names.js';
 import type { Settings } from '../connectors/connector.js';
-import { connectionType, settingsOf, type StoredConnection } from '../connectors/registry.js';
+import { connectionType, connectionTypes, settingsOf, type StoredConnection } from '../connectors/registry.js';
 import { DATASET_KIND, type DatasetDefinition } from './definitions.js';
 import type { Workspace } from '../workspace/workspace.js';
 
@@ -21,7 +21,9 @@ export const ConnectionSchema = z
   .passthrough();
 export type Connection = StoredConnection & Settings;
 
-const KIND = 'connection';
+/** The catalog kind of connections. */
+export const CONNECTION_KIND = 'connection';
+const KIND = CONNECTION_KIND;
 const SECRET = '********';
 const URL_PASSWORD = /(\/\/[^:/@]+:)([^@]*)@/;
 
@@ -33,6 +35,35 @@ export function redactConnection(c: Connection): Connection {
   for (const key of type.secretUrls ?? [])
     if (typeof out[key] === 'string') out[key] = out[key].replace(URL_PASSWORD, `$1${SECRET}@`);
   return out;
+}
+
+/**
+ * A stored body of any revision as members may read it (history, exports): like `redactConnection`,
+ * and for a type no longer known, its `password` and every URL's password hidden.
+ */
+export function redactStoredConnection(body: unknown): unknown {
+  if (!body || typeof body !== 'object') return body;
+  const c = body as Connection;
+  if (connectionTypes().some((t) => t.type === c.type)) return redactConnection(c);
+  const out: Connection = { ...c };
+  for (const [key, value] of Object.entries(out))
+    if (key === 'password' && value !== undefined) out[key] = SECRET;
+    else if (typeof value === 'string') out[key] = value.replace(URL_PASSWORD, `$1${SECRET}@`);
+  return out;
+}
+
+/**
+ * Where a stored connection keeps its secrets, for the catalog to encrypt them at rest
+ * (`ObjectStore.declareSecrets`): its type's `secrets`, and its `secretUrls` holding a password (whole).
+ */
+export function eachConnectionSecret(body: Record<string, unknown>, each: (value: string) => string): void {
+  const type = typeof body.type === 'string' ? connectionTypes().find((t) => t.type === body.type) : undefined;
+  if (!type) return;
+  for (const key of type.secrets ?? []) if (typeof body[key] === 'string') body[key] = each(body[key]);
+  for (const key of type.secretUrls ?? []) {
+    const url = body[key];
+    if (typeof url === 'string' && URL_PASSWORD.test(url)) body[key] = each(url);
+  }
 }
 
 /** A setting as compared for a change: a URL without its password (the password is a secret of its own). */
@@ -79,19 +110,31 @@ function keepStoredSecrets(c: Connection, stored: Connection | undefined): void 
     );
 }
 
+/** Whether `inner` is `outer` or lies below it (both absolute; `/` holds everything). */
+function isWithin(inner: string, outer: string): boolean {
+  const rel = path.relative(outer, inner);
+  return rel === '' || (rel !== '..' && !rel.startsWith('..' + path.sep) && !path.isAbsolute(rel));
+}
+
 /**
  * A connection may not read the workspace's own files (catalog.db with every connection's
  * secrets, data/ with every project's datasets): project members would read them through it.
- * Compared as real paths, so a symbolic link into the home is refused too.
+ * That is a path inside the home, and as much a folder holding it (`/`, a parent of the home):
+ * its files would be the home's files under a longer name. Compared as real paths, so a symbolic
+ * link into the home (or to a parent of it) is refused too.
  */
 function refuseWorkspaceFiles(ws: Workspace, c: Connection): void {
   const real = (p: string) => (existsSync(p) ? realpathSync(p) : path.resolve(p));
   const home = real(ws.config.home);
   for (const p of connectionType(c.type).serverPaths?.(settingsOf(c)) ?? []) {
     const target = real(p);
-    if (target === home || target.startsWith(home + path.sep))
+    if (isWithin(target, home))
       throw badRequest(
         `Connection ${c.name}: ${p} is inside the workspace home (${ws.config.home}); Llano's own files cannot be read through a connection`,
+      );
+    if (isWithin(home, target))
+      throw badRequest(
+        `Connection ${c.name}: ${p} contains the workspace home (${ws.config.home}); Llano's own files cannot be read through a connection: choose a folder outside it`,
       );
   }
 }

@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { LOCAL_ADMIN, type Principal } from '../catalog/access.js';
 import { LlanoError, tooLarge, toLlanoError, TooManyRequests, uploadTooLargeMessage } from '../common/errors.js';
 import { VERSION } from '../common/version.js';
+import { isFileAccessRefusal } from '../engine/engine-errors.js';
 import { checkReadiness } from '../workspace/readiness.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { enforceAccess } from './access-hook.js';
@@ -91,6 +92,9 @@ export async function buildServer(ws: Workspace, options: ServerOptions = {}): P
     else if (status && status >= 400 && status < 500) e = new LlanoError('bad_request', status, (err as Error).message);
     else e = toLlanoError(err);
     if (e.status >= 500) app.log.error(err);
+    // A file read the sandbox refused is someone reaching past their data: logged as a refusal.
+    if (e.status === 400 && isFileAccessRefusal(e.message))
+      request.auditNote = { ...request.auditNote, category: 'denied', detail: { refused: 'file access' } };
     // A body refused as too large may still be arriving: the connection closes after the answer,
     // so the server neither keeps reading it nor reuses a connection in the middle of it.
     if (e.status === 413) void reply.header('connection', 'close');

@@ -16,6 +16,7 @@ const templateOf = (request: FastifyRequest) => (request.routeOptions.url ?? '')
 /**
  * Whether an answer refused the caller: any 403, and a 404 on a project that exists to a signed-in
  * caller who is not its member (non-members are told it does not exist, the log says what happened).
+ * (A file read the engine's sandbox refused, a 400, is marked by the error handler instead.)
  * A sign-in's own refusals stay `auth`.
  */
 async function refusal(
@@ -48,11 +49,13 @@ export function registerAuditHook(app: FastifyInstance, ws: Workspace): void {
     if (request.routeOptions.config?.serviceCaller) return;
     const spec = request.routeOptions.config?.audit;
     const method = request.method;
-    if (!request.routeOptions.url || !isAudited(method, reply.statusCode, spec)) return;
+    // The error handler marks a refused file read (a 400) as `denied`: recorded like a 403.
+    const refusedRead = request.auditNote?.category === 'denied';
+    if (!request.routeOptions.url || !(refusedRead || isAudited(method, reply.statusCode, spec))) return;
     try {
       const template = templateOf(request);
       const base = defaultClassification(method, template, request);
-      const denied = await refusal(ws, request, reply.statusCode, base.project);
+      const denied = refusedRead || (await refusal(ws, request, reply.statusCode, base.project));
       if (reply.statusCode === 404 && !denied) return;
       const object = spec?.object?.(request);
       const { detail: noteDetail, ...note } = request.auditNote ?? {};

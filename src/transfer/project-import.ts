@@ -82,7 +82,7 @@ function readObjects(ws: Workspace, principal: Principal, dir: string, p: Projec
         if (kind === 'scenario' && !principal.isAdmin && body && typeof body === 'object')
           (body as { runAs?: string }).runAs = principal.username;
         const name = nameOfFile(stem);
-        const json = JSON.stringify(withFreshSecrets(body));
+        const json = ws.catalog.objects.storedJson(kind, name, withFreshSecrets(body));
         if (Buffer.byteLength(json) / 1024 > ws.config.maxObjectKb)
           throw badRequest(
             `${kind} ${name} is over the limit of ${ws.config.maxObjectKb} KB for one object (LLANO_MAX_OBJECT_KB)`,
@@ -123,7 +123,7 @@ async function writeObjects(
             name: h.name,
             revision: r.revision,
             action: r.action,
-            body: r.body === null ? null : JSON.stringify(r.body),
+            body: r.body === null ? null : ws.catalog.objects.storedJson(h.kind, h.name, r.body),
             author: r.author,
             created_at: r.createdAt,
           })

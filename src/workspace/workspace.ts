@@ -75,7 +75,12 @@ export class Workspace {
     mkdirSync(path.join(tmpDir, 'duckdb'), { recursive: true });
     let catalog: Catalog;
     try {
-      catalog = await Catalog.open({ url: config.catalogUrl, home: config.home, maxObjectKb: config.maxObjectKb });
+      catalog = await Catalog.open({
+        url: config.catalogUrl,
+        home: config.home,
+        maxObjectKb: config.maxObjectKb,
+        secretKey: config.secretKey,
+      });
     } catch (error) {
       closeProcessTmp(tmpDir);
       throw error;

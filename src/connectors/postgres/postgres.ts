@@ -16,7 +16,7 @@ import {
   withReadOnlyPostgresClient,
   type PostgresConnectionInfo,
 } from '../../engine/postgres-connection.js';
-import { executeSelectInPostgres } from '../../engine/sql-exec.js';
+import { executeSelectInPostgres } from '../../engine/postgres-pushdown.js';
 import { postgresTableToken } from './postgres-table-token.js';
 import type { DuckDb } from '../../engine/duckdb.js';
 import type { ExternalTableSource } from '../../engine/table-source.js';
