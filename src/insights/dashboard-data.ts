@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events';
 import type { Principal } from '../catalog/access.js';
 import { badRequest, toLlanoError } from '../common/errors.js';
 import type { Workspace } from '../workspace/workspace.js';
+import { rememberChartSizes } from './chart-sizes-seen.js';
 import { checkSharedViewerFilters, dashboardFilterColumns } from './dashboard-filters.js';
 import { getDashboard } from './dashboards-service.js';
 import { insightData, type DataRequest } from './insight-data.js';
@@ -57,6 +58,12 @@ export async function dashboardData(
   await refuseUnknownFilters(ws, projectKey, dashboard, request.filters, answers);
   const tiles = Object.fromEntries(answers);
   if (!request.sizes?.size) return { tiles };
+  // The page's charts as a browser draws them, unfiltered: the tile warmer draws their pictures
+  // at these sizes after the next build (chart-sizes-seen.ts). Only the page's own tiles are kept.
+  if (!request.filters?.length) {
+    const onPage = new Map([...request.sizes].filter(([insight]) => insights.includes(insight)));
+    await rememberChartSizes(ws, projectKey, id, pageNumber, onPage);
+  }
   return { tiles, pictures: await tilePictures(ws, projectKey, answers, request.sizes) };
 }
 
