@@ -676,6 +676,22 @@ describe('cache, history, permissions', () => {
     expect(after.pictures!.ahead_bar.svg).toMatch(/^<svg width="320" height="160"/);
     expect(after.pictures!.ahead_bar.svg).not.toBe(drawn.pictures!.ahead_bar.svg);
 
+    // A browser that drew the page live at other sizes tells them: drawn now, there at the next visit.
+    const told = { page: 1, sizes: 'ahead_bar:360x150' };
+    const path = `${P}/dashboards/ahead/sizes`;
+    await ok(s.call('POST', path, { token: reader, body: told }), 204);
+    expect(await chartSizesSeen(s.ws, 'DASH', 'ahead_bar')).toEqual([{ width: 360, height: 150 }]);
+    await picturesDrawn(s.ws);
+    const next = await ok(s.call<PageData>('GET', `${P}/dashboards/ahead/data?sizes=${told.sizes}`, { token: reader }));
+    expect(next.pictures!.ahead_bar.svg).toMatch(/^<svg width="360" height="150"/);
+    expect((await s.call('POST', path, { token: outsider, body: told })).status).toBe(404);
+    const bad = await s.call<{ error: { message: string } }>('POST', path, {
+      token: reader,
+      body: { page: 1, sizes: 'ahead_bar:360' },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/sizes: "ahead_bar:360" is not insight:WIDTHxHEIGHT/);
+
     // A deleted dashboard's sizes are forgotten: its charts are no longer drawn ahead.
     await ok(s.call('DELETE', `${P}/dashboards/ahead`, { token: writer }), 204);
     expect(await chartSizesSeen(s.ws, 'DASH', 'ahead_bar')).toEqual([]);

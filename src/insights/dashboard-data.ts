@@ -25,6 +25,8 @@ export async function dashboardData(
     page?: number;
     /** The size the browser draws each tile's chart at: the answer carries their pictures (tile-pictures.ts). */
     sizes?: Map<string, PictureSize>;
+    /** Pictures not drawn yet are drawn at once rather than a second later (`dashboardSizesSeen`). */
+    drawSoon?: boolean;
   } = {},
 ): Promise<DashboardData> {
   const dashboard = await getDashboard(ws, principal, projectKey, id);
@@ -64,7 +66,7 @@ export async function dashboardData(
     const onPage = new Map([...request.sizes].filter(([insight]) => insights.includes(insight)));
     await rememberChartSizes(ws, projectKey, id, pageNumber, onPage);
   }
-  return { tiles, pictures: await tilePictures(ws, projectKey, answers, request.sizes) };
+  return { tiles, pictures: await tilePictures(ws, projectKey, answers, request.sizes, request.drawSoon) };
 }
 
 /**
@@ -92,4 +94,20 @@ async function refuseUnknownFilters(
     throw badRequest(
       `filter: no column ${unknown.join(', ')} in the datasets of the tiles of dashboard ${dashboard.id} (page filters apply to tiles whose dataset has the column)`,
     );
+}
+
+/**
+ * A browser has just drawn a page's charts live (it had no sizes to send, or they changed) and
+ * tells their sizes: those kept for the tile warmer, and the pictures not drawn yet drawn now,
+ * while that browser is idle, so its next visit shows them at once instead of drawing live again.
+ */
+export async function dashboardSizesSeen(
+  ws: Workspace,
+  principal: Principal,
+  projectKey: string,
+  id: string,
+  page: number,
+  sizes: Map<string, PictureSize>,
+): Promise<void> {
+  await dashboardData(ws, principal, projectKey, id, { page, sizes, drawSoon: true });
 }

@@ -170,6 +170,7 @@ export async function tilePictures(
   projectKey: string,
   answers: [string, InsightData | TileError][],
   sizes: Map<string, PictureSize>,
+  soon = false,
 ): Promise<Record<string, ChartPicture>> {
   // Side by side: those kept on disk are read at once. A Map, as `__proto__` is a valid insight name.
   const pictures = new Map<string, ChartPicture>();
@@ -178,7 +179,7 @@ export async function tilePictures(
       const size = sizes.get(id);
       if (!size || 'error' in answer) return;
       const stored = await ws.catalog.objects.get<Insight>(projectKey, INSIGHT_KIND, id);
-      const picture = stored ? await pictureOf(ws, projectKey, stored.body, answer, size) : null;
+      const picture = stored ? await pictureOf(ws, projectKey, stored.body, answer, size, soon) : null;
       if (picture) pictures.set(id, picture);
     }),
   );
