@@ -61,10 +61,11 @@ export async function dashboardData(
   const tiles = Object.fromEntries(answers);
   if (!request.sizes?.size) return { tiles };
   // The page's charts as a browser draws them, unfiltered: the tile warmer draws their pictures
-  // at these sizes after the next build (chart-sizes-seen.ts). Only the page's own tiles are kept.
+  // at these sizes after the next build (chart-sizes-seen.ts). Only the page's own tiles are kept;
+  // not waited for (a changed size is a file written), and a failure only loses the sizes.
   if (!request.filters?.length) {
     const onPage = new Map([...request.sizes].filter(([insight]) => insights.includes(insight)));
-    await rememberChartSizes(ws, projectKey, id, pageNumber, onPage);
+    rememberChartSizes(ws, projectKey, id, pageNumber, onPage).catch(() => {});
   }
   return { tiles, pictures: await tilePictures(ws, projectKey, answers, request.sizes, request.drawSoon) };
 }
