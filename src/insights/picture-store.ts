@@ -38,11 +38,17 @@ export class PictureStore {
   async read(key: string): Promise<ChartPicture | null> {
     const name = fileName(key);
     const index = await this.loadIndex();
-    const entry = index.get(name);
-    if (!entry) return null;
     try {
-      const stored = JSON.parse(await readFile(path.join(this.dir, name), 'utf8')) as { key: string } & ChartPicture;
+      // Also when not in the index: another server of the same home may have drawn it since.
+      const text = await readFile(path.join(this.dir, name), 'utf8');
+      const stored = JSON.parse(text) as { key: string } & ChartPicture;
       if (stored.key !== key) return null;
+      let entry = index.get(name);
+      if (!entry) {
+        entry = { bytes: Buffer.byteLength(text), at: 0 };
+        index.set(name, entry);
+        this.bytes += entry.bytes;
+      }
       // Read: kept longer than those nobody reads (the file's time, so also after a restart).
       entry.at = Date.now();
       const when = new Date(entry.at);
@@ -68,8 +74,9 @@ export class PictureStore {
       return;
     }
     this.bytes -= index.get(name)?.bytes ?? 0;
-    index.set(name, { bytes: text.length, at: Date.now() });
-    this.bytes += text.length;
+    const bytes = Buffer.byteLength(text);
+    index.set(name, { bytes, at: Date.now() });
+    this.bytes += bytes;
     if (this.bytes > this.keptBytes) await this.dropOldest(index);
   }
 
