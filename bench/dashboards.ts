@@ -13,7 +13,10 @@
  * (tiles cached in memory). Tile queries over HTTP, warm, with the empty-cache cold ones as the
  * reference measured in the same run on the same data. Medians of BENCH_RUNS (default 3) runs.
  * Each fresh server listens on a new port, so cold is also a cold browser cache: the page's code
- * is fetched and compiled again (the session cookie, not bound to a port, is kept). A tile that
+ * is fetched and compiled again (the session cookie, not bound to a port, is kept), and the
+ * browser has no chart sizes to send (kept per origin): cold loads draw live. Pictures drawn in
+ * an earlier run are kept on disk (src/insights/picture-store.ts), so from the second run on
+ * every warm load finds them; the first run's first warm load is a first visit's (drawn live). A tile that
  * fails shows its error: it counts as settled and is reported after the table.
  * Run: `npm run bench dashboards`.
  */

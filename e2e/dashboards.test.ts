@@ -292,13 +292,16 @@ describe('web UI: chart builder and dashboards', () => {
     try {
       const { page, context } = visitor;
       await logIn(page, 'viewer', 'viewer-password-1');
-      // First visit: no sizes kept yet, the charts are drawn live; their sizes are kept for the next one.
+      // First visit: no sizes kept yet, the charts are drawn live; their sizes are kept for the next
+      // one, and told to the server, which draws the pictures at once.
+      const told = page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith('/dashboards/odd/sizes'));
       await page.goto(`/projects/${KEY}/dashboards/odd`);
       await page.locator('[aria-label="Odd bars"] canvas').waitFor();
       const kept = await page.waitForFunction(() => localStorage.getItem('llano.chartSizes:DASHUI/odd/1'));
       const sizes = (await kept.jsonValue()) as string;
       expect(sizes).toMatch(/^odd_bar:\d+x\d+,odd_pie:\d+x\d+$/);
-      // The server draws them in the background after the first request that asks.
+      expect((await told).postDataJSON()).toEqual({ page: 1, sizes });
+      // Drawn in the background: the data request carries them once drawn.
       const url = `/api/projects/${KEY}/dashboards/odd/data?sizes=${sizes}`;
       for (let i = 0; i < 100; i++) {
         const answer = await admin.call<{ pictures?: Record<string, unknown> }>('GET', url);

@@ -4,7 +4,12 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveSource } from '../src/datasets/datasets.js';
 import { dashboardExportHtml } from '../src/insights/dashboard-export.js';
-import { picturesDrawn } from '../src/insights/tile-pictures.js';
+import { startWorkspace } from '../src/app/start-workspace.js';
+import { LOCAL_ADMIN } from '../src/catalog/access.js';
+import { chartSizesSeen } from '../src/insights/chart-sizes-seen.js';
+import { dashboardData } from '../src/insights/dashboard-data.js';
+import { parsePictureSizes, picturesDrawn } from '../src/insights/tile-pictures.js';
+import { tilesWarmed } from '../src/insights/tile-warmer.js';
 import { llano } from './support/cli.js';
 import { startTestServer, type TestServer } from './support/llano-server.js';
 import { decodePng } from './support/png.js';
@@ -690,6 +695,74 @@ describe('cache, history, permissions', () => {
     const bad = await s.call<{ error: { message: string } }>('GET', `${url}?sizes=pic_bar:300`, { token: reader });
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toMatch(/sizes: "pic_bar:300" is not insight:WIDTHxHEIGHT/);
+  });
+
+  it("keeps a page's pictures across a restart, and draws them after a new version at the sizes last seen", async () => {
+    type Picture = { svg: string; width: number; height: number };
+    type PageData = { tiles: Record<string, Data>; pictures?: Record<string, Picture> };
+    // A dataset of its own: a new version of it leaves the other tests' data alone.
+    expect((await s.upload(`${P}/datasets/ahead/upload`, CSV, 'ahead.csv')).status).toBe(201);
+    const chart = { kind: 'bar', x: { column: 'band' }, y: [{ agg: 'count' }] };
+    await ok(
+      s.call('POST', `${P}/insights`, {
+        token: writer,
+        body: { id: 'ahead_bar', name: 'ahead_bar', type: 'chart', dataset: 'ahead', chart },
+      }),
+      201,
+    );
+    const tiles = [{ insight: 'ahead_bar', x: 0, y: 0, w: 6, h: 4 }];
+    const dashboard = { id: 'ahead', name: 'Ahead', pages: [{ title: 'one', tiles }] };
+    await ok(s.call('POST', `${P}/dashboards`, { token: writer, body: dashboard }), 201);
+    const url = `${P}/dashboards/ahead/data?sizes=ahead_bar:320x160,not_on_page:40x40`;
+    expect((await ok(s.call<PageData>('GET', url, { token: reader }))).pictures).toEqual({});
+    await picturesDrawn(s.ws);
+    const drawn = await ok(s.call<PageData>('GET', url, { token: reader }));
+    expect(drawn.pictures!.ahead_bar).toMatchObject({ width: 320, height: 160 });
+    // The sizes of the page's own charts are kept for the tile warmer; a filtered page's are not.
+    expect(await chartSizesSeen(s.ws, 'DASH', 'ahead_bar')).toEqual([{ width: 320, height: 160 }]);
+    expect(await chartSizesSeen(s.ws, 'DASH', 'not_on_page')).toEqual([]);
+    await ok(s.call('GET', `${P}/dashboards/ahead/data?sizes=ahead_bar:500x200&filters=band:eq:3`, { token: reader }));
+    expect(await chartSizesSeen(s.ws, 'DASH', 'ahead_bar')).toEqual([{ width: 320, height: 160 }]);
+
+    // Another server over the same home (a restart): the picture is there at the first request.
+    const restarted = await startWorkspace(s.ws.config);
+    try {
+      const sizes = parsePictureSizes('ahead_bar:320x160');
+      const page = await dashboardData(restarted.ws, LOCAL_ADMIN, 'DASH', 'ahead', { sizes });
+      expect(page.pictures).toEqual(drawn.pictures);
+    } finally {
+      await restarted.close();
+    }
+
+    // A new version: the warmer computes the tile and draws its picture before anyone asks.
+    const more = CSV + '3,30.0,2024-01-07 00:00:00+00,8\n3,31.0,2024-01-07 01:00:00+00,9\n';
+    expect((await s.upload(`${P}/datasets/ahead/upload`, more, 'ahead.csv')).status).toBe(201);
+    await tilesWarmed(s.ws);
+    await picturesDrawn(s.ws);
+    const after = await ok(s.call<PageData>('GET', url, { token: reader }));
+    expect(after.tiles.ahead_bar.rows).not.toEqual(drawn.tiles.ahead_bar.rows);
+    expect(after.pictures!.ahead_bar.svg).toMatch(/^<svg width="320" height="160"/);
+    expect(after.pictures!.ahead_bar.svg).not.toBe(drawn.pictures!.ahead_bar.svg);
+
+    // A browser that drew the page live at other sizes tells them: drawn now, there at the next visit.
+    const told = { page: 1, sizes: 'ahead_bar:360x150' };
+    const path = `${P}/dashboards/ahead/sizes`;
+    await ok(s.call('POST', path, { token: reader, body: told }), 204);
+    expect(await chartSizesSeen(s.ws, 'DASH', 'ahead_bar')).toEqual([{ width: 360, height: 150 }]);
+    await picturesDrawn(s.ws);
+    const next = await ok(s.call<PageData>('GET', `${P}/dashboards/ahead/data?sizes=${told.sizes}`, { token: reader }));
+    expect(next.pictures!.ahead_bar.svg).toMatch(/^<svg width="360" height="150"/);
+    expect((await s.call('POST', path, { token: outsider, body: told })).status).toBe(404);
+    const bad = await s.call<{ error: { message: string } }>('POST', path, {
+      token: reader,
+      body: { page: 1, sizes: 'ahead_bar:360' },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/sizes: "ahead_bar:360" is not insight:WIDTHxHEIGHT/);
+
+    // A deleted dashboard's sizes are forgotten: its charts are no longer drawn ahead.
+    await ok(s.call('DELETE', `${P}/dashboards/ahead`, { token: writer }), 204);
+    expect(await chartSizesSeen(s.ws, 'DASH', 'ahead_bar')).toEqual([]);
   });
 });
 

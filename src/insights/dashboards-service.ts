@@ -7,6 +7,7 @@ import { parseOr400 } from '../common/parse.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { DashboardSchema } from './insight-schema.js';
 import type { Dashboard, DashboardInfo } from './insight-types.js';
+import { forgetDashboardSizes } from './chart-sizes-seen.js';
 import { INSIGHT_KIND } from './insights-service.js';
 
 /** The object kind of dashboards in the versioned object store. */
@@ -74,4 +75,5 @@ export async function deleteDashboard(
 ): Promise<void> {
   await ws.catalog.projects.authorizeRight(principal, projectKey, 'manage-dashboards');
   await ws.catalog.objects.delete({ projectKey, kind: DASHBOARD_KIND, name: id, author: principal.username });
+  await forgetDashboardSizes(ws, projectKey, id);
 }

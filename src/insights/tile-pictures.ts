@@ -1,10 +1,13 @@
 import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { badRequest } from '../common/errors.js';
 import { workspaceSlot, type Workspace } from '../workspace/workspace.js';
 import type { ChartPicture } from './chart-picture.js';
 import { ChartPictureDrawer } from './chart-picture-drawer.js';
 import type { Insight, InsightData, TileError } from './insight-types.js';
 import { INSIGHT_KIND } from './insights-service.js';
+import { chartSizesSeen } from './chart-sizes-seen.js';
+import { pictureStoreOf, type PictureStore } from './picture-store.js';
 import { tileChartOption } from './tile-chart.js';
 
 /** The size a browser draws a tile's chart at, in CSS pixels (what it measured on its last visit). */
@@ -39,6 +42,14 @@ export function parsePictureSizes(text: string): Map<string, PictureSize> {
   return sizes;
 }
 
+/**
+ * What draws the pictures, in their keys (memory and disk): ECharts' version, and a number to
+ * raise when how an option is drawn here changes (chart-picture.ts), so a kept picture is never
+ * one of the old drawing.
+ */
+const { version: ECHARTS_VERSION } = createRequire(import.meta.url)('echarts/package.json') as { version: string };
+const PICTURES_OF = `echarts ${ECHARTS_VERSION} #1`;
+
 /** Pictures kept, by the characters of their SVG: a 20-tile page is about half a million. */
 const KEPT_CHARACTERS = 64_000_000;
 /** Pictures waiting to be drawn at most: more asked for meanwhile are asked again on a later visit. */
@@ -64,16 +75,38 @@ class PictureCache {
   private closed = false;
   readonly drawer = new ChartPictureDrawer();
 
-  /** The picture of `key` if drawn; otherwise null, and `draw` is queued. */
-  get(key: string, draw: () => Promise<ChartPicture>): ChartPicture | null {
+  /** The picture of `key` if in memory, else null. */
+  kept(key: string): ChartPicture | null {
     const hit = this.entries.get(key);
+    if (!hit) return null;
+    this.entries.delete(key);
+    this.entries.set(key, hit);
+    return hit;
+  }
+
+  /**
+   * The picture of `key`: in memory, else on disk (the project's store), else null and `draw` is
+   * queued, its picture kept in both. `soon`: drawn at once rather than after `DRAW_AFTER_MS`
+   * (the tile warmer's, drawn before anyone asks).
+   */
+  async get(
+    key: string,
+    store: PictureStore,
+    draw: () => Promise<ChartPicture>,
+    soon = false,
+  ): Promise<ChartPicture | null> {
+    const hit = this.kept(key) ?? (await store.read(key));
     if (hit) {
-      this.entries.delete(key);
-      this.entries.set(key, hit);
+      if (!this.entries.has(key)) this.keep(key, hit);
       return hit;
     }
-    if (!this.closed && this.waiting.size < WAITING) this.waiting.set(key, draw);
-    this.drawing ??= new Promise((resolve) => setTimeout(resolve, DRAW_AFTER_MS).unref()).then(() =>
+    if (!this.closed && this.waiting.size < WAITING && !this.waiting.has(key))
+      this.waiting.set(key, async () => {
+        const picture = await draw();
+        await store.write(key, picture);
+        return picture;
+      });
+    this.drawing ??= (soon ? Promise.resolve() : new Promise((r) => setTimeout(r, DRAW_AFTER_MS).unref())).then(() =>
       this.drawWaiting(),
     );
     return null;
@@ -137,18 +170,50 @@ export async function tilePictures(
   projectKey: string,
   answers: [string, InsightData | TileError][],
   sizes: Map<string, PictureSize>,
+  soon = false,
 ): Promise<Record<string, ChartPicture>> {
-  const pictures: Record<string, ChartPicture> = {};
-  for (const [id, answer] of answers) {
-    const size = sizes.get(id);
-    if (!size || 'error' in answer) continue;
-    const stored = await ws.catalog.objects.get<Insight>(projectKey, INSIGHT_KIND, id);
-    const option = stored ? tileChartOption(stored.body, answer) : null;
-    if (!option) continue;
-    const key = `${size.width}x${size.height} ${createHash('sha256').update(JSON.stringify(option)).digest('base64url')}`;
-    const cache = picturesOf(ws);
-    const picture = cache.get(key, () => cache.drawer.draw(option, size.width, size.height));
-    if (picture) pictures[id] = picture;
-  }
-  return pictures;
+  // Side by side: those kept on disk are read at once. A Map, as `__proto__` is a valid insight name.
+  const pictures = new Map<string, ChartPicture>();
+  await Promise.all(
+    answers.map(async ([id, answer]) => {
+      const size = sizes.get(id);
+      if (!size || 'error' in answer) return;
+      const stored = await ws.catalog.objects.get<Insight>(projectKey, INSIGHT_KIND, id);
+      const picture = stored ? await pictureOf(ws, projectKey, stored.body, answer, size, soon) : null;
+      if (picture) pictures.set(id, picture);
+    }),
+  );
+  // In the page's order, as the answers are.
+  return Object.fromEntries(answers.flatMap(([id]) => (pictures.has(id) ? [[id, pictures.get(id)!]] : [])));
+}
+
+/** The picture of a tile's chart at `size` if drawn (memory or disk); if not, it is queued. */
+async function pictureOf(
+  ws: Workspace,
+  projectKey: string,
+  insight: Insight,
+  answer: InsightData,
+  size: PictureSize,
+  soon = false,
+): Promise<ChartPicture | null> {
+  const option = tileChartOption(insight, answer);
+  if (!option) return null;
+  const key = `${PICTURES_OF} ${size.width}x${size.height} ${createHash('sha256').update(JSON.stringify(option)).digest('base64url')}`;
+  const cache = picturesOf(ws);
+  return cache.get(key, pictureStoreOf(ws, projectKey), () => cache.drawer.draw(option, size.width, size.height), soon);
+}
+
+/**
+ * Draws the pictures of a tile just computed (tile-warmer.ts) at every size its chart was last
+ * seen at on a dashboard page (chart-sizes-seen.ts), those not drawn yet: the next visit shows
+ * them at once instead of drawing live. In the background, one at a time with the others.
+ */
+export async function drawPicturesAhead(
+  ws: Workspace,
+  projectKey: string,
+  insight: Insight,
+  answer: InsightData,
+): Promise<void> {
+  for (const size of await chartSizesSeen(ws, projectKey, insight.id))
+    await pictureOf(ws, projectKey, insight, answer, size, true);
 }

@@ -144,3 +144,23 @@ export function workspaceSlot<T>(
   const key = Symbol(name);
   return (ws) => ws.slot(key, () => create(ws), release);
 }
+
+/**
+ * Like `workspaceSlot`, one value per project, made on first use and forgotten when the project
+ * is deleted: a project created again under its key starts from nothing.
+ */
+export function projectSlot<T>(
+  name: string,
+  create: (ws: Workspace, projectKey: string) => T,
+): (ws: Workspace, projectKey: string) => T {
+  const projects = workspaceSlot(name, (ws) => {
+    const values = new Map<string, T>();
+    ws.events.on('projectDeleted', ({ projectKey }) => values.delete(projectKey));
+    return values;
+  });
+  return (ws, projectKey) => {
+    const values = projects(ws);
+    if (!values.has(projectKey)) values.set(projectKey, create(ws, projectKey));
+    return values.get(projectKey)!;
+  };
+}

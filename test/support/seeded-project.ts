@@ -419,6 +419,7 @@ export function sampleRequests(seed: Seed): Record<string, SampleRequest> {
     [`POST ${P}/insights/preview`]: { body: { ...SEED_INSIGHT, id: 'preview' } },
     [`POST ${P}/dashboards`]: { body: { ...SEED_DASHBOARD, id: 'd2' } },
     [`PUT ${P}/dashboards/{id}`]: { body: { ...SEED_DASHBOARD, description: 'changed' } },
+    [`POST ${P}/dashboards/{id}/sizes`]: { body: { page: 1, sizes: 'i1:420x180' } },
     [`POST ${P}/webapps`]: { body: { ...SEED_WEBAPP, id: 'w2' } },
     [`PUT ${P}/webapps/{id}`]: { body: { ...SEED_WEBAPP, description: 'changed' } },
     [`POST ${P}/notebooks`]: { body: { ...SEED_NOTEBOOK, id: 'n2' } },

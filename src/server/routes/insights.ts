@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { parseFilters } from '../../engine/table-query.js';
-import { dashboardData } from '../../insights/dashboard-data.js';
+import { dashboardData, dashboardSizesSeen } from '../../insights/dashboard-data.js';
 import { parsePictureSizes } from '../../insights/tile-pictures.js';
 import { checkSharedViewerFilters } from '../../insights/dashboard-filters.js';
 import { exportDashboard } from '../../insights/dashboard-export.js';
@@ -40,6 +40,10 @@ const FilterQuery = z.object({
     .describe('The dashboard this insight is a tile of: lets viewers it is shared with (non-members) read it'),
 });
 const filtersOf = (q: z.infer<typeof FilterQuery>) => [...parseFilters(q.filters), ...parseFilters(q.filter)];
+const SizesSeenBody = z.object({
+  page: z.number().int().min(1).max(20).default(1).describe('The page of the dashboard'),
+  sizes: z.string().max(8000).describe("The size of each tile's chart, `insight:WIDTHxHEIGHT` comma-separated"),
+});
 const PageDataQuery = FilterQuery.omit({ dashboard: true }).extend({
   page: z.coerce.number().int().min(1).max(20).optional().describe('The page of the dashboard (default 1)'),
   sizes: z
@@ -163,6 +167,23 @@ export function insightRoutes(app: FastifyInstance, ws: Workspace): void {
         sizes: query.sizes === undefined ? undefined : parsePictureSizes(query.sizes),
         signal,
       }),
+  );
+  route(
+    app,
+    {
+      method: 'POST',
+      url: `${P}/dashboards/{id}/sizes`,
+      summary:
+        "The size each chart of a dashboard page was just drawn at in a browser: the server draws the charts' pictures at those sizes now, for the next visit",
+      tag: 'insights',
+      body: SizesSeenBody,
+      access: 'reader',
+      response: { 204: null },
+    },
+    async ({ principal, params, body }) => {
+      await dashboardSizesSeen(ws, principal, params.key, params.id, body.page, parsePictureSizes(body.sizes));
+      return undefined;
+    },
   );
   route(
     app,

@@ -20,9 +20,14 @@ export function rememberedChartSizes(projectKey: string, dashboard: string, page
 
 /**
  * Measures the charts of the page's tiles (`[data-insight]`, one chart each; small multiples are
- * left out) and keeps their sizes for the next visit.
+ * left out) and keeps their sizes for the next visit; returns them as `rememberedChartSizes` does.
  */
-export function rememberChartSizes(grid: Element, projectKey: string, dashboard: string, page: number): void {
+export function rememberChartSizes(
+  grid: Element,
+  projectKey: string,
+  dashboard: string,
+  page: number,
+): string | undefined {
   const sizes: string[] = [];
   for (const tile of grid.querySelectorAll<HTMLElement>('[data-insight]')) {
     const charts = tile.querySelectorAll<HTMLElement>('.insight-chart');
@@ -37,4 +42,5 @@ export function rememberChartSizes(grid: Element, projectKey: string, dashboard:
   } catch {
     // Storage refused (private mode): the next visit draws its charts live.
   }
+  return sizes.length ? sizes.join(',') : undefined;
 }

@@ -126,13 +126,27 @@ export default function DashboardPage({ shared = false }: { shared?: boolean }) 
   }, [tick, reloadPage]);
   const grid = useRef<HTMLDivElement>(null);
   const shownData = pageData.data;
+  // The sizes the server knows from this browser for this page: those its data request sent.
+  const toldSizes = useRef(rememberedSizes);
+  useEffect(() => {
+    toldSizes.current = rememberedSizes;
+  }, [rememberedSizes]);
+  const unfiltered = filters.length === 0;
   useEffect(() => {
     if (!shownData || editing) return;
     // Measured when the browser has nothing else to do: never on the way to the first paint.
-    const measure = () => grid.current && rememberChartSizes(grid.current, key, id, pageIndex + 1);
+    const measure = () => {
+      if (!grid.current) return;
+      const sizes = rememberChartSizes(grid.current, key, id, pageIndex + 1);
+      // Drawn live at sizes the server did not know (a first visit, a resized window): it draws
+      // their pictures now, so that the next visit shows them at once. Shared viewers draw live.
+      if (!sizes || sizes === toldSizes.current || !unfiltered || shared) return;
+      toldSizes.current = sizes;
+      api.post(projectApi(key, 'dashboards', id, 'sizes'), { page: pageIndex + 1, sizes }).catch(() => undefined);
+    };
     const idle = requestIdleCallback(measure, { timeout: 2000 });
     return () => cancelIdleCallback(idle);
-  }, [shownData, editing, key, id, pageIndex]);
+  }, [shownData, editing, key, id, pageIndex, unfiltered, shared]);
 
   const draft: Dashboard | null = edited ?? stored.data ?? null;
   if (stored.error) return <PageError error={stored.error} onRetry={stored.reload} />;
