@@ -9,13 +9,6 @@ import {
 import { ByteSink } from '../../engine/parquet/byte-sink.js';
 import { ThriftReader, type ThriftStruct } from './ts-recipe-thrift.js';
 import { valueText, type FieldKind } from './ts-recipe-csv.js';
-import {
-  PHYSICAL,
-  rememberChunk,
-  unchangedChunk,
-  validTextEntries,
-  type ReadChunk,
-} from './ts-recipe-unchanged-chunks.js';
 
 /**
  * The TypeScript harness's columnar handover: flat, uncompressed Parquet both ways. DuckDB writes
@@ -27,6 +20,7 @@ import {
  * Node built-ins only.
  */
 
+const PHYSICAL = { BOOLEAN: 0, INT32: 1, INT64: 2, DOUBLE: 5, BYTE_ARRAY: 6 } as const;
 const PAGE = { DATA: 0, DICTIONARY: 2 } as const;
 const ENCODING = { PLAIN: 0, PLAIN_DICTIONARY: 2, RLE: 3, RLE_DICTIONARY: 8 } as const;
 const MAGIC = Buffer.from('PAR1');
@@ -182,14 +176,9 @@ interface ChunkMeta {
   numValues: number;
   start: number;
   size: number;
-  encodings: number[];
 }
 
-/**
- * One column chunk's values (nulls as null), from its dictionary and version 1 data pages. A
- * chunk of an optional column whose values the writer may copy back as they are is remembered
- * with its pages (see ts-recipe-unchanged-chunks.ts).
- */
+/** One column chunk's values (nulls as null), from its dictionary and version 1 data pages. */
 function readChunk(buf: Buffer, meta: ChunkMeta, optional: boolean, kind: FieldKind, exact: boolean): unknown[] {
   if (meta.codec !== 0) throw new Error('Parquet: compressed pages are not read by the harness');
   // Preallocated and filled by index: pushing one value at a time costs three times as much.
@@ -199,36 +188,21 @@ function readChunk(buf: Buffer, meta: ChunkMeta, optional: boolean, kind: FieldK
   let pos = 0;
   let defined = new Uint32Array(0);
   let codes = new Uint32Array(0);
-  let dataOffset = -1;
-  // Text is copied only from dictionary pages of valid UTF-8 (a PLAIN page's values are not checked).
-  // Not when re-reading the harness's own output (`exact`: BigInts beyond 2^53).
-  let copiable =
-    !exact && optional && (meta.physical === PHYSICAL.INT64 || meta.physical === PHYSICAL.DOUBLE || kind === 'text');
-  // Each row's dictionary index (-1 for NULL) of a chunk that may be copied, while its pages are dictionary-encoded.
-  let rowCodes = copiable ? new Int32Array(meta.numValues) : null;
   while (row < meta.numValues && pos < buf.length) {
     const reader = new ThriftReader(buf, pos);
     const header = reader.struct();
     const body = reader.pos;
-    const pageAt = pos;
     pos = body + (header[3] as number);
     if (header[1] === PAGE.DICTIONARY) {
       const size = (header[7] as ThriftStruct)[1] as number;
       dictionary = new Array<unknown>(size);
       readPlain(buf, body, meta.physical, size, kind, exact, dictionary, 0);
-      if (pageAt !== 0 || (meta.physical === PHYSICAL.BYTE_ARRAY && !validTextEntries(buf, body, size)))
-        copiable = false;
       continue;
     }
     if (header[1] !== PAGE.DATA) throw new Error(`Parquet: page type ${String(header[1])} is not read by the harness`);
-    if (dataOffset < 0) dataOffset = pageAt;
     const page = header[5] as ThriftStruct;
     const count = page[1] as number;
     const encoding = page[2] as number;
-    if (encoding === ENCODING.PLAIN) {
-      rowCodes = null;
-      if (meta.physical === PHYSICAL.BYTE_ARRAY) copiable = false;
-    }
     let at = body;
     let present = count;
     if (optional) {
@@ -253,21 +227,9 @@ function readChunk(buf: Buffer, meta: ChunkMeta, optional: boolean, kind: FieldK
       if (present > 0) readHybrid(buf, at + 1, pos, buf[at], present, codes);
       if (!nulls) for (let i = 0; i < count; i++) out[row + i] = dictionary[codes[i]];
       else for (let i = 0, v = 0; i < count; i++) out[row + i] = defined[i] ? dictionary[codes[v++]] : null;
-      if (rowCodes)
-        if (!nulls) rowCodes.set(codes.subarray(0, count), row);
-        else for (let i = 0, v = 0; i < count; i++) rowCodes[row + i] = defined[i] ? codes[v++] : -1;
     } else throw new Error(`Parquet: encoding ${encoding} is not read by the harness`);
     row += count;
   }
-  if (copiable && row === meta.numValues && pos === buf.length && dataOffset >= 0)
-    rememberChunk(out, {
-      physical: meta.physical,
-      bytes: buf,
-      hasDictionary: dictionary !== null,
-      dataOffset,
-      encodings: meta.encodings,
-      ...(rowCodes ? { codes: rowCodes, dictionary: dictionary ?? [] } : {}),
-    });
   return out;
 }
 
@@ -302,7 +264,6 @@ export function* parquetRowGroups(path: string, kinds: FieldKind[], exact = fals
           numValues: m[5] as number,
           start: dictionaryAt !== undefined && dictionaryAt > 0 ? dictionaryAt : (m[9] as number),
           size: m[7] as number,
-          encodings: (m[2] as number[] | undefined) ?? [],
         };
         const buf = Buffer.allocUnsafe(info.size);
         readSync(fd, buf, 0, info.size, info.start);
@@ -531,20 +492,13 @@ export class ParquetWriter {
     if (numRows === 0) return true;
     const encoded = [];
     for (let j = 0; j < this.columns.length; j++) {
-      // Values read and not changed: their pages as they were (ts-recipe-unchanged-chunks.ts).
-      const read = unchangedChunk(arrays[j], numRows, WRITE[this.columns[j].type.toUpperCase()].physical);
-      const e = read ?? encodeColumn(this.columns[j].type, arrays[j], numRows, this.jsonText);
+      const e = encodeColumn(this.columns[j].type, arrays[j], numRows, this.jsonText);
       if (e === UNFIT) return false;
       encoded.push(e);
     }
     const chunks: ThriftOut[] = [];
     const groupStart = this.offset;
-    encoded.forEach((e, j) => {
-      if ('bytes' in e) {
-        chunks.push(this.copyChunk(e, j, numRows));
-        return;
-      }
-      const { defined, chunk } = e;
+    encoded.forEach(({ defined, chunk }, j) => {
       const start = this.offset;
       let dictionaryAt: number | undefined;
       if (chunk.dictionary) {
@@ -594,29 +548,6 @@ export class ParquetWriter {
     this.groups.push(struct([1, list('struct', chunks)], [2, i64(this.offset - groupStart)], [3, i64(numRows)]));
     this.rows += numRows;
     return true;
-  }
-
-  /** A chunk read and written back unchanged: its pages as they are, its metadata at their new offsets. */
-  private copyChunk(read: ReadChunk, j: number, numRows: number): ThriftOut {
-    const start = this.offset;
-    this.write(read.bytes);
-    return struct(
-      [2, i64(start)],
-      [
-        3,
-        struct(
-          [1, read.physical],
-          [2, list('i32', read.encodings)],
-          [3, list('string', [this.columns[j].name])],
-          [4, 0],
-          [5, i64(numRows)],
-          [6, i64(read.bytes.length)],
-          [7, i64(read.bytes.length)],
-          [9, i64(start + read.dataOffset)],
-          [11, read.hasDictionary ? i64(start) : undefined],
-        ),
-      ],
-    );
   }
 
   close(): void {
