@@ -122,7 +122,7 @@ async function commandFor(
       mkdirSync(path.dirname(script), { recursive: true });
       writeFileSync(script, DEFERRED_LOADER);
     } else {
-      bundle = await bundleTypeScript(spec.entry, workDir, spec.libraryPaths);
+      bundle = await bundleTypeScript(spec.entry, workDir, spec.libraryPaths, spec.readPaths);
       script = bundle;
     }
     const reads = [workDir, ...(spec.readPaths ?? [])].map((p) => `--allow-fs-read=${path.resolve(p)}`);
@@ -326,7 +326,7 @@ async function launch(
         if (!same) throw new Error('the code must run in the folder, with the libraries and limits, its process has');
         spec = loadSpec;
         if (spec.language === 'typescript') {
-          bundle = await bundleTypeScript(spec.entry, spec.workDir, spec.libraryPaths);
+          bundle = await bundleTypeScript(spec.entry, spec.workDir, spec.libraryPaths, spec.readPaths);
           proc?.child.stdin?.write(`${JSON.stringify({ bundle })}\n`);
         } else reply({ t: 'load' });
       }
