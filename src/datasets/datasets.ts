@@ -178,29 +178,39 @@ export async function datasetColumns(
   return (await resolveSource(ws, projectKey, dataset).catch(() => null))?.version?.columns ?? null;
 }
 
-/**
- * Where a dataset's rows are, for the engine. `versionToken` identifies the data for
- * staleness: the version id for managed data, size+mtime for files, what the connection type
- * says for its tables (PostgreSQL: the table's statistics counts and columns, one query); null
- * when the source cannot tell, which staleness reads as "always rebuilt".
- */
-export async function resolveSource(
-  ws: Workspace,
-  projectKey: string,
-  name: string,
-): Promise<{
+/** Where a dataset's rows are, for the engine (see resolveSource). */
+export interface ResolvedSource {
   source: TableSource;
   definition: DatasetDefinition;
   version: CommittedVersion | null;
-  versionToken: string | null;
-}> {
+  /**
+   * Identifies the data for staleness: the version id for managed data, size+mtime for files,
+   * what the connection type says for its tables (PostgreSQL: one query for the table's
+   * statistics counts and columns; SQLite: the table's row count, last rowid and schema); null
+   * when the source cannot tell, which staleness reads as "always rebuilt". Lazy, and computed
+   * once: only builds and staleness ask for it, not a page of rows (a query saved per read).
+   */
+  versionToken(): Promise<string | null>;
+}
+
+/** A lazy value computed at most once (a rejected promise is kept: the caller sees the same error). */
+function once<T>(compute: () => Promise<T>): () => Promise<T> {
+  let value: Promise<T> | undefined;
+  return () => (value ??= compute());
+}
+
+const known = (token: string | null) => () => Promise.resolve(token);
+
+/** Where a dataset's rows are, for the engine; its `versionToken` is asked only by who needs it. */
+export async function resolveSource(ws: Workspace, projectKey: string, name: string): Promise<ResolvedSource> {
   const o = await ws.catalog.objects.get<DatasetDefinition>(projectKey, DATASET_KIND, name);
   if (!o) throw notFound(`Dataset ${name} not found in project ${projectKey}`);
   const def = o.body;
   const version = await currentVersion(ws, projectKey, name);
   switch (def.storage.type) {
     case 'managed': {
-      if (!version) return { source: { kind: 'parquet', paths: [] }, definition: def, version, versionToken: null };
+      if (!version)
+        return { source: { kind: 'parquet', paths: [] }, definition: def, version, versionToken: known(null) };
       // A partitioned dataset reads as the union of its version's partition files.
       const paths = isPartitionedVersion(version)
         ? (await manifestOf(ws, version.id)).map((p) => ws.resolve(p.location))
@@ -209,7 +219,7 @@ export async function resolveSource(
         source: { kind: 'parquet', paths },
         definition: def,
         version,
-        versionToken: version.contentHash ? `sha256:${version.contentHash}` : version.id,
+        versionToken: known(version.contentHash ? `sha256:${version.contentHash}` : version.id),
       };
     }
     case 'file': {
@@ -222,7 +232,7 @@ export async function resolveSource(
         source: { kind: 'file', path: abs, format: def.storage.format, csv: def.storage.csv },
         definition: def,
         version,
-        versionToken: `file:${st.size}:${st.mtimeMs}`,
+        versionToken: known(`file:${st.size}:${st.mtimeMs}`),
       };
     }
     case 'system': {
@@ -231,7 +241,7 @@ export async function resolveSource(
         source: { kind: 'parquet', paths: [exported.path] },
         definition: def,
         version,
-        versionToken: `system:${exported.token}`,
+        versionToken: known(`system:${exported.token}`),
       };
     }
     default: {
@@ -246,7 +256,9 @@ export async function resolveSource(
         definition: def,
         version,
         // Without a token the source cannot tell a change: null, and what reads it is always rebuilt (never "unchanged").
-        versionToken: version?.id ?? (await tables.versionToken?.(settings, where, ws.duck)) ?? null,
+        versionToken: version
+          ? known(version.id)
+          : once(async () => (await tables.versionToken?.(settings, where, ws.duck)) ?? null),
       };
     }
   }

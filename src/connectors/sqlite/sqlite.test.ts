@@ -158,4 +158,28 @@ describe('sqlite connection type', () => {
     expect(await t.tables!.versionToken!(settings(), { table: { name: 'antennas' } }, duck)).not.toBe(before);
     expect((await t.tables!.reader.readRows(duck, source({ table: { name: 'antennas' } }))).total).toBe(4);
   });
+
+  it('keeps a table token through writes to other tables, and changes it on any write to that table', async () => {
+    const token = (name: string) => t.tables!.versionToken!(settings(), { table: { name } }, duck);
+    const write = (sql: string) => {
+      const db = new Database(file);
+      db.exec(sql);
+      db.close();
+    };
+    const antennas = await token('antennas');
+    const big = await token('big');
+    write(`INSERT INTO big (band, minutes) VALUES (1, 2)`);
+    expect(await token('antennas')).toBe(antennas);
+    expect(await token('big')).not.toBe(big);
+    // Same row count, same last rowid, a value of the same size: still a change.
+    write(`UPDATE antennas SET pad = 'B001' WHERE name = 'DA41'`);
+    const updated = await token('antennas');
+    expect(updated).not.toBe(antennas);
+    write(`ALTER TABLE antennas ADD COLUMN band INTEGER`);
+    expect(await token('antennas')).not.toBe(updated);
+    // A query reads any table: its token is the file's, moved by every write.
+    const query = await t.tables!.versionToken!(settings(), { query: 'SELECT 1' }, duck);
+    write(`DELETE FROM big WHERE id = 1`);
+    expect(await t.tables!.versionToken!(settings(), { query: 'SELECT 1' }, duck)).not.toBe(query);
+  });
 });

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { badRequest } from '../../common/errors.js';
 import { defineConnectionType } from '../connector.js';
+import { sqliteTableToken } from './sqlite-table-token.js';
 import {
   fileToken,
   openReadOnly,
@@ -91,8 +92,8 @@ export const sqliteConnection = defineConnectionType<SqliteSettings>({
   tables: {
     source: (s, where) => ({ kind: 'external', type: TYPE, connection: { ...s }, ...where }),
     reader: sqliteReader,
-    // Per file, not per table: SQLite keeps no change counter per table, and a scan per build would cost
-    // more than the copy it saves. A write to any table makes every reader of the file rebuild (never a miss).
-    versionToken: (s) => Promise.resolve(fileToken(s.path)),
+    // Per table (a hash of its values, read once per state of the file); a query or a view: per file.
+    versionToken: (s, where) =>
+      where.table ? sqliteTableToken(s.path, where.table) : Promise.resolve(fileToken(s.path)),
   },
 });
