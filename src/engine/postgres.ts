@@ -410,6 +410,16 @@ export function duckdbColumn(type: string, ident: string): { type: string; expre
   return { type: 'VARCHAR', expression: ident };
 }
 
+/** The columns of a source's copy for DuckDB (see `duckdbColumn`), from PostgreSQL's description of it: no row is read. */
+export function postgresCopyColumns(db: DuckDb, source: PostgresTableSource): Promise<ColumnInfo[]> {
+  return readPostgresOr400(db, source.connection, async (client) =>
+    (await postgresColumns(client, postgresRelation(source))).map((c) => ({
+      name: c.name,
+      type: duckdbColumn(c.type, c.name).type,
+    })),
+  );
+}
+
 /**
  * The array columns (by position) holding a multi-dimensional array in some row: PostgreSQL types
  * `integer[]` and `integer[][]` alike, and a DuckDB LIST has one level. Those columns are copied
@@ -494,5 +504,5 @@ export const postgresReader: SourceReader<PostgresTableSource> = {
   readRows: (db, source, options = {}) => postgresReadRows(db, source, { ...options, ...pageBounds(options) }),
   columnStats: (db, source, options) => postgresColumnStats(db, source, options?.limits),
   exportData: (db, source, format, options = {}) => postgresExport(db, source, format, options),
-  materialize: (db, source, path) => materializeToParquet(db, source, path),
+  materialize: (db, source, path, options) => materializeToParquet(db, source, path, options),
 };

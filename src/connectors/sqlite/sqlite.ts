@@ -8,6 +8,7 @@ import {
   fileToken,
   openReadOnly,
   prepareQuery,
+  sqliteCopyColumns,
   sqliteName,
   sqliteReader,
   type SqliteSettings,
@@ -92,6 +93,12 @@ export const sqliteConnection = defineConnectionType<SqliteSettings>({
   tables: {
     source: (s, where) => ({ kind: 'external', type: TYPE, connection: { ...s }, ...where }),
     reader: sqliteReader,
+    describe: (s, where) =>
+      answer(() =>
+        withDatabase(s, (db) =>
+          sqliteCopyColumns(db, { kind: 'external', type: TYPE, connection: { ...s }, ...where }),
+        ),
+      ),
     // Per table (a hash of its values, read once per state of the file); a query or a view: per file.
     versionToken: (s, where) =>
       where.table ? sqliteTableToken(s.path, where.table) : Promise.resolve(fileToken(s.path)),
