@@ -25,7 +25,7 @@ interface Page {
 interface Preview {
   columns: { name: string; type: string }[];
   rows: unknown[][];
-  sampledInputs?: string[];
+  sampled?: { inputs: string[]; rowsPerInput: number };
 }
 
 /**
@@ -155,7 +155,7 @@ describe('datasets read through a connection', () => {
       [1, ['a', 'b,c', '{"q"}'], 3, 'ana'],
       [2, [], 0, 'bo'],
     ]);
-    expect(preview.sampledInputs).toEqual(['obs', 'shifts']);
+    expect(preview.sampled).toEqual({ inputs: ['obs', 'shifts'], rowsPerInput: 10_000 });
   });
 
   it('builds SQL and TypeScript recipes over PostgreSQL arrays as lists, a multi-dimensional one as JSON text', async () => {

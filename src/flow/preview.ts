@@ -47,10 +47,10 @@ export interface PreviewResult {
   truncated: boolean;
   durationMs: number;
   /**
-   * Inputs kept in a connection (PostgreSQL, SQLite), read through their first PREVIEW_INPUT_ROWS
+   * Inputs kept in a connection (PostgreSQL, SQLite), read through their first `rowsPerInput`
    * rows: over them a join or an aggregate shows what the sample gives, not the whole table.
    */
-  sampledInputs?: string[];
+  sampled?: { inputs: string[]; rowsPerInput: number };
   /** What a code recipe printed while running on the sample. */
   log?: string[];
 }
@@ -157,7 +157,7 @@ export async function previewRecipe(
       rows: result.rows.slice(0, limit),
       truncated: result.rows.length > limit,
       durationMs: Date.now() - started,
-      ...(sampled.length ? { sampledInputs: sampled.map((i) => i.name) } : {}),
+      ...(sampled.length ? { sampled: { inputs: sampled.map((i) => i.name), rowsPerInput: PREVIEW_INPUT_ROWS } } : {}),
     };
   } finally {
     await sandbox.close().finally(() => {

@@ -145,6 +145,10 @@ describe('sqlite connection type', () => {
     const out = join(dir, 'copy', 'bands.parquet');
     const written = await t.tables!.reader.materialize(duck, query, out);
     expect(written.rowCount).toBe(10);
+    // A preview's sample: the limit goes to SQLite.
+    expect(
+      (await t.tables!.reader.materialize(duck, query, join(dir, 'copy', 'three.parquet'), { limit: 3 })).rowCount,
+    ).toBe(3);
     expect((await duck.query(`SELECT count(*), sum(minutes) FROM read_parquet('${out}')`)).rows).toEqual([
       [10, (ROWS * (ROWS + 1)) / 4],
     ]);
@@ -181,5 +185,29 @@ describe('sqlite connection type', () => {
     const query = await t.tables!.versionToken!(settings(), { query: 'SELECT 1' }, duck);
     write(`DELETE FROM big WHERE id = 1`);
     expect(await t.tables!.versionToken!(settings(), { query: 'SELECT 1' }, duck)).not.toBe(query);
+  });
+
+  it('describes a table or query as its copy types it, without copying', async () => {
+    const described = await t.tables!.describe!(settings(), { table: { name: 'antennas' } }, duck);
+    expect(described.slice(0, 6)).toEqual([
+      { name: 'name', type: 'VARCHAR' },
+      { name: 'pad', type: 'VARCHAR' },
+      { name: 'diameter', type: 'DOUBLE' },
+      { name: 'commissioned', type: 'BIGINT' },
+      { name: 'photo', type: 'BLOB' },
+      // Undeclared, mixing text and integers: text, as in the copy.
+      { name: 'note', type: 'VARCHAR' },
+    ]);
+    expect(
+      await t.tables!.describe!(
+        settings(),
+        { query: 'SELECT band, count(*) AS n, avg(minutes) AS m FROM big GROUP BY band' },
+        duck,
+      ),
+    ).toEqual([
+      { name: 'band', type: 'BIGINT' },
+      { name: 'n', type: 'BIGINT' },
+      { name: 'm', type: 'DOUBLE' },
+    ]);
   });
 });
