@@ -98,6 +98,11 @@ export interface ConnectionType<S extends Settings = Settings> {
     /** Explores its sources, and copies them to Parquet for DuckDB recipes. */
     reader: SourceReader<ExternalTableSource>;
     /**
+     * The columns of a table or query as its copy for DuckDB has them (DuckDB types), without
+     * reading its rows (the database's description of it): what a dataset shows before it is built.
+     */
+    describe?(settings: S, where: TableOrQuery, db: DuckDb): Promise<ColumnInfo[]>;
+    /**
      * What identifies the data read, for staleness: it changes when the data or its columns do.
      * Null (or no such capability): the source cannot tell, and recipes reading it are rebuilt at every build.
      */

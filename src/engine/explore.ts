@@ -63,11 +63,15 @@ export interface SourceReader<S extends TableSource = TableSource> {
   readRows(db: DuckDb, source: S, options?: ReadRowsOptions): Promise<RowsPage>;
   columnStats(db: DuckDb, source: S, options?: { limits?: QueryLimits }): Promise<ColumnStats[]>;
   exportData(db: DuckDb, source: S, format: ExportFormat, options?: ExportOptions): Promise<Readable>;
-  /** Copies the rows into a Parquet file (written aside, then renamed) so DuckDB can join them with other datasets. */
+  /**
+   * Copies the rows into a Parquet file (written aside, then renamed) so DuckDB can join them with
+   * other datasets; `limit`: only the first so many, read as such where the rows are (a preview's sample).
+   */
   materialize(
     db: DuckDb,
     source: S,
     path: string,
+    options?: { limit?: number },
   ): Promise<{ rowCount: number; columns: DatasetColumn[]; contentHash: string }>;
 }
 
@@ -369,6 +373,12 @@ export const duckdbReader: SourceReader<FileTableSource> = {
   readRows,
   columnStats,
   exportData,
-  materialize: (db, source, path) =>
-    onConnection(db, source, (conn, relation) => copySelectToParquet(conn, `SELECT * FROM ${relation}`, path)),
+  materialize: (db, source, path, options = {}) =>
+    onConnection(db, source, (conn, relation) =>
+      copySelectToParquet(
+        conn,
+        `SELECT * FROM ${relation}${options.limit === undefined ? '' : ` LIMIT ${Math.floor(options.limit)}`}`,
+        path,
+      ),
+    ),
 };

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type pg from 'pg';
 import { postgresDriver } from '../common/postgres-driver.js';
 import { badRequest, LlanoError } from '../common/errors.js';
@@ -373,9 +374,23 @@ export async function postgresExport(
   return stream;
 }
 
-/** DuckDB type for a PostgreSQL column (as `format_type` names it) and the cast from PostgreSQL's text output. */
+/** A PostgreSQL array type as `format_type` names it (`integer[]`, `text[]`; the same for any number of dimensions). */
+const isArrayType = (type: string) => type.endsWith('[]');
+
+/**
+ * DuckDB type for a PostgreSQL column (as `format_type` names it) and the cast from what the copy
+ * reads: PostgreSQL's text output, and for an array its JSON (`array_to_json`), which becomes a
+ * DuckDB LIST of the element's type (`integer[]` → `INTEGER[]`, `text[]` → `VARCHAR[]`; elements
+ * DuckDB has no type for, and bytea, as their text). A multi-dimensional array has no LIST of
+ * that type: see `nestedArrayColumns`.
+ */
 export function duckdbColumn(type: string, ident: string): { type: string; expression: string } {
   const t = type.toLowerCase();
+  if (isArrayType(t)) {
+    const element = duckdbColumn(type.slice(0, -2), ident).type;
+    const list = `${element === 'BLOB' ? 'VARCHAR' : element}[]`;
+    return { type: list, expression: `CAST(CAST(${ident} AS JSON) AS ${list})` };
+  }
   const cast = (duck: string) => ({ type: duck, expression: `CAST(${ident} AS ${duck})` });
   if (t === 'smallint') return cast('SMALLINT');
   if (t === 'integer') return cast('INTEGER');
@@ -395,6 +410,33 @@ export function duckdbColumn(type: string, ident: string): { type: string; expre
   return { type: 'VARCHAR', expression: ident };
 }
 
+/** The columns of a source's copy for DuckDB (see `duckdbColumn`), from PostgreSQL's description of it: no row is read. */
+export function postgresCopyColumns(db: DuckDb, source: PostgresTableSource): Promise<ColumnInfo[]> {
+  return readPostgresOr400(db, source.connection, async (client) =>
+    (await postgresColumns(client, postgresRelation(source))).map((c) => ({
+      name: c.name,
+      type: duckdbColumn(c.type, c.name).type,
+    })),
+  );
+}
+
+/**
+ * The array columns (by position) holding a multi-dimensional array in some row: PostgreSQL types
+ * `integer[]` and `integer[][]` alike, and a DuckDB LIST has one level. Those columns are copied
+ * as the arrays' JSON text (VARCHAR, `[[1,2],[3,4]]`), which DuckDB's JSON functions read.
+ */
+async function nestedArrayColumns(
+  conn: DuckDBConnection,
+  staging: string,
+  columns: ColumnInfo[],
+): Promise<Set<number>> {
+  const arrays = columns.flatMap((c, i) => (isArrayType(c.type) ? [i] : []));
+  if (arrays.length === 0) return new Set();
+  const checks = arrays.map((i) => `bool_or(json_type(c${i}, '$[0]') = 'ARRAY')`).join(', ');
+  const found = (await conn.runAndReadAll(`SELECT ${checks} FROM temp.main.${staging}`)).getRows()[0];
+  return new Set(arrays.filter((_, k) => found[k] === true));
+}
+
 /**
  * Copies a PostgreSQL source into a Parquet file so DuckDB recipes can join it with other
  * datasets: rows come through a server-side cursor in batches and are appended (as
@@ -405,14 +447,24 @@ export async function materializeToParquet(
   db: DuckDb,
   source: PostgresTableSource,
   path: string,
-  options: { sort?: SortKey[]; filters?: Filter[]; onProgress?: ProgressCallback } = {},
+  /** `limit`: at most so many rows, the limit sent to PostgreSQL (a preview's sample). */
+  options: { sort?: SortKey[]; filters?: Filter[]; onProgress?: ProgressCallback; limit?: number } = {},
 ): Promise<{ rowCount: number; columns: DatasetColumn[]; contentHash: string }> {
   const relation = postgresRelation(source);
   return readPostgresOr400(db, source.connection, async (client) => {
     const columns = await postgresColumns(client, relation);
     if (columns.length === 0) throw badRequest('The PostgreSQL source has no columns');
     const where = whereClause(options.filters ?? [], columns, 'postgres');
-    const sql = `SELECT * FROM ${relation} ${where.sql} ${orderByClause(options.sort ?? [], columns)}`;
+    // Arrays travel as JSON: PostgreSQL's text form ({a,"b c"}) is not something DuckDB reads.
+    const selected = columns
+      .map((c) =>
+        isArrayType(c.type)
+          ? `array_to_json(${quoteIdent(c.name)})::text AS ${quoteIdent(c.name)}`
+          : quoteIdent(c.name),
+      )
+      .join(', ');
+    const limit = options.limit === undefined ? '' : ` LIMIT ${Math.floor(options.limit)}`;
+    const sql = `SELECT ${selected} FROM ${relation} ${where.sql} ${orderByClause(options.sort ?? [], columns)}${limit}`;
     return db.withConnection(async (conn) => {
       const staging = `llano_staging_${Math.random().toString(36).slice(2)}`;
       await conn.run(`CREATE TEMP TABLE ${staging} (${columns.map((_, i) => `c${i} VARCHAR`).join(', ')})`);
@@ -431,8 +483,13 @@ export async function materializeToParquet(
           options.onProgress?.({ phase: 'write', percent: -1, rows });
         }
         appender.closeSync();
+        const nested = await nestedArrayColumns(conn, staging, columns);
         const select = columns
-          .map((c, i) => `${duckdbColumn(c.type, `c${i}`).expression} AS ${quoteIdent(c.name)}`)
+          .map((c, i) =>
+            nested.has(i)
+              ? `c${i} AS ${quoteIdent(c.name)}`
+              : `${duckdbColumn(c.type, `c${i}`).expression} AS ${quoteIdent(c.name)}`,
+          )
           .join(', ');
         return await copySelectToParquet(conn, `SELECT ${select} FROM temp.main.${staging}`, path);
       } finally {
@@ -447,5 +504,5 @@ export const postgresReader: SourceReader<PostgresTableSource> = {
   readRows: (db, source, options = {}) => postgresReadRows(db, source, { ...options, ...pageBounds(options) }),
   columnStats: (db, source, options) => postgresColumnStats(db, source, options?.limits),
   exportData: (db, source, format, options = {}) => postgresExport(db, source, format, options),
-  materialize: (db, source, path) => materializeToParquet(db, source, path),
+  materialize: (db, source, path, options) => materializeToParquet(db, source, path, options),
 };

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { quoteIdent } from '../../common/names.js';
 import {
   postgresColumns,
+  postgresCopyColumns,
   postgresReader,
   postgresRelation,
   qualifiedName,
@@ -95,6 +96,8 @@ export const postgresConnection = defineConnectionType<PostgresConnectionInfo>({
   tables: {
     source: (info, where) => ({ kind: 'external', type: TYPE, connection: info, ...where }),
     reader: postgresReader,
+    describe: (info, where, db) =>
+      postgresCopyColumns(db, { kind: 'external', type: TYPE, connection: info, ...where }),
     metrics,
     versionToken: (info, where, db) =>
       where.table ? postgresTableToken(db, info, where.table) : Promise.resolve(null),

@@ -3,10 +3,12 @@ import path from 'node:path';
 import { z } from 'zod';
 import { badRequest } from '../../common/errors.js';
 import { defineConnectionType } from '../connector.js';
+import { sqliteTableToken } from './sqlite-table-token.js';
 import {
   fileToken,
   openReadOnly,
   prepareQuery,
+  sqliteCopyColumns,
   sqliteName,
   sqliteReader,
   type SqliteSettings,
@@ -91,8 +93,14 @@ export const sqliteConnection = defineConnectionType<SqliteSettings>({
   tables: {
     source: (s, where) => ({ kind: 'external', type: TYPE, connection: { ...s }, ...where }),
     reader: sqliteReader,
-    // Per file, not per table: SQLite keeps no change counter per table, and a scan per build would cost
-    // more than the copy it saves. A write to any table makes every reader of the file rebuild (never a miss).
-    versionToken: (s) => Promise.resolve(fileToken(s.path)),
+    describe: (s, where) =>
+      answer(() =>
+        withDatabase(s, (db) =>
+          sqliteCopyColumns(db, { kind: 'external', type: TYPE, connection: { ...s }, ...where }),
+        ),
+      ),
+    // Per table (a hash of its values, read once per state of the file); a query or a view: per file.
+    versionToken: (s, where) =>
+      where.table ? sqliteTableToken(s.path, where.table) : Promise.resolve(fileToken(s.path)),
   },
 });
