@@ -709,6 +709,69 @@ describe('export and CLI', () => {
     expect((await s.call('GET', `${P}/dashboards/shift/export?format=png&page=3`, { token: reader })).status).toBe(400);
   }, 120_000);
 
+  it('exports small multiples laid out inside their tile: one small chart per facet value', async () => {
+    await ok(
+      s.call('POST', `${P}/insights`, {
+        token: writer,
+        body: {
+          id: 'facets',
+          name: 'Count by n per band',
+          type: 'chart',
+          dataset: 'obs',
+          chart: { kind: 'bar', x: { column: 'n' }, facet: { column: 'band' }, y: [{ agg: 'count' }] },
+        },
+      }),
+      201,
+    );
+    const tile = { insight: 'facets', x: 0, y: 0, w: 6, h: 4 };
+    await ok(
+      s.call('POST', `${P}/dashboards`, {
+        token: writer,
+        body: { id: 'facets', name: 'Facets', pages: [{ title: 'Bands', tiles: [tile] }], filters: [] },
+      }),
+      201,
+    );
+    // The option drawn: four facets (bands 3, 6, 7 and null) in a 2 × 2 grid, each on its own axes.
+    const user = (await s.ws.catalog.users.findByUsername('dreader'))!;
+    const principal = { userId: user.id, username: user.username, isAdmin: false, via: 'token' as const };
+    const { html } = await dashboardExportHtml(s.ws, principal, 'DASH', 'facets', { format: 'png' });
+    const [option] = JSON.parse(/<script type="application\/json" id="charts">(.*?)<\/script>/s.exec(html)![1]) as {
+      grid: unknown[];
+      title: { text: string }[];
+      series: { xAxisIndex: number }[];
+    }[];
+    expect(option.grid).toHaveLength(4);
+    expect(option.title.map((t) => t.text).sort()).toEqual(['(null)', '3', '6', '7']);
+    expect(new Set(option.series.map((one) => one.xAxisIndex))).toEqual(new Set([0, 1, 2, 3]));
+
+    const png = await fetch(`${s.url}${P}/dashboards/facets/export?format=png`, {
+      headers: { authorization: `Bearer ${reader}` },
+    });
+    expect(png.status).toBe(200);
+    const image = decodePng(Buffer.from(await png.arrayBuffer()));
+    const coloured = (x: number, y: number) => {
+      const [r, g, b] = image.pixel(x, y);
+      return Math.max(r, g, b) - Math.min(r, g, b) > 80;
+    };
+    const points: { x: number; y: number }[] = [];
+    for (let y = 0; y < image.height; y++)
+      for (let x = 0; x < image.width; x++) if (coloured(x, y)) points.push({ x, y });
+    const top = Math.min(...points.map((p) => p.y));
+    const bottom = Math.max(...points.map((p) => p.y));
+    const right = Math.max(...points.map((p) => p.x));
+    // Inside the tile: a quarter of the 1280 px page wide (6 of 24 columns), 4 rows of 40 px high.
+    expect(right).toBeLessThan(16 + 1248 / 4);
+    expect(bottom - top).toBeLessThan(4 * 40 + 3 * 8);
+    // Two rows of small charts: a band across the tile without bars between them (one chart's
+    // tallest bar would run from the top of the bars to their baseline).
+    const rowsWithBars = new Set(points.map((p) => p.y));
+    const gaps = Array.from({ length: bottom - top }, (_, i) => top + i).filter((y) => !rowsWithBars.has(y));
+    expect(gaps.length).toBeGreaterThan(8);
+    // Bars on both halves of the tile.
+    expect(points.some((p) => p.x < 16 + 1248 / 8)).toBe(true);
+    expect(points.some((p) => p.x > 16 + 1248 / 8)).toBe(true);
+  }, 120_000);
+
   it('heads each exported page with the dashboard, the page, the filters, the export time and the data versions', async () => {
     // The PNG: above the tiles, a header band closed by a rule across the page, with its four lines of text.
     const png = await fetch(`${s.url}${P}/dashboards/shift/export?format=png&filters=band:in:1|2`, {
