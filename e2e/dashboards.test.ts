@@ -77,6 +77,63 @@ describe('web UI: chart builder and dashboards', () => {
     expect(stored.pages[0].tiles[0].x).toBeGreaterThan(0);
   }, 120_000);
 
+  it('resizing a tile pushes the tiles it grows over down; the API refuses overlapping tiles', async () => {
+    const { page } = suite.browser;
+    const tile = (title: string, x: number, y: number, w: number, h: number) => ({
+      insight: 'trec_by_band',
+      title,
+      x,
+      y,
+      w,
+      h,
+    });
+    // The audit's page: a 6 × 4 tile, one beside it, one under it.
+    const tiles = [tile('First', 0, 0, 6, 4), tile('Beside', 6, 0, 6, 4), tile('Under', 0, 4, 4, 2)];
+    const body = { id: 'resize', name: 'Resizing', pages: [{ title: 'One', tiles }], filters: [] };
+    await admin.call('POST', `/api/projects/${KEY}/dashboards`, body);
+    await page.goto(`/projects/${KEY}/dashboards/resize`);
+    await page.getByRole('heading', { name: 'Resizing' }).waitFor();
+    await page.getByRole('button', { name: 'Edit layout' }).click();
+    const first = page.getByRole('region', { name: 'First' });
+    const corner = (await first.getByLabel('Resize').boundingBox())!;
+    await page.mouse.move(corner.x + corner.width / 2, corner.y + corner.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(corner.x + corner.width / 2 + 200, corner.y + corner.height / 2 + 150, { steps: 10 });
+    await page.mouse.up();
+    // On screen: no two tiles overlap.
+    const boxes = await Promise.all(
+      ['First', 'Beside', 'Under'].map(async (name) => (await page.getByRole('region', { name }).boundingBox())!),
+    );
+    for (let i = 0; i < boxes.length; i++)
+      for (let j = i + 1; j < boxes.length; j++) {
+        const [a, b] = [boxes[i], boxes[j]];
+        const overlap =
+          a.x < b.x + b.width - 1 && b.x < a.x + a.width - 1 && a.y < b.y + b.height - 1 && b.y < a.y + a.height - 1;
+        expect(overlap, `tiles ${i} and ${j} overlap on screen`).toBe(false);
+      }
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText(/Saved revision \d+\./).waitFor();
+    const stored = await admin.call<{ pages: { tiles: { x: number; y: number; w: number; h: number }[] }[] }>(
+      'GET',
+      `/api/projects/${KEY}/dashboards/resize`,
+    );
+    const [grown, beside, under] = stored.pages[0].tiles;
+    expect(grown.w).toBeGreaterThan(6);
+    expect(grown.h).toBeGreaterThan(4);
+    // Pushed down to just under the grown tile, in their columns.
+    expect(beside).toMatchObject({ x: 6, y: grown.y + grown.h, w: 6, h: 4 });
+    expect(under).toMatchObject({ x: 0, y: grown.y + grown.h, w: 4, h: 2 });
+
+    // The API refuses the overlapping layout the editor used to save, naming the tiles.
+    const overlapping = [tile('First', 0, 0, 10, 7), tiles[1], tiles[2]];
+    await expect(
+      admin.call('PUT', `/api/projects/${KEY}/dashboards/resize`, {
+        ...body,
+        pages: [{ title: 'One', tiles: overlapping }],
+      }),
+    ).rejects.toThrow(/HTTP 400 .*tiles overlap \(0 \(trec_by_band\) and 1 \(trec_by_band\); 0 \(trec_by_band\) and 2/);
+  }, 120_000);
+
   it('shows a reader the dashboard with its filter bar and no edit controls', async () => {
     await admin.call('PUT', `/api/projects/${KEY}/dashboards/shift`, {
       id: 'shift',
