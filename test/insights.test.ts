@@ -364,6 +364,56 @@ describe('chart data against independent aggregations', () => {
     expect(d.ignoredFilters).toEqual(['antenna']);
   });
 
+  it('pivot table: values of a column become columns, as an independent SQL PIVOT finds them (nulls included)', async () => {
+    const table = async (id: string, spec: Record<string, unknown>) => {
+      await ok(
+        s.call('POST', `${P}/insights`, {
+          token: writer,
+          body: { id, name: id, type: 'table', dataset: 'obs', table: spec },
+        }),
+        201,
+      );
+      return ok(s.call<Data & { pivotColumnsLeftOut?: number }>('GET', `${P}/insights/${id}/data`, { token: reader }));
+    };
+    // Sum of trec per band (rows), one column per n (1…7 and null); band 6 has no trec (null sums).
+    const wide = await table('pivot_n', {
+      groupBy: [{ column: 'band' }],
+      pivot: { column: 'n' },
+      measures: [{ column: 'trec', agg: 'sum' }],
+    });
+    const names = (await sql(`SELECT DISTINCT n FROM {t} ORDER BY n NULLS LAST`)).map((r) =>
+      r[0] === null ? '(null)' : String(r[0] as number),
+    );
+    expect(wide.columns).toEqual(['band', ...names]);
+    expect(wide.pivotColumnsLeftOut).toBeUndefined();
+    const pivoted = await sql(
+      `SELECT band, ${names.map((n) => `"${n}"`).join(', ')} FROM (PIVOT (SELECT band, coalesce(CAST(n AS VARCHAR), '(null)') AS n, trec FROM {t}) ON n USING sum(trec) GROUP BY band)`,
+    );
+    const byBand = (rows: unknown[][]) => [...rows].sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+    close(byBand(wide.rows), byBand(pivoted));
+
+    // Capped: the first 3 values of n in order (1, 2, 3), the other 4 (5, 6, 7, null) counted as left out.
+    const capped = await table('pivot_capped', {
+      groupBy: [{ column: 'band' }],
+      pivot: { column: 'n', maxColumns: 3 },
+    });
+    expect(capped.columns).toEqual(['band', '1', '2', '3']);
+    expect(capped.pivotColumnsLeftOut).toBe(4);
+    // A pivot column beside three group-by columns is refused, naming the rule.
+    const refused = await s.call('POST', `${P}/insights`, {
+      token: writer,
+      body: {
+        id: 'pivot_bad',
+        name: 'bad',
+        type: 'table',
+        dataset: 'obs',
+        table: { groupBy: [{ column: 'band' }, { column: 'ts' }, { column: 'trec' }], pivot: { column: 'n' } },
+      },
+    });
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(refused.body)).toMatch(/at most 2 group-by columns beside a pivot column/);
+  });
+
   it('a bad spec is a 400 naming the field; an unknown column names the columns there are', async () => {
     const noX = await s.call<{ error: { message: string } }>('POST', `${P}/insights`, {
       token: writer,

@@ -121,6 +121,11 @@ function ChartOf({
 function DataTable({ data, spec }: { data: InsightData; spec?: Insight['table'] }) {
   return (
     <div className="insight-table">
+      {data.pivotColumnsLeftOut ? (
+        <p className="small muted">
+          {data.pivotColumnsLeftOut} more values of the column dimension left out: the first ones in order are columns.
+        </p>
+      ) : null}
       <table className="table compact">
         <thead>
           <tr>
