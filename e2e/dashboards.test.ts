@@ -525,6 +525,45 @@ describe('web UI: chart builder and dashboards', () => {
     expect(guest.pageErrors).toEqual([]);
   }
 
+  it('builds a pivot table whose columns are the values of a column; its tile shows them', async () => {
+    const { page } = suite.browser;
+    await page.goto(`/projects/${KEY}/insights/new`);
+    await page.getByRole('link', { name: /^Table/ }).click();
+    await page.getByLabel('ID').fill('band_by_antenna');
+    await page.getByLabel('Name').fill('Trec by band and antenna');
+    await page.getByLabel('Dataset').selectOption('obs');
+    await page.getByLabel('Layout').selectOption('pivot');
+    await page.getByLabel('Group by').selectOption('band');
+    await page.getByLabel('Columns from the values of').selectOption('antenna');
+    await page.getByLabel('Measure 1 aggregation').selectOption('max');
+    await page.getByLabel('Measure 1 column').selectOption('trec');
+    // The preview: one row per band, one column per antenna, in order.
+    const preview = page.getByRole('region', { name: 'Preview' });
+    await preview.getByRole('columnheader', { name: 'DV02' }).waitFor();
+    const headers = await preview.getByRole('columnheader').allTextContents();
+    expect(headers).toEqual(['band', 'DA41', 'DA42', 'DA43', 'DV01', 'DV02']);
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Saved revision 1.').waitFor();
+    const saved = await admin.call<{ table: unknown }>('GET', `/api/projects/${KEY}/insights/band_by_antenna`);
+    expect(saved.table).toEqual({
+      groupBy: [{ column: 'band' }],
+      pivot: { column: 'antenna' },
+      measures: [{ agg: 'max', column: 'trec' }],
+    });
+    await admin.call('POST', `/api/projects/${KEY}/dashboards`, {
+      id: 'pivot',
+      name: 'Pivot',
+      pages: [{ title: 'One', tiles: [{ insight: 'band_by_antenna', x: 0, y: 0, w: 12, h: 5 }] }],
+      filters: [],
+    });
+    await page.goto(`/projects/${KEY}/dashboards/pivot`);
+    const tile = page.getByRole('region', { name: 'Trec by band and antenna' });
+    await tile.getByRole('columnheader', { name: 'DV02' }).waitFor();
+    // Band 7: DV02 61, DA43 58.5, the other antennas empty.
+    const band7 = tile.getByRole('row').filter({ has: page.getByRole('cell', { name: '7', exact: true }) });
+    expect(await band7.getByRole('cell').allTextContents()).toEqual(['7', '', '', '58.5', '', '61']);
+  }, 120_000);
+
   it('creates a table insight with a conditional colour and a text insight, places both on a dashboard', async () => {
     const { page } = suite.browser;
     await page.goto(`/projects/${KEY}/dashboards`);
