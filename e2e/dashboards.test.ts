@@ -564,6 +564,31 @@ describe('web UI: chart builder and dashboards', () => {
     expect(await band7.getByRole('cell').allTextContents()).toEqual(['7', '', '', '58.5', '', '61']);
   }, 120_000);
 
+  it('says on a tile that its scatter is a sample, and how it was taken', async () => {
+    const { page } = suite.browser;
+    const rows = Array.from({ length: 6000 }, (_, i) => `${i},${(i * 7919) % 1000}`);
+    await admin.upload(`/api/projects/${KEY}/datasets/points/upload`, `a,b\n${rows.join('\n')}\n`, 'points.csv');
+    const chart = { kind: 'scatter', x: { column: 'a' }, y: [{ column: 'b', agg: 'avg' }] };
+    const body = { id: 'points', name: 'Many points', type: 'chart', dataset: 'points', chart };
+    await admin.call('POST', `/api/projects/${KEY}/insights`, body);
+    const data = await admin.call<{ sampled: boolean; sampling: string }>(
+      'GET',
+      `/api/projects/${KEY}/insights/points/data`,
+    );
+    expect(data.sampled).toBe(true);
+    await admin.call('POST', `/api/projects/${KEY}/dashboards`, {
+      id: 'points',
+      name: 'Points',
+      pages: [{ title: 'One', tiles: [{ insight: 'points', x: 0, y: 0, w: 12, h: 6 }] }],
+      filters: [],
+    });
+    await page.goto(`/projects/${KEY}/dashboards/points`);
+    const tileChart = page.getByRole('region', { name: 'Many points' }).getByRole('img', { name: 'Many points' });
+    await tileChart.waitFor();
+    expect(await tileChart.getAttribute('title')).toBe(data.sampling);
+    expect(data.sampling).toMatch(/sample of [\d,]+ points of 6,000/);
+  }, 120_000);
+
   it('creates a table insight with a conditional colour and a text insight, places both on a dashboard', async () => {
     const { page } = suite.browser;
     await page.goto(`/projects/${KEY}/dashboards`);

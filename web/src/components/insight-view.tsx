@@ -92,12 +92,14 @@ function ChartOf({
   const x = data.roles.indexOf('x');
   // A KPI's caption may end in an ellipsis on a narrow tile: the tooltip has it whole.
   const caption = kind === 'kpi' ? (option.title as { subtext?: string } | undefined)?.subtext : undefined;
+  // A sampled chart says how on its tile's tooltip, as the builder says it beside the row count.
+  const sampling = asTile && data.sampled ? data.sampling : undefined;
   return (
     <EChart
       option={option}
       className="insight-chart"
       ariaLabel={label}
-      title={caption}
+      title={caption ?? sampling}
       lazy={asTile}
       picture={picture}
       onBrush={(indexes) => {
