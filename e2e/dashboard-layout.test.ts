@@ -29,8 +29,11 @@ describe('web UI: dashboards on a laptop and on a phone', () => {
   const CSV = `day,shift,antenna,band,receiver_noise_temperature_kelvin,aperture_efficiency_percent\n${rows.join('\n')}\n`;
   const T = 'receiver_noise_temperature_kelvin';
   const avgT = [{ column: T, agg: 'avg' }];
-  /** One insight per chart kind, named after it; `w`, `h` its tile's size on the 24-column grid. */
-  const charts: { kind: string; chart: Record<string, unknown>; w?: number; h?: number }[] = [
+  /**
+   * One insight per chart kind, named after it (or after `as`); `w`, `h` its tile's size on the
+   * 24-column grid.
+   */
+  const charts: { kind: string; as?: string; chart: Record<string, unknown>; w?: number; h?: number }[] = [
     { kind: 'bar', chart: { x: { column: 'shift' }, y: avgT } },
     { kind: 'stacked_bar', chart: { x: { column: 'band' }, color: { column: 'shift' }, y: [{ agg: 'count' }] } },
     { kind: 'grouped_bar', chart: { x: { column: 'band' }, color: { column: 'antenna' }, y: avgT } },
@@ -45,11 +48,14 @@ describe('web UI: dashboards on a laptop and on a phone', () => {
     { kind: 'heatmap', chart: { x: { column: 'antenna' }, color: { column: 'shift' }, y: avgT } },
     { kind: 'box', chart: { x: { column: 'band' }, y: avgT } },
     { kind: 'kpi', chart: { y: avgT }, w: 4, h: 3 },
+    // Small multiples: four antennas in a 2 × 2 grid inside a short tile.
+    { kind: 'bar', as: 'facets', chart: { x: { column: 'band' }, facet: { column: 'antenna' }, y: avgT }, w: 6, h: 4 },
   ];
+  const keyOf = (c: (typeof charts)[number]) => c.as ?? c.kind;
   const name = (kind: string) => `Trec ${kind.replace('_', ' ')}`;
   // Four tiles a row; listed last row first, so that reading order differs from the stored order.
   const tiles = charts
-    .map((c, i) => ({ insight: `c_${c.kind}`, x: (i % 4) * 6, y: Math.floor(i / 4) * 6, w: c.w ?? 6, h: c.h ?? 6 }))
+    .map((c, i) => ({ insight: `c_${keyOf(c)}`, x: (i % 4) * 6, y: Math.floor(i / 4) * 6, w: c.w ?? 6, h: c.h ?? 6 }))
     .reverse();
 
   const suite = browserSuite({
@@ -58,8 +64,8 @@ describe('web UI: dashboards on a laptop and on a phone', () => {
       await admin.upload(`/api/projects/${KEY}/datasets/obs/upload`, CSV, 'obs.csv');
       for (const c of charts)
         await admin.call('POST', `/api/projects/${KEY}/insights`, {
-          id: `c_${c.kind}`,
-          name: name(c.kind),
+          id: `c_${keyOf(c)}`,
+          name: name(keyOf(c)),
           type: 'chart',
           dataset: 'obs',
           chart: { kind: c.kind, ...c.chart },
@@ -80,8 +86,8 @@ describe('web UI: dashboards on a laptop and on a phone', () => {
   async function problems(page: Page): Promise<Record<string, string[]>> {
     const found: Record<string, string[]> = {};
     for (const c of charts) {
-      const tile = page.getByRole('region', { name: name(c.kind) });
-      const chart = tile.getByRole('img', { name: name(c.kind) });
+      const tile = page.getByRole('region', { name: name(keyOf(c)) });
+      const chart = tile.getByRole('img', { name: name(keyOf(c)) });
       await chart.scrollIntoViewIfNeeded();
       await chart.locator('canvas').first().waitFor();
       // Drawn: marks in series colours (the KPI's sparkline is absent with one value: its figure is text).
@@ -94,9 +100,32 @@ describe('web UI: dashboards on a laptop and on a phone', () => {
       const [tileBox, chartBox] = [(await tile.boundingBox())!, (await chart.boundingBox())!];
       if (chartBox.x < tileBox.x - 1 || chartBox.x + chartBox.width > tileBox.x + tileBox.width + 1)
         wrong.push(`chart ${Math.round(chartBox.width)} px wide overflows its tile`);
-      if (wrong.length) found[c.kind] = wrong;
+      if (c.as === 'facets') {
+        if (chartBox.y < tileBox.y - 1 || chartBox.y + chartBox.height > tileBox.y + tileBox.height + 1)
+          wrong.push(`chart ${Math.round(chartBox.height)} px high overflows its tile`);
+        wrong.push(...facetProblems(drawing));
+      }
+      if (wrong.length) found[keyOf(c)] = wrong;
     }
     return found;
+  }
+
+  /**
+   * Small multiples inside their chart: each antenna titled, the titles in a 2 × 2 grid (two
+   * columns, two rows), and bars (coloured pixels) drawn in every quarter of the chart.
+   */
+  function facetProblems(drawing: Awaited<ReturnType<typeof canvasDrawing>>): string[] {
+    const titles = ANTENNAS.map((a) => drawing.texts.find((t) => t.text === a));
+    if (titles.some((t) => !t)) return [`facet titles drawn: ${drawing.texts.map((t) => t.text).join(', ')}`];
+    const [a, b, c, d] = titles as NonNullable<(typeof titles)[number]>[];
+    const wrong: string[] = [];
+    if (!(Math.abs(a.top - b.top) < 2 && b.left > a.right && c.top > a.bottom && Math.abs(c.left - a.left) < 2))
+      wrong.push(`facet titles not in a 2 × 2 grid: ${JSON.stringify(titles)}`);
+    if (d.top < drawing.height / 2 - 20 || d.left < drawing.width / 2 - 20)
+      wrong.push(`fourth facet title not in the lower right quarter: ${JSON.stringify(d)}`);
+    const quarters = drawing.colouredQuarters;
+    if (quarters.some((n) => n < 10)) wrong.push(`coloured pixels per quarter: ${quarters.join(', ')}`);
+    return wrong;
   }
 
   it('draws every kind within its tile on a laptop', async () => {
@@ -130,7 +159,7 @@ describe('web UI: dashboards on a laptop and on a phone', () => {
         boxes.push({ name: await section.getAttribute('aria-label'), box: (await section.boundingBox())! });
       }
       // Reading order of the laptop grid (row, then column), each tile as wide as the grid, one under the other.
-      expect(boxes.map((b) => b.name)).toEqual(charts.map((c) => name(c.kind)));
+      expect(boxes.map((b) => b.name)).toEqual(charts.map((c) => name(keyOf(c))));
       for (const { name: tile, box } of boxes) {
         expect(Math.abs(box.width - gridBox.width), `${tile} is full width`).toBeLessThan(2);
         expect(box.height, `${tile} is tall enough to read`).toBeGreaterThanOrEqual(120);

@@ -77,6 +77,63 @@ describe('web UI: chart builder and dashboards', () => {
     expect(stored.pages[0].tiles[0].x).toBeGreaterThan(0);
   }, 120_000);
 
+  it('resizing a tile pushes the tiles it grows over down; the API refuses overlapping tiles', async () => {
+    const { page } = suite.browser;
+    const tile = (title: string, x: number, y: number, w: number, h: number) => ({
+      insight: 'trec_by_band',
+      title,
+      x,
+      y,
+      w,
+      h,
+    });
+    // The audit's page: a 6 × 4 tile, one beside it, one under it.
+    const tiles = [tile('First', 0, 0, 6, 4), tile('Beside', 6, 0, 6, 4), tile('Under', 0, 4, 4, 2)];
+    const body = { id: 'resize', name: 'Resizing', pages: [{ title: 'One', tiles }], filters: [] };
+    await admin.call('POST', `/api/projects/${KEY}/dashboards`, body);
+    await page.goto(`/projects/${KEY}/dashboards/resize`);
+    await page.getByRole('heading', { name: 'Resizing' }).waitFor();
+    await page.getByRole('button', { name: 'Edit layout' }).click();
+    const first = page.getByRole('region', { name: 'First' });
+    const corner = (await first.getByLabel('Resize').boundingBox())!;
+    await page.mouse.move(corner.x + corner.width / 2, corner.y + corner.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(corner.x + corner.width / 2 + 200, corner.y + corner.height / 2 + 150, { steps: 10 });
+    await page.mouse.up();
+    // On screen: no two tiles overlap.
+    const boxes = await Promise.all(
+      ['First', 'Beside', 'Under'].map(async (name) => (await page.getByRole('region', { name }).boundingBox())!),
+    );
+    for (let i = 0; i < boxes.length; i++)
+      for (let j = i + 1; j < boxes.length; j++) {
+        const [a, b] = [boxes[i], boxes[j]];
+        const overlap =
+          a.x < b.x + b.width - 1 && b.x < a.x + a.width - 1 && a.y < b.y + b.height - 1 && b.y < a.y + a.height - 1;
+        expect(overlap, `tiles ${i} and ${j} overlap on screen`).toBe(false);
+      }
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText(/Saved revision \d+\./).waitFor();
+    const stored = await admin.call<{ pages: { tiles: { x: number; y: number; w: number; h: number }[] }[] }>(
+      'GET',
+      `/api/projects/${KEY}/dashboards/resize`,
+    );
+    const [grown, beside, under] = stored.pages[0].tiles;
+    expect(grown.w).toBeGreaterThan(6);
+    expect(grown.h).toBeGreaterThan(4);
+    // Pushed down to just under the grown tile, in their columns.
+    expect(beside).toMatchObject({ x: 6, y: grown.y + grown.h, w: 6, h: 4 });
+    expect(under).toMatchObject({ x: 0, y: grown.y + grown.h, w: 4, h: 2 });
+
+    // The API refuses the overlapping layout the editor used to save, naming the tiles.
+    const overlapping = [tile('First', 0, 0, 10, 7), tiles[1], tiles[2]];
+    await expect(
+      admin.call('PUT', `/api/projects/${KEY}/dashboards/resize`, {
+        ...body,
+        pages: [{ title: 'One', tiles: overlapping }],
+      }),
+    ).rejects.toThrow(/HTTP 400 .*tiles overlap \(0 \(trec_by_band\) and 1 \(trec_by_band\); 0 \(trec_by_band\) and 2/);
+  }, 120_000);
+
   it('shows a reader the dashboard with its filter bar and no edit controls', async () => {
     await admin.call('PUT', `/api/projects/${KEY}/dashboards/shift`, {
       id: 'shift',
@@ -470,6 +527,70 @@ describe('web UI: chart builder and dashboards', () => {
     await g.getByRole('heading', { name: 'Hello from the board app' }).waitFor();
     expect(guest.pageErrors).toEqual([]);
   }
+
+  it('builds a pivot table whose columns are the values of a column; its tile shows them', async () => {
+    const { page } = suite.browser;
+    await page.goto(`/projects/${KEY}/insights/new`);
+    await page.getByRole('link', { name: /^Table/ }).click();
+    await page.getByLabel('ID').fill('band_by_antenna');
+    await page.getByLabel('Name').fill('Trec by band and antenna');
+    await page.getByLabel('Dataset').selectOption('obs');
+    await page.getByLabel('Layout').selectOption('pivot');
+    await page.getByLabel('Group by').selectOption('band');
+    await page.getByLabel('Columns from the values of').selectOption('antenna');
+    await page.getByLabel('Measure 1 aggregation').selectOption('max');
+    await page.getByLabel('Measure 1 column').selectOption('trec');
+    // The preview: one row per band, one column per antenna, in order.
+    const preview = page.getByRole('region', { name: 'Preview' });
+    await preview.getByRole('columnheader', { name: 'DV02' }).waitFor();
+    const headers = await preview.getByRole('columnheader').allTextContents();
+    expect(headers).toEqual(['band', 'DA41', 'DA42', 'DA43', 'DV01', 'DV02']);
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Saved revision 1.').waitFor();
+    const saved = await admin.call<{ table: unknown }>('GET', `/api/projects/${KEY}/insights/band_by_antenna`);
+    expect(saved.table).toEqual({
+      groupBy: [{ column: 'band' }],
+      pivot: { column: 'antenna' },
+      measures: [{ agg: 'max', column: 'trec' }],
+    });
+    await admin.call('POST', `/api/projects/${KEY}/dashboards`, {
+      id: 'pivot',
+      name: 'Pivot',
+      pages: [{ title: 'One', tiles: [{ insight: 'band_by_antenna', x: 0, y: 0, w: 12, h: 5 }] }],
+      filters: [],
+    });
+    await page.goto(`/projects/${KEY}/dashboards/pivot`);
+    const tile = page.getByRole('region', { name: 'Trec by band and antenna' });
+    await tile.getByRole('columnheader', { name: 'DV02' }).waitFor();
+    // Band 7: DV02 61, DA43 58.5, the other antennas empty.
+    const band7 = tile.getByRole('row').filter({ has: page.getByRole('cell', { name: '7', exact: true }) });
+    expect(await band7.getByRole('cell').allTextContents()).toEqual(['7', '', '', '58.5', '', '61']);
+  }, 120_000);
+
+  it('says on a tile that its scatter is a sample, and how it was taken', async () => {
+    const { page } = suite.browser;
+    const rows = Array.from({ length: 6000 }, (_, i) => `${i},${(i * 7919) % 1000}`);
+    await admin.upload(`/api/projects/${KEY}/datasets/points/upload`, `a,b\n${rows.join('\n')}\n`, 'points.csv');
+    const chart = { kind: 'scatter', x: { column: 'a' }, y: [{ column: 'b', agg: 'avg' }] };
+    const body = { id: 'points', name: 'Many points', type: 'chart', dataset: 'points', chart };
+    await admin.call('POST', `/api/projects/${KEY}/insights`, body);
+    const data = await admin.call<{ sampled: boolean; sampling: string }>(
+      'GET',
+      `/api/projects/${KEY}/insights/points/data`,
+    );
+    expect(data.sampled).toBe(true);
+    await admin.call('POST', `/api/projects/${KEY}/dashboards`, {
+      id: 'points',
+      name: 'Points',
+      pages: [{ title: 'One', tiles: [{ insight: 'points', x: 0, y: 0, w: 12, h: 6 }] }],
+      filters: [],
+    });
+    await page.goto(`/projects/${KEY}/dashboards/points`);
+    const tileChart = page.getByRole('region', { name: 'Many points' }).getByRole('img', { name: 'Many points' });
+    await tileChart.waitFor();
+    expect(await tileChart.getAttribute('title')).toBe(data.sampling);
+    expect(data.sampling).toMatch(/sample of [\d,]+ points of 6,000/);
+  }, 120_000);
 
   it('creates a table insight with a conditional colour and a text insight, places both on a dashboard', async () => {
     const { page } = suite.browser;

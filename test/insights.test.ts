@@ -369,6 +369,56 @@ describe('chart data against independent aggregations', () => {
     expect(d.ignoredFilters).toEqual(['antenna']);
   });
 
+  it('pivot table: values of a column become columns, as an independent SQL PIVOT finds them (nulls included)', async () => {
+    const table = async (id: string, spec: Record<string, unknown>) => {
+      await ok(
+        s.call('POST', `${P}/insights`, {
+          token: writer,
+          body: { id, name: id, type: 'table', dataset: 'obs', table: spec },
+        }),
+        201,
+      );
+      return ok(s.call<Data & { pivotColumnsLeftOut?: number }>('GET', `${P}/insights/${id}/data`, { token: reader }));
+    };
+    // Sum of trec per band (rows), one column per n (1…7 and null); band 6 has no trec (null sums).
+    const wide = await table('pivot_n', {
+      groupBy: [{ column: 'band' }],
+      pivot: { column: 'n' },
+      measures: [{ column: 'trec', agg: 'sum' }],
+    });
+    const names = (await sql(`SELECT DISTINCT n FROM {t} ORDER BY n NULLS LAST`)).map((r) =>
+      r[0] === null ? '(null)' : String(r[0] as number),
+    );
+    expect(wide.columns).toEqual(['band', ...names]);
+    expect(wide.pivotColumnsLeftOut).toBeUndefined();
+    const pivoted = await sql(
+      `SELECT band, ${names.map((n) => `"${n}"`).join(', ')} FROM (PIVOT (SELECT band, coalesce(CAST(n AS VARCHAR), '(null)') AS n, trec FROM {t}) ON n USING sum(trec) GROUP BY band)`,
+    );
+    const byBand = (rows: unknown[][]) => [...rows].sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+    close(byBand(wide.rows), byBand(pivoted));
+
+    // Capped: the first 3 values of n in order (1, 2, 3), the other 4 (5, 6, 7, null) counted as left out.
+    const capped = await table('pivot_capped', {
+      groupBy: [{ column: 'band' }],
+      pivot: { column: 'n', maxColumns: 3 },
+    });
+    expect(capped.columns).toEqual(['band', '1', '2', '3']);
+    expect(capped.pivotColumnsLeftOut).toBe(4);
+    // A pivot column beside three group-by columns is refused, naming the rule.
+    const refused = await s.call('POST', `${P}/insights`, {
+      token: writer,
+      body: {
+        id: 'pivot_bad',
+        name: 'bad',
+        type: 'table',
+        dataset: 'obs',
+        table: { groupBy: [{ column: 'band' }, { column: 'ts' }, { column: 'trec' }], pivot: { column: 'n' } },
+      },
+    });
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(refused.body)).toMatch(/at most 2 group-by columns beside a pivot column/);
+  });
+
   it('a bad spec is a 400 naming the field; an unknown column names the columns there are', async () => {
     const noX = await s.call<{ error: { message: string } }>('POST', `${P}/insights`, {
       token: writer,
@@ -848,6 +898,69 @@ describe('export and CLI', () => {
     expect(pdf.length).toBeGreaterThan(5_000);
     expect(pdf.toString('latin1').match(/\/Type\s*\/Page\b/g)?.length).toBe(2);
     expect((await s.call('GET', `${P}/dashboards/shift/export?format=png&page=3`, { token: reader })).status).toBe(400);
+  }, 120_000);
+
+  it('exports small multiples laid out inside their tile: one small chart per facet value', async () => {
+    await ok(
+      s.call('POST', `${P}/insights`, {
+        token: writer,
+        body: {
+          id: 'facets',
+          name: 'Count by n per band',
+          type: 'chart',
+          dataset: 'obs',
+          chart: { kind: 'bar', x: { column: 'n' }, facet: { column: 'band' }, y: [{ agg: 'count' }] },
+        },
+      }),
+      201,
+    );
+    const tile = { insight: 'facets', x: 0, y: 0, w: 6, h: 4 };
+    await ok(
+      s.call('POST', `${P}/dashboards`, {
+        token: writer,
+        body: { id: 'facets', name: 'Facets', pages: [{ title: 'Bands', tiles: [tile] }], filters: [] },
+      }),
+      201,
+    );
+    // The option drawn: four facets (bands 3, 6, 7 and null) in a 2 × 2 grid, each on its own axes.
+    const user = (await s.ws.catalog.users.findByUsername('dreader'))!;
+    const principal = { userId: user.id, username: user.username, isAdmin: false, via: 'token' as const };
+    const { html } = await dashboardExportHtml(s.ws, principal, 'DASH', 'facets', { format: 'png' });
+    const [option] = JSON.parse(/<script type="application\/json" id="charts">(.*?)<\/script>/s.exec(html)![1]) as {
+      grid: unknown[];
+      title: { text: string }[];
+      series: { xAxisIndex: number }[];
+    }[];
+    expect(option.grid).toHaveLength(4);
+    expect(option.title.map((t) => t.text).sort()).toEqual(['(null)', '3', '6', '7']);
+    expect(new Set(option.series.map((one) => one.xAxisIndex))).toEqual(new Set([0, 1, 2, 3]));
+
+    const png = await fetch(`${s.url}${P}/dashboards/facets/export?format=png`, {
+      headers: { authorization: `Bearer ${reader}` },
+    });
+    expect(png.status).toBe(200);
+    const image = decodePng(Buffer.from(await png.arrayBuffer()));
+    const coloured = (x: number, y: number) => {
+      const [r, g, b] = image.pixel(x, y);
+      return Math.max(r, g, b) - Math.min(r, g, b) > 80;
+    };
+    const points: { x: number; y: number }[] = [];
+    for (let y = 0; y < image.height; y++)
+      for (let x = 0; x < image.width; x++) if (coloured(x, y)) points.push({ x, y });
+    const top = Math.min(...points.map((p) => p.y));
+    const bottom = Math.max(...points.map((p) => p.y));
+    const right = Math.max(...points.map((p) => p.x));
+    // Inside the tile: a quarter of the 1280 px page wide (6 of 24 columns), 4 rows of 40 px high.
+    expect(right).toBeLessThan(16 + 1248 / 4);
+    expect(bottom - top).toBeLessThan(4 * 40 + 3 * 8);
+    // Two rows of small charts: a band across the tile without bars between them (one chart's
+    // tallest bar would run from the top of the bars to their baseline).
+    const rowsWithBars = new Set(points.map((p) => p.y));
+    const gaps = Array.from({ length: bottom - top }, (_, i) => top + i).filter((y) => !rowsWithBars.has(y));
+    expect(gaps.length).toBeGreaterThan(8);
+    // Bars on both halves of the tile.
+    expect(points.some((p) => p.x < 16 + 1248 / 8)).toBe(true);
+    expect(points.some((p) => p.x > 16 + 1248 / 8)).toBe(true);
   }, 120_000);
 
   it('heads each exported page with the dashboard, the page, the filters, the export time and the data versions', async () => {

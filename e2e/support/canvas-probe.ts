@@ -18,6 +18,8 @@ export interface CanvasDrawing {
   texts: DrawnText[];
   /** Pixels far from grey (series colours: bars, slices, cells), counted on a 2-pixel grid. */
   coloured: number;
+  /** The same pixels per quarter of the canvas: top left, top right, bottom left, bottom right. */
+  colouredQuarters: number[];
 }
 
 /**
@@ -180,7 +182,13 @@ export async function canvasDrawing(chart: Locator): Promise<CanvasDrawing> {
     type Recorded = Box & { text: string; visible: Box | null };
     const read = (window as unknown as { __canvasTexts: (c: HTMLCanvasElement) => Recorded[] }).__canvasTexts;
     const box = el.getBoundingClientRect();
-    const drawing = { width: el.clientWidth, height: el.clientHeight, texts: [] as DrawnText[], coloured: 0 };
+    const drawing = {
+      width: el.clientWidth,
+      height: el.clientHeight,
+      texts: [] as DrawnText[],
+      coloured: 0,
+      colouredQuarters: [0, 0, 0, 0],
+    };
     for (const canvas of el.querySelectorAll('canvas')) {
       const at = canvas.getBoundingClientRect();
       const [dx, dy] = [at.left - box.left, at.top - box.top];
@@ -208,7 +216,10 @@ export async function canvasDrawing(chart: Locator): Promise<CanvasDrawing> {
         for (let x = 0; x < canvas.width; x += 2) {
           const i = (y * canvas.width + x) * 4;
           const [r, g, b, a] = [pixels[i], pixels[i + 1], pixels[i + 2], pixels[i + 3]];
-          if (a > 128 && Math.max(r, g, b) - Math.min(r, g, b) > 60) drawing.coloured++;
+          if (a > 128 && Math.max(r, g, b) - Math.min(r, g, b) > 60) {
+            drawing.coloured++;
+            drawing.colouredQuarters[(y * 2 >= canvas.height ? 2 : 0) + (x * 2 >= canvas.width ? 1 : 0)]++;
+          }
         }
     }
     return drawing;

@@ -21,7 +21,8 @@ export type EChartsOption = Record<string, unknown>;
 /** Above this many points a scatter series is drawn in ECharts' large mode. */
 export const LARGE_SCATTER = 200;
 
-const label = (v: unknown) =>
+/** A value as a chart labels it (a category, a series, a facet): null reads `(null)`. */
+export const label = (v: unknown) =>
   v === null || v === undefined
     ? '(null)'
     : typeof v === 'object'

@@ -4,7 +4,7 @@ import type { Principal } from '../catalog/access.js';
 import { badRequest } from '../common/errors.js';
 import { currentVersion } from '../datasets/versions.js';
 import type { Workspace } from '../workspace/workspace.js';
-import { chartOption, formatNumber } from './chart-options.js';
+import { formatNumber } from './chart-options.js';
 import { cellColor, formatCell } from './table-format.js';
 import { getDashboard } from './dashboards-service.js';
 import { exportBrowser } from './export-browser.js';
@@ -13,6 +13,7 @@ import { insightData } from './insight-data.js';
 import type { ChartFilter, DashboardPage, Insight, InsightData, TableSpec } from './insight-types.js';
 import { getInsight } from './insights-service.js';
 import { markdownToHtml } from './markdown.js';
+import { chartKindOf, insightChartOption } from './tile-chart.js';
 
 export type ExportFormat = 'png' | 'pdf';
 
@@ -81,16 +82,16 @@ function tileBody(insight: Insight, data: InsightData | Error, projectKey: strin
     case 'text':
       return { html: `<div class="text">${markdownToHtml(insight.text ?? '')}</div>` };
     case 'chart':
+    case 'metric':
+      // The tile's own chart (small multiples laid out inside it), without zoom or brush.
       return {
         html: '',
-        option: chartOption(insight.chart!.kind, data, {
-          animation: false,
+        option: insightChartOption(chartKindOf(insight), data, {
+          asTile: true,
           interactive: false,
-          higherIsBetter: insight.chart!.kpi?.higherIsBetter,
+          higherIsBetter: insight.chart?.kpi?.higherIsBetter,
         }),
       };
-    case 'metric':
-      return { html: '', option: chartOption('line', data, { animation: false, interactive: false }) };
     case 'check':
     case 'scenario':
       return { html: statusHtml(data) };

@@ -3,6 +3,7 @@ import { storedInfo, withoutStoredFields } from '../catalog/object-stamp.js';
 import type { StoredObject } from '../catalog/objects.js';
 import { checkSharing } from '../catalog/sharing.js';
 import { badRequest } from '../common/errors.js';
+import { overlappingTiles } from './tile-layout.js';
 import { parseOr400 } from '../common/parse.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { DashboardSchema } from './insight-schema.js';
@@ -56,6 +57,15 @@ export async function saveDashboard(
       if (tile.x + tile.w > 24) throw badRequest(`pages.${p}.tiles.${t}: x + w is at most 24 (the grid's width)`);
     }),
   );
+  dashboard.pages.forEach((page, p) => {
+    const overlaps = overlappingTiles(page.tiles);
+    if (overlaps.length)
+      throw badRequest(
+        `pages.${p}.tiles: tiles overlap (${overlaps
+          .map(([a, b]) => `${a} (${page.tiles[a].insight}) and ${b} (${page.tiles[b].insight})`)
+          .join('; ')}); place them apart`,
+      );
+  });
   const stored = await ws.catalog.saveObject({
     projectKey,
     kind: DASHBOARD_KIND,

@@ -10,6 +10,7 @@ import { columnOf, compileChart, filterSql, type CompiledChart } from './compile
 import { CHART_ROW_BUDGET } from './insight-schema.js';
 import type { ChartFilter, ChartSpec, Insight, InsightData } from './insight-types.js';
 import { INSIGHT_KIND, validateInsight } from './insights-service.js';
+import { pivotWide } from './pivot-table.js';
 import { chartEngine, type ChartEngine } from './run-chart-query.js';
 import { readTile, tileCacheDir, writeTile } from './tile-cache.js';
 
@@ -37,7 +38,8 @@ function tableAsChart(insight: Insight): ChartSpec | null {
     kind: 'bar',
     x: t.groupBy[0],
     color: t.groupBy[1],
-    facet: t.groupBy[2],
+    // A pivot column is aggregated as a third dimension, then made columns (pivotWide).
+    facet: t.pivot ? { column: t.pivot.column } : t.groupBy[2],
     y: t.measures?.length ? t.measures : [{ agg: 'count' }],
     filters: t.filters ?? [],
   };
@@ -162,8 +164,9 @@ export async function datasetInsightData(
     if (persisted) await writeTile(persisted, diskKey, fresh);
     return fresh;
   });
+  const pivot = insight.type === 'table' ? insight.table?.pivot : undefined;
   return {
-    ...data,
+    ...(pivot ? pivotWide(data, pivot) : data),
     // The dataset's name, not where the server keeps its files (`read_parquet(['/…/data/KEY/…'])`);
     // an external dataset's SQL names its table in its database, which stays.
     sql: source.kind === 'external' ? data.sql : data.sql.split(engine.relation).join(quoteIdent(insight.dataset!)),

@@ -3,7 +3,8 @@
  * server draws the same option as a picture for the first paint (tile-pictures.ts), so both are
  * the same picture. Node-free: the web UI imports it.
  */
-import { chartOption, facetValues, type EChartsOption } from './chart-options.js';
+import { chartOption, type EChartsOption } from './chart-options.js';
+import { facetedChartOption } from './facet-chart.js';
 import type { ChartKind, InsightData } from './insight-types.js';
 
 /** What of an insight decides its chart (the server's stored insight and the web's listed one both fit). */
@@ -18,21 +19,24 @@ export function chartKindOf(insight: ChartedInsight): ChartKind {
 }
 
 /**
- * The option of one chart of an insight (`higherIsBetter`: a KPI's rise is green); a tile's is
- * drawn without animation (20 charts animating at once took seconds).
+ * The option of one chart of an insight (`higherIsBetter`: a KPI's rise is green), small
+ * multiples in one option when it has a facet; a tile's is drawn without animation (20 charts
+ * animating at once took seconds); an export's (`interactive: false`) has no zoom or brush.
  */
 export function insightChartOption(
   kind: ChartKind,
   data: InsightData,
-  { asTile, higherIsBetter }: { asTile: boolean; higherIsBetter?: boolean },
+  { asTile, higherIsBetter, interactive }: { asTile: boolean; higherIsBetter?: boolean; interactive?: boolean },
 ): EChartsOption {
-  return chartOption(kind, data, { higherIsBetter, ...(asTile ? { animation: false } : {}) });
+  const animation = asTile ? { animation: false } : {};
+  return (
+    facetedChartOption(kind, data, animation) ?? chartOption(kind, data, { higherIsBetter, interactive, ...animation })
+  );
 }
 
-/** The option of a tile that draws a single chart (a chart or a metric without small multiples), else null. */
+/** The option of a tile that draws a chart (a chart or a metric, small multiples included), else null. */
 export function tileChartOption(insight: ChartedInsight, data: InsightData): EChartsOption | null {
   if (insight.type !== 'chart' && insight.type !== 'metric') return null;
-  if (facetValues(data)) return null;
   return insightChartOption(chartKindOf(insight), data, {
     asTile: true,
     higherIsBetter: insight.chart?.kpi?.higherIsBetter,

@@ -1,19 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { chartOption } from './chart-options.js';
 import { renderChartPicture } from './chart-picture.js';
-import type { InsightData } from './insight-types.js';
+import { insightDataOf } from './insight-data-fixture.js';
+import { facetedChartOption } from './facet-chart.js';
 import { tileChartOption } from './tile-chart.js';
 import { parsePictureSizes } from './tile-pictures.js';
 
-const data = (columns: string[], roles: string[], rows: unknown[][]): InsightData => ({
-  columns,
-  roles,
-  rows,
-  sampled: false,
-  truncated: false,
-  sql: '',
-  version: 'v1',
-});
+const data = insightDataOf;
 
 const HOSTILE = ['<script>alert(1)</script>', '"><img src=x onerror=alert(2)>', "'><svg onload=alert(3)>"];
 
@@ -78,7 +71,7 @@ describe('tile pictures: charts drawn as SVG on the server', () => {
     expect(picture.svg).toMatch(/<path d="M[\d. ]+L[\d. ]+L[\d. ]+"/);
   });
 
-  it('a tile draws one chart of its insight without animation; small multiples and tables have no picture', () => {
+  it('a tile draws one chart of its insight without animation, small multiples included; tables have no picture', () => {
     const bars = data(['band', 'n'], ['x', 'y'], [[1, 2]]);
     const chart = { type: 'chart', chart: { kind: 'bar' as const } };
     expect(tileChartOption(chart, bars)).toEqual(chartOption('bar', bars, { animation: false }));
@@ -103,7 +96,8 @@ describe('tile pictures: charts drawn as SVG on the server', () => {
         [1, 'b', 3],
       ],
     );
-    expect(tileChartOption(chart, faceted)).toBeNull();
+    expect(tileChartOption(chart, faceted)).toEqual(facetedChartOption('bar', faceted, { animation: false }));
+    expect((tileChartOption(chart, faceted)!.grid as unknown[]).length).toBe(2);
     expect(tileChartOption({ type: 'table' }, bars)).toBeNull();
   });
 

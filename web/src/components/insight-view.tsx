@@ -1,7 +1,7 @@
 import { BoxplotChart, HeatmapChart, PieChart } from 'echarts/charts';
 import { TitleComponent, VisualMapComponent } from 'echarts/components';
 import { useMemo } from 'react';
-import { facetValues, rangeOfBrush, rowsOfFacet } from '../../../src/insights/chart-options.js';
+import { rangeOfBrush } from '../../../src/insights/chart-options.js';
 import { chartKindOf, insightChartOption } from '../../../src/insights/tile-chart.js';
 import { cellColor, formatCell } from '../../../src/insights/table-format.js';
 import { markdownToHtml } from '../../../src/insights/markdown.js';
@@ -11,9 +11,6 @@ import { WebappFrame } from './webapp-frame';
 
 // The kinds the shared EChart does not register: pies, heatmaps, box plots, KPI titles.
 echarts.use([PieChart, HeatmapChart, BoxplotChart, TitleComponent, VisualMapComponent]);
-
-/** Small multiples: at most this many facet values are drawn. */
-const MAX_FACETS = 6;
 
 /** A range of x brushed on a time series: `to` is null when open-ended. */
 export type SelectedRange = NonNullable<ReturnType<typeof rangeOfBrush>>;
@@ -46,7 +43,6 @@ export function InsightView({
   if (!data) return null;
   if (insight.type === 'check' || insight.type === 'scenario') return <StatusStrip data={data} />;
   if (insight.type === 'table') return <DataTable data={data} spec={insight.table} />;
-  const facets = facetValues(data);
   const xColumn = insight.chart?.x?.column;
   const select =
     onSelect && xColumn
@@ -55,33 +51,17 @@ export function InsightView({
         }
       : undefined;
   const selectRange = onSelectRange && xColumn ? (range: SelectedRange) => onSelectRange(xColumn, range) : undefined;
-  if (!facets)
-    return (
-      <ChartOf
-        insight={insight}
-        data={data}
-        label={insight.name}
-        onSelect={select}
-        onSelectRange={selectRange}
-        asTile={asTile}
-        picture={picture}
-      />
-    );
+  // Small multiples are one chart too (src/insights/facet-chart.ts), laid out inside the tile.
   return (
-    <div className="facets">
-      {facets.slice(0, MAX_FACETS).map((f) => (
-        <div key={f} className="facet">
-          <div className="small muted">{f}</div>
-          <ChartOf
-            insight={insight}
-            data={rowsOfFacet(data, f)}
-            label={`${insight.name}: ${f}`}
-            onSelect={select}
-            asTile={asTile}
-          />
-        </div>
-      ))}
-    </div>
+    <ChartOf
+      insight={insight}
+      data={data}
+      label={insight.name}
+      onSelect={select}
+      onSelectRange={selectRange}
+      asTile={asTile}
+      picture={picture}
+    />
   );
 }
 
@@ -112,12 +92,14 @@ function ChartOf({
   const x = data.roles.indexOf('x');
   // A KPI's caption may end in an ellipsis on a narrow tile: the tooltip has it whole.
   const caption = kind === 'kpi' ? (option.title as { subtext?: string } | undefined)?.subtext : undefined;
+  // A sampled chart says how on its tile's tooltip, as the builder says it beside the row count.
+  const sampling = asTile && data.sampled ? data.sampling : undefined;
   return (
     <EChart
       option={option}
       className="insight-chart"
       ariaLabel={label}
-      title={caption}
+      title={caption ?? sampling}
       lazy={asTile}
       picture={picture}
       onBrush={(indexes) => {
@@ -141,6 +123,11 @@ function ChartOf({
 function DataTable({ data, spec }: { data: InsightData; spec?: Insight['table'] }) {
   return (
     <div className="insight-table">
+      {data.pivotColumnsLeftOut ? (
+        <p className="small muted">
+          {data.pivotColumnsLeftOut} more values of the column dimension left out: the first ones in order are columns.
+        </p>
+      ) : null}
       <table className="table compact">
         <thead>
           <tr>

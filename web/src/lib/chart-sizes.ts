@@ -19,8 +19,8 @@ export function rememberedChartSizes(projectKey: string, dashboard: string, page
 }
 
 /**
- * Measures the charts of the page's tiles (`[data-insight]`, one chart each; small multiples are
- * left out) and keeps their sizes for the next visit; returns them as `rememberedChartSizes` does.
+ * Measures the charts of the page's tiles (`[data-insight]`, one chart each, small multiples
+ * included) and keeps their sizes for the next visit; returns them as `rememberedChartSizes` does.
  */
 export function rememberChartSizes(
   grid: Element,
@@ -31,7 +31,7 @@ export function rememberChartSizes(
   const sizes: string[] = [];
   for (const tile of grid.querySelectorAll<HTMLElement>('[data-insight]')) {
     const charts = tile.querySelectorAll<HTMLElement>('.insight-chart');
-    if (charts.length !== 1 || tile.querySelector('.facets')) continue;
+    if (charts.length !== 1) continue;
     const { clientWidth: width, clientHeight: height } = charts[0];
     if (width && height) sizes.push(`${tile.dataset.insight}:${width}x${height}`);
   }

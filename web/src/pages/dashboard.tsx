@@ -1,3 +1,4 @@
+import { placeTile } from '../../../src/insights/tile-layout.js';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { DiscussionsPanel } from '../components/discussions-panel';
 import { TagsEditor } from '../components/tags-editor';
@@ -161,7 +162,8 @@ export default function DashboardPage({ shared = false }: { shared?: boolean }) 
 
   const setTiles = (tiles: DashboardTile[]) =>
     setDraft({ ...draft, pages: draft.pages.map((p, i) => (i === pageIndex ? { ...p, tiles } : p)) });
-  const moveTile = (at: number, tile: DashboardTile) => setTiles(page.tiles.map((t, i) => (i === at ? tile : t)));
+  // A moved or resized tile pushes the tiles it lands on down: tiles never overlap.
+  const moveTile = (at: number, tile: DashboardTile) => setTiles(placeTile(page.tiles, at, tile));
 
   async function save() {
     if (!draft) return;
