@@ -1,4 +1,5 @@
-import pg from 'pg';
+import type pg from 'pg';
+import { postgresDriver } from '../common/postgres-driver.js';
 import { badRequest } from '../common/errors.js';
 import { quoteIdent } from '../common/names.js';
 import type { DuckDb } from './duckdb.js';
@@ -95,7 +96,8 @@ export async function executeSelectInPostgres(
     } catch (error) {
       failed = true;
       await client.query('ROLLBACK').catch(() => undefined);
-      if (error instanceof pg.DatabaseError && error.code === READ_ONLY_VIOLATION) throw onlyReads(error.message);
+      if (error instanceof postgresDriver().DatabaseError && error.code === READ_ONLY_VIOLATION)
+        throw onlyReads(error.message);
       throw error;
     } finally {
       // Outside any transaction (DISCARD cannot run in one). It fails only with the connection,
