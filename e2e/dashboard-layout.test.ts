@@ -100,11 +100,9 @@ describe('web UI: dashboards on a laptop and on a phone', () => {
       const [tileBox, chartBox] = [(await tile.boundingBox())!, (await chart.boundingBox())!];
       if (chartBox.x < tileBox.x - 1 || chartBox.x + chartBox.width > tileBox.x + tileBox.width + 1)
         wrong.push(`chart ${Math.round(chartBox.width)} px wide overflows its tile`);
-      if (c.as === 'facets') {
-        if (chartBox.y < tileBox.y - 1 || chartBox.y + chartBox.height > tileBox.y + tileBox.height + 1)
-          wrong.push(`chart ${Math.round(chartBox.height)} px high overflows its tile`);
-        wrong.push(...facetProblems(drawing));
-      }
+      if (chartBox.y < tileBox.y - 1 || chartBox.y + chartBox.height > tileBox.y + tileBox.height + 1)
+        wrong.push(`chart ${Math.round(chartBox.height)} px high overflows its tile`);
+      if (c.as === 'facets') wrong.push(...facetProblems(drawing));
       if (wrong.length) found[keyOf(c)] = wrong;
     }
     return found;
