@@ -47,6 +47,40 @@ describe('web UI: chart builder and dashboards', () => {
     expect(saved.chart.y).toEqual([{ agg: 'avg', column: 'trec' }]);
   }, 120_000);
 
+  it('sets a quantile’s q, the sort and top N without “Others” in the builder', async () => {
+    const { page } = suite.browser;
+    await page.goto(`/projects/${KEY}/datasets/obs/charts`);
+    await page.getByRole('link', { name: 'New chart' }).click();
+    await page.getByLabel('ID').fill('median_top');
+    await page.getByLabel('Name').fill('Median Trec, top bands');
+    await page.getByLabel('Chart kind').selectOption('bar');
+    await page.getByLabel('X column').selectOption('band');
+    await page.getByLabel('Aggregation').selectOption('quantile');
+    await page.getByLabel('Measure column').selectOption('trec');
+    await page.getByLabel('Quantile (0–1)').fill('0.5');
+    await page.getByLabel('Sort').selectOption('y:desc');
+    await page.getByLabel('Top N (0: all)').fill('2');
+    await page.getByLabel('Gather the rest in “Others”').uncheck();
+    // Bands 7 (median 59.75) and 6 (55): band 3 is left out, with no "Others" bar.
+    await page.getByText('2 rows').waitFor();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Saved revision 1.').waitFor();
+    const saved = await admin.call<{ chart: Record<string, unknown> }>(
+      'GET',
+      `/api/projects/${KEY}/insights/median_top`,
+    );
+    expect(saved.chart).toMatchObject({
+      y: [{ agg: 'quantile', column: 'trec', q: 0.5 }],
+      sort: { by: 'y', desc: true },
+      top: { n: 2, others: false },
+    });
+    const data = await admin.call<{ rows: unknown[][] }>('GET', `/api/projects/${KEY}/insights/median_top/data`);
+    expect(data.rows).toEqual([
+      [7, 59.75],
+      [6, 55],
+    ]);
+  }, 120_000);
+
   it('makes a dashboard, adds the chart, drags the tile and saves the layout', async () => {
     const { page } = suite.browser;
     await page.goto(`/projects/${KEY}`);
