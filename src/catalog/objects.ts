@@ -198,6 +198,20 @@ export class ObjectStore {
     return rows.map((r) => this.toStored<T>(r));
   }
 
+  /**
+   * Names, revisions and save times of one kind's objects, without their bodies: enough to tell
+   * whether any of them changed (a save raises the revision; a delete and re-create changes the time).
+   */
+  async listVersions(projectKey: string, kind: ObjectKind, db: Db = this.db) {
+    return db
+      .selectFrom('objects')
+      .select(['name', 'revision', 'updated_at'])
+      .where('project_key', '=', projectKey)
+      .where('kind', '=', kind)
+      .orderBy('name')
+      .execute();
+  }
+
   /** Lists one kind across every project (used by the scheduler and monitoring). */
   async listAllProjects<T>(kind: ObjectKind, db: Db = this.db): Promise<StoredObject<T>[]> {
     const rows = await db

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Principal } from '../catalog/access.js';
 import { LlanoError, notFound } from '../common/errors.js';
-import { LIBRARY_FOLDER, projectLibraries, writeLibraryFiles } from '../recipes/code/code-libraries.js';
+import { LIBRARY_FOLDER, librariesStamp, writeLibraryFiles } from '../recipes/code/code-libraries.js';
 import { sandboxLimits, sandboxPool, SandboxError, type SandboxSpec } from '../sandbox/index.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { webappAggregate, webappRows, webappSql } from './webapp-data.js';
@@ -66,9 +66,9 @@ export async function callBackend(
   // The process's `llano` reads as the principal it started for: another key or role of the same user gets its own.
   const standing = `${request.user.role}${principal.apiKey ? `:key-${principal.apiKey.id}` : ''}`;
   // A process runs the project's libraries as they were when it started: another version gets its own.
-  const libraries = await projectLibraries(ws, projectKey);
+  const libraries = await librariesStamp(ws, projectKey);
   const owner = `${backendKeyPrefix(projectKey, webapp.id)}${revision}/${principal.username}/${standing}/`;
-  const key = `${owner}${libraries.stamp}`;
+  const key = `${owner}${libraries}`;
   const workDir = path.join(webappRunRoot(ws, projectKey, webapp.id), `r${revision}`, principal.userId);
   let started = false;
   const spec = (): SandboxSpec => {
@@ -98,7 +98,7 @@ export async function callBackend(
         .map((r) => pool.stop(r.key)),
     );
     await writeWebappFiles(workDir, webapp);
-    await writeLibraryFiles(ws, projectKey, path.join(workDir, LIBRARY_FOLDER), libraries.files);
+    await writeLibraryFiles(ws, projectKey, path.join(workDir, LIBRARY_FOLDER));
   }
   try {
     const result = await pool.call(key, spec, name, [request], {

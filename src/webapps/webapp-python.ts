@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { LlanoError } from '../common/errors.js';
 import { namedPythonInterpreter } from '../recipes/code/code-environments.js';
-import { LIBRARY_FOLDER, projectLibraries, writeLibraryFiles } from '../recipes/code/code-libraries.js';
+import { LIBRARY_FOLDER, librariesStamp, projectLibraries, writeLibraryFiles } from '../recipes/code/code-libraries.js';
 import { interpreterPath, PYTHON_GUARD, sandboxLimits, spawnLimited, type LimitedProcess } from '../sandbox/index.js';
 import { workspaceSlot, type Workspace } from '../workspace/workspace.js';
 import { LLANO_MODULE, WSGI_RUNNER } from './python-runner-source.js';
@@ -135,7 +135,7 @@ async function appFor(ws: Workspace, projectKey: string, stored: { webapp: Webap
   const apps = running(ws);
   const key = keyOf(projectKey, stored.webapp.id);
   const existing = await apps.get(key)?.catch(() => null);
-  const libraries = existing && (await projectLibraries(ws, projectKey)).stamp;
+  const libraries = existing && (await librariesStamp(ws, projectKey));
   if (existing && existing.revision === stored.revision && existing.libraries === libraries) return existing;
   if (existing)
     await existing.process.stop(

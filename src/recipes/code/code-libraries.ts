@@ -98,13 +98,26 @@ export async function projectLibraries(
   ws: Workspace,
   projectKey: string,
 ): Promise<{ files: LibraryFile[]; stamp: string }> {
-  const files = (await ws.catalog.objects.list<LibraryFile>(projectKey, LIBRARY_KIND))
+  const [stored, stamp] = await Promise.all([
+    ws.catalog.objects.list<LibraryFile>(projectKey, LIBRARY_KIND),
+    librariesStamp(ws, projectKey),
+  ]);
+  const files = stored
     .map((f) => f.body)
     .filter((f) => LIBRARY_FILE_NAME.test(f.name))
     .sort((a, b) => (a.name < b.name ? -1 : 1));
+  return { files, stamp };
+}
+
+/**
+ * What changes whenever a library file is saved, deleted or added, read without the files'
+ * contents: webapps compare it on every request to know whether to start again.
+ */
+export async function librariesStamp(ws: Workspace, projectKey: string): Promise<string> {
   const hash = createHash('sha256');
-  for (const f of files) hash.update(`${f.name}\0${f.content}\0`);
-  return { files, stamp: hash.digest('hex').slice(0, 16) };
+  for (const v of await ws.catalog.objects.listVersions(projectKey, LIBRARY_KIND))
+    hash.update(`${v.name}\0${v.revision}\0${v.updated_at}\0`);
+  return hash.digest('hex').slice(0, 16);
 }
 
 /**
