@@ -39,10 +39,7 @@ describe('progress on a terminal', () => {
     const create = terminal(dir);
     expect(await runCli(['--home', 'ws', 'project', 'create', 'PROG'], create), create.stderr).toBe(0);
     const io = terminal(dir);
-    expect(
-      await runCli(['--home', 'ws', '-p', 'PROG', 'dataset', 'import', 'obs', path.join(dir, 'obs.csv')], io),
-      io.stderr,
-    ).toBe(0);
+    expect(await runCli(['--home', 'ws', '-p', 'PROG', 'dataset', 'import', 'obs', 'obs.csv'], io), io.stderr).toBe(0);
     const frames = io.stderr.split('\r').filter((f) => f.startsWith('import obs'));
     expect(frames[0]).toMatch(/\[\.{30}\] {3}0%/);
     expect(frames.at(-1)).toMatch(/\[#{30}\] 100% 1000 rows\s*\n$/);

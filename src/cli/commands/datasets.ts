@@ -1,4 +1,5 @@
 import { createWriteStream, existsSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
 import { badRequest } from '../../common/errors.js';
@@ -56,10 +57,12 @@ export const datasetCommands: CommandModule = (program, io) => {
     .option('--header <bool>', 'true or false (default: detected)')
     .option('--encoding <encoding>', 'utf-8, latin-1 or utf-16 (default: detected)')
     .option('--schema <json>', 'column type overrides, e.g. {"antenna":"VARCHAR"}')
-    .action(async (name: string, file: string, opts: Record<string, string | undefined>, cmd: Command) => {
-      if (!existsSync(file)) throw badRequest(`No such file: ${file}`);
+    .action(async (name: string, given: string, opts: Record<string, string | undefined>, cmd: Command) => {
+      // Relative to the CLI's folder, which is not the process's when Llano's CLI runs inside another program.
+      const file = path.resolve(io.cwd, given);
+      if (!existsSync(file)) throw badRequest(`No such file: ${given}`);
       if (!statSync(file).isFile())
-        throw badRequest(`${file} is a folder, not a file: import its files one by one (one dataset each)`);
+        throw badRequest(`${given} is a folder, not a file: import its files one by one (one dataset each)`);
       await withClient(io, cmd, async (c, g) => {
         const params = new URLSearchParams(
           Object.entries(opts).filter((e): e is [string, string] => typeof e[1] === 'string'),
