@@ -9,6 +9,7 @@ import { workspaceSlot, type Workspace } from '../workspace/workspace.js';
 import type { CellOutput, KernelLanguage } from './notebook-types.js';
 import { runProjectSql } from './sql-cell.js';
 import { appendOutput } from './stream-outputs.js';
+import { stopsWhenGivenTheChance } from './interrupt-grace.js';
 import { prepareTypeScriptCell } from './typescript-cell.js';
 import { bundleCellImport } from './typescript-cell-imports.js';
 
@@ -16,8 +17,6 @@ import { bundleCellImport } from './typescript-cell-imports.js';
 const KERNEL_IDLE_SECONDS = 30 * 60;
 /** Most rows `sql()` and `dataset()` hand to a cell: they travel as JSON; aggregate in SQL for more. */
 export const HOST_ROWS = 100_000;
-/** How long an interrupted cell has to stop (SIGINT) before its kernel is restarted. */
-export const INTERRUPT_GRACE_SECONDS = 5;
 /** How often a TypeScript cell that has not stopped yet is sent SIGINT again within the grace. */
 const TS_INTERRUPT_REPEAT_MS = 500;
 
@@ -165,22 +164,14 @@ export async function runInKernel(
   }
 }
 
-const settlesWithin = (promise: Promise<unknown>, ms: number) =>
-  new Promise<boolean>((resolve) => {
-    const timer = setTimeout(() => resolve(false), ms);
-    void promise.then(() => {
-      clearTimeout(timer);
-      resolve(true);
-    });
-  });
-
 /**
  * Interrupts the cells running in the session's kernels (every session's when none is named),
  * and nothing else: an idle kernel, and the other language's kernel, keep their variables. A
  * cell gets SIGINT (Python: KeyboardInterrupt where it is; TypeScript: stopped where it runs or
  * waits, see kernels/typescript-kernel.ts; the kernel lives on); one still running after
- * `INTERRUPT_GRACE_SECONDS` (it caught the interrupt, sits in native code, or loops without
- * yielding after an await) has its kernel restarted.
+ * its grace (it caught the interrupt, sits in native code, or loops without yielding after an
+ * await; see stopsWhenGivenTheChance: 5 s on a machine that gives the kernel a core) has its
+ * kernel restarted.
  * Answers how many cells were interrupted and which kernels restarted.
  */
 export async function interruptKernels(
@@ -199,11 +190,11 @@ export async function interruptKernels(
       // Python handles each one (a second would interrupt the cell's own error report): once.
       const again =
         cell.language === 'typescript' ? setInterval(() => void pool.interrupt(key), TS_INTERRUPT_REPEAT_MS) : null;
-      const settled = await settlesWithin(cell.done ?? Promise.resolve(), INTERRUPT_GRACE_SECONDS * 1000);
+      const { stopped, waitedMs } = await stopsWhenGivenTheChance(cell.done ?? Promise.resolve(), pool.pid(key));
       if (again) clearInterval(again);
-      if (settled) return;
+      if (stopped) return;
       const name = cell.language === 'python' ? 'Python' : 'TypeScript';
-      cell.restarted = `Interrupted: the ${name} kernel did not stop within ${INTERRUPT_GRACE_SECONDS} s and was restarted; its variables are lost`;
+      cell.restarted = `Interrupted: the ${name} kernel did not stop within ${Math.round(waitedMs / 1000)} s and was restarted; its variables are lost`;
       restarted.push(cell.language);
       await pool.stop(key);
     }),

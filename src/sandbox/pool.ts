@@ -83,6 +83,11 @@ class SandboxPool {
     return Boolean(sandbox);
   }
 
+  /** The process id under `key`, once it has started. */
+  pid(key: string): number | null {
+    return this.held.get(key)?.pid ?? null;
+  }
+
   async stop(key: string): Promise<void> {
     const entry = this.held.get(key);
     if (!entry) return;

@@ -1,5 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { CLOCK_TICKS, procStatFields } from '../common/proc-stat.js';
 
 /** This machine's name, recorded next to the process id of whoever runs a job, build or scenario. */
 export const HOST = hostname();
@@ -36,23 +37,14 @@ export function ownerIsDead(owner: string | null, ownerHost: string | null): boo
 
 /** Boot time is known to the second, start times to the clock tick: room for both roundings. */
 const START_SLACK_MS = 2_000;
-/** Clock ticks per second of /proc/<pid>/stat times (USER_HZ, 100 on every Linux build in use). */
-const CLOCK_TICKS = 100;
 
 /**
  * What /proc says of a process of this host: its state letter and when it started (wall-clock
  * ms), 'gone' when it does not exist, 'unknown' without a readable /proc (not Linux).
  */
 function procState(pid: number): { state: string; startMs: number } | 'gone' | 'unknown' {
-  let stat: string;
-  try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    return code === 'ENOENT' && existsSync('/proc/self/stat') ? 'gone' : 'unknown';
-  }
-  // The command name (field 2) may hold spaces and parentheses: fields are counted after its last ')'.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const fields = procStatFields(pid);
+  if (typeof fields === 'string') return fields;
   const bootMs = bootTimeMs();
   const ticks = Number(fields[19]);
   if (bootMs === null || !Number.isFinite(ticks)) return { state: fields[0], startMs: 0 };
