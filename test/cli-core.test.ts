@@ -126,6 +126,20 @@ describe('llano CLI on a workspace (no server)', () => {
     expect(stats.out).toMatch(/f\s+FLOAT\s+2\s+0\s+2\s+-3\.7\s+25\.1\s+10\.7\s/);
   });
 
+  it('prints integers past 2^53 with every digit, in tables, statistics and --json', async () => {
+    const csv = path.join(dir, 'ns.csv');
+    writeFileSync(csv, 'ts_ns,v\n1733580000123456789,1\n-9223372036854775807,2\n');
+    expect((await llano([...home, '-p', 'QA', 'dataset', 'import', 'ns', csv])).code).toBe(0);
+    const table = await llano([...home, '-p', 'QA', 'dataset', 'head', 'ns']);
+    expect(table.out.split('\n')[2]).toMatch(/^1733580000123456789\s+1$/);
+    expect(table.out.split('\n')[3]).toMatch(/^-9223372036854775807\s+2$/);
+    const json = (await llano([...home, '-p', 'QA', '--json', 'dataset', 'head', 'ns'])).out;
+    expect(json).toContain('1733580000123456789');
+    expect(json).not.toContain('"1733580000123456789"');
+    const stats = await llano([...home, '-p', 'QA', 'dataset', 'stats', 'ns']);
+    expect(stats.out).toMatch(/ts_ns\s+BIGINT\s+2\s+0\s+2\s+-9223372036854775807\s+1733580000123456789\s/);
+  });
+
   it('errors are one line and a non-zero exit code', async () => {
     const r = await llano([...home, '-p', 'QA', 'dataset', 'import', 'x', path.join(dir, 'missing.csv')]);
     expect(r.code).toBe(1);

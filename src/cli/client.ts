@@ -2,6 +2,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { LlanoError } from '../common/errors.js';
+import { parseExact } from '../common/exact-json.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { adminNotice } from './admin-notice.js';
 import type { CliIo } from './io.js';
@@ -72,7 +73,8 @@ export class HttpClient implements ApiClient {
     );
     if (res.status === 204) return undefined as T;
     const type = res.headers.get('content-type') ?? '';
-    return (type.includes('json') ? await res.json() : await res.text()) as T;
+    const text = await res.text();
+    return (type.includes('json') ? parseExact(text) : text) as T;
   }
 
   async upload<T>(url: string, filePath: string, onProgress?: UploadProgress): Promise<T> {
@@ -89,7 +91,7 @@ export class HttpClient implements ApiClient {
       headers: { 'content-type': contentType, 'content-length': String(length) },
     } as RequestInit;
     const res = await this.fetch('POST', url, init);
-    return (await res.json()) as T;
+    return parseExact(await res.text()) as T;
   }
 
   async stream(url: string): Promise<Readable> {
@@ -152,7 +154,7 @@ export class LocalClient implements ApiClient {
     });
     if (res.statusCode >= 400) throw errorFrom(res.statusCode, res.body);
     if (res.statusCode === 204) return undefined as T;
-    return ((res.headers['content-type'] ?? '').toString().includes('json') ? res.json() : res.body) as T;
+    return ((res.headers['content-type'] ?? '').toString().includes('json') ? parseExact(res.body) : res.body) as T;
   }
 
   /**
@@ -174,7 +176,7 @@ export class LocalClient implements ApiClient {
       headers: { 'content-type': contentType, 'content-length': String(length) },
     });
     if (res.statusCode >= 400) throw errorFrom(res.statusCode, res.body);
-    return res.json<T>();
+    return parseExact(res.body) as T;
   }
 
   async stream(url: string): Promise<Readable> {

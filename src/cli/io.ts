@@ -1,3 +1,4 @@
+import { ExactInteger, stringifyExact } from '../common/exact-json.js';
 import { formatTypedNumber } from './number-format.js';
 
 /** Where the CLI writes. Tests pass their own to capture output without spawning a process. */
@@ -43,8 +44,9 @@ export function formatTable(columns: string[], rows: unknown[][], types: readonl
   return [line(columns), line(widths.map((w) => '-'.repeat(w))), ...text.map(line)].join('\n') + '\n';
 }
 
+/** Integers past ±2^53 (ExactIntegers, as the client reads them) stay exact JSON numbers. */
 export function formatJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v), 2) + '\n';
+  return stringifyExact(value, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v), 2) + '\n';
 }
 
 /** A value as a table cell or a record line: empty for null, JSON for objects and lists. */
@@ -53,7 +55,7 @@ export function formatCell(v: unknown, type?: string): string {
   if (typeof v === 'string') return v;
   // Numbers without float noise, by their column's type when known; --json keeps full precision.
   if (typeof v === 'number') return formatTypedNumber(v, type);
-  if (typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  if (typeof v === 'boolean' || typeof v === 'bigint' || v instanceof ExactInteger) return String(v);
   // Objects and lists; API values are never functions or symbols.
   return JSON.stringify(v) ?? '';
 }

@@ -42,12 +42,16 @@ export function exactInteger(digits: string): number | ExactInteger {
  * JSON.stringify, with ExactIntegers written as exact JSON numbers. JSON.stringify is
  * synchronous, so the mode cannot leak into another serialisation.
  */
-export function stringifyExact(value: unknown): string {
+export function stringifyExact(
+  value: unknown,
+  replacer?: (key: string, value: unknown) => unknown,
+  space?: number,
+): string {
   marking = true;
   marked = 0;
   let text: string;
   try {
-    text = JSON.stringify(value);
+    text = JSON.stringify(value, replacer, space);
   } finally {
     marking = false;
   }

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { formatCell, formatClock, formatDateTime, formatDistinct, formatDuration, formatTypedNumber } from './format';
+import {
+  formatCell,
+  formatClock,
+  formatCount,
+  formatDateTime,
+  formatDistinct,
+  formatDuration,
+  formatNumber,
+  formatTypedNumber,
+} from './format';
 import { nameFromFileName } from './names';
 
 describe('display helpers', () => {
@@ -30,6 +39,13 @@ describe('display helpers', () => {
     expect(formatTypedNumber(1.5e-9, 'DOUBLE')).toBe('1.5e-9');
     expect(formatTypedNumber(16777217, 'FLOAT')).toBe('16777217');
     expect(formatTypedNumber(9007199254740991, 'BIGINT')).toBe('9007199254740991');
+  });
+
+  it('groups the digits of numbers past 2^53, which the API client keeps as text', () => {
+    // A BIGINT column of nanosecond times: its mean (a DOUBLE) arrives as digits too.
+    expect(formatNumber('1733580000123456800')).toBe('1,733,580,000,123,456,800');
+    expect(formatCount('-9223372036854775807')).toBe('-9,223,372,036,854,775,807');
+    expect(formatNumber(1234.5678)).toBe('1,234.6');
   });
 
   it('marks approximate distinct counts', () => {

@@ -6,11 +6,21 @@ export { formatTypedNumber, significantDigits } from '../../../src/common/number
 
 const numberFormat = new Intl.NumberFormat('en-US');
 
-export function formatCount(n: number | null | undefined): string {
+/**
+ * The API client keeps integers past ±2^53 as their digits (see parseLongIntegersAsText): a
+ * BIGINT's count or extreme, or a DOUBLE mean that large, arrives as text; its digits are grouped
+ * as they are.
+ */
+type Numeric = number | string | null | undefined;
+const groupedDigits = (digits: string) => numberFormat.format(BigInt(digits));
+
+export function formatCount(n: Numeric): string {
+  if (typeof n === 'string') return /^-?\d+$/.test(n) ? groupedDigits(n) : n;
   return n === null || n === undefined ? '—' : numberFormat.format(n);
 }
 
-export function formatNumber(n: number | null | undefined, digits = 3): string {
+export function formatNumber(n: Numeric, digits = 3): string {
+  if (typeof n === 'string') return /^-?\d+$/.test(n) ? groupedDigits(n) : n;
   if (n === null || n === undefined || Number.isNaN(n)) return '—';
   if (Number.isInteger(n)) return numberFormat.format(n);
   return Number(n.toPrecision(digits + 2)).toLocaleString('en-US', { maximumFractionDigits: 6 });
