@@ -6,8 +6,8 @@ export interface ColumnStats {
   count: number;
   nulls: number;
   /**
-   * Distinct non-null values: exact in PostgreSQL and, in DuckDB, for up to
-   * {@link EXACT_DISTINCT_ROWS} rows; approximate (HyperLogLog, a few percent off) above.
+   * Distinct non-null values: exact, but in DuckDB for nested columns (STRUCT, LIST, MAP) of
+   * more than {@link EXACT_DISTINCT_ROWS} rows: approximate (HyperLogLog, a few percent off).
    */
   distinct: number;
   /** True when `distinct` is an estimate: show it as such (`≈13`). */
@@ -31,7 +31,7 @@ export interface HistogramBin {
 
 export const HISTOGRAM_BINS = 20;
 export const TOP_VALUES = 10;
-/** Up to this many rows distinct counts are exact (`count(DISTINCT …)`); above, HyperLogLog keeps memory flat. */
+/** Up to this many rows distinct counts of nested columns are exact (`count(DISTINCT …)`); above, HyperLogLog keeps memory flat. */
 export const EXACT_DISTINCT_ROWS = 100_000;
 
 /** Equal-width bin edges; `null` when the range is empty or not finite (one bin, or none). */

@@ -15,7 +15,7 @@ import { copySelectToParquet, type DatasetColumn } from './parquet-output.js';
 import { jsonConverter } from './json-value.js';
 import { interruptible, type QueryLimits } from './query-limits.js';
 import { withReadConnection } from './connection-pool.js';
-import { SUBQUERIES_UP_TO, topValues, wideDistinctCounts } from './top-values.js';
+import { topValues } from './top-values.js';
 import {
   MAX_PAGE_ROWS,
   orderByClause,
@@ -155,11 +155,12 @@ export interface ColumnStatsOptions {
 }
 
 /**
- * Statistics of every column in three scans: counts, distinct counts, min, max, mean and
- * stddev in one aggregate query; all histograms in one `histogram()` query; exact top values
- * by {@link topValues}. Distinct counts are exact up to `exactDistinctUpTo`
- * rows and DuckDB's `approx_count_distinct` (HyperLogLog, a few percent off) above, flagged by
- * `distinctIsApproximate`; the row count that decides is read from the Parquet footer for managed datasets.
+ * Statistics of every column in three scans: counts, min, max, mean and stddev in one aggregate
+ * query; all histograms in one `histogram()` query; exact top values and distinct counts by
+ * {@link topValues} (its grouping counts every value). Nested columns (STRUCT, LIST, MAP) have
+ * no top values: their distinct counts are exact up to `exactDistinctUpTo` rows and DuckDB's
+ * `approx_count_distinct` (HyperLogLog, a few percent off) above, flagged by
+ * `distinctIsApproximate`.
  */
 export async function columnStats(
   db: DuckDb,
@@ -174,8 +175,6 @@ export async function columnStats(
     const numericOf = (c: ColumnInfo, ident: string) =>
       isTemporalType(c.type) ? `epoch_us(${ident})` : `CAST(${ident} AS DOUBLE)`;
     const hasRange = (c: ColumnInfo) => isNumericType(c.type) || isTemporalType(c.type);
-    // Wide relations count distinct values apart (see wideDistinctCounts).
-    const wide = columns.length > SUBQUERIES_UP_TO;
     const summaryOf = (scales: Map<string, number> = new Map()) => {
       const aggregates = ['count(*)'];
       columns.forEach((c) => {
@@ -188,7 +187,8 @@ export async function columnStats(
           : [`avg(${ident})::DOUBLE`, `stddev_samp(${ident})::DOUBLE`];
         aggregates.push(
           `count(${ident})`,
-          wide && !nested ? 'NULL' : approximate ? `approx_count_distinct(${ident})` : `count(DISTINCT ${ident})`,
+          // Distinct values of flat columns come with their top values; nested ones are counted here.
+          !nested ? 'NULL' : approximate ? `approx_count_distinct(${ident})` : `count(DISTINCT ${ident})`,
           nested ? 'NULL' : `min(${ident})`,
           nested ? 'NULL' : `max(${ident})`,
           numeric ? mean : 'NULL',
@@ -217,11 +217,6 @@ export async function columnStats(
       return summaryOf(scales);
     });
     const row = summary.rows[0];
-    if (wide) {
-      const flat = columns.filter((c) => !isNestedType(c.type));
-      const counts = await wideDistinctCounts(db, conn, relation, flat, approximate);
-      flat.forEach((c, k) => (row[2 + columns.indexOf(c) * 8] = counts[k]));
-    }
     const count = Number(row[0]);
     const stats: ColumnStats[] = [];
     const ranges: { index: number; low: number; high: number }[] = [];
@@ -236,7 +231,7 @@ export async function columnStats(
         count,
         nulls: count - nonNull,
         distinct: Math.min(Number(row[at + 1]), nonNull),
-        distinctIsApproximate: approximate,
+        distinctIsApproximate: approximate && isNestedType(c.type),
         min: row[at + 2],
         max: row[at + 3],
         mean: row[at + 4] as number | null,
@@ -282,7 +277,8 @@ export async function columnStats(
       groupable.map(({ c }) => c),
     );
     groupable.forEach(({ c, i }, k) => {
-      stats[i].topValues = tops[k].map((t) => ({ value: jsonValue(t.value, c.type), count: Number(t.count) }));
+      stats[i].topValues = tops[k].values.map((t) => ({ value: jsonValue(t.value, c.type), count: Number(t.count) }));
+      stats[i].distinct = tops[k].distinct;
     });
     return stats;
   });
