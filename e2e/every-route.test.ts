@@ -79,6 +79,8 @@ function routes(p: SmallProject): string[] {
     '/shared',
     `${P}/timeline`,
     `${P}/no-such-section`,
+    // The HTTP API's own page (served by the server, not the app).
+    '/api/docs',
   ];
 }
 
@@ -165,7 +167,7 @@ describe('web UI: every route, at 1440×900 and 390×844', () => {
           await page.goto(url);
           // The shell (or the login form) is there, then the page's lazy code and data.
           await page
-            .locator('#main, form')
+            .locator('#main, form, main#operations')
             .first()
             .waitFor()
             .catch((error: Error) => {

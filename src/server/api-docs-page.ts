@@ -26,7 +26,9 @@ details.op > div { padding: 0 .8rem .8rem; }
 .method { font-weight: 700; font-family: ui-monospace, monospace; min-width: 4.5rem; }
 .get { color: var(--get); } .post { color: var(--post); } .put { color: var(--put); } .patch { color: var(--patch); } .delete { color: var(--delete); }
 .path { font-family: ui-monospace, monospace; overflow-wrap: anywhere; }
-.summary { flex-basis: 100%; color: var(--muted); }
+.summary { flex-basis: 100%; color: var(--muted); min-width: 0; }
+/* Long identifiers and paths in prose wrap rather than widen the page on a phone. */
+p, dd, .summary, code { overflow-wrap: anywhere; }
 h4 { margin: .8rem 0 .2rem; font-size: 1rem; }
 pre { overflow-x: auto; background: rgba(127, 127, 127, .12); padding: .5rem; border-radius: .3rem; font-size: .85rem; }
 dl.params dt { font-family: ui-monospace, monospace; } dl.params dd { margin: 0 0 .4rem 1rem; color: var(--muted); }
