@@ -1,9 +1,17 @@
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router-dom';
 import { omit } from '../../../src/common/omit.js';
-import { AGGREGATIONS, CHART_KINDS, TIME_UNITS } from '../../../src/insights/insight-types.js';
+import { facetsLeftOutNote } from '../../../src/insights/facet-chart.js';
+import {
+  CHART_KINDS,
+  DEFAULT_FACETS,
+  MAX_FACETS,
+  SEVERAL_MEASURE_KINDS,
+  TIME_UNITS,
+} from '../../../src/insights/insight-types.js';
 import { api, projectApi } from '../api/client';
 import type { ChartSpec, Dataset, InsightData, InsightInfo } from '../api/types';
+import { ChartMeasures } from '../components/chart-measures';
 import { InsightFilters } from '../components/insight-filters';
 import { InsightView } from '../components/insight-view';
 import { ObjectHistory } from '../components/object-history';
@@ -36,9 +44,23 @@ function binOf(spec: ChartSpec): Bin {
   return b.method;
 }
 
+/** The most measures a chart has (the API's cap). */
+const MAX_MEASURES = 10;
+
+/** Why the builder offers no further measure for this spec, or null. */
+function measuresBlocked(spec: ChartSpec): string | null {
+  const kind = KIND_LABELS[spec.kind] ?? spec.kind;
+  if (spec.kind === 'kpi') return 'A KPI shows its first measure.';
+  if (!SEVERAL_MEASURE_KINDS.includes(spec.kind)) return `A ${kind} chart draws one measure.`;
+  if (spec.color) return 'A colour column draws one measure: remove the colour to compare measures.';
+  if (spec.y.length >= MAX_MEASURES) return `At most ${MAX_MEASURES} measures.`;
+  return null;
+}
+
 /**
- * The chart builder: dataset, kind, x (with binning), a measure (a quantile's q), colour, facet,
- * top N (with or without "Others"), sort and filters; the preview
+ * The chart builder: dataset, kind, x (with binning), measures (each drawn as a series; a
+ * quantile's q), colour, facet (how many small multiples), top N (with or without "Others"), sort
+ * and filters; the preview
  * is computed by the server at each change (POST …/insights/preview). Readers see it read-only.
  */
 export default function ChartBuilderPage() {
@@ -109,14 +131,6 @@ export default function ChartBuilderPage() {
           }
         : s,
     );
-  const measure = spec.y[0] ?? { agg: 'count' };
-  const setMeasure = (m: Partial<ChartSpec['y'][number]>) =>
-    setSpec((s) => {
-      const next = { ...measure, ...m };
-      if (!next.column) delete next.column;
-      if (next.agg === 'quantile' && next.q === undefined) next.q = 0.9;
-      return { ...s, y: [next, ...s.y.slice(1)] };
-    });
 
   const save = () => actions.save(isNew ? body : { ...body, id }, isNew);
   const remove = () => actions.remove(id, id);
@@ -260,31 +274,13 @@ export default function ChartBuilderPage() {
               />
             </label>
           ) : null}
-          {select('Aggregation', measure.agg, AGGREGATIONS, (a) => setMeasure({ agg: a as typeof measure.agg }))}
-          {measure.agg === 'quantile' ? (
-            <label className="field">
-              <span>Quantile (0–1)</span>
-              <input
-                type="number"
-                min={0}
-                max={1}
-                step={0.01}
-                disabled={readOnly}
-                value={measure.q ?? 0.9}
-                onChange={(e) => {
-                  const q = Number(e.target.value);
-                  if (e.target.value !== '' && q >= 0 && q <= 1) setMeasure({ q });
-                }}
-              />
-            </label>
-          ) : null}
-          {select(
-            'Measure column',
-            measure.column ?? '',
-            columns,
-            (c) => setMeasure({ column: c || undefined }),
-            measure.agg === 'count' ? '(rows)' : '—',
-          )}
+          <ChartMeasures
+            measures={spec.y}
+            columns={columns}
+            readOnly={readOnly}
+            addBlocked={measuresBlocked(spec)}
+            onChange={(y) => setSpec((s) => ({ ...s, y }))}
+          />
           {select(
             'Colour column',
             spec.color?.column ?? '',
@@ -296,9 +292,26 @@ export default function ChartBuilderPage() {
             'Facet column',
             spec.facet?.column ?? '',
             columns,
-            (c) => setSpec((s) => ({ ...s, facet: c ? { column: c } : undefined })),
+            (c) => setSpec((s) => ({ ...s, facet: c ? { column: c, max: s.facet?.max } : undefined })),
             '—',
           )}
+          {spec.facet ? (
+            <label className="field">
+              <span>Small multiples drawn (1–{MAX_FACETS})</span>
+              <input
+                type="number"
+                min={1}
+                max={MAX_FACETS}
+                disabled={readOnly}
+                value={spec.facet.max ?? DEFAULT_FACETS}
+                onChange={(e) => {
+                  const max = Number(e.target.value);
+                  if (Number.isInteger(max) && max >= 1 && max <= MAX_FACETS)
+                    setSpec((s) => (s.facet ? { ...s, facet: { ...s.facet, max } } : s));
+                }}
+              />
+            </label>
+          ) : null}
           <label className="field">
             <span>Top N (0: all)</span>
             <input
@@ -356,6 +369,7 @@ export default function ChartBuilderPage() {
               <div className="small muted">
                 {preview.rows.length} rows{preview.sampled ? ` · ${preview.sampling}` : ''}
                 {preview.truncated ? ' · truncated to the row budget' : ''}
+                {facetsLeftOutNote(preview) ? ` · ${facetsLeftOutNote(preview)}` : ''}
               </div>
               <details>
                 <summary>SQL</summary>
