@@ -111,6 +111,45 @@ describe('web UI: chart builder measures and facets', () => {
     expect(data.rows).toEqual(top.map((r) => [r[1], r[0], r[2]]));
   }, 120_000);
 
+  it('bins x into a number of bins and keeps a scatter’s point budget, both saved as set', async () => {
+    const { page } = suite.browser;
+    await page.goto(`/projects/${KEY}/insights/new?dataset=obs`);
+    await page.getByLabel('ID').fill('trec_bins');
+    await page.getByLabel('Name').fill('Trec in two bins');
+    await page.getByLabel('Chart kind').selectOption('histogram');
+    await page.getByLabel('X column').selectOption('trec');
+    await page.getByLabel('X binning').selectOption('count');
+    await page.getByLabel('Bin count').fill('2');
+    await page.getByText('2 rows').waitFor();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Saved revision 1.').waitFor();
+    const bins = await suite.admin.call<{ rows: number[][] }>('GET', `/api/projects/${KEY}/insights/trec_bins/data`);
+    // Two bins of equal width from the least to the largest trec; the maximum falls in the last one.
+    const trec = ROWS.map((r) => r[2]);
+    const [lo, hi] = [Math.min(...trec), Math.max(...trec)];
+    const mid = lo + (hi - lo) / 2;
+    expect(bins.rows).toEqual([
+      [lo, mid, trec.filter((t) => t < mid).length],
+      [mid, hi, trec.filter((t) => t >= mid).length],
+    ]);
+
+    await page.goto(`/projects/${KEY}/insights/new?dataset=obs`);
+    await page.getByLabel('ID').fill('trec_points');
+    await page.getByLabel('Name').fill('Trec against band');
+    await page.getByLabel('Chart kind').selectOption('scatter');
+    await page.getByLabel('X column').selectOption('band');
+    await page.getByLabel('Measure column').selectOption('trec');
+    await page.getByLabel('Point budget (sampled above; 10–50000)').fill('10');
+    await page.getByText('6 rows').waitFor();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Saved revision 1.').waitFor();
+    const saved = await suite.admin.call<{ chart: Record<string, unknown> }>(
+      'GET',
+      `/api/projects/${KEY}/insights/trec_points`,
+    );
+    expect(saved.chart).toMatchObject({ kind: 'scatter', pointBudget: 10 });
+  }, 120_000);
+
   it('shows a reader the builder read-only; 390 px wide it fits and has no serious axe violations', async () => {
     const reader = await launchBrowser(suite.server.url, { width: 390, height: 844 });
     try {

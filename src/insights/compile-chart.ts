@@ -5,6 +5,7 @@ import type { ColumnInfo, SqlDialect } from '../engine/table-query.js';
 import { compileKpi } from './compile-kpi.js';
 import { CHART_ROW_BUDGET, DEFAULT_POINT_BUDGET } from './insight-schema.js';
 import {
+  AUTO_BINS,
   DEFAULT_FACETS,
   measureLabel,
   type ChartFilter,
@@ -54,7 +55,6 @@ export interface CompiledChart {
   facets?: { max: number };
 }
 
-const AUTO_BINS = 20;
 const TIME_ZONE = /^[A-Za-z][A-Za-z0-9_+\-/]{0,63}$/;
 
 export function columnOf(columns: readonly ColumnInfo[], name: string, where: string): ColumnInfo {

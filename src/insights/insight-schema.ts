@@ -8,7 +8,9 @@ import {
   BIN_METHODS,
   CHART_KINDS,
   INSIGHT_TYPES,
+  DEFAULT_POINT_BUDGET,
   MAX_FACETS,
+  MAX_POINT_BUDGET,
   SEVERAL_MEASURE_KINDS,
   TIME_UNITS,
   type ChartSpec,
@@ -19,9 +21,8 @@ import { displayName } from '../common/display-text.js';
 
 /** The most rows a chart draws (bars, lines, cells); more matching rows are cut and flagged `truncated`. */
 export const CHART_ROW_BUDGET = 5_000;
-/** Scatter points drawn by default; above it the engine samples. */
-export const DEFAULT_POINT_BUDGET = 5_000;
-export const MAX_POINT_BUDGET = 50_000;
+// In the Node-free types module, since the chart builder shows them too.
+export { DEFAULT_POINT_BUDGET, MAX_POINT_BUDGET };
 
 const ObjectName = z.string().regex(OBJECT_NAME, 'letters, digits and _, starting with a letter or _');
 const Column = z.string().min(1).max(256);

@@ -79,6 +79,14 @@ export interface ChartFilter {
   values?: string[];
 }
 
+/** Scatter points drawn by default; above it the engine samples. */
+export const DEFAULT_POINT_BUDGET = 5_000;
+export const MAX_POINT_BUDGET = 50_000;
+/** Bins of an `auto` or `count` binning that names no count. */
+export const AUTO_BINS = 20;
+/** Periods a KPI's sparkline shows when the spec names no `points`. */
+export const KPI_POINTS = 12;
+
 /** Small multiples drawn by default, and at most (a 3 × 4 grid still reads on a tile). */
 export const DEFAULT_FACETS = 6;
 export const MAX_FACETS = 12;

@@ -3,9 +3,13 @@ import { Link, useParams, useSearchParams } from 'react-router-dom';
 import { omit } from '../../../src/common/omit.js';
 import { facetsLeftOutNote } from '../../../src/insights/facet-chart.js';
 import {
+  AUTO_BINS,
   CHART_KINDS,
   DEFAULT_FACETS,
+  DEFAULT_POINT_BUDGET,
+  KPI_POINTS,
   MAX_FACETS,
+  MAX_POINT_BUDGET,
   SEVERAL_MEASURE_KINDS,
   TIME_UNITS,
 } from '../../../src/insights/insight-types.js';
@@ -158,6 +162,26 @@ export default function ChartBuilderPage() {
     </label>
   );
 
+  /** A whole number between `min` and `max`; other input is ignored (the field shows what was typed). */
+  const wholeNumber = (label: string, value: number, min: number, max: number, onChange: (n: number) => void) => (
+    <label className="field">
+      <span>{label}</span>
+      <input
+        type="number"
+        min={min}
+        max={max}
+        disabled={readOnly}
+        value={value}
+        onChange={(e) => {
+          const n = Number(e.target.value);
+          if (e.target.value !== '' && Number.isInteger(n) && n >= min && n <= max) onChange(n);
+        }}
+      />
+    </label>
+  );
+  // Dates are truncated to periods in a time zone: a KPI's periods, or x binned by a date unit.
+  const timed = spec.kpi !== undefined || spec.x?.bin?.unit !== undefined;
+
   return (
     <div className="stack">
       {actions.dialog}
@@ -232,6 +256,11 @@ export default function ChartBuilderPage() {
                     })),
                   )
                 : null}
+              {spec.kpi
+                ? wholeNumber('Sparkline points (2–366)', spec.kpi.points ?? KPI_POINTS, 2, 366, (points) =>
+                    setSpec((s) => (s.kpi ? { ...s, kpi: { ...s.kpi, points } } : s)),
+                  )
+                : null}
               {spec.kpi ? (
                 <label className="row small gap-2">
                   <input
@@ -274,6 +303,31 @@ export default function ChartBuilderPage() {
               />
             </label>
           ) : null}
+          {spec.x?.bin?.method === 'count'
+            ? wholeNumber('Bin count', spec.x.bin.count ?? AUTO_BINS, 1, 1000, (count) =>
+                setSpec((s) => (s.x ? { ...s, x: { column: s.x.column, bin: { method: 'count', count } } } : s)),
+              )
+            : null}
+          {timed ? (
+            <label className="field">
+              <span>Time zone of dates</span>
+              <input
+                value={spec.timezone ?? ''}
+                disabled={readOnly}
+                placeholder="UTC"
+                onChange={(e) => setSpec((s) => ({ ...s, timezone: e.target.value.trim() || undefined }))}
+              />
+            </label>
+          ) : null}
+          {spec.kind === 'scatter'
+            ? wholeNumber(
+                `Point budget (sampled above; 10–${MAX_POINT_BUDGET})`,
+                spec.pointBudget ?? DEFAULT_POINT_BUDGET,
+                10,
+                MAX_POINT_BUDGET,
+                (pointBudget) => setSpec((s) => ({ ...s, pointBudget })),
+              )
+            : null}
           <ChartMeasures
             measures={spec.y}
             columns={columns}
@@ -295,23 +349,15 @@ export default function ChartBuilderPage() {
             (c) => setSpec((s) => ({ ...s, facet: c ? { column: c, max: s.facet?.max } : undefined })),
             '—',
           )}
-          {spec.facet ? (
-            <label className="field">
-              <span>Small multiples drawn (1–{MAX_FACETS})</span>
-              <input
-                type="number"
-                min={1}
-                max={MAX_FACETS}
-                disabled={readOnly}
-                value={spec.facet.max ?? DEFAULT_FACETS}
-                onChange={(e) => {
-                  const max = Number(e.target.value);
-                  if (Number.isInteger(max) && max >= 1 && max <= MAX_FACETS)
-                    setSpec((s) => (s.facet ? { ...s, facet: { ...s.facet, max } } : s));
-                }}
-              />
-            </label>
-          ) : null}
+          {spec.facet
+            ? wholeNumber(
+                `Small multiples drawn (1–${MAX_FACETS})`,
+                spec.facet.max ?? DEFAULT_FACETS,
+                1,
+                MAX_FACETS,
+                (max) => setSpec((s) => (s.facet ? { ...s, facet: { ...s.facet, max } } : s)),
+              )
+            : null}
           <label className="field">
             <span>Top N (0: all)</span>
             <input
