@@ -1,3 +1,4 @@
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { a11yViolations, overflowX, seriousOnes } from './support/a11y.js';
 import { launchBrowser, logIn } from './support/browser.js';
@@ -29,6 +30,13 @@ describe('web UI: chart builder measures and facets', () => {
     },
   });
 
+  /** Opens the builder on the dataset for a new chart with this id and name. */
+  const newChart = async (page: Page, id: string, name: string) => {
+    await page.goto(`/projects/${KEY}/insights/new?dataset=obs`);
+    await page.getByLabel('ID').fill(id);
+    await page.getByLabel('Name').fill(name);
+  };
+
   /** avg and max of trec and the count per band, worked out from the rows above (independent of the engine). */
   const byBand = [3, 6, 7].map((band) => {
     const trec = ROWS.filter((r) => r[1] === band).map((r) => r[2]);
@@ -37,9 +45,7 @@ describe('web UI: chart builder measures and facets', () => {
 
   it('adds measures drawn as series, refuses a colour beside them with the reason, removes one and saves', async () => {
     const { page } = suite.browser;
-    await page.goto(`/projects/${KEY}/insights/new?dataset=obs`);
-    await page.getByLabel('ID').fill('trec_measures');
-    await page.getByLabel('Name').fill('Trec by band, three ways');
+    await newChart(page, 'trec_measures', 'Trec by band, three ways');
     await page.getByLabel('X column').selectOption('band');
     await page.getByLabel('Aggregation').selectOption('avg');
     await page.getByLabel('Measure column').selectOption('trec');
@@ -89,9 +95,7 @@ describe('web UI: chart builder measures and facets', () => {
 
   it('caps the small multiples, says how many were left out, and orders them by value', async () => {
     const { page } = suite.browser;
-    await page.goto(`/projects/${KEY}/insights/new?dataset=obs`);
-    await page.getByLabel('ID').fill('trec_facets');
-    await page.getByLabel('Name').fill('Trec per antenna');
+    await newChart(page, 'trec_facets', 'Trec per antenna');
     await page.getByLabel('X column').selectOption('band');
     await page.getByLabel('Aggregation').selectOption('max');
     await page.getByLabel('Measure column').selectOption('trec');
@@ -113,9 +117,7 @@ describe('web UI: chart builder measures and facets', () => {
 
   it('bins x into a number of bins and keeps a scatter’s point budget, both saved as set', async () => {
     const { page } = suite.browser;
-    await page.goto(`/projects/${KEY}/insights/new?dataset=obs`);
-    await page.getByLabel('ID').fill('trec_bins');
-    await page.getByLabel('Name').fill('Trec in two bins');
+    await newChart(page, 'trec_bins', 'Trec in two bins');
     await page.getByLabel('Chart kind').selectOption('histogram');
     await page.getByLabel('X column').selectOption('trec');
     await page.getByLabel('X binning').selectOption('count');
@@ -133,9 +135,7 @@ describe('web UI: chart builder measures and facets', () => {
       [mid, hi, trec.filter((t) => t >= mid).length],
     ]);
 
-    await page.goto(`/projects/${KEY}/insights/new?dataset=obs`);
-    await page.getByLabel('ID').fill('trec_points');
-    await page.getByLabel('Name').fill('Trec against band');
+    await newChart(page, 'trec_points', 'Trec against band');
     await page.getByLabel('Chart kind').selectOption('scatter');
     await page.getByLabel('X column').selectOption('band');
     await page.getByLabel('Measure column').selectOption('trec');
