@@ -173,6 +173,21 @@ describe('external datasets, pushdown, limits and progress', () => {
         pgWeekly.map((r) => [day(r[0]), Number(r[1]), Number(r[2])]),
       );
 
+      // Small multiples in PostgreSQL: the two days with the largest max(trec) kept (ties by day), all 40 counted.
+      await save('facet_days', {
+        kind: 'bar',
+        x: { column: 'band' },
+        facet: { column: 'day', max: 2 },
+        y: [{ column: 'trec', agg: 'max' }],
+        sort: { by: 'y', desc: true },
+      });
+      const faceted = (await data('facet_days')) as { rows: unknown[][]; facets?: unknown };
+      expect(faceted.facets).toEqual({ shown: 2, total: 40 });
+      const pgTopDays = await expected(
+        'SELECT day FROM trec_pg GROUP BY day ORDER BY max(trec) DESC NULLS LAST, day LIMIT 2',
+      );
+      expect([...new Set(faceted.rows.map((r) => day(r[1])))]).toEqual(pgTopDays.map((r) => day(r[0])));
+
       // KPI: this week's count against last week's, computed in PostgreSQL, checked against its own aggregation.
       await save('weekly_kpi', { kind: 'kpi', y: [{ agg: 'count' }], kpi: { time: 'day', period: 'week', points: 3 } });
       const kpi = await data('weekly_kpi');

@@ -2,7 +2,6 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveSource } from '../src/datasets/datasets.js';
 import { dashboardExportHtml } from '../src/insights/dashboard-export.js';
 import { startWorkspace } from '../src/app/start-workspace.js';
 import { LOCAL_ADMIN } from '../src/catalog/access.js';
@@ -13,6 +12,7 @@ import { tilesWarmed } from '../src/insights/tile-warmer.js';
 import { llano } from './support/cli.js';
 import { startTestServer, type TestServer } from './support/llano-server.js';
 import { decodePng } from './support/png.js';
+import { datasetSql, expectCloseRows } from './support/independent-sql.js';
 
 /**
  * Insights end to end over a real server and DuckDB: each chart kind's rows compared with values
@@ -71,23 +71,8 @@ async function chart(spec: Record<string, unknown>, query = ''): Promise<Data> {
 }
 
 /** An independent aggregation of the dataset's current version, written by hand in DuckDB SQL. */
-async function sql(text: string, dataset = 'obs'): Promise<unknown[][]> {
-  const { source } = await resolveSource(s.ws, 'DASH', dataset);
-  if (source.kind !== 'parquet') throw new Error('expected a managed dataset');
-  const rel = `read_parquet([${source.paths.map((p) => `'${p}'`).join(', ')}])`;
-  return (await s.ws.duck.query(text.replaceAll('{t}', rel))).rows;
-}
-
-const close = (a: unknown[][], b: unknown[][]) => {
-  expect(a.length).toBe(b.length);
-  a.forEach((row, i) =>
-    row.forEach((v, j) => {
-      const other = b[i][j];
-      if (typeof v === 'number' && typeof other === 'number') expect(v).toBeCloseTo(other, 9);
-      else expect(v).toEqual(other);
-    }),
-  );
-};
+const sql = (text: string, dataset = 'obs') => datasetSql(s.ws, 'DASH', dataset, text);
+const close = expectCloseRows;
 
 beforeAll(async () => {
   s = await startTestServer();

@@ -4,7 +4,15 @@ import { isNumericType, isTemporalType, isZonedTimeType } from '../engine/column
 import type { ColumnInfo, SqlDialect } from '../engine/table-query.js';
 import { compileKpi } from './compile-kpi.js';
 import { CHART_ROW_BUDGET, DEFAULT_POINT_BUDGET } from './insight-schema.js';
-import { measureLabel, type ChartFilter, type ChartSpec, type Dimension, type Measure } from './insight-types.js';
+import {
+  AUTO_BINS,
+  DEFAULT_FACETS,
+  measureLabel,
+  type ChartFilter,
+  type ChartSpec,
+  type Dimension,
+  type Measure,
+} from './insight-types.js';
 
 /**
  * Chart spec → one SQL query over the dataset's relation, for DuckDB or PostgreSQL. Pure: the
@@ -29,6 +37,11 @@ export interface CompileInput {
   extraFilters?: readonly ChartFilter[];
   /** Most rows answered; one more is asked for to tell that more matched. */
   rowBudget?: number;
+  /**
+   * A table's third group-by column (or pivot column) rides in the facet role: a grouping, not
+   * small multiples, so every value is kept (a pivot caps its columns itself).
+   */
+  facetIsGroup?: boolean;
 }
 
 export interface CompiledChart {
@@ -38,9 +51,10 @@ export interface CompiledChart {
   rowBudget: number;
   /** Scatter plots: count the points first; above `budget`, run `sampledSql` instead. */
   sampling?: { countSql: string; sampledSql: string; budget: number; method: string };
+  /** Small multiples: at most `max` facets are answered; each row ends with a hidden count of all facets. */
+  facets?: { max: number };
 }
 
-const AUTO_BINS = 20;
 const TIME_ZONE = /^[A-Za-z][A-Za-z0-9_+\-/]{0,63}$/;
 
 export function columnOf(columns: readonly ColumnInfo[], name: string, where: string): ColumnInfo {
@@ -263,6 +277,19 @@ export function compileChart(input: CompileInput): CompiledChart {
     ctes.push(
       `top_x AS (SELECT __x FROM b WHERE __x IS NOT NULL GROUP BY __x ORDER BY ${firstMeasure} DESC NULLS LAST, __x LIMIT ${top.n})`,
     );
+  // Small multiples: the facet values ranked as the sort says (by the first measure, or by name),
+  // the first `max` kept; the count of all of them rides along so the chart can say what was left out.
+  const facet = input.facetIsGroup ? undefined : dims.find((d) => d.role === 'facet');
+  const maxFacets = spec.facet?.max ?? DEFAULT_FACETS;
+  if (facet) {
+    const rank =
+      spec.sort?.by === 'y'
+        ? `${firstMeasure} ${spec.sort.desc ? 'DESC' : 'ASC'} NULLS LAST, __facet ASC NULLS LAST`
+        : `__facet ${spec.sort?.by === 'x' && spec.sort.desc ? 'DESC' : 'ASC'} NULLS LAST`;
+    ctes.push(
+      `facets AS (SELECT __facet AS __facet_value, row_number() OVER (ORDER BY ${rank}) AS __facet_rank, count(*) OVER () AS __facets FROM b GROUP BY __facet)`,
+    );
+  }
   const text = dialect === 'duckdb' ? 'VARCHAR' : 'text';
   const select: string[] = [];
   const roles: string[] = [];
@@ -308,9 +335,17 @@ export function compileChart(input: CompileInput): CompiledChart {
     roles.push(spec.kind === 'box' ? m.label : 'y');
     names.push(m.label);
   });
+  if (facet) {
+    select.push('min(__facet_rank) AS __facet_rank', 'min(__facets) AS __facets');
+    outer.push('__facets');
+  }
   const groupBy = groupCount ? ` GROUP BY ${Array.from({ length: groupCount }, (_, i) => i + 1).join(', ')}` : '';
   const topWhere = top && !top.others ? ' WHERE __x IN (SELECT __x FROM top_x)' : '';
+  const facetJoin = facet
+    ? ` JOIN facets ON __facet_value IS NOT DISTINCT FROM __facet AND __facet_rank <= ${maxFacets}`
+    : '';
   const order: string[] = [];
+  if (facet) order.push('g.__facet_rank');
   if (groupCount) {
     // "Others" comes after the top values, whatever the order (sorted outside the grouping, by the output name).
     if (top?.others) order.push(`CASE WHEN g.${quoteIdent(x!.label)} = 'Others' THEN 1 ELSE 0 END`);
@@ -318,11 +353,11 @@ export function compileChart(input: CompileInput): CompiledChart {
     const dir = spec.sort?.by === 'x' && spec.sort.desc ? 'DESC' : 'ASC';
     for (let i = 1; i <= groupCount; i++) order.push(`${i} ${dir} NULLS LAST`);
   }
-  const grouped = `SELECT ${select.join(', ')} FROM b${topWhere}${groupBy}`;
+  const grouped = `SELECT ${select.join(', ')} FROM b${facetJoin}${topWhere}${groupBy}`;
   const orderBy = order.length ? ` ORDER BY ${order.join(', ')}` : '';
-  const columnsOut = sharedQuantiles.size ? outer.join(', ') : '*';
+  const columnsOut = sharedQuantiles.size || facet ? outer.join(', ') : '*';
   const sql = `WITH ${ctes.join(', ')} SELECT ${columnsOut} FROM (${grouped}) AS g${orderBy} LIMIT ${rowBudget + 1}`;
-  return { sql, columns: names, roles, rowBudget };
+  return { sql, columns: names, roles, rowBudget, ...(facet ? { facets: { max: maxFacets } } : {}) };
 }
 
 /** Scatter: raw points (no aggregation); above the point budget, a reservoir sample taken in the engine. */

@@ -9,9 +9,7 @@ import {
   type CompileInput,
   type CompiledChart,
 } from './compile-chart.js';
-import type { KpiSpec, TimeUnit } from './insight-types.js';
-
-const DEFAULT_POINTS = 12;
+import { KPI_POINTS, type KpiSpec, type TimeUnit } from './insight-types.js';
 
 /** One period as an interval literal both DuckDB and PostgreSQL read. */
 const STEP: Record<TimeUnit, string> = {
@@ -45,7 +43,7 @@ export function compileKpi(input: CompileInput, kpi: KpiSpec, whereSql: string, 
   );
   const m = spec.y[0];
   const measureInput = m.column ? quoteIdent(columnOf(columns, m.column, 'y').name) : null;
-  const points = kpi.points ?? DEFAULT_POINTS;
+  const points = kpi.points ?? KPI_POINTS;
   const step = STEP[kpi.period];
   const double = dialect === 'duckdb' ? 'DOUBLE' : 'double precision';
   const inner = [`${period.expr} AS __p`, ...(measureInput ? [`${measureInput} AS __m0`] : [])];

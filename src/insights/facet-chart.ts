@@ -5,19 +5,29 @@
  * export all lay the facets out inside the tile alike. Node-free: the web UI imports it.
  */
 import { chartOption, facetValues, rowsOfFacet, type EChartsOption } from './chart-options.js';
-import type { ChartKind, InsightData } from './insight-types.js';
-
-/** At most this many facet values are drawn (the first ones, in the data's order). */
-export const MAX_FACETS = 6;
+import { MAX_FACETS, type ChartKind, type InsightData } from './insight-types.js';
 
 /** ECharts' default palette: a series keeps its colour in every facet (ECharts would colour by series index). */
 const PALETTE = ['#5470c6', '#91cc75', '#fac858', '#ee6666', '#73c0de', '#3ba272', '#fc8452', '#9a60b4', '#ea7ccc'];
 
 /** The room (percent of the chart's height) kept at the top for the shared legend. */
 const LEGEND_ROOM = 12;
+/** The room (percent of the chart's height) kept at the bottom for "showing 6 of 14 … values". */
+const NOTE_ROOM = 6;
 
 type Series = { type: string; name?: string; data: unknown[]; stack?: string; [k: string]: unknown };
 type Axis = { type?: string; data?: string[]; [k: string]: unknown };
+
+/**
+ * "showing 6 of 14 antenna values" when the engine left facet values out (the spec's `facet.max`),
+ * else null: the chart says it is not the whole picture.
+ */
+export function facetsLeftOutNote(data: InsightData): string | null {
+  const facets = data.facets;
+  if (!facets || facets.total <= facets.shown) return null;
+  const column = data.columns[data.roles.indexOf('facet')] ?? 'facet';
+  return `showing ${facets.shown} of ${facets.total} ${column} values`;
+}
 
 /** Columns × rows of cells for `n` facets: one row up to three, then up to three columns. */
 export function facetGrid(n: number): { columns: number; rows: number } {
@@ -85,14 +95,17 @@ export function facetedChartOption(
 ): EChartsOption | null {
   const all = facetValues(data);
   if (!all || kind === 'kpi') return null;
+  // The engine answers at most the spec's number of facets, in the sort's order; the slice guards the grid.
   const facets = all.slice(0, MAX_FACETS);
   const parts = facets.map((f) => chartOption(kind, rowsOfFacet(data, f), { ...options, interactive: false }));
   const first = parts[0] ?? chartOption(kind, data, { ...options, interactive: false });
   const withLegend = parts.some((p) => p.legend && kind !== 'pie');
+  const note = facetsLeftOutNote(data);
   const { columns, rows } = facetGrid(facets.length);
   const top = withLegend ? LEGEND_ROOM : 0;
   const cellW = 100 / columns;
-  const cellH = (100 - top) / rows;
+  // Room at the bottom for the note of facets left out.
+  const cellH = (100 - top - (note ? NOTE_ROOM : 0)) / rows;
   const cell = (i: number) => ({ left: (i % columns) * cellW, top: top + Math.floor(i / columns) * cellH });
 
   const colours = new Map<string, string>();
@@ -106,11 +119,14 @@ export function facetedChartOption(
     top: pct(cell(i).top),
     textStyle: { fontSize: 12, fontWeight: 'normal' },
   }));
+  const noteTitle = note
+    ? [{ text: note, right: 8, bottom: 0, textStyle: { fontSize: 11, fontWeight: 'normal', color: '#666' } }]
+    : [];
   const base: EChartsOption = {
     animation: first.animation,
     tooltip: first.tooltip,
     ...(withLegend ? { legend: { type: 'scroll', top: 0, left: 8, right: 8, tooltip: { show: true } } } : {}),
-    title: titles,
+    title: [...titles, ...noteTitle],
   };
 
   if (kind === 'pie') {
@@ -119,7 +135,7 @@ export function facetedChartOption(
     return {
       ...base,
       legend: { type: 'scroll', top: 0, left: 8, right: 8, tooltip: { show: true } },
-      title: titles.map((t, i) => ({ ...t, top: pct(cell(i).top + LEGEND_ROOM) })),
+      title: [...titles.map((t, i) => ({ ...t, top: pct(cell(i).top + LEGEND_ROOM) })), ...noteTitle],
       series: parts.map((p, i) => {
         const [pie] = p.series as Series[];
         return {

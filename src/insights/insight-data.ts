@@ -145,7 +145,14 @@ export async function datasetInsightData(
   const ignored = (request.filters ?? []).filter((f) => !known.has(f.column)).map((f) => f.column);
   const spec = insight.type === 'chart' ? insight.chart! : tableAsChart(insight);
   const compiled = spec
-    ? compileChart({ spec, columns, relation: engine.relation, dialect: engine.dialect, extraFilters: extra })
+    ? compileChart({
+        spec,
+        columns,
+        relation: engine.relation,
+        dialect: engine.dialect,
+        extraFilters: extra,
+        facetIsGroup: insight.type === 'table',
+      })
     : compilePlainTable(insight, engine, columns, extra);
   // Saved insights by id and revision; previews (revision 0) by their SQL, since their spec changes at each keystroke.
   const key = revision
@@ -187,12 +194,20 @@ async function runCompiled(engine: ChartEngine, compiled: CompiledChart): Promis
       sampling = `${compiled.sampling.method} of ${total.toLocaleString('en-US')}`;
     }
   }
-  const rows = await engine.run(sql);
+  let rows = await engine.run(sql);
   const budget = compiled.rowBudget ?? CHART_ROW_BUDGET;
+  let facets: InsightData['facets'];
+  if (compiled.facets) {
+    // The hidden last column: how many facet values there are, of which at most `max` were answered.
+    const total = Number(rows[0]?.at(-1) ?? 0);
+    facets = { shown: Math.min(total, compiled.facets.max), total };
+    rows = rows.map((r) => r.slice(0, -1));
+  }
   return {
     columns: compiled.columns,
     roles: compiled.roles,
     rows: rows.slice(0, budget),
+    ...(facets ? { facets } : {}),
     sampled,
     ...(sampling ? { sampling } : {}),
     truncated: !sampled && rows.length > budget,

@@ -8,6 +8,10 @@ import {
   BIN_METHODS,
   CHART_KINDS,
   INSIGHT_TYPES,
+  DEFAULT_POINT_BUDGET,
+  MAX_FACETS,
+  MAX_POINT_BUDGET,
+  SEVERAL_MEASURE_KINDS,
   TIME_UNITS,
   type ChartSpec,
   type Dashboard,
@@ -17,9 +21,8 @@ import { displayName } from '../common/display-text.js';
 
 /** The most rows a chart draws (bars, lines, cells); more matching rows are cut and flagged `truncated`. */
 export const CHART_ROW_BUDGET = 5_000;
-/** Scatter points drawn by default; above it the engine samples. */
-export const DEFAULT_POINT_BUDGET = 5_000;
-export const MAX_POINT_BUDGET = 50_000;
+// In the Node-free types module, since the chart builder shows them too.
+export { DEFAULT_POINT_BUDGET, MAX_POINT_BUDGET };
 
 const ObjectName = z.string().regex(OBJECT_NAME, 'letters, digits and _, starting with a letter or _');
 const Column = z.string().min(1).max(256);
@@ -32,6 +35,8 @@ export const BinningSchema = z.object({
 });
 
 export const DimensionSchema = z.object({ column: Column, bin: BinningSchema.optional() }).strict();
+
+const FacetSchema = DimensionSchema.extend({ max: z.number().int().min(1).max(MAX_FACETS).optional() }).strict();
 
 export const MeasureSchema = z
   .object({
@@ -62,7 +67,7 @@ export const ChartSpecSchema = z
       .max(10)
       .default([{ agg: 'count' }]),
     color: DimensionSchema.optional(),
-    facet: DimensionSchema.optional(),
+    facet: FacetSchema.optional(),
     filters: z.array(ChartFilterSchema).max(50).default([]),
     sort: z.object({ by: z.enum(['x', 'y']), desc: z.boolean().default(false) }).optional(),
     top: z.object({ n: z.number().int().min(1).max(1000), others: z.boolean().default(true) }).optional(),
@@ -92,6 +97,21 @@ export const ChartSpecSchema = z
     if (spec.kind === 'heatmap' && !spec.color)
       ctx.addIssue({ code: 'custom', path: ['color'], message: 'a heatmap needs color (its rows)' });
     if (spec.y.length === 0) ctx.addIssue({ code: 'custom', path: ['y'], message: 'needs at least one measure' });
+    if (spec.y.length > 1 && !SEVERAL_MEASURE_KINDS.includes(spec.kind))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['y'],
+        message: `a ${spec.kind} chart draws one measure; remove the others`,
+      });
+    if (spec.facet && (spec.kind === 'scatter' || spec.kind === 'kpi'))
+      ctx.addIssue({ code: 'custom', path: ['facet'], message: `a ${spec.kind} chart has no small multiples (facet)` });
+    // Series are either the measures or the colour's values: measures × colours would be unreadable.
+    if (spec.y.length > 1 && spec.color && spec.kind !== 'kpi')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['color'],
+        message: 'a colour column draws one measure: remove the colour or keep one measure',
+      });
   }) as unknown as z.ZodType<ChartSpec>;
 
 const TableSpecSchema = z

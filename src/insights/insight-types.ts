@@ -79,14 +79,40 @@ export interface ChartFilter {
   values?: string[];
 }
 
+/** Scatter points drawn by default; above it the engine samples. */
+export const DEFAULT_POINT_BUDGET = 5_000;
+export const MAX_POINT_BUDGET = 50_000;
+/** Bins of an `auto` or `count` binning that names no count. */
+export const AUTO_BINS = 20;
+/** Periods a KPI's sparkline shows when the spec names no `points`. */
+export const KPI_POINTS = 12;
+
+/** Small multiples drawn by default, and at most (a 3 × 4 grid still reads on a tile). */
+export const DEFAULT_FACETS = 6;
+export const MAX_FACETS = 12;
+
+/** Kinds that draw each measure as a series of its own; the others draw one measure (a KPI its first). */
+export const SEVERAL_MEASURE_KINDS: readonly ChartKind[] = [
+  'bar',
+  'stacked_bar',
+  'grouped_bar',
+  'line',
+  'area',
+  'histogram',
+  'kpi',
+];
+
 export interface ChartSpec {
   kind: ChartKind;
   x?: Dimension;
   y: Measure[];
   /** Series of bar/line/area/scatter/pie charts; for a heatmap, its rows. */
   color?: Dimension;
-  /** Small multiples: one chart per value. */
-  facet?: Dimension;
+  /**
+   * Small multiples: one chart per value, at most `max` of them (default 6) in the sort's order
+   * (by value: the facets with the largest first measure; otherwise by name); the rest are left out and counted.
+   */
+  facet?: Dimension & { max?: number };
   filters: ChartFilter[];
   sort?: { by: 'x' | 'y'; desc: boolean };
   /** Keeps the `n` x values with the largest first measure; `others` gathers the rest in one "Others". */
@@ -174,6 +200,8 @@ export interface InsightData {
   ignoredFilters?: string[];
   /** A pivot table's column values beyond its cap of columns, left out. */
   pivotColumnsLeftOut?: number;
+  /** Small multiples: how many facet values there are and how many are drawn (the rest left out). */
+  facets?: { shown: number; total: number };
 }
 
 /** Why one tile has no rows (its dataset has no data yet, its insight was deleted…): the other tiles still draw. */

@@ -2,6 +2,7 @@ import { createWriteStream, readFileSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
 import { badRequest } from '../../common/errors.js';
+import { facetsLeftOutNote } from '../../insights/facet-chart.js';
 import type { DashboardInfo, InsightData, InsightInfo } from '../../insights/insight-types.js';
 import { enc, print, printRecord, projectOf, withClient } from '../command-kit.js';
 import { formatTable } from '../io.js';
@@ -63,6 +64,8 @@ export const insightCommands: CommandModule = (program, io) => {
         io.out(formatTable(data.columns, data.rows));
         if (data.sampled) io.out(`Sampled: ${data.sampling}\n`);
         if (data.truncated) io.out(`Truncated to ${data.rows.length} rows (the chart's row budget)\n`);
+        const facetsNote = facetsLeftOutNote(data);
+        if (facetsNote) io.out(`Small multiples: ${facetsNote}\n`);
         if (opts.sql) io.out(`${data.sql}\n`);
       }),
     );

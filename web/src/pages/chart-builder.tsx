@@ -1,9 +1,21 @@
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router-dom';
 import { omit } from '../../../src/common/omit.js';
-import { AGGREGATIONS, CHART_KINDS, TIME_UNITS } from '../../../src/insights/insight-types.js';
+import { facetsLeftOutNote } from '../../../src/insights/facet-chart.js';
+import {
+  AUTO_BINS,
+  CHART_KINDS,
+  DEFAULT_FACETS,
+  DEFAULT_POINT_BUDGET,
+  KPI_POINTS,
+  MAX_FACETS,
+  MAX_POINT_BUDGET,
+  SEVERAL_MEASURE_KINDS,
+  TIME_UNITS,
+} from '../../../src/insights/insight-types.js';
 import { api, projectApi } from '../api/client';
 import type { ChartSpec, Dataset, InsightData, InsightInfo } from '../api/types';
+import { ChartMeasures } from '../components/chart-measures';
 import { InsightFilters } from '../components/insight-filters';
 import { InsightView } from '../components/insight-view';
 import { ObjectHistory } from '../components/object-history';
@@ -36,9 +48,23 @@ function binOf(spec: ChartSpec): Bin {
   return b.method;
 }
 
+/** The most measures a chart has (the API's cap). */
+const MAX_MEASURES = 10;
+
+/** Why the builder offers no further measure for this spec, or null. */
+function measuresBlocked(spec: ChartSpec): string | null {
+  const kind = KIND_LABELS[spec.kind] ?? spec.kind;
+  if (spec.kind === 'kpi') return 'A KPI shows its first measure.';
+  if (!SEVERAL_MEASURE_KINDS.includes(spec.kind)) return `A ${kind} chart draws one measure.`;
+  if (spec.color) return 'A colour column draws one measure: remove the colour to compare measures.';
+  if (spec.y.length >= MAX_MEASURES) return `At most ${MAX_MEASURES} measures.`;
+  return null;
+}
+
 /**
- * The chart builder: dataset, kind, x (with binning), a measure (a quantile's q), colour, facet,
- * top N (with or without "Others"), sort and filters; the preview
+ * The chart builder: dataset, kind, x (with binning), measures (each drawn as a series; a
+ * quantile's q), colour, facet (how many small multiples), top N (with or without "Others"), sort
+ * and filters; the preview
  * is computed by the server at each change (POST …/insights/preview). Readers see it read-only.
  */
 export default function ChartBuilderPage() {
@@ -109,14 +135,6 @@ export default function ChartBuilderPage() {
           }
         : s,
     );
-  const measure = spec.y[0] ?? { agg: 'count' };
-  const setMeasure = (m: Partial<ChartSpec['y'][number]>) =>
-    setSpec((s) => {
-      const next = { ...measure, ...m };
-      if (!next.column) delete next.column;
-      if (next.agg === 'quantile' && next.q === undefined) next.q = 0.9;
-      return { ...s, y: [next, ...s.y.slice(1)] };
-    });
 
   const save = () => actions.save(isNew ? body : { ...body, id }, isNew);
   const remove = () => actions.remove(id, id);
@@ -143,6 +161,26 @@ export default function ChartBuilderPage() {
       </select>
     </label>
   );
+
+  /** A whole number between `min` and `max`; other input is ignored (the field shows what was typed). */
+  const wholeNumber = (label: string, value: number, min: number, max: number, onChange: (n: number) => void) => (
+    <label className="field">
+      <span>{label}</span>
+      <input
+        type="number"
+        min={min}
+        max={max}
+        disabled={readOnly}
+        value={value}
+        onChange={(e) => {
+          const n = Number(e.target.value);
+          if (e.target.value !== '' && Number.isInteger(n) && n >= min && n <= max) onChange(n);
+        }}
+      />
+    </label>
+  );
+  // Dates are truncated to periods in a time zone: a KPI's periods, or x binned by a date unit.
+  const timed = spec.kpi !== undefined || spec.x?.bin?.unit !== undefined;
 
   return (
     <div className="stack">
@@ -218,6 +256,11 @@ export default function ChartBuilderPage() {
                     })),
                   )
                 : null}
+              {spec.kpi
+                ? wholeNumber('Sparkline points (2–366)', spec.kpi.points ?? KPI_POINTS, 2, 366, (points) =>
+                    setSpec((s) => (s.kpi ? { ...s, kpi: { ...s.kpi, points } } : s)),
+                  )
+                : null}
               {spec.kpi ? (
                 <label className="row small gap-2">
                   <input
@@ -260,31 +303,38 @@ export default function ChartBuilderPage() {
               />
             </label>
           ) : null}
-          {select('Aggregation', measure.agg, AGGREGATIONS, (a) => setMeasure({ agg: a as typeof measure.agg }))}
-          {measure.agg === 'quantile' ? (
+          {spec.x?.bin?.method === 'count'
+            ? wholeNumber('Bin count', spec.x.bin.count ?? AUTO_BINS, 1, 1000, (count) =>
+                setSpec((s) => (s.x ? { ...s, x: { column: s.x.column, bin: { method: 'count', count } } } : s)),
+              )
+            : null}
+          {timed ? (
             <label className="field">
-              <span>Quantile (0–1)</span>
+              <span>Time zone of dates</span>
               <input
-                type="number"
-                min={0}
-                max={1}
-                step={0.01}
+                value={spec.timezone ?? ''}
                 disabled={readOnly}
-                value={measure.q ?? 0.9}
-                onChange={(e) => {
-                  const q = Number(e.target.value);
-                  if (e.target.value !== '' && q >= 0 && q <= 1) setMeasure({ q });
-                }}
+                placeholder="UTC"
+                onChange={(e) => setSpec((s) => ({ ...s, timezone: e.target.value.trim() || undefined }))}
               />
             </label>
           ) : null}
-          {select(
-            'Measure column',
-            measure.column ?? '',
-            columns,
-            (c) => setMeasure({ column: c || undefined }),
-            measure.agg === 'count' ? '(rows)' : '—',
-          )}
+          {spec.kind === 'scatter'
+            ? wholeNumber(
+                `Point budget (sampled above; 10–${MAX_POINT_BUDGET})`,
+                spec.pointBudget ?? DEFAULT_POINT_BUDGET,
+                10,
+                MAX_POINT_BUDGET,
+                (pointBudget) => setSpec((s) => ({ ...s, pointBudget })),
+              )
+            : null}
+          <ChartMeasures
+            measures={spec.y}
+            columns={columns}
+            readOnly={readOnly}
+            addBlocked={measuresBlocked(spec)}
+            onChange={(y) => setSpec((s) => ({ ...s, y }))}
+          />
           {select(
             'Colour column',
             spec.color?.column ?? '',
@@ -296,9 +346,18 @@ export default function ChartBuilderPage() {
             'Facet column',
             spec.facet?.column ?? '',
             columns,
-            (c) => setSpec((s) => ({ ...s, facet: c ? { column: c } : undefined })),
+            (c) => setSpec((s) => ({ ...s, facet: c ? { column: c, max: s.facet?.max } : undefined })),
             '—',
           )}
+          {spec.facet
+            ? wholeNumber(
+                `Small multiples drawn (1–${MAX_FACETS})`,
+                spec.facet.max ?? DEFAULT_FACETS,
+                1,
+                MAX_FACETS,
+                (max) => setSpec((s) => (s.facet ? { ...s, facet: { ...s.facet, max } } : s)),
+              )
+            : null}
           <label className="field">
             <span>Top N (0: all)</span>
             <input
@@ -356,6 +415,7 @@ export default function ChartBuilderPage() {
               <div className="small muted">
                 {preview.rows.length} rows{preview.sampled ? ` · ${preview.sampling}` : ''}
                 {preview.truncated ? ' · truncated to the row budget' : ''}
+                {facetsLeftOutNote(preview) ? ` · ${facetsLeftOutNote(preview)}` : ''}
               </div>
               <details>
                 <summary>SQL</summary>
