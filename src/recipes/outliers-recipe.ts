@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { badRequest } from '../common/errors.js';
 import { quoteIdent } from '../common/names.js';
+import { groupSlots, setSlotLists } from './analytics/group-slots.js';
 import { computeGroups } from './analytics/parallel-groups.js';
 import { ResultColumns } from './analytics/result-table.js';
 import {
@@ -50,12 +51,29 @@ type Params = z.output<typeof params>;
 
 const OUTPUT = ['outlier_score', 'is_outlier'] as const;
 
+/** Output columns besides the score and flag: every input column, or the series' own. */
+function keptColumns(p: Params, alias: string): string {
+  if (p.keep === 'all') return `${alias}.*`;
+  const names = [...new Set([...p.groupBy, ...(p.orderBy !== undefined ? [p.orderBy] : []), p.column])];
+  return names.map((c) => `${alias}.${quoteIdent(c)}`).join(', ');
+}
+
 /**
  * Every input row, in the input's order, with its outlier score and flag within its series; a
  * missing value scores NULL and is never flagged.
  */
 function outlierAnalysis(p: Params): GroupedAnalysis {
-  if (p.method === 'hampel' && p.orderBy === undefined) throw badRequest('hampel needs orderBy');
+  if (p.method === 'hampel') return hampelAnalysis(p);
+  return scaledAnalysis({ ...p, method: p.method });
+}
+
+/**
+ * Hampel: each value against the median of its moving window, so the kernels score every row;
+ * the scores come back in series order, each goes to its input row, and the output matches
+ * them with the input's rows by position.
+ */
+function hampelAnalysis(p: Params): GroupedAnalysis {
+  if (p.orderBy === undefined) throw badRequest('hampel needs orderBy');
   return {
     groupBy: p.groupBy,
     orderBy: p.orderBy,
@@ -75,7 +93,6 @@ function outlierAnalysis(p: Params): GroupedAnalysis {
       const { rowIds } = series;
       if (!rowIds) throw new Error('outliers need the input row of every value');
       const spec = { kind: 'outliers', method: p.method, threshold: p.threshold, window: p.window } as const;
-      // Scores come back in series order; each goes to its input row.
       await computeGroups(spec, series, ({ columns: [batchScores, batchFlags] }, place) => {
         for (let i = 0; i < batchScores.length; i++) {
           const row = rowIds[place.firstRow + i];
@@ -87,12 +104,66 @@ function outlierAnalysis(p: Params): GroupedAnalysis {
       return total;
     },
     // The results are in the input's order: matched with its rows by position, no sort and no join.
+    output: (relation) =>
+      `SELECT ${keptColumns(p, 'i')}, r.outlier_score, r.is_outlier = 1 AS is_outlier FROM ${relation} i POSITIONAL JOIN ${RESULTS_TABLE} r`,
+  };
+}
+
+/** A double in SQL, exactly (a decimal literal would be read as DECIMAL first). */
+const doubleLiteral = (x: number) => `CAST('${String(x)}' AS DOUBLE)`;
+
+/**
+ * robust-z and iqr score a value against numbers of its whole series (median and scale, or
+ * the Tukey fences): the kernels compute only those, per series, and DuckDB scores every row
+ * in one parallel projection of the input that keeps its order, each row finding its series'
+ * numbers by its group keys (group-slots.ts). The arithmetic is that of scoreWithScale and
+ * scoreOutside, in the same IEEE operations, so the scores are the kernels' to the bit.
+ */
+function scaledAnalysis(p: Params & { method: 'robust-z' | 'iqr' }): GroupedAnalysis {
+  let read: ((name: 'a' | 'b' | 'c', slot: string) => string) | undefined;
+  let slot = '1';
+  return {
+    groupBy: p.groupBy,
+    // Only the fallback scale of robust-z (a sum) depends on the order: kept as the kernels see it.
+    orderBy: p.orderBy,
+    column: p.column,
+    rows: 'all',
+    outputNames: OUTPUT,
+    async compute(conn, series) {
+      const columns = ['a', 'b', 'c'].map(() => new Float64Array(series.groupCount));
+      const spec = { kind: 'outlier-scales', method: p.method, threshold: p.threshold } as const;
+      await computeGroups(spec, series, (out, place) =>
+        out.columns.forEach((c, j) => columns[j].set(c.subarray(0, out.rows), place.firstGroup)),
+      );
+      const slots = await groupSlots(conn, p.groupBy, series.groupCount);
+      read = await setSlotLists(conn, slots, { a: columns[0], b: columns[1], c: columns[2] });
+      slot = slots.sql();
+      return series.values.length;
+    },
     output(relation) {
-      const kept =
-        p.keep === 'all'
-          ? ['*']
-          : [...new Set([...p.groupBy, ...(p.orderBy !== undefined ? [p.orderBy] : []), p.column])].map(quoteIdent);
-      return `SELECT ${kept.map((c) => `i.${c}`).join(', ')}, r.outlier_score, r.is_outlier = 1 AS is_outlier FROM ${relation} i POSITIONAL JOIN ${RESULTS_TABLE} r`;
+      const value = (n: 'a' | 'b' | 'c') => (read ? read(n, 'llano_slot') : 'CAST(NULL AS DOUBLE)');
+      const INF = `CAST('inf' AS DOUBLE)`;
+      // Layer by layer: the value (NULL unless finite) and its series' numbers, then the score.
+      let rows = `SELECT *, CAST(${quoteIdent(p.column)} AS DOUBLE) AS llano_v, ${slot} AS llano_slot FROM ${relation}`;
+      rows = `SELECT *, CASE WHEN isfinite(llano_v) THEN llano_v END AS llano_x, ${value('a')} AS llano_a, ${value('b')} AS llano_b, ${value('c')} AS llano_c FROM (${rows})`;
+      const helpers = ['llano_v', 'llano_slot', 'llano_x', 'llano_a', 'llano_b', 'llano_c', 'llano_score'];
+      let score: string;
+      let flag: string;
+      if (p.method === 'robust-z') {
+        // scoreWithScale: (x − median)/scale; ±∞ when the scale is 0 and x is not the median.
+        score = `CASE WHEN llano_x IS NULL THEN NULL WHEN llano_b > 0 THEN (llano_x - llano_a) / llano_b WHEN llano_x = llano_a THEN 0 ELSE (llano_x - llano_a) * ${INF} END`;
+        flag = `coalesce(abs(llano_score) > ${doubleLiteral(p.threshold ?? 3.5)}, false)`;
+      } else {
+        // scoreOutside: the distance beyond the nearer fence (a lower, b upper) in IQRs (c).
+        rows = `SELECT *, CASE WHEN llano_x IS NULL THEN NULL WHEN llano_x > llano_b THEN llano_x - llano_b WHEN llano_x < llano_a THEN llano_x - llano_a ELSE 0 END AS llano_beyond FROM (${rows})`;
+        helpers.push('llano_beyond');
+        score = `CASE WHEN llano_beyond IS NULL THEN NULL WHEN llano_beyond = 0 THEN 0 WHEN llano_c > 0 THEN llano_beyond / llano_c ELSE llano_beyond * ${INF} END`;
+        flag = 'coalesce(llano_beyond <> 0, false)';
+      }
+      // NaN (an overflow, e.g. ∞/∞) is NULL, as the kernels' NaN is.
+      rows = `SELECT *, nullif(${score}, CAST('nan' AS DOUBLE)) AS llano_score FROM (${rows})`;
+      const kept = p.keep === 'all' ? `i.* EXCLUDE (${helpers.join(', ')})` : keptColumns(p, 'i');
+      return `SELECT ${kept}, i.llano_score AS outlier_score, ${flag.replaceAll('llano_', 'i.llano_')} AS is_outlier FROM (${rows}) i`;
     },
   };
 }

@@ -5,8 +5,10 @@ import {
   hampelFilter,
   iqrOutliers,
   mannKendall,
+  robustScale,
   robustZScores,
   theilSen,
+  tukeyFences,
   type ChangePointMethod,
   type CostKind,
   type OutlierScores,
@@ -57,8 +59,16 @@ export interface OutlierKernel {
   window: number;
 }
 
+/** The per-series part of robust-z and iqr: each series' centre and scale, or fences. */
+export interface OutlierScaleKernel {
+  kind: 'outlier-scales';
+  method: 'robust-z' | 'iqr';
+  /** iqr: the fence factor k. */
+  threshold?: number;
+}
+
 /** Which analysis and its parameters: JSON, so that it can be posted to a worker. */
-export type KernelSpec = ChangepointKernel | TrendKernel | OutlierKernel;
+export type KernelSpec = ChangepointKernel | TrendKernel | OutlierKernel | OutlierScaleKernel;
 
 /** Fewer points than this give a trend row with n and no statistics. */
 export const TREND_MIN_POINTS = 3;
@@ -69,6 +79,8 @@ export const KERNEL_COLUMNS = {
   trend: ['gid', 'mk_s', 'mk_z', 'mk_p_value', 'kendall_tau', 'slope', 'slope_lower', 'slope_upper'],
   /** Aligned with the batch's rows. */
   outliers: ['outlier_score', 'is_outlier'],
+  /** One row per group, in group order: robust-z (median, scale, NaN), iqr (lower fence, upper fence, IQR). */
+  'outlier-scales': ['a', 'b', 'c'],
 } as const satisfies Record<KernelSpec['kind'], readonly string[]>;
 
 /** Grows columns row by row. */
@@ -96,6 +108,7 @@ class Rows {
 export function runKernel(spec: KernelSpec, batch: SeriesBatch): KernelOutput {
   if (spec.kind === 'changepoints') return changepoints(spec, batch);
   if (spec.kind === 'trend') return trend(spec, batch);
+  if (spec.kind === 'outlier-scales') return outlierScales(spec, batch);
   return outliers(spec, batch);
 }
 
@@ -183,4 +196,26 @@ function outliers(p: OutlierKernel, batch: SeriesBatch): KernelOutput {
     }
   }
   return { rows, columns: [scores, flags] };
+}
+
+/** The same numbers robustZScores and iqrOutliers score each value of a series with. */
+function outlierScales(p: OutlierScaleKernel, batch: SeriesBatch): KernelOutput {
+  const { starts, values } = batch;
+  const groups = starts.length - 1;
+  const columns = [new Float64Array(groups), new Float64Array(groups), new Float64Array(groups)];
+  for (let g = 0; g < groups; g++) {
+    const series = values.subarray(starts[g], starts[g + 1]);
+    if (p.method === 'robust-z') {
+      const { median, scale } = robustScale(series);
+      columns[0][g] = median;
+      columns[1][g] = scale;
+      columns[2][g] = NaN;
+    } else {
+      const { q1, q3, lower, upper } = tukeyFences(series, p.threshold ?? 1.5);
+      columns[0][g] = lower;
+      columns[1][g] = upper;
+      columns[2][g] = q3 - q1;
+    }
+  }
+  return { rows: groups, columns };
 }

@@ -1,0 +1,150 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { iqrOutliers, robustZScores } from '../analytics/index.js';
+import { DuckDb } from '../engine/duckdb.js';
+import { outliersRecipeType } from './outliers-recipe.js';
+import type { RecipeContext } from './recipe-type.js';
+
+/**
+ * robust-z and iqr score rows in DuckDB from per-series numbers the kernels compute: the scores
+ * and flags must be the kernels' own, bit for bit, on awkward series (even counts, MAD = 0 with
+ * its fallback, a constant series, one value, only missing values, NaN and ±∞, ties, overflow),
+ * with NULL group keys, in the input's order, and the preview must give the build's rows.
+ */
+describe('outliers recipe: robust-z and iqr scored in DuckDB', () => {
+  let db: DuckDb;
+  let dir: string;
+  let input: string;
+  /** The input rows in file order: site, band, t, v (null = NULL). */
+  const rows: { site: string | null; band: number; t: number; v: number | null }[] = [];
+
+  const awkward: (number | null)[][] = [
+    [1, 2, 3, 4], // even count
+    [5, 5, 5, 5, 5, 6, 9, 5.5], // MAD = 0: the mean absolute deviation fallback
+    [7, 7, 7, 7], // constant: scale 0
+    [42], // one value
+    [null, null, NaN], // nothing finite
+    [1, NaN, Infinity, -Infinity, 2, 3, null, 2.5], // non-finite values score NULL
+    [3, 3, 1, 1, 2, 2, 2, 10], // ties
+    [-1e308, 1e308, 0, 1e308, -1e308], // huge values
+    [1.7e308, 1.7e308, 1.7e308, -1.7e308], // x − median overflows, the scale is ∞: ∞/∞ = NaN scores NULL
+    [2, 2, 2, 2, 2, 9], // IQR = 0: ±∞ beyond the fences
+    [0.1, 0.2, 0.30000000000000004, 0.7, 1e-300, -0], // rounding
+  ];
+
+  beforeAll(async () => {
+    db = await DuckDb.open();
+    dir = mkdtempSync(path.join(tmpdir(), 'llano-outliers-'));
+    input = path.join(dir, 'in.parquet');
+    let seed = 11;
+    const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    awkward.forEach((values, g) =>
+      values.forEach((v, i) => rows.push({ site: g === 3 ? null : `s${g}`, band: 1, t: i, v })),
+    );
+    // Many more series, rows interleaved and out of time order, so that the slots are many.
+    for (let i = 0; i < 6000; i++)
+      rows.push({ site: `r${i % 300}`, band: i % 2, t: (i * 7919) % 6000, v: Math.round(random() * 1000) / 8 });
+    // Doubles as text: exact, and 'NaN', 'Infinity' and '-Infinity' are DuckDB's spellings too.
+    const literal = (v: number | null) => (v === null ? 'NULL' : `'${String(v)}'`);
+    const values = rows
+      .map((r) => `(${r.site === null ? 'NULL' : `'${r.site}'`}, ${r.band}, ${r.t}, CAST(${literal(r.v)} AS DOUBLE))`)
+      .join(', ');
+    await db.run(`COPY (SELECT * FROM (VALUES ${values}) v(site, band, t, v)) TO '${input}' (FORMAT parquet)`);
+  });
+  afterAll(async () => {
+    await db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const ctx = (): RecipeContext => ({
+    duck: db,
+    inputs: [
+      {
+        name: 'obs',
+        source: { kind: 'parquet', paths: [input] },
+        definition: {} as never,
+        versionToken: null,
+      },
+    ],
+    tempPath: (suffix) => path.join(dir, `tmp${Math.random()}${suffix}`),
+    scope: { roots: [dir], scratchDir: dir },
+    log: () => undefined,
+  });
+
+  const recipe = (method: 'robust-z' | 'iqr', threshold?: number) =>
+    outliersRecipeType.schema.parse({
+      type: 'outliers',
+      name: 'o',
+      inputs: ['obs'],
+      output: 'out',
+      groupBy: ['site', 'band'],
+      orderBy: 't',
+      column: 'v',
+      method,
+      threshold,
+    });
+
+  /** The kernels' scores for every input row: each series in (t, v) order, as the recipe reads it. */
+  function expected(method: 'robust-z' | 'iqr', threshold?: number) {
+    const bySeries = new Map<string, number[]>();
+    rows.forEach((r, i) => {
+      const key = `${r.site}|${r.band}`;
+      bySeries.set(key, [...(bySeries.get(key) ?? []), i]);
+    });
+    const score = new Float64Array(rows.length);
+    const flag = new Uint8Array(rows.length);
+    const value = (i: number) => rows[i].v ?? NaN;
+    for (const members of bySeries.values()) {
+      members.sort((a, b) => rows[a].t - rows[b].t || value(a) - value(b));
+      const xs = Float64Array.from(members, value);
+      const r = method === 'robust-z' ? robustZScores(xs, threshold ?? 3.5) : iqrOutliers(xs, threshold ?? 1.5);
+      members.forEach((row, k) => {
+        score[row] = r.scores[k];
+        flag[row] = r.flags[k];
+      });
+    }
+    return { score, flag };
+  }
+
+  async function built(method: 'robust-z' | 'iqr', threshold?: number) {
+    const out = path.join(dir, `${method}.parquet`);
+    await outliersRecipeType.run(ctx(), recipe(method, threshold), { kind: 'parquet', path: out });
+    return db.query(`SELECT * FROM read_parquet('${out}')`);
+  }
+
+  for (const [method, threshold] of [
+    ['robust-z', undefined],
+    ['robust-z', 1.1],
+    ['iqr', undefined],
+    ['iqr', 0.5],
+  ] as const)
+    it(`${method}${threshold ? ` (threshold ${threshold})` : ''}: the kernels' scores to the bit, in input order`, async () => {
+      const out = await built(method, threshold);
+      expect(out.columns).toEqual(['site', 'band', 't', 'v', 'outlier_score', 'is_outlier']);
+      expect(out.types.slice(4)).toEqual(['DOUBLE', 'BOOLEAN']);
+      expect(out.rows).toHaveLength(rows.length);
+      const { score, flag } = expected(method, threshold);
+      const got = out.rows.map((r) => (r[4] === null ? NaN : Number(r[4])));
+      const mismatches = out.rows.flatMap((r, i) =>
+        r[2] !== rows[i].t || !Object.is(got[i], score[i]) || r[5] !== (flag[i] === 1)
+          ? [{ row: i, site: r[0], got: [r[4], r[5]], want: [score[i], flag[i]] }]
+          : [],
+      );
+      expect(mismatches).toEqual([]);
+      // The awkward series reach the branches: flags, NULL scores, and ∞ when the IQR is 0.
+      expect(out.rows.some((r) => r[5] === true) && got.some((z) => Number.isNaN(z))).toBe(true);
+      if (method === 'iqr') expect(got).toContain(Infinity);
+    });
+
+  it('the preview gives the build rows of the series it shows', async () => {
+    const out = await built('robust-z');
+    const preview = await outliersRecipeType.preview!(ctx(), recipe('robust-z'), 50);
+    expect(preview.columns).toEqual(out.columns);
+    const shown = new Set(preview.rows.map((r) => `${String(r[0])}|${String(r[1])}`));
+    const same = out.rows.filter((r) => shown.has(`${String(r[0])}|${String(r[1])}`)).slice(0, preview.rows.length);
+    expect(preview.rows.length).toBeGreaterThan(10);
+    expect(preview.rows).toEqual(same);
+  });
+});
