@@ -11,7 +11,9 @@
  * are when a dataset version is committed. Cold, empty cache = the same with the tile cache
  * deleted first: every tile query runs over the whole dataset. Warm = the same server again
  * (tiles cached in memory). Tile queries over HTTP, warm, with the empty-cache cold ones as the
- * reference measured in the same run on the same data. Medians of BENCH_RUNS (default 3) runs.
+ * reference measured in the same run on the same data; the page's one data request over HTTP,
+ * warm, answered in full and revalidated by its ETag (src/server/stable-answer.ts). Medians of
+ * BENCH_RUNS (default 3) runs.
  * Each fresh server listens on a new port, so cold is also a cold browser cache: the page's code
  * is fetched and compiled again (the session cookie, not bound to a port, is kept), and the
  * browser has no chart sizes to send (kept per origin): cold loads draw live. Pictures drawn in
@@ -28,6 +30,7 @@ import { buildWebIfStale } from '../bin/build-web-if-needed.js';
 import { launchBrowser, logIn } from '../e2e/support/browser.js';
 import { LOCAL_ADMIN } from '../src/catalog/access.js';
 import { startWorkspace } from '../src/app/start-workspace.js';
+import { chartSizesSeen } from '../src/insights/chart-sizes-seen.js';
 import { loadConfig } from '../src/common/config.js';
 import { buildServer } from '../src/server/app.js';
 import { profileLoad } from './_load-profile.js';
@@ -264,6 +267,30 @@ try {
     }
     return times;
   };
+  /**
+   * The page's data request as a browser sends it on a warm visit (with the sizes it drew the
+   * charts at, so the answer carries their pictures), over HTTP: answered in full, and revalidated
+   * with the ETag of that answer (a 304, as the browser's cache does). Returns both times.
+   */
+  const pageTimes = async () => {
+    const seen = await Promise.all(
+      CHARTS.map(async (_, i) => {
+        const [size] = await chartSizesSeen(server.started.ws, 'DASH', `t${i + 1}`);
+        return size ? [`t${i + 1}:${size.width}x${size.height}`] : [];
+      }),
+    );
+    const url = `${server.url}${P}/dashboards/big/data?page=1&sizes=${encodeURIComponent(seen.flat().join(','))}`;
+    const timed = async (headers: Record<string, string>) => {
+      const t = performance.now();
+      const res = await fetch(url, { headers: { ...auth, 'accept-encoding': 'gzip', ...headers } });
+      await res.arrayBuffer();
+      if (res.status !== 200 && res.status !== 304) failures.push(`page data: ${res.status}`);
+      return { ms: performance.now() - t, etag: res.headers.get('etag') };
+    };
+    const answered = await timed({});
+    const revalidated = await timed(answered.etag ? { 'if-none-match': answered.etag } : {});
+    return [answered.ms, revalidated.ms];
+  };
   /** A fresh server over the same workspace: nothing cached but the OS's file cache (and, unless emptied, the tiles on disk). */
   const restart = async (emptyTileCache: boolean) => {
     await server.stop();
@@ -279,6 +306,8 @@ try {
   const scrolled: number[] = [];
   const coldTiles: number[] = [];
   const warmTiles: number[] = [];
+  const warmPages: number[] = [];
+  const warmRevalidated: number[] = [];
   let onScreen = 0;
   for (let r = 0; r < runs; r++) {
     await restart(false);
@@ -304,6 +333,11 @@ try {
     // BENCH_PROFILE=1: where the time of one more warm load goes (not counted in the figures).
     if (process.env.BENCH_PROFILE && r === 0) await profileLoad(page, fullLoad);
     for (let w = 0; w < 5; w++) warmTiles.push(...(await tileTimes()));
+    for (let w = 0; w < 5; w++) {
+      const [answered, revalidated] = await pageTimes();
+      warmPages.push(answered);
+      warmRevalidated.push(revalidated);
+    }
   }
   for (let r = 0; r < runs; r++) {
     await restart(true);
@@ -327,6 +361,9 @@ try {
   );
   console.log(
     `| tile query over HTTP, warm: p50 / p95 (${warmTiles.length} requests) | ${ms(median(warmTiles))} / ${ms(p95(warmTiles))} | p95 ≤ 100 ms |`,
+  );
+  console.log(
+    `| the page's data request (20 tiles and their pictures) over HTTP, warm: answered / revalidated by its ETag, p50 (${warmPages.length} each) | ${ms(median(warmPages))} / ${ms(median(warmRevalidated))} | |`,
   );
   console.log(
     `| full load in Chromium, cold with the tile cache emptied (median of ${runs}) | ${ms(median(coldEmpty))} | |`,

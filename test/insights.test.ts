@@ -753,6 +753,24 @@ describe('cache, history, permissions', () => {
     await picturesDrawn(s.ws);
     const drawn = await ok(s.call<PageData>('GET', url, { token: reader }));
     expect(drawn.pictures!.ahead_bar).toMatchObject({ width: 320, height: 160 });
+    // The same tiles and pictures again: a browser that has them revalidates (304), and that read is audited too.
+    const sent = await fetch(s.url + url, { headers: { authorization: `Bearer ${reader}` } });
+    const etag = sent.headers.get('etag')!;
+    expect(await sent.json()).toEqual(drawn);
+    const revalidated = async () =>
+      (
+        await ok(
+          s.call<{ entries: { action: string; status: number }[] }>('GET', '/api/audit?project=DASH&limit=500', {
+            token: s.adminToken,
+          }),
+        )
+      ).entries.filter((e) => e.action === 'dashboard.read' && e.status === 304).length;
+    expect(await revalidated()).toBe(0);
+    const revalidate = () =>
+      fetch(s.url + url, { headers: { authorization: `Bearer ${reader}`, 'if-none-match': etag } });
+    expect((await revalidate()).status).toBe(304);
+    // Written once the answer is sent (the audit hook runs on response).
+    await expect.poll(revalidated).toBe(1);
     // The sizes of the page's own charts are kept for the tile warmer; a filtered page's are not.
     expect(await chartSizesSeen(s.ws, 'DASH', 'ahead_bar')).toEqual([{ width: 320, height: 160 }]);
     expect(await chartSizesSeen(s.ws, 'DASH', 'not_on_page')).toEqual([]);
@@ -778,6 +796,10 @@ describe('cache, history, permissions', () => {
     expect(after.tiles.ahead_bar.rows).not.toEqual(drawn.tiles.ahead_bar.rows);
     expect(after.pictures!.ahead_bar.svg).toMatch(/^<svg width="320" height="160"/);
     expect(after.pictures!.ahead_bar.svg).not.toBe(drawn.pictures!.ahead_bar.svg);
+    // The browser's copy is of the old version: it gets the new one, not a 304.
+    const changed = await revalidate();
+    expect(changed.status).toBe(200);
+    expect(await changed.json()).toEqual(after);
 
     // A browser that drew the page live at other sizes tells them: drawn now, there at the next visit.
     const told = { page: 1, sizes: 'ahead_bar:360x150' };

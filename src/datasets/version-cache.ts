@@ -6,7 +6,8 @@ import { workspaceSlot, type Workspace } from '../workspace/workspace.js';
  * that start with the version id are invalidated by the data changing, with nothing to clear.
  * Bounded: the least recently used entries go first.
  */
-const ENTRIES = 500;
+// A chart tile takes two (its rows, and its answer that shares them: src/insights/insight-data.ts).
+const ENTRIES = 1000;
 
 class VersionCache {
   /** Promises, so concurrent readers of the same answer share one computation. Map order is recency. */

@@ -1,5 +1,6 @@
 // The worker thread that draws chart pictures (chart-picture-drawer.ts): ECharts loads and draws
 // here, so the server's event loop never waits for it.
+import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import type { EChartsOption } from './chart-options.js';
 import { renderChartPicture } from './chart-picture.js';
@@ -16,6 +17,18 @@ export type DrawReply =
 // ECharts as the web UI's production build runs it: without its development checks and their
 // console messages (this thread's environment is its own copy; ECharts loads on the first picture).
 process.env.NODE_ENV = 'production';
+
+// Pictures are for the next visit: this thread yields the cores to the server's answers and to a
+// browser on the same machine (drawing them after a first visit slowed the next two loads). On
+// Linux a thread has its own nice value, so only this thread is lowered; elsewhere setpriority
+// would lower the whole server, so it is left as it is.
+if (process.platform === 'linux') {
+  try {
+    setPriority(19);
+  } catch {
+    // Not allowed here (a container without the right): drawn at the server's priority.
+  }
+}
 
 parentPort?.on('message', (request: DrawRequest) => {
   renderChartPicture(request.option, request.width, request.height).then(

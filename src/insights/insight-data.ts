@@ -30,6 +30,9 @@ const empty = (sql = ''): InsightData => ({
   version: null,
 });
 
+/** One object for every such tile: a dashboard page's answer is then the same from one visit to the next (src/server/stable-answer.ts). */
+const NOTHING_DRAWN = empty();
+
 /** A plain table or a pivot: a pivot is a chart's aggregation with its group-by columns as dimensions. */
 function tableAsChart(insight: Insight): ChartSpec | null {
   const t = insight.table ?? {};
@@ -84,7 +87,7 @@ export async function insightData(
     // A webapp tile embeds the served app, which reads its own data.
     case 'text':
     case 'webapp':
-      return empty();
+      return NOTHING_DRAWN;
     case 'metric': {
       const history = await metricsHistory(ws, principal, projectKey, insight.dataset!, 200);
       const rows = history
@@ -144,42 +147,49 @@ export async function datasetInsightData(
   const extra = (request.filters ?? []).filter((f) => known.has(f.column));
   const ignored = (request.filters ?? []).filter((f) => !known.has(f.column)).map((f) => f.column);
   const spec = insight.type === 'chart' ? insight.chart! : tableAsChart(insight);
-  const compiled = spec
-    ? compileChart({
-        spec,
-        columns,
-        relation: engine.relation,
-        dialect: engine.dialect,
-        extraFilters: extra,
-        facetIsGroup: insight.type === 'table',
-      })
-    : compilePlainTable(insight, engine, columns, extra);
+  const compile = () =>
+    spec
+      ? compileChart({
+          spec,
+          columns,
+          relation: engine.relation,
+          dialect: engine.dialect,
+          extraFilters: extra,
+          facetIsGroup: insight.type === 'table',
+        })
+      : compilePlainTable(insight, engine, columns, extra);
   // Saved insights by id and revision; previews (revision 0) by their SQL, since their spec changes at each keystroke.
   const key = revision
     ? `insight ${projectKey}/${insight.id}@${revision} ${JSON.stringify(extra)}`
-    : `insight preview ${compiled.sql}`;
+    : `insight preview ${compile().sql}`;
   // Saved insights without filters (what a dashboard first shows) are also kept on disk beside
   // the version, so a restart does not re-run them; the SQL is part of the key, so a change in
   // how charts compile never serves an answer of the old SQL.
   const persisted =
     revision && immutable && version && extra.length === 0 ? tileCacheDir(ws, version.location, immutable) : null;
-  const data = await cached(key, async () => {
-    const diskKey = `${key}\n${compiled.sql}`;
-    const stored = persisted ? await readTile(persisted, diskKey) : null;
-    if (stored) return stored;
-    const fresh = await runCompiled(engine, compiled);
-    if (persisted) await writeTile(persisted, diskKey, fresh);
-    return fresh;
-  });
   const pivot = insight.type === 'table' ? insight.table?.pivot : undefined;
-  return {
-    ...(pivot ? pivotWide(data, pivot) : data),
-    // The dataset's name, not where the server keeps its files (`read_parquet(['/…/data/KEY/…'])`);
-    // an external dataset's SQL names its table in its database, which stays.
-    sql: source.kind === 'external' ? data.sql : data.sql.split(engine.relation).join(quoteIdent(insight.dataset!)),
-    version: immutable,
-    ...(ignored.length ? { ignoredFilters: [...new Set(ignored)] } : {}),
-  };
+  // The answer itself is cached, not only its rows: a warm read returns the very same object, so
+  // what is derived from it (a tile's picture key, a page's answer: tile-pictures.ts,
+  // dashboard-data.ts) is derived once per version, and the chart is compiled only on a miss.
+  return cached(`${key} answer ${JSON.stringify(ignored)}`, async () => {
+    const data = await cached(key, async () => {
+      const compiled = compile();
+      const diskKey = `${key}\n${compiled.sql}`;
+      const stored = persisted ? await readTile(persisted, diskKey) : null;
+      if (stored) return stored;
+      const fresh = await runCompiled(engine, compiled);
+      if (persisted) await writeTile(persisted, diskKey, fresh);
+      return fresh;
+    });
+    return {
+      ...(pivot ? pivotWide(data, pivot) : data),
+      // The dataset's name, not where the server keeps its files (`read_parquet(['/…/data/KEY/…'])`);
+      // an external dataset's SQL names its table in its database, which stays.
+      sql: source.kind === 'external' ? data.sql : data.sql.split(engine.relation).join(quoteIdent(insight.dataset!)),
+      version: immutable,
+      ...(ignored.length ? { ignoredFilters: [...new Set(ignored)] } : {}),
+    };
+  });
 }
 
 async function runCompiled(engine: ChartEngine, compiled: CompiledChart): Promise<InsightData> {

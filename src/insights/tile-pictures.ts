@@ -187,6 +187,26 @@ export async function tilePictures(
   return Object.fromEntries(answers.flatMap(([id]) => (pictures.has(id) ? [[id, pictures.get(id)!]] : [])));
 }
 
+/**
+ * The key of a tile's picture, by the answer it draws and the size. Cached tile answers are handed
+ * out unchanged (insight-data.ts) and tie the insight's revision: a warm page finds its keys here
+ * instead of making each chart's option and hashing it again on every visit.
+ */
+const pictureKeys = new WeakMap<InsightData, Map<string, string | null>>();
+
+function pictureKeyOf(insight: Insight, answer: InsightData, size: PictureSize) {
+  const bySize = pictureKeys.get(answer) ?? new Map<string, string | null>();
+  pictureKeys.set(answer, bySize);
+  const at = `${size.width}x${size.height}`;
+  if (bySize.has(at)) return { key: bySize.get(at)!, option: null };
+  const option = tileChartOption(insight, answer);
+  const key = option
+    ? `${PICTURES_OF} ${at} ${createHash('sha256').update(JSON.stringify(option)).digest('base64url')}`
+    : null;
+  bySize.set(at, key);
+  return { key, option };
+}
+
 /** The picture of a tile's chart at `size` if drawn (memory or disk); if not, it is queued. */
 async function pictureOf(
   ws: Workspace,
@@ -196,11 +216,12 @@ async function pictureOf(
   size: PictureSize,
   soon = false,
 ): Promise<ChartPicture | null> {
-  const option = tileChartOption(insight, answer);
-  if (!option) return null;
-  const key = `${PICTURES_OF} ${size.width}x${size.height} ${createHash('sha256').update(JSON.stringify(option)).digest('base64url')}`;
+  const { key, option } = pictureKeyOf(insight, answer, size);
+  if (!key) return null;
   const cache = picturesOf(ws);
-  return cache.get(key, pictureStoreOf(ws, projectKey), () => cache.drawer.draw(option, size.width, size.height), soon);
+  // Drawn from the option made for its key, or made again when the key was known already.
+  const draw = () => cache.drawer.draw(option ?? tileChartOption(insight, answer)!, size.width, size.height);
+  return cache.get(key, pictureStoreOf(ws, projectKey), draw, soon);
 }
 
 /**

@@ -111,6 +111,8 @@ export function isAudited(method: string, status: number, spec: AuditSpec | unde
   if (spec?.category === 'auth') return true;
   // Refusals are audited whatever was asked (see `refusal`): someone probing shows in the log.
   if (status === 403 || status === 404) return true;
+  // A 304 answered a read as much as a 200 did: the reader saw the data (src/server/stable-answer.ts).
+  if (status === 304) return spec !== undefined && !MUTATING.has(method);
   if (status < 200 || status >= 300) return false;
   return MUTATING.has(method) || spec !== undefined;
 }

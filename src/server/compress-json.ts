@@ -1,8 +1,13 @@
 import { constants, gzipSync } from 'node:zlib';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 /** Smaller answers are sent as they are: compressing them saves less than the header costs. */
-const MIN_BYTES = 8 * 1024;
+export const MIN_BYTES = 8 * 1024;
+
+export const acceptsGzip = (request: FastifyRequest) => /\bgzip\b/.test(request.headers['accept-encoding'] ?? '');
+
+/** Level 1 and synchronous: see below. */
+export const gzipJson = (json: string) => gzipSync(json, { level: constants.Z_BEST_SPEED });
 
 /**
  * JSON answers of the API gzip-compressed for clients that accept it: a dashboard page's tile
@@ -20,12 +25,12 @@ export function registerJsonCompression(app: FastifyInstance): void {
       // A length set by hand (a proxied answer) would no longer match the compressed body.
       reply.hasHeader('content-length') ||
       !String(reply.getHeader('content-type') ?? '').startsWith('application/json') ||
-      !/\bgzip\b/.test(request.headers['accept-encoding'] ?? '')
+      !acceptsGzip(request)
     ) {
       done(null, payload);
       return;
     }
     void reply.header('content-encoding', 'gzip').header('vary', 'accept-encoding');
-    done(null, gzipSync(payload, { level: constants.Z_BEST_SPEED }));
+    done(null, gzipJson(payload));
   });
 }
