@@ -93,10 +93,10 @@ export function CodeEnvironmentsEditor({ projectKey }: { projectKey: string }) {
   const url = projectApi(projectKey, 'code-environments');
   const list = useApi<CodeEnvironment[]>(url);
   const interpreters = useApi<Interpreter[]>('/api/code-interpreters');
-  const choices = (interpreters.data ?? []).filter((i) => i.language === form.language);
   const can = useCan('write');
   const confirm = useConfirm();
   const [form, setForm] = useState<Form>(EMPTY);
+  const choices = (interpreters.data ?? []).filter((i) => i.language === form.language);
   const [editing, setEditing] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [notice, setNotice] = useState<{ text: string; jobId?: string } | null>(null);
