@@ -84,7 +84,30 @@ describe('web UI: a Python code recipe', () => {
     await item.getByRole('button', { name: 'Delete' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Delete environment' }).click();
     await item.waitFor({ state: 'detached' });
-  }, 180_000);
+
+    // The interpreters of the machine, with their versions; an R environment with a library of its own.
+    const interpreters = await suite.admin.call<
+      { language: string; path: string; version: string; default: boolean }[]
+    >('GET', '/api/code-interpreters');
+    const python = interpreters.find((i) => i.language === 'python' && i.default)!;
+    const select = form.getByLabel('Interpreter');
+    await expect.poll(() => select.locator('option').first().textContent()).toBe(`Default (${python.version})`);
+    await form.getByLabel('Environment name', { exact: true }).fill('r_lib');
+    await form.getByLabel('Language').selectOption('r');
+    await form.getByLabel('An R library of its own').check();
+    await form.getByRole('button', { name: 'Add environment' }).click();
+    await page.getByText('its R library is being built').waitFor();
+    const rItem = page.getByRole('listitem').filter({ hasText: 'r_lib' });
+    await rItem.getByText('ready', { exact: true }).waitFor({ timeout: 120_000 });
+    const saved = await suite.admin.call<{ r?: { library: boolean }; library?: { status: string } }>(
+      'GET',
+      `/api/projects/${KEY}/code-environments/r_lib`,
+    );
+    expect(saved).toMatchObject({ r: { library: true, requirements: [] }, library: { status: 'ready' } });
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect((await overflowX(page)).extra).toBe(0);
+    await page.setViewportSize({ width: 1440, height: 900 });
+  }, 240_000);
 
   it('adds a library file, edits it in the code editor, and deletes it after a confirmation', async () => {
     const { page, admin } = suite;

@@ -3,9 +3,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Job } from './support/api-types.js';
 import { llano } from './support/cli.js';
-import { startTestServer, waitForJobEnd, type TestServer } from './support/llano-server.js';
+import { buildOnly, startTestServer, waitForJobEnd, type TestServer } from './support/llano-server.js';
 
 const P = '/api/projects/VENV';
 
@@ -48,14 +47,7 @@ describe('per-project Python virtual environments', () => {
     return r.body;
   };
   const jobLog = async (id: string) => (await s.call<string>('GET', `${P}/jobs/${id}/log`, { token: token() })).body;
-  const build = async (output: string): Promise<Job> => {
-    const r = await s.call<{ jobId: string }>('POST', `${P}/builds`, {
-      token: token(),
-      body: { targets: [output], mode: 'only' },
-    });
-    expect(r.status, JSON.stringify(r.body)).toBe(202);
-    return waitForJobEnd(s, 'VENV', r.body.jobId);
-  };
+  const build = (output: string) => buildOnly(s, 'VENV', [output]);
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'llano-venv-'));

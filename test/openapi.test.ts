@@ -139,6 +139,7 @@ describe('the API document (/api/openapi.json)', () => {
     await get('/api/auth/oidc');
     await get('/api/users');
     await get('/api/api-keys');
+    await get('/api/code-interpreters');
     await checked('PATCH', url('/api/users/{username}'), { token: admin, body: { displayName: 'Writer' } });
     await checked('POST', '/api/users', {
       token: admin,

@@ -79,6 +79,10 @@ export const ConfigSchema = z.object({
   /** Wheel folder (LLANO_PIP_FIND_LINKS) or index (LLANO_PIP_INDEX_URL) that per-project virtual environments install from. */
   pipFindLinks: z.string().min(1).optional(),
   pipIndexUrl: z.string().min(1).optional(),
+  /** More Python interpreters environments may choose (LLANO_PYTHON_INTERPRETERS), besides those found on the machine. */
+  pythonInterpreters: z.array(z.string().min(1)).optional(),
+  /** CRAN-like repository (URL or file:// folder) that per-project R libraries install from (LLANO_R_REPOS). */
+  rRepos: z.string().min(1).optional(),
   // Single sign-on with OpenID Connect (src/server/oidc/); unset issuer: local accounts only.
   oidcIssuer: z.string().url().optional(),
   oidcClientId: z.string().min(1).optional(),

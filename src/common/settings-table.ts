@@ -142,6 +142,22 @@ export const SETTINGS = [
     meaning: 'a package index (PyPI mirror) that Python virtual environments install from when no wheel folder is set',
   },
   {
+    key: 'pythonInterpreters',
+    env: 'LLANO_PYTHON_INTERPRETERS',
+    read: 'list',
+    shownDefault: 'none',
+    meaning:
+      "more Python interpreters (comma-separated paths) that code environments may choose, besides `LLANO_PYTHON`, `python3.x` on the PATH and pyenv's versions found on the machine",
+  },
+  {
+    key: 'rRepos',
+    env: 'LLANO_R_REPOS',
+    read: 'text',
+    shownDefault: 'none',
+    meaning:
+      'a CRAN-like repository (URL, or a `file://` folder made with `tools::write_PACKAGES`) that R libraries of code environments install their requirements from',
+  },
+  {
     key: 'buildParallelism',
     env: 'LLANO_BUILD_PARALLELISM',
     read: 'number',

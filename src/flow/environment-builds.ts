@@ -4,18 +4,18 @@ import { newTimeId, nowIso } from '../common/ids.js';
 import {
   getCodeEnvironment,
   saveCodeEnvironment,
-  venvRequest,
-  venvStatus,
+  packagesRequest,
+  packagesStatus,
   type CodeEnvironment,
 } from '../recipes/code/code-environments.js';
-import { buildVenv } from '../recipes/code/python-venvs.js';
+import { buildPackages } from '../recipes/code/package-builds.js';
 import { HOST } from '../workspace/process-liveness.js';
 import { workspaceSlot, type Workspace } from '../workspace/workspace.js';
 import { JobStore } from './jobs.js';
 
 /**
- * Building a code environment's virtual environment is a job of the project (kind
- * `code-environment`, target the environment's name) whose log holds what venv and pip print:
+ * Building a code environment's virtual environment or R library is a job of the project (kind
+ * `code-environment`, target the environment's name) whose log holds what venv and pip, or R, print:
  * it shows in the jobs list and `…/jobs/{id}/logs` like a build's.
  */
 export const ENVIRONMENT_JOB_KIND = 'code-environment';
@@ -35,7 +35,7 @@ const heartbeat = workspaceSlot(
   },
 );
 
-/** Starts the build of the environment's venv as a job; answers the job's id (the build goes on after). */
+/** Starts the build of the environment's venv or R library as a job; answers the job's id (the build goes on after). */
 export async function startEnvironmentBuild(
   ws: Workspace,
   principal: Principal,
@@ -45,10 +45,10 @@ export async function startEnvironmentBuild(
 ): Promise<{ jobId: string }> {
   await ws.catalog.projects.authorize(principal, projectKey, 'writer');
   const env = (await ws.catalog.objects.require<CodeEnvironment>(projectKey, 'code-environment', name)).body;
-  const request = venvRequest(projectKey, env);
+  const request = packagesRequest(projectKey, env);
   if (!request)
     throw badRequest(
-      `Code environment ${name} uses the machine's interpreter: set python.venv to true to give it a virtual environment`,
+      `Code environment ${name} uses the machine's packages: set python.venv (Python) or r.library (R) to true to give it packages of its own`,
     );
   const jobId = newTimeId();
   await ws.catalog.db
@@ -81,7 +81,7 @@ export async function startEnvironmentBuild(
   void (async () => {
     try {
       await jobs.setStatus(projectKey, jobId, 'running');
-      const state = await buildVenv(ws, request, log, options);
+      const state = await buildPackages(ws, request, log, options);
       await logged;
       if (state.status === 'ready') await jobs.setStatus(projectKey, jobId, 'succeeded');
       else {
@@ -100,7 +100,7 @@ export async function startEnvironmentBuild(
 
 /**
  * Saves a code environment (like `saveCodeEnvironment`) and, when it asks for a virtual
- * environment not yet built from its requirements, starts that build: the answer names its job.
+ * environment or R library not yet built from its requirements, starts that build: the answer names its job.
  */
 export async function saveEnvironmentAndBuild(
   ws: Workspace,
@@ -110,8 +110,8 @@ export async function saveEnvironmentAndBuild(
   options: { expectRevision?: number } = {},
 ) {
   const saved = await saveCodeEnvironment(ws, principal, projectKey, input, options);
-  const request = venvRequest(projectKey, saved);
-  if (!request || venvStatus(ws, request).status !== 'not built') return saved;
+  const request = packagesRequest(projectKey, saved);
+  if (!request || packagesStatus(ws, request).status !== 'not built') return saved;
   const { jobId } = await startEnvironmentBuild(ws, principal, projectKey, saved.name);
   return { ...(await getCodeEnvironment(ws, principal, projectKey, saved.name)), buildJobId: jobId };
 }

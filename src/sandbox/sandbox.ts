@@ -148,14 +148,19 @@ async function commandFor(
   }
   if (deferred) throw new Error('R processes are not started ahead of their code');
   const entry = path.resolve(spec.entry);
-  return rCommand({
+  const rLibrary = spec.rLibrary ? [path.resolve(spec.rLibrary)] : [];
+  const command = await rCommand({
     script: path.join(HARNESS_DIR, 'llano_harness.R'),
     args: [entry],
     workDir: path.resolve(workDir),
-    readPaths: [entry, ...(spec.readPaths ?? []), ...(spec.libraryPaths ?? [])].map((p) => path.resolve(p)),
+    readPaths: [entry, ...(spec.readPaths ?? []), ...(spec.libraryPaths ?? []), ...rLibrary].map((p) =>
+      path.resolve(p),
+    ),
     python: SYSTEM_PYTHON,
     launcher: path.join(HARNESS_DIR, 'llano_landlock.py'),
   });
+  // R's own start-up profile puts R_LIBS's folders first in .libPaths(), before the machine's libraries.
+  return rLibrary.length ? { ...command, env: { ...command.env, R_LIBS: rLibrary[0] } } : command;
 }
 
 const failureOf = (exit: SandboxExit) =>

@@ -42,6 +42,8 @@ export interface SandboxSpec {
   limits: SandboxLimits;
   /** The Python interpreter (a project's virtual environment); unset: the workspace's (LLANO_PYTHON). */
   python?: string;
+  /** An R library folder (a project's, see recipes/code/r-libraries.ts) put first in .libPaths(), readable by the code. */
+  rLibrary?: string;
   /** Environment of the code; the server's own environment (and its secrets) is not inherited. */
   env?: Record<string, string>;
   onLog?: LogSink;

@@ -113,3 +113,13 @@ export async function waitForJobEnd(
   } while (Date.now() < deadline);
   throw new Error(`job ${jobId} did not end in ${timeoutMs / 1000} s (last status: ${status})`);
 }
+
+/** Builds the datasets (mode `only`) and waits for the job's end. */
+export async function buildOnly(server: TestServer, project: string, targets: string[]): Promise<Job> {
+  const r = await server.call<{ jobId: string }>('POST', `/api/projects/${project}/builds`, {
+    token: server.adminToken,
+    body: { targets, mode: 'only' },
+  });
+  if (r.status !== 202) throw new Error(`build of ${targets.join(', ')}: ${r.status} ${JSON.stringify(r.body)}`);
+  return waitForJobEnd(server, project, r.body.jobId);
+}

@@ -255,7 +255,7 @@ async function runCode(
     mark = now;
   };
   const environment = await recipeEnvironment(ws, key, language, recipe.environment);
-  // A virtual environment of the project: built here first when missing or out of date (its failure fails the recipe).
+  // A venv or R library of the project: built here first when missing or out of date (its failure fails the recipe).
   const interpreter = await environmentInterpreter(ws, key, environment, (line) => ctx.log(line));
   const limits = limitsFor(ctx, recipe);
   phase('environment');
@@ -322,6 +322,7 @@ async function runCode(
       limits,
       onLog,
       python: interpreter.python,
+      rLibrary: interpreter.rLibrary,
     };
     phase('code written');
     ctx.log(`Running ${LANGUAGE[language].label} code (memory ${limits.memoryMb} MB, wall ${limits.wallSeconds} s)`);
@@ -356,8 +357,8 @@ async function runCode(
       name: environment.name,
       language,
       ...result.environment,
-      // What pip installed into the venv (its `pip freeze`), besides the machine's packages.
-      ...(interpreter.packages ? { packages: interpreter.packages, venv: true } : {}),
+      // What pip or R installed into the venv or library, besides the machine's packages.
+      ...interpreter.lineage,
     };
     phase('process stopped');
     ctx.log(`Timings: ${phases.join(', ')}`);

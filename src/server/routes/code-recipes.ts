@@ -4,6 +4,7 @@ import {
   deleteCodeEnvironment,
   getCodeEnvironment,
   listCodeEnvironments,
+  listInterpreters,
 } from '../../recipes/code/code-environments.js';
 import { saveEnvironmentAndBuild, startEnvironmentBuild } from '../../flow/environment-builds.js';
 import {
@@ -19,6 +20,21 @@ import { route } from '../route.js';
 const loose = z.looseObject;
 const Stored = { revision: z.number(), updatedAt: z.string(), updatedBy: z.string() };
 const Body = z.object({ name: z.string() }).passthrough();
+/** Where a venv or R library stands (`not built`, `building`, `ready`, `failed`) and what it holds. */
+const PackagesStatus = loose({
+  status: z.string(),
+  hash: z.string(),
+  packages: z.array(z.string()).optional(),
+  error: z.string().optional(),
+  builtAt: z.string().optional(),
+});
+const Interpreter = z.object({
+  language: z.enum(['typescript', 'python', 'r']),
+  path: z.string(),
+  version: z.string(),
+  source: z.enum(['default', 'setting', 'path', 'pyenv']),
+  default: z.boolean(),
+});
 
 /** What code recipes use besides the recipe itself: project library files and code environments. */
 export function codeRecipeRoutes(app: FastifyInstance, ws: Workspace): void {
@@ -52,12 +68,20 @@ export function codeRecipeRoutes(app: FastifyInstance, ws: Workspace): void {
       tag: 'recipes',
       nameField: 'name',
       body: Body,
-      item: loose({ name: z.string(), language: z.string(), packages: z.array(z.string()), ...Stored }),
-      readOnly: ['venv', 'buildJobId'],
+      item: loose({
+        name: z.string(),
+        language: z.string(),
+        packages: z.array(z.string()),
+        interpreter: z.string().optional(),
+        venv: PackagesStatus.optional(),
+        library: PackagesStatus.optional(),
+        ...Stored,
+      }),
+      readOnly: ['venv', 'library', 'buildJobId'],
       summaries: {
-        list: 'Code environments of the project: interpreter (the machine’s or a virtual environment) and the packages each run records',
+        list: 'Code environments of the project: interpreter (one of the machine’s, or a virtual environment), R library, and the packages each run records',
         create:
-          'Add a code environment {name, language, packages, python: {venv, requirements}}; a virtual environment is built by a job (`buildJobId`)',
+          'Add a code environment {name, language, interpreter, packages, python: {venv, requirements}, r: {library, requirements}}; a virtual environment or R library is built by a job (`buildJobId`)',
         get: 'One code environment',
         replace: 'Replace a code environment (a new revision)',
         remove: 'Delete a code environment (its history stays)',
@@ -73,10 +97,23 @@ export function codeRecipeRoutes(app: FastifyInstance, ws: Workspace): void {
   route(
     app,
     {
+      method: 'GET',
+      url: '/api/code-interpreters',
+      summary:
+        'Interpreters of the machine a code environment may name (Python 3 on the PATH, pyenv’s, LLANO_PYTHON and LLANO_PYTHON_INTERPRETERS; Rscript; Node), with their versions',
+      tag: 'recipes',
+      access: 'user',
+      response: { 200: z.array(Interpreter) },
+    },
+    async () => listInterpreters(ws),
+  );
+  route(
+    app,
+    {
       method: 'POST',
       url: '/api/projects/{key}/code-environments/{name}/rebuild',
       summary:
-        'Build the virtual environment of a Python code environment again (pip installs its requirements afresh); answers the job',
+        'Build the virtual environment (Python) or R library of a code environment again (pip or install.packages installs its requirements afresh); answers the job',
       tag: 'recipes',
       access: 'writer',
       response: { 202: loose({ jobId: z.string() }) },

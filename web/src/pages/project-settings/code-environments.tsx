@@ -14,23 +14,50 @@ interface CodeEnvironment {
   name: string;
   language: 'typescript' | 'python' | 'r';
   packages: string[];
+  interpreter?: string;
   python?: { venv: boolean; requirements: string[] };
-  venv?: { status: string; packages?: string[]; error?: string; builtAt?: string };
+  r?: { library: boolean; requirements: string[] };
+  venv?: PackagesStatus;
+  library?: PackagesStatus;
   buildJobId?: string;
+}
+
+/** Where a venv (Python) or library (R) of the environment stands. */
+interface PackagesStatus {
+  status: string;
+  packages?: string[];
+  error?: string;
+  builtAt?: string;
+}
+
+/** An interpreter of the machine (GET /api/code-interpreters). */
+interface Interpreter {
+  language: CodeEnvironment['language'];
+  path: string;
+  version: string;
+  default: boolean;
 }
 
 interface Form {
   name: string;
   language: CodeEnvironment['language'];
+  /** '' : the default interpreter of the language. */
+  interpreter: string;
   packages: string;
-  venv: boolean;
+  /** A venv (Python) or an R library of its own. */
+  own: boolean;
   requirements: string;
 }
+
+/** The choice of packages of its own, by language. */
+const OWN_PACKAGES = { python: 'A virtual environment of its own', r: 'An R library of its own' } as const;
+const ownPackages = (e: CodeEnvironment) => (e.language === 'r' ? e.library : e.venv);
+const ownRequirements = (e: CodeEnvironment) => (e.python?.venv ? e.python : e.r?.library ? e.r : undefined);
 
 /** Long package lists and pip's messages wrap anywhere rather than widen a phone's page. */
 const BREAK = { overflowWrap: 'anywhere' } as const;
 
-const EMPTY: Form = { name: '', language: 'python', packages: '', venv: true, requirements: '' };
+const EMPTY: Form = { name: '', language: 'python', interpreter: '', packages: '', own: true, requirements: '' };
 const words = (text: string) =>
   text
     .split(/[\s,]+/)
@@ -40,28 +67,42 @@ const words = (text: string) =>
 const toForm = (e: CodeEnvironment): Form => ({
   name: e.name,
   language: e.language,
+  interpreter: e.interpreter ?? '',
   packages: e.packages.join(', '),
-  venv: e.python?.venv ?? false,
-  requirements: (e.python?.requirements ?? []).join('\n'),
+  own: ownRequirements(e) !== undefined,
+  requirements: (ownRequirements(e)?.requirements ?? []).join('\n'),
+});
+
+/** The request body of the form. */
+const toBody = (form: Form) => ({
+  name: form.name.trim(),
+  language: form.language,
+  packages: words(form.packages),
+  ...(form.interpreter ? { interpreter: form.interpreter } : {}),
+  ...(form.language === 'python' && form.own ? { python: { venv: true, requirements: words(form.requirements) } } : {}),
+  ...(form.language === 'r' && form.own ? { r: { library: true, requirements: words(form.requirements) } } : {}),
 });
 
 /**
- * The project's code environments: which interpreter and packages code recipes, notebooks and
- * webapps run with. A Python one may have a virtual environment of its own, built by a job with
- * pip from its requirements; its state (ready, failed with pip's reason, building) shows here.
+ * The project's code environments: which interpreter (one of the machine's) and packages code
+ * recipes, notebooks and webapps run with. A Python one may have a virtual environment of its
+ * own, built by a job with pip from its requirements, an R one a library built with
+ * install.packages; its state (ready, failed with the tool's reason, building) shows here.
  */
 export function CodeEnvironmentsEditor({ projectKey }: { projectKey: string }) {
   const url = projectApi(projectKey, 'code-environments');
   const list = useApi<CodeEnvironment[]>(url);
+  const interpreters = useApi<Interpreter[]>('/api/code-interpreters');
   const can = useCan('write');
   const confirm = useConfirm();
   const [form, setForm] = useState<Form>(EMPTY);
+  const choices = (interpreters.data ?? []).filter((i) => i.language === form.language);
   const [editing, setEditing] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [notice, setNotice] = useState<{ text: string; jobId?: string } | null>(null);
-  const building = list.data?.some((e) => e.venv?.status === 'building') ?? false;
+  const building = list.data?.some((e) => ownPackages(e)?.status === 'building') ?? false;
   const { reload } = list;
-  // While a virtual environment builds, its state is read again every two seconds.
+  // While a virtual environment or library builds, its state is read again every two seconds.
   useEffect(() => {
     if (!building) return;
     const timer = setInterval(reload, 2000);
@@ -81,20 +122,13 @@ export function CodeEnvironmentsEditor({ projectKey }: { projectKey: string }) {
   const submit = (e: FormEvent) => {
     e.preventDefault();
     void act(async () => {
-      const body = {
-        name: form.name.trim(),
-        language: form.language,
-        packages: words(form.packages),
-        ...(form.language === 'python' && form.venv
-          ? { python: { venv: true, requirements: words(form.requirements) } }
-          : {}),
-      };
+      const body = toBody(form);
       const saved = editing
         ? await api.put<CodeEnvironment>(projectApi(projectKey, 'code-environments', editing), body)
         : await api.post<CodeEnvironment>(url, body);
       setNotice({
         text: saved.buildJobId
-          ? `Saved ${saved.name}; its virtual environment is being built.`
+          ? `Saved ${saved.name}; its ${saved.language === 'r' ? 'R library' : 'virtual environment'} is being built.`
           : `Saved the code environment ${saved.name}.`,
         jobId: saved.buildJobId,
       });
@@ -108,12 +142,12 @@ export function CodeEnvironmentsEditor({ projectKey }: { projectKey: string }) {
         projectApi(projectKey, 'code-environments', name, 'rebuild'),
         {},
       );
-      setNotice({ text: `Rebuilding the virtual environment of ${name}.`, jobId });
+      setNotice({ text: `Rebuilding the packages of ${name}.`, jobId });
     });
   const remove = async (name: string) => {
     const ok = await confirm.ask({
       title: `Delete code environment ${name}?`,
-      body: 'Its virtual environment is removed; recipes, notebooks and webapps that name it fail until they name another. Its history stays.',
+      body: 'Its virtual environment or R library is removed; recipes, notebooks and webapps that name it fail until they name another. Its history stays.',
       confirm: 'Delete environment',
       danger: true,
     });
@@ -125,7 +159,8 @@ export function CodeEnvironmentsEditor({ projectKey }: { projectKey: string }) {
       {confirm.dialog}
       <p className="small muted">
         The interpreter and packages of code recipes, notebooks and Python webapps. A Python environment may have a
-        virtual environment of its own, built with pip from its requirements (from the server’s wheel folder or index).
+        virtual environment of its own, built with pip from its requirements (from the server’s wheel folder or index);
+        an R one a library of its own, built with install.packages from the server’s R repository.
       </p>
       {list.error ? <ErrorAlert error={list.error} onRetry={list.reload} /> : null}
       {list.data === undefined ? (
@@ -139,22 +174,32 @@ export function CodeEnvironmentsEditor({ projectKey }: { projectKey: string }) {
               <div className="row">
                 <strong>{e.name}</strong>
                 <span className="small muted">{e.language}</span>
-                <StatusBadge status={e.venv?.status ?? 'machine'} label={e.venv ? undefined : 'machine'} />
-                {e.venv?.builtAt ? <span className="small muted">built {formatDateTime(e.venv.builtAt)}</span> : null}
+                <StatusBadge
+                  status={ownPackages(e)?.status ?? 'machine'}
+                  label={ownPackages(e) ? undefined : 'machine'}
+                />
+                {ownPackages(e)?.builtAt ? (
+                  <span className="small muted">built {formatDateTime(ownPackages(e)?.builtAt ?? '')}</span>
+                ) : null}
               </div>
-              {e.python?.venv ? (
+              {e.interpreter ? (
                 <span className="small" style={BREAK}>
-                  Requirements: {e.python.requirements.join(', ') || 'none'}
+                  Interpreter: {e.interpreter}
                 </span>
               ) : null}
-              {e.venv?.packages?.length ? (
+              {ownRequirements(e) ? (
+                <span className="small" style={BREAK}>
+                  Requirements: {ownRequirements(e)?.requirements.join(', ') || 'none'}
+                </span>
+              ) : null}
+              {ownPackages(e)?.packages?.length ? (
                 <span className="small muted" style={BREAK}>
-                  Installed: {e.venv.packages.join(', ')}
+                  Installed: {ownPackages(e)?.packages?.join(', ')}
                 </span>
               ) : null}
-              {e.venv?.error ? (
+              {ownPackages(e)?.error ? (
                 <span className="small text-bad" style={BREAK}>
-                  {e.venv.error}
+                  {ownPackages(e)?.error}
                 </span>
               ) : null}
               <div className="row">
@@ -168,11 +213,11 @@ export function CodeEnvironmentsEditor({ projectKey }: { projectKey: string }) {
                 >
                   Edit
                 </ActionButton>
-                {e.python?.venv ? (
+                {ownRequirements(e) ? (
                   <ActionButton
                     can={can}
                     className="btn small"
-                    disabled={e.venv?.status === 'building'}
+                    disabled={ownPackages(e)?.status === 'building'}
                     onClick={() => void rebuild(e.name)}
                   >
                     Rebuild
@@ -201,7 +246,7 @@ export function CodeEnvironmentsEditor({ projectKey }: { projectKey: string }) {
               Language
               <select
                 value={form.language}
-                onChange={(ev) => setForm({ ...form, language: ev.target.value as Form['language'] })}
+                onChange={(ev) => setForm({ ...form, language: ev.target.value as Form['language'], interpreter: '' })}
               >
                 <option value="python">Python</option>
                 <option value="typescript">TypeScript</option>
@@ -210,24 +255,43 @@ export function CodeEnvironmentsEditor({ projectKey }: { projectKey: string }) {
             </label>
           </div>
           <label className="field">
+            Interpreter
+            <span className="hint">One found on the server’s machine</span>
+            <select value={form.interpreter} onChange={(ev) => setForm({ ...form, interpreter: ev.target.value })}>
+              <option value="">
+                Default{choices.find((i) => i.default) ? ` (${choices.find((i) => i.default)?.version})` : ''}
+              </option>
+              {choices
+                .filter((i) => !i.default)
+                .map((i) => (
+                  <option key={i.path} value={i.path}>
+                    {i.version} — {i.path}
+                  </option>
+                ))}
+              {form.interpreter && !choices.some((i) => i.path === form.interpreter) ? (
+                <option value={form.interpreter}>{form.interpreter} (not found on this machine)</option>
+              ) : null}
+            </select>
+          </label>
+          <label className="field">
             Packages recorded with each run
             <span className="hint">Names separated by commas, e.g. pandas, numpy</span>
             <input value={form.packages} onChange={(ev) => setForm({ ...form, packages: ev.target.value })} />
           </label>
-          {form.language === 'python' ? (
+          {form.language !== 'typescript' ? (
             <>
               <label className="check">
                 <input
                   type="checkbox"
-                  checked={form.venv}
-                  onChange={(ev) => setForm({ ...form, venv: ev.target.checked })}
+                  checked={form.own}
+                  onChange={(ev) => setForm({ ...form, own: ev.target.checked })}
                 />
-                A virtual environment of its own
+                {OWN_PACKAGES[form.language]}
               </label>
-              {form.venv ? (
+              {form.own ? (
                 <label className="field">
                   Requirements
-                  <span className="hint">One a line, e.g. mypkg==1.0</span>
+                  <span className="hint">One a line, e.g. {form.language === 'r' ? 'mypkg>=1.0' : 'mypkg==1.0'}</span>
                   <textarea
                     rows={3}
                     value={form.requirements}
