@@ -1,10 +1,11 @@
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import type { MultipartFields } from '@fastify/multipart';
 import { z } from 'zod';
 import { badRequest } from '../../common/errors.js';
 import { deleteDataset, getDataset, listDatasets, listDatasetVersions, saveDataset } from '../../datasets/datasets.js';
 import { datasetExport, datasetPage, datasetStats } from '../../datasets/explore.js';
-import { importDataset, importUpload } from '../../datasets/import.js';
+import { importDataset, importUpload, type ArrivingUpload, type ImportSettings } from '../../datasets/import.js';
 import { LOCAL_FILE_HEADER, offeredLocalFile } from '../../datasets/local-files.js';
 import { datasetVersionPage, restoreDatasetVersion } from '../../datasets/restore.js';
 import { CSV_FORMULA_MODES } from '../../engine/csv-formula-cells.js';
@@ -100,6 +101,29 @@ function importOptions(opts: Record<string, string | undefined>) {
     },
     schema: parseSchemaOverride(opts.schema),
   };
+}
+
+/** The text fields of a multipart form. */
+const formFields = (fields: MultipartFields) =>
+  Object.fromEntries(
+    Object.entries(fields).flatMap(([k, v]) => (v && !Array.isArray(v) && 'value' in v ? [[k, String(v.value)]] : [])),
+  );
+
+/**
+ * An upload whose file is arriving, with the settings known so far: none when they are invalid
+ * so far (the error is then the one read again once the file is whole, as the client expects an
+ * answer after sending its body). The upload's failure is always handled (importUpload awaits it).
+ */
+function arriving(settings: () => ImportSettings, received: Promise<void>): ArrivingUpload {
+  const whole = received.then(settings);
+  whole.catch(() => undefined);
+  let early: ImportSettings | undefined;
+  try {
+    early = settings();
+  } catch {
+    early = undefined;
+  }
+  return { settings: early, whole };
 }
 
 export function datasetRoutes(app: FastifyInstance, ws: Workspace): void {
@@ -251,8 +275,11 @@ export function datasetRoutes(app: FastifyInstance, ws: Workspace): void {
           })
         : await importUpload(ws, principal, params.key, params.name, async (filePath) => {
             if (isRawUpload(request)) {
-              await receiveRawBody(request, filePath, ws.config.maxUploadMb * 1024 * 1024);
-              return { fileName: query.filename, ...importOptions({ format: rawUploadFormat(request), ...query }) };
+              const settings = () => ({
+                fileName: query.filename,
+                ...importOptions({ format: rawUploadFormat(request), ...query }),
+              });
+              return arriving(settings, receiveRawBody(request, filePath, ws.config.maxUploadMb * 1024 * 1024));
             }
             if (!request.isMultipart())
               throw badRequest(
@@ -260,13 +287,12 @@ export function datasetRoutes(app: FastifyInstance, ws: Workspace): void {
               );
             const part = await request.file();
             if (!part || part.fieldname !== 'file') throw badRequest('The multipart body needs a field named file');
-            await receiveMultipartFile(part.file, filePath, ws.config.maxUploadMb);
-            const fields = Object.fromEntries(
-              Object.entries(part.fields).flatMap(([k, v]) =>
-                v && !Array.isArray(v) && 'value' in v ? [[k, String(v.value)]] : [],
-              ),
-            );
-            return { fileName: part.filename, ...importOptions({ ...fields, ...query }) };
+            // The fields sent before the file are known now, any sent after it once the file is whole.
+            const settings = () => ({
+              fileName: part.filename,
+              ...importOptions({ ...formFields(part.fields), ...query }),
+            });
+            return arriving(settings, receiveMultipartFile(part.file, filePath, ws.config.maxUploadMb));
           });
       void reply.code(201);
       return d;
