@@ -1,5 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { closeSync, constants, openSync } from 'node:fs';
+import { once } from 'node:events';
+import { constants, openSync } from 'node:fs';
+import { Socket } from 'node:net';
 import { open, stat } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -50,23 +52,27 @@ export function makeFifo(path: string): boolean {
 /**
  * Copies the arriving file into the FIFO at `fifo` from its first byte, following it as it grows,
  * until it is whole (or failed: the FIFO then ends early, and the reader's result must be dropped
- * by whoever awaits `whole`). A reader that stops (DuckDB failed) ends the feed (EPIPE).
- * `stop()` ends it too, also while no reader has opened the FIFO yet (its open would block forever).
+ * by whoever awaits `whole`). A reader that stops (DuckDB failed) ends the feed (EPIPE); so does
+ * `stop()`, also before any reader opened the FIFO. No thread of libuv's pool waits on the FIFO
+ * (DuckDB's statements need them): it is opened without blocking once a reader is there, and
+ * written through the event loop.
  */
 export function feedFifo(file: ArrivingFile, fifo: string): { done: Promise<void>; stop: () => Promise<void> } {
   const flag = settledFlag(file.whole);
   let stopped = false;
-  let opened = false;
+  let out: Socket | undefined;
   const feed = async () => {
-    // Blocks (in libuv's pool) until the reader opens the FIFO.
-    const out = await open(fifo, 'w');
-    opened = true;
+    const fd = await openForWriting(fifo, () => stopped);
+    if (fd === undefined) return;
+    out = new Socket({ fd, readable: false, writable: true });
+    const sink = out;
     const source = await open(file.path, 'r');
-    const buffer = Buffer.allocUnsafe(FEED_CHUNK);
     try {
       let position = 0;
       while (!stopped) {
         const wasWhole = flag.settled;
+        // A buffer per chunk: the socket holds it until written.
+        const buffer = Buffer.allocUnsafe(FEED_CHUNK);
         const { bytesRead } = await source.read(buffer, 0, FEED_CHUNK, position);
         if (bytesRead === 0) {
           // Whole before this read found nothing more: the end. Else the writer may still add.
@@ -75,30 +81,38 @@ export function feedFifo(file: ArrivingFile, fifo: string): { done: Promise<void
           continue;
         }
         position += bytesRead;
-        let written = 0;
-        while (written < bytesRead) written += (await out.write(buffer, written, bytesRead - written)).bytesWritten;
+        if (!sink.write(buffer.subarray(0, bytesRead))) await once(sink, 'drain');
       }
+      await new Promise<void>((resolve, reject) => {
+        sink.once('error', reject);
+        sink.end(resolve);
+      });
     } finally {
+      sink.destroy();
       await source.close();
-      await out.close();
     }
   };
   const done = feed().catch((error: NodeJS.ErrnoException) => {
-    // The reader went away (its query failed or was stopped): its own error tells what happened.
-    if (error.code !== 'EPIPE') throw error;
+    // The reader went away (its query failed) or the feed was stopped: the query's outcome tells.
+    if (error.code !== 'EPIPE' && !stopped) throw error;
   });
   const stop = async () => {
     stopped = true;
-    if (!opened) {
-      // Open the reading end ourselves so that the feed's blocked open returns, then let it end.
-      const reader = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
-      try {
-        await done.catch(() => undefined);
-      } finally {
-        closeSync(reader);
-      }
-    }
+    out?.destroy();
     await done.catch(() => undefined);
   };
   return { done, stop };
+}
+
+/** The FIFO opened for writing once a reader has opened it (ENXIO until then); undefined if stopped first. */
+async function openForWriting(fifo: string, stopped: () => boolean): Promise<number | undefined> {
+  for (;;) {
+    if (stopped()) return undefined;
+    try {
+      return openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENXIO') throw error;
+      await sleep(POLL_MS);
+    }
+  }
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { badRequest } from '../common/errors.js';
-import { ARRIVING_HEAD_BYTES } from './csv-arriving.js';
+import { ARRIVING_HEAD_BYTES, copyCsvArriving } from './csv-arriving.js';
 import { DuckDb } from './duckdb.js';
 import { importFile } from './import-file.js';
 
@@ -99,6 +99,29 @@ describe('importFile of a CSV file still arriving', () => {
     expect(arrived.value.columns.map((c) => c.type)).toEqual(['BIGINT', 'VARCHAR', 'BIGINT', 'DOUBLE']);
     // Nothing of the fast path is left beside the upload.
     expect((await readdir(dir)).sort()).toEqual(['arriving.csv', 'complete.csv', 'out']);
+  });
+
+  it('copies the arriving file itself (the whole file is not imported again), and only while its dialect holds', async () => {
+    const path = join(dir, 'fast.csv');
+    await writeFile(path, HEADER + rows(0, HEAD_ROWS));
+    const copy = (name: string, whole: Promise<void>) =>
+      copyCsvArriving(db, {
+        file: { path, whole },
+        csv: {},
+        schema: {},
+        checkColumns: () => undefined,
+        targetPath: join(dir, 'out', name),
+      });
+    const { whole, arrived } = arrival();
+    const fast = copy('fast.parquet', whole);
+    await untilStreaming(path);
+    await appendFile(path, rows(HEAD_ROWS, 1000));
+    arrived();
+    expect((await fast)?.written.rowCount).toBe(HEAD_ROWS + 1000);
+    // A late value that does not fit: the copy does not stand, and leaves nothing.
+    await appendFile(path, 'n/a,DA01,1,2.5\n');
+    expect(await copy('late.parquet', Promise.resolve())).toBeUndefined();
+    expect(await readdir(join(dir, 'out'))).toEqual(['fast.parquet']);
   });
 
   it('widens a column whose value past the detected head does not fit, as for the whole file', async () => {
