@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { once } from 'node:events';
 import { constants, openSync } from 'node:fs';
 import { Socket } from 'node:net';
@@ -40,13 +40,9 @@ export async function waitForBytes(file: ArrivingFile, bytes: number): Promise<b
   }
 }
 
-/** Makes a named pipe at `path`; false where the system has no `mkfifo` (Windows). */
-export function makeFifo(path: string): boolean {
-  try {
-    return spawnSync('mkfifo', ['-m', '600', path]).status === 0;
-  } catch {
-    return false;
-  }
+/** Makes a named pipe at `path` (Node has no call for it); false where the system has no `mkfifo` (Windows). */
+export async function makeFifo(path: string): Promise<boolean> {
+  return new Promise((resolve) => execFile('mkfifo', ['-m', '600', path], (error) => resolve(!error)));
 }
 
 /**

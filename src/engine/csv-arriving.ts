@@ -12,6 +12,15 @@ import type { CsvOptions } from './table-source.js';
  */
 export const ARRIVING_HEAD_BYTES = 8 << 20;
 
+/**
+ * Arriving imports running at once per database; more are imported once whole. Each holds a
+ * thread of libuv's pool (its statement) for as long as its client takes to send the file, and
+ * that pool also serves logins, catalog work and every other query: a few slow clients must not
+ * hold it all.
+ */
+const ARRIVING_AT_ONCE = 1;
+const RUNNING = Symbol('csv-arriving.running');
+
 export interface ArrivingCsvCopy {
   file: ArrivingFile;
   csv: CsvOptions;
@@ -23,26 +32,44 @@ export interface ArrivingCsvCopy {
   maxColumns?: number;
 }
 
+/** What an arriving copy wrote, and the dialect it read. */
+interface ArrivingCopied {
+  written: Awaited<ReturnType<typeof copySelectToParquet>>;
+  dialect: CsvDialect;
+}
+
 /**
  * Imports a CSV file while it is still arriving: the dialect is detected on its first
  * ARRIVING_HEAD_BYTES (copied apart), then DuckDB's COPY reads the file through a FIFO fed as
  * the file grows, so that receiving and importing overlap instead of following each other.
  * Optimistic: the result stands only when the copy succeeded, the file arrived whole, and the
- * dialect detected on the whole file is the one used. Anything else answers undefined (a
- * Parquet file may then be left at `targetPath`) and the caller imports the whole file as
- * usual, which finds the same dialect, retries and errors as ever.
+ * dialect detected on the whole file is the one used. Anything else answers undefined (and
+ * leaves nothing at `targetPath`) and the caller imports the whole file as usual, which finds the same dialect, retries and errors as ever. At most ARRIVING_AT_ONCE run
+ * at once.
  */
-export async function copyCsvArriving(
-  db: DuckDb,
-  copy: ArrivingCsvCopy,
-): Promise<{ written: Awaited<ReturnType<typeof copySelectToParquet>>; dialect: CsvDialect } | undefined> {
+export async function copyCsvArriving(db: DuckDb, copy: ArrivingCsvCopy): Promise<ArrivingCopied | undefined> {
+  const running = db.resource(
+    RUNNING,
+    () => ({ count: 0 }),
+    () => undefined,
+  );
+  if (running.count >= ARRIVING_AT_ONCE) return undefined;
+  running.count++;
+  try {
+    return await copyWhileArriving(db, copy);
+  } finally {
+    running.count--;
+  }
+}
+
+async function copyWhileArriving(db: DuckDb, copy: ArrivingCsvCopy): Promise<ArrivingCopied | undefined> {
   const { file, csv, schema, targetPath, onProgress, maxColumns } = copy;
   const head = `${file.path}.head`;
   const fifo = `${file.path}.fifo`;
-  let copied: Awaited<ReturnType<typeof copyCsvArriving>>;
+  let copied: ArrivingCopied | undefined;
   try {
     await copyHead(file.path, head, ARRIVING_HEAD_BYTES);
-    if (!makeFifo(fifo)) return undefined;
+    if (!(await makeFifo(fifo))) return undefined;
     copied = await db.withConnection(async (conn) => {
       const dialect = await detectCsv(conn, head, csv, undefined, maxColumns).catch(() => undefined);
       // A preamble to skip is checked against the whole file's width (see detectCsv): not here.

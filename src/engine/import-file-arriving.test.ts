@@ -124,6 +124,29 @@ describe('importFile of a CSV file still arriving', () => {
     expect(await readdir(join(dir, 'out'))).toEqual(['fast.parquet']);
   });
 
+  it('copies one arriving file at a time: another is imported once whole', async () => {
+    const first = join(dir, 'first.csv');
+    const second = join(dir, 'second.csv');
+    await writeFile(first, HEADER + rows(0, HEAD_ROWS));
+    await writeFile(second, HEADER + rows(0, HEAD_ROWS));
+    const { whole, arrived } = arrival();
+    const copy = (path: string, arriving: Promise<void>) =>
+      copyCsvArriving(db, {
+        file: { path, whole: arriving },
+        csv: {},
+        schema: {},
+        checkColumns: () => undefined,
+        targetPath: join(dir, 'out', `${path.endsWith('first.csv') ? 'first' : 'second'}.parquet`),
+      });
+    const running = copy(first, whole);
+    await untilStreaming(first);
+    // Answered while the first still waits for its file: no second statement held by a client.
+    expect(await copy(second, new Promise(() => undefined))).toBeUndefined();
+    expect(existsSync(`${second}.fifo`)).toBe(false);
+    arrived();
+    expect((await running)?.written.rowCount).toBe(HEAD_ROWS);
+  });
+
   it('widens a column whose value past the detected head does not fit, as for the whole file', async () => {
     const { arrived, complete } = await arrivingAndWhole(
       HEADER + rows(0, HEAD_ROWS),
