@@ -5,7 +5,7 @@
 import { createAnomalyLikelihood, createBocpd, createCusum } from '../src/analytics/index.js';
 import { createRandom } from '../src/analytics/common/random.js';
 import { piecewiseGaussian } from '../src/analytics/common/synthetic.js';
-import { STREAM_FAMILIES, scoreAlarms } from '../src/analytics/online/stream-families.js';
+import { flaggedIndices, onlineQuality, onlineQualityTitle, type OnlineCandidate } from './_online-quality.js';
 
 const table = (header: string[], rows: (string | number)[][]) =>
   console.log(
@@ -18,21 +18,17 @@ const table = (header: string[], rows: (string | number)[][]) =>
 const median = (xs: number[]) => xs.slice().sort((a, b) => a - b)[xs.length >> 1];
 const perSecond = (points: number, ms: number) => Math.round((points / ms) * 1000).toLocaleString('en');
 
-/** A detector as the bench sees it: fed a whole series, returns the indices of its alarms. */
-interface Candidate {
-  name: string;
-  run(values: Float64Array): number[];
-}
-
-const flagged = (flags: Uint8Array) => flags.reduce<number[]>((a, f, i) => (f ? [...a, i] : a), []);
-const CANDIDATES: Candidate[] = [
+const CANDIDATES: OnlineCandidate[] = [
   { name: 'BOCPD (32 run lengths, default)', run: (v) => createBocpd().updateBatch(v).alarms },
   {
     name: 'BOCPD (400 run lengths, former default)',
     run: (v) => createBocpd({ maxRunLengths: 400 }).updateBatch(v).alarms,
   },
   { name: 'CUSUM (k 0.5, h 5)', run: (v) => createCusum().updateBatch(v).alarms },
-  { name: 'anomaly likelihood (rate 1e-4)', run: (v) => flagged(createAnomalyLikelihood().updateBatch(v).alarms) },
+  {
+    name: 'anomaly likelihood (rate 1e-4)',
+    run: (v) => flaggedIndices(createAnomalyLikelihood().updateBatch(v).alarms),
+  },
 ];
 
 // 1. Throughput.
@@ -79,33 +75,7 @@ const CANDIDATES: Candidate[] = [
 
 // 2. False alarms and delays on the families (20 series of 5 000 points each).
 {
-  const seeds = 20;
-  const n = 5000;
-  const rows: (string | number)[][] = [];
-  for (const family of STREAM_FAMILIES) {
-    const cells: string[] = [];
-    for (const c of CANDIDATES.filter((x) => !x.name.includes('400'))) {
-      let falseAlarms = 0;
-      const delays: number[] = [];
-      let anomalies = 0;
-      for (let seed = 1; seed <= seeds; seed++) {
-        const stream = family.make(seed, n);
-        const score = scoreAlarms(c.run(stream.values), stream.anomalies);
-        falseAlarms += score.falseAlarms;
-        anomalies += stream.anomalies.length;
-        for (const d of score.delays) if (d !== null) delays.push(d);
-      }
-      const rate = ((1000 * falseAlarms) / (seeds * n)).toFixed(2);
-      cells.push(
-        family.kind === 'no-change'
-          ? rate
-          : `${rate}; found ${delays.length}/${anomalies}, delay ${delays.length ? median(delays) : '–'}`,
-      );
-    }
-    rows.push([family.name, family.kind, ...cells]);
-  }
-  console.log(
-    `### False alarms per 1 000 points (and, with anomalies, found within 50 points / median delay), ${seeds} × ${n} points per family\n`,
-  );
-  table(['family', 'kind', 'BOCPD', 'CUSUM', 'anomaly likelihood'], rows);
+  const quality = onlineQuality(CANDIDATES.filter((x) => !x.name.includes('400')));
+  console.log(onlineQualityTitle(quality));
+  table(['family', 'kind', 'BOCPD', 'CUSUM', 'anomaly likelihood'], quality.rows);
 }

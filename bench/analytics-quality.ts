@@ -1,15 +1,17 @@
 // Change-point quality: `npm run bench analytics-quality` (or node --import tsx bench/analytics-quality.ts).
 // Scores the default `detectChangePoints` with F1 (margin 5) and Cover as defined by van den Burg &
 // Williams (2020) on synthetic families that imitate real data (src/analytics/evaluation/families.ts),
-// each with and without changes, next to the "no change" baseline in the same table.
+// each with and without changes, next to the "no change" baseline in the same table; then the
+// default online detector's false alarms and delays on the stream families, and the simulator's truth.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { simulate } from '../src/alma/simulator/index.js';
-import { detectChangePoints } from '../src/analytics/index.js';
+import { createAnomalyLikelihood, detectChangePoints } from '../src/analytics/index.js';
 import { SERIES_FAMILIES, type LabelledSeries } from '../src/analytics/evaluation/families.js';
 import { cover, f1Score, scoreEvents } from '../src/analytics/evaluation/metrics.js';
 import { DuckDb } from '../src/engine/duckdb.js';
+import { flaggedIndices, onlineQuality, onlineQualityTitle } from './_online-quality.js';
 
 const SERIES_PER_KIND = 50;
 
@@ -102,6 +104,21 @@ console.log(
 console.log(`- overall F1 ≥ 0.85: ${overallF1 >= 0.85 ? 'PASS' : 'FAIL'} (${f(overallF1)})`);
 console.log(`- overall Cover ≥ 0.80: ${overallCover >= 0.8 ? 'PASS' : 'FAIL'} (${f(overallCover)})`);
 console.log(`\n(${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
+
+// Window-based streaming scoring of the default online detector (the anomaly likelihood that the
+// `detect-online` step and `analytics anomalies` run): false alarms on no-change streams, and
+// detection within 50 points with its delay where anomalies were planted.
+{
+  const quality = onlineQuality([
+    { name: 'anomaly likelihood', run: (v) => flaggedIndices(createAnomalyLikelihood().updateBatch(v).alarms) },
+  ]);
+  console.log(onlineQualityTitle(quality));
+  table(['family', 'kind', 'anomaly likelihood (default)'], quality.rows);
+  const worst = quality.worstNoChange[0];
+  console.log(
+    `- online detector ≤ 1 false alarm per 1 000 points on every no-change family: ${worst <= 1 ? 'PASS' : 'FAIL'} (worst ${worst.toFixed(2)}; delays in the table)\n`,
+  );
+}
 
 // The simulator's ground truth: a simulated year of Trec, one series per antenna × band of EB
 // medians ((X + Y)/2 over every scan and baseband of the EB), in time order. Events of interest:

@@ -8,7 +8,8 @@
  * over a one-row input, minus a SQL recipe over the same input; and a bare one-shot sandbox call.
  * The job log's timings split each code run into phases (medians printed): export (or the uncompressed
  * copy of the dataset's own file), load, reading inputs, the code itself, writing output, stop, import
- * (or the code's Parquet kept as the version's file); then the size of each copy's version file.
+ * (or the code's Parquet kept as the version's file); then each copy's version file: its size, its row groups
+ * with min / max statistics, and a filtered read of it (DuckDB skips the row groups the filter cannot match).
  * Medians of BENCH_RUNS rounds (default 3). BENCH_ROWS rows (default 10,000,000, the issue's
  * size: several minutes on a quiet 2-core machine; BENCH_ROWS=1000000 for a quick look).
  * Run: `npm run bench code-recipes`; BENCH_ONLY=Python runs only the cases whose label holds that text.
@@ -206,16 +207,38 @@ for (const [i, c] of cases.entries()) {
   const cells = PHASES.map((k) => ms(median(phaseTimes[i].map((p) => p[k]))));
   console.log(`| ${c.label} | ${cells.join(' | ')} |`);
 }
-/** The size of a case's newest version file: a copy's Parquet kept as the version's (adopt-parquet-output.ts) against DuckDB's own. */
-function versionMb(i: number): string {
+/** A case's newest version file: a copy's Parquet kept as the version's (adopt-parquet-output.ts) against DuckDB's own. */
+function versionFile(i: number): string | null {
   const dir = path.join(home, 'data', 'BENCH', `out${i}`);
   const files = readdirSync(dir, { withFileTypes: true }).filter((f) => f.isFile() && f.name.endsWith('.parquet'));
-  const newest = files.map((f) => statSync(path.join(dir, f.name))).sort((a, b) => b.mtimeMs - a.mtimeMs)[0];
-  return newest ? `${(newest.size / 1e6).toFixed(1)} MB` : '(none)';
+  const paths = files.map((f) => path.join(dir, f.name));
+  return paths.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0] ?? null;
 }
-console.log('\n| version file of the last build | size |');
-console.log('| --- | ---: |');
-for (const i of [0, 1, 2]) if (!Number.isNaN(median(times[i]))) console.log(`| ${cases[i].label} | ${versionMb(i)} |`);
+/**
+ * Its row groups, those with min / max statistics on `id`, and a filtered read of the last tenth of
+ * the ids (median of 3): with statistics DuckDB skips the row groups the filter cannot match.
+ */
+async function versionReads(file: string): Promise<string[]> {
+  const meta = await ws.duck.query(
+    `SELECT count(*), count(stats_min_value) FROM parquet_metadata('${file}') WHERE path_in_schema = 'id'`,
+  );
+  const [groups, bounded] = meta.rows[0].map(Number);
+  const reads: number[] = [];
+  for (let r = 0; r < 3; r++) {
+    const t0 = performance.now();
+    await ws.duck.query(`SELECT count(*), sum(trec) FROM read_parquet('${file}') WHERE id >= ${ROWS * 0.9}`);
+    reads.push(performance.now() - t0);
+  }
+  return [`${(statSync(file).size / 1e6).toFixed(1)} MB`, `${bounded} / ${groups}`, ms(median(reads))];
+}
+console.log(
+  '\n| version file of the last build | size | row groups with min / max of id | read WHERE id ≥ 90 % of rows |',
+);
+console.log('| --- | ---: | ---: | ---: |');
+for (const i of [0, 1, 2]) {
+  const file = Number.isNaN(median(times[i])) ? null : versionFile(i);
+  if (file) console.log(`| ${cases[i].label} | ${(await versionReads(file)).join(' | ')} |`);
+}
 console.log('\nTimings of the last run (job log):');
 for (const i of [0, 1, 3, 4]) console.log(`- ${cases[i].label}: ${timings[i] || '(none logged)'}`);
 console.log(

@@ -7,7 +7,7 @@
  *   npm run bench core-import                       (10 million rows)
  *   BENCH_ROWS=2000000 node --import tsx bench/core-import.ts
  * The HTTP upload is sent by `curl` in a child process, as a user's client is, both ways the route
- * takes it (the file as the body, a multipart form as browsers send it): a client in this
+ * takes it (the file as the body, as the web UI sends it; a multipart form, as HTML forms do): a client in this
  * process would share the server's event loop and charge its own work to the server's time. A third
  * upload goes to a route of this bench that only receives the body into a temporary file: the share
  * of receiving in the upload's cost (CPU per 200 MB). The
@@ -156,8 +156,8 @@ try {
       `authorization: ${auth.authorization}`,
       ...args,
     ]);
-  // The file itself as the body, streamed from disk (-T), as scripts and `llano dataset import
-  // --url` send it.
+  // The file itself as the body, streamed from disk (-T), as the web UI, scripts and `llano dataset
+  // import --url` send it.
   const rawCurl = curl(
     '-H',
     'content-type: text/csv',
@@ -167,7 +167,7 @@ try {
     csv,
     `${uploadUrl}?filename=observations.csv&delimiter=,&quote=%22&header=true`,
   );
-  // A multipart form, as the web UI sends it: the options first, then the file.
+  // A multipart form, as HTML forms and `curl -F` send it: the options first, then the file.
   const formCurl = curl(
     '--form-string',
     'delimiter=,',
@@ -255,11 +255,15 @@ try {
     console.log(
       `| ${name} | ${s(r.wall.ref)} (${s(r.cpu.ref)}) | ${s(r.wall.got)} (${s(r.cpu.got)}) | ${r.wall.ratio.toFixed(2)}× | ${r.cpu.ratio.toFixed(2)}× | ≤ ${target.toFixed(2)}× ${r.wall.ratio <= target ? '✅' : '❌'} |`,
     );
-  row('CSV → Parquet, HTTP upload of the file as the body (in-process DuckDB COPY as reference)', http, 1.15);
+  row(
+    'CSV → Parquet, HTTP upload of the file as the body, the web UI’s (in-process DuckDB COPY as reference)',
+    http,
+    1.15,
+  );
   console.log(
     `| of which receiving the raw body (to a temporary file, no import; server and curl) | | ${s(received.wall.got)} (${s(received.cpu.got)}) | ${received.wall.ratio.toFixed(2)}× | ${received.cpu.ratio.toFixed(2)}× | ${((received.cpu.got / size) * 200e6).toFixed(2)} s CPU per 200 MB |`,
   );
-  row('CSV → Parquet, HTTP upload as a multipart form, the web UI’s (same reference)', httpForm, 1.15);
+  row('CSV → Parquet, HTTP upload as a multipart form (same reference)', httpForm, 1.15);
   row('CSV → Parquet, `llano dataset import` (child `node` running the COPY as reference)', viaCli, 1.15);
   row('group by antenna, band → Parquet, build of a SQL recipe', grouped, 1.1);
   console.log(`\nLoad average ${loadavg()[0].toFixed(1)} at the end (${cpus().length} cores, shared with other work).`);

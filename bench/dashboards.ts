@@ -2,7 +2,9 @@
  * A 20-tile dashboard over a BENCH_ROWS-row dataset (default 17.5 million), in a real browser
  * (headless Chromium, 1440×900). "Loaded" means every tile's data has arrived and every tile on
  * the first screen is drawn (tiles below it draw when scrolled near; the time to scroll to the
- * end and have all 20 drawn is printed too).
+ * end and have all 20 drawn is printed too). Drawn: by ECharts (its canvas), or as the server's
+ * picture of the chart (an SVG image, decoded) when the browser sent the charts' sizes it kept
+ * from its last visit; "interactive" is when every first-screen chart is built by ECharts too.
  *
  * Cold = a fresh server over the same workspace, nothing in memory, the OS file cache warm; the
  * tiles on disk (src/insights/tile-cache.ts) were computed when the insights were saved, as they
@@ -11,7 +13,10 @@
  * (tiles cached in memory). Tile queries over HTTP, warm, with the empty-cache cold ones as the
  * reference measured in the same run on the same data. Medians of BENCH_RUNS (default 3) runs.
  * Each fresh server listens on a new port, so cold is also a cold browser cache: the page's code
- * is fetched and compiled again (the session cookie, not bound to a port, is kept). A tile that
+ * is fetched and compiled again (the session cookie, not bound to a port, is kept), and the
+ * browser has no chart sizes to send (kept per origin): cold loads draw live. Pictures drawn in
+ * an earlier run are kept on disk (src/insights/picture-store.ts), so from the second run on
+ * every warm load finds them; the first run's first warm load is a first visit's (drawn live). A tile that
  * fails shows its error: it counts as settled and is reported after the table.
  * Run: `npm run bench dashboards`.
  */
@@ -169,7 +174,10 @@ try {
   await logIn(browser.page, 'admin', PASSWORD);
   const { page } = browser;
   const failures: string[] = [];
-  /** Navigation to every tile's data in and every tile of the first screen drawn; returns ms and tiles drawn. */
+  /**
+   * Navigation to every tile's data in and every tile of the first screen drawn; returns ms, tiles
+   * drawn, and ms until each of them is an interactive chart (not the server's picture).
+   */
   const fullLoad = async (base = server.url) => {
     const start = performance.now();
     await page.goto(`${base}/projects/DASH/dashboards/big`);
@@ -186,14 +194,31 @@ try {
         const failed = grid ? grid.querySelectorAll('.dashboard-tile [role="alert"]').length : 0;
         if (charts.length + failed < n || grid?.textContent?.includes('Loading')) return false;
         const onScreen = charts.filter((c) => c.getBoundingClientRect().top < window.innerHeight);
-        return onScreen.every((c) => c.querySelector('canvas')) && { drawn: onScreen.length, failed };
+        // Drawn: a canvas, or the server's picture decoded (no named helper here: the bundler would wrap it in one of its own, unknown in the page).
+        const drawn = onScreen.filter(
+          (c) =>
+            c.querySelector('canvas') ||
+            [...c.querySelectorAll('img.chart-picture')].some(
+              (i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0,
+            ),
+        );
+        return drawn.length === onScreen.length && { drawn: onScreen.length, failed };
       },
       CHARTS.length,
       { timeout: 600_000, polling: 20 },
     );
+    const loaded = performance.now() - start;
     const { drawn, failed } = (await settled.jsonValue()) as { drawn: number; failed: number };
     if (failed) failures.push(await failedTiles());
-    return { ms: performance.now() - start, drawn };
+    await page.waitForFunction(
+      () =>
+        [...document.querySelectorAll('[data-testid="dashboard-grid"] .insight-chart')]
+          .filter((c) => c.getBoundingClientRect().top < window.innerHeight)
+          .every((c) => c.querySelector('canvas')),
+      undefined,
+      { timeout: 600_000, polling: 20 },
+    );
+    return { ms: loaded, drawn, interactive: performance.now() - start };
   };
   /** Each failed tile's title and error, for the report. */
   const failedTiles = () =>
@@ -215,7 +240,13 @@ try {
     });
     await page.waitForFunction(
       (n) =>
-        document.querySelectorAll('[data-testid="dashboard-grid"] .insight-chart canvas').length +
+        [...document.querySelectorAll('[data-testid="dashboard-grid"] .insight-chart')].filter(
+          (c) =>
+            c.querySelector('canvas') ||
+            [...c.querySelectorAll('img.chart-picture')].some(
+              (i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0,
+            ),
+        ).length +
           document.querySelectorAll('[data-testid="dashboard-grid"] .dashboard-tile [role="alert"]').length >=
         n,
       CHARTS.length,
@@ -243,7 +274,8 @@ try {
   const cold: number[] = [];
   const coldEmpty: number[] = [];
   const warm: number[] = [];
-  const before = { cold: [] as number[], warm: [] as number[] };
+  const warmInteractive: number[] = [];
+  const before = { cold: [] as number[], warm: [] as number[], warmInteractive: [] as number[] };
   const scrolled: number[] = [];
   const coldTiles: number[] = [];
   const warmTiles: number[] = [];
@@ -254,12 +286,15 @@ try {
     for (let w = 0; w < 3; w++) {
       const load = await fullLoad();
       warm.push(load.ms);
+      warmInteractive.push(load.interactive);
       onScreen = load.drawn;
       scrolled.push(await scrollToAll());
       if (server.beforeUrl) {
         // The earlier build's first load at its port fetches its code: not counted as warm.
         if (w === 0) await fullLoad(server.beforeUrl);
-        before.warm.push((await fullLoad(server.beforeUrl)).ms);
+        const earlier = await fullLoad(server.beforeUrl);
+        before.warm.push(earlier.ms);
+        before.warmInteractive.push(earlier.interactive);
       }
     }
     if (server.beforeUrl) {
@@ -288,6 +323,9 @@ try {
   );
   console.log(`| full load in Chromium, warm (median of ${warm.length}) | ${ms(median(warm))} | ≤ 300 ms |`);
   console.log(
+    `| the same until the first screen's charts are all interactive (built by ECharts), warm (median of ${warmInteractive.length}) | ${ms(median(warmInteractive))} | |`,
+  );
+  console.log(
     `| tile query over HTTP, warm: p50 / p95 (${warmTiles.length} requests) | ${ms(median(warmTiles))} / ${ms(p95(warmTiles))} | p95 ≤ 100 ms |`,
   );
   console.log(
@@ -301,13 +339,13 @@ try {
   );
   if (webBefore)
     console.log(
-      `| the same with the web UI of BENCH_WEB_BEFORE (alternated): cold / warm (medians of ${before.cold.length} / ${before.warm.length}) | ${ms(median(before.cold))} / ${ms(median(before.warm))} | |`,
+      `| the same with the web UI of BENCH_WEB_BEFORE (alternated): cold / warm / warm until interactive (medians of ${before.cold.length} / ${before.warm.length}) | ${ms(median(before.cold))} / ${ms(median(before.warm))} / ${ms(median(before.warmInteractive))} | |`,
     );
   console.log(
     `\n"Loaded": every tile's data in and the ${onScreen} tiles of the first screen (1440×900) drawn; the others draw when scrolled near.`,
   );
   console.log(
-    `Runs: cold ${cold.map(ms).join(', ')}; cold, empty cache ${coldEmpty.map(ms).join(', ')}; warm ${warm.map(ms).join(', ')}${webBefore ? `; BENCH_WEB_BEFORE cold ${before.cold.map(ms).join(', ')}, warm ${before.warm.map(ms).join(', ')}` : ''}.`,
+    `Runs: cold ${cold.map(ms).join(', ')}; cold, empty cache ${coldEmpty.map(ms).join(', ')}; warm ${warm.map(ms).join(', ')}; warm until interactive ${warmInteractive.map(ms).join(', ')}${webBefore ? `; BENCH_WEB_BEFORE cold ${before.cold.map(ms).join(', ')}, warm ${before.warm.map(ms).join(', ')}` : ''}.`,
   );
   console.log(
     failures.length

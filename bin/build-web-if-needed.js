@@ -19,6 +19,41 @@ function newestMtime(p) {
   return newest;
 }
 
+const IMPORT = /(?:from|import)\s*\(?\s*'(\.{1,2}\/[^']+)'/g;
+
+/** Files under `dir` (recursively) with a script extension. */
+function scriptsUnder(dir) {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => /\.tsx?$/.test(f) && !f.includes('node_modules'))
+    .map((f) => path.join(dir, f));
+}
+
+/**
+ * The server's files the UI's code imports (chart options, shared types…), followed from import to
+ * import: a change to one of them changes the UI too.
+ */
+function sharedSources() {
+  const src = path.join(root, 'src') + path.sep;
+  const seen = new Set();
+  const queue = scriptsUnder(path.join(webDir, 'src'));
+  while (queue.length) {
+    const file = queue.pop();
+    let text;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const [, spec] of text.matchAll(IMPORT)) {
+      const target = path.resolve(path.dirname(file), spec).replace(/\.js$/, '.ts');
+      if (!target.startsWith(src) || seen.has(target)) continue;
+      seen.add(target);
+      queue.push(target);
+    }
+  }
+  return [...seen].filter(existsSync);
+}
+
 /** True when web/dist is missing, a development build (see web/vite.config.ts) or older than a source file of the UI. */
 export function webBuildIsStale() {
   const index = path.join(webDir, 'dist', 'index.html');
@@ -28,7 +63,8 @@ export function webBuildIsStale() {
   const sources = ['src', 'index.html', 'vite.config.ts', 'tsconfig.json']
     .map((f) => path.join(webDir, f))
     .filter(existsSync);
-  return Math.max(...sources.map(newestMtime)) > statSync(index).mtimeMs;
+  const built = statSync(index).mtimeMs;
+  return Math.max(...sources.map(newestMtime)) > built || sharedSources().some((f) => statSync(f).mtimeMs > built);
 }
 
 // Test files run in parallel and each may ask for a build: one builds, the others wait for it.

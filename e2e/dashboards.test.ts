@@ -47,6 +47,40 @@ describe('web UI: chart builder and dashboards', () => {
     expect(saved.chart.y).toEqual([{ agg: 'avg', column: 'trec' }]);
   }, 120_000);
 
+  it('sets a quantile’s q, the sort and top N without “Others” in the builder', async () => {
+    const { page } = suite.browser;
+    await page.goto(`/projects/${KEY}/datasets/obs/charts`);
+    await page.getByRole('link', { name: 'New chart' }).click();
+    await page.getByLabel('ID').fill('median_top');
+    await page.getByLabel('Name').fill('Median Trec, top bands');
+    await page.getByLabel('Chart kind').selectOption('bar');
+    await page.getByLabel('X column').selectOption('band');
+    await page.getByLabel('Aggregation').selectOption('quantile');
+    await page.getByLabel('Measure column').selectOption('trec');
+    await page.getByLabel('Quantile (0–1)').fill('0.5');
+    await page.getByLabel('Sort').selectOption('y:desc');
+    await page.getByLabel('Top N (0: all)').fill('2');
+    await page.getByLabel('Gather the rest in “Others”').uncheck();
+    // Bands 7 (median 59.75) and 6 (55): band 3 is left out, with no "Others" bar.
+    await page.getByText('2 rows').waitFor();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Saved revision 1.').waitFor();
+    const saved = await admin.call<{ chart: Record<string, unknown> }>(
+      'GET',
+      `/api/projects/${KEY}/insights/median_top`,
+    );
+    expect(saved.chart).toMatchObject({
+      y: [{ agg: 'quantile', column: 'trec', q: 0.5 }],
+      sort: { by: 'y', desc: true },
+      top: { n: 2, others: false },
+    });
+    const data = await admin.call<{ rows: unknown[][] }>('GET', `/api/projects/${KEY}/insights/median_top/data`);
+    expect(data.rows).toEqual([
+      [7, 59.75],
+      [6, 55],
+    ]);
+  }, 120_000);
+
   it('makes a dashboard, adds the chart, drags the tile and saves the layout', async () => {
     const { page } = suite.browser;
     await page.goto(`/projects/${KEY}`);
@@ -75,6 +109,63 @@ describe('web UI: chart builder and dashboards', () => {
     );
     expect(stored.pages[0].tiles).toHaveLength(1);
     expect(stored.pages[0].tiles[0].x).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('resizing a tile pushes the tiles it grows over down; the API refuses overlapping tiles', async () => {
+    const { page } = suite.browser;
+    const tile = (title: string, x: number, y: number, w: number, h: number) => ({
+      insight: 'trec_by_band',
+      title,
+      x,
+      y,
+      w,
+      h,
+    });
+    // The audit's page: a 6 × 4 tile, one beside it, one under it.
+    const tiles = [tile('First', 0, 0, 6, 4), tile('Beside', 6, 0, 6, 4), tile('Under', 0, 4, 4, 2)];
+    const body = { id: 'resize', name: 'Resizing', pages: [{ title: 'One', tiles }], filters: [] };
+    await admin.call('POST', `/api/projects/${KEY}/dashboards`, body);
+    await page.goto(`/projects/${KEY}/dashboards/resize`);
+    await page.getByRole('heading', { name: 'Resizing' }).waitFor();
+    await page.getByRole('button', { name: 'Edit layout' }).click();
+    const first = page.getByRole('region', { name: 'First' });
+    const corner = (await first.getByLabel('Resize').boundingBox())!;
+    await page.mouse.move(corner.x + corner.width / 2, corner.y + corner.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(corner.x + corner.width / 2 + 200, corner.y + corner.height / 2 + 150, { steps: 10 });
+    await page.mouse.up();
+    // On screen: no two tiles overlap.
+    const boxes = await Promise.all(
+      ['First', 'Beside', 'Under'].map(async (name) => (await page.getByRole('region', { name }).boundingBox())!),
+    );
+    for (let i = 0; i < boxes.length; i++)
+      for (let j = i + 1; j < boxes.length; j++) {
+        const [a, b] = [boxes[i], boxes[j]];
+        const overlap =
+          a.x < b.x + b.width - 1 && b.x < a.x + a.width - 1 && a.y < b.y + b.height - 1 && b.y < a.y + a.height - 1;
+        expect(overlap, `tiles ${i} and ${j} overlap on screen`).toBe(false);
+      }
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText(/Saved revision \d+\./).waitFor();
+    const stored = await admin.call<{ pages: { tiles: { x: number; y: number; w: number; h: number }[] }[] }>(
+      'GET',
+      `/api/projects/${KEY}/dashboards/resize`,
+    );
+    const [grown, beside, under] = stored.pages[0].tiles;
+    expect(grown.w).toBeGreaterThan(6);
+    expect(grown.h).toBeGreaterThan(4);
+    // Pushed down to just under the grown tile, in their columns.
+    expect(beside).toMatchObject({ x: 6, y: grown.y + grown.h, w: 6, h: 4 });
+    expect(under).toMatchObject({ x: 0, y: grown.y + grown.h, w: 4, h: 2 });
+
+    // The API refuses the overlapping layout the editor used to save, naming the tiles.
+    const overlapping = [tile('First', 0, 0, 10, 7), tiles[1], tiles[2]];
+    await expect(
+      admin.call('PUT', `/api/projects/${KEY}/dashboards/resize`, {
+        ...body,
+        pages: [{ title: 'One', tiles: overlapping }],
+      }),
+    ).rejects.toThrow(/HTTP 400 .*tiles overlap \(0 \(trec_by_band\) and 1 \(trec_by_band\); 0 \(trec_by_band\) and 2/);
   }, 120_000);
 
   it('shows a reader the dashboard with its filter bar and no edit controls', async () => {
@@ -110,7 +201,13 @@ describe('web UI: chart builder and dashboards', () => {
       await admin.call('PUT', `/api/projects/${KEY}/members/viewer`, { role: 'reader', rights: ['export-data'] });
       await reader.page.reload();
       await reader.page.getByText('Export ▾').click();
-      await reader.page.getByRole('menuitem', { name: 'CSV' }).waitFor();
+      await reader.page.getByRole('menuitem', { name: 'CSV', exact: true }).waitFor();
+      // The second CSV keeps formula cells as stored.
+      expect(
+        await reader.page
+          .getByRole('menuitem', { name: 'CSV, formulas kept (not for spreadsheets)' })
+          .getAttribute('href'),
+      ).toMatch(/format=csv&formulas=keep$/);
       // Granted manage-dashboards, the reader edits the layout and makes charts as writers do.
       await admin.call('PUT', `/api/projects/${KEY}/members/viewer`, { role: 'reader', rights: ['manage-dashboards'] });
       await reader.page.goto(`/projects/${KEY}/dashboards/shift`);
@@ -254,6 +351,107 @@ describe('web UI: chart builder and dashboards', () => {
     await page.getByRole('button', { name: /^day from 2025-01-\d\d.* to 2025-01-\d\d/ }).waitFor();
   }, 120_000);
 
+  it("shows the server's pictures of the charts on a later visit; hostile labels stay text; a click on a picture cross-filters", async () => {
+    const csv = 'label,v\n"<script>window.__pwned=1</script>",3\n"""><img src=x onerror=window.__pwned=2>",5\n';
+    await admin.upload(`/api/projects/${KEY}/datasets/odd/upload`, csv, 'odd.csv');
+    for (const [id, kind] of [
+      ['odd_bar', 'bar'],
+      ['odd_pie', 'pie'],
+    ])
+      await admin.call('POST', `/api/projects/${KEY}/insights`, {
+        id,
+        name: id === 'odd_bar' ? 'Odd bars' : 'Odd slices',
+        type: 'chart',
+        dataset: 'odd',
+        chart: { kind, x: { column: 'label' }, y: [{ column: 'v', agg: 'sum' }] },
+      });
+    await admin.call('POST', `/api/projects/${KEY}/dashboards`, {
+      id: 'odd',
+      name: 'Odd labels',
+      pages: [
+        {
+          title: 'One',
+          tiles: [
+            { insight: 'odd_bar', x: 0, y: 0, w: 12, h: 6 },
+            { insight: 'odd_pie', x: 12, y: 0, w: 12, h: 6 },
+          ],
+        },
+      ],
+      filters: [],
+    });
+    const visitor = await launchBrowser(suite.server.url);
+    try {
+      const { page, context } = visitor;
+      await logIn(page, 'viewer', 'viewer-password-1');
+      // First visit: no sizes kept yet, the charts are drawn live; their sizes are kept for the next
+      // one, and told to the server, which draws the pictures at once.
+      const told = page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith('/dashboards/odd/sizes'));
+      await page.goto(`/projects/${KEY}/dashboards/odd`);
+      await page.locator('[aria-label="Odd bars"] canvas').waitFor();
+      const kept = await page.waitForFunction(() => localStorage.getItem('llano.chartSizes:DASHUI/odd/1'));
+      const sizes = (await kept.jsonValue()) as string;
+      expect(sizes).toMatch(/^odd_bar:\d+x\d+,odd_pie:\d+x\d+$/);
+      expect((await told).postDataJSON()).toEqual({ page: 1, sizes });
+      // Drawn in the background: the data request carries them once drawn.
+      const url = `/api/projects/${KEY}/dashboards/odd/data?sizes=${sizes}`;
+      for (let i = 0; i < 100; i++) {
+        const answer = await admin.call<{ pictures?: Record<string, unknown> }>('GET', url);
+        if (Object.keys(answer.pictures ?? {}).length === 2) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      // A browser never idle: the charts stay pictures until the pointer comes over one.
+      await context.addInitScript(() => {
+        window.requestIdleCallback = () => 0;
+      });
+      await page.goto(`/projects/${KEY}/dashboards/odd`);
+      const pictures = page.locator('[data-testid="dashboard-grid"] img.chart-picture');
+      await expect.poll(() => pictures.count()).toBe(2);
+      await page.waitForFunction(() =>
+        [...document.querySelectorAll('img.chart-picture')].every(
+          (i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0,
+        ),
+      );
+      const shown = await page.evaluate(() => ({
+        canvases: document.querySelectorAll('[data-testid="dashboard-grid"] canvas').length,
+        otherImages: document.querySelectorAll('[data-testid="dashboard-grid"] img:not(.chart-picture)').length,
+        pwned: (window as { __pwned?: number }).__pwned ?? null,
+        // Each picture exactly the size of its chart's box.
+        fits: [...document.querySelectorAll('img.chart-picture')].map((i) => {
+          const box = i.parentElement!;
+          return (
+            (i as HTMLImageElement).naturalWidth === box.clientWidth &&
+            (i as HTMLImageElement).naturalHeight === box.clientHeight
+          );
+        }),
+        svg: [...document.querySelectorAll('img.chart-picture')]
+          .map((i) => decodeURIComponent((i as HTMLImageElement).src.split(',')[1]))
+          .join('\n'),
+      }));
+      expect(shown).toMatchObject({ canvases: 0, otherImages: 0, pwned: null, fits: [true, true] });
+      // The labels as text in the pictures (the pie's legend names both slices; long names are cut with "…").
+      expect(shown.svg).toContain('&lt;script&gt;window.__pwned');
+      expect(shown.svg).toContain('&quot;&gt;&lt;img src=x');
+      expect(shown.svg).not.toMatch(/<script|<img|<[^>]*\son\w+=/i);
+      expect(seriousOnes(await a11yViolations(page))).toEqual([]);
+
+      // The pointer over the bars builds that chart; the click that follows filters the page.
+      const bars = page.getByRole('img', { name: 'Odd bars' });
+      const box = (await bars.boundingBox())!;
+      const filtered = page.waitForResponse(
+        (r) => r.url().includes('/dashboards/odd/data') && decodeURIComponent(r.url()).includes('label:in:'),
+      );
+      // Halfway down the first (tallest) bar: slanted category labels take the chart's lower part.
+      await page.mouse.click(box.x + box.width * 0.3, box.y + box.height * 0.5);
+      await filtered;
+      await page.getByRole('button', { name: /^label = / }).waitFor();
+      expect(await bars.locator('canvas').count()).toBeGreaterThan(0);
+      expect(await page.evaluate(() => (window as { __pwned?: number }).__pwned ?? null)).toBeNull();
+      expect(visitor.pageErrors).toEqual([]);
+    } finally {
+      await visitor.close();
+    }
+  }, 120_000);
+
   it('shares a dashboard and a webapp with a group: a non-member in it opens both from "Shared with me", read-only', async () => {
     await admin.call('POST', '/api/users', { username: 'guest', password: 'guest-password-1' });
     await admin.call('POST', '/api/groups', { name: 'guests', members: ['guest'] });
@@ -363,6 +561,70 @@ describe('web UI: chart builder and dashboards', () => {
     await g.getByRole('heading', { name: 'Hello from the board app' }).waitFor();
     expect(guest.pageErrors).toEqual([]);
   }
+
+  it('builds a pivot table whose columns are the values of a column; its tile shows them', async () => {
+    const { page } = suite.browser;
+    await page.goto(`/projects/${KEY}/insights/new`);
+    await page.getByRole('link', { name: /^Table/ }).click();
+    await page.getByLabel('ID').fill('band_by_antenna');
+    await page.getByLabel('Name').fill('Trec by band and antenna');
+    await page.getByLabel('Dataset').selectOption('obs');
+    await page.getByLabel('Layout').selectOption('pivot');
+    await page.getByLabel('Group by').selectOption('band');
+    await page.getByLabel('Columns from the values of').selectOption('antenna');
+    await page.getByLabel('Measure 1 aggregation').selectOption('max');
+    await page.getByLabel('Measure 1 column').selectOption('trec');
+    // The preview: one row per band, one column per antenna, in order.
+    const preview = page.getByRole('region', { name: 'Preview' });
+    await preview.getByRole('columnheader', { name: 'DV02' }).waitFor();
+    const headers = await preview.getByRole('columnheader').allTextContents();
+    expect(headers).toEqual(['band', 'DA41', 'DA42', 'DA43', 'DV01', 'DV02']);
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Saved revision 1.').waitFor();
+    const saved = await admin.call<{ table: unknown }>('GET', `/api/projects/${KEY}/insights/band_by_antenna`);
+    expect(saved.table).toEqual({
+      groupBy: [{ column: 'band' }],
+      pivot: { column: 'antenna' },
+      measures: [{ agg: 'max', column: 'trec' }],
+    });
+    await admin.call('POST', `/api/projects/${KEY}/dashboards`, {
+      id: 'pivot',
+      name: 'Pivot',
+      pages: [{ title: 'One', tiles: [{ insight: 'band_by_antenna', x: 0, y: 0, w: 12, h: 5 }] }],
+      filters: [],
+    });
+    await page.goto(`/projects/${KEY}/dashboards/pivot`);
+    const tile = page.getByRole('region', { name: 'Trec by band and antenna' });
+    await tile.getByRole('columnheader', { name: 'DV02' }).waitFor();
+    // Band 7: DV02 61, DA43 58.5, the other antennas empty.
+    const band7 = tile.getByRole('row').filter({ has: page.getByRole('cell', { name: '7', exact: true }) });
+    expect(await band7.getByRole('cell').allTextContents()).toEqual(['7', '', '', '58.5', '', '61']);
+  }, 120_000);
+
+  it('says on a tile that its scatter is a sample, and how it was taken', async () => {
+    const { page } = suite.browser;
+    const rows = Array.from({ length: 6000 }, (_, i) => `${i},${(i * 7919) % 1000}`);
+    await admin.upload(`/api/projects/${KEY}/datasets/points/upload`, `a,b\n${rows.join('\n')}\n`, 'points.csv');
+    const chart = { kind: 'scatter', x: { column: 'a' }, y: [{ column: 'b', agg: 'avg' }] };
+    const body = { id: 'points', name: 'Many points', type: 'chart', dataset: 'points', chart };
+    await admin.call('POST', `/api/projects/${KEY}/insights`, body);
+    const data = await admin.call<{ sampled: boolean; sampling: string }>(
+      'GET',
+      `/api/projects/${KEY}/insights/points/data`,
+    );
+    expect(data.sampled).toBe(true);
+    await admin.call('POST', `/api/projects/${KEY}/dashboards`, {
+      id: 'points',
+      name: 'Points',
+      pages: [{ title: 'One', tiles: [{ insight: 'points', x: 0, y: 0, w: 12, h: 6 }] }],
+      filters: [],
+    });
+    await page.goto(`/projects/${KEY}/dashboards/points`);
+    const tileChart = page.getByRole('region', { name: 'Many points' }).getByRole('img', { name: 'Many points' });
+    await tileChart.waitFor();
+    expect(await tileChart.getAttribute('title')).toBe(data.sampling);
+    expect(data.sampling).toMatch(/sample of [\d,]+ points of 6,000/);
+  }, 120_000);
 
   it('creates a table insight with a conditional colour and a text insight, places both on a dashboard', async () => {
     const { page } = suite.browser;

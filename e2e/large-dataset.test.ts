@@ -16,6 +16,10 @@ describe('web UI: a 10-million-row dataset', () => {
       const token = server.adminToken;
       await server.call('POST', '/api/projects', { token, body: { key: 'BIG' } });
       expect((await server.upload('/api/projects/BIG/datasets/seed/upload', 'x\n1\n', 'seed.csv')).status).toBe(201);
+      const note = 'n'.repeat(20_000);
+      expect(
+        (await server.upload('/api/projects/BIG/datasets/notes/upload', `id,note\n1,${note}\n`, 'notes.csv')).status,
+      ).toBe(201);
       const sql = `SELECT i AS row_id, 'DA' || (41 + i % 12) AS antenna, (i % 3) + 3 AS band, 40 + (i % 1000) / 50.0 AS trec_k FROM range(${ROWS}) t(i) CROSS JOIN (SELECT 1 FROM seed LIMIT 1) s`;
       expect(
         (
@@ -103,5 +107,14 @@ describe('web UI: a 10-million-row dataset', () => {
     await page.getByRole('button', { name: /^trec_k/ }).click();
     await expect.poll(async () => (await cellsOfRow(1))[3], { timeout: 30_000 }).toBe('59.98');
     expect(new URL(page.url()).searchParams.get('sort')).toBe('-trec_k');
+  });
+
+  it('says in the cell when the server cut a long text (the export has the whole value)', async () => {
+    const { page } = suite.browser;
+    await page.goto('/projects/BIG/datasets/notes');
+    await expectText(
+      page.locator('[role=row][aria-rowindex="2"] [role=gridcell]').nth(1),
+      /^n{10000}… \(cut: 20,000 characters in all; download the dataset for the whole value\)$/,
+    );
   });
 });

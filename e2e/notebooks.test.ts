@@ -123,4 +123,38 @@ describe('web UI: notebooks', () => {
       await r.close();
     }
   }, 120_000);
+
+  it('runs all cells, restarts the kernels (variables gone), and imports a taken .ipynb as a copy', async () => {
+    const { page } = suite.browser;
+    await page.goto(`/projects/${KEY}/notebooks/qa`);
+    await page.getByRole('heading', { name: 'Receiver QA', level: 1 }).waitFor();
+    await page.getByRole('button', { name: 'Run all' }).click();
+    await page.getByRole('region', { name: 'Output of cell 2' }).getByText('DA42').waitFor();
+    await page.getByRole('region', { name: 'Output of cell 4' }).getByText('51', { exact: true }).waitFor();
+    await page.getByRole('region', { name: 'Output of cell 5' }).getByText('rows: 3').waitFor();
+
+    await page.getByRole('button', { name: 'Restart' }).click();
+    await page.getByRole('status').getByText('Restarted: variables are gone').waitFor();
+    await page.getByRole('button', { name: 'Run cell 4' }).click();
+    await page
+      .getByRole('region', { name: 'Output of cell 4' })
+      .getByText("NameError: name 'hot' is not defined", { exact: true })
+      .waitFor();
+
+    const ipynb = await fetch(`${suite.server.url}/api/projects/${KEY}/notebooks/qa/export?format=ipynb`, {
+      headers: { authorization: `Bearer ${suite.server.adminToken}` },
+    });
+    expect(ipynb.status).toBe(200);
+    const buffer = Buffer.from(await ipynb.arrayBuffer());
+    await page.goto(`/projects/${KEY}/notebooks`);
+    await page
+      .getByLabel('Import .ipynb')
+      .setInputFiles({ name: 'qa.ipynb', mimeType: 'application/x-ipynb+json', buffer });
+    const dialog = page.getByRole('dialog', { name: 'This notebook is already in the project' });
+    await dialog.waitFor();
+    await dialog.getByRole('button', { name: 'Import as a copy' }).click();
+    await page.waitForURL(/\/notebooks\/qa_2$/);
+    await page.getByRole('heading', { name: 'Receiver QA', level: 1 }).waitFor();
+    expect(suite.browser.pageErrors).toEqual([]);
+  }, 180_000);
 });

@@ -25,7 +25,7 @@ describe('web UI: a recipe writing a dataset of uploaded data', () => {
     await page.getByLabel('Recipe name').fill('take_targets');
     await page.getByLabel('Output dataset').fill('targets');
 
-    const dialog = page.getByRole('dialog', { name: 'Replace the uploaded data of targets?' });
+    const dialog = page.getByRole('dialog', { name: 'Replace the data of targets?' });
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await expectText(dialog, /would replace the uploaded data of targets \(uploaded from targets\.csv, 2 rows\)/);
     await dialog.getByRole('button', { name: 'Cancel' }).click();
@@ -37,7 +37,7 @@ describe('web UI: a recipe writing a dataset of uploaded data', () => {
     expect(missing).toBe('missing');
 
     await page.getByRole('button', { name: 'Save', exact: true }).click();
-    await dialog.getByRole('button', { name: 'Replace uploaded data' }).click();
+    await dialog.getByRole('button', { name: 'Replace data' }).click();
     await page.waitForURL(/\/recipes\/take_targets$/);
     const saved = await suite.admin.call<{ output: string }>('GET', `/api/projects/${KEY}/recipes/take_targets`);
     expect(saved.output).toBe('targets');

@@ -90,7 +90,14 @@ describe('the observatory applications in the demo', () => {
 
   const query = async (project: string, sql: (rel: (d: string) => string) => Promise<string> | string) => {
     const rels = new Map<string, string>();
-    const names = ['trec_scan_scored', 'eb_trec_median', 'trec_change_explained', 'trec_qa_scores'];
+    const names = [
+      'trec_scan_scored',
+      'eb_trec_median',
+      'trec_change_explained',
+      'trec_qa_scores',
+      'eb_trec_antenna_band',
+      'trec_online_alarms',
+    ];
     for (const n of names) {
       const src = await resolveSource(ws, project, n).catch(() => null);
       if (src) rels.set(n, duckdbRelation(src.source));
@@ -185,6 +192,29 @@ describe('the observatory applications in the demo', () => {
       expect(w.body.datasets?.length, w.name).toBeGreaterThan(0);
       for (const d of w.body.datasets ?? []) expect(await getDataset(ws, LOCAL_ADMIN, DEMO_PROJECT, d)).toBeTruthy();
     }
+  });
+
+  it('the Trec early warning watches and reports Trec in kelvins (array-relative), not a log ratio', async () => {
+    // The alarms dataset (made by the first run) names the watched column; its values are that column's.
+    const alarmColumns = await query(
+      DEMO_PROJECT,
+      (r) => `SELECT column_name FROM (DESCRIBE SELECT * FROM ${r('trec_online_alarms')})`,
+    );
+    expect(alarmColumns.flat()).toContain('trec_k_norm');
+    expect(alarmColumns.flat()).not.toContain('trec');
+    // Per band: kelvins near the measured ones (same median), the antenna's ratio to the EB's array kept.
+    const bands = await query(
+      DEMO_PROJECT,
+      (
+        r,
+      ) => `WITH b AS (SELECT *, median(trec_k) OVER (PARTITION BY receiverband) AS band_k FROM ${r('eb_trec_antenna_band')})
+        SELECT receiverband, min(trec_k_norm) > 5 AND max(trec_k_norm) < 2000,
+          abs(median(trec_k_norm) / median(trec_k) - 1) < 0.05,
+          max(abs(ln(trec_k_norm / band_k) - trec)) < 1e-9
+        FROM b GROUP BY receiverband ORDER BY receiverband`,
+    );
+    expect(bands.length).toBeGreaterThan(0);
+    for (const [band, ...holds] of bands) expect([band, ...holds]).toEqual([band, true, true, true]);
   });
 
   it('scores the QA against the simulator truth in a dataset', async () => {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getConnection } from '../src/datasets/connections.js';
 import type { ApiError, BuildStarted, ConnectionShown, ConnectionTested, DataPage } from './support/api-types.js';
 import { llano } from './support/cli.js';
 import { startTestServer, waitForJobEnd, type TestServer } from './support/llano-server.js';
@@ -77,8 +78,11 @@ describe('connection types: test, SQLite datasets, capabilities', () => {
         })
       ).status,
     ).toBe(200);
+    expect((await getConnection(s.ws, 'CON', 'gone_db')).url).toBe('postgres://ops:s3cret@127.0.0.1:1/ops');
+    // History, readable by every member, shows the URL's password hidden.
     const history = await s.call('GET', `${P}/history/connection/gone_db`, { token: s.adminToken });
-    expect(JSON.stringify(history.body)).not.toContain('********@');
+    expect(JSON.stringify(history.body)).not.toContain('s3cret');
+    expect(JSON.stringify(history.body)).toContain('postgres://ops:********@127.0.0.1:1/ops');
   });
 
   it('refuses unknown types and settings the type does not have, naming them', async () => {
@@ -187,7 +191,7 @@ describe('connection types: test, SQLite datasets, capabilities', () => {
     const refused = await s.call<ApiError>('DELETE', `${P}/connections/archive2`, { token: s.adminToken });
     expect(refused.status).toBe(409);
     expect(refused.body.error.message).toMatch(/used by dataset obs2/);
-    expect((await cli(['dataset', 'delete', 'obs2'])).code).toBe(0);
+    expect((await cli(['dataset', 'delete', 'obs2', '--yes'])).code).toBe(0);
     const gone = await cli(['connection', 'delete', 'archive2']);
     expect(gone.code, gone.err).toBe(0);
     expect((await s.call('GET', `${P}/connections/archive2`, { token: s.adminToken })).status).toBe(404);

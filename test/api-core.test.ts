@@ -89,6 +89,11 @@ describe.each(['sqlite', 'postgres'])('core HTTP API, %s catalog', (catalog) => 
     });
     expect(blocked.status).toBe(429);
     expect(blocked.body.error.code).toBe('too_many_attempts');
+    // How long to wait, for clients that honour Retry-After: the window (5 minutes) from the first failure.
+    const wait = Number(blocked.headers.get('retry-after'));
+    expect(wait).toBeGreaterThan(0);
+    expect(wait).toBeLessThanOrEqual(300);
+    expect(blocked.body.error.message).toBe(`Too many failed logins; try again in ${wait} s`);
   });
 
   it('API keys work as Bearer tokens', async () => {

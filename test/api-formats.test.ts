@@ -112,4 +112,25 @@ describe('formats over HTTP: compressed uploads, JSON round trips, exact distinc
     }[];
     expect(stats.find((c) => c.name === 'ok')).toMatchObject({ distinct: 2, distinctIsApproximate: false });
   });
+
+  it('a refused file uses no version number: the next good file is the next version', async () => {
+    const url = `${P}/datasets/numbered/upload`;
+    expect((await s.upload(url, 'a,b\n1,2\n', 'one.csv')).status).toBe(201);
+    const bad = await s.upload<{ error: { message: string } }>(
+      url,
+      Buffer.from('PAR1 not a parquet file'),
+      'bad.parquet',
+    );
+    expect(bad.status).toBe(400);
+    const good = await s.upload<{ currentVersion: { seq: number } }>(url, 'a,b\n3,4\n', 'two.csv');
+    expect(good.status).toBe(201);
+    expect(good.body.currentVersion.seq).toBe(2);
+    const versions = await s.call<{ seq: number; status: string }[]>('GET', `${P}/datasets/numbered/versions`, {
+      token: s.adminToken,
+    });
+    expect(versions.body.map((v) => [v.seq, v.status]).sort()).toEqual([
+      [1, 'ready'],
+      [2, 'ready'],
+    ]);
+  });
 });

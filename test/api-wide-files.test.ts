@@ -87,4 +87,24 @@ describe('pathological small files: nesting and width are bounded, wide files st
       ],
     });
   }, 300_000);
+
+  it('cuts an 8 MB text cell to 10,000 characters in a page of rows, says so, and exports it whole', async () => {
+    const big = 'x'.repeat(8_000_000);
+    const up = await s.upload(`${P}/datasets/bigcell/upload`, `id,note\n1,short\n2,${big}\n`, 'bigcell.csv');
+    expect(up.status, JSON.stringify(up.body)).toBe(201);
+    const page = await s.call<{ rows: unknown[][]; cut?: number[][] }>('GET', `${P}/datasets/bigcell/data`, {
+      token: s.adminToken,
+    });
+    expect(page.status).toBe(200);
+    expect(page.body.rows[0]).toEqual([1, 'short']);
+    expect(page.body.rows[1][1]).toBe('x'.repeat(10_000));
+    expect(page.body.cut).toEqual([[1, 1, 8_000_000]]);
+    const csv = await s.call<string>('GET', `${P}/datasets/bigcell/data?format=csv`, { token: s.adminToken });
+    expect(csv.status).toBe(200);
+    expect(csv.body).toContain(big);
+    const small = await s.call<{ cut?: unknown }>('GET', `${P}/datasets/bigcell/data?limit=1`, {
+      token: s.adminToken,
+    });
+    expect(small.body).not.toHaveProperty('cut');
+  });
 });

@@ -21,7 +21,7 @@ describe('the audit log', () => {
 
   beforeAll(async () => {
     s = await startTestServer();
-    for (const u of ['alice', 'bob'])
+    for (const u of ['alice', 'bob', 'carol'])
       expect((await call('POST', '/api/users', { username: u, password: `secret-of-${u}-123` })).status).toBe(201);
     alice = await s.login('alice', 'secret-of-alice-123');
     bob = await s.login('bob', 'secret-of-bob-123');
@@ -72,6 +72,42 @@ describe('the audit log', () => {
     // A list of datasets is not a data read.
     await call('GET', `${P}/datasets`, undefined, alice);
     expect((await audit('?user=alice&category=access')).length).toBe(2);
+  });
+
+  it('records refusals: what a role may not do, and a project asked for by a non-member', async () => {
+    // bob is a writer of AUD, nothing in OTHER: a member change needs a project admin.
+    expect((await call('PUT', `${P}/members/alice`, { role: 'reader' }, bob)).status).toBe(403);
+    expect((await call('GET', '/api/projects/OTHER/datasets', undefined, bob)).status).toBe(404);
+    // A project that does not exist is no refusal.
+    expect((await call('GET', '/api/projects/NOPE/datasets', undefined, bob)).status).toBe(404);
+    const denied = await audit('?user=bob&category=denied');
+    expect(denied.map((e) => [e.status, e.project, e.route])).toEqual([
+      [404, 'OTHER', 'GET /api/projects/{key}/datasets'],
+      [403, 'AUD', 'PUT /api/projects/{key}/members/{user}'],
+    ]);
+    expect(denied[1]).toMatchObject({ actor: 'bob', category: 'denied', objectName: 'alice' });
+  });
+
+  it('records a file read the engine refused in a preview as denied, without the SQL', async () => {
+    expect((await call('PUT', `${P}/members/carol`, { role: 'reader' })).status).toBe(200);
+    const carol = await s.login('carol', 'secret-of-carol-123');
+    const preview = { inputs: ['trec'], sql: "SELECT * FROM read_csv('/etc/passwd')" };
+    expect((await call('POST', `${P}/recipes/preview`, preview, carol)).status).toBe(400);
+    // An SQL mistake is a 400 too, but no refusal.
+    const typo = { inputs: ['trec'], sql: 'SELECT nope FROM trec' };
+    expect((await call('POST', `${P}/recipes/preview`, typo, carol)).status).toBe(400);
+    const denied = await audit('?user=carol&category=denied');
+    expect(denied).toHaveLength(1);
+    expect(denied[0]).toMatchObject({
+      actor: 'carol',
+      category: 'denied',
+      project: 'AUD',
+      route: 'POST /api/projects/{key}/recipes/preview',
+      status: 400,
+      detail: { refused: 'file access' },
+    });
+    expect(JSON.stringify(denied[0])).not.toContain('passwd');
+    expect(await audit('?user=carol')).toHaveLength(1);
   });
 
   it('never stores a login or password body, and records failed logins', async () => {

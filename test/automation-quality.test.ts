@@ -152,6 +152,55 @@ describe('data quality: metrics and checks', () => {
     expect(page.body.total).toBe(5);
   });
 
+  it('refuses at save a check on a metric the dataset lacks, naming it and listing those it has', async () => {
+    const csv = 'id,trec,extra\n1,35.5,a\n2,40.0,b\n';
+    expect((await s.upload(`${P}/datasets/metr/upload`, csv, 'metr.csv')).status).toBe(201);
+    const save = (checks: unknown[], sql: unknown[] = []) =>
+      s.call<ApiError & QualityShown>('PUT', `${P}/datasets/metr/checks`, {
+        token: s.adminToken,
+        body: { metrics: { sql }, checks },
+      });
+    const typo = await save([{ type: 'metric-bounds', metric: 'mean.tre', error: { max: 100 } }]);
+    expect(typo.status).toBe(400);
+    expect(typo.body.error.message).toMatch(
+      /^check metric-bounds:mean\.tre: metric mean\.tre reads column tre, which dataset metr does not have \(columns: id, trec, extra\)/,
+    );
+    const nameless = await save([{ type: 'metric-change', metric: 'trec_mean', maxChange: 1 }]);
+    expect(nameless.status).toBe(400);
+    expect(nameless.body.error.message).toContain('there is no metric trec_mean in dataset metr');
+    expect(nameless.body.error.message).toContain('records, nulls.id, distinct.id, min.id, max.id, mean.id');
+    expect(nameless.body.error.message).toContain('sql.<SQL metric name>');
+    // A metric of a text column that is not computed for text (no mean), and a SQL metric not defined.
+    expect((await save([{ type: 'metric-bounds', metric: 'mean.extra', error: { max: 1 } }])).status).toBe(400);
+    const sql = await save([{ type: 'metric-bounds', metric: 'sql.hot', error: { max: 1 } }]);
+    expect(sql.body.error.message).toContain('there is no metric sql.hot');
+    // Nothing was saved by the refusals; names that exist are saved.
+    const none = await s.call<QualityShown>('GET', `${P}/datasets/metr/checks`, {
+      token: reader,
+    });
+    expect(none.body.revision).toBeNull();
+    expect(none.body.availableMetrics).toEqual(
+      expect.arrayContaining(['records', 'mean.trec', 'min.extra', 'nulls.extra']),
+    );
+    expect(none.body.availableMetrics).not.toContain('mean.extra');
+    const good = await save(
+      [
+        { type: 'metric-bounds', metric: 'sql.hot', error: { max: 1 } },
+        { type: 'metric-change', metric: 'mean.trec', maxChange: 5 },
+      ],
+      [{ name: 'hot', sql: 'SELECT count(*) FROM metr WHERE id > 5' }],
+    );
+    expect(good.status, JSON.stringify(good.body)).toBe(200);
+
+    // The column goes away in a new version: the check says which metric is missing and why.
+    expect((await s.upload(`${P}/datasets/metr/upload`, 'id,extra\n1,a\n', 'metr.csv')).status).toBe(201);
+    const run = await s.call<CheckRun>('POST', `${P}/datasets/metr/checks/run`, { token: s.adminToken });
+    expect(run.status).toBe(200);
+    const gone = run.body.results.find((r) => r.check === 'metric-change:mean.trec');
+    expect(gone?.outcome).toBe('ERROR');
+    expect(gone?.message).toContain('metric mean.trec was not computed: the dataset no longer has it');
+  });
+
   it('optionally fails a build whose output breaks an ERROR check; the previous version stays current', async () => {
     await s.upload(`${P}/datasets/raw/upload`, GOOD, 'raw.csv');
     const recipe = {

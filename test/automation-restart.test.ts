@@ -112,17 +112,23 @@ describe('scenario runs survive a kill -9 of the server', () => {
     expect(metrics.out).toMatch(/records\s+2/);
     expect(metrics.out).toMatch(/nulls\.trec\s+1/);
 
-    const ws = await Workspace.open(loadConfig({ home }, {}));
-    try {
-      const { saveQualitySettings } = await import('../src/quality/quality-service.js');
-      const { LOCAL_ADMIN } = await import('../src/catalog/access.js');
-      await saveQualitySettings(ws, LOCAL_ADMIN, 'OPS', {
-        dataset: 'trec',
-        checks: [{ type: 'not-null', column: 'trec' }],
-      });
-    } finally {
-      await ws.close();
-    }
+    const settings = (checks: unknown[]) => {
+      const file = path.join(dir, `checks-${checks.length}.json`);
+      writeFileSync(file, JSON.stringify({ checks }));
+      return file;
+    };
+    // A metric the dataset does not have is refused at save, named, with the ones it has.
+    const typo = await cli(
+      'checks',
+      'save',
+      'trec',
+      settings([{ type: 'metric-bounds', metric: 'mean.tre', error: { max: 1 } }]),
+    );
+    expect(typo.code).not.toBe(0);
+    expect(typo.err).toContain('metric mean.tre reads column tre, which dataset trec does not have');
+    const saved = await cli('checks', 'save', 'trec', settings([{ type: 'not-null', column: 'trec' }]));
+    expect(saved.code, saved.err).toBe(0);
+    expect(saved.out).toBe('Saved 1 check(s) of trec\n');
     const checks = await cli('checks', 'run', 'trec');
     expect(checks.code).toBe(1);
     expect(checks.out).toMatch(/not-null:trec\s+ERROR\s+trec: 1 row not null-free/);

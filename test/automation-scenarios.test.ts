@@ -1,3 +1,4 @@
+import { omit } from '../src/common/omit.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Automation } from '../src/automation/automation.js';
 import { ManualClock } from '../src/automation/clock.js';
@@ -7,6 +8,7 @@ import type {
   ApiError,
   DataPage,
   Monitoring,
+  MonitoringSteps,
   Project,
   RunStarted,
   SavedScenario,
@@ -297,6 +299,25 @@ describe('scenarios: definitions, runs, triggers, reporters', () => {
     expect(m?.nextFires[0]).toBe('2030-01-01T00:04:00.000Z');
     expect(mon.body.daily).toEqual([{ day: '2030-01-01', outcomes: { SUCCESS: 4 } }]);
     expect(mon.body).toMatchObject({ truncated: false, totalRuns: 4, listedRuns: 4 });
+    // The steps endpoint answers a page at a time, with the cursor of the next one.
+    const window = 'from=2030-01-01T00:00:00Z&to=2030-01-02T00:00:00Z&includeDeleted=false';
+    const stepsUrl = `/api/automation/monitoring/steps?${window}&limit=3`;
+    const first = await s.call<MonitoringSteps>('GET', stepsUrl, { token: reader });
+    expect(first.status).toBe(200);
+    expect(first.body.steps).toHaveLength(3);
+    expect(first.body.truncated).toBe(true);
+    expect(first.body.nextCursor).toMatch(/^[\w-]+$/);
+    const all = await s.call<MonitoringSteps>('GET', `/api/automation/monitoring/steps?${window}`, { token: reader });
+    expect(all.body).toMatchObject({ truncated: false, nextCursor: null });
+    const second = await s.call<MonitoringSteps>(
+      'GET',
+      `${stepsUrl}&cursor=${encodeURIComponent(first.body.nextCursor!)}`,
+      { token: reader },
+    );
+    const key = (x: MonitoringSteps['steps'][number]) => `${x.run}#${x.index}`;
+    expect([...second.body.steps, ...first.body.steps].map(key)).toEqual(all.body.steps.slice(-6).map(key));
+    for (const bad of ['limit=0', 'limit=100001', 'cursor=x', 'includeDeleted=yes'])
+      expect((await s.call('GET', `/api/automation/monitoring/steps?${bad}`, { token: reader })).status).toBe(400);
     await put({
       id: 'every_minute',
       active: false,
@@ -565,6 +586,35 @@ describe('scenarios: definitions, runs, triggers, reporters', () => {
     const fresh = await save<ApiError>({ id: 'no_creds', steps: [{ type: 'http', url: steps[0].url }] });
     expect(fresh.status).toBe(400);
     expect(fresh.body.error.message).toMatch(/step http: the URL's password is "\*{8}" but no stored value exists/);
+
+    // Kept secrets go only where they went: a new host with the headers or URL password saved back redacted is
+    // refused (else an editor could send them to a listener of theirs); with the secret given again it saves.
+    const elsewhere = (u: string) => u.replace('127.0.0.1', 'localhost');
+    // Without the revision the answer came with: each save below is a new revision.
+    const current = {
+      ...omit(created.body as typeof created.body & { revision?: number }, 'revision'),
+      id: 'with_creds',
+    };
+    const moveStep = (step: Record<string, unknown>) => ({ ...current, steps: [{ ...steps[0], ...step }] });
+    for (const body of [
+      moveStep({ url: elsewhere(steps[0].url) }),
+      moveStep({ url: elsewhere(http.url) + '/x' }),
+      {
+        ...current,
+        reporters: [{ ...(created.body.reporters[0] as object), url: elsewhere(withUser('hook:********', '/h')) }],
+      },
+    ]) {
+      const moved = await put(body);
+      expect(moved.status).toBe(400);
+      expect(moved.body.error?.message).toMatch(/url changed while .* is kept as "\*{8}": enter the password again/);
+    }
+    // A new path on the same host is no new destination.
+    expect(
+      (await put(moveStep({ url: withUser('svc:********', '/y'), headers: { 'x-api-key': '********' } }))).status,
+    ).toBe(200);
+    expect(
+      (await put(moveStep({ url: elsewhere(http.url) + '/x', headers: { 'x-api-key': 'header-secret' } }))).status,
+    ).toBe(200);
   });
 
   it('refuses scenarios that would start each other without end, and stops a cycle saved past the check', async () => {

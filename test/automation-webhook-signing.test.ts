@@ -99,6 +99,41 @@ describe('webhook reporters: signed deliveries, retried with one delivery id, ro
     expect(logs?.map((l) => l.message)).toContain('Report sent by webhook (always)');
   });
 
+  it('logs each failed attempt at the time it failed; the final failure says how many attempts and when', async () => {
+    const created = await s.call('POST', `${P}/scenarios`, {
+      token: s.adminToken,
+      body: {
+        id: 'failing_hook',
+        steps: [{ type: 'noop' }],
+        reporters: [{ on: 'always', channel: 'webhook', url: `${http.url}/fail-hook` }],
+      },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const done = await run('failing_hook');
+    expect(done.outcome).toBe('SUCCESS');
+    // Reports are sent after the run is recorded as ended: wait for the third failure's line.
+    const reporterLines = async () =>
+      (await s.call<ScenarioRun>('GET', `${P}/scenario-runs/${done.id}`, { token: s.adminToken })).body.logs!.filter(
+        (l) => l.message.startsWith('Reporter webhook'),
+      );
+    await expect.poll(async () => (await reporterLines()).length, { timeout: 15_000 }).toBe(3);
+    const lines = await reporterLines();
+    const tries = http.of('/fail-hook');
+    expect(tries).toHaveLength(3);
+    const answered = `${http.url}/fail-hook answered 500`;
+    expect(lines.map((l) => l.message)).toEqual([
+      expect.stringMatching(new RegExp(`^Reporter webhook: attempt 1 of 3 failed: ${answered}`)),
+      expect.stringMatching(new RegExp(`^Reporter webhook: attempt 2 of 3 failed: ${answered}`)),
+      expect.stringMatching(new RegExp(`^Reporter webhook failed: ${answered}.* \\(3 attempts, started at .+\\)$`)),
+    ]);
+    expect(lines.every((l) => l.level === 'warn')).toBe(true);
+    // Each line is written after its attempt reached the receiver, not at the first attempt's time.
+    lines.forEach((line, k) => expect(line.ts >= tries[k].at, `${line.ts} >= ${tries[k].at}`).toBe(true));
+    const started = /started at (.+)\)$/.exec(lines[2].message)![1].split(', ');
+    expect(started).toHaveLength(3);
+    started.forEach((at, k) => expect(at <= tries[k].at && (k === 0 || at > tries[k - 1].at)).toBe(true));
+  });
+
   it('rotates the secret for writers only; readers never see it, not even in history', async () => {
     const before = await s.call<Saved>('GET', `${P}/scenarios/signed`, { token: s.adminToken });
     const refused = await s.call('POST', `${P}/scenarios/signed/rotate-secret`, { token: readerToken, body: {} });

@@ -135,6 +135,7 @@ describe('build jobs of processes on other hosts (SQLite catalog)', () => {
       interruptedJobs: 1,
       interruptedVersions: 1,
       interruptedRuns: 0,
+      interruptedImports: 0,
     });
     const jobs = new JobStore(server);
     const failed = await jobs.get('GATED', 'job-stale');
@@ -171,6 +172,7 @@ describe('build jobs of processes on other hosts (SQLite catalog)', () => {
       interruptedJobs: 1,
       interruptedVersions: 1,
       interruptedRuns: 0,
+      interruptedImports: 0,
     });
     expect((await jobs.get('GATED', 'job-fresh')).status).toBe('failed');
     expect((await jobs.get('GATED', 'job-local')).status).toBe('running');
@@ -198,6 +200,7 @@ describe('build jobs of processes on other hosts (SQLite catalog)', () => {
         interruptedJobs: 0,
         interruptedVersions: 0,
         interruptedRuns: 0,
+        interruptedImports: 0,
       });
     }
 

@@ -21,6 +21,20 @@ describe('llano audit, timeline and project export/import (local workspace)', ()
     const audit = JSON.parse(await run('--json', '-p', 'OPS', 'audit', '--action', 'project.create')) as unknown[];
     expect(audit).toMatchObject([{ via: 'cli', actor: 'admin' }]);
     expect(await run('audit')).toContain('dataset.upload');
+    // The import is recorded as the upload route records it, though the CLI reaches no server.
+    const uploads = JSON.parse(await run('--json', '-p', 'OPS', 'audit', '--action', 'dataset.upload')) as unknown[];
+    expect(uploads).toMatchObject([
+      {
+        via: 'cli',
+        actor: 'admin',
+        category: 'change',
+        project: 'OPS',
+        objectKind: 'dataset',
+        objectName: 'trec',
+        route: 'POST /api/projects/{key}/datasets/{name}/upload',
+        status: 201,
+      },
+    ]);
     expect(await run('timeline', 'OPS')).toContain('admin created dataset trec (rev 1)');
 
     await run('project', 'export', 'OPS', 'ops-folder', '--data');

@@ -87,7 +87,15 @@ describe('llano CLI on a workspace (no server)', () => {
     const jobs = await llano([...home, '-p', 'QA', '--json', 'job', 'list']);
     const jobId = parseJson<Job[]>(jobs.out)[0].id;
     expect((await llano([...home, '-p', 'QA', 'job', 'log', jobId])).out).toMatch(/wrote 2 rows to by_band/);
-    expect((await llano([...home, '-p', 'QA', 'flow'])).out).toMatch(/dataset\s+by_band\s+built/);
+    const again = await llano([...home, '-p', 'QA', 'build', 'by_band']);
+    expect(again.code, again.err).toBe(0);
+    expect(again.out).toMatch(/nothing to build, everything is up to date/);
+
+    const flow = (await llano([...home, '-p', 'QA', 'flow'])).out;
+    expect(flow).toMatch(/upstream\s+downstream/);
+    // A dataset's upstream is the recipe that makes it; a recipe's, the datasets it reads.
+    expect(flow).toMatch(/dataset\s+by_band\s+built\s+r_by_band\s*\n/);
+    expect(flow).toMatch(/recipe\s+r_by_band\s+up to date\s+trec\s+by_band/);
   });
 
   it('imports a .csv.gz, round-trips a JSON download, prints numbers without float noise', async () => {
@@ -177,6 +185,22 @@ describe('llano CLI: the admin of a fresh workspace and set-password', () => {
     );
     const second = await llano(['--home', home, 'project', 'list']);
     expect(second.err).toBe('');
+  });
+
+  it('set-password admin on a new workspace does not print the generated password it replaces', async () => {
+    const home = path.join(dir, 'recovered-at-once');
+    const r = await llano(
+      ['--home', home, 'user', 'set-password', 'admin', '--password-stdin'],
+      {},
+      dir,
+      'mine-from-the-start\n',
+    );
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toMatch(/^First start: created user admin, with the password this command sets\n/);
+    expect(r.err).not.toMatch(/log in as admin with password/);
+    await withWorkspace(home, async (ws) =>
+      expect((await ws.catalog.users.verifyPassword('admin', 'mine-from-the-start')).username).toBe('admin'),
+    );
   });
 
   it('LLANO_ADMIN_PASSWORD is honoured by whichever command creates the admin', async () => {

@@ -47,6 +47,18 @@ describe('llano login, users and API keys from the CLI', () => {
     ).toContain('LOGGED');
   });
 
+  it('login takes this machine without a scheme (http); another host needs the full URL', async () => {
+    const other = { XDG_CONFIG_HOME: path.join(dir, 'schemeless') };
+    const bare = s.url.replace(/^http:\/\//, '');
+    expect(bare).toMatch(/^(localhost|127\.0\.0\.1):\d+$/);
+    const r = await llano(['login', bare, '--user', 'admin', '--password-stdin'], other, dir, ADMIN_PASSWORD + '\n');
+    expect(r.out, r.err).toMatch(new RegExp(`^Logged in to ${s.url} as admin`));
+    expect((await llano(['--url', bare, 'project', 'list'], other, dir)).out).toMatch(/^LOGGED\b/m);
+    expect((await llano(['login', 'llano.example.org:8443', '--user', 'admin'], other, dir)).err).toBe(
+      'error: Not a server URL: "llano.example.org:8443": give the full URL, e.g. https://host:port\n',
+    );
+  });
+
   it('manages users: list with role and status, disable, enable, delete', async () => {
     expect((await llano(['user', 'create', 'ana', '--password', 'password-ana'], env, dir)).code).toBe(0);
     const ana = await s.login('ana', 'password-ana');
@@ -69,8 +81,20 @@ describe('llano login, users and API keys from the CLI', () => {
     const last = await llano(['user', 'disable', 'admin'], env, dir);
     expect(last.code).toBe(1);
     expect(last.err).toMatch(/last enabled global admin/);
-    expect((await llano(['user', 'delete', 'ana'], env, dir)).out).toBe('Deleted user ana\n');
-    expect((await llano(['user', 'delete', 'ana'], env, dir)).err).toBe('error: User ana not found\n');
+    const noTerminal = await llano(['user', 'create', 'carol'], env, dir);
+    expect(noTerminal.err).toBe('error: Standard input is not a terminal: pass the password with --password-stdin\n');
+    const fromStdin = await llano(
+      ['user', 'create', 'carol', '--password-stdin'],
+      env,
+      dir,
+      'password-carol\nignored\n',
+    );
+    expect(fromStdin.code, fromStdin.err).toBe(0);
+    expect(
+      (await s.call('POST', '/api/auth/login', { body: { username: 'carol', password: 'password-carol' } })).status,
+    ).toBe(200);
+    expect((await llano(['user', 'delete', 'ana', '--yes'], env, dir)).out).toBe('Deleted user ana\n');
+    expect((await llano(['user', 'delete', 'ana', '--yes'], env, dir)).err).toBe('error: User ana not found\n');
   });
 
   it('lists and revokes API keys', async () => {
@@ -81,6 +105,20 @@ describe('llano login, users and API keys from the CLI', () => {
     expect(list.out).toMatch(new RegExp(`^${created.id}\\s+admin\\s+ci\\s+${created.key.slice(0, 10)}…`, 'm'));
     expect((await llano(['--json', 'api-key', 'list', '--all'], env, dir)).out).toContain(created.id);
     expect((await s.call('GET', '/api/auth/me', { token: created.key })).status).toBe(200);
+    // --user narrows --all to one user's keys.
+    expect((await llano(['user', 'create', 'wendy', '--password-stdin'], env, dir, 'password-wendy\n')).code).toBe(0);
+    const wendys = (
+      await s.call<{ id: string }>('POST', '/api/api-keys', {
+        token: await s.login('wendy', 'password-wendy'),
+        body: { name: 'wendy-ci' },
+      })
+    ).body;
+    const ids = async (args: string[]) =>
+      parseJson<{ id: string }[]>((await llano(['--json', 'api-key', 'list', ...args], env, dir)).out).map((k) => k.id);
+    expect(await ids(['--all', '--user', 'wendy'])).toEqual([wendys.id]);
+    expect(await ids(['--user', 'wendy', '--all'])).toEqual([wendys.id]);
+    expect(await ids(['--all', '--user', 'admin'])).not.toContain(wendys.id);
+    expect(await ids(['--all'])).toEqual(expect.arrayContaining([wendys.id, created.id]));
     expect((await llano(['api-key', 'revoke', created.id], env, dir)).out).toBe(`Revoked API key ${created.id}\n`);
     expect((await s.call('GET', '/api/auth/me', { token: created.key })).status).toBe(401);
     expect((await llano(['api-key', 'revoke', created.id], env, dir)).err).toBe(
@@ -121,6 +159,14 @@ describe('llano login, users and API keys from the CLI', () => {
     expect(head.code).toBe(1);
     expect(head.err).toMatch(/^error: --limit: /);
     expect(head.err).not.toMatch(/query/i);
+    // Descending: `trec:desc` (the form --help shows) or `--sort=-trec`; `--sort -trec` would read -t as an option.
+    for (const sort of [['--sort', 'trec:desc'], ['--sort=-trec']]) {
+      const sorted = await llano(['-p', 'LOGGED', 'dataset', 'head', 'trec', ...sort], env, dir);
+      expect(sorted.out, sorted.err).toMatch(/DA42[^\n]*36\.1\n[^\n]*DA41/);
+    }
+    expect((await llano(['dataset', 'head', '--help'], env, dir)).out).toMatch(
+      /--sort <columns>\s+comma-separated; descending with :desc, e\.g\.\s+trec_x:desc/,
+    );
     const download = await llano(['-p', 'LOGGED', 'dataset', 'download', 'trec', '--format', 'xml'], env, dir);
     expect(download.err).toMatch(/^error: --format: /);
     expect(cliWording('Invalid query: timeColumn: Required; limit: Too big')).toBe(

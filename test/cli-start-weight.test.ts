@@ -72,3 +72,15 @@ describe('what the server loads before it listens', () => {
     expect(heavyChain(path.join(SRC, 'server/app.ts'), onFirstUse)).toBeNull();
   });
 });
+
+/**
+ * A local `llano dataset import` opens the workspace and imports: it builds no HTTP server, and
+ * reaches PostgreSQL's driver only when a PostgreSQL catalog or connection is used (issue 12: the
+ * CLI import ≤ 1.15× of DuckDB's own copy, where these were a third of its start).
+ */
+describe('what a local dataset import loads', () => {
+  it('is neither the HTTP server nor the PostgreSQL driver', () => {
+    for (const start of ['app/start-workspace.ts', 'cli/local-dataset-import.ts'])
+      expect(heavyChain(path.join(SRC, start), ['fastify', '@fastify/multipart', 'pg'])).toBeNull();
+  });
+});

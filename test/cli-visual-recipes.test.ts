@@ -57,6 +57,17 @@ describe('llano CLI: visual recipes', () => {
     expect(fine.code, fine.err).toBe(0);
     expect(fine.out).toMatch(/by_band_recipe\s+by_band\s+ok\s+~band/);
 
+    // A type with a comma in parentheses is one column, not two.
+    const decimal = await llano([
+      ...home,
+      'schema-impact',
+      '--dataset',
+      'trec',
+      '--columns',
+      'band:VARCHAR,trec:DECIMAL(10,2),antenna:VARCHAR',
+    ]);
+    expect(decimal.code, decimal.err).toBe(0);
+    expect(decimal.out).toMatch(/by_band_recipe\s+by_band\s+ok\s+~band\n/);
     const converted = await llano([...home, 'recipe', 'convert-to-sql', 'by_band_recipe']);
     expect(converted.code, converted.err).toBe(0);
     const show = await llano([...home, '--json', 'recipe', 'show', 'by_band_recipe']);
@@ -96,5 +107,33 @@ describe('llano CLI: visual recipes', () => {
     expect(list.out).toMatch(/split_by_band\s+split\s+trec\s+band3,other_bands/);
     const sql = await llano([...home, 'recipe', 'sql', 'split_by_band']);
     expect(sql.out).toMatch(/-- output band3\n/);
+  });
+
+  it('creates a visual recipe from --param flags: its settings go into its params', async () => {
+    const created = await llano([
+      ...home,
+      'recipe',
+      'create',
+      'by_band_flags',
+      '--type',
+      'group',
+      '--input',
+      'trec',
+      '--output',
+      'by_band_flags',
+      '--param',
+      'keys=band',
+      '--param',
+      'aggregations=[{"column":"trec","agg":"max","as":"trec_max"}]',
+    ]);
+    expect(created.code, created.err).toBe(0);
+    expect((await llano([...home, 'build', 'by_band_flags'])).out).toMatch(/succeeded/);
+    const head = await llano([...home, '--json', 'dataset', 'head', 'by_band_flags']);
+    expect(parseJson<{ rows: unknown[][] }>(head.out).rows).toEqual(
+      expect.arrayContaining([
+        [3, 36.5],
+        [6, 55],
+      ]),
+    );
   });
 });

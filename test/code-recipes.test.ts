@@ -510,6 +510,42 @@ ${copy}`;
     await healthy();
   }, 120_000);
 
+  it('confines R code to its folder: writes, reads and listings outside and other programs fail the build, the previous version stays', async () => {
+    const outside = path.join(tmpdir(), `llano-escape-${process.pid}-${Date.now()}-r`);
+    // A file of the workspace outside the run's folder (another project's data, the catalog…).
+    const secret = path.join(s.home, `SECRET-${process.pid}.txt`);
+    writeFileSync(secret, 'not for recipes\n');
+    await codeRecipe(
+      'escape_r',
+      'r',
+      'run <- function(inputs, output, variables, log) {\n  output$write(data.frame(id = c(1, 2, 3)))\n}\n',
+    );
+    const first = await build('escape_r_out');
+    expect(first.status, await jobLog(first)).toBe('succeeded');
+    const q = JSON.stringify;
+    const escapes: [string, RegExp][] = [
+      [`writeLines("x", ${q(outside)})`, /cannot open file .*Permission denied/],
+      [`system(${q(`echo x > ${outside}`)})`, /system\(\): R code may not run other programs/],
+      [`system2("touch", ${q(outside)})`, /system2\(\): R code may not run other programs/],
+      [`print(readLines(${q(secret)}))`, /cannot open file .*Permission denied/],
+      [`print(list.files(${q(s.home)}, recursive = TRUE))`, /list\.files\(\): R code may read only its own folder/],
+    ];
+    for (const [line, message] of escapes) {
+      await codeRecipe(
+        'escape_r',
+        'r',
+        `run <- function(inputs, output, variables, log) {\n  ${line}\n  output$write(data.frame(id = 9))\n}\n`,
+      );
+      const f = await failedBuild('escape_r');
+      expect(f.error, line).toMatch(/recipe failed/);
+      expect(f.log, line).toMatch(message);
+      expect(existsSync(outside), line).toBe(false);
+      expect((await rowsOf('escape_r_out')).rows, line).toEqual([[1], [2], [3]]);
+    }
+    rmSync(secret);
+    await healthy();
+  }, 180_000);
+
   it('imports project library files in each language', async () => {
     const files = {
       'bands.py': 'KEEP = ["B3", "B6"]\n',

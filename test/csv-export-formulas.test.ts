@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXPORT_FORMATS } from '../web/src/lib/export-formats.js';
 import { llano } from './support/cli.js';
 import { startTestServer, type TestServer } from './support/llano-server.js';
 
@@ -43,6 +44,23 @@ describe('CSV exports neutralise formula cells', () => {
     ]);
     const bad = await s.call('GET', `${P}/datasets/notes/data?format=csv&formulas=run`, { token: s.adminToken });
     expect(bad.status).toBe(400);
+  });
+
+  it('the web download menu offers both CSVs: formulas escaped, and formulas kept', async () => {
+    const csvs = EXPORT_FORMATS.filter((f) => f.query.startsWith('format=csv'));
+    expect(csvs.map((f) => f.label)).toEqual(['CSV', 'CSV, formulas kept (not for spreadsheets)']);
+    const notes: string[][] = [];
+    for (const f of csvs) {
+      const r = await fetch(`${s.url}${P}/datasets/notes/data?${f.query}&sort=id`, {
+        headers: { authorization: `Bearer ${s.adminToken}` },
+      });
+      expect(r.status).toBe(200);
+      notes.push(lines(await r.text()).map((l) => l.split(',')[1]));
+    }
+    expect(notes).toEqual([
+      ['note', "'=cmd|' /C calc'!A0", "'@SUM(A1)", "'-x", 'plain'],
+      ['note', "=cmd|' /C calc'!A0", '@SUM(A1)', '-x', 'plain'],
+    ]);
   });
 
   it('the CLI download does the same, --keep-formulas keeps them', async () => {

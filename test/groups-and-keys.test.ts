@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApiError } from './support/api-types.js';
 import { llano } from './support/cli.js';
 import { startTestServer, type TestServer } from './support/llano-server.js';
 
@@ -87,7 +88,25 @@ describe('groups, fine rights and API keys', () => {
     expect(read.status).toBe(201);
     expect(read.body.scopes).toEqual(['read']);
     expect((await s.call('GET', `${P}/datasets/obs`, { token: read.body.key })).status).toBe(200);
-    expect((await s.call('PUT', `${P}/variables`, { token: read.body.key, body: { x: '1' } })).status).toBe(403);
+    const refused = await s.call<ApiError>('PUT', `${P}/variables`, { token: read.body.key, body: { x: '1' } });
+    expect(refused.status).toBe(403);
+    // The key limits the caller, not their role: the message names the key's scope.
+    const keyWording = 'This API key is limited to reading; this needs writer: use a key with the write scope';
+    expect(refused.body.error.message).toBe(keyWording);
+    const adminRead = await s.call<{ key: string }>('POST', '/api/api-keys', {
+      token: admin,
+      body: { name: 'admin-read', scopes: ['read'] },
+    });
+    const adminRefused = await s.call<ApiError>('PUT', `${P}/variables`, {
+      token: adminRead.body.key,
+      body: { x: '1' },
+    });
+    expect([adminRefused.status, adminRefused.body.error.message]).toEqual([403, keyWording]);
+    const noRun = await s.call<ApiError>('POST', `${P}/scenarios/noop/run`, { token: read.body.key });
+    expect([noRun.status, noRun.body.error.message]).toEqual([
+      403,
+      'This API key is limited to reading; run-scenarios needs a key with the run scope',
+    ]);
     // A key cannot make a key that reaches further than itself.
     const wider = await s.call('POST', '/api/api-keys', {
       token: read.body.key,

@@ -128,6 +128,7 @@ describe('versions written outside a build by processes on other hosts (SQLite c
       interruptedJobs: 0,
       interruptedVersions: 1,
       interruptedRuns: 0,
+      interruptedImports: 0,
     });
     expect((await versionRow(server, stale.id)).status).toBe('failed');
     expect(existsSync(stale.file)).toBe(false);

@@ -3,6 +3,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveSource } from '../src/datasets/datasets.js';
+import { dashboardExportHtml } from '../src/insights/dashboard-export.js';
+import { startWorkspace } from '../src/app/start-workspace.js';
+import { LOCAL_ADMIN } from '../src/catalog/access.js';
+import { chartSizesSeen } from '../src/insights/chart-sizes-seen.js';
+import { dashboardData } from '../src/insights/dashboard-data.js';
+import { parsePictureSizes, picturesDrawn } from '../src/insights/tile-pictures.js';
+import { tilesWarmed } from '../src/insights/tile-warmer.js';
 import { llano } from './support/cli.js';
 import { startTestServer, type TestServer } from './support/llano-server.js';
 import { decodePng } from './support/png.js';
@@ -362,6 +369,56 @@ describe('chart data against independent aggregations', () => {
     expect(d.ignoredFilters).toEqual(['antenna']);
   });
 
+  it('pivot table: values of a column become columns, as an independent SQL PIVOT finds them (nulls included)', async () => {
+    const table = async (id: string, spec: Record<string, unknown>) => {
+      await ok(
+        s.call('POST', `${P}/insights`, {
+          token: writer,
+          body: { id, name: id, type: 'table', dataset: 'obs', table: spec },
+        }),
+        201,
+      );
+      return ok(s.call<Data & { pivotColumnsLeftOut?: number }>('GET', `${P}/insights/${id}/data`, { token: reader }));
+    };
+    // Sum of trec per band (rows), one column per n (1…7 and null); band 6 has no trec (null sums).
+    const wide = await table('pivot_n', {
+      groupBy: [{ column: 'band' }],
+      pivot: { column: 'n' },
+      measures: [{ column: 'trec', agg: 'sum' }],
+    });
+    const names = (await sql(`SELECT DISTINCT n FROM {t} ORDER BY n NULLS LAST`)).map((r) =>
+      r[0] === null ? '(null)' : String(r[0] as number),
+    );
+    expect(wide.columns).toEqual(['band', ...names]);
+    expect(wide.pivotColumnsLeftOut).toBeUndefined();
+    const pivoted = await sql(
+      `SELECT band, ${names.map((n) => `"${n}"`).join(', ')} FROM (PIVOT (SELECT band, coalesce(CAST(n AS VARCHAR), '(null)') AS n, trec FROM {t}) ON n USING sum(trec) GROUP BY band)`,
+    );
+    const byBand = (rows: unknown[][]) => [...rows].sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+    close(byBand(wide.rows), byBand(pivoted));
+
+    // Capped: the first 3 values of n in order (1, 2, 3), the other 4 (5, 6, 7, null) counted as left out.
+    const capped = await table('pivot_capped', {
+      groupBy: [{ column: 'band' }],
+      pivot: { column: 'n', maxColumns: 3 },
+    });
+    expect(capped.columns).toEqual(['band', '1', '2', '3']);
+    expect(capped.pivotColumnsLeftOut).toBe(4);
+    // A pivot column beside three group-by columns is refused, naming the rule.
+    const refused = await s.call('POST', `${P}/insights`, {
+      token: writer,
+      body: {
+        id: 'pivot_bad',
+        name: 'bad',
+        type: 'table',
+        dataset: 'obs',
+        table: { groupBy: [{ column: 'band' }, { column: 'ts' }, { column: 'trec' }], pivot: { column: 'n' } },
+      },
+    });
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(refused.body)).toMatch(/at most 2 group-by columns beside a pivot column/);
+  });
+
   it('a bad spec is a 400 naming the field; an unknown column names the columns there are', async () => {
     const noX = await s.call<{ error: { message: string } }>('POST', `${P}/insights`, {
       token: writer,
@@ -390,6 +447,143 @@ describe('chart data against independent aggregations', () => {
       },
     });
     expect(injection.status).toBe(400);
+  });
+});
+
+describe('columns an insight names', () => {
+  type Refusal = { error: { message: string } };
+  const save = (body: Record<string, unknown>) =>
+    s.call<Refusal>('POST', `${P}/insights`, { token: writer, body: { name: String(body.id), ...body } });
+
+  it('refuses at save a chart, table or metric tile naming a column (or metric) the dataset lacks', async () => {
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [
+        {
+          id: 'gone_y',
+          type: 'chart',
+          dataset: 'obs',
+          chart: { kind: 'bar', x: { column: 'band' }, y: [{ agg: 'avg', column: 'trec_k' }] },
+        },
+        /^Unknown column "trec_k" in y; the dataset has band, trec, ts, n$/,
+      ],
+      [
+        {
+          id: 'gone_filter',
+          type: 'chart',
+          dataset: 'obs',
+          chart: { kind: 'kpi', filters: [{ column: 'antenna', op: 'eq', value: 'DA41' }] },
+        },
+        /^Unknown column "antenna" in filters; the dataset has band, trec, ts, n$/,
+      ],
+      [{ id: 'gone_table', type: 'table', dataset: 'obs', table: { columns: ['band', 'tsys'] } }, /"tsys" in table/],
+      [
+        { id: 'gone_pivot', type: 'table', dataset: 'obs', table: { groupBy: [{ column: 'pad' }] } },
+        /"pad" in groupBy/,
+      ],
+      [
+        { id: 'gone_metric', type: 'metric', dataset: 'obs', metric: 'mean.tsys' },
+        /^metric: metric mean.tsys reads column tsys, which dataset obs does not have \(columns: band, trec, ts, n\)$/,
+      ],
+      [
+        { id: 'no_metric', type: 'metric', dataset: 'obs', metric: 'row_count' },
+        /there is no metric row_count in dataset obs \(its metrics: records, /,
+      ],
+    ];
+    for (const [body, message] of cases) {
+      const r = await save(body);
+      expect(r.status, String(body.id)).toBe(400);
+      expect(r.body.error.message).toMatch(message);
+      expect((await s.call('GET', `${P}/insights/${String(body.id)}`, { token: reader })).status).toBe(404);
+    }
+    expect((await save({ id: 'records_tile', type: 'metric', dataset: 'obs', metric: 'mean.trec' })).status).toBe(201);
+  });
+
+  it('a tile whose column went away with a new version says which, and which columns there are', async () => {
+    expect((await s.upload(`${P}/datasets/shrinking/upload`, 'a,b\n1,2\n', 'shrinking.csv')).status).toBe(201);
+    const tiles = [
+      {
+        id: 'shrink_chart',
+        type: 'chart',
+        dataset: 'shrinking',
+        chart: { kind: 'bar', x: { column: 'a' }, y: [{ agg: 'sum', column: 'b' }] },
+      },
+      { id: 'shrink_table', type: 'table', dataset: 'shrinking', table: { columns: ['a', 'b'] } },
+    ];
+    for (const t of tiles) expect((await save(t)).status).toBe(201);
+    expect((await s.upload(`${P}/datasets/shrinking/upload`, 'a,c\n1,3\n', 'shrinking.csv')).status).toBe(201);
+    for (const t of tiles) {
+      const r = await s.call<Refusal>('GET', `${P}/insights/${t.id}/data`, { token: reader });
+      expect(r.status).toBe(400);
+      expect(r.body.error.message).toMatch(/^Unknown column "b" in (y|table); the dataset has a, c$/);
+    }
+  });
+});
+
+describe('check and scenario insights', () => {
+  it('check: the latest outcome of each check of the dataset, as the checks’ own run found them', async () => {
+    await ok(
+      s.call('PUT', `${P}/datasets/obs/checks`, {
+        token: writer,
+        body: {
+          checks: [
+            { type: 'not-null', column: 'trec' },
+            { type: 'metric-bounds', metric: 'records', error: { min: 1 } },
+          ],
+        },
+      }),
+    );
+    const run = await ok(
+      s.call<{ results: { check: string; outcome: string }[] }>('POST', `${P}/datasets/obs/checks/run`, {
+        token: writer,
+      }),
+    );
+    await ok(
+      s.call('POST', `${P}/insights`, {
+        token: writer,
+        body: { id: 'obs_checks', name: 'Checks of obs', type: 'check', dataset: 'obs' },
+      }),
+      201,
+    );
+    const data = await ok(s.call<Data>('GET', `${P}/insights/obs_checks/data`, { token: reader }));
+    expect(data.columns).toEqual(['check', 'outcome', 'message', 'value', 'runAt']);
+    expect(Object.fromEntries(data.rows.map((r) => [r[0], r[1]]))).toEqual(
+      Object.fromEntries(run.results.map((r) => [r.check, r.outcome])),
+    );
+    // The null trec values fail the not-null check; the row count is within its bounds.
+    expect(new Set(data.rows.map((r) => r[1]))).toEqual(new Set(['ERROR', 'OK']));
+  });
+
+  it('scenario: its last runs, oldest first, with their outcomes', async () => {
+    await ok(
+      s.call('POST', `${P}/scenarios`, {
+        token: writer,
+        body: { id: 'nightly', triggers: [{ type: 'manual' }], steps: [{ type: 'noop' }] },
+      }),
+      201,
+    );
+    const runIds: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const started = await ok(s.call<{ runId: string }>('POST', `${P}/scenarios/nightly/run`, { token: writer }), 202);
+      runIds.push(started.runId);
+      await expect
+        .poll(
+          async () =>
+            (await s.call<{ outcome: string | null }>('GET', `${P}/scenario-runs/${started.runId}`, { token: reader }))
+              .body.outcome,
+          { timeout: 60_000, interval: 100 },
+        )
+        .toBe('SUCCESS');
+    }
+    await ok(
+      s.call('POST', `${P}/insights`, {
+        token: writer,
+        body: { id: 'nightly_runs', name: 'Nightly runs', type: 'scenario', scenario: 'nightly' },
+      }),
+      201,
+    );
+    const data = await ok(s.call<Data>('GET', `${P}/insights/nightly_runs/data`, { token: reader }));
+    expect(data.columns).toEqual(['run', 'outcome', 'startedAt', 'durationMs']);
+    expect(data.rows.map((r) => [r[0], r[1]])).toEqual(runIds.map((id) => [id, 'SUCCESS']));
   });
 });
 
@@ -497,6 +691,129 @@ describe('cache, history, permissions', () => {
     expect(beyond.body.error.message).toMatch(/page: dashboard pages has 2 page\(s\); asked for 3/);
     expect((await s.call('GET', `${P}/dashboards/pages/data`, { token: outsider })).status).toBe(404);
   });
+
+  it("carries a page's charts drawn as SVG at the sizes the browser sent; the tiles' data unchanged", async () => {
+    type Picture = { svg: string; width: number; height: number };
+    type PageData = { tiles: Record<string, Data>; pictures?: Record<string, Picture> };
+    const body = (id: string, type: string, extra: Record<string, unknown>) => ({ id, name: id, type, ...extra });
+    const chart = { kind: 'bar', x: { column: 'band' }, y: [{ agg: 'count' }] };
+    await ok(
+      s.call('POST', `${P}/insights`, { token: writer, body: body('pic_bar', 'chart', { dataset: 'obs', chart }) }),
+      201,
+    );
+    await ok(
+      s.call('POST', `${P}/insights`, { token: writer, body: body('pic_text', 'text', { text: '# Notes' }) }),
+      201,
+    );
+    const tiles = ['pic_bar', 'pic_text'].map((insight, i) => ({ insight, x: 0, y: 4 * i, w: 6, h: 4 }));
+    await ok(
+      s.call('POST', `${P}/dashboards`, {
+        token: writer,
+        body: { id: 'pictured', name: 'Pictured', pages: [{ title: 'one', tiles }] },
+      }),
+      201,
+    );
+    const url = `${P}/dashboards/pictured/data`;
+    const plain = await ok(s.call<PageData>('GET', url, { token: reader }));
+    expect(plain.pictures).toBeUndefined();
+    const sizes = 'pic_bar:300x150,pic_text:300x150,not_on_page:40x40';
+    // Not drawn yet: the answer does not wait for them (the browser draws those tiles live)…
+    const first = await ok(s.call<PageData>('GET', `${url}?sizes=${sizes}`, { token: reader }));
+    expect(first.tiles).toEqual(plain.tiles);
+    expect(first.pictures).toEqual({});
+    // …they are drawn in the background, for the next visit.
+    await picturesDrawn(s.ws);
+    const drawn = await ok(s.call<PageData>('GET', `${url}?sizes=${sizes}`, { token: reader }));
+    expect(drawn.tiles).toEqual(plain.tiles);
+    // The chart only: a text tile draws no chart, an insight not on the page is not read.
+    expect(Object.keys(drawn.pictures!)).toEqual(['pic_bar']);
+    const bar = drawn.pictures!.pic_bar;
+    expect(bar).toMatchObject({ width: 300, height: 150 });
+    expect(bar.svg).toMatch(/^<svg width="300" height="150"/);
+    // One bar per band of the data (4 bands and the null one), each a filled path of the series.
+    const counts = plain.tiles.pic_bar.rows.length;
+    expect(bar.svg.match(/<path d="[^"]+" fill="#5070dd" ecmeta_series_index="0"/g)).toHaveLength(counts);
+    // Filtered data is another picture; the same request again, the same one.
+    const filteredUrl = `${url}?sizes=${sizes}&filters=band:eq:3`;
+    expect((await ok(s.call<PageData>('GET', filteredUrl, { token: reader }))).pictures).toEqual({});
+    await picturesDrawn(s.ws);
+    const filtered = await ok(s.call<PageData>('GET', filteredUrl, { token: reader }));
+    expect(filtered.pictures!.pic_bar.svg).not.toBe(bar.svg);
+    expect((await ok(s.call<PageData>('GET', `${url}?sizes=${sizes}`, { token: reader }))).pictures).toEqual(
+      drawn.pictures,
+    );
+    const bad = await s.call<{ error: { message: string } }>('GET', `${url}?sizes=pic_bar:300`, { token: reader });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/sizes: "pic_bar:300" is not insight:WIDTHxHEIGHT/);
+  });
+
+  it("keeps a page's pictures across a restart, and draws them after a new version at the sizes last seen", async () => {
+    type Picture = { svg: string; width: number; height: number };
+    type PageData = { tiles: Record<string, Data>; pictures?: Record<string, Picture> };
+    // A dataset of its own: a new version of it leaves the other tests' data alone.
+    expect((await s.upload(`${P}/datasets/ahead/upload`, CSV, 'ahead.csv')).status).toBe(201);
+    const chart = { kind: 'bar', x: { column: 'band' }, y: [{ agg: 'count' }] };
+    await ok(
+      s.call('POST', `${P}/insights`, {
+        token: writer,
+        body: { id: 'ahead_bar', name: 'ahead_bar', type: 'chart', dataset: 'ahead', chart },
+      }),
+      201,
+    );
+    const tiles = [{ insight: 'ahead_bar', x: 0, y: 0, w: 6, h: 4 }];
+    const dashboard = { id: 'ahead', name: 'Ahead', pages: [{ title: 'one', tiles }] };
+    await ok(s.call('POST', `${P}/dashboards`, { token: writer, body: dashboard }), 201);
+    const url = `${P}/dashboards/ahead/data?sizes=ahead_bar:320x160,not_on_page:40x40`;
+    expect((await ok(s.call<PageData>('GET', url, { token: reader }))).pictures).toEqual({});
+    await picturesDrawn(s.ws);
+    const drawn = await ok(s.call<PageData>('GET', url, { token: reader }));
+    expect(drawn.pictures!.ahead_bar).toMatchObject({ width: 320, height: 160 });
+    // The sizes of the page's own charts are kept for the tile warmer; a filtered page's are not.
+    expect(await chartSizesSeen(s.ws, 'DASH', 'ahead_bar')).toEqual([{ width: 320, height: 160 }]);
+    expect(await chartSizesSeen(s.ws, 'DASH', 'not_on_page')).toEqual([]);
+    await ok(s.call('GET', `${P}/dashboards/ahead/data?sizes=ahead_bar:500x200&filters=band:eq:3`, { token: reader }));
+    expect(await chartSizesSeen(s.ws, 'DASH', 'ahead_bar')).toEqual([{ width: 320, height: 160 }]);
+
+    // Another server over the same home (a restart): the picture is there at the first request.
+    const restarted = await startWorkspace(s.ws.config);
+    try {
+      const sizes = parsePictureSizes('ahead_bar:320x160');
+      const page = await dashboardData(restarted.ws, LOCAL_ADMIN, 'DASH', 'ahead', { sizes });
+      expect(page.pictures).toEqual(drawn.pictures);
+    } finally {
+      await restarted.close();
+    }
+
+    // A new version: the warmer computes the tile and draws its picture before anyone asks.
+    const more = CSV + '3,30.0,2024-01-07 00:00:00+00,8\n3,31.0,2024-01-07 01:00:00+00,9\n';
+    expect((await s.upload(`${P}/datasets/ahead/upload`, more, 'ahead.csv')).status).toBe(201);
+    await tilesWarmed(s.ws);
+    await picturesDrawn(s.ws);
+    const after = await ok(s.call<PageData>('GET', url, { token: reader }));
+    expect(after.tiles.ahead_bar.rows).not.toEqual(drawn.tiles.ahead_bar.rows);
+    expect(after.pictures!.ahead_bar.svg).toMatch(/^<svg width="320" height="160"/);
+    expect(after.pictures!.ahead_bar.svg).not.toBe(drawn.pictures!.ahead_bar.svg);
+
+    // A browser that drew the page live at other sizes tells them: drawn now, there at the next visit.
+    const told = { page: 1, sizes: 'ahead_bar:360x150' };
+    const path = `${P}/dashboards/ahead/sizes`;
+    await ok(s.call('POST', path, { token: reader, body: told }), 204);
+    expect(await chartSizesSeen(s.ws, 'DASH', 'ahead_bar')).toEqual([{ width: 360, height: 150 }]);
+    await picturesDrawn(s.ws);
+    const next = await ok(s.call<PageData>('GET', `${P}/dashboards/ahead/data?sizes=${told.sizes}`, { token: reader }));
+    expect(next.pictures!.ahead_bar.svg).toMatch(/^<svg width="360" height="150"/);
+    expect((await s.call('POST', path, { token: outsider, body: told })).status).toBe(404);
+    const bad = await s.call<{ error: { message: string } }>('POST', path, {
+      token: reader,
+      body: { page: 1, sizes: 'ahead_bar:360' },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/sizes: "ahead_bar:360" is not insight:WIDTHxHEIGHT/);
+
+    // A deleted dashboard's sizes are forgotten: its charts are no longer drawn ahead.
+    await ok(s.call('DELETE', `${P}/dashboards/ahead`, { token: writer }), 204);
+    expect(await chartSizesSeen(s.ws, 'DASH', 'ahead_bar')).toEqual([]);
+  });
 });
 
 describe('export and CLI', () => {
@@ -581,6 +898,116 @@ describe('export and CLI', () => {
     expect(pdf.length).toBeGreaterThan(5_000);
     expect(pdf.toString('latin1').match(/\/Type\s*\/Page\b/g)?.length).toBe(2);
     expect((await s.call('GET', `${P}/dashboards/shift/export?format=png&page=3`, { token: reader })).status).toBe(400);
+  }, 120_000);
+
+  it('exports small multiples laid out inside their tile: one small chart per facet value', async () => {
+    await ok(
+      s.call('POST', `${P}/insights`, {
+        token: writer,
+        body: {
+          id: 'facets',
+          name: 'Count by n per band',
+          type: 'chart',
+          dataset: 'obs',
+          chart: { kind: 'bar', x: { column: 'n' }, facet: { column: 'band' }, y: [{ agg: 'count' }] },
+        },
+      }),
+      201,
+    );
+    const tile = { insight: 'facets', x: 0, y: 0, w: 6, h: 4 };
+    await ok(
+      s.call('POST', `${P}/dashboards`, {
+        token: writer,
+        body: { id: 'facets', name: 'Facets', pages: [{ title: 'Bands', tiles: [tile] }], filters: [] },
+      }),
+      201,
+    );
+    // The option drawn: four facets (bands 3, 6, 7 and null) in a 2 × 2 grid, each on its own axes.
+    const user = (await s.ws.catalog.users.findByUsername('dreader'))!;
+    const principal = { userId: user.id, username: user.username, isAdmin: false, via: 'token' as const };
+    const { html } = await dashboardExportHtml(s.ws, principal, 'DASH', 'facets', { format: 'png' });
+    const [option] = JSON.parse(/<script type="application\/json" id="charts">(.*?)<\/script>/s.exec(html)![1]) as {
+      grid: unknown[];
+      title: { text: string }[];
+      series: { xAxisIndex: number }[];
+    }[];
+    expect(option.grid).toHaveLength(4);
+    expect(option.title.map((t) => t.text).sort()).toEqual(['(null)', '3', '6', '7']);
+    expect(new Set(option.series.map((one) => one.xAxisIndex))).toEqual(new Set([0, 1, 2, 3]));
+
+    const png = await fetch(`${s.url}${P}/dashboards/facets/export?format=png`, {
+      headers: { authorization: `Bearer ${reader}` },
+    });
+    expect(png.status).toBe(200);
+    const image = decodePng(Buffer.from(await png.arrayBuffer()));
+    const coloured = (x: number, y: number) => {
+      const [r, g, b] = image.pixel(x, y);
+      return Math.max(r, g, b) - Math.min(r, g, b) > 80;
+    };
+    const points: { x: number; y: number }[] = [];
+    for (let y = 0; y < image.height; y++)
+      for (let x = 0; x < image.width; x++) if (coloured(x, y)) points.push({ x, y });
+    const top = Math.min(...points.map((p) => p.y));
+    const bottom = Math.max(...points.map((p) => p.y));
+    const right = Math.max(...points.map((p) => p.x));
+    // Inside the tile: a quarter of the 1280 px page wide (6 of 24 columns), 4 rows of 40 px high.
+    expect(right).toBeLessThan(16 + 1248 / 4);
+    expect(bottom - top).toBeLessThan(4 * 40 + 3 * 8);
+    // Two rows of small charts: a band across the tile without bars between them (one chart's
+    // tallest bar would run from the top of the bars to their baseline).
+    const rowsWithBars = new Set(points.map((p) => p.y));
+    const gaps = Array.from({ length: bottom - top }, (_, i) => top + i).filter((y) => !rowsWithBars.has(y));
+    expect(gaps.length).toBeGreaterThan(8);
+    // Bars on both halves of the tile.
+    expect(points.some((p) => p.x < 16 + 1248 / 8)).toBe(true);
+    expect(points.some((p) => p.x > 16 + 1248 / 8)).toBe(true);
+  }, 120_000);
+
+  it('heads each exported page with the dashboard, the page, the filters, the export time and the data versions', async () => {
+    // The PNG: above the tiles, a header band closed by a rule across the page, with its four lines of text.
+    const png = await fetch(`${s.url}${P}/dashboards/shift/export?format=png&filters=band:in:1|2`, {
+      headers: { authorization: `Bearer ${reader}` },
+    });
+    expect(png.status).toBe(200);
+    const image = decodePng(Buffer.from(await png.arrayBuffer()));
+    const dark = (x: number, y: number) => Math.max(...image.pixel(x, y).slice(0, 3)) < 110;
+    const darkShare = (y: number) => {
+      let count = 0;
+      for (let x = 16; x < image.width - 16; x++) if (dark(x, y)) count++;
+      return count / (image.width - 32);
+    };
+    const rule = Array.from({ length: 160 }, (_, y) => y).find((y) => darkShare(y) > 0.95);
+    expect(rule, 'a rule under the header').toBeDefined();
+    let lines = 0;
+    for (let y = 0, inText = false; y < rule!; y++) {
+      const text = darkShare(y) > 0.002;
+      if (text && !inText) lines++;
+      inText = text;
+    }
+    expect(lines).toBe(4);
+
+    // Its text, as the page printed into the PNG and the PDF.
+    const user = (await s.ws.catalog.users.findByUsername('dreader'))!;
+    const principal = { userId: user.id, username: user.username, isAdmin: false, via: 'token' as const };
+    const { html } = await dashboardExportHtml(s.ws, principal, 'DASH', 'shift', {
+      format: 'pdf',
+      filters: [{ column: 'band', op: 'in', values: ['1', '2'] }],
+      now: new Date('2026-12-07T08:05:00Z'),
+    });
+    const headers = [...html.matchAll(/<header class="export-header">(.*?)<\/header>/g)].map((m) =>
+      m[1]
+        .replace(/<[^>]+>/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim(),
+    );
+    expect(headers).toHaveLength(2);
+    expect(headers[0]).toMatch(
+      /^Shift report Page Receivers Filters band in 1, 2 Exported 2026-12-07 08:05 UTC · data: obs of \d{4}-\d\d-\d\d \d\d:\d\d UTC$/,
+    );
+    // The notes page reads no dataset: no data versions to name.
+    expect(headers[1]).toBe('Shift report Page Notes Filters band in 1, 2 Exported 2026-12-07 08:05 UTC');
+    const unfiltered = await dashboardExportHtml(s.ws, principal, 'DASH', 'shift', { format: 'png' });
+    expect(unfiltered.html).toContain('<span class="label">Filters</span> no filters');
   }, 120_000);
 
   it('llano insight create, list, data and delete; llano dashboard list and show', async () => {

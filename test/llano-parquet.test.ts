@@ -205,6 +205,52 @@ print(json.dumps(out))
     });
   });
 
+  it('decodes RLE and bit-packed runs in any mix, at any bit width, as definition levels and as codes', () => {
+    // Streams built value by value in Python (long and short runs, multi-byte run headers, a
+    // count ending inside a run), decoded by the whole-array decoder and compared with the values.
+    const script = `
+import json, random, sys
+sys.path.insert(0, ${JSON.stringify(HARNESS)})
+import numpy as np
+import llano_parquet as lp
+def varint(n):
+    out = bytearray()
+    while n >= 0x80:
+        out.append((n & 0x7F) | 0x80)
+        n >>= 7
+    out.append(n)
+    return bytes(out)
+rng = random.Random(7)
+failures = []
+for trial in range(400):
+    width = rng.choice([0, 1, 1, 2, 3, 7, 8, 12, 16, 20, 31])
+    data, values = bytearray(b'..'), []
+    packed_share = rng.random()
+    for _ in range(rng.randint(1, 30)):
+        if width and rng.random() < packed_share:
+            groups = rng.choice([1, 2, 17, 300])
+            run = [rng.randrange(1 << width) for _ in range(groups * 8)]
+            bits = sum(v << (k * width) for k, v in enumerate(run))
+            data += varint(groups << 1 | 1) + bits.to_bytes(groups * width, 'little')
+        else:
+            n = rng.choice([1, 8, 63, 64, 5000])
+            v = rng.randrange(1 << width) if width else 0
+            run = [v] * n
+            data += varint(n << 1) + v.to_bytes((width + 7) // 8, 'little')
+        values += run
+    count = rng.randint(1, len(values))
+    codes = lp._hybrid(bytes(data), 2, len(data), width, count)
+    ok = codes.dtype == np.int32 and codes.tolist() == values[:count]
+    if width == 1:
+        levels = lp._defined(bytes(data), 2, len(data), count)
+        ok = ok and levels.dtype == bool and levels.tolist() == [v == 1 for v in values[:count]]
+    if not ok:
+        failures.append([trial, width])
+print(json.dumps(failures))
+`;
+    expect(JSON.parse(execFileSync(PYTHON, ['-c', script], { encoding: 'utf8' }))).toEqual([]);
+  });
+
   it('refuses what it does not carry, so that the caller falls back to CSV', async () => {
     const input = path.join(dir, 'zstd.parquet');
     await conn.run(`COPY (SELECT * FROM source LIMIT 10) TO '${input}' (FORMAT parquet, COMPRESSION zstd)`);

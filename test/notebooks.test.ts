@@ -201,6 +201,37 @@ describe('notebooks', () => {
     expect(syntax).toMatchObject({ type: 'error', name: 'SyntaxError' });
   }, 60_000);
 
+  it('imports the project library files in Python and TypeScript cells as code recipes do, as they are now; no file outside', async () => {
+    const library = (name: string, content: string) =>
+      ok(s.call('POST', `${P}/libraries`, { token: writer, body: { name, content } }), 201);
+    const replace = (name: string, content: string) =>
+      ok(s.call('PUT', `${P}/libraries/${name}`, { token: writer, body: { name, content } }));
+    await library('helpers.py', 'def triple(x):\n    return 3 * x\n');
+    await library('helpers_ts.ts', 'export const triple = (x: number): number => 3 * x;\n');
+    // A file of the workspace outside the notebook's folder (here: next to the project folders).
+    writeFileSync(path.join(s.home, 'data', 'outside.ts'), "export const secret = 'outside';\n");
+    await create({
+      id: 'libs',
+      name: 'Libraries',
+      cells: [
+        { type: 'python', source: 'from helpers import triple\ntriple(14)' },
+        { type: 'typescript', source: 'import { triple } from "./lib/helpers_ts.ts";\ntriple(14)' },
+        { type: 'python', source: 'import importlib, helpers\nimportlib.reload(helpers)\nhelpers.triple(14)' },
+        { type: 'typescript', source: 'import { secret } from "../../../outside.ts";\nsecret' },
+      ],
+    });
+    expect(texts((await run('libs', 0)).outputs)).toEqual(['42']);
+    expect(texts((await run('libs', 1)).outputs)).toEqual(['42']);
+    // A changed library: the files are rewritten; the next import (TypeScript) or reload (Python) sees it.
+    await replace('helpers.py', 'def triple(x):\n    return 4 * x\n');
+    await replace('helpers_ts.ts', 'export const triple = (x: number): number => 4 * x;\n');
+    expect(texts((await run('libs', 2)).outputs)).toEqual(['56']);
+    expect(texts((await run('libs', 1)).outputs)).toEqual(['56']);
+    const outside = (await run('libs', 3)).outputs[0];
+    expect(outside).toMatchObject({ type: 'error', name: 'ImportError' });
+    expect(JSON.stringify(outside)).toContain("outside the notebook's folder");
+  }, 120_000);
+
   /** Follows a session's cell events over HTTP (as the page does); resolves once the server follows it. */
   async function follow(id: string, session: string) {
     const events = await followEvents(`${s.url}${P}/notebooks/${id}/events?session=${session}`, writer);
@@ -324,6 +355,8 @@ describe('notebooks', () => {
         { type: 'python', source: "'kept' in globals()" },
         { type: 'typescript', source: 'tsKept + 1' },
         { type: 'typescript', source: "console.log('waiting');\nawait new Promise((r) => setTimeout(r, 600_000));" },
+        { type: 'typescript', source: "console.log('spinning');\nwhile (true) {}" },
+        { type: 'typescript', source: "await null;\nconsole.log('stuck');\nwhile (true) {}" },
       ],
     });
     await run('stubborn', 0, { session: 'c' });
@@ -340,14 +373,27 @@ describe('notebooks', () => {
       expect(texts((await run('stubborn', 3, { session: 'c' })).outputs)).toEqual(['False']);
       expect(texts((await run('stubborn', 4, { session: 'c' })).outputs)).toEqual(['2']);
 
-      // A TypeScript cell cannot be stopped inside its process: its kernel restarts, the Python one stays.
+      // A TypeScript cell is stopped inside its kernel, whether it waits or loops: its variables stay.
       await run('stubborn', 0, { session: 'c' });
-      const ts = run('stubborn', 5, { session: 'c' });
-      await events.next(printed('waiting'));
+      for (const [index, line] of [
+        [5, 'waiting'],
+        [6, 'spinning'],
+      ] as const) {
+        const ts = run('stubborn', index, { session: 'c' });
+        await events.next(printed(line));
+        expect(await interrupt('stubborn', 'c')).toEqual({ stopped: 1, restarted: [] });
+        const tsOutputs = (await ts).outputs;
+        expect(tsOutputs[0]).toEqual({ type: 'text', text: `${line}\n`, stream: 'stdout' });
+        expect(tsOutputs[1]).toMatchObject({ type: 'error', name: 'Interrupted' });
+        expect(texts((await run('stubborn', 4, { session: 'c' })).outputs)).toEqual(['2']);
+      }
+      // One that loops without yielding after an await holds its process: the kernel restarts, the Python one stays.
+      const stuck = run('stubborn', 7, { session: 'c' });
+      await events.next(printed('stuck'));
       expect(await interrupt('stubborn', 'c')).toEqual({ stopped: 1, restarted: ['typescript'] });
-      const tsOutputs = (await ts).outputs;
-      expect(tsOutputs[0]).toEqual({ type: 'text', text: 'waiting\n', stream: 'stdout' });
-      expect(tsOutputs[1]).toMatchObject({ type: 'error', name: 'KernelInterrupted' });
+      const stuckOutputs = (await stuck).outputs;
+      expect(stuckOutputs[0]).toEqual({ type: 'text', text: 'stuck\n', stream: 'stdout' });
+      expect(stuckOutputs[1]).toMatchObject({ type: 'error', name: 'KernelInterrupted' });
       expect(texts((await run('stubborn', 3, { session: 'c' })).outputs)).toEqual(['True']);
       expect((await run('stubborn', 4, { session: 'c' })).outputs[0]).toMatchObject({
         type: 'error',
@@ -365,8 +411,7 @@ describe('notebooks', () => {
       cells: [
         {
           type: 'python',
-          source:
-            'import time\nfor i in range(500):\n    print("fast", i)\ntime.sleep(0.2)\nprint("after the burst")\ntime.sleep(600)',
+          source: 'import time\nfor i in range(500):\n    print("fast", i)\ntime.sleep(600)',
         },
         {
           type: 'typescript',
@@ -383,12 +428,12 @@ describe('notebooks', () => {
     const fast = Array.from({ length: 500 }, (_, i) => `fast ${i}\n`).join('');
     const events = await follow('burst', 'd');
     try {
-      // Python: the lines held back go with the next one.
+      // Python: the lines held back go as soon as the budget allows, while the cell sleeps.
       const python = run('burst', 0, { session: 'd' });
-      await events.next(printed('after the burst'));
-      expect(streamed(events)).toBe(`${fast}after the burst\n`);
+      await events.next(printed('fast 499'));
+      expect(streamed(events)).toBe(fast);
       await interrupt('burst', 'd');
-      expect((await python).outputs[0]).toEqual({ type: 'text', text: `${fast}after the burst\n`, stream: 'stdout' });
+      expect((await python).outputs[0]).toEqual({ type: 'text', text: fast, stream: 'stdout' });
       // TypeScript: they go once the cell awaits.
       events.events.length = 0;
       const ts = run('burst', 1, { session: 'd' });
@@ -601,6 +646,12 @@ describe('.ipynb import and export', () => {
     expect(again.cells).toEqual(nb.cells);
     // The same file again is refused unless it replaces.
     expect((await s.upload(`${P}/notebooks/import`, content, 'Trec QA (v2).ipynb', writer)).status).toBe(409);
+    // …or comes in as a copy beside it, under the next free id.
+    const copy = await ok(importJson({ ipynb: await exportOf('Trec_QA_v2'), copy: true }), 201);
+    expect(copy.id).toBe('Trec_QA_v2_2');
+    expect(copy.cells).toEqual(nb.cells);
+    const third = await ok(importJson({ ipynb: await exportOf('Trec_QA_v2'), copy: true }), 201);
+    expect(third.id).toBe('Trec_QA_v2_3');
   });
 
   it('refuses malformed files with a 400 naming what is wrong', async () => {

@@ -263,6 +263,7 @@ describe('the API document (/api/openapi.json)', () => {
     await call('PUT', `${P}/insights/{id}`);
     await get(`${P}/insights/{id}/data`, '?filters=antenna:eq:DA41');
     await get(`${P}/dashboards/{id}/data`, '?page=1&filters=antenna:eq:DA41');
+    await call('POST', `${P}/dashboards/{id}/sizes`);
     await call('POST', `${P}/insights/preview`);
     await call('POST', `${P}/insights`);
     await checked('DELETE', url(`${P}/insights/i2`), { token: admin });

@@ -132,6 +132,29 @@ describe('Python webapps', () => {
     expect((await s.call('GET', '/api/health')).status).toBe(200);
   }, 60_000);
 
+  it('imports the project library files by name as code recipes do, and starts again when one changes', async () => {
+    const library = (factor: number) => ({ name: 'helpers.py', content: `def triple(x):\n    return ${factor} * x\n` });
+    expect((await s.call('POST', `${P}/libraries`, { token: s.adminToken, body: library(3) })).status).toBe(201);
+    const app =
+      'from flask import Flask\nfrom helpers import triple\n\napp = Flask(__name__)\n\n@app.route("/")\ndef index():\n    return str(triple(14))\n';
+    const created = await s.call('POST', `${P}/webapps`, {
+      token: s.adminToken,
+      body: { id: 'libs', name: 'Libraries', kind: 'python', files: { 'app.py': app } },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const page = async () => {
+      const r = await raw('/webapps/PY/libs/', { token: reader });
+      expect(r.status).toBe(302);
+      const answer = await raw(r.headers.get('location')!);
+      return { status: answer.status, text: await answer.text() };
+    };
+    expect(await page()).toEqual({ status: 200, text: '42' });
+    const replaced = await s.call('PUT', `${P}/libraries/helpers.py`, { token: s.adminToken, body: library(4) });
+    expect(replaced.status, JSON.stringify(replaced.body)).toBe(200);
+    expect(await page()).toEqual({ status: 200, text: '56' });
+    expect((await s.call('DELETE', `${P}/webapps/libs`, { token: s.adminToken })).status).toBe(204);
+  }, 60_000);
+
   it('is stopped when idle, with its log kept', async () => {
     expect((await raw(await viewUrl())).status).toBe(200);
     const deadline = Date.now() + 20_000;

@@ -530,6 +530,41 @@ describe('webapps: backends', () => {
     await healthy();
   }, 60_000);
 
+  it('imports the project library files as code recipes do, and starts again when one changes', async () => {
+    const triple = (factor: number) => `export const triple = (x: number): number => ${factor} * x;\n`;
+    await ok(
+      s.call('POST', `${P}/libraries`, { token: writer, body: { name: 'helpers_ts.ts', content: triple(3) } }),
+      201,
+    );
+    const backend = `import { triple } from './lib/helpers_ts.ts';\nexport async function compute() {\n  return triple(14);\n}\n`;
+    await ok(
+      s.call('POST', `${P}/webapps`, {
+        token: writer,
+        body: { id: 'libapp', name: 'Libraries', files: { ...FILES, 'backend.ts': backend } },
+      }),
+      201,
+    );
+    const compute = async () => {
+      const r = await raw(`${await viewUrl(reader, 'libapp')}api/compute`, { method: 'GET' });
+      const text = await r.text();
+      expect(r.status, text).toBe(200);
+      return JSON.parse(text) as unknown;
+    };
+    expect(await compute()).toBe(42);
+    await ok(
+      s.call('PUT', `${P}/libraries/helpers_ts.ts`, {
+        token: writer,
+        body: { name: 'helpers_ts.ts', content: triple(4) },
+      }),
+    );
+    expect(await compute()).toBe(56);
+    const running = await ok(
+      s.call<{ running: { kind: string }[] }>('GET', `${P}/webapps/libapp/logs`, { token: writer }),
+    );
+    expect(running.running).toHaveLength(1);
+    await ok(s.call('DELETE', `${P}/webapps/libapp`, { token: writer }), 204);
+  }, 60_000);
+
   it('restarts on save and stops the backend when the webapp is deleted', async () => {
     await healthy();
     const before = await ok(

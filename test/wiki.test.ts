@@ -203,6 +203,13 @@ describe('wiki', () => {
     expect(put.code, put.err).toBe(0);
     const get = await llano([...base, 'wiki', 'get', 'ops/cli']);
     expect(get.out).toContain('From the [[dataset:trec|CLI]].');
+    // `-` reads the page from standard input, like --file -; two sources are refused.
+    const piped = await llano([...base, 'wiki', 'put', 'ops/piped', '-'], {}, process.cwd(), '# Piped\nfrom stdin\n');
+    expect(piped.out, piped.err).toMatch(/^Saved wiki page ops\/piped \(revision 1\)/);
+    expect((await llano([...base, 'wiki', 'get', 'ops/piped'])).out).toBe('# Piped\nfrom stdin\n');
+    const twice = await llano([...base, 'wiki', 'put', 'ops/piped', '-', '--content', 'x']);
+    expect(twice.err).toBe('error: Give the page once: a FILE (- for stdin), --file or --content\n');
+    expect((await llano([...base, 'wiki', 'put', 'ops/none'])).err).toMatch(/llano wiki put PAGE FILE \(- for stdin\)/);
     const list = await llano([...base, 'wiki', 'list']);
     expect(list.out).toContain('ops/cli');
     expect(list.out).toContain('ops/shifts');

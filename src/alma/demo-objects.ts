@@ -11,6 +11,7 @@ import {
   installMonitoringDashboard,
   monitoringTargets,
 } from './apps/monitoring/install.js';
+import { historyShiftMs } from './apps/monitoring/history.js';
 import { installShiftReport } from './apps/shift-report/install.js';
 import { finishTrecQa, installTrecQa, trecQaTargets } from './apps/trec-qa/install.js';
 import { TREC_QA_DEFAULTS } from './apps/trec-qa/recipes.js';
@@ -77,8 +78,10 @@ export async function saveDemoObjects(ws: Workspace, project: string, ctx: { cut
   await installTrecQa(ws, project, 'recipes');
   for (const r of demoAnalysisRecipes) await saveRecipe(ws, LOCAL_ADMIN, project, r);
   await installTrecQa(ws, project, 'after-changes');
-  await installMonitoring(ws, project);
-  await importJobHistory(ws, project, ctx.cutoffMs);
+  // One shift for the imported runs and the dashboard that moves them back onto the simulated timeline.
+  const nowMs = Date.now();
+  await installMonitoring(ws, project, { shiftDays: historyShiftMs(ctx.cutoffMs, nowMs) / 86_400_000 });
+  await importJobHistory(ws, project, ctx.cutoffMs, nowMs);
   return [...demoAnalysisRecipes.map((r) => r.output), ...monitoringTargets(), ...trecQaTargets()];
 }
 

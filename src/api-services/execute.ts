@@ -1,4 +1,5 @@
 import { badRequest, conflict } from '../common/errors.js';
+import { bigintsAsNumbers } from '../common/exact-json.js';
 import type { TableSource } from '../engine/table-source.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { runAnalyticsEndpoint } from './analytics-endpoint.js';
@@ -26,9 +27,12 @@ export async function executeEndpoint(
   ctx: ExecuteContext,
 ): Promise<unknown> {
   checkNumbersInRange(body);
+  // An integer past ±2^53 reaches SQL exactly (a bigint bound as BIGINT); the other endpoint
+  // types compute with doubles, as before.
+  if (endpoint.type === 'sql-query')
+    return runSqlEndpoint(ws, ctx.projectKey, endpoint, await ctx.sources(endpoint.inputs ?? []), body, ctx.signal);
+  body = bigintsAsNumbers(body);
   switch (endpoint.type) {
-    case 'sql-query':
-      return runSqlEndpoint(ws, ctx.projectKey, endpoint, await ctx.sources(endpoint.inputs ?? []), body, ctx.signal);
     case 'lookup': {
       if (!endpoint.datasetVersion) throw conflict(`endpoint ${endpoint.id}: the lookup has no data version`);
       const index = await lookupIndex(ws, ctx.projectKey, endpoint, endpoint.datasetVersion);

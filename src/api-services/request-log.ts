@@ -1,4 +1,5 @@
 import type { Insertable } from 'kysely';
+import { stringifyBigints } from '../common/exact-json.js';
 import { recordAuditBatch, type AuditRecord } from '../catalog/audit-log.js';
 import type { ApiRequestsTable } from '../catalog/tables.js';
 import type { Workspace } from '../workspace/workspace.js';
@@ -95,7 +96,7 @@ export class RequestLog {
 /** A body as the log keeps it: JSON, cut to `BODY_EXCERPT_CHARS`. */
 export function bodyExcerpt(body: unknown): string {
   if (body === undefined) return '';
-  const text = JSON.stringify(body) ?? '';
+  const text = stringifyBigints(body) ?? '';
   return text.length > BODY_EXCERPT_CHARS ? `${text.slice(0, BODY_EXCERPT_CHARS)}… (${text.length} characters)` : text;
 }
 

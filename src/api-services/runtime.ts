@@ -1,5 +1,5 @@
 import type { AuditRecord } from '../catalog/audit-log.js';
-import { LlanoError, notFound, toLlanoError, unauthorized, forbidden } from '../common/errors.js';
+import { notFound, toLlanoError, TooManyRequests, unauthorized, forbidden } from '../common/errors.js';
 import { nowIso, sha256 } from '../common/ids.js';
 import type { TableSource } from '../engine/table-source.js';
 import { workspaceSlot, type Workspace } from '../workspace/workspace.js';
@@ -48,15 +48,12 @@ export interface ServiceCall {
 }
 
 /** Too many requests: the caller may retry after `retryAfterSeconds`. */
-export class RateLimited extends LlanoError {
-  constructor(
-    readonly retryAfterSeconds: number,
-    limit: number,
-  ) {
+export class RateLimited extends TooManyRequests {
+  constructor(retryAfterSeconds: number, limit: number) {
     super(
       'rate_limited',
-      429,
       `Rate limit of ${limit} requests per second for this API key reached; retry after ${retryAfterSeconds} s`,
+      retryAfterSeconds,
     );
   }
 }

@@ -108,11 +108,15 @@ export const MAX_STRING_PARAMETER = 10_000;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 function typeError(p: ApiParameter, value: unknown, expected: string): never {
-  const got = value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
-  throw badRequest(
-    `parameter ${p.name}: expected ${expected}, got ${got} ${JSON.stringify(value)?.slice(0, 60) ?? ''}`.trim(),
-  );
+  const got =
+    value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'bigint' ? 'number' : typeof value;
+  const shown = typeof value === 'bigint' ? String(value) : JSON.stringify(value);
+  throw badRequest(`parameter ${p.name}: expected ${expected}, got ${got} ${shown?.slice(0, 60) ?? ''}`.trim());
 }
+
+/** BIGINT's range: an integer parameter is bound as one. */
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
 
 function checkValue(p: ApiParameter, value: unknown): BoundValue {
   switch (p.type) {
@@ -122,9 +126,18 @@ function checkValue(p: ApiParameter, value: unknown): BoundValue {
         throw badRequest(`parameter ${p.name}: ${value.length} characters, over the limit of ${MAX_STRING_PARAMETER}`);
       return { kind: 'string', value };
     case 'integer':
+      // Past ±2^53 the body parser hands the literal over exactly, as a bigint.
+      if (typeof value === 'bigint') {
+        if (value < INT64_MIN || value > INT64_MAX)
+          throw badRequest(
+            `parameter ${p.name}: ${value} is out of the 64-bit integer range (${INT64_MIN} to ${INT64_MAX})`,
+          );
+        return { kind: 'integer', value };
+      }
       if (typeof value !== 'number' || !Number.isSafeInteger(value)) typeError(p, value, 'an integer');
       return { kind: 'integer', value: BigInt(value) };
     case 'number':
+      if (typeof value === 'bigint') return { kind: 'number', value: Number(value) };
       if (typeof value !== 'number' || !Number.isFinite(value)) typeError(p, value, 'a number');
       return { kind: 'number', value };
     case 'boolean':

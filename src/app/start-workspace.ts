@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { SCENARIO_KIND } from '../automation/kinds.js';
 import { saveVariables, VARIABLES_KIND } from '../automation/project-variables.js';
 import { recoverInterruptedWork } from '../automation/recovery.js';
-import { redactStoredScenario } from '../automation/scenario-secrets.js';
+import { eachScenarioSecret, redactStoredScenario } from '../automation/scenario-secrets.js';
+import { CONNECTION_KIND, eachConnectionSecret } from '../datasets/connections.js';
 import { saveScenario } from '../automation/scenarios-service.js';
 import { startScheduler, stopScheduler, type Scheduler, type SchedulerOptions } from '../automation/scheduler.js';
 import { installSystemDatasets } from '../automation/system-datasets.js';
@@ -35,6 +36,9 @@ import { sweepLeftovers } from '../workspace/leftovers.js';
  * as system datasets. Idempotent.
  */
 export function installCapabilities(ws: Workspace): void {
+  // Secrets are encrypted in the catalog where these say they are (read back whatever the kind).
+  ws.catalog.objects.declareSecrets(CONNECTION_KIND, eachConnectionSecret);
+  ws.catalog.objects.declareSecrets(SCENARIO_KIND, eachScenarioSecret);
   registerHistoryKind(ws, SCENARIO_KIND, saveScenario, redactStoredScenario);
   registerHistoryKind(ws, VARIABLES_KIND, saveVariables);
   installQuality(ws);
@@ -63,6 +67,8 @@ export interface BootReport {
   interruptedJobs: number;
   interruptedVersions: number;
   interruptedRuns: number;
+  /** Projects whose import died with its process, deleted. */
+  interruptedImports: number;
 }
 
 export interface BootOptions {
@@ -83,12 +89,17 @@ export async function bootstrapWorkspace(ws: Workspace, options: BootOptions = {
   // Builds and scenario runs of processes that are gone (a dead pid here, a stale heartbeat from
   // any host) fail as interrupted; failure reporters of the runs fire, so capabilities come first.
   installCapabilities(ws);
-  const { interruptedJobs, interruptedVersions, interruptedRuns } =
+  const { interruptedJobs, interruptedVersions, interruptedRuns, interruptedImports } =
     options.recover === false
-      ? { interruptedJobs: 0, interruptedVersions: 0, interruptedRuns: 0 }
+      ? { interruptedJobs: 0, interruptedVersions: 0, interruptedRuns: 0, interruptedImports: 0 }
       : await recoverInterruptedWork(ws);
   // Scratch and temporary files of processes that are gone (older than any live work): start-up sweep.
   if (options.recover !== false) await sweepLeftovers(ws);
+  // Secrets saved before they were encrypted (objects and revisions) are encrypted once; servers take turns.
+  if (options.recover !== false)
+    await withCatalogLock(ws.catalog.db, ws.catalog.dialect, 'llano.seal-secrets', () =>
+      ws.catalog.objects.sealStoredSecrets(),
+    );
   // A catalog from before the search index gets it filled once.
   await fillSearchIndexIfEmpty(ws);
   // Servers starting together on an empty catalog take turns here: the first creates `admin`, and
@@ -111,6 +122,7 @@ export async function bootstrapWorkspace(ws: Workspace, options: BootOptions = {
     interruptedJobs,
     interruptedVersions,
     interruptedRuns,
+    interruptedImports,
   };
 }
 

@@ -16,7 +16,7 @@ export const AuditQuery = z.object({
   to: Instant.optional(),
   /** An exact action (`recipe.update`) or a prefix ending in a dot (`recipe.`). */
   action: z.string().max(100).optional(),
-  category: z.enum(['change', 'access', 'auth']).optional(),
+  category: z.enum(['change', 'access', 'auth', 'denied']).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   cursor: z.string().regex(/^\d+$/, 'the nextCursor of a previous page').optional(),
 });

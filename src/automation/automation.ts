@@ -31,6 +31,12 @@ export interface FireRequest {
   refuseDrop?: boolean;
 }
 
+/**
+ * How long a stopping server lets its aborted runs record their end and send their reports;
+ * a run still going after it (a step deaf to its signal) is recorded ABORTED by the shutdown itself.
+ */
+export const SHUTDOWN_GRACE_MS = 10_000;
+
 export type FireStatus = 'RUNNING' | 'QUEUED' | 'dropped' | 'lost';
 
 interface ActiveRun {
@@ -57,6 +63,10 @@ export class Automation {
   private queuedHere = new Set<string>();
   /** Projects being deleted: nothing of them fires or starts (see `stopProject`). */
   private readonly stopping = new Set<string>();
+  /** Aborted when the server stops: nothing fires or starts any more. */
+  private closing = new AbortController();
+  /** Aborted when the shutdown's grace is over: reporters still sending give up. */
+  private graceOver = new AbortController();
 
   private constructor(
     readonly ws: Workspace,
@@ -109,6 +119,7 @@ export class Automation {
    * concurrency (run, queue or drop) and starts the run. Returns at once with the run id.
    */
   async fire(req: FireRequest): Promise<{ runId: string | null; status: FireStatus }> {
+    if (this.closing.signal.aborted) throw new LlanoError('unavailable', 503, 'The server is stopping');
     if (this.stopping.has(req.projectKey)) throw conflict(`Project ${req.projectKey} is being deleted`);
     const scenario = await loadScenario(this.ws, req.projectKey, req.scenarioId);
     const ref = { projectKey: req.projectKey, scenario: req.scenarioId, triggerKey: req.triggerKey };
@@ -158,6 +169,12 @@ export class Automation {
         return true;
       });
       if (!won) return { runId: null, status: 'lost' as const };
+      if (runId && this.closing.signal.aborted) {
+        // The server began stopping while this fire was claimed: the run never starts.
+        await this.runs.closeOpenSteps(runId, 'ABORTED', this.nowIso(), 'The server is stopping');
+        await this.runs.finish(runId, 'ABORTED', this.nowIso(), 'The server stopped before the run started');
+        return { runId, status: 'dropped' as const };
+      }
       if (runId)
         await auditRunStarted(this.ws, {
           projectKey: req.projectKey,
@@ -249,7 +266,7 @@ export class Automation {
   /** Starts the oldest run this process queued for a scenario, if nothing of it runs any more. */
   async startQueued(projectKey: string, scenarioId: string): Promise<void> {
     await this.withLock(`${projectKey}/${scenarioId}`, async () => {
-      if (this.stopping.has(projectKey)) return;
+      if (this.stopping.has(projectKey) || this.closing.signal.aborted) return;
       const open = await this.runs.openRuns(projectKey, scenarioId);
       const next = open.find((r) => r.outcome === 'QUEUED' && r.owner === this.ws.processId);
       if (!next) return;
@@ -356,10 +373,43 @@ export class Automation {
     while (this.active.size) await Promise.all([...this.active.values()].map((a) => a.done));
   }
 
-  /** Aborts what this process runs (server stop) and waits for the runs to record it. */
-  async shutdown(): Promise<void> {
-    for (const a of this.active.values()) a.controller.abort(new LlanoError('aborted', 409, 'The server is stopping'));
-    await this.idle();
+  /** Accepts runs again after a `shutdown` (a scheduler started again on the same workspace: tests). */
+  reopen(): void {
+    if (!this.closing.signal.aborted) return;
+    this.closing = new AbortController();
+    this.graceOver = new AbortController();
+  }
+
+  /** Aborted when the shutdown's grace is over (reporters combine it with their own timeout). */
+  get graceOverSignal(): AbortSignal {
+    return this.graceOver.signal;
+  }
+
+  /**
+   * Server stop: nothing fires or starts any more; the runs this process executes are aborted
+   * and have `graceMs` to record it (and send their reports); its queued runs end ABORTED at
+   * once. A run still going after the grace (a step deaf to its signal) is recorded ABORTED here,
+   * so no run says RUNNING once the process is gone.
+   */
+  async shutdown(graceMs = SHUTDOWN_GRACE_MS): Promise<void> {
+    const reason = new LlanoError('aborted', 409, 'The server is stopping');
+    this.closing.abort(reason);
+    for (const a of this.active.values()) a.controller.abort(reason);
+    this.queuedHere.clear();
+    await this.runs.abortQueuedOwned(this.nowIso(), 'The server stopped before the run started').catch(() => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    const graceEnded = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), graceMs)));
+    const ended = await Promise.race([this.idle().then(() => true), graceEnded]);
+    clearTimeout(timer);
+    if (!ended) {
+      this.graceOver.abort(reason);
+      const at = this.nowIso();
+      const error = `The server stopped; the run did not end within the ${graceMs / 1000} s grace`;
+      for (const runId of this.active.keys()) {
+        await this.runs.closeOpenSteps(runId, 'ABORTED', at, error).catch(() => undefined);
+        await this.runs.finish(runId, 'ABORTED', at, error).catch(() => undefined);
+      }
+    }
     this.heartbeat.stop();
   }
 }

@@ -4,14 +4,14 @@ import type { Workspace } from '../workspace/workspace.js';
 
 /**
  * Whether a process of this host that owns open work (a build job, a version being written, a
- * scenario run) has died. Cheap enough to ask every few seconds: one read of the owners
+ * scenario run, a project import) has died. Cheap enough to ask every few seconds: one read of the owners
  * of open work on this host, then /proc reads, no heartbeat waits. The server's scheduler
  * runs recovery when it says so, so a crash on this host is recovered within seconds instead of
  * at the next once-a-minute pass.
  */
 export async function deadOwnerOnThisHost(ws: Workspace): Promise<boolean> {
   const db = ws.catalog.db;
-  // One round trip every few seconds: the owners of all three kinds of open work at once.
+  // One round trip every few seconds: the owners of all four kinds of open work at once.
   const rows = await db
     .selectFrom('jobs')
     .select('owner')
@@ -27,6 +27,7 @@ export async function deadOwnerOnThisHost(ws: Workspace): Promise<boolean> {
         .where('outcome', 'in', RUN_OPEN_OUTCOMES)
         .where('owner_host', '=', HOST),
     )
+    .union(db.selectFrom('project_imports').select('owner').where('owner_host', '=', HOST))
     .execute();
   const owners = new Set(rows.map((r) => r.owner).filter((o): o is string => o !== null));
   owners.delete(ws.processId);

@@ -14,6 +14,8 @@ export interface MonitoredScenario {
   id: string;
   name: string;
   active: boolean;
+  /** A deleted scenario's history (listed only when asked for): no triggers, reporters or next fires. */
+  deleted: boolean;
   runs: MonitoringRun[];
   averageDurationMs: number | null;
   lastDurationMs: number | null;
@@ -28,7 +30,7 @@ export interface Monitoring {
   to: string;
   scenarios: MonitoredScenario[];
   daily: { day: string; outcomes: Record<string, number> }[];
-  /** The range holds more runs than are listed: the scenarios' `runs` are the newest `listedRuns`. */
+  /** The range holds more runs than are listed: the newest `listedRuns`, at most 5,000 of one scenario. */
   truncated: boolean;
   /** Runs started in the range, all of them (what the daily summary counts). */
   totalRuns: number;
@@ -54,6 +56,8 @@ export interface MonitoringSteps {
   from: string;
   to: string;
   steps: MonitoringStepRun[];
-  /** The range holds more step runs than are listed: those listed are the steps of the newest runs. */
+  /** The range holds more step runs than this page: those listed are the steps of the newest runs. */
   truncated: boolean;
+  /** Asks for the next page (older runs) as `cursor`; null on the last page. */
+  nextCursor: string | null;
 }

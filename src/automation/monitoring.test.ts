@@ -7,7 +7,7 @@ import { loadConfig } from '../common/config.js';
 import { Workspace } from '../workspace/workspace.js';
 import { Automation } from './automation.js';
 import { automationMonitoring, automationMonitoringSteps } from './monitoring.js';
-import { saveScenario } from './scenarios-service.js';
+import { deleteScenario, saveScenario } from './scenarios-service.js';
 import type { RunOutcome } from './types.js';
 
 const P = 'MON';
@@ -123,5 +123,76 @@ describe('automation monitoring over more runs than it lists', () => {
       ['b@2030-01-03T06:00:00.000Z', 0],
       ['b@2030-01-03T06:00:00.000Z', 1],
     ]);
+  });
+
+  it('lists at most its share of one scenario: a runaway does not push the others out', async () => {
+    const m = await automationMonitoring(ws, LOCAL_ADMIN, range, { maxRunsPerScenario: 2 });
+    expect(m).toMatchObject({ truncated: true, totalRuns: 7, listedRuns: 4, daily });
+    expect(starts(m, 'a')).toEqual(['2030-01-02T00:00:00.000Z', '2030-01-03T00:00:00.000Z']);
+    expect(starts(m, 'b')).toEqual(['2030-01-02T06:00:00.000Z', '2030-01-03T06:00:00.000Z']);
+  });
+
+  it('pages through the step runs with a cursor, newest runs first, none twice or missed', async () => {
+    const all = await automationMonitoringSteps(ws, LOCAL_ADMIN, range);
+    expect(all.nextCursor).toBeNull();
+    const pages: string[][] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await automationMonitoringSteps(ws, LOCAL_ADMIN, { ...range, limit: 3, cursor });
+      expect(page.steps.length).toBeLessThanOrEqual(3);
+      expect(page.truncated).toBe(page.nextCursor !== null);
+      pages.push(page.steps.map((s) => `${s.run}#${s.index}`));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(pages).toHaveLength(5);
+    // Each page is in run and step order; the pages go back in time.
+    expect(pages.reverse().flat()).toEqual(all.steps.map((s) => `${s.run}#${s.index}`));
+    await expect(automationMonitoringSteps(ws, LOCAL_ADMIN, { ...range, cursor: 'nonsense' })).rejects.toThrow(
+      /cursor: not a cursor this endpoint gave/,
+    );
+  });
+
+  it("keeps a deleted scenario's runs as marked history, hidden from monitoring unless asked for", async () => {
+    await saveScenario(ws, LOCAL_ADMIN, P, { id: 'gone', triggers: [{ type: 'manual' }], steps: [{ type: 'noop' }] });
+    await run('gone', '2030-01-02T12:00:00.000Z', 50, 'FAILED');
+    expect((await automationMonitoring(ws, LOCAL_ADMIN, range)).totalRuns).toBe(8);
+    await deleteScenario(ws, LOCAL_ADMIN, P, 'gone');
+    // The same id again: its new runs are its own, not the deleted one's.
+    await saveScenario(ws, LOCAL_ADMIN, P, { id: 'gone', triggers: [{ type: 'manual' }], steps: [{ type: 'noop' }] });
+    await run('gone', '2030-01-03T12:00:00.000Z', 60, 'SUCCESS');
+
+    const hidden = await automationMonitoring(ws, LOCAL_ADMIN, range);
+    expect(hidden).toMatchObject({ truncated: false, totalRuns: 8, listedRuns: 8 });
+    expect(hidden.scenarios.filter((s) => s.deleted)).toEqual([]);
+    expect(hidden.scenarios.find((s) => s.id === 'gone')).toMatchObject({
+      runs: [{ start: '2030-01-03T12:00:00.000Z', outcome: 'SUCCESS' }],
+      averageDurationMs: 60_000,
+      lastOutcome: 'SUCCESS',
+    });
+    const hiddenSteps = await automationMonitoringSteps(ws, LOCAL_ADMIN, range);
+    expect(hiddenSteps.steps.filter((s) => s.run === 'gone@2030-01-02T12:00:00.000Z')).toEqual([]);
+
+    const shown = await automationMonitoring(ws, LOCAL_ADMIN, { ...range, includeDeleted: true });
+    expect(shown).toMatchObject({ totalRuns: 9, listedRuns: 9 });
+    expect(shown.scenarios.filter((s) => s.id === 'gone').map((s) => [s.name, s.deleted, s.runs.length])).toEqual([
+      ['gone', false, 1],
+      ['gone (deleted)', true, 1],
+    ]);
+    expect(shown.scenarios.find((s) => s.deleted)).toMatchObject({
+      active: false,
+      averageDurationMs: 50_000,
+      lastOutcome: 'FAILED',
+      triggers: [],
+      nextFires: [],
+    });
+    const shownSteps = await automationMonitoringSteps(ws, LOCAL_ADMIN, { ...range, includeDeleted: true });
+    expect(shownSteps.steps.filter((s) => s.run === 'gone@2030-01-02T12:00:00.000Z')).toHaveLength(2);
+    // Still reachable by id and in the scenario's list of runs, marked.
+    const kept = await Automation.of(ws).runs.get(P, 'gone@2030-01-02T12:00:00.000Z', { details: true });
+    expect(kept.outcome).toBe('FAILED');
+    expect(kept.scenarioDeletedAt).toMatch(/^\d{4}-/);
+    expect(kept.steps).toHaveLength(2);
+    const listed = await Automation.of(ws).runs.list(P, 'gone');
+    expect(listed.map((r) => r.scenarioDeletedAt === null)).toEqual([true, false]);
   });
 });

@@ -20,12 +20,34 @@ export type {
 } from './monitoring-types.js';
 
 /** At most this many runs are listed per request, the newest of the range; counts, averages and the daily summary cover them all. */
-const MAX_RUNS = 50_000;
-/** At most this many step runs per request, those of the newest runs. */
-const MAX_STEP_RUNS = 100_000;
+export const MAX_RUNS = 50_000;
+/**
+ * At most this many runs of one scenario are listed per request: a runaway scenario firing
+ * every second must not push every other scenario's runs out of the listed ones.
+ */
+export const MAX_RUNS_PER_SCENARIO = 5_000;
+/** Step runs per page by default, and at most (`limit`); the next page starts at `nextCursor`. */
+export const DEFAULT_STEP_RUNS = 20_000;
+export const MAX_STEP_RUNS = 100_000;
 const NEXT_FIRES = 5;
+/** What the monitoring view reads of a run. */
+const RUN_COLUMNS = [
+  'id',
+  'project_key',
+  'scenario',
+  'started_at',
+  'ended_at',
+  'outcome',
+  'duration_ms',
+  'scenario_deleted_at',
+] as const;
 
-type Range = { from?: string; to?: string };
+type Range = {
+  from?: string;
+  to?: string;
+  /** Also the runs of deleted scenarios (hidden by default), as scenarios marked `deleted`. */
+  includeDeleted?: boolean;
+};
 
 /** [from, to) as ISO instants (the last 24 hours by default), and the projects the caller may see. */
 async function monitoredRange(ws: Workspace, principal: Principal, range: Range) {
@@ -54,9 +76,10 @@ export async function automationMonitoring(
   ws: Workspace,
   principal: Principal,
   range: Range,
-  options: { maxRuns?: number } = {},
+  options: { maxRuns?: number; maxRunsPerScenario?: number } = {},
 ): Promise<Monitoring> {
   const maxRuns = options.maxRuns ?? MAX_RUNS;
+  const perScenario = options.maxRunsPerScenario ?? MAX_RUNS_PER_SCENARIO;
   const { now, fromIso, toIso, projects } = await monitoredRange(ws, principal, range);
   if (projects.length === 0)
     return { from: fromIso, to: toIso, scenarios: [], daily: [], truncated: false, totalRuns: 0, listedRuns: 0 };
@@ -66,25 +89,50 @@ export async function automationMonitoring(
   const objects = (await ws.catalog.objects.listAllProjects<Scenario>(SCENARIO_KIND)).filter((o) =>
     projects.includes(o.projectKey),
   );
-  // The newest runs of the range (the time index read backwards), listed oldest first.
-  const newest = await db
+  const hideDeleted = !range.includeDeleted;
+  const inRange = db
     .selectFrom('scenario_runs')
-    .select(['id', 'project_key', 'scenario', 'started_at', 'ended_at', 'outcome', 'duration_ms'])
+    .select(RUN_COLUMNS)
     .where('started_at', '>=', fromIso)
     .where('started_at', '<', toIso)
     .where(visible, 'in', projects)
-    .orderBy('started_at', 'desc')
-    .limit(maxRuns + 1)
-    .execute();
-  const runs = newest.slice(0, maxRuns).reverse();
+    .$if(hideDeleted, (q) => q.where('scenario_deleted_at', 'is', null));
+  // The newest runs of the range (the time index read backwards). When one scenario has more than
+  // its share among them (a runaway), they are read again numbered per scenario in the database,
+  // at most MAX_RUNS_PER_SCENARIO of each: the usual case pays for the plain read only.
+  let newest = await inRange.orderBy('started_at', 'desc').orderBy('id', 'desc').limit(maxRuns).execute();
+  const perKey = new Map<string, number>();
+  for (const r of newest) {
+    const k = `${r.project_key}/${r.scenario}/${r.scenario_deleted_at}`;
+    perKey.set(k, (perKey.get(k) ?? 0) + 1);
+  }
+  if (Math.max(0, ...perKey.values()) > perScenario)
+    newest = await db
+      .selectFrom(
+        inRange
+          .select(
+            sql<number>`row_number() over (partition by project_key, scenario, scenario_deleted_at order by started_at desc, id desc)`.as(
+              'nth',
+            ),
+          )
+          .as('r'),
+      )
+      .select(RUN_COLUMNS)
+      .where('nth', '<=', perScenario)
+      .orderBy('started_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(maxRuns)
+      .execute();
+  const runs = newest.reverse();
   const averages = await db
     .selectFrom('scenario_runs')
-    .select(['project_key', 'scenario', sql<number>`avg(duration_ms)`.as('avg')])
+    .select(['project_key', 'scenario', 'scenario_deleted_at', sql<number>`avg(duration_ms)`.as('avg')])
     .where('started_at', '>=', fromIso)
     .where('started_at', '<', toIso)
     .where(visible, 'in', projects)
     .where('duration_ms', 'is not', null)
-    .groupBy(['project_key', 'scenario'])
+    .$if(hideDeleted, (q) => q.where('scenario_deleted_at', 'is', null))
+    .groupBy(['project_key', 'scenario', 'scenario_deleted_at'])
     .execute();
   // The latest ended run of each scenario, one index probe per scenario inside the database.
   const last = await db
@@ -93,7 +141,7 @@ export async function automationMonitoring(
       j.on(
         'r.id',
         '=',
-        sql<string>`(SELECT r2.id FROM scenario_runs r2 WHERE r2.project_key = o.project_key AND r2.scenario = o.name AND r2.started_at IS NOT NULL AND r2.outcome IN ('SUCCESS','WARNING','FAILED','ABORTED') ORDER BY r2.started_at DESC LIMIT 1)`,
+        sql<string>`(SELECT r2.id FROM scenario_runs r2 WHERE r2.project_key = o.project_key AND r2.scenario = o.name AND r2.started_at IS NOT NULL AND r2.scenario_deleted_at IS NULL AND r2.outcome IN ('SUCCESS','WARNING','FAILED','ABORTED') ORDER BY r2.started_at DESC LIMIT 1)`,
       ),
     )
     .select(['o.project_key', 'o.name', 'r.duration_ms', 'r.outcome'])
@@ -106,13 +154,17 @@ export async function automationMonitoring(
     .where('started_at', '>=', fromIso)
     .where('started_at', '<', toIso)
     .where(visible, 'in', projects)
+    .$if(hideDeleted, (q) => q.where('scenario_deleted_at', 'is', null))
     .groupBy([sql`substr(started_at, 1, 10)`, 'outcome'])
     .execute();
 
-  const key = (p: string, s: string) => `${p}/${s}`;
+  // Runs of a deleted scenario are kept apart from those of a scenario since created with its id.
+  const key = (p: string, s: string, deletedAt: string | null = null) => `${p}/${s}${deletedAt ? '\u0000deleted' : ''}`;
   const runsBy = new Map<string, MonitoringRun[]>();
+  const deletedKeys = new Map<string, { project: string; id: string }>();
   for (const r of runs) {
-    const k = key(r.project_key, r.scenario);
+    const k = key(r.project_key, r.scenario, r.scenario_deleted_at);
+    if (r.scenario_deleted_at) deletedKeys.set(k, { project: r.project_key, id: r.scenario });
     const list = runsBy.get(k) ?? [];
     list.push({
       id: r.id,
@@ -124,7 +176,10 @@ export async function automationMonitoring(
     runsBy.set(k, list);
   }
   const avgBy = new Map(
-    averages.map((a) => [key(a.project_key, a.scenario), a.avg === null ? null : Math.round(Number(a.avg))]),
+    averages.map((a) => [
+      key(a.project_key, a.scenario, a.scenario_deleted_at),
+      a.avg === null ? null : Math.round(Number(a.avg)),
+    ]),
   );
   const lastBy = new Map(last.map((l) => [key(l.project_key, l.name), l]));
   const days = new Map<string, Record<string, number>>();
@@ -166,6 +221,7 @@ export async function automationMonitoring(
         id: s.id,
         name: s.name,
         active: s.active,
+        deleted: false,
         runs: runsBy.get(k) ?? [],
         averageDurationMs: avgBy.get(k) ?? null,
         lastDurationMs: l?.duration_ms === null || l?.duration_ms === undefined ? null : Number(l.duration_ms),
@@ -176,32 +232,70 @@ export async function automationMonitoring(
       },
     ];
   });
+  // Asked for with includeDeleted: a deleted scenario is a row of its own, its runs as they were.
+  const deleted = [...deletedKeys].map(([k, d]): MonitoredScenario => {
+    const listed = runsBy.get(k)!;
+    const latest = listed.at(-1)!;
+    return {
+      project: d.project,
+      id: d.id,
+      name: `${d.id} (deleted)`,
+      active: false,
+      deleted: true,
+      runs: listed,
+      averageDurationMs: avgBy.get(k) ?? null,
+      lastDurationMs: latest.durationMs,
+      lastOutcome: latest.outcome,
+      nextFires: [],
+      triggers: [],
+      reporters: [],
+    };
+  });
   return {
     from: fromIso,
     to: toIso,
-    scenarios,
+    scenarios: [...scenarios, ...deleted],
     daily: [...days.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([day, outcomes]) => ({ day, outcomes })),
-    truncated: newest.length > maxRuns,
+    // Over the global cap or a scenario's own: fewer runs listed than the range holds.
+    truncated: runs.length < totalRuns,
     totalRuns,
     listedRuns: runs.length,
   };
 }
 
+/** Where a page of step runs ended: the last step listed (newest first), opaque to clients. */
+function encodeCursor(start: string, runId: string, index: number): string {
+  return Buffer.from(JSON.stringify([start, runId, index])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { start: string; runId: string; index: number } {
+  try {
+    const [start, runId, index] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as unknown[];
+    if (typeof start === 'string' && typeof runId === 'string' && Number.isInteger(index))
+      return { start, runId, index: index as number };
+  } catch {
+    // said below
+  }
+  throw badRequest('cursor: not a cursor this endpoint gave (use nextCursor of the previous page)');
+}
+
 /**
- * Step runs of every visible scenario run started in [from, to), in one query: the runs through
- * the time index (as the monitoring view reads them), each run's steps through the step table's
- * (run_id, idx) primary key. Over the cap, the steps of the newest runs are kept, as the
- * monitoring view keeps the newest runs. The timeline's "Expand to: step" reads it.
+ * Step runs of every visible scenario run started in [from, to), a page at a time: newest runs
+ * first, `limit` step runs a page (20,000 by default, 100,000 at most); `nextCursor` asks for the
+ * next, older page and is null on the last. Runs through the time index (as the monitoring view
+ * reads them), each run's steps through the step table's (run_id, idx) primary key. Steps of
+ * deleted scenarios' runs only with `includeDeleted`. The timeline's "Expand to: step" reads it.
  */
 export async function automationMonitoringSteps(
   ws: Workspace,
   principal: Principal,
-  range: Range,
+  range: Range & { limit?: number; cursor?: string },
   options: { maxStepRuns?: number } = {},
 ): Promise<MonitoringSteps> {
-  const maxStepRuns = options.maxStepRuns ?? MAX_STEP_RUNS;
+  const limit = Math.min(range.limit ?? options.maxStepRuns ?? DEFAULT_STEP_RUNS, options.maxStepRuns ?? MAX_STEP_RUNS);
+  const after = range.cursor ? decodeCursor(range.cursor) : null;
   const { fromIso, toIso, projects } = await monitoredRange(ws, principal, range);
-  if (projects.length === 0) return { from: fromIso, to: toIso, steps: [], truncated: false };
+  if (projects.length === 0) return { from: fromIso, to: toIso, steps: [], truncated: false, nextCursor: null };
   const rows = await ws.catalog.db
     .selectFrom('scenario_runs as r')
     .innerJoin('scenario_step_runs as s', 's.run_id', 'r.id')
@@ -209,6 +303,7 @@ export async function automationMonitoringSteps(
       'r.id as run_id',
       'r.project_key',
       'r.scenario',
+      'r.started_at as run_start',
       's.idx',
       's.name',
       's.type',
@@ -220,29 +315,45 @@ export async function automationMonitoringSteps(
     .where('r.started_at', '>=', fromIso)
     .where('r.started_at', '<', toIso)
     .where(visibleProject('r.project_key'), 'in', projects)
+    .$if(!range.includeDeleted, (q) => q.where('r.scenario_deleted_at', 'is', null))
+    .$if(after !== null, (q) =>
+      q.where((eb) =>
+        eb.or([
+          eb('r.started_at', '<', after!.start),
+          eb.and([eb('r.started_at', '=', after!.start), eb('r.id', '<', after!.runId)]),
+          eb.and([
+            eb('r.started_at', '=', after!.start),
+            eb('r.id', '=', after!.runId),
+            eb('s.idx', '<', after!.index),
+          ]),
+        ]),
+      ),
+    )
     .orderBy('r.started_at', 'desc')
+    .orderBy('r.id', 'desc')
     .orderBy('s.idx', 'desc')
-    .limit(maxStepRuns + 1)
+    .limit(limit + 1)
     .execute();
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  const truncated = rows.length > limit;
   return {
     from: fromIso,
     to: toIso,
-    steps: rows
-      .slice(0, maxStepRuns)
-      .reverse()
-      .map((s) => ({
-        run: s.run_id,
-        project: s.project_key,
-        scenario: s.scenario,
-        index: Number(s.idx),
-        name: s.name,
-        type: s.type,
-        outcome: s.outcome,
-        start: s.started_at,
-        end: s.ended_at,
-        durationMs: s.duration_ms === null ? null : Number(s.duration_ms),
-      })),
-    truncated: rows.length > maxStepRuns,
+    steps: page.reverse().map((s) => ({
+      run: s.run_id,
+      project: s.project_key,
+      scenario: s.scenario,
+      index: Number(s.idx),
+      name: s.name,
+      type: s.type,
+      outcome: s.outcome,
+      start: s.started_at,
+      end: s.ended_at,
+      durationMs: s.duration_ms === null ? null : Number(s.duration_ms),
+    })),
+    truncated,
+    nextCursor: truncated && last ? encodeCursor(last.run_start!, last.run_id, Number(last.idx)) : null,
   };
 }
 

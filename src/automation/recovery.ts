@@ -1,4 +1,5 @@
 import { recoverInterruptedBuilds } from '../flow/jobs.js';
+import { recoverInterruptedImports } from '../transfer/import-claims.js';
 import { sweepLeftovers } from '../workspace/leftovers.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { Automation } from './automation.js';
@@ -9,16 +10,20 @@ import { recordFireOutcome } from './trigger-state.js';
 
 /**
  * Everything processes that are gone left open (at start, and periodically from the server's
- * scheduler): build jobs and their versions, then scenario runs.
+ * scheduler): build jobs and their versions, then scenario runs, then half-imported projects.
  */
-export async function recoverInterruptedWork(
-  ws: Workspace,
-): Promise<{ interruptedJobs: number; interruptedVersions: number; interruptedRuns: number }> {
+export async function recoverInterruptedWork(ws: Workspace): Promise<{
+  interruptedJobs: number;
+  interruptedVersions: number;
+  interruptedRuns: number;
+  interruptedImports: number;
+}> {
   const builds = await recoverInterruptedBuilds(ws);
   const interruptedRuns = await recoverInterruptedRuns(ws);
+  const interruptedImports = await recoverInterruptedImports(ws);
   // What the failed work left on disk (scratch folders, partial files) goes with it.
-  if (builds.jobs + builds.versions + interruptedRuns > 0) await sweepLeftovers(ws);
-  return { interruptedJobs: builds.jobs, interruptedVersions: builds.versions, interruptedRuns };
+  if (builds.jobs + builds.versions + interruptedRuns + interruptedImports > 0) await sweepLeftovers(ws);
+  return { interruptedJobs: builds.jobs, interruptedVersions: builds.versions, interruptedRuns, interruptedImports };
 }
 
 /**

@@ -55,6 +55,7 @@ export class RunStore {
         // Heartbeats are wall-clock time: other processes judge them with their own clocks (see Liveness).
         heartbeat_at: this.ws.liveness.nowIso(),
         abort_requested: 0,
+        scenario_deleted_at: null,
       })
       .execute();
     if (run.steps.length) {
@@ -173,8 +174,51 @@ export class RunStore {
       .execute();
   }
 
+  /**
+   * Ends as ABORTED every QUEUED run this process holds (a server stopping: nobody else serves
+   * its queue), in three statements however long the queue. Returns how many.
+   */
+  async abortQueuedOwned(at: string, error: string): Promise<number> {
+    const queued = this.db
+      .selectFrom('scenario_runs')
+      .select('id')
+      .where('outcome', '=', 'QUEUED')
+      .where('owner', '=', this.ws.processId);
+    return this.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('scenario_step_runs')
+        .set({ outcome: 'ABORTED', ended_at: at, error })
+        .where('run_id', 'in', queued)
+        .where('outcome', 'in', ['PENDING', 'RUNNING'])
+        .execute();
+      await trx
+        .updateTable('trigger_fires')
+        .set({ status: 'ended', outcome: 'ABORTED' })
+        .where('run_id', 'in', queued)
+        .execute();
+      const r = await trx
+        .updateTable('scenario_runs')
+        .set({ outcome: 'ABORTED', ended_at: at, error })
+        .where('outcome', '=', 'QUEUED')
+        .where('owner', '=', this.ws.processId)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows);
+    });
+  }
+
   async log(runId: string, level: string, message: string, ts: string): Promise<void> {
     await this.db.insertInto('scenario_run_logs').values({ run_id: runId, ts, level, message }).execute();
+  }
+
+  /** Marks the runs of a scenario just deleted (they stay as its history); `db` may be the deleting transaction. */
+  async markScenarioDeleted(projectKey: string, scenario: string, at: string, db: Db = this.db): Promise<void> {
+    await db
+      .updateTable('scenario_runs')
+      .set({ scenario_deleted_at: at })
+      .where('project_key', '=', projectKey)
+      .where('scenario', '=', scenario)
+      .where('scenario_deleted_at', 'is', null)
+      .execute();
   }
 
   async requestAbort(runId: string): Promise<void> {
@@ -279,6 +323,7 @@ function toRun(r: ScenarioRunsTable): ScenarioRun {
     cause: r.cause,
     outcome: r.outcome,
     runAs: r.run_as,
+    scenarioDeletedAt: r.scenario_deleted_at ?? null,
     ...workRecord(r, r.duration_ms === null ? null : Number(r.duration_ms)),
   };
 }

@@ -29,6 +29,8 @@ export interface ScenarioRun extends WorkRecord {
   cause: string;
   outcome: RunOutcome;
   runAs: string;
+  /** When the scenario was deleted: the run stays reachable as history of a deleted scenario. */
+  scenarioDeletedAt: string | null;
   steps?: StepRun[];
   logs?: { ts: string; level: string; message: string }[];
 }

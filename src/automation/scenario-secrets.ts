@@ -38,7 +38,14 @@ interface SecretHolder {
   type: unknown;
   config: Obj;
   paths: string[][];
+  /** Where its secrets are sent (see `secretDestination`). */
+  destination: string[][];
+  /** Secrets Llano generated (a signing secret): never sent, so keeping one may go anywhere. */
+  generated: string[][];
 }
+
+/** Where a holder's secrets are sent unless its type says otherwise: its URL. */
+const URL_DESTINATION = [['url']];
 
 /**
  * The scenario's reporters and steps as two lists of secret holders (a saved body's items are
@@ -54,12 +61,16 @@ function secretHolders(s: Scenario): SecretHolder[][] {
       type: r.channel,
       config: r,
       paths: reporterTypes.find(r.channel)?.secretPaths ?? [],
+      destination: reporterTypes.find(r.channel)?.secretDestination ?? URL_DESTINATION,
+      generated: (reporterTypes.find(r.channel)?.generatedSecrets ?? []).map((g) => g.path),
     })),
     steps.map((st) => ({
       what: `step ${String(st.type)}`,
       type: st.type,
       config: st,
       paths: stepTypes.find(st.type)?.secretPaths ?? [],
+      destination: stepTypes.find(st.type)?.secretDestination ?? URL_DESTINATION,
+      generated: [],
     })),
   ];
 }
@@ -134,6 +145,31 @@ export function redactScenario(s: Scenario, options: { showTokens: boolean }): S
   return copy;
 }
 
+/** A secret that is a string, or each string of an object of them (a webhook's headers). */
+const eachString = (v: unknown, each: (value: string) => string): unknown =>
+  typeof v === 'string'
+    ? each(v)
+    : v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, eachString(x, each)]))
+      : v;
+
+/**
+ * Where a stored scenario body (any revision, not parsed) keeps its secrets, for the catalog to
+ * encrypt them at rest (`ObjectStore.declareSecrets`): webhook-trigger tokens, the secret paths of
+ * its reporters and steps, and URLs holding a password (whole). The same places `redactScenario` hides.
+ */
+export function eachScenarioSecret(body: Record<string, unknown>, each: (value: string) => string): void {
+  const s = body as unknown as Scenario;
+  const triggers = Array.isArray(s.triggers) ? s.triggers : [];
+  for (const t of triggers) if (t?.type === 'webhook' && typeof t.token === 'string') t.token = each(t.token);
+  for (const holder of secretHolders({ ...s, triggers }).flat()) {
+    for (const path of holder.paths)
+      walk(holder.config, path, (parent, key) => (parent[key] = eachString(parent[key], each)));
+    if (typeof holder.config.url === 'string' && URL_PASSWORD.test(holder.config.url))
+      holder.config.url = each(holder.config.url);
+  }
+}
+
 /** A stored body of any revision (not parsed: old revisions may not parse any more) with every secret hidden. */
 export function redactStoredScenario(body: unknown): unknown {
   if (!body || typeof body !== 'object') return body;
@@ -143,6 +179,31 @@ export function redactStoredScenario(body: unknown): unknown {
 
 function hasRedacted(v: unknown): boolean {
   return v === REDACTED || (!!v && typeof v === 'object' && Object.values(v).some(hasRedacted));
+}
+
+/** A destination as compared: of a URL, who is sent where (scheme, user, host, port), not its path or password. */
+function comparable(v: unknown): string {
+  if (typeof v === 'string' && URL.canParse(v)) {
+    const u = new URL(v);
+    return `${u.protocol}//${u.username}@${u.host}`;
+  }
+  return JSON.stringify(v ?? null);
+}
+
+/**
+ * A stored secret is kept only to go where it went before: changing a holder's URL (an SMTP host…)
+ * while saving its secrets back as REDACTED is a 400, or an editor who cannot read a header could
+ * send it to a listener of theirs.
+ */
+function refuseNewDestination(holder: SecretHolder, old: Obj, kept: string[]): void {
+  const moved = holder.destination.filter(
+    (path) => comparable(getAt(holder.config, path)) !== comparable(getAt(old, path)),
+  );
+  if (moved.length)
+    throw badRequest(
+      `${holder.what}: ${moved.map((p) => p.join('.')).join(', ')} changed while ${kept.join(', ')} is kept as "${REDACTED}": ` +
+        'enter the password again to send it to a new host',
+    );
 }
 
 /**
@@ -172,6 +233,7 @@ export function restoreSecrets(
       const old = match && match.type === holder.type ? match.config : undefined;
       const missing = (field: string) =>
         badRequest(`${holder.what}: ${field} is "${REDACTED}" but no stored value exists; give the real value`);
+      const kept: string[] = [];
       for (const path of holder.paths) {
         walk(holder.config, path, (parent, key) => {
           if (!hasRedacted(parent[key])) return;
@@ -179,6 +241,7 @@ export function restoreSecrets(
           if (old) walk(old, path, (p, k) => (value = p[k]));
           if (value === undefined) throw missing(path.join('.'));
           parent[key] = value;
+          if (!holder.generated.some((g) => g.join('.') === path.join('.'))) kept.push(path.join('.'));
         });
       }
       const url = holder.config.url;
@@ -186,7 +249,9 @@ export function restoreSecrets(
         const password = typeof old?.url === 'string' ? URL_PASSWORD.exec(old.url)?.[2] : undefined;
         if (password === undefined) throw missing("the URL's password");
         holder.config.url = url.replace(URL_PASSWORD, (_, head: string) => `${head}${password}@`);
+        kept.push("the URL's password");
       }
+      if (old && kept.length) refuseNewDestination(holder, old, kept);
     }),
   );
   // Generated secrets left out are kept (a file without them does not rotate them), or made.

@@ -1,3 +1,4 @@
+import { RunStore } from './run-store.js';
 import type { Principal } from '../catalog/access.js';
 import { roleAtLeast } from '../catalog/access.js';
 import { forbidden, notFound } from '../common/errors.js';
@@ -144,5 +145,10 @@ export async function deleteScenario(
   id: string,
 ): Promise<void> {
   await ws.catalog.projects.authorize(principal, projectKey, 'writer');
-  await ws.catalog.objects.delete({ projectKey, kind: SCENARIO_KIND, name: id, author: principal.username });
+  // Its runs stay as history, marked: reachable by id and by the scenario's run list, hidden from
+  // the monitoring view unless asked for (see README.md).
+  await ws.catalog.db.transaction().execute(async (trx) => {
+    await ws.catalog.objects.delete({ projectKey, kind: SCENARIO_KIND, name: id, author: principal.username }, trx);
+    await new RunStore(ws).markScenarioDeleted(projectKey, id, new Date().toISOString(), trx);
+  });
 }

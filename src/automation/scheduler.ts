@@ -79,6 +79,8 @@ export class Scheduler {
   private fingerprint = '';
   private startedAt = 0;
   private running = false;
+  /** Aborted by `stop`: a poll in progress (up to 5 min for a slow database) must not hold a shutdown. */
+  private stopped = new AbortController();
   private cancelTimer: (() => void) | null = null;
   private chain: Promise<void> = Promise.resolve();
   private readonly background = new Set<Promise<unknown>>();
@@ -120,6 +122,8 @@ export class Scheduler {
   async start(options: { loop?: boolean } = {}): Promise<void> {
     if (this.running) return;
     this.running = true;
+    this.stopped = new AbortController();
+    this.automation.reopen();
     this.startedAt = this.clock.now();
     this.lastRecovery = this.startedAt;
     this.automation.events.on('event', this.onEvent);
@@ -132,6 +136,7 @@ export class Scheduler {
 
   async stop(): Promise<void> {
     this.running = false;
+    this.stopped.abort(new Error('The scheduler is stopping'));
     this.cancelTimer?.();
     this.automation.events.off('event', this.onEvent);
     this.ws.events.off('projectDeleted', this.onProjectDeleted);
@@ -340,7 +345,11 @@ export class Scheduler {
     try {
       const state = await loadTriggerState(this.ws.catalog.db, ref);
       const value = await type.poll(
-        { ws: this.ws, projectKey: s.projectKey, signal: AbortSignal.timeout(5 * 60_000) },
+        {
+          ws: this.ws,
+          projectKey: s.projectKey,
+          signal: AbortSignal.any([AbortSignal.timeout(5 * 60_000), this.stopped.signal]),
+        },
         t.config,
       );
       if (!state || state.pollState === null) {

@@ -103,6 +103,12 @@ export interface StepType<P = unknown> extends DefinedType {
   params: z.ZodType<P>;
   /** Paths of fields holding secrets (an HTTP step's headers): never returned by the API, kept when saved back redacted. */
   secretPaths?: string[][];
+  /**
+   * Paths of fields that say where the secrets are sent (default: ['url']): a save that changes one
+   * while keeping a stored secret (saved back as ********) is refused, so nobody who cannot read a
+   * secret can send it to a host of theirs.
+   */
+  secretDestination?: string[][];
   validate?(ctx: SaveContext, params: P): Promise<void>;
   run(ctx: StepContext, params: P): Promise<StepResult>;
 }
@@ -125,6 +131,10 @@ export interface RunSummary {
 export interface ReporterContext {
   ws: Workspace;
   signal: AbortSignal;
+  /** The current time as the run log writes it (the automation's clock). */
+  now(): string;
+  /** Logs on the run an attempt that failed and will be tried again, at the time it failed. */
+  attemptFailed(attempt: number, of: number, message: string): void;
 }
 
 export interface ReporterType<P = unknown> extends DefinedType {
@@ -132,6 +142,12 @@ export interface ReporterType<P = unknown> extends DefinedType {
   params: z.ZodType<P>;
   /** Paths of fields holding secrets (e.g. ['smtp', 'password']): never returned by the API, kept when saved back redacted. */
   secretPaths?: string[][];
+  /**
+   * Paths of fields that say where the secrets are sent (default: ['url']): a save that changes one
+   * while keeping a stored secret (saved back as ********) is refused, so nobody who cannot read a
+   * secret can send it to a host of theirs.
+   */
+  secretDestination?: string[][];
   /** Secrets Llano generates when the reporter is saved without one (see `defineReporter`). */
   generatedSecrets?: { path: string[]; prefix: string }[];
   send(ctx: ReporterContext, params: P, summary: RunSummary, message: string): Promise<void>;

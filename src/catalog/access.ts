@@ -92,10 +92,16 @@ export function capByKey(principal: Principal, projectKey: string, grant: Projec
 export function checkRight(projectKey: string, grant: ProjectGrant, right: FineRight, principal: Principal): void {
   if (principal.isAdmin) return;
   if (grant.role === null) throw notFound(`Project ${projectKey} not found`);
-  if (!grant.rights.includes(right))
+  if (!grant.rights.includes(right)) {
+    const key = principal.apiKey;
+    if (key && !key.scopes.includes(RIGHT_SCOPE[right]))
+      throw forbidden(
+        `This API key is limited to ${scopeWords(key.scopes)}; ${right} needs a key with the ${RIGHT_SCOPE[right]} scope`,
+      );
     throw forbidden(
       `Your role on ${projectKey} is ${grant.role} without the right ${right}; ask a project admin to grant it (writers and admins have it)`,
     );
+  }
 }
 
 /** The local workspace owner: whoever can read the workspace folder can do anything in it. */
@@ -116,5 +122,30 @@ export function checkRole(
 ): void {
   if (principal.isAdmin) return;
   if (role === null) throw notFound(`Project ${projectKey} not found`);
-  if (!roleAtLeast(role, needed)) throw forbidden(`Your role on ${projectKey} is ${role}; this needs ${needed}`);
+  if (!roleAtLeast(role, needed))
+    throw forbidden(keyLimit(principal, needed) ?? `Your role on ${projectKey} is ${role}; this needs ${needed}`);
+}
+
+const SCOPE_WORDS: Record<ApiKeyScope, string> = {
+  read: 'reading',
+  write: 'writing',
+  run: 'running scenarios',
+  admin: 'administering',
+};
+const scopeWords = (scopes: ApiKeyScope[]) => scopes.map((scope) => SCOPE_WORDS[scope]).join(' and ') || 'nothing';
+const SCOPE_OF_ROLE: Record<ProjectRole, ApiKeyScope> = { reader: 'read', writer: 'write', admin: 'admin' };
+
+/**
+ * Why the caller's API key, rather than their role, falls short of `needed` (null: it does not):
+ * an admin's read-only key is refused as a key, not as "your role is reader".
+ */
+function keyLimit(principal: Principal, needed: ProjectRole): string | null {
+  const key = principal.apiKey;
+  if (!key) return null;
+  if (!roleAtLeast(roleOfScopes(key.scopes), needed)) {
+    return `This API key is limited to ${scopeWords(key.scopes)}; this needs ${needed}: use a key with the ${SCOPE_OF_ROLE[needed]} scope`;
+  }
+  if (key.project !== null && !roleAtLeast(key.role, needed))
+    return `This project API key acts as ${key.role ?? 'no role'}; this needs ${needed}`;
+  return null;
 }

@@ -2,8 +2,12 @@
 
 /** How the actor came: a bearer token or session over the API, an API key, the browser UI, the local CLI, a scenario on its own, the server itself. */
 export type AuditVia = 'api' | 'apikey' | 'ui' | 'cli' | 'scenario' | 'system';
-/** A change (a write of any kind), a data access (rows, exports, queries) or a sign-in/out. */
-export type AuditCategory = 'change' | 'access' | 'auth';
+/**
+ * A change (a write of any kind), a data access (rows, exports, queries) or a sign-in/out.
+ * `denied`: a request the caller's role refused (403), a project a non-member asked for (404), or a
+ * file the engine's sandbox refused to read (a 400: `read_csv('/etc/passwd')` in a preview).
+ */
+export type AuditCategory = 'change' | 'access' | 'auth' | 'denied';
 
 export interface AuditEntry {
   id: number;

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
+import { postgresDriver } from '../common/postgres-driver.js';
 
 /** The one PostgreSQL channel Llano's processes talk on. */
 const CHANNEL = 'llano_events';
@@ -36,7 +37,7 @@ export class CatalogListener {
 
   private async connect(again: boolean): Promise<void> {
     if (this.closed) return;
-    const client = new pg.Client({ connectionString: this.url });
+    const client = new (postgresDriver().Client)({ connectionString: this.url });
     this.client = client;
     let lost = false;
     const onLost = () => {

@@ -2,6 +2,7 @@ import { openCatalogDatabase, type CatalogDatabase } from './database.js';
 import { GroupStore } from './groups.js';
 import { ObjectStore, type ObjectWrite, type StoredObject } from './objects.js';
 import { ProjectStore } from './projects.js';
+import { SecretBox } from './secret-box.js';
 import { UserStore } from './users.js';
 
 /** The catalog: one database (SQLite or PostgreSQL) and the stores over it. */
@@ -13,9 +14,10 @@ export class Catalog {
 
   private constructor(
     readonly database: CatalogDatabase,
+    secrets: SecretBox,
     maxObjectKb?: number,
   ) {
-    this.objects = new ObjectStore(database.db, maxObjectKb);
+    this.objects = new ObjectStore(database.db, secrets, maxObjectKb);
     this.projects = new ProjectStore(database.db);
     this.users = new UserStore(database.db);
     this.groups = new GroupStore(database.db);
@@ -36,8 +38,15 @@ export class Catalog {
     return this.database.dialect;
   }
 
-  static async open(options: { url?: string; home: string; maxObjectKb?: number }): Promise<Catalog> {
-    return new Catalog(await openCatalogDatabase(options), options.maxObjectKb);
+  /** `secretKey` (LLANO_SECRET_KEY) encrypts secrets at rest; without it, a key file in `home` does. */
+  static async open(options: {
+    url?: string;
+    home: string;
+    maxObjectKb?: number;
+    secretKey?: string;
+  }): Promise<Catalog> {
+    const secrets = new SecretBox({ home: options.home, secretKey: options.secretKey });
+    return new Catalog(await openCatalogDatabase(options), secrets, options.maxObjectKb);
   }
 
   close(): Promise<void> {

@@ -1,8 +1,8 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
-import pg from 'pg';
+import { postgresDriver } from '../common/postgres-driver.js';
 import { withCatalogLock } from './catalog-lock.js';
 import { migrateToLatest } from './migrations.js';
 import { withStatementCache } from './statement-cache.js';
@@ -16,8 +16,15 @@ export interface CatalogDatabase {
   close(): Promise<void>;
 }
 
-// PostgreSQL returns BIGINT (int8) as strings by default; our counts fit in doubles.
-pg.types.setTypeParser(20, (v) => Number(v));
+/**
+ * The catalog file and its WAL and shared-memory files readable by the server's user only (0600):
+ * it holds connection secrets. A new one is created so (SQLite gives its -wal and -shm files the
+ * database file's mode); an older one is tightened.
+ */
+function ownerOnly(file: string): void {
+  if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
+}
 
 /**
  * Opens the catalog: PostgreSQL when `url` starts with postgres://, otherwise a SQLite
@@ -28,7 +35,7 @@ export async function openCatalogDatabase(options: { url?: string; home: string 
   let dialect: Dialect;
   if (options.url && /^postgres(ql)?:\/\//.test(options.url)) {
     dialect = 'postgres';
-    const pool = new pg.Pool({ connectionString: options.url, max: 10 });
+    const pool = new (postgresDriver().Pool)({ connectionString: options.url, max: 10 });
     // An idle connection dropped by the server (restart, failover, admin command) must not
     // crash the process: the pool discards it and the next query opens a new one.
     pool.on('error', () => undefined);
@@ -39,7 +46,8 @@ export async function openCatalogDatabase(options: { url?: string; home: string 
       options.url && options.url !== ''
         ? options.url.replace(/^sqlite:\/\//, '')
         : path.join(options.home, 'catalog.db');
-    if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+    if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    if (file !== ':memory:') ownerOnly(file);
     const sqlite = new Database(file);
     // WAL lets readers go on while a build commits; a busy timeout rides out short write locks.
     sqlite.pragma('journal_mode = WAL');

@@ -557,6 +557,20 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('audit_log_by_actor').on('audit_log').columns(['actor', 'at']).execute();
       },
     },
+    '0025_project_imports': {
+      async up(db: Kysely<unknown>) {
+        // A project being imported, with the process importing it: a crash mid-import leaves a
+        // row that recovery finds, and it deletes the half-imported project.
+        await db.schema
+          .createTable('project_imports')
+          .addColumn('key', 'text', (c) => c.primaryKey())
+          .addColumn('owner', 'text', (c) => c.notNull())
+          .addColumn('owner_host', 'text', (c) => c.notNull())
+          .addColumn('started_at', 'text', (c) => c.notNull())
+          .addColumn('heartbeat_at', 'text', (c) => c.notNull())
+          .execute();
+      },
+    },
     '0024_job_activity_outputs': {
       async up(db: Kysely<unknown>) {
         // A recipe that writes several datasets (split) is one activity: it lists them all, not only the first.
@@ -623,6 +637,19 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('partition_builds_by_state').on('partition_builds').column('state').execute();
         // A build activity of one partition names it.
         await db.schema.alterTable('job_activities').addColumn('partition', 'text').execute();
+      },
+    },
+    '0026_scenario_runs_deleted': {
+      async up(db: Kysely<unknown>) {
+        // Runs outlive their scenario (history), marked with when it was deleted: monitoring hides
+        // them unless asked. In the covering time index, so the range reads still skip the table.
+        await db.schema.alterTable('scenario_runs').addColumn('scenario_deleted_at', 'text').execute();
+        await db.schema.dropIndex('scenario_runs_by_start').execute();
+        await db.schema
+          .createIndex('scenario_runs_by_start')
+          .on('scenario_runs')
+          .columns(['started_at', 'project_key', 'scenario', 'outcome', 'duration_ms', 'scenario_deleted_at'])
+          .execute();
       },
     },
     '0021_search_text_index': {

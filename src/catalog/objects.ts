@@ -3,6 +3,7 @@ import { badRequest, conflict, notFound } from '../common/errors.js';
 import { nowIso } from '../common/ids.js';
 import type { Revision } from './object-types.js';
 import { reusedQuery } from './reused-query.js';
+import { SEALED_PREFIX, type SecretBox } from './secret-box.js';
 import { indexObjectIn } from './search-index.js';
 import type { CatalogTables } from './tables.js';
 
@@ -45,17 +46,15 @@ export interface ObjectWrite<T> extends ObjectRef {
   action?: Revision['action'];
 }
 
-function toStored<T>(row: CatalogTables['objects']): StoredObject<T> {
-  return {
-    projectKey: row.project_key,
-    kind: row.kind,
-    name: row.name,
-    body: JSON.parse(row.body) as T,
-    revision: row.revision,
-    updatedAt: row.updated_at,
-    updatedBy: row.updated_by,
-  };
-}
+/**
+ * Where a kind keeps its secrets: calls `each` on every secret string of `body` and puts back what
+ * it returns (the store passes a copy). Declared by the kind's owner (`declareSecrets`).
+ */
+export type SecretFields = (body: Record<string, unknown>, each: (value: string) => string) => void;
+
+/** Who owns a stored body, as an error about its secrets names it. */
+export const ownerOf = (r: { kind: string; name: string; project_key: string }) =>
+  `${r.kind} ${r.name} in project ${r.project_key}`;
 
 /** One object's row (a build step reads a few: its output, its inputs, their quality settings). */
 const objectByName = reusedQuery<'projectKey' | 'kind' | 'name', CatalogTables['objects']>((db, value) =>
@@ -72,15 +71,114 @@ const objectByName = reusedQuery<'projectKey' | 'kind' | 'name', CatalogTables['
  * object's history can be listed and any revision restored. Writes run in a transaction.
  */
 export class ObjectStore {
-  /** `maxKb` bounds one object's JSON: every save keeps a full copy as a revision (LLANO_MAX_OBJECT_KB). */
+  private readonly secretFields = new Map<ObjectKind, SecretFields>();
+
+  /**
+   * `maxKb` bounds one object's JSON: every save keeps a full copy as a revision (LLANO_MAX_OBJECT_KB).
+   * `box` encrypts the secrets kinds declare (objects and their revisions) and decrypts them on read.
+   */
   constructor(
     private readonly db: Kysely<CatalogTables>,
+    private readonly box: SecretBox,
     private readonly maxKb = Infinity,
   ) {}
 
+  /** Says where a kind's secrets are: they are stored encrypted from then on. */
+  declareSecrets(kind: ObjectKind, fields: SecretFields): void {
+    this.secretFields.set(kind, fields);
+  }
+
+  /** A body as stored: its kind's secrets encrypted (those already encrypted stay as they are). */
+  private sealed(kind: ObjectKind, body: unknown): unknown {
+    const fields = this.secretFields.get(kind);
+    if (!fields || !body || typeof body !== 'object') return body;
+    const copy = structuredClone(body) as Record<string, unknown>;
+    fields(copy, (value) => (this.box.isSealed(value) ? value : this.box.seal(value)));
+    return copy;
+  }
+
+  /**
+   * A body's JSON as the catalog stores it: its kind's secrets encrypted. For `put`, and for code
+   * writing the tables itself (a project import).
+   */
+  storedJson(kind: ObjectKind, name: string, body: unknown): string {
+    // Only the store writes encrypted values: one given would be read back as a secret.
+    if (JSON.stringify(body).includes(`"${SEALED_PREFIX}`))
+      throw badRequest(`${kind} ${name}: a value may not start with "${SEALED_PREFIX}"`);
+    return JSON.stringify(this.sealed(kind, body));
+  }
+
+  /**
+   * A stored body's JSON read back, secrets decrypted (whatever the kind: reading never depends on
+   * a declaration). `owner` names it in an error ("connection ops in project DE"). For code reading
+   * the tables itself (a project export).
+   */
+  readStored(json: string, owner: string): unknown {
+    if (!json.includes(`"${SEALED_PREFIX}`)) return JSON.parse(json);
+    return JSON.parse(json, (_key, value: unknown) =>
+      typeof value === 'string' && this.box.isSealed(value) ? this.box.open(value, owner) : value,
+    );
+  }
+
+  private toStored<T>(row: CatalogTables['objects']): StoredObject<T> {
+    return {
+      projectKey: row.project_key,
+      kind: row.kind,
+      name: row.name,
+      body: this.readStored(row.body, ownerOf(row)) as T,
+      revision: row.revision,
+      updatedAt: row.updated_at,
+      updatedBy: row.updated_by,
+    };
+  }
+
+  /**
+   * Encrypts the secrets of every object and revision of the declared kinds that are still in the
+   * clear (written before secrets were encrypted, or before their kind declared them); answers how
+   * many rows it rewrote. Idempotent: servers run it at start (bootstrapWorkspace, under a lock).
+   * Revisions are rewritten in place: a history must not keep the clear value either.
+   */
+  async sealStoredSecrets(): Promise<number> {
+    let rewritten = 0;
+    for (const kind of this.secretFields.keys()) {
+      await this.db.transaction().execute(async (trx) => {
+        // A row of either table is one revision of one object (an object's row: its current one).
+        for (const table of ['objects', 'revisions'] as const) {
+          const rows = await trx
+            .selectFrom(table)
+            .select(['project_key', 'name', 'revision', 'body'])
+            .where('kind', '=', kind)
+            .execute();
+          for (const row of rows) {
+            const body = row.body === null ? null : this.resealed(kind, row.body);
+            if (body === null) continue;
+            await trx
+              .updateTable(table)
+              .set({ body })
+              .where('project_key', '=', row.project_key)
+              .where('kind', '=', kind)
+              .where('name', '=', row.name)
+              .where('revision', '=', row.revision)
+              .execute();
+            rewritten++;
+          }
+        }
+      });
+    }
+    return rewritten;
+  }
+
+  /** A stored JSON with its clear secrets encrypted, or null when it has none left. */
+  private resealed(kind: ObjectKind, json: string): string | null {
+    const body: unknown = JSON.parse(json);
+    // Compared as this process writes JSON: a catalog may give the text back spaced otherwise.
+    const [before, after] = [JSON.stringify(body), JSON.stringify(this.sealed(kind, body))];
+    return after === before ? null : after;
+  }
+
   async get<T>(projectKey: string, kind: ObjectKind, name: string, db: Db = this.db): Promise<StoredObject<T> | null> {
     const row = (await objectByName(db, { projectKey, kind, name })).rows[0];
-    return row ? toStored<T>(row) : null;
+    return row ? this.toStored<T>(row) : null;
   }
 
   async require<T>(projectKey: string, kind: ObjectKind, name: string, db: Db = this.db): Promise<StoredObject<T>> {
@@ -97,7 +195,21 @@ export class ObjectStore {
       .where('kind', '=', kind)
       .orderBy('name')
       .execute();
-    return rows.map((r) => toStored<T>(r));
+    return rows.map((r) => this.toStored<T>(r));
+  }
+
+  /**
+   * Names, revisions and save times of one kind's objects, without their bodies: enough to tell
+   * whether any of them changed (a save raises the revision; a delete and re-create changes the time).
+   */
+  async listVersions(projectKey: string, kind: ObjectKind, db: Db = this.db) {
+    return db
+      .selectFrom('objects')
+      .select(['name', 'revision', 'updated_at'])
+      .where('project_key', '=', projectKey)
+      .where('kind', '=', kind)
+      .orderBy('name')
+      .execute();
   }
 
   /** Lists one kind across every project (used by the scheduler and monitoring). */
@@ -109,7 +221,7 @@ export class ObjectStore {
       .orderBy('project_key')
       .orderBy('name')
       .execute();
-    return rows.map((r) => toStored<T>(r));
+    return rows.map((r) => this.toStored<T>(r));
   }
 
   /** Creates or updates an object and appends a revision. */
@@ -129,7 +241,7 @@ export class ObjectStore {
   /** Same as `put`, inside a caller's transaction. */
   async putIn<T>(trx: Transaction<CatalogTables>, write: ObjectWrite<T>): Promise<StoredObject<T>> {
     const { projectKey, kind, name, body, author, ...options } = write;
-    const json = JSON.stringify(body);
+    const json = this.storedJson(kind, name, body);
     const kb = Buffer.byteLength(json) / 1024;
     if (kb > this.maxKb)
       throw badRequest(
@@ -205,7 +317,9 @@ export class ObjectStore {
   async delete(ref: ObjectRef, trx?: Transaction<CatalogTables>): Promise<void> {
     const { projectKey, kind, name, author } = ref;
     const work = async (t: Transaction<CatalogTables>) => {
-      const existing = await this.require(projectKey, kind, name, t);
+      // Its row, not its body: an object whose secrets this server cannot decrypt can still go.
+      const existing = (await objectByName(t, { projectKey, kind, name })).rows[0];
+      if (!existing) throw notFound(`${kind} ${name} not found in project ${projectKey}`);
       await t
         .deleteFrom('objects')
         .where('project_key', '=', projectKey)
@@ -244,7 +358,7 @@ export class ObjectStore {
     return rows.map((r) => ({
       revision: r.revision,
       action: r.action as Revision['action'],
-      body: r.body === null ? null : (JSON.parse(r.body) as unknown),
+      body: r.body === null ? null : this.readStored(r.body, ownerOf(r)),
       author: r.author,
       createdAt: r.created_at,
     }));
@@ -284,12 +398,12 @@ export class ObjectStore {
     if (!row) throw notFound(`${kind} ${name} has no revision ${revision}`);
     if (row.body === null)
       throw conflict(`Revision ${revision} of ${kind} ${name} is a deletion; pick an earlier revision`);
-    return JSON.parse(row.body);
+    return this.readStored(row.body, ownerOf({ kind, name, project_key: projectKey }));
   }
 }
 
 /** A broken primary key or unique constraint, from PostgreSQL (23505) or SQLite. */
-function isUniqueViolation(error: unknown): boolean {
+export function isUniqueViolation(error: unknown): boolean {
   const e = error as { code?: unknown } | null;
   return e?.code === '23505' || (typeof e?.code === 'string' && e.code.startsWith('SQLITE_CONSTRAINT_'));
 }

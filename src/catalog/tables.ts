@@ -70,6 +70,20 @@ export interface ProjectsTable {
   updated_at: string;
 }
 
+/**
+ * A project being imported, and by which process: a project whose import never finished (its
+ * process died) is deleted by recovery. The key is the primary key, so two imports of one key
+ * (two requests, two servers) cannot both go ahead.
+ */
+export interface ProjectImportsTable {
+  /** The project key being imported (not `project_key`: the row is a claim on a key, not a project's row). */
+  key: string;
+  owner: string;
+  owner_host: string;
+  started_at: string;
+  heartbeat_at: string;
+}
+
 export interface MembersTable {
   project_key: string;
   /** A username, or `group:NAME` for a group's grant. */
@@ -199,6 +213,7 @@ export interface CatalogTables {
   api_service_keys: ApiServiceKeysTable;
   api_requests: ApiRequestsTable;
   projects: ProjectsTable;
+  project_imports: ProjectImportsTable;
   members: MembersTable;
   groups: GroupsTable;
   group_members: GroupMembersTable;
@@ -296,6 +311,8 @@ export interface ScenarioRunsTable {
   owner_host: string;
   heartbeat_at: string | null;
   abort_requested: number;
+  /** When the run's scenario was deleted (its runs stay as history, marked); null while it exists. */
+  scenario_deleted_at: string | null;
 }
 
 export interface ScenarioStepRunsTable {

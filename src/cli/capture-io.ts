@@ -17,6 +17,7 @@ export function captureIo(
     readStdin: () => Promise.resolve(stdin),
     // Not a terminal: nobody to ask.
     promptSecret: () => Promise.resolve(null),
+    promptLine: () => Promise.resolve(null),
   };
   return io;
 }

@@ -6,6 +6,7 @@ import type { Workspace } from '../workspace/workspace.js';
 import { adminNotice } from './admin-notice.js';
 import type { CliIo } from './io.js';
 import { readLogin } from './login-config.js';
+import { serverUrl } from './server-url.js';
 import { multipartFileBody, rawFileBody, type UploadProgress } from './multipart-file.js';
 
 /**
@@ -99,25 +100,29 @@ export class HttpClient implements ApiClient {
   async close(): Promise<void> {}
 }
 
-/** Sends API requests to an in-process server over the local workspace (no network). */
+/**
+ * Sends API requests to an in-process server over the local workspace (no network). The server
+ * is built at the first request: a dataset import needs none (see importLocalDataset).
+ */
 export class LocalClient implements ApiClient {
+  private server: Promise<FastifyInstance> | undefined;
+
   constructor(
     readonly workspace: Workspace,
-    private readonly app: FastifyInstance,
+    private readonly io: CliIo,
   ) {}
 
   /**
    * Opens the workspace for one command: no scheduler and no recovery of other processes' work
    * (that is `serve`'s). The command that creates the workspace's `admin` prints its password.
    */
-  static async open(io: CliIo, home?: string): Promise<LocalClient> {
+  static async open(io: CliIo, home?: string, replacesAdminPassword = false): Promise<LocalClient> {
     // Loaded here, not at the top: `llano --help` and remote commands need none of it.
     const { loadConfig } = await import('../common/config.js');
     const { startWorkspace } = await import('../app/start-workspace.js');
-    const { buildServer } = await import('../server/app.js');
     const config = loadConfig(home ? { home } : {}, io.env, io.cwd);
     const { ws, boot } = await startWorkspace(config, { recover: false });
-    const notice = adminNotice(boot);
+    const notice = adminNotice(boot, { passwordReplaced: replacesAdminPassword });
     if (notice) {
       io.err(notice);
       // A first command without a server (`llano project list` by someone who meant one) made a new
@@ -126,12 +131,21 @@ export class LocalClient implements ApiClient {
         `This command used a new local workspace in ${config.home} (no server was given): \`llano login URL\` or --url to work with a server\n`,
       );
     }
-    const app = await buildServer(ws, { localOwner: true });
-    return new LocalClient(ws, app);
+    return new LocalClient(ws, io);
+  }
+
+  /** The in-process server, built once (fastify is loaded here, not at the top). */
+  private app(): Promise<FastifyInstance> {
+    this.server ??= import('../server/app.js').then(({ buildServer }) =>
+      buildServer(this.workspace, { localOwner: true }),
+    );
+    return this.server;
   }
 
   async request<T>(method: string, url: string, body?: unknown): Promise<T> {
-    const res = await this.app.inject({
+    const res = await (
+      await this.app()
+    ).inject({
       method: method as 'GET',
       url,
       ...(body === undefined ? {} : { payload: body as object }),
@@ -146,9 +160,14 @@ export class LocalClient implements ApiClient {
    * to the owner's files. A dataset import reads the file where it lies instead (no copy).
    */
   async upload<T>(url: string, filePath: string, onProgress?: UploadProgress): Promise<T> {
-    if (DATASET_UPLOAD.test(url)) return this.importInPlace<T>(url, filePath, onProgress);
+    if (DATASET_UPLOAD.test(url)) {
+      const { importLocalDataset } = await import('./local-dataset-import.js');
+      return (await importLocalDataset(this.workspace, url, filePath, onProgress, (m) => this.io.err(m))) as T;
+    }
     const { contentType, length, body } = multipartFileBody(filePath, onProgress);
-    const res = await this.app.inject({
+    const res = await (
+      await this.app()
+    ).inject({
       method: 'POST',
       url,
       payload: body,
@@ -158,26 +177,8 @@ export class LocalClient implements ApiClient {
     return res.json<T>();
   }
 
-  /** The upload route imports the offered file itself; progress is the engine's, in bytes of the file read. */
-  private async importInPlace<T>(url: string, filePath: string, onProgress?: UploadProgress): Promise<T> {
-    const { LOCAL_FILE_HEADER, offerLocalFile } = await import('../datasets/local-files.js');
-    const offer = offerLocalFile(this.workspace, {
-      path: path.resolve(filePath),
-      onProgress: (p) => {
-        if (p.totalBytes !== undefined) onProgress?.(p.bytes ?? 0, p.totalBytes);
-      },
-    });
-    try {
-      const res = await this.app.inject({ method: 'POST', url, headers: { [LOCAL_FILE_HEADER]: offer.token } });
-      if (res.statusCode >= 400) throw errorFrom(res.statusCode, res.body);
-      return res.json<T>();
-    } finally {
-      offer.withdraw();
-    }
-  }
-
   async stream(url: string): Promise<Readable> {
-    const res = await this.app.inject({ method: 'GET', url, payloadAsStream: true });
+    const res = await (await this.app()).inject({ method: 'GET', url, payloadAsStream: true });
     if (res.statusCode >= 400) {
       const chunks: Buffer[] = [];
       for await (const c of res.stream()) chunks.push(c as Buffer);
@@ -187,7 +188,7 @@ export class LocalClient implements ApiClient {
   }
 
   async close(): Promise<void> {
-    await this.app.close();
+    if (this.server) await (await this.server).close();
     await this.workspace.close();
   }
 }
@@ -196,6 +197,8 @@ export interface ClientOptions {
   url?: string;
   token?: string;
   home?: string;
+  /** The command sets admin's password (so a new workspace's first one is not printed). */
+  replacesAdminPassword?: boolean;
 }
 
 /**
@@ -206,12 +209,12 @@ export interface ClientOptions {
 export async function openClient(io: CliIo, options: ClientOptions): Promise<ApiClient> {
   const explicit = options.url ?? io.env.LLANO_URL;
   const saved = explicit || !(options.home ?? io.env.LLANO_HOME) ? readLogin(io.env) : null;
-  const url = explicit ?? saved?.url;
+  const url = explicit ? serverUrl(explicit) : saved?.url;
   if (url) {
     const savedToken = saved && sameServer(saved.url, url) ? saved.token : undefined;
     return new HttpClient(url, options.token ?? io.env.LLANO_TOKEN ?? savedToken);
   }
-  return LocalClient.open(io, options.home);
+  return LocalClient.open(io, options.home, options.replacesAdminPassword);
 }
 
 const sameServer = (a: string, b: string) => a.replace(/\/+$/, '') === b.replace(/\/+$/, '');

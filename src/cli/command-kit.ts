@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { z } from 'zod';
 import { badRequest } from '../common/errors.js';
 import { parseOr400 } from '../common/parse.js';
-import { openClient, type ApiClient } from './client.js';
+import { openClient, type ApiClient, type ClientOptions } from './client.js';
 import { formatCell, formatJson, formatTable, type CliIo } from './io.js';
 
 /** Global flags every command understands. */
@@ -23,9 +23,10 @@ export async function withClient<T>(
   io: CliIo,
   cmd: Command,
   fn: (client: ApiClient, opts: GlobalOptions) => Promise<T>,
+  open: Pick<ClientOptions, 'replacesAdminPassword'> = {},
 ): Promise<T> {
   const opts = globals(cmd);
-  const client = await openClient(io, opts);
+  const client = await openClient(io, { ...opts, ...open });
   try {
     return await fn(client, opts);
   } finally {

@@ -14,6 +14,8 @@ export interface CliIo {
   readStdin(): Promise<string>;
   /** Asks for a secret on the terminal without echo; null when stdin is not a terminal. */
   promptSecret(question: string): Promise<string | null>;
+  /** Asks a question on the terminal (the answer echoed); null when stdin is not a terminal. */
+  promptLine(question: string): Promise<string | null>;
 }
 
 export const processIo: CliIo = {
@@ -26,6 +28,7 @@ export const processIo: CliIo = {
   // Loaded on use: few commands read stdin.
   readStdin: async () => (await import('./prompt.js')).readAllStdin(),
   promptSecret: async (question) => (await import('./prompt.js')).promptSecret(question),
+  promptLine: async (question) => (await import('./prompt.js')).promptLine(question),
 };
 
 /** Renders rows as an aligned text table for people; numbers by their column's type when `types` is given. */

@@ -32,3 +32,15 @@ export function promptSecret(question: string): Promise<string | null> {
     muted = true;
   });
 }
+
+/** Asks a question on the terminal, the answer echoed (a confirmation), or null when stdin is not a terminal. */
+export function promptLine(question: string): Promise<string | null> {
+  if (!process.stdin.isTTY) return Promise.resolve(null);
+  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+  return new Promise((resolve) =>
+    rl.question(question, (answer) => {
+      rl.close();
+      resolve(answer);
+    }),
+  );
+}

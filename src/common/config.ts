@@ -17,6 +17,8 @@ export const ConfigSchema = z.object({
   /** How often running builds and scenario runs stamp their heartbeat; silent for 3 intervals, they count as interrupted. */
   heartbeatSeconds: z.number().positive().max(3600),
   adminPassword: z.string().optional(),
+  /** Encrypts secrets in the catalog (32 bytes, hex or base64); unset, a key file in the home does. */
+  secretKey: z.string().optional(),
   publicUrl: z.string().optional(),
   /**
    * Outbound requests (HTTP steps, webhooks): host names, addresses or CIDR ranges the server may

@@ -23,6 +23,16 @@ export const forbidden = (message = 'You do not have permission to do this') =>
 export const notFound = (message: string) => new LlanoError('not_found', 404, message);
 export const conflict = (message: string, details?: unknown) => new LlanoError('conflict', 409, message, details);
 export const tooLarge = (message: string) => new LlanoError('payload_too_large', 413, message);
+/** A 429: the server answers it with a `Retry-After` header of these seconds. */
+export class TooManyRequests extends LlanoError {
+  constructor(
+    code: string,
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(code, 429, message);
+  }
+}
 /** A file upload over LLANO_MAX_UPLOAD_MB (JSON request bodies have their own limit and message). */
 export const uploadTooLargeMessage = (limitMb: number) => `Upload exceeds the limit of ${limitMb} MB`;
 

@@ -16,3 +16,18 @@ export const FILTER_OPS = [
   'notnull',
 ] as const;
 export type FilterOp = (typeof FILTER_OPS)[number];
+
+/** Each operator in words, as a filter is read out: `band in 3, 6`, `day ≥ 2025-01-01`. */
+export const FILTER_OP_WORDS: Record<FilterOp, string> = {
+  eq: '=',
+  ne: '≠',
+  lt: '<',
+  le: '≤',
+  gt: '>',
+  ge: '≥',
+  contains: 'contains',
+  startswith: 'starts with',
+  in: 'in',
+  isnull: 'is empty',
+  notnull: 'is not empty',
+};

@@ -10,6 +10,17 @@ export function significantDigits(type?: string): number {
 }
 
 /**
+ * A mean or deviation of `count` values of a column, without the noise of its summation: adding
+ * n doubles can lose about log10(n) of the type's digits (`125.385162000001` for the mean of
+ * values with six decimals), so that many fewer are shown, never fewer than 6.
+ */
+export function formatAggregateNumber(n: number, type: string | undefined, count: number): string {
+  if (!Number.isFinite(n) || Number.isInteger(n)) return String(n);
+  const digits = Math.max(6, significantDigits(type) - Math.ceil(Math.log10(Math.max(count, 1))));
+  return String(Number(n.toPrecision(digits)));
+}
+
+/**
  * A number as its column type means it: without binary noise (`100.00000000000001` in a DOUBLE
  * is 100, `25.100000381469727` in a FLOAT is 25.1), a DECIMAL(p, s) with its s decimals.
  */

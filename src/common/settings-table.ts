@@ -62,6 +62,14 @@ export const SETTINGS = [
     meaning: 'password of `admin` when a new workspace creates it (a generated one is printed once)',
   },
   {
+    key: 'secretKey',
+    env: 'LLANO_SECRET_KEY',
+    read: 'text',
+    shownDefault: 'key file in the home',
+    meaning:
+      'key encrypting secrets in the catalog (connection passwords, scenario tokens and reporter secrets): 32 bytes as 64 hex digits or base64 (`openssl rand -base64 32`); unset, `secret.key` in the home (0600) is made at the first secret saved. Servers sharing a catalog need the same key',
+  },
+  {
     key: 'maxUploadMb',
     env: 'LLANO_MAX_UPLOAD_MB',
     read: 'number',

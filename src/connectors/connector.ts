@@ -61,21 +61,29 @@ export interface ConnectionType<S extends Settings = Settings> {
   secrets?: readonly string[];
   /** Settings holding a URL whose password (`user:password@`) is secret. */
   secretUrls?: readonly string[];
+  /**
+   * Settings that say where the secrets are sent (host, port, database, user; a URL's parts but its
+   * password): a save that changes one of them must give the secrets again, not keep the stored ones.
+   */
+  secretDestination?: readonly string[];
   /** Only a global admin may save one, because it reads the server's own files. */
   adminOnly?: boolean;
+  /** Files or folders of the server it reads (a SQLite file, a folder): none may be inside the workspace home. */
+  serverPaths?(settings: S): string[];
   /** Checks at save time beyond the schema (a folder exists…); throws a 400. */
   check?(settings: S): void;
   /** Reaches what the connection points at and says what it found; throws a 400 naming the problem. */
   test(settings: S, db: DuckDb): Promise<string>;
 
   /**
-   * Runs SQL text (the automation SQL step, the SQL-changed trigger); an abort cancels it where it
-   * runs, and so does `timeoutMs` (LLANO_QUERY_TIMEOUT_SECONDS) where the database can.
+   * Runs SQL text (the automation SQL step, the SQL-changed trigger, charts); an abort cancels it
+   * where it runs, and so does `timeoutMs` (LLANO_QUERY_TIMEOUT_SECONDS) where the database can.
+   * `readOnly` (every caller but the SQL step): one statement, which cannot write.
    */
   runSql?(
     settings: S,
     sql: string,
-    options: { db: DuckDb; signal?: AbortSignal; timeoutMs?: number },
+    options: { db: DuckDb; signal?: AbortSignal; timeoutMs?: number; readOnly?: boolean },
   ): Promise<SqlResult>;
   /** The columns of one of its tables. */
   describeTable?(settings: S, table: TableRef, db: DuckDb): Promise<ColumnInfo[]>;
@@ -89,10 +97,24 @@ export interface ConnectionType<S extends Settings = Settings> {
     source(settings: S, where: TableOrQuery): ExternalTableSource;
     /** Explores its sources, and copies them to Parquet for DuckDB recipes. */
     reader: SourceReader<ExternalTableSource>;
-    /** What identifies the data read, for staleness; null: unknown, counts as unchanged unless a build is forced. */
-    versionToken?(settings: S, where: TableOrQuery): string | null;
+    /**
+     * The columns of a table or query as its copy for DuckDB has them (DuckDB types), without
+     * reading its rows (the database's description of it): what a dataset shows before it is built.
+     */
+    describe?(settings: S, where: TableOrQuery, db: DuckDb): Promise<ColumnInfo[]>;
+    /**
+     * What identifies the data read, for staleness: it changes when the data or its columns do.
+     * Null (or no such capability): the source cannot tell, and recipes reading it are rebuilt at every build.
+     */
+    versionToken?(settings: S, where: TableOrQuery, db: DuckDb): Promise<string | null>;
     /** Quality metrics computed in the connection; without it they are computed on a Parquet copy. */
     metrics?<T>(db: DuckDb, source: ExternalTableSource, fn: (session: MetricsSession) => Promise<T>): Promise<T>;
+    /**
+     * The table's qualified name (`public.products`) when it exists in the connection, else null:
+     * a recipe that would replace an existing source table is confirmed first (flow/uploaded-output-guard.ts).
+     * Types with `runRecipe` have it.
+     */
+    existingTable?(settings: S, table: TableRef, db: DuckDb): Promise<string | null>;
     /** Writes a SQL recipe's output table inside the connection (pushdown); without it, recipes cannot write here. */
     runRecipe?(settings: S, db: DuckDb, recipe: InPlaceRecipe): Promise<{ rowCount: number; columns: ColumnInfo[] }>;
   };

@@ -9,8 +9,15 @@ import { requireCapability } from '../connectors/registry.js';
 import type { TableSource } from '../engine/table-source.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { getConnection } from './connections.js';
+import { describedColumns } from './described-columns.js';
 import { exportSystemTable } from './system-tables.js';
-import { DATASET_KIND, DatasetDefinitionSchema, type DatasetDefinition, type DatasetInfo } from './definitions.js';
+import {
+  DATASET_KIND,
+  DatasetDefinitionSchema,
+  type ColumnSchema,
+  type DatasetDefinition,
+  type DatasetInfo,
+} from './definitions.js';
 
 export { DATASET_KIND };
 import type { ListedVersion } from './dataset-types.js';
@@ -50,12 +57,13 @@ function info(
   version: CommittedVersion | null,
   producedBy: string | null,
   partitioned: boolean,
+  described: ColumnSchema[] | null,
 ): DatasetInfo {
   return {
     ...def,
     ...revisionStamp(stored),
     currentVersion: version ? omit(version, 'location') : null,
-    columns: version?.columns ?? null,
+    columns: version?.columns ?? described,
     rowCount: version?.rowCount ?? null,
     producedBy,
     partitioned,
@@ -97,12 +105,14 @@ export async function saveDataset(
     ...options,
   });
   await ws.catalog.projects.touch(projectKey);
+  const version = await currentVersion(ws, projectKey, def.name);
   return info(
     def,
     stored,
-    await currentVersion(ws, projectKey, def.name),
+    version,
     (await producers(ws, projectKey)).get(def.name) ?? null,
     (await getPartitioning(ws, projectKey, def.name)) !== null,
+    await inPlaceColumns(ws, projectKey, def.name, def, version),
   );
 }
 
@@ -114,8 +124,18 @@ export async function listDatasets(ws: Workspace, principal: Principal, projectK
     producers(ws, projectKey),
     partitionedDatasets(ws, projectKey),
   ]);
-  return objects.map((o) =>
-    info(o.body, o, versions.get(o.name) ?? null, producedBy.get(o.name) ?? null, partitioned.has(o.name)),
+  const described = await Promise.all(
+    objects.map((o) => inPlaceColumns(ws, projectKey, o.name, o.body, versions.get(o.name) ?? null)),
+  );
+  return objects.map((o, i) =>
+    info(
+      o.body,
+      o,
+      versions.get(o.name) ?? null,
+      producedBy.get(o.name) ?? null,
+      partitioned.has(o.name),
+      described[i],
+    ),
   );
 }
 
@@ -128,12 +148,14 @@ export async function getDataset(
   await ws.catalog.projects.authorize(principal, projectKey, 'reader');
   const o = await ws.catalog.objects.get<DatasetDefinition>(projectKey, DATASET_KIND, name);
   if (!o) throw notFound(`Dataset ${name} not found in project ${projectKey}`);
+  const version = await currentVersion(ws, projectKey, name);
   return info(
     o.body,
     o,
-    await currentVersion(ws, projectKey, name),
+    version,
     (await producers(ws, projectKey)).get(name) ?? null,
     (await getPartitioning(ws, projectKey, name)) !== null,
+    await inPlaceColumns(ws, projectKey, name, o.body, version),
   );
 }
 
@@ -170,28 +192,79 @@ export async function deleteDataset(
 }
 
 /**
- * Where a dataset's rows are, for the engine. `versionToken` identifies the data for
- * staleness: the version id for managed data, size+mtime for files, what the connection type
- * says for its tables; PostgreSQL tables read in place have no cheap token, so they count as
- * unchanged unless a build is forced.
+ * The columns of the dataset's current version; for one read in place and never built, as its
+ * source describes them; null when unknown (managed data not built yet, a source that cannot answer).
  */
-export async function resolveSource(
+export async function datasetColumns(
+  ws: Workspace,
+  projectKey: string,
+  dataset: string,
+): Promise<{ name: string; type: string }[] | null> {
+  const resolved = await resolveSource(ws, projectKey, dataset).catch(() => null);
+  if (!resolved) return null;
+  return resolved.version?.columns ?? (await describedColumns(ws, resolved).catch(() => null));
+}
+
+/** How long a dataset list waits for a source to describe itself before showing its columns as unknown. */
+const DESCRIBE_WAIT_MS = 3000;
+
+/**
+ * The columns of a dataset read in place that no version records (see `describedColumns`), for
+ * the API's dataset answers; null for others, or when the source fails or is slower than
+ * DESCRIBE_WAIT_MS (an unreachable database must not hold up a list of datasets).
+ */
+async function inPlaceColumns(
   ws: Workspace,
   projectKey: string,
   name: string,
-): Promise<{
+  def: DatasetDefinition,
+  version: { columns: ColumnSchema[] | null } | null,
+): Promise<ColumnSchema[] | null> {
+  if (version?.columns || def.storage.type === 'managed' || def.storage.type === 'system') return null;
+  const described = resolveSource(ws, projectKey, name)
+    .then((r) => describedColumns(ws, r))
+    .catch(() => null);
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), DESCRIBE_WAIT_MS);
+    timer.unref();
+  });
+  return Promise.race([described, late]).finally(() => clearTimeout(timer));
+}
+
+/** Where a dataset's rows are, for the engine (see resolveSource). */
+export interface ResolvedSource {
   source: TableSource;
   definition: DatasetDefinition;
   version: CommittedVersion | null;
-  versionToken: string | null;
-}> {
+  /**
+   * Identifies the data for staleness: the version id for managed data, size+mtime for files,
+   * what the connection type says for its tables (PostgreSQL: one query for the table's
+   * statistics counts and columns; SQLite: the table's row count, last rowid and schema); null
+   * when the source cannot tell, which staleness reads as "always rebuilt". Lazy, and computed
+   * once: only builds and staleness ask for it, not a page of rows (a query saved per read).
+   */
+  versionToken(): Promise<string | null>;
+}
+
+/** A lazy value computed at most once (a rejected promise is kept: the caller sees the same error). */
+function once<T>(compute: () => Promise<T>): () => Promise<T> {
+  let value: Promise<T> | undefined;
+  return () => (value ??= compute());
+}
+
+const known = (token: string | null) => () => Promise.resolve(token);
+
+/** Where a dataset's rows are, for the engine; its `versionToken` is asked only by who needs it. */
+export async function resolveSource(ws: Workspace, projectKey: string, name: string): Promise<ResolvedSource> {
   const o = await ws.catalog.objects.get<DatasetDefinition>(projectKey, DATASET_KIND, name);
   if (!o) throw notFound(`Dataset ${name} not found in project ${projectKey}`);
   const def = o.body;
   const version = await currentVersion(ws, projectKey, name);
   switch (def.storage.type) {
     case 'managed': {
-      if (!version) return { source: { kind: 'parquet', paths: [] }, definition: def, version, versionToken: null };
+      if (!version)
+        return { source: { kind: 'parquet', paths: [] }, definition: def, version, versionToken: known(null) };
       // A partitioned dataset reads as the union of its version's partition files.
       const paths = isPartitionedVersion(version)
         ? (await manifestOf(ws, version.id)).map((p) => ws.resolve(p.location))
@@ -200,7 +273,7 @@ export async function resolveSource(
         source: { kind: 'parquet', paths },
         definition: def,
         version,
-        versionToken: version.contentHash ? `sha256:${version.contentHash}` : version.id,
+        versionToken: known(version.contentHash ? `sha256:${version.contentHash}` : version.id),
       };
     }
     case 'file': {
@@ -213,7 +286,7 @@ export async function resolveSource(
         source: { kind: 'file', path: abs, format: def.storage.format, csv: def.storage.csv },
         definition: def,
         version,
-        versionToken: `file:${st.size}:${st.mtimeMs}`,
+        versionToken: known(`file:${st.size}:${st.mtimeMs}`),
       };
     }
     case 'system': {
@@ -222,7 +295,7 @@ export async function resolveSource(
         source: { kind: 'parquet', paths: [exported.path] },
         definition: def,
         version,
-        versionToken: `system:${exported.token}`,
+        versionToken: known(`system:${exported.token}`),
       };
     }
     default: {
@@ -236,7 +309,10 @@ export async function resolveSource(
         source,
         definition: def,
         version,
-        versionToken: version?.id ?? tables.versionToken?.(settings, where) ?? conn.type,
+        // Without a token the source cannot tell a change: null, and what reads it is always rebuilt (never "unchanged").
+        versionToken: version
+          ? known(version.id)
+          : once(async () => (await tables.versionToken?.(settings, where, ws.duck)) ?? null),
       };
     }
   }

@@ -123,13 +123,33 @@ export async function datasetPage(
   return pageAnswer(await datasetRows(ws, principal, projectKey, name, query, signal), query);
 }
 
-/** A page as the API answers it: column names and types apart from the rows. */
+/**
+ * Text cells longer than this are cut in a page of rows: a page is for reading in a grid, and one
+ * 8 MB cell would make a 5-row page an 8 MB answer. The whole value comes with an export.
+ */
+export const PAGE_CELL_CHARS = 10_000;
+
+/**
+ * A page as the API answers it: column names and types apart from the rows. Cut cells are listed
+ * in `cut` as [row, column, characters in the whole value].
+ */
 export function pageAnswer(page: Awaited<ReturnType<typeof readVersionRows>>, query: TableQuery) {
+  const cut: [number, number, number][] = [];
+  const rows = page.rows.map((row, r) =>
+    row.some((v) => typeof v === 'string' && v.length > PAGE_CELL_CHARS)
+      ? row.map((v, c) => {
+          if (typeof v !== 'string' || v.length <= PAGE_CELL_CHARS) return v;
+          cut.push([r, c, v.length]);
+          return v.slice(0, PAGE_CELL_CHARS);
+        })
+      : row,
+  );
   return {
     columns: page.columns.map((c) => c.name),
     types: page.columns.map((c) => c.type),
-    rows: page.rows,
+    rows,
     total: page.total,
     offset: query.offset,
+    ...(cut.length ? { cut } : {}),
   };
 }

@@ -115,7 +115,7 @@ export async function importDataset(
       lineage: { source: 'upload', fileName: settings.fileName },
     });
   } catch (err) {
-    await failVersion(ws, pending);
+    await failVersion(ws, pending, { forget: true });
     throw err;
   }
   await ws.catalog.projects.touch(projectKey);

@@ -369,11 +369,27 @@ export function removeVersionFiles(file: string): void {
     if (name.startsWith(partial) && name.endsWith('.tmp')) rmSync(path.join(path.dirname(file), name), { force: true });
 }
 
-/** Marks a version failed and removes whatever it had written. The current version is untouched. */
-export async function failVersion(ws: Workspace, pending: PendingVersion): Promise<void> {
+/**
+ * Marks a version failed and removes whatever it had written. The current version is untouched.
+ * `forget` deletes the row instead, so the number is used again: a refused upload (a malformed
+ * file) is not a version anyone asks about, and the next good file should be the next number.
+ * A version recovery already marked failed (its importer was presumed dead) keeps its row.
+ */
+export async function failVersion(ws: Workspace, pending: PendingVersion, options: { forget?: boolean } = {}) {
   writtenHere(ws).ids.delete(pending.id);
   if (pending.path) removeVersionFiles(pending.path);
-  await ws.catalog.db.updateTable('dataset_versions').set({ status: 'failed' }).where('id', '=', pending.id).execute();
+  if (options.forget)
+    await ws.catalog.db
+      .deleteFrom('dataset_versions')
+      .where('id', '=', pending.id)
+      .where('status', '=', 'building')
+      .execute();
+  else
+    await ws.catalog.db
+      .updateTable('dataset_versions')
+      .set({ status: 'failed' })
+      .where('id', '=', pending.id)
+      .execute();
 }
 
 /** The row of a dataset's current version (every build step reads its inputs'). */

@@ -60,6 +60,8 @@ export interface AnomalyRequest {
   column: string;
   time?: string;
   falseAlarmRate: number;
+  /** Points scored 0.5 with no alarm while the detector learns the series (default 400). */
+  probation?: number;
 }
 
 /** One scored row of {@link anomalyRows}: score and value null when the value is missing. */
@@ -299,7 +301,7 @@ export async function anomalyRows(
     ? (await readColumnsAsJson(db, source, [request.time], { orderBy: request.time, limits }))[request.time]
     : null;
   stopIfCancelled(limits);
-  const detector = createAnomalyLikelihood({ falseAlarmRate: request.falseAlarmRate });
+  const detector = createAnomalyLikelihood({ falseAlarmRate: request.falseAlarmRate, probation: request.probation });
   const rows: AnomalyRow[] = [];
   for (let i = 0; i < values.length; i++) {
     const value = values[i];

@@ -18,3 +18,8 @@ export function isTemporalType(type: string): boolean {
 export function isNestedType(type: string): boolean {
   return NESTED.test(type.trim());
 }
+
+/** TIMESTAMP WITH TIME ZONE (TIMESTAMPTZ): an instant, shown and cast in the session's time zone unless told otherwise. */
+export function isZonedTimeType(type: string): boolean {
+  return /WITH TIME ZONE|TIMESTAMPTZ/i.test(type) && !isNestedType(type);
+}

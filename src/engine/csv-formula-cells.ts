@@ -12,11 +12,16 @@ export type CsvFormulaMode = (typeof CSV_FORMULA_MODES)[number];
 /** The first characters that start a formula in Excel, LibreOffice and Google Sheets. */
 const FORMULA_STARTS = `'=', '+', '-', '@', chr(9), chr(13)`;
 
-/** Text columns only: a number such as -5 is a value, not a formula, and stays a number. */
-function isText(type: string, dialect: SqlDialect): boolean {
-  const t = type.toLowerCase();
+/**
+ * Text columns only: a number such as -5 is a value, not a formula, and stays a number. Enums
+ * hold text too; a PostgreSQL column says itself whether it is text-like (its enums and domains
+ * are named by their own names).
+ */
+function isText(column: ColumnInfo, dialect: SqlDialect): boolean {
+  if (column.textual !== undefined) return column.textual;
+  const t = column.type.toLowerCase();
   return dialect === 'duckdb'
-    ? /^varchar\b/.test(t)
+    ? /^(varchar\b|enum\()/.test(t)
     : /^(text|character varying|character|varchar|char|bpchar|citext|name)\b/.test(t);
 }
 
@@ -29,8 +34,10 @@ function csvSelectList(columns: readonly ColumnInfo[], dialect: SqlDialect, from
   return columns
     .map((c) => {
       const column = `${from}.${quoteIdent(c.name)}`;
-      if (!isText(c.type, dialect)) return column;
-      return `CASE WHEN left(${column}, 1) IN (${FORMULA_STARTS}) THEN '''' || ${column} ELSE ${column} END AS ${quoteIdent(c.name)}`;
+      if (!isText(c, dialect)) return column;
+      // As text in both branches: CASE needs one type, and an enum has no left().
+      const text = `CAST(${column} AS TEXT)`;
+      return `CASE WHEN left(${text}, 1) IN (${FORMULA_STARTS}) THEN '''' || ${text} ELSE ${text} END AS ${quoteIdent(c.name)}`;
     })
     .join(', ');
 }

@@ -24,3 +24,10 @@ export function engineError(error: unknown, paths: readonly ShownPath[] = [], pr
   if (error instanceof LlanoError) return error;
   return badRequest(prefix + engineMessage(error, paths));
 }
+
+/**
+ * Whether an error message is DuckDB refusing a file outside what a sandbox may read
+ * (`read_csv('/etc/passwd')` in a preview or recipe: "Permission Error: Cannot access file …").
+ * The answer stays a 400 (it is the SQL that is wrong), but the audit log records it as `denied`.
+ */
+export const isFileAccessRefusal = (message: string): boolean => /Permission Error: Cannot access /.test(message);

@@ -63,11 +63,15 @@ export interface SourceReader<S extends TableSource = TableSource> {
   readRows(db: DuckDb, source: S, options?: ReadRowsOptions): Promise<RowsPage>;
   columnStats(db: DuckDb, source: S, options?: { limits?: QueryLimits }): Promise<ColumnStats[]>;
   exportData(db: DuckDb, source: S, format: ExportFormat, options?: ExportOptions): Promise<Readable>;
-  /** Copies the rows into a Parquet file (written aside, then renamed) so DuckDB can join them with other datasets. */
+  /**
+   * Copies the rows into a Parquet file (written aside, then renamed) so DuckDB can join them with
+   * other datasets; `limit`: only the first so many, read as such where the rows are (a preview's sample).
+   */
   materialize(
     db: DuckDb,
     source: S,
     path: string,
+    options?: { limit?: number },
   ): Promise<{ rowCount: number; columns: DatasetColumn[]; contentHash: string }>;
 }
 
@@ -139,6 +143,10 @@ export async function readRows(db: DuckDb, source: TableSource, options: ReadRow
   });
 }
 
+/** Above this magnitude a column's sum of squares may overflow a double (√1.8e308 ≈ 1.3e154). */
+const OVERFLOWING_MAGNITUDE = 1e150;
+const isOutOfRange = (err: unknown) => err instanceof Error && /out of range/i.test(err.message);
+
 export interface ColumnStatsOptions {
   /** Row count up to which distinct counts are exact (default {@link EXACT_DISTINCT_ROWS}). */
   exactDistinctUpTo?: number;
@@ -168,23 +176,46 @@ export async function columnStats(
     const hasRange = (c: ColumnInfo) => isNumericType(c.type) || isTemporalType(c.type);
     // Wide relations count distinct values apart (see wideDistinctCounts).
     const wide = columns.length > SUBQUERIES_UP_TO;
-    const aggregates = ['count(*)'];
-    columns.forEach((c) => {
-      const ident = quoteIdent(c.name);
-      const nested = isNestedType(c.type);
-      const numeric = isNumericType(c.type);
-      aggregates.push(
-        `count(${ident})`,
-        wide && !nested ? 'NULL' : approximate ? `approx_count_distinct(${ident})` : `count(DISTINCT ${ident})`,
-        nested ? 'NULL' : `min(${ident})`,
-        nested ? 'NULL' : `max(${ident})`,
-        numeric ? `avg(${ident})::DOUBLE` : 'NULL',
-        numeric ? `stddev_samp(${ident})::DOUBLE` : 'NULL',
-        hasRange(c) ? `min(${numericOf(c, ident)})::DOUBLE` : 'NULL',
-        hasRange(c) ? `max(${numericOf(c, ident)})::DOUBLE` : 'NULL',
+    const summaryOf = (scales: Map<string, number> = new Map()) => {
+      const aggregates = ['count(*)'];
+      columns.forEach((c) => {
+        const ident = quoteIdent(c.name);
+        const nested = isNestedType(c.type);
+        const numeric = isNumericType(c.type);
+        const scale = scales.get(c.name);
+        const [mean, stddev] = scale
+          ? [`avg(${ident}::DOUBLE / ${scale}) * ${scale}`, `stddev_samp(${ident}::DOUBLE / ${scale}) * ${scale}`]
+          : [`avg(${ident})::DOUBLE`, `stddev_samp(${ident})::DOUBLE`];
+        aggregates.push(
+          `count(${ident})`,
+          wide && !nested ? 'NULL' : approximate ? `approx_count_distinct(${ident})` : `count(DISTINCT ${ident})`,
+          nested ? 'NULL' : `min(${ident})`,
+          nested ? 'NULL' : `max(${ident})`,
+          numeric ? mean : 'NULL',
+          numeric ? stddev : 'NULL',
+          hasRange(c) ? `min(${numericOf(c, ident)})::DOUBLE` : 'NULL',
+          hasRange(c) ? `max(${numericOf(c, ident)})::DOUBLE` : 'NULL',
+        );
+      });
+      return db.query(`SELECT ${aggregates.join(', ')} FROM ${relation}`, undefined, conn);
+    };
+    const summary = await summaryOf().catch(async (err: unknown) => {
+      if (!isOutOfRange(err)) throw err;
+      // Values near the largest double (1e308) overflow the sum of squares: those columns' moments
+      // are taken over values scaled by their largest magnitude, the others as usual.
+      const numeric = columns.filter((c) => isNumericType(c.type));
+      const peaks = await db.query(
+        `SELECT ${numeric.map((c) => `max(abs(${quoteIdent(c.name)}::DOUBLE))`).join(', ')} FROM ${relation}`,
+        undefined,
+        conn,
       );
+      const scales = new Map<string, number>();
+      numeric.forEach((c, k) => {
+        const peak = Number(peaks.rows[0][k]);
+        if (peak > OVERFLOWING_MAGNITUDE) scales.set(c.name, peak);
+      });
+      return summaryOf(scales);
     });
-    const summary = await db.query(`SELECT ${aggregates.join(', ')} FROM ${relation}`, undefined, conn);
     const row = summary.rows[0];
     if (wide) {
       const flat = columns.filter((c) => !isNestedType(c.type));
@@ -342,6 +373,12 @@ export const duckdbReader: SourceReader<FileTableSource> = {
   readRows,
   columnStats,
   exportData,
-  materialize: (db, source, path) =>
-    onConnection(db, source, (conn, relation) => copySelectToParquet(conn, `SELECT * FROM ${relation}`, path)),
+  materialize: (db, source, path, options = {}) =>
+    onConnection(db, source, (conn, relation) =>
+      copySelectToParquet(
+        conn,
+        `SELECT * FROM ${relation}${options.limit === undefined ? '' : ` LIMIT ${Math.floor(options.limit)}`}`,
+        path,
+      ),
+    ),
 };

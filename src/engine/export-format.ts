@@ -1,3 +1,4 @@
+import { ExactInteger, stringifyExact } from '../common/exact-json.js';
 import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
@@ -17,7 +18,13 @@ export const EXPORT_CONTENT_TYPES: Record<ExportFormat, string> = {
 /** A cell as CSV text: scalars as they print, lists and structs as JSON. */
 function cellText(value: unknown): string {
   if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
+  if (
+    typeof value === 'number' ||
+    typeof value === 'bigint' ||
+    typeof value === 'boolean' ||
+    value instanceof ExactInteger
+  )
+    return String(value);
   return JSON.stringify(value);
 }
 
@@ -48,7 +55,7 @@ export function textExport(
     }
     const keys = columns.map((c) => JSON.stringify(c));
     const record = (row: unknown[]) =>
-      '{' + row.map((v, i) => `${keys[i]}:${JSON.stringify(v ?? null)}`).join(',') + '}';
+      '{' + row.map((v, i) => `${keys[i]}:${stringifyExact(v ?? null)}`).join(',') + '}';
     if (format === 'jsonl') {
       for await (const rows of batches) {
         if (rows.length) yield rows.map(record).join('\n') + '\n';

@@ -342,6 +342,24 @@ describe('importFile: JSON lines and Parquet', () => {
     // Compressed whole, after the cut: the gzip stream is complete, its content is not.
     await rejects(await file('cut.json.gz', gzipSync(cut)), notClosed);
     await rejects(await file('cut-gzip-upload', gzipSync(cut)), notClosed);
+    // zstd (Node 20 cannot decompress it; DuckDB can): whole frames, content cut after a record.
+    const plain = await file('cut-plain.json', cut + '\n' + ' '.repeat(5000) + '\n');
+    for (const name of ['cut.json.zst', 'cut-zstd-upload']) {
+      const zst = join(dir, name);
+      await db.run(
+        `COPY (SELECT content FROM read_text('${plain}')) TO '${zst}' (FORMAT csv, HEADER false, QUOTE '', ESCAPE '', COMPRESSION zstd)`,
+      );
+      await rejects(zst, notClosed);
+    }
+    // The same array closed imports (the check reads the end of the content, not its start).
+    const closed = join(dir, 'closed.json.zst');
+    const whole = await file('closed-plain.json', '[' + records.join(',\n') + ']\n\n');
+    await db.run(
+      `COPY (SELECT content FROM read_text('${whole}')) TO '${closed}' (FORMAT csv, HEADER false, QUOTE '', ESCAPE '', COMPRESSION zstd)`,
+    );
+    const { result } = await run(closed);
+    expect(result.detected).toEqual({ format: 'json', compression: 'zstd' });
+    expect(result.rowCount).toBe(50);
   });
 
   it('reads an array behind a UTF-8 byte-order mark as JSON', async () => {

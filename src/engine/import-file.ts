@@ -10,6 +10,7 @@ import {
   compressionOption,
   readContentHead,
   readStoredHead,
+  readZstdTail,
   withoutCompressionExtension,
   type Compression,
 } from './compression.js';
@@ -183,6 +184,12 @@ export async function importFile(db: DuckDb, options: ImportFileOptions): Promis
     // Checked alongside the import; a cut-off file fails it (and the import's error is then moot).
     const asError = (error: unknown) => (error instanceof Error ? error : new Error(String(error)));
     const jsonArray = format !== 'csv' && format !== 'tsv' && sniffed === 'json';
+    if (jsonArray && compression === 'zstd') {
+      // zlib hands the gzip check the content's end; for zstd DuckDB reads it, before the import
+      // (one connection), once the frame walk has found the file whole.
+      await checkComplete(sourcePath, compression);
+      checkArrayTail(await readZstdTail(conn, sourcePath), basename(options.fileName ?? sourcePath));
+    }
     const whole = checkComplete(sourcePath, compression)
       .then(({ tail }) => {
         if (jsonArray && tail) checkArrayTail(tail, basename(options.fileName ?? sourcePath));

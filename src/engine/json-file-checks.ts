@@ -30,7 +30,7 @@ export function checkArrayTail(tail: Buffer, shownName: string): void {
   );
 }
 
-/** {@link checkArrayTail} of an uncompressed file (a gzip one's tail comes from checkComplete; zstd's is not read). */
+/** {@link checkArrayTail} of an uncompressed file (a gzip one's tail comes from checkComplete, a zstd one's from readZstdTail). */
 export async function checkArrayClosed(path: string, shownName: string): Promise<void> {
   const handle = await open(path, 'r');
   let tail: Buffer;

@@ -1,3 +1,6 @@
+import { exactInteger } from '../common/exact-json.js';
+import { splitTopLevel } from '../common/split-top-level.js';
+
 /** Turns one DuckDB JSON value (as `getRowsJson` gives it) into what JSON consumers expect. */
 export type JsonConverter = (value: unknown) => unknown;
 
@@ -5,36 +8,17 @@ const INTEGER_TYPES = /^(BIGINT|HUGEINT|UBIGINT|UHUGEINT|INT8|INT128)$/;
 const NESTED = /\]$|^(STRUCT|MAP|UNION)\(/i;
 
 /**
- * DuckDB hands 64-bit and larger integers and decimals over as strings; they become numbers
- * when that loses nothing (decimals always, as the API has always shown them).
+ * DuckDB hands 64-bit and larger integers and decimals over as strings; integers become numbers
+ * when that loses nothing, else ExactIntegers (exact numbers in the API's JSON: see
+ * exact-json.ts); decimals numbers, as the API has always shown them.
  */
 function scalarValue(value: unknown, type: string): unknown {
   if (value === null || value === undefined) return null;
-  if (typeof value === 'string' && (INTEGER_TYPES.test(type) || type.startsWith('DECIMAL'))) {
-    const n = Number(value);
-    if (type.startsWith('DECIMAL') || Number.isSafeInteger(n)) return n;
+  if (typeof value === 'string') {
+    if (INTEGER_TYPES.test(type)) return exactInteger(value);
+    if (type.startsWith('DECIMAL')) return Number(value);
   }
   return value;
-}
-
-/** Splits `a, b(c, d), "e,f" g` at the commas outside parentheses and quotes. */
-function splitTopLevel(text: string): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let quoted = false;
-  let start = 0;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (ch === '"') quoted = !quoted;
-    else if (!quoted && ch === '(') depth++;
-    else if (!quoted && ch === ')') depth--;
-    else if (!quoted && depth === 0 && ch === ',') {
-      parts.push(text.slice(start, i).trim());
-      start = i + 1;
-    }
-  }
-  parts.push(text.slice(start).trim());
-  return parts.filter(Boolean);
 }
 
 /** `"a ""b""" VARCHAR` or `a VARCHAR` → [name, type]. */

@@ -1,4 +1,5 @@
-import pg from 'pg';
+import type pg from 'pg';
+import { postgresDriver } from '../common/postgres-driver.js';
 import { z } from 'zod';
 import { badRequest } from '../common/errors.js';
 import type { DuckDb } from './duckdb.js';
@@ -63,7 +64,7 @@ export function postgresPool(db: DuckDb, info: PostgresConnectionInfo): pg.Pool 
   const key = JSON.stringify(Object.entries(info).sort(([a], [b]) => a.localeCompare(b)));
   let pool = pools.get(key);
   if (!pool) {
-    pool = new pg.Pool(poolConfig(info));
+    pool = new (postgresDriver().Pool)(poolConfig(info));
     // An idle client dropped by the server must not crash the process; the next checkout reconnects.
     pool.on('error', () => undefined);
     pools.set(key, pool);
@@ -106,9 +107,9 @@ export async function withPostgresClient<T>(
     return await fn(client);
   } catch (error) {
     // After a server-side error the connection is still sound; after anything else, drop it.
-    broken = !(error instanceof pg.DatabaseError);
+    broken = !(error instanceof postgresDriver().DatabaseError);
     // 57014: query_canceled, by statement_timeout or by pg_cancel_backend.
-    if (error instanceof pg.DatabaseError && error.code === '57014' && limits)
+    if (error instanceof postgresDriver().DatabaseError && error.code === '57014' && limits)
       throw cancelled ? queryCancelled() : queryTimedOut(limits);
     throw error;
   } finally {
@@ -116,6 +117,33 @@ export async function withPostgresClient<T>(
     if (limits?.timeoutMs && !broken) await client.query('RESET statement_timeout').catch(() => (broken = true));
     client.release(broken);
   }
+}
+
+/**
+ * Runs `fn` like `withPostgresClient`, inside a read-only transaction that is always rolled back:
+ * a read through a connection (dataset rows, previews, statistics, query datasets, metrics, charts,
+ * copies for DuckDB) cannot write, not through a function (`lo_import`, `nextval`) nor through a
+ * setting it changes (a rolled-back SET is undone). Only a build's output path writes (pushdown).
+ */
+export function withReadOnlyPostgresClient<T>(
+  db: DuckDb,
+  info: PostgresConnectionInfo,
+  fn: (client: pg.PoolClient) => Promise<T>,
+  limits?: QueryLimits,
+): Promise<T> {
+  return withPostgresClient(
+    db,
+    info,
+    async (client) => {
+      await client.query('BEGIN READ ONLY');
+      try {
+        return await fn(client);
+      } finally {
+        await client.query('ROLLBACK');
+      }
+    },
+    limits,
+  );
 }
 
 /** Ends the pools of `db` before it closes (tests stopping a PostgreSQL server). */

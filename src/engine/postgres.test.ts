@@ -1,3 +1,4 @@
+import { ExactInteger } from '../common/exact-json.js';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,6 +34,17 @@ beforeAll(async () => {
   await client.connect();
   await client.query(`
     CREATE SCHEMA ops;
+    CREATE TYPE ops.verdict AS ENUM ('ok', '=HYPERLINK("http://x.invalid")', '-1');
+    CREATE DOMAIN ops.remark AS text;
+    CREATE DOMAIN ops.amount AS integer;
+    CREATE TABLE ops.huge (x float8, n integer);
+    INSERT INTO ops.huge VALUES (1e308, 1), (1, 2), (1e308, 3);
+    CREATE TABLE ops.typed (id integer, verdict ops.verdict, remark ops.remark, amount ops.amount);
+    INSERT INTO ops.typed VALUES (1, '=HYPERLINK("http://x.invalid")', '@SUM(A1)', -5), (2, 'ok', 'fine', 3), (3, '-1', '+1', -1);
+    CREATE TABLE ops.arrays (id integer, ints integer[], floats float8[], texts text[], flags boolean[], days date[], times timestamp[], amounts numeric(6,2)[], grid integer[]);
+    INSERT INTO ops.arrays VALUES
+      (1, '{1,NULL,3}', '{1.5,-2}', ARRAY['a', 'b c', '{x,"y"}', NULL, 'NULL'], '{t,f}', '{2024-01-02}', '{"2024-01-02 03:04:05.5"}', '{1.25}', '{{1,2},{3,4}}'),
+      (2, '{}', NULL, '{}', NULL, NULL, NULL, NULL, '{5}');
     CREATE TABLE ops.obs (id integer, antenna text, value numeric(4,1), ts timestamp, "x""); DROP TABLE t; --" text, big bigint, ok boolean, meta jsonb);
     INSERT INTO ops.obs VALUES
       (1, 'DA41', 1.0, '2024-01-01 00:00:00', 'a', 9007199254740993, true, '{"k":1}'),
@@ -166,6 +178,16 @@ describe('PostgreSQL sources: columnStats', () => {
     expect(stats.meta).toMatchObject({ nulls: 3, distinct: 2, min: null });
     expect(stats[HOSTILE]).toMatchObject({ nulls: 1, distinct: 4 });
   });
+
+  it('gives a float column near the largest double its moments, and the other columns theirs', async () => {
+    // 1e308 overflows float8's sum of squares: PostgreSQL refused the whole statistics query.
+    const huge = { ...table, table: { schema: 'ops', name: 'huge' } };
+    const stats = Object.fromEntries((await columnStats(db, huge)).map((s) => [s.name, s]));
+    expect(stats.x).toMatchObject({ count: 3, nulls: 0, min: 1, max: 1e308 });
+    expect(stats.x.mean! / ((1e308 / 3) * 2)).toBeCloseTo(1, 10);
+    expect(stats.x.stddev! / (1e308 / Math.sqrt(3))).toBeCloseTo(1, 10);
+    expect(stats.n).toMatchObject({ mean: 2, stddev: 1, min: 1, max: 3 });
+  });
 });
 
 describe('PostgreSQL sources: export and materialize', () => {
@@ -199,6 +221,34 @@ describe('PostgreSQL sources: export and materialize', () => {
     expect(await csv('keep')).toEqual(['id,note,n', '3,a,-1', '2,@x,3', `1,=cmd|' /C calc'!A0,-5`]);
   });
 
+  it('escapes formula cells of enum and domain-over-text columns, not of a domain over integer', async () => {
+    const typed: PostgresTableSource = { ...table, table: { schema: 'ops', name: 'typed' } };
+    const csv = async (mode: 'escape' | 'keep') =>
+      (await text(await exportData(db, typed, 'csv', { sort: parseSort('id'), formulas: mode })))
+        .trimEnd()
+        .split('\r\n');
+    expect(await csv('escape')).toEqual([
+      'id,verdict,remark,amount',
+      `1,"'=HYPERLINK(""http://x.invalid"")",'@SUM(A1),-5`,
+      '2,ok,fine,3',
+      "3,'-1,'+1,-1",
+    ]);
+    expect(await csv('keep')).toEqual([
+      'id,verdict,remark,amount',
+      '1,"=HYPERLINK(""http://x.invalid"")",@SUM(A1),-5',
+      '2,ok,fine,3',
+      '3,-1,+1,-1',
+    ]);
+    // Sorting still follows the enum's own order, not the text's.
+    const byVerdict = await text(await exportData(db, typed, 'csv', { sort: parseSort('verdict') }));
+    expect(
+      byVerdict
+        .trimEnd()
+        .split('\r\n')
+        .map((l) => l.split(',')[0]),
+    ).toEqual(['id', '2', '1', '3']);
+  });
+
   it('streams a big table in many cursor batches', async () => {
     const big: PostgresTableSource = {
       kind: 'external',
@@ -227,7 +277,16 @@ describe('PostgreSQL sources: export and materialize', () => {
       'BOOLEAN',
       'VARCHAR',
     ]);
-    expect(back.rows[0]).toEqual([1, 'DA41', 1, '2024-01-01 00:00:00', 'a', '9007199254740993', true, '{"k": 1}']);
+    expect(back.rows[0]).toEqual([
+      1,
+      'DA41',
+      1,
+      '2024-01-01 00:00:00',
+      'a',
+      new ExactInteger('9007199254740993'),
+      true,
+      '{"k": 1}',
+    ]);
   });
 
   it('materializes a source to Parquet with row count, columns and hash', async () => {
@@ -238,5 +297,45 @@ describe('PostgreSQL sources: export and materialize', () => {
     expect(result.contentHash).toMatch(/^[0-9a-f]{64}$/);
     const sum = await db.query(`SELECT sum(value)::DOUBLE FROM read_parquet('${target}')`);
     expect(sum.rows).toEqual([[10]]);
+  });
+
+  it('copies PostgreSQL arrays as DuckDB lists of their element type; a multi-dimensional one as JSON text', async () => {
+    const target = join(dir, 'materialized', 'arrays.parquet');
+    const source: PostgresTableSource = { ...table, table: { schema: 'ops', name: 'arrays' } };
+    const result = await materializeToParquet(db, source, target);
+    expect(result.columns.map((c) => c.type)).toEqual([
+      'INTEGER',
+      'INTEGER[]',
+      'DOUBLE[]',
+      'VARCHAR[]',
+      'BOOLEAN[]',
+      'DATE[]',
+      'TIMESTAMP[]',
+      'DECIMAL(6,2)[]',
+      'VARCHAR',
+    ]);
+    const back = await db.query(
+      `SELECT ints, floats, texts, flags, days::VARCHAR[], times::VARCHAR[], amounts::DOUBLE[], grid, len(texts), texts[3]
+         FROM read_parquet('${target}') ORDER BY id`,
+    );
+    expect(back.rows).toEqual([
+      [
+        [1, null, 3],
+        [1.5, -2],
+        ['a', 'b c', '{x,"y"}', null, 'NULL'],
+        [true, false],
+        ['2024-01-02'],
+        ['2024-01-02 03:04:05.5'],
+        [1.25],
+        '[[1,2],[3,4]]',
+        5,
+        '{x,"y"}',
+      ],
+      [[], null, [], null, null, null, null, '[5]', 0, null],
+    ]);
+    // A sample for a preview: the limit goes to PostgreSQL.
+    expect(
+      (await materializeToParquet(db, source, join(dir, 'materialized', 'one.parquet'), { limit: 1 })).rowCount,
+    ).toBe(1);
   });
 });

@@ -2,7 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import pg from 'pg';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type pg from 'pg';
+import { postgresDriver } from '../common/postgres-driver.js';
 import { badRequest, LlanoError } from '../common/errors.js';
 import { quoteIdent } from '../common/names.js';
 import { binEdges, singleBin, toHistogram, TOP_VALUES, type ColumnStats } from './column-stats.js';
@@ -12,7 +14,7 @@ import { exportData, pageBounds, type ExportOptions, type SourceReader } from '.
 import { escapesFormulas, exportSelect } from './csv-formula-cells.js';
 import { streamAndDelete, textExport, type ExportFormat } from './export-format.js';
 import { copySelectToParquet, type DatasetColumn, type ProgressCallback } from './parquet-output.js';
-import { postgresPool, withPostgresClient, type PostgresConnectionInfo } from './postgres-connection.js';
+import { postgresPool, withReadOnlyPostgresClient, type PostgresConnectionInfo } from './postgres-connection.js';
 import type { QueryLimits } from './query-limits.js';
 import { trimSql } from './sql-text.js';
 import { orderByClause, whereClause, type ColumnInfo, type Filter, type SortKey } from './table-query.js';
@@ -53,7 +55,7 @@ const jsonTypes: pg.CustomTypesConfig = {
     if (oid === OID.numeric) return (v) => Number(v);
     if (oid === OID.date || oid === OID.timestamp || oid === OID.timestamptz) return asText;
     // pg types its parsers as any; a text parser takes the value's text.
-    return pg.types.getTypeParser(oid, format ?? 'text') as (value: string) => unknown;
+    return postgresDriver().types.getTypeParser(oid, format ?? 'text') as (value: string) => unknown;
   },
 };
 /** Every value as PostgreSQL's text, for loading into DuckDB with explicit casts. */
@@ -62,20 +64,23 @@ const textTypes = { getTypeParser: () => asText } as unknown as pg.CustomTypesCo
 /** PostgreSQL errors are the user's to fix (bad SQL, wrong filter value): 400 with PostgreSQL's message. */
 export function postgresError(error: unknown): LlanoError {
   if (error instanceof LlanoError) return error;
-  if (error instanceof pg.DatabaseError)
+  if (error instanceof postgresDriver().DatabaseError)
     return badRequest(`PostgreSQL: ${error.message}`, { code: error.code, position: error.position });
   return badRequest(`PostgreSQL: ${error instanceof Error ? error.message : String(error)}`);
 }
 
-/** Runs `fn` with a pooled client; PostgreSQL's errors become 400s with its message. */
-export async function withPostgresClientOr400<T>(
+/**
+ * Runs `fn` in a read-only transaction (`withReadOnlyPostgresClient`), PostgreSQL's errors as 400s
+ * with its message: every read of a connection goes through here.
+ */
+export async function readPostgresOr400<T>(
   db: DuckDb,
   info: PostgresConnectionInfo,
   fn: (client: pg.PoolClient) => Promise<T>,
   limits?: QueryLimits,
 ): Promise<T> {
   try {
-    return await withPostgresClient(db, info, fn, limits);
+    return await withReadOnlyPostgresClient(db, info, fn, limits);
   } catch (error) {
     throw postgresError(error);
   }
@@ -96,13 +101,29 @@ export function queryOne<R extends pg.QueryResultRow = pg.QueryResultRow>(
 
 /** Column names and types (as `format_type` spells them) of any relation or query, without reading rows. */
 export async function postgresColumns(client: pg.PoolClient, relation: string): Promise<ColumnInfo[]> {
+  return (await postgresColumnKinds(client, relation)).map(({ name, type }) => ({ name, type }));
+}
+
+/** {@link postgresColumns} with whether each holds text (what a CSV export's formula escaping needs). */
+async function postgresColumnKinds(client: pg.PoolClient, relation: string): Promise<Required<ColumnInfo>[]> {
   const result = await queryOne(client, `SELECT * FROM ${relation} LIMIT 0`);
   // format_type with the type modifier, so numeric(4,1) and varchar(20) keep their parameters.
-  const typeNames = await client.query<{ name: string }>(
-    'SELECT format_type(t.oid, nullif(t.mod, -1)) AS name FROM unnest($1::oid[], $2::int[]) WITH ORDINALITY AS t(oid, mod, n) ORDER BY n',
+  // Text-like: the string and enum categories, a domain by its base type's (an enum or a domain
+  // over text is named by its own name, which says nothing of what it holds).
+  const typeNames = await client.query<{ name: string; textual: boolean }>(
+    `SELECT format_type(t.oid, nullif(t.mod, -1)) AS name,
+       coalesce(coalesce(base.typcategory, own.typcategory) IN ('S', 'E'), false) AS textual
+     FROM unnest($1::oid[], $2::int[]) WITH ORDINALITY AS t(oid, mod, n)
+     LEFT JOIN pg_type own ON own.oid = t.oid
+     LEFT JOIN pg_type base ON own.typtype = 'd' AND base.oid = own.typbasetype
+     ORDER BY n`,
     [result.fields.map((f) => f.dataTypeID), result.fields.map((f) => f.dataTypeModifier)],
   );
-  return result.fields.map((f, i) => ({ name: f.name, type: typeNames.rows[i]?.name ?? 'text' }));
+  return result.fields.map((f, i) => ({
+    name: f.name,
+    type: typeNames.rows[i]?.name ?? 'text',
+    textual: typeNames.rows[i]?.textual ?? true,
+  }));
 }
 
 export async function postgresReadRows(
@@ -112,7 +133,7 @@ export async function postgresReadRows(
 ): Promise<{ columns: ColumnInfo[]; rows: unknown[][]; total: number }> {
   const relation = postgresRelation(source);
   const withClient = <T>(fn: (client: pg.PoolClient) => Promise<T>) =>
-    withPostgresClientOr400(db, source.connection, fn, options.limits);
+    readPostgresOr400(db, source.connection, fn, options.limits);
   return withClient(async (client) => {
     const columns = await postgresColumns(client, relation);
     const where = whereClause(options.filters ?? [], columns, 'postgres');
@@ -145,7 +166,7 @@ export async function postgresColumnStats(
 ): Promise<ColumnStats[]> {
   const relation = postgresRelation(source);
   const withClient = <T>(fn: (client: pg.PoolClient) => Promise<T>) =>
-    withPostgresClientOr400(db, source.connection, fn, limits);
+    readPostgresOr400(db, source.connection, fn, limits);
   return withClient(async (client) => {
     const columns = await postgresColumns(client, relation);
     if (columns.length === 0) return [];
@@ -153,25 +174,37 @@ export async function postgresColumnStats(
       isTemporalType(c.type) ? `(extract(epoch FROM ${ident}) * 1000000)::float8` : `${ident}::float8`;
     const ranged = (c: ColumnInfo) => isNumericType(c.type) || isTemporalType(c.type);
     const comparable = (c: ColumnInfo) => ranged(c) || TEXT_TYPE.test(c.type);
-    const aggregates = ['count(*)'];
-    for (const c of columns) {
-      const ident = quoteIdent(c.name);
-      const distinctOf = isNestedType(c.type) || /^(json|xml)/i.test(c.type) ? `${ident}::text` : ident;
-      const isBoolean = c.type === 'boolean';
-      aggregates.push(
-        `count(${ident})`,
-        `count(DISTINCT ${distinctOf})`,
-        isBoolean ? `bool_and(${ident})` : comparable(c) ? `min(${ident})` : 'NULL',
-        isBoolean ? `bool_or(${ident})` : comparable(c) ? `max(${ident})` : 'NULL',
-        isNumericType(c.type) ? `avg(${ident})::float8` : 'NULL',
-        isNumericType(c.type) ? `stddev_samp(${ident})::float8` : 'NULL',
-        ranged(c) ? `min(${numericOf(c, ident)})` : 'NULL',
-        ranged(c) ? `max(${numericOf(c, ident)})` : 'NULL',
-      );
-    }
-    const summary = await queryOne(client, `SELECT ${aggregates.join(', ')} FROM ${relation}`, [], {
-      rowMode: 'array',
-      types: jsonTypes,
+    // `exact`: the moments over NUMERIC, which does not overflow (a float8 column near 1e308
+    // overflows its sum of squares, and the whole query failed); only after that error: slower.
+    const summaryOf = (exact: boolean) => {
+      const aggregates = ['count(*)'];
+      for (const c of columns) {
+        const ident = quoteIdent(c.name);
+        const distinctOf = isNestedType(c.type) || /^(json|xml)/i.test(c.type) ? `${ident}::text` : ident;
+        const isBoolean = c.type === 'boolean';
+        const moment = exact ? `${ident}::numeric` : ident;
+        aggregates.push(
+          `count(${ident})`,
+          `count(DISTINCT ${distinctOf})`,
+          isBoolean ? `bool_and(${ident})` : comparable(c) ? `min(${ident})` : 'NULL',
+          isBoolean ? `bool_or(${ident})` : comparable(c) ? `max(${ident})` : 'NULL',
+          isNumericType(c.type) ? `avg(${moment})::float8` : 'NULL',
+          isNumericType(c.type) ? `stddev_samp(${moment})::float8` : 'NULL',
+          ranged(c) ? `min(${numericOf(c, ident)})` : 'NULL',
+          ranged(c) ? `max(${numericOf(c, ident)})` : 'NULL',
+        );
+      }
+      return queryOne(client, `SELECT ${aggregates.join(', ')} FROM ${relation}`, [], {
+        rowMode: 'array',
+        types: jsonTypes,
+      });
+    };
+    // The reads run in one transaction: a savepoint lets the exact query follow a failed one.
+    await client.query('SAVEPOINT moments');
+    const summary = await summaryOf(false).catch(async (err: unknown) => {
+      if ((err as { code?: string }).code !== '22003') throw err;
+      await client.query('ROLLBACK TO SAVEPOINT moments');
+      return summaryOf(true);
     });
     const row = summary.rows[0] as unknown[];
     const count = Number(row[0]);
@@ -237,15 +270,16 @@ export async function postgresColumnStats(
   });
 }
 
-/** Reads a query with a server-side cursor, `FETCH_ROWS` rows at a time, inside a read-only transaction. */
+/**
+ * Reads a query with a server-side cursor, `FETCH_ROWS` rows at a time. The client is in the
+ * caller's read-only transaction (a cursor lives in one), which the caller rolls back.
+ */
 async function* cursorBatches(
   client: pg.PoolClient,
   sql: string,
   params: unknown[],
   types: pg.CustomTypesConfig,
 ): AsyncGenerator<unknown[][]> {
-  await client.query('BEGIN READ ONLY');
-  let finished = false;
   try {
     await queryOne(client, `DECLARE llano_export NO SCROLL CURSOR FOR ${sql}`, params);
     for (;;) {
@@ -253,13 +287,8 @@ async function* cursorBatches(
       if (batch.rows.length === 0) break;
       yield batch.rows as unknown[][];
     }
-    await client.query('COMMIT');
-    finished = true;
   } catch (error) {
     throw postgresError(error);
-  } finally {
-    // On an error, or when the consumer stopped reading early, the transaction is still open.
-    if (!finished) await client.query('ROLLBACK').catch(() => undefined);
   }
 }
 
@@ -294,10 +323,21 @@ export async function postgresExport(
   } catch (error) {
     throw postgresError(error);
   }
+  let released = false;
+  // The export reads in one read-only transaction (see withReadOnlyPostgresClient), rolled back when it ends.
+  const release = () => {
+    if (released) return;
+    released = true;
+    client.query('ROLLBACK').then(
+      () => client.release(),
+      () => client.release(true),
+    );
+  };
   let columns: ColumnInfo[];
   let select: { sql: string; params: string[] };
   try {
-    columns = await postgresColumns(client, relation);
+    await client.query('BEGIN READ ONLY');
+    columns = await postgresColumnKinds(client, relation);
     const where = whereClause(options.filters ?? [], columns, 'postgres');
     select = {
       sql: exportSelect({
@@ -311,15 +351,10 @@ export async function postgresExport(
       params: where.params,
     };
   } catch (error) {
-    client.release();
+    release();
     throw postgresError(error);
   }
-  let released = false;
   let started = false;
-  const release = (broken?: boolean) => {
-    if (!released) client.release(broken);
-    released = true;
-  };
   async function* batches(): AsyncGenerator<unknown[][]> {
     started = true;
     try {
@@ -339,9 +374,23 @@ export async function postgresExport(
   return stream;
 }
 
-/** DuckDB type for a PostgreSQL column (as `format_type` names it) and the cast from PostgreSQL's text output. */
+/** A PostgreSQL array type as `format_type` names it (`integer[]`, `text[]`; the same for any number of dimensions). */
+const isArrayType = (type: string) => type.endsWith('[]');
+
+/**
+ * DuckDB type for a PostgreSQL column (as `format_type` names it) and the cast from what the copy
+ * reads: PostgreSQL's text output, and for an array its JSON (`array_to_json`), which becomes a
+ * DuckDB LIST of the element's type (`integer[]` → `INTEGER[]`, `text[]` → `VARCHAR[]`; elements
+ * DuckDB has no type for, and bytea, as their text). A multi-dimensional array has no LIST of
+ * that type: see `nestedArrayColumns`.
+ */
 export function duckdbColumn(type: string, ident: string): { type: string; expression: string } {
   const t = type.toLowerCase();
+  if (isArrayType(t)) {
+    const element = duckdbColumn(type.slice(0, -2), ident).type;
+    const list = `${element === 'BLOB' ? 'VARCHAR' : element}[]`;
+    return { type: list, expression: `CAST(CAST(${ident} AS JSON) AS ${list})` };
+  }
   const cast = (duck: string) => ({ type: duck, expression: `CAST(${ident} AS ${duck})` });
   if (t === 'smallint') return cast('SMALLINT');
   if (t === 'integer') return cast('INTEGER');
@@ -361,6 +410,33 @@ export function duckdbColumn(type: string, ident: string): { type: string; expre
   return { type: 'VARCHAR', expression: ident };
 }
 
+/** The columns of a source's copy for DuckDB (see `duckdbColumn`), from PostgreSQL's description of it: no row is read. */
+export function postgresCopyColumns(db: DuckDb, source: PostgresTableSource): Promise<ColumnInfo[]> {
+  return readPostgresOr400(db, source.connection, async (client) =>
+    (await postgresColumns(client, postgresRelation(source))).map((c) => ({
+      name: c.name,
+      type: duckdbColumn(c.type, c.name).type,
+    })),
+  );
+}
+
+/**
+ * The array columns (by position) holding a multi-dimensional array in some row: PostgreSQL types
+ * `integer[]` and `integer[][]` alike, and a DuckDB LIST has one level. Those columns are copied
+ * as the arrays' JSON text (VARCHAR, `[[1,2],[3,4]]`), which DuckDB's JSON functions read.
+ */
+async function nestedArrayColumns(
+  conn: DuckDBConnection,
+  staging: string,
+  columns: ColumnInfo[],
+): Promise<Set<number>> {
+  const arrays = columns.flatMap((c, i) => (isArrayType(c.type) ? [i] : []));
+  if (arrays.length === 0) return new Set();
+  const checks = arrays.map((i) => `bool_or(json_type(c${i}, '$[0]') = 'ARRAY')`).join(', ');
+  const found = (await conn.runAndReadAll(`SELECT ${checks} FROM temp.main.${staging}`)).getRows()[0];
+  return new Set(arrays.filter((_, k) => found[k] === true));
+}
+
 /**
  * Copies a PostgreSQL source into a Parquet file so DuckDB recipes can join it with other
  * datasets: rows come through a server-side cursor in batches and are appended (as
@@ -371,14 +447,24 @@ export async function materializeToParquet(
   db: DuckDb,
   source: PostgresTableSource,
   path: string,
-  options: { sort?: SortKey[]; filters?: Filter[]; onProgress?: ProgressCallback } = {},
+  /** `limit`: at most so many rows, the limit sent to PostgreSQL (a preview's sample). */
+  options: { sort?: SortKey[]; filters?: Filter[]; onProgress?: ProgressCallback; limit?: number } = {},
 ): Promise<{ rowCount: number; columns: DatasetColumn[]; contentHash: string }> {
   const relation = postgresRelation(source);
-  return withPostgresClientOr400(db, source.connection, async (client) => {
+  return readPostgresOr400(db, source.connection, async (client) => {
     const columns = await postgresColumns(client, relation);
     if (columns.length === 0) throw badRequest('The PostgreSQL source has no columns');
     const where = whereClause(options.filters ?? [], columns, 'postgres');
-    const sql = `SELECT * FROM ${relation} ${where.sql} ${orderByClause(options.sort ?? [], columns)}`;
+    // Arrays travel as JSON: PostgreSQL's text form ({a,"b c"}) is not something DuckDB reads.
+    const selected = columns
+      .map((c) =>
+        isArrayType(c.type)
+          ? `array_to_json(${quoteIdent(c.name)})::text AS ${quoteIdent(c.name)}`
+          : quoteIdent(c.name),
+      )
+      .join(', ');
+    const limit = options.limit === undefined ? '' : ` LIMIT ${Math.floor(options.limit)}`;
+    const sql = `SELECT ${selected} FROM ${relation} ${where.sql} ${orderByClause(options.sort ?? [], columns)}${limit}`;
     return db.withConnection(async (conn) => {
       const staging = `llano_staging_${Math.random().toString(36).slice(2)}`;
       await conn.run(`CREATE TEMP TABLE ${staging} (${columns.map((_, i) => `c${i} VARCHAR`).join(', ')})`);
@@ -397,8 +483,13 @@ export async function materializeToParquet(
           options.onProgress?.({ phase: 'write', percent: -1, rows });
         }
         appender.closeSync();
+        const nested = await nestedArrayColumns(conn, staging, columns);
         const select = columns
-          .map((c, i) => `${duckdbColumn(c.type, `c${i}`).expression} AS ${quoteIdent(c.name)}`)
+          .map((c, i) =>
+            nested.has(i)
+              ? `c${i} AS ${quoteIdent(c.name)}`
+              : `${duckdbColumn(c.type, `c${i}`).expression} AS ${quoteIdent(c.name)}`,
+          )
           .join(', ');
         return await copySelectToParquet(conn, `SELECT ${select} FROM temp.main.${staging}`, path);
       } finally {
@@ -413,5 +504,5 @@ export const postgresReader: SourceReader<PostgresTableSource> = {
   readRows: (db, source, options = {}) => postgresReadRows(db, source, { ...options, ...pageBounds(options) }),
   columnStats: (db, source, options) => postgresColumnStats(db, source, options?.limits),
   exportData: (db, source, format, options = {}) => postgresExport(db, source, format, options),
-  materialize: (db, source, path) => materializeToParquet(db, source, path),
+  materialize: (db, source, path, options) => materializeToParquet(db, source, path, options),
 };

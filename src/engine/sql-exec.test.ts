@@ -7,13 +7,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startPostgres, type RunningPostgres } from '../../test/support/embedded-postgres.js';
 import { DuckDb } from './duckdb.js';
 import { closePostgresPools, materializeToParquet } from './postgres.js';
-import {
-  describableInOneCall,
-  describeSelect,
-  executeSelectInPostgres,
-  executeSelectToParquet,
-  trimSql,
-} from './sql-exec.js';
+import { withPostgresClient } from './postgres-connection.js';
+import { executeSelectInPostgres } from './postgres-pushdown.js';
+import { describableInOneCall, describeSelect, executeSelectToParquet, trimSql } from './sql-exec.js';
 import type { TableSource } from './table-source.js';
 
 let db: DuckDb;
@@ -359,6 +355,43 @@ describe('SQL recipes with PostgreSQL', () => {
     ).rejects.toMatchObject({ status: 400, message: matching(/only reads its inputs/) });
     expect((await client.query<{ n: number }>('SELECT count(*)::int AS n FROM ops.antennas')).rows[0].n).toBe(3);
     expect((await client.query<{ t: string | null }>(`SELECT to_regclass('ops.modifying') AS t`)).rows[0].t).toBeNull();
+  });
+
+  it('runs the query read-only: a function that writes is refused, and what it sets for the session is undone', async () => {
+    const output = { schema: 'ops', name: 'writes' };
+    await client.query('CREATE SEQUENCE ops.ticket');
+    for (const sql of [
+      "SELECT id, nextval('ops.ticket') AS n FROM observations",
+      "SELECT lo_import('/etc/hostname') AS oid",
+      "SELECT setval('ops.ticket', 100) AS n",
+    ])
+      await expect(
+        executeSelectInPostgres(db, { url: server.url }, { inputs: pgInputs(), sql, output }),
+      ).rejects.toMatchObject({
+        status: 400,
+        message: matching(/^A SQL recipe only reads its inputs: .*read-only transaction/),
+      });
+    expect((await client.query('SELECT last_value::int AS n, is_called FROM ops.ticket')).rows).toEqual([
+      { n: 1, is_called: false },
+    ]);
+    expect((await client.query('SELECT count(*)::int AS n FROM pg_largeobject_metadata')).rows).toEqual([{ n: 0 }]);
+    expect((await client.query(`SELECT to_regclass('ops.writes') AS t`)).rows).toEqual([{ t: null }]);
+
+    // A setting is no write: it runs, but the pooled session it ran on does not keep it.
+    const leak = "SELECT set_config('llano.leak', 'yes', false) AS was, pg_try_advisory_lock(4343) AS locked";
+    expect(
+      (await executeSelectInPostgres(db, { url: server.url }, { inputs: pgInputs(), sql: leak, output })).rowCount,
+    ).toBe(1);
+    const after = await withPostgresClient(db, { url: server.url }, (c) =>
+      c.query<{ leak: string | null }>("SELECT current_setting('llano.leak', true) AS leak"),
+    );
+    expect(after.rows[0].leak ?? '').toBe('');
+    expect((await client.query(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory'`)).rows).toEqual([
+      { n: 0 },
+    ]);
+    expect((await client.query(`SELECT count(*)::int AS n FROM pg_class WHERE relname LIKE 'llano_%'`)).rows).toEqual([
+      { n: 0 },
+    ]);
   });
 
   it('lets readers see the old output table while a new one is being built', async () => {

@@ -2,9 +2,7 @@ import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { StatementType } from '@duckdb/node-api';
-import type pg from 'pg';
 import { badRequest } from '../common/errors.js';
-import { quoteIdent } from '../common/names.js';
 import type { DuckDb } from './duckdb.js';
 import { openSandbox, type DuckDbSandbox, type SandboxOptions, type SandboxScope } from './duckdb-sandbox.js';
 import { engineError } from './engine-errors.js';
@@ -16,12 +14,10 @@ import {
   type PreparedColumn,
   type ProgressCallback,
 } from './parquet-output.js';
-import { postgresColumns, postgresError, qualifiedName, queryOne } from './postgres.js';
-import { withPostgresClient, type PostgresConnectionInfo } from './postgres-connection.js';
-import type { ColumnInfo } from './table-query.js';
 
 export { trimSql } from './sql-text.js';
-import { duckdbRelation, type PostgresTableRef, type TableSource } from './table-source.js';
+import type { ColumnInfo } from './table-query.js';
+import { duckdbRelation, type TableSource } from './table-source.js';
 
 export interface SelectRecipe {
   /**
@@ -192,66 +188,5 @@ export async function executeSelectToParquet(
   } finally {
     // A failed or interrupted run does not hand its connection to the next one.
     await sandbox.close({ discard: failed });
-  }
-}
-
-export interface PostgresSelectRecipe {
-  /** Dataset name → its table in the same database. */
-  inputs: Record<string, PostgresTableRef>;
-  sql: string;
-  output: PostgresTableRef;
-}
-
-/**
- * Runs a SQL recipe inside PostgreSQL (pushdown). In one transaction: temporary views named
- * after the inputs (temporary objects are found first on PostgreSQL's search path), `CREATE
- * TABLE <new> AS <sql>`, then the old output table is renamed away, the new one renamed into
- * place and the old one dropped. Readers see the old table until the commit; on any error the
- * transaction rolls back and the old output table is untouched. The SQL runs with the extended
- * protocol, so it is one statement; it runs with the connection's own privileges.
- */
-export async function executeSelectInPostgres(
-  db: DuckDb,
-  connection: PostgresConnectionInfo,
-  recipe: PostgresSelectRecipe,
-): Promise<{ rowCount: number; columns: ColumnInfo[] }> {
-  const sql = trimSql(recipe.sql);
-  const suffix = Math.random().toString(36).slice(2, 10);
-  const fresh: PostgresTableRef = { schema: recipe.output.schema, name: `llano_new_${suffix}` };
-  const old: PostgresTableRef = { schema: recipe.output.schema, name: `llano_old_${suffix}` };
-  const run = async (client: pg.PoolClient) => {
-    await client.query('BEGIN');
-    try {
-      for (const [name, table] of Object.entries(recipe.inputs)) {
-        await client.query(`CREATE TEMP VIEW ${quoteIdent(name)} AS SELECT * FROM ${qualifiedName(table)}`);
-      }
-      // CREATE TABLE AS accepts data-modifying CTEs (WITH d AS (DELETE …)); a recipe only reads its inputs.
-      const plan = await queryOne(client, `EXPLAIN (FORMAT JSON) ${sql}`);
-      if (JSON.stringify(plan.rows).includes('"Node Type":"ModifyTable"')) {
-        throw badRequest(
-          'A SQL recipe only reads its inputs: INSERT, UPDATE and DELETE are not allowed, not even inside WITH',
-        );
-      }
-      const created = await queryOne(client, `CREATE TABLE ${qualifiedName(fresh)} AS (\n${sql}\n)`);
-      const exists = await client.query<{ found: boolean }>('SELECT to_regclass($1) IS NOT NULL AS found', [
-        qualifiedName(recipe.output),
-      ]);
-      if (exists.rows[0].found)
-        await client.query(`ALTER TABLE ${qualifiedName(recipe.output)} RENAME TO ${quoteIdent(old.name)}`);
-      await client.query(`ALTER TABLE ${qualifiedName(fresh)} RENAME TO ${quoteIdent(recipe.output.name)}`);
-      if (exists.rows[0].found) await client.query(`DROP TABLE ${qualifiedName(old)}`);
-      for (const name of Object.keys(recipe.inputs)) await client.query(`DROP VIEW ${quoteIdent(name)}`);
-      const columns = await postgresColumns(client, qualifiedName(recipe.output));
-      await client.query('COMMIT');
-      return { rowCount: created.rowCount ?? 0, columns };
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    }
-  };
-  try {
-    return await withPostgresClient(db, connection, run);
-  } catch (error) {
-    throw postgresError(error);
   }
 }

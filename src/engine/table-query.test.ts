@@ -19,6 +19,18 @@ describe('parseSort', () => {
     expect(parseSort(undefined)).toEqual([]);
     expect(parseSort('')).toEqual([]);
   });
+  it('reads a :desc or :asc suffix, which a command line cannot mistake for an option', () => {
+    expect(parseSort('price:desc,"a:b":asc,c')).toEqual([
+      { column: 'price', desc: true },
+      { column: 'a:b', desc: false },
+      { column: 'c', desc: false },
+    ]);
+    expect(parseSort('-price:desc')).toEqual([{ column: 'price', desc: true }]);
+    expect(() => parseSort('price:down')).toThrow(
+      /Unknown sort direction "down" after column "price": write price:desc/,
+    );
+    expect(() => parseSort('-price:asc')).toThrow(/both descending \(-\) and :asc/);
+  });
   it('reads quoted names containing commas, dashes and quotes', () => {
     expect(parseSort('-"x,y","-z","say ""hi"""')).toEqual([
       { column: 'x,y', desc: true },

@@ -6,7 +6,7 @@ import { FILTER_OPS, type FilterOp } from '../common/filter-ops.js';
 
 /**
  * The table query language shared by the HTTP API and the CLI:
- *   sort   = "-a,b"                      (a descending, then b ascending)
+ *   sort   = "-a,b" or "a:desc,b"         (a descending, then b ascending)
  *   filter = "column:op:value" (repeated) e.g. "band:in:3|6|7", "antenna:startswith:DA", "flag:isnull"
  * A column name containing `:` `,` `|` or starting with `-` or `"` is written in double quotes,
  * with `""` for a quote inside: `"a:b":eq:1`, `-"x,y"`.
@@ -60,20 +60,37 @@ function readColumnName(text: string, start: number, stops: string): { name: str
   return { name: text.slice(start, end), end };
 }
 
-/** `"-a,b"` → `[{column:'a',desc:true},{column:'b',desc:false}]`; empty or missing → `[]`. */
+/**
+ * `"-a,b"` or `"a:desc,b"` → `[{column:'a',desc:true},{column:'b',desc:false}]`; empty or missing → `[]`.
+ * The `:desc` / `:asc` suffix exists for command lines, where `--sort -a` reads as an option.
+ */
 export function parseSort(param: string | undefined): SortKey[] {
   if (param === undefined || param.trim() === '') return [];
   const keys: SortKey[] = [];
   let i = 0;
   while (i <= param.length) {
-    const desc = param[i] === '-';
-    if (desc || param[i] === '+') i++;
-    const { name, end } = readColumnName(param, i, ',');
+    const dash = param[i] === '-';
+    if (dash || param[i] === '+') i++;
+    const { name, end } = readColumnName(param, i, ',:');
     if (name === '') throw badRequest(`Empty column name in sort ${JSON.stringify(param)}`);
-    if (end < param.length && param[end] !== ',')
+    let next = end;
+    let desc = dash;
+    if (param[next] === ':') {
+      const comma = param.indexOf(',', next);
+      next = comma < 0 ? param.length : comma;
+      const direction = param.slice(end + 1, next);
+      if (direction !== 'asc' && direction !== 'desc')
+        throw badRequest(
+          `Unknown sort direction ${JSON.stringify(direction)} after column ${JSON.stringify(name)}: write ${name}:desc or ${name}:asc (a column name with ":" is written in double quotes)`,
+        );
+      if (dash && direction === 'asc')
+        throw badRequest(`Sort key ${JSON.stringify(param.slice(i - 1, next))} is both descending (-) and :asc`);
+      desc = direction === 'desc';
+    }
+    if (next < param.length && param[next] !== ',')
       throw badRequest(`Unexpected text after column ${JSON.stringify(name)} in sort ${JSON.stringify(param)}`);
     keys.push({ column: name, desc });
-    i = end + 1;
+    i = next + 1;
   }
   return keys;
 }
@@ -132,6 +149,8 @@ export type SqlDialect = 'duckdb' | 'postgres';
 export interface ColumnInfo {
   name: string;
   type: string;
+  /** Holds text (PostgreSQL sources: enums and domains over text too), when the engine said so. */
+  textual?: boolean;
 }
 
 function columnType(columns: readonly ColumnInfo[], name: string, what: string): string {

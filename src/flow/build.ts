@@ -110,7 +110,9 @@ export async function recipeStaleness(
   resolve = datasetResolver(ws, projectKey),
 ): Promise<StaleReason> {
   const tokens: Record<string, string | null> = {};
-  for (const input of recipe.inputs) tokens[input] = (await resolve(input))?.versionToken ?? null;
+  // A source that cannot be reached cannot tell a change either: null, always rebuilt.
+  for (const input of recipe.inputs)
+    tokens[input] = (await (await resolve(input))?.versionToken().catch(() => null)) ?? null;
   for (const name of recipeOutputs(recipe)) {
     const output = await resolve(name);
     const reason = staleReason(recipeSignature(recipe), output?.version?.lineage, tokens);

@@ -1,7 +1,7 @@
 import type { Principal } from '../catalog/access.js';
 import type { Revision } from '../catalog/objects.js';
 import { badRequest } from '../common/errors.js';
-import { saveConnection } from '../datasets/connections.js';
+import { CONNECTION_KIND, redactStoredConnection, saveConnection } from '../datasets/connections.js';
 import { saveDataset } from '../datasets/datasets.js';
 import { ENVIRONMENT_KIND, saveCodeEnvironment } from '../recipes/code/code-environments.js';
 import { LIBRARY_KIND, saveLibraryFile } from '../recipes/code/code-libraries.js';
@@ -59,10 +59,8 @@ export async function objectHistory(
 export function redactedBody(ws: Workspace, kind: string, body: unknown): unknown {
   const redact = historyRedactors(ws).get(kind);
   if (redact) return redact(body);
-  // Connection secrets stay out of history listings.
-  return kind === 'connection' && body && typeof body === 'object' && 'password' in body
-    ? { ...body, password: '********' }
-    : body;
+  // Connection secrets (a password setting, a URL's password) stay out of history listings.
+  return kind === CONNECTION_KIND ? redactStoredConnection(body) : body;
 }
 
 /** Restores an object to a past revision; this appends a new revision (history is never rewritten). */

@@ -1,9 +1,10 @@
+import { rmSync } from 'node:fs';
 import { z } from 'zod';
 import type { Principal } from '../catalog/access.js';
 import { badRequest, LlanoError } from '../common/errors.js';
 import { parseOr400 } from '../common/parse.js';
 import { quoteIdent } from '../common/names.js';
-import { connectionType } from '../connectors/registry.js';
+import { sourceReader } from '../connectors/registry.js';
 import { openSandbox } from '../engine/duckdb-sandbox.js';
 import { interruptible } from '../engine/query-limits.js';
 import { describeSelect, trimSql } from '../engine/sql-exec.js';
@@ -11,6 +12,7 @@ import { duckdbRelation, type TableSource } from '../engine/table-source.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { omit } from '../common/omit.js';
 import { recipeTypes } from '../recipes/registry.js';
+import type { RecipeContext, RecipeInput } from '../recipes/recipe-type.js';
 import { parseRecipe, recipeContext } from './recipes-service.js';
 
 export const PREVIEW_MAX_ROWS = 1000;
@@ -44,6 +46,11 @@ export interface PreviewResult {
   /** More rows exist beyond `limit`. */
   truncated: boolean;
   durationMs: number;
+  /**
+   * Inputs kept in a connection (PostgreSQL, SQLite), read through their first `rowsPerInput`
+   * rows: over them a join or an aggregate shows what the sample gives, not the whole table.
+   */
+  sampled?: { inputs: string[]; rowsPerInput: number };
   /** What a code recipe printed while running on the sample. */
   log?: string[];
 }
@@ -106,23 +113,28 @@ export async function previewRecipe(
   const allowed: string[] = [];
   for (const input of ctx.inputs) {
     const s = input.source;
-    if (s.kind === 'external')
-      throw badRequest(
-        `Preview reads Parquet and file datasets; ${input.name} is in ${connectionType(s.type).label}: save and build the recipe to see its rows`,
-      );
+    if (s.kind === 'external') continue;
     if (s.kind === 'parquet' && s.paths.length === 0)
       throw badRequest(`Input dataset ${input.name} has no data yet: build or import it first`);
     inputs[input.name] = s;
     allowed.push(...(s.kind === 'parquet' ? s.paths : [s.path]));
   }
+  const sampled = ctx.inputs.filter((i) => i.source.kind === 'external');
 
   const limits = { timeoutMs: ws.config.queryTimeoutSeconds * 1000, setting: 'LLANO_QUERY_TIMEOUT_SECONDS', signal };
   const release = await ws.duck.gates.userSql.acquire({ signal, owner: principal.userId, maxWaitMs: limits.timeoutMs });
   const started = Date.now();
-  const sandbox = await openSandbox(ws.duck, ws.duck.sandboxes.dir, allowed).catch((error: unknown) => {
-    release();
-    throw error;
-  });
+  const samples: string[] = [];
+  const sandbox = await sampleInputs(ctx, sampled, samples)
+    .then((files) => {
+      files.forEach((file, i) => (inputs[sampled[i].name] = { kind: 'parquet', paths: [file] }));
+      return openSandbox(ws.duck, ws.duck.sandboxes.dir, [...allowed, ...files]);
+    })
+    .catch((error: unknown) => {
+      release();
+      removeAll(samples);
+      throw error;
+    });
   try {
     for (const [name, source] of Object.entries(inputs))
       await sandbox.conn.run(`CREATE TEMP VIEW ${quoteIdent(name)} AS SELECT * FROM ${duckdbRelation(source)}`);
@@ -145,11 +157,35 @@ export async function previewRecipe(
       rows: result.rows.slice(0, limit),
       truncated: result.rows.length > limit,
       durationMs: Date.now() - started,
+      ...(sampled.length ? { sampled: { inputs: sampled.map((i) => i.name), rowsPerInput: PREVIEW_INPUT_ROWS } } : {}),
     };
   } finally {
-    await sandbox.close().finally(release);
+    await sandbox.close().finally(() => {
+      release();
+      removeAll(samples);
+    });
   }
 }
+
+/** The rows a preview reads of an input kept in a connection: its first ones, the limit sent to the database. */
+export const PREVIEW_INPUT_ROWS = 10_000;
+
+/**
+ * Copies the first PREVIEW_INPUT_ROWS rows of each input kept in a connection to a temporary
+ * Parquet file (through the connection's read-only path), listing each in `files` as it is made
+ * so the caller removes them whatever happens.
+ */
+async function sampleInputs(ctx: RecipeContext, sampled: RecipeInput[], files: string[]): Promise<string[]> {
+  for (const input of sampled) {
+    const file = ctx.tempPath('.parquet');
+    files.push(file);
+    ctx.log(`Reading the first ${PREVIEW_INPUT_ROWS} rows of ${input.name}`);
+    await sourceReader(input.source).materialize(ctx.duck, input.source, file, { limit: PREVIEW_INPUT_ROWS });
+  }
+  return [...files];
+}
+
+const removeAll = (files: string[]) => files.forEach((file) => rmSync(file, { force: true }));
 
 /**
  * The preview of a recipe type that has its own (the analysis types: computed on the first

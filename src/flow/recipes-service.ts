@@ -88,7 +88,7 @@ export async function recipeContext(
   const inputs: RecipeInput[] = [];
   for (const name of recipe.inputs) {
     const r = await resolveSource(ws, projectKey, name);
-    inputs.push({ name, source: r.source, definition: r.definition, versionToken: r.versionToken });
+    inputs.push({ name, source: r.source, definition: r.definition, versionToken: await r.versionToken() });
   }
   const root = path.join(ws.config.home, 'data', projectKey);
   const scratchDir = path.join(root, '.scratch');

@@ -27,7 +27,10 @@ function sortDeep(v: unknown): unknown {
   return v;
 }
 
-export type StaleReason = 'never built' | 'recipe changed' | 'input changed' | null;
+/** Why an input without a version token (a query of a database…) is rebuilt every time: it cannot say it did not change. */
+export const CANNOT_TELL = 'source cannot tell changes: always rebuilt';
+
+export type StaleReason = 'never built' | 'recipe changed' | 'input changed' | typeof CANNOT_TELL | null;
 
 /**
  * Why the output of a recipe is stale, or null when it is up to date. Judged by content
@@ -42,7 +45,8 @@ export function staleReason(
   if (!lineage) return 'never built';
   if (lineage.recipeSignature !== signature) return 'recipe changed';
   for (const [name, token] of Object.entries(inputTokens)) {
-    if (token === null || lineage.inputs?.[name] !== token) return 'input changed';
+    if (token === null) return CANNOT_TELL;
+    if (lineage.inputs?.[name] !== token) return 'input changed';
   }
   return null;
 }

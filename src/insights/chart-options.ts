@@ -2,6 +2,18 @@
  * Insight data → an ECharts option, JSON only (no functions), so the same option is drawn by the
  * web UI and by the server-side export in headless Chromium. Node-free: the web UI imports it.
  */
+import {
+  axisNameFit,
+  categoryAxis,
+  fitted,
+  kpiFit,
+  PIE_PLACE,
+  pieFit,
+  pieLegend,
+  topLegend,
+  topLegendFit,
+  truncated,
+} from './chart-fit.js';
 import type { ChartKind, InsightData } from './insight-types.js';
 
 export type EChartsOption = Record<string, unknown>;
@@ -9,7 +21,8 @@ export type EChartsOption = Record<string, unknown>;
 /** Above this many points a scatter series is drawn in ECharts' large mode. */
 export const LARGE_SCATTER = 200;
 
-const label = (v: unknown) =>
+/** A value as a chart labels it (a category, a series, a facet): null reads `(null)`. */
+export const label = (v: unknown) =>
   v === null || v === undefined
     ? '(null)'
     : typeof v === 'object'
@@ -20,6 +33,14 @@ const num = (v: unknown) => (v === null || v === undefined || v === '' ? null : 
 function column(data: InsightData, role: string): number {
   return data.roles.indexOf(role);
 }
+
+/**
+ * The plot's box: axis labels and names kept inside it (ECharts 6's outer bounds; `containLabel`
+ * left axis names out, and a scatter's were cut), with room at the top for a legend or toolbox.
+ */
+const GRID = { left: 8, right: 16, top: 28, bottom: 8, outerBoundsMode: 'same', outerBoundsContain: 'all' };
+/** The legend's room on the right of time series: the brush toolbox sits in the top-right corner. */
+const TOOLBOX_ROOM = 72;
 
 /** Distinct values of a column in first-seen order. */
 function distinct(rows: unknown[][], at: number): string[] {
@@ -73,7 +94,7 @@ function categorySeries(kind: ChartKind, data: InsightData): EChartsOption {
   if (color < 0) {
     const categories = xLabels(data);
     return {
-      xAxis: { type: 'category', data: categories },
+      xAxis: categoryAxis(categories),
       yAxis: { type: 'value' },
       series: measures.map((m) => ({
         type,
@@ -90,7 +111,7 @@ function categorySeries(kind: ChartKind, data: InsightData): EChartsOption {
   const cell = new Map<string, number | null>();
   for (const r of data.rows) cell.set(`${label(r[x])}\u0000${label(r[color])}`, num(r[m]));
   return {
-    xAxis: { type: 'category', data: categories },
+    xAxis: categoryAxis(categories),
     yAxis: { type: 'value' },
     series: groups.map((g) => ({
       type,
@@ -125,7 +146,7 @@ function zoomAndBrush(body: EChartsOption, points: number): EChartsOption {
       itemSize: 14,
       feature: { brush: { type: ['lineX', 'clear'], title: { lineX: 'Select a range', clear: 'Clear the range' } } },
     },
-    ...(slider ? { grid: { left: 48, right: 16, top: 28, bottom: 44, containLabel: true } } : {}),
+    ...(slider ? { grid: { ...GRID, bottom: 44 } } : {}),
   };
 }
 
@@ -166,9 +187,8 @@ export function chartOption(
   const base: EChartsOption = {
     animation: options.animation ?? true,
     tooltip: { trigger: kind === 'pie' || kind === 'scatter' || kind === 'heatmap' ? 'item' : 'axis' },
-    grid: { left: 48, right: 16, top: 28, bottom: 32, containLabel: true },
+    grid: GRID,
   };
-  const legend = { type: 'scroll', top: 0 };
   switch (kind) {
     case 'bar':
     case 'stacked_bar':
@@ -179,7 +199,10 @@ export function chartOption(
       const body = categorySeries(kind, data);
       const many = (body.series as unknown[]).length > 1;
       const timeSeries = (kind === 'line' || kind === 'area') && options.interactive !== false;
-      const chart = { ...base, ...body, ...(many ? { legend } : {}) };
+      const right = timeSeries ? TOOLBOX_ROOM : 8;
+      const names = (body.series as { name: string }[]).map((s) => s.name);
+      const legend = many ? { legend: topLegend(right), ...fitted((width) => topLegendFit(names, width, right)) } : {};
+      const chart = { ...base, ...body, ...legend };
       return timeSeries ? zoomAndBrush(chart, data.rows.length) : chart;
     }
     case 'pie': {
@@ -187,11 +210,14 @@ export function chartOption(
       const m = data.roles.indexOf('y');
       return {
         ...base,
-        legend: { ...legend, type: 'scroll' },
+        legend: pieLegend,
+        ...fitted(pieFit),
         series: [
           {
             type: 'pie',
-            radius: ['40%', '70%'],
+            ...PIE_PLACE,
+            // The legend names the slices; labels around the pie had no room on a tile.
+            label: { show: false },
             data: data.rows.map((r) => ({ name: label(r[x]), value: num(r[m]) })),
           },
         ],
@@ -204,9 +230,15 @@ export function chartOption(
       const groups = color < 0 ? [null] : distinct(data.rows, color);
       return {
         ...base,
-        ...(color >= 0 ? { legend } : {}),
-        xAxis: { type: 'value', scale: true, name: data.columns[x] },
-        yAxis: { type: 'value', scale: true, name: data.columns[y] },
+        ...(color >= 0 ? { legend: topLegend() } : {}),
+        ...fitted(
+          (width) => ({ ...axisNameFit.x(width), ...(color >= 0 ? topLegendFit(groups as string[], width) : {}) }),
+          axisNameFit.y,
+        ),
+        grid: { ...GRID, top: 8 },
+        // Names along the middle of their axis, where a long one has the axis's length.
+        xAxis: { type: 'value', scale: true, name: data.columns[x], nameLocation: 'middle', nameGap: 24 },
+        yAxis: { type: 'value', scale: true, name: data.columns[y], nameLocation: 'middle', nameGap: 32 },
         series: groups.map((g) => ({
           type: 'scatter',
           name: g ?? data.columns[y],
@@ -228,8 +260,8 @@ export function chartOption(
       const values = data.rows.map((r) => num(r[m]) ?? 0);
       return {
         ...base,
-        xAxis: { type: 'category', data: xs },
-        yAxis: { type: 'category', data: ys },
+        xAxis: categoryAxis(xs),
+        yAxis: { type: 'category', data: ys, axisLabel: truncated(110) },
         visualMap: {
           min: values.length ? Math.min(...values) : 0,
           max: values.length ? Math.max(...values) : 1,
@@ -250,9 +282,10 @@ export function chartOption(
     case 'box': {
       const x = column(data, 'x');
       const at = ['min', 'q1', 'median', 'q3', 'max'].map((r) => data.roles.indexOf(r));
+      const boxes = x < 0 ? ['all'] : data.rows.map((r) => label(r[x]));
       return {
         ...base,
-        xAxis: { type: 'category', data: x < 0 ? ['all'] : data.rows.map((r) => label(r[x])) },
+        xAxis: categoryAxis(boxes),
         yAxis: { type: 'value', scale: true },
         series: [{ type: 'boxplot', data: data.rows.map((r) => at.map((i) => num(r[i]))) }],
       };
@@ -293,6 +326,7 @@ function kpiOption(data: InsightData, base: EChartsOption, higherIsBetter: boole
   const good = change !== null && (higherIsBetter ? change >= 0 : change <= 0);
   return {
     ...base,
+    ...fitted(kpiFit),
     tooltip: { show: false },
     title: {
       text: value === null || value === undefined ? '—' : formatNumber(value),

@@ -1,6 +1,6 @@
 import { badRequest } from '../common/errors.js';
 import { quoteIdent, quoteLiteral } from '../common/names.js';
-import { isNumericType, isTemporalType } from '../engine/column-types.js';
+import { isNumericType, isTemporalType, isZonedTimeType } from '../engine/column-types.js';
 import type { ColumnInfo, SqlDialect } from '../engine/table-query.js';
 import { compileKpi } from './compile-kpi.js';
 import { CHART_ROW_BUDGET, DEFAULT_POINT_BUDGET } from './insight-schema.js';
@@ -51,8 +51,6 @@ export function columnOf(columns: readonly ColumnInfo[], name: string, where: st
     );
   return c;
 }
-
-const hasTimeZone = (type: string) => /WITH TIME ZONE|TIMESTAMPTZ/i.test(type);
 
 /** A filter as SQL; values are literals cast to the column's type (DuckDB) or typed by the comparison (PostgreSQL). */
 export function filterSql(filter: ChartFilter, column: ColumnInfo, dialect: SqlDialect): string {
@@ -146,7 +144,7 @@ export function dimensionSql(
   const lo = `lo_${role}`;
   const hi = `hi_${role}`;
   if (isTemporalType(column.type)) {
-    const local = hasTimeZone(column.type)
+    const local = isZonedTimeType(column.type)
       ? dialect === 'duckdb'
         ? `timezone(${quoteLiteral(timezone)}, ${ident})`
         : `(${ident} AT TIME ZONE ${quoteLiteral(timezone)})`

@@ -2,10 +2,12 @@ import { setMaxListeners } from 'node:events';
 import type { Principal } from '../catalog/access.js';
 import { badRequest, toLlanoError } from '../common/errors.js';
 import type { Workspace } from '../workspace/workspace.js';
+import { rememberChartSizes } from './chart-sizes-seen.js';
 import { checkSharedViewerFilters, dashboardFilterColumns } from './dashboard-filters.js';
 import { getDashboard } from './dashboards-service.js';
 import { insightData, type DataRequest } from './insight-data.js';
 import type { ChartFilter, Dashboard, DashboardData, InsightData, TileError } from './insight-types.js';
+import { tilePictures, type PictureSize } from './tile-pictures.js';
 
 const TILES_AT_ONCE = 6;
 
@@ -19,7 +21,13 @@ export async function dashboardData(
   principal: Principal,
   projectKey: string,
   id: string,
-  request: DataRequest & { page?: number } = {},
+  request: DataRequest & {
+    page?: number;
+    /** The size the browser draws each tile's chart at: the answer carries their pictures (tile-pictures.ts). */
+    sizes?: Map<string, PictureSize>;
+    /** Pictures not drawn yet are drawn at once rather than a second later (`dashboardSizesSeen`). */
+    drawSoon?: boolean;
+  } = {},
 ): Promise<DashboardData> {
   const dashboard = await getDashboard(ws, principal, projectKey, id);
   await checkSharedViewerFilters(ws, principal, projectKey, id, request.filters);
@@ -50,7 +58,16 @@ export async function dashboardData(
   };
   await Promise.all(Array.from({ length: Math.min(TILES_AT_ONCE, insights.length) }, worker));
   await refuseUnknownFilters(ws, projectKey, dashboard, request.filters, answers);
-  return { tiles: Object.fromEntries(answers) };
+  const tiles = Object.fromEntries(answers);
+  if (!request.sizes?.size) return { tiles };
+  // The page's charts as a browser draws them, unfiltered: the tile warmer draws their pictures
+  // at these sizes after the next build (chart-sizes-seen.ts). Only the page's own tiles are kept;
+  // not waited for (a changed size is a file written), and a failure only loses the sizes.
+  if (!request.filters?.length) {
+    const onPage = new Map([...request.sizes].filter(([insight]) => insights.includes(insight)));
+    rememberChartSizes(ws, projectKey, id, pageNumber, onPage).catch(() => {});
+  }
+  return { tiles, pictures: await tilePictures(ws, projectKey, answers, request.sizes, request.drawSoon) };
 }
 
 /**
@@ -78,4 +95,20 @@ async function refuseUnknownFilters(
     throw badRequest(
       `filter: no column ${unknown.join(', ')} in the datasets of the tiles of dashboard ${dashboard.id} (page filters apply to tiles whose dataset has the column)`,
     );
+}
+
+/**
+ * A browser has just drawn a page's charts live (it had no sizes to send, or they changed) and
+ * tells their sizes: those kept for the tile warmer, and the pictures not drawn yet drawn now,
+ * while that browser is idle, so its next visit shows them at once instead of drawing live again.
+ */
+export async function dashboardSizesSeen(
+  ws: Workspace,
+  principal: Principal,
+  projectKey: string,
+  id: string,
+  page: number,
+  sizes: Map<string, PictureSize>,
+): Promise<void> {
+  await dashboardData(ws, principal, projectKey, id, { page, sizes, drawSoon: true });
 }

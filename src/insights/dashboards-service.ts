@@ -3,10 +3,12 @@ import { storedInfo, withoutStoredFields } from '../catalog/object-stamp.js';
 import type { StoredObject } from '../catalog/objects.js';
 import { checkSharing } from '../catalog/sharing.js';
 import { badRequest } from '../common/errors.js';
+import { overlappingTiles } from './tile-layout.js';
 import { parseOr400 } from '../common/parse.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { DashboardSchema } from './insight-schema.js';
 import type { Dashboard, DashboardInfo } from './insight-types.js';
+import { forgetDashboardSizes } from './chart-sizes-seen.js';
 import { INSIGHT_KIND } from './insights-service.js';
 
 /** The object kind of dashboards in the versioned object store. */
@@ -55,6 +57,15 @@ export async function saveDashboard(
       if (tile.x + tile.w > 24) throw badRequest(`pages.${p}.tiles.${t}: x + w is at most 24 (the grid's width)`);
     }),
   );
+  dashboard.pages.forEach((page, p) => {
+    const overlaps = overlappingTiles(page.tiles);
+    if (overlaps.length)
+      throw badRequest(
+        `pages.${p}.tiles: tiles overlap (${overlaps
+          .map(([a, b]) => `${a} (${page.tiles[a].insight}) and ${b} (${page.tiles[b].insight})`)
+          .join('; ')}); place them apart`,
+      );
+  });
   const stored = await ws.catalog.saveObject({
     projectKey,
     kind: DASHBOARD_KIND,
@@ -74,4 +85,5 @@ export async function deleteDashboard(
 ): Promise<void> {
   await ws.catalog.projects.authorizeRight(principal, projectKey, 'manage-dashboards');
   await ws.catalog.objects.delete({ projectKey, kind: DASHBOARD_KIND, name: id, author: principal.username });
+  await forgetDashboardSizes(ws, projectKey, id);
 }

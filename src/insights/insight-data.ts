@@ -6,10 +6,11 @@ import { cachedForVersion } from '../datasets/version-cache.js';
 import { listScenarioRuns } from '../automation/runs-service.js';
 import { checkHistory, metricsHistory } from '../quality/quality-service.js';
 import type { Workspace } from '../workspace/workspace.js';
-import { compileChart, filterSql, type CompiledChart } from './compile-chart.js';
+import { columnOf, compileChart, filterSql, type CompiledChart } from './compile-chart.js';
 import { CHART_ROW_BUDGET } from './insight-schema.js';
 import type { ChartFilter, ChartSpec, Insight, InsightData } from './insight-types.js';
 import { INSIGHT_KIND, validateInsight } from './insights-service.js';
+import { pivotWide } from './pivot-table.js';
 import { chartEngine, type ChartEngine } from './run-chart-query.js';
 import { readTile, tileCacheDir, writeTile } from './tile-cache.js';
 
@@ -37,7 +38,8 @@ function tableAsChart(insight: Insight): ChartSpec | null {
     kind: 'bar',
     x: t.groupBy[0],
     color: t.groupBy[1],
-    facet: t.groupBy[2],
+    // A pivot column is aggregated as a third dimension, then made columns (pivotWide).
+    facet: t.pivot ? { column: t.pivot.column } : t.groupBy[2],
     y: t.measures?.length ? t.measures : [{ agg: 'count' }],
     filters: t.filters ?? [],
   };
@@ -51,11 +53,7 @@ function compilePlainTable(
 ): CompiledChart {
   const t = insight.table ?? {};
   const wanted = t.columns?.length ? t.columns : columns.map((c) => c.name);
-  const find = (name: string) => {
-    const c = columns.find((col) => col.name === name);
-    if (!c) throw badRequest(`Unknown column ${JSON.stringify(name)} in table`);
-    return c;
-  };
+  const find = (name: string) => columnOf(columns, name, 'table');
   wanted.forEach(find);
   const where = [...(t.filters ?? []), ...extra].map((f) => filterSql(f, find(f.column), engine.dialect));
   const budget = t.limit ?? 1000;
@@ -166,8 +164,9 @@ export async function datasetInsightData(
     if (persisted) await writeTile(persisted, diskKey, fresh);
     return fresh;
   });
+  const pivot = insight.type === 'table' ? insight.table?.pivot : undefined;
   return {
-    ...data,
+    ...(pivot ? pivotWide(data, pivot) : data),
     // The dataset's name, not where the server keeps its files (`read_parquet(['/…/data/KEY/…'])`);
     // an external dataset's SQL names its table in its database, which stays.
     sql: source.kind === 'external' ? data.sql : data.sql.split(engine.relation).join(quoteIdent(insight.dataset!)),

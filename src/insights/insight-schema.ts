@@ -1,3 +1,4 @@
+import { MAX_PIVOT_COLUMNS } from './pivot-table.js';
 import { z } from 'zod';
 import { SharingSchema } from '../catalog/sharing.js';
 import { FILTER_OPS } from '../common/filter-ops.js';
@@ -98,6 +99,10 @@ const TableSpecSchema = z
     columns: z.array(Column).max(200).optional(),
     groupBy: z.array(DimensionSchema).max(5).optional(),
     measures: z.array(MeasureSchema).max(20).optional(),
+    pivot: z
+      .object({ column: Column, maxColumns: z.number().int().min(1).max(MAX_PIVOT_COLUMNS).optional() })
+      .strict()
+      .optional(),
     filters: z.array(ChartFilterSchema).max(50).optional(),
     limit: z.number().int().min(1).max(CHART_ROW_BUDGET).optional(),
     formats: z.record(z.string(), z.string().max(32)).optional(),
@@ -116,7 +121,14 @@ const TableSpecSchema = z
       .max(20)
       .optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((table, ctx) => {
+    // The pivot column takes the engine's third dimension: two group-by columns at most beside it.
+    if (table.pivot && !table.groupBy?.length)
+      ctx.addIssue({ code: 'custom', path: ['pivot'], message: 'a pivot column needs at least one group-by column' });
+    if (table.pivot && (table.groupBy?.length ?? 0) > 2)
+      ctx.addIssue({ code: 'custom', path: ['groupBy'], message: 'at most 2 group-by columns beside a pivot column' });
+  });
 
 export const InsightSchema = z
   .object({

@@ -115,6 +115,11 @@ export interface TableSpec {
   columns?: string[];
   groupBy?: Dimension[];
   measures?: Measure[];
+  /**
+   * Pivot only: the values of this column become columns (at most two group-by columns then),
+   * the first `maxColumns` values (20 by default) in value order.
+   */
+  pivot?: { column: string; maxColumns?: number };
   filters?: ChartFilter[];
   limit?: number;
   /** Number formats by column (`0.00`, `0%`…), applied by the UI. */
@@ -167,6 +172,8 @@ export interface InsightData {
   version: string | null;
   /** Filters that were dropped because the dataset has no such column. */
   ignoredFilters?: string[];
+  /** A pivot table's column values beyond its cap of columns, left out. */
+  pivotColumnsLeftOut?: number;
 }
 
 /** Why one tile has no rows (its dataset has no data yet, its insight was deleted…): the other tiles still draw. */
@@ -178,6 +185,11 @@ export interface TileError {
 export interface DashboardData {
   /** Each insight placed on the page, by id: its rows, or the error its own data request would answer. */
   tiles: Record<string, InsightData | TileError>;
+  /**
+   * Asked with the sizes of the tiles' charts: each single-chart tile drawn on the server as SVG
+   * at its size, the first paint of the page before its interactive charts are built.
+   */
+  pictures?: Record<string, { svg: string; width: number; height: number }>;
 }
 
 export interface DashboardTile {

@@ -3,9 +3,13 @@ import { storedInfo, withoutStoredFields } from '../catalog/object-stamp.js';
 import type { StoredObject } from '../catalog/objects.js';
 import { badRequest } from '../common/errors.js';
 import { parseOr400 } from '../common/parse.js';
+import { datasetColumns } from '../datasets/datasets.js';
 import { DATASET_KIND } from '../datasets/definitions.js';
+import { availableMetricNames, unknownMetricReason } from '../quality/metrics.js';
+import { qualitySettingsOf } from '../quality/quality-service.js';
 import { WEBAPP_KIND } from '../webapps/webapps-service.js';
 import type { Workspace } from '../workspace/workspace.js';
+import { checkInsightColumns } from './insight-columns.js';
 import { InsightSchema } from './insight-schema.js';
 import { forgetDeletedInsight, warmInsightSoon } from './tile-warmer.js';
 import type { Insight, InsightInfo } from './insight-types.js';
@@ -30,11 +34,25 @@ export async function getInsight(
   return info(await ws.catalog.objects.require<Insight>(projectKey, INSIGHT_KIND, id));
 }
 
-/** Checks an insight's body: its schema, and that the dataset it reads exists (its columns are checked when it runs). */
+/**
+ * Checks an insight's body: its schema, that the dataset it reads exists, and that the columns
+ * (or metric) it names are the dataset's current ones. A dataset without a version yet (or read
+ * in place) has its columns checked when the insight runs.
+ */
 export async function validateInsight(ws: Workspace, projectKey: string, input: unknown): Promise<Insight> {
   const insight = parseOr400(InsightSchema, withoutStoredFields(input), 'insight');
   if (insight.dataset && !(await ws.catalog.objects.get(projectKey, DATASET_KIND, insight.dataset)))
     throw badRequest(`dataset: no dataset ${insight.dataset} in project ${projectKey}`);
+  if (insight.dataset && ['chart', 'table', 'metric'].includes(insight.type)) {
+    const columns = await datasetColumns(ws, projectKey, insight.dataset);
+    if (columns) checkInsightColumns(insight, columns);
+    if (insight.type === 'metric') {
+      const settings = await qualitySettingsOf(ws, projectKey, insight.dataset);
+      const metrics = availableMetricNames(columns, settings);
+      const reason = unknownMetricReason(insight.metric!, { name: insight.dataset, columns, metrics });
+      if (reason) throw badRequest(`metric: ${reason}`);
+    }
+  }
   if (insight.webapp && !(await ws.catalog.objects.get(projectKey, WEBAPP_KIND, insight.webapp)))
     throw badRequest(`webapp: no webapp ${insight.webapp} in project ${projectKey}`);
   return insight;

@@ -58,6 +58,7 @@ export function chartEngine(ws: Workspace, source: TableSource, limits: QueryLim
           db: ws.duck,
           signal: limits.signal,
           timeoutMs: limits.timeoutMs,
+          readOnly: true,
         })
       ).rows,
     columns: async () =>

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { parseExact, stringifyExact } from '../common/exact-json.js';
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -33,7 +34,7 @@ const fileOf = (dir: string, key: string) =>
 /** The stored answer for `key`, or null (never stored, or unreadable: computed again). */
 export async function readTile(dir: string, key: string): Promise<InsightData | null> {
   try {
-    const stored = JSON.parse(await readFile(fileOf(dir, key), 'utf8')) as { key: string; data: InsightData };
+    const stored = parseExact(await readFile(fileOf(dir, key), 'utf8')) as { key: string; data: InsightData };
     return stored.key === key ? stored.data : null;
   } catch {
     return null;
@@ -46,7 +47,7 @@ export async function writeTile(dir: string, key: string, data: InsightData): Pr
   const partial = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   try {
     mkdirSync(dir, { recursive: true });
-    await writeFile(partial, JSON.stringify({ key, data }));
+    await writeFile(partial, stringifyExact({ key, data }));
     await rename(partial, file);
   } catch {
     rmSync(partial, { force: true });

@@ -7,6 +7,7 @@ import { datasetInsightData } from './insight-data.js';
 import type { Insight } from './insight-types.js';
 import { INSIGHT_KIND } from './insights-service.js';
 import { dropOtherVersions, tileCacheRoot } from './tile-cache.js';
+import { drawPicturesAhead } from './tile-pictures.js';
 
 /**
  * How long the warmer trusts what it knows of the datasets a project's insights read. Saves and
@@ -67,6 +68,15 @@ class TileWarmer {
     this.datasetsRead.delete(projectKey);
   }
 
+  /** Resolves once everything queued so far (and queued meanwhile) is done. */
+  async idle(): Promise<void> {
+    let queue;
+    do {
+      queue = this.queue;
+      await queue;
+    } while (queue !== this.queue);
+  }
+
   async close(): Promise<void> {
     this.stop.abort();
     await this.queue;
@@ -88,7 +98,14 @@ async function warmOne(ws: Workspace, projectKey: string, id: string, signal: Ab
   const definition = await ws.catalog.objects.get<DatasetDefinition>(projectKey, DATASET_KIND, stored.body.dataset);
   // Only managed datasets have immutable versions, hence tiles worth keeping.
   if (definition?.body.storage.type !== 'managed') return;
-  await datasetInsightData(ws, projectKey, stored.body, stored.revision, { signal });
+  const answer = await datasetInsightData(ws, projectKey, stored.body, stored.revision, { signal });
+  // Its pictures too, at the sizes browsers last drew it at: the next visit shows them at once.
+  await drawPicturesAhead(ws, projectKey, stored.body, answer);
+}
+
+/** Resolves once the tiles queued so far are computed and their pictures queued (tests, benchmarks). */
+export function tilesWarmed(ws: Workspace): Promise<void> {
+  return warmerOf(ws).idle();
 }
 
 /** Queues the tiles of one saved insight (its current revision, no filters). */

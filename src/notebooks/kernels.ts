@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { badRequest, LlanoError } from '../common/errors.js';
 import { namedPythonInterpreter } from '../recipes/code/code-environments.js';
+import { LIBRARY_FOLDER, writeLibraryFiles } from '../recipes/code/code-libraries.js';
 import { assertObjectName } from '../common/names.js';
 import { SandboxError, sandboxLimits, sandboxPool, type SandboxLimits, type SandboxSpec } from '../sandbox/index.js';
 import { workspaceSlot, type Workspace } from '../workspace/workspace.js';
@@ -9,13 +10,16 @@ import type { CellOutput, KernelLanguage } from './notebook-types.js';
 import { runProjectSql } from './sql-cell.js';
 import { appendOutput } from './stream-outputs.js';
 import { prepareTypeScriptCell } from './typescript-cell.js';
+import { bundleCellImport } from './typescript-cell-imports.js';
 
 /** A kernel nobody ran a cell in for this long is stopped (its variables are lost, like a Jupyter kernel culled when idle). */
 const KERNEL_IDLE_SECONDS = 30 * 60;
 /** Most rows `sql()` and `dataset()` hand to a cell: they travel as JSON; aggregate in SQL for more. */
 export const HOST_ROWS = 100_000;
-/** How long an interrupted Python cell has to stop (KeyboardInterrupt) before its kernel is restarted. */
+/** How long an interrupted cell has to stop (SIGINT) before its kernel is restarted. */
 export const INTERRUPT_GRACE_SECONDS = 5;
+/** How often a TypeScript cell that has not stopped yet is sent SIGINT again within the grace. */
+const TS_INTERRUPT_REPEAT_MS = 500;
 
 const KERNEL_ENTRIES: Record<KernelLanguage, string> = {
   python: fileURLToPath(new URL('./kernels/notebook_kernel.py', import.meta.url)),
@@ -117,15 +121,20 @@ export async function runInKernel(
         executionCount: null,
       };
     }
+  const workDir = notebookWorkDir(ws, ref.projectKey, ref.notebookId);
+  // The project's libraries as they are now, at the paths code recipes import them from (a module
+  // a kernel imported before stays as imported until reloaded or the kernel restarts, as in Jupyter).
+  const lib = await writeLibraryFiles(ws, ref.projectKey, path.join(workDir, LIBRARY_FOLDER));
   if (language === 'typescript') {
-    const prepared = await prepareTypeScriptCell(source);
+    const prepared = await prepareTypeScriptCell(source, (specifier) => bundleCellImport(specifier, workDir, [lib]));
     if ('error' in prepared) return { outputs: [{ type: 'error', ...prepared.error }], executionCount: null };
     code = prepared.code;
   }
   const spec = (): SandboxSpec => ({
     language,
     entry: KERNEL_ENTRIES[language],
-    workDir: notebookWorkDir(ws, ref.projectKey, ref.notebookId),
+    workDir,
+    libraryPaths: [lib],
     // The Python harness reads the entry under its file confinement; the TypeScript one is bundled beforehand.
     readPaths: language === 'python' ? [path.dirname(KERNEL_ENTRIES.python)] : [],
     limits: sandboxLimits(ws, capped(ws, limits)),
@@ -168,9 +177,10 @@ const settlesWithin = (promise: Promise<unknown>, ms: number) =>
 /**
  * Interrupts the cells running in the session's kernels (every session's when none is named),
  * and nothing else: an idle kernel, and the other language's kernel, keep their variables. A
- * Python cell gets SIGINT (KeyboardInterrupt where it is; the kernel lives on); one still running
- * after `INTERRUPT_GRACE_SECONDS` (it caught the interrupt, or sits in native code) has its
- * kernel restarted. A TypeScript cell cannot be stopped inside its process: its kernel restarts.
+ * cell gets SIGINT (Python: KeyboardInterrupt where it is; TypeScript: stopped where it runs or
+ * waits, see kernels/typescript-kernel.ts; the kernel lives on); one still running after
+ * `INTERRUPT_GRACE_SECONDS` (it caught the interrupt, sits in native code, or loops without
+ * yielding after an await) has its kernel restarted.
  * Answers how many cells were interrupted and which kernels restarted.
  */
 export async function interruptKernels(
@@ -183,13 +193,17 @@ export async function interruptKernels(
   const restarted: KernelLanguage[] = [];
   await Promise.all(
     targets.map(async ([key, cell]) => {
-      if (cell.language === 'python') {
-        await pool.interrupt(key);
-        if (await settlesWithin(cell.done ?? Promise.resolve(), INTERRUPT_GRACE_SECONDS * 1000)) return;
-        cell.restarted = `Interrupted: the Python kernel did not stop within ${INTERRUPT_GRACE_SECONDS} s and was restarted; its variables are lost`;
-      } else
-        cell.restarted =
-          'Interrupted: a running TypeScript cell cannot be stopped inside its kernel, so the TypeScript kernel was restarted; its variables are lost';
+      await pool.interrupt(key);
+      // Node can lose a SIGINT that lands as a cell's synchronous start hands over to its awaits
+      // (breakOnSigint's watchdog ending): a TypeScript cell still running is sent it again.
+      // Python handles each one (a second would interrupt the cell's own error report): once.
+      const again =
+        cell.language === 'typescript' ? setInterval(() => void pool.interrupt(key), TS_INTERRUPT_REPEAT_MS) : null;
+      const settled = await settlesWithin(cell.done ?? Promise.resolve(), INTERRUPT_GRACE_SECONDS * 1000);
+      if (again) clearInterval(again);
+      if (settled) return;
+      const name = cell.language === 'python' ? 'Python' : 'TypeScript';
+      cell.restarted = `Interrupted: the ${name} kernel did not stop within ${INTERRUPT_GRACE_SECONDS} s and was restarted; its variables are lost`;
       restarted.push(cell.language);
       await pool.stop(key);
     }),

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import type { Principal } from '../catalog/access.js';
-import { OBJECT_NAME } from '../common/names.js';
+import { OBJECT_NAME, OBJECT_NAME_RULE } from '../common/names.js';
 import { omit } from '../common/omit.js';
 import { parseOr400 } from '../common/parse.js';
+import { LlanoError } from '../common/errors.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { notebookFromIpynb, notebookToIpynb } from './ipynb.js';
 import { getNotebook, saveNotebook } from './notebooks-service.js';
@@ -11,10 +12,7 @@ import { displayName } from '../common/display-text.js';
 
 export const ImportSchema = z.object({
   /** The notebook's id in the project; else the file's `metadata.llano.id`, else its file name. */
-  id: z
-    .string()
-    .regex(OBJECT_NAME, 'use letters, digits and underscores, starting with a letter or underscore')
-    .optional(),
+  id: z.string().regex(OBJECT_NAME, OBJECT_NAME_RULE).optional(),
   name: displayName().optional(),
   /** The .ipynb file: its JSON, as an object or as text. */
   ipynb: z.unknown().refine((v) => v !== undefined, 'the .ipynb file is required'),
@@ -22,7 +20,12 @@ export const ImportSchema = z.object({
   fileName: z.string().max(500).optional(),
   /** Replace a notebook of that id (a new revision) instead of refusing (409). */
   replace: z.boolean().default(false),
+  /** When the id is taken, import beside it as `<id>_2`, `<id>_3`… instead of refusing (409). */
+  copy: z.boolean().default(false),
 });
+
+/** Most ids tried by an import as a copy before it gives up (409). */
+const MAX_COPIES = 100;
 
 /** A file name as a notebook id: `Trec QA (v2).ipynb` → `Trec_QA_v2`. */
 export function idFromFileName(fileName: string): string | undefined {
@@ -47,7 +50,27 @@ export async function importNotebook(
   const named = fileName ?? body.fileName;
   const fallbackId = named ? idFromFileName(named) : undefined;
   const notebook = notebookFromIpynb(body.ipynb, { name: body.name, id: body.id, fallbackId });
-  return saveNotebook(ws, principal, projectKey, notebook, body.replace ? {} : { expectRevision: 0 });
+  if (body.replace || !body.copy)
+    return saveNotebook(
+      ws,
+      principal,
+      projectKey,
+      notebook,
+      body.replace
+        ? {}
+        : {
+            expectRevision: 0,
+          },
+    );
+  // Two imports of one file at once each find a free id: the save itself refuses a taken one.
+  for (let n = 1; ; n++) {
+    const id = n === 1 ? notebook.id : `${notebook.id.slice(0, 120)}_${n}`;
+    try {
+      return await saveNotebook(ws, principal, projectKey, { ...notebook, id }, { expectRevision: 0 });
+    } catch (err) {
+      if (!(err instanceof LlanoError && err.status === 409) || n >= MAX_COPIES) throw err;
+    }
+  }
 }
 
 /** A notebook as an nbformat 4 file (reader). */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { OBJECT_NAME } from '../common/names.js';
+import { OBJECT_NAME, OBJECT_NAME_RULE } from '../common/names.js';
 import { CELL_TYPES, type CellOutput, type Notebook } from './notebook-types.js';
 import { displayName } from '../common/display-text.js';
 
@@ -31,7 +31,7 @@ export const CellSchema = z.object({
 });
 
 export const NotebookSchema: z.ZodType<Notebook> = z.object({
-  id: z.string().regex(OBJECT_NAME, 'use letters, digits and underscores, starting with a letter or underscore'),
+  id: z.string().regex(OBJECT_NAME, OBJECT_NAME_RULE),
   name: displayName(),
   description: z.string().max(10_000).optional(),
   limits: z

@@ -15,8 +15,8 @@ export function appendOutput(outputs: readonly CellOutput[], output: CellOutput)
 /**
  * What a kernel may send of printed text while a cell runs (kernels/, which cannot import this,
  * repeat the figures): a burst of STREAM_BURST lines, then STREAM_RATE a second. A cell printing
- * in a tight loop does not flood the server; the lines beyond wait for a later one (TypeScript:
- * also for the cell's next await) and the cell's answer has them all.
+ * in a tight loop does not flood the server; the lines beyond go once the budget allows (a timer
+ * in each kernel; TypeScript's fires when the cell next awaits) and the cell's answer has them all.
  */
 export const STREAM_BURST = 200;
 export const STREAM_RATE = 50;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Principal } from '../catalog/access.js';
 import { badRequest } from '../common/errors.js';
-import { OBJECT_NAME } from '../common/names.js';
+import { OBJECT_NAME, OBJECT_NAME_RULE } from '../common/names.js';
 import { parseOr400 } from '../common/parse.js';
 import { DATASET_KIND } from '../datasets/definitions.js';
 import { saveRecipe } from '../flow/recipes-service.js';
@@ -10,7 +10,7 @@ import { NOTEBOOK_KIND } from './notebooks-service.js';
 import { pythonRecipeFromCells, typescriptRecipeFromCells } from './cells-to-code.js';
 import type { Notebook } from './notebook-types.js';
 
-const Name = z.string().regex(OBJECT_NAME, 'use letters, digits and underscores, starting with a letter or underscore');
+const Name = z.string().regex(OBJECT_NAME, OBJECT_NAME_RULE);
 
 export const ToRecipeSchema = z.object({
   /**
@@ -24,7 +24,7 @@ export const ToRecipeSchema = z.object({
   output: Name,
   /** The recipe's name; `<notebook>_cell_<n>` when not given. */
   name: Name.optional(),
-  /** Confirms that the recipe may write a dataset holding uploaded data (else 409), as when saving a recipe. */
+  /** Confirms that the recipe may write a dataset holding uploaded data or a source table (else 409), as when saving a recipe. */
   replaceUploaded: z.boolean().optional(),
 });
 

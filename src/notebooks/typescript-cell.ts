@@ -29,13 +29,18 @@ function rewriteImport(clause: string, from: string): string {
 
 /**
  * Turns a TypeScript cell into the body the kernel runs (see kernels/typescript-kernel.ts).
+ * `resolveFile` answers what an import of a relative path (`./lib/bands.ts`) loads instead (see
+ * typescript-cell-imports.ts); its error is the cell's.
  * esbuild strips the types and writes one top-level statement per line at column 0, which
  * makes the rest line-wise: top-level `let`/`const` become `var` (kept between cells),
  * imports become `await import()`, top-level functions and classes are copied onto the kept
  * scope at the end, and the last statement, when it is an expression, is returned (the
  * cell's value, as in Jupyter).
  */
-export async function prepareTypeScriptCell(source: string): Promise<PreparedCell> {
+export async function prepareTypeScriptCell(
+  source: string,
+  resolveFile?: (specifier: string) => Promise<string>,
+): Promise<PreparedCell> {
   let js: string;
   // esbuild's API is loaded by the first TypeScript cell, not at the server's start.
   const { transform } = await import('esbuild');
@@ -70,8 +75,18 @@ export async function prepareTypeScriptCell(source: string): Promise<PreparedCel
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
     const imported = IMPORT.exec(line);
-    if (imported) lines[i] = rewriteImport(imported[1], imported[2]);
-    else if (SIDE_EFFECT_IMPORT.test(line)) lines[i] = `await import(${SIDE_EFFECT_IMPORT.exec(line)![1]});`;
+    const sideEffect = SIDE_EFFECT_IMPORT.exec(line);
+    const from = imported?.[2] ?? sideEffect?.[1];
+    let target = from;
+    if (from && resolveFile && /^\.\.?\//.test(from.slice(1, -1)))
+      try {
+        target = JSON.stringify(await resolveFile(from.slice(1, -1)));
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        return { error: { name: 'ImportError', message, traceback: `ImportError: ${message}\n  ${line}` } };
+      }
+    if (imported) lines[i] = rewriteImport(imported[1], target!);
+    else if (sideEffect) lines[i] = `await import(${target!});`;
     else if (/^(const|let) /.test(line)) lines[i] = line.replace(/^(const|let) /, 'var ');
     else if (/^export\b/.test(line))
       return {

@@ -34,6 +34,8 @@ export interface CheckType<P = unknown> extends DefinedType {
   defaultName(p: P): string;
   /** Columns the check reads (checked at save time against the dataset's schema). */
   columns?(p: P): string[];
+  /** Metrics the check reads (checked at save time against the dataset's metric names). */
+  metrics?(p: P): string[];
   /** An aggregate SQL expression counting the rows that break the rule (`column` is quoted). */
   violations?(p: P, column: string, dialect: SqlDialect): string;
   evaluate(p: P, input: CheckInput): CheckEvaluation;

@@ -82,6 +82,41 @@ function selectList(dialect: SqlDialect, columns: Column[], settings: QualitySet
   return items;
 }
 
+/** Metric names of every dataset, whatever its columns. */
+const BUILT_IN_METRICS = ['records'];
+/** Per-column metric kinds: `<kind>.<column>` (min/max of numeric, text and time columns, mean of numeric ones). */
+const COLUMN_METRIC_KINDS = ['nulls', 'distinct', 'min', 'max', 'mean', 'freshness'];
+
+/**
+ * The metrics a dataset of these columns gets (the names its metrics pass computes), its SQL
+ * metrics included: what a check or a metric tile may name. Unknown columns (a dataset not
+ * built yet): only the names that do not depend on them.
+ */
+export function availableMetricNames(columns: readonly Column[] | null, settings: QualitySettings): string[] {
+  const computed = columns ? selectList('duckdb', [...columns], settings, []).map((i) => i.key) : BUILT_IN_METRICS;
+  return [...computed, ...settings.metrics.sql.map((m) => `sql.${m.name}`)];
+}
+
+/**
+ * Why a metric name is not one of `available`, naming the column it reads when that column is
+ * missing; null when it is. `columns` null: the dataset has no schema yet, so a per-column name
+ * passes when its kind is one of the metrics pass's.
+ */
+export function unknownMetricReason(
+  metric: string,
+  dataset: { name: string; columns: readonly Column[] | null; metrics: readonly string[] },
+): string | null {
+  const { columns, metrics: available } = dataset;
+  if (available.includes(metric)) return null;
+  const [kind, ...rest] = metric.split('.');
+  const column = rest.join('.');
+  if (!columns && COLUMN_METRIC_KINDS.includes(kind) && column) return null;
+  if (columns && COLUMN_METRIC_KINDS.includes(kind) && column && !columns.some((c) => c.name === column))
+    return `metric ${metric} reads column ${column}, which dataset ${dataset.name} does not have (columns: ${columns.map((c) => c.name).join(', ')})`;
+  const shapes = `${BUILT_IN_METRICS.join(', ')}, ${COLUMN_METRIC_KINDS.map((k) => `${k}.<column>`).join(', ')}, sql.<SQL metric name>`;
+  return `there is no metric ${metric} in dataset ${dataset.name} (its metrics: ${available.join(', ')}; the built-in names are ${shapes})`;
+}
+
 const toNumber = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 /** Text as the driver gave it; a value of another kind (a list from a user's SQL metric) is written as JSON. */
 function asText(v: unknown): string {

@@ -1,8 +1,9 @@
 import type { Principal } from '../catalog/access.js';
 import { badRequest, notFound } from '../common/errors.js';
-import { DATASET_KIND, resolveSource } from '../datasets/datasets.js';
+import { DATASET_KIND, datasetColumns, resolveSource } from '../datasets/datasets.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { evaluateQuality, type QualityRun } from './evaluate.js';
+import { availableMetricNames, unknownMetricReason } from './metrics.js';
 import {
   defaultQualitySettings,
   parseChecks,
@@ -48,17 +49,22 @@ export async function saveQualitySettings(
   await ws.catalog.projects.authorize(principal, projectKey, 'writer');
   const settings = parseQualitySettings(input);
   await requireDataset(ws, projectKey, settings.dataset);
-  const known = (await resolveSource(ws, projectKey, settings.dataset).catch(() => null))?.version?.columns?.map(
-    (c) => c.name,
-  );
-  if (known) {
-    for (const check of parseChecks(settings)) {
-      const missing = (check.type.columns?.(check.params) ?? []).filter((c) => !known.includes(c));
-      if (missing.length)
-        throw badRequest(
-          `check ${check.name}: column ${missing.join(', ')} is not in dataset ${settings.dataset} (columns: ${known.join(', ')})`,
-        );
+  const columns = await datasetColumns(ws, projectKey, settings.dataset);
+  const known = columns?.map((c) => c.name);
+  // Metric names: a dataset not built yet still has `records`, its SQL metrics and the per-column shapes.
+  const available = availableMetricNames(columns, settings);
+  for (const check of parseChecks(settings)) {
+    const missing = known ? (check.type.columns?.(check.params) ?? []).filter((c) => !known.includes(c)) : [];
+    if (missing.length)
+      throw badRequest(
+        `check ${check.name}: column ${missing.join(', ')} is not in dataset ${settings.dataset} (columns: ${known!.join(', ')})`,
+      );
+    for (const metric of check.type.metrics?.(check.params) ?? []) {
+      const reason = unknownMetricReason(metric, { name: settings.dataset, columns, metrics: available });
+      if (reason) throw badRequest(`check ${check.name}: ${reason}`);
     }
+  }
+  if (known) {
     const missingTime = (settings.metrics.timeColumns ?? []).filter((c) => !known.includes(c));
     if (missingTime.length)
       throw badRequest(`metrics.timeColumns: ${missingTime.join(', ')} not in dataset ${settings.dataset}`);
@@ -148,9 +154,11 @@ export async function getDatasetChecks(
   projectKey: string,
   dataset: string,
   limit = 100,
-): Promise<QualitySettings & { revision: number | null; results: CheckResult[] }> {
+): Promise<QualitySettings & { revision: number | null; results: CheckResult[]; availableMetrics: string[] }> {
+  const settings = await getQualitySettings(ws, principal, projectKey, dataset);
   return {
-    ...(await getQualitySettings(ws, principal, projectKey, dataset)),
+    ...settings,
     results: await checkHistory(ws, principal, projectKey, dataset, limit),
+    availableMetrics: availableMetricNames(await datasetColumns(ws, projectKey, dataset), settings),
   };
 }

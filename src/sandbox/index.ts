@@ -12,6 +12,7 @@ export {
   type Sandbox,
 } from './sandbox.js';
 export { codeEnvironment, spawnLimited, type LimitedProcess, type LimitedSpec } from './spawn-limited.js';
+export { bundleConfinedTo } from './bundle-confinement.js';
 export { bundleTypeScript } from './typescript-bundle.js';
 export * from './types.js';
 export { warmSandboxes, type WarmRun, type WarmShape } from './warm.js';

@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LlanoError } from '../common/errors.js';
+import { realpathOr } from '../common/real-path.js';
 import { interpreterPath } from './interpreters.js';
+import { rCommand } from './r-confinement.js';
 import { codeEnvironment, limitMessage, logLine, spawnLimited, type LimitedProcess } from './spawn-limited.js';
 import { bundleTypeScript } from './typescript-bundle.js';
 import { SandboxError, type SandboxExit, type SandboxOutcome, type SandboxSpec } from './types.js';
@@ -11,6 +13,8 @@ import { SandboxError, type SandboxExit, type SandboxOutcome, type SandboxSpec }
 const HARNESS_DIR = fileURLToPath(new URL('./harness/', import.meta.url));
 /** The Python module of checks both Python sandboxes make (code, webapp backends). */
 export const PYTHON_GUARD = path.join(HARNESS_DIR, 'llano_guard.py');
+/** The Python that confines R (llano_landlock.py): the system's, whatever a project's code uses. */
+const SYSTEM_PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 
 export interface CallOptions {
   /** Stop the process when the call takes longer (default: the spec's wallSeconds). */
@@ -108,7 +112,7 @@ async function commandFor(
   spec: SandboxSpec,
   configuredPython?: string,
   deferred = false,
-): Promise<{ command: string; args: string[]; bundle?: string }> {
+): Promise<{ command: string; args: string[]; bundle?: string; env?: Record<string, string> }> {
   const { language, workDir, limits } = spec;
   if (language === 'typescript') {
     let script: string;
@@ -118,7 +122,7 @@ async function commandFor(
       mkdirSync(path.dirname(script), { recursive: true });
       writeFileSync(script, DEFERRED_LOADER);
     } else {
-      bundle = await bundleTypeScript(spec.entry, workDir, spec.libraryPaths);
+      bundle = await bundleTypeScript(spec.entry, workDir, spec.libraryPaths, spec.readPaths);
       script = bundle;
     }
     const reads = [workDir, ...(spec.readPaths ?? [])].map((p) => `--allow-fs-read=${path.resolve(p)}`);
@@ -143,10 +147,15 @@ async function commandFor(
     };
   }
   if (deferred) throw new Error('R processes are not started ahead of their code');
-  return {
-    command: 'Rscript',
-    args: ['--vanilla', path.join(HARNESS_DIR, 'llano_harness.R'), path.resolve(spec.entry)],
-  };
+  const entry = path.resolve(spec.entry);
+  return rCommand({
+    script: path.join(HARNESS_DIR, 'llano_harness.R'),
+    args: [entry],
+    workDir: path.resolve(workDir),
+    readPaths: [entry, ...(spec.readPaths ?? []), ...(spec.libraryPaths ?? [])].map((p) => path.resolve(p)),
+    python: SYSTEM_PYTHON,
+    launcher: path.join(HARNESS_DIR, 'llano_landlock.py'),
+  });
 }
 
 const failureOf = (exit: SandboxExit) =>
@@ -192,13 +201,14 @@ async function launch(
   deferred: boolean,
 ): Promise<DeferredSandbox> {
   mkdirSync(base.workDir, { recursive: true });
-  const { command, args, bundle: startBundle } = await commandFor(base, options.python, deferred);
+  const { command, args, bundle: startBundle, env: commandEnv } = await commandFor(base, options.python, deferred);
   // The code's own callbacks (log, host functions) and wall limit are those of the spec it is loaded with.
   let spec = base;
   const nonce = randomBytes(12).toString('hex');
   const marker = `\x1e${nonce} `;
   const env = codeEnvironment(path.resolve(spec.workDir), {
     ...spec.env,
+    ...commandEnv,
     LLANO_SANDBOX_NONCE: nonce,
     LLANO_SANDBOX_HOST: JSON.stringify(Object.keys(spec.host ?? {})),
     LLANO_SANDBOX_READ: JSON.stringify(spec.readPaths ?? []),
@@ -316,7 +326,7 @@ async function launch(
         if (!same) throw new Error('the code must run in the folder, with the libraries and limits, its process has');
         spec = loadSpec;
         if (spec.language === 'typescript') {
-          bundle = await bundleTypeScript(spec.entry, spec.workDir, spec.libraryPaths);
+          bundle = await bundleTypeScript(spec.entry, spec.workDir, spec.libraryPaths, spec.readPaths);
           proc?.child.stdin?.write(`${JSON.stringify({ bundle })}\n`);
         } else reply({ t: 'load' });
       }
@@ -428,11 +438,3 @@ function withoutServerFolders(
       : folders.reduce((t, [folder, shown]) => t.split(`${path.resolve(folder)}${path.sep}`).join(shown), text);
   return { message: strip(error.message), traceback: strip(error.traceback) };
 }
-
-const realpathOr = (folder: string) => {
-  try {
-    return realpathSync(folder);
-  } catch {
-    return folder;
-  }
-};

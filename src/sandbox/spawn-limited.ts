@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { LogSink, SandboxExit, SandboxLimits, SandboxOutcome } from './types.js';
 
@@ -131,16 +132,25 @@ export function logLine(line: string, dropped = 0): string {
 }
 
 /**
+ * `setpriv` (util-linux, on every Debian) sets the parent-death signal before it `exec`s the
+ * program: the code's process is killed when the server dies, even by kill -9. Without it a
+ * process whose server was killed ran on, orphaned, until its wall-time limit (an hour by default).
+ */
+const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p));
+
+/**
  * Spawns a program with the limits of user code: CPU time and (optionally) address space through
- * `ulimit` in a shell that then `exec`s the program (so the pid is the program's), resident memory
- * read every 100 ms, an optional lifetime, a scrubbed environment, cwd = workDir, output line by line.
+ * `ulimit` in a shell that then `exec`s the program (so the pid is the program's), killed with the
+ * server (see SETPRIV), resident memory read every 100 ms, an optional lifetime, a scrubbed
+ * environment, cwd = workDir, output line by line.
  */
 export function spawnLimited(spec: LimitedSpec): LimitedProcess {
   const { limits } = spec;
   const ulimits = [`ulimit -t ${Math.max(1, Math.ceil(limits.cpuSeconds))}`];
   // Headroom over the resident limit: shared libraries and allocator arenas are address space too.
   if (spec.boundAddressSpace) ulimits.push(`ulimit -v ${Math.ceil((limits.memoryMb * 2 + 512) * 1024)}`);
-  const child = spawn('/bin/sh', ['-c', `${ulimits.join(' && ')} && exec "$0" "$@"`, spec.command, ...spec.args], {
+  const exec = SETPRIV ? `exec ${SETPRIV} --pdeathsig KILL -- "$0" "$@"` : 'exec "$0" "$@"';
+  const child = spawn('/bin/sh', ['-c', `${ulimits.join(' && ')} && ${exec}`, spec.command, ...spec.args], {
     cwd: spec.workDir,
     env: spec.env ?? codeEnvironment(spec.workDir),
     stdio: ['pipe', 'pipe', 'pipe'],

@@ -9,7 +9,7 @@ const root = mkdtempSync(path.join(tmpdir(), 'llano-bundle-cache-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 const limits = { memoryMb: 200, wallSeconds: 20, cpuSeconds: 60 };
 
-/** A file outside every work folder, imported by its absolute path (as the recipe harness is). */
+/** A file outside every work folder, given as a read path and imported by its absolute path. */
 const shared = path.join(root, 'shared.ts');
 
 /** A fresh work folder holding the code and its library folder, as each recipe run writes them; answers what `f` returns. */
@@ -24,6 +24,7 @@ async function run(files: Record<string, string>): Promise<unknown> {
     entry: path.join(workDir, 'app.ts'),
     workDir,
     libraryPaths: [path.join(workDir, 'lib')],
+    readPaths: [shared],
     limits,
   };
   return runInSandbox(spec, 'f', []);
@@ -65,5 +66,19 @@ describe('TypeScript bundle cache', () => {
     await expect(run({ 'app.ts': 'export const f = (;\n' })).rejects.toThrow(/does not compile/);
     await expect(run({ 'app.ts': 'export const f = (;\n' })).rejects.toThrow(/does not compile/);
     expect(bundleCache.hits).toBe(hits);
+  });
+
+  it('refuses to bundle a file outside the work folder, the read paths and the libraries', async () => {
+    const secret = path.join(root, 'secret.json');
+    writeFileSync(secret, '{"password": "hunter2"}');
+    const workDir = mkdtempSync(path.join(root, 'run-'));
+    writeFileSync(
+      path.join(workDir, 'app.ts'),
+      `import data from ${JSON.stringify(secret)};\nexport const f = () => data.password;\n`,
+    );
+    const spec = { language: 'typescript' as const, entry: path.join(workDir, 'app.ts'), workDir, limits };
+    await expect(runInSandbox(spec, 'f', [])).rejects.toThrow(
+      /does not compile: .*secret\.json is outside the code's folder, its read paths and the project's libraries/,
+    );
   });
 });

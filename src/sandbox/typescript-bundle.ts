@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundleConfinedTo } from './bundle-confinement.js';
 import { bundleCache } from './typescript-bundle-cache.js';
 import { SandboxError } from './types.js';
 
@@ -23,7 +24,12 @@ export function startBundler(): void {
  * library folders) into one ES module inside the work folder — the only file the permission-
  * restricted child then reads. A compile error becomes a SandboxError naming file and line.
  */
-export async function bundleTypeScript(entry: string, workDir: string, libraryPaths: string[] = []): Promise<string> {
+export async function bundleTypeScript(
+  entry: string,
+  workDir: string,
+  libraryPaths: string[] = [],
+  readPaths: string[] = [],
+): Promise<string> {
   const source = [
     `import { serve } from ${JSON.stringify(HARNESS)};`,
     `serve(() => import(${JSON.stringify(path.resolve(entry))}));`,
@@ -32,7 +38,10 @@ export async function bundleTypeScript(entry: string, workDir: string, libraryPa
   // Named before the build so that the source map's paths are relative to where the bundle is.
   const file = path.join(dir, `bundle-${randomBytes(8).toString('hex')}.mjs`);
   // The bundle depends on the files it was built from and on where they are relative to it.
-  const layout = [entry, HARNESS, ...libraryPaths].map((p) => path.relative(dir, path.resolve(p)));
+  // The read paths too: what the code may import depends on them (see the confinement below).
+  const layout = [entry, HARNESS, ...libraryPaths, '--reads', ...readPaths].map((p) =>
+    p === '--reads' ? p : path.relative(dir, path.resolve(p)),
+  );
   const cached = bundleCache.find(workDir, layout, libraryPaths);
   if (cached) return writeBundle(file, cached);
   const { build } = await import('esbuild');
@@ -55,6 +64,14 @@ export async function bundleTypeScript(entry: string, workDir: string, libraryPa
       sourcemap: 'inline',
       sourcesContent: false,
       nodePaths: libraryPaths,
+      // The server bundles, and may read far more than the code's process: an import of any other
+      // file (a `.json` or `.txt` anywhere the server can read) would put its content in the bundle.
+      plugins: [
+        bundleConfinedTo(
+          [path.resolve(entry), workDir, ...libraryPaths, ...readPaths],
+          "the code's folder, its read paths and the project's libraries",
+        ),
+      ],
       // Packages the code imports by name come from the server's node_modules, read at bundle
       // time: the child may read nothing outside its work folder.
       banner: {

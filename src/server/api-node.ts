@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { apiRuntime } from '../api-services/runtime.js';
 import { VERSION } from '../common/version.js';
 import type { Workspace } from '../workspace/workspace.js';
-import { registerJsonBodyParser } from './json-body.js';
+import { registerJsonBodyParser, registerJsonReplies } from './json-body.js';
 import { registerServiceCalls } from './service-calls.js';
 
 /**
@@ -13,6 +13,7 @@ import { registerServiceCalls } from './service-calls.js';
 export async function buildApiNode(ws: Workspace): Promise<FastifyInstance> {
   const app = Fastify({ logger: false });
   registerJsonBodyParser(app, ws.config.maxJsonDepth);
+  registerJsonReplies(app);
   app.get('/api/health', () => Promise.resolve({ status: 'ok', version: VERSION, role: 'api-node' }));
   await registerServiceCalls(app, ws);
   app.setNotFoundHandler((request, reply) => {

@@ -2,15 +2,16 @@ import cookie from '@fastify/cookie';
 import multipart from '@fastify/multipart';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { LOCAL_ADMIN, type Principal } from '../catalog/access.js';
-import { LlanoError, tooLarge, toLlanoError, uploadTooLargeMessage } from '../common/errors.js';
+import { LlanoError, tooLarge, toLlanoError, TooManyRequests, uploadTooLargeMessage } from '../common/errors.js';
 import { VERSION } from '../common/version.js';
+import { isFileAccessRefusal } from '../engine/engine-errors.js';
 import { checkReadiness } from '../workspace/readiness.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { enforceAccess } from './access-hook.js';
 import { apiDocsPage } from './api-docs-page.js';
 import { registerJsonCompression } from './compress-json.js';
 import { registerAuditHook } from './audit-hook.js';
-import { registerJsonBodyParser } from './json-body.js';
+import { registerJsonBodyParser, registerJsonReplies } from './json-body.js';
 import { openApiDocument } from './openapi.js';
 import * as R from './response-schemas.js';
 import { route } from './route.js';
@@ -51,6 +52,7 @@ export async function buildServer(ws: Workspace, options: ServerOptions = {}): P
     schemaController: { compilersFactory: lazySchemaCompilers },
   });
   registerJsonBodyParser(app, ws.config.maxJsonDepth);
+  registerJsonReplies(app);
   await app.register(cookie);
   // The local owner's in-process server reads their own files: no upload limit but the disk.
   await app.register(multipart, {
@@ -90,9 +92,13 @@ export async function buildServer(ws: Workspace, options: ServerOptions = {}): P
     else if (status && status >= 400 && status < 500) e = new LlanoError('bad_request', status, (err as Error).message);
     else e = toLlanoError(err);
     if (e.status >= 500) app.log.error(err);
+    // A file read the sandbox refused is someone reaching past their data: logged as a refusal.
+    if (e.status === 400 && isFileAccessRefusal(e.message))
+      request.auditNote = { ...request.auditNote, category: 'denied', detail: { refused: 'file access' } };
     // A body refused as too large may still be arriving: the connection closes after the answer,
     // so the server neither keeps reading it nor reuses a connection in the middle of it.
     if (e.status === 413) void reply.header('connection', 'close');
+    if (e instanceof TooManyRequests) void reply.header('retry-after', String(e.retryAfterSeconds));
     void reply
       .code(e.status)
       .send({ error: { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) } });

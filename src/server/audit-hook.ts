@@ -14,8 +14,28 @@ declare module 'fastify' {
 const templateOf = (request: FastifyRequest) => (request.routeOptions.url ?? '').replace(/:(\w+)/g, '{$1}');
 
 /**
+ * Whether an answer refused the caller: any 403, and a 404 on a project that exists to a signed-in
+ * caller who is not its member (non-members are told it does not exist, the log says what happened).
+ * (A file read the engine's sandbox refused, a 400, is marked by the error handler instead.)
+ * A sign-in's own refusals stay `auth`.
+ */
+async function refusal(
+  ws: Workspace,
+  request: FastifyRequest,
+  status: number,
+  project: string | null,
+): Promise<boolean> {
+  if (request.routeOptions.config?.audit?.category === 'auth') return false;
+  if (status === 403) return true;
+  const principal = request.principal;
+  if (status !== 404 || !project || !principal || principal.isAdmin) return false;
+  const exists = await ws.catalog.db.selectFrom('projects').select('key').where('key', '=', project).executeTakeFirst();
+  return exists !== undefined && (await ws.catalog.projects.roleOf(principal, project)) === null;
+}
+
+/**
  * The one place HTTP requests enter the audit log: when a response is sent, a mutating success
- * (or a declared data read, or any sign-in) is classified from its route's `audit` declaration
+ * (or a declared data read, any sign-in, or a refusal: `denied`) is classified from its route's `audit` declaration
  * and written with who, via what, from where. Bodies are never stored: only the route template,
  * URL parameters that are not secrets and the created object's name.
  */
@@ -29,10 +49,14 @@ export function registerAuditHook(app: FastifyInstance, ws: Workspace): void {
     if (request.routeOptions.config?.serviceCaller) return;
     const spec = request.routeOptions.config?.audit;
     const method = request.method;
-    if (!request.routeOptions.url || !isAudited(method, reply.statusCode, spec)) return;
+    // The error handler marks a refused file read (a 400) as `denied`: recorded like a 403.
+    const refusedRead = request.auditNote?.category === 'denied';
+    if (!request.routeOptions.url || !(refusedRead || isAudited(method, reply.statusCode, spec))) return;
     try {
       const template = templateOf(request);
       const base = defaultClassification(method, template, request);
+      const denied = refusedRead || (await refusal(ws, request, reply.statusCode, base.project));
+      if (reply.statusCode === 404 && !denied) return;
       const object = spec?.object?.(request);
       const { detail: noteDetail, ...note } = request.auditNote ?? {};
       const detail = { ...(spec?.detail?.(request) ?? {}), ...(noteDetail ?? {}) };
@@ -41,7 +65,7 @@ export function registerAuditHook(app: FastifyInstance, ws: Workspace): void {
         actor: request.principal?.username ?? null,
         via: viaOf(request.principal, userAgent),
         action: (typeof spec?.action === 'function' ? spec.action(request) : spec?.action) ?? base.action,
-        category: spec?.category ?? base.category,
+        category: denied ? 'denied' : (spec?.category ?? base.category),
         project: base.project,
         objectKind: object ? object.kind : base.objectKind,
         objectName: object ? object.name : base.objectName,

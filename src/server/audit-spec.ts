@@ -109,6 +109,8 @@ export function defaultClassification(method: string, template: string, request:
 /** Whether a finished request is recorded: every mutating success, declared GETs that succeed, every auth attempt. */
 export function isAudited(method: string, status: number, spec: AuditSpec | undefined): boolean {
   if (spec?.category === 'auth') return true;
+  // Refusals are audited whatever was asked (see `refusal`): someone probing shows in the log.
+  if (status === 403 || status === 404) return true;
   if (status < 200 || status >= 300) return false;
   return MUTATING.has(method) || spec !== undefined;
 }

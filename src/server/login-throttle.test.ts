@@ -10,6 +10,9 @@ describe('LoginThrottle', () => {
       t.fail('ip|alice');
     }
     expect(() => t.check('ip|alice')).toThrow(/Too many failed logins; try again in 60 s/);
+    now += 15_000;
+    expect(() => t.check('ip|alice')).toThrow(expect.objectContaining({ status: 429, retryAfterSeconds: 45 }));
+    now -= 15_000;
     expect(() => t.check('ip|bob')).not.toThrow();
     now += 60_001;
     expect(() => t.check('ip|alice')).not.toThrow();

@@ -1,4 +1,4 @@
-import { LlanoError } from '../common/errors.js';
+import { TooManyRequests } from '../common/errors.js';
 
 /**
  * Slows password guessing: after `limit` failed logins for one username from one address
@@ -23,12 +23,12 @@ export class LoginThrottle {
     return kept;
   }
 
-  /** Throws 429 when this key has failed too often lately. */
+  /** Throws 429 when this key has failed too often lately, with the seconds until the oldest failure expires. */
   check(key: string): void {
     const recent = this.recent(key);
     if (recent.length >= this.limit) {
       const waitS = Math.ceil((recent[0] + this.windowMs - this.now()) / 1000);
-      throw new LlanoError('too_many_attempts', 429, `Too many failed logins; try again in ${waitS} s`);
+      throw new TooManyRequests('too_many_attempts', `Too many failed logins; try again in ${waitS} s`, waitS);
     }
   }
 

@@ -100,6 +100,10 @@ export const DataPage = loose({
   rows: z.array(z.array(z.unknown())),
   total: z.number(),
   offset: z.number().optional(),
+  cut: z
+    .array(z.tuple([z.number(), z.number(), z.number()]))
+    .optional()
+    .describe('Text cells cut to 10,000 characters: [row, column, characters in the whole value]'),
 });
 export const ColumnStats = loose({
   name: str,
@@ -194,6 +198,7 @@ export const ScenarioRun = loose({
   cause: str,
   outcome: z.enum(RUN_OUTCOMES),
   runAs: str,
+  scenarioDeletedAt: nullableStr,
   steps: z
     .array(loose({ index: z.number(), name: str, type: str, outcome: z.enum(STEP_OUTCOMES), attempts: z.number() }))
     .optional(),
@@ -212,7 +217,14 @@ export const Monitoring = loose({
   from: str,
   to: str,
   scenarios: z.array(
-    loose({ project: str, id: str, name: str, active: z.boolean(), runs: z.array(loose({ id: str, outcome: str })) }),
+    loose({
+      project: str,
+      id: str,
+      name: str,
+      active: z.boolean(),
+      deleted: z.boolean(),
+      runs: z.array(loose({ id: str, outcome: str })),
+    }),
   ),
   daily: z.array(loose({ day: str, outcomes: z.record(str, z.number()) })),
   truncated: z.boolean(),
@@ -224,6 +236,7 @@ export const MonitoringSteps = loose({
   to: str,
   steps: z.array(loose({ run: str, project: str, scenario: str, index: z.number(), outcome: z.enum(STEP_OUTCOMES) })),
   truncated: z.boolean(),
+  nextCursor: nullableStr,
 });
 export const Variables = z.record(str, z.unknown());
 
@@ -249,7 +262,11 @@ export const QualitySettings = loose({
   metrics: AnyObject,
   checks: z.array(loose({ type: str })),
 });
-export const DatasetChecks = QualitySettings.extend({ revision: nullableNum, results: z.array(CheckResult) });
+export const DatasetChecks = QualitySettings.extend({
+  revision: nullableNum,
+  results: z.array(CheckResult),
+  availableMetrics: z.array(str).describe('Metric names a check may read (this dataset’s metrics and SQL metrics)'),
+});
 export const QualityRun = loose({
   metrics: MetricsRecord,
   results: z.array(CheckResult),

@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { deployedOpenApi } from '../api-services/monitoring.js';
-import { RateLimited, apiRuntime } from '../api-services/runtime.js';
-import { forbidden, LlanoError, toLlanoError, tooLarge, unauthorized } from '../common/errors.js';
+import { apiRuntime } from '../api-services/runtime.js';
+import { forbidden, LlanoError, toLlanoError, TooManyRequests, tooLarge, unauthorized } from '../common/errors.js';
 import type { Workspace } from '../workspace/workspace.js';
+import { registerJsonBodyParser } from './json-body.js';
 
 /** Largest request body of an API service call: parameters and batch keys, never files. */
 export const SERVICE_BODY_LIMIT_BYTES = 1024 * 1024;
@@ -17,6 +18,7 @@ const bearer = (header: string | undefined) => (header?.startsWith('Bearer ') ? 
  */
 export async function registerServiceCalls(app: FastifyInstance, ws: Workspace): Promise<void> {
   await app.register((scope, _options, done) => {
+    registerJsonBodyParser(scope, ws.config.maxJsonDepth, { exactIntegers: true });
     scope.setErrorHandler((err, _request, reply) => {
       const code = (err as { code?: string }).code;
       const status = (err as { statusCode?: number }).statusCode;
@@ -29,7 +31,7 @@ export async function registerServiceCalls(app: FastifyInstance, ws: Workspace):
       else if (status && status >= 400 && status < 500)
         e = new LlanoError('bad_request', status, (err as Error).message);
       else e = toLlanoError(err);
-      if (e instanceof RateLimited) void reply.header('retry-after', String(e.retryAfterSeconds));
+      if (e instanceof TooManyRequests) void reply.header('retry-after', String(e.retryAfterSeconds));
       if (e.status >= 500) scope.log.error(err);
       void reply.code(e.status).send({ error: { code: e.code, message: e.message } });
     });

@@ -1,8 +1,8 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Principal } from '../catalog/access.js';
+import { ownerOf } from '../catalog/objects.js';
 import { zipFolder } from '../common/zip/zip-folder.js';
-import { redactConnection, type Connection } from '../datasets/connections.js';
 import { redactedBody } from '../flow/history.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { exportCollab } from './collab-transfer.js';
@@ -28,16 +28,12 @@ export interface ExportOptions {
   revisions?: boolean;
 }
 
-/** A body as an export shows it: secrets replaced by `********` as for readers (an import sets fresh ones). */
-function exported(ws: Workspace, kind: string, body: unknown): unknown {
-  if (kind === 'connection' && body && typeof body === 'object') {
-    try {
-      return redactConnection(body as Connection);
-    } catch {
-      // An unknown connection type: the generic rule below still hides its password.
-    }
-  }
-  return redactedBody(ws, kind, body);
+/**
+ * A stored body as an export shows it: secrets decrypted, then replaced by `********` as for
+ * readers (an import sets fresh ones).
+ */
+function exported(ws: Workspace, row: { project_key: string; kind: string; name: string; body: string }): unknown {
+  return redactedBody(ws, row.kind, ws.catalog.objects.readStored(row.body, ownerOf(row)));
 }
 
 /** Splits the side-file fields (`sql`, `content`) off a body. */
@@ -90,7 +86,7 @@ export async function exportProjectFolder(
   const redacted: string[] = [];
   for (const r of rows) {
     const base = path.join(dir, folderOf(r.kind), fileNameOf(r.name));
-    const { json, side } = withoutSideFiles(exported(ws, r.kind, JSON.parse(r.body)));
+    const { json, side } = withoutSideFiles(exported(ws, r));
     const text = stableJson(json);
     if (text.includes(REDACTED)) redacted.push(`${r.kind}:${r.name}`);
     write(`${base}.json`, text);
@@ -119,7 +115,7 @@ export async function exportProjectFolder(
             action: r.action,
             author: r.author,
             createdAt: r.created_at,
-            body: r.body === null ? null : exported(ws, kind, JSON.parse(r.body)),
+            body: r.body === null ? null : exported(ws, { ...r, body: r.body }),
           })),
         ),
       );

@@ -20,6 +20,7 @@ import {
   readJson,
   type ProjectFile,
 } from './project-folder.js';
+import { claimImport } from './import-claims.js';
 import type { ImportResult } from './transfer-types.js';
 
 export type { ImportResult };
@@ -81,7 +82,7 @@ function readObjects(ws: Workspace, principal: Principal, dir: string, p: Projec
         if (kind === 'scenario' && !principal.isAdmin && body && typeof body === 'object')
           (body as { runAs?: string }).runAs = principal.username;
         const name = nameOfFile(stem);
-        const json = JSON.stringify(withFreshSecrets(body));
+        const json = ws.catalog.objects.storedJson(kind, name, withFreshSecrets(body));
         if (Buffer.byteLength(json) / 1024 > ws.config.maxObjectKb)
           throw badRequest(
             `${kind} ${name} is over the limit of ${ws.config.maxObjectKb} KB for one object (LLANO_MAX_OBJECT_KB)`,
@@ -122,7 +123,7 @@ async function writeObjects(
             name: h.name,
             revision: r.revision,
             action: r.action,
-            body: r.body === null ? null : JSON.stringify(r.body),
+            body: r.body === null ? null : ws.catalog.objects.storedJson(h.kind, h.name, r.body),
             author: r.author,
             created_at: r.createdAt,
           })
@@ -183,7 +184,9 @@ async function withoutAccount(ws: Workspace, names: string[]): Promise<string[]>
  *
  * Nothing half-imported: the whole folder is read and checked first (every file listed present,
  * its size and SHA-256 as listed), so a bad one is refused (400) before the project exists; should
- * writing still fail, the new project is deleted with all it got.
+ * writing still fail, the new project is deleted with all it got, and should the process die,
+ * recovery deletes it (the key is claimed in the catalog for the import's length). A second
+ * import of the same key meanwhile gets a 409.
  */
 export async function importProjectFolder(
   ws: Workspace,
@@ -197,6 +200,22 @@ export async function importProjectFolder(
   assertProjectKey(key);
   if (await ws.catalog.db.selectFrom('projects').select('key').where('key', '=', key).executeTakeFirst())
     throw conflict(`Project ${key} already exists: import under another key (?key=NEW or ?as=NEW, or --key NEW)`);
+  const claim = await claimImport(ws, key);
+  try {
+    return await importClaimed(ws, principal, dir, p, key);
+  } finally {
+    await claim.release();
+  }
+}
+
+/** The import once its key is claimed: nothing half-imported stays, even after a crash (see `recoverInterruptedImports`). */
+async function importClaimed(
+  ws: Workspace,
+  principal: Principal,
+  dir: string,
+  p: ProjectFile,
+  key: string,
+): Promise<ImportResult> {
   const read = readObjects(ws, principal, dir, p);
   const datasets = new Set(read.objects.filter((o) => o.kind === 'dataset').map((o) => o.name));
   const partitionings = readPartitionings(dir, datasets);

@@ -44,6 +44,8 @@ def main():
     port = int(sys.argv[1])
     sys.path.insert(0, WORK)
     sys.path.insert(0, HERE)
+    # The project's libraries (written there by webapp-python.ts), importable by name as in code recipes.
+    sys.path.insert(2, os.path.join(WORK, "lib"))
     import llano
     from werkzeug.serving import WSGIRequestHandler, run_simple
 

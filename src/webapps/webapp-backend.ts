@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Principal } from '../catalog/access.js';
 import { LlanoError, notFound } from '../common/errors.js';
+import { LIBRARY_FOLDER, librariesStamp, writeLibraryFiles } from '../recipes/code/code-libraries.js';
 import { sandboxLimits, sandboxPool, SandboxError, type SandboxSpec } from '../sandbox/index.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { webappAggregate, webappRows, webappSql } from './webapp-data.js';
@@ -64,7 +65,10 @@ export async function callBackend(
     appendWebappLog(ws, projectKey, webapp.id, stream, line);
   // The process's `llano` reads as the principal it started for: another key or role of the same user gets its own.
   const standing = `${request.user.role}${principal.apiKey ? `:key-${principal.apiKey.id}` : ''}`;
-  const key = `${backendKeyPrefix(projectKey, webapp.id)}${revision}/${principal.username}/${standing}`;
+  // A process runs the project's libraries as they were when it started: another version gets its own.
+  const libraries = await librariesStamp(ws, projectKey);
+  const owner = `${backendKeyPrefix(projectKey, webapp.id)}${revision}/${principal.username}/${standing}/`;
+  const key = `${owner}${libraries}`;
   const workDir = path.join(webappRunRoot(ws, projectKey, webapp.id), `r${revision}`, principal.userId);
   let started = false;
   const spec = (): SandboxSpec => {
@@ -73,6 +77,7 @@ export async function callBackend(
       language: 'typescript',
       entry: path.join(workDir, BACKEND_FILE),
       workDir,
+      libraryPaths: [path.join(workDir, LIBRARY_FOLDER)],
       limits: { ...workspace, memoryMb },
       onLog: (line, stream) => log(stream, line),
       host: {
@@ -84,7 +89,17 @@ export async function callBackend(
     };
   };
   const pool = sandboxPool(ws);
-  if (!pool.running().some((r) => r.key === key)) await writeWebappFiles(workDir, webapp);
+  if (!pool.running().some((r) => r.key === key)) {
+    // The process of the libraries before (same revision, viewer and standing) is of no more use.
+    await Promise.all(
+      pool
+        .running()
+        .filter((r) => r.key.startsWith(owner))
+        .map((r) => pool.stop(r.key)),
+    );
+    await writeWebappFiles(workDir, webapp);
+    await writeLibraryFiles(ws, projectKey, path.join(workDir, LIBRARY_FOLDER));
+  }
   try {
     const result = await pool.call(key, spec, name, [request], {
       timeoutMs: timeoutSeconds * 1000,

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { LlanoError } from '../common/errors.js';
 import { namedPythonInterpreter } from '../recipes/code/code-environments.js';
+import { LIBRARY_FOLDER, librariesStamp, projectLibraries, writeLibraryFiles } from '../recipes/code/code-libraries.js';
 import { interpreterPath, PYTHON_GUARD, sandboxLimits, spawnLimited, type LimitedProcess } from '../sandbox/index.js';
 import { workspaceSlot, type Workspace } from '../workspace/workspace.js';
 import { LLANO_MODULE, WSGI_RUNNER } from './python-runner-source.js';
@@ -17,6 +18,8 @@ const START_TIMEOUT_MS = 20_000;
 
 interface PythonApp {
   revision: number;
+  /** The project's libraries it started with (see projectLibraries): others start it again. */
+  libraries: string;
   port: number;
   process: LimitedProcess;
   idleTimer?: NodeJS.Timeout;
@@ -84,6 +87,9 @@ async function start(
   const workDir = path.join(root, 'app');
   const lib = path.join(root, 'lib');
   await writeWebappFiles(workDir, webapp);
+  // The project's libraries, imported by name as in code recipes (`import bands`; see llano_wsgi.py).
+  const libraries = await projectLibraries(ws, projectKey);
+  await writeLibraryFiles(ws, projectKey, path.join(workDir, LIBRARY_FOLDER), libraries.files);
   await mkdir(lib, { recursive: true });
   await writeFile(path.join(lib, 'llano_wsgi.py'), WSGI_RUNNER);
   await writeFile(path.join(lib, 'llano.py'), LLANO_MODULE);
@@ -121,7 +127,7 @@ async function start(
     await child.stop('It did not start');
     throw error;
   }
-  return { revision, port, process: child, startedAt: new Date().toISOString() };
+  return { revision, libraries: libraries.stamp, port, process: child, startedAt: new Date().toISOString() };
 }
 
 /** The running app of this revision, started if there is none (an older revision's is stopped first). */
@@ -129,8 +135,12 @@ async function appFor(ws: Workspace, projectKey: string, stored: { webapp: Webap
   const apps = running(ws);
   const key = keyOf(projectKey, stored.webapp.id);
   const existing = await apps.get(key)?.catch(() => null);
-  if (existing && existing.revision === stored.revision) return existing;
-  if (existing) await existing.process.stop('A newer revision was saved');
+  const libraries = existing && (await librariesStamp(ws, projectKey));
+  if (existing && existing.revision === stored.revision && existing.libraries === libraries) return existing;
+  if (existing)
+    await existing.process.stop(
+      existing.revision === stored.revision ? "The project's libraries changed" : 'A newer revision was saved',
+    );
   const starting = start(ws, projectKey, stored);
   apps.set(key, starting);
   starting.catch(() => {

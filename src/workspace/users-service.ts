@@ -61,13 +61,14 @@ export async function listApiKeys(
   principal: Principal,
   query: { user?: string; all?: boolean } = {},
 ): Promise<ApiKeyInfo[]> {
-  if (query.all) {
-    requireGlobalAdmin(principal, "list everyone's API keys");
-    return ws.catalog.users.listApiKeys(null);
-  }
+  // A named user narrows `all` (`--all --user wendy`: wendy's keys), as it narrows anything else.
   if (query.user !== undefined && query.user !== principal.username) {
     requireGlobalAdmin(principal, "list another user's API keys");
     return ws.catalog.users.listApiKeys(await ws.catalog.users.requireByUsername(query.user));
+  }
+  if (query.all && query.user === undefined) {
+    requireGlobalAdmin(principal, "list everyone's API keys");
+    return ws.catalog.users.listApiKeys(null);
   }
   return ws.catalog.users.listApiKeys(await userOf(ws, principal));
 }

@@ -65,7 +65,9 @@ export class Workspace {
   }
 
   static async open(config: Config): Promise<Workspace> {
-    for (const dir of ['data', 'tmp', 'logs']) mkdirSync(path.join(config.home, dir), { recursive: true });
+    // The home holds the catalog (connection secrets) and every project's data: readable by the server's user only.
+    mkdirSync(config.home, { recursive: true, mode: 0o700 });
+    for (const dir of ['data', 'tmp', 'logs']) mkdirSync(path.join(config.home, dir), { recursive: true, mode: 0o700 });
     const processId = `${process.pid}-${Date.now()}`;
     // Other servers may share this LLANO_HOME: only dead processes' leftovers (half-written
     // uploads, spill files, sandbox work folders) are swept, never the folder of a live one.
@@ -73,7 +75,12 @@ export class Workspace {
     mkdirSync(path.join(tmpDir, 'duckdb'), { recursive: true });
     let catalog: Catalog;
     try {
-      catalog = await Catalog.open({ url: config.catalogUrl, home: config.home, maxObjectKb: config.maxObjectKb });
+      catalog = await Catalog.open({
+        url: config.catalogUrl,
+        home: config.home,
+        maxObjectKb: config.maxObjectKb,
+        secretKey: config.secretKey,
+      });
     } catch (error) {
       closeProcessTmp(tmpDir);
       throw error;
@@ -136,4 +143,24 @@ export function workspaceSlot<T>(
 ): (ws: Workspace) => T {
   const key = Symbol(name);
   return (ws) => ws.slot(key, () => create(ws), release);
+}
+
+/**
+ * Like `workspaceSlot`, one value per project, made on first use and forgotten when the project
+ * is deleted: a project created again under its key starts from nothing.
+ */
+export function projectSlot<T>(
+  name: string,
+  create: (ws: Workspace, projectKey: string) => T,
+): (ws: Workspace, projectKey: string) => T {
+  const projects = workspaceSlot(name, (ws) => {
+    const values = new Map<string, T>();
+    ws.events.on('projectDeleted', ({ projectKey }) => values.delete(projectKey));
+    return values;
+  });
+  return (ws, projectKey) => {
+    const values = projects(ws);
+    if (!values.has(projectKey)) values.set(projectKey, create(ws, projectKey));
+    return values.get(projectKey)!;
+  };
 }

@@ -8,7 +8,7 @@ import type { Revision } from '../../src/catalog/object-types.js';
 import type { ColumnSchema, DatasetStatus, ListedVersion } from '../../src/datasets/dataset-types.js';
 import type { Job } from '../../src/flow/job-types.js';
 import type { CheckResult, MetricsRecord } from '../../src/quality/quality-types.js';
-import type { Monitoring } from '../../src/automation/monitoring-types.js';
+import type { Monitoring, MonitoringSteps } from '../../src/automation/monitoring-types.js';
 import type { ScenarioRun } from '../../src/automation/run-types.js';
 
 export type {
@@ -18,6 +18,7 @@ export type {
   ListedVersion,
   MetricsRecord,
   Monitoring,
+  MonitoringSteps,
   Project,
   Revision,
   ScenarioRun,
@@ -137,4 +138,6 @@ export interface CheckRun {
 export interface QualityShown {
   checks: unknown[];
   results: CheckResult[];
+  revision: number | null;
+  availableMetrics: string[];
 }

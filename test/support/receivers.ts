@@ -8,6 +8,8 @@ export interface ReceivedRequest {
   headers: IncomingMessage['headers'];
   body: string;
   json: unknown;
+  /** When the request's body had arrived (ISO), to compare with the times Llano logs. */
+  at: string;
 }
 
 export interface Answer {
@@ -38,7 +40,14 @@ export async function startHttpReceiver() {
       } catch {
         json = null;
       }
-      const r: ReceivedRequest = { method: req.method!, path: req.url!, headers: req.headers, body, json };
+      const r: ReceivedRequest = {
+        method: req.method!,
+        path: req.url!,
+        headers: req.headers,
+        body,
+        json,
+        at: new Date().toISOString(),
+      };
       received.push(r);
       for (const w of waiting.filter((w) => w.path === r.path)) {
         waiting.splice(waiting.indexOf(w), 1);

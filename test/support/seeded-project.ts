@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { expect } from 'vitest';
 import type { TestServer } from './llano-server.js';
 
@@ -138,7 +141,8 @@ export async function seedProject(
   s: TestServer,
   call: Caller,
   project = 'SEC',
-  connectionRoot = s.home,
+  // Not the workspace home: a connection may not read Llano's own files.
+  connectionRoot = mkdtempSync(path.join(tmpdir(), 'llano-seed-files-')),
 ): Promise<Seed> {
   const admin = s.adminToken;
   const P = `/api/projects/${project}`;
@@ -415,6 +419,7 @@ export function sampleRequests(seed: Seed): Record<string, SampleRequest> {
     [`POST ${P}/insights/preview`]: { body: { ...SEED_INSIGHT, id: 'preview' } },
     [`POST ${P}/dashboards`]: { body: { ...SEED_DASHBOARD, id: 'd2' } },
     [`PUT ${P}/dashboards/{id}`]: { body: { ...SEED_DASHBOARD, description: 'changed' } },
+    [`POST ${P}/dashboards/{id}/sizes`]: { body: { page: 1, sizes: 'i1:420x180' } },
     [`POST ${P}/webapps`]: { body: { ...SEED_WEBAPP, id: 'w2' } },
     [`PUT ${P}/webapps/{id}`]: { body: { ...SEED_WEBAPP, description: 'changed' } },
     [`POST ${P}/notebooks`]: { body: { ...SEED_NOTEBOOK, id: 'n2' } },

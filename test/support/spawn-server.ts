@@ -1,7 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import type { LoginAnswer } from './api-types.js';
+import { api } from './http.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
+/** The password of the `admin` a spawned server creates on a new workspace. */
+export const SPAWNED_ADMIN_PASSWORD = 'admin-password-for-tests';
 
 export interface SpawnedServer {
   url: string;
@@ -20,7 +24,7 @@ export async function spawnServer(
     [path.join(ROOT, 'bin', 'llano.js'), 'serve', '--home', home, '--port', '0', '--host', '127.0.0.1', ...args],
     {
       cwd: ROOT,
-      env: { ...process.env, LLANO_ADMIN_PASSWORD: 'admin-password-for-tests', ...env },
+      env: { ...process.env, LLANO_ADMIN_PASSWORD: SPAWNED_ADMIN_PASSWORD, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
@@ -44,6 +48,15 @@ export async function spawnServer(
     });
   });
   return { url, child, output: () => text };
+}
+
+/** A session token of the spawned server's `admin`. */
+export async function adminTokenOf(s: SpawnedServer): Promise<string> {
+  const { token } = await api<LoginAnswer>(s.url, null, 'POST', '/api/auth/login', {
+    username: 'admin',
+    password: SPAWNED_ADMIN_PASSWORD,
+  });
+  return token;
 }
 
 /** Stops a spawned server with the given signal and waits for it to exit. */

@@ -51,6 +51,12 @@ function gaussianCost(n: number, v: number): number {
   return n * (LOG_2PI_PLUS_1 + Math.log(v > VARIANCE_FLOOR ? v : VARIANCE_FLOOR));
 }
 
+/** Memory for a cost's prefix sums Σx and Σx² (n + 1 values each), e.g. from a {@link ChangePointWorkspace}. */
+export interface PrefixBuffers {
+  sum: Float64Array;
+  sumSquares: Float64Array;
+}
+
 /** Shared prefix-sum machinery: Σx and Σx² make every Gaussian segment cost O(1). */
 abstract class PrefixSumCost implements SegmentCost {
   abstract readonly kind: CostKind;
@@ -60,11 +66,14 @@ abstract class PrefixSumCost implements SegmentCost {
   protected readonly sum: Float64Array;
   protected readonly sumSquares: Float64Array;
 
-  constructor(data: Float64Array, shift = 0) {
+  /** `buffers` (n + 1 values each, contents overwritten) hold the prefix sums instead of new arrays. */
+  constructor(data: Float64Array, shift = 0, buffers?: PrefixBuffers) {
     const n = data.length;
     this.length = n;
-    this.sum = new Float64Array(n + 1);
-    this.sumSquares = new Float64Array(n + 1);
+    this.sum = buffers?.sum ?? new Float64Array(n + 1);
+    this.sumSquares = buffers?.sumSquares ?? new Float64Array(n + 1);
+    this.sum[0] = 0;
+    this.sumSquares[0] = 0;
     let s = 0;
     let q = 0;
     for (let i = 0; i < n; i++) {
@@ -88,6 +97,16 @@ abstract class PrefixSumCost implements SegmentCost {
   }
 }
 
+/**
+ * The L2 cost of data[start..end) from prefix sums Σx and Σx²: a plain function, so that the
+ * searches' hottest loops can call it without going through a cost object.
+ */
+export function meanCost(sum: Float64Array, sumSquares: Float64Array, start: number, end: number): number {
+  const s = sum[end] - sum[start];
+  const c = sumSquares[end] - sumSquares[start] - (s * s) / (end - start);
+  return c > 0 ? c : 0;
+}
+
 /** Change in mean, known unit variance: Σ(x − x̄)² (the L2 cost). */
 export class MeanCost extends PrefixSumCost {
   readonly kind = 'mean';
@@ -95,9 +114,12 @@ export class MeanCost extends PrefixSumCost {
   readonly shortestSegment = COST_SHAPES.mean.shortestSegment;
 
   cost(start: number, end: number): number {
-    const s = this.sum[end] - this.sum[start];
-    const c = this.sumSquares[end] - this.sumSquares[start] - (s * s) / (end - start);
-    return c > 0 ? c : 0;
+    return meanCost(this.sum, this.sumSquares, start, end);
+  }
+
+  /** Σx and Σx² (prefix sums, n + 1 each), for a search that evaluates {@link meanCost} in its own loop. */
+  prefixSums(): { sum: Float64Array; sumSquares: Float64Array } {
+    return { sum: this.sum, sumSquares: this.sumSquares };
   }
 
   costsEndingAt(end: number, starts: Int32Array, count: number, out: Float64Array): void {
@@ -146,10 +168,10 @@ export class VarianceCost extends PrefixSumCost {
   readonly parametersPerChange = COST_SHAPES.var.parametersPerChange;
   readonly shortestSegment = COST_SHAPES.var.shortestSegment;
 
-  constructor(data: Float64Array) {
+  constructor(data: Float64Array, buffers?: PrefixBuffers) {
     let mean = 0;
     for (let i = 0; i < data.length; i++) mean += data[i];
-    super(data, data.length ? mean / data.length : 0);
+    super(data, data.length ? mean / data.length : 0, buffers);
   }
 
   cost(start: number, end: number): number {
@@ -174,11 +196,11 @@ export class PoissonCost extends PrefixSumCost {
   readonly parametersPerChange = COST_SHAPES.poisson.parametersPerChange;
   readonly shortestSegment = COST_SHAPES.poisson.shortestSegment;
 
-  constructor(data: Float64Array) {
+  constructor(data: Float64Array, buffers?: PrefixBuffers) {
     for (let i = 0; i < data.length; i++) {
       if (data[i] < 0) throw new AnalyticsInputError(`the poisson cost needs counts ≥ 0, got ${data[i]} at index ${i}`);
     }
-    super(data);
+    super(data, 0, buffers);
   }
 
   cost(start: number, end: number): number {
@@ -339,17 +361,20 @@ function heapPop(heap: Float64Array, size: number): number {
   return top;
 }
 
-const COST_FACTORIES: Record<CostKind, (data: Float64Array) => SegmentCost> = {
-  mean: (data) => new MeanCost(data),
-  meanvar: (data) => new MeanVarianceCost(data),
-  var: (data) => new VarianceCost(data),
-  poisson: (data) => new PoissonCost(data),
+const COST_FACTORIES: Record<CostKind, (data: Float64Array, buffers?: PrefixBuffers) => SegmentCost> = {
+  mean: (data, buffers) => new MeanCost(data, 0, buffers),
+  meanvar: (data, buffers) => new MeanVarianceCost(data, 0, buffers),
+  var: (data, buffers) => new VarianceCost(data, buffers),
+  poisson: (data, buffers) => new PoissonCost(data, buffers),
   robust: (data) => new RobustCost(data),
 };
 
-/** Builds the cost of `kind` over `data` (already normalised to unit noise where that matters). */
-export function createCost(kind: CostKind, data: Float64Array): SegmentCost {
+/**
+ * Builds the cost of `kind` over `data` (already normalised to unit noise where that matters).
+ * With `buffers` the prefix sums are written there (the cost is valid until they are reused).
+ */
+export function createCost(kind: CostKind, data: Float64Array, buffers?: PrefixBuffers): SegmentCost {
   const factory = COST_FACTORIES[kind];
   if (!factory) throw new AnalyticsInputError(`unknown cost "${String(kind)}"; use one of ${COST_KINDS.join(', ')}`);
-  return factory(data);
+  return factory(data, buffers);
 }

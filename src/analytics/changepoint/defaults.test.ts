@@ -102,6 +102,33 @@ describe('noise model parts', () => {
     expect(clipToRollingMedian(trend, 4, 0.5, out)).toBe(0);
   });
 
+  it('clips every point exactly as against the sorted window median, ties and every half-window included', () => {
+    const random = createRandom(11);
+    for (let trial = 0; trial < 300; trial++) {
+      const n = 1 + random.integer(trial < 200 ? 40 : 600);
+      // Half of the series quantised to halves (many equal values), a few large spikes.
+      const quantised = trial % 2 === 0;
+      const data = Float64Array.from({ length: n }, () => {
+        const v = random.normal() * (random.next() < 0.05 ? 8 : 1);
+        return quantised ? Math.round(v * 2) / 2 : v;
+      });
+      const h = random.integer(27);
+      // Limits on the quantisation grid put values exactly at median ± limit (not moved).
+      const limit = quantised && trial % 4 === 0 ? 0.5 * (1 + random.integer(3)) : 0.1 + 3 * random.next();
+      const expected = new Float64Array(n);
+      let expectedMoved = 0;
+      for (let i = 0; i < n; i++) {
+        const r = h > 0 && n >= 3 ? Math.min(h, i, n - 1 - i) : 0;
+        const m = Array.from(data.subarray(i - r, i + r + 1)).sort((a, b) => a - b)[r];
+        expected[i] = data[i] > m + limit ? m + limit : data[i] < m - limit ? m - limit : data[i];
+        if (expected[i] !== data[i]) expectedMoved++;
+      }
+      const out = new Float64Array(n);
+      expect(clipToRollingMedian(data, h, limit, out), `trial ${trial}`).toBe(expectedMoved);
+      expect(Array.from(out), `trial ${trial}`).toEqual(Array.from(expected));
+    }
+  });
+
   it('measures the residual autocorrelation within segments and the common slope across them', () => {
     const noise = residualNoise(ar1(5000, 0.5, 3), []);
     expect(noise.phi).toBeGreaterThan(0.45);

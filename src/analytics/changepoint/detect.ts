@@ -285,7 +285,13 @@ function searchWithin(
   maxChanges: number | undefined,
   ws: ChangePointWorkspace,
 ): { found: SearchResult; penalty: number } {
-  const cost = method === 'fpop' ? undefined : createCost(kind, series);
+  // The prefix sums in the workspace (FPOP's slots: it never runs next to this cost): a search
+  // per call of the noise model's rounds allocated two arrays of n + 1 each.
+  const n = series.length;
+  const cost =
+    method === 'fpop'
+      ? undefined
+      : createCost(kind, series, { sum: ws.float64(F64.sum, n + 1), sumSquares: ws.float64(F64.sumSquares, n + 1) });
   const once = (beta: number): SearchResult => {
     if (cost === undefined) return fpop({ data: series, penalty: beta, minSize, workspace: ws });
     if (method === 'pelt') return pelt({ cost, penalty: beta, minSize, workspace: ws });

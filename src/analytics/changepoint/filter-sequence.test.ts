@@ -20,6 +20,20 @@ describe('filter sequences of the wandering check', () => {
     }
   });
 
+  it('holds the sums of weight²/F and log F over the steps before each entry, added in step order', () => {
+    for (const r of [1e-6, 0.01, 1]) {
+      const s = new FilterRecursion(r).upTo(3000);
+      let squares = 0;
+      let logs = 0;
+      for (let k = 0; k <= s.fadedFrom; k++) {
+        expect(s.weightSquareSum[k], `r = ${r}, k = ${k}`).toBe(squares);
+        expect(s.logFSum[k], `r = ${r}, k = ${k}`).toBe(logs);
+        squares += s.weight[k] * s.weight[k] * s.inverseF[k];
+        logs += s.logF[k];
+      }
+    }
+  });
+
   it('stops where the first level has faded, however long a segment asks for', () => {
     const recursion = new FilterRecursion(1);
     const short = recursion.upTo(100);

@@ -12,6 +12,13 @@ export interface FilterSequence {
   logF: Float64Array;
   weight: Float64Array;
   /**
+   * Entry k: the sums over steps 0 … k − 1 of weight²·(1/F) and of log F, added up in step order.
+   * Neither depends on the data, so a filter reads them here instead of adding them up itself:
+   * its own sums would be these very numbers (the same additions in the same order).
+   */
+  weightSquareSum: Float64Array;
+  logFSum: Float64Array;
+  /**
    * First step at which the filter is steady and the first level's weight has faded; when it has
    * not faded within the steps asked for, at least their number (every entry before it is set).
    */
@@ -33,6 +40,8 @@ export class FilterRecursion {
   private gains = new Float64Array(0);
   private logFs = new Float64Array(0);
   private weights = new Float64Array(0);
+  private weightSquareSums = new Float64Array(1);
+  private logFSums = new Float64Array(1);
   private p = 0;
   private inverseF = 1;
   private gain = 0;
@@ -54,6 +63,8 @@ export class FilterRecursion {
       gain: this.gains,
       logF: this.logFs,
       weight: this.weights,
+      weightSquareSum: this.weightSquareSums,
+      logFSum: this.logFSums,
       fadedFrom: this.k,
     };
   }
@@ -71,8 +82,11 @@ export class FilterRecursion {
       this.gains = grown(this.gains);
       this.logFs = grown(this.logFs);
       this.weights = grown(this.weights);
+      // The sums have one entry more: the total up to the spare entry's step.
+      this.weightSquareSums = grown(this.weightSquareSums);
+      this.logFSums = grown(this.logFSums);
     }
-    const { r, inverseFs, gains, logFs, weights } = this;
+    const { r, inverseFs, gains, logFs, weights, weightSquareSums, logFSums } = this;
     let { p, inverseF, gain, logF, steady, coefficient, k } = this;
     for (; k < length && !(steady && Math.abs(coefficient) < FADED); k++) {
       if (k > 0 && !steady) {
@@ -88,6 +102,8 @@ export class FilterRecursion {
       gains[k] = gain;
       logFs[k] = logF;
       weights[k] = coefficient;
+      weightSquareSums[k + 1] = weightSquareSums[k] + coefficient * coefficient * inverseF;
+      logFSums[k + 1] = logFSums[k] + logF;
       coefficient -= gain * coefficient;
     }
     if (steady && Math.abs(coefficient) < FADED) {

@@ -188,7 +188,7 @@ function localLevelScores(
   state: FilterState,
 ) {
   const m = bounds.length;
-  const { inverseF, gain, logF, weight, fadedFrom } = sequence;
+  const { inverseF, gain, logF, fadedFrom } = sequence;
   const { level, vv, vw, ww, sumLog, squares, fastFrom } = state;
   const steadyGain = gain[fadedFrom];
   const record = (i: number, j: number, stop: number) => {
@@ -204,38 +204,15 @@ function localLevelScores(
     const stop = bounds[j];
     const i0 = j - 1;
     level[i0] = vv[i0] = vw[i0] = ww[i0] = sumLog[i0] = 0;
+    const first = Math.max(0, j - MAX_SPAN);
+    // Before the first level's part has faded: the full update, two starts at a time.
+    let start = first;
+    for (; start + 1 < j; start += 2) fullUpdates(data, bounds, sequence, state, start, start + 1, begin, stop);
+    if (start < j) fullUpdates(data, bounds, sequence, state, start, -1, begin, stop);
     // A start whose faded stretch waits for a partner.
     let waiting = -1;
-    for (let i = Math.max(0, j - MAX_SPAN); i < j; i++) {
-      const a = bounds[i];
-      const origin = data[a];
-      let t = begin;
-      // Before the first level's part has faded: the full update, from the shared sequence.
-      const end = Math.min(stop, a + fadedFrom);
-      if (t < end) {
-        let lv = level[i];
-        let sv = vv[i];
-        let sw = vw[i];
-        let sww = ww[i];
-        let sl = sumLog[i];
-        for (; t < end; t++) {
-          const k = t - a;
-          const f = inverseF[k];
-          const v = data[t] - origin - lv;
-          const w = weight[k];
-          sv += v * v * f;
-          sw += v * w * f;
-          sww += w * w * f;
-          sl += logF[k];
-          lv += gain[k] * v;
-        }
-        level[i] = lv;
-        vv[i] = sv;
-        vw[i] = sw;
-        ww[i] = sww;
-        sumLog[i] = sl;
-      }
-      fastFrom[i] = t;
+    for (let i = first; i < j; i++) {
+      const t = fastFrom[i];
       squares[i] = 0;
       if (t >= stop) {
         record(i, j, stop);
@@ -296,6 +273,108 @@ function localLevelScores(
     }
   }
   return out;
+}
+
+/**
+ * The full filter update of starts p and q (q = −1: p alone; else p < q) over the chunk
+ * [begin, stop), up to where each one's first level has faded. Both advance together (each
+ * filter is a chain of dependent operations: two interleaved take little more than one) up to
+ * where p, the earlier start, fades; then q alone. Each does the very operations, in the same
+ * order, that it would alone. Sets `fastFrom` to where each faded stretch begins.
+ */
+function fullUpdates(
+  data: Float64Array,
+  bounds: readonly number[],
+  sequence: FilterSequence,
+  state: FilterState,
+  p: number,
+  q: number,
+  begin: number,
+  stop: number,
+): void {
+  const { inverseF, gain, weight, fadedFrom } = sequence;
+  const { level, vv, vw, fastFrom } = state;
+  const aP = bounds[p];
+  const endP = Math.min(stop, aP + fadedFrom);
+  let t = begin;
+  if (q >= 0 && t < endP) {
+    const aQ = bounds[q];
+    const originP = data[aP];
+    const originQ = data[aQ];
+    let levelP = level[p];
+    let vvP = vv[p];
+    let vwP = vw[p];
+    let levelQ = level[q];
+    let vvQ = vv[q];
+    let vwQ = vw[q];
+    for (; t < endP; t++) {
+      const x = data[t];
+      const kP = t - aP;
+      const kQ = t - aQ;
+      const fP = inverseF[kP];
+      const fQ = inverseF[kQ];
+      const vP = x - originP - levelP;
+      const vQ = x - originQ - levelQ;
+      vvP += vP * vP * fP;
+      vvQ += vQ * vQ * fQ;
+      vwP += vP * weight[kP] * fP;
+      vwQ += vQ * weight[kQ] * fQ;
+      levelP += gain[kP] * vP;
+      levelQ += gain[kQ] * vQ;
+    }
+    level[p] = levelP;
+    vv[p] = vvP;
+    vw[p] = vwP;
+    level[q] = levelQ;
+    vv[q] = vvQ;
+    vw[q] = vwQ;
+    dataFreeSums(sequence, state, p, t - aP);
+    dataFreeSums(sequence, state, q, t - aQ);
+  } else if (t < endP) {
+    fullUpdate(data, sequence, state, p, aP, t, endP);
+    t = endP;
+  }
+  fastFrom[p] = Math.max(begin, endP);
+  if (q < 0) return;
+  const aQ = bounds[q];
+  const endQ = Math.min(stop, aQ + fadedFrom);
+  if (t < endQ) fullUpdate(data, sequence, state, q, aQ, t, endQ);
+  fastFrom[q] = Math.max(begin, endQ);
+}
+
+/** The full update of the start at `a` (state slot i) from t to end. */
+function fullUpdate(
+  data: Float64Array,
+  sequence: FilterSequence,
+  state: FilterState,
+  i: number,
+  a: number,
+  t: number,
+  end: number,
+): void {
+  const { inverseF, gain, weight } = sequence;
+  const origin = data[a];
+  let lv = state.level[i];
+  let sv = state.vv[i];
+  let sw = state.vw[i];
+  for (; t < end; t++) {
+    const k = t - a;
+    const f = inverseF[k];
+    const v = data[t] - origin - lv;
+    sv += v * v * f;
+    sw += v * weight[k] * f;
+    lv += gain[k] * v;
+  }
+  state.level[i] = lv;
+  state.vv[i] = sv;
+  state.vw[i] = sw;
+  dataFreeSums(sequence, state, i, end - a);
+}
+
+/** Σ weight²/F and Σ log F over the first `steps` steps: they do not depend on the data, the sequence has them summed. */
+function dataFreeSums(sequence: FilterSequence, state: FilterState, i: number, steps: number): void {
+  state.ww[i] = sequence.weightSquareSum[steps];
+  state.sumLog[i] = sequence.logFSum[steps];
 }
 
 /**

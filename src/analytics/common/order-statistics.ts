@@ -74,7 +74,24 @@ export function selectKth(a: Float64Array, n: number, k: number): number {
   let lo = 0;
   let hi = n - 1;
   while (lo < hi) {
-    const pivot = a[(lo + hi) >> 1];
+    // The median of the first, middle and last values: the middle one alone degrades on
+    // arrays that an earlier selection left ordered around their middle, e.g. the absolute
+    // deviations from the median of the array just selected (a MAD took 4× a median).
+    const first = a[lo];
+    const middle = a[(lo + hi) >> 1];
+    const last = a[hi];
+    const pivot =
+      first < middle
+        ? middle < last
+          ? middle
+          : first < last
+            ? last
+            : first
+        : first < last
+          ? first
+          : middle < last
+            ? last
+            : middle;
     let i = lo;
     let j = hi;
     while (i <= j) {

@@ -59,6 +59,21 @@ describe('slope selection', () => {
     }
   });
 
+  it('selects exactly at n = 5,000, where each narrow bracket is counted and listed on its own (property)', () => {
+    const random = createRandom(5000);
+    for (let trial = 0; trial < 1; trial++) {
+      const { x, y } = series(random, 5_000);
+      const sorted = allSlopes(x, y);
+      const middle = (sorted.length - 1) >> 1;
+      const half = Math.round(0.33 * sorted.length ** 0.75);
+      // Theil–Sen's four ranks, both ends of the list (brackets open at one side) and two anywhere.
+      const ranks = [middle - half, middle, middle + 1, middle + half, 0, sorted.length - 1];
+      for (let k = 0; k < 2; k++) ranks.push(random.integer(sorted.length));
+      const { values } = selectSlopes(x, y, ranks);
+      expect(Array.from(values)).toEqual(ranks.map((r) => sorted[r]));
+    }
+  });
+
   it('has no slope when every x is the same, and rejects a rank out of range', () => {
     expect(selectSlopes([3, 3, 3], [1, 2, 3], [0]).pairs).toBe(0);
     expect(() => selectSlopes([1, 2, 3], [1, 2, 3], [3])).toThrow(/not in \[0, 3\)/);

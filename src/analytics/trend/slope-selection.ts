@@ -18,25 +18,24 @@ const EPSILON = 2 ** -52;
 /**
  * Order statistics of the slopes (y_j − y_i)/(x_j − x_i) over all pairs with x_i ≠ x_j, exactly
  * the values of the quadratic definition (every slope computed by that same division), in
- * O(n log n) expected time (randomised slope selection, Dillencourt, Mount & Netanyahu 1992):
+ * O(n log n) expected time (randomised slope selection: Matoušek 1991; Dillencourt, Mount &
+ * Netanyahu 1992):
  *
  * 1. a random sample of slopes brackets the wanted ranks in [a, b];
  * 2. with points in x order, the pairs whose slope is below t are the inversions of
  *    u = y − t·x, so one merge sort at a counts the slopes below the bracket, and a second merge
- *    sort, in the order of u at a by u at b, meets the pairs inside it: it draws a stratified
- *    sample of their slopes (a second round, after Matoušek 1991), which brackets each rank again
- *    within [a, b], far more narrowly;
- * 3. a third merge sort meets the same pairs again and keeps only the slopes inside those narrow
- *    brackets, counting those below them; the ranks are selected among the few kept.
+ *    sort, in the order of u at a by u at b, meets the K pairs inside it (K ~ n^1.5): it draws a
+ *    stratified sample of ~4n of their slopes, which brackets each rank again within [a, b], so
+ *    narrowly that each narrow bracket holds ~2K/√(4n) ~ n pairs;
+ * 3. for each narrow bracket the same two merge sorts count the slopes below it and list those
+ *    inside it, and its ranks are selected among those.
  *
- * The pairs inside [a, b] are ~n^1.5 (Sen's interval alone spans that many ranks): listing and
- * selecting among them all was most of the time; now they are only counted and compared, and
- * nothing of their size is stored.
+ * So a handful of O(n log n) merge sorts and nothing of size n^1.5 is computed or stored.
  *
- * Step 2's comparisons of u are rounded where the divisions are not: the bracket is widened by
- * a bound on that rounding, and an answer is accepted only when it lies inside the unwidened
- * bracket, where the two cannot disagree; otherwise a new sample is drawn with a wider bracket,
- * ending at the whole set of pairs.
+ * The comparisons of u are rounded where the divisions are not: each bracket is widened by a
+ * bound on that rounding, and an answer is accepted only when it lies inside the unwidened
+ * bracket, where the two cannot disagree; otherwise the narrow brackets are widened, and then a
+ * new sample is drawn with a wider first bracket, ending at the whole set of pairs.
  */
 export function selectSlopes(x: ArrayLike<number>, y: ArrayLike<number>, ranks: readonly number[]): SelectedSlopes {
   const n = x.length;
@@ -63,12 +62,7 @@ export function selectSlopes(x: ArrayLike<number>, y: ArrayLike<number>, ranks: 
   const apart = (4 * pairs) / Math.sqrt(m);
   for (let first = 0; first < order.length;) {
     let last = first + 1;
-    while (
-      last < order.length &&
-      last - first < RANKS_PER_SEARCH &&
-      ranks[order[last]] - ranks[order[last - 1]] <= apart
-    )
-      last++;
+    while (last < order.length && ranks[order[last]] - ranks[order[last - 1]] <= apart) last++;
     const cluster = order.slice(first, last);
     for (let attempt = 0; ; attempt++) {
       // The sample's spread around a rank is ~√m/2 slopes; the bracket reaches 2, 4, 8… of those.
@@ -90,7 +84,7 @@ export function selectSlopes(x: ArrayLike<number>, y: ArrayLike<number>, ranks: 
 }
 
 /** Slopes sampled per point to place a bracket: more narrows it, each costs a division and a select. */
-const SAMPLE_PER_POINT = 4;
+const SAMPLE_PER_POINT = 2;
 
 /** The slope of pair (i, j), computed as the quadratic definition does. */
 const slope = (sx: Float64Array, sy: Float64Array, i: number, j: number) => (sy[j] - sy[i]) / (sx[j] - sx[i]);
@@ -105,48 +99,44 @@ function byXThenY(x: ArrayLike<number>, y: ArrayLike<number>): { sx: Float64Arra
   return { sx: Float64Array.from(index, (i) => x[i]), sy: Float64Array.from(index, (i) => y[i]) };
 }
 
-/** What a merge pass does with the pairs it inverts (see {@link BracketSelection.mergeSort}). */
+/** What a merge pass does with the pairs it inverts (see {@link BracketSelection.mergeSort}): counts them only. */
 const COUNT = 0;
 /** Draws a stratified sample of their slopes. */
 const DRAW = 1;
-/** Compares every slope with the narrow brackets: counts those below, keeps those inside. */
-const SIFT = 2;
-type MergeMode = typeof COUNT | typeof DRAW | typeof SIFT;
+/** Keeps every one of their slopes. */
+const KEEP = 2;
+type MergeMode = typeof COUNT | typeof DRAW | typeof KEEP;
 
-/** Most ranks one bracket search takes: the sifting loop keeps a counter per bracket in a local. */
-const RANKS_PER_SEARCH = 4;
+/**
+ * Slopes drawn per point from the pairs inside the first bracket. The narrow brackets they place
+ * hold ~2·K/√(that·n) of the K pairs inside, so with K ~ n^1.5 a few times n: listing those costs
+ * less than the merge sort that meets them.
+ */
+const DRAW_PER_POINT = 4;
 
-/** Narrow brackets of the second round: one per wanted rank at most, sorted and disjoint. */
-class Brackets {
-  count = 0;
-  /** Unused brackets are [+∞, +∞]: no slope is above or inside them. */
-  readonly low = new Float64Array(RANKS_PER_SEARCH);
-  readonly high = new Float64Array(RANKS_PER_SEARCH);
-  /** gaps[j]: the slopes between bracket j − 1 and bracket j (gaps[count]: above the last). */
-  readonly gaps = new Float64Array(RANKS_PER_SEARCH + 1);
-  readonly kept = Array.from({ length: RANKS_PER_SEARCH }, () => new GrowingSample());
+/**
+ * Places an insertion sort may move points, per point, before the merge passes take over: a
+ * start with more inverted pairs than that is not nearly sorted.
+ */
+const INSERTION_BUDGET = 4;
 
-  reset(): void {
-    this.count = 0;
-    this.low.fill(Infinity);
-    this.high.fill(Infinity);
-    this.gaps.fill(0);
-  }
+/** Points per run sorted by insertion before a merge sort's passes (fewer passes over the array). */
+const RUN = 16;
 
-  add(low: number, high: number): void {
-    const j = this.count++;
-    this.low[j] = low;
-    this.high[j] = high;
-    this.kept[j].clear();
-  }
+/** The points in the order of u = y − t·x at a threshold t, and the number of slopes below t. */
+interface Ordered {
+  order: Int32Array;
+  t: number;
+  below: number;
+}
 
-  /** The slopes below bracket j. */
-  below(j: number): number {
-    let total = 0;
-    for (let i = 0; i <= j; i++) total += this.gaps[i];
-    for (let i = 0; i < j; i++) total += this.kept[i].length;
-    return total;
-  }
+/** A narrow bracket of the second round and the wanted ranks (positions in `local`) it holds. */
+interface NarrowBracket {
+  low: number;
+  high: number;
+  /** The pairs of the first bracket expected inside it (from the drawn sample): its cap. */
+  expected: number;
+  members: number[];
 }
 
 class BracketSelection {
@@ -159,6 +149,8 @@ class BracketSelection {
   private readonly seq: Int32Array;
   /** `seq` at the bracket's low end, where the second and third merge passes start. */
   private readonly lowOrder: Int32Array;
+  /** `seq` at the first bracket's low end, where the narrow brackets' counts start from. */
+  private readonly firstOrder: Int32Array;
   private readonly scratch: Int32Array;
   private readonly key: Float64Array;
   private readonly sortedKey: Float64Array;
@@ -168,7 +160,6 @@ class BracketSelection {
   private stride = 1;
   private stratum = 0;
   private nextDraw = 0;
-  private readonly brackets = new Brackets();
 
   constructor(
     private readonly sx: Float64Array,
@@ -193,6 +184,7 @@ class BracketSelection {
     this.minGap = minGap;
     this.seq = new Int32Array(n);
     this.lowOrder = new Int32Array(n);
+    this.firstOrder = new Int32Array(n);
     this.scratch = new Int32Array(n);
     this.key = new Float64Array(n);
     this.sortedKey = new Float64Array(n);
@@ -226,7 +218,7 @@ class BracketSelection {
    * bracket missed or a check failed.
    */
   attempt(ranks: number[], sample: Float64Array, spread: number, whole: boolean): number[] | null {
-    const { pairs } = this;
+    const { pairs, n } = this;
     const m = sample.length;
     let a = -Infinity;
     let b = Infinity;
@@ -237,104 +229,148 @@ class BracketSelection {
       if (lo >= 0) a = selectKth(sample, m, lo);
       if (hi < m) b = selectKth(sample, m, hi);
     }
-    const below = this.sortBy(a - this.margin(a));
-    this.lowOrder.set(this.seq);
-    const high = b + this.margin(b);
     // Far more inside than a good sample leaves: a poor draw; try again rather than go through them all.
     const expected = ranks[ranks.length - 1] - ranks[0] + (4 * spread * pairs) / Math.sqrt(m);
     const cap = whole ? Infinity : 4 * expected + 1024;
-    // About K^(2/3) of the K slopes inside: then sorting out the sample and the kept slopes cost alike.
+    const keepAll = expected <= DRAW_PER_POINT * n;
     this.drawn.clear();
-    this.stride = Math.max(1, expected / Math.max(256, Math.cbrt(expected) ** 2));
+    this.stride = keepAll ? 1 : expected / (DRAW_PER_POINT * n);
     this.stratum = 0;
     this.nextDraw = Math.floor(this.random.next() * this.stride);
-    const inside = this.mergeAt(high, DRAW, cap);
-    if (inside < 0) return null;
-    const local = ranks.map((k) => k - below);
-    if (local[0] < 0 || local[local.length - 1] >= inside) return null;
+    const first = this.within(a, b, keepAll ? KEEP : DRAW, cap, null);
+    if (!first) return null;
+    this.firstOrder.set(this.lowOrder);
+    const local = ranks.map((k) => k - first.below);
+    if (local[0] < 0 || local[local.length - 1] >= first.inside) return null;
+    if (keepAll) return this.pick(local, a, b);
     for (let widen = 1; ; widen *= 4) {
-      const owner = this.placeBrackets(local, inside, widen);
-      this.mergeAt(high, SIFT, Infinity);
-      const out = this.pick(local, owner);
-      if (out) {
-        // Outside [a, b] a pair left out of the inside set may belong between: not trusted.
-        for (const v of out) if (!(v >= a && v <= b)) return null;
-        return out;
+      const narrow = this.placeBrackets(local, first.inside, widen);
+      const out: number[] = [];
+      // Each bracket's count starts from the order at the previous bracket's high end, or the first one's low end.
+      let from: Ordered = { order: this.firstOrder, t: first.low, below: first.below };
+      for (const bracket of narrow) {
+        // Past the sample's ends the first bracket still bounds the ranks.
+        if (bracket.low === -Infinity) bracket.low = a;
+        if (bracket.high === Infinity) bracket.high = b;
+        const found = this.narrowed(bracket, ranks, widen > 16 ? Infinity : 4 * bracket.expected + 1024, from);
+        if (!found) break;
+        out.push(...found.values);
+        from = { order: this.seq, t: found.high, below: found.below + found.inside };
       }
-      // Every bracket unbounded holds the whole inside set: it cannot miss.
-      if (owner.every((j) => this.brackets.low[j] === -Infinity && this.brackets.high[j] === Infinity))
-        throw new Error('slope selection: the inside set lost a pair');
+      if (out.length === ranks.length) return out;
+      if (narrow.every((bracket) => bracket.low === a && bracket.high === b)) {
+        // As wide as the first bracket and still missed: a slope outside [a, b], where rounding may misplace pairs.
+        if (whole) throw new Error('slope selection: the whole set of pairs lost a pair');
+        return null;
+      }
     }
   }
 
   /**
-   * Narrow brackets around the `local` ranks (sorted) among the `inside` slopes, from the drawn
-   * sample: `widen` × 2 of its spreads each side, unbounded where that passes its ends; brackets
-   * that overlap are joined. Returns each rank's bracket.
+   * The pairs whose slopes are in [low, high], widened by the rounding bound to the thresholds
+   * `low` and `high` returned: `below` counts the slopes under them, `inside` the pairs
+   * themselves, whose slopes `mode` draws or keeps in `drawn`; null once there are more than
+   * `cap`. The count below starts from the order `from` when it can (see {@link orderAt}).
    */
-  private placeBrackets(local: number[], inside: number, widen: number): number[] {
-    const { brackets } = this;
-    const sample = this.drawn.values;
-    const s = this.drawn.length;
-    const reach = widen * Math.sqrt(s);
-    brackets.reset();
-    const owner: number[] = [];
-    let from = 0;
-    let lastHi = -1;
-    for (const r of local) {
-      const lo = Math.floor((r / inside) * s - reach);
-      const hi = Math.ceil((r / inside) * s + reach);
-      if (brackets.count > 0 && lo <= lastHi) {
-        // Joined with the previous bracket: its high end moves up.
-        const j = brackets.count - 1;
-        if (hi > lastHi) {
-          brackets.high[j] = hi < s ? selectKth(sample.subarray(from), s - from, hi - from) : Infinity;
-          if (hi < s) from = hi;
-          lastHi = hi;
-        }
-        owner.push(j);
-        continue;
-      }
-      const low = lo >= 0 ? selectKth(sample.subarray(from), s - from, lo - from) : -Infinity;
-      if (lo >= 0) from = lo;
-      const high = hi < s ? selectKth(sample.subarray(from), s - from, hi - from) : Infinity;
-      if (hi < s) from = hi;
-      lastHi = hi;
-      brackets.add(low, high);
-      owner.push(brackets.count - 1);
-    }
-    return owner;
+  private within(
+    low: number,
+    high: number,
+    mode: MergeMode,
+    cap: number,
+    from: Ordered | null,
+  ): { low: number; high: number; below: number; inside: number } | null {
+    const t = low - this.margin(low);
+    const below = this.orderAt(t, from);
+    this.lowOrder.set(this.seq);
+    const th = high + this.margin(high);
+    const inside = this.mergeAt(th, mode, cap);
+    return inside < 0 ? null : { low: t, high: th, below, inside };
   }
 
-  /** The slopes of the `local` ranks among those the last sifting kept, or null when a bracket missed. */
-  private pick(local: number[], owner: number[]): number[] | null {
-    const { brackets } = this;
+  /**
+   * The slopes of the bracket's ranks (positions in `ranks`), all of whose pairs are listed, or
+   * null when one is not inside it or there were more than `cap` pairs.
+   */
+  private narrowed(
+    bracket: NarrowBracket,
+    ranks: number[],
+    cap: number,
+    from: Ordered,
+  ): { values: number[]; high: number; below: number; inside: number } | null {
+    const { low, high } = bracket;
+    this.drawn.clear();
+    const found = this.within(low, high, KEEP, cap, from);
+    if (!found) return null;
+    const local = bracket.members.map((r) => ranks[r] - found.below);
+    if (local[0] < 0 || local[local.length - 1] >= found.inside) return null;
+    const values = this.pick(local, low, high);
+    return values && { ...found, values };
+  }
+
+  /**
+   * The `local` ranks (sorted) among the slopes in `drawn` (all those in the bracket [low, high]),
+   * or null when one lies outside [low, high]: a pair left out there by rounding may belong between.
+   */
+  private pick(local: number[], low: number, high: number): number[] | null {
+    const kept = this.drawn;
     const out: number[] = [];
     let from = 0;
-    let last = -1;
-    for (let r = 0; r < local.length; r++) {
-      const j = owner[r];
-      const kept = brackets.kept[j];
-      if (j !== last) from = 0;
-      last = j;
-      const i = local[r] - brackets.below(j);
-      if (i < from || i >= kept.length) return null;
-      out.push(selectKth(kept.values.subarray(from), kept.length - from, i - from));
+    for (const i of local) {
+      const v = selectKth(kept.values.subarray(from), kept.length - from, i - from);
+      if (!(v >= low && v <= high)) return null;
+      out.push(v);
       from = i;
     }
     return out;
   }
 
   /**
-   * Puts the points (in x order) into `seq` in the order of u(t) = y − t·x, ties in x order
-   * (t = −∞: x order itself), and returns the number of strict inversions: the slopes below t.
+   * Narrow brackets around the `local` ranks (sorted) among the `inside` slopes, from the drawn
+   * sample: `widen` × its spread each side, unbounded where that passes its ends; brackets that
+   * overlap are joined. Each holds its ranks as positions in `local`.
    */
-  private sortBy(t: number): number {
+  private placeBrackets(local: number[], inside: number, widen: number): NarrowBracket[] {
+    const sample = this.drawn.values;
+    const s = this.drawn.length;
+    const reach = widen * Math.sqrt(s);
+    // Sample positions of each bracket's ends, joined where they overlap; ends outside the sample unbounded.
+    const spans: { lo: number; hi: number; members: number[] }[] = [];
+    local.forEach((r, position) => {
+      const lo = Math.floor((r / inside) * s - reach);
+      const hi = Math.ceil((r / inside) * s + reach);
+      const last = spans[spans.length - 1];
+      if (last && lo <= last.hi) {
+        last.hi = Math.max(last.hi, hi);
+        last.members.push(position);
+      } else spans.push({ lo, hi, members: [position] });
+    });
+    let from = 0;
+    return spans.map(({ lo, hi, members }) => {
+      const low = lo >= 0 ? selectKth(sample.subarray(from), s - from, lo - from) : -Infinity;
+      if (lo >= 0) from = lo;
+      const high = hi < s ? selectKth(sample.subarray(from), s - from, hi - from) : Infinity;
+      if (hi < s) from = hi;
+      const expected = ((Math.min(hi, s) - Math.max(lo, 0)) / s) * inside;
+      return { low, high, expected, members };
+    });
+  }
+
+  /**
+   * Puts the points into `seq` in the order of u(t) = y − t·x, ties in x order (t = −∞: x order
+   * itself), and returns the number of slopes below t: the strict inversions from x order. When
+   * every pair inverted at `from` is surely inverted at t too (the rounding bounds of the two
+   * comparisons do not overlap), the order at `from` is merged on instead, adding the pairs that
+   * change places: far fewer, so the merges run on nearly sorted runs.
+   */
+  private orderAt(t: number, from: Ordered | null): number {
     const { n, seq, key, cx, sy } = this;
-    for (let i = 0; i < n; i++) seq[i] = i;
+    const onward = from !== null && from.t + this.margin(from.t) <= t - this.margin(t);
+    if (onward) seq.set(from.order);
+    else for (let i = 0; i < n; i++) seq[i] = i;
     if (t === -Infinity) return 0;
     for (let i = 0; i < n; i++) key[i] = sy[i] - t * cx[i];
-    return this.mergeSort(COUNT, Infinity);
+    const r = (onward ? from.below : 0) + this.mergeSort(COUNT, Infinity);
+    return r;
   }
 
   /**
@@ -347,15 +383,19 @@ class BracketSelection {
     this.seq.set(this.lowOrder);
     // t = +∞: u ~ −t·x, so the order of −x (not centred: that could round two x into one).
     for (let i = 0; i < n; i++) key[i] = t === Infinity ? -sx[i] : sy[i] - t * cx[i];
-    return this.mergeSort(mode, cap);
+    // Kept pairs are few (a narrow bracket's), so the order at the low end is nearly sorted at t.
+    return this.mergeSort(mode, cap, mode === KEEP);
   }
 
   /**
    * Stable bottom-up merge sort of `seq` by `key`, counting strict inversions, and handing the
    * inverted pairs to {@link draw} or {@link sift} by `mode`; −1 once there are more than `cap`.
-   * The keys move along with the points, so that comparisons read memory in order.
+   * The keys move along with the points, so that comparisons read memory in order. A
+   * `nearlySorted` start (few pairs change places) is first sorted by insertion, O(n + pairs
+   * inverted), where the merge passes cost n · log n whatever the order; past a budget the
+   * insertion stops and the merge passes sort the rest: each pair is inverted once either way.
    */
-  private mergeSort(mode: MergeMode, cap: number): number {
+  private mergeSort(mode: MergeMode, cap: number, nearlySorted = false): number {
     const { n } = this;
     let src = this.seq;
     let dst = this.scratch;
@@ -363,10 +403,32 @@ class BracketSelection {
     let dstKey = this.scratchKey;
     for (let i = 0; i < n; i++) srcKey[i] = this.key[src[i]];
     let inversions = 0;
-    for (let width = 1; width < n; width *= 2) {
+    let start = 1;
+    if (nearlySorted) {
+      const sorted = this.insertionSort(mode, cap, 0, n, INSERTION_BUDGET * n, 0);
+      if (sorted.inversions > cap) return -1;
+      if (sorted.done) return sorted.inversions;
+      inversions = sorted.inversions;
+    } else {
+      // Runs of RUN points by insertion first: the merge passes over the whole array start wider.
+      for (let lo = 0; lo < n; lo += RUN) {
+        inversions = this.insertionSort(mode, cap, lo, Math.min(lo + RUN, n), Infinity, inversions).inversions;
+        if (inversions > cap) return -1;
+      }
+      start = RUN;
+    }
+    for (let width = start; width < n; width *= 2) {
       for (let lo = 0; lo < n; lo += 2 * width) {
         const mid = Math.min(lo + width, n);
         const hi = Math.min(lo + 2 * width, n);
+        if (mid === hi || srcKey[mid - 1] <= srcKey[mid]) {
+          // Already in order (common when merging on from a nearby order): nothing inverted.
+          for (let k = lo; k < hi; k++) {
+            dstKey[k] = srcKey[k];
+            dst[k] = src[k];
+          }
+          continue;
+        }
         let i = lo;
         let j = mid;
         let k = lo;
@@ -376,7 +438,7 @@ class BracketSelection {
             const q = src[j++];
             // q passes src[i … mid): each of those pairs is inverted.
             if (mode === DRAW) this.draw(src, i, mid, q, inversions);
-            else if (mode === SIFT) this.sift(src, i, mid, q);
+            else if (mode === KEEP) this.keep(src, i, mid, q);
             inversions += mid - i;
             if (inversions > cap) return -1;
             dstKey[k] = kj;
@@ -403,6 +465,44 @@ class BracketSelection {
   }
 
   /**
+   * Insertion sort of `seq` by `sortedKey` (stable: a point passes only greater keys), handing each
+   * point's passed points to {@link draw} or {@link keep} as a merge does; stops once it has moved
+   * points {@link INSERTION_BUDGET} × n places (or passed `cap` pairs), with a sorted prefix and the
+   * rest as it was.
+   */
+  private insertionSort(
+    mode: MergeMode,
+    cap: number,
+    from: number,
+    to: number,
+    budget: number,
+    first: number,
+  ): { inversions: number; done: boolean } {
+    const { seq } = this;
+    const key = this.sortedKey;
+    let inversions = first;
+    for (let j = from + 1; j < to; j++) {
+      const kq = key[j];
+      if (!(kq < key[j - 1])) continue;
+      let p = j - 1;
+      while (p > from && kq < key[p - 1]) p--;
+      const q = seq[j];
+      if (mode === DRAW) this.draw(seq, p, j, q, inversions);
+      else if (mode === KEEP) this.keep(seq, p, j, q);
+      inversions += j - p;
+      // Points move a few places: a loop is quicker than copyWithin's call.
+      for (let k = j; k > p; k--) {
+        seq[k] = seq[k - 1];
+        key[k] = key[k - 1];
+      }
+      seq[p] = q;
+      key[p] = kq;
+      if (inversions > cap || inversions - first > budget) return { inversions, done: false };
+    }
+    return { inversions, done: true };
+  }
+
+  /**
    * Draws from the inverted pairs (src[p], q), p in [from, to), numbered from `first` on: one at
    * a random place in each stretch of `stride` pairs (a stratified sample).
    */
@@ -416,28 +516,14 @@ class BracketSelection {
     }
   }
 
-  /** Counts the slopes of the inverted pairs (src[p], q), p in [from, to), between the brackets, and keeps those inside one. */
-  private sift(src: Int32Array, from: number, to: number, q: number): void {
-    const { sx, sy, brackets } = this;
-    const { low, high, gaps, kept } = brackets;
-    // The slope's place among the brackets' ends, counted without branching on it (most slopes
-    // fall between brackets, in no predictable one): odd = inside bracket (place − 1)/2.
-    const l0 = low[0];
-    const h0 = high[0];
-    const l1 = low[1];
-    const h1 = high[1];
-    const l2 = low[2];
-    const h2 = high[2];
-    const l3 = low[3];
-    const h3 = high[3];
+  /** Keeps the slopes of the inverted pairs (src[p], q), p in [from, to). */
+  private keep(src: Int32Array, from: number, to: number, q: number): void {
+    const { sx, sy, drawn } = this;
     const xq = sx[q];
     const yq = sy[q];
     for (let p = from; p < to; p++) {
       const o = src[p];
-      const v = (yq - sy[o]) / (xq - sx[o]);
-      const place = +(v >= l0) + +(v > h0) + +(v >= l1) + +(v > h1) + +(v >= l2) + +(v > h2) + +(v >= l3) + +(v > h3);
-      if ((place & 1) === 0) gaps[place >> 1]++;
-      else kept[place >> 1].push(v);
+      drawn.push((yq - sy[o]) / (xq - sx[o]));
     }
   }
 }

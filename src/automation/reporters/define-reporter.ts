@@ -15,6 +15,12 @@ export interface ReporterDefinition<
   /** Paths of fields holding secrets (e.g. ['smtp', 'password']): never returned by the API, kept when saved back redacted. */
   secretPaths?: string[][];
   /**
+   * Paths of fields that say where the secrets are sent (default: ['url']): a save that changes one
+   * while keeping a stored secret (saved back as ********) is refused, so nobody who cannot read a
+   * secret can send it to a host of theirs.
+   */
+  secretDestination?: string[][];
+  /**
    * Secrets Llano makes itself (a webhook's signing secret): filled with a fresh random value
    * (`prefix_…`) when a reporter is saved without one, shown once in that answer. Also list them in `secretPaths`.
    */

@@ -33,6 +33,11 @@ export const mailReporter = defineReporter('mail', {
     },
   ],
   secretPaths: [['smtp', 'password']],
+  secretDestination: [
+    ['smtp', 'host'],
+    ['smtp', 'port'],
+    ['smtp', 'user'],
+  ],
   async send(ctx, p, summary, message) {
     // Loaded by the first mail, not at the server's start (nodemailer is some 40 modules).
     const { default: nodemailer } = await import('nodemailer');

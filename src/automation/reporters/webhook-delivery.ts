@@ -71,12 +71,18 @@ export async function deliverJson(
     'x-llano-delivery': options.deliveryId ?? randomUUID(),
     ...(options.secret ? { 'x-llano-signature': signBody(options.secret, body) } : {}),
   };
+  const attempts = RETRY_DELAYS_MS.length + 1;
+  const startedAt: string[] = [];
   for (let i = 0; ; i++) {
+    startedAt.push(ctx.now());
     try {
       return await attempt(ctx, url, shown, body, headers);
     } catch (e) {
       if (!(e instanceof RetryableError)) throw e;
-      if (i >= RETRY_DELAYS_MS.length) throw new Error(`${e.message} (${i + 1} attempts)`, { cause: e });
+      // Each attempt is told when it fails; the last one says how many there were and when they started.
+      if (i + 1 >= attempts)
+        throw new Error(`${e.message} (${attempts} attempts, started at ${startedAt.join(', ')})`, { cause: e });
+      ctx.attemptFailed(i + 1, attempts, e.message);
       await sleep(RETRY_DELAYS_MS[i], undefined, { signal: ctx.signal });
     }
   }

@@ -14,6 +14,12 @@ export interface StepDefinition<
   params: z.ZodObject<S, z.core.$ZodObjectConfig>;
   /** Paths of fields holding secrets (e.g. ['headers']): never returned by the API, kept when saved back redacted. */
   secretPaths?: string[][];
+  /**
+   * Paths of fields that say where the secrets are sent (default: ['url']): a save that changes one
+   * while keeping a stored secret (saved back as ********) is refused, so nobody who cannot read a
+   * secret can send it to a host of theirs.
+   */
+  secretDestination?: string[][];
   /** Checks against the catalog at save time (datasets, connections… exist). */
   validate?(ctx: SaveContext, params: P): Promise<void>;
   run(ctx: StepContext, params: P): Promise<StepResult>;

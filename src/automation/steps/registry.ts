@@ -1,6 +1,7 @@
 import { createRegistry } from '../../common/registry.js';
 import type { StepType } from '../types.js';
 import { buildStep } from './build-step.js';
+import { codeStep } from './code-step.js';
 import { computeMetricsStep } from './compute-metrics-step.js';
 import { detectOnlineStep } from './detect-online-step.js';
 import { httpStep } from './http-step.js';
@@ -25,4 +26,5 @@ export const stepTypes = createRegistry<StepType>('step type', [
   noopStep,
   detectOnlineStep,
   loadIncrementStep,
+  codeStep,
 ]);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseOr400 } from '../../common/parse.js';
 import { upgradeParams } from '../../common/type-definition.js';
+import { isoAt } from '../clock.js';
 import { reporterTypes } from '../reporters/registry.js';
 import { DEFAULT_TEMPLATE, fillTemplate } from '../reporters/template.js';
 import { defineStep } from './define-step.js';
@@ -48,7 +49,13 @@ export const reportStep = defineStep('report', {
     const { type, params: rp } = parseReporter(p.reporter);
     const summary = await ctx.summary();
     await type.send(
-      { ws: ctx.ws, signal: ctx.signal },
+      {
+        ws: ctx.ws,
+        signal: ctx.signal,
+        now: () => isoAt(ctx.clock.now()),
+        attemptFailed: (attempt, of, message) =>
+          ctx.log('warn', `${type.channel}: attempt ${attempt} of ${of} failed: ${message}`),
+      },
       rp,
       summary,
       fillTemplate(p.template ?? rp.template ?? DEFAULT_TEMPLATE, summary),

@@ -39,6 +39,8 @@ export const sqlChangedTrigger = defineTrigger('sql-changed', {
       signal: ctx.signal,
       db: ctx.ws.duck,
       timeoutMs: ctx.ws.config.queryTimeoutSeconds * 1000,
+      // A trigger only looks: its query runs read-only, one statement.
+      readOnly: true,
     });
     // Results are compared by hash: the state row stays small whatever the query returns.
     return createHash('sha256').update(JSON.stringify(result.rows)).digest('hex');

@@ -24,6 +24,8 @@ describe('llano analytics anomalies', () => {
     rows[10] = '10,';
     writeFileSync(path.join(dir, 'series.csv'), ['t,v', ...rows.slice().reverse()].join('\n') + '\n');
     writeFileSync(path.join(dir, 'prefix.csv'), ['t,v', ...rows.slice(0, 950)].join('\n') + '\n');
+    const short = Array.from({ length: 300 }, (_, t) => `${t},${(t === 250 ? 30 : 0) + random.normal()}`);
+    writeFileSync(path.join(dir, 'short.csv'), ['t,v', ...short].join('\n') + '\n');
   });
 
   const run = async (argv: string[]) => {
@@ -77,5 +79,24 @@ describe('llano analytics anomalies', () => {
       expect(io.stderr).toMatch(message);
       expect(io.stderr.trim().split('\n')).toHaveLength(1);
     }
+  });
+
+  it('says when a short file is all probation, and --probation lets it alarm', async () => {
+    const plain = await run(['short.csv', '--column', 'v']);
+    expect(plain.code, plain.io.stderr).toBe(0);
+    expect(plain.io.stdout).not.toMatch(/,true$/m);
+    expect(plain.io.stderr).toMatch(/all 300 scored rows are in the probation .* --probation 75/);
+    const shorter = await run(['short.csv', '--column', 'v', '--time', 't', '--probation', '50', '--format', 'json']);
+    expect(shorter.code, shorter.io.stderr).toBe(0);
+    expect(shorter.io.stderr).toBe('');
+    const alarms = shorter.io.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Line)
+      .filter((l) => l.alarm);
+    expect(alarms.map((l) => l.time)).toEqual([250]);
+    const bad = await run(['short.csv', '--column', 'v', '--probation', 'many']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.io.stderr).toMatch(/--probation: expected a whole number of rows, not "many"/);
   });
 });

@@ -19,7 +19,11 @@ function anomalyFlags(raw: Flags) {
   const falseAlarmRate = Number(rateText);
   if (rateText.trim() === '' || !(falseAlarmRate > 0 && falseAlarmRate <= 0.5))
     throw badRequest(`--false-alarm-rate: expected a number in (0, 0.5] (alarms per point), not "${rateText}"`);
-  return { column, time: raw.time, format, falseAlarmRate };
+  const probationText = raw.probation ?? '400';
+  const probation = Number(probationText);
+  if (!/^\d+$/.test(probationText.trim()) || !Number.isSafeInteger(probation))
+    throw badRequest(`--probation: expected a whole number of rows, not "${probationText}"`);
+  return { column, time: raw.time, format, falseAlarmRate, probation };
 }
 
 /** A CSV cell: quoted when it holds a comma, quote or line break. */
@@ -36,7 +40,12 @@ const csvCell = (v: unknown) => {
  */
 export async function anomalies(io: CliIo, file: string | undefined, raw: Record<string, string>, cmd: Command) {
   const flags = anomalyFlags(raw);
-  const request = { column: flags.column, time: flags.time, falseAlarmRate: flags.falseAlarmRate };
+  const request = {
+    column: flags.column,
+    time: flags.time,
+    falseAlarmRate: flags.falseAlarmRate,
+    probation: flags.probation,
+  };
   const remote = await viaServer<{ rows: AnomalyRow[] }>(io, cmd, file, raw, 'anomalies', request);
   let rows: AnomalyRow[];
   if (remote) rows = remote.rows;
@@ -57,4 +66,11 @@ export async function anomalies(io: CliIo, file: string | undefined, raw: Record
       );
   } else for (const r of rows) lines.push(JSON.stringify(r));
   io.out(lines.join('\n') + '\n');
+  // A short file is all probation: every score 0.5 and no alarm, which looks like a result.
+  const scored = rows.filter((r) => r.score !== null).length;
+  if (scored > 0 && scored <= flags.probation)
+    io.err(
+      `Note: all ${scored} scored rows are in the probation (the first ${flags.probation} rows only learn the series): ` +
+        `no alarm is possible. Lower it for a short file, e.g. --probation ${Math.max(10, Math.floor(scored / 4))}.\n`,
+    );
 }

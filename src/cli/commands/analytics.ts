@@ -69,6 +69,11 @@ export const analyticsCommands: CommandModule = (program, io: CliIo) => {
     .option('--time <name>', 'score the rows in the order of this column and print it')
     .option('--format <format>', 'csv or json (one JSON object per line)', 'csv')
     .option('--false-alarm-rate <rate>', 'target false alarms per point on normal data', '0.0001')
+    .option(
+      '--probation <rows>',
+      'first rows that only learn the series: scored 0.5, never an alarm (lower it for short files)',
+      '400',
+    )
     .option(DATASET_FLAG, DATASET_HELP)
     .action(async (file: string | undefined, raw: Record<string, string>, cmd: Command) =>
       (await import('./analytics-anomalies.js')).anomalies(io, file, raw, cmd),

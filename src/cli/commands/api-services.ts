@@ -51,14 +51,17 @@ export const apiServiceCommands: CommandModule = (program, io) => {
     .command('api-service')
     .description('API services of a project: endpoints other systems call (--project KEY)');
 
-  svc.command('list').action(async (_o, cmd: Command) =>
-    withClient(io, cmd, async (c, g) =>
-      print(io, g, await c.request('GET', base(g)), {
-        columns: ['id', 'name', 'endpoints', 'revision', 'active version'],
-        rows: (s: ApiServiceInfo) => [s.id, s.name ?? '', s.endpoints.length, s.revision, s.activeVersion ?? ''],
-      }),
-    ),
-  );
+  svc
+    .command('list')
+    .description('API services of the project')
+    .action(async (_o, cmd: Command) =>
+      withClient(io, cmd, async (c, g) =>
+        print(io, g, await c.request('GET', base(g)), {
+          columns: ['id', 'name', 'endpoints', 'revision', 'active version'],
+          rows: (s: ApiServiceInfo) => [s.id, s.name ?? '', s.endpoints.length, s.revision, s.activeVersion ?? ''],
+        }),
+      ),
+    );
   svc
     .command('create')
     .description(
@@ -73,6 +76,7 @@ export const apiServiceCommands: CommandModule = (program, io) => {
     );
   svc
     .command('show <id>')
+    .description('An API service: its endpoints and settings')
     .action(async (id: string, _o, cmd: Command) =>
       withClient(io, cmd, async (c, g) => printRecord(io, g, await c.request('GET', `${base(g)}/${enc(id)}`))),
     );
@@ -89,21 +93,24 @@ export const apiServiceCommands: CommandModule = (program, io) => {
         io.out(`Deployed ${id} version ${d.version}${d.active ? ' (active)' : ''}\n`);
       }),
     );
-  svc.command('deployments <id>').action(async (id: string, _o, cmd: Command) =>
-    withClient(io, cmd, async (c, g) =>
-      print(io, g, await c.request('GET', `${base(g)}/${enc(id)}/deployments`), {
-        columns: ['version', 'active', 'revision', 'endpoints', 'created', 'by'],
-        rows: (d: ApiDeployment) => [
-          d.version,
-          d.active ? 'yes' : '',
-          d.revision,
-          d.endpoints.length,
-          d.createdAt,
-          d.createdBy,
-        ],
-      }),
-    ),
-  );
+  svc
+    .command('deployments <id>')
+    .description('Deployed versions of a service, which one is active')
+    .action(async (id: string, _o, cmd: Command) =>
+      withClient(io, cmd, async (c, g) =>
+        print(io, g, await c.request('GET', `${base(g)}/${enc(id)}/deployments`), {
+          columns: ['version', 'active', 'revision', 'endpoints', 'created', 'by'],
+          rows: (d: ApiDeployment) => [
+            d.version,
+            d.active ? 'yes' : '',
+            d.revision,
+            d.endpoints.length,
+            d.createdAt,
+            d.createdBy,
+          ],
+        }),
+      ),
+    );
   svc
     .command('activate <id> <version>')
     .description('Switch the traffic to a deployed version (roll back to an older one)')
@@ -118,6 +125,7 @@ export const apiServiceCommands: CommandModule = (program, io) => {
   const key = svc.command('key').description('Caller keys of a service (project admins)');
   key
     .command('create <id>')
+    .description('Create a caller key for a service; the key is shown once')
     .requiredOption('--name <name>', 'who uses the key')
     .action(async (id: string, opts: { name: string }, cmd: Command) =>
       withClient(io, cmd, async (c, g) => {
@@ -128,20 +136,26 @@ export const apiServiceCommands: CommandModule = (program, io) => {
         io.out(`${k.key}\nKey ${k.id} of ${id}: shown this once, keep it now\n`);
       }),
     );
-  key.command('list <id>').action(async (id: string, _o, cmd: Command) =>
-    withClient(io, cmd, async (c, g) =>
-      print(io, g, await c.request('GET', `${base(g)}/${enc(id)}/keys`), {
-        columns: ['id', 'name', 'prefix', 'created', 'revoked'],
-        rows: (k: ServiceKeyInfo) => [k.id, k.name, k.prefix, k.createdAt, k.revokedAt ?? ''],
+  key
+    .command('list <id>')
+    .description('Caller keys of a service')
+    .action(async (id: string, _o, cmd: Command) =>
+      withClient(io, cmd, async (c, g) =>
+        print(io, g, await c.request('GET', `${base(g)}/${enc(id)}/keys`), {
+          columns: ['id', 'name', 'prefix', 'created', 'revoked'],
+          rows: (k: ServiceKeyInfo) => [k.id, k.name, k.prefix, k.createdAt, k.revokedAt ?? ''],
+        }),
+      ),
+    );
+  key
+    .command('revoke <id> <keyId>')
+    .description('Revoke a caller key of a service')
+    .action(async (id: string, keyId: string, _o, cmd: Command) =>
+      withClient(io, cmd, async (c, g) => {
+        await c.request('DELETE', `${base(g)}/${enc(id)}/keys/${enc(keyId)}`);
+        io.out(`Revoked key ${keyId} of ${id}\n`);
       }),
-    ),
-  );
-  key.command('revoke <id> <keyId>').action(async (id: string, keyId: string, _o, cmd: Command) =>
-    withClient(io, cmd, async (c, g) => {
-      await c.request('DELETE', `${base(g)}/${enc(id)}/keys/${enc(keyId)}`);
-      io.out(`Revoked key ${keyId} of ${id}\n`);
-    }),
-  );
+    );
   svc
     .command('call <id> <endpoint>')
     .description('Call an endpoint as its callers do, with a key of the service (--key or LLANO_SERVICE_KEY)')

@@ -44,26 +44,30 @@ async function followRun(client: ApiClient, project: string, runId: string): Pro
   }
 }
 
-/** `llano scenario …`, `llano checks run`, `llano metrics show`. */
+/** `llano scenario …`, `llano checks save|run`, `llano metrics show`. */
 export const automationCommands: CommandModule = (program, io) => {
   const scenario = program.command('scenario').description('Scenarios of a project (--project KEY)');
-  scenario.command('list').action(async (_o, cmd: Command) =>
-    withClient(io, cmd, async (c, g) =>
-      print(io, g, await c.request('GET', `/api/projects/${projectOf(io, g)}/scenarios`), {
-        columns: ['id', 'name', 'active', 'triggers', 'steps', 'revision'],
-        rows: (s: {
-          id: string;
-          name: string;
-          active: boolean;
-          triggers: { type: string }[];
-          steps: unknown[];
-          revision: number;
-        }) => [s.id, s.name, s.active, s.triggers.map((t) => t.type).join(','), s.steps.length, s.revision],
-      }),
-    ),
-  );
+  scenario
+    .command('list')
+    .description('Scenarios of the project: active or not, how many triggers and steps')
+    .action(async (_o, cmd: Command) =>
+      withClient(io, cmd, async (c, g) =>
+        print(io, g, await c.request('GET', `/api/projects/${projectOf(io, g)}/scenarios`), {
+          columns: ['id', 'name', 'active', 'triggers', 'steps', 'revision'],
+          rows: (s: {
+            id: string;
+            name: string;
+            active: boolean;
+            triggers: { type: string }[];
+            steps: unknown[];
+            revision: number;
+          }) => [s.id, s.name, s.active, s.triggers.map((t) => t.type).join(','), s.steps.length, s.revision],
+        }),
+      ),
+    );
   scenario
     .command('show <id>')
+    .description('A scenario: its triggers, steps and reporters')
     .action(async (id: string, _o, cmd: Command) =>
       withClient(io, cmd, async (c, g) =>
         printRecord(io, g, await c.request('GET', `/api/projects/${projectOf(io, g)}/scenarios/${enc(id)}`)),
@@ -126,6 +130,7 @@ export const automationCommands: CommandModule = (program, io) => {
     );
   scenario
     .command('runs <id>')
+    .description('Recent runs of a scenario')
     .option('--limit <n>', 'how many', '20')
     .action(async (id: string, opts: { limit: string }, cmd: Command) =>
       withClient(io, cmd, async (c, g) =>
@@ -143,17 +148,36 @@ export const automationCommands: CommandModule = (program, io) => {
         ),
       ),
     );
-  scenario.command('abort <runId>').action(async (runId: string, _o, cmd: Command) =>
-    withClient(io, cmd, async (c, g) => {
-      const run = await c.request<Run>('POST', `/api/projects/${projectOf(io, g)}/scenario-runs/${enc(runId)}/abort`);
-      if (g.json) printRecord(io, g, run as unknown as Record<string, unknown>);
-      else printRun(io, run);
-    }),
-  );
+  scenario
+    .command('abort <runId>')
+    .description('Abort a running scenario run')
+    .action(async (runId: string, _o, cmd: Command) =>
+      withClient(io, cmd, async (c, g) => {
+        const run = await c.request<Run>('POST', `/api/projects/${projectOf(io, g)}/scenario-runs/${enc(runId)}/abort`);
+        if (g.json) printRecord(io, g, run as unknown as Record<string, unknown>);
+        else printRun(io, run);
+      }),
+    );
 
-  program
-    .command('checks')
-    .description('Data-quality checks (--project KEY)')
+  const checks = program.command('checks').description('Data-quality checks (--project KEY)');
+  checks
+    .command('save <dataset> <file>')
+    .description(
+      'Replace the metric settings and checks of a dataset from a JSON file (refused when they name a column or metric the dataset lacks)',
+    )
+    .action(async (dataset: string, file: string, _o, cmd: Command) =>
+      withClient(io, cmd, async (c, g) => {
+        const body = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+        const saved = await c.request<{ checks: unknown[] }>(
+          'PUT',
+          `/api/projects/${projectOf(io, g)}/datasets/${enc(dataset)}/checks`,
+          body,
+        );
+        if (g.json) return printRecord(io, g, saved);
+        io.out(`Saved ${saved.checks.length} check(s) of ${dataset}\n`);
+      }),
+    );
+  checks
     .command('run <dataset>')
     .description('Run the checks of a dataset on its current version')
     .action(async (dataset: string, _o, cmd: Command) =>

@@ -75,20 +75,23 @@ export const codeEnvironmentCommands: CommandModule = (program, io) => {
           await finish(c, projectOf(io, g), saved.buildJobId, opts.wait);
         }),
     );
-  env.command('list').action(async (_o, cmd: Command) =>
-    withClient(io, cmd, async (c, g) =>
-      print(io, g, await c.request('GET', base(g)), {
-        columns: ['name', 'language', 'venv', 'requirements', 'revision'],
-        rows: (e: EnvironmentInfo) => [
-          e.name,
-          e.language,
-          e.venv?.status ?? 'machine',
-          e.python?.requirements.join(' ') ?? '',
-          e.revision,
-        ],
-      }),
-    ),
-  );
+  env
+    .command('list')
+    .description('Code environments')
+    .action(async (_o, cmd: Command) =>
+      withClient(io, cmd, async (c, g) =>
+        print(io, g, await c.request('GET', base(g)), {
+          columns: ['name', 'language', 'venv', 'requirements', 'revision'],
+          rows: (e: EnvironmentInfo) => [
+            e.name,
+            e.language,
+            e.venv?.status ?? 'machine',
+            e.python?.requirements.join(' ') ?? '',
+            e.revision,
+          ],
+        }),
+      ),
+    );
   env
     .command('show <name>')
     .description('One code environment, with its virtual environment’s state and installed packages')

@@ -15,14 +15,17 @@ export const collabCommands: CommandModule = (program, io) => {
   const wiki = program
     .command('wiki')
     .description('The project wiki (--project KEY): Markdown pages named like ops/shifts');
-  wiki.command('list').action(async (_o, cmd: Command) =>
-    withClient(io, cmd, async (c, g) =>
-      print(io, g, await c.request('GET', `${base(g)}/wiki`), {
-        columns: ['page', 'revision', 'updated', 'by'],
-        rows: (p: WikiPageSummary) => [p.name, p.revision, p.updatedAt, p.updatedBy],
-      }),
-    ),
-  );
+  wiki
+    .command('list')
+    .description('Wiki pages of the project')
+    .action(async (_o, cmd: Command) =>
+      withClient(io, cmd, async (c, g) =>
+        print(io, g, await c.request('GET', `${base(g)}/wiki`), {
+          columns: ['page', 'revision', 'updated', 'by'],
+          rows: (p: WikiPageSummary) => [p.name, p.revision, p.updatedAt, p.updatedBy],
+        }),
+      ),
+    );
   wiki
     .command('get <page>')
     .description('Print a page’s Markdown (--json: with its HTML and links)')
@@ -34,30 +37,32 @@ export const collabCommands: CommandModule = (program, io) => {
       }),
     );
   wiki
-    .command('put <page>')
-    .description('Create or replace a page from --content, --file or standard input (-)')
+    .command('put <page> [file]')
+    .description('Create or replace a page from a Markdown file, standard input (-) or --content')
     .option('--content <markdown>', 'the page’s Markdown')
-    .option('--file <file>', 'a Markdown file (- for standard input)')
-    .action(async (page: string, opts: { content?: string; file?: string }, cmd: Command) =>
-      withClient(io, cmd, async (c, g) => {
-        const content =
-          opts.content ??
-          (opts.file === '-'
-            ? await io.readStdin()
-            : opts.file
-              ? readFileSync(path.resolve(io.cwd, opts.file), 'utf8')
-              : undefined);
-        if (content === undefined) throw badRequest('Give the page with --content TEXT or --file FILE (- for stdin)');
-        const saved = await c.request<WikiPage>('PUT', `${base(g)}/wiki/${enc(page)}`, { content });
-        const broken = saved.links.filter((l) => !l.exists).map((l) => l.ref);
-        io.out(`Saved wiki page ${saved.name} (revision ${saved.revision})\n`);
-        if (broken.length) io.out(`Broken links: ${broken.join(', ')}\n`);
-      }),
+    .option('--file <file>', 'a Markdown file (- for standard input), as the second argument')
+    .action(
+      async (page: string, fileArg: string | undefined, opts: { content?: string; file?: string }, cmd: Command) =>
+        withClient(io, cmd, async (c, g) => {
+          const sources = [fileArg, opts.file, opts.content].filter((s) => s !== undefined);
+          if (sources.length > 1) throw badRequest('Give the page once: a FILE (- for stdin), --file or --content');
+          const file = fileArg ?? opts.file;
+          const content =
+            opts.content ??
+            (file === '-' ? await io.readStdin() : file ? readFileSync(path.resolve(io.cwd, file), 'utf8') : undefined);
+          if (content === undefined)
+            throw badRequest('Give the page: llano wiki put PAGE FILE (- for stdin), or --content TEXT');
+          const saved = await c.request<WikiPage>('PUT', `${base(g)}/wiki/${enc(page)}`, { content });
+          const broken = saved.links.filter((l) => !l.exists).map((l) => l.ref);
+          io.out(`Saved wiki page ${saved.name} (revision ${saved.revision})\n`);
+          if (broken.length) io.out(`Broken links: ${broken.join(', ')}\n`);
+        }),
     );
 
   const discuss = program.command('discuss').description('Discussions on project objects (--project KEY)');
   discuss
     .command('list')
+    .description('Discussions of the project')
     .option('--object <kind:name>', 'only the discussions of one object (dataset:trec)')
     .option('--status <status>', 'open or closed')
     .action(async (opts: { object?: string; status?: string }, cmd: Command) =>
@@ -86,6 +91,7 @@ export const collabCommands: CommandModule = (program, io) => {
     );
   discuss
     .command('reply <id>')
+    .description('Reply to a discussion')
     .requiredOption('--message <message>')
     .action(async (id: string, opts: { message: string }, cmd: Command) =>
       withClient(io, cmd, async (c, g) => {

@@ -1,16 +1,18 @@
 import { createWriteStream, existsSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
 import { badRequest } from '../../common/errors.js';
 import type { ColumnStats } from '../../engine/column-stats.js';
 import { collect, enc, globals, print, printRecord, projectOf, withClient } from '../command-kit.js';
 import { formatTable } from '../io.js';
-import { formatDistinct, formatTypedNumber, significantDigits } from '../number-format.js';
+import { formatAggregateNumber, formatDistinct, formatTypedNumber, significantDigits } from '../number-format.js';
 import { ProgressBar } from '../progress.js';
 import { storageFromFlags, type StorageFlags } from './dataset-storage.js';
 import { datasetPartitionCommands } from './dataset-partitions.js';
 import { datasetVersionCommands } from './dataset-versions.js';
 import type { CommandModule } from './index.js';
+import { confirmDeletion, YES_OPTION } from '../confirm-deletion.js';
 
 interface DatasetInfo {
   name: string;
@@ -26,6 +28,7 @@ function statsRow(s: ColumnStats): unknown[] {
   const number = (v: unknown, type: string) => (typeof v === 'number' ? formatTypedNumber(v, type) : v);
   // Mean and deviation are computed in DOUBLE but cannot be more precise than the values.
   const derived = significantDigits(s.type) < 15 ? s.type : 'DOUBLE';
+  const aggregate = (v: unknown) => (typeof v === 'number' ? formatAggregateNumber(v, derived, s.count) : v);
   return [
     s.name,
     s.type,
@@ -34,8 +37,8 @@ function statsRow(s: ColumnStats): unknown[] {
     formatDistinct(s.distinct, s.distinctIsApproximate),
     number(s.min, s.type),
     number(s.max, s.type),
-    number(s.mean, derived),
-    number(s.stddev, derived),
+    aggregate(s.mean),
+    aggregate(s.stddev),
   ];
 }
 
@@ -54,10 +57,12 @@ export const datasetCommands: CommandModule = (program, io) => {
     .option('--header <bool>', 'true or false (default: detected)')
     .option('--encoding <encoding>', 'utf-8, latin-1 or utf-16 (default: detected)')
     .option('--schema <json>', 'column type overrides, e.g. {"antenna":"VARCHAR"}')
-    .action(async (name: string, file: string, opts: Record<string, string | undefined>, cmd: Command) => {
-      if (!existsSync(file)) throw badRequest(`No such file: ${file}`);
+    .action(async (name: string, given: string, opts: Record<string, string | undefined>, cmd: Command) => {
+      // Relative to the CLI's folder, which is not the process's when Llano's CLI runs inside another program.
+      const file = path.resolve(io.cwd, given);
+      if (!existsSync(file)) throw badRequest(`No such file: ${given}`);
       if (!statSync(file).isFile())
-        throw badRequest(`${file} is a folder, not a file: import its files one by one (one dataset each)`);
+        throw badRequest(`${given} is a folder, not a file: import its files one by one (one dataset each)`);
       await withClient(io, cmd, async (c, g) => {
         const params = new URLSearchParams(
           Object.entries(opts).filter((e): e is [string, string] => typeof e[1] === 'string'),
@@ -82,21 +87,24 @@ export const datasetCommands: CommandModule = (program, io) => {
       });
     });
 
-  dataset.command('list').action(async (_o, cmd: Command) =>
-    withClient(io, cmd, async (c, g) =>
-      print(io, g, await c.request(`GET`, `/api/projects/${projectOf(io, g)}/datasets`), {
-        columns: ['name', 'storage', 'rows', 'columns', 'version', 'written by'],
-        rows: (d: DatasetInfo) => [
-          d.name,
-          d.storage.type,
-          d.rowCount,
-          d.columns?.length ?? null,
-          d.currentVersion?.seq ?? null,
-          d.producedBy,
-        ],
-      }),
-    ),
-  );
+  dataset
+    .command('list')
+    .description('Datasets of the project')
+    .action(async (_o, cmd: Command) =>
+      withClient(io, cmd, async (c, g) =>
+        print(io, g, await c.request(`GET`, `/api/projects/${projectOf(io, g)}/datasets`), {
+          columns: ['name', 'storage', 'rows', 'columns', 'version', 'written by'],
+          rows: (d: DatasetInfo) => [
+            d.name,
+            d.storage.type,
+            d.rowCount,
+            d.columns?.length ?? null,
+            d.currentVersion?.seq ?? null,
+            d.producedBy,
+          ],
+        }),
+      ),
+    );
 
   dataset
     .command('create <name>')
@@ -143,7 +151,7 @@ export const datasetCommands: CommandModule = (program, io) => {
     .description('First rows (sorted and filtered in the engine)')
     .option('-n, --limit <n>', 'rows', '20')
     .option('--offset <n>', 'rows to skip', '0')
-    .option('--sort <columns>', 'e.g. -trec_x,antenna')
+    .option('--sort <columns>', 'comma-separated; descending with :desc, e.g. trec_x:desc,antenna (or --sort=-trec_x)')
     .option('--filter <column:op:value>', 'repeatable', collect)
     .action(
       async (name: string, opts: { limit: string; offset: string; sort?: string; filter?: string[] }, cmd: Command) =>
@@ -211,10 +219,15 @@ export const datasetCommands: CommandModule = (program, io) => {
   datasetVersionCommands(dataset, io);
   datasetPartitionCommands(dataset, io);
 
-  dataset.command('delete <name>').action(async (name: string, _o, cmd: Command) =>
-    withClient(io, cmd, async (c, g) => {
-      await c.request('DELETE', `/api/projects/${projectOf(io, g)}/datasets/${enc(name)}`);
-      io.out(`Deleted dataset ${name}\n`);
-    }),
-  );
+  dataset
+    .command('delete <name>')
+    .description('Delete a dataset and its data')
+    .option(...YES_OPTION)
+    .action(async (name: string, opts: { yes?: boolean }, cmd: Command) => {
+      await confirmDeletion(io, 'dataset', name, opts.yes);
+      return withClient(io, cmd, async (c, g) => {
+        await c.request('DELETE', `/api/projects/${projectOf(io, g)}/datasets/${enc(name)}`);
+        io.out(`Deleted dataset ${name}\n`);
+      });
+    });
 };

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { captureIo as capture } from '../capture-io.js';
+import { DEMO_OPTIONS, stagedDays } from '../../alma/demo.js';
 import { runCli } from '../main.js';
 
 describe('llano demo', () => {
@@ -31,6 +32,41 @@ describe('llano demo', () => {
       'shift_report',
       'trec_qa',
     ]);
+    // Pipeline monitoring: every tile on the simulated timeline (the run history was moved to
+    // end today when imported; the dashboard moves it back beside the simulated job_run data).
+    const json = async <T>(...args: string[]) => {
+      const io = capture(dir, env);
+      expect(await runCli(['--home', 'ws', '--json', ...args, '-p', 'ALMA_OPS'], io), io.stderr).toBe(0);
+      return JSON.parse(io.stdout) as T;
+    };
+    const monitoring = await json<{ pages: { tiles: { insight: string }[] }[] }>(
+      'dashboard',
+      'show',
+      'pipeline_monitoring',
+    );
+    const simulated = [Date.parse(`${DEMO_OPTIONS.start}T00:00:00Z`), 0];
+    simulated[1] = simulated[0] + (2 + stagedDays(2)) * 86_400_000;
+    const dates: Record<string, string[]> = {};
+    for (const { insight } of monitoring.pages.flatMap((p) => p.tiles)) {
+      const data = await json<{ rows: unknown[][] }>('insight', 'data', insight);
+      dates[insight] = data.rows
+        .flat()
+        .filter((v): v is string => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}/.test(v));
+    }
+    expect(Object.keys(dates).sort()).toEqual([
+      'failed_runs_per_day',
+      'loads_late_or_failing',
+      'replication_backlog',
+      'runtime_trend',
+    ]);
+    for (const [insight, values] of Object.entries(dates)) {
+      expect(values.length, insight).toBeGreaterThan(0);
+      const outside = values.filter((v) => {
+        const t = Date.parse(v.includes('T') || v.length === 10 ? v : v.replace(' ', 'T') + 'Z');
+        return !(t >= simulated[0] && t <= simulated[1]);
+      });
+      expect(outside, insight).toEqual([]);
+    }
     const tile = capture(dir, env);
     expect(
       await runCli(['--home', 'ws', '--json', 'insight', 'data', 'efficiency_by_array', '-p', 'ALMA_OPS'], tile),

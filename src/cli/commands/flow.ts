@@ -9,6 +9,7 @@ import { enc, print, printRecord, projectOf, withClient } from '../command-kit.j
 import { formatTable, type CliIo } from '../io.js';
 import { ProgressBar } from '../progress.js';
 import type { CommandModule } from './index.js';
+import { confirmDeletion, YES_OPTION } from '../confirm-deletion.js';
 
 /** Settings of every recipe type (`llano recipe types` lists the others). */
 const COMMON_RECIPE_SETTINGS = [
@@ -41,6 +42,12 @@ async function followJob(io: CliIo, client: ApiClient, project: string, jobId: s
 }
 
 function printJob(io: CliIo, job: Job): void {
+  // A required build whose targets are all up to date runs nothing: say so rather than
+  // "succeeded in 0 ms", and how to rebuild anyway.
+  if (job.status === 'succeeded' && !job.activities?.length) {
+    io.out(`Job ${job.id}: nothing to build, everything is up to date (--mode only rebuilds the targets anyway)\n`);
+    return;
+  }
   io.out(
     `Job ${job.id}: ${job.status}${job.durationMs !== null ? ` in ${job.durationMs} ms` : ''}${job.error ? ` (${job.error})` : ''}\n`,
   );
@@ -94,10 +101,15 @@ export function recipeParams(file: string | undefined, pairs: readonly string[])
   return params;
 }
 
+interface SettingsSchema {
+  type?: string;
+  properties?: Record<string, SettingsSchema>;
+}
+
 /** A single word given for a setting that takes a list (`groupBy=site`) is a list of one. */
 function listsWhereExpected(
   params: Record<string, unknown>,
-  schema: { properties?: Record<string, { type?: string }> } | undefined,
+  schema: SettingsSchema | undefined,
 ): Record<string, unknown> {
   const out = { ...params };
   for (const [key, value] of Object.entries(out))
@@ -105,10 +117,24 @@ function listsWhereExpected(
   return out;
 }
 
+/**
+ * The settings as the type's body holds them. Visual recipes (join, group, window…) keep theirs
+ * in a `params` object: `--param keys=band` goes there, unless the body itself has that field
+ * (or the whole object was given, `--param 'params={…}'` or a params file with `params`).
+ */
+function settingsBody(params: Record<string, unknown>, schema: SettingsSchema | undefined): Record<string, unknown> {
+  const nested = schema?.properties?.params;
+  if (nested?.type !== 'object' || 'params' in params) return listsWhereExpected(params, schema);
+  const top: Record<string, unknown> = {};
+  const inner: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(params)) (schema?.properties?.[key] ? top : inner)[key] = value;
+  return { ...listsWhereExpected(top, schema), params: listsWhereExpected(inner, nested) };
+}
+
 interface RecipeTypeInfo {
   type: string;
   label: string;
-  schema?: { properties?: Record<string, { type?: string }> };
+  schema?: SettingsSchema;
 }
 
 /** `--output a` names one output; `--output a,b` several (a split writes several datasets in one run). */
@@ -133,7 +159,7 @@ export const flowCommands: CommandModule = (program, io) => {
     .option('--type <type>', 'recipe type: sql (default), changepoints, outliers, trend… (llano recipe types)')
     .option(
       '--param <key=value>',
-      'a setting of the type, repeatable: JSON values as JSON (3.5, true, ["a","b"]), a value with commas as a list (groupBy=antenna,band)',
+      'a setting of the type, repeatable (llano recipe types lists them): JSON values as JSON (3.5, true, ["a","b"]), a value with commas as a list (groupBy=antenna,band); a visual recipe\'s settings go into its params',
       (v: string, all: string[]) => [...all, v],
       [] as string[],
     )
@@ -141,7 +167,7 @@ export const flowCommands: CommandModule = (program, io) => {
     .option('--code-file <file>', 'the code of a typescript, python or r recipe')
     .option(
       '--replace-uploaded',
-      'let the recipe write a dataset holding uploaded or imported data (its rows are replaced at the next build); refused without it',
+      'let the recipe write a dataset holding uploaded or imported data, or an existing source table of a connection (its rows are replaced at the next build); refused without it',
     )
     .action(
       async (
@@ -171,7 +197,7 @@ export const flowCommands: CommandModule = (program, io) => {
           const project = projectOf(io, g);
           const types = type === 'sql' ? [] : await c.request<RecipeTypeInfo[]>('GET', '/api/recipe-types');
           const body = {
-            ...listsWhereExpected(params, types.find((t) => t.type === type)?.schema),
+            ...settingsBody(params, types.find((t) => t.type === type)?.schema),
             name,
             type,
             inputs: opts.input
@@ -212,34 +238,43 @@ export const flowCommands: CommandModule = (program, io) => {
         }),
       ),
     );
-  recipe.command('list').action(async (_o, cmd: Command) =>
-    withClient(io, cmd, async (c, g) =>
-      print(io, g, await c.request('GET', `/api/projects/${projectOf(io, g)}/recipes`), {
-        columns: ['name', 'type', 'inputs', 'output', 'revision'],
-        rows: (r: {
-          name: string;
-          type: string;
-          inputs: string[];
-          output?: string;
-          outputs?: string[];
-          revision: number;
-        }) => [r.name, r.type, r.inputs.join(','), recipeOutputs(r).join(','), r.revision],
-      }),
-    ),
-  );
+  recipe
+    .command('list')
+    .description('Recipes of the project')
+    .action(async (_o, cmd: Command) =>
+      withClient(io, cmd, async (c, g) =>
+        print(io, g, await c.request('GET', `/api/projects/${projectOf(io, g)}/recipes`), {
+          columns: ['name', 'type', 'inputs', 'output', 'revision'],
+          rows: (r: {
+            name: string;
+            type: string;
+            inputs: string[];
+            output?: string;
+            outputs?: string[];
+            revision: number;
+          }) => [r.name, r.type, r.inputs.join(','), recipeOutputs(r).join(','), r.revision],
+        }),
+      ),
+    );
   recipe
     .command('show <name>')
+    .description('A recipe: its inputs, outputs and settings')
     .action(async (name: string, _o, cmd: Command) =>
       withClient(io, cmd, async (c, g) =>
         printRecord(io, g, await c.request('GET', `/api/projects/${projectOf(io, g)}/recipes/${enc(name)}`)),
       ),
     );
-  recipe.command('delete <name>').action(async (name: string, _o, cmd: Command) =>
-    withClient(io, cmd, async (c, g) => {
-      await c.request('DELETE', `/api/projects/${projectOf(io, g)}/recipes/${enc(name)}`);
-      io.out(`Deleted recipe ${name}\n`);
-    }),
-  );
+  recipe
+    .command('delete <name>')
+    .description('Delete a recipe (its output datasets stay)')
+    .option(...YES_OPTION)
+    .action(async (name: string, opts: { yes?: boolean }, cmd: Command) => {
+      await confirmDeletion(io, 'recipe', name, opts.yes);
+      return withClient(io, cmd, async (c, g) => {
+        await c.request('DELETE', `/api/projects/${projectOf(io, g)}/recipes/${enc(name)}`);
+        io.out(`Deleted recipe ${name}\n`);
+      });
+    });
 
   program
     .command('flow')
@@ -252,8 +287,10 @@ export const flowCommands: CommandModule = (program, io) => {
         }>('GET', `/api/projects/${projectOf(io, g)}/flow`);
         if (g.json) return printRecord(io, g, flow);
         io.out(
+          // "upstream" and "downstream" rather than reads/writes: a dataset's upstream is the recipe
+          // that makes it, which it does not read.
           formatTable(
-            ['kind', 'name', 'state', 'reads', 'writes'],
+            ['kind', 'name', 'state', 'upstream', 'downstream'],
             flow.nodes.map((n) => [
               n.kind,
               n.name,
@@ -304,23 +341,30 @@ export const flowCommands: CommandModule = (program, io) => {
     );
 
   const job = program.command('job').description('Build jobs (--project KEY)');
-  job.command('list').action(async (_o, cmd: Command) =>
-    withClient(io, cmd, async (c, g) =>
-      print(io, g, await c.request('GET', `/api/projects/${projectOf(io, g)}/jobs`), {
-        columns: ['id', 'status', 'mode', 'targets', 'by', 'created', 'ms'],
-        rows: (j: Job) => [j.id, j.status, j.mode, j.targets.join(','), j.createdBy, j.createdAt, j.durationMs],
+  job
+    .command('list')
+    .description('Recent jobs of the project')
+    .action(async (_o, cmd: Command) =>
+      withClient(io, cmd, async (c, g) =>
+        print(io, g, await c.request('GET', `/api/projects/${projectOf(io, g)}/jobs`), {
+          columns: ['id', 'status', 'mode', 'targets', 'by', 'created', 'ms'],
+          rows: (j: Job) => [j.id, j.status, j.mode, j.targets.join(','), j.createdBy, j.createdAt, j.durationMs],
+        }),
+      ),
+    );
+  job
+    .command('show <id>')
+    .description('A job with its activities')
+    .action(async (id: string, _o, cmd: Command) =>
+      withClient(io, cmd, async (c, g) => {
+        const j = await c.request<Job>('GET', `/api/projects/${projectOf(io, g)}/jobs/${enc(id)}`);
+        if (g.json) printRecord(io, g, j as unknown as Record<string, unknown>);
+        else printJob(io, j);
       }),
-    ),
-  );
-  job.command('show <id>').action(async (id: string, _o, cmd: Command) =>
-    withClient(io, cmd, async (c, g) => {
-      const j = await c.request<Job>('GET', `/api/projects/${projectOf(io, g)}/jobs/${enc(id)}`);
-      if (g.json) printRecord(io, g, j as unknown as Record<string, unknown>);
-      else printJob(io, j);
-    }),
-  );
+    );
   job
     .command('log <id>')
+    .description("A job's log")
     .action(async (id: string, _o, cmd: Command) =>
       withClient(io, cmd, async (c, g) =>
         io.out(await c.request<string>('GET', `/api/projects/${projectOf(io, g)}/jobs/${enc(id)}/log`)),
@@ -328,6 +372,7 @@ export const flowCommands: CommandModule = (program, io) => {
     );
   job
     .command('abort <id>')
+    .description('Abort a running job')
     .action(async (id: string, _o, cmd: Command) =>
       withClient(io, cmd, async (c, g) =>
         printJob(io, await c.request<Job>('POST', `/api/projects/${projectOf(io, g)}/jobs/${enc(id)}/abort`)),

@@ -21,14 +21,17 @@ export const insightCommands: CommandModule = (program, io) => {
   const base = (g: Parameters<typeof projectOf>[1]) => `/api/projects/${projectOf(io, g)}`;
 
   const insight = program.command('insight').description('Charts, tables and tiles of a project (--project KEY)');
-  insight.command('list').action(async (_o, cmd: Command) =>
-    withClient(io, cmd, async (c, g) =>
-      print(io, g, await c.request('GET', `${base(g)}/insights`), {
-        columns: ['id', 'name', 'type', 'dataset', 'kind', 'revision'],
-        rows: (i: InsightInfo) => [i.id, i.name, i.type, i.dataset ?? '', i.chart?.kind ?? '', i.revision],
-      }),
-    ),
-  );
+  insight
+    .command('list')
+    .description('Insights of the project')
+    .action(async (_o, cmd: Command) =>
+      withClient(io, cmd, async (c, g) =>
+        print(io, g, await c.request('GET', `${base(g)}/insights`), {
+          columns: ['id', 'name', 'type', 'dataset', 'kind', 'revision'],
+          rows: (i: InsightInfo) => [i.id, i.name, i.type, i.dataset ?? '', i.chart?.kind ?? '', i.revision],
+        }),
+      ),
+    );
   insight
     .command('create')
     .description('Create an insight from a JSON file (`{"id","name","type":"chart","dataset","chart":{…}}`)')
@@ -41,6 +44,7 @@ export const insightCommands: CommandModule = (program, io) => {
     );
   insight
     .command('show <id>')
+    .description('An insight: its spec')
     .action(async (id: string, _o, cmd: Command) =>
       withClient(io, cmd, async (c, g) => printRecord(io, g, await c.request('GET', `${base(g)}/insights/${enc(id)}`))),
     );
@@ -62,28 +66,34 @@ export const insightCommands: CommandModule = (program, io) => {
         if (opts.sql) io.out(`${data.sql}\n`);
       }),
     );
-  insight.command('delete <id>').action(async (id: string, _o, cmd: Command) =>
-    withClient(io, cmd, async (c, g) => {
-      await c.request('DELETE', `${base(g)}/insights/${enc(id)}`);
-      io.out(`Deleted insight ${id}\n`);
-    }),
-  );
+  insight
+    .command('delete <id>')
+    .description('Delete an insight')
+    .action(async (id: string, _o, cmd: Command) =>
+      withClient(io, cmd, async (c, g) => {
+        await c.request('DELETE', `${base(g)}/insights/${enc(id)}`);
+        io.out(`Deleted insight ${id}\n`);
+      }),
+    );
 
   const dashboard = program.command('dashboard').description('Dashboards of a project (--project KEY)');
-  dashboard.command('list').action(async (_o, cmd: Command) =>
-    withClient(io, cmd, async (c, g) =>
-      print(io, g, await c.request('GET', `${base(g)}/dashboards`), {
-        columns: ['id', 'name', 'pages', 'tiles', 'revision'],
-        rows: (d: DashboardInfo) => [
-          d.id,
-          d.name,
-          d.pages.length,
-          d.pages.reduce((n, p) => n + p.tiles.length, 0),
-          d.revision,
-        ],
-      }),
-    ),
-  );
+  dashboard
+    .command('list')
+    .description('Dashboards of the project')
+    .action(async (_o, cmd: Command) =>
+      withClient(io, cmd, async (c, g) =>
+        print(io, g, await c.request('GET', `${base(g)}/dashboards`), {
+          columns: ['id', 'name', 'pages', 'tiles', 'revision'],
+          rows: (d: DashboardInfo) => [
+            d.id,
+            d.name,
+            d.pages.length,
+            d.pages.reduce((n, p) => n + p.tiles.length, 0),
+            d.revision,
+          ],
+        }),
+      ),
+    );
   dashboard
     .command('create')
     .description('Create a dashboard from a JSON file (`{"id","name","pages":[{"title","tiles":[…]}],"filters":[…]}`)')
@@ -96,6 +106,7 @@ export const insightCommands: CommandModule = (program, io) => {
     );
   dashboard
     .command('show <id>')
+    .description('A dashboard: its pages, tiles and filters')
     .action(async (id: string, _o, cmd: Command) =>
       withClient(io, cmd, async (c, g) =>
         printRecord(io, g, await c.request('GET', `${base(g)}/dashboards/${enc(id)}`)),
@@ -121,10 +132,13 @@ export const insightCommands: CommandModule = (program, io) => {
       }),
     );
   addShareCommand(dashboard, io, { noun: 'dashboard', plural: 'dashboards' });
-  dashboard.command('delete <id>').action(async (id: string, _o, cmd: Command) =>
-    withClient(io, cmd, async (c, g) => {
-      await c.request('DELETE', `${base(g)}/dashboards/${enc(id)}`);
-      io.out(`Deleted dashboard ${id}\n`);
-    }),
-  );
+  dashboard
+    .command('delete <id>')
+    .description('Delete a dashboard')
+    .action(async (id: string, _o, cmd: Command) =>
+      withClient(io, cmd, async (c, g) => {
+        await c.request('DELETE', `${base(g)}/dashboards/${enc(id)}`);
+        io.out(`Deleted dashboard ${id}\n`);
+      }),
+    );
 };

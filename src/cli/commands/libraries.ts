@@ -30,14 +30,17 @@ export const libraryCommands: CommandModule = (program, io) => {
         io.out(`${exists ? 'Updated' : 'Added'} library file ${saved.name} (revision ${saved.revision})\n`);
       }),
     );
-  library.command('list').action(async (_o, cmd: Command) =>
-    withClient(io, cmd, async (c, g) =>
-      print(io, g, await c.request('GET', base(g)), {
-        columns: ['name', 'language', 'size', 'revision', 'updatedBy'],
-        rows: (f: LibraryFileInfo) => [f.name, f.language, f.size, f.revision, f.updatedBy],
-      }),
-    ),
-  );
+  library
+    .command('list')
+    .description('Files of the project library')
+    .action(async (_o, cmd: Command) =>
+      withClient(io, cmd, async (c, g) =>
+        print(io, g, await c.request('GET', base(g)), {
+          columns: ['name', 'language', 'size', 'revision', 'updatedBy'],
+          rows: (f: LibraryFileInfo) => [f.name, f.language, f.size, f.revision, f.updatedBy],
+        }),
+      ),
+    );
   library
     .command('show <name>')
     .description("Print a library file's content")

@@ -54,14 +54,17 @@ const failure = (run: CellRun) => {
 export const notebookCommands: CommandModule = (program, io) => {
   const base = (g: Parameters<typeof projectOf>[1]) => `/api/projects/${projectOf(io, g)}/notebooks`;
   const notebook = program.command('notebook').description('Notebooks of a project (--project KEY)');
-  notebook.command('list').action(async (_o, cmd: Command) =>
-    withClient(io, cmd, async (c, g) =>
-      print(io, g, await c.request('GET', base(g)), {
-        columns: ['id', 'name', 'cells', 'revision', 'updated'],
-        rows: (n: NotebookInfo) => [n.id, n.name, n.cells.length, n.revision, n.updatedAt],
-      }),
-    ),
-  );
+  notebook
+    .command('list')
+    .description('Notebooks of the project')
+    .action(async (_o, cmd: Command) =>
+      withClient(io, cmd, async (c, g) =>
+        print(io, g, await c.request('GET', base(g)), {
+          columns: ['id', 'name', 'cells', 'revision', 'updated'],
+          rows: (n: NotebookInfo) => [n.id, n.name, n.cells.length, n.revision, n.updatedAt],
+        }),
+      ),
+    );
   notebook
     .command('export <id>')
     .description('Write the notebook as a Jupyter file (.ipynb, nbformat 4)')
@@ -125,7 +128,7 @@ export const notebookCommands: CommandModule = (program, io) => {
     .option('--name <name>', 'the recipe name (default: <notebook>_cell_<n>)')
     .option(
       '--replace-uploaded',
-      'let the recipe write a dataset holding uploaded or imported data (refused without it)',
+      'let the recipe write a dataset holding uploaded or imported data, or an existing source table of a connection (refused without it)',
     )
     .action(
       async (

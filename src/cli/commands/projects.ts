@@ -3,6 +3,7 @@ import { badRequest } from '../../common/errors.js';
 import { enc, globals, print, printRecord, projectOf, withClient } from '../command-kit.js';
 import type { CliIo } from '../io.js';
 import type { CommandModule } from './index.js';
+import { confirmDeletion, YES_OPTION } from '../confirm-deletion.js';
 
 interface Project {
   key: string;
@@ -53,36 +54,43 @@ export const projectCommands: CommandModule = (program, io) => {
     );
   project
     .command('show <key>')
+    .description('A project and its settings')
     .action(async (key: string, _o, cmd: Command) =>
       withClient(io, cmd, async (c, g) => printRecord(io, g, await c.request('GET', `/api/projects/${enc(key)}`))),
     );
   project
     .command('delete <key>')
     .description('Delete a project and all it holds')
-    .action(async (key: string, _o, cmd: Command) =>
-      withClient(io, cmd, async (c) => {
+    .option(...YES_OPTION)
+    .action(async (key: string, opts: { yes?: boolean }, cmd: Command) => {
+      await confirmDeletion(io, 'project', key, opts.yes);
+      return withClient(io, cmd, async (c) => {
         await c.request('DELETE', `/api/projects/${enc(key)}`);
         io.out(`Deleted project ${key}\n`);
-      }),
-    );
+      });
+    });
 
   const member = program.command('member').description('Project members');
+  // The older form `member set PROJECT USER ROLE` (project first) still works: one argument more.
   member
-    .command('set <args...>')
-    .usage('[options] <user> <role>  (project: -p KEY)')
+    .command('set')
+    .argument('<user>', 'user name')
+    .argument('<role>', 'reader, writer or admin')
+    .allowExcessArguments()
     .description('Give a user a role on the project (-p KEY): reader, writer or admin')
-    .action(async (args: string[], _o, cmd: Command) => {
-      const [p, user, role] = projectAndArgs(io, cmd, args, ['user', 'role']);
+    .action(async (_user: string, _role: string, _o, cmd: Command) => {
+      const [p, user, role] = projectAndArgs(io, cmd, cmd.args, ['user', 'role']);
       await withClient(io, cmd, async (c, g) =>
         printRecord(io, g, await c.request('PUT', `/api/projects/${p}/members/${enc(user)}`, { role })),
       );
     });
   member
-    .command('remove <args...>')
-    .usage('[options] <user>  (project: -p KEY)')
+    .command('remove')
+    .argument('<user>', 'user name')
+    .allowExcessArguments()
     .description('Take a user off the project (-p KEY)')
-    .action(async (args: string[], _o, cmd: Command) => {
-      const [p, user] = projectAndArgs(io, cmd, args, ['user']);
+    .action(async (_user: string, _o, cmd: Command) => {
+      const [p, user] = projectAndArgs(io, cmd, cmd.args, ['user']);
       await withClient(io, cmd, async (c) => {
         await c.request('DELETE', `/api/projects/${p}/members/${enc(user)}`);
         io.out(`Removed ${user} from ${decodeURIComponent(p)}\n`);

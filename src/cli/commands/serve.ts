@@ -39,6 +39,8 @@ export const serveCommands: CommandModule = (program, io) => {
       });
       const { ws, boot } = started;
       if (boot.interruptedJobs) io.out(`Marked ${boot.interruptedJobs} interrupted job(s) as failed\n`);
+      if (boot.interruptedImports)
+        io.out(`Deleted ${boot.interruptedImports} project(s) whose import was interrupted (import them again)\n`);
       if (opts.demo) await loadDemo(ws, (s) => io.out(s + '\n'));
       const { buildServer } = await import('../../server/app.js');
       const app = await buildServer(ws, { logger: Boolean(opts.log) });

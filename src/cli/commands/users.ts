@@ -5,7 +5,9 @@ import { HttpClient } from '../client.js';
 import { enc, globals, print, printRecord, withClient } from '../command-kit.js';
 import type { CliIo } from '../io.js';
 import { readLogin, removeLogin, saveLogin } from '../login-config.js';
+import { serverUrl } from '../server-url.js';
 import type { CommandModule } from './index.js';
+import { confirmDeletion, YES_OPTION } from '../confirm-deletion.js';
 
 /** Asks twice on the terminal, without echo; scripts use --password-stdin. */
 async function askNewPassword(io: CliIo, username: string): Promise<string> {
@@ -15,9 +17,16 @@ async function askNewPassword(io: CliIo, username: string): Promise<string> {
   return first;
 }
 
+const firstLine = (text: string) => text.split(/\r?\n/)[0];
+
+/** A new password: the first line of standard input with --password-stdin, else asked twice on the terminal. */
+async function newPassword(io: CliIo, username: string, fromStdin: boolean | undefined): Promise<string> {
+  return fromStdin ? firstLine(await io.readStdin()) : askNewPassword(io, username);
+}
+
 /** The password from the first line of standard input, or asked once on the terminal. */
 async function readPassword(io: CliIo, fromStdin: boolean | undefined, question: string): Promise<string> {
-  if (fromStdin) return (await io.readStdin()).split(/\r?\n/)[0];
+  if (fromStdin) return firstLine(await io.readStdin());
   const answer = await io.promptSecret(question);
   if (answer === null) throw badRequest('Standard input is not a terminal: pass the password with --password-stdin');
   return answer;
@@ -42,8 +51,9 @@ export const userCommands: CommandModule = (program, io) => {
     .option('--password-stdin', 'read the password from standard input (its first line)')
     .action(async (urlArg: string | undefined, opts: { user?: string; passwordStdin?: boolean }, cmd: Command) => {
       const g = globals(cmd);
-      const url = urlArg ?? g.url ?? io.env.LLANO_URL ?? readLogin(io.env)?.url;
-      if (!url) throw badRequest('Name the server: llano login https://llano.example.org --user NAME');
+      const typed = urlArg ?? g.url ?? io.env.LLANO_URL ?? readLogin(io.env)?.url;
+      if (!typed) throw badRequest('Name the server: llano login https://llano.example.org --user NAME');
+      const url = serverUrl(typed);
       let token = g.token ?? io.env.LLANO_TOKEN;
       let username: string;
       if (opts.user) {
@@ -81,31 +91,43 @@ export const userCommands: CommandModule = (program, io) => {
   const user = program.command('user').description('Users (global admin)');
   user
     .command('create <username>')
-    .requiredOption('--password <password>', 'at least 8 characters')
+    .description('Create a user; the password is asked on the terminal (twice), or read with --password-stdin')
+    .option('--password-stdin', 'read the password from standard input (its first line)')
+    .option('--password <password>', 'at least 8 characters (seen in shell history and ps: prefer --password-stdin)')
     .option('--admin', 'make a global admin')
-    .option('--email <email>')
-    .action(async (username: string, opts: { password: string; admin?: boolean; email?: string }, cmd: Command) =>
+    .option('--email <email>', 'their e-mail address')
+    .action(
+      async (
+        username: string,
+        opts: { password?: string; passwordStdin?: boolean; admin?: boolean; email?: string },
+        cmd: Command,
+      ) => {
+        const password = opts.password ?? (await newPassword(io, username, opts.passwordStdin));
+        await withClient(io, cmd, async (c, g) =>
+          printRecord(
+            io,
+            g,
+            await c.request('POST', '/api/users', {
+              username,
+              password,
+              isAdmin: Boolean(opts.admin),
+              email: opts.email,
+            }),
+          ),
+        );
+      },
+    );
+  user
+    .command('list')
+    .description('Users with their role and status')
+    .action(async (_o, cmd: Command) =>
       withClient(io, cmd, async (c, g) =>
-        printRecord(
-          io,
-          g,
-          await c.request('POST', '/api/users', {
-            username,
-            password: opts.password,
-            isAdmin: Boolean(opts.admin),
-            email: opts.email,
-          }),
-        ),
+        print(io, g, await c.request('GET', '/api/users'), {
+          columns: ['username', 'name', 'role', 'status', 'created'],
+          rows: userRow,
+        }),
       ),
     );
-  user.command('list').action(async (_o, cmd: Command) =>
-    withClient(io, cmd, async (c, g) =>
-      print(io, g, await c.request('GET', '/api/users'), {
-        columns: ['username', 'name', 'role', 'status', 'created'],
-        rows: userRow,
-      }),
-    ),
-  );
   for (const [name, disabled] of [
     ['disable', true],
     ['enable', false],
@@ -136,12 +158,14 @@ export const userCommands: CommandModule = (program, io) => {
   user
     .command('delete <username>')
     .description('Delete a user with their sessions, API keys and project memberships')
-    .action(async (username: string, _o, cmd: Command) =>
-      withClient(io, cmd, async (c) => {
+    .option(...YES_OPTION)
+    .action(async (username: string, opts: { yes?: boolean }, cmd: Command) => {
+      await confirmDeletion(io, 'user', username, opts.yes);
+      return withClient(io, cmd, async (c) => {
         await c.request('DELETE', `/api/users/${enc(username)}`);
         io.out(`Deleted user ${username}\n`);
-      }),
-    );
+      });
+    });
   user
     .command('set-password <username>')
     .description(
@@ -152,12 +176,15 @@ export const userCommands: CommandModule = (program, io) => {
       'read the password from standard input (its first line) instead of asking on the terminal',
     )
     .action(async (username: string, opts: { passwordStdin?: boolean }, cmd: Command) => {
-      const password = opts.passwordStdin
-        ? (await io.readStdin()).split(/\r?\n/)[0]
-        : await askNewPassword(io, username);
-      await withClient(io, cmd, async (c) => {
-        await c.request('PUT', `/api/users/${enc(username)}/password`, { password });
-        io.out(`Set the password of ${username}; their sessions are ended\n`);
-      });
+      const password = await newPassword(io, username, opts.passwordStdin);
+      await withClient(
+        io,
+        cmd,
+        async (c) => {
+          await c.request('PUT', `/api/users/${enc(username)}/password`, { password });
+          io.out(`Set the password of ${username}; their sessions are ended\n`);
+        },
+        { replacesAdminPassword: username === 'admin' },
+      );
     });
 };

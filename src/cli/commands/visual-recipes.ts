@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { badRequest, type LlanoError } from '../../common/errors.js';
+import { splitTopLevel } from '../../common/split-top-level.js';
 import { enc, printRecord, projectOf, withClient } from '../command-kit.js';
 import { formatTable } from '../io.js';
 import type { CommandModule } from './index.js';
@@ -27,9 +28,12 @@ function readJsonFile(file: string): Record<string, unknown> {
   }
 }
 
-/** "name:TYPE,name:TYPE" → columns; a name may contain ':' (the type is after the last one). */
+/**
+ * "name:TYPE,name:TYPE" → columns; a name may contain ':' (the type is after the last one), a type
+ * ',' inside parentheses (`amount:DECIMAL(10,2)`).
+ */
 function parseColumns(text: string): { name: string; type: string }[] {
-  return text.split(',').map((part) => {
+  return splitTopLevel(text).map((part) => {
     const at = part.lastIndexOf(':');
     if (at <= 0) throw badRequest(`--columns: "${part}" is not name:TYPE`);
     return { name: part.slice(0, at).trim(), type: part.slice(at + 1).trim() };

@@ -64,14 +64,17 @@ export const webappCommands: CommandModule = (program, io) => {
     files: readFolder(path.resolve(io.cwd, dir)),
   });
 
-  webapp.command('list').action(async (_o, cmd: Command) =>
-    withClient(io, cmd, async (c, g) =>
-      print(io, g, await c.request('GET', base(g)), {
-        columns: ['id', 'name', 'kind', 'files', 'revision', 'url'],
-        rows: (w: WebappInfo) => [w.id, w.name, w.kind, Object.keys(w.files).length, w.revision, w.url],
-      }),
-    ),
-  );
+  webapp
+    .command('list')
+    .description('Webapps of the project')
+    .action(async (_o, cmd: Command) =>
+      withClient(io, cmd, async (c, g) =>
+        print(io, g, await c.request('GET', base(g)), {
+          columns: ['id', 'name', 'kind', 'files', 'revision', 'url'],
+          rows: (w: WebappInfo) => [w.id, w.name, w.kind, Object.keys(w.files).length, w.revision, w.url],
+        }),
+      ),
+    );
   webapp
     .command('create <id>')
     .description(
@@ -138,10 +141,13 @@ export const webappCommands: CommandModule = (program, io) => {
       }),
     );
   addShareCommand(webapp, io, { noun: 'webapp', plural: 'webapps' });
-  webapp.command('delete <id>').action(async (id: string, _o, cmd: Command) =>
-    withClient(io, cmd, async (c, g) => {
-      await c.request('DELETE', `${base(g)}/${enc(id)}`);
-      io.out(`Deleted webapp ${id}\n`);
-    }),
-  );
+  webapp
+    .command('delete <id>')
+    .description('Delete a webapp')
+    .action(async (id: string, _o, cmd: Command) =>
+      withClient(io, cmd, async (c, g) => {
+        await c.request('DELETE', `${base(g)}/${enc(id)}`);
+        io.out(`Deleted webapp ${id}\n`);
+      }),
+    );
 };

@@ -34,6 +34,7 @@ export const filesystemConnection = defineConnectionType<FilesystemSettings>({
   // Reading folders of the server is a server-wide privilege.
   adminOnly: true,
   check: (s) => checkRoot(s.root),
+  serverPaths: (s) => [s.root],
   async test(s) {
     checkRoot(s.root);
     const entries = await readdir(s.root).catch((error: unknown) => {

@@ -1,21 +1,24 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { quoteIdent } from '../../common/names.js';
 import {
   postgresColumns,
+  postgresCopyColumns,
   postgresReader,
   postgresRelation,
   qualifiedName,
   queryOne,
-  withPostgresClientOr400,
+  readPostgresOr400,
   type PostgresTableSource,
 } from '../../engine/postgres.js';
 import {
   describeConnection,
   postgresConnectionInfoSchema,
   withPostgresClient,
+  withReadOnlyPostgresClient,
   type PostgresConnectionInfo,
 } from '../../engine/postgres-connection.js';
-import { executeSelectInPostgres } from '../../engine/sql-exec.js';
+import { executeSelectInPostgres } from '../../engine/postgres-pushdown.js';
+import { postgresTableToken } from './postgres-table-token.js';
 import type { DuckDb } from '../../engine/duckdb.js';
 import type { ExternalTableSource } from '../../engine/table-source.js';
 import { defineConnectionType, type MetricsSession } from '../connector.js';
@@ -26,15 +29,16 @@ const TYPE = 'postgres';
 function metrics<T>(db: DuckDb, source: ExternalTableSource, fn: (session: MetricsSession) => Promise<T>): Promise<T> {
   const pgSource = source as PostgresTableSource;
   const relation = postgresRelation(pgSource);
-  return withPostgresClientOr400(db, pgSource.connection, (client) =>
+  return readPostgresOr400(db, pgSource.connection, (client) =>
     fn({
       dialect: 'postgres',
       columns: () => postgresColumns(client, relation),
       one: async (select) =>
         (await queryOne(client, `${select} FROM ${relation}`, [], { rowMode: 'array' })).rows[0] as unknown[],
       async userMetric(name, sql) {
-        // A read-only transaction: a WITH … DELETE in a metric cannot change anything.
-        await client.query('BEGIN READ ONLY');
+        // The session is a read-only transaction (a WITH … DELETE cannot change anything); a savepoint
+        // keeps a failing metric from aborting it for the next ones.
+        await client.query('SAVEPOINT llano_metric');
         try {
           const r = await queryOne(
             client,
@@ -44,7 +48,7 @@ function metrics<T>(db: DuckDb, source: ExternalTableSource, fn: (session: Metri
           );
           return (r.rows[0] as unknown[] | undefined)?.[0] ?? null;
         } finally {
-          await client.query('ROLLBACK');
+          await client.query('ROLLBACK TO SAVEPOINT llano_metric');
         }
       },
     }),
@@ -62,22 +66,22 @@ export const postgresConnection = defineConnectionType<PostgresConnectionInfo>({
   settings: postgresConnectionInfoSchema.strict(),
   secrets: ['password'],
   secretUrls: ['url'],
+  secretDestination: ['url', 'host', 'port', 'database', 'user'],
   async test(info, db) {
-    const version = await withPostgresClientOr400(
+    const version = await readPostgresOr400(
       db,
       info,
       async (client) => (await client.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0].v,
     );
     return `PostgreSQL ${version} at ${describeConnection(info)}`;
   },
-  async runSql(info, sql, { db, signal, timeoutMs }) {
-    const result = await withPostgresClient(
-      db,
-      info,
-      // The simple protocol: the text may hold several statements.
-      (client) => client.query({ text: sql, rowMode: 'array' }),
-      { signal, timeoutMs, setting: 'LLANO_QUERY_TIMEOUT_SECONDS' },
-    );
+  async runSql(info, sql, { db, signal, timeoutMs, readOnly }) {
+    const limits = { signal, timeoutMs, setting: 'LLANO_QUERY_TIMEOUT_SECONDS' };
+    const result = readOnly
+      ? // One statement (the extended protocol), so that no COMMIT can end the read-only transaction.
+        await withReadOnlyPostgresClient(db, info, (client) => queryOne(client, sql, [], { rowMode: 'array' }), limits)
+      : // The simple protocol: the text may hold several statements.
+        await withPostgresClient(db, info, (client) => client.query({ text: sql, rowMode: 'array' }), limits);
     const all = result as unknown as pg.QueryArrayResult | pg.QueryArrayResult[];
     const last = Array.isArray(all) ? all[all.length - 1] : all;
     return {
@@ -88,11 +92,23 @@ export const postgresConnection = defineConnectionType<PostgresConnectionInfo>({
     };
   },
   describeTable: (info, table, db) =>
-    withPostgresClientOr400(db, info, (client) => postgresColumns(client, qualifiedName(table))),
+    readPostgresOr400(db, info, (client) => postgresColumns(client, qualifiedName(table))),
   tables: {
     source: (info, where) => ({ kind: 'external', type: TYPE, connection: info, ...where }),
     reader: postgresReader,
+    describe: (info, where, db) =>
+      postgresCopyColumns(db, { kind: 'external', type: TYPE, connection: info, ...where }),
     metrics,
+    versionToken: (info, where, db) =>
+      where.table ? postgresTableToken(db, info, where.table) : Promise.resolve(null),
+    existingTable: (info, table, db) =>
+      readPostgresOr400(db, info, async (client) => {
+        const found = await client.query<{ schema: string; name: string }>(
+          'SELECT n.nspname AS schema, c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass($1)',
+          [qualifiedName(table)],
+        );
+        return found.rows[0] ? `${found.rows[0].schema}.${found.rows[0].name}` : null;
+      }),
     runRecipe: (info, db, recipe) => executeSelectInPostgres(db, info, recipe),
   },
 });

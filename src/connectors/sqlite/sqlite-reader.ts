@@ -9,6 +9,8 @@ import { quoteIdent } from '../../common/names.js';
 import type { DuckDb } from '../../engine/duckdb.js';
 import { duckdbReader, type SourceReader } from '../../engine/explore.js';
 import { copySelectToParquet, type DatasetColumn } from '../../engine/parquet-output.js';
+import { trimSql } from '../../engine/sql-text.js';
+import type { ColumnInfo } from '../../engine/table-query.js';
 import type { ExternalTableSource, TableRef } from '../../engine/table-source.js';
 
 export type SqliteSettings = { path: string };
@@ -80,6 +82,49 @@ function widen(seen: Kind | null, next: Kind): Kind {
 
 const YIELD_ROWS = 10_000;
 
+/** The SELECT reading a table or query, at most `limit` rows (a preview's sample) when given. */
+function selectOf(source: ExternalTableSource, limit?: number): string {
+  const select = source.table ? `SELECT * FROM ${sqliteName(source.table)}` : trimSql(source.query!);
+  return limit === undefined ? select : `SELECT * FROM (\n${select}\n) LIMIT ${Math.floor(limit)}`;
+}
+
+/**
+ * The kind SQLite's type affinity gives a declared column type (its rules: INT, then CHAR, CLOB
+ * or TEXT, then REAL, FLOA or DOUB); null where the values decide (no declared type, BLOB, NUMERIC).
+ */
+function declaredKind(declared: string | null | undefined): Kind | null {
+  const t = (declared ?? '').toUpperCase();
+  if (t.includes('INT')) return 'integer';
+  if (/CHAR|CLOB|TEXT/.test(t)) return 'text';
+  if (/REAL|FLOA|DOUB/.test(t)) return 'real';
+  return null;
+}
+
+const SAMPLE_ROWS = 1000;
+
+/**
+ * The columns of a table or query as its Parquet copy types them (see `sqliteToParquet`), without
+ * copying: by the declared type where SQLite's affinity fixes the kind, else by the values of the
+ * first rows. The copy goes by every value, so a column whose values stray from its declaration
+ * (text in an INTEGER column) or that has values only further down can be typed otherwise once built.
+ */
+export function sqliteCopyColumns(db: Database.Database, source: ExternalTableSource): ColumnInfo[] {
+  const stmt = prepareQuery(db, selectOf(source));
+  const columns = stmt.columns();
+  const kinds = columns.map((c) => declaredKind(c.type));
+  if (kinds.includes(null)) {
+    let rows = 0;
+    for (const row of stmt.raw().iterate() as IterableIterator<unknown[]>) {
+      row.forEach((value, i) => {
+        if (value !== null && value !== undefined && declaredKind(columns[i].type) === null)
+          kinds[i] = widen(kinds[i], kindOf(value));
+      });
+      if (++rows >= SAMPLE_ROWS) break;
+    }
+  }
+  return columns.map((c, i) => ({ name: c.name, type: DUCK_TYPES[kinds[i] ?? 'text'].type }));
+}
+
 /**
  * Copies a table or query into a Parquet file: rows are read one at a time and appended as text
  * into a DuckDB temp table, each column then cast to the type its values had (SQLite types values,
@@ -89,11 +134,12 @@ export async function sqliteToParquet(
   duck: DuckDb,
   source: ExternalTableSource,
   path: string,
+  options: { limit?: number } = {},
 ): Promise<{ rowCount: number; columns: DatasetColumn[]; contentHash: string }> {
   const settings = source.connection as unknown as SqliteSettings;
   const db = openReadOnly(settings.path);
   try {
-    const stmt = prepareQuery(db, source.table ? `SELECT * FROM ${sqliteName(source.table)}` : source.query!);
+    const stmt = prepareQuery(db, selectOf(source, options.limit));
     const names = stmt.columns().map((c) => c.name);
     if (names.length === 0) throw badRequest('The SQLite source has no columns');
     return await duck.withConnection(async (conn) => {

@@ -1,3 +1,4 @@
+import { ExactInteger } from '../../common/exact-json.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -111,7 +112,7 @@ describe('sqlite connection type', () => {
     expect(page.rows.map((r) => [r[0], r[2], r[3], r[5]])).toEqual([
       ['DA41', 12, 2011, 'ok'],
       ['DV02', 12, 2010, '7'],
-      ['PM01', 12.5, '9007199254740993', null],
+      ['PM01', 12.5, new ExactInteger('9007199254740993'), null],
     ]);
   });
 
@@ -144,17 +145,69 @@ describe('sqlite connection type', () => {
     const out = join(dir, 'copy', 'bands.parquet');
     const written = await t.tables!.reader.materialize(duck, query, out);
     expect(written.rowCount).toBe(10);
+    // A preview's sample: the limit goes to SQLite.
+    expect(
+      (await t.tables!.reader.materialize(duck, query, join(dir, 'copy', 'three.parquet'), { limit: 3 })).rowCount,
+    ).toBe(3);
     expect((await duck.query(`SELECT count(*), sum(minutes) FROM read_parquet('${out}')`)).rows).toEqual([
       [10, (ROWS * (ROWS + 1)) / 4],
     ]);
   });
 
   it('sees new data when the file changes, and says so in its version token', async () => {
-    const before = t.tables!.versionToken!(settings(), { table: { name: 'antennas' } });
+    const before = await t.tables!.versionToken!(settings(), { table: { name: 'antennas' } }, duck);
     const db = new Database(file);
     db.exec(`INSERT INTO antennas (name) VALUES ('CM03')`);
     db.close();
-    expect(t.tables!.versionToken!(settings(), { table: { name: 'antennas' } })).not.toBe(before);
+    expect(await t.tables!.versionToken!(settings(), { table: { name: 'antennas' } }, duck)).not.toBe(before);
     expect((await t.tables!.reader.readRows(duck, source({ table: { name: 'antennas' } }))).total).toBe(4);
+  });
+
+  it('keeps a table token through writes to other tables, and changes it on any write to that table', async () => {
+    const token = (name: string) => t.tables!.versionToken!(settings(), { table: { name } }, duck);
+    const write = (sql: string) => {
+      const db = new Database(file);
+      db.exec(sql);
+      db.close();
+    };
+    const antennas = await token('antennas');
+    const big = await token('big');
+    write(`INSERT INTO big (band, minutes) VALUES (1, 2)`);
+    expect(await token('antennas')).toBe(antennas);
+    expect(await token('big')).not.toBe(big);
+    // Same row count, same last rowid, a value of the same size: still a change.
+    write(`UPDATE antennas SET pad = 'B001' WHERE name = 'DA41'`);
+    const updated = await token('antennas');
+    expect(updated).not.toBe(antennas);
+    write(`ALTER TABLE antennas ADD COLUMN band INTEGER`);
+    expect(await token('antennas')).not.toBe(updated);
+    // A query reads any table: its token is the file's, moved by every write.
+    const query = await t.tables!.versionToken!(settings(), { query: 'SELECT 1' }, duck);
+    write(`DELETE FROM big WHERE id = 1`);
+    expect(await t.tables!.versionToken!(settings(), { query: 'SELECT 1' }, duck)).not.toBe(query);
+  });
+
+  it('describes a table or query as its copy types it, without copying', async () => {
+    const described = await t.tables!.describe!(settings(), { table: { name: 'antennas' } }, duck);
+    expect(described.slice(0, 6)).toEqual([
+      { name: 'name', type: 'VARCHAR' },
+      { name: 'pad', type: 'VARCHAR' },
+      { name: 'diameter', type: 'DOUBLE' },
+      { name: 'commissioned', type: 'BIGINT' },
+      { name: 'photo', type: 'BLOB' },
+      // Undeclared, mixing text and integers: text, as in the copy.
+      { name: 'note', type: 'VARCHAR' },
+    ]);
+    expect(
+      await t.tables!.describe!(
+        settings(),
+        { query: 'SELECT band, count(*) AS n, avg(minutes) AS m FROM big GROUP BY band' },
+        duck,
+      ),
+    ).toEqual([
+      { name: 'band', type: 'BIGINT' },
+      { name: 'n', type: 'BIGINT' },
+      { name: 'm', type: 'DOUBLE' },
+    ]);
   });
 });

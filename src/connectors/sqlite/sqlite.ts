@@ -3,10 +3,12 @@ import path from 'node:path';
 import { z } from 'zod';
 import { badRequest } from '../../common/errors.js';
 import { defineConnectionType } from '../connector.js';
+import { sqliteTableToken } from './sqlite-table-token.js';
 import {
   fileToken,
   openReadOnly,
   prepareQuery,
+  sqliteCopyColumns,
   sqliteName,
   sqliteReader,
   type SqliteSettings,
@@ -50,6 +52,7 @@ export const sqliteConnection = defineConnectionType<SqliteSettings>({
   settings,
   adminOnly: true,
   check: (s) => checkFile(s.path),
+  serverPaths: (s) => [s.path],
   test(s) {
     return answer(() =>
       withDatabase(s, (db) => {
@@ -90,6 +93,14 @@ export const sqliteConnection = defineConnectionType<SqliteSettings>({
   tables: {
     source: (s, where) => ({ kind: 'external', type: TYPE, connection: { ...s }, ...where }),
     reader: sqliteReader,
-    versionToken: (s) => fileToken(s.path),
+    describe: (s, where) =>
+      answer(() =>
+        withDatabase(s, (db) =>
+          sqliteCopyColumns(db, { kind: 'external', type: TYPE, connection: { ...s }, ...where }),
+        ),
+      ),
+    // Per table (a hash of its values, read once per state of the file); a query or a view: per file.
+    versionToken: (s, where) =>
+      where.table ? sqliteTableToken(s.path, where.table) : Promise.resolve(fileToken(s.path)),
   },
 });

@@ -4,18 +4,22 @@ import type { ColumnSchema } from '../../datasets/definitions.js';
 import { PERIOD_FORMAT, type PartitionDimension, type Partitioning } from '../../datasets/partitioning.js';
 import { withReadConnection } from '../../engine/connection-pool.js';
 import type { DuckDb } from '../../engine/duckdb.js';
+import { isZonedTimeType } from '../../engine/column-types.js';
 
 /**
  * The value a row has for a dimension, written as a partition id writes it. A time column is
  * compared by what it means (the TIMESTAMP `2026-12-01 13:00` is in day `2026-12-01`, so is the
  * DATE and the text `2026-12-01`); text that is no timestamp (`2026-12` for a month) is taken as
- * it is, so it matches when it is written like the partition.
+ * it is, so it matches when it is written like the partition. Partition times are UTC: an
+ * instant (TIMESTAMPTZ) is read in UTC, not in the session's time zone (the machine's: at the
+ * observatory, America/Santiago, where 02:00 UTC on 1 December is still 30 November).
  */
-function rowValueSql(d: PartitionDimension): string {
+export function partitionValueSql(d: PartitionDimension, columnType: string): string {
   const column = quoteIdent(d.column);
-  return d.type === 'time'
-    ? `coalesce(strftime(TRY_CAST(${column} AS TIMESTAMP), ${quoteLiteral(PERIOD_FORMAT[d.period])}), CAST(${column} AS VARCHAR))`
-    : `CAST(${column} AS VARCHAR)`;
+  if (d.type !== 'time') return `CAST(${column} AS VARCHAR)`;
+  const format = quoteLiteral(PERIOD_FORMAT[d.period]);
+  if (isZonedTimeType(columnType)) return `strftime(timezone('UTC', ${column}), ${format})`;
+  return `coalesce(strftime(TRY_CAST(${column} AS TIMESTAMP), ${format}), CAST(${column} AS VARCHAR))`;
 }
 
 /**
@@ -32,9 +36,10 @@ export async function checkPartitionRows(
   partitioning: Partitioning,
   partition: { id: string; values: Record<string, string> },
 ): Promise<void> {
-  const has = new Set(built.columns.map((c) => c.name.toLowerCase()));
-  const checked = partitioning.dimensions.filter((d) => has.has(d.column.toLowerCase()));
+  const types = new Map(built.columns.map((c) => [c.name.toLowerCase(), c.type]));
+  const checked = partitioning.dimensions.filter((d) => types.has(d.column.toLowerCase()));
   if (checked.length === 0) return;
+  const rowValueSql = (d: PartitionDimension) => partitionValueSql(d, types.get(d.column.toLowerCase()) ?? '');
   const matches = checked
     .map((d) => `${rowValueSql(d)} IS NOT DISTINCT FROM ${quoteLiteral(partition.values[d.name])}`)
     .join(' AND ');

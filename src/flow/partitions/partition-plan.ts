@@ -68,6 +68,7 @@ export async function loadPartitionState(
   const inputs: PartitionedInput[] = [];
   for (const name of recipe.inputs) {
     const r = await resolveSource(ws, projectKey, name);
+    const wholeToken = await r.versionToken();
     const p = partitionings.get(name) ?? null;
     let available: PartitionedInput['available'] = null;
     if (p && isPartitionedVersion(r.version)) {
@@ -78,9 +79,9 @@ export async function loadPartitionState(
     } else if (p) {
       // Stored whole: partitions are the distinct dimension values; each reads the whole data (filtered by the recipe).
       const found = await discoverPartitions(ws.duck, r.source, p);
-      available = new Map([...found.keys()].map((id) => [id, { location: null, token: r.versionToken ?? 'none' }]));
+      available = new Map([...found.keys()].map((id) => [id, { location: null, token: wholeToken ?? 'none' }]));
     }
-    inputs.push({ name, partitioning: p, source: r.source, wholeToken: r.versionToken, available });
+    inputs.push({ name, partitioning: p, source: r.source, wholeToken, available });
   }
   const deps = (recipe as { partitionDependencies?: unknown }).partitionDependencies;
   return {

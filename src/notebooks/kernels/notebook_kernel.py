@@ -8,7 +8,8 @@ the notebook says the kernel restarts.
 
 While the cell runs, each printed line and each finished output is also sent to the server at once
 (`llano.emit`), so the page shows them as they come: printed lines within a budget (SEND_BURST at
-once, then SEND_RATE a second), lines beyond it with a later one or at the cell's end. SIGINT (the
+once, then SEND_RATE a second), lines beyond it shortly after, when the budget allows (a SIGALRM
+timer, so a cell that prints a burst and then sleeps still shows its tail). SIGINT (the
 notebook's Interrupt) raises KeyboardInterrupt in the cell and nowhere else: the cell ends with
 what it printed so far and the kernel keeps its variables.
 """
@@ -52,6 +53,38 @@ def _on_interrupt(signum, frame):
 
 
 signal.signal(signal.SIGINT, _on_interrupt)
+
+# Frames of this file and of the harness: text is not sent from the timer while one of them runs
+# (a message half written to the channel, or the kernel's own state half updated).
+_OWN_FILES = {__file__}
+
+
+def _inside_own_code(frame):
+    while frame is not None and frame.f_code is not run_cell.__code__:
+        if frame.f_code.co_filename in _OWN_FILES:
+            return True
+        frame = frame.f_back
+    return False
+
+
+def _arm_timer():
+    # Code of the cell that set its own SIGALRM handler owns the alarm: its tail then waits as before.
+    if signal.getsignal(signal.SIGALRM) is _on_timer and signal.getitimer(signal.ITIMER_REAL)[0] == 0:
+        signal.setitimer(signal.ITIMER_REAL, 1 / SEND_RATE)
+
+
+def _on_timer(signum, frame):
+    """Sends printed text held back by the budget, once the budget allows: nothing else would."""
+    if not _in_cell or not (_unsent["stdout"] or _unsent["stderr"]):
+        return
+    if _sending or _inside_own_code(frame) or not _may_send():
+        _arm_timer()
+        return
+    _send_text("stdout")
+    _send_text("stderr")
+
+
+signal.signal(signal.SIGALRM, _on_timer)
 
 
 def _may_send():
@@ -113,8 +146,11 @@ class _Stream(io.TextIOBase):
         else:
             _outputs.append({"type": "text", "text": "", "stream": self.name, "_parts": [text]})
         _unsent[self.name] += text
-        if "\n" in text and _may_send():
-            _send_text(self.name)
+        if "\n" in text:
+            if _may_send():
+                _send_text(self.name)
+            else:
+                _arm_timer()
         return len(text)
 
 
@@ -195,6 +231,7 @@ def run_cell(source, llano):
     _count += 1
     _outputs = []
     _llano, _budget, _budget_at = llano, SEND_BURST, time.monotonic()
+    _OWN_FILES.add(type(llano).emit.__code__.co_filename)
     _interrupt_waiting = False
     _unsent.update(stdout="", stderr="")
     name = f"<cell {_count}>"
@@ -223,6 +260,8 @@ def run_cell(source, llano):
                 value = None if last is None else eval(compile(last, name, "eval"), _namespace)
             finally:
                 _in_cell = False
+                if signal.getsignal(signal.SIGALRM) is _on_timer:
+                    signal.setitimer(signal.ITIMER_REAL, 0)
             if value is not None:
                 _outputs.append(_output(value))
         except MemoryError:

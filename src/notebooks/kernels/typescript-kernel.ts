@@ -4,8 +4,15 @@
  * (`prepareTypeScriptCell`); here it runs as the body of an async function inside
  * `with (scope)`, so the cell's top-level `var`s (its `let`s and `const`s, rewritten) land on
  * one object kept between cells, and its last expression is returned and shown.
+ *
+ * SIGINT (the notebook's Interrupt) ends the running cell and keeps the kernel and its variables:
+ * code running synchronously from the cell's start is stopped where it is (`breakOnSigint`), and a
+ * cell waiting (a timer, a query) stops waiting. What the cell started and left behind (timers,
+ * promises) goes on in the background. A loop that never yields, once the cell has awaited, holds
+ * the process: the server then restarts the kernel (see interruptKernels).
  */
 import { format, inspect } from 'node:util';
+import { runInThisContext } from 'node:vm';
 
 type Output =
   | { type: 'text'; text: string; stream?: 'stdout' | 'stderr' }
@@ -105,6 +112,39 @@ const AsyncFunction = (Object.getPrototypeOf(async function () {}) as { construc
   ...args: string[]
 ) => (...args: unknown[]) => Promise<unknown>;
 
+/** Stops the running cell's wait (set while a cell runs). */
+let interruptCell: ((err: Error) => void) | null = null;
+
+class Interrupted extends Error {
+  constructor() {
+    super('the cell was interrupted');
+    this.name = 'Interrupted';
+  }
+}
+
+// With a listener, SIGINT no longer ends the process; between cells it does nothing.
+process.on('SIGINT', () => interruptCell?.(new Interrupted()));
+
+/**
+ * Starts the cell: its synchronous part runs inside `runInThisContext` with `breakOnSigint`, so
+ * an interrupt stops a loop that never awaits. Answers the cell's promise.
+ */
+function startCell(fn: (scope: unknown) => Promise<unknown>): Promise<unknown> {
+  const g = globalThis as { __llanoStartCell?: () => Promise<unknown> };
+  g.__llanoStartCell = () => fn(scoped);
+  try {
+    return runInThisContext('__llanoStartCell()', {
+      filename: 'llano-kernel',
+      breakOnSigint: true,
+    }) as Promise<unknown>;
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ERR_SCRIPT_EXECUTION_INTERRUPTED') throw new Interrupted();
+    throw err;
+  } finally {
+    delete g.__llanoStartCell;
+  }
+}
+
 /** Runs one prepared cell (JavaScript, see `prepareTypeScriptCell`); answers its outputs. */
 export async function run_cell(code: string, llano: Llano): Promise<{ outputs: Output[]; executionCount: number }> {
   count++;
@@ -161,11 +201,17 @@ export async function run_cell(code: string, llano: Llano): Promise<{ outputs: O
   console.warn = console.error = stream('stderr');
   try {
     const fn = new AsyncFunction('__llanoScope', `with (__llanoScope) {\n${code}\n}`);
-    const value = await fn(scoped);
+    const interrupted = new Promise<never>((_resolve, reject) => (interruptCell = reject));
+    const cell = startCell(fn);
+    // Whichever loses the race may still reject later: that must not end the process.
+    interrupted.catch(() => undefined);
+    cell.catch(() => undefined);
+    const value = await Promise.race([cell, interrupted]);
     if (value !== undefined) outputs.push(outputOf(value));
   } catch (err) {
     outputs.push(errorOf(err));
   } finally {
+    interruptCell = null;
     // The answer carries what is still unsent.
     clearTimeout(later);
     Object.assign(console, original);

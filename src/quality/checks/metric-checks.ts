@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { CheckEvaluation } from '../check-type.js';
+import type { CheckEvaluation, Metrics } from '../check-type.js';
 import { outcomeOf } from '../check-type.js';
 import { numeric, severity } from './common.js';
 import { defineCheck } from './define-check.js';
@@ -10,6 +10,11 @@ const bounds = z.object({ min: z.number().optional(), max: z.number().optional()
 const outside = (v: number, b?: { min?: number; max?: number }) =>
   b !== undefined && ((b.min !== undefined && v < b.min) || (b.max !== undefined && v > b.max));
 const show = (b: { min?: number; max?: number }) => `[${b.min ?? '-∞'}, ${b.max ?? '∞'}]`;
+/** A metric that was not computed at all (its column gone since the check was saved) is said so. */
+const noValue = (metric: string, metrics: Metrics) =>
+  metric in metrics
+    ? `metric ${metric} has no numeric value`
+    : `metric ${metric} was not computed: the dataset no longer has it (a column removed or renamed?)`;
 
 /** A metric's value within error and warning bounds. */
 export const metricBoundsCheck = defineCheck('metric-bounds', {
@@ -29,9 +34,10 @@ export const metricBoundsCheck = defineCheck('metric-bounds', {
     { title: 'The shift table is never empty', params: { metric: 'records', error: { min: 1 } } },
   ],
   defaultName: (p) => `metric-bounds:${p.metric}`,
+  metrics: (p) => [p.metric],
   evaluate(p, { metrics }): CheckEvaluation {
     const v = numeric(metrics[p.metric]);
-    if (v === null) return { outcome: 'ERROR', message: `metric ${p.metric} has no numeric value`, value: null };
+    if (v === null) return { outcome: 'ERROR', message: noValue(p.metric, metrics), value: null };
     if (outside(v, p.error))
       return { outcome: 'ERROR', message: `${p.metric} = ${v}, outside ${show(p.error!)}`, value: v };
     if (outside(v, p.warning))
@@ -81,8 +87,11 @@ export const metricChangeCheck = defineCheck('metric-change', {
     },
   ],
   defaultName: (p) => `metric-change:${p.metric}`,
+  metrics: (p) => [p.metric],
   evaluate: (p, { metrics, previous }) =>
-    judgeChange(p.metric, numeric(metrics[p.metric]), previous ? numeric(previous[p.metric]) : null, p),
+    p.metric in metrics
+      ? judgeChange(p.metric, numeric(metrics[p.metric]), previous ? numeric(previous[p.metric]) : null, p)
+      : { outcome: 'ERROR', message: noValue(p.metric, metrics), value: null },
 });
 
 /** The record count against the previous computation's: limits on drop and growth. */

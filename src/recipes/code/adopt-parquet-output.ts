@@ -30,8 +30,9 @@ export interface AdoptedOutput {
  * Answers null (the caller imports as before) when the output is not one Parquet file directly in
  * `workDir` (the harness names the files; a path elsewhere or a link is never moved), a type is not
  * one the page copy carries, or the page copy finds something it does not copy (other encodings…).
- * Unlike an import, the version's pages keep the harness's encodings and carry no min/max
- * statistics (DuckDB then reads every row group of a filtered query): its values are the same.
+ * Unlike an import, the version's pages keep the harness's encodings: its values are the same, and
+ * its footer has each column chunk's min / max and null count, taken by the copy from the pages'
+ * bytes (the code's own statistics are not trusted), so DuckDB skips row groups a filter cannot match.
  */
 export async function adoptParquetOutput(
   conn: DuckDBConnection,

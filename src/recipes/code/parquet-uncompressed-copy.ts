@@ -1,7 +1,7 @@
 import { closeSync, fstatSync, openSync, readSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { compressSync, uncompressSync } from 'snappy';
+import { compress, uncompress } from 'snappy';
 import {
   encodeStruct,
   i64,
@@ -11,6 +11,7 @@ import {
 } from '../../engine/parquet/thrift-compact.js';
 import { writeAllAt } from '../../engine/parquet/parquet-file-writer.js';
 import { badRequest } from '../../common/errors.js';
+import { ChunkStatistics } from './parquet-chunk-statistics.js';
 import { ThriftReader, type ThriftStruct } from './ts-recipe-thrift.js';
 import type { CodeColumn } from './ts-recipe-entry.js';
 
@@ -25,7 +26,9 @@ import type { CodeColumn } from './ts-recipe-entry.js';
  *
  * The same copy the other way (`snappyParquetCopy`) keeps a code recipe's uncompressed output as
  * the version's file at DuckDB's size, its pages compressed natively instead of decoded and
- * encoded again by an import (see adopt-parquet-output.ts).
+ * encoded again by an import (see adopt-parquet-output.ts); it also writes each column chunk's
+ * min / max and null count, taken from the pages it copies (parquet-chunk-statistics.ts), so
+ * that DuckDB skips the version's row groups a filter cannot match, as in a file it wrote.
  */
 
 const PAGE = { DATA: 0, INDEX: 1, DICTIONARY: 2 } as const;
@@ -100,26 +103,24 @@ function leavesOf(meta: ThriftStruct, columns: CodeColumn[]): Leaf[] {
 /** The codec of the copy's pages. */
 type OutputCodec = typeof CODEC.UNCOMPRESSED | typeof CODEC.SNAPPY;
 
-/** One page: its header rewritten for its body in `to` (statistics and checksum dropped). */
-function copyPage(
+/**
+ * One page: its header rewritten for its body in `to` (statistics and checksum dropped), and
+ * its body in `to`. Decompressing and compressing run on libuv's thread pool (snappy's async
+ * calls), so that a row group's pages are (de)compressed in parallel while this thread goes on;
+ * `statistics` takes the uncompressed values as soon as they are there.
+ */
+async function copyPage(
   header: ThriftStruct,
   body: Buffer,
   codec: number,
   to: OutputCodec,
   optional: boolean,
   file: string,
-): Buffer[] {
+  statistics: ChunkStatistics | null,
+): Promise<[Buffer, Buffer]> {
   const expected = header[2] as number;
-  let data = body;
-  if (codec === CODEC.SNAPPY) {
-    try {
-      data = uncompressSync(body, { asBuffer: true }) as Buffer;
-    } catch (error) {
-      throw damaged(file, `a page does not decompress (${(error as Error).message})`);
-    }
-  }
-  if (data.length !== expected) throw damaged(file, `a page holds ${data.length} bytes, its header says ${expected}`);
   let sub: readonly [number, ThriftOut];
+  // Checked before any work: a page the readers do not read leaves the file to the export.
   if (header[1] === PAGE.DATA) {
     const page = header[5] as ThriftStruct;
     if (!VALUE_ENCODINGS.has(page[2] as number) || (optional && page[3] !== ENCODING.RLE)) throw new NotCarried();
@@ -129,10 +130,25 @@ function copyPage(
     if (page[2] !== ENCODING.PLAIN && page[2] !== ENCODING.PLAIN_DICTIONARY) throw new NotCarried();
     sub = [7, struct([1, page[1] as number], [2, page[2]])];
   }
-  const stored = to === CODEC.SNAPPY ? compressSync(data) : data;
+  let data = body;
+  if (codec === CODEC.SNAPPY) {
+    try {
+      data = (await uncompress(body, { asBuffer: true })) as Buffer;
+    } catch (error) {
+      throw damaged(file, `a page does not decompress (${(error as Error).message})`);
+    }
+  }
+  if (data.length !== expected) throw damaged(file, `a page holds ${data.length} bytes, its header says ${expected}`);
+  const stored = to === CODEC.SNAPPY ? compress(data) : data;
+  if (statistics && header[1] === PAGE.DICTIONARY)
+    statistics.addDictionary(data, (header[7] as ThriftStruct)[1] as number);
+  else if (statistics) {
+    const page = header[5] as ThriftStruct;
+    statistics.addDataPage(data, page[1] as number, page[2] as number);
+  }
   return [
-    Buffer.from(encodeStruct(struct([1, header[1] as number], [2, data.length], [3, stored.length], sub))),
-    stored,
+    Buffer.from(encodeStruct(struct([1, header[1] as number], [2, data.length], [3, (await stored).length], sub))),
+    await stored,
   ];
 }
 
@@ -146,15 +162,24 @@ class FileOut {
   }
 }
 
-/** Copies one column chunk of `fd` (its pages in codec `to`) to `out`; answers its new metadata. */
-function copyChunk(
+/** A column chunk's pages, copied and ready to write (`copyChunk`), with what its metadata needs. */
+interface CopiedChunk {
+  leaf: Leaf;
+  numValues: number;
+  /** Each page's type, rewritten header and body. */
+  pages: { type: number; header: Buffer; body: Buffer; uncompressed: number }[];
+  encodings: Set<number>;
+  statistics: ChunkStatistics | null;
+}
+
+/** Copies one column chunk of `fd` (its pages in codec `to`), not yet written. */
+async function copyChunk(
   fd: number,
   file: string,
   chunk: ThriftStruct,
   leaf: Leaf,
-  out: FileOut,
   to: OutputCodec,
-): ThriftOut {
+): Promise<CopiedChunk> {
   const m = chunk[3] as ThriftStruct;
   const codec = m[4] as number;
   if ((codec !== CODEC.UNCOMPRESSED && codec !== CODEC.SNAPPY) || m[1] !== leaf.physical) throw new NotCarried();
@@ -163,11 +188,9 @@ function copyChunk(
   const size = m[7] as number;
   const buf = Buffer.allocUnsafe(size);
   if (readSync(fd, buf, 0, size, begin) !== size) throw damaged(file, 'a column chunk reaches past its end');
-  const start = out.offset;
-  let newDictionaryAt: number | undefined;
-  let dataAt: number | undefined;
   const encodings = new Set<number>([ENCODING.RLE]);
-  let uncompressed = 0;
+  const statistics = to === CODEC.SNAPPY ? new ChunkStatistics(leaf.physical, leaf.repetition !== 0) : null;
+  const pages: Promise<CopiedChunk['pages'][number]>[] = [];
   for (let pos = 0; pos < size;) {
     const reader = new ThriftReader(buf, pos);
     let header: ThriftStruct;
@@ -182,31 +205,50 @@ function copyChunk(
     pos = reader.pos + length;
     if (header[1] === PAGE.INDEX) continue;
     if (header[1] !== PAGE.DATA && header[1] !== PAGE.DICTIONARY) throw new NotCarried();
-    if (header[1] === PAGE.DICTIONARY) newDictionaryAt = out.offset;
-    else {
-      dataAt ??= out.offset;
-      encodings.add((header[5] as ThriftStruct)[2] as number);
-    }
-    const [pageHeader, stored] = copyPage(header, body, codec, to, leaf.repetition !== 0, file);
-    out.write(pageHeader);
-    out.write(stored);
-    uncompressed += pageHeader.length + (header[2] as number);
+    if (header[1] === PAGE.DATA) encodings.add((header[5] as ThriftStruct)[2] as number);
+    const type = header[1] as number;
+    const page = copyPage(header, body, codec, to, leaf.repetition !== 0, file, statistics).then(([h, b]) => ({
+      type,
+      header: h,
+      body: b,
+      uncompressed: h.length + (header[2] as number),
+    }));
+    // Awaited below; until then a failure must not count as unhandled (a later page may throw first).
+    page.catch(() => undefined);
+    pages.push(page);
   }
-  const total = out.offset - start;
+  return { leaf, numValues: m[5] as number, pages: await Promise.all(pages), encodings, statistics };
+}
+
+/** Writes a copied chunk's pages to `out`; answers its metadata. */
+function writeChunk(copied: CopiedChunk, out: FileOut, to: OutputCodec): ThriftOut {
+  const start = out.offset;
+  let dictionaryAt: number | undefined;
+  let dataAt: number | undefined;
+  let uncompressed = 0;
+  for (const page of copied.pages) {
+    if (page.type === PAGE.DICTIONARY) dictionaryAt = out.offset;
+    else dataAt ??= out.offset;
+    out.write(page.header);
+    out.write(page.body);
+    uncompressed += page.uncompressed;
+  }
+  const { leaf } = copied;
   return struct(
     [2, i64(start)],
     [
       3,
       struct(
         [1, leaf.physical],
-        [2, list('i32', [...encodings])],
+        [2, list('i32', [...copied.encodings])],
         [3, list('string', [leaf.name])],
         [4, to],
-        [5, i64(m[5] as number)],
+        [5, i64(copied.numValues)],
         [6, i64(uncompressed)],
-        [7, i64(total)],
+        [7, i64(out.offset - start)],
         [9, i64(dataAt ?? start)],
-        [11, newDictionaryAt === undefined ? undefined : i64(newDictionaryAt)],
+        [11, dictionaryAt === undefined ? undefined : i64(dictionaryAt)],
+        [12, copied.statistics?.metadata()],
       ),
     ],
   );
@@ -254,8 +296,12 @@ async function parquetPageCopy(
         if (leaves && JSON.stringify(these) !== JSON.stringify(leaves)) return false;
         leaves = these;
         for (const group of (meta[4] as ThriftStruct[] | undefined) ?? []) {
+          // Every page of the row group is (de)compressed at once on the thread pool, then written in order.
+          const copied = await Promise.all(
+            (group[1] as ThriftStruct[]).map((chunk, j) => copyChunk(fd, file, chunk, these[j], to)),
+          );
           const groupStart = out.offset;
-          const chunks = (group[1] as ThriftStruct[]).map((chunk, j) => copyChunk(fd, file, chunk, these[j], out, to));
+          const chunks = copied.map((c) => writeChunk(c, out, to));
           const numRows = group[3] as number;
           groups.push(struct([1, list('struct', chunks)], [2, i64(out.offset - groupStart)], [3, i64(numRows)]));
           rows += numRows;
@@ -270,8 +316,23 @@ async function parquetPageCopy(
       struct([4, 'schema'], [5, columns.length]),
       ...(leaves ?? []).map((l) => struct([1, l.physical], [3, l.repetition], [4, l.name], [6, l.converted])),
     ];
+    // With statistics, TypeDefinedOrder for every leaf: readers may trust min_value / max_value.
+    const orders =
+      to === CODEC.SNAPPY
+        ? list(
+            'struct',
+            columns.map(() => struct([1, struct()])),
+          )
+        : undefined;
     const footer = encodeStruct(
-      struct([1, 1], [2, list('struct', schema)], [3, i64(rows)], [4, list('struct', groups)], [6, 'llano']),
+      struct(
+        [1, 1],
+        [2, list('struct', schema)],
+        [3, i64(rows)],
+        [4, list('struct', groups)],
+        [6, 'llano'],
+        [7, orders],
+      ),
     );
     const length = Buffer.alloc(4);
     length.writeUInt32LE(footer.length);

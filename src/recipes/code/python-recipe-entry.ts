@@ -279,9 +279,11 @@ class Output:
                     {'name': str(n), 'type': _frame_type(t, self._input_types.get(str(n)))} for n, t in frame.dtypes.items()
                 ]
                 self._header()
-        frame = frame.reindex(columns=self._names)
-        if self._frame_to_parquet(frame):
+        # reindex copies every column: the Parquet writer only reads the frame, so one already in
+        # the output's columns goes as it is (CSV below changes columns: it takes the copy).
+        if self._frame_to_parquet(frame if list(frame.columns) == self._names else frame.reindex(columns=self._names)):
             return
+        frame = frame.reindex(columns=self._names)
         self._csv()
         if any(frame[c].dtype == object and (frame[c] == NULL).any() for c in self._names):
             # to_csv cannot quote the text \\N apart from its NULL marker: this frame goes row by row.

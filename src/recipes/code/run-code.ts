@@ -20,7 +20,7 @@ import type { RecipeBase, RecipeContext, RecipePreview, RecipeResult, RecipeTarg
 import { duckInputs } from '../run-sql.js';
 import { environmentInterpreter, recipeEnvironment, type CodeRecipeLanguage } from './code-environments.js';
 import { adoptParquetOutput } from './adopt-parquet-output.js';
-import { writeLibraryFiles } from './code-libraries.js';
+import { LIBRARY_FOLDER, writeLibraryFiles } from './code-libraries.js';
 import { outputFilesRelation, parquetInputCopy, type OutputFile } from './parquet-transfer.js';
 import { uncompressedParquetCopy } from './parquet-uncompressed-copy.js';
 import { PYTHON_RECIPE_ENTRY } from './python-recipe-entry.js';
@@ -268,7 +268,7 @@ async function runCode(
             language,
             limits: sandboxLimits(ws, recipe.limits ?? {}),
             entryName: LANGUAGE[language].entry,
-            libraryName: 'lib',
+            libraryName: LIBRARY_FOLDER,
             preload: language === 'python' && usesPandas(recipe.code) ? ['pandas'] : undefined,
             python: interpreter.python,
           },
@@ -296,7 +296,7 @@ async function runCode(
     phase('inputs exported');
     writeFileSync(path.join(workDir, LANGUAGE[language].code), recipe.code);
     const entry = writeEntry(language, workDir);
-    const lib = await writeLibraryFiles(ws, key, path.join(workDir, 'lib'));
+    const lib = await writeLibraryFiles(ws, key, path.join(workDir, LIBRARY_FOLDER));
     const outputFile = path.join(workDir, 'output');
     const variables = {
       ...((await ws.catalog.objects.get<Record<string, unknown>>(key, 'variables', 'project'))?.body ?? {}),

@@ -96,13 +96,17 @@ function readHybrid(buf: Buffer, pos: number, end: number, width: number, count:
   }
 }
 
+/** Where `typedValues` copies unaligned values: reused, as pages of millions of values would each allocate one. */
+let scratch = new ArrayBuffer(1 << 16);
+
 /**
- * `count` little-endian values at buf[pos] as a typed array: a view of the file's bytes when
- * aligned, else of a copy (one memcpy). Typed array reads are several times cheaper than
- * Buffer's readInt32LE / readDoubleLE, which assemble each value byte by byte.
+ * `count` little-endian values at buf[pos] as a typed array: a view of the buffer's bytes when
+ * aligned, else of a copy at the start of `scratch` (one memcpy; valid until the next call).
+ * Typed array reads are several times cheaper than Buffer's readInt32LE / readDoubleLE, which
+ * assemble each value byte by byte.
  */
-function typedValues<T extends Int32Array | Float64Array>(
-  Type: { new (buffer: ArrayBuffer, offset?: number, length?: number): T; BYTES_PER_ELEMENT: number },
+export function typedValues<T extends Int32Array | Float64Array>(
+  Type: { new (buffer: ArrayBuffer, offset: number, length: number): T; BYTES_PER_ELEMENT: number },
   buf: Buffer,
   pos: number,
   count: number,
@@ -110,7 +114,10 @@ function typedValues<T extends Int32Array | Float64Array>(
   const start = buf.byteOffset + pos;
   if (start % Type.BYTES_PER_ELEMENT === 0 && buf.buffer instanceof ArrayBuffer)
     return new Type(buf.buffer, start, count);
-  return new Type(new Uint8Array(buf.subarray(pos, pos + count * Type.BYTES_PER_ELEMENT)).buffer);
+  const bytes = count * Type.BYTES_PER_ELEMENT;
+  if (scratch.byteLength < bytes) scratch = new ArrayBuffer(Math.max(bytes, 2 * scratch.byteLength));
+  new Uint8Array(scratch, 0, bytes).set(buf.subarray(pos, pos + bytes));
+  return new Type(scratch, 0, count);
 }
 
 /** `count` PLAIN values of a physical type, converted for the column's kind, into `out` from `at`. */

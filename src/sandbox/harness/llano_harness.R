@@ -3,9 +3,57 @@
 # message on its own line behind a marker (\x1e + a nonce), so whatever the code prints is the log.
 # Arguments arrive as JSON texts (argsJson) and are read with simplification, so an array of
 # records becomes a data.frame and an array of numbers a numeric vector.
+
+# Confined (LLANO_SANDBOX_CONFINED, see ../r-confinement.ts) the kernel refuses every program but R
+# itself. R's own functions that run programs say so in words instead of failing obscurely, and
+# Sys.which finds none (utils runs `which uname` when it loads); then the packages Rscript attaches.
+.llano <- new.env()
+.llano$confined <- identical(Sys.getenv("LLANO_SANDBOX_CONFINED"), "1")
+.llano$replace <- function(name, fn) {
+  base <- baseenv()
+  unlockBinding(name, base)
+  assign(name, fn, envir = base)
+  lockBinding(name, base)
+}
+if (.llano$confined) {
+  local({
+    replace <- .llano$replace
+    for (name in c("system", "system2", "pipe")) {
+      replace(name, local({
+        what <- name
+        function(...) stop(what, "(): R code may not run other programs (Llano confines it to its own folder)", call. = FALSE)
+      }))
+    }
+    replace("Sys.which", function(names) structure(rep("", length(names)), names = names))
+  })
+  Sys.unsetenv(c("LLANO_SANDBOX_CONFINED", "R_DEFAULT_PACKAGES"))
+  for (package in c("methods", "datasets", "utils", "grDevices", "graphics", "stats")) {
+    suppressPackageStartupMessages(library(package, character.only = TRUE))
+  }
+}
 suppressPackageStartupMessages(library(jsonlite))
 
-.llano <- new.env()
+# A folder the kernel does not let R read lists as empty: say so instead (the same folders as the rules).
+if (.llano$confined) {
+  .llano$readable <- fromJSON(Sys.getenv("LLANO_SANDBOX_READABLE", "[]"))
+  Sys.unsetenv("LLANO_SANDBOX_READABLE")
+  for (name in c("list.files", "dir", "list.dirs")) {
+    .llano$replace(name, local({
+      what <- name
+      original <- get(name, envir = baseenv())
+      function(path = ".", ...) {
+        for (p in path) {
+          full <- normalizePath(p, mustWork = FALSE)
+          inside <- any(full == .llano$readable | startsWith(full, paste0(.llano$readable, "/")))
+          if (dir.exists(p) && !inside)
+            stop(what, "(): R code may read only its own folder, its inputs and libraries, and R's own files, not ", p, call. = FALSE)
+        }
+        original(path, ...)
+      }
+    }))
+  }
+}
+
 .llano$nonce <- Sys.getenv("LLANO_SANDBOX_NONCE")
 Sys.unsetenv("LLANO_SANDBOX_NONCE")
 .llano$libraries <- fromJSON(Sys.getenv("LLANO_SANDBOX_LIBRARIES", "[]"))
@@ -57,9 +105,12 @@ use_library <- function(file) {
   stop(paste("No library file", file))
 }
 
-.llano$error <- function(e, calls) {
+# `warned`: the last warning before the error, which often says why ("cannot open the connection"
+# follows "cannot open file 'x': Permission denied"); non-interactive R would never print it.
+.llano$error <- function(e, calls, warned = NULL) {
   frames <- vapply(calls, function(cl) paste(deparse(cl, nlines = 1), collapse = ""), "")
   message <- conditionMessage(e)
+  if (!is.null(warned)) message <- paste0(message, " (", warned, ")")
   list(message = paste0("Error: ", message),
        traceback = paste(c(paste0("Error: ", message), rev(frames)), collapse = "\n"),
        memory = grepl("cannot allocate", message, fixed = TRUE))
@@ -95,10 +146,12 @@ repeat {
   formals_count <- length(formals(fn))
   if ("..." %in% names(formals(fn)) || formals_count > length(args)) args <- c(args, list(llano))
   calls <- NULL
+  warned <- NULL
   result <- tryCatch(
     withCallingHandlers(list(ok = TRUE, value = do.call(fn, args)),
+                        warning = function(w) warned <<- conditionMessage(w),
                         error = function(e) calls <<- sys.calls()),
-    error = function(e) list(ok = FALSE, error = .llano$error(e, calls)))
+    error = function(e) list(ok = FALSE, error = .llano$error(e, calls, warned)))
   if (isTRUE(result$ok)) {
     .llano$send(list(t = "result", id = id, ok = TRUE, value = result$value))
   } else {

@@ -162,6 +162,8 @@ def _write_value(out, kind, value):
 def _unpack(data, bit_width):
     """Little-endian bit-packed values of `bit_width` bits (whole groups of 8) as int32."""
     chunk = np.frombuffer(data, np.uint8)
+    if bit_width == 1:
+        return np.unpackbits(chunk, bitorder="little").astype(np.int32)
     if bit_width == 8:
         return chunk.astype(np.int32)
     if bit_width == 16:
@@ -182,39 +184,67 @@ def _unpack(data, bit_width):
     return out.ravel()
 
 
+class _Runs:
+    """The runs of an RLE / bit-packed hybrid stream: the loop only finds them (DuckDB writes tens of
+    thousands per column); their values are then spread with a few whole-array numpy calls."""
+
+    def __init__(self, buf, pos, end, bit_width, count):
+        mv = memoryview(buf)
+        self.packed, self.packed_at, self.packed_counts = [], [], []
+        # Every run's value and length in order; a bit-packed run's value is 0 (its values are put over it).
+        self.values, self.counts = [], []
+        have = 0
+        byte_width = (bit_width + 7) // 8
+        while have < count and pos < end:
+            header = buf[pos]
+            if header < 0x80:  # most headers are one byte: no call
+                pos += 1
+            else:
+                header, pos = _varint(buf, pos)
+            if header & 1:  # bit-packed: groups of 8 values, least significant bit first
+                groups = header >> 1
+                self.packed.append(mv[pos:pos + groups * bit_width])
+                pos += groups * bit_width
+                n = groups * 8
+                self.packed_at.append(have)
+                self.packed_counts.append(n)
+                self.values.append(0)
+            else:  # a run of one repeated value
+                n = header >> 1
+                self.values.append(buf[pos] if byte_width == 1 else int.from_bytes(buf[pos:pos + byte_width], "little"))
+                pos += byte_width
+            self.counts.append(n)
+            have += n
+
+    def spread(self, unpacked, dtype):
+        """All runs' values in order (`unpacked`: the bit-packed runs' values, as `dtype`)."""
+        if not self.packed:
+            return np.repeat(np.array(self.values, dtype), self.counts)
+        if len(self.packed) == len(self.counts):
+            return unpacked
+        out = np.repeat(np.array(self.values, dtype), self.counts)
+        # Each bit-packed value's row: its run's first row plus its place in the run.
+        at = np.array(self.packed_at, np.int64)
+        counts = np.array(self.packed_counts, np.int64)
+        first = np.cumsum(counts) - counts
+        out[np.repeat(at - first, counts) + np.arange(len(unpacked))] = unpacked
+        return out
+
+
 def _hybrid(buf, pos, end, bit_width, count):
-    """Decodes `count` values of the RLE / bit-packed hybrid encoding in buf[pos:end] (numpy int32).
-    DuckDB writes many short runs: the loop only finds them; all bit-packed bytes are unpacked at
-    once and the repeated values spread with np.repeat."""
-    mv = memoryview(buf)
-    packed, run_values, run_counts, run_packed = [], [], [], []
-    have = 0
-    byte_width = (bit_width + 7) // 8
-    while have < count and pos < end:
-        header, pos = _varint(buf, pos)
-        if header & 1:  # bit-packed: groups of 8 values, least significant bit first
-            groups = header >> 1
-            packed.append(mv[pos:pos + groups * bit_width])
-            pos += groups * bit_width
-            n = groups * 8
-            run_values.append(0)
-            run_packed.append(True)
-        else:  # a run of one repeated value
-            n = header >> 1
-            run_values.append(int.from_bytes(buf[pos:pos + byte_width], "little"))
-            pos += byte_width
-            run_packed.append(False)
-        run_counts.append(n)
-        have += n
-    if len(run_counts) == 1:
-        out = _unpack(packed[0], bit_width) if packed else np.full(run_counts[0], run_values[0], np.int32)
-        return out[:count]
-    counts = np.array(run_counts, np.int64)
-    values = np.repeat(np.array(run_values, np.int32), counts)
-    if packed:
-        is_packed = np.repeat(np.array(run_packed), counts)
-        values[is_packed] = _unpack(b"".join(packed), bit_width)
-    return values[:count]
+    """Decodes `count` values of the RLE / bit-packed hybrid encoding in buf[pos:end] (numpy int32)."""
+    if bit_width == 0:  # a dictionary of one value: its runs hold no bytes
+        return np.zeros(count, np.int32)
+    runs = _Runs(buf, pos, end, bit_width, count)
+    unpacked = _unpack(b"".join(runs.packed), bit_width) if runs.packed else None
+    return runs.spread(unpacked, np.int32)[:count]
+
+
+def _defined(buf, pos, end, count):
+    """Definition levels of a flat optional column (bit width 1) as a bool array: False for NULL."""
+    runs = _Runs(buf, pos, end, 1, count)
+    unpacked = np.unpackbits(np.frombuffer(b"".join(runs.packed), np.uint8), bitorder="little").view(bool) if runs.packed else None
+    return runs.spread(unpacked, bool)[:count]
 
 
 def _plain(buf, pos, end, physical, count):
@@ -267,13 +297,13 @@ def _read_chunk(buf, meta, optional, out, valid, text=None):
             count, encoding = header[5][1], header[5][2]
             if optional:
                 length = int.from_bytes(buf[start:start + 4], "little")
-                mask = _hybrid(buf, start + 4, start + 4 + length, 1, count).astype(bool)
+                mask = _defined(buf, start + 4, start + 4 + length, count)
                 start += 4 + length
         elif kind == DATA_PAGE_V2:
             page = header[8]
             count, encoding = page[1], page[4]
             if optional:
-                mask = _hybrid(buf, start + page[6], start + page[6] + page[5], 1, count).astype(bool)
+                mask = _defined(buf, start + page[6], start + page[6] + page[5], count)
             start += page[6] + page[5]
         else:
             continue

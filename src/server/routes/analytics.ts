@@ -29,7 +29,11 @@ const BODIES = {
     threshold: z.number().min(0).optional(),
   }),
   trend: z.object(Series),
-  anomalies: z.object({ ...Series, falseAlarmRate: z.number().gt(0).max(0.5).default(1e-4) }),
+  anomalies: z.object({
+    ...Series,
+    falseAlarmRate: z.number().gt(0).max(0.5).default(1e-4),
+    probation: z.number().int().min(0).max(1_000_000_000).optional(),
+  }),
 };
 
 const num = z.number();

@@ -12,7 +12,7 @@ const AuditEntry = z.looseObject({
   actor: nullableStr,
   via: z.string(),
   action: z.string(),
-  category: z.enum(['change', 'access', 'auth']),
+  category: z.enum(['change', 'access', 'auth', 'denied']),
   project: nullableStr,
   objectKind: nullableStr,
   objectName: nullableStr,

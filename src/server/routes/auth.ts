@@ -170,7 +170,8 @@ export function authRoutes(app: FastifyInstance, ws: Workspace): void {
     {
       method: 'GET',
       url: '/api/api-keys',
-      summary: "Your API keys (never the secret); a global admin's ?user=NAME or ?all=true: those of others",
+      summary:
+        "Your API keys (never the secret); a global admin's ?user=NAME: that user's, ?all=true: everyone's (with ?user, that user's)",
       tag: 'users',
       query: KeyQuery,
       access: 'user',

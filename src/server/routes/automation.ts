@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { Automation } from '../../automation/automation.js';
-import { automationMonitoring } from '../../automation/monitoring.js';
+import { automationMonitoring, MAX_RUNS } from '../../automation/monitoring.js';
+import { MonitoringRange } from './monitoring-steps.js';
 import { getVariables, saveVariables } from '../../automation/project-variables.js';
 import { scenarioTypeSchemas } from '../../automation/type-schemas.js';
 import { rotateReporterSecret } from '../../automation/rotate-secret.js';
@@ -48,7 +49,8 @@ export function automationRoutes(app: FastifyInstance, ws: Workspace): void {
         create: 'Create a scenario (every trigger, step and reporter is checked)',
         get: 'One scenario (secrets hidden; webhook tokens shown to writers)',
         replace: 'Replace a scenario',
-        remove: 'Delete a scenario (its runs stay in history)',
+        remove:
+          'Delete a scenario (its runs stay in history, marked scenarioDeletedAt; monitoring hides them unless includeDeleted=true)',
       },
     },
     { list: listScenarios, get: getScenario, save: saveScenario, remove: deleteScenario },
@@ -149,13 +151,19 @@ export function automationRoutes(app: FastifyInstance, ws: Workspace): void {
       method: 'GET',
       url: '/api/automation/monitoring',
       summary:
-        'Every visible scenario with its runs in [from, to) (the newest 50,000 when there are more: truncated, totalRuns, listedRuns), durations, next fires, triggers, reporters; runs by outcome per day',
+        'Every visible scenario with its runs in [from, to) (the newest limit, default and at most 50,000, and at most 5,000 of one scenario, when there are more: truncated, totalRuns, listedRuns), durations, next fires, triggers, reporters; runs by outcome per day. Runs of deleted scenarios only with includeDeleted=true (as scenarios marked deleted)',
       tag: 'automation',
-      query: z.object({ from: z.string().optional(), to: z.string().optional() }),
+      query: MonitoringRange.extend({ limit: z.coerce.number().int().min(1).max(MAX_RUNS).optional() }),
       access: 'user',
       response: { 200: R.Monitoring },
     },
-    async ({ principal, query }) => automationMonitoring(ws, principal, query),
+    async ({ principal, query }) =>
+      automationMonitoring(
+        ws,
+        principal,
+        { ...query, includeDeleted: query.includeDeleted === 'true' },
+        { maxRuns: query.limit },
+      ),
   );
   route(
     app,

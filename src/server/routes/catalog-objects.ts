@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { connectionTypes, describeConnectionTypes } from '../../connectors/registry.js';
 import {
@@ -21,6 +21,11 @@ const adminOnlyTypes = connectionTypes()
   .filter((t) => t.adminOnly)
   .map((t) => t.type)
   .join(', ');
+
+/** The audit row of a connection save names the settings that changed (names only: never a secret). */
+const auditChanged = (request: FastifyRequest) => (changed: string[]) => {
+  request.auditNote.detail = { ...request.auditNote.detail, changed };
+};
 
 export function catalogObjectRoutes(app: FastifyInstance, ws: Workspace): void {
   route(
@@ -88,8 +93,8 @@ export function catalogObjectRoutes(app: FastifyInstance, ws: Workspace): void {
       access: 'projectAdmin',
       response: { 201: R.Connection },
     },
-    async ({ principal, params, body, reply }) => {
-      const c = await saveConnection(ws, principal, params.key, body);
+    async ({ principal, params, body, reply, request }) => {
+      const c = await saveConnection(ws, principal, params.key, body, auditChanged(request));
       void reply.code(201);
       return c;
     },
@@ -105,9 +110,9 @@ export function catalogObjectRoutes(app: FastifyInstance, ws: Workspace): void {
       access: 'projectAdmin',
       response: { 200: R.Connection },
     },
-    async ({ principal, params, body }) => {
+    async ({ principal, params, body, request }) => {
       assertSameName('connection', body.name, params.name);
-      return saveConnection(ws, principal, params.key, body);
+      return saveConnection(ws, principal, params.key, body, auditChanged(request));
     },
   );
   route(

@@ -34,7 +34,7 @@ export function codeRecipeRoutes(app: FastifyInstance, ws: Workspace): void {
       item: loose({ name: z.string(), language: z.string(), content: z.string(), size: z.number(), ...Stored }),
       readOnly: ['language', 'size'],
       summaries: {
-        list: 'Library files of the project: shared TypeScript, Python and R code that code recipes import',
+        list: 'Library files of the project: shared TypeScript, Python and R code that code recipes, notebook cells and webapp backends import',
         create: 'Add a library file (name ends in .ts, .js, .mjs, .py or .R)',
         get: 'One library file with its content',
         replace: 'Replace a library file (a new revision)',

@@ -1,12 +1,10 @@
-import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { MultipartFields } from '@fastify/multipart';
 import { z } from 'zod';
 import { badRequest } from '../../common/errors.js';
 import { deleteDataset, getDataset, listDatasets, listDatasetVersions, saveDataset } from '../../datasets/datasets.js';
 import { datasetExport, datasetPage, datasetStats } from '../../datasets/explore.js';
-import { importDataset, importUpload, type ArrivingUpload, type ImportSettings } from '../../datasets/import.js';
-import { LOCAL_FILE_HEADER, offeredLocalFile } from '../../datasets/local-files.js';
+import { importUpload, type ArrivingUpload, type ImportSettings } from '../../datasets/import.js';
 import { datasetVersionPage, restoreDatasetVersion } from '../../datasets/restore.js';
 import { CSV_FORMULA_MODES } from '../../engine/csv-formula-cells.js';
 import { EXPORT_CONTENT_TYPES } from '../../engine/export-format.js';
@@ -22,6 +20,7 @@ import {
   receiveRawBody,
 } from '../raw-upload.js';
 import { route } from '../route.js';
+import { DATASET_UPLOAD_ROUTE, importOptions, UploadQuery } from '../upload-query.js';
 import { dataAccess } from '../audit-spec.js';
 
 const P = '/api/projects/{key}';
@@ -36,7 +35,10 @@ const DataQuery = z.object({
     .max(MAX_PAGE_ROWS)
     .optional()
     .describe(`Rows in the page (default ${DEFAULT_PAGE_ROWS})`),
-  sort: z.string().optional().describe('Comma-separated columns, `-` for descending: `-trec_x,antenna`'),
+  sort: z
+    .string()
+    .optional()
+    .describe('Comma-separated columns, `-` or `:desc` for descending: `-trec_x,antenna` or `trec_x:desc,antenna`'),
   filter: z
     .union([z.string(), z.array(z.string())])
     .optional()
@@ -58,50 +60,8 @@ const DataQuery = z.object({
       "with format=csv: escape (default) prefixes text cells starting with = + - @ tab or carriage return with ' so spreadsheets do not run them as formulas (numbers stay numbers); keep writes them as they are",
     ),
 });
-const UploadQuery = z.object({
-  format: z
-    .enum(['auto', 'csv', 'tsv', 'parquet', 'json', 'jsonl'])
-    .optional()
-    .describe(
-      'json and jsonl read an array of records or JSON lines alike; CSV and JSON may be gzip- or zstd-compressed',
-    ),
-  delimiter: z.string().optional(),
-  quote: z.string().optional(),
-  header: z.enum(['true', 'false']).optional(),
-  encoding: z.enum(['utf-8', 'latin-1', 'utf-16']).optional(),
-  schema: z.string().optional().describe('JSON object of column type overrides, e.g. {"antenna":"VARCHAR"}'),
-  filename: z
-    .string()
-    .optional()
-    .describe('With the file sent as the body itself: its name, whose extension tells the format (obs.csv.gz)'),
-});
 /** The upload's form: the file, and the options of the query string as form fields if preferred. */
 const UploadForm = UploadQuery.extend({ file: z.file().describe('The data file') });
-
-function parseSchemaOverride(text: string | undefined): Record<string, string> | undefined {
-  if (!text) return undefined;
-  try {
-    const parsed = z.record(z.string(), z.string()).safeParse(JSON.parse(text));
-    if (parsed.success) return parsed.data;
-  } catch {
-    // fall through
-  }
-  throw badRequest('schema must be a JSON object mapping column names to types');
-}
-
-/** The import settings of an upload: its query string, and form fields sent with the file. */
-function importOptions(opts: Record<string, string | undefined>) {
-  return {
-    format: (opts.format as 'auto') ?? undefined,
-    csv: {
-      ...(opts.delimiter ? { delimiter: opts.delimiter } : {}),
-      ...(opts.quote ? { quote: opts.quote } : {}),
-      ...(opts.header ? { header: opts.header === 'true' } : {}),
-      ...(opts.encoding ? { encoding: opts.encoding as 'utf-8' } : {}),
-    },
-    schema: parseSchemaOverride(opts.schema),
-  };
-}
 
 /** The text fields of a multipart form. */
 const formFields = (fields: MultipartFields) =>
@@ -252,7 +212,7 @@ export function datasetRoutes(app: FastifyInstance, ws: Workspace): void {
     app,
     {
       method: 'POST',
-      url: `${P}/datasets/{name}/upload`,
+      url: DATASET_UPLOAD_ROUTE,
       summary:
         'Upload a file as a new version (the file itself as the body, e.g. text/csv with ?filename=, or multipart field `file`); creates the dataset if needed',
       tag: 'datasets',
@@ -264,36 +224,27 @@ export function datasetRoutes(app: FastifyInstance, ws: Workspace): void {
       response: { 201: R.Dataset },
     },
     async ({ principal, params, query, request, reply }) => {
-      // The CLI's in-process client imports the owner's file where it lies (no multipart copy).
-      const local = offeredLocalFile(ws, request.headers[LOCAL_FILE_HEADER]);
-      const d = local
-        ? await importDataset(ws, principal, params.key, params.name, {
-            ...importOptions(query),
-            filePath: local.path,
-            fileName: path.basename(local.path),
-            onProgress: local.onProgress,
-          })
-        : await importUpload(ws, principal, params.key, params.name, async (filePath) => {
-            if (isRawUpload(request)) {
-              const settings = () => ({
-                fileName: query.filename,
-                ...importOptions({ format: rawUploadFormat(request), ...query }),
-              });
-              return arriving(settings, receiveRawBody(request, filePath, ws.config.maxUploadMb * 1024 * 1024));
-            }
-            if (!request.isMultipart())
-              throw badRequest(
-                `Send the file as the body (content type ${RAW_UPLOAD_ACCEPTS.join(', ')}; its name in ?filename=) or as multipart/form-data in a field named file`,
-              );
-            const part = await request.file();
-            if (!part || part.fieldname !== 'file') throw badRequest('The multipart body needs a field named file');
-            // The fields sent before the file are known now, any sent after it once the file is whole.
-            const settings = () => ({
-              fileName: part.filename,
-              ...importOptions({ ...formFields(part.fields), ...query }),
-            });
-            return arriving(settings, receiveMultipartFile(part.file, filePath, ws.config.maxUploadMb));
+      const d = await importUpload(ws, principal, params.key, params.name, async (filePath) => {
+        if (isRawUpload(request)) {
+          const settings = () => ({
+            fileName: query.filename,
+            ...importOptions({ format: rawUploadFormat(request), ...query }),
           });
+          return arriving(settings, receiveRawBody(request, filePath, ws.config.maxUploadMb * 1024 * 1024));
+        }
+        if (!request.isMultipart())
+          throw badRequest(
+            `Send the file as the body (content type ${RAW_UPLOAD_ACCEPTS.join(', ')}; its name in ?filename=) or as multipart/form-data in a field named file`,
+          );
+        const part = await request.file();
+        if (!part || part.fieldname !== 'file') throw badRequest('The multipart body needs a field named file');
+        // The fields sent before the file are known now, any sent after it once the file is whole.
+        const settings = () => ({
+          fileName: part.filename,
+          ...importOptions({ ...formFields(part.fields), ...query }),
+        });
+        return arriving(settings, receiveMultipartFile(part.file, filePath, ws.config.maxUploadMb));
+      });
       void reply.code(201);
       return d;
     },

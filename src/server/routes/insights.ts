@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { parseFilters } from '../../engine/table-query.js';
-import { dashboardData } from '../../insights/dashboard-data.js';
+import { dashboardData, dashboardSizesSeen } from '../../insights/dashboard-data.js';
+import { parsePictureSizes } from '../../insights/tile-pictures.js';
 import { checkSharedViewerFilters } from '../../insights/dashboard-filters.js';
 import { exportDashboard } from '../../insights/dashboard-export.js';
 import { deleteDashboard, getDashboard, listDashboards, saveDashboard } from '../../insights/dashboards-service.js';
@@ -39,9 +40,21 @@ const FilterQuery = z.object({
     .describe('The dashboard this insight is a tile of: lets viewers it is shared with (non-members) read it'),
 });
 const filtersOf = (q: z.infer<typeof FilterQuery>) => [...parseFilters(q.filters), ...parseFilters(q.filter)];
+const SizesSeenBody = z.object({
+  page: z.number().int().min(1).max(20).default(1).describe('The page of the dashboard'),
+  sizes: z.string().max(8000).describe("The size of each tile's chart, `insight:WIDTHxHEIGHT` comma-separated"),
+});
 const PageDataQuery = FilterQuery.omit({ dashboard: true }).extend({
   page: z.coerce.number().int().min(1).max(20).optional().describe('The page of the dashboard (default 1)'),
+  sizes: z
+    .string()
+    .max(8000)
+    .optional()
+    .describe(
+      "The size of each tile's chart in the browser, `insight:WIDTHxHEIGHT` comma-separated: the answer carries the charts drawn as SVG at those sizes (`pictures`)",
+    ),
 });
+const Picture = z.object({ svg: z.string(), width: z.number(), height: z.number() });
 const TileError = z.object({ error: z.object({ code: z.string(), status: z.number(), message: z.string() }) });
 const ExportQuery = FilterQuery.extend({
   format: z.enum(['png', 'pdf']).default('png'),
@@ -139,11 +152,38 @@ export function insightRoutes(app: FastifyInstance, ws: Workspace): void {
       query: PageDataQuery,
       access: 'reader',
       shared: (params) => ({ kind: 'dashboard', name: params.id }),
-      response: { 200: z.object({ tiles: z.record(z.string(), z.union([InsightData, TileError])) }) },
+      response: {
+        200: z.object({
+          tiles: z.record(z.string(), z.union([InsightData, TileError])),
+          pictures: z.record(z.string(), Picture).optional(),
+        }),
+      },
       audit: dataAccess('dashboard.read'),
     },
     async ({ principal, params, query, signal }) =>
-      dashboardData(ws, principal, params.key, params.id, { filters: filtersOf(query), page: query.page, signal }),
+      dashboardData(ws, principal, params.key, params.id, {
+        filters: filtersOf(query),
+        page: query.page,
+        sizes: query.sizes === undefined ? undefined : parsePictureSizes(query.sizes),
+        signal,
+      }),
+  );
+  route(
+    app,
+    {
+      method: 'POST',
+      url: `${P}/dashboards/{id}/sizes`,
+      summary:
+        "The size each chart of a dashboard page was just drawn at in a browser: the server draws the charts' pictures at those sizes now, for the next visit",
+      tag: 'insights',
+      body: SizesSeenBody,
+      access: 'reader',
+      response: { 204: null },
+    },
+    async ({ principal, params, body }) => {
+      await dashboardSizesSeen(ws, principal, params.key, params.id, body.page, parsePictureSizes(body.sizes));
+      return undefined;
+    },
   );
   route(
     app,

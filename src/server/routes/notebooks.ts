@@ -50,6 +50,7 @@ const ImportForm = z.object({
   id: z.string().optional(),
   name: z.string().optional(),
   replace: z.enum(['true', 'false']).optional(),
+  copy: z.enum(['true', 'false']).optional().describe('When the id is taken, import as <id>_2, <id>_3…'),
 });
 const ImportJson = z.looseObject({ ipynb: z.unknown(), id: z.string().optional() });
 
@@ -206,7 +207,13 @@ export function notebookRoutes(app: FastifyInstance, ws: Workspace): void {
           ws,
           principal,
           params.key,
-          { id: field('id'), name: field('name'), replace: field('replace') === 'true', ipynb: text },
+          {
+            id: field('id'),
+            name: field('name'),
+            replace: field('replace') === 'true',
+            copy: field('copy') === 'true',
+            ipynb: text,
+          },
           part.filename,
         );
       } else {

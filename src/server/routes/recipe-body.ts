@@ -16,7 +16,7 @@ export const RecipeBody = z
       .boolean()
       .optional()
       .describe(
-        'Confirms that the recipe may write a dataset holding uploaded or imported data (its rows are replaced at the next build); without it such a save is refused with 409 (code replaces_uploaded). Not stored',
+        'Confirms that the recipe may write a dataset holding uploaded or imported data, or a dataset over an existing source table of a connection (its rows are replaced at the next build); without it such a save is refused with 409 (code replaces_uploaded). Not stored',
       ),
   })
   .passthrough();

@@ -1,3 +1,5 @@
+import { parseLongIntegersAsText } from '../../../src/common/exact-json.js';
+
 /**
  * The only way the UI talks to Llano: JSON over HTTP with the session cookie set by
  * `POST /api/auth/login`. Errors arrive as `{"error":{"code","message"}}` and become ApiError.
@@ -72,7 +74,8 @@ export async function request<T>(
   let parsed: unknown = null;
   if (text) {
     try {
-      parsed = JSON.parse(text);
+      // BIGINT values past 2^53 come as exact JSON numbers: kept as their digits, not rounded.
+      parsed = parseLongIntegersAsText(text);
     } catch {
       parsed = text;
     }

@@ -60,6 +60,8 @@ export interface DataPage {
   rows: unknown[][];
   total: number;
   offset?: number;
+  /** Text cells the server cut: [row, column, characters in the whole value]. */
+  cut?: [number, number, number][];
 }
 
 export type { ColumnStats, HistogramBin } from '../../../src/engine/column-stats.js';
@@ -166,6 +168,8 @@ export interface QualitySettings {
   failBuildOnError?: boolean;
   revision: number | null;
   results: CheckResult[];
+  /** The metric names checks may read: the dataset's metrics pass and its SQL metrics. */
+  availableMetrics?: string[];
 }
 
 /** A connection type as `GET /api/connection-types` lists it: the connection form is built from `settings`. */

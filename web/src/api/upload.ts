@@ -9,14 +9,18 @@ export interface UploadProgress {
 }
 
 /**
- * Uploads one file as multipart field `file`. Uses XMLHttpRequest because fetch cannot
- * report upload progress. Resolves with the server's JSON answer.
+ * Uploads one file as multipart field `file`, after the text `fields` (the server reads fields
+ * sent before the file); or, with `asBody`, as the request body itself, for routes that take a
+ * file as is (a dataset's upload, the file's name in ?filename=): the server then writes it to
+ * disk without scanning every byte for a multipart boundary. Uses XMLHttpRequest because fetch
+ * cannot report upload progress. Resolves with the server's JSON answer.
  */
 export function uploadFile<T>(
   url: string,
   file: File,
   onProgress: (p: UploadProgress) => void,
   signal?: AbortSignal,
+  { fields = {}, asBody = false }: { fields?: Record<string, string>; asBody?: boolean } = {},
 ): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const xhr = new XMLHttpRequest();
@@ -41,7 +45,13 @@ export function uploadFile<T>(
     xhr.onerror = () => reject(toApiError(0, null, 'The upload was interrupted: cannot reach the Llano server.'));
     xhr.onabort = () => reject(new DOMException('Upload cancelled', 'AbortError'));
     signal?.addEventListener('abort', () => xhr.abort());
+    if (asBody) {
+      xhr.setRequestHeader('content-type', 'application/octet-stream');
+      xhr.send(file);
+      return;
+    }
     const form = new FormData();
+    for (const [name, value] of Object.entries(fields)) form.append(name, value);
     form.append('file', file, file.name);
     xhr.send(form);
   });

@@ -1,18 +1,11 @@
 import { useRight } from '../lib/use-can';
+import { EXPORT_FORMATS } from '../lib/export-formats';
 import { ActionButton } from './can';
 
-/** The export formats the data endpoint streams (`?format=…`); JSON needs `download=true` to mean the whole data. */
-const FORMATS = [
-  { query: 'format=csv', label: 'CSV' },
-  { query: 'format=json&download=true', label: 'JSON (an array of rows)' },
-  { query: 'format=jsonl', label: 'JSON lines' },
-  { query: 'format=parquet', label: 'Parquet' },
-  { query: 'format=arrow', label: 'Arrow IPC' },
-];
-
 /**
- * "Export" button opening the list of formats; each entry is a plain download link. Taking the
- * whole data away needs the export-data right: without it the button is disabled with the reason.
+ * "Export" button opening the list of formats; each entry is a plain download link (CSV twice:
+ * formula cells escaped, or kept). Taking the whole data away needs the export-data right:
+ * without it the button is disabled with the reason.
  */
 export function DownloadMenu({ href }: { href: string }) {
   const can = useRight('export-data');
@@ -26,7 +19,7 @@ export function DownloadMenu({ href }: { href: string }) {
     <details className="download-menu">
       <summary className="btn">Export ▾</summary>
       <div className="card download-menu-list" role="menu">
-        {FORMATS.map((f) => (
+        {EXPORT_FORMATS.map((f) => (
           <a key={f.query} role="menuitem" className="btn ghost" href={`${href}?${f.query}`} download>
             {f.label}
           </a>

@@ -10,7 +10,9 @@ import {
 } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
-import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { flushSync } from 'react-dom';
+import { whenIdle } from '../lib/idle-queue';
 import { observeNearViewport, observeResize } from '../lib/shared-observers';
 import { useLatest } from '../lib/use-latest';
 
@@ -33,10 +35,22 @@ export type EChartsOption = echarts.EChartsCoreOption;
 
 export { echarts };
 
+/** The chart drawn by the server as SVG, at `width` × `height` CSS pixels (src/insights/chart-picture.ts). */
+export interface ChartPicture {
+  svg: string;
+  width: number;
+  height: number;
+}
+
 /**
  * One ECharts instance in a div; resized with its container. `onClick` receives the clicked
  * item's `data`; `onBrush` the first and last category index of a range brushed on the x axis
  * (null when the brush is cleared).
+ *
+ * With a `picture` of the chart drawn at its size, the picture is shown at once and the
+ * interactive chart is built later, in an idle period (one chart per period), or at once when
+ * the pointer comes over it: a dashboard's first screen appears without sixteen ECharts
+ * initialisations in one task. A picture of another size than the chart's is not shown.
  */
 export function EChart({
   option,
@@ -45,7 +59,9 @@ export function EChart({
   onClick,
   onBrush,
   ariaLabel,
+  title,
   lazy = false,
+  picture,
 }: {
   option: EChartsOption;
   className?: string;
@@ -53,14 +69,38 @@ export function EChart({
   onClick?: (data: unknown) => void;
   onBrush?: (range: [number, number] | null) => void;
   ariaLabel: string;
+  /** A tooltip of the whole chart (the full text of a caption it truncates). */
+  title?: string;
   /** Draw only once the chart comes near the viewport (a dashboard of many tiles draws the first screen first). */
   lazy?: boolean;
+  picture?: ChartPicture;
 }) {
   const ref = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
   const clickRef = useLatest(onClick);
   const brushRef = useLatest(onBrush);
   const [inView, setInView] = useState(!lazy);
+  // Built (ECharts drawing it) rather than shown as the server's picture; never goes back.
+  const [live, setLive] = useState(!picture);
+  const pictureSrc = useMemo(
+    // An image, not markup in the page: the SVG holds the dataset's text, and no script runs in an image.
+    () => (picture && !live ? `data:image/svg+xml;charset=utf-8,${encodeURIComponent(picture.svg)}` : null),
+    [picture, live],
+  );
+
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (live || !picture || !el) return;
+    // Drawn for another size (the window changed since the sizes were kept): stretched, it would
+    // not be the chart; drawn live at once instead.
+    if (el.clientWidth !== picture.width || el.clientHeight !== picture.height) setLive(true);
+  }, [live, picture]);
+
+  useEffect(() => {
+    if (live || !inView) return;
+    // flushSync: the chart is built within this idle period, not in a later task.
+    return whenIdle(() => flushSync(() => setLive(true)));
+  }, [live, inView]);
 
   useLayoutEffect(() => {
     if (inView || !ref.current) return;
@@ -76,7 +116,7 @@ export function EChart({
   }, [inView]);
 
   useEffect(() => {
-    if (!ref.current || !inView) return;
+    if (!ref.current || !inView || !live) return;
     const start = performance.now();
     const c = echarts.init(ref.current, undefined, { renderer: 'canvas' });
     performance.measure('echart init', { start });
@@ -100,10 +140,10 @@ export function EChart({
       c.dispose();
       chart.current = null;
     };
-  }, [clickRef, brushRef, inView]);
+  }, [clickRef, brushRef, inView, live]);
 
   useEffect(() => {
-    if (!inView) return;
+    if (!inView || !live) return;
     const start = performance.now();
     chart.current?.setOption(option, { notMerge: true });
     // Each draw is a User Timing entry (the browser's performance panel, bench/_load-profile.ts).
@@ -116,9 +156,39 @@ export function EChart({
         key: 'brush',
         brushOption: { brushType: brush.brushType, brushMode: brush.brushMode },
       });
-  }, [option, inView, ariaLabel]);
+  }, [option, inView, ariaLabel, live]);
 
-  return <div ref={ref} className={className} style={style} role="img" aria-label={ariaLabel} />;
+  // The pointer over a picture: the chart is built before the press that follows (flushSync runs
+  // its effects in this event), so a click or a drag reaches it.
+  const buildNow = () => {
+    if (!live)
+      flushSync(() => {
+        setInView(true);
+        setLive(true);
+      });
+  };
+  return (
+    <div
+      ref={ref}
+      className={className}
+      style={style}
+      role="img"
+      aria-label={ariaLabel}
+      title={title}
+      onPointerEnter={live ? undefined : buildNow}
+    >
+      {pictureSrc ? (
+        <img
+          className="chart-picture"
+          src={pictureSrc}
+          alt=""
+          width={picture?.width}
+          height={picture?.height}
+          draggable={false}
+        />
+      ) : null}
+    </div>
+  );
 }
 
 /** Colours of outcomes and states, matching the CSS tokens. */

@@ -1,18 +1,16 @@
 import { BoxplotChart, HeatmapChart, PieChart } from 'echarts/charts';
 import { TitleComponent, VisualMapComponent } from 'echarts/components';
 import { useMemo } from 'react';
-import { chartOption, facetValues, rangeOfBrush, rowsOfFacet } from '../../../src/insights/chart-options.js';
+import { rangeOfBrush } from '../../../src/insights/chart-options.js';
+import { chartKindOf, insightChartOption } from '../../../src/insights/tile-chart.js';
 import { cellColor, formatCell } from '../../../src/insights/table-format.js';
 import { markdownToHtml } from '../../../src/insights/markdown.js';
 import type { Insight, InsightData } from '../api/types';
-import { echarts, EChart, outcomeTone, type EChartsOption } from './echart';
+import { echarts, EChart, outcomeTone, type ChartPicture, type EChartsOption } from './echart';
 import { WebappFrame } from './webapp-frame';
 
 // The kinds the shared EChart does not register: pies, heatmaps, box plots, KPI titles.
 echarts.use([PieChart, HeatmapChart, BoxplotChart, TitleComponent, VisualMapComponent]);
-
-/** Small multiples: at most this many facet values are drawn. */
-const MAX_FACETS = 6;
 
 /** A range of x brushed on a time series: `to` is null when open-ended. */
 export type SelectedRange = NonNullable<ReturnType<typeof rangeOfBrush>>;
@@ -28,9 +26,12 @@ export function InsightView({
   onSelect,
   onSelectRange,
   asTile = false,
+  picture,
 }: {
   insight: Insight;
   data: InsightData | undefined;
+  /** The chart drawn by the server: shown until the interactive chart is built. */
+  picture?: ChartPicture;
   onSelect?: (column: string, value: unknown) => void;
   onSelectRange?: (column: string, range: SelectedRange) => void;
   /** One tile of a dashboard: drawn without animation, once near the viewport (20 charts animating at once took seconds). */
@@ -42,8 +43,6 @@ export function InsightView({
   if (!data) return null;
   if (insight.type === 'check' || insight.type === 'scenario') return <StatusStrip data={data} />;
   if (insight.type === 'table') return <DataTable data={data} spec={insight.table} />;
-  const kind = insight.type === 'metric' ? 'line' : (insight.chart?.kind ?? 'bar');
-  const facets = facetValues(data);
   const xColumn = insight.chart?.x?.column;
   const select =
     onSelect && xColumn
@@ -52,65 +51,57 @@ export function InsightView({
         }
       : undefined;
   const selectRange = onSelectRange && xColumn ? (range: SelectedRange) => onSelectRange(xColumn, range) : undefined;
-  if (!facets)
-    return (
-      <ChartOf
-        kind={kind}
-        data={data}
-        label={insight.name}
-        onSelect={select}
-        onSelectRange={selectRange}
-        asTile={asTile}
-        higherIsBetter={insight.chart?.kpi?.higherIsBetter}
-      />
-    );
+  // Small multiples are one chart too (src/insights/facet-chart.ts), laid out inside the tile.
   return (
-    <div className="facets">
-      {facets.slice(0, MAX_FACETS).map((f) => (
-        <div key={f} className="facet">
-          <div className="small muted">{f}</div>
-          <ChartOf
-            kind={kind}
-            data={rowsOfFacet(data, f)}
-            label={`${insight.name}: ${f}`}
-            onSelect={select}
-            asTile={asTile}
-          />
-        </div>
-      ))}
-    </div>
+    <ChartOf
+      insight={insight}
+      data={data}
+      label={insight.name}
+      onSelect={select}
+      onSelectRange={selectRange}
+      asTile={asTile}
+      picture={picture}
+    />
   );
 }
 
 function ChartOf({
-  kind,
+  insight,
   data,
   label,
   onSelect,
   onSelectRange,
   asTile,
-  higherIsBetter,
+  picture,
 }: {
-  kind: Parameters<typeof chartOption>[0];
+  insight: Insight;
   data: InsightData;
   label: string;
   onSelect?: (x: unknown) => void;
   onSelectRange?: (range: SelectedRange) => void;
   asTile: boolean;
-  /** KPI tiles: whether a rise is good (green) or bad (red). */
-  higherIsBetter?: boolean;
+  picture?: ChartPicture;
 }) {
+  const kind = chartKindOf(insight);
+  const higherIsBetter = insight.chart?.kpi?.higherIsBetter;
+  // The option the server draws pictures from (src/insights/tile-chart.ts): both are the same chart.
   const option = useMemo(
-    () => chartOption(kind, data, { higherIsBetter, ...(asTile ? { animation: false } : {}) }) as EChartsOption,
+    () => insightChartOption(kind, data, { asTile, higherIsBetter }) as EChartsOption,
     [kind, data, asTile, higherIsBetter],
   );
   const x = data.roles.indexOf('x');
+  // A KPI's caption may end in an ellipsis on a narrow tile: the tooltip has it whole.
+  const caption = kind === 'kpi' ? (option.title as { subtext?: string } | undefined)?.subtext : undefined;
+  // A sampled chart says how on its tile's tooltip, as the builder says it beside the row count.
+  const sampling = asTile && data.sampled ? data.sampling : undefined;
   return (
     <EChart
       option={option}
       className="insight-chart"
       ariaLabel={label}
+      title={caption ?? sampling}
       lazy={asTile}
+      picture={picture}
       onBrush={(indexes) => {
         const range = indexes && onSelectRange ? rangeOfBrush(data, indexes) : null;
         if (range) onSelectRange?.(range);
@@ -132,6 +123,11 @@ function ChartOf({
 function DataTable({ data, spec }: { data: InsightData; spec?: Insight['table'] }) {
   return (
     <div className="insight-table">
+      {data.pivotColumnsLeftOut ? (
+        <p className="small muted">
+          {data.pivotColumnsLeftOut} more values of the column dimension left out: the first ones in order are columns.
+        </p>
+      ) : null}
       <table className="table compact">
         <thead>
           <tr>

@@ -4,6 +4,8 @@ import type { Revision } from '../api/types';
 import { diffLines, revisionText } from '../lib/diff';
 import { formatDateTime, formatRelative } from '../lib/format';
 import { useApi } from '../lib/use-api';
+import { useCan } from '../lib/use-can';
+import { ActionButton } from './can';
 import { Table } from './table';
 import { Async, EmptyState, ErrorAlert, Notice } from './ui';
 import { useConfirm } from './confirm-dialog';
@@ -28,6 +30,7 @@ export function ObjectHistory({
   const [error, setError] = useState<unknown>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const canWrite = useCan('write');
   // Compare the selected revision with the one before it, or with the current one (what a revert would undo).
   const [against, setAgainst] = useState<'previous' | 'current'>('previous');
   const confirm = useConfirm();
@@ -112,14 +115,14 @@ export function ObjectHistory({
                       id: 'revert',
                       cell: (r, i) =>
                         i > 0 && r.body !== null ? (
-                          <button
-                            type="button"
+                          <ActionButton
+                            can={canWrite}
                             className="btn small"
                             disabled={busy}
                             onClick={() => void revert(r.revision)}
                           >
                             Revert
-                          </button>
+                          </ActionButton>
                         ) : i === 0 ? (
                           <span className="badge ok plain">current</span>
                         ) : null,

@@ -77,7 +77,7 @@ export default function QualityPanel({
           dataset={dataset}
           settings={checks.data}
           columns={columns}
-          metricNames={Object.keys(latest?.metrics ?? {})}
+          metricNames={checks.data.availableMetrics ?? Object.keys(latest?.metrics ?? {})}
           onCancel={() => setEditing(false)}
           onSaved={() => {
             setEditing(false);

@@ -162,9 +162,8 @@ function Field({
 
   if (kind === 'object' && schema.properties) {
     const obj = (value && typeof value === 'object' ? value : {}) as FormValue;
-    return (
-      <fieldset className="full-row">
-        <legend>{humanize(name)}</legend>
+    const fields = (
+      <>
         {schema.description ? <div className="small muted mb-2">{schema.description}</div> : null}
         <SchemaForm
           schema={schema}
@@ -173,6 +172,24 @@ function Field({
           choices={choices}
           onChange={(v) => onChange(Object.keys(v).length ? v : undefined)}
         />
+      </>
+    );
+    // An optional group with required fields of its own (a join's Nearest Left/Right) starts
+    // folded while unset: they are required only once it is used, not by the form around it.
+    // Groups without required fields (a check's Error bounds) stay open.
+    if (!required && (schema.required?.length ?? 0) > 0)
+      return (
+        <details className="full-row optional-object" open={value !== undefined}>
+          <summary>
+            {humanize(name)} <span className="small muted">(optional)</span>
+          </summary>
+          {fields}
+        </details>
+      );
+    return (
+      <fieldset className="full-row">
+        <legend>{humanize(name)}</legend>
+        {fields}
       </fieldset>
     );
   }

@@ -81,13 +81,14 @@ export function UploadDialog({
     }
     const controller = new AbortController();
     abort.current = controller;
-    const query = new URLSearchParams();
+    // The file itself is the body (see uploadFile): its name, whose extension tells the format, goes along.
+    const query = new URLSearchParams({ filename: file.name });
     if (format !== 'auto') query.set('format', format);
     if (delimiter) query.set('delimiter', delimiter === '\\t' ? '\t' : delimiter);
-    const url = projectApi(projectKey, 'datasets', name, 'upload') + (query.size ? `?${query}` : '');
+    const url = `${projectApi(projectKey, 'datasets', name, 'upload')}?${query}`;
     try {
       setProgress({ loaded: 0, total: file.size, fraction: 0, phase: 'sending' });
-      const d = await uploadFile<Dataset>(url, file, setProgress, controller.signal);
+      const d = await uploadFile<Dataset>(url, file, setProgress, controller.signal, { asBody: true });
       reset();
       onDone(d);
     } catch (err) {

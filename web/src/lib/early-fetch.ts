@@ -1,4 +1,5 @@
-import { api, projectApi } from '../api/client';
+import { api, projectApi, queryString } from '../api/client';
+import { rememberedChartSizes } from './chart-sizes';
 
 /**
  * GETs started before the page that reads them has mounted, taken by `useApi` for the same URL
@@ -70,5 +71,7 @@ export function fetchDashboardEarly(pathname: string): void {
   fetchEarly(projectApi(key));
   fetchEarly(projectApi(key, 'dashboards', id));
   fetchEarly(projectApi(key, 'insights'));
-  fetchEarly(`${projectApi(key, 'dashboards', id, 'data')}?page=1`);
+  // The query dashboard.tsx sends for the first page without filters (the same URL, or it is fetched twice).
+  const sizes = rememberedChartSizes(key, id, 1);
+  fetchEarly(projectApi(key, 'dashboards', id, 'data') + queryString({ page: 1, sizes }));
 }

@@ -3,7 +3,8 @@ import type { ConfirmOptions } from '../components/confirm-dialog';
 
 /**
  * Sends a request that saves a recipe; when the server refuses because the recipe's output holds
- * uploaded data (409 `replaces_uploaded`), asks the user (`ask`, usually `useConfirm().ask`) and
+ * uploaded data or is an existing source table of a connection (409 `replaces_uploaded`; its
+ * message names which), asks the user (`ask`, usually `useConfirm().ask`) and
  * sends it again with `replaceUploaded: true`. Declined, the server's refusal is thrown as it came.
  */
 export async function confirmingReplaceUploaded<T>(
@@ -16,10 +17,10 @@ export async function confirmingReplaceUploaded<T>(
     if (!(e instanceof ApiError && e.code === 'replaces_uploaded')) throw e;
     const datasets = (e.details as { datasets?: string[] } | undefined)?.datasets ?? [];
     const replace = await ask({
-      title: `Replace the uploaded data of ${datasets.join(', ')}?`,
+      title: `Replace the data of ${datasets.join(', ')}?`,
       // The server's sentence without its hint for API callers.
       body: e.message.replace(/ Confirm with .*$/, ''),
-      confirm: 'Replace uploaded data',
+      confirm: 'Replace data',
       danger: true,
     });
     if (!replace) throw e;

@@ -7,6 +7,7 @@ const scenario = (id: string, runIds: string[]): MonitoredScenario => ({
   id,
   name: id,
   active: true,
+  deleted: false,
   runs: runIds.map((r, i) => ({
     id: r,
     start: `2026-01-01T0${i}:00:00.000Z`,
@@ -61,6 +62,7 @@ describe('monitoring timeline rows', () => {
       to: '',
       steps,
       truncated: false,
+      nextCursor: null,
     });
     expect(rows.map((r) => r.key)).toEqual(['P/a', 'P/a/1 build', 'P/a/2 sql', 'P/b']);
     expect(rows[1]).toMatchObject({
@@ -75,7 +77,7 @@ describe('monitoring timeline rows', () => {
 
   it('shows only the steps of the runs shown (the outcome filter), and no empty step rows', () => {
     const steps = [step('r1', 'a', 0, '1 build', 1000), step('hidden', 'a', 1, '2 sql', 1000)];
-    const rows = timelineRows([scenario('a', ['r1'])], { from: '', to: '', steps, truncated: false });
+    const rows = timelineRows([scenario('a', ['r1'])], { from: '', to: '', steps, truncated: false, nextCursor: null });
     expect(rows.map((r) => r.key)).toEqual(['P/a', 'P/a/1 build']);
   });
 
@@ -84,5 +86,23 @@ describe('monitoring timeline rows', () => {
     const note = truncationNote({ truncated: true, totalRuns: 216_000, listedRuns: 50_000 });
     expect(note).toMatch(/^This range holds 216,000 runs: the timeline shows only the most recent 50,000\./);
     expect(note).toMatch(/daily summary cover all of them/);
+  });
+
+  it("keeps a deleted scenario's row apart from a scenario since created with its id", () => {
+    const gone = { ...scenario('a', ['old']), name: 'a (deleted)', deleted: true };
+    const steps = [step('r1', 'a', 0, '1 build', 1000), step('old', 'a', 0, '1 build', 3000)];
+    const rows = timelineRows([scenario('a', ['r1']), gone], {
+      from: '',
+      to: '',
+      steps,
+      truncated: false,
+      nextCursor: null,
+    });
+    expect(rows.map((r) => [r.key, r.runs.map((x) => x.run)])).toEqual([
+      ['P/a', ['r1']],
+      ['P/a/1 build', ['r1']],
+      ['P/a (deleted)', ['old']],
+      ['P/a (deleted)/1 build', ['old']],
+    ]);
   });
 });

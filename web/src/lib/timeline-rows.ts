@@ -15,8 +15,10 @@ const mean = (xs: number[]) => (xs.length ? Math.round(xs.reduce((a, b) => a + b
 
 /** One row per scenario; expanded to steps, each scenario row is followed by one row per step it ran in the range. */
 export function timelineRows(scenarios: MonitoredScenario[], steps: MonitoringSteps | undefined): TimelineRow[] {
+  // A deleted scenario's history may stand beside a scenario since created with its id.
+  const rowKey = (s: MonitoredScenario) => `${s.project}/${s.id}${s.deleted ? ' (deleted)' : ''}`;
   const scenarioRow = (s: MonitoredScenario): TimelineRow => ({
-    key: `${s.project}/${s.id}`,
+    key: rowKey(s),
     scenario: s,
     averageDurationMs: s.averageDurationMs,
     lastDurationMs: s.lastDurationMs,
@@ -48,7 +50,7 @@ export function timelineRows(scenarios: MonitoredScenario[], steps: MonitoringSt
         const ended = runs.filter((r) => r.durationMs !== null && r.end);
         return [
           {
-            key: `${s.project}/${s.id}/${name}`,
+            key: `${rowKey(s)}/${name}`,
             step: { name, type: e.type },
             scenario: s,
             averageDurationMs: mean(ended.map((r) => r.durationMs!)),

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router-dom';
+import { omit } from '../../../src/common/omit.js';
 import { AGGREGATIONS, CHART_KINDS, TIME_UNITS } from '../../../src/insights/insight-types.js';
 import { api, projectApi } from '../api/client';
 import type { ChartSpec, Dataset, InsightData, InsightInfo } from '../api/types';
@@ -17,7 +18,14 @@ const KIND_LABELS: Record<string, string> = {
   grouped_bar: 'grouped bar',
   kpi: 'KPI',
   box: 'box plot',
+  'x:asc': 'by x, ascending',
+  'x:desc': 'by x, descending',
+  'y:asc': 'by value, ascending',
+  'y:desc': 'by value, descending',
 };
+/** The sort choices (`sort.by` and its direction), labelled above. */
+const SORTS = ['x:asc', 'x:desc', 'y:asc', 'y:desc'] as const;
+const omitSort = (s: ChartSpec): ChartSpec => omit(s, 'sort');
 const BINS = ['none', 'auto', 'width', 'count', ...TIME_UNITS] as const;
 type Bin = (typeof BINS)[number];
 
@@ -29,7 +37,8 @@ function binOf(spec: ChartSpec): Bin {
 }
 
 /**
- * The chart builder: dataset, kind, x (with binning), a measure, colour and filters; the preview
+ * The chart builder: dataset, kind, x (with binning), a measure (a quantile's q), colour, facet,
+ * top N (with or without "Others"), sort and filters; the preview
  * is computed by the server at each change (POST …/insights/preview). Readers see it read-only.
  */
 export default function ChartBuilderPage() {
@@ -252,6 +261,23 @@ export default function ChartBuilderPage() {
             </label>
           ) : null}
           {select('Aggregation', measure.agg, AGGREGATIONS, (a) => setMeasure({ agg: a as typeof measure.agg }))}
+          {measure.agg === 'quantile' ? (
+            <label className="field">
+              <span>Quantile (0–1)</span>
+              <input
+                type="number"
+                min={0}
+                max={1}
+                step={0.01}
+                disabled={readOnly}
+                value={measure.q ?? 0.9}
+                onChange={(e) => {
+                  const q = Number(e.target.value);
+                  if (e.target.value !== '' && q >= 0 && q <= 1) setMeasure({ q });
+                }}
+              />
+            </label>
+          ) : null}
           {select(
             'Measure column',
             measure.column ?? '',
@@ -282,10 +308,35 @@ export default function ChartBuilderPage() {
               value={spec.top?.n ?? 0}
               onChange={(e) => {
                 const n = Number(e.target.value);
-                setSpec((s) => ({ ...s, top: n > 0 ? { n, others: true } : undefined }));
+                setSpec((s) => ({ ...s, top: n > 0 ? { n, others: s.top?.others ?? true } : undefined }));
               }}
             />
           </label>
+          {spec.top ? (
+            <label className="row small gap-2">
+              <input
+                type="checkbox"
+                disabled={readOnly}
+                checked={spec.top.others}
+                onChange={(e) =>
+                  setSpec((s) => ({ ...s, top: s.top ? { ...s.top, others: e.target.checked } : undefined }))
+                }
+              />
+              Gather the rest in “Others”
+            </label>
+          ) : null}
+          {select(
+            'Sort',
+            spec.sort ? `${spec.sort.by}:${spec.sort.desc ? 'desc' : 'asc'}` : '',
+            SORTS,
+            (v) =>
+              setSpec((s) => {
+                if (!v) return omitSort(s);
+                const [by, dir] = v.split(':') as ['x' | 'y', string];
+                return { ...s, sort: { by, desc: dir === 'desc' } };
+              }),
+            'as the engine answers',
+          )}
           <InsightFilters
             filters={spec.filters}
             columns={columns}

@@ -1,3 +1,4 @@
+import { placeTile } from '../../../src/insights/tile-layout.js';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { DiscussionsPanel } from '../components/discussions-panel';
 import { TagsEditor } from '../components/tags-editor';
@@ -24,7 +25,10 @@ import { useTileInsights } from './dashboard-tile-insights';
 import { sharedDashboardPath } from './home/shared-with-me';
 import { useFocusableWhenScrolling } from '../lib/use-focusable-when-scrolling';
 import { useRight } from '../lib/use-can';
-import { DownloadLink } from '../components/can';
+import { ActionButton, DownloadLink } from '../components/can';
+import { useMediaQuery } from '../lib/use-media-query';
+import { stackedTiles, STACKED_BELOW_PX, stackedTileHeight } from './dashboard-stacking';
+import { rememberChartSizes, rememberedChartSizes } from '../lib/chart-sizes';
 
 const COLUMNS = 24;
 const ROW_PX = 40;
@@ -86,6 +90,9 @@ export default function DashboardPage({ shared = false }: { shared?: boolean }) 
   const [notice, setNotice] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const root = useRef<HTMLDivElement>(null);
+  // On a phone the tiles stack full width; their 24-column layout is edited on a wider screen.
+  const stacked = useMediaQuery(`(max-width: ${STACKED_BELOW_PX - 1}px)`);
+  const arranging = editing && !stacked;
 
   useEffect(() => {
     if (!refreshSeconds) return;
@@ -104,15 +111,43 @@ export default function DashboardPage({ shared = false }: { shared?: boolean }) 
     return asQuery([...fromBar, ...crossFilters]);
   }, [typed, crossFilters]);
 
+  // The sizes of the page's charts on the last visit: the answer then carries them drawn as
+  // pictures, shown while the interactive charts are built. Filtered pages draw live: their
+  // charts are already built (a cross-filter) and their pictures would be drawn for nothing.
+  const rememberedSizes = useMemo(() => rememberedChartSizes(key, id, pageIndex + 1), [key, id, pageIndex]);
   // Every tile's data of the page in one request; a tile added while editing fetches its own.
   const pageData = useApi<DashboardData>(projectApi(key, 'dashboards', id, 'data'), {
     page: pageIndex + 1,
     filters,
+    sizes: filters.length ? undefined : rememberedSizes,
   });
   const reloadPage = pageData.reload;
   useEffect(() => {
     if (tick) reloadPage();
   }, [tick, reloadPage]);
+  const grid = useRef<HTMLDivElement>(null);
+  const shownData = pageData.data;
+  // The sizes the server knows from this browser for this page: those its data request sent.
+  const toldSizes = useRef(rememberedSizes);
+  useEffect(() => {
+    toldSizes.current = rememberedSizes;
+  }, [rememberedSizes]);
+  const unfiltered = filters.length === 0;
+  useEffect(() => {
+    if (!shownData || editing) return;
+    // Measured when the browser has nothing else to do: never on the way to the first paint.
+    const measure = () => {
+      if (!grid.current) return;
+      const sizes = rememberChartSizes(grid.current, key, id, pageIndex + 1);
+      // Drawn live at sizes the server did not know (a first visit, a resized window): it draws
+      // their pictures now, so that the next visit shows them at once. Shared viewers draw live.
+      if (!sizes || sizes === toldSizes.current || !unfiltered || shared) return;
+      toldSizes.current = sizes;
+      api.post(projectApi(key, 'dashboards', id, 'sizes'), { page: pageIndex + 1, sizes }).catch(() => undefined);
+    };
+    const idle = requestIdleCallback(measure, { timeout: 2000 });
+    return () => cancelIdleCallback(idle);
+  }, [shownData, editing, key, id, pageIndex, unfiltered, shared]);
 
   const draft: Dashboard | null = edited ?? stored.data ?? null;
   if (stored.error) return <PageError error={stored.error} onRetry={stored.reload} />;
@@ -127,7 +162,8 @@ export default function DashboardPage({ shared = false }: { shared?: boolean }) 
 
   const setTiles = (tiles: DashboardTile[]) =>
     setDraft({ ...draft, pages: draft.pages.map((p, i) => (i === pageIndex ? { ...p, tiles } : p)) });
-  const moveTile = (at: number, tile: DashboardTile) => setTiles(page.tiles.map((t, i) => (i === at ? tile : t)));
+  // A moved or resized tile pushes the tiles it lands on down: tiles never overlap.
+  const moveTile = (at: number, tile: DashboardTile) => setTiles(placeTile(page.tiles, at, tile));
 
   async function save() {
     if (!draft) return;
@@ -235,9 +271,20 @@ export default function DashboardPage({ shared = false }: { shared?: boolean }) 
               <ShareButton what="dashboard" sharing={stored.data.sharing} save={share} canChange={managing} />
             ) : null}
             {canEdit && !editing ? (
-              <button type="button" className="btn" onClick={() => setEditing(true)}>
+              <ActionButton
+                can={
+                  stacked
+                    ? {
+                        ok: false,
+                        reason: 'Edit the layout on a wider screen: on a phone the tiles stack one under the other.',
+                      }
+                    : { ok: true, reason: undefined }
+                }
+                className="btn"
+                onClick={() => setEditing(true)}
+              >
                 Edit layout
-              </button>
+              </ActionButton>
             ) : null}
             {canEdit && editing ? (
               <>
@@ -288,7 +335,7 @@ export default function DashboardPage({ shared = false }: { shared?: boolean }) 
           ))}
         </div>
       ) : null}
-      {editing ? (
+      {arranging ? (
         <div className="row">
           <TilePicker
             projectKey={key}
@@ -304,18 +351,20 @@ export default function DashboardPage({ shared = false }: { shared?: boolean }) 
         </div>
       ) : null}
       <div
-        className={`dashboard-grid${editing ? ' editing' : ''}`}
-        style={{ gridTemplateRows: `repeat(${rows}, ${ROW_PX}px)` }}
+        className={`dashboard-grid${arranging ? ' editing' : ''}${stacked ? ' stacked' : ''}`}
+        style={stacked ? undefined : { gridTemplateRows: `repeat(${rows}, ${ROW_PX}px)` }}
         data-testid="dashboard-grid"
+        ref={grid}
       >
-        {page.tiles.map((tile, i) => {
+        {(stacked ? stackedTiles(page.tiles) : page.tiles.map((tile, at) => ({ tile, at }))).map(({ tile, at: i }) => {
           const insight = byId.get(tile.insight);
           return (
             <Tile
               key={`${pageIndex}-${i}-${tile.insight}`}
               tile={tile}
               title={tile.title ?? insight?.name ?? tile.insight}
-              editing={editing}
+              editing={arranging}
+              stacked={stacked}
               onChange={(t) => moveTile(i, t)}
               onRemove={() => setTiles(page.tiles.filter((_, j) => j !== i))}
             >
@@ -344,7 +393,7 @@ export default function DashboardPage({ shared = false }: { shared?: boolean }) 
           );
         })}
       </div>
-      {editing || shared ? null : (
+      {arranging || shared ? null : (
         <>
           <TagsEditor projectKey={key} kind="dashboard" name={id} />
           <DiscussionsPanel projectKey={key} object={`dashboard:${id}`} />
@@ -359,6 +408,7 @@ function Tile({
   tile,
   title,
   editing,
+  stacked,
   onChange,
   onRemove,
   children,
@@ -366,6 +416,8 @@ function Tile({
   tile: DashboardTile;
   title: string;
   editing: boolean;
+  /** One under the other, full width (a phone): no grid position, a height of its own. */
+  stacked: boolean;
   onChange: (tile: DashboardTile) => void;
   onRemove: () => void;
   children: React.ReactNode;
@@ -401,10 +453,15 @@ function Tile({
       ref={ref}
       className="card dashboard-tile"
       aria-label={title}
-      style={{ gridColumn: `${tile.x + 1} / span ${tile.w}`, gridRow: `${tile.y + 1} / span ${tile.h}` }}
+      data-insight={tile.insight}
+      style={
+        stacked
+          ? { height: stackedTileHeight(tile, ROW_PX, GAP) }
+          : { gridColumn: `${tile.x + 1} / span ${tile.w}`, gridRow: `${tile.y + 1} / span ${tile.h}` }
+      }
     >
       <header className={`tile-header${editing ? ' drag-handle' : ''}`} onPointerDown={drag('move')}>
-        <h2>{title}</h2>
+        <h2 title={title}>{title}</h2>
         {editing ? (
           <button type="button" className="btn small" onPointerDown={(e) => e.stopPropagation()} onClick={onRemove}>
             Remove
@@ -458,5 +515,16 @@ function TileData({
   if (error) return <ErrorAlert error={error} onRetry={batched || page.error ? page.reload : own.reload} />;
   const data = batched && !('error' in batched) ? batched : own.data;
   if (drawsData && !data) return <Loading />;
-  return <InsightView insight={insight} data={data} onSelect={onSelect} onSelectRange={onSelectRange} asTile />;
+  // The server's picture of the chart goes with the page's answer it was drawn from.
+  const picture = batched && data === batched ? page.data?.pictures?.[insight.id] : undefined;
+  return (
+    <InsightView
+      insight={insight}
+      data={data}
+      picture={picture}
+      onSelect={onSelect}
+      onSelectRange={onSelectRange}
+      asTile
+    />
+  );
 }

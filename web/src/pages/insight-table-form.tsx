@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { AGGREGATIONS, measureLabel } from '../../../src/insights/insight-types.js';
+import { DEFAULT_PIVOT_COLUMNS } from '../../../src/insights/pivot-table.js';
 import type { Insight } from '../api/types';
 import { InsightFilters } from '../components/insight-filters';
 import { RuleList } from '../components/rule-list';
@@ -41,7 +42,8 @@ export function TableForm({
     const groups = [...(spec.groupBy ?? [])];
     if (column) groups[at] = { column };
     else groups.splice(at);
-    set({ groupBy: groups });
+    // A pivot column needs a group-by column (the API refuses one without).
+    set({ groupBy: groups, ...(groups.length ? {} : { pivot: undefined }) });
   };
   const setMeasure = (at: number, m: Measure) => {
     if (!m.column) delete m.column;
@@ -58,7 +60,7 @@ export function TableForm({
           onChange={(e) =>
             e.target.value === 'pivot'
               ? set({ groupBy: [], measures: [{ agg: 'count' }], columns: undefined })
-              : set({ groupBy: undefined, measures: undefined })
+              : set({ groupBy: undefined, measures: undefined, pivot: undefined })
           }
         >
           <option value="plain">plain rows</option>
@@ -84,6 +86,22 @@ export function TableForm({
               </label>
             ) : null,
           )}
+          {spec.groupBy?.length ? (
+            <label className="field">
+              <span>Columns from the values of</span>
+              <select
+                value={spec.pivot?.column ?? ''}
+                disabled={readOnly}
+                onChange={(e) => set({ pivot: e.target.value ? { column: e.target.value } : undefined })}
+              >
+                <option value="">— (no column dimension)</option>
+                {columns.map((c) => (
+                  <option key={c}>{c}</option>
+                ))}
+              </select>
+              <span className="small muted">The first {DEFAULT_PIVOT_COLUMNS} values in order become columns.</span>
+            </label>
+          ) : null}
           <fieldset className="stack gap-1">
             <legend>Measures</legend>
             {measures.map((m, i) => (

@@ -12,6 +12,9 @@ import { RangeBar } from './monitoring/range-bar';
 import { REPORTER_COLUMNS, ScenarioTable, TRIGGER_COLUMNS } from './monitoring/scenario-tables';
 import { Timeline } from './monitoring/timeline';
 
+/** Step runs asked for at once when the timeline is expanded to steps. */
+const STEP_PAGE = 20_000;
+
 /**
  * The automation-monitoring view, as the observatory uses it: a time range (last 24 hours by
  * default), one row per scenario with its average and last runtime and its runs on a timeline
@@ -37,11 +40,16 @@ export default function MonitoringPage() {
     // eslint-disable-next-line react-hooks/exhaustive-deps -- `t` is not read, it only marks a refresh
     [from, to, hours, refreshedAt],
   );
-  const monitoring = useApi<Monitoring>('/api/automation/monitoring', range);
+  // Runs of deleted scenarios are history the view hides unless asked for.
+  const showDeleted = params.get('deleted') === '1';
+  const query = useMemo(() => (showDeleted ? { ...range, includeDeleted: 'true' } : range), [range, showDeleted]);
+  const monitoring = useApi<Monitoring>('/api/automation/monitoring', query);
   const expand = params.get('expand') === 'step' ? 'step' : 'scenario';
+  // The visible window only, one page of steps (the newest runs'); the note below says when there are more.
+  const stepsQuery = useMemo(() => ({ ...query, limit: String(STEP_PAGE) }), [query]);
   const steps = useApi<MonitoringSteps>(
     expand === 'step' && tab === 'timeline' ? '/api/automation/monitoring/steps' : null,
-    range,
+    stepsQuery,
   );
   const setParam = (updates: Record<string, string | null>) => {
     const next = new URLSearchParams(params);
@@ -104,6 +112,16 @@ export default function MonitoringPage() {
               <option key={o}>{o}</option>
             ))}
           </select>
+        ) : null}
+        {usesRange ? (
+          <label className="small">
+            <input
+              type="checkbox"
+              checked={showDeleted}
+              onChange={(e) => setParam({ deleted: e.target.checked ? '1' : null })}
+            />{' '}
+            Deleted scenarios
+          </label>
         ) : null}
         {usesRange ? (
           <span className="small muted">

@@ -1,6 +1,6 @@
 import { useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
-import { api, projectApi } from '../api/client';
+import { api, ApiError, projectApi } from '../api/client';
 import type { NotebookInfo } from '../api/types';
 import { uploadFile } from '../api/upload';
 import { useConfirm } from '../components/confirm-dialog';
@@ -40,8 +40,23 @@ export default function NotebooksPage() {
   async function importFile(chosen: File | undefined) {
     if (!chosen) return;
     setError(null);
+    const send = (fields: Record<string, string> = {}) =>
+      uploadFile<NotebookInfo>(projectApi(key, 'notebooks', 'import'), chosen, () => undefined, undefined, { fields });
     try {
-      const made = await uploadFile<NotebookInfo>(projectApi(key, 'notebooks', 'import'), chosen, () => undefined);
+      let made: NotebookInfo;
+      try {
+        made = await send();
+      } catch (err) {
+        // The file's notebook id is taken: offer a copy beside it (nothing is replaced).
+        if (!(err instanceof ApiError && err.status === 409)) throw err;
+        const ok = await confirm.ask({
+          title: 'This notebook is already in the project',
+          body: `${err.message} Import ${chosen.name} as a copy beside it? The existing notebook is not changed.`,
+          confirm: 'Import as a copy',
+        });
+        if (!ok) return;
+        made = await send({ copy: 'true' });
+      }
       void navigate(projectPath(key, 'notebooks', made.id));
     } catch (err) {
       setError(err);

@@ -5,16 +5,14 @@ import type { Dataset, Recipe } from '../api/types';
 import { projectPath } from '../components/layout';
 import { useConfirm } from '../components/confirm-dialog';
 import { DeleteObjectButton } from '../components/delete-object';
-import { ObjectHistory } from '../components/object-history';
 import { Loading, PageError, PageHeader } from '../components/ui';
-import { DiscussionsPanel } from '../components/discussions-panel';
-import { TagsEditor } from '../components/tags-editor';
 import { useApi } from '../lib/use-api';
 import { AnalysisEditor } from './recipe-editor/analysis-editor';
 import { CODE_LABELS, CODE_TYPES, CodeRecipeEditor } from './recipe-editor/code-recipe-editor';
 import { useUnsavedChangesGuard } from '../lib/use-unsaved-changes-guard';
 import { Editor, type Draft } from './recipe-editor/editor';
 import { keptDependencies, PartitionDependencies } from './recipe-editor/partition-dependencies';
+import { RecipeSections, type RecipeTab } from './recipe-editor/recipe-sections';
 import { VisualEditor } from './recipe-editor/visual-editor';
 
 /** Recipe types that analyse grouped series (the others but SQL are visual recipes). */
@@ -28,7 +26,7 @@ export default function RecipeEditorPage() {
   const recipe = useApi<Recipe>(isNew ? null : projectApi(key, 'recipes', name));
   const datasets = useApi<Dataset[]>(projectApi(key, 'datasets'));
   const [draft, setDraft] = useState<Draft | null>(null);
-  const [tab, setTab] = useState<'editor' | 'history' | 'discussion'>('editor');
+  const [tab, setTab] = useState<RecipeTab>('editor');
 
   // Start from the stored recipe, or from ?input=<dataset> for a new one; again whenever they change
   // (state adjusted while rendering, not in an effect).
@@ -74,35 +72,17 @@ export default function RecipeEditorPage() {
       />
     );
   if (!draft || !datasets.data || (!isNew && !recipe.data)) return <Loading />;
+  const sections = { projectKey: key, name, isNew, tab, setTab, onReverted: recipe.reload };
   // Types other than SQL get a form generated from their settings' schema: visual recipes (compiled
   // to SQL) or analyses of grouped series (changepoints, outliers, trend).
   const otherType = isNew ? params.get('type') : recipe.data?.type;
   const codeType = CODE_TYPES.find((t) => t === otherType);
-  if (codeType)
-    return (
-      <>
-        <PageHeader
-          title={isNew ? `New ${CODE_LABELS[codeType]} recipe` : name}
-          breadcrumbs={
-            <>
-              <Link to={projectPath(key)}>{key}</Link> / <Link to={projectPath(key, 'recipes')}>Recipes</Link>
-            </>
-          }
-          subtitle={
-            recipe.data
-              ? `${CODE_LABELS[codeType]} recipe · revision ${recipe.data.revision} by ${recipe.data.updatedBy}`
-              : `${CODE_LABELS[codeType]} code run isolated, with memory and time limits`
-          }
-          actions={!isNew ? <DeleteObjectButton projectKey={key} kind="recipe" name={name} /> : undefined}
-        />
-        {recipe.data ? (
-          <PartitionDependencies
-            projectKey={key}
-            recipe={recipe.data}
-            datasets={datasets.data}
-            onSaved={(r) => recipe.setData(r)}
-          />
-        ) : null}
+  const isAnalysis = otherType ? ANALYSIS_TYPES.has(otherType) : false;
+  // What differs by type: the label, what a new one says, and its editor; the page around is one.
+  const [label, newSubtitle, editor] = codeType
+    ? [
+        CODE_LABELS[codeType],
+        `${CODE_LABELS[codeType]} code run isolated, with memory and time limits`,
         <CodeRecipeEditor
           key={`${name}:${codeType}`}
           projectKey={key}
@@ -114,112 +94,42 @@ export default function RecipeEditorPage() {
           initialNotice={startedNotice}
           onSaved={movedAlong}
           onReload={recipe.reload}
-        />
-      </>
-    );
-  if (otherType && otherType !== 'sql') {
-    const isAnalysis = ANALYSIS_TYPES.has(otherType);
-    return (
-      <>
-        <PageHeader
-          title={isNew ? `New ${otherType} recipe` : name}
-          breadcrumbs={
-            <>
-              <Link to={projectPath(key)}>{key}</Link> / <Link to={projectPath(key, 'recipes')}>Recipes</Link>
-            </>
-          }
-          subtitle={
-            recipe.data
-              ? `${otherType} recipe · revision ${recipe.data.revision} by ${recipe.data.updatedBy}`
-              : isAnalysis
-                ? 'Analyses each series of one input dataset'
-                : 'A visual recipe: compiled to SQL, shown before it runs'
-          }
-        />
-        {recipe.data ? (
-          <PartitionDependencies
-            projectKey={key}
-            recipe={recipe.data}
-            datasets={datasets.data}
-            onSaved={(r) => recipe.setData(r)}
-          />
-        ) : null}
-        {isAnalysis ? (
-          <AnalysisEditor
-            key={otherType}
-            projectKey={key}
-            type={otherType}
-            recipe={recipe.data}
-            datasets={datasets.data}
-            initialJobId={startedJob}
-            initialNotice={startedNotice}
-            onSaved={movedAlong}
-            onReload={recipe.reload}
-          />
-        ) : (
-          <VisualEditor
-            key={`${name}:${otherType}`}
-            projectKey={key}
-            type={otherType}
-            recipe={recipe.data}
-            datasets={datasets.data}
-            initialJobId={startedJob}
-            initialNotice={startedNotice}
-            onSaved={movedAlong}
-          />
-        )}
-      </>
-    );
-  }
-
-  return (
-    <>
-      {confirm.dialog}
-      <PageHeader
-        title={isNew ? 'New SQL recipe' : name}
-        breadcrumbs={
-          <>
-            <Link to={projectPath(key)}>{key}</Link> / <Link to={projectPath(key, 'recipes')}>Recipes</Link>
-          </>
-        }
-        subtitle={
-          !isNew && recipe.data
-            ? `SQL recipe · revision ${recipe.data.revision} by ${recipe.data.updatedBy}`
-            : 'Reads input datasets by name and writes one output dataset'
-        }
-        actions={!isNew ? <DeleteObjectButton projectKey={key} kind="recipe" name={name} /> : undefined}
-      />
-      {!isNew ? (
-        <div className="tabs" role="tablist" aria-label="Recipe sections">
-          <button type="button" role="tab" aria-selected={tab === 'editor'} onClick={() => setTab('editor')}>
-            Editor
-          </button>
-          <button type="button" role="tab" aria-selected={tab === 'history'} onClick={() => setTab('history')}>
-            History
-          </button>
-          <button type="button" role="tab" aria-selected={tab === 'discussion'} onClick={() => setTab('discussion')}>
-            Tags & discussions
-          </button>
-        </div>
-      ) : null}
-      {tab === 'discussion' ? (
-        <>
-          <TagsEditor projectKey={key} kind="recipe" name={name} />
-          <DiscussionsPanel projectKey={key} object={`recipe:${name}`} />
-        </>
-      ) : tab === 'history' ? (
-        <ObjectHistory projectKey={key} kind="recipe" name={name} onReverted={recipe.reload} />
-      ) : (
-        <>
-          {recipe.data ? (
-            <PartitionDependencies
+        />,
+      ]
+    : otherType && otherType !== 'sql'
+      ? [
+          otherType,
+          isAnalysis
+            ? 'Analyses each series of one input dataset'
+            : 'A visual recipe: compiled to SQL, shown before it runs',
+          isAnalysis ? (
+            <AnalysisEditor
+              key={otherType}
               projectKey={key}
+              type={otherType}
               recipe={recipe.data}
               datasets={datasets.data}
-              blocked={dirty ? 'Save or undo the edits to the recipe first.' : null}
-              onSaved={(r) => recipe.setData(r)}
+              initialJobId={startedJob}
+              initialNotice={startedNotice}
+              onSaved={movedAlong}
+              onReload={recipe.reload}
             />
-          ) : null}
+          ) : (
+            <VisualEditor
+              key={`${name}:${otherType}`}
+              projectKey={key}
+              type={otherType}
+              recipe={recipe.data}
+              datasets={datasets.data}
+              initialJobId={startedJob}
+              initialNotice={startedNotice}
+              onSaved={movedAlong}
+            />
+          ),
+        ]
+      : [
+          'SQL',
+          'Reads input datasets by name and writes one output dataset',
           <Editor
             key={name}
             projectKey={key}
@@ -233,9 +143,40 @@ export default function RecipeEditorPage() {
               else recipe.setData(r);
             }}
             onReload={recipe.reload}
+          />,
+        ];
+  const isSql = !codeType && !(otherType && otherType !== 'sql');
+
+  return (
+    <>
+      {confirm.dialog}
+      <PageHeader
+        title={isNew ? `New ${label} recipe` : name}
+        breadcrumbs={
+          <>
+            <Link to={projectPath(key)}>{key}</Link> / <Link to={projectPath(key, 'recipes')}>Recipes</Link>
+          </>
+        }
+        subtitle={
+          !isNew && recipe.data
+            ? `${label} recipe · revision ${recipe.data.revision} by ${recipe.data.updatedBy}`
+            : newSubtitle
+        }
+        actions={!isNew ? <DeleteObjectButton projectKey={key} kind="recipe" name={name} /> : undefined}
+      />
+      <RecipeSections {...sections}>
+        {recipe.data ? (
+          <PartitionDependencies
+            projectKey={key}
+            recipe={recipe.data}
+            datasets={datasets.data}
+            // Only the SQL editor's draft lives here; the other editors keep their edits themselves.
+            blocked={isSql && dirty ? 'Save or undo the edits to the recipe first.' : null}
+            onSaved={(r) => recipe.setData(r)}
           />
-        </>
-      )}
+        ) : null}
+        {editor}
+      </RecipeSections>
     </>
   );
 }

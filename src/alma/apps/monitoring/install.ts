@@ -61,11 +61,12 @@ export function scenarioOf(job: ObservatoryJob) {
 /**
  * Pipeline monitoring (issue 21 §1): the run history and step history as datasets, the
  * monitoring recipes, the job scenarios, and their checks. Needs the simulator's tables and their
- * `staging_*` increments in the project.
+ * `staging_*` increments in the project. `shiftDays`: how far {@link importJobHistory} moves the
+ * simulated runs forward; the dashboard's datasets move them back, onto the simulated timeline.
  */
-export async function installMonitoring(ws: Workspace, project: string): Promise<void> {
+export async function installMonitoring(ws: Workspace, project: string, history: { shiftDays: number }): Promise<void> {
   await saveRunHistoryDatasets(ws, project);
-  for (const r of monitoringRecipes()) await saveRecipe(ws, LOCAL_ADMIN, project, r);
+  for (const r of monitoringRecipes(history.shiftDays)) await saveRecipe(ws, LOCAL_ADMIN, project, r);
   for (const job of OBSERVATORY_JOBS) await saveScenario(ws, LOCAL_ADMIN, project, scenarioOf(job));
   await saveScenario(ws, LOCAL_ADMIN, project, PIPELINE_WATCH);
 }
@@ -142,7 +143,7 @@ export async function importJobHistory(
 export const monitoringInsights = [
   {
     id: 'loads_late_or_failing',
-    name: 'Loads late or failing (last 24 h)',
+    name: 'Loads late or failing (last 24 h, simulated dates)',
     type: 'table',
     dataset: 'load_status',
     table: {
@@ -162,7 +163,7 @@ export const monitoringInsights = [
   },
   {
     id: 'replication_backlog',
-    name: 'Replication backlog OSF → SCO → ARCs (GB)',
+    name: 'Replication backlog OSF → SCO → ARCs (GB, simulated dates)',
     type: 'chart',
     dataset: 'replication_backlog',
     chart: {
@@ -174,7 +175,7 @@ export const monitoringInsights = [
   },
   {
     id: 'runtime_trend',
-    name: 'Average runtime per job and day (min)',
+    name: 'Average runtime per job and day (min, simulated dates)',
     type: 'chart',
     dataset: 'runtime_daily',
     chart: {
@@ -186,7 +187,7 @@ export const monitoringInsights = [
   },
   {
     id: 'failed_runs_per_day',
-    name: 'Failed runs per job and day',
+    name: 'Failed runs per job and day (simulated dates)',
     type: 'chart',
     dataset: 'runtime_daily',
     chart: {
@@ -205,7 +206,7 @@ export async function installMonitoringDashboard(ws: Workspace, project: string)
     id: 'pipeline_monitoring',
     name: 'Pipeline monitoring',
     description:
-      'The daily automation: loads late or failing, the replication backlog and runtime trends. The datasets refresh with the daily maintenance scenario (or a build).',
+      'The daily automation: loads late or failing, the replication backlog and runtime trends. Every tile is on the simulator’s timeline (the scenario runs, whose imported history ends today, are moved back by the same whole days). The datasets refresh with the daily maintenance scenario (or a build).',
     pages: [
       {
         title: 'Today',

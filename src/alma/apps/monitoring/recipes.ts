@@ -3,6 +3,18 @@ import { OBSERVATORY_JOBS, periodHours } from './jobs.js';
 /** The current UTC time as a plain TIMESTAMP (run timestamps are stored in UTC). */
 export const NOW_UTC = 'make_timestamp(epoch_us(now()))';
 
+/**
+ * The run history on the simulator's timeline: the imported runs were moved `shiftDays` whole
+ * days forward so that they end today (history.ts), and later runs happen on the wall clock, so
+ * subtracting the shift puts every run beside the simulated data it loaded (`job_run`, `mous`).
+ */
+const runsOnSimulatedTime = (shiftDays: number) =>
+  shiftDays
+    ? `(SELECT * REPLACE (started_at - INTERVAL ${shiftDays} DAY AS started_at, ended_at - INTERVAL ${shiftDays} DAY AS ended_at) FROM automation_runs)`
+    : 'automation_runs';
+/** Now on the simulator's timeline. */
+const simulatedNow = (shiftDays: number) => (shiftDays ? `(${NOW_UTC} - INTERVAL ${shiftDays} DAY)` : NOW_UTC);
+
 /** Each scenario's name and expected period, for the SQL that judges lateness. */
 const schedule = () =>
   `(VALUES ${OBSERVATORY_JOBS.map((j) => `('${j.id}', '${j.name.replace(/'/g, "''")}', ${periodHours(j)})`).join(
@@ -13,28 +25,28 @@ const schedule = () =>
  * Per job: its last run and last success, and whether it is late (no success within 1.5 periods)
  * or failing (a failed run in the last 24 h): the talk's "which loads are late or failing today".
  */
-const LOAD_STATUS_SQL = () => `WITH r AS (
-  SELECT scenario, outcome, started_at, ended_at, duration_ms FROM automation_runs WHERE started_at IS NOT NULL
+const LOAD_STATUS_SQL = (shiftDays: number, now = simulatedNow(shiftDays)) => `WITH r AS (
+  SELECT scenario, outcome, started_at, ended_at, duration_ms FROM ${runsOnSimulatedTime(shiftDays)} WHERE started_at IS NOT NULL
 ),
 agg AS (
   SELECT scenario,
     max(started_at) AS last_run_at,
     arg_max(outcome, started_at) AS last_outcome,
     max(ended_at) FILTER (WHERE outcome IN ('SUCCESS', 'WARNING')) AS last_success_at,
-    count(*) FILTER (WHERE started_at >= ${NOW_UTC} - INTERVAL 24 HOUR) AS runs_24h,
-    count(*) FILTER (WHERE outcome = 'FAILED' AND started_at >= ${NOW_UTC} - INTERVAL 24 HOUR) AS failed_24h,
-    count(*) FILTER (WHERE outcome = 'WARNING' AND started_at >= ${NOW_UTC} - INTERVAL 24 HOUR) AS warnings_24h,
+    count(*) FILTER (WHERE started_at >= ${now} - INTERVAL 24 HOUR) AS runs_24h,
+    count(*) FILTER (WHERE outcome = 'FAILED' AND started_at >= ${now} - INTERVAL 24 HOUR) AS failed_24h,
+    count(*) FILTER (WHERE outcome = 'WARNING' AND started_at >= ${now} - INTERVAL 24 HOUR) AS warnings_24h,
     avg(duration_ms) / 60000.0 AS avg_runtime_min,
     arg_max(duration_ms, started_at) / 60000.0 AS last_runtime_min
   FROM r GROUP BY scenario
 )
 SELECT s.scenario, s.name, s.period_h, a.last_run_at, a.last_outcome, a.last_success_at,
-  round(epoch(${NOW_UTC} - a.last_success_at) / 3600.0, 2) AS hours_since_success,
+  round(epoch(${now} - a.last_success_at) / 3600.0, 2) AS hours_since_success,
   coalesce(a.runs_24h, 0) AS runs_24h, coalesce(a.failed_24h, 0) AS failed_24h,
   coalesce(a.warnings_24h, 0) AS warnings_24h,
   round(a.avg_runtime_min, 2) AS avg_runtime_min, round(a.last_runtime_min, 2) AS last_runtime_min,
   CASE
-    WHEN a.last_success_at IS NULL OR a.last_success_at < ${NOW_UTC} - to_microseconds(CAST(s.period_h * 1.5 * 3600e6 AS BIGINT)) THEN 'late'
+    WHEN a.last_success_at IS NULL OR a.last_success_at < ${now} - to_microseconds(CAST(s.period_h * 1.5 * 3600e6 AS BIGINT)) THEN 'late'
     WHEN coalesce(a.failed_24h, 0) > 0 THEN 'failing'
     ELSE 'ok'
   END AS status
@@ -43,12 +55,12 @@ LEFT JOIN agg a USING (scenario)
 ORDER BY CASE status WHEN 'late' THEN 0 WHEN 'failing' THEN 1 ELSE 2 END, s.scenario`;
 
 /** Runtime per job and day: the trend the operators watch for jobs slowing down. */
-const RUNTIME_DAILY_SQL = `SELECT scenario, CAST(started_at AS DATE) AS day,
+const RUNTIME_DAILY_SQL = (shiftDays: number) => `SELECT scenario, CAST(started_at AS DATE) AS day,
   count(*) AS runs,
   count(*) FILTER (WHERE outcome = 'FAILED') AS failed,
   round(avg(duration_ms) / 60000.0, 3) AS avg_runtime_min,
   round(max(duration_ms) / 60000.0, 3) AS max_runtime_min
-FROM automation_runs
+FROM ${runsOnSimulatedTime(shiftDays)}
 WHERE started_at IS NOT NULL AND duration_ms IS NOT NULL
 GROUP BY scenario, CAST(started_at AS DATE)
 ORDER BY day, scenario`;
@@ -94,14 +106,15 @@ FROM mous
 GROUP BY 1, 2
 ORDER BY 1, 2`;
 
-export function monitoringRecipes() {
+/** The monitoring recipes; `shiftDays`: how far the imported run history was moved (0: runs as they are). */
+export function monitoringRecipes(shiftDays = 0) {
   return [
     {
       name: 'compute_load_status',
       type: 'sql',
       inputs: ['automation_runs'],
       output: 'load_status',
-      sql: LOAD_STATUS_SQL(),
+      sql: LOAD_STATUS_SQL(shiftDays),
       description: 'Per job: last run, last success, failures in the last 24 h, late or failing.',
     },
     {
@@ -109,7 +122,7 @@ export function monitoringRecipes() {
       type: 'sql',
       inputs: ['automation_runs'],
       output: 'runtime_daily',
-      sql: RUNTIME_DAILY_SQL,
+      sql: RUNTIME_DAILY_SQL(shiftDays),
       description: 'Runtime of each job per day: the trend.',
     },
     {

@@ -17,14 +17,14 @@ export const TREC_ONLINE_SCENARIO = 'trec_online_warning';
 
 /**
  * After each Trec load: the per-antenna × band series rebuilt, then the online detector over the
- * new EBs (each series started over at its Trec-affecting device changes); an alarm makes the run
- * WARNING and the reporters mail / post it.
+ * new EBs (each series started over at its Trec-affecting device changes) on Trec in K relative
+ * to the array (`trec_k_norm`); an alarm makes the run WARNING and the reporters mail / post it.
  */
 const onlineScenario = {
   id: TREC_ONLINE_SCENARIO,
   name: 'Trec early warning',
   description:
-    'After each receiver-temperature load, watches each antenna × band online and reports alarms (reset at device changes). Reporters go to placeholder addresses (*.invalid): set real ones.',
+    'After each receiver-temperature load, watches each antenna × band online and reports alarms (reset at device changes) with Trec in K on the array-relative scale (trec_k_norm: the antenna’s ratio to the EB’s other antennas times the band’s median Trec). Reporters go to placeholder addresses (*.invalid): set real ones.',
   concurrency: 'queue',
   triggers: [{ type: 'dataset-changed', datasets: ['trec_measurement'] }],
   steps: [
@@ -40,7 +40,8 @@ const onlineScenario = {
       dataset: 'eb_trec_antenna_band',
       groupBy: ['antennaname', 'receiverband'],
       orderBy: 'eb_start',
-      column: 'trec',
+      // Kelvins on the array-relative scale: an alarm reads `trec_k_norm = 52.3`, not a log ratio.
+      column: 'trec_k_norm',
       output: 'trec_online_alarms',
       resetDataset: 'trec_resets',
       falseAlarmRate: 1e-4,

@@ -137,15 +137,25 @@ FROM f`;
 
 /**
  * One value per EB, antenna and band (the median over basebands and polarisations, outlying EBs
- * left out): `trec` on the array-relative scale for the online detector, `log_trec` (log K) for
- * change points. A cartridge's steps move all its basebands and polarisations together, so one
- * series per antenna × band holds the same steps with less noise than eight series per chain, and
- * eight chains tested separately would give eight chances of a false change for each real one.
+ * left out): `trec` (log of the ratio to the EB's other antennas) for change-point labels,
+ * `log_trec` (log K) for change points, `trec_k` the measured Trec in K, and `trec_k_norm`, what
+ * the online early warning watches and its alarms report: Trec in K on the array-relative scale,
+ * the antenna's ratio to the EB's other antennas times the band's median Trec. The ratio takes
+ * out what all antennas of an EB share (the LO tuning's U-shape, ±10 %), which would hide a 5 %
+ * step; the band median (in K, over the whole history, so a day's load barely moves it) makes
+ * the value read as a temperature: DA41 at 52 K where the band's antennas sit at 45 K.
+ * A cartridge's steps move all its basebands and polarisations together, so one series per
+ * antenna × band holds the same steps with less noise than eight series per chain, and eight
+ * chains tested separately would give eight chances of a false change for each real one.
  */
-const ANTENNA_BAND_SQL = `SELECT eb_uid, antennaname, receiverband, min(eb_start) AS eb_start, median(trec_norm) AS trec,
-  median(ln(trec_clean)) AS log_trec, exp(median(ln(trec_clean))) AS trec_k
-FROM eb_trec_clean WHERE trec_norm IS NOT NULL
-GROUP BY eb_uid, antennaname, receiverband
+const ANTENNA_BAND_SQL = `WITH per_eb AS (
+  SELECT eb_uid, antennaname, receiverband, min(eb_start) AS eb_start, median(trec_norm) AS trec,
+    median(ln(trec_clean)) AS log_trec, exp(median(ln(trec_clean))) AS trec_k
+  FROM eb_trec_clean WHERE trec_norm IS NOT NULL
+  GROUP BY eb_uid, antennaname, receiverband
+)
+SELECT *, exp(trec) * median(trec_k) OVER (PARTITION BY receiverband) AS trec_k_norm
+FROM per_eb
 ORDER BY eb_start, antennaname, receiverband`;
 
 /** Trec-affecting device changes per antenna and band (an antenna-wide change, e.g. a front-end swap, for every band). */

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api } from '../../api/client';
 import type { DataPage } from '../../api/types';
+import { formatCount } from '../../lib/format';
 import { filterParam, sortParam, type Filter, type SortKey } from '../../lib/table-query';
 
 /** Rows per request to the rows endpoint. */
@@ -10,6 +11,14 @@ export interface GridMeta {
   columns: string[];
   types: string[];
   total: number;
+}
+
+/** A page's rows with each cut cell saying so (the grid shows text; the export has the whole value). */
+function markCut(page: DataPage): unknown[][] {
+  for (const [r, c, chars] of page.cut ?? [])
+    page.rows[r][c] =
+      `${String(page.rows[r][c])}… (cut: ${formatCount(chars)} characters in all; download the dataset for the whole value)`;
+  return page.rows;
 }
 
 /**
@@ -53,7 +62,7 @@ export function useRowPages({
           controller.signal,
         );
         if (queryRef.current !== key) return;
-        pages.current.set(page, res.rows);
+        pages.current.set(page, markCut(res));
         setMeta((m) =>
           m && m.total === res.total && m.columns.length === res.columns.length
             ? m

@@ -106,7 +106,7 @@ export function TextField({
   suggestions,
 }: FieldProps) {
   const options = suggestions[name];
-  const code = /sql|query|template|body/i.test(name);
+  const code = /sql|query|template|body|code/i.test(name);
   const long = code || (schema as { maxLength?: number }).maxLength! > 1000;
   return (
     <label className={`field${long ? ' full-row' : ''}`}>

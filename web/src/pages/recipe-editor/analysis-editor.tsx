@@ -1,12 +1,14 @@
 import { useState } from 'react';
 import { api, apiPath, ApiError, errorMessage, projectApi } from '../../api/client';
 import type { Dataset, Job, Recipe } from '../../api/types';
+import { ActionButton } from '../../components/can';
 import { isSaveConflict, SaveConflict } from '../../components/save-conflict';
 import { SchemaForm, type FormValue, type JsonSchema } from '../../components/schema-form';
 import { useConfirm } from '../../components/confirm-dialog';
 import { Loading } from '../../components/ui';
 import { OBJECT_NAME } from '../../lib/names';
 import { useApi } from '../../lib/use-api';
+import { useCan } from '../../lib/use-can';
 import { PreviewTable, type Preview } from './preview-table';
 import { builtNotice, BuildProgressCard, RecipeNameFields, SavedNotice, saveRecipe } from './recipe-form-parts';
 
@@ -46,6 +48,7 @@ export function AnalysisEditor({
   initialNotice?: string;
 }) {
   const types = useApi<RecipeTypeInfo[]>(apiPath('recipe-types'));
+  const canWrite = useCan('write');
   const [name, setName] = useState(recipe?.name ?? '');
   const [output, setOutput] = useState(recipe?.output ?? '');
   const [input, setInput] = useState(recipe?.inputs[0] ?? '');
@@ -148,12 +151,12 @@ export function AnalysisEditor({
         <button type="button" className="btn" onClick={() => void runPreview()} disabled={busy}>
           Preview
         </button>
-        <button type="button" className="btn" onClick={() => void save(false)} disabled={busy || !nameOk}>
+        <ActionButton can={canWrite} className="btn" onClick={() => void save(false)} disabled={busy || !nameOk}>
           Save
-        </button>
-        <button type="button" className="btn primary" onClick={() => void save(true)} disabled={busy || !nameOk}>
+        </ActionButton>
+        <ActionButton can={canWrite} className="btn primary" onClick={() => void save(true)} disabled={busy || !nameOk}>
           Save and run
-        </button>
+        </ActionButton>
       </div>
       {isSaveConflict(error) ? (
         <SaveConflict

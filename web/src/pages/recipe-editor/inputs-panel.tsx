@@ -51,7 +51,11 @@ export function InputsPanel({
                       <span className="t">{c.type}</span>
                     </li>
                   ))}
-                  {!d.columns ? <li className="muted">not built yet</li> : null}
+                  {!d.columns ? (
+                    <li className="muted">
+                      {d.storage.type === 'managed' ? 'not built yet' : 'columns unknown: its source did not answer'}
+                    </li>
+                  ) : null}
                 </ul>
               </details>
             </div>

@@ -7,6 +7,8 @@ export interface Preview {
   rows: unknown[][];
   truncated: boolean;
   durationMs: number;
+  /** Inputs kept in a database connection, read through their first rows only. */
+  sampled?: { inputs: string[]; rowsPerInput: number };
 }
 
 /** The first rows the recipe's SQL returns, with the columns' types. */
@@ -18,6 +20,9 @@ export function PreviewTable({ preview }: { preview: Preview }) {
         <span className="small muted">
           {preview.rows.length}
           {preview.truncated ? '+' : ''} rows · {preview.durationMs} ms
+          {preview.sampled
+            ? ` · over the first ${preview.sampled.rowsPerInput.toLocaleString('en')} rows of ${preview.sampled.inputs.join(', ')}`
+            : ''}
         </span>
       </div>
       {/* Focusable: the rows scroll, and keyboard users must be able to scroll them (axe scrollable-region-focusable). */}

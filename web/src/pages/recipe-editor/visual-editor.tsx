@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { ActionButton } from '../../components/can';
 import { useConfirm } from '../../components/confirm-dialog';
 import { api, projectApi } from '../../api/client';
 import type { Dataset, Job, Recipe } from '../../api/types';
@@ -7,6 +8,7 @@ import { ErrorAlert, Loading } from '../../components/ui';
 import { OBJECT_NAME } from '../../lib/names';
 import { recipeOutputs } from '../../lib/recipe-outputs';
 import { useApi } from '../../lib/use-api';
+import { useCan } from '../../lib/use-can';
 import { InputsPanel } from './inputs-panel';
 import { keptDependencies } from './partition-dependencies';
 import { PrepareSteps, stepSchemas, type Step } from './prepare-steps';
@@ -69,6 +71,7 @@ export function VisualEditor({
 }) {
   const types = useApi<RecipeTypeInfo[]>('/api/recipe-types');
   const confirm = useConfirm();
+  const canWrite = useCan('write');
   const [name, setName] = useState(recipe?.name ?? '');
   // One output, or a comma-separated list for a type writing several (split).
   const [output, setOutput] = useState(recipe ? recipeOutputs(recipe).join(', ') : '');
@@ -188,16 +191,21 @@ export function VisualEditor({
           >
             Show SQL and preview
           </button>
-          <button type="button" className="btn" onClick={() => void save(false)} disabled={busy || !nameOk}>
+          <ActionButton can={canWrite} className="btn" onClick={() => void save(false)} disabled={busy || !nameOk}>
             Save
-          </button>
-          <button type="button" className="btn primary" onClick={() => void save(true)} disabled={busy || !nameOk}>
+          </ActionButton>
+          <ActionButton
+            can={canWrite}
+            className="btn primary"
+            onClick={() => void save(true)}
+            disabled={busy || !nameOk}
+          >
             Save and run
-          </button>
+          </ActionButton>
           {!isNew && info.compilesToSql ? (
-            <button type="button" className="btn" onClick={() => void convert()} disabled={busy}>
+            <ActionButton can={canWrite} className="btn" onClick={() => void convert()} disabled={busy}>
               Convert to SQL recipe
-            </button>
+            </ActionButton>
           ) : null}
         </div>
         {type === 'prepare' ? (
