@@ -24,6 +24,7 @@ export class AppendedFileHash {
   private readonly hash = createHash('sha256');
   private hashed = 0;
   private handle: FileHandle | undefined;
+  private buffer: Buffer | undefined;
   /** Reads run one after the other; a failure is kept for `digest`. */
   private reading: Promise<void> = Promise.resolve();
 
@@ -68,7 +69,8 @@ export class AppendedFileHash {
       throw error;
     });
     if (!this.handle) return;
-    const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+    // One buffer for every read: a new one each poll would cost its pages again each time.
+    const buffer = (this.buffer ??= Buffer.allocUnsafe(CHUNK_BYTES));
     for (;;) {
       const { bytesRead } = await this.handle.read(buffer, 0, CHUNK_BYTES, this.hashed);
       if (bytesRead === 0) return;
