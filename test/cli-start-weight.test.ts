@@ -79,8 +79,8 @@ describe('what the server loads before it listens', () => {
  * CLI import ≤ 1.15× of DuckDB's own copy, where these were a third of its start).
  */
 describe('what a local dataset import loads', () => {
-  it('is neither the HTTP server nor the PostgreSQL driver', () => {
+  it('is neither the HTTP server, the PostgreSQL driver, password hashing nor snappy', () => {
     for (const start of ['app/start-workspace.ts', 'cli/local-dataset-import.ts'])
-      expect(heavyChain(path.join(SRC, start), ['fastify', '@fastify/multipart', 'pg'])).toBeNull();
+      expect(heavyChain(path.join(SRC, start), ['fastify', '@fastify/multipart', 'pg', 'argon2', 'snappy'])).toBeNull();
   });
 });

@@ -1,4 +1,3 @@
-import argon2 from 'argon2';
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import { z } from 'zod';
 import { badRequest, conflict, forbidden, notFound, unauthorized } from '../common/errors.js';
@@ -8,6 +7,18 @@ import { assertUsername } from '../common/names.js';
 import { API_KEY_SCOPES, type ApiKeyScope, type Principal, type ProjectRole } from './access.js';
 import type { ApiKeyInfo, User } from './user-types.js';
 import type { CatalogTables, UsersTable } from './tables.js';
+
+/**
+ * argon2, a native addon, loaded at the first password hashed or checked: a command that touches
+ * no password (a local `llano dataset import`) does not pay its load.
+ */
+let argon2Module: Promise<typeof import('argon2')> | undefined;
+const loadArgon2 = () => (argon2Module ??= import('argon2'));
+
+async function hashPassword(password: string): Promise<string> {
+  const argon2 = await loadArgon2();
+  return argon2.hash(password, { type: argon2.argon2id });
+}
 
 export const NewUserSchema = z.object({
   username: z.string(),
@@ -109,7 +120,7 @@ export class UserStore {
     const row = {
       id: newId(),
       username: u.username,
-      password_hash: await argon2.hash(u.password, { type: argon2.argon2id }),
+      password_hash: await hashPassword(u.password),
       display_name: u.displayName ?? null,
       email: u.email ?? null,
       is_admin: u.isAdmin ? 1 : 0,
@@ -269,7 +280,7 @@ export class UserStore {
     options: { keepSession?: string } = {},
   ): Promise<{ sessionsEnded: number }> {
     if (password.length < 8) throw badRequest('Password must have at least 8 characters');
-    const hash = await argon2.hash(password, { type: argon2.argon2id });
+    const hash = await hashPassword(password);
     return this.db.transaction().execute(async (trx) => {
       const r = await trx
         .updateTable('users')
@@ -291,7 +302,7 @@ export class UserStore {
    */
   async verifyPassword(username: string, password: string): Promise<User> {
     const r = await this.db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
-    const ok = r ? await argon2.verify(r.password_hash, password).catch(() => false) : false;
+    const ok = r ? await (await loadArgon2()).verify(r.password_hash, password).catch(() => false) : false;
     if (!r || !ok) throw unauthorized('Invalid username or password');
     if (r.disabled === 1) throw forbidden(`User ${username} is disabled: ask a Llano administrator to enable it again`);
     return toUser(r);

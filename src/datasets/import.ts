@@ -1,4 +1,5 @@
 import { rm } from 'node:fs/promises';
+import { isDeepStrictEqual } from 'node:util';
 import type { Principal } from '../catalog/access.js';
 import { badRequest, conflict, LlanoError } from '../common/errors.js';
 import { writesDataset, type RecipeOutputsLike } from '../common/recipe-outputs.js';
@@ -20,7 +21,15 @@ export interface ImportRequest {
   /** Column type overrides (column → DuckDB type). */
   schema?: Record<string, string>;
   onProgress?: (p: ImportProgress) => void;
+  /**
+   * `filePath` is an upload still arriving: settles once it is whole (rejects when the upload
+   * failed), with the settings known then (a form's fields sent after its file included).
+   */
+  whole?: Promise<ImportSettings>;
 }
+
+/** The import settings sent with a file. */
+export type ImportSettings = Omit<ImportRequest, 'filePath' | 'whole'>;
 
 /** The format an extension promises (`obs.csv.gz` is a CSV file); `auto` lets the content decide. */
 export function formatFromName(fileName: string | undefined): ImportRequest['format'] {
@@ -57,29 +66,38 @@ export async function importDataset(
     writesDataset(r.body, name),
   );
   if (producer) throw conflict(`Dataset ${name} is written by recipe ${producer.name}; import into another dataset`);
-  const schema = request.schema ?? def.schema;
-  if (schema && Object.values(schema).some((t) => typeof t !== 'string' || !/^[A-Za-z][A-Za-z0-9_ (),]*$/.test(t)))
-    throw badRequest('Invalid column type in schema override');
+  let settings = settingsOf(request);
+  checkSchemaTypes(settings.schema ?? def.schema);
 
   const pending = await beginVersion(ws, projectKey, name);
   try {
-    const result = await importFile(ws.duck, {
-      sourcePath: request.filePath,
-      fileName: request.fileName,
-      format: request.format ?? formatFromName(request.fileName),
-      csv: request.csv,
-      schema,
-      targetPath: pending.path,
-      onProgress: request.onProgress,
-      limits: { maxColumns: ws.config.maxColumns, maxJsonDepth: ws.config.maxJsonDepth },
-    });
+    const fileImport = (whole?: Promise<unknown>) =>
+      importFile(ws.duck, {
+        sourcePath: request.filePath,
+        fileName: settings.fileName,
+        format: settings.format ?? formatFromName(settings.fileName),
+        csv: settings.csv,
+        schema: settings.schema ?? def.schema,
+        targetPath: pending.path,
+        onProgress: settings.onProgress,
+        limits: { maxColumns: ws.config.maxColumns, maxJsonDepth: ws.config.maxJsonDepth },
+        whole,
+      });
+    let result = await fileImport(request.whole);
+    // A form field sent after the file changed the settings the import began with: again, with them.
+    const late = await request.whole;
+    if (late && !isDeepStrictEqual(settingsOf(late), settings)) {
+      settings = settingsOf(late);
+      checkSchemaTypes(settings.schema ?? def.schema);
+      result = await fileImport();
+    }
     if (!existing) {
       await ws.catalog.objects
         .put({
           projectKey,
           kind: DATASET_KIND,
           name,
-          body: { ...def, ...(request.schema ? { schema: request.schema } : {}) },
+          body: { ...def, ...(settings.schema ? { schema: settings.schema } : {}) },
           author: principal.username,
           expectRevision: 0,
         })
@@ -94,7 +112,7 @@ export async function importDataset(
       rowCount: result.rowCount,
       contentHash: result.contentHash,
       columns: result.columns,
-      lineage: { source: 'upload', fileName: request.fileName },
+      lineage: { source: 'upload', fileName: settings.fileName },
     });
   } catch (err) {
     await failVersion(ws, pending, { forget: true });
@@ -104,23 +122,51 @@ export async function importDataset(
   return getDataset(ws, principal, projectKey, name);
 }
 
+function checkSchemaTypes(schema: Record<string, string> | undefined): void {
+  if (schema && Object.values(schema).some((t) => typeof t !== 'string' || !/^[A-Za-z][A-Za-z0-9_ (),]*$/.test(t)))
+    throw badRequest('Invalid column type in schema override');
+}
+
+/** The settings part of a request (what `whole` answers again once the file is whole), each field present. */
+function settingsOf({ fileName, format, csv, schema, onProgress }: ImportSettings): ImportSettings {
+  return { fileName, format, csv, schema, onProgress };
+}
+
+/** An upload as its file starts arriving (see `importUpload`). */
+export interface ArrivingUpload {
+  /** The settings sent before the file (the query string, a form's fields ahead of its file); none when not valid yet. */
+  settings?: ImportSettings;
+  /** Settles once the file is whole on disk, with the settings then known; rejects when the upload failed. */
+  whole: Promise<ImportSettings>;
+}
+
 /**
- * Imports an uploaded file (writer). Rights are checked before `receive` writes the
- * upload to the temporary file it is given, so a refused caller's body is never read;
- * `receive` answers the import settings sent with the file. The file is deleted in any case.
+ * Imports an uploaded file (writer). Rights are checked before `receive` starts writing the
+ * upload to the temporary file it is given, so a refused caller's body is never read; `receive`
+ * answers as soon as the file starts arriving, and the import overlaps its arrival (see
+ * `importFile`). The answer waits for the whole body, whose failure (cut short, too large) is
+ * the error whatever the import did. The file is deleted in any case.
  */
 export async function importUpload(
   ws: Workspace,
   principal: Principal,
   projectKey: string,
   name: string,
-  receive: (filePath: string) => Promise<Omit<ImportRequest, 'filePath'>>,
+  receive: (filePath: string) => Promise<ArrivingUpload>,
 ): Promise<DatasetInfo> {
   await ws.catalog.projects.authorize(principal, projectKey, 'writer');
   const filePath = ws.tempPath('-upload');
+  let whole: Promise<ImportSettings> | undefined;
   try {
-    return await importDataset(ws, principal, projectKey, name, { ...(await receive(filePath)), filePath });
+    const upload = await receive(filePath);
+    whole = upload.whole;
+    const settings = upload.settings ?? (await whole);
+    return await importDataset(ws, principal, projectKey, name, { ...settings, filePath, whole });
+  } catch (error) {
+    await whole;
+    throw error;
   } finally {
+    await whole?.catch(() => undefined);
     await rm(filePath, { force: true });
   }
 }

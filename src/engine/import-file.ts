@@ -14,6 +14,8 @@ import {
   withoutCompressionExtension,
   type Compression,
 } from './compression.js';
+import { waitForBytes } from './arriving-file.js';
+import { ARRIVING_HEAD_BYTES, copyCsvArriving } from './csv-arriving.js';
 import { csvBadRequest, csvReadExpression, detectCsv, parseCsvError, type CsvDialect } from './csv-detect.js';
 import { checkJsonDepth, JSON_TYPED_DEPTH, tooManyColumnsMessage, type ImportLimits } from './import-limits.js';
 import type { DuckDb } from './duckdb.js';
@@ -40,6 +42,11 @@ export interface ImportFileOptions {
   onProgress?: ProgressCallback;
   /** Refuse files wider or deeper than this (LLANO_MAX_COLUMNS, LLANO_MAX_JSON_DEPTH); unbounded when absent. */
   limits?: ImportLimits;
+  /**
+   * `sourcePath` is still being written (an upload arriving): settles when it is whole, rejects
+   * when the upload failed (then so does the import). A large CSV file is imported as it arrives.
+   */
+  whole?: Promise<unknown>;
 }
 
 export interface ImportResult {
@@ -110,6 +117,13 @@ function notCompressedAsNamed(error: unknown, fileName: string): never {
 }
 
 export async function importFile(db: DuckDb, options: ImportFileOptions): Promise<ImportResult> {
+  if (options.whole) {
+    const whole = options.whole;
+    const early = await importArrivingCsv(db, { ...options, whole });
+    // The upload's own failure (cut short, too large) is the error, whatever the import did.
+    await whole;
+    if (early) return early;
+  }
   const { sourcePath, targetPath } = options;
   const info = await stat(sourcePath).catch(() => undefined);
   if (!info?.isFile()) throw badRequest('The file to import does not exist');
@@ -139,9 +153,11 @@ export async function importFile(db: DuckDb, options: ImportFileOptions): Promis
         const notText = notTextReason(content);
         if (notText) throw notTextError(notText);
         if (options.csv?.encoding === 'utf-16') checkUtf16(content);
-        const csv = { ...options.csv };
-        if (format === 'tsv' && csv.delimiter === undefined) csv.delimiter = '\t';
-        return importCsv(conn, { path: sourcePath, targetPath, schema, onProgress, compression, shownAs, limits }, csv);
+        return importCsv(
+          conn,
+          { path: sourcePath, targetPath, schema, onProgress, compression, shownAs, limits },
+          csvOptionsFor(format, options.csv),
+        );
       }
       const jsonLayout = sniffed === 'json' ? 'json' : 'jsonl';
       checkEncodingFitsFormat(format === 'parquet' ? 'parquet' : jsonLayout, options.csv?.encoding);
@@ -195,6 +211,56 @@ export async function importFile(db: DuckDb, options: ImportFileOptions): Promis
   return result;
 }
 
+/**
+ * A CSV or TSV file imported while it arrives (see copyCsvArriving); undefined for any other
+ * file (compressed, JSON, Parquet, small) or whenever that fast path does not stand, once the
+ * file is whole or failed: it is then imported as a whole file.
+ */
+async function importArrivingCsv(
+  db: DuckDb,
+  options: ImportFileOptions & { whole: Promise<unknown> },
+): Promise<ImportResult | undefined> {
+  const file = { path: options.sourcePath, whole: options.whole };
+  if (await waitForBytes(file, ARRIVING_HEAD_BYTES)) return undefined;
+  const stored = await readStoredHead(options.sourcePath, HEAD_BYTES);
+  const sniffed = sniffFormat(stored, stored, options.fileName ?? options.sourcePath);
+  const format = !options.format || options.format === 'auto' ? sniffed : options.format;
+  if (compressionOf(stored) || (format !== 'csv' && format !== 'tsv')) return undefined;
+  // Checked on the whole file's way, with their own errors.
+  if (notTextReason(stored) || options.csv?.encoding === 'utf-16') return undefined;
+  const schema = options.schema ?? {};
+  const copied = await copyCsvArriving(db, {
+    file,
+    csv: csvOptionsFor(format, options.csv),
+    schema,
+    checkColumns: (names) => checkSchema(schema, names),
+    targetPath: options.targetPath,
+    onProgress: options.onProgress,
+    maxColumns: options.limits?.maxColumns,
+  });
+  return copied && { ...copied.written, detected: detectedCsv(copied.dialect) };
+}
+
+/** A TSV file's delimiter is a tab unless told otherwise. */
+function csvOptionsFor(format: 'csv' | 'tsv', options: CsvOptions | undefined): CsvOptions {
+  const csv = { ...options };
+  if (format === 'tsv' && csv.delimiter === undefined) csv.delimiter = '\t';
+  return csv;
+}
+
+/** What an import tells of the CSV dialect it read. */
+function detectedCsv(dialect: CsvDialect, compression?: Compression): ImportResult['detected'] {
+  return {
+    format: 'csv',
+    delimiter: dialect.delimiter,
+    quote: dialect.quote,
+    escape: dialect.escape,
+    header: dialect.header,
+    encoding: dialect.encoding,
+    ...(compression ? { compression } : {}),
+  };
+}
+
 /** One file to copy into a Parquet file, with column type overrides. */
 interface FileCopy {
   path: string;
@@ -228,18 +294,7 @@ async function importCsv(conn: DuckDBConnection, copy: FileCopy, csv: CsvOptions
         targetPath,
         { onProgress },
       );
-      return {
-        ...written,
-        detected: {
-          format: 'csv',
-          delimiter: dialect.delimiter,
-          quote: dialect.quote,
-          escape: dialect.escape,
-          header: dialect.header,
-          encoding: dialect.encoding,
-          ...(compression ? { compression } : {}),
-        },
-      };
+      return { ...written, detected: detectedCsv(dialect, compression) };
     } catch (error) {
       const info = parseCsvError(error);
       if (!info) throw notLatin1Error(error, undefined) ?? engineError(error, [shownAs, targetPath]);

@@ -11,6 +11,7 @@ import {
   type Json,
 } from '@duckdb/node-api';
 import { quoteIdent, quoteLiteral } from '../common/names.js';
+import { AppendedFileHash, HASH_IN_ONE_READ } from './appended-file-hash.js';
 
 /** A column of a written dataset, as Llano stores it in the catalog. */
 export interface DatasetColumn {
@@ -39,13 +40,6 @@ export const PROGRESS_SETTINGS =
 export function tempPathNextTo(target: string, suffix = '.tmp'): string {
   return join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}${suffix}`);
 }
-
-/**
- * Below this size a file is read and hashed at once, on this thread: a stream (or any async
- * file call) waits for a thread of libuv's pool, which DuckDB's queries share, and that wait
- * costs more than reading a small file.
- */
-const HASH_IN_ONE_READ = 1 << 20;
 
 export async function sha256File(path: string, size?: number): Promise<string> {
   if (size !== undefined && size <= HASH_IN_ONE_READ)
@@ -99,19 +93,23 @@ export async function copySelectToParquet(
   // Synchronous: one system call, cheaper than a turn through libuv's pool (see HASH_IN_ONE_READ).
   mkdirSync(dirname(targetPath), { recursive: true });
   const temp = options.tempPath ?? tempPathNextTo(targetPath);
+  // The file is hashed as DuckDB writes it (see AppendedFileHash).
+  const hash = new AppendedFileHash(temp);
   try {
+    const stopHashing = hash.follow();
     // RETURN_STATS answers the row count, the size and every leaf column's null count of the written file.
     const result = await withQueryProgress(conn, options.onProgress, () =>
       conn.run(`COPY (${selectSql}) TO ${quoteLiteral(temp)} (FORMAT parquet, RETURN_STATS)`),
-    );
+    ).finally(stopHashing);
     const stats = writeStats(result);
     const rowCount = stats.rowCount;
     options.onProgress?.({ phase: 'finish', percent: 99.9, rows: rowCount });
     const columns = await writtenColumns(conn, temp, stats, options.columns);
-    const contentHash = await sha256File(temp, stats.fileSize);
+    const contentHash = await hash.digest(stats.fileSize);
     renameSync(temp, targetPath);
     return { rowCount, columns, contentHash };
   } catch (error) {
+    await hash.close();
     await rm(temp, { force: true });
     throw error;
   }

@@ -1,7 +1,7 @@
-import { compressSync } from 'snappy';
 import { ByteSink } from './byte-sink.js';
 import { NumberIndex } from './number-index.js';
 import { bitWidth, writeRleConstant, writeRleHybrid } from './rle-hybrid.js';
+import { snappy } from './snappy.js';
 import { struct, writeStruct } from './thrift-compact.js';
 
 /**
@@ -208,7 +208,7 @@ class PageWriter {
     const length = list.reduce((n, p) => n + p.length, 0);
     let stored = length;
     if (this.compression === 'snappy') {
-      const compressed = compressSync(
+      const compressed = snappy().compressSync(
         list.length === 1 ? Buffer.from(list[0].buffer, list[0].byteOffset, length) : Buffer.concat(list),
       );
       list = [compressed];

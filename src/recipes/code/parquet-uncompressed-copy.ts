@@ -1,7 +1,6 @@
 import { closeSync, fstatSync, openSync, readSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { compress, uncompress } from 'snappy';
 import {
   encodeStruct,
   i64,
@@ -10,6 +9,7 @@ import {
   type ThriftStruct as ThriftOut,
 } from '../../engine/parquet/thrift-compact.js';
 import { writeAllAt } from '../../engine/parquet/parquet-file-writer.js';
+import { snappy } from '../../engine/parquet/snappy.js';
 import { badRequest } from '../../common/errors.js';
 import { ChunkStatistics } from './parquet-chunk-statistics.js';
 import { ThriftReader, type ThriftStruct } from './ts-recipe-thrift.js';
@@ -133,13 +133,13 @@ async function copyPage(
   let data = body;
   if (codec === CODEC.SNAPPY) {
     try {
-      data = (await uncompress(body, { asBuffer: true })) as Buffer;
+      data = (await snappy().uncompress(body, { asBuffer: true })) as Buffer;
     } catch (error) {
       throw damaged(file, `a page does not decompress (${(error as Error).message})`);
     }
   }
   if (data.length !== expected) throw damaged(file, `a page holds ${data.length} bytes, its header says ${expected}`);
-  const stored = to === CODEC.SNAPPY ? compress(data) : data;
+  const stored = to === CODEC.SNAPPY ? snappy().compress(data) : data;
   if (statistics && header[1] === PAGE.DICTIONARY)
     statistics.addDictionary(data, (header[7] as ThriftStruct)[1] as number);
   else if (statistics) {

@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
+import type { MultipartFields } from '@fastify/multipart';
 import { z } from 'zod';
 import { badRequest } from '../../common/errors.js';
 import { deleteDataset, getDataset, listDatasets, listDatasetVersions, saveDataset } from '../../datasets/datasets.js';
 import { datasetExport, datasetPage, datasetStats } from '../../datasets/explore.js';
-import { importUpload } from '../../datasets/import.js';
+import { importUpload, type ArrivingUpload, type ImportSettings } from '../../datasets/import.js';
 import { datasetVersionPage, restoreDatasetVersion } from '../../datasets/restore.js';
 import { CSV_FORMULA_MODES } from '../../engine/csv-formula-cells.js';
 import { EXPORT_CONTENT_TYPES } from '../../engine/export-format.js';
@@ -61,6 +62,29 @@ const DataQuery = z.object({
 });
 /** The upload's form: the file, and the options of the query string as form fields if preferred. */
 const UploadForm = UploadQuery.extend({ file: z.file().describe('The data file') });
+
+/** The text fields of a multipart form. */
+const formFields = (fields: MultipartFields) =>
+  Object.fromEntries(
+    Object.entries(fields).flatMap(([k, v]) => (v && !Array.isArray(v) && 'value' in v ? [[k, String(v.value)]] : [])),
+  );
+
+/**
+ * An upload whose file is arriving, with the settings known so far: none when they are invalid
+ * so far (the error is then the one read again once the file is whole, as the client expects an
+ * answer after sending its body). The upload's failure is always handled (importUpload awaits it).
+ */
+function arriving(settings: () => ImportSettings, received: Promise<void>): ArrivingUpload {
+  const whole = received.then(settings);
+  whole.catch(() => undefined);
+  let early: ImportSettings | undefined;
+  try {
+    early = settings();
+  } catch {
+    early = undefined;
+  }
+  return { settings: early, whole };
+}
 
 export function datasetRoutes(app: FastifyInstance, ws: Workspace): void {
   objectRoutes(
@@ -202,8 +226,11 @@ export function datasetRoutes(app: FastifyInstance, ws: Workspace): void {
     async ({ principal, params, query, request, reply }) => {
       const d = await importUpload(ws, principal, params.key, params.name, async (filePath) => {
         if (isRawUpload(request)) {
-          await receiveRawBody(request, filePath, ws.config.maxUploadMb * 1024 * 1024);
-          return { fileName: query.filename, ...importOptions({ format: rawUploadFormat(request), ...query }) };
+          const settings = () => ({
+            fileName: query.filename,
+            ...importOptions({ format: rawUploadFormat(request), ...query }),
+          });
+          return arriving(settings, receiveRawBody(request, filePath, ws.config.maxUploadMb * 1024 * 1024));
         }
         if (!request.isMultipart())
           throw badRequest(
@@ -211,13 +238,12 @@ export function datasetRoutes(app: FastifyInstance, ws: Workspace): void {
           );
         const part = await request.file();
         if (!part || part.fieldname !== 'file') throw badRequest('The multipart body needs a field named file');
-        await receiveMultipartFile(part.file, filePath, ws.config.maxUploadMb);
-        const fields = Object.fromEntries(
-          Object.entries(part.fields).flatMap(([k, v]) =>
-            v && !Array.isArray(v) && 'value' in v ? [[k, String(v.value)]] : [],
-          ),
-        );
-        return { fileName: part.filename, ...importOptions({ ...fields, ...query }) };
+        // The fields sent before the file are known now, any sent after it once the file is whole.
+        const settings = () => ({
+          fileName: part.filename,
+          ...importOptions({ ...formFields(part.fields), ...query }),
+        });
+        return arriving(settings, receiveMultipartFile(part.file, filePath, ws.config.maxUploadMb));
       });
       void reply.code(201);
       return d;
