@@ -446,14 +446,14 @@ export interface UncompressedParts {
  * of one row group, written as `parts[k]` + '.partial' and renamed when complete; the readers wait
  * for each part in turn. Every page header is checked first, so the answer (null: the export
  * takes over, as with `uncompressedParquetCopy`) is known before the code starts; null too for no
- * row group. The footers and page headers are read before answering: a damaged one rejects here.
+ * row group. The footers and page headers are read before answering: a damaged one throws here (a 400).
  */
-export async function uncompressedParquetParts(
+export function uncompressedParquetParts(
   files: string[],
   columns: CodeColumn[],
   target: string,
   signal?: AbortSignal,
-): Promise<UncompressedParts | null> {
+): UncompressedParts | null {
   if (files.length === 0 || columns.some((c) => !(c.type.toUpperCase() in PHYSICAL))) return null;
   let opened: ReturnType<typeof openSources>;
   try {
