@@ -180,18 +180,24 @@ interface ChunkPages {
   pages: { header: ThriftStruct; body: Buffer }[];
 }
 
-/**
- * Reads one column chunk of `fd` and walks its page headers. Throws NotCarried on anything the
- * readers do not read (another codec or physical type, version 2 pages, other encodings): checked
- * before any page is copied, so that a whole file can be checked first (see `uncompressedParquetParts`).
- */
-function chunkPages(fd: number, file: string, chunk: ThriftStruct, leaf: Leaf): ChunkPages {
+/** A column chunk's metadata, codec and bytes in its file; NotCarried for another codec or physical type. */
+function chunkSpan(chunk: ThriftStruct, leaf: Leaf): { m: ThriftStruct; codec: number; begin: number; size: number } {
   const m = chunk[3] as ThriftStruct;
   const codec = m[4] as number;
   if ((codec !== CODEC.UNCOMPRESSED && codec !== CODEC.SNAPPY) || m[1] !== leaf.physical) throw new NotCarried();
   const dictionaryAt = m[11] as number | undefined;
   const begin = dictionaryAt !== undefined && dictionaryAt > 0 ? dictionaryAt : (m[9] as number);
   const size = m[7] as number;
+  return { m, codec, begin, size };
+}
+
+/**
+ * Reads one column chunk of `fd` and walks its page headers. Throws NotCarried on anything the
+ * readers do not read (another codec or physical type, version 2 pages, other encodings): checked
+ * before any page is copied, so that a whole file can be checked first (see `uncompressedParquetParts`).
+ */
+function chunkPages(fd: number, file: string, chunk: ThriftStruct, leaf: Leaf): ChunkPages {
+  const { m, codec, begin, size } = chunkSpan(chunk, leaf);
   const buf = Buffer.allocUnsafe(size);
   if (readSync(fd, buf, 0, size, begin) !== size) throw damaged(file, 'a column chunk reaches past its end');
   const pages: ChunkPages['pages'] = [];
@@ -208,17 +214,52 @@ function chunkPages(fd: number, file: string, chunk: ThriftStruct, leaf: Leaf): 
     const body = buf.subarray(reader.pos, reader.pos + length);
     pos = reader.pos + length;
     if (header[1] === PAGE.INDEX) continue;
-    if (header[1] === PAGE.DATA) {
-      const page = header[5] as ThriftStruct;
-      if (!VALUE_ENCODINGS.has(page[2] as number) || (leaf.repetition !== 0 && page[3] !== ENCODING.RLE))
-        throw new NotCarried();
-    } else if (header[1] === PAGE.DICTIONARY) {
-      const page = header[7] as ThriftStruct;
-      if (page[2] !== ENCODING.PLAIN && page[2] !== ENCODING.PLAIN_DICTIONARY) throw new NotCarried();
-    } else throw new NotCarried();
+    checkPage(header, leaf);
     pages.push({ header, body });
   }
   return { numValues: m[5] as number, codec, pages };
+}
+
+/** Throws NotCarried unless the page (not an index page) is one the readers read. */
+function checkPage(header: ThriftStruct, leaf: Leaf): void {
+  if (header[1] === PAGE.DATA) {
+    const page = header[5] as ThriftStruct;
+    if (!VALUE_ENCODINGS.has(page[2] as number) || (leaf.repetition !== 0 && page[3] !== ENCODING.RLE))
+      throw new NotCarried();
+  } else if (header[1] === PAGE.DICTIONARY) {
+    const page = header[7] as ThriftStruct;
+    if (page[2] !== ENCODING.PLAIN && page[2] !== ENCODING.PLAIN_DICTIONARY) throw new NotCarried();
+  } else throw new NotCarried();
+}
+
+/** Bytes read for a page header by `checkChunk` (DuckDB's headers take a few dozen). */
+const HEADER_BYTES = 1024;
+
+/**
+ * `chunkPages`' checks reading the page headers only (a small read each, the bodies skipped):
+ * a whole file is checked before its copy starts. A header that does not decode from its first
+ * bytes (or a page past the chunk) leaves the decision to `chunkPages`, which reads the chunk.
+ */
+function checkChunk(fd: number, file: string, chunk: ThriftStruct, leaf: Leaf, head: Buffer): void {
+  const { begin, size } = chunkSpan(chunk, leaf);
+  for (let pos = 0; pos < size;) {
+    const read = readSync(fd, head, 0, Math.min(head.length, size - pos), begin + pos);
+    let header: ThriftStruct;
+    const reader = new ThriftReader(head.subarray(0, read));
+    try {
+      header = reader.struct();
+    } catch {
+      chunkPages(fd, file, chunk, leaf);
+      return;
+    }
+    const length = header[3] as number;
+    if (typeof length !== 'number' || pos + reader.pos + length > size) {
+      chunkPages(fd, file, chunk, leaf);
+      return;
+    }
+    if (header[1] !== PAGE.INDEX) checkPage(header, leaf);
+    pos += reader.pos + length;
+  }
 }
 
 /** Copies one column chunk of `fd` (its pages in codec `to`), not yet written. */
@@ -465,8 +506,9 @@ export function uncompressedParquetParts(
   const { sources, leaves } = opened;
   const groups = groupsOf(sources);
   try {
+    const head = Buffer.allocUnsafe(HEADER_BYTES);
     for (const { source, group } of groups)
-      (group[1] as ThriftStruct[]).forEach((chunk, j) => chunkPages(source.fd, source.file, chunk, leaves[j]));
+      (group[1] as ThriftStruct[]).forEach((chunk, j) => checkChunk(source.fd, source.file, chunk, leaves[j], head));
   } catch (error) {
     closeSources(sources);
     if (error instanceof NotCarried) return null;
