@@ -324,7 +324,10 @@ async function runCode(
     // Never rejects: a failed copy is `copyFailure.error`, which wins over what the code then did (it waited for a part).
     const copied = Promise.all(copying).then(
       () => void (copyMs = performance.now() - copyStart),
-      (error: unknown) => void (copyFailure.error = error instanceof Error ? error : new Error(String(error))),
+      (error: unknown) => {
+        // Stopped by this run (the code failed first): the code's error is the reason, not the copy's.
+        if (!stopCopies.signal.aborted) copyFailure.error = error instanceof Error ? error : new Error(String(error));
+      },
     );
     writeFileSync(path.join(workDir, LANGUAGE[language].code), recipe.code);
     const entry = writeEntry(language, workDir);
