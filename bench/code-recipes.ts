@@ -6,8 +6,9 @@
  * Parquet). References in the same run on the same input: DuckDB's own copy (CREATE TABLE AS,
  * and a SQL recipe `SELECT *` written to Parquet by the flow). Start overhead: an empty recipe
  * over a one-row input, minus a SQL recipe over the same input; and a bare one-shot sandbox call.
- * The job log's timings split each code run into phases (medians printed): export (or the uncompressed
- * copy of the dataset's own file), load, reading inputs, the code itself, writing output, stop, import
+ * The job log's timings split each code run into phases (medians printed): export (or, for the
+ * dataset's own file, the check of its page headers: its uncompressed parts are then written while
+ * the code reads them, a wait counted as reading), load, reading inputs, the code itself, writing output, stop, import
  * (or the code's Parquet kept as the version's file); then each copy's version file: its size, its row groups
  * with min / max statistics, and a filtered read of it (DuckDB skips the row groups the filter cannot match).
  * Medians of BENCH_RUNS rounds (default 3). BENCH_ROWS rows (default 10,000,000, the issue's

@@ -1,7 +1,9 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { currentVersion } from '../src/datasets/versions.js';
+import { ThriftReader, type ThriftStruct } from '../src/recipes/code/ts-recipe-thrift.js';
 import type { Job } from './support/api-types.js';
 import { llano } from './support/cli.js';
 import { parseJson } from './support/http.js';
@@ -179,9 +181,10 @@ describe('code recipes: TypeScript, Python and R in the sandbox', () => {
       const job = await build(`band_${name}_out`);
       const log = await jobLog(job);
       expect(job.status, `${name}: ${job.activities?.[0]?.error} ${log}`).toBe('succeeded');
-      // TypeScript, and Python using pandas, read the dataset's own Parquet file (uncompressed), not an export.
+      // TypeScript, and Python using pandas, read the dataset's own Parquet file (uncompressed), not an
+      // export: in parts, one per row group, written while the code reads them.
       const ownFile = type === 'typescript' || name === 'python_pandas';
-      expect(log.includes('handed to the code as Parquet (its own file, uncompressed)'), name).toBe(ownFile);
+      expect(/handed to the code as Parquet \(its own file, uncompressed in \d+ parts/.test(log), name).toBe(ownFile);
       // Parquet the code wrote with the output's types becomes the version's file; CSV is imported.
       expect(log.includes("Kept the code's Parquet output"), name).toBe(
         type === 'typescript' || name === 'python_pandas',
@@ -404,6 +407,50 @@ ${copy}`;
     expect(after.info.currentVersion?.id).toBe(before.info.currentVersion?.id);
     expect(after.rows).toEqual(before.rows);
   }, 120_000);
+
+  it('fails a copy whose input file is damaged in a later row group (read in parts while the code runs), and keeps the previous version', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'llano-code-parts-'));
+    const source = path.join(dir, 'wide.parquet');
+    await s.ws.duck.run(
+      `COPY (SELECT i::BIGINT AS id, 'v' || (i % 3) AS v FROM range(300000) t(i)) TO '${source}' (FORMAT parquet, ROW_GROUP_SIZE 122880)`,
+    );
+    expect((await s.upload(`${P}/datasets/wide/upload`, readFileSync(source), 'wide.parquet')).status).toBe(201);
+    rmSync(dir, { recursive: true, force: true });
+    const copies = {
+      typescript:
+        'export default async function run({ inputs, output }) {\n  for await (const batch of inputs.wide.batches()) await output.writeBatch(batch);\n}\n',
+      python: 'def run(inputs, output, variables, log):\n    output.write_frame(inputs["wide"].to_pandas())\n',
+    };
+    const before: Record<string, string | undefined> = {};
+    for (const [type, code] of Object.entries(copies)) {
+      await save({ name: `parts_${type}`, type, inputs: ['wide'], output: `parts_${type}_out`, code });
+      const job = await build(`parts_${type}_out`);
+      expect(job.status, type).toBe('succeeded');
+      expect(await jobLog(job), type).toMatch(/uncompressed in 3 parts while the code reads them/);
+      before[type] = (await rowsOf(`parts_${type}_out`)).info.currentVersion?.id;
+    }
+
+    // The first page of the second row group: its snappy length made absurd (the page headers stay valid).
+    const version = await currentVersion(s.ws, 'CODE', 'wide');
+    const file = s.ws.resolve(version!.location);
+    const bytes = readFileSync(file);
+    const meta = new ThriftReader(bytes, bytes.length - 8 - bytes.readUInt32LE(bytes.length - 8)).struct();
+    const chunk = ((meta[4] as ThriftStruct[])[1][1] as ThriftStruct[])[0][3] as ThriftStruct;
+    const header = new ThriftReader(bytes, (chunk[11] as number) > 0 ? (chunk[11] as number) : (chunk[9] as number));
+    header.struct();
+    bytes.fill(0xff, header.pos, header.pos + 6);
+    writeFileSync(file, bytes);
+
+    for (const type of Object.keys(copies)) {
+      const failed = await failedBuild(`parts_${type}`);
+      expect(failed.error, type).toMatch(
+        /^The input's Parquet file [\w.-]+ is damaged: a page (does not decompress|holds)/,
+      );
+      const after = await rowsOf(`parts_${type}_out`);
+      expect(after.info.currentVersion?.id, type).toBe(before[type]);
+    }
+    await healthy();
+  }, 180_000);
 
   it('stops running code when its build is aborted, and keeps none of its output', async () => {
     await codeRecipe(

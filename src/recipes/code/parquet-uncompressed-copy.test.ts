@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -9,7 +9,7 @@ import { fieldKind } from './ts-recipe-csv.js';
 import type { CodeColumn } from './ts-recipe-entry.js';
 import { parquetRowGroups } from './ts-recipe-parquet.js';
 import { ThriftReader, type ThriftStruct } from './ts-recipe-thrift.js';
-import { uncompressedParquetCopy } from './parquet-uncompressed-copy.js';
+import { uncompressedParquetCopy, uncompressedParquetParts } from './parquet-uncompressed-copy.js';
 
 const { path: file, json } = readBackWithDuckDB('llano-uncompressed-');
 
@@ -81,7 +81,10 @@ import sys
 import numpy as np
 sys.path.insert(0, ${JSON.stringify(HARNESS)})
 import llano_parquet as lp
-x, y = lp.read_columns(sys.argv[1]), lp.read_columns(sys.argv[2])
+import json
+# An argument starting with [ is a list of part files and their rows in all.
+read = lambda a: lp.read_columns(*json.loads(a)) if a.startswith('[') else lp.read_columns(a)
+x, y = read(sys.argv[1]), read(sys.argv[2])
 bad = [n for n in x if not (
     (x[n][1] is None) == (y[n][1] is None) and (x[n][1] is None or np.array_equal(x[n][1], y[n][1]))
     and (np.array_equal(x[n][0], y[n][0], equal_nan=True) if x[n][0].dtype.kind == 'f' else x[n][0].tolist() == y[n][0].tolist()))]
@@ -193,5 +196,76 @@ describe('uncompressedParquetCopy', () => {
       /bad-footer\.parquet is damaged/,
     );
     expect(existsSync(target)).toBe(false);
+  });
+});
+
+describe('uncompressedParquetParts', () => {
+  it('writes one part per row group, each renamed into place once complete, which both readers read as the whole copy', async () => {
+    const source = file('parts-source.parquet');
+    await json(`COPY (${SOURCE}) TO '${source}' (FORMAT parquet, ROW_GROUP_SIZE 20000)`);
+    const columns = await columnsOf(`read_parquet('${source}')`);
+    const target = file('parts/input.parquet');
+    mkdirSync(path.dirname(target), { recursive: true });
+    const handed = uncompressedParquetParts([source], columns, target);
+    expect(handed?.parts).toEqual([0, 1, 2, 3].map((k) => `${target}.part${k}`));
+    expect(handed?.rows).toBe(70000);
+    await handed?.done;
+    expect(readdirSync(path.dirname(target)).sort()).toEqual([0, 1, 2, 3].map((k) => `input.parquet.part${k}`));
+
+    const whole = file('parts-whole.parquet');
+    expect(await uncompressedParquetCopy([source], columns, whole)).toBe(true);
+    const fromParts = handed!.parts
+      .map((part) => harnessRows(part, columns))
+      .reduce((all, rows) => all.map((values, j) => values.concat(rows[j])));
+    expect(fromParts).toEqual(harnessRows(whole, columns));
+    expect(pythonReadsTheSame(JSON.stringify([handed!.parts, 70000]), whole)).toBe('same 70000 rows');
+  });
+
+  it('answers null before writing anything for a file the readers do not read, or one without row groups', async () => {
+    const zstd = file('parts-zstd.parquet');
+    await json(`COPY (SELECT i::BIGINT AS id FROM range(10) t(i)) TO '${zstd}' (FORMAT parquet, COMPRESSION zstd)`);
+    const empty = file('parts-empty.parquet');
+    await json(`COPY (SELECT i::BIGINT AS id FROM range(0) t(i)) TO '${empty}' (FORMAT parquet)`);
+    const target = file('parts-none.parquet');
+    expect(uncompressedParquetParts([zstd], [{ name: 'id', type: 'BIGINT' }], target)).toBeNull();
+    expect(uncompressedParquetParts([empty], [{ name: 'id', type: 'BIGINT' }], target)).toBeNull();
+    expect(existsSync(`${target}.part0`)).toBe(false);
+  });
+
+  it('rejects `done` on a damaged page of a later row group, keeping only the parts before it and no partial one', async () => {
+    const source = file('parts-later.parquet');
+    await json(
+      `COPY (SELECT i::BIGINT AS id, 'v' || (i % 3) AS v FROM range(40000) t(i)) TO '${source}' (FORMAT parquet, ROW_GROUP_SIZE 20000)`,
+    );
+    const columns = await columnsOf(`read_parquet('${source}')`);
+    // The first page of the second row group's first column: its snappy length made absurd (the header stays valid).
+    const bytes = readFileSync(source);
+    const meta = new ThriftReader(bytes, bytes.length - 8 - bytes.readUInt32LE(bytes.length - 8)).struct();
+    const chunk = ((meta[4] as ThriftStruct[])[1][1] as ThriftStruct[])[0][3] as ThriftStruct;
+    const at = (chunk[11] as number) > 0 ? (chunk[11] as number) : (chunk[9] as number);
+    const header = new ThriftReader(bytes, at);
+    header.struct();
+    bytes.fill(0xff, header.pos, header.pos + 6);
+    const damagedFile = file('parts-damaged.parquet');
+    writeFileSync(damagedFile, bytes);
+
+    const target = file('parts-damaged-copy.parquet');
+    const handed = uncompressedParquetParts([damagedFile], columns, target);
+    expect(handed?.parts).toHaveLength(2);
+    await expect(handed?.done).rejects.toThrow(/parts-damaged\.parquet is damaged: a page (does not decompress|holds)/);
+    expect(existsSync(handed!.parts[0])).toBe(true);
+    expect(existsSync(handed!.parts[1])).toBe(false);
+    expect(existsSync(`${handed!.parts[1]}.partial`)).toBe(false);
+  });
+
+  it('stops between parts when its signal is aborted', async () => {
+    const source = file('parts-abort.parquet');
+    await json(`COPY (${SOURCE}) TO '${source}' (FORMAT parquet, ROW_GROUP_SIZE 20000)`);
+    const columns = await columnsOf(`read_parquet('${source}')`);
+    const stop = new AbortController();
+    stop.abort();
+    const handed = uncompressedParquetParts([source], columns, file('parts-aborted.parquet'), stop.signal);
+    await expect(handed?.done).rejects.toThrow();
+    expect(handed!.parts.some((p) => existsSync(p) || existsSync(`${p}.partial`))).toBe(false);
   });
 });

@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readSync, rmSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import {
@@ -114,22 +114,23 @@ async function copyPage(
   body: Buffer,
   codec: number,
   to: OutputCodec,
-  optional: boolean,
   file: string,
   statistics: ChunkStatistics | null,
 ): Promise<[Buffer, Buffer]> {
   const expected = header[2] as number;
-  let sub: readonly [number, ThriftOut];
-  // Checked before any work: a page the readers do not read leaves the file to the export.
-  if (header[1] === PAGE.DATA) {
-    const page = header[5] as ThriftStruct;
-    if (!VALUE_ENCODINGS.has(page[2] as number) || (optional && page[3] !== ENCODING.RLE)) throw new NotCarried();
-    sub = [5, struct([1, page[1] as number], [2, page[2] as number], [3, ENCODING.RLE], [4, ENCODING.RLE])];
-  } else {
-    const page = header[7] as ThriftStruct;
-    if (page[2] !== ENCODING.PLAIN && page[2] !== ENCODING.PLAIN_DICTIONARY) throw new NotCarried();
-    sub = [7, struct([1, page[1] as number], [2, page[2]])];
-  }
+  // The page's encodings were checked by `chunkPages`.
+  const sub: readonly [number, ThriftOut] =
+    header[1] === PAGE.DATA
+      ? [
+          5,
+          struct(
+            [1, (header[5] as ThriftStruct)[1] as number],
+            [2, (header[5] as ThriftStruct)[2] as number],
+            [3, ENCODING.RLE],
+            [4, ENCODING.RLE],
+          ),
+        ]
+      : [7, struct([1, (header[7] as ThriftStruct)[1] as number], [2, (header[7] as ThriftStruct)[2] as number])];
   let data = body;
   if (codec === CODEC.SNAPPY) {
     try {
@@ -172,25 +173,34 @@ interface CopiedChunk {
   statistics: ChunkStatistics | null;
 }
 
-/** Copies one column chunk of `fd` (its pages in codec `to`), not yet written. */
-async function copyChunk(
-  fd: number,
-  file: string,
-  chunk: ThriftStruct,
-  leaf: Leaf,
-  to: OutputCodec,
-): Promise<CopiedChunk> {
+/** A column chunk's data and dictionary pages (headers decoded, bodies as read), checked for what the readers read. */
+interface ChunkPages {
+  numValues: number;
+  codec: number;
+  pages: { header: ThriftStruct; body: Buffer }[];
+}
+
+/** A column chunk's metadata, codec and bytes in its file; NotCarried for another codec or physical type. */
+function chunkSpan(chunk: ThriftStruct, leaf: Leaf): { m: ThriftStruct; codec: number; begin: number; size: number } {
   const m = chunk[3] as ThriftStruct;
   const codec = m[4] as number;
   if ((codec !== CODEC.UNCOMPRESSED && codec !== CODEC.SNAPPY) || m[1] !== leaf.physical) throw new NotCarried();
   const dictionaryAt = m[11] as number | undefined;
   const begin = dictionaryAt !== undefined && dictionaryAt > 0 ? dictionaryAt : (m[9] as number);
   const size = m[7] as number;
+  return { m, codec, begin, size };
+}
+
+/**
+ * Reads one column chunk of `fd` and walks its page headers. Throws NotCarried on anything the
+ * readers do not read (another codec or physical type, version 2 pages, other encodings): checked
+ * before any page is copied, so that a whole file can be checked first (see `uncompressedParquetParts`).
+ */
+function chunkPages(fd: number, file: string, chunk: ThriftStruct, leaf: Leaf): ChunkPages {
+  const { m, codec, begin, size } = chunkSpan(chunk, leaf);
   const buf = Buffer.allocUnsafe(size);
   if (readSync(fd, buf, 0, size, begin) !== size) throw damaged(file, 'a column chunk reaches past its end');
-  const encodings = new Set<number>([ENCODING.RLE]);
-  const statistics = to === CODEC.SNAPPY ? new ChunkStatistics(leaf.physical, leaf.repetition !== 0) : null;
-  const pages: Promise<CopiedChunk['pages'][number]>[] = [];
+  const pages: ChunkPages['pages'] = [];
   for (let pos = 0; pos < size;) {
     const reader = new ThriftReader(buf, pos);
     let header: ThriftStruct;
@@ -204,10 +214,69 @@ async function copyChunk(
     const body = buf.subarray(reader.pos, reader.pos + length);
     pos = reader.pos + length;
     if (header[1] === PAGE.INDEX) continue;
-    if (header[1] !== PAGE.DATA && header[1] !== PAGE.DICTIONARY) throw new NotCarried();
+    checkPage(header, leaf);
+    pages.push({ header, body });
+  }
+  return { numValues: m[5] as number, codec, pages };
+}
+
+/** Throws NotCarried unless the page (not an index page) is one the readers read. */
+function checkPage(header: ThriftStruct, leaf: Leaf): void {
+  if (header[1] === PAGE.DATA) {
+    const page = header[5] as ThriftStruct;
+    if (!VALUE_ENCODINGS.has(page[2] as number) || (leaf.repetition !== 0 && page[3] !== ENCODING.RLE))
+      throw new NotCarried();
+  } else if (header[1] === PAGE.DICTIONARY) {
+    const page = header[7] as ThriftStruct;
+    if (page[2] !== ENCODING.PLAIN && page[2] !== ENCODING.PLAIN_DICTIONARY) throw new NotCarried();
+  } else throw new NotCarried();
+}
+
+/** Bytes read for a page header by `checkChunk` (DuckDB's headers take a few dozen). */
+const HEADER_BYTES = 1024;
+
+/**
+ * `chunkPages`' checks reading the page headers only (a small read each, the bodies skipped):
+ * a whole file is checked before its copy starts. A header that does not decode from its first
+ * bytes (or a page past the chunk) leaves the decision to `chunkPages`, which reads the chunk.
+ */
+function checkChunk(fd: number, file: string, chunk: ThriftStruct, leaf: Leaf, head: Buffer): void {
+  const { begin, size } = chunkSpan(chunk, leaf);
+  for (let pos = 0; pos < size;) {
+    const read = readSync(fd, head, 0, Math.min(head.length, size - pos), begin + pos);
+    let header: ThriftStruct;
+    const reader = new ThriftReader(head.subarray(0, read));
+    try {
+      header = reader.struct();
+    } catch {
+      chunkPages(fd, file, chunk, leaf);
+      return;
+    }
+    const length = header[3] as number;
+    if (typeof length !== 'number' || pos + reader.pos + length > size) {
+      chunkPages(fd, file, chunk, leaf);
+      return;
+    }
+    if (header[1] !== PAGE.INDEX) checkPage(header, leaf);
+    pos += reader.pos + length;
+  }
+}
+
+/** Copies one column chunk of `fd` (its pages in codec `to`), not yet written. */
+async function copyChunk(
+  fd: number,
+  file: string,
+  chunk: ThriftStruct,
+  leaf: Leaf,
+  to: OutputCodec,
+): Promise<CopiedChunk> {
+  const { numValues, codec, pages: read } = chunkPages(fd, file, chunk, leaf);
+  const encodings = new Set<number>([ENCODING.RLE]);
+  const statistics = to === CODEC.SNAPPY ? new ChunkStatistics(leaf.physical, leaf.repetition !== 0) : null;
+  const pages = read.map(({ header, body }) => {
     if (header[1] === PAGE.DATA) encodings.add((header[5] as ThriftStruct)[2] as number);
     const type = header[1] as number;
-    const page = copyPage(header, body, codec, to, leaf.repetition !== 0, file, statistics).then(([h, b]) => ({
+    const page = copyPage(header, body, codec, to, file, statistics).then(([h, b]) => ({
       type,
       header: h,
       body: b,
@@ -215,9 +284,9 @@ async function copyChunk(
     }));
     // Awaited below; until then a failure must not count as unhandled (a later page may throw first).
     page.catch(() => undefined);
-    pages.push(page);
-  }
-  return { leaf, numValues: m[5] as number, pages: await Promise.all(pages), encodings, statistics };
+    return page;
+  });
+  return { leaf, numValues, pages: await Promise.all(pages), encodings, statistics };
 }
 
 /** Writes a copied chunk's pages to `out`; answers its metadata. */
@@ -261,11 +330,14 @@ function writeChunk(copied: CopiedChunk, out: FileOut, to: OutputCodec): ThriftO
  */
 export const uncompressedParquetCopy = (files: string[], columns: CodeColumn[], target: string): Promise<boolean> =>
   parquetPageCopy(files, columns, target, CODEC.UNCOMPRESSED).catch((error: unknown) => {
-    // Named by the file's own name: users see the message, never the server's folders.
-    if (error instanceof Damaged)
-      throw badRequest(`The input's Parquet file ${path.basename(error.file)} is damaged: ${error.why}`);
-    throw error;
+    throw inputError(error);
   });
+
+/** A damaged input file as a 400 named by the file's own name: users see the message, never the server's folders. */
+const inputError = (error: unknown): unknown =>
+  error instanceof Damaged
+    ? badRequest(`The input's Parquet file ${path.basename(error.file)} is damaged: ${error.why}`)
+    : error;
 
 /** The same copy of the code's output with every page snappy-compressed (as DuckDB writes them); false and errors alike. */
 export const snappyParquetCopy = (files: string[], columns: CodeColumn[], target: string): Promise<boolean> =>
@@ -274,47 +346,79 @@ export const snappyParquetCopy = (files: string[], columns: CodeColumn[], target
     throw error;
   });
 
-async function parquetPageCopy(
-  files: string[],
-  columns: CodeColumn[],
+/** A source file open for a copy, with its footer's row groups. */
+interface Source {
+  file: string;
+  fd: number;
+  groups: ThriftStruct[];
+}
+
+/** One row group of a source file. */
+interface SourceGroup {
+  source: Source;
+  group: ThriftStruct;
+}
+
+/** Opens `files` and reads their footers; throws NotCarried unless all have the leaves of `columns`. */
+function openSources(files: string[], columns: CodeColumn[]): { sources: Source[]; leaves: Leaf[] } {
+  const sources: Source[] = [];
+  let leaves: Leaf[] | null = null;
+  try {
+    for (const file of files) {
+      const source: Source = { file, fd: openSync(file, 'r'), groups: [] };
+      sources.push(source);
+      const meta = readFooter(source.fd, file);
+      const these = leavesOf(meta, columns);
+      if (leaves && JSON.stringify(these) !== JSON.stringify(leaves)) throw new NotCarried();
+      leaves = these;
+      source.groups = (meta[4] as ThriftStruct[] | undefined) ?? [];
+    }
+  } catch (error) {
+    closeSources(sources);
+    throw error;
+  }
+  return { sources, leaves: leaves ?? [] };
+}
+
+const closeSources = (sources: Source[]) => sources.forEach((s) => closeSync(s.fd));
+const groupsOf = (sources: Source[]): SourceGroup[] =>
+  sources.flatMap((source) => source.groups.map((group) => ({ source, group })));
+
+/**
+ * Writes `target`: the row groups `groups` (of files with the leaves `leaves`) with every page in
+ * codec `to`, and a footer. Nothing is left at `target` when it throws (`signal` aborted included).
+ */
+async function writeCopy(
   target: string,
+  columns: CodeColumn[],
+  leaves: Leaf[],
+  groups: SourceGroup[],
   to: OutputCodec,
-): Promise<boolean> {
-  if (files.length === 0 || columns.some((c) => !(c.type.toUpperCase() in PHYSICAL))) return false;
+  signal?: AbortSignal,
+): Promise<void> {
   const out = new FileOut(openSync(target, 'w'));
   let finished = false;
   try {
     out.write(MAGIC);
-    const groups: ThriftOut[] = [];
+    const written: ThriftOut[] = [];
     let rows = 0;
-    let leaves: Leaf[] | null = null;
-    for (const file of files) {
-      const fd = openSync(file, 'r');
-      try {
-        const meta = readFooter(fd, file);
-        const these = leavesOf(meta, columns);
-        if (leaves && JSON.stringify(these) !== JSON.stringify(leaves)) return false;
-        leaves = these;
-        for (const group of (meta[4] as ThriftStruct[] | undefined) ?? []) {
-          // Every page of the row group is (de)compressed at once on the thread pool, then written in order.
-          const copied = await Promise.all(
-            (group[1] as ThriftStruct[]).map((chunk, j) => copyChunk(fd, file, chunk, these[j], to)),
-          );
-          const groupStart = out.offset;
-          const chunks = copied.map((c) => writeChunk(c, out, to));
-          const numRows = group[3] as number;
-          groups.push(struct([1, list('struct', chunks)], [2, i64(out.offset - groupStart)], [3, i64(numRows)]));
-          rows += numRows;
-          // A row group is a few MB of decompression on the server's thread: let other requests in between.
-          await nextTurn();
-        }
-      } finally {
-        closeSync(fd);
-      }
+    for (const { source, group } of groups) {
+      signal?.throwIfAborted();
+      // Every page of the row group is (de)compressed at once on the thread pool, then written in order.
+      const copied = await Promise.all(
+        (group[1] as ThriftStruct[]).map((chunk, j) => copyChunk(source.fd, source.file, chunk, leaves[j], to)),
+      );
+      const groupStart = out.offset;
+      const chunks = copied.map((c) => writeChunk(c, out, to));
+      const numRows = group[3] as number;
+      written.push(struct([1, list('struct', chunks)], [2, i64(out.offset - groupStart)], [3, i64(numRows)]));
+      rows += numRows;
+      // A row group is a few MB of decompression on the server's thread: let other requests in between.
+      await nextTurn();
     }
     const schema: ThriftOut[] = [
       struct([4, 'schema'], [5, columns.length]),
-      ...(leaves ?? []).map((l) => struct([1, l.physical], [3, l.repetition], [4, l.name], [6, l.converted])),
+      ...leaves.map((l) => struct([1, l.physical], [3, l.repetition], [4, l.name], [6, l.converted])),
     ];
     // With statistics, TypeDefinedOrder for every leaf: readers may trust min_value / max_value.
     const orders =
@@ -329,7 +433,7 @@ async function parquetPageCopy(
         [1, 1],
         [2, list('struct', schema)],
         [3, i64(rows)],
-        [4, list('struct', groups)],
+        [4, list('struct', written)],
         [6, 'llano'],
         [7, orders],
       ),
@@ -340,12 +444,97 @@ async function parquetPageCopy(
     out.write(length);
     out.write(MAGIC);
     finished = true;
-    return true;
-  } catch (error) {
-    if (error instanceof NotCarried) return false;
-    throw error;
   } finally {
     closeSync(out.fd);
     if (!finished) rmSync(target, { force: true });
   }
+}
+
+async function parquetPageCopy(
+  files: string[],
+  columns: CodeColumn[],
+  target: string,
+  to: OutputCodec,
+): Promise<boolean> {
+  if (files.length === 0 || columns.some((c) => !(c.type.toUpperCase() in PHYSICAL))) return false;
+  try {
+    const { sources, leaves } = openSources(files, columns);
+    try {
+      await writeCopy(target, columns, leaves, groupsOf(sources), to);
+      return true;
+    } finally {
+      closeSources(sources);
+    }
+  } catch (error) {
+    if (error instanceof NotCarried) return false;
+    throw error;
+  }
+}
+
+/** An input handed to code in parts (`uncompressedParquetParts`). */
+export interface UncompressedParts {
+  /** The part files in row order (one per row group): each appears, renamed into place, once complete. */
+  parts: string[];
+  rows: number;
+  /** Settles once every part is written; a damaged file rejects it (a 400), as does `signal`. */
+  done: Promise<void>;
+}
+
+/**
+ * The uncompressed copy of `files` as part files written one after another, so that the code reads
+ * the first row groups while the next are decompressed (on the server's side of the machine): the
+ * copy then costs the code's run little more than its first row group. Each part is a Parquet file
+ * of one row group, written as `parts[k]` + '.partial' and renamed when complete; the readers wait
+ * for each part in turn. Every page header is checked first, so the answer (null: the export
+ * takes over, as with `uncompressedParquetCopy`) is known before the code starts; null too for no
+ * row group. The footers and page headers are read before answering: a damaged one throws here (a 400).
+ */
+export function uncompressedParquetParts(
+  files: string[],
+  columns: CodeColumn[],
+  target: string,
+  signal?: AbortSignal,
+): UncompressedParts | null {
+  if (files.length === 0 || columns.some((c) => !(c.type.toUpperCase() in PHYSICAL))) return null;
+  let opened: ReturnType<typeof openSources>;
+  try {
+    opened = openSources(files, columns);
+  } catch (error) {
+    if (error instanceof NotCarried) return null;
+    throw inputError(error);
+  }
+  const { sources, leaves } = opened;
+  const groups = groupsOf(sources);
+  try {
+    const head = Buffer.allocUnsafe(HEADER_BYTES);
+    for (const { source, group } of groups)
+      (group[1] as ThriftStruct[]).forEach((chunk, j) => checkChunk(source.fd, source.file, chunk, leaves[j], head));
+  } catch (error) {
+    closeSources(sources);
+    if (error instanceof NotCarried) return null;
+    throw inputError(error);
+  }
+  if (groups.length === 0) {
+    closeSources(sources);
+    return null;
+  }
+  const parts = groups.map((_, k) => `${target}.part${k}`);
+  const done = (async () => {
+    try {
+      for (const [k, group] of groups.entries()) {
+        await writeCopy(`${parts[k]}.partial`, columns, leaves, [group], CODEC.UNCOMPRESSED, signal);
+        renameSync(`${parts[k]}.partial`, parts[k]);
+      }
+    } catch (error) {
+      // Checked above: a page not carried now means the file changed while being copied.
+      throw error instanceof NotCarried
+        ? badRequest("The input's Parquet file changed while it was read")
+        : inputError(error);
+    } finally {
+      closeSources(sources);
+    }
+  })();
+  // Awaited by the caller once the code has run; a failure must not count as unhandled before.
+  done.catch(() => undefined);
+  return { parts, rows: groups.reduce((n, g) => n + (g.group[3] as number), 0), done };
 }

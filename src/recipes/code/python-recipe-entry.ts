@@ -64,9 +64,12 @@ def _timed(key):
 class Input:
     """An input dataset: iterate it for dicts, or call to_pandas() for a DataFrame."""
 
-    def __init__(self, name, path, columns, format='csv', null=NULL):
+    def __init__(self, name, path, columns, format='csv', null=NULL, parts=None, rows=None):
         self.name = name
         self.path = path
+        # Parquet in part files (rows: their rows in all), which the server writes while the code runs.
+        self.parquet = parts if parts else path
+        self.rows = rows
         self.columns = columns
         self.format = format
         self.null = null  # the CSV file's NULL marker (a text no value holds, see run-code.ts)
@@ -76,7 +79,7 @@ class Input:
 
     def __iter__(self):
         if self.format == 'parquet':
-            yield from _parquet_io().iter_rows(self.path, self._kinds())
+            yield from _parquet_io().iter_rows(self.parquet, self._kinds())
             return
         names = [c['name'] for c in self.columns]
         convert = [_CONVERT[_kind(c['type'])] for c in self.columns]
@@ -102,7 +105,7 @@ class Input:
     @_timed('readMs')
     def to_pandas(self):
         if self.format == 'parquet':
-            return _parquet_io().to_frame(_parquet_io().read_columns(self.path), self._kinds())
+            return _parquet_io().to_frame(_parquet_io().read_columns(self.parquet, self.rows), self._kinds())
         import pandas as pd
 
         if self.format == 'quoted-csv':  # row code's file (the code did not name pandas)
@@ -385,7 +388,8 @@ def run_recipe(config, llano=None):
     if not callable(run):
         raise TypeError('The recipe must define def run(inputs, output, variables, log):')
     inputs = {
-        name: Input(name, i['path'], i['columns'], i.get('format') or 'csv', i.get('nullText') or NULL)
+        name: Input(name, i['path'], i['columns'], i.get('format') or 'csv', i.get('nullText') or NULL,
+                    i.get('parts'), i.get('rows'))
         for name, i in config['inputs'].items()
     }
     input_types = {}

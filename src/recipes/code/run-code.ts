@@ -22,7 +22,7 @@ import { environmentInterpreter, recipeEnvironment, type CodeRecipeLanguage } fr
 import { adoptParquetOutput } from './adopt-parquet-output.js';
 import { LIBRARY_FOLDER, writeLibraryFiles } from './code-libraries.js';
 import { outputFilesRelation, parquetInputCopy, type OutputFile } from './parquet-transfer.js';
-import { uncompressedParquetCopy } from './parquet-uncompressed-copy.js';
+import { uncompressedParquetCopy, uncompressedParquetParts } from './parquet-uncompressed-copy.js';
 import { PYTHON_RECIPE_ENTRY } from './python-recipe-entry.js';
 import { R_RECIPE_ENTRY } from './r-recipe-entry.js';
 import {
@@ -117,10 +117,21 @@ const TEXT_OPTIONS: Record<Exclude<InputFormat, 'parquet'>, (nullText: string) =
 const inputNullText = (language: CodeRecipeLanguage): string =>
   language === 'typescript' ? NULL_TEXT : `${NULL_TEXT}${randomBytes(9).toString('base64url')}`;
 
-/** The input files handed to the code (`nullText`: the NULL marker of a CSV file). */
-type InputFiles = Record<string, { path: string; columns: CodeColumn[]; format: InputFormat; nullText?: string }>;
+/**
+ * The input files handed to the code (`nullText`: the NULL marker of a CSV file; `parts`: the
+ * Parquet part files of `rows` rows in all that the server writes while the code reads them).
+ */
+type InputFiles = Record<
+  string,
+  { path: string; columns: CodeColumn[]; format: InputFormat; nullText?: string; parts?: string[]; rows?: number }
+>;
 
-/** Copies each input (all rows, or the first `sampleRows`) to a file of the language's format; answers their columns. */
+/**
+ * Copies each input (all rows, or the first `sampleRows`) to a file of the language's format;
+ * answers their columns. With `streaming` (a run whose code is called while the copies go on), a
+ * dataset's own files are handed in parts the code reads as they are written: each such copy is
+ * pushed to `copying` (`streaming` aborts them).
+ */
 async function exportInputs(
   conn: DuckDBConnection,
   ctx: RecipeContext,
@@ -129,7 +140,9 @@ async function exportInputs(
   inDir: string,
   sampleRows: number | undefined,
   columnar: boolean,
-): Promise<InputFiles> {
+  streaming: AbortSignal | null,
+  copying: Promise<void>[],
+): Promise<{ inputs: InputFiles }> {
   const inputs: InputFiles = {};
   for (const [name, source] of Object.entries(sources)) {
     const relation = duckdbRelation(source);
@@ -137,11 +150,21 @@ async function exportInputs(
     const limit = sampleRows === undefined ? '' : ` LIMIT ${sampleRows}`;
     const parquetFile = path.join(inDir, `${name}.parquet`);
     // Every row of a managed dataset whose files the readers read: its pages uncompressed, no export.
-    const handed =
+    const readable =
       sampleRows === undefined &&
       source.kind === 'parquet' &&
-      (language === 'typescript' || (language === 'python' && columnar)) &&
-      (await uncompressedParquetCopy(source.paths, columns, parquetFile));
+      (language === 'typescript' || (language === 'python' && columnar));
+    const parts =
+      readable && streaming ? uncompressedParquetParts(source.paths, columns, parquetFile, streaming) : null;
+    if (parts) {
+      copying.push(parts.done);
+      inputs[name] = { path: parquetFile, columns, format: 'parquet', parts: parts.parts, rows: parts.rows };
+      ctx.log(
+        `Input ${name}: ${columns.length} columns handed to the code as Parquet (its own file, uncompressed in ${parts.parts.length} parts while the code reads them)`,
+      );
+      continue;
+    }
+    const handed = readable && (await uncompressedParquetCopy(source.paths, columns, parquetFile));
     if (handed) {
       inputs[name] = { path: parquetFile, columns, format: 'parquet' };
       ctx.log(`Input ${name}: ${columns.length} columns handed to the code as Parquet (its own file, uncompressed)`);
@@ -171,7 +194,7 @@ async function exportInputs(
       `Input ${name}: ${columns.length} columns exported for the code${parquet ? ' as Parquet' : ''}${sampleRows ? ` (first ${sampleRows} rows)` : ''}`,
     );
   }
-  return inputs;
+  return { inputs };
 }
 
 /** The relation that reads the code's output file with its schema (types as declared or inferred; NULLs kept). */
@@ -279,21 +302,33 @@ async function runCode(
   mkdirSync(inDir, { recursive: true });
   const log: string[] = [];
   let started = false;
+  // Inputs copied in parts while the code reads them (with a warm process: see exportInputs).
+  const copying: Promise<void>[] = [];
+  const stopCopies = new AbortController();
+  let cleanupInputs = () => {};
   try {
     const { inputs: sources, cleanup } = await duckInputs(ctx);
-    let inputs: InputFiles;
-    try {
-      inputs = await ctx.duck.withConnection((conn) =>
-        exportInputs(conn, ctx, sources, language, inDir, sampleRows, usesPandas(recipe.code)).catch(
-          (error: unknown) => {
-            throw engineError(error);
-          },
-        ),
-      );
-    } finally {
-      cleanup();
-    }
+    cleanupInputs = cleanup;
+    const streaming = warm ? stopCopies.signal : null;
+    const { inputs } = await ctx.duck.withConnection((conn) =>
+      exportInputs(conn, ctx, sources, language, inDir, sampleRows, usesPandas(recipe.code), streaming, copying).catch(
+        (error: unknown) => {
+          throw engineError(error);
+        },
+      ),
+    );
     phase('inputs exported');
+    const copyStart = performance.now();
+    let copyMs = 0;
+    const copyFailure: { error?: Error } = {};
+    // Never rejects: a failed copy is `copyFailure.error`, which wins over what the code then did (it waited for a part).
+    const copied = Promise.all(copying).then(
+      () => void (copyMs = performance.now() - copyStart),
+      (error: unknown) => {
+        // Stopped by this run (the code failed first): the code's error is the reason, not the copy's.
+        if (!stopCopies.signal.aborted) copyFailure.error = error instanceof Error ? error : new Error(String(error));
+      },
+    );
     writeFileSync(path.join(workDir, LANGUAGE[language].code), recipe.code);
     const entry = writeEntry(language, workDir);
     const lib = await writeLibraryFiles(ws, key, path.join(workDir, LIBRARY_FOLDER));
@@ -334,10 +369,17 @@ async function runCode(
       if (warm) {
         const sandbox = await warm.start({ onLog, wallSeconds: limits.wallSeconds });
         phase('code loaded');
+        // A failed input copy stops the code, which would wait for the next part forever.
+        void copied.then(async () => {
+          if (copyFailure.error) await sandbox.stop('An input could not be copied');
+        });
         try {
           result = (await sandbox.call(LANGUAGE[language].fn, args, { signal: ctx.limits?.signal })) as HarnessResult;
+          await copied;
+          if (copyFailure.error) throw copyFailure.error;
           const t = result.timings;
-          phase('code ran', t && `reading inputs ${t.readMs} ms, writing output ${t.writeMs} ms`);
+          const alongside = copying.length > 0 ? `, inputs copied alongside in ${Math.round(copyMs)} ms` : '';
+          phase('code ran', t && `reading inputs ${t.readMs} ms, writing output ${t.writeMs} ms${alongside}`);
         } finally {
           await sandbox.stop();
         }
@@ -346,6 +388,9 @@ async function runCode(
           signal: ctx.limits?.signal,
         })) as HarnessResult;
     } catch (error) {
+      stopCopies.abort();
+      await copied;
+      if (copyFailure.error) throw copyFailure.error;
       // The sandbox has already passed the traceback's lines to onLog.
       if (!(error instanceof SandboxError)) throw error;
       throw new LlanoError('code_failed', 422, stopMessage(language, error, limits), {
@@ -364,9 +409,15 @@ async function runCode(
     ctx.log(`Timings: ${phases.join(', ')}`);
     return { workDir, outputFile, result, log };
   } catch (error) {
+    // The copies write into the work folder: stopped and settled before it is removed.
+    stopCopies.abort();
+    await Promise.allSettled(copying);
     if (!started) await warm?.discard();
     rmSync(workDir, { recursive: true, force: true });
     throw error;
+  } finally {
+    // The inputs' files are read until the copies have settled (awaited above on every path).
+    cleanupInputs();
   }
 }
 

@@ -1,4 +1,5 @@
-import { closeSync, createReadStream, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, existsSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { convertField, csvCarries, csvColumnBatches, csvField, csvRecords, fieldKind } from './ts-recipe-csv.js';
 import { parquetRowGroups, parquetWrites, ParquetWriter } from './ts-recipe-parquet.js';
 
@@ -27,7 +28,8 @@ export function transferFormat(columns: CodeColumn[]): 'csv' | 'ndjson' {
 }
 
 export interface HarnessConfig {
-  inputs: Record<string, { path: string; columns: CodeColumn[]; format?: TransferFormat }>;
+  /** `parts`: Parquet part files in row order, which the server writes while the code runs (each appears once complete). */
+  inputs: Record<string, { path: string; columns: CodeColumn[]; format?: TransferFormat; parts?: string[] }>;
   output: { path: string; columns: CodeColumn[] | null };
   variables: Record<string, unknown>;
   /** Rows per batch of the columnar path. */
@@ -100,12 +102,13 @@ class InputTable implements AsyncIterable<Row> {
     private readonly path: string,
     private readonly batchRows: number,
     private readonly format: TransferFormat = 'ndjson',
+    private readonly parts?: string[],
   ) {}
 
   async *[Symbol.asyncIterator](): AsyncGenerator<Row> {
     if (this.format === 'parquet') {
       const names = this.columns.map((c) => c.name);
-      for (const [numRows, arrays] of this.parquetGroups())
+      for await (const [numRows, arrays] of this.parquetGroups())
         for (let i = 0; i < numRows; i++) {
           const row: Row = {};
           for (let j = 0; j < names.length; j++) row[names[j]] = arrays[j][i];
@@ -136,7 +139,7 @@ class InputTable implements AsyncIterable<Row> {
         columns: Object.fromEntries(names.map((n, j) => [n, arrays[j]])),
         schema: this.columns,
       });
-      for (const [numRows, arrays] of this.parquetGroups()) {
+      for await (const [numRows, arrays] of this.parquetGroups()) {
         if (numRows <= size) yield batch(numRows, arrays);
         else
           for (let from = 0; from < numRows; from += size)
@@ -168,14 +171,15 @@ class InputTable implements AsyncIterable<Row> {
     if (numRows > 0) yield { numRows, columns, schema: this.columns };
   }
 
-  /** The file's row groups as column arrays (DuckDB writes 122,880 rows per group). */
-  private parquetGroups() {
-    return timedReads(
-      parquetRowGroups(
-        this.path,
-        this.columns.map((c) => fieldKind(c.type)),
-      ),
-    );
+  /** The file's row groups as column arrays (DuckDB writes 122,880 rows per group), or each part's once written. */
+  private async *parquetGroups(): AsyncGenerator<[number, unknown[][]]> {
+    const kinds = this.columns.map((c) => fieldKind(c.type));
+    for (const file of this.parts ?? [this.path]) {
+      const start = performance.now();
+      while (!existsSync(file)) await sleep(1);
+      spent.readMs += performance.now() - start;
+      yield* timedReads(parquetRowGroups(file, kinds));
+    }
   }
 
   private async *csvBatches(size: number): AsyncGenerator<ColumnBatch> {
@@ -478,7 +482,7 @@ export async function runRecipeWith(run: unknown, config: HarnessConfig): Promis
   const inputTypes = new Map<string, string>();
   const inputs: Record<string, InputTable> = {};
   for (const [name, input] of Object.entries(config.inputs)) {
-    inputs[name] = new InputTable(name, input.columns, input.path, config.batchRows, input.format);
+    inputs[name] = new InputTable(name, input.columns, input.path, config.batchRows, input.format, input.parts);
     for (const c of input.columns) if (!inputTypes.has(c.name)) inputTypes.set(c.name, c.type);
   }
   const out = new OutputFile(config.output.path, config.output.columns, inputTypes);

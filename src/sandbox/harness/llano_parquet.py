@@ -10,6 +10,7 @@ then uses CSV.
 import mmap
 import os
 import struct
+import time
 
 import numpy as np
 
@@ -366,40 +367,74 @@ class _Text:
         return table.take(indexes)
 
 
-def _read_column(buf, leaf, chunks, rows):
-    """One column over `rows` rows from its chunks [(column metadata, first row, rows)]."""
-    _, physical, optional = leaf
-    valid = np.ones(rows, bool)
-    if physical == BYTE_ARRAY:
-        text, indexes = _Text(), np.full(rows, -1, np.int32)
-        for meta, first, n in chunks:
-            _read_chunk(buf, meta, optional, indexes[first:first + n], valid[first:first + n], text)
-        values = text.column(indexes)
-    else:
-        values = np.zeros(rows, _DTYPES[physical])
-        for meta, first, n in chunks:
-            _read_chunk(buf, meta, optional, values[first:first + n], valid[first:first + n])
-    return values, None if valid.all() else valid
+class _Column:
+    """One column's values over `rows` rows, read chunk by chunk (`read`) at their first row."""
+
+    def __init__(self, leaf, rows):
+        self.name, physical, self.optional = leaf
+        self.valid = np.ones(rows, bool)
+        if physical == BYTE_ARRAY:
+            self.text, self.values = _Text(), np.full(rows, -1, np.int32)
+        else:
+            self.text, self.values = None, np.zeros(rows, _DTYPES[physical])
+
+    def read(self, buf, meta, first, n):
+        out, valid = self.values[first:first + n], self.valid[first:first + n]
+        if len(out) != n:
+            raise Unsupported("more rows than the input holds")
+        if self.text is None:
+            _read_chunk(buf, meta, self.optional, out, valid)
+        else:
+            _read_chunk(buf, meta, self.optional, out, valid, self.text)
+
+    def result(self):
+        values = self.values if self.text is None else self.text.column(self.values)
+        return values, None if self.valid.all() else self.valid
 
 
-def read_columns(path):
+def _wait(path):
+    """Waits until the server has written `path`, a part of an input it copies while the code runs
+    (it renames each part into place once complete; see uncompressedParquetParts in the server)."""
+    while not os.path.exists(path):
+        time.sleep(0.001)
+
+
+def _files(path):
+    """An input's files in row order, each opened once written: its file, or its parts in turn."""
+    for one in [path] if isinstance(path, str) else path:
+        _wait(one)
+        yield _open(one)
+
+
+def read_columns(path, rows=None):
     """The file's columns as {name: (values, valid)}: values of every row (0, NaN, False or None
-    where NULL), valid a bool array (False for NULL) or None when no value is NULL. Raises
-    Unsupported for what this module does not read."""
-    buf, leaves, groups, rows = _open(path)
-    firsts = np.cumsum([0] + [g[3] for g in groups]).tolist()
-    return {
-        leaf[0]: _read_column(buf, leaf, [(g[1][i][3], first, g[3]) for g, first in zip(groups, firsts)], rows)
-        for i, leaf in enumerate(leaves)
-    }
+    where NULL), valid a bool array (False for NULL) or None when no value is NULL. `path` may be
+    a list of part files of `rows` rows in all, read as they appear. Raises Unsupported for what
+    this module does not read."""
+    columns, first = None, 0
+    for buf, leaves, groups, file_rows in _files(path):
+        if columns is None:
+            columns = [_Column(leaf, file_rows if rows is None else rows) for leaf in leaves]
+        for g in groups:
+            for i, column in enumerate(columns):
+                column.read(buf, g[1][i][3], first, g[3])
+            first += g[3]
+    if columns is None:
+        raise Unsupported("no input file")
+    if columns and first != len(columns[0].valid):
+        raise Unsupported("fewer rows than the input holds")
+    return {c.name: c.result() for c in columns}
 
 
 def iter_groups(path):
     """The columns of each row group in turn, as read_columns answers them for the whole file."""
-    buf, leaves, groups, _ = _open(path)
-    for group in groups:
-        n = group[3]
-        yield n, {leaf[0]: _read_column(buf, leaf, [(group[1][i][3], 0, n)], n) for i, leaf in enumerate(leaves)}
+    for buf, leaves, groups, _ in _files(path):
+        for group in groups:
+            n = group[3]
+            columns = [_Column(leaf, n) for leaf in leaves]
+            for i, column in enumerate(columns):
+                column.read(buf, group[1][i][3], 0, n)
+            yield n, {c.name: c.result() for c in columns}
 
 
 # --- Writing -----------------------------------------------------------------------------------
