@@ -82,5 +82,6 @@ export {
 
 export { mannKendall, type MannKendallResult } from './trend/mann-kendall.js';
 export { theilSen, type TheilSenOptions, type TheilSenResult } from './trend/theil-sen.js';
+export { trendTest, type TrendTestResult } from './trend/trend-test.js';
 export { ewma, rollingMean, rollingMedian, rollingQuantile, type RollingOptions } from './trend/smoothing.js';
 export { changePointF1, piecewiseGaussian, type PiecewiseOptions, type SyntheticSeries } from './common/synthetic.js';

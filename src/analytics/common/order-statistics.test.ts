@@ -17,7 +17,7 @@ function shapes(n: number, seed: number): Float64Array[] {
 
 describe('order statistics', () => {
   it('selectKth puts the k-th smallest at k, no larger value before it and no smaller one after', () => {
-    for (const n of [1, 2, 3, 7, 50, 1001]) {
+    for (const n of [1, 2, 3, 7, 50, 1001, 5000]) {
       for (const values of shapes(n, n)) {
         const sorted = Array.from(values).sort((a, b) => a - b);
         for (const k of new Set([0, 1, n >> 1, n - 2, n - 1].filter((x) => x >= 0 && x < n))) {
@@ -32,7 +32,7 @@ describe('order statistics', () => {
   });
 
   it('medianInPlace gives the middle value, or the mean of the two middle ones', () => {
-    for (const n of [1, 2, 5, 6, 999, 1000]) {
+    for (const n of [1, 2, 5, 6, 999, 1000, 4001, 4002]) {
       for (const values of shapes(n, 100 + n)) {
         const sorted = Array.from(values).sort((a, b) => a - b);
         const expected = n % 2 ? sorted[n >> 1] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;

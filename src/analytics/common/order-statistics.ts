@@ -71,27 +71,50 @@ export function rangeMedian(data: Float64Array, start: number, end: number, scra
 
 /** Rearranges `a[0..n)` so that `a[k]` holds the k-th smallest value, smaller ones before it; returns it. */
 export function selectKth(a: Float64Array, n: number, k: number): number {
-  let lo = 0;
-  let hi = n - 1;
+  selectInRange(a, 0, n - 1, k);
+  return a[k];
+}
+
+/** Above this many values a range's pivot is selected from a sample of it (Floyd & Rivest 1975). */
+const SAMPLED_PIVOT = 600;
+
+/** selectKth within a[lo..hi] (k in it): smaller values before a[k], larger after, within the range. */
+function selectInRange(a: Float64Array, lo: number, hi: number, k: number): void {
   while (lo < hi) {
-    // The median of the first, middle and last values: the middle one alone degrades on
-    // arrays that an earlier selection left ordered around their middle, e.g. the absolute
-    // deviations from the median of the array just selected (a MAD took 4× a median).
-    const first = a[lo];
-    const middle = a[(lo + hi) >> 1];
-    const last = a[hi];
-    const pivot =
-      first < middle
-        ? middle < last
-          ? middle
+    let pivot: number;
+    if (hi - lo > SAMPLED_PIVOT) {
+      // Floyd–Rivest: the k-th of a small sub-range around k, selected first, is so close to the
+      // k-th of the whole range that one partition leaves only ~√ of it around k (≈ 1.5 comparisons
+      // per value in all, against ~3 with a median of three).
+      const size = hi - lo + 1;
+      const i = k - lo + 1;
+      const z = Math.log(size);
+      const s = 0.5 * Math.exp((2 * z) / 3);
+      const sd = 0.5 * Math.sqrt((z * s * (size - s)) / size) * Math.sign(i - size / 2);
+      const from = Math.max(lo, Math.floor(k - (i * s) / size + sd));
+      const to = Math.min(hi, Math.floor(k + ((size - i) * s) / size + sd));
+      selectInRange(a, from, to, k);
+      pivot = a[k];
+    } else {
+      // The median of the first, middle and last values: the middle one alone degrades on
+      // arrays that an earlier selection left ordered around their middle, e.g. the absolute
+      // deviations from the median of the array just selected (a MAD took 4× a median).
+      const first = a[lo];
+      const middle = a[(lo + hi) >> 1];
+      const last = a[hi];
+      pivot =
+        first < middle
+          ? middle < last
+            ? middle
+            : first < last
+              ? last
+              : first
           : first < last
-            ? last
-            : first
-        : first < last
-          ? first
-          : middle < last
-            ? last
-            : middle;
+            ? first
+            : middle < last
+              ? last
+              : middle;
+    }
     let i = lo;
     let j = hi;
     while (i <= j) {
@@ -109,5 +132,4 @@ export function selectKth(a: Float64Array, n: number, k: number): number {
     else if (k >= i) lo = i;
     else break;
   }
-  return a[k];
 }

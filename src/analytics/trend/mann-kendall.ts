@@ -25,10 +25,17 @@ export interface MannKendallResult {
  */
 export function mannKendall(values: ArrayLike<number>): MannKendallResult {
   const x = finiteSeries(values);
+  return mannKendallSorting(x, Float64Array.from(x));
+}
+
+/**
+ * {@link mannKendall} of the finite series `x`, given a copy of it, `sorted`, which it sorts
+ * ascending in passing (Theil–Sen then reuses it for the ties and the median of y).
+ */
+export function mannKendallSorting(x: Float64Array, sorted: Float64Array): MannKendallResult {
   const n = x.length;
   if (n < 2) throw new AnalyticsInputError(`the Mann–Kendall test needs at least 2 points, got ${n}`);
-  const sorted = Float64Array.from(x);
-  const inversions = countStrictInversions(sorted, new Float64Array(n), 0, n);
+  const inversions = countStrictInversions(sorted);
   const tied = ties(sorted);
   const pairs = (n * (n - 1)) / 2;
   const increasing = pairs - tied.pairs - inversions;
@@ -38,23 +45,55 @@ export function mannKendall(values: ArrayLike<number>): MannKendallResult {
   return { n, s, variance, z, pValue: twoSidedNormalPValue(z), tau: s / pairs };
 }
 
-/** Sorts a[from..to) ascending and returns the number of pairs i < j with a[i] > a[j] (ties not counted). */
-function countStrictInversions(a: Float64Array, scratch: Float64Array, from: number, to: number): number {
-  if (to - from < 2) return 0;
-  const mid = (from + to) >> 1;
-  let count = countStrictInversions(a, scratch, from, mid) + countStrictInversions(a, scratch, mid, to);
-  let i = from;
-  let j = mid;
-  let k = from;
-  while (i < mid && j < to) {
-    if (a[i] <= a[j]) scratch[k++] = a[i++];
-    else {
-      count += mid - i;
-      scratch[k++] = a[j++];
+/** Points per run sorted by insertion before the merge passes (fewer passes over the array). */
+const RUN = 16;
+
+/**
+ * Sorts `a` ascending and returns the number of pairs i < j with a[i] > a[j] (ties not counted).
+ * Bottom-up: runs of {@link RUN} by insertion, then merge passes between `a` and one scratch
+ * array (no copy back per merge, no views allocated), and runs already in order are copied.
+ */
+function countStrictInversions(a: Float64Array): number {
+  const n = a.length;
+  let inversions = 0;
+  for (let lo = 0; lo < n; lo += RUN) {
+    const hi = Math.min(lo + RUN, n);
+    for (let j = lo + 1; j < hi; j++) {
+      const v = a[j];
+      let p = j;
+      while (p > lo && a[p - 1] > v) {
+        a[p] = a[p - 1];
+        p--;
+      }
+      a[p] = v;
+      inversions += j - p;
     }
   }
-  while (i < mid) scratch[k++] = a[i++];
-  while (j < to) scratch[k++] = a[j++];
-  a.set(scratch.subarray(from, to), from);
-  return count;
+  let src: Float64Array = a;
+  let dst: Float64Array = new Float64Array(n);
+  for (let width = RUN; width < n; width *= 2) {
+    for (let lo = 0; lo < n; lo += 2 * width) {
+      const mid = Math.min(lo + width, n);
+      const hi = Math.min(lo + 2 * width, n);
+      if (mid === hi || src[mid - 1] <= src[mid]) {
+        for (let k = lo; k < hi; k++) dst[k] = src[k];
+        continue;
+      }
+      let i = lo;
+      let j = mid;
+      let k = lo;
+      while (i < mid && j < hi) {
+        if (src[i] <= src[j]) dst[k++] = src[i++];
+        else {
+          inversions += mid - i;
+          dst[k++] = src[j++];
+        }
+      }
+      while (i < mid) dst[k++] = src[i++];
+      while (j < hi) dst[k++] = src[j++];
+    }
+    [src, dst] = [dst, src];
+  }
+  if (src !== a) a.set(src);
+  return inversions;
 }

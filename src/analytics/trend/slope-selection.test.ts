@@ -49,10 +49,11 @@ describe('slope selection', () => {
     for (let trial = 0; trial < 4; trial++) {
       const { x, y } = series(random, 1_500 + random.integer(1_500));
       const sorted = allSlopes(x, y);
-      // Sen's interval and the median (two ranks), as theilSen asks, and four ranks anywhere.
+      // Sen's interval and the median (two ranks), as theilSen asks, a third consecutive rank (each
+      // next one is the least of those after the one before), and four ranks anywhere.
       const middle = (sorted.length - 1) >> 1;
       const half = Math.round(0.33 * sorted.length ** 0.75);
-      const ranks = [middle - half, middle, middle + 1, middle + half];
+      const ranks = [middle - half, middle, middle + 1, middle + 2, middle + half];
       for (let k = 0; k < 4; k++) ranks.push(random.integer(sorted.length));
       const { values } = selectSlopes(x, y, ranks);
       expect(Array.from(values)).toEqual(ranks.map((r) => sorted[r]));

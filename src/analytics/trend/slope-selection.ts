@@ -86,6 +86,57 @@ export function selectSlopes(x: ArrayLike<number>, y: ArrayLike<number>, ranks: 
 /** Slopes sampled per point to place a bracket: more narrows it, each costs a division and a select. */
 const SAMPLE_PER_POINT = 2;
 
+/** Moves the least of a[from..to) to a[from] and returns it (what selectKth does for rank 0, in one pass). */
+function takeLeast(a: Float64Array, from: number, to: number): number {
+  let at = from;
+  for (let i = from + 1; i < to; i++) if (a[i] < a[at]) at = i;
+  const v = a[at];
+  a[at] = a[from];
+  a[from] = v;
+  return v;
+}
+
+/** Merges runs [lo, mid) and [mid, hi) of points and keys into `dst`; returns the pairs inverted. */
+function countingMerge(
+  src: Int32Array,
+  dst: Int32Array,
+  srcKey: Float64Array,
+  dstKey: Float64Array,
+  lo: number,
+  mid: number,
+  hi: number,
+): number {
+  let inversions = 0;
+  let i = lo;
+  let j = mid;
+  let k = lo;
+  let ki = srcKey[i];
+  let kj = srcKey[j];
+  for (;;) {
+    if (kj < ki) {
+      inversions += mid - i;
+      dstKey[k] = kj;
+      dst[k++] = src[j++];
+      if (j === hi) break;
+      kj = srcKey[j];
+    } else {
+      dstKey[k] = ki;
+      dst[k++] = src[i++];
+      if (i === mid) break;
+      ki = srcKey[i];
+    }
+  }
+  while (i < mid) {
+    dstKey[k] = srcKey[i];
+    dst[k++] = src[i++];
+  }
+  while (j < hi) {
+    dstKey[k] = srcKey[j];
+    dst[k++] = src[j++];
+  }
+  return inversions;
+}
+
 /** The slope of pair (i, j), computed as the quadratic definition does. */
 const slope = (sx: Float64Array, sy: Float64Array, i: number, j: number) => (sy[j] - sy[i]) / (sx[j] - sx[i]);
 
@@ -97,6 +148,28 @@ function byXThenY(x: ArrayLike<number>, y: ArrayLike<number>): { sx: Float64Arra
   if (inOrder) return { sx: Float64Array.from(x), sy: Float64Array.from(y) };
   const index = Array.from({ length: n }, (_, i) => i).sort((i, j) => x[i] - x[j] || y[i] - y[j]);
   return { sx: Float64Array.from(index, (i) => x[i]), sy: Float64Array.from(index, (i) => y[i]) };
+}
+
+/** The working arrays of a selection, kept between calls (a recipe selects in thousands of series). */
+interface Buffers {
+  orders: Int32Array[];
+  keys: Float64Array[];
+  drawn: GrowingSample;
+}
+let buffers: Buffers | null = null;
+
+/** The shared working arrays, grown to hold `n` points; their contents are not kept. */
+function sharedBuffers(n: number): Buffers {
+  if (!buffers || buffers.keys[0].length < n) {
+    const size = Math.max(n, 2 * (buffers?.keys[0].length ?? 0));
+    buffers = {
+      orders: Array.from({ length: 4 }, () => new Int32Array(size)),
+      keys: Array.from({ length: 3 }, () => new Float64Array(size)),
+      drawn: buffers?.drawn ?? new GrowingSample(),
+    };
+  }
+  buffers.drawn.clear();
+  return buffers;
 }
 
 /** What a merge pass does with the pairs it inverts (see {@link BracketSelection.mergeSort}): counts them only. */
@@ -156,7 +229,7 @@ class BracketSelection {
   private readonly sortedKey: Float64Array;
   private readonly scratchKey: Float64Array;
   /** The second round's sample of the slopes inside the bracket, and where the next one is drawn. */
-  private readonly drawn = new GrowingSample();
+  private readonly drawn: GrowingSample;
   private stride = 1;
   private stratum = 0;
   private nextDraw = 0;
@@ -182,13 +255,15 @@ class BracketSelection {
     this.maxAbsY = maxAbsY;
     this.maxAbsX = maxAbsX;
     this.minGap = minGap;
-    this.seq = new Int32Array(n);
-    this.lowOrder = new Int32Array(n);
-    this.firstOrder = new Int32Array(n);
-    this.scratch = new Int32Array(n);
-    this.key = new Float64Array(n);
-    this.sortedKey = new Float64Array(n);
-    this.scratchKey = new Float64Array(n);
+    const buffers = sharedBuffers(n);
+    this.seq = buffers.orders[0].subarray(0, n);
+    this.lowOrder = buffers.orders[1].subarray(0, n);
+    this.firstOrder = buffers.orders[2].subarray(0, n);
+    this.scratch = buffers.orders[3].subarray(0, n);
+    this.key = buffers.keys[0].subarray(0, n);
+    this.sortedKey = buffers.keys[1].subarray(0, n);
+    this.scratchKey = buffers.keys[2].subarray(0, n);
+    this.drawn = buffers.drawn;
   }
 
   /** `m` slopes of pairs drawn at random (with distinct x). */
@@ -316,7 +391,11 @@ class BracketSelection {
     const out: number[] = [];
     let from = 0;
     for (const i of local) {
-      const v = selectKth(kept.values.subarray(from), kept.length - from, i - from);
+      // The next rank after one just selected is the least of those after it.
+      const v =
+        i === from + 1 && out.length > 0
+          ? takeLeast(kept.values, i, kept.length)
+          : selectKth(kept.values.subarray(from), kept.length - from, i - from);
       if (!(v >= low && v <= high)) return null;
       out.push(v);
       from = i;
@@ -429,6 +508,10 @@ class BracketSelection {
           }
           continue;
         }
+        if (mode === COUNT) {
+          inversions += countingMerge(src, dst, srcKey, dstKey, lo, mid, hi);
+          continue;
+        }
         let i = lo;
         let j = mid;
         let k = lo;
@@ -437,8 +520,9 @@ class BracketSelection {
           if (kj < srcKey[i]) {
             const q = src[j++];
             // q passes src[i … mid): each of those pairs is inverted.
-            if (mode === DRAW) this.draw(src, i, mid, q, inversions);
-            else if (mode === KEEP) this.keep(src, i, mid, q);
+            if (mode === DRAW) {
+              if (this.nextDraw < inversions + mid - i) this.draw(src, i, mid, q, inversions);
+            } else if (mode === KEEP) this.keep(src, i, mid, q);
             inversions += mid - i;
             if (inversions > cap) return -1;
             dstKey[k] = kj;
@@ -521,9 +605,12 @@ class BracketSelection {
     const { sx, sy, drawn } = this;
     const xq = sx[q];
     const yq = sy[q];
+    const values = drawn.reserve(to - from);
+    let k = drawn.length;
     for (let p = from; p < to; p++) {
       const o = src[p];
-      drawn.push((yq - sy[o]) / (xq - sx[o]));
+      values[k++] = (yq - sy[o]) / (xq - sx[o]);
     }
+    drawn.length = k;
   }
 }

@@ -35,11 +35,21 @@ export function theilSen(y: ArrayLike<number>, x?: ArrayLike<number>, options: T
   const n = ys.length;
   const xs = x ? finiteSeries(x, 'x') : Float64Array.from({ length: n }, (_, i) => i);
   if (xs.length !== n) throw new AnalyticsInputError(`x has ${xs.length} values and y ${n}`);
+  return theilSenSorted(ys, xs, Float64Array.from(ys).sort(), options);
+}
+
+/** {@link theilSen} of finite `y` and `x` of one length, given y sorted ascending (`sortedY`). */
+export function theilSenSorted(
+  ys: Float64Array,
+  xs: Float64Array,
+  sortedY: Float64Array,
+  options: TheilSenOptions = {},
+): TheilSenResult {
+  const n = ys.length;
   if (n < 2) throw new AnalyticsInputError(`Theil–Sen needs at least 2 points, got ${n}`);
   const confidence = checkNumber(options.confidence ?? 0.95, 'confidence', 0, 1);
-  // Sorted once each: the ties, and the medians of the intercept.
-  const sortedX = Float64Array.from(xs).sort();
-  const sortedY = Float64Array.from(ys).sort();
+  // x in time order, the usual case, is already sorted: used as is for its ties and median.
+  const sortedX = ascending(xs) ? xs : Float64Array.from(xs).sort();
   const total = (n * (n - 1)) / 2 - ties(sortedX).pairs;
   if (total === 0) throw new AnalyticsInputError('Theil–Sen needs at least two distinct x values');
   const tieTerm = ties(sortedY).varianceTerm;
@@ -60,4 +70,10 @@ export function theilSen(y: ArrayLike<number>, x?: ArrayLike<number>, options: T
   const slope = quantileSorted([below, above], h - low);
   const intercept = quantileSorted(sortedY, 0.5) - slope * quantileSorted(sortedX, 0.5);
   return { slope, intercept, lower, upper, confidence, pairs: total };
+}
+
+/** Whether `a` is in the order that sorting it would give (−0 sorts before 0, so its presence says no). */
+function ascending(a: Float64Array): boolean {
+  for (let i = 0; i < a.length; i++) if ((i > 0 && !(a[i - 1] <= a[i])) || Object.is(a[i], -0)) return false;
+  return true;
 }

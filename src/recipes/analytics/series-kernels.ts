@@ -4,10 +4,9 @@ import {
   detectChangePoints,
   hampelFilter,
   iqrOutliers,
-  mannKendall,
   robustScale,
   robustZScores,
-  theilSen,
+  trendTest,
   tukeyFences,
   type ChangePointMethod,
   type CostKind,
@@ -158,17 +157,11 @@ function trend(p: TrendKernel, batch: SeriesBatch): KernelOutput {
     const y = values.subarray(from, from + n);
     const x = new Float64Array(n);
     for (let i = 0; i < n; i++) x[i] = order ? order[from + i] / p.perDay : i;
-    const mk = mannKendall(y);
-    let slope = NaN;
-    let lower = NaN;
-    let upper = NaN;
+    const { mannKendall: mk, theilSen: ts } = trendTest(y, x, 1 - p.alpha);
     // Every x equal (one timestamp): no slope, the test still stands.
-    if (x[n - 1] !== x[0]) {
-      const ts = theilSen(y, x, { confidence: 1 - p.alpha });
-      slope = ts.slope;
-      lower = ts.lower;
-      upper = ts.upper;
-    }
+    const slope = ts ? ts.slope : NaN;
+    const lower = ts ? ts.lower : NaN;
+    const upper = ts ? ts.upper : NaN;
     out.push(firstGroup + g, mk.s, mk.z, mk.pValue, mk.tau, slope, lower, upper);
   }
   return out.done();
