@@ -147,4 +147,33 @@ describe('outliers recipe: robust-z and iqr scored in DuckDB', () => {
     expect(preview.rows.length).toBeGreaterThan(10);
     expect(preview.rows).toEqual(same);
   });
+
+  it('keeps input columns whose names look like its own helper columns', async () => {
+    const named = path.join(dir, 'named.parquet');
+    await db.run(
+      `COPY (SELECT site, band, t, v, v AS llano_v, 1 AS llano_slot, 2 AS llano_score FROM read_parquet('${input}')) TO '${named}' (FORMAT parquet)`,
+    );
+    const base = ctx();
+    const withNames = {
+      ...base,
+      inputs: [{ ...base.inputs[0], source: { kind: 'parquet' as const, paths: [named] } }],
+    };
+    const out = path.join(dir, 'named-out.parquet');
+    await outliersRecipeType.run(withNames, recipe('iqr'), { kind: 'parquet', path: out });
+    const result = await db.query(`SELECT * FROM read_parquet('${out}')`);
+    expect(result.columns).toEqual([
+      'site',
+      'band',
+      't',
+      'v',
+      'llano_v',
+      'llano_slot',
+      'llano_score',
+      'outlier_score',
+      'is_outlier',
+    ]);
+    const plain = await built('iqr');
+    expect(result.rows.map((r) => [r[7], r[8]])).toEqual(plain.rows.map((r) => [r[4], r[5]]));
+    expect(result.rows.every((r) => r[5] === 1 && r[6] === 2)).toBe(true);
+  });
 });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { badRequest } from '../common/errors.js';
 import { quoteIdent } from '../common/names.js';
@@ -50,6 +51,7 @@ const params = z
 type Params = z.output<typeof params>;
 
 const OUTPUT = ['outlier_score', 'is_outlier'] as const;
+const HELPERS = ['v', 'slot', 'x', 'a', 'b', 'c', 'score', 'beyond'] as const;
 
 /** Output columns besides the score and flag: every input column, or the series' own. */
 function keptColumns(p: Params, alias: string): string {
@@ -141,29 +143,35 @@ function scaledAnalysis(p: Params & { method: 'robust-z' | 'iqr' }): GroupedAnal
       return series.values.length;
     },
     output(relation) {
-      const value = (n: 'a' | 'b' | 'c') => (read ? read(n, 'llano_slot') : 'CAST(NULL AS DOUBLE)');
+      // Helper columns under names no input column has (an input may well have a `llano_v`).
+      const tag = randomBytes(4).toString('hex');
+      const h = Object.fromEntries(HELPERS.map((n) => [n, `llano_${tag}_${n}`])) as Record<
+        (typeof HELPERS)[number],
+        string
+      >;
+      const value = (n: 'a' | 'b' | 'c') => (read ? read(n, h.slot) : 'CAST(NULL AS DOUBLE)');
       const INF = `CAST('inf' AS DOUBLE)`;
       // Layer by layer: the value (NULL unless finite) and its series' numbers, then the score.
-      let rows = `SELECT *, CAST(${quoteIdent(p.column)} AS DOUBLE) AS llano_v, ${slot} AS llano_slot FROM ${relation}`;
-      rows = `SELECT *, CASE WHEN isfinite(llano_v) THEN llano_v END AS llano_x, ${value('a')} AS llano_a, ${value('b')} AS llano_b, ${value('c')} AS llano_c FROM (${rows})`;
-      const helpers = ['llano_v', 'llano_slot', 'llano_x', 'llano_a', 'llano_b', 'llano_c', 'llano_score'];
+      let rows = `SELECT *, CAST(${quoteIdent(p.column)} AS DOUBLE) AS ${h.v}, ${slot} AS ${h.slot} FROM ${relation}`;
+      rows = `SELECT *, CASE WHEN isfinite(${h.v}) THEN ${h.v} END AS ${h.x}, ${value('a')} AS ${h.a}, ${value('b')} AS ${h.b}, ${value('c')} AS ${h.c} FROM (${rows})`;
+      const helpers = [h.v, h.slot, h.x, h.a, h.b, h.c, h.score];
       let score: string;
       let flag: string;
       if (p.method === 'robust-z') {
         // scoreWithScale: (x − median)/scale; ±∞ when the scale is 0 and x is not the median.
-        score = `CASE WHEN llano_x IS NULL THEN NULL WHEN llano_b > 0 THEN (llano_x - llano_a) / llano_b WHEN llano_x = llano_a THEN 0 ELSE (llano_x - llano_a) * ${INF} END`;
-        flag = `coalesce(abs(llano_score) > ${doubleLiteral(p.threshold ?? 3.5)}, false)`;
+        score = `CASE WHEN ${h.x} IS NULL THEN NULL WHEN ${h.b} > 0 THEN (${h.x} - ${h.a}) / ${h.b} WHEN ${h.x} = ${h.a} THEN 0 ELSE (${h.x} - ${h.a}) * ${INF} END`;
+        flag = `coalesce(abs(i.${h.score}) > ${doubleLiteral(p.threshold ?? 3.5)}, false)`;
       } else {
         // scoreOutside: the distance beyond the nearer fence (a lower, b upper) in IQRs (c).
-        rows = `SELECT *, CASE WHEN llano_x IS NULL THEN NULL WHEN llano_x > llano_b THEN llano_x - llano_b WHEN llano_x < llano_a THEN llano_x - llano_a ELSE 0 END AS llano_beyond FROM (${rows})`;
-        helpers.push('llano_beyond');
-        score = `CASE WHEN llano_beyond IS NULL THEN NULL WHEN llano_beyond = 0 THEN 0 WHEN llano_c > 0 THEN llano_beyond / llano_c ELSE llano_beyond * ${INF} END`;
-        flag = 'coalesce(llano_beyond <> 0, false)';
+        rows = `SELECT *, CASE WHEN ${h.x} IS NULL THEN NULL WHEN ${h.x} > ${h.b} THEN ${h.x} - ${h.b} WHEN ${h.x} < ${h.a} THEN ${h.x} - ${h.a} ELSE 0 END AS ${h.beyond} FROM (${rows})`;
+        helpers.push(h.beyond);
+        score = `CASE WHEN ${h.beyond} IS NULL THEN NULL WHEN ${h.beyond} = 0 THEN 0 WHEN ${h.c} > 0 THEN ${h.beyond} / ${h.c} ELSE ${h.beyond} * ${INF} END`;
+        flag = `coalesce(i.${h.beyond} <> 0, false)`;
       }
       // NaN (an overflow, e.g. ∞/∞) is NULL, as the kernels' NaN is.
-      rows = `SELECT *, nullif(${score}, CAST('nan' AS DOUBLE)) AS llano_score FROM (${rows})`;
+      rows = `SELECT *, nullif(${score}, CAST('nan' AS DOUBLE)) AS ${h.score} FROM (${rows})`;
       const kept = p.keep === 'all' ? `i.* EXCLUDE (${helpers.join(', ')})` : keptColumns(p, 'i');
-      return `SELECT ${kept}, i.llano_score AS outlier_score, ${flag.replaceAll('llano_', 'i.llano_')} AS is_outlier FROM (${rows}) i`;
+      return `SELECT ${kept}, i.${h.score} AS outlier_score, ${flag} AS is_outlier FROM (${rows}) i`;
     },
   };
 }
