@@ -70,7 +70,7 @@ describe('PELT', () => {
           cost.costsEndingAt(end, starts, count, out);
         },
       });
-      for (const leafSize of [1, 3, 16]) {
+      for (const leafSize of [1, 3, 16, 24]) {
         evaluations = 0;
         const bounded = pelt({ cost: counting, penalty, minSize, leafSize, workspace });
         expect(bounded.changes, `seed ${seed} ${kind} leaf ${leafSize}`).toEqual(exact.changes);

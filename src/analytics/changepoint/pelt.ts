@@ -12,13 +12,18 @@ import { ChangePointWorkspace, F64, I32 } from './workspace.js';
 /** Options of {@link pelt} beyond the common search parameters. */
 export interface PeltParameters extends SearchParameters {
   /**
-   * Candidates per leaf of the bound tree (default 16); 0 turns the bounds off (plain PELT).
+   * Candidates per leaf of the bound tree (default 24); 0 turns the bounds off (plain PELT).
    * Any value gives the same result; it only trades bound evaluations against cost evaluations.
    */
   leafSize?: number;
 }
 
-const DEFAULT_LEAF_SIZE = 16;
+/**
+ * 24 against 16, 32 (and 8 … 64 earlier) on 5 equal segments at 10⁴ and 10⁵, AR(1) noise and
+ * short segments, alternated in one process: 5–12 % less than 16 with the mean cost's reused
+ * bounds (one merge level fewer, each leaf still scanned in one batch when opened).
+ */
+const DEFAULT_LEAF_SIZE = 24;
 
 /**
  * PELT (Killick, Fearnhead & Eckley 2012): optimal partitioning with inequality pruning.
