@@ -41,7 +41,7 @@ function ColumnStatsCard({ stats: s }: { stats: ColumnStats }) {
     if (s.histogram.length) {
       const label = (b: { low: number | string; high: number | string }) =>
         typeof b.low === 'number'
-          ? `${formatNumber(b.low)} – ${formatNumber(b.high as number)}`
+          ? `${formatNumber(b.low)} – ${formatNumber(b.high)}`
           : `${String(b.low).slice(0, 16)} – ${String(b.high).slice(0, 16)}`;
       return {
         grid: { left: 44, right: 8, top: 10, bottom: 22 },
