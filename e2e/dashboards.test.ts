@@ -713,4 +713,47 @@ describe('web UI: chart builder and dashboards', () => {
     });
     expect(gone.status).toBe(404);
   }, 120_000);
+
+  it('filters the page by a date range and a number range typed in the filter bar', async () => {
+    const days = Array.from({ length: 30 }, (_, i) => {
+      const day = `2025-02-${String((i % 28) + 1).padStart(2, '0')} 12:30:00`;
+      return `${day},${i % 2 ? 'DA41' : 'DV01'},${(30 + i).toFixed(1)}`;
+    });
+    await admin.upload(
+      `/api/projects/${KEY}/datasets/bounded/upload`,
+      `at,antenna,trec\n${days.join('\n')}\n`,
+      'b.csv',
+    );
+    await admin.call('POST', `/api/projects/${KEY}/insights`, {
+      id: 'bounded_counts',
+      name: 'Readings per antenna',
+      type: 'table',
+      dataset: 'bounded',
+      table: { groupBy: [{ column: 'antenna' }], measures: [{ agg: 'count', label: 'readings' }] },
+    });
+    await admin.call('POST', `/api/projects/${KEY}/dashboards`, {
+      id: 'bounded',
+      name: 'Bounded',
+      pages: [{ title: 'Counts', tiles: [{ insight: 'bounded_counts', x: 0, y: 0, w: 12, h: 6 }] }],
+      filters: [
+        { column: 'at', type: 'date', label: 'Measured' },
+        { column: 'trec', type: 'range' },
+      ],
+    });
+    const { page } = suite.browser;
+    await page.goto(`/projects/${KEY}/dashboards/bounded`);
+    const table = page.getByRole('region', { name: 'Readings per antenna' });
+    const row = (name: string) => table.getByRole('row', { name, exact: true });
+    await row('DA41 15').waitFor();
+    // Days 10 to 12 (i = 9, 10, 11), the whole of the last day included (its readings are at 12:30).
+    const measured = page.getByRole('group', { name: 'Measured' });
+    await measured.getByLabel('from').fill('2025-02-10');
+    await measured.getByLabel('to').fill('2025-02-12');
+    await row('DA41 2').waitFor();
+    await row('DV01 1').waitFor();
+    // trec from 40 (both ends included): 40 (DV01) and 41 (DA41) remain of 39, 40, 41.
+    await page.getByRole('group', { name: 'trec' }).getByLabel('from').fill('40');
+    await row('DA41 1').waitFor();
+    await row('DV01 1').waitFor();
+  }, 120_000);
 });

@@ -50,6 +50,21 @@ const asQuery = (filters: PageFilter[]) =>
     }
     return f.values.length ? [`${f.column}:in:${f.values.join('|')}`] : [];
   });
+/** Bounds typed for a `range` (numbers, both ends included) or `date` filter (whole days, both included). */
+interface TypedBounds {
+  from: string;
+  to: string;
+}
+const DAY_MS = 86_400_000;
+/** The day after an ISO date (`2024-10-05` → `2024-10-06`): a date filter's end includes its whole day. */
+const nextDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10);
+function boundsQuery(column: string, type: 'range' | 'date', { from, to }: TypedBounds): string[] {
+  const parts: string[] = [];
+  if (from.trim()) parts.push(`${column}:ge:${from.trim()}`);
+  if (to.trim()) parts.push(type === 'date' ? `${column}:lt:${nextDay(to.trim())}` : `${column}:le:${to.trim()}`);
+  return parts;
+}
+
 const describeFilter = (f: PageFilter) =>
   f.range
     ? `${f.column} from ${String(f.range.from)}${f.range.to === null ? '' : ` to ${String(f.range.to)}`}`
@@ -83,6 +98,7 @@ export default function DashboardPage({ shared = false }: { shared?: boolean }) 
   const [pageIndex, setPageIndex] = useState(0);
   const [editing, setEditing] = useState(false);
   const [typed, setTyped] = useState<Record<string, string>>({});
+  const [bounds, setBounds] = useState<Record<string, TypedBounds>>({});
   const [crossFilters, setCrossFilters] = useState<PageFilter[]>([]);
   const [refreshChoice, setRefreshSeconds] = useState<number | null>(null);
   const refreshSeconds = refreshChoice ?? stored.data?.refreshSeconds ?? 0;
@@ -100,6 +116,7 @@ export default function DashboardPage({ shared = false }: { shared?: boolean }) 
     return () => clearInterval(timer);
   }, [refreshSeconds]);
 
+  const barFilters = edited?.filters ?? stored.data?.filters;
   const filters = useMemo(() => {
     const fromBar = Object.entries(typed).map(([column, text]) => ({
       column,
@@ -108,8 +125,11 @@ export default function DashboardPage({ shared = false }: { shared?: boolean }) 
         .map((v) => v.trim())
         .filter(Boolean),
     }));
-    return asQuery([...fromBar, ...crossFilters]);
-  }, [typed, crossFilters]);
+    const bounded = (barFilters ?? []).flatMap((f) =>
+      f.type !== 'category' && bounds[f.column] ? boundsQuery(f.column, f.type, bounds[f.column]) : [],
+    );
+    return [...asQuery([...fromBar, ...crossFilters]), ...bounded];
+  }, [typed, bounds, barFilters, crossFilters]);
 
   // The sizes of the page's charts on the last visit: the answer then carries them drawn as
   // pictures, shown while the interactive charts are built. Filtered pages draw live: their
@@ -312,16 +332,26 @@ export default function DashboardPage({ shared = false }: { shared?: boolean }) 
       ) : null}
       {draft.filters.length || crossFilters.length ? (
         <div className="row wrap filter-bar" role="group" aria-label="Dashboard filters">
-          {draft.filters.map((f) => (
-            <label key={f.column} className="inline-field">
-              <span>{f.label ?? f.column}</span>
-              <input
-                value={typed[f.column] ?? ''}
-                placeholder="any (a, b, …)"
-                onChange={(e) => setTyped((t) => ({ ...t, [f.column]: e.target.value }))}
+          {draft.filters.map((f) =>
+            f.type === 'category' ? (
+              <label key={f.column} className="inline-field">
+                <span>{f.label ?? f.column}</span>
+                <input
+                  value={typed[f.column] ?? ''}
+                  placeholder="any (a, b, …)"
+                  onChange={(e) => setTyped((t) => ({ ...t, [f.column]: e.target.value }))}
+                />
+              </label>
+            ) : (
+              <BoundsFilter
+                key={f.column}
+                label={f.label ?? f.column}
+                type={f.type}
+                value={bounds[f.column] ?? { from: '', to: '' }}
+                onChange={(v) => setBounds((b) => ({ ...b, [f.column]: v }))}
               />
-            </label>
-          ))}
+            ),
+          )}
           {crossFilters.map((f, i) => (
             <button
               key={`${f.column}-${i}`}
@@ -526,5 +556,36 @@ function TileData({
       onSelectRange={onSelectRange}
       asTile
     />
+  );
+}
+
+/**
+ * A `range` filter (numbers) or `date` filter (days) of the bar: a from and a to, either may be
+ * left empty; both ends are included (a date's whole day).
+ */
+function BoundsFilter({
+  label,
+  type,
+  value,
+  onChange,
+}: {
+  label: string;
+  type: 'range' | 'date';
+  value: TypedBounds;
+  onChange: (value: TypedBounds) => void;
+}) {
+  const input = type === 'date' ? 'date' : 'number';
+  return (
+    <fieldset className="inline-field bounds-filter">
+      <legend>{label}</legend>
+      <label>
+        <span>from</span>
+        <input type={input} value={value.from} onChange={(e) => onChange({ ...value, from: e.target.value })} />
+      </label>
+      <label>
+        <span>to</span>
+        <input type={input} value={value.to} onChange={(e) => onChange({ ...value, to: e.target.value })} />
+      </label>
+    </fieldset>
   );
 }
