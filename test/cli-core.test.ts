@@ -83,6 +83,9 @@ describe('llano CLI on a workspace (no server)', () => {
     const out = path.join(dir, 'by_band.csv');
     expect((await llano([...home, '-p', 'QA', 'dataset', 'download', 'by_band', '--out', out])).code).toBe(0);
     expect(readFileSync(out, 'utf8').trim().split(/\r?\n/)).toEqual(['band,mean', '3,36', '6,55']);
+    // `-o -` is stdout, not a file named '-'.
+    const dash = await llano([...home, '-p', 'QA', 'dataset', 'download', 'by_band', '-o', '-']);
+    expect(dash.out.trim().split(/\r?\n/)).toEqual(['band,mean', '3,36', '6,55']);
 
     const jobs = await llano([...home, '-p', 'QA', '--json', 'job', 'list']);
     const jobId = parseJson<Job[]>(jobs.out)[0].id;

@@ -196,17 +196,19 @@ export const datasetCommands: CommandModule = (program, io) => {
       '--keep-formulas',
       "CSV: write text cells starting with = + - @ tab or carriage return as they are (by default they get a leading ' so spreadsheets do not run them as formulas)",
     )
-    .option('-o, --out <file>', 'write to a file instead of stdout')
+    .option('-o, --out <file>', 'write to a file instead of stdout (- is stdout)')
     .action(async (name: string, opts: { format: string; out?: string; keepFormulas?: boolean }, cmd: Command) =>
       withClient(io, cmd, async (c) => {
         const g = globals(cmd);
+        // A relative file is the CLI's, as for import; `-` is stdout, as for most tools.
+        const out = opts.out === undefined || opts.out === '-' ? undefined : path.resolve(io.cwd, opts.out);
         const formulas = opts.keepFormulas ? '&formulas=keep' : '';
         const stream = await c.stream(
           `/api/projects/${projectOf(io, g)}/datasets/${enc(name)}/data?format=${enc(opts.format)}&download=true${formulas}`,
         );
-        if (opts.out) {
-          await pipeline(stream, createWriteStream(opts.out));
-          io.out(`Wrote ${opts.out}\n`);
+        if (out) {
+          await pipeline(stream, createWriteStream(out));
+          io.out(`Wrote ${out}\n`);
         } else {
           // No encoding set: Buffers. Parquet and Arrow are binary: written as bytes where the output takes them.
           for await (const chunk of stream as AsyncIterable<Buffer>)
