@@ -182,7 +182,8 @@ export function datasetRoutes(app: FastifyInstance, ws: Workspace): void {
         200: {
           description: 'A JSON page, or the whole data as a download in the asked format',
           content: {
-            'application/json': R.DataPage,
+            // A page of rows; with download=true&format=json, every row as an object.
+            'application/json': z.union([R.DataPage, z.array(z.record(z.string(), z.unknown()))]),
             'text/csv': null,
             'application/x-ndjson': null,
             'application/vnd.apache.parquet': null,
