@@ -6,6 +6,7 @@ import { facetsLeftOutNote } from '../../insights/facet-chart.js';
 import type { DashboardInfo, InsightData, InsightInfo } from '../../insights/insight-types.js';
 import { enc, print, printRecord, projectOf, withClient } from '../command-kit.js';
 import { formatTable } from '../io.js';
+import { formatAggregateNumber } from '../number-format.js';
 import type { CommandModule } from './index.js';
 import { addShareCommand } from './share-command.js';
 
@@ -61,7 +62,7 @@ export const insightCommands: CommandModule = (program, io) => {
           `${base(g)}/insights/${enc(id)}/data${filterQuery(opts.filter)}`,
         );
         if (g.json) return print(io, g, data);
-        io.out(formatTable(data.columns, data.rows));
+        io.out(formatTable(data.columns, measuresRounded(data)));
         if (data.sampled) io.out(`Sampled: ${data.sampling}\n`);
         if (data.truncated) io.out(`Truncated to ${data.rows.length} rows (the chart's row budget)\n`);
         const facetsNote = facetsLeftOutNote(data);
@@ -145,3 +146,18 @@ export const insightCommands: CommandModule = (program, io) => {
       }),
     );
 };
+
+/** Values a measure aggregates (an average of thousands of rows, say): the digits past ~10 are summation noise. */
+const MEASURE_VALUES = 100_000;
+
+/** The rows with each measure's fractional numbers rounded as aggregates are (--json keeps every digit). */
+export function measuresRounded(data: InsightData): unknown[][] {
+  const measure = data.columns.map((_, i) => data.roles[i] === 'y');
+  return data.rows.map((row) =>
+    row.map((v, i) =>
+      measure[i] && typeof v === 'number' && !Number.isInteger(v)
+        ? formatAggregateNumber(v, 'DOUBLE', MEASURE_VALUES)
+        : v,
+    ),
+  );
+}
