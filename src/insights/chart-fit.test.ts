@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { categoryAxis, fitted, topLegendFit } from './chart-fit.js';
+import { chartOption } from './chart-options.js';
+import type { InsightData } from './insight-types.js';
 
 describe('labels fitted to the chart', () => {
   it('wraps a legend onto the rows its names take, and hides it beyond three rows', () => {
@@ -25,6 +27,43 @@ describe('labels fitted to the chart', () => {
     const { media } = fitted((width) => ({ width }));
     expect(media[0]).toEqual({ query: { minWidth: 0 }, option: { width: 100 } });
     expect(media.map((m) => m.query.minWidth)).toEqual([...media.map((m) => m.query.minWidth)].sort((a, b) => a - b));
+  });
+
+  it('gives a short chart fewer value-axis ticks, and a short KPI no sparkline over its figure', () => {
+    const bars = {
+      columns: ['band', 'avg(trec)', 'max(trec)'],
+      roles: ['x', 'y', 'y'],
+      rows: [
+        ['3', 35.5, 40],
+        ['6', 55, 61],
+      ],
+      sampled: false,
+      truncated: false,
+      sql: '',
+      version: null,
+    } as InsightData;
+    type Media = { query: { minHeight?: number }; option: { yAxis?: { splitNumber: number } } }[];
+    const ticks = (chart: { media?: unknown }, height: number) =>
+      (chart.media as Media).filter((m) => (m.query.minHeight ?? Infinity) <= height).at(-1)?.option.yAxis?.splitNumber;
+    const chart = chartOption('bar', bars) as { media?: unknown };
+    // A 4-row tile's plot (~120 px) gets two, a tall one five.
+    expect(ticks(chart, 130)).toBe(2);
+    expect(ticks(chart, 200)).toBe(3);
+    expect(ticks(chart, 400)).toBe(5);
+    const kpi = chartOption('kpi', {
+      ...bars,
+      columns: ['band', 'avg(trec)'],
+      rows: [
+        ['3', 1],
+        ['6', 2],
+      ],
+    }) as {
+      media: { query: { minHeight?: number }; option: { series?: { lineStyle: { opacity: number } }[] } }[];
+    };
+    const sparkline = (height: number) =>
+      kpi.media.filter((m) => (m.query.minHeight ?? Infinity) <= height).at(-1)?.option.series?.[0].lineStyle.opacity;
+    expect(sparkline(80)).toBe(0);
+    expect(sparkline(200)).toBe(1);
   });
 
   it('labels day bins as days and slants long categories', () => {

@@ -113,6 +113,23 @@ export const axisNameFit = {
   y: (height: number): Option => ({ yAxis: { nameTruncate: { maxWidth: clamp(height - 40, 40, 600) } } }),
 };
 
+/**
+ * A value axis's ticks by the chart's height: five labels of 12 px text overlap in a short plot
+ * (a 4-row tile), so short charts get two or three (labels that would still touch are hidden).
+ */
+export const valueAxisFit = (height: number): Option => ({
+  yAxis: { splitNumber: height < 160 ? 2 : height < 220 ? 3 : 5, axisLabel: { hideOverlap: true } },
+});
+
+/**
+ * A KPI's sparkline in a short tile would run across the figure and its caption: below 140 px
+ * it is left out (drawn transparent) and the figure moves up.
+ */
+export const kpiHeightFit = (height: number): Option =>
+  height < 140
+    ? { series: [{ lineStyle: { opacity: 0 }, areaStyle: { opacity: 0 } }], title: { top: 4 } }
+    : { series: [{ lineStyle: { opacity: 1 }, areaStyle: { opacity: 0.15 } }], title: { top: '10%' } };
+
 /** A KPI's figure and caption: truncated to the chart's width, the figure smaller on narrow tiles. */
 export const kpiFit = (width: number): Option => ({
   title: {

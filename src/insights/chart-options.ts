@@ -5,6 +5,8 @@
 import {
   axisNameFit,
   categoryAxis,
+  kpiHeightFit,
+  valueAxisFit,
   fitted,
   kpiFit,
   PIE_PLACE,
@@ -201,8 +203,8 @@ export function chartOption(
       const timeSeries = (kind === 'line' || kind === 'area') && options.interactive !== false;
       const right = timeSeries ? TOOLBOX_ROOM : 8;
       const names = (body.series as { name: string }[]).map((s) => s.name);
-      const legend = many ? { legend: topLegend(right), ...fitted((width) => topLegendFit(names, width, right)) } : {};
-      const chart = { ...base, ...body, ...legend };
+      const fit = fitted(many ? (width) => topLegendFit(names, width, right) : null, valueAxisFit);
+      const chart = { ...base, ...body, ...(many ? { legend: topLegend(right) } : {}), ...fit };
       return timeSeries ? zoomAndBrush(chart, data.rows.length) : chart;
     }
     case 'pie': {
@@ -285,6 +287,7 @@ export function chartOption(
       const boxes = x < 0 ? ['all'] : data.rows.map((r) => label(r[x]));
       return {
         ...base,
+        ...fitted(null, valueAxisFit),
         xAxis: categoryAxis(boxes),
         yAxis: { type: 'value', scale: true },
         series: [{ type: 'boxplot', data: data.rows.map((r) => at.map((i) => num(r[i]))) }],
@@ -326,7 +329,7 @@ function kpiOption(data: InsightData, base: EChartsOption, higherIsBetter: boole
   const good = change !== null && (higherIsBetter ? change >= 0 : change <= 0);
   return {
     ...base,
-    ...fitted(kpiFit),
+    ...fitted(kpiFit, data.rows.length > 1 ? kpiHeightFit : null),
     tooltip: { show: false },
     title: {
       text: value === null || value === undefined ? '—' : formatNumber(value),
