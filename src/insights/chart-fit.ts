@@ -106,6 +106,8 @@ export const pieFit = (width: number): Option => ({
 });
 /** Where the pie goes beside `pieLegend`. */
 export const PIE_PLACE = { center: ['30%', '50%'], radius: ['34%', '60%'] };
+/** A whole pie (`donut: false`): no hole. */
+export const PIE_RADIUS = ['0%', '60%'];
 
 /** Axis names along the middle of each axis, truncated to its length (the rest of the option keeps them inside). */
 export const axisNameFit = {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { chartOption, formatNumber, kpiFigures, rangeOfBrush } from './chart-options.js';
 import type { InsightData } from './insight-types.js';
+import { ChartSpecSchema } from './insight-schema.js';
 
 const days = (n: number): InsightData => ({
   columns: ['day', 'trec'],
@@ -105,5 +106,31 @@ describe('formatNumber', () => {
     expect(formatNumber(-2_345_678)).toBe('-2.35 M');
     expect(formatNumber(null)).toBe('(null)');
     expect(formatNumber('n/a')).toBe('n/a');
+  });
+});
+
+describe('pie charts', () => {
+  const slices: InsightData = {
+    columns: ['band', 'count'],
+    roles: ['x', 'y'],
+    rows: [
+      ['3', 4],
+      ['6', 2],
+    ],
+    sampled: false,
+    truncated: false,
+    sql: '',
+    version: null,
+  };
+  const radius = (option: unknown) => (option as { series: { radius: string[] }[] }).series[0].radius;
+
+  it('draw a ring by default and a whole pie with donut: false; donut belongs to pies only', () => {
+    expect(radius(chartOption('pie', slices))).toEqual(['34%', '60%']);
+    expect(radius(chartOption('pie', slices, { donut: false }))).toEqual(['0%', '60%']);
+    const base = { kind: 'pie', x: { column: 'band' } };
+    expect(ChartSpecSchema.safeParse({ ...base, donut: false }).success).toBe(true);
+    const bar = ChartSpecSchema.safeParse({ ...base, kind: 'bar', donut: false });
+    expect(bar.success).toBe(false);
+    expect(bar.error?.issues[0].message).toBe('donut belongs to a pie chart');
   });
 });

@@ -10,6 +10,7 @@ import {
   fitted,
   kpiFit,
   PIE_PLACE,
+  PIE_RADIUS,
   pieFit,
   pieLegend,
   topLegend,
@@ -184,7 +185,7 @@ export function rangeOfBrush(
 export function chartOption(
   kind: ChartKind,
   data: InsightData,
-  options: { animation?: boolean; interactive?: boolean; higherIsBetter?: boolean } = {},
+  options: { animation?: boolean; interactive?: boolean; higherIsBetter?: boolean; donut?: boolean } = {},
 ): EChartsOption {
   const base: EChartsOption = {
     animation: options.animation ?? true,
@@ -218,6 +219,7 @@ export function chartOption(
           {
             type: 'pie',
             ...PIE_PLACE,
+            ...(options.donut === false ? { radius: PIE_RADIUS } : {}),
             // The legend names the slices; labels around the pie had no room on a tile.
             label: { show: false },
             data: data.rows.map((r) => ({ name: label(r[x]), value: num(r[m]) })),

@@ -90,6 +90,7 @@ function tileBody(insight: Insight, data: InsightData | Error, projectKey: strin
           asTile: true,
           interactive: false,
           higherIsBetter: insight.chart?.kpi?.higherIsBetter,
+          donut: insight.chart?.donut,
         }),
       };
     case 'check':

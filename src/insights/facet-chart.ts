@@ -91,7 +91,7 @@ const pct = (v: number) => `${Math.round(v * 100) / 100}%`;
 export function facetedChartOption(
   kind: ChartKind,
   data: InsightData,
-  options: { animation?: boolean } = {},
+  options: { animation?: boolean; donut?: boolean } = {},
 ): EChartsOption | null {
   const all = facetValues(data);
   if (!all || kind === 'kpi') return null;

@@ -82,9 +82,12 @@ export const ChartSpecSchema = z
       })
       .strict()
       .optional(),
+    donut: z.boolean().optional().describe('Pie charts: a ring (true, the default) or a whole pie (false)'),
   })
   .strict()
   .superRefine((spec, ctx) => {
+    if (spec.donut !== undefined && spec.kind !== 'pie')
+      ctx.addIssue({ code: 'custom', path: ['donut'], message: 'donut belongs to a pie chart' });
     if (spec.kpi && spec.kind !== 'kpi')
       ctx.addIssue({ code: 'custom', path: ['kpi'], message: 'kpi (time and period) belongs to a kpi chart' });
     const needsX = !['kpi', 'box', 'pie'].includes(spec.kind);

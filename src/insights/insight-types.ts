@@ -123,6 +123,8 @@ export interface ChartSpec {
   timezone?: string;
   /** KPI tiles: the value of the latest period, compared with the period before, and a sparkline. */
   kpi?: KpiSpec;
+  /** Pie charts: a ring (true, the default) or a whole pie (false). */
+  donut?: boolean;
 }
 
 export interface KpiSpec {

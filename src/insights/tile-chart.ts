@@ -10,7 +10,7 @@ import type { ChartKind, InsightData } from './insight-types.js';
 /** What of an insight decides its chart (the server's stored insight and the web's listed one both fit). */
 export interface ChartedInsight {
   type: string;
-  chart?: { kind?: ChartKind; kpi?: { higherIsBetter?: boolean } };
+  chart?: { kind?: ChartKind; donut?: boolean; kpi?: { higherIsBetter?: boolean } };
 }
 
 /** The kind of chart an insight draws: a metric's history is a line. */
@@ -26,11 +26,17 @@ export function chartKindOf(insight: ChartedInsight): ChartKind {
 export function insightChartOption(
   kind: ChartKind,
   data: InsightData,
-  { asTile, higherIsBetter, interactive }: { asTile: boolean; higherIsBetter?: boolean; interactive?: boolean },
+  {
+    asTile,
+    higherIsBetter,
+    interactive,
+    donut,
+  }: { asTile: boolean; higherIsBetter?: boolean; interactive?: boolean; donut?: boolean },
 ): EChartsOption {
   const animation = asTile ? { animation: false } : {};
   return (
-    facetedChartOption(kind, data, animation) ?? chartOption(kind, data, { higherIsBetter, interactive, ...animation })
+    facetedChartOption(kind, data, { ...animation, donut }) ??
+    chartOption(kind, data, { higherIsBetter, interactive, donut, ...animation })
   );
 }
 
@@ -40,5 +46,6 @@ export function tileChartOption(insight: ChartedInsight, data: InsightData): ECh
   return insightChartOption(chartKindOf(insight), data, {
     asTile: true,
     higherIsBetter: insight.chart?.kpi?.higherIsBetter,
+    donut: insight.chart?.donut,
   });
 }

@@ -84,10 +84,11 @@ function ChartOf({
 }) {
   const kind = chartKindOf(insight);
   const higherIsBetter = insight.chart?.kpi?.higherIsBetter;
+  const donut = insight.chart?.donut;
   // The option the server draws pictures from (src/insights/tile-chart.ts): both are the same chart.
   const option = useMemo(
-    () => insightChartOption(kind, data, { asTile, higherIsBetter }) as EChartsOption,
-    [kind, data, asTile, higherIsBetter],
+    () => insightChartOption(kind, data, { asTile, higherIsBetter, donut }) as EChartsOption,
+    [kind, data, asTile, higherIsBetter, donut],
   );
   const x = data.roles.indexOf('x');
   // A KPI's caption may end in an ellipsis on a narrow tile: the tooltip has it whole.

@@ -237,7 +237,12 @@ export default function ChartBuilderPage() {
           </label>
           {select('Dataset', dataset, datasets.data?.map((d) => d.name) ?? [], setDataset, 'Pick a dataset')}
           {select('Chart kind', spec.kind, CHART_KINDS, (k) =>
-            setSpec((s) => ({ ...s, kind: k as ChartSpec['kind'], kpi: k === 'kpi' ? s.kpi : undefined })),
+            setSpec((s) => ({
+              ...s,
+              kind: k as ChartSpec['kind'],
+              kpi: k === 'kpi' ? s.kpi : undefined,
+              donut: k === 'pie' ? s.donut : undefined,
+            })),
           )}
           {spec.kind === 'kpi' ? (
             <>
@@ -328,6 +333,17 @@ export default function ChartBuilderPage() {
                 (pointBudget) => setSpec((s) => ({ ...s, pointBudget })),
               )
             : null}
+          {spec.kind === 'pie' ? (
+            <label className="row small gap-2">
+              <input
+                type="checkbox"
+                disabled={readOnly}
+                checked={spec.donut !== false}
+                onChange={(e) => setSpec((s) => ({ ...s, donut: e.target.checked ? undefined : false }))}
+              />
+              A ring (donut); unticked, a whole pie
+            </label>
+          ) : null}
           <ChartMeasures
             measures={spec.y}
             columns={columns}
