@@ -538,6 +538,27 @@ describe('check and scenario insights', () => {
     expect(new Set(data.rows.map((r) => r[1]))).toEqual(new Set(['ERROR', 'OK']));
   });
 
+  it("metric: the dataset's history of the metric, oldest first, as its computations recorded it", async () => {
+    type Computed = { computedAt: string; metrics: Record<string, number | null> };
+    const computed: Computed[] = [];
+    for (let i = 0; i < 2; i++)
+      computed.push(await ok(s.call<Computed>('POST', `${P}/datasets/obs/metrics/compute`, { token: writer })));
+    await ok(
+      s.call('POST', `${P}/insights`, {
+        token: writer,
+        body: { id: 'obs_mean_trec', name: 'Mean Trec over time', type: 'metric', dataset: 'obs', metric: 'mean.trec' },
+      }),
+      201,
+    );
+    const data = await ok(s.call<Data>('GET', `${P}/insights/obs_mean_trec/data`, { token: reader }));
+    expect(data.columns).toEqual(['computedAt', 'mean.trec']);
+    expect(data.roles).toEqual(['x', 'y']);
+    // The last two rows are this test's computations, in order, with the values they recorded.
+    expect(data.rows.slice(-2)).toEqual(computed.map((c) => [c.computedAt, c.metrics['mean.trec']]));
+    const [[mean]] = await sql('SELECT avg(trec) FROM {t}');
+    expect(Number(data.rows.at(-1)![1])).toBeCloseTo(Number(mean), 9);
+  });
+
   it('scenario: its last runs, oldest first, with their outcomes', async () => {
     await ok(
       s.call('POST', `${P}/scenarios`, {
