@@ -1,6 +1,6 @@
 /** Runs user code (TypeScript, Python, R) in child processes with limits; see docs/architecture.md. */
 export { findInterpreter, interpreterPath, type Interpreter } from './interpreters.js';
-export { machineInterpreters, type DiscoveredInterpreter } from './interpreter-discovery.js';
+export { isInterpreterCandidate, machineInterpreters, type DiscoveredInterpreter } from './interpreter-discovery.js';
 export { sandboxLimits } from './limits.js';
 export { sandboxPool, type PoolCallOptions, type SandboxPool } from './pool.js';
 export {

@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { discoverInterpreters } from './interpreter-discovery.js';
+import { discoverInterpreters, isInterpreterCandidate } from './interpreter-discovery.js';
 
 /** A script that is a Python 3 (it runs the machine's): a file of its own, unlike a link. */
 const wrapper = (file: string, body = 'exec /usr/bin/python3 "$@"') => {
@@ -57,5 +57,15 @@ describe('interpreters of the machine', () => {
       default: true,
     });
     expect(found.find((i) => i.language === 'r')).toMatchObject({ path: 'Rscript', default: true });
+  });
+
+  it('tells whether a path is one discovery looks at, without starting it', () => {
+    const options = { python: '/usr/bin/python3', searchPath: [path.join(dir, 'bin')], pyenvRoots: [] };
+    expect(isInterpreterCandidate('python', path.join(dir, 'bin', 'python3.42'), options)).toBe(true);
+    expect(isInterpreterCandidate('python', '/usr/bin/python3', options)).toBe(true);
+    expect(isInterpreterCandidate('python', path.join(dir, 'extra', 'python'), options)).toBe(false);
+    expect(isInterpreterCandidate('python', '/bin/sh', options)).toBe(false);
+    expect(isInterpreterCandidate('r', 'Rscript', options)).toBe(true);
+    expect(isInterpreterCandidate('typescript', '/usr/bin/python3', options)).toBe(false);
   });
 });

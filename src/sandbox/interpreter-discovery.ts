@@ -86,6 +86,20 @@ export async function discoverInterpreters(options: DiscoveryOptions = {}): Prom
   );
 }
 
+/**
+ * Whether `candidate` is where discovery looks for an interpreter of `language`, found without
+ * starting any process: what a run checks (discovery starts one per candidate, Rscript's alone
+ * taking ~0.2 s), the interpreter itself then failing clearly if it no longer works.
+ */
+export function isInterpreterCandidate(
+  language: CodeLanguage,
+  candidate: string,
+  options: DiscoveryOptions = {},
+): boolean {
+  if (language !== 'python') return candidate === interpreterPath(language);
+  return pythonCandidates(options).some((c) => c.path === candidate);
+}
+
 /** Discovery takes a process per candidate: its answer is kept a minute (an admin who installs one waits that long). */
 const CACHE_MS = 60_000;
 let cached: { key: string; at: number; list: Promise<DiscoveredInterpreter[]> } | undefined;

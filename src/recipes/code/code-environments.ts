@@ -4,7 +4,7 @@ import { badRequest } from '../../common/errors.js';
 import { assertObjectName } from '../../common/names.js';
 import { parseOr400 } from '../../common/parse.js';
 import { revisionStamp } from '../../catalog/object-stamp.js';
-import { interpreterPath, machineInterpreters } from '../../sandbox/index.js';
+import { interpreterPath, isInterpreterCandidate, machineInterpreters } from '../../sandbox/index.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import {
   currentPackagesState,
@@ -131,8 +131,10 @@ export function packagesStatus(ws: Workspace, request: PackagesRequest) {
 }
 
 /** The interpreters of the machine an environment may name (LLANO_PYTHON_INTERPRETERS adds Pythons). */
+const discoveryOptions = (ws: Workspace) => ({ python: ws.config.python, extraPython: ws.config.pythonInterpreters });
+
 export function listInterpreters(ws: Workspace) {
-  return machineInterpreters({ python: ws.config.python, extraPython: ws.config.pythonInterpreters });
+  return machineInterpreters(discoveryOptions(ws));
 }
 
 /** The environment's interpreter when it is one the machine has, for its language; else a 400 that lists them. */
@@ -227,7 +229,10 @@ export async function environmentInterpreter(
   env: CodeEnvironment,
   log: (line: string) => void,
 ): Promise<EnvironmentRun> {
-  await checkInterpreter(ws, env);
+  // A run only checks the path is still one discovery considers (no process started); the full
+  // discovery, which names the choices, runs when it is not.
+  if (env.interpreter !== undefined && !isInterpreterCandidate(env.language, env.interpreter, discoveryOptions(ws)))
+    await checkInterpreter(ws, env);
   const chosen = env.language === 'python' && env.interpreter ? { python: env.interpreter } : {};
   const request = packagesRequest(projectKey, env);
   if (!request) return { ...chosen, lineage: {} };
