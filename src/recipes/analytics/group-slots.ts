@@ -92,10 +92,12 @@ export function perfectHash(
 }
 
 const SLOT_TABLE = 'llano_slot_values';
+/** The connection's variable holding a list: a name of Llano's own, not a user's `a` (variables outlive the statement). */
+const variable = (name: string) => `llano_slot_${name}`;
 
 /**
  * Stores per-group values (indexed by group id) as lists in slot order, each in the DuckDB
- * variable `name` (doubles copied in binary, so exactly; NaN becomes NULL). Returns the SQL
+ * variable `llano_slot_<name>` (doubles copied in binary, so exactly; NaN becomes NULL). Returns the SQL
  * that reads the value of the row's group, given its slot expression.
  */
 export async function setSlotLists<Name extends string>(
@@ -114,7 +116,7 @@ export async function setSlotLists<Name extends string>(
   await table.write(conn, SLOT_TABLE);
   for (const name of names)
     await conn.run(
-      `SET VARIABLE ${name} = (SELECT coalesce(list(${quoteIdent(name)} ORDER BY rowid), []) FROM ${SLOT_TABLE})`,
+      `SET VARIABLE ${variable(name)} = (SELECT coalesce(list(${quoteIdent(name)} ORDER BY rowid), []) FROM ${SLOT_TABLE})`,
     );
-  return (name, slot) => `(CAST(getvariable('${name}') AS DOUBLE[]))[${slot}]`;
+  return (name, slot) => `(CAST(getvariable('${variable(name)}') AS DOUBLE[]))[${slot}]`;
 }
