@@ -67,6 +67,22 @@ describe('llano demo', () => {
       });
       expect(outside, insight).toEqual([]);
     }
+    // Its bar has a range of days (a date filter): one day keeps that day's rows only.
+    const filters = (monitoring as unknown as { filters: { column: string; type: string }[] }).filters;
+    expect(filters).toContainEqual({ column: 'day', type: 'date', label: 'Days' });
+    const firstDay = [...dates.runtime_trend].sort()[0].slice(0, 10);
+    const next = new Date(Date.parse(`${firstDay}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+    const oneDay = await json<{ rows: unknown[][] }>(
+      'insight',
+      'data',
+      'runtime_trend',
+      '--filter',
+      `day:ge:${firstDay}`,
+      '--filter',
+      `day:lt:${next}`,
+    );
+    expect(oneDay.rows.length).toBeGreaterThan(0);
+    expect(new Set(oneDay.rows.map((r) => String(r[0]).slice(0, 10)))).toEqual(new Set([firstDay]));
     const tile = capture(dir, env);
     expect(
       await runCli(['--home', 'ws', '--json', 'insight', 'data', 'efficiency_by_array', '-p', 'ALMA_OPS'], tile),

@@ -218,6 +218,10 @@ export async function installMonitoringDashboard(ws: Workspace, project: string)
         ],
       },
     ],
-    filters: [{ column: 'scenario', type: 'category' }],
+    // A range of days narrows the backlog and runtime tiles; the loads table has no day and stays whole.
+    filters: [
+      { column: 'scenario', type: 'category' },
+      { column: 'day', type: 'date', label: 'Days' },
+    ],
   });
 }
