@@ -57,7 +57,11 @@ interface TypedBounds {
 }
 const DAY_MS = 86_400_000;
 /** The day after an ISO date (`2024-10-05` → `2024-10-06`): a date filter's end includes its whole day. */
-const nextDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10);
+const nextDay = (day: string) => {
+  const at = Date.parse(`${day}T00:00:00Z`);
+  // Not a day (a browser without a date picker passes what was typed): the server names the bad value.
+  return Number.isNaN(at) ? day : new Date(at + DAY_MS).toISOString().slice(0, 10);
+};
 function boundsQuery(column: string, type: 'range' | 'date', { from, to }: TypedBounds): string[] {
   const parts: string[] = [];
   if (from.trim()) parts.push(`${column}:ge:${from.trim()}`);
