@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -400,12 +400,43 @@ llano_parquet.Writer.close = _cut
 ${copy}`;
     await codeRecipe('kept', 'python', damaging);
     const failed = await failedBuild('kept');
-    expect(failed.error).toMatch(/^The code's output Parquet file is damaged: .*output\.parquet/);
+    expect(failed.error).toMatch(/^The code's output Parquet file is damaged: .*output\.part0/);
     // Named by its own name: users never see the server's folders.
     expect(failed.error).not.toMatch(/\/[\w.-]+\//);
     const after = await rowsOf('kept_out');
     expect(after.info.currentVersion?.id).toBe(before.info.currentVersion?.id);
     expect(after.rows).toEqual(before.rows);
+  }, 120_000);
+
+  it('fails code that throws after some of its Parquet parts were adopted: the previous version and its files stay, nothing else', async () => {
+    // Four parts of 20,000 rows (a batch that large is a row group, a part, of its own), a pause after each.
+    const code = (fail: boolean) => `export default async function run({ output }) {
+  for (let k = 0; k < 4; k++) {
+    await output.writeBatch({ id: Array.from({ length: 20000 }, (_, i) => k * 20000 + i) });
+    // Time for the server to adopt the part just written.
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+  ${fail ? 'throw new Error("stopped after four parts");' : ''}
+}
+`;
+    await codeRecipe('parted', 'typescript', code(false));
+    const job = await build('parted_out');
+    expect(job.status).toBe('succeeded');
+    expect(await jobLog(job)).toMatch(
+      /Kept the code's Parquet output of 80000 rows as the version's file .* of 4 parts/,
+    );
+    const before = await rowsOf('parted_out');
+    const folder = path.join(s.home, 'data', 'CODE', 'parted_out');
+    const files = readdirSync(folder).sort();
+    expect(files.filter((f) => f.startsWith('.'))).toEqual([]);
+
+    await codeRecipe('parted', 'typescript', code(true));
+    const failed = await failedBuild('parted');
+    expect(failed.log).toMatch(/stopped after four parts/);
+    const after = await rowsOf('parted_out');
+    expect(after.info.currentVersion?.id).toBe(before.info.currentVersion?.id);
+    expect(after.rows).toEqual(before.rows);
+    expect(readdirSync(folder).sort()).toEqual(files);
   }, 120_000);
 
   it('fails a copy whose input file is damaged in a later row group (read in parts while the code runs), and keeps the previous version', async () => {

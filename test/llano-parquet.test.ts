@@ -251,6 +251,50 @@ print(json.dumps(failures))
     expect(JSON.parse(execFileSync(PYTHON, ['-c', script], { encoding: 'utf8' }))).toEqual([]);
   });
 
+  it('writes frames as part files of a row group each; a frame it cannot carry keeps none of its parts, and no name comes twice', async () => {
+    const out = path.join(dir, 'parts', 'output');
+    const script = `
+import json, os, sys
+sys.path.insert(0, ${JSON.stringify(HARNESS)})
+import pandas as pd
+import llano_parquet as lp
+lp.ROW_GROUP_ROWS = 1000
+out = sys.argv[1]
+os.makedirs(os.path.dirname(out))
+parts = lp.Parts(out)
+kinds = {'id': 'int', 'band': 'str'}
+parts.write_frame(pd.DataFrame({'id': range(2500), 'band': ['B%d' % (i % 3) for i in range(2500)]}), kinds)
+first = list(parts.files)
+# Its second row group holds numbers in the text column: written after the first one's part.
+bad = pd.DataFrame({'id': range(2500, 5000), 'band': ['x'] * 1500 + [3] * 1000}, dtype=object).astype({'id': 'int64'})
+try:
+    parts.write_frame(bad, kinds)
+    refused = False
+except lp.Unsupported:
+    refused = True
+parts.write_frame(pd.DataFrame({'id': [5000], 'band': [None]}), kinds)
+parts.close()
+print(json.dumps({'first': first, 'files': parts.files, 'refused': refused, 'left': sorted(os.listdir(os.path.dirname(out)))}))
+`;
+    const answer = JSON.parse(execFileSync(PYTHON, ['-c', script, out], { encoding: 'utf8' })) as {
+      first: string[];
+      files: string[];
+      refused: boolean;
+      left: string[];
+    };
+    expect(answer.first).toEqual([0, 1, 2].map((k) => `${out}.part${k}`));
+    expect(answer.refused).toBe(true);
+    // Part 3 (the refused frame's first row group) was removed; the next frame's part is part 4.
+    expect(answer.files).toEqual([0, 1, 2, 4].map((k) => `${out}.part${k}`));
+    expect(answer.left).toEqual(['output.part0', 'output.part1', 'output.part2', 'output.part4']);
+    const list = `[${answer.files.map((f) => `'${f}'`).join(', ')}]`;
+    const read = await conn.runAndReadAll(
+      `SELECT count(*), count(band), bool_and(id = CASE WHEN n <= 2500 THEN n - 1 ELSE 5000 END) FROM (SELECT *, row_number() OVER () AS n FROM read_parquet(${list}))`,
+    );
+    // Rows in the parts' order: the first frame's, then the last one's.
+    expect(read.getRowsJson()).toEqual([['2501', '2500', true]]);
+  });
+
   it('refuses what it does not carry, so that the caller falls back to CSV', async () => {
     const input = path.join(dir, 'zstd.parquet');
     await conn.run(`COPY (SELECT * FROM source LIMIT 10) TO '${input}' (FORMAT parquet, COMPRESSION zstd)`);

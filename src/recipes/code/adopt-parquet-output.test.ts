@@ -1,11 +1,20 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readBackWithDuckDB } from '../../engine/parquet/test-support.js';
-import { adoptParquetOutput } from './adopt-parquet-output.js';
+import { adoptParquetOutput, OutputAdopter } from './adopt-parquet-output.js';
 import type { CodeColumn } from './ts-recipe-entry.js';
-import { ParquetWriter } from './ts-recipe-parquet.js';
+import { ParquetParts, ParquetWriter } from './ts-recipe-parquet.js';
 import { ThriftReader, type ThriftStruct } from './ts-recipe-thrift.js';
 
 const { path: file, json, connection } = readBackWithDuckDB('llano-adopt-');
@@ -244,6 +253,103 @@ describe('adoptParquetOutput', () => {
     );
     expect(utf8?.message).toMatch(/^The code's output Parquet file is damaged: .*utf-?8/i);
     expect(utf8?.message).not.toContain(file(''));
+    expect(hiddenLeft()).toEqual([]);
+  });
+});
+
+describe('OutputAdopter: parts adopted while the code writes the next', () => {
+  /** The values of part `k`: rows k * 1,000 to k * 1,000 + 999. */
+  const partArrays = (k: number) =>
+    COLUMNS.map((_, j) => Array.from({ length: 1000 }, (__, i) => value(j, k * 1000 + i)));
+
+  /** A work folder whose harness output goes in parts of 1,000 rows (`write(k)` writes part k). */
+  function partsOutput() {
+    const workDir = file(`work-${++seq}`);
+    mkdirSync(workDir);
+    const output = path.join(workDir, 'output');
+    const parts = new ParquetParts(output, COLUMNS, (v) => JSON.stringify(v));
+    const write = (k: number) => expect(parts.writeRowGroup(partArrays(k), 1000)).toBe(true);
+    const target = path.join(workDir, '..', `v-${seq}.parquet`);
+    const adopter = new OutputAdopter((work) => work(connection()), workDir, output, target);
+    const files = () => parts.files.map((p) => ({ path: p, format: 'parquet' as const }));
+    return { workDir, output, parts, write, target, adopter, files };
+  }
+
+  /** Waits until the adopter has taken `n` parts (each takes milliseconds). */
+  const adopted = (adopter: OutputAdopter, n: number) =>
+    expect.poll(() => adopter.partsAdopted, { timeout: 10_000, interval: 5 }).toBe(n);
+
+  /** A run being watched whose first two parts were adopted. */
+  async function twoAdopted() {
+    const run = partsOutput();
+    run.adopter.watch();
+    run.write(0);
+    run.write(1);
+    await adopted(run.adopter, 2);
+    return run;
+  }
+
+  it('gives the same version file, rows and hash as adopting every part at the end', async () => {
+    const run = partsOutput();
+    run.adopter.watch();
+    for (let k = 0; k < 5; k++) {
+      run.write(k);
+      await adopted(run.adopter, k + 1);
+    }
+    const watched = await run.adopter.finish(run.files(), COLUMNS);
+    expect(watched).not.toBeNull();
+    const atEnd = await adoptParquetOutput(connection(), run.files(), COLUMNS, run.workDir, file(`end-${seq}.parquet`));
+    expect(watched).toEqual(atEnd);
+    expect(watched!.rowCount).toBe(5000);
+    expect(watched!.contentHash).toBe(createHash('sha256').update(readFileSync(run.target)).digest('hex'));
+    // One row group per part, each with its statistics; the values in the parts' order.
+    const groups = await json(
+      `SELECT count(*) AS n, count(stats_min_value) AS bounded FROM parquet_metadata('${run.target}') WHERE path_in_schema = 'tiny'`,
+    );
+    expect(groups).toEqual([{ n: '5', bounded: '5' }]);
+    const ids = await json(
+      `SELECT list(id ORDER BY file_row_number)[1:3] AS first, count(*) AS n FROM read_parquet('${run.target}', file_row_number = true)`,
+    );
+    expect(ids).toEqual([{ first: ['0', '1', '2'], n: '5000' }]);
+    expect(hiddenLeft()).toEqual([]);
+  });
+
+  it('fails clearly on a damaged part after others were adopted, leaving no version file and no copy', async () => {
+    const run = await twoAdopted();
+    // Part 2 cut short (as code damaging its output would), written aside and moved into place whole.
+    const aside = file(`aside-${seq}`);
+    mkdirSync(aside);
+    const spare = new ParquetParts(path.join(aside, 'output'), COLUMNS, (v) => JSON.stringify(v));
+    spare.writeRowGroup(partArrays(2), 1000);
+    const bytes = readFileSync(spare.files[0]);
+    writeFileSync(spare.files[0], bytes.subarray(0, bytes.length - 100));
+    renameSync(spare.files[0], `${run.output}.part2`);
+    const files = [...run.files(), { path: `${run.output}.part2`, format: 'parquet' as const }];
+    const error = await run.adopter.finish(files, COLUMNS).then(
+      () => null,
+      (e: Error) => e,
+    );
+    expect(error?.message).toMatch(/^The code's output Parquet file is damaged: .*output\.part2/);
+    expect(error?.message).not.toContain(file(''));
+    expect(existsSync(run.target)).toBe(false);
+    expect(hiddenLeft()).toEqual([]);
+  });
+
+  it('leaves nothing when the code fails after parts were adopted (discard)', async () => {
+    const run = await twoAdopted();
+    await run.adopter.discard();
+    expect(existsSync(run.target)).toBe(false);
+    expect(hiddenLeft()).toEqual([]);
+  });
+
+  it('answers null (the import reads the files) when the code took back parts that were adopted', async () => {
+    const run = await twoAdopted();
+    // The harness turned its output into CSV: the parts are gone, one CSV file is the output.
+    run.parts.remove();
+    const csv = path.join(run.workDir, 'output');
+    writeFileSync(csv, 'id\n1\n');
+    expect(await run.adopter.finish([{ path: csv, format: 'csv' }], COLUMNS)).toBeNull();
+    expect(existsSync(run.target)).toBe(false);
     expect(hiddenLeft()).toEqual([]);
   });
 });

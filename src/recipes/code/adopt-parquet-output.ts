@@ -1,11 +1,12 @@
-import { lstatSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, renameSync } from 'node:fs';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { badRequest } from '../../common/errors.js';
 import { quoteIdent, quoteLiteral } from '../../common/names.js';
-import { describeRelation, sha256File, tempPathNextTo, type DatasetColumn } from '../../engine/parquet-output.js';
+import { describeRelation, tempPathNextTo, type DatasetColumn } from '../../engine/parquet-output.js';
 import type { OutputFile } from './parquet-transfer.js';
-import { snappyParquetCopy } from './parquet-uncompressed-copy.js';
+import { SnappyPartsCopy } from './parquet-uncompressed-copy.js';
 import type { CodeColumn } from './ts-recipe-entry.js';
 
 /** What a version's file is recorded with (as `copySelectToParquet` answers it). */
@@ -15,24 +16,190 @@ export interface AdoptedOutput {
   contentHash: string;
 }
 
+/** Runs `work` on a connection of the server's DuckDB (as `DuckPool.withConnection`). */
+export type WithConnection = <T>(work: (conn: DuckDBConnection) => Promise<T>) => Promise<T>;
+
 /**
  * The code's Parquet output made the version's file without an import. An import (DuckDB's COPY
  * of the output to a new file) decodes and encodes every value again: a quarter to a third of a
- * copy recipe's time. When the harness wrote one Parquet file of exactly the output's types, its pages are
- * instead compressed as they are (snappy, as DuckDB's own files: see `snappyParquetCopy`) into a
- * file next to `targetPath`, renamed into place once DuckDB has checked the code's file:
- * - its columns read as the output's names and types (else: null, and the import casts);
+ * copy recipe's time. When the harness wrote Parquet part files of exactly the output's types,
+ * their pages are instead compressed as they are (snappy, as DuckDB's own files: see
+ * `SnappyPartsCopy`) into a file next to `targetPath`, renamed into place once DuckDB has checked
+ * the code's files:
+ * - their columns read as the output's names and types (else: null, and the import casts);
  * - DuckDB decodes every value of every column (a hash of each), so a damaged page, invalid
  *   UTF-8 or a row group holding fewer values than it claims fails here, not in a later read.
  * The row count is the rows read; the copy's footer counts its row groups' (a lying total is not copied).
  * A failure is a 400 with the reason, and nothing is left at `targetPath`.
  *
- * Answers null (the caller imports as before) when the output is not one Parquet file directly in
- * `workDir` (the harness names the files; a path elsewhere or a link is never moved), a type is not
- * one the page copy carries, or the page copy finds something it does not copy (other encodings…).
- * Unlike an import, the version's pages keep the harness's encodings: its values are the same, and
- * its footer has each column chunk's min / max and null count, taken by the copy from the pages'
+ * The harnesses write their output as parts (`<output>.part<k>`, each renamed into place once
+ * complete): `watch` adopts each part while the code writes the next, so that once the code is
+ * done only the last parts and the footer are left. Adopting while the code runs is a guess: what
+ * counts is the list of files the code answers (`finish`), and a part adopted that is not in it
+ * (the harness turned its output into CSV…) makes the whole copy void (null: the import reads the
+ * files the code answered). A part that fails its check fails the build only if it is one of them.
+ *
+ * Null too (the caller imports as before) when a file is not directly in `workDir` (the harness
+ * names the files; a path elsewhere or a link is never moved), a type is not one the page copy
+ * carries, or the page copy finds something it does not copy (other encodings…). Unlike an
+ * import, the version's pages keep the harness's encodings: its values are the same, and its
+ * footer has each column chunk's min / max and null count, taken by the copy from the pages'
  * bytes (the code's own statistics are not trusted), so DuckDB skips row groups a filter cannot match.
+ */
+export class OutputAdopter {
+  private readonly copy: SnappyPartsCopy;
+  private readonly temp: string;
+  /** The part files adopted, in order, with their rows and non-null values per column (as DuckDB counted them). */
+  private readonly adopted: string[] = [];
+  private rows = 0;
+  private nonNull: number[] = [];
+  private described: { name: string; type: string }[] | null = null;
+  /** Set when the copy cannot be the version's file: a file it does not carry, or one that failed (`failure`). */
+  private off = false;
+  /** A check that failed, with the files it checked: the build's error if they are the code's output. */
+  private failure: { files: string[]; error: unknown } | null = null;
+  private watching: Promise<void> | null = null;
+  private stopWatching = false;
+
+  constructor(
+    private readonly withConnection: WithConnection,
+    private readonly workDir: string,
+    /** The harness's output path: its parts are `<output>.part<k>`. */
+    private readonly output: string,
+    private readonly targetPath: string,
+  ) {
+    mkdirSync(path.dirname(targetPath), { recursive: true });
+    this.temp = tempPathNextTo(targetPath);
+    this.copy = new SnappyPartsCopy(this.temp);
+  }
+
+  /** Starts adopting the parts as they appear, until `finish` or `discard`. */
+  watch(): void {
+    this.watching ??= this.watchParts();
+  }
+
+  private async watchParts(): Promise<void> {
+    while (!this.stopWatching && !this.off) {
+      const ready: string[] = [];
+      for (let k = this.adopted.length; existsSync(`${this.output}.part${k}`); k++)
+        ready.push(`${this.output}.part${k}`);
+      if (ready.length > 0) await this.adopt(ready);
+      // A part is a row group of the code's: written in tens of milliseconds at the least.
+      else await sleep(PART_POLL_MS);
+    }
+  }
+
+  /** Checks and copies `files` (the next ones, in order); on a failure, `off` with the failure kept. */
+  private async adopt(files: string[]): Promise<void> {
+    try {
+      if (!files.every((f) => this.movable(f))) {
+        this.off = true;
+        return;
+      }
+      if (!this.described) {
+        const first = files[0];
+        this.described = await this.withConnection((conn) =>
+          describeRelation(conn, `read_parquet(${quoteLiteral(first)})`),
+        ).catch(damaged([first]));
+      }
+      // The code's files are checked while their pages are compressed into the copy (the same values' bytes).
+      const [counted, copied] = await Promise.allSettled([
+        this.withConnection((conn) => readEveryValue(conn, files, this.described ?? [])).catch(damaged(files)),
+        this.copy.append(files),
+      ]);
+      if (counted.status === 'rejected') throw counted.reason;
+      if (copied.status === 'rejected') throw copied.reason;
+      if (!copied.value) {
+        this.off = true;
+        return;
+      }
+      this.adopted.push(...files);
+      this.rows += counted.value.rows;
+      this.nonNull = counted.value.nonNull.map((n, i) => n + (this.nonNull[i] ?? 0));
+    } catch (error) {
+      this.off = true;
+      this.failure = { files, error };
+    }
+  }
+
+  /** Whether `file` is a file of the harness's, directly in the work folder (never a link, nor one linked elsewhere). */
+  private movable(file: string): boolean {
+    if (path.dirname(path.resolve(file)) !== path.resolve(this.workDir)) return false;
+    const stat = lstatSync(file, { throwIfNoEntry: false });
+    return stat?.isFile() === true && stat.nlink === 1;
+  }
+
+  /**
+   * The version's file from the code's output `files` (as the harness answered them) of `columns`:
+   * the parts not adopted yet are, then the footer is written and the copy renamed to `targetPath`.
+   * Null, leaving nothing, when the copy cannot be the version's file; a damaged file is a 400.
+   */
+  async finish(files: OutputFile[], columns: CodeColumn[]): Promise<AdoptedOutput | null> {
+    try {
+      await this.stop();
+      const paths = files.map((f) => path.resolve(f.path));
+      const fits =
+        files.length > 0 &&
+        files.every((f) => f.format === 'parquet') &&
+        columns.length > 0 &&
+        new Set(columns.map((c) => c.name)).size === columns.length &&
+        this.adopted.every((f, k) => path.resolve(f) === paths[k]);
+      if (!fits) return null;
+      if (this.failure) {
+        // Thrown only when the files that failed are the code's output (not parts it then took back).
+        const at = this.adopted.length;
+        if (this.failure.files.every((f, k) => path.resolve(f) === paths[at + k])) throw this.failure.error;
+        return null;
+      }
+      if (this.off) return null;
+      const rest = paths.slice(this.adopted.length);
+      if (rest.length > 0) await this.adopt(rest);
+      if (this.failure) throw (this.failure as { error: unknown }).error;
+      const described = this.described;
+      const same =
+        !this.off &&
+        described?.length === columns.length &&
+        described.every((c, i) => c.name === columns[i].name && c.type === columns[i].type.toUpperCase());
+      if (!same || !described) return null;
+      const contentHash = this.copy.finish(columns);
+      if (contentHash === null) return null;
+      renameSync(this.temp, this.targetPath);
+      return {
+        rowCount: this.rows,
+        columns: columns.map((c, i) => ({
+          name: c.name,
+          type: described[i].type,
+          nullable: this.nonNull[i] < this.rows,
+        })),
+        contentHash,
+      };
+    } finally {
+      this.copy.discard();
+    }
+  }
+
+  /** Parts adopted so far (for the job log). */
+  get partsAdopted(): number {
+    return this.adopted.length;
+  }
+
+  private async stop(): Promise<void> {
+    this.stopWatching = true;
+    await this.watching;
+  }
+
+  /** Stops watching and removes the copy: the run failed. */
+  async discard(): Promise<void> {
+    await this.stop();
+    this.copy.discard();
+  }
+}
+
+/** How often `watch` looks for the code's next part when none is there. */
+const PART_POLL_MS = 5;
+
+/**
+ * Adopts the code's output `files` once the code is done (no parts adopted while it ran): see `OutputAdopter`.
  */
 export async function adoptParquetOutput(
   conn: DuckDBConnection,
@@ -41,65 +208,31 @@ export async function adoptParquetOutput(
   workDir: string,
   targetPath: string,
 ): Promise<AdoptedOutput | null> {
-  if (files.length !== 1 || files[0].format !== 'parquet') return null;
-  const file = path.resolve(files[0].path);
-  if (path.dirname(file) !== path.resolve(workDir)) return null;
-  const stat = lstatSync(file, { throwIfNoEntry: false });
-  if (!stat?.isFile() || stat.nlink !== 1) return null;
-  if (columns.length === 0 || new Set(columns.map((c) => c.name)).size !== columns.length) return null;
-
-  // The code's file is checked while its pages are compressed into the copy (the same values' bytes).
-  const described = await describeRelation(conn, `read_parquet(${quoteLiteral(file)})`).catch(damaged(file));
-  const same =
-    described.length === columns.length &&
-    described.every((c, i) => c.name === columns[i].name && c.type === columns[i].type.toUpperCase());
-  if (!same) return null;
-  mkdirSync(path.dirname(targetPath), { recursive: true });
-  const temp = tempPathNextTo(targetPath);
-  const copied = async () => ((await snappyParquetCopy([file], columns, temp)) ? sha256File(temp) : null);
-  // Both settle before anything is removed: the copy may still be writing when the check fails.
-  const [counted, contentHash] = await Promise.allSettled([
-    readEveryValue(conn, file, columns).catch(damaged(file)),
-    copied(),
-  ]);
-  try {
-    if (counted.status === 'rejected') throw counted.reason;
-    if (contentHash.status === 'rejected') throw contentHash.reason;
-    if (contentHash.value === null) return null;
-    renameSync(temp, targetPath);
-    return {
-      rowCount: counted.value.rows,
-      columns: columns.map((c, i) => ({
-        name: c.name,
-        type: described[i].type,
-        nullable: counted.value.nonNull[i] < counted.value.rows,
-      })),
-      contentHash: contentHash.value,
-    };
-  } finally {
-    rmSync(temp, { force: true });
-  }
+  const adopter = new OutputAdopter((work) => work(conn), workDir, path.join(workDir, 'output'), targetPath);
+  return adopter.finish(files, columns);
 }
 
-/** A DuckDB error reading the code's file as a 400 that names it by its own name, never the server's folders. */
+/** A DuckDB error reading the code's files as a 400 that names them by their own names, never the server's folders. */
 const damaged =
-  (file: string) =>
+  (files: string[]) =>
   (error: unknown): never => {
-    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    throw badRequest(`The code's output Parquet file is damaged: ${message.split(file).join(path.basename(file))}`);
+    let message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    for (const file of files) message = message.split(file).join(path.basename(file));
+    throw badRequest(`The code's output Parquet file is damaged: ${message}`);
   };
 
 /**
- * Rows and non-null values per column of `file`. The hashes make DuckDB decode every value:
+ * Rows and non-null values per column of `files`. The hashes make DuckDB decode every value:
  * counts alone may be answered from the footer and its statistics.
  */
 async function readEveryValue(
   conn: DuckDBConnection,
-  file: string,
-  columns: CodeColumn[],
+  files: string[],
+  columns: { name: string }[],
 ): Promise<{ rows: number; nonNull: number[] }> {
   const each = columns.map((c) => `count(${quoteIdent(c.name)}), bit_xor(hash(${quoteIdent(c.name)}))`);
-  const sql = `SELECT count(*), ${each.join(', ')} FROM read_parquet(${quoteLiteral(file)})`;
+  const list = `[${files.map(quoteLiteral).join(', ')}]`;
+  const sql = `SELECT count(*), ${each.join(', ')} FROM read_parquet(${list})`;
   const row = (await conn.runAndReadAll(sql)).getRows()[0];
   return { rows: Number(row[0]), nonNull: columns.map((_, i) => Number(row[1 + 2 * i])) };
 }

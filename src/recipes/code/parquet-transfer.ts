@@ -61,7 +61,7 @@ const PLAIN_TYPE = /^[A-Za-z][A-Za-z0-9_ ]{0,60}$/;
 export type OutputFile = NonNullable<HarnessResult['files']>[number];
 
 /**
- * The relation of the code's output files read in order (the Parquet file of its frames first,
+ * The relation of the code's output files read in order (the Parquet parts of its frames first,
  * then the CSV file of what followed), each cast to the output's schema. `csv` gives the relation
  * of a CSV file. UNION ALL keeps the order of its parts when insertion order is preserved (DuckDB's default).
  */
@@ -70,10 +70,12 @@ export function outputFilesRelation(files: OutputFile[], columns: CodeColumn[], 
   const odd = files.some((f) => f.format === 'parquet') ? columns.find((c) => !PLAIN_TYPE.test(c.type)) : undefined;
   if (odd)
     throw badRequest(`The code's output column ${odd.name} has a type that is not a plain DuckDB type: ${odd.type}`);
-  const parts = files.map((f) =>
-    f.format === 'parquet'
-      ? `SELECT ${columns.map((c) => `CAST(${quoteIdent(c.name)} AS ${c.type}) AS ${quoteIdent(c.name)}`).join(', ')} FROM read_parquet(${quoteLiteral(f.path)})`
-      : `SELECT * FROM ${csv(f.path)}`,
-  );
+  // The Parquet parts (one row group each) are read as one list: DuckDB keeps the list's order.
+  const parquet = files.filter((f) => f.format === 'parquet').map((f) => quoteLiteral(f.path));
+  const cast = columns.map((c) => `CAST(${quoteIdent(c.name)} AS ${c.type}) AS ${quoteIdent(c.name)}`).join(', ');
+  const parts = [
+    ...(parquet.length > 0 ? [`SELECT ${cast} FROM read_parquet([${parquet.join(', ')}])`] : []),
+    ...files.filter((f) => f.format === 'csv').map((f) => `SELECT * FROM ${csv(f.path)}`),
+  ];
   return `(${parts.join(' UNION ALL ')})`;
 }

@@ -1,3 +1,4 @@
+import { createHash, type Hash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
@@ -87,18 +88,27 @@ class Damaged extends Error {
 }
 const damaged = (file: string, why: string) => new Damaged(file, why);
 
-function leavesOf(meta: ThriftStruct, columns: CodeColumn[]): Leaf[] {
+/**
+ * The file's leaves, checked against `columns` (names and physical types); with null (the columns
+ * not known yet, see `SnappyPartsCopy`) any flat leaf of a physical type the copy carries.
+ */
+function leavesOf(meta: ThriftStruct, columns: CodeColumn[] | null): Leaf[] {
   const schema = meta[2] as ThriftStruct[] | undefined;
   if (!Array.isArray(schema)) throw new NotCarried();
   const leaves = schema.slice(1);
-  if (leaves.length !== columns.length) throw new NotCarried();
+  if (columns && leaves.length !== columns.length) throw new NotCarried();
   return leaves.map((s, j) => {
     const name = Buffer.isBuffer(s[4]) ? s[4].toString('utf8') : '';
-    if (s[5] !== undefined || name !== columns[j].name || s[1] !== PHYSICAL[columns[j].type.toUpperCase()])
-      throw new NotCarried();
-    return { name, physical: s[1], repetition: s[3] as number, converted: s[6] as number | undefined };
+    const physical = s[1] as number;
+    if (s[5] !== undefined || !leafIs(name, physical, columns ? columns[j] : null)) throw new NotCarried();
+    return { name, physical, repetition: s[3] as number, converted: s[6] as number | undefined };
   });
 }
+
+const CARRIED_PHYSICAL = new Set(Object.values(PHYSICAL));
+/** Whether a leaf is `column` (its name, and the physical type of its type), or any carried leaf with null. */
+const leafIs = (name: string, physical: number, column: CodeColumn | null): boolean =>
+  column ? name === column.name && physical === PHYSICAL[column.type.toUpperCase()] : CARRIED_PHYSICAL.has(physical);
 
 /** The codec of the copy's pages. */
 type OutputCodec = typeof CODEC.UNCOMPRESSED | typeof CODEC.SNAPPY;
@@ -156,9 +166,13 @@ async function copyPage(
 /** Writes `target` sequentially, keeping its offset. */
 class FileOut {
   offset = 0;
-  constructor(readonly fd: number) {}
+  constructor(
+    readonly fd: number,
+    private readonly hash: Hash | null,
+  ) {}
   write(buf: Uint8Array): void {
     writeAllAt(this.fd, buf, this.offset);
+    this.hash?.update(buf);
     this.offset += buf.length;
   }
 }
@@ -339,12 +353,54 @@ const inputError = (error: unknown): unknown =>
     ? badRequest(`The input's Parquet file ${path.basename(error.file)} is damaged: ${error.why}`)
     : error;
 
-/** The same copy of the code's output with every page snappy-compressed (as DuckDB writes them); false and errors alike. */
-export const snappyParquetCopy = (files: string[], columns: CodeColumn[], target: string): Promise<boolean> =>
-  parquetPageCopy(files, columns, target, CODEC.SNAPPY).catch((error: unknown) => {
-    if (error instanceof Damaged) throw badRequest(`The code's output Parquet file is damaged: ${error.why}`);
-    throw error;
-  });
+/**
+ * The same copy of the code's output with every page snappy-compressed (as DuckDB writes them),
+ * written as the code's part files come (`append`, while the code writes the next ones), then
+ * finished once the code has told its columns. `append` answers false when its files hold what
+ * the copy does not carry (or other leaves than the files before): the copy is then of no use
+ * (`discard`). A damaged file is an error (400).
+ */
+export class SnappyPartsCopy {
+  private copy: CopyWriter | null = null;
+  private leaves: Leaf[] | null = null;
+
+  constructor(readonly target: string) {}
+
+  async append(files: string[]): Promise<boolean> {
+    try {
+      const { sources, leaves } = openSources(files, null, this.leaves);
+      try {
+        this.leaves = leaves;
+        this.copy ??= new CopyWriter(this.target, CODEC.SNAPPY, true);
+        await this.copy.add(groupsOf(sources), leaves);
+        return true;
+      } finally {
+        closeSources(sources);
+      }
+    } catch (error) {
+      if (error instanceof NotCarried) return false;
+      if (error instanceof Damaged) throw badRequest(`The code's output Parquet file is damaged: ${error.why}`);
+      throw error;
+    }
+  }
+
+  /** Writes the footer; answers the file's SHA-256, or null (removing it) when `columns` are not the files' leaves. */
+  finish(columns: CodeColumn[]): string | null {
+    const leaves = this.leaves;
+    const same =
+      this.copy && leaves?.length === columns.length && leaves.every((l, j) => leafIs(l.name, l.physical, columns[j]));
+    if (!same || !this.copy || !leaves) {
+      this.discard();
+      return null;
+    }
+    return this.copy.finish(columns, leaves);
+  }
+
+  /** Removes the copy (unfinished, or not wanted after all). */
+  discard(): void {
+    this.copy?.discard();
+  }
+}
 
 /** A source file open for a copy, with its footer's row groups. */
 interface Source {
@@ -359,10 +415,17 @@ interface SourceGroup {
   group: ThriftStruct;
 }
 
-/** Opens `files` and reads their footers; throws NotCarried unless all have the leaves of `columns`. */
-function openSources(files: string[], columns: CodeColumn[]): { sources: Source[]; leaves: Leaf[] } {
+/**
+ * Opens `files` and reads their footers; throws NotCarried unless all have the leaves of `columns`
+ * (any carried ones with null) and those of the files before, `before`.
+ */
+function openSources(
+  files: string[],
+  columns: CodeColumn[] | null,
+  before: Leaf[] | null = null,
+): { sources: Source[]; leaves: Leaf[] } {
   const sources: Source[] = [];
-  let leaves: Leaf[] | null = null;
+  let leaves = before;
   try {
     for (const file of files) {
       const source: Source = { file, fd: openSync(file, 'r'), groups: [] };
@@ -385,6 +448,91 @@ const groupsOf = (sources: Source[]): SourceGroup[] =>
   sources.flatMap((source) => source.groups.map((group) => ({ source, group })));
 
 /**
+ * A copy being written: the magic bytes, then row groups as they are added (`add`), then the footer
+ * (`finish`). With `hashed`, the SHA-256 of every byte written, in order: the file's, without
+ * reading it again (the version's hash; the input copies need none).
+ */
+class CopyWriter {
+  private readonly out: FileOut;
+  private readonly hash: Hash | null;
+  private readonly written: ThriftOut[] = [];
+  private rows = 0;
+  private open = true;
+
+  constructor(
+    readonly target: string,
+    private readonly to: OutputCodec,
+    hashed = false,
+  ) {
+    this.hash = hashed ? createHash('sha256') : null;
+    this.out = new FileOut(openSync(target, 'w'), this.hash);
+    this.out.write(MAGIC);
+  }
+
+  /** Appends the row groups `groups` (of files with the leaves of this copy) with every page in codec `to`. */
+  async add(groups: SourceGroup[], leaves: Leaf[], signal?: AbortSignal): Promise<void> {
+    for (const { source, group } of groups) {
+      signal?.throwIfAborted();
+      // Every page of the row group is (de)compressed at once on the thread pool, then written in order.
+      const copied = await Promise.all(
+        (group[1] as ThriftStruct[]).map((chunk, j) => copyChunk(source.fd, source.file, chunk, leaves[j], this.to)),
+      );
+      const groupStart = this.out.offset;
+      const chunks = copied.map((c) => writeChunk(c, this.out, this.to));
+      const numRows = group[3] as number;
+      this.written.push(struct([1, list('struct', chunks)], [2, i64(this.out.offset - groupStart)], [3, i64(numRows)]));
+      this.rows += numRows;
+      // A row group is a few MB of decompression on the server's thread: let other requests in between.
+      await nextTurn();
+    }
+  }
+
+  /** Writes the footer and closes the file; answers its SHA-256 (hex) when hashed. */
+  finish(columns: CodeColumn[], leaves: Leaf[]): string | null {
+    const schema: ThriftOut[] = [
+      struct([4, 'schema'], [5, columns.length]),
+      ...leaves.map((l) => struct([1, l.physical], [3, l.repetition], [4, l.name], [6, l.converted])),
+    ];
+    // With statistics, TypeDefinedOrder for every leaf: readers may trust min_value / max_value.
+    const orders =
+      this.to === CODEC.SNAPPY
+        ? list(
+            'struct',
+            columns.map(() => struct([1, struct()])),
+          )
+        : undefined;
+    const footer = encodeStruct(
+      struct(
+        [1, 1],
+        [2, list('struct', schema)],
+        [3, i64(this.rows)],
+        [4, list('struct', this.written)],
+        [6, 'llano'],
+        [7, orders],
+      ),
+    );
+    const length = Buffer.alloc(4);
+    length.writeUInt32LE(footer.length);
+    this.out.write(footer);
+    this.out.write(length);
+    this.out.write(MAGIC);
+    this.close();
+    return this.hash?.digest('hex') ?? null;
+  }
+
+  private close(): void {
+    if (this.open) closeSync(this.out.fd);
+    this.open = false;
+  }
+
+  /** Closes and removes the file (unfinished, or not wanted after all). */
+  discard(): void {
+    this.close();
+    rmSync(this.target, { force: true });
+  }
+}
+
+/**
  * Writes `target`: the row groups `groups` (of files with the leaves `leaves`) with every page in
  * codec `to`, and a footer. Nothing is left at `target` when it throws (`signal` aborted included).
  */
@@ -396,57 +544,13 @@ async function writeCopy(
   to: OutputCodec,
   signal?: AbortSignal,
 ): Promise<void> {
-  const out = new FileOut(openSync(target, 'w'));
-  let finished = false;
+  const copy = new CopyWriter(target, to);
   try {
-    out.write(MAGIC);
-    const written: ThriftOut[] = [];
-    let rows = 0;
-    for (const { source, group } of groups) {
-      signal?.throwIfAborted();
-      // Every page of the row group is (de)compressed at once on the thread pool, then written in order.
-      const copied = await Promise.all(
-        (group[1] as ThriftStruct[]).map((chunk, j) => copyChunk(source.fd, source.file, chunk, leaves[j], to)),
-      );
-      const groupStart = out.offset;
-      const chunks = copied.map((c) => writeChunk(c, out, to));
-      const numRows = group[3] as number;
-      written.push(struct([1, list('struct', chunks)], [2, i64(out.offset - groupStart)], [3, i64(numRows)]));
-      rows += numRows;
-      // A row group is a few MB of decompression on the server's thread: let other requests in between.
-      await nextTurn();
-    }
-    const schema: ThriftOut[] = [
-      struct([4, 'schema'], [5, columns.length]),
-      ...leaves.map((l) => struct([1, l.physical], [3, l.repetition], [4, l.name], [6, l.converted])),
-    ];
-    // With statistics, TypeDefinedOrder for every leaf: readers may trust min_value / max_value.
-    const orders =
-      to === CODEC.SNAPPY
-        ? list(
-            'struct',
-            columns.map(() => struct([1, struct()])),
-          )
-        : undefined;
-    const footer = encodeStruct(
-      struct(
-        [1, 1],
-        [2, list('struct', schema)],
-        [3, i64(rows)],
-        [4, list('struct', written)],
-        [6, 'llano'],
-        [7, orders],
-      ),
-    );
-    const length = Buffer.alloc(4);
-    length.writeUInt32LE(footer.length);
-    out.write(footer);
-    out.write(length);
-    out.write(MAGIC);
-    finished = true;
-  } finally {
-    closeSync(out.fd);
-    if (!finished) rmSync(target, { force: true });
+    await copy.add(groups, leaves, signal);
+    copy.finish(columns, leaves);
+  } catch (error) {
+    copy.discard();
+    throw error;
   }
 }
 

@@ -4,8 +4,9 @@ export const PYTHON_RECIPE_ENTRY = String.raw`# The Python recipe harness: runs 
 # sandbox harness) for code using pandas; CSV with every value quoted and NULL an unquoted nan for
 # row code (see Input); for types Parquet does not carry, CSV whose NULL marker is given as nullText
 # (a text no value holds: pandas takes a quoted marker for NULL too). The output is
-# a Parquet file while the code writes frames llano_parquet carries, then a CSV file with a
-# header; its schema declared or inferred from the first rows or frame.
+# Parquet part files (one row group each, adopted by the server while the code goes on) while
+# the code writes frames llano_parquet carries, then a CSV file with a header; its schema
+# declared or inferred from the first rows or frame.
 import csv
 import datetime
 import decimal
@@ -206,8 +207,8 @@ class Output:
     def __init__(self, path, columns, input_types):
         self._input_types = input_types
         self._path = path
-        # Frames go to a Parquet file until the first row or frame it cannot carry; from then on
-        # everything goes to the CSV file, which DuckDB reads after the Parquet one.
+        # Frames go to Parquet parts until the first row or frame they cannot carry; from then on
+        # everything goes to the CSV file, which DuckDB reads after the Parquet parts.
         self._parquet = None
         self._file = None
         self._writer = None
@@ -228,18 +229,19 @@ class Output:
         return self._writer
 
     def _frame_to_parquet(self, frame):
-        """Writes the frame to the Parquet file when it can (nothing went to CSV yet, every column
+        """Writes the frame to the Parquet parts when it can (nothing went to CSV yet, every column
         carried as it is); False otherwise, having written nothing."""
         if self._file is not None or len(set(self._names)) != len(self._names):
             return False
         if not all(_PARQUET_TYPE.get(_kind(c['type']), _PLAIN_TYPE.fullmatch)(c['type'].upper()) for c in self.columns):
             return False
+        if self._parquet is None:
+            self._parquet = _parquet_io().Parts(self._path)
         try:
-            groups = _parquet_io().frame_groups(frame, {c['name']: _kind(c['type']) for c in self.columns})
-            if self._parquet is None:
-                self._parquet = _parquet_io().Writer(self._path + '.parquet')
-            self._parquet.write_groups(groups)
+            self._parquet.write_frame(frame, {c['name']: _kind(c['type']) for c in self.columns})
         except _parquet_io().Unsupported:
+            if not self._parquet.files and self._parquet.schema is None:
+                self._parquet = None
             return False
         self.rows += len(frame)
         return True
@@ -318,7 +320,7 @@ class Output:
 
     def files(self):
         """The files written, in the order of their rows."""
-        parts = [{'path': self._path + '.parquet', 'format': 'parquet'}] if self._parquet is not None else []
+        parts = [{'path': p, 'format': 'parquet'} for p in self._parquet.files] if self._parquet is not None else []
         return parts + ([{'path': self._path, 'format': 'csv'}] if self._file is not None else [])
 
 

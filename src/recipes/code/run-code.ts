@@ -19,7 +19,7 @@ import {
 import type { RecipeBase, RecipeContext, RecipePreview, RecipeResult, RecipeTarget } from '../recipe-type.js';
 import { duckInputs } from '../run-sql.js';
 import { environmentInterpreter, recipeEnvironment, type CodeRecipeLanguage } from './code-environments.js';
-import { adoptParquetOutput } from './adopt-parquet-output.js';
+import { OutputAdopter } from './adopt-parquet-output.js';
 import { LIBRARY_FOLDER, writeLibraryFiles } from './code-libraries.js';
 import { outputFilesRelation, parquetInputCopy, type OutputFile } from './parquet-transfer.js';
 import { uncompressedParquetCopy, uncompressedParquetParts } from './parquet-uncompressed-copy.js';
@@ -255,18 +255,23 @@ interface CodeRun {
   outputFile: string;
   result: HarnessResult;
   log: string[];
+  /** A build's: adopting the code's Parquet parts as the version's file since the code started (see adopt-parquet-output.ts). */
+  adopter: OutputAdopter | null;
 }
 
 /**
  * Runs the recipe's code in the sandbox over files of its inputs: exports them with DuckDB,
  * writes the code, the harness and the project's libraries into a fresh work folder, calls the
- * harness and answers where the output is. The caller imports it and removes the folder.
+ * harness and answers where the output is. The caller imports it and removes the folder. With
+ * `targetPath` (a build), the code's Parquet parts are adopted as they come as that file's content,
+ * while the code writes the next ones: the caller finishes (or discards) `adopter`.
  */
 async function runCode(
   ctx: RecipeContext,
   recipe: CodeRecipe,
   language: CodeRecipeLanguage,
   sampleRows?: number,
+  targetPath?: string,
 ): Promise<CodeRun> {
   const { ws, key } = requireProject(ctx);
   // Where the run's time goes, for the job log: the start overhead's parts (export, load, call).
@@ -306,6 +311,7 @@ async function runCode(
   const copying: Promise<void>[] = [];
   const stopCopies = new AbortController();
   let cleanupInputs = () => {};
+  let adopter: OutputAdopter | null = null;
   try {
     const { inputs: sources, cleanup } = await duckInputs(ctx);
     cleanupInputs = cleanup;
@@ -359,6 +365,8 @@ async function runCode(
       python: interpreter.python,
       rLibrary: interpreter.rLibrary,
     };
+    if (targetPath)
+      adopter = new OutputAdopter((work) => ctx.duck.withConnection(work), workDir, outputFile, targetPath);
     phase('code written');
     ctx.log(`Running ${LANGUAGE[language].label} code (memory ${limits.memoryMb} MB, wall ${limits.wallSeconds} s)`);
     let result: HarnessResult;
@@ -366,6 +374,7 @@ async function runCode(
     const args = [language === 'r' ? JSON.stringify(config) : config];
     try {
       started = true;
+      adopter?.watch();
       if (warm) {
         const sandbox = await warm.start({ onLog, wallSeconds: limits.wallSeconds });
         phase('code loaded');
@@ -407,11 +416,12 @@ async function runCode(
     };
     phase('process stopped');
     ctx.log(`Timings: ${phases.join(', ')}`);
-    return { workDir, outputFile, result, log };
+    return { workDir, outputFile, result, log, adopter };
   } catch (error) {
-    // The copies write into the work folder: stopped and settled before it is removed.
+    // The copies read and write the work folder: stopped and settled before it is removed.
     stopCopies.abort();
     await Promise.allSettled(copying);
+    await adopter?.discard();
     if (!started) await warm?.discard();
     rmSync(workDir, { recursive: true, force: true });
     throw error;
@@ -430,24 +440,23 @@ export async function runCodeRecipe(
 ): Promise<RecipeResult> {
   if (target.kind !== 'parquet')
     throw badRequest(`A code recipe writes a managed dataset, not a table of connection ${target.connectionName}`);
-  const run = await runCode(ctx, recipe, language);
+  const run = await runCode(ctx, recipe, language, undefined, target.path);
   try {
     const relation = outputRelation(run.outputFile, run.result);
     const files = outputFiles(run.outputFile, run.result);
     const from =
       run.result.format === 'ndjson'
         ? 'NDJSON'
-        : files.map((f) => (f.format === 'csv' ? 'CSV' : 'Parquet')).join(' and ');
+        : [...new Set(files.map((f) => (f.format === 'csv' ? 'CSV' : 'Parquet')))].join(' and ');
     const start = performance.now();
-    const adopted = await ctx.duck.withConnection((conn) =>
-      adoptParquetOutput(conn, files, run.result.columns, run.workDir, target.path).catch((error: unknown) => {
-        throw error instanceof LlanoError ? error : importError(error);
-      }),
-    );
+    const alongside = run.adopter?.partsAdopted ?? 0;
+    const adopted = await run.adopter?.finish(files, run.result.columns).catch((error: unknown) => {
+      throw error instanceof LlanoError ? error : importError(error);
+    });
     if (adopted) {
       ctx.onProgress?.(adopted.rowCount);
       ctx.log(
-        `Kept the code's Parquet output of ${adopted.rowCount} rows as the version's file (pages compressed, every value checked) in ${Math.round(performance.now() - start)} ms`,
+        `Kept the code's Parquet output of ${adopted.rowCount} rows as the version's file (pages compressed, every value checked; ${alongside} of ${files.length} parts while the code ran) in ${Math.round(performance.now() - start)} ms`,
       );
       return { ...adopted, environment: run.result.environment };
     }
@@ -462,6 +471,8 @@ export async function runCodeRecipe(
     ctx.log(`Imported ${written.rowCount} rows in ${Math.round(performance.now() - start)} ms`);
     return { ...written, environment: run.result.environment };
   } finally {
+    // Stops adopting (the output did not fit, or failed) and removes what it copied.
+    await run.adopter?.discard();
     rmSync(run.workDir, { recursive: true, force: true });
   }
 }

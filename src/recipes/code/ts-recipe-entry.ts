@@ -1,7 +1,7 @@
-import { closeSync, createReadStream, existsSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, existsSync, openSync, writeSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { convertField, csvCarries, csvColumnBatches, csvField, csvRecords, fieldKind } from './ts-recipe-csv.js';
-import { parquetRowGroups, parquetWrites, ParquetWriter } from './ts-recipe-parquet.js';
+import { parquetRowGroups, parquetWrites, ParquetParts } from './ts-recipe-parquet.js';
 
 /**
  * The TypeScript recipe harness. It runs INSIDE the sandbox: the run's generated entry imports
@@ -41,7 +41,10 @@ export interface HarnessResult {
   columns: CodeColumn[];
   /** The output file's format (CSV when not said: the R harness writes CSV without saying so). */
   format?: TransferFormat;
-  /** The files written in the order of their rows, when the output is split (Python: Parquet for frames, then CSV). */
+  /**
+   * The files written in the order of their rows, when the output is split: Parquet parts
+   * (`<output>.part<k>`, see adopt-parquet-output.ts), then for Python a CSV file of what its Parquet could not carry.
+   */
   files?: { path: string; format: 'parquet' | 'csv' }[];
   environment: Record<string, unknown>;
   /** Time the harness spent reading inputs and writing batches (the rest of the call is the code's own). */
@@ -282,7 +285,9 @@ class OutputFile {
   private buffer: string[] = [];
   private size = 0;
   private fd = -1;
-  private parquet: ParquetWriter | null = null;
+  private parquet: ParquetParts | null = null;
+  /** The Parquet parts once closed (see `files`). */
+  private parts: string[] = [];
   private group: unknown[][] = [];
   private groupRows = 0;
 
@@ -300,7 +305,7 @@ class OutputFile {
     this.names = columns.map((c) => c.name);
     if (columns.length > 0 && columns.every((c) => parquetWrites(c.type))) {
       this.format = 'parquet';
-      this.parquet = new ParquetWriter(this.path, columns, jsonText);
+      this.parquet = new ParquetParts(this.path, columns, jsonText);
       this.group = columns.map(() => []);
       return;
     }
@@ -330,15 +335,14 @@ class OutputFile {
   /** Rewrites the row groups written so far as CSV and goes on in CSV. */
   private parquetToCsv(): void {
     if (!this.parquet || !this.columns) return;
-    this.parquet.close();
+    const parts = this.parquet;
     this.parquet = null;
-    const part = `${this.path}.parquet`;
-    renameSync(this.path, part);
     this.format = 'csv';
     this.push(this.names.map((n) => csvField(n, jsonText)).join(','));
     const kinds = this.columns.map((c) => fieldKind(c.type));
-    for (const [numRows, arrays] of parquetRowGroups(part, kinds, true)) this.writeGroup(arrays, numRows);
-    rmSync(part, { force: true });
+    for (const part of parts.files)
+      for (const [numRows, arrays] of parquetRowGroups(part, kinds, true)) this.writeGroup(arrays, numRows);
+    parts.remove();
   }
 
   write(row: Row): void {
@@ -460,11 +464,17 @@ class OutputFile {
     if (!this.columns) this.fixSchema();
     this.flushGroup();
     this.parquet?.close();
+    this.parts = this.parquet?.files ?? [];
     this.flush();
     // No line written (no columns, or Parquet): the CSV/NDJSON file still exists, empty.
     if (this.fd < 0 && !this.parquet) this.fd = openSync(this.path, 'w');
     if (this.fd >= 0) closeSync(this.fd);
     return this.columns ?? [];
+  }
+
+  /** The Parquet part files in row order, once closed; undefined for one CSV or NDJSON file at the output's path. */
+  files(): HarnessResult['files'] {
+    return this.format === 'parquet' ? this.parts.map((p) => ({ path: p, format: 'parquet' as const })) : undefined;
   }
 }
 
@@ -498,6 +508,7 @@ export async function runRecipeWith(run: unknown, config: HarnessConfig): Promis
     rows: out.rows,
     columns,
     format: out.format,
+    files: out.files(),
     environment: { interpreter: process.execPath, version: process.version },
     timings: { readMs: Math.round(spent.readMs), writeMs: Math.round(spent.writeMs) },
   };

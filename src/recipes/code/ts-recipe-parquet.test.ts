@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
@@ -99,12 +99,21 @@ describe('the Parquet handover of the TypeScript harness', () => {
       });
       expect(result.format, label).toBe('parquet');
       expect(result.columns, label).toEqual(columns);
+      // One part file per row group, in order, none left half written.
+      const parts = (result.files ?? []).map((f) => f.path);
+      expect(parts.length, label).toBeGreaterThan(1);
+      expect(parts, label).toEqual(parts.map((_, k) => `${out}.part${k}`));
+      expect(
+        readdirSync(dir).filter((f) => f.endsWith('.partial')),
+        label,
+      ).toEqual([]);
+      const list = `[${parts.map((p) => `'${p}'`).join(', ')}]`;
       // The big BIGINT (beyond 2^53) reaches the code as a Number, as with CSV: compare the others exactly.
       const diff = await conn.runAndReadAll(
-        `SELECT count(*) FROM (SELECT * EXCLUDE (big) FROM read_parquet('${out}') EXCEPT ALL SELECT * EXCLUDE (big) FROM read_parquet('${parquet}.flat'))`,
+        `SELECT count(*) FROM (SELECT * EXCLUDE (big) FROM read_parquet(${list}) EXCEPT ALL SELECT * EXCLUDE (big) FROM read_parquet('${parquet}.flat'))`,
       );
       expect(diff.getRowsJson(), label).toEqual([['0']]);
-      const count = await conn.runAndReadAll(`SELECT count(*), count(band), count(hot) FROM read_parquet('${out}')`);
+      const count = await conn.runAndReadAll(`SELECT count(*), count(band), count(hot) FROM read_parquet(${list})`);
       expect(count.getRowsJson(), label).toEqual([['70000', '62222', '52500']]);
     }
   });
@@ -135,6 +144,9 @@ describe('the Parquet handover of the TypeScript harness', () => {
       },
     );
     expect(result.format).toBe('csv');
+    // The Parquet part written before the value that did not fit went into the CSV file, and is gone.
+    expect(result.files).toBeUndefined();
+    expect(readdirSync(dir).filter((f) => f.startsWith('out-mixed.'))).toEqual([]);
     const rows = await conn.runAndReadAll(
       `SELECT n, s, row_number() OVER () AS k FROM read_csv('${out}', header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', nullstr = '\\N', allow_quoted_nulls = false, columns = {'n': 'BIGINT', 's': 'VARCHAR'}) LIMIT 1 OFFSET 19999`,
     );

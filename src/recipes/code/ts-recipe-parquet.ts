@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import {
   encodeStruct,
   i64,
@@ -567,5 +567,51 @@ export class ParquetWriter {
     this.write(length);
     this.write(MAGIC);
     closeSync(this.fd);
+  }
+}
+
+/**
+ * The output as Parquet part files `<path>.part<k>` of one row group each, each written as
+ * `.partial` and renamed into place once complete: the server checks and compresses each part
+ * while the code writes the next (adopt-parquet-output.ts), so that little is left once it is done.
+ * `close` writes a part without rows when none was written: the file still tells the columns.
+ */
+export class ParquetParts {
+  /** The parts written, in row order. */
+  readonly files: string[] = [];
+
+  constructor(
+    private readonly path: string,
+    private readonly columns: { name: string; type: string }[],
+    private readonly jsonText: (value: unknown) => string,
+  ) {}
+
+  /** As `ParquetWriter.writeRowGroup`, as a part of its own. */
+  writeRowGroup(arrays: ArrayLike<unknown>[], numRows: number): boolean {
+    return numRows === 0 || this.part((writer) => writer.writeRowGroup(arrays, numRows));
+  }
+
+  close(): void {
+    if (this.files.length === 0) this.part(() => true);
+  }
+
+  /** Writes the next part with `write`; keeps it when `write` answers true. */
+  private part(write: (writer: ParquetWriter) => boolean): boolean {
+    const part = `${this.path}.part${this.files.length}`;
+    const writer = new ParquetWriter(`${part}.partial`, this.columns, this.jsonText);
+    const kept = write(writer);
+    writer.close();
+    if (!kept) {
+      rmSync(`${part}.partial`, { force: true });
+      return false;
+    }
+    renameSync(`${part}.partial`, part);
+    this.files.push(part);
+    return true;
+  }
+
+  /** Removes the parts (the output went on as another format). */
+  remove(): void {
+    for (const file of this.files) rmSync(file, { force: true });
   }
 }

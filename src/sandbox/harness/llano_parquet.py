@@ -585,6 +585,57 @@ class Writer:
         self._file.close()
 
 
+class Parts:
+    """Row groups of frames as part files `<path>.part<k>`, each a Parquet file of one row group
+    written as `.partial` and renamed into place once complete: the server checks and compresses
+    each part while the code encodes the next (adopt-parquet-output.ts in the server), so that
+    little is left once the code is done. A part's name is never used twice (the server may have
+    read a part this writer then took back)."""
+
+    def __init__(self, path):
+        self._path = path
+        self._next = 0
+        self.files = []
+        self.schema = None
+
+    def write_frame(self, frame, kinds):
+        """Writes the frame (its columns of `kinds`, in order) a row group at a time, each as soon as
+        it is encoded; Unsupported, keeping none of the frame's parts, when a column cannot go as it
+        is or its physical types differ from those written before (the caller then writes text)."""
+        first, schema_before = len(self.files), self.schema
+        try:
+            for start in range(0, max(len(frame), 1), ROW_GROUP_ROWS):
+                columns = frame_columns(frame.iloc[start:start + ROW_GROUP_ROWS], kinds)
+                schema = [(c.name, c.physical) for c in columns]
+                if self.schema is not None and [p for _, p in schema] != [p for _, p in self.schema]:
+                    raise Unsupported("the columns differ from those written before")
+                self.schema = self.schema or schema
+                rows = min(ROW_GROUP_ROWS, len(frame) - start)
+                if rows:
+                    self._part(lambda w: w.write_group(columns, rows))
+        except Unsupported:
+            for f in self.files[first:]:
+                os.remove(f)
+            del self.files[first:]
+            self.schema = schema_before
+            raise
+
+    def _part(self, write):
+        part = f"{self._path}.part{self._next}"
+        self._next += 1
+        writer = Writer(part + ".partial")
+        writer._schema = self.schema
+        write(writer)
+        writer.close()
+        os.rename(part + ".partial", part)
+        self.files.append(part)
+
+    def close(self):
+        """Writes a part without rows when none was written: the file still tells the columns."""
+        if not self.files:
+            self._part(lambda w: None)
+
+
 # --- pandas and rows ---------------------------------------------------------------------------
 # `kinds` maps each column to how code sees it: 'int', 'float', 'bool' or 'str' (a Python value of
 # that kind, None for NULL; in pandas int64 or Int64 when NULLs exist, float64 with NaN, boolean, object).
