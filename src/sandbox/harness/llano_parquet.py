@@ -191,7 +191,8 @@ class _Runs:
 
     def __init__(self, buf, pos, end, bit_width, count):
         mv = memoryview(buf)
-        self.packed, self.packed_at, self.packed_counts = [], [], []
+        # The bit-packed runs' bytes and places among the runs.
+        self.packed, self.packed_runs = [], []
         # Every run's value and length in order; a bit-packed run's value is 0 (its values are put over it).
         self.values, self.counts = [], []
         have = 0
@@ -207,8 +208,7 @@ class _Runs:
                 self.packed.append(mv[pos:pos + groups * bit_width])
                 pos += groups * bit_width
                 n = groups * 8
-                self.packed_at.append(have)
-                self.packed_counts.append(n)
+                self.packed_runs.append(len(self.counts))
                 self.values.append(0)
             else:  # a run of one repeated value
                 n = header >> 1
@@ -223,12 +223,12 @@ class _Runs:
             return np.repeat(np.array(self.values, dtype), self.counts)
         if len(self.packed) == len(self.counts):
             return unpacked
-        out = np.repeat(np.array(self.values, dtype), self.counts)
-        # Each bit-packed value's row: its run's first row plus its place in the run.
-        at = np.array(self.packed_at, np.int64)
-        counts = np.array(self.packed_counts, np.int64)
-        first = np.cumsum(counts) - counts
-        out[np.repeat(at - first, counts) + np.arange(len(unpacked))] = unpacked
+        counts = np.array(self.counts, np.int64)
+        out = np.repeat(np.array(self.values, dtype), counts)
+        # The bit-packed runs' rows, marked by a boolean mask (no row numbers computed), take their values in order.
+        packed = np.zeros(len(counts), bool)
+        packed[self.packed_runs] = True
+        out[np.repeat(packed, counts)] = unpacked
         return out
 
 
