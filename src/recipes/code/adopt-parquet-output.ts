@@ -1,4 +1,15 @@
-import { existsSync, lstatSync, mkdirSync, renameSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  existsSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DuckDBConnection } from '@duckdb/node-api';
@@ -91,21 +102,27 @@ export class OutputAdopter {
 
   /** Checks and copies `files` (the next ones, in order); on a failure, `off` with the failure kept. */
   private async adopt(files: string[]): Promise<void> {
+    const snapshots: string[] = [];
     try {
-      if (!files.every((f) => this.movable(f))) {
-        this.off = true;
-        return;
+      for (const file of files) {
+        const snapshot = this.snapshot(file);
+        if (snapshot === null) {
+          this.off = true;
+          return;
+        }
+        snapshots.push(snapshot);
       }
+      const names = new Map(snapshots.map((s, k) => [s, path.basename(files[k])]));
       if (!this.described) {
-        const first = files[0];
+        const first = snapshots[0];
         this.described = await this.withConnection((conn) =>
           describeRelation(conn, `read_parquet(${quoteLiteral(first)})`),
-        ).catch(damaged([first]));
+        ).catch(damaged(names));
       }
-      // The code's files are checked while their pages are compressed into the copy (the same values' bytes).
+      // The files are checked while their pages are compressed into the copy (the same values' bytes).
       const [counted, copied] = await Promise.allSettled([
-        this.withConnection((conn) => readEveryValue(conn, files, this.described ?? [])).catch(damaged(files)),
-        this.copy.append(files),
+        this.withConnection((conn) => readEveryValue(conn, snapshots, this.described ?? [])).catch(damaged(names)),
+        this.copy.append(snapshots),
       ]);
       if (counted.status === 'rejected') throw counted.reason;
       if (copied.status === 'rejected') throw copied.reason;
@@ -119,14 +136,34 @@ export class OutputAdopter {
     } catch (error) {
       this.off = true;
       this.failure = { files, error };
+    } finally {
+      for (const snapshot of snapshots) rmSync(snapshot, { force: true });
     }
   }
 
-  /** Whether `file` is a file of the harness's, directly in the work folder (never a link, nor one linked elsewhere). */
-  private movable(file: string): boolean {
-    if (path.dirname(path.resolve(file)) !== path.resolve(this.workDir)) return false;
-    const stat = lstatSync(file, { throwIfNoEntry: false });
-    return stat?.isFile() === true && stat.nlink === 1;
+  /**
+   * A copy of `file`'s bytes next to the version's file, out of the code's reach, that is both
+   * checked and copied: the code runs while its parts are adopted, and could otherwise change a
+   * part between its check and its copy. Null unless `file` is a file of the harness's directly in
+   * the work folder (never a link, nor a file linked elsewhere: opened without following links).
+   */
+  private snapshot(file: string): string | null {
+    if (path.dirname(path.resolve(file)) !== path.resolve(this.workDir)) return null;
+    let fd: number;
+    try {
+      fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+    } catch {
+      return null;
+    }
+    try {
+      const stat = fstatSync(fd);
+      if (!stat.isFile() || stat.nlink !== 1) return null;
+      const snapshot = tempPathNextTo(this.targetPath, '.part');
+      writeFileSync(snapshot, readFileSync(fd));
+      return snapshot;
+    } finally {
+      closeSync(fd);
+    }
   }
 
   /**
@@ -212,12 +249,15 @@ export async function adoptParquetOutput(
   return adopter.finish(files, columns);
 }
 
-/** A DuckDB error reading the code's files as a 400 that names them by their own names, never the server's folders. */
+/**
+ * A DuckDB error reading copies of the code's files (`names`: each copy's file's own name) as a 400
+ * that names them by their own names, never the server's folders.
+ */
 const damaged =
-  (files: string[]) =>
+  (names: Map<string, string>) =>
   (error: unknown): never => {
     let message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    for (const file of files) message = message.split(file).join(path.basename(file));
+    for (const [copy, name] of names) message = message.split(copy).join(name);
     throw badRequest(`The code's output Parquet file is damaged: ${message}`);
   };
 
