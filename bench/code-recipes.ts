@@ -9,7 +9,8 @@
  * The job log's timings split each code run into phases (medians printed): export (or, for the
  * dataset's own file, the check of its page headers: its uncompressed parts are then written while
  * the code reads them, a wait counted as reading), load, reading inputs, the code itself, writing output, stop, import
- * (or the code's Parquet kept as the version's file); then each copy's version file: its size, its row groups
+ * (or the code's Parquet kept as the version's file: its parts are adopted while the code writes the next, so this is
+ * what is left once the code is done); then each copy's version file: its size, its row groups
  * with min / max statistics, and a filtered read of it (DuckDB skips the row groups the filter cannot match).
  * Medians of BENCH_RUNS rounds (default 3). BENCH_ROWS rows (default 10,000,000, the issue's
  * size: several minutes on a quiet 2-core machine; BENCH_ROWS=1000000 for a quick look).
