@@ -90,13 +90,20 @@ export class OutputAdopter {
   }
 
   private async watchParts(): Promise<void> {
+    let wait = PART_POLL_MS.first;
     while (!this.stopWatching && !this.off) {
       const ready: string[] = [];
       for (let k = this.adopted.length; existsSync(`${this.output}.part${k}`); k++)
         ready.push(`${this.output}.part${k}`);
-      if (ready.length > 0) await this.adopt(ready);
-      // A part is a row group of the code's: written in tens of milliseconds at the least.
-      else await sleep(PART_POLL_MS);
+      if (ready.length > 0) {
+        await this.adopt(ready);
+        wait = PART_POLL_MS.first;
+        continue;
+      }
+      // Code that writes no part (CSV, R) is not looked at every few milliseconds for its whole run:
+      // the parts left when it ends are adopted then, so a longer wait costs little.
+      await sleep(wait);
+      wait = Math.min(wait * 2, PART_POLL_MS.most);
     }
   }
 
@@ -232,8 +239,11 @@ export class OutputAdopter {
   }
 }
 
-/** How often `watch` looks for the code's next part when none is there. */
-const PART_POLL_MS = 5;
+/**
+ * How long `watch` waits before looking again for the code's next part: at first, and at most (the
+ * wait doubles while none comes). A part is a row group: tens of milliseconds of the code's at the least.
+ */
+const PART_POLL_MS = { first: 5, most: 40 };
 
 /**
  * Adopts the code's output `files` once the code is done (no parts adopted while it ran): see `OutputAdopter`.
