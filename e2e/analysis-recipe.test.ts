@@ -46,4 +46,32 @@ describe('web UI: a trend recipe from its form', () => {
     expect(rows.rows).toHaveLength(12);
     expect(rows.rows.find((r) => r[antenna] === 'DA47')?.[trend]).toBe('increasing');
   }, 240_000);
+
+  it('takes a change-point penalty by name or as a number, and shows no fields the type does not use', async () => {
+    const { page } = suite.browser;
+    await page.goto(`/projects/${KEY}/recipes/new?type=changepoints`);
+    await page.getByLabel('Recipe name').fill('steps');
+    await page.getByLabel('Input dataset').selectOption('trec');
+    await page.getByLabel('Output dataset').fill('trec_steps');
+    await page.getByRole('button', { name: 'antenna', exact: true }).click();
+    await page.getByLabel(/^Order by/i).selectOption('observed_at');
+    await page.getByLabel(/^Column/i).selectOption('trec_k');
+    const settings = page.getByRole('region', { name: /settings/ });
+    await settings.getByLabel(/^Min size/).waitFor();
+    expect(await settings.getByText('Outputs', { exact: true }).count()).toBe(0);
+    expect(await settings.getByText(/Partition dependencies/).count()).toBe(0);
+    const penalty = page.getByLabel(/^Penalty/);
+    await penalty.selectOption('mbic');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByText(/Saved revision 1/).waitFor();
+    const api = apiClient(suite.server.url, suite.server.adminToken);
+    const named = await api.call<{ penalty: unknown }>('GET', `/api/projects/${KEY}/recipes/steps`);
+    expect(named.penalty).toBe('mbic');
+    await penalty.selectOption({ label: 'a number…' });
+    await page.getByRole('spinbutton', { name: 'Number' }).fill('12.5');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByText(/Saved revision 2/).waitFor();
+    const numbered = await api.call<{ penalty: unknown }>('GET', `/api/projects/${KEY}/recipes/steps`);
+    expect(numbered.penalty).toBe(12.5);
+  }, 240_000);
 });

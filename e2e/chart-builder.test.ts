@@ -115,13 +115,47 @@ describe('web UI: chart builder measures and facets', () => {
     expect(data.rows).toEqual(top.map((r) => [r[1], r[0], r[2]]));
   }, 120_000);
 
+  it('bins the colour and the facet column like x, and names a measure in the legend', async () => {
+    const { page } = suite.browser;
+    await newChart(page, 'trec_binned_colour', 'Count by band, trec in two bins');
+    await page.getByLabel('X column').selectOption('antenna');
+    await page.getByLabel('Legend label').fill('Observations');
+    await page.getByLabel('Colour column').selectOption('trec');
+    await page.getByLabel('Colour binning').selectOption('width');
+    await page.getByLabel('Colour bin width').fill('20');
+    await page.getByLabel('Facet column').selectOption('band');
+    await page.getByLabel('Facet binning').selectOption('width');
+    await page.getByLabel('Facet bin width').fill('5');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Saved revision 1.').waitFor();
+    const saved = await suite.admin.call<{ chart: Record<string, unknown> }>(
+      'GET',
+      `/api/projects/${KEY}/insights/trec_binned_colour`,
+    );
+    expect(saved.chart).toMatchObject({
+      color: { column: 'trec', bin: { method: 'width', width: 20 } },
+      facet: { column: 'band', bin: { method: 'width', width: 5 } },
+      y: [{ agg: 'count', label: 'Observations' }],
+    });
+    const data = await suite.admin.call<{ columns: string[]; rows: unknown[][] }>(
+      'GET',
+      `/api/projects/${KEY}/insights/trec_binned_colour/data`,
+    );
+    expect(data.columns).toContain('Observations');
+    // Trec in bins of 20 (20–40, 40–60, 60–80) and bands in bins of 5 (0–5, 5–10), worked out here.
+    const bins = new Set(data.rows.map((r) => String(r[data.columns.indexOf('trec')])));
+    expect(bins).toEqual(new Set(ROWS.map((r) => String(Math.floor(r[2] / 20) * 20))));
+    const bands = new Set(data.rows.map((r) => String(r[data.columns.indexOf('band')])));
+    expect(bands).toEqual(new Set(['0', '5']));
+  }, 120_000);
+
   it('bins x into a number of bins and keeps a scatter’s point budget, both saved as set', async () => {
     const { page } = suite.browser;
     await newChart(page, 'trec_bins', 'Trec in two bins');
     await page.getByLabel('Chart kind').selectOption('histogram');
     await page.getByLabel('X column').selectOption('trec');
     await page.getByLabel('X binning').selectOption('count');
-    await page.getByLabel('Bin count').fill('2');
+    await page.getByLabel('X bin count').fill('2');
     await page.getByText('2 rows').waitFor();
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByText('Saved revision 1.').waitFor();

@@ -77,11 +77,39 @@ describe('web UI: phones, roles and unsaved edits', () => {
     await expect.poll(() => nav.isVisible()).toBe(false);
   });
 
-  it('on a laptop, the sidebar is always there and there is no menu button', async () => {
+  it('on a phone, the main navigation is a menu: every link reachable, none cut off, closed after a pick', async () => {
+    const { page } = phone;
+    await page.goto('/');
+    await page.getByRole('heading', { name: 'Projects' }).waitFor();
+    const main = page.getByRole('navigation', { name: 'Main' });
+    expect(await main.isVisible()).toBe(false);
+    const menu = page.getByRole('button', { name: 'Menu', exact: true });
+    await menu.click();
+    await main.waitFor();
+    expect(await menu.getAttribute('aria-expanded')).toBe('true');
+    const links = await main.getByRole('link').all();
+    expect(links.length).toBeGreaterThanOrEqual(5);
+    for (const link of links) {
+      const r = (await link.boundingBox())!;
+      expect(r.x).toBeGreaterThanOrEqual(0);
+      expect(r.x + r.width, await link.innerText()).toBeLessThanOrEqual(390);
+      // Its whole label shows: the text is not clipped by its box.
+      expect(await link.evaluate((a) => a.scrollWidth <= a.clientWidth)).toBe(true);
+    }
+    expect(seriousOnes(await a11yViolations(page))).toEqual([]);
+    await main.getByRole('link', { name: 'Automation monitoring' }).click();
+    await page.getByRole('heading', { name: 'Automation monitoring' }).waitFor();
+    await expect.poll(() => main.isVisible()).toBe(false);
+    expect(await menu.getAttribute('aria-expanded')).toBe('false');
+  });
+
+  it('on a laptop, the sidebar and the main links are always there and there is no menu button', async () => {
     const { page } = laptop;
     await page.goto(`/projects/${p.key}/datasets`);
     await page.getByRole('navigation', { name: 'Project sections' }).waitFor();
     expect(await page.getByRole('button', { name: 'Project menu' }).isVisible()).toBe(false);
+    expect(await page.getByRole('navigation', { name: 'Main' }).isVisible()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Menu', exact: true }).isVisible()).toBe(false);
   });
 
   it('on a phone, the monitoring timeline shows each scenario with its runs and no text over another', async () => {

@@ -341,6 +341,17 @@ describe('external datasets, pushdown, limits and progress', () => {
     expect(json.status, JSON.stringify(json.body)).toBe(201);
     expect(json.body.rowCount).toBe(2);
     expect(json.body.columns?.map((c) => c.name)).toEqual(['pad', 'n']);
+    // A body that names no type of its own (`curl -T`, `curl --data-binary`) is the file: its name or content decides.
+    for (const type of [undefined, 'text/plain', 'application/x-www-form-urlencoded']) {
+      const untypedFile = await fetch(`${s.url}${P}/datasets/raw_untyped/upload?filename=pads.csv.gz`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${s.adminToken}`, ...(type ? { 'content-type': type } : {}) },
+        body: new Uint8Array(gzipSync('pad,arm\nA001,central\nW201,west\nJ502,south\n')),
+      });
+      const shown = (await untypedFile.json()) as DatasetShown;
+      expect(untypedFile.status, `${type}: ${JSON.stringify(shown)}`).toBe(201);
+      expect(shown.rowCount).toBe(3);
+    }
     const xml = await raw('raw_xml', '<rows/>', 'application/xml', '?filename=rows.xml');
     expect(xml.status).toBe(415);
     expect(xml.body.error.code).toBe('unsupported_media_type');

@@ -93,6 +93,28 @@ describe('several measures in one chart', () => {
     expect(
       await refusal({ kind: 'scatter', x: { column: 'band' }, facet: { column: 'antenna' }, y: [two[0]] }),
     ).toMatch(/a scatter chart has no small multiples/);
+    expect(await refusal({ kind: 'line', x: { column: 'band' }, y: [two[0], two[0]] })).toMatch(
+      /two measures are named avg\(trec\): give one a label/,
+    );
+    expect(await refusal({ kind: 'line', x: { column: 'band' }, y: [{ agg: 'count', label: 'band' }] })).toMatch(
+      /the measure band has the name of a column of the chart: give it another label/,
+    );
+  });
+
+  it('names a measure’s series and answer column by its label', async () => {
+    const d = await chart({
+      kind: 'line',
+      x: { column: 'band' },
+      y: [
+        { column: 'trec', agg: 'avg', label: 'Mean Trec (K)' },
+        { column: 'trec', agg: 'avg', label: 'Mean again' },
+      ],
+    });
+    expect(d.columns).toEqual(['band', 'Mean Trec (K)', 'Mean again']);
+    expect((chartOption('line', d).series as { name: string }[]).map((one) => one.name)).toEqual([
+      'Mean Trec (K)',
+      'Mean again',
+    ]);
   });
 });
 

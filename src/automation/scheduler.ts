@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Workspace } from '../workspace/workspace.js';
 import { pruneAuditLog } from '../audit/retention.js';
+import { pruneRunHistory } from './history-retention.js';
 import { Automation, type FireRequest } from './automation.js';
 import { isoAt, type Clock } from './clock.js';
 import { DatasetVersionPoller } from './dataset-version-poller.js';
@@ -212,6 +213,7 @@ export class Scheduler {
       await recoverInterruptedWork(this.ws).catch(() => undefined);
       await pruneTriggerFires(this.ws.catalog.db, isoAt(now - FIRE_RETENTION_MS)).catch(() => undefined);
       await pruneAuditLog(this.ws, now).catch(() => undefined);
+      await pruneRunHistory(this.ws, now).catch(() => undefined);
     }
     await this.automation.startAllQueued();
   }

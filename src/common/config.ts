@@ -99,6 +99,8 @@ export const ConfigSchema = z.object({
   mailFrom: z.string(),
   /** Days the audit log keeps its rows, pruned by the scheduler: `LLANO_AUDIT_RETENTION_DAYS`, default 0 (forever). */
   auditRetentionDays: z.number().int().min(0),
+  /** Days ended scenario runs and build jobs are kept, pruned by the scheduler: `LLANO_RUN_RETENTION_DAYS`, default 0 (forever). */
+  runRetentionDays: z.number().int().min(0),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 

@@ -307,6 +307,14 @@ export const SETTINGS = [
     default: 0,
     meaning: 'days the audit log keeps its rows (the scheduler of `llano serve` prunes older ones); `0`: kept forever',
   },
+  {
+    key: 'runRetentionDays',
+    env: 'LLANO_RUN_RETENTION_DAYS',
+    read: 'number',
+    default: 0,
+    meaning:
+      'days ended scenario runs and build jobs are kept with their steps and logs (the scheduler prunes older ones; each scenario keeps its last run, and a job that built a readable version stays); `0`: kept forever',
+  },
 ] as const satisfies readonly SettingInfo[];
 
 /** The text of an environment variable as the setting's value (undefined when unset or empty). */

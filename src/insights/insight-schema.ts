@@ -11,6 +11,7 @@ import {
   DEFAULT_POINT_BUDGET,
   MAX_FACETS,
   MAX_POINT_BUDGET,
+  measureLabel,
   SEVERAL_MEASURE_KINDS,
   TIME_UNITS,
   type ChartSpec,
@@ -108,6 +109,26 @@ export const ChartSpecSchema = z
       });
     if (spec.facet && (spec.kind === 'scatter' || spec.kind === 'kpi'))
       ctx.addIssue({ code: 'custom', path: ['facet'], message: `a ${spec.kind} chart has no small multiples (facet)` });
+    // A measure's name is its column in the answer and its series' name: two alike, or one like a
+    // dimension's column, would make an answer whose columns cannot be told apart.
+    if (spec.kind !== 'box' && spec.kind !== 'scatter') {
+      const dimensions = [spec.x, spec.color, spec.facet].flatMap((d) => (d ? [d.column, `${d.column}_end`] : []));
+      const names = spec.y.map(measureLabel);
+      names.forEach((name, i) => {
+        if (names.indexOf(name) !== i)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['y', i, 'label'],
+            message: `two measures are named ${name}: give one a label`,
+          });
+        else if (dimensions.includes(name))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['y', i, 'label'],
+            message: `the measure ${name} has the name of a column of the chart: give it another label`,
+          });
+      });
+    }
     // Series are either the measures or the colour's values: measures × colours would be unreadable.
     if (spec.y.length > 1 && spec.color && spec.kind !== 'kpi')
       ctx.addIssue({

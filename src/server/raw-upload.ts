@@ -41,13 +41,22 @@ export function registerRawUploadParser(app: FastifyInstance): void {
   // A JSON file sent as is (`curl -T rows.json -H 'content-type: application/json'`) is the file
   // to import on an upload route, not a request body to parse: it goes down the raw path, read as JSON.
   app.addHook('preParsing', async (request, _reply, payload) => {
-    if (request.routeOptions.config?.rawUpload && mediaType(request) === 'application/json') {
+    if (!request.routeOptions.config?.rawUpload) return payload;
+    const type = mediaType(request);
+    if (type === 'application/json') {
       jsonUploads.add(request);
+      request.headers['content-type'] = 'application/octet-stream';
+    } else if (UNNAMED_FILE_TYPES.includes(type)) {
+      // What `curl -T file -X POST` (none) and `curl --data-binary @file` (a form type) send: the
+      // body is still the file, its format found by its name (?filename=) or its content.
       request.headers['content-type'] = 'application/octet-stream';
     }
     return payload;
   });
 }
+
+/** Content types that say nothing about the file: an upload route takes the body as the file. */
+const UNNAMED_FILE_TYPES = ['', 'text/plain', 'application/x-www-form-urlencoded'];
 
 /** Upload requests whose body is a JSON file (see registerRawUploadParser). */
 const jsonUploads = new WeakSet<FastifyRequest>();

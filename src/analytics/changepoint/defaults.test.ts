@@ -32,6 +32,26 @@ describe('default change points on series that are not piecewise constant', () =
     expect(detectChangePoints(ar1(300, 0.9, 1)).autocorrelation).toBeGreaterThan(0.6);
   });
 
+  it('a spike on the first or last point, on flat noise or a trend, is no change (the newest point of a growing series)', () => {
+    for (let seed = 1; seed <= 10; seed++) {
+      const random = createRandom(100 + seed);
+      const flat = Array.from({ length: 300 }, () => random.normal());
+      const trend = Array.from({ length: 300 }, (_, i) => 0.05 * i + random.normal());
+      for (const [name, values] of [
+        ['flat', flat],
+        ['trend', trend],
+      ] as const) {
+        for (const at of [0, 299]) {
+          const spiked = [...values];
+          spiked[at] += (seed % 2 ? 1 : -1) * (15 + seed);
+          expect(detectChangePoints(spiked).changepoints, `${name}, seed ${seed}, spike at ${at}`).toEqual(
+            detectChangePoints(values).changepoints,
+          );
+        }
+      }
+    }
+  });
+
   it('still finds a clean step exactly, and several 4σ steps where they are', () => {
     const step = Array.from({ length: 200 }, (_, i) => (i < 120 ? 10 : 13) + 0.3 * createRandom(i).normal());
     expect(detectChangePoints(step).changepoints).toEqual([120]);
@@ -102,7 +122,7 @@ describe('noise model parts', () => {
     expect(clipToRollingMedian(trend, 4, 0.5, out)).toBe(0);
   });
 
-  it('clips every point exactly as against the sorted window median, ties and every half-window included', () => {
+  it('clips every point exactly as against the sorted window median (a neighbours’ robust line near the ends), ties and every half-window included', () => {
     const random = createRandom(11);
     for (let trial = 0; trial < 300; trial++) {
       const n = 1 + random.integer(trial < 200 ? 40 : 600);
@@ -117,9 +137,22 @@ describe('noise model parts', () => {
       const limit = quantised && trial % 4 === 0 ? 0.5 * (1 + random.integer(3)) : 0.1 + 3 * random.next();
       const expected = new Float64Array(n);
       let expectedMoved = 0;
+      const median = (a: number[]) => {
+        const s = [...a].sort((x, y) => x - y);
+        return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+      };
       for (let i = 0; i < n; i++) {
-        const r = h > 0 && n >= 3 ? Math.min(h, i, n - 1 - i) : 0;
-        const m = Array.from(data.subarray(i - r, i + r + 1)).sort((a, b) => a - b)[r];
+        let m: number;
+        if (h === 0 || n < 3) m = data[i];
+        else if (i >= h && i < n - h) m = median(Array.from(data.subarray(i - h, i + h + 1)));
+        else {
+          // Near an end: the Theil–Sen line through the neighbours within h (the point left out), at i.
+          const xs: number[] = [];
+          for (let q = Math.max(0, i - h); q <= Math.min(n - 1, i + h); q++) if (q !== i) xs.push(q);
+          const slopes = xs.flatMap((a, j) => xs.slice(j + 1).map((b) => (data[b] - data[a]) / (b - a)));
+          const slope = slopes.length ? median(slopes) : 0;
+          m = median(xs.map((q) => data[q] - slope * (q - i)));
+        }
         expected[i] = data[i] > m + limit ? m + limit : data[i] < m - limit ? m - limit : data[i];
         if (expected[i] !== data[i]) expectedMoved++;
       }

@@ -16,8 +16,10 @@ export const MAX_CLIP_HALF_WINDOW = 25;
 
 /**
  * Writes to `out` the series with every point moved to within ±`limit` of the median of the
- * centred window [i − r, i + r], r = min(h, i, n − 1 − i) (the window shrinks symmetrically at the
- * ends, so a trend does not bias the median there). Returns how many points moved.
+ * centred window [i − h, i + h]; within h of an end, of a robust line through the window cut
+ * there (see edgeReference: a median of a lopsided window would lag behind a trend, and a
+ * window shrunk to stay centred would leave the last point its own median). Returns how many
+ * points moved.
  * `h` = 0 copies the series unchanged.
  */
 export function clipToRollingMedian(data: Float64Array, h: number, limit: number, out: Float64Array): number {
@@ -37,6 +39,15 @@ export function clipToRollingMedian(data: Float64Array, h: number, limit: number
   for (let i = 0; i < n; i++) {
     const x = data[i];
     const r = Math.min(h, i, n - 1 - i);
+    if (r < h) {
+      // Near an end the centred window shrinks to nothing (the last point would be its own
+      // median): such a point is compared with a robust line through its one-sided window.
+      const reference = edgeReference(data, i, h, window);
+      const pulled = x > reference + limit ? reference + limit : x < reference - limit ? reference - limit : x;
+      if (pulled !== x) moved++;
+      out[i] = pulled;
+      continue;
+    }
     const needed = r + 1;
     const last = i + r;
     let below = 0;
@@ -57,6 +68,30 @@ export function clipToRollingMedian(data: Float64Array, h: number, limit: number
     } else out[i] = x;
   }
   return moved;
+}
+
+/**
+ * The value a point within `h` of an end is expected to have from its neighbours: the Theil–Sen
+ * line through the window [i − h, i + h] cut at the ends, without the point itself (h to 2h
+ * points), evaluated at i. A median level alone would lag behind a trend by about h/2 of its
+ * steps; a least-squares line, or one the point itself takes part in, would follow the very
+ * outlier it is meant to judge. `scratch` holds 2h + 1 values; the slopes take a buffer of their
+ * own (only the 2h points near the ends call this).
+ */
+function edgeReference(data: Float64Array, i: number, h: number, scratch: Float64Array): number {
+  const from = Math.max(0, i - h);
+  const to = Math.min(data.length - 1, i + h);
+  let m = 0;
+  for (let q = from; q <= to; q++) if (q !== i) scratch[m++] = q;
+  if (m === 1) return data[scratch[0]];
+  const slopes = new Float64Array((m * (m - 1)) / 2);
+  let k = 0;
+  for (let a = 0; a < m; a++)
+    for (let b = a + 1; b < m; b++) slopes[k++] = (data[scratch[b]] - data[scratch[a]]) / (scratch[b] - scratch[a]);
+  const slope = medianInPlace(slopes, k);
+  // The median of y − slope·(x − i) is the line's value at i.
+  for (let a = 0; a < m; a++) scratch[a] = data[scratch[a]] - slope * (scratch[a] - i);
+  return medianInPlace(scratch, m);
 }
 
 /** Median of data[i − r … i + r] (2r + 1 values), on a copy in `window`. */

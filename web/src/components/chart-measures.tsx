@@ -1,4 +1,4 @@
-import { AGGREGATIONS } from '../../../src/insights/insight-types.js';
+import { AGGREGATIONS, measureLabel } from '../../../src/insights/insight-types.js';
 import type { ChartSpec } from '../api/types';
 
 export type ChartMeasure = ChartSpec['y'][number];
@@ -10,6 +10,7 @@ const DEFAULT_Q = 0.9;
  * The measures of a chart: each its aggregation, a quantile's q and its column, removable while
  * more than one is left; "Add a measure" when the kind draws several (`addBlocked` says why not).
  * The first measure's fields keep their plain labels ("Aggregation"); the next ones are numbered.
+ * A legend label replaces the measure's own (`avg(trec)`) in the legend, the tooltip and the answer.
  */
 export function ChartMeasures({
   measures,
@@ -28,6 +29,7 @@ export function ChartMeasures({
   const update = (i: number, change: Partial<ChartMeasure>) => {
     const next: ChartMeasure = { ...measures[i], ...change };
     if (!next.column) delete next.column;
+    if (next.label === undefined) delete next.label;
     if (next.agg === 'quantile' && next.q === undefined) next.q = DEFAULT_Q;
     if (next.agg !== 'quantile') delete next.q;
     onChange(measures.map((m, j) => (j === i ? next : m)));
@@ -84,6 +86,16 @@ export function ChartMeasures({
                   </option>
                 ))}
               </select>
+            </label>
+            <label className="field">
+              <span>Legend label{suffix}</span>
+              <input
+                value={m.label ?? ''}
+                disabled={readOnly}
+                maxLength={128}
+                placeholder={measureLabel({ ...m, label: undefined })}
+                onChange={(e) => update(i, { label: e.target.value.trim() ? e.target.value : undefined })}
+              />
             </label>
             {!readOnly && measures.length > 1 ? (
               <button type="button" className="btn small" onClick={() => onChange(measures.filter((_, j) => j !== i))}>

@@ -10,8 +10,10 @@ import { isPermanent, PageError } from './ui';
 /** Header with the global navigation, then the page. */
 export function AppShell() {
   const { me, logout } = useAuth();
+  // Below ~640 px the main navigation is a menu opened by its button, like the project sidebar.
+  const menu = useDrawer();
   return (
-    <div className="app">
+    <div className={`app${menu.open ? ' main-menu-open' : ''}`}>
       <a className="skip-link" href="#main">
         Skip to content
       </a>
@@ -22,7 +24,16 @@ export function AppShell() {
           </span>
           <span className="brand-text">Llano</span>
         </Link>
-        <nav aria-label="Main">
+        <button
+          type="button"
+          className="btn small ghost main-menu-toggle"
+          aria-expanded={menu.open}
+          aria-controls="main-nav"
+          onClick={menu.toggle}
+        >
+          <span aria-hidden="true">☰</span> Menu
+        </button>
+        <nav aria-label="Main" id="main-nav">
           <NavLink to="/" end>
             Projects
           </NavLink>
@@ -43,6 +54,9 @@ export function AppShell() {
           </button>
         </div>
       </header>
+      {menu.open ? (
+        <div className="drawer-backdrop main-menu-backdrop" aria-hidden="true" onClick={menu.close} />
+      ) : null}
       <Outlet />
     </div>
   );
@@ -75,7 +89,7 @@ const PROJECT_NAV: { to: string; label: string; icon: string; end?: boolean }[] 
   { to: 'api-services', label: 'API services', icon: '⇄' },
   { to: 'connections', label: 'Connections', icon: '⛁' },
   { to: 'members', label: 'Members', icon: '☺' },
-  { to: 'api-keys', label: 'API keys', icon: '⚿' },
+  { to: 'api-keys', label: 'API keys', icon: '⚷' },
   { to: 'timeline', label: 'Timeline', icon: '☰' },
   { to: 'settings', label: 'Settings', icon: '⚒' },
 ];

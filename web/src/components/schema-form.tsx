@@ -2,6 +2,7 @@ import { useId } from 'react';
 import { scalarText } from '../lib/format';
 import { ChoiceGroup, type ChoiceGroupSchema } from './schema-form/choice-group';
 import { BooleanField, ChoiceField, EnumField, NumberField, TextField, type FieldProps } from './schema-form/fields';
+import { EnumOrNumberField, enumOrNumberParts } from './schema-form/enum-or-number';
 import { JsonField } from './schema-form/json-field';
 import { ListField, listItemType } from './schema-form/list-field';
 
@@ -17,6 +18,8 @@ export interface JsonSchema {
   properties?: Record<string, JsonSchema>;
   required?: string[];
   items?: JsonSchema;
+  /** Either of these: a name or a number is understood (see EnumOrNumberField); others are JSON. */
+  anyOf?: JsonSchema[];
   minimum?: number;
   maximum?: number;
   minItems?: number;
@@ -50,6 +53,7 @@ const ACRONYMS: Record<string, string> = { url: 'URL', sql: 'SQL', http: 'HTTP',
 
 function typeOf(schema: JsonSchema): string {
   if (Array.isArray(schema.type)) return 'mixed';
+  if (enumOrNumberParts(schema)) return 'enum-or-number';
   if (schema.enum) return 'enum';
   return schema.type ?? (schema.properties ? 'object' : 'any');
 }
@@ -196,6 +200,7 @@ function Field({
   const props: FieldProps = { id, name, schema, required, value, onChange, label, placeholder, suggestions, choices };
   if (kind === 'boolean') return <BooleanField {...props} />;
   if (kind === 'enum') return <EnumField {...props} />;
+  if (kind === 'enum-or-number') return <EnumOrNumberField {...props} />;
   if (kind === 'integer' || kind === 'number') return <NumberField {...props} />;
   const itemType = kind === 'array' ? listItemType(schema) : undefined;
   if (itemType) return <ListField {...props} itemType={itemType} />;

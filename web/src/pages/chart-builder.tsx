@@ -3,7 +3,6 @@ import { Link, useParams, useSearchParams } from 'react-router-dom';
 import { omit } from '../../../src/common/omit.js';
 import { facetsLeftOutNote } from '../../../src/insights/facet-chart.js';
 import {
-  AUTO_BINS,
   CHART_KINDS,
   DEFAULT_FACETS,
   DEFAULT_POINT_BUDGET,
@@ -16,6 +15,7 @@ import {
 import { api, projectApi } from '../api/client';
 import type { ChartSpec, Dataset, InsightData, InsightInfo } from '../api/types';
 import { ChartMeasures } from '../components/chart-measures';
+import { DimensionBinning, withBin } from '../components/dimension-binning';
 import { InsightFilters } from '../components/insight-filters';
 import { InsightView } from '../components/insight-view';
 import { ObjectHistory } from '../components/object-history';
@@ -38,15 +38,6 @@ const KIND_LABELS: Record<string, string> = {
 /** The sort choices (`sort.by` and its direction), labelled above. */
 const SORTS = ['x:asc', 'x:desc', 'y:asc', 'y:desc'] as const;
 const omitSort = (s: ChartSpec): ChartSpec => omit(s, 'sort');
-const BINS = ['none', 'auto', 'width', 'count', ...TIME_UNITS] as const;
-type Bin = (typeof BINS)[number];
-
-function binOf(spec: ChartSpec): Bin {
-  const b = spec.x?.bin;
-  if (!b || b.method === 'none') return 'none';
-  if (b.unit) return b.unit;
-  return b.method;
-}
 
 /** The most measures a chart has (the API's cap). */
 const MAX_MEASURES = 10;
@@ -78,7 +69,6 @@ export default function ChartBuilderPage() {
   const [name, setName] = useState('');
   const [dataset, setDataset] = useState(search.get('dataset') ?? '');
   const [spec, setSpec] = useState<ChartSpec>({ kind: 'bar', y: [{ agg: 'count' }], filters: [] });
-  const [binWidth, setBinWidth] = useState('10');
   const [preview, setPreview] = useState<InsightData | undefined>();
   // "Saved revision 1." of a new insight survives the move to its own address.
   const actions = useInsightActions(key, isNew ? null : stored);
@@ -117,24 +107,6 @@ export default function ChartBuilderPage() {
       clearTimeout(timer);
     };
   }, [key, body, ready, setError]);
-
-  const setBin = (bin: Bin) =>
-    setSpec((s) =>
-      s.x
-        ? {
-            ...s,
-            x: {
-              column: s.x.column,
-              bin:
-                bin === 'none' || bin === 'auto' || bin === 'count'
-                  ? { method: bin }
-                  : bin === 'width'
-                    ? { method: 'width', width: Number(binWidth) || 1 }
-                    : { method: 'width', unit: bin },
-            },
-          }
-        : s,
-    );
 
   const save = () => actions.save(isNew ? body : { ...body, id }, isNew);
   const remove = () => actions.remove(id, id);
@@ -179,8 +151,8 @@ export default function ChartBuilderPage() {
       />
     </label>
   );
-  // Dates are truncated to periods in a time zone: a KPI's periods, or x binned by a date unit.
-  const timed = spec.kpi !== undefined || spec.x?.bin?.unit !== undefined;
+  // Dates are truncated to periods in a time zone: a KPI's periods, or a dimension binned by a date unit.
+  const timed = spec.kpi !== undefined || [spec.x, spec.color, spec.facet].some((d) => d?.bin?.unit !== undefined);
 
   return (
     <div className="stack">
@@ -286,33 +258,14 @@ export default function ChartBuilderPage() {
             (c) => setSpec((s) => ({ ...s, x: c ? { column: c, bin: s.x?.bin } : undefined })),
             '—',
           )}
-          {spec.x ? select('X binning', binOf(spec), BINS, (b) => setBin(b as Bin)) : null}
-          {spec.x?.bin?.method === 'width' && !spec.x.bin.unit ? (
-            <label className="field">
-              <span>Bin width</span>
-              <input
-                type="number"
-                value={binWidth}
-                disabled={readOnly}
-                onChange={(e) => {
-                  setBinWidth(e.target.value);
-                  setSpec((s) =>
-                    s.x
-                      ? {
-                          ...s,
-                          x: { column: s.x.column, bin: { method: 'width', width: Number(e.target.value) || 1 } },
-                        }
-                      : s,
-                  );
-                }}
-              />
-            </label>
+          {spec.x ? (
+            <DimensionBinning
+              role="X"
+              dimension={spec.x}
+              readOnly={readOnly}
+              onChange={(bin) => setSpec((s) => (s.x ? { ...s, x: withBin(s.x, bin) } : s))}
+            />
           ) : null}
-          {spec.x?.bin?.method === 'count'
-            ? wholeNumber('Bin count', spec.x.bin.count ?? AUTO_BINS, 1, 1000, (count) =>
-                setSpec((s) => (s.x ? { ...s, x: { column: s.x.column, bin: { method: 'count', count } } } : s)),
-              )
-            : null}
           {timed ? (
             <label className="field">
               <span>Time zone of dates</span>
@@ -355,16 +308,33 @@ export default function ChartBuilderPage() {
             'Colour column',
             spec.color?.column ?? '',
             columns,
-            (c) => setSpec((s) => ({ ...s, color: c ? { column: c } : undefined })),
+            (c) => setSpec((s) => ({ ...s, color: c ? { column: c, bin: s.color?.bin } : undefined })),
             '—',
           )}
+          {spec.color ? (
+            <DimensionBinning
+              role="Colour"
+              dimension={spec.color}
+              readOnly={readOnly}
+              onChange={(bin) => setSpec((s) => (s.color ? { ...s, color: withBin(s.color, bin) } : s))}
+            />
+          ) : null}
           {select(
             'Facet column',
             spec.facet?.column ?? '',
             columns,
-            (c) => setSpec((s) => ({ ...s, facet: c ? { column: c, max: s.facet?.max } : undefined })),
+            (c) =>
+              setSpec((s) => ({ ...s, facet: c ? { column: c, bin: s.facet?.bin, max: s.facet?.max } : undefined })),
             '—',
           )}
+          {spec.facet ? (
+            <DimensionBinning
+              role="Facet"
+              dimension={spec.facet}
+              readOnly={readOnly}
+              onChange={(bin) => setSpec((s) => (s.facet ? { ...s, facet: withBin(s.facet, bin) } : s))}
+            />
+          ) : null}
           {spec.facet
             ? wholeNumber(
                 `Small multiples drawn (1–${MAX_FACETS})`,

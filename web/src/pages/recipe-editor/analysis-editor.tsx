@@ -138,7 +138,8 @@ export function AnalysisEditor({
           <SchemaForm
             schema={info.schema}
             value={params}
-            hidden={OWN_FIELDS}
+            // One output, written whole: no split outputs; partition dependencies have their own section.
+            hidden={[...OWN_FIELDS, 'outputs', 'partitionDependencies']}
             first={['groupBy', 'orderBy', 'column']}
             choices={columns.length ? { column: columns, orderBy: columns } : {}}
             suggestions={columns.length ? { groupBy: columns } : {}}

@@ -1,0 +1,100 @@
+import { useState } from 'react';
+import { AUTO_BINS, TIME_UNITS } from '../../../src/insights/insight-types.js';
+import type { ChartSpec } from '../api/types';
+
+/** A chart dimension (x, colour or facet): its column and how its values are grouped. */
+export type ChartDimension = NonNullable<ChartSpec['x']>;
+type Binning = NonNullable<ChartDimension['bin']>;
+
+const BINS = ['none', 'auto', 'width', 'count', ...TIME_UNITS] as const;
+type Bin = (typeof BINS)[number];
+
+function binOf(bin: Binning | undefined): Bin {
+  if (!bin || bin.method === 'none') return 'none';
+  if (bin.unit) return bin.unit;
+  return bin.method;
+}
+
+/**
+ * How a dimension's values are grouped: not at all, in automatic or fixed-width or counted
+ * numeric bins, or by a period of a date. The same fields for x, the colour and the facet
+ * column, each labelled with its role ("X binning", "Colour binning"…).
+ */
+export function DimensionBinning({
+  role,
+  dimension,
+  readOnly,
+  onChange,
+}: {
+  /** "X", "Colour", "Facet": the fields' labels start with it. */
+  role: string;
+  dimension: ChartDimension;
+  readOnly: boolean;
+  onChange: (bin: Binning | undefined) => void;
+}) {
+  const bin = dimension.bin;
+  // The width typed last, kept while another binning is picked so that coming back restores it.
+  const [width, setWidth] = useState(String(bin?.width ?? 10));
+  const pick = (b: Bin) =>
+    onChange(
+      b === 'none'
+        ? undefined
+        : b === 'auto' || b === 'count'
+          ? { method: b }
+          : b === 'width'
+            ? { method: 'width', width: Number(width) || 1 }
+            : { method: 'width', unit: b },
+    );
+  return (
+    <>
+      <label className="field">
+        <span>{role} binning</span>
+        <select value={binOf(bin)} disabled={readOnly} onChange={(e) => pick(e.target.value as Bin)}>
+          {BINS.map((b) => (
+            <option key={b} value={b}>
+              {b}
+            </option>
+          ))}
+        </select>
+      </label>
+      {bin?.method === 'width' && !bin.unit ? (
+        <label className="field">
+          <span>{role} bin width</span>
+          <input
+            type="number"
+            value={width}
+            disabled={readOnly}
+            onChange={(e) => {
+              setWidth(e.target.value);
+              onChange({ method: 'width', width: Number(e.target.value) || 1 });
+            }}
+          />
+        </label>
+      ) : null}
+      {bin?.method === 'count' ? (
+        <label className="field">
+          <span>{role} bin count</span>
+          <input
+            type="number"
+            min={1}
+            max={1000}
+            disabled={readOnly}
+            value={bin.count ?? AUTO_BINS}
+            onChange={(e) => {
+              const n = Number(e.target.value);
+              if (e.target.value !== '' && Number.isInteger(n) && n >= 1 && n <= 1000)
+                onChange({ method: 'count', count: n });
+            }}
+          />
+        </label>
+      ) : null}
+    </>
+  );
+}
+
+/** `dimension` with `bin` set, or without one for "none". */
+export const withBin = <D extends ChartDimension>(dimension: D, bin: Binning | undefined): D => {
+  const rest = { ...dimension };
+  delete rest.bin;
+  return bin ? { ...rest, bin } : rest;
+};
