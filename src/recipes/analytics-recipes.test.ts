@@ -119,6 +119,25 @@ describe('analysis recipes (changepoints, outliers, trend)', () => {
     expect(out.filter((r) => r.site === 'C')).toEqual([]);
   });
 
+  it('changepoints: the noise scale and model given in the recipe reach the detector', async () => {
+    const values = series(rows, 'A').map((r) => r.v);
+    for (const options of [{ noiseScale: 0.05 }, { noiseScale: 1e6 }, { noiseModel: 'white' as const }]) {
+      const r = await s.call<{ columns: { name: string }[]; rows: unknown[][] }>('POST', `${P}/recipes/preview`, {
+        token: s.adminToken,
+        body: { type: 'changepoints', inputs: ['obs'], groupBy: ['site'], orderBy: 'at', column: 'v', ...options },
+      });
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+      const names = r.body.columns.map((c) => c.name);
+      const [site, index] = [names.indexOf('site'), names.indexOf('change_index')];
+      const found = r.body.rows.filter((row) => row[site] === 'A').map((row) => row[index]);
+      expect(found, JSON.stringify(options)).toEqual(detectChangePoints(values, options).changepoints);
+    }
+    // The two scales give different answers: the option is not ignored.
+    expect(detectChangePoints(values, { noiseScale: 0.05 }).changepoints.length).toBeGreaterThan(
+      detectChangePoints(values, { noiseScale: 1e6 }).changepoints.length,
+    );
+  });
+
   it('outliers: every input row, in input order, with its robust z-score within its site', async () => {
     const out = await data('scored');
     expect(out).toHaveLength(rows.length);

@@ -2,9 +2,11 @@ import { z } from 'zod';
 import {
   CHANGE_POINT_METHODS,
   COST_KINDS,
+  NOISE_MODELS,
   PENALTY_KINDS,
   type ChangePointMethod,
   type CostKind,
+  type NoiseModel,
   type PenaltyKind,
 } from '../analytics/index.js';
 import { quoteIdent } from '../common/names.js';
@@ -37,7 +39,24 @@ const params = z.object({
     .optional()
     .describe('Penalty per change point: a criterion name or a number'),
   minSize: z.number().int().min(1).max(1_000_000).optional().describe('Shortest segment, in points'),
-  maxChanges: z.number().int().min(1).max(100_000).optional().describe('Binary segmentation: stop after this many'),
+  maxChanges: z
+    .number()
+    .int()
+    .min(1)
+    .max(100_000)
+    .optional()
+    .describe(
+      'At most this many changes per series (the penalty rises until they fit); default: as many as the penalty allows',
+    ),
+  noiseScale: z
+    .number()
+    .positive()
+    .optional()
+    .describe("Noise standard deviation in the column's units (one for every series); default: estimated per series"),
+  noiseModel: z
+    .enum(NOISE_MODELS as [NoiseModel, ...NoiseModel[]])
+    .optional()
+    .describe('long-run: the noise scale allows for autocorrelation and a trend (default); white: independent noise'),
 });
 type Params = z.output<typeof params>;
 
@@ -82,6 +101,8 @@ function changepointAnalysis(p: Params): GroupedAnalysis {
         penalty: p.penalty,
         minSize: p.minSize,
         maxChanges: p.maxChanges,
+        noiseScale: p.noiseScale,
+        noiseModel: p.noiseModel,
       } as const;
       await computeGroups(spec, series, (batch) => out.append(batch.columns, batch.rows));
       await out.write(conn, RESULTS_TABLE);

@@ -10,6 +10,7 @@ import {
   tukeyFences,
   type ChangePointMethod,
   type CostKind,
+  type NoiseModel,
   type OutlierScores,
   type PenaltyKind,
 } from '../../analytics/index.js';
@@ -42,6 +43,8 @@ export interface ChangepointKernel {
   penalty?: PenaltyKind | number;
   minSize?: number;
   maxChanges?: number;
+  noiseScale?: number;
+  noiseModel?: NoiseModel;
 }
 
 export interface TrendKernel {
@@ -128,6 +131,8 @@ function changepoints(p: ChangepointKernel, batch: SeriesBatch): KernelOutput {
         penalty: p.penalty,
         minSize: p.minSize,
         maxChanges: p.maxChanges,
+        noiseScale: p.noiseScale,
+        noiseModel: p.noiseModel,
         workspace,
       });
     } catch (error) {
