@@ -694,6 +694,23 @@ ${copy}`;
     );
     expect(bad.status).toBe(400);
     expect(bad.body.error.details.log.join('\n')).toContain('ZeroDivisionError');
+    // A batch given to write() (meant for writeBatch) is refused with the call to use, not written as one JSON row.
+    const batchAsRow = await s.call<{ error: { message: string; details: { log: string[] } } }>(
+      'POST',
+      `${P}/recipes/preview`,
+      {
+        token: s.adminToken,
+        body: {
+          type: 'typescript',
+          inputs: ['raw'],
+          code: 'export default async function run({ inputs, output }) {\n  for await (const b of inputs.raw.batches()) await output.write(b);\n}\n',
+        },
+      },
+    );
+    expect(batchAsRow.status).toBe(400);
+    expect(batchAsRow.body.error.details.log.join('\n')).toContain(
+      'output.write takes one row; this is a batch of columns: write it with output.writeBatch(batch)',
+    );
     // Nothing was saved or built by the previews.
     expect((await s.call('GET', `${P}/datasets/preview`, { token: s.adminToken })).status).toBe(404);
   }, 60_000);

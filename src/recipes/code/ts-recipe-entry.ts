@@ -241,6 +241,15 @@ interface ArrowLike {
   getChild(name: string): { toArray(): ArrayLike<unknown> } | null;
 }
 
+/** Whether a value given as a row is a columnar batch: `{ numRows, columns }` or an Arrow table/record batch. */
+function looksLikeBatch(row: object): boolean {
+  const b = row as { numRows?: unknown; columns?: unknown; getChild?: unknown };
+  return (
+    typeof b.numRows === 'number' &&
+    (typeof b.getChild === 'function' || (typeof b.columns === 'object' && b.columns !== null))
+  );
+}
+
 function batchColumns(batch: unknown): { numRows: number; columns: Record<string, ArrayLike<unknown>> } {
   const arrow = batch as ArrowLike;
   if (arrow && typeof arrow.getChild === 'function' && arrow.schema?.fields) {
@@ -347,6 +356,10 @@ class OutputFile {
 
   write(row: Row): void {
     if (row === null || typeof row !== 'object') throw new Error('output.write takes an object of column values');
+    // A batch (from inputs.X.batches(), or an Arrow table) given to write() would be one row
+    // with a JSON column of arrays: say which call takes it instead.
+    if (looksLikeBatch(row))
+      throw new Error('output.write takes one row; this is a batch of columns: write it with output.writeBatch(batch)');
     if (!this.columns) {
       this.pending.push(row);
       if (this.pending.length >= 1000) this.fixSchema();
