@@ -1,0 +1,130 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, buildOnly, type TestServer } from './support/llano-server.js';
+
+/**
+ * The columnar paths of code recipes against the row path and SQL, over one typed fixture with
+ * NULLs in every column: TypeScript's Arrow path (`llano/arrow`: RecordBatches in, a Table,
+ * batches or IPC bytes out) and what Python says when pyarrow or polars is missing.
+ */
+const P = '/api/projects/COLS';
+
+/** Typed columns with NULLs: small and 64-bit integers, doubles, booleans, text, dates, timestamps. */
+const TYPED = `SELECT CAST(id AS INTEGER) AS n, CAST(id AS BIGINT) * 1099511627776 AS big,
+  CASE WHEN id % 4 = 0 THEN NULL ELSE id / 8.0 END::DOUBLE AS x,
+  CASE WHEN id % 5 = 0 THEN NULL ELSE id % 2 = 0 END AS flag,
+  CASE WHEN id % 6 = 0 THEN NULL ELSE 'B' || band END AS label,
+  CASE WHEN id % 7 = 0 THEN NULL ELSE DATE '2024-01-30' + CAST(id AS INTEGER) END AS day,
+  CASE WHEN id % 3 = 0 THEN NULL ELSE TIMESTAMP '2024-02-28 23:59:58.250' + INTERVAL (id) SECOND END AS at
+FROM raw`;
+
+const ROWS = `export default async function run({ inputs, output }) {
+  for await (const row of inputs.typed) await output.write(row);
+}
+`;
+
+const CODE: Record<string, string> = {
+  arrow_table: `import { readArrow, writeArrow } from 'llano/arrow';
+export default async function run({ inputs, output }) {
+  const table = await readArrow(inputs.typed);
+  const types = table.schema.fields.map((f) => String(f.type)).join(' ');
+  if (table.numRows !== 40 || types !== 'Int32 Int64 Float64 Bool Utf8 Date32<DAY> Utf8') throw new Error(types);
+  await writeArrow(output, table);
+}
+`,
+  arrow_batches: `import { arrowBatches, writeArrow } from 'llano/arrow';
+export default async function run({ inputs, output }) {
+  for await (const batch of arrowBatches(inputs.typed, 7)) await writeArrow(output, batch);
+}
+`,
+  arrow_ipc: `import { tableToIPC } from 'apache-arrow';
+import { readArrow, writeArrow } from 'llano/arrow';
+export default async function run({ inputs, output }) {
+  await writeArrow(output, tableToIPC(await readArrow(inputs.typed), 'stream'));
+}
+`,
+};
+
+interface DatasetInfo {
+  columns: { name: string; type: string }[];
+}
+
+describe('columnar paths of code recipes', () => {
+  let s: TestServer;
+  const token = () => s.adminToken;
+  const save = async (recipe: Record<string, unknown>) => {
+    const r = await s.call('POST', `${P}/recipes`, { token: token(), body: recipe });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+  };
+  const build = async (output: string) => {
+    const job = await buildOnly(s, 'COLS', [output]);
+    expect(job.status, `${output}: ${job.activities?.[0]?.error ?? ''}`).toBe('succeeded');
+  };
+  const contents = async (dataset: string) => {
+    const info = (await s.call<DatasetInfo>('GET', `${P}/datasets/${dataset}`, { token: token() })).body;
+    const data = await s.call<{ rows: unknown[][] }>('GET', `${P}/datasets/${dataset}/data?limit=100&sort=n`, {
+      token: token(),
+    });
+    return { types: info.columns.map((c) => [c.name, c.type]), rows: data.body.rows };
+  };
+
+  beforeAll(async () => {
+    s = await startTestServer();
+    expect((await s.call('POST', '/api/projects', { token: token(), body: { key: 'COLS' } })).status).toBe(201);
+    const csv = ['id,band', ...Array.from({ length: 40 }, (_, i) => `${i + 1},${3 + (i % 4)}`)].join('\n') + '\n';
+    expect((await s.upload(`${P}/datasets/raw/upload`, csv, 'raw.csv')).status).toBe(201);
+    await save({ name: 'typed', type: 'sql', inputs: ['raw'], output: 'typed', sql: TYPED });
+    await build('typed');
+  }, 120_000);
+  afterAll(async () => s?.stop());
+
+  it('gives TypeScript recipes Arrow RecordBatches and writes Arrow Tables, batches and IPC bytes: the same dataset as the row path and SQL', async () => {
+    const expected = await contents('typed');
+    expect(expected.types).toEqual([
+      ['n', 'INTEGER'],
+      ['big', 'BIGINT'],
+      ['x', 'DOUBLE'],
+      ['flag', 'BOOLEAN'],
+      ['label', 'VARCHAR'],
+      ['day', 'DATE'],
+      ['at', 'TIMESTAMP'],
+    ]);
+    // Every column has NULLs, and the 64-bit integers are past 32 bits.
+    for (let col = 2; col < 7; col++) expect(expected.rows.some((r) => r[col] === null)).toBe(true);
+    expect(Number(expected.rows[39][1])).toBeGreaterThan(2 ** 40);
+
+    await save({ name: 'rows', type: 'typescript', inputs: ['typed'], output: 'rows_out', code: ROWS });
+    await build('rows_out');
+    expect(await contents('rows_out')).toEqual(expected);
+    for (const [name, code] of Object.entries(CODE)) {
+      await save({ name, type: 'typescript', inputs: ['typed'], output: `${name}_out`, code });
+      await build(`${name}_out`);
+      expect(await contents(`${name}_out`), name).toEqual(expected);
+    }
+  }, 240_000);
+
+  it('keeps the NULLs of an Arrow Table given to output.writeBatch as it is', async () => {
+    const code = `import { Float64, Int32, Table, vectorFromArray } from 'apache-arrow';
+export default async function run({ output }) {
+  await output.writeBatch(new Table({
+    n: vectorFromArray([1, 2, 3], new Int32()),
+    x: vectorFromArray([1.5, null, 3], new Float64()),
+  }));
+}
+`;
+    await save({ name: 'nulls', type: 'typescript', inputs: ['typed'], output: 'nulls_out', code });
+    await build('nulls_out');
+    expect((await contents('nulls_out')).rows).toEqual([
+      [1, 1.5],
+      [2, null],
+      [3, 3],
+    ]);
+  }, 120_000);
+
+  it('refuses an unknown llano/ module by name', async () => {
+    const code = `import { nothing } from 'llano/parquet';\nexport default async function run() { nothing(); }\n`;
+    await save({ name: 'unknown', type: 'typescript', inputs: ['typed'], output: 'unknown_out', code });
+    const job = await buildOnly(s, 'COLS', ['unknown_out']);
+    expect(job.status).toBe('failed');
+    expect(job.activities?.[0]?.error).toContain('No Llano module llano/parquet (there are: llano/arrow)');
+  }, 120_000);
+});
