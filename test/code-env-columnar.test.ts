@@ -157,6 +157,13 @@ export default async function run({ output }) {
     }
   }, 240_000);
 
+  it('gives R inputs as data.frames and writes them back: the same dataset', async () => {
+    const code = 'run <- function(inputs, output, variables, log) output$write(inputs$typed)\n';
+    await save({ name: 'r_frame', type: 'r', inputs: ['typed'], output: 'r_frame_out', code });
+    await build('r_frame_out');
+    expect(await contents('r_frame_out')).toEqual(await contents('typed'));
+  }, 120_000);
+
   it('refuses an unknown llano/ module by name', async () => {
     const code = `import { nothing } from 'llano/parquet';\nexport default async function run() { nothing(); }\n`;
     await save({ name: 'unknown', type: 'typescript', inputs: ['typed'], output: 'unknown_out', code });
