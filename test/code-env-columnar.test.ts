@@ -9,11 +9,11 @@ import { startTestServer, buildOnly, type TestServer } from './support/llano-ser
  */
 const P = '/api/projects/COLS';
 
-/** Typed columns with NULLs: small and 64-bit integers, doubles, booleans, text, dates, timestamps. */
-const TYPED = `SELECT CAST(id AS INTEGER) AS n, CAST(id AS BIGINT) * 1099511627776 AS big,
+/** Typed columns, NULLs in all but the first: small and 64-bit integers, doubles, booleans, text, dates, timestamps. */
+const TYPED = `SELECT CAST(id AS INTEGER) AS n, CASE WHEN id % 9 = 0 THEN NULL ELSE CAST(id AS BIGINT) * 1099511627776 END AS big,
   CASE WHEN id % 4 = 0 THEN NULL ELSE id / 8.0 END::DOUBLE AS x,
   CASE WHEN id % 5 = 0 THEN NULL ELSE id % 2 = 0 END AS flag,
-  CASE WHEN id % 6 = 0 THEN NULL ELSE 'B' || band END AS label,
+  CASE WHEN id % 6 = 0 THEN NULL ELSE 'Bandé ' || band || ' — λ' END AS label,
   CASE WHEN id % 7 = 0 THEN NULL ELSE DATE '2024-01-30' + CAST(id AS INTEGER) END AS day,
   CASE WHEN id % 3 = 0 THEN NULL ELSE TIMESTAMP '2024-02-28 23:59:58.250' + INTERVAL (id) SECOND END AS at
 FROM raw`;
@@ -97,8 +97,8 @@ describe('columnar paths of code recipes', () => {
       ['day', 'DATE'],
       ['at', 'TIMESTAMP'],
     ]);
-    // Every column has NULLs, and the 64-bit integers are past 32 bits.
-    for (let col = 2; col < 7; col++) expect(expected.rows.some((r) => r[col] === null)).toBe(true);
+    // Every column but n has NULLs, and the 64-bit integers are past 32 bits.
+    for (let col = 1; col < 7; col++) expect(expected.rows.some((r) => r[col] === null)).toBe(true);
     expect(Number(expected.rows[39][1])).toBeGreaterThan(2 ** 40);
 
     await save({ name: 'rows', type: 'typescript', inputs: ['typed'], output: 'rows_out', code: ROWS });
