@@ -22,7 +22,8 @@ def named_interpreter_sites():
     """Site folders of the interpreter a Llano venv was made from, when that one is itself a venv: they
     are the interpreter's own files, listed in the .pth file src/recipes/code/python-venvs.ts writes."""
     folders = []
-    for entry in sys.path:
+    # Only the venv's own site folders: no folder the code could write into is read for it.
+    for entry in (e for e in sys.path if e and inside(e, (sys.prefix,))):
         try:
             with open(os.path.join(entry, "llano-named-interpreter.pth")) as f:
                 folders += [line.strip() for line in f if line.strip()]
