@@ -70,7 +70,8 @@ function toArrowValue(type: DataType, value: unknown): unknown {
 
 /**
  * A numeric column as Arrow data made straight from its values (a typed array and a validity
- * bitmap), five times faster than apache-arrow's builders; null for other types.
+ * bitmap), without apache-arrow's builders, which cost about a second per million text values
+ * (bench/_arrow-conversion.ts); null for other types.
  */
 function numericVector(type: DataType, values: ArrayLike<unknown>): Vector | null {
   const id = type.typeId;
