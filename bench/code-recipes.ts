@@ -1,6 +1,6 @@
 /**
  * Code recipes (TypeScript, Python) copying every row of an input through their columnar paths
- * (TypeScript `inputs.raw.batches()` → `output.writeBatch`; Python `to_pandas()` →
+ * (TypeScript `inputs.raw.batches()` → `output.writeBatch`, and Arrow RecordBatches through `llano/arrow`; Python `to_pandas()` →
  * `output.write_frame`), built the way users build them: a saved recipe and a flow build of its
  * output (export with DuckDB → code in the sandbox → import with DuckDB into the version's
  * Parquet). References in the same run on the same input: DuckDB's own copy (CREATE TABLE AS,
@@ -53,6 +53,13 @@ const TS_COPY = `export default async function run({ inputs, output }) {
   for await (const batch of inputs.raw.batches()) await output.writeBatch(batch);
 }
 `;
+const TS_ARROW_COPY = `import { arrowBatches, writeArrow } from 'llano/arrow';
+export default async function run({ inputs, output }) {
+  for await (const batch of arrowBatches(inputs.raw)) await writeArrow(output, batch);
+}
+`;
+const TS_ARROW_EMPTY =
+  "import { writeArrow } from 'llano/arrow';\nimport { tableFromArrays } from 'apache-arrow';\nexport default async function run({ output }) {\n  await writeArrow(output, tableFromArrays({ id: [1] }));\n}\n";
 const PY_COPY = `def run(inputs, output, variables, log):
     output.write_frame(inputs["raw"].to_pandas())
 `;
@@ -81,7 +88,20 @@ const cases: { label: string; recipe: Record<string, unknown>; input: string }[]
   { label: 'empty TypeScript recipe, 1 row', input: 'tiny', recipe: { type: 'typescript', code: TS_EMPTY } },
   { label: 'empty Python recipe, 1 row', input: 'tiny', recipe: { type: 'python', code: PY_EMPTY } },
   { label: 'reference: SQL recipe, 1 row', input: 'tiny', recipe: { type: 'sql', sql: 'SELECT * FROM tiny' } },
+  // The Arrow path (llano/arrow): its copy and its start overhead, printed in a table of their own.
+  {
+    label: 'TypeScript copy (Arrow: arrowBatches → writeArrow)',
+    input: 'raw',
+    recipe: { type: 'typescript', code: TS_ARROW_COPY, limits: COPY_LIMITS },
+  },
+  {
+    label: 'empty TypeScript recipe with Arrow, 1 row',
+    input: 'tiny',
+    recipe: { type: 'typescript', code: TS_ARROW_EMPTY },
+  },
 ];
+/** The Arrow cases' indexes, and those they compare with (batches copy, empty TypeScript recipe). */
+const ARROW = { copy: 6, empty: 7, batches: 0, plain: 3 };
 for (const [i, c] of cases.entries())
   await saveRecipe(ws, LOCAL_ADMIN, 'BENCH', { name: `r${i}`, inputs: [c.input], output: `out${i}`, ...c.recipe });
 
@@ -202,6 +222,15 @@ for (const i of [3, 4, 5]) {
 }
 for (const l of ['typescript', 'python'] as const)
   console.log(`| bare one-shot sandbox call (${l}) | ${ms(median(bareTimes[l]))} | | |`);
+console.log('\n| Arrow path (llano/arrow) | wall time | against | its wall time |');
+console.log('| --- | ---: | --- | ---: |');
+for (const [arrow, other] of [
+  [ARROW.copy, ARROW.batches],
+  [ARROW.empty, ARROW.plain],
+])
+  console.log(
+    `| ${cases[arrow].label} | ${failures[arrow] ? `did not finish: ${failures[arrow]}` : ms(median(times[arrow]))} | ${cases[other].label} | ${ms(median(times[other]))} |`,
+  );
 console.log('\n| phases (medians; job log) | ' + PHASES.join(' | ') + ' |');
 console.log('| --- |' + PHASES.map(() => ' ---: |').join(''));
 for (const [i, c] of cases.entries()) {

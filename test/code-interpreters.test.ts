@@ -1,20 +1,12 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { llano } from './support/cli.js';
 import { buildOnly, startTestServer, type TestServer } from './support/llano-server.js';
+import { makeSecondPython, type ListedInterpreter } from './support/python-fixtures.js';
 
 const P = '/api/projects/INTERP';
-
-interface Interpreter {
-  language: string;
-  path: string;
-  version: string;
-  source: string;
-  default: boolean;
-}
 
 describe('code environments name an interpreter of the machine', () => {
   let s: TestServer;
@@ -25,8 +17,7 @@ describe('code environments name an interpreter of the machine', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'llano-interp-'));
-    execFileSync('/usr/bin/python3', ['-m', 'venv', '--copies', '--without-pip', path.join(dir, 'py')]);
-    other = path.join(dir, 'py', 'bin', 'python3');
+    other = makeSecondPython(path.join(dir, 'py'));
     s = await startTestServer({ python: '/usr/bin/python3', pythonInterpreters: [other] });
     expect((await s.call('POST', '/api/projects', { token: token(), body: { key: 'INTERP' } })).status).toBe(201);
     expect((await s.upload(`${P}/datasets/raw/upload`, 'id,band\n1,B3\n2,B6\n', 'raw.csv')).status).toBe(201);
@@ -37,7 +28,7 @@ describe('code environments name an interpreter of the machine', () => {
   });
 
   it('lists the interpreters, refuses a path it did not find, and runs a recipe with the chosen one, recorded in the lineage', async () => {
-    const list = await s.call<Interpreter[]>('GET', '/api/code-interpreters', { token: token() });
+    const list = await s.call<ListedInterpreter[]>('GET', '/api/code-interpreters', { token: token() });
     expect(list.status).toBe(200);
     const python = list.body.filter((i) => i.language === 'python');
     expect(python[0]).toMatchObject({ path: '/usr/bin/python3', default: true, source: 'default' });

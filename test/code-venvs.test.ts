@@ -1,30 +1,12 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { llano } from './support/cli.js';
+import { buildFixtureWheel } from './support/python-fixtures.js';
 import { buildOnly, startTestServer, waitForJobEnd, type TestServer } from './support/llano-server.js';
 
 const P = '/api/projects/VENV';
-
-/** A wheel of a one-module package, built with the machine's pip (no index here): the folder pip installs from. */
-function buildFixtureWheel(dir: string): string {
-  const src = path.join(dir, 'src');
-  mkdirSync(path.join(src, 'llano_fixture'), { recursive: true });
-  writeFileSync(
-    path.join(src, 'pyproject.toml'),
-    '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n[project]\nname = "llano-fixture"\nversion = "1.2.0"\n',
-  );
-  writeFileSync(path.join(src, 'llano_fixture', '__init__.py'), 'def greet():\n    return "hello from the venv"\n');
-  const wheels = path.join(dir, 'wheels');
-  execFileSync(
-    '/usr/bin/python3',
-    ['-m', 'pip', 'wheel', '--no-deps', '--no-build-isolation', '--no-index', src, '-w', wheels],
-    { env: { PATH: process.env.PATH, HOME: dir, PIP_CONFIG_FILE: '/dev/null' }, stdio: 'ignore' },
-  );
-  return wheels;
-}
 
 interface EnvironmentInfo {
   venv?: { status: string; packages?: string[]; error?: string };

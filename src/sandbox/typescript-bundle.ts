@@ -3,6 +3,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleConfinedTo } from './bundle-confinement.js';
+import { llanoModules } from './llano-modules.js';
 import { bundleCache } from './typescript-bundle-cache.js';
 import { SandboxError } from './types.js';
 
@@ -67,6 +68,7 @@ export async function bundleTypeScript(
       // The server bundles, and may read far more than the code's process: an import of any other
       // file (a `.json` or `.txt` anywhere the server can read) would put its content in the bundle.
       plugins: [
+        llanoModules(),
         bundleConfinedTo(
           [path.resolve(entry), workDir, ...libraryPaths, ...readPaths],
           "the code's folder, its read paths and the project's libraries",

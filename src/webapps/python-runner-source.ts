@@ -10,13 +10,14 @@ import importlib.util
 import os
 import sys
 
-from llano_guard import check_reach, inside
+from llano_guard import check_reach, inside, named_interpreter_sites
 
 WORK = os.path.realpath(os.getcwd())
 HERE = os.path.dirname(os.path.realpath(__file__))
 SYSTEM = [sys.prefix, sys.base_prefix, sys.exec_prefix, "/usr", "/lib", "/lib64", "/proc/self", "/dev/null",
           "/dev/urandom", "/etc/localtime", "/etc/timezone", "/etc/mime.types", "/etc/ssl", "/etc/hosts",
-          "/etc/resolv.conf", "/etc/nsswitch.conf", "/etc/host.conf", "/etc/gai.conf", "/etc/matplotlibrc"]
+          "/etc/resolv.conf", "/etc/nsswitch.conf", "/etc/host.conf", "/etc/gai.conf", "/etc/matplotlibrc",
+          *named_interpreter_sites()]
 READABLE = tuple(os.path.realpath(p) for p in [WORK, HERE, *SYSTEM])
 WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
 

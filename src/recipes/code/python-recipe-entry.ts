@@ -63,7 +63,7 @@ def _timed(key):
 
 
 class Input:
-    """An input dataset: iterate it for dicts, or call to_pandas() for a DataFrame."""
+    """An input dataset: iterate it for dicts, or call to_pandas() for a DataFrame (to_arrow(), to_polars() where installed)."""
 
     def __init__(self, name, path, columns, format='csv', null=NULL, parts=None, rows=None):
         self.name = name
@@ -102,6 +102,16 @@ class Input:
                     n: (None if v == self.null else (c(v) if c is not None else v))
                     for n, c, v in zip(names, convert, record)
                 }
+
+    def to_arrow(self):
+        """The input as a pyarrow Table, made from to_pandas() (pyarrow installed for the interpreter)."""
+        pyarrow = _optional('pyarrow', 'to_arrow()')
+        return pyarrow.Table.from_pandas(self.to_pandas(), preserve_index=False)
+
+    def to_polars(self):
+        """The input as a polars DataFrame, made from to_pandas() (polars installed for the interpreter)."""
+        polars = _optional('polars', 'to_polars()')
+        return polars.from_pandas(self.to_pandas())
 
     @_timed('readMs')
     def to_pandas(self):
@@ -142,6 +152,25 @@ def _value_type(v):
     if isinstance(v, datetime.date):
         return 'DATE'
     return 'VARCHAR'
+
+
+def _optional(module, what):
+    """A package the columnar API uses when the interpreter has it (pyarrow, polars: Debian 12 has neither)."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise ImportError(
+            f"{what} needs the package {module}, which {sys.executable} does not have: add it to the "
+            "requirements of the recipe's code environment (a venv), or use to_pandas()") from None
+
+
+def _as_pandas(frame):
+    """A polars DataFrame or a pyarrow Table or RecordBatch as pandas (their own to_pandas()); pandas as it is."""
+    if type(frame).__module__.split('.')[0] in ('polars', 'pyarrow') and hasattr(frame, 'to_pandas'):
+        return frame.to_pandas()
+    return frame
 
 
 def _infer(name, values, input_types):
@@ -202,7 +231,7 @@ _PARQUET_TYPE = {'int': lambda t: t in _INTEGER, 'float': lambda t: t == 'DOUBLE
 
 
 class Output:
-    """The recipe's output: write(dict) row by row, or write_frame(df) for a pandas DataFrame."""
+    """The recipe's output: write(dict) row by row, or write_frame(df) for a pandas DataFrame (polars, pyarrow: converted)."""
 
     def __init__(self, path, columns, input_types):
         self._input_types = input_types
@@ -276,6 +305,7 @@ class Output:
 
     @_timed('writeMs')
     def write_frame(self, frame):
+        frame = _as_pandas(frame)
         if self.columns is None:
             if self._pending:
                 self._fix_schema()

@@ -1,8 +1,8 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { interpreterPath } from '../../sandbox/index.js';
 import type { Workspace } from '../../workspace/workspace.js';
-import type { BuildStep } from './package-builds.js';
+import type { BuildStep, RunTool } from './package-builds.js';
 
 /**
  * Per-project Python virtual environments: a code environment that declares
@@ -39,6 +39,31 @@ function pipError(ws: Workspace, name: string, lines: string[]): string {
   return `Code environment ${name}: pip could not install the requirements: ${error?.replace(/^ERROR:\s*/, '') ?? 'see the log'}`;
 }
 
+/** A Python program printing, as JSON, whether the interpreter is a venv and its own site folders (purelib first). */
+const SITE_FOLDERS =
+  'import json, sys, sysconfig; p = sysconfig.get_paths(); ' +
+  'print(json.dumps([sys.prefix != sys.base_prefix, list(dict.fromkeys([p["purelib"], p["platlib"]]))]))';
+
+/**
+ * Python makes a venv of an interpreter that is itself a venv (a `venv --copies` an admin lists
+ * in LLANO_PYTHON_INTERPRETERS, a conda-like folder) a venv of the interpreter underneath: its
+ * pyvenv.cfg's home is the base's folder, so the named interpreter's own packages were missing
+ * and the code ran as if the machine's Python had been named. A .pth file in the new venv's
+ * site-packages puts them back, after the venv's own packages and before the machine's. False when
+ * an interpreter does not answer.
+ */
+async function keepOwnPackages(run: RunTool, base: string, python: string): Promise<boolean> {
+  const named = await run(base, ['-c', SITE_FOLDERS], PIP_ENV, { quiet: true });
+  const venv = await run(python, ['-c', SITE_FOLDERS], PIP_ENV, { quiet: true });
+  if (!named.ok || !venv.ok) return false;
+  const [isVenv, folders] = JSON.parse(named.lines.join('')) as [boolean, string[]];
+  if (!isVenv) return true;
+  const [, own] = JSON.parse(venv.lines.join('')) as [boolean, string[]];
+  mkdirSync(own[0], { recursive: true });
+  writeFileSync(path.join(own[0], 'llano-named-interpreter.pth'), `${folders.join('\n')}\n`);
+  return true;
+}
+
 /** Creates the venv in `dir` and installs the requirements into it. */
 export const buildPythonVenv: BuildStep = async (ws, request, dir, run, log) => {
   const { name, requirements } = request;
@@ -48,6 +73,8 @@ export const buildPythonVenv: BuildStep = async (ws, request, dir, run, log) => 
   const created = await run(base, ['-m', 'venv', '--system-site-packages', '--without-pip', dir], PIP_ENV);
   if (!created.ok) return { status: 'failed', error: `Code environment ${name}: ${base} -m venv failed` };
   const python = path.join(dir, 'bin', 'python');
+  if (!(await keepOwnPackages(run, base, python)))
+    return { status: 'failed', error: `Code environment ${name}: could not read the site folders of ${base}` };
   if (requirements.length > 0) {
     const source = pipSource(ws);
     if (!source)

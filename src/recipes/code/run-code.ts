@@ -63,11 +63,11 @@ const NULL_TEXT = '\\N';
 const BATCH_ROWS = 122_880;
 
 /**
- * Whether Python code likely uses pandas (its columnar API or the package): its process is then
+ * Whether Python code likely uses pandas (its columnar API, pyarrow's or polars' made from it, or the package): its process is then
  * one that imported pandas while waiting. Plain row code starts in a process without it, since
  * importing pandas costs 0.5 to 2 s (see `python3 -X importtime`) that row code never needs.
  */
-const usesPandas = (code: string) => /\bpandas\b|\bto_pandas\b|\bwrite_frame\b/.test(code);
+const usesPandas = (code: string) => /\b(pandas|to_pandas|write_frame|to_arrow|to_polars|pyarrow|polars)\b/.test(code);
 
 /** The TypeScript harness file (src/*.ts when run from sources, dist/*.js when built), bundled into each run's entry. */
 function typescriptHarness(): string {

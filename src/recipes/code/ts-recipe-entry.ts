@@ -238,7 +238,15 @@ const bigintAsNumber = (_key: string, value: unknown): unknown =>
 interface ArrowLike {
   numRows: number;
   schema: { fields: { name: string }[] };
-  getChild(name: string): { toArray(): ArrayLike<unknown> } | null;
+  getChild(
+    name: string,
+  ): { toArray(): ArrayLike<unknown>; nullCount: number; length: number; get(i: number): unknown } | null;
+}
+
+/** Column types a batch declares (`{ columns, types }`: the Arrow path, ts-recipe-arrow.ts), used when the output has none yet. */
+function declaredTypes(batch: unknown): Record<string, string> {
+  const types = (batch as { types?: unknown } | null)?.types;
+  return types && typeof types === 'object' && !Array.isArray(types) ? (types as Record<string, string>) : {};
 }
 
 /** Whether a value given as a row is a columnar batch: `{ numRows, columns }` or an Arrow table/record batch. */
@@ -254,7 +262,15 @@ function batchColumns(batch: unknown): { numRows: number; columns: Record<string
   const arrow = batch as ArrowLike;
   if (arrow && typeof arrow.getChild === 'function' && arrow.schema?.fields) {
     const columns: Record<string, ArrayLike<unknown>> = {};
-    for (const f of arrow.schema.fields) columns[f.name] = arrow.getChild(f.name)?.toArray() ?? [];
+    for (const f of arrow.schema.fields) {
+      const child = arrow.getChild(f.name);
+      // toArray() ignores the validity bitmap (a NULL would become 0): a column with NULLs goes value by value.
+      columns[f.name] = !child
+        ? []
+        : child.nullCount > 0
+          ? Array.from({ length: child.length }, (_, i) => child.get(i) ?? null)
+          : child.toArray();
+    }
     return { numRows: arrow.numRows, columns };
   }
   const b = batch as { columns?: Record<string, ArrayLike<unknown>> };
@@ -375,10 +391,11 @@ class OutputFile {
       this.fixSchema();
       if (!this.columns || (this.columns as CodeColumn[]).length === 0) {
         const sample = Math.min(numRows, 1000);
+        const declared = declaredTypes(batch);
         this.setColumns(
           names.map((n) => ({
             name: n,
-            type: inferType(n, Array.from(columns[n]).slice(0, sample), this.inputTypes),
+            type: declared[n] ?? inferType(n, Array.from(columns[n]).slice(0, sample), this.inputTypes),
           })),
         );
       }

@@ -4,6 +4,7 @@ webapp backends' runner, src/webapps/python-runner-source.ts): what the file che
 SQLite opens its files in C and ctypes runs native code, so neither passes the "open" audit event:
 a notebook cell once opened the catalog with sqlite3 and made its user an admin (a trial)."""
 import os
+import sys
 
 # Loading a library, finding its functions, calling through pointers, reading raw memory
 # (numpy and pandas load theirs before any code runs).
@@ -15,6 +16,20 @@ def inside(path, roots):
         return True  # an already open descriptor
     p = os.path.realpath(os.fsdecode(path))
     return any(p == r or p.startswith(r.rstrip("/") + "/") for r in roots)
+
+
+def named_interpreter_sites():
+    """Site folders of the interpreter a Llano venv was made from, when that one is itself a venv: they
+    are the interpreter's own files, listed in the .pth file src/recipes/code/python-venvs.ts writes."""
+    folders = []
+    # Only the venv's own site folders: no folder the code could write into is read for it.
+    for entry in (e for e in sys.path if e and inside(e, (sys.prefix,))):
+        try:
+            with open(os.path.join(entry, "llano-named-interpreter.pth")) as f:
+                folders += [line.strip() for line in f if line.strip()]
+        except OSError:
+            continue
+    return folders
 
 
 def sqlite_path(database):

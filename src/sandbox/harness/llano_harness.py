@@ -15,7 +15,7 @@ import socket
 import sys
 import traceback
 
-from llano_guard import check_reach, inside
+from llano_guard import check_reach, inside, named_interpreter_sites
 
 NONCE = os.environ.pop("LLANO_SANDBOX_NONCE", "")
 WORK = os.path.realpath(os.getcwd())
@@ -25,6 +25,7 @@ HERE = os.path.dirname(os.path.realpath(__file__))
 SYSTEM = [
     sys.prefix, sys.base_prefix, sys.exec_prefix, "/usr", "/lib", "/lib64", "/proc/self", "/sys/devices/system/cpu",
     "/dev/null", "/dev/urandom", "/etc/localtime", "/etc/timezone", "/etc/mime.types", "/etc/ssl", "/etc/matplotlibrc",
+    *named_interpreter_sites(),
 ]
 READABLE = tuple(os.path.realpath(p) for p in [WORK, HERE, *GIVEN, *LIBRARIES, *SYSTEM])
 # Internal addresses the code may still connect to (LLANO_OUTBOUND_ALLOW): networks and host names.
