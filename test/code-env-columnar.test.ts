@@ -133,11 +133,25 @@ export default async function run({ output }) {
     await save({ name: 'py_pandas', type: 'python', inputs: ['typed'], output: 'py_pandas_out', code: PANDAS });
     await build('py_pandas_out');
     const pandas = await contents('py_pandas_out');
-    // The same values; the INTEGER column comes back BIGINT (pandas' int64, as Python's row path
-    // gives any int): a difference from SQL and TypeScript, left as it is for now.
+    // The same values and types: the INTEGER column, int64 in pandas, is INTEGER again as its values fit.
     const typed = await contents('typed');
     expect(pandas.rows).toEqual(typed.rows);
-    expect(pandas.types).toEqual(typed.types.map(([n, t]) => [n, n === 'n' ? 'BIGINT' : t]));
+    expect(pandas.types).toEqual(typed.types);
+    // Row by row too: integers under an INTEGER input column's name stay INTEGER when they fit it,
+    // others are BIGINT (an int past INTEGER's range, or under a name of no input column).
+    const rowCode = (n: string) =>
+      `def run(inputs, output, variables, log):\n    for r in inputs["typed"]:\n        output.write({"n": ${n}, "wide": r["n"]})\n`;
+    for (const [output, n, type] of [
+      ['py_rows_fit', 'r["n"]', 'INTEGER'],
+      ['py_rows_past', 'r["n"] * 4294967296', 'BIGINT'],
+    ]) {
+      await save({ name: output, type: 'python', inputs: ['typed'], output, code: rowCode(n) });
+      await build(output);
+      expect((await contents(output)).types, output).toEqual([
+        ['n', type],
+        ['wide', 'BIGINT'],
+      ]);
+    }
     for (const [name, module] of [
       ['arrow', 'pyarrow'],
       ['polars', 'polars'],

@@ -173,11 +173,32 @@ def _as_pandas(frame):
     return frame
 
 
+# Integer types narrower than BIGINT, with the values they hold.
+_NARROW_INTEGERS = {
+    'TINYINT': (-(2**7), 2**7 - 1),
+    'SMALLINT': (-(2**15), 2**15 - 1),
+    'INTEGER': (-(2**31), 2**31 - 1),
+    'UTINYINT': (0, 2**8 - 1),
+    'USMALLINT': (0, 2**16 - 1),
+    'UINTEGER': (0, 2**32 - 1),
+}
+
+
+def _integer_type(input_type, low, high):
+    # Python's int (and pandas' int64) has one width: integers under the name of an input column of
+    # a narrower integer type keep that type when they fit it, as SQL, TypeScript and R keep it.
+    bounds = _NARROW_INTEGERS.get((input_type or '').upper())
+    return input_type.upper() if bounds and bounds[0] <= low and high <= bounds[1] else 'BIGINT'
+
+
 def _infer(name, values, input_types):
-    kinds = {_value_type(v) for v in values if v is not None and not (isinstance(v, float) and math.isnan(v))}
+    present = [v for v in values if v is not None and not (isinstance(v, float) and math.isnan(v))]
+    kinds = {_value_type(v) for v in present}
     if not kinds or kinds == {'VARCHAR'}:
         # Text (or nothing) under the name of an input column: that column's type, which DuckDB reads back.
         return input_types.get(name, 'VARCHAR')
+    if kinds == {'BIGINT'}:
+        return _integer_type(input_types.get(name), min(present), max(present))
     if kinds == {'BIGINT', 'DOUBLE'}:
         return 'DOUBLE'
     return kinds.pop() if len(kinds) == 1 else 'VARCHAR'
@@ -210,13 +231,16 @@ def _cell(v):
     return v
 
 
-def _frame_type(dtype, input_type):
+def _frame_type(dtype, input_type, column):
     kind = getattr(dtype, 'kind', 'O')
     name = str(dtype)
     if name in ('boolean', 'bool'):
         return 'BOOLEAN'
     if kind in 'iu':
-        return 'INTEGER' if name.lower() in ('int32', 'int16', 'int8') else 'BIGINT'
+        if name.lower() in ('int32', 'int16', 'int8'):
+            return 'INTEGER'
+        valid = column.dropna()
+        return _integer_type(input_type, int(valid.min()), int(valid.max())) if len(valid) else 'BIGINT'
     if kind == 'f':
         return 'FLOAT' if name == 'float32' else 'DOUBLE'
     if kind == 'M':
@@ -311,7 +335,8 @@ class Output:
                 self._fix_schema()
             else:
                 self.columns = [
-                    {'name': str(n), 'type': _frame_type(t, self._input_types.get(str(n)))} for n, t in frame.dtypes.items()
+                    {'name': str(n), 'type': _frame_type(t, self._input_types.get(str(n)), frame[n])}
+                    for n, t in frame.dtypes.items()
                 ]
                 self._header()
         # reindex copies every column: the Parquet writer only reads the frame, so one already in
