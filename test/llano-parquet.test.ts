@@ -22,8 +22,8 @@ src, out, kinds = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
 frame = lp.to_frame(lp.read_columns(src), kinds)
 writer = lp.Writer(out)
 half = len(frame) // 2
-writer.write_groups(lp.frame_groups(frame.iloc[:half], kinds))
-writer.write_groups(lp.frame_groups(frame.iloc[half:], kinds))
+writer.write_group(lp.frame_columns(frame.iloc[:half], kinds), half)
+writer.write_group(lp.frame_columns(frame.iloc[half:], kinds), len(frame) - half)
 writer.close()
 rows = []
 for r in lp.iter_rows(src, kinds):

@@ -513,21 +513,6 @@ class Writer:
         self._schema = None
         self.rows = 0
 
-    def accepts(self, physical):
-        """Whether row groups of these physical types can follow those written."""
-        return self._schema is None or [p for _, p in self._schema] == physical
-
-    def write_groups(self, groups):
-        """Appends frame_groups' answer; Unsupported, before writing anything, when its physical
-        types differ from those written before."""
-        if not self.accepts([c.physical for c in groups[0][0]]):
-            raise Unsupported("the columns differ from those written before")
-        if self._schema is None:
-            self._schema = [(c.name, c.physical) for c in groups[0][0]]
-        for columns, rows in groups:
-            if rows:
-                self.write_group(columns, rows)
-
     def write_group(self, columns, rows):
         schema = [(c.name, c.physical) for c in columns]
         if self._schema is None:
@@ -733,10 +718,3 @@ def frame_columns(frame, kinds):
             valid = None
         columns.append(Column(name, physical, values if valid is None else values[valid], valid))
     return columns
-
-
-def frame_groups(frame, kinds):
-    """The frame as row groups of at most ROW_GROUP_ROWS rows: [(Columns, rows)]; Unsupported when a
-    column cannot go as it is."""
-    return [(frame_columns(frame.iloc[start:start + ROW_GROUP_ROWS], kinds), min(ROW_GROUP_ROWS, len(frame) - start))
-            for start in range(0, max(len(frame), 1), ROW_GROUP_ROWS)]
