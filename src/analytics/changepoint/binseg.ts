@@ -1,5 +1,5 @@
 import { segmentationCost, type SearchParameters, type SearchResult } from './search.js';
-import { ChangePointWorkspace, F64 } from './workspace.js';
+import { F64, sharedWorkspace } from './workspace.js';
 
 /** Binary segmentation options beyond the common search parameters. */
 export interface BinarySegmentationParameters extends SearchParameters {
@@ -29,7 +29,7 @@ export function binarySegmentation({
 }: BinarySegmentationParameters): SearchResult {
   const n = cost.length;
   // Two scratch rows for the whole search (a workspace keeps them across calls).
-  const ws = workspace ?? new ChangePointWorkspace();
+  const ws = workspace ?? sharedWorkspace();
   const left = ws.float64(F64.values, n + 1);
   const right = ws.float64(F64.leafValues, n + 1);
   const bestSplit = (start: number, end: number): Candidate | null => {

@@ -13,7 +13,7 @@ import {
 // time at n = 10⁴ under tsx; a plain ESM import has no getter, and these never change).
 const marginAbove = importedMarginAbove;
 const meanCost = importedMeanCost;
-import { ChangePointWorkspace, F64, I32 } from './workspace.js';
+import { F64, I32, sharedWorkspace } from './workspace.js';
 
 /**
  * A candidate evaluated within this share of β of the minimum becomes hot. Any share gives the
@@ -125,7 +125,7 @@ class BoundedSearch {
 
   constructor({ cost, penalty, minSize, workspace }: SearchParameters, leafSize: number) {
     const n = cost.length;
-    const ws = workspace ?? new ChangePointWorkspace();
+    const ws = workspace ?? sharedWorkspace();
     this.cost = cost;
     this.penalty = penalty;
     this.minSize = minSize;

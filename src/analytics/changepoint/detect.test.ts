@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { AnalyticsInputError } from '../common/errors.js';
 import { changePointF1, piecewiseGaussian } from '../common/synthetic.js';
 import { detectChangePoints } from './detect.js';
+import { ChangePointWorkspace, sharedWorkspace } from './workspace.js';
 
 /**
  * Annual flow of the Nile at Aswan, 1871–1970 (10⁸ m³): R `datasets::Nile` (Cobb 1978,
@@ -60,6 +61,19 @@ describe('detectChangePoints', () => {
   it('detects a rate change in Poisson counts', () => {
     const counts = Array.from({ length: 300 }, (_, i) => (i < 150 ? [1, 2, 0, 3, 1][i % 5] : [6, 8, 7, 5, 9][i % 5]));
     expect(detectChangePoints(counts, { cost: 'poisson' }).changepoints).toEqual([150]);
+  });
+
+  it('calls without a workspace share one, and their results are those of a fresh workspace: long and short series in turn, every search', () => {
+    const shared = sharedWorkspace();
+    for (const [k, n] of [3000, 200, 5000, 40, 1200].entries()) {
+      const { values } = piecewiseGaussian({ n, changes: 1 + (k % 4), seed: 7 + k, meanShift: 2 });
+      for (const method of ['auto', 'pelt', 'fpop', 'binseg'] as const) {
+        const options = { method, maxChanges: method === 'binseg' ? 3 : undefined };
+        const fresh = detectChangePoints(values, { ...options, workspace: new ChangePointWorkspace() });
+        expect(detectChangePoints(values, options), `${method}, n = ${n}`).toEqual(fresh);
+      }
+    }
+    expect(sharedWorkspace()).toBe(shared);
   });
 
   it('reports segments in original units and the penalty and noise scale it used', () => {

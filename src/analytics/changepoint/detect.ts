@@ -16,7 +16,7 @@ import { pelt } from './pelt.js';
 import { penaltyValue, type PenaltyKind } from './penalties.js';
 import { pruneWanderingChanges } from './random-walk.js';
 import { segmentationCost, type SearchResult } from './search.js';
-import { ChangePointWorkspace, F64 } from './workspace.js';
+import { ChangePointWorkspace, F64, sharedWorkspace } from './workspace.js';
 
 /** Search algorithms. `auto` = FPOP for the mean cost, PELT otherwise (both exact). */
 export type ChangePointMethod = 'auto' | 'pelt' | 'fpop' | 'binseg' | 'optimal-partitioning';
@@ -72,6 +72,8 @@ export interface ChangePointOptions {
   /**
    * Scratch memory reused across calls, e.g. one workspace for a loop over thousands of
    * series: saves allocating and collecting the per-series buffers. Results never point into it.
+   * Default: one workspace shared by the calls of this thread that pass none (held weakly, so the
+   * garbage collector can still free it).
    */
   workspace?: ChangePointWorkspace;
 }
@@ -152,7 +154,7 @@ export function detectChangePoints(values: ArrayLike<number>, options: ChangePoi
     throw new AnalyticsInputError(`noiseScale must be a positive number, got ${noiseScale}`);
   if (maxChanges !== undefined) checkInteger(maxChanges, 'maxChanges', 0);
 
-  const ws = options.workspace ?? new ChangePointWorkspace();
+  const ws = options.workspace ?? sharedWorkspace();
   const shape = COST_SHAPES[kind];
   const minSize = chooseMinSize(n, shape.shortestSegment, options.minSize);
   const basePenalty = penaltyValue(options.penalty ?? 'mbic', n, shape.parametersPerChange);

@@ -1,5 +1,5 @@
 import { backtrack, type SearchResult } from './search.js';
-import { ChangePointWorkspace, F64, I32 } from './workspace.js';
+import { F64, I32, sharedWorkspace, type ChangePointWorkspace } from './workspace.js';
 
 /** Inputs of FPOP: the unit-noise data, the penalty per change and the minimum segment length. */
 export interface FpopParameters {
@@ -34,7 +34,7 @@ export interface FpopParameters {
  */
 export function fpop({ data, penalty, minSize, workspace }: FpopParameters): SearchResult {
   const n = data.length;
-  const ws = workspace ?? new ChangePointWorkspace();
+  const ws = workspace ?? sharedWorkspace();
   const sum = ws.float64(F64.sum, n + 1);
   const sumSquares = ws.float64(F64.sumSquares, n + 1);
   let lowest = Infinity;

@@ -7,7 +7,7 @@ import {
   type SearchParameters,
   type SearchResult,
 } from './search.js';
-import { ChangePointWorkspace, F64, I32 } from './workspace.js';
+import { F64, I32, sharedWorkspace } from './workspace.js';
 
 /** Options of {@link pelt} beyond the common search parameters. */
 export interface PeltParameters extends SearchParameters {
@@ -61,7 +61,7 @@ export function pelt(parameters: PeltParameters): SearchResult {
 /** PELT as published (with the delayed pruning for m > 1): every surviving candidate is evaluated at every step. */
 function plainPelt({ cost, penalty, minSize, workspace }: SearchParameters): SearchResult {
   const n = cost.length;
-  const ws = workspace ?? new ChangePointWorkspace();
+  const ws = workspace ?? sharedWorkspace();
   const { best, last, prunedFrom } = searchArrays(ws, n, penalty);
   const candidates = ws.int32(I32.candidates, n + 1);
   const values = ws.float64(F64.values, n + 1);

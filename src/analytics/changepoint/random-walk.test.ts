@@ -37,6 +37,33 @@ describe('wandering level (random walk) in the default change points', () => {
     expect(pruneWanderingChanges(ar, [200], 18)).toEqual([200]);
   });
 
+  it('passing over the ratios whose bound is above the best walk so far changes nothing: 200 walks, AR(1) and steps, random changes and penalties', () => {
+    let merged = 0;
+    for (let seed = 0; seed < 200; seed++) {
+      const random = createRandom(seed);
+      const n = 30 + random.integer(400);
+      const q = [0, 0.02, 0.1, 0.5][seed % 4];
+      const phi = [0, 0.6, 0.9][seed % 3];
+      let level = 0;
+      let e = 0;
+      const values = Float64Array.from(
+        { length: n },
+        (_, i) => (level += q * random.normal()) + (e = phi * e + random.normal()) + (i > n / 2 ? 3 * (seed % 2) : 0),
+      );
+      const picked = new Set<number>();
+      const count = 1 + random.integer(Math.min(20, Math.floor(n / 10)));
+      while (picked.size < count) picked.add(1 + random.integer(n - 2));
+      const changes = [...picked].sort((a, b) => a - b);
+      const penalty = [0, 6, 20, 60][seed % 4];
+      const everyRatio = pruneWanderingChanges(values, changes, penalty, undefined, false);
+      expect(pruneWanderingChanges(values, changes, penalty), `seed ${seed}`).toEqual(everyRatio);
+      if (everyRatio.length < changes.length) merged++;
+    }
+    // Both outcomes occur: the walk merges in some, and leaves the changes in others.
+    expect(merged).toBeGreaterThan(30);
+    expect(merged).toBeLessThan(170);
+  });
+
   it('a noisy random walk without jumps gets at most one change in most seeds; a 6σ jump is found', () => {
     let quiet = 0;
     for (let seed = 1; seed <= 20; seed++)

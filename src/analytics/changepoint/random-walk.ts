@@ -1,4 +1,5 @@
 import { filterSequence, type FilterSequence } from './filter-sequence.js';
+import { marginAbove } from './search.js';
 import { ChangePointWorkspace, F64 } from './workspace.js';
 
 /**
@@ -55,6 +56,8 @@ export function pruneWanderingChanges(
   changes: readonly number[],
   penalty: number,
   workspace: ChangePointWorkspace = new ChangePointWorkspace(),
+  /** False scores every ratio in full, without {@link ownSegmentsBound} (the tests compare the two). */
+  bounded = true,
 ): readonly number[] {
   const n = data.length;
   const k = changes.length;
@@ -90,13 +93,18 @@ export function pruneWanderingChanges(
   let walk: Selection | undefined;
   let bestLog = 0;
   const tryRatio = (logRatio: number) => {
-    const s = select(
-      bounds,
-      localLevelScores(centred, bounds, filterSequence(10 ** logRatio, longest), scores, state),
-      n,
-      penalty,
-      extra,
-    );
+    const sequence = filterSequence(10 ** logRatio, longest);
+    ownSegmentScores(centred, bounds, sequence, scores, state);
+    // A ratio whose bound is above the best walk so far cannot become it: the longer segments
+    // (two thirds of the filter steps with 4 changes) are not scored. Nothing else changes.
+    if (
+      bounded &&
+      walk !== undefined &&
+      penalty >= 0 &&
+      ownSegmentsBound(scores, m, n, extra) > marginAbove(walk.total)
+    )
+      return;
+    const s = select(bounds, localLevelScores(centred, bounds, sequence, scores, state), n, penalty, extra);
     if (s.total < (walk?.total ?? Infinity)) {
       walk = s;
       bestLog = logRatio;
@@ -145,6 +153,27 @@ function select(
   return { total: best[m - 1] + n * Math.log(variance) + parameterCost, subset: subset.reverse() };
 }
 
+/**
+ * A lower bound of {@link select}'s total over every subset, from the scores of the found
+ * segments alone (the RSS and log det of bounds i..i + 1). Merging segments never lowers either
+ * score: the profiled RSS of a merged segment is at least the sum of its parts' (its part after a
+ * bound has its first level drawn from the walk instead of free), and its log det adds F's that
+ * have grown since its start (F grows with the steps since the start). So every subset scores at
+ * least Σ (RSS/σ² + log det) of the found segments, n at σ² = Σ RSS / n (the variance `select`
+ * uses), plus n·log σ² and the parameter's cost; the penalties, all ≥ 0, are left out.
+ */
+function ownSegmentsBound(scores: SegmentScores, m: number, n: number, parameterCost: number): number {
+  const { rss, logDet } = scores;
+  // The same sum, in the same order, as select's σ².
+  let full = 0;
+  for (let i = 0; i < m - 1; i++) full += rss[i * m + i + 1];
+  const variance = full / n;
+  if (!(variance > 0)) return Infinity;
+  let total = 0;
+  for (let i = 0; i < m - 1; i++) total += rss[i * m + i + 1] / variance + logDet[i * m + i + 1];
+  return total + n * Math.log(variance) + parameterCost;
+}
+
 /** Per-start filter state of {@link localLevelScores}, m entries each (allocated once per call of the check). */
 interface FilterState {
   level: Float64Array;
@@ -171,9 +200,10 @@ function filterState(m: number): FilterState {
 }
 
 /**
- * Local-level scores of every segment [bounds[i], bounds[j]) (j − i ≤ MAX_SPAN), one filter pass
- * per start: the level at the segment's first point is a fixed unknown, carried through the filter
- * next to the data (de Jong 1991), so its RSS is profiled over it; log det = Σ log F.
+ * Local-level scores of every segment [bounds[i], bounds[j]) with 2 ≤ j − i ≤ MAX_SPAN, one filter
+ * pass per start, each continuing where {@link ownSegmentScores} left it at bounds[i + 1]: the
+ * level at the segment's first point is a fixed unknown, carried through the filter next to the
+ * data (de Jong 1991), so its RSS is profiled over it; log det = Σ log F.
  *
  * The filters of all starts advance together, chunk by chunk between consecutive bounds, and
  * in their faded stretch two at a time: each filter is a chain of dependent operations, so two
@@ -188,30 +218,23 @@ function localLevelScores(
   state: FilterState,
 ) {
   const m = bounds.length;
-  const { inverseF, gain, logF, fadedFrom } = sequence;
-  const { level, vv, vw, ww, sumLog, squares, fastFrom } = state;
+  const { gain, fadedFrom } = sequence;
+  const { squares, fastFrom } = state;
   const steadyGain = gain[fadedFrom];
-  const record = (i: number, j: number, stop: number) => {
-    if (fastFrom[i] < stop) {
-      vv[i] += squares[i] * inverseF[fadedFrom];
-      sumLog[i] += logF[fadedFrom] * (stop - fastFrom[i]);
-    }
-    out.rss[i * m + j] = Math.max(0, vv[i] - (vw[i] * vw[i]) / ww[i]);
-    out.logDet[i * m + j] = sumLog[i];
-  };
-  for (let j = 1; j < m; j++) {
+  const record = (i: number, j: number, stop: number) => recordScores(sequence, state, out, m, i, j, stop);
+  for (let j = 2; j < m; j++) {
     const begin = bounds[j - 1];
     const stop = bounds[j];
-    const i0 = j - 1;
-    level[i0] = vv[i0] = vw[i0] = ww[i0] = sumLog[i0] = 0;
+    // The starts up to the previous chunk's (that one's own segment is scored already).
+    const end = j - 1;
     const first = Math.max(0, j - MAX_SPAN);
     // Before the first level's part has faded: the full update, two starts at a time.
     let start = first;
-    for (; start + 1 < j; start += 2) fullUpdates(data, bounds, sequence, state, start, start + 1, begin, stop);
-    if (start < j) fullUpdates(data, bounds, sequence, state, start, -1, begin, stop);
+    for (; start + 1 < end; start += 2) fullUpdates(data, bounds, sequence, state, start, start + 1, begin, stop);
+    if (start < end) fullUpdates(data, bounds, sequence, state, start, -1, begin, stop);
     // A start whose faded stretch waits for a partner.
     let waiting = -1;
-    for (let i = first; i < j; i++) {
+    for (let i = first; i < end; i++) {
       const t = fastFrom[i];
       squares[i] = 0;
       if (t >= stop) {
@@ -230,47 +253,151 @@ function localLevelScores(
       const lead = fastFrom[p] <= fastFrom[i] ? p : i;
       const other = lead === p ? i : p;
       const originA = data[bounds[lead]];
-      const originB = data[bounds[other]];
-      let levelA = level[lead];
-      let levelB = level[other];
-      let squaresA = 0;
-      let squaresB = 0;
-      let u = fastFrom[lead];
-      for (const join = fastFrom[other]; u < join; u++) {
-        const v = data[u] - originA - levelA;
-        squaresA += v * v;
-        levelA += steadyGain * v;
-      }
-      for (; u < stop; u++) {
-        const x = data[u];
-        const vA = x - originA - levelA;
-        const vB = x - originB - levelB;
-        squaresA += vA * vA;
-        squaresB += vB * vB;
-        levelA += steadyGain * vA;
-        levelB += steadyGain * vB;
-      }
-      level[lead] = levelA;
-      level[other] = levelB;
-      squares[lead] = squaresA;
-      squares[other] = squaresB;
+      const join = fastFrom[other];
+      fadedAlone(data, originA, steadyGain, state, lead, fastFrom[lead], join);
+      fadedPair(data, steadyGain, state, lead, originA, join, other, data[bounds[other]], join, stop - join);
       record(lead, j, stop);
       record(other, j, stop);
     }
     if (waiting >= 0) {
-      const i = waiting;
-      const origin = data[bounds[i]];
-      let lv = level[i];
-      let sq = 0;
-      for (let u = fastFrom[i]; u < stop; u++) {
-        const v = data[u] - origin - lv;
-        sq += v * v;
-        lv += steadyGain * v;
-      }
-      level[i] = lv;
-      squares[i] = sq;
-      record(i, j, stop);
+      fadedAlone(data, data[bounds[waiting]], steadyGain, state, waiting, fastFrom[waiting], stop);
+      record(waiting, j, stop);
     }
+  }
+  return out;
+}
+
+/**
+ * Start i's faded stretch over data[from … to) alone, carrying on its level and its Σ squared
+ * innovations (`squares[i]`, set to 0 at the stretch's start by the caller).
+ */
+function fadedAlone(
+  data: Float64Array,
+  origin: number,
+  steadyGain: number,
+  state: FilterState,
+  i: number,
+  from: number,
+  to: number,
+): void {
+  let lv = state.level[i];
+  let sq = state.squares[i];
+  for (let u = from; u < to; u++) {
+    const v = data[u] - origin - lv;
+    sq += v * v;
+    lv += steadyGain * v;
+  }
+  state.level[i] = lv;
+  state.squares[i] = sq;
+}
+
+/**
+ * Two starts' faded stretches for `length` steps, interleaved (two chains of dependent operations
+ * take about the time of one); each does the very operations of {@link fadedAlone}. Each filter:
+ * its state slot, first level (origin) and where in the data it goes on (plain parameters: taking
+ * them as tuples made the whole check a quarter slower).
+ */
+function fadedPair(
+  data: Float64Array,
+  steadyGain: number,
+  state: FilterState,
+  a: number,
+  originA: number,
+  fromA: number,
+  b: number,
+  originB: number,
+  fromB: number,
+  length: number,
+): void {
+  const { level, squares } = state;
+  let levelA = level[a];
+  let levelB = level[b];
+  let squaresA = squares[a];
+  let squaresB = squares[b];
+  for (let o = 0; o < length; o++) {
+    const vA = data[fromA + o] - originA - levelA;
+    const vB = data[fromB + o] - originB - levelB;
+    squaresA += vA * vA;
+    squaresB += vB * vB;
+    levelA += steadyGain * vA;
+    levelB += steadyGain * vB;
+  }
+  level[a] = levelA;
+  level[b] = levelB;
+  squares[a] = squaresA;
+  squares[b] = squaresB;
+}
+
+/** Start i's scores of the segment ending at bounds[j] = `stop`: its faded stretch's sums added, RSS profiled. */
+function recordScores(
+  sequence: FilterSequence,
+  state: FilterState,
+  out: SegmentScores,
+  m: number,
+  i: number,
+  j: number,
+  stop: number,
+): void {
+  const { inverseF, logF, fadedFrom } = sequence;
+  const { vv, vw, ww, sumLog, squares, fastFrom } = state;
+  if (fastFrom[i] < stop) {
+    vv[i] += squares[i] * inverseF[fadedFrom];
+    sumLog[i] += logF[fadedFrom] * (stop - fastFrom[i]);
+  }
+  out.rss[i * m + j] = Math.max(0, vv[i] - (vw[i] * vw[i]) / ww[i]);
+  out.logDet[i * m + j] = sumLog[i];
+}
+
+/**
+ * Local-level scores of each start's own segment [bounds[i], bounds[i + 1]), leaving every filter's
+ * state at the segment's end for {@link localLevelScores} to carry on. The segments do not overlap
+ * and every filter begins at step 0, so two of them run interleaved (two chains of dependent
+ * operations take about the time of one), sharing the sequence's entries; each does the very
+ * operations, in the same order, that it would alone (as in {@link fullUpdates}).
+ */
+function ownSegmentScores(
+  data: Float64Array,
+  bounds: readonly number[],
+  sequence: FilterSequence,
+  out: SegmentScores,
+  state: FilterState,
+): SegmentScores {
+  const m = bounds.length;
+  const { gain, fadedFrom } = sequence;
+  const { level, vv, vw, ww, sumLog, fastFrom } = state;
+  const steadyGain = gain[fadedFrom];
+  for (let p = 0; p < m - 1; p += 2) {
+    const q = p + 1 < m - 1 ? p + 1 : -1;
+    for (const i of q < 0 ? [p] : [p, q]) level[i] = vv[i] = vw[i] = ww[i] = sumLog[i] = 0;
+    const aP = bounds[p];
+    const endP = Math.min(bounds[p + 1], aP + fadedFrom);
+    let k = 0;
+    if (q >= 0) {
+      // Full updates: both filters at the same step k, each on its own segment.
+      const aQ = bounds[q];
+      const endQ = Math.min(bounds[q + 1], aQ + fadedFrom);
+      k = Math.min(endP - aP, endQ - aQ);
+      fullPair(data, sequence, state, p, data[aP], aP, 0, q, data[aQ], aQ, 0, k);
+      fullUpdate(data, sequence, state, q, aQ, aQ + k, endQ);
+      fastFrom[q] = endQ;
+    }
+    fullUpdate(data, sequence, state, p, aP, aP + k, endP);
+    fastFrom[p] = endP;
+    // Faded stretches: both together over the shorter one's length, then the longer one alone.
+    const stopP = bounds[p + 1];
+    state.squares[p] = 0;
+    if (q >= 0) {
+      const stopQ = bounds[q + 1];
+      const [fromP, fromQ] = [fastFrom[p], fastFrom[q]];
+      const originQ = data[bounds[q]];
+      state.squares[q] = 0;
+      const both = Math.min(stopP - fromP, stopQ - fromQ);
+      fadedPair(data, steadyGain, state, p, data[aP], fromP, q, originQ, fromQ, both);
+      if (stopQ - fromQ > both) fadedAlone(data, originQ, steadyGain, state, q, fromQ + both, stopQ);
+      else fadedAlone(data, data[aP], steadyGain, state, p, fromP + both, stopP);
+      recordScores(sequence, state, out, m, q, q + 1, stopQ);
+    } else fadedAlone(data, data[aP], steadyGain, state, p, fastFrom[p], stopP);
+    recordScores(sequence, state, out, m, p, p + 1, bounds[p + 1]);
   }
   return out;
 }
@@ -292,44 +419,15 @@ function fullUpdates(
   begin: number,
   stop: number,
 ): void {
-  const { inverseF, gain, weight, fadedFrom } = sequence;
-  const { level, vv, vw, fastFrom } = state;
+  const { fadedFrom } = sequence;
+  const { fastFrom } = state;
   const aP = bounds[p];
   const endP = Math.min(stop, aP + fadedFrom);
   let t = begin;
   if (q >= 0 && t < endP) {
     const aQ = bounds[q];
-    const originP = data[aP];
-    const originQ = data[aQ];
-    let levelP = level[p];
-    let vvP = vv[p];
-    let vwP = vw[p];
-    let levelQ = level[q];
-    let vvQ = vv[q];
-    let vwQ = vw[q];
-    for (; t < endP; t++) {
-      const x = data[t];
-      const kP = t - aP;
-      const kQ = t - aQ;
-      const fP = inverseF[kP];
-      const fQ = inverseF[kQ];
-      const vP = x - originP - levelP;
-      const vQ = x - originQ - levelQ;
-      vvP += vP * vP * fP;
-      vvQ += vQ * vQ * fQ;
-      vwP += vP * weight[kP] * fP;
-      vwQ += vQ * weight[kQ] * fQ;
-      levelP += gain[kP] * vP;
-      levelQ += gain[kQ] * vQ;
-    }
-    level[p] = levelP;
-    vv[p] = vvP;
-    vw[p] = vwP;
-    level[q] = levelQ;
-    vv[q] = vvQ;
-    vw[q] = vwQ;
-    dataFreeSums(sequence, state, p, t - aP);
-    dataFreeSums(sequence, state, q, t - aQ);
+    fullPair(data, sequence, state, p, data[aP], t, t - aP, q, data[aQ], t, t - aQ, endP - t);
+    t = endP;
   } else if (t < endP) {
     fullUpdate(data, sequence, state, p, aP, t, endP);
     t = endP;
@@ -340,6 +438,57 @@ function fullUpdates(
   const endQ = Math.min(stop, aQ + fadedFrom);
   if (t < endQ) fullUpdate(data, sequence, state, q, aQ, t, endQ);
   fastFrom[q] = Math.max(begin, endQ);
+}
+
+/**
+ * Two starts' full updates for `length` steps, interleaved (two chains of dependent operations
+ * take about the time of one); each does the very operations of {@link fullUpdate}. Each filter:
+ * its state slot, first level (origin), where in the data it goes on and its step there.
+ */
+function fullPair(
+  data: Float64Array,
+  sequence: FilterSequence,
+  state: FilterState,
+  a: number,
+  originA: number,
+  fromA: number,
+  stepA: number,
+  b: number,
+  originB: number,
+  fromB: number,
+  stepB: number,
+  length: number,
+): void {
+  const { inverseF, gain, weight } = sequence;
+  const { level, vv, vw } = state;
+  let levelA = level[a];
+  let vvA = vv[a];
+  let vwA = vw[a];
+  let levelB = level[b];
+  let vvB = vv[b];
+  let vwB = vw[b];
+  for (let o = 0; o < length; o++) {
+    const kA = stepA + o;
+    const kB = stepB + o;
+    const fA = inverseF[kA];
+    const fB = inverseF[kB];
+    const vA = data[fromA + o] - originA - levelA;
+    const vB = data[fromB + o] - originB - levelB;
+    vvA += vA * vA * fA;
+    vvB += vB * vB * fB;
+    vwA += vA * weight[kA] * fA;
+    vwB += vB * weight[kB] * fB;
+    levelA += gain[kA] * vA;
+    levelB += gain[kB] * vB;
+  }
+  level[a] = levelA;
+  vv[a] = vvA;
+  vw[a] = vwA;
+  level[b] = levelB;
+  vv[b] = vvB;
+  vw[b] = vwB;
+  dataFreeSums(sequence, state, a, stepA + length);
+  dataFreeSums(sequence, state, b, stepB + length);
 }
 
 /** The full update of the start at `a` (state slot i) from t to end. */

@@ -16,7 +16,7 @@ export interface SearchParameters {
   penalty: number;
   /** Minimum segment length (≥ the cost's shortest segment). */
   minSize: number;
-  /** Scratch memory to reuse across calls (PELT uses it; see {@link ChangePointWorkspace}). */
+  /** Scratch memory to reuse across calls (see {@link ChangePointWorkspace}); default: one shared by the calls that pass none. */
   workspace?: ChangePointWorkspace;
 }
 
