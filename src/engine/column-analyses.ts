@@ -25,7 +25,15 @@ import {
   type PenaltyKind,
 } from '../analytics/index.js';
 import { badRequest } from '../common/errors.js';
-import { describeFile, readColumnsAsJson, readNumericColumns, type ColumnSource } from './column-reader.js';
+import { quoteIdent } from '../common/names.js';
+import {
+  describeFile,
+  fileSource,
+  readColumnsAsJson,
+  readNumericColumns,
+  type ColumnSource,
+  type NamedRelation,
+} from './column-reader.js';
 import type { DuckDb } from './duckdb.js';
 import { queryCancelled, type QueryLimits } from './query-limits.js';
 
@@ -64,14 +72,30 @@ export interface AnomalyRequest {
   probation?: number;
 }
 
-/** One scored row of {@link anomalyRows}: score and value null when the value is missing. */
+/** The row an alarm is attributed to (see `AnomalyStep.cause`): itself, or an earlier one. */
+export interface AnomalyCause {
+  row: number;
+  time?: unknown;
+  value: number;
+}
+
+/**
+ * One scored row of {@link anomalyRows}: score and value null when the value is missing. `row` is
+ * the row's 0-based position in the input (its line in a CSV file with a header is `row` + 2),
+ * also when the rows are scored in `time` order. An alarm names its `cause`.
+ */
 export interface AnomalyRow {
   row: number;
   time?: unknown;
   value: number | null;
   score: number | null;
   alarm: boolean;
+  cause?: AnomalyCause;
 }
+
+/** Column added to the input for its row positions, and the rank of (time, position) it is read by. */
+const INPUT_ROW = '__llano_input_row';
+const TIME_RANK = '__llano_time_rank';
 
 /** Turns analytics input errors into bad requests. */
 export async function asBadRequest<T>(work: () => Promise<T>): Promise<T> {
@@ -295,24 +319,49 @@ export async function anomalyRows(
   request: AnomalyRequest,
   limits?: QueryLimits,
 ): Promise<AnomalyRow[]> {
-  const read = await readNumericColumns(db, source, [request.column], { orderBy: request.time, limits });
-  const values = read.values[request.column];
-  const times = request.time
-    ? (await readColumnsAsJson(db, source, [request.time], { orderBy: request.time, limits }))[request.time]
-    : null;
+  const { time } = request;
+  let values: Float64Array;
+  let positions: Float64Array | null = null;
+  let times: unknown[] | null = null;
+  if (time) {
+    // Both reads order by the same unique rank (time, then input position), so that rows with
+    // equal times line up, and each row keeps its position in the input.
+    const columns = await describeFile(db, source);
+    if (!columns.some((c) => c.name === time))
+      throw badRequest(`column "${time}" not found; it has: ${columns.map((c) => c.name).join(', ')}`);
+    const inner = typeof source === 'string' ? fileSource(source) : source.relation;
+    const numbered = `(SELECT *, row_number() OVER () - 1 AS ${INPUT_ROW} FROM ${inner})`;
+    const ranked: NamedRelation = {
+      relation: `(SELECT *, row_number() OVER (ORDER BY ${quoteIdent(time)}, ${INPUT_ROW}) AS ${TIME_RANK} FROM ${numbered})`,
+      label: typeof source === 'string' ? source : source.label,
+    };
+    const read = await readNumericColumns(db, ranked, [request.column, INPUT_ROW], { orderBy: TIME_RANK, limits });
+    values = read.values[request.column];
+    positions = read.values[INPUT_ROW];
+    times = (await readColumnsAsJson(db, ranked, [time], { orderBy: TIME_RANK, limits }))[time];
+  } else values = (await readNumericColumns(db, source, [request.column], { limits })).values[request.column];
   stopIfCancelled(limits);
   const detector = createAnomalyLikelihood({ falseAlarmRate: request.falseAlarmRate, probation: request.probation });
   const rows: AnomalyRow[] = [];
+  // Detector index → output row, to name an alarm's cause (missing values are not fed).
+  const fed: number[] = [];
   for (let i = 0; i < values.length; i++) {
     const value = values[i];
     const step = Number.isFinite(value) ? detector.update(value) : null;
-    rows.push({
-      row: i,
+    if (step) fed.push(i);
+    const row: AnomalyRow = {
+      row: positions ? positions[i] : i,
       ...(times ? { time: times[i] } : {}),
       value: step ? value : null,
       score: step ? step.score : null,
       alarm: step ? step.alarm : false,
-    });
+    };
+    if (step?.alarm) {
+      const at = fed[step.cause];
+      const { row: causeRow, time: causeTime } = rows[at] ?? row;
+      row.cause = { row: causeRow, ...(times ? { time: causeTime } : {}), value: values[at] };
+    }
+    rows.push(row);
   }
   return rows;
 }
