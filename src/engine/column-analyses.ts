@@ -4,7 +4,7 @@
 import {
   AnalyticsInputError,
   createAnomalyLikelihood,
-  createBocpd,
+  bocpdChangePoints,
   describeSegments,
   detectChangePoints,
   iqrOutliers,
@@ -12,8 +12,6 @@ import {
   localOutlierFactor,
   mannKendall,
   matrixFromColumns,
-  median,
-  robustNoiseScale,
   robustZScores,
   scoreRowsWithinGroups,
   theilSen,
@@ -133,20 +131,19 @@ function requireComplete(values: Float64Array, column: string): Float64Array {
   return values;
 }
 
-/** Change points of a BOCPD run: at each alarm, the start of the most probable current run. */
-function bocpdChangePoints(values: Float64Array, minSize: number): number[] {
-  const scale = robustNoiseScale(values);
-  const centre = median(values);
-  const detector = createBocpd();
-  const changes: number[] = [];
-  for (let i = 0; i < values.length; i++) {
-    const step = detector.update((values[i] - centre) / scale);
-    if (!step.alarm) continue;
-    const start = i - detector.mostProbableRunLength() + 1;
-    const previous = changes.length ? changes[changes.length - 1] : 0;
-    if (start - previous >= minSize && values.length - start >= 1) changes.push(start);
-  }
-  return changes;
+/**
+ * The settings `--method bocpd` cannot honour are refused rather than ignored: BOCPD has its
+ * own model (Normal-Gamma segments, hazard 1/250) instead of a cost and a penalty.
+ */
+function checkBocpdRequest(request: ChangePointRequest): void {
+  if (request.cost !== 'mean')
+    throw badRequest(
+      `cost ${request.cost} does not apply to method bocpd (its segments have their own Normal-Gamma model, unknown mean and variance); use --method pelt or fpop for --cost ${request.cost}`,
+    );
+  if (request.penalty !== 'mbic')
+    throw badRequest(
+      `penalty ${String(request.penalty)} does not apply to method bocpd (the number of changes follows from its hazard 1/250); use another method to set a penalty`,
+    );
 }
 
 /**
@@ -169,7 +166,8 @@ export async function changePointReport(
   stopIfCancelled(limits);
   let output: Record<string, unknown>;
   if (request.method === 'bocpd') {
-    let changepoints = bocpdChangePoints(series, request.minSize ?? 5);
+    checkBocpdRequest(request);
+    let changepoints = bocpdChangePoints(series, { minSize: request.minSize, noiseScale: request.noiseScale });
     if (request.maxChanges !== undefined) changepoints = changepoints.slice(0, request.maxChanges);
     output = { changepoints, segments: describeSegments(series, changepoints), method: 'bocpd' };
   } else {

@@ -24,7 +24,7 @@ export const analyticsCommands: CommandModule = (program, io: CliIo) => {
     .option('--time <name>', 'order rows by this column and report its value at each change')
     .option(
       '--method <method>',
-      'auto (FPOP for the mean cost, PELT otherwise), pelt, fpop, binseg, optimal-partitioning or bocpd; the output names the one that ran',
+      'auto (FPOP for the mean cost, PELT otherwise), pelt, fpop, binseg, optimal-partitioning or bocpd (its own model: no --cost or --penalty); the output names the one that ran',
       'auto',
     )
     .option('--cost <cost>', COST_KINDS.join(', '), 'mean')
