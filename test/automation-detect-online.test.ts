@@ -174,6 +174,37 @@ describe('scenario step detect-online', () => {
     const third = await get((await run('late')).id);
     expect(third.outcome).toBe('SUCCESS');
     expect(third.steps![0].detail).toMatchObject({ rows: 0, lateRows: 0 });
+    // States saved before late rows were counted (no rowsSeen, a version 1 detector) count none
+    // late on their first run, then count from there.
+    const states = await s.ws.catalog.db
+      .selectFrom('detector_state')
+      .select(['series', 'state'])
+      .where('scenario', '=', 'late')
+      .execute();
+    for (const { series, state } of states) {
+      const old = JSON.parse(state) as Record<string, unknown>;
+      for (const field of ['rowsSeen', 'recent', 'highWaterAt']) delete old[field];
+      const detector = old.detector as Record<string, unknown>;
+      for (const field of ['tailRate', 'tailLogExcess', 'tailCount']) delete detector[field];
+      old.detector = { ...detector, version: 1 };
+      await s.ws.catalog.db
+        .updateTable('detector_state')
+        .set({ state: JSON.stringify(old) })
+        .where('scenario', '=', 'late')
+        .where('series', '=', series)
+        .execute();
+    }
+    expect(
+      (await s.upload(`${P}/datasets/late_in/upload`, readings(950, [...late, ['DV01', 5]]), 'late.csv')).status,
+    ).toBe(201);
+    const upgraded = await get((await run('late')).id);
+    expect(upgraded.outcome).toBe('SUCCESS');
+    expect(upgraded.steps![0].detail).toMatchObject({ rows: 100, lateRows: 0 });
+    const more: [string, number][] = [...late, ['DV01', 5], ['DV01', 6]];
+    expect((await s.upload(`${P}/datasets/late_in/upload`, readings(950, more), 'late.csv')).status).toBe(201);
+    const after = await get((await run('late')).id);
+    expect(after.outcome).toBe('WARNING');
+    expect(after.steps![0].detail).toMatchObject({ rows: 0, lateRows: 1 });
   });
 
   it('an alarm warns or fails the run as asked, with the count in the message', async () => {

@@ -82,7 +82,8 @@ export const detectOnlineStep = defineStep('detect-online', {
     }
     ctx.log(
       'info',
-      `${result.rowsFed} new rows in ${result.series} series, ${result.resets} resets, ${alarms.length} alarms → ${p.output}`,
+      `${result.rowsFed} new rows in ${result.series} series, ${result.resets} resets, ${alarms.length} alarms → ${p.output}` +
+        (result.lateRows ? `, ${result.lateRows} late rows not scored` : ''),
     );
     const detail = {
       series: result.series,
