@@ -11,8 +11,11 @@ const N = 1200;
 const SWAP = 1000;
 const minute = (i: number) => new Date(Date.UTC(2030, 0, 1) + i * 60_000).toISOString().slice(0, 19).replace('T', ' ');
 
-/** Two antennas, one row a minute: DA41 has a spike at minute 900; DV01 steps up at minute 1000, when its cartridge is swapped. */
-function readings(upTo: number): string {
+/**
+ * Two antennas, one row a minute: DA41 has a spike at minute 900; DV01 steps up at minute 1000,
+ * when its cartridge is swapped. `late` adds rows (antenna, minute) at the end of the file.
+ */
+function readings(upTo: number, late: [string, number][] = []): string {
   const random = createRandom(7);
   const lines = ['ts,antenna,trec'];
   for (let i = 0; i < N; i++) {
@@ -20,6 +23,7 @@ function readings(upTo: number): string {
     const b = 55 + random.normal() + (i >= SWAP ? 6 : 0);
     if (i < upTo) lines.push(`${minute(i)},DA41,${a.toFixed(4)}`, `${minute(i)},DV01,${b.toFixed(4)}`);
   }
+  for (const [antenna, i] of late) lines.push(`${minute(i)},${antenna},40.5`);
   return lines.join('\n') + '\n';
 }
 
@@ -52,6 +56,16 @@ describe('scenario step detect-online', () => {
       `SELECT antenna, CAST(ts AS VARCHAR), round(trec, 4), round(anomaly_score, 12) FROM read_parquet(${file}) ORDER BY antenna, ts`,
     );
     return r.rows;
+  };
+
+  /** Per alarm: antenna, the time it was raised, the time and value of the row that caused it. */
+  const alarmCauses = async (dataset: string) => {
+    const version = await currentVersion(s.ws, 'OPS', dataset);
+    const file = quoteLiteral(s.ws.resolve(version!.location));
+    const r = await s.ws.duck.query(
+      `SELECT antenna, CAST(ts AS VARCHAR), CAST(cause_ts AS VARCHAR), round(cause_trec, 4) FROM read_parquet(${file}) ORDER BY antenna, ts`,
+    );
+    return r.rows as [string, string, string, number][];
   };
 
   beforeAll(async () => {
@@ -106,6 +120,11 @@ describe('scenario step detect-online', () => {
     // A 6 SD step is found within a few minutes.
     const stepFound = noReset[1][1] as string;
     expect(stepFound >= minute(SWAP) && stepFound <= minute(SWAP + 5)).toBe(true);
+    // Each alarm names the row that caused it: the spike its own row, the step a row at or after the swap.
+    const causes = await alarmCauses('alarms_no_reset');
+    expect(causes[0]).toEqual(['DA41', minute(900), minute(900), noReset[0][2]]);
+    expect(causes[1][0]).toBe('DV01');
+    expect(causes[1][2] >= minute(SWAP) && causes[1][2] <= stepFound).toBe(true);
     const states = await s.ws.catalog.db
       .selectFrom('detector_state')
       .select(['scenario', 'series'])
@@ -121,6 +140,71 @@ describe('scenario step detect-online', () => {
       'once ["DA41"]',
       'once ["DV01"]',
     ]);
+  });
+
+  it("rows older than their series' last scored row are counted, logged and warn the run once, not scored", async () => {
+    const get = async (runId: string) => (await call<ScenarioRun>('GET', `${P}/scenario-runs/${runId}`)).body;
+    expect((await s.upload(`${P}/datasets/late_in/upload`, readings(800), 'late.csv')).status).toBe(201);
+    expect(
+      (
+        await call('POST', `${P}/scenarios`, {
+          id: 'late',
+          steps: [step('late_in', 'alarms_late', { onAlarm: 'ignore' })],
+        })
+      ).status,
+    ).toBe(201);
+    expect((await run('late')).outcome).toBe('SUCCESS');
+    // Re-imported: two rows of DA41 older than its last scored minute (799), and 100 new minutes.
+    const late: [string, number][] = [
+      ['DA41', 10],
+      ['DA41', 799],
+    ];
+    expect((await s.upload(`${P}/datasets/late_in/upload`, readings(900, late), 'late.csv')).status).toBe(201);
+    const second = await get((await run('late')).id);
+    expect(second.outcome).toBe('WARNING');
+    const messages = second.logs!.map((l) => l.message);
+    expect(messages).toContainEqual(expect.stringMatching(/: 2 late rows in 1 series not scored \(see the log\)$/));
+    expect(second.steps![0].detail).toMatchObject({ rows: 200, series: 2, lateRows: 2 });
+    expect(messages).toContainEqual(
+      expect.stringMatching(
+        /2 late rows in 1 series not scored \(older than their series' last scored ts; e\.g\. 2 in series \["DA41"\] at or before 2030-01-01 13:19:00/,
+      ),
+    );
+    // Counted once: the next run has nothing new and nothing late.
+    const third = await get((await run('late')).id);
+    expect(third.outcome).toBe('SUCCESS');
+    expect(third.steps![0].detail).toMatchObject({ rows: 0, lateRows: 0 });
+    // States saved before late rows were counted (no rowsSeen, a version 1 detector) count none
+    // late on their first run, then count from there.
+    const states = await s.ws.catalog.db
+      .selectFrom('detector_state')
+      .select(['series', 'state'])
+      .where('scenario', '=', 'late')
+      .execute();
+    for (const { series, state } of states) {
+      const old = JSON.parse(state) as Record<string, unknown>;
+      for (const field of ['rowsSeen', 'recent', 'highWaterAt']) delete old[field];
+      const detector = old.detector as Record<string, unknown>;
+      for (const field of ['tailRate', 'tailLogExcess', 'tailCount']) delete detector[field];
+      old.detector = { ...detector, version: 1 };
+      await s.ws.catalog.db
+        .updateTable('detector_state')
+        .set({ state: JSON.stringify(old) })
+        .where('scenario', '=', 'late')
+        .where('series', '=', series)
+        .execute();
+    }
+    expect(
+      (await s.upload(`${P}/datasets/late_in/upload`, readings(950, [...late, ['DV01', 5]]), 'late.csv')).status,
+    ).toBe(201);
+    const upgraded = await get((await run('late')).id);
+    expect(upgraded.outcome).toBe('SUCCESS');
+    expect(upgraded.steps![0].detail).toMatchObject({ rows: 100, lateRows: 0 });
+    const more: [string, number][] = [...late, ['DV01', 5], ['DV01', 6]];
+    expect((await s.upload(`${P}/datasets/late_in/upload`, readings(950, more), 'late.csv')).status).toBe(201);
+    const after = await get((await run('late')).id);
+    expect(after.outcome).toBe('WARNING');
+    expect(after.steps![0].detail).toMatchObject({ rows: 0, lateRows: 1 });
   });
 
   it('an alarm warns or fails the run as asked, with the count in the message', async () => {

@@ -47,6 +47,7 @@ export {
   type NormalGammaPrior,
   type RunLengthPosterior,
 } from './online/bocpd.js';
+export { bocpdChangePoints, type BocpdSegmentationOptions } from './online/bocpd-segmentation.js';
 export { CusumDetector, createCusum, type CusumOptions, type CusumState, type CusumStep } from './online/cusum.js';
 export {
   AnomalyLikelihoodDetector,

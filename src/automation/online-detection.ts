@@ -30,12 +30,18 @@ export interface OnlineDetectionSettings {
   falseAlarmRate: number;
 }
 
-/** One alarm: the series' key values (as text), the order value (as text), the value and its score. */
+/**
+ * One alarm: the series' key values (as text), the order value of the row where it was raised
+ * (as text), that row's value and score, and the row that caused it: the same row for an isolated
+ * spike, an earlier row of the detector's recent window when the alarm could only be known a few
+ * rows later (null when that row was fed before late rows were tracked).
+ */
 export interface OnlineAlarm {
   series: (string | null)[];
   at: string;
   value: number;
   score: number;
+  cause: { at: string; value: number } | null;
 }
 
 export interface OnlineDetectionResult {
@@ -44,12 +50,25 @@ export interface OnlineDetectionResult {
   rowsFed: number;
   resets: number;
   alarms: OnlineAlarm[];
+  /** Rows that arrived after a newer row of their series had been scored: counted once, never scored. */
+  lateRows: number;
+  /** Series with late rows. */
+  lateSeries: number;
 }
 
 /** What is kept per series between runs: the newest order value fed, and the detector. */
 interface SeriesState {
   /** Order key of the last row fed (number: epoch µs or the numeric value; string: text order). */
   highWater: number | string;
+  /** The order value of that row as text, for messages (absent in states saved before it was kept). */
+  highWaterAt?: string;
+  /**
+   * Rows of the series with an order key ≤ `highWater` when the state was saved (scored, or counted
+   * late): more such rows in a later run are late rows. Absent in states saved before they were counted.
+   */
+  rowsSeen?: number;
+  /** The last rows fed, oldest first (order value as text, value), as many as the detector's recent window. */
+  recent?: [string, number][];
   detector: AnomalyLikelihoodState;
 }
 
@@ -108,6 +127,8 @@ export async function validateOnlineDetection(ws: Workspace, projectKey: string,
   if (datasets.includes(s.output)) throw badRequest(`output ${s.output} must differ from the datasets read`);
   const names = [...s.groupBy, s.orderBy, s.column];
   if (new Set(names).size !== names.length) throw badRequest('groupBy, orderBy and column must name different columns');
+  const clash = s.groupBy.find((g) => g === causeColumn(s.orderBy) || g === causeColumn(s.column));
+  if (clash) throw badRequest(`groupBy column ${clash} has the name of a column the alarms dataset adds`);
   if (s.resetKeys && s.resetKeys.length !== s.groupBy.length)
     throw badRequest(
       `resetKeys names ${s.resetKeys.length} columns, groupBy ${s.groupBy.length}: one per group column`,
@@ -117,12 +138,18 @@ export async function validateOnlineDetection(ws: Workspace, projectKey: string,
 
 /**
  * Feeds the rows of `dataset` added since the last run (per series: order value above the
- * series' high-water mark; rows arriving later with an older order value are not scored) to
+ * series' high-water mark) to
  * per-series anomaly-likelihood detectors whose state is kept in the catalog, resets a series'
  * detector at each event of `resetDataset` newer than its high-water mark (before the first row
  * at or after the event), appends the alarms to `output` as a new version, and saves the states.
  * Runs over appended data give the alarms of one run over all of it. The alarms are written
  * before the states: a crash in between scores the same rows again (alarms at least once).
+ *
+ * Late rows (arriving after a newer row of their series was scored) are counted, logged and
+ * skipped, not scored: the detector's history has moved past them, and scoring one against it
+ * would compare it with its future. They are found by count (a series' rows at or before its
+ * high-water mark, against how many there were when it was saved), so each is reported once, in
+ * the run that first sees it; rows removed from the input are not late rows and lower the count.
  */
 export async function detectOnline(
   ws: Workspace,
@@ -134,7 +161,7 @@ export async function detectOnline(
   const { projectKey, scenarioId } = target;
   await ws.catalog.projects.authorize(principal, projectKey, 'writer');
   await validateOnlineDetection(ws, projectKey, s);
-  const result: OnlineDetectionResult = { series: 0, rowsFed: 0, resets: 0, alarms: [] };
+  const result: OnlineDetectionResult = { series: 0, rowsFed: 0, resets: 0, alarms: [], lateRows: 0, lateSeries: 0 };
   const input = await duckRelation(ws, projectKey, s.dataset);
   if (!input) {
     log(`${s.dataset} has no data yet`);
@@ -150,6 +177,7 @@ export async function detectOnline(
     const detector = detectorName(s);
     const saved = await loadStates(ws, projectKey, scenarioId, detector);
     const updated = new Map<string, SeriesState>();
+    const late: { series: string; count: number; before?: string }[] = [];
 
     // Rows come sorted by series, then order key: one pass, one detector at a time.
     let i = 0;
@@ -159,35 +187,67 @@ export async function detectOnline(
       while (end < rows.length && rows[end].series === seriesKey) end++;
       const previous = saved.get(seriesKey);
       const highWater = previous?.highWater;
-      const fresh = rows.slice(i, end).filter((r) => highWater === undefined || r.key > highWater);
+      const all = rows.slice(i, end);
+      const fresh = all.filter((r) => highWater === undefined || r.key > highWater);
       i = end;
-      if (fresh.length === 0) continue;
+      const old = all.length - fresh.length;
+      const lateRows = previous?.rowsSeen === undefined ? 0 : Math.max(0, old - previous.rowsSeen);
+      if (lateRows > 0) late.push({ series: seriesKey, count: lateRows, before: previous?.highWaterAt });
+      if (fresh.length === 0) {
+        // Remember the late rows (or, for a state saved before they were counted, the rows) as seen.
+        if (previous && previous.rowsSeen !== old) updated.set(seriesKey, { ...previous, rowsSeen: old });
+        continue;
+      }
       const state = previous?.detector ?? createAnomalyLikelihood({ falseAlarmRate: s.falseAlarmRate }).toJSON();
       // A changed false-alarm rate applies from now on: it only moves the threshold.
       const scorer = AnomalyLikelihoodDetector.fromJSON({
         ...state,
         options: { ...state.options, falseAlarmRate: s.falseAlarmRate },
       });
+      const recentLength = state.options.shortWindow;
+      const recent = (previous?.recent ?? []).slice(-recentLength);
       const events = (resets.get(seriesKey) ?? []).filter((t) => highWater === undefined || t > highWater);
       let nextEvent = 0;
       for (const row of fresh) {
         while (nextEvent < events.length && events[nextEvent] <= row.key) {
           scorer.reset();
+          recent.length = 0;
           result.resets++;
           nextEvent++;
         }
         const step = scorer.update(row.value);
-        if (step.alarm)
+        recent.push([row.at, row.value]);
+        if (recent.length > recentLength) recent.shift();
+        if (step.alarm) {
+          const cause = recent[recent.length - 1 - (step.index - step.cause)];
           result.alarms.push({
             series: JSON.parse(seriesKey) as (string | null)[],
             at: row.at,
             value: row.value,
             score: step.score,
+            cause: cause ? { at: cause[0], value: cause[1] } : null,
           });
+        }
       }
       result.series++;
       result.rowsFed += fresh.length;
-      updated.set(seriesKey, { highWater: fresh[fresh.length - 1].key, detector: scorer.toJSON() });
+      const last = fresh[fresh.length - 1];
+      updated.set(seriesKey, {
+        highWater: last.key,
+        highWaterAt: last.at,
+        rowsSeen: all.length,
+        recent,
+        detector: scorer.toJSON(),
+      });
+    }
+    if (late.length > 0) {
+      result.lateRows = late.reduce((n, l) => n + l.count, 0);
+      result.lateSeries = late.length;
+      const example = late[0];
+      log(
+        `${result.lateRows} late rows in ${late.length} series not scored (older than their series' last scored ` +
+          `${s.orderBy}; e.g. ${example.count} in series ${example.series} at or before ${example.before ?? 'its last scored row'})`,
+      );
     }
     await appendAlarms(ws, conn, principal, target, s, types, result.alarms);
     await saveStates(ws, projectKey, scenarioId, detector, updated);
@@ -294,10 +354,15 @@ async function saveStates(
   });
 }
 
+/** The alarms dataset's column naming the row that caused an alarm: `cause_ts`, `cause_trec`. */
+export const causeColumn = (column: string) => `cause_${column}`;
+
 /**
  * Appends alarms to the output as a new version (previous rows, then the new ones): the group
- * columns and the order column keep the input's types, then the value, `anomaly_score` and the
- * `scenario_run` that raised it. Writes nothing when there is no alarm, except a first, empty
+ * columns and the order column (the row where the alarm was raised) keep the input's types, then
+ * the value, `anomaly_score`, the order value and value of the row that caused the alarm
+ * (`cause_<orderBy>`, `cause_<column>`: the same row for a spike, an earlier one when the alarm
+ * was known a few rows later) and the `scenario_run` that raised it. Writes nothing when there is no alarm, except a first, empty
  * version so that the output exists with its columns.
  */
 async function appendAlarms(
@@ -315,16 +380,25 @@ async function appendAlarms(
   if (alarms.length === 0 && previous) return;
   const textColumns = [...s.groupBy, s.orderBy];
   const table = 'detect_online_alarms';
-  await conn.run(
-    `CREATE OR REPLACE TEMP TABLE ${table} (${[...textColumns.map((c) => `${quoteIdent(c)} VARCHAR`), 'value DOUBLE', 'score DOUBLE'].join(', ')})`,
-  );
-  const placeholders = Array.from({ length: textColumns.length + 2 }, (_, i) => `$${i + 1}`).join(', ');
+  const columns = [
+    ...textColumns.map((c) => `${quoteIdent(c)} VARCHAR`),
+    'value DOUBLE',
+    'score DOUBLE',
+    'cause_at VARCHAR',
+    'cause_value DOUBLE',
+  ];
+  await conn.run(`CREATE OR REPLACE TEMP TABLE ${table} (${columns.join(', ')})`);
+  const placeholders = Array.from({ length: columns.length }, (_, i) => `$${i + 1}`).join(', ');
   for (const a of alarms) {
-    const values: DuckDBValue[] = [...a.series, a.at, a.value, a.score];
+    const values: DuckDBValue[] = [...a.series, a.at, a.value, a.score, a.cause?.at ?? null, a.cause?.value ?? null];
     await conn.run(`INSERT INTO ${table} VALUES (${placeholders})`, values);
   }
+  const orderType = types.get(s.orderBy)!;
   const select = `SELECT ${textColumns.map((c) => `CAST(${quoteIdent(c)} AS ${types.get(c)!}) AS ${quoteIdent(c)}`).join(', ')},
-      value AS ${quoteIdent(s.column)}, score AS anomaly_score, ${quoteLiteral(target.runId)} AS scenario_run
+      value AS ${quoteIdent(s.column)}, score AS anomaly_score,
+      CAST(cause_at AS ${orderType}) AS ${quoteIdent(causeColumn(s.orderBy))},
+      cause_value AS ${quoteIdent(causeColumn(s.column))},
+      ${quoteLiteral(target.runId)} AS scenario_run
     FROM ${table}`;
   const sql = previous
     ? `SELECT * FROM read_parquet(${quoteLiteral(ws.resolve(previous.location))}) UNION ALL BY NAME ${select}`

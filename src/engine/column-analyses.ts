@@ -4,7 +4,7 @@
 import {
   AnalyticsInputError,
   createAnomalyLikelihood,
-  createBocpd,
+  bocpdChangePoints,
   describeSegments,
   detectChangePoints,
   iqrOutliers,
@@ -12,8 +12,6 @@ import {
   localOutlierFactor,
   mannKendall,
   matrixFromColumns,
-  median,
-  robustNoiseScale,
   robustZScores,
   scoreRowsWithinGroups,
   theilSen,
@@ -25,7 +23,15 @@ import {
   type PenaltyKind,
 } from '../analytics/index.js';
 import { badRequest } from '../common/errors.js';
-import { describeFile, readColumnsAsJson, readNumericColumns, type ColumnSource } from './column-reader.js';
+import { quoteIdent } from '../common/names.js';
+import {
+  describeFile,
+  fileSource,
+  readColumnsAsJson,
+  readNumericColumns,
+  type ColumnSource,
+  type NamedRelation,
+} from './column-reader.js';
 import type { DuckDb } from './duckdb.js';
 import { queryCancelled, type QueryLimits } from './query-limits.js';
 
@@ -64,14 +70,30 @@ export interface AnomalyRequest {
   probation?: number;
 }
 
-/** One scored row of {@link anomalyRows}: score and value null when the value is missing. */
+/** The row an alarm is attributed to (see `AnomalyStep.cause`): itself, or an earlier one. */
+export interface AnomalyCause {
+  row: number;
+  time?: unknown;
+  value: number;
+}
+
+/**
+ * One scored row of {@link anomalyRows}: score and value null when the value is missing. `row` is
+ * the row's 0-based position in the input (its line in a CSV file with a header is `row` + 2),
+ * also when the rows are scored in `time` order. An alarm names its `cause`.
+ */
 export interface AnomalyRow {
   row: number;
   time?: unknown;
   value: number | null;
   score: number | null;
   alarm: boolean;
+  cause?: AnomalyCause;
 }
+
+/** Column added to the input for its row positions, and the rank of (time, position) it is read by. */
+const INPUT_ROW = '__llano_input_row';
+const TIME_RANK = '__llano_time_rank';
 
 /** Turns analytics input errors into bad requests. */
 export async function asBadRequest<T>(work: () => Promise<T>): Promise<T> {
@@ -109,20 +131,19 @@ function requireComplete(values: Float64Array, column: string): Float64Array {
   return values;
 }
 
-/** Change points of a BOCPD run: at each alarm, the start of the most probable current run. */
-function bocpdChangePoints(values: Float64Array, minSize: number): number[] {
-  const scale = robustNoiseScale(values);
-  const centre = median(values);
-  const detector = createBocpd();
-  const changes: number[] = [];
-  for (let i = 0; i < values.length; i++) {
-    const step = detector.update((values[i] - centre) / scale);
-    if (!step.alarm) continue;
-    const start = i - detector.mostProbableRunLength() + 1;
-    const previous = changes.length ? changes[changes.length - 1] : 0;
-    if (start - previous >= minSize && values.length - start >= 1) changes.push(start);
-  }
-  return changes;
+/**
+ * The settings `--method bocpd` cannot honour are refused rather than ignored: BOCPD has its
+ * own model (Normal-Gamma segments, hazard 1/250) instead of a cost and a penalty.
+ */
+function checkBocpdRequest(request: ChangePointRequest): void {
+  if (request.cost !== 'mean')
+    throw badRequest(
+      `cost ${request.cost} does not apply to method bocpd (its segments have their own Normal-Gamma model, unknown mean and variance); use --method pelt or fpop for --cost ${request.cost}`,
+    );
+  if (request.penalty !== 'mbic')
+    throw badRequest(
+      `penalty ${String(request.penalty)} does not apply to method bocpd (the number of changes follows from its hazard 1/250); use another method to set a penalty`,
+    );
 }
 
 /**
@@ -145,7 +166,8 @@ export async function changePointReport(
   stopIfCancelled(limits);
   let output: Record<string, unknown>;
   if (request.method === 'bocpd') {
-    let changepoints = bocpdChangePoints(series, request.minSize ?? 5);
+    checkBocpdRequest(request);
+    let changepoints = bocpdChangePoints(series, { minSize: request.minSize, noiseScale: request.noiseScale });
     if (request.maxChanges !== undefined) changepoints = changepoints.slice(0, request.maxChanges);
     output = { changepoints, segments: describeSegments(series, changepoints), method: 'bocpd' };
   } else {
@@ -295,24 +317,49 @@ export async function anomalyRows(
   request: AnomalyRequest,
   limits?: QueryLimits,
 ): Promise<AnomalyRow[]> {
-  const read = await readNumericColumns(db, source, [request.column], { orderBy: request.time, limits });
-  const values = read.values[request.column];
-  const times = request.time
-    ? (await readColumnsAsJson(db, source, [request.time], { orderBy: request.time, limits }))[request.time]
-    : null;
+  const { time } = request;
+  let values: Float64Array;
+  let positions: Float64Array | null = null;
+  let times: unknown[] | null = null;
+  if (time) {
+    // Both reads order by the same unique rank (time, then input position), so that rows with
+    // equal times line up, and each row keeps its position in the input.
+    const columns = await describeFile(db, source);
+    if (!columns.some((c) => c.name === time))
+      throw badRequest(`column "${time}" not found; it has: ${columns.map((c) => c.name).join(', ')}`);
+    const inner = typeof source === 'string' ? fileSource(source) : source.relation;
+    const numbered = `(SELECT *, row_number() OVER () - 1 AS ${INPUT_ROW} FROM ${inner})`;
+    const ranked: NamedRelation = {
+      relation: `(SELECT *, row_number() OVER (ORDER BY ${quoteIdent(time)}, ${INPUT_ROW}) AS ${TIME_RANK} FROM ${numbered})`,
+      label: typeof source === 'string' ? source : source.label,
+    };
+    const read = await readNumericColumns(db, ranked, [request.column, INPUT_ROW], { orderBy: TIME_RANK, limits });
+    values = read.values[request.column];
+    positions = read.values[INPUT_ROW];
+    times = (await readColumnsAsJson(db, ranked, [time], { orderBy: TIME_RANK, limits }))[time];
+  } else values = (await readNumericColumns(db, source, [request.column], { limits })).values[request.column];
   stopIfCancelled(limits);
   const detector = createAnomalyLikelihood({ falseAlarmRate: request.falseAlarmRate, probation: request.probation });
   const rows: AnomalyRow[] = [];
+  // Detector index → output row, to name an alarm's cause (missing values are not fed).
+  const fed: number[] = [];
   for (let i = 0; i < values.length; i++) {
     const value = values[i];
     const step = Number.isFinite(value) ? detector.update(value) : null;
-    rows.push({
-      row: i,
+    if (step) fed.push(i);
+    const row: AnomalyRow = {
+      row: positions ? positions[i] : i,
       ...(times ? { time: times[i] } : {}),
       value: step ? value : null,
       score: step ? step.score : null,
       alarm: step ? step.alarm : false,
-    });
+    };
+    if (step?.alarm) {
+      const at = fed[step.cause];
+      const { row: causeRow, time: causeTime } = rows[at] ?? row;
+      row.cause = { row: causeRow, ...(times ? { time: causeTime } : {}), value: values[at] };
+    }
+    rows.push(row);
   }
   return rows;
 }

@@ -12,6 +12,7 @@ interface Line {
   value: number | null;
   score: number | null;
   alarm: boolean;
+  cause?: { row: number; time?: number; value: number };
 }
 
 describe('llano analytics anomalies', () => {
@@ -43,9 +44,14 @@ describe('llano analytics anomalies', () => {
       .map((l) => JSON.parse(l) as Line);
     expect(lines).toHaveLength(1200);
     expect(lines.map((l) => l.time)).toEqual(Array.from({ length: 1200 }, (_, t) => t));
-    expect(lines[10]).toEqual({ row: 10, time: 10, value: null, score: null, alarm: false });
+    // `row` is the position in the file (written newest first), not the rank in time.
+    expect(lines[10]).toEqual({ row: 1189, time: 10, value: null, score: null, alarm: false });
+    expect(lines.map((l) => l.row)).toEqual(Array.from({ length: 1200 }, (_, t) => 1199 - t));
     expect(lines.filter((l) => l.score !== null).every((l) => l.score! >= 0 && l.score! <= 1)).toBe(true);
-    expect(lines.filter((l) => l.alarm).map((l) => l.time)).toEqual([900]);
+    const alarms = lines.filter((l) => l.alarm);
+    expect(alarms.map((l) => l.time)).toEqual([900]);
+    // The spike alarms on its own row, which it names as the cause.
+    expect(alarms[0].cause).toEqual({ row: 299, time: 900, value: alarms[0].value });
   });
 
   it('is causal: the rows of a prefix of the file get the same scores as in the whole file (CSV)', async () => {
@@ -55,18 +61,22 @@ describe('llano analytics anomalies', () => {
     expect(prefix.code, prefix.io.stderr).toBe(0);
     const wholeLines = whole.io.stdout.trim().split('\n');
     const prefixLines = prefix.io.stdout.trim().split('\n');
-    expect(wholeLines[0]).toBe('row,t,value,score,alarm');
-    expect(prefixLines[0]).toBe('row,value,score,alarm');
+    expect(wholeLines[0]).toBe('row,t,value,score,alarm,cause_row,cause_t,cause_value');
+    expect(prefixLines[0]).toBe('row,value,score,alarm,cause_row,cause_value');
     expect(prefixLines).toHaveLength(951);
-    const dropTime = (line: string) => line.replace(/^(\d+),[^,]*,/, '$1,');
-    expect(wholeLines.slice(1, 951).map(dropTime)).toEqual(prefixLines.slice(1));
-    expect(prefixLines[11]).toBe('10,,,false');
-    expect(wholeLines[901]).toMatch(/^900,900,[\d.]+,[\d.]+,true$/);
+    // Same values and scores; the whole file lists its rows newest first, so their `row` differs.
+    const scores = (line: string, timed: boolean) => line.split(',').slice(timed ? 2 : 1, timed ? 5 : 4);
+    expect(wholeLines.slice(1, 951).map((l) => scores(l, true))).toEqual(
+      prefixLines.slice(1).map((l) => scores(l, false)),
+    );
+    expect(prefixLines[11]).toBe('10,,,false,,');
+    expect(wholeLines[901]).toMatch(/^299,900,([\d.]+),[\d.]+,true,299,900,\1$/);
+    expect(prefixLines[901]).toMatch(/^900,([\d.]+),[\d.]+,true,900,\1$/);
   });
 
   it('a higher false-alarm rate raises more alarms; bad flags get one clear error line', async () => {
     const loose = await run(['series.csv', '--column', 'v', '--false-alarm-rate', '0.05', '--time', 't']);
-    expect(loose.io.stdout.match(/,true$/gm)!.length).toBeGreaterThan(1);
+    expect(loose.io.stdout.match(/,true,/g)!.length).toBeGreaterThan(1);
     const cases: [string[], RegExp][] = [
       [['series.csv', '--column', 'v', '--false-alarm-rate', '2'], /--false-alarm-rate: expected a number in/],
       [['series.csv', '--column', 'v', '--format', 'xml'], /--format: expected one of csv, json/],
@@ -84,7 +94,7 @@ describe('llano analytics anomalies', () => {
   it('says when a short file is all probation, and --probation lets it alarm', async () => {
     const plain = await run(['short.csv', '--column', 'v']);
     expect(plain.code, plain.io.stderr).toBe(0);
-    expect(plain.io.stdout).not.toMatch(/,true$/m);
+    expect(plain.io.stdout).not.toMatch(/,true,/);
     expect(plain.io.stderr).toMatch(/all 300 scored rows are in the probation .* --probation 75/);
     const shorter = await run(['short.csv', '--column', 'v', '--time', 't', '--probation', '50', '--format', 'json']);
     expect(shorter.code, shorter.io.stderr).toBe(0);

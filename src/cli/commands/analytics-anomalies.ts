@@ -34,9 +34,13 @@ const csvCell = (v: unknown) => {
 
 /**
  * `llano analytics anomalies`: one line per row (in --time order) with the anomaly likelihood
- * and the alarm flag, each row scored with the rows before it only. Rows whose value is missing
- * are printed with an empty score and are not fed to the detector. With `--dataset D` the server
- * scores a dataset of the project (see analytics-actions.ts `viaServer`).
+ * and the alarm flag, each row scored with the rows before it only. `row` is the row's 0-based
+ * position in the input file (its line is `row` + 2 with the header), also with --time. An alarm
+ * names the row that caused it (`cause_row`, its time and value): the alarm row itself for an
+ * isolated spike, or an earlier row of the recent window when the alarm could only be known a few
+ * rows later (a step). Rows whose value is missing are printed with an empty score and are not
+ * fed to the detector. With `--dataset D` the server scores a dataset of the project (see
+ * analytics-actions.ts `viaServer`).
  */
 export async function anomalies(io: CliIo, file: string | undefined, raw: Record<string, string>, cmd: Command) {
   const flags = anomalyFlags(raw);
@@ -59,11 +63,28 @@ export async function anomalies(io: CliIo, file: string | undefined, raw: Record
   }
   const lines: string[] = [];
   if (flags.format === 'csv') {
-    lines.push(['row', ...(flags.time ? [flags.time] : []), 'value', 'score', 'alarm'].join(','));
-    for (const r of rows)
+    const time = flags.time ? [flags.time] : [];
+    const causeTime = flags.time ? [`cause_${flags.time}`] : [];
+    lines.push(
+      ['row', ...time, 'value', 'score', 'alarm', 'cause_row', ...causeTime, 'cause_value'].map(csvCell).join(','),
+    );
+    for (const r of rows) {
+      const c = r.cause;
       lines.push(
-        [r.row, ...(flags.time ? [r.time] : []), r.value ?? '', r.score ?? '', r.alarm].map(csvCell).join(','),
+        [
+          r.row,
+          ...(flags.time ? [r.time] : []),
+          r.value ?? '',
+          r.score ?? '',
+          r.alarm,
+          c?.row ?? '',
+          ...(flags.time ? [c?.time ?? ''] : []),
+          c?.value ?? '',
+        ]
+          .map(csvCell)
+          .join(','),
       );
+    }
   } else for (const r of rows) lines.push(JSON.stringify(r));
   io.out(lines.join('\n') + '\n');
   // A short file is all probation: every score 0.5 and no alarm, which looks like a result.

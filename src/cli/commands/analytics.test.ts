@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createRandom } from '../../analytics/common/random.js';
 import { DuckDb } from '../../engine/duckdb.js';
 import { captureIo as capture } from '../capture-io.js';
 import { runCli } from '../main.js';
@@ -74,6 +75,35 @@ describe('llano analytics', () => {
         out.changepoints.some((c) => Math.abs(c - 300) <= 5),
         args.join(' '),
       ).toBe(true);
+    }
+  });
+
+  it('changepoints --method bocpd: every 3 SD step of 500/500/500 at its first index; cost and penalty refused', async () => {
+    const random = createRandom(3);
+    const values = Array.from({ length: 1500 }, (_, i) => (i >= 500 && i < 1000 ? 3 : 0) + random.normal());
+    writeFileSync(path.join(dir, 'step3.csv'), ['v', ...values].join('\n') + '\n');
+    const run = async (...args: string[]) => {
+      const io = capture(dir);
+      const code = await runCli(
+        ['analytics', 'changepoints', 'step3.csv', '--column', 'v', '--method', 'bocpd', ...args],
+        io,
+      );
+      return { code, io };
+    };
+    const ok = await run();
+    expect(ok.code, ok.io.stderr).toBe(0);
+    const out = JSON.parse(ok.io.stdout) as ChangepointsOut & { method: string };
+    expect(out.method).toBe('bocpd');
+    expect(out.changepoints).toHaveLength(2);
+    expect(Math.abs(out.changepoints[0] - 500)).toBeLessThanOrEqual(1);
+    expect(Math.abs(out.changepoints[1] - 1000)).toBeLessThanOrEqual(1);
+    for (const [flags, message] of [
+      [['--cost', 'robust'], /cost robust does not apply to method bocpd/],
+      [['--penalty', 'bic'], /penalty bic does not apply to method bocpd/],
+    ] as const) {
+      const refused = await run(...flags);
+      expect(refused.code).toBe(1);
+      expect(refused.io.stderr).toMatch(message);
     }
   });
 

@@ -24,7 +24,7 @@ export const analyticsCommands: CommandModule = (program, io: CliIo) => {
     .option('--time <name>', 'order rows by this column and report its value at each change')
     .option(
       '--method <method>',
-      'auto (FPOP for the mean cost, PELT otherwise), pelt, fpop, binseg, optimal-partitioning or bocpd; the output names the one that ran',
+      'auto (FPOP for the mean cost, PELT otherwise), pelt, fpop, binseg, optimal-partitioning or bocpd (its own model: no --cost or --penalty); the output names the one that ran',
       'auto',
     )
     .option('--cost <cost>', COST_KINDS.join(', '), 'mean')
@@ -64,9 +64,14 @@ export const analyticsCommands: CommandModule = (program, io: CliIo) => {
 
   analytics
     .command('anomalies [file]')
-    .description('Causal anomaly score in [0, 1] and alarm flag of every row (CSV, or JSON Lines)')
+    .description(
+      "Causal anomaly score in [0, 1] and alarm flag of every row (CSV, or JSON Lines). `row` is the row's 0-based position in the file (its line is row + 2 with the header), also with --time; an alarm names the row that caused it (cause_row, its time and value)",
+    )
     .requiredOption('--column <name>', 'numeric column')
-    .option('--time <name>', 'score the rows in the order of this column and print it')
+    .option(
+      '--time <name>',
+      'score the rows in the order of this column and print it (rows keep their file position in `row`)',
+    )
     .option('--format <format>', 'csv or json (one JSON object per line)', 'csv')
     .option('--false-alarm-rate <rate>', 'target false alarms per point on normal data', '0.0001')
     .option(

@@ -55,7 +55,16 @@ const RESPONSES = {
     theilSen: z.looseObject({ slope: num, unit: z.string() }),
   }),
   anomalies: z.looseObject({
-    rows: z.array(z.looseObject({ row: num, value: num.nullable(), score: num.nullable(), alarm: z.boolean() })),
+    rows: z.array(
+      z.looseObject({
+        row: num,
+        value: num.nullable(),
+        score: num.nullable(),
+        alarm: z.boolean(),
+        // On an alarm: the row that caused it (itself for a spike, an earlier one for a step).
+        cause: z.looseObject({ row: num, value: num }).optional(),
+      }),
+    ),
   }),
 };
 

@@ -1,6 +1,7 @@
 import { useState, type ReactNode } from 'react';
 import type { ScenarioProblem, ScenarioTypeInfo } from '../../api/types';
 import { SchemaForm, type Suggestions } from '../../components/schema-form';
+import type { FieldOptions } from './step-field-options';
 import { TypeExamples } from '../../components/type-examples';
 import { ProblemList } from './scenario-problems';
 
@@ -18,6 +19,7 @@ export function ItemsEditor({
   empty,
   extra,
   problems = [],
+  optionsFor,
 }: {
   title: string;
   what: string;
@@ -31,6 +33,8 @@ export function ItemsEditor({
   extra?: (item: Item, index: number) => ReactNode;
   /** What the last refused save found in this list: about the list as a whole, or an item by its number. */
   problems?: ScenarioProblem[];
+  /** Selects and pickers of one item's form (its dataset's columns), beside `suggestions`. */
+  optionsFor?: (item: Item) => FieldOptions | undefined;
 }) {
   const [adding, setAdding] = useState(types[0]?.[keyField] ?? '');
   const typeOf = (item: Item) => types.find((t) => t[keyField] === item[keyField]);
@@ -60,6 +64,7 @@ export function ItemsEditor({
         {items.length === 0 ? <div className="muted small">{empty}</div> : null}
         {items.map((item, i) => {
           const type = typeOf(item);
+          const options = optionsFor?.(item);
           return (
             <div className="list-item" key={i} aria-label={`${what} ${i + 1}`} role="group">
               <div className="list-item-head">
@@ -101,7 +106,8 @@ export function ItemsEditor({
                 <SchemaForm
                   schema={type.schema}
                   value={item}
-                  suggestions={suggestions}
+                  suggestions={{ ...suggestions, ...options?.suggestions }}
+                  choices={options?.choices}
                   onChange={(v) => onChange(items.map((x, j) => (j === i ? { ...v, [keyField]: item[keyField] } : x)))}
                 />
               ) : (

@@ -8,6 +8,7 @@ import { useApi } from '../../lib/use-api';
 import { useConfirm } from '../../components/confirm-dialog';
 import { useUnsavedChangesGuard } from '../../lib/use-unsaved-changes-guard';
 import { ItemsEditor } from './items-editor';
+import { stepFieldOptions } from './step-field-options';
 import { ProblemList, scenarioProblems } from './scenario-problems';
 import { WebhookSecret } from './webhook-secret';
 
@@ -161,6 +162,7 @@ export function ScenarioEditor({
         items={draft.steps}
         problems={problemsOf('steps')}
         suggestions={suggestions}
+        optionsFor={(item) => stepFieldOptions(item, datasets.data ?? [])}
         onChange={(steps) => setDraft({ ...draft, steps: steps as Scenario['steps'] })}
         empty="No step yet: add a build, checks, SQL or a report."
       />
