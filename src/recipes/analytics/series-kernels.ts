@@ -4,7 +4,7 @@ import {
   detectChangePoints,
   hampelFilter,
   iqrOutliers,
-  robustScale,
+  robustScaleAndSource,
   robustZScores,
   trendTest,
   tukeyFences,
@@ -64,6 +64,12 @@ export interface OutlierScaleKernel {
   method: 'robust-z' | 'iqr';
   /** iqr: the fence factor k. */
   threshold?: number;
+  /**
+   * The series' rows are in no particular order (see GroupedRead.unordered): robust-z then puts
+   * 1 in column c of a series whose scale is the fallback, a sum whose last bits depend on the
+   * order, for the caller to compute in order.
+   */
+  unordered?: boolean;
 }
 
 /** Which analysis and its parameters: JSON, so that it can be posted to a worker. */
@@ -78,7 +84,10 @@ export const KERNEL_COLUMNS = {
   trend: ['gid', 'mk_s', 'mk_z', 'mk_p_value', 'kendall_tau', 'slope', 'slope_lower', 'slope_upper'],
   /** Aligned with the batch's rows. */
   outliers: ['outlier_score', 'is_outlier'],
-  /** One row per group, in group order: robust-z (median, scale, NaN), iqr (lower fence, upper fence, IQR). */
+  /**
+   * One row per group, in group order: robust-z (median, scale, NaN; 1 when unordered and the
+   * scale needs the order), iqr (lower fence, upper fence, IQR).
+   */
   'outlier-scales': ['a', 'b', 'c'],
 } as const satisfies Record<KernelSpec['kind'], readonly string[]>;
 
@@ -199,10 +208,10 @@ function outlierScales(p: OutlierScaleKernel, batch: SeriesBatch): KernelOutput 
   for (let g = 0; g < groups; g++) {
     const series = values.subarray(starts[g], starts[g + 1]);
     if (p.method === 'robust-z') {
-      const { median, scale } = robustScale(series);
-      columns[0][g] = median;
-      columns[1][g] = scale;
-      columns[2][g] = NaN;
+      const { scale, fallback } = robustScaleAndSource(series);
+      columns[0][g] = scale.median;
+      columns[1][g] = scale.scale;
+      columns[2][g] = p.unordered && fallback ? 1 : NaN;
     } else {
       const { q1, q3, lower, upper } = tukeyFences(series, p.threshold ?? 1.5);
       columns[0][g] = lower;
