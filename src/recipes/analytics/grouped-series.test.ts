@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDb } from '../../engine/duckdb.js';
-import { orderCodec, readGroupedSeries, rowOrder, type GroupedRead } from './grouped-series.js';
+import { orderCodec, readGroupedSeries, rowOrder, sortGroups, type GroupedRead } from './grouped-series.js';
 
 /**
  * The grouped read against SQL's own ORDER BY of the same rows: every group's values and order
@@ -91,6 +91,16 @@ describe('readGroupedSeries', () => {
     // Not sorted: site 'c' is stored shuffled and stays so (it would be sorted by value otherwise).
     const c = Array.from(values.subarray(starts[2], starts[3]));
     expect(c).not.toEqual(Array.from(Float64Array.from(c).sort()));
+  });
+
+  it('deferSort: the groups as read, put in SQL’s order by sortGroups', async () => {
+    const want = await expected('all');
+    const got = await db.withConnection((conn) => readGroupedSeries(conn, { ...read('all'), deferSort: true }));
+    expect(got.pendingSort).toBe(true);
+    expect(Array.from(got.values)).not.toEqual(want.values);
+    sortGroups(got, 0, got.groupCount);
+    expect(Array.from(got.values)).toEqual(want.values);
+    expect(Array.from(got.order!)).toEqual(want.order);
   });
 
   it('carries each row’s place along with its value', async () => {

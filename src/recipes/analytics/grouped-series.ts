@@ -51,6 +51,11 @@ export interface GroupedSeries {
   order: Float64Array | null;
   /** Where each row is in the input's scan (see {@link GroupedRead.rowId}); null unless asked for. */
   rowIds: Float64Array | null;
+  /**
+   * The groups are not in order yet (read with {@link GroupedRead.deferSort}): {@link sortGroups}
+   * puts them in order, as computeGroups does batch by batch.
+   */
+  pendingSort?: boolean;
 }
 
 export interface GroupedRead {
@@ -70,6 +75,12 @@ export interface GroupedRead {
   unordered?: boolean;
   /** Where the groups go (default {@link GROUPS_TABLE}): a second read must not replace the first's. */
   groupsTable?: string;
+  /**
+   * Leave each group to be sorted by whoever takes it ({@link GroupedSeries.pendingSort}):
+   * computeGroups sorts a batch just before it hands it to a worker, while the workers compute
+   * the batches before it, so the sort no longer holds the computation up.
+   */
+  deferSort?: boolean;
 }
 
 /** ORDER BY of the rows read, NULLs last: the same expression sorts the rows when they are written back. */
@@ -152,9 +163,21 @@ export async function readGroupedSeries(
     }
   }
   for (let g = 0; g < groupCount; g++) if (next[g] !== starts[g + 1]) throw changed();
+  const series: GroupedSeries = { groupCount, starts, values, order, rowIds };
+  if (read.unordered) return series;
+  if (read.deferSort) return { ...series, pendingSort: true };
+  sortGroups(series, 0, groupCount);
+  return series;
+}
+
+/**
+ * Puts groups [from, to) of a series read with {@link GroupedRead.deferSort} in order (order
+ * value, then value, missing ones last: {@link rowOrder}); a group already in order costs one look.
+ */
+export function sortGroups(series: GroupedSeries, from: number, to: number): void {
+  const { values, order, rowIds, starts } = series;
   const carried = rowIds ? [rowIds] : [];
-  if (!read.unordered) for (let g = 0; g < groupCount; g++) sortGroup(values, order, carried, starts[g], starts[g + 1]);
-  return { groupCount, starts, values, order, rowIds };
+  for (let g = from; g < to; g++) sortGroup(values, order, carried, starts[g], starts[g + 1]);
 }
 
 /** The groups by the hash of their keys; null when two groups share a hash. */

@@ -160,6 +160,8 @@ async function analyse(
     column: a.column,
     rows: a.rows,
     unordered: a.unordered,
+    // Every analysis computes through computeGroups, which sorts each batch as it hands it out.
+    deferSort: true,
   });
   await a.compute(conn, series, codec, scan.read);
   const sql = a.output(scan.rows, codec);
