@@ -66,8 +66,8 @@ export interface OutlierScaleKernel {
   threshold?: number;
   /**
    * The series' rows are in no particular order (see GroupedRead.unordered): robust-z then puts
-   * 1 in column c of a series whose scale is the fallback, a sum whose last bits depend on the
-   * order, for the caller to compute in order.
+   * 1 in column c of a series whose numbers may depend on the order in their last bit (the
+   * fallback scale, a sum; a median of 0 among both −0 and +0), for the caller to compute in order.
    */
   unordered?: boolean;
 }
@@ -200,6 +200,18 @@ function outliers(p: OutlierKernel, batch: SeriesBatch): KernelOutput {
   return { rows, columns: [scores, flags] };
 }
 
+/** Whether the series holds both −0 and +0. */
+function bothSignedZeros(series: Float64Array): boolean {
+  let negative = false;
+  let positive = false;
+  for (let i = 0; i < series.length && !(negative && positive); i++)
+    if (series[i] === 0) {
+      if (Object.is(series[i], -0)) negative = true;
+      else positive = true;
+    }
+  return negative && positive;
+}
+
 /** The same numbers robustZScores and iqrOutliers score each value of a series with. */
 function outlierScales(p: OutlierScaleKernel, batch: SeriesBatch): KernelOutput {
   const { starts, values } = batch;
@@ -211,7 +223,9 @@ function outlierScales(p: OutlierScaleKernel, batch: SeriesBatch): KernelOutput 
       const { scale, fallback } = robustScaleAndSource(series);
       columns[0][g] = scale.median;
       columns[1][g] = scale.scale;
-      columns[2][g] = p.unordered && fallback ? 1 : NaN;
+      // In no particular order, the fallback's sum, and a median of 0 picked among −0 and +0 (the
+      // sign of a zero score follows it), may differ in their last bit from those of the series in order.
+      columns[2][g] = p.unordered && (fallback || (scale.median === 0 && bothSignedZeros(series))) ? 1 : NaN;
     } else {
       const { q1, q3, lower, upper } = tukeyFences(series, p.threshold ?? 1.5);
       columns[0][g] = lower;
