@@ -60,7 +60,7 @@ export {
 
 export type { OutlierScores } from './outliers/scores.js';
 export { iqrOutliers, tukeyFences, type TukeyFences } from './outliers/iqr.js';
-export { robustScale, robustZScores, type RobustScale } from './outliers/robust-z.js';
+export { robustScale, robustScaleAndSource, robustZScores, type RobustScale } from './outliers/robust-z.js';
 export { quantileBand, scoreAgainstBand, type QuantileBand } from './outliers/quantile-bands.js';
 export { hampelFilter, type HampelResult } from './outliers/hampel.js';
 export {

@@ -11,7 +11,9 @@ import type { RecipeContext } from './recipe-type.js';
  * robust-z and iqr score rows in DuckDB from per-series numbers the kernels compute: the scores
  * and flags must be the kernels' own, bit for bit, on awkward series (even counts, MAD = 0 with
  * its fallback, a constant series, one value, only missing values, NaN and ±∞, ties, overflow),
- * with NULL group keys, in the input's order, and the preview must give the build's rows.
+ * with NULL group keys, in the input's order, and the preview must give the build's rows. The
+ * series are read unordered: a fallback scale whose last bits depend on the order must still be
+ * the one computed in order.
  */
 describe('outliers recipe: robust-z and iqr scored in DuckDB', () => {
   let db: DuckDb;
@@ -43,6 +45,9 @@ describe('outliers recipe: robust-z and iqr scored in DuckDB', () => {
     awkward.forEach((values, g) =>
       values.forEach((v, i) => rows.push({ site: g === 3 ? null : `s${g}`, band: 1, t: i, v })),
     );
+    // MAD = 0 and a fallback whose sum depends on the order: (10¹⁶ + 1) + 1 = 10¹⁶ in time order,
+    // 1 + 1 + 10¹⁶ = 10¹⁶ + 2 in file order (times descending); its site is NULL.
+    [0, 0, 0, 0, 0, 0, 1e16, 1, 1].forEach((v, i, all) => rows.push({ site: null, band: 2, t: all.length - i, v }));
     // Many more series, rows interleaved and out of time order, so that the slots are many.
     for (let i = 0; i < 6000; i++)
       rows.push({ site: `r${i % 300}`, band: i % 2, t: (i * 7919) % 6000, v: Math.round(random() * 1000) / 8 });

@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { z } from 'zod';
 import { badRequest } from '../common/errors.js';
 import { quoteIdent } from '../common/names.js';
 import { groupSlots, setSlotLists } from './analytics/group-slots.js';
+import { GROUPS_TABLE, readGroupedSeries, type OrderCodec } from './analytics/grouped-series.js';
 import { computeGroups } from './analytics/parallel-groups.js';
 import { ResultColumns } from './analytics/result-table.js';
 import {
@@ -49,6 +51,7 @@ const params = z
     path: ['orderBy'],
   });
 type Params = z.output<typeof params>;
+type ScaledParams = Params & { method: 'robust-z' | 'iqr' };
 
 const OUTPUT = ['outlier_score', 'is_outlier'] as const;
 const HELPERS = ['v', 'slot', 'x', 'a', 'b', 'c', 'score', 'beyond'] as const;
@@ -121,22 +124,24 @@ const doubleLiteral = (x: number) => `CAST('${String(x)}' AS DOUBLE)`;
  * numbers by its group keys (group-slots.ts). The arithmetic is that of scoreWithScale and
  * scoreOutside, in the same IEEE operations, so the scores are the kernels' to the bit.
  */
-function scaledAnalysis(p: Params & { method: 'robust-z' | 'iqr' }): GroupedAnalysis {
+function scaledAnalysis(p: ScaledParams): GroupedAnalysis {
   let read: ((name: 'a' | 'b' | 'c', slot: string) => string) | undefined;
   let slot = '1';
   return {
     groupBy: p.groupBy,
-    // Only the fallback scale of robust-z (a sum) depends on the order: kept as the kernels see it.
     orderBy: p.orderBy,
+    // Medians, MADs and quartiles do not depend on the order: the series are read without it, unsorted.
+    unordered: true,
     column: p.column,
     rows: 'all',
     outputNames: OUTPUT,
-    async compute(conn, series) {
+    async compute(conn, series, codec, relation) {
       const columns = ['a', 'b', 'c'].map(() => new Float64Array(series.groupCount));
-      const spec = { kind: 'outlier-scales', method: p.method, threshold: p.threshold } as const;
+      const spec = { kind: 'outlier-scales', method: p.method, threshold: p.threshold, unordered: true } as const;
       await computeGroups(spec, series, (out, place) =>
         out.columns.forEach((c, j) => columns[j].set(c.subarray(0, out.rows), place.firstGroup)),
       );
+      if (p.method === 'robust-z') await fallbackScalesInOrder(conn, relation, p, codec, columns);
       const slots = await groupSlots(conn, p.groupBy, series.groupCount);
       read = await setSlotLists(conn, slots, { a: columns[0], b: columns[1], c: columns[2] });
       slot = slots.sql();
@@ -174,6 +179,53 @@ function scaledAnalysis(p: Params & { method: 'robust-z' | 'iqr' }): GroupedAnal
       return `SELECT ${kept}, i.${h.score} AS outlier_score, ${flag} AS is_outlier FROM (${rows}) i`;
     },
   };
+}
+
+/** The groups table of a second read (the first one's, `llano_groups`, stays for the output). */
+const REREAD_GROUPS = 'llano_groups_in_order';
+
+/**
+ * robust-z's fallback scale (when the MAD is 0) is a sum over the series in order, whose last
+ * bits depend on that order: the groups that took it (marked 1 in column c) are read again,
+ * ordered as every other analysis reads them, and their numbers computed again. Rare on real
+ * series (none of the simulator's Trec series), so the read stays without the ordering column.
+ */
+async function fallbackScalesInOrder(
+  conn: DuckDBConnection,
+  relation: string,
+  p: ScaledParams,
+  codec: OrderCodec | undefined,
+  columns: Float64Array[],
+): Promise<void> {
+  const redo: number[] = [];
+  columns[2].forEach((flag, gid) => {
+    if (flag === 1) redo.push(gid);
+  });
+  if (redo.length === 0) return;
+  const keys = p.groupBy.map(quoteIdent);
+  const same = keys.map((k) => `r.${k} IS NOT DISTINCT FROM g.${k}`).join(' AND ');
+  const rows = keys.length
+    ? `(SELECT r.* FROM ${relation} r SEMI JOIN (SELECT * FROM ${GROUPS_TABLE} WHERE gid IN (${redo.join(', ')})) g ON ${same})`
+    : relation;
+  const series = await readGroupedSeries(conn, {
+    relation: rows,
+    groupBy: p.groupBy,
+    orderBy: p.orderBy !== undefined && codec ? { column: p.orderBy, codec } : undefined,
+    column: p.column,
+    rows: 'all',
+    groupsTable: REREAD_GROUPS,
+  });
+  // Both groups tables number the groups in the order of their keys: group j of this read is redo[j].
+  if (series.groupCount !== redo.length) throw new Error('the input changed while it was read');
+  const spec = { kind: 'outlier-scales', method: p.method, threshold: p.threshold } as const;
+  await computeGroups(spec, series, (out, place) => {
+    for (let j = 0; j < out.rows; j++) {
+      const gid = redo[place.firstGroup + j];
+      columns[0][gid] = out.columns[0][j];
+      columns[1][gid] = out.columns[1][j];
+      columns[2][gid] = NaN;
+    }
+  });
 }
 
 export const outliersRecipeType = defineRecipeType('outliers', {

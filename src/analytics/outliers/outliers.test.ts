@@ -7,7 +7,7 @@ import { fitIsolationForest, isolationForestScores, scoreIsolationForest } from 
 import { localOutlierFactor } from './lof.js';
 import { matrixFromColumns } from './matrix.js';
 import { quantileBand, scoreAgainstBand } from './quantile-bands.js';
-import { robustScale, robustZScores } from './robust-z.js';
+import { robustScale, robustScaleAndSource, robustZScores } from './robust-z.js';
 
 describe('Tukey IQR fences', () => {
   it('match numpy percentiles (type 7) on a hand-checked sample', () => {
@@ -40,6 +40,14 @@ describe('robust z-score', () => {
     expect(s.median).toBe(5);
     expect(s.scale).toBeCloseTo((1.2533141373155 * 4) / 5, 12);
     expect(robustZScores([5, 5, 5]).scores).toEqual(new Float64Array([0, 0, 0]));
+  });
+
+  it('says when its scale is the fallback, whose sum depends on the order of the values', () => {
+    expect(robustScaleAndSource([1, 2, 3, 4, 50])).toEqual({ scale: robustScale([1, 2, 3, 4, 50]), fallback: false });
+    const inOrder = robustScaleAndSource([0, 0, 0, 0, 0, 0, 1e16, 1, 1]);
+    const reversed = robustScaleAndSource([1, 1, 1e16, 0, 0, 0, 0, 0, 0]);
+    expect(inOrder.fallback && reversed.fallback).toBe(true);
+    expect(inOrder.scale.scale).not.toBe(reversed.scale.scale);
   });
 });
 

@@ -15,8 +15,17 @@ export interface RobustScale {
  * (Iglewicz & Hoaglin), and to 0 only for a constant series.
  */
 export function robustScale(values: ArrayLike<number>): RobustScale {
+  return robustScaleAndSource(values).scale;
+}
+
+/**
+ * {@link robustScale}, saying whether the scale is the fallback: a sum over the values in their
+ * order, whose last bits depend on that order (the median and the MAD do not). Callers that hold
+ * a series in no particular order compute the fallback again in order.
+ */
+export function robustScaleAndSource(values: ArrayLike<number>): { scale: RobustScale; fallback: boolean } {
   const { median, mad } = medianAndMad(values);
-  if (mad > 0) return { median, scale: MAD_TO_SD * mad };
+  if (mad > 0) return { scale: { median, scale: MAD_TO_SD * mad }, fallback: false };
   let total = 0;
   let count = 0;
   for (let i = 0; i < values.length; i++) {
@@ -25,7 +34,7 @@ export function robustScale(values: ArrayLike<number>): RobustScale {
       count++;
     }
   }
-  return { median, scale: count ? (1.2533141373155 * total) / count : 0 };
+  return { scale: { median, scale: count ? (1.2533141373155 * total) / count : 0 }, fallback: true };
 }
 
 /** z = (x − centre)/scale, with ±Infinity for x ≠ centre when the scale is 0 and NaN for non-finite x. */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDb } from '../../engine/duckdb.js';
-import { orderCodec, readGroupedSeries, rowOrder, type GroupedRead } from './grouped-series.js';
+import { orderCodec, readGroupedSeries, rowOrder, sortGroups, type GroupedRead } from './grouped-series.js';
 
 /**
  * The grouped read against SQL's own ORDER BY of the same rows: every group's values and order
@@ -59,6 +59,49 @@ describe('readGroupedSeries', () => {
         expect(Array.from(got.values)).toEqual(want.values);
         expect(Array.from(got.order!)).toEqual(want.order);
       });
+
+  it('unordered: each group holds the same rows, left as the scan gives them, in a groups table of its own', async () => {
+    const want = await expected('all');
+    const got = await db.withConnection(async (conn) => {
+      const series = await readGroupedSeries(conn, {
+        ...read('all'),
+        orderBy: undefined,
+        unordered: true,
+        groupsTable: 'other_groups',
+      });
+      const tables = await conn.runAndReadAll(
+        `SELECT table_name FROM duckdb_tables() WHERE table_name IN ('other_groups', 'llano_groups')`,
+      );
+      return { series, tables: tables.getRows().map((r) => r[0]) };
+    });
+    expect(got.tables).toEqual(['other_groups']);
+    const { starts, values } = got.series;
+    expect(Array.from(starts.slice(1), (end, g) => end - starts[g])).toEqual(want.sizes);
+    expect(got.series.order).toBeNull();
+    // A Float64Array sorts NaN (a NULL value) last.
+    const sortedGroups = (xs: ArrayLike<number>) =>
+      want.sizes.map((_, g) =>
+        Array.from(
+          Float64Array.from(xs)
+            .subarray(starts[g], starts[g + 1])
+            .sort(),
+        ),
+      );
+    expect(sortedGroups(values)).toEqual(sortedGroups(want.values));
+    // Not sorted: site 'c' is stored shuffled and stays so (it would be sorted by value otherwise).
+    const c = Array.from(values.subarray(starts[2], starts[3]));
+    expect(c).not.toEqual(Array.from(Float64Array.from(c).sort()));
+  });
+
+  it('deferSort: the groups as read, put in SQL’s order by sortGroups', async () => {
+    const want = await expected('all');
+    const got = await db.withConnection((conn) => readGroupedSeries(conn, { ...read('all'), deferSort: true }));
+    expect(got.pendingSort).toBe(true);
+    expect(Array.from(got.values)).not.toEqual(want.values);
+    sortGroups(got, 0, got.groupCount);
+    expect(Array.from(got.values)).toEqual(want.values);
+    expect(Array.from(got.order!)).toEqual(want.order);
+  });
 
   it('carries each row’s place along with its value', async () => {
     const got = await db.withConnection((conn) =>

@@ -51,6 +51,11 @@ export interface GroupedSeries {
   order: Float64Array | null;
   /** Where each row is in the input's scan (see {@link GroupedRead.rowId}); null unless asked for. */
   rowIds: Float64Array | null;
+  /**
+   * The groups are not in order yet (read with {@link GroupedRead.deferSort}): {@link sortGroups}
+   * puts them in order, as computeGroups does batch by batch.
+   */
+  pendingSort?: boolean;
 }
 
 export interface GroupedRead {
@@ -63,6 +68,19 @@ export interface GroupedRead {
   rows: 'valid' | 'all';
   /** SQL for each row's position in the relation's scan (e.g. `rowid`), to write results back in input order. */
   rowId?: string;
+  /**
+   * Each group's rows as the scan hands them over, not sorted: for statistics of a group that do
+   * not depend on the order of its rows (medians, quantiles), which then skip the sort.
+   */
+  unordered?: boolean;
+  /** Where the groups go (default {@link GROUPS_TABLE}): a second read must not replace the first's. */
+  groupsTable?: string;
+  /**
+   * Leave each group to be sorted by whoever takes it ({@link GroupedSeries.pendingSort}):
+   * computeGroups sorts a batch just before it hands it to a worker, while the workers compute
+   * the batches before it, so the sort no longer holds the computation up.
+   */
+  deferSort?: boolean;
 }
 
 /** ORDER BY of the rows read, NULLs last: the same expression sorts the rows when they are written back. */
@@ -80,7 +98,7 @@ function validFilter(read: GroupedRead): string {
 
 /**
  * Reads a value column grouped and ordered, in bulk: the groups (with their row counts) into
- * {@link GROUPS_TABLE}, then the value and ordering columns in the input's own order, each row
+ * {@link GROUPS_TABLE} (or `read.groupsTable`), then the value and ordering columns in the input's own order, each row
  * with the hash of its group keys, straight into typed arrays at their group's place (no
  * per-row object, no join and no sort by text keys in DuckDB: those were most of the time). Each
  * group is then put in order (order value, then value, missing ones last) where it is not already,
@@ -97,11 +115,12 @@ export async function readGroupedSeries(
   const filter = validFilter(read);
   const where = filter ? ` WHERE ${filter}` : '';
   const keyList = keys.join(', ');
+  const groupsTable = read.groupsTable ?? GROUPS_TABLE;
   const groupsSql = keys.length
     ? `SELECT CAST(row_number() OVER (ORDER BY ${keys.map((k) => `${k} NULLS LAST`).join(', ')}) - 1 AS INTEGER) AS gid, ${keyList}, n FROM (SELECT ${keyList}, count(*) AS n FROM ${read.relation}${where} GROUP BY ALL)`
     : `SELECT 0 AS gid, count(*) AS n FROM ${read.relation}${where}`;
-  await conn.run(`CREATE OR REPLACE TEMP TABLE ${GROUPS_TABLE} AS ${groupsSql}`);
-  const counts = (await conn.runAndReadAll(`SELECT n FROM ${GROUPS_TABLE} ORDER BY gid`)).getRowsJson();
+  await conn.run(`CREATE OR REPLACE TEMP TABLE ${groupsTable} AS ${groupsSql}`);
+  const counts = (await conn.runAndReadAll(`SELECT n FROM ${groupsTable} ORDER BY gid`)).getRowsJson();
   const groupCount = counts.length;
   const starts = new Int32Array(groupCount + 1);
   for (let g = 0; g < groupCount; g++) starts[g + 1] = starts[g] + Number(counts[g][0]);
@@ -110,7 +129,7 @@ export async function readGroupedSeries(
   const values = new Float64Array(total);
   const order = read.orderBy ? new Float64Array(total) : null;
   const rowIds = read.rowId ? new Float64Array(total) : null;
-  const byHash = keys.length && !options.joinGroups ? await groupsByHash(conn, keyList, groupCount) : null;
+  const byHash = keys.length && !options.joinGroups ? await groupsByHash(conn, groupsTable, keyList, groupCount) : null;
   // Column 0 finds the row's group: the hash of its keys, or (one group, or two with one hash) its gid.
   const locator = keys.length === 0 ? '0' : byHash ? `hash(${keys.map((k) => `r.${k}`).join(', ')})` : 'g.gid';
   const columns = [
@@ -121,7 +140,7 @@ export async function readGroupedSeries(
   ];
   const join =
     keys.length && !byHash
-      ? ` JOIN ${GROUPS_TABLE} g ON ${keys.map((k) => `r.${k} IS NOT DISTINCT FROM g.${k}`).join(' AND ')}`
+      ? ` JOIN ${groupsTable} g ON ${keys.map((k) => `r.${k} IS NOT DISTINCT FROM g.${k}`).join(' AND ')}`
       : '';
   const result = await conn.stream(
     `SELECT ${columns.join(', ')} FROM (SELECT *${read.rowId ? `, ${read.rowId} AS llano_row` : ''} FROM ${read.relation}${where}) r${join}`,
@@ -144,15 +163,32 @@ export async function readGroupedSeries(
     }
   }
   for (let g = 0; g < groupCount; g++) if (next[g] !== starts[g + 1]) throw changed();
+  const series: GroupedSeries = { groupCount, starts, values, order, rowIds };
+  if (read.unordered) return series;
+  if (read.deferSort) return { ...series, pendingSort: true };
+  sortGroups(series, 0, groupCount);
+  return series;
+}
+
+/**
+ * Puts groups [from, to) of a series read with {@link GroupedRead.deferSort} in order (order
+ * value, then value, missing ones last: {@link rowOrder}); a group already in order costs one look.
+ */
+export function sortGroups(series: GroupedSeries, from: number, to: number): void {
+  const { values, order, rowIds, starts } = series;
   const carried = rowIds ? [rowIds] : [];
-  for (let g = 0; g < groupCount; g++) sortGroup(values, order, carried, starts[g], starts[g + 1]);
-  return { groupCount, starts, values, order, rowIds };
+  for (let g = from; g < to; g++) sortGroup(values, order, carried, starts[g], starts[g + 1]);
 }
 
 /** The groups by the hash of their keys; null when two groups share a hash. */
-async function groupsByHash(conn: DuckDBConnection, keyList: string, groupCount: number): Promise<HashIndex | null> {
+async function groupsByHash(
+  conn: DuckDBConnection,
+  groupsTable: string,
+  keyList: string,
+  groupCount: number,
+): Promise<HashIndex | null> {
   const index = new HashIndex(groupCount);
-  const result = await conn.stream(`SELECT CAST(hash(${keyList}) AS UBIGINT) FROM ${GROUPS_TABLE} ORDER BY gid`);
+  const result = await conn.stream(`SELECT CAST(hash(${keyList}) AS UBIGINT) FROM ${groupsTable} ORDER BY gid`);
   let gid = 0;
   for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
     const words = wordPairColumn(chunk, 0).values;

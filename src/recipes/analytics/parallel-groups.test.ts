@@ -52,6 +52,29 @@ describe('computeGroups', () => {
     }
   });
 
+  it('sorts the groups of a series read with deferSort as it hands them out: the same rows as a sorted one', async () => {
+    /** The series with each group's rows shuffled (their places carried along), waiting to be sorted. */
+    const shuffled = (): GroupedSeries => {
+      const random = createRandom(5);
+      const s = { ...groupedSeries(), pendingSort: true };
+      const rowIds = Float64Array.from(s.values, (_, i) => i);
+      for (let g = 0; g < s.groupCount; g++)
+        for (let i = s.starts[g + 1] - 1; i > s.starts[g]; i--) {
+          const j = s.starts[g] + random.integer(i - s.starts[g] + 1);
+          for (const c of [s.values, s.order!, rowIds]) [c[i], c[j]] = [c[j], c[i]];
+        }
+      return { ...s, rowIds };
+    };
+    for (const spec of specs)
+      for (const options of [{ threads: 1 }, { threads: 2, minRows: 0, batchRows: 1_000 }]) {
+        const s = shuffled();
+        expect(await collect(spec, s, options)).toEqual(await collect(spec, series, { threads: 1 }));
+        expect(s.pendingSort).toBe(false);
+        expect(Array.from(s.values)).toEqual(Array.from(series.values));
+        expect(Array.from(s.rowIds!)).toEqual(Array.from(series.values, (_, i) => i));
+      }
+  });
+
   it('reports a worker’s failure as the build’s error', async () => {
     const bad: KernelSpec = { kind: 'trend', alpha: 2, perDay: 1 };
     await expect(collect(bad, series, { threads: 2, minRows: 0, batchRows: 1_000 })).rejects.toThrow(/confidence/);

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../../common/worker-script.js';
-import type { GroupedSeries } from './grouped-series.js';
+import { sortGroups, type GroupedSeries } from './grouped-series.js';
 import { runKernel, type KernelOutput, type KernelSpec, type SeriesBatch } from './series-kernels.js';
 import type { SeriesReply, SeriesTask } from './series-worker.js';
 
@@ -27,7 +27,8 @@ export interface BatchPlace {
 }
 
 /**
- * Runs `spec` over every group of `series`, in batches of consecutive groups, and hands each
+ * Runs `spec` over every group of `series` (putting the groups in order first when their sort
+ * was deferred, batch by batch), in batches of consecutive groups, and hands each
  * batch's output to `onBatch` in group order. Series are independent, so batches go to worker
  * threads (each batch's columns copied out and transferred, results transferred back); the
  * outputs are put back in order, so the result is the same as one thread's. At most two batches
@@ -41,8 +42,14 @@ export async function computeGroups(
 ): Promise<void> {
   const places = batches(series, options.batchRows ?? BATCH_ROWS);
   const threads = Math.min(options.threads ?? availableParallelism(), places.length);
+  // A series read with deferSort: each batch's groups are sorted as the batch is handed out.
+  const sorted = (place: BatchPlace) => {
+    if (series.pendingSort) sortGroups(series, place.firstGroup, place.firstGroup + place.groups);
+    return place;
+  };
   if (threads <= 1 || series.values.length < (options.minRows ?? MIN_PARALLEL_ROWS)) {
-    for (const place of places) onBatch(runKernel(spec, view(series, place)), place);
+    for (const place of places) onBatch(runKernel(spec, view(series, sorted(place))), place);
+    series.pendingSort = false;
     return;
   }
   const pool = Array.from({ length: threads }, () => new BatchWorker());
@@ -63,7 +70,7 @@ export async function computeGroups(
       const take = (): Promise<void> | null => {
         if (sent >= places.length) return null;
         const index = sent++;
-        const p = worker.run({ id: index, spec, batch: copy(series, places[index]) }).then((out) => {
+        const p = worker.run({ id: index, spec, batch: copy(series, sorted(places[index])) }).then((out) => {
           done.set(index, out);
           emit();
         });
@@ -82,6 +89,7 @@ export async function computeGroups(
       }
     };
     await Promise.all(pool.map((w) => feed(w)));
+    series.pendingSort = false;
     emit();
   } finally {
     await Promise.all(pool.map((w) => w.stop()));

@@ -24,12 +24,25 @@ export interface GroupedAnalysis {
   rows: 'valid' | 'all';
   /** Output column names a group key must not take. */
   outputNames: readonly string[];
-  /** Runs over every group and writes {@link RESULTS_TABLE}; returns the number of result rows. */
-  compute(conn: DuckDBConnection, series: GroupedSeries, codec: OrderCodec | undefined): Promise<number>;
+  /**
+   * Runs over every group and writes {@link RESULTS_TABLE}; returns the number of result rows.
+   * `relation` is what the series were read from, for a second read of some groups.
+   */
+  compute(
+    conn: DuckDBConnection,
+    series: GroupedSeries,
+    codec: OrderCodec | undefined,
+    relation: string,
+  ): Promise<number>;
   /** The output SELECT over the input relation, the groups table (`llano_groups`) and {@link RESULTS_TABLE}. */
   output(relation: string, codec: OrderCodec | undefined): string;
   /** Results go back to the input rows by position: the series then carry each row's place in the scan. */
   byInputRow?: boolean;
+  /**
+   * The per-group work does not depend on the order of a group's rows: they are read without
+   * the ordering column and left unsorted (GroupedRead.unordered), which is quicker.
+   */
+  unordered?: boolean;
 }
 
 /** Rows of a preview: the first groups only, so that a preview of millions of rows stays quick. */
@@ -143,11 +156,14 @@ async function analyse(
     relation: scan.read,
     rowId: scan.rowId,
     groupBy: a.groupBy,
-    orderBy: a.orderBy === undefined || !codec ? undefined : { column: a.orderBy, codec },
+    orderBy: a.orderBy === undefined || !codec || a.unordered ? undefined : { column: a.orderBy, codec },
     column: a.column,
     rows: a.rows,
+    unordered: a.unordered,
+    // Every analysis computes through computeGroups, which sorts each batch as it hands it out.
+    deferSort: true,
   });
-  await a.compute(conn, series, codec);
+  await a.compute(conn, series, codec, scan.read);
   const sql = a.output(scan.rows, codec);
   if (mode.kind === 'describe') return { columns: await describeRelation(conn, `(${sql})`) };
   if (mode.kind === 'preview') return duck.query(`SELECT * FROM (${sql}) LIMIT ${mode.limit + 1}`, undefined, conn);

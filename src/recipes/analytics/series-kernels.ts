@@ -4,7 +4,7 @@ import {
   detectChangePoints,
   hampelFilter,
   iqrOutliers,
-  robustScale,
+  robustScaleAndSource,
   robustZScores,
   trendTest,
   tukeyFences,
@@ -67,6 +67,12 @@ export interface OutlierScaleKernel {
   method: 'robust-z' | 'iqr';
   /** iqr: the fence factor k. */
   threshold?: number;
+  /**
+   * The series' rows are in no particular order (see GroupedRead.unordered): robust-z then puts
+   * 1 in column c of a series whose numbers may depend on the order in their last bit (the
+   * fallback scale, a sum; a median of 0 among both −0 and +0), for the caller to compute in order.
+   */
+  unordered?: boolean;
 }
 
 /** Which analysis and its parameters: JSON, so that it can be posted to a worker. */
@@ -81,7 +87,10 @@ export const KERNEL_COLUMNS = {
   trend: ['gid', 'mk_s', 'mk_z', 'mk_p_value', 'kendall_tau', 'slope', 'slope_lower', 'slope_upper'],
   /** Aligned with the batch's rows. */
   outliers: ['outlier_score', 'is_outlier'],
-  /** One row per group, in group order: robust-z (median, scale, NaN), iqr (lower fence, upper fence, IQR). */
+  /**
+   * One row per group, in group order: robust-z (median, scale, NaN; 1 when unordered and the
+   * scale needs the order), iqr (lower fence, upper fence, IQR).
+   */
   'outlier-scales': ['a', 'b', 'c'],
 } as const satisfies Record<KernelSpec['kind'], readonly string[]>;
 
@@ -196,6 +205,18 @@ function outliers(p: OutlierKernel, batch: SeriesBatch): KernelOutput {
   return { rows, columns: [scores, flags] };
 }
 
+/** Whether the series holds both −0 and +0. */
+function bothSignedZeros(series: Float64Array): boolean {
+  let negative = false;
+  let positive = false;
+  for (let i = 0; i < series.length && !(negative && positive); i++)
+    if (series[i] === 0) {
+      if (Object.is(series[i], -0)) negative = true;
+      else positive = true;
+    }
+  return negative && positive;
+}
+
 /** The same numbers robustZScores and iqrOutliers score each value of a series with. */
 function outlierScales(p: OutlierScaleKernel, batch: SeriesBatch): KernelOutput {
   const { starts, values } = batch;
@@ -204,10 +225,12 @@ function outlierScales(p: OutlierScaleKernel, batch: SeriesBatch): KernelOutput 
   for (let g = 0; g < groups; g++) {
     const series = values.subarray(starts[g], starts[g + 1]);
     if (p.method === 'robust-z') {
-      const { median, scale } = robustScale(series);
-      columns[0][g] = median;
-      columns[1][g] = scale;
-      columns[2][g] = NaN;
+      const { scale, fallback } = robustScaleAndSource(series);
+      columns[0][g] = scale.median;
+      columns[1][g] = scale.scale;
+      // In no particular order, the fallback's sum, and a median of 0 picked among −0 and +0 (the
+      // sign of a zero score follows it), may differ in their last bit from those of the series in order.
+      columns[2][g] = p.unordered && (fallback || (scale.median === 0 && bothSignedZeros(series))) ? 1 : NaN;
     } else {
       const { q1, q3, lower, upper } = tukeyFences(series, p.threshold ?? 1.5);
       columns[0][g] = lower;
