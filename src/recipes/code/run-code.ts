@@ -20,7 +20,13 @@ import type { RecipeBase, RecipeContext, RecipePreview, RecipeResult, RecipeTarg
 import { duckInputs } from '../run-sql.js';
 import { environmentInterpreter, recipeEnvironment, type CodeRecipeLanguage } from './code-environments.js';
 import { adoptParquetOutput } from './adopt-parquet-output.js';
-import { LIBRARY_FOLDER, writeLibraryFiles } from './code-libraries.js';
+import { LIBRARY_FOLDER, projectLibraries, writeLibraryFiles } from './code-libraries.js';
+import {
+  environmentFingerprint,
+  languageLibraries,
+  librariesFingerprint,
+  type CodeFingerprint,
+} from './code-fingerprint.js';
 import { outputFilesRelation, parquetInputCopy, type OutputFile } from './parquet-transfer.js';
 import { uncompressedParquetCopy, uncompressedParquetParts } from './parquet-uncompressed-copy.js';
 import { PYTHON_RECIPE_ENTRY } from './python-recipe-entry.js';
@@ -255,6 +261,8 @@ interface CodeRun {
   outputFile: string;
   result: HarnessResult;
   log: string[];
+  /** The libraries and environment it ran with (see code-fingerprint.ts). */
+  fingerprint: CodeFingerprint;
 }
 
 /**
@@ -280,6 +288,8 @@ async function runCode(
   const environment = await recipeEnvironment(ws, key, language, recipe.environment);
   // A venv or R library of the project: built here first when missing or out of date (its failure fails the recipe).
   const interpreter = await environmentInterpreter(ws, key, environment, (line) => ctx.log(line));
+  // Taken once its packages are built: what this run uses, signed into its output's lineage.
+  const environmentPart = await environmentFingerprint(ws, key, environment);
   const limits = limitsFor(ctx, recipe);
   phase('environment');
   // TypeScript and Python run in a process started ahead (see sandbox/warm.ts): start is a message.
@@ -331,7 +341,9 @@ async function runCode(
     );
     writeFileSync(path.join(workDir, LANGUAGE[language].code), recipe.code);
     const entry = writeEntry(language, workDir);
-    const lib = await writeLibraryFiles(ws, key, path.join(workDir, LIBRARY_FOLDER));
+    // Only the language's files: the fingerprint signs those, so no other one may change the output.
+    const libraries = languageLibraries((await projectLibraries(ws, key)).files, language);
+    const lib = await writeLibraryFiles(ws, key, path.join(workDir, LIBRARY_FOLDER), libraries);
     const outputFile = path.join(workDir, 'output');
     const variables = {
       ...((await ws.catalog.objects.get<Record<string, unknown>>(key, 'variables', 'project'))?.body ?? {}),
@@ -407,7 +419,8 @@ async function runCode(
     };
     phase('process stopped');
     ctx.log(`Timings: ${phases.join(', ')}`);
-    return { workDir, outputFile, result, log };
+    const fingerprint = { libraries: librariesFingerprint(libraries), environment: environmentPart };
+    return { workDir, outputFile, result, log, fingerprint };
   } catch (error) {
     // The copies write into the work folder: stopped and settled before it is removed.
     stopCopies.abort();
@@ -449,7 +462,7 @@ export async function runCodeRecipe(
       ctx.log(
         `Kept the code's Parquet output of ${adopted.rowCount} rows as the version's file (pages compressed, every value checked) in ${Math.round(performance.now() - start)} ms`,
       );
-      return { ...adopted, environment: run.result.environment };
+      return { ...adopted, environment: run.result.environment, fingerprint: run.fingerprint };
     }
     ctx.log(`The code wrote ${run.result.rows} rows; importing them from ${from}`);
     const written = await ctx.duck.withConnection((conn) =>
@@ -460,7 +473,7 @@ export async function runCodeRecipe(
       }),
     );
     ctx.log(`Imported ${written.rowCount} rows in ${Math.round(performance.now() - start)} ms`);
-    return { ...written, environment: run.result.environment };
+    return { ...written, environment: run.result.environment, fingerprint: run.fingerprint };
   } finally {
     rmSync(run.workDir, { recursive: true, force: true });
   }
