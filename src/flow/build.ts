@@ -316,7 +316,7 @@ async function runClaimedJob(ws: Workspace, run: JobRun): Promise<Job> {
         ws,
         projectKey,
         recipe,
-        (m) => void jobs.log(projectKey, jobId, 'info', `${a.recipe}: ${m}`),
+        (m, level = 'info') => void jobs.log(projectKey, jobId, level, `${a.recipe}: ${m}`),
         state.stop.signal,
       );
       const tokens = Object.fromEntries(ctx.inputs.map((i) => [i.name, i.versionToken ?? 'none']));

@@ -56,7 +56,8 @@ export interface RecipeContext {
   tempPath(suffix: string): string;
   /** The folders the recipe's code may touch: the project's data folder. */
   scope: SandboxScope;
-  log(message: string): void;
+  /** A line for the job log; `warn` for what code wrote to its standard error (warnings, tracebacks). */
+  log(message: string, level?: 'info' | 'warn'): void;
   onProgress?(rows: number): void;
   /** The time limit of a run in a build (LLANO_BUILD_TIMEOUT_SECONDS); none when unset. */
   limits?: QueryLimits;

@@ -16,6 +16,7 @@ import {
   type SandboxLimits,
   type SandboxSpec,
 } from '../../sandbox/index.js';
+import type { LogStream } from '../../sandbox/types.js';
 import type { RecipeBase, RecipeContext, RecipePreview, RecipeResult, RecipeTarget } from '../recipe-type.js';
 import { duckInputs } from '../run-sql.js';
 import { environmentInterpreter, recipeEnvironment, type CodeRecipeLanguage } from './code-environments.js';
@@ -29,6 +30,7 @@ import {
 } from './code-fingerprint.js';
 import { outputFilesRelation, parquetInputCopy, type OutputFile } from './parquet-transfer.js';
 import { uncompressedParquetCopy, uncompressedParquetParts } from './parquet-uncompressed-copy.js';
+import { outputMismatch } from './output-mismatch.js';
 import { PYTHON_RECIPE_ENTRY } from './python-recipe-entry.js';
 import { R_RECIPE_ENTRY } from './r-recipe-entry.js';
 import {
@@ -357,9 +359,10 @@ async function runCode(
       batchRows: BATCH_ROWS,
       packages: environment.packages,
     };
-    const onLog = (line: string) => {
+    // What the code wrote to its standard error (warnings, the traceback) is a warning in the job log.
+    const onLog = (line: string, stream: LogStream) => {
       log.push(line);
-      ctx.log(line);
+      ctx.log(line, stream === 'stderr' ? 'warn' : 'info');
     };
     const spec: SandboxSpec = {
       language,
@@ -454,7 +457,7 @@ export async function runCodeRecipe(
     const start = performance.now();
     const adopted = await ctx.duck.withConnection((conn) =>
       adoptParquetOutput(conn, files, run.result.columns, run.workDir, target.path).catch((error: unknown) => {
-        throw error instanceof LlanoError ? error : importError(error);
+        throw error instanceof LlanoError ? error : importError(error, recipe, files);
       }),
     );
     if (adopted) {
@@ -469,7 +472,7 @@ export async function runCodeRecipe(
       copySelectToParquet(conn, `SELECT * FROM ${relation}`, target.path, {
         onProgress: ctx.onProgress ? (p) => ctx.onProgress?.(p.rows ?? 0) : undefined,
       }).catch((error: unknown) => {
-        throw importError(error);
+        throw importError(error, recipe, files);
       }),
     );
     ctx.log(`Imported ${written.rowCount} rows in ${Math.round(performance.now() - start)} ms`);
@@ -499,16 +502,13 @@ export async function previewCodeRecipe(
     const relation = outputRelation(run.outputFile, run.result);
     const result = await ctx.duck
       .query(`SELECT * FROM ${relation} LIMIT ${limit + 1}`)
-      .catch((error: unknown) => Promise.reject(importError(error)));
+      .catch((error: unknown) => Promise.reject(importError(error, recipe, outputFiles(run.outputFile, run.result))));
     return { ...result, log: run.log };
   } finally {
     rmSync(run.workDir, { recursive: true, force: true });
   }
 }
 
-function importError(error: unknown): LlanoError {
-  const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-  return badRequest(
-    `The code's output does not match its schema (declare outputSchema to choose the types): ${message}`,
-  );
-}
+/** DuckDB could not read the output with its types: which column, value and row, and whether they were declared. */
+const importError = (error: unknown, recipe: CodeRecipe, files: OutputFile[]): LlanoError =>
+  outputMismatch(error, recipe.outputSchema !== undefined, files.length === 1);
