@@ -6,31 +6,22 @@
  * whole flow view. Medians of CPU time (process, all threads) and wall time over BENCH_RUNS rounds.
  * Run: `npm run bench code-staleness`.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import path from 'node:path';
-import { bootstrapWorkspace } from '../src/app/start-workspace.js';
+import { rmSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { LOCAL_ADMIN } from '../src/catalog/access.js';
-import { loadConfig } from '../src/common/config.js';
-import { importDataset } from '../src/datasets/import.js';
 import { currentSignature } from '../src/flow/current-signature.js';
 import { getFlow } from '../src/flow/flow-view.js';
 import { RECIPE_KIND, saveRecipe, storedRecipe } from '../src/flow/recipes-service.js';
 import { signatureOf } from '../src/flow/staleness.js';
 import { saveLibraryFile } from '../src/recipes/code/code-libraries.js';
 import type { RecipeBase } from '../src/recipes/recipe-type.js';
-import { Workspace } from '../src/workspace/workspace.js';
+import { createFlowChain } from './_flow-chain.js';
 
 const RECIPES = Number(process.env.BENCH_RECIPES ?? 40);
 const ROUNDS = Number(process.env.BENCH_RUNS ?? 7);
 
-const home = mkdtempSync(path.join(tmpdir(), 'llano-bench-stale-'));
-const ws = await Workspace.open(loadConfig({ home, adminPassword: 'bench-password' }, {}));
-await bootstrapWorkspace(ws);
-await ws.catalog.projects.create(LOCAL_ADMIN, { key: 'BENCH' });
-const csv = path.join(home, 'seed.csv');
-writeFileSync(csv, 'x\n1\n2\n3\n');
-await importDataset(ws, LOCAL_ADMIN, 'BENCH', 'd0', { filePath: csv, fileName: 'seed.csv' });
+// A workspace with project BENCH and its dataset d0, no recipe yet.
+const { ws, home } = await createFlowChain(0, 'llano-bench-stale-');
 for (const name of ['a.py', 'b.py', 'c.R', 'd.ts'])
   await saveLibraryFile(ws, LOCAL_ADMIN, 'BENCH', { name, content: `# ${name}\n`.repeat(200) });
 for (let i = 0; i < RECIPES; i++)
