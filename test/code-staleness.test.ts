@@ -179,6 +179,13 @@ describe('a code recipe is stale when its libraries or its environment change', 
     );
     expect(versions.body[0].lineage.environment).toMatchObject({ name: 'py_env', interpreter: other });
     expect(await buildRequired(['which_out'])).toEqual({});
+    // Its limits stop a run, never change its rows: changed, the output stays up to date.
+    const limited = await s.call('PUT', `${P}/recipes/which`, {
+      token: token(),
+      body: { ...recipe, limits: { wallSeconds: 600 } },
+    });
+    expect(limited.status, JSON.stringify(limited.body)).toBe(200);
+    expect((await flowStaleness()).which).toBeNull();
   }, 240_000);
 
   it('a venv built for its first run leaves the output up to date; building it again makes it stale', async () => {

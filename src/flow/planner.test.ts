@@ -76,6 +76,8 @@ describe('staleness', () => {
     expect(a).toBe(recipeSignature({ type: 'sql', sql: 'SELECT 1', inputs: ['x'] }));
     expect(recipeSignature({ description: 'two', inputs: ['x'], sql: 'SELECT 1', type: 'sql' })).toBe(a);
     expect(recipeSignature({ type: 'sql', sql: 'SELECT 2', inputs: ['x'] })).not.toBe(a);
+    const code = { type: 'python', code: 'x = 1', inputs: ['x'] };
+    expect(recipeSignature({ ...code, limits: { memoryMb: 64 } })).toBe(recipeSignature(code));
     expect(staleReason(sig, null, {})).toBe('never built');
     expect(staleReason(sig, { recipeSignature: 'other', inputs: {} }, {})).toBe('recipe changed');
     expect(staleReason(sig, { recipeSignature: a, inputs: { x: 'v1' } }, { x: 'v2' })).toBe('input changed');

@@ -5,11 +5,12 @@ import type { Lineage } from '../datasets/definitions.js';
 /**
  * A recipe's signature: a hash of everything that decides its output (type, inputs, code,
  * parameters), but not its description or tags, nor the schema version its settings record
- * (an upgrade that changes what runs changes the settings too). A changed signature makes the
+ * (an upgrade that changes what runs changes the settings too), nor a code recipe's `limits`
+ * (memory and time stop a run, never change the rows it writes). A changed signature makes the
  * output stale.
  */
 export function recipeSignature(recipe: Record<string, unknown>): string {
-  const decisive = omit(recipe, 'description', 'tags', 'name', 'schemaVersion');
+  const decisive = omit(recipe, 'description', 'tags', 'name', 'schemaVersion', 'limits');
   return createHash('sha256')
     .update(JSON.stringify(sortDeep(decisive)))
     .digest('hex')

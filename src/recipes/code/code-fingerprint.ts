@@ -20,8 +20,8 @@ import { currentPackagesState, packagesHash } from './package-builds.js';
  *   those are written into the run's `lib/`, so no other file can change what it computes);
  * - `environment`: the interpreter (its path and version), and for a venv or R library what it is
  *   built from and when it was last built.
- * Not in it: the recipe's limits (they stop a run, never change its rows; being settings, they
- * are in the settings' signature all the same, which rebuilds when they change), the environment's
+ * Not in it: the recipe's limits (they stop a run, never change its rows: `recipeSignature` leaves
+ * them out too), the environment's
  * `packages` (names whose versions are only recorded), and packages of the machine itself
  * (asking their versions would start the interpreter at every staleness check).
  */
