@@ -27,9 +27,10 @@ const EXPECTED: Record<string, { first: string[]; last: string }> = {
     last: 'ValueError: bad id 2',
   },
   typescript: { first: ['Error: bad id 2', '    at check (lib/helpers.ts:2:20)'], last: '    at run (recipe.ts:5:62)' },
+  // R names the lines of the code and of what it source()s.
   r: {
-    first: ['Error: bad id 2', 'stop(paste("bad id", x))'],
-    last: 'output$write(data.frame(id = sapply(raw$id, check)))',
+    first: ['Error: bad id 2', 'stop(paste("bad id", x)) at lib/helpers.R#2'],
+    last: 'output$write(data.frame(id = sapply(raw$id, check))) at recipe.R#6',
   },
 };
 
