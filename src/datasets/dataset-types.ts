@@ -35,6 +35,8 @@ export interface ListedVersion extends DatasetVersion {
 export interface Lineage {
   recipe?: string;
   recipeSignature?: string;
+  /** What besides its settings the signature signs (a code recipe's libraries and environment), to name what changed. */
+  signatureParts?: Record<string, string>;
   inputs?: Record<string, string>;
   source?: 'upload' | 'import' | 'build' | 'scenario' | 'restore';
   fileName?: string;

@@ -27,7 +27,8 @@ import {
 import { runPartitionedActivity } from './partitions/run-partitions.js';
 import { partitioningsOf } from '../datasets/partition-store.js';
 import type { Partitioning } from '../datasets/partitioning.js';
-import { recipeSignature, staleReason, type StaleReason } from './staleness.js';
+import { signatureOf, staleReason, type StaleReason } from './staleness.js';
+import { currentSignature } from './current-signature.js';
 
 export const BuildRequestSchema = z.object({
   targets: z.array(z.union([z.string(), PartitionTargetSchema])).min(1, 'Name at least one dataset to build'),
@@ -101,21 +102,23 @@ export function datasetResolver(ws: Workspace, projectKey: string): (name: strin
 
 /**
  * Why a recipe's output is stale right now (null when up to date); a recipe with several
- * outputs is stale when any of them is. Pass one resolver to judge many recipes.
+ * outputs is stale when any of them is. Pass one resolver and one memo to judge many recipes.
  */
 export async function recipeStaleness(
   ws: Workspace,
   projectKey: string,
   recipe: RecipeBase,
   resolve = datasetResolver(ws, projectKey),
+  memo: Map<string, Promise<unknown>> = new Map(),
 ): Promise<StaleReason> {
+  const signature = await currentSignature(ws, projectKey, recipe, memo);
   const tokens: Record<string, string | null> = {};
   // A source that cannot be reached cannot tell a change either: null, always rebuilt.
   for (const input of recipe.inputs)
     tokens[input] = (await (await resolve(input))?.versionToken().catch(() => null)) ?? null;
   for (const name of recipeOutputs(recipe)) {
     const output = await resolve(name);
-    const reason = staleReason(recipeSignature(recipe), output?.version?.lineage, tokens);
+    const reason = staleReason(signature, output?.version?.lineage, tokens);
     if (reason) return reason;
   }
   return null;
@@ -143,8 +146,9 @@ export async function startBuild(
   if (unknown.length) throw badRequest(`Unknown dataset${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}`);
   const stale = new Map<string, StaleReason>();
   const resolve = datasetResolver(ws, projectKey);
+  const memo = new Map<string, Promise<unknown>>();
   if (mode === 'required')
-    for (const r of recipes) stale.set(r.name, await recipeStaleness(ws, projectKey, r, resolve));
+    for (const r of recipes) stale.set(r.name, await recipeStaleness(ws, projectKey, r, resolve, memo));
   const partitionings = await partitioningsOf(ws, projectKey);
   checkPartitionTargets(selectors, partitionings);
   const plan = withPartitionTargets(
@@ -312,10 +316,12 @@ async function runClaimedJob(ws: Workspace, run: JobRun): Promise<Job> {
         ws,
         projectKey,
         recipe,
-        (m) => void jobs.log(projectKey, jobId, 'info', `${a.recipe}: ${m}`),
+        (m, level = 'info') => void jobs.log(projectKey, jobId, level, `${a.recipe}: ${m}`),
         state.stop.signal,
       );
       const tokens = Object.fromEntries(ctx.inputs.map((i) => [i.name, i.versionToken ?? 'none']));
+      // Taken before the run: a library saved while it runs makes the output stale, never falsely up to date.
+      const before = await currentSignature(ws, projectKey, recipe);
       const target = await recipeTarget(ws, projectKey, {
         output: a.output,
         definition: def,
@@ -334,6 +340,8 @@ async function runClaimedJob(ws: Workspace, run: JobRun): Promise<Job> {
         source: written,
         log: (m) => void jobs.log(projectKey, jobId, 'info', `${a.recipe}: ${m}`),
       });
+      // What the run itself used (the library files it wrote, its environment once built), when it says.
+      const signature = result.fingerprint ? signatureOf(recipe, result.fingerprint) : before;
       const version = {
         rowCount: result.rowCount,
         contentHash: result.contentHash,
@@ -341,7 +349,8 @@ async function runClaimedJob(ws: Workspace, run: JobRun): Promise<Job> {
         lineage: {
           source: 'build' as const,
           recipe: recipe.name,
-          recipeSignature: recipeSignature(recipe),
+          recipeSignature: signature.value,
+          ...(signature.parts ? { signatureParts: signature.parts } : {}),
           inputs: tokens,
           ...(result.environment ? { environment: result.environment } : {}),
         },

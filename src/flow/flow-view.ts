@@ -37,7 +37,9 @@ export async function getFlow(ws: Workspace, principal: Principal, projectKey: s
 
   const staleness = new Map<string, string | null>();
   const resolve = datasetResolver(ws, projectKey);
-  for (const r of recipes) staleness.set(r.name, await recipeStaleness(ws, projectKey, storedRecipe(r.body), resolve));
+  const memo = new Map<string, Promise<unknown>>();
+  for (const r of recipes)
+    staleness.set(r.name, await recipeStaleness(ws, projectKey, storedRecipe(r.body), resolve, memo));
   const producer = new Map([...producersByOutput(recipes.map((r) => r.body))].map(([d, r]) => [d, r.name]));
 
   const nodes: FlowNode[] = [];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { findCycle, validateRecipeEdges } from './graph.js';
 import { planBuild } from './planner.js';
-import { recipeSignature, staleReason } from './staleness.js';
+import { recipeSignature, signatureOf, staleReason } from './staleness.js';
 
 // raw → clean → by_band → report ; raw → other (independent branch)
 const recipes = [
@@ -71,12 +71,32 @@ describe('flow validation', () => {
 
 describe('staleness', () => {
   it('ignores descriptions but not code, and compares input identities', () => {
-    const a = recipeSignature({ type: 'sql', sql: 'SELECT 1', inputs: ['x'], description: 'one' });
+    const sig = signatureOf({ type: 'sql', sql: 'SELECT 1', inputs: ['x'], description: 'one' });
+    const a = sig.value;
+    expect(a).toBe(recipeSignature({ type: 'sql', sql: 'SELECT 1', inputs: ['x'] }));
     expect(recipeSignature({ description: 'two', inputs: ['x'], sql: 'SELECT 1', type: 'sql' })).toBe(a);
     expect(recipeSignature({ type: 'sql', sql: 'SELECT 2', inputs: ['x'] })).not.toBe(a);
-    expect(staleReason(a, null, {})).toBe('never built');
-    expect(staleReason(a, { recipeSignature: 'other', inputs: {} }, {})).toBe('recipe changed');
-    expect(staleReason(a, { recipeSignature: a, inputs: { x: 'v1' } }, { x: 'v2' })).toBe('input changed');
-    expect(staleReason(a, { recipeSignature: a, inputs: { x: 'v1' } }, { x: 'v1' })).toBeNull();
+    const code = { type: 'python', code: 'x = 1', inputs: ['x'] };
+    expect(recipeSignature({ ...code, limits: { memoryMb: 64 } })).toBe(recipeSignature(code));
+    expect(staleReason(sig, null, {})).toBe('never built');
+    expect(staleReason(sig, { recipeSignature: 'other', inputs: {} }, {})).toBe('recipe changed');
+    expect(staleReason(sig, { recipeSignature: a, inputs: { x: 'v1' } }, { x: 'v2' })).toBe('input changed');
+    expect(staleReason(sig, { recipeSignature: a, inputs: { x: 'v1' } }, { x: 'v1' })).toBeNull();
+  });
+
+  it('signs the parts a code recipe adds and names the one that changed while the settings did not', () => {
+    const recipe = { type: 'python', code: 'x = 1', inputs: ['x'] };
+    const built = signatureOf(recipe, { libraries: 'L1', environment: 'E1' });
+    expect(built.value).not.toBe(signatureOf(recipe).value);
+    const lineage = { recipeSignature: built.value, signatureParts: built.parts, inputs: { x: 'v1' } };
+    const now = (parts: Record<string, string>, r = recipe) => staleReason(signatureOf(r, parts), lineage, { x: 'v1' });
+    expect(now({ libraries: 'L1', environment: 'E1' })).toBeNull();
+    expect(now({ environment: 'E1', libraries: 'L1' })).toBeNull();
+    expect(now({ libraries: 'L2', environment: 'E1' })).toBe('libraries changed');
+    expect(now({ libraries: 'L1', environment: 'E2' })).toBe('environment changed');
+    expect(now({ libraries: 'L2', environment: 'E1' }, { ...recipe, code: 'x = 2' })).toBe('recipe changed');
+    // A version built before parts were signed: stale once, as a changed recipe.
+    const old = { recipeSignature: signatureOf(recipe).value, inputs: { x: 'v1' } };
+    expect(staleReason(built, old, { x: 'v1' })).toBe('recipe changed');
   });
 });

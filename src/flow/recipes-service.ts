@@ -81,7 +81,7 @@ export async function recipeContext(
   ws: Workspace,
   projectKey: string,
   recipe: RecipeBase,
-  log: (m: string) => void = () => undefined,
+  log: (m: string, level?: 'info' | 'warn') => void = () => undefined,
   /** A build's abort: its queries are interrupted and its code stopped (see abortJob). */
   signal?: AbortSignal,
 ): Promise<RecipeContext> {

@@ -15,7 +15,7 @@ import type { Workspace } from '../workspace/workspace.js';
 import { runPostBuildValidators } from './post-build.js';
 import { recipeContext } from './recipes-service.js';
 import { recipeTarget } from './recipe-target.js';
-import { recipeSignature } from './staleness.js';
+import { currentSignature } from './current-signature.js';
 
 /**
  * One build run of a recipe type that writes several outputs (split): a new version of every
@@ -44,6 +44,7 @@ export async function runRecipeOutputs(
       targets[output] = await recipeTarget(ws, projectKey, { output, definition: def, parquetPath: version.path });
     }
     const ctx = await recipeContext(ws, projectKey, recipe, log, run.signal);
+    const signature = await currentSignature(ws, projectKey, recipe);
     const tokens = Object.fromEntries(ctx.inputs.map((i) => [i.name, i.versionToken ?? 'none']));
     const results = await type.runOutputs!(ctx, recipe, targets);
     for (const [i, output] of outputs.entries()) {
@@ -56,7 +57,8 @@ export async function runRecipeOutputs(
     const lineage = {
       source: 'build' as const,
       recipe: recipe.name,
-      recipeSignature: recipeSignature(recipe),
+      recipeSignature: signature.value,
+      ...(signature.parts ? { signatureParts: signature.parts } : {}),
       inputs: tokens,
     };
     const versions = await commitVersions(

@@ -10,6 +10,7 @@ import {
   type RecipeTarget,
   type RecipeType,
 } from './recipe-type.js';
+import type { Workspace } from '../workspace/workspace.js';
 
 /** Fields every recipe has besides its type (name, inputs, output, description, tags). */
 const recipeCommonShape = RecipeBaseSchema.omit({ type: true, schemaVersion: true }).shape;
@@ -38,6 +39,12 @@ export interface RecipeTypeDefinition<
   ): Promise<Record<string, RecipeResult>>;
   /** The first `limit` output rows (plus one when there are more), without writing anything. */
   preview?(ctx: RecipeContext, recipe: R, limit: number): Promise<RecipePreview>;
+  /** What decides the output besides the settings and inputs, as named short hashes (see `RecipeType`). */
+  fingerprint?(
+    project: { ws: Workspace; key: string },
+    recipe: R,
+    memo: Map<string, Promise<unknown>>,
+  ): Promise<Record<string, string>>;
 }
 
 /** A recipe type, its recipe type inferred from its schema. Register it in `registry.ts`. */

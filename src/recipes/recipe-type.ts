@@ -56,7 +56,8 @@ export interface RecipeContext {
   tempPath(suffix: string): string;
   /** The folders the recipe's code may touch: the project's data folder. */
   scope: SandboxScope;
-  log(message: string): void;
+  /** A line for the job log; `warn` for what code wrote to its standard error (warnings, tracebacks). */
+  log(message: string, level?: 'info' | 'warn'): void;
   onProgress?(rows: number): void;
   /** The time limit of a run in a build (LLANO_BUILD_TIMEOUT_SECONDS); none when unset. */
   limits?: QueryLimits;
@@ -74,6 +75,8 @@ export interface RecipeResult {
   contentHash: string | null;
   /** The code environment the run used (interpreter, version, packages), kept in the version's lineage. */
   environment?: Record<string, unknown>;
+  /** The parts of the type's `fingerprint` this run used (the library files it wrote…): signed into the lineage. */
+  fingerprint?: Record<string, string>;
 }
 
 /**
@@ -98,6 +101,16 @@ export interface RecipeType<R extends RecipeBase = RecipeBase> extends DefinedTy
   ): Promise<Record<string, RecipeResult>>;
   /** The first `limit` output rows without writing anything (types whose preview is not SQL text). */
   preview?(ctx: RecipeContext, recipe: R, limit: number): Promise<RecipePreview>;
+  /**
+   * What decides the output besides the recipe's settings and inputs (code: the project's library
+   * files, the code environment), as named short hashes: part of the signature that tells staleness.
+   * `memo` is shared by the recipes judged together.
+   */
+  fingerprint?(
+    project: { ws: Workspace; key: string },
+    recipe: R,
+    memo: Map<string, Promise<unknown>>,
+  ): Promise<Record<string, string>>;
 }
 
 /** Rows a recipe type's own preview answers, with one more than asked for when there are more. */

@@ -8,6 +8,7 @@ import { interpreterPath } from './interpreters.js';
 import { rCommand } from './r-confinement.js';
 import { codeEnvironment, limitMessage, logLine, spawnLimited, type LimitedProcess } from './spawn-limited.js';
 import { bundleTypeScript } from './typescript-bundle.js';
+import { userTraceback } from './user-traceback.js';
 import { SandboxError, type SandboxExit, type SandboxOutcome, type SandboxSpec } from './types.js';
 
 const HARNESS_DIR = fileURLToPath(new URL('./harness/', import.meta.url));
@@ -247,6 +248,8 @@ async function launch(
   };
   const onMessage = (message: Message) => {
     if (message.error) message.error = withoutServerFolders(message.error, spec);
+    // From the user's code inward: the harnesses' frames (and their server paths) go.
+    if (message.error?.traceback) message.error.traceback = userTraceback(spec.language, message.error.traceback);
     if (message.t === 'ready') ready?.resolve(message.functions ?? []);
     else if (message.t === 'loadError')
       ready?.reject(

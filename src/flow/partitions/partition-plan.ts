@@ -22,7 +22,8 @@ import {
 import type { TableSource } from '../../engine/table-source.js';
 import type { RecipeBase } from '../../recipes/recipe-type.js';
 import type { Workspace } from '../../workspace/workspace.js';
-import { recipeSignature, type StaleReason } from '../staleness.js';
+import type { StaleReason } from '../staleness.js';
+import { currentSignature } from '../current-signature.js';
 
 /**
  * What a partitioned build decides before running anything: which output partitions a target
@@ -87,7 +88,8 @@ export async function loadPartitionState(
   return {
     output: firstOutput(recipe),
     partitioning,
-    signature: recipeSignature(recipe),
+    // A partition's lineage keeps the signature only: a changed library or environment reads as a changed recipe.
+    signature: (await currentSignature(ws, projectKey, recipe)).value,
     dependencies: deps ? PartitionDependenciesSchema.parse(deps) : {},
     inputs,
     manifest: new Map((await currentManifest(ws, projectKey, firstOutput(recipe))).map((e) => [e.partitionId, e])),

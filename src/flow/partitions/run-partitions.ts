@@ -84,10 +84,10 @@ export async function runPartitionedActivity(ws: Workspace, run: PartitionedActi
     ws,
     projectKey,
     recipe,
-    (m) => {
+    (m, level = 'info') => {
       if (said.has(m)) return;
       said.add(m);
-      log('info', m);
+      log(level, m);
     },
     run.signal,
   );

@@ -197,13 +197,46 @@ def chart(option):
     _add({"type": "chart", "option": json.loads(json.dumps(option, default=str))})
 
 
+# How a recipe's to_pandas() sees a DuckDB type (see `_kind` of the Python recipe entry): a cell's
+# frame has the same dtypes, built by the same function (llano_parquet.to_frame).
+_INTEGER = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT"}
+_FILLER = {"int": ("int64", 0), "float": ("float64", 0.0), "bool": (bool, False)}
+
+
+def _column_kind(duck_type):
+    t = duck_type.upper()
+    if t in _INTEGER:
+        return "int"
+    if t in ("FLOAT", "DOUBLE", "REAL") or t.startswith("DECIMAL"):
+        return "float"
+    return "bool" if t == "BOOLEAN" else "str"
+
+
 def _frame(result):
-    rows = [dict(zip([c["name"] for c in result["columns"]], r)) for r in result["rows"]]
+    """The rows of `sql()` or `dataset()` as a DataFrame typed like a recipe's to_pandas() (int64 or
+    Int64 with NULLs, float64, boolean, object); a list of dicts when pandas is not installed."""
+    names = [c["name"] for c in result["columns"]]
     try:
-        import pandas
+        import numpy
+        import pandas  # noqa: F401 - to_frame imports it; without it, rows
+        import llano_parquet
     except ImportError:
-        return rows
-    return pandas.DataFrame(rows, columns=[c["name"] for c in result["columns"]])
+        return [dict(zip(names, r)) for r in result["rows"]]
+    columns, kinds = {}, {}
+    for i, c in enumerate(result["columns"]):
+        values = [r[i] for r in result["rows"]]
+        valid = numpy.array([v is not None for v in values], bool)
+        kind = _column_kind(c["type"])
+        try:
+            dtype, filler = _FILLER[kind]
+            array = numpy.array([filler if v is None else v for v in values], dtype)
+        except (KeyError, OverflowError, TypeError, ValueError):
+            # Text, or values numpy cannot hold (a HUGEINT beyond int64): as they came.
+            kind, array = "str", numpy.empty(len(values), object)
+            array[:] = values  # one element each, lists (LIST columns) included
+        columns[c["name"]] = (array, None if valid.all() else valid)
+        kinds[c["name"]] = kind
+    return llano_parquet.to_frame(columns, kinds)
 
 
 def _error(exc, tb):

@@ -38,7 +38,7 @@ export interface LibraryFileInfo extends LibraryFile {
   updatedBy: string;
 }
 
-const languageOf = (name: string): LibraryFileInfo['language'] =>
+export const languageOf = (name: string): LibraryFileInfo['language'] =>
   name.endsWith('.py') ? 'python' : /\.[Rr]$/.test(name) ? 'r' : 'typescript';
 
 function info(stored: { body: LibraryFile; revision: number; updatedAt: string; updatedBy: string }): LibraryFileInfo {

@@ -16,13 +16,21 @@ import {
   type SandboxLimits,
   type SandboxSpec,
 } from '../../sandbox/index.js';
+import type { LogStream } from '../../sandbox/types.js';
 import type { RecipeBase, RecipeContext, RecipePreview, RecipeResult, RecipeTarget } from '../recipe-type.js';
 import { duckInputs } from '../run-sql.js';
 import { environmentInterpreter, recipeEnvironment, type CodeRecipeLanguage } from './code-environments.js';
 import { OutputAdopter } from './adopt-parquet-output.js';
-import { LIBRARY_FOLDER, writeLibraryFiles } from './code-libraries.js';
+import { LIBRARY_FOLDER, projectLibraries, writeLibraryFiles } from './code-libraries.js';
+import {
+  environmentFingerprint,
+  languageLibraries,
+  librariesFingerprint,
+  type CodeFingerprint,
+} from './code-fingerprint.js';
 import { outputFilesRelation, parquetInputCopy, type OutputFile } from './parquet-transfer.js';
 import { uncompressedParquetCopy, uncompressedParquetParts } from './parquet-uncompressed-copy.js';
+import { outputMismatch } from './output-mismatch.js';
 import { PYTHON_RECIPE_ENTRY } from './python-recipe-entry.js';
 import { R_RECIPE_ENTRY } from './r-recipe-entry.js';
 import {
@@ -257,6 +265,8 @@ interface CodeRun {
   log: string[];
   /** A build's: adopting the code's Parquet parts as the version's file since the code started (see adopt-parquet-output.ts). */
   adopter: OutputAdopter | null;
+  /** The libraries and environment it ran with (see code-fingerprint.ts). */
+  fingerprint: CodeFingerprint;
 }
 
 /**
@@ -285,6 +295,8 @@ async function runCode(
   const environment = await recipeEnvironment(ws, key, language, recipe.environment);
   // A venv or R library of the project: built here first when missing or out of date (its failure fails the recipe).
   const interpreter = await environmentInterpreter(ws, key, environment, (line) => ctx.log(line));
+  // Taken once its packages are built: what this run uses, signed into its output's lineage.
+  const environmentPart = await environmentFingerprint(ws, key, environment);
   const limits = limitsFor(ctx, recipe);
   phase('environment');
   // TypeScript and Python run in a process started ahead (see sandbox/warm.ts): start is a message.
@@ -337,7 +349,9 @@ async function runCode(
     );
     writeFileSync(path.join(workDir, LANGUAGE[language].code), recipe.code);
     const entry = writeEntry(language, workDir);
-    const lib = await writeLibraryFiles(ws, key, path.join(workDir, LIBRARY_FOLDER));
+    // Only the language's files: the fingerprint signs those, so no other one may change the output.
+    const libraries = languageLibraries((await projectLibraries(ws, key)).files, language);
+    const lib = await writeLibraryFiles(ws, key, path.join(workDir, LIBRARY_FOLDER), libraries);
     const outputFile = path.join(workDir, 'output');
     const variables = {
       ...((await ws.catalog.objects.get<Record<string, unknown>>(key, 'variables', 'project'))?.body ?? {}),
@@ -351,9 +365,10 @@ async function runCode(
       batchRows: BATCH_ROWS,
       packages: environment.packages,
     };
-    const onLog = (line: string) => {
+    // What the code wrote to its standard error (warnings, the traceback) is a warning in the job log.
+    const onLog = (line: string, stream: LogStream) => {
       log.push(line);
-      ctx.log(line);
+      ctx.log(line, stream === 'stderr' ? 'warn' : 'info');
     };
     const spec: SandboxSpec = {
       language,
@@ -416,7 +431,8 @@ async function runCode(
     };
     phase('process stopped');
     ctx.log(`Timings: ${phases.join(', ')}`);
-    return { workDir, outputFile, result, log, adopter };
+    const fingerprint = { libraries: librariesFingerprint(libraries), environment: environmentPart };
+    return { workDir, outputFile, result, log, adopter, fingerprint };
   } catch (error) {
     // The copies read and write the work folder: stopped and settled before it is removed.
     stopCopies.abort();
@@ -451,25 +467,25 @@ export async function runCodeRecipe(
     const start = performance.now();
     const alongside = run.adopter?.partsAdopted ?? 0;
     const adopted = await run.adopter?.finish(files, run.result.columns).catch((error: unknown) => {
-      throw error instanceof LlanoError ? error : importError(error);
+      throw error instanceof LlanoError ? error : importError(error, recipe, files);
     });
     if (adopted) {
       ctx.onProgress?.(adopted.rowCount);
       ctx.log(
         `Kept the code's Parquet output of ${adopted.rowCount} rows as the version's file (pages compressed, every value checked; ${alongside} of ${files.length} parts while the code ran) in ${Math.round(performance.now() - start)} ms`,
       );
-      return { ...adopted, environment: run.result.environment };
+      return { ...adopted, environment: run.result.environment, fingerprint: run.fingerprint };
     }
     ctx.log(`The code wrote ${run.result.rows} rows; importing them from ${from}`);
     const written = await ctx.duck.withConnection((conn) =>
       copySelectToParquet(conn, `SELECT * FROM ${relation}`, target.path, {
         onProgress: ctx.onProgress ? (p) => ctx.onProgress?.(p.rows ?? 0) : undefined,
       }).catch((error: unknown) => {
-        throw importError(error);
+        throw importError(error, recipe, files);
       }),
     );
     ctx.log(`Imported ${written.rowCount} rows in ${Math.round(performance.now() - start)} ms`);
-    return { ...written, environment: run.result.environment };
+    return { ...written, environment: run.result.environment, fingerprint: run.fingerprint };
   } finally {
     // Stops adopting (the output did not fit, or failed) and removes what it copied.
     await run.adopter?.discard();
@@ -497,16 +513,13 @@ export async function previewCodeRecipe(
     const relation = outputRelation(run.outputFile, run.result);
     const result = await ctx.duck
       .query(`SELECT * FROM ${relation} LIMIT ${limit + 1}`)
-      .catch((error: unknown) => Promise.reject(importError(error)));
+      .catch((error: unknown) => Promise.reject(importError(error, recipe, outputFiles(run.outputFile, run.result))));
     return { ...result, log: run.log };
   } finally {
     rmSync(run.workDir, { recursive: true, force: true });
   }
 }
 
-function importError(error: unknown): LlanoError {
-  const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-  return badRequest(
-    `The code's output does not match its schema (declare outputSchema to choose the types): ${message}`,
-  );
-}
+/** DuckDB could not read the output with its types: which column, value and row, and whether they were declared. */
+const importError = (error: unknown, recipe: CodeRecipe, files: OutputFile[]): LlanoError =>
+  outputMismatch(error, recipe.outputSchema !== undefined, files.length === 1);

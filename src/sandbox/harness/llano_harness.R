@@ -8,6 +8,8 @@
 # itself. R's own functions that run programs say so in words instead of failing obscurely, and
 # Sys.which finds none (utils runs `which uname` when it loads); then the packages Rscript attaches.
 .llano <- new.env()
+# Code source()d by the user's code keeps its lines too, so a traceback names them (see .llano$error).
+options(keep.source = TRUE)
 .llano$confined <- identical(Sys.getenv("LLANO_SANDBOX_CONFINED"), "1")
 .llano$replace <- function(name, fn) {
   base <- baseenv()
@@ -107,8 +109,14 @@ use_library <- function(file) {
 
 # `warned`: the last warning before the error, which often says why ("cannot open the connection"
 # follows "cannot open file 'x': Permission denied"); non-interactive R would never print it.
+# A call made from the user's code carries where it is ("at lib/qa.R#12", R's own form; the server
+# strips its work folder from the path): the code and what it source()s keep their source lines.
 .llano$error <- function(e, calls, warned = NULL) {
-  frames <- vapply(calls, function(cl) paste(deparse(cl, nlines = 1), collapse = ""), "")
+  frames <- vapply(calls, function(cl) {
+    text <- paste(deparse(cl, nlines = 1), collapse = "")
+    ref <- attr(cl, "srcref")
+    if (is.null(ref)) text else paste0(text, " at ", utils::getSrcFilename(ref, full.names = TRUE), "#", ref[1])
+  }, "")
   message <- conditionMessage(e)
   if (!is.null(warned)) message <- paste0(message, " (", warned, ")")
   list(message = paste0("Error: ", message),
