@@ -24,15 +24,7 @@ export function AppShell() {
           </span>
           <span className="brand-text">Llano</span>
         </Link>
-        <button
-          type="button"
-          className="btn small ghost main-menu-toggle"
-          aria-expanded={menu.open}
-          aria-controls="main-nav"
-          onClick={menu.toggle}
-        >
-          <span aria-hidden="true">☰</span> Menu
-        </button>
+        <MenuToggle drawer={menu} controls="main-nav" label="Menu" className="btn small ghost main-menu-toggle" />
         <nav aria-label="Main" id="main-nav">
           <NavLink to="/" end>
             Projects
@@ -59,6 +51,31 @@ export function AppShell() {
       ) : null}
       <Outlet />
     </div>
+  );
+}
+
+/** The button that opens and closes a navigation drawer (`controls`: the drawer's id). */
+function MenuToggle({
+  drawer,
+  controls,
+  label,
+  className,
+}: {
+  drawer: ReturnType<typeof useDrawer>;
+  controls: string;
+  label: string;
+  className: string;
+}) {
+  return (
+    <button
+      type="button"
+      className={className}
+      aria-expanded={drawer.open}
+      aria-controls={controls}
+      onClick={drawer.toggle}
+    >
+      <span aria-hidden="true">☰</span> {label}
+    </button>
   );
 }
 
@@ -118,15 +135,7 @@ export function ProjectLayout({ full = false }: { full?: boolean }) {
   return (
     <div className={`body project${drawer.open ? ' nav-open' : ''}`}>
       <nav className="project-bar" aria-label="Project menu">
-        <button
-          type="button"
-          className="btn small"
-          aria-expanded={drawer.open}
-          aria-controls="project-sidebar"
-          onClick={drawer.toggle}
-        >
-          <span aria-hidden="true">☰</span> Project menu
-        </button>
+        <MenuToggle drawer={drawer} controls="project-sidebar" label="Project menu" className="btn small" />
         <span className="project-bar-title">{project.data?.name ?? key}</span>
       </nav>
       {drawer.open ? <div className="drawer-backdrop" aria-hidden="true" onClick={drawer.close} /> : null}
