@@ -1,6 +1,7 @@
 import { useRef, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { markdownToHtml } from '../../../src/insights/markdown.js';
+import { isCodeCell } from '../../../src/notebooks/notebook-types.js';
 import { appendOutput } from '../../../src/notebooks/stream-outputs.js';
 import { api, projectApi } from '../api/client';
 import type { CellOutput, CellRun, CellType, NotebookInfo } from '../api/types';
@@ -21,11 +22,15 @@ const TYPES: { type: CellType; label: string }[] = [
   { type: 'python', label: 'Python' },
   { type: 'typescript', label: 'TypeScript' },
   { type: 'markdown', label: 'Markdown' },
+  { type: 'raw', label: 'Raw text' },
 ];
 
 /** A cell being edited: `key` keeps React's identity (and a running cell's place) when cells move. */
 interface DraftCell {
   key: number;
+  /** Jupyter's id and metadata of an imported cell, saved back as they came (the .ipynb round trip). */
+  id?: string;
+  metadata?: Record<string, unknown>;
   type: CellType;
   source: string;
   outputs?: CellOutput[];
@@ -78,7 +83,7 @@ function NotebookEditor({ projectKey: key, notebook }: { projectKey: string; not
     const index = cellsRef.current.findIndex((c) => c.key === k);
     const cell = cellsRef.current[index];
     if (!cell) return false;
-    if (cell.type === 'markdown') {
+    if (!isCodeCell(cell.type)) {
       update(k, { editing: false });
       return true;
     }
@@ -169,11 +174,13 @@ function NotebookEditor({ projectKey: key, notebook }: { projectKey: string; not
         ...(notebook.description !== undefined ? { description: notebook.description } : {}),
         ...(notebook.limits ? { limits: notebook.limits } : {}),
         revision,
-        cells: cells.map(({ type, source, outputs, executionCount }) =>
-          type === 'markdown'
-            ? { type, source }
-            : { type, source, outputs: outputs ?? [], executionCount: executionCount ?? null },
-        ),
+        cells: cells.map(({ id: cellId, metadata, type, source, outputs, executionCount }) => ({
+          ...(cellId !== undefined ? { id: cellId } : {}),
+          ...(metadata !== undefined ? { metadata } : {}),
+          ...(isCodeCell(type)
+            ? { type, source, outputs: outputs ?? [], executionCount: executionCount ?? null }
+            : { type, source }),
+        })),
       });
       setRevision(saved.revision);
       setDirty(false);
@@ -266,7 +273,7 @@ function NotebookEditor({ projectKey: key, notebook }: { projectKey: string; not
             <li key={cell.key} className={`notebook-cell${running.has(cell.key) ? ' running' : ''}`} aria-label={label}>
               <div className="cell-bar">
                 <span className="cell-count muted small">
-                  {running.has(cell.key) ? '[*]' : cell.type !== 'markdown' ? `[${cell.executionCount ?? ' '}]` : ''}
+                  {running.has(cell.key) ? '[*]' : isCodeCell(cell.type) ? `[${cell.executionCount ?? ' '}]` : ''}
                 </span>
                 {canRun ? (
                   <>
@@ -284,20 +291,22 @@ function NotebookEditor({ projectKey: key, notebook }: { projectKey: string; not
                         </option>
                       ))}
                     </select>
-                    <button
-                      type="button"
-                      className="btn small"
-                      onClick={() => void run(cell.key)}
-                      disabled={running.has(cell.key)}
-                    >
-                      Run<span className="visually-hidden"> cell {index + 1}</span>
-                    </button>
+                    {cell.type !== 'raw' ? (
+                      <button
+                        type="button"
+                        className="btn small"
+                        onClick={() => void run(cell.key)}
+                        disabled={running.has(cell.key)}
+                      >
+                        Run<span className="visually-hidden"> cell {index + 1}</span>
+                      </button>
+                    ) : null}
                     {rendered ? (
                       <button type="button" className="btn small" onClick={() => update(cell.key, { editing: true })}>
                         Edit<span className="visually-hidden"> cell {index + 1}</span>
                       </button>
                     ) : null}
-                    {cell.type !== 'markdown' ? (
+                    {isCodeCell(cell.type) ? (
                       <button type="button" className="btn small" onClick={() => void toRecipe(index)}>
                         To recipe<span className="visually-hidden"> (cell {index + 1})</span>
                       </button>
@@ -324,7 +333,7 @@ function NotebookEditor({ projectKey: key, notebook }: { projectKey: string; not
                     <button
                       type="button"
                       className="btn small ghost"
-                      onClick={() => add(index, cell.type === 'markdown' ? 'sql' : cell.type)}
+                      onClick={() => add(index, isCodeCell(cell.type) ? cell.type : 'sql')}
                       aria-label={`Add a cell below cell ${index + 1}`}
                     >
                       +
