@@ -54,7 +54,8 @@ export async function notebookToRecipe(
   const indexes = chosenCells(notebook, body);
   const cells = indexes.map((index) => notebook.cells[index]);
   const type = languageOf(cells);
-  const first = indexes[0];
+  // Named after the first cell asked for, not a cell it depends on.
+  const first = body.cells ? Math.min(...body.cells) : indexes[0];
   const where = indexes.length === 1 ? `cell ${first + 1}` : `cells ${indexes.map((i) => i + 1).join(', ')}`;
   const common = {
     name: body.name ?? `${id}_cell_${first + 1}`.slice(0, 128),
