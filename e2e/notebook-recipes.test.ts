@@ -128,17 +128,29 @@ describe('web UI: notebooks into recipes, code recipe settings', () => {
   it('picks the notebook’s Python environment and keeps Jupyter ids and metadata through a save', async () => {
     const { page } = suite.browser;
     await page.goto(`/projects/${KEY}/notebooks/mixed`);
+    // Cell editors grow with their text: a two-line cell is short, a long one stops at about 30 lines.
+    const heightOf = async (n: number) =>
+      (await page.locator(`li[aria-label^="Cell ${n} "] .cm-editor`).boundingBox())?.height ?? 0;
+    const short = await heightOf(4);
+    expect(short).toBeGreaterThan(40);
+    expect(short).toBeLessThan(120);
+    await page
+      .getByRole('textbox', { name: 'Cell 5 (Raw text) source' })
+      .fill(Array.from({ length: 80 }, (_, i) => `line ${i + 1}`).join('\n'));
+    await expect.poll(() => heightOf(5)).toBeGreaterThan(400);
+    expect(await heightOf(5)).toBeLessThan(700);
     await page.getByLabel('Python environment').selectOption('pyenv');
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByText(/Saved as revision/).waitFor();
     const saved = await admin.call<{
       environment?: string;
-      cells: { id?: string; type: string; metadata?: Record<string, unknown> }[];
+      cells: { id?: string; type: string; source: string; metadata?: Record<string, unknown> }[];
     }>('GET', `/api/projects/${KEY}/notebooks/mixed`);
     expect(saved.environment).toBe('pyenv');
     expect(saved.cells.map((c) => c.id)).toEqual(['intro', 'load', 'hot', 'ts', 'note']);
     expect(saved.cells[1].metadata).toEqual({ tags: ['parameters'], collapsed: true });
     expect(saved.cells[4]).toMatchObject({ type: 'raw', metadata: { format: 'text/plain' } });
+    expect(saved.cells[4].source).toContain('line 80');
   }, 120_000);
 
   it('sets a code recipe’s environment, limits and output schema; lists its inputs first; code first at 390 px', async () => {
@@ -184,6 +196,9 @@ describe('web UI: notebooks into recipes, code recipe settings', () => {
     await page.getByText(/Saved revision 3/).waitFor();
     const cleared = await admin.call<{ limits?: unknown }>('GET', `/api/projects/${KEY}/recipes/copy_py`);
     expect(cleared.limits).toEqual({ memoryMb: 256 });
+    // The sample run goes with the settings (the environment, the declared columns).
+    await page.getByRole('button', { name: 'Run on a sample' }).click();
+    await page.getByRole('region', { name: 'Preview' }).getByText('DA42').waitFor({ timeout: 60_000 });
 
     await page.setViewportSize({ width: 390, height: 844 });
     try {

@@ -56,7 +56,7 @@ function readString(stream: Parameters<StreamParser<RState>['token']>[0], state:
   return 'string';
 }
 
-const rParser: StreamParser<RState> = {
+export const rParser: StreamParser<RState> = {
   name: 'r',
   startState: () => ({ inString: null }),
   token(stream, state) {
