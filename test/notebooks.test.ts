@@ -4,6 +4,7 @@ import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CellOutput, CellRun, NotebookInfo } from '../src/notebooks/notebook-types.js';
+import { omit } from '../src/common/omit.js';
 import { llano } from './support/cli.js';
 import { followEvents, type ServerEvent } from './support/event-stream.js';
 import { startTestServer, waitForJobEnd, type TestServer } from './support/llano-server.js';
@@ -599,16 +600,21 @@ describe('.ipynb import and export', () => {
           ],
         },
         { type: 'python', source: '', executionCount: null, outputs: [] },
+        { type: 'raw', source: '.. raw text, never run' },
       ],
     });
     const ipynb = await exportOf('trip');
     expect(ipynb).toMatchObject({ nbformat: 4, metadata: { kernelspec: { language: 'python' } } });
     const first = await ok(importJson({ id: 'trip2', ipynb }), 201);
     expect(first.id).toBe('trip2');
-    expect(cellsOf(first)).toEqual(cellsOf(original));
+    // The export gave each cell an id (nbformat 4.5), which the import keeps.
+    expect(first.cells.map((c) => c.id)).toEqual(original.cells.map((_, i) => `cell-${i + 1}`));
+    expect({ ...cellsOf(first), cells: first.cells.map((c) => omit(c, 'id')) }).toEqual(cellsOf(original));
     // And once more, through a second export: nothing drifts.
     const second = await ok(importJson({ id: 'trip3', ipynb: JSON.stringify(await exportOf('trip2')) }), 201);
-    expect(cellsOf(second)).toEqual(cellsOf(original));
+    expect(cellsOf(second)).toEqual(cellsOf(first));
+    // A raw cell shows as it is: running it runs nothing.
+    expect((await run('trip', 5)).outputs).toEqual([]);
   });
 
   it('imports a notebook written by Jupyter (multipart upload), and import → export → import is stable', async () => {
@@ -617,15 +623,7 @@ describe('.ipynb import and export', () => {
     expect(up.status).toBe(201);
     const nb = up.body;
     expect(nb.id).toBe('Trec_QA_v2');
-    expect(nb.cells.map((c) => c.type)).toEqual([
-      'markdown',
-      'python',
-      'python',
-      'python',
-      'python',
-      'sql',
-      'markdown',
-    ]);
+    expect(nb.cells.map((c) => c.type)).toEqual(['markdown', 'python', 'python', 'python', 'python', 'sql', 'raw']);
     expect(nb.cells[0].source).toBe('# Receiver temperature QA\n\nMedian *Trec* per antenna, band 6.');
     expect(nb.cells[2].executionCount).toBe(2);
     expect(nb.cells[2].outputs).toEqual([
@@ -762,12 +760,12 @@ describe('turning a cell into a recipe', () => {
       201,
     );
     expect(made).toMatchObject({ name: 'codecells_cell_2', type: 'python', inputs: ['obs'] });
-    const cli = await llano([
+    const ts = await llano([
       ...['--url', s.url, '--token', writer, '-p', 'NB', 'notebook', 'to-recipe', 'codecells'],
       ...['--cell', '3', '--output', 'hot_ts', '--name', 'hot_ts'],
     ]);
-    expect(cli.code, cli.err).toBe(0);
-    expect(cli.out).toContain('Created typescript recipe hot_ts (inputs: obs)');
+    expect(ts.code, ts.err).toBe(0);
+    expect(ts.out).toContain('Created typescript recipe hot_ts (inputs: obs)');
     for (const output of ['hot_py', 'hot_ts']) {
       const build = await ok(
         s.call<{ jobId: string }>('POST', `${P}/builds`, { token: writer, body: { targets: [output], mode: 'only' } }),
@@ -790,6 +788,35 @@ describe('turning a cell into a recipe', () => {
     });
     expect(mixed.status).toBe(400);
     expect(mixed.body.error.message).toContain('cells of one language');
+    // The whole notebook mixes languages: the refusal names them, and `language` picks one.
+    const whole = await s.call<{ error: { message: string } }>('POST', `${P}/notebooks/codecells/to-recipe`, {
+      token: writer,
+      body: { output: 'whole' },
+    });
+    expect(whole.status).toBe(400);
+    expect(whole.body.error.message).toContain('python (cells 2, 3), typescript (cell 4)');
+    const allPython = await ok(
+      s.call<{ description: string }>('POST', `${P}/notebooks/codecells/to-recipe`, {
+        token: writer,
+        body: { output: 'all_py', name: 'all_py', language: 'python' },
+      }),
+      201,
+    );
+    expect(allPython.description).toBe('Made from notebook codecells, cells 2, 3');
+    // One cell using a variable of an earlier one: refused naming the cells it needs, or taken with them.
+    const alone = await s.call<{ error: { message: string } }>('POST', `${P}/notebooks/codecells/to-recipe`, {
+      token: writer,
+      body: { cells: [2], output: 'alone' },
+    });
+    expect(alone.status).toBe(400);
+    expect(alone.body.error.message).toContain('uses variables of earlier cells (hot of cell 2)');
+    expect(alone.body.error.message).toContain('cells: [1, 2]');
+    const cli = await llano([
+      ...['--url', s.url, '--token', writer, '-p', 'NB', 'notebook', 'to-recipe', 'codecells'],
+      ...['--cell', '2', '--with-dependencies', '--output', 'with_deps', '--name', 'with_deps'],
+    ]);
+    expect(cli.code, cli.err).toBe(0);
+    expect(cli.out).toContain('Created python recipe with_deps (inputs: obs)');
   }, 120_000);
 });
 

@@ -140,6 +140,7 @@ describe('the API document (/api/openapi.json)', () => {
     await get('/api/users');
     await get('/api/api-keys');
     await get('/api/code-interpreters');
+    await get('/api/code-limits');
     await checked('PATCH', url('/api/users/{username}'), { token: admin, body: { displayName: 'Writer' } });
     await checked('POST', '/api/users', {
       token: admin,

@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import { badRequest } from '../common/errors.js';
 import { parseOr400 } from '../common/parse.js';
+import { CELL_ID } from './notebook-schema.js';
 import { CELL_TYPES, type CellOutput, type CellType, type Notebook, type NotebookCell } from './notebook-types.js';
 
 /**
- * Jupyter notebooks (nbformat 4) in and out. Code cells carry their language in
- * `metadata.llano.language`; SQL cells also start with the `%%sql` magic, as Jupyter's SQL
- * extensions write them. Outputs map to stream / execute_result / display_data / error; tables
+ * Jupyter notebooks (nbformat 4) in and out. SQL cells start with the `%%sql` magic, as Jupyter's
+ * SQL extensions write them; a code cell in another language than the notebook's kernel carries it
+ * in `metadata.llano.language`. Cell ids, cell metadata (tags, collapsed, anything else, kept
+ * opaque) and raw cells come back out as they came in. Outputs map to stream / execute_result / display_data / error; tables
  * and charts travel as Llano MIME types beside a `text/plain` rendering for Jupyter.
  */
 
@@ -37,16 +39,18 @@ const OutputSchema = z.discriminatedUnion('output_type', [
 type IpynbOutput = z.infer<typeof OutputSchema>;
 
 const CellMetadata = z.looseObject({}).optional();
+const CellId = z.string().regex(CELL_ID, 'must be 1 to 64 letters, digits, - or _ (nbformat 4.5)').optional();
 const IpynbCellSchema = z.discriminatedUnion('cell_type', [
   z.looseObject({
     cell_type: z.literal('code'),
+    id: CellId,
     source: MultilineText,
     metadata: CellMetadata,
     execution_count: z.number().int().nullable().optional(),
     outputs: z.array(OutputSchema),
   }),
-  z.looseObject({ cell_type: z.literal('markdown'), source: MultilineText, metadata: CellMetadata }),
-  z.looseObject({ cell_type: z.literal('raw'), source: MultilineText, metadata: CellMetadata }),
+  z.looseObject({ cell_type: z.literal('markdown'), id: CellId, source: MultilineText, metadata: CellMetadata }),
+  z.looseObject({ cell_type: z.literal('raw'), id: CellId, source: MultilineText, metadata: CellMetadata }),
 ]);
 
 const IpynbSchema = z.looseObject({
@@ -117,8 +121,16 @@ function importOutput(o: IpynbOutput): CellOutput | null {
         const image = data[mime];
         if (typeof image !== 'string' && !Array.isArray(image)) continue;
         const text = joined(image as string | string[]);
+        const alternative = data['text/plain'];
         // Base64 may be wrapped over lines; SVG is markup, kept as written.
-        return { type: 'image', mime, data: mime === 'image/svg+xml' ? text : text.replace(/\n/g, '') };
+        return {
+          type: 'image',
+          mime,
+          data: mime === 'image/svg+xml' ? text : text.replace(/\n/g, ''),
+          ...(typeof alternative === 'string' || Array.isArray(alternative)
+            ? { text: joined(alternative as string[]) }
+            : {}),
+        };
       }
       for (const mime of ['text/plain', 'text/markdown', 'text/html']) {
         const text = data[mime];
@@ -149,9 +161,12 @@ export function notebookFromIpynb(
   const fallback = () => (language ??= kernelLanguage(ipynb));
   const cells = ipynb.cells.map((c): NotebookCell => {
     const source = joined(c.source);
-    if (c.cell_type !== 'code') return { type: 'markdown', source };
+    const metadata = keptMetadata(c.metadata);
+    const kept = { ...(c.id !== undefined ? { id: c.id } : {}), ...(metadata ? { metadata } : {}) };
+    if (c.cell_type !== 'code') return { ...kept, type: c.cell_type, source };
     const type = cellLanguage({ source, metadata: c.metadata }, fallback);
     return {
+      ...kept,
       type,
       source: type === 'sql' ? source.replace(SQL_MAGIC, '') : source,
       outputs: c.outputs.map(importOutput).filter((o): o is CellOutput => o !== null),
@@ -207,7 +222,11 @@ function exportOutput(o: CellOutput, executionCount: number | null): Record<stri
         metadata: {},
       };
     case 'image':
-      return { output_type: 'display_data', data: { [o.mime]: o.data, 'text/plain': ['Image'] }, metadata: {} };
+      return {
+        output_type: 'display_data',
+        data: { [o.mime]: o.data, ...(o.text !== undefined ? { 'text/plain': lines(o.text) } : {}) },
+        metadata: {},
+      };
   }
 }
 
@@ -222,16 +241,51 @@ const KERNELS = {
   },
 };
 
+/**
+ * The cell's metadata for the file: as kept, plus `llano.language` where the file needs it to
+ * read the cell back (a code cell in another language than the kernel's; SQL has its magic), so
+ * that a Jupyter file comes back out without keys it did not have.
+ */
+function exportMetadata(cell: NotebookCell, kernel: 'python' | 'typescript'): Record<string, unknown> {
+  const metadata = cell.metadata ?? {};
+  if ((cell.type !== 'python' && cell.type !== 'typescript') || cell.type === kernel) return metadata;
+  const llano = (metadata.llano ?? {}) as Record<string, unknown>;
+  return { ...metadata, llano: { ...llano, language: cell.type } };
+}
+
+/** The metadata kept with a cell: the file's, less `llano.language` (the cell's type says it). */
+function keptMetadata(metadata: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  if (!metadata) return undefined;
+  const { llano, ...rest } = metadata;
+  const ownLlano = { ...((llano ?? {}) as Record<string, unknown>) };
+  delete ownLlano.language;
+  const kept = llano !== undefined && Object.keys(ownLlano).length > 0 ? { ...rest, llano: ownLlano } : rest;
+  return Object.keys(kept).length > 0 ? kept : undefined;
+}
+
+/** Cell ids for the file: each cell's own, else `cell-<n>` (made unique, as Jupyter requires). */
+function exportIds(cells: NotebookCell[]): string[] {
+  const taken = new Set(cells.flatMap((c) => (c.id === undefined ? [] : [c.id])));
+  return cells.map((c, i) => {
+    if (c.id !== undefined) return c.id;
+    let id = `cell-${i + 1}`;
+    for (let n = 2; taken.has(id); n++) id = `cell-${i + 1}-${n}`;
+    taken.add(id);
+    return id;
+  });
+}
+
 /** A Llano notebook as nbformat 4.5: Jupyter opens it; `notebookFromIpynb` reads it back to the same notebook. */
 export function notebookToIpynb(notebook: Notebook): Record<string, unknown> {
   const hasPython = notebook.cells.some((c) => c.type === 'python');
   const hasTypescript = notebook.cells.some((c) => c.type === 'typescript');
-  const kernel = !hasPython && hasTypescript ? KERNELS.typescript : KERNELS.python;
+  const language = !hasPython && hasTypescript ? 'typescript' : 'python';
+  const ids = exportIds(notebook.cells);
   return {
     nbformat: 4,
     nbformat_minor: 5,
     metadata: {
-      ...kernel,
+      ...KERNELS[language],
       llano: {
         id: notebook.id,
         name: notebook.name,
@@ -239,13 +293,15 @@ export function notebookToIpynb(notebook: Notebook): Record<string, unknown> {
       },
     },
     cells: notebook.cells.map((c, i) => {
-      const id = `cell-${i + 1}`;
-      if (c.type === 'markdown') return { cell_type: 'markdown', id, metadata: {}, source: lines(c.source) };
+      const id = ids[i];
+      const metadata = exportMetadata(c, language);
+      if (c.type === 'markdown' || c.type === 'raw')
+        return { cell_type: c.type, id, metadata, source: lines(c.source) };
       const executionCount = c.executionCount ?? null;
       return {
         cell_type: 'code',
         id,
-        metadata: { llano: { language: c.type } },
+        metadata,
         execution_count: executionCount,
         source: lines(c.type === 'sql' ? `%%sql\n${c.source}` : c.source),
         outputs: (c.outputs ?? []).map((o) => exportOutput(o, executionCount)),

@@ -19,13 +19,20 @@ export const CellOutputSchema: z.ZodType<CellOutput> = z.discriminatedUnion('typ
     type: z.literal('image'),
     mime: z.enum(['image/png', 'image/jpeg', 'image/svg+xml']),
     data: z.string(),
+    text: z.string().optional(),
   }),
   z.object({ type: z.literal('error'), name: z.string(), message: z.string(), traceback: z.string() }),
 ]);
 
+/** nbformat 4.5's rule for a cell id. */
+export const CELL_ID = /^[A-Za-z0-9_-]{1,64}$/;
+const CELL_ID_RULE = 'a cell id is 1 to 64 letters, digits, - or _ (nbformat 4.5)';
+
 export const CellSchema = z.object({
+  id: z.string().regex(CELL_ID, CELL_ID_RULE).optional(),
   type: z.enum(CELL_TYPES),
   source: z.string().max(1_000_000, 'A cell holds at most 1,000,000 characters'),
+  metadata: z.record(z.string(), z.unknown()).optional(),
   outputs: z.array(CellOutputSchema).max(1000).optional(),
   executionCount: z.number().int().min(0).nullable().optional(),
 });
@@ -42,5 +49,16 @@ export const NotebookSchema: z.ZodType<Notebook> = z.object({
     })
     .optional(),
   environment: z.string().max(128).optional(),
-  cells: z.array(CellSchema).max(2000, 'A notebook holds at most 2,000 cells'),
+  cells: z
+    .array(CellSchema)
+    .max(2000, 'A notebook holds at most 2,000 cells')
+    .superRefine((cells, ctx) => {
+      // Jupyter addresses cells by id: two cells with one id would be one cell to it.
+      const seen = new Set<string>();
+      cells.forEach((c, i) => {
+        if (c.id === undefined) return;
+        if (seen.has(c.id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `cell id ${c.id} is used twice` });
+        seen.add(c.id);
+      });
+    }),
 });

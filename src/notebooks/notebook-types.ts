@@ -3,8 +3,14 @@
  * them too.
  */
 
-export const CELL_TYPES = ['sql', 'typescript', 'python', 'markdown'] as const;
+/** `raw` is Jupyter's raw cell: text kept as written, shown as is, never run. */
+export const CELL_TYPES = ['sql', 'typescript', 'python', 'markdown', 'raw'] as const;
 export type CellType = (typeof CELL_TYPES)[number];
+/** Cell types that hold code (the others, Markdown and raw text, are shown, not run). */
+export const CODE_CELL_TYPES = ['sql', 'typescript', 'python'] as const;
+export type CodeCellType = (typeof CODE_CELL_TYPES)[number];
+export const isCodeCell = (type: CellType): type is CodeCellType =>
+  (CODE_CELL_TYPES as readonly string[]).includes(type);
 /** Cell types that run in a kernel process (SQL runs in the project's DuckDB sandbox). */
 export const KERNEL_LANGUAGES = ['typescript', 'python'] as const;
 export type KernelLanguage = (typeof KERNEL_LANGUAGES)[number];
@@ -23,12 +29,22 @@ export type CellOutput =
   | { type: 'text'; text: string; stream?: 'stdout' | 'stderr' }
   | { type: 'table'; columns: TableColumn[]; rows: unknown[][]; total: number }
   | { type: 'chart'; option: Record<string, unknown> }
-  | { type: 'image'; mime: 'image/png' | 'image/jpeg' | 'image/svg+xml'; data: string }
+  | {
+      type: 'image';
+      mime: 'image/png' | 'image/jpeg' | 'image/svg+xml';
+      data: string;
+      /** The image's `text/plain` alternative in Jupyter (e.g. `<Figure size 640x480>`), kept for the round trip. */
+      text?: string;
+    }
   | { type: 'error'; name: string; message: string; traceback: string };
 
 export interface NotebookCell {
+  /** Jupyter's cell id (nbformat 4.5), kept from an imported file; export gives cells without one `cell-<n>`. */
+  id?: string;
   type: CellType;
   source: string;
+  /** Jupyter's cell metadata (tags, collapsed, extensions' own keys), kept as is for the round trip. */
+  metadata?: Record<string, unknown>;
   outputs?: CellOutput[];
   /** Which run of its kernel session made the outputs (Jupyter's execution count). */
   executionCount?: number | null;

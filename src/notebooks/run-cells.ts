@@ -84,6 +84,7 @@ async function executeCell(
 ): Promise<{ outputs: CellOutput[]; executionCount: number | null }> {
   switch (cell.type) {
     case 'markdown':
+    case 'raw':
       return { outputs: [], executionCount: null };
     case 'sql':
       return { outputs: await runSqlCell(ws, ref, cell.source, signal), executionCount: null };

@@ -124,6 +124,8 @@ export const notebookCommands: CommandModule = (program, io) => {
     )
     .requiredOption('--output <dataset>', 'the dataset the recipe writes')
     .option('--cell <n...>', 'the cells (0 is the first; default: every code cell)')
+    .option('--language <language>', 'without --cell: every cell of this language (sql, python, typescript)')
+    .option('--with-dependencies', 'also take the earlier cells whose variables these cells use')
     .option('--input <dataset...>', 'the inputs (default: the datasets the cells read)')
     .option('--name <name>', 'the recipe name (default: <notebook>_cell_<n>)')
     .option(
@@ -133,7 +135,15 @@ export const notebookCommands: CommandModule = (program, io) => {
     .action(
       async (
         id: string,
-        opts: { output: string; cell?: string[]; input?: string[]; name?: string; replaceUploaded?: boolean },
+        opts: {
+          output: string;
+          cell?: string[];
+          language?: string;
+          withDependencies?: boolean;
+          input?: string[];
+          name?: string;
+          replaceUploaded?: boolean;
+        },
         cmd: Command,
       ) =>
         withClient(io, cmd, async (c, g) => {
@@ -144,6 +154,8 @@ export const notebookCommands: CommandModule = (program, io) => {
             {
               output: opts.output,
               cells: opts.cell?.map(Number),
+              language: opts.language,
+              ...(opts.withDependencies ? { withDependencies: true } : {}),
               inputs: opts.input,
               name: opts.name,
               ...(opts.replaceUploaded ? { replaceUploaded: true } : {}),

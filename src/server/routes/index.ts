@@ -7,6 +7,7 @@ import { authRoutes } from './auth.js';
 import { automationRoutes } from './automation.js';
 import { catalogObjectRoutes } from './catalog-objects.js';
 import { checkTypeRoutes } from './check-types.js';
+import { codeLimitRoutes } from './code-limits.js';
 import { codeRecipeRoutes } from './code-recipes.js';
 import { collabRoutes } from './collab.js';
 import { datasetRoutes } from './datasets.js';
@@ -44,6 +45,7 @@ export const apiRouteModules: ((app: FastifyInstance, ws: Workspace) => void)[] 
   visualRecipeRoutes,
   webappRoutes,
   codeRecipeRoutes,
+  codeLimitRoutes,
   notebookRoutes,
   groupRoutes,
   projectApiKeyRoutes,

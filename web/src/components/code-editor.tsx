@@ -7,6 +7,7 @@ import { Compartment, EditorState, type Extension } from '@codemirror/state';
 import { keymap } from '@codemirror/view';
 import { basicSetup, EditorView } from 'codemirror';
 import { accessibleHighlighting } from '../lib/code-highlight';
+import { rLanguage } from '../lib/r-language';
 import { forwardRef, useEffect, useImperativeHandle, useLayoutEffect, useRef } from 'react';
 
 export type CodeLanguage = 'typescript' | 'python' | 'r';
@@ -24,17 +25,18 @@ function modeOfFile(fileName: string): Extension[] {
   if (ext === 'py') return [python()];
   if (ext === 'html' || ext === 'htm') return [html()];
   if (ext === 'md') return [markdown()];
+  if (ext === 'r') return [rLanguage];
   return [];
 }
 
-/** The languages of code recipes and notebook cells. */
-export type EditorLanguage = CodeLanguage | 'sql' | 'markdown';
+/** The languages of code recipes and notebook cells (`text`: plain, as a raw cell). */
+export type EditorLanguage = CodeLanguage | 'sql' | 'markdown' | 'text';
 
-/** R has no CodeMirror 6 mode installed: it is edited as plain text. */
 const MODES: Record<EditorLanguage, () => Extension> = {
   typescript: () => javascript({ typescript: true }),
   python: () => python(),
-  r: () => [],
+  r: () => rLanguage,
+  text: () => [],
   sql: () => sql({ dialect: PostgreSQL, upperCaseKeywords: true }),
   markdown: () => markdown(),
 };

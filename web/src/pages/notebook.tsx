@@ -1,19 +1,21 @@
 import { useRef, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { markdownToHtml } from '../../../src/insights/markdown.js';
+import { isCodeCell } from '../../../src/notebooks/notebook-types.js';
 import { appendOutput } from '../../../src/notebooks/stream-outputs.js';
 import { api, projectApi } from '../api/client';
-import type { CellOutput, CellRun, CellType, NotebookInfo } from '../api/types';
+import type { CellOutput, CellRun, CellType, Dataset, NotebookInfo } from '../api/types';
 import { useConfirm } from '../components/confirm-dialog';
 import { projectPath } from '../components/layout';
+import { CodeEnvironmentSelect } from '../components/code-environment-select';
 import { ErrorAlert, Loading, PageError, PageHeader } from '../components/ui';
-import { confirmingReplaceUploaded } from '../lib/replace-uploaded';
 import { useApi } from '../lib/use-api';
 import { useLatest } from '../lib/use-latest';
 import { useProjectRole } from '../lib/use-project-role';
 import { useUnsavedChangesGuard } from '../lib/use-unsaved-changes-guard';
 import { CellEditor } from './notebook/cell-editor';
 import { CellOutputs } from './notebook/cell-outputs';
+import { ToRecipeDialog } from './notebook/to-recipe-dialog';
 import { useCellStream } from './notebook/use-cell-stream';
 
 const TYPES: { type: CellType; label: string }[] = [
@@ -21,11 +23,15 @@ const TYPES: { type: CellType; label: string }[] = [
   { type: 'python', label: 'Python' },
   { type: 'typescript', label: 'TypeScript' },
   { type: 'markdown', label: 'Markdown' },
+  { type: 'raw', label: 'Raw text' },
 ];
 
 /** A cell being edited: `key` keeps React's identity (and a running cell's place) when cells move. */
 interface DraftCell {
   key: number;
+  /** Jupyter's id and metadata of an imported cell, saved back as they came (the .ipynb round trip). */
+  id?: string;
+  metadata?: Record<string, unknown>;
   type: CellType;
   source: string;
   outputs?: CellOutput[];
@@ -67,6 +73,9 @@ function NotebookEditor({ projectKey: key, notebook }: { projectKey: string; not
     setCells((cs) => cs.map((c) => (c.key === k ? { ...c, outputs: appendOutput(c.outputs ?? [], output) } : c)));
   });
   const confirm = useConfirm();
+  const [environment, setEnvironment] = useState(notebook.environment ?? '');
+  const [recipeFrom, setRecipeFrom] = useState<{ start: number | null } | null>(null);
+  const datasets = useApi<Dataset[]>(recipeFrom ? projectApi(key, 'datasets') : null);
   useUnsavedChangesGuard(dirty, confirm.ask, 'the changes to this notebook');
 
   const update = (k: number, change: Partial<DraftCell>) => {
@@ -78,7 +87,7 @@ function NotebookEditor({ projectKey: key, notebook }: { projectKey: string; not
     const index = cellsRef.current.findIndex((c) => c.key === k);
     const cell = cellsRef.current[index];
     if (!cell) return false;
-    if (cell.type === 'markdown') {
+    if (!isCodeCell(cell.type)) {
       update(k, { editing: false });
       return true;
     }
@@ -137,28 +146,13 @@ function NotebookEditor({ projectKey: key, notebook }: { projectKey: string; not
     }
   }
 
-  /** Makes a recipe of the saved cell (SQL, or TypeScript/Python wrapped into run()); its output is asked for. */
-  async function toRecipe(index: number) {
+  /** Opens the "To recipe" dialog on the saved cells: for one cell, or (null) the whole notebook. */
+  function toRecipe(index: number | null) {
     if (dirty) {
       setNotice('Save the notebook first: the recipe is made from the saved cells.');
       return;
     }
-    const output = window.prompt(`Dataset the recipe of cell ${index + 1} writes`, `${id}_cell_${index + 1}`);
-    if (!output) return;
-    try {
-      const recipe = await confirmingReplaceUploaded(
-        (confirmation) =>
-          api.post<{ name: string; type: string }>(projectApi(key, 'notebooks', id, 'to-recipe'), {
-            cells: [index],
-            output,
-            ...confirmation,
-          }),
-        confirm.ask,
-      );
-      setNotice(`Created ${recipe.type} recipe ${recipe.name} writing ${output}.`);
-    } catch (err) {
-      setError(err);
-    }
+    setRecipeFrom({ start: index });
   }
 
   async function save() {
@@ -168,12 +162,15 @@ function NotebookEditor({ projectKey: key, notebook }: { projectKey: string; not
         name: notebook.name,
         ...(notebook.description !== undefined ? { description: notebook.description } : {}),
         ...(notebook.limits ? { limits: notebook.limits } : {}),
+        ...(environment ? { environment } : {}),
         revision,
-        cells: cells.map(({ type, source, outputs, executionCount }) =>
-          type === 'markdown'
-            ? { type, source }
-            : { type, source, outputs: outputs ?? [], executionCount: executionCount ?? null },
-        ),
+        cells: cells.map(({ id: cellId, metadata, type, source, outputs, executionCount }) => ({
+          ...(cellId !== undefined ? { id: cellId } : {}),
+          ...(metadata !== undefined ? { metadata } : {}),
+          ...(isCodeCell(type)
+            ? { type, source, outputs: outputs ?? [], executionCount: executionCount ?? null }
+            : { type, source }),
+        })),
       });
       setRevision(saved.revision);
       setDirty(false);
@@ -243,6 +240,9 @@ function NotebookEditor({ projectKey: key, notebook }: { projectKey: string; not
                 <button type="button" className="btn" onClick={() => void stop('restart')}>
                   Restart
                 </button>
+                <button type="button" className="btn" onClick={() => toRecipe(null)}>
+                  To recipe…
+                </button>
                 <button type="button" className="btn primary" onClick={() => void save()} disabled={!dirty}>
                   Save
                 </button>
@@ -252,6 +252,19 @@ function NotebookEditor({ projectKey: key, notebook }: { projectKey: string; not
         }
       />
       {!canRun ? <p className="muted">You can read this notebook; writers of the project run and edit it.</p> : null}
+      <CodeEnvironmentSelect
+        id="notebook-environment"
+        label="Python environment"
+        language="python"
+        projectKey={key}
+        value={environment}
+        disabled={!canRun}
+        onChange={(name) => {
+          setEnvironment(name);
+          setDirty(true);
+          setNotice('Save the notebook, then restart: new Python kernels start in the chosen environment.');
+        }}
+      />
       {error ? <ErrorAlert error={error} /> : null}
       {notice ? (
         <p className="muted small" role="status">
@@ -266,7 +279,7 @@ function NotebookEditor({ projectKey: key, notebook }: { projectKey: string; not
             <li key={cell.key} className={`notebook-cell${running.has(cell.key) ? ' running' : ''}`} aria-label={label}>
               <div className="cell-bar">
                 <span className="cell-count muted small">
-                  {running.has(cell.key) ? '[*]' : cell.type !== 'markdown' ? `[${cell.executionCount ?? ' '}]` : ''}
+                  {running.has(cell.key) ? '[*]' : isCodeCell(cell.type) ? `[${cell.executionCount ?? ' '}]` : ''}
                 </span>
                 {canRun ? (
                   <>
@@ -284,21 +297,23 @@ function NotebookEditor({ projectKey: key, notebook }: { projectKey: string; not
                         </option>
                       ))}
                     </select>
-                    <button
-                      type="button"
-                      className="btn small"
-                      onClick={() => void run(cell.key)}
-                      disabled={running.has(cell.key)}
-                    >
-                      Run<span className="visually-hidden"> cell {index + 1}</span>
-                    </button>
+                    {cell.type !== 'raw' ? (
+                      <button
+                        type="button"
+                        className="btn small"
+                        onClick={() => void run(cell.key)}
+                        disabled={running.has(cell.key)}
+                      >
+                        Run<span className="visually-hidden"> cell {index + 1}</span>
+                      </button>
+                    ) : null}
                     {rendered ? (
                       <button type="button" className="btn small" onClick={() => update(cell.key, { editing: true })}>
                         Edit<span className="visually-hidden"> cell {index + 1}</span>
                       </button>
                     ) : null}
-                    {cell.type !== 'markdown' ? (
-                      <button type="button" className="btn small" onClick={() => void toRecipe(index)}>
+                    {isCodeCell(cell.type) ? (
+                      <button type="button" className="btn small" onClick={() => toRecipe(index)}>
                         To recipe<span className="visually-hidden"> (cell {index + 1})</span>
                       </button>
                     ) : null}
@@ -324,7 +339,7 @@ function NotebookEditor({ projectKey: key, notebook }: { projectKey: string; not
                     <button
                       type="button"
                       className="btn small ghost"
-                      onClick={() => add(index, cell.type === 'markdown' ? 'sql' : cell.type)}
+                      onClick={() => add(index, isCodeCell(cell.type) ? cell.type : 'sql')}
                       aria-label={`Add a cell below cell ${index + 1}`}
                     >
                       +
@@ -371,6 +386,22 @@ function NotebookEditor({ projectKey: key, notebook }: { projectKey: string; not
           ))}
         </div>
       ) : null}
+      {recipeFrom && datasets.data ? (
+        <ToRecipeDialog
+          projectKey={key}
+          notebookId={id}
+          cells={cells}
+          start={recipeFrom.start}
+          datasets={datasets.data}
+          ask={confirm.ask}
+          onClose={() => setRecipeFrom(null)}
+          onCreated={(recipe) => {
+            setRecipeFrom(null);
+            setNotice(`Created ${recipe.type} recipe ${recipe.name} writing ${recipe.output}.`);
+          }}
+        />
+      ) : null}
+      {datasets.error ? <ErrorAlert error={datasets.error} /> : null}
       {confirm.dialog}
     </div>
   );

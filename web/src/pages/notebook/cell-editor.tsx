@@ -1,7 +1,11 @@
 import type { CellType } from '../../api/types';
 import { CodeEditor } from '../../components/code-editor';
 
-/** CodeMirror for one cell, in its language; Shift+Enter runs the cell, Mod+S saves the notebook. */
+/**
+ * CodeMirror for one cell, in its language (a raw cell as plain text); Shift+Enter runs the cell,
+ * Mod+S saves the notebook. It grows with its text, from 3 lines to about 30, then scrolls
+ * (notebooks.css), so a one-line cell takes one cell's room.
+ */
 export function CellEditor({
   value,
   type,
@@ -22,7 +26,7 @@ export function CellEditor({
   return (
     <CodeEditor
       value={value}
-      language={type}
+      language={type === 'raw' ? 'text' : type}
       label={label}
       readOnly={readOnly}
       onChange={onChange}

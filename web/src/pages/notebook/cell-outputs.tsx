@@ -33,7 +33,8 @@ export function CellOutputs({ outputs, label }: { outputs: CellOutput[]; label: 
               <img
                 key={i}
                 className="cell-image"
-                alt={`Image of ${label}`}
+                // Jupyter's text alternative (e.g. "<Figure size 640x480 with 1 Axes>") says a little more.
+                alt={o.text ? `Image of ${label}: ${o.text}` : `Image of ${label}`}
                 src={
                   o.mime === 'image/svg+xml'
                     ? `data:image/svg+xml;charset=utf-8,${encodeURIComponent(o.data)}`

@@ -16,6 +16,7 @@ import { OBJECT_NAME } from '../../lib/names';
 import { useCan } from '../../lib/use-can';
 import { useLatest } from '../../lib/use-latest';
 import { InputsPanel } from './inputs-panel';
+import { CodeRecipeSettings, settingsFields, settingsOf, type CodeSettings } from './code-recipe-settings';
 import { PreviewTable, type Preview } from './preview-table';
 import { RecipeNameFields, SavedNotice, saveRecipe } from './recipe-form-parts';
 
@@ -27,6 +28,7 @@ interface CodeDraft {
   output: string;
   inputs: string[];
   code: string;
+  settings: CodeSettings;
   revision?: number;
 }
 
@@ -46,6 +48,7 @@ function startingDraft(language: CodeLanguage, recipe: Recipe | undefined, input
       output: recipe.output ?? '',
       inputs: recipe.inputs,
       code: typeof recipe.code === 'string' ? recipe.code : '',
+      settings: settingsOf(recipe),
       revision: recipe.revision,
     };
   return {
@@ -53,6 +56,7 @@ function startingDraft(language: CodeLanguage, recipe: Recipe | undefined, input
     output: input ? `${input}_${language}` : '',
     inputs: input ? [input] : [],
     code: starterCode(language, input ?? 'raw'),
+    settings: settingsOf(undefined),
   };
 }
 
@@ -124,6 +128,7 @@ export function CodeRecipeEditor({
           type: language,
           inputs: d.inputs,
           code: d.code,
+          ...settingsFields(d.settings),
           limit: 100,
         }),
       );
@@ -149,7 +154,10 @@ export function CodeRecipeEditor({
           output: d.output,
           code: d.code,
         };
-        for (const field of ['revision', 'updatedAt', 'updatedBy']) delete (body as Record<string, unknown>)[field];
+        // Unset settings are left out (the defaults), so that clearing one in the editor clears it.
+        for (const field of ['revision', 'updatedAt', 'updatedBy', 'environment', 'limits', 'outputSchema'])
+          delete (body as Record<string, unknown>)[field];
+        Object.assign(body, settingsFields(d.settings));
         const { saved, jobId: built } = await saveRecipe(projectKey, body, {
           isNew,
           ask: confirm.ask,
@@ -227,6 +235,13 @@ export function CodeRecipeEditor({
           onChange={(code) => setDraft({ ...draftRef.current, code })}
           onRun={() => void runPreview()}
           onSave={() => void save(false)}
+        />
+        <CodeRecipeSettings
+          projectKey={projectKey}
+          language={language}
+          value={draft.settings}
+          onChange={(settings) => setDraft({ ...draftRef.current, settings })}
+          disabled={canWrite.ok !== true}
         />
         <p className="small muted">
           Ctrl+Enter runs the code on the first 1,000 rows of each input · Ctrl+S saves ·{' '}

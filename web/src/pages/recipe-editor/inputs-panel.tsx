@@ -1,6 +1,47 @@
+import { useState } from 'react';
 import type { Dataset } from '../../api/types';
 
-/** The datasets a recipe may read: ticked ones are its inputs; a column name is inserted into the SQL with a click. */
+/** More datasets than this: a filter box above the list. */
+const FILTER_FROM = 8;
+
+/** The chosen inputs first (in the recipe's order), then the other datasets matching `filter`, by name. */
+export function inputsFirst<T extends { name: string }>(candidates: T[], inputs: string[], filter: string): T[] {
+  const byName = new Map(candidates.map((d) => [d.name, d]));
+  const ticked = inputs.flatMap((name) => byName.get(name) ?? []);
+  const others = candidates
+    .filter((d) => !inputs.includes(d.name) && d.name.toLowerCase().includes(filter.trim().toLowerCase()))
+    .sort((a, b) => a.name.localeCompare(b.name));
+  return [...ticked, ...others];
+}
+
+/** A filter box over a list of datasets, shown once the list is long. */
+export function DatasetFilter({
+  count,
+  value,
+  onChange,
+}: {
+  count: number;
+  value: string;
+  onChange: (value: string) => void;
+}) {
+  if (count <= FILTER_FROM) return null;
+  return (
+    <input
+      type="search"
+      className="inputs-filter"
+      aria-label="Filter datasets"
+      placeholder="Filter datasets"
+      value={value}
+      onChange={(e) => onChange(e.target.value)}
+    />
+  );
+}
+
+/**
+ * The datasets a recipe may read: ticked ones are its inputs, listed first (in the recipe's
+ * order), then the others by name, which a filter narrows; a column name is inserted into the
+ * code with a click.
+ */
 export function InputsPanel({
   candidates,
   inputs,
@@ -12,14 +53,16 @@ export function InputsPanel({
   onInputsChange: (inputs: string[]) => void;
   onInsert: (column: string) => void;
 }) {
+  const [filter, setFilter] = useState('');
   return (
-    <aside className="card" aria-label="Inputs">
+    <aside className="card inputs-panel" aria-label="Inputs">
       <div className="card-header">
         <h2>Inputs</h2>
       </div>
       <div className="card-body schema-tree">
         {candidates.length === 0 ? <div className="muted">No dataset to read yet.</div> : null}
-        {candidates.map((d) => {
+        <DatasetFilter count={candidates.length} value={filter} onChange={setFilter} />
+        {inputsFirst(candidates, inputs, filter).map((d) => {
           const checked = inputs.includes(d.name);
           return (
             // The checkbox sits beside the disclosure, not inside its summary: a control inside

@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import { notebookFromIpynb, notebookToIpynb } from './ipynb.js';
+import { NotebookSchema } from './notebook-schema.js';
+
+/**
+ * The .ipynb round trip for what Jupyter and Llano both have: cell ids, cell metadata (tags,
+ * collapsed, unknown keys), raw cells and an image's text/plain alternative come back out of
+ * import → export as they went in, for nbformat 4.5 files (with ids) and 4.4 files (without).
+ */
+
+const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+
+function jupyterFile(minor: 4 | 5): Record<string, unknown> {
+  const id = (value: string) => (minor === 5 ? { id: value } : {});
+  return {
+    nbformat: 4,
+    nbformat_minor: minor,
+    metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } },
+    cells: [
+      { cell_type: 'markdown', ...id('intro'), metadata: { tags: ['doc'] }, source: ['# QA\n', 'text'] },
+      {
+        cell_type: 'code',
+        ...id('m1'),
+        metadata: { tags: ['parameters'], collapsed: true, jupyter: { source_hidden: true }, papermill: { x: 1 } },
+        execution_count: 1,
+        source: ['band = 6'],
+        outputs: [],
+      },
+      { cell_type: 'raw', ...id('raw-1'), metadata: { format: 'text/x-rst' }, source: ['.. note::\n', '   raw text'] },
+      {
+        cell_type: 'code',
+        ...id('plot_2'),
+        metadata: {},
+        execution_count: 2,
+        source: ['plt.plot([1, 2])'],
+        outputs: [
+          {
+            output_type: 'display_data',
+            data: { 'image/png': PNG, 'text/plain': ['<Figure size 640x480 with 1 Axes>'] },
+            metadata: {},
+          },
+        ],
+      },
+      {
+        cell_type: 'code',
+        ...id('sql-a'),
+        metadata: { tags: [] },
+        execution_count: null,
+        source: ['%%sql\n', 'SELECT 1'],
+        outputs: [],
+      },
+    ],
+  };
+}
+
+type Cell = { id?: string; cell_type: string; metadata: unknown; source: string | string[]; outputs?: unknown[] };
+const joined = (s: string | string[]) => (Array.isArray(s) ? s.join('') : s);
+/** The fields both sides have, with multiline text joined (nbformat allows a string or its lines). */
+const shared = (cell: Cell, withId: boolean) => ({
+  ...(withId ? { id: cell.id } : {}),
+  cell_type: cell.cell_type,
+  metadata: cell.metadata,
+  source: joined(cell.source),
+  images: (cell.outputs ?? []).map((o) => {
+    const data = (o as { data?: Record<string, string | string[]> }).data ?? {};
+    return { png: data['image/png'], text: data['text/plain'] && joined(data['text/plain']) };
+  }),
+});
+
+describe('.ipynb round trip', () => {
+  for (const minor of [5, 4] as const) {
+    it(`keeps ids, cell metadata, raw cells and image text of an nbformat 4.${minor} file`, () => {
+      const input = jupyterFile(minor);
+      const notebook = notebookFromIpynb(input, { id: 'qa' });
+      // What is stored passes the notebook's own schema (ids, metadata, the raw type).
+      expect(NotebookSchema.safeParse(notebook).success).toBe(true);
+      expect(notebook.cells.map((c) => c.type)).toEqual(['markdown', 'python', 'raw', 'python', 'sql']);
+      expect(notebook.cells[3].outputs).toEqual([
+        { type: 'image', mime: 'image/png', data: PNG, text: '<Figure size 640x480 with 1 Axes>' },
+      ]);
+      const output = notebookToIpynb(notebook) as { cells: Cell[] };
+      const inputCells = input.cells as Cell[];
+      expect(output.cells.map((c) => shared(c, minor === 5))).toEqual(inputCells.map((c) => shared(c, minor === 5)));
+      if (minor === 5) expect(output.cells.map((c) => c.id)).toEqual(['intro', 'm1', 'raw-1', 'plot_2', 'sql-a']);
+      // A 4.4 file has no ids: the export (4.5) gives each cell one.
+      else expect(output.cells.map((c) => c.id)).toEqual(['cell-1', 'cell-2', 'cell-3', 'cell-4', 'cell-5']);
+      // And again: a second trip changes nothing.
+      expect(notebookToIpynb(notebookFromIpynb(output, { id: 'qa' }))).toEqual(output);
+    });
+  }
+
+  it('marks a cell of another language than the kernel’s, and no other', () => {
+    const file = notebookToIpynb({
+      id: 'mixed',
+      name: 'Mixed',
+      cells: [
+        { type: 'python', source: 'x = 1' },
+        { type: 'typescript', source: 'const y = 2' },
+        { type: 'sql', source: 'SELECT 1' },
+        { id: 'cell-1', type: 'markdown', source: 'taken id' },
+      ],
+    }) as { cells: Cell[] };
+    expect(file.cells.map((c) => c.metadata)).toEqual([{}, { llano: { language: 'typescript' } }, {}, {}]);
+    // A cell without an id never takes one another cell has.
+    expect(file.cells.map((c) => c.id)).toEqual(['cell-1-2', 'cell-2', 'cell-3', 'cell-1']);
+    const back = notebookFromIpynb(file, { id: 'mixed' });
+    expect(back.cells.map((c) => c.type)).toEqual(['python', 'typescript', 'sql', 'markdown']);
+  });
+
+  it('refuses a malformed cell id, naming the cell', () => {
+    const input = jupyterFile(5);
+    (input.cells as Cell[])[1].id = 'not an id!';
+    expect(() => notebookFromIpynb(input, { id: 'qa' })).toThrow(/cells\.1\.id/);
+    const twice = notebookFromIpynb(jupyterFile(5), { id: 'qa' });
+    twice.cells[1].id = 'intro';
+    const parsed = NotebookSchema.safeParse(twice);
+    expect(parsed.success).toBe(false);
+    expect(JSON.stringify(parsed.error?.issues)).toContain('cell id intro is used twice');
+  });
+});
