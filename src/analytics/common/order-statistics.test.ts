@@ -42,12 +42,12 @@ describe('order statistics', () => {
   });
 
   it('medianInPlace keeps the even-n convention and only permutes the values, whichever way it selects', () => {
-    // Sizes on both sides of the band's threshold (2,048) and shapes that defeat an evenly spaced
+    // Sizes on both sides of the band's threshold (1,024) and shapes that defeat an evenly spaced
     // sample: a period equal to the sample's spacing, a block of equal values at the middle,
     // organ pipes, all values equal, and two values only.
     const random = createRandom(5);
     const cases: [string, Float64Array][] = [];
-    for (const n of [1, 2, 3, 4, 2047, 2048, 2049, 4096, 10_000, 10_001]) {
+    for (const n of [1, 2, 3, 4, 1023, 1024, 1025, 4096, 10_000, 10_001]) {
       for (const values of shapes(n, 200 + n)) cases.push([`shape n = ${n}`, values]);
       const spacing = Math.max(1, Math.floor(n / Math.min(512, n >> 3)));
       cases.push([
