@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { median, medianAndMad, medianInPlace, selectKth } from './order-statistics.js';
+import { median, medianAndMad, medianInPlace, rangeMedian, selectKth } from './order-statistics.js';
 import { createRandom } from './random.js';
 
 /** Arrays of the shapes the callers hand over: random, many ties, sorted, reversed, and deviations from a median just selected. */
@@ -93,5 +93,25 @@ describe('order statistics', () => {
       expect(medianAndMad(withGaps)).toEqual({ median: m, mad });
     }
     expect(median([NaN])).toBeNaN();
+  });
+
+  it('rangeMedian takes the median of a slice and leaves the data as it was', () => {
+    const random = createRandom(11);
+    const data = Float64Array.from({ length: 6000 }, () => random.normal());
+    const copy = Float64Array.from(data);
+    const scratch = new Float64Array(data.length);
+    for (const [start, end] of [
+      [0, 1],
+      [10, 12],
+      [100, 1300],
+      [17, 6000],
+      [0, 5999],
+    ]) {
+      const slice = Array.from(data.subarray(start, end)).sort((a, b) => a - b);
+      const n = end - start;
+      const expected = n % 2 ? slice[n >> 1] : (slice[n / 2 - 1] + slice[n / 2]) / 2;
+      expect(rangeMedian(data, start, end, scratch), `[${start}, ${end})`).toBe(expected);
+    }
+    expect(data).toEqual(copy);
   });
 });

@@ -114,15 +114,13 @@ export function medianAndMad(values: ArrayLike<number>): { median: number; mad: 
 }
 
 /**
- * Median of `data[start..end)` without sorting the whole range: Hoare quickselect on a
+ * Median of `data[start..end)` without sorting the whole range: {@link medianInPlace} on a
  * scratch copy, so the input is untouched. Expected O(length).
  */
 export function rangeMedian(data: Float64Array, start: number, end: number, scratch: Float64Array): number {
   const n = end - start;
   for (let i = 0; i < n; i++) scratch[i] = data[start + i];
-  const upper = selectKth(scratch, n, n >> 1);
-  if (n % 2 === 1) return upper;
-  return (maxOf(scratch, n >> 1) + upper) / 2;
+  return medianInPlace(scratch, n);
 }
 
 /** Rearranges `a[0..n)` so that `a[k]` holds the k-th smallest value, smaller ones before it; returns it. */
