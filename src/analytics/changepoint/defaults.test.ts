@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MAD_TO_SD } from '../common/order-statistics.js';
 import { createRandom } from '../common/random.js';
 import { piecewiseGaussian } from '../common/synthetic.js';
 import { detectChangePoints } from './detect.js';
@@ -170,6 +171,51 @@ describe('noise model parts', () => {
     // Slope 0.5 inside two segments at very different levels: the level shift does not bias it.
     const values = Float64Array.from({ length: 100 }, (_, i) => 0.5 * i + (i < 50 ? 0 : 1000));
     expect(commonTrend(values, [50]).slope).toBeCloseTo(0.5, 12);
+  });
+
+  it('residualNoise equals its definition computed pass by pass: winsorised at 3 MAD SDs, lag pairs within segments', () => {
+    const sortedMedian = (xs: number[]) => {
+      const a = xs.slice().sort((x, y) => x - y);
+      return a.length % 2 ? a[a.length >> 1] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
+    };
+    const reference = (data: Float64Array, changes: number[]) => {
+      const n = data.length;
+      const bounds = [0, ...changes, n];
+      const residuals: number[] = [];
+      for (let k = 0; k + 1 < bounds.length; k++) {
+        const part = Array.from(data.subarray(bounds[k], bounds[k + 1]));
+        let mean = 0;
+        for (const x of part) mean += x;
+        mean /= part.length;
+        for (const x of part) residuals.push(x - mean);
+      }
+      const limit = 3 * MAD_TO_SD * sortedMedian(residuals.map(Math.abs));
+      const kept = limit > 0 ? residuals.map((r) => Math.min(limit, Math.max(-limit, r))) : residuals;
+      let squares = 0;
+      let lagged = 0;
+      for (let k = 0; k + 1 < bounds.length; k++) {
+        squares += kept[bounds[k]] * kept[bounds[k]];
+        for (let i = bounds[k] + 1; i < bounds[k + 1]; i++) {
+          squares += kept[i] * kept[i];
+          lagged += kept[i] * kept[i - 1];
+        }
+      }
+      const segments = changes.length + 1;
+      const sd = Math.sqrt(squares / (n - segments));
+      let phi = squares > 0 ? lagged / squares : 0;
+      phi = Math.min(Math.max(phi + (1 + 3 * Math.max(phi, 0)) / (n / segments), 0), 0.98);
+      return { sd, phi, longRun: sd * Math.sqrt((1 + phi) / (1 - phi)) };
+    };
+    const spiky = ar1(3000, 0.3, 8).map((x, i) => x + (i % 97 === 0 ? 40 : 0) + (i >= 1000 ? 5 : 0));
+    const quantised = Float64Array.from({ length: 400 }, (_, i) => (i % 7 === 0 ? 1 : 0) + (i >= 200 ? 3 : 0));
+    for (const [data, changes] of [
+      [spiky, [1000]],
+      [spiky, [500, 1000, 2999]],
+      [quantised, [200]],
+      // More than half the residuals exactly 0: no limit, nothing winsorised.
+      [Float64Array.from({ length: 400 }, (_, i) => (i < 300 ? 2 : i % 5)), [300]],
+    ] as [Float64Array, number[]][])
+      expect(residualNoise(data, changes)).toEqual(reference(data, changes));
   });
 
   it('sees autocorrelation in block means and ignores a level shift', () => {

@@ -201,10 +201,12 @@ export function detectChangePoints(values: ArrayLike<number>, options: ChangePoi
     let spare = ws.float64(F64.detrended, n);
     let other = ws.float64(F64.candidate, n);
     const middle = (n - 1) / 2;
+    // The whole series' slope depends on `seen` alone: once for all rounds.
+    const wholeSlope = commonTrend(seen, []).slope;
     for (let round = 0; round < MAX_SCALE_ROUNDS; round++) {
       let trendMoved = false;
       let bestCost = found.cost + (slope !== 0 ? penalty : 0);
-      const candidates = [commonTrend(seen, found.changes).slope, commonTrend(seen, []).slope, 0];
+      const candidates = [commonTrend(seen, found.changes).slope, wholeSlope, 0];
       for (const candidate of candidates) {
         if (Math.abs(candidate - slope) * n <= TREND_SETTLED * scale) continue;
         for (let i = 0; i < n; i++) spare[i] = seen[i] - candidate * (i - middle);

@@ -132,29 +132,37 @@ export function residualNoise(
   const segments = changes.length + 1;
   // Residuals around the segment means, then winsorised at 3 robust SDs (MAD) so that an
   // outlier the clipping could not reach (e.g. the first or last point) does not inflate them.
-  const residuals = scratch.residuals;
+  // Their absolute values go to `absolute` in the same pass, for the median that sets the limit.
+  const { residuals, absolute } = scratch;
   let start = 0;
   for (let k = 0; k < segments; k++) {
     const end = k < changes.length ? changes[k] : n;
     let mean = 0;
     for (let i = start; i < end; i++) mean += data[i];
     mean /= end - start;
-    for (let i = start; i < end; i++) residuals[i] = data[i] - mean;
+    for (let i = start; i < end; i++) {
+      const r = data[i] - mean;
+      residuals[i] = r;
+      absolute[i] = Math.abs(r);
+    }
     start = end;
   }
-  const limit = 3 * MAD_TO_SD * medianAbsolute(residuals, n, scratch.absolute);
-  if (limit > 0)
-    for (let i = 0; i < n; i++)
-      residuals[i] = residuals[i] > limit ? limit : residuals[i] < -limit ? -limit : residuals[i];
+  // No limit (0: more than half the residuals are 0) leaves them as they are.
+  const limit = n ? 3 * MAD_TO_SD * medianInPlace(absolute, n) : 0;
+  const bound = limit > 0 ? limit : Infinity;
+  // Winsorised on the fly: the sums take the same values in the same order as a separate pass would.
   let squares = 0;
   let lagged = 0;
   start = 0;
   for (let k = 0; k < segments; k++) {
     const end = k < changes.length ? changes[k] : n;
-    squares += residuals[start] * residuals[start];
+    let previous = clamp(residuals[start], bound);
+    squares += previous * previous;
     for (let i = start + 1; i < end; i++) {
-      squares += residuals[i] * residuals[i];
-      lagged += residuals[i] * residuals[i - 1];
+      const r = clamp(residuals[i], bound);
+      squares += r * r;
+      lagged += r * previous;
+      previous = r;
     }
     start = end;
   }
@@ -166,11 +174,8 @@ export function residualNoise(
   return { sd, phi, longRun: sd * Math.sqrt((1 + phi) / (1 - phi)) };
 }
 
-/** Median of |x| of `values[0..n)`, on a copy in `a` (a plain loop: a mapping callback per element is ~10× slower). */
-function medianAbsolute(values: Float64Array, n: number, a: Float64Array): number {
-  for (let i = 0; i < n; i++) a[i] = Math.abs(values[i]);
-  return n ? medianInPlace(a, n) : 0;
-}
+/** `r` moved to within ±`limit`. */
+const clamp = (r: number, limit: number) => (r > limit ? limit : r < -limit ? -limit : r);
 
 /** Fewest blocks for {@link blockMeanScale} to say anything. */
 const MIN_BLOCKS = 8;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { medianInPlace, selectKth } from './order-statistics.js';
+import { median, medianAndMad, medianInPlace, rangeMedian, selectKth } from './order-statistics.js';
 import { createRandom } from './random.js';
 
 /** Arrays of the shapes the callers hand over: random, many ties, sorted, reversed, and deviations from a median just selected. */
@@ -39,5 +39,79 @@ describe('order statistics', () => {
         expect(medianInPlace(Float64Array.from(values)), `n = ${n}`).toBe(expected);
       }
     }
+  });
+
+  it('medianInPlace keeps the even-n convention and only permutes the values, whichever way it selects', () => {
+    // Sizes on both sides of the band's threshold (1,024) and shapes that defeat an evenly spaced
+    // sample: a period equal to the sample's spacing, a block of equal values at the middle,
+    // organ pipes, all values equal, and two values only.
+    const random = createRandom(5);
+    const cases: [string, Float64Array][] = [];
+    for (const n of [1, 2, 3, 4, 1023, 1024, 1025, 4096, 10_000, 10_001]) {
+      for (const values of shapes(n, 200 + n)) cases.push([`shape n = ${n}`, values]);
+      const spacing = Math.max(1, Math.floor(n / Math.min(512, n >> 3)));
+      cases.push([
+        `periodic n = ${n}`,
+        Float64Array.from({ length: n }, (_, i) => (i % spacing === spacing >> 1 ? 0 : i)),
+      ]);
+      cases.push([`organ pipe n = ${n}`, Float64Array.from({ length: n }, (_, i) => Math.min(i, n - 1 - i))]);
+      cases.push([`equal n = ${n}`, new Float64Array(n).fill(2.5)]);
+      cases.push([`two values n = ${n}`, Float64Array.from({ length: n }, (_, i) => (i < n / 2 ? -1 : 1))]);
+      cases.push([
+        `middle block n = ${n}`,
+        Float64Array.from({ length: n }, () => (random.next() < 0.3 ? 7 : random.normal() * 10)),
+      ]);
+    }
+    for (const [name, values] of cases) {
+      const n = values.length;
+      const sorted = Array.from(values).sort((a, b) => a - b);
+      const expected = n % 2 ? sorted[n >> 1] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+      const a = Float64Array.from(values);
+      expect(medianInPlace(a), name).toBe(expected);
+      expect(
+        Array.from(a).sort((x, y) => x - y),
+        name,
+      ).toEqual(sorted);
+      // A prefix only: the values past n are left alone.
+      const longer = Float64Array.from([...values, -1e300, 1e300]);
+      expect(medianInPlace(longer, n), `${name}, prefix`).toBe(expected);
+      expect(Array.from(longer.subarray(n)), `${name}, prefix`).toEqual([-1e300, 1e300]);
+    }
+  });
+
+  it('median and medianAndMad agree with sorting, NaN and infinities left out', () => {
+    const random = createRandom(9);
+    for (const n of [1, 2, 9, 3000, 3001]) {
+      const finite = Array.from({ length: n }, () => Math.round(random.normal() * 100) / 4);
+      const sorted = finite.slice().sort((a, b) => a - b);
+      const mid = (xs: number[]) =>
+        xs.length % 2 ? xs[xs.length >> 1] : (xs[xs.length / 2 - 1] + xs[xs.length / 2]) / 2;
+      const m = mid(sorted);
+      const mad = mid(finite.map((x) => Math.abs(x - m)).sort((a, b) => a - b));
+      const withGaps = [NaN, ...finite, Infinity, -Infinity];
+      expect(median(withGaps)).toBe(m);
+      expect(medianAndMad(withGaps)).toEqual({ median: m, mad });
+    }
+    expect(median([NaN])).toBeNaN();
+  });
+
+  it('rangeMedian takes the median of a slice and leaves the data as it was', () => {
+    const random = createRandom(11);
+    const data = Float64Array.from({ length: 6000 }, () => random.normal());
+    const copy = Float64Array.from(data);
+    const scratch = new Float64Array(data.length);
+    for (const [start, end] of [
+      [0, 1],
+      [10, 12],
+      [100, 1300],
+      [17, 6000],
+      [0, 5999],
+    ]) {
+      const slice = Array.from(data.subarray(start, end)).sort((a, b) => a - b);
+      const n = end - start;
+      const expected = n % 2 ? slice[n >> 1] : (slice[n / 2 - 1] + slice[n / 2]) / 2;
+      expect(rangeMedian(data, start, end, scratch), `[${start}, ${end})`).toBe(expected);
+    }
+    expect(data).toEqual(copy);
   });
 });
