@@ -53,6 +53,14 @@ describe('default change points on series that are not piecewise constant', () =
     }
   });
 
+  it('a step under a repeating pattern (most differences equal, their MAD rounding error) is one change', () => {
+    // (i % 3) · 0.1: the differences 0.1, 0.1, −0.2 have a MAD of ~4e-16 in doubles, not 0.
+    const values = Array.from({ length: 100 }, (_, i) => (i < 50 ? 0 : 10) + (i % 3) * 0.1);
+    const r = detectChangePoints(values);
+    expect(r.changepoints).toEqual([50]);
+    expect(r.clippedPoints).toBe(0);
+  });
+
   it('still finds a clean step exactly, and several 4σ steps where they are', () => {
     const step = Array.from({ length: 200 }, (_, i) => (i < 120 ? 10 : 13) + 0.3 * createRandom(i).normal());
     expect(detectChangePoints(step).changepoints).toEqual([120]);

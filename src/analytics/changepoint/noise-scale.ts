@@ -1,5 +1,8 @@
 import { MAD_TO_SD, medianAndMad, medianInPlace } from '../common/order-statistics.js';
 
+/** Relative size below which a difference of doubles is rounding error. */
+const ROUNDING = 1e-9;
+
 /**
  * Robust noise standard deviation of a series with level shifts: the MAD of first
  * differences, scaled by 1.4826/√2. Differencing removes the shifts (each only spoils one
@@ -13,14 +16,19 @@ export function robustNoiseScale(data: Float64Array, scratch?: Float64Array): nu
   if (n < 3) return 1;
   const diffs = scratch !== undefined && scratch.length >= n - 1 ? scratch : new Float64Array(n - 1);
   let finite = true;
+  let largest = 0;
   for (let i = 1; i < n; i++) {
     const d = data[i] - data[i - 1];
     diffs[i - 1] = d;
     if (!Number.isFinite(d)) finite = false;
+    else if (Math.abs(d) > largest) largest = Math.abs(d);
   }
   // The MAD ignores non-finite differences; without any, it can work on the differences in place.
   const mad = finite ? madInPlace(diffs, n - 1) : medianAndMad(diffs.subarray(0, n - 1)).mad;
-  if (mad > 0) return (MAD_TO_SD * mad) / Math.SQRT2;
+  // A MAD that is rounding error (0.1 + 0.1 − 0.2 ≠ 0 in doubles) is a MAD of 0: quantised or
+  // periodic values, most differences equal. Taken at face value (1e-16) it made every point an
+  // outlier to clip and every wiggle a change.
+  if (mad > ROUNDING * largest) return (MAD_TO_SD * mad) / Math.SQRT2;
   for (let i = 1; i < n; i++) diffs[i - 1] = data[i] - data[i - 1];
   const fromDiffs = standardDeviation(diffs, 0, n - 1) / Math.SQRT2;
   if (fromDiffs > 0) return fromDiffs;
