@@ -251,7 +251,8 @@ describe('web UI: the main path', () => {
           if (new URL(page.url()).pathname === '/monitoring') await clickStepBar();
           return page.url();
         },
-        { interval: 250 },
+        // expect.poll gives up after 1 s by default: a loaded machine draws the bars later than that.
+        { interval: 250, timeout: 20_000 },
       )
       .toMatch(runsUrl);
     await page.waitForURL(runsUrl);
