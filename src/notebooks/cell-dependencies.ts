@@ -83,10 +83,7 @@ export function cellDependencies(cells: Pick<NotebookCell, 'type' | 'source'>[],
       }
     }
   }
-  return [...needed.entries()]
-    .filter(([i]) => !inRecipe.has(i))
-    .sort(([a], [b]) => a - b)
-    .map(([index, names]) => ({ index, names: [...names].sort() }));
+  return [...needed.entries()].sort(([a], [b]) => a - b).map(([index, names]) => ({ index, names: [...names].sort() }));
 }
 
 /** `x = x + 1` uses the earlier x: the first use comes before (or on) the defining line. */

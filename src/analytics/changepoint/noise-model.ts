@@ -70,13 +70,16 @@ export function clipToRollingMedian(data: Float64Array, h: number, limit: number
   return moved;
 }
 
+/** The pairwise slopes of {@link edgeReference}, grown as needed. */
+let edgeSlopes = new Float64Array(0);
+
 /**
  * The value a point within `h` of an end is expected to have from its neighbours: the Theil–Sen
  * line through the window [i − h, i + h] cut at the ends, without the point itself (h to 2h
  * points), evaluated at i. A median level alone would lag behind a trend by about h/2 of its
  * steps; a least-squares line, or one the point itself takes part in, would follow the very
  * outlier it is meant to judge. `scratch` holds 2h + 1 values; the slopes take a buffer of their
- * own (only the 2h points near the ends call this).
+ * own, reused between calls.
  */
 function edgeReference(data: Float64Array, i: number, h: number, scratch: Float64Array): number {
   const from = Math.max(0, i - h);
@@ -84,7 +87,10 @@ function edgeReference(data: Float64Array, i: number, h: number, scratch: Float6
   let m = 0;
   for (let q = from; q <= to; q++) if (q !== i) scratch[m++] = q;
   if (m === 1) return data[scratch[0]];
-  const slopes = new Float64Array((m * (m - 1)) / 2);
+  const pairs = (m * (m - 1)) / 2;
+  // One buffer for every call (they are synchronous): 2h points per series call this.
+  if (edgeSlopes.length < pairs) edgeSlopes = new Float64Array(pairs);
+  const slopes = edgeSlopes;
   let k = 0;
   for (let a = 0; a < m; a++)
     for (let b = a + 1; b < m; b++) slopes[k++] = (data[scratch[b]] - data[scratch[a]]) / (scratch[b] - scratch[a]);

@@ -87,7 +87,8 @@ export async function environmentFingerprint(ws: Workspace, projectKey: string, 
     version: await interpreterVersion(language, program),
     // What the venv or library is built from (requirements, base interpreter, package source), and its build if any.
     ...(request
-      ? { packages: packagesHash(ws, request), built: state?.status === 'ready' ? state.builtAt : null }
+      ? // A state is current only when its hash is that of the request: no second hash then.
+        { packages: state?.hash ?? packagesHash(ws, request), built: state?.status === 'ready' ? state.builtAt : null }
       : {}),
   });
 }
@@ -109,10 +110,10 @@ export async function codeRecipeFingerprint(
   language: CodeRecipeLanguage,
   memo: FingerprintMemo = new Map(),
 ): Promise<CodeFingerprint> {
-  const files = await memoized(
-    memo,
-    `libraries:${projectKey}`,
-    async () => (await projectLibraries(ws, projectKey)).files,
+  const files = memoized(memo, `libraries:${projectKey}`, async () => (await projectLibraries(ws, projectKey)).files);
+  // Hashed once per language for the whole flow, not once per recipe.
+  const libraries = await memoized(memo, `libraries:${projectKey}:${language}`, async () =>
+    librariesFingerprint(languageLibraries(await files, language)),
   );
   const environment = await memoized(memo, `environment:${projectKey}:${language}:${recipe.environment ?? ''}`, () =>
     recipeEnvironment(ws, projectKey, language, recipe.environment).then(
@@ -121,5 +122,5 @@ export async function codeRecipeFingerprint(
       () => `unavailable: ${recipe.environment}`,
     ),
   );
-  return { libraries: librariesFingerprint(languageLibraries(files, language)), environment };
+  return { libraries, environment };
 }

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { omit } from '../../../src/common/omit.js';
 import { AUTO_BINS, TIME_UNITS } from '../../../src/insights/insight-types.js';
 import type { ChartSpec } from '../api/types';
 
@@ -93,8 +94,5 @@ export function DimensionBinning({
 }
 
 /** `dimension` with `bin` set, or without one for "none". */
-export const withBin = <D extends ChartDimension>(dimension: D, bin: Binning | undefined): D => {
-  const rest = { ...dimension };
-  delete rest.bin;
-  return bin ? { ...rest, bin } : rest;
-};
+export const withBin = <D extends ChartDimension>(dimension: D, bin: Binning | undefined): D =>
+  bin ? { ...dimension, bin } : (omit(dimension, 'bin') as D);

@@ -20,7 +20,8 @@ export interface MadeRecipe {
 
 /** The datasets the chosen cells read: `dataset("x")` in code, dataset names in SQL. */
 function guessInputs(sources: string[], language: CodeCellType, datasets: string[], output: string): string[] {
-  if (language !== 'sql') return datasetsReadBy(sources.join('\n')).filter((d) => datasets.includes(d));
+  // Never the output: a recipe does not read what it writes (and the list hides it, so it could not be unticked).
+  if (language !== 'sql') return datasetsReadBy(sources.join('\n')).filter((d) => datasets.includes(d) && d !== output);
   const words = new Set(sources.flatMap((s) => s.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []).map((w) => w.toLowerCase()));
   return datasets.filter((d) => words.has(d.toLowerCase()) && d !== output);
 }

@@ -1,14 +1,12 @@
 import type { Dataset } from '../../api/types';
 import type { Choices, Suggestions } from '../../components/schema-form';
+import { isNumeric } from '../../components/data-grid/columns';
 
 /** What a step's form picks from beyond the scenario-wide names: selects (`choices`) and pickers (`suggestions`). */
 export interface FieldOptions {
   choices: Choices;
   suggestions: Suggestions;
 }
-
-const NUMERIC =
-  /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL)/;
 
 /**
  * The detect-online step's fields, like the analysis recipe forms: the datasets it reads are
@@ -33,7 +31,7 @@ export function stepFieldOptions(item: Record<string, unknown>, datasets: Datase
   };
   if (input.length) {
     choices.orderBy = input.map((c) => c.name);
-    choices.column = input.filter((c) => NUMERIC.test(c.type)).map((c) => c.name);
+    choices.column = input.filter((c) => isNumeric(c.type)).map((c) => c.name);
     suggestions.groupBy = input.map((c) => c.name);
   }
   if (reset.length) {
