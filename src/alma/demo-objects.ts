@@ -88,7 +88,7 @@ export async function saveDemoObjects(ws: Workspace, project: string, ctx: { cut
 /** What the demo holds, for its start-up line. */
 export async function demoObjectCounts(ws: Workspace, project: string): Promise<string> {
   const count = async (kind: string) => (await ws.catalog.objects.list(project, kind)).length;
-  return `${await count(DATASET_KIND)} datasets, ${await count('recipe')} recipes, ${await count('scenario')} scenarios, ${await count('dashboard')} dashboards`;
+  return `${await count(DATASET_KIND)} datasets, ${await count('recipe')} recipes, ${await count('scenario')} scenarios, ${await count('dashboard')} dashboards, ${await count('notebook')} notebook(s)`;
 }
 
 /** Charts read built datasets' columns: saved after the demo's build. */

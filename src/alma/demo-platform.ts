@@ -2,7 +2,6 @@ import { LOCAL_ADMIN } from '../catalog/access.js';
 import { setDatasetPartitioning } from '../flow/partitions/partitions-service.js';
 import type { PartitionTarget } from '../flow/partitions/partition-targets.js';
 import { saveRecipe } from '../flow/recipes-service.js';
-import { saveLibraryFile } from '../recipes/code/code-libraries.js';
 import type { Workspace } from '../workspace/workspace.js';
 
 /**
@@ -14,22 +13,6 @@ import type { Workspace } from '../workspace/workspace.js';
 
 /** Both sides name their dimension `day`, so an output day reads the same input day. */
 const byDay = (column: string) => ({ dimensions: [{ name: 'day', type: 'time', period: 'day', column }] });
-
-/** ALMA receiver bands' sky-frequency ranges (GHz), from the observatory's public band table. */
-const RECEIVER_BANDS_TS = `/** Sky-frequency range of each ALMA receiver band, GHz. */
-export const BAND_GHZ: Record<string, [number, number]> = {
-  ALMA_RB_01: [35, 50],
-  ALMA_RB_02: [67, 116],
-  ALMA_RB_03: [84, 116],
-  ALMA_RB_04: [125, 163],
-  ALMA_RB_05: [163, 211],
-  ALMA_RB_06: [211, 275],
-  ALMA_RB_07: [275, 373],
-  ALMA_RB_08: [385, 500],
-  ALMA_RB_09: [602, 720],
-  ALMA_RB_10: [787, 950],
-};
-`;
 
 const CHANGES_WITH_FREQUENCY_TS = `import { BAND_GHZ } from './lib/receiver_bands.ts';
 
@@ -80,12 +63,11 @@ ORDER BY array_family, receiverband`,
 ];
 
 /**
- * Saves the showcase: the library file, the recipes, the day partitionings of the
+ * Saves the showcase: the recipes (the library file they import is demo-code.ts's), the day partitionings of the
  * measurements (found in the data) and of the daily output.
  * Returns what the first build makes (every day partition of `trec_daily`).
  */
 export async function saveDemoPlatformObjects(ws: Workspace, project: string): Promise<(string | PartitionTarget)[]> {
-  await saveLibraryFile(ws, LOCAL_ADMIN, project, { name: 'receiver_bands.ts', content: RECEIVER_BANDS_TS });
   for (const r of demoPlatformRecipes) await saveRecipe(ws, LOCAL_ADMIN, project, r);
   await setDatasetPartitioning(ws, LOCAL_ADMIN, project, 'trec_measurement', byDay('startvalidtime'));
   await setDatasetPartitioning(ws, LOCAL_ADMIN, project, 'trec_daily', byDay('day'));

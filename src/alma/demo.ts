@@ -5,6 +5,8 @@ import { startBuild } from '../flow/build.js';
 import { saveRecipe } from '../flow/recipes-service.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { splitForIncrementalLoads } from './apps/monitoring/staging.js';
+import { codeLanguagesFound, saveDemoCode, type CodeLanguagesFound } from './demo-code.js';
+import { saveDemoNotebook } from './demo-notebook.js';
 import { demoObjectCounts, saveDemoDashboard, saveDemoObjects } from './demo-objects.js';
 import { saveDemoPlatformObjects } from './demo-platform.js';
 import { demoRecipes, simulate } from './simulator/index.js';
@@ -25,7 +27,12 @@ export const stagedDays = (days: number): number => Math.min(7, Math.ceil(days /
 export async function ensureDemo(
   ws: Workspace,
   log: (line: string) => void = () => undefined,
-  options: { days?: number; seed?: number } = {},
+  options: {
+    days?: number;
+    seed?: number;
+    /** Which optional interpreters to use, instead of asking the machine (tests of a machine without them). */
+    languages?: CodeLanguagesFound;
+  } = {},
 ): Promise<boolean> {
   const existing = await ws.catalog.db
     .selectFrom('projects')
@@ -40,6 +47,8 @@ export async function ensureDemo(
     const days = options.days ?? DEMO_OPTIONS.days;
     // A few more days than shown: the job scenarios load them one increment at a time.
     const staged = stagedDays(days);
+    // Asked while the simulator runs: which of the optional interpreters the demo's code recipes may use.
+    const languages = options.languages ?? codeLanguagesFound(ws);
     const sim = await simulate({
       ...DEMO_OPTIONS,
       ...(options.seed !== undefined ? { seed: options.seed } : {}),
@@ -67,6 +76,7 @@ export async function ensureDemo(
     const targets = [
       ...(await saveDemoObjects(ws, DEMO_PROJECT, { cutoffMs: cutoff })),
       ...(await saveDemoPlatformObjects(ws, DEMO_PROJECT)),
+      ...(await saveDemoCode(ws, DEMO_PROJECT, await languages, log)),
     ];
     const { done } = await startBuild(ws, LOCAL_ADMIN, DEMO_PROJECT, {
       targets: [...demoRecipes.map((r) => r.output), ...targets],
@@ -74,6 +84,12 @@ export async function ensureDemo(
     });
     const job = await done;
     if (job.status === 'succeeded') await saveDemoDashboard(ws, DEMO_PROJECT);
+    // A failed first build names what failed: the user sees why the demo has no dashboards.
+    else
+      log(
+        `The demo's first build ${job.status}: ${job.error ?? 'see its job log'} (llano -p ${DEMO_PROJECT} job log ${job.id})`,
+      );
+    await saveDemoNotebook(ws, DEMO_PROJECT);
     const counts = await demoObjectCounts(ws, DEMO_PROJECT);
     log(
       `Demo project ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${tables.length} simulated tables imported; ${counts} (build ${job.status})`,
