@@ -27,10 +27,10 @@ def run(inputs, output, variables, log):
     for eb in inputs["execution"]:
         if eb["is_calibration"] or not eb["end_ts"]:
             continue
-        hours = (datetime.fromisoformat(eb["end_ts"]) - datetime.fromisoformat(eb["start_ts"])).total_seconds() / 3600
+        start, end = datetime.fromisoformat(eb["start_ts"]), datetime.fromisoformat(eb["end_ts"])
         band = bands.setdefault(eb["band"], {"ebs": 0, "hours": 0.0, "passed": 0})
         band["ebs"] += 1
-        band["hours"] += hours
+        band["hours"] += (end - start).total_seconds() / 3600
         band["passed"] += eb["qa0_status"] == "Pass"
     for name, band in sorted(bands.items()):
         low, high = BAND_GHZ.get(name, (None, None))
