@@ -1,7 +1,8 @@
 /**
  * Takes the screenshots of docs/screenshots/ (shown in README.md): a real server on a
- * temporary workspace with the ALMA demo project (30 simulated days), a receiver-QA project
- * and a few scenarios run several times, seen by Chromium at a laptop size.
+ * temporary workspace with the ALMA demo project (90 simulated days, as `npm start` makes it), a
+ * receiver-QA project and a few scenarios run several times, seen by Chromium at a laptop size and
+ * on a phone.
  *
  *   npm run screenshots
  */
@@ -22,7 +23,8 @@ await buildWebIfStale();
 const server = await startTestServer();
 try {
   console.log('Seeding…');
-  await ensureDemo(server.ws, console.log, { days: 30 });
+  // The demo as `npm start` makes it (90 days): fewer days leave receiver QA without unexplained changes.
+  await ensureDemo(server.ws, console.log);
   const api = apiClient(server.url, server.adminToken);
   await api.call('POST', '/api/projects', {
     key: 'RECEIVER_QA',
@@ -115,6 +117,18 @@ try {
   const b = await launchBrowser(server.url);
   try {
     const { page } = b;
+    /** Scrolls the page's main column so that the element `selector` is at its top. */
+    const scrollMainTo = (selector: string) =>
+      page.locator('main').evaluate((main, sel) => {
+        const target = main.querySelector(sel) as HTMLElement;
+        main.scrollTop += target.getBoundingClientRect().top - main.getBoundingClientRect().top - 16;
+      }, selector);
+    /** Scrolls the main column just enough that the element `selector` ends at its bottom. */
+    const scrollMainToShow = (selector: string) =>
+      page.locator('main').evaluate((main, sel) => {
+        const target = main.querySelector(sel) as HTMLElement;
+        main.scrollTop += target.getBoundingClientRect().bottom - main.getBoundingClientRect().bottom + 16;
+      }, selector);
     const shot = async (name: string, url: string | null, ready: string, before?: () => Promise<void>) => {
       if (url) await page.goto(url);
       await page.locator(ready).first().waitFor({ timeout: 30_000 });
@@ -127,7 +141,17 @@ try {
     await logIn(page, 'admin', ADMIN_PASSWORD);
     await shot('projects', '/', 'table');
     await shot('project-overview', '/projects/ALMA_OPS', '.stat-tile');
-    await shot('flow', '/projects/ALMA_OPS/flow', '.react-flow__node');
+    // The whole flow fits the view too small to read: zoomed in on receiver QA's analysis recipes.
+    await shot('flow', '/projects/ALMA_OPS/flow', '.react-flow__node', async () => {
+      await sleep(1000); // after the view's own fit, which would undo the zoom
+      const box = await page.locator('.react-flow__node[data-id="recipe:detect_trec_changes"]').boundingBox();
+      if (!box) throw new Error('the flow has no node detect_trec_changes');
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      for (let i = 0; i < 3; i++) {
+        await page.mouse.wheel(0, -250);
+        await sleep(150);
+      }
+    });
     await shot(
       'dataset-grid',
       '/projects/RECEIVER_QA/datasets/receiver_temps?sort=-trec_k',
@@ -140,10 +164,7 @@ try {
     });
     await shot('job', `/projects/ALMA_OPS/jobs/${jobs[0].id}`, '[aria-label="Activity timings"] canvas');
     await shot('scenario-editor', '/projects/ALMA_OPS/scenarios/daily_refresh', '.list-item', async () => {
-      await page.locator('main').evaluate((main) => {
-        const triggers = main.querySelector('[aria-label="Triggers"]') as HTMLElement;
-        main.scrollTop += triggers.getBoundingClientRect().top - main.getBoundingClientRect().top - 16;
-      });
+      await scrollMainTo('[aria-label="Triggers"]');
     });
     await shot('chart-builder', '/projects/ALMA_OPS/insights/trec_per_day', '.insight-chart canvas');
     await shot('dashboard', '/projects/ALMA_OPS/dashboards/operations', '.dashboard-tile canvas');
@@ -155,10 +176,7 @@ try {
       '/projects/RECEIVER_QA/datasets/receiver_temps/quality?edit',
       'form[aria-label="Quality settings"] .list-item',
       async () => {
-        await page.locator('main').evaluate((main) => {
-          const form = main.querySelector('[aria-label="Quality settings"]') as HTMLElement;
-          main.scrollTop += form.getBoundingClientRect().top - main.getBoundingClientRect().top - 16;
-        });
+        await scrollMainTo('[aria-label="Quality settings"]');
       },
     );
     // The observatory's applications (issue 21): dashboards and webapps of the demo project.
@@ -167,6 +185,17 @@ try {
     await shot('app-trec-qa', '/projects/ALMA_OPS/dashboards/trec_qa', '.dashboard-tile');
     await shot('app-shift-webapp', '/webapps/ALMA_OPS/shift_report/', 'tbody tr td');
     await shot('app-trec-explorer', '/webapps/ALMA_OPS/trec_qa_explorer/', 'svg');
+    // Code (issue 18): the demo's notebook run, its Python cell's table and TypeScript cell's chart in view.
+    await shot('notebook', '/projects/ALMA_OPS/notebooks/receiver_first_look', '.cm-editor', async () => {
+      await page.getByRole('button', { name: 'Run all' }).click();
+      await page.locator('[aria-label="Output of cell 4"] canvas').waitFor({ timeout: 60_000 });
+      await scrollMainToShow('[aria-label="Output of cell 4"]');
+    });
+    await shot('code-recipe-editor', '/projects/ALMA_OPS/recipes/summarise_band_usage', '.cm-editor', async () => {
+      await page.getByRole('button', { name: 'Run on a sample' }).click();
+      await page.getByRole('region', { name: 'Preview' }).waitFor({ timeout: 60_000 });
+      await scrollMainToShow('[aria-label="Preview"]');
+    });
   } finally {
     await b.close();
   }
@@ -175,15 +204,20 @@ try {
   const phone = await launchBrowser(server.url, { width: 390, height: 844 });
   try {
     const { page } = phone;
-    const shot = async (name: string, url: string, ready: string) => {
+    const shot = async (name: string, url: string, ready: string, before?: () => Promise<void>) => {
       await page.goto(url);
       await page.locator(ready).first().waitFor({ timeout: 30_000 });
+      await before?.();
       await sleep(900);
       await page.screenshot({ path: path.join(OUT, `${name}.png`) });
       console.log(`  ${name}.png`);
     };
     await logIn(page, 'admin', ADMIN_PASSWORD);
-    await shot('phone-project', '/projects/ALMA_OPS', '.stat-tile');
+    // The project menu opened: on a phone it is a drawer over the page, opened from the bar.
+    await shot('phone-project', '/projects/ALMA_OPS', '.stat-tile', async () => {
+      await page.getByRole('button', { name: 'Project menu' }).click();
+      await page.locator('#project-sidebar').getByRole('link', { name: 'Notebooks' }).waitFor();
+    });
     await shot('phone-dashboard', '/projects/ALMA_OPS/dashboards/shift_report', '.dashboard-tile');
     await shot('phone-monitoring', `/monitoring?${range}`, '[aria-label^="Runs of each scenario"] canvas');
   } finally {
