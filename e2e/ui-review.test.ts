@@ -5,6 +5,7 @@ import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../test/suppor
 import type { Monitoring } from '../src/automation/monitoring-types.js';
 import { a11yViolations, overflowX, seriousOnes } from './support/a11y.js';
 import { launchBrowser, logIn, type TestBrowser } from './support/browser.js';
+import { apiClient } from './support/seed.js';
 import { expectText } from './support/expect-text.js';
 import { overlappingCells } from './support/overlaps.js';
 import { READER, seedSmallProject, type SmallProject } from './support/small-project.js';
@@ -75,6 +76,30 @@ describe('web UI: phones, roles and unsaved edits', () => {
     await nav.waitFor();
     await page.keyboard.press('Escape');
     await expect.poll(() => nav.isVisible()).toBe(false);
+  });
+
+  it("on a phone, the project overview's cards stay within the screen, a long unbroken lineage included", async () => {
+    const long = 'receiver_temperature_per_antenna_band_and_week';
+    await apiClient(server.url, server.adminToken).call('POST', `/api/projects/${p.key}/recipes`, {
+      name: `derive_${long}`,
+      type: 'sql',
+      inputs: [p.dataset],
+      output: long,
+      sql: `SELECT * FROM ${p.dataset}`,
+    });
+    const { page } = phone;
+    await page.goto(`/projects/${p.key}`);
+    await page.getByRole('link', { name: `derive_${long}` }).waitFor();
+    for (const card of await page.locator('main .grid-2 > .card').all()) {
+      const r = (await card.boundingBox())!;
+      expect(r.x + r.width, (await card.getAttribute('aria-label')) ?? '').toBeLessThanOrEqual(390);
+    }
+    // The card's header link is on screen, not cut off at the right.
+    const viewAll = (await page
+      .getByRole('region', { name: 'Recipes' })
+      .getByRole('link', { name: 'View all' })
+      .boundingBox())!;
+    expect(viewAll.x + viewAll.width).toBeLessThanOrEqual(390);
   });
 
   it('on a phone, the main navigation is a menu: every link reachable, none cut off, closed after a pick', async () => {

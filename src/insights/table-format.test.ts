@@ -16,6 +16,12 @@ describe('table number formats', () => {
     expect(formatCell(null, '0.00')).toBe('');
     expect(formatCell(3.5, 'dd/mm/yyyy')).toBe('3.5');
     expect(formatCell(3.5)).toBe('3.5');
+    // Unformatted numbers: six significant digits, the whole part kept, whole numbers as they are.
+    expect(formatCell(29.988810624535542)).toBe('29.9888');
+    expect(formatCell(-0.000123456789)).toBe('-0.000123457');
+    expect(formatCell(1234567.891)).toBe('1234568');
+    expect(formatCell(12345678901)).toBe('12345678901');
+    expect(formatCell(0.1 + 0.2)).toBe('0.3');
     expect(formatCell({ a: 1 })).toBe('{"a":1}');
   });
 });

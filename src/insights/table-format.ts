@@ -27,11 +27,26 @@ export function formatCell(value: unknown, pattern?: string): string {
   return suffix === '%' ? `${text} %` : text;
 }
 
-/** A value with no format: text as it is, numbers, booleans and big integers as JavaScript writes them. */
+/**
+ * A value with no format: text as it is; booleans, big integers and whole numbers as JavaScript
+ * writes them; other numbers to six significant digits (never fewer than the whole part), as a
+ * spreadsheet's General format: a computed mean is 29.9888, not 29.988810624535542.
+ */
 function plain(value: unknown): string {
   if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return value.toString();
+  if (typeof value === 'number') return plainNumber(value);
+  if (typeof value === 'boolean' || typeof value === 'bigint') return value.toString();
   return '';
+}
+
+const SIGNIFICANT = 6;
+
+function plainNumber(n: number): string {
+  if (Number.isInteger(n) || !Number.isFinite(n)) return n.toString();
+  const whole = Math.abs(n) >= 1 ? Math.floor(Math.log10(Math.abs(n))) + 1 : 0;
+  // Below 1 the digits count from the first non-zero one; parseFloat drops trailing zeros.
+  const text = whole > 0 ? n.toFixed(Math.max(0, SIGNIFICANT - whole)) : n.toPrecision(SIGNIFICANT);
+  return Number.parseFloat(text).toString();
 }
 
 /** The colour of a cell by the table's conditional rules (the last matching rule wins), or undefined. */
