@@ -157,3 +157,73 @@ describe('the Parquet handover of the TypeScript harness', () => {
     expect(tail.getRowsJson()).toEqual([[['1152921504606846976', '19999'], '-1', '20002', '20001']]);
   });
 });
+
+describe('text columns the code hands back (the writer reuses the dictionary codes the reader gave them)', () => {
+  // band: few values; wide: more than 256 (16-bit codes); unique: more distinct values than the writer's dictionary holds.
+  const TEXTS = `SELECT CASE WHEN i % 9 = 0 THEN NULL ELSE 'B' || (i % 5) END AS band,
+    CASE WHEN i % 13 = 0 THEN NULL ELSE 'w' || (i % 300) END AS wide, 'u' || i AS "unique"
+    FROM range(70000) t(i)`;
+  const columns = ['band', 'wide', 'unique'].map((name) => ({ name, type: 'VARCHAR' }));
+
+  /** What the code does to each batch's arrays, in place: new texts, NULLs, other entries, numbers, undefined. */
+  const mutate = (values: unknown[], k: number) => {
+    for (let i = 0; i < values.length; i++)
+      if (i % 10 === 1) values[i] = `changed ${k}`;
+      else if (i % 10 === 2) values[i] = null;
+      else if (i % 10 === 3) values[i] = values[(i + 1) % values.length];
+      else if (i % 10 === 4) values[i] = 42;
+      else if (i % 10 === 5) values[i] = undefined;
+  };
+
+  async function copyThrough(label: string, size: number, change: boolean): Promise<void> {
+    const input = path.join(dir, `texts-${label}.parquet`);
+    await conn.run(`COPY (${TEXTS}) TO '${input}' (FORMAT parquet, COMPRESSION uncompressed)`);
+    const expected = (await conn.runAndReadAll(TEXTS)).getRows().map((r) => r.map((v) => v as string | null));
+    const out = path.join(dir, `texts-out-${label}`);
+    const result = await runRecipeWith(
+      async ({
+        inputs,
+        output,
+      }: {
+        inputs: Record<string, { batches(size: number): AsyncIterable<{ columns: Record<string, unknown[]> }> }>;
+        output: { writeBatch(b: unknown): Promise<void> };
+      }) => {
+        let k = 0;
+        for await (const batch of inputs.raw.batches(size)) {
+          if (change) for (const values of Object.values(batch.columns)) mutate(values, k);
+          k++;
+          await output.writeBatch(batch);
+          await output.writeBatch({ columns: { band: [], wide: [], unique: [] } });
+        }
+      },
+      {
+        inputs: { raw: { path: input, columns, format: 'parquet' } },
+        output: { path: out, columns },
+        variables: {},
+        batchRows: 122_880,
+      },
+    );
+    expect(result.format).toBe('parquet');
+    if (change)
+      for (let from = 0, k = 0; from < expected.length; from += size, k++)
+        for (let j = 0; j < columns.length; j++) {
+          const values: unknown[] = expected.slice(from, from + size).map((r) => r[j]);
+          mutate(values, k);
+          // NULL and undefined read back as NULL, the number as its text.
+          values.forEach(
+            (v, i) => (expected[from + i][j] = typeof v === 'number' ? `${v}` : ((v ?? null) as string | null)),
+          );
+        }
+    const list = `[${(result.files ?? []).map((f) => `'${f.path}'`).join(', ')}]`;
+    const got = (
+      await conn.runAndReadAll(`SELECT band, wide, "unique" FROM read_parquet(${list}, file_row_number = true)`)
+    ).getRows();
+    expect(got.length, label).toBe(70_000);
+    expect(got, label).toEqual(expected);
+  }
+
+  it('writes them unchanged', () => copyThrough('same', 70_000, false));
+  it('writes the values the code put in their place (texts, NULLs, other entries, numbers)', () =>
+    copyThrough('changed', 70_000, true));
+  it('does so for batches smaller than a row group', () => copyThrough('sliced', 20_000, true));
+});
