@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { csvColumnBatches, fieldKind } from './ts-recipe-csv.js';
 import { runRecipeWith, type CodeColumn, type HarnessResult } from './ts-recipe-entry.js';
 import { parquetInputCopy } from './parquet-transfer.js';
-import { parquetRowGroups } from './ts-recipe-parquet.js';
+import { parquetRowGroups, ParquetWriter } from './ts-recipe-parquet.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'llano-parquet-'));
 let db: DuckDBInstance;
@@ -226,4 +226,47 @@ describe('text columns the code hands back (the writer reuses the dictionary cod
   it('writes the values the code put in their place (texts, NULLs, other entries, numbers)', () =>
     copyThrough('changed', 70_000, true));
   it('does so for batches smaller than a row group', () => copyThrough('sliced', 20_000, true));
+});
+
+describe('ParquetWriter', () => {
+  it('writes nothing of a row group given back (a value its column cannot hold), and goes on after it', async () => {
+    const file = path.join(dir, 'given-back.parquet');
+    const writer = new ParquetWriter(
+      file,
+      [
+        { name: 's', type: 'VARCHAR' },
+        { name: 'n', type: 'BIGINT' },
+      ],
+      (v) => JSON.stringify(v),
+    );
+    expect(
+      writer.writeRowGroup(
+        [
+          ['a', null, 'b'],
+          [1, 2, -(2 ** 40)],
+        ],
+        3,
+      ),
+    ).toBe(true);
+    // The text column is written before the BIGINT column meets 'x'.
+    expect(
+      writer.writeRowGroup(
+        [
+          ['c', 'd'],
+          [3, 'x'],
+        ],
+        2,
+      ),
+    ).toBe(false);
+    expect(writer.writeRowGroup([[], []], 0)).toBe(true);
+    expect(writer.writeRowGroup([['e'], [2 ** 53]], 1)).toBe(true);
+    writer.close();
+    const rows = await conn.runAndReadAll(`SELECT s, n FROM '${file}'`);
+    expect(rows.getRowsJson()).toEqual([
+      ['a', '1'],
+      [null, '2'],
+      ['b', '-1099511627776'],
+      ['e', '9007199254740992'],
+    ]);
+  });
 });

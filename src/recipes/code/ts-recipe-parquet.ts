@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, ftruncateSync, openSync, readSync, renameSync, rmSync, writevSync } from 'node:fs';
 import {
   encodeStruct,
   i64,
@@ -293,7 +293,23 @@ interface EncodedChunk {
 
 const MAX_DICTIONARY = 65536;
 
-/** A column's values as PLAIN bytes (dictionary codes for strings when few), or UNFIT. */
+/**
+ * Where the writer encodes a column: reused, each column's chunk being written before the next is
+ * encoded (fresh typed arrays of a row group's size cost their zeroing, page faults and GCs).
+ */
+let numberScratch = new ArrayBuffer(0);
+let definedScratch = new Uint8Array(0);
+let codeOutScratch = new Int32Array(0);
+const dictionarySink = new ByteSink(1 << 12);
+const dataSink = new ByteSink(1 << 16);
+
+/** `numberScratch`, at least `bytes` long. */
+function numberBytes(bytes: number): ArrayBuffer {
+  if (numberScratch.byteLength < bytes) numberScratch = new ArrayBuffer(Math.max(bytes, 2 * numberScratch.byteLength));
+  return numberScratch;
+}
+
+/** A column's values as PLAIN bytes (dictionary codes for strings when few), or UNFIT; valid until the next call. */
 function encodeColumn(
   type: string,
   values: ArrayLike<unknown>,
@@ -301,7 +317,8 @@ function encodeColumn(
   jsonText: (value: unknown) => string,
 ): { defined: Uint8Array; chunk: EncodedChunk } | typeof UNFIT {
   const spec = WRITE[type.toUpperCase()];
-  const defined = new Uint8Array((n + 7) >> 3);
+  if (definedScratch.length < (n + 7) >> 3) definedScratch = new Uint8Array(2 * ((n + 7) >> 3));
+  const defined = definedScratch.subarray(0, (n + 7) >> 3).fill(0);
   let present = 0;
   const mark = (i: number) => {
     defined[i >> 3] |= 1 << (i & 7);
@@ -313,7 +330,7 @@ function encodeColumn(
   });
   switch (spec.physical) {
     case PHYSICAL.DOUBLE: {
-      const out = new Float64Array(n);
+      const out = new Float64Array(numberBytes(8 * n), 0, n);
       for (let i = 0; i < n; i++) {
         const v = values[i];
         if (typeof v === 'number') {
@@ -327,13 +344,20 @@ function encodeColumn(
           mark(i);
         } else if (v !== null && v !== undefined) return UNFIT;
       }
-      return plain(Buffer.from(out.buffer, 0, present * 8));
+      return plain(new Uint8Array(out.buffer, 0, present * 8));
     }
     case PHYSICAL.INT64: {
-      const out = new Int32Array(2 * n);
+      const out = new Int32Array(numberBytes(8 * n), 0, 2 * n);
       for (let i = 0; i < n; i++) {
         const v = values[i];
         if (typeof v === 'number') {
+          if ((v | 0) === v) {
+            // A 32-bit integer (most are): its high half is its sign.
+            out[2 * present] = v;
+            out[2 * present + 1] = v >> 31;
+            mark(i);
+            continue;
+          }
           if (!Number.isFinite(v)) continue;
           if (!Number.isInteger(v) || v < -(2 ** 63) || v >= 2 ** 63) return UNFIT;
           const hi = Math.floor(v / TWO_32);
@@ -347,10 +371,10 @@ function encodeColumn(
           mark(i);
         } else if (v !== null && v !== undefined) return UNFIT;
       }
-      return plain(Buffer.from(out.buffer, 0, present * 8));
+      return plain(new Uint8Array(out.buffer, 0, present * 8));
     }
     case PHYSICAL.INT32: {
-      const out = new Int32Array(n);
+      const out = new Int32Array(numberBytes(4 * n), 0, n);
       const min = spec.min ?? 0;
       const max = spec.max ?? 0;
       for (let i = 0; i < n; i++) {
@@ -363,10 +387,10 @@ function encodeColumn(
           mark(i);
         } else if (v !== null && v !== undefined) return UNFIT;
       }
-      return plain(Buffer.from(out.buffer, 0, present * 4));
+      return plain(new Uint8Array(out.buffer, 0, present * 4));
     }
     case PHYSICAL.BOOLEAN: {
-      const out = new Uint8Array((n + 7) >> 3);
+      const out = new Uint8Array(numberBytes((n + 7) >> 3), 0, (n + 7) >> 3).fill(0);
       for (let i = 0; i < n; i++) {
         const v = values[i];
         if (typeof v === 'boolean') {
@@ -374,7 +398,7 @@ function encodeColumn(
           mark(i);
         } else if (v !== null && v !== undefined) return UNFIT;
       }
-      return plain(Buffer.from(out.buffer, 0, (present + 7) >> 3));
+      return plain(new Uint8Array(out.buffer, 0, (present + 7) >> 3));
     }
     default:
       return encodeTexts(values, n, jsonText, defined);
@@ -398,7 +422,8 @@ function encodeTexts(
   const inCodes = fromReader?.codes ?? new Uint8Array(0);
   // Input code → output code, -1 until the entry is first met.
   const remap = new Int32Array(inDictionary.length).fill(-1);
-  const codes = new Int32Array(n);
+  if (codeOutScratch.length < n) codeOutScratch = new Int32Array(Math.max(n, 2 * codeOutScratch.length));
+  const codes = codeOutScratch;
   const dictionary = new Map<string, number>();
   let present = 0;
   for (let i = 0; i < n; i++) {
@@ -423,16 +448,21 @@ function encodeTexts(
     defined[i >> 3] |= 1 << (i & 7);
   }
   if (present === 0) return plainTexts(values, 0, jsonText, defined);
-  const dict = new ByteSink(1 << 12);
+  const dict = dictionarySink;
+  dict.clear();
   for (const key of dictionary.keys()) putText(dict, key);
-  // Codes bit-packed at 8 or 16 bits: the run's bytes are the little-endian codes.
+  // Codes bit-packed at 8 or 16 bits: the run's bytes are the little-endian codes (a Uint16Array is
+  // little-endian on the platforms Node runs on: x64, arm64).
   const width = dictionary.size <= 256 ? 8 : 16;
   const padded = Math.ceil(present / 8) * 8;
-  const data = new ByteSink(16 + (padded * width) / 8);
+  const packed =
+    width === 8 ? new Uint8Array(numberBytes(padded), 0, padded) : new Uint16Array(numberBytes(2 * padded), 0, padded);
+  packed.set(codes.subarray(0, present));
+  packed.fill(0, present);
+  const data = dataSink;
+  data.clear();
   data.byte(width);
   data.varint((padded / 8) * 2 + 1);
-  const packed = width === 8 ? new Uint8Array(padded) : new Uint16Array(padded);
-  packed.set(codes.subarray(0, present));
   data.bytes(new Uint8Array(packed.buffer, 0, packed.byteLength));
   return {
     defined,
@@ -452,7 +482,8 @@ function plainTexts(
   jsonText: (value: unknown) => string,
   defined: Uint8Array,
 ): { defined: Uint8Array; chunk: EncodedChunk } {
-  const bytes = new ByteSink(1 << 16);
+  const bytes = dataSink;
+  bytes.clear();
   for (let i = 0; i < n; i++) {
     const text = valueText(values[i], jsonText);
     if (text === null) continue;
@@ -467,15 +498,27 @@ function pageHeader(type: number, size: number, header: readonly [number, Thrift
   return encodeStruct(struct([1, type], [2, size], [3, size], header));
 }
 
-/** A version 1 page's definition levels: their 4-byte length, then one bit-packed run of width 1 (the null bitmap). */
-function definitionLevels(defined: Uint8Array): Uint8Array {
+/** A version 1 page's definition levels before the null bitmap `defined`: their 4-byte length, then the header of one bit-packed run of width 1. */
+function levelsPrefix(defined: Uint8Array): Uint8Array {
   const run = new ByteSink(16);
   run.varint(defined.length * 2 + 1);
-  const out = new ByteSink(4 + run.length + defined.length);
+  const out = new ByteSink(4 + run.length);
   out.int32LE(run.length + defined.length);
   out.bytes(run.view8());
-  out.bytes(defined);
   return out.view8();
+}
+
+/** `buffers` without their first `skip` bytes (what a short write left). */
+function remaining(buffers: Uint8Array[], skip: number): Uint8Array[] {
+  const rest: Uint8Array[] = [];
+  for (const b of buffers) {
+    if (skip >= b.length) skip -= b.length;
+    else {
+      rest.push(b.subarray(skip));
+      skip = 0;
+    }
+  }
+  return rest;
 }
 
 /** Writes a flat Parquet file one row group at a time; `writeRowGroup` answers false (writing nothing) on a value its column's type cannot hold. */
@@ -491,74 +534,83 @@ export class ParquetWriter {
     private readonly jsonText: (value: unknown) => string,
   ) {
     this.fd = openSync(path, 'w');
-    this.write(MAGIC);
+    this.write([MAGIC]);
   }
 
-  private write(buf: Uint8Array): void {
-    writeSync(this.fd, buf);
-    this.offset += buf.length;
+  /** Writes the buffers at the end of what was written (positioned: a row group given back is cut off). */
+  private write(buffers: Uint8Array[]): void {
+    const total = buffers.reduce((sum, b) => sum + b.length, 0);
+    let done = 0;
+    while (done < total) {
+      const written = writevSync(this.fd, done === 0 ? buffers : remaining(buffers, done), this.offset + done);
+      done += written;
+    }
+    this.offset += total;
   }
 
   writeRowGroup(arrays: ArrayLike<unknown>[], numRows: number): boolean {
     if (numRows === 0) return true;
-    const encoded = [];
-    for (let j = 0; j < this.columns.length; j++) {
-      const e = encodeColumn(this.columns[j].type, arrays[j], numRows, this.jsonText);
-      if (e === UNFIT) return false;
-      encoded.push(e);
-    }
     const chunks: ThriftOut[] = [];
     const groupStart = this.offset;
-    encoded.forEach(({ defined, chunk }, j) => {
-      const start = this.offset;
-      let dictionaryAt: number | undefined;
-      if (chunk.dictionary) {
-        dictionaryAt = this.offset;
-        this.write(
-          pageHeader(PAGE.DICTIONARY, chunk.dictionary.length, [
-            7,
-            struct([1, chunk.dictionaryCount], [2, ENCODING.PLAIN_DICTIONARY]),
-          ]),
-        );
-        this.write(chunk.dictionary);
+    for (let j = 0; j < this.columns.length; j++) {
+      // Each column written once encoded (the encoder's buffers are reused); a value that does not fit cuts the group off.
+      const encoded = encodeColumn(this.columns[j].type, arrays[j], numRows, this.jsonText);
+      if (encoded === UNFIT) {
+        ftruncateSync(this.fd, groupStart);
+        this.offset = groupStart;
+        return false;
       }
-      const dataAt = this.offset;
-      const levels = definitionLevels(defined);
-      const size = levels.length + chunk.data.length;
-      this.write(
-        pageHeader(PAGE.DATA, size, [
-          5,
-          struct([1, numRows], [2, chunk.encoding], [3, ENCODING.RLE], [4, ENCODING.RLE]),
-        ]),
-      );
-      this.write(levels);
-      this.write(chunk.data);
-      const total = this.offset - start;
-      const spec = WRITE[this.columns[j].type.toUpperCase()];
-      const encodings = chunk.dictionary ? [ENCODING.PLAIN_DICTIONARY, ENCODING.RLE] : [ENCODING.PLAIN, ENCODING.RLE];
-      chunks.push(
-        struct(
-          [2, i64(start)],
-          [
-            3,
-            struct(
-              [1, spec.physical],
-              [2, list('i32', encodings)],
-              [3, list('string', [this.columns[j].name])],
-              [4, 0],
-              [5, i64(numRows)],
-              [6, i64(total)],
-              [7, i64(total)],
-              [9, i64(dataAt)],
-              [11, dictionaryAt === undefined ? undefined : i64(dictionaryAt)],
-            ),
-          ],
-        ),
-      );
-    });
+      chunks.push(this.writeChunk(j, encoded, numRows));
+    }
     this.groups.push(struct([1, list('struct', chunks)], [2, i64(this.offset - groupStart)], [3, i64(numRows)]));
     this.rows += numRows;
     return true;
+  }
+
+  /** A column chunk's pages (dictionary, then data) in one write; answers its metadata. */
+  private writeChunk(j: number, { defined, chunk }: { defined: Uint8Array; chunk: EncodedChunk }, numRows: number) {
+    const start = this.offset;
+    const buffers: Uint8Array[] = [];
+    let dictionaryAt: number | undefined;
+    let dataAt = start;
+    if (chunk.dictionary) {
+      dictionaryAt = start;
+      const header = pageHeader(PAGE.DICTIONARY, chunk.dictionary.length, [
+        7,
+        struct([1, chunk.dictionaryCount], [2, ENCODING.PLAIN_DICTIONARY]),
+      ]);
+      buffers.push(header, chunk.dictionary);
+      dataAt += header.length + chunk.dictionary.length;
+    }
+    const levels = levelsPrefix(defined);
+    const size = levels.length + defined.length + chunk.data.length;
+    buffers.push(
+      pageHeader(PAGE.DATA, size, [5, struct([1, numRows], [2, chunk.encoding], [3, ENCODING.RLE], [4, ENCODING.RLE])]),
+      levels,
+      defined,
+      chunk.data,
+    );
+    this.write(buffers);
+    const total = this.offset - start;
+    const spec = WRITE[this.columns[j].type.toUpperCase()];
+    const encodings = chunk.dictionary ? [ENCODING.PLAIN_DICTIONARY, ENCODING.RLE] : [ENCODING.PLAIN, ENCODING.RLE];
+    return struct(
+      [2, i64(start)],
+      [
+        3,
+        struct(
+          [1, spec.physical],
+          [2, list('i32', encodings)],
+          [3, list('string', [this.columns[j].name])],
+          [4, 0],
+          [5, i64(numRows)],
+          [6, i64(total)],
+          [7, i64(total)],
+          [9, i64(dataAt)],
+          [11, dictionaryAt === undefined ? undefined : i64(dictionaryAt)],
+        ),
+      ],
+    );
   }
 
   close(): void {
@@ -574,9 +626,7 @@ export class ParquetWriter {
     );
     const length = Buffer.alloc(4);
     length.writeUInt32LE(footer.length);
-    this.write(footer);
-    this.write(length);
-    this.write(MAGIC);
+    this.write([footer, length, MAGIC]);
     closeSync(this.fd);
   }
 }
