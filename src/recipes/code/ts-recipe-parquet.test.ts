@@ -158,6 +158,27 @@ describe('the Parquet handover of the TypeScript harness', () => {
   });
 });
 
+describe('parquetRowGroups', () => {
+  it('reads BIGINT values either side of 32 bits, negative ones, and beyond 2^53 (rounded, or exact as BigInts)', async () => {
+    const file = path.join(dir, 'bigints.parquet');
+    const values = [
+      '-1',
+      '-2147483648',
+      '2147483647',
+      '2147483648',
+      '-2147483649',
+      '-1099511627776',
+      '9007199254740993',
+    ];
+    await conn.run(
+      `COPY (SELECT unnest([${values.join(', ')}, NULL]::BIGINT[]) AS n) TO '${file}' (FORMAT parquet, COMPRESSION uncompressed)`,
+    );
+    const read = (exact: boolean) => [...parquetRowGroups(file, ['number'], exact)].flatMap(([, [n]]) => n);
+    expect(read(false)).toEqual([...values.map(Number), null]);
+    expect(read(true)).toEqual([...values.slice(0, -1).map(Number), 9007199254740993n, null]);
+  });
+});
+
 describe('text columns the code hands back (the writer reuses the dictionary codes the reader gave them)', () => {
   // band: few values; wide: more than 256 (16-bit codes); unique: more distinct values than the writer's dictionary holds.
   const TEXTS = `SELECT CASE WHEN i % 9 = 0 THEN NULL ELSE 'B' || (i % 5) END AS band,

@@ -90,12 +90,16 @@ function readPlain(
     case PHYSICAL.INT64: {
       const halves = typedValues(Int32Array, buf, pos, 2 * count);
       for (let i = 0; i < count; i++) {
+        const lo = halves[2 * i];
         const hi = halves[2 * i + 1];
+        // A 32-bit integer (its high half its sign) as is: a small integer, without double arithmetic.
         // Beyond 2^53 a Number rounds, as Number(text) did; `exact` (re-reading our own output) keeps a BigInt.
         out[at + i] =
-          exact && (hi >= 0x200000 || hi < -0x200000)
-            ? buf.readBigInt64LE(pos + 8 * i)
-            : hi * TWO_32 + (halves[2 * i] >>> 0);
+          hi === lo >> 31
+            ? lo
+            : exact && (hi >= 0x200000 || hi < -0x200000)
+              ? buf.readBigInt64LE(pos + 8 * i)
+              : hi * TWO_32 + (lo >>> 0);
       }
       break;
     }
