@@ -38,6 +38,12 @@ describe('readHybrid', () => {
     const out = new Int32Array(88);
     expect(readHybrid(buf, 0, buf.length, 1, 88, out)).toBe(64);
     expect(Array.from(out.subarray(58, 70))).toEqual([1, 1, ...levels, 0, 0]);
+    // Bit-packed levels whose bytes are all 1 (read at once), then a partial byte at the buffer's end.
+    const packed = [...Array.from({ length: 16 }, () => 1), 0, ...Array.from({ length: 8 }, () => 1), 1, 0, 1];
+    const tail = bitPacked(packed, 1);
+    const levelsOut = new Int32Array(28);
+    expect(readHybrid(tail, 0, tail.length, 1, 28, levelsOut)).toBe(26);
+    expect(Array.from(levelsOut)).toEqual(packed);
     const codes = Buffer.concat([rle(300, 5, 9), bitPacked([1, 2, 511, 0, 7, 8, 9, 10], 9)]);
     const decoded = new Int32Array(13);
     readHybrid(codes, 0, codes.length, 9, 13, decoded);

@@ -85,11 +85,26 @@ export function readHybrid(
   return ones;
 }
 
-/** Width 1: out[n…stop) from the bits at buf[pos]; answers how many are 1. */
+/** Width 1: out[n…stop) from the bits at buf[pos]; answers how many are 1. A byte at a time, all-present bytes at once. */
 function unpackBits(buf: Buffer, pos: number, out: Int32Array, n: number, stop: number): number {
   let ones = 0;
+  let p = pos;
+  for (; n + 8 <= stop; n += 8) {
+    const byte = buf[p++];
+    if (byte === 0xff) {
+      // Stores, not fill(): a builtin call for 8 values costs more than the loop it saves.
+      out[n] = out[n + 1] = out[n + 2] = out[n + 3] = out[n + 4] = out[n + 5] = out[n + 6] = out[n + 7] = 1;
+      ones += 8;
+      continue;
+    }
+    for (let k = 0; k < 8; k++) {
+      const bit = (byte >> k) & 1;
+      out[n + k] = bit;
+      ones += bit;
+    }
+  }
   for (let k = 0; n < stop; k++) {
-    const bit = (buf[pos + (k >> 3)] >> (k & 7)) & 1;
+    const bit = (buf[p] >> k) & 1;
     out[n++] = bit;
     ones += bit;
   }
@@ -103,11 +118,11 @@ function unpackBits(buf: Buffer, pos: number, out: Int32Array, n: number, stop: 
  */
 function unpackWindow(buf: Buffer, pos: number, width: number, out: Int32Array, n: number, stop: number): void {
   const mask = (1 << width) - 1;
-  const safe = buf.length - 4;
   let bit = pos * 8;
-  for (; n < stop; n++, bit += width) {
+  // The values whose window ends within the buffer (first byte at most length - 4), counted once.
+  const fast = Math.min(stop, n + Math.max(0, Math.floor(((buf.length - 4) * 8 + 7 - bit) / width) + 1));
+  for (; n < fast; n++, bit += width) {
     const b = bit >> 3;
-    if (b > safe) break;
     out[n] = ((buf[b] | (buf[b + 1] << 8) | (buf[b + 2] << 16) | (buf[b + 3] << 24)) >>> (bit & 7)) & mask;
   }
   for (; n < stop; n++, bit += width) {
