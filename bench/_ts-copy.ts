@@ -4,7 +4,10 @@
  * as uncompressed Parquet written by DuckDB, read with parquetRowGroups and written back with
  * ParquetParts, one part per row group (what writeBatch does with the harness's batches).
  * BENCH_ROWS (1,000,000), BENCH_RUNS (5). CPU ms (user + sys) and wall ms, medians, per phase.
- * BENCH_BASE=path.ts: also time that copy of ts-recipe-parquet.ts, alternating rounds.
+ * BENCH_BASE / BENCH_OTHER=path.ts: also time that copy of ts-recipe-parquet.ts (before / after
+ * the current one in the first round), alternating rounds; e.g. the file as committed before a
+ * change, `git show HEAD~1:src/recipes/code/ts-recipe-parquet.ts > src/recipes/code/_base.ts`.
+ * BENCH_READ_ONLY=1: reading only. Run: `node --import tsx bench/_ts-copy.ts`.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -17,7 +17,8 @@ import { codesOf, readHybrid, rememberCodes, rowCodes, type RowCodes } from './t
  * strings, version 1 data pages) and this file reads them straight into column arrays; the output
  * is written here as PLAIN numbers and dictionary-encoded strings, which DuckDB reads back in
  * parallel with its types. Compared with CSV text both ways, numbers never become text and
- * a string column of few values costs one Map lookup per value. Runs INSIDE the sandbox:
+ * a string column of few values costs one Map lookup per value, or none for the values the code
+ * handed back as the reader gave them (ts-recipe-parquet-codes.ts). Runs INSIDE the sandbox:
  * Node built-ins only.
  */
 
