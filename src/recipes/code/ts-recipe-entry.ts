@@ -2,6 +2,7 @@ import { closeSync, createReadStream, existsSync, openSync, writeSync } from 'no
 import { setTimeout as sleep } from 'node:timers/promises';
 import { convertField, csvCarries, csvColumnBatches, csvField, csvRecords, fieldKind } from './ts-recipe-csv.js';
 import { parquetRowGroups, parquetWrites, ParquetParts } from './ts-recipe-parquet.js';
+import { sliceColumn } from './ts-recipe-parquet-codes.js';
 
 /**
  * The TypeScript recipe harness. It runs INSIDE the sandbox: the run's generated entry imports
@@ -148,7 +149,7 @@ class InputTable implements AsyncIterable<Row> {
           for (let from = 0; from < numRows; from += size)
             yield batch(
               Math.min(size, numRows - from),
-              arrays.map((a) => a.slice(from, from + size)),
+              arrays.map((a) => sliceColumn(a, from, from + size)),
             );
       }
       return;

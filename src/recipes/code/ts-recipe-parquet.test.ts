@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { csvColumnBatches, fieldKind } from './ts-recipe-csv.js';
 import { runRecipeWith, type CodeColumn, type HarnessResult } from './ts-recipe-entry.js';
 import { parquetInputCopy } from './parquet-transfer.js';
-import { parquetRowGroups } from './ts-recipe-parquet.js';
+import { parquetRowGroups, ParquetWriter } from './ts-recipe-parquet.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'llano-parquet-'));
 let db: DuckDBInstance;
@@ -155,5 +155,139 @@ describe('the Parquet handover of the TypeScript harness', () => {
       `SELECT list(n ORDER BY n DESC)[1:2], min(n), count(*), count(s) FROM read_csv('${out}', header = true, auto_detect = false, nullstr = '\\N', allow_quoted_nulls = false, columns = {'n': 'BIGINT', 's': 'VARCHAR'})`,
     );
     expect(tail.getRowsJson()).toEqual([[['1152921504606846976', '19999'], '-1', '20002', '20001']]);
+  });
+});
+
+describe('parquetRowGroups', () => {
+  it('reads BIGINT values either side of 32 bits, negative ones, and beyond 2^53 (rounded, or exact as BigInts)', async () => {
+    const file = path.join(dir, 'bigints.parquet');
+    const values = [
+      '-1',
+      '-2147483648',
+      '2147483647',
+      '2147483648',
+      '-2147483649',
+      '-1099511627776',
+      '9007199254740993',
+    ];
+    await conn.run(
+      `COPY (SELECT unnest([${values.join(', ')}, NULL]::BIGINT[]) AS n) TO '${file}' (FORMAT parquet, COMPRESSION uncompressed)`,
+    );
+    const read = (exact: boolean) => [...parquetRowGroups(file, ['number'], exact)].flatMap(([, [n]]) => n);
+    expect(read(false)).toEqual([...values.map(Number), null]);
+    expect(read(true)).toEqual([...values.slice(0, -1).map(Number), 9007199254740993n, null]);
+  });
+});
+
+describe('text columns the code hands back (the writer reuses the dictionary codes the reader gave them)', () => {
+  // band: few values; wide: more than 256 (16-bit codes); unique: more distinct values than the writer's dictionary holds.
+  const TEXTS = `SELECT CASE WHEN i % 9 = 0 THEN NULL ELSE 'B' || (i % 5) END AS band,
+    CASE WHEN i % 13 = 0 THEN NULL ELSE 'w' || (i % 300) END AS wide, 'u' || i AS "unique"
+    FROM range(70000) t(i)`;
+  const columns = ['band', 'wide', 'unique'].map((name) => ({ name, type: 'VARCHAR' }));
+
+  /** What the code does to each batch's arrays, in place: new texts, NULLs, other entries, numbers, undefined. */
+  const mutate = (values: unknown[], k: number) => {
+    for (let i = 0; i < values.length; i++)
+      if (i % 10 === 1) values[i] = `changed ${k}`;
+      else if (i % 10 === 2) values[i] = null;
+      else if (i % 10 === 3) values[i] = values[(i + 1) % values.length];
+      else if (i % 10 === 4) values[i] = 42;
+      else if (i % 10 === 5) values[i] = undefined;
+  };
+
+  async function copyThrough(label: string, size: number, change: boolean): Promise<void> {
+    const input = path.join(dir, `texts-${label}.parquet`);
+    await conn.run(`COPY (${TEXTS}) TO '${input}' (FORMAT parquet, COMPRESSION uncompressed)`);
+    const expected = (await conn.runAndReadAll(TEXTS)).getRows().map((r) => r.map((v) => v as string | null));
+    const out = path.join(dir, `texts-out-${label}`);
+    const result = await runRecipeWith(
+      async ({
+        inputs,
+        output,
+      }: {
+        inputs: Record<string, { batches(size: number): AsyncIterable<{ columns: Record<string, unknown[]> }> }>;
+        output: { writeBatch(b: unknown): Promise<void> };
+      }) => {
+        let k = 0;
+        for await (const batch of inputs.raw.batches(size)) {
+          if (change) for (const values of Object.values(batch.columns)) mutate(values, k);
+          k++;
+          await output.writeBatch(batch);
+          await output.writeBatch({ columns: { band: [], wide: [], unique: [] } });
+        }
+      },
+      {
+        inputs: { raw: { path: input, columns, format: 'parquet' } },
+        output: { path: out, columns },
+        variables: {},
+        batchRows: 122_880,
+      },
+    );
+    expect(result.format).toBe('parquet');
+    if (change)
+      for (let from = 0, k = 0; from < expected.length; from += size, k++)
+        for (let j = 0; j < columns.length; j++) {
+          const values: unknown[] = expected.slice(from, from + size).map((r) => r[j]);
+          mutate(values, k);
+          // NULL and undefined read back as NULL, the number as its text.
+          values.forEach(
+            (v, i) => (expected[from + i][j] = typeof v === 'number' ? `${v}` : ((v ?? null) as string | null)),
+          );
+        }
+    const list = `[${(result.files ?? []).map((f) => `'${f.path}'`).join(', ')}]`;
+    const got = (
+      await conn.runAndReadAll(`SELECT band, wide, "unique" FROM read_parquet(${list}, file_row_number = true)`)
+    ).getRows();
+    expect(got.length, label).toBe(70_000);
+    expect(got, label).toEqual(expected);
+  }
+
+  it('writes them unchanged', () => copyThrough('same', 70_000, false));
+  it('writes the values the code put in their place (texts, NULLs, other entries, numbers)', () =>
+    copyThrough('changed', 70_000, true));
+  it('does so for batches smaller than a row group', () => copyThrough('sliced', 20_000, true));
+});
+
+describe('ParquetWriter', () => {
+  it('writes nothing of a row group given back (a value its column cannot hold), and goes on after it', async () => {
+    const file = path.join(dir, 'given-back.parquet');
+    const writer = new ParquetWriter(
+      file,
+      [
+        { name: 's', type: 'VARCHAR' },
+        { name: 'n', type: 'BIGINT' },
+      ],
+      (v) => JSON.stringify(v),
+    );
+    expect(
+      writer.writeRowGroup(
+        [
+          ['a', null, 'b'],
+          [1, 2, -(2 ** 40)],
+        ],
+        3,
+      ),
+    ).toBe(true);
+    // The text column is written before the BIGINT column meets 'x'.
+    expect(
+      writer.writeRowGroup(
+        [
+          ['c', 'd'],
+          [3, 'x'],
+        ],
+        2,
+      ),
+    ).toBe(false);
+    expect(writer.writeRowGroup([[], []], 0)).toBe(true);
+    expect(writer.writeRowGroup([['e'], [2 ** 53]], 1)).toBe(true);
+    writer.close();
+    const rows = await conn.runAndReadAll(`SELECT s, n FROM '${file}'`);
+    expect(rows.getRowsJson()).toEqual([
+      ['a', '1'],
+      [null, '2'],
+      ['b', '-1099511627776'],
+      ['e', '9007199254740992'],
+    ]);
   });
 });

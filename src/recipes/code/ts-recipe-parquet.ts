@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, ftruncateSync, openSync, readSync, renameSync, rmSync, writevSync } from 'node:fs';
 import {
   encodeStruct,
   i64,
@@ -9,6 +9,7 @@ import {
 import { ByteSink } from '../../engine/parquet/byte-sink.js';
 import { ThriftReader, type ThriftStruct } from './ts-recipe-thrift.js';
 import { valueText, type FieldKind } from './ts-recipe-csv.js';
+import { codesOf, readHybrid, rememberCodes, rowCodes, type RowCodes } from './ts-recipe-parquet-codes.js';
 
 /**
  * The TypeScript harness's columnar handover: flat, uncompressed Parquet both ways. DuckDB writes
@@ -16,7 +17,8 @@ import { valueText, type FieldKind } from './ts-recipe-csv.js';
  * strings, version 1 data pages) and this file reads them straight into column arrays; the output
  * is written here as PLAIN numbers and dictionary-encoded strings, which DuckDB reads back in
  * parallel with its types. Compared with CSV text both ways, numbers never become text and
- * a string column of few values costs one Map lookup per value. Runs INSIDE the sandbox:
+ * a string column of few values costs one Map lookup per value, or none for the values the code
+ * handed back as the reader gave them (ts-recipe-parquet-codes.ts). Runs INSIDE the sandbox:
  * Node built-ins only.
  */
 
@@ -41,60 +43,6 @@ export const parquetWrites = (duckType: string): boolean => duckType.toUpperCase
 
 // ---------------------------------------------------------------------------------------------
 // Reading
-
-/** The RLE / bit-packed hybrid (definition levels, dictionary codes): `count` values into `out`. */
-function readHybrid(buf: Buffer, pos: number, end: number, width: number, count: number, out: Uint32Array): void {
-  let n = 0;
-  const bytes = (width + 7) >> 3;
-  while (n < count && pos < end) {
-    let header = 0;
-    let shift = 0;
-    for (;;) {
-      const b = buf[pos++];
-      header += (b & 0x7f) * 2 ** shift;
-      if (b < 0x80) break;
-      shift += 7;
-    }
-    if (header % 2 === 0) {
-      const run = Math.min(header / 2, count - n);
-      let value = 0;
-      for (let k = 0; k < bytes; k++) value += buf[pos++] * 2 ** (8 * k);
-      out.fill(value, n, n + run);
-      n += run;
-      continue;
-    }
-    const values = ((header - 1) / 2) * 8;
-    const stop = Math.min(count, n + values);
-    if (width === 8) for (let k = 0; n < stop; k++) out[n++] = buf[pos + k];
-    else if (width === 1)
-      for (let k = 0; n < stop; k++) {
-        const byte = buf[pos + (k >> 3)];
-        out[n++] = (byte >> (k & 7)) & 1;
-      }
-    else if (width <= 24) {
-      // Little-endian bits through a small accumulator: width + 8 bits stay within 32.
-      const mask = (1 << width) - 1;
-      let acc = 0;
-      let bits = 0;
-      let p = pos;
-      while (n < stop) {
-        while (bits < width) {
-          acc |= buf[p++] << bits;
-          bits += 8;
-        }
-        out[n++] = acc & mask;
-        acc >>>= width;
-        bits -= width;
-      }
-    } else
-      for (let bit = pos * 8; n < stop; bit += width) {
-        let v = 0;
-        for (let b = 0; b < width; b++) if (buf[(bit + b) >> 3] & (1 << ((bit + b) & 7))) v += 2 ** b;
-        out[n++] = v;
-      }
-    pos += (values * width) / 8;
-  }
-}
 
 /** Where `typedValues` copies unaligned values: reused, as pages of millions of values would each allocate one. */
 let scratch = new ArrayBuffer(1 << 16);
@@ -143,12 +91,16 @@ function readPlain(
     case PHYSICAL.INT64: {
       const halves = typedValues(Int32Array, buf, pos, 2 * count);
       for (let i = 0; i < count; i++) {
+        const lo = halves[2 * i];
         const hi = halves[2 * i + 1];
+        // A 32-bit integer (its high half its sign) as is: a small integer, without double arithmetic.
         // Beyond 2^53 a Number rounds, as Number(text) did; `exact` (re-reading our own output) keeps a BigInt.
         out[at + i] =
-          exact && (hi >= 0x200000 || hi < -0x200000)
-            ? buf.readBigInt64LE(pos + 8 * i)
-            : hi * TWO_32 + (halves[2 * i] >>> 0);
+          hi === lo >> 31
+            ? lo
+            : exact && (hi >= 0x200000 || hi < -0x200000)
+              ? buf.readBigInt64LE(pos + 8 * i)
+              : hi * TWO_32 + (lo >>> 0);
       }
       break;
     }
@@ -178,16 +130,26 @@ interface ChunkMeta {
   size: number;
 }
 
-/** One column chunk's values (nulls as null), from its dictionary and version 1 data pages. */
+/** Where definition levels and dictionary codes are decoded: reused, as each page would allocate its own. */
+let levelScratch = new Int32Array(0);
+let codeScratch = new Int32Array(0);
+
+/**
+ * One column chunk's values (nulls as null), from its dictionary and version 1 data pages. A text
+ * column's codes are remembered with its array (ts-recipe-parquet-codes.ts) for the writer.
+ */
 function readChunk(buf: Buffer, meta: ChunkMeta, optional: boolean, kind: FieldKind, exact: boolean): unknown[] {
   if (meta.codec !== 0) throw new Error('Parquet: compressed pages are not read by the harness');
   // Preallocated and filled by index: pushing one value at a time costs three times as much.
   const out = new Array<unknown>(meta.numValues);
   let row = 0;
   let dictionary: unknown[] | null = null;
+  let dictionaries = 0;
+  let kept: RowCodes | null = null;
   let pos = 0;
-  let defined = new Uint32Array(0);
-  let codes = new Uint32Array(0);
+  // Locals in the loops: a module-level `let` is loaded (and checked) at each use.
+  let defined = levelScratch;
+  let codes = codeScratch;
   while (row < meta.numValues && pos < buf.length) {
     const reader = new ThriftReader(buf, pos);
     const header = reader.struct();
@@ -197,6 +159,8 @@ function readChunk(buf: Buffer, meta: ChunkMeta, optional: boolean, kind: FieldK
       const size = (header[7] as ThriftStruct)[1] as number;
       dictionary = new Array<unknown>(size);
       readPlain(buf, body, meta.physical, size, kind, exact, dictionary, 0);
+      // Codes are kept for text under one dictionary (DuckDB writes one per chunk).
+      kept = kind === 'text' && ++dictionaries === 1 ? rowCodes(size, meta.numValues) : null;
       continue;
     }
     if (header[1] !== PAGE.DATA) throw new Error(`Parquet: page type ${String(header[1])} is not read by the harness`);
@@ -207,11 +171,9 @@ function readChunk(buf: Buffer, meta: ChunkMeta, optional: boolean, kind: FieldK
     let present = count;
     if (optional) {
       const length = buf.readUInt32LE(at);
-      if (defined.length < count) defined = new Uint32Array(count);
-      readHybrid(buf, at + 4, at + 4 + length, 1, count, defined);
+      if (defined.length < count) defined = levelScratch = new Int32Array(count);
+      present = readHybrid(buf, at + 4, at + 4 + length, 1, count, defined);
       at += 4 + length;
-      present = 0;
-      for (let i = 0; i < count; i++) present += defined[i];
     }
     const nulls = present < count;
     if (encoding === ENCODING.PLAIN) {
@@ -221,17 +183,50 @@ function readChunk(buf: Buffer, meta: ChunkMeta, optional: boolean, kind: FieldK
         readPlain(buf, at, meta.physical, present, kind, exact, values, 0);
         for (let i = 0, v = 0; i < count; i++) out[row + i] = defined[i] ? values[v++] : null;
       }
+      // No codes for these rows: the writer looks their texts up.
+      kept = null;
     } else if (encoding === ENCODING.PLAIN_DICTIONARY || encoding === ENCODING.RLE_DICTIONARY) {
       if (!dictionary) throw new Error('Parquet: a dictionary page is missing');
-      if (codes.length < present) codes = new Uint32Array(present);
+      if (codes.length < present) codes = codeScratch = new Int32Array(present);
       if (present > 0) readHybrid(buf, at + 1, pos, buf[at], present, codes);
-      if (!nulls) for (let i = 0; i < count; i++) out[row + i] = dictionary[codes[i]];
+      if (kept) fillWithCodes(out, kept, row, count, dictionary, codes, nulls ? defined : null);
+      else if (!nulls) for (let i = 0; i < count; i++) out[row + i] = dictionary[codes[i]];
       else for (let i = 0, v = 0; i < count; i++) out[row + i] = defined[i] ? dictionary[codes[v++]] : null;
     } else throw new Error(`Parquet: encoding ${encoding} is not read by the harness`);
     row += count;
   }
+  if (kept && dictionary) rememberCodes(out, { dictionary, codes: kept });
   return out;
 }
+
+/** A dictionary page's values into out[row…row + count) from its `codes`, each row's code into `kept` (`defined`: which rows have one). */
+function fillWithCodes(
+  out: unknown[],
+  kept: RowCodes,
+  row: number,
+  count: number,
+  dictionary: unknown[],
+  codes: Int32Array,
+  defined: Int32Array | null,
+): void {
+  if (!defined)
+    for (let i = 0; i < count; i++) {
+      const code = codes[i];
+      kept[row + i] = code;
+      out[row + i] = dictionary[code];
+    }
+  else
+    for (let i = 0, v = 0; i < count; i++) {
+      if (defined[i]) {
+        const code = codes[v++];
+        kept[row + i] = code;
+        out[row + i] = dictionary[code];
+      } else out[row + i] = null;
+    }
+}
+
+/** Where column chunks are read: reused, as the values are copied out of it (strings) or converted (numbers). */
+let chunkBytes = Buffer.alloc(0);
 
 /**
  * Row groups of a flat Parquet file as `[numRows, columnArrays]`, the columns in the file's
@@ -265,7 +260,8 @@ export function* parquetRowGroups(path: string, kinds: FieldKind[], exact = fals
           start: dictionaryAt !== undefined && dictionaryAt > 0 ? dictionaryAt : (m[9] as number),
           size: m[7] as number,
         };
-        const buf = Buffer.allocUnsafe(info.size);
+        if (chunkBytes.length < info.size) chunkBytes = Buffer.allocUnsafe(Math.max(info.size, 2 * chunkBytes.length));
+        const buf = chunkBytes.subarray(0, info.size);
         readSync(fd, buf, 0, info.size, info.start);
         return readChunk(buf, info, optional[j], kinds[j], exact);
       });
@@ -302,7 +298,23 @@ interface EncodedChunk {
 
 const MAX_DICTIONARY = 65536;
 
-/** A column's values as PLAIN bytes (dictionary codes for strings when few), or UNFIT. */
+/**
+ * Where the writer encodes a column: reused, each column's chunk being written before the next is
+ * encoded (fresh typed arrays of a row group's size cost their zeroing, page faults and GCs).
+ */
+let numberScratch = new ArrayBuffer(0);
+let definedScratch = new Uint8Array(0);
+let codeOutScratch = new Int32Array(0);
+const dictionarySink = new ByteSink(1 << 12);
+const dataSink = new ByteSink(1 << 16);
+
+/** `numberScratch`, at least `bytes` long. */
+function numberBytes(bytes: number): ArrayBuffer {
+  if (numberScratch.byteLength < bytes) numberScratch = new ArrayBuffer(Math.max(bytes, 2 * numberScratch.byteLength));
+  return numberScratch;
+}
+
+/** A column's values as PLAIN bytes (dictionary codes for strings when few), or UNFIT; valid until the next call. */
 function encodeColumn(
   type: string,
   values: ArrayLike<unknown>,
@@ -310,7 +322,8 @@ function encodeColumn(
   jsonText: (value: unknown) => string,
 ): { defined: Uint8Array; chunk: EncodedChunk } | typeof UNFIT {
   const spec = WRITE[type.toUpperCase()];
-  const defined = new Uint8Array((n + 7) >> 3);
+  if (definedScratch.length < (n + 7) >> 3) definedScratch = new Uint8Array(2 * ((n + 7) >> 3));
+  const defined = definedScratch.subarray(0, (n + 7) >> 3).fill(0);
   let present = 0;
   const mark = (i: number) => {
     defined[i >> 3] |= 1 << (i & 7);
@@ -322,7 +335,7 @@ function encodeColumn(
   });
   switch (spec.physical) {
     case PHYSICAL.DOUBLE: {
-      const out = new Float64Array(n);
+      const out = new Float64Array(numberBytes(8 * n), 0, n);
       for (let i = 0; i < n; i++) {
         const v = values[i];
         if (typeof v === 'number') {
@@ -336,13 +349,20 @@ function encodeColumn(
           mark(i);
         } else if (v !== null && v !== undefined) return UNFIT;
       }
-      return plain(Buffer.from(out.buffer, 0, present * 8));
+      return plain(new Uint8Array(out.buffer, 0, present * 8));
     }
     case PHYSICAL.INT64: {
-      const out = new Int32Array(2 * n);
+      const out = new Int32Array(numberBytes(8 * n), 0, 2 * n);
       for (let i = 0; i < n; i++) {
         const v = values[i];
         if (typeof v === 'number') {
+          if ((v | 0) === v) {
+            // A 32-bit integer (most are): its high half is its sign.
+            out[2 * present] = v;
+            out[2 * present + 1] = v >> 31;
+            mark(i);
+            continue;
+          }
           if (!Number.isFinite(v)) continue;
           if (!Number.isInteger(v) || v < -(2 ** 63) || v >= 2 ** 63) return UNFIT;
           const hi = Math.floor(v / TWO_32);
@@ -356,10 +376,10 @@ function encodeColumn(
           mark(i);
         } else if (v !== null && v !== undefined) return UNFIT;
       }
-      return plain(Buffer.from(out.buffer, 0, present * 8));
+      return plain(new Uint8Array(out.buffer, 0, present * 8));
     }
     case PHYSICAL.INT32: {
-      const out = new Int32Array(n);
+      const out = new Int32Array(numberBytes(4 * n), 0, n);
       const min = spec.min ?? 0;
       const max = spec.max ?? 0;
       for (let i = 0; i < n; i++) {
@@ -372,10 +392,10 @@ function encodeColumn(
           mark(i);
         } else if (v !== null && v !== undefined) return UNFIT;
       }
-      return plain(Buffer.from(out.buffer, 0, present * 4));
+      return plain(new Uint8Array(out.buffer, 0, present * 4));
     }
     case PHYSICAL.BOOLEAN: {
-      const out = new Uint8Array((n + 7) >> 3);
+      const out = new Uint8Array(numberBytes((n + 7) >> 3), 0, (n + 7) >> 3).fill(0);
       for (let i = 0; i < n; i++) {
         const v = values[i];
         if (typeof v === 'boolean') {
@@ -383,72 +403,99 @@ function encodeColumn(
           mark(i);
         } else if (v !== null && v !== undefined) return UNFIT;
       }
-      return plain(Buffer.from(out.buffer, 0, (present + 7) >> 3));
+      return plain(new Uint8Array(out.buffer, 0, (present + 7) >> 3));
     }
-    default: {
-      // Strings: dictionary codes while the distinct values stay few, else PLAIN.
-      const codes = new Uint32Array(n);
-      const dictionary = new Map<string, number>();
-      let texts: (string | null)[] | null = null;
-      for (let i = 0; i < n; i++) {
-        const text = valueText(values[i], jsonText);
-        if (text === null) continue;
-        if (texts) {
-          texts[present] = text;
-          mark(i);
-          continue;
-        }
-        let code = dictionary.get(text);
-        if (code === undefined) {
-          if (dictionary.size === MAX_DICTIONARY) {
-            // Too many distinct values: keep the texts for a PLAIN page instead.
-            texts = new Array<string | null>(n);
-            const keys = [...dictionary.keys()];
-            for (let k = 0; k < present; k++) texts[k] = keys[codes[k]];
-            texts[present] = text;
-            mark(i);
-            continue;
-          }
-          code = dictionary.size;
-          dictionary.set(text, code);
-        }
-        codes[present] = code;
-        mark(i);
-      }
-      if (texts || present === 0) {
-        const bytes = new ByteSink(1 << 16);
-        for (let k = 0; k < present; k++) putText(bytes, texts ? (texts[k] as string) : '');
-        return plain(bytes.view8());
-      }
-      const dict = new ByteSink(1 << 12);
-      for (const key of dictionary.keys()) putText(dict, key);
-      // Codes bit-packed at 8 or 16 bits: the run's bytes are the little-endian codes.
-      const width = dictionary.size <= 256 ? 8 : 16;
-      const padded = Math.ceil(present / 8) * 8;
-      const data = new ByteSink(16 + (padded * width) / 8);
-      data.byte(width);
-      data.varint((padded / 8) * 2 + 1);
-      data.reserve((padded * width) / 8);
-      const raw = data.raw();
-      const at = data.length;
-      if (width === 8) for (let k = 0; k < present; k++) raw[at + k] = codes[k];
-      else
-        for (let k = 0; k < present; k++) {
-          raw[at + 2 * k] = codes[k] & 0xff;
-          raw[at + 2 * k + 1] = codes[k] >> 8;
-        }
-      data.length += (padded * width) / 8;
-      return {
-        defined,
-        chunk: {
-          dictionary: dict.view8(),
-          dictionaryCount: dictionary.size,
-          data: data.view8(),
-          encoding: ENCODING.PLAIN_DICTIONARY,
-        },
-      };
-    }
+    default:
+      return encodeTexts(values, n, jsonText, defined);
   }
+}
+
+/**
+ * A text column as dictionary codes while its distinct values stay few, else PLAIN. Rows still
+ * holding the value the reader gave them from its dictionary (codesOf) take their code from
+ * there: one Map lookup per dictionary entry instead of one per row.
+ */
+function encodeTexts(
+  values: ArrayLike<unknown>,
+  n: number,
+  jsonText: (value: unknown) => string,
+  defined: Uint8Array,
+): { defined: Uint8Array; chunk: EncodedChunk } {
+  const known = codesOf(values);
+  const fromReader = known && known.codes.length >= n && known.dictionary.length > 0 ? known : null;
+  const inDictionary = fromReader?.dictionary ?? [];
+  const inCodes = fromReader?.codes ?? new Uint8Array(0);
+  // Input code → output code, -1 until the entry is first met.
+  const remap = new Int32Array(inDictionary.length).fill(-1);
+  if (codeOutScratch.length < n) codeOutScratch = new Int32Array(Math.max(n, 2 * codeOutScratch.length));
+  const codes = codeOutScratch;
+  const dictionary = new Map<string, number>();
+  let present = 0;
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    const inCode = fromReader ? inCodes[i] : 0;
+    // The same string as the reader gave (or an equal one): its code. NULL rows hold any code and fail the compare.
+    const unchanged = fromReader !== null && v === inDictionary[inCode] && v !== undefined;
+    let code = unchanged ? remap[inCode] : -1;
+    if (code < 0) {
+      const text = valueText(v, jsonText);
+      if (text === null) continue;
+      code = dictionary.get(text) ?? -1;
+      if (code < 0) {
+        // Too many distinct values: the whole column as a PLAIN page instead.
+        if (dictionary.size === MAX_DICTIONARY) return plainTexts(values, n, jsonText, defined.fill(0));
+        code = dictionary.size;
+        dictionary.set(text, code);
+      }
+      if (unchanged) remap[inCode] = code;
+    }
+    codes[present++] = code;
+    defined[i >> 3] |= 1 << (i & 7);
+  }
+  if (present === 0) return plainTexts(values, 0, jsonText, defined);
+  const dict = dictionarySink;
+  dict.clear();
+  for (const key of dictionary.keys()) putText(dict, key);
+  // Codes bit-packed at 8 or 16 bits: the run's bytes are the little-endian codes (a Uint16Array is
+  // little-endian on the platforms Node runs on: x64, arm64).
+  const width = dictionary.size <= 256 ? 8 : 16;
+  const padded = Math.ceil(present / 8) * 8;
+  const packed =
+    width === 8 ? new Uint8Array(numberBytes(padded), 0, padded) : new Uint16Array(numberBytes(2 * padded), 0, padded);
+  packed.set(codes.subarray(0, present));
+  packed.fill(0, present);
+  const data = dataSink;
+  data.clear();
+  data.byte(width);
+  data.varint((padded / 8) * 2 + 1);
+  data.bytes(new Uint8Array(packed.buffer, 0, packed.byteLength));
+  return {
+    defined,
+    chunk: {
+      dictionary: dict.view8(),
+      dictionaryCount: dictionary.size,
+      data: data.view8(),
+      encoding: ENCODING.PLAIN_DICTIONARY,
+    },
+  };
+}
+
+/** A text column as a PLAIN page (each value's length and UTF-8 bytes), its rows marked in `defined` (all clear). */
+function plainTexts(
+  values: ArrayLike<unknown>,
+  n: number,
+  jsonText: (value: unknown) => string,
+  defined: Uint8Array,
+): { defined: Uint8Array; chunk: EncodedChunk } {
+  const bytes = dataSink;
+  bytes.clear();
+  for (let i = 0; i < n; i++) {
+    const text = valueText(values[i], jsonText);
+    if (text === null) continue;
+    putText(bytes, text);
+    defined[i >> 3] |= 1 << (i & 7);
+  }
+  return { defined, chunk: { dictionary: null, dictionaryCount: 0, data: bytes.view8(), encoding: ENCODING.PLAIN } };
 }
 
 /** A page header (the same thrift writer as the engine's Parquet files): `header` is its field 5 (data) or 7 (dictionary). */
@@ -456,15 +503,27 @@ function pageHeader(type: number, size: number, header: readonly [number, Thrift
   return encodeStruct(struct([1, type], [2, size], [3, size], header));
 }
 
-/** A version 1 page's definition levels: their 4-byte length, then one bit-packed run of width 1 (the null bitmap). */
-function definitionLevels(defined: Uint8Array): Uint8Array {
+/** A version 1 page's definition levels before the null bitmap `defined`: their 4-byte length, then the header of one bit-packed run of width 1. */
+function levelsPrefix(defined: Uint8Array): Uint8Array {
   const run = new ByteSink(16);
   run.varint(defined.length * 2 + 1);
-  const out = new ByteSink(4 + run.length + defined.length);
+  const out = new ByteSink(4 + run.length);
   out.int32LE(run.length + defined.length);
   out.bytes(run.view8());
-  out.bytes(defined);
   return out.view8();
+}
+
+/** `buffers` without their first `skip` bytes (what a short write left). */
+function remaining(buffers: Uint8Array[], skip: number): Uint8Array[] {
+  const rest: Uint8Array[] = [];
+  for (const b of buffers) {
+    if (skip >= b.length) skip -= b.length;
+    else {
+      rest.push(b.subarray(skip));
+      skip = 0;
+    }
+  }
+  return rest;
 }
 
 /** Writes a flat Parquet file one row group at a time; `writeRowGroup` answers false (writing nothing) on a value its column's type cannot hold. */
@@ -480,74 +539,83 @@ export class ParquetWriter {
     private readonly jsonText: (value: unknown) => string,
   ) {
     this.fd = openSync(path, 'w');
-    this.write(MAGIC);
+    this.write([MAGIC]);
   }
 
-  private write(buf: Uint8Array): void {
-    writeSync(this.fd, buf);
-    this.offset += buf.length;
+  /** Writes the buffers at the end of what was written (positioned: a row group given back is cut off). */
+  private write(buffers: Uint8Array[]): void {
+    const total = buffers.reduce((sum, b) => sum + b.length, 0);
+    let done = 0;
+    while (done < total) {
+      const written = writevSync(this.fd, done === 0 ? buffers : remaining(buffers, done), this.offset + done);
+      done += written;
+    }
+    this.offset += total;
   }
 
   writeRowGroup(arrays: ArrayLike<unknown>[], numRows: number): boolean {
     if (numRows === 0) return true;
-    const encoded = [];
-    for (let j = 0; j < this.columns.length; j++) {
-      const e = encodeColumn(this.columns[j].type, arrays[j], numRows, this.jsonText);
-      if (e === UNFIT) return false;
-      encoded.push(e);
-    }
     const chunks: ThriftOut[] = [];
     const groupStart = this.offset;
-    encoded.forEach(({ defined, chunk }, j) => {
-      const start = this.offset;
-      let dictionaryAt: number | undefined;
-      if (chunk.dictionary) {
-        dictionaryAt = this.offset;
-        this.write(
-          pageHeader(PAGE.DICTIONARY, chunk.dictionary.length, [
-            7,
-            struct([1, chunk.dictionaryCount], [2, ENCODING.PLAIN_DICTIONARY]),
-          ]),
-        );
-        this.write(chunk.dictionary);
+    for (let j = 0; j < this.columns.length; j++) {
+      // Each column written once encoded (the encoder's buffers are reused); a value that does not fit cuts the group off.
+      const encoded = encodeColumn(this.columns[j].type, arrays[j], numRows, this.jsonText);
+      if (encoded === UNFIT) {
+        ftruncateSync(this.fd, groupStart);
+        this.offset = groupStart;
+        return false;
       }
-      const dataAt = this.offset;
-      const levels = definitionLevels(defined);
-      const size = levels.length + chunk.data.length;
-      this.write(
-        pageHeader(PAGE.DATA, size, [
-          5,
-          struct([1, numRows], [2, chunk.encoding], [3, ENCODING.RLE], [4, ENCODING.RLE]),
-        ]),
-      );
-      this.write(levels);
-      this.write(chunk.data);
-      const total = this.offset - start;
-      const spec = WRITE[this.columns[j].type.toUpperCase()];
-      const encodings = chunk.dictionary ? [ENCODING.PLAIN_DICTIONARY, ENCODING.RLE] : [ENCODING.PLAIN, ENCODING.RLE];
-      chunks.push(
-        struct(
-          [2, i64(start)],
-          [
-            3,
-            struct(
-              [1, spec.physical],
-              [2, list('i32', encodings)],
-              [3, list('string', [this.columns[j].name])],
-              [4, 0],
-              [5, i64(numRows)],
-              [6, i64(total)],
-              [7, i64(total)],
-              [9, i64(dataAt)],
-              [11, dictionaryAt === undefined ? undefined : i64(dictionaryAt)],
-            ),
-          ],
-        ),
-      );
-    });
+      chunks.push(this.writeChunk(j, encoded, numRows));
+    }
     this.groups.push(struct([1, list('struct', chunks)], [2, i64(this.offset - groupStart)], [3, i64(numRows)]));
     this.rows += numRows;
     return true;
+  }
+
+  /** A column chunk's pages (dictionary, then data) in one write; answers its metadata. */
+  private writeChunk(j: number, { defined, chunk }: { defined: Uint8Array; chunk: EncodedChunk }, numRows: number) {
+    const start = this.offset;
+    const buffers: Uint8Array[] = [];
+    let dictionaryAt: number | undefined;
+    let dataAt = start;
+    if (chunk.dictionary) {
+      dictionaryAt = start;
+      const header = pageHeader(PAGE.DICTIONARY, chunk.dictionary.length, [
+        7,
+        struct([1, chunk.dictionaryCount], [2, ENCODING.PLAIN_DICTIONARY]),
+      ]);
+      buffers.push(header, chunk.dictionary);
+      dataAt += header.length + chunk.dictionary.length;
+    }
+    const levels = levelsPrefix(defined);
+    const size = levels.length + defined.length + chunk.data.length;
+    buffers.push(
+      pageHeader(PAGE.DATA, size, [5, struct([1, numRows], [2, chunk.encoding], [3, ENCODING.RLE], [4, ENCODING.RLE])]),
+      levels,
+      defined,
+      chunk.data,
+    );
+    this.write(buffers);
+    const total = this.offset - start;
+    const spec = WRITE[this.columns[j].type.toUpperCase()];
+    const encodings = chunk.dictionary ? [ENCODING.PLAIN_DICTIONARY, ENCODING.RLE] : [ENCODING.PLAIN, ENCODING.RLE];
+    return struct(
+      [2, i64(start)],
+      [
+        3,
+        struct(
+          [1, spec.physical],
+          [2, list('i32', encodings)],
+          [3, list('string', [this.columns[j].name])],
+          [4, 0],
+          [5, i64(numRows)],
+          [6, i64(total)],
+          [7, i64(total)],
+          [9, i64(dataAt)],
+          [11, dictionaryAt === undefined ? undefined : i64(dictionaryAt)],
+        ),
+      ],
+    );
   }
 
   close(): void {
@@ -563,9 +631,7 @@ export class ParquetWriter {
     );
     const length = Buffer.alloc(4);
     length.writeUInt32LE(footer.length);
-    this.write(footer);
-    this.write(length);
-    this.write(MAGIC);
+    this.write([footer, length, MAGIC]);
     closeSync(this.fd);
   }
 }
