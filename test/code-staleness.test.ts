@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -189,6 +189,14 @@ describe('a code recipe is stale when its libraries or its environment change', 
       { token: token() },
     );
     expect(versions.body[0].lineage.environment).toMatchObject({ name: 'py_env', interpreter: other });
+    expect(await buildRequired(['which_out'])).toEqual({});
+    // A package of the machine installed or upgraded for that interpreter (pip, a Debian package) changes it too.
+    const lib = path.join(dir, 'py', 'lib');
+    const info = path.join(lib, readdirSync(lib)[0], 'site-packages', 'fakepkg-1.0.dist-info');
+    mkdirSync(info);
+    writeFileSync(path.join(info, 'METADATA'), 'Metadata-Version: 2.1\nName: fakepkg\nVersion: 1.0\n');
+    expect((await flowStaleness()).which).toBe('environment changed');
+    expect(await buildRequired(['which_out'])).toEqual({ which: 'environment changed' });
     expect(await buildRequired(['which_out'])).toEqual({});
     // Its limits stop a run, never change its rows: changed, the output stays up to date.
     const limited = await s.call('PUT', `${P}/recipes/which`, {

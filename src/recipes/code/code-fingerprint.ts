@@ -12,6 +12,7 @@ import {
 } from './code-environments.js';
 import { projectLibraries, type LibraryFile } from './code-libraries.js';
 import { importedLibraryNames, libraryGraph } from './library-imports.js';
+import { machinePackagesHash } from './machine-packages.js';
 import { currentPackagesState, packagesHash, type PackagesState } from './package-builds.js';
 
 /**
@@ -21,12 +22,12 @@ import { currentPackagesState, packagesHash, type PackagesState } from './packag
  *   library file (library-imports.ts; every file of its language when an import cannot be read
  *   without running the code). Only those are written into the run's `lib/`, so no other file can
  *   change what it computes; a part per file lets staleness name the file that changed;
- * - `environment`: the interpreter (its path and version), and for a venv or R library what it is
- *   built from and when it was last built.
+ * - `environment`: the interpreter (its path and version), the packages installed on the machine
+ *   for it (their versions, machine-packages.ts: asked once, then while their folders keep their
+ *   times), and for a venv or R library what it is built from and when it was last built.
  * Not in it: the recipe's limits (they stop a run, never change its rows: `recipeSignature` leaves
- * them out too), the environment's
- * `packages` (names whose versions are only recorded), and packages of the machine itself
- * (asking their versions would start the interpreter at every staleness check).
+ * them out too), and the environment's `packages` (names whose versions are only recorded: the
+ * machine's packages are all signed already).
  */
 export type CodeFingerprint = Record<string, string>;
 
@@ -97,6 +98,8 @@ export async function environmentFingerprint(
     language,
     interpreter: program,
     version: await interpreterVersion(language, program),
+    // A venv and an R library see the machine's packages too (after their own).
+    ...(language === 'typescript' ? {} : { machinePackages: await machinePackagesHash(language, program) }),
     // What the venv or library is built from (requirements, base interpreter, package source), and its build if any.
     ...(request
       ? // A state is current only when its hash is that of the request: no second hash then.
