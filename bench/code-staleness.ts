@@ -55,6 +55,17 @@ const cases: Record<string, () => Promise<unknown>> = {
     for (const r of recipes) await currentSignature(ws, 'BENCH', r, memo);
   },
   'whole flow view (now)': () => getFlow(ws, LOCAL_ADMIN, 'BENCH'),
+  // A build activity's three looks at each recipe's fingerprint (staleness re-check, signature before the run, the
+  // run's own): each with look-ups of its own, as before, and sharing the activity's memo, as now.
+  'build activities, 3 looks each, own look-ups (before)': async () => {
+    for (const r of recipes) for (let look = 0; look < 3; look++) await currentSignature(ws, 'BENCH', r);
+  },
+  'build activities, 3 looks each, one memo (now)': async () => {
+    for (const r of recipes) {
+      const memo = new Map<string, Promise<unknown>>();
+      for (let look = 0; look < 3; look++) await currentSignature(ws, 'BENCH', r, memo);
+    }
+  },
 };
 const times = new Map<string, { wall: number[]; cpu: number[] }>(
   Object.keys(cases).map((k) => [k, { wall: [], cpu: [] }]),
@@ -67,7 +78,7 @@ for (let round = 0; round < ROUNDS; round++)
   }
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
 console.log(`\n${RECIPES} code recipes, ${ROUNDS} rounds; ${cpus().length} cores, load ${loadavg()[0].toFixed(1)}\n`);
-console.log('| signatures of the flow | CPU ms (median) | wall ms (median) |\n|---|---:|---:|');
+console.log("| signatures of the flow's recipes | CPU ms (median) | wall ms (median) |\n|---|---:|---:|");
 for (const [name, t] of times) console.log(`| ${name} | ${median(t.cpu).toFixed(1)} | ${median(t.wall).toFixed(1)} |`);
 console.log(
   `\nFirst signatures of the process (Python and R asked their versions and packages): CPU ${first.cpu.toFixed(1)} ms` +
