@@ -147,6 +147,23 @@ describe('web UI: chart builder measures and facets', () => {
     expect(bins).toEqual(new Set(ROWS.map((r) => String(Math.floor(r[2] / 20) * 20))));
     const bands = new Set(data.rows.map((r) => String(r[data.columns.indexOf('band')])));
     expect(bands).toEqual(new Set(['0', '5']));
+
+    // Another width saved, then the first revision restored from the history: its width is shown again.
+    await page.getByLabel('Colour bin width').fill('30');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Saved revision 2.').waitFor();
+    await page
+      .getByRole('row')
+      .filter({ has: page.getByRole('button', { name: 'Show revision 1' }) })
+      .getByRole('button', { name: 'Revert' })
+      .click();
+    await page.getByRole('button', { name: 'Revert to revision 1' }).click();
+    const revision = async () =>
+      (await suite.admin.call<{ revision: number }>('GET', `/api/projects/${KEY}/insights/trec_binned_colour`))
+        .revision;
+    await expect.poll(revision, { timeout: 15_000 }).toBe(3);
+    await expect.poll(() => page.getByLabel('Colour bin width').inputValue(), { timeout: 15_000 }).toBe('20');
+    expect(await page.getByLabel('Facet bin width').inputValue()).toBe('5');
   }, 120_000);
 
   it('bins x into a number of bins and keeps a scatter’s point budget, both saved as set', async () => {

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -46,7 +46,7 @@ describe('a code recipe is stale when its libraries or its environment change', 
   const cli = (...args: string[]) => llano(['--url', s.url, '--token', token(), '-p', KEY, ...args]);
 
   /** Starts a build of the targets in `required` mode: answers its plan ({recipe, reason}) and the ended job. */
-  const buildRequired = async (targets: string[]) => {
+  const buildRequired = async (targets: (string | { dataset: string; partitions: string[] })[]) => {
     const r = await s.call<{ jobId: string; plan: { recipe: string; reason: string }[] }>('POST', `${P}/builds`, {
       token: token(),
       body: { targets, mode: 'required' },
@@ -111,7 +111,7 @@ describe('a code recipe is stale when its libraries or its environment change', 
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('a changed library file makes the recipes of its language stale in the flow, the CLI and the build; SQL is unaffected', async () => {
+  it('a changed library file makes the recipes importing it stale in the flow, the CLI and the build, naming it; SQL is unaffected', async () => {
     for (const [name, content] of Object.entries(library(['B3']))) await putLibrary(name, content);
     for (const r of RECIPES) {
       const saved = await s.call('POST', `${P}/recipes`, {
@@ -128,15 +128,15 @@ describe('a code recipe is stale when its libraries or its environment change', 
 
     await putLibrary('bands.py', library(['B3', 'B6'])['bands.py']);
     expect(await flowStaleness()).toEqual({
-      keep_py: 'libraries changed',
+      keep_py: 'library bands.py changed',
       keep_ts: null,
       keep_r: null,
       keep_sql: null,
     });
     const flow = await cli('flow');
-    expect(flow.out).toMatch(/recipe\s+keep_py\s+libraries changed/);
+    expect(flow.out).toMatch(/recipe\s+keep_py\s+library bands.py changed/);
     expect(flow.out).toMatch(/recipe\s+keep_ts\s+up to date/);
-    expect(await buildRequired(OUTPUTS)).toEqual({ keep_py: 'libraries changed' });
+    expect(await buildRequired(OUTPUTS)).toEqual({ keep_py: 'library bands.py changed' });
     expect(await ids('keep_py_out')).toEqual([1, 2, 4]);
 
     // The same file saved again (a new revision, same content) changes nothing.
@@ -146,12 +146,23 @@ describe('a code recipe is stale when its libraries or its environment change', 
     // TypeScript (and its .js, .mjs) and R files make their own language's recipes stale.
     await putLibrary('bands.ts', library(['B7'])['bands.ts']);
     await putLibrary('bands.R', library(['B6'])['bands.R']);
-    expect(await buildRequired(OUTPUTS)).toEqual({ keep_ts: 'libraries changed', keep_r: 'libraries changed' });
+    expect(await buildRequired(OUTPUTS)).toEqual({
+      keep_ts: 'library bands.ts changed',
+      keep_r: 'library bands.R changed',
+    });
     expect(await ids('keep_ts_out')).toEqual([3]);
     expect(await ids('keep_r_out')).toEqual([2]);
-    await putLibrary('extra.mjs', 'export const X = 1;\n');
-    expect(await flowStaleness()).toMatchObject({ keep_ts: 'libraries changed', keep_py: null, keep_sql: null });
-    expect((await cli('library', 'rm', 'extra.mjs')).code).toBe(0);
+    // A library file no recipe imports changes nothing; one imported through another library does.
+    await putLibrary('extra.mjs', "export const EXTRA = ['B6'];\n");
+    await putLibrary('unused.py', 'X = 1\n');
+    expect(Object.values(await flowStaleness())).toEqual([null, null, null, null]);
+    await putLibrary('bands.ts', "import { EXTRA } from './extra.mjs';\nexport const KEEP = ['B7', ...EXTRA];\n");
+    expect(await buildRequired(OUTPUTS)).toEqual({ keep_ts: 'libraries bands.ts, extra.mjs changed' });
+    expect(await ids('keep_ts_out')).toEqual([2, 3]);
+    await putLibrary('extra.mjs', "export const EXTRA = ['B3'];\n");
+    expect(await buildRequired(OUTPUTS)).toEqual({ keep_ts: 'library extra.mjs changed' });
+    expect(await ids('keep_ts_out')).toEqual([1, 3, 4]);
+    expect((await cli('library', 'rm', 'unused.py')).code).toBe(0);
     expect(Object.values(await flowStaleness())).toEqual([null, null, null, null]);
     expect(await ids('keep_sql_out')).toEqual([1, 4]);
   }, 240_000);
@@ -179,6 +190,14 @@ describe('a code recipe is stale when its libraries or its environment change', 
     );
     expect(versions.body[0].lineage.environment).toMatchObject({ name: 'py_env', interpreter: other });
     expect(await buildRequired(['which_out'])).toEqual({});
+    // A package of the machine installed or upgraded for that interpreter (pip, a Debian package) changes it too.
+    const lib = path.join(dir, 'py', 'lib');
+    const info = path.join(lib, readdirSync(lib)[0], 'site-packages', 'fakepkg-1.0.dist-info');
+    mkdirSync(info);
+    writeFileSync(path.join(info, 'METADATA'), 'Metadata-Version: 2.1\nName: fakepkg\nVersion: 1.0\n');
+    expect((await flowStaleness()).which).toBe('environment changed');
+    expect(await buildRequired(['which_out'])).toEqual({ which: 'environment changed' });
+    expect(await buildRequired(['which_out'])).toEqual({});
     // Its limits stop a run, never change its rows: changed, the output stays up to date.
     const limited = await s.call('PUT', `${P}/recipes/which`, {
       token: token(),
@@ -202,5 +221,53 @@ describe('a code recipe is stale when its libraries or its environment change', 
     expect((await flowStaleness()).in_venv).toBe('environment changed');
     expect(await buildRequired(['in_venv_out'])).toEqual({ in_venv: 'environment changed' });
     expect(await buildRequired(['in_venv_out'])).toEqual({});
+  }, 240_000);
+
+  it('a partitioned code recipe whose library changed is stale, in the flow and each partition, naming the library', async () => {
+    await putLibrary('bands.py', library(['B3'])['bands.py']);
+    const recipe = {
+      name: 'by_band',
+      type: 'python',
+      inputs: ['raw'],
+      output: 'by_band_out',
+      code: 'import bands\n\ndef run(inputs, output, variables, log):\n    for r in inputs["raw"]:\n        if r["band"] == "{{partition.band}}":\n            output.write({"id": r["id"], "band": r["band"], "kept": r["band"] in bands.KEEP})\n',
+    };
+    expect((await s.call('POST', `${P}/recipes`, { token: token(), body: recipe })).status).toBe(201);
+    const byBand = { dimensions: [{ name: 'band', type: 'discrete', column: 'band' }] };
+    const put = await s.call('PUT', `${P}/datasets/by_band_out/partitioning`, { token: token(), body: byBand });
+    expect(put.status, JSON.stringify(put.body)).toBe(200);
+    const partitions = async () =>
+      (
+        await s.call<{ id: string; state: string; reason?: string }[]>('GET', `${P}/datasets/by_band_out/partitions`, {
+          token: token(),
+        })
+      ).body.map((p) => [p.id, p.state, p.reason ?? null]);
+    const kept = async () =>
+      (
+        await s.call<{ rows: unknown[][] }>('GET', `${P}/datasets/by_band_out/data?limit=10&sort=id`, {
+          token: token(),
+        })
+      ).body.rows.map((r) => r[2]);
+    const target = { dataset: 'by_band_out', partitions: ['B3', 'B6', 'B7'] };
+    expect(await buildRequired([target])).toEqual({ by_band: 'never built' });
+    expect(await partitions()).toEqual([
+      ['B3', 'ready', null],
+      ['B6', 'ready', null],
+      ['B7', 'ready', null],
+    ]);
+    expect(await kept()).toEqual([true, false, false, true]);
+    expect((await flowStaleness()).by_band).toBeNull();
+
+    await putLibrary('bands.py', library(['B3', 'B7'])['bands.py']);
+    expect((await flowStaleness()).by_band).toBe('library bands.py changed');
+    expect(await partitions()).toEqual([
+      ['B3', 'stale', 'library bands.py changed'],
+      ['B6', 'stale', 'library bands.py changed'],
+      ['B7', 'stale', 'library bands.py changed'],
+    ]);
+    expect(await buildRequired([target])).toEqual({ by_band: 'library bands.py changed' });
+    expect(await kept()).toEqual([true, false, true, true]);
+    expect((await partitions()).map((p) => p[1])).toEqual(['ready', 'ready', 'ready']);
+    expect((await flowStaleness()).by_band).toBeNull();
   }, 240_000);
 });

@@ -31,6 +31,8 @@ import {
 /** What a partition was built from: recipe signature and the tokens of the input partitions it read. */
 export interface PartitionLineage {
   recipeSignature: string;
+  /** A code recipe's fingerprint parts (libraries, environment), to name what changed (see flow/staleness.ts). */
+  signatureParts?: Record<string, string>;
   inputs: Record<string, string>;
 }
 

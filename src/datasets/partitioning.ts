@@ -92,6 +92,8 @@ export interface PartitionInfo {
   builtAt?: string | null;
   /** The last attempt's error (state `failed`). */
   error?: string | null;
+  /** Why it must be built again (state `stale`): `input changed`, `library bands.py changed`… */
+  reason?: string;
 }
 
 /** Where `value` is not a valid value of `period`, why; null when it is. */

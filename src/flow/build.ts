@@ -288,17 +288,20 @@ async function runClaimedJob(ws: Workspace, run: JobRun): Promise<Job> {
 
   const runOne = async (a: PlannedActivity) => {
     const recipe = recipes.get(a.recipe)!;
-    if (a.outputs.some((o) => run.partitionings.has(o))) return runPartitioned(a, recipe);
+    // The recipe's fingerprint (a code recipe's libraries and environment) is taken once for the
+    // activity: the re-check, the signature before the run and the run itself share these look-ups.
+    const fingerprints = new Map<string, Promise<unknown>>();
+    if (a.outputs.some((o) => run.partitionings.has(o))) return runPartitioned(a, recipe, fingerprints);
     // A job that waited for another build of its datasets judges them again: that build may have done its work.
     const recheck = a.reason === 'upstream rebuilt' || (run.queued && mode === 'required');
-    if (recheck && (await recipeStaleness(ws, projectKey, recipe)) === null) {
+    if (recheck && (await recipeStaleness(ws, projectKey, recipe, undefined, fingerprints)) === null) {
       await set(a, 'up-to-date');
       await jobs.log(projectKey, jobId, 'info', `${a.recipe}: inputs unchanged after upstream rebuild, output kept`);
       return;
     }
     if (recipeTypes.find(recipe.type)?.runOutputs) {
       await set(a, 'running');
-      return runSeveral(a, recipe);
+      return runSeveral(a, recipe, fingerprints);
     }
     const started = Date.now();
     let pending: PendingVersion | null = null;
@@ -319,9 +322,10 @@ async function runClaimedJob(ws: Workspace, run: JobRun): Promise<Job> {
         (m, level = 'info') => void jobs.log(projectKey, jobId, level, `${a.recipe}: ${m}`),
         state.stop.signal,
       );
+      ctx.fingerprintMemo = fingerprints;
       const tokens = Object.fromEntries(ctx.inputs.map((i) => [i.name, i.versionToken ?? 'none']));
       // Taken before the run: a library saved while it runs makes the output stale, never falsely up to date.
-      const before = await currentSignature(ws, projectKey, recipe);
+      const before = await currentSignature(ws, projectKey, recipe, fingerprints);
       const target = await recipeTarget(ws, projectKey, {
         output: a.output,
         definition: def,
@@ -390,11 +394,18 @@ async function runClaimedJob(ws: Workspace, run: JobRun): Promise<Job> {
   };
 
   /** A type that writes several outputs (split): one run, every output committed together or none. */
-  const runSeveral = async (a: PlannedActivity, recipe: RecipeBase) => {
+  const runSeveral = async (a: PlannedActivity, recipe: RecipeBase, fingerprints: Map<string, Promise<unknown>>) => {
     const started = Date.now();
     const log = (m: string) => void jobs.log(projectKey, jobId, 'info', `${a.recipe}: ${m}`);
     try {
-      const committed = await runRecipeOutputs(ws, { projectKey, jobId, recipe, log, signal: state.stop.signal });
+      const committed = await runRecipeOutputs(ws, {
+        projectKey,
+        jobId,
+        recipe,
+        log,
+        signal: state.stop.signal,
+        fingerprints,
+      });
       const rows = committed.reduce((n, c) => n + (c.version.rowCount ?? 0), 0);
       await set(a, 'succeeded', { rows });
       for (const c of committed.filter((x) => x.version.status !== 'ready'))
@@ -407,7 +418,11 @@ async function runClaimedJob(ws: Workspace, run: JobRun): Promise<Job> {
   };
 
   /** A partitioned output: its stale (or selected) partitions, each an activity; this activity sums them up. */
-  const runPartitioned = async (a: PlannedActivity, recipe: RecipeBase) => {
+  const runPartitioned = async (
+    a: PlannedActivity,
+    recipe: RecipeBase,
+    fingerprints: Map<string, Promise<unknown>>,
+  ) => {
     await set(a, 'running');
     try {
       if (a.outputs.length > 1)
@@ -425,6 +440,7 @@ async function runClaimedJob(ws: Workspace, run: JobRun): Promise<Job> {
         limit,
         aborted: () => state.abort,
         signal: state.stop.signal,
+        fingerprints,
       });
       await set(a, r.status, { rows: r.rows, error: r.error });
     } catch (err) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { findCycle, validateRecipeEdges } from './graph.js';
 import { planBuild } from './planner.js';
-import { recipeSignature, signatureOf, staleReason } from './staleness.js';
+import { BUILT_BEFORE_FINGERPRINTS, recipeSignature, signatureOf, staleReason } from './staleness.js';
 
 // raw → clean → by_band → report ; raw → other (independent branch)
 const recipes = [
@@ -86,17 +86,35 @@ describe('staleness', () => {
 
   it('signs the parts a code recipe adds and names the one that changed while the settings did not', () => {
     const recipe = { type: 'python', code: 'x = 1', inputs: ['x'] };
-    const built = signatureOf(recipe, { libraries: 'L1', environment: 'E1' });
+    const parts = { 'library a.py': 'A1', 'library b.py': 'B1', environment: 'E1' };
+    const built = signatureOf(recipe, parts);
     expect(built.value).not.toBe(signatureOf(recipe).value);
     const lineage = { recipeSignature: built.value, signatureParts: built.parts, inputs: { x: 'v1' } };
-    const now = (parts: Record<string, string>, r = recipe) => staleReason(signatureOf(r, parts), lineage, { x: 'v1' });
-    expect(now({ libraries: 'L1', environment: 'E1' })).toBeNull();
-    expect(now({ environment: 'E1', libraries: 'L1' })).toBeNull();
-    expect(now({ libraries: 'L2', environment: 'E1' })).toBe('libraries changed');
-    expect(now({ libraries: 'L1', environment: 'E2' })).toBe('environment changed');
-    expect(now({ libraries: 'L2', environment: 'E1' }, { ...recipe, code: 'x = 2' })).toBe('recipe changed');
-    // A version built before parts were signed: stale once, as a changed recipe.
-    const old = { recipeSignature: signatureOf(recipe).value, inputs: { x: 'v1' } };
-    expect(staleReason(built, old, { x: 'v1' })).toBe('recipe changed');
+    const now = (changed: Record<string, string | undefined>, r = recipe) =>
+      staleReason(signatureOf(r, JSON.parse(JSON.stringify({ ...parts, ...changed })) as typeof parts), lineage, {
+        x: 'v1',
+      });
+    expect(now({})).toBeNull();
+    expect(now({ 'library a.py': 'A2' })).toBe('library a.py changed');
+    expect(now({ 'library b.py': 'B2', 'library a.py': 'A2' })).toBe('libraries a.py, b.py changed');
+    // A file the code imports now, or no longer: named too.
+    expect(now({ 'library c.py': 'C1' })).toBe('library c.py changed');
+    expect(now({ 'library b.py': undefined })).toBe('library b.py changed');
+    expect(now({ environment: 'E2' })).toBe('environment changed');
+    expect(now({ 'library a.py': 'A2' }, { ...recipe, code: 'x = 2' })).toBe('recipe changed');
+  });
+
+  it('says a version built before code fingerprints (or with their older form) cannot tell, not that the recipe changed', () => {
+    const recipe = { type: 'python', code: 'x = 1', inputs: ['x'] };
+    const current = signatureOf(recipe, { 'library a.py': 'A1', environment: 'E1' });
+    const unsigned = { recipeSignature: signatureOf(recipe).value, inputs: { x: 'v1' } };
+    expect(staleReason(current, unsigned, { x: 'v1' })).toBe(BUILT_BEFORE_FINGERPRINTS);
+    const older = signatureOf(recipe, { libraries: 'L1', environment: 'E1' });
+    const olderLineage = { recipeSignature: older.value, signatureParts: older.parts, inputs: { x: 'v1' } };
+    expect(staleReason(current, olderLineage, { x: 'v1' })).toBe(BUILT_BEFORE_FINGERPRINTS);
+    // Its settings changed as well: that is the reason.
+    expect(staleReason(signatureOf({ ...recipe, code: 'x = 2' }, current.parts), unsigned, { x: 'v1' })).toBe(
+      'recipe changed',
+    );
   });
 });

@@ -25,7 +25,15 @@ import { currentSignature } from './current-signature.js';
  */
 export async function runRecipeOutputs(
   ws: Workspace,
-  run: { projectKey: string; jobId: string; recipe: RecipeBase; log: (message: string) => void; signal?: AbortSignal },
+  run: {
+    projectKey: string;
+    jobId: string;
+    recipe: RecipeBase;
+    log: (message: string) => void;
+    signal?: AbortSignal;
+    /** The build activity's fingerprint look-ups (see RecipeContext.fingerprintMemo). */
+    fingerprints?: Map<string, Promise<unknown>>;
+  },
 ): Promise<{ dataset: string; version: CommittedVersion }[]> {
   const { projectKey, jobId, recipe, log } = run;
   const type = recipeTypes.get(recipe.type);
@@ -44,7 +52,8 @@ export async function runRecipeOutputs(
       targets[output] = await recipeTarget(ws, projectKey, { output, definition: def, parquetPath: version.path });
     }
     const ctx = await recipeContext(ws, projectKey, recipe, log, run.signal);
-    const signature = await currentSignature(ws, projectKey, recipe);
+    ctx.fingerprintMemo = run.fingerprints;
+    const signature = await currentSignature(ws, projectKey, recipe, run.fingerprints);
     const tokens = Object.fromEntries(ctx.inputs.map((i) => [i.name, i.versionToken ?? 'none']));
     const results = await type.runOutputs!(ctx, recipe, targets);
     for (const [i, output] of outputs.entries()) {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { omit } from '../common/omit.js';
 import type { Lineage } from '../datasets/definitions.js';
+import { LIBRARY_PART_PREFIX } from '../recipes/code/code-fingerprint.js';
 
 /**
  * A recipe's signature: a hash of everything that decides its output (type, inputs, code,
@@ -54,10 +55,30 @@ function sortDeep(v: unknown): unknown {
 /** Why an input without a version token (a query of a database…) is rebuilt every time: it cannot say it did not change. */
 export const CANNOT_TELL = 'source cannot tell changes: always rebuilt';
 
-/** A part of a code recipe's fingerprint that changed while its settings did not. */
-export type PartChanged = 'libraries changed' | 'environment changed';
+/**
+ * Why a recipe's signature differs from the one recorded, named as precisely as the record allows:
+ * the library files of a code recipe that changed (`library bands.py changed`, or several), its
+ * environment, or its settings (`recipe changed`).
+ */
+export type SignatureChange =
+  | 'recipe changed'
+  | `library ${string} changed`
+  | `libraries ${string} changed`
+  | 'environment changed'
+  | typeof BUILT_BEFORE_FINGERPRINTS;
 
-export type StaleReason = 'never built' | 'recipe changed' | PartChanged | 'input changed' | typeof CANNOT_TELL | null;
+/**
+ * A version built before code fingerprints were recorded (or recorded in an older form: one hash
+ * of all the language's libraries) cannot tell whether its libraries or environment changed since.
+ * It is stale, as an unknown is not "unchanged", but said so rather than "recipe changed": its
+ * settings did not change, and one build records the fingerprint.
+ */
+export const BUILT_BEFORE_FINGERPRINTS = 'built before code fingerprints were recorded';
+
+export type StaleReason = 'never built' | SignatureChange | 'input changed' | typeof CANNOT_TELL | null;
+
+/** What a version (or a partition) recorded of the recipe that built it. */
+export type RecordedSignature = Pick<Lineage, 'recipeSignature' | 'signatureParts'>;
 
 /**
  * Why the output of a recipe is stale, or null when it is up to date. Judged by content
@@ -66,11 +87,12 @@ export type StaleReason = 'never built' | 'recipe changed' | PartChanged | 'inpu
  */
 export function staleReason(
   signature: Signature,
-  lineage: Lineage | null | undefined,
+  lineage: (RecordedSignature & Pick<Lineage, 'inputs'>) | null | undefined,
   inputTokens: Record<string, string | null>,
 ): StaleReason {
   if (!lineage) return 'never built';
-  if (lineage.recipeSignature !== signature.value) return changedPart(signature, lineage) ?? 'recipe changed';
+  const changed = signatureChange(signature, lineage);
+  if (changed) return changed;
   for (const [name, token] of Object.entries(inputTokens)) {
     if (token === null) return CANNOT_TELL;
     if (lineage.inputs?.[name] !== token) return 'input changed';
@@ -78,16 +100,25 @@ export function staleReason(
   return null;
 }
 
-/**
- * Which fingerprint part made the signature differ, when the settings did not: the recorded
- * parts signed with today's settings give the recorded signature. Null otherwise (settings
- * changed, or a version built before parts were recorded).
- */
-function changedPart(signature: Signature, lineage: Lineage): PartChanged | null {
-  const recorded = lineage.signatureParts;
-  if (!signature.parts || !recorded || signedParts(signature.settings, recorded) !== lineage.recipeSignature)
-    return null;
-  if (signature.parts.libraries !== recorded.libraries) return 'libraries changed';
-  if (signature.parts.environment !== recorded.environment) return 'environment changed';
-  return null;
+/** Why `signature` is not the recorded one; null when it is. */
+export function signatureChange(signature: Signature, recorded: RecordedSignature): SignatureChange | null {
+  if (recorded.recipeSignature === signature.value) return null;
+  const parts = recorded.signatureParts;
+  if (!signature.parts) return 'recipe changed';
+  if (!parts) return recorded.recipeSignature === signature.settings ? BUILT_BEFORE_FINGERPRINTS : 'recipe changed';
+  // The recorded parts signed with today's settings give the recorded signature: the settings did not change.
+  if (signedParts(signature.settings, parts) !== recorded.recipeSignature) return 'recipe changed';
+  // The only type with parts is code (code-fingerprint.ts): other keys are an older form of its fingerprint.
+  if (!('environment' in parts) || Object.keys(parts).some((k) => k !== 'environment' && !isLibraryPart(k)))
+    return BUILT_BEFORE_FINGERPRINTS;
+  const libraries = [...new Set([...Object.keys(parts), ...Object.keys(signature.parts)])]
+    .filter((k) => isLibraryPart(k) && parts[k] !== signature.parts![k])
+    .map((k) => k.slice(LIBRARY_PART_PREFIX.length))
+    .sort();
+  if (libraries.length === 1) return `library ${libraries[0]} changed`;
+  if (libraries.length > 1) return `libraries ${libraries.join(', ')} changed`;
+  return parts.environment !== signature.parts.environment ? 'environment changed' : 'recipe changed';
 }
+
+/** Parts naming a library file (see code-fingerprint.ts), whose key carries the file's name. */
+const isLibraryPart = (key: string) => key.startsWith(LIBRARY_PART_PREFIX);

@@ -10,14 +10,27 @@ import { NotebookSchema } from './notebook-schema.js';
 
 const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
 
+/** What Jupyter and its extensions write at the notebook's level. */
+const NOTEBOOK_METADATA = {
+  kernelspec: { name: 'python3', display_name: 'Python 3 (ipykernel)', language: 'python' },
+  language_info: { name: 'python', version: '3.11.7', codemirror_mode: { name: 'ipython', version: 3 } },
+  jupytext: { formats: 'ipynb,py:percent' },
+};
+
 function jupyterFile(minor: 4 | 5): Record<string, unknown> {
   const id = (value: string) => (minor === 5 ? { id: value } : {});
   return {
     nbformat: 4,
     nbformat_minor: minor,
-    metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } },
+    metadata: NOTEBOOK_METADATA,
     cells: [
-      { cell_type: 'markdown', ...id('intro'), metadata: { tags: ['doc'] }, source: ['# QA\n', 'text'] },
+      {
+        cell_type: 'markdown',
+        ...id('intro'),
+        metadata: { tags: ['doc'] },
+        source: ['# QA\n', 'text ![plot](attachment:plot.png)'],
+        attachments: { 'plot.png': { 'image/png': PNG } },
+      },
       {
         cell_type: 'code',
         ...id('m1'),
@@ -26,7 +39,13 @@ function jupyterFile(minor: 4 | 5): Record<string, unknown> {
         source: ['band = 6'],
         outputs: [],
       },
-      { cell_type: 'raw', ...id('raw-1'), metadata: { format: 'text/x-rst' }, source: ['.. note::\n', '   raw text'] },
+      {
+        cell_type: 'raw',
+        ...id('raw-1'),
+        metadata: { format: 'text/x-rst' },
+        source: ['.. note::\n', '   raw text'],
+        attachments: { 'a.svg': { 'image/svg+xml': ['<svg>\n', '</svg>'] } },
+      },
       {
         cell_type: 'code',
         ...id('plot_2'),
@@ -53,7 +72,14 @@ function jupyterFile(minor: 4 | 5): Record<string, unknown> {
   };
 }
 
-type Cell = { id?: string; cell_type: string; metadata: unknown; source: string | string[]; outputs?: unknown[] };
+type Cell = {
+  id?: string;
+  cell_type: string;
+  metadata: unknown;
+  source: string | string[];
+  outputs?: unknown[];
+  attachments?: unknown;
+};
 const joined = (s: string | string[]) => (Array.isArray(s) ? s.join('') : s);
 /** The fields both sides have, with multiline text joined (nbformat allows a string or its lines). */
 const shared = (cell: Cell, withId: boolean) => ({
@@ -61,6 +87,7 @@ const shared = (cell: Cell, withId: boolean) => ({
   cell_type: cell.cell_type,
   metadata: cell.metadata,
   source: joined(cell.source),
+  attachments: cell.attachments,
   images: (cell.outputs ?? []).map((o) => {
     const data = (o as { data?: Record<string, string | string[]> }).data ?? {};
     return { png: data['image/png'], text: data['text/plain'] && joined(data['text/plain']) };
@@ -69,21 +96,26 @@ const shared = (cell: Cell, withId: boolean) => ({
 
 describe('.ipynb round trip', () => {
   for (const minor of [5, 4] as const) {
-    it(`keeps ids, cell metadata, raw cells and image text of an nbformat 4.${minor} file`, () => {
+    it(`keeps ids, cell metadata, attachments, raw cells, image text and notebook metadata of an nbformat 4.${minor} file`, () => {
       const input = jupyterFile(minor);
       const notebook = notebookFromIpynb(input, { id: 'qa' });
-      // What is stored passes the notebook's own schema (ids, metadata, the raw type).
-      expect(NotebookSchema.safeParse(notebook).success).toBe(true);
+      // What is stored passes the notebook's own schema (ids, metadata, attachments, the raw type), nothing stripped.
+      expect(NotebookSchema.parse(notebook)).toEqual(notebook);
       expect(notebook.cells.map((c) => c.type)).toEqual(['markdown', 'python', 'raw', 'python', 'sql']);
       expect(notebook.cells[3].outputs).toEqual([
         { type: 'image', mime: 'image/png', data: PNG, text: '<Figure size 640x480 with 1 Axes>' },
       ]);
-      const output = notebookToIpynb(notebook) as { cells: Cell[] };
+      const output = notebookToIpynb(notebook) as { cells: Cell[]; metadata: unknown };
       const inputCells = input.cells as Cell[];
       expect(output.cells.map((c) => shared(c, minor === 5))).toEqual(inputCells.map((c) => shared(c, minor === 5)));
       if (minor === 5) expect(output.cells.map((c) => c.id)).toEqual(['intro', 'm1', 'raw-1', 'plot_2', 'sql-a']);
       // A 4.4 file has no ids: the export (4.5) gives each cell one.
       else expect(output.cells.map((c) => c.id)).toEqual(['cell-1', 'cell-2', 'cell-3', 'cell-4', 'cell-5']);
+      // The notebook's own metadata (kernel, language, extensions' keys) as it came, with Llano's beside it.
+      expect(output.metadata).toEqual({
+        ...NOTEBOOK_METADATA,
+        llano: { id: 'qa', name: 'qa' },
+      });
       // And again: a second trip changes nothing.
       expect(notebookToIpynb(notebookFromIpynb(output, { id: 'qa' }))).toEqual(output);
     });
@@ -105,6 +137,25 @@ describe('.ipynb round trip', () => {
     expect(file.cells.map((c) => c.id)).toEqual(['cell-1-2', 'cell-2', 'cell-3', 'cell-1']);
     const back = notebookFromIpynb(file, { id: 'mixed' });
     expect(back.cells.map((c) => c.type)).toEqual(['python', 'typescript', 'sql', 'markdown']);
+  });
+
+  it('keeps custom llano keys; gives the kernel the cells need when the kept one is of another language', () => {
+    const input = {
+      ...jupyterFile(5),
+      metadata: { ...NOTEBOOK_METADATA, llano: { id: 'x', name: 'X', reviewed: true } },
+    };
+    const notebook = notebookFromIpynb(input, { id: 'qa', name: 'QA' });
+    expect(notebook.metadata).toEqual({ ...NOTEBOOK_METADATA, llano: { reviewed: true } });
+    expect((notebookToIpynb(notebook) as { metadata: unknown }).metadata).toEqual({
+      ...NOTEBOOK_METADATA,
+      llano: { reviewed: true, id: 'qa', name: 'QA' },
+    });
+    const typescript = notebookToIpynb({ ...notebook, cells: [{ type: 'typescript', source: 'const x = 1' }] }) as {
+      metadata: Record<string, unknown>;
+    };
+    expect(typescript.metadata.kernelspec).toMatchObject({ language: 'typescript' });
+    expect(typescript.metadata.language_info).toEqual({ name: 'typescript' });
+    expect(typescript.metadata.jupytext).toEqual(NOTEBOOK_METADATA.jupytext);
   });
 
   it('refuses a malformed cell id, naming the cell', () => {

@@ -8,7 +8,8 @@ import { CELL_TYPES, type CellOutput, type CellType, type Notebook, type Noteboo
  * Jupyter notebooks (nbformat 4) in and out. SQL cells start with the `%%sql` magic, as Jupyter's
  * SQL extensions write them; a code cell in another language than the notebook's kernel carries it
  * in `metadata.llano.language`. Cell ids, cell metadata (tags, collapsed, anything else, kept
- * opaque) and raw cells come back out as they came in. Outputs map to stream / execute_result / display_data / error; tables
+ * opaque), Markdown and raw cells' attachments, raw cells and the notebook's own metadata
+ * (kernelspec, language_info, other keys) come back out as they came in. Outputs map to stream / execute_result / display_data / error; tables
  * and charts travel as Llano MIME types beside a `text/plain` rendering for Jupyter.
  */
 
@@ -39,6 +40,8 @@ const OutputSchema = z.discriminatedUnion('output_type', [
 type IpynbOutput = z.infer<typeof OutputSchema>;
 
 const CellMetadata = z.looseObject({}).optional();
+/** By file name, a MIME bundle of base64 data (nbformat's `attachments`). */
+const Attachments = z.record(z.string(), z.record(z.string(), MultilineText)).optional();
 const CellId = z.string().regex(CELL_ID, 'must be 1 to 64 letters, digits, - or _ (nbformat 4.5)').optional();
 const IpynbCellSchema = z.discriminatedUnion('cell_type', [
   z.looseObject({
@@ -49,8 +52,20 @@ const IpynbCellSchema = z.discriminatedUnion('cell_type', [
     execution_count: z.number().int().nullable().optional(),
     outputs: z.array(OutputSchema),
   }),
-  z.looseObject({ cell_type: z.literal('markdown'), id: CellId, source: MultilineText, metadata: CellMetadata }),
-  z.looseObject({ cell_type: z.literal('raw'), id: CellId, source: MultilineText, metadata: CellMetadata }),
+  z.looseObject({
+    cell_type: z.literal('markdown'),
+    id: CellId,
+    source: MultilineText,
+    metadata: CellMetadata,
+    attachments: Attachments,
+  }),
+  z.looseObject({
+    cell_type: z.literal('raw'),
+    id: CellId,
+    source: MultilineText,
+    metadata: CellMetadata,
+    attachments: Attachments,
+  }),
 ]);
 
 const IpynbSchema = z.looseObject({
@@ -75,10 +90,27 @@ const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
 
 const SQL_MAGIC = /^%%sql[^\S\n]*(\n|$)/;
 
+/** The kernel languages Llano runs, by the names files give them. */
+const KERNEL_LANGUAGES: Record<string, 'python' | 'typescript'> = {
+  python: 'python',
+  python3: 'python',
+  typescript: 'typescript',
+  javascript: 'typescript',
+};
+
+/** The language a notebook's metadata names for its kernel (kernelspec, else language_info), lowercased. */
+function namedLanguage(metadata: Record<string, unknown>): string | undefined {
+  // Stored metadata is anything a client saved: read with care.
+  const kernel = metadata.kernelspec as { language?: unknown } | null | undefined;
+  const info = metadata.language_info as { name?: unknown } | null | undefined;
+  const name = kernel?.language ?? info?.name;
+  return typeof name === 'string' ? name.toLowerCase() : undefined;
+}
+
 function kernelLanguage(ipynb: Ipynb): 'python' | 'typescript' {
-  const name = (ipynb.metadata.kernelspec?.language ?? ipynb.metadata.language_info?.name ?? 'python').toLowerCase();
-  if (name === 'python' || name === 'python3') return 'python';
-  if (name === 'typescript' || name === 'javascript') return 'typescript';
+  const name = namedLanguage(ipynb.metadata) ?? 'python';
+  const language = KERNEL_LANGUAGES[name] as 'python' | 'typescript' | undefined;
+  if (language) return language;
   throw badRequest(
     `ipynb: metadata.kernelspec.language: the notebook's language is ${name}; Llano notebooks run python, typescript and sql cells`,
   );
@@ -163,7 +195,8 @@ export function notebookFromIpynb(
     const source = joined(c.source);
     const metadata = keptMetadata(c.metadata);
     const kept = { ...(c.id !== undefined ? { id: c.id } : {}), ...(metadata ? { metadata } : {}) };
-    if (c.cell_type !== 'code') return { ...kept, type: c.cell_type, source };
+    if (c.cell_type !== 'code')
+      return { ...kept, type: c.cell_type, source, ...(c.attachments ? { attachments: c.attachments } : {}) };
     const type = cellLanguage({ source, metadata: c.metadata }, fallback);
     return {
       ...kept,
@@ -176,10 +209,12 @@ export function notebookFromIpynb(
   const id = names.id ?? ipynb.metadata.llano?.id ?? names.fallbackId;
   if (!id) throw badRequest('id: give the notebook an id (the file has none in metadata.llano.id)');
   const meta = ipynb.metadata.llano as { description?: unknown } | undefined;
+  const metadata = keptNotebookMetadata(ipynb.metadata);
   return {
     id,
     name: names.name ?? ipynb.metadata.llano?.name ?? id,
     ...(typeof meta?.description === 'string' ? { description: meta.description } : {}),
+    ...(metadata ? { metadata } : {}),
     cells,
   };
 }
@@ -263,6 +298,40 @@ function keptMetadata(metadata: Record<string, unknown> | undefined): Record<str
   return Object.keys(kept).length > 0 ? kept : undefined;
 }
 
+/** Keys of the notebook's `metadata.llano` that the notebook's own fields hold. */
+const LLANO_NOTEBOOK_KEYS = ['id', 'name', 'description'];
+
+/** The notebook-level metadata kept: the file's, less what the notebook's own fields say (`llano.id`, name…). */
+function keptNotebookMetadata(metadata: Record<string, unknown>): Record<string, unknown> | undefined {
+  const { llano, ...rest } = metadata;
+  const ownLlano = Object.fromEntries(
+    Object.entries((llano ?? {}) as Record<string, unknown>).filter(([k]) => !LLANO_NOTEBOOK_KEYS.includes(k)),
+  );
+  const kept = Object.keys(ownLlano).length > 0 ? { ...rest, llano: ownLlano } : rest;
+  return Object.keys(kept).length > 0 ? kept : undefined;
+}
+
+/**
+ * The file's notebook metadata: the kept metadata, with the kernel of the language the cells need
+ * (the kept kernelspec and language_info when they are of that language: an imported
+ * "Python 3 (ipykernel)" stays so), and Llano's own keys.
+ */
+function exportNotebookMetadata(notebook: Notebook, language: 'python' | 'typescript'): Record<string, unknown> {
+  const kept = notebook.metadata ?? {};
+  const keptLanguage = namedLanguage(kept);
+  const kernel = keptLanguage !== undefined && KERNEL_LANGUAGES[keptLanguage] === language ? {} : KERNELS[language];
+  return {
+    ...kept,
+    ...kernel,
+    llano: {
+      ...((kept.llano ?? {}) as Record<string, unknown>),
+      id: notebook.id,
+      name: notebook.name,
+      ...(notebook.description !== undefined ? { description: notebook.description } : {}),
+    },
+  };
+}
+
 /** Cell ids for the file: each cell's own, else `cell-<n>` (made unique, as Jupyter requires). */
 function exportIds(cells: NotebookCell[]): string[] {
   const taken = new Set(cells.flatMap((c) => (c.id === undefined ? [] : [c.id])));
@@ -284,19 +353,18 @@ export function notebookToIpynb(notebook: Notebook): Record<string, unknown> {
   return {
     nbformat: 4,
     nbformat_minor: 5,
-    metadata: {
-      ...KERNELS[language],
-      llano: {
-        id: notebook.id,
-        name: notebook.name,
-        ...(notebook.description !== undefined ? { description: notebook.description } : {}),
-      },
-    },
+    metadata: exportNotebookMetadata(notebook, language),
     cells: notebook.cells.map((c, i) => {
       const id = ids[i];
       const metadata = exportMetadata(c, language);
       if (c.type === 'markdown' || c.type === 'raw')
-        return { cell_type: c.type, id, metadata, source: lines(c.source) };
+        return {
+          cell_type: c.type,
+          id,
+          metadata,
+          source: lines(c.source),
+          ...(c.attachments ? { attachments: c.attachments } : {}),
+        };
       const executionCount = c.executionCount ?? null;
       return {
         cell_type: 'code',

@@ -33,6 +33,7 @@ export const CellSchema = z.object({
   type: z.enum(CELL_TYPES),
   source: z.string().max(1_000_000, 'A cell holds at most 1,000,000 characters'),
   metadata: z.record(z.string(), z.unknown()).optional(),
+  attachments: z.record(z.string(), z.record(z.string(), z.union([z.string(), z.array(z.string())]))).optional(),
   outputs: z.array(CellOutputSchema).max(1000).optional(),
   executionCount: z.number().int().min(0).nullable().optional(),
 });
@@ -49,6 +50,7 @@ export const NotebookSchema: z.ZodType<Notebook> = z.object({
     })
     .optional(),
   environment: z.string().max(128).optional(),
+  metadata: z.record(z.string(), z.unknown()).optional(),
   cells: z
     .array(CellSchema)
     .max(2000, 'A notebook holds at most 2,000 cells')

@@ -45,6 +45,11 @@ export interface NotebookCell {
   source: string;
   /** Jupyter's cell metadata (tags, collapsed, extensions' own keys), kept as is for the round trip. */
   metadata?: Record<string, unknown>;
+  /**
+   * Files a Markdown or raw cell embeds (`![](attachment:plot.png)`), as Jupyter stores them: by
+   * file name, a MIME bundle of base64 data. Kept for the round trip.
+   */
+  attachments?: Record<string, Record<string, string | string[]>>;
   outputs?: CellOutput[];
   /** Which run of its kernel session made the outputs (Jupyter's execution count). */
   executionCount?: number | null;
@@ -64,6 +69,11 @@ export interface Notebook {
   limits?: NotebookLimits;
   /** A Python code environment of the project (its virtual environment) for its Python kernels; unset: the machine's Python. */
   environment?: string;
+  /**
+   * The notebook-level metadata of an imported Jupyter file (kernelspec, language_info, any other
+   * key, e.g. jupytext's), kept for the round trip; Llano's own `llano` keys are not in it.
+   */
+  metadata?: Record<string, unknown>;
   cells: NotebookCell[];
 }
 

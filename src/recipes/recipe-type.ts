@@ -65,6 +65,11 @@ export interface RecipeContext {
   variables?: Record<string, unknown>;
   /** Runs of many partitions in a row: DuckDB queries run on this session's connection (views and checks kept). */
   selectSession?: SelectSession;
+  /**
+   * Look-ups of the recipe's `fingerprint` its build activity already made (the libraries listed,
+   * the environment hashed, for the signature taken before the run): the run reuses them.
+   */
+  fingerprintMemo?: Map<string, Promise<unknown>>;
   /** The workspace and project the recipe belongs to (code recipes read their libraries, environment and variables). */
   project?: { ws: Workspace; key: string };
 }

@@ -22,7 +22,7 @@ import {
 import type { TableSource } from '../../engine/table-source.js';
 import type { RecipeBase } from '../../recipes/recipe-type.js';
 import type { Workspace } from '../../workspace/workspace.js';
-import type { StaleReason } from '../staleness.js';
+import { staleReason, type Signature, type StaleReason } from '../staleness.js';
 import { currentSignature } from '../current-signature.js';
 
 /**
@@ -44,7 +44,8 @@ export interface PartitionedInput {
 export interface PartitionState {
   output: string;
   partitioning: Partitioning;
-  signature: string;
+  /** The recipe's signature, taken once before any partition runs (its parts name what changed). */
+  signature: Signature;
   dependencies: Record<string, PartitionDependency>;
   inputs: PartitionedInput[];
   manifest: Map<string, ManifestEntry>;
@@ -63,6 +64,8 @@ export async function loadPartitionState(
   projectKey: string,
   recipe: RecipeBase,
   partitionings: Map<string, Partitioning>,
+  /** The build activity's fingerprint look-ups (see RecipeContext.fingerprintMemo). */
+  fingerprints: Map<string, Promise<unknown>> = new Map(),
 ): Promise<PartitionState> {
   const partitioning = partitionings.get(firstOutput(recipe));
   if (!partitioning) throw badRequest(`Dataset ${firstOutput(recipe)} is not partitioned`);
@@ -88,8 +91,7 @@ export async function loadPartitionState(
   return {
     output: firstOutput(recipe),
     partitioning,
-    // A partition's lineage keeps the signature only: a changed library or environment reads as a changed recipe.
-    signature: (await currentSignature(ws, projectKey, recipe)).value,
+    signature: await currentSignature(ws, projectKey, recipe, fingerprints),
     dependencies: deps ? PartitionDependenciesSchema.parse(deps) : {},
     inputs,
     manifest: new Map((await currentManifest(ws, projectKey, firstOutput(recipe))).map((e) => [e.partitionId, e])),
@@ -215,10 +217,5 @@ export function partitionReads(state: PartitionState, id: string): PartitionRead
 
 /** Why a partition must be (re)built, or null when its data is up to date with what it would read. */
 export function partitionStaleness(state: PartitionState, id: string, reads: PartitionReads): StaleReason {
-  const built = state.manifest.get(id);
-  if (!built) return 'never built';
-  if (built.lineage.recipeSignature !== state.signature) return 'recipe changed';
-  for (const [name, token] of Object.entries(reads.tokens))
-    if (built.lineage.inputs[name] !== token) return 'input changed';
-  return null;
+  return staleReason(state.signature, state.manifest.get(id)?.lineage, reads.tokens);
 }

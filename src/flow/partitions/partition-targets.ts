@@ -53,7 +53,7 @@ export function checkPartitionTargets(
       {
         output,
         partitioning: partitionings.get(output)!,
-        signature: '',
+        signature: { value: '', settings: '' },
         dependencies: {},
         inputs: [],
         manifest: new Map(),

@@ -86,7 +86,7 @@ export async function removeDatasetPartitioning(
 
 /**
  * A partitioned dataset's partitions with their rows and state (reader). For a recipe's output:
- * the partitions its inputs imply and those built — `ready`, `stale` (inputs or recipe changed),
+ * the partitions its inputs imply and those built — `ready`, `stale` (with the reason: inputs, settings, a library or the environment changed),
  * `missing`, `building` or `failed` (last attempt). For other data: the partitions found in it (`ready`).
  */
 export async function listPartitions(
@@ -119,12 +119,12 @@ export async function listPartitions(
     if (attempt?.state === 'building') return { ...base, state: 'building' };
     if (attempt?.state === 'failed') return { ...base, state: 'failed', error: attempt.error };
     if (!built) return { ...base, state: 'missing' };
-    let stale: boolean;
+    let reason: string | null;
     try {
-      stale = partitionStaleness(state, id, partitionReads(state, id)) !== null;
-    } catch {
-      stale = true; // its inputs no longer have what it read
+      reason = partitionStaleness(state, id, partitionReads(state, id));
+    } catch (e) {
+      reason = (e as Error).message; // its inputs no longer have what it read
     }
-    return { ...base, state: stale ? 'stale' : 'ready' };
+    return reason === null ? { ...base, state: 'ready' } : { ...base, state: 'stale', reason };
   });
 }

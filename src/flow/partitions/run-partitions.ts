@@ -30,6 +30,8 @@ export interface PartitionedActivity {
   aborted: () => boolean;
   /** Aborted with the job: the partitions' queries are interrupted. */
   signal?: AbortSignal;
+  /** The build activity's fingerprint look-ups (see RecipeContext.fingerprintMemo): shared by every partition's run. */
+  fingerprints?: Map<string, Promise<unknown>>;
 }
 
 export interface PartitionedOutcome {
@@ -55,7 +57,8 @@ export async function runPartitionedActivity(ws: Workspace, run: PartitionedActi
   const def = await ws.catalog.objects.get<{ storage: { type: string } }>(projectKey, 'dataset', firstOutput(recipe));
   if (def && def.body.storage.type !== 'managed')
     throw badRequest(`Dataset ${firstOutput(recipe)} is partitioned: a recipe can only write it as managed data`);
-  const state = await loadPartitionState(ws, projectKey, recipe, run.partitionings);
+  const fingerprints = run.fingerprints ?? new Map<string, Promise<unknown>>();
+  const state = await loadPartitionState(ws, projectKey, recipe, run.partitionings, fingerprints);
   const selected = selectPartitions(state, run.selectors);
 
   const planned: { id: string; reads: ReturnType<typeof partitionReads> | null; problem: string | null }[] = [];
@@ -91,12 +94,18 @@ export async function runPartitionedActivity(ws: Workspace, run: PartitionedActi
     },
     run.signal,
   );
+  base.fingerprintMemo = fingerprints;
   const type = recipeTypes.get(recipe.type);
+  // Every partition records the signature taken before the runs, with its parts: staleness then names what changed.
+  const signed = {
+    recipeSignature: state.signature.value,
+    ...(state.signature.parts ? { signatureParts: state.signature.parts } : {}),
+  };
   const inputNames = Object.fromEntries(state.inputs.map((i) => [i.name, i.wholeToken ?? 'none']));
   const versionLineage: Lineage = {
     source: 'build',
     recipe: recipe.name,
-    recipeSignature: state.signature,
+    ...signed,
     inputs: inputNames,
   };
   // Built partitions are committed in batches while the next ones run: one version per batch.
@@ -174,7 +183,7 @@ export async function runPartitionedActivity(ws: Workspace, run: PartitionedActi
             rowCount: built.rowCount,
             contentHash: built.contentHash,
             columns: built.columns,
-            lineage: { recipeSignature: state.signature, inputs: p.reads.tokens },
+            lineage: { ...signed, inputs: p.reads.tokens },
           },
         })
         .then(async () => {

@@ -14,6 +14,7 @@ import {
   readyPackages,
   removePackages,
   type PackagesRequest,
+  type PackagesState,
 } from './package-builds.js';
 import { R_REQUIREMENT } from './r-libraries.js';
 
@@ -215,6 +216,8 @@ export interface EnvironmentRun {
   /** The R library to put first in .libPaths(). */
   rLibrary?: string;
   lineage: Record<string, unknown>;
+  /** A venv's or R library's state, ready: what the run's fingerprint signs (it may have just been built). */
+  packages?: PackagesState;
 }
 
 /**
@@ -238,9 +241,10 @@ export async function environmentInterpreter(
   if (!request) return { ...chosen, lineage: {} };
   const state = await readyPackages(ws, request, log);
   const packages = frozenPackages(state.frozen ?? []);
-  if (request.language === 'r') return { rLibrary: state.library, lineage: { packages, library: true } };
+  if (request.language === 'r')
+    return { rLibrary: state.library, lineage: { packages, library: true }, packages: state };
   const base = interpreterPath('python', env.interpreter ?? ws.config.python);
-  return { python: state.python, lineage: { packages, venv: true, baseInterpreter: base } };
+  return { python: state.python, lineage: { packages, venv: true, baseInterpreter: base }, packages: state };
 }
 
 /** The named Python environment of a notebook or webapp (none: the machine's), checked like a recipe's. */

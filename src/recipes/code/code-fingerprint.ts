@@ -10,34 +10,42 @@ import {
   type CodeEnvironment,
   type CodeRecipeLanguage,
 } from './code-environments.js';
-import { languageOf, projectLibraries, type LibraryFile } from './code-libraries.js';
-import { currentPackagesState, packagesHash } from './package-builds.js';
+import { projectLibraries, type LibraryFile } from './code-libraries.js';
+import { importedLibraryNames, libraryGraph } from './library-imports.js';
+import { machinePackagesHash } from './machine-packages.js';
+import { currentPackagesState, packagesHash, type PackagesState } from './package-builds.js';
 
 /**
  * What decides a code recipe's output besides its settings and inputs, each part a short hash
  * that goes into the recipe's signature (so a change makes its output stale, like changed SQL):
- * - `libraries`: the project's library files of the recipe's language, names and contents (only
- *   those are written into the run's `lib/`, so no other file can change what it computes);
- * - `environment`: the interpreter (its path and version), and for a venv or R library what it is
- *   built from and when it was last built.
+ * - `library <name>`: one per project library file the recipe imports, directly or through another
+ *   library file (library-imports.ts; every file of its language when an import cannot be read
+ *   without running the code). Only those are written into the run's `lib/`, so no other file can
+ *   change what it computes; a part per file lets staleness name the file that changed;
+ * - `environment`: the interpreter (its path and version), the packages installed on the machine
+ *   for it (their versions, machine-packages.ts: asked once, then while their folders keep their
+ *   times), and for a venv or R library what it is built from and when it was last built.
  * Not in it: the recipe's limits (they stop a run, never change its rows: `recipeSignature` leaves
- * them out too), the environment's
- * `packages` (names whose versions are only recorded), and packages of the machine itself
- * (asking their versions would start the interpreter at every staleness check).
+ * them out too), and the environment's `packages` (names whose versions are only recorded: the
+ * machine's packages are all signed already).
  */
-export type CodeFingerprint = { libraries: string; environment: string };
+export type CodeFingerprint = Record<string, string>;
 
-/** Look-ups shared by the fingerprints of many recipes judged at once (a flow's): the libraries are read once. */
+/** The key of a library file's part: `library bands.py`. */
+export const LIBRARY_PART_PREFIX = 'library ';
+
+/**
+ * Look-ups shared by the fingerprints taken together: a flow's recipes (the libraries are read and
+ * their imports parsed once), or one build activity (its staleness re-check, the signature before
+ * the run and the run's own reuse one another's).
+ */
 export type FingerprintMemo = Map<string, Promise<unknown>>;
 
 const shortHash = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
 
-/** The library files code of `language` can import (TypeScript: .ts, .js, .mjs; Python: .py; R: .R). */
-export const languageLibraries = (files: LibraryFile[], language: CodeRecipeLanguage): LibraryFile[] =>
-  files.filter((f) => languageOf(f.name) === language);
-
-export const librariesFingerprint = (files: LibraryFile[]): string =>
-  shortHash([...files].sort((a, b) => (a.name < b.name ? -1 : 1)).map((f) => [f.name, f.content]));
+/** One part per library file, its content's hash. */
+export const librariesParts = (files: LibraryFile[]): CodeFingerprint =>
+  Object.fromEntries(files.map((f) => [`${LIBRARY_PART_PREFIX}${f.name}`, shortHash(f.content)]));
 
 /**
  * An interpreter's version, asked once per file: the answer is kept while the file (links
@@ -75,16 +83,23 @@ function onPath(name: string): string | null {
 }
 
 /** The environment part of the fingerprint (see `CodeFingerprint`). A build of its packages is never started. */
-export async function environmentFingerprint(ws: Workspace, projectKey: string, env: CodeEnvironment): Promise<string> {
+export async function environmentFingerprint(
+  ws: Workspace,
+  projectKey: string,
+  env: CodeEnvironment,
+  ready?: PackagesState,
+): Promise<string> {
   const language = env.language;
   const program =
     language === 'python' ? interpreterPath('python', env.interpreter ?? ws.config.python) : interpreterPath(language);
   const request = packagesRequest(projectKey, env);
-  const state = request ? currentPackagesState(ws, request) : null;
+  const state = request ? (ready ?? currentPackagesState(ws, request)) : null;
   return shortHash({
     language,
     interpreter: program,
     version: await interpreterVersion(language, program),
+    // A venv and an R library see the machine's packages too (after their own).
+    ...(language === 'typescript' ? {} : { machinePackages: await machinePackagesHash(language, program) }),
     // What the venv or library is built from (requirements, base interpreter, package source), and its build if any.
     ...(request
       ? // A state is current only when its hash is that of the request: no second hash then.
@@ -102,25 +117,47 @@ const memoized = <T>(memo: FingerprintMemo, key: string, compute: () => Promise<
   return found;
 };
 
-/** The fingerprint of a code recipe as things stand now (what its next run would use). */
+/**
+ * The library files `code` imports (see library-imports.ts), as listed now: the project's files
+ * are listed, and each language's imports between them parsed, once per memo.
+ */
+export async function recipeLibraries(
+  ws: Workspace,
+  projectKey: string,
+  code: string,
+  language: CodeRecipeLanguage,
+  memo: FingerprintMemo,
+): Promise<LibraryFile[]> {
+  const files = memoized(memo, `libraries:${projectKey}`, async () => (await projectLibraries(ws, projectKey)).files);
+  const graph = await memoized(memo, `library-graph:${projectKey}:${language}`, async () =>
+    libraryGraph(await files, language),
+  );
+  const names = new Set(importedLibraryNames(code, language, graph));
+  return (await files).filter((f) => names.has(f.name));
+}
+
+/**
+ * The fingerprint of a code recipe as things stand now (what its next run would use). A run passes
+ * its environment and, for a venv or R library, the packages' state it made ready: the environment
+ * part is then taken from them (the packages may have been built by that run), not from the memo.
+ */
 export async function codeRecipeFingerprint(
   ws: Workspace,
   projectKey: string,
-  recipe: { environment?: string },
+  recipe: { environment?: string; code: string },
   language: CodeRecipeLanguage,
   memo: FingerprintMemo = new Map(),
+  run?: { environment: CodeEnvironment; packages?: PackagesState },
 ): Promise<CodeFingerprint> {
-  const files = memoized(memo, `libraries:${projectKey}`, async () => (await projectLibraries(ws, projectKey)).files);
-  // Hashed once per language for the whole flow, not once per recipe.
-  const libraries = await memoized(memo, `libraries:${projectKey}:${language}`, async () =>
-    librariesFingerprint(languageLibraries(await files, language)),
-  );
-  const environment = await memoized(memo, `environment:${projectKey}:${language}:${recipe.environment ?? ''}`, () =>
-    recipeEnvironment(ws, projectKey, language, recipe.environment).then(
-      (env) => environmentFingerprint(ws, projectKey, env),
-      // An environment deleted (or of another language): the run fails and names it; judged changed meanwhile.
-      () => `unavailable: ${recipe.environment}`,
-    ),
-  );
-  return { libraries, environment };
+  const libraries = librariesParts(await recipeLibraries(ws, projectKey, recipe.code, language, memo));
+  const environment = run?.packages
+    ? await environmentFingerprint(ws, projectKey, run.environment, run.packages)
+    : await memoized(memo, `environment:${projectKey}:${language}:${recipe.environment ?? ''}`, () =>
+        recipeEnvironment(ws, projectKey, language, recipe.environment).then(
+          (env) => environmentFingerprint(ws, projectKey, env),
+          // An environment deleted (or of another language): the run fails and names it; judged changed meanwhile.
+          () => `unavailable: ${recipe.environment}`,
+        ),
+      );
+  return { ...libraries, environment };
 }

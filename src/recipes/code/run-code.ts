@@ -21,13 +21,8 @@ import type { RecipeBase, RecipeContext, RecipePreview, RecipeResult, RecipeTarg
 import { duckInputs } from '../run-sql.js';
 import { environmentInterpreter, recipeEnvironment, type CodeRecipeLanguage } from './code-environments.js';
 import { OutputAdopter } from './adopt-parquet-output.js';
-import { LIBRARY_FOLDER, projectLibraries, writeLibraryFiles } from './code-libraries.js';
-import {
-  environmentFingerprint,
-  languageLibraries,
-  librariesFingerprint,
-  type CodeFingerprint,
-} from './code-fingerprint.js';
+import { LIBRARY_FOLDER, writeLibraryFiles } from './code-libraries.js';
+import { codeRecipeFingerprint, recipeLibraries, type CodeFingerprint } from './code-fingerprint.js';
 import { outputFilesRelation, parquetInputCopy, type OutputFile } from './parquet-transfer.js';
 import { uncompressedParquetCopy, uncompressedParquetParts } from './parquet-uncompressed-copy.js';
 import { outputMismatch } from './output-mismatch.js';
@@ -295,8 +290,6 @@ async function runCode(
   const environment = await recipeEnvironment(ws, key, language, recipe.environment);
   // A venv or R library of the project: built here first when missing or out of date (its failure fails the recipe).
   const interpreter = await environmentInterpreter(ws, key, environment, (line) => ctx.log(line));
-  // Taken once its packages are built: what this run uses, signed into its output's lineage.
-  const environmentPart = await environmentFingerprint(ws, key, environment);
   const limits = limitsFor(ctx, recipe);
   phase('environment');
   // TypeScript and Python run in a process started ahead (see sandbox/warm.ts): start is a message.
@@ -349,8 +342,9 @@ async function runCode(
     );
     writeFileSync(path.join(workDir, LANGUAGE[language].code), recipe.code);
     const entry = writeEntry(language, workDir);
-    // Only the language's files: the fingerprint signs those, so no other one may change the output.
-    const libraries = languageLibraries((await projectLibraries(ws, key)).files, language);
+    // Only the library files the code imports: the fingerprint signs those, so no other one may change the output.
+    const fingerprints = ctx.fingerprintMemo ?? new Map<string, Promise<unknown>>();
+    const libraries = await recipeLibraries(ws, key, recipe.code, language, fingerprints);
     const lib = await writeLibraryFiles(ws, key, path.join(workDir, LIBRARY_FOLDER), libraries);
     const outputFile = path.join(workDir, 'output');
     const variables = {
@@ -431,7 +425,11 @@ async function runCode(
     };
     phase('process stopped');
     ctx.log(`Timings: ${phases.join(', ')}`);
-    const fingerprint = { libraries: librariesFingerprint(libraries), environment: environmentPart };
+    // Its environment taken once its packages are ready: what this run used, signed into its output's lineage.
+    const fingerprint = await codeRecipeFingerprint(ws, key, recipe, language, fingerprints, {
+      environment,
+      packages: interpreter.packages,
+    });
     return { workDir, outputFile, result, log, adopter, fingerprint };
   } catch (error) {
     // The copies read and write the work folder: stopped and settled before it is removed.

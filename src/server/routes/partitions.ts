@@ -18,6 +18,7 @@ const Partition = z.looseObject({
   state: z.enum(PARTITION_STATES),
   builtAt: z.string().nullable().optional(),
   error: z.string().nullable().optional(),
+  reason: z.string().optional(),
   checks: z
     .object({
       outcome: z.enum(['OK', 'WARNING', 'ERROR']),

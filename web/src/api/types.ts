@@ -24,6 +24,27 @@ export type ListedPartition = PartitionInfo & {
   };
 };
 
+/** A code environment as the API answers it (src/recipes/code/code-environments.ts). */
+export interface CodeEnvironment {
+  name: string;
+  language: 'typescript' | 'python' | 'r';
+  packages: string[];
+  interpreter?: string;
+  python?: { venv: boolean; requirements: string[] };
+  r?: { library: boolean; requirements: string[] };
+  venv?: CodePackagesStatus;
+  library?: CodePackagesStatus;
+  buildJobId?: string;
+}
+
+/** Where a code environment's venv (Python) or library (R) stands. */
+export interface CodePackagesStatus {
+  status: string;
+  packages?: string[];
+  error?: string;
+  builtAt?: string;
+}
+
 export interface Me extends Partial<User> {
   via: string;
   /** Whether the server's LLANO_PROJECT_CREATORS lets this user create and import projects. */

@@ -1,12 +1,6 @@
 import { projectApi } from '../api/client';
+import type { CodeEnvironment } from '../api/types';
 import { useApi } from '../lib/use-api';
-
-/** What the select needs of a code environment (src/recipes/code/code-environments.ts). */
-interface EnvironmentSummary {
-  name: string;
-  language: 'typescript' | 'python' | 'r';
-  interpreter?: string;
-}
 
 /**
  * A select of the project's code environments of one language (project settings → Code
@@ -23,14 +17,14 @@ export function CodeEnvironmentSelect({
   label,
 }: {
   projectKey: string;
-  language: EnvironmentSummary['language'];
+  language: CodeEnvironment['language'];
   value: string;
   onChange: (name: string) => void;
   disabled?: boolean;
   id: string;
   label: string;
 }) {
-  const environments = useApi<EnvironmentSummary[]>(projectApi(projectKey, 'code-environments'));
+  const environments = useApi<CodeEnvironment[]>(projectApi(projectKey, 'code-environments'));
   const ofLanguage = (environments.data ?? []).filter((e) => e.language === language);
   const missing = value !== '' && environments.data !== undefined && !ofLanguage.some((e) => e.name === value);
   return (

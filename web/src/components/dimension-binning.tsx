@@ -2,6 +2,10 @@ import { useState } from 'react';
 import { omit } from '../../../src/common/omit.js';
 import { AUTO_BINS, TIME_UNITS } from '../../../src/insights/insight-types.js';
 import type { ChartSpec } from '../api/types';
+import { WholeNumberField } from './whole-number-field';
+
+/** The most bins a dimension's `count` binning asks for. */
+const MAX_BINS = 1000;
 
 /** A chart dimension (x, colour or facet): its column and how its values are grouped. */
 export type ChartDimension = NonNullable<ChartSpec['x']>;
@@ -36,6 +40,15 @@ export function DimensionBinning({
   const bin = dimension.bin;
   // The width typed last, kept while another binning is picked so that coming back restores it.
   const [width, setWidth] = useState(String(bin?.width ?? 10));
+  // A width set from elsewhere (a stored chart loaded or reverted to) is shown; what is being typed
+  // ('' or '2.' while typing 2.5) stays as typed while it means the same width.
+  const given = bin?.method === 'width' && !bin.unit ? bin.width : undefined;
+  // Adjusted while rendering, as React advises for state following a prop (no effect, no second paint).
+  const [widthGiven, setWidthGiven] = useState(given);
+  if (given !== widthGiven) {
+    setWidthGiven(given);
+    if (given !== undefined && (Number(width) || 1) !== given) setWidth(String(given));
+  }
   const pick = (b: Bin) =>
     onChange(
       b === 'none'
@@ -73,21 +86,14 @@ export function DimensionBinning({
         </label>
       ) : null}
       {bin?.method === 'count' ? (
-        <label className="field">
-          <span>{role} bin count</span>
-          <input
-            type="number"
-            min={1}
-            max={1000}
-            disabled={readOnly}
-            value={bin.count ?? AUTO_BINS}
-            onChange={(e) => {
-              const n = Number(e.target.value);
-              if (e.target.value !== '' && Number.isInteger(n) && n >= 1 && n <= 1000)
-                onChange({ method: 'count', count: n });
-            }}
-          />
-        </label>
+        <WholeNumberField
+          label={`${role} bin count`}
+          value={bin.count ?? AUTO_BINS}
+          min={1}
+          max={MAX_BINS}
+          disabled={readOnly}
+          onChange={(count) => onChange({ method: 'count', count })}
+        />
       ) : null}
     </>
   );

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { Fragment, useEffect, useMemo, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router-dom';
 import { omit } from '../../../src/common/omit.js';
 import { facetsLeftOutNote } from '../../../src/insights/facet-chart.js';
@@ -19,6 +19,7 @@ import { DimensionBinning, withBin } from '../components/dimension-binning';
 import { InsightFilters } from '../components/insight-filters';
 import { InsightView } from '../components/insight-view';
 import { ObjectHistory } from '../components/object-history';
+import { WholeNumberField } from '../components/whole-number-field';
 import { projectPath } from '../components/layout';
 import { CardSection, ErrorAlert, Loading, Notice, PageError, PageHeader } from '../components/ui';
 import { useApi } from '../lib/use-api';
@@ -38,6 +39,13 @@ const KIND_LABELS: Record<string, string> = {
 /** The sort choices (`sort.by` and its direction), labelled above. */
 const SORTS = ['x:asc', 'x:desc', 'y:asc', 'y:desc'] as const;
 const omitSort = (s: ChartSpec): ChartSpec => omit(s, 'sort');
+
+/** The dimensions a chart groups by, in the form's order: x comes before the measures, colour and facet after. */
+const DIMENSIONS = [
+  { key: 'x', label: 'X' },
+  { key: 'color', label: 'Colour' },
+  { key: 'facet', label: 'Facet' },
+] as const;
 
 /** The most measures a chart has (the API's cap). */
 const MAX_MEASURES = 10;
@@ -134,23 +142,38 @@ export default function ChartBuilderPage() {
     </label>
   );
 
-  /** A whole number between `min` and `max`; other input is ignored (the field shows what was typed). */
   const wholeNumber = (label: string, value: number, min: number, max: number, onChange: (n: number) => void) => (
-    <label className="field">
-      <span>{label}</span>
-      <input
-        type="number"
-        min={min}
-        max={max}
-        disabled={readOnly}
-        value={value}
-        onChange={(e) => {
-          const n = Number(e.target.value);
-          if (e.target.value !== '' && Number.isInteger(n) && n >= min && n <= max) onChange(n);
-        }}
-      />
-    </label>
+    <WholeNumberField label={label} value={value} min={min} max={max} disabled={readOnly} onChange={onChange} />
   );
+  /** A dimension's column and its binning: x, colour and facet alike (DIMENSIONS). */
+  const dimensionFields = ({ key: role, label }: (typeof DIMENSIONS)[number]) => {
+    const dimension = spec[role];
+    return (
+      <Fragment key={role}>
+        {select(
+          `${label} column`,
+          dimension?.column ?? '',
+          columns,
+          // Another column keeps the binning (and the facet's count of small multiples).
+          (c) => setSpec((s) => ({ ...s, [role]: c ? { ...s[role], column: c } : undefined })),
+          '—',
+        )}
+        {dimension ? (
+          <DimensionBinning
+            role={label}
+            dimension={dimension}
+            readOnly={readOnly}
+            onChange={(bin) =>
+              setSpec((s) => {
+                const current = s[role];
+                return current ? { ...s, [role]: withBin(current, bin) } : s;
+              })
+            }
+          />
+        ) : null}
+      </Fragment>
+    );
+  };
   // Dates are truncated to periods in a time zone: a KPI's periods, or a dimension binned by a date unit.
   const timed = spec.kpi !== undefined || [spec.x, spec.color, spec.facet].some((d) => d?.bin?.unit !== undefined);
 
@@ -251,21 +274,7 @@ export default function ChartBuilderPage() {
               ) : null}
             </>
           ) : null}
-          {select(
-            'X column',
-            spec.x?.column ?? '',
-            columns,
-            (c) => setSpec((s) => ({ ...s, x: c ? { column: c, bin: s.x?.bin } : undefined })),
-            '—',
-          )}
-          {spec.x ? (
-            <DimensionBinning
-              role="X"
-              dimension={spec.x}
-              readOnly={readOnly}
-              onChange={(bin) => setSpec((s) => (s.x ? { ...s, x: withBin(s.x, bin) } : s))}
-            />
-          ) : null}
+          {dimensionFields(DIMENSIONS[0])}
           {timed ? (
             <label className="field">
               <span>Time zone of dates</span>
@@ -304,37 +313,7 @@ export default function ChartBuilderPage() {
             addBlocked={measuresBlocked(spec)}
             onChange={(y) => setSpec((s) => ({ ...s, y }))}
           />
-          {select(
-            'Colour column',
-            spec.color?.column ?? '',
-            columns,
-            (c) => setSpec((s) => ({ ...s, color: c ? { column: c, bin: s.color?.bin } : undefined })),
-            '—',
-          )}
-          {spec.color ? (
-            <DimensionBinning
-              role="Colour"
-              dimension={spec.color}
-              readOnly={readOnly}
-              onChange={(bin) => setSpec((s) => (s.color ? { ...s, color: withBin(s.color, bin) } : s))}
-            />
-          ) : null}
-          {select(
-            'Facet column',
-            spec.facet?.column ?? '',
-            columns,
-            (c) =>
-              setSpec((s) => ({ ...s, facet: c ? { column: c, bin: s.facet?.bin, max: s.facet?.max } : undefined })),
-            '—',
-          )}
-          {spec.facet ? (
-            <DimensionBinning
-              role="Facet"
-              dimension={spec.facet}
-              readOnly={readOnly}
-              onChange={(bin) => setSpec((s) => (s.facet ? { ...s, facet: withBin(s.facet, bin) } : s))}
-            />
-          ) : null}
+          {DIMENSIONS.slice(1).map(dimensionFields)}
           {spec.facet
             ? wholeNumber(
                 `Small multiples drawn (1–${MAX_FACETS})`,

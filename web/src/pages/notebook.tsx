@@ -1,7 +1,7 @@
 import { useRef, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { markdownToHtml } from '../../../src/insights/markdown.js';
-import { isCodeCell } from '../../../src/notebooks/notebook-types.js';
+import { isCodeCell, type NotebookCell } from '../../../src/notebooks/notebook-types.js';
 import { appendOutput } from '../../../src/notebooks/stream-outputs.js';
 import { api, projectApi } from '../api/client';
 import type { CellOutput, CellRun, CellType, Dataset, NotebookInfo } from '../api/types';
@@ -29,9 +29,10 @@ const TYPES: { type: CellType; label: string }[] = [
 /** A cell being edited: `key` keeps React's identity (and a running cell's place) when cells move. */
 interface DraftCell {
   key: number;
-  /** Jupyter's id and metadata of an imported cell, saved back as they came (the .ipynb round trip). */
+  /** Jupyter's id, metadata and attachments of an imported cell, saved back as they came (the .ipynb round trip). */
   id?: string;
   metadata?: Record<string, unknown>;
+  attachments?: NotebookCell['attachments'];
   type: CellType;
   source: string;
   outputs?: CellOutput[];
@@ -163,13 +164,14 @@ function NotebookEditor({ projectKey: key, notebook }: { projectKey: string; not
         ...(notebook.description !== undefined ? { description: notebook.description } : {}),
         ...(notebook.limits ? { limits: notebook.limits } : {}),
         ...(environment ? { environment } : {}),
+        ...(notebook.metadata ? { metadata: notebook.metadata } : {}),
         revision,
-        cells: cells.map(({ id: cellId, metadata, type, source, outputs, executionCount }) => ({
+        cells: cells.map(({ id: cellId, metadata, attachments, type, source, outputs, executionCount }) => ({
           ...(cellId !== undefined ? { id: cellId } : {}),
           ...(metadata !== undefined ? { metadata } : {}),
           ...(isCodeCell(type)
             ? { type, source, outputs: outputs ?? [], executionCount: executionCount ?? null }
-            : { type, source }),
+            : { type, source, ...(attachments ? { attachments } : {}) }),
         })),
       });
       setRevision(saved.revision);

@@ -277,7 +277,8 @@ export function PartitionList({
                 (p.checks ? `checked ${formatDateTime(p.checks.runAt)}` : undefined),
               cell: (p) => (p.checks ? <StatusBadge status={p.checks.outcome} /> : <span className="muted">—</span>),
             },
-            { header: 'Error', className: 'small', cell: (p) => p.error ?? '' },
+            // A failed partition's error, or why a stale one must be built again (`library bands.py changed`).
+            { header: 'Error or reason', className: 'small', cell: (p) => p.error ?? p.reason ?? '' },
           ]}
         />
         {pages > 1 ? (

@@ -8,27 +8,7 @@ import { CardSection, ErrorAlert, Loading, Notice, StatusBadge } from '../../com
 import { formatDateTime } from '../../lib/format';
 import { useApi } from '../../lib/use-api';
 import { useCan } from '../../lib/use-can';
-
-/** A code environment as the API answers it (src/recipes/code/code-environments.ts). */
-interface CodeEnvironment {
-  name: string;
-  language: 'typescript' | 'python' | 'r';
-  packages: string[];
-  interpreter?: string;
-  python?: { venv: boolean; requirements: string[] };
-  r?: { library: boolean; requirements: string[] };
-  venv?: PackagesStatus;
-  library?: PackagesStatus;
-  buildJobId?: string;
-}
-
-/** Where a venv (Python) or library (R) of the environment stands. */
-interface PackagesStatus {
-  status: string;
-  packages?: string[];
-  error?: string;
-  builtAt?: string;
-}
+import type { CodeEnvironment } from '../../api/types';
 
 /** An interpreter of the machine (GET /api/code-interpreters). */
 interface Interpreter {
