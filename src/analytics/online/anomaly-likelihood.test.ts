@@ -136,6 +136,22 @@ describe('anomaly likelihood', () => {
     expect(count(0.01)).toBeGreaterThan(count(1e-4));
   });
 
+  it('peek answers what update would, without learning: a late value is judged against the model as it stands', () => {
+    const { values } = STREAM_FAMILIES.find((f) => f.name === 'step 3σ')!.make(5, 2000);
+    const detector = createAnomalyLikelihood({ probation: 50, suppression: 20 });
+    const twin = createAnomalyLikelihood({ probation: 50, suppression: 20 });
+    // Every point of a step series (alarms, suppression and excursions included), before and during probation.
+    for (const v of values) {
+      const before = JSON.stringify(detector.toJSON());
+      const peeked = detector.peek(v);
+      expect(JSON.stringify(detector.toJSON())).toBe(before);
+      expect(peeked).toEqual(twin.update(v));
+      detector.update(v);
+    }
+    expect(detector.peek(detector.toJSON().values.at(-1)! + 50)).toMatchObject({ alarm: true, index: 2000 });
+    expect(() => detector.peek(Infinity)).toThrow(AnalyticsInputError);
+  });
+
   it('rejects non-finite values without changing its state, bad options and damaged states; reset forgets', () => {
     const detector = createAnomalyLikelihood();
     detector.updateBatch([1, 2, 3]);

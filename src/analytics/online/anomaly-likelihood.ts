@@ -76,6 +76,22 @@ export interface AnomalyBatch {
   causes: Float64Array;
 }
 
+/** What {@link AnomalyLikelihoodDetector} makes of a point, before it is learned from. */
+interface Judgement {
+  /** False while the window is too short to score (no surprise, history or tail is learned). */
+  scored: boolean;
+  score: number;
+  raw: number;
+  alarm: boolean;
+  /** Points back from this one to the alarm's cause. */
+  lag: number;
+  /** Robust |z| of the point, and the cube-rooted mean of the recent raw scores. */
+  z: number;
+  recent: number;
+  /** Whether either tail is below the threshold (an excursion goes on while it is). */
+  crossing: boolean;
+}
+
 const RAW_CAP = 12;
 /** Points of history before the raw score is computed (robust scales of fewer points are too noisy). */
 const MIN_HISTORY = 10;
@@ -267,53 +283,74 @@ export class AnomalyLikelihoodDetector {
     return detector;
   }
 
-  private advance(value: number): { score: number; raw: number; alarm: boolean; lag: number } {
+  /**
+   * What {@link update} would report for `value` fed next, without changing the state: for a
+   * late row (older than the last point fed), judged against the model as it stands and not
+   * learned from, so the state stays in time order. Its `cause` is this point (its index) or, when
+   * the recent window raised the alarm, an earlier point's index.
+   */
+  peek(value: number): AnomalyStep {
+    const index = this.count;
+    const { score, raw, alarm, lag } = this.judge(value);
+    return { index, score, raw, alarm, cause: alarm ? index - lag : -1 };
+  }
+
+  private advance(value: number): Judgement {
+    const judged = this.judge(value);
+    this.pushValue(value);
+    this.count++;
+    if (!judged.scored) return judged;
+    this.pushSurprise(judged.raw);
+    this.absorbHistory(judged.recent);
+    this.absorbTail(judged.z);
+    if (this.quiet > 0) this.quiet--;
+    if (judged.alarm) this.quiet = this.options.suppression;
+    this.inAlarm = judged.crossing;
+    return judged;
+  }
+
+  /** The steps of the class comment for `value` fed next, reading the state only (see {@link advance}). */
+  private judge(value: number): Judgement {
     if (!Number.isFinite(value))
       throw new AnalyticsInputError(`anomaly scoring needs finite values, got ${value} at index ${this.count}`);
     // 1. Raw score against the history before this point.
     const scored = this.valueCount >= MIN_HISTORY;
-    const z = scored ? this.robustZ(value) : 0;
+    if (!scored) return { scored, score: 0.5, raw: 0, alarm: false, lag: 0, z: 0, recent: 0, crossing: false };
+    const z = this.robustZ(value);
     const raw = Math.min(RAW_CAP, surpriseOfZ(z));
-    this.pushValue(value);
-    this.count++;
-    if (!scored) return { score: 0.5, raw: 0, alarm: false, lag: 0 };
-    this.pushSurprise(raw);
     // 2. Recent behaviour, on a nearly Gaussian scale; and the window's most surprising point
-    // (the cause of an alarm raised by the window). Summed oldest first, so a restored state
-    // (its ring starting at 0) adds in the same order.
+    // (the cause of an alarm raised by the window). Summed oldest first over the ring as it will
+    // be once `raw` is in (its oldest score dropped when full), so a restored state (its ring
+    // starting at 0) adds in the same order.
+    const ring = this.surpriseRing;
+    const dropped = this.surpriseCount === ring.length ? 1 : 0;
+    const count = this.surpriseCount - dropped + 1;
     let sum = 0;
     let peak = -1;
     let lag = 0;
-    const ring = this.surpriseRing;
-    for (let i = 0; i < this.surpriseCount; i++) {
-      const r = ring[(this.surpriseStart + i) % ring.length];
+    for (let i = 0; i < count; i++) {
+      const r = i === count - 1 ? raw : ring[(this.surpriseStart + dropped + i) % ring.length];
       sum += r;
       if (r >= peak) {
         peak = r;
-        lag = this.surpriseCount - 1 - i;
+        lag = count - 1 - i;
       }
     }
-    const recent = Math.cbrt(sum / this.surpriseCount);
-    // 3. Its tail probability against the history of earlier values, then the history absorbs it.
+    const recent = Math.cbrt(sum / count);
+    // 3. Its tail probability against the history of earlier values.
     let logTail = Math.log(0.5);
     if (this.historyCount >= 2) logTail = logTailAgainst(recent, this.historyMean, this.historyVariance);
-    this.absorbHistory(recent);
     // 4. The point alone, against the tail of earlier single points.
     const pointLogTail = this.pointLogTail(z);
-    this.absorbTail(z);
     const threshold = Math.log(this.options.falseAlarmRate / 2);
     const pointCrossing = pointLogTail < threshold;
     const crossing = pointCrossing || logTail < threshold;
-    const inProbation = this.count <= this.options.probation;
-    let alarm = false;
-    if (this.quiet > 0) this.quiet--;
-    if (crossing && !this.inAlarm && !inProbation && this.quiet === 0) {
-      alarm = true;
-      this.quiet = this.options.suppression;
-    }
-    this.inAlarm = crossing;
+    const inProbation = this.count + 1 <= this.options.probation;
+    const quietAfter = Math.max(0, this.quiet - 1);
+    const alarm = crossing && !this.inAlarm && !inProbation && quietAfter === 0;
     const tail = Math.exp(Math.min(logTail, pointLogTail));
-    return { score: inProbation ? 0.5 : 1 - tail, raw, alarm, lag: pointCrossing ? 0 : lag };
+    const score = inProbation ? 0.5 : 1 - tail;
+    return { scored, score, raw, alarm, lag: pointCrossing ? 0 : lag, z, recent, crossing };
   }
 
   /** |x − median| / MAD-scale of the window (its SD when the MAD is 0; ∞ when both are 0 and x differs). */
