@@ -85,8 +85,8 @@ interface Judgement {
   alarm: boolean;
   /** Points back from this one to the alarm's cause. */
   lag: number;
-  /** Robust |z| of the point, and the cube-rooted mean of the recent raw scores. */
-  z: number;
+  /** Robust |z| of the point against its one-step prediction (step 4), and the cube-rooted mean of the recent raw scores. */
+  pointZ: number;
   recent: number;
   /** Whether either tail is below the threshold (an excursion goes on while it is). */
   crossing: boolean;
@@ -105,6 +105,11 @@ const MIN_TAIL_HISTORY = 400;
  * Poisson(3) counts (values just above it add almost no excess) alarmed 0.6 times per 1 000 points.
  */
 const TAIL_FROM = 2.5;
+/** Highest lag-1 autocorrelation of the one-step prediction (step 4): 1 would predict a constant series by its last value only. */
+const MAX_PHI = 0.99;
+
+/** |d| / scale: 0 when d is 0, ∞ when the scale is 0 and d is not (a constant window). */
+const zOf = (d: number, scale: number) => (d === 0 ? 0 : scale > 0 ? Math.abs(d) / scale : Infinity);
 
 /** log P(value this high or higher) under a Gaussian of this mean and variance (a zero variance: 0 or −∞). */
 function logTailAgainst(x: number, mean: number, variance: number): number {
@@ -129,14 +134,22 @@ function logTailAgainst(x: number, mean: number, variance: number): number {
  *    Gaussian tail below is calibrated far out).
  * 3. Likelihood: Gaussian upper-tail probability of that value against the exponentially
  *    weighted mean and variance of earlier values (effective length `longWindow`).
- * 4. The point alone: the probability of a robust |z| this large under a Pareto tail fitted to
- *    earlier points above |z| = 2.5 (their weighted share p and Hill's mean log excess m:
+ * 4. The point alone: its robust z against a one-step AR(1) prediction from the previous value
+ *    (φ the window's lag-1 autocorrelation; 0 on white noise, where this is the z of step 1), and
+ *    the probability of a |z| this large under a Pareto tail fitted to earlier points above
+ *    |z| = 2.5 (their weighted share p and Hill's mean log excess m:
  *    P(|z| > x) ≈ p · (x / 2.5)^(−1/m)). Averaging dilutes one isolated spike: with step 3 only, a
  *    20 SD spike reached a tail of 1.3e-4 on its own row and crossed 1e-4 two rows later, on a
  *    normal value. A power tail is exact for heavy-tailed noise (Student t3) and overstates a
  *    Gaussian tail, so the test is conservative on light tails (a Gaussian point needs |z| > ~6);
  *    a Gaussian fit of the single raw scores was tried first and alarmed 4 times per 1 000
- *    points on t3 noise. Each test gets half the false-alarm rate.
+ *    points on t3 noise. The prediction measures a spike against where the series was going, not
+ *    against its spread: on AR(1) φ = 0.9 an 8 SD spike was found in 11 of 20 series with the z
+ *    of step 1, 20 of 20 with it, a 3 SD step 8 → 14; on a seasonal series an 8 SD spike 4 → 16.
+ *    Step 1 keeps the z about the median: a level shift stays away from it, where the prediction
+ *    follows it after one point (a prediction z as the raw score found 3 SD steps on a seasonal
+ *    series in 0 of 20, against 10 of 20).
+ *    Each test gets half the false-alarm rate.
  * The score is 1 − the smaller tail; an alarm is raised when it is below `falseAlarmRate` / 2,
  * once per excursion, not during `probation`, and not within `suppression` points of the
  * previous alarm; its `cause` names the point (this one, or the most surprising of the window).
@@ -302,7 +315,7 @@ export class AnomalyLikelihoodDetector {
     if (!judged.scored) return judged;
     this.pushSurprise(judged.raw);
     this.absorbHistory(judged.recent);
-    this.absorbTail(judged.z);
+    this.absorbTail(judged.pointZ);
     if (this.quiet > 0) this.quiet--;
     if (judged.alarm) this.quiet = this.options.suppression;
     this.inAlarm = judged.crossing;
@@ -315,8 +328,10 @@ export class AnomalyLikelihoodDetector {
       throw new AnalyticsInputError(`anomaly scoring needs finite values, got ${value} at index ${this.count}`);
     // 1. Raw score against the history before this point.
     const scored = this.valueCount >= MIN_HISTORY;
-    if (!scored) return { scored, score: 0.5, raw: 0, alarm: false, lag: 0, z: 0, recent: 0, crossing: false };
-    const z = this.robustZ(value);
+    if (!scored) return { scored, score: 0.5, raw: 0, alarm: false, lag: 0, pointZ: 0, recent: 0, crossing: false };
+    const centre = this.sortedValues.quantile(0.5);
+    const scale = this.robustScale(centre);
+    const z = zOf(value - centre, scale);
     const raw = Math.min(RAW_CAP, surpriseOfZ(z));
     // 2. Recent behaviour, on a nearly Gaussian scale; and the window's most surprising point
     // (the cause of an alarm raised by the window). Summed oldest first over the ring as it will
@@ -340,8 +355,9 @@ export class AnomalyLikelihoodDetector {
     // 3. Its tail probability against the history of earlier values.
     let logTail = Math.log(0.5);
     if (this.historyCount >= 2) logTail = logTailAgainst(recent, this.historyMean, this.historyVariance);
-    // 4. The point alone, against the tail of earlier single points.
-    const pointLogTail = this.pointLogTail(z);
+    // 4. The point alone, against where the series was going, and the tail of earlier single points.
+    const pointZ = this.predictionZ(value, centre, scale);
+    const pointLogTail = this.pointLogTail(pointZ);
     const threshold = Math.log(this.options.falseAlarmRate / 2);
     const pointCrossing = pointLogTail < threshold;
     const crossing = pointCrossing || logTail < threshold;
@@ -350,18 +366,36 @@ export class AnomalyLikelihoodDetector {
     const alarm = crossing && !this.inAlarm && !inProbation && quietAfter === 0;
     const tail = Math.exp(Math.min(logTail, pointLogTail));
     const score = inProbation ? 0.5 : 1 - tail;
-    return { scored, score, raw, alarm, lag: pointCrossing ? 0 : lag, z, recent, crossing };
+    return { scored, score, raw, alarm, lag: pointCrossing ? 0 : lag, pointZ, recent, crossing };
   }
 
-  /** |x − median| / MAD-scale of the window (its SD when the MAD is 0; ∞ when both are 0 and x differs). */
-  private robustZ(x: number): number {
-    const window = this.sortedValues;
-    const centre = window.quantile(0.5);
-    let scale = 1.4826 * window.absoluteDeviationMedian(centre, this.scratch);
-    if (!(scale > 0)) scale = window.standardDeviation();
-    const d = Math.abs(x - centre);
-    if (d === 0) return 0;
-    return scale > 0 ? d / scale : Infinity;
+  /** 1.4826 · MAD of the window about `centre` (its median); its SD when the MAD is 0. */
+  private robustScale(centre: number): number {
+    const scale = 1.4826 * this.sortedValues.absoluteDeviationMedian(centre, this.scratch);
+    return scale > 0 ? scale : this.sortedValues.standardDeviation();
+  }
+
+  /**
+   * |x − prediction| / scale of the innovations, the prediction an AR(1) step from the last
+   * value: centre + φ·(last − centre), with φ the window's lag-1 autocorrelation about its median
+   * `centre`, clamped to [0, 0.99] (0 on white noise: the z of step 1), and the innovations'
+   * scale the window's robust `scale` times √(1 − φ²), as for an AR(1) process (on a seasonal
+   * cycle this matched the MAD of the one-step residuals, at a fraction of the cost).
+   */
+  private predictionZ(x: number, centre: number, scale: number): number {
+    const ring = this.valueRing;
+    const n = this.valueCount;
+    let previous = ring[this.valueStart] - centre;
+    let lagged = 0;
+    let squares = previous * previous;
+    for (let k = 1; k < n; k++) {
+      const v = ring[(this.valueStart + k) % ring.length] - centre;
+      squares += v * v;
+      lagged += v * previous;
+      previous = v;
+    }
+    const phi = squares > 0 ? Math.min(MAX_PHI, Math.max(0, lagged / squares)) : 0;
+    return zOf(x - centre - phi * previous, scale * Math.sqrt(1 - phi * phi));
   }
 
   /**
