@@ -157,7 +157,7 @@ export async function validateOnlineDetection(ws: Workspace, projectKey: string,
  * as it stands, not learned from: its history stays in time order, so the rows fed later are
  * scored as in one run over sorted data. Each is written to the output (`late` true, with its
  * score and alarm flag) in the run that first sees it. Which rows are new is known from the rows
- * seen (see {@link seenRowsPath}): rows removed from the input are not late rows, and a row
+ * seen (see {@link seenRowsPrefix}): rows removed from the input are not late rows, and a row
  * added again later is.
  */
 export async function detectOnline(
@@ -167,7 +167,7 @@ export async function detectOnline(
   s: OnlineDetectionSettings,
   log: (message: string) => void,
 ): Promise<OnlineDetectionResult> {
-  const { projectKey, scenarioId } = target;
+  const { projectKey } = target;
   await ws.catalog.projects.authorize(principal, projectKey, 'writer');
   await validateOnlineDetection(ws, projectKey, s);
   const result: OnlineDetectionResult = { series: 0, rowsFed: 0, resets: 0, alarms: [], late: [], lateSeries: 0 };
@@ -177,83 +177,100 @@ export async function detectOnline(
     return result;
   }
   const detector = detectorName(s);
-  return ws.duck.withConnection(async (conn) => {
-    const types = columnTypes(await describeRelation(conn, input), s.dataset, [...s.groupBy, s.orderBy, s.column]);
-    const valueType = types.get(s.column)!;
-    if (!NUMERIC.test(valueType)) throw badRequest(`column ${s.column} is ${valueType}, not numeric`);
-    const orderType = types.get(s.orderBy)!;
-    const { states: saved, seenRows } = await loadStates(ws, projectKey, scenarioId, detector);
-    const seenBefore = seenRows !== null && existsSync(ws.resolve(seenRows));
-    const rows = await readNewRows(conn, input, s, orderType, seenBefore ? ws.resolve(seenRows) : null, saved);
-    const resets = await readResets(ws, conn, projectKey, s, orderType);
-    const updated = new Map<string, SeriesState>();
+  return ws.duck.withConnection((conn) =>
+    detectOnConnection(ws, conn, principal, target, s, input, detector, result, log).finally(() =>
+      conn.run(`DROP TABLE IF EXISTS ${ROWS_TABLE}`),
+    ),
+  );
+}
 
-    // Rows come sorted by series, then order key: one pass, one detector at a time.
-    let i = 0;
-    while (i < rows.length) {
-      const seriesKey = rows[i].series;
-      let end = i;
-      while (end < rows.length && rows[end].series === seriesKey) end++;
-      const series = rows.slice(i, end);
-      i = end;
-      const previous = saved.get(seriesKey);
-      const highWater = previous?.highWater;
-      const fresh = series.filter((r) => highWater === undefined || r.key > highWater);
-      const state = previous?.detector ?? createAnomalyLikelihood({ falseAlarmRate: s.falseAlarmRate }).toJSON();
-      // A changed false-alarm rate applies from now on: it only moves the threshold.
-      const scorer = AnomalyLikelihoodDetector.fromJSON({
-        ...state,
-        options: { ...state.options, falseAlarmRate: s.falseAlarmRate },
-      });
-      const recentLength = state.options.shortWindow;
-      const recent = (previous?.recent ?? []).slice(-recentLength);
-      const events = resets.get(seriesKey) ?? [];
-      // Without the rows seen (a state saved before they were kept) the old rows are not known
-      // to be new: none is late on this first run.
-      if (seenBefore && highWater !== undefined && fresh.length < series.length) {
-        result.lateSeries++;
-        const lastReset = events.filter((t) => t <= highWater).at(-1);
-        for (const row of series.slice(0, series.length - fresh.length))
-          result.late.push(scoreLate(seriesKey, row, scorer, recent, lastReset));
-      }
-      if (fresh.length === 0) continue;
-      let nextEvent = events.findIndex((t) => highWater === undefined || t > highWater);
-      if (nextEvent < 0) nextEvent = events.length;
-      for (const row of fresh) {
-        while (nextEvent < events.length && events[nextEvent] <= row.key) {
-          scorer.reset();
-          recent.length = 0;
-          result.resets++;
-          nextEvent++;
-        }
-        const step = scorer.update(row.value);
-        recent.push([row.at, row.value]);
-        if (recent.length > recentLength) recent.shift();
-        if (step.alarm) result.alarms.push(outputRow(seriesKey, row, step, recent, false));
-      }
-      result.series++;
-      result.rowsFed += fresh.length;
-      const last = fresh[fresh.length - 1];
-      updated.set(seriesKey, { highWater: last.key, highWaterAt: last.at, recent, detector: scorer.toJSON() });
+/** The work of {@link detectOnline} on one DuckDB connection, which holds {@link ROWS_TABLE} meanwhile. */
+async function detectOnConnection(
+  ws: Workspace,
+  conn: DuckDBConnection,
+  principal: Principal,
+  target: { projectKey: string; scenarioId: string; runId: string },
+  s: OnlineDetectionSettings,
+  input: string,
+  detector: string,
+  result: OnlineDetectionResult,
+  log: (message: string) => void,
+): Promise<OnlineDetectionResult> {
+  const { projectKey, scenarioId } = target;
+  const types = columnTypes(await describeRelation(conn, input), s.dataset, [...s.groupBy, s.orderBy, s.column]);
+  const valueType = types.get(s.column)!;
+  if (!NUMERIC.test(valueType)) throw badRequest(`column ${s.column} is ${valueType}, not numeric`);
+  const orderType = types.get(s.orderBy)!;
+  const { states: saved, seenRows } = await loadStates(ws, projectKey, scenarioId, detector);
+  const seenBefore = seenRows !== null && existsSync(ws.resolve(seenRows));
+  const rows = await readNewRows(conn, input, s, orderType, seenBefore ? ws.resolve(seenRows) : null, saved);
+  const resets = await readResets(ws, conn, projectKey, s, orderType);
+  const updated = new Map<string, SeriesState>();
+
+  // Rows come sorted by series, then order key: one pass, one detector at a time.
+  let i = 0;
+  while (i < rows.length) {
+    const seriesKey = rows[i].series;
+    let end = i;
+    while (end < rows.length && rows[end].series === seriesKey) end++;
+    const series = rows.slice(i, end);
+    i = end;
+    const previous = saved.get(seriesKey);
+    const highWater = previous?.highWater;
+    const fresh = series.filter((r) => highWater === undefined || r.key > highWater);
+    const state = previous?.detector ?? createAnomalyLikelihood({ falseAlarmRate: s.falseAlarmRate }).toJSON();
+    // A changed false-alarm rate applies from now on: it only moves the threshold.
+    const scorer = AnomalyLikelihoodDetector.fromJSON({
+      ...state,
+      options: { ...state.options, falseAlarmRate: s.falseAlarmRate },
+    });
+    const recentLength = state.options.shortWindow;
+    const recent = (previous?.recent ?? []).slice(-recentLength);
+    const events = resets.get(seriesKey) ?? [];
+    // Without the rows seen (a state saved before they were kept) the old rows are not known
+    // to be new: none is late on this first run.
+    if (seenBefore && highWater !== undefined && fresh.length < series.length) {
+      result.lateSeries++;
+      const lastReset = events.filter((t) => t <= highWater).at(-1);
+      for (const row of series.slice(0, series.length - fresh.length))
+        result.late.push(scoreLate(seriesKey, row, scorer, recent, lastReset));
     }
-    if (result.late.length > 0) {
-      const lateAlarms = result.late.filter((r) => r.alarm).length;
-      const example = result.late[0];
-      log(
-        `${result.late.length} late rows in ${result.lateSeries} series scored against their detector as it stands ` +
-          `(older than their series' last fed ${s.orderBy}; e.g. series ${JSON.stringify(example.series)} at ${example.at}), ` +
-          `${lateAlarms} alarms → ${s.output} (late = true)`,
-      );
+    if (fresh.length === 0) continue;
+    let nextEvent = events.findIndex((t) => highWater === undefined || t > highWater);
+    if (nextEvent < 0) nextEvent = events.length;
+    for (const row of fresh) {
+      while (nextEvent < events.length && events[nextEvent] <= row.key) {
+        scorer.reset();
+        recent.length = 0;
+        result.resets++;
+        nextEvent++;
+      }
+      const step = scorer.update(row.value);
+      recent.push([row.at, row.value]);
+      if (recent.length > recentLength) recent.shift();
+      if (step.alarm) result.alarms.push(outputRow(seriesKey, row, step, recent, false));
     }
-    await appendAlarms(ws, conn, principal, target, s, types, [...result.alarms, ...result.late]);
-    const nextSeen = `${seenRowsPrefix(projectKey, scenarioId, detector)}-${target.runId}.parquet`;
-    await copySelectToParquet(conn, `SELECT * FROM ${ROWS_TABLE}`, ws.resolve(nextSeen));
-    await conn.run(`DROP TABLE IF EXISTS ${ROWS_TABLE}`);
-    // The states and the rows seen change together: a crash before feeds the same rows again.
-    await saveStates(ws, projectKey, scenarioId, detector, updated, nextSeen);
-    removeOtherSeenRows(ws, nextSeen);
-    return result;
-  });
+    result.series++;
+    result.rowsFed += fresh.length;
+    const last = fresh[fresh.length - 1];
+    updated.set(seriesKey, { highWater: last.key, highWaterAt: last.at, recent, detector: scorer.toJSON() });
+  }
+  if (result.late.length > 0) {
+    const lateAlarms = result.late.filter((r) => r.alarm).length;
+    const example = result.late[0];
+    log(
+      `${result.late.length} late rows in ${result.lateSeries} series scored against their detector as it stands ` +
+        `(older than their series' last fed ${s.orderBy}; e.g. series ${JSON.stringify(example.series)} at ${example.at}), ` +
+        `${lateAlarms} alarms → ${s.output} (late = true)`,
+    );
+  }
+  await appendAlarms(ws, conn, principal, target, s, types, [...result.alarms, ...result.late]);
+  const nextSeen = `${seenRowsPrefix(projectKey, scenarioId, detector)}-${target.runId}.parquet`;
+  await copySelectToParquet(conn, `SELECT * FROM ${ROWS_TABLE}`, ws.resolve(nextSeen));
+  // The states and the rows seen change together: a crash before feeds the same rows again.
+  await saveStates(ws, projectKey, scenarioId, detector, updated, nextSeen);
+  removeOtherSeenRows(ws, nextSeen);
+  return result;
 }
 
 /**
