@@ -1,9 +1,10 @@
 // Online detectors: `npm run bench analytics-online`. Throughput per series (one detector fed a
 // whole series, wall clock and CPU time, medians of 3 runs), then false alarms per 1 000 points
-// and detection delays on the synthetic stream families (src/analytics/online/stream-families.ts).
+// and detection delays on the synthetic stream families (src/analytics/online/stream-families.ts),
+// then the offline BOCPD segmentation (`changepoints --method bocpd`) on spikes and steps.
 // The machine is shared: wall-clock points/s fall with the load, CPU-time points/s much less.
-import { createAnomalyLikelihood, createBocpd, createCusum } from '../src/analytics/index.js';
-import { createRandom } from '../src/analytics/common/random.js';
+import { bocpdChangePoints, createAnomalyLikelihood, createBocpd, createCusum } from '../src/analytics/index.js';
+import { createRandom, type Random } from '../src/analytics/common/random.js';
 import { piecewiseGaussian } from '../src/analytics/common/synthetic.js';
 import { flaggedIndices, onlineQuality, onlineQualityTitle, type OnlineCandidate } from './_online-quality.js';
 
@@ -78,4 +79,33 @@ const CANDIDATES: OnlineCandidate[] = [
   const quality = onlineQuality(CANDIDATES.filter((x) => !x.name.includes('400')));
   console.log(onlineQualityTitle(quality));
   table(['family', 'kind', 'BOCPD', 'CUSUM', 'anomaly likelihood'], quality.rows);
+}
+
+// 3. BOCPD segmentation of whole series: changes reported per series, and a 3σ step at n/2 found
+// within ±5 points. Single spikes must not make changes (they are clipped to a rolling median first).
+{
+  const n = 1000;
+  const seeds = 30;
+  const spike = (r: Random) => (r.next() < 0.01 ? (r.next() < 0.5 ? -1 : 1) * (6 + 9 * r.next()) : 0);
+  const t3 = (r: Random) => r.normal() / Math.sqrt((r.normal() ** 2 + r.normal() ** 2 + r.normal() ** 2) / 3);
+  const families: [string, (r: Random, i: number) => number][] = [
+    ['gaussian, no change', (r) => r.normal()],
+    ['gaussian + 1 % spikes of 6–15σ', (r) => r.normal() + spike(r)],
+    ['heavy-tailed t3, no change', (r) => t3(r)],
+    ['step 3σ', (r, i) => r.normal() + (i >= n / 2 ? 3 : 0)],
+    ['step 3σ + 1 % spikes', (r, i) => r.normal() + (i >= n / 2 ? 3 : 0) + spike(r)],
+  ];
+  const rows = families.map(([name, value]) => {
+    let changes = 0;
+    let found = 0;
+    for (let seed = 1; seed <= seeds; seed++) {
+      const r = createRandom(seed);
+      const changePoints = bocpdChangePoints(Float64Array.from({ length: n }, (_, i) => value(r, i)));
+      changes += changePoints.length;
+      if (changePoints.some((c) => Math.abs(c - n / 2) <= 5)) found++;
+    }
+    return [name, (changes / seeds).toFixed(2), name.startsWith('step') ? `${found}/${seeds}` : '–'];
+  });
+  console.log(`### BOCPD segmentation (changepoints --method bocpd), ${seeds} × ${n} points per family\n`);
+  table(['family', 'changes per series', 'step at n/2 found (±5)'], rows);
 }

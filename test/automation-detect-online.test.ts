@@ -1,9 +1,11 @@
+import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRandom } from '../src/analytics/common/random.js';
 import { Automation } from '../src/automation/automation.js';
 import { quoteLiteral } from '../src/common/names.js';
 import { currentVersion } from '../src/datasets/versions.js';
 import type { RunStarted, ScenarioRun } from './support/api-types.js';
+import { startPostgres, type RunningPostgres } from './support/embedded-postgres.js';
 import { startTestServer, type TestServer } from './support/llano-server.js';
 
 const P = '/api/projects/OPS';
@@ -129,6 +131,8 @@ describe('scenario step detect-online', () => {
       .selectFrom('detector_state')
       .select(['scenario', 'series'])
       .where('project_key', '=', 'OPS')
+      // Not the row naming each detector's file of rows seen.
+      .where('series', '!=', '')
       .orderBy('scenario')
       .orderBy('series')
       .execute();
@@ -140,71 +144,6 @@ describe('scenario step detect-online', () => {
       'once ["DA41"]',
       'once ["DV01"]',
     ]);
-  });
-
-  it("rows older than their series' last scored row are counted, logged and warn the run once, not scored", async () => {
-    const get = async (runId: string) => (await call<ScenarioRun>('GET', `${P}/scenario-runs/${runId}`)).body;
-    expect((await s.upload(`${P}/datasets/late_in/upload`, readings(800), 'late.csv')).status).toBe(201);
-    expect(
-      (
-        await call('POST', `${P}/scenarios`, {
-          id: 'late',
-          steps: [step('late_in', 'alarms_late', { onAlarm: 'ignore' })],
-        })
-      ).status,
-    ).toBe(201);
-    expect((await run('late')).outcome).toBe('SUCCESS');
-    // Re-imported: two rows of DA41 older than its last scored minute (799), and 100 new minutes.
-    const late: [string, number][] = [
-      ['DA41', 10],
-      ['DA41', 799],
-    ];
-    expect((await s.upload(`${P}/datasets/late_in/upload`, readings(900, late), 'late.csv')).status).toBe(201);
-    const second = await get((await run('late')).id);
-    expect(second.outcome).toBe('WARNING');
-    const messages = second.logs!.map((l) => l.message);
-    expect(messages).toContainEqual(expect.stringMatching(/: 2 late rows in 1 series not scored \(see the log\)$/));
-    expect(second.steps![0].detail).toMatchObject({ rows: 200, series: 2, lateRows: 2 });
-    expect(messages).toContainEqual(
-      expect.stringMatching(
-        /2 late rows in 1 series not scored \(older than their series' last scored ts; e\.g\. 2 in series \["DA41"\] at or before 2030-01-01 13:19:00/,
-      ),
-    );
-    // Counted once: the next run has nothing new and nothing late.
-    const third = await get((await run('late')).id);
-    expect(third.outcome).toBe('SUCCESS');
-    expect(third.steps![0].detail).toMatchObject({ rows: 0, lateRows: 0 });
-    // States saved before late rows were counted (no rowsSeen, a version 1 detector) count none
-    // late on their first run, then count from there.
-    const states = await s.ws.catalog.db
-      .selectFrom('detector_state')
-      .select(['series', 'state'])
-      .where('scenario', '=', 'late')
-      .execute();
-    for (const { series, state } of states) {
-      const old = JSON.parse(state) as Record<string, unknown>;
-      for (const field of ['rowsSeen', 'recent', 'highWaterAt']) delete old[field];
-      const detector = old.detector as Record<string, unknown>;
-      for (const field of ['tailRate', 'tailLogExcess', 'tailCount']) delete detector[field];
-      old.detector = { ...detector, version: 1 };
-      await s.ws.catalog.db
-        .updateTable('detector_state')
-        .set({ state: JSON.stringify(old) })
-        .where('scenario', '=', 'late')
-        .where('series', '=', series)
-        .execute();
-    }
-    expect(
-      (await s.upload(`${P}/datasets/late_in/upload`, readings(950, [...late, ['DV01', 5]]), 'late.csv')).status,
-    ).toBe(201);
-    const upgraded = await get((await run('late')).id);
-    expect(upgraded.outcome).toBe('SUCCESS');
-    expect(upgraded.steps![0].detail).toMatchObject({ rows: 100, lateRows: 0 });
-    const more: [string, number][] = [...late, ['DV01', 5], ['DV01', 6]];
-    expect((await s.upload(`${P}/datasets/late_in/upload`, readings(950, more), 'late.csv')).status).toBe(201);
-    const after = await get((await run('late')).id);
-    expect(after.outcome).toBe('WARNING');
-    expect(after.steps![0].detail).toMatchObject({ rows: 0, lateRows: 1 });
   });
 
   it('an alarm warns or fails the run as asked, with the count in the message', async () => {
@@ -239,6 +178,164 @@ describe('scenario step detect-online', () => {
     await bad({ output: 'readings' }, /output readings must differ/);
     await bad({ resetDataset: 'nope' }, /dataset nope does not exist/);
     await bad({ resetKeys: ['a', 'b'] }, /resetKeys names 2 columns, groupBy 1/);
+    await bad({ groupBy: ['late'] }, /groupBy column late has the name of a column the alarms dataset adds/);
     await bad({ onAlarm: 'explode' }, /On alarm: Invalid option/);
+  });
+});
+
+/** Per late row written: antenna, time, value, score (4 decimals), alarm, time of the cause. */
+type LateRow = [string, string, number, number | null, boolean, string | null];
+
+describe.each([
+  ['SQLite', false],
+  ['PostgreSQL', true],
+])('detect-online late rows, %s catalog', (_name, postgres) => {
+  let s: TestServer;
+  let pg: RunningPostgres | undefined;
+  const call = <T>(method: string, url: string, body?: unknown) =>
+    s.call<T>(method, url, { token: s.adminToken, body });
+  const upload = async (name: string, text: string) =>
+    expect((await s.upload(`${P}/datasets/${name}/upload`, text, `${name}.csv`)).status).toBe(201);
+  const run = async () => {
+    const started = await call<RunStarted>('POST', `${P}/scenarios/late/run`);
+    const done = await Automation.of(s.ws).waitForRun('OPS', started.body.runId);
+    return (await call<ScenarioRun>('GET', `${P}/scenario-runs/${done.id}`)).body;
+  };
+  /** The late rows written by a run. */
+  const lateRows = async (runId: string): Promise<LateRow[]> => {
+    const version = await currentVersion(s.ws, 'OPS', 'alarms_late');
+    const file = quoteLiteral(s.ws.resolve(version!.location));
+    const r = await s.ws.duck.query(
+      `SELECT antenna, CAST(ts AS VARCHAR), trec, round(anomaly_score, 4), alarm, CAST(cause_ts AS VARCHAR)
+       FROM read_parquet(${file}) WHERE late AND scenario_run = ${quoteLiteral(runId)} ORDER BY antenna, ts`,
+    );
+    return r.rows as LateRow[];
+  };
+
+  beforeAll(async () => {
+    pg = postgres ? await startPostgres() : undefined;
+    s = await startTestServer(pg ? { catalogUrl: pg.url } : {});
+    await call('POST', '/api/projects', { key: 'OPS' });
+    await upload('late_in', readings(800));
+    // DA41's detector starts over at minute 500: a late row before it has no model to be judged by.
+    await upload('late_swaps', `antenna,swapped_at\nDA41,${minute(500)}\n`);
+    const step = {
+      type: 'detect-online',
+      dataset: 'late_in',
+      groupBy: ['antenna'],
+      orderBy: 'ts',
+      column: 'trec',
+      output: 'alarms_late',
+      resetDataset: 'late_swaps',
+      resetTime: 'swapped_at',
+      onAlarm: 'warn',
+    };
+    expect((await call('POST', `${P}/scenarios`, { id: 'late', steps: [step] })).status).toBe(201);
+  }, 120_000);
+  afterAll(async () => {
+    await s?.stop();
+    await pg?.stop();
+  });
+
+  it('scores late rows once against the model as it stands, writes them with late = true, counts them', async () => {
+    expect((await run()).outcome).toBe('SUCCESS');
+    // Re-imported with 100 new minutes and three rows older than the last minute fed (799), all
+    // 40.5: normal for DA41 (level 40), 14 SD low for DV01 (level 55).
+    const late: [string, number][] = [
+      ['DA41', 10],
+      ['DA41', 799],
+      ['DV01', 600],
+    ];
+    await upload('late_in', readings(900, late));
+    const second = await run();
+    // The late alarm is an alarm: onAlarm applies.
+    expect(second.outcome).toBe('WARNING');
+    expect(second.steps![0].detail).toMatchObject({ rows: 200, series: 2, lateRows: 3, alarms: 1, lateAlarms: 1 });
+    const messages = second.logs!.map((l) => l.message);
+    expect(messages).toContain(
+      '1 detect-online: 1 alarm in late_in.trec, 1 on late rows (see alarms_late); 3 late rows scored (see alarms_late)',
+    );
+    expect(messages).toContain(
+      '1 detect-online: late row alarm: DV01 2030-01-01 10:00:00 trec = 40.5 (score 1.000000)',
+    );
+    expect(messages).toContainEqual(
+      expect.stringMatching(
+        /: 3 late rows in 2 series scored against their detector as it stands .* 1 alarms → alarms_late/,
+      ),
+    );
+    const written = await lateRows(second.id);
+    // Minute 10 is before DA41's swap: unscored. Minute 799 is in DA41's probation after the swap: 0.5.
+    expect(written.map(([a, t, v, score, alarm]) => [a, t, v, score, alarm])).toEqual([
+      ['DA41', minute(10), 40.5, null, false],
+      ['DA41', minute(799), 40.5, 0.5, false],
+      ['DV01', minute(600), 40.5, 1, true],
+    ]);
+    // A 14 SD value alarms on its own: its own cause.
+    expect(written[2][5]).toBe(minute(600));
+
+    // Not learned from: DV01's detector has seen its 900 minutes in order, not the late row.
+    const states = await s.ws.catalog.db
+      .selectFrom('detector_state')
+      .select(['series', 'state'])
+      .where('scenario', '=', 'late')
+      .where('series', '=', '["DV01"]')
+      .executeTakeFirstOrThrow();
+    const detector = (JSON.parse(states.state) as { detector: { count: number } }).detector;
+    expect(detector.count).toBe(900);
+
+    // Counted once: the next run has nothing new and nothing late, and writes no version.
+    const before = await currentVersion(s.ws, 'OPS', 'alarms_late');
+    const third = await run();
+    expect(third.outcome).toBe('SUCCESS');
+    expect(third.steps![0].detail).toMatchObject({ rows: 0, lateRows: 0 });
+    expect((await currentVersion(s.ws, 'OPS', 'alarms_late'))!.id).toBe(before!.id);
+    // One file of rows seen is kept: the last run's.
+    expect(readdirSync(s.ws.resolve('data/OPS/.detectors'))).toEqual([
+      expect.stringMatching(new RegExp(`-${third.id}\\.parquet$`)),
+    ]);
+
+    // A second copy of a row seen is a new (late) row; a row removed and not back is nothing.
+    await upload('late_in', readings(950, [...late.slice(1), ['DA41', 799], ['DV01', 650]]));
+    const fourth = await run();
+    expect(fourth.steps![0].detail).toMatchObject({ rows: 100, lateRows: 2 });
+    expect((await lateRows(fourth.id)).map(([a, t]) => [a, t])).toEqual([
+      ['DA41', minute(799)],
+      ['DV01', minute(650)],
+    ]);
+  });
+
+  it('states saved before the rows seen were kept count none late on their first run, then count from there', async () => {
+    // Such a state has no file of rows seen, no recent rows and a version 1 detector (or 2).
+    await s.ws.catalog.db
+      .deleteFrom('detector_state')
+      .where('scenario', '=', 'late')
+      .where('series', '=', '')
+      .execute();
+    const states = await s.ws.catalog.db
+      .selectFrom('detector_state')
+      .select(['series', 'state'])
+      .where('scenario', '=', 'late')
+      .execute();
+    for (const { series, state } of states) {
+      const old = JSON.parse(state) as Record<string, unknown>;
+      for (const field of ['recent', 'highWaterAt']) delete old[field];
+      const detector = old.detector as Record<string, unknown>;
+      for (const field of ['tailRate', 'tailLogExcess', 'tailCount']) delete detector[field];
+      // The count of rows at or before the high-water mark that late rows were told by, then.
+      old.detector = { ...detector, version: 1 };
+      old.rowsSeen = 951;
+      await s.ws.catalog.db
+        .updateTable('detector_state')
+        .set({ state: JSON.stringify(old) })
+        .where('scenario', '=', 'late')
+        .where('series', '=', series)
+        .execute();
+    }
+    const rows: [string, number][] = [['DV01', 5]];
+    await upload('late_in', readings(1000, rows));
+    const upgraded = await run();
+    expect(upgraded.steps![0].detail).toMatchObject({ rows: 100, lateRows: 0 });
+    await upload('late_in', readings(1000, [...rows, ['DV01', 6]]));
+    expect((await run()).steps![0].detail).toMatchObject({ rows: 0, lateRows: 1 });
   });
 });

@@ -1,9 +1,13 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import {
   AnalyticsInputError,
   AnomalyLikelihoodDetector,
   createAnomalyLikelihood,
   type AnomalyLikelihoodState,
+  type AnomalyStep,
 } from '../analytics/index.js';
 import type { Principal } from '../catalog/access.js';
 import { badRequest, conflict } from '../common/errors.js';
@@ -31,17 +35,21 @@ export interface OnlineDetectionSettings {
 }
 
 /**
- * One alarm: the series' key values (as text), the order value of the row where it was raised
- * (as text), that row's value and score, and the row that caused it: the same row for an isolated
- * spike, an earlier row of the detector's recent window when the alarm could only be known a few
- * rows later (null when that row was fed before late rows were tracked).
+ * One row written to the output: an alarm, or a late row (alarm or not). The series' key values
+ * (as text), the order value of the row (as text), its value and score, and on an alarm the row
+ * that caused it: the same row for an isolated spike, an earlier row of the detector's recent
+ * window when the alarm could only be known a few rows later (null when that row was fed before
+ * they were kept). A late row from before its series' last reset has no score: the model it
+ * belonged to was forgotten.
  */
 export interface OnlineAlarm {
   series: (string | null)[];
   at: string;
   value: number;
-  score: number;
+  score: number | null;
   cause: { at: string; value: number } | null;
+  alarm: boolean;
+  late: boolean;
 }
 
 export interface OnlineDetectionResult {
@@ -49,9 +57,13 @@ export interface OnlineDetectionResult {
   series: number;
   rowsFed: number;
   resets: number;
+  /** Alarms raised by the rows fed in order. */
   alarms: OnlineAlarm[];
-  /** Rows that arrived after a newer row of their series had been scored: counted once, never scored. */
-  lateRows: number;
+  /**
+   * Rows that arrived after a newer row of their series had been fed: each scored once, in the
+   * run that first sees it, against the model as it stands, and written to the output.
+   */
+  late: OnlineAlarm[];
   /** Series with late rows. */
   lateSeries: number;
 }
@@ -62,11 +74,6 @@ interface SeriesState {
   highWater: number | string;
   /** The order value of that row as text, for messages (absent in states saved before it was kept). */
   highWaterAt?: string;
-  /**
-   * Rows of the series with an order key ≤ `highWater` when the state was saved (scored, or counted
-   * late): more such rows in a later run are late rows. Absent in states saved before they were counted.
-   */
-  rowsSeen?: number;
   /** The last rows fed, oldest first (order value as text, value), as many as the detector's recent window. */
   recent?: [string, number][];
   detector: AnomalyLikelihoodState;
@@ -127,7 +134,8 @@ export async function validateOnlineDetection(ws: Workspace, projectKey: string,
   if (datasets.includes(s.output)) throw badRequest(`output ${s.output} must differ from the datasets read`);
   const names = [...s.groupBy, s.orderBy, s.column];
   if (new Set(names).size !== names.length) throw badRequest('groupBy, orderBy and column must name different columns');
-  const clash = s.groupBy.find((g) => g === causeColumn(s.orderBy) || g === causeColumn(s.column));
+  const added = [causeColumn(s.orderBy), causeColumn(s.column), ...ADDED_COLUMNS];
+  const clash = s.groupBy.find((g) => added.includes(g));
   if (clash) throw badRequest(`groupBy column ${clash} has the name of a column the alarms dataset adds`);
   if (s.resetKeys && s.resetKeys.length !== s.groupBy.length)
     throw badRequest(
@@ -138,18 +146,19 @@ export async function validateOnlineDetection(ws: Workspace, projectKey: string,
 
 /**
  * Feeds the rows of `dataset` added since the last run (per series: order value above the
- * series' high-water mark) to
- * per-series anomaly-likelihood detectors whose state is kept in the catalog, resets a series'
- * detector at each event of `resetDataset` newer than its high-water mark (before the first row
- * at or after the event), appends the alarms to `output` as a new version, and saves the states.
- * Runs over appended data give the alarms of one run over all of it. The alarms are written
- * before the states: a crash in between scores the same rows again (alarms at least once).
+ * series' high-water mark) to per-series anomaly-likelihood detectors whose state is kept in the
+ * catalog, resets a series' detector at each event of `resetDataset` newer than its high-water
+ * mark (before the first row at or after the event), appends the alarms to `output` as a new
+ * version, and saves the states. Runs over appended data give the alarms of one run over all of
+ * it. The alarms are written before the states: a crash in between scores the same rows again
+ * (alarms at least once).
  *
- * Late rows (arriving after a newer row of their series was scored) are counted, logged and
- * skipped, not scored: the detector's history has moved past them, and scoring one against it
- * would compare it with its future. They are found by count (a series' rows at or before its
- * high-water mark, against how many there were when it was saved), so each is reported once, in
- * the run that first sees it; rows removed from the input are not late rows and lower the count.
+ * Late rows (arriving after a newer row of their series was fed) are scored against the detector
+ * as it stands, not learned from: its history stays in time order, so the rows fed later are
+ * scored as in one run over sorted data. Each is written to the output (`late` true, with its
+ * score and alarm flag) in the run that first sees it. Which rows are new is known from the rows
+ * seen (see {@link seenRowsPrefix}): rows removed from the input are not late rows, and a row
+ * added again later is.
  */
 export async function detectOnline(
   ws: Workspace,
@@ -158,101 +167,172 @@ export async function detectOnline(
   s: OnlineDetectionSettings,
   log: (message: string) => void,
 ): Promise<OnlineDetectionResult> {
-  const { projectKey, scenarioId } = target;
+  const { projectKey } = target;
   await ws.catalog.projects.authorize(principal, projectKey, 'writer');
   await validateOnlineDetection(ws, projectKey, s);
-  const result: OnlineDetectionResult = { series: 0, rowsFed: 0, resets: 0, alarms: [], lateRows: 0, lateSeries: 0 };
+  const result: OnlineDetectionResult = { series: 0, rowsFed: 0, resets: 0, alarms: [], late: [], lateSeries: 0 };
   const input = await duckRelation(ws, projectKey, s.dataset);
   if (!input) {
     log(`${s.dataset} has no data yet`);
     return result;
   }
-  return ws.duck.withConnection(async (conn) => {
-    const types = columnTypes(await describeRelation(conn, input), s.dataset, [...s.groupBy, s.orderBy, s.column]);
-    const valueType = types.get(s.column)!;
-    if (!NUMERIC.test(valueType)) throw badRequest(`column ${s.column} is ${valueType}, not numeric`);
-    const orderType = types.get(s.orderBy)!;
-    const rows = await readSeriesRows(conn, input, s, orderType);
-    const resets = await readResets(ws, conn, projectKey, s, orderType);
-    const detector = detectorName(s);
-    const saved = await loadStates(ws, projectKey, scenarioId, detector);
-    const updated = new Map<string, SeriesState>();
-    const late: { series: string; count: number; before?: string }[] = [];
+  const detector = detectorName(s);
+  return ws.duck.withConnection((conn) =>
+    detectOnConnection(ws, conn, principal, target, s, input, detector, result, log).finally(() =>
+      conn.run(`DROP TABLE IF EXISTS ${ROWS_TABLE}`),
+    ),
+  );
+}
 
-    // Rows come sorted by series, then order key: one pass, one detector at a time.
-    let i = 0;
-    while (i < rows.length) {
-      const seriesKey = rows[i].series;
-      let end = i;
-      while (end < rows.length && rows[end].series === seriesKey) end++;
-      const previous = saved.get(seriesKey);
-      const highWater = previous?.highWater;
-      const all = rows.slice(i, end);
-      const fresh = all.filter((r) => highWater === undefined || r.key > highWater);
-      i = end;
-      const old = all.length - fresh.length;
-      const lateRows = previous?.rowsSeen === undefined ? 0 : Math.max(0, old - previous.rowsSeen);
-      if (lateRows > 0) late.push({ series: seriesKey, count: lateRows, before: previous?.highWaterAt });
-      if (fresh.length === 0) {
-        // Remember the late rows (or, for a state saved before they were counted, the rows) as seen.
-        if (previous && previous.rowsSeen !== old) updated.set(seriesKey, { ...previous, rowsSeen: old });
-        continue;
-      }
-      const state = previous?.detector ?? createAnomalyLikelihood({ falseAlarmRate: s.falseAlarmRate }).toJSON();
-      // A changed false-alarm rate applies from now on: it only moves the threshold.
-      const scorer = AnomalyLikelihoodDetector.fromJSON({
-        ...state,
-        options: { ...state.options, falseAlarmRate: s.falseAlarmRate },
-      });
-      const recentLength = state.options.shortWindow;
-      const recent = (previous?.recent ?? []).slice(-recentLength);
-      const events = (resets.get(seriesKey) ?? []).filter((t) => highWater === undefined || t > highWater);
-      let nextEvent = 0;
-      for (const row of fresh) {
-        while (nextEvent < events.length && events[nextEvent] <= row.key) {
-          scorer.reset();
-          recent.length = 0;
-          result.resets++;
-          nextEvent++;
-        }
-        const step = scorer.update(row.value);
-        recent.push([row.at, row.value]);
-        if (recent.length > recentLength) recent.shift();
-        if (step.alarm) {
-          const cause = recent[recent.length - 1 - (step.index - step.cause)];
-          result.alarms.push({
-            series: JSON.parse(seriesKey) as (string | null)[],
-            at: row.at,
-            value: row.value,
-            score: step.score,
-            cause: cause ? { at: cause[0], value: cause[1] } : null,
-          });
-        }
-      }
-      result.series++;
-      result.rowsFed += fresh.length;
-      const last = fresh[fresh.length - 1];
-      updated.set(seriesKey, {
-        highWater: last.key,
-        highWaterAt: last.at,
-        rowsSeen: all.length,
-        recent,
-        detector: scorer.toJSON(),
-      });
+/** The work of {@link detectOnline} on one DuckDB connection, which holds {@link ROWS_TABLE} meanwhile. */
+async function detectOnConnection(
+  ws: Workspace,
+  conn: DuckDBConnection,
+  principal: Principal,
+  target: { projectKey: string; scenarioId: string; runId: string },
+  s: OnlineDetectionSettings,
+  input: string,
+  detector: string,
+  result: OnlineDetectionResult,
+  log: (message: string) => void,
+): Promise<OnlineDetectionResult> {
+  const { projectKey, scenarioId } = target;
+  const types = columnTypes(await describeRelation(conn, input), s.dataset, [...s.groupBy, s.orderBy, s.column]);
+  const valueType = types.get(s.column)!;
+  if (!NUMERIC.test(valueType)) throw badRequest(`column ${s.column} is ${valueType}, not numeric`);
+  const orderType = types.get(s.orderBy)!;
+  const { states: saved, seenRows } = await loadStates(ws, projectKey, scenarioId, detector);
+  const seenBefore = seenRows !== null && existsSync(ws.resolve(seenRows));
+  const rows = await readNewRows(conn, input, s, orderType, seenBefore ? ws.resolve(seenRows) : null, saved);
+  const resets = await readResets(ws, conn, projectKey, s, orderType);
+  const updated = new Map<string, SeriesState>();
+
+  // Rows come sorted by series, then order key: one pass, one detector at a time.
+  let i = 0;
+  while (i < rows.length) {
+    const seriesKey = rows[i].series;
+    let end = i;
+    while (end < rows.length && rows[end].series === seriesKey) end++;
+    const series = rows.slice(i, end);
+    i = end;
+    const previous = saved.get(seriesKey);
+    const highWater = previous?.highWater;
+    const fresh = series.filter((r) => highWater === undefined || r.key > highWater);
+    const state = previous?.detector ?? createAnomalyLikelihood({ falseAlarmRate: s.falseAlarmRate }).toJSON();
+    // A changed false-alarm rate applies from now on: it only moves the threshold.
+    const scorer = AnomalyLikelihoodDetector.fromJSON({
+      ...state,
+      options: { ...state.options, falseAlarmRate: s.falseAlarmRate },
+    });
+    const recentLength = state.options.shortWindow;
+    const recent = (previous?.recent ?? []).slice(-recentLength);
+    const events = resets.get(seriesKey) ?? [];
+    // Without the rows seen (a state saved before they were kept) the old rows are not known
+    // to be new: none is late on this first run.
+    if (seenBefore && highWater !== undefined && fresh.length < series.length) {
+      result.lateSeries++;
+      const lastReset = events.filter((t) => t <= highWater).at(-1);
+      for (const row of series.slice(0, series.length - fresh.length))
+        result.late.push(scoreLate(seriesKey, row, scorer, recent, lastReset));
     }
-    if (late.length > 0) {
-      result.lateRows = late.reduce((n, l) => n + l.count, 0);
-      result.lateSeries = late.length;
-      const example = late[0];
-      log(
-        `${result.lateRows} late rows in ${late.length} series not scored (older than their series' last scored ` +
-          `${s.orderBy}; e.g. ${example.count} in series ${example.series} at or before ${example.before ?? 'its last scored row'})`,
-      );
+    if (fresh.length === 0) continue;
+    let nextEvent = events.findIndex((t) => highWater === undefined || t > highWater);
+    if (nextEvent < 0) nextEvent = events.length;
+    for (const row of fresh) {
+      while (nextEvent < events.length && events[nextEvent] <= row.key) {
+        scorer.reset();
+        recent.length = 0;
+        result.resets++;
+        nextEvent++;
+      }
+      const step = scorer.update(row.value);
+      recent.push([row.at, row.value]);
+      if (recent.length > recentLength) recent.shift();
+      if (step.alarm) result.alarms.push(outputRow(seriesKey, row, step, recent, false));
     }
-    await appendAlarms(ws, conn, principal, target, s, types, result.alarms);
-    await saveStates(ws, projectKey, scenarioId, detector, updated);
-    return result;
-  });
+    result.series++;
+    result.rowsFed += fresh.length;
+    const last = fresh[fresh.length - 1];
+    updated.set(seriesKey, { highWater: last.key, highWaterAt: last.at, recent, detector: scorer.toJSON() });
+  }
+  if (result.late.length > 0) {
+    const lateAlarms = result.late.filter((r) => r.alarm).length;
+    const example = result.late[0];
+    log(
+      `${result.late.length} late rows in ${result.lateSeries} series scored against their detector as it stands ` +
+        `(older than their series' last fed ${s.orderBy}; e.g. series ${JSON.stringify(example.series)} at ${example.at}), ` +
+        `${lateAlarms} alarms → ${s.output} (late = true)`,
+    );
+  }
+  await appendAlarms(ws, conn, principal, target, s, types, [...result.alarms, ...result.late]);
+  const nextSeen = `${seenRowsPrefix(projectKey, scenarioId, detector)}-${target.runId}.parquet`;
+  await copySelectToParquet(conn, `SELECT * FROM ${ROWS_TABLE}`, ws.resolve(nextSeen));
+  // The states and the rows seen change together: a crash before feeds the same rows again.
+  await saveStates(ws, projectKey, scenarioId, detector, updated, nextSeen);
+  removeOtherSeenRows(ws, nextSeen);
+  return result;
+}
+
+/**
+ * Where a detector keeps the rows it has seen (every input row its last run read: series, order
+ * key, order value, value), to tell a late row from one seen before: files beside the project's
+ * datasets (deleted with the project), named by a hash of scenario and detector, then the run
+ * that wrote them. The one in use is named in the catalog with the states ({@link SEEN_ROWS_SERIES}).
+ */
+export function seenRowsPrefix(projectKey: string, scenarioId: string, detector: string): string {
+  const name = createHash('sha256').update(`${scenarioId}\0${detector}`).digest('hex').slice(0, 32);
+  return path.join('data', projectKey, '.detectors', `seen-${name}`);
+}
+
+/** Removes the detector's other files of rows seen: the previous run's, and any a crash left behind. */
+function removeOtherSeenRows(ws: Workspace, kept: string): void {
+  const folder = path.dirname(ws.resolve(kept));
+  const prefix = path.basename(kept).slice(0, 'seen-'.length + 32);
+  for (const name of readdirSync(folder))
+    if (name.startsWith(prefix) && name !== path.basename(kept)) rmSync(path.join(folder, name), { force: true });
+}
+
+/** A row for the output, with the row that caused its alarm (`recent` holds the rows fed before and, when fed, this one). */
+function outputRow(
+  seriesKey: string,
+  row: SeriesRow,
+  step: AnomalyStep,
+  recent: [string, number][],
+  late: boolean,
+): OnlineAlarm {
+  // A late row is not in `recent` (it was not fed): the window it was judged with ends with it.
+  const window: [string, number][] = late ? [...recent, [row.at, row.value]] : recent;
+  const cause = step.alarm ? window[window.length - 1 - (step.index - step.cause)] : undefined;
+  return {
+    series: JSON.parse(seriesKey) as (string | null)[],
+    at: row.at,
+    value: row.value,
+    score: step.score,
+    cause: cause ? { at: cause[0], value: cause[1] } : null,
+    alarm: step.alarm,
+    late,
+  };
+}
+
+/** A late row scored against the detector as it stands; unscored when the series was reset since (`lastReset` after it). */
+function scoreLate(
+  seriesKey: string,
+  row: SeriesRow,
+  scorer: AnomalyLikelihoodDetector,
+  recent: [string, number][],
+  lastReset: OrderKey | undefined,
+): OnlineAlarm {
+  if (lastReset !== undefined && row.key < lastReset)
+    return {
+      series: JSON.parse(seriesKey) as (string | null)[],
+      at: row.at,
+      value: row.value,
+      score: null,
+      cause: null,
+      alarm: false,
+      late: true,
+    };
+  return outputRow(seriesKey, row, scorer.peek(row.value), recent, true);
 }
 
 interface SeriesRow {
@@ -262,21 +342,42 @@ interface SeriesRow {
   value: number;
 }
 
-async function readSeriesRows(
+/** The temporary table of the input's rows (series, order key, order value as text, value) for one run. */
+const ROWS_TABLE = 'detect_online_rows';
+
+/**
+ * The input's rows a run has to look at, sorted by series, order key and value: those after
+ * their series' high-water mark (to feed), and those at or before it not among the rows seen by
+ * the last run (late rows; none without `seenPath`). Leaves every input row in
+ * {@link ROWS_TABLE}, to be kept as the rows seen once the run is done.
+ */
+async function readNewRows(
   conn: DuckDBConnection,
   relation: string,
   s: OnlineDetectionSettings,
   orderType: string,
+  seenPath: string | null,
+  states: Map<string, SeriesState>,
 ): Promise<SeriesRow[]> {
   const groups = s.groupBy.map((g) => `CAST(${quoteIdent(g)} AS VARCHAR)`);
   const key = orderKeySql(s.orderBy, orderType);
   const value = `CAST(${quoteIdent(s.column)} AS DOUBLE)`;
-  const sql = `SELECT to_json([${groups.join(', ')}]::VARCHAR[])::VARCHAR AS series, ${key} AS k,
+  await conn.run(`CREATE OR REPLACE TEMP TABLE ${ROWS_TABLE} AS
+    SELECT to_json([${groups.join(', ')}]::VARCHAR[])::VARCHAR AS series, ${key} AS k,
       CAST(${quoteIdent(s.orderBy)} AS VARCHAR) AS at, ${value} AS v
     FROM ${relation}
-    WHERE ${quoteIdent(s.orderBy)} IS NOT NULL AND isfinite(${value})
-    ORDER BY series, k, v`;
-  const reader = await conn.runAndReadAll(sql);
+    WHERE ${quoteIdent(s.orderBy)} IS NOT NULL AND isfinite(${value})`);
+  // The high-water marks, as JSON in one parameter (a statement per series is slow with thousands).
+  const keyType = orderKind(orderType) === 'text' ? 'VARCHAR' : 'DOUBLE';
+  const marks = JSON.stringify([...states].map(([series, state]) => ({ series, k: state.highWater })));
+  const highWater = `(SELECT m.series, CAST(json_extract_string(m.k, '$') AS ${keyType}) AS k
+    FROM (SELECT unnest(CAST($1 AS JSON)::STRUCT(series VARCHAR, k JSON)[]) AS m))`;
+  const old = `SELECT r.* FROM ${ROWS_TABLE} r JOIN ${highWater} h ON r.series = h.series AND r.k <= h.k`;
+  const fresh = `SELECT r.* FROM ${ROWS_TABLE} r LEFT JOIN ${highWater} h ON r.series = h.series
+    WHERE h.k IS NULL OR r.k > h.k`;
+  // EXCEPT ALL counts copies: a second copy of a row seen once is a new row.
+  const late = seenPath ? `(${old} EXCEPT ALL SELECT * FROM read_parquet(${quoteLiteral(seenPath)})) UNION ALL ` : '';
+  const reader = await conn.runAndReadAll(`SELECT * FROM (${late}${fresh}) ORDER BY series, k, v`, [marks]);
   return reader.getRowsJson().map((r) => ({
     series: r[0] as string,
     key: r[1] as OrderKey,
@@ -314,12 +415,18 @@ async function readResets(
   return out;
 }
 
+/**
+ * The detector_state row that names the file of rows seen (`{ "seenRows": path }`) instead of a
+ * series: series keys are JSON arrays, never empty.
+ */
+const SEEN_ROWS_SERIES = '';
+
 async function loadStates(
   ws: Workspace,
   projectKey: string,
   scenario: string,
   detector: string,
-): Promise<Map<string, SeriesState>> {
+): Promise<{ states: Map<string, SeriesState>; seenRows: string | null }> {
   const rows = await ws.catalog.db
     .selectFrom('detector_state')
     .select(['series', 'state'])
@@ -327,20 +434,28 @@ async function loadStates(
     .where('scenario', '=', scenario)
     .where('detector', '=', detector)
     .execute();
-  return new Map(rows.map((r) => [r.series, JSON.parse(r.state) as SeriesState]));
+  const states = new Map(rows.map((r) => [r.series, JSON.parse(r.state) as unknown]));
+  const seen = states.get(SEEN_ROWS_SERIES) as { seenRows?: unknown } | undefined;
+  states.delete(SEEN_ROWS_SERIES);
+  return {
+    states: states as Map<string, SeriesState>,
+    seenRows: typeof seen?.seenRows === 'string' ? seen.seenRows : null,
+  };
 }
 
+/** Saves the states of the series fed and the file of rows seen, in one transaction. */
 async function saveStates(
   ws: Workspace,
   projectKey: string,
   scenario: string,
   detector: string,
   states: Map<string, SeriesState>,
+  seenRows: string,
 ): Promise<void> {
-  if (states.size === 0) return;
   const at = nowIso();
+  const rows: [string, unknown][] = [...states, [SEEN_ROWS_SERIES, { seenRows }]];
   await ws.catalog.db.transaction().execute(async (trx) => {
-    for (const [series, state] of states) {
+    for (const [series, state] of rows) {
       await trx
         .insertInto('detector_state')
         .values({ project_key: projectKey, scenario, detector, series, state: JSON.stringify(state), updated_at: at })
@@ -354,16 +469,20 @@ async function saveStates(
   });
 }
 
+/** Columns the alarms dataset adds beside the group, order and value columns and the cause columns. */
+const ADDED_COLUMNS = ['anomaly_score', 'scenario_run', 'alarm', 'late'];
+
 /** The alarms dataset's column naming the row that caused an alarm: `cause_ts`, `cause_trec`. */
 export const causeColumn = (column: string) => `cause_${column}`;
 
 /**
- * Appends alarms to the output as a new version (previous rows, then the new ones): the group
- * columns and the order column (the row where the alarm was raised) keep the input's types, then
- * the value, `anomaly_score`, the order value and value of the row that caused the alarm
- * (`cause_<orderBy>`, `cause_<column>`: the same row for a spike, an earlier one when the alarm
- * was known a few rows later) and the `scenario_run` that raised it. Writes nothing when there is no alarm, except a first, empty
- * version so that the output exists with its columns.
+ * Appends alarms and late rows to the output as a new version (previous rows, then the new ones):
+ * the group columns and the order column (the row where the alarm was raised) keep the input's
+ * types, then the value, `anomaly_score`, the order value and value of the row that caused the
+ * alarm (`cause_<orderBy>`, `cause_<column>`: the same row for a spike, an earlier one when the
+ * alarm was known a few rows later), the `scenario_run` that wrote it, `alarm` (false only for a
+ * late row that is not one) and `late`. Writes nothing when there is no row, except a first,
+ * empty version so that the output exists with its columns.
  */
 async function appendAlarms(
   ws: Workspace,
@@ -386,11 +505,22 @@ async function appendAlarms(
     'score DOUBLE',
     'cause_at VARCHAR',
     'cause_value DOUBLE',
+    'alarm BOOLEAN',
+    'late BOOLEAN',
   ];
   await conn.run(`CREATE OR REPLACE TEMP TABLE ${table} (${columns.join(', ')})`);
   const placeholders = Array.from({ length: columns.length }, (_, i) => `$${i + 1}`).join(', ');
   for (const a of alarms) {
-    const values: DuckDBValue[] = [...a.series, a.at, a.value, a.score, a.cause?.at ?? null, a.cause?.value ?? null];
+    const values: DuckDBValue[] = [
+      ...a.series,
+      a.at,
+      a.value,
+      a.score,
+      a.cause?.at ?? null,
+      a.cause?.value ?? null,
+      a.alarm,
+      a.late,
+    ];
     await conn.run(`INSERT INTO ${table} VALUES (${placeholders})`, values);
   }
   const orderType = types.get(s.orderBy)!;
@@ -398,10 +528,12 @@ async function appendAlarms(
       value AS ${quoteIdent(s.column)}, score AS anomaly_score,
       CAST(cause_at AS ${orderType}) AS ${quoteIdent(causeColumn(s.orderBy))},
       cause_value AS ${quoteIdent(causeColumn(s.column))},
-      ${quoteLiteral(target.runId)} AS scenario_run
+      ${quoteLiteral(target.runId)} AS scenario_run, alarm, late
     FROM ${table}`;
+  // Rows written before late rows were (alarms only) get their flags.
   const sql = previous
-    ? `SELECT * FROM read_parquet(${quoteLiteral(ws.resolve(previous.location))}) UNION ALL BY NAME ${select}`
+    ? `SELECT * REPLACE (coalesce(alarm, true) AS alarm, coalesce(late, false) AS late) FROM (
+        SELECT * FROM read_parquet(${quoteLiteral(ws.resolve(previous.location))}) UNION ALL BY NAME ${select})`
     : select;
   const pending = await beginVersion(ws, projectKey, s.output);
   try {

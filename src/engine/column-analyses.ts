@@ -23,14 +23,12 @@ import {
   type PenaltyKind,
 } from '../analytics/index.js';
 import { badRequest } from '../common/errors.js';
-import { quoteIdent } from '../common/names.js';
 import {
   describeFile,
-  fileSource,
   readColumnsAsJson,
   readNumericColumns,
+  readNumericInOrder,
   type ColumnSource,
-  type NamedRelation,
 } from './column-reader.js';
 import type { DuckDb } from './duckdb.js';
 import { queryCancelled, type QueryLimits } from './query-limits.js';
@@ -90,10 +88,6 @@ export interface AnomalyRow {
   alarm: boolean;
   cause?: AnomalyCause;
 }
-
-/** Column added to the input for its row positions, and the rank of (time, position) it is read by. */
-const INPUT_ROW = '__llano_input_row';
-const TIME_RANK = '__llano_time_rank';
 
 /** Turns analytics input errors into bad requests. */
 export async function asBadRequest<T>(work: () => Promise<T>): Promise<T> {
@@ -322,21 +316,10 @@ export async function anomalyRows(
   let positions: Float64Array | null = null;
   let times: unknown[] | null = null;
   if (time) {
-    // Both reads order by the same unique rank (time, then input position), so that rows with
-    // equal times line up, and each row keeps its position in the input.
-    const columns = await describeFile(db, source);
-    if (!columns.some((c) => c.name === time))
-      throw badRequest(`column "${time}" not found; it has: ${columns.map((c) => c.name).join(', ')}`);
-    const inner = typeof source === 'string' ? fileSource(source) : source.relation;
-    const numbered = `(SELECT *, row_number() OVER () - 1 AS ${INPUT_ROW} FROM ${inner})`;
-    const ranked: NamedRelation = {
-      relation: `(SELECT *, row_number() OVER (ORDER BY ${quoteIdent(time)}, ${INPUT_ROW}) AS ${TIME_RANK} FROM ${numbered})`,
-      label: typeof source === 'string' ? source : source.label,
-    };
-    const read = await readNumericColumns(db, ranked, [request.column, INPUT_ROW], { orderBy: TIME_RANK, limits });
-    values = read.values[request.column];
-    positions = read.values[INPUT_ROW];
-    times = (await readColumnsAsJson(db, ranked, [time], { orderBy: TIME_RANK, limits }))[time];
+    const read = await readNumericInOrder(db, source, request.column, time, limits);
+    values = read.values;
+    positions = read.positions;
+    times = read.order;
   } else values = (await readNumericColumns(db, source, [request.column], { limits })).values[request.column];
   stopIfCancelled(limits);
   const detector = createAnomalyLikelihood({ falseAlarmRate: request.falseAlarmRate, probation: request.probation });

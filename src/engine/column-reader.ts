@@ -140,6 +140,48 @@ export async function readNumericColumns(
   });
 }
 
+/** One numeric column in the order of another, with each row's place in the input: see {@link readNumericInOrder}. */
+export interface OrderedColumn {
+  /** The numeric column (NaN where missing), sorted. */
+  values: Float64Array;
+  /** Each sorted row's 0-based position in the input. */
+  positions: Float64Array;
+  /** The order column as JSON (as {@link readColumnsAsJson} reads it), sorted. */
+  order: unknown[];
+}
+
+/**
+ * A numeric column sorted by `orderBy`, then by position in the input (rows with equal keys keep
+ * their input order), with each row's position and the `orderBy` values: one describe and one
+ * query, whose one window numbers the rows as they are read, before the sort.
+ */
+export async function readNumericInOrder(
+  db: DuckDb,
+  file: ColumnSource,
+  column: string,
+  orderBy: string,
+  limits?: QueryLimits,
+): Promise<OrderedColumn> {
+  return db.withConnection(async (conn) => {
+    const type = requireColumns(await describeFile(db, file, conn), [column, orderBy], file).get(column)!.type;
+    if (!NUMERIC_TYPE.test(type)) throw badRequest(`column "${column}" is ${type}, not numeric`);
+    const [value, order, position] = [column, orderBy, '__llano_input_row'].map(quoteIdent);
+    const sql = `SELECT CAST(${value} AS DOUBLE), CAST(${position} AS DOUBLE), ${order}
+      FROM (SELECT *, row_number() OVER () - 1 AS ${position} FROM ${relationOf(file)})
+      ORDER BY ${order}, ${position}`;
+    const { rows } = await interruptible(conn, limits, () => db.query(sql, undefined, conn));
+    const values = new Float64Array(rows.length);
+    const positions = new Float64Array(rows.length);
+    const orderValues = new Array<unknown>(rows.length);
+    rows.forEach((row, i) => {
+      values[i] = row[0] === null ? NaN : (row[0] as number);
+      positions[i] = row[1] as number;
+      orderValues[i] = row[2];
+    });
+    return { values, positions, order: orderValues };
+  });
+}
+
 /** Reads columns of any type as JSON-friendly values (strings for text and timestamps, numbers for numbers). */
 export async function readColumnsAsJson(
   db: DuckDb,

@@ -47,6 +47,35 @@ describe('BOCPD change points (MAP segmentation of the run-length posterior)', (
     expect(withShort.every((c, i) => c - (i ? withShort[i - 1] : 0) >= 5)).toBe(true);
   });
 
+  it('reports no change for isolated spikes (30 series), and still finds a 3 SD step among them', () => {
+    let changes = 0;
+    for (let seed = 1; seed <= 30; seed++) {
+      const values = steps(200 + seed, [800, 0]);
+      // Single-point spikes of 6 to 15 SD, up and down.
+      for (const [at, size] of [
+        [100, 8],
+        [250, -12],
+        [400, 15],
+        [401, 6],
+        [650, -9],
+      ])
+        values[at] += size;
+      changes += bocpdChangePoints(values).length;
+    }
+    expect(changes).toBeLessThanOrEqual(1);
+    for (let seed = 1; seed <= 10; seed++) {
+      const values = steps(300 + seed, [400, 0], [400, 3]);
+      for (const [at, size] of [
+        [100, 10],
+        [600, -10],
+      ])
+        values[at] += size;
+      const found = bocpdChangePoints(values);
+      expect(found.length, `seed ${seed}`).toBe(1);
+      expect(Math.abs(found[0] - 400), `seed ${seed}`).toBeLessThanOrEqual(2);
+    }
+  });
+
   it("takes a given noise scale (the prior learns each segment's variance, so the step stays) and refuses bad options", () => {
     expect(bocpdChangePoints(steps(2, [300, 0], [300, 3]), { noiseScale: 1 })).toEqual([300]);
     expect(bocpdChangePoints(steps(2, [300, 0], [300, 3]), { noiseScale: 10 })).toEqual([300]);

@@ -45,11 +45,15 @@ function noChange(name: string, next: (r: Random, i: number, previous: number) =
   };
 }
 
+/** Effects of the anomalous families: a level shift from `at` on, or a single point at `at`. */
+const step = (size: number) => (i: number, at: number) => (i >= at ? size : 0);
+const spike = (size: number) => (i: number, at: number) => (i === at ? size : 0);
+
 /**
  * Families that imitate real sensor series. The no-change ones have no anomaly by construction:
  * a random walk, a trend or a seasonal cycle is the series' normal behaviour, not an anomaly.
  * The anomalous ones put one step (3 SD) or one spike (8 SD) at a random place in the second half
- * of a Gaussian or seasonal series.
+ * of a Gaussian, seasonal, trending or AR(1) series.
  */
 export const STREAM_FAMILIES: readonly StreamFamily[] = [
   noChange('gaussian', (r) => r.normal()),
@@ -59,19 +63,32 @@ export const STREAM_FAMILIES: readonly StreamFamily[] = [
   noChange('seasonal', (r, i) => 3 * Math.sin((2 * Math.PI * i) / 48) + r.normal()),
   noChange('heavy-tailed t3', (r) => studentT3(r)),
   noChange('counts poisson(3)', (r) => poisson(r, 3)),
-  anomalous('step 3σ', 'step', (r, i, at) => (i >= at ? 3 : 0) + r.normal()),
-  anomalous('spike 8σ', 'spike', (r, i, at) => (i === at ? 8 : 0) + r.normal()),
+  anomalous('step 3σ', 'step', (r) => r.normal(), step(3)),
+  anomalous('spike 8σ', 'spike', (r) => r.normal(), spike(8)),
+  anomalous('seasonal step 3σ', 'step', (r, i) => 3 * Math.sin((2 * Math.PI * i) / 48) + r.normal(), step(3)),
+  anomalous('seasonal spike 8σ', 'spike', (r, i) => 3 * Math.sin((2 * Math.PI * i) / 48) + r.normal(), spike(8)),
+  anomalous('trend step 3σ', 'step', (r, i) => 0.01 * i + r.normal(), step(3)),
+  // AR(1) with unit marginal variance: the step and spike are in marginal SDs.
   anomalous(
-    'seasonal step 3σ',
+    'ar1 φ=0.9 step 3σ',
     'step',
-    (r, i, at) => 3 * Math.sin((2 * Math.PI * i) / 48) + (i >= at ? 3 : 0) + r.normal(),
+    (r, _i, previous) => 0.9 * previous + Math.sqrt(1 - 0.81) * r.normal(),
+    step(3),
+  ),
+  anomalous(
+    'ar1 φ=0.9 spike 8σ',
+    'spike',
+    (r, _i, previous) => 0.9 * previous + Math.sqrt(1 - 0.81) * r.normal(),
+    spike(8),
   ),
 ];
 
+/** A stream of `noise` (given its previous value) plus `effect` from a random `at` in the second half. */
 function anomalous(
   name: string,
   kind: 'step' | 'spike',
-  value: (r: Random, i: number, at: number) => number,
+  noise: (r: Random, i: number, previous: number) => number,
+  effect: (i: number, at: number) => number,
 ): StreamFamily {
   return {
     name,
@@ -79,7 +96,13 @@ function anomalous(
     make(seed, n) {
       const r = createRandom(seed);
       const at = Math.floor(n / 2) + r.integer(Math.floor(n / 2) - 50);
-      return { values: Float64Array.from({ length: n }, (_, i) => value(r, i, at)), anomalies: [at] };
+      const values = new Float64Array(n);
+      let previous = 0;
+      for (let i = 0; i < n; i++) {
+        previous = noise(r, i, previous);
+        values[i] = previous + effect(i, at);
+      }
+      return { values, anomalies: [at] };
     },
   };
 }

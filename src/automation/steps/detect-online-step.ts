@@ -8,7 +8,9 @@ const column = z.string().min(1).max(200);
  * Scores the rows added to a dataset since the last run with per-series online anomaly
  * detectors (state kept in the catalog), appends their alarms to a dataset, and fails or warns
  * the run on an alarm so that its reporters fire. Rows arriving after a newer row of their series
- * was scored (late rows) are skipped, logged, counted in the detail (`lateRows`) and warn the run.
+ * was scored (late rows) are scored against the detector as it stands (not learned from), written
+ * to the output with `late` true and their `alarm` flag, and counted in the message and the detail
+ * (`lateRows`, `lateAlarms`); a late alarm counts as an alarm.
  */
 export const detectOnlineStep = defineStep('detect-online', {
   label: 'Detect anomalies online',
@@ -16,14 +18,14 @@ export const detectOnlineStep = defineStep('detect-online', {
     dataset: z.string().min(1).describe('Dataset whose new rows to score'),
     groupBy: z.array(column).default([]).describe('Columns whose values name a series (e.g. antenna, band)'),
     orderBy: column.describe(
-      "Time (or sequence) column: rows are scored in its order, each series once per row; a row older than its series' last scored row is late: counted, not scored",
+      "Time (or sequence) column: rows are learned from in its order, each series once per row; a row older than its series' last one fed is late: scored against the detector as it stands, not learned from, and written to the output with late = true",
     ),
     column: column.describe('Numeric column to score'),
     output: z
       .string()
       .min(1)
       .describe(
-        'Dataset the alarms are appended to (created on the first run), with the row that caused each (cause_<orderBy>, cause_<column>)',
+        'Dataset the alarms and late rows are appended to (created on the first run), with the row that caused each alarm (cause_<orderBy>, cause_<column>) and the flags alarm and late',
       ),
     resetDataset: z
       .string()
@@ -72,38 +74,39 @@ export const detectOnlineStep = defineStep('detect-online', {
     ).catch((err: unknown) => {
       throw analyticsErrorAsBadRequest(err);
     });
-    const { alarms } = result;
+    const alarms = [...result.alarms, ...result.late.filter((r) => r.alarm)];
     for (const a of alarms.slice(0, 20)) {
       const cause = a.cause && a.cause.at !== a.at ? `, caused by ${a.cause.at} ${p.column} = ${a.cause.value}` : '';
       ctx.log(
         'warn',
-        `alarm: ${[...a.series, a.at].join(' ')} ${p.column} = ${a.value} (score ${a.score.toFixed(6)}${cause})`,
+        `${a.late ? 'late row alarm' : 'alarm'}: ${[...a.series, a.at].join(' ')} ${p.column} = ${a.value} ` +
+          `(score ${a.score!.toFixed(6)}${cause})`,
       );
     }
+    const late = result.late.length;
     ctx.log(
       'info',
-      `${result.rowsFed} new rows in ${result.series} series, ${result.resets} resets, ${alarms.length} alarms → ${p.output}` +
-        (result.lateRows ? `, ${result.lateRows} late rows not scored` : ''),
+      `${result.rowsFed} new rows in ${result.series} series, ${result.resets} resets, ${result.alarms.length} alarms → ${p.output}`,
     );
     const detail = {
       series: result.series,
       rows: result.rowsFed,
       resets: result.resets,
       alarms: alarms.length,
-      lateRows: result.lateRows,
+      lateRows: late,
+      lateAlarms: alarms.length - result.alarms.length,
     };
     const messages: string[] = [];
     if (alarms.length > 0 && p.onAlarm !== 'ignore') {
-      const message = `${alarms.length} alarm${alarms.length > 1 ? 's' : ''} in ${p.dataset}.${p.column} (see ${p.output})`;
+      const lateAlarms = detail.lateAlarms > 0 ? `, ${detail.lateAlarms} on late rows` : '';
+      const message = `${alarms.length} alarm${alarms.length > 1 ? 's' : ''} in ${p.dataset}.${p.column}${lateAlarms} (see ${p.output})`;
       if (p.onAlarm === 'fail') throw new Error(message);
       messages.push(message);
     }
-    // Late rows are never scored: the run says so whatever onAlarm is, or they would go unnoticed.
-    if (result.lateRows > 0)
-      messages.push(
-        `${result.lateRows} late row${result.lateRows > 1 ? 's' : ''} in ${result.lateSeries} series not scored (see the log)`,
-      );
+    if (late > 0) messages.push(`${late} late row${late > 1 ? 's' : ''} scored (see ${p.output})`);
     if (messages.length === 0) return { detail };
+    // Late rows alone do not warn the run: they were scored; the message says how many.
+    if (alarms.length === 0 || p.onAlarm === 'ignore') return { message: messages.join('; '), detail };
     return { outcome: 'WARNING', message: messages.join('; '), detail };
   },
 });

@@ -115,6 +115,8 @@ alarms AS (
   SELECT a.antennaname, a.receiverband, a.eb_start,
     (SELECT count(*) FROM series s WHERE s.antennaname = a.antennaname AND s.receiverband = a.receiverband AND s.eb_start < a.eb_start) AS pos
   FROM trec_online_alarms a
+  -- Late rows are written too, alarm or not.
+  WHERE a.alarm
 ),
 judged AS (
   SELECT a.*, EXISTS (SELECT 1 FROM events e WHERE e.antennaname = a.antennaname
