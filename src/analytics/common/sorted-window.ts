@@ -47,6 +47,11 @@ export class SortedWindow {
     }
   }
 
+  /** The k-th smallest value (k from 0; NaN outside the window). */
+  at(k: number): number {
+    return k >= 0 && k < this.size ? this.items[k] : NaN;
+  }
+
   /** Type 7 quantile of the current window (NaN when empty). */
   quantile(p: number): number {
     if (this.size === 0) return NaN;
