@@ -47,11 +47,6 @@ export class SortedWindow {
     }
   }
 
-  /** The k-th smallest value (k from 0; NaN outside the window). */
-  at(k: number): number {
-    return k >= 0 && k < this.size ? this.items[k] : NaN;
-  }
-
   /** Type 7 quantile of the current window (NaN when empty). */
   quantile(p: number): number {
     if (this.size === 0) return NaN;
@@ -84,7 +79,8 @@ export class SortedWindow {
   }
 }
 
-function lowerBound(items: Float64Array, size: number, value: number): number {
+/** First index of items[0..size) (sorted) whose value is not below `value`. */
+export function lowerBound(items: Float64Array, size: number, value: number): number {
   let lo = 0;
   let hi = size;
   while (lo < hi) {
