@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { iqrOutliers, localOutlierScores, robustZScores } from '../analytics/index.js';
+import { jsonSchemaOf } from '../common/json-schema.js';
 import { DuckDb } from '../engine/duckdb.js';
 import { outliersRecipeType } from './outliers-recipe.js';
 import type { RecipeContext } from './recipe-type.js';
@@ -158,6 +159,10 @@ describe('outliers recipe: robust-z and iqr scored in DuckDB', () => {
     expect(scores(await built(undefined))).toEqual(scores(await built('local')));
     expect(scores(await built('auto', undefined, false))).toEqual(scores(await built('robust-z', undefined, false)));
     expect(() => recipe('local', undefined, false)).toThrow(/local and hampel need orderBy/);
+    // The recipe form (web, generated from this schema) offers every method, auto first and chosen.
+    const method = (jsonSchemaOf(outliersRecipeType.schema) as { properties: Record<string, unknown> }).properties
+      .method;
+    expect(method).toMatchObject({ enum: ['auto', 'local', 'robust-z', 'hampel', 'iqr'], default: 'auto' });
   });
 
   it('the preview gives the build rows of the series it shows', async () => {
