@@ -7,7 +7,7 @@ import { createRandom, type Random } from '../common/random.js';
  * with isolated spikes at known positions, and without any (where every flag is a false alarm).
  *
  * Spikes are 6–12 noise units (the visible noise: the marginal SD of an AR(1)), about 1 % of the
- * points and at least one, single points at least 3 apart. What is not a spike is never
+ * points and at least one, single points at least 3 apart (runs of 2–3 in the `bursts` family). What is not a spike is never
  * annotated: the shifts, the trend, the cycle, the wandering, a heavy tail's own large values.
  * Every series gets a random offset and unit (level 10–1000, noise 0.01–10) so that no method
  * can rely on the noise being N(0, 1).
@@ -44,13 +44,13 @@ function shifts(random: Random, n: number, count: number, size: () => number): F
   return level;
 }
 
-/** Spike positions: ~1 % of n (at least one), at least 3 apart. */
-function spikePositions(random: Random, n: number): number[] {
+/** Spike positions: ~1 % of n (at least one), at least `gap` apart. */
+function spikePositions(random: Random, n: number, gap: number): number[] {
   const wanted = Math.max(1, Math.round(n / 100));
   const chosen: number[] = [];
   for (let attempt = 0; chosen.length < wanted && attempt < 1000; attempt++) {
     const i = random.integer(n);
-    if (chosen.every((c) => Math.abs(c - i) >= 3)) chosen.push(i);
+    if (chosen.every((c) => Math.abs(c - i) >= gap)) chosen.push(i);
   }
   return chosen.sort((a, b) => a - b);
 }
@@ -63,12 +63,21 @@ function build(
   lengths: [number, number],
   shape: (random: Random, n: number) => Float64Array,
   unit = 1,
+  runs = false,
 ): SpikedSeries {
   const random = createRandom(seed * 6151 + name.length * 92821 + (withOutliers ? 1 : 0));
   const n = lengths[0] + random.integer(lengths[1] - lengths[0] + 1);
   const values = shape(random, n);
-  const outliers = withOutliers ? spikePositions(random, n) : [];
-  for (const i of outliers) values[i] += sign(random) * uniform(random, 6, 12) * unit;
+  const outliers: number[] = [];
+  for (const start of withOutliers ? spikePositions(random, n, runs ? 8 : 3) : []) {
+    // A run is 2–3 consecutive values off the same way (a burst: a saturated or unlocked stretch).
+    const length = runs ? Math.min(2 + random.integer(2), n - start) : 1;
+    const size = sign(random) * uniform(random, 6, 12) * unit;
+    for (let i = start; i < start + length; i++) {
+      values[i] += size;
+      outliers.push(i);
+    }
+  }
   const offset = 10 ** uniform(random, 1, 3);
   const scale = 10 ** uniform(random, -2, 1);
   for (let i = 0; i < n; i++) values[i] = offset + scale * values[i];
@@ -162,6 +171,23 @@ export const OUTLIER_FAMILIES: readonly OutlierFamily[] = [
     description: 'Gaussian noise rounded to one σ (many ties)',
     generate: (seed, spiked) =>
       build('quantised', seed, spiked, [200, 600], (random, n) => gaussian(random, n).map(Math.round)),
+  },
+  {
+    name: 'bursts',
+    description: 'Gaussian noise and a level shift of 3–8σ; outliers come in runs of 2–3 values',
+    generate: (seed, spiked) =>
+      build(
+        'bursts',
+        seed,
+        spiked,
+        [200, 600],
+        (random, n) => {
+          const level = shifts(random, n, 1, () => uniform(random, 3, 8));
+          return level.map((l) => l + random.normal());
+        },
+        1,
+        true,
+      ),
   },
   {
     name: 'short (n 8–30)',

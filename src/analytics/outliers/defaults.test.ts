@@ -25,6 +25,8 @@ const FLOORS: Record<string, [number, number, number]> = {
   // Student t, 3 degrees of freedom: its own far values are flagged too, as by any robust z.
   'heavy tails': [0.2, 0.9, 40],
   quantised: [0.9, 0.95, 1.5],
+  // Runs of 2–3 outliers: a window of 11 still has its median among the clean values.
+  bursts: [0.85, 0.95, 1.5],
   'short (n 8–30)': [0.8, 0.85, 8],
 };
 
