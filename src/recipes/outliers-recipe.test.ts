@@ -159,6 +159,7 @@ describe('outliers recipe: robust-z and iqr scored in DuckDB', () => {
     expect(scores(await built(undefined))).toEqual(scores(await built('local')));
     expect(scores(await built('auto', undefined, false))).toEqual(scores(await built('robust-z', undefined, false)));
     expect(() => recipe('local', undefined, false)).toThrow(/local and hampel need orderBy/);
+    expect(() => outliersRecipeType.schema.parse({ ...recipe('auto'), window: 101 })).toThrow(/at most 100 points/);
     // The recipe form (web, generated from this schema) offers every method, auto first and chosen.
     const method = (jsonSchemaOf(outliersRecipeType.schema) as { properties: Record<string, unknown> }).properties
       .method;

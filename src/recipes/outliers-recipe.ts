@@ -15,7 +15,7 @@ import {
   type GroupedAnalysis,
 } from './analytics/run-grouped.js';
 import { seriesParams } from './analytics/series-params.js';
-import { LOCAL_HALF_WINDOW } from '../analytics/outliers/local.js';
+import { LOCAL_HALF_WINDOW, LOCAL_MAX_HALF_WINDOW } from '../analytics/outliers/local.js';
 import { defineRecipeType } from './define-recipe-type.js';
 
 export const OUTLIER_METHODS = ['auto', 'local', 'robust-z', 'hampel', 'iqr'] as const;
@@ -64,6 +64,10 @@ const params = z
   .refine((p) => (p.method !== 'hampel' && p.method !== 'local') || p.orderBy !== undefined, {
     message: 'local and hampel need orderBy: their windows run along the series in order',
     path: ['orderBy'],
+  })
+  .refine((p) => (p.method !== 'local' && p.method !== 'auto') || (p.window ?? 0) <= LOCAL_MAX_HALF_WINDOW, {
+    message: `local: window is at most ${LOCAL_MAX_HALF_WINDOW} points each side`,
+    path: ['window'],
   });
 type Params = z.output<typeof params>;
 type ScaledParams = Params & { method: 'robust-z' | 'iqr' };

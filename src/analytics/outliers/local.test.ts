@@ -100,6 +100,7 @@ describe('local outlier scores (running-median baseline, one robust scale per se
   it('checks its settings', () => {
     expect(() => localOutlierScores([1, 2, 3], 0)).toThrow(/halfWindow/);
     expect(() => localOutlierScores([1, 2, 3], 2.5)).toThrow(/halfWindow/);
+    expect(() => localOutlierScores([1, 2, 3], 101)).toThrow(/halfWindow must be an integer between 1 and 100/);
     expect(() => localOutlierScores([1, 2, 3], 3, -1)).toThrow(/threshold/);
   });
 });

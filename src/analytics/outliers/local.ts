@@ -12,6 +12,8 @@ export interface LocalOutlierResult extends OutlierScores {
 
 /** Default points each side of the running median (bench/outliers-quality.ts: see the README). */
 export const LOCAL_HALF_WINDOW = 5;
+/** Most points each side: each of the 2h points at the ends fits a line through ~h²·2 slopes. */
+export const LOCAL_MAX_HALF_WINDOW = 100;
 
 /**
  * Robust z-scores of the residuals from a local baseline: each value minus the median of the
@@ -37,7 +39,7 @@ export function localOutlierScores(
   halfWindow = LOCAL_HALF_WINDOW,
   threshold = 3.5,
 ): LocalOutlierResult {
-  checkInteger(halfWindow, 'halfWindow', 1);
+  checkInteger(halfWindow, 'halfWindow', 1, LOCAL_MAX_HALF_WINDOW);
   checkNumber(threshold, 'threshold', 0);
   const n = values.length;
   let m = 0;
