@@ -16,17 +16,18 @@ export const LOCAL_HALF_WINDOW = 5;
 export const LOCAL_MAX_HALF_WINDOW = 100;
 
 /**
- * Robust z-scores of the residuals from a local baseline: each value minus the median of the
- * centred window of `halfWindow` points each side (itself included), then (r − median)/(1.4826·MAD)
- * over the residuals of the whole series (the fallback of robustScale when the MAD is 0), flagged
- * when |z| > threshold (default 3.5, as robust-z).
+ * Robust z-scores of the residuals from a local baseline: r = each value minus the median of the
+ * centred window of `halfWindow` points each side (itself included), scored (r − c)/(1.4826·MAD)
+ * with c and the MAD of one set of residuals for the whole series, those from the median of the
+ * neighbours alone (see denseBaselines; robustScale's fallback when the MAD is 0), flagged when
+ * |z| > threshold (default 3.5, as robust-z).
  *
  * Why: a global robust z compares a spike with the spread of the whole series, which a level
  * shift, a trend or a random walk inflate, so spikes hide and the ends of a trend look like
  * outliers. A centred median of an odd window follows shifts (it keeps steps sharp) and trends,
  * and stays put under a single spike. Unlike Hampel, the scale is one per series, not the MAD of
  * each 7-point window, which is too noisy to divide by (a window's MAD is 0 in quantised data,
- * and small by chance often enough to flag about 1 % of clean points).
+ * and small by chance often enough to flag 2–5 % of clean points).
  *
  * Within `halfWindow` of an end, where a centred window would shrink to the point itself, the
  * baseline is the Theil–Sen line through the neighbours there (edgeReference, as the change-point
