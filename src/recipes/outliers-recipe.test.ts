@@ -166,15 +166,16 @@ describe('outliers recipe: robust-z and iqr scored in DuckDB', () => {
     expect(method).toMatchObject({ enum: ['auto', 'local', 'robust-z', 'hampel', 'iqr'], default: 'auto' });
   });
 
-  it('the preview gives the build rows of the series it shows', async () => {
-    const out = await built('robust-z');
-    const preview = await outliersRecipeType.preview!(ctx(), recipe('robust-z'), 50);
-    expect(preview.columns).toEqual(out.columns);
-    const shown = new Set(preview.rows.map((r) => `${String(r[0])}|${String(r[1])}`));
-    const same = out.rows.filter((r) => shown.has(`${String(r[0])}|${String(r[1])}`)).slice(0, preview.rows.length);
-    expect(preview.rows.length).toBeGreaterThan(10);
-    expect(preview.rows).toEqual(same);
-  });
+  for (const method of ['robust-z', 'local'] as const)
+    it(`${method}: the preview gives the build rows of the series it shows`, async () => {
+      const out = await built(method);
+      const preview = await outliersRecipeType.preview!(ctx(), recipe(method), 50);
+      expect(preview.columns).toEqual(out.columns);
+      const shown = new Set(preview.rows.map((r) => `${String(r[0])}|${String(r[1])}`));
+      const same = out.rows.filter((r) => shown.has(`${String(r[0])}|${String(r[1])}`)).slice(0, preview.rows.length);
+      expect(preview.rows.length).toBeGreaterThan(10);
+      expect(preview.rows).toEqual(same);
+    });
 
   it('keeps input columns whose names look like its own helper columns', async () => {
     const named = path.join(dir, 'named.parquet');
