@@ -62,6 +62,16 @@ const allCases: { label: string; recipe: Record<string, unknown>; target?: strin
     recipe: { type: 'outliers', ...series, method: 'hampel', keep: 'series' },
   },
   {
+    // The default along an order (method auto): local.
+    label: 'outliers default (local), every input column',
+    recipe: { type: 'outliers', ...series },
+    target: TARGET,
+  },
+  {
+    label: 'outliers local, series columns only',
+    recipe: { type: 'outliers', ...series, method: 'local', keep: 'series' },
+  },
+  {
     label: 'reference: SQL per-series aggregate',
     recipe: {
       type: 'sql',

@@ -63,6 +63,7 @@ export { iqrOutliers, tukeyFences, type TukeyFences } from './outliers/iqr.js';
 export { robustScale, robustScaleAndSource, robustZScores, type RobustScale } from './outliers/robust-z.js';
 export { quantileBand, scoreAgainstBand, type QuantileBand } from './outliers/quantile-bands.js';
 export { hampelFilter, type HampelResult } from './outliers/hampel.js';
+export { localOutlierScores, LOCAL_HALF_WINDOW, type LocalOutlierResult } from './outliers/local.js';
 export {
   fitIsolationForest,
   isolationForestScores,

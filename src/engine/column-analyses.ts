@@ -8,6 +8,7 @@ import {
   describeSegments,
   detectChangePoints,
   iqrOutliers,
+  localOutlierScores,
   isolationForestScores,
   localOutlierFactor,
   mannKendall,
@@ -45,7 +46,7 @@ export interface ChangePointRequest {
   maxChanges?: number;
 }
 
-export const OUTLIER_METHODS = ['mad', 'iqr', 'iforest', 'lof'] as const;
+export const OUTLIER_METHODS = ['mad', 'local', 'iqr', 'iforest', 'lof'] as const;
 export type OutlierMethod = (typeof OUTLIER_METHODS)[number];
 
 export interface OutlierRequest {
@@ -218,6 +219,12 @@ const OUTLIER_SCORERS: Record<OutlierMethod, (threshold: number | undefined) => 
   mad: (threshold) => (m) =>
     combineColumnScores(
       columnsOf(m).map((c) => robustZScores(c, threshold ?? 3.5)),
+      m.rows,
+    ),
+  // Along the rows' order (the file's; within each group when grouped): see localOutlierScores.
+  local: (threshold) => (m) =>
+    combineColumnScores(
+      columnsOf(m).map((c) => localOutlierScores(c, undefined, threshold ?? 3.5)),
       m.rows,
     ),
   iqr: (threshold) => (m) =>

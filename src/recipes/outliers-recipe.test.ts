@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { iqrOutliers, robustZScores } from '../analytics/index.js';
+import { iqrOutliers, localOutlierScores, robustZScores } from '../analytics/index.js';
+import { jsonSchemaOf } from '../common/json-schema.js';
 import { DuckDb } from '../engine/duckdb.js';
 import { outliersRecipeType } from './outliers-recipe.js';
 import type { RecipeContext } from './recipe-type.js';
@@ -78,21 +79,28 @@ describe('outliers recipe: robust-z and iqr scored in DuckDB', () => {
     log: () => undefined,
   });
 
-  const recipe = (method: 'robust-z' | 'iqr', threshold?: number) =>
+  type Method = 'robust-z' | 'iqr' | 'local' | 'auto';
+  const recipe = (method: Method | undefined, threshold?: number, ordered = true) =>
     outliersRecipeType.schema.parse({
       type: 'outliers',
       name: 'o',
       inputs: ['obs'],
       output: 'out',
       groupBy: ['site', 'band'],
-      orderBy: 't',
+      ...(ordered ? { orderBy: 't' } : {}),
       column: 'v',
       method,
       threshold,
     });
 
+  const kernels = {
+    'robust-z': (xs: Float64Array, threshold?: number) => robustZScores(xs, threshold ?? 3.5),
+    iqr: (xs: Float64Array, threshold?: number) => iqrOutliers(xs, threshold ?? 1.5),
+    local: (xs: Float64Array, threshold?: number) => localOutlierScores(xs, undefined, threshold ?? 3.5),
+  };
+
   /** The kernels' scores for every input row: each series in (t, v) order, as the recipe reads it. */
-  function expected(method: 'robust-z' | 'iqr', threshold?: number) {
+  function expected(method: keyof typeof kernels, threshold?: number) {
     const bySeries = new Map<string, number[]>();
     rows.forEach((r, i) => {
       const key = `${r.site}|${r.band}`;
@@ -104,7 +112,7 @@ describe('outliers recipe: robust-z and iqr scored in DuckDB', () => {
     for (const members of bySeries.values()) {
       members.sort((a, b) => rows[a].t - rows[b].t || value(a) - value(b));
       const xs = Float64Array.from(members, value);
-      const r = method === 'robust-z' ? robustZScores(xs, threshold ?? 3.5) : iqrOutliers(xs, threshold ?? 1.5);
+      const r = kernels[method](xs, threshold);
       members.forEach((row, k) => {
         score[row] = r.scores[k];
         flag[row] = r.flags[k];
@@ -113,9 +121,9 @@ describe('outliers recipe: robust-z and iqr scored in DuckDB', () => {
     return { score, flag };
   }
 
-  async function built(method: 'robust-z' | 'iqr', threshold?: number) {
-    const out = path.join(dir, `${method}.parquet`);
-    await outliersRecipeType.run(ctx(), recipe(method, threshold), { kind: 'parquet', path: out });
+  async function built(method: Method | undefined, threshold?: number, ordered = true) {
+    const out = path.join(dir, `${method}-${threshold}-${ordered}.parquet`);
+    await outliersRecipeType.run(ctx(), recipe(method, threshold, ordered), { kind: 'parquet', path: out });
     return db.query(`SELECT * FROM read_parquet('${out}')`);
   }
 
@@ -124,6 +132,8 @@ describe('outliers recipe: robust-z and iqr scored in DuckDB', () => {
     ['robust-z', 1.1],
     ['iqr', undefined],
     ['iqr', 0.5],
+    ['local', undefined],
+    ['local', 2],
   ] as const)
     it(`${method}${threshold ? ` (threshold ${threshold})` : ''}: the kernels' scores to the bit, in input order`, async () => {
       const out = await built(method, threshold);
@@ -143,15 +153,29 @@ describe('outliers recipe: robust-z and iqr scored in DuckDB', () => {
       if (method === 'iqr') expect(got).toContain(Infinity);
     });
 
-  it('the preview gives the build rows of the series it shows', async () => {
-    const out = await built('robust-z');
-    const preview = await outliersRecipeType.preview!(ctx(), recipe('robust-z'), 50);
-    expect(preview.columns).toEqual(out.columns);
-    const shown = new Set(preview.rows.map((r) => `${String(r[0])}|${String(r[1])}`));
-    const same = out.rows.filter((r) => shown.has(`${String(r[0])}|${String(r[1])}`)).slice(0, preview.rows.length);
-    expect(preview.rows.length).toBeGreaterThan(10);
-    expect(preview.rows).toEqual(same);
+  it('auto (the default) is local along an order and the global robust z without one', async () => {
+    expect(recipe(undefined).method).toBe('auto');
+    const scores = (out: { rows: unknown[][] }) => out.rows.map((r) => [r[4], r[5]]);
+    expect(scores(await built(undefined))).toEqual(scores(await built('local')));
+    expect(scores(await built('auto', undefined, false))).toEqual(scores(await built('robust-z', undefined, false)));
+    expect(() => recipe('local', undefined, false)).toThrow(/local and hampel need orderBy/);
+    expect(() => outliersRecipeType.schema.parse({ ...recipe('auto'), window: 101 })).toThrow(/at most 100 points/);
+    // The recipe form (web, generated from this schema) offers every method, auto first and chosen.
+    const method = (jsonSchemaOf(outliersRecipeType.schema) as { properties: Record<string, unknown> }).properties
+      .method;
+    expect(method).toMatchObject({ enum: ['auto', 'local', 'robust-z', 'hampel', 'iqr'], default: 'auto' });
   });
+
+  for (const method of ['robust-z', 'local'] as const)
+    it(`${method}: the preview gives the build rows of the series it shows`, async () => {
+      const out = await built(method);
+      const preview = await outliersRecipeType.preview!(ctx(), recipe(method), 50);
+      expect(preview.columns).toEqual(out.columns);
+      const shown = new Set(preview.rows.map((r) => `${String(r[0])}|${String(r[1])}`));
+      const same = out.rows.filter((r) => shown.has(`${String(r[0])}|${String(r[1])}`)).slice(0, preview.rows.length);
+      expect(preview.rows.length).toBeGreaterThan(10);
+      expect(preview.rows).toEqual(same);
+    });
 
   it('keeps input columns whose names look like its own helper columns', async () => {
     const named = path.join(dir, 'named.parquet');

@@ -15,9 +15,13 @@ import {
   type GroupedAnalysis,
 } from './analytics/run-grouped.js';
 import { seriesParams } from './analytics/series-params.js';
+import { LOCAL_HALF_WINDOW, LOCAL_MAX_HALF_WINDOW } from '../analytics/outliers/local.js';
 import { defineRecipeType } from './define-recipe-type.js';
 
-export const OUTLIER_METHODS = ['robust-z', 'hampel', 'iqr'] as const;
+export const OUTLIER_METHODS = ['auto', 'local', 'robust-z', 'hampel', 'iqr'] as const;
+/** What `auto` runs: the local baseline along an order, the whole series' robust z without one. */
+const resolveMethod = (p: { method: (typeof OUTLIER_METHODS)[number]; orderBy?: string }) =>
+  p.method !== 'auto' ? p.method : p.orderBy !== undefined ? 'local' : 'robust-z';
 
 const params = z
   .object({
@@ -26,19 +30,30 @@ const params = z
       .string()
       .min(1)
       .optional()
-      .describe('The column that orders each series (needed by hampel, whose window runs along it)'),
+      .describe('The column that orders each series (needed by local and hampel, whose windows run along it)'),
     method: z
       .enum(OUTLIER_METHODS)
-      .default('robust-z')
+      .default('auto')
       .describe(
-        'robust-z: |x − median| / (1.4826·MAD) of the series; hampel: the same within a moving window; iqr: beyond Tukey fences',
+        'auto (default): local when orderBy is given, else robust-z. local: robust z of each value minus the median of its moving window, ' +
+          'with one MAD for the whole series (holds under level shifts, trends and drifts); robust-z: |x − median| / (1.4826·MAD) ' +
+          'of the whole series (right for values without an order, e.g. antennas within one EB); hampel: the median and MAD of each ' +
+          'moving window; iqr: beyond Tukey fences',
       ),
     threshold: z
       .number()
       .positive()
       .optional()
-      .describe('Flag above this score: default 3.5 (robust-z), 3 (hampel), fence factor k = 1.5 (iqr)'),
-    window: z.number().int().min(1).max(10_000).default(3).describe('hampel: points each side of the window'),
+      .describe('Flag above this score: default 3.5 (local, robust-z), 3 (hampel), fence factor k = 1.5 (iqr)'),
+    window: z
+      .number()
+      .int()
+      .min(1)
+      .max(10_000)
+      .optional()
+      .describe(
+        `local and hampel: points each side of the moving window (default ${LOCAL_HALF_WINDOW} for local, 3 for hampel)`,
+      ),
     keep: z
       .enum(['all', 'series'])
       .default('all')
@@ -46,12 +61,17 @@ const params = z
         'Output columns besides the score and flag: every input column, or only groupBy, orderBy and the value',
       ),
   })
-  .refine((p) => p.method !== 'hampel' || p.orderBy !== undefined, {
-    message: 'hampel needs orderBy: its window runs along the series in order',
+  .refine((p) => (p.method !== 'hampel' && p.method !== 'local') || p.orderBy !== undefined, {
+    message: 'local and hampel need orderBy: their windows run along the series in order',
     path: ['orderBy'],
+  })
+  .refine((p) => (p.method !== 'local' && p.method !== 'auto') || (p.window ?? 0) <= LOCAL_MAX_HALF_WINDOW, {
+    message: `local: window is at most ${LOCAL_MAX_HALF_WINDOW} points each side`,
+    path: ['window'],
   });
 type Params = z.output<typeof params>;
 type ScaledParams = Params & { method: 'robust-z' | 'iqr' };
+type WindowedParams = Params & { method: 'local' | 'hampel' };
 
 const OUTPUT = ['outlier_score', 'is_outlier'] as const;
 const HELPERS = ['v', 'slot', 'x', 'a', 'b', 'c', 'score', 'beyond'] as const;
@@ -68,17 +88,18 @@ function keptColumns(p: Params, alias: string): string {
  * missing value scores NULL and is never flagged.
  */
 function outlierAnalysis(p: Params): GroupedAnalysis {
-  if (p.method === 'hampel') return hampelAnalysis(p);
-  return scaledAnalysis({ ...p, method: p.method });
+  const method = resolveMethod(p);
+  if (method === 'hampel' || method === 'local') return windowedAnalysis({ ...p, method });
+  return scaledAnalysis({ ...p, method });
 }
 
 /**
- * Hampel: each value against the median of its moving window, so the kernels score every row;
- * the scores come back in series order, each goes to its input row, and the output matches
- * them with the input's rows by position.
+ * local and hampel: each value against the median of its moving window, so the kernels score
+ * every row; the scores come back in series order, each goes to its input row, and the output
+ * matches them with the input's rows by position.
  */
-function hampelAnalysis(p: Params): GroupedAnalysis {
-  if (p.orderBy === undefined) throw badRequest('hampel needs orderBy');
+function windowedAnalysis(p: WindowedParams): GroupedAnalysis {
+  if (p.orderBy === undefined) throw badRequest(`${p.method} needs orderBy`);
   return {
     groupBy: p.groupBy,
     orderBy: p.orderBy,
@@ -241,7 +262,7 @@ export const outliersRecipeType = defineRecipeType('outliers', {
         groupBy: ['antennaname', 'receiverband', 'basebandname'],
         orderBy: 'startvalidtime',
         column: 'trec_x',
-        method: 'robust-z',
+        method: 'local',
         threshold: 4,
       },
     },

@@ -81,7 +81,7 @@ let edgeSlopes = new Float64Array(0);
  * outlier it is meant to judge. `scratch` holds 2h + 1 values; the slopes take a buffer of their
  * own, reused between calls.
  */
-function edgeReference(data: Float64Array, i: number, h: number, scratch: Float64Array): number {
+export function edgeReference(data: Float64Array, i: number, h: number, scratch: Float64Array): number {
   const from = Math.max(0, i - h);
   const to = Math.min(data.length - 1, i + h);
   let m = 0;

@@ -79,7 +79,8 @@ export class SortedWindow {
   }
 }
 
-function lowerBound(items: Float64Array, size: number, value: number): number {
+/** First index of items[0..size) (sorted) whose value is not below `value`. */
+export function lowerBound(items: Float64Array, size: number, value: number): number {
   let lo = 0;
   let hi = size;
   while (lo < hi) {

@@ -41,6 +41,9 @@ describe('llano analytics', () => {
     trec.push('uid1,BB_1,95,43,a');
     writeFileSync(path.join(dir, 'trec.csv'), trec.join('\n') + '\n');
     writeFileSync(path.join(dir, 'gaps.csv'), 'v\n1\n\n3\n');
+    // A 5-unit level shift at row 100 and a spike of 12 at row 40, on a deterministic wiggle of SD ~0.7.
+    const shifted = Array.from({ length: 200 }, (_, i) => (i < 100 ? 0 : 5) + Math.sin(i * 7.1) + (i === 40 ? 12 : 0));
+    writeFileSync(path.join(dir, 'shifted.csv'), ['v', ...shifted].join('\n') + '\n');
     const db = await DuckDb.open();
     await db.run(
       `COPY (SELECT range AS t, CASE WHEN range < 300 THEN 0 ELSE 5 END + sin(range * 7.1) AS v FROM range(600)) TO '${path.join(dir, 'steps.parquet')}' (FORMAT parquet)`,
@@ -162,6 +165,17 @@ describe('llano analytics', () => {
       const rows = (JSON.parse(io2.stdout) as OutliersOut).rows;
       expect(rows.reduce((a, r) => (r.score > a.score ? r : a)).row, method).toBe(40);
     }
+  });
+
+  it('outliers --method local: a spike beside a level shift, against the running median in file order', async () => {
+    const flaggedRows = async (method: string) => {
+      const io = capture(dir);
+      expect(await runCli(['analytics', 'outliers', 'shifted.csv', '--column', 'v', '--method', method], io)).toBe(0);
+      return (JSON.parse(io.stdout) as OutliersOut).rows.filter((r) => r.flag).map((r) => r.row);
+    };
+    expect(await flaggedRows('local')).toEqual([40]);
+    // The whole column's robust z: the shift widens the scale and the spike hides.
+    expect(await flaggedRows('mad')).toEqual([]);
   });
 
   it('trend: Mann–Kendall and Theil–Sen of the Nile against the year', async () => {

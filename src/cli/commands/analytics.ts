@@ -44,8 +44,12 @@ export const analyticsCommands: CommandModule = (program, io: CliIo) => {
     .option('--column <name>', 'numeric column (or several, comma-separated)')
     .option('--columns <list>', 'comma-separated numeric columns (same as --column)')
     .option('--group <list>', 'comma-separated columns whose values form the group key')
-    .option('--method <method>', 'mad (robust z), iqr, iforest or lof', 'mad')
-    .option('--threshold <x>', 'flag threshold (defaults: mad 3.5, iqr 1.5, iforest 0.6, lof 1.5)')
+    .option(
+      '--method <method>',
+      'mad (robust z of the whole column), local (robust z against the running median, along the rows in file order: for series with shifts or trends), iqr, iforest or lof',
+      'mad',
+    )
+    .option('--threshold <x>', 'flag threshold (defaults: mad and local 3.5, iqr 1.5, iforest 0.6, lof 1.5)')
     .option('--format <format>', 'json or csv', 'json')
     .option(DATASET_FLAG, DATASET_HELP)
     .action(async (file: string | undefined, raw: Record<string, string>, cmd: Command) =>

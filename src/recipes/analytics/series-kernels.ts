@@ -4,6 +4,7 @@ import {
   detectChangePoints,
   hampelFilter,
   iqrOutliers,
+  localOutlierScores,
   robustScaleAndSource,
   robustZScores,
   trendTest,
@@ -56,9 +57,10 @@ export interface TrendKernel {
 
 export interface OutlierKernel {
   kind: 'outliers';
-  method: 'robust-z' | 'hampel' | 'iqr';
+  method: 'robust-z' | 'hampel' | 'iqr' | 'local';
   threshold?: number;
-  window: number;
+  /** local and hampel: points each side (their own defaults when not given). */
+  window?: number;
 }
 
 /** The per-series part of robust-z and iqr: each series' centre and scale, or fences. */
@@ -184,6 +186,7 @@ function trend(p: TrendKernel, batch: SeriesBatch): KernelOutput {
 function scoreSeries(p: OutlierKernel, values: Float64Array): OutlierScores {
   if (p.method === 'robust-z') return robustZScores(values, p.threshold ?? 3.5);
   if (p.method === 'iqr') return iqrOutliers(values, p.threshold ?? 1.5);
+  if (p.method === 'local') return localOutlierScores(values, p.window, p.threshold ?? 3.5);
   return hampelFilter(values, p.window, p.threshold ?? 3);
 }
 
