@@ -51,10 +51,18 @@ export function clipToLocalSpread(
     for (let q = 0; q < m; q++) window[q] = spread[from + q];
     return selectKth(window, m, (m - 1) >> 1);
   };
+  // The full window after point i is the one before point i + w + 1: each full window's median
+  // is taken once, when it is the window after, and kept in a ring until it is the one before.
+  const ring = new Float64Array(SPREAD_WINDOW + 1);
   let moved = 0;
   for (let i = 0; i < n; i++) {
-    const before = sideMedian(Math.max(0, i - SPREAD_WINDOW), i);
-    const after = sideMedian(i + 1, Math.min(n, i + 1 + SPREAD_WINDOW));
+    // (The window before i was the one after i − w − 1, so the first one, before point w, was
+    // never stored; and it is read before the write below, which reuses its slot.)
+    const before =
+      i > SPREAD_WINDOW ? ring[(i - SPREAD_WINDOW) % ring.length] : sideMedian(Math.max(0, i - SPREAD_WINDOW), i);
+    const afterEnd = Math.min(n, i + 1 + SPREAD_WINDOW);
+    const after = sideMedian(i + 1, afterEnd);
+    if (afterEnd - (i + 1) === SPREAD_WINDOW) ring[(i + 1) % ring.length] = after;
     const sd = MAD_TO_SD * Math.max(before, after);
     const bound = limit * (sd > 0 ? sd : fallback);
     const x = data[i];

@@ -61,7 +61,7 @@ function studentT(random: Random, df: number): number {
 }
 
 /** Poisson draw (Knuth's product method; fine for rates up to a few dozen). */
-function poisson(random: Random, rate: number): number {
+export function poisson(random: Random, rate: number): number {
   const limit = Math.exp(-rate);
   let k = 0;
   let p = random.next();
