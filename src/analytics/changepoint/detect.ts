@@ -50,7 +50,8 @@ export interface ChangePointOptions {
   minSize?: number;
   /**
    * Noise standard deviation in the data's units; default: estimated (see `noiseModel`).
-   * Ignored by the poisson cost.
+   * Mean and robust costs: used as is, without re-estimation or trend. Meanvar and var (scale-free):
+   * only normalises. Ignored by the poisson cost.
    */
   noiseScale?: number;
   /**
@@ -59,11 +60,15 @@ export interface ChangePointOptions {
    * lag-1 autocorrelation φ, σ·√((1 + φ)/(1 − φ)), and segment again until it settles, so
    * trends, slow wandering and autocorrelated noise are not cut into many segments.
    * `white`: the MAD of first differences only (independent noise; the earlier default).
+   * The other costs' forms of `long-run` (README "Non-default costs"): meanvar and var fit the
+   * common trend and search the AR(1) innovations; poisson fits a log-linear rate trend and a
+   * quasi-Poisson dispersion. `white` turns those off.
    */
   noiseModel?: NoiseModel;
   /**
    * Mean cost: pull single-point outliers back to within 3 noise SDs of a centred rolling
-   * median (half-window minSize − 1) before the search. Default true; false keeps the data as is.
+   * median (half-window minSize − 1) before the search; meanvar and var: within 3 local SDs (the
+   * spread of the neighbours). Default true; false keeps the data as is.
    */
   clipOutliers?: boolean;
   /**
@@ -102,13 +107,17 @@ export interface ChangePointResult {
   cost: number;
   /** Penalty per change actually used. */
   penalty: number;
-  /** Noise scale the series was divided by (1 for the poisson cost). */
+  /** Noise scale the series was divided by; for the poisson cost √dispersion (1: Poisson counts). */
   noiseScale: number;
-  /** Lag-1 autocorrelation of the residuals behind `noiseScale` (0 unless the long-run model raised it). */
+  /**
+   * Lag-1 autocorrelation of the residuals behind `noiseScale` (0 unless the long-run model raised
+   * it); meanvar and var: the φ of the AR(1) innovations searched.
+   */
   autocorrelation: number;
   /**
    * Slope per point of the linear trend common to all segments that the long-run model
    * removed before segmenting (0 when none was worth its penalty). Segment means stay raw.
+   * Poisson cost: the slope of the log rate.
    */
   trend: number;
   /** Points pulled back by the outlier clipping (0 when it is off). */
