@@ -11,6 +11,8 @@ import { createAnomalyLikelihood, detectChangePoints } from '../src/analytics/in
 import { SERIES_FAMILIES, type LabelledSeries } from '../src/analytics/evaluation/families.js';
 import { cover, f1Score, scoreEvents } from '../src/analytics/evaluation/metrics.js';
 import { DuckDb } from '../src/engine/duckdb.js';
+import { costQualityTable } from './_cost-quality.js';
+import { costQuality } from '../src/analytics/evaluation/cost-quality.js';
 import { flaggedIndices, onlineQuality, onlineQualityTitle } from './_online-quality.js';
 
 const SERIES_PER_KIND = 50;
@@ -104,6 +106,22 @@ console.log(
 console.log(`- overall F1 ≥ 0.85: ${overallF1 >= 0.85 ? 'PASS' : 'FAIL'} (${f(overallF1)})`);
 console.log(`- overall Cover ≥ 0.80: ${overallCover >= 0.8 ? 'PASS' : 'FAIL'} (${f(overallCover)})`);
 console.log(`\n(${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
+
+// The non-default costs (`cost: robust | meanvar | var | poisson`) next to the mean cost, each on
+// the families its model fits (src/analytics/evaluation/cost-quality.ts): level shifts, spread
+// changes (evaluation/cost-families.ts) and count rates, with trends, autocorrelation and spikes.
+{
+  const costStarted = performance.now();
+  const costRows = costQuality(SERIES_PER_KIND);
+  console.log(`### Every cost on the families its model fits (${SERIES_PER_KIND} series per row)\n`);
+  console.log(costQualityTable(costRows));
+  const quiet = costRows.filter((r) => !r.withChanges);
+  const worst = quiet.reduce((a, b) => (b.quiet < a.quiet ? b : a));
+  console.log(
+    `- every cost, every no-change family ≤ 1 change point in ≥ 90 % of series: ${worst.quiet >= 0.9 ? 'PASS' : 'FAIL'} (worst ${(100 * worst.quiet).toFixed(0)} %, ${worst.family}, ${worst.cost})`,
+  );
+  console.log(`\n(${((performance.now() - costStarted) / 1000).toFixed(1)} s)\n`);
+}
 
 // Window-based streaming scoring of the default online detector (the anomaly likelihood that the
 // `detect-online` step and `analytics anomalies` run): false alarms on no-change streams, and

@@ -218,6 +218,37 @@ export class PoissonCost extends PrefixSumCost {
 }
 
 /**
+ * Poisson cost with a known relative rate per point (its exposure eᵢ, e.g. exp(b·i) for a
+ * log-linear trend b): the segment's rate is λ·eᵢ, so its cost is 2·(Σx − Σx·log(Σx / Σe)).
+ * The term −2·Σx·log eᵢ of the likelihood is left out: it is the same for every segmentation
+ * (callers comparing exposures add it themselves). Still a minimum over λ, so sub-additive.
+ */
+export class ExposedPoissonCost extends PoissonCost {
+  /** `exposure`: prefix sums of the per-point exposures (n + 1 values, exposure[0] = 0). */
+  constructor(
+    data: Float64Array,
+    private readonly exposure: Float64Array,
+    buffers?: PrefixBuffers,
+  ) {
+    super(data, buffers);
+  }
+
+  override cost(start: number, end: number): number {
+    const s = this.sum[end] - this.sum[start];
+    return s > 0 ? 2 * (s - s * Math.log(s / (this.exposure[end] - this.exposure[start]))) : 0;
+  }
+
+  override costsEndingAt(end: number, starts: Int32Array, count: number, out: Float64Array): void {
+    const sum = this.sum;
+    const exposure = this.exposure;
+    for (let i = 0; i < count; i++) {
+      const s = sum[end] - sum[starts[i]];
+      out[i] = s > 0 ? 2 * (s - s * Math.log(s / (exposure[end] - exposure[starts[i]]))) : 0;
+    }
+  }
+}
+
+/**
  * Laplace scale of unit-variance Gaussian noise, E|x − median| = √(2/π). Dividing by it puts
  * the robust cost on the same scale as the L2 cost, so the same penalties apply.
  */
@@ -361,20 +392,30 @@ function heapPop(heap: Float64Array, size: number): number {
   return top;
 }
 
-const COST_FACTORIES: Record<CostKind, (data: Float64Array, buffers?: PrefixBuffers) => SegmentCost> = {
+const COST_FACTORIES: Record<
+  CostKind,
+  (data: Float64Array, buffers?: PrefixBuffers, exposure?: Float64Array) => SegmentCost
+> = {
   mean: (data, buffers) => new MeanCost(data, 0, buffers),
   meanvar: (data, buffers) => new MeanVarianceCost(data, 0, buffers),
   var: (data, buffers) => new VarianceCost(data, buffers),
-  poisson: (data, buffers) => new PoissonCost(data, buffers),
+  poisson: (data, buffers, exposure) =>
+    exposure ? new ExposedPoissonCost(data, exposure, buffers) : new PoissonCost(data, buffers),
   robust: (data) => new RobustCost(data),
 };
 
 /**
  * Builds the cost of `kind` over `data` (already normalised to unit noise where that matters).
  * With `buffers` the prefix sums are written there (the cost is valid until they are reused).
+ * `exposure` (poisson only): prefix sums of a relative rate per point, see {@link ExposedPoissonCost}.
  */
-export function createCost(kind: CostKind, data: Float64Array, buffers?: PrefixBuffers): SegmentCost {
+export function createCost(
+  kind: CostKind,
+  data: Float64Array,
+  buffers?: PrefixBuffers,
+  exposure?: Float64Array,
+): SegmentCost {
   const factory = COST_FACTORIES[kind];
   if (!factory) throw new AnalyticsInputError(`unknown cost "${String(kind)}"; use one of ${COST_KINDS.join(', ')}`);
-  return factory(data, buffers);
+  return factory(data, buffers, exposure);
 }

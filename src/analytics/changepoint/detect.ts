@@ -1,21 +1,23 @@
 import { AnalyticsInputError, checkInteger, finiteSeries } from '../common/errors.js';
 import { medianInPlace } from '../common/order-statistics.js';
-import { binarySegmentation } from './binseg.js';
 import { COST_KINDS, COST_SHAPES, createCost, type CostKind } from './costs.js';
-import { fpop } from './fpop.js';
 import { robustNoiseScale, standardDeviation } from './noise-scale.js';
 import {
   blockMeanScale,
   clipToRollingMedian,
-  commonTrend,
   MAX_CLIP_HALF_WINDOW,
+  MAX_SCALE_ROUNDS,
   residualNoise,
+  SCALE_SETTLED,
+  TREND_SETTLED,
 } from './noise-model.js';
-import { optimalPartitioning } from './optimal-partitioning.js';
-import { pelt } from './pelt.js';
 import { penaltyValue, type PenaltyKind } from './penalties.js';
 import { pruneWanderingChanges } from './random-walk.js';
 import { segmentationCost, type SearchResult } from './search.js';
+import { searchWithin } from './search-within.js';
+import { searchSpreadModel } from './spread-search.js';
+import { searchRateModel } from './rate-search.js';
+import { linearTrendStep } from './trend-fit.js';
 import { ChangePointWorkspace, F64, sharedWorkspace } from './workspace.js';
 
 /** Search algorithms. `auto` = FPOP for the mean cost, PELT otherwise (both exact). */
@@ -48,7 +50,8 @@ export interface ChangePointOptions {
   minSize?: number;
   /**
    * Noise standard deviation in the data's units; default: estimated (see `noiseModel`).
-   * Ignored by the poisson cost.
+   * Mean and robust costs: used as is, without re-estimation or trend. Meanvar and var (scale-free):
+   * only normalises. Ignored by the poisson cost.
    */
   noiseScale?: number;
   /**
@@ -57,11 +60,15 @@ export interface ChangePointOptions {
    * lag-1 autocorrelation φ, σ·√((1 + φ)/(1 − φ)), and segment again until it settles, so
    * trends, slow wandering and autocorrelated noise are not cut into many segments.
    * `white`: the MAD of first differences only (independent noise; the earlier default).
+   * The other costs' forms of `long-run` (README "Non-default costs"): meanvar and var fit the
+   * common trend and search the AR(1) innovations; poisson fits a log-linear rate trend and a
+   * quasi-Poisson dispersion. `white` turns those off.
    */
   noiseModel?: NoiseModel;
   /**
    * Mean cost: pull single-point outliers back to within 3 noise SDs of a centred rolling
-   * median (half-window minSize − 1) before the search. Default true; false keeps the data as is.
+   * median (half-window minSize − 1) before the search; meanvar and var: within 3 local SDs (the
+   * spread of the neighbours). Default true; false keeps the data as is.
    */
   clipOutliers?: boolean;
   /**
@@ -100,13 +107,17 @@ export interface ChangePointResult {
   cost: number;
   /** Penalty per change actually used. */
   penalty: number;
-  /** Noise scale the series was divided by (1 for the poisson cost). */
+  /** Noise scale the series was divided by; for the poisson cost √dispersion (1: Poisson counts). */
   noiseScale: number;
-  /** Lag-1 autocorrelation of the residuals behind `noiseScale` (0 unless the long-run model raised it). */
+  /**
+   * Lag-1 autocorrelation of the residuals behind `noiseScale` (0 unless the long-run model raised
+   * it); meanvar and var: the φ of the AR(1) innovations searched.
+   */
   autocorrelation: number;
   /**
    * Slope per point of the linear trend common to all segments that the long-run model
    * removed before segmenting (0 when none was worth its penalty). Segment means stay raw.
+   * Poisson cost: the slope of the log rate.
    */
   trend: number;
   /** Points pulled back by the outlier clipping (0 when it is off). */
@@ -120,11 +131,6 @@ export interface ChangePointResult {
 const DEFAULT_MIN_SIZE = 5;
 /** Outlier clipping limit in noise SDs (a point further than this from the local median is pulled back). */
 const CLIP_LIMIT = 3;
-/** The long-run scale is re-estimated until it grows by less than this factor. */
-const SCALE_SETTLED = 1.05;
-const MAX_SCALE_ROUNDS = 12;
-/** …and until the common trend moves by less than this many noise SDs over the series. */
-const TREND_SETTLED = 0.5;
 
 /**
  * Offline change-point detection with robust defaults: single-point outliers are clipped to a
@@ -162,12 +168,46 @@ export function detectChangePoints(values: ArrayLike<number>, options: ChangePoi
 
   // The poisson cost works on the counts themselves.
   if (kind === 'poisson') {
-    const { found, penalty } = searchWithin(resolved, kind, data, basePenalty, minSize, maxChanges, ws);
-    return result(data, found, penalty, 1, 0, 0, 0, minSize, resolved, kind);
+    const rate = searchRateModel(data, {
+      method: resolved,
+      penalty: basePenalty,
+      minSize,
+      maxChanges,
+      model: noiseModel === 'long-run',
+      workspace: ws,
+    });
+    return result(data, rate.found, rate.penalty, rate.scale, rate.phi, rate.slope, 0, minSize, resolved, kind);
+  }
+
+  let scale = noiseScale ?? robustNoiseScale(data, ws.float64(F64.scratch, n));
+  if (kind === 'meanvar' || kind === 'var') {
+    const spread = searchSpreadModel(data, {
+      kind,
+      method: resolved,
+      penalty: basePenalty,
+      levelPenalty: penaltyValue(options.penalty ?? 'mbic', n, COST_SHAPES.mean.parametersPerChange),
+      minSize,
+      maxChanges,
+      scale,
+      clip: options.clipOutliers !== false,
+      model: noiseModel === 'long-run',
+      workspace: ws,
+    });
+    return result(
+      data,
+      spread.found,
+      spread.penalty,
+      scale,
+      spread.phi,
+      spread.slope,
+      spread.clipped,
+      minSize,
+      resolved,
+      kind,
+    );
   }
 
   // Series the search sees: the data, or for the mean cost the data with spikes clipped.
-  let scale = noiseScale ?? robustNoiseScale(data, ws.float64(F64.scratch, n));
   const clipHalfWindow = Math.min(minSize - 1, MAX_CLIP_HALF_WINDOW);
   let seen = data;
   let clipped = 0;
@@ -178,7 +218,8 @@ export function detectChangePoints(values: ArrayLike<number>, options: ChangePoi
   const scratch = ws.float64(F64.scratch, n);
   scratch.set(seen);
   const centre = medianInPlace(scratch, n);
-  const longRun = noiseScale === undefined && noiseModel === 'long-run' && (kind === 'mean' || kind === 'robust');
+  // (Only the mean and robust costs get here: the others returned above.)
+  const longRun = noiseScale === undefined && noiseModel === 'long-run';
   if (longRun) scale = Math.max(scale, blockMeanScale(seen, blockLength(n, minSize), scratch));
   // `level` = the series minus the common trend (none until one is found).
   let level = seen;
@@ -198,30 +239,10 @@ export function detectChangePoints(values: ArrayLike<number>, options: ChangePoi
     //    slope within the current segments, and the slope of the whole series);
     // 2. the residual noise with its lag-1 autocorrelation: a clearly larger long-run scale
     //    means segment again. The scale only grows, so this settles in a few rounds.
-    let spare = ws.float64(F64.detrended, n);
-    let other = ws.float64(F64.candidate, n);
-    const middle = (n - 1) / 2;
-    // The whole series' slope depends on `seen` alone: once for all rounds.
-    const wholeSlope = commonTrend(seen, []).slope;
+    const trendStep = linearTrendStep(seen, ws, run);
     for (let round = 0; round < MAX_SCALE_ROUNDS; round++) {
-      let trendMoved = false;
-      let bestCost = found.cost + (slope !== 0 ? penalty : 0);
-      const candidates = [commonTrend(seen, found.changes).slope, wholeSlope, 0];
-      for (const candidate of candidates) {
-        if (Math.abs(candidate - slope) * n <= TREND_SETTLED * scale) continue;
-        for (let i = 0; i < n; i++) spare[i] = seen[i] - candidate * (i - middle);
-        const tried = run(spare);
-        const total = tried.found.cost + (candidate !== 0 ? tried.penalty : 0);
-        if (total < bestCost - 1e-9 * Math.abs(bestCost)) {
-          bestCost = total;
-          ({ found, penalty } = tried);
-          slope = candidate;
-          level = spare;
-          [spare, other] = [other, spare];
-          trendMoved = true;
-        }
-      }
-      if (slope === 0) level = seen;
+      const step = trendStep({ found, penalty, slope, level }, TREND_SETTLED * scale);
+      ({ found, penalty, slope, level } = step.fit);
       const noise = residualNoise(level, found.changes, {
         residuals: ws.float64(F64.residuals, n),
         absolute: ws.float64(F64.scratch, n),
@@ -230,12 +251,19 @@ export function detectChangePoints(values: ArrayLike<number>, options: ChangePoi
         scale = noise.longRun;
         phi = noise.phi;
         ({ found, penalty } = run(level));
-      } else if (!trendMoved) break;
+      } else if (!step.moved) break;
     }
     // A wandering level (random walk) is not a staircase: keep only the changes that stand out
-    // against a local-level model fitted within the segments just found (random-walk.ts).
-    if (kind === 'mean' && maxChanges === undefined && found.changes.length > 0) {
-      const kept = pruneWanderingChanges(level, found.changes, penalty, ws);
+    // against a local-level model fitted within the segments just found (random-walk.ts). Its
+    // models are Gaussian: for the robust cost (whose series is not clipped) they judge a
+    // clipped copy, or heavy tails would pass for wandering.
+    if (maxChanges === undefined && found.changes.length > 0) {
+      let judged = level;
+      if (kind === 'robust' && clipHalfWindow > 0) {
+        judged = ws.float64(F64.reference, n);
+        clipToRollingMedian(level, clipHalfWindow, CLIP_LIMIT * scale, judged);
+      }
+      const kept = pruneWanderingChanges(judged, found.changes, penalty, ws);
       if (kept.length < found.changes.length) {
         for (let i = 0; i < n; i++) normalised[i] = (level[i] - centre) / scale;
         found = { changes: [...kept], cost: segmentationCost(createCost(kind, normalised), kept, penalty) };
@@ -273,54 +301,6 @@ function result(
     method,
     costKind,
   };
-}
-
-/**
- * One search on the prepared series; with `maxChanges`, exact searches that find more raise
- * the penalty: doubling until at most that many remain, then bisection to the smallest such
- * penalty (to 0.1 %). Binary segmentation simply stops after `maxChanges`.
- */
-function searchWithin(
-  method: Exclude<ChangePointMethod, 'auto'>,
-  kind: CostKind,
-  series: Float64Array,
-  penalty: number,
-  minSize: number,
-  maxChanges: number | undefined,
-  ws: ChangePointWorkspace,
-): { found: SearchResult; penalty: number } {
-  // The prefix sums in the workspace (FPOP's slots: it never runs next to this cost): a search
-  // per call of the noise model's rounds allocated two arrays of n + 1 each.
-  const n = series.length;
-  const cost =
-    method === 'fpop'
-      ? undefined
-      : createCost(kind, series, { sum: ws.float64(F64.sum, n + 1), sumSquares: ws.float64(F64.sumSquares, n + 1) });
-  const once = (beta: number): SearchResult => {
-    if (cost === undefined) return fpop({ data: series, penalty: beta, minSize, workspace: ws });
-    if (method === 'pelt') return pelt({ cost, penalty: beta, minSize, workspace: ws });
-    if (method === 'binseg') return binarySegmentation({ cost, penalty: beta, minSize, maxChanges, workspace: ws });
-    return optimalPartitioning({ cost, penalty: beta, minSize });
-  };
-  const found = once(penalty);
-  if (maxChanges === undefined || method === 'binseg' || found.changes.length <= maxChanges) return { found, penalty };
-  let low = penalty;
-  let high = Math.max(penalty, 1) * 2;
-  let best = once(high);
-  while (best.changes.length > maxChanges) {
-    low = high;
-    high *= 2;
-    best = once(high);
-  }
-  while (high - low > 1e-3 * high) {
-    const middle = 0.5 * (low + high);
-    const tried = once(middle);
-    if (tried.changes.length <= maxChanges) {
-      high = middle;
-      best = tried;
-    } else low = middle;
-  }
-  return { found: best, penalty: high };
 }
 
 function chooseMinSize(n: number, shortest: number, requested: number | undefined): number {

@@ -11,6 +11,13 @@ import { MAD_TO_SD, medianInPlace, selectKth } from '../common/order-statistics.
  *   AR(1) process, from the residuals of a given segmentation.
  */
 
+/** The long-run scale (or the AR(1) coefficient behind it) is re-estimated until it grows by less than this factor. */
+export const SCALE_SETTLED = 1.05;
+/** Most rounds of re-estimating the noise model and segmenting again. */
+export const MAX_SCALE_ROUNDS = 12;
+/** …and until the common trend moves by less than this many noise SDs over the series. */
+export const TREND_SETTLED = 0.5;
+
 /** Largest half-window of the outlier clipping (keeps it O(n·50) for any minimum segment). */
 export const MAX_CLIP_HALF_WINDOW = 25;
 

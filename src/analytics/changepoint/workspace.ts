@@ -81,6 +81,9 @@ export const F64 = {
   nodeKey: 14,
   wanderCentred: 15,
   residuals: 23,
+  reference: 24,
+  spread: 25,
+  exposure: 26,
 } as const;
 
 /** Integer slots used by the searches. */

@@ -37,7 +37,7 @@ function placeChanges(random: Random, n: number, count: number, gap: number): nu
 }
 
 /** Piecewise-constant level: `size()` noise units per change, random sign. */
-function levels(random: Random, n: number, changes: number[], size: () => number): Float64Array {
+export function levels(random: Random, n: number, changes: number[], size: () => number): Float64Array {
   const level = new Float64Array(n);
   let current = 0;
   let next = 0;
@@ -51,7 +51,7 @@ function levels(random: Random, n: number, changes: number[], size: () => number
   return level;
 }
 
-const uniform = (random: Random, lo: number, hi: number) => lo + (hi - lo) * random.next();
+export const uniform = (random: Random, lo: number, hi: number) => lo + (hi - lo) * random.next();
 
 /** Student t with `df` degrees of freedom (normal / √(χ²/df), χ² as a sum of squared normals). */
 function studentT(random: Random, df: number): number {
@@ -61,7 +61,7 @@ function studentT(random: Random, df: number): number {
 }
 
 /** Poisson draw (Knuth's product method; fine for rates up to a few dozen). */
-function poisson(random: Random, rate: number): number {
+export function poisson(random: Random, rate: number): number {
   const limit = Math.exp(-rate);
   let k = 0;
   let p = random.next();
@@ -72,8 +72,32 @@ function poisson(random: Random, rate: number): number {
   return k;
 }
 
+/**
+ * Poisson counts: rate 3–30 at the start, each change multiplying it by 2–3 (dividing when it is
+ * above 10), times exp(`logRate(i)`) at point i (called once per point, in order).
+ */
+export function countSeries(
+  random: Random,
+  n: number,
+  changes: number[],
+  logRate: (i: number) => number = () => 0,
+): Float64Array {
+  let rate = uniform(random, 3, 30);
+  let next = 0;
+  const values = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    if (next < changes.length && i === changes[next]) {
+      const factor = uniform(random, 2, 3);
+      rate = rate > 10 ? rate / factor : rate * factor;
+      next++;
+    }
+    values[i] = poisson(random, rate * Math.exp(logRate(i)));
+  }
+  return values;
+}
+
 /** Common frame: seeded random source, length, change locations; then units applied to `shape`. */
-function build(
+export function build(
   name: string,
   seed: number,
   withChanges: boolean,
@@ -160,27 +184,7 @@ export const SERIES_FAMILIES: readonly SeriesFamily[] = [
     name: 'counts',
     description: 'Poisson counts, rate 3–30, each change multiplies the rate by 2–3 or divides it',
     generate: (seed, withChanges) =>
-      build(
-        'counts',
-        seed,
-        withChanges,
-        [200, 600],
-        (random, n, changes) => {
-          let rate = uniform(random, 3, 30);
-          let next = 0;
-          const values = new Float64Array(n);
-          for (let i = 0; i < n; i++) {
-            if (next < changes.length && i === changes[next]) {
-              const factor = uniform(random, 2, 3);
-              rate = rate > 10 ? rate / factor : rate * factor;
-              next++;
-            }
-            values[i] = poisson(random, rate);
-          }
-          return values;
-        },
-        true,
-      ),
+      build('counts', seed, withChanges, [200, 600], (random, n, changes) => countSeries(random, n, changes), true),
   },
   {
     name: 'short (n < 50)',
