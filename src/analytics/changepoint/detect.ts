@@ -4,6 +4,7 @@ import { COST_KINDS, COST_SHAPES, createCost, type CostKind } from './costs.js';
 import { robustNoiseScale, standardDeviation } from './noise-scale.js';
 import {
   blockMeanScale,
+  CLIP_LIMIT,
   clipToRollingMedian,
   MAX_CLIP_HALF_WINDOW,
   MAX_SCALE_ROUNDS,
@@ -129,8 +130,6 @@ export interface ChangePointResult {
 }
 
 const DEFAULT_MIN_SIZE = 5;
-/** Outlier clipping limit in noise SDs (a point further than this from the local median is pulled back). */
-const CLIP_LIMIT = 3;
 
 /**
  * Offline change-point detection with robust defaults: single-point outliers are clipped to a

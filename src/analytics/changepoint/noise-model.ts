@@ -21,6 +21,9 @@ export const TREND_SETTLED = 0.5;
 /** Largest half-window of the outlier clipping (keeps it O(n·50) for any minimum segment). */
 export const MAX_CLIP_HALF_WINDOW = 25;
 
+/** Spike clipping limit in noise SDs (a point further than this from the local median is pulled back): the mean cost's and BOCPD segmentation's. */
+export const CLIP_LIMIT = 3;
+
 /**
  * Writes to `out` the series with every point moved to within ±`limit` of the median of the
  * centred window [i − h, i + h]; within h of an end, of a robust line through the window cut

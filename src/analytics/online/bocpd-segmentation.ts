@@ -1,5 +1,5 @@
 import { MeanCost } from '../changepoint/costs.js';
-import { clipToRollingMedian, MAX_CLIP_HALF_WINDOW } from '../changepoint/noise-model.js';
+import { CLIP_LIMIT, clipToRollingMedian, MAX_CLIP_HALF_WINDOW } from '../changepoint/noise-model.js';
 import { robustNoiseScale } from '../changepoint/noise-scale.js';
 import { checkInteger, checkNumber } from '../common/errors.js';
 import { median } from '../common/order-statistics.js';
@@ -14,12 +14,6 @@ export interface BocpdSegmentationOptions {
   /** Passed to the detector (hazard, prior, pruning). */
   bocpd?: BocpdOptions;
 }
-
-/**
- * Spikes are clipped to this many noise scales from the rolling median, as for the offline
- * mean cost (CLIP_LIMIT in changepoint/detect.ts).
- */
-const CLIP_LIMIT = 3;
 
 /**
  * Change points of a whole series from BOCPD's run-length posterior (MAP segmentation): single
