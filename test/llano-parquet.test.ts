@@ -170,6 +170,8 @@ columns = {
     'one object per row': pd.Series(['obs-%d' % (k % 900) for k in range(n)]),
     'same text, other objects': pd.Series(np.where(i % 2 == 0, 'x', np.array(['x' + ''] * n, object)), dtype=object),
     'NaN, NA and None': pd.Series(np.array([None, float('nan'), pd.NA, 'x', 'y', 'x'], object)[i % 6]),
+    # Objects first met late (past the first rows searched, then 4 times more), the last in the last row.
+    'shared, some first met late': pd.Series(np.array(['early', 'late', 'last'], object)[np.where(i < 20000, 0, np.where(i < n - 1, 1, 2))]),
     'all NULL': pd.Series([None] * n, dtype=object),
     'no rows': pd.Series([], dtype=object),
 }
@@ -199,6 +201,7 @@ print(json.dumps(out))
       'one object per row': [true, 900],
       'same text, other objects': [true, 1],
       'NaN, NA and None': [true, 2],
+      'shared, some first met late': [true, 3],
       'all NULL': [true, 0],
       'no rows': [true, 0],
       mixed: 'column mixed holds values that are not text',
@@ -258,7 +261,7 @@ import json, os, sys
 sys.path.insert(0, ${JSON.stringify(HARNESS)})
 import pandas as pd
 import llano_parquet as lp
-lp.ROW_GROUP_ROWS = 1000
+lp.PART_ROWS = 1000
 out = sys.argv[1]
 os.makedirs(os.path.dirname(out))
 parts = lp.Parts(out)

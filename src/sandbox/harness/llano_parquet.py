@@ -21,7 +21,10 @@ PLAIN, PLAIN_DICTIONARY, RLE, RLE_DICTIONARY = 0, 2, 3, 8
 DATA_PAGE, DICTIONARY_PAGE, DATA_PAGE_V2 = 0, 2, 3
 UTF8 = 0
 OPTIONAL = 1
-ROW_GROUP_ROWS = 1 << 20
+# Rows of each output part (a row group): the server adopts a part while the code writes the next,
+# so what is left once the code is done is about one part's work; much smaller parts cost more per
+# row in numpy (a 64 k part's calls and files cost a third more than 1 M rows at once).
+PART_ROWS = 1 << 17
 
 
 class Unsupported(Exception):
@@ -484,11 +487,22 @@ def _factorize_text(values):
     by_object, firsts = pd.factorize(pointers, sort=False)
     if len(firsts) > len(values) // 2:
         return pd.factorize(values, sort=False)
-    first_row = np.empty(len(firsts), np.intp)
-    # Written backwards, the first row of each object is written last.
-    first_row[by_object[::-1]] = np.arange(len(values) - 1, -1, -1)
-    codes, uniques = pd.factorize(values[first_row], sort=False)
+    codes, uniques = pd.factorize(values[_first_rows(by_object, len(firsts))], sort=False)
     return codes[by_object], uniques
+
+
+def _first_rows(codes, count):
+    """The row where each of the `count` codes (0 to count - 1) first appears. The few objects of a
+    column mostly all appear in its first rows: those are searched first, then 4 times more."""
+    first_row = np.full(count, -1, np.intp)
+    head = 4096
+    while True:
+        part = codes[:head]
+        # Written backwards, the first row of each code is written last.
+        first_row[part[::-1]] = np.arange(len(part) - 1, -1, -1)
+        if head >= len(codes) or first_row.min() >= 0:
+            return first_row
+        head *= 4
 
 
 def text_column(name, series):
@@ -533,7 +547,7 @@ class Writer:
             dictionary_offset = self._offset
             encoded = [u.encode("utf-8") for u in c.uniques]
             body = b"".join(struct.pack("<I", len(e)) + e for e in encoded)
-            self._page(DICTIONARY_PAGE, body, 7, [(1, 5, len(encoded)), (2, 5, PLAIN)])
+            self._page(DICTIONARY_PAGE, [body], 7, [(1, 5, len(encoded)), (2, 5, PLAIN)])
             width = 8 if len(encoded) <= 256 else 16 if len(encoded) <= 65536 else 32
             values = bytes([width]) + _bit_packed(c.values, width)
             encoding = RLE_DICTIONARY
@@ -541,22 +555,26 @@ class Writer:
             values = np.packbits(c.values.astype(np.uint8), bitorder="little").tobytes()
             encoding = PLAIN
         else:
-            values = np.ascontiguousarray(c.values).tobytes()
+            # The array's own bytes (no copy): the page is written in pieces.
+            values = memoryview(np.ascontiguousarray(c.values)).cast("B")
             encoding = PLAIN
         levels = _bit_packed(np.ones(rows, np.uint8) if c.mask is None else c.mask.astype(np.uint8), 1)
         data_offset = self._offset
-        self._page(DATA_PAGE, struct.pack("<I", len(levels)) + levels + values, 5,
+        self._page(DATA_PAGE, [struct.pack("<I", len(levels)), levels, values], 5,
                    [(1, 5, rows), (2, 5, encoding), (3, 5, RLE), (4, 5, RLE)])
         meta = [(1, 5, c.physical), (2, 9, (5, [encoding, RLE] if c.uniques is None else [PLAIN, RLE, RLE_DICTIONARY])),
                 (3, 9, (8, [c.name])), (4, 5, 0), (5, 6, rows), (6, 6, self._offset - begin),
                 (7, 6, self._offset - begin), (9, 6, data_offset), (11, 6, dictionary_offset)]
         return [(2, 6, begin), (3, 12, meta)]
 
-    def _page(self, kind, body, sub_id, sub):
-        header = _page_header(kind, len(body), sub_id, sub)
+    def _page(self, kind, pieces, sub_id, sub):
+        """Writes a page whose body is `pieces` (bytes-like) in turn: not joined, a copy of every value less."""
+        size = sum(len(p) for p in pieces)
+        header = _page_header(kind, size, sub_id, sub)
         self._file.write(header)
-        self._file.write(body)
-        self._offset += len(header) + len(body)
+        for p in pieces:
+            self._file.write(p)
+        self._offset += len(header) + size
 
     def close(self):
         schema = [[(4, 8, "schema"), (5, 5, len(self._schema or []))]]
@@ -590,13 +608,13 @@ class Parts:
         is or its physical types differ from those written before (the caller then writes text)."""
         first, schema_before = len(self.files), self.schema
         try:
-            for start in range(0, max(len(frame), 1), ROW_GROUP_ROWS):
-                columns = frame_columns(frame.iloc[start:start + ROW_GROUP_ROWS], kinds)
+            for start in range(0, max(len(frame), 1), PART_ROWS):
+                columns = frame_columns(frame.iloc[start:start + PART_ROWS], kinds)
                 schema = [(c.name, c.physical) for c in columns]
                 if self.schema is not None and [p for _, p in schema] != [p for _, p in self.schema]:
                     raise Unsupported("the columns differ from those written before")
                 self.schema = self.schema or schema
-                rows = min(ROW_GROUP_ROWS, len(frame) - start)
+                rows = min(PART_ROWS, len(frame) - start)
                 if rows:
                     self._part(lambda w: w.write_group(columns, rows))
         except Unsupported:
