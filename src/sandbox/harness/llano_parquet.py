@@ -245,10 +245,35 @@ def _hybrid(buf, pos, end, bit_width, count):
 
 
 def _defined(buf, pos, end, count):
-    """Definition levels of a flat optional column (bit width 1) as a bool array: False for NULL."""
+    """Definition levels of a flat optional column (bit width 1) as a bool array: False for NULL.
+    All True, then False put at the NULL rows (the zero bits of bit-packed runs, the runs of
+    zeros): they are few, where spreading every run over every row is passes over all of them."""
     runs = _Runs(buf, pos, end, 1, count)
-    unpacked = np.unpackbits(np.frombuffer(b"".join(runs.packed), np.uint8), bitorder="little").view(bool) if runs.packed else None
-    return runs.spread(unpacked, bool)[:count]
+    defined = np.ones(count, bool)
+    counts = np.array(runs.counts, np.int64)
+    starts = np.cumsum(counts) - counts
+    packed = np.zeros(len(counts), bool)
+    packed[runs.packed_runs] = True
+    zero_runs = ~packed & (np.array(runs.values, np.int64) == 0)
+    rows = [_ranges(starts[zero_runs], counts[zero_runs])]
+    if runs.packed:
+        bits = np.unpackbits(np.frombuffer(b"".join(runs.packed), np.uint8), bitorder="little")
+        zeros = np.flatnonzero(bits == 0)
+        # Each zero's place among the bit-packed values, turned into its row: the start of its run
+        # plus its place in the run.
+        packed_counts = counts[packed]
+        before = np.cumsum(packed_counts) - packed_counts
+        run = np.searchsorted(before, zeros, "right") - 1
+        rows.append(starts[packed][run] + (zeros - before[run]))
+    for r in rows:
+        defined[r[r < count]] = False
+    return defined
+
+
+def _ranges(starts, lengths):
+    """The indexes of the ranges [start, start + length), in order (numpy arrays of int64)."""
+    offsets = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+    return offsets + np.arange(len(offsets))
 
 
 def _plain(buf, pos, end, physical, count):
