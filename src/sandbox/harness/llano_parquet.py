@@ -319,7 +319,7 @@ def _read_chunk(buf, meta, optional, out, valid, text=None):
         if kind == DICTIONARY_PAGE:
             dictionary = _plain(buf, start, end, physical, header[7][1])
             if text is not None:
-                base = text.add(dictionary)
+                base = text.add(dictionary, dictionary=True)
             continue
         mask = None
         if kind == DATA_PAGE:
@@ -377,14 +377,22 @@ def _open(path):
 class _Text:
     """The distinct strings of a text column's pages (dictionaries, PLAIN values) in one table,
     with None last: the column is table.take(indexes), NULL rows keeping index -1. Each row's
-    string object is then copied once, not once per page and again into the column."""
+    string object is then copied once, not once per page and again into the column.
+
+    A text met in an earlier page's dictionary is that page's string object, not a new one: the
+    rows of the column share one object per distinct text, as the writer's numbering of text
+    columns by object expects (see _factorize_text)."""
 
     def __init__(self):
         self.parts = []
         self.size = 0
+        self.seen = {}
 
-    def add(self, strings):
-        """Adds strings to the table; answers the index of the first."""
+    def add(self, strings, dictionary=False):
+        """Adds strings to the table (those of a dictionary page: `dictionary`); answers the index of the first."""
+        if dictionary:
+            seen = self.seen
+            strings[:] = [seen.setdefault(text, text) for text in strings]
         self.parts.append(strings)
         self.size += len(strings)
         return self.size - len(strings)
@@ -518,16 +526,19 @@ def _factorize_text(values):
 
 def _first_rows(codes, count):
     """The row where each of the `count` codes (0 to count - 1) first appears. The few objects of a
-    column mostly all appear in its first rows: those are searched first, then 4 times more."""
+    column mostly all appear in its first rows: those are searched first, then the next rows, 4
+    times more each time, for the codes still missing."""
     first_row = np.full(count, -1, np.intp)
-    head = 4096
+    start, end = 0, 4096
     while True:
-        part = codes[:head]
+        part = codes[start:end]
+        found = np.full(count, -1, np.intp)
         # Written backwards, the first row of each code is written last.
-        first_row[part[::-1]] = np.arange(len(part) - 1, -1, -1)
-        if head >= len(codes) or first_row.min() >= 0:
+        found[part[::-1]] = np.arange(start + len(part) - 1, start - 1, -1)
+        first_row = np.where(first_row >= 0, first_row, found)
+        if end >= len(codes) or first_row.min() >= 0:
             return first_row
-        head *= 4
+        start, end = end, end * 4
 
 
 def text_column(name, series):
