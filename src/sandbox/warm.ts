@@ -39,9 +39,11 @@ const IDLE_SECONDS = 600;
 /**
  * At most this many processes wait, one per shape: a recipe's own limits make a shape of their
  * own, so a new shape stops the one taken longest ago rather than keep a process for each limits
- * ever seen (a Python process with pandas imported holds 60-80 MB).
+ * ever seen (a Python process with pandas imported holds 60-80 MB). Room for the defaults of each
+ * language (TypeScript, Python, Python with pandas) and a few recipes' own limits: with fewer
+ * slots than the shapes built in turn, each would stop the very one built next.
  */
-export const MAX_WAITING = 4;
+export const MAX_WAITING = 6;
 
 /**
  * The next process of a shape starts this long after the previous run's process ended, not
