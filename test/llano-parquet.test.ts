@@ -208,6 +208,34 @@ print(json.dumps(out))
     });
   });
 
+  it("shares one string object per text across a column's dictionaries while its texts are few", async () => {
+    // Row groups of 2,048 rows, a dictionary each: 7 texts in one column; in the other 400 a group,
+    // 2,500 in all (more than are shared), most met again in later groups.
+    const input = path.join(dir, 'dictionaries.parquet');
+    await conn.run(
+      `COPY (SELECT 'B' || (i % 7) AS band, 'obs-' || ((i // 2048) * 250 + i % 400) % 2500 AS obs FROM range(24576) t(i)) TO '${input}' (FORMAT parquet, COMPRESSION uncompressed, ROW_GROUP_SIZE 2048)`,
+    );
+    const script = `
+import json, sys
+sys.path.insert(0, ${JSON.stringify(HARNESS)})
+import llano_parquet as lp
+columns = lp.read_columns(sys.argv[1])
+print(json.dumps({name: [len(set(values)), len(set(map(id, values)))] for name, (values, _) in columns.items()}))
+`;
+    const objects = JSON.parse(execFileSync(PYTHON, ['-c', script, input], { encoding: 'utf8' })) as Record<
+      string,
+      [number, number]
+    >;
+    const dictionaries = await scalar(
+      `SELECT count(*) FROM parquet_metadata('${input}') WHERE dictionary_page_offset IS NOT NULL`,
+    );
+    expect(dictionaries).toBe('24');
+    expect(objects.band).toEqual([7, 7]);
+    // Past SHARED_TEXTS a dictionary's strings are its own (no set of every text of the column is kept).
+    expect(objects.obs[0]).toBe(2500);
+    expect(objects.obs[1]).toBeGreaterThan(2500);
+  });
+
   it('decodes RLE and bit-packed runs in any mix, at any bit width, as definition levels and as codes', () => {
     // Streams built value by value in Python (long and short runs, multi-byte run headers, a
     // count ending inside a run), decoded by the whole-array decoder and compared with the values.

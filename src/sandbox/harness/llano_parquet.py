@@ -374,6 +374,10 @@ def _open(path):
     return buf, [(e[4].decode(), e[1], e.get(3, 0) == OPTIONAL) for e in leaves], meta.get(4, []), meta[3]
 
 
+# Distinct texts of a column read from dictionary pages that share their string objects (see _Text).
+SHARED_TEXTS = 2048
+
+
 class _Text:
     """The distinct strings of a text column's pages (dictionaries, PLAIN values) in one table,
     with None last: the column is table.take(indexes), NULL rows keeping index -1. Each row's
@@ -381,7 +385,9 @@ class _Text:
 
     A text met in an earlier page's dictionary is that page's string object, not a new one: the
     rows of the column share one object per distinct text, as the writer's numbering of text
-    columns by object expects (see _factorize_text)."""
+    columns by object expects (see _factorize_text). Only while the texts seen are few (the
+    writer numbers by object only those columns): the texts of large dictionaries (up to a
+    megabyte each) would otherwise be held in a set the size of the column's distinct texts."""
 
     def __init__(self):
         self.parts = []
@@ -390,7 +396,7 @@ class _Text:
 
     def add(self, strings, dictionary=False):
         """Adds strings to the table (those of a dictionary page: `dictionary`); answers the index of the first."""
-        if dictionary:
+        if dictionary and len(self.seen) + len(strings) <= SHARED_TEXTS:
             seen = self.seen
             strings[:] = [seen.setdefault(text, text) for text in strings]
         self.parts.append(strings)
