@@ -170,6 +170,8 @@ columns = {
     'one object per row': pd.Series(['obs-%d' % (k % 900) for k in range(n)]),
     'same text, other objects': pd.Series(np.where(i % 2 == 0, 'x', np.array(['x' + ''] * n, object)), dtype=object),
     'NaN, NA and None': pd.Series(np.array([None, float('nan'), pd.NA, 'x', 'y', 'x'], object)[i % 6]),
+    # Objects first met late (past the first rows searched, then 4 times more), the last in the last row.
+    'shared, some first met late': pd.Series(np.array(['early', 'late', 'last'], object)[np.where(i < 20000, 0, np.where(i < n - 1, 1, 2))]),
     'all NULL': pd.Series([None] * n, dtype=object),
     'no rows': pd.Series([], dtype=object),
 }
@@ -199,10 +201,39 @@ print(json.dumps(out))
       'one object per row': [true, 900],
       'same text, other objects': [true, 1],
       'NaN, NA and None': [true, 2],
+      'shared, some first met late': [true, 3],
       'all NULL': [true, 0],
       'no rows': [true, 0],
       mixed: 'column mixed holds values that are not text',
     });
+  });
+
+  it("shares one string object per text across a column's dictionaries while its texts are few", async () => {
+    // Row groups of 2,048 rows, a dictionary each: 7 texts in one column; in the other 400 a group,
+    // 2,500 in all (more than are shared), most met again in later groups.
+    const input = path.join(dir, 'dictionaries.parquet');
+    await conn.run(
+      `COPY (SELECT 'B' || (i % 7) AS band, 'obs-' || ((i // 2048) * 250 + i % 400) % 2500 AS obs FROM range(24576) t(i)) TO '${input}' (FORMAT parquet, COMPRESSION uncompressed, ROW_GROUP_SIZE 2048)`,
+    );
+    const script = `
+import json, sys
+sys.path.insert(0, ${JSON.stringify(HARNESS)})
+import llano_parquet as lp
+columns = lp.read_columns(sys.argv[1])
+print(json.dumps({name: [len(set(values)), len(set(map(id, values)))] for name, (values, _) in columns.items()}))
+`;
+    const objects = JSON.parse(execFileSync(PYTHON, ['-c', script, input], { encoding: 'utf8' })) as Record<
+      string,
+      [number, number]
+    >;
+    const dictionaries = await scalar(
+      `SELECT count(*) FROM parquet_metadata('${input}') WHERE dictionary_page_offset IS NOT NULL`,
+    );
+    expect(dictionaries).toBe('24');
+    expect(objects.band).toEqual([7, 7]);
+    // Past SHARED_TEXTS a dictionary's strings are its own (no set of every text of the column is kept).
+    expect(objects.obs[0]).toBe(2500);
+    expect(objects.obs[1]).toBeGreaterThan(2500);
   });
 
   it('decodes RLE and bit-packed runs in any mix, at any bit width, as definition levels and as codes', () => {
@@ -258,7 +289,7 @@ import json, os, sys
 sys.path.insert(0, ${JSON.stringify(HARNESS)})
 import pandas as pd
 import llano_parquet as lp
-lp.ROW_GROUP_ROWS = 1000
+lp.PART_ROWS = 1000
 out = sys.argv[1]
 os.makedirs(os.path.dirname(out))
 parts = lp.Parts(out)

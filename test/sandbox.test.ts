@@ -7,11 +7,14 @@ import { Workspace } from '../src/workspace/workspace.js';
 import {
   runInSandbox,
   sandboxPool,
+  SandboxError,
   startSandbox,
+  warmSandboxes,
   type CodeLanguage,
   type SandboxLimits,
   type SandboxSpec,
 } from '../src/sandbox/index.js';
+import { MAX_WAITING } from '../src/sandbox/warm.js';
 import { failure } from './support/sandbox-failure.js';
 
 /** The same small program in each language: a host call, a raised error, and the ways code goes wrong. */
@@ -215,4 +218,62 @@ describe('sandbox pool', () => {
       await ws.close();
     }
   });
+});
+
+describe('processes started ahead of their runs', () => {
+  /** Polls `ready` every 50 ms until it holds (the next process starts half a second after a run's ends). */
+  const until = async (what: string, ready: () => boolean) => {
+    for (let i = 0; i < 600 && !ready(); i++) await new Promise((r) => setTimeout(r, 50));
+    if (!ready()) throw new Error(`gave up waiting for ${what}`);
+  };
+
+  it("keeps a process of a recipe's own limits waiting, which enforces them, and never more than MAX_WAITING", async () => {
+    const ws = await Workspace.open(loadConfig({ home: path.join(root, 'ws-warm') }, {}));
+    try {
+      const warm = warmSandboxes(ws);
+      /** Takes a process for Python code of `memoryMb` and calls `fn` in it; answers the run's folder and the call's outcome. */
+      const run = async (memoryMb: number, fn: string) => {
+        const taken = warm.take({
+          language: 'python',
+          limits: { ...limits, memoryMb, wallSeconds: 120 },
+          entryName: 'app.py',
+          libraryName: 'lib',
+        });
+        writeFileSync(path.join(taken.workDir, 'app.py'), `${CODE.python.text}\ndef ok():\n    return 1\n`);
+        const sandbox = await taken.start({});
+        const outcome = await sandbox.call(fn, []).then(
+          () => 'ok',
+          (error: unknown) => (error instanceof SandboxError ? `${error.outcome}: ${error.message}` : String(error)),
+        );
+        await sandbox.stop();
+        return { folder: taken.workDir, outcome };
+      };
+
+      // The first run of a shape starts its process when taken; a memory bomb over its limit is stopped.
+      expect((await run(200, 'hog')).outcome).toMatch(/^memory: .*more than 200 MB/);
+      await until('a process of the same limits to wait', () => warm.waitingFolders().length === 1);
+      const [waiting] = warm.waitingFolders();
+      // The next run of the shape takes it, and its limit holds as in a process started for the run.
+      const second = await run(200, 'hog');
+      expect(second.folder).toBe(waiting);
+      expect(second.outcome).toMatch(/^memory: .*more than 200 MB/);
+      await until('the next process of those limits', () => warm.waitingFolders().length === 1);
+
+      // One shape of limits after another: the processes waiting stay MAX_WAITING at most, the oldest stopped.
+      const seen = new Set<string>();
+      for (let i = 1; i <= MAX_WAITING + 1; i++) {
+        const before = warm.waitingFolders();
+        expect((await run(200 + i, 'ok')).outcome).toBe('ok');
+        await until(`the process after run ${i}`, () => warm.waitingFolders().some((f) => !before.includes(f)));
+        for (const f of warm.waitingFolders()) seen.add(f);
+        expect(warm.waitingFolders().length).toBe(Math.min(i + 1, MAX_WAITING));
+      }
+      const kept = warm.waitingFolders();
+      const stopped = [...seen].filter((f) => !kept.includes(f));
+      expect(stopped.length).toBe(seen.size - MAX_WAITING);
+      await until("the stopped processes' folders to be removed", () => stopped.every((f) => !existsSync(f)));
+    } finally {
+      await ws.close();
+    }
+  }, 120_000);
 });

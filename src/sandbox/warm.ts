@@ -37,6 +37,15 @@ export interface WarmRun {
 const IDLE_SECONDS = 600;
 
 /**
+ * At most this many processes wait, one per shape: a recipe's own limits make a shape of their
+ * own, so a new shape stops the one taken longest ago rather than keep a process for each limits
+ * ever seen (a Python process with pandas imported holds 60-80 MB). Room for the defaults of each
+ * language (TypeScript, Python, Python with pandas) and a few recipes' own limits: with fewer
+ * slots than the shapes built in turn, each would stop the very one built next.
+ */
+export const MAX_WAITING = 6;
+
+/**
  * The next process of a shape starts this long after the previous run's process ended, not
  * while that run prepares: spawning forks the server, a pause of the event loop that grows with
  * its resident memory (about 100 ms with DuckDB's buffers, 200-300 ms at 1.2 GB on a loaded
@@ -69,20 +78,23 @@ class WarmSandboxes {
   constructor(private readonly ws: Workspace) {}
 
   /**
-   * A run of `shape`: the process started ahead for it when there is one (and the next one is
-   * started, unless `ahead` is false), else one started now — while the caller prepares its inputs.
+   * A run of `shape`: the process started ahead for it when there is one, else one started now —
+   * while the caller prepares its inputs. Once the run's process has ended, the next one of the
+   * shape is started (see MAX_WAITING).
    */
-  take(shape: WarmShape, options: { ahead?: boolean } = {}): WarmRun {
+  take(shape: WarmShape): WarmRun {
     const key = keyOf(shape);
     const held = this.waiting.get(key);
     this.waiting.delete(key);
     if (held) clearTimeout(held.idle);
     const waiting = held ?? this.spawn(shape);
-    // A one-off shape (limits of one recipe) keeps nothing waiting.
     const startNext = () => {
-      if (options.ahead === false) return;
       const timer = setTimeout(() => {
-        if (!this.closed && !this.waiting.has(key)) this.waiting.set(key, this.spawn(shape));
+        if (this.closed || this.waiting.has(key)) return;
+        // The map's order is that of the spawns: its first is the shape taken longest ago.
+        const over = Math.max(0, this.waiting.size + 1 - MAX_WAITING);
+        for (const oldest of [...this.waiting.values()].slice(0, over)) void this.drop(oldest);
+        this.waiting.set(key, this.spawn(shape));
       }, NEXT_AFTER_MS);
       timer.unref();
     };
@@ -148,6 +160,11 @@ class WarmSandboxes {
     const deferred = await waiting.process.catch(() => null);
     await deferred?.stop('Not needed');
     rmSync(waiting.workDir, { recursive: true, force: true });
+  }
+
+  /** The work folders of the processes waiting for a run, oldest first. */
+  waitingFolders(): string[] {
+    return [...this.waiting.values()].map((w) => w.workDir);
   }
 
   async close(): Promise<void> {

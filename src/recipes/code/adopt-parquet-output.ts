@@ -71,6 +71,11 @@ export class OutputAdopter {
   private failure: { files: string[]; error: unknown } | null = null;
   private watching: Promise<void> | null = null;
   private stopWatching = false;
+  /**
+   * Ends the watcher's wait for the next part at once when the code is done: else up to
+   * PART_POLL_MS.most, added to every build's end.
+   */
+  private readonly wake = new AbortController();
 
   constructor(
     private readonly withConnection: WithConnection,
@@ -102,7 +107,7 @@ export class OutputAdopter {
       }
       // Code that writes no part (CSV, R) is not looked at every few milliseconds for its whole run:
       // the parts left when it ends are adopted then, so a longer wait costs little.
-      await sleep(wait);
+      await sleep(wait, undefined, { signal: this.wake.signal }).catch(() => undefined);
       wait = Math.min(wait * 2, PART_POLL_MS.most);
     }
   }
@@ -229,6 +234,7 @@ export class OutputAdopter {
 
   private async stop(): Promise<void> {
     this.stopWatching = true;
+    this.wake.abort();
     await this.watching;
   }
 

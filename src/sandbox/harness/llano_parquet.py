@@ -21,7 +21,10 @@ PLAIN, PLAIN_DICTIONARY, RLE, RLE_DICTIONARY = 0, 2, 3, 8
 DATA_PAGE, DICTIONARY_PAGE, DATA_PAGE_V2 = 0, 2, 3
 UTF8 = 0
 OPTIONAL = 1
-ROW_GROUP_ROWS = 1 << 20
+# Rows of each output part (a row group): the server adopts a part while the code writes the next,
+# so what is left once the code is done is about one part's work; much smaller parts cost more per
+# row in numpy (a 64 k part's calls and files cost a third more than 1 M rows at once).
+PART_ROWS = 1 << 17
 
 
 class Unsupported(Exception):
@@ -242,10 +245,35 @@ def _hybrid(buf, pos, end, bit_width, count):
 
 
 def _defined(buf, pos, end, count):
-    """Definition levels of a flat optional column (bit width 1) as a bool array: False for NULL."""
+    """Definition levels of a flat optional column (bit width 1) as a bool array: False for NULL.
+    All True, then False put at the NULL rows (the zero bits of bit-packed runs, the runs of
+    zeros): they are few, where spreading every run over every row is passes over all of them."""
     runs = _Runs(buf, pos, end, 1, count)
-    unpacked = np.unpackbits(np.frombuffer(b"".join(runs.packed), np.uint8), bitorder="little").view(bool) if runs.packed else None
-    return runs.spread(unpacked, bool)[:count]
+    defined = np.ones(count, bool)
+    counts = np.array(runs.counts, np.int64)
+    starts = np.cumsum(counts) - counts
+    packed = np.zeros(len(counts), bool)
+    packed[runs.packed_runs] = True
+    zero_runs = ~packed & (np.array(runs.values, np.int64) == 0)
+    rows = [_ranges(starts[zero_runs], counts[zero_runs])]
+    if runs.packed:
+        bits = np.unpackbits(np.frombuffer(b"".join(runs.packed), np.uint8), bitorder="little")
+        zeros = np.flatnonzero(bits == 0)
+        # Each zero's place among the bit-packed values, turned into its row: the start of its run
+        # plus its place in the run.
+        packed_counts = counts[packed]
+        before = np.cumsum(packed_counts) - packed_counts
+        run = np.searchsorted(before, zeros, "right") - 1
+        rows.append(starts[packed][run] + (zeros - before[run]))
+    for r in rows:
+        defined[r[r < count]] = False
+    return defined
+
+
+def _ranges(starts, lengths):
+    """The indexes of the ranges [start, start + length), in order (numpy arrays of int64)."""
+    offsets = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+    return offsets + np.arange(len(offsets))
 
 
 def _plain(buf, pos, end, physical, count):
@@ -291,7 +319,7 @@ def _read_chunk(buf, meta, optional, out, valid, text=None):
         if kind == DICTIONARY_PAGE:
             dictionary = _plain(buf, start, end, physical, header[7][1])
             if text is not None:
-                base = text.add(dictionary)
+                base = text.add(dictionary, dictionary=True)
             continue
         mask = None
         if kind == DATA_PAGE:
@@ -346,17 +374,31 @@ def _open(path):
     return buf, [(e[4].decode(), e[1], e.get(3, 0) == OPTIONAL) for e in leaves], meta.get(4, []), meta[3]
 
 
+# Distinct texts of a column read from dictionary pages that share their string objects (see _Text).
+SHARED_TEXTS = 2048
+
+
 class _Text:
     """The distinct strings of a text column's pages (dictionaries, PLAIN values) in one table,
     with None last: the column is table.take(indexes), NULL rows keeping index -1. Each row's
-    string object is then copied once, not once per page and again into the column."""
+    string object is then copied once, not once per page and again into the column.
+
+    A text met in an earlier page's dictionary is that page's string object, not a new one: the
+    rows of the column share one object per distinct text, as the writer's numbering of text
+    columns by object expects (see _factorize_text). Only while the texts seen are few (the
+    writer numbers by object only those columns): the texts of large dictionaries (up to a
+    megabyte each) would otherwise be held in a set the size of the column's distinct texts."""
 
     def __init__(self):
         self.parts = []
         self.size = 0
+        self.seen = {}
 
-    def add(self, strings):
-        """Adds strings to the table; answers the index of the first."""
+    def add(self, strings, dictionary=False):
+        """Adds strings to the table (those of a dictionary page: `dictionary`); answers the index of the first."""
+        if dictionary and len(self.seen) + len(strings) <= SHARED_TEXTS:
+            seen = self.seen
+            strings[:] = [seen.setdefault(text, text) for text in strings]
         self.parts.append(strings)
         self.size += len(strings)
         return self.size - len(strings)
@@ -484,11 +526,25 @@ def _factorize_text(values):
     by_object, firsts = pd.factorize(pointers, sort=False)
     if len(firsts) > len(values) // 2:
         return pd.factorize(values, sort=False)
-    first_row = np.empty(len(firsts), np.intp)
-    # Written backwards, the first row of each object is written last.
-    first_row[by_object[::-1]] = np.arange(len(values) - 1, -1, -1)
-    codes, uniques = pd.factorize(values[first_row], sort=False)
+    codes, uniques = pd.factorize(values[_first_rows(by_object, len(firsts))], sort=False)
     return codes[by_object], uniques
+
+
+def _first_rows(codes, count):
+    """The row where each of the `count` codes (0 to count - 1) first appears. The few objects of a
+    column mostly all appear in its first rows: those are searched first, then the next rows, 4
+    times more each time, for the codes still missing."""
+    first_row = np.full(count, -1, np.intp)
+    start, end = 0, 4096
+    while True:
+        part = codes[start:end]
+        found = np.full(count, -1, np.intp)
+        # Written backwards, the first row of each code is written last.
+        found[part[::-1]] = np.arange(start + len(part) - 1, start - 1, -1)
+        first_row = np.where(first_row >= 0, first_row, found)
+        if end >= len(codes) or first_row.min() >= 0:
+            return first_row
+        start, end = end, end * 4
 
 
 def text_column(name, series):
@@ -533,7 +589,7 @@ class Writer:
             dictionary_offset = self._offset
             encoded = [u.encode("utf-8") for u in c.uniques]
             body = b"".join(struct.pack("<I", len(e)) + e for e in encoded)
-            self._page(DICTIONARY_PAGE, body, 7, [(1, 5, len(encoded)), (2, 5, PLAIN)])
+            self._page(DICTIONARY_PAGE, [body], 7, [(1, 5, len(encoded)), (2, 5, PLAIN)])
             width = 8 if len(encoded) <= 256 else 16 if len(encoded) <= 65536 else 32
             values = bytes([width]) + _bit_packed(c.values, width)
             encoding = RLE_DICTIONARY
@@ -541,22 +597,26 @@ class Writer:
             values = np.packbits(c.values.astype(np.uint8), bitorder="little").tobytes()
             encoding = PLAIN
         else:
-            values = np.ascontiguousarray(c.values).tobytes()
+            # The array's own bytes (no copy): the page is written in pieces.
+            values = memoryview(np.ascontiguousarray(c.values)).cast("B")
             encoding = PLAIN
         levels = _bit_packed(np.ones(rows, np.uint8) if c.mask is None else c.mask.astype(np.uint8), 1)
         data_offset = self._offset
-        self._page(DATA_PAGE, struct.pack("<I", len(levels)) + levels + values, 5,
+        self._page(DATA_PAGE, [struct.pack("<I", len(levels)), levels, values], 5,
                    [(1, 5, rows), (2, 5, encoding), (3, 5, RLE), (4, 5, RLE)])
         meta = [(1, 5, c.physical), (2, 9, (5, [encoding, RLE] if c.uniques is None else [PLAIN, RLE, RLE_DICTIONARY])),
                 (3, 9, (8, [c.name])), (4, 5, 0), (5, 6, rows), (6, 6, self._offset - begin),
                 (7, 6, self._offset - begin), (9, 6, data_offset), (11, 6, dictionary_offset)]
         return [(2, 6, begin), (3, 12, meta)]
 
-    def _page(self, kind, body, sub_id, sub):
-        header = _page_header(kind, len(body), sub_id, sub)
+    def _page(self, kind, pieces, sub_id, sub):
+        """Writes a page whose body is `pieces` (bytes-like) in turn: not joined, a copy of every value less."""
+        size = sum(len(p) for p in pieces)
+        header = _page_header(kind, size, sub_id, sub)
         self._file.write(header)
-        self._file.write(body)
-        self._offset += len(header) + len(body)
+        for p in pieces:
+            self._file.write(p)
+        self._offset += len(header) + size
 
     def close(self):
         schema = [[(4, 8, "schema"), (5, 5, len(self._schema or []))]]
@@ -590,13 +650,13 @@ class Parts:
         is or its physical types differ from those written before (the caller then writes text)."""
         first, schema_before = len(self.files), self.schema
         try:
-            for start in range(0, max(len(frame), 1), ROW_GROUP_ROWS):
-                columns = frame_columns(frame.iloc[start:start + ROW_GROUP_ROWS], kinds)
+            for start in range(0, max(len(frame), 1), PART_ROWS):
+                columns = frame_columns(frame.iloc[start:start + PART_ROWS], kinds)
                 schema = [(c.name, c.physical) for c in columns]
                 if self.schema is not None and [p for _, p in schema] != [p for _, p in self.schema]:
                     raise Unsupported("the columns differ from those written before")
                 self.schema = self.schema or schema
-                rows = min(ROW_GROUP_ROWS, len(frame) - start)
+                rows = min(PART_ROWS, len(frame) - start)
                 if rows:
                     self._part(lambda w: w.write_group(columns, rows))
         except Unsupported:
