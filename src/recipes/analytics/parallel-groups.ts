@@ -138,7 +138,7 @@ export class GroupWorkers {
 const WARM_UP_SERIES = 4;
 const WARM_UP_POINTS = 3_000;
 
-/** A few hourly series with a drift, a step, noise and an outlier: every branch of the usual kernels is taken. */
+/** A few hourly series with a drift, a step, noise and outliers, like the series the recipes analyse. */
 function warmUpBatch(): SeriesBatch {
   const random = createRandom(1);
   const n = WARM_UP_POINTS;
