@@ -5,7 +5,7 @@
  * Parquet output; prints every round's wall and CPU time (all threads) and the medians, and
  * checks that both wrote the same rows. The recipe's run alone: no flow build around it.
  * `BENCH_BASE=… node --import tsx bench/_grouped-ab.ts [FILE.parquet]` (default: the issue's size
- * that `BENCH_DAYS=1164 npm run bench analytics-recipes` caches); BENCH_CASES=changepoints,outliers;
+ * that `BENCH_DAYS=1164 npm run bench analytics-recipes` caches); BENCH_CASES=changepoints,outliers,trend;
  * BENCH_RUNS rounds (default 3).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -27,6 +27,7 @@ const load = async (root: string): Promise<Types> => ({
     .changepointsRecipeType,
   outliers: ((await import(`${root}/src/recipes/outliers-recipe.ts`)) as { outliersRecipeType: RecipeType })
     .outliersRecipeType,
+  trend: ((await import(`${root}/src/recipes/trend-recipe.ts`)) as { trendRecipeType: RecipeType }).trendRecipeType,
 });
 const sides: [string, Types][] = [
   ['this checkout', await load(path.resolve('.'))],
@@ -50,6 +51,15 @@ const series = {
 const recipes: Record<string, Record<string, unknown>> = {
   changepoints: { type: 'changepoints', ...series },
   outliers: { type: 'outliers', ...series, method: 'robust-z' },
+  trend: { type: 'trend', ...series },
+};
+
+/** The columns whose equality says both checkouts wrote the same rows; every column for the others. */
+const SAME: Record<string, string> = {
+  changepoints:
+    'change_index IS NOT DISTINCT FROM b_change_index AND mean_before IS NOT DISTINCT FROM b_mean_before AND change_at IS NOT DISTINCT FROM b_change_at',
+  outliers:
+    'outlier_score IS NOT DISTINCT FROM b_outlier_score AND is_outlier IS NOT DISTINCT FROM b_is_outlier AND trec_x IS NOT DISTINCT FROM b_trec_x',
 };
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
@@ -71,8 +81,14 @@ for (const kind of only) {
       times[i].cpu.push((used.user + used.system) / 1000);
     }
   // Same output: the files' rows compared in order (EXCEPT ALL would miss a reordering).
+  const first = `${dir}/${kind}-0.parquet`;
+  const every = async () =>
+    (await db.query(`DESCRIBE SELECT * FROM read_parquet('${first}')`)).rows
+      .map((r) => `"${String(r[0])}" IS NOT DISTINCT FROM "b_${String(r[0])}"`)
+      .join(' AND ');
+  const same = SAME[kind] ?? (await every());
   const differ = await db.query(
-    `SELECT count(*) FROM (SELECT * FROM read_parquet('${dir}/${kind}-0.parquet') POSITIONAL JOIN (SELECT COLUMNS(*) AS "b_\\0" FROM read_parquet('${dir}/${kind}-1.parquet'))) WHERE NOT (${kind === 'changepoints' ? 'change_index IS NOT DISTINCT FROM b_change_index AND mean_before IS NOT DISTINCT FROM b_mean_before AND change_at IS NOT DISTINCT FROM b_change_at' : 'outlier_score IS NOT DISTINCT FROM b_outlier_score AND is_outlier IS NOT DISTINCT FROM b_is_outlier AND trec_x IS NOT DISTINCT FROM b_trec_x'})`,
+    `SELECT count(*) FROM (SELECT * FROM read_parquet('${dir}/${kind}-0.parquet') POSITIONAL JOIN (SELECT COLUMNS(*) AS "b_\\0" FROM read_parquet('${dir}/${kind}-1.parquet'))) WHERE NOT (${same})`,
   );
   for (const [i, [name]] of sides.entries())
     console.log(
