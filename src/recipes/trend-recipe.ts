@@ -46,16 +46,12 @@ const OUTPUT = [
  * a series of fewer than 3 points gives its n and empty statistics.
  */
 function trendAnalysis(p: Params): GroupedAnalysis {
-  // Slopes per unit of the order, per day for dates and times: `codec`'s, known once the input's type is.
-  const kernel = (perDay: number) => ({ kind: 'trend', alpha: p.alpha, perDay }) as const;
   return {
     groupBy: p.groupBy,
     orderBy: p.orderBy,
     column: p.column,
     rows: 'valid',
     outputNames: OUTPUT,
-    // The made-up warm-up batch is ordered in microseconds, as timestamps are.
-    warmUp: kernel(86_400e6),
     async compute(conn, series, codec) {
       const out = new ResultColumns([
         { name: 'gid', type: 'INTEGER' },
@@ -67,7 +63,8 @@ function trendAnalysis(p: Params): GroupedAnalysis {
         { name: 'slope_lower', type: 'DOUBLE' },
         { name: 'slope_upper', type: 'DOUBLE' },
       ]);
-      await computeGroups(kernel(codec?.perDay ?? 1), series, (batch) => out.append(batch.columns, batch.rows));
+      const spec = { kind: 'trend', alpha: p.alpha, perDay: codec?.perDay ?? 1 } as const;
+      await computeGroups(spec, series, (batch) => out.append(batch.columns, batch.rows));
       await out.write(conn, RESULTS_TABLE);
       return out.rows;
     },

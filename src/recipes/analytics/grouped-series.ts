@@ -2,7 +2,6 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { badRequest } from '../../common/errors.js';
 import { quoteIdent } from '../../common/names.js';
 import { doubleColumn, isValid, wordPairColumn } from '../../engine/chunk-columns.js';
-import type { GroupWorkers } from './parallel-groups.js';
 
 /** Temporary table of the groups, `gid` 0, 1, … in the order the rows are read; the keys keep their types. */
 export const GROUPS_TABLE = 'llano_groups';
@@ -57,8 +56,6 @@ export interface GroupedSeries {
    * puts them in order, as computeGroups does batch by batch.
    */
   pendingSort?: boolean;
-  /** Worker threads started for the computation over these series while they were read (see GroupWorkers). */
-  workers?: GroupWorkers;
 }
 
 export interface GroupedRead {

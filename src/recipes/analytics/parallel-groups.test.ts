@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRandom } from '../../analytics/common/random.js';
 import type { GroupedSeries } from './grouped-series.js';
-import { computeGroups, GroupWorkers, type ParallelOptions } from './parallel-groups.js';
+import { computeGroups, type ParallelOptions } from './parallel-groups.js';
 import type { KernelSpec } from './series-kernels.js';
 
 /** 60 series of 0 to 300 points with steps, a trend and a few outliers. */
@@ -73,31 +73,6 @@ describe('computeGroups', () => {
         expect(Array.from(s.values)).toEqual(Array.from(series.values));
         expect(Array.from(s.rowIds!)).toEqual(Array.from(series.values, (_, i) => i));
       }
-  });
-
-  it('computes on threads started ahead and warmed up: the same rows, call after call, until they are stopped', async () => {
-    const workers = new GroupWorkers(2, specs[1]);
-    try {
-      for (const spec of specs) {
-        const alone = await collect(spec, series, { threads: 1 });
-        expect(await collect(spec, series, { workers, minRows: 0, batchRows: 1_000 })).toEqual(alone);
-        // The series can carry them too (run-grouped.ts starts them before it reads the series).
-        expect(await collect(spec, { ...series, workers }, { minRows: 0, batchRows: 1_000 })).toEqual(alone);
-      }
-    } finally {
-      await workers.stop();
-    }
-    await expect(collect(specs[1], series, { workers, minRows: 0, batchRows: 1_000 })).rejects.toThrow(/stopped/);
-  });
-
-  it('a warm-up that fails leaves the error to the real batches', async () => {
-    const bad: KernelSpec = { kind: 'trend', alpha: 2, perDay: 1 };
-    const workers = new GroupWorkers(2, bad);
-    try {
-      await expect(collect(bad, series, { workers, minRows: 0, batchRows: 1_000 })).rejects.toThrow(/confidence/);
-    } finally {
-      await workers.stop();
-    }
   });
 
   it('reports a worker’s failure as the build’s error', async () => {

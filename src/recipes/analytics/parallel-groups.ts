@@ -1,6 +1,5 @@
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
-import { createRandom } from '../../analytics/common/random.js';
 import { startWorker } from '../../common/worker-script.js';
 import { sortGroups, type GroupedSeries } from './grouped-series.js';
 import { runKernel, type KernelOutput, type KernelSpec, type SeriesBatch } from './series-kernels.js';
@@ -14,15 +13,9 @@ export interface ParallelOptions {
   minRows?: number;
   /** Rows per batch handed to a worker (whole groups, so a batch may hold more). */
   batchRows?: number;
-  /**
-   * Threads started ahead, while the series were read ({@link GroupWorkers}): used instead of
-   * starting new ones, and left running for whoever started them to stop.
-   */
-  workers?: GroupWorkers;
 }
 
-/** Below this many rows in all, the calling thread computes (see {@link ParallelOptions.minRows}). */
-export const MIN_PARALLEL_ROWS = 200_000;
+const MIN_PARALLEL_ROWS = 200_000;
 const BATCH_ROWS = 50_000;
 
 /** Where a batch is in the grouped series. */
@@ -48,8 +41,7 @@ export async function computeGroups(
   options: ParallelOptions = {},
 ): Promise<void> {
   const places = batches(series, options.batchRows ?? BATCH_ROWS);
-  const started = options.workers ?? series.workers;
-  const threads = Math.min(started?.size ?? options.threads ?? availableParallelism(), places.length);
+  const threads = Math.min(options.threads ?? availableParallelism(), places.length);
   // A series read with deferSort: each batch's groups are sorted as the batch is handed out.
   const sorted = (place: BatchPlace) => {
     if (series.pendingSort) sortGroups(series, place.firstGroup, place.firstGroup + place.groups);
@@ -60,7 +52,7 @@ export async function computeGroups(
     series.pendingSort = false;
     return;
   }
-  const pool = started ? started.threads.slice(0, threads) : Array.from({ length: threads }, () => new BatchWorker());
+  const pool = Array.from({ length: threads }, () => new BatchWorker());
   try {
     const done = new Map<number, KernelOutput>();
     let sent = 0;
@@ -100,57 +92,8 @@ export async function computeGroups(
     series.pendingSort = false;
     emit();
   } finally {
-    if (!started) await Promise.all(pool.map((w) => w.stop()));
+    await Promise.all(pool.map((w) => w.stop()));
   }
-}
-
-/**
- * Worker threads for {@link computeGroups} started before its series are ready: a recipe
- * starts them before it reads the series, so that the threads start, load the kernels and
- * compile them (a kernel's first batches run several times slower, before the JIT has compiled
- * it: ~0.1 s of CPU per thread) while DuckDB reads, instead of after. Pass them in
- * {@link ParallelOptions.workers}; {@link stop} them when done.
- */
-export class GroupWorkers {
-  readonly threads: BatchWorker[];
-
-  /**
-   * Starts `threads` workers; each first computes `warmUp` on a small made-up batch (the result
-   * is dropped: a kernel keeps nothing from one batch to the next, so the output is the same).
-   */
-  constructor(threads: number = availableParallelism(), warmUp?: KernelSpec) {
-    this.threads = Array.from({ length: threads }, () => new BatchWorker());
-    // A kernel that fails on the made-up batch fails on the real ones too, and says so there.
-    if (warmUp)
-      for (const w of this.threads) w.run({ id: -1, spec: warmUp, batch: warmUpBatch() }).catch(() => undefined);
-  }
-
-  get size(): number {
-    return this.threads.length;
-  }
-
-  async stop(): Promise<void> {
-    await Promise.all(this.threads.map((w) => w.stop()));
-  }
-}
-
-/** Series in a warm-up batch, and points in each: enough calls for the JIT to compile the kernels' loops. */
-const WARM_UP_SERIES = 4;
-const WARM_UP_POINTS = 3_000;
-
-/** A few hourly series with a drift, a step, noise and outliers, like the series the recipes analyse. */
-function warmUpBatch(): SeriesBatch {
-  const random = createRandom(1);
-  const n = WARM_UP_POINTS;
-  const starts = Int32Array.from({ length: WARM_UP_SERIES + 1 }, (_, g) => g * n);
-  const values = new Float64Array(WARM_UP_SERIES * n);
-  const order = new Float64Array(WARM_UP_SERIES * n);
-  for (let g = 0; g < WARM_UP_SERIES; g++)
-    for (let i = 0; i < n; i++) {
-      order[g * n + i] = i * 3_600e6;
-      values[g * n + i] = 0.001 * g * i + (i > n / 2 ? 1 : 0) + random.normal() + (i % 997 === 0 ? 20 : 0);
-    }
-  return { firstGroup: 0, starts, values, order };
 }
 
 /** Consecutive groups of about `rows` rows each. */

@@ -1,5 +1,4 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { availableParallelism } from 'node:os';
 import { badRequest } from '../../common/errors.js';
 import { quoteIdent, quoteLiteral } from '../../common/names.js';
 import type { DuckDb } from '../../engine/duckdb.js';
@@ -10,8 +9,6 @@ import { duckdbRelation, type TableSource } from '../../engine/table-source.js';
 import type { RecipeContext, RecipeResult, RecipeTarget } from '../recipe-type.js';
 import { duckInputs } from '../run-sql.js';
 import { orderCodec, readGroupedSeries, type GroupedSeries, type OrderCodec } from './grouped-series.js';
-import { GroupWorkers, MIN_PARALLEL_ROWS } from './parallel-groups.js';
-import type { KernelSpec } from './series-kernels.js';
 
 /** The temporary table an analysis writes its per-group results to. */
 export const RESULTS_TABLE = 'llano_results';
@@ -46,12 +43,6 @@ export interface GroupedAnalysis {
    * the ordering column and left unsorted (GroupedRead.unordered), which is quicker.
    */
   unordered?: boolean;
-  /**
-   * The kernel `compute` runs over the groups: the worker threads, started while the series are
-   * read, compute it once on a small made-up batch meanwhile, so that it is compiled before the
-   * real batches come (see GroupWorkers).
-   */
-  warmUp?: KernelSpec;
 }
 
 /** Rows of a preview: the first groups only, so that a preview of millions of rows stays quick. */
@@ -101,28 +92,6 @@ async function sampleTable(conn: DuckDBConnection, relation: string, groupBy: re
   await conn.run(`CREATE OR REPLACE TEMP TABLE ${SAMPLE_TABLE} AS ${rows}`);
 }
 
-/** The Parquet files of a source DuckDB reads in place, or null. */
-function parquetPaths(source: TableSource): string[] | null {
-  if (source.kind === 'parquet') return source.paths;
-  return source.kind === 'file' && source.format === 'parquet' ? [source.path] : null;
-}
-
-/**
- * Worker threads for a run over a Parquet input of enough rows (by its files' metadata, without
- * reading them) for computeGroups to use threads; started now, they get ready while DuckDB reads.
- */
-async function workersAhead(
-  conn: DuckDBConnection,
-  source: TableSource,
-  warmUp: KernelSpec | undefined,
-): Promise<GroupWorkers | undefined> {
-  const paths = parquetPaths(source);
-  if (!paths?.length || availableParallelism() < 2) return undefined;
-  const list = `[${paths.map(quoteLiteral).join(', ')}]`;
-  const rows = (await conn.runAndReadAll(`SELECT sum(num_rows) FROM parquet_file_metadata(${list})`)).getRowsJson();
-  return Number(rows[0]?.[0] ?? 0) >= MIN_PARALLEL_ROWS ? new GroupWorkers(availableParallelism(), warmUp) : undefined;
-}
-
 /**
  * How the input is scanned: `read` (with `rowId`, each row's place in the scan, when results go
  * back by position) and `rows`, the relation the output reads in that same order. Parquet files
@@ -135,7 +104,12 @@ async function inputScan(
 ): Promise<{ read: string; rowId?: string; rows: string }> {
   const rows = duckdbRelation(source);
   if (!byInputRow) return { read: rows, rows };
-  const paths = parquetPaths(source);
+  const paths =
+    source.kind === 'parquet'
+      ? source.paths
+      : source.kind === 'file' && source.format === 'parquet'
+        ? [source.path]
+        : null;
   if (!paths) {
     await conn.run(`CREATE OR REPLACE TEMP TABLE ${SAMPLE_TABLE} AS SELECT * FROM ${rows}`);
     return { read: SAMPLE_TABLE, rowId: 'rowid', rows: SAMPLE_TABLE };
@@ -172,25 +146,6 @@ async function analyse(
 ): Promise<unknown> {
   const input = duckdbRelation(source);
   const codec = await checkColumns(conn, input, a);
-  const workers = mode.kind === 'run' ? await workersAhead(conn, source, a.warmUp) : undefined;
-  try {
-    return await analyseWith(conn, source, a, mode, duck, codec, workers);
-  } finally {
-    await workers?.stop();
-  }
-}
-
-/** What {@link analyse} does once the input's columns are checked and, for a run, the worker threads started. */
-async function analyseWith(
-  conn: DuckDBConnection,
-  source: TableSource,
-  a: GroupedAnalysis,
-  mode: Mode,
-  duck: DuckDb,
-  codec: OrderCodec | undefined,
-  workers: GroupWorkers | undefined,
-): Promise<unknown> {
-  const input = duckdbRelation(source);
   let scan: { read: string; rowId?: string; rows: string };
   if (mode.kind === 'run') scan = await inputScan(conn, source, a.byInputRow === true);
   else {
@@ -208,7 +163,6 @@ async function analyseWith(
     // Every analysis computes through computeGroups, which sorts each batch as it hands it out.
     deferSort: true,
   });
-  series.workers = workers;
   await a.compute(conn, series, codec, scan.read);
   const sql = a.output(scan.rows, codec);
   if (mode.kind === 'describe') return { columns: await describeRelation(conn, `(${sql})`) };
