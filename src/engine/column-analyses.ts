@@ -48,6 +48,14 @@ export interface ChangePointRequest {
 
 export const OUTLIER_METHODS = ['mad', 'local', 'iqr', 'iforest', 'lof'] as const;
 export type OutlierMethod = (typeof OUTLIER_METHODS)[number];
+/**
+ * The default of the CLI and the API: local (robust z against the running median, along the rows'
+ * order). On the families of bench/outliers-quality.ts it is as good as the whole column's robust
+ * z where the order means nothing (white noise, quantised, short), and holds where the column's
+ * MAD does not: level shifts, trends, random walks, bursts. Rows in an order that is not a
+ * series' (sorted by the value itself) are the case for `mad`.
+ */
+export const DEFAULT_OUTLIER_METHOD: OutlierMethod = 'local';
 
 export interface OutlierRequest {
   columns: string[];

@@ -9,6 +9,7 @@ import {
   changePointReport,
   outlierJson,
   outlierScores,
+  DEFAULT_OUTLIER_METHOD,
   OUTLIER_METHODS,
   trendReport,
   type ChangePointRequest,
@@ -81,7 +82,7 @@ function outlierFlags(raw: Flags) {
   return {
     columns,
     group: textFlag(raw, 'group'),
-    method: choice(raw, 'method', OUTLIER_METHODS, 'mad'),
+    method: choice(raw, 'method', OUTLIER_METHODS, DEFAULT_OUTLIER_METHOD),
     threshold: numberFlag(raw, 'threshold', false),
     format: choice(raw, 'format', ['json', 'csv'] as const, 'json'),
   };

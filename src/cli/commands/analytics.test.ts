@@ -176,6 +176,10 @@ describe('llano analytics', () => {
     expect(await flaggedRows('local')).toEqual([40]);
     // The whole column's robust z: the shift widens the scale and the spike hides.
     expect(await flaggedRows('mad')).toEqual([]);
+    // Without --method: local, the default.
+    const io = capture(dir);
+    expect(await runCli(['analytics', 'outliers', 'shifted.csv', '--column', 'v'], io)).toBe(0);
+    expect((JSON.parse(io.stdout) as OutliersOut).rows.filter((r) => r.flag).map((r) => r.row)).toEqual([40]);
   });
 
   it('trend: Mann–Kendall and Theil–Sen of the Nile against the year', async () => {

@@ -46,8 +46,8 @@ export const analyticsCommands: CommandModule = (program, io: CliIo) => {
     .option('--group <list>', 'comma-separated columns whose values form the group key')
     .option(
       '--method <method>',
-      'mad (robust z of the whole column), local (robust z against the running median, along the rows in file order: for series with shifts or trends), iqr, iforest or lof',
-      'mad',
+      // No default here: the actions' DEFAULT_OUTLIER_METHOD (this file stays free of the engine's imports).
+      'local (default: robust z against the running median, along the rows in file order: holds with shifts and trends), mad (robust z of the whole column: for rows in no series order), iqr, iforest or lof',
     )
     .option('--threshold <x>', 'flag threshold (defaults: mad and local 3.5, iqr 1.5, iforest 0.6, lof 1.5)')
     .option('--format <format>', 'json or csv', 'json')

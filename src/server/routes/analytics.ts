@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { CHANGE_POINT_METHODS, COST_KINDS, NOISE_MODELS, PENALTY_KINDS } from '../../analytics/index.js';
 import { analyseDataset, type ColumnAnalysis } from '../../datasets/column-analytics.js';
-import { OUTLIER_METHODS } from '../../engine/column-analyses.js';
+import { DEFAULT_OUTLIER_METHOD, OUTLIER_METHODS } from '../../engine/column-analyses.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { route } from '../route.js';
 
@@ -25,7 +25,7 @@ const BODIES = {
     dataset: name,
     columns: z.array(name).min(1),
     group: z.array(name).default([]),
-    method: z.enum(OUTLIER_METHODS).default('mad'),
+    method: z.enum(OUTLIER_METHODS).default(DEFAULT_OUTLIER_METHOD),
     threshold: z.number().min(0).optional(),
   }),
   trend: z.object(Series),
