@@ -690,6 +690,11 @@ describe('.ipynb import and export', () => {
       writer,
     );
     expect(upload.status).toBe(400);
+    // Metadata nested 100,000 deep in an uploaded file: refused by its depth, not kept to overflow the stack on export.
+    const deep = `{"nbformat":4,"nbformat_minor":5,"metadata":{"x":${'['.repeat(100_000)}${']'.repeat(100_000)}},"cells":[]}`;
+    const tooDeep = await s.upload<{ error: { message: string } }>(`${P}/notebooks/import`, deep, 'deep.ipynb', writer);
+    expect(tooDeep.status).toBe(400);
+    expect(tooDeep.body.error.message).toContain('nested more than');
   });
 });
 

@@ -3,7 +3,8 @@ import type { Principal } from '../catalog/access.js';
 import { OBJECT_NAME, OBJECT_NAME_RULE } from '../common/names.js';
 import { omit } from '../common/omit.js';
 import { parseOr400 } from '../common/parse.js';
-import { LlanoError } from '../common/errors.js';
+import { badRequest, LlanoError } from '../common/errors.js';
+import { jsonDepth, tooDeepMessage } from '../common/json-depth.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { notebookFromIpynb, notebookToIpynb } from './ipynb.js';
 import { getNotebook, saveNotebook } from './notebooks-service.js';
@@ -49,6 +50,10 @@ export async function importNotebook(
   const body = parseOr400(ImportSchema, input, 'import');
   const named = fileName ?? body.fileName;
   const fallbackId = named ? idFromFileName(named) : undefined;
+  // A file's text (an upload) skipped the JSON body's depth check: metadata nested thousands deep would be kept, then overflow the stack on export.
+  const maxDepth = ws.config.maxJsonDepth;
+  if (typeof body.ipynb === 'string' && jsonDepth(body.ipynb, maxDepth) > maxDepth)
+    throw badRequest(tooDeepMessage('The .ipynb file', maxDepth));
   const notebook = notebookFromIpynb(body.ipynb, { name: body.name, id: body.id, fallbackId });
   if (body.replace || !body.copy)
     return saveNotebook(
