@@ -17,12 +17,12 @@ const minute = (i: number) => new Date(Date.UTC(2030, 0, 1) + i * 60_000).toISOS
  * Two antennas, one row a minute: DA41 has a spike at minute 900; DV01 steps up at minute 1000,
  * when its cartridge is swapped. `late` adds rows (antenna, minute) at the end of the file.
  */
-function readings(upTo: number, late: [string, number][] = []): string {
+function readings(upTo: number, late: [string, number][] = [], scale = 1): string {
   const random = createRandom(7);
   const lines = ['ts,antenna,trec'];
   for (let i = 0; i < N; i++) {
-    const a = 40 + random.normal() + (i === 900 ? 15 : 0);
-    const b = 55 + random.normal() + (i >= SWAP ? 6 : 0);
+    const a = scale * (40 + random.normal() + (i === 900 ? 15 : 0));
+    const b = scale * (55 + random.normal() + (i >= SWAP ? 6 : 0));
     if (i < upTo) lines.push(`${minute(i)},DA41,${a.toFixed(4)}`, `${minute(i)},DV01,${b.toFixed(4)}`);
   }
   for (const [antenna, i] of late) lines.push(`${minute(i)},${antenna},40.5`);
@@ -289,9 +289,9 @@ describe.each([
     expect(third.outcome).toBe('SUCCESS');
     expect(third.steps![0].detail).toMatchObject({ rows: 0, lateRows: 0 });
     expect((await currentVersion(s.ws, 'OPS', 'alarms_late'))!.id).toBe(before!.id);
-    // One file of rows seen is kept: the last run's.
+    // One file of rows seen is kept: the last run's that had rows to look at (a run with nothing new writes none).
     expect(readdirSync(s.ws.resolve('data/OPS/.detectors'))).toEqual([
-      expect.stringMatching(new RegExp(`-${third.id}\\.parquet$`)),
+      expect.stringMatching(new RegExp(`-${second.id}\\.parquet$`)),
     ]);
 
     // A second copy of a row seen is a new (late) row; a row removed and not back is nothing.
@@ -302,6 +302,11 @@ describe.each([
       ['DA41', minute(799)],
       ['DV01', minute(650)],
     ]);
+
+    // The same rows with recomputed values (as a normalised input after a load): a row is its
+    // series and time, so none is late.
+    await upload('late_in', readings(950, [...late.slice(1), ['DA41', 799], ['DV01', 650]], 1.01));
+    expect((await run()).steps![0].detail).toMatchObject({ rows: 0, lateRows: 0 });
   });
 
   it('states saved before the rows seen were kept count none late on their first run, then count from there', async () => {

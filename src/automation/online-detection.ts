@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import {
@@ -203,6 +203,8 @@ async function detectOnConnection(
   const orderType = types.get(s.orderBy)!;
   const { states: saved, seenRows } = await loadStates(ws, projectKey, scenarioId, detector);
   const seenBefore = seenRows !== null && existsSync(ws.resolve(seenRows));
+  if (seenRows !== null && !seenBefore)
+    log(`The file of rows seen by the last run (${seenRows}) is missing: no row can be told late on this run`);
   const rows = await readNewRows(conn, input, s, orderType, seenBefore ? ws.resolve(seenRows) : null, saved);
   const resets = await readResets(ws, conn, projectKey, s, orderType);
   const updated = new Map<string, SeriesState>();
@@ -265,11 +267,13 @@ async function detectOnConnection(
     );
   }
   await appendAlarms(ws, conn, principal, target, s, types, [...result.alarms, ...result.late]);
+  // Nothing new: the rows seen are those of the file already kept (a run reads and writes no copy of the input).
+  if (rows.length === 0 && seenBefore) return result;
   const nextSeen = `${seenRowsPrefix(projectKey, scenarioId, detector)}-${target.runId}.parquet`;
   await copySelectToParquet(conn, `SELECT * FROM ${ROWS_TABLE}`, ws.resolve(nextSeen));
   // The states and the rows seen change together: a crash before feeds the same rows again.
   await saveStates(ws, projectKey, scenarioId, detector, updated, nextSeen);
-  removeOtherSeenRows(ws, nextSeen);
+  if (seenRows !== null) removeStaleSeenRows(ws, seenRows, nextSeen);
   return result;
 }
 
@@ -284,12 +288,23 @@ export function seenRowsPrefix(projectKey: string, scenarioId: string, detector:
   return path.join('data', projectKey, '.detectors', `seen-${name}`);
 }
 
-/** Removes the detector's other files of rows seen: the previous run's, and any a crash left behind. */
-function removeOtherSeenRows(ws: Workspace, kept: string): void {
-  const folder = path.dirname(ws.resolve(kept));
+/**
+ * Removes the file of rows seen this run read (`read`), and the detector's files older than it
+ * (left by a crash between writing one and saving the states). A newer file than the one read is
+ * another run's, going on at once (parallel scenario runs): it may be the one the catalog names next.
+ */
+function removeStaleSeenRows(ws: Workspace, read: string, kept: string): void {
+  const readPath = ws.resolve(read);
+  if (read === kept || !existsSync(readPath)) return;
+  const folder = path.dirname(readPath);
   const prefix = path.basename(kept).slice(0, 'seen-'.length + 32);
-  for (const name of readdirSync(folder))
-    if (name.startsWith(prefix) && name !== path.basename(kept)) rmSync(path.join(folder, name), { force: true });
+  const readTime = statSync(readPath).mtimeMs;
+  for (const name of readdirSync(folder)) {
+    if (!name.startsWith(prefix) || name === path.basename(kept)) continue;
+    const file = path.join(folder, name);
+    const time = statSync(file, { throwIfNoEntry: false })?.mtimeMs;
+    if (file === readPath || (time !== undefined && time < readTime)) rmSync(file, { force: true });
+  }
 }
 
 /** A row for the output, with the row that caused its alarm (`recent` holds the rows fed before and, when fed, this one). */
@@ -344,6 +359,28 @@ interface SeriesRow {
 
 /** The temporary table of the input's rows (series, order key, order value as text, value) for one run. */
 const ROWS_TABLE = 'detect_online_rows';
+/**
+ * What makes a row the same row in a later run: its series and place in order, not its value (a
+ * recomputed input, e.g. values normalised by a median that moves with each load, is not late).
+ */
+const ROW_IDENTITY = 'series, k, "at"';
+
+/**
+ * The rows of `old` (at or before their high-water mark) that the last run did not see: at one
+ * series and time, the copies beyond as many as were seen. Copies whose value was seen count as
+ * the seen ones first, so a row added beside one seen is the late one; a row whose value was
+ * recomputed (one copy, seen at that time with another value) is not late.
+ */
+function lateRowsSql(old: string, seenPath: string): string {
+  const seen = `read_parquet(${quoteLiteral(seenPath)})`;
+  const byValue = (rows: string) =>
+    `SELECT *, row_number() OVER (PARTITION BY ${ROW_IDENTITY}, v) AS nth_value FROM (${rows})`;
+  const marked = `SELECT o.*, s.series IS NOT NULL AS value_seen FROM (${byValue(old)}) o
+    LEFT JOIN (${byValue(`SELECT * FROM ${seen}`)}) s USING (${ROW_IDENTITY}, v, nth_value)`;
+  const ranked = `SELECT *, row_number() OVER (PARTITION BY ${ROW_IDENTITY} ORDER BY value_seen DESC) AS nth FROM (${marked})`;
+  const counts = `SELECT ${ROW_IDENTITY}, count(*) AS n FROM ${seen} GROUP BY ALL`;
+  return `SELECT series, k, "at", v FROM (${ranked}) LEFT JOIN (${counts}) USING (${ROW_IDENTITY}) WHERE nth > coalesce(n, 0)`;
+}
 
 /**
  * The input's rows a run has to look at, sorted by series, order key and value: those after
@@ -375,8 +412,8 @@ async function readNewRows(
   const old = `SELECT r.* FROM ${ROWS_TABLE} r JOIN ${highWater} h ON r.series = h.series AND r.k <= h.k`;
   const fresh = `SELECT r.* FROM ${ROWS_TABLE} r LEFT JOIN ${highWater} h ON r.series = h.series
     WHERE h.k IS NULL OR r.k > h.k`;
-  // EXCEPT ALL counts copies: a second copy of a row seen once is a new row.
-  const late = seenPath ? `(${old} EXCEPT ALL SELECT * FROM read_parquet(${quoteLiteral(seenPath)})) UNION ALL ` : '';
+  // A second copy of a row seen once is a new row (see lateRowsSql).
+  const late = seenPath ? `(${lateRowsSql(old, seenPath)}) UNION ALL ` : '';
   const reader = await conn.runAndReadAll(`SELECT * FROM (${late}${fresh}) ORDER BY series, k, v`, [marks]);
   return reader.getRowsJson().map((r) => ({
     series: r[0] as string,
