@@ -158,6 +158,15 @@ describe('.ipynb round trip', () => {
     expect(typescript.metadata.jupytext).toEqual(NOTEBOOK_METADATA.jupytext);
   });
 
+  it('refuses a kernel language Llano does not run, also one named like an object property', () => {
+    for (const language of ['julia', 'constructor', 'toString']) {
+      const input = { ...jupyterFile(5), metadata: { kernelspec: { language } } };
+      expect(() => notebookFromIpynb(input, { id: 'qa' }), language).toThrow(
+        `the notebook's language is ${language.toLowerCase()}`,
+      );
+    }
+  });
+
   it('refuses a malformed cell id, naming the cell', () => {
     const input = jupyterFile(5);
     (input.cells as Cell[])[1].id = 'not an id!';

@@ -98,6 +98,9 @@ const KERNEL_LANGUAGES: Record<string, 'python' | 'typescript'> = {
   javascript: 'typescript',
 };
 
+/** The kernel language of a name (an own key only: "constructor" is no language). */
+const kernelOf = (name: string) => (Object.hasOwn(KERNEL_LANGUAGES, name) ? KERNEL_LANGUAGES[name] : undefined);
+
 /** The language a notebook's metadata names for its kernel (kernelspec, else language_info), lowercased. */
 function namedLanguage(metadata: Record<string, unknown>): string | undefined {
   // Stored metadata is anything a client saved: read with care.
@@ -109,7 +112,7 @@ function namedLanguage(metadata: Record<string, unknown>): string | undefined {
 
 function kernelLanguage(ipynb: Ipynb): 'python' | 'typescript' {
   const name = namedLanguage(ipynb.metadata) ?? 'python';
-  const language = KERNEL_LANGUAGES[name] as 'python' | 'typescript' | undefined;
+  const language = kernelOf(name);
   if (language) return language;
   throw badRequest(
     `ipynb: metadata.kernelspec.language: the notebook's language is ${name}; Llano notebooks run python, typescript and sql cells`,
@@ -193,7 +196,7 @@ export function notebookFromIpynb(
   const fallback = () => (language ??= kernelLanguage(ipynb));
   const cells = ipynb.cells.map((c): NotebookCell => {
     const source = joined(c.source);
-    const metadata = keptMetadata(c.metadata);
+    const metadata = keptMetadata(c.metadata, CELL_OWN_KEYS);
     const kept = { ...(c.id !== undefined ? { id: c.id } : {}), ...(metadata ? { metadata } : {}) };
     if (c.cell_type !== 'code')
       return { ...kept, type: c.cell_type, source, ...(c.attachments ? { attachments: c.attachments } : {}) };
@@ -209,7 +212,7 @@ export function notebookFromIpynb(
   const id = names.id ?? ipynb.metadata.llano?.id ?? names.fallbackId;
   if (!id) throw badRequest('id: give the notebook an id (the file has none in metadata.llano.id)');
   const meta = ipynb.metadata.llano as { description?: unknown } | undefined;
-  const metadata = keptNotebookMetadata(ipynb.metadata);
+  const metadata = keptMetadata(ipynb.metadata, NOTEBOOK_OWN_KEYS);
   return {
     id,
     name: names.name ?? ipynb.metadata.llano?.name ?? id,
@@ -288,28 +291,24 @@ function exportMetadata(cell: NotebookCell, kernel: 'python' | 'typescript'): Re
   return { ...metadata, llano: { ...llano, language: cell.type } };
 }
 
-/** The metadata kept with a cell: the file's, less `llano.language` (the cell's type says it). */
-function keptMetadata(metadata: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+/**
+ * The metadata kept (a cell's or the notebook's): the file's, less the `llano` keys that Llano's
+ * own fields hold (a cell's `language`: its type; a notebook's `id`, `name`, `description`).
+ */
+function keptMetadata(
+  metadata: Record<string, unknown> | undefined,
+  ownKeys: readonly string[],
+): Record<string, unknown> | undefined {
   if (!metadata) return undefined;
   const { llano, ...rest } = metadata;
-  const ownLlano = { ...((llano ?? {}) as Record<string, unknown>) };
-  delete ownLlano.language;
-  const kept = llano !== undefined && Object.keys(ownLlano).length > 0 ? { ...rest, llano: ownLlano } : rest;
-  return Object.keys(kept).length > 0 ? kept : undefined;
-}
-
-/** Keys of the notebook's `metadata.llano` that the notebook's own fields hold. */
-const LLANO_NOTEBOOK_KEYS = ['id', 'name', 'description'];
-
-/** The notebook-level metadata kept: the file's, less what the notebook's own fields say (`llano.id`, name…). */
-function keptNotebookMetadata(metadata: Record<string, unknown>): Record<string, unknown> | undefined {
-  const { llano, ...rest } = metadata;
   const ownLlano = Object.fromEntries(
-    Object.entries((llano ?? {}) as Record<string, unknown>).filter(([k]) => !LLANO_NOTEBOOK_KEYS.includes(k)),
+    Object.entries((llano ?? {}) as Record<string, unknown>).filter(([k]) => !ownKeys.includes(k)),
   );
   const kept = Object.keys(ownLlano).length > 0 ? { ...rest, llano: ownLlano } : rest;
   return Object.keys(kept).length > 0 ? kept : undefined;
 }
+const CELL_OWN_KEYS = ['language'];
+const NOTEBOOK_OWN_KEYS = ['id', 'name', 'description'];
 
 /**
  * The file's notebook metadata: the kept metadata, with the kernel of the language the cells need
@@ -319,7 +318,7 @@ function keptNotebookMetadata(metadata: Record<string, unknown>): Record<string,
 function exportNotebookMetadata(notebook: Notebook, language: 'python' | 'typescript'): Record<string, unknown> {
   const kept = notebook.metadata ?? {};
   const keptLanguage = namedLanguage(kept);
-  const kernel = keptLanguage !== undefined && KERNEL_LANGUAGES[keptLanguage] === language ? {} : KERNELS[language];
+  const kernel = keptLanguage !== undefined && kernelOf(keptLanguage) === language ? {} : KERNELS[language];
   return {
     ...kept,
     ...kernel,

@@ -38,6 +38,9 @@ describe('library imports: which project library files a recipe uses', () => {
     expect(imported('import c\nx = df.eval("a + 1")\n', 'python', libraries)).toEqual(['c.py']);
     expect(imported('import a\n', 'python', { ...libraries, 'c.py': 'from . import d\n' })).toHaveLength(4);
     expect(imported('def run(inputs, output, variables, log):\n    pass\n', 'python', libraries)).toEqual([]);
+    // Through the library folder as a package of the work folder: `lib.b` is b.py.
+    expect(imported('from lib.b import f\n', 'python', libraries)).toEqual(['b.py', 'c.py']);
+    expect(imported('import lib.c\n', 'python', libraries)).toEqual(['c.py']);
   });
 
   it('TypeScript: static, side-effect, re-export, literal dynamic imports and require; extensions resolved as esbuild does', () => {
@@ -108,5 +111,10 @@ describe('library imports: which project library files a recipe uses', () => {
     expect(imported('source(r"(lib/d.R)")\n', 'r', libraries)).toEqual(['d.R']);
     expect(imported('source(file.path("lib", "a.R"))\n', 'r', libraries)).toHaveLength(4);
     expect(imported('x <- "source(\'lib/a.R\')"\n', 'r', libraries)).toEqual([]);
+    // source() reads from the working folder, also when a library file calls it.
+    expect(imported('source("lib/e.R")\n', 'r', { ...libraries, 'e.R': 'source("./lib/c.R")\n' })).toEqual([
+      'c.R',
+      'e.R',
+    ]);
   });
 });

@@ -117,10 +117,15 @@ function rImports(tokens: CodeToken[]): CodeImports {
 
 /** The library file names a specifier can be, written by code in `fromFolder` ('' for the recipe's, 'lib' for a library's). */
 function candidates(specifier: string, language: CodeRecipeLanguage, fromFolder: string): string[] {
-  if (language === 'python') return [`${specifier.split('.')[0]}.py`];
+  if (language === 'python') {
+    // `import bands` (lib/ is on the module path) or `import lib.bands` (lib/ a namespace package of the work folder).
+    const parts = specifier.split('.');
+    return [`${parts[0] === LIBRARY_FOLDER && parts.length > 1 ? parts[1] : parts[0]}.py`];
+  }
   let relative: string;
-  if (specifier.startsWith('.')) relative = path.posix.normalize(path.posix.join(fromFolder, specifier));
-  else if (language === 'r') relative = path.posix.normalize(specifier);
+  // R's source() reads paths from the working folder, wherever the file calling it is.
+  if (language === 'r') relative = path.posix.normalize(specifier);
+  else if (specifier.startsWith('.')) relative = path.posix.normalize(path.posix.join(fromFolder, specifier));
   // A bare TypeScript name: the library folder is on the module path.
   else if (!specifier.includes('/')) relative = `${LIBRARY_FOLDER}/${specifier}`;
   else return [];
