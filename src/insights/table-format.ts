@@ -43,10 +43,9 @@ const SIGNIFICANT = 6;
 
 function plainNumber(n: number): string {
   if (Number.isInteger(n) || !Number.isFinite(n)) return n.toString();
+  // Never fewer digits than the whole part has; Number() drops trailing zeros.
   const whole = Math.abs(n) >= 1 ? Math.floor(Math.log10(Math.abs(n))) + 1 : 0;
-  // Below 1 the digits count from the first non-zero one; parseFloat drops trailing zeros.
-  const text = whole > 0 ? n.toFixed(Math.max(0, SIGNIFICANT - whole)) : n.toPrecision(SIGNIFICANT);
-  return Number.parseFloat(text).toString();
+  return Number(n.toPrecision(Math.max(SIGNIFICANT, whole))).toString();
 }
 
 /** The colour of a cell by the table's conditional rules (the last matching rule wins), or undefined. */
