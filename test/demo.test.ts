@@ -33,6 +33,7 @@ describe('the demo project', () => {
     const lines: string[] = [];
     expect(await ensureDemo(ws, (l) => lines.push(l), { days: 4 })).toBe(true);
     expect(lines.at(-1)).toMatch(/Demo project ready .* \(build succeeded\)/);
+    expect(lines.at(-1)).toMatch(/, [1-9]\d* dashboards,/);
     const datasets = await listDatasets(ws, LOCAL_ADMIN, DEMO_PROJECT);
     const names = datasets.map((d) => d.name);
     expect(names).toEqual(
@@ -152,7 +153,7 @@ describe('the demo project', () => {
       expect(lines.slice(1)).toEqual([
         "Python not found (/nonexistent/python3): the demo's Python recipe is left out",
         "R not found (Rscript on the PATH): the demo's R recipe is left out",
-        expect.stringMatching(/^Demo project ready .* \(build succeeded\)$/),
+        expect.stringMatching(/^Demo project ready .*, [1-9]\d* dashboards, .* \(build succeeded\)$/),
       ]);
       const recipes = (await bare.catalog.objects.list(DEMO_PROJECT, 'recipe')).map((r) => r.name);
       expect(recipes).toContain('test_trec_trends');

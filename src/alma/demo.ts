@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import { LOCAL_ADMIN } from '../catalog/access.js';
 import { importDataset } from '../datasets/import.js';
+import { currentVersions } from '../datasets/versions.js';
 import { startBuild } from '../flow/build.js';
 import { saveRecipe } from '../flow/recipes-service.js';
 import type { Workspace } from '../workspace/workspace.js';
@@ -73,19 +74,19 @@ export async function ensureDemo(
       });
     }
     for (const r of demoRecipes) await saveRecipe(ws, LOCAL_ADMIN, DEMO_PROJECT, { type: 'sql', ...r });
-    const targets = [
+    const core = [
+      ...demoRecipes.map((r) => r.output),
       ...(await saveDemoObjects(ws, DEMO_PROJECT, { cutoffMs: cutoff })),
       ...(await saveDemoPlatformObjects(ws, DEMO_PROJECT)),
-      ...(await saveDemoCode(ws, DEMO_PROJECT, await languages, log)),
     ];
-    const { done } = await startBuild(ws, LOCAL_ADMIN, DEMO_PROJECT, {
-      targets: [...demoRecipes.map((r) => r.output), ...targets],
-      mode: 'required',
-    });
+    const code = await saveDemoCode(ws, DEMO_PROJECT, await languages, log);
+    const { done } = await startBuild(ws, LOCAL_ADMIN, DEMO_PROJECT, { targets: [...core, ...code], mode: 'required' });
     const job = await done;
-    if (job.status === 'succeeded') await saveDemoDashboard(ws, DEMO_PROJECT);
-    // A failed first build names what failed: the user sees why the demo has no dashboards.
-    else
+    // The dashboards read the core datasets only: a failed code recipe (an interpreter that
+    // answers but fails) leaves them, and the failure is named below.
+    const built = await currentVersions(ws, DEMO_PROJECT);
+    if (core.every((t) => built.has(typeof t === 'string' ? t : t.dataset))) await saveDemoDashboard(ws, DEMO_PROJECT);
+    if (job.status !== 'succeeded')
       log(
         `The demo's first build ${job.status}: ${job.error ?? 'see its job log'} (llano -p ${DEMO_PROJECT} job log ${job.id})`,
       );
