@@ -81,9 +81,11 @@ export function searchRateModel(data: Float64Array, o: RateSearchOptions): RateS
   let { found, penalty } = run(0);
   if (!o.model) return { found, penalty, scale: 1, phi, slope };
   const residuals = ws.float64(F64.detrended, n);
+  // The whole series' trend depends on the data only: fitted once, not once per round.
+  const wholeTrend = rateTrend(data, []);
   for (let round = 0; round < MAX_SCALE_ROUNDS; round++) {
     const current = { found, penalty, slope };
-    const candidates = [rateTrend(data, found.changes), rateTrend(data, []), 0];
+    const candidates = [rateTrend(data, found.changes), wholeTrend, 0];
     const best = bestTrendFit(current, candidates, n, RATE_TREND_SETTLED, (candidate) => ({
       ...run(candidate),
       slope: candidate,

@@ -15,7 +15,7 @@ import { clipToRollingMedian } from './noise-model.js';
  */
 
 /** Points on each side whose residuals give a point's local spread. */
-export const SPREAD_WINDOW = 10;
+const SPREAD_WINDOW = 10;
 
 /**
  * Writes to `out` the series with each point moved to within ±`limit` local SDs of its rolling

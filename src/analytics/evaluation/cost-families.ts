@@ -1,5 +1,5 @@
 import type { Random } from '../common/random.js';
-import { build, countSeries, uniform, type SeriesFamily } from './families.js';
+import { build, countSeries, sign, uniform, type SeriesFamily } from './families.js';
 
 /**
  * Families for the non-default costs (`meanvar`, `var`, `poisson`): the changes a person would
@@ -32,7 +32,6 @@ const spreadNoise = (random: Random, n: number, changes: number[]) =>
   spreads(random, n, changes).map((s) => s * random.normal());
 
 /** ±1 with equal odds. */
-const sign = (random: Random) => (random.next() < 0.5 ? -1 : 1);
 
 /** Variance-change and count-rate families, in table order. */
 export const COST_FAMILIES: readonly SeriesFamily[] = [

@@ -52,6 +52,8 @@ export function levels(random: Random, n: number, changes: number[], size: () =>
 }
 
 export const uniform = (random: Random, lo: number, hi: number) => lo + (hi - lo) * random.next();
+/** −1 or +1, even odds. */
+export const sign = (random: Random) => (random.next() < 0.5 ? -1 : 1);
 
 /** Student t with `df` degrees of freedom (normal / √(χ²/df), χ² as a sum of squared normals). */
 function studentT(random: Random, df: number): number {

@@ -1,4 +1,5 @@
 import { createRandom, type Random } from '../common/random.js';
+import { sign, uniform } from './families.js';
 
 /**
  * Synthetic series families for the outlier evaluation (`bench/outliers-quality.ts` and the
@@ -24,9 +25,6 @@ export interface OutlierFamily {
   description: string;
   generate: (seed: number, withOutliers: boolean) => SpikedSeries;
 }
-
-const uniform = (random: Random, lo: number, hi: number) => lo + (hi - lo) * random.next();
-const sign = (random: Random) => (random.next() < 0.5 ? -1 : 1);
 
 /** Step function with `count` shifts of `size()` noise units, random sign, at random places. */
 function shifts(random: Random, n: number, count: number, size: () => number): Float64Array {
