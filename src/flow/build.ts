@@ -7,7 +7,7 @@ import { DATASET_KIND, resolveSource } from '../datasets/datasets.js';
 import { tableStorage, type DatasetDefinition } from '../datasets/definitions.js';
 import { beginVersion, commitVersion, failVersion, type PendingVersion } from '../datasets/versions.js';
 import { recipeTypes } from '../recipes/registry.js';
-import type { RecipeBase } from '../recipes/recipe-type.js';
+import type { FingerprintMemo, RecipeBase } from '../recipes/recipe-type.js';
 import type { Heartbeat } from '../workspace/process-liveness.js';
 import { workspaceSlot, type Workspace } from '../workspace/workspace.js';
 import type { TableSource } from '../engine/table-source.js';
@@ -109,7 +109,7 @@ export async function recipeStaleness(
   projectKey: string,
   recipe: RecipeBase,
   resolve = datasetResolver(ws, projectKey),
-  memo: Map<string, Promise<unknown>> = new Map(),
+  memo: FingerprintMemo = new Map(),
 ): Promise<StaleReason> {
   const signature = await currentSignature(ws, projectKey, recipe, memo);
   const tokens: Record<string, string | null> = {};
@@ -146,7 +146,7 @@ export async function startBuild(
   if (unknown.length) throw badRequest(`Unknown dataset${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}`);
   const stale = new Map<string, StaleReason>();
   const resolve = datasetResolver(ws, projectKey);
-  const memo = new Map<string, Promise<unknown>>();
+  const memo: FingerprintMemo = new Map();
   if (mode === 'required')
     for (const r of recipes) stale.set(r.name, await recipeStaleness(ws, projectKey, r, resolve, memo));
   const partitionings = await partitioningsOf(ws, projectKey);
@@ -290,7 +290,7 @@ async function runClaimedJob(ws: Workspace, run: JobRun): Promise<Job> {
     const recipe = recipes.get(a.recipe)!;
     // The recipe's fingerprint (a code recipe's libraries and environment) is taken once for the
     // activity: the re-check, the signature before the run and the run itself share these look-ups.
-    const fingerprints = new Map<string, Promise<unknown>>();
+    const fingerprints: FingerprintMemo = new Map();
     if (a.outputs.some((o) => run.partitionings.has(o))) return runPartitioned(a, recipe, fingerprints);
     // A job that waited for another build of its datasets judges them again: that build may have done its work.
     const recheck = a.reason === 'upstream rebuilt' || (run.queued && mode === 'required');
@@ -394,7 +394,7 @@ async function runClaimedJob(ws: Workspace, run: JobRun): Promise<Job> {
   };
 
   /** A type that writes several outputs (split): one run, every output committed together or none. */
-  const runSeveral = async (a: PlannedActivity, recipe: RecipeBase, fingerprints: Map<string, Promise<unknown>>) => {
+  const runSeveral = async (a: PlannedActivity, recipe: RecipeBase, fingerprints: FingerprintMemo) => {
     const started = Date.now();
     const log = (m: string) => void jobs.log(projectKey, jobId, 'info', `${a.recipe}: ${m}`);
     try {
@@ -418,11 +418,7 @@ async function runClaimedJob(ws: Workspace, run: JobRun): Promise<Job> {
   };
 
   /** A partitioned output: its stale (or selected) partitions, each an activity; this activity sums them up. */
-  const runPartitioned = async (
-    a: PlannedActivity,
-    recipe: RecipeBase,
-    fingerprints: Map<string, Promise<unknown>>,
-  ) => {
+  const runPartitioned = async (a: PlannedActivity, recipe: RecipeBase, fingerprints: FingerprintMemo) => {
     await set(a, 'running');
     try {
       if (a.outputs.length > 1)

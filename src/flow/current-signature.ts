@@ -1,5 +1,5 @@
 import { recipeTypes } from '../recipes/registry.js';
-import type { RecipeBase } from '../recipes/recipe-type.js';
+import type { FingerprintMemo, RecipeBase } from '../recipes/recipe-type.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { signatureOf, type Signature } from './staleness.js';
 
@@ -13,7 +13,7 @@ export async function currentSignature(
   ws: Workspace,
   projectKey: string,
   recipe: RecipeBase,
-  memo: Map<string, Promise<unknown>> = new Map(),
+  memo: FingerprintMemo = new Map(),
 ): Promise<Signature> {
   const type = recipeTypes.find(recipe.type);
   const parts = type?.fingerprint ? await type.fingerprint({ ws, key: projectKey }, recipe, memo) : undefined;

@@ -3,7 +3,7 @@ import { producersByOutput } from '../common/recipe-outputs.js';
 import { DATASET_KIND } from '../datasets/datasets.js';
 import type { DatasetDefinition } from '../datasets/definitions.js';
 import { currentVersions } from '../datasets/versions.js';
-import type { RecipeBase } from '../recipes/recipe-type.js';
+import type { FingerprintMemo, RecipeBase } from '../recipes/recipe-type.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { datasetResolver, recipeStaleness } from './build.js';
 import { datasetNodeId, flowEdges, recipeNodeId, type FlowEdge, type FlowNode } from './graph.js';
@@ -37,7 +37,7 @@ export async function getFlow(ws: Workspace, principal: Principal, projectKey: s
 
   const staleness = new Map<string, string | null>();
   const resolve = datasetResolver(ws, projectKey);
-  const memo = new Map<string, Promise<unknown>>();
+  const memo: FingerprintMemo = new Map();
   for (const r of recipes)
     staleness.set(r.name, await recipeStaleness(ws, projectKey, storedRecipe(r.body), resolve, memo));
   const producer = new Map([...producersByOutput(recipes.map((r) => r.body))].map(([d, r]) => [d, r.name]));

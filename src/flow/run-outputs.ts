@@ -10,7 +10,7 @@ import {
 } from '../datasets/versions.js';
 import type { TableSource } from '../engine/table-source.js';
 import { recipeTypes } from '../recipes/registry.js';
-import type { RecipeBase, RecipeTarget } from '../recipes/recipe-type.js';
+import type { FingerprintMemo, RecipeBase, RecipeTarget } from '../recipes/recipe-type.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { runPostBuildValidators } from './post-build.js';
 import { recipeContext } from './recipes-service.js';
@@ -32,7 +32,7 @@ export async function runRecipeOutputs(
     log: (message: string) => void;
     signal?: AbortSignal;
     /** The build activity's fingerprint look-ups (see RecipeContext.fingerprintMemo). */
-    fingerprints?: Map<string, Promise<unknown>>;
+    fingerprints?: FingerprintMemo;
   },
 ): Promise<{ dataset: string; version: CommittedVersion }[]> {
   const { projectKey, jobId, recipe, log } = run;

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { definedType, typeSchema, type DefinitionOptions, type TypeSchema } from '../common/type-definition.js';
 import type { ColumnSchema } from '../datasets/definitions.js';
 import {
+  type FingerprintMemo,
   RecipeBaseSchema,
   type RecipeBase,
   type RecipeContext,
@@ -43,7 +44,7 @@ export interface RecipeTypeDefinition<
   fingerprint?(
     project: { ws: Workspace; key: string },
     recipe: R,
-    memo: Map<string, Promise<unknown>>,
+    memo: FingerprintMemo,
   ): Promise<Record<string, string>>;
 }
 

@@ -10,6 +10,8 @@ import type { ConnectionType, Settings } from '../connectors/connector.js';
 import type { TableRef, TableSource } from '../engine/table-source.js';
 import type { Workspace } from '../workspace/workspace.js';
 
+/** Fingerprint parts already taken in one build activity or flow view, by key (a recipe type's own keys). */
+export type FingerprintMemo = Map<string, Promise<unknown>>;
 /** Fields every recipe has, whatever its type. */
 export const RecipeBaseSchema = z.object({
   name: z.string(),
@@ -69,7 +71,7 @@ export interface RecipeContext {
    * Look-ups of the recipe's `fingerprint` its build activity already made (the libraries listed,
    * the environment hashed, for the signature taken before the run): the run reuses them.
    */
-  fingerprintMemo?: Map<string, Promise<unknown>>;
+  fingerprintMemo?: FingerprintMemo;
   /** The workspace and project the recipe belongs to (code recipes read their libraries, environment and variables). */
   project?: { ws: Workspace; key: string };
 }
@@ -114,7 +116,7 @@ export interface RecipeType<R extends RecipeBase = RecipeBase> extends DefinedTy
   fingerprint?(
     project: { ws: Workspace; key: string },
     recipe: R,
-    memo: Map<string, Promise<unknown>>,
+    memo: FingerprintMemo,
   ): Promise<Record<string, string>>;
 }
 

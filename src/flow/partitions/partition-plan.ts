@@ -20,7 +20,7 @@ import {
   type Partitioning,
 } from '../../datasets/partitioning.js';
 import type { TableSource } from '../../engine/table-source.js';
-import type { RecipeBase } from '../../recipes/recipe-type.js';
+import type { FingerprintMemo, RecipeBase } from '../../recipes/recipe-type.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { staleReason, type Signature, type StaleReason } from '../staleness.js';
 import { currentSignature } from '../current-signature.js';
@@ -65,7 +65,7 @@ export async function loadPartitionState(
   recipe: RecipeBase,
   partitionings: Map<string, Partitioning>,
   /** The build activity's fingerprint look-ups (see RecipeContext.fingerprintMemo). */
-  fingerprints: Map<string, Promise<unknown>> = new Map(),
+  fingerprints: FingerprintMemo = new Map(),
 ): Promise<PartitionState> {
   const partitioning = partitionings.get(firstOutput(recipe));
   if (!partitioning) throw badRequest(`Dataset ${firstOutput(recipe)} is not partitioned`);

@@ -5,7 +5,7 @@ import { SelectSession } from '../../engine/select-session.js';
 import { beginPartition, failPartition } from '../../datasets/partition-store.js';
 import { parsePartitionId, type Partitioning } from '../../datasets/partitioning.js';
 import { recipeTypes } from '../../recipes/registry.js';
-import type { RecipeBase } from '../../recipes/recipe-type.js';
+import type { FingerprintMemo, RecipeBase } from '../../recipes/recipe-type.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import type { ActivityStatus, JobStore } from '../jobs.js';
 import { runPostBuildValidators } from '../post-build.js';
@@ -31,7 +31,7 @@ export interface PartitionedActivity {
   /** Aborted with the job: the partitions' queries are interrupted. */
   signal?: AbortSignal;
   /** The build activity's fingerprint look-ups (see RecipeContext.fingerprintMemo): shared by every partition's run. */
-  fingerprints?: Map<string, Promise<unknown>>;
+  fingerprints?: FingerprintMemo;
 }
 
 export interface PartitionedOutcome {
@@ -57,7 +57,7 @@ export async function runPartitionedActivity(ws: Workspace, run: PartitionedActi
   const def = await ws.catalog.objects.get<{ storage: { type: string } }>(projectKey, 'dataset', firstOutput(recipe));
   if (def && def.body.storage.type !== 'managed')
     throw badRequest(`Dataset ${firstOutput(recipe)} is partitioned: a recipe can only write it as managed data`);
-  const fingerprints = run.fingerprints ?? new Map<string, Promise<unknown>>();
+  const fingerprints: FingerprintMemo = run.fingerprints ?? new Map<string, Promise<unknown>>();
   const state = await loadPartitionState(ws, projectKey, recipe, run.partitionings, fingerprints);
   const selected = selectPartitions(state, run.selectors);
 

@@ -1,3 +1,4 @@
+import type { FingerprintMemo } from '../recipe-type.js';
 import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -39,7 +40,6 @@ export const LIBRARY_PART_PREFIX = 'library ';
  * their imports parsed once), or one build activity (its staleness re-check, the signature before
  * the run and the run's own reuse one another's).
  */
-export type FingerprintMemo = Map<string, Promise<unknown>>;
 
 const shortHash = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
 

@@ -17,7 +17,14 @@ import {
   type SandboxSpec,
 } from '../../sandbox/index.js';
 import type { LogStream } from '../../sandbox/types.js';
-import type { RecipeBase, RecipeContext, RecipePreview, RecipeResult, RecipeTarget } from '../recipe-type.js';
+import type {
+  FingerprintMemo,
+  RecipeBase,
+  RecipeContext,
+  RecipePreview,
+  RecipeResult,
+  RecipeTarget,
+} from '../recipe-type.js';
 import { duckInputs } from '../run-sql.js';
 import { environmentInterpreter, recipeEnvironment, type CodeRecipeLanguage } from './code-environments.js';
 import { OutputAdopter } from './adopt-parquet-output.js';
@@ -342,7 +349,7 @@ async function runCode(
     writeFileSync(path.join(workDir, LANGUAGE[language].code), recipe.code);
     const entry = writeEntry(language, workDir);
     // Only the library files the code imports: the fingerprint signs those, so no other one may change the output.
-    const fingerprints = ctx.fingerprintMemo ?? new Map<string, Promise<unknown>>();
+    const fingerprints: FingerprintMemo = ctx.fingerprintMemo ?? new Map<string, Promise<unknown>>();
     const libraries = await recipeLibraries(ws, key, recipe.code, language, fingerprints);
     const lib = await writeLibraryFiles(ws, key, path.join(workDir, LIBRARY_FOLDER), libraries);
     const outputFile = path.join(workDir, 'output');
