@@ -288,10 +288,19 @@ describe('web UI: phones, roles and unsaved edits', () => {
     expect(fill).not.toBe('rgb(255, 248, 236)'); // the former amber
     expect(stale.trim()).not.toBe('');
 
-    // Tab to a node, Enter selects it.
-    await recipe.focus();
-    await page.keyboard.press('Enter');
-    await expectText(page.getByRole('complementary', { name: 'Selection' }), new RegExp(p.recipe));
+    // Tab to a node, Enter selects it. Focus and key again while the layout may still redraw the
+    // node (under a loaded full run the first Enter once reached a node that was then replaced).
+    const selection = page.getByRole('complementary', { name: 'Selection' });
+    await expect
+      .poll(
+        async () => {
+          await recipe.focus();
+          await page.keyboard.press('Enter');
+          return (await selection.textContent({ timeout: 1000 }).catch(() => '')) ?? '';
+        },
+        { timeout: 20_000, interval: 500 },
+      )
+      .toMatch(new RegExp(p.recipe));
     expect(new URL(page.url()).searchParams.get('selected')).toMatch(/./);
 
     await page.getByRole('searchbox', { name: 'Find a dataset or recipe' }).fill(p.output);
