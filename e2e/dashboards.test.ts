@@ -394,11 +394,14 @@ describe('web UI: chart builder and dashboards', () => {
       expect((await told).postDataJSON()).toEqual({ page: 1, sizes });
       // Drawn in the background: the data request carries them once drawn.
       const url = `/api/projects/${KEY}/dashboards/odd/data?sizes=${sizes}`;
-      for (let i = 0; i < 100; i++) {
-        const answer = await admin.call<{ pictures?: Record<string, unknown> }>('GET', url);
-        if (Object.keys(answer.pictures ?? {}).length === 2) break;
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      // Up to a minute: a loaded machine (the full suite beside helpers) took more than 10 s to draw them.
+      await expect
+        .poll(
+          async () =>
+            Object.keys((await admin.call<{ pictures?: Record<string, unknown> }>('GET', url)).pictures ?? {}).length,
+          { timeout: 60_000, interval: 200 },
+        )
+        .toBe(2);
       // A browser never idle: the charts stay pictures until the pointer comes over one.
       await context.addInitScript(() => {
         window.requestIdleCallback = () => 0;
