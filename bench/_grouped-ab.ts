@@ -5,7 +5,7 @@
  * Parquet output; prints every round's wall and CPU time (all threads) and the medians, and
  * checks that both wrote the same rows. The recipe's run alone: no flow build around it.
  * `BENCH_BASE=… node --import tsx bench/_grouped-ab.ts [FILE.parquet]` (default: the issue's size
- * that `BENCH_DAYS=1164 npm run bench analytics-recipes` caches); BENCH_CASES=changepoints,outliers,trend;
+ * that `BENCH_DAYS=1164 npm run bench analytics-recipes` caches); BENCH_CASES=changepoints,outliers,outliers-local,trend;
  * BENCH_RUNS rounds (default 3).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -51,6 +51,8 @@ const series = {
 const recipes: Record<string, Record<string, unknown>> = {
   changepoints: { type: 'changepoints', ...series },
   outliers: { type: 'outliers', ...series, method: 'robust-z' },
+  // The default method along orderBy (local), every input column kept.
+  'outliers-local': { type: 'outliers', ...series },
   trend: { type: 'trend', ...series },
 };
 
@@ -70,7 +72,7 @@ for (const kind of only) {
   const times = sides.map(() => ({ wall: [] as number[], cpu: [] as number[] }));
   for (let r = 0; r < runs; r++)
     for (const [i, [, types]] of sides.entries()) {
-      const type = types[kind];
+      const type = types[recipes[kind].type as string];
       const recipe = type.schema.parse({ name: 'r', inputs: ['trec'], output: 'o', ...recipes[kind] });
       const out = path.join(dir, `${kind}-${i}.parquet`);
       const w = performance.now();

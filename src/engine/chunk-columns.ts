@@ -41,9 +41,7 @@ export const isValid = (valid: Uint8Array | null, i: number): boolean =>
 
 /**
  * Fills column `column` of a chunk being built (rows 0 … count − 1) from `source[from …]`, NaN
- * as NULL: one native copy of the values, and of the validity bits when a value is missing
- * (`setItem` per value, with its BigInt validity bits, took longer than DuckDB's own append).
- * `as` INTEGER writes the values truncated to 32-bit integers.
+ * as NULL (see {@link fillVector}). `as` INTEGER writes the values truncated to 32-bit integers.
  */
 export function fillColumn(
   chunk: DuckDBDataChunk,
@@ -53,8 +51,16 @@ export function fillColumn(
   count: number,
   as: 'DOUBLE' | 'INTEGER' = 'DOUBLE',
 ): void {
-  const vector = duckdb.data_chunk_get_vector(chunk.chunk, column);
-  const values = source.subarray(from, from + count);
+  fillVector(duckdb.data_chunk_get_vector(chunk.chunk, column), source.subarray(from, from + count), as);
+}
+
+/**
+ * Fills a vector's first `values.length` rows, NaN as NULL: one native copy of the values, and of
+ * the validity bits when a value is missing (`setItem` per value, with its BigInt validity bits,
+ * took longer than DuckDB's own append).
+ */
+export function fillVector(vector: duckdb.Vector, values: Float64Array, as: 'DOUBLE' | 'INTEGER' = 'DOUBLE'): void {
+  const count = values.length;
   let missing = false;
   for (let i = 0; i < count && !missing; i++) missing = Number.isNaN(values[i]);
   // The binding copies from an ArrayBuffer (not a shared one): a shared source is copied first.

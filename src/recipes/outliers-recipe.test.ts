@@ -177,6 +177,58 @@ describe('outliers recipe: robust-z and iqr scored in DuckDB', () => {
       expect(preview.rows).toEqual(same);
     });
 
+  /** A context whose one input is `source` instead of the Parquet file. */
+  const withSource = (source: RecipeContext['inputs'][number]['source']): RecipeContext => {
+    const base = ctx();
+    return { ...base, inputs: [{ ...base.inputs[0], source }] };
+  };
+
+  it('local: the same rows and scores from two Parquet files, a CSV file, and files with columns named as the scan adds them', async () => {
+    const plain = await built('local');
+    const first = path.join(dir, 'part-1.parquet');
+    const second = path.join(dir, 'part-2.parquet');
+    const csv = path.join(dir, 'in.csv');
+    const half = Math.floor(rows.length / 2);
+    const numbered = `SELECT *, row_number() OVER () - 1 AS n FROM read_parquet('${input}')`;
+    await db.run(
+      `COPY (SELECT * EXCLUDE (n) FROM (${numbered}) WHERE n < ${half} ORDER BY n) TO '${first}' (FORMAT parquet)`,
+    );
+    await db.run(
+      `COPY (SELECT * EXCLUDE (n) FROM (${numbered}) WHERE n >= ${half} ORDER BY n) TO '${second}' (FORMAT parquet)`,
+    );
+    await db.run(`COPY (SELECT * FROM read_parquet('${input}')) TO '${csv}' (FORMAT csv, HEADER)`);
+    // DuckDB refuses file_row_number = true on a file with such a column: that input is copied first.
+    const named = [first, second].map((part) => part.replace('part-', 'named-'));
+    for (const [k, part] of [first, second].entries())
+      await db.run(
+        `COPY (SELECT *, 'mine' AS File_Row_Number, 7 AS filename FROM read_parquet('${part}')) TO '${named[k]}' (FORMAT parquet)`,
+      );
+    const scoresOf = async (source: RecipeContext['inputs'][number]['source'], name: string) => {
+      const out = path.join(dir, `${name}.parquet`);
+      await outliersRecipeType.run(withSource(source), recipe('local'), { kind: 'parquet', path: out });
+      return db.query(`SELECT * FROM read_parquet('${out}')`);
+    };
+    const pick = (r: unknown[]) => [r[0], r[1], r[2], r[4], r[5]];
+    const want = plain.rows.map(pick);
+    expect((await scoresOf({ kind: 'parquet', paths: [first, second] }, 'two-files')).rows.map(pick)).toEqual(want);
+    // CSV reads the doubles back as text does: the same values (the file was written from them).
+    const fromCsv = await scoresOf({ kind: 'file', path: csv, format: 'csv' }, 'from-csv');
+    expect(fromCsv.rows.map((r) => [r[0], r[1], Number(r[2]), r[4], r[5]])).toEqual(want);
+    const fromNamed = await scoresOf({ kind: 'parquet', paths: named }, 'scan-named');
+    expect(fromNamed.columns).toEqual([
+      'site',
+      'band',
+      't',
+      'v',
+      'File_Row_Number',
+      'filename',
+      'outlier_score',
+      'is_outlier',
+    ]);
+    expect(fromNamed.rows.map((r) => [r[0], r[1], r[2], r[6], r[7]])).toEqual(want);
+    expect(fromNamed.rows.every((r) => r[4] === 'mine' && r[5] === 7)).toBe(true);
+  });
+
   it('keeps input columns whose names look like its own helper columns', async () => {
     const named = path.join(dir, 'named.parquet');
     await db.run(

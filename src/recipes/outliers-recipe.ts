@@ -6,15 +6,9 @@ import { quoteIdent } from '../common/names.js';
 import { groupSlots, setSlotLists } from './analytics/group-slots.js';
 import { GROUPS_TABLE, readGroupedSeries, type OrderCodec } from './analytics/grouped-series.js';
 import { computeGroups } from './analytics/parallel-groups.js';
-import { ResultColumns } from './analytics/result-table.js';
-import {
-  RESULTS_TABLE,
-  describeGrouped,
-  previewGrouped,
-  runGrouped,
-  type GroupedAnalysis,
-} from './analytics/run-grouped.js';
+import { describeGrouped, previewGrouped, runGrouped, type GroupedAnalysis } from './analytics/run-grouped.js';
 import { seriesParams } from './analytics/series-params.js';
+import { rowValues, type RowValues } from '../engine/row-values.js';
 import { LOCAL_HALF_WINDOW, LOCAL_MAX_HALF_WINDOW } from '../analytics/outliers/local.js';
 import { defineRecipeType } from './define-recipe-type.js';
 
@@ -95,11 +89,12 @@ function outlierAnalysis(p: Params): GroupedAnalysis {
 
 /**
  * local and hampel: each value against the median of its moving window, so the kernels score
- * every row; the scores come back in series order, each goes to its input row, and the output
- * matches them with the input's rows by position.
+ * every row; the scores come back in series order and each goes to its input row's place, where
+ * the output, a projection of the input in its own order, reads it by the row's number (row-values.ts).
  */
 function windowedAnalysis(p: WindowedParams): GroupedAnalysis {
   if (p.orderBy === undefined) throw badRequest(`${p.method} needs orderBy`);
+  let read: { scores: RowValues; flags: RowValues } | undefined;
   return {
     groupBy: p.groupBy,
     orderBy: p.orderBy,
@@ -109,13 +104,8 @@ function windowedAnalysis(p: WindowedParams): GroupedAnalysis {
     outputNames: OUTPUT,
     async compute(conn, series) {
       const total = series.values.length;
-      const out = new ResultColumns([
-        { name: 'outlier_score', type: 'DOUBLE' },
-        { name: 'is_outlier', type: 'INTEGER' },
-      ]);
-      out.resize(total);
-      const scores = out.column('outlier_score');
-      const flags = out.column('is_outlier');
+      const scores = new Float64Array(total);
+      const flags = new Float64Array(total);
       const { rowIds } = series;
       if (!rowIds) throw new Error('outliers need the input row of every value');
       const spec = { kind: 'outliers', method: p.method, threshold: p.threshold, window: p.window } as const;
@@ -126,12 +116,19 @@ function windowedAnalysis(p: WindowedParams): GroupedAnalysis {
           flags[row] = batchFlags[i];
         }
       });
-      await out.write(conn, RESULTS_TABLE);
+      read = { scores: rowValues(conn, scores), flags: rowValues(conn, flags) };
       return total;
     },
-    // The results are in the input's order: matched with its rows by position, no sort and no join.
-    output: (relation) =>
-      `SELECT ${keptColumns(p, 'i')}, r.outlier_score, r.is_outlier = 1 AS is_outlier FROM ${relation} i POSITIONAL JOIN ${RESULTS_TABLE} r`,
+    output(relation, _codec, row) {
+      const score = read ? read.scores.sql(`i.${row}`) : 'CAST(NULL AS DOUBLE)';
+      const flag = read ? read.flags.sql(`i.${row}`) : 'CAST(NULL AS DOUBLE)';
+      const kept = p.keep === 'all' ? `i.* EXCLUDE (${row})` : keptColumns(p, 'i');
+      return `SELECT ${kept}, ${score} AS outlier_score, ${flag} = 1 AS is_outlier FROM ${relation} i`;
+    },
+    release() {
+      read?.scores.release();
+      read?.flags.release();
+    },
   };
 }
 

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { badRequest } from '../../common/errors.js';
 import { quoteIdent, quoteLiteral } from '../../common/names.js';
@@ -34,10 +35,19 @@ export interface GroupedAnalysis {
     codec: OrderCodec | undefined,
     relation: string,
   ): Promise<number>;
-  /** The output SELECT over the input relation, the groups table (`llano_groups`) and {@link RESULTS_TABLE}. */
-  output(relation: string, codec: OrderCodec | undefined): string;
-  /** Results go back to the input rows by position: the series then carry each row's place in the scan. */
+  /**
+   * The output SELECT over the input relation, the groups table (`llano_groups`) and {@link RESULTS_TABLE}.
+   * For a {@link byInputRow} analysis the relation has one more column, `row` (see {@link GroupedAnalysis.byInputRow}).
+   */
+  output(relation: string, codec: OrderCodec | undefined, row: string): string;
+  /**
+   * Results go back to the input rows by their place: the series then carry each row's place in
+   * the scan (GroupedSeries.rowIds), and the output's relation has it in its column `row`, a name
+   * no input column has.
+   */
   byInputRow?: boolean;
+  /** Frees what compute kept for the output query, once that has run (or failed). */
+  release?(): void;
   /**
    * The per-group work does not depend on the order of a group's rows: they are read without
    * the ordering column and left unsorted (GroupedRead.unordered), which is quicker.
@@ -53,12 +63,12 @@ type Mode =
   | { kind: 'preview'; limit: number }
   | { kind: 'run'; target: RecipeTarget; onProgress?: (rows: number) => void };
 
-/** Checks the analysis' columns against the input and returns the ordering column's codec. */
+/** Checks the analysis' columns against the input; returns the ordering column's codec and the input's column names. */
 async function checkColumns(
   conn: DuckDBConnection,
   relation: string,
   a: GroupedAnalysis,
-): Promise<OrderCodec | undefined> {
+): Promise<{ codec: OrderCodec | undefined; names: string[] }> {
   const columns = await describeRelation(conn, relation);
   const types = new Map(columns.map((c) => [c.name, c.type]));
   const need = (name: string, role: string) => {
@@ -74,7 +84,8 @@ async function checkColumns(
   }
   const valueType = need(a.column, 'value');
   if (!NUMERIC.test(valueType)) throw badRequest(`value column "${a.column}" is ${valueType}, not a number`);
-  return a.orderBy === undefined ? undefined : orderCodec(a.orderBy, need(a.orderBy, 'orderBy'));
+  const codec = a.orderBy === undefined ? undefined : orderCodec(a.orderBy, need(a.orderBy, 'orderBy'));
+  return { codec, names: columns.map((c) => c.name) };
 }
 
 /** A temporary table of the input rows that describe (none) and preview (those of the first groups) work on. */
@@ -93,30 +104,44 @@ async function sampleTable(conn: DuckDBConnection, relation: string, groupBy: re
 }
 
 /**
- * How the input is scanned: `read` (with `rowId`, each row's place in the scan, when results go
- * back by position) and `rows`, the relation the output reads in that same order. Parquet files
- * number their rows themselves (`file_row_number`); other files are first copied to a table.
+ * How the input is scanned: `read` and, when results go back by position, `rowId` (each row's place
+ * in that scan) and `added`, the columns the scan adds to the input's own. Parquet files number their
+ * rows themselves (`file_row_number`); other inputs are first copied to a table, whose `rowid` does.
  */
+interface InputScan {
+  read: string;
+  rowId?: string;
+  added: string[];
+}
+
 async function inputScan(
   conn: DuckDBConnection,
   source: TableSource,
   byInputRow: boolean,
-): Promise<{ read: string; rowId?: string; rows: string }> {
+  inputColumns: readonly string[],
+): Promise<InputScan> {
   const rows = duckdbRelation(source);
-  if (!byInputRow) return { read: rows, rows };
+  if (!byInputRow) return { read: rows, added: [] };
   const paths =
     source.kind === 'parquet'
       ? source.paths
       : source.kind === 'file' && source.format === 'parquet'
         ? [source.path]
         : null;
-  if (!paths) {
+  // DuckDB refuses to add a column a file already has (names compare without case).
+  const own = new Set(inputColumns.map((name) => name.toLowerCase()));
+  const clash = own.has('file_row_number') || (paths !== null && paths.length > 1 && own.has('filename'));
+  if (!paths || clash) {
     await conn.run(`CREATE OR REPLACE TEMP TABLE ${SAMPLE_TABLE} AS SELECT * FROM ${rows}`);
-    return { read: SAMPLE_TABLE, rowId: 'rowid', rows: SAMPLE_TABLE };
+    return { read: SAMPLE_TABLE, rowId: 'rowid', added: [] };
   }
   const list = `[${paths.map(quoteLiteral).join(', ')}]`;
   if (paths.length === 1)
-    return { read: `read_parquet(${list}, file_row_number = true)`, rowId: 'file_row_number', rows };
+    return {
+      read: `read_parquet(${list}, file_row_number = true)`,
+      rowId: 'file_row_number',
+      added: ['file_row_number'],
+    };
   // Several files are read one after another: a row's place is the rows of the files before it plus its own.
   const counts = (
     await conn.runAndReadAll(
@@ -133,8 +158,19 @@ async function inputScan(
   return {
     read: `read_parquet(${list}, file_row_number = true, filename = true)`,
     rowId: `file_row_number + CASE filename ${cases.join(' ')} END`,
-    rows,
+    added: ['file_row_number', 'filename'],
   };
+}
+
+/**
+ * What the output query of an analysis reads: the input itself, or for one whose results go back
+ * by position ({@link GroupedAnalysis.byInputRow}) the scan that numbered its rows, with that number
+ * in column `row` and without the columns the scan added.
+ */
+function outputRelation(scan: InputScan, input: string, row: string): string {
+  if (scan.rowId === undefined) return input;
+  const exclude = scan.added.length ? ` EXCLUDE (${scan.added.join(', ')})` : '';
+  return `(SELECT *${exclude}, ${scan.rowId} AS ${row} FROM ${scan.read})`;
 }
 
 async function analyse(
@@ -145,31 +181,38 @@ async function analyse(
   duck: DuckDb,
 ): Promise<unknown> {
   const input = duckdbRelation(source);
-  const codec = await checkColumns(conn, input, a);
-  let scan: { read: string; rowId?: string; rows: string };
-  if (mode.kind === 'run') scan = await inputScan(conn, source, a.byInputRow === true);
+  const { codec, names } = await checkColumns(conn, input, a);
+  let scan: InputScan;
+  if (mode.kind === 'run') scan = await inputScan(conn, source, a.byInputRow === true, names);
   else {
     await sampleTable(conn, input, a.groupBy, mode.kind === 'describe' ? 0 : PREVIEW_GROUPS);
-    scan = { read: SAMPLE_TABLE, rowId: a.byInputRow ? 'rowid' : undefined, rows: SAMPLE_TABLE };
+    scan = { read: SAMPLE_TABLE, rowId: a.byInputRow ? 'rowid' : undefined, added: [] };
   }
-  const series = await readGroupedSeries(conn, {
-    relation: scan.read,
-    rowId: scan.rowId,
-    groupBy: a.groupBy,
-    orderBy: a.orderBy === undefined || !codec || a.unordered ? undefined : { column: a.orderBy, codec },
-    column: a.column,
-    rows: a.rows,
-    unordered: a.unordered,
-    // Every analysis computes through computeGroups, which sorts each batch as it hands it out.
-    deferSort: true,
-  });
-  await a.compute(conn, series, codec, scan.read);
-  const sql = a.output(scan.rows, codec);
-  if (mode.kind === 'describe') return { columns: await describeRelation(conn, `(${sql})`) };
-  if (mode.kind === 'preview') return duck.query(`SELECT * FROM (${sql}) LIMIT ${mode.limit + 1}`, undefined, conn);
-  if (mode.target.kind !== 'parquet') throw badRequest('An analysis recipe writes a managed (Parquet) dataset');
-  mode.onProgress?.(series.values.length);
-  return copySelectToParquet(conn, sql, mode.target.path);
+  try {
+    const series = await readGroupedSeries(conn, {
+      relation: scan.read,
+      rowId: scan.rowId,
+      groupBy: a.groupBy,
+      orderBy: a.orderBy === undefined || !codec || a.unordered ? undefined : { column: a.orderBy, codec },
+      column: a.column,
+      rows: a.rows,
+      unordered: a.unordered,
+      // Every analysis computes through computeGroups, which sorts each batch as it hands it out.
+      deferSort: true,
+    });
+    await a.compute(conn, series, codec, scan.read);
+    // The row number's column takes a name no input column has.
+    const row = `llano_row_${randomBytes(4).toString('hex')}`;
+    const sql = a.output(outputRelation(scan, mode.kind === 'run' ? input : SAMPLE_TABLE, row), codec, row);
+    if (mode.kind === 'describe') return { columns: await describeRelation(conn, `(${sql})`) };
+    if (mode.kind === 'preview')
+      return await duck.query(`SELECT * FROM (${sql}) LIMIT ${mode.limit + 1}`, undefined, conn);
+    if (mode.target.kind !== 'parquet') throw badRequest('An analysis recipe writes a managed (Parquet) dataset');
+    mode.onProgress?.(series.values.length);
+    return await copySelectToParquet(conn, sql, mode.target.path);
+  } finally {
+    a.release?.();
+  }
 }
 
 async function withInput<T>(
