@@ -1,4 +1,4 @@
-import type { FingerprintMemo } from '../recipe-type.js';
+import type { FingerprintMemo, FingerprintNames } from '../recipe-type.js';
 import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -33,13 +33,25 @@ import { currentPackagesState, packagesHash, type PackagesState } from './packag
 export type CodeFingerprint = Record<string, string>;
 
 /** The key of a library file's part: `library bands.py`. */
-export const LIBRARY_PART_PREFIX = 'library ';
+const LIBRARY_PART_PREFIX = 'library ';
+const ENVIRONMENT_PART = 'environment';
+const isLibraryPart = (key: string) => key.startsWith(LIBRARY_PART_PREFIX);
 
 /**
- * Look-ups shared by the fingerprints taken together: a flow's recipes (the libraries are read and
- * their imports parsed once), or one build activity (its staleness re-check, the signature before
- * the run and the run's own reuse one another's).
+ * How stale reasons name a code fingerprint's parts: the library files that changed (`library
+ * bands.py`, `libraries a.py, b.py`) before the environment. Parts without an environment, or with
+ * another key (one hash of all the language's libraries, as first recorded), are an older form.
  */
+export const CODE_FINGERPRINT_NAMES: FingerprintNames = {
+  currentForm: (keys) =>
+    keys.includes(ENVIRONMENT_PART) && keys.every((k) => k === ENVIRONMENT_PART || isLibraryPart(k)),
+  describe: (changed) => {
+    const libraries = changed.filter(isLibraryPart).map((k) => k.slice(LIBRARY_PART_PREFIX.length));
+    if (libraries.length === 1) return `library ${libraries[0]}`;
+    if (libraries.length > 1) return `libraries ${libraries.join(', ')}`;
+    return ENVIRONMENT_PART;
+  },
+};
 
 const shortHash = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
 
@@ -159,5 +171,5 @@ export async function codeRecipeFingerprint(
           () => `unavailable: ${recipe.environment}`,
         ),
       );
-  return { ...libraries, environment };
+  return { ...libraries, [ENVIRONMENT_PART]: environment };
 }
