@@ -1,9 +1,6 @@
 import type { FingerprintMemo, FingerprintNames } from '../recipe-type.js';
 import { createHash } from 'node:crypto';
-import { existsSync, statSync } from 'node:fs';
-import path from 'node:path';
-import { realpathOr } from '../../common/real-path.js';
-import { findInterpreter, interpreterPath } from '../../sandbox/index.js';
+import { interpreterPath } from '../../sandbox/index.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import {
   packagesRequest,
@@ -13,7 +10,7 @@ import {
 } from './code-environments.js';
 import { projectLibraries, type LibraryFile } from './code-libraries.js';
 import { importedLibraryNames, libraryGraph } from './library-imports.js';
-import { machinePackagesHash } from './machine-packages.js';
+import { interpreterFacts } from './interpreter-probe.js';
 import { currentPackagesState, packagesHash, type PackagesState } from './package-builds.js';
 
 /**
@@ -24,8 +21,9 @@ import { currentPackagesState, packagesHash, type PackagesState } from './packag
  *   without running the code). Only those are written into the run's `lib/`, so no other file can
  *   change what it computes; a part per file lets staleness name the file that changed;
  * - `environment`: the interpreter (its path and version), the packages installed on the machine
- *   for it (their versions, machine-packages.ts: asked once, then while their folders keep their
- *   times), and for a venv or R library what it is built from and when it was last built.
+ *   for it (their versions; interpreter-probe.ts: one start of the interpreter tells its version
+ *   and them, kept while their folders keep their times), and for a venv or R library what it is
+ *   built from and when it was last built.
  * Not in it: the recipe's limits (they stop a run, never change its rows: `recipeSignature` leaves
  * them out too), and the environment's `packages` (names whose versions are only recorded: the
  * machine's packages are all signed already).
@@ -59,41 +57,6 @@ const shortHash = (value: unknown) => createHash('sha256').update(JSON.stringify
 export const librariesParts = (files: LibraryFile[]): CodeFingerprint =>
   Object.fromEntries(files.map((f) => [`${LIBRARY_PART_PREFIX}${f.name}`, shortHash(f.content)]));
 
-/**
- * An interpreter's version, asked once per file: the answer is kept while the file (links
- * followed) keeps its size and time, so an upgrade in place is asked again. The version, not
- * the file's time, is what the fingerprint signs: servers sharing a workspace agree on it.
- */
-const versions = new Map<string, { stamp: string; version: Promise<string | null> }>();
-
-function interpreterVersion(language: CodeRecipeLanguage, program: string): Promise<string | null> {
-  // This Node runs TypeScript code: its version is known without a process.
-  if (language === 'typescript') return Promise.resolve(process.version);
-  const found = program.includes('/') ? program : onPath(program);
-  let stamp = 'missing';
-  try {
-    const st = statSync(realpathOr(found ?? program));
-    stamp = `${st.size}:${st.mtimeMs}`;
-  } catch {
-    // Not there: asked every time (the run then fails and names it).
-  }
-  const known = versions.get(program);
-  if (known && known.stamp === stamp && stamp !== 'missing') return known.version;
-  const version = findInterpreter(language, language === 'python' ? program : undefined).then((i) => {
-    // No answer (it timed out, say): asked again next time rather than remembered.
-    if (i.version === null) versions.delete(program);
-    return i.version;
-  });
-  versions.set(program, { stamp, version });
-  return version;
-}
-
-function onPath(name: string): string | null {
-  for (const folder of (process.env.PATH ?? '').split(':'))
-    if (folder && existsSync(path.join(folder, name))) return path.join(folder, name);
-  return null;
-}
-
 /** The environment part of the fingerprint (see `CodeFingerprint`). A build of its packages is never started. */
 export async function environmentFingerprint(
   ws: Workspace,
@@ -106,12 +69,14 @@ export async function environmentFingerprint(
     language === 'python' ? interpreterPath('python', env.interpreter ?? ws.config.python) : interpreterPath(language);
   const request = packagesRequest(projectKey, env);
   const state = request ? (ready ?? currentPackagesState(ws, request)) : null;
+  // This Node runs TypeScript code: its version is known without a process, and it has no machine packages.
+  const facts = language === 'typescript' ? null : await interpreterFacts(language, program);
   return shortHash({
     language,
     interpreter: program,
-    version: await interpreterVersion(language, program),
+    version: facts ? facts.version : process.version,
     // A venv and an R library see the machine's packages too (after their own).
-    ...(language === 'typescript' ? {} : { machinePackages: await machinePackagesHash(language, program) }),
+    ...(facts ? { machinePackages: facts.machinePackages } : {}),
     // What the venv or library is built from (requirements, base interpreter, package source), and its build if any.
     ...(request
       ? // A state is current only when its hash is that of the request: no second hash then.
