@@ -96,21 +96,25 @@ const memoized = <T>(memo: FingerprintMemo, key: string, compute: () => Promise<
 
 /**
  * The library files `code` imports (see library-imports.ts), as listed now: the project's files
- * are listed, and each language's imports between them parsed, once per memo.
+ * are listed, and each language's imports between them parsed, once per memo; a recipe's own
+ * imports are read once per memo too, so that a run writes into its `lib/`, and signs after it,
+ * the very files the signature taken before it signed.
  */
-export async function recipeLibraries(
+export function recipeLibraries(
   ws: Workspace,
   projectKey: string,
   code: string,
   language: CodeRecipeLanguage,
   memo: FingerprintMemo,
 ): Promise<LibraryFile[]> {
-  const files = memoized(memo, `libraries:${projectKey}`, async () => (await projectLibraries(ws, projectKey)).files);
-  const graph = await memoized(memo, `library-graph:${projectKey}:${language}`, async () =>
-    libraryGraph(await files, language),
-  );
-  const names = new Set(importedLibraryNames(code, language, graph));
-  return (await files).filter((f) => names.has(f.name));
+  return memoized(memo, `recipe-libraries:${projectKey}:${language}:${code}`, async () => {
+    const files = memoized(memo, `libraries:${projectKey}`, async () => (await projectLibraries(ws, projectKey)).files);
+    const graph = await memoized(memo, `library-graph:${projectKey}:${language}`, async () =>
+      libraryGraph(await files, language),
+    );
+    const names = new Set(importedLibraryNames(code, language, graph));
+    return (await files).filter((f) => names.has(f.name));
+  });
 }
 
 /**

@@ -30,6 +30,19 @@ vi.mock('node:child_process', async (importOriginal) => {
   return { ...real, execFile: listed(real.execFile as Start), spawn: listed(real.spawn as Start) };
 });
 
+/** The code texts tokenised (to read their imports), each time. */
+const tokenised = vi.hoisted(() => [] as string[]);
+vi.mock('../src/recipes/code/code-tokens.js', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../src/recipes/code/code-tokens.js')>();
+  return {
+    ...real,
+    tokenize: (code: string, language: Parameters<typeof real.tokenize>[1]) => {
+      tokenised.push(code);
+      return real.tokenize(code, language);
+    },
+  };
+});
+
 const PYTHON = '/usr/bin/python3';
 /**
  * Starts that ask the interpreter about itself (its version, its packages) rather than run code:
@@ -49,8 +62,8 @@ const RECIPES = {
   r: 'run <- function(inputs, output, variables, log) {\n  output$write(data.frame(id = inputs$raw$id * 2))\n}\n',
 };
 
-describe("a cold build of a code recipe starts its interpreter once to know its version and the machine's packages", () => {
-  const home = mkdtempSync(path.join(tmpdir(), 'llano-interpreter-starts-'));
+describe('a cold build of a code recipe takes its fingerprint once: the interpreter asked once, the imports read once', () => {
+  const home = mkdtempSync(path.join(tmpdir(), 'llano-fingerprint-reuse-'));
   let ws: Workspace;
 
   beforeAll(async () => {
@@ -72,9 +85,10 @@ describe("a cold build of a code recipe starts its interpreter once to know its 
   });
 
   it.each(['python', 'r'] as const)(
-    '%s: one question, which staleness, the signature before the run and the one after it share',
+    '%s: the staleness re-check, the signature before the run, the run and the signature after it share one question and one reading',
     async (language) => {
       started.length = 0;
+      tokenised.length = 0;
       const build = await startBuild(ws, LOCAL_ADMIN, `COLD_${language.toUpperCase()}`, {
         targets: ['out'],
         mode: 'required',
@@ -82,6 +96,10 @@ describe("a cold build of a code recipe starts its interpreter once to know its 
       const job = await build.done;
       expect(job.status, JSON.stringify(job)).toBe('succeeded');
       expect(questions(language)).toHaveLength(1);
+      // The recipe's imports are read once by the plan, and once by the activity (a job may wait
+      // behind another while a library changes: the activity judges again), whose run writes and
+      // signs the library files the signature before it took.
+      expect(tokenised.filter((code) => code === RECIPES[language])).toHaveLength(2);
     },
   );
 });
