@@ -17,5 +17,5 @@ export async function currentSignature(
 ): Promise<Signature> {
   const type = recipeTypes.find(recipe.type);
   const parts = type?.fingerprint ? await type.fingerprint({ ws, key: projectKey }, recipe, memo) : undefined;
-  return signatureOf(recipe, parts);
+  return signatureOf(recipe, parts, type?.fingerprintNames);
 }

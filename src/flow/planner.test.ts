@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { findCycle, validateRecipeEdges } from './graph.js';
 import { planBuild } from './planner.js';
+import { recipeTypes } from '../recipes/registry.js';
+import type { FingerprintNames } from '../recipes/recipe-type.js';
 import { BUILT_BEFORE_FINGERPRINTS, recipeSignature, signatureOf, staleReason } from './staleness.js';
 
 // raw → clean → by_band → report ; raw → other (independent branch)
@@ -84,14 +86,17 @@ describe('staleness', () => {
     expect(staleReason(sig, { recipeSignature: a, inputs: { x: 'v1' } }, { x: 'v1' })).toBeNull();
   });
 
+  /** How the code types name their parts, as registered (code-fingerprint.ts). */
+  const code = recipeTypes.get('python').fingerprintNames;
+
   it('signs the parts a code recipe adds and names the one that changed while the settings did not', () => {
     const recipe = { type: 'python', code: 'x = 1', inputs: ['x'] };
     const parts = { 'library a.py': 'A1', 'library b.py': 'B1', environment: 'E1' };
-    const built = signatureOf(recipe, parts);
+    const built = signatureOf(recipe, parts, code);
     expect(built.value).not.toBe(signatureOf(recipe).value);
     const lineage = { recipeSignature: built.value, signatureParts: built.parts, inputs: { x: 'v1' } };
     const now = (changed: Record<string, string | undefined>, r = recipe) =>
-      staleReason(signatureOf(r, JSON.parse(JSON.stringify({ ...parts, ...changed })) as typeof parts), lineage, {
+      staleReason(signatureOf(r, JSON.parse(JSON.stringify({ ...parts, ...changed })) as typeof parts, code), lineage, {
         x: 'v1',
       });
     expect(now({})).toBeNull();
@@ -101,20 +106,42 @@ describe('staleness', () => {
     expect(now({ 'library c.py': 'C1' })).toBe('library c.py changed');
     expect(now({ 'library b.py': undefined })).toBe('library b.py changed');
     expect(now({ environment: 'E2' })).toBe('environment changed');
+    // A library is named before the environment.
+    expect(now({ environment: 'E2', 'library a.py': 'A2' })).toBe('library a.py changed');
     expect(now({ 'library a.py': 'A2' }, { ...recipe, code: 'x = 2' })).toBe('recipe changed');
   });
 
   it('says a version built before code fingerprints (or with their older form) cannot tell, not that the recipe changed', () => {
     const recipe = { type: 'python', code: 'x = 1', inputs: ['x'] };
-    const current = signatureOf(recipe, { 'library a.py': 'A1', environment: 'E1' });
+    const current = signatureOf(recipe, { 'library a.py': 'A1', environment: 'E1' }, code);
     const unsigned = { recipeSignature: signatureOf(recipe).value, inputs: { x: 'v1' } };
     expect(staleReason(current, unsigned, { x: 'v1' })).toBe(BUILT_BEFORE_FINGERPRINTS);
     const older = signatureOf(recipe, { libraries: 'L1', environment: 'E1' });
     const olderLineage = { recipeSignature: older.value, signatureParts: older.parts, inputs: { x: 'v1' } };
     expect(staleReason(current, olderLineage, { x: 'v1' })).toBe(BUILT_BEFORE_FINGERPRINTS);
     // Its settings changed as well: that is the reason.
-    expect(staleReason(signatureOf({ ...recipe, code: 'x = 2' }, current.parts), unsigned, { x: 'v1' })).toBe(
+    expect(staleReason(signatureOf({ ...recipe, code: 'x = 2' }, current.parts, code), unsigned, { x: 'v1' })).toBe(
       'recipe changed',
     );
+  });
+
+  it("compares any type's parts and names a change as that type says (by its keys when it says nothing)", () => {
+    const recipe = { type: 'made_up', inputs: ['x'] };
+    const built = signatureOf(recipe, { 'model weights': 'W1', 'lookup table': 'T1' });
+    const lineage = { recipeSignature: built.value, signatureParts: built.parts, inputs: { x: 'v1' } };
+    const changed = { 'model weights': 'W2', 'lookup table': 'T2' };
+    expect(staleReason(signatureOf(recipe, changed), lineage, { x: 'v1' })).toBe('lookup table, model weights changed');
+    const names: FingerprintNames = {
+      currentForm: (keys) => keys.includes('model weights'),
+      describe: (keys) => (keys.includes('model weights') ? 'the model' : keys.join(' and ')),
+    };
+    expect(staleReason(signatureOf(recipe, changed, names), lineage, { x: 'v1' })).toBe('the model changed');
+    expect(
+      staleReason(signatureOf(recipe, { ...built.parts!, 'lookup table': 'T2' }, names), lineage, { x: 'v1' }),
+    ).toBe('lookup table changed');
+    // Recorded in a form the type no longer takes: it cannot tell what changed.
+    const older = signatureOf(recipe, { 'lookup table': 'T1' });
+    const olderLineage = { recipeSignature: older.value, signatureParts: older.parts, inputs: { x: 'v1' } };
+    expect(staleReason(signatureOf(recipe, changed, names), olderLineage, { x: 'v1' })).toBe(BUILT_BEFORE_FINGERPRINTS);
   });
 });

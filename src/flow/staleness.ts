@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { omit } from '../common/omit.js';
 import type { Lineage } from '../datasets/definitions.js';
-import { LIBRARY_PART_PREFIX } from '../recipes/code/code-fingerprint.js';
+import type { FingerprintNames } from '../recipes/recipe-type.js';
 
 /**
  * A recipe's signature: a hash of everything that decides its output (type, inputs, code,
@@ -21,19 +21,29 @@ export function recipeSignature(recipe: Record<string, unknown>): string {
 /**
  * A recipe's signature as things stand: `value` is what the lineage records and staleness
  * compares. For a type with a fingerprint (code: libraries, environment) it also signs those
- * `parts`, kept in the lineage too so that a change can be named; `settings` is
- * `recipeSignature` alone. A type without one keeps the settings' hash, as before parts existed.
+ * `parts`, kept in the lineage too so that a change can be named (by `names`, the type's);
+ * `settings` is `recipeSignature` alone. A type without one keeps the settings' hash, as before
+ * parts existed.
  */
 export interface Signature {
   value: string;
   settings: string;
   parts?: Record<string, string>;
+  names?: FingerprintNames;
 }
 
-export function signatureOf(recipe: Record<string, unknown>, parts?: Record<string, string>): Signature {
+export function signatureOf(
+  recipe: Record<string, unknown>,
+  parts?: Record<string, string>,
+  names?: FingerprintNames,
+): Signature {
   const settings = recipeSignature(recipe);
-  return parts ? { value: signedParts(settings, parts), settings, parts } : { value: settings, settings };
+  if (!parts) return { value: settings, settings };
+  return { value: signedParts(settings, parts), settings, parts, ...(names ? { names } : {}) };
 }
+
+/** A type that signs parts without naming them: the keys are the names, every form current. */
+const KEYS_AS_NAMES: FingerprintNames = { currentForm: () => true, describe: (changed) => changed.join(', ') };
 
 const signedParts = (settings: string, parts: Record<string, string>) =>
   createHash('sha256')
@@ -57,19 +67,15 @@ export const CANNOT_TELL = 'source cannot tell changes: always rebuilt';
 
 /**
  * Why a recipe's signature differs from the one recorded, named as precisely as the record allows:
- * the library files of a code recipe that changed (`library bands.py changed`, or several), its
- * environment, or its settings (`recipe changed`).
+ * the parts of its type's fingerprint that changed, as the type names them (`library bands.py
+ * changed`, `environment changed`), or its settings (`recipe changed`).
  */
-export type SignatureChange =
-  | 'recipe changed'
-  | `library ${string} changed`
-  | `libraries ${string} changed`
-  | 'environment changed'
-  | typeof BUILT_BEFORE_FINGERPRINTS;
+export type SignatureChange = 'recipe changed' | `${string} changed` | typeof BUILT_BEFORE_FINGERPRINTS;
 
 /**
- * A version built before code fingerprints were recorded (or recorded in an older form: one hash
- * of all the language's libraries) cannot tell whether its libraries or environment changed since.
+ * A version built before its type's fingerprint was recorded (or recorded in a form the type no
+ * longer takes: code's first one, one hash of all the language's libraries) cannot tell whether
+ * its parts (a code recipe's libraries or environment) changed since.
  * It is stale, as an unknown is not "unchanged", but said so rather than "recipe changed": its
  * settings did not change, and one build records the fingerprint.
  */
@@ -104,21 +110,13 @@ export function staleReason(
 export function signatureChange(signature: Signature, recorded: RecordedSignature): SignatureChange | null {
   if (recorded.recipeSignature === signature.value) return null;
   const parts = recorded.signatureParts;
-  if (!signature.parts) return 'recipe changed';
+  const now = signature.parts;
+  if (!now) return 'recipe changed';
   if (!parts) return recorded.recipeSignature === signature.settings ? BUILT_BEFORE_FINGERPRINTS : 'recipe changed';
   // The recorded parts signed with today's settings give the recorded signature: the settings did not change.
   if (signedParts(signature.settings, parts) !== recorded.recipeSignature) return 'recipe changed';
-  // The only type with parts is code (code-fingerprint.ts): other keys are an older form of its fingerprint.
-  if (!('environment' in parts) || Object.keys(parts).some((k) => k !== 'environment' && !isLibraryPart(k)))
-    return BUILT_BEFORE_FINGERPRINTS;
-  const libraries = [...new Set([...Object.keys(parts), ...Object.keys(signature.parts)])]
-    .filter((k) => isLibraryPart(k) && parts[k] !== signature.parts![k])
-    .map((k) => k.slice(LIBRARY_PART_PREFIX.length))
-    .sort();
-  if (libraries.length === 1) return `library ${libraries[0]} changed`;
-  if (libraries.length > 1) return `libraries ${libraries.join(', ')} changed`;
-  return parts.environment !== signature.parts.environment ? 'environment changed' : 'recipe changed';
+  const names = signature.names ?? KEYS_AS_NAMES;
+  if (!names.currentForm(Object.keys(parts))) return BUILT_BEFORE_FINGERPRINTS;
+  const changed = [...new Set([...Object.keys(parts), ...Object.keys(now)])].filter((k) => parts[k] !== now[k]).sort();
+  return changed.length ? `${names.describe(changed)} changed` : 'recipe changed';
 }
-
-/** Parts naming a library file (see code-fingerprint.ts), whose key carries the file's name. */
-const isLibraryPart = (key: string) => key.startsWith(LIBRARY_PART_PREFIX);

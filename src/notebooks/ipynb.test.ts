@@ -121,6 +121,21 @@ describe('.ipynb round trip', () => {
     });
   }
 
+  it('checks attachments by one rule, in a stored notebook as in an imported file', () => {
+    const bad = { 'plot.png': { 'image/png': 42 } };
+    const stored = NotebookSchema.safeParse({
+      id: 'qa',
+      name: 'qa',
+      cells: [{ type: 'markdown', source: 'x', attachments: bad }],
+    });
+    expect(stored.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([
+      ['cells.0.attachments.plot.png.image/png', 'must be a string or a list of strings'],
+    ]);
+    const file = { nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [] as unknown[] };
+    file.cells.push({ cell_type: 'markdown', metadata: {}, source: 'x', attachments: bad });
+    expect(() => notebookFromIpynb(file, { id: 'qa' })).toThrow(/must be a string or a list of strings/);
+  });
+
   it('marks a cell of another language than the kernel’s, and no other', () => {
     const file = notebookToIpynb({
       id: 'mixed',

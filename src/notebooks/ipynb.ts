@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { badRequest } from '../common/errors.js';
 import { parseOr400 } from '../common/parse.js';
-import { CELL_ID } from './notebook-schema.js';
+import { AttachmentsSchema, CELL_ID, MultilineText } from './notebook-schema.js';
 import { CELL_TYPES, type CellOutput, type CellType, type Notebook, type NotebookCell } from './notebook-types.js';
 
 /**
@@ -17,9 +17,6 @@ export const TABLE_MIME = 'application/vnd.llano.table+json';
 export const CHART_MIME = 'application/vnd.llano.echarts+json';
 const IMAGE_MIMES = ['image/png', 'image/jpeg', 'image/svg+xml'] as const;
 
-const MultilineText = z.union([z.string(), z.array(z.string())], {
-  error: 'must be a string or a list of strings',
-});
 const MimeBundle = z.record(z.string(), z.unknown());
 
 const OutputSchema = z.discriminatedUnion('output_type', [
@@ -40,8 +37,7 @@ const OutputSchema = z.discriminatedUnion('output_type', [
 type IpynbOutput = z.infer<typeof OutputSchema>;
 
 const CellMetadata = z.looseObject({}).optional();
-/** By file name, a MIME bundle of base64 data (nbformat's `attachments`). */
-const Attachments = z.record(z.string(), z.record(z.string(), MultilineText)).optional();
+const Attachments = AttachmentsSchema.optional();
 const CellId = z.string().regex(CELL_ID, 'must be 1 to 64 letters, digits, - or _ (nbformat 4.5)').optional();
 const IpynbCellSchema = z.discriminatedUnion('cell_type', [
   z.looseObject({

@@ -24,6 +24,18 @@ export const CellOutputSchema: z.ZodType<CellOutput> = z.discriminatedUnion('typ
   z.object({ type: z.literal('error'), name: z.string(), message: z.string(), traceback: z.string() }),
 ]);
 
+/** Text as nbformat writes it: one string, or its lines. */
+export const MultilineText = z.union([z.string(), z.array(z.string())], {
+  error: 'must be a string or a list of strings',
+});
+
+/**
+ * A Markdown or raw cell's attachments, as nbformat stores them and the notebook keeps them: by
+ * file name, a MIME bundle of base64 data. One definition for the stored notebook and the .ipynb
+ * files read, so that an imported notebook always passes the stored schema.
+ */
+export const AttachmentsSchema = z.record(z.string(), z.record(z.string(), MultilineText));
+
 /** nbformat 4.5's rule for a cell id. */
 export const CELL_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const CELL_ID_RULE = 'a cell id is 1 to 64 letters, digits, - or _ (nbformat 4.5)';
@@ -33,7 +45,7 @@ export const CellSchema = z.object({
   type: z.enum(CELL_TYPES),
   source: z.string().max(1_000_000, 'A cell holds at most 1,000,000 characters'),
   metadata: z.record(z.string(), z.unknown()).optional(),
-  attachments: z.record(z.string(), z.record(z.string(), z.union([z.string(), z.array(z.string())]))).optional(),
+  attachments: AttachmentsSchema.optional(),
   outputs: z.array(CellOutputSchema).max(1000).optional(),
   executionCount: z.number().int().min(0).nullable().optional(),
 });

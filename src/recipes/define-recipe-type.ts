@@ -3,6 +3,7 @@ import { definedType, typeSchema, type DefinitionOptions, type TypeSchema } from
 import type { ColumnSchema } from '../datasets/definitions.js';
 import {
   type FingerprintMemo,
+  type FingerprintNames,
   RecipeBaseSchema,
   type RecipeBase,
   type RecipeContext,
@@ -46,6 +47,8 @@ export interface RecipeTypeDefinition<
     recipe: R,
     memo: FingerprintMemo,
   ): Promise<Record<string, string>>;
+  /** How stale reasons name the `fingerprint`'s parts (see `RecipeType`). */
+  fingerprintNames?: FingerprintNames;
 }
 
 /** A recipe type, its recipe type inferred from its schema. Register it in `registry.ts`. */

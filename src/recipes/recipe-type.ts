@@ -12,6 +12,20 @@ import type { Workspace } from '../workspace/workspace.js';
 
 /** Fingerprint parts already taken in one build activity or flow view, by key (a recipe type's own keys). */
 export type FingerprintMemo = Map<string, Promise<unknown>>;
+
+/**
+ * How a type names the parts of its `fingerprint` in stale reasons. Staleness (flow/staleness.ts)
+ * only compares a version's recorded parts with today's; what the keys mean is the type's.
+ */
+export interface FingerprintNames {
+  /**
+   * Whether parts recorded with these keys have the form the type takes now. A version recorded
+   * in an older form cannot tell which of today's parts changed: it is stale, said so.
+   */
+  currentForm(keys: string[]): boolean;
+  /** What changed, for `<what> changed`, given the keys whose hashes differ (one or more, sorted). */
+  describe(changed: string[]): string;
+}
 /** Fields every recipe has, whatever its type. */
 export const RecipeBaseSchema = z.object({
   name: z.string(),
@@ -118,6 +132,8 @@ export interface RecipeType<R extends RecipeBase = RecipeBase> extends DefinedTy
     recipe: R,
     memo: FingerprintMemo,
   ): Promise<Record<string, string>>;
+  /** How stale reasons name the `fingerprint`'s parts; without it, by their keys. */
+  fingerprintNames?: FingerprintNames;
 }
 
 /** Rows a recipe type's own preview answers, with one more than asked for when there are more. */

@@ -1,9 +1,6 @@
-import type { FingerprintMemo } from '../recipe-type.js';
+import type { FingerprintMemo, FingerprintNames } from '../recipe-type.js';
 import { createHash } from 'node:crypto';
-import { existsSync, statSync } from 'node:fs';
-import path from 'node:path';
-import { realpathOr } from '../../common/real-path.js';
-import { findInterpreter, interpreterPath } from '../../sandbox/index.js';
+import { interpreterPath } from '../../sandbox/index.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import {
   packagesRequest,
@@ -13,7 +10,7 @@ import {
 } from './code-environments.js';
 import { projectLibraries, type LibraryFile } from './code-libraries.js';
 import { importedLibraryNames, libraryGraph } from './library-imports.js';
-import { machinePackagesHash } from './machine-packages.js';
+import { interpreterFacts } from './interpreter-probe.js';
 import { currentPackagesState, packagesHash, type PackagesState } from './package-builds.js';
 
 /**
@@ -24,8 +21,9 @@ import { currentPackagesState, packagesHash, type PackagesState } from './packag
  *   without running the code). Only those are written into the run's `lib/`, so no other file can
  *   change what it computes; a part per file lets staleness name the file that changed;
  * - `environment`: the interpreter (its path and version), the packages installed on the machine
- *   for it (their versions, machine-packages.ts: asked once, then while their folders keep their
- *   times), and for a venv or R library what it is built from and when it was last built.
+ *   for it (their versions; interpreter-probe.ts: one start of the interpreter tells its version
+ *   and them, kept while their folders keep their times), and for a venv or R library what it is
+ *   built from and when it was last built.
  * Not in it: the recipe's limits (they stop a run, never change its rows: `recipeSignature` leaves
  * them out too), and the environment's `packages` (names whose versions are only recorded: the
  * machine's packages are all signed already).
@@ -33,54 +31,31 @@ import { currentPackagesState, packagesHash, type PackagesState } from './packag
 export type CodeFingerprint = Record<string, string>;
 
 /** The key of a library file's part: `library bands.py`. */
-export const LIBRARY_PART_PREFIX = 'library ';
+const LIBRARY_PART_PREFIX = 'library ';
+const ENVIRONMENT_PART = 'environment';
+const isLibraryPart = (key: string) => key.startsWith(LIBRARY_PART_PREFIX);
 
 /**
- * Look-ups shared by the fingerprints taken together: a flow's recipes (the libraries are read and
- * their imports parsed once), or one build activity (its staleness re-check, the signature before
- * the run and the run's own reuse one another's).
+ * How stale reasons name a code fingerprint's parts: the library files that changed (`library
+ * bands.py`, `libraries a.py, b.py`) before the environment. Parts without an environment, or with
+ * another key (one hash of all the language's libraries, as first recorded), are an older form.
  */
+export const CODE_FINGERPRINT_NAMES: FingerprintNames = {
+  currentForm: (keys) =>
+    keys.includes(ENVIRONMENT_PART) && keys.every((k) => k === ENVIRONMENT_PART || isLibraryPart(k)),
+  describe: (changed) => {
+    const libraries = changed.filter(isLibraryPart).map((k) => k.slice(LIBRARY_PART_PREFIX.length));
+    if (libraries.length === 1) return `library ${libraries[0]}`;
+    if (libraries.length > 1) return `libraries ${libraries.join(', ')}`;
+    return ENVIRONMENT_PART;
+  },
+};
 
 const shortHash = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
 
 /** One part per library file, its content's hash. */
 export const librariesParts = (files: LibraryFile[]): CodeFingerprint =>
   Object.fromEntries(files.map((f) => [`${LIBRARY_PART_PREFIX}${f.name}`, shortHash(f.content)]));
-
-/**
- * An interpreter's version, asked once per file: the answer is kept while the file (links
- * followed) keeps its size and time, so an upgrade in place is asked again. The version, not
- * the file's time, is what the fingerprint signs: servers sharing a workspace agree on it.
- */
-const versions = new Map<string, { stamp: string; version: Promise<string | null> }>();
-
-function interpreterVersion(language: CodeRecipeLanguage, program: string): Promise<string | null> {
-  // This Node runs TypeScript code: its version is known without a process.
-  if (language === 'typescript') return Promise.resolve(process.version);
-  const found = program.includes('/') ? program : onPath(program);
-  let stamp = 'missing';
-  try {
-    const st = statSync(realpathOr(found ?? program));
-    stamp = `${st.size}:${st.mtimeMs}`;
-  } catch {
-    // Not there: asked every time (the run then fails and names it).
-  }
-  const known = versions.get(program);
-  if (known && known.stamp === stamp && stamp !== 'missing') return known.version;
-  const version = findInterpreter(language, language === 'python' ? program : undefined).then((i) => {
-    // No answer (it timed out, say): asked again next time rather than remembered.
-    if (i.version === null) versions.delete(program);
-    return i.version;
-  });
-  versions.set(program, { stamp, version });
-  return version;
-}
-
-function onPath(name: string): string | null {
-  for (const folder of (process.env.PATH ?? '').split(':'))
-    if (folder && existsSync(path.join(folder, name))) return path.join(folder, name);
-  return null;
-}
 
 /** The environment part of the fingerprint (see `CodeFingerprint`). A build of its packages is never started. */
 export async function environmentFingerprint(
@@ -94,12 +69,14 @@ export async function environmentFingerprint(
     language === 'python' ? interpreterPath('python', env.interpreter ?? ws.config.python) : interpreterPath(language);
   const request = packagesRequest(projectKey, env);
   const state = request ? (ready ?? currentPackagesState(ws, request)) : null;
+  // This Node runs TypeScript code: its version is known without a process, and it has no machine packages.
+  const facts = language === 'typescript' ? null : await interpreterFacts(language, program);
   return shortHash({
     language,
     interpreter: program,
-    version: await interpreterVersion(language, program),
+    version: facts ? facts.version : process.version,
     // A venv and an R library see the machine's packages too (after their own).
-    ...(language === 'typescript' ? {} : { machinePackages: await machinePackagesHash(language, program) }),
+    ...(facts ? { machinePackages: facts.machinePackages } : {}),
     // What the venv or library is built from (requirements, base interpreter, package source), and its build if any.
     ...(request
       ? // A state is current only when its hash is that of the request: no second hash then.
@@ -119,21 +96,25 @@ const memoized = <T>(memo: FingerprintMemo, key: string, compute: () => Promise<
 
 /**
  * The library files `code` imports (see library-imports.ts), as listed now: the project's files
- * are listed, and each language's imports between them parsed, once per memo.
+ * are listed, and each language's imports between them parsed, once per memo; a recipe's own
+ * imports are read once per memo too, so that a run writes into its `lib/`, and signs after it,
+ * the very files the signature taken before it signed.
  */
-export async function recipeLibraries(
+export function recipeLibraries(
   ws: Workspace,
   projectKey: string,
   code: string,
   language: CodeRecipeLanguage,
   memo: FingerprintMemo,
 ): Promise<LibraryFile[]> {
-  const files = memoized(memo, `libraries:${projectKey}`, async () => (await projectLibraries(ws, projectKey)).files);
-  const graph = await memoized(memo, `library-graph:${projectKey}:${language}`, async () =>
-    libraryGraph(await files, language),
-  );
-  const names = new Set(importedLibraryNames(code, language, graph));
-  return (await files).filter((f) => names.has(f.name));
+  return memoized(memo, `recipe-libraries:${projectKey}:${language}:${code}`, async () => {
+    const files = memoized(memo, `libraries:${projectKey}`, async () => (await projectLibraries(ws, projectKey)).files);
+    const graph = await memoized(memo, `library-graph:${projectKey}:${language}`, async () =>
+      libraryGraph(await files, language),
+    );
+    const names = new Set(importedLibraryNames(code, language, graph));
+    return (await files).filter((f) => names.has(f.name));
+  });
 }
 
 /**
@@ -159,5 +140,5 @@ export async function codeRecipeFingerprint(
           () => `unavailable: ${recipe.environment}`,
         ),
       );
-  return { ...libraries, environment };
+  return { ...libraries, [ENVIRONMENT_PART]: environment };
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineRecipeType } from '../define-recipe-type.js';
 import type { RecipeType } from '../recipe-type.js';
 import type { CodeRecipeLanguage } from './code-environments.js';
-import { codeRecipeFingerprint } from './code-fingerprint.js';
+import { CODE_FINGERPRINT_NAMES, codeRecipeFingerprint } from './code-fingerprint.js';
 import { previewCodeRecipe, runCodeRecipe, type CodeRecipe } from './run-code.js';
 
 /** Rows of each input a preview runs the code on. */
@@ -94,6 +94,7 @@ function codeRecipeType<T extends CodeRecipeLanguage>(language: T) {
     run: (ctx, recipe, target) => runCodeRecipe(ctx, recipe as CodeRecipe, language, target),
     // The project's libraries of its language and its environment decide its output too (not its limits).
     fingerprint: ({ ws, key }, recipe, memo) => codeRecipeFingerprint(ws, key, recipe as CodeRecipe, language, memo),
+    fingerprintNames: CODE_FINGERPRINT_NAMES,
     preview: (ctx, recipe, limit) =>
       previewCodeRecipe(ctx, recipe as CodeRecipe, language, limit, Math.max(limit, CODE_PREVIEW_SAMPLE_ROWS)),
   });

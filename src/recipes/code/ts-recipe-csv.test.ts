@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { csvColumnBatches, csvRecords, fieldKind } from './ts-recipe-csv.js';
+import { csvColumnBatches, fieldKind } from './ts-recipe-csv.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'llano-csv-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -18,7 +18,7 @@ describe('the column-wise CSV parser of the TypeScript columnar path', () => {
   const text = 'id,name,ok,x\n1,plain,true,1.5\n2,"a, ""quoted""\nline",false,\\N\n3,"\\N",\\N,-2\r\n4,,true,1e3\n';
   const kinds = ['BIGINT', 'VARCHAR', 'BOOLEAN', 'DOUBLE'].map(fieldKind);
 
-  it('gives the values row parsing gives, NULLs and quoted text included, in batches of the size asked', async () => {
+  it('gives the values of each column, NULLs and quoted text included, in batches of the size asked', async () => {
     const file = path.join(dir, 'a.csv');
     writeFileSync(file, text);
     const batches = await collect(csvColumnBatches(file, kinds, 3));
@@ -30,8 +30,6 @@ describe('the column-wise CSV parser of the TypeScript columnar path', () => {
       [true, false, null, true],
       [1.5, null, -2, 1000],
     ]);
-    const rows = (await collect(csvRecords(file))).flat();
-    expect(rows.map((r) => r[1])).toEqual(columns[1]);
   });
 
   it('keeps records whole across the reader’s chunks', async () => {

@@ -73,50 +73,6 @@ function quotedRecord(text: string, start: number, fields: (string | null)[], fi
   }
 }
 
-/**
- * Records of a CSV file as arrays of field texts, in arrays as the stream delivers them (the
- * header skipped). A line without `"` is split at once; one with quotes is parsed field by field.
- */
-export async function* csvRecords(path: string): AsyncGenerator<(string | null)[][]> {
-  let rest = '';
-  let header = true;
-  const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
-  const iterator = stream[Symbol.asyncIterator]();
-  for (;;) {
-    const next = (await iterator.next()) as IteratorResult<string>;
-    const final = next.done === true;
-    const text = final ? rest : rest + next.value;
-    const records: (string | null)[][] = [];
-    let pos = 0;
-    let quote = text.indexOf('"');
-    while (pos < text.length) {
-      if (quote >= 0 && quote < pos) quote = text.indexOf('"', pos);
-      const nl = text.indexOf('\n', pos);
-      if (nl < 0 && !final) break;
-      const end = nl < 0 ? text.length : nl;
-      if (quote >= 0 && quote < end) {
-        const fields: (string | null)[] = [];
-        const after = quotedRecord(text, pos, fields, final);
-        if (after < 0) break;
-        records.push(fields);
-        pos = after;
-        continue;
-      }
-      let line = text.slice(pos, end);
-      if (line.endsWith('\r')) line = line.slice(0, -1);
-      pos = end + 1;
-      records.push(line.split(',').map((f) => (f === CSV_NULL ? null : f)));
-    }
-    rest = text.slice(pos);
-    if (header && records.length > 0) {
-      records.shift();
-      header = false;
-    }
-    if (records.length > 0) yield records;
-    if (final) return;
-  }
-}
-
 /** A field's text as the value of its kind (NULL as null), inline in the column-wise parser's loop. */
 const valueOf = (raw: string, kind: FieldKind): unknown =>
   raw === CSV_NULL ? null : kind === 'number' ? Number(raw) : kind === 'boolean' ? raw === 'true' : raw;
@@ -195,14 +151,6 @@ export async function* csvColumnBatches(
     if (final) break;
   }
   if (numRows > 0) yield [numRows, arrays];
-}
-
-/** A field's text as the value the code sees: numbers and booleans converted, NULL as null. */
-export function convertField(text: string | null, kind: FieldKind): unknown {
-  if (text === null) return null;
-  if (kind === 'number') return Number(text);
-  if (kind === 'boolean') return text === 'true';
-  return text;
 }
 
 const NEEDS_QUOTES = /[",\n\r]/;

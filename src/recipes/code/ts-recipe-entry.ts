@@ -1,6 +1,6 @@
 import { closeSync, createReadStream, existsSync, openSync, writeSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { convertField, csvCarries, csvColumnBatches, csvField, csvRecords, fieldKind } from './ts-recipe-csv.js';
+import { csvCarries, csvColumnBatches, csvField, fieldKind } from './ts-recipe-csv.js';
 import { parquetRowGroups, parquetWrites, ParquetParts } from './ts-recipe-parquet.js';
 import { sliceColumn } from './ts-recipe-parquet-codes.js';
 
@@ -110,23 +110,16 @@ class InputTable implements AsyncIterable<Row> {
   ) {}
 
   async *[Symbol.asyncIterator](): AsyncGenerator<Row> {
-    if (this.format === 'parquet') {
+    if (this.format === 'parquet' || this.format === 'csv') {
+      // Rows made from the column arrays the batches are read into (no array per record either).
       const names = this.columns.map((c) => c.name);
-      for await (const [numRows, arrays] of this.parquetGroups())
+      const kinds = this.columns.map((c) => fieldKind(c.type));
+      const groups =
+        this.format === 'parquet' ? this.parquetGroups() : csvColumnBatches(this.path, kinds, this.batchRows);
+      for await (const [numRows, arrays] of groups)
         for (let i = 0; i < numRows; i++) {
           const row: Row = {};
           for (let j = 0; j < names.length; j++) row[names[j]] = arrays[j][i];
-          yield row;
-        }
-      return;
-    }
-    if (this.format === 'csv') {
-      const names = this.columns.map((c) => c.name);
-      const kinds = this.columns.map((c) => fieldKind(c.type));
-      for await (const records of csvRecords(this.path))
-        for (const fields of records) {
-          const row: Row = {};
-          for (let j = 0; j < names.length; j++) row[names[j]] = convertField(fields[j] ?? null, kinds[j]);
           yield row;
         }
       return;
