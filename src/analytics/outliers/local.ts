@@ -1,12 +1,18 @@
 import { checkInteger, checkNumber } from '../common/errors.js';
 import { rollingReference } from '../common/rolling-reference.js';
 import { robustScale, scoreWithScale } from './robust-z.js';
+import { cycleProfile, findCycle, longestCycle } from './seasonal.js';
 import { flagAbove, type OutlierScores } from './scores.js';
 
 /** Local-baseline scores, with the baseline each value was compared with. */
 export interface LocalOutlierResult extends OutlierScores {
-  /** The running median (Theil–Sen line near the ends) at each value; NaN where the input was not finite. */
+  /**
+   * The running median (Theil–Sen line near the ends) at each value, plus the cycle's profile when
+   * one was found; NaN where the input was not finite.
+   */
   baseline: Float64Array;
+  /** Period (in values) of the cycle taken out before the median, 0 when there was none. */
+  period: number;
 }
 
 /** Default points each side of the running median (bench/outliers-quality.ts: see the README). */
@@ -27,6 +33,10 @@ export const LOCAL_MAX_HALF_WINDOW = 100;
  * and stays put under a single spike. Unlike Hampel, the scale is one per series, not the MAD of
  * each 7-point window, which is too noisy to divide by (a window's MAD is 0 in quantised data,
  * and small by chance often enough to flag 2–5 % of clean points).
+ *
+ * A cycle too short for the window (period ≤ 2·(2h + 1)) is flattened by the median and would stay
+ * in the residuals, widening the scale and hiding spikes at its troughs: when the residuals hold
+ * one beyond chance (seasonal.ts), its profile is taken out first and added to the baseline.
  *
  * Within `halfWindow` of an end, where a centred window would shrink to the point itself, the
  * baseline is the Theil–Sen line through the neighbours there (rollingReference, the change-point
@@ -64,16 +74,30 @@ export function localOutlierScores(
   const others = new Float64Array(m);
   rollingReference(dense, halfWindow, local, others);
   for (let k = 0; k < m; k++) others[k] = dense[k] - others[k];
-  const scale = robustScale(others);
+  // A cycle too short for the window stays in the residuals (seasonal.ts): when one is found, its
+  // profile is taken out of the series and the windows run again over what is left; the
+  // baseline is then that median plus the profile.
+  let scale = robustScale(others);
+  const period = findCycle(others, longestCycle(halfWindow), scale.median, scale.scale);
+  if (period) {
+    const profile = cycleProfile(others, period);
+    const adjusted = Float64Array.from(dense, (v, k) => v - profile[k % period]);
+    rollingReference(adjusted, halfWindow, local, others);
+    for (let k = 0; k < m; k++) {
+      others[k] = adjusted[k] - others[k];
+      local[k] += profile[k % period];
+    }
+    scale = robustScale(others);
+  }
   // The residuals from the window median, scored in place of the neighbours' ones.
   for (let k = 0; k < m; k++) others[k] = dense[k] - local[k];
   const denseScores = scoreWithScale(others, scale);
-  if (!positions) return { ...flagAbove(denseScores, threshold), baseline: local };
+  if (!positions) return { ...flagAbove(denseScores, threshold), baseline: local, period };
   const scores = new Float64Array(n).fill(NaN);
   const baseline = new Float64Array(n).fill(NaN);
   for (let k = 0; k < m; k++) {
     scores[positions[k]] = denseScores[k];
     baseline[positions[k]] = local[k];
   }
-  return { ...flagAbove(scores, threshold), baseline };
+  return { ...flagAbove(scores, threshold), baseline, period };
 }
