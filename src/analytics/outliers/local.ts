@@ -81,7 +81,8 @@ export function localOutlierScores(
   const period = findCycle(others, longestCycle(halfWindow), scale.median, scale.scale);
   if (period) {
     const profile = cycleProfile(others, period);
-    const adjusted = Float64Array.from(dense, (v, k) => v - profile[k % period]);
+    const adjusted = new Float64Array(m);
+    for (let k = 0; k < m; k++) adjusted[k] = dense[k] - profile[k % period];
     rollingReference(adjusted, halfWindow, local, others);
     for (let k = 0; k < m; k++) {
       others[k] = adjusted[k] - others[k];

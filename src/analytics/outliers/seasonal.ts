@@ -47,35 +47,36 @@ export function findCycle(residuals: Float64Array, maxPeriod: number, centre: nu
   const m = residuals.length;
   const longest = Math.min(maxPeriod, Math.floor(m / MIN_CYCLES));
   if (longest < 2 || !(scale > 0)) return 0;
-  // Centred: a profile must not win by carrying the residuals' median.
-  const r = new Float64Array(m);
+  // Winsorised for the autocorrelation; centred: a profile must not win by carrying the median.
   const w = new Float64Array(m);
   const limit = 3 * scale;
+  let variance = 0;
   for (let k = 0; k < m; k++) {
     const d = residuals[k] - centre;
-    r[k] = d;
-    w[k] = d > limit ? limit : d < -limit ? -limit : d;
+    const v = d > limit ? limit : d < -limit ? -limit : d;
+    w[k] = v;
+    variance += v * v;
   }
-  let variance = 0;
-  for (let k = 0; k < m; k++) variance += w[k] * w[k];
   variance /= m;
   const correlation = new Float64Array(longest + 2);
-  for (let lag = 1; lag <= longest + 1 && lag < m; lag++) {
-    let sum = 0;
-    for (let k = lag; k < m; k++) sum += w[k] * w[k - lag];
-    correlation[lag] = sum / (m - lag) / variance;
-  }
+  autocorrelation(w, variance, correlation);
   const critical = normalQuantile(1 - CYCLE_TEST_LEVEL / (longest - 1));
   // Without a cycle (and without autocorrelation) the lag-p correlation is about N(0, 1/m).
   const noticeable = critical / Math.sqrt(m);
+  const candidates: number[] = [];
+  for (let p = 2; p <= longest; p++) {
+    const c = correlation[p];
+    if (c > noticeable && c >= correlation[p - 1] && c >= correlation[p + 1]) candidates.push(p);
+  }
+  if (candidates.length === 0) return 0;
+  const r = new Float64Array(m);
+  for (let k = 0; k < m; k++) r[k] = residuals[k] - centre;
   const even = new Float64Array(longest);
   const odd = new Float64Array(longest);
   const scratch = new Float64Array(Math.ceil(m / 2) + 1);
   let best = 0;
   let bestZ = critical;
-  for (let p = 2; p <= longest; p++) {
-    const c = correlation[p];
-    if (!(c > noticeable && c >= correlation[p - 1] && c >= correlation[p + 1])) continue;
+  for (const p of candidates) {
     // A multiple of a period found repeats its cycle with twice the profile values to estimate.
     if (best > 0 && p % best === 0) continue;
     const z = heldOutGain(r, p, even, odd, scratch);
@@ -85,6 +86,38 @@ export function findCycle(residuals: Float64Array, maxPeriod: number, centre: nu
     }
   }
   return best;
+}
+
+/**
+ * Writes to `out[lag]` the lag-`lag` autocorrelation of `w` (mean 0, `variance`) for lags
+ * 1 … out.length − 1. Four lags per pass over the series: each value is loaded once for four
+ * products, which took about half the time of one lag per pass.
+ */
+function autocorrelation(w: Float64Array, variance: number, out: Float64Array): void {
+  const m = w.length;
+  const last = Math.min(out.length - 1, m - 1);
+  for (let lag = 1; lag <= last; lag += 4) {
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    // Products of lags lag … lag + 3 that exist for every k from lag + 3 on; the first few apart.
+    for (let k = lag + 3; k < m; k++) {
+      const v = w[k];
+      s0 += v * w[k - lag];
+      s1 += v * w[k - lag - 1];
+      s2 += v * w[k - lag - 2];
+      s3 += v * w[k - lag - 3];
+    }
+    for (let k = lag; k < Math.min(lag + 3, m); k++) {
+      const v = w[k];
+      s0 += v * w[k - lag];
+      if (k >= lag + 1) s1 += v * w[k - lag - 1];
+      if (k >= lag + 2) s2 += v * w[k - lag - 2];
+    }
+    const sums = [s0, s1, s2, s3];
+    for (let j = 0; j < 4 && lag + j <= last; j++) out[lag + j] = sums[j] / (m - lag - j) / variance;
+  }
 }
 
 /**
