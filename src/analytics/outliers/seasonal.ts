@@ -14,8 +14,15 @@ import { medianInPlace } from '../common/order-statistics.js';
  * noise (which any period has) makes the prediction worse, not better. The comparison is paired,
  * point by point, |r| against |r − profile|, each difference bounded by the profile (a spike
  * cannot decide it), and is a one-sided z test at level {@link CYCLE_TEST_LEVEL} over all the
- * periods tried (Bonferroni). Series without a cycle (noise, shifts, trends, random walks, AR(1)
- * up to φ = 0.9) found none in the evaluation families, and score as before.
+ * periods tried (Bonferroni). Of two periods found, one a multiple of the other, the shorter is
+ * kept (the longer repeats its cycle with twice the profile values to estimate). Series without a
+ * cycle (noise, shifts, trends, random walks, AR(1) up to φ = 0.9, heavy tails, ties) found none
+ * in the evaluation families, and score as before.
+ *
+ * A cycle of a non-whole number of points (10.3) drifts against a fixed profile: it is found less
+ * often, or at a multiple that fits better (19 for 3.85), and the drift leaves a residual that
+ * grows towards the ends of the series: ≤ 0.3 false flags per 1,000 points on such cycles, nearly
+ * noise-free ones included (the method's rate on white noise is 0.5).
  */
 
 /** Chance of finding a cycle in a series that has none (over all periods tried). */
