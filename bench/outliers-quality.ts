@@ -2,7 +2,8 @@
 // Precision and recall of isolated spikes (6–12 noise units) and false alarms per 1,000 points on
 // the same series without spikes, per family of real behaviour (src/analytics/evaluation/
 // outlier-families.ts), for the global robust z, Hampel windows, and the local baseline of the
-// recipe's default (`local`, with orderBy) at several half-windows; plus a variant dividing by the
+// recipe's default (`local`, with orderBy: a cycle too short for the window is taken out first,
+// see src/analytics/outliers/seasonal.ts) at several half-windows; plus a variant dividing by the
 // MAD of first differences / √2 instead of the residuals' own MAD. BENCH_SERIES sets the series per
 // family and kind (default 40).
 import { hampelFilter, localOutlierScores, robustZScores } from '../src/analytics/index.js';

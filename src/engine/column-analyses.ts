@@ -26,6 +26,7 @@ import {
 import { badRequest } from '../common/errors.js';
 import {
   describeFile,
+  isTimeType,
   readColumnsAsJson,
   readNumericColumns,
   readNumericInOrder,
@@ -62,6 +63,11 @@ export interface OutlierRequest {
   group: string[];
   method: OutlierMethod;
   threshold?: number;
+  /**
+   * Score the rows in the order of this column (a number, date or timestamp, without NULLs; ties
+   * keep the input order); the answer keeps the input's order. Only `local` depends on the order.
+   */
+  time?: string;
 }
 
 export interface TrendRequest {
@@ -247,7 +253,10 @@ const OUTLIER_SCORERS: Record<OutlierMethod, (threshold: number | undefined) => 
   lof: (threshold) => (m) => localOutlierFactor(m, { threshold }),
 };
 
-/** A score and flag per row (in the source's order), within the `group` key when given. */
+/**
+ * A score and flag per row (in the source's order), within the `group` key when given, the rows
+ * taken in `time` order when given (see {@link timeOrder}) and answered in the source's order.
+ */
 export async function outlierScores(
   db: DuckDb,
   source: ColumnSource,
@@ -255,16 +264,61 @@ export async function outlierScores(
   limits?: QueryLimits,
 ): Promise<OutlierScores & { rows: number }> {
   const read = await readNumericColumns(db, source, request.columns, { limits });
-  const m = matrixFromColumns(request.columns.map((c) => read.values[c]));
+  const order = request.time ? await timeOrder(db, source, request.columns[0], request.time, limits) : null;
+  // Rows in time order for the scorer (order[k] is the input row of the k-th in time).
+  const inTime = <T>(values: ArrayLike<T>): ArrayLike<T> => (order ? Array.from(order, (p) => values[p]) : values);
+  const m = matrixFromColumns(request.columns.map((c) => inTime(read.values[c])));
   const scorer = OUTLIER_SCORERS[request.method](request.threshold);
+  let scored: OutlierScores;
   if (!request.group.length) {
     stopIfCancelled(limits);
-    return { ...scorer(m), rows: read.rows };
+    scored = scorer(m);
+  } else {
+    const parts = await readColumnsAsJson(db, source, request.group, { limits });
+    stopIfCancelled(limits);
+    const keys = Array.from({ length: read.rows }, (_, i) => request.group.map((g) => String(parts[g][i])).join('|'));
+    scored = scoreRowsWithinGroups(m, Array.from(inTime(keys)), scorer);
   }
-  const parts = await readColumnsAsJson(db, source, request.group, { limits });
-  stopIfCancelled(limits);
-  const keys = Array.from({ length: read.rows }, (_, i) => request.group.map((g) => String(parts[g][i])).join('|'));
-  return { ...scoreRowsWithinGroups(m, keys, scorer), rows: read.rows };
+  if (!order) return { ...scored, rows: read.rows };
+  const scores = new Float64Array(read.rows);
+  const flags = new Uint8Array(read.rows);
+  order.forEach((p, k) => {
+    scores[p] = scored.scores[k];
+    flags[p] = scored.flags[k];
+  });
+  return { scores, flags, rows: read.rows };
+}
+
+/**
+ * The input rows in the order of column `time` (ties in input order), read with `column` (any
+ * numeric column of the request). A column that is not a number, date or timestamp is refused
+ * (text would sort "10:00" before "9:00"), and so are NULL times: such a row has no place in the
+ * series, and sorting it first or last would make it a neighbour of rows it is unrelated to.
+ */
+async function timeOrder(
+  db: DuckDb,
+  source: ColumnSource,
+  column: string,
+  time: string,
+  limits: QueryLimits | undefined,
+): Promise<Float64Array> {
+  const read = await readNumericInOrder(db, source, column, time, limits);
+  if (!isTimeType(read.orderType))
+    throw badRequest(
+      `time column "${time}" is ${read.orderType}, not a date, timestamp or number; cast it first (e.g. to TIMESTAMP)`,
+    );
+  let missing = 0;
+  let first = Infinity;
+  read.order.forEach((t, k) => {
+    if (t !== null) return;
+    missing++;
+    first = Math.min(first, read.positions[k]);
+  });
+  if (missing)
+    throw badRequest(
+      `time column "${time}" has ${missing} NULL values (first at row ${first}): rows without a time have no place in the series; filter them out first`,
+    );
+  return read.positions;
 }
 
 const finiteOrNull = (v: number) =>

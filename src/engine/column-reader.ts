@@ -74,6 +74,12 @@ function requireColumns(
 
 const TEMPORAL_TYPE = /^(DATE|TIMESTAMP.*)$/;
 
+/**
+ * Whether a column of this type can put rows in time order: a number (MJD, seconds…) or a date,
+ * time or timestamp. Text sorts lexically ("10:00" before "9:00"), so it is not a time.
+ */
+export const isTimeType = (type: string) => NUMERIC_TYPE.test(type) || /^(DATE|TIME|TIMESTAMP)/.test(type);
+
 /** How to read a file's rows. */
 export interface ReadOptions {
   /** Sort rows by this column first (e.g. a time column). */
@@ -148,6 +154,8 @@ export interface OrderedColumn {
   positions: Float64Array;
   /** The order column as JSON (as {@link readColumnsAsJson} reads it), sorted. */
   order: unknown[];
+  /** The order column's DuckDB type. */
+  orderType: string;
 }
 
 /**
@@ -163,7 +171,8 @@ export async function readNumericInOrder(
   limits?: QueryLimits,
 ): Promise<OrderedColumn> {
   return db.withConnection(async (conn) => {
-    const type = requireColumns(await describeFile(db, file, conn), [column, orderBy], file).get(column)!.type;
+    const types = requireColumns(await describeFile(db, file, conn), [column, orderBy], file);
+    const type = types.get(column)!.type;
     if (!NUMERIC_TYPE.test(type)) throw badRequest(`column "${column}" is ${type}, not numeric`);
     const [value, order, position] = [column, orderBy, '__llano_input_row'].map(quoteIdent);
     const sql = `SELECT CAST(${value} AS DOUBLE), CAST(${position} AS DOUBLE), ${order}
@@ -178,7 +187,7 @@ export async function readNumericInOrder(
       positions[i] = row[1] as number;
       orderValues[i] = row[2];
     });
-    return { values, positions, order: orderValues };
+    return { values, positions, order: orderValues, orderType: types.get(orderBy)!.type };
   });
 }
 

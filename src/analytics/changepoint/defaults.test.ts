@@ -3,6 +3,7 @@ import { MAD_TO_SD } from '../common/order-statistics.js';
 import { createRandom } from '../common/random.js';
 import { piecewiseGaussian } from '../common/synthetic.js';
 import { detectChangePoints } from './detect.js';
+import { rollingReference } from '../common/rolling-reference.js';
 import { blockMeanScale, clipToRollingMedian, commonTrend, residualNoise } from './noise-model.js';
 
 /** Stationary AR(1) with unit innovations, started from its stationary distribution. */
@@ -131,7 +132,7 @@ describe('noise model parts', () => {
     expect(clipToRollingMedian(trend, 4, 0.5, out)).toBe(0);
   });
 
-  it('clips every point exactly as against the sorted window median (a neighbours’ robust line near the ends), ties and every half-window included', () => {
+  it('clips every point exactly as against the sorted window median (a neighbours’ robust line near the ends), ties and every half-window included; rollingReference is that reference', () => {
     const random = createRandom(11);
     for (let trial = 0; trial < 300; trial++) {
       const n = 1 + random.integer(trial < 200 ? 40 : 600);
@@ -145,6 +146,7 @@ describe('noise model parts', () => {
       // Limits on the quantisation grid put values exactly at median ± limit (not moved).
       const limit = quantised && trial % 4 === 0 ? 0.5 * (1 + random.integer(3)) : 0.1 + 3 * random.next();
       const expected = new Float64Array(n);
+      const reference = new Float64Array(n);
       let expectedMoved = 0;
       const median = (a: number[]) => {
         const s = [...a].sort((x, y) => x - y);
@@ -162,12 +164,30 @@ describe('noise model parts', () => {
           const slope = slopes.length ? median(slopes) : 0;
           m = median(xs.map((q) => data[q] - slope * (q - i)));
         }
+        reference[i] = m;
         expected[i] = data[i] > m + limit ? m + limit : data[i] < m - limit ? m - limit : data[i];
         if (expected[i] !== data[i]) expectedMoved++;
       }
       const out = new Float64Array(n);
       expect(clipToRollingMedian(data, h, limit, out), `trial ${trial}`).toBe(expectedMoved);
       expect(Array.from(out), `trial ${trial}`).toEqual(Array.from(expected));
+      // The reference itself, bit for bit (the clipping copies series shorter than 3 instead).
+      if (n >= 3 || h === 0) {
+        const neighbours = new Float64Array(n);
+        rollingReference(data, h, out, h > 0 ? neighbours : undefined);
+        // (+ 0: a median of equal values may be −0 or 0, whichever the sort put in the middle.)
+        expect(
+          Array.from(out, (v) => v + 0),
+          `trial ${trial}`,
+        ).toEqual(Array.from(reference, (v) => v + 0));
+        // Without the point itself: the median of the 2h neighbours (the same edge line near the ends).
+        for (let i = h; h > 0 && i < n - h; i++) {
+          const others = [...data.subarray(i - h, i), ...data.subarray(i + 1, i + h + 1)];
+          expect(neighbours[i] + 0, `trial ${trial}, point ${i}`).toBe(median(others) + 0);
+        }
+        for (let i = 0; h > 0 && i < n; i++)
+          if (i < h || i >= n - h) expect(neighbours[i] + 0, `trial ${trial}, end ${i}`).toBe(reference[i] + 0);
+      }
     }
   });
 

@@ -1,4 +1,5 @@
 import { MAD_TO_SD, medianInPlace, selectKth } from '../common/order-statistics.js';
+import { edgeReference } from '../common/rolling-reference.js';
 
 /**
  * The two data-driven parts of the default change-in-mean model (see README "Defaults and why"):
@@ -25,11 +26,11 @@ export const MAX_CLIP_HALF_WINDOW = 25;
 export const CLIP_LIMIT = 3;
 
 /**
- * Writes to `out` the series with every point moved to within ±`limit` of the median of the
- * centred window [i − h, i + h]; within h of an end, of a robust line through the window cut
- * there (see edgeReference: a median of a lopsided window would lag behind a trend, and a
- * window shrunk to stay centred would leave the last point its own median). Returns how many
- * points moved.
+ * Writes to `out` the series with every point moved to within ±`limit` of its rolling reference
+ * (see rollingReference, common/rolling-reference.ts: the median of the centred window
+ * [i − h, i + h]; within h of an end, a robust line through the window cut there). Returns how
+ * many points moved. Only the few points that move need their reference, so it is not computed
+ * for all (below); with `limit` 0 every point would move: use rollingReference then.
  * `h` = 0 copies the series unchanged.
  */
 export function clipToRollingMedian(data: Float64Array, h: number, limit: number, out: Float64Array): number {
@@ -78,36 +79,6 @@ export function clipToRollingMedian(data: Float64Array, h: number, limit: number
     } else out[i] = x;
   }
   return moved;
-}
-
-/** The pairwise slopes of {@link edgeReference}, grown as needed. */
-let edgeSlopes = new Float64Array(0);
-
-/**
- * The value a point within `h` of an end is expected to have from its neighbours: the Theil–Sen
- * line through the window [i − h, i + h] cut at the ends, without the point itself (h to 2h
- * points), evaluated at i. A median level alone would lag behind a trend by about h/2 of its
- * steps; a least-squares line, or one the point itself takes part in, would follow the very
- * outlier it is meant to judge. `scratch` holds 2h + 1 values; the slopes take a buffer of their
- * own, reused between calls.
- */
-export function edgeReference(data: Float64Array, i: number, h: number, scratch: Float64Array): number {
-  const from = Math.max(0, i - h);
-  const to = Math.min(data.length - 1, i + h);
-  let m = 0;
-  for (let q = from; q <= to; q++) if (q !== i) scratch[m++] = q;
-  if (m === 1) return data[scratch[0]];
-  const pairs = (m * (m - 1)) / 2;
-  // One buffer for every call (they are synchronous): 2h points per series call this.
-  if (edgeSlopes.length < pairs) edgeSlopes = new Float64Array(pairs);
-  const slopes = edgeSlopes;
-  let k = 0;
-  for (let a = 0; a < m; a++)
-    for (let b = a + 1; b < m; b++) slopes[k++] = (data[scratch[b]] - data[scratch[a]]) / (scratch[b] - scratch[a]);
-  const slope = medianInPlace(slopes, k);
-  // The median of y − slope·(x − i) is the line's value at i.
-  for (let a = 0; a < m; a++) scratch[a] = data[scratch[a]] - slope * (scratch[a] - i);
-  return medianInPlace(scratch, m);
 }
 
 /** Median of data[i − r … i + r] (2r + 1 values), on a copy in `window`. */

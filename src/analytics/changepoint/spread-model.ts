@@ -1,5 +1,5 @@
 import { MAD_TO_SD, selectKth } from '../common/order-statistics.js';
-import { clipToRollingMedian } from './noise-model.js';
+import { rollingReference } from '../common/rolling-reference.js';
 
 /**
  * The parts of the noise model that the variance costs (`meanvar`, `var`) need in their own form
@@ -19,8 +19,8 @@ const SPREAD_WINDOW = 10;
 
 /**
  * Writes to `out` the series with each point moved to within ±`limit` local SDs of its rolling
- * reference (the centred rolling median of half-window `h`, near the ends a robust line; the
- * same reference as {@link clipToRollingMedian}). The local SD of point i is the larger of the
+ * reference (the centred rolling median of half-window `h`, near the ends a robust line: see
+ * {@link rollingReference}, also the mean cost's clipping reference). The local SD of point i is the larger of the
  * MAD-based spreads of the residuals (value − reference) of the {@link SPREAD_WINDOW} points
  * before it and of those after it, neither including i: a spike does not widen its own limit,
  * and a point at the start of a wider stretch is judged by that stretch. Where both are 0
@@ -41,8 +41,7 @@ export function clipToLocalSpread(
     out.set(data);
     return 0;
   }
-  // A limit of 0 moves every point onto its reference: that is the rolling reference itself.
-  clipToRollingMedian(data, h, 0, reference);
+  rollingReference(data, h, reference);
   for (let i = 0; i < n; i++) spread[i] = Math.abs(data[i] - reference[i]);
   const window = new Float64Array(SPREAD_WINDOW);
   const sideMedian = (from: number, to: number) => {

@@ -41,6 +41,24 @@ describe('local outlier scores (running-median baseline, one robust scale per se
     expect(flagged(localOutlierScores(values).flags)).toEqual([0, 100, 199]);
   });
 
+  it('takes a cycle shorter than the window out first: 7σ spikes on a period-7 cycle of amplitude 3σ are found', () => {
+    const cycle = (i: number) => 3 * Math.sin((2 * Math.PI * i) / 7);
+    const values = noise(300, 7).map((e, i) => cycle(i) + e);
+    // Each spike against the cycle's direction there (towards and past the level the median sees).
+    const spikes = [50, 121, 200, 262];
+    for (const i of spikes) values[i] += cycle(i) > 0 ? -7 : 7;
+    const r = localOutlierScores(values);
+    expect(r.period).toBe(7);
+    expect(flagged(r.flags)).toEqual(spikes);
+    // The baseline is the cycle (within the noise of an 11-point median and of the profile).
+    for (let i = 5; i < 295; i++) if (!spikes.includes(i)) expect(Math.abs(r.baseline[i] - cycle(i))).toBeLessThan(2.5);
+    // As if the cycle were known and subtracted. (Before the profile, the median of 11 saw a flat
+    // level beside this cycle, which stayed in the residuals: no spike scored more than 1.5.)
+    const flat = localOutlierScores(values.map((v, i) => v - cycle(i)));
+    expect(flat.period).toBe(0);
+    expect(flagged(flat.flags)).toEqual(spikes);
+  });
+
   it('keeps a clean step sharp: no flag at the shift', () => {
     const values = Array.from({ length: 40 }, (_, i) => (i < 20 ? 0 : 100) + (i % 3) * 0.5);
     const r = localOutlierScores(values);

@@ -1,13 +1,18 @@
-import { edgeReference } from '../changepoint/noise-model.js';
 import { checkInteger, checkNumber } from '../common/errors.js';
-import { lowerBound } from '../common/sorted-window.js';
+import { rollingReference } from '../common/rolling-reference.js';
 import { robustScale, scoreWithScale } from './robust-z.js';
+import { cycleProfile, findCycle, longestCycle } from './seasonal.js';
 import { flagAbove, type OutlierScores } from './scores.js';
 
 /** Local-baseline scores, with the baseline each value was compared with. */
 export interface LocalOutlierResult extends OutlierScores {
-  /** The running median (Theil–Sen line near the ends) at each value; NaN where the input was not finite. */
+  /**
+   * The running median (Theil–Sen line near the ends) at each value, plus the cycle's profile when
+   * one was found; NaN where the input was not finite.
+   */
   baseline: Float64Array;
+  /** Period (in values) of the cycle taken out before the median, 0 when there was none. */
+  period: number;
 }
 
 /** Default points each side of the running median (bench/outliers-quality.ts: see the README). */
@@ -19,7 +24,7 @@ export const LOCAL_MAX_HALF_WINDOW = 100;
  * Robust z-scores of the residuals from a local baseline: r = each value minus the median of the
  * centred window of `halfWindow` points each side (itself included), scored (r − c)/(1.4826·MAD)
  * with c and the MAD of one set of residuals for the whole series, those from the median of the
- * neighbours alone (see denseBaselines; robustScale's fallback when the MAD is 0), flagged when
+ * neighbours alone (see below; robustScale's fallback when the MAD is 0), flagged when
  * |z| > threshold (default 3.5, as robust-z).
  *
  * Why: a global robust z compares a spike with the spread of the whole series, which a level
@@ -29,9 +34,13 @@ export const LOCAL_MAX_HALF_WINDOW = 100;
  * each 7-point window, which is too noisy to divide by (a window's MAD is 0 in quantised data,
  * and small by chance often enough to flag 2–5 % of clean points).
  *
+ * A cycle too short for the window (period ≤ 2·(2h + 1)) is flattened by the median and would stay
+ * in the residuals, widening the scale and hiding spikes at its troughs: when the residuals hold
+ * one beyond chance (seasonal.ts), its profile is taken out first and added to the baseline.
+ *
  * Within `halfWindow` of an end, where a centred window would shrink to the point itself, the
- * baseline is the Theil–Sen line through the neighbours there (edgeReference, as the change-point
- * outlier clipping does): a one-sided median would lag behind a trend. Non-finite values are
+ * baseline is the Theil–Sen line through the neighbours there (rollingReference, the change-point
+ * outlier clipping's reference too): a one-sided median would lag behind a trend. Non-finite values are
  * skipped: left out of the windows (the neighbours are the nearest finite values), scored NaN,
  * never flagged. One value scores 0.
  */
@@ -56,78 +65,40 @@ export function localOutlierScores(
         dense[k++] = values[i];
       }
   } else dense = values instanceof Float64Array ? values : Float64Array.from(values);
-  const { local, others } = denseBaselines(dense, halfWindow);
+  // `local`: the rolling median with the value itself (what it is scored against); `others`: the
+  // median of its neighbours alone (what the scale is measured from). The residual from a window
+  // that holds the value is shrunk for ordinary values (the median moves towards them, and is one
+  // of them 1 time in 2h + 1) but not for the extreme ones, so its own MAD is too small for its
+  // tails: with it, white noise was flagged 3 times per 1,000 points at 3.5 instead of ~0.5.
+  const local = new Float64Array(m);
+  const others = new Float64Array(m);
+  rollingReference(dense, halfWindow, local, others);
   for (let k = 0; k < m; k++) others[k] = dense[k] - others[k];
-  const scale = robustScale(others);
+  // A cycle too short for the window stays in the residuals (seasonal.ts): when one is found, its
+  // profile is taken out of the series and the windows run again over what is left; the
+  // baseline is then that median plus the profile.
+  let scale = robustScale(others);
+  const period = findCycle(others, longestCycle(halfWindow), scale.median, scale.scale);
+  if (period) {
+    const profile = cycleProfile(others, period);
+    const adjusted = new Float64Array(m);
+    for (let k = 0; k < m; k++) adjusted[k] = dense[k] - profile[k % period];
+    rollingReference(adjusted, halfWindow, local, others);
+    for (let k = 0; k < m; k++) {
+      others[k] = adjusted[k] - others[k];
+      local[k] += profile[k % period];
+    }
+    scale = robustScale(others);
+  }
   // The residuals from the window median, scored in place of the neighbours' ones.
   for (let k = 0; k < m; k++) others[k] = dense[k] - local[k];
   const denseScores = scoreWithScale(others, scale);
-  if (!positions) return { ...flagAbove(denseScores, threshold), baseline: local };
+  if (!positions) return { ...flagAbove(denseScores, threshold), baseline: local, period };
   const scores = new Float64Array(n).fill(NaN);
   const baseline = new Float64Array(n).fill(NaN);
   for (let k = 0; k < m; k++) {
     scores[positions[k]] = denseScores[k];
     baseline[positions[k]] = local[k];
   }
-  return { ...flagAbove(scores, threshold), baseline };
-}
-
-/**
- * Two baselines of the finite values: `local`, the centred running median with the value itself
- * (what it is scored against: an odd window keeps a step sharp, where the median of the 2h
- * neighbours alone would sit halfway up it), and `others`, the median of the neighbours alone
- * (what the scale is measured from). The residual from a window that holds the value is shrunk
- * for ordinary values (the median moves towards them, and is one of them 1 time in 2h + 1) but
- * not for the extreme ones, so its own MAD is too small for its tails: with it, white noise was
- * flagged 3 times per 1,000 points at 3.5 instead of ~0.5. Within h of the ends both are the
- * Theil–Sen line through the neighbours.
- */
-function denseBaselines(x: Float64Array, h: number): { local: Float64Array; others: Float64Array } {
-  const m = x.length;
-  const local = new Float64Array(m);
-  const others = new Float64Array(m);
-  if (m === 1) local[0] = others[0] = x[0];
-  if (m <= 1) return { local, others };
-  const scratch = new Float64Array(2 * h + 1);
-  const edge = (k: number) => (local[k] = others[k] = edgeReference(x, k, h, scratch));
-  for (let k = 0; k < Math.min(h, m); k++) edge(k);
-  for (let k = Math.max(h, m - h); k < m; k++) edge(k);
-  const w = 2 * h + 1;
-  if (m < w) return { local, others };
-  const sorted = x.slice(0, w).sort();
-  for (let k = h; k < m - h; k++) {
-    if (k > h) slide(sorted, x[k - h - 1], x[k + h]);
-    // Sorted window s[0 … 2h], median s[h]; without x the middle pair moves away from x's side.
-    const median = sorted[h];
-    local[k] = median;
-    const v = x[k];
-    others[k] =
-      v < median
-        ? (median + sorted[h + 1]) / 2
-        : v > median
-          ? (sorted[h - 1] + median) / 2
-          : (sorted[h - 1] + sorted[h + 1]) / 2;
-  }
-  return { local, others };
-}
-
-/**
- * Replaces `outgoing` (present) by `incoming` in the sorted window, in one shift between their
- * places: for windows of about ten values this is several times cheaper than a removal and an
- * insertion (SortedWindow), each a search and a copyWithin.
- */
-function slide(sorted: Float64Array, outgoing: number, incoming: number): void {
-  const w = sorted.length;
-  let p = lowerBound(sorted, w, outgoing);
-  if (incoming > outgoing)
-    while (p + 1 < w && sorted[p + 1] < incoming) {
-      sorted[p] = sorted[p + 1];
-      p++;
-    }
-  else
-    while (p > 0 && sorted[p - 1] > incoming) {
-      sorted[p] = sorted[p - 1];
-      p--;
-    }
-  sorted[p] = incoming;
+  return { ...flagAbove(scores, threshold), baseline, period };
 }

@@ -82,6 +82,7 @@ function outlierFlags(raw: Flags) {
   return {
     columns,
     group: textFlag(raw, 'group'),
+    time: textFlag(raw, 'time'),
     method: choice(raw, 'method', OUTLIER_METHODS, DEFAULT_OUTLIER_METHOD),
     threshold: numberFlag(raw, 'threshold', false),
     format: choice(raw, 'format', ['json', 'csv'] as const, 'json'),
@@ -162,6 +163,7 @@ export async function outliers(io: CliIo, file: string | undefined, raw: Flags, 
   const request = {
     columns: splitList(flags.columns),
     group: flags.group ? splitList(flags.group) : [],
+    time: flags.time,
     method: flags.method,
     threshold: flags.threshold,
   };

@@ -41,6 +41,7 @@ describe('llano analytics', () => {
     trec.push('uid1,BB_1,95,43,a');
     writeFileSync(path.join(dir, 'trec.csv'), trec.join('\n') + '\n');
     writeFileSync(path.join(dir, 'gaps.csv'), 'v\n1\n\n3\n');
+    writeFileSync(path.join(dir, 'timegaps.csv'), 't,v\n1,1\n,2\n3,3\n,4\n');
     // A 5-unit level shift at row 100 and a spike of 12 at row 40, on a deterministic wiggle of SD ~0.7.
     const shifted = Array.from({ length: 200 }, (_, i) => (i < 100 ? 0 : 5) + Math.sin(i * 7.1) + (i === 40 ? 12 : 0));
     writeFileSync(path.join(dir, 'shifted.csv'), ['v', ...shifted].join('\n') + '\n');
@@ -182,6 +183,46 @@ describe('llano analytics', () => {
     expect((JSON.parse(io.stdout) as OutliersOut).rows.filter((r) => r.flag).map((r) => r.row)).toEqual([40]);
   });
 
+  it('outliers --time: rows shuffled in time give the flags of the sorted file, printed in file order', async () => {
+    // A level shift at t = 150 and spikes at t = 40 and 171 on a wiggle; two antennas taking turns.
+    const stamp = (hours: number) =>
+      new Date(Date.UTC(2026, 0, 1) + hours * 3600e3).toISOString().replace('T', ' ').slice(0, 19);
+    const sorted = Array.from({ length: 300 }, (_, t) => {
+      const v = (t < 150 ? 0 : 6) + Math.sin(t * 7.1) + (t === 40 ? 9 : t === 171 ? -9 : 0);
+      return { t, line: `${stamp(t)},${t},${v},DA${41 + (t % 2)}` };
+    });
+    const random = createRandom(11);
+    const shuffled = [...sorted];
+    for (let i = shuffled.length - 1; i > 0; i--) {
+      const j = random.integer(i + 1);
+      [shuffled[i], shuffled[j]] = [shuffled[j], shuffled[i]];
+    }
+    const write = (name: string, rows: typeof sorted) =>
+      writeFileSync(path.join(dir, name), ['ts,t,v,antenna', ...rows.map((r) => r.line)].join('\n') + '\n');
+    write('sorted.csv', sorted);
+    write('shuffled.csv', shuffled);
+    const scored = async (file: string, ...args: string[]) => {
+      const io = capture(dir);
+      expect(await runCli(['analytics', 'outliers', file, '--column', 'v', ...args], io), io.stderr).toBe(0);
+      const rows = (JSON.parse(io.stdout) as OutliersOut).rows;
+      expect(rows.map((r) => r.row)).toEqual(rows.map((_, i) => i));
+      return rows;
+    };
+    // The shuffled file's rows, put back in time through their t: row by row the sorted file's.
+    const backInTime = (rows: OutliersOut['rows']) =>
+      rows.map((r, i) => ({ ...r, row: shuffled[i].t })).sort((a, b) => a.row - b.row);
+    for (const group of [[], ['--group', 'antenna']]) {
+      const reference = await scored('sorted.csv', ...group);
+      expect(reference.filter((r) => r.flag).map((r) => r.row)).toEqual([40, 171]);
+      // A timestamp column and a numeric one.
+      for (const time of ['ts', 't'])
+        expect(backInTime(await scored('shuffled.csv', '--time', time, ...group)), time).toEqual(reference);
+    }
+    // In file order the shuffled series is noise around two levels: the spikes are lost in it.
+    const unordered = backInTime(await scored('shuffled.csv'));
+    expect(unordered.filter((r) => r.flag).map((r) => r.row)).not.toEqual([40, 171]);
+  });
+
   it('trend: Mann–Kendall and Theil–Sen of the Nile against the year', async () => {
     const io = capture(dir);
     expect(await runCli(['analytics', 'trend', 'nile.csv', '--column', 'flow', '--time', 'year'], io)).toBe(0);
@@ -198,6 +239,16 @@ describe('llano analytics', () => {
       [['analytics', 'changepoints', 'nile.csv', '--column', 'nope'], /column "nope" not found/],
       [['analytics', 'outliers', 'trec.csv', '--columns', 'eb'], /"eb" is VARCHAR, not numeric/],
       [['analytics', 'outliers', 'trec.csv'], /--column NAME or --columns A,B/],
+      [['analytics', 'outliers', 'nile.csv', '--column', 'flow', '--time', 'when'], /column "when" not found/],
+      [
+        ['analytics', 'outliers', 'trec.csv', '--column', 'trec_x', '--time', 'eb'],
+        /time column "eb" is VARCHAR, not a date/,
+      ],
+      [
+        ['analytics', 'outliers', 'timegaps.csv', '--column', 'v', '--time', 't'],
+        /"t" has 2 NULL values \(first at row 1\)/,
+      ],
+      [['analytics', 'outliers', 'nile.csv', '--column', 'flow', '--time', ''], /--time: must not be empty/],
       [['analytics', 'changepoints', 'gaps.csv', '--column', 'v'], /1 missing or non-finite values \(first at row 1\)/],
       [['analytics', 'changepoints', 'nile.csv', '--column', 'flow', '--min-size', '500'], /larger than the series/],
       [['analytics', 'changepoints', 'nile.csv', '--column', 'flow', '--penalty', 'huge'], /penalty must be/],

@@ -45,9 +45,13 @@ export const analyticsCommands: CommandModule = (program, io: CliIo) => {
     .option('--columns <list>', 'comma-separated numeric columns (same as --column)')
     .option('--group <list>', 'comma-separated columns whose values form the group key')
     .option(
+      '--time <name>',
+      'score the rows in the order of this date, timestamp or numeric column (within each group); rows are printed in file order',
+    )
+    .option(
       '--method <method>',
       // No default here: the actions' DEFAULT_OUTLIER_METHOD (this file stays free of the engine's imports).
-      'local (default: robust z against the running median, along the rows in file order: holds with shifts and trends), mad (robust z of the whole column: for rows in no series order), iqr, iforest or lof',
+      'local (default: robust z against the running median, along the rows in file order, or --time order: holds with shifts and trends), mad (robust z of the whole column: for rows in no series order), iqr, iforest or lof',
     )
     .option('--threshold <x>', 'flag threshold (defaults: mad and local 3.5, iqr 1.5, iforest 0.6, lof 1.5)')
     .option('--format <format>', 'json or csv', 'json')

@@ -25,6 +25,8 @@ const BODIES = {
     dataset: name,
     columns: z.array(name).min(1),
     group: z.array(name).default([]),
+    // Rows scored in this column's order (the answer keeps the dataset's row order).
+    time: name.optional(),
     method: z.enum(OUTLIER_METHODS).default(DEFAULT_OUTLIER_METHOD),
     threshold: z.number().min(0).optional(),
   }),
