@@ -418,14 +418,20 @@ const ROW_IDENTITY = 'series, k, "at"';
  * recomputed (one copy, seen at that time with another value) is not late.
  */
 function lateRowsSql(old: string, seenPath: string): string {
-  const seen = `read_parquet(${quoteLiteral(seenPath)})`;
+  const seen = `SELECT * FROM read_parquet(${quoteLiteral(seenPath)})`;
+  const counted = (rows: string) => `SELECT ${ROW_IDENTITY}, count(*) AS n FROM (${rows}) GROUP BY ALL`;
+  // Only a series and time with more copies than were seen holds a late row: counting first
+  // leaves the rest (nearly every row) out of the window functions below.
+  const suspects = `SELECT ${ROW_IDENTITY}, coalesce(s.n, 0) AS n FROM (${counted(old)}) o
+    LEFT JOIN (${counted(seen)}) s USING (${ROW_IDENTITY}) WHERE o.n > coalesce(s.n, 0)`;
   const byValue = (rows: string) =>
-    `SELECT *, row_number() OVER (PARTITION BY ${ROW_IDENTITY}, v) AS nth_value FROM (${rows})`;
+    `SELECT *, row_number() OVER (PARTITION BY ${ROW_IDENTITY}, v) AS nth_value
+     FROM (SELECT r.* FROM (${rows}) r SEMI JOIN suspects USING (${ROW_IDENTITY}))`;
   const marked = `SELECT o.*, s.series IS NOT NULL AS value_seen FROM (${byValue(old)}) o
-    LEFT JOIN (${byValue(`SELECT * FROM ${seen}`)}) s USING (${ROW_IDENTITY}, v, nth_value)`;
+    LEFT JOIN (${byValue(seen)}) s USING (${ROW_IDENTITY}, v, nth_value)`;
   const ranked = `SELECT *, row_number() OVER (PARTITION BY ${ROW_IDENTITY} ORDER BY value_seen DESC) AS nth FROM (${marked})`;
-  const counts = `SELECT ${ROW_IDENTITY}, count(*) AS n FROM ${seen} GROUP BY ALL`;
-  return `SELECT series, k, "at", v FROM (${ranked}) LEFT JOIN (${counts}) USING (${ROW_IDENTITY}) WHERE nth > coalesce(n, 0)`;
+  return `WITH suspects AS (${suspects})
+    SELECT series, k, "at", v FROM (${ranked}) JOIN suspects USING (${ROW_IDENTITY}) WHERE nth > n`;
 }
 
 /**
