@@ -183,6 +183,36 @@ describe.each([
     // The keys come back as they were.
     expect(await outputRows('hostile_out')).toEqual([...antennas].sort().map((a) => [a, minute(450)]));
 
+    // A damaged state (not JSON, or not a detector): the run stops naming the series; nothing is replaced.
+    const series = JSON.stringify(['Ω-01 ✓']);
+    const stateOf = s.ws.catalog.db
+      .selectFrom('detector_state')
+      .select('state')
+      .where('scenario', '=', 'hostile')
+      .where('series', '=', series);
+    const good = (await stateOf.executeTakeFirstOrThrow()).state;
+    const damage = (state: string) =>
+      s.ws.catalog.db
+        .updateTable('detector_state')
+        .set({ state })
+        .where('scenario', '=', 'hostile')
+        .where('series', '=', series)
+        .execute();
+    for (const [state, message] of [
+      [
+        '{"highWater": 1e15, "detec',
+        /The saved state of series \["Ω-01 ✓"\] of detector hostile\.trec -> hostile_out is not JSON/,
+      ],
+      ['{"highWater": 1e15, "detector": {}}', /The saved detector of series \["Ω-01 ✓"\] is damaged/],
+    ] as const) {
+      await damage(state);
+      const damaged = await run('hostile');
+      expect(damaged.outcome).toBe('FAILED');
+      expect(damaged.steps![0].error).toMatch(message);
+      expect((await stateOf.executeTakeFirstOrThrow()).state).toBe(state);
+    }
+    await damage(good);
+
     // The value column gone: a clear error, the states kept.
     await upload('hostile', 'ts,antenna,other\n' + `${minute(300)},DA41,1\n`);
     const gone = await run('hostile');

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { AnomalyLikelihoodState } from '../analytics/index.js';
+import { badRequest } from '../common/errors.js';
 import { nowIso } from '../common/ids.js';
 import type { Workspace } from '../workspace/workspace.js';
 
@@ -60,7 +61,17 @@ export async function loadStates(
     .where('scenario', '=', scenario)
     .where('detector', '=', detector)
     .execute();
-  const states = new Map(rows.map((r) => [r.series, JSON.parse(r.state) as unknown]));
+  const parse = (series: string, text: string): unknown => {
+    try {
+      return JSON.parse(text);
+    } catch (err) {
+      throw badRequest(
+        `The saved state of ${series === META_SERIES ? 'detector' : `series ${series} of detector`} ${detector} is not JSON ` +
+          `(${(err as Error).message}); delete the scenario and save it again to start its detectors over`,
+      );
+    }
+  };
+  const states = new Map(rows.map((r) => [r.series, parse(r.series, r.state)]));
   const meta = states.get(META_SERIES) as { seenRows?: unknown; settings?: DetectorSettings } | undefined;
   states.delete(META_SERIES);
   return {

@@ -313,13 +313,7 @@ function feedSeries(
     const previous = saved.get(seriesKey);
     const highWater = previous?.highWater;
     const fresh = series.filter((r) => highWater === undefined || r.key > highWater);
-    const state = previous?.detector ?? createAnomalyLikelihood({ falseAlarmRate: s.falseAlarmRate }).toJSON();
-    // A changed false-alarm rate applies from now on: it only moves the threshold.
-    const scorer = AnomalyLikelihoodDetector.fromJSON({
-      ...state,
-      options: { ...state.options, falseAlarmRate: s.falseAlarmRate },
-    });
-    const recentLength = state.options.shortWindow;
+    const { scorer, recentLength } = restoreDetector(seriesKey, previous, s.falseAlarmRate);
     const recent = (previous?.recent ?? []).slice(-recentLength);
     const events = resets.get(seriesKey) ?? [];
     // Without the rows seen (a state saved before they were kept) the old rows are not known
@@ -351,6 +345,29 @@ function feedSeries(
     updated.set(seriesKey, { highWater: last.key, highWaterAt: last.at, recent, detector: scorer.toJSON() });
   }
   return updated;
+}
+
+/**
+ * The detector of a series as saved (a new one for a new series), with the step's false-alarm
+ * rate: a changed rate applies from now on, it only moves the threshold. A damaged state (edited
+ * by hand, cut short) stops the run naming the series, rather than being replaced by a new one.
+ * `recentLength`: how many of its last rows a series keeps (the detector's recent window).
+ */
+function restoreDetector(
+  seriesKey: string,
+  previous: SeriesState | undefined,
+  falseAlarmRate: number,
+): { scorer: AnomalyLikelihoodDetector; recentLength: number } {
+  try {
+    const state = previous?.detector ?? createAnomalyLikelihood({ falseAlarmRate }).toJSON();
+    const scorer = AnomalyLikelihoodDetector.fromJSON({ ...state, options: { ...state.options, falseAlarmRate } });
+    return { scorer, recentLength: state.options.shortWindow };
+  } catch (err) {
+    throw badRequest(
+      `The saved detector of series ${seriesKey} is damaged (${(err as Error).message}); ` +
+        'delete the scenario and save it again to start its detectors over',
+    );
+  }
 }
 
 /** A row for the output, with the row that caused its alarm (`recent` holds the rows fed before and, when fed, this one). */
