@@ -113,6 +113,16 @@ describe.each([
     expect(await s.ws.catalog.db.selectFrom('detector_claims').selectAll().execute()).toEqual([]);
   });
 
+  it('a scenario deleted while its run goes on leaves no state or file behind once the run ends', async () => {
+    const step = { dataset: 'busy', groupBy: ['antenna'], orderBy: 'ts', column: 'trec', output: 'doomed_out' };
+    await save('doomed', { ...step, onAlarm: 'ignore' });
+    const runId = await start('doomed');
+    expect((await call('DELETE', `${P}/scenarios/doomed`)).status).toBe(204);
+    await finish(runId);
+    expect(await kept('doomed')).toEqual([]);
+    expect(seenFiles('doomed', step)).toEqual([]);
+  });
+
   it('a run feeding one new row in each of 1,100 series saves every state (in statements of 500)', async () => {
     const antennas = Array.from({ length: 1100 }, (_, i) => `W${String(i).padStart(4, '0')}`);
     await upload('wide', readings(antennas, 2));

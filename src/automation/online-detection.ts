@@ -17,7 +17,9 @@ import { copySelectToParquet, describeRelation } from '../engine/parquet-output.
 import { duckdbRelation } from '../engine/table-source.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { withDetectorClaim } from './detector-claims.js';
+import { SCENARIO_KIND } from './kinds.js';
 import {
+  forgetDetectors,
   loadStates,
   removeSeenRows,
   saveStates,
@@ -286,7 +288,19 @@ async function detectOnConnection(
     change !== null,
   );
   removeSeenRows(ws, prefix, nextSeen);
+  await forgetIfGone(ws, projectKey, scenarioId, detector);
   return result;
+}
+
+/**
+ * Forgets the detector when its scenario was deleted, or saved without its step, while the run
+ * went on: that save or delete forgot the detectors before these states were saved (see
+ * forgetDetectors). Looked at after saving, so one of the two always comes after the other's write.
+ */
+async function forgetIfGone(ws: Workspace, projectKey: string, scenarioId: string, detector: string): Promise<void> {
+  const scenario = await ws.catalog.objects.get<{ steps: { type: string }[] }>(projectKey, SCENARIO_KIND, scenarioId);
+  const kept = scenario ? detectorsOfSteps(scenario.body.steps) : [];
+  if (!kept.includes(detector)) await forgetDetectors(ws, projectKey, scenarioId, kept);
 }
 
 /**
