@@ -1,4 +1,5 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRandom } from '../src/analytics/common/random.js';
@@ -39,7 +40,10 @@ describe.each([
   ['PostgreSQL', true],
 ])('detect-online under real use, %s catalog', (_name, postgres) => {
   let s: TestServer;
+  /** A second server over the same home and catalog (as two servers behind one address). */
+  let other: TestServer;
   let pg: RunningPostgres | undefined;
+  const home = path.join(mkdtempSync(path.join(tmpdir(), 'llano-detect-')), 'home');
   const call = <T>(method: string, url: string, body?: unknown) =>
     s.call<T>(method, url, { token: s.adminToken, body });
   const upload = async (name: string, text: string) =>
@@ -50,9 +54,10 @@ describe.each([
     const r = await call<unknown>('PUT', `${P}/scenarios/${id}`, body);
     expect(r.status, JSON.stringify(r.body)).toBeLessThan(300);
   };
-  const start = async (id: string) => (await call<RunStarted>('POST', `${P}/scenarios/${id}/run`)).body.runId;
-  const finish = async (runId: string) => {
-    const done = await Automation.of(s.ws).waitForRun('OPS', runId);
+  const start = async (id: string, server = s) =>
+    (await server.call<RunStarted>('POST', `${P}/scenarios/${id}/run`, { token: server.adminToken })).body.runId;
+  const finish = async (runId: string, server = s) => {
+    const done = await Automation.of(server.ws).waitForRun('OPS', runId);
     return (await call<ScenarioRun>('GET', `${P}/scenario-runs/${done.id}`)).body;
   };
   const run = async (id: string) => finish(await start(id));
@@ -85,22 +90,25 @@ describe.each([
 
   beforeAll(async () => {
     pg = postgres ? await startPostgres() : undefined;
-    s = await startTestServer(pg ? { catalogUrl: pg.url } : {});
+    s = await startTestServer({ home, ...(pg ? { catalogUrl: pg.url } : {}) });
+    other = await startTestServer({ home, ...(pg ? { catalogUrl: pg.url } : {}) });
     await call('POST', '/api/projects', { key: 'OPS' });
   }, 120_000);
   afterAll(async () => {
+    await other?.stop();
     await s?.stop();
     await pg?.stop();
+    rmSync(path.dirname(home), { recursive: true, force: true });
   });
 
-  it('two runs at once feed each row once: the second waits for the first, the alarms are written once', async () => {
+  it('two runs at once on two servers feed each row once: the second waits for the first, the alarms are written once', async () => {
     // 150 series of 500 rows: each run is long enough for the two to overlap.
     const antennas = Array.from({ length: 150 }, (_, i) => `A${String(i).padStart(3, '0')}`);
     await upload('busy', readings(antennas, 500));
     const step = { dataset: 'busy', groupBy: ['antenna'], orderBy: 'ts', column: 'trec', output: 'busy_alarms' };
     await save('busy', { ...step, onAlarm: 'ignore' }, { concurrency: 'parallel' });
-    const [a, b] = await Promise.all([start('busy'), start('busy')]);
-    const runs = await Promise.all([finish(a), finish(b)]);
+    const [a, b] = await Promise.all([start('busy'), start('busy', other)]);
+    const runs = await Promise.all([finish(a), finish(b, other)]);
     expect(runs.map((r) => r.outcome)).toEqual(['SUCCESS', 'SUCCESS']);
     // Every row fed once, in one of the two runs; the other found nothing new.
     expect(runs.map((r) => detail(r).rows).sort((x, y) => x - y)).toEqual([0, 150 * 500]);
