@@ -176,6 +176,22 @@ describe.each([
     expect(await kept('changing')).toEqual([`${detectorName(second)} []`]);
     expect(seenFiles('changing', second)).toHaveLength(1);
 
+    // Another false-alarm rate: not a start over (it only moves the threshold), applied from the next row.
+    await upload('changing', readings(['DA41', 'DV01'], 510));
+    await save('changing', { ...second, groupBy: [], falseAlarmRate: 0.01 });
+    const stricter = await run('changing');
+    expect(detail(stricter)).toMatchObject({ rows: 20, series: 1, lateRows: 0 });
+    expect(messages(stricter)).not.toContainEqual(expect.stringMatching(/settings changed/));
+    const saved = await s.ws.catalog.db
+      .selectFrom('detector_state')
+      .select('state')
+      .where('scenario', '=', 'changing')
+      .where('series', '=', '[]')
+      .executeTakeFirstOrThrow();
+    const detector = (JSON.parse(saved.state) as { detector: { count: number; options: { falseAlarmRate: number } } })
+      .detector;
+    expect([detector.count, detector.options.falseAlarmRate]).toEqual([1020, 0.01]);
+
     // Deleted: nothing left.
     expect((await call('DELETE', `${P}/scenarios/changing`)).status).toBe(204);
     expect(await kept('changing')).toEqual([]);
