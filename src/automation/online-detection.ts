@@ -1,17 +1,13 @@
-import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
-import path from 'node:path';
-import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import { existsSync } from 'node:fs';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import {
   AnalyticsInputError,
   AnomalyLikelihoodDetector,
   createAnomalyLikelihood,
-  type AnomalyLikelihoodState,
   type AnomalyStep,
 } from '../analytics/index.js';
 import type { Principal } from '../catalog/access.js';
 import { badRequest, conflict } from '../common/errors.js';
-import { nowIso } from '../common/ids.js';
 import { quoteIdent, quoteLiteral } from '../common/names.js';
 import { writesDataset, type RecipeOutputsLike } from '../common/recipe-outputs.js';
 import { DATASET_KIND, parseDatasetDefinition, resolveSource } from '../datasets/datasets.js';
@@ -20,6 +16,17 @@ import { beginVersion, commitVersion, currentVersion, failVersion } from '../dat
 import { copySelectToParquet, describeRelation } from '../engine/parquet-output.js';
 import { duckdbRelation } from '../engine/table-source.js';
 import type { Workspace } from '../workspace/workspace.js';
+import { withDetectorClaim } from './detector-claims.js';
+import { SCENARIO_KIND } from './kinds.js';
+import {
+  forgetDetectors,
+  loadStates,
+  removeSeenRows,
+  saveStates,
+  seenRowsPrefix,
+  type DetectorSettings,
+  type SeriesState,
+} from './detector-state.js';
 
 /** What the `detect-online` step runs: see its parameters in steps/detect-online-step.ts. */
 export interface OnlineDetectionSettings {
@@ -66,17 +73,8 @@ export interface OnlineDetectionResult {
   late: OnlineAlarm[];
   /** Series with late rows. */
   lateSeries: number;
-}
-
-/** What is kept per series between runs: the newest order value fed, and the detector. */
-interface SeriesState {
-  /** Order key of the last row fed (number: epoch µs or the numeric value; string: text order). */
-  highWater: number | string;
-  /** The order value of that row as text, for messages (absent in states saved before it was kept). */
-  highWaterAt?: string;
-  /** The last rows fed, oldest first (order value as text, value), as many as the detector's recent window. */
-  recent?: [string, number][];
-  detector: AnomalyLikelihoodState;
+  /** Input rows with no order value or no finite value: not scored (said in the log). */
+  skipped: number;
 }
 
 type OrderKey = number | string;
@@ -96,6 +94,12 @@ const orderKind = (type: string) => (TEMPORAL.test(type) ? 'time' : NUMERIC.test
 /** The detector's name in the catalog: changing the input, the column or the output starts over. */
 export const detectorName = (s: Pick<OnlineDetectionSettings, 'dataset' | 'column' | 'output'>) =>
   `${s.dataset}.${s.column} -> ${s.output}`;
+
+/** The detectors of a scenario's detect-online steps, by name. */
+export const detectorsOfSteps = (steps: { type: string }[]) =>
+  steps
+    .filter((step) => step.type === 'detect-online')
+    .map((step) => detectorName(step as unknown as OnlineDetectionSettings));
 
 async function duckRelation(ws: Workspace, projectKey: string, dataset: string): Promise<string | null> {
   const { source } = await resolveSource(ws, projectKey, dataset);
@@ -163,25 +167,63 @@ export async function validateOnlineDetection(ws: Workspace, projectKey: string,
 export async function detectOnline(
   ws: Workspace,
   principal: Principal,
-  target: { projectKey: string; scenarioId: string; runId: string },
+  target: RunTarget,
   s: OnlineDetectionSettings,
   log: (message: string) => void,
 ): Promise<OnlineDetectionResult> {
   const { projectKey } = target;
   await ws.catalog.projects.authorize(principal, projectKey, 'writer');
   await validateOnlineDetection(ws, projectKey, s);
-  const result: OnlineDetectionResult = { series: 0, rowsFed: 0, resets: 0, alarms: [], late: [], lateSeries: 0 };
-  const input = await duckRelation(ws, projectKey, s.dataset);
-  if (!input) {
-    log(`${s.dataset} has no data yet`);
-    return result;
-  }
-  const detector = detectorName(s);
-  return ws.duck.withConnection((conn) =>
-    detectOnConnection(ws, conn, principal, target, s, input, detector, result, log).finally(() =>
-      conn.run(`DROP TABLE IF EXISTS ${ROWS_TABLE}`),
-    ),
-  );
+  const claim = { projectKey, output: s.output, runId: target.runId };
+  const waiting = (holder: string) =>
+    log(`Waiting for run ${holder}, which is writing ${s.output}: one run at a time feeds its detectors`);
+  return withDetectorClaim(ws, claim, target.signal, waiting, async () => {
+    const result: OnlineDetectionResult = {
+      series: 0,
+      rowsFed: 0,
+      resets: 0,
+      alarms: [],
+      late: [],
+      lateSeries: 0,
+      skipped: 0,
+    };
+    const input = await duckRelation(ws, projectKey, s.dataset);
+    if (!input) {
+      log(`${s.dataset} has no data yet`);
+      return result;
+    }
+    return ws.duck.withConnection((conn) =>
+      detectOnConnection(ws, conn, principal, target, s, input, result, log).finally(() =>
+        conn.run(`DROP TABLE IF EXISTS ${ROWS_TABLE}`),
+      ),
+    );
+  });
+}
+
+/** The run a detection is part of; `signal` stops it waiting for another run's claim. */
+export interface RunTarget {
+  projectKey: string;
+  scenarioId: string;
+  runId: string;
+  signal: AbortSignal;
+}
+
+/**
+ * Why the states saved under `saved` cannot be used with `now` (null when they can): the series
+ * or their order changed, so the detectors start over. An order column whose type changed kind
+ * (time, number, text) is refused instead: its new values cannot be compared with the high-water
+ * marks, and starting over would alarm again on every old row.
+ */
+function settingsChange(saved: DetectorSettings, now: DetectorSettings, orderType: string): string | null {
+  if (saved.orderBy === now.orderBy && saved.orderKind !== now.orderKind)
+    throw badRequest(
+      `column ${now.orderBy} of ${now.dataset} is ${orderType} (${now.orderKind}) but was ${saved.orderKind} when the ` +
+        `detectors last ran: the rows cannot be ordered against those fed. Give it its type back, or order by another column.`,
+    );
+  const changes = (['dataset', 'groupBy', 'orderBy', 'column'] as const)
+    .filter((k) => JSON.stringify(saved[k]) !== JSON.stringify(now[k]))
+    .map((k) => `${k} ${JSON.stringify(saved[k])} → ${JSON.stringify(now[k])}`);
+  return changes.length > 0 ? changes.join(', ') : null;
 }
 
 /** The work of {@link detectOnline} on one DuckDB connection, which holds {@link ROWS_TABLE} meanwhile. */
@@ -189,10 +231,9 @@ async function detectOnConnection(
   ws: Workspace,
   conn: DuckDBConnection,
   principal: Principal,
-  target: { projectKey: string; scenarioId: string; runId: string },
+  target: RunTarget,
   s: OnlineDetectionSettings,
   input: string,
-  detector: string,
   result: OnlineDetectionResult,
   log: (message: string) => void,
 ): Promise<OnlineDetectionResult> {
@@ -201,15 +242,81 @@ async function detectOnConnection(
   const valueType = types.get(s.column)!;
   if (!NUMERIC.test(valueType)) throw badRequest(`column ${s.column} is ${valueType}, not numeric`);
   const orderType = types.get(s.orderBy)!;
-  const { states: saved, seenRows } = await loadStates(ws, projectKey, scenarioId, detector);
+  const detector = detectorName(s);
+  const settings: DetectorSettings = {
+    dataset: s.dataset,
+    groupBy: s.groupBy,
+    orderBy: s.orderBy,
+    column: s.column,
+    orderKind: orderKind(orderType),
+  };
+  const loaded = await loadStates(ws, projectKey, scenarioId, detector);
+  const change = loaded.meta.settings ? settingsChange(loaded.meta.settings, settings, orderType) : null;
+  if (change) log(`The step's settings changed (${change}): its detectors start over from every row of ${s.dataset}`);
+  const saved = change ? new Map<string, SeriesState>() : loaded.states;
+  const seenRows = change ? null : loaded.meta.seenRows;
   const seenBefore = seenRows !== null && existsSync(ws.resolve(seenRows));
   if (seenRows !== null && !seenBefore)
     log(`The file of rows seen by the last run (${seenRows}) is missing: no row can be told late on this run`);
   const rows = await readNewRows(conn, input, s, orderType, seenBefore ? ws.resolve(seenRows) : null, saved);
+  result.skipped = rows.skipped;
+  if (rows.skipped > 0)
+    log(`${rows.skipped} rows of ${s.dataset} have no ${s.orderBy} or no finite ${s.column}: not scored`);
   const resets = await readResets(ws, conn, projectKey, s, orderType);
-  const updated = new Map<string, SeriesState>();
+  const updated = feedSeries(rows.rows, saved, resets, s, seenBefore, result);
+  if (result.late.length > 0) {
+    const lateAlarms = result.late.filter((r) => r.alarm).length;
+    const example = result.late[0];
+    log(
+      `${result.late.length} late rows in ${result.lateSeries} series scored against their detector as it stands ` +
+        `(older than their series' last fed ${s.orderBy}; e.g. series ${JSON.stringify(example.series)} at ${example.at}), ` +
+        `${lateAlarms} alarms → ${s.output} (late = true)`,
+    );
+  }
+  await appendAlarms(ws, conn, principal, target, s, types, [...result.alarms, ...result.late]);
+  // Nothing new: the rows seen are those of the file already kept (a run reads and writes no copy of the input).
+  if (rows.rows.length === 0 && seenBefore) return result;
+  const prefix = seenRowsPrefix(projectKey, scenarioId, detector);
+  const nextSeen = `${prefix}-${target.runId}.parquet`;
+  await copySelectToParquet(conn, `SELECT * FROM ${ROWS_TABLE}`, ws.resolve(nextSeen));
+  // The states and the rows seen change together: a crash before feeds the same rows again.
+  await saveStates(
+    ws,
+    { projectKey, scenario: scenarioId, detector },
+    updated,
+    { seenRows: nextSeen, settings },
+    change !== null,
+  );
+  removeSeenRows(ws, prefix, nextSeen);
+  await forgetIfGone(ws, projectKey, scenarioId, detector);
+  return result;
+}
 
-  // Rows come sorted by series, then order key: one pass, one detector at a time.
+/**
+ * Forgets the detector when its scenario was deleted, or saved without its step, while the run
+ * went on: that save or delete forgot the detectors before these states were saved (see
+ * forgetDetectors). Looked at after saving, so one of the two always comes after the other's write.
+ */
+async function forgetIfGone(ws: Workspace, projectKey: string, scenarioId: string, detector: string): Promise<void> {
+  const scenario = await ws.catalog.objects.get<{ steps: { type: string }[] }>(projectKey, SCENARIO_KIND, scenarioId);
+  const kept = scenario ? detectorsOfSteps(scenario.body.steps) : [];
+  if (!kept.includes(detector)) await forgetDetectors(ws, projectKey, scenarioId, kept);
+}
+
+/**
+ * Feeds each series' new rows to its detector (rows come sorted by series, then order key: one
+ * pass, one detector at a time) and scores its late rows; fills `result`, returns the states of
+ * the series fed.
+ */
+function feedSeries(
+  rows: SeriesRow[],
+  saved: Map<string, SeriesState>,
+  resets: Map<string, OrderKey[]>,
+  s: OnlineDetectionSettings,
+  seenBefore: boolean,
+  result: OnlineDetectionResult,
+): Map<string, SeriesState> {
+  const updated = new Map<string, SeriesState>();
   let i = 0;
   while (i < rows.length) {
     const seriesKey = rows[i].series;
@@ -220,13 +327,7 @@ async function detectOnConnection(
     const previous = saved.get(seriesKey);
     const highWater = previous?.highWater;
     const fresh = series.filter((r) => highWater === undefined || r.key > highWater);
-    const state = previous?.detector ?? createAnomalyLikelihood({ falseAlarmRate: s.falseAlarmRate }).toJSON();
-    // A changed false-alarm rate applies from now on: it only moves the threshold.
-    const scorer = AnomalyLikelihoodDetector.fromJSON({
-      ...state,
-      options: { ...state.options, falseAlarmRate: s.falseAlarmRate },
-    });
-    const recentLength = state.options.shortWindow;
+    const { scorer, recentLength } = restoreDetector(seriesKey, previous, s.falseAlarmRate);
     const recent = (previous?.recent ?? []).slice(-recentLength);
     const events = resets.get(seriesKey) ?? [];
     // Without the rows seen (a state saved before they were kept) the old rows are not known
@@ -257,53 +358,29 @@ async function detectOnConnection(
     const last = fresh[fresh.length - 1];
     updated.set(seriesKey, { highWater: last.key, highWaterAt: last.at, recent, detector: scorer.toJSON() });
   }
-  if (result.late.length > 0) {
-    const lateAlarms = result.late.filter((r) => r.alarm).length;
-    const example = result.late[0];
-    log(
-      `${result.late.length} late rows in ${result.lateSeries} series scored against their detector as it stands ` +
-        `(older than their series' last fed ${s.orderBy}; e.g. series ${JSON.stringify(example.series)} at ${example.at}), ` +
-        `${lateAlarms} alarms → ${s.output} (late = true)`,
+  return updated;
+}
+
+/**
+ * The detector of a series as saved (a new one for a new series), with the step's false-alarm
+ * rate: a changed rate applies from now on, it only moves the threshold. A damaged state (edited
+ * by hand, cut short) stops the run naming the series, rather than being replaced by a new one.
+ * `recentLength`: how many of its last rows a series keeps (the detector's recent window).
+ */
+function restoreDetector(
+  seriesKey: string,
+  previous: SeriesState | undefined,
+  falseAlarmRate: number,
+): { scorer: AnomalyLikelihoodDetector; recentLength: number } {
+  try {
+    const state = previous?.detector ?? createAnomalyLikelihood({ falseAlarmRate }).toJSON();
+    const scorer = AnomalyLikelihoodDetector.fromJSON({ ...state, options: { ...state.options, falseAlarmRate } });
+    return { scorer, recentLength: state.options.shortWindow };
+  } catch (err) {
+    throw badRequest(
+      `The saved detector of series ${seriesKey} is damaged (${(err as Error).message}); ` +
+        'delete the scenario and save it again to start its detectors over',
     );
-  }
-  await appendAlarms(ws, conn, principal, target, s, types, [...result.alarms, ...result.late]);
-  // Nothing new: the rows seen are those of the file already kept (a run reads and writes no copy of the input).
-  if (rows.length === 0 && seenBefore) return result;
-  const nextSeen = `${seenRowsPrefix(projectKey, scenarioId, detector)}-${target.runId}.parquet`;
-  await copySelectToParquet(conn, `SELECT * FROM ${ROWS_TABLE}`, ws.resolve(nextSeen));
-  // The states and the rows seen change together: a crash before feeds the same rows again.
-  await saveStates(ws, projectKey, scenarioId, detector, updated, nextSeen);
-  if (seenRows !== null) removeStaleSeenRows(ws, seenRows, nextSeen);
-  return result;
-}
-
-/**
- * Where a detector keeps the rows it has seen (every input row its last run read: series, order
- * key, order value, value), to tell a late row from one seen before: files beside the project's
- * datasets (deleted with the project), named by a hash of scenario and detector, then the run
- * that wrote them. The one in use is named in the catalog with the states ({@link SEEN_ROWS_SERIES}).
- */
-export function seenRowsPrefix(projectKey: string, scenarioId: string, detector: string): string {
-  const name = createHash('sha256').update(`${scenarioId}\0${detector}`).digest('hex').slice(0, 32);
-  return path.join('data', projectKey, '.detectors', `seen-${name}`);
-}
-
-/**
- * Removes the file of rows seen this run read (`read`), and the detector's files older than it
- * (left by a crash between writing one and saving the states). A newer file than the one read is
- * another run's, going on at once (parallel scenario runs): it may be the one the catalog names next.
- */
-function removeStaleSeenRows(ws: Workspace, read: string, kept: string): void {
-  const readPath = ws.resolve(read);
-  if (read === kept || !existsSync(readPath)) return;
-  const folder = path.dirname(readPath);
-  const prefix = path.basename(kept).slice(0, 'seen-'.length + 32);
-  const readTime = statSync(readPath).mtimeMs;
-  for (const name of readdirSync(folder)) {
-    if (!name.startsWith(prefix) || name === path.basename(kept)) continue;
-    const file = path.join(folder, name);
-    const time = statSync(file, { throwIfNoEntry: false })?.mtimeMs;
-    if (file === readPath || (time !== undefined && time < readTime)) rmSync(file, { force: true });
   }
 }
 
@@ -372,14 +449,20 @@ const ROW_IDENTITY = 'series, k, "at"';
  * recomputed (one copy, seen at that time with another value) is not late.
  */
 function lateRowsSql(old: string, seenPath: string): string {
-  const seen = `read_parquet(${quoteLiteral(seenPath)})`;
+  const seen = `SELECT * FROM read_parquet(${quoteLiteral(seenPath)})`;
+  const counted = (rows: string) => `SELECT ${ROW_IDENTITY}, count(*) AS n FROM (${rows}) GROUP BY ALL`;
+  // Only a series and time with more copies than were seen holds a late row: counting first
+  // leaves the rest (nearly every row) out of the window functions below.
+  const suspects = `SELECT ${ROW_IDENTITY}, coalesce(s.n, 0) AS n FROM (${counted(old)}) o
+    LEFT JOIN (${counted(seen)}) s USING (${ROW_IDENTITY}) WHERE o.n > coalesce(s.n, 0)`;
   const byValue = (rows: string) =>
-    `SELECT *, row_number() OVER (PARTITION BY ${ROW_IDENTITY}, v) AS nth_value FROM (${rows})`;
+    `SELECT *, row_number() OVER (PARTITION BY ${ROW_IDENTITY}, v) AS nth_value
+     FROM (SELECT r.* FROM (${rows}) r SEMI JOIN suspects USING (${ROW_IDENTITY}))`;
   const marked = `SELECT o.*, s.series IS NOT NULL AS value_seen FROM (${byValue(old)}) o
-    LEFT JOIN (${byValue(`SELECT * FROM ${seen}`)}) s USING (${ROW_IDENTITY}, v, nth_value)`;
+    LEFT JOIN (${byValue(seen)}) s USING (${ROW_IDENTITY}, v, nth_value)`;
   const ranked = `SELECT *, row_number() OVER (PARTITION BY ${ROW_IDENTITY} ORDER BY value_seen DESC) AS nth FROM (${marked})`;
-  const counts = `SELECT ${ROW_IDENTITY}, count(*) AS n FROM ${seen} GROUP BY ALL`;
-  return `SELECT series, k, "at", v FROM (${ranked}) LEFT JOIN (${counts}) USING (${ROW_IDENTITY}) WHERE nth > coalesce(n, 0)`;
+  return `WITH suspects AS (${suspects})
+    SELECT series, k, "at", v FROM (${ranked}) JOIN suspects USING (${ROW_IDENTITY}) WHERE nth > n`;
 }
 
 /**
@@ -395,15 +478,19 @@ async function readNewRows(
   orderType: string,
   seenPath: string | null,
   states: Map<string, SeriesState>,
-): Promise<SeriesRow[]> {
+): Promise<{ rows: SeriesRow[]; skipped: number }> {
   const groups = s.groupBy.map((g) => `CAST(${quoteIdent(g)} AS VARCHAR)`);
   const key = orderKeySql(s.orderBy, orderType);
   const value = `CAST(${quoteIdent(s.column)} AS DOUBLE)`;
   await conn.run(`CREATE OR REPLACE TEMP TABLE ${ROWS_TABLE} AS
     SELECT to_json([${groups.join(', ')}]::VARCHAR[])::VARCHAR AS series, ${key} AS k,
       CAST(${quoteIdent(s.orderBy)} AS VARCHAR) AS at, ${value} AS v
-    FROM ${relation}
-    WHERE ${quoteIdent(s.orderBy)} IS NOT NULL AND isfinite(${value})`);
+    FROM ${relation}`);
+  // Counted, not silently dropped: a NULL time or value is said in the run's log.
+  const dropped = await conn.runAndReadAll(
+    `DELETE FROM ${ROWS_TABLE} WHERE k IS NULL OR NOT coalesce(isfinite(v), false)`,
+  );
+  const skipped = dropped.rowsChanged;
   // The high-water marks, as JSON in one parameter (a statement per series is slow with thousands).
   const keyType = orderKind(orderType) === 'text' ? 'VARCHAR' : 'DOUBLE';
   const marks = JSON.stringify([...states].map(([series, state]) => ({ series, k: state.highWater })));
@@ -415,12 +502,13 @@ async function readNewRows(
   // A second copy of a row seen once is a new row (see lateRowsSql).
   const late = seenPath ? `(${lateRowsSql(old, seenPath)}) UNION ALL ` : '';
   const reader = await conn.runAndReadAll(`SELECT * FROM (${late}${fresh}) ORDER BY series, k, v`, [marks]);
-  return reader.getRowsJson().map((r) => ({
+  const rows = reader.getRowsJson().map((r) => ({
     series: r[0] as string,
     key: r[1] as OrderKey,
     at: r[2] as string,
     value: r[3] as number,
   }));
+  return { rows, skipped };
 }
 
 /** Reset events per series key, sorted. */
@@ -450,60 +538,6 @@ async function readResets(
     out.set(series as string, list);
   }
   return out;
-}
-
-/**
- * The detector_state row that names the file of rows seen (`{ "seenRows": path }`) instead of a
- * series: series keys are JSON arrays, never empty.
- */
-const SEEN_ROWS_SERIES = '';
-
-async function loadStates(
-  ws: Workspace,
-  projectKey: string,
-  scenario: string,
-  detector: string,
-): Promise<{ states: Map<string, SeriesState>; seenRows: string | null }> {
-  const rows = await ws.catalog.db
-    .selectFrom('detector_state')
-    .select(['series', 'state'])
-    .where('project_key', '=', projectKey)
-    .where('scenario', '=', scenario)
-    .where('detector', '=', detector)
-    .execute();
-  const states = new Map(rows.map((r) => [r.series, JSON.parse(r.state) as unknown]));
-  const seen = states.get(SEEN_ROWS_SERIES) as { seenRows?: unknown } | undefined;
-  states.delete(SEEN_ROWS_SERIES);
-  return {
-    states: states as Map<string, SeriesState>,
-    seenRows: typeof seen?.seenRows === 'string' ? seen.seenRows : null,
-  };
-}
-
-/** Saves the states of the series fed and the file of rows seen, in one transaction. */
-async function saveStates(
-  ws: Workspace,
-  projectKey: string,
-  scenario: string,
-  detector: string,
-  states: Map<string, SeriesState>,
-  seenRows: string,
-): Promise<void> {
-  const at = nowIso();
-  const rows: [string, unknown][] = [...states, [SEEN_ROWS_SERIES, { seenRows }]];
-  await ws.catalog.db.transaction().execute(async (trx) => {
-    for (const [series, state] of rows) {
-      await trx
-        .insertInto('detector_state')
-        .values({ project_key: projectKey, scenario, detector, series, state: JSON.stringify(state), updated_at: at })
-        .onConflict((oc) =>
-          oc
-            .columns(['project_key', 'scenario', 'detector', 'series'])
-            .doUpdateSet({ state: JSON.stringify(state), updated_at: at }),
-        )
-        .execute();
-    }
-  });
 }
 
 /** Columns the alarms dataset adds beside the group, order and value columns and the cause columns. */
@@ -546,20 +580,7 @@ async function appendAlarms(
     'late BOOLEAN',
   ];
   await conn.run(`CREATE OR REPLACE TEMP TABLE ${table} (${columns.join(', ')})`);
-  const placeholders = Array.from({ length: columns.length }, (_, i) => `$${i + 1}`).join(', ');
-  for (const a of alarms) {
-    const values: DuckDBValue[] = [
-      ...a.series,
-      a.at,
-      a.value,
-      a.score,
-      a.cause?.at ?? null,
-      a.cause?.value ?? null,
-      a.alarm,
-      a.late,
-    ];
-    await conn.run(`INSERT INTO ${table} VALUES (${placeholders})`, values);
-  }
+  await appendRows(conn, table, alarms);
   const orderType = types.get(s.orderBy)!;
   const select = `SELECT ${textColumns.map((c) => `CAST(${quoteIdent(c)} AS ${types.get(c)!}) AS ${quoteIdent(c)}`).join(', ')},
       value AS ${quoteIdent(s.column)}, score AS anomaly_score,
@@ -590,6 +611,29 @@ async function appendAlarms(
     throw err;
   } finally {
     await conn.run(`DROP TABLE IF EXISTS ${table}`);
+  }
+}
+
+/** Appends the rows through an appender: one statement per row took seconds with many late rows. */
+async function appendRows(conn: DuckDBConnection, table: string, alarms: OnlineAlarm[]): Promise<void> {
+  const appender = await conn.createAppender(table, 'main', 'temp');
+  const text = (v: string | null) => (v === null ? appender.appendNull() : appender.appendVarchar(v));
+  const number = (v: number | null) => (v === null ? appender.appendNull() : appender.appendDouble(v));
+  try {
+    for (const a of alarms) {
+      for (const key of a.series) text(key);
+      text(a.at);
+      number(a.value);
+      number(a.score);
+      text(a.cause?.at ?? null);
+      number(a.cause?.value ?? null);
+      appender.appendBoolean(a.alarm);
+      appender.appendBoolean(a.late);
+      appender.endRow();
+    }
+    appender.flushSync();
+  } finally {
+    appender.closeSync();
   }
 }
 

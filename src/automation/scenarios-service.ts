@@ -3,7 +3,9 @@ import type { Principal } from '../catalog/access.js';
 import { roleAtLeast } from '../catalog/access.js';
 import { forbidden, notFound } from '../common/errors.js';
 import { workspaceSlot, type Workspace } from '../workspace/workspace.js';
+import { forgetDetectors } from './detector-state.js';
 import { SCENARIO_KIND } from './kinds.js';
+import { detectorsOfSteps } from './online-detection.js';
 import { refuseChainCycles } from './scenario-chains.js';
 import { redactScenario, restoreSecrets, type RevealedSecret } from './scenario-secrets.js';
 import { checkScenario, parseScenario, type Scenario } from './scenario.js';
@@ -134,6 +136,8 @@ export async function saveScenario(
     author: principal.username,
     ...options,
   });
+  // A detect-online step removed, or given another input, column or output: its states and files go.
+  await forgetDetectors(ws, projectKey, scenario.id, detectorsOfSteps(scenario.steps));
   await ws.catalog.projects.touch(projectKey);
   return revealed.length ? { ...info(stored, true), revealedSecrets: revealed } : info(stored, true);
 }
@@ -151,4 +155,5 @@ export async function deleteScenario(
     await ws.catalog.objects.delete({ projectKey, kind: SCENARIO_KIND, name: id, author: principal.username }, trx);
     await new RunStore(ws).markScenarioDeleted(projectKey, id, new Date().toISOString(), trx);
   });
+  await forgetDetectors(ws, projectKey, id);
 }

@@ -652,6 +652,21 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0027_detector_claims': {
+      async up(db: Kysely<unknown>) {
+        // The alarms dataset a detect-online run is writing, one row per dataset: across every server
+        // of the catalog one run at a time feeds its detectors, so two runs cannot feed the same rows
+        // twice or append over each other's alarms.
+        await db.schema
+          .createTable('detector_claims')
+          .addColumn('project_key', 'text', (c) => c.notNull())
+          .addColumn('output', 'text', (c) => c.notNull())
+          .addColumn('run_id', 'text', (c) => c.notNull())
+          .addColumn('claimed_at', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('detector_claims_pk', ['project_key', 'output'])
+          .execute();
+      },
+    },
     '0021_search_text_index': {
       async up(db: Kysely<unknown>) {
         // Catalog search used to scan every index row with LIKE; a trigram index answers substring searches.

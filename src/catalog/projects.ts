@@ -56,6 +56,7 @@ export const PROJECT_TABLES = [
   'check_results',
   'build_claims',
   'detector_state',
+  'detector_claims',
   'api_keys',
   'search_index',
   'object_tags',

@@ -233,6 +233,7 @@ export interface CatalogTables {
   dataset_metrics: DatasetMetricsTable;
   check_results: CheckResultsTable;
   detector_state: DetectorStateTable;
+  detector_claims: DetectorClaimsTable;
   search_index: SearchIndexTable;
   object_tags: ObjectTagsTable;
   wiki_attachments: WikiAttachmentsTable;
@@ -390,6 +391,14 @@ export interface CheckResultsTable {
 }
 
 /** One series of an online detector run by a scenario step (`detect-online`). */
+/** The alarms dataset a detect-online run is writing: one run at a time feeds the detectors writing it. */
+export interface DetectorClaimsTable {
+  project_key: string;
+  output: string;
+  run_id: string;
+  claimed_at: string;
+}
+
 export interface DetectorStateTable {
   project_key: string;
   scenario: string;

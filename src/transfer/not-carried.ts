@@ -33,6 +33,7 @@ const TABLES: Record<ProjectTable, 'carried' | 'derived' | LeftOut> = {
   discussion_messages: 'carried',
   search_index: 'derived',
   build_claims: 'derived',
+  detector_claims: 'derived',
   jobs: { what: 'job-history', note: 'Build jobs and their logs stay on the exporting server.' },
   scenario_runs: { what: 'scenario-runs', note: 'Scenario run history stays on the exporting server.' },
   trigger_fires: { what: 'trigger-fires', note: 'Which trigger instants fired stays on the exporting server.' },

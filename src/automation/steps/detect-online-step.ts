@@ -68,7 +68,7 @@ export const detectOnlineStep = defineStep('detect-online', {
     const result = await detectOnline(
       ctx.ws,
       ctx.principal,
-      { projectKey: ctx.projectKey, scenarioId: ctx.scenarioId, runId: ctx.runId },
+      { projectKey: ctx.projectKey, scenarioId: ctx.scenarioId, runId: ctx.runId, signal: ctx.signal },
       p,
       (m) => ctx.log('info', m),
     ).catch((err: unknown) => {
@@ -95,6 +95,7 @@ export const detectOnlineStep = defineStep('detect-online', {
       alarms: alarms.length,
       lateRows: late,
       lateAlarms: alarms.length - result.alarms.length,
+      skipped: result.skipped,
     };
     const messages: string[] = [];
     if (alarms.length > 0 && p.onAlarm !== 'ignore') {
