@@ -1,5 +1,6 @@
 import { AnalyticsInputError, checkInteger, checkNumber } from '../common/errors.js';
 import { SortedWindow } from '../common/sorted-window.js';
+import { MIN_PERIOD, estimatePeriod, pointsToRefine, refinePeriod, seasonalShape } from './seasonal-baseline.js';
 import { logNormalUpperTail, surpriseOfZ } from './tail.js';
 
 /** Options of {@link AnomalyLikelihoodDetector}. */
@@ -20,19 +21,26 @@ export interface AnomalyLikelihoodOptions {
   probation?: number;
   /** Points after an alarm during which no new alarm is raised. Default 100. */
   suppression?: number;
+  /**
+   * Points per cycle of the series' seasonal baseline (24 for hourly values with a daily cycle),
+   * 0 for none, or `auto` (the default): found in the probation by autocorrelation, refined once
+   * 8 cycles are seen (see seasonal-baseline.ts). Periods up to half the probation are found.
+   */
+  period?: number | 'auto';
 }
 
 /**
  * JSON state of an anomaly-likelihood detector. Version 2 added the history of single raw scores
- * (`tail…`); a version 1 state is still read, that history starting empty.
+ * (`tail…`), version 3 the seasonal baseline (`period`…); older states are still read, the
+ * missing history starting empty and without a seasonal baseline.
  */
 export interface AnomalyLikelihoodState {
   kind: 'anomaly-likelihood';
-  version: 2;
+  version: 3;
   options: Required<AnomalyLikelihoodOptions>;
   /** Points fed since the start or the last reset. */
   count: number;
-  /** The last `window` values, oldest first. */
+  /** The last `window` values, oldest first (minus the seasonal baseline once there is one). */
   values: number[];
   /** The last `shortWindow` raw scores, oldest first. */
   surprises: number[];
@@ -48,6 +56,17 @@ export interface AnomalyLikelihoodState {
   /** Points left before another alarm may be raised. */
   quiet: number;
   inAlarm: boolean;
+  /** Points per cycle of the seasonal baseline, 0 without one. */
+  period: number;
+  /** The baseline per phase (point index mod `period`), empty without one. */
+  seasonal: number[];
+  /** The point from which the baseline is updated (the points before it fitted it). */
+  seasonFrom: number;
+  /** Whether the period is settled; until then the values seen are kept in `learning`. */
+  periodDecided: boolean;
+  /** The point count at which the period is next looked at (the probation's end, then 8 cycles). */
+  decideAt: number;
+  learning: number[];
 }
 
 /** What the detector reports after each point. */
@@ -90,6 +109,10 @@ interface Judgement {
   recent: number;
   /** Whether either tail is below the threshold (an excursion goes on while it is). */
   crossing: boolean;
+  /** The value minus the seasonal baseline, and the window's median and robust scale it was judged with. */
+  deviation: number;
+  centre: number;
+  scale: number;
 }
 
 const RAW_CAP = 12;
@@ -105,6 +128,12 @@ const MIN_TAIL_HISTORY = 400;
  * Poisson(3) counts (values just above it add almost no excess) alarmed 0.6 times per 1 000 points.
  */
 const TAIL_FROM = 2.5;
+/**
+ * Share of a point's deviation from the window's median that moves the seasonal baseline of its
+ * phase (an exponential average over ~10 cycles, so a slowly changing cycle is followed); the
+ * deviation is clipped to ±TAIL_FROM robust SDs first, so a spike moves it little.
+ */
+const SEASONAL_RATE = 0.1;
 /** Highest lag-1 autocorrelation of the one-step prediction (step 4): 1 would predict a constant series by its last value only. */
 const MAX_PHI = 0.99;
 
@@ -124,6 +153,12 @@ function logTailAgainst(x: number, mean: number, variance: number): number {
  * itself but compared with the distribution of its own recent averages on this series, so a
  * series whose raw scores are always high (a trend, heavy tails) does not alarm all the time.
  *
+ * 0. Seasonal baseline: when the series has a cycle (see `period`), each value minus its phase's
+ *    baseline (fitted once the period is settled, then moved by each point) is what the steps
+ *    below see, so a level step is judged against the noise, not against the cycle's spread: a
+ *    3σ step on a 3σ-amplitude cycle was found in 11 of 20 series without it, 19–20 of 20 with
+ *    it, periods 24 to 168. The points seen before the period is settled are fed again through
+ *    the baseline, so the state is the one the baseline would have given from the start.
  * 1. Raw score: the point's surprise, −log10 of the two-sided Gaussian tail of its robust z
  *    against the median and MAD of the previous `window` points (capped at 12 digits). On a
  *    trend or a random walk it is high most of the time; step 3 makes that the normal level
@@ -178,6 +213,12 @@ export class AnomalyLikelihoodDetector {
   private tailCount = 0;
   private quiet = 0;
   private inAlarm = false;
+  private period = 0;
+  private seasonal = new Float64Array(0);
+  private seasonFrom = 0;
+  private periodDecided = false;
+  private decideAt = 0;
+  private learning: number[] = [];
 
   constructor(options: AnomalyLikelihoodOptions = {}) {
     this.options = {
@@ -187,13 +228,29 @@ export class AnomalyLikelihoodDetector {
       longWindow: checkInteger(options.longWindow ?? 1000, 'longWindow', 10, 10_000_000),
       probation: checkInteger(options.probation ?? 400, 'probation', 0),
       suppression: checkInteger(options.suppression ?? 100, 'suppression', 0),
+      period: options.period === 'auto' || options.period === undefined ? 'auto' : options.period,
     };
+    const { period } = this.options;
+    if (period !== 'auto' && period !== 0) checkInteger(period, 'period', 2, 100_000);
     const { window, shortWindow } = this.options;
     this.weight = 1 / this.options.longWindow;
     this.valueRing = new Float64Array(window);
     this.sortedValues = new SortedWindow(window);
     this.scratch = new Float64Array(window);
     this.surpriseRing = new Float64Array(shortWindow);
+    this.startLearning();
+  }
+
+  /** Where the period is looked for: at the probation's end (auto), or once two given cycles are seen. */
+  private startLearning(): void {
+    const { period, probation } = this.options;
+    this.period = 0;
+    this.seasonal = new Float64Array(0);
+    this.seasonFrom = 0;
+    this.learning = [];
+    this.decideAt = period === 'auto' ? probation : Math.max(probation, 2 * period);
+    // Without a period to look for, or too short a probation to see two cycles of the shortest.
+    this.periodDecided = period === 0 || (period === 'auto' && probation < 2 * MIN_PERIOD + 2);
   }
 
   /** Feeds one value. Non-finite values throw an AnalyticsInputError and leave the state untouched. */
@@ -227,6 +284,7 @@ export class AnomalyLikelihoodDetector {
     this.tailRate = this.tailLogExcess = this.tailCount = 0;
     this.quiet = 0;
     this.inAlarm = false;
+    this.startLearning();
   }
 
   /** Points fed since the start or the last reset. */
@@ -239,7 +297,7 @@ export class AnomalyLikelihoodDetector {
       Array.from({ length: n }, (_, i) => items[(start + i) % items.length]);
     return {
       kind: 'anomaly-likelihood',
-      version: 2,
+      version: 3,
       options: { ...this.options },
       count: this.count,
       values: ring(this.valueRing, this.valueStart, this.valueCount),
@@ -252,16 +310,41 @@ export class AnomalyLikelihoodDetector {
       tailCount: this.tailCount,
       quiet: this.quiet,
       inAlarm: this.inAlarm,
+      period: this.period,
+      seasonal: Array.from(this.seasonal),
+      seasonFrom: this.seasonFrom,
+      periodDecided: this.periodDecided,
+      decideAt: this.decideAt,
+      learning: this.learning.slice(),
     };
   }
 
   /** Rebuilds a detector from {@link AnomalyLikelihoodDetector.toJSON} output, checking its shape. */
   static fromJSON(state: unknown): AnomalyLikelihoodDetector {
     const given = state as Omit<AnomalyLikelihoodState, 'version'> & { version: number };
-    if (!given || typeof given !== 'object' || given.kind !== 'anomaly-likelihood' || ![1, 2].includes(given.version))
-      throw new AnalyticsInputError('not a version 1 or 2 anomaly-likelihood state');
-    // A version 1 state (saved before single points were judged) starts their history empty.
-    const s = given.version === 1 ? { ...given, tailRate: 0, tailLogExcess: 0, tailCount: 0 } : given;
+    if (
+      !given ||
+      typeof given !== 'object' ||
+      given.kind !== 'anomaly-likelihood' ||
+      ![1, 2, 3].includes(given.version)
+    )
+      throw new AnalyticsInputError('not a version 1, 2 or 3 anomaly-likelihood state');
+    // A version 1 state (saved before single points were judged) starts their history empty; a
+    // version 1 or 2 state (saved before the seasonal baseline) goes on without one.
+    const withTail = given.version === 1 ? { ...given, tailRate: 0, tailLogExcess: 0, tailCount: 0 } : given;
+    const s =
+      given.version === 3
+        ? withTail
+        : {
+            ...withTail,
+            options: { ...withTail.options, period: 0 },
+            period: 0,
+            seasonal: [],
+            seasonFrom: 0,
+            periodDecided: true,
+            decideAt: 0,
+            learning: [],
+          };
     const detector = new AnomalyLikelihoodDetector(s.options);
     const { window, shortWindow } = detector.options;
     const finiteList = (a: unknown, max: number) =>
@@ -275,11 +358,18 @@ export class AnomalyLikelihoodDetector {
       s.tailLogExcess,
       s.tailCount,
       s.quiet,
+      s.seasonFrom,
+      s.decideAt,
     ];
     if (
       !finiteList(s.values, window) ||
       !finiteList(s.surprises, shortWindow) ||
-      numbers.some((v) => typeof v !== 'number' || !Number.isFinite(v))
+      numbers.some((v) => typeof v !== 'number' || !Number.isFinite(v)) ||
+      !Number.isInteger(s.period) ||
+      s.period < 0 ||
+      !finiteList(s.seasonal, s.period) ||
+      s.seasonal.length !== s.period ||
+      !finiteList(s.learning, Math.max(s.count, 0))
     )
       throw new AnalyticsInputError('anomaly-likelihood state has invalid fields');
     for (const v of s.values) detector.pushValue(v);
@@ -293,6 +383,12 @@ export class AnomalyLikelihoodDetector {
     detector.tailCount = s.tailCount;
     detector.quiet = s.quiet;
     detector.inAlarm = Boolean(s.inAlarm);
+    detector.period = s.period;
+    detector.seasonal = Float64Array.from(s.seasonal);
+    detector.seasonFrom = s.seasonFrom;
+    detector.periodDecided = Boolean(s.periodDecided);
+    detector.decideAt = s.decideAt;
+    detector.learning = s.learning.slice();
     return detector;
   }
 
@@ -310,16 +406,57 @@ export class AnomalyLikelihoodDetector {
 
   private advance(value: number): Judgement {
     const judged = this.judge(value);
-    this.pushValue(value);
+    const index = this.count;
+    this.pushValue(judged.deviation);
     this.count++;
-    if (!judged.scored) return judged;
-    this.pushSurprise(judged.raw);
-    this.absorbHistory(judged.recent);
-    this.absorbTail(judged.pointZ);
-    if (this.quiet > 0) this.quiet--;
-    if (judged.alarm) this.quiet = this.options.suppression;
-    this.inAlarm = judged.crossing;
+    if (!this.periodDecided) this.learning.push(value);
+    if (judged.scored) {
+      this.pushSurprise(judged.raw);
+      this.absorbHistory(judged.recent);
+      this.absorbTail(judged.pointZ);
+      if (this.quiet > 0) this.quiet--;
+      if (judged.alarm) this.quiet = this.options.suppression;
+      this.inAlarm = judged.crossing;
+      if (this.period > 0 && index >= this.seasonFrom) {
+        const limit = TAIL_FROM * judged.scale;
+        const off = Math.min(limit, Math.max(-limit, judged.deviation - judged.centre));
+        this.seasonal[index % this.period] += SEASONAL_RATE * off;
+      }
+    }
+    if (!this.periodDecided && this.count === this.decideAt) this.settlePeriod();
     return judged;
+  }
+
+  /**
+   * At the probation's end (auto): no cycle, or the cycle's rough period, then waiting for 8
+   * cycles; once they are seen (or two of a given period), the exact period and its shape, and
+   * every point so far fed again as deviations from the shape, as if the baseline had been known
+   * from the start (the scores already given do not change; probation or the plain window gave them).
+   */
+  private settlePeriod(): void {
+    const values = this.learning;
+    let period = this.options.period === 'auto' ? 0 : this.options.period;
+    if (this.options.period === 'auto') {
+      const rough = estimatePeriod(values);
+      const needed = rough > 0 ? pointsToRefine(rough) : 0;
+      // Once: at the probation's end the wait for 8 cycles starts; at its end the period is taken as found.
+      if (needed > this.count && this.decideAt === this.options.probation) {
+        this.decideAt = needed;
+        return;
+      }
+      period = rough > 0 ? refinePeriod(values, rough) : 0;
+    }
+    this.periodDecided = true;
+    this.learning = [];
+    if (period === 0) return;
+    const shape = seasonalShape(values, period);
+    this.reset();
+    this.periodDecided = true;
+    this.learning = [];
+    this.period = period;
+    this.seasonal = Float64Array.from(shape);
+    this.seasonFrom = values.length;
+    for (const v of values) this.advance(v);
   }
 
   /** The steps of the class comment for `value` fed next, reading the state only (see {@link advance}). */
@@ -327,11 +464,27 @@ export class AnomalyLikelihoodDetector {
     if (!Number.isFinite(value))
       throw new AnalyticsInputError(`anomaly scoring needs finite values, got ${value} at index ${this.count}`);
     // 1. Raw score against the history before this point.
+    const deviation = this.period > 0 ? value - this.seasonal[this.count % this.period] : value;
     const scored = this.valueCount >= MIN_HISTORY;
-    if (!scored) return { scored, score: 0.5, raw: 0, alarm: false, lag: 0, pointZ: 0, recent: 0, crossing: false };
+    if (!scored) {
+      const crossing = false;
+      return {
+        scored,
+        score: 0.5,
+        raw: 0,
+        alarm: false,
+        lag: 0,
+        pointZ: 0,
+        recent: 0,
+        crossing,
+        deviation,
+        centre: 0,
+        scale: 0,
+      };
+    }
     const centre = this.sortedValues.quantile(0.5);
     const scale = this.robustScale(centre);
-    const z = zOf(value - centre, scale);
+    const z = zOf(deviation - centre, scale);
     const raw = Math.min(RAW_CAP, surpriseOfZ(z));
     // 2. Recent behaviour, on a nearly Gaussian scale; and the window's most surprising point
     // (the cause of an alarm raised by the window). Summed oldest first over the ring as it will
@@ -356,7 +509,7 @@ export class AnomalyLikelihoodDetector {
     let logTail = Math.log(0.5);
     if (this.historyCount >= 2) logTail = logTailAgainst(recent, this.historyMean, this.historyVariance);
     // 4. The point alone, against where the series was going, and the tail of earlier single points.
-    const pointZ = this.predictionZ(value, centre, scale);
+    const pointZ = this.predictionZ(deviation, centre, scale);
     const pointLogTail = this.pointLogTail(pointZ);
     const threshold = Math.log(this.options.falseAlarmRate / 2);
     const pointCrossing = pointLogTail < threshold;
@@ -366,7 +519,19 @@ export class AnomalyLikelihoodDetector {
     const alarm = crossing && !this.inAlarm && !inProbation && quietAfter === 0;
     const tail = Math.exp(Math.min(logTail, pointLogTail));
     const score = inProbation ? 0.5 : 1 - tail;
-    return { scored, score, raw, alarm, lag: pointCrossing ? 0 : lag, pointZ, recent, crossing };
+    return {
+      scored,
+      score,
+      raw,
+      alarm,
+      lag: pointCrossing ? 0 : lag,
+      pointZ,
+      recent,
+      crossing,
+      deviation,
+      centre,
+      scale,
+    };
   }
 
   /** 1.4826 · MAD of the window about `centre` (its median); its SD when the MAD is 0. */
