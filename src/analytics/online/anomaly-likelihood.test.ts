@@ -120,7 +120,8 @@ describe('anomaly likelihood', () => {
       const [at] = stream.anomalies;
       const alarm = steps.find((s) => s.alarm && s.index >= at && s.index < at + 50);
       if (!alarm) continue;
-      expect(alarm.cause).toBeGreaterThanOrEqual(at);
+      // The step test's most likely start may take in a high point just before the step.
+      expect(alarm.cause).toBeGreaterThanOrEqual(at - 2);
       expect(alarm.cause).toBeLessThanOrEqual(alarm.index);
       if (alarm.cause < alarm.index) late++;
       expect(steps.filter((s) => !s.alarm).every((s) => s.cause === -1)).toBe(true);
