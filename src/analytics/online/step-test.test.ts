@@ -22,8 +22,8 @@ describe('step test', () => {
   it('sees a 1.5σ shift of the mean within 32 points; a single point, however large, is not a step', () => {
     for (let seed = 1; seed <= 10; seed++) {
       expect(smallestTailAfter(seed, 1.5)).toBeLessThan(Math.log(1e-6));
-      // Clipped to 4σ, one point alone stays above 1e-4 (64 starts × the tail beyond 4σ).
-      expect(smallestTailAfter(seed, 0, 1000)).toBeGreaterThan(Math.log(1e-4));
+      // Clipped to 4.5σ, one point (with the noise after it) stays above the default threshold 1e-4 / 3.
+      expect(smallestTailAfter(seed, 0, 1000)).toBeGreaterThan(Math.log(1e-4 / 3));
     }
     // No opinion before 100 points of history.
     expect(new StepTest(1 / 1000).judge(50, 0, 1).logTail).toBe(Math.log(0.5));

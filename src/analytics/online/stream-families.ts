@@ -92,6 +92,8 @@ export const STREAM_FAMILIES: readonly StreamFamily[] = [
   noChange('seasonal p=24', cycle(24, 3)),
   noChange('seasonal p=168', cycle(168, 3)),
   noChange('ar1 φ=0.7', ar1(0.7)),
+  // Heavy-tailed innovations: single large ones must not pass for the start of a step.
+  noChange('ar1 φ=0.9, t3 innovations', (r, _i, previous) => 0.9 * previous + Math.sqrt(0.19 / 3) * studentT3(r)),
   anomalous('seasonal p=24 step 3σ', 'step', cycle(24, 3), step(3)),
   anomalous('seasonal p=168 step 3σ', 'step', cycle(168, 3), step(3)),
   anomalous('ar1 φ=0.7 step 3σ', 'step', ar1(0.7), step(3)),
