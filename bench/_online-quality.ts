@@ -17,6 +17,8 @@ export interface OnlineQuality {
   rows: (string | number)[][];
   /** Per candidate, the highest false-alarm rate (per 1 000 points) over the no-change families. */
   worstNoChange: number[];
+  /** Per family with anomalies: how many each candidate found (within 50 points), of how many. */
+  detection: { family: string; kind: string; found: number[]; anomalies: number }[];
   seeds: number;
   points: number;
 }
@@ -24,7 +26,10 @@ export interface OnlineQuality {
 export function onlineQuality(candidates: OnlineCandidate[], seeds = 20, points = 5000): OnlineQuality {
   const rows: (string | number)[][] = [];
   const worstNoChange = candidates.map(() => 0);
+  const detection: OnlineQuality['detection'] = [];
   for (const family of STREAM_FAMILIES) {
+    const found = candidates.map(() => 0);
+    let planted = 0;
     const cells = candidates.map((c, k) => {
       let falseAlarms = 0;
       let anomalies = 0;
@@ -37,14 +42,18 @@ export function onlineQuality(candidates: OnlineCandidate[], seeds = 20, points 
         for (const d of score.delays) if (d !== null) delays.push(d);
       }
       const rate = (1000 * falseAlarms) / (seeds * points);
+      found[k] = delays.length;
+      planted = anomalies;
       if (family.kind === 'no-change') worstNoChange[k] = Math.max(worstNoChange[k], rate);
       return family.kind === 'no-change'
         ? rate.toFixed(2)
         : `${rate.toFixed(2)}; found ${delays.length}/${anomalies}, delay ${delays.length ? median(delays) : '–'}`;
     });
     rows.push([family.name, family.kind, ...cells]);
+    if (family.kind !== 'no-change')
+      detection.push({ family: family.name, kind: family.kind, found, anomalies: planted });
   }
-  return { rows, worstNoChange, seeds, points };
+  return { rows, worstNoChange, detection, seeds, points };
 }
 
 export const onlineQualityTitle = (q: OnlineQuality) =>

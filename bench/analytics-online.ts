@@ -38,6 +38,11 @@ const CANDIDATES: OnlineCandidate[] = [
   const inputs: [string, Float64Array][] = [
     ['stationary N(0,1), 10⁵', Float64Array.from({ length: 100_000 }, () => random.normal())],
     ['20 shifts of 3σ, 2·10⁵', piecewiseGaussian({ n: 200_000, changes: 20, seed: 4, meanShift: 3 }).values],
+    // The anomaly likelihood's seasonal baseline (found after the probation) on its path.
+    [
+      'cycle of 24, amplitude 3σ, 10⁵',
+      Float64Array.from({ length: 100_000 }, (_, i) => 3 * Math.sin((2 * Math.PI * i) / 24) + random.normal()),
+    ],
   ];
   // Warm the JIT on a short series first, as a long-running process would be.
   for (const c of CANDIDATES) c.run(inputs[0][1].subarray(0, 5000));
@@ -55,21 +60,23 @@ const CANDIDATES: OnlineCandidate[] = [
         const used = process.cpuUsage(cpu);
         cpus.push((used.user + used.system) / 1000);
       }
-      // The issue's target is for the default online path (BOCPD, 32 run lengths), on CPU time: wall time on a shared
-      // machine says more about the load than about the detector, so it is printed beside it.
+      // The issue's target is for the default online paths (BOCPD with 32 run lengths, and the anomaly likelihood of
+      // `analytics anomalies` and `detect-online`), on CPU time: wall time on a shared machine says more about the
+      // load than about the detector, so it is printed beside it.
       const cpuRate = (values.length / median(cpus)) * 1000;
+      const targeted = c === CANDIDATES[0] || c.name.startsWith('anomaly likelihood');
       rows.push([
         label,
         c.name,
         perSecond(values.length, median(walls)),
         perSecond(values.length, median(cpus)),
-        c.name === CANDIDATES[0].name ? `≥ 100,000: ${cpuRate >= 100_000 ? 'met' : 'NOT met'}` : '–',
+        targeted ? `≥ 100,000: ${cpuRate >= 100_000 ? 'met' : 'NOT met'}` : '–',
         alarms,
       ]);
     }
   }
   console.log(
-    '### Throughput per series (one detector, whole series; medians of 3 runs; target: BOCPD ≥ 100,000 points/s per series)\n',
+    '### Throughput per series (one detector, whole series; medians of 3 runs; target: BOCPD and the anomaly likelihood ≥ 100,000 points/s per series)\n',
   );
   table(['input', 'detector', 'points/s (wall)', 'points/s (CPU time)', 'target (CPU time)', 'alarms'], rows);
 }

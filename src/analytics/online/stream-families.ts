@@ -45,6 +45,13 @@ function noChange(name: string, next: (r: Random, i: number, previous: number) =
   };
 }
 
+/** A cycle of `period` points and this amplitude (in noise SDs) plus Gaussian noise. */
+const cycle = (period: number, amplitude: number) => (r: Random, i: number) =>
+  amplitude * Math.sin((2 * Math.PI * i) / period) + r.normal();
+/** AR(1) noise of unit marginal variance (steps and spikes are in marginal SDs). */
+const ar1 = (phi: number) => (r: Random, _i: number, previous: number) =>
+  phi * previous + Math.sqrt(1 - phi * phi) * r.normal();
+
 /** Effects of the anomalous families: a level shift from `at` on, or a single point at `at`. */
 const step = (size: number) => (i: number, at: number) => (i >= at ? size : 0);
 const spike = (size: number) => (i: number, at: number) => (i === at ? size : 0);
@@ -53,7 +60,8 @@ const spike = (size: number) => (i: number, at: number) => (i === at ? size : 0)
  * Families that imitate real sensor series. The no-change ones have no anomaly by construction:
  * a random walk, a trend or a seasonal cycle is the series' normal behaviour, not an anomaly.
  * The anomalous ones put one step (3 SD) or one spike (8 SD) at a random place in the second half
- * of a Gaussian, seasonal, trending or AR(1) series.
+ * of a Gaussian, seasonal, trending or AR(1) series. Cycles of 24 and 168 points are a day and a
+ * week of hourly values.
  */
 export const STREAM_FAMILIES: readonly StreamFamily[] = [
   noChange('gaussian', (r) => r.normal()),
@@ -81,6 +89,14 @@ export const STREAM_FAMILIES: readonly StreamFamily[] = [
     (r, _i, previous) => 0.9 * previous + Math.sqrt(1 - 0.81) * r.normal(),
     spike(8),
   ),
+  noChange('seasonal p=24', cycle(24, 3)),
+  noChange('seasonal p=168', cycle(168, 3)),
+  noChange('ar1 φ=0.7', ar1(0.7)),
+  // Heavy-tailed innovations: single large ones must not pass for the start of a step.
+  noChange('ar1 φ=0.9, t3 innovations', (r, _i, previous) => 0.9 * previous + Math.sqrt(0.19 / 3) * studentT3(r)),
+  anomalous('seasonal p=24 step 3σ', 'step', cycle(24, 3), step(3)),
+  anomalous('seasonal p=168 step 3σ', 'step', cycle(168, 3), step(3)),
+  anomalous('ar1 φ=0.7 step 3σ', 'step', ar1(0.7), step(3)),
 ];
 
 /** A stream of `noise` (given its previous value) plus `effect` from a random `at` in the second half. */
