@@ -1,0 +1,76 @@
+import { randomInt } from 'node:crypto';
+import { DuckDBDataChunk, DuckDBScalarFunction, INTEGER, type DuckDBConnection } from '@duckdb/node-api';
+import duckdb from '@duckdb/node-bindings';
+
+const FUNCTION = 'llano_chunk_sink';
+
+/** The callbacks of the queries running, by handle (random: the function is visible to any SQL on the database). */
+const sinks = new Map<number, (chunk: DuckDBDataChunk) => void>();
+/** Connections the function is registered on (registering again replaces it, harmlessly). */
+const connections = new WeakSet<DuckDBConnection>();
+
+/**
+ * Hands every row of `SELECT columns FROM relation` to `onChunk`, a DuckDB chunk (up to 2,048
+ * rows) at a time, on this thread, in whatever order DuckDB's threads produce them: the query is
+ * `SELECT count(llano_chunk_sink(handle, columns…)) FROM relation`, whose function DuckDB calls
+ * per chunk. Column j of `columns` is column j + 1 of the chunk (column 0 is the handle). Quicker
+ * than a streamed result's `fetchChunk`, a round trip through libuv's pool per chunk (16.9 M rows
+ * of three 8-byte columns: 0.46 against 0.70 s CPU, loaded). A throw in `onChunk` fails the query
+ * and is thrown again here.
+ */
+export async function sinkChunks(
+  conn: DuckDBConnection,
+  columns: readonly string[],
+  relation: string,
+  onChunk: (chunk: DuckDBDataChunk) => void,
+): Promise<void> {
+  if (!connections.has(conn)) {
+    registerFunction(conn);
+    connections.add(conn);
+  }
+  let handle = randomInt(2 ** 48 - 1) + 1;
+  while (sinks.has(handle)) handle = randomInt(2 ** 48 - 1) + 1;
+  let failure: unknown = null;
+  sinks.set(handle, (chunk) => {
+    try {
+      onChunk(chunk);
+    } catch (error) {
+      failure ??= error;
+      throw error;
+    }
+  });
+  try {
+    await conn.run(`SELECT count(${FUNCTION}(CAST(${handle} AS BIGINT), ${columns.join(', ')})) FROM ${relation}`);
+  } catch (error) {
+    throw failure ?? error;
+  } finally {
+    sinks.delete(handle);
+  }
+}
+
+function registerFunction(conn: DuckDBConnection): void {
+  const fn = new DuckDBScalarFunction();
+  fn.setName(FUNCTION);
+  fn.setReturnType(INTEGER);
+  // Any columns after the handle; volatile, so that DuckDB calls it for every chunk and folds nothing.
+  duckdb.scalar_function_set_varargs(fn.scalar_function, duckdb.create_logical_type(duckdb.Type.ANY));
+  fn.setVolatile();
+  // Called with NULLs as they are (read through the validity masks), never replaced by a NULL.
+  fn.setSpecialHandling();
+  // The binding's own callback: @duckdb/node-api's wraps the result vector in an object that reads it.
+  duckdb.scalar_function_set_function(fn.scalar_function, (info, input) => {
+    const rows = duckdb.data_chunk_get_size(input);
+    if (rows === 0) return;
+    // DuckDB flattens the arguments of a function of this kind: the handle is repeated on every row.
+    const handle = duckdb.vector_get_data(duckdb.data_chunk_get_vector(input, 0), 8);
+    const words = new Uint32Array(handle.buffer, handle.byteOffset, 2);
+    const sink = sinks.get(words[1] * 2 ** 32 + words[0]);
+    if (!sink) return duckdb.scalar_function_set_error(info, `${FUNCTION}: no query is reading these rows`);
+    try {
+      sink(new DuckDBDataChunk(input));
+    } catch (error) {
+      duckdb.scalar_function_set_error(info, error instanceof Error ? error.message : String(error));
+    }
+  });
+  conn.registerScalarFunction(fn);
+}
