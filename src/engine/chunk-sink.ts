@@ -1,13 +1,12 @@
-import { randomInt } from 'node:crypto';
 import { DuckDBDataChunk, DuckDBScalarFunction, INTEGER, type DuckDBConnection } from '@duckdb/node-api';
 import duckdb from '@duckdb/node-bindings';
+import { wordPairColumn } from './chunk-columns.js';
+import { freshHandle, registerOnce } from './js-functions.js';
 
 const FUNCTION = 'llano_chunk_sink';
 
 /** The callbacks of the queries running, by handle (random: the function is visible to any SQL on the database). */
 const sinks = new Map<number, (chunk: DuckDBDataChunk) => void>();
-/** Connections the function is registered on (registering again replaces it, harmlessly). */
-const connections = new WeakSet<DuckDBConnection>();
 
 /**
  * Hands every row of `SELECT columns FROM relation` to `onChunk`, a DuckDB chunk (up to 2,048
@@ -24,12 +23,8 @@ export async function sinkChunks(
   relation: string,
   onChunk: (chunk: DuckDBDataChunk) => void,
 ): Promise<void> {
-  if (!connections.has(conn)) {
-    registerFunction(conn);
-    connections.add(conn);
-  }
-  let handle = randomInt(2 ** 48 - 1) + 1;
-  while (sinks.has(handle)) handle = randomInt(2 ** 48 - 1) + 1;
+  registerOnce(conn, FUNCTION, registerFunction);
+  const handle = freshHandle(sinks);
   let failure: unknown = null;
   sinks.set(handle, (chunk) => {
     try {
@@ -59,15 +54,14 @@ function registerFunction(conn: DuckDBConnection): void {
   fn.setSpecialHandling();
   // The binding's own callback: @duckdb/node-api's wraps the result vector in an object that reads it.
   duckdb.scalar_function_set_function(fn.scalar_function, (info, input) => {
-    const rows = duckdb.data_chunk_get_size(input);
-    if (rows === 0) return;
+    const chunk = new DuckDBDataChunk(input);
+    if (chunk.rowCount === 0) return;
     // DuckDB flattens the arguments of a function of this kind: the handle is repeated on every row.
-    const handle = duckdb.vector_get_data(duckdb.data_chunk_get_vector(input, 0), 8);
-    const words = new Uint32Array(handle.buffer, handle.byteOffset, 2);
-    const sink = sinks.get(words[1] * 2 ** 32 + words[0]);
+    const [low, high] = wordPairColumn(chunk, 0).values;
+    const sink = sinks.get(high * 2 ** 32 + low);
     if (!sink) return duckdb.scalar_function_set_error(info, `${FUNCTION}: no query is reading these rows`);
     try {
-      sink(new DuckDBDataChunk(input));
+      sink(chunk);
     } catch (error) {
       duckdb.scalar_function_set_error(info, error instanceof Error ? error.message : String(error));
     }
