@@ -1,7 +1,7 @@
-import { randomInt } from 'node:crypto';
-import { BIGINT, DOUBLE, DuckDBScalarFunction, type DuckDBConnection } from '@duckdb/node-api';
+import { BIGINT, DOUBLE, DuckDBDataChunk, DuckDBScalarFunction, type DuckDBConnection } from '@duckdb/node-api';
 import duckdb from '@duckdb/node-bindings';
-import { fillVector } from './chunk-columns.js';
+import { freshHandle, registerOnce } from './js-functions.js';
+import { fillVector, wordPairColumn } from './chunk-columns.js';
 
 /**
  * Numbers computed in JavaScript for each row of an input (an outlier score, say), read back by
@@ -29,17 +29,11 @@ const FUNCTION = 'llano_row_value';
  * name values it was not given.
  */
 const registered = new Map<number, Float64Array>();
-/** Connections the function is registered on (registering again replaces it, harmlessly). */
-const connections = new WeakSet<DuckDBConnection>();
 
 /** Registers `values` (value i for row i) for the queries of `conn`. */
 export function rowValues(conn: DuckDBConnection, values: Float64Array): RowValues {
-  if (!connections.has(conn)) {
-    registerFunction(conn);
-    connections.add(conn);
-  }
-  let handle = randomInt(2 ** 48 - 1) + 1;
-  while (registered.has(handle)) handle = randomInt(2 ** 48 - 1) + 1;
+  registerOnce(conn, FUNCTION, registerFunction);
+  const handle = freshHandle(registered);
   registered.set(handle, values);
   return {
     sql: (row) => `${FUNCTION}(${handle}, CAST(${row} AS BIGINT))`,
@@ -56,13 +50,14 @@ function registerFunction(conn: DuckDBConnection): void {
   // The binding's own callback, not @duckdb/node-api's: that one wraps the result vector in an
   // object that reads it value by value.
   duckdb.scalar_function_set_function(fn.scalar_function, (info, input, output) => {
-    const rows = duckdb.data_chunk_get_size(input);
+    const chunk = new DuckDBDataChunk(input);
+    const rows = chunk.rowCount;
     if (rows === 0) return;
     // DuckDB flattens the arguments of a function of this kind: the handle is repeated on every row.
-    const values = registered.get(rowAt(words(input, 0, rows), 0));
+    const values = registered.get(rowAt(wordPairColumn(chunk, 0).values, 0));
     if (!values)
       return duckdb.scalar_function_set_error(info, `${FUNCTION}: these values are gone (their query ended)`);
-    const at = words(input, 1, rows);
+    const at = wordPairColumn(chunk, 1).values;
     const first = rowAt(at, 0);
     // A chunk of a scan holds consecutive rows, the usual case: one copy.
     let consecutive = first >= 0 && first + rows <= values.length;
@@ -80,11 +75,5 @@ function registerFunction(conn: DuckDBConnection): void {
   conn.registerScalarFunction(fn);
 }
 
-/** Argument `column` of a function's input chunk, BIGINT, as pairs of 32-bit words (low first; BigInts would cost an allocation each). */
-function words(input: duckdb.DataChunk, column: number, rows: number): Uint32Array {
-  const data = duckdb.vector_get_data(duckdb.data_chunk_get_vector(input, column), rows * 8);
-  return new Uint32Array(data.buffer, data.byteOffset, 2 * rows);
-}
-
-/** Value i of a BIGINT column read by {@link words}, exact below 2⁵³; −1 for a negative one. */
+/** Value i of a BIGINT column read as word pairs (wordPairColumn), exact below 2⁵³; −1 for a negative one. */
 const rowAt = (w: Uint32Array, i: number) => (w[2 * i + 1] >= 0x80000000 ? -1 : w[2 * i + 1] * 2 ** 32 + w[2 * i]);

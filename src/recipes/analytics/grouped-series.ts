@@ -2,6 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { badRequest } from '../../common/errors.js';
 import { quoteIdent } from '../../common/names.js';
 import { doubleColumn, isValid, wordPairColumn } from '../../engine/chunk-columns.js';
+import { sinkChunks } from '../../engine/chunk-sink.js';
 
 /** Temporary table of the groups, `gid` 0, 1, … in the order the rows are read; the keys keep their types. */
 export const GROUPS_TABLE = 'llano_groups';
@@ -132,36 +133,37 @@ export async function readGroupedSeries(
   const byHash = keys.length && !options.joinGroups ? await groupsByHash(conn, groupsTable, keyList, groupCount) : null;
   // Column 0 finds the row's group: the hash of its keys, or (one group, or two with one hash) its gid.
   const locator = keys.length === 0 ? '0' : byHash ? `hash(${keys.map((k) => `r.${k}`).join(', ')})` : 'g.gid';
-  const columns = [
-    `CAST(${locator} AS UBIGINT)`,
-    `CAST(r.${quoteIdent(read.column)} AS DOUBLE)`,
-    read.orderBy ? read.orderBy.codec.toDouble(`r.${quoteIdent(read.orderBy.column)}`) : 'NULL',
-    read.rowId ? `CAST(r.llano_row AS DOUBLE)` : 'NULL',
-  ];
+  // Chunk column 0 is the sink's handle; then the locator, the value, and the order and row where read
+  // (`push` answers the new length: the chunk column of what it pushed).
+  const columns = [`CAST(${locator} AS UBIGINT)`, `CAST(r.${quoteIdent(read.column)} AS DOUBLE)`];
+  const orderAt = read.orderBy ? columns.push(read.orderBy.codec.toDouble(`r.${quoteIdent(read.orderBy.column)}`)) : 0;
+  const rowAt = read.rowId ? columns.push(`CAST(r.llano_row AS DOUBLE)`) : 0;
   const join =
     keys.length && !byHash
       ? ` JOIN ${groupsTable} g ON ${keys.map((k) => `r.${k} IS NOT DISTINCT FROM g.${k}`).join(' AND ')}`
       : '';
-  const result = await conn.stream(
-    `SELECT ${columns.join(', ')} FROM (SELECT *${read.rowId ? `, ${read.rowId} AS llano_row` : ''} FROM ${read.relation}${where}) r${join}`,
-  );
   const next = starts.slice(0, groupCount);
   const changed = () => new Error('the input changed while it was read');
-  for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
-    const count = chunk.rowCount;
-    const locators = wordPairColumn(chunk, 0).values;
-    const v = doubleColumn(chunk, 1);
-    const o = order ? doubleColumn(chunk, 2) : null;
-    const r = rowIds ? doubleColumn(chunk, 3) : null;
-    for (let i = 0; i < count; i++) {
-      const g = byHash ? byHash.find(locators[2 * i], locators[2 * i + 1]) : locators[2 * i];
-      if (g < 0 || next[g] >= starts[g + 1]) throw changed();
-      const at = next[g]++;
-      values[at] = isValid(v.valid, i) ? v.values[i] : NaN;
-      if (o) order![at] = isValid(o.valid, i) ? o.values[i] : NaN;
-      if (r) rowIds![at] = r.values[i];
-    }
-  }
+  await sinkChunks(
+    conn,
+    columns,
+    `(SELECT *${read.rowId ? `, ${read.rowId} AS llano_row` : ''} FROM ${read.relation}${where}) r${join}`,
+    (chunk) => {
+      const count = chunk.rowCount;
+      const locators = wordPairColumn(chunk, 1).values;
+      const v = doubleColumn(chunk, 2);
+      const o = order ? doubleColumn(chunk, orderAt) : null;
+      const r = rowIds ? doubleColumn(chunk, rowAt) : null;
+      for (let i = 0; i < count; i++) {
+        const g = byHash ? byHash.find(locators[2 * i], locators[2 * i + 1]) : locators[2 * i];
+        if (g < 0 || next[g] >= starts[g + 1]) throw changed();
+        const at = next[g]++;
+        values[at] = isValid(v.valid, i) ? v.values[i] : NaN;
+        if (o) order![at] = isValid(o.valid, i) ? o.values[i] : NaN;
+        if (r) rowIds![at] = r.values[i];
+      }
+    },
+  );
   for (let g = 0; g < groupCount; g++) if (next[g] !== starts[g + 1]) throw changed();
   const series: GroupedSeries = { groupCount, starts, values, order, rowIds };
   if (read.unordered) return series;
