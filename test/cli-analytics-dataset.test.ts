@@ -48,6 +48,7 @@ describe('llano analytics over a dataset, through the server', () => {
       ['outliers', '--column', 'trec', '--time', 't', '--group', 'antenna'],
       ['trend', '--column', 'trec', '--time', 't'],
       ['anomalies', '--column', 'trec', '--time', 't', '--format', 'json', '--false-alarm-rate', '0.01'],
+      ['anomalies', '--column', 'trec', '--time', 't', '--format', 'json', '--period', '0', '--probation', '50'],
     ]) {
       const { local, remote } = await both(args);
       expect(remote, args.join(' ')).toBe(local);
@@ -81,6 +82,9 @@ describe('llano analytics over a dataset, through the server', () => {
     const bad = await call('anomalies', { dataset: 'trec', column: 'trec', falseAlarmRate: 2 });
     expect(bad.status).toBe(400);
     expect(JSON.stringify(bad.body)).toMatch(/falseAlarmRate/);
+    const badPeriod = await call('anomalies', { dataset: 'trec', column: 'trec', period: 1 });
+    expect(badPeriod.status).toBe(400);
+    expect(JSON.stringify(badPeriod.body)).toMatch(/period/);
     expect((await call('trend', { dataset: 'none', column: 'trec' })).status).toBe(404);
     const twice = await llano([
       ...server,

@@ -81,6 +81,8 @@ export interface AnomalyRequest {
   falseAlarmRate: number;
   /** Points scored 0.5 with no alarm while the detector learns the series (default 400). */
   probation?: number;
+  /** The cycle in points the baseline follows: `auto` (default) looks for one in the probation, 0 for none. */
+  period?: number | 'auto';
 }
 
 /** The row an alarm is attributed to (see `AnomalyStep.cause`): itself, or an earlier one. */
@@ -391,7 +393,11 @@ export async function anomalyRows(
     times = read.order;
   } else values = (await readNumericColumns(db, source, [request.column], { limits })).values[request.column];
   stopIfCancelled(limits);
-  const detector = createAnomalyLikelihood({ falseAlarmRate: request.falseAlarmRate, probation: request.probation });
+  const detector = createAnomalyLikelihood({
+    falseAlarmRate: request.falseAlarmRate,
+    probation: request.probation,
+    period: request.period,
+  });
   const rows: AnomalyRow[] = [];
   // Detector index → output row, to name an alarm's cause (missing values are not fed).
   const fed: number[] = [];

@@ -27,6 +27,12 @@ describe('llano analytics anomalies', () => {
     writeFileSync(path.join(dir, 'prefix.csv'), ['t,v', ...rows.slice(0, 950)].join('\n') + '\n');
     const short = Array.from({ length: 300 }, (_, t) => `${t},${(t === 250 ? 30 : 0) + random.normal()}`);
     writeFileSync(path.join(dir, 'short.csv'), ['t,v', ...short].join('\n') + '\n');
+    // A daily cycle of 24 rows, 4 noise SDs each side, and a step of 3 SDs at t = 1000.
+    const cycle = Array.from(
+      { length: 1400 },
+      (_, t) => `${t},${4 * Math.sin((2 * Math.PI * t) / 24) + (t >= 1000 ? 3 : 0) + random.normal()}`,
+    );
+    writeFileSync(path.join(dir, 'cycle.csv'), ['t,v', ...cycle].join('\n') + '\n');
   });
 
   const run = async (argv: string[]) => {
@@ -88,6 +94,30 @@ describe('llano analytics anomalies', () => {
       expect(code, argv.join(' ')).toBe(1);
       expect(io.stderr).toMatch(message);
       expect(io.stderr.trim().split('\n')).toHaveLength(1);
+    }
+  });
+
+  it('--period: a given cycle is allowed for, so a step through it alarms; auto finds it; bad values are refused', async () => {
+    const alarms = async (period: string) => {
+      const { code, io } = await run(['cycle.csv', '--column', 'v', '--period', period, '--format', 'json']);
+      expect(code, io.stderr).toBe(0);
+      const lines = io.stdout.trim().split('\n');
+      return lines.map((l) => JSON.parse(l) as Line).filter((l) => l.alarm);
+    };
+    for (const period of ['24', 'auto']) {
+      const found = await alarms(period);
+      // The step is caught within a few rows, and nothing before it (the cycle alone is normal).
+      expect(found.length, period).toBeGreaterThan(0);
+      expect(found[0].row, period).toBeGreaterThanOrEqual(1000);
+      expect(found[0].row, period).toBeLessThan(1030);
+    }
+    for (const [bad, message] of [
+      ['1', /--period: expected auto, 0 \(no cycle\) or a whole number of rows from 2 to 100000, not "1"/],
+      ['daily', /--period: expected auto, 0 .*not "daily"/],
+    ] as const) {
+      const { code, io } = await run(['cycle.csv', '--column', 'v', '--period', bad]);
+      expect(code).toBe(1);
+      expect(io.stderr).toMatch(message);
     }
   });
 

@@ -23,7 +23,13 @@ function anomalyFlags(raw: Flags) {
   const probation = Number(probationText);
   if (!/^\d+$/.test(probationText.trim()) || !Number.isSafeInteger(probation))
     throw badRequest(`--probation: expected a whole number of rows, not "${probationText}"`);
-  return { column, time: raw.time, format, falseAlarmRate, probation };
+  const periodText = (raw.period ?? 'auto').trim();
+  const period: number | 'auto' = periodText === 'auto' ? 'auto' : Number(periodText);
+  if (period !== 'auto' && (!/^\d+$/.test(periodText) || period === 1 || period > 100_000))
+    throw badRequest(
+      `--period: expected auto, 0 (no cycle) or a whole number of rows from 2 to 100000, not "${periodText}"`,
+    );
+  return { column, time: raw.time, format, falseAlarmRate, probation, period };
 }
 
 /** A CSV cell: quoted when it holds a comma, quote or line break. */
@@ -49,6 +55,7 @@ export async function anomalies(io: CliIo, file: string | undefined, raw: Record
     time: flags.time,
     falseAlarmRate: flags.falseAlarmRate,
     probation: flags.probation,
+    period: flags.period,
   };
   const remote = await viaServer<{ rows: AnomalyRow[] }>(io, cmd, file, raw, 'anomalies', request);
   let rows: AnomalyRow[];

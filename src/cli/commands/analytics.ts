@@ -87,6 +87,11 @@ export const analyticsCommands: CommandModule = (program, io: CliIo) => {
       'first rows that only learn the series: scored 0.5, never an alarm (lower it for short files)',
       '400',
     )
+    .option(
+      '--period <rows>',
+      'the cycle the scores allow for, in rows: auto (looked for in the probation), 0 for none, or a number',
+      'auto',
+    )
     .option(DATASET_FLAG, DATASET_HELP)
     .action(async (file: string | undefined, raw: Record<string, string>, cmd: Command) =>
       (await import('./analytics-anomalies.js')).anomalies(io, file, raw, cmd),

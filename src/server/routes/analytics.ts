@@ -35,6 +35,8 @@ const BODIES = {
     ...Series,
     falseAlarmRate: z.number().gt(0).max(0.5).default(1e-4),
     probation: z.number().int().min(0).max(1_000_000_000).optional(),
+    // The cycle the baseline follows: auto (looked for in the probation), 0 for none, or its length in rows.
+    period: z.union([z.literal('auto'), z.literal(0), z.number().int().min(2).max(100_000)]).default('auto'),
   }),
 };
 
