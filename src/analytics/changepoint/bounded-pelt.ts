@@ -58,10 +58,6 @@ class BoundedSearch {
   private readonly leafSize: number;
   /** Whether earlier values and bounds stay lower bounds (see {@link boundedPelt}). */
   private readonly reuseBounds: boolean;
-  /** Reused bounds that hold only up to a horizon (the Gaussian variance costs): each carries the step it expires after. */
-  private readonly expiring: boolean;
-  /** The cost as one with horizons (the same object; only used when `expiring`). */
-  private readonly reusable: ReusableCost | undefined;
   /** The mean cost's prefix sums (empty for other costs): the single costs are evaluated in place with {@link meanCost}. */
   private readonly sum: Float64Array;
   private readonly sumSquares: Float64Array;
@@ -75,7 +71,6 @@ class BoundedSearch {
   private tailFrom = 0;
   /** Lower bound of each candidate's F(s) + cost(s, t) (reused bounds only), up to step `candidateExpiry` (expiring bounds). */
   private readonly candidateBound: Float64Array;
-  private readonly candidateExpiry: Float64Array;
   /** Candidates looked at in this step and their value or lower bound, for pruning. */
   private readonly evaluated: Int32Array;
   private readonly totals: Float64Array;
@@ -95,7 +90,6 @@ class BoundedSearch {
   private readonly nodeFloor: Float64Array;
   /** Lower bound of the block's live candidates that are not hot, up to step `nodeExpiry` (expiring bounds). */
   private readonly nodeKey: Float64Array;
-  private readonly nodeExpiry: Float64Array;
   private nodes = 0;
   private readonly roots: Int32Array;
   private rootCount = 0;
@@ -114,9 +108,6 @@ class BoundedSearch {
   private readonly floorStackBound = new Float64Array(128);
   /** The tail's key, like a block's (reused bounds only). */
   private tailKey = Infinity;
-  private tailExpiry = Infinity;
-  /** When the least value or bound the last {@link scanLeaf} returned expires. */
-  private scanExpiry = Infinity;
   /** Candidates looked at directly (reused bounds only): 1 in `hot`, listed in `hotList`. */
   private readonly hot: Int32Array;
   private readonly hotList: Int32Array;
@@ -131,6 +122,18 @@ class BoundedSearch {
   private minimum = Infinity;
   private limit = Infinity;
   private arg = -1;
+  // The expiring bounds' fields come last: declared among the others, the mean cost's search
+  // measured 5–15 % slower than before them, last within ±7 % (alternated in one process, 6 runs;
+  // the code it runs is the same either way).
+  /** Reused bounds that hold only up to a horizon (the Gaussian variance costs): each carries the step it expires after. */
+  private readonly expiring: boolean;
+  /** The cost as one with horizons (the same object; only used when `expiring`). */
+  private readonly reusable: ReusableCost | undefined;
+  private readonly candidateExpiry: Float64Array;
+  private readonly nodeExpiry: Float64Array;
+  private tailExpiry = Infinity;
+  /** When the least value or bound the last {@link scanLeaf} returned expires. */
+  private scanExpiry = Infinity;
 
   constructor({ cost, penalty, minSize, workspace }: SearchParameters, leafSize: number) {
     const n = cost.length;
@@ -211,7 +214,7 @@ class BoundedSearch {
    * tail's key valid without a scan.
    */
   private lookFirst(newest: number, arrives: boolean): void {
-    const { best, prunedFrom, hot, hotList, evaluated, totals } = this;
+    const { best, prunedFrom, hot, hotList, evaluated, totals, candidateBound, candidateExpiry, expiring } = this;
     const t = this.t;
     const seed = t > this.minSize ? this.last[t - 1] : -1;
     if (seed >= 0 && hot[seed] && prunedFrom[seed] > t) this.consider(seed, best[seed] + this.valueAt(seed, t));
@@ -224,8 +227,9 @@ class BoundedSearch {
       if (prunedFrom[s] <= t) continue;
       hotList[kept++] = s;
       if (s === seed) continue;
-      // (A bound that holds at t held at t − 1 too.)
-      const bound = this.boundOf(s);
+      // (A bound that holds at t held at t − 1 too. This is boundOf in place: the mean cost's
+      // hottest loop.)
+      const bound = expiring && candidateExpiry[s] < t ? -Infinity : candidateBound[s];
       if (bound > pruneAbove && prunedFrom[s] > effective) prunedFrom[s] = effective;
       if (bound <= this.limit) this.consider(s, best[s] + this.valueAt(s, t));
     }
@@ -245,7 +249,17 @@ class BoundedSearch {
 
   /** F(s) + cost(s, t) minus F(s): the mean cost in place (no call through the cost object). */
   private valueAt(s: number, t: number): number {
-    return this.expiring ? this.cost.cost(s, t) : meanCost(this.sum, this.sumSquares, s, t);
+    // (The call through the object in a method of its own keeps this one small enough to inline.)
+    return this.expiring ? this.costAt(s, t) : meanCost(this.sum, this.sumSquares, s, t);
+  }
+
+  private costAt(s: number, t: number): number {
+    return this.cost.cost(s, t);
+  }
+
+  /** The step up to which candidate s's value at t stays a bound. (Out of {@link consider}, which must stay small enough to inline.) */
+  private noteHorizon(s: number): void {
+    this.candidateExpiry[s] = this.reusable!.horizon(s, this.t);
   }
 
   /** Candidate s's stored bound, or −∞ once it has expired. */
@@ -267,7 +281,7 @@ class BoundedSearch {
   /** Records value v of candidate s: its bound from now on, and the minimum (earliest start on ties). */
   private consider(s: number, v: number): void {
     this.candidateBound[s] = v;
-    if (this.expiring) this.candidateExpiry[s] = this.reusable!.horizon(s, this.t);
+    if (this.expiring) this.noteHorizon(s);
     if (v < this.minimum || (v === this.minimum && s < this.arg)) {
       this.minimum = v;
       this.limit = marginAbove(v);
@@ -387,7 +401,7 @@ class BoundedSearch {
    * leaves its hot candidates alone: they are pruned on their own values.)
    */
   private visit(k: number): void {
-    if (this.reuseBounds && this.keyOf(k) > this.limit) {
+    if (this.reuseBounds && this.nodeKey[k] > this.limit && !(this.expiring && this.nodeExpiry[k] < this.t)) {
       this.skip(k, this.nodeKey[k]);
       return;
     }
