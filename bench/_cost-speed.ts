@@ -3,7 +3,7 @@
 // Its cases and series also give bench/analytics.ts its per-cost table. Alone, it alternates with
 // another checkout in one process: `BENCH_BASE=/path node --import tsx bench/_cost-speed.ts` (e.g. a
 // copy of main's src/ with node_modules linked); BENCH_N points (default 10⁴), medians of
-// BENCH_ROUNDS (default 15) alternating rounds; the mean rows check that its path did not slow.
+// BENCH_ROUNDS (default 15) rounds, alternating which goes first; the mean rows check that its path did not slow.
 import { pathToFileURL } from 'node:url';
 import { detectChangePoints, type ChangePointOptions } from '../src/analytics/index.js';
 import { createRandom } from '../src/analytics/common/random.js';
@@ -65,8 +65,9 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
       ['this', detectChangePoints],
     ] as const;
     for (const [, detect] of detectors) for (let k = 0; k < 3; k++) detect(values, c.options);
+    // The order alternates too: the one measured second pays for the garbage the first one left.
     for (let round = 0; round < rounds; round++)
-      for (const [name, detect] of detectors) {
+      for (const [name, detect] of round % 2 ? [...detectors].reverse() : detectors) {
         const start = process.cpuUsage();
         for (let k = 0; k < calls; k++) detect(values, c.options);
         const used = process.cpuUsage(start);
