@@ -1,7 +1,7 @@
 // Checks that a change to the change-point code leaves every result as it was: runs
 // `detectChangePoints` from another checkout (BENCH_BASE, e.g. a copy of main's src/) and from
 // this one on the synthetic families (each with and without changes, BENCH_SEEDS seeds, default
-// 20), staircases of 10³ … 10⁵ points and several option sets, and prints any result that differs
+// 20), staircases of the mean and of the spread of 10³ … 10⁵ points and several option sets, and prints any result that differs
 // (JSON-exact). `BENCH_BASE=/path node --import tsx bench/_changepoint-identity.ts`.
 import { detectChangePoints, type ChangePointOptions } from '../src/analytics/index.js';
 import { createRandom } from '../src/analytics/common/random.js';
@@ -23,6 +23,12 @@ for (const n of [1_000, 10_000, 100_000]) {
     `staircase ${n}`,
     Float64Array.from({ length: n }, (_, i) => means[Math.floor((i * 5) / n)] + random.normal()),
   ]);
+  // The spread changes instead (the variance costs' own kind of change).
+  const spreads = [1, 2, 0.5, 1, 3];
+  series.push([
+    `spread staircase ${n}`,
+    Float64Array.from({ length: n }, (_, i) => spreads[Math.floor((i * 5) / n)] * random.normal()),
+  ]);
 }
 const optionSets: ChangePointOptions[] = [
   {},
@@ -30,6 +36,10 @@ const optionSets: ChangePointOptions[] = [
   { method: 'pelt', noiseModel: 'white' },
   { method: 'pelt', clipOutliers: false, minSize: 10 },
   { method: 'pelt', cost: 'meanvar' },
+  { cost: 'meanvar', maxChanges: 3 },
+  { cost: 'meanvar', noiseModel: 'white', clipOutliers: false },
+  { cost: 'var' },
+  { cost: 'var', noiseModel: 'white', minSize: 2 },
   { method: 'binseg', maxChanges: 5 },
 ];
 let compared = 0;

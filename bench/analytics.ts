@@ -17,6 +17,7 @@ import {
 import { createRandom } from '../src/analytics/common/random.js';
 import { measureRChangepoint, rChangepointAvailable } from './_r-changepoint.js';
 import { changePointPhases } from './_changepoint-phases.js';
+import { COST_CASES, costSeries, median, runsAt } from './_cost-speed.js';
 
 function time<T>(fn: () => T): { ms: number; result: T } {
   const start = performance.now();
@@ -34,6 +35,14 @@ const table = (header: string[], rows: (string | number)[][]) =>
     ].join('\n') + '\n',
   );
 
+/** R changepoint's figures as the issue quotes them (cpt.mean, MBIC, 5 equal segments): mean cost only. */
+const QUOTED: Record<string, string> = {
+  'pelt 10000': '3 ms',
+  'pelt 100000': '67 ms',
+  'binseg 10000': '3 ms',
+  'binseg 100000': '51 ms',
+};
+
 const fourShifts = (n: number, seed = 1) => piecewiseGaussian({ n, changes: 4, seed, meanShift: 2 });
 
 // 1. Against R's changepoint package measured in the same run on the same series (bench/_r-changepoint.ts;
@@ -45,12 +54,6 @@ const fourShifts = (n: number, seed = 1) => piecewiseGaussian({ n, changes: 4, s
 {
   const rAvailable = rChangepointAvailable();
   if (!rAvailable.ok) console.log(`R changepoint reference not measured: ${rAvailable.reason}\n`);
-  const QUOTED: Record<string, string> = {
-    'pelt 10000': '3 ms',
-    'pelt 100000': '67 ms',
-    'binseg 10000': '3 ms',
-    'binseg 100000': '51 ms',
-  };
   const fiveSegments = (n: number, seed: number) => {
     const random = createRandom(seed);
     const means = [0, 1, 0, 1, 0];
@@ -143,7 +146,62 @@ const fourShifts = (n: number, seed = 1) => piecewiseGaussian({ n, changes: 4, s
   table(['phase', 'n = 10⁴', 'n = 10⁵'], rows);
 }
 
-// 1b. FPOP and PELT with the manual 2·log n penalty and the meanvar cost (4 mean shifts, unit noise).
+// 1b. Every cost through detectChangePoints with its defaults, each on a series of its own kind of
+//     change (bench/_cost-speed.ts), at 10⁴ and 10⁵: median CPU time (7 calls at 10⁴, 3 at 10⁵,
+//     after 2 to warm up), against the mean default at the same n and against R changepoint's
+//     quoted figure, which is for cpt.mean (PELT, MBIC) only: the issue holds every cost to it.
+{
+  const rows: (string | number)[][] = [];
+  for (const n of [1e4, 1e5]) {
+    const series = costSeries(n);
+    let meanDefault = 0;
+    for (const c of COST_CASES) {
+      const label = `${c.label} (${c.series})`;
+      if (!runsAt(c, n)) {
+        rows.push([label, n, 'not run (BENCH_SLOW=1 runs it: plain PELT, about a minute)', '', '', '']);
+        continue;
+      }
+      const values = series[c.series];
+      for (let k = 0; k < 2; k++) detectChangePoints(values, c.options);
+      const cpu: number[] = [];
+      const wall: number[] = [];
+      let found = 0;
+      for (let k = 0; k < (n >= 1e5 ? 3 : 7); k++) {
+        const c0 = process.cpuUsage();
+        const w0 = performance.now();
+        found = detectChangePoints(values, c.options).changepoints.length;
+        wall.push(performance.now() - w0);
+        const used = process.cpuUsage(c0);
+        cpu.push((used.user + used.system) / 1000);
+      }
+      const ms = median(cpu);
+      if (meanDefault === 0) meanDefault = ms;
+      const quoted = QUOTED[`pelt ${n}`];
+      rows.push([
+        label,
+        n,
+        `${fmt(ms)} (wall ${fmt(median(wall))})`,
+        found,
+        `${(ms / meanDefault).toFixed(2)}×`,
+        `${ms <= parseFloat(quoted) ? 'met' : 'NOT met'} (R quoted: ${quoted})`,
+      ]);
+    }
+  }
+  console.log('### Every cost with its defaults (5 equal segments of its own kind of change; CPU time)\n');
+  table(
+    [
+      'cost (series)',
+      'n',
+      'detectChangePoints (CPU)',
+      'changes found',
+      'vs mean default',
+      '≤ R changepoint cpt.mean PELT MBIC, quoted in the issue, not measured (no R figure for other costs)',
+    ],
+    rows,
+  );
+}
+
+// 1c. FPOP and PELT with the manual 2·log n penalty and the meanvar cost (4 mean shifts, unit noise).
 {
   const rows: (string | number)[][] = [];
   for (const n of [1e4, 1e5]) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRandom } from '../common/random.js';
-import { COST_KINDS, createCost, RunningMedian } from './costs.js';
+import { COST_KINDS, createCost, isReusable, RunningMedian } from './costs.js';
 
 const random = createRandom(7);
 const data = Float64Array.from({ length: 60 }, (_, i) => (i < 30 ? 0 : 3) + random.normal());
@@ -92,5 +92,43 @@ describe('segment costs', () => {
         9,
       );
     }
+  });
+});
+
+describe('reusable costs', () => {
+  it('never fall below their value at an end up to its horizon (mean: never), and may fall after it', () => {
+    const random = createRandom(11);
+    let fellAfter = 0;
+    const fellBefore: string[] = [];
+    for (let trial = 0; trial < 30; trial++) {
+      const n = 200;
+      // Spreads from 0.05 to 2 and a constant stretch: horizons from none to far beyond the series.
+      const spread = [0.05, 0.3, 1, 2][trial % 4];
+      const x = Float64Array.from({ length: n }, (_, i) => (i > 150 && trial % 5 === 0 ? 1 : spread * random.normal()));
+      for (const kind of ['mean', 'meanvar', 'var'] as const) {
+        const cost = createCost(kind, x);
+        if (!isReusable(cost)) throw new Error(`${kind} should be reusable`);
+        for (let k = 0; k < 40; k++) {
+          const start = random.integer(n - 2);
+          const end = start + 2 + random.integer(n - start - 1);
+          const value = cost.cost(start, end);
+          const horizon = cost.horizon(start, end);
+          expect(horizon).toBeGreaterThanOrEqual(end);
+          if (kind === 'mean') expect(horizon).toBe(Infinity);
+          // (The searches' rounding margin: a constant stretch's mean cost is 0 up to rounding.)
+          const floor = value - 1e-9 * (1 + Math.abs(value));
+          for (let later = end + 1; later <= n; later++) {
+            const v = cost.cost(start, later);
+            if (later <= horizon && v < floor) fellBefore.push(`${kind} [${start}, ${later}) after ${end}`);
+            else if (v < value) fellAfter++;
+          }
+        }
+      }
+      expect(isReusable(createCost('poisson', Float64Array.from(x, Math.abs)))).toBe(false);
+      expect(isReusable(createCost('robust', x))).toBe(false);
+    }
+    expect(fellBefore).toEqual([]);
+    // The horizon is not needlessly short: past it, values do fall.
+    expect(fellAfter).toBeGreaterThan(100);
   });
 });

@@ -42,6 +42,34 @@ export interface SegmentCost {
   suffixCosts(start: number, end: number, out: Float64Array): void;
 }
 
+/**
+ * A cost whose value at one end is a lower bound of its values at later ends, up to a horizon:
+ * a search can then reuse a value instead of computing it again (bounded-pelt.ts).
+ */
+export interface ReusableCost extends SegmentCost {
+  /**
+   * The last end up to which cost(start, ·) cannot fall below cost(start, end) (at least `end`;
+   * Infinity when it never falls, as the mean cost: one more point never lowers a residual sum of squares).
+   */
+  horizon(start: number, end: number): number;
+}
+
+/** Whether `cost` can lend its values as later lower bounds (see {@link ReusableCost}). */
+export const isReusable = (cost: SegmentCost): cost is ReusableCost =>
+  typeof (cost as Partial<ReusableCost>).horizon === 'function';
+
+/**
+ * The horizon of a Gaussian cost g(S, m) = m·(log 2π + 1 + log(S/m)) whose sum of squares S over
+ * the m points [start, end) can only grow with the end: g grows with S, and with m while
+ * ∂g/∂m = log(2π·S/m) ≥ 0, i.e. up to m = 2π·S. (The variance floor never binds there: S/m ≥ 1/2π.)
+ */
+const TWO_PI = 2 * Math.PI;
+
+function gaussianHorizon(start: number, end: number, squares: number): number {
+  const last = start + TWO_PI * squares;
+  return last > end ? last : end;
+}
+
 /** Log-variance floor: keeps a constant stretch from having cost −∞ (data are on a unit noise scale). */
 const VARIANCE_FLOOR = 1e-8;
 const LOG_2PI_PLUS_1 = Math.log(2 * Math.PI) + 1;
@@ -108,13 +136,17 @@ export function meanCost(sum: Float64Array, sumSquares: Float64Array, start: num
 }
 
 /** Change in mean, known unit variance: Σ(x − x̄)² (the L2 cost). */
-export class MeanCost extends PrefixSumCost {
+export class MeanCost extends PrefixSumCost implements ReusableCost {
   readonly kind = 'mean';
   readonly parametersPerChange = COST_SHAPES.mean.parametersPerChange;
   readonly shortestSegment = COST_SHAPES.mean.shortestSegment;
 
   cost(start: number, end: number): number {
     return meanCost(this.sum, this.sumSquares, start, end);
+  }
+
+  horizon(): number {
+    return Infinity;
   }
 
   /** Σx and Σx² (prefix sums, n + 1 each), for a search that evaluates {@link meanCost} in its own loop. */
@@ -137,7 +169,7 @@ export class MeanCost extends PrefixSumCost {
 }
 
 /** Change in mean and variance, Gaussian likelihood: n·(log 2π + log σ̂² + 1). */
-export class MeanVarianceCost extends PrefixSumCost {
+export class MeanVarianceCost extends PrefixSumCost implements ReusableCost {
   readonly kind = 'meanvar';
   readonly parametersPerChange = COST_SHAPES.meanvar.parametersPerChange;
   readonly shortestSegment = COST_SHAPES.meanvar.shortestSegment;
@@ -147,6 +179,12 @@ export class MeanVarianceCost extends PrefixSumCost {
     const s = this.sum[end] - this.sum[start];
     const v = (this.sumSquares[end] - this.sumSquares[start] - (s * s) / n) / n;
     return gaussianCost(n, v);
+  }
+
+  /** Sum of squares around the segment's own mean: grows with every point added. */
+  horizon(start: number, end: number): number {
+    const s = this.sum[end] - this.sum[start];
+    return gaussianHorizon(start, end, this.sumSquares[end] - this.sumSquares[start] - (s * s) / (end - start));
   }
 
   costsEndingAt(end: number, starts: Int32Array, count: number, out: Float64Array): void {
@@ -163,7 +201,7 @@ export class MeanVarianceCost extends PrefixSumCost {
 }
 
 /** Change in variance around a known common mean (the series mean): n·(log 2π + log σ̂² + 1). */
-export class VarianceCost extends PrefixSumCost {
+export class VarianceCost extends PrefixSumCost implements ReusableCost {
   readonly kind = 'var';
   readonly parametersPerChange = COST_SHAPES.var.parametersPerChange;
   readonly shortestSegment = COST_SHAPES.var.shortestSegment;
@@ -178,6 +216,10 @@ export class VarianceCost extends PrefixSumCost {
     const n = end - start;
     const v = (this.sumSquares[end] - this.sumSquares[start]) / n;
     return gaussianCost(n, v);
+  }
+
+  horizon(start: number, end: number): number {
+    return gaussianHorizon(start, end, this.sumSquares[end] - this.sumSquares[start]);
   }
 
   costsEndingAt(end: number, starts: Int32Array, count: number, out: Float64Array): void {

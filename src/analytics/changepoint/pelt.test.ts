@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRandom } from '../common/random.js';
-import { COST_KINDS, createCost } from './costs.js';
+import { COST_KINDS, createCost, type SegmentCost } from './costs.js';
 import { optimalPartitioning } from './optimal-partitioning.js';
 import { penaltyValue } from './penalties.js';
 import { pelt } from './pelt.js';
@@ -25,6 +25,22 @@ function randomSeries(
     x[i] = poisson ? Math.round(Math.abs(mean) * 2 + random.next() * 3 * scale) : mean + scale * random.normal();
   }
   return x;
+}
+
+/** `cost` with every evaluation counted (single costs and batches): `evaluations()` since the last `reset()`. */
+function countingCost(cost: SegmentCost): { counting: SegmentCost; evaluations: () => number; reset: () => void } {
+  let evaluations = 0;
+  const counting = Object.assign(Object.create(Object.getPrototypeOf(cost) as object) as SegmentCost, cost, {
+    cost(start: number, end: number) {
+      evaluations++;
+      return cost.cost(start, end);
+    },
+    costsEndingAt(end: number, starts: Int32Array, count: number, out: Float64Array) {
+      evaluations += count;
+      cost.costsEndingAt(end, starts, count, out);
+    },
+  });
+  return { counting, evaluations: () => evaluations, reset: () => (evaluations = 0) };
 }
 
 describe('PELT', () => {
@@ -63,19 +79,13 @@ describe('PELT', () => {
       const exact = optimalPartitioning({ cost, penalty, minSize });
       const plain = pelt({ cost, penalty, minSize, leafSize: 0 });
       expect(plain.changes, `seed ${seed} ${kind} plain`).toEqual(exact.changes);
-      let evaluations = 0;
-      const counting = Object.assign(Object.create(Object.getPrototypeOf(cost) as object) as typeof cost, cost, {
-        costsEndingAt(end: number, starts: Int32Array, count: number, out: Float64Array) {
-          evaluations += count;
-          cost.costsEndingAt(end, starts, count, out);
-        },
-      });
+      const { counting, evaluations, reset } = countingCost(cost);
       for (const leafSize of [1, 3, 16, 24]) {
-        evaluations = 0;
+        reset();
         const bounded = pelt({ cost: counting, penalty, minSize, leafSize, workspace });
         expect(bounded.changes, `seed ${seed} ${kind} leaf ${leafSize}`).toEqual(exact.changes);
         expect(bounded.cost).toBe(plain.cost);
-        if (leafSize === 3 && evaluations < n * 20) skippedSome++;
+        if (leafSize === 3 && evaluations() < n * 20) skippedSome++;
       }
     }
     // The bounds must actually skip work on most series, or this test checks nothing.
@@ -100,31 +110,56 @@ describe('PELT', () => {
         x[i] = level + noise + (shape === 1 ? 0.002 * i : 0) + (shape === 3 && random.next() < 0.01 ? 8 : 0);
       }
       const cost = createCost('mean', x);
-      let evaluations = 0;
-      const counting = Object.assign(Object.create(Object.getPrototypeOf(cost) as object) as typeof cost, cost, {
-        cost(start: number, end: number) {
-          evaluations++;
-          return cost.cost(start, end);
-        },
-        costsEndingAt(end: number, starts: Int32Array, count: number, out: Float64Array) {
-          evaluations += count;
-          cost.costsEndingAt(end, starts, count, out);
-        },
-      });
+      const { counting, evaluations, reset } = countingCost(cost);
       const minSize = 1 + (seed % 5);
       const penalty = penaltyValue(seed % 2 ? 'mbic' : 'bic', n, 1);
       const plain = pelt({ cost: counting, penalty, minSize, leafSize: 0 });
-      const plainEvaluations = evaluations;
+      const plainEvaluations = evaluations();
       for (const leafSize of [1, 16]) {
-        evaluations = 0;
+        reset();
         const bounded = pelt({ cost: counting, penalty, minSize, leafSize, workspace });
         expect(bounded.changes, `seed ${seed} leaf ${leafSize}`).toEqual(plain.changes);
         expect(bounded.cost).toBe(plain.cost);
         // (AR(1) noise on the unit-noise cost is cut into many segments, which plain PELT prunes well.)
-        if (leafSize === 16 && shape !== 2 && evaluations * 10 < plainEvaluations) fewer++;
+        if (leafSize === 16 && shape !== 2 && evaluations() * 10 < plainEvaluations) fewer++;
       }
     }
     expect(fewer).toBe(18);
+  });
+
+  it('variance costs, bounds reused up to their horizons: equal to plain PELT on long series with spread changes, quiet and constant stretches, with far fewer evaluations', () => {
+    // Quiet stretches (spread 0.1 on the unit scale) make values fall as segments grow, so bounds
+    // expire at once there; constant stretches hit the variance floor.
+    const workspace = new ChangePointWorkspace();
+    let fewer = 0;
+    for (let seed = 1; seed <= 8; seed++) {
+      const random = createRandom(7000 + seed);
+      const n = 2000 + random.integer(2000);
+      const x = new Float64Array(n);
+      let spread = 1;
+      let level = 0;
+      for (let i = 0; i < n; i++) {
+        if (random.next() < 0.0015) spread = [0.1, 0.5, 1, 2, 4][random.integer(5)];
+        if (seed % 4 === 1 && random.next() < 0.001) level = random.normal() * 2;
+        x[i] = seed % 4 === 3 && i > n / 2 && i < n / 2 + 200 ? 0.5 : level + spread * random.normal();
+      }
+      for (const kind of ['meanvar', 'var'] as const) {
+        const cost = createCost(kind, x);
+        const { counting, evaluations, reset } = countingCost(cost);
+        const minSize = 2 + (seed % 4);
+        const penalty = penaltyValue(seed % 2 ? 'mbic' : 'bic', n, cost.parametersPerChange);
+        const plain = pelt({ cost: counting, penalty, minSize, leafSize: 0 });
+        const plainEvaluations = evaluations();
+        for (const leafSize of [1, 24]) {
+          reset();
+          const bounded = pelt({ cost: counting, penalty, minSize, leafSize, workspace });
+          expect(bounded.changes, `seed ${seed} ${kind} leaf ${leafSize}`).toEqual(plain.changes);
+          expect(bounded.cost).toBe(plain.cost);
+          if (leafSize === 24 && evaluations() * 10 < plainEvaluations) fewer++;
+        }
+      }
+    }
+    expect(fewer).toBe(16);
   });
 
   it('respects the minimum segment length', () => {

@@ -1,5 +1,6 @@
 import { MAD_TO_SD, selectKth } from '../common/order-statistics.js';
 import { rollingReference } from '../common/rolling-reference.js';
+import { slideSorted } from '../common/sorted-window.js';
 
 /**
  * The parts of the noise model that the variance costs (`meanvar`, `var`) need in their own form
@@ -52,16 +53,21 @@ export function clipToLocalSpread(
   };
   // The full window after point i is the one before point i + w + 1: each full window's median
   // is taken once, when it is the window after, and kept in a ring until it is the one before.
+  // The full windows after are one sliding window, kept sorted (sorted-window.ts).
   const ring = new Float64Array(SPREAD_WINDOW + 1);
+  const sorted = spread.slice(1, 1 + SPREAD_WINDOW).sort();
   let moved = 0;
   for (let i = 0; i < n; i++) {
     // (The window before i was the one after i − w − 1, so the first one, before point w, was
     // never stored; and it is read before the write below, which reuses its slot.)
     const before =
       i > SPREAD_WINDOW ? ring[(i - SPREAD_WINDOW) % ring.length] : sideMedian(Math.max(0, i - SPREAD_WINDOW), i);
-    const afterEnd = Math.min(n, i + 1 + SPREAD_WINDOW);
-    const after = sideMedian(i + 1, afterEnd);
-    if (afterEnd - (i + 1) === SPREAD_WINDOW) ring[(i + 1) % ring.length] = after;
+    let after: number;
+    if (i + 1 + SPREAD_WINDOW <= n) {
+      if (i > 0) slideSorted(sorted, spread[i], spread[i + SPREAD_WINDOW]);
+      after = sorted[(SPREAD_WINDOW - 1) >> 1];
+      ring[(i + 1) % ring.length] = after;
+    } else after = sideMedian(i + 1, n);
     const sd = MAD_TO_SD * Math.max(before, after);
     const bound = limit * (sd > 0 ? sd : fallback);
     const x = data[i];

@@ -84,6 +84,8 @@ export const F64 = {
   reference: 24,
   spread: 25,
   exposure: 26,
+  candidateExpiry: 27,
+  nodeExpiry: 28,
 } as const;
 
 /** Integer slots used by the searches. */

@@ -1,5 +1,5 @@
 import { medianInPlace } from './order-statistics.js';
-import { lowerBound } from './sorted-window.js';
+import { slideSorted } from './sorted-window.js';
 
 /**
  * The value each point of a series is expected to have from its neighbourhood: the centred
@@ -38,7 +38,7 @@ export function rollingReference(data: Float64Array, h: number, out: Float64Arra
   if (n < w) return;
   const sorted = data.slice(0, w).sort();
   for (let k = h; k < n - h; k++) {
-    if (k > h) slide(sorted, data[k - h - 1], data[k + h]);
+    if (k > h) slideSorted(sorted, data[k - h - 1], data[k + h]);
     const median = sorted[h];
     out[k] = median;
     if (!neighbours) continue;
@@ -81,25 +81,4 @@ export function edgeReference(data: Float64Array, i: number, h: number, scratch:
   // The median of y − slope·(x − i) is the line's value at i.
   for (let a = 0; a < m; a++) scratch[a] = data[scratch[a]] - slope * (scratch[a] - i);
   return medianInPlace(scratch, m);
-}
-
-/**
- * Replaces `outgoing` (present) by `incoming` in the sorted window, in one shift between their
- * places: for windows of about ten values this is several times cheaper than a removal and an
- * insertion (SortedWindow), each a search and a copyWithin.
- */
-function slide(sorted: Float64Array, outgoing: number, incoming: number): void {
-  const w = sorted.length;
-  let p = lowerBound(sorted, w, outgoing);
-  if (incoming > outgoing)
-    while (p + 1 < w && sorted[p + 1] < incoming) {
-      sorted[p] = sorted[p + 1];
-      p++;
-    }
-  else
-    while (p > 0 && sorted[p - 1] > incoming) {
-      sorted[p] = sorted[p - 1];
-      p--;
-    }
-  sorted[p] = incoming;
 }

@@ -90,3 +90,24 @@ export function lowerBound(items: Float64Array, size: number, value: number): nu
   }
   return lo;
 }
+
+/**
+ * Replaces `outgoing` (present in it: no NaN) by `incoming` in the sorted window `sorted`, in one
+ * shift between their places: for a rolling median of about ten values this is several times
+ * cheaper than copying the window and selecting its median afresh at every point.
+ */
+export function slideSorted(sorted: Float64Array, outgoing: number, incoming: number): void {
+  const w = sorted.length;
+  let p = lowerBound(sorted, w, outgoing);
+  if (incoming > outgoing)
+    while (p + 1 < w && sorted[p + 1] < incoming) {
+      sorted[p] = sorted[p + 1];
+      p++;
+    }
+  else
+    while (p > 0 && sorted[p - 1] > incoming) {
+      sorted[p] = sorted[p - 1];
+      p--;
+    }
+  sorted[p] = incoming;
+}
