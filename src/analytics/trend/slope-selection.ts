@@ -39,7 +39,10 @@ const EPSILON = 2 ** -52;
  */
 export function selectSlopes(x: ArrayLike<number>, y: ArrayLike<number>, ranks: readonly number[]): SelectedSlopes {
   const n = x.length;
-  const { sx, sy } = byXThenY(x, y);
+  const shared = sharedBuffers(n);
+  const sx = shared.points[0].subarray(0, n);
+  const sy = shared.points[1].subarray(0, n);
+  byXThenY(x, y, sx, sy);
   const pairs = (n * (n - 1)) / 2 - ties(sx).pairs;
   const values = new Float64Array(ranks.length);
   if (pairs === 0) return { pairs, values: values.fill(NaN) };
@@ -53,7 +56,7 @@ export function selectSlopes(x: ArrayLike<number>, y: ArrayLike<number>, ranks: 
     ranks.forEach((r, i) => (values[i] = all[r]));
     return { pairs, values };
   }
-  const selection = new BracketSelection(sx, sy, pairs, createRandom(1));
+  const selection = new BracketSelection(sx, sy, pairs, createRandom(1), shared);
   const order = ranks.map((_, i) => i).sort((i, j) => ranks[i] - ranks[j]);
   const m = SAMPLE_PER_POINT * n;
   let sample = selection.sample(m);
@@ -148,20 +151,27 @@ function copyRest(
 /** The slope of pair (i, j), computed as the quadratic definition does. */
 const slope = (sx: Float64Array, sy: Float64Array, i: number, j: number) => (sy[j] - sy[i]) / (sx[j] - sx[i]);
 
-/** The points sorted by x, ties by y (copies; already sorted input, the usual case, is copied as is). */
-function byXThenY(x: ArrayLike<number>, y: ArrayLike<number>): { sx: Float64Array; sy: Float64Array } {
+/** Writes the points sorted by x, ties by y, to `sx` and `sy` (already sorted input, the usual case, is copied as is). */
+function byXThenY(x: ArrayLike<number>, y: ArrayLike<number>, sx: Float64Array, sy: Float64Array): void {
   const n = x.length;
   let inOrder = true;
   for (let i = 1; i < n && inOrder; i++) inOrder = x[i - 1] < x[i] || (x[i - 1] === x[i] && y[i - 1] <= y[i]);
-  if (inOrder) return { sx: Float64Array.from(x), sy: Float64Array.from(y) };
-  const index = Array.from({ length: n }, (_, i) => i).sort((i, j) => x[i] - x[j] || y[i] - y[j]);
-  return { sx: Float64Array.from(index, (i) => x[i]), sy: Float64Array.from(index, (i) => y[i]) };
+  const index = inOrder ? null : Array.from({ length: n }, (_, i) => i).sort((i, j) => x[i] - x[j] || y[i] - y[j]);
+  for (let i = 0; i < n; i++) {
+    const at = index ? index[i] : i;
+    sx[i] = x[at];
+    sy[i] = y[at];
+  }
 }
 
 /** The working arrays of a selection, kept between calls (a recipe selects in thousands of series). */
 interface Buffers {
   orders: Int32Array[];
   keys: Float64Array[];
+  /** The points' x, y and centred x. */
+  points: Float64Array[];
+  /** The first sample of slopes ({@link SAMPLE_PER_POINT} per point). */
+  sample: Float64Array;
   drawn: GrowingSample;
 }
 let buffers: Buffers | null = null;
@@ -173,6 +183,8 @@ function sharedBuffers(n: number): Buffers {
     buffers = {
       orders: Array.from({ length: 4 }, () => new Int32Array(size)),
       keys: Array.from({ length: 3 }, () => new Float64Array(size)),
+      points: Array.from({ length: 3 }, () => new Float64Array(size)),
+      sample: new Float64Array(SAMPLE_PER_POINT * size),
       drawn: buffers?.drawn ?? new GrowingSample(),
     };
   }
@@ -238,6 +250,7 @@ class BracketSelection {
   private readonly scratchKey: Float64Array;
   /** The second round's sample of the slopes inside the bracket, and where the next one is drawn. */
   private readonly drawn: GrowingSample;
+  private readonly sampleBuffer: Float64Array;
   private stride = 1;
   private stratum = 0;
   private nextDraw = 0;
@@ -247,11 +260,13 @@ class BracketSelection {
     private readonly sy: Float64Array,
     private readonly pairs: number,
     private readonly random: Random,
+    buffers: Buffers,
   ) {
     const n = sx.length;
     this.n = n;
     const centre = sx[n >> 1];
-    this.cx = sx.map((v) => v - centre);
+    this.cx = buffers.points[2].subarray(0, n);
+    for (let i = 0; i < n; i++) this.cx[i] = sx[i] - centre;
     let maxAbsY = 0;
     let maxAbsX = 0;
     let minGap = Infinity;
@@ -263,7 +278,6 @@ class BracketSelection {
     this.maxAbsY = maxAbsY;
     this.maxAbsX = maxAbsX;
     this.minGap = minGap;
-    const buffers = sharedBuffers(n);
     this.seq = buffers.orders[0].subarray(0, n);
     this.lowOrder = buffers.orders[1].subarray(0, n);
     this.firstOrder = buffers.orders[2].subarray(0, n);
@@ -272,12 +286,13 @@ class BracketSelection {
     this.sortedKey = buffers.keys[1].subarray(0, n);
     this.scratchKey = buffers.keys[2].subarray(0, n);
     this.drawn = buffers.drawn;
+    this.sampleBuffer = buffers.sample;
   }
 
-  /** `m` slopes of pairs drawn at random (with distinct x). */
+  /** `m` slopes of pairs drawn at random (with distinct x), in the shared sample array: a new draw overwrites the last. */
   sample(m: number): Float64Array {
     const { n, sx, sy, random } = this;
-    const sample = new Float64Array(m);
+    const sample = this.sampleBuffer.subarray(0, m);
     for (let k = 0; k < m;) {
       const i = random.integer(n);
       const j = random.integer(n);
