@@ -453,12 +453,16 @@ class BracketSelection {
         last.members.push(position);
       } else spans.push({ lo, hi, members: [position] });
     });
+    // The ends' ranks lie in a band of the sample, moved to its front: select among those.
+    const band = selectBand(sample, s, Math.max(0, spans[0].lo), Math.min(s - 1, spans[spans.length - 1].hi));
+    const below = band ? band.below : 0;
+    const length = band ? band.inside : s;
     let from = 0;
     return spans.map(({ lo, hi, members }) => {
-      const low = lo >= 0 ? selectKth(sample.subarray(from), s - from, lo - from) : -Infinity;
-      if (lo >= 0) from = lo;
-      const high = hi < s ? selectKth(sample.subarray(from), s - from, hi - from) : Infinity;
-      if (hi < s) from = hi;
+      const low = lo >= 0 ? selectKth(sample.subarray(from), length - from, lo - below - from) : -Infinity;
+      if (lo >= 0) from = lo - below;
+      const high = hi < s ? selectKth(sample.subarray(from), length - from, hi - below - from) : Infinity;
+      if (hi < s) from = hi - below;
       const expected = ((Math.min(hi, s) - Math.max(lo, 0)) / s) * inside;
       return { low, high, expected, members };
     });
