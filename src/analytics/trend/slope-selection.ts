@@ -324,10 +324,14 @@ class BracketSelection {
       const reach = spread * 0.5 * Math.sqrt(m);
       const lo = Math.floor((ranks[0] / pairs) * m - reach);
       const hi = Math.ceil((ranks[ranks.length - 1] / pairs) * m + reach);
-      if (lo >= 0) a = selectKth(sample, m, lo);
-      // Past `lo` the sample holds the values from a up: the second end is selected among those.
-      const past = Math.max(lo + 1, 0);
-      if (hi < m) b = selectKth(sample.subarray(past), m - past, hi - past);
+      // Both ends lie in a band of the sample, moved to its front; past the first end the band
+      // holds the values from a up, among which the second end is selected.
+      const band = selectBand(sample, m, Math.max(lo, 0), Math.min(hi, m - 1));
+      const below = band ? band.below : 0;
+      const length = band ? band.inside : m;
+      if (lo >= 0) a = selectKth(sample, length, lo - below);
+      const past = Math.max(lo - below + 1, 0);
+      if (hi < m) b = selectKth(sample.subarray(past), length - past, hi - below - past);
     }
     // Far more inside than a good sample leaves: a poor draw; try again rather than go through them all.
     const expected = ranks[ranks.length - 1] - ranks[0] + (4 * spread * pairs) / Math.sqrt(m);
