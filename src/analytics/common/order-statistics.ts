@@ -33,18 +33,18 @@ function finiteCopy(values: ArrayLike<number>): Float64Array {
 }
 
 /**
- * Median of `a[0..n)` (reorders it; `n` defaults to the whole array); NaN when n = 0. Large
- * arrays go through {@link bandMedian}, small ones (and any the band misses) through quickselect.
+ * Median of `a[0..n)` (reorders it; `n` defaults to the whole array); NaN when n = 0: quickselect
+ * among the values of a band around the middle ({@link selectBand}; the whole array when small or
+ * when the band misses). Any correct selection gives the same median, so the result never depends
+ * on which way was taken.
  */
 export function medianInPlace(a: Float64Array, n = a.length): number {
   if (n === 0) return NaN;
-  if (n >= BAND_MIN) {
-    const banded = bandMedian(a, n);
-    if (banded !== undefined) return banded;
-  }
-  const upper = selectKth(a, n, n >> 1);
+  const upperRank = n >> 1;
+  const { below, inside } = selectBand(a, n, n % 2 === 1 ? upperRank : upperRank - 1, upperRank);
+  const upper = selectKth(a, inside, upperRank - below);
   if (n % 2 === 1) return upper;
-  return (maxOf(a, n >> 1) + upper) / 2;
+  return (maxOf(a, upperRank - below) + upper) / 2;
 }
 
 /** Largest of a[0..n) (−∞ when n = 0): the lower middle value once a[n] holds the upper one. */
@@ -54,26 +54,13 @@ function maxOf(a: Float64Array, n: number): number {
   return largest;
 }
 
-/** Fewest values for {@link bandMedian}: below about 1,000 the sample costs more than it saves (measured). */
+/** Fewest values for a band ({@link selectBand}): below about 1,000 the sample costs more than it saves (measured). */
 const BAND_MIN = 1024;
 /** Most values in the band's sample. */
 const BAND_SAMPLE = 512;
 /** Half-width of the band in standard deviations of a sample rank (misses about 1 in 2,000 random arrays). */
 const BAND_REACH = 3.5;
 const bandSample = new Float64Array(BAND_SAMPLE);
-
-/**
- * Median of a[0..n) by a band around it ({@link selectBand}), then quickselect on the band's
- * few values; undefined when the band misses the middle. Any correct selection gives the same
- * median, so the result never depends on which way was taken.
- */
-function bandMedian(a: Float64Array, n: number): number | undefined {
-  const upperRank = n >> 1;
-  const band = selectBand(a, n, n % 2 === 1 ? upperRank : upperRank - 1, upperRank);
-  if (!band) return undefined;
-  const upper = selectKth(a, band.inside, upperRank - band.below);
-  return n % 2 === 1 ? upper : (maxOf(a, upperRank - band.below) + upper) / 2;
-}
 
 /** Where {@link selectBand} put the values of its band: a[0..inside), with `below` values of the array under it. */
 export interface Band {
@@ -89,18 +76,18 @@ export interface Band {
  * mispredicts about every other swap and visits ~1.5 n values (on arrays an earlier selection
  * left in order, the absolute deviations for a MAD, twice that again). The values are only
  * permuted, so when the band misses a rank (an unlucky sample, or data periodic at the sample's
- * spacing), or the array is too short to gain, it returns undefined and the caller selects on
- * the whole array.
+ * spacing), or the array is too short to gain, the band is the whole array: { below: 0, inside: n }.
  */
-export function selectBand(a: Float64Array, n: number, first: number, last: number): Band | undefined {
-  if (n < BAND_MIN) return undefined;
+export function selectBand(a: Float64Array, n: number, first: number, last: number): Band {
+  const whole = { below: 0, inside: n };
+  if (n < BAND_MIN) return whole;
   const s = Math.min(BAND_SAMPLE, n >> 3);
   const step = n / s;
   for (let j = 0; j < s; j++) bandSample[j] = a[Math.floor((j + 0.5) * step)];
   const reach = Math.ceil(BAND_REACH * 0.5 * Math.sqrt(s));
   const lowRank = Math.floor((first / n) * s) - reach;
   const highRank = Math.ceil((last / n) * s) + reach;
-  if (lowRank < 0 && highRank >= s) return undefined;
+  if (lowRank < 0 && highRank >= s) return whole;
   const low = lowRank >= 0 ? selectKth(bandSample, s, lowRank) : -Infinity;
   let high = Infinity;
   if (highRank < s) {
@@ -118,7 +105,7 @@ export function selectBand(a: Float64Array, n: number, first: number, last: numb
     a[inside] = x;
     inside += +(x >= low) & +(x <= high);
   }
-  if (first - below < 0 || last - below >= inside) return undefined;
+  if (first - below < 0 || last - below >= inside) return whole;
   return { below, inside };
 }
 

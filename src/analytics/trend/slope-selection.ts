@@ -326,9 +326,7 @@ class BracketSelection {
       const hi = Math.ceil((ranks[ranks.length - 1] / pairs) * m + reach);
       // Both ends lie in a band of the sample, moved to its front; past the first end the band
       // holds the values from a up, among which the second end is selected.
-      const band = selectBand(sample, m, Math.max(lo, 0), Math.min(hi, m - 1));
-      const below = band ? band.below : 0;
-      const length = band ? band.inside : m;
+      const { below, inside: length } = selectBand(sample, m, Math.max(lo, 0), Math.min(hi, m - 1));
       if (lo >= 0) a = selectKth(sample, length, lo - below);
       const past = Math.max(lo - below + 1, 0);
       if (hi < m) b = selectKth(sample.subarray(past), length - past, hi - below - past);
@@ -418,9 +416,7 @@ class BracketSelection {
   private pick(local: number[], low: number, high: number): number[] | null {
     const kept = this.drawn.values;
     // The ranks' slopes lie in a band of the kept ones, moved to their front: select among those.
-    const band = selectBand(kept, this.drawn.length, local[0], local[local.length - 1]);
-    const below = band ? band.below : 0;
-    const length = band ? band.inside : this.drawn.length;
+    const { below, inside: length } = selectBand(kept, this.drawn.length, local[0], local[local.length - 1]);
     const out: number[] = [];
     let from = 0;
     for (const r of local) {
@@ -458,9 +454,12 @@ class BracketSelection {
       } else spans.push({ lo, hi, members: [position] });
     });
     // The ends' ranks lie in a band of the sample, moved to its front: select among those.
-    const band = selectBand(sample, s, Math.max(0, spans[0].lo), Math.min(s - 1, spans[spans.length - 1].hi));
-    const below = band ? band.below : 0;
-    const length = band ? band.inside : s;
+    const { below, inside: length } = selectBand(
+      sample,
+      s,
+      Math.max(0, spans[0].lo),
+      Math.min(s - 1, spans[spans.length - 1].hi),
+    );
     let from = 0;
     return spans.map(({ lo, hi, members }) => {
       const low = lo >= 0 ? selectKth(sample.subarray(from), length - from, lo - below - from) : -Infinity;
