@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { median, medianAndMad, medianInPlace, rangeMedian, selectKth } from './order-statistics.js';
+import { median, medianAndMad, medianInPlace, rangeMedian, selectBand, selectKth } from './order-statistics.js';
 import { createRandom } from './random.js';
 
 /** Arrays of the shapes the callers hand over: random, many ties, sorted, reversed, and deviations from a median just selected. */
@@ -77,6 +77,40 @@ describe('order statistics', () => {
       expect(medianInPlace(longer, n), `${name}, prefix`).toBe(expected);
       expect(Array.from(longer.subarray(n)), `${name}, prefix`).toEqual([-1e300, 1e300]);
     }
+  });
+
+  it('selectBand moves a band holding the asked ranks to the front and counts the values below it', () => {
+    // Ranks at the ends, off the middle and far apart, on the shapes above and on slopes listed in
+    // a structured order (runs of increasing values), as the slope selection hands them over.
+    const random = createRandom(17);
+    const structured = Float64Array.from({ length: 20_000 }, (_, i) => (i % 97) * 0.01 + random.normal() * 0.001);
+    let banded = 0;
+    for (const values of [...shapes(5000, 7), structured]) {
+      const n = values.length;
+      const sorted = Array.from(values).sort((a, b) => a - b);
+      for (const [first, last] of [
+        [0, 0],
+        [n - 1, n - 1],
+        [n >> 2, n >> 2],
+        [n >> 1, (n >> 1) + 1],
+        [n >> 3, n - (n >> 3)],
+      ]) {
+        const a = Float64Array.from(values);
+        const band = selectBand(a, n, first, last);
+        expect(Array.from(a).sort((x, y) => x - y)).toEqual(sorted);
+        if (band.inside < n) banded++;
+        const inside = Array.from(a.subarray(0, band.inside)).sort((x, y) => x - y);
+        for (const r of [first, last]) expect(inside[r - band.below], `rank ${r} of ${n}`).toBe(sorted[r]);
+        // Every value below the band is below its least, every value past it above its greatest.
+        expect(Array.from(a.subarray(band.inside)).filter((x) => x < inside[0]).length).toBe(band.below);
+        expect(Array.from(a.subarray(band.inside)).every((x) => x < inside[0] || x > inside[inside.length - 1])).toBe(
+          true,
+        );
+      }
+    }
+    expect(banded).toBeGreaterThan(20);
+    // Too short to gain: the whole array.
+    expect(selectBand(new Float64Array(100), 100, 50, 50)).toEqual({ below: 0, inside: 100 });
   });
 
   it('median and medianAndMad agree with sorting, NaN and infinities left out', () => {

@@ -33,18 +33,18 @@ function finiteCopy(values: ArrayLike<number>): Float64Array {
 }
 
 /**
- * Median of `a[0..n)` (reorders it; `n` defaults to the whole array); NaN when n = 0. Large
- * arrays go through {@link bandMedian}, small ones (and any the band misses) through quickselect.
+ * Median of `a[0..n)` (reorders it; `n` defaults to the whole array); NaN when n = 0: quickselect
+ * among the values of a band around the middle ({@link selectBand}; the whole array when small or
+ * when the band misses). Any correct selection gives the same median, so the result never depends
+ * on which way was taken.
  */
 export function medianInPlace(a: Float64Array, n = a.length): number {
   if (n === 0) return NaN;
-  if (n >= BAND_MIN) {
-    const banded = bandMedian(a, n);
-    if (banded !== undefined) return banded;
-  }
-  const upper = selectKth(a, n, n >> 1);
+  const upperRank = n >> 1;
+  const { below, inside } = selectBand(a, n, n % 2 === 1 ? upperRank : upperRank - 1, upperRank);
+  const upper = selectKth(a, inside, upperRank - below);
   if (n % 2 === 1) return upper;
-  return (maxOf(a, n >> 1) + upper) / 2;
+  return (maxOf(a, upperRank - below) + upper) / 2;
 }
 
 /** Largest of a[0..n) (−∞ when n = 0): the lower middle value once a[n] holds the upper one. */
@@ -54,7 +54,7 @@ function maxOf(a: Float64Array, n: number): number {
   return largest;
 }
 
-/** Fewest values for {@link bandMedian}: below about 1,000 the sample costs more than it saves (measured). */
+/** Fewest values for a band ({@link selectBand}): below about 1,000 the sample costs more than it saves (measured). */
 const BAND_MIN = 1024;
 /** Most values in the band's sample. */
 const BAND_SAMPLE = 512;
@@ -62,42 +62,51 @@ const BAND_SAMPLE = 512;
 const BAND_REACH = 3.5;
 const bandSample = new Float64Array(BAND_SAMPLE);
 
+/** Where {@link selectBand} put the values of its band: a[0..inside), with `below` values of the array under it. */
+export interface Band {
+  below: number;
+  inside: number;
+}
+
 /**
- * Median of a[0..n) by a band around it: two order statistics of an evenly spaced sample
- * bracket the middle of the array, one pass counts the values below the band and swaps those
- * inside it to the front, and quickselect finishes on those few. The pass takes one well
- * predicted branch per value, where a quickselect partition mispredicts about every other
- * swap and visits ~1.5 n values: on arrays an earlier selection left in order (the absolute
- * deviations for a MAD) it took twice as long again. The values are only permuted, so when the
- * band misses the middle (an unlucky sample, or data periodic at the sample's spacing) the
- * caller selects on the whole array; returns undefined then. Any correct selection gives the
- * same median, so the result never depends on which way was taken.
+ * Moves the values of a[0..n) that lie in a band around ranks `first` … `last` to a[0..inside)
+ * and counts those below it, so that rank r of the array, for r in first … last, is rank
+ * r − below of a[0..inside): two order statistics of an evenly spaced sample bound the band, and
+ * one pass without a branch on the values does the rest, where a quickselect partition
+ * mispredicts about every other swap and visits ~1.5 n values (on arrays an earlier selection
+ * left in order, the absolute deviations for a MAD, twice that again). The values are only
+ * permuted, so when the band misses a rank (an unlucky sample, or data periodic at the sample's
+ * spacing), or the array is too short to gain, the band is the whole array: { below: 0, inside: n }.
  */
-function bandMedian(a: Float64Array, n: number): number | undefined {
+export function selectBand(a: Float64Array, n: number, first: number, last: number): Band {
+  const whole = { below: 0, inside: n };
+  if (n < BAND_MIN) return whole;
   const s = Math.min(BAND_SAMPLE, n >> 3);
   const step = n / s;
   for (let j = 0; j < s; j++) bandSample[j] = a[Math.floor((j + 0.5) * step)];
   const reach = Math.ceil(BAND_REACH * 0.5 * Math.sqrt(s));
-  const lowRank = (s >> 1) - reach;
-  const highRank = Math.min(s - 1, (s >> 1) + reach);
-  const low = selectKth(bandSample, s, lowRank);
-  selectInRange(bandSample, lowRank, s - 1, highRank);
-  const high = bandSample[highRank];
+  const lowRank = Math.floor((first / n) * s) - reach;
+  const highRank = Math.ceil((last / n) * s) + reach;
+  if (lowRank < 0 && highRank >= s) return whole;
+  const low = lowRank >= 0 ? selectKth(bandSample, s, lowRank) : -Infinity;
+  let high = Infinity;
+  if (highRank < s) {
+    selectInRange(bandSample, Math.max(0, lowRank), s - 1, highRank);
+    high = bandSample[highRank];
+  }
   let below = 0;
   let inside = 0;
   for (let i = 0; i < n; i++) {
     const x = a[i];
-    if (x < low) below++;
-    else if (x <= high) {
-      a[i] = a[inside];
-      a[inside++] = x;
-    }
+    below += +(x < low);
+    // Every value goes to a[inside], which only a value in the band moves on from: those out of
+    // it are swapped among themselves, past the band's end.
+    a[i] = a[inside];
+    a[inside] = x;
+    inside += +(x >= low) & +(x <= high);
   }
-  const upperRank = (n >> 1) - below;
-  const lowerRank = n % 2 === 1 ? upperRank : upperRank - 1;
-  if (lowerRank < 0 || upperRank >= inside) return undefined;
-  const upper = selectKth(a, inside, upperRank);
-  return n % 2 === 1 ? upper : (maxOf(a, upperRank) + upper) / 2;
+  if (first - below < 0 || last - below >= inside) return whole;
+  return { below, inside };
 }
 
 /** Median of the finite values (NaN when there are none). Expected O(n) by quickselect. */
@@ -132,6 +141,24 @@ export function selectKth(a: Float64Array, n: number, k: number): number {
 /** Above this many values a range's pivot is selected from a sample of it (Floyd & Rivest 1975). */
 const SAMPLED_PIVOT = 600;
 
+/**
+ * Swaps values spread evenly over a[lo..lo+size) into a[from..to], the sub-range whose k-th value
+ * becomes the pivot. Floyd–Rivest takes that sub-range as a random sample, which it is not in an
+ * array a selection has already partitioned (a second rank selected in the same array) or one
+ * written in a structured order (slopes listed pair after pair): there its values sit far from
+ * the k-th of the whole range, and a selection passed over the array 3–5 times instead of ~1.5.
+ * Only values inside the range move, so the selected value is the same either way.
+ */
+function gatherSample(a: Float64Array, lo: number, size: number, from: number, to: number): void {
+  const step = size / (to - from + 1);
+  for (let j = 0; from + j <= to; j++) {
+    const at = lo + Math.floor(j * step);
+    const v = a[from + j];
+    a[from + j] = a[at];
+    a[at] = v;
+  }
+}
+
 /** selectKth within a[lo..hi] (k in it): smaller values before a[k], larger after, within the range. */
 function selectInRange(a: Float64Array, lo: number, hi: number, k: number): void {
   while (lo < hi) {
@@ -147,6 +174,7 @@ function selectInRange(a: Float64Array, lo: number, hi: number, k: number): void
       const sd = 0.5 * Math.sqrt((z * s * (size - s)) / size) * Math.sign(i - size / 2);
       const from = Math.max(lo, Math.floor(k - (i * s) / size + sd));
       const to = Math.min(hi, Math.floor(k + ((size - i) * s) / size + sd));
+      gatherSample(a, lo, size, from, to);
       selectInRange(a, from, to, k);
       pivot = a[k];
     } else {

@@ -48,6 +48,9 @@ export function mannKendallSorting(x: Float64Array, sorted: Float64Array): MannK
 /** Points per run sorted by insertion before the merge passes (fewer passes over the array). */
 const RUN = 16;
 
+/** The merge passes' second array, kept between calls (a recipe tests thousands of series); its contents are not kept. */
+let scratch = new Float64Array(0);
+
 /**
  * Sorts `a` ascending and returns the number of pairs i < j with a[i] > a[j] (ties not counted).
  * Bottom-up: runs of {@link RUN} by insertion, then merge passes between `a` and one scratch
@@ -70,7 +73,8 @@ function countStrictInversions(a: Float64Array): number {
     }
   }
   let src: Float64Array = a;
-  let dst: Float64Array = new Float64Array(n);
+  if (scratch.length < n) scratch = new Float64Array(Math.max(n, 2 * scratch.length));
+  let dst: Float64Array = scratch.subarray(0, n);
   for (let width = RUN; width < n; width *= 2) {
     for (let lo = 0; lo < n; lo += 2 * width) {
       const mid = Math.min(lo + width, n);
@@ -82,12 +86,14 @@ function countStrictInversions(a: Float64Array): number {
       let i = lo;
       let j = mid;
       let k = lo;
+      // Without a branch on the comparison (c is 0 or 1): a series' values are in no order a
+      // branch predictor could follow, so a branch is mispredicted every other step.
       while (i < mid && j < hi) {
-        if (src[i] <= src[j]) dst[k++] = src[i++];
-        else {
-          inversions += mid - i;
-          dst[k++] = src[j++];
-        }
+        const c = +(src[j] < src[i]);
+        dst[k++] = src[i + c * (j - i)];
+        inversions += c * (mid - i);
+        i += 1 - c;
+        j += c;
       }
       while (i < mid) dst[k++] = src[i++];
       while (j < hi) dst[k++] = src[j++];
