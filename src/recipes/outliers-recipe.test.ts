@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { iqrOutliers, localOutlierScores, robustZScores } from '../analytics/index.js';
+import { hampelFilter, iqrOutliers, localOutlierScores, robustZScores } from '../analytics/index.js';
 import { jsonSchemaOf } from '../common/json-schema.js';
 import { DuckDb } from '../engine/duckdb.js';
 import { outliersRecipeType } from './outliers-recipe.js';
@@ -79,7 +79,7 @@ describe('outliers recipe: robust-z and iqr scored in DuckDB', () => {
     log: () => undefined,
   });
 
-  type Method = 'robust-z' | 'iqr' | 'local' | 'auto';
+  type Method = 'robust-z' | 'iqr' | 'local' | 'hampel' | 'auto';
   const recipe = (method: Method | undefined, threshold?: number, ordered = true) =>
     outliersRecipeType.schema.parse({
       type: 'outliers',
@@ -97,6 +97,7 @@ describe('outliers recipe: robust-z and iqr scored in DuckDB', () => {
     'robust-z': (xs: Float64Array, threshold?: number) => robustZScores(xs, threshold ?? 3.5),
     iqr: (xs: Float64Array, threshold?: number) => iqrOutliers(xs, threshold ?? 1.5),
     local: (xs: Float64Array, threshold?: number) => localOutlierScores(xs, undefined, threshold ?? 3.5),
+    hampel: (xs: Float64Array, threshold?: number) => hampelFilter(xs, undefined, threshold ?? 3),
   };
 
   /** The kernels' scores for every input row: each series in (t, v) order, as the recipe reads it. */
@@ -134,6 +135,8 @@ describe('outliers recipe: robust-z and iqr scored in DuckDB', () => {
     ['iqr', 0.5],
     ['local', undefined],
     ['local', 2],
+    ['hampel', undefined],
+    ['hampel', 2],
   ] as const)
     it(`${method}${threshold ? ` (threshold ${threshold})` : ''}: the kernels' scores to the bit, in input order`, async () => {
       const out = await built(method, threshold);

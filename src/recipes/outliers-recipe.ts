@@ -8,6 +8,7 @@ import { GROUPS_TABLE, readGroupedSeries, type OrderCodec } from './analytics/gr
 import { computeGroups } from './analytics/parallel-groups.js';
 import { describeGrouped, previewGrouped, runGrouped, type GroupedAnalysis } from './analytics/run-grouped.js';
 import { seriesParams } from './analytics/series-params.js';
+import { DEFAULT_THRESHOLD } from './analytics/series-kernels.js';
 import { rowValues, type RowValues } from '../engine/row-values.js';
 import { LOCAL_HALF_WINDOW, LOCAL_MAX_HALF_WINDOW } from '../analytics/outliers/local.js';
 import { defineRecipeType } from './define-recipe-type.js';
@@ -90,11 +91,13 @@ function outlierAnalysis(p: Params): GroupedAnalysis {
 /**
  * local and hampel: each value against the median of its moving window, so the kernels score
  * every row; the scores come back in series order and each goes to its input row's place, where
- * the output, a projection of the input in its own order, reads it by the row's number (row-values.ts).
+ * the output, a projection of the input in its own order, reads it by the row's number
+ * (row-values.ts). The flag is the kernels' own test, |score| > threshold, made in SQL: one
+ * read by row number instead of two (each costs a call into JavaScript per chunk).
  */
 function windowedAnalysis(p: WindowedParams): GroupedAnalysis {
   if (p.orderBy === undefined) throw badRequest(`${p.method} needs orderBy`);
-  let read: { scores: RowValues; flags: RowValues } | undefined;
+  let read: RowValues | undefined;
   return {
     groupBy: p.groupBy,
     orderBy: p.orderBy,
@@ -105,29 +108,26 @@ function windowedAnalysis(p: WindowedParams): GroupedAnalysis {
     async compute(conn, series) {
       const total = series.values.length;
       const scores = new Float64Array(total);
-      const flags = new Float64Array(total);
       const { rowIds } = series;
       if (!rowIds) throw new Error('outliers need the input row of every value');
       const spec = { kind: 'outliers', method: p.method, threshold: p.threshold, window: p.window } as const;
-      await computeGroups(spec, series, ({ columns: [batchScores, batchFlags] }, place) => {
-        for (let i = 0; i < batchScores.length; i++) {
-          const row = rowIds[place.firstRow + i];
-          scores[row] = batchScores[i];
-          flags[row] = batchFlags[i];
-        }
+      await computeGroups(spec, series, ({ columns: [batchScores] }, place) => {
+        for (let i = 0; i < batchScores.length; i++) scores[rowIds[place.firstRow + i]] = batchScores[i];
       });
-      read = { scores: rowValues(conn, scores), flags: rowValues(conn, flags) };
+      read = rowValues(conn, scores);
       return total;
     },
     output(relation, _codec, row) {
-      const score = read ? read.scores.sql(`i.${row}`) : 'CAST(NULL AS DOUBLE)';
-      const flag = read ? read.flags.sql(`i.${row}`) : 'CAST(NULL AS DOUBLE)';
+      // The score under a name no input column has, then in its place at the end.
+      const score = `llano_${randomBytes(4).toString('hex')}_score`;
       const kept = p.keep === 'all' ? `i.* EXCLUDE (${row})` : keptColumns(p, 'i');
-      return `SELECT ${kept}, ${score} AS outlier_score, ${flag} = 1 AS is_outlier FROM ${relation} i`;
+      const scored = `SELECT ${kept}, ${read ? read.sql(`i.${row}`) : 'CAST(NULL AS DOUBLE)'} AS ${score} FROM ${relation} i`;
+      const threshold = doubleLiteral(p.threshold ?? DEFAULT_THRESHOLD[p.method]);
+      // NaN is NULL (never flagged), as the kernels' NaN > threshold is false.
+      return `SELECT * EXCLUDE (${score}), ${score} AS outlier_score, coalesce(abs(${score}) > ${threshold}, false) AS is_outlier FROM (${scored})`;
     },
     release() {
-      read?.scores.release();
-      read?.flags.release();
+      read?.release();
     },
   };
 }
@@ -183,7 +183,7 @@ function scaledAnalysis(p: ScaledParams): GroupedAnalysis {
       if (p.method === 'robust-z') {
         // scoreWithScale: (x − median)/scale; ±∞ when the scale is 0 and x is not the median.
         score = `CASE WHEN ${h.x} IS NULL THEN NULL WHEN ${h.b} > 0 THEN (${h.x} - ${h.a}) / ${h.b} WHEN ${h.x} = ${h.a} THEN 0 ELSE (${h.x} - ${h.a}) * ${INF} END`;
-        flag = `coalesce(abs(i.${h.score}) > ${doubleLiteral(p.threshold ?? 3.5)}, false)`;
+        flag = `coalesce(abs(i.${h.score}) > ${doubleLiteral(p.threshold ?? DEFAULT_THRESHOLD['robust-z'])}, false)`;
       } else {
         // scoreOutside: the distance beyond the nearer fence (a lower, b upper) in IQRs (c).
         rows = `SELECT *, CASE WHEN ${h.x} IS NULL THEN NULL WHEN ${h.x} > ${h.b} THEN ${h.x} - ${h.b} WHEN ${h.x} < ${h.a} THEN ${h.x} - ${h.a} ELSE 0 END AS ${h.beyond} FROM (${rows})`;

@@ -183,11 +183,15 @@ function trend(p: TrendKernel, batch: SeriesBatch): KernelOutput {
   return out.done();
 }
 
+/** The threshold each method flags above when none is given (iqr's is its fence factor k). */
+export const DEFAULT_THRESHOLD = { 'robust-z': 3.5, iqr: 1.5, local: 3.5, hampel: 3 } as const;
+
 function scoreSeries(p: OutlierKernel, values: Float64Array): OutlierScores {
-  if (p.method === 'robust-z') return robustZScores(values, p.threshold ?? 3.5);
-  if (p.method === 'iqr') return iqrOutliers(values, p.threshold ?? 1.5);
-  if (p.method === 'local') return localOutlierScores(values, p.window, p.threshold ?? 3.5);
-  return hampelFilter(values, p.window, p.threshold ?? 3);
+  const threshold = p.threshold ?? DEFAULT_THRESHOLD[p.method];
+  if (p.method === 'robust-z') return robustZScores(values, threshold);
+  if (p.method === 'iqr') return iqrOutliers(values, threshold);
+  if (p.method === 'local') return localOutlierScores(values, p.window, threshold);
+  return hampelFilter(values, p.window, threshold);
 }
 
 function outliers(p: OutlierKernel, batch: SeriesBatch): KernelOutput {
