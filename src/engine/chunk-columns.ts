@@ -59,10 +59,16 @@ export function fillColumn(
  * the validity bits when a value is missing (`setItem` per value, with its BigInt validity bits,
  * took longer than DuckDB's own append).
  */
-export function fillVector(vector: duckdb.Vector, values: Float64Array, as: 'DOUBLE' | 'INTEGER' = 'DOUBLE'): void {
+export function fillVector(
+  vector: duckdb.Vector,
+  values: Float64Array,
+  as: 'DOUBLE' | 'INTEGER' = 'DOUBLE',
+  /** False when the caller knows no value is NaN: the values are not looked through for one. */
+  mayBeMissing = true,
+): void {
   const count = values.length;
   let missing = false;
-  for (let i = 0; i < count && !missing; i++) missing = Number.isNaN(values[i]);
+  for (let i = 0; i < count && !missing && mayBeMissing; i++) missing = Number.isNaN(values[i]);
   // The binding copies from an ArrayBuffer (not a shared one): a shared source is copied first.
   const data =
     as === 'INTEGER'

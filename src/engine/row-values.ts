@@ -1,7 +1,7 @@
-import { BIGINT, DOUBLE, DuckDBDataChunk, DuckDBScalarFunction, type DuckDBConnection } from '@duckdb/node-api';
+import { BIGINT, DOUBLE, DuckDBScalarFunction, type DuckDBConnection } from '@duckdb/node-api';
 import duckdb from '@duckdb/node-bindings';
 import { freshHandle, registerOnce } from './js-functions.js';
-import { fillVector, wordPairColumn } from './chunk-columns.js';
+import { fillVector } from './chunk-columns.js';
 
 /**
  * Numbers computed in JavaScript for each row of an input (an outlier score, say), read back by
@@ -28,13 +28,14 @@ const FUNCTION = 'llano_row_value';
  * DuckDB's system catalog, visible to any SQL on the database, so another user's query cannot
  * name values it was not given.
  */
-const registered = new Map<number, Float64Array>();
+const registered = new Map<number, { values: Float64Array; missing: boolean }>();
 
 /** Registers `values` (value i for row i) for the queries of `conn`. */
 export function rowValues(conn: DuckDBConnection, values: Float64Array): RowValues {
   registerOnce(conn, FUNCTION, registerFunction);
   const handle = freshHandle(registered);
-  registered.set(handle, values);
+  // Whether any value is NaN (NULL), known once: a chunk without any then skips looking.
+  registered.set(handle, { values, missing: values.some((v) => Number.isNaN(v)) });
   return {
     sql: (row) => `${FUNCTION}(${handle}, CAST(${row} AS BIGINT))`,
     release: () => registered.delete(handle),
@@ -50,19 +51,19 @@ function registerFunction(conn: DuckDBConnection): void {
   // The binding's own callback, not @duckdb/node-api's: that one wraps the result vector in an
   // object that reads it value by value.
   duckdb.scalar_function_set_function(fn.scalar_function, (info, input, output) => {
-    const chunk = new DuckDBDataChunk(input);
-    const rows = chunk.rowCount;
+    const rows = duckdb.data_chunk_get_size(input);
     if (rows === 0) return;
-    // DuckDB flattens the arguments of a function of this kind: the handle is repeated on every row.
-    const values = registered.get(rowAt(wordPairColumn(chunk, 0).values, 0));
-    if (!values)
-      return duckdb.scalar_function_set_error(info, `${FUNCTION}: these values are gone (their query ended)`);
-    const at = wordPairColumn(chunk, 1).values;
+    // DuckDB flattens the arguments of a function of this kind: the handle is repeated on every
+    // row; neither argument is ever NULL (the row numbers of a scan), so no validity is read.
+    const entry = registered.get(rowAt(bigintWords(input, 0, 1), 0));
+    if (!entry) return duckdb.scalar_function_set_error(info, `${FUNCTION}: these values are gone (their query ended)`);
+    const { values, missing } = entry;
+    const at = bigintWords(input, 1, rows);
     const first = rowAt(at, 0);
     // A chunk of a scan holds consecutive rows, the usual case: one copy.
     let consecutive = first >= 0 && first + rows <= values.length;
     for (let i = 1; i < rows && consecutive; i++) consecutive = rowAt(at, i) === first + i;
-    if (consecutive) return fillVector(output, values.subarray(first, first + rows));
+    if (consecutive) return fillVector(output, values.subarray(first, first + rows), 'DOUBLE', missing);
     const picked = new Float64Array(rows);
     for (let i = 0; i < rows; i++) {
       const row = rowAt(at, i);
@@ -70,10 +71,16 @@ function registerFunction(conn: DuckDBConnection): void {
         return duckdb.scalar_function_set_error(info, `${FUNCTION}: row ${row} is not among ${values.length}`);
       picked[i] = values[row];
     }
-    fillVector(output, picked);
+    fillVector(output, picked, 'DOUBLE', missing);
   });
   conn.registerScalarFunction(fn);
 }
 
-/** Value i of a BIGINT column read as word pairs (wordPairColumn), exact below 2⁵³; −1 for a negative one. */
+/** The first `rows` values of BIGINT argument `column`, as pairs of 32-bit words (low first). */
+function bigintWords(input: duckdb.DataChunk, column: number, rows: number): Uint32Array {
+  const data = duckdb.vector_get_data(duckdb.data_chunk_get_vector(input, column), rows * 8);
+  return new Uint32Array(data.buffer, data.byteOffset, 2 * rows);
+}
+
+/** Value i of a BIGINT column read as word pairs, exact below 2⁵³; −1 for a negative one. */
 const rowAt = (w: Uint32Array, i: number) => (w[2 * i + 1] >= 0x80000000 ? -1 : w[2 * i + 1] * 2 ** 32 + w[2 * i]);
