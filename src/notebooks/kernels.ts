@@ -85,6 +85,8 @@ interface RunningCell {
   outputs: CellOutput[];
   /** Settles when the cell's call ends, however. */
   done?: Promise<unknown>;
+  /** Set once `done` has settled: a repeated interrupt must not reach the kernel's next cell. */
+  ended?: boolean;
   /** Set when an interrupt restarted the kernel: why, as the cell's last output says it. */
   restarted?: string;
 }
@@ -147,7 +149,11 @@ export async function runInKernel(
     onOutput?.(data as CellOutput);
   };
   const call = sandboxPool(ws).call(key, spec, 'run_cell', [code], { idleSeconds: KERNEL_IDLE_SECONDS, onEvent });
-  cell.done = call.catch(() => undefined);
+  cell.done = call
+    .catch(() => undefined)
+    .finally(() => {
+      cell.ended = true;
+    });
   runningCells(ws).set(key, cell);
   try {
     return (await call) as { outputs: CellOutput[]; executionCount: number };
@@ -188,8 +194,12 @@ export async function interruptKernels(
       // Node can lose a SIGINT that lands as a cell's synchronous start hands over to its awaits
       // (breakOnSigint's watchdog ending): a TypeScript cell still running is sent it again.
       // Python handles each one (a second would interrupt the cell's own error report): once.
+      // Each repeat checks, just before the signal, that this cell still runs: one sent after it
+      // ended (its answer on the way) landed on the next cell and stopped it before it printed.
       const again =
-        cell.language === 'typescript' ? setInterval(() => void pool.interrupt(key), TS_INTERRUPT_REPEAT_MS) : null;
+        cell.language === 'typescript'
+          ? setInterval(() => void pool.interrupt(key, () => !cell.ended), TS_INTERRUPT_REPEAT_MS)
+          : null;
       const { stopped, waitedMs } = await stopsWhenGivenTheChance(cell.done ?? Promise.resolve(), pool.pid(key));
       if (again) clearInterval(again);
       if (stopped) return;

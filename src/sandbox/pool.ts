@@ -76,11 +76,16 @@ class SandboxPool {
     this.held.delete(key);
   }
 
-  /** Sends SIGINT to the process under `key`, when there is one (see Sandbox.interrupt); answers whether there was. */
-  async interrupt(key: string): Promise<boolean> {
+  /**
+   * Sends SIGINT to the process under `key`, when there is one (see Sandbox.interrupt) and
+   * `stillWanted` (asked at the last moment, after the wait for the process) says so; answers
+   * whether it was sent.
+   */
+  async interrupt(key: string, stillWanted: () => boolean = () => true): Promise<boolean> {
     const sandbox = await this.held.get(key)?.sandbox.catch(() => null);
-    sandbox?.interrupt();
-    return Boolean(sandbox);
+    if (!sandbox || !stillWanted()) return false;
+    sandbox.interrupt();
+    return true;
   }
 
   /** The process id under `key`, once it has started. */
